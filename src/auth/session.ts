@@ -1,0 +1,128 @@
+/**
+ * Sessions after Lucia's recipe (lucia-auth.com/sessions): a token `<id>.<secret>`, both halves from
+ * a CSPRNG; only SHA-256(secret) is stored and compared in constant time; a sliding inactivity
+ * timeout refreshed at most hourly, and an absolute lifetime.
+ */
+import { sha256 } from "@oslojs/crypto/sha2";
+import { constantTimeEqual } from "@oslojs/crypto/subtle";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { memberships, sessions, tenants, users, type Role } from "../db/schema";
+import type { AuthContext } from "../env";
+
+export const SESSION_COOKIE = "__Host-session";
+export const INACTIVITY_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
+export const ABSOLUTE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+export const ACTIVITY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+
+/** 160 random bits as 32 base32 characters. */
+export function randomToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+function hashSecret(secret: string): Uint8Array {
+  return sha256(new TextEncoder().encode(secret));
+}
+
+export interface NewSession {
+  token: string;
+  row: typeof sessions.$inferInsert;
+}
+
+/** Builds a session row and its token without writing it, so callers can batch the insert. */
+export function newSession(input: { userId: string; tenantId: string; ip: string | null; userAgent: string | null; now: number }): NewSession {
+  const id = randomToken();
+  const secret = randomToken();
+  return {
+    token: `${id}.${secret}`,
+    row: {
+      id,
+      secretHash: Buffer.from(hashSecret(secret)),
+      userId: input.userId,
+      tenantId: input.tenantId,
+      createdAt: input.now,
+      lastActiveAt: input.now,
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+    },
+  };
+}
+
+/** When a session expires: the earlier of its inactivity timeout and its absolute lifetime. */
+export function sessionExpiresAt(s: { createdAt: number; lastActiveAt: number }): number {
+  return Math.min(s.lastActiveAt + INACTIVITY_TIMEOUT_MS, s.createdAt + ABSOLUTE_LIFETIME_MS);
+}
+
+export interface ValidatedSession {
+  auth: AuthContext;
+  /** Set when the expiry moved, so the cookie should be re-issued. */
+  refreshedExpiresAt: number | null;
+}
+
+/**
+ * Checks a session token, the user and their membership in the session's tenant in one query, so
+ * a revoked session or a removed member loses access on their very next request.
+ */
+export async function validateSessionToken(db: Database, token: string, now: number): Promise<ValidatedSession | null> {
+  const dot = token.indexOf(".");
+  if (dot < 1 || token.length > 100) return null;
+  const id = token.slice(0, dot);
+  const secret = token.slice(dot + 1);
+
+  const [row] = await db
+    .select({
+      secretHash: sessions.secretHash,
+      createdAt: sessions.createdAt,
+      lastActiveAt: sessions.lastActiveAt,
+      userId: users.id,
+      email: users.email,
+      emailVerifiedAt: users.emailVerifiedAt,
+      tenantId: tenants.id,
+      tenantName: tenants.name,
+      role: memberships.role,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
+    .innerJoin(memberships, and(eq(memberships.tenantId, sessions.tenantId), eq(memberships.userId, sessions.userId)))
+    .where(eq(sessions.id, id))
+    .limit(1);
+  if (!row) return null;
+  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null;
+
+  if (now >= sessionExpiresAt(row)) {
+    await db.delete(sessions).where(eq(sessions.id, id));
+    return null;
+  }
+
+  let refreshedExpiresAt: number | null = null;
+  if (now - row.lastActiveAt >= ACTIVITY_CHECK_INTERVAL_MS) {
+    await db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, id));
+    refreshedExpiresAt = sessionExpiresAt({ createdAt: row.createdAt, lastActiveAt: now });
+  }
+
+  return {
+    auth: {
+      sessionId: id,
+      user: { id: row.userId, email: row.email, emailVerifiedAt: row.emailVerifiedAt },
+      tenant: { id: row.tenantId, name: row.tenantName },
+      role: row.role as Role,
+    },
+    refreshedExpiresAt,
+  };
+}
+
+/** Ends one session (logout). */
+export async function deleteSession(db: Database, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** Ends every session of a user, optionally keeping one (used by password changes later). */
+export async function deleteUserSessions(db: Database, userId: string, keepSessionId?: string): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(keepSessionId ? and(eq(sessions.userId, userId), sql`${sessions.id} <> ${keepSessionId}`) : eq(sessions.userId, userId));
+}

@@ -1,0 +1,41 @@
+/** Picks a full page or an htmx fragment for a view. Handlers call this; views stay pure. */
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "../env";
+import { assets } from "../generated/assets";
+import { Layout } from "../../views/layouts/Layout";
+
+/** True for htmx requests that want a fragment (not boosted navigation, which wants the page). */
+export function wantsFragment(c: Context<AppEnv>): boolean {
+  return c.req.header("HX-Request") === "true" && c.req.header("HX-Boosted") !== "true";
+}
+
+/** Renders a view inside the layout, or alone (with its title) for an htmx fragment request. */
+export function render(c: Context<AppEnv>, title: string, body: Child, status: ContentfulStatusCode = 200) {
+  const appName = c.env.APP_NAME ?? "CustomerTrackr";
+  if (wantsFragment(c)) {
+    return c.html(
+      <>
+        <title>{`${title} · ${appName}`}</title>
+        {body}
+      </>,
+      status,
+    );
+  }
+  const auth = c.get("auth");
+  return c.html(
+    <Layout
+      title={title}
+      appName={appName}
+      assets={assets}
+      nonce={c.get("secureHeadersNonce") ?? ""}
+      theme={c.get("theme") ?? "system"}
+      path={c.req.path}
+      user={auth ? { email: auth.user.email, tenantName: auth.tenant.name, role: auth.role } : null}
+    >
+      {body}
+    </Layout>,
+    status,
+  );
+}

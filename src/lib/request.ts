@@ -1,0 +1,13 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import type { RequestMeta } from "../services/accounts";
+
+/** The client's IP as Cloudflare reports it; nothing else is trusted. */
+export function clientIp(c: Context<AppEnv>): string | null {
+  return c.req.header("CF-Connecting-IP") ?? null;
+}
+
+/** IP, user agent and the current time, for services that record or rate-limit requests. */
+export function requestMeta(c: Context<AppEnv>): RequestMeta {
+  return { ip: clientIp(c), userAgent: c.req.header("User-Agent") ?? null, now: Date.now() };
+}

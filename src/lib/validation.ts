@@ -1,0 +1,64 @@
+/** Form parsing with zod: every problem becomes a message keyed by the form field's name. */
+import { z } from "zod";
+
+export type FieldErrors = Record<string, string>;
+
+export type ParseResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+// C0 controls other than tab, newline and carriage return, DEL, and U+FFFD, which is what a
+// decoder leaves where the bytes were not valid UTF-8.
+const INVALID_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
+
+/** A text field: a string (not a file), trimmed, within the length, free of control characters. */
+export function text(label: string, opts: { min?: number; max: number }) {
+  return z
+    .string({ error: `${label} must be text.` })
+    .trim()
+    .refine((s) => !INVALID_CHARACTERS.test(s), { error: `${label} contains characters we cannot store.` })
+    .refine((s) => (opts.min ?? 0) === 0 || s.length >= (opts.min ?? 0), {
+      error: opts.min === 1 ? `Enter ${label.toLowerCase()}.` : `${label} must be at least ${opts.min} characters.`,
+    })
+    .refine((s) => s.length <= opts.max, { error: `${label} must be at most ${opts.max} characters.` });
+}
+
+/** An email address, normalised to lower case. */
+export function email() {
+  return z
+    .string({ error: "Enter your email address." })
+    .trim()
+    .min(1, { error: "Enter your email address." })
+    .max(254, { error: "An email address has at most 254 characters." })
+    .toLowerCase()
+    .pipe(z.email({ error: "Enter an email address like name@example.com." }));
+}
+
+/** A checkbox that must be ticked. */
+export function requiredCheckbox(message: string) {
+  return z.union([z.literal("on"), z.literal("1"), z.literal("true"), z.literal("yes")], { error: message });
+}
+
+/** Validates a parsed form body against a schema. */
+export function parseForm<S extends z.ZodType>(schema: S, body: Record<string, unknown>): ParseResult<z.output<S>> {
+  const result = schema.safeParse(body);
+  if (result.success) return { ok: true, data: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    errors[field] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+/** The first value of a form field as a string, or "" (for echoing input back into a form). */
+export function formValue(body: Record<string, unknown>, name: string): string {
+  const v = body[name];
+  return typeof v === "string" ? v : "";
+}
+
+/** A safe local redirect target: a path on this site, never another origin. */
+export function safeNextPath(next: unknown, fallback = "/app"): string {
+  if (typeof next !== "string" || next.length > 2000) return fallback;
+  if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
+  if (INVALID_CHARACTERS.test(next)) return fallback;
+  return next;
+}

@@ -1,0 +1,106 @@
+/** Sign-up, login and logout. */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { passwordProblem } from "../auth/password";
+import { deleteSession, sessionExpiresAt } from "../auth/session";
+import { clearSessionCookie, setSessionCookie } from "../middleware/session";
+import { render } from "../lib/render";
+import { requestMeta } from "../lib/request";
+import { email, formValue, parseForm, requiredCheckbox, safeNextPath, text } from "../lib/validation";
+import { logIn, signUp } from "../services/accounts";
+import { LoginPage } from "../../views/pages/auth/LoginPage";
+import { SignupPage } from "../../views/pages/auth/SignupPage";
+
+export const authRoutes = new Hono<AppEnv>();
+
+const signupSchema = z
+  .object({
+    email: email(),
+    password: z.string({ error: "Enter a password." }),
+    company_name: text("Company name", { min: 1, max: 100 }),
+    age_confirmed: requiredCheckbox("You must be 18 or older to use CustomerTrackr."),
+    accept_terms: requiredCheckbox("Please accept the Terms of Service and the Privacy Policy."),
+  })
+  .superRefine((v, ctx) => {
+    const problem = passwordProblem(v.password, { email: v.email });
+    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  });
+
+const loginSchema = z.object({
+  email: email(),
+  password: z.string({ error: "Enter your password." }).min(1, { error: "Enter your password." }).max(1024, { error: "That password is too long." }),
+});
+
+function newSessionExpiry(now: number) {
+  return sessionExpiresAt({ createdAt: now, lastActiveAt: now });
+}
+
+authRoutes.get("/signup", (c) => {
+  if (c.get("auth")) return c.redirect("/app", 303);
+  return render(c, "Sign up", <SignupPage values={{}} errors={{}} />);
+});
+
+authRoutes.post("/signup", async (c) => {
+  const body = await c.req.parseBody();
+  const values = {
+    email: formValue(body, "email"),
+    company_name: formValue(body, "company_name"),
+    age_confirmed: body.age_confirmed !== undefined,
+    accept_terms: body.accept_terms !== undefined,
+  };
+  const parsed = parseForm(signupSchema, body);
+  if (!parsed.ok) return render(c, "Sign up", <SignupPage values={values} errors={parsed.errors} />, 422);
+
+  const meta = requestMeta(c);
+  const result = await signUp(
+    c.get("db"),
+    { email: parsed.data.email, password: parsed.data.password, companyName: parsed.data.company_name },
+    meta,
+  );
+  if (!result.ok && result.reason === "rate_limited") {
+    c.header("Retry-After", String(result.retryAfter));
+    return render(c, "Sign up", <SignupPage values={values} errors={{}} rateLimitedMinutes={Math.ceil(result.retryAfter / 60)} />, 429);
+  }
+  if (!result.ok) {
+    return render(c, "Sign up", <SignupPage values={values} errors={{ email: "This email already has an account." }} emailTaken />, 409);
+  }
+  setSessionCookie(c, result.token, newSessionExpiry(meta.now));
+  return c.redirect("/app", 303);
+});
+
+authRoutes.get("/login", (c) => {
+  const next = safeNextPath(c.req.query("next"));
+  if (c.get("auth")) return c.redirect(next, 303);
+  return render(c, "Log in", <LoginPage next={next} errors={{}} loggedOut={c.req.query("logged_out") === "1"} />);
+});
+
+authRoutes.post("/login", async (c) => {
+  const next = safeNextPath(c.req.query("next"));
+  const body = await c.req.parseBody();
+  const typedEmail = formValue(body, "email");
+  const parsed = parseForm(loginSchema, body);
+  if (!parsed.ok) return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={parsed.errors} />, 422);
+
+  const meta = requestMeta(c);
+  const result = await logIn(c.get("db"), parsed.data.email, parsed.data.password, meta);
+  if (!result.ok && result.reason === "rate_limited") {
+    c.header("Retry-After", String(result.retryAfter));
+    return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={{}} rateLimitedMinutes={Math.ceil(result.retryAfter / 60)} />, 429);
+  }
+  if (!result.ok) return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={{}} failed />, 401);
+
+  // A new session on every login; an old one in this browser is ended.
+  const previous = c.get("auth");
+  if (previous) await deleteSession(c.get("db"), previous.sessionId);
+  setSessionCookie(c, result.token, newSessionExpiry(meta.now));
+  return c.redirect(next, 303);
+});
+
+authRoutes.post("/logout", async (c) => {
+  const auth = c.get("auth");
+  if (auth) await deleteSession(c.get("db"), auth.sessionId);
+  clearSessionCookie(c);
+  return c.redirect("/login?logged_out=1", 303);
+});
+

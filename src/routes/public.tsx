@@ -1,0 +1,34 @@
+/** Public pages: landing, legal pages, health check and the theme preference. */
+import { Hono } from "hono";
+import { setCookie } from "hono/cookie";
+import { sql } from "drizzle-orm";
+import type { AppEnv, Theme } from "../env";
+import { COOKIES } from "../lib/cookies";
+import { errorResponse } from "../lib/errors";
+import { render } from "../lib/render";
+import { safeNextPath } from "../lib/validation";
+import { THEMES } from "../middleware/theme";
+import { LandingPage } from "../../views/pages/public/LandingPage";
+import { CookiesPage, PrivacyPage, TermsPage } from "../../views/pages/public/LegalPages";
+
+export const publicRoutes = new Hono<AppEnv>();
+
+publicRoutes.get("/", (c) => render(c, "Customer relationships, fast", <LandingPage signedIn={Boolean(c.get("auth"))} />));
+
+publicRoutes.get("/healthz", async (c) => {
+  await c.get("db").run(sql`SELECT 1`);
+  c.header("Cache-Control", "no-store");
+  return c.json({ ok: true });
+});
+
+publicRoutes.get("/privacy", (c) => render(c, "Privacy policy", <PrivacyPage />));
+publicRoutes.get("/terms", (c) => render(c, "Terms of service", <TermsPage />));
+publicRoutes.get("/cookies", (c) => render(c, "Cookies", <CookiesPage cookies={Object.values(COOKIES)} />));
+
+publicRoutes.post("/preferences/theme", async (c) => {
+  const body = await c.req.parseBody();
+  const theme = body.theme;
+  if (typeof theme !== "string" || !THEMES.includes(theme as Theme)) return errorResponse(c, 400);
+  setCookie(c, COOKIES.theme.name, theme, { path: "/", secure: true, sameSite: "Lax", maxAge: 365 * 24 * 60 * 60 });
+  return c.redirect(safeNextPath(body.back, "/"), 303);
+});

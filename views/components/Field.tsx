@@ -1,0 +1,90 @@
+import type { Child } from "hono/jsx";
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  type?: "text" | "email" | "password" | "search";
+  value?: string;
+  error?: string;
+  hint?: string;
+  autocomplete?: string;
+  required?: boolean;
+  maxlength?: number;
+  minlength?: number;
+}
+
+/** A labelled input whose hint and error are tied to it with aria-describedby. */
+export function Field(p: FieldProps) {
+  const id = `f-${p.name}`;
+  const describedBy = [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class="field">
+      <label for={id}>{p.label}</label>
+      {p.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={p.name}
+        type={p.type ?? "text"}
+        value={p.type === "password" ? undefined : p.value}
+        autocomplete={p.autocomplete}
+        required={p.required}
+        maxlength={p.maxlength}
+        minlength={p.minlength}
+        aria-invalid={p.error ? "true" : undefined}
+        aria-describedby={describedBy}
+      />
+      {p.error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {p.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export interface CheckboxProps {
+  name: string;
+  checked?: boolean;
+  error?: string;
+  children: Child;
+}
+
+/** A required-style checkbox with its label text beside it and its error tied to it. */
+export function Checkbox(p: CheckboxProps) {
+  const id = `f-${p.name}`;
+  return (
+    <div class="field">
+      <label class="check" for={id}>
+        <input
+          id={id}
+          type="checkbox"
+          name={p.name}
+          value="on"
+          checked={p.checked}
+          required
+          aria-invalid={p.error ? "true" : undefined}
+          aria-describedby={p.error ? `${id}-error` : undefined}
+        />
+        <span>{p.children}</span>
+      </label>
+      {p.error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {p.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A form-level message (not tied to one field), announced to screen readers. */
+export function FormAlert(p: { kind?: "error" | "ok" | "warn"; children: Child }) {
+  return (
+    <div class={`flash ${p.kind ?? "error"}`} role="alert">
+      {p.children}
+    </div>
+  );
+}

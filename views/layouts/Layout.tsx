@@ -1,0 +1,116 @@
+import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
+
+export type Theme = "light" | "dark" | "system";
+
+export interface LayoutProps {
+  title: string;
+  appName: string;
+  assets: { htmx: string; css: string; js: string };
+  nonce: string;
+  theme: Theme;
+  /** The path of this page, for the theme switch to come back to. */
+  path: string;
+  user: { email: string; tenantName: string; role: string } | null;
+  children: Child;
+}
+
+// htmx runs without eval, without its injected indicator style (app.css has it), keeps no copy of
+// pages in localStorage (CRM records must not linger in the browser), and swaps 4xx/5xx pages so
+// form errors and friendly error pages show up.
+const HTMX_CONFIG = JSON.stringify({
+  allowEval: false,
+  allowScriptTags: false,
+  includeIndicatorStyles: false,
+  historyCacheSize: 0,
+  refreshOnHistoryMiss: true,
+  selfRequestsOnly: true,
+  responseHandling: [
+    { code: "204", swap: false },
+    { code: "[2345]..", swap: true, error: false },
+  ],
+});
+
+const THEMES: { value: Theme; label: string }[] = [
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
+  { value: "system", label: "System" },
+];
+
+/** The page shell: header with navigation, main region, footer with legal links and theme switch. */
+export function Layout(p: LayoutProps) {
+  return (
+    <>
+      {raw("<!doctype html>")}
+      <html lang="en" data-theme={p.theme}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>{`${p.title} · ${p.appName}`}</title>
+          <meta name="htmx-config" content={HTMX_CONFIG} />
+          <link rel="stylesheet" href={p.assets.css} />
+          <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+          <script src={p.assets.htmx} nonce={p.nonce} defer></script>
+          <script src={p.assets.js} nonce={p.nonce} defer></script>
+        </head>
+        <body hx-boost="true">
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header class="site-header">
+            <div class="inner">
+              <a class="brand" href={p.user ? "/app" : "/"}>
+                <img src="/favicon.svg" alt="" />
+                {p.appName}
+              </a>
+              <nav class="site-nav" aria-label="Main">
+                {p.user ? (
+                  <>
+                    <a href="/app">Dashboard</a>
+                    <span class="who">
+                      {p.user.email} · {p.user.tenantName}
+                    </span>
+                    <form class="inline-form" method="post" action="/logout">
+                      <button type="submit" class="link">
+                        Log out
+                      </button>
+                    </form>
+                  </>
+                ) : (
+                  <>
+                    <a href="/login">Log in</a>
+                    <a class="button" href="/signup">
+                      Start free
+                    </a>
+                  </>
+                )}
+              </nav>
+            </div>
+          </header>
+          <main id="main" tabindex={-1}>
+            {p.children}
+          </main>
+          <footer class="site-footer">
+            <div class="inner">
+              <span>© {p.appName}</span>
+              <a href="/privacy">Privacy</a>
+              <a href="/terms">Terms</a>
+              <a href="/cookies">Cookies</a>
+              <form class="inline-form" method="post" action="/preferences/theme">
+                <input type="hidden" name="back" value={p.path} />
+                <fieldset class="theme-switch">
+                  <legend>Theme</legend>
+                  {THEMES.map((t) => (
+                    <button type="submit" name="theme" value={t.value} aria-pressed={p.theme === t.value ? "true" : "false"}>
+                      {t.label}
+                    </button>
+                  ))}
+                </fieldset>
+              </form>
+            </div>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import { Checkbox, Field, FormAlert } from "../../components/Field";
+
+export interface SignupPageProps {
+  values: { email?: string; company_name?: string; age_confirmed?: boolean; accept_terms?: boolean };
+  errors: Record<string, string>;
+  /** Set when the email already has an account. */
+  emailTaken?: boolean;
+  /** Set when too many sign-ups came from this address. */
+  rateLimitedMinutes?: number;
+}
+
+/** The sign-up form: email, password, company name, age and terms. */
+export function SignupPage(p: SignupPageProps) {
+  return (
+    <section class="card narrow">
+      <h1>Create your CustomerTrackr account</h1>
+      <p class="muted">Free for small teams. No card needed.</p>
+      {p.emailTaken ? (
+        <FormAlert>
+          <p>
+            An account with this email already exists. <a href="/login">Log in</a> instead, or{" "}
+            <a href="/password/forgot">reset your password</a> if you have forgotten it.
+          </p>
+        </FormAlert>
+      ) : null}
+      {p.rateLimitedMinutes ? (
+        <FormAlert>
+          <p>Too many sign-ups from your network. Please try again in {p.rateLimitedMinutes} minutes.</p>
+        </FormAlert>
+      ) : null}
+      <form class="stack" method="post" action="/signup" novalidate>
+        <Field name="email" label="Work email" type="email" autocomplete="email" required maxlength={254} value={p.values.email} error={p.errors.email} />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="new-password"
+          required
+          minlength={8}
+          maxlength={256}
+          hint="At least 8 characters. A long phrase is easier to remember and harder to guess."
+          error={p.errors.password}
+        />
+        <Field name="company_name" label="Company name" autocomplete="organization" required maxlength={100} value={p.values.company_name} error={p.errors.company_name} />
+        <Checkbox name="age_confirmed" checked={p.values.age_confirmed} error={p.errors.age_confirmed}>
+          I am 18 or older.
+        </Checkbox>
+        <Checkbox name="accept_terms" checked={p.values.accept_terms} error={p.errors.accept_terms}>
+          I accept the <a href="/terms">Terms of Service</a> and have read the <a href="/privacy">Privacy Policy</a>.
+        </Checkbox>
+        <button type="submit">Create account</button>
+      </form>
+      <p class="muted">
+        Already have an account? <a href="/login">Log in</a>.
+      </p>
+    </section>
+  );
+}
