@@ -1,0 +1,17 @@
+import type { D1Migration } from "cloudflare:test";
+import type { Bindings } from "../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends Bindings {
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Port of the local fake of external HTTP APIs (Sentry's ingest, later Stripe). */
+    fakeApiPort: number;
+  }
+}
