@@ -22,6 +22,8 @@ export default defineConfig(async () => {
       setupFiles: ["./test/apply-migrations.ts"],
       globalSetup: ["./test/global-setup.ts"],
       testTimeout: 20_000,
+      // The app logs one JSON line per request; tests that care read them with a spy.
+      onConsoleLog: (log: string) => !log.includes(`"type":"request"`),
     },
   };
 });

@@ -19,12 +19,18 @@ export interface SendOptions {
   env?: Partial<Cloudflare.Env>;
 }
 
+/** A fresh client address, so tests do not share rate-limit counters unless they mean to. */
+export function randomIp(): string {
+  const b = crypto.getRandomValues(new Uint8Array(2));
+  return `198.18.${b[0]}.${b[1]}`;
+}
+
 /** Sends one request to the Worker and waits for its background work. */
 export async function send(path: string, opts: SendOptions = {}): Promise<Response> {
   const method = opts.method ?? (opts.form ? "POST" : "GET");
   const headers = new Headers(opts.headers);
   if (opts.cookie) headers.set("Cookie", opts.cookie);
-  headers.set("CF-Connecting-IP", opts.ip ?? "203.0.113.10");
+  headers.set("CF-Connecting-IP", opts.ip ?? randomIp());
   if (!headers.has("User-Agent")) headers.set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0");
   if (method !== "GET" && method !== "HEAD" && opts.origin !== null) headers.set("Origin", opts.origin ?? ORIGIN);
   let body = opts.body;
@@ -42,7 +48,7 @@ export async function send(path: string, opts: SendOptions = {}): Promise<Respon
 /** Parses every Set-Cookie of a response into name → { value, attributes }. */
 export function setCookies(res: Response): Map<string, { value: string; attributes: string[] }> {
   const out = new Map<string, { value: string; attributes: string[] }>();
-  for (const line of res.headers.getSetCookie()) {
+  for (const line of res.headers.getAll("Set-Cookie")) {
     const [pair, ...attributes] = line.split(";").map((s) => s.trim());
     const eq = pair!.indexOf("=");
     out.set(pair!.slice(0, eq), { value: pair!.slice(eq + 1), attributes });
