@@ -23,7 +23,7 @@ export default defineConfig(async () => {
       globalSetup: ["./test/global-setup.ts"],
       testTimeout: 20_000,
       // The app logs one JSON line per request; tests that care read them with a spy.
-      onConsoleLog: (log: string) => !log.includes(`"type":"request"`),
+      onConsoleLog: (log: string) => !log.includes(`"type":"request"`) && !log.includes("simulated outage"),
     },
   };
 });

@@ -1,7 +1,7 @@
 // Builds public/assets/: htmx copied from node_modules under its pinned version, and our own CSS and
 // JS under a content hash, so every asset can be cached for a year (public/_headers) and a new
 // deploy still serves new files. Writes src/generated/assets.ts with the file names.
-// Run by `npm run dev`, `npm test` and `npm run deploy`; a test checks the output is current.
+// Run by `npm run dev`, `npm test` and `npm run deploy`, so the output is never stale; it is not committed.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { send, signUp, uniqueEmail } from "../helpers/http";
+import { failingDatabase } from "../helpers/faults";
+
+function cspDirectives(res: Response): Map<string, string[]> {
+  const csp = res.headers.get("Content-Security-Policy") ?? "";
+  return new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name!, values]),
+  );
+}
+
+async function sampleResponses(): Promise<[string, Response][]> {
+  const { cookie } = await signUp();
+  return [
+    ["landing", await send("/")],
+    ["login page", await send("/login")],
+    ["signup page", await send("/signup")],
+    ["privacy", await send("/privacy")],
+    ["dashboard", await send("/app", { cookie })],
+    ["redirect to login", await send("/app")],
+    ["404", await send("/no-such-page")],
+    ["csrf 403", await send("/logout", { method: "POST", origin: "https://evil.example" })],
+    ["422", await send("/signup", { form: { email: "bad" } })],
+    ["413", await send("/signup", { form: { email: "x".repeat(70_000) } })],
+    ["500", await send("/app", { cookie, env: { DB: failingDatabase() } })],
+    ["healthz", await send("/healthz")],
+    ["htmx fragment", await send("/login", { headers: { "HX-Request": "true" } })],
+  ];
+}
+
+describe("security headers on every response", () => {
+  it("carry a nonce-based CSP with no unsafe sources, HSTS ≥ 1 year and the rest", async () => {
+    const nonces = new Set<string>();
+    for (const [label, res] of await sampleResponses()) {
+      const csp = cspDirectives(res);
+      const scriptSrc = csp.get("script-src") ?? [];
+      const nonce = scriptSrc.find((v) => v.startsWith("'nonce-"));
+      expect(nonce, `${label}: script-src nonce`).toBeDefined();
+      nonces.add(nonce!);
+      const all = [...csp.values()].flat();
+      expect(all, label).not.toContain("'unsafe-inline'");
+      expect(all, label).not.toContain("'unsafe-eval'");
+      expect(csp.get("object-src"), label).toEqual(["'none'"]);
+      expect(csp.get("base-uri"), label).toEqual(["'none'"]);
+      expect(csp.get("frame-ancestors"), label).toEqual(["'none'"]);
+
+      const hsts = res.headers.get("Strict-Transport-Security") ?? "";
+      expect(Number(hsts.match(/max-age=(\d+)/)?.[1]), `${label}: HSTS`).toBeGreaterThanOrEqual(31536000);
+      expect(hsts, label).toContain("includeSubDomains");
+      expect(res.headers.get("X-Content-Type-Options"), label).toBe("nosniff");
+      expect(res.headers.get("Referrer-Policy"), label).toBe("strict-origin-when-cross-origin");
+      expect(res.headers.get("Cross-Origin-Opener-Policy"), label).toBe("same-origin");
+      expect(res.headers.get("X-Frame-Options"), label).toBe("DENY");
+    }
+    // A fresh nonce per response.
+    expect(nonces.size).toBe(13);
+  });
+
+  it("pages load scripts only from files, carrying the response's nonce, with no inline handlers", async () => {
+    for (const [label, res] of await sampleResponses()) {
+      if (!res.headers.get("Content-Type")?.includes("text/html")) continue;
+      const html = await res.text();
+      const nonce = cspDirectives(res).get("script-src")!.find((v) => v.startsWith("'nonce-"))!.slice(7, -1);
+      for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {
+        expect(tag, label).toMatch(/ src="\/assets\/[^"]+\.js"/);
+        expect(tag, label).toContain(`nonce="${nonce}"`);
+      }
+      expect(html, label).not.toMatch(/<script\b[^>]*>[^<]+<\/script>/);
+      expect(html, label).not.toMatch(/\shx-on[:-]/);
+      expect(html, label).not.toMatch(/\son[a-z]+="/);
+      expect(html, label).not.toMatch(/\sstyle="/);
+    }
+  });
+
+  it("configure htmx without eval and without injected indicator styles", async () => {
+    const html = await (await send("/")).text();
+    const config = JSON.parse(html.match(/<meta name="htmx-config" content="([^"]+)"/)![1]!.replaceAll("&quot;", '"'));
+    expect(config.allowEval).toBe(false);
+    expect(config.includeIndicatorStyles).toBe(false);
+    expect(config.historyCacheSize).toBe(0);
+  });
+
+  it("mark authenticated pages no-store", async () => {
+    const { cookie } = await signUp();
+    expect((await send("/app", { cookie })).headers.get("Cache-Control")).toBe("no-store");
+    expect((await send("/app")).headers.get("Cache-Control")).toBe("no-store");
+  });
+});
+
+describe("request log", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("writes one JSON line per request with ids, and never a body, cookie, token or query", async () => {
+    const { cookie, email } = await signUp();
+    const log = vi.spyOn(console, "log");
+    const res = await send("/login?next=%2Fapp%3Fsecret%3Dq", {
+      form: { email, password: "wrong password here" },
+      cookie,
+      ip: "192.0.2.33",
+      headers: { Authorization: "Bearer abc.def" },
+    });
+    const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"type":"request"'));
+    expect(lines).toHaveLength(1);
+    const entry = JSON.parse(lines[0]!);
+    expect(entry).toMatchObject({ method: "POST", path: "/login", status: res.status, ip: "192.0.2.33" });
+    expect(entry.requestId).toBe(res.headers.get("X-Request-Id"));
+    expect(typeof entry.durationMs).toBe("number");
+    expect(entry.tenantId).toMatch(/^[a-z2-7]{24}$/);
+    expect(entry.userId).toMatch(/^[a-z2-7]{24}$/);
+    expect(entry.userAgent).toContain("TestBrowser");
+    const text = lines[0]!;
+    for (const secret of [cookie.split("=")[1]!.split(".")[1]!, "wrong password here", "secret", "abc.def", email]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it("logs anonymous requests with null ids", async () => {
+    const log = vi.spyOn(console, "log");
+    await send(`/signup?email=${uniqueEmail()}`);
+    const entry = JSON.parse(log.mock.calls.map((c) => String(c[0])).find((l) => l.includes('"type":"request"'))!);
+    expect(entry).toMatchObject({ path: "/signup", status: 200, tenantId: null, userId: null });
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Every /app route with the least role it needs. The test fails when a route exists that is not in
+ * this table, so a new route cannot ship without deciding who may use it.
+ */
+import { describe, expect, it } from "vitest";
+import { app } from "../../src/app";
+import { ROLES, type Role } from "../../src/db/schema";
+import { send } from "../helpers/http";
+import { memberOf, newTenant } from "../helpers/tenants";
+
+interface RouteRule {
+  method: string;
+  path: string;
+  least: Role;
+  /** A concrete URL for the route (path parameters filled in). */
+  sample?: string;
+  form?: Record<string, string>;
+}
+
+export const APP_ROUTES: RouteRule[] = [{ method: "GET", path: "/app", least: "viewer" }];
+
+function registeredAppRoutes(): string[] {
+  const seen = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === "ALL" || !(r.path === "/app" || r.path.startsWith("/app/"))) continue;
+    seen.add(`${r.method} ${r.path}`);
+  }
+  return [...seen].sort();
+}
+
+describe("route × role table", () => {
+  it("lists every /app route the app has, and nothing else", () => {
+    expect(registeredAppRoutes()).toEqual(APP_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it("sends anonymous visitors of every /app route to the login page", async () => {
+    for (const r of APP_ROUTES) {
+      const res = await send(r.sample ?? r.path, { method: r.method, form: r.form });
+      expect(res.status, `${r.method} ${r.path}`).toBe(303);
+      expect(res.headers.get("Location")).toMatch(/^\/login\?next=/);
+    }
+  });
+
+  it("lets each role through exactly the routes its rank allows", async () => {
+    const owner = await newTenant("Roles Co");
+    const cookies: Record<Role, string> = { owner: owner.cookie } as Record<Role, string>;
+    for (const role of ["viewer", "member", "admin"] as const) cookies[role] = (await memberOf(owner.tenantId, role)).cookie;
+
+    for (const r of APP_ROUTES) {
+      for (const role of ROLES) {
+        const res = await send(r.sample ?? r.path, { method: r.method, form: r.form, cookie: cookies[role] });
+        const allowed = ROLES.indexOf(role) >= ROLES.indexOf(r.least);
+        const label = `${r.method} ${r.path} as ${role}`;
+        if (allowed) {
+          expect(res.status, label).not.toBe(403);
+          expect(res.status, label).toBeLessThan(500);
+          expect(res.headers.get("Location") ?? "", label).not.toMatch(/^\/login/);
+        } else {
+          expect(res.status, label).toBe(403);
+        }
+      }
+    }
+  });
+});

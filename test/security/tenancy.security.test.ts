@@ -1,0 +1,44 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { send } from "../helpers/http";
+import { newTenant } from "../helpers/tenants";
+
+describe("two tenants", () => {
+  it("each sees only its own workspace", async () => {
+    const a = await newTenant("Alpha Plumbing");
+    const b = await newTenant("Beta Bakery");
+    const pageA = await (await send("/app", { cookie: a.cookie })).text();
+    const pageB = await (await send("/app", { cookie: b.cookie })).text();
+    expect(pageA).toContain("Alpha Plumbing");
+    expect(pageA).not.toContain("Beta Bakery");
+    expect(pageA).not.toContain(b.email);
+    expect(pageB).toContain("Beta Bakery");
+    expect(pageB).not.toContain("Alpha Plumbing");
+  });
+
+  it("a session pointed at a tenant the user is not a member of grants nothing", async () => {
+    const a = await newTenant("Alpha Two");
+    const b = await newTenant("Beta Two");
+    const sessionId = a.cookie.match(/__Host-session=([^.;]+)\./)![1]!;
+    await env.DB.prepare("UPDATE sessions SET tenant_id = ? WHERE id = ?").bind(b.tenantId, sessionId).run();
+    const res = await send("/app", { cookie: a.cookie });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toMatch(/^\/login/);
+  });
+
+  // Indexes that serve a user across their tenants (login, the tenant switcher, "my sessions").
+  // Primary keys are left out: a random id finds one row, whoever asks.
+  const USER_SCOPED_INDEXES = new Set(["memberships_user_idx", "sessions_user_idx"]);
+
+  it("every tenant-owned index starts with tenant_id", async () => {
+    const indexes = await env.DB.prepare(
+      "SELECT m.name AS tbl, il.name AS idx FROM sqlite_master m JOIN pragma_index_list(m.name) il WHERE il.origin <> 'pk' AND m.type = 'table' AND m.name NOT LIKE '_cf_%' AND m.name NOT LIKE 'sqlite_%'",
+    ).all<{ tbl: string; idx: string }>();
+    for (const { tbl, idx } of indexes.results) {
+      const columns = await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(tbl).all<{ name: string }>();
+      if (!columns.results.some((c) => c.name === "tenant_id") || USER_SCOPED_INDEXES.has(idx)) continue;
+      const first = await env.DB.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno LIMIT 1").bind(idx).first<{ name: string }>();
+      expect(first?.name, `${tbl}.${idx}`).toBe("tenant_id");
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { COOKIES } from "../src/lib/cookies";
+import { cookieHeader, send, setCookies, signUp } from "./helpers/http";
+
+describe("colour scheme", () => {
+  it("defaults to the system scheme and sets no preference cookie until one is picked", async () => {
+    const res = await send("/");
+    expect(await res.text()).toContain('data-theme="system"');
+    expect(setCookies(res).has(COOKIES.theme.name)).toBe(false);
+  });
+
+  it("keeps a picked scheme in a cookie and renders it server-side, on public and app pages", async () => {
+    const res = await send("/preferences/theme", { form: { theme: "dark", back: "/privacy" } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe("/privacy");
+    const themeCookie = setCookies(res).get(COOKIES.theme.name)!;
+    expect(themeCookie.value).toBe("dark");
+    expect(themeCookie.attributes.map((a) => a.toLowerCase())).toEqual(expect.arrayContaining(["secure", "samesite=lax", "path=/"]));
+    const cookie = cookieHeader(res);
+    const page = await (await send("/privacy", { cookie })).text();
+    expect(page).toContain('data-theme="dark"');
+    expect(page).toMatch(/value="dark" aria-pressed="true"/);
+    const user = await signUp();
+    const app = await (await send("/app", { cookie: `${user.cookie}; ${cookie}` })).text();
+    expect(app).toContain('data-theme="dark"');
+  });
+
+  it("refuses an unknown scheme and never redirects off-site", async () => {
+    expect((await send("/preferences/theme", { form: { theme: "neon" } })).status).toBe(400);
+    const res = await send("/preferences/theme", { form: { theme: "light", back: "//evil.example" } });
+    expect(res.headers.get("Location")).toBe("/");
+    const forged = await send("/", { cookie: `${COOKIES.theme.name}="><script>x</script>` });
+    expect(await forged.text()).toContain('data-theme="system"');
+  });
+});
+
+describe("forms are accessible", () => {
+  it.each(["/signup", "/login"])("%s labels every input and ties errors to fields", async (path) => {
+    const html = await (await send(path)).text();
+    const inputs = [...html.matchAll(/<input[^>]*>/g)].map((m) => m[0]).filter((t) => !t.includes('type="hidden"'));
+    expect(inputs.length).toBeGreaterThan(1);
+    for (const input of inputs) {
+      const id = input.match(/ id="([^"]+)"/)?.[1];
+      expect(id, input).toBeDefined();
+      expect(html, input).toContain(`for="${id}"`);
+    }
+    for (const button of html.match(/<button[^>]*>[^<]*<\/button>/g) ?? []) {
+      expect(button.replace(/<[^>]+>/g, "").trim().length, button).toBeGreaterThan(0);
+    }
+    expect(html).toContain('<html lang="en"');
+    expect(html).toContain('class="skip-link" href="#main"');
+    expect(html).toContain('name="viewport"');
+  });
+
+  it("links public pages that sign-up refers to", async () => {
+    for (const path of ["/terms", "/privacy", "/cookies"]) {
+      const res = await send(path);
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toContain("Last updated");
+    }
+  });
+
+  it("lists on /cookies every cookie the code sets", async () => {
+    const html = await (await send("/cookies")).text();
+    for (const c of Object.values(COOKIES)) expect(html).toContain(`<code>${c.name}</code>`);
+  });
+});
