@@ -1,0 +1,297 @@
+// Browser tests: the real app under `wrangler dev` with a fresh local D1, driven through Debian's
+// chromium by playwright-core. Run by `npm test` (after vitest) and `npm run test:e2e`.
+//
+// Every test/e2e/*.e2e.mjs file is a plain ES module whose default export is either one async
+// function or an object of { "test name": async function }. Each function gets
+// { baseUrl, browser, artifactsDir } and fails by throwing. `node scripts/e2e.mjs auth` runs only
+// the files whose names contain "auth".
+//
+// Every wait is bounded, and wrangler and the browser are stopped on every way out (pass, fail,
+// timeout, Ctrl-C), so a run can neither hang nor leave processes behind.
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+const LIMITS = {
+  aptMs: 10 * 60_000,
+  setupStepMs: 2 * 60_000,
+  serverReadyMs: 60_000,
+  browserLaunchMs: 30_000,
+  testMs: 90_000,
+  stopMs: 10_000,
+  wholeRunMs: 12 * 60_000,
+};
+
+process.env.WRANGLER_SEND_METRICS ??= "false";
+const started = Date.now();
+const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
+const log = (message) => console.log(`[e2e] ${message}`);
+
+// ---- what must be stopped, whatever happens -------------------------------------------------
+let wrangler = null;
+let browser = null;
+let stateDir = null;
+let wranglerLog = null;
+let stopping = null;
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} took longer than ${seconds(ms)}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function wranglerRunning() {
+  return wrangler && wrangler.exitCode === null && wrangler.signalCode === null;
+}
+
+/** Stops the browser and wrangler's whole process group (workerd included) and removes the state. */
+function stopEverything() {
+  stopping ??= (async () => {
+    if (browser) await withTimeout(browser.close(), LIMITS.stopMs, "closing the browser").catch(() => {});
+    if (wranglerRunning()) {
+      const exited = new Promise((resolve) => wrangler.once("exit", resolve));
+      signalGroup("SIGTERM");
+      await withTimeout(exited, LIMITS.stopMs, "stopping wrangler").catch(() => signalGroup("SIGKILL"));
+    }
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  })();
+  return stopping;
+}
+
+function signalGroup(signal) {
+  try {
+    process.kill(-wrangler.pid, signal); // the group we created with detached: true
+  } catch {
+    // already gone
+  }
+}
+
+async function bail(message, code = 1) {
+  console.error(`[e2e] ${message}`);
+  await stopEverything();
+  process.exit(code);
+}
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]]) {
+  process.once(signal, () => void bail(`${signal}: stopping.`, code));
+}
+process.on("uncaughtException", (err) => void bail(`internal error: ${err?.stack ?? err}`));
+process.on("unhandledRejection", (err) => void bail(`internal error: ${err?.stack ?? err}`));
+setTimeout(() => void bail(`the whole run took longer than ${seconds(LIMITS.wholeRunMs)}; giving up.`), LIMITS.wholeRunMs).unref();
+
+// ---- setup ------------------------------------------------------------------------------------
+function runStep(label, command, args, { env = {}, timeout = LIMITS.setupStepMs, quiet = true } = {}) {
+  const t = Date.now();
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: ["ignore", quiet ? "pipe" : "inherit", quiet ? "pipe" : "inherit"],
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout,
+  });
+  if (result.error || result.status !== 0) {
+    if (quiet) process.stderr.write(`${result.stdout ?? ""}${result.stderr ?? ""}`);
+    const why = result.error?.code === "ETIMEDOUT" ? `timed out after ${seconds(timeout)}` : result.error?.message ?? `exit ${result.status ?? result.signal}`;
+    throw new Error(`${label} failed: ${why}`);
+  }
+  log(`${label} (${seconds(Date.now() - t)})`);
+}
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}. Install Debian's package (as root): ` +
+        "apt-get update && apt-get install -y --no-install-recommends chromium",
+    );
+  }
+  log(`${CHROMIUM} is missing; installing Debian's chromium with apt-get`);
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  const install = ["install", "-y", "--no-install-recommends", "chromium"];
+  try {
+    runStep("apt-get install chromium", "apt-get", install, { env, timeout: LIMITS.aptMs });
+  } catch {
+    // A fresh machine often has no package lists yet.
+    runStep("apt-get update", "apt-get", ["update"], { env, timeout: LIMITS.aptMs });
+    runStep("apt-get install chromium", "apt-get", install, { env, timeout: LIMITS.aptMs });
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`apt-get finished but ${CHROMIUM} is still missing.`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function wranglerLogTail(lines = 60) {
+  if (!wranglerLog || !existsSync(wranglerLog)) return "";
+  const text = readFileSync(wranglerLog, "utf8")
+    .split("\n")
+    // Offline, wrangler cannot fetch Request.cf: expected noise.
+    .filter((l) => !/Request\.cf|getaddrinfo|^\s+at /.test(l));
+  return text.slice(-lines).join("\n");
+}
+
+async function startWrangler(port, artifactsDir) {
+  wranglerLog = join(artifactsDir, "wrangler.log");
+  const fd = openSync(wranglerLog, "a");
+  wrangler = spawn(
+    process.execPath,
+    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn"],
+    // Its own process group, so stopping it also stops the workerd processes it starts.
+    { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: process.env },
+  );
+  closeSync(fd);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + LIMITS.serverReadyMs;
+  while (Date.now() < deadline) {
+    if (!wranglerRunning()) throw new Error(`wrangler dev exited early (${wrangler.exitCode ?? wrangler.signalCode}):\n${wranglerLogTail()}`);
+    try {
+      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(3_000) });
+      if (res.ok) return baseUrl;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`wrangler dev did not answer /healthz within ${seconds(LIMITS.serverReadyMs)}:\n${wranglerLogTail()}`);
+}
+
+// ---- tests --------------------------------------------------------------------------------------
+async function loadTests(filter) {
+  const dir = join(root, "test", "e2e");
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".e2e.mjs") && (!filter || f.includes(filter)))
+    .sort();
+  const tests = [];
+  for (const file of files) {
+    const mod = await import(pathToFileURL(join(dir, file)).href);
+    const prefix = basename(file, ".e2e.mjs");
+    if (typeof mod.default === "function") tests.push({ name: prefix, fn: mod.default });
+    else if (mod.default && typeof mod.default === "object") {
+      for (const [name, fn] of Object.entries(mod.default)) tests.push({ name: `${prefix} › ${name}`, fn });
+    } else throw new Error(`${file}: the default export must be a function or an object of functions`);
+  }
+  return tests;
+}
+
+/** Screenshots whatever pages a failed test left open, then closes its contexts. */
+async function closeContexts(artifactsDir, failedTestIndex) {
+  const contexts = browser.contexts();
+  let n = 0;
+  for (const context of contexts) {
+    if (failedTestIndex !== null) {
+      for (const page of context.pages()) {
+        n += 1;
+        const path = join(artifactsDir, `failed-${failedTestIndex}-${n}.png`);
+        const shot = await withTimeout(page.screenshot({ path, fullPage: true }), 10_000, "screenshot").catch(() => null);
+        if (shot) console.log(`    page at failure (${page.url()}): ${path}`);
+      }
+    }
+    await withTimeout(context.close(), LIMITS.stopMs, "closing a browser context").catch(() => {});
+  }
+}
+
+async function main() {
+  const filter = process.argv[2];
+  ensureChromium();
+  runStep("assets built", process.execPath, [join(root, "scripts", "assets.mjs")]);
+
+  stateDir = mkdtempSync(join(tmpdir(), "customertrackr-e2e-state-"));
+  const artifactsDir = mkdtempSync(join(tmpdir(), "customertrackr-e2e-"));
+  runStep("migrations applied to a fresh local D1", process.execPath, [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
+    env: { CI: "true" }, // never prompt
+  });
+
+  const tests = await loadTests(filter);
+  if (tests.length === 0) throw new Error(`no test/e2e/*.e2e.mjs files${filter ? ` matching "${filter}"` : ""}`);
+
+  const port = await freePort();
+  let t = Date.now();
+  const baseUrl = await startWrangler(port, artifactsDir);
+  log(`wrangler dev answers at ${baseUrl} (${seconds(Date.now() - t)})`);
+
+  t = Date.now();
+  // playwright's launch() gives chromium a fresh, empty profile directory of its own and removes it on close.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    timeout: LIMITS.browserLaunchMs,
+    // Our own handlers stop the browser and wrangler together; playwright's would exit first.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  log(`chromium ${browser.version()} started (${seconds(Date.now() - t)})`);
+  log(`artifacts (screenshots, wrangler.log): ${artifactsDir}`);
+
+  let passed = 0;
+  let failed = 0;
+  for (const [i, test] of tests.entries()) {
+    if (stopping) break; // interrupted: bail() is cleaning up and will exit
+    t = Date.now();
+    let error = null;
+    try {
+      await withTimeout(Promise.resolve().then(() => test.fn({ baseUrl, browser, artifactsDir })), LIMITS.testMs, "the test");
+    } catch (err) {
+      error = err;
+    }
+    if (stopping) break; // a failure caused by the interruption is not worth reporting
+    if (error) {
+      failed += 1;
+      console.log(`✗ ${test.name} (${seconds(Date.now() - t)})`);
+      console.log(String(error?.stack ?? error).replace(/^/gm, "    "));
+    } else {
+      passed += 1;
+      console.log(`✓ ${test.name} (${seconds(Date.now() - t)})`);
+    }
+    await closeContexts(artifactsDir, error ? i + 1 : null);
+  }
+
+  if (failed > 0) {
+    const tail = wranglerLogTail(40);
+    if (tail.trim()) console.log(`\n[e2e] wrangler's last lines (${wranglerLog}):\n${tail}\n`);
+  }
+  log(`finished in ${seconds(Date.now() - started)}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  console.error(`[e2e] ${err?.message ?? err}`);
+  console.log("0 passed, 1 failed");
+  code = 1;
+}
+await stopEverything();
+process.exit(code);
