@@ -1,0 +1,75 @@
+// Shared pieces for the browser tests (scripts/e2e.mjs runs the *.e2e.mjs files beside this one).
+
+/** How long one wait in a browser test may take before it fails. */
+export const WAIT_MS = 10_000;
+
+/** A password that passes the app's rules (not common, 8+ characters). */
+export const PASSWORD = "violet tractor sandwich 42";
+
+let counter = 0;
+/** An address no other test or run uses. */
+export function uniqueEmail(prefix = "e2e") {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}@example.com`;
+}
+
+/**
+ * A new, isolated browser context and page that records every console error and uncaught page
+ * error. CSP violations arrive as console errors ("Refused to ..."), so they are caught too.
+ */
+export async function openPage(browser) {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(WAIT_MS);
+  context.setDefaultNavigationTimeout(WAIT_MS);
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    // Chromium logs every 4xx answer to a fetch; a 401 for a wrong password or a 422 for a form
+    // error is the app working. Script errors, CSP refusals and 5xx answers still count.
+    if (/^Failed to load resource: the server responded with a status of 4\d\d\b/.test(msg.text())) return;
+    problems.push(`console error on ${page.url()}: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
+  return { context, page, problems };
+}
+
+/**
+ * Waits until the address bar shows `pathname` (and, if given, a query matching `search`). hx-boost
+ * navigates with fetch and history.pushState, so there may be no load event to wait for.
+ */
+export async function waitForPath(page, pathname, search) {
+  await page.waitForURL(
+    (url) => url.pathname === pathname && (search === undefined || (search instanceof RegExp ? search.test(url.search) : url.search === search)),
+    { timeout: WAIT_MS, waitUntil: "commit" },
+  );
+  // Let htmx finish swapping and settling before anyone reads the page.
+  await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling"), null, { timeout: WAIT_MS });
+}
+
+/** Throws with every console or page error recorded so far. */
+export function assertNoProblems(problems) {
+  if (problems.length > 0) throw new Error(`the browser reported:\n  ${problems.join("\n  ")}`);
+}
+
+/** Signs up through the real form from the landing page; ends on /app. */
+export async function signUpThroughPages(page, baseUrl, { email = uniqueEmail(), password = PASSWORD, company = "Acme Ltd" } = {}) {
+  await page.goto(`${baseUrl}/`);
+  await page.getByRole("main").getByRole("link", { name: "Create a free account" }).click();
+  await waitForPath(page, "/signup");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Company name").fill(company);
+  await page.getByLabel("I am 18 or older.").check();
+  await page.getByLabel(/I accept the Terms of Service/).check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await waitForPath(page, "/app");
+  return { email, password, company };
+}
+
+/** Logs in through the real form on /login. */
+export async function logInThroughForm(page, email, password) {
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
