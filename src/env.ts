@@ -11,6 +11,20 @@ export interface Bindings {
   ENVIRONMENT?: string;
   /** "1" mounts /dev/mail (set by `npm run dev`). */
   DEV_MAIL?: string;
+  /** The public origin for links in emails, e.g. https://app.customertrackr.com. Defaults to the request's. */
+  APP_URL?: string;
+  /** Cloudflare Email Service binding (`[[send_email]]` in wrangler.toml). */
+  EMAIL?: SendEmail;
+  /** Sender address of every email. */
+  MAIL_FROM?: string;
+  /** "cloudflare" (the EMAIL binding, default) or "http" (an HTTP API with Resend's request shape). */
+  MAIL_PROVIDER?: string;
+  /** With MAIL_PROVIDER=http: the endpoint that takes {from,to,subject,text,html,headers} as JSON. */
+  MAIL_HTTP_URL?: string;
+  /** With MAIL_PROVIDER=http: its bearer token. Secret. */
+  MAIL_HTTP_TOKEN?: string;
+  /** Bearer token for /ops/* operator endpoints. Secret; /ops answers 401 to everything without it. */
+  OPS_TOKEN?: string;
 }
 
 /** What an authenticated request knows about its user. */

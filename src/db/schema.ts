@@ -84,6 +84,108 @@ export const rateLimits = sqliteTable("rate_limits", {
   count: integer("count").notNull().default(0),
 });
 
+/** Single-use tokens mailed to a user: email verification, email change, password reset. */
+export const TOKEN_KINDS = ["verify_email", "change_email", "password_reset"] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+export const authTokens = sqliteTable(
+  "auth_tokens",
+  {
+    /** SHA-256 of the token (base64url); the token itself only ever exists in the email. */
+    tokenHash: text("token_hash").primaryKey(),
+    kind: text("kind", { enum: TOKEN_KINDS }).notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The address the token was sent to (the new address for an email change). */
+    email: text("email").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("auth_tokens_user_idx").on(t.userId, t.kind)],
+);
+
+export const INVITABLE_ROLES = ["viewer", "member", "admin"] as const;
+
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role", { enum: INVITABLE_ROLES }).notNull(),
+    /** SHA-256 of the token in the invitation link (base64url). */
+    tokenHash: text("token_hash").notNull(),
+    invitedBy: text("invited_by"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    acceptedBy: text("accepted_by"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("invitations_tenant_email_idx").on(t.tenantId, t.email), uniqueIndex("invitations_token_unique").on(t.tokenHash)],
+);
+
+export const MAIL_STATUSES = ["pending", "sending", "sent", "failed"] as const;
+
+/**
+ * Every email, written in the same batch as the change that causes it, then delivered (and retried)
+ * by the mailer. Failed mail stays here, visibly.
+ */
+export const emailOutbox = sqliteTable(
+  "email_outbox",
+  {
+    id: text("id").primaryKey(),
+    /** Null for account mail that belongs to no workspace (verification, password reset). */
+    tenantId: text("tenant_id"),
+    userId: text("user_id"),
+    toAddress: text("to_address").notNull(),
+    kind: text("kind").notNull(),
+    /** Security, account and billing mail; non-essential mail can be turned off by the recipient. */
+    essential: integer("essential", { mode: "boolean" }).notNull(),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    status: text("status", { enum: MAIL_STATUSES }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [index("email_outbox_due_idx").on(t.status, t.nextAttemptAt), index("email_outbox_tenant_idx").on(t.tenantId, t.createdAt)],
+);
+
+/** Who did what, when, from where. Append-only (triggers in the migration refuse edits). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Null for events that belong to no workspace (a failed sign-in for an unknown email). */
+    tenantId: text("tenant_id"),
+    /** Null for anonymous actors and for members who have since deleted their account. */
+    actorUserId: text("actor_user_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    /** A human label for the target at the time (an invited address, a role). Never a secret. */
+    targetLabel: text("target_label"),
+    detail: text("detail"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("audit_log_tenant_idx").on(t.tenantId, t.id),
+    index("audit_log_tenant_action_idx").on(t.tenantId, t.action, t.id),
+    index("audit_log_tenant_actor_idx").on(t.tenantId, t.actorUserId, t.id),
+  ],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;

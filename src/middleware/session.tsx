@@ -6,6 +6,8 @@ import type { AppEnv } from "../env";
 import { validateSessionToken } from "../auth/session";
 import { COOKIES } from "../lib/cookies";
 import { render } from "../lib/render";
+import { requestMeta } from "../lib/request";
+import { recordAudit } from "../services/audit";
 import { ErrorPage, errorTitle } from "../../views/pages/ErrorPage";
 
 /** Sets the session cookie: `__Host-` prefixed, HttpOnly, Secure, SameSite=Lax, Path=/. */
@@ -55,11 +57,32 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const rank = (role: Role) => ROLES.indexOf(role);
 
-/** The one guard every /app route declares: the least role it needs (viewer < member < admin < owner). */
+/** Whether a role is at least another (viewer < member < admin < owner). */
+export function roleAtLeast(role: Role, least: Role): boolean {
+  return rank(role) >= rank(least);
+}
+
+/**
+ * The one guard every /app route declares: the least role it needs. A refusal is a 403 and is
+ * written to the audit trail.
+ */
 export function requireRole(least: Role): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const auth = c.get("auth");
-    if (!auth || rank(auth.role) < rank(least)) {
+    if (!auth) return c.redirect("/login", 303);
+    if (!roleAtLeast(auth.role, least)) {
+      const meta = requestMeta(c);
+      await recordAudit(c.get("db"), {
+        tenantId: auth.tenant.id,
+        actorUserId: auth.user.id,
+        action: "permission.denied",
+        targetType: "route",
+        targetLabel: `${c.req.method} ${c.req.routePath}`,
+        detail: { role: auth.role, needs: least },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        now: meta.now,
+      });
       return render(c, errorTitle(403), <ErrorPage status={403} />, 403);
     }
     await next();

@@ -5,10 +5,12 @@ import type { AppEnv } from "../env";
 import { passwordProblem } from "../auth/password";
 import { deleteSession, sessionExpiresAt } from "../auth/session";
 import { clearSessionCookie, setSessionCookie } from "../middleware/session";
+import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { email, formValue, parseForm, requiredCheckbox, safeNextPath, text } from "../lib/validation";
 import { logIn, signUp } from "../services/accounts";
+import { recordAudit } from "../services/audit";
 import { LoginPage } from "../../views/pages/auth/LoginPage";
 import { SignupPage } from "../../views/pages/auth/SignupPage";
 
@@ -56,7 +58,7 @@ authRoutes.post("/signup", async (c) => {
   const result = await signUp(
     c.get("db"),
     { email: parsed.data.email, password: parsed.data.password, companyName: parsed.data.company_name },
-    meta,
+    { ...meta, baseUrl: appBaseUrl(c) },
   );
   if (!result.ok && result.reason === "rate_limited") {
     c.header("Retry-After", String(result.retryAfter));
@@ -66,6 +68,7 @@ authRoutes.post("/signup", async (c) => {
     return render(c, "Sign up", <SignupPage values={values} errors={{ email: "This email already has an account." }} emailTaken />, 409);
   }
   setSessionCookie(c, result.token, newSessionExpiry(meta.now));
+  deliverSoon(c, result.mailIds);
   return c.redirect("/app", 303);
 });
 
@@ -99,7 +102,11 @@ authRoutes.post("/login", async (c) => {
 
 authRoutes.post("/logout", async (c) => {
   const auth = c.get("auth");
-  if (auth) await deleteSession(c.get("db"), auth.sessionId);
+  if (auth) {
+    const meta = requestMeta(c);
+    await deleteSession(c.get("db"), auth.sessionId);
+    await recordAudit(c.get("db"), { tenantId: auth.tenant.id, actorUserId: auth.user.id, action: "auth.sign_out", ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
+  }
   clearSessionCookie(c);
   return c.redirect("/login?logged_out=1", 303);
 });

@@ -6,12 +6,19 @@ import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/passwo
 import { clear, hit, isLimited, LIMITS } from "../auth/rate-limit";
 import { newSession } from "../auth/session";
 import { newId } from "../lib/ids";
+import { newAuthToken } from "../auth/tokens";
+import { verifyEmailMail } from "../mail/messages";
+import { auditInsert, recordAudit } from "./audit";
+import { queueMail } from "./outbox";
 
 export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
   now: number;
 }
+
+/** The public origin links in emails point to, e.g. "https://app.example.com". */
+export type BaseUrl = string;
 
 export interface SignUpInput {
   email: string;
@@ -20,7 +27,7 @@ export interface SignUpInput {
 }
 
 export type SignUpResult =
-  | { ok: true; token: string; userId: string; tenantId: string }
+  | { ok: true; token: string; userId: string; tenantId: string; mailIds: string[] }
   | { ok: false; reason: "email_taken" }
   | { ok: false; reason: "rate_limited"; retryAfter: number };
 
@@ -30,11 +37,30 @@ export async function findUserByEmail(db: Database, email: string) {
   return user ?? null;
 }
 
+/** The insert of a new user row; sign-up and accepting an invitation both use it. */
+export function userInsert(db: Database, u: { id: string; email: string; passwordHash: string; now: number; verified: boolean }) {
+  return db.insert(users).values({
+    id: u.id,
+    email: u.email,
+    passwordHash: u.passwordHash,
+    ageConfirmedAt: u.now,
+    termsAcceptedAt: u.now,
+    emailVerifiedAt: u.verified ? u.now : null,
+    createdAt: u.now,
+    updatedAt: u.now,
+  });
+}
+
+/** Whether a failed batch failed on the unique email index (a concurrent sign-up with one email). */
+export function isEmailTaken(err: unknown): boolean {
+  return String(err).includes("UNIQUE constraint failed: users.email");
+}
+
 /**
- * Creates the tenant, its owner and the owner's first session in one batch (one transaction), so a
- * failure leaves nothing behind. Input is already validated.
+ * Creates the tenant, its owner, the owner's first session, the verification email and the audit
+ * entry in one batch (one transaction), so a failure leaves nothing behind. Input is validated.
  */
-export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta): Promise<SignUpResult> {
+export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta & { baseUrl: BaseUrl }): Promise<SignUpResult> {
   const limit = await hit(db, LIMITS.signupPerIp, meta.ip ?? "unknown", meta.now);
   if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
   if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
@@ -43,27 +69,28 @@ export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta
   const userId = newId();
   const passwordHash = await hashPassword(input.password);
   const session = newSession({ userId, tenantId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
+  const verification = newAuthToken(db, { kind: "verify_email", userId, email: input.email, now: meta.now });
+  const mail = queueMail(
+    db,
+    { to: input.email, tenantId: null, userId, ...verifyEmailMail(`${meta.baseUrl}/verify-email/${verification.token}`) },
+    meta.now,
+  );
   try {
     await db.batch([
       db.insert(tenants).values({ id: tenantId, name: input.companyName, createdAt: meta.now, updatedAt: meta.now }),
-      db.insert(users).values({
-        id: userId,
-        email: input.email,
-        passwordHash,
-        ageConfirmedAt: meta.now,
-        termsAcceptedAt: meta.now,
-        createdAt: meta.now,
-        updatedAt: meta.now,
-      }),
+      userInsert(db, { id: userId, email: input.email, passwordHash, now: meta.now, verified: false }),
       db.insert(memberships).values({ tenantId, userId, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
       db.insert(sessions).values(session.row),
+      verification.query,
+      mail.query,
+      auditInsert(db, { tenantId, actorUserId: userId, action: "auth.sign_up", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
     ]);
   } catch (err) {
     // Two sign-ups with one email racing: the unique index stops the second, and the batch rolls back.
-    if (String(err).includes("UNIQUE constraint failed: users.email")) return { ok: false, reason: "email_taken" };
+    if (isEmailTaken(err)) return { ok: false, reason: "email_taken" };
     throw err;
   }
-  return { ok: true, token: session.token, userId, tenantId };
+  return { ok: true, token: session.token, userId, tenantId, mailIds: [mail.id] };
 }
 
 export type LogInResult =
@@ -93,10 +120,24 @@ export async function logIn(db: Database, email: string, password: string, meta:
     : [];
   if (!user || !valid || !membership) {
     await hit(db, LIMITS.loginFailuresPerAccount, email, meta.now);
+    // A failure for a real account shows in its workspace's trail; for an unknown email, in no workspace.
+    await recordAudit(db, {
+      tenantId: membership?.tenantId ?? null,
+      actorUserId: null,
+      action: "auth.sign_in_failed",
+      targetType: user ? "user" : undefined,
+      targetId: user?.id,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    });
     return { ok: false, reason: "invalid" };
   }
   await clear(db, LIMITS.loginFailuresPerAccount, email);
   const session = newSession({ userId: user.id, tenantId: membership.tenantId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
-  await db.insert(sessions).values(session.row);
+  await db.batch([
+    db.insert(sessions).values(session.row),
+    auditInsert(db, { tenantId: membership.tenantId, actorUserId: user.id, action: "auth.sign_in", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
+  ]);
   return { ok: true, token: session.token, userId: user.id, tenantId: membership.tenantId };
 }

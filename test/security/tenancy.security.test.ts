@@ -26,9 +26,14 @@ describe("two tenants", () => {
     expect(res.headers.get("Location")).toMatch(/^\/login/);
   });
 
-  // Indexes that serve a user across their tenants (login, the tenant switcher, "my sessions").
-  // Primary keys are left out: a random id finds one row, whoever asks.
-  const USER_SCOPED_INDEXES = new Set(["memberships_user_idx", "sessions_user_idx"]);
+  // Indexes that do not serve one tenant's queries, each for a reason. Primary keys are left out
+  // too: a random id finds one row, whoever asks.
+  const USER_SCOPED_INDEXES = new Set([
+    "memberships_user_idx", // a user's workspaces: login, the tenant switcher
+    "sessions_user_idx", // a user's sessions, across workspaces
+    "email_outbox_due_idx", // the mailer's sweep of due mail, across workspaces
+    "invitations_token_unique", // an invitee arrives with a token, before any tenant is known
+  ]);
 
   it("every tenant-owned index starts with tenant_id", async () => {
     const indexes = await env.DB.prepare(

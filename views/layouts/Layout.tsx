@@ -11,7 +11,7 @@ export interface LayoutProps {
   theme: Theme;
   /** The path of this page, for the theme switch to come back to. */
   path: string;
-  user: { email: string; tenantName: string; role: string } | null;
+  user: { email: string; tenantName: string; role: string; verified: boolean } | null;
   children: Child;
 }
 
@@ -67,6 +67,8 @@ export function Layout(p: LayoutProps) {
                 {p.user ? (
                   <>
                     <a href="/app">Dashboard</a>
+                    <a href="/app/settings/team">Team</a>
+                    <a href="/app/settings/profile">Settings</a>
                     <span class="who">
                       {p.user.email} · {p.user.tenantName}
                     </span>
@@ -88,6 +90,19 @@ export function Layout(p: LayoutProps) {
             </div>
           </header>
           <main id="main" tabindex={-1}>
+            {p.user && !p.user.verified ? (
+              <div class="flash warn verify-banner" role="status">
+                <p>
+                  Please confirm your email address: we sent a link to <strong>{p.user.email}</strong>. Until then you
+                  cannot invite your team.
+                </p>
+                <form class="inline-form" method="post" action="/verify-email/resend">
+                  <button type="submit" class="secondary">
+                    Send the link again
+                  </button>
+                </form>
+              </div>
+            ) : null}
             {p.children}
           </main>
           <footer class="site-footer">

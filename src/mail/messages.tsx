@@ -1,0 +1,115 @@
+/** Every email the app sends: subject, plain text and HTML, and whether it is essential. */
+import type { Child } from "hono/jsx";
+import type { RenderedMail } from "../services/outbox";
+import { EmailButton, EmailLayout } from "../../views/emails/EmailLayout";
+
+const APP = "CustomerTrackr";
+
+function compose(kind: string, essential: boolean, subject: string, text: string, body: Child): RenderedMail {
+  const html = (
+    <EmailLayout appName={APP} preheader={subject} essential={essential}>
+      {body}
+    </EmailLayout>
+  ).toString();
+  const footer = essential
+    ? `\n\n--\nThis is an essential message about your ${APP} account.`
+    : `\n\n--\nYou can turn these messages off in your ${APP} profile.`;
+  return { kind, essential, subject, text: text + footer, html };
+}
+
+/** Confirms the address given at sign-up. */
+export function verifyEmailMail(link: string): RenderedMail {
+  return compose(
+    "verify_email",
+    true,
+    `Confirm your email address for ${APP}`,
+    `Welcome to ${APP}.\n\nPlease confirm your email address by opening this link (valid for 48 hours):\n${link}\n\nIf you did not sign up, you can ignore this email.`,
+    <>
+      <p>Welcome to {APP}.</p>
+      <p>Please confirm your email address. The link is valid for 48 hours.</p>
+      <EmailButton href={link} label="Confirm my email" />
+      <p>If you did not sign up, you can ignore this email.</p>
+    </>,
+  );
+}
+
+/** Sent to a new address to confirm an email change. */
+export function confirmEmailChangeMail(link: string): RenderedMail {
+  return compose(
+    "change_email",
+    true,
+    `Confirm your new email address for ${APP}`,
+    `Someone asked to use this address for a ${APP} account.\n\nIf that was you, confirm it by opening this link (valid for 48 hours):\n${link}\n\nIf not, ignore this email and nothing will change.`,
+    <>
+      <p>Someone asked to use this address for a {APP} account.</p>
+      <p>If that was you, confirm it. The link is valid for 48 hours.</p>
+      <EmailButton href={link} label="Confirm this address" />
+      <p>If not, ignore this email and nothing will change.</p>
+    </>,
+  );
+}
+
+/** Tells the old address that the account's email is changing or has changed. */
+export function emailChangedNoticeMail(newAddress: string, done: boolean): RenderedMail {
+  const what = done ? `has been changed to ${newAddress}` : `is about to change to ${newAddress} once that address is confirmed`;
+  return compose(
+    done ? "email_changed" : "email_change_requested",
+    true,
+    done ? `Your ${APP} email address was changed` : `Your ${APP} email address is being changed`,
+    `The email address of your ${APP} account ${what}.\n\nIf you did not do this, reset your password at once and contact our support.`,
+    <>
+      <p>
+        The email address of your {APP} account {what}.
+      </p>
+      <p>If you did not do this, reset your password at once and contact our support.</p>
+    </>,
+  );
+}
+
+/** A password reset link. */
+export function passwordResetMail(link: string): RenderedMail {
+  return compose(
+    "password_reset",
+    true,
+    `Reset your ${APP} password`,
+    `Someone asked to reset the password of the ${APP} account for this address.\n\nTo choose a new password, open this link within an hour:\n${link}\n\nIf it was not you, ignore this email: your password stays as it is.`,
+    <>
+      <p>Someone asked to reset the password of the {APP} account for this address.</p>
+      <p>To choose a new password, use this link within an hour.</p>
+      <EmailButton href={link} label="Choose a new password" />
+      <p>If it was not you, ignore this email: your password stays as it is.</p>
+    </>,
+  );
+}
+
+/** Tells the user their password changed. */
+export function passwordChangedMail(resetLink: string): RenderedMail {
+  return compose(
+    "password_changed",
+    true,
+    `Your ${APP} password was changed`,
+    `The password of your ${APP} account was just changed, and your other sessions were signed out.\n\nIf you did not do this, reset your password now:\n${resetLink}`,
+    <>
+      <p>The password of your {APP} account was just changed, and your other sessions were signed out.</p>
+      <p>If you did not do this, reset your password now.</p>
+      <EmailButton href={resetLink} label="Reset my password" />
+    </>,
+  );
+}
+
+/** An invitation to join a workspace. */
+export function invitationMail(p: { tenantName: string; inviter: string; role: string; link: string }): RenderedMail {
+  return compose(
+    "invitation",
+    true,
+    `${p.inviter} invited you to ${p.tenantName} on ${APP}`,
+    `${p.inviter} invited you to join ${p.tenantName} on ${APP} as ${p.role === "admin" ? "an" : "a"} ${p.role}.\n\nAccept the invitation within 7 days:\n${p.link}\n\nIf you did not expect this, you can ignore it.`,
+    <>
+      <p>
+        {p.inviter} invited you to join <strong>{p.tenantName}</strong> on {APP} as {p.role === "admin" ? "an" : "a"} {p.role}.
+      </p>
+      <EmailButton href={p.link} label="Accept the invitation" />
+      <p>The invitation is valid for 7 days. If you did not expect it, you can ignore it.</p>
+    </>,
+  );
+}

@@ -1,0 +1,111 @@
+/** The audit trail: who did what, when, from where. Append-only; never a secret or token. */
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { auditLog, users } from "../db/schema";
+
+export const AUDIT_ACTIONS = {
+  "auth.sign_up": "Signed up",
+  "auth.sign_in": "Signed in",
+  "auth.sign_in_failed": "Failed sign-in",
+  "auth.sign_out": "Signed out",
+  "email.verified": "Verified email",
+  "email.change_requested": "Asked to change email",
+  "email.changed": "Changed email",
+  "password.reset_requested": "Asked for a password reset",
+  "password.reset": "Reset password",
+  "password.changed": "Changed password",
+  "session.revoked": "Ended a session",
+  "session.revoked_others": "Ended all other sessions",
+  "invitation.created": "Invited",
+  "invitation.resent": "Resent invitation",
+  "invitation.revoked": "Revoked invitation",
+  "invitation.accepted": "Accepted invitation",
+  "member.role_changed": "Changed role",
+  "member.removed": "Removed member",
+  "member.left": "Left (deleted their account)",
+  "ownership.transferred": "Transferred ownership",
+  "tenant.switched": "Switched workspace",
+  "permission.denied": "Was refused access",
+} as const;
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+export interface AuditEvent {
+  tenantId: string | null;
+  actorUserId: string | null;
+  action: AuditAction;
+  targetType?: string;
+  targetId?: string;
+  targetLabel?: string;
+  detail?: Record<string, string | number | boolean | null>;
+  ip: string | null;
+  userAgent: string | null;
+  now: number;
+}
+
+/** An audit insert, to go in the same batch as the change it records. */
+export function auditInsert(db: Database, e: AuditEvent) {
+  return db.insert(auditLog).values({
+    tenantId: e.tenantId,
+    actorUserId: e.actorUserId,
+    action: e.action,
+    targetType: e.targetType ?? null,
+    targetId: e.targetId ?? null,
+    targetLabel: e.targetLabel?.slice(0, 300) ?? null,
+    detail: e.detail ? JSON.stringify(e.detail) : null,
+    ip: e.ip,
+    userAgent: e.userAgent?.slice(0, 512) ?? null,
+    createdAt: e.now,
+  });
+}
+
+/** Records an event on its own (when there is no other write to batch it with). */
+export async function recordAudit(db: Database, e: AuditEvent): Promise<void> {
+  await auditInsert(db, e);
+}
+
+export interface AuditFilter {
+  action?: AuditAction;
+  actorUserId?: string;
+  /** Keyset cursor: entries older than this id. */
+  before?: number;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** One page of a tenant's audit trail, newest first, with each actor's current email (or none). */
+export async function listAudit(db: Database, tenantId: string, filter: AuditFilter) {
+  const rows = await db
+    .select({
+      id: auditLog.id,
+      action: auditLog.action,
+      actorUserId: auditLog.actorUserId,
+      actorEmail: users.email,
+      targetType: auditLog.targetType,
+      targetLabel: auditLog.targetLabel,
+      detail: auditLog.detail,
+      ip: auditLog.ip,
+      userAgent: auditLog.userAgent,
+      createdAt: auditLog.createdAt,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorUserId))
+    .where(
+      and(
+        eq(auditLog.tenantId, tenantId),
+        filter.action ? eq(auditLog.action, filter.action) : undefined,
+        filter.actorUserId ? eq(auditLog.actorUserId, filter.actorUserId) : undefined,
+        filter.before ? lt(auditLog.id, filter.before) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(AUDIT_PAGE_SIZE + 1);
+  const hasMore = rows.length > AUDIT_PAGE_SIZE;
+  const page = rows.slice(0, AUDIT_PAGE_SIZE);
+  return { entries: page, nextBefore: hasMore ? page[page.length - 1]!.id : null };
+}
+
+/** Erases a departed member's personal data from the trail; the entries themselves stay. */
+export function anonymiseActor(db: Database, userId: string) {
+  return db.update(auditLog).set({ actorUserId: null, ip: null, userAgent: null }).where(eq(auditLog.actorUserId, userId));
+}
+
