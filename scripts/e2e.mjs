@@ -153,9 +153,10 @@ function freePort() {
 function wranglerLogTail(lines = 60) {
   if (!wranglerLog || !existsSync(wranglerLog)) return "";
   const text = readFileSync(wranglerLog, "utf8")
+    .replace(/\x1b\[[0-9;]*m/g, "")
     .split("\n")
     // Offline, wrangler cannot fetch Request.cf: expected noise.
-    .filter((l) => !/Request\.cf|getaddrinfo|^\s+at /.test(l));
+    .filter((l) => l.trim() && !/Request\.cf|getaddrinfo|^\s+at /.test(l));
   return text.slice(-lines).join("\n");
 }
 
@@ -166,7 +167,7 @@ async function startWrangler(port, artifactsDir) {
     process.execPath,
     [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn"],
     // Its own process group, so stopping it also stops the workerd processes it starts.
-    { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: process.env },
+    { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: { ...process.env, FORCE_COLOR: "0" } },
   );
   closeSync(fd);
   const baseUrl = `http://127.0.0.1:${port}`;
