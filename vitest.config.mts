@@ -8,13 +8,21 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     plugins: [
-      cloudflareTest({
+      // Mail goes to the local fake of an HTTP mail API (test/global-setup.ts), so tests can see
+      // what was delivered and make delivery fail.
+      cloudflareTest(({ inject }) => ({
         main: "./src/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, ENVIRONMENT: "test" },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ENVIRONMENT: "test",
+            MAIL_PROVIDER: "http",
+            MAIL_HTTP_URL: `http://127.0.0.1:${inject("fakeApiPort")}/mail/send`,
+            MAIL_HTTP_TOKEN: "test-mail-token",
+          },
         },
-      }),
+      })),
     ],
     test: {
       include: ["test/**/*.test.ts", "test/**/*.test.tsx"],

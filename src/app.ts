@@ -6,12 +6,18 @@ import { csrfProtection } from "./middleware/csrf";
 import { database } from "./middleware/db";
 import { requestLog } from "./middleware/request-log";
 import { securityHeaders } from "./middleware/security-headers";
-import { session } from "./middleware/session";
+import { noStore } from "./middleware/security-headers";
+import { requireUser, session } from "./middleware/session";
 import { theme } from "./middleware/theme";
 import { errorResponse, handleError, handleNotFound } from "./lib/errors";
 import { appRoutes } from "./routes/app";
+import { accountRoutes } from "./routes/account";
 import { authRoutes } from "./routes/auth";
+import { devRoutes } from "./routes/dev";
+import { opsRoutes } from "./routes/ops";
+import { settingsRoutes } from "./routes/settings";
 import { publicRoutes } from "./routes/public";
+import { invitationRoutes, teamRoutes } from "./routes/team";
 
 /** Forms are small; larger uploads (imports) will get their own, larger limit on their route. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -24,9 +30,19 @@ app.use("*", csrfProtection);
 app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c as Context<AppEnv>, 413) }));
 app.use("*", database, session, theme);
 
+// Everything under /app needs a signed-in member and is never cached.
+app.use("/app", noStore, requireUser);
+app.use("/app/*", noStore, requireUser);
+
 app.route("/", publicRoutes);
 app.route("/", authRoutes);
+app.route("/", accountRoutes);
+app.route("/app/settings", settingsRoutes);
+app.route("/dev", devRoutes);
+app.route("/ops", opsRoutes);
 app.route("/app", appRoutes);
+app.route("/app", teamRoutes);
+app.route("/", invitationRoutes);
 
 app.onError(handleError);
 app.notFound(handleNotFound);

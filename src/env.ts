@@ -42,6 +42,8 @@ export interface Variables {
   /** Set by the CSP middleware; script tags carry it. */
   secureHeadersNonce?: string;
   theme: Theme;
+  /** Replaces the page CSP for a response that is not one of our pages. */
+  cspOverride?: string;
 }
 
 export type Theme = "light" | "dark" | "system";

@@ -1,7 +1,8 @@
 /**
  * Runs in Node before the tests: starts a local HTTP server that stands in for external APIs the
- * app calls (Sentry's ingest endpoint for now). It records what arrives; tests read the record
- * back from GET /__received.
+ * app calls: Sentry's ingest endpoint and an HTTP mail API. It records what arrives; tests read the
+ * record back from GET /__received. Test files run in parallel, so tests look only for their own
+ * requests (their own Sentry project id, their own recipients).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,16 +28,19 @@ export default async function setup(project: TestProject) {
         res.end(JSON.stringify(received));
         return;
       }
-      if (req.method === "DELETE" && url === "/__received") {
-        received.length = 0;
-        res.writeHead(204).end();
-        return;
-      }
       let raw = Buffer.concat(chunks);
       if (req.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
-      received.push({ method: req.method ?? "", path: url, headers: req.headers, body: raw.toString("utf8") });
+      const body = raw.toString("utf8");
+      received.push({ method: req.method ?? "", path: url, headers: req.headers, body });
+      // The mail API refuses recipients whose address contains "undeliverable", as a provider
+      // does when it is down or rejects the message, so tests can watch retries.
+      if (url === "/mail/send" && body.includes("undeliverable")) {
+        res.writeHead(503, { "content-type": "application/json" });
+        res.end('{"error":"unavailable"}');
+        return;
+      }
       res.writeHead(200, { "content-type": "application/json" });
-      res.end("{}");
+      res.end(url === "/mail/send" ? `{"id":"fake-${received.length}"}` : "{}");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

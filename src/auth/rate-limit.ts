@@ -20,6 +20,10 @@ export const LIMITS = {
   loginPerIp: { name: "login-ip", max: 30, windowMs: 10 * 60 * 1000 },
   loginFailuresPerAccount: { name: "login-account", max: 10, windowMs: 15 * 60 * 1000 },
   signupPerIp: { name: "signup-ip", max: 10, windowMs: 60 * 60 * 1000 },
+  resetPerIp: { name: "reset-ip", max: 10, windowMs: 60 * 60 * 1000 },
+  resetPerAccount: { name: "reset-account", max: 3, windowMs: 60 * 60 * 1000 },
+  verificationPerUser: { name: "verify-user", max: 5, windowMs: 60 * 60 * 1000 },
+  passwordChangePerUser: { name: "password-change-user", max: 10, windowMs: 15 * 60 * 1000 },
 } as const satisfies Record<string, Limit>;
 
 function keyFor(limit: Limit, subject: string): string {

@@ -7,7 +7,7 @@ import type { AppEnv } from "../env";
  * carry a per-response nonce; nothing inline, nothing eval'd. Static files get theirs from
  * public/_headers.
  */
-export const securityHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
+const standardHeaders = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'", NONCE],
@@ -28,6 +28,14 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
   xContentTypeOptions: "nosniff",
   permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
 });
+
+export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await standardHeaders(c, next);
+  // A response that is not one of our pages (an email's HTML in the dev viewer) may ask for a
+  // stricter policy of its own.
+  const override = c.get("cspOverride");
+  if (override) c.res.headers.set("Content-Security-Policy", override);
+};
 
 /** Authenticated pages must never be kept by the browser or a proxy. */
 export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {

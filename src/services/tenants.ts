@@ -1,7 +1,7 @@
 /** Tenant-level facts, always scoped by tenant id. */
-import { count, eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { memberships, tenants } from "../db/schema";
+import { memberships, tenants, users } from "../db/schema";
 
 export interface TenantOverview {
   name: string;
@@ -18,4 +18,14 @@ export async function getTenantOverview(db: Database, tenantId: string): Promise
     .where(eq(tenants.id, tenantId))
     .groupBy(tenants.id);
   return row ?? null;
+}
+
+/** The members of a tenant with their emails and roles, owner first. */
+export async function listMembers(db: Database, tenantId: string) {
+  return db
+    .select({ userId: memberships.userId, email: users.email, role: memberships.role, createdAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.tenantId, tenantId))
+    .orderBy(sql`CASE ${memberships.role} WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'member' THEN 2 ELSE 3 END`, users.email);
 }

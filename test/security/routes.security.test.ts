@@ -17,7 +17,19 @@ interface RouteRule {
   form?: Record<string, string>;
 }
 
-export const APP_ROUTES: RouteRule[] = [{ method: "GET", path: "/app", least: "viewer" }];
+export const APP_ROUTES: RouteRule[] = [
+  { method: "GET", path: "/app", least: "viewer" },
+  // Settings that are the user's own: every role manages its own profile, password and sessions.
+  { method: "GET", path: "/app/settings/profile", least: "viewer" },
+  { method: "POST", path: "/app/settings/profile/email", least: "viewer", form: { email: "new@example.com", password: "wrong password" } },
+  { method: "POST", path: "/app/settings/profile/delete", least: "viewer", form: { delete_password: "wrong password", confirm_delete: "on" } },
+  { method: "GET", path: "/app/settings/security", least: "viewer" },
+  { method: "POST", path: "/app/settings/security/password", least: "viewer", form: { current_password: "wrong password", new_password: "a new long passphrase" } },
+  { method: "POST", path: "/app/settings/security/sessions/revoke-others", least: "viewer" },
+  { method: "POST", path: "/app/settings/security/sessions/:id/revoke", least: "viewer", sample: "/app/settings/security/sessions/nosuchsession/revoke" },
+  // The workspace's audit trail.
+  { method: "GET", path: "/app/settings/audit", least: "admin" },
+];
 
 function registeredAppRoutes(): string[] {
   const seen = new Set<string>();

@@ -68,6 +68,7 @@ export function Layout(p: LayoutProps) {
                   <>
                     <a href="/app">Dashboard</a>
                     <a href="/app/settings/team">Team</a>
+                    <a href="/app/workspaces">Workspaces</a>
                     <a href="/app/settings/profile">Settings</a>
                     <span class="who">
                       {p.user.email} · {p.user.tenantName}
@@ -111,7 +112,8 @@ export function Layout(p: LayoutProps) {
               <a href="/privacy">Privacy</a>
               <a href="/terms">Terms</a>
               <a href="/cookies">Cookies</a>
-              <form class="inline-form" method="post" action="/preferences/theme">
+              {/* A full page load, not a boosted swap: the scheme lives on <html>, which hx-boost does not replace. */}
+              <form class="inline-form" method="post" action="/preferences/theme" hx-boost="false">
                 <input type="hidden" name="back" value={p.path} />
                 <fieldset class="theme-switch">
                   <legend>Theme</legend>

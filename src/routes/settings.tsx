@@ -1,0 +1,180 @@
+/** The user's own settings (profile, security) and the workspace's audit trail. */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { AppEnv, AuthContext } from "../env";
+import { passwordProblem } from "../auth/password";
+import { clearSessionCookie, requireRole, roleAtLeast } from "../middleware/session";
+import { errorResponse } from "../lib/errors";
+import { appBaseUrl, deliverSoon } from "../lib/mail";
+import { render } from "../lib/render";
+import { requestMeta } from "../lib/request";
+import { email, formValue, parseForm, requiredCheckbox } from "../lib/validation";
+import { deleteOwnUser } from "../services/account-deletion";
+import { changePassword, requestEmailChange } from "../services/account-security";
+import { AUDIT_ACTIONS, listAudit, type AuditAction } from "../services/audit";
+import { describeDevice, listUserSessions, revokeOtherSessions, revokeSession } from "../services/sessions";
+import { listMembers } from "../services/tenants";
+import { AuditPage } from "../../views/pages/settings/AuditPage";
+import { ProfilePage } from "../../views/pages/settings/ProfilePage";
+import { SecurityPage } from "../../views/pages/settings/SecurityPage";
+
+export const settingsRoutes = new Hono<AppEnv>();
+
+const actorOf = (auth: AuthContext) => ({ userId: auth.user.id, email: auth.user.email, tenantId: auth.tenant.id, sessionId: auth.sessionId });
+const canSeeAudit = (auth: AuthContext) => roleAtLeast(auth.role, "admin");
+
+// ---- Profile ---------------------------------------------------------------------------------
+
+function profilePage(c: Context<AppEnv>, opts: { values?: { email?: string }; errors?: Record<string, string>; notice?: string; status?: 200 | 422 }) {
+  const auth = c.get("auth")!;
+  return render(
+    c,
+    "Profile",
+    <ProfilePage
+      email={auth.user.email}
+      verified={auth.user.emailVerifiedAt !== null}
+      canSeeAudit={canSeeAudit(auth)}
+      values={opts.values ?? {}}
+      errors={opts.errors ?? {}}
+      notice={opts.notice}
+    />,
+    opts.status ?? 200,
+  );
+}
+
+settingsRoutes.get("/profile", requireRole("viewer"), (c) => profilePage(c, {}));
+
+settingsRoutes.post("/profile/email", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const body = await c.req.parseBody();
+  const parsed = parseForm(z.object({ email: email(), password: z.string({ error: "Enter your current password." }).min(1, { error: "Enter your current password." }).max(1024) }), body);
+  if (!parsed.ok) return profilePage(c, { values: { email: formValue(body, "email") }, errors: parsed.errors, status: 422 });
+  const result = await requestEmailChange(c.get("db"), actorOf(auth), { newEmail: parsed.data.email, password: parsed.data.password }, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+  if (!result.ok) return profilePage(c, { values: { email: parsed.data.email }, errors: { [result.field]: result.message }, status: 422 });
+  deliverSoon(c, result.mailIds);
+  return profilePage(c, { notice: `We have sent a confirmation link to ${parsed.data.email}. Your address changes when you open it.` });
+});
+
+settingsRoutes.post("/profile/delete", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const body = await c.req.parseBody();
+  const parsed = parseForm(
+    z.object({
+      delete_password: z.string({ error: "Enter your current password." }).min(1, { error: "Enter your current password." }).max(1024),
+      confirm_delete: requiredCheckbox("Tick the box to confirm."),
+    }),
+    body,
+  );
+  if (!parsed.ok) return profilePage(c, { errors: parsed.errors, status: 422 });
+  const result = await deleteOwnUser(c.get("db"), auth.user.id, parsed.data.delete_password, requestMeta(c));
+  if (!result.ok) return profilePage(c, { errors: { [`delete_${result.field}`]: result.message }, status: 422 });
+  clearSessionCookie(c);
+  c.set("auth", null);
+  return c.redirect("/?account_deleted=1", 303);
+});
+
+// ---- Security: password and sessions -----------------------------------------------------------
+
+async function securityPage(c: Context<AppEnv>, opts: { errors?: Record<string, string>; notice?: string; status?: 200 | 422 }) {
+  const auth = c.get("auth")!;
+  const sessions = await listUserSessions(c.get("db"), auth.user.id, auth.sessionId, Date.now());
+  return render(c, "Security", <SecurityPage sessions={sessions} errors={opts.errors ?? {}} notice={opts.notice} canSeeAudit={canSeeAudit(auth)} />, opts.status ?? 200);
+}
+
+settingsRoutes.get("/security", requireRole("viewer"), (c) => securityPage(c, {}));
+
+settingsRoutes.post("/security/password", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const body = await c.req.parseBody();
+  const parsed = parseForm(
+    z
+      .object({
+        current_password: z.string({ error: "Enter your current password." }).min(1, { error: "Enter your current password." }).max(1024),
+        new_password: z.string({ error: "Enter a new password." }),
+      })
+      .superRefine((v, ctx) => {
+        const problem = passwordProblem(v.new_password, { email: auth.user.email });
+        if (problem) ctx.addIssue({ code: "custom", path: ["new_password"], message: problem });
+      }),
+    body,
+  );
+  if (!parsed.ok) return securityPage(c, { errors: parsed.errors, status: 422 });
+  const result = await changePassword(
+    c.get("db"),
+    actorOf(auth),
+    { currentPassword: parsed.data.current_password, newPassword: parsed.data.new_password },
+    { ...requestMeta(c), baseUrl: appBaseUrl(c) },
+  );
+  if (!result.ok) return securityPage(c, { errors: { [result.field]: result.message }, status: 422 });
+  deliverSoon(c, result.mailIds);
+  return securityPage(c, { notice: "Your password has been changed, and your other sessions were signed out." });
+});
+
+settingsRoutes.post("/security/sessions/revoke-others", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const ended = await revokeOtherSessions(c.get("db"), actorOf(auth), requestMeta(c));
+  return securityPage(c, { notice: ended === 1 ? "1 other session was signed out." : `${ended} other sessions were signed out.` });
+});
+
+settingsRoutes.post("/security/sessions/:id/revoke", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const id = c.req.param("id");
+  // Someone else's session (or an unknown id) is simply not found.
+  if (id === auth.sessionId || !(await revokeSession(c.get("db"), actorOf(auth), id, requestMeta(c)))) return errorResponse(c, 404);
+  return securityPage(c, { notice: "That session was signed out." });
+});
+
+// ---- Audit trail (admins and owners) --------------------------------------------------------------
+
+settingsRoutes.get("/audit", requireRole("admin"), async (c) => {
+  const auth = c.get("auth")!;
+  const db = c.get("db");
+  const actionParam = c.req.query("action");
+  const action = actionParam && actionParam in AUDIT_ACTIONS ? (actionParam as AuditAction) : undefined;
+  const actorParam = c.req.query("actor") || undefined;
+  const beforeParam = Number(c.req.query("before"));
+  const before = Number.isSafeInteger(beforeParam) && beforeParam > 0 ? beforeParam : undefined;
+  const members = await listMembers(db, auth.tenant.id);
+  const actorUserId = members.some((m) => m.userId === actorParam) ? actorParam : undefined;
+  const { entries, nextBefore } = await listAudit(db, auth.tenant.id, { action, actorUserId, before });
+
+  const query = new URLSearchParams();
+  if (action) query.set("action", action);
+  if (actorUserId) query.set("actor", actorUserId);
+  if (nextBefore) query.set("before", String(nextBefore));
+  return render(
+    c,
+    "Audit trail",
+    <AuditPage
+      entries={entries.map((e) => ({
+        id: e.id,
+        action: e.action,
+        actionLabel: AUDIT_ACTIONS[e.action as AuditAction] ?? e.action,
+        actor: e.actorEmail ?? (e.actorUserId ? "former member" : e.action === "auth.sign_in_failed" ? "someone" : "former member"),
+        target: describeTarget(e.targetLabel, e.detail),
+        ip: e.ip,
+        device: describeDevice(e.userAgent),
+        createdAt: e.createdAt,
+      }))}
+      actions={Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({ value, label }))}
+      members={members.map((m) => ({ id: m.userId, email: m.email }))}
+      filter={{ action, actor: actorUserId }}
+      olderHref={nextBefore ? `/app/settings/audit?${query}` : null}
+    />,
+  );
+});
+
+/** A short human description of what an entry was about. */
+function describeTarget(label: string | null, detail: string | null): string | null {
+  const parts: string[] = [];
+  if (label) parts.push(label);
+  if (detail) {
+    try {
+      const d = JSON.parse(detail) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(d)) parts.push(`${k}: ${String(v)}`);
+    } catch {
+      // Entries are written by us as JSON; anything else is shown as nothing rather than raw.
+    }
+  }
+  return parts.length ? parts.join(", ") : null;
+}

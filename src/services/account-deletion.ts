@@ -1,0 +1,45 @@
+/**
+ * A member deleting their own user: their sessions, tokens, memberships and personal data go; the
+ * audit trail keeps its entries with the actor erased, and what they wrote stays with the tenant,
+ * attributed to "former member".
+ */
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { emailOutbox, invitations, memberships, tenants, users } from "../db/schema";
+import { verifyPassword } from "../auth/password";
+import type { RequestMeta } from "./accounts";
+import { anonymiseActor, auditInsert } from "./audit";
+
+export type DeleteUserResult = { ok: true } | { ok: false; field: "password" | "form"; message: string };
+
+/** Deletes the user's own account after checking their password. Owners must hand over first. */
+export async function deleteOwnUser(db: Database, userId: string, password: string, meta: RequestMeta): Promise<DeleteUserResult> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user || !(await verifyPassword(user.passwordHash, password))) {
+    return { ok: false, field: "password", message: "That is not your current password." };
+  }
+  const owned = await db
+    .select({ name: tenants.name })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.role, "owner")));
+  if (owned.length > 0) {
+    return {
+      ok: false,
+      field: "form",
+      message: `You own ${owned.map((t) => t.name).join(", ")}. Transfer the ownership to another member first.`,
+    };
+  }
+  const tenantIds = (await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId))).map((m) => m.tenantId);
+  await db.batch([
+    anonymiseActor(db, userId),
+    db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
+    db.delete(emailOutbox).where(eq(emailOutbox.userId, userId)),
+    // Memberships, sessions and tokens go with the user (ON DELETE CASCADE).
+    db.delete(users).where(eq(users.id, userId)),
+    ...tenantIds.map((tenantId) =>
+      auditInsert(db, { tenantId, actorUserId: null, action: "member.left", targetType: "user", targetLabel: "former member", ip: null, userAgent: null, now: meta.now }),
+    ),
+  ]);
+  return { ok: true };
+}

@@ -1,0 +1,129 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { createDb } from "../../src/db/client";
+import { httpSender } from "../../src/mail/senders";
+import { deliverDue, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../src/services/outbox";
+import { countRows } from "../helpers/db";
+import { send, signUp, uniqueEmail } from "../helpers/http";
+import { deliveredTo, lastMail, mailTo } from "../helpers/mail";
+
+const OPS_TOKEN = "ops-token-for-tests-0123456789abcdef0123";
+
+async function runCron(at: number, bindings: Partial<Cloudflare.Env> = {}) {
+  const ctx = createExecutionContext();
+  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), { ...env, ...bindings }, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+describe("email delivery", () => {
+  it("queues the verification email in the sign-up batch and delivers it through the provider", async () => {
+    const { email } = await signUp();
+    const mail = await lastMail(email, "verify_email");
+    expect(mail.essential).toBe(1);
+    expect(mail.status).toBe("sent");
+    expect(mail.html_body).toContain("Confirm my email");
+    expect(mail.text_body).toMatch(/http:\/\/localhost\/verify-email\/[a-z2-7]+/);
+    const delivered = await deliveredTo(email);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.headers.authorization).toBe("Bearer test-mail-token");
+    expect(delivered[0]!.message.subject).toBe(mail.subject);
+    expect(delivered[0]!.message.text).toBe(mail.text_body);
+    expect(delivered[0]!.message.html).toBe(mail.html_body);
+  });
+
+  it("writes no email when the change that would cause it fails", async () => {
+    const { email } = await signUp();
+    const before = (await mailTo(email)).length;
+    await send("/signup", { form: { email, password: "another long passphrase", company_name: "Dup", age_confirmed: "on", accept_terms: "on" } });
+    expect((await mailTo(email)).length).toBe(before);
+  });
+
+  it("keeps mail pending when no sender is configured, and the cron sweep delivers it later", async () => {
+    const email = uniqueEmail("later");
+    await signUp({ email }, { env: { MAIL_PROVIDER: "http", MAIL_HTTP_URL: "" } });
+    expect((await lastMail(email, "verify_email")).status).toBe("pending");
+    expect(await deliveredTo(email)).toHaveLength(0);
+    await runCron(Date.now() + 1000);
+    expect((await lastMail(email, "verify_email")).status).toBe("sent");
+    expect(await deliveredTo(email)).toHaveLength(1);
+  });
+
+  it("retries a failing delivery with backoff, then marks it failed and shows it to operators, never dropping it", async () => {
+    const email = uniqueEmail("undeliverable");
+    const start = Date.now();
+    await signUp({ email });
+    let mail = await lastMail(email, "verify_email");
+    expect(mail).toMatchObject({ status: "pending", attempts: 1 });
+    expect(mail.last_error).toContain("503");
+
+    // Not due yet: a sweep before the backoff has passed does nothing.
+    await runCron(start + 1000);
+    expect((await lastMail(email, "verify_email")).attempts).toBe(1);
+
+    let clock = start;
+    for (let attempt = 2; attempt <= MAX_ATTEMPTS; attempt++) {
+      clock += RETRY_DELAYS_MS[attempt - 2]! + 5_000;
+      await runCron(clock);
+      mail = await lastMail(email, "verify_email");
+      expect(mail.attempts).toBe(attempt);
+    }
+    expect(mail.status).toBe("failed");
+    expect(await deliveredTo(email)).toHaveLength(MAX_ATTEMPTS);
+
+    // Further sweeps leave it alone.
+    await runCron(clock + 24 * 3_600_000);
+    expect((await lastMail(email, "verify_email")).attempts).toBe(MAX_ATTEMPTS);
+
+    const ops = await send("/ops/mail/failed", { headers: { Authorization: `Bearer ${OPS_TOKEN}` }, env: { OPS_TOKEN } });
+    expect(ops.status).toBe(200);
+    const { failed } = (await ops.json()) as { failed: { id: string; to: string; kind: string; attempts: number; lastError: string }[] };
+    expect(failed.find((f) => f.id === mail.id)).toMatchObject({ to: email, kind: "verify_email", attempts: MAX_ATTEMPTS });
+  });
+
+  it("sends each message once even when two sweeps run at the same time", async () => {
+    const email = uniqueEmail("once");
+    await signUp({ email }, { env: { MAIL_PROVIDER: "http", MAIL_HTTP_URL: "" } });
+    const db = createDb(env.DB);
+    const sender = httpSender(env.MAIL_HTTP_URL!, env.MAIL_HTTP_TOKEN!, "test@example.com");
+    const now = Date.now() + 1000;
+    await Promise.all([deliverDue(db, sender, now), deliverDue(db, sender, now), deliverDue(db, sender, now)]);
+    expect(await deliveredTo(email)).toHaveLength(1);
+  });
+});
+
+describe("operator endpoint", () => {
+  it("answers 401 without the token, with a wrong one, and when none is configured", async () => {
+    expect((await send("/ops/mail/failed", { env: { OPS_TOKEN } })).status).toBe(401);
+    expect((await send("/ops/mail/failed", { headers: { Authorization: `Bearer ${OPS_TOKEN.slice(0, -1)}x` }, env: { OPS_TOKEN } })).status).toBe(401);
+    expect((await send("/ops/mail/failed", { headers: { Authorization: "Bearer " } })).status).toBe(401);
+    expect((await send("/ops/mail/failed", { headers: { Authorization: `Bearer ${OPS_TOKEN}` } })).status).toBe(401);
+  });
+});
+
+describe("/dev/mail", () => {
+  it("does not exist unless DEV_MAIL=1", async () => {
+    expect((await send("/dev/mail")).status).toBe(404);
+    expect((await send("/dev/mail", { env: { DEV_MAIL: "0" } })).status).toBe(404);
+  });
+
+  it("lists the outbox with rendered bodies in development", async () => {
+    const { email } = await signUp();
+    const res = await send("/dev/mail", { env: { DEV_MAIL: "1" } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain(email);
+    expect(html).toContain("Confirm your email address");
+    const mail = await lastMail(email, "verify_email");
+    const body = await send(`/dev/mail/${mail.id}/html`, { env: { DEV_MAIL: "1" } });
+    expect(await body.text()).toBe(mail.html_body);
+    expect(body.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
+    expect((await send(`/dev/mail/${mail.id}/html`)).status).toBe(404);
+  });
+
+  it("counts every queued mail as a row (nothing is sent outside the outbox)", async () => {
+    const { email } = await signUp();
+    expect(await countRows("email_outbox", "to_address = ?", email)).toBe((await deliveredTo(email)).length);
+  });
+});

@@ -1,0 +1,94 @@
+import { SettingsNav } from "./SettingsNav";
+
+export interface AuditRow {
+  id: number;
+  action: string;
+  actionLabel: string;
+  actor: string;
+  target: string | null;
+  ip: string | null;
+  device: string;
+  createdAt: number;
+}
+
+export interface AuditPageProps {
+  entries: AuditRow[];
+  actions: { value: string; label: string }[];
+  members: { id: string; email: string }[];
+  filter: { action?: string; actor?: string };
+  olderHref: string | null;
+}
+
+/** The workspace's audit trail, newest first, filterable by action and by member. */
+export function AuditPage(p: AuditPageProps) {
+  return (
+    <div class="stack">
+      <h1>Audit trail</h1>
+      <SettingsNav current="audit" canSeeAudit />
+      <form class="filters" method="get" action="/app/settings/audit">
+        <div class="field">
+          <label for="f-action">Action</label>
+          <select id="f-action" name="action">
+            <option value="">All actions</option>
+            {p.actions.map((a) => (
+              <option value={a.value} selected={a.value === p.filter.action}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="f-actor">Member</label>
+          <select id="f-actor" name="actor">
+            <option value="">Anyone</option>
+            {p.members.map((m) => (
+              <option value={m.id} selected={m.id === p.filter.actor}>
+                {m.email}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Filter</button>
+      </form>
+      <section class="card" aria-label="Entries">
+        {p.entries.length === 0 ? (
+          <p>No entries match.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">Details</th>
+                <th scope="col">From</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.entries.map((e) => (
+                <tr>
+                  <td>
+                    <time datetime={new Date(e.createdAt).toISOString()}>{new Date(e.createdAt).toISOString().slice(0, 19).replace("T", " ")} UTC</time>
+                  </td>
+                  <td>{e.actor}</td>
+                  <td>{e.actionLabel}</td>
+                  <td>{e.target ?? ""}</td>
+                  <td>
+                    {e.ip ?? ""}
+                    {e.ip ? <br /> : null}
+                    <span class="muted">{e.device}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {p.olderHref ? (
+          <p>
+            <a href={p.olderHref}>Older entries</a>
+          </p>
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import { Field, FormAlert } from "../../components/Field";
+import { SettingsNav } from "./SettingsNav";
+
+export interface SessionRow {
+  id: string;
+  device: string;
+  ip: string | null;
+  tenantName: string;
+  createdAt: number;
+  lastActiveAt: number;
+  current: boolean;
+}
+
+export interface SecurityPageProps {
+  sessions: SessionRow[];
+  errors: Record<string, string>;
+  notice?: string;
+  canSeeAudit: boolean;
+}
+
+function when(ms: number) {
+  const iso = new Date(ms).toISOString();
+  return <time datetime={iso}>{iso.slice(0, 16).replace("T", " ")} UTC</time>;
+}
+
+/** Password change and the list of the user's sessions, each of which can be ended. */
+export function SecurityPage(p: SecurityPageProps) {
+  const others = p.sessions.filter((s) => !s.current).length;
+  return (
+    <div class="stack">
+      <h1>Security</h1>
+      <SettingsNav current="security" canSeeAudit={p.canSeeAudit} />
+      {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
+      <section class="card" aria-labelledby="password-heading">
+        <h2 id="password-heading">Change your password</h2>
+        <p class="muted">Your other sessions are signed out when you change it.</p>
+        <form class="stack" method="post" action="/app/settings/security/password" novalidate>
+          <Field name="current_password" label="Current password" type="password" autocomplete="current-password" required maxlength={256} error={p.errors.current_password} />
+          <Field
+            name="new_password"
+            label="New password"
+            type="password"
+            autocomplete="new-password"
+            required
+            minlength={8}
+            maxlength={256}
+            hint="At least 8 characters."
+            error={p.errors.new_password}
+          />
+          <button type="submit">Change password</button>
+        </form>
+      </section>
+      <section class="card" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Where you are signed in</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">IP address</th>
+              <th scope="col">Workspace</th>
+              <th scope="col">Signed in</th>
+              <th scope="col">Last active</th>
+              <th scope="col">
+                <span class="visually-hidden">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.sessions.map((s) => (
+              <tr id={`session-${s.id}`}>
+                <td>
+                  {s.device}
+                  {s.current ? <strong> (this device)</strong> : null}
+                </td>
+                <td>{s.ip ?? "unknown"}</td>
+                <td>{s.tenantName}</td>
+                <td>{when(s.createdAt)}</td>
+                <td>{when(s.lastActiveAt)}</td>
+                <td>
+                  {s.current ? null : (
+                    <form class="inline-form" method="post" action={`/app/settings/security/sessions/${s.id}/revoke`}>
+                      <button type="submit" class="secondary" aria-label={`Sign out ${s.device}`}>
+                        Sign out
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {others > 0 ? (
+          <form method="post" action="/app/settings/security/sessions/revoke-others">
+            <button type="submit" class="secondary">
+              Sign out all other sessions ({others})
+            </button>
+          </form>
+        ) : null}
+      </section>
+    </div>
+  );
+}
