@@ -150,7 +150,7 @@ settingsRoutes.get("/audit", requireRole("admin"), async (c) => {
         id: e.id,
         action: e.action,
         actionLabel: AUDIT_ACTIONS[e.action as AuditAction] ?? e.action,
-        actor: e.actorEmail ?? (e.actorUserId ? "former member" : e.action === "auth.sign_in_failed" ? "someone" : "former member"),
+        actor: e.actorEmail ?? (ANONYMOUS_ACTIONS.has(e.action) ? "anonymous visitor" : "former member"),
         target: describeTarget(e.targetLabel, e.detail),
         ip: e.ip,
         device: describeDevice(e.userAgent),
@@ -163,6 +163,9 @@ settingsRoutes.get("/audit", requireRole("admin"), async (c) => {
     />,
   );
 });
+
+/** Actions taken by someone not signed in; any other entry without an actor is a former member's. */
+const ANONYMOUS_ACTIONS = new Set(["auth.sign_in_failed", "password.reset_requested"]);
 
 /** A short human description of what an entry was about. */
 function describeTarget(label: string | null, detail: string | null): string | null {

@@ -93,6 +93,27 @@ export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta
   return { ok: true, token: session.token, userId, tenantId, mailIds: [mail.id] };
 }
 
+/** A failed sign-in into a real account, in the trail of each workspace the account belongs to. */
+async function recordFailedSignIn(db: Database, userId: string, meta: RequestMeta, reason: string) {
+  const tenantIds = await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId));
+  if (tenantIds.length === 0) return;
+  await db.batch(
+    tenantIds.map(({ tenantId }) =>
+      auditInsert(db, {
+        tenantId,
+        actorUserId: null,
+        action: "auth.sign_in_failed",
+        targetType: "user",
+        targetId: userId,
+        detail: { reason },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        now: meta.now,
+      }),
+    ) as [ReturnType<typeof auditInsert>, ...ReturnType<typeof auditInsert>[]],
+  );
+}
+
 export type LogInResult =
   | { ok: true; token: string; userId: string; tenantId: string }
   | { ok: false; reason: "invalid" }
@@ -105,10 +126,14 @@ export type LogInResult =
 export async function logIn(db: Database, email: string, password: string, meta: RequestMeta): Promise<LogInResult> {
   const ipLimit = await hit(db, LIMITS.loginPerIp, meta.ip ?? "unknown", meta.now);
   if (!ipLimit.allowed) return { ok: false, reason: "rate_limited", retryAfter: ipLimit.retryAfter };
-  const accountLimit = await isLimited(db, LIMITS.loginFailuresPerAccount, email, meta.now);
-  if (!accountLimit.allowed) return { ok: false, reason: "rate_limited", retryAfter: accountLimit.retryAfter };
-
   const user = await findUserByEmail(db, email);
+  const accountLimit = await isLimited(db, LIMITS.loginFailuresPerAccount, email, meta.now);
+  if (!accountLimit.allowed) {
+    // Attempts against a locked account are failures too: the workspace should see a guessing attack.
+    if (user) await recordFailedSignIn(db, user.id, meta, "locked");
+    return { ok: false, reason: "rate_limited", retryAfter: accountLimit.retryAfter };
+  }
+
   const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   const [membership] = user
     ? await db
@@ -120,17 +145,8 @@ export async function logIn(db: Database, email: string, password: string, meta:
     : [];
   if (!user || !valid || !membership) {
     await hit(db, LIMITS.loginFailuresPerAccount, email, meta.now);
-    // A failure for a real account shows in its workspace's trail; for an unknown email, in no workspace.
-    await recordAudit(db, {
-      tenantId: membership?.tenantId ?? null,
-      actorUserId: null,
-      action: "auth.sign_in_failed",
-      targetType: user ? "user" : undefined,
-      targetId: user?.id,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
-    });
+    if (user) await recordFailedSignIn(db, user.id, meta, "wrong password");
+    else await recordAudit(db, { tenantId: null, actorUserId: null, action: "auth.sign_in_failed", ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
     return { ok: false, reason: "invalid" };
   }
   await clear(db, LIMITS.loginFailuresPerAccount, email);

@@ -1,0 +1,133 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { countRows } from "../helpers/db";
+import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail } from "../helpers/http";
+import { lastMail, linkPath } from "../helpers/mail";
+import { memberOf, newTenant } from "../helpers/tenants";
+
+const CHROME_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+const SAFARI_IPHONE =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+
+const sessionIdOf = (cookie: string) => cookie.match(/__Host-session=([^.;]+)\./)![1]!;
+
+describe("sessions page", () => {
+  it("lists each session with its device, IP and times, and marks this one", async () => {
+    const { email, cookie } = await signUp({}, { headers: { "User-Agent": CHROME_LINUX }, ip: "192.0.2.10" });
+    await logIn(email, GOOD_PASSWORD, { headers: { "User-Agent": SAFARI_IPHONE }, ip: "192.0.2.11" });
+    const html = await (await send("/app/settings/security", { cookie, headers: { "User-Agent": CHROME_LINUX } })).text();
+    expect(html).toContain("Chrome 120 on Linux");
+    expect(html).toContain("Safari 17 on iOS 17.1 (mobile)");
+    expect(html).toContain("192.0.2.10");
+    expect(html).toContain("192.0.2.11");
+    expect(html).toContain("(this device)");
+    expect(html).toContain("Sign out all other sessions (1)");
+  });
+
+  it("signs out one other session", async () => {
+    const { email, cookie } = await signUp();
+    const other = await logIn(email);
+    const res = await send(`/app/settings/security/sessions/${sessionIdOf(other.cookie)}/revoke`, { method: "POST", cookie });
+    expect(res.status).toBe(200);
+    expect((await send("/app", { cookie: other.cookie })).status).toBe(303);
+    expect((await send("/app", { cookie })).status).toBe(200);
+  });
+
+  it("cannot sign out someone else's session: 404, and it keeps working", async () => {
+    const a = await signUp();
+    const b = await signUp();
+    const res = await send(`/app/settings/security/sessions/${sessionIdOf(b.cookie)}/revoke`, { method: "POST", cookie: a.cookie });
+    expect(res.status).toBe(404);
+    expect((await send("/app", { cookie: b.cookie })).status).toBe(200);
+  });
+
+  it("signs out all other sessions at once", async () => {
+    const { email, cookie } = await signUp();
+    const x = await logIn(email);
+    const y = await logIn(email);
+    const res = await send("/app/settings/security/sessions/revoke-others", { method: "POST", cookie });
+    expect(await res.text()).toContain("2 other sessions were signed out");
+    expect((await send("/app", { cookie: x.cookie })).status).toBe(303);
+    expect((await send("/app", { cookie: y.cookie })).status).toBe(303);
+    expect((await send("/app", { cookie })).status).toBe(200);
+  });
+});
+
+describe("changing the email address", () => {
+  it("confirms the new address by link, tells the old one, and then logs in with the new one", async () => {
+    const { email, cookie } = await signUp();
+    const next = uniqueEmail("moved");
+    const wrong = await send("/app/settings/profile/email", { form: { email: next, password: "not my password" }, cookie });
+    expect(wrong.status).toBe(422);
+    expect(await wrong.text()).toMatch(/id="f-password-error">That is not your current password/);
+
+    const res = await send("/app/settings/profile/email", { form: { email: next, password: GOOD_PASSWORD }, cookie });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(`We have sent a confirmation link to ${next}`);
+    expect((await lastMail(email, "email_change_requested")).text_body).toContain(next);
+    // Nothing changes until the new address confirms.
+    expect((await logIn(email)).response.status).toBe(303);
+
+    const path = linkPath(await lastMail(next, "change_email"), "/verify-email/");
+    const done = await send(path, { method: "POST" });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain(`Your account now uses ${next}`);
+    expect((await lastMail(email, "email_changed")).text_body).toContain(next);
+    expect((await logIn(next)).response.status).toBe(303);
+    expect((await logIn(email)).response.status).toBe(401);
+  });
+
+  it("refuses an address another account uses, and bad input, beside the field", async () => {
+    const a = await signUp();
+    const b = await signUp();
+    const taken = await send("/app/settings/profile/email", { form: { email: b.email, password: GOOD_PASSWORD }, cookie: a.cookie });
+    expect(taken.status).toBe(422);
+    expect(await taken.text()).toContain("Another account already uses this address");
+    for (const bad of ["", "no-at-sign", "<script>@x", `${"a".repeat(260)}@example.com`]) {
+      const res = await send("/app/settings/profile/email", { form: { email: bad, password: GOOD_PASSWORD }, cookie: a.cookie });
+      expect(res.status).toBe(422);
+      expect(await res.text()).toContain('id="f-email-error"');
+    }
+  });
+});
+
+describe("deleting one's own account", () => {
+  it("removes the member's login, sessions and personal data; the trail keeps entries without them", async () => {
+    const owner = await newTenant("Leavers Co");
+    const member = await memberOf(owner.tenantId, "member");
+    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(member.email).first<{ id: string }>())!.id;
+    // memberOf() gave them a workspace of their own at sign-up; an invited member owns none.
+    await env.DB.prepare("DELETE FROM tenants WHERE id IN (SELECT tenant_id FROM memberships WHERE user_id = ? AND role = 'owner')").bind(userId).run();
+    await send("/app/settings/security/sessions/revoke-others", { method: "POST", cookie: member.cookie }); // leaves an audit entry with their IP
+
+    const wrong = await send("/app/settings/profile/delete", { form: { delete_password: "nope nope nope", confirm_delete: "on" }, cookie: member.cookie });
+    expect(wrong.status).toBe(422);
+    const unticked = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD }, cookie: member.cookie });
+    expect(unticked.status).toBe(422);
+    expect(await countRows("users", "id = ?", userId)).toBe(1);
+
+    const res = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" }, cookie: member.cookie });
+    expect(res.status).toBe(303);
+    expect(await countRows("users", "id = ?", userId)).toBe(0);
+    expect(await countRows("sessions", "user_id = ?", userId)).toBe(0);
+    expect(await countRows("memberships", "user_id = ?", userId)).toBe(0);
+    expect(await countRows("auth_tokens", "user_id = ?", userId)).toBe(0);
+    expect(await countRows("email_outbox", "to_address = ?", member.email)).toBe(0);
+    expect(await countRows("audit_log", "actor_user_id = ?", userId)).toBe(0);
+    expect(await countRows("audit_log", "tenant_id = ? AND action = 'member.left'", owner.tenantId)).toBe(1);
+    expect((await send("/app", { cookie: member.cookie })).status).toBe(303);
+
+    // The owner's audit page shows what they did as "former member".
+    const audit = await (await send("/app/settings/audit", { cookie: owner.cookie })).text();
+    expect(audit).toContain("former member");
+    expect(audit).not.toContain(member.email);
+  });
+
+  it("is refused to an owner until they hand over", async () => {
+    const owner = await newTenant("Kept Co");
+    const res = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" }, cookie: owner.cookie });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain("Transfer the ownership");
+    expect(await countRows("users", "email = ?", owner.email)).toBe(1);
+  });
+});
