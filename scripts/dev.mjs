@@ -110,6 +110,7 @@ const readyBy = Date.now() + 60_000;
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok) {
         console.log(`\n✓ CustomerTrackr is up at ${url}  —  log in as ${seeded.users[0].email} / ${seeded.password}\n`);
+        tickCron();
         return;
       }
     } catch {
@@ -118,6 +119,14 @@ const readyBy = Date.now() + 60_000;
     await new Promise((r) => setTimeout(r, 300).unref());
   }
 })();
+// wrangler dev does not fire Cron Triggers by itself. Fire the every-minute cron as production
+// would, so mail that failed to send is retried locally too.
+function tickCron() {
+  setInterval(() => {
+    fetch(`${url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`, { signal: AbortSignal.timeout(10_000) }).catch(() => {});
+  }, 60_000).unref();
+}
+
 child.on("exit", (code, signal) => {
   process.exit(code ?? (signal ? 128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 }[signal] ?? 1) : 1));
 });
