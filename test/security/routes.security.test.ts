@@ -29,6 +29,17 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "POST", path: "/app/settings/security/sessions/:id/revoke", least: "viewer", sample: "/app/settings/security/sessions/nosuchsession/revoke" },
   // The workspace's audit trail.
   { method: "GET", path: "/app/settings/audit", least: "admin" },
+  // The team page: everyone reads it; admins manage invitations and members; only the owner hands over ownership.
+  { method: "GET", path: "/app/settings/team", least: "viewer" },
+  { method: "POST", path: "/app/settings/team/invitations", least: "admin", form: { email: "not-an-email", role: "member" } },
+  { method: "POST", path: "/app/settings/team/invitations/:id/revoke", least: "admin", sample: "/app/settings/team/invitations/nosuchinvitation/revoke" },
+  { method: "POST", path: "/app/settings/team/invitations/:id/resend", least: "admin", sample: "/app/settings/team/invitations/nosuchinvitation/resend" },
+  { method: "POST", path: "/app/settings/team/members/:userId/role", least: "admin", sample: "/app/settings/team/members/nosuchuser/role", form: { role: "viewer" } },
+  { method: "POST", path: "/app/settings/team/members/:userId/remove", least: "admin", sample: "/app/settings/team/members/nosuchuser/remove" },
+  { method: "POST", path: "/app/settings/team/transfer", least: "owner", form: { user_id: "nosuchuser", password: "wrong password" } },
+  // Workspaces: every member lists their own and switches between them.
+  { method: "GET", path: "/app/workspaces", least: "viewer" },
+  { method: "POST", path: "/app/workspaces/switch", least: "viewer", form: { tenant_id: "nosuchtenant" } },
 ];
 
 function registeredAppRoutes(): string[] {
