@@ -124,7 +124,14 @@ export async function createInvitation(
   if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
 
   const id = newId();
-  const { tokenHash, mail } = invitationMailFor(db, tenantId, { ...input, tenantName: name, inviter: input.inviter.email, baseUrl: meta.baseUrl, now: meta.now });
+  const { tokenHash, mail } = invitationMailFor(db, tenantId, {
+    email: input.email,
+    role: input.role,
+    tenantName: name,
+    inviter: input.inviter.email,
+    baseUrl: meta.baseUrl,
+    now: meta.now,
+  });
   await db.batch([
     db
       .update(invitations)
