@@ -11,3 +11,11 @@ export function clientIp(c: Context<AppEnv>): string | null {
 export function requestMeta(c: Context<AppEnv>): RequestMeta {
   return { ip: clientIp(c), userAgent: c.req.header("User-Agent") ?? null, now: Date.now() };
 }
+
+// Paths whose last segment is a secret token from an email.
+const TOKEN_PATHS = /^(\/(?:invite|verify-email|password\/reset)\/)[^/]+$/;
+
+/** The path with any emailed token replaced, for logs and error reports: tokens never leave. */
+export function redactPath(path: string): string {
+  return path.replace(TOKEN_PATHS, "$1:token");
+}

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { Toucan } from "toucan-js";
 import type { AppEnv } from "../env";
+import { redactPath } from "./request";
 
 const SCRUBBED_HEADERS = /^(cookie|authorization|proxy-authorization|x-forwarded-for|cf-connecting-ip|x-real-ip|stripe-signature)$/i;
 
@@ -27,7 +28,10 @@ export function reportError(c: Context<AppEnv>, err: unknown): void {
         delete event.request.cookies;
         delete event.request.data;
         delete event.request.query_string;
-        if (event.request.url) event.request.url = event.request.url.split("?")[0];
+        if (event.request.url) {
+          const url = new URL(event.request.url);
+          event.request.url = `${url.origin}${redactPath(url.pathname)}`;
+        }
         if (event.request.headers) {
           for (const name of Object.keys(event.request.headers)) {
             if (SCRUBBED_HEADERS.test(name)) delete event.request.headers[name];

@@ -22,11 +22,11 @@ export function text(label: string, opts: { min?: number; max: number }) {
 }
 
 /** An email address, normalised to lower case. */
-export function email() {
+export function email(missing = "Enter your email address.") {
   return z
-    .string({ error: "Enter your email address." })
+    .string({ error: missing })
     .trim()
-    .min(1, { error: "Enter your email address." })
+    .min(1, { error: missing })
     .max(254, { error: "An email address has at most 254 characters." })
     .toLowerCase()
     .pipe(z.email({ error: "Enter an email address like name@example.com." }));

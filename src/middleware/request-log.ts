@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { clientIp } from "../lib/request";
+import { clientIp, redactPath } from "../lib/request";
 
 /**
  * Gives each request an id and writes one JSON line per request for Workers Logs. It records the
@@ -21,7 +21,7 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
         type: "request",
         requestId,
         method: c.req.method,
-        path: c.req.path,
+        path: redactPath(c.req.path),
         status: c.res.status,
         durationMs: Date.now() - started,
         tenantId: auth?.tenant.id ?? null,

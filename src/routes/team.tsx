@@ -52,7 +52,7 @@ const TEAM_PATH = "/app/settings/team";
 const ROLE_ERROR = "Choose viewer, member or admin.";
 
 const inviteSchema = z.object({
-  email: email(),
+  email: email("Enter the email address to invite."),
   role: z.enum(INVITABLE_ROLES, { error: ROLE_ERROR }),
 });
 

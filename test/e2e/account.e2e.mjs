@@ -5,7 +5,7 @@ import { PASSWORD, WAIT_MS, assertNoProblems, logInThroughForm, openPage, signUp
 
 /** The first link to `prefix` in the newest email to `to`, as the recipient would click it. */
 async function linkFromMail(page, baseUrl, to, prefix) {
-  await page.goto(`${baseUrl}/dev/mail`);
+  await page.goto(`${baseUrl}/dev/mail`, { waitUntil: "domcontentloaded" });
   const item = page.locator("article.mail-item", { has: page.locator(".mail-to", { hasText: to }) }).first();
   const text = await item.locator("pre.mail").innerText({ timeout: WAIT_MS });
   const url = text.match(new RegExp(`https?://\\S+${prefix}\\S+`))?.[0];

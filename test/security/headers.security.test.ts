@@ -118,6 +118,16 @@ describe("request log", () => {
     }
   });
 
+  it("never logs the token of an emailed link", async () => {
+    const log = vi.spyOn(console, "log");
+    const token = "abcdefghijklmnopqrstuvwxyz234567";
+    for (const path of [`/invite/${token}`, `/verify-email/${token}`, `/password/reset/${token}`]) await send(path);
+    const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"type":"request"'));
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toContain(token);
+    expect(lines.map((l) => JSON.parse(l).path)).toEqual(["/invite/:token", "/verify-email/:token", "/password/reset/:token"]);
+  });
+
   it("logs anonymous requests with null ids", async () => {
     const log = vi.spyOn(console, "log");
     await send(`/signup?email=${uniqueEmail()}`);
