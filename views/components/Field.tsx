@@ -88,3 +88,20 @@ export function FormAlert(p: { kind?: "error" | "ok" | "warn"; children: Child }
     </div>
   );
 }
+
+/** The field for choosing a password, with our rules as its hint. */
+export function NewPasswordField(p: { name: string; label: string; error?: string }) {
+  return (
+    <Field
+      name={p.name}
+      label={p.label}
+      type="password"
+      autocomplete="new-password"
+      required
+      minlength={8}
+      maxlength={256}
+      hint="At least 8 characters. A long phrase is easier to remember and harder to guess."
+      error={p.error}
+    />
+  );
+}

@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import { Field, FormAlert } from "../../components/Field";
+import { Field, FormAlert, NewPasswordField } from "../../components/Field";
 
 /** A short page with a heading, a message and optional actions. */
 export function MessagePage(p: { title: string; children: Child; status?: "ok" | "error" }) {
@@ -74,17 +74,7 @@ export function ResetPasswordPage(p: { token: string; errors: Record<string, str
       <h1 id="reset-heading">Choose a new password</h1>
       <p>After this, every device signed in to your account is signed out.</p>
       <form class="stack" method="post" action={`/password/reset/${encodeURIComponent(p.token)}`} novalidate>
-        <Field
-          name="password"
-          label="New password"
-          type="password"
-          autocomplete="new-password"
-          required
-          minlength={8}
-          maxlength={256}
-          hint="At least 8 characters. A long phrase is easier to remember and harder to guess."
-          error={p.errors.password}
-        />
+        <NewPasswordField name="password" label="New password" error={p.errors.password} />
         <button type="submit">Set the new password</button>
       </form>
     </section>

@@ -1,3 +1,5 @@
+import { Time } from "../../components/Time";
+
 export interface DashboardPageProps {
   tenantName: string;
   email: string;
@@ -30,7 +32,7 @@ export function DashboardPage(p: DashboardPageProps) {
             <dd>{p.memberCount}</dd>
             <dt>Created</dt>
             <dd>
-              <time datetime={new Date(p.createdAt).toISOString()}>{new Date(p.createdAt).toISOString().slice(0, 10)}</time>
+              <Time ms={p.createdAt} />
             </dd>
           </dl>
         </section>

@@ -1,4 +1,4 @@
-import { Checkbox, Field, FormAlert } from "../../components/Field";
+import { Checkbox, Field, FormAlert, NewPasswordField } from "../../components/Field";
 
 export interface SignupPageProps {
   values: { email?: string; company_name?: string; age_confirmed?: boolean; accept_terms?: boolean };
@@ -30,17 +30,7 @@ export function SignupPage(p: SignupPageProps) {
       ) : null}
       <form class="stack" method="post" action="/signup" novalidate>
         <Field name="email" label="Work email" type="email" autocomplete="email" required maxlength={254} value={p.values.email} error={p.errors.email} />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autocomplete="new-password"
-          required
-          minlength={8}
-          maxlength={256}
-          hint="At least 8 characters. A long phrase is easier to remember and harder to guess."
-          error={p.errors.password}
-        />
+        <NewPasswordField name="password" label="Password" error={p.errors.password} />
         <Field name="company_name" label="Company name" autocomplete="organization" required maxlength={100} value={p.values.company_name} error={p.errors.company_name} />
         <Checkbox name="age_confirmed" checked={p.values.age_confirmed} error={p.errors.age_confirmed}>
           I am 18 or older.

@@ -1,4 +1,5 @@
 import { SettingsNav } from "./SettingsNav";
+import { Time } from "../../components/Time";
 
 export interface AuditRow {
   id: number;
@@ -68,7 +69,7 @@ export function AuditPage(p: AuditPageProps) {
               {p.entries.map((e) => (
                 <tr>
                   <td>
-                    <time datetime={new Date(e.createdAt).toISOString()}>{new Date(e.createdAt).toISOString().slice(0, 19).replace("T", " ")} UTC</time>
+                    <Time ms={e.createdAt} precision="second" />
                   </td>
                   <td>{e.actor}</td>
                   <td>{e.actionLabel}</td>

@@ -1,5 +1,6 @@
-import { Field, FormAlert } from "../../components/Field";
+import { Field, FormAlert, NewPasswordField } from "../../components/Field";
 import { SettingsNav } from "./SettingsNav";
+import { Time } from "../../components/Time";
 
 export interface SessionRow {
   id: string;
@@ -18,11 +19,6 @@ export interface SecurityPageProps {
   canSeeAudit: boolean;
 }
 
-function when(ms: number) {
-  const iso = new Date(ms).toISOString();
-  return <time datetime={iso}>{iso.slice(0, 16).replace("T", " ")} UTC</time>;
-}
-
 /** Password change and the list of the user's sessions, each of which can be ended. */
 export function SecurityPage(p: SecurityPageProps) {
   const others = p.sessions.filter((s) => !s.current).length;
@@ -36,17 +32,7 @@ export function SecurityPage(p: SecurityPageProps) {
         <p class="muted">Your other sessions are signed out when you change it.</p>
         <form class="stack" method="post" action="/app/settings/security/password" novalidate>
           <Field name="current_password" label="Current password" type="password" autocomplete="current-password" required maxlength={256} error={p.errors.current_password} />
-          <Field
-            name="new_password"
-            label="New password"
-            type="password"
-            autocomplete="new-password"
-            required
-            minlength={8}
-            maxlength={256}
-            hint="At least 8 characters."
-            error={p.errors.new_password}
-          />
+          <NewPasswordField name="new_password" label="New password" error={p.errors.new_password} />
           <button type="submit">Change password</button>
         </form>
       </section>
@@ -74,8 +60,8 @@ export function SecurityPage(p: SecurityPageProps) {
                 </td>
                 <td>{s.ip ?? "unknown"}</td>
                 <td>{s.tenantName}</td>
-                <td>{when(s.createdAt)}</td>
-                <td>{when(s.lastActiveAt)}</td>
+                <td><Time ms={s.createdAt} precision="minute" /></td>
+                <td><Time ms={s.lastActiveAt} precision="minute" /></td>
                 <td>
                   {s.current ? null : (
                     <form class="inline-form" method="post" action={`/app/settings/security/sessions/${s.id}/revoke`}>

@@ -1,4 +1,4 @@
-import { Checkbox, Field, FormAlert } from "../../components/Field";
+import { Checkbox, Field, FormAlert, NewPasswordField } from "../../components/Field";
 
 export interface InvitationFacts {
   tenantName: string;
@@ -95,17 +95,7 @@ export function InvitationPage(p: InvitationPageProps) {
               <label for="f-email">Email</label>
               <input id="f-email" type="email" value={p.email} autocomplete="username" readonly />
             </div>
-            <Field
-              name="password"
-              label="Password"
-              type="password"
-              autocomplete="new-password"
-              required
-              minlength={8}
-              maxlength={256}
-              hint="At least 8 characters. A long phrase is easier to remember and harder to guess."
-              error={p.errors.password}
-            />
+            <NewPasswordField name="password" label="Password" error={p.errors.password} />
             <Checkbox name="age_confirmed" checked={p.values.age_confirmed} error={p.errors.age_confirmed}>
               I am 18 or older.
             </Checkbox>

@@ -1,5 +1,6 @@
 import { Field, FormAlert } from "../../components/Field";
 import { RoleSelect } from "./RoleSelect";
+import { Time } from "../../components/Time";
 
 export interface TeamMemberRow {
   userId: string;
@@ -42,10 +43,6 @@ export interface TeamPageProps {
   transfer?: { userId?: string; errors: Record<string, string> };
 }
 
-function day(ms: number) {
-  return <time datetime={new Date(ms).toISOString()}>{new Date(ms).toISOString().slice(0, 10)}</time>;
-}
-
 /** The team settings page: members, pending invitations, and for admins the forms that manage them. */
 export function TeamPage(p: TeamPageProps) {
   const invite = p.invite ?? { values: {}, errors: {} };
@@ -77,7 +74,7 @@ export function TeamPage(p: TeamPageProps) {
                   {m.userId === p.me.userId ? <span class="muted"> (you)</span> : null}
                 </td>
                 <td>{m.role}</td>
-                <td>{day(m.joinedAt)}</td>
+                <td><Time ms={m.joinedAt} /></td>
                 {p.me.isAdmin ? (
                   <td>
                     {m.manageable ? (
@@ -130,7 +127,7 @@ export function TeamPage(p: TeamPageProps) {
                 <tr>
                   <td>{i.email}</td>
                   <td>{i.role}</td>
-                  <td>{i.expiresAt <= p.now ? <strong>Expired</strong> : day(i.expiresAt)}</td>
+                  <td>{i.expiresAt <= p.now ? <strong>Expired</strong> : <Time ms={i.expiresAt} />}</td>
                   <td>{i.invitedByEmail ?? <span class="muted">a former member</span>}</td>
                   {p.me.isAdmin ? (
                     <td>
