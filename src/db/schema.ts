@@ -10,6 +10,8 @@ export type Role = (typeof ROLES)[number];
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  /** ISO 3166 region for reading national phone numbers ("US", "DE", ...). */
+  defaultRegion: text("default_region").notNull().default("US"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
@@ -183,6 +185,264 @@ export const auditLog = sqliteTable(
     index("audit_log_tenant_idx").on(t.tenantId, t.id),
     index("audit_log_tenant_action_idx").on(t.tenantId, t.action, t.id),
     index("audit_log_tenant_actor_idx").on(t.tenantId, t.actorUserId, t.id),
+  ],
+);
+
+// ---- CRM core --------------------------------------------------------------------------------
+// Records use integer keys (compact indexes at 100k+ rows; the FTS index keys on them too). A key is
+// global, never per tenant, and every query still filters by tenant_id, so another tenant's id is
+// simply not found.
+
+export const SUBJECT_TYPES = ["contact", "company"] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+
+export const companies = sqliteTable(
+  "companies",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** lower(name), the sort and keyset key. */
+    nameSort: text("name_sort").notNull(),
+    /** Normalised: lower case, no scheme, no "www.", no path ("example.com"). */
+    domain: text("domain"),
+    industry: text("industry"),
+    size: text("size"),
+    address: text("address"),
+    /** E.164. */
+    phone: text("phone"),
+    ownerId: text("owner_id"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    lastActivityAt: integer("last_activity_at").notNull(),
+  },
+  (t) => [
+    index("companies_tenant_name_idx").on(t.tenantId, t.nameSort, t.id),
+    index("companies_tenant_domain_idx").on(t.tenantId, t.domain),
+    index("companies_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
+    index("companies_tenant_updated_idx").on(t.tenantId, t.updatedAt, t.id),
+  ],
+);
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    firstName: text("first_name").notNull().default(""),
+    lastName: text("last_name").notNull().default(""),
+    /** lower("last first"), the name sort and keyset key. */
+    nameSort: text("name_sort").notNull(),
+    /** The first of contact_emails, kept here so lists need no join. */
+    primaryEmail: text("primary_email"),
+    /** The first of contact_phones (E.164). */
+    primaryPhone: text("primary_phone"),
+    jobTitle: text("job_title"),
+    companyId: integer("company_id").references(() => companies.id, { onDelete: "set null" }),
+    /** The company's name, copied so lists sort and show it without a join. */
+    companyName: text("company_name"),
+    /** lower(company_name), or "" without a company, the company sort key. */
+    companySort: text("company_sort").notNull().default(""),
+    address: text("address"),
+    ownerId: text("owner_id"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    lastActivityAt: integer("last_activity_at").notNull(),
+  },
+  (t) => [
+    index("contacts_tenant_name_idx").on(t.tenantId, t.nameSort, t.id),
+    index("contacts_tenant_company_sort_idx").on(t.tenantId, t.companySort, t.id),
+    index("contacts_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
+    index("contacts_tenant_updated_idx").on(t.tenantId, t.updatedAt, t.id),
+    index("contacts_tenant_activity_idx").on(t.tenantId, t.lastActivityAt, t.id),
+    index("contacts_tenant_company_idx").on(t.tenantId, t.companyId, t.nameSort, t.id),
+    index("contacts_tenant_owner_idx").on(t.tenantId, t.ownerId, t.nameSort, t.id),
+  ],
+);
+
+export const contactEmails = sqliteTable(
+  "contact_emails",
+  {
+    tenantId: text("tenant_id").notNull(),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    /** Trimmed and lower-cased. */
+    email: text("email").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.position] }), index("contact_emails_tenant_email_idx").on(t.tenantId, t.email)],
+);
+
+export const contactPhones = sqliteTable(
+  "contact_phones",
+  {
+    tenantId: text("tenant_id").notNull(),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    /** E.164. */
+    phone: text("phone").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.position] }), index("contact_phones_tenant_phone_idx").on(t.tenantId, t.phone)],
+);
+
+export const notes = sqliteTable(
+  "notes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    subjectType: text("subject_type", { enum: SUBJECT_TYPES }).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    /** Null once the author has left: shown as "former member". */
+    authorId: text("author_id"),
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("notes_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.id)],
+);
+
+export const tags = sqliteTable(
+  "tags",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** lower(name): one tag per name, whatever the case. */
+    nameKey: text("name_key").notNull(),
+    /** One of the palette's names (TAG_COLORS). */
+    color: text("color").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("tags_tenant_name_unique").on(t.tenantId, t.nameKey)],
+);
+
+export const contactTags = sqliteTable(
+  "contact_tags",
+  {
+    tenantId: text("tenant_id").notNull(),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    tagId: integer("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.contactId, t.tagId] }), index("contact_tags_tenant_tag_idx").on(t.tenantId, t.tagId, t.contactId)],
+);
+
+export const companyTags = sqliteTable(
+  "company_tags",
+  {
+    tenantId: text("tenant_id").notNull(),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id, { onDelete: "cascade" }),
+    tagId: integer("tag_id")
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.companyId, t.tagId] }), index("company_tags_tenant_tag_idx").on(t.tenantId, t.tagId, t.companyId)],
+);
+
+export const CUSTOM_FIELD_KINDS = ["text", "number", "date", "select", "checkbox", "url"] as const;
+export type CustomFieldKind = (typeof CUSTOM_FIELD_KINDS)[number];
+
+export const customFields = sqliteTable(
+  "custom_fields",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    entity: text("entity", { enum: SUBJECT_TYPES }).notNull(),
+    name: text("name").notNull(),
+    nameKey: text("name_key").notNull(),
+    kind: text("kind", { enum: CUSTOM_FIELD_KINDS }).notNull(),
+    /** For "select": a JSON array of the allowed options. */
+    options: text("options"),
+    position: integer("position").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("custom_fields_tenant_name_unique").on(t.tenantId, t.entity, t.nameKey)],
+);
+
+/**
+ * One value per field and record. Values are stored as canonical text (numbers as written by
+ * String(number), dates as YYYY-MM-DD, checkboxes as "1"), so equality filters use the index.
+ */
+export const customFieldValues = sqliteTable(
+  "custom_field_values",
+  {
+    tenantId: text("tenant_id").notNull(),
+    fieldId: integer("field_id")
+      .notNull()
+      .references(() => customFields.id, { onDelete: "cascade" }),
+    /** A contact or company id, as the field's entity says. */
+    entityId: integer("entity_id").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.fieldId, t.entityId] }),
+    index("custom_field_values_tenant_value_idx").on(t.tenantId, t.fieldId, t.value, t.entityId),
+    index("custom_field_values_tenant_entity_idx").on(t.tenantId, t.entityId),
+  ],
+);
+
+/** The timeline: creation, field changes, notes. */
+export const activities = sqliteTable(
+  "activities",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    subjectType: text("subject_type", { enum: SUBJECT_TYPES }).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    actorId: text("actor_id"),
+    /** "created", "updated", "note_added", ... */
+    kind: text("kind").notNull(),
+    /** JSON: for "updated", the changed fields as { field: [from, to] }. */
+    detail: text("detail"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("activities_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.id), index("activities_tenant_idx").on(t.tenantId, t.id)],
+);
+
+/** Per-tenant record counts, kept in the same batch as every create and delete. */
+export const tenantCounters = sqliteTable("tenant_counters", {
+  tenantId: text("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  contacts: integer("contacts").notNull().default(0),
+  companies: integer("companies").notNull().default(0),
+  notes: integer("notes").notNull().default(0),
+});
+
+export const recentViews = sqliteTable(
+  "recent_views",
+  {
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
+    subjectType: text("subject_type", { enum: SUBJECT_TYPES }).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    viewedAt: integer("viewed_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId, t.subjectType, t.subjectId] }),
+    index("recent_views_tenant_user_idx").on(t.tenantId, t.userId, t.viewedAt),
   ],
 );
 

@@ -1,0 +1,58 @@
+/** The contacts_fts index follows every write, through the triggers of migration 0003. */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { newTenant } from "../helpers/tenants";
+
+async function search(tenantId: string, query: string): Promise<number[]> {
+  const rows = await env.DB.prepare("SELECT rowid AS id FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid")
+    .bind(`tenant : "${tenantId}" AND (${query})`)
+    .all<{ id: number }>();
+  return rows.results.map((r) => r.id);
+}
+
+async function insertContact(tenantId: string, first: string, last: string, company: string | null = null): Promise<number> {
+  const now = Date.now();
+  const row = await env.DB.prepare(
+    "INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, company_name, company_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+  )
+    .bind(tenantId, first, last, `${last} ${first}`.toLowerCase(), company, (company ?? "").toLowerCase(), now, now, now)
+    .first<{ id: number }>();
+  return row!.id;
+}
+
+describe("contacts search index", () => {
+  it("indexes names, emails, phones, company and notes, with prefixes and without accents", async () => {
+    const { tenantId } = await newTenant("Index Co");
+    const id = await insertContact(tenantId, "Zoë", "Lovelace", "Analytical Engines Ltd");
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO contact_emails (tenant_id, contact_id, position, email) VALUES (?, ?, 0, 'ada@engines.example')").bind(tenantId, id),
+      env.DB.prepare("INSERT INTO contact_phones (tenant_id, contact_id, position, phone) VALUES (?, ?, 0, '+14155550123')").bind(tenantId, id),
+      env.DB.prepare("INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) VALUES (?, 'contact', ?, 'Met at the Babbage conference', 1, 1)").bind(tenantId, id),
+    ]);
+    for (const q of ['"zoe"*', '"lov"*', '"ada"* AND "engines"*', '"4155550123"*', '"5550123"*', '"analyt"*', '"babbage"*']) {
+      expect(await search(tenantId, q), q).toEqual([id]);
+    }
+  });
+
+  it("follows updates and deletes", async () => {
+    const { tenantId } = await newTenant("Index Two");
+    const id = await insertContact(tenantId, "Grace", "Hopper");
+    await env.DB.prepare("UPDATE contacts SET last_name = 'Murray' WHERE id = ?").bind(id).run();
+    expect(await search(tenantId, '"hopper"*')).toEqual([]);
+    expect(await search(tenantId, '"murray"*')).toEqual([id]);
+    await env.DB.prepare("INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) VALUES (?, 'contact', ?, 'cobol', 1, 1)").bind(tenantId, id).run();
+    expect(await search(tenantId, '"cobol"')).toEqual([id]);
+    await env.DB.prepare("DELETE FROM notes WHERE subject_id = ?").bind(id).run();
+    expect(await search(tenantId, '"cobol"')).toEqual([]);
+    await env.DB.prepare("DELETE FROM contacts WHERE id = ?").bind(id).run();
+    expect(await search(tenantId, '"murray"*')).toEqual([]);
+  });
+
+  it("keeps tenants apart", async () => {
+    const a = await newTenant("Index A");
+    const b = await newTenant("Index B");
+    const idA = await insertContact(a.tenantId, "Alan", "Turing");
+    await insertContact(b.tenantId, "Alan", "Turing");
+    expect(await search(a.tenantId, '"turing"*')).toEqual([idA]);
+  });
+});
