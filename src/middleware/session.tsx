@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { ROLES, type Role } from "../db/schema";
+import type { Role } from "../db/schema";
+import { roleAtLeast } from "../lib/roles";
 import type { AppEnv } from "../env";
 import { validateSessionToken } from "../auth/session";
 import { COOKIES } from "../lib/cookies";
@@ -55,12 +56,7 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-const rank = (role: Role) => ROLES.indexOf(role);
-
-/** Whether a role is at least another (viewer < member < admin < owner). */
-export function roleAtLeast(role: Role, least: Role): boolean {
-  return rank(role) >= rank(least);
-}
+export { roleAtLeast };
 
 /**
  * The one guard every /app route declares: the least role it needs. A refusal is a 403 and is

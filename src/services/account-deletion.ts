@@ -5,7 +5,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { emailOutbox, invitations, memberships, tenants, users } from "../db/schema";
+import { activities, companies, contacts, emailOutbox, invitations, memberships, notes, recentViews, tenants, users } from "../db/schema";
 import { verifyPassword } from "../auth/password";
 import type { RequestMeta } from "./accounts";
 import { anonymiseActor, auditInsert } from "./audit";
@@ -34,6 +34,14 @@ export async function deleteOwnUser(db: Database, userId: string, password: stri
   await db.batch([
     anonymiseActor(db, userId),
     db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
+    // What they wrote stays with the tenant; without an author it shows as "former member".
+    db.update(notes).set({ authorId: null }).where(eq(notes.authorId, userId)),
+    db.update(activities).set({ actorId: null }).where(eq(activities.actorId, userId)),
+    db.update(contacts).set({ ownerId: null }).where(eq(contacts.ownerId, userId)),
+    db.update(contacts).set({ createdBy: null }).where(eq(contacts.createdBy, userId)),
+    db.update(companies).set({ ownerId: null }).where(eq(companies.ownerId, userId)),
+    db.update(companies).set({ createdBy: null }).where(eq(companies.createdBy, userId)),
+    db.delete(recentViews).where(eq(recentViews.userId, userId)),
     db.delete(emailOutbox).where(eq(emailOutbox.userId, userId)),
     // Memberships, sessions and tokens go with the user (ON DELETE CASCADE).
     db.delete(users).where(eq(users.id, userId)),

@@ -1,0 +1,196 @@
+/**
+ * Tenant-defined fields on contacts and companies. Definitions are managed by admins; values are
+ * validated by kind and stored as canonical text (see customFieldValues in the schema).
+ */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { customFields, customFieldValues, type CustomFieldKind, type SubjectType } from "../db/schema";
+
+export interface CustomField {
+  id: number;
+  entity: SubjectType;
+  name: string;
+  kind: CustomFieldKind;
+  options: string[];
+  position: number;
+}
+
+const MAX_TEXT = 2000;
+
+function toField(row: typeof customFields.$inferSelect): CustomField {
+  return { id: row.id, entity: row.entity, name: row.name, kind: row.kind, options: row.options ? (JSON.parse(row.options) as string[]) : [], position: row.position };
+}
+
+/** The tenant's fields for contacts or companies, in display order. */
+export async function listCustomFields(db: Database, tenantId: string, entity: SubjectType): Promise<CustomField[]> {
+  const rows = await db
+    .select()
+    .from(customFields)
+    .where(and(eq(customFields.tenantId, tenantId), eq(customFields.entity, entity)))
+    .orderBy(asc(customFields.position), asc(customFields.id));
+  return rows.map(toField);
+}
+
+/** One field of the tenant, or null. */
+export async function getCustomField(db: Database, tenantId: string, id: number): Promise<CustomField | null> {
+  const [row] = await db.select().from(customFields).where(and(eq(customFields.tenantId, tenantId), eq(customFields.id, id))).limit(1);
+  return row ? toField(row) : null;
+}
+
+export type DefinitionResult = { ok: true; field: CustomField } | { ok: false; field: "name" | "options"; message: string };
+
+/** Creates a field definition; input already validated for length and kind. */
+export async function createCustomField(
+  db: Database,
+  tenantId: string,
+  input: { entity: SubjectType; name: string; kind: CustomFieldKind; options: string[] },
+  now: number,
+): Promise<DefinitionResult> {
+  if (input.kind === "select" && input.options.length === 0) return { ok: false, field: "options", message: "A select field needs at least one option." };
+  try {
+    const [row] = await db
+      .insert(customFields)
+      .values({
+        tenantId,
+        entity: input.entity,
+        name: input.name,
+        nameKey: input.name.toLowerCase(),
+        kind: input.kind,
+        options: input.kind === "select" ? JSON.stringify(input.options) : null,
+        position: now % 1_000_000_000,
+        createdAt: now,
+      })
+      .returning();
+    return { ok: true, field: toField(row!) };
+  } catch (err) {
+    if (String(err).includes("UNIQUE constraint failed")) return { ok: false, field: "name", message: "A field with this name already exists." };
+    throw err;
+  }
+}
+
+/** Deletes a field of the tenant and all its values. False when it is not the tenant's. */
+export async function deleteCustomField(db: Database, tenantId: string, id: number): Promise<boolean> {
+  const gone = await db.delete(customFields).where(and(eq(customFields.tenantId, tenantId), eq(customFields.id, id))).returning({ id: customFields.id });
+  return gone.length > 0;
+}
+
+export type ValueResult = { ok: true; value: string | null } | { ok: false; message: string };
+
+/** Checks one submitted value against its field's kind; "" clears it. Returns the canonical text. */
+export function parseCustomValue(field: CustomField, raw: string): ValueResult {
+  const v = raw.trim();
+  if (field.kind === "checkbox") return { ok: true, value: v === "" || v === "0" || v === "off" ? null : "1" };
+  if (v === "") return { ok: true, value: null };
+  switch (field.kind) {
+    case "text":
+      return v.length <= MAX_TEXT ? { ok: true, value: v } : { ok: false, message: `${field.name} has at most ${MAX_TEXT} characters.` };
+    case "number": {
+      const n = Number(v.replace(/\s/g, ""));
+      return Number.isFinite(n) && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v.replace(/\s/g, "")) ? { ok: true, value: String(n) } : { ok: false, message: `${field.name} must be a number.` };
+    }
+    case "date": {
+      const m = v.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+      const d = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : null;
+      return d && d.toISOString().slice(0, 10) === v ? { ok: true, value: v } : { ok: false, message: `${field.name} must be a date (YYYY-MM-DD).` };
+    }
+    case "select":
+      return field.options.includes(v) ? { ok: true, value: v } : { ok: false, message: `Choose one of the options for ${field.name}.` };
+    case "url": {
+      try {
+        const u = new URL(v);
+        if ((u.protocol === "http:" || u.protocol === "https:") && v.length <= MAX_TEXT) return { ok: true, value: u.toString() };
+      } catch {
+        // fall through to the message
+      }
+      return { ok: false, message: `${field.name} must be a web address starting with http:// or https://.` };
+    }
+  }
+}
+
+export type FormValuesResult = { ok: true; values: Map<number, string | null> } | { ok: false; errors: Record<string, string> };
+
+/**
+ * Reads the `cf_<id>` fields of a form for the entity's fields. A `cf_` key naming a field that is
+ * not one of the tenant's (for this entity) is refused, not ignored.
+ */
+export function parseCustomFieldsForm(fields: CustomField[], body: Record<string, unknown>): FormValuesResult {
+  const byId = new Map(fields.map((f) => [f.id, f]));
+  const values = new Map<number, string | null>();
+  const errors: Record<string, string> = {};
+  for (const key of Object.keys(body)) {
+    const m = key.match(/^cf_(\d{1,12})$/);
+    if (key.startsWith("cf_") && (!m || !byId.has(Number(m[1])))) errors.form = "The form named a custom field that does not exist.";
+  }
+  for (const f of fields) {
+    const raw = body[`cf_${f.id}`];
+    if (raw === undefined) {
+      if (f.kind === "checkbox") values.set(f.id, null);
+      continue;
+    }
+    if (typeof raw !== "string") {
+      errors[`cf_${f.id}`] = `${f.name} must be text.`;
+      continue;
+    }
+    const r = parseCustomValue(f, raw);
+    if (r.ok) values.set(f.id, r.value);
+    else errors[`cf_${f.id}`] = r.message;
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, values };
+}
+
+/** Statements that write parsed values for a record (null deletes the value). */
+export function saveValuesStatements(db: Database, tenantId: string, entityId: number, values: Map<number, string | null>) {
+  const statements = [];
+  for (const [fieldId, value] of values) {
+    statements.push(
+      value === null
+        ? db.delete(customFieldValues).where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.fieldId, fieldId), eq(customFieldValues.entityId, entityId)))
+        : db
+            .insert(customFieldValues)
+            .values({ tenantId, fieldId, entityId, value })
+            .onConflictDoUpdate({ target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId], set: { value } }),
+    );
+  }
+  return statements;
+}
+
+/** The custom values of some records of one entity type: recordId → (fieldId → value). One query. */
+export async function valuesFor(db: Database, tenantId: string, fields: CustomField[], ids: number[]): Promise<Map<number, Map<number, string>>> {
+  const out = new Map<number, Map<number, string>>();
+  if (ids.length === 0 || fields.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(customFieldValues)
+    .where(
+      and(
+        eq(customFieldValues.tenantId, tenantId),
+        inArray(
+          customFieldValues.fieldId,
+          fields.map((f) => f.id),
+        ),
+        inArray(customFieldValues.entityId, ids),
+      ),
+    );
+  for (const r of rows) {
+    const m = out.get(r.entityId) ?? new Map<number, string>();
+    m.set(r.fieldId, r.value);
+    out.set(r.entityId, m);
+  }
+  return out;
+}
+
+/** Deletes every custom value of records of an entity type (when the records are deleted). */
+export function deleteValuesStatement(db: Database, tenantId: string, fields: CustomField[], entityIds: number[]) {
+  return db
+    .delete(customFieldValues)
+    .where(
+      and(
+        eq(customFieldValues.tenantId, tenantId),
+        inArray(
+          customFieldValues.fieldId,
+          fields.map((f) => f.id),
+        ),
+        inArray(customFieldValues.entityId, entityIds),
+      ),
+    );
+}
