@@ -9,6 +9,8 @@ export interface Bindings {
   SENTRY_DSN?: string;
   /** "production", "development" or "test"; tags Sentry events. */
   ENVIRONMENT?: string;
+  /** "1" enables /bench/floor, the benchmark's bare route (set only by `npm run bench`). */
+  BENCH?: string;
   /** "1" mounts /dev/mail (set by `npm run dev`). */
   DEV_MAIL?: string;
   /** The public origin for links in emails, e.g. https://app.customertrackr.com. Defaults to the request's. */

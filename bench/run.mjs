@@ -1,0 +1,200 @@
+// npm run bench: seeds one tenant with 100,000 contacts, 10,000 companies and 200,000 notes into a
+// fresh local D1, starts `wrangler dev --log-level warn`, and measures in one run, side by side:
+// the floor (a bare route running one indexed 50-row SELECT), the contacts list, a prefix search
+// (the htmx fragment the search box asks for, and the full page) and a contact page. Then it times
+// the raw search query against SQLite directly. Prints req/s, p50/p95/p99 and each page's ratio to
+// the floor, and writes bench/results/latest.json. Figures go to docs/benchmarks.md by hand.
+//
+// Options (environment): BENCH_CONTACTS (default 100000), BENCH_SECONDS per target (default 10),
+// BENCH_CONNECTIONS (default 16).
+import { spawn, spawnSync } from "node:child_process";
+import { createHash, randomBytes, scryptSync } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { seedSql } from "./seed-sql.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+const stateDir = join(root, ".wrangler", "bench-state");
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", FORCE_COLOR: "0" };
+
+const log = (m) => console.log(`[bench] ${m}`);
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+function ensureTool(bin, pkg) {
+  if (spawnSync("which", [bin]).status === 0) return;
+  if (process.getuid?.() !== 0) throw new Error(`${bin} is missing: apt-get install ${pkg}`);
+  log(`installing ${pkg}`);
+  spawnSync("apt-get", ["update"], { stdio: "ignore" });
+  run("apt-get", ["install", "-y", "--no-install-recommends", pkg]);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const base32 = (bytes) => {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  let bits = 0, value = 0, out = "";
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) { out += alphabet[(value >>> (bits - 5)) & 31]; bits -= 5; }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
+};
+
+function searchTriggers() {
+  return readFileSync(join(root, "migrations", "0003_contacts_search.sql"), "utf8")
+    .split("--> statement-breakpoint")
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith("CREATE TRIGGER"))
+    .join("\n");
+}
+
+async function seed() {
+  rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+  run(process.execPath, [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]);
+  const dir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
+  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+  if (!file) throw new Error(`no D1 file in ${dir}`);
+  const ids = { tenantId: base32(randomBytes(15)), userId: base32(randomBytes(15)), sessionId: base32(randomBytes(20)) };
+  const secret = base32(randomBytes(20));
+  const salt = randomBytes(16);
+  const passwordHash = ["scrypt", 16384, 8, 5, salt.toString("base64"), scryptSync("bench password 2026", salt, 32, { N: 16384, r: 8, p: 5, maxmem: 64 * 1024 * 1024 }).toString("base64")].join("$");
+  const sql =
+    seedSql({ ...ids, email: "bench@customertrackr.test", passwordHash, secretHashHex: createHash("sha256").update(secret).digest("hex"), contacts: CONTACTS, now: Date.now() }).replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "") +
+    searchTriggers();
+  const started = Date.now();
+  run("sqlite3", [join(dir, file)], { input: sql });
+  log(`seeded ${CONTACTS.toLocaleString("en")} contacts, ${(CONTACTS / 10).toLocaleString("en")} companies, ${(CONTACTS * 2).toLocaleString("en")} notes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { ...ids, cookie: `__Host-session=${ids.sessionId}.${secret}`, dbFile: join(dir, file) };
+}
+
+async function startServer(port) {
+  const child = spawn(process.execPath, [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn", "--var", "BENCH:1"], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  const stop = () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  process.on("exit", stop);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return stop;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  stop();
+  throw new Error("wrangler dev did not answer within 60 s");
+}
+
+function wrk(url, headers, seconds) {
+  const args = ["-t2", `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "10s", "-s", join(root, "bench", "wrk-report.lua")];
+  for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
+  const out = run("wrk", [...args, url]);
+  const m = out.match(/WRK_JSON (\{.*\})/);
+  if (!m) throw new Error(`no figures from wrk:\n${out}`);
+  const r = JSON.parse(m[1]);
+  return { rps: r.requests / (r.durationUs / 1e6), p50: r.p50 / 1000, p95: r.p95 / 1000, p99: r.p99 / 1000, errors: r.errors, non2xx: r.non2xx, requests: r.requests };
+}
+
+/** The app's search query, timed in SQLite itself: p50/p95 over many prefixes. */
+function rawSearch(dbFile, tenantId) {
+  const prefixes = ["ad", "ada", "lov", "tur", "hop", "gra", "ren", "inv", "mül", "gar", "zoe", "jos", "415", "555", "exa", "com", "dem", "pri", "che", "kha"];
+  const lines = [".timer on"];
+  for (let round = 0; round < 10; round++) {
+    for (const p of prefixes) {
+      lines.push(
+        `SELECT c.id FROM contacts_fts JOIN contacts c ON c.id = contacts_fts.rowid WHERE contacts_fts MATCH 'tenant : "${tenantId}" AND ("${p}"*)' AND c.tenant_id = '${tenantId}' ORDER BY c.name_sort, c.id LIMIT 51;`,
+      );
+    }
+  }
+  const out = run("sqlite3", ["-readonly", dbFile], { input: lines.join("\n") });
+  const times = [...out.matchAll(/Run Time: real ([\d.]+)/g)].map((m) => Number(m[1]) * 1000).sort((a, b) => a - b);
+  const pct = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+  return { queries: times.length, p50: pct(0.5), p95: pct(0.95), max: times[times.length - 1] };
+}
+
+async function main() {
+  ensureTool("wrk", "wrk");
+  ensureTool("sqlite3", "sqlite3");
+  run(process.execPath, ["scripts/assets.mjs"]);
+  const seeded = await seed();
+  const port = await freePort();
+  const stop = await startServer(port);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const auth = { Cookie: seeded.cookie };
+  const midId = Number(run("sqlite3", [seeded.dbFile, `SELECT id FROM contacts WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 1 OFFSET ${Math.floor(CONTACTS / 2)}`]).trim());
+
+  const targets = [
+    { name: "floor: bare route, one indexed 50-row SELECT", url: `/bench/floor?tenant=${seeded.tenantId}`, headers: {} },
+    { name: "contacts list (first page, sorted by name)", url: "/app/contacts", headers: auth },
+    { name: "search as you type: fragment for ?q=lov", url: "/app/contacts?q=lov", headers: { ...auth, "HX-Request": "true" } },
+    { name: "search: full page for ?q=ada", url: "/app/contacts?q=ada", headers: auth },
+    { name: "contact page (2 notes)", url: `/app/contacts/${midId}`, headers: auth },
+  ];
+  for (const t of targets) {
+    const res = await fetch(baseUrl + t.url, { headers: t.headers, redirect: "manual" });
+    if (res.status !== 200) throw new Error(`${t.url} answered ${res.status}; is the route built?`);
+  }
+  const results = [];
+  for (const t of targets) {
+    wrk(baseUrl + t.url, t.headers, 2); // warm-up
+    const r = wrk(baseUrl + t.url, t.headers, SECONDS);
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${t.url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+    results.push({ ...t, ...r });
+    log(`${t.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
+  }
+  stop();
+  const raw = rawSearch(seeded.dbFile, seeded.tenantId);
+
+  const floor = results[0].rps;
+  const goals = { "contacts list (first page, sorted by name)": 0.6, "search as you type: fragment for ?q=lov": 0.5, "search: full page for ?q=ada": 0.5 };
+  console.log(`\nCustomerTrackr bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(`${CONTACTS.toLocaleString("en")} contacts in one tenant · wrk -t2 -c${CONNECTIONS} -d${SECONDS}s · wrangler dev --log-level warn\n`);
+  console.log("| target | req/s | p50 ms | p95 ms | p99 ms | × floor | goal |");
+  console.log("|---|---:|---:|---:|---:|---:|---|");
+  for (const r of results) {
+    const ratio = r.rps / floor;
+    const goal = goals[r.name];
+    console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${ratio.toFixed(2)} | ${goal ? `≥ ${goal} ${ratio >= goal ? "met" : "MISSED"}` : ""} |`);
+  }
+  console.log(`\nraw search query in SQLite (${raw.queries} queries, 20 prefixes): p50 ${raw.p50.toFixed(2)} ms, p95 ${raw.p95.toFixed(2)} ms, max ${raw.max.toFixed(2)} ms — goal p95 < 10 ms ${raw.p95 < 10 ? "met" : "MISSED"}`);
+  mkdirSync(join(root, "bench", "results"), { recursive: true });
+  writeFileSync(join(root, "bench", "results", "latest.json"), JSON.stringify({ at: new Date().toISOString(), contacts: CONTACTS, connections: CONNECTIONS, seconds: SECONDS, results, rawSearch: raw }, null, 2));
+}
+
+main().catch((err) => {
+  console.error(`[bench] ${err.message}`);
+  process.exit(1);
+});
