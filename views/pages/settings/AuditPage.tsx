@@ -71,9 +71,9 @@ export function AuditPage(p: AuditPageProps) {
                   <td>
                     <Time ms={e.createdAt} precision="second" />
                   </td>
-                  <td>{e.actor}</td>
-                  <td>{e.actionLabel}</td>
-                  <td>{e.target ?? ""}</td>
+                  <td data-label="Who">{e.actor}</td>
+                  <td data-label="What">{e.actionLabel}</td>
+                  <td data-label="Details">{e.target ?? ""}</td>
                   <td>
                     {e.ip ?? ""}
                     {e.ip ? <br /> : null}

@@ -58,10 +58,10 @@ export function SecurityPage(p: SecurityPageProps) {
                   {s.device}
                   {s.current ? <strong> (this device)</strong> : null}
                 </td>
-                <td>{s.ip ?? "unknown"}</td>
-                <td>{s.tenantName}</td>
-                <td><Time ms={s.createdAt} precision="minute" /></td>
-                <td><Time ms={s.lastActiveAt} precision="minute" /></td>
+                <td data-label="IP address">{s.ip ?? "unknown"}</td>
+                <td data-label="Workspace">{s.tenantName}</td>
+                <td data-label="Signed in"><Time ms={s.createdAt} precision="minute" /></td>
+                <td data-label="Last active"><Time ms={s.lastActiveAt} precision="minute" /></td>
                 <td>
                   {s.current ? null : (
                     <form class="inline-form" method="post" action={`/app/settings/security/sessions/${s.id}/revoke`}>

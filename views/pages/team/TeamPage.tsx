@@ -73,8 +73,8 @@ export function TeamPage(p: TeamPageProps) {
                   {m.email}
                   {m.userId === p.me.userId ? <span class="muted"> (you)</span> : null}
                 </td>
-                <td>{m.role}</td>
-                <td><Time ms={m.joinedAt} /></td>
+                <td data-label="Role">{m.role}</td>
+                <td data-label="Joined"><Time ms={m.joinedAt} /></td>
                 {p.me.isAdmin ? (
                   <td>
                     {m.manageable ? (
@@ -126,9 +126,9 @@ export function TeamPage(p: TeamPageProps) {
               {p.invitations.map((i) => (
                 <tr>
                   <td>{i.email}</td>
-                  <td>{i.role}</td>
-                  <td>{i.expiresAt <= p.now ? <strong>Expired</strong> : <Time ms={i.expiresAt} />}</td>
-                  <td>{i.invitedByEmail ?? <span class="muted">a former member</span>}</td>
+                  <td data-label="Role">{i.role}</td>
+                  <td data-label="Expires">{i.expiresAt <= p.now ? <strong>Expired</strong> : <Time ms={i.expiresAt} />}</td>
+                  <td data-label="Invited by">{i.invitedByEmail ?? <span class="muted">a former member</span>}</td>
                   {p.me.isAdmin ? (
                     <td>
                       <div class="actions">
