@@ -26,6 +26,13 @@ export const AUDIT_ACTIONS = {
   "ownership.transferred": "Transferred ownership",
   "tenant.switched": "Switched workspace",
   "permission.denied": "Was refused access",
+  "record.deleted": "Deleted a record",
+  "tag.created": "Created a tag",
+  "tag.updated": "Changed a tag",
+  "tag.deleted": "Deleted a tag",
+  "custom_field.created": "Created a custom field",
+  "custom_field.deleted": "Deleted a custom field",
+  "workspace.updated": "Changed workspace settings",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
