@@ -33,6 +33,7 @@ describe("two tenants", () => {
     "sessions_user_idx", // a user's sessions, across workspaces
     "email_outbox_due_idx", // the mailer's sweep of due mail, across workspaces
     "invitations_token_unique", // an invitee arrives with a token, before any tenant is known
+    "tenant_billing_customer_unique", // a Stripe webhook arrives with a customer id, before any tenant is known
   ]);
 
   it("every tenant-owned index starts with tenant_id", async () => {
