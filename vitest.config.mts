@@ -20,6 +20,18 @@ export default defineConfig(async () => {
             MAIL_PROVIDER: "http",
             MAIL_HTTP_URL: `http://127.0.0.1:${inject("fakeApiPort")}/mail/send`,
             MAIL_HTTP_TOKEN: "test-mail-token",
+            // Billing against the local fake of Stripe's API, through the real SDK. Plan limits are
+            // generous here so other areas' tests never meet them; test/billing sets its own per
+            // request.
+            STRIPE_SECRET_KEY: "sk_test_customertrackr_fake",
+            STRIPE_WEBHOOK_SECRET: "whsec_test_customertrackr_fake",
+            STRIPE_API_HOST: "127.0.0.1",
+            STRIPE_API_PORT: String(inject("fakeApiPort")),
+            STRIPE_API_PROTOCOL: "http",
+            STRIPE_PRICE_MONTHLY: "price_test_team_monthly",
+            STRIPE_PRICE_YEARLY: "price_test_team_yearly",
+            FREE_MAX_SEATS: "1000",
+            FREE_MAX_CONTACTS: "1000000",
           },
         },
       })),

@@ -1,5 +1,5 @@
 import type { Database } from "./db/client";
-import type { Role, Tenant, User } from "./db/schema";
+import type { BillingState, Role, Tenant, User } from "./db/schema";
 
 /** Bindings from wrangler.toml, `.dev.vars` and secrets. Every one is listed in `.dev.vars.example`. */
 export interface Bindings {
@@ -27,13 +27,31 @@ export interface Bindings {
   MAIL_HTTP_TOKEN?: string;
   /** Bearer token for /ops/* operator endpoints. Secret; /ops answers 401 to everything without it. */
   OPS_TOKEN?: string;
+  /** Stripe secret key (sk_test_... / sk_live_...). Secret. Unset: billing is off and every tenant is on Free. */
+  STRIPE_SECRET_KEY?: string;
+  /** The signing secret of the /webhooks/stripe endpoint (whsec_...). Secret. */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Stripe price ids of the Team plan, monthly and yearly. */
+  STRIPE_PRICE_MONTHLY?: string;
+  STRIPE_PRICE_YEARLY?: string;
+  /** Only for tests: where the local fake of Stripe's API listens (host, port, "http"). */
+  STRIPE_API_HOST?: string;
+  STRIPE_API_PORT?: string;
+  STRIPE_API_PROTOCOL?: string;
+  /** Limits of the Free plan (also applied to past_due tenants) and the Team trial length. */
+  FREE_MAX_SEATS?: string;
+  FREE_MAX_CONTACTS?: string;
+  TRIAL_DAYS?: string;
+  /** How the pricing section shows Team's prices, e.g. "$29". Display only; Stripe's price decides. */
+  TEAM_PRICE_MONTHLY_DISPLAY?: string;
+  TEAM_PRICE_YEARLY_DISPLAY?: string;
 }
 
 /** What an authenticated request knows about its user. */
 export interface AuthContext {
   sessionId: string;
   user: Pick<User, "id" | "email" | "emailVerifiedAt">;
-  tenant: Pick<Tenant, "id" | "name">;
+  tenant: Pick<Tenant, "id" | "name"> & { billingState: BillingState };
   role: Role;
 }
 

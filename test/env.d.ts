@@ -11,7 +11,7 @@ declare global {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** Port of the local fake of external HTTP APIs (Sentry's ingest, later Stripe). */
+    /** Port of the local fake of external HTTP APIs (Sentry's ingest, the mail API, Stripe). */
     fakeApiPort: number;
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Runs in Node before the tests: starts a local HTTP server that stands in for external APIs the
- * app calls: Sentry's ingest endpoint and an HTTP mail API. It records what arrives; tests read the
- * record back from GET /__received. Test files run in parallel, so tests look only for their own
- * requests (their own Sentry project id, their own recipients).
+ * app calls: Sentry's ingest endpoint, an HTTP mail API and Stripe's API (the real stripe SDK talks
+ * to it over http). It records what arrives; tests read the record back from GET /__received. Test
+ * files run in parallel, so tests look only for their own requests (their own Sentry project id,
+ * their own recipients, their own Stripe customers).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,8 +17,73 @@ interface Received {
   body: string;
 }
 
+/**
+ * Just the part of Stripe's API the app calls, with the shapes the SDK reads. Subscriptions are
+ * whatever a test defines with POST /__stripe/subscriptions (a JSON subscription object), so a test
+ * decides what "the current state at Stripe" is when a webhook makes the app fetch it.
+ */
+function stripeFake() {
+  let seq = 0;
+  const customers = new Map<string, Record<string, unknown>>();
+  const subscriptions = new Map<string, unknown>();
+  const next = (prefix: string) => `${prefix}_fake${Date.now().toString(36)}${(seq += 1)}`;
+  const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
+  const missing = (what: string, id: string) =>
+    json(404, { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'`, param: "id" } });
+
+  return (method: string, path: string, body: string): { status: number; body: string } | null => {
+    if (method === "POST" && path === "/__stripe/subscriptions") {
+      const sub = JSON.parse(body) as { id: string };
+      subscriptions.set(sub.id, sub);
+      return json(200, { ok: true });
+    }
+    if (!path.startsWith("/v1/")) return null;
+    // The SDK sends form-encoded parameters; the record keeps them flat ("metadata[tenant_id]").
+    const params = Object.fromEntries(new URLSearchParams(body));
+    const route = path.replace(/\?.*$/, "");
+    const customerId = route.match(/^\/v1\/customers\/([^/]+)$/)?.[1];
+    const subscriptionId = route.match(/^\/v1\/subscriptions\/([^/]+)$/)?.[1];
+    // Like the mail API's "undeliverable", an address containing "stripe-outage" makes Stripe fail,
+    // so tests can watch the app cope with Stripe being down.
+    if (method === "POST" && route === "/v1/customers" && (params.email ?? "").includes("stripe-outage")) {
+      return json(500, { error: { type: "api_error", message: "simulated outage" } });
+    }
+    if (method === "POST" && route === "/v1/customers") {
+      const customer = { id: next("cus"), object: "customer", email: params.email ?? null, name: params.name ?? null, metadata: { tenant_id: params["metadata[tenant_id]"] } };
+      customers.set(customer.id, customer);
+      return json(200, customer);
+    }
+    if (method === "DELETE" && customerId) {
+      if (!customers.delete(customerId)) return missing("customer", customerId);
+      return json(200, { id: customerId, object: "customer", deleted: true });
+    }
+    if (method === "POST" && route === "/v1/checkout/sessions") {
+      const sid = next("cs_test");
+      return json(200, {
+        id: sid,
+        object: "checkout.session",
+        mode: params.mode,
+        customer: params.customer,
+        client_reference_id: params.client_reference_id ?? null,
+        subscription: null,
+        status: "open",
+        url: `https://checkout.stripe.com/c/pay/${sid}`,
+      });
+    }
+    if (method === "POST" && route === "/v1/billing_portal/sessions") {
+      const pid = next("bps");
+      return json(200, { id: pid, object: "billing_portal.session", customer: params.customer, return_url: params.return_url, url: `https://billing.stripe.com/p/session/${pid}` });
+    }
+    if (method === "GET" && subscriptionId) {
+      return subscriptions.has(subscriptionId) ? json(200, subscriptions.get(subscriptionId)) : missing("subscription", subscriptionId);
+    }
+    return json(404, { error: { type: "invalid_request_error", message: `The fake does not implement ${method} ${path}` } });
+  };
+}
+
 export default async function setup(project: TestProject) {
   const received: Received[] = [];
+  const stripe = stripeFake();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -32,6 +98,12 @@ export default async function setup(project: TestProject) {
       if (req.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
       const body = raw.toString("utf8");
       received.push({ method: req.method ?? "", path: url, headers: req.headers, body });
+      const stripeAnswer = stripe(req.method ?? "", url, body);
+      if (stripeAnswer) {
+        res.writeHead(stripeAnswer.status, { "content-type": "application/json", "request-id": `req_fake${received.length}` });
+        res.end(stripeAnswer.body);
+        return;
+      }
       // The mail API refuses recipients whose address contains "undeliverable", as a provider
       // does when it is down or rejects the message, so tests can watch retries.
       if (url === "/mail/send" && body.includes("undeliverable")) {

@@ -8,7 +8,7 @@ import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { memberships, sessions, tenants, users, type Role } from "../db/schema";
+import { memberships, sessions, tenantBilling, tenants, users, type Role } from "../db/schema";
 import type { AuthContext } from "../env";
 
 export const SESSION_COOKIE = "__Host-session";
@@ -83,11 +83,14 @@ export async function validateSessionToken(db: Database, token: string, now: num
       tenantId: tenants.id,
       tenantName: tenants.name,
       role: memberships.role,
+      // For the past_due banner on every page, without a query of its own.
+      billingState: tenantBilling.state,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
     .innerJoin(memberships, and(eq(memberships.tenantId, sessions.tenantId), eq(memberships.userId, sessions.userId)))
+    .leftJoin(tenantBilling, eq(tenantBilling.tenantId, sessions.tenantId))
     .where(eq(sessions.id, id))
     .limit(1);
   if (!row) return null;
@@ -108,7 +111,7 @@ export async function validateSessionToken(db: Database, token: string, now: num
     auth: {
       sessionId: id,
       user: { id: row.userId, email: row.email, emailVerifiedAt: row.emailVerifiedAt },
-      tenant: { id: row.tenantId, name: row.tenantName },
+      tenant: { id: row.tenantId, name: row.tenantName, billingState: row.billingState ?? "free" },
       role: row.role as Role,
     },
     refreshedExpiresAt,

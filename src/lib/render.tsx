@@ -32,7 +32,11 @@ export function render(c: Context<AppEnv>, title: string, body: Child, status: C
       nonce={c.get("secureHeadersNonce") ?? ""}
       theme={c.get("theme") ?? "system"}
       path={c.req.path}
-      user={auth ? { email: auth.user.email, tenantName: auth.tenant.name, role: auth.role, verified: auth.user.emailVerifiedAt !== null } : null}
+      user={
+        auth
+          ? { email: auth.user.email, tenantName: auth.tenant.name, role: auth.role, verified: auth.user.emailVerifiedAt !== null, billingState: auth.tenant.billingState }
+          : null
+      }
     >
       {body}
     </Layout>,

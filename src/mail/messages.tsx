@@ -113,3 +113,44 @@ export function invitationMail(p: { tenantName: string; inviter: string; role: s
     </>,
   );
 }
+
+/** Billing: Stripe could not collect a payment for the Team plan. Sent to the workspace's owner. */
+export function paymentFailedMail(p: { tenantName: string; link: string }): RenderedMail {
+  return compose(
+    "billing_payment_failed",
+    true,
+    `We could not collect the payment for ${p.tenantName} on ${APP}`,
+    `The latest payment for the Team plan of ${p.tenantName} on ${APP} did not go through. Stripe will try again over the next days.\n\nTo keep the Team plan, update your payment method under Manage billing:\n${p.link}\n\nUntil the payment succeeds, ${p.tenantName} is held to the Free plan's limits. Nothing is deleted: all your records stay readable and exportable.`,
+    <>
+      <p>
+        The latest payment for the Team plan of <strong>{p.tenantName}</strong> on {APP} did not go through. Stripe will try again over the
+        next days.
+      </p>
+      <p>To keep the Team plan, update your payment method under Manage billing.</p>
+      <EmailButton href={p.link} label="Open billing settings" />
+      <p>
+        Until the payment succeeds, {p.tenantName} is held to the Free plan's limits. Nothing is deleted: all your records stay readable and
+        exportable.
+      </p>
+    </>,
+  );
+}
+
+/** Billing: the Team trial ends in a few days (Stripe tells us three days ahead). Sent to the owner. */
+export function trialEndingMail(p: { tenantName: string; trialEnd: number; link: string }): RenderedMail {
+  const date = new Date(p.trialEnd).toISOString().slice(0, 10);
+  return compose(
+    "billing_trial_ending",
+    true,
+    `Your ${APP} Team trial for ${p.tenantName} ends on ${date}`,
+    `The Team trial of ${p.tenantName} on ${APP} ends on ${date}. After that, the subscription you chose continues and is charged to the payment method you gave at checkout.\n\nTo change or cancel it, open Manage billing:\n${p.link}`,
+    <>
+      <p>
+        The Team trial of <strong>{p.tenantName}</strong> on {APP} ends on {date}. After that, the subscription you chose continues and is
+        charged to the payment method you gave at checkout.
+      </p>
+      <p>To change or cancel it, open Manage billing.</p>
+      <EmailButton href={p.link} label="Open billing settings" />
+    </>,
+  );
+}

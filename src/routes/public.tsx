@@ -6,6 +6,7 @@ import type { AppEnv, Theme } from "../env";
 import { COOKIES } from "../lib/cookies";
 import { errorResponse } from "../lib/errors";
 import { render } from "../lib/render";
+import { billingConfig } from "../lib/stripe";
 import { safeNextPath } from "../lib/validation";
 import { THEMES } from "../middleware/theme";
 import { LandingPage } from "../../views/pages/public/LandingPage";
@@ -13,7 +14,11 @@ import { CookiesPage, PrivacyPage, TermsPage } from "../../views/pages/public/Le
 
 export const publicRoutes = new Hono<AppEnv>();
 
-publicRoutes.get("/", (c) => render(c, "Customer relationships, fast", <LandingPage signedIn={Boolean(c.get("auth"))} />));
+publicRoutes.get("/", (c) => {
+  const plans = billingConfig(c.env);
+  const pricing = { freeMaxSeats: plans.freeMaxSeats, freeMaxContacts: plans.freeMaxContacts, trialDays: plans.trialDays, ...plans.displayPrices };
+  return render(c, "Customer relationships, fast", <LandingPage signedIn={Boolean(c.get("auth"))} pricing={pricing} />);
+});
 
 publicRoutes.get("/healthz", async (c) => {
   await c.get("db").run(sql`SELECT 1`);

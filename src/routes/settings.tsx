@@ -22,6 +22,7 @@ export const settingsRoutes = new Hono<AppEnv>();
 
 const actorOf = (auth: AuthContext) => ({ userId: auth.user.id, email: auth.user.email, tenantId: auth.tenant.id, sessionId: auth.sessionId });
 const canSeeAudit = (auth: AuthContext) => roleAtLeast(auth.role, "admin");
+const canSeeBilling = (auth: AuthContext) => auth.role === "owner";
 
 // ---- Profile ---------------------------------------------------------------------------------
 
@@ -34,6 +35,7 @@ function profilePage(c: Context<AppEnv>, opts: { values?: { email?: string }; er
       email={auth.user.email}
       verified={auth.user.emailVerifiedAt !== null}
       canSeeAudit={canSeeAudit(auth)}
+      canSeeBilling={canSeeBilling(auth)}
       values={opts.values ?? {}}
       errors={opts.errors ?? {}}
       notice={opts.notice}
@@ -78,7 +80,7 @@ settingsRoutes.post("/profile/delete", requireRole("viewer"), async (c) => {
 async function securityPage(c: Context<AppEnv>, opts: { errors?: Record<string, string>; notice?: string; status?: 200 | 422 }) {
   const auth = c.get("auth")!;
   const sessions = await listUserSessions(c.get("db"), auth.user.id, auth.sessionId, Date.now());
-  return render(c, "Security", <SecurityPage sessions={sessions} errors={opts.errors ?? {}} notice={opts.notice} canSeeAudit={canSeeAudit(auth)} />, opts.status ?? 200);
+  return render(c, "Security", <SecurityPage sessions={sessions} errors={opts.errors ?? {}} notice={opts.notice} canSeeAudit={canSeeAudit(auth)} canSeeBilling={canSeeBilling(auth)} />, opts.status ?? 200);
 }
 
 settingsRoutes.get("/security", requireRole("viewer"), (c) => securityPage(c, {}));
@@ -160,6 +162,7 @@ settingsRoutes.get("/audit", requireRole("admin"), async (c) => {
       members={members.map((m) => ({ id: m.userId, email: m.email }))}
       filter={{ action, actor: actorUserId }}
       olderHref={nextBefore ? `/app/settings/audit?${query}` : null}
+      canSeeBilling={canSeeBilling(auth)}
     />,
   );
 });

@@ -1,5 +1,52 @@
+/** What the pricing section shows, from the plan configuration (src/lib/stripe.ts). */
+export interface PricingProps {
+  freeMaxSeats: number;
+  freeMaxContacts: number;
+  trialDays: number;
+  monthly: string;
+  yearly: string;
+}
+
+/** Free against Team, side by side. Prices are display text; Stripe's price decides the charge. */
+function Pricing(p: PricingProps & { signedIn: boolean }) {
+  return (
+    <section class="stack" aria-labelledby="pricing-heading">
+      <h2 id="pricing-heading">Pricing</h2>
+      <div class="grid">
+        <section class="card" aria-labelledby="plan-free-heading">
+          <h3 id="plan-free-heading">Free</h3>
+          <p>
+            <strong>$0</strong>, for good
+          </p>
+          <ul>
+            <li>Up to {p.freeMaxSeats} seats (members and pending invitations)</li>
+            <li>Up to {p.freeMaxContacts.toLocaleString("en-US")} contacts</li>
+            <li>Companies, notes, tags, search and export</li>
+          </ul>
+        </section>
+        <section class="card" aria-labelledby="plan-team-heading">
+          <h3 id="plan-team-heading">Team</h3>
+          <p>
+            <strong>{p.monthly}</strong> per month, or <strong>{p.yearly}</strong> per year, per workspace
+          </p>
+          <ul>
+            <li>No limit on seats or contacts</li>
+            <li>Everything in Free</li>
+            {p.trialDays > 0 ? <li>{p.trialDays}-day free trial; cancel any time</li> : null}
+          </ul>
+        </section>
+      </div>
+      <p class="muted">
+        Payments are handled by Stripe; we never see or store your card details. If a workspace stops paying, nothing is deleted: it
+        keeps every record, readable and exportable, under the Free plan's limits.
+        {p.signedIn ? null : " Start free; an owner can upgrade from Settings, Billing."}
+      </p>
+    </section>
+  );
+}
+
 /** The public home page. */
-export function LandingPage(p: { signedIn: boolean }) {
+export function LandingPage(p: { signedIn: boolean; pricing: PricingProps }) {
   return (
     <div class="stack">
       <section class="hero">
@@ -39,6 +86,7 @@ export function LandingPage(p: { signedIn: boolean }) {
           <p>Strongly hashed passwords, short-lived sessions you can see and end, and every page over HTTPS.</p>
         </div>
       </section>
+      <Pricing {...p.pricing} signedIn={p.signedIn} />
     </div>
   );
 }

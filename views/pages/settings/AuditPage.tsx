@@ -18,6 +18,7 @@ export interface AuditPageProps {
   members: { id: string; email: string }[];
   filter: { action?: string; actor?: string };
   olderHref: string | null;
+  canSeeBilling?: boolean;
 }
 
 /** The workspace's audit trail, newest first, filterable by action and by member. */
@@ -25,7 +26,7 @@ export function AuditPage(p: AuditPageProps) {
   return (
     <div class="stack">
       <h1>Audit trail</h1>
-      <SettingsNav current="audit" canSeeAudit />
+      <SettingsNav current="audit" canSeeAudit canSeeBilling={p.canSeeBilling} />
       <form class="filters" method="get" action="/app/settings/audit">
         <div class="field">
           <label for="f-action">Action</label>

@@ -5,6 +5,7 @@ export interface ProfilePageProps {
   email: string;
   verified: boolean;
   canSeeAudit: boolean;
+  canSeeBilling?: boolean;
   values: { email?: string };
   errors: Record<string, string>;
   notice?: string;
@@ -15,7 +16,7 @@ export function ProfilePage(p: ProfilePageProps) {
   return (
     <div class="stack">
       <h1>Profile</h1>
-      <SettingsNav current="profile" canSeeAudit={p.canSeeAudit} />
+      <SettingsNav current="profile" canSeeAudit={p.canSeeAudit} canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
       <section class="card" aria-labelledby="email-heading">
         <h2 id="email-heading">Email address</h2>

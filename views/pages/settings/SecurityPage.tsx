@@ -17,6 +17,7 @@ export interface SecurityPageProps {
   errors: Record<string, string>;
   notice?: string;
   canSeeAudit: boolean;
+  canSeeBilling?: boolean;
 }
 
 /** Password change and the list of the user's sessions, each of which can be ended. */
@@ -25,7 +26,7 @@ export function SecurityPage(p: SecurityPageProps) {
   return (
     <div class="stack">
       <h1>Security</h1>
-      <SettingsNav current="security" canSeeAudit={p.canSeeAudit} />
+      <SettingsNav current="security" canSeeAudit={p.canSeeAudit} canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
       <section class="card" aria-labelledby="password-heading">
         <h2 id="password-heading">Change your password</h2>

@@ -1,15 +1,18 @@
 /** The tabs of the settings area. */
-export function SettingsNav(p: { current: "profile" | "security" | "team" | "audit"; canSeeAudit: boolean }) {
+export function SettingsNav(p: { current: "profile" | "security" | "team" | "audit" | "billing"; canSeeAudit: boolean; canSeeBilling?: boolean }) {
   const tabs = [
     { key: "profile", href: "/app/settings/profile", label: "Profile" },
     { key: "security", href: "/app/settings/security", label: "Security" },
     { key: "team", href: "/app/settings/team", label: "Team" },
     ...(p.canSeeAudit ? [{ key: "audit", href: "/app/settings/audit", label: "Audit trail" }] : []),
+    ...(p.canSeeBilling ? [{ key: "billing", href: "/app/settings/billing", label: "Billing" }] : []),
   ];
   return (
     <nav class="tabs" aria-label="Settings">
       {tabs.map((t) => (
-        <a href={t.href} aria-current={t.key === p.current ? "page" : undefined}>
+        // Billing loads as a full page: its forms post to us and are redirected on to Stripe, which
+        // the CSP's form-action allows only on the billing page's own policy.
+        <a href={t.href} aria-current={t.key === p.current ? "page" : undefined} hx-boost={t.key === "billing" ? "false" : undefined}>
           {t.label}
         </a>
       ))}

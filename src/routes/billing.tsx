@@ -1,0 +1,131 @@
+/**
+ * /app/settings/billing: the owner's plan page, and the two ways to Stripe (Checkout to upgrade,
+ * the Customer Portal to manage). Owners only: billing decides what the workspace pays.
+ */
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { requireRole, roleAtLeast } from "../middleware/session";
+import { errorResponse } from "../lib/errors";
+import { appBaseUrl } from "../lib/mail";
+import { render } from "../lib/render";
+import { requestMeta } from "../lib/request";
+import { billingConfig, stripeFromEnv } from "../lib/stripe";
+import { parseForm } from "../lib/validation";
+import { getBillingOverview, openPortal, startCheckout } from "../services/billing";
+import { BillingPage, type BillingPageProps } from "../../views/pages/settings/BillingPage";
+
+/** Mounted at /app/settings/billing (src/app.ts requires a signed-in user there). */
+export const billingRoutes = new Hono<AppEnv>();
+
+const checkoutSchema = z.object({ interval: z.enum(["monthly", "yearly"], { error: "Choose monthly or yearly." }) });
+
+/**
+ * The billing page's own CSP: the site's policy (src/middleware/security-headers.ts) with Stripe's
+ * Checkout and portal origins added to form-action, because browsers check form-action against
+ * the redirect our form post answers with. Only this page's forms may lead there.
+ * test/billing/billing-page.test.ts checks that it differs from the site's policy in nothing else.
+ */
+function billingPageCsp(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self' https://checkout.stripe.com https://billing.stripe.com",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+async function billingPage(c: Context<AppEnv>, extra: Pick<BillingPageProps, "alert" | "notice"> = {}, status: ContentfulStatusCode = 200) {
+  const auth = c.get("auth")!;
+  const config = billingConfig(c.env);
+  const overview = await getBillingOverview(c.get("db"), auth.tenant.id, config, Date.now());
+  if (!overview) return errorResponse(c, 404);
+  const nonce = c.get("secureHeadersNonce");
+  if (nonce) c.set("cspOverride", billingPageCsp(nonce));
+  return render(
+    c,
+    "Billing",
+    <BillingPage
+      configured={config.configured}
+      state={overview.state}
+      interval={overview.interval}
+      currentPeriodEnd={overview.currentPeriodEnd}
+      trialEnd={overview.trialEnd}
+      cancelAtPeriodEnd={overview.cancelAtPeriodEnd}
+      hasCustomer={overview.hasCustomer}
+      trialAvailable={overview.trialAvailable}
+      trialDays={config.trialDays}
+      usage={overview.usage}
+      limits={config.limits}
+      limited={overview.limited}
+      displayPrices={config.displayPrices}
+      canSeeAudit={roleAtLeast(auth.role, "admin")}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+const NOT_CONFIGURED = "Billing is not configured on this server, so the plan cannot be changed here.";
+const STRIPE_DOWN = "We could not reach Stripe just now. Nothing was charged or changed; please try again in a minute.";
+
+/** Logs a failed Stripe call (type and code only: Stripe's messages can echo customer details). */
+function logStripeError(c: Context<AppEnv>, op: string, err: unknown) {
+  const e = err as { type?: unknown; code?: unknown; statusCode?: unknown };
+  console.error(JSON.stringify({ type: "stripe_error", requestId: c.get("requestId"), op, errorType: String(e?.type ?? "unknown"), code: e?.code ?? null, status: e?.statusCode ?? null }));
+}
+
+billingRoutes.get("/", requireRole("owner"), (c) => {
+  const checkout = c.req.query("checkout");
+  return billingPage(c, { notice: checkout === "success" || checkout === "cancelled" ? checkout : null });
+});
+
+billingRoutes.post("/checkout", requireRole("owner"), async (c) => {
+  const auth = c.get("auth")!;
+  const config = billingConfig(c.env);
+  const stripe = stripeFromEnv(c.env);
+  if (!config.configured || !stripe) return billingPage(c, { alert: NOT_CONFIGURED }, 503);
+  const parsed = parseForm(checkoutSchema, await c.req.parseBody());
+  if (!parsed.ok) return billingPage(c, { alert: parsed.errors.interval ?? "Choose monthly or yearly." }, 422);
+  let result;
+  try {
+    result = await startCheckout(
+      c.get("db"),
+      stripe,
+      auth.tenant.id,
+      { interval: parsed.data.interval, owner: { id: auth.user.id, email: auth.user.email } },
+      config,
+      { ...requestMeta(c), baseUrl: appBaseUrl(c) },
+    );
+  } catch (err) {
+    logStripeError(c, "checkout", err);
+    return billingPage(c, { alert: STRIPE_DOWN }, 502);
+  }
+  if (!result.ok) {
+    if (result.reason === "already_subscribed") return billingPage(c, { alert: "This workspace already has a subscription. Use Manage billing to change or cancel it." }, 409);
+    return billingPage(c, { alert: NOT_CONFIGURED }, 503);
+  }
+  return c.redirect(result.url, 303);
+});
+
+billingRoutes.post("/portal", requireRole("owner"), async (c) => {
+  const auth = c.get("auth")!;
+  const stripe = stripeFromEnv(c.env);
+  if (!billingConfig(c.env).configured || !stripe) return billingPage(c, { alert: NOT_CONFIGURED }, 503);
+  let result;
+  try {
+    result = await openPortal(c.get("db"), stripe, auth.tenant.id, auth.user.id, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+  } catch (err) {
+    logStripeError(c, "portal", err);
+    return billingPage(c, { alert: STRIPE_DOWN }, 502);
+  }
+  if (!result.ok) return billingPage(c, { alert: "There is no billing account for this workspace yet. Choose a plan under Upgrade to Team first." }, 409);
+  return c.redirect(result.url, 303);
+});

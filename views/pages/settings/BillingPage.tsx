@@ -1,0 +1,159 @@
+import { FormAlert } from "../../components/Field";
+import { Time } from "../../components/Time";
+import { SettingsNav } from "./SettingsNav";
+
+export type BillingStateName = "free" | "trialing" | "active" | "past_due";
+
+export interface BillingPageProps {
+  /** False when the server has no Stripe configuration: the page says so and offers no buttons. */
+  configured: boolean;
+  state: BillingStateName;
+  interval: "monthly" | "yearly" | null;
+  currentPeriodEnd: number | null;
+  trialEnd: number | null;
+  cancelAtPeriodEnd: boolean;
+  hasCustomer: boolean;
+  trialAvailable: boolean;
+  trialDays: number;
+  usage: { contacts: number; members: number; pendingInvitations: number };
+  /** The Free plan's limits; null when billing is off on this server (no limits then). */
+  limits: { seats: number; contacts: number } | null;
+  /** Whether the Free limits apply now (free or past_due). */
+  limited: boolean;
+  displayPrices: { monthly: string; yearly: string };
+  canSeeAudit: boolean;
+  notice?: "success" | "cancelled" | null;
+  /** A refusal or failure to show above everything else. */
+  alert?: string | null;
+}
+
+const STATE_LABELS: Record<BillingStateName, string> = {
+  free: "Free",
+  trialing: "Team, in its free trial",
+  active: "Team",
+  past_due: "Team, payment overdue",
+};
+
+const NOTICES = {
+  success: "Thank you! Stripe has confirmed your checkout. Your plan below updates as soon as Stripe tells us, usually within seconds; reload the page if it has not.",
+  cancelled: "Checkout was cancelled. Nothing was charged, and your plan is unchanged.",
+} as const;
+
+function Usage(p: { label: string; used: number; limit: number | null; id: string }) {
+  return (
+    <>
+      <dt id={p.id}>{p.label}</dt>
+      <dd>
+        {p.limit === null ? (
+          <>{p.used} (no limit)</>
+        ) : (
+          <>
+            <meter min={0} max={p.limit} value={Math.min(p.used, p.limit)} aria-labelledby={p.id}>
+              {p.used} of {p.limit}
+            </meter>{" "}
+            {p.used} of {p.limit}
+            {p.used >= p.limit ? <strong> · limit reached</strong> : null}
+          </>
+        )}
+      </dd>
+    </>
+  );
+}
+
+/** The owner's billing page: plan and state, usage against the limits, and the way to Stripe. */
+export function BillingPage(p: BillingPageProps) {
+  const seatsUsed = p.usage.members + p.usage.pendingInvitations;
+  const paid = p.state !== "free";
+  return (
+    <div class="stack">
+      <h1>Billing</h1>
+      <SettingsNav current="billing" canSeeAudit={p.canSeeAudit} canSeeBilling />
+      {p.alert ? <FormAlert>{p.alert}</FormAlert> : null}
+      {p.notice ? <FormAlert kind={p.notice === "success" ? "ok" : "warn"}>{NOTICES[p.notice]}</FormAlert> : null}
+      {!p.configured ? (
+        <div class="flash warn" role="status">
+          <p>Billing is not configured on this server: there are no plans to choose, and no plan limits apply.</p>
+        </div>
+      ) : null}
+
+      <section class="card" aria-labelledby="plan-heading">
+        <h2 id="plan-heading">Your plan</h2>
+        <dl class="facts">
+          <dt>Plan</dt>
+          <dd>
+            {STATE_LABELS[p.state]}
+            {paid && p.interval ? `, billed ${p.interval}` : ""}
+          </dd>
+          {p.state === "trialing" && p.trialEnd ? (
+            <>
+              <dt>Trial ends</dt>
+              <dd>
+                <Time ms={p.trialEnd} />
+              </dd>
+            </>
+          ) : null}
+          {paid && p.currentPeriodEnd ? (
+            <>
+              <dt>{p.cancelAtPeriodEnd ? "Ends on" : "Renews on"}</dt>
+              <dd>
+                <Time ms={p.currentPeriodEnd} />
+                {p.cancelAtPeriodEnd ? " (cancelled: the workspace returns to Free then, keeping all its records)" : null}
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        {p.state === "past_due" ? (
+          <p>
+            <strong>Your last payment did not go through.</strong> Until it does, the Free plan's limits apply to new contacts and seats.
+            Nothing is deleted. Update your payment method under Manage billing.
+          </p>
+        ) : null}
+      </section>
+
+      <section class="card" aria-labelledby="usage-heading">
+        <h2 id="usage-heading">Usage</h2>
+        <dl class="facts">
+          <Usage id="usage-seats" label="Seats (members and pending invitations)" used={seatsUsed} limit={p.limited && p.limits ? p.limits.seats : null} />
+          <Usage id="usage-contacts" label="Contacts" used={p.usage.contacts} limit={p.limited && p.limits ? p.limits.contacts : null} />
+        </dl>
+        {p.limited && p.limits ? (
+          <p class="muted">
+            At a limit, you can still read, edit, delete and export everything; only new contacts and new seats wait for an upgrade.
+          </p>
+        ) : null}
+      </section>
+
+      {p.configured && p.state === "free" ? (
+        <section class="card" aria-labelledby="upgrade-heading">
+          <h2 id="upgrade-heading">Upgrade to Team</h2>
+          <p>
+            No limit on seats or contacts.{" "}
+            {p.trialAvailable && p.trialDays > 0 ? `The first ${p.trialDays} days are free, and you can cancel any time before they end.` : null}
+          </p>
+          <p class="muted">You pay on Stripe's secure checkout page. We never see or store your card details.</p>
+          {/* A normal form post (not htmx): the answer is a redirect to Stripe. */}
+          <form method="post" action="/app/settings/billing/checkout" hx-boost="false" class="actions">
+            <button type="submit" name="interval" value="monthly">
+              Upgrade: {p.displayPrices.monthly} per month
+            </button>
+            <button type="submit" name="interval" value="yearly" class="secondary">
+              Upgrade: {p.displayPrices.yearly} per year
+            </button>
+          </form>
+        </section>
+      ) : null}
+
+      {p.configured && p.hasCustomer ? (
+        <section class="card" aria-labelledby="manage-heading">
+          <h2 id="manage-heading">Payment method, invoices and cancellation</h2>
+          <p>Stripe's customer portal lets you change your card, switch between monthly and yearly, download invoices or cancel.</p>
+          <form method="post" action="/app/settings/billing/portal" hx-boost="false">
+            <button type="submit" class={p.state === "past_due" ? undefined : "secondary"}>
+              Manage billing
+            </button>
+          </form>
+        </section>
+      ) : null}
+    </div>
+  );
+}
