@@ -13,12 +13,14 @@ import { errorResponse, handleError, handleNotFound } from "./lib/errors";
 import { appRoutes } from "./routes/app";
 import { accountRoutes } from "./routes/account";
 import { authRoutes } from "./routes/auth";
+import { billingRoutes } from "./routes/billing";
 import { benchRoutes } from "./routes/bench";
 import { devRoutes } from "./routes/dev";
 import { opsRoutes } from "./routes/ops";
 import { settingsRoutes } from "./routes/settings";
 import { publicRoutes } from "./routes/public";
 import { invitationRoutes, teamRoutes } from "./routes/team";
+import { webhookRoutes } from "./routes/webhooks";
 
 /** Forms are small; larger uploads (imports) will get their own, larger limit on their route. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -26,7 +28,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 export const app = new Hono<AppEnv>();
 
 app.use("*", requestLog, securityHeaders);
-// (/webhooks/* mounts here: no session, no CSRF check; a signature instead.)
+// Webhooks answer here, before CSRF, body limit, database and session: Stripe sends no Origin or
+// cookie and proves itself with a signature over the raw body (src/routes/webhooks.ts).
+app.route("/webhooks", webhookRoutes);
 app.use("*", csrfProtection);
 app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c as Context<AppEnv>, 413) }));
 app.use("*", database, session, theme);
@@ -39,6 +43,7 @@ app.route("/", publicRoutes);
 app.route("/", authRoutes);
 app.route("/", accountRoutes);
 app.route("/app/settings", settingsRoutes);
+app.route("/app/settings/billing", billingRoutes);
 app.route("/dev", devRoutes);
 app.route("/bench", benchRoutes);
 app.route("/ops", opsRoutes);

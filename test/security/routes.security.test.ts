@@ -40,6 +40,10 @@ export const APP_ROUTES: RouteRule[] = [
   // Workspaces: every member lists their own and switches between them.
   { method: "GET", path: "/app/workspaces", least: "viewer" },
   { method: "POST", path: "/app/workspaces/switch", least: "viewer", form: { tenant_id: "nosuchtenant" } },
+  // Billing: only the owner sees the plan and goes to Stripe (checkout answers 303 to Stripe here).
+  { method: "GET", path: "/app/settings/billing", least: "owner" },
+  { method: "POST", path: "/app/settings/billing/checkout", least: "owner", form: { interval: "monthly" } },
+  { method: "POST", path: "/app/settings/billing/portal", least: "owner" },
 ];
 
 function registeredAppRoutes(): string[] {

@@ -11,7 +11,7 @@ export interface LayoutProps {
   theme: Theme;
   /** The path of this page, for the theme switch to come back to. */
   path: string;
-  user: { email: string; tenantName: string; role: string; verified: boolean } | null;
+  user: { email: string; tenantName: string; role: string; verified: boolean; billingState?: string } | null;
   children: Child;
 }
 
@@ -102,6 +102,25 @@ export function Layout(p: LayoutProps) {
                     Send the link again
                   </button>
                 </form>
+              </div>
+            ) : null}
+            {p.user?.billingState === "past_due" ? (
+              <div class="flash warn verify-banner" role="status">
+                {p.user.role === "owner" ? (
+                  <p>
+                    The last payment for {p.user.tenantName} did not go through, so the Free plan's limits apply until it does. Nothing is
+                    deleted.{" "}
+                    {/* A full page load: the billing page's own CSP lets its form continue to Stripe. */}
+                    <a href="/app/settings/billing" hx-boost="false">
+                      Update the payment method
+                    </a>
+                  </p>
+                ) : (
+                  <p>
+                    The last payment for {p.user.tenantName} did not go through, so the Free plan's limits apply until it does. Nothing is
+                    deleted. Please ask the workspace owner to update the payment method.
+                  </p>
+                )}
               </div>
             ) : null}
             {p.children}
