@@ -40,6 +40,23 @@ export const APP_ROUTES: RouteRule[] = [
   // Workspaces: every member lists their own and switches between them.
   { method: "GET", path: "/app/workspaces", least: "viewer" },
   { method: "POST", path: "/app/workspaces/switch", least: "viewer", form: { tenant_id: "nosuchtenant" } },
+  // Companies: viewers read; members write. Ids that do not exist answer 404 to those allowed.
+  { method: "GET", path: "/app/companies", least: "viewer" },
+  { method: "GET", path: "/app/companies/new", least: "member" },
+  { method: "POST", path: "/app/companies", least: "member", form: { name: "" } },
+  { method: "GET", path: "/app/companies/:id", least: "viewer", sample: "/app/companies/999999999" },
+  { method: "GET", path: "/app/companies/:id/edit", least: "member", sample: "/app/companies/999999999/edit" },
+  { method: "POST", path: "/app/companies/:id", least: "member", sample: "/app/companies/999999999", form: { name: "Renamed" } },
+  { method: "DELETE", path: "/app/companies/:id", least: "member", sample: "/app/companies/999999999" },
+  { method: "GET", path: "/app/companies/:id/delete", least: "member", sample: "/app/companies/999999999/delete" },
+  { method: "POST", path: "/app/companies/:id/delete", least: "member", sample: "/app/companies/999999999/delete" },
+  // Notes: members add them; the author or an admin changes them (the service decides, after the role).
+  { method: "POST", path: "/app/contacts/:id/notes", least: "member", sample: "/app/contacts/999999999/notes", form: { body: "A note" } },
+  { method: "POST", path: "/app/companies/:id/notes", least: "member", sample: "/app/companies/999999999/notes", form: { body: "A note" } },
+  { method: "GET", path: "/app/notes/:id/edit", least: "member", sample: "/app/notes/999999999/edit" },
+  { method: "POST", path: "/app/notes/:id", least: "member", sample: "/app/notes/999999999", form: { body: "Edited" } },
+  { method: "POST", path: "/app/notes/:id/delete", least: "member", sample: "/app/notes/999999999/delete" },
+  { method: "DELETE", path: "/app/notes/:id", least: "member", sample: "/app/notes/999999999" },
   // Billing: only the owner sees the plan and goes to Stripe (checkout answers 303 to Stripe here).
   { method: "GET", path: "/app/settings/billing", least: "owner" },
   { method: "POST", path: "/app/settings/billing/checkout", least: "owner", form: { interval: "monthly" } },

@@ -1,0 +1,141 @@
+/**
+ * Notes on contacts and companies, mounted at /app. Members add notes; the author, or an admin or
+ * owner, edits and deletes them (services/notes.ts decides). Another tenant's note or record is a 404.
+ * With htmx the answer is the refreshed Timeline; without, a redirect back to the record.
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { SubjectType } from "../db/schema";
+import type { AppEnv } from "../env";
+import { errorResponse } from "../lib/errors";
+import { render, wantsFragment } from "../lib/render";
+import { requestMeta } from "../lib/request";
+import { parseForm, text } from "../lib/validation";
+import { requireRole } from "../middleware/session";
+import { recordAudit } from "../services/audit";
+import { addNote, canChangeNote, deleteNote, editNote, getNote, NOTE_MAX_LENGTH, subjectExists } from "../services/notes";
+import { loadTimeline, parseRecordId, timelineProps } from "./record-helpers";
+import { NoteAddForm, NoteEditForm, NotePage } from "../../views/partials/timeline/NoteEditForm";
+import { subjectPath, Timeline, timelineId } from "../../views/partials/timeline/Timeline";
+
+export const noteRoutes = new Hono<AppEnv>();
+
+const noteSchema = z.object({ body: z.preprocess((v) => (v === undefined ? "" : v), text("Note", { min: 1, max: NOTE_MAX_LENGTH })) });
+
+type Subject = { type: SubjectType; id: number };
+
+/** The refreshed timeline as an htmx fragment. */
+async function timelineFragment(c: Context<AppEnv>, subject: Subject, noteForm?: { value?: string; error?: string }, status: 200 | 422 = 200) {
+  const auth = c.get("auth")!;
+  const data = await loadTimeline(c.get("db"), auth.tenant.id, subject);
+  return c.html(<Timeline {...timelineProps(auth, subject, data, noteForm)} />, status);
+}
+
+/** A refusal by the note rule (not the route's role): 403, written to the audit trail like requireRole's. */
+async function refuse(c: Context<AppEnv>, noteId: number) {
+  const auth = c.get("auth")!;
+  const meta = requestMeta(c);
+  await recordAudit(c.get("db"), {
+    tenantId: auth.tenant.id,
+    actorUserId: auth.user.id,
+    action: "permission.denied",
+    targetType: "note",
+    targetId: String(noteId),
+    targetLabel: `${c.req.method} ${c.req.routePath}`,
+    detail: { role: auth.role, needs: "author or admin" },
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    now: meta.now,
+  });
+  return errorResponse(c, 403);
+}
+
+function addNoteRoute(type: SubjectType) {
+  return async (c: Context<AppEnv>) => {
+    const auth = c.get("auth")!;
+    const db = c.get("db");
+    const id = parseRecordId(c.req.param("id"));
+    if (id === null || !(await subjectExists(db, auth.tenant.id, type, id))) return errorResponse(c, 404);
+    const subject = { type, id };
+    const body = await c.req.parseBody();
+    const parsed = parseForm(noteSchema, body);
+    if (!parsed.ok) {
+      const value = typeof body.body === "string" ? body.body : "";
+      if (wantsFragment(c)) return timelineFragment(c, subject, { value, error: parsed.errors.body }, 422);
+      return render(c, "Add a note", <NotePage title="Add a note" subject={subject}><NoteAddForm subject={subject} value={value} error={parsed.errors.body} /></NotePage>, 422);
+    }
+    const added = await addNote(db, auth.tenant.id, { userId: auth.user.id, role: auth.role }, type, id, parsed.data.body, Date.now());
+    if (added === null) return errorResponse(c, 404); // deleted in the meantime
+    if (wantsFragment(c)) return timelineFragment(c, subject);
+    return c.redirect(`${subjectPath(subject)}#${timelineId(subject)}`, 303);
+  };
+}
+
+noteRoutes.post("/contacts/:id/notes", requireRole("member"), addNoteRoute("contact"));
+noteRoutes.post("/companies/:id/notes", requireRole("member"), addNoteRoute("company"));
+
+/** The tenant's note from the URL, with the viewer's right to change it. */
+async function noteFromUrl(c: Context<AppEnv>) {
+  const auth = c.get("auth")!;
+  const id = parseRecordId(c.req.param("id"));
+  const note = id ? await getNote(c.get("db"), auth.tenant.id, id) : null;
+  if (!note) return null;
+  return { note, subject: { type: note.subjectType, id: note.subjectId } as Subject, allowed: canChangeNote(note, { userId: auth.user.id, role: auth.role }) };
+}
+
+noteRoutes.get("/notes/:id/edit", requireRole("member"), async (c) => {
+  const found = await noteFromUrl(c);
+  if (!found) return errorResponse(c, 404);
+  if (!found.allowed) return refuse(c, found.note.id);
+  const inline = wantsFragment(c);
+  const form = <NoteEditForm note={found.note} subject={found.subject} value={found.note.body} inline={inline} />;
+  if (inline) return c.html(form);
+  return render(c, "Edit note", <NotePage title="Edit note" subject={found.subject}>{form}</NotePage>);
+});
+
+noteRoutes.post("/notes/:id", requireRole("member"), async (c) => {
+  const auth = c.get("auth")!;
+  const found = await noteFromUrl(c);
+  if (!found) return errorResponse(c, 404);
+  if (!found.allowed) return refuse(c, found.note.id);
+  const body = await c.req.parseBody();
+  const parsed = parseForm(noteSchema, body);
+  const inline = wantsFragment(c);
+  if (!parsed.ok) {
+    const form = <NoteEditForm note={found.note} subject={found.subject} value={typeof body.body === "string" ? body.body : ""} error={parsed.errors.body} inline={inline} />;
+    if (inline) return c.html(form, 422);
+    return render(c, "Edit note", <NotePage title="Edit note" subject={found.subject}>{form}</NotePage>, 422);
+  }
+  const result = await editNote(c.get("db"), auth.tenant.id, { userId: auth.user.id, role: auth.role }, found.note.id, parsed.data.body, Date.now());
+  if (!result.ok) return result.reason === "forbidden" ? refuse(c, found.note.id) : errorResponse(c, 404);
+  if (inline) {
+    // The inline form targets its own list item; on success the whole timeline is replaced.
+    c.header("HX-Retarget", `#${timelineId(found.subject)}`);
+    c.header("HX-Reswap", "outerHTML");
+    return timelineFragment(c, found.subject);
+  }
+  return c.redirect(`${subjectPath(found.subject)}#note-${found.note.id}`, 303);
+});
+
+async function removeNote(c: Context<AppEnv>) {
+  const auth = c.get("auth")!;
+  const found = await noteFromUrl(c);
+  if (!found) return { response: errorResponse(c, 404) };
+  if (!found.allowed) return { response: await refuse(c, found.note.id) };
+  const result = await deleteNote(c.get("db"), auth.tenant.id, { userId: auth.user.id, role: auth.role }, found.note.id, Date.now());
+  if (!result.ok) return { response: result.reason === "forbidden" ? await refuse(c, found.note.id) : errorResponse(c, 404) };
+  return { subject: found.subject };
+}
+
+noteRoutes.post("/notes/:id/delete", requireRole("member"), async (c) => {
+  const r = await removeNote(c);
+  if (!r.subject) return r.response;
+  if (wantsFragment(c)) return timelineFragment(c, r.subject);
+  return c.redirect(`${subjectPath(r.subject)}#${timelineId(r.subject)}`, 303);
+});
+
+noteRoutes.delete("/notes/:id", requireRole("member"), async (c) => {
+  const r = await removeNote(c);
+  if (!r.subject) return r.response;
+  return timelineFragment(c, r.subject);
+});

@@ -1,0 +1,39 @@
+/** Small pieces the record routes share (companies, notes, the dashboard beacon). */
+import type { AuthContext } from "../env";
+import type { SubjectType } from "../db/schema";
+import { roleAtLeast } from "../lib/roles";
+import type { Database } from "../db/client";
+import { listActivity, type ActivityEntry } from "../services/activity";
+import { listNotes, type Note } from "../services/notes";
+import type { TimelineProps } from "../../views/partials/timeline/Timeline";
+
+/** A record id from the URL or a form: a positive integer, or null (which the caller answers with 404). */
+export function parseRecordId(raw: unknown): number | null {
+  if (typeof raw !== "string" || !/^[1-9]\d{0,14}$/.test(raw)) return null;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** The Timeline's props for the signed-in user: members write notes; admins and owners moderate them. */
+export function timelineProps(
+  auth: AuthContext,
+  subject: { type: SubjectType; id: number },
+  data: { notes: Note[]; activity: ActivityEntry[] },
+  noteForm?: TimelineProps["noteForm"],
+): TimelineProps {
+  return {
+    subject,
+    notes: data.notes,
+    activity: data.activity,
+    canWrite: roleAtLeast(auth.role, "member"),
+    currentUserId: auth.user.id,
+    canModerate: roleAtLeast(auth.role, "admin"),
+    noteForm,
+  };
+}
+
+/** A record's notes and activity for its Timeline (two queries, whatever their number). */
+export async function loadTimeline(db: Database, tenantId: string, subject: { type: SubjectType; id: number }) {
+  const [notes, activity] = await Promise.all([listNotes(db, tenantId, subject.type, subject.id), listActivity(db, tenantId, subject.type, subject.id)]);
+  return { notes, activity };
+}

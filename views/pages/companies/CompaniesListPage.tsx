@@ -1,0 +1,165 @@
+import { FormAlert } from "../../components/Field";
+import { Time } from "../../components/Time";
+import { SelectField, TagChip } from "./FormFields";
+
+export interface CompanyListRow {
+  id: number;
+  name: string;
+  domain: string | null;
+  industry: string | null;
+  size: string | null;
+  phone: string | null;
+  updatedAt: number;
+  tags: { id: number; name: string; color: string }[];
+}
+
+export interface CompanyListFilters {
+  q: string;
+  sort: string;
+  dir: string;
+  tag: string;
+}
+
+/** Confirmations after a redirect, by key, so no user input is echoed from the URL. */
+export const COMPANY_NOTICES = { deleted: "Company deleted. Its contacts were kept, without a company." } as const;
+export type CompanyNotice = keyof typeof COMPANY_NOTICES;
+
+export interface CompaniesListPageProps {
+  rows: CompanyListRow[];
+  filters: CompanyListFilters;
+  tags: { id: number; name: string; color: string }[];
+  /** The next page's URL, or null on the last page. */
+  nextHref: string | null;
+  /** Whether this is a later page (a link back to the first is shown). */
+  paged: boolean;
+  canWrite: boolean;
+  notice?: CompanyNotice | null;
+}
+
+/** The list region: what the search box swaps with htmx, and what the full page embeds. */
+export function CompanyResults(p: Pick<CompaniesListPageProps, "rows" | "nextHref" | "paged" | "filters">) {
+  return (
+    <section id="company-results" class="card list-results" aria-label="Companies" aria-live="polite">
+      {p.rows.length === 0 ? (
+        <p>{p.filters.q || p.filters.tag ? "No companies match." : "No companies yet."}</p>
+      ) : (
+        <table class="records">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Domain</th>
+              <th scope="col">Industry</th>
+              <th scope="col">Size</th>
+              <th scope="col">Tags</th>
+              <th scope="col">Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((r) => (
+              <tr>
+                <td data-label="Name">
+                  <a href={`/app/companies/${r.id}`}>{r.name}</a>
+                </td>
+                <td data-label="Domain">{r.domain ?? ""}</td>
+                <td data-label="Industry">{r.industry ?? ""}</td>
+                <td data-label="Size">{r.size ?? ""}</td>
+                <td data-label="Tags">
+                  {r.tags.map((t) => (
+                    <>
+                      <TagChip name={t.name} color={t.color} />{" "}
+                    </>
+                  ))}
+                </td>
+                <td data-label="Updated">
+                  <Time ms={r.updatedAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {p.nextHref || p.paged ? (
+        <nav class="pager" aria-label="Pages">
+          {p.paged ? <a href={firstPageHref(p.filters)}>First page</a> : null}
+          {p.nextHref ? (
+            <a href={p.nextHref} rel="next">
+              Next page
+            </a>
+          ) : null}
+        </nav>
+      ) : null}
+    </section>
+  );
+}
+
+/** The list URL for some filters (without a cursor). */
+export function companiesHref(f: Partial<CompanyListFilters>, cursor?: string | null): string {
+  const q = new URLSearchParams();
+  if (f.q) q.set("q", f.q);
+  if (f.tag) q.set("tag", f.tag);
+  if (f.sort && f.sort !== "name") q.set("sort", f.sort);
+  if (f.dir && f.dir !== "asc") q.set("dir", f.dir);
+  if (cursor) q.set("cursor", cursor);
+  const s = q.toString();
+  return s ? `/app/companies?${s}` : "/app/companies";
+}
+
+const firstPageHref = (f: CompanyListFilters) => companiesHref(f);
+
+/** The companies list: name search, tag filter, sort, and pages by keyset. */
+export function CompaniesListPage(p: CompaniesListPageProps) {
+  return (
+    <div class="stack">
+      <div class="page-head">
+        <h1>Companies</h1>
+        {p.canWrite ? (
+          <a class="button" href="/app/companies/new">
+            New company
+          </a>
+        ) : null}
+      </div>
+      {p.notice ? <FormAlert kind="ok">{COMPANY_NOTICES[p.notice]}</FormAlert> : null}
+      <form class="filters" method="get" action="/app/companies" role="search">
+        <div class="field">
+          <label for="f-q">Name starts with</label>
+          <input
+            id="f-q"
+            type="search"
+            name="q"
+            value={p.filters.q}
+            maxlength={200}
+            autocomplete="off"
+            hx-get="/app/companies"
+            hx-trigger="input changed delay:250ms, search"
+            hx-target="#company-results"
+            hx-swap="outerHTML"
+            hx-include="closest form"
+            hx-push-url="true"
+          />
+        </div>
+        <SelectField name="tag" label="Tag" value={p.filters.tag} empty="Any tag" options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))} />
+        <SelectField
+          name="sort"
+          label="Sort by"
+          value={p.filters.sort}
+          options={[
+            { value: "name", label: "Name" },
+            { value: "created", label: "Date created" },
+            { value: "updated", label: "Last updated" },
+          ]}
+        />
+        <SelectField
+          name="dir"
+          label="Order"
+          value={p.filters.dir}
+          options={[
+            { value: "asc", label: "Ascending" },
+            { value: "desc", label: "Descending" },
+          ]}
+        />
+        <button type="submit">Show</button>
+      </form>
+      <CompanyResults rows={p.rows} nextHref={p.nextHref} paged={p.paged} filters={p.filters} />
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+import { Field, FormAlert } from "../../components/Field";
+import { CustomFieldInputs, InputField, SelectField, TagPicker, TextareaField, type CustomFieldDef } from "./FormFields";
+
+export interface CompanyFormProps {
+  mode: "new" | "edit";
+  /** Where the form posts: /app/companies or /app/companies/:id. */
+  action: string;
+  cancelHref: string;
+  /** What the fields show: the record, or what was submitted. */
+  values: Record<string, string>;
+  tagIds: number[];
+  errors: Record<string, string>;
+  tags: { id: number; name: string; color: string }[];
+  fields: CustomFieldDef[];
+  members: { userId: string; email: string }[];
+  sizes: readonly string[];
+  region: string;
+  /** Companies that already have the submitted domain: the form asks before creating another. */
+  duplicates?: { id: number; name: string }[];
+}
+
+/** The company form, for creating and editing. Works without JavaScript; htmx boosts it. */
+export function CompanyForm(p: CompanyFormProps) {
+  const v = p.values;
+  const hasErrors = Object.keys(p.errors).length > 0;
+  return (
+    <form class="stack record-form" method="post" action={p.action} novalidate>
+      {hasErrors ? <FormAlert>Please correct the fields marked below.</FormAlert> : null}
+      {p.errors.form ? <FormAlert>{p.errors.form}</FormAlert> : null}
+      {p.duplicates?.length ? (
+        <div class="flash warn" role="alert">
+          <p>
+            {p.duplicates.length === 1 ? "A company with this domain already exists: " : "Companies with this domain already exist: "}
+            {p.duplicates.map((d, i) => (
+              <>
+                {i > 0 ? ", " : null}
+                <a href={`/app/companies/${d.id}`}>{d.name}</a>
+              </>
+            ))}
+            .
+          </p>
+          <button type="submit" name="confirm_duplicate" value="1" class="secondary">
+            Create anyway
+          </button>
+        </div>
+      ) : null}
+      <Field name="name" label="Name" value={v.name} error={p.errors.name} required maxlength={200} autocomplete="organization" />
+      <InputField name="domain" label="Website domain" value={v.domain} error={p.errors.domain} hint="Like example.com. A full web address works too." inputmode="url" maxlength={300} />
+      <InputField name="industry" label="Industry" value={v.industry} error={p.errors.industry} maxlength={100} />
+      <SelectField name="size" label="Size" value={v.size} empty="Unknown" options={p.sizes.map((s) => ({ value: s, label: `${s} people` }))} error={p.errors.size} />
+      <InputField
+        name="phone"
+        label="Phone"
+        type="tel"
+        value={v.phone}
+        error={p.errors.phone}
+        autocomplete="tel"
+        maxlength={60}
+        hint={`Numbers without a country code are read as ${p.region} numbers; start others with + and the country code.`}
+      />
+      <TextareaField name="address" label="Address" value={v.address} error={p.errors.address} maxlength={500} />
+      <SelectField name="owner_id" label="Owner" value={v.owner_id} empty="No owner" options={p.members.map((m) => ({ value: m.userId, label: m.email }))} error={p.errors.owner_id} />
+      <TagPicker tags={p.tags} checked={p.tagIds} newTag={v.new_tag} error={p.errors.tag_ids} newTagError={p.errors.new_tag} />
+      <CustomFieldInputs fields={p.fields} values={v} errors={p.errors} />
+      <div class="actions">
+        <button type="submit">{p.mode === "new" ? "Create company" : "Save changes"}</button>
+        <a class="button secondary" href={p.cancelHref}>
+          Cancel
+        </a>
+      </div>
+    </form>
+  );
+}
+
+/** The page around the form. */
+export function CompanyFormPage(p: CompanyFormProps & { title: string }) {
+  return (
+    <div class="stack">
+      <p class="breadcrumbs">
+        <a href="/app/companies">Companies</a>
+      </p>
+      <h1>{p.title}</h1>
+      <CompanyForm {...p} />
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+import { RichText } from "../../components/RichText";
+import { Time } from "../../components/Time";
+import { RecentBeacon } from "../../partials/RecentBeacon";
+import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
+import { TagChip, type CustomFieldDef } from "./FormFields";
+
+export interface CompanyPageProps {
+  company: {
+    id: number;
+    name: string;
+    domain: string | null;
+    industry: string | null;
+    size: string | null;
+    address: string | null;
+    /** Already formatted for display. */
+    phone: string | null;
+    phoneE164: string | null;
+    ownerEmail: string | null;
+    createdAt: number;
+    updatedAt: number;
+  };
+  tags: { id: number; name: string; color: string }[];
+  fields: CustomFieldDef[];
+  values: Map<number, string>;
+  contacts: { id: number; firstName: string; lastName: string; jobTitle: string | null; primaryEmail: string | null }[];
+  moreContacts: boolean;
+  canWrite: boolean;
+  timeline: TimelineProps;
+}
+
+function customValue(kind: string, value: string) {
+  if (kind === "checkbox") return "Yes";
+  // URL values were checked to be http(s) when saved.
+  if (kind === "url")
+    return (
+      <a href={value} rel="noopener noreferrer nofollow ugc" target="_blank">
+        {value}
+      </a>
+    );
+  return <RichText text={value} />;
+}
+
+/** A company: its fields, tags, contacts and timeline. */
+export function CompanyPage(p: CompanyPageProps) {
+  const c = p.company;
+  const contactName = (k: CompanyPageProps["contacts"][number]) => `${k.firstName} ${k.lastName}`.trim() || "(no name)";
+  return (
+    <div class="stack">
+      <p class="breadcrumbs">
+        <a href="/app/companies">Companies</a>
+      </p>
+      <div class="page-head">
+        <h1>{c.name}</h1>
+        {p.canWrite ? (
+          <div class="actions">
+            <a class="button secondary" href={`/app/companies/${c.id}/edit`}>
+              Edit
+            </a>
+            {/* Without JavaScript this opens the confirmation page; with htmx it asks, then deletes. */}
+            <form class="inline-form" method="get" action={`/app/companies/${c.id}/delete`} hx-delete={`/app/companies/${c.id}`} hx-confirm={`Delete ${c.name}? Its notes go too; its contacts stay.`}>
+              <button type="submit" class="secondary">
+                Delete
+              </button>
+            </form>
+          </div>
+        ) : null}
+      </div>
+      {p.tags.length ? (
+        <p class="tag-list" aria-label="Tags">
+          {p.tags.map((t) => (
+            <>
+              <TagChip name={t.name} color={t.color} />{" "}
+            </>
+          ))}
+        </p>
+      ) : null}
+      <div class="record-layout">
+        <div class="stack">
+          <section class="card" aria-labelledby="details-heading">
+            <h2 id="details-heading">Details</h2>
+            <dl class="facts">
+              <dt>Domain</dt>
+              <dd>
+                {c.domain ? (
+                  <a href={`https://${c.domain}`} rel="noopener noreferrer nofollow" target="_blank">
+                    {c.domain}
+                  </a>
+                ) : (
+                  <span class="muted">—</span>
+                )}
+              </dd>
+              <dt>Industry</dt>
+              <dd>{c.industry ?? <span class="muted">—</span>}</dd>
+              <dt>Size</dt>
+              <dd>{c.size ? `${c.size} people` : <span class="muted">—</span>}</dd>
+              <dt>Phone</dt>
+              <dd>{c.phone && c.phoneE164 ? <a href={`tel:${c.phoneE164}`}>{c.phone}</a> : <span class="muted">—</span>}</dd>
+              <dt>Address</dt>
+              <dd>{c.address ? <RichText text={c.address} /> : <span class="muted">—</span>}</dd>
+              <dt>Owner</dt>
+              <dd>{c.ownerEmail ?? <span class="muted">—</span>}</dd>
+              {p.fields.map((f) => {
+                const value = p.values.get(f.id);
+                return (
+                  <>
+                    <dt>{f.name}</dt>
+                    <dd>{value !== undefined ? customValue(f.kind, value) : <span class="muted">—</span>}</dd>
+                  </>
+                );
+              })}
+              <dt>Created</dt>
+              <dd>
+                <Time ms={c.createdAt} />
+              </dd>
+              <dt>Updated</dt>
+              <dd>
+                <Time ms={c.updatedAt} />
+              </dd>
+            </dl>
+          </section>
+          <section class="card" aria-labelledby="contacts-heading">
+            <h2 id="contacts-heading">Contacts</h2>
+            {p.contacts.length === 0 ? (
+              <p class="muted">No contacts at this company yet.</p>
+            ) : (
+              <ul class="plain-list">
+                {p.contacts.map((k) => (
+                  <li>
+                    <a href={`/app/contacts/${k.id}`}>{contactName(k)}</a>
+                    {k.jobTitle ? <span class="muted"> · {k.jobTitle}</span> : null}
+                    {k.primaryEmail ? <span class="muted"> · {k.primaryEmail}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {p.contacts.length ? (
+              <p>
+                <a href={`/app/contacts?company=${c.id}`}>{p.moreContacts ? `See all contacts at ${c.name}` : "Open in the contacts list"}</a>
+              </p>
+            ) : null}
+          </section>
+        </div>
+        <Timeline {...p.timeline} />
+      </div>
+      <RecentBeacon type="company" id={c.id} />
+    </div>
+  );
+}
+
+/** The no-JavaScript confirmation before deleting a company. */
+export function CompanyDeletePage(p: { company: { id: number; name: string } }) {
+  return (
+    <div class="stack narrow">
+      <h1>Delete {p.company.name}?</h1>
+      <p>Its notes, tags and custom values are deleted. Its contacts are kept, without a company. This cannot be undone.</p>
+      <form method="post" action={`/app/companies/${p.company.id}/delete`} class="actions">
+        <button type="submit" class="danger">
+          Delete company
+        </button>
+        <a class="button secondary" href={`/app/companies/${p.company.id}`}>
+          Cancel
+        </a>
+      </form>
+    </div>
+  );
+}
