@@ -61,6 +61,18 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "GET", path: "/app/settings/billing", least: "owner" },
   { method: "POST", path: "/app/settings/billing/checkout", least: "owner", form: { interval: "monthly" } },
   { method: "POST", path: "/app/settings/billing/portal", least: "owner" },
+  // Workspace settings: tags, custom fields, the default phone region (the name: owners, inside the route).
+  { method: "GET", path: "/app/settings/tags", least: "admin" },
+  { method: "POST", path: "/app/settings/tags", least: "admin", form: { name: "", color: "blue" } },
+  { method: "POST", path: "/app/settings/tags/:id", least: "admin", sample: "/app/settings/tags/999999999", form: { name: "Renamed", color: "red" } },
+  { method: "GET", path: "/app/settings/tags/:id/delete", least: "admin", sample: "/app/settings/tags/999999999/delete" },
+  { method: "POST", path: "/app/settings/tags/:id/delete", least: "admin", sample: "/app/settings/tags/999999999/delete" },
+  { method: "GET", path: "/app/settings/fields", least: "admin" },
+  { method: "POST", path: "/app/settings/fields", least: "admin", form: { entity: "company", name: "", kind: "text" } },
+  { method: "GET", path: "/app/settings/fields/:id/delete", least: "admin", sample: "/app/settings/fields/999999999/delete" },
+  { method: "POST", path: "/app/settings/fields/:id/delete", least: "admin", sample: "/app/settings/fields/999999999/delete" },
+  { method: "GET", path: "/app/settings/workspace", least: "admin" },
+  { method: "POST", path: "/app/settings/workspace", least: "admin", form: { default_region: "XX" } },
 ];
 
 function registeredAppRoutes(): string[] {

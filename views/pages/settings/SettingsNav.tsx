@@ -1,10 +1,18 @@
 /** The tabs of the settings area. */
-export function SettingsNav(p: { current: "profile" | "security" | "team" | "audit" | "billing"; canSeeAudit: boolean; canSeeBilling?: boolean }) {
+export function SettingsNav(p: { current: "profile" | "security" | "team" | "workspace" | "tags" | "fields" | "audit" | "billing"; canSeeAudit: boolean; canSeeBilling?: boolean }) {
   const tabs = [
     { key: "profile", href: "/app/settings/profile", label: "Profile" },
     { key: "security", href: "/app/settings/security", label: "Security" },
     { key: "team", href: "/app/settings/team", label: "Team" },
-    ...(p.canSeeAudit ? [{ key: "audit", href: "/app/settings/audit", label: "Audit trail" }] : []),
+    // Workspace-wide settings are for admins and owners, the same people who see the audit trail.
+    ...(p.canSeeAudit
+      ? [
+          { key: "workspace", href: "/app/settings/workspace", label: "Workspace" },
+          { key: "tags", href: "/app/settings/tags", label: "Tags" },
+          { key: "fields", href: "/app/settings/fields", label: "Custom fields" },
+          { key: "audit", href: "/app/settings/audit", label: "Audit trail" },
+        ]
+      : []),
     ...(p.canSeeBilling ? [{ key: "billing", href: "/app/settings/billing", label: "Billing" }] : []),
   ];
   return (

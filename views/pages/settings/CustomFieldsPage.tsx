@@ -1,0 +1,126 @@
+import { Field, FormAlert } from "../../components/Field";
+import { SelectField, TextareaField } from "../companies/FormFields";
+import { SettingsNav } from "./SettingsNav";
+
+export const FIELD_NOTICES = { created: "Field created.", deleted: "Field deleted, with its values." } as const;
+export type FieldNotice = keyof typeof FIELD_NOTICES;
+
+export interface FieldRow {
+  id: number;
+  name: string;
+  kind: string;
+  options: string[];
+}
+
+export interface CustomFieldsPageProps {
+  contactFields: FieldRow[];
+  companyFields: FieldRow[];
+  kinds: readonly string[];
+  notice?: FieldNotice | null;
+  create?: { values: Record<string, string>; errors: Record<string, string> };
+}
+
+export const KIND_LABELS: Record<string, string> = {
+  text: "Text",
+  number: "Number",
+  date: "Date",
+  select: "Choice from a list",
+  checkbox: "Yes / no",
+  url: "Web address",
+};
+
+function FieldTable(p: { title: string; id: string; rows: FieldRow[] }) {
+  return (
+    <section class="card" aria-labelledby={p.id}>
+      <h2 id={p.id}>{p.title}</h2>
+      {p.rows.length === 0 ? (
+        <p class="muted">None yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Options</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((f) => (
+              <tr>
+                <td data-label="Name">{f.name}</td>
+                <td data-label="Kind">{KIND_LABELS[f.kind] ?? f.kind}</td>
+                <td data-label="Options">{f.options.join(", ")}</td>
+                <td data-label="Actions">
+                  <a href={`/app/settings/fields/${f.id}/delete`}>
+                    Delete<span class="visually-hidden"> {f.name}</span>
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** Custom fields for contacts and companies: the lists and the form that adds one. */
+export function CustomFieldsPage(p: CustomFieldsPageProps) {
+  const create = p.create ?? { values: {}, errors: {} };
+  return (
+    <div class="stack">
+      <h1>Custom fields</h1>
+      <SettingsNav current="fields" canSeeAudit />
+      {p.notice ? <FormAlert kind="ok">{FIELD_NOTICES[p.notice]}</FormAlert> : null}
+      <FieldTable title="Contact fields" id="contact-fields-heading" rows={p.contactFields} />
+      <FieldTable title="Company fields" id="company-fields-heading" rows={p.companyFields} />
+      <section class="card" aria-labelledby="new-field-heading">
+        <h2 id="new-field-heading">New field</h2>
+        <form class="stack" method="post" action="/app/settings/fields">
+          <SelectField
+            name="entity"
+            label="For"
+            value={create.values.entity ?? "contact"}
+            options={[
+              { value: "contact", label: "Contacts" },
+              { value: "company", label: "Companies" },
+            ]}
+            error={create.errors.entity}
+          />
+          <Field name="name" label="Name" value={create.values.name} error={create.errors.name} required maxlength={60} />
+          <SelectField name="kind" label="Kind" value={create.values.kind ?? "text"} options={p.kinds.map((k) => ({ value: k, label: KIND_LABELS[k] ?? k }))} error={create.errors.kind} />
+          <TextareaField
+            name="options"
+            label="Options"
+            value={create.values.options}
+            error={create.errors.options}
+            rows={4}
+            hint="Only for a choice from a list: one option per line."
+          />
+          <div class="actions">
+            <button type="submit">Create field</button>
+          </div>
+        </form>
+      </section>
+    </div>
+  );
+}
+
+/** Asks before deleting a field and its values (works without JavaScript). */
+export function CustomFieldDeletePage(p: { field: { id: number; name: string; entity: string } }) {
+  return (
+    <div class="stack narrow">
+      <h1>Delete the field {p.field.name}?</h1>
+      <p>Its value on every {p.field.entity} is deleted too. This cannot be undone.</p>
+      <form method="post" action={`/app/settings/fields/${p.field.id}/delete`} class="actions">
+        <button type="submit" class="danger">
+          Delete field
+        </button>
+        <a class="button secondary" href="/app/settings/fields">
+          Cancel
+        </a>
+      </form>
+    </div>
+  );
+}
