@@ -15,6 +15,7 @@ import { errorResponse } from "../lib/errors";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
+import { billingConfig } from "../lib/stripe";
 import { email, formValue, parseForm, requiredCheckbox } from "../lib/validation";
 import { findUserByEmail } from "../services/accounts";
 import { listMembers } from "../services/tenants";
@@ -39,6 +40,7 @@ import {
 import { InvitationPage, type InvitationPageProps } from "../../views/pages/team/InvitationPage";
 import { TEAM_NOTICES, TeamPage, type TeamNotice, type TeamPageProps } from "../../views/pages/team/TeamPage";
 import { WorkspacesPage } from "../../views/pages/team/WorkspacesPage";
+import { PlanLimitMessage, SeatLimitPage } from "../../views/components/PlanLimit";
 
 /** Mounted at /app (src/app.ts requires a signed-in user there): /app/settings/team/* and /app/workspaces/*. */
 export const teamRoutes = new Hono<AppEnv>();
@@ -138,11 +140,18 @@ teamRoutes.post("/settings/team/invitations", requireRole("admin"), async (c) =>
   const result = await createInvitation(
     c.get("db"),
     auth.tenant.id,
-    { email: parsed.data.email, role: parsed.data.role, inviter: actorOf(auth) },
+    { email: parsed.data.email, role: parsed.data.role, inviter: actorOf(auth), freeMaxSeats: billingConfig(c.env).limits?.seats ?? null },
     { ...requestMeta(c), baseUrl: appBaseUrl(c) },
   );
   if (!result.ok) {
     switch (result.reason) {
+      // 402: the role allows inviting; the plan has no seat left.
+      case "seat_limit":
+        return renderTeam(
+          c,
+          { alert: <PlanLimitMessage what="seats" limit={billingConfig(c.env).limits?.seats ?? 0} isOwner={auth.role === "owner"} />, invite: { values, errors: {} } },
+          402,
+        );
       // 422 rather than 403: the role allows inviting; the account is missing a step it can take.
       case "unverified":
         return renderTeam(c, { alert: "Confirm your email address before inviting anyone. Use the link we emailed you.", invite: { values, errors: {} } }, 422);
@@ -292,7 +301,8 @@ invitationRoutes.post("/invite/:token", async (c) => {
   switch (view.state) {
     case "join": {
       const auth = c.get("auth")!;
-      const result = await acceptInvitationAsUser(db, token, { id: auth.user.id, email: auth.user.email, sessionId: auth.sessionId }, meta);
+      const result = await acceptInvitationAsUser(db, token, { id: auth.user.id, email: auth.user.email, sessionId: auth.sessionId }, meta, billingConfig(c.env).limits?.seats ?? null);
+      if (!result.ok && result.reason === "seat_limit") return render(c, title, <SeatLimitPage tenantName={result.tenantName} />, 402);
       if (!result.ok) return invalidInvitation(c);
       return c.redirect("/app", 303);
     }
@@ -305,8 +315,9 @@ invitationRoutes.post("/invite/:token", async (c) => {
       const values = { age_confirmed: body.age_confirmed !== undefined, accept_terms: body.accept_terms !== undefined };
       const parsed = parseForm(acceptSchema(invitation.email), body);
       if (!parsed.ok) return render(c, title, <InvitationPage {...view} values={values} errors={parsed.errors} />, 422);
-      const result = await acceptInvitationWithNewAccount(db, token, parsed.data.password, meta);
+      const result = await acceptInvitationWithNewAccount(db, token, parsed.data.password, meta, billingConfig(c.env).limits?.seats ?? null);
       if (!result.ok && result.reason === "invalid") return invalidInvitation(c);
+      if (!result.ok && result.reason === "seat_limit") return render(c, title, <SeatLimitPage tenantName={result.tenantName} />, 402);
       if (!result.ok) {
         const { values: _v, errors: _e, ...facts } = view;
         return render(c, title, <InvitationPage {...facts} state="log_in" loginHref={`/login?next=/invite/${token}`} raced />, 409);

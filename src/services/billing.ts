@@ -59,6 +59,17 @@ export function guardedValue<T>(allowed: SQL, value: T): SQL {
   return sql`case when ${allowed} then ${value} end`;
 }
 
+/** Thrown by a create that a Free plan limit refused; its batch wrote nothing. */
+export class PlanLimitError extends Error {
+  constructor(
+    readonly limit: "contacts" | "seats",
+    readonly max: number,
+  ) {
+    super(`The Free plan's limit of ${max} ${limit} is reached`);
+    this.name = "PlanLimitError";
+  }
+}
+
 /** Whether an error is the guard of `column` ("contacts.tenant_id") refusing a write at the limit. */
 export function isPlanLimitError(err: unknown, column: string): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {

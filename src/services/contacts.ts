@@ -15,6 +15,7 @@ import type { Database } from "../db/client";
 import { activities, companies, contactEmails, contactPhones, contacts, contactTags, customFieldValues, memberships, recentViews, tenantCounters, tenants, users } from "../db/schema";
 import { activityInsert, diff } from "./activity";
 import { auditInsert } from "./audit";
+import { contactWithinLimit, guardedValue, isPlanLimitError, PlanLimitError } from "./billing";
 import { counterChange } from "./counters";
 import { deleteValuesStatement, listCustomFields, valuesFor, type CustomField } from "./custom-fields";
 import { deleteNotesOfStatements } from "./notes";
@@ -283,19 +284,40 @@ function activityFromTarget(db: Database, target: SQL, actorId: string | null, k
 }
 
 /** Creates a contact with everything it has, in one batch. Returns its id. */
-export async function createContact(db: Database, tenantId: string, actorId: string, input: ContactInput & { companyName: string | null }, now: number): Promise<number> {
+/**
+ * Creates a contact with its children, activity and counter in one batch. `freeMaxContacts` (null or
+ * absent: no limit) is the Free plan's cap, checked inside the batch against tenant_counters, so
+ * simultaneous creates at the limit cannot all pass; at the limit nothing is written and this throws
+ * PlanLimitError. Imports (a later Queue consumer) must guard their chunks the same way.
+ */
+export async function createContact(
+  db: Database,
+  tenantId: string,
+  actorId: string,
+  input: ContactInput & { companyName: string | null },
+  now: number,
+  freeMaxContacts: number | null = null,
+): Promise<number> {
   // The newest contact of this tenant created at `now` is the one this batch just inserted: ids only
   // grow (AUTOINCREMENT) and the batch runs alone. contacts_tenant_created_idx finds it directly.
   const target = sql`c.tenant_id = ${tenantId} AND c.id = (SELECT id FROM contacts WHERE tenant_id = ${tenantId} AND created_at = ${now} ORDER BY id DESC LIMIT 1)`;
-  const [inserted] = await db.batch([
-    db
-      .insert(contacts)
-      .values({ tenantId, ...contactColumns(input, input.companyName), createdBy: actorId, createdAt: now, updatedAt: now, lastActivityAt: now })
-      .returning({ id: contacts.id }),
-    ...childStatements(db, target, input),
-    activityFromTarget(db, target, actorId, "created", null, now),
-    counterChange(db, tenantId, { contacts: 1 }),
-  ]);
+  // At the Free limit the tenant id becomes NULL: NOT NULL fails and the whole batch rolls back.
+  const guardedTenantId = freeMaxContacts === null ? tenantId : guardedValue(contactWithinLimit(tenantId, freeMaxContacts), tenantId);
+  let inserted: { id: number }[];
+  try {
+    [inserted] = await db.batch([
+      db
+        .insert(contacts)
+        .values({ tenantId: guardedTenantId, ...contactColumns(input, input.companyName), createdBy: actorId, createdAt: now, updatedAt: now, lastActivityAt: now })
+        .returning({ id: contacts.id }),
+      ...childStatements(db, target, input),
+      activityFromTarget(db, target, actorId, "created", null, now),
+      counterChange(db, tenantId, { contacts: 1 }),
+    ]);
+  } catch (err) {
+    if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id")) throw new PlanLimitError("contacts", freeMaxContacts);
+    throw err;
+  }
   return inserted[0]!.id;
 }
 

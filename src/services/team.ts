@@ -14,6 +14,7 @@ import { newId } from "../lib/ids";
 import { invitationMail } from "../mail/messages";
 import { isEmailTaken, userInsert, type BaseUrl, type RequestMeta } from "./accounts";
 import { auditInsert } from "./audit";
+import { guardedValue, isPlanLimitError, membershipWithinLimit, seatWithinLimit } from "./billing";
 import { queueMail } from "./outbox";
 
 export type InvitableRole = (typeof INVITABLE_ROLES)[number];
@@ -102,18 +103,20 @@ function invitationMailFor(db: Database, tenantId: string, p: { email: string; r
 
 export type CreateInvitationResult =
   | { ok: true; invitationId: string; mailId: string }
-  | { ok: false; reason: "unverified" | "already_member" | "no_tenant" }
+  | { ok: false; reason: "unverified" | "already_member" | "no_tenant" | "seat_limit" }
   | { ok: false; reason: "rate_limited"; retryAfter: number };
 
 /**
  * Invites an address to the workspace. Only a verified inviter may send invitations (otherwise an
  * unconfirmed sign-up could mail anyone in our name). A live invitation for the same address is
  * replaced, so one address has one working link. Input is validated by the caller.
+ * `freeMaxSeats` (null: no limit) caps members plus live invitations while the workspace is held to
+ * the Free plan; the cap is checked inside the batch, so simultaneous invitations cannot pass it.
  */
 export async function createInvitation(
   db: Database,
   tenantId: string,
-  input: { email: string; role: InvitableRole; inviter: TeamActor },
+  input: { email: string; role: InvitableRole; inviter: TeamActor; freeMaxSeats?: number | null },
   meta: RequestMeta & { baseUrl: BaseUrl },
 ): Promise<CreateInvitationResult> {
   if (input.inviter.emailVerifiedAt === null) return { ok: false, reason: "unverified" };
@@ -132,35 +135,43 @@ export async function createInvitation(
     baseUrl: meta.baseUrl,
     now: meta.now,
   });
-  await db.batch([
-    db
-      .update(invitations)
-      .set({ revokedAt: meta.now })
-      .where(and(eq(invitations.tenantId, tenantId), eq(invitations.email, input.email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))),
-    db.insert(invitations).values({
-      id,
-      tenantId,
-      email: input.email,
-      role: input.role,
-      tokenHash,
-      invitedBy: input.inviter.id,
-      createdAt: meta.now,
-      expiresAt: meta.now + INVITATION_LIFETIME_MS,
-    }),
-    mail.query,
-    auditInsert(db, {
-      tenantId,
-      actorUserId: input.inviter.id,
-      action: "invitation.created",
-      targetType: "invitation",
-      targetId: id,
-      targetLabel: input.email,
-      detail: { role: input.role },
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
-    }),
-  ]);
+  const seatLimit = input.freeMaxSeats ?? null;
+  try {
+    await db.batch([
+      // Replacing an address's invitation frees its seat first, so re-inviting works at the limit.
+      db
+        .update(invitations)
+        .set({ revokedAt: meta.now })
+        .where(and(eq(invitations.tenantId, tenantId), eq(invitations.email, input.email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))),
+      db.insert(invitations).values({
+        id,
+        tenantId,
+        // NULL (and so a failed batch) when the Free plan's seats are all taken.
+        email: seatLimit === null ? input.email : guardedValue(seatWithinLimit(tenantId, seatLimit, meta.now), input.email),
+        role: input.role,
+        tokenHash,
+        invitedBy: input.inviter.id,
+        createdAt: meta.now,
+        expiresAt: meta.now + INVITATION_LIFETIME_MS,
+      }),
+      mail.query,
+      auditInsert(db, {
+        tenantId,
+        actorUserId: input.inviter.id,
+        action: "invitation.created",
+        targetType: "invitation",
+        targetId: id,
+        targetLabel: input.email,
+        detail: { role: input.role },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        now: meta.now,
+      }),
+    ]);
+  } catch (err) {
+    if (isPlanLimitError(err, "invitations.email")) return { ok: false, reason: "seat_limit" };
+    throw err;
+  }
   return { ok: true, invitationId: id, mailId: mail.id };
 }
 
@@ -304,7 +315,22 @@ async function releaseInvitation(db: Database, invitationId: string, userId: str
     .where(and(eq(invitations.id, invitationId), eq(invitations.acceptedBy, userId)));
 }
 
-export type AcceptResult = { ok: true; tenantId: string } | { ok: false; reason: "invalid" };
+export type AcceptResult = { ok: true; tenantId: string } | { ok: false; reason: "invalid" } | { ok: false; reason: "seat_limit"; tenantName: string };
+
+/** The membership insert of an acceptance, refused (NULL tenant id, a failed batch) when the Free plan has no seat left. */
+function membershipInsert(db: Database, m: { tenantId: string; userId: string; role: InvitableRole; now: number; freeMaxSeats: number | null }) {
+  return db.insert(memberships).values({
+    tenantId: m.freeMaxSeats === null ? m.tenantId : guardedValue(membershipWithinLimit(m.tenantId, m.userId, m.freeMaxSeats), m.tenantId),
+    userId: m.userId,
+    role: m.role,
+    createdAt: m.now,
+    updatedAt: m.now,
+  });
+}
+
+async function seatLimitResult(db: Database, tenantId: string) {
+  return { ok: false as const, reason: "seat_limit" as const, tenantName: (await tenantName(db, tenantId)) ?? "This workspace" };
+}
 
 /**
  * A signed-in user accepts an invitation sent to their address: they become a member with the
@@ -316,15 +342,13 @@ export async function acceptInvitationAsUser(
   token: string,
   user: { id: string; email: string; sessionId: string },
   meta: RequestMeta,
+  freeMaxSeats: number | null = null,
 ): Promise<AcceptResult> {
   const invitation = await claimInvitation(db, token, user.email, user.id, meta.now);
   if (!invitation) return { ok: false, reason: "invalid" };
   try {
     await db.batch([
-      db
-        .insert(memberships)
-        .values({ tenantId: invitation.tenantId, userId: user.id, role: invitation.role, createdAt: meta.now, updatedAt: meta.now })
-        .onConflictDoNothing(),
+      membershipInsert(db, { tenantId: invitation.tenantId, userId: user.id, role: invitation.role, now: meta.now, freeMaxSeats }).onConflictDoNothing(),
       db.update(sessions).set({ tenantId: invitation.tenantId }).where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
       auditInsert(db, {
         tenantId: invitation.tenantId,
@@ -341,6 +365,7 @@ export async function acceptInvitationAsUser(
     ]);
   } catch (err) {
     await releaseInvitation(db, invitation.id, user.id);
+    if (isPlanLimitError(err, "memberships.tenant_id")) return seatLimitResult(db, invitation.tenantId);
     throw err;
   }
   return { ok: true, tenantId: invitation.tenantId };
@@ -348,14 +373,21 @@ export async function acceptInvitationAsUser(
 
 export type AcceptWithNewAccountResult =
   | { ok: true; sessionToken: string; userId: string; tenantId: string }
-  | { ok: false; reason: "invalid" | "email_taken" };
+  | { ok: false; reason: "invalid" | "email_taken" }
+  | { ok: false; reason: "seat_limit"; tenantName: string };
 
 /**
  * Someone without an account accepts: the user (verified, since the invitation link proved the
  * address), the membership, a session and the audit entry are written in one batch after the claim.
  * The password is validated by the caller.
  */
-export async function acceptInvitationWithNewAccount(db: Database, token: string, password: string, meta: RequestMeta): Promise<AcceptWithNewAccountResult> {
+export async function acceptInvitationWithNewAccount(
+  db: Database,
+  token: string,
+  password: string,
+  meta: RequestMeta,
+  freeMaxSeats: number | null = null,
+): Promise<AcceptWithNewAccountResult> {
   const invitation = await findLiveInvitation(db, token, meta.now);
   if (!invitation) return { ok: false, reason: "invalid" };
   // Hash before claiming: the slow step stays outside the window between the claim and the batch.
@@ -367,7 +399,7 @@ export async function acceptInvitationWithNewAccount(db: Database, token: string
   try {
     await db.batch([
       userInsert(db, { id: userId, email: claimed.email, passwordHash, now: meta.now, verified: true }),
-      db.insert(memberships).values({ tenantId: claimed.tenantId, userId, role: claimed.role, createdAt: meta.now, updatedAt: meta.now }),
+      membershipInsert(db, { tenantId: claimed.tenantId, userId, role: claimed.role, now: meta.now, freeMaxSeats }),
       db.insert(sessions).values(session.row),
       auditInsert(db, {
         tenantId: claimed.tenantId,
@@ -386,6 +418,7 @@ export async function acceptInvitationWithNewAccount(db: Database, token: string
     // The claim stands alone, so give the invitation back: the person can log in and accept it.
     await releaseInvitation(db, claimed.id, userId);
     if (isEmailTaken(err)) return { ok: false, reason: "email_taken" };
+    if (isPlanLimitError(err, "memberships.tenant_id")) return seatLimitResult(db, claimed.tenantId);
     throw err;
   }
   return { ok: true, sessionToken: session.token, userId, tenantId: claimed.tenantId };

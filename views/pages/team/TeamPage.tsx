@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { Field, FormAlert } from "../../components/Field";
 import { RoleSelect } from "./RoleSelect";
 import { Time } from "../../components/Time";
@@ -37,8 +38,8 @@ export interface TeamPageProps {
   invitations: TeamInvitationRow[];
   now: number;
   notice?: TeamNotice | null;
-  /** A page-level refusal (a rule, not a field). */
-  alert?: string | null;
+  /** A page-level refusal (a rule, not a field); may carry a link, e.g. to upgrade. */
+  alert?: Child | null;
   invite?: { values: { email?: string; role?: string }; errors: Record<string, string> };
   transfer?: { userId?: string; errors: Record<string, string> };
 }
