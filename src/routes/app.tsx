@@ -1,24 +1,46 @@
 /**
- * The signed-in application under /app (src/app.ts requires a user for all of /app). Every route
- * declares its least role with requireRole.
+ * The signed-in application under /app (src/app.ts requires a user for all of /app): the dashboard,
+ * and the beacon that records recently viewed records. Every route declares its least role.
  */
 import { Hono } from "hono";
+import { SUBJECT_TYPES, type SubjectType } from "../db/schema";
 import type { AppEnv } from "../env";
-import { requireRole } from "../middleware/session";
+import { requireRole, roleAtLeast } from "../middleware/session";
 import { errorResponse } from "../lib/errors";
 import { render } from "../lib/render";
-import { getTenantOverview } from "../services/tenants";
+import { dashboardData, recordView } from "../services/dashboard";
+import { parseRecordId } from "./record-helpers";
 import { DashboardPage } from "../../views/pages/app/DashboardPage";
 
 export const appRoutes = new Hono<AppEnv>();
 
 appRoutes.get("/", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;
-  const overview = await getTenantOverview(c.get("db"), auth.tenant.id);
-  if (!overview) return errorResponse(c, 404);
+  const data = await dashboardData(c.get("db"), auth.tenant.id, auth.user.id);
+  if (!data) return errorResponse(c, 404);
   return render(
     c,
     "Dashboard",
-    <DashboardPage tenantName={overview.name} email={auth.user.email} role={auth.role} memberCount={overview.memberCount} createdAt={overview.createdAt} />,
+    <DashboardPage
+      tenantName={data.tenant.name}
+      email={auth.user.email}
+      role={auth.role}
+      memberCount={data.tenant.memberCount}
+      createdAt={data.tenant.createdAt}
+      counts={data.counts}
+      activity={data.activity}
+      recent={data.recent}
+      canWrite={roleAtLeast(auth.role, "member")}
+    />,
   );
+});
+
+// GET pages never write; record pages carry a RecentBeacon that posts here once they load.
+appRoutes.post("/recent", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const body = await c.req.parseBody();
+  const type = typeof body.type === "string" && (SUBJECT_TYPES as readonly string[]).includes(body.type) ? (body.type as SubjectType) : null;
+  const id = parseRecordId(body.id);
+  if (!type || id === null || !(await recordView(c.get("db"), auth.tenant.id, auth.user.id, type, id, Date.now()))) return errorResponse(c, 404);
+  return c.body(null, 204);
 });

@@ -40,6 +40,8 @@ export const APP_ROUTES: RouteRule[] = [
   // Workspaces: every member lists their own and switches between them.
   { method: "GET", path: "/app/workspaces", least: "viewer" },
   { method: "POST", path: "/app/workspaces/switch", least: "viewer", form: { tenant_id: "nosuchtenant" } },
+  // Recently viewed: every role records its own views (of records that exist; here none does).
+  { method: "POST", path: "/app/recent", least: "viewer", form: { type: "company", id: "999999999" } },
   // Companies: viewers read; members write. Ids that do not exist answer 404 to those allowed.
   { method: "GET", path: "/app/companies", least: "viewer" },
   { method: "GET", path: "/app/companies/new", least: "member" },

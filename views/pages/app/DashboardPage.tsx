@@ -1,18 +1,118 @@
 import { Time } from "../../components/Time";
 
+export interface DashboardRecordRef {
+  type: "contact" | "company";
+  id: number;
+  name: string | null;
+}
+
 export interface DashboardPageProps {
   tenantName: string;
   email: string;
   role: string;
   memberCount: number;
   createdAt: number;
+  counts: { contacts: number; companies: number; notes: number };
+  activity: { id: number; kind: string; actor: string; createdAt: number; record: DashboardRecordRef }[];
+  recent: { viewedAt: number; record: DashboardRecordRef }[];
+  canWrite: boolean;
 }
 
-/** The signed-in home page: which workspace you are in and who you are. */
+const recordHref = (r: DashboardRecordRef) => `/app/${r.type === "contact" ? "contacts" : "companies"}/${r.id}`;
+
+const ACTIVITY_VERBS: Record<string, string> = {
+  created: "created",
+  updated: "updated",
+  note_added: "added a note to",
+  note_edited: "edited a note on",
+  note_deleted: "deleted a note on",
+  tagged: "tagged",
+};
+
+function RecordLink(p: { record: DashboardRecordRef }) {
+  if (p.record.name === null) return <span class="muted">a deleted {p.record.type}</span>;
+  return (
+    <>
+      <span class="muted">{p.record.type === "contact" ? "contact" : "company"}</span> <a href={recordHref(p.record)}>{p.record.name || "(no name)"}</a>
+    </>
+  );
+}
+
+/** The signed-in home page: counts, quick links, recent activity and recently viewed records. */
 export function DashboardPage(p: DashboardPageProps) {
   return (
     <div class="stack">
       <h1>{p.tenantName}</h1>
+      {p.canWrite ? (
+        <nav class="actions" aria-label="Quick links">
+          <a class="button" href="/app/contacts/new">
+            New contact
+          </a>
+          <a class="button" href="/app/companies/new">
+            New company
+          </a>
+        </nav>
+      ) : null}
+      <section class="card" aria-labelledby="counts-heading">
+        <h2 id="counts-heading">Records</h2>
+        <ul class="stat-list">
+          <li>
+            <a href="/app/contacts">
+              <span class="stat" data-count="contacts">
+                {p.counts.contacts.toLocaleString("en-US")}
+              </span>{" "}
+              {p.counts.contacts === 1 ? "contact" : "contacts"}
+            </a>
+          </li>
+          <li>
+            <a href="/app/companies">
+              <span class="stat" data-count="companies">
+                {p.counts.companies.toLocaleString("en-US")}
+              </span>{" "}
+              {p.counts.companies === 1 ? "company" : "companies"}
+            </a>
+          </li>
+          <li>
+            <span class="stat" data-count="notes">
+              {p.counts.notes.toLocaleString("en-US")}
+            </span>{" "}
+            {p.counts.notes === 1 ? "note" : "notes"}
+          </li>
+        </ul>
+      </section>
+      <div class="grid">
+        <section class="card" aria-labelledby="recent-heading">
+          <h2 id="recent-heading">Recently viewed</h2>
+          {p.recent.length === 0 ? (
+            <p class="muted">Records you open show up here.</p>
+          ) : (
+            <ul class="plain-list">
+              {p.recent.map((r) => (
+                <li>
+                  <RecordLink record={r.record} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="card" aria-labelledby="activity-heading">
+          <h2 id="activity-heading">Recent activity</h2>
+          {p.activity.length === 0 ? (
+            <p class="muted">Nothing has happened yet.</p>
+          ) : (
+            <ul class="plain-list">
+              {p.activity.map((a) => (
+                <li>
+                  {a.actor} {ACTIVITY_VERBS[a.kind] ?? a.kind.replace(/_/g, " ")} <RecordLink record={a.record} />{" "}
+                  <span class="muted">
+                    · <Time ms={a.createdAt} precision="minute" />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
       <div class="grid">
         <section class="card" aria-labelledby="you-heading">
           <h2 id="you-heading">You</h2>
