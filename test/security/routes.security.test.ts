@@ -75,6 +75,18 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "POST", path: "/app/settings/fields/:id/delete", least: "admin", sample: "/app/settings/fields/999999999/delete" },
   { method: "GET", path: "/app/settings/workspace", least: "admin" },
   { method: "POST", path: "/app/settings/workspace", least: "admin", form: { default_region: "XX" } },
+  // Contacts: viewers read; members write. Ids that do not exist answer 404 to those allowed.
+  { method: "GET", path: "/app/contacts", least: "viewer" },
+  { method: "GET", path: "/app/contacts/new", least: "member" },
+  { method: "POST", path: "/app/contacts", least: "member", form: { first_name: "" } },
+  { method: "POST", path: "/app/contacts/check-duplicates", least: "member", form: { emails: "nobody@example.com" } },
+  { method: "POST", path: "/app/contacts/bulk", least: "member", form: { action: "tag", ids: "999999999", tag_id: "999999999" } },
+  { method: "GET", path: "/app/contacts/:id", least: "viewer", sample: "/app/contacts/999999999" },
+  { method: "GET", path: "/app/contacts/:id/edit", least: "member", sample: "/app/contacts/999999999/edit" },
+  { method: "POST", path: "/app/contacts/:id", least: "member", sample: "/app/contacts/999999999", form: { first_name: "Renamed" } },
+  { method: "DELETE", path: "/app/contacts/:id", least: "member", sample: "/app/contacts/999999999" },
+  { method: "GET", path: "/app/contacts/:id/delete", least: "member", sample: "/app/contacts/999999999/delete" },
+  { method: "POST", path: "/app/contacts/:id/delete", least: "member", sample: "/app/contacts/999999999/delete" },
 ];
 
 function registeredAppRoutes(): string[] {

@@ -67,6 +67,7 @@ export function Layout(p: LayoutProps) {
                 {p.user ? (
                   <>
                     <a href="/app">Dashboard</a>
+                    <a href="/app/contacts">Contacts</a>
                     <a href="/app/companies">Companies</a>
                     <a href="/app/settings/team">Team</a>
                     <a href="/app/workspaces">Workspaces</a>

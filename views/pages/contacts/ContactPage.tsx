@@ -1,0 +1,227 @@
+import { FormAlert } from "../../components/Field";
+import { RichText } from "../../components/RichText";
+import { Time } from "../../components/Time";
+import { RecentBeacon } from "../../partials/RecentBeacon";
+import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
+import { TagChip, type CustomFieldDef } from "../companies/FormFields";
+import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
+
+export interface ContactPageProps {
+  contact: {
+    id: number;
+    name: string;
+    firstName: string;
+    lastName: string;
+    jobTitle: string | null;
+    companyId: number | null;
+    companyName: string | null;
+    address: string | null;
+    emails: string[];
+    /** E.164 for the link, formatted for reading. */
+    phones: { e164: string; display: string }[];
+    owner: string | null;
+    createdAt: number;
+    updatedAt: number;
+  };
+  tags: { id: number; name: string; color: string }[];
+  fields: CustomFieldDef[];
+  values: Map<number, string>;
+  canWrite: boolean;
+  timeline: TimelineProps;
+}
+
+const none = <span class="muted">—</span>;
+
+function customValue(kind: string, value: string) {
+  if (kind === "checkbox") return "Yes";
+  // URL values were checked to be http(s) when saved.
+  if (kind === "url")
+    return (
+      <a href={value} rel="noopener noreferrer nofollow ugc" target="_blank">
+        {value}
+      </a>
+    );
+  return <RichText text={value} />;
+}
+
+/** A contact: every field, tags, custom values, and the timeline with its note form. */
+export function ContactPage(p: ContactPageProps) {
+  const c = p.contact;
+  return (
+    <div class="stack contact-page">
+      <p class="breadcrumbs">
+        <a href="/app/contacts">Contacts</a>
+      </p>
+      <div class="page-head">
+        <div>
+          <h1>{c.name}</h1>
+          {c.jobTitle || c.companyName ? (
+            <p class="muted record-subtitle">
+              {c.jobTitle ?? ""}
+              {c.jobTitle && c.companyName ? " at " : ""}
+              {c.companyName ? c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : c.companyName : ""}
+            </p>
+          ) : null}
+        </div>
+        <div class="actions">
+          <ShortcutButton />
+          {p.canWrite ? (
+            <>
+              <a class="button secondary" href={`/app/contacts/${c.id}/edit`}>
+              Edit
+            </a>
+              {/* Without JavaScript this opens the confirmation page; with htmx it asks, then deletes. */}
+              <form class="inline-form" method="get" action={`/app/contacts/${c.id}/delete`} hx-delete={`/app/contacts/${c.id}`} hx-confirm={`Delete ${c.name}? Their notes go too. This cannot be undone.`}>
+                <button type="submit" class="secondary">
+                  Delete
+                </button>
+              </form>
+            </>
+          ) : null}
+        </div>
+      </div>
+      {p.tags.length ? (
+        <p class="tag-list" aria-label="Tags">
+          {p.tags.map((t) => (
+            <>
+              <TagChip name={t.name} color={t.color} />{" "}
+            </>
+          ))}
+        </p>
+      ) : null}
+      <div class="record-layout">
+        <section class="card" aria-labelledby="details-heading">
+          <h2 id="details-heading">Details</h2>
+          <dl class="facts">
+            <dt>{c.emails.length > 1 ? "Emails" : "Email"}</dt>
+            <dd>
+              {c.emails.length ? (
+                <ul class="plain-list">
+                  {c.emails.map((e, i) => (
+                    <li>
+                      <a href={`mailto:${e}`}>{e}</a>
+                      {i === 0 && c.emails.length > 1 ? <span class="muted"> (primary)</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                none
+              )}
+            </dd>
+            <dt>{c.phones.length > 1 ? "Phones" : "Phone"}</dt>
+            <dd>
+              {c.phones.length ? (
+                <ul class="plain-list">
+                  {c.phones.map((ph, i) => (
+                    <li>
+                      <a href={`tel:${ph.e164}`}>{ph.display}</a>
+                      {i === 0 && c.phones.length > 1 ? <span class="muted"> (primary)</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                none
+              )}
+            </dd>
+            <dt>First name</dt>
+            <dd>{c.firstName || none}</dd>
+            <dt>Last name</dt>
+            <dd>{c.lastName || none}</dd>
+            <dt>Job title</dt>
+            <dd>{c.jobTitle ?? none}</dd>
+            <dt>Company</dt>
+            <dd>{c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : (c.companyName ?? none)}</dd>
+            <dt>Address</dt>
+            <dd>{c.address ? <RichText text={c.address} /> : none}</dd>
+            <dt>Owner</dt>
+            <dd>{c.owner ?? none}</dd>
+            {p.fields.map((f) => {
+              const value = p.values.get(f.id);
+              return (
+                <>
+                  <dt>{f.name}</dt>
+                  <dd>{value !== undefined ? customValue(f.kind, value) : none}</dd>
+                </>
+              );
+            })}
+            <dt>Created</dt>
+            <dd>
+              <Time ms={c.createdAt} precision="minute" />
+            </dd>
+            <dt>Updated</dt>
+            <dd>
+              <Time ms={c.updatedAt} precision="minute" />
+            </dd>
+          </dl>
+        </section>
+        <Timeline {...p.timeline} />
+      </div>
+      <RecentBeacon type="contact" id={c.id} />
+      <ShortcutSheet canWrite={p.canWrite} hasSearch={false} />
+    </div>
+  );
+}
+
+/** The no-JavaScript confirmation before deleting a contact. */
+export function ContactDeletePage(p: { contact: { id: number; name: string } }) {
+  return (
+    <div class="stack narrow">
+      <h1>Delete {p.contact.name}?</h1>
+      <p>Their emails, phone numbers, tags, custom values, notes and timeline are deleted too. This cannot be undone.</p>
+      <form method="post" action={`/app/contacts/${p.contact.id}/delete`} class="actions">
+        <button type="submit" class="danger">
+          Delete contact
+        </button>
+        <a class="button secondary" href={`/app/contacts/${p.contact.id}`}>
+          Cancel
+        </a>
+      </form>
+    </div>
+  );
+}
+
+const SHOWN_NAMES = 20;
+
+/** The confirmation before deleting selected contacts (with or without JavaScript). */
+export function BulkDeletePage(p: { contacts: { id: number; name: string }[]; back: string }) {
+  const n = p.contacts.length;
+  return (
+    <div class="stack narrow">
+      <h1>{n === 1 ? "Delete 1 contact?" : `Delete ${n} contacts?`}</h1>
+      <ul>
+        {p.contacts.slice(0, SHOWN_NAMES).map((c) => (
+          <li>{c.name}</li>
+        ))}
+        {n > SHOWN_NAMES ? <li class="muted">and {n - SHOWN_NAMES} more</li> : null}
+      </ul>
+      <p>Their emails, phone numbers, tags, custom values, notes and timelines are deleted too. This cannot be undone.</p>
+      <form method="post" action="/app/contacts/bulk" class="actions">
+        <input type="hidden" name="action" value="delete" />
+        <input type="hidden" name="confirm" value="1" />
+        <input type="hidden" name="back" value={p.back} />
+        {p.contacts.map((c) => (
+          <input type="hidden" name="ids" value={String(c.id)} />
+        ))}
+        <button type="submit" class="danger">
+          {n === 1 ? "Delete 1 contact" : `Delete ${n} contacts`}
+        </button>
+        <a class="button secondary" href={p.back}>
+          Cancel
+        </a>
+      </form>
+    </div>
+  );
+}
+
+/** A bulk request that cannot be carried out as sent (nothing selected, no tag chosen): why, and a way back. */
+export function BulkProblemPage(p: { message: string; back: string }) {
+  return (
+    <div class="stack narrow">
+      <h1>Nothing was changed</h1>
+      <FormAlert>{p.message}</FormAlert>
+      <p>
+        <a href={p.back}>Back to the contacts</a>
+      </p>
+    </div>
+  );
+}

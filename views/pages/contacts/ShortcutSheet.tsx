@@ -1,0 +1,50 @@
+/**
+ * The keyboard shortcut sheet of the contacts pages. assets-src/app.js opens it on "?" and handles
+ * "/" and "n" while it is on the page; closing needs no script (a dialog form, and Esc).
+ */
+export function ShortcutSheet(p: { canWrite: boolean; hasSearch: boolean }) {
+  return (
+    <dialog id="shortcut-sheet" class="shortcut-sheet" aria-labelledby="shortcut-sheet-title">
+      <h2 id="shortcut-sheet-title">Keyboard shortcuts</h2>
+      <dl class="facts">
+        {p.hasSearch ? (
+          <>
+            <dt>
+              <kbd>/</kbd>
+            </dt>
+            <dd>Search contacts</dd>
+          </>
+        ) : null}
+        {p.canWrite ? (
+          <>
+            <dt>
+              <kbd>n</kbd>
+            </dt>
+            <dd>New contact</dd>
+          </>
+        ) : null}
+        <dt>
+          <kbd>?</kbd>
+        </dt>
+        <dd>Show these shortcuts</dd>
+        <dt>
+          <kbd>Esc</kbd>
+        </dt>
+        <dd>Close this window</dd>
+      </dl>
+      <p class="hint">Shortcuts do nothing while you are typing in a field.</p>
+      <form method="dialog">
+        <button type="submit">Close</button>
+      </form>
+    </dialog>
+  );
+}
+
+/** A link-styled button that opens the sheet; hidden until app.js shows it (it needs the script). */
+export function ShortcutButton() {
+  return (
+    <button type="button" class="link shortcut-button" data-shortcut-sheet hidden>
+      Keyboard shortcuts <kbd>?</kbd>
+    </button>
+  );
+}
