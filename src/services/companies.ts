@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../db/client";
-import { activities, companies, companyTags, contacts, customFieldValues, memberships, recentViews, tags, tenants, users } from "../db/schema";
+import { activities, companies, companyTags, contacts, customFieldValues, memberships, notes, recentViews, tags, tenantCounters, tenants, users } from "../db/schema";
 import { normalizeDomain } from "../lib/domain";
 import { normalizePhone } from "../lib/phone";
 import { parseForm, text, type FieldErrors } from "../lib/validation";
@@ -13,7 +13,7 @@ import { activityInsert, listActivity, type ActivityEntry } from "./activity";
 import { auditInsert } from "./audit";
 import { counterChange } from "./counters";
 import { listCustomFields, parseCustomFieldsForm, saveValuesStatements, type CustomField } from "./custom-fields";
-import { deleteNotesOfStatements, listNotes, type Note } from "./notes";
+import { listNotes, type Note } from "./notes";
 import { listTags, TAG_COLORS, type Tag } from "./tags";
 
 /** Head-count ranges offered by the size select. */
@@ -424,13 +424,23 @@ export async function deleteCompany(
 ): Promise<boolean> {
   const company = await getCompany(db, tenantId, id);
   if (!company) return false;
-  const notes = await deleteNotesOfStatements(db, tenantId, "company", [id]);
+  const ofCompany = and(eq(notes.tenantId, tenantId), eq(notes.subjectType, "company"), eq(notes.subjectId, id));
+  // For the audit entry only: the counters below count inside the batch, so they stay exact even if
+  // a note is added meanwhile or the same company is deleted twice at once.
+  const [{ n: noteCount }] = (await db.select({ n: sql<number>`count(*)` }).from(notes).where(ofCompany)) as [{ n: number }];
   await db.batch([
+    db
+      .update(tenantCounters)
+      .set({
+        companies: sql`max(0, ${tenantCounters.companies} - (SELECT count(*) FROM companies c WHERE c.tenant_id = ${tenantId} AND c.id = ${id}))`,
+        notes: sql`max(0, ${tenantCounters.notes} - (SELECT count(*) FROM notes n WHERE n.tenant_id = ${tenantId} AND n.subject_type = 'company' AND n.subject_id = ${id}))`,
+      })
+      .where(eq(tenantCounters.tenantId, tenantId)),
     db
       .update(contacts)
       .set({ companyId: null, companyName: null, companySort: "" })
       .where(and(eq(contacts.tenantId, tenantId), eq(contacts.companyId, id))),
-    ...notes.statements,
+    db.delete(notes).where(ofCompany),
     db.delete(customFieldValues).where(
       and(
         eq(customFieldValues.tenantId, tenantId),
@@ -442,7 +452,6 @@ export async function deleteCompany(
     db.delete(activities).where(and(eq(activities.tenantId, tenantId), eq(activities.subjectType, "company"), eq(activities.subjectId, id))),
     db.delete(recentViews).where(and(eq(recentViews.tenantId, tenantId), eq(recentViews.subjectType, "company"), eq(recentViews.subjectId, id))),
     db.delete(companies).where(and(eq(companies.tenantId, tenantId), eq(companies.id, id))),
-    counterChange(db, tenantId, { companies: -1 }),
     auditInsert(db, {
       tenantId,
       actorUserId: actor.userId,
@@ -450,7 +459,7 @@ export async function deleteCompany(
       targetType: "company",
       targetId: String(id),
       targetLabel: company.name,
-      detail: { notes: notes.removed },
+      detail: { notes: noteCount },
       ip: meta.ip,
       userAgent: meta.userAgent,
       now: meta.now,

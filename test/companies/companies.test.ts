@@ -314,6 +314,16 @@ describe("deleting a company", () => {
     expect(await counters(owner.tenantId)).toMatchObject({ companies: 1, notes: 1 });
   });
 
+  it("keeps the counters exact when the same company is deleted twice at once", async () => {
+    const owner = await newTenant("Double Delete Co");
+    await createCompanyThroughForm(owner.cookie, { name: "Stays" });
+    const id = await createCompanyThroughForm(owner.cookie, { name: "Deleted twice" });
+    await send(`/app/companies/${id}/notes`, { cookie: owner.cookie, form: { body: "note" } });
+    const results = await Promise.all([1, 2].map(() => send(`/app/companies/${id}/delete`, { cookie: owner.cookie, form: {} })));
+    expect(results.map((r) => r.status).sort()).toContain(303);
+    expect(await counters(owner.tenantId)).toMatchObject({ companies: 1, notes: 0 });
+  });
+
   it("with htmx, DELETE answers with a redirect header for htmx to follow", async () => {
     const owner = await newTenant("Htmx Delete Co");
     const id = await createCompanyThroughForm(owner.cookie, { name: "Via htmx" });

@@ -122,6 +122,9 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
       <form class="filters" method="get" action="/app/companies" role="search">
         <div class="field">
           <label for="f-q">Name starts with</label>
+          <p class="hint" id="f-q-hint">
+            Matches are listed by name.
+          </p>
           <input
             id="f-q"
             type="search"
@@ -129,6 +132,7 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
             value={p.filters.q}
             maxlength={200}
             autocomplete="off"
+            aria-describedby="f-q-hint"
             hx-get="/app/companies"
             hx-trigger="input changed delay:250ms, search"
             hx-target="#company-results"

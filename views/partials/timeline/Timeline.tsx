@@ -136,7 +136,7 @@ export function Timeline(p: TimelineProps) {
         <ol class="timeline-items">
           {items.map((item) =>
             item.note ? (
-              <NoteItem note={item.note} timeline={id} mayChange={item.note.authorId === p.currentUserId || p.canModerate} />
+              <NoteItem note={item.note} timeline={id} mayChange={p.canWrite && (item.note.authorId === p.currentUserId || p.canModerate)} />
             ) : (
               <li class="timeline-activity" id={`activity-${item.entry!.id}`}>
                 <span class="actor">{item.entry!.actor}</span> <ActivityText entry={item.entry!} />{" "}
