@@ -4,6 +4,7 @@
  * contact id is simply not found (404) on every route.
  */
 import { Hono, type Context } from "hono";
+import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { AppEnv } from "../env";
@@ -12,6 +13,7 @@ import { formatPhone, normalizePhone } from "../lib/phone";
 import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { roleAtLeast } from "../lib/roles";
+import { billingConfig } from "../lib/stripe";
 import { email, text } from "../lib/validation";
 import { requireRole } from "../middleware/session";
 import {
@@ -42,11 +44,13 @@ import {
   type ContactSort,
   type SortDirection,
 } from "../services/contacts";
+import { PlanLimitError } from "../services/billing";
 import { getCounters } from "../services/counters";
 import { listCustomFields, parseCustomFieldsForm, parseCustomValue, type CustomField } from "../services/custom-fields";
 import { ftsQuery, searchTerms } from "../services/search";
 import { listTags, tagsFor } from "../services/tags";
 import { loadTimeline, parseRecordId, timelineProps } from "./record-helpers";
+import { PlanLimitMessage } from "../../views/components/PlanLimit";
 import { BulkDeletePage, BulkProblemPage, ContactDeletePage, ContactPage } from "../../views/pages/contacts/ContactPage";
 import { ContactFormPage, DuplicateWarning, type ContactFormProps } from "../../views/pages/contacts/ContactForm";
 import { CONTACT_NOTICES, ContactResults, ContactsListPage, type ContactFilters, type ContactNotice, type SortLink } from "../../views/pages/contacts/ContactsListPage";
@@ -183,7 +187,7 @@ interface FormState {
   tagIds: number[];
   errors?: Record<string, string>;
   duplicates?: ContactFormProps["duplicates"];
-  alert?: string | null;
+  alert?: Child;
   version?: number;
 }
 
@@ -410,8 +414,16 @@ contactsRoutes.post("/", requireRole("member"), async (c) => {
   }
   const now = Date.now();
   const input = await withNewTag(c, parsed.input, now);
-  const id = await createContact(db, auth.tenant.id, auth.user.id, { ...input, companyName: read.companyName }, now);
-  return c.redirect(`${LIST_PATH}/${id}`, 303);
+  // The Free plan's cap is checked inside the create's batch (services/billing.ts), so it holds under races.
+  const limit = billingConfig(c.env).limits?.contacts ?? null;
+  try {
+    const id = await createContact(db, auth.tenant.id, auth.user.id, { ...input, companyName: read.companyName }, now, limit);
+    return c.redirect(`${LIST_PATH}/${id}`, 303);
+  } catch (err) {
+    if (!(err instanceof PlanLimitError)) throw err;
+    // 402, as for seats: the role allows creating; the plan has no room left. What was typed stays.
+    return formPage(c, { ...again, alert: <PlanLimitMessage what="contacts" limit={err.max} isOwner={auth.role === "owner"} /> }, 402);
+  }
 });
 
 // While the form is being filled in: warns about contacts with the same email or phone (htmx fragment).

@@ -281,6 +281,23 @@ describe("creating, reading, editing and deleting", () => {
   });
 });
 
+describe("the Free plan's contact limit", () => {
+  it("refuses the contact past the limit with 402, the way past it, and what was typed; nothing is stored", async () => {
+    const t = await newTenant("Limit Co");
+    const limits = { FREE_MAX_CONTACTS: "2" };
+    for (const name of ["One", "Two"]) expect((await send("/app/contacts", { cookie: t.cookie, form: { first_name: name }, env: limits })).status).toBe(303);
+    const before = await tenantState(t.tenantId);
+    const res = await send("/app/contacts", { cookie: t.cookie, form: { first_name: "Three", emails: "three@x.example" }, env: limits });
+    expect(res.status).toBe(402);
+    const body = await res.text();
+    expect(body).toContain("The Free plan includes 2 contacts");
+    expect(body).toContain('href="/app/settings/billing"'); // the owner is shown the upgrade
+    expect(body).toContain('value="Three"');
+    expect(await tenantState(t.tenantId)).toEqual(before);
+    await expectCountersExact(t.tenantId);
+  });
+});
+
 describe("duplicates", () => {
   it("warns about an existing email, names and links the contact, and creates only when asked", async () => {
     const t = await newTenant("Dupes Co");

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { Field, FormAlert } from "../../components/Field";
 import { CustomFieldInputs, FieldError, SelectField, TagPicker, TextareaField, type CustomFieldDef } from "../companies/FormFields";
 
@@ -29,8 +30,8 @@ export interface ContactFormProps {
   region: string;
   /** Existing contacts with the same email or phone: shown with a "Create anyway" button. */
   duplicates?: DuplicateContactView[];
-  /** A form-level message (a concurrent edit). */
-  alert?: string | null;
+  /** A form-level message (a concurrent edit, a plan limit). */
+  alert?: Child;
   /** The version (updated_at) the edit form was loaded from, so a concurrent save is noticed. */
   version?: number;
 }
