@@ -19,3 +19,79 @@
     }
   });
 })();
+
+// ---- contacts: keyboard shortcuts and bulk selection ------------------------------------------
+// The contacts pages carry a <dialog id="shortcut-sheet">; while one is on the page, "/" focuses the
+// search box, "n" opens the new-contact form and "?" shows the sheet. Keys typed into a field, or
+// pressed with Ctrl, Alt or Meta, are left alone.
+(function () {
+  "use strict";
+  function isTyping(el) {
+    if (!el || !el.tagName) return false;
+    if (el.isContentEditable) return true;
+    var tag = el.tagName;
+    if (tag === "TEXTAREA" || tag === "SELECT") return true;
+    if (tag !== "INPUT") return false;
+    var type = (el.getAttribute("type") || "text").toLowerCase();
+    return ["checkbox", "radio", "button", "submit", "reset", "image", "file", "color", "range"].indexOf(type) === -1;
+  }
+
+  function openSheet(sheet) {
+    if (sheet && !sheet.open && typeof sheet.showModal === "function") sheet.showModal();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (isTyping(event.target)) return;
+    var sheet = document.getElementById("shortcut-sheet");
+    if (!sheet || sheet.open) return;
+    if (event.key === "/") {
+      var search = document.querySelector("[data-shortcut='search']");
+      if (!search) return;
+      event.preventDefault();
+      search.focus();
+      if (typeof search.select === "function") search.select();
+    } else if (event.key === "n") {
+      var create = document.querySelector("a[data-shortcut='new']");
+      if (!create) return;
+      event.preventDefault();
+      create.click(); // a boosted link: htmx navigates
+    } else if (event.key === "?") {
+      event.preventDefault();
+      openSheet(sheet);
+    }
+  });
+
+  // Controls that only work with this script are rendered hidden; show them once it runs.
+  function reveal(root) {
+    if (!root || !root.querySelectorAll) return;
+    var hidden = root.querySelectorAll("[data-select-all][hidden], [data-shortcut-sheet][hidden]");
+    for (var i = 0; i < hidden.length; i++) hidden[i].hidden = false;
+  }
+  reveal(document);
+  document.addEventListener("htmx:load", function (event) {
+    reveal(event.target);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("[data-shortcut-sheet]") : null;
+    if (button) openSheet(document.getElementById("shortcut-sheet"));
+  });
+
+  // "Select all" ticks every row checkbox of the bulk form on this page.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box || !box.matches) return;
+    var rows = document.querySelectorAll("input[type='checkbox'][name='ids'][form='bulk-form']");
+    if (box.matches("[data-select-all]")) {
+      for (var i = 0; i < rows.length; i++) rows[i].checked = box.checked;
+    } else if (box.matches("input[name='ids'][form='bulk-form']")) {
+      var all = document.querySelector("[data-select-all]");
+      if (!all) return;
+      var ticked = 0;
+      for (var j = 0; j < rows.length; j++) if (rows[j].checked) ticked += 1;
+      all.checked = ticked === rows.length && rows.length > 0;
+      all.indeterminate = ticked > 0 && ticked < rows.length;
+    }
+  });
+})();
