@@ -165,6 +165,15 @@ describe("contacts on the Free plan", () => {
     expect(await countRows("tenant_counters", "tenant_id = ? AND contacts = 5", o.tenantId)).toBe(1);
   });
 
+  it("leaves exactly the limit when the contact form is posted many times at once", async () => {
+    const o = await owner("Contacts Form Race Co");
+    const limits = { FREE_MAX_CONTACTS: "3" };
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => send("/app/contacts", { cookie: o.cookie, form: { first_name: `Racer ${i}` }, env: limits })));
+    expect(results.map((r) => r.status).sort()).toEqual([303, 303, 303, 402, 402, 402, 402, 402]);
+    expect(await countRows("contacts", "tenant_id = ?", o.tenantId)).toBe(3);
+    expect(await countRows("tenant_counters", "tenant_id = ? AND contacts = 3", o.tenantId)).toBe(1);
+  });
+
   it("has no limit while trialing or active, and the limit again when past_due, deleting nothing", async () => {
     const o = await owner("Contacts Paid Co");
     const customer = await customerFor(o);

@@ -48,7 +48,8 @@ function Usage(p: { label: string; used: number; limit: number | null; id: strin
           <>{p.used} (no limit)</>
         ) : (
           <>
-            <meter min={0} max={p.limit} value={Math.min(p.used, p.limit)} aria-labelledby={p.id}>
+            {/* low/high/optimum make a full meter show as a warning, not as a healthy green bar. */}
+            <meter min={0} max={p.limit} low={Math.floor(p.limit * 0.8)} high={p.limit - 0.5} optimum={0} value={Math.min(p.used, p.limit)} aria-labelledby={p.id}>
               {p.used} of {p.limit}
             </meter>{" "}
             {p.used} of {p.limit}
