@@ -720,10 +720,19 @@ export function contactsListQuery(db: Database, tenantId: string, q: ContactList
   for (const f of q.custom.slice(0, 5)) {
     conditions.push(sql`${contacts.id} IN (SELECT entity_id FROM custom_field_values WHERE tenant_id = ${tenantId} AND field_id = ${f.fieldId} AND value = ${f.value})`);
   }
+  // In a search sorted by creation, order by the contact id (the search index's rowid; ids grow with
+  // creation) so SQLite streams matches from the index and stops after one page instead of sorting
+  // every match. The cursor's id alone is the keyset then.
+  const byRowid = q.match !== null && q.sort === "created";
   if (q.cursor) {
-    conditions.push(ascending ? sql`(${column}, ${contacts.id}) > (${q.cursor.value}, ${q.cursor.id})` : sql`(${column}, ${contacts.id}) < (${q.cursor.value}, ${q.cursor.id})`);
+    if (byRowid) conditions.push(ascending ? sql`contacts_fts.rowid > ${q.cursor.id}` : sql`contacts_fts.rowid < ${q.cursor.id}`);
+    else conditions.push(ascending ? sql`(${column}, ${contacts.id}) > (${q.cursor.value}, ${q.cursor.id})` : sql`(${column}, ${contacts.id}) < (${q.cursor.value}, ${q.cursor.id})`);
   }
-  const order = ascending ? [asc(column), asc(contacts.id)] : [desc(column), desc(contacts.id)];
+  const order = byRowid
+    ? [ascending ? sql`contacts_fts.rowid ASC` : sql`contacts_fts.rowid DESC`]
+    : ascending
+      ? [asc(column), asc(contacts.id)]
+      : [desc(column), desc(contacts.id)];
   if (q.match !== null) {
     // The search index drives (CROSS JOIN fixes SQLite's join order): its MATCH always names the
     // tenant's token, and contacts are joined by rowid with the tenant condition repeated. Left to

@@ -148,6 +148,8 @@ describe("query plans", () => {
       ["custom field filter", base({ custom: [{ fieldId: t.field, value: "gold" }] }), [/custom_field_values_tenant_value_idx \(tenant_id=\? AND field_id=\? AND value=\?\)/]],
       // A search is driven by the full-text index, whatever the sort: it costs its matches, not the tenant.
       ["search", base({ match }), [FTS_FIRST]],
+      ["search, newest first (the default)", base({ match, sort: "created", dir: "desc" }), [FTS_FIRST]],
+      ["search, newest first, next page", base({ match, sort: "created", dir: "desc", cursor: { sort: "created", dir: "desc", value: Date.now(), id: 9, back: false } }), [FTS_FIRST]],
       ["search, next page by update", base({ match, sort: "updated", dir: "desc", cursor: { sort: "updated", dir: "desc", value: Date.now(), id: 9, back: false } }), [FTS_FIRST]],
       ["search with a tag", base({ match, tagId: t.tag }), [FTS_FIRST, /contact_tags_tenant_tag_idx/]],
     ];
@@ -158,13 +160,17 @@ describe("query plans", () => {
       for (const w of wanted) expect(lines.join(" | "), label).toMatch(w);
       report[label] = lines.join(" | ");
     }
+    // Newest-first search streams from the index and stops after a page: no sort of all matches.
+    expect(report["search, newest first (the default)"]).not.toMatch(/TEMP B-TREE/);
+    expect(report["search, newest first, next page"]).not.toMatch(/TEMP B-TREE/);
     console.log(`contacts list plans:\n${Object.entries(report).map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
   });
 
   it("the route runs exactly the SQL that was explained", async () => {
     const t = await filledTenant(20);
     const routeStatements = (await statementsOf(`/app/contacts?tag=${t.tag}&q=bulk`, t.cookie)).statements;
-    const { sql } = contactsListQuery(createDb(env.DB), t.tenantId, base({ tagId: t.tag, match: ftsQuery(t.tenantId, searchTerms("bulk")) })).toSQL();
+    // A search without a chosen sort lists newest first, in the search index's order.
+    const { sql } = contactsListQuery(createDb(env.DB), t.tenantId, base({ tagId: t.tag, sort: "created", dir: "desc", match: ftsQuery(t.tenantId, searchTerms("bulk")) })).toSQL();
     expect(routeStatements).toContain(sql);
     const plain = (await statementsOf("/app/contacts", t.cookie)).statements;
     expect(plain).toContain(contactsListQuery(createDb(env.DB), t.tenantId, base()).toSQL().sql);

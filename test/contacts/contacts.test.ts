@@ -556,10 +556,14 @@ describe("the list", () => {
       ['" OR 1=1 --', []],
       ["*", [alan, ada]],
     ];
+    // Without a chosen sort, matches come newest first (that order streams from the search index).
     for (const [q, expected] of cases) {
       const page = await html(`/app/contacts?q=${encodeURIComponent(q)}`, t.cookie);
-      expect(listedIds(page), q).toEqual(q === "*" ? listedIds(await html("/app/contacts", t.cookie)) : expected);
+      expect(listedIds(page), q).toEqual(q === "*" ? listedIds(await html("/app/contacts", t.cookie)) : [...expected].sort((a, b) => b - a));
     }
+    // A chosen sort applies to the matches.
+    expect(listedIds(await html("/app/contacts?q=example&sort=name", t.cookie))).toEqual([ada, alan]);
+    expect(listedIds(await html("/app/contacts?q=example", t.cookie))).toEqual([alan, ada]);
   });
 
   it("answers the search box with the results region only, and everything else with the full page", async () => {

@@ -40,6 +40,10 @@ export const APP_ROUTES: RouteRule[] = [
   // Workspaces: every member lists their own and switches between them.
   { method: "GET", path: "/app/workspaces", least: "viewer" },
   { method: "POST", path: "/app/workspaces/switch", least: "viewer", form: { tenant_id: "nosuchtenant" } },
+  // Billing: only the owner sees the plan and goes to Stripe (checkout answers 303 to Stripe here).
+  { method: "GET", path: "/app/settings/billing", least: "owner" },
+  { method: "POST", path: "/app/settings/billing/checkout", least: "owner", form: { interval: "monthly" } },
+  { method: "POST", path: "/app/settings/billing/portal", least: "owner" },
   // Recently viewed: every role records its own views (of records that exist; here none does).
   { method: "POST", path: "/app/recent", least: "viewer", form: { type: "company", id: "999999999" } },
   // Companies: viewers read; members write. Ids that do not exist answer 404 to those allowed.
@@ -59,10 +63,6 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "POST", path: "/app/notes/:id", least: "member", sample: "/app/notes/999999999", form: { body: "Edited" } },
   { method: "POST", path: "/app/notes/:id/delete", least: "member", sample: "/app/notes/999999999/delete" },
   { method: "DELETE", path: "/app/notes/:id", least: "member", sample: "/app/notes/999999999" },
-  // Billing: only the owner sees the plan and goes to Stripe (checkout answers 303 to Stripe here).
-  { method: "GET", path: "/app/settings/billing", least: "owner" },
-  { method: "POST", path: "/app/settings/billing/checkout", least: "owner", form: { interval: "monthly" } },
-  { method: "POST", path: "/app/settings/billing/portal", least: "owner" },
   // Workspace settings: tags, custom fields, the default phone region (the name: owners, inside the route).
   { method: "GET", path: "/app/settings/tags", least: "admin" },
   { method: "POST", path: "/app/settings/tags", least: "admin", form: { name: "", color: "blue" } },
