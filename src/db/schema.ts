@@ -263,6 +263,8 @@ export const contacts = sqliteTable(
     index("contacts_tenant_activity_idx").on(t.tenantId, t.lastActivityAt, t.id),
     index("contacts_tenant_company_idx").on(t.tenantId, t.companyId, t.nameSort, t.id),
     index("contacts_tenant_owner_idx").on(t.tenantId, t.ownerId, t.nameSort, t.id),
+    // SQLite finds the children of a deleted company by company_id alone (ON DELETE SET NULL).
+    index("contacts_company_fk_idx").on(t.companyId),
   ],
 );
 
@@ -340,7 +342,13 @@ export const contactTags = sqliteTable(
       .notNull()
       .references(() => tags.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.contactId, t.tagId] }), index("contact_tags_tenant_tag_idx").on(t.tenantId, t.tagId, t.contactId)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.contactId, t.tagId] }),
+    index("contact_tags_tenant_tag_idx").on(t.tenantId, t.tagId, t.contactId),
+    // Foreign-key lookups by the parent's id alone, when a contact or a tag is deleted.
+    index("contact_tags_contact_fk_idx").on(t.contactId),
+    index("contact_tags_tag_fk_idx").on(t.tagId),
+  ],
 );
 
 export const companyTags = sqliteTable(
@@ -354,7 +362,13 @@ export const companyTags = sqliteTable(
       .notNull()
       .references(() => tags.id, { onDelete: "cascade" }),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.companyId, t.tagId] }), index("company_tags_tenant_tag_idx").on(t.tenantId, t.tagId, t.companyId)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.companyId, t.tagId] }),
+    index("company_tags_tenant_tag_idx").on(t.tenantId, t.tagId, t.companyId),
+    // Foreign-key lookups by the parent's id alone, when a company or a tag is deleted.
+    index("company_tags_company_fk_idx").on(t.companyId),
+    index("company_tags_tag_fk_idx").on(t.tagId),
+  ],
 );
 
 export const CUSTOM_FIELD_KINDS = ["text", "number", "date", "select", "checkbox", "url"] as const;
@@ -398,6 +412,8 @@ export const customFieldValues = sqliteTable(
     primaryKey({ columns: [t.tenantId, t.fieldId, t.entityId] }),
     index("custom_field_values_tenant_value_idx").on(t.tenantId, t.fieldId, t.value, t.entityId),
     index("custom_field_values_tenant_entity_idx").on(t.tenantId, t.entityId),
+    // Foreign-key lookup by field id alone, when a field is deleted.
+    index("custom_field_values_field_fk_idx").on(t.fieldId),
   ],
 );
 

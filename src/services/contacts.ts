@@ -510,11 +510,6 @@ export interface DeleteActor {
   userAgent: string | null;
 }
 
-function chunk<T>(list: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-  return out;
-}
 
 /**
  * Deletes contacts of the tenant with their notes, custom values, activity and recent views (emails,
@@ -525,10 +520,9 @@ export async function deleteContacts(db: Database, tenantId: string, actor: Dele
   const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
   const owned = (await ownedContacts(db, tenantId, unique)).map((c) => c.id);
   if (owned.length === 0) return 0;
-  const [fields, notes] = await Promise.all([listCustomFields(db, tenantId, "contact"), deleteNotesOfStatements(db, tenantId, "contact", owned)]);
+  const fields = await listCustomFields(db, tenantId, "contact");
   const idsJson = JSON.stringify(owned);
-  // deleteValuesStatement binds every field id and contact id: chunk both to stay under 100 parameters.
-  const valueStatements = fields.length ? chunk(fields, 40).flatMap((fs) => chunk(owned, 50).map((ids) => deleteValuesStatement(db, tenantId, fs, ids))) : [];
+  const valueStatements = fields.length ? [deleteValuesStatement(db, tenantId, fields, owned)] : [];
   // The audit trail is append-only, so it names contacts by id only: a deleted person's name must not
   // outlive them there.
   const audit = opts.bulk
@@ -561,7 +555,7 @@ export async function deleteContacts(db: Database, tenantId: string, actor: Dele
       .update(tenantCounters)
       .set({ contacts: sql`max(0, ${tenantCounters.contacts} - (SELECT count(*) FROM (${ownedIdsSql(tenantId, owned)})))` })
       .where(eq(tenantCounters.tenantId, tenantId)),
-    ...notes.statements,
+    ...deleteNotesOfStatements(db, tenantId, "contact", owned),
     ...valueStatements,
     db
       .delete(activities)

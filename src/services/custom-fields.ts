@@ -1,9 +1,10 @@
 /**
- * Tenant-defined fields on contacts and companies. Definitions are managed by admins; values are
- * validated by kind and stored as canonical text (see customFieldValues in the schema).
+ * Tenant-defined fields on contacts and companies. Definitions are managed by admins (audited, in
+ * services/workspace-settings.ts); values are validated by kind here and stored as canonical text.
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { inJsonList } from "../db/sql";
 import { customFields, customFieldValues, type CustomFieldKind, type SubjectType } from "../db/schema";
 
 export interface CustomField {
@@ -35,43 +36,6 @@ export async function listCustomFields(db: Database, tenantId: string, entity: S
 export async function getCustomField(db: Database, tenantId: string, id: number): Promise<CustomField | null> {
   const [row] = await db.select().from(customFields).where(and(eq(customFields.tenantId, tenantId), eq(customFields.id, id))).limit(1);
   return row ? toField(row) : null;
-}
-
-export type DefinitionResult = { ok: true; field: CustomField } | { ok: false; field: "name" | "options"; message: string };
-
-/** Creates a field definition; input already validated for length and kind. */
-export async function createCustomField(
-  db: Database,
-  tenantId: string,
-  input: { entity: SubjectType; name: string; kind: CustomFieldKind; options: string[] },
-  now: number,
-): Promise<DefinitionResult> {
-  if (input.kind === "select" && input.options.length === 0) return { ok: false, field: "options", message: "A select field needs at least one option." };
-  try {
-    const [row] = await db
-      .insert(customFields)
-      .values({
-        tenantId,
-        entity: input.entity,
-        name: input.name,
-        nameKey: input.name.toLowerCase(),
-        kind: input.kind,
-        options: input.kind === "select" ? JSON.stringify(input.options) : null,
-        position: now % 1_000_000_000,
-        createdAt: now,
-      })
-      .returning();
-    return { ok: true, field: toField(row!) };
-  } catch (err) {
-    if (String(err).includes("UNIQUE constraint failed")) return { ok: false, field: "name", message: "A field with this name already exists." };
-    throw err;
-  }
-}
-
-/** Deletes a field of the tenant and all its values. False when it is not the tenant's. */
-export async function deleteCustomField(db: Database, tenantId: string, id: number): Promise<boolean> {
-  const gone = await db.delete(customFields).where(and(eq(customFields.tenantId, tenantId), eq(customFields.id, id))).returning({ id: customFields.id });
-  return gone.length > 0;
 }
 
 export type ValueResult = { ok: true; value: string | null } | { ok: false; message: string };
@@ -164,11 +128,11 @@ export async function valuesFor(db: Database, tenantId: string, fields: CustomFi
     .where(
       and(
         eq(customFieldValues.tenantId, tenantId),
-        inArray(
+        inJsonList(
           customFieldValues.fieldId,
           fields.map((f) => f.id),
         ),
-        inArray(customFieldValues.entityId, ids),
+        inJsonList(customFieldValues.entityId, ids),
       ),
     );
   for (const r of rows) {
@@ -186,11 +150,11 @@ export function deleteValuesStatement(db: Database, tenantId: string, fields: Cu
     .where(
       and(
         eq(customFieldValues.tenantId, tenantId),
-        inArray(
+        inJsonList(
           customFieldValues.fieldId,
           fields.map((f) => f.id),
         ),
-        inArray(customFieldValues.entityId, entityIds),
+        inJsonList(customFieldValues.entityId, entityIds),
       ),
     );
 }

@@ -4,7 +4,8 @@
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { companies, contacts, notes, users, type Role, type SubjectType } from "../db/schema";
+import { companies, contacts, notes, tenantCounters, users, type Role, type SubjectType } from "../db/schema";
+import { inJsonList } from "../db/sql";
 import { roleAtLeast } from "../lib/roles";
 import { activityInsert } from "./activity";
 import { counterChange } from "./counters";
@@ -99,17 +100,17 @@ export async function deleteNote(db: Database, tenantId: string, actor: Actor, i
   return { ok: true, subject: { type: note.subjectType, id: note.subjectId } };
 }
 
-/** Statements deleting all notes of some records, and the count they remove (for record deletion). */
-export async function deleteNotesOfStatements(db: Database, tenantId: string, type: SubjectType, ids: number[]) {
-  const [{ n }] = (await db
-    .select({ n: sql<number>`count(*)` })
-    .from(notes)
-    .where(and(eq(notes.tenantId, tenantId), eq(notes.subjectType, type), sql`${notes.subjectId} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`))) as [{ n: number }];
-  return {
-    removed: n,
-    statements: [
-      db.delete(notes).where(and(eq(notes.tenantId, tenantId), eq(notes.subjectType, type), sql`${notes.subjectId} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)),
-      counterChange(db, tenantId, { notes: -n }),
-    ],
-  };
+/**
+ * Statements deleting all notes of some records, for the record's deletion batch. The counter is
+ * lowered by what the batch itself finds, so two deletions at once cannot lower it twice.
+ */
+export function deleteNotesOfStatements(db: Database, tenantId: string, type: SubjectType, ids: number[]) {
+  const ofRecords = and(eq(notes.tenantId, tenantId), eq(notes.subjectType, type), inJsonList(notes.subjectId, ids));
+  return [
+    db
+      .update(tenantCounters)
+      .set({ notes: sql`max(0, ${tenantCounters.notes} - (SELECT count(*) FROM ${notes} WHERE ${ofRecords}))` })
+      .where(eq(tenantCounters.tenantId, tenantId)),
+    db.delete(notes).where(ofRecords),
+  ];
 }

@@ -1,6 +1,7 @@
 /** Tenant-defined tags with colours; many per contact or company. */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
+import { inJsonList } from "../db/sql";
 import { companyTags, contactTags, tags, type SubjectType } from "../db/schema";
 
 /** The palette. Each name maps to a pair of CSS classes with AA contrast in light and dark. */
@@ -24,13 +25,13 @@ export async function listTags(db: Database, tenantId: string): Promise<Tag[]> {
  */
 export async function ownedTagIds(db: Database, tenantId: string, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select({ id: tags.id }).from(tags).where(and(eq(tags.tenantId, tenantId), inArray(tags.id, ids)));
+  const rows = await db.select({ id: tags.id }).from(tags).where(and(eq(tags.tenantId, tenantId), inJsonList(tags.id, ids)));
   return rows.map((r) => r.id);
 }
 
 export type TagInputResult = { ok: true; tag: Tag } | { ok: false; message: string };
 
-/** Creates a tag; a name that exists (in any case) is refused. */
+/** Creates a tag while tagging a record; a name that exists (in any case) is refused. Managing tags (rename, delete) is audited: services/workspace-settings.ts. */
 export async function createTag(db: Database, tenantId: string, input: { name: string; color: TagColor }, now: number): Promise<TagInputResult> {
   try {
     const [tag] = await db
@@ -44,27 +45,6 @@ export async function createTag(db: Database, tenantId: string, input: { name: s
   }
 }
 
-/** Renames or recolours a tag of the tenant. False when it is not the tenant's. */
-export async function updateTag(db: Database, tenantId: string, id: number, input: { name: string; color: TagColor }): Promise<TagInputResult | null> {
-  try {
-    const [tag] = await db
-      .update(tags)
-      .set({ name: input.name, nameKey: input.name.toLowerCase(), color: input.color })
-      .where(and(eq(tags.tenantId, tenantId), eq(tags.id, id)))
-      .returning({ id: tags.id, name: tags.name, color: tags.color });
-    return tag ? { ok: true, tag } : null;
-  } catch (err) {
-    if (String(err).includes("UNIQUE constraint failed")) return { ok: false, message: "A tag with this name already exists." };
-    throw err;
-  }
-}
-
-/** Deletes a tag of the tenant (and its assignments). False when it is not the tenant's. */
-export async function deleteTag(db: Database, tenantId: string, id: number): Promise<boolean> {
-  const gone = await db.delete(tags).where(and(eq(tags.tenantId, tenantId), eq(tags.id, id))).returning({ id: tags.id });
-  return gone.length > 0;
-}
-
 /** The tags of some records, as recordId → tags, in one query. */
 export async function tagsFor(db: Database, tenantId: string, type: SubjectType, ids: number[]): Promise<Map<number, Tag[]>> {
   const out = new Map<number, Tag[]>();
@@ -75,7 +55,7 @@ export async function tagsFor(db: Database, tenantId: string, type: SubjectType,
     .select({ recordId: key, id: tags.id, name: tags.name, color: tags.color })
     .from(link)
     .innerJoin(tags, eq(tags.id, link.tagId))
-    .where(and(eq(link.tenantId, tenantId), inArray(key, ids)))
+    .where(and(eq(link.tenantId, tenantId), inJsonList(key, ids)))
     .orderBy(asc(tags.nameKey));
   for (const r of rows) {
     const list = out.get(r.recordId) ?? [];
@@ -83,18 +63,4 @@ export async function tagsFor(db: Database, tenantId: string, type: SubjectType,
     out.set(r.recordId, list);
   }
   return out;
-}
-
-/** Statements that make a record's tags exactly `tagIds` (already checked with ownedTagIds). */
-export function setTagsStatements(db: Database, tenantId: string, type: SubjectType, recordId: number, tagIds: number[]) {
-  if (type === "contact") {
-    return [
-      db.delete(contactTags).where(and(eq(contactTags.tenantId, tenantId), eq(contactTags.contactId, recordId))),
-      ...(tagIds.length ? [db.insert(contactTags).values(tagIds.map((tagId) => ({ tenantId, contactId: recordId, tagId })))] : []),
-    ];
-  }
-  return [
-    db.delete(companyTags).where(and(eq(companyTags.tenantId, tenantId), eq(companyTags.companyId, recordId))),
-    ...(tagIds.length ? [db.insert(companyTags).values(tagIds.map((tagId) => ({ tenantId, companyId: recordId, tagId })))] : []),
-  ];
 }

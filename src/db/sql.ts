@@ -1,0 +1,9 @@
+import { sql, type Column, type SQL } from "drizzle-orm";
+
+/**
+ * `column IN (the ids)` with the whole list bound as ONE JSON parameter, read by json_each. D1
+ * allows 100 bound parameters per statement; an IN list binds one per id and breaks past that.
+ */
+export function inJsonList(column: Column | SQL, ids: readonly (number | string)[]): SQL {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+}
