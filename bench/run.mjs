@@ -128,14 +128,18 @@ function wrk(url, headers, seconds) {
   return { rps: r.requests / (r.durationUs / 1e6), p50: r.p50 / 1000, p95: r.p95 / 1000, p99: r.p99 / 1000, errors: r.errors, non2xx: r.non2xx, requests: r.requests };
 }
 
-/** The app's search query, timed in SQLite itself: p50/p95 over many prefixes. */
-function rawSearch(dbFile, tenantId) {
+/**
+ * The app's search query (one page, newest matches first, as the search box asks), timed in SQLite
+ * itself: p50/p95 over many prefixes, including ones that match every contact ("com", "exa").
+ * `order` "name" times the same search sorted by name instead, which sorts all matches.
+ */
+function rawSearch(dbFile, tenantId, order = "newest") {
   const prefixes = ["ad", "ada", "lov", "tur", "hop", "gra", "ren", "inv", "mül", "gar", "zoe", "jos", "415", "555", "exa", "com", "dem", "pri", "che", "kha"];
   const lines = [".timer on"];
   for (let round = 0; round < 10; round++) {
     for (const p of prefixes) {
       lines.push(
-        `SELECT c.id FROM contacts_fts JOIN contacts c ON c.id = contacts_fts.rowid WHERE contacts_fts MATCH 'tenant : "${tenantId}" AND ("${p}"*)' AND c.tenant_id = '${tenantId}' ORDER BY c.name_sort, c.id LIMIT 51;`,
+        `SELECT c.id, c.first_name, c.last_name, c.primary_email FROM contacts_fts CROSS JOIN contacts c WHERE contacts_fts MATCH 'tenant : "${tenantId}" AND ("${p}"*)' AND c.id = contacts_fts.rowid AND c.tenant_id = '${tenantId}' ORDER BY ${order === "name" ? "c.name_sort, c.id" : "contacts_fts.rowid DESC"} LIMIT 51;`,
       );
     }
   }
@@ -177,6 +181,7 @@ async function main() {
   }
   stop();
   const raw = rawSearch(seeded.dbFile, seeded.tenantId);
+  const rawByName = rawSearch(seeded.dbFile, seeded.tenantId, "name");
 
   const floor = results[0].rps;
   const goals = { "contacts list (first page, sorted by name)": 0.6, "search as you type: fragment for ?q=lov": 0.5, "search: full page for ?q=ada": 0.5 };
@@ -189,9 +194,10 @@ async function main() {
     const goal = goals[r.name];
     console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${ratio.toFixed(2)} | ${goal ? `≥ ${goal} ${ratio >= goal ? "met" : "MISSED"}` : ""} |`);
   }
-  console.log(`\nraw search query in SQLite (${raw.queries} queries, 20 prefixes): p50 ${raw.p50.toFixed(2)} ms, p95 ${raw.p95.toFixed(2)} ms, max ${raw.max.toFixed(2)} ms — goal p95 < 10 ms ${raw.p95 < 10 ? "met" : "MISSED"}`);
+  console.log(`\nraw search query in SQLite, newest first (the default; ${raw.queries} queries, 20 prefixes): p50 ${raw.p50.toFixed(2)} ms, p95 ${raw.p95.toFixed(2)} ms, max ${raw.max.toFixed(2)} ms — goal p95 < 10 ms ${raw.p95 < 10 ? "met" : "MISSED"}`);
+  console.log(`raw search query in SQLite, sorted by name (a chosen sort): p50 ${rawByName.p50.toFixed(2)} ms, p95 ${rawByName.p95.toFixed(2)} ms, max ${rawByName.max.toFixed(2)} ms`);
   mkdirSync(join(root, "bench", "results"), { recursive: true });
-  writeFileSync(join(root, "bench", "results", "latest.json"), JSON.stringify({ at: new Date().toISOString(), contacts: CONTACTS, connections: CONNECTIONS, seconds: SECONDS, results, rawSearch: raw }, null, 2));
+  writeFileSync(join(root, "bench", "results", "latest.json"), JSON.stringify({ at: new Date().toISOString(), contacts: CONTACTS, connections: CONNECTIONS, seconds: SECONDS, results, rawSearch: raw, rawSearchByName: rawByName }, null, 2));
 }
 
 main().catch((err) => {

@@ -22,7 +22,6 @@ import {
   CONTACT_SORTS,
   DEFAULT_DIRECTION,
   checkReferences,
-  companyName,
   contactDisplayName,
   contactFormChoices,
   createContact,
@@ -33,8 +32,7 @@ import {
   findOrCreateTag,
   getContact,
   getContactWithExtras,
-  listContacts,
-  listOwners,
+  contactsListView,
   ownedContacts,
   tagContacts,
   tenantRegion,
@@ -45,10 +43,8 @@ import {
   type SortDirection,
 } from "../services/contacts";
 import { PlanLimitError } from "../services/billing";
-import { getCounters } from "../services/counters";
 import { listCustomFields, parseCustomFieldsForm, parseCustomValue, type CustomField } from "../services/custom-fields";
 import { ftsQuery, searchTerms } from "../services/search";
-import { listTags, tagsFor } from "../services/tags";
 import { loadTimeline, parseRecordId, timelineProps } from "./record-helpers";
 import { PlanLimitMessage } from "../../views/components/PlanLimit";
 import { BulkDeletePage, BulkProblemPage, ContactDeletePage, ContactPage } from "../../views/pages/contacts/ContactPage";
@@ -303,9 +299,8 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
   const ownerId = ownerParam && ownerParam.length <= 100 ? ownerParam : null;
   const cfParams = [...query.entries()].filter(([k, v]) => /^cf_\d{1,12}$/.test(k) && v.trim() !== "").slice(0, 5);
 
-  // Custom filters need the fields' kinds (to compare canonical values); other lists need nothing first.
-  const fieldsPromise = listCustomFields(db, tenantId, "contact");
-  const fieldsById = new Map((cfParams.length ? await fieldsPromise : []).map((f) => [f.id, f]));
+  // Custom filters need the fields' kinds (to compare canonical values) before the list is read.
+  const fieldsById = new Map((cfParams.length ? await listCustomFields(db, tenantId, "contact") : []).map((f) => [f.id, f]));
   const custom: { fieldId: number; value: string }[] = [];
   const customEcho: Record<string, string> = {};
   for (const [key, raw] of cfParams) {
@@ -327,16 +322,10 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
     custom,
     cursor: decodeCursor(query.get("cursor") ?? undefined, sort, dir),
   };
-  const [page, customFields, tags, members, counters, company] = await Promise.all([
-    listContacts(db, tenantId, listQuery),
-    fieldsPromise,
-    listTags(db, tenantId),
-    listOwners(db, tenantId),
-    // The total comes from the tenant's counter, never from counting rows; only the unfiltered list shows it.
-    filtered ? Promise.resolve(null) : getCounters(db, tenantId),
-    companyId ? companyName(db, tenantId, companyId) : Promise.resolve(null),
-  ]);
-  const tagsByContact = await tagsFor(db, tenantId, "contact", page.rows.map((r) => r.id));
+  // One round trip for the whole page. The total comes from the tenant's counter, never from
+  // counting rows; only the unfiltered list shows it.
+  const { page, customFields, tags, tagsByContact, members, total, companyName: company } = await contactsListView(db, tenantId, listQuery, companyId);
+  const counters = filtered ? null : { contacts: total };
   const ownerEmail = new Map(members.map((m) => [m.userId, m.email]));
 
   const filters: ContactFilters = {

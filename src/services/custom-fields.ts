@@ -18,24 +18,29 @@ export interface CustomField {
 
 const MAX_TEXT = 2000;
 
-function toField(row: typeof customFields.$inferSelect): CustomField {
+/** A field definition row as the app uses it (options parsed). */
+export function toCustomField(row: typeof customFields.$inferSelect): CustomField {
   return { id: row.id, entity: row.entity, name: row.name, kind: row.kind, options: row.options ? (JSON.parse(row.options) as string[]) : [], position: row.position };
 }
 
 /** The tenant's fields for contacts or companies, in display order. */
 export async function listCustomFields(db: Database, tenantId: string, entity: SubjectType): Promise<CustomField[]> {
-  const rows = await db
+  return (await customFieldsQuery(db, tenantId, entity)).map(toCustomField);
+}
+
+/** The query behind listCustomFields (raw rows; map them with toCustomField), for batches. */
+export function customFieldsQuery(db: Database, tenantId: string, entity: SubjectType) {
+  return db
     .select()
     .from(customFields)
     .where(and(eq(customFields.tenantId, tenantId), eq(customFields.entity, entity)))
     .orderBy(asc(customFields.position), asc(customFields.id));
-  return rows.map(toField);
 }
 
 /** One field of the tenant, or null. */
 export async function getCustomField(db: Database, tenantId: string, id: number): Promise<CustomField | null> {
   const [row] = await db.select().from(customFields).where(and(eq(customFields.tenantId, tenantId), eq(customFields.id, id))).limit(1);
-  return row ? toField(row) : null;
+  return row ? toCustomField(row) : null;
 }
 
 export type ValueResult = { ok: true; value: string | null } | { ok: false; message: string };

@@ -16,6 +16,11 @@ export interface Tag {
 
 /** All of a tenant's tags, by name. */
 export async function listTags(db: Database, tenantId: string): Promise<Tag[]> {
+  return tagsQuery(db, tenantId);
+}
+
+/** The query behind listTags, for batches. */
+export function tagsQuery(db: Database, tenantId: string) {
   return db.select({ id: tags.id, name: tags.name, color: tags.color }).from(tags).where(eq(tags.tenantId, tenantId)).orderBy(asc(tags.nameKey));
 }
 
