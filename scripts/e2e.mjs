@@ -165,7 +165,7 @@ async function startWrangler(port, artifactsDir) {
   const fd = openSync(wranglerLog, "a");
   wrangler = spawn(
     process.execPath,
-    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn", "--var", "DEV_MAIL:1"],
+    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn", "--var", "DEV_MAIL:1", "--var", "SIGNUP_LIMIT_PER_HOUR:1000"],
     // Its own process group, so stopping it also stops the workerd processes it starts.
     { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: { ...process.env, FORCE_COLOR: "0" } },
   );

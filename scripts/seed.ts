@@ -10,6 +10,78 @@ import { hashPassword, passwordProblem } from "../src/auth/password";
 import { createDb } from "../src/db/client";
 import { memberships, tenants, users, type Role } from "../src/db/schema";
 import { newId } from "../src/lib/ids";
+import type { Database } from "../src/db/client";
+import { createCompany, companyFormContext } from "../src/services/companies";
+import { createContact, findOrCreateTag } from "../src/services/contacts";
+import { addNote } from "../src/services/notes";
+
+const DEMO_COMPANIES = [
+  { name: "Brightside Bakery", domain: "brightside-bakery.example", industry: "Food & drink", phone: "+1 415 555 0100" },
+  { name: "Harbour Florists", domain: "harbourflorists.example", industry: "Retail", phone: "+1 415 555 0101" },
+  { name: "Northwind Traders", domain: "northwind.example", industry: "Wholesale", phone: "+1 212 555 0102" },
+  { name: "Lovelace Analytics", domain: "lovelace-analytics.example", industry: "Software", phone: "+44 20 7946 0103" },
+  { name: "Müller & Söhne", domain: "mueller-soehne.example", industry: "Manufacturing", phone: "+49 30 1234567" },
+] as const;
+
+const DEMO_PEOPLE = [
+  ["Ada", "Lovelace", "Head of Research", 3],
+  ["Grace", "Hopper", "Operations Manager", 2],
+  ["Alan", "Turing", "Founder", 3],
+  ["Margaret", "Hamilton", "Purchasing Lead", 0],
+  ["Zoë", "Müller", "Office Manager", 4],
+  ["José", "García", "Store Owner", 1],
+  ["Linus", "Torvalds", "Buyer", 2],
+  ["Radia", "Perlman", "CTO", 3],
+  ["Katherine", "Johnson", "Accounts Payable", 0],
+  ["Hedy", "Lamarr", "Marketing Director", 1],
+  ["Donald", "Knuth", "Consultant", null],
+  ["Barbara", "Liskov", "Procurement", 2],
+] as const;
+
+/** A few companies, contacts and notes, written through the app's own services (FTS, counters, timeline). */
+async function seedDemoRecords(db: Database, tenantId: string, ownerId: string, memberId: string, now: number) {
+  const vip = await findOrCreateTag(db, tenantId, "VIP", now);
+  const lead = await findOrCreateTag(db, tenantId, "Lead", now);
+  const ctx = await companyFormContext(db, tenantId);
+  const companyIds: number[] = [];
+  for (const [i, c] of DEMO_COMPANIES.entries()) {
+    const phone = c.phone.replace(/[^\d+]/g, "");
+    companyIds.push(
+      await createCompany(
+        db,
+        tenantId,
+        ownerId,
+        { name: c.name, domain: c.domain, industry: c.industry, size: "11-50", address: null, phone, ownerId, tagIds: [], newTag: null, customValues: new Map() },
+        ctx,
+        now + i,
+      ),
+    );
+  }
+  for (const [i, [first, last, title, company]] of DEMO_PEOPLE.entries()) {
+    const companyId = company === null ? null : companyIds[company]!;
+    const id = await createContact(
+      db,
+      tenantId,
+      i % 3 === 0 ? memberId : ownerId,
+      {
+        firstName: first,
+        lastName: last,
+        emails: [`${first}.${last}`.toLowerCase().normalize("NFKD").replace(/[^a-z.]/g, "") + "@example.com"],
+        phones: [`+1415555${String(200 + i).padStart(4, "0")}`],
+        jobTitle: title,
+        companyId,
+        address: null,
+        tagIds: i % 4 === 0 ? [vip.id] : i % 4 === 1 ? [lead.id] : [],
+        newTag: null,
+        customValues: new Map(),
+        ownerId: i % 3 === 0 ? memberId : ownerId,
+        companyName: company === null ? null : DEMO_COMPANIES[company]!.name,
+      },
+      now + 100 + i,
+    );
+    await addNote(db, tenantId, { userId: ownerId, role: "owner" }, "contact", id, `Called ${first} about the renewal.\nNext step: send the proposal — details at https://example.com/proposals/${id}`, now + 200 + i);
+  }
+}
 
 export const DEMO_COMPANY = "Demo Company";
 /** Printed by `npm run dev`; only ever used on a local database. */
@@ -79,6 +151,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedResul
         people.map((p, i) => ({ tenantId, userId: p.id, role: p.role, createdAt: now + i, updatedAt: now + i })),
       ),
     ]);
+    await seedDemoRecords(db, tenantId, people[0]!.id, people[2]!.id, now);
     return { ...result, created: true };
   } finally {
     await proxy.dispose();

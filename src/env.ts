@@ -9,6 +9,8 @@ export interface Bindings {
   SENTRY_DSN?: string;
   /** "production", "development" or "test"; tags Sentry events. */
   ENVIRONMENT?: string;
+  /** Sign-ups allowed per IP per hour (default 10). The browser tests, all from 127.0.0.1, raise it. */
+  SIGNUP_LIMIT_PER_HOUR?: string;
   /** "1" enables /bench/floor, the benchmark's bare route (set only by `npm run bench`). */
   BENCH?: string;
   /** "1" mounts /dev/mail (set by `npm run dev`). */

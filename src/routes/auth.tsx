@@ -58,7 +58,7 @@ authRoutes.post("/signup", async (c) => {
   const result = await signUp(
     c.get("db"),
     { email: parsed.data.email, password: parsed.data.password, companyName: parsed.data.company_name },
-    { ...meta, baseUrl: appBaseUrl(c) },
+    { ...meta, baseUrl: appBaseUrl(c), signupsPerIpPerHour: Number(c.env.SIGNUP_LIMIT_PER_HOUR) || undefined },
   );
   if (!result.ok && result.reason === "rate_limited") {
     c.header("Retry-After", String(result.retryAfter));

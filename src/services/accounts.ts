@@ -60,8 +60,9 @@ export function isEmailTaken(err: unknown): boolean {
  * Creates the tenant, its owner, the owner's first session, the verification email and the audit
  * entry in one batch (one transaction), so a failure leaves nothing behind. Input is validated.
  */
-export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta & { baseUrl: BaseUrl }): Promise<SignUpResult> {
-  const limit = await hit(db, LIMITS.signupPerIp, meta.ip ?? "unknown", meta.now);
+export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta & { baseUrl: BaseUrl; signupsPerIpPerHour?: number }): Promise<SignUpResult> {
+  const perIp = meta.signupsPerIpPerHour ? { ...LIMITS.signupPerIp, max: meta.signupsPerIpPerHour } : LIMITS.signupPerIp;
+  const limit = await hit(db, perIp, meta.ip ?? "unknown", meta.now);
   if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
   if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
 

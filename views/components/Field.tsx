@@ -105,3 +105,28 @@ export function NewPasswordField(p: { name: string; label: string; error?: strin
     />
   );
 }
+
+/** A labelled textarea with its error tied to it (aria-describedby). */
+export function TextareaField(p: { id: string; name: string; label: string; value: string; error?: string; rows?: number; maxlength?: number; required?: boolean }) {
+  return (
+    <div class="field">
+      <label for={p.id}>{p.label}</label>
+      <textarea
+        id={p.id}
+        name={p.name}
+        rows={p.rows ?? 4}
+        required={p.required}
+        maxlength={p.maxlength}
+        aria-invalid={p.error ? "true" : undefined}
+        aria-describedby={p.error ? `${p.id}-error` : undefined}
+      >
+        {p.value}
+      </textarea>
+      {p.error ? (
+        <p class="field-error" id={`${p.id}-error`}>
+          {p.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

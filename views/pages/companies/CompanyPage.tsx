@@ -1,3 +1,4 @@
+import { CustomValue } from "../../components/CustomValue";
 import { RichText } from "../../components/RichText";
 import { Time } from "../../components/Time";
 import { RecentBeacon } from "../../partials/RecentBeacon";
@@ -26,18 +27,6 @@ export interface CompanyPageProps {
   moreContacts: boolean;
   canWrite: boolean;
   timeline: TimelineProps;
-}
-
-function customValue(kind: string, value: string) {
-  if (kind === "checkbox") return "Yes";
-  // URL values were checked to be http(s) when saved.
-  if (kind === "url")
-    return (
-      <a href={value} rel="noopener noreferrer nofollow ugc" target="_blank">
-        {value}
-      </a>
-    );
-  return <RichText text={value} />;
 }
 
 /** A company: its fields, tags, contacts and timeline. */
@@ -104,7 +93,7 @@ export function CompanyPage(p: CompanyPageProps) {
                 return (
                   <>
                     <dt>{f.name}</dt>
-                    <dd>{value !== undefined ? customValue(f.kind, value) : <span class="muted">—</span>}</dd>
+                    <dd>{value !== undefined ? <CustomValue kind={f.kind} value={value} /> : <span class="muted">—</span>}</dd>
                   </>
                 );
               })}

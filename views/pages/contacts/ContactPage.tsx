@@ -1,4 +1,5 @@
 import { FormAlert } from "../../components/Field";
+import { CustomValue } from "../../components/CustomValue";
 import { RichText } from "../../components/RichText";
 import { Time } from "../../components/Time";
 import { RecentBeacon } from "../../partials/RecentBeacon";
@@ -31,18 +32,6 @@ export interface ContactPageProps {
 }
 
 const none = <span class="muted">—</span>;
-
-function customValue(kind: string, value: string) {
-  if (kind === "checkbox") return "Yes";
-  // URL values were checked to be http(s) when saved.
-  if (kind === "url")
-    return (
-      <a href={value} rel="noopener noreferrer nofollow ugc" target="_blank">
-        {value}
-      </a>
-    );
-  return <RichText text={value} />;
-}
 
 /** A contact: every field, tags, custom values, and the timeline with its note form. */
 export function ContactPage(p: ContactPageProps) {
@@ -140,7 +129,7 @@ export function ContactPage(p: ContactPageProps) {
               return (
                 <>
                   <dt>{f.name}</dt>
-                  <dd>{value !== undefined ? customValue(f.kind, value) : none}</dd>
+                  <dd>{value !== undefined ? <CustomValue kind={f.kind} value={value} /> : none}</dd>
                 </>
               );
             })}

@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import { subjectPath, timelineId, type TimelineSubjectType } from "./Timeline";
+import { TextareaField } from "../../components/Field";
 
 export interface NoteEditFormProps {
   note: { id: number };
@@ -25,17 +26,7 @@ export function NoteEditForm(p: NoteEditFormProps) {
       hx-target={p.inline ? `#note-${p.note.id}` : undefined}
       hx-swap={p.inline ? "outerHTML" : undefined}
     >
-      <div class="field">
-        <label for={id}>Edit note</label>
-        <textarea id={id} name="body" rows={4} required maxlength={20000} aria-invalid={p.error ? "true" : undefined} aria-describedby={p.error ? `${id}-error` : undefined}>
-          {p.value}
-        </textarea>
-        {p.error ? (
-          <p class="field-error" id={`${id}-error`}>
-            {p.error}
-          </p>
-        ) : null}
-      </div>
+      <TextareaField id={id} name="body" label="Edit note" value={p.value} error={p.error} required maxlength={20000} />
       <div class="actions">
         <button type="submit">Save note</button>
         <a class="button secondary" href={`${subjectPath(p.subject)}#${timelineId(p.subject)}`}>
@@ -72,17 +63,7 @@ export function NoteAddForm(p: { subject: { type: TimelineSubjectType; id: numbe
   const id = "note-new-body";
   return (
     <form class="stack note-form" method="post" action={`${base}/notes`}>
-      <div class="field">
-        <label for={id}>Add a note</label>
-        <textarea id={id} name="body" rows={4} required maxlength={20000} aria-invalid={p.error ? "true" : undefined} aria-describedby={p.error ? `${id}-error` : undefined}>
-          {p.value}
-        </textarea>
-        {p.error ? (
-          <p class="field-error" id={`${id}-error`}>
-            {p.error}
-          </p>
-        ) : null}
-      </div>
+      <TextareaField id={id} name="body" label="Add a note" value={p.value} error={p.error} required maxlength={20000} />
       <div class="actions">
         <button type="submit">Add note</button>
         <a class="button secondary" href={base}>

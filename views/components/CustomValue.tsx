@@ -1,0 +1,14 @@
+import { RichText } from "./RichText";
+
+/** A custom field's value for display: "Yes" for a ticked checkbox, a safe link for a URL, text otherwise. */
+export function CustomValue(p: { kind: string; value: string }) {
+  if (p.kind === "checkbox") return <>Yes</>;
+  // URL values were checked to be http(s) when saved.
+  if (p.kind === "url")
+    return (
+      <a href={p.value} rel="noopener noreferrer nofollow ugc" target="_blank">
+        {p.value}
+      </a>
+    );
+  return <RichText text={p.value} />;
+}
