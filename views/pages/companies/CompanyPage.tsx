@@ -3,7 +3,7 @@ import { RichText } from "../../components/RichText";
 import { Time } from "../../components/Time";
 import { RecentBeacon } from "../../partials/RecentBeacon";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
-import { TagChip, type CustomFieldDef } from "./FormFields";
+import { TagList, type CustomFieldDef } from "./FormFields";
 
 export interface CompanyPageProps {
   company: {
@@ -54,15 +54,7 @@ export function CompanyPage(p: CompanyPageProps) {
           </div>
         ) : null}
       </div>
-      {p.tags.length ? (
-        <p class="tag-list" aria-label="Tags">
-          {p.tags.map((t) => (
-            <>
-              <TagChip name={t.name} color={t.color} />{" "}
-            </>
-          ))}
-        </p>
-      ) : null}
+      <TagList tags={p.tags} />
       <div class="record-layout">
         <div class="stack">
           <section class="card" aria-labelledby="details-heading">

@@ -125,6 +125,20 @@ export function TagChip(p: { name: string; color: string }) {
   return <span class={`tag tag-${p.color}`}>{p.name}</span>;
 }
 
+/** A record's tags as coloured chips, or nothing when it has none. */
+export function TagList(p: { tags: { name: string; color: string }[] }) {
+  if (p.tags.length === 0) return null;
+  return (
+    <p class="tag-list" aria-label="Tags">
+      {p.tags.map((t) => (
+        <>
+          <TagChip name={t.name} color={t.color} />{" "}
+        </>
+      ))}
+    </p>
+  );
+}
+
 /** The tag checkboxes and the "new tag" input of a record form. */
 export function TagPicker(p: { tags: { id: number; name: string; color: string }[]; checked: number[]; newTag?: string; error?: string; newTagError?: string }) {
   return (

@@ -4,7 +4,7 @@ import { RichText } from "../../components/RichText";
 import { Time } from "../../components/Time";
 import { RecentBeacon } from "../../partials/RecentBeacon";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
-import { TagChip, type CustomFieldDef } from "../companies/FormFields";
+import { TagList, type CustomFieldDef } from "../companies/FormFields";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 
 export interface ContactPageProps {
@@ -69,15 +69,7 @@ export function ContactPage(p: ContactPageProps) {
           ) : null}
         </div>
       </div>
-      {p.tags.length ? (
-        <p class="tag-list" aria-label="Tags">
-          {p.tags.map((t) => (
-            <>
-              <TagChip name={t.name} color={t.color} />{" "}
-            </>
-          ))}
-        </p>
-      ) : null}
+      <TagList tags={p.tags} />
       <div class="record-layout">
         <section class="card" aria-labelledby="details-heading">
           <h2 id="details-heading">Details</h2>
