@@ -62,14 +62,3 @@ export async function listActivity(db: Database, tenantId: string, subjectType: 
     createdAt: r.createdAt,
   }));
 }
-
-/** The tenant's newest activity across all records (the dashboard). */
-export async function recentActivity(db: Database, tenantId: string, limit = 10) {
-  return db
-    .select({ id: activities.id, kind: activities.kind, subjectType: activities.subjectType, subjectId: activities.subjectId, actorEmail: users.email, createdAt: activities.createdAt })
-    .from(activities)
-    .leftJoin(users, eq(users.id, activities.actorId))
-    .where(eq(activities.tenantId, tenantId))
-    .orderBy(desc(activities.id))
-    .limit(limit);
-}

@@ -2,7 +2,7 @@
  * Per-tenant record counts. Every create and delete puts counterChange() in its own batch, so the
  * counts are exact without ever counting rows (billing limits read them too).
  */
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { tenantCounters } from "../db/schema";
 
@@ -22,10 +22,4 @@ export function counterChange(db: Database, tenantId: string, delta: Partial<Rec
         notes: sql`max(0, ${tenantCounters.notes} + ${delta.notes ?? 0})`,
       },
     });
-}
-
-/** The tenant's counts (zeros for a tenant that has never created anything). */
-export async function getCounters(db: Database, tenantId: string): Promise<Record<CounterName, number>> {
-  const [row] = await db.select().from(tenantCounters).where(eq(tenantCounters.tenantId, tenantId)).limit(1);
-  return { contacts: row?.contacts ?? 0, companies: row?.companies ?? 0, notes: row?.notes ?? 0 };
 }
