@@ -1,9 +1,14 @@
 import type { Database } from "./db/client";
 import type { BillingState, Role, Tenant, User } from "./db/schema";
+import type { JobMessage } from "./jobs";
 
 /** Bindings from wrangler.toml, `.dev.vars` and secrets. Every one is listed in `.dev.vars.example`. */
 export interface Bindings {
   DB: D1Database;
+  /** R2: import uploads, their prepared chunks and error files, data-export archives. */
+  FILES: R2Bucket;
+  /** Queue of background job steps (src/jobs.ts). */
+  JOBS: Queue<JobMessage>;
   APP_NAME?: string;
   /** Sentry DSN; when unset, errors are only logged. */
   SENTRY_DSN?: string;

@@ -3,6 +3,7 @@ import { app } from "./app";
 import { createDb } from "./db/client";
 import type { Bindings } from "./env";
 import { senderFromEnv } from "./mail/senders";
+import { consumeJobs } from "./jobs";
 import { deliverDue } from "./services/outbox";
 
 export default {
@@ -12,4 +13,6 @@ export default {
     const report = await deliverDue(createDb(env.DB), senderFromEnv(env), controller.scheduledTime);
     if (report.sent + report.retrying + report.failed > 0) console.log(JSON.stringify({ type: "mail_sweep", ...report }));
   },
+  /** Queue consumer: background job steps (imports, data exports). */
+  queue: consumeJobs,
 } satisfies ExportedHandler<Bindings>;

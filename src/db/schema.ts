@@ -508,8 +508,114 @@ export const stripeEvents = sqliteTable("stripe_events", {
   receivedAt: integer("received_at").notNull(),
 });
 
+// ---- Imports ---------------------------------------------------------------------------------
+// An upload is stored in R2; a Queue consumer reads it (analyse: preview counts, prepared chunks
+// and the error file in R2), then commits it chunk by chunk. Nothing changes on a GET.
+
+export const IMPORT_KINDS = ["contacts", "companies"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+/**
+ * analysing → ready (preview shown) → committing → done; undoing → undone. `failed`: the file as a
+ * whole was refused (message says why) or the commit stopped (e.g. a plan limit) with the chunks
+ * committed so far kept.
+ */
+export const IMPORT_STATUSES = ["analysing", "ready", "committing", "done", "failed", "undoing", "undone"] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+export const importJobs = sqliteTable(
+  "import_jobs",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: IMPORT_KINDS }).notNull(),
+    status: text("status", { enum: IMPORT_STATUSES }).notNull(),
+    fileName: text("file_name").notNull(),
+    fileSize: integer("file_size").notNull(),
+    /** R2 key prefix of the upload and everything derived from it; objects removed by retention. */
+    fileKey: text("file_key").notNull(),
+    /** "auto" or the encoding the user chose; `encoding` is the one used. */
+    encodingChoice: text("encoding_choice").notNull().default("auto"),
+    encoding: text("encoding"),
+    delimiter: text("delimiter"),
+    /** JSON: the file's header row. */
+    headers: text("headers"),
+    /** JSON: one target per column ("first_name", "tags", "cf:12", "" to skip). */
+    mapping: text("mapping"),
+    totalRows: integer("total_rows").notNull().default(0),
+    newCount: integer("new_count").notNull().default(0),
+    updateCount: integer("update_count").notNull().default(0),
+    unchangedCount: integer("unchanged_count").notNull().default(0),
+    duplicateCount: integer("duplicate_count").notNull().default(0),
+    invalidCount: integer("invalid_count").notNull().default(0),
+    /** Prepared chunks in R2, and how many the commit (or the undo) has finished. */
+    chunkCount: integer("chunk_count").notNull().default(0),
+    chunksDone: integer("chunks_done").notNull().default(0),
+    createdCount: integer("created_count").notNull().default(0),
+    updatedCount: integer("updated_count").notNull().default(0),
+    /** JSON: what undo kept because someone edited it since ([{type, id, name, fields}]). */
+    undoKept: text("undo_kept"),
+    /** Why the file was refused or the commit stopped. */
+    message: text("message"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    committedAt: integer("committed_at"),
+    finishedAt: integer("finished_at"),
+    undoneAt: integer("undone_at"),
+  },
+  (t) => [index("import_jobs_tenant_idx").on(t.tenantId, t.createdAt)],
+);
+
+/** One row per chunk committed (or undone), written in that chunk's batch: a replayed message fails on the key. */
+export const importChunks = sqliteTable(
+  "import_chunks",
+  {
+    tenantId: text("tenant_id").notNull(),
+    importId: text("import_id")
+      .notNull()
+      .references(() => importJobs.id, { onDelete: "cascade" }),
+    phase: text("phase", { enum: ["commit", "undo"] }).notNull(),
+    chunkNo: integer("chunk_no").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.importId, t.phase, t.chunkNo] }), index("import_chunks_import_fk_idx").on(t.importId)],
+);
+
+/**
+ * Every record an import created or changed, with the values before and after, so undo can remove
+ * what it created and restore what it changed unless someone edited it since.
+ */
+export const importRecords = sqliteTable(
+  "import_records",
+  {
+    tenantId: text("tenant_id").notNull(),
+    importId: text("import_id")
+      .notNull()
+      .references(() => importJobs.id, { onDelete: "cascade" }),
+    entityType: text("entity_type", { enum: SUBJECT_TYPES }).notNull(),
+    entityId: integer("entity_id").notNull(),
+    action: text("action", { enum: ["created", "updated"] }).notNull(),
+    /** The file's row number (1 = the first row after the header). */
+    rowNo: integer("row_no").notNull(),
+    /** JSON: for "updated", the changed fields' values before; additions listed as added. */
+    before: text("before"),
+    /** JSON: the values the import wrote. */
+    after: text("after"),
+    /** The record's updated_at as the import left it: a later value means someone edited it. */
+    writtenAt: integer("written_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.importId, t.entityType, t.entityId] }),
+    index("import_records_tenant_entity_idx").on(t.tenantId, t.entityType, t.entityId),
+    index("import_records_import_fk_idx").on(t.importId),
+  ],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type TenantBilling = typeof tenantBilling.$inferSelect;
+export type ImportJob = typeof importJobs.$inferSelect;
