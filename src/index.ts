@@ -3,7 +3,7 @@ import { app } from "./app";
 import { createDb } from "./db/client";
 import type { Bindings } from "./env";
 import { senderFromEnv } from "./mail/senders";
-import { consumeJobs } from "./jobs";
+import { consumeJobs, type JobMessage } from "./jobs";
 import { deliverDue } from "./services/outbox";
 
 export default {
@@ -15,4 +15,4 @@ export default {
   },
   /** Queue consumer: background job steps (imports, data exports). */
   queue: consumeJobs,
-} satisfies ExportedHandler<Bindings>;
+} satisfies ExportedHandler<Bindings, JobMessage>;
