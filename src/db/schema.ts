@@ -30,6 +30,11 @@ export const users = sqliteTable(
     emailVerifiedAt: integer("email_verified_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /**
+     * The privacy policy's date ("YYYY-MM-DD") whose change notice the user dismissed. A newer
+     * policy date shows the notice again (src/lib/legal.ts).
+     */
+    privacySeenVersion: text("privacy_seen_version"),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
 );
@@ -613,9 +618,55 @@ export const importRecords = sqliteTable(
   ],
 );
 
+// ---- Privacy: consent records, support messages ------------------------------------------------
+// Neither belongs to a tenant: a consent is a browser's, a support message a visitor's.
+
+export const CONSENT_CHOICES = ["accepted", "rejected"] as const;
+export type ConsentChoice = (typeof CONSENT_CHOICES)[number];
+
+/**
+ * Every analytics consent choice a browser made (the proof of consent): the random id in its
+ * consent cookie, the choice, the version of the cookie policy it was shown and when. No IP address.
+ */
+export const consentRecords = sqliteTable(
+  "consent_records",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    consentId: text("consent_id").notNull(),
+    analytics: text("analytics", { enum: CONSENT_CHOICES }).notNull(),
+    /** The cookie policy's date ("YYYY-MM-DD") when the choice was made. */
+    policyVersion: text("policy_version").notNull(),
+    /** The signed-in user who chose, if any, so their profile can show it; null once they are gone. */
+    userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("consent_records_consent_idx").on(t.consentId, t.id),
+    index("consent_records_user_fk_idx").on(t.userId),
+    index("consent_records_created_idx").on(t.createdAt),
+  ],
+);
+
+/** Messages sent through /contact. The sender's IP is kept only as a keyed hash (HMAC), if at all. */
+export const supportMessages = sqliteTable(
+  "support_messages",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    message: text("message").notNull(),
+    /** HMAC-SHA256 of the IP under IP_HASH_KEY (base64url); null without a key or an IP. */
+    ipHash: text("ip_hash"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("support_messages_created_idx").on(t.createdAt)],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type TenantBilling = typeof tenantBilling.$inferSelect;
 export type ImportJob = typeof importJobs.$inferSelect;
+export type ConsentRecord = typeof consentRecords.$inferSelect;
+export type SupportMessage = typeof supportMessages.$inferSelect;
