@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = {
   "custom_field.created": "Created a custom field",
   "custom_field.deleted": "Deleted a custom field",
   "workspace.updated": "Changed workspace settings",
+  "data.exported": "Exported data",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

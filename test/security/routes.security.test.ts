@@ -87,6 +87,15 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "DELETE", path: "/app/contacts/:id", least: "member", sample: "/app/contacts/999999999" },
   { method: "GET", path: "/app/contacts/:id/delete", least: "member", sample: "/app/contacts/999999999/delete" },
   { method: "POST", path: "/app/contacts/:id/delete", least: "member", sample: "/app/contacts/999999999/delete" },
+  // Exports: the whole workspace's data leaves with them, so admins and owners only.
+  { method: "GET", path: "/app/export", least: "admin" },
+  { method: "GET", path: "/app/export/contacts.csv", least: "admin" },
+  { method: "GET", path: "/app/export/contacts.json", least: "admin" },
+  { method: "GET", path: "/app/export/contacts.vcf", least: "admin" },
+  { method: "GET", path: "/app/export/companies.csv", least: "admin" },
+  { method: "GET", path: "/app/export/companies.json", least: "admin" },
+  { method: "GET", path: "/app/export/notes.csv", least: "admin" },
+  { method: "GET", path: "/app/export/notes.json", least: "admin" },
 ];
 
 function registeredAppRoutes(): string[] {

@@ -1,0 +1,146 @@
+/**
+ * Exports under /app/export, for admins and owners: the page listing the downloads, and the
+ * downloads themselves, streamed page by page from services/export.ts. Contacts and companies take
+ * their list's filters (list-filters.ts); a filter that cannot be read is a 400, never a bigger file.
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../env";
+import { render } from "../lib/render";
+import { requestMeta } from "../lib/request";
+import { requireRole } from "../middleware/session";
+import { recordAudit } from "../services/audit";
+import { getCompany } from "../services/companies";
+import { listOwners } from "../services/contacts";
+import { listCustomFields } from "../services/custom-fields";
+import {
+  EXPORT_CONTENT_TYPES,
+  EXPORT_FORMATS,
+  EXPORT_KINDS,
+  exportChunks,
+  exportFileName,
+  openExportStream,
+  type ExportFormat,
+  type ExportKind,
+  type ExportOptions,
+} from "../services/export";
+import { listTags } from "../services/tags";
+import { companyFilterQuery, contactFilterQuery, exportPageHref, parseCompanyFilters, parseContactFilters, type ContactListFilters } from "./list-filters";
+import { ExportFilterProblemPage, ExportPage, type ExportDownload, type ExportSection } from "../../views/pages/export/ExportPage";
+
+/** Mounted at /app/export. */
+export const exportRoutes = new Hono<AppEnv>();
+
+const FORMAT_LABELS: Record<ExportFormat, { name: string; description: string }> = {
+  csv: { name: "CSV", description: "for spreadsheets (Excel, Numbers, Google Sheets) and for importing again" },
+  json: { name: "JSON", description: "everything, notes included, for developers and archives" },
+  vcf: { name: "vCard", description: "for address books (Apple Contacts, Google Contacts, Outlook)" },
+};
+
+const KIND_TITLES: Record<ExportKind, string> = { contacts: "Contacts", companies: "Companies", notes: "Notes" };
+
+function downloads(kind: ExportKind, query: URLSearchParams): ExportDownload[] {
+  const search = query.size ? `?${query}` : "";
+  return EXPORT_FORMATS[kind].map((format) => ({
+    href: `/app/export/${kind}.${format}${search}`,
+    label: `${KIND_TITLES[kind]} as ${FORMAT_LABELS[format].name}`,
+    description: FORMAT_LABELS[format].description,
+  }));
+}
+
+/** The contact filters in words ("Tag: VIP"), with the names of the tags, owners, company and fields they name. */
+async function describeContactFilters(c: Context<AppEnv>, f: ContactListFilters): Promise<string[]> {
+  const db = c.get("db");
+  const tenantId = c.get("auth")!.tenant.id;
+  const [tags, owners, fields, company] = await Promise.all([
+    f.tagId ? listTags(db, tenantId) : [],
+    f.ownerId ? listOwners(db, tenantId) : [],
+    f.custom.length ? listCustomFields(db, tenantId, "contact") : [],
+    f.companyId ? getCompany(db, tenantId, f.companyId) : null,
+  ]);
+  const out: string[] = [];
+  if (f.q.trim()) out.push(`Search: “${f.q.trim()}”`);
+  if (f.tagId) out.push(`Tag: ${tags.find((t) => t.id === f.tagId)?.name ?? "a tag that no longer exists"}`);
+  if (f.companyId) out.push(`Company: ${company?.name ?? "a company that no longer exists"}`);
+  if (f.ownerId) out.push(`Owner: ${owners.find((o) => o.userId === f.ownerId)?.email ?? "someone who is not a member"}`);
+  for (const [key, value] of Object.entries(f.customEcho)) out.push(`${fields.find((x) => `cf_${x.id}` === key)?.name ?? key}: ${value}`);
+  return out;
+}
+
+exportRoutes.get("/", requireRole("admin"), async (c) => {
+  const auth = c.get("auth")!;
+  const db = c.get("db");
+  const query = new URL(c.req.url).searchParams;
+  const list = query.get("list");
+  const sections: ExportSection[] = [];
+  let ignored: string[] = [];
+
+  const contactSection: ExportSection = { key: "contacts", title: "Contacts", downloads: downloads("contacts", new URLSearchParams()), filters: [] };
+  if (list === "contacts") {
+    const f = await parseContactFilters(db, auth.tenant.id, query);
+    ignored = f.rejected;
+    if (f.filtered) {
+      contactSection.downloads = downloads("contacts", contactFilterQuery(f));
+      contactSection.filters = await describeContactFilters(c, f);
+      contactSection.allHref = "/app/export";
+    }
+  }
+  const companySection: ExportSection = { key: "companies", title: "Companies", downloads: downloads("companies", new URLSearchParams()), filters: [] };
+  if (list === "companies") {
+    const f = parseCompanyFilters(query);
+    ignored = f.rejected;
+    if (f.filtered) {
+      companySection.downloads = downloads("companies", companyFilterQuery(f));
+      const tag = f.tagId ? (await listTags(db, auth.tenant.id)).find((t) => t.id === f.tagId) : null;
+      companySection.filters = [...(f.q.trim() ? [`Name starts with: “${f.q.trim()}”`] : []), ...(f.tagId ? [`Tag: ${tag?.name ?? "a tag that no longer exists"}`] : [])];
+      companySection.allHref = "/app/export";
+    }
+  }
+  sections.push(contactSection, companySection, { key: "notes", title: "Notes", downloads: downloads("notes", new URLSearchParams()), filters: [] });
+  return render(c, "Export data", <ExportPage sections={sections} ignored={ignored} canSeeBilling={auth.role === "owner"} />);
+});
+
+/** Streams one export as a download, after recording it in the audit trail. */
+async function sendExport(c: Context<AppEnv>, kind: ExportKind, format: ExportFormat) {
+  const auth = c.get("auth")!;
+  const db = c.get("db");
+  const query = new URL(c.req.url).searchParams;
+  const opts: ExportOptions = {};
+  let applied: string[] = [];
+  if (kind === "contacts") {
+    const f = await parseContactFilters(db, auth.tenant.id, query);
+    if (f.rejected.length) return render(c, "Export refused", <ExportFilterProblemPage rejected={f.rejected} />, 400);
+    opts.contactFilters = { match: f.match, tagId: f.tagId, companyId: f.companyId, ownerId: f.ownerId, custom: f.custom };
+    applied = [...contactFilterQuery(f).keys()];
+  } else if (kind === "companies") {
+    const f = parseCompanyFilters(query);
+    if (f.rejected.length) return render(c, "Export refused", <ExportFilterProblemPage rejected={f.rejected} />, 400);
+    opts.companyFilters = { q: f.q, tagId: f.tagId };
+    applied = [...companyFilterQuery(f).keys()];
+  }
+  const meta = requestMeta(c);
+  // The request's D1 session: it keeps reading (one page per pull) after this handler has returned,
+  // while the body streams. The first page is read here, so a failure is an error page, not a cut file.
+  const body = await openExportStream(exportChunks(db, auth.tenant.id, kind, format, { ...opts, now: meta.now }));
+  // Which filters applied, by name only: search words and values can name a person, and the trail outlives them.
+  await recordAudit(db, {
+    tenantId: auth.tenant.id,
+    actorUserId: auth.user.id,
+    action: "data.exported",
+    targetType: "export",
+    targetLabel: `${kind}.${format}`,
+    detail: { kind, format, filters: applied.join(" ") || "none" },
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    now: meta.now,
+  });
+  c.header("Content-Type", EXPORT_CONTENT_TYPES[format]);
+  c.header("Content-Disposition", `attachment; filename="${exportFileName(kind, format, meta.now)}"`);
+  c.header("Cache-Control", "no-store");
+  return c.body(body, 200);
+}
+
+for (const kind of EXPORT_KINDS) {
+  for (const format of EXPORT_FORMATS[kind]) {
+    exportRoutes.get(`/${kind}.${format}`, requireRole("admin"), (c) => sendExport(c, kind, format));
+  }
+}
