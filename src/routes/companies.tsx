@@ -27,6 +27,7 @@ import {
   type CompanySort,
 } from "../services/companies";
 import { listTags } from "../services/tags";
+import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "./list-filters";
 import { parseRecordId, timelineProps } from "./record-helpers";
 import { COMPANY_NOTICES, CompaniesListPage, CompanyResults, companiesHref, type CompanyNotice } from "../../views/pages/companies/CompaniesListPage";
 import { CompanyFormPage } from "../../views/pages/companies/CompanyForm";
@@ -85,15 +86,17 @@ companyRoutes.get("/", requireRole("viewer"), async (c) => {
   const sortParam = c.req.query("sort") ?? "name";
   const sort: CompanySort = (COMPANY_SORTS as readonly string[]).includes(sortParam) ? (sortParam as CompanySort) : "name";
   const dir = c.req.query("dir") === "desc" ? "desc" : "asc";
-  const q = (c.req.query("q") ?? "").slice(0, 200);
-  const tagId = parseRecordId(c.req.query("tag"));
+  // The same reading of the filters as the exports (list-filters.ts); the list ignores what it cannot read.
+  const { q, tagId } = parseCompanyFilters(new URL(c.req.url).searchParams);
   const cursor = c.req.query("cursor") ?? null;
   const filters = { q, sort, dir, tag: tagId ? String(tagId) : "" };
+  // Admins and owners export; the link carries the filters, so the export is what the list shows.
+  const exportHref = roleAtLeast(auth.role, "admin") ? exportPageHref("companies", companyFilterQuery({ q, tagId })) : null;
   const [{ rows, nextCursor }, tags] = await Promise.all([listCompanies(db, auth.tenant.id, { sort, dir, q, tagId, cursor }), listTags(db, auth.tenant.id)]);
   const nextHref = nextCursor ? companiesHref(filters, nextCursor) : null;
   // The search box asks for the results region only.
   if (wantsFragment(c) && c.req.header("HX-Target") === "company-results") {
-    return c.html(<CompanyResults rows={rows} nextHref={nextHref} paged={Boolean(cursor)} filters={filters} />);
+    return c.html(<CompanyResults rows={rows} nextHref={nextHref} paged={Boolean(cursor)} filters={filters} exportHref={exportHref} />);
   }
   const notice = c.req.query("notice");
   return render(
@@ -105,6 +108,7 @@ companyRoutes.get("/", requireRole("viewer"), async (c) => {
       tags={tags}
       nextHref={nextHref}
       paged={Boolean(cursor)}
+      exportHref={exportHref}
       canWrite={roleAtLeast(auth.role, "member")}
       notice={notice && notice in COMPANY_NOTICES ? (notice as CompanyNotice) : null}
     />,

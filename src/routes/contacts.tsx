@@ -43,8 +43,9 @@ import {
   type SortDirection,
 } from "../services/contacts";
 import { PlanLimitError } from "../services/billing";
-import { listCustomFields, parseCustomFieldsForm, parseCustomValue, type CustomField } from "../services/custom-fields";
-import { ftsQuery, searchTerms } from "../services/search";
+import { listCustomFields, parseCustomFieldsForm, type CustomField } from "../services/custom-fields";
+import { searchTerms } from "../services/search";
+import { contactFilterQuery, exportPageHref, parseContactFilters } from "./list-filters";
 import { loadTimeline, parseRecordId, timelineProps } from "./record-helpers";
 import { PlanLimitMessage } from "../../views/components/PlanLimit";
 import { BulkDeletePage, BulkProblemPage, ContactDeletePage, ContactPage } from "../../views/pages/contacts/ContactPage";
@@ -292,30 +293,12 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
   const sort: ContactSort = (CONTACT_SORTS as readonly string[]).includes(sortParam) ? (sortParam as ContactSort) : defaultSort;
   const dirParam = query.get("dir");
   const dir: SortDirection = dirParam === "asc" || dirParam === "desc" ? dirParam : DEFAULT_DIRECTION[sort];
-  const q = (query.get("q") ?? "").slice(0, 200);
-  const tagId = parseRecordId(query.get("tag"));
-  const companyId = parseRecordId(query.get("company"));
-  const ownerParam = query.get("owner") ?? "";
-  const ownerId = ownerParam && ownerParam.length <= 100 ? ownerParam : null;
-  const cfParams = [...query.entries()].filter(([k, v]) => /^cf_\d{1,12}$/.test(k) && v.trim() !== "").slice(0, 5);
-
-  // Custom filters need the fields' kinds (to compare canonical values) before the list is read.
-  const fieldsById = new Map((cfParams.length ? await listCustomFields(db, tenantId, "contact") : []).map((f) => [f.id, f]));
-  const custom: { fieldId: number; value: string }[] = [];
-  const customEcho: Record<string, string> = {};
-  for (const [key, raw] of cfParams) {
-    const field = fieldsById.get(Number(key.slice(3)));
-    if (!field) continue;
-    const parsed = parseCustomValue(field, raw.slice(0, 200));
-    // A value the field could never hold matches nothing; it is kept as typed so the form shows it.
-    custom.push({ fieldId: field.id, value: parsed.ok && parsed.value !== null ? parsed.value : raw.trim() });
-    customEcho[key] = raw.slice(0, 200);
-  }
-  const filtered = Boolean(q.trim() || tagId || companyId || ownerId || custom.length);
+  // The same reading of the filters as the exports (list-filters.ts); the list ignores what it cannot read.
+  const { q, match, tagId, companyId, ownerId, custom, customEcho, filtered } = await parseContactFilters(db, tenantId, query);
   const listQuery = {
     sort,
     dir,
-    match: ftsQuery(tenantId, searchTerms(q)),
+    match,
     tagId,
     companyId,
     ownerId,
@@ -363,6 +346,8 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
     previousHref: page.previous ? listHref(filters, encodeCursor(page.previous)) : null,
     canWrite: roleAtLeast(auth.role, "member"),
     selfHref: listHref(filters, query.get("cursor") ?? undefined),
+    // Admins and owners export; the link carries the filters, so the export is what the list shows.
+    exportHref: roleAtLeast(auth.role, "admin") ? exportPageHref("contacts", contactFilterQuery({ q, tagId, companyId, ownerId, customEcho })) : null,
   };
 
   // The search box (hx-get, hx-target="#contact-results") wants the results region only.

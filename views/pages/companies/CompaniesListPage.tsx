@@ -34,12 +34,19 @@ export interface CompaniesListPageProps {
   paged: boolean;
   canWrite: boolean;
   notice?: CompanyNotice | null;
+  /** The export page with this list's filters; null for those who may not export. */
+  exportHref?: string | null;
 }
 
 /** The list region: what the search box swaps with htmx, and what the full page embeds. */
-export function CompanyResults(p: Pick<CompaniesListPageProps, "rows" | "nextHref" | "paged" | "filters">) {
+export function CompanyResults(p: Pick<CompaniesListPageProps, "rows" | "nextHref" | "paged" | "filters" | "exportHref">) {
   return (
     <section id="company-results" class="card list-results" aria-label="Companies" aria-live="polite">
+      {p.exportHref ? (
+        <p class="export-link">
+          <a href={p.exportHref}>{p.filters.q || p.filters.tag ? "Export the companies that match" : "Export all companies"}</a>
+        </p>
+      ) : null}
       {p.rows.length === 0 ? (
         <p>{p.filters.q || p.filters.tag ? "No companies match." : "No companies yet."}</p>
       ) : (
@@ -163,7 +170,7 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
         />
         <button type="submit">Show</button>
       </form>
-      <CompanyResults rows={p.rows} nextHref={p.nextHref} paged={p.paged} filters={p.filters} />
+      <CompanyResults rows={p.rows} nextHref={p.nextHref} paged={p.paged} filters={p.filters} exportHref={p.exportHref} />
     </div>
   );
 }

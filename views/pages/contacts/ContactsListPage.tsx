@@ -37,6 +37,8 @@ export interface ContactResultsProps {
   canWrite: boolean;
   /** This list's own URL, so a bulk action comes back to it. */
   selfHref: string;
+  /** The export page with this list's filters; null for those who may not export. */
+  exportHref?: string | null;
 }
 
 /** Confirmations after a redirect, by key; counts come as numbers, so no user text is echoed. */
@@ -70,6 +72,11 @@ export function ContactResults(p: ContactResultsProps) {
         {p.total !== null && !p.filtered ? (p.total === 1 ? "1 contact" : `${p.total} contacts`) : `Showing ${p.rows.length}${p.nextHref ? "+" : ""}`}
         <span class="muted"> · sorted by {p.sortLabel}</span>
       </p>
+      {p.exportHref ? (
+        <p class="export-link">
+          <a href={p.exportHref}>{p.filtered ? "Export the contacts that match" : "Export all contacts"}</a>
+        </p>
+      ) : null}
       {p.rows.length === 0 ? (
         <p>
           {p.filtered ? "No contacts match." : "No contacts yet."}{" "}
