@@ -15,6 +15,7 @@ type Handler<M> = (env: Bindings, message: M, now: number) => Promise<void>;
 const HANDLERS: { [T in JobMessage["type"]]: Handler<Extract<JobMessage, { type: T }>> } = {
   "import.analyse": runImportStep,
   "import.commit": runImportStep,
+  "import.match": runImportStep,
   "import.undo": runImportStep,
 };
 

@@ -13,5 +13,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Port of the local fake of external HTTP APIs (Sentry's ingest, the mail API, Stripe). */
     fakeApiPort: number;
+    /** test/fixtures/imports/*, file name → base64 of the bytes. */
+    importFixtures: Record<string, string>;
   }
 }

@@ -5,6 +5,8 @@
  * files run in parallel, so tests look only for their own requests (their own Sentry project id,
  * their own recipients, their own Stripe customers).
  */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
@@ -117,5 +119,9 @@ export default async function setup(project: TestProject) {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   project.provide("fakeApiPort", (server.address() as AddressInfo).port);
+  // Import fixtures, as bytes (base64): the tests run inside workerd, which cannot read the disk, and
+  // some fixtures are not UTF-8.
+  const fixtureDir = path.join(import.meta.dirname, "fixtures", "imports");
+  project.provide("importFixtures", Object.fromEntries(readdirSync(fixtureDir).map((name) => [name, readFileSync(path.join(fixtureDir, name)).toString("base64")])));
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }

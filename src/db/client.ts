@@ -5,7 +5,7 @@ import * as schema from "./schema";
  * The database handle every service takes. Services use only the query builder and `batch`, which
  * drizzle's libSQL driver offers too, so a self-hosted build can pass a libSQL-backed handle here.
  */
-export type Database = DrizzleD1Database<typeof schema>;
+export type Database = DrizzleD1Database<typeof schema> & { $client: Pick<D1Database, "prepare" | "batch"> };
 
 /** Wraps a D1 binding, or a D1 session opened with `withSession()`, in Drizzle. */
 export function createDb(d1: D1Database | D1DatabaseSession): Database {

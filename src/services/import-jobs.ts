@@ -1,8 +1,408 @@
-/** Import job steps run by the queue consumer (src/jobs.ts). */
+/**
+ * Import jobs: an upload in R2, a row in import_jobs, and Queue steps that do the work.
+ *
+ *   POST /app/import      → createImport: the file to R2, the job (analysing), an "analyse" message
+ *   analyse               → reads the file once: header, mapping, each row checked; valid rows in
+ *                           prepared chunks and refused rows in errors.csv, both in R2
+ *   match (n steps)       → each chunk planned against the tenant's records: the preview's counts
+ *   POST …/commit         → requestCommit: committing, a "commit" message
+ *   commit (n steps)      → each chunk written in one batch (import-write.ts)
+ *   POST …/undo           → requestUndo: undoing, an "undo" message
+ *   undo (n steps)        → a page of records per batch (import-undo.ts)
+ *
+ * A step does a bounded amount of work and sends the next message itself; each write is keyed, so
+ * a message delivered twice, or a step that died halfway, resumes where the job stopped.
+ */
+import { and, desc, eq, sql } from "drizzle-orm";
+import Papa from "papaparse";
+import { createDb, type Database } from "../db/client";
+import { runRawBatch } from "../db/raw-batch";
+import { importJobs, memberships, users, type ImportJob, type ImportKind } from "../db/schema";
 import type { Bindings } from "../env";
+import { newId } from "../lib/ids";
+import { billingConfig } from "../lib/stripe";
+import { tenantRegion } from "./contacts";
+import { listCustomFields } from "./custom-fields";
+import {
+  autoMapping,
+  companyFromRow,
+  contactFromRow,
+  decodeUpload,
+  detectDelimiter,
+  IMPORT_MAX_ROWS,
+  matchKeys,
+  parseCsv,
+  validTarget,
+  type CompanyRecord,
+  type ContactRecord,
+  type EncodingChoice,
+  type RowContext,
+} from "./import-parse";
+import { planUndoPage, type KeptList } from "./import-undo";
+import { CHUNK_ROWS, commitChunk, planCompanyChunk, planContactChunk, type ChunkContext, type ChunkRow } from "./import-write";
 
-export type ImportMessage = { type: "import.analyse" | "import.commit" | "import.undo"; importId: string; tenantId: string };
+export type ImportMessage = { type: "import.analyse" | "import.match" | "import.commit" | "import.undo"; importId: string; tenantId: string };
 
-export async function runImportStep(_env: Bindings, message: ImportMessage, _now: number): Promise<void> {
-  throw new Error(`import step ${message.type} is not built yet`);
+/** How long one step may work before it hands over to the next message. */
+const STEP_MS = 15_000;
+/** Imports listed on the import page. */
+export const IMPORT_HISTORY = 20;
+
+const uploadKey = (job: Pick<ImportJob, "fileKey">) => `${job.fileKey}/upload`;
+const chunkKey = (job: Pick<ImportJob, "fileKey">, i: number) => `${job.fileKey}/chunk-${i}.json`;
+export const errorsKey = (job: Pick<ImportJob, "fileKey">) => `${job.fileKey}/errors.csv`;
+
+export interface ImportServices {
+  db: Database;
+  files: R2Bucket;
+  jobs: Queue<ImportMessage>;
+}
+
+export async function getImport(db: Database, tenantId: string, id: string): Promise<ImportJob | null> {
+  const [job] = await db
+    .select()
+    .from(importJobs)
+    .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)))
+    .limit(1);
+  return job ?? null;
+}
+
+export async function listImports(db: Database, tenantId: string): Promise<ImportJob[]> {
+  return db.select().from(importJobs).where(eq(importJobs.tenantId, tenantId)).orderBy(desc(importJobs.createdAt)).limit(IMPORT_HISTORY);
+}
+
+/** Stores the upload and starts the analysis. The caller has checked the size and that it is a file. */
+export async function createImport(
+  s: ImportServices,
+  input: { tenantId: string; actorId: string; kind: ImportKind; fileName: string; bytes: ArrayBuffer; encodingChoice: EncodingChoice; now: number },
+): Promise<string> {
+  const id = newId();
+  const fileKey = `imports/${input.tenantId}/${id}`;
+  await s.files.put(`${fileKey}/upload`, input.bytes, { customMetadata: { tenantId: input.tenantId, importId: id } });
+  await s.db.insert(importJobs).values({
+    id,
+    tenantId: input.tenantId,
+    kind: input.kind,
+    status: "analysing",
+    fileName: input.fileName.slice(0, 200),
+    fileSize: input.bytes.byteLength,
+    fileKey,
+    encodingChoice: input.encodingChoice,
+    createdBy: input.actorId,
+    createdAt: input.now,
+    updatedAt: input.now,
+  });
+  await s.jobs.send({ type: "import.analyse", importId: id, tenantId: input.tenantId });
+  return id;
+}
+
+export type MappingResult = { ok: true } | { ok: false; reason: "not_found" | "conflict" | "invalid" };
+
+/** A new column mapping (and encoding): the preview is worked out again. Only before the import is committed. */
+export async function changeMapping(s: ImportServices, tenantId: string, id: string, mapping: string[], encodingChoice: EncodingChoice, now: number): Promise<MappingResult> {
+  const job = await getImport(s.db, tenantId, id);
+  if (!job) return { ok: false, reason: "not_found" };
+  if (job.status !== "ready") return { ok: false, reason: "conflict" };
+  const headers = JSON.parse(job.headers ?? "[]") as string[];
+  const fields = await listCustomFields(s.db, tenantId, job.kind === "contacts" ? "contact" : "company");
+  if (mapping.length !== headers.length || !mapping.every((m) => validTarget(job.kind, m, fields))) return { ok: false, reason: "invalid" };
+  const [updated] = await s.db
+    .update(importJobs)
+    .set({
+      status: "analysing",
+      mapping: JSON.stringify(mapping),
+      encodingChoice,
+      chunkCount: 0,
+      chunksDone: 0,
+      totalRows: 0,
+      newCount: 0,
+      updateCount: 0,
+      unchangedCount: 0,
+      duplicateCount: 0,
+      invalidCount: 0,
+      message: null,
+      updatedAt: now,
+    })
+    .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.status, "ready")))
+    .returning({ id: importJobs.id });
+  if (!updated) return { ok: false, reason: "conflict" };
+  await s.jobs.send({ type: "import.analyse", importId: id, tenantId });
+  return { ok: true };
+}
+
+export type StartResult = { ok: true } | { ok: false; reason: "not_found" | "conflict" | "busy" };
+
+/** A job is stuck when its step has not moved it for this long: the user may resume it. */
+export const STALLED_MS = 2 * 60_000;
+
+/**
+ * Starts (or resumes) the commit. One import at a time per tenant commits or undoes: each chunk is
+ * planned against the records as they are, and two imports planning at once could both create the
+ * same person.
+ */
+export async function requestCommit(s: ImportServices, tenantId: string, id: string, now: number): Promise<StartResult> {
+  const job = await getImport(s.db, tenantId, id);
+  if (!job) return { ok: false, reason: "not_found" };
+  if (job.status === "committing") {
+    if (now - job.updatedAt < STALLED_MS) return { ok: true };
+    await s.db.update(importJobs).set({ updatedAt: now }).where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)));
+    await s.jobs.send({ type: "import.commit", importId: id, tenantId });
+    return { ok: true };
+  }
+  if (job.status !== "ready") return { ok: false, reason: "conflict" };
+  const [started] = await s.db
+    .update(importJobs)
+    .set({ status: "committing", chunksDone: 0, committedAt: now, updatedAt: now })
+    .where(
+      and(
+        eq(importJobs.tenantId, tenantId),
+        eq(importJobs.id, id),
+        eq(importJobs.status, "ready"),
+        sql`NOT EXISTS (SELECT 1 FROM import_jobs o WHERE o.tenant_id = ${tenantId} AND o.status IN ('committing', 'undoing'))`,
+      ),
+    )
+    .returning({ id: importJobs.id });
+  if (!started) return { ok: false, reason: (await getImport(s.db, tenantId, id))?.status === "ready" ? "busy" : "conflict" };
+  await s.jobs.send({ type: "import.commit", importId: id, tenantId });
+  return { ok: true };
+}
+
+/** Whether an import has written anything that undo could take back. */
+export function canUndo(job: ImportJob): boolean {
+  return (job.status === "done" || (job.status === "failed" && job.committedAt !== null)) && job.createdCount + job.updatedCount > 0;
+}
+
+/** Starts (or resumes) undoing a committed import. */
+export async function requestUndo(s: ImportServices, tenantId: string, id: string, now: number): Promise<StartResult> {
+  const job = await getImport(s.db, tenantId, id);
+  if (!job) return { ok: false, reason: "not_found" };
+  if (job.status === "undoing") {
+    if (now - job.updatedAt >= STALLED_MS) await s.jobs.send({ type: "import.undo", importId: id, tenantId });
+    return { ok: true };
+  }
+  if (!canUndo(job)) return { ok: false, reason: "conflict" };
+  const [started] = await s.db
+    .update(importJobs)
+    .set({ status: "undoing", chunksDone: 0, undoKept: null, updatedAt: now })
+    .where(
+      and(
+        eq(importJobs.tenantId, tenantId),
+        eq(importJobs.id, id),
+        eq(importJobs.status, job.status),
+        sql`NOT EXISTS (SELECT 1 FROM import_jobs o WHERE o.tenant_id = ${tenantId} AND o.status IN ('committing', 'undoing'))`,
+      ),
+    )
+    .returning({ id: importJobs.id });
+  if (!started) return { ok: false, reason: "busy" };
+  await s.jobs.send({ type: "import.undo", importId: id, tenantId });
+  return { ok: true };
+}
+
+/** The error file of an import, or null when it has none (or retention removed it). */
+export async function errorFile(files: R2Bucket, job: ImportJob): Promise<R2ObjectBody | null> {
+  if (job.invalidCount + job.duplicateCount === 0) return null;
+  return files.get(errorsKey(job));
+}
+
+// ---- steps ---------------------------------------------------------------------------------------
+
+/** The queue consumer's entry for import messages. */
+export async function runImportStep(env: Bindings, message: ImportMessage, now: number): Promise<void> {
+  const s: ImportServices = { db: createDb(env.DB), files: env.FILES, jobs: env.JOBS as Queue<ImportMessage> };
+  const job = await getImport(s.db, message.tenantId, message.importId);
+  if (!job) return; // deleted with its tenant
+  const started = Date.now();
+  const budget = () => Date.now() - started < STEP_MS;
+  switch (message.type) {
+    case "import.analyse":
+      return analyse(s, job, now);
+    case "import.match":
+      return match(s, job, now, budget);
+    case "import.commit":
+      return commit(s, job, now, budget, billingConfig(env).limits?.contacts ?? null);
+    case "import.undo":
+      return undo(s, job, now, budget);
+  }
+}
+
+async function fail(db: Database, job: ImportJob, message: string, now: number): Promise<void> {
+  await db
+    .update(importJobs)
+    .set({ status: "failed", message, finishedAt: now, updatedAt: now })
+    .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, job.status)));
+}
+
+async function chunkContext(db: Database, job: ImportJob, actorId: string | null, freeMaxContacts: number | null): Promise<ChunkContext> {
+  const [fields, members] = await Promise.all([
+    listCustomFields(db, job.tenantId, job.kind === "contacts" ? "contact" : "company"),
+    db.select({ id: users.id, email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(eq(memberships.tenantId, job.tenantId)),
+  ]);
+  return { tenantId: job.tenantId, importId: job.id, actorId, owners: new Map(members.map((m) => [m.email, m.id])), fields, freeMaxContacts };
+}
+
+/** Reads the whole file once: header, mapping, every row checked; valid rows into chunks, the rest into errors.csv. */
+async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<void> {
+  if (job.status !== "analysing" || job.chunkCount > 0) return;
+  const object = await s.files.get(uploadKey(job));
+  if (!object) return fail(s.db, job, "The uploaded file is no longer stored. Upload it again.", now);
+  const decoded = decodeUpload(new Uint8Array(await object.arrayBuffer()), job.encodingChoice as EncodingChoice);
+  if (!decoded.ok) return fail(s.db, job, decoded.message, now);
+  const delimiter = detectDelimiter(decoded.text);
+  const [fields, region] = await Promise.all([listCustomFields(s.db, job.tenantId, job.kind === "contacts" ? "contact" : "company"), tenantRegion(s.db, job.tenantId)]);
+
+  let ctx: RowContext | null = null;
+  const valid: ChunkRow<ContactRecord | CompanyRecord>[] = [];
+  const errors: string[][] = [];
+  const seen = new Map<string, number>();
+  let total = 0;
+  let duplicates = 0;
+  let invalid = 0;
+  let tooMany = false;
+  const header = parseCsv(decoded.text, delimiter, (cells, rowNo, headers) => {
+    ctx ??= { headers, mapping: job.mapping ? (JSON.parse(job.mapping) as string[]) : autoMapping(job.kind, headers, fields), fields, region };
+    const result = job.kind === "contacts" ? contactFromRow(cells, ctx) : companyFromRow(cells, ctx);
+    if (result.ok === "empty") return;
+    total += 1;
+    if (total > IMPORT_MAX_ROWS) {
+      tooMany = true;
+      return false;
+    }
+    if (result.ok === false) {
+      invalid += 1;
+      errors.push([String(rowNo), result.reason, ...cells]);
+      return;
+    }
+    const keys = matchKeys(job.kind, result.record);
+    const earlier = keys.map((k) => seen.get(k)).find((n) => n !== undefined);
+    if (earlier !== undefined) {
+      duplicates += 1;
+      errors.push([String(rowNo), `Duplicate of row ${earlier} (same ${keys[0]?.startsWith("e:") ? "email" : keys[0]?.startsWith("p:") ? "phone" : job.kind === "contacts" ? "email or phone" : "domain or name"}); skipped.`, ...cells]);
+      return;
+    }
+    for (const k of keys) seen.set(k, rowNo);
+    valid.push({ n: rowNo, r: result.record });
+  });
+  if (header.length === 0) return fail(s.db, job, "The file has no header row.", now);
+  if (tooMany) return fail(s.db, job, `The file has more than ${IMPORT_MAX_ROWS.toLocaleString("en-US")} rows. Split it into smaller files.`, now);
+  const mapping = ctx ? (ctx as RowContext).mapping : autoMapping(job.kind, header, fields);
+
+  const chunkCount = Math.ceil(valid.length / CHUNK_ROWS);
+  for (let i = 0; i < chunkCount; i += 1) {
+    await s.files.put(chunkKey(job, i), JSON.stringify(valid.slice(i * CHUNK_ROWS, (i + 1) * CHUNK_ROWS)));
+  }
+  if (errors.length) {
+    // The rows as they were, after the row number and the reason; formula-like cells neutralised.
+    const csv = Papa.unparse([["Row", "Reason", ...header], ...errors], { escapeFormulae: true, newline: "\r\n" });
+    await s.files.put(errorsKey(job), `\uFEFF${csv}\r\n`, { httpMetadata: { contentType: "text/csv; charset=utf-8" } });
+  }
+  const [updated] = await s.db
+    .update(importJobs)
+    .set({
+      status: chunkCount === 0 ? "ready" : "analysing",
+      encoding: decoded.encoding,
+      delimiter,
+      headers: JSON.stringify(header),
+      mapping: JSON.stringify(mapping),
+      totalRows: total,
+      duplicateCount: duplicates,
+      invalidCount: invalid,
+      chunkCount,
+      chunksDone: 0,
+      updatedAt: now,
+    })
+    .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, "analysing"), eq(importJobs.chunkCount, 0)))
+    .returning({ id: importJobs.id });
+  if (updated && chunkCount > 0) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
+}
+
+async function readChunk(s: ImportServices, job: ImportJob, i: number): Promise<ChunkRow<ContactRecord>[] | ChunkRow<CompanyRecord>[]> {
+  const object = await s.files.get(chunkKey(job, i));
+  if (!object) throw new Error(`import ${job.id}: chunk ${i} is missing`);
+  return JSON.parse(await object.text());
+}
+
+/** The preview: each chunk planned (not written) against the tenant's records as they are now. */
+async function match(s: ImportServices, job: ImportJob, now: number, budget: () => boolean): Promise<void> {
+  if (job.status !== "analysing" || job.chunkCount === 0) return;
+  const ctx = await chunkContext(s.db, job, job.createdBy, null);
+  let done = job.chunksDone;
+  while (done < job.chunkCount && budget()) {
+    const rows = await readChunk(s, job, done);
+    const plan =
+      job.kind === "contacts" ? await planContactChunk(s.db, ctx, done, rows as ChunkRow<ContactRecord>[], now) : await planCompanyChunk(s.db, ctx, done, rows as ChunkRow<CompanyRecord>[], now);
+    const [moved] = await s.db
+      .update(importJobs)
+      .set({
+        newCount: sql`${importJobs.newCount} + ${plan.creates}`,
+        updateCount: sql`${importJobs.updateCount} + ${plan.updates}`,
+        unchangedCount: sql`${importJobs.unchangedCount} + ${plan.unchanged}`,
+        duplicateCount: sql`${importJobs.duplicateCount} + ${plan.duplicates}`,
+        chunksDone: done + 1,
+        status: done + 1 === job.chunkCount ? "ready" : "analysing",
+        updatedAt: now,
+      })
+      .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, "analysing"), eq(importJobs.chunksDone, done)))
+      .returning({ id: importJobs.id });
+    if (!moved) return; // another delivery of this step got there first, or the mapping changed
+    done += 1;
+  }
+  if (done < job.chunkCount) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
+}
+
+async function commit(s: ImportServices, job: ImportJob, now: number, budget: () => boolean, freeMaxContacts: number | null): Promise<void> {
+  if (job.status !== "committing") return;
+  const ctx = await chunkContext(s.db, job, job.createdBy, freeMaxContacts);
+  let done = job.chunksDone;
+  while (done < job.chunkCount && budget()) {
+    const rows = await readChunk(s, job, done);
+    const outcome = await commitChunk(s.db, job.kind, ctx, done, rows, Date.now());
+    if (!outcome.ok && outcome.reason === "replayed") {
+      // Written by an earlier delivery: carry on from where the job says it is.
+      const fresh = await getImport(s.db, job.tenantId, job.id);
+      if (!fresh || fresh.status !== "committing" || fresh.chunksDone <= done) return;
+      done = fresh.chunksDone;
+      continue;
+    }
+    if (!outcome.ok) {
+      const imported = done * CHUNK_ROWS;
+      return fail(
+        s.db,
+        job,
+        `The Free plan holds ${outcome.error.max.toLocaleString("en-US")} contacts. The import stopped there${imported ? ` after about ${imported.toLocaleString("en-US")} rows` : ""}; upgrade to import the rest, or undo it.`,
+        now,
+      );
+    }
+    done += 1;
+  }
+  if (done < job.chunkCount) {
+    await s.jobs.send({ type: "import.commit", importId: job.id, tenantId: job.tenantId });
+    return;
+  }
+  await s.db
+    .update(importJobs)
+    .set({ status: "done", finishedAt: Date.now(), updatedAt: Date.now() })
+    .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, "committing")));
+}
+
+async function undo(s: ImportServices, job: ImportJob, now: number, budget: () => boolean): Promise<void> {
+  if (job.status !== "undoing") return;
+  let current: ImportJob | null = job;
+  while (current && current.status === "undoing" && budget()) {
+    const kept = (current.undoKept ? JSON.parse(current.undoKept) : { total: 0, items: [] }) as KeptList;
+    const page = await planUndoPage(s.db, current.tenantId, current.id, current.createdBy, current.chunksDone, kept, Date.now());
+    if (page.handled === 0) {
+      await s.db
+        .update(importJobs)
+        .set({ status: "undone", undoneAt: Date.now(), updatedAt: Date.now() })
+        .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, "undoing")));
+      return;
+    }
+    try {
+      await runRawBatch(s.db, page.statements);
+    } catch (err) {
+      if (!String(err).includes("UNIQUE constraint failed: import_chunks") && !String((err as { cause?: unknown }).cause).includes("UNIQUE constraint failed: import_chunks")) throw err;
+    }
+    current = await getImport(s.db, job.tenantId, job.id);
+  }
+  if (current?.status === "undoing") await s.jobs.send({ type: "import.undo", importId: job.id, tenantId: job.tenantId });
 }

@@ -1,0 +1,25 @@
+/**
+ * Runs hand-written SQL statements as one batch (one transaction). drizzle 0.45's D1 batch cannot
+ * take raw `sql` statements that have parameters (db.run(sql) has no prepared statement to bind), so
+ * the import's JSON-driven INSERT ... SELECT statements go through here: drizzle's own dialect turns
+ * each into SQL text and parameters, and the D1 client runs them in one batch.
+ *
+ * The libSQL seam: a libSQL-backed Database would run the same { sql, params } list through its
+ * client's batch("write") instead; this is the one place that would change.
+ */
+import type { SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { Database } from "./client";
+
+const dialect = new SQLiteAsyncDialect();
+
+export async function runRawBatch(db: Database, statements: SQL[]): Promise<void> {
+  if (statements.length === 0) return;
+  const client = db.$client;
+  await client.batch(
+    statements.map((s) => {
+      const q = dialect.sqlToQuery(s);
+      return client.prepare(q.sql).bind(...q.params);
+    }),
+  );
+}

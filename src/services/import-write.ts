@@ -1,0 +1,522 @@
+/**
+ * Writing one import chunk, and undoing it.
+ *
+ * A chunk is planned against the database as it is now (which rows are new, which update a record,
+ * which change nothing), then written in ONE db.batch, so it lands whole or not at all. Rows go in as
+ * one JSON parameter per statement (json_each), so no statement has more than a handful of bound
+ * parameters however many rows a chunk has (D1 allows 100).
+ *
+ * New rows' ids: the batch inserts the chunk's new records with one INSERT ... SELECT in the JSON's
+ * order, so they get consecutive AUTOINCREMENT ids at the top of the table (a batch is one
+ * transaction; nothing else writes in between). The statements after it find row k's record as
+ * max(id) - (n - 1) + k, and also check tenant and creation time, so they can never reach another
+ * record.
+ *
+ * The first statement of every batch inserts the chunk's key into import_chunks: a replayed queue
+ * message fails on that key and its batch writes nothing.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { runRawBatch } from "../db/raw-batch";
+import type { ImportKind } from "../db/schema";
+import { PlanLimitError, isPlanLimitError } from "./billing";
+import type { CompanyRecord, ContactRecord, MappableField } from "./import-parse";
+import { TAG_COLORS } from "./tags";
+
+/** Rows per chunk: one batch of about 20 statements. */
+export const CHUNK_ROWS = 500;
+
+export interface ChunkRow<R> {
+  /** Row number in the file (1 = first row after the header). */
+  n: number;
+  r: R;
+}
+
+export interface ChunkContext {
+  tenantId: string;
+  importId: string;
+  actorId: string | null;
+  /** Members by email, for the owner column. */
+  owners: Map<string, string>;
+  fields: MappableField[];
+  /** The Free plan's contact cap, or null (no cap applies). */
+  freeMaxContacts: number | null;
+}
+
+export interface ChunkPlan {
+  creates: number;
+  updates: number;
+  unchanged: number;
+  /** Rows that matched a record an earlier row of the chunk already matched. */
+  duplicates: number;
+  statements: SQL[];
+}
+
+/** The colour a new tag gets: picked from its name, as findOrCreateTag does. */
+function tagColor(key: string): string {
+  let hash = 0;
+  for (const ch of key) hash = (hash * 31 + ch.codePointAt(0)!) >>> 0;
+  return TAG_COLORS[hash % TAG_COLORS.length]!;
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
+
+/** The id of row k of the JSON just inserted into `table` (see the header comment). */
+function newId(table: "contacts" | "companies", count: number): SQL {
+  return sql.raw(`(SELECT max(id) FROM ${table}) - ${count - 1} + j.key`);
+}
+
+// ---- contacts -------------------------------------------------------------------------------------
+
+interface CurrentContact {
+  id: number;
+  first_name: string;
+  last_name: string;
+  job_title: string | null;
+  company_name: string | null;
+  address: string | null;
+  owner_id: string | null;
+  emails: string;
+  phones: string;
+  tags: string;
+  custom: string;
+  notes: string;
+}
+
+/** The contacts matched by the chunk's emails and phones, with what an update compares. */
+async function currentContacts(db: Database, tenantId: string, emails: string[], phones: string[]) {
+  const rows = await db.all<CurrentContact & { k: string }>(sql`
+    WITH m(k, contact_id) AS (
+      SELECT 'e:' || email, contact_id FROM contact_emails WHERE tenant_id = ${tenantId} AND email IN (SELECT value FROM json_each(${json(emails)}))
+      UNION ALL
+      SELECT 'p:' || phone, contact_id FROM contact_phones WHERE tenant_id = ${tenantId} AND phone IN (SELECT value FROM json_each(${json(phones)}))
+    )
+    SELECT m.k, c.id, c.first_name, c.last_name, c.job_title, c.company_name, c.address, c.owner_id,
+      (SELECT json_group_array(email) FROM (SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position)) AS emails,
+      (SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY position)) AS phones,
+      (SELECT json_group_array(t.name_key) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id) AS tags,
+      (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'contact'
+        WHERE v.tenant_id = c.tenant_id AND v.entity_id = c.id) AS custom,
+      (SELECT json_group_array(body) FROM notes WHERE tenant_id = c.tenant_id AND subject_type = 'contact' AND subject_id = c.id) AS notes
+    FROM m JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = ${tenantId}`);
+  const byKey = new Map<string, CurrentContact>();
+  for (const r of rows) if (!byKey.has(r.k)) byKey.set(r.k, r);
+  return byKey;
+}
+
+/** The tenant's companies named like these (lower-case names), lowest id first. */
+async function companiesByName(db: Database, tenantId: string, sorts: string[]): Promise<Set<string>> {
+  if (sorts.length === 0) return new Set();
+  const rows = await db.all<{ name_sort: string }>(
+    sql`SELECT DISTINCT name_sort FROM companies WHERE tenant_id = ${tenantId} AND name_sort IN (SELECT value FROM json_each(${json(sorts)}))`,
+  );
+  return new Set(rows.map((r) => r.name_sort));
+}
+
+/** The company a name refers to: the tenant's oldest company of that (lower-case) name. */
+function companyIdBySort(tenantId: string, sortExpr: SQL): SQL {
+  return sql`(SELECT id FROM companies WHERE tenant_id = ${tenantId} AND name_sort = ${sortExpr} ORDER BY id LIMIT 1)`;
+}
+
+/**
+ * Plans a chunk of contact rows and, unless `dryRun`, the statements that write it. The preview
+ * runs the same plan to count new, updated and unchanged rows.
+ */
+export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo: number, rows: ChunkRow<ContactRecord>[], now: number): Promise<ChunkPlan> {
+  const { tenantId } = ctx;
+  const emails = rows.flatMap((r) => r.r.emails);
+  const phones = rows.flatMap((r) => r.r.phones);
+  const companySorts = [...new Set(rows.map((r) => r.r.company?.toLowerCase()).filter((s): s is string => !!s))];
+  const [current, existingCompanies] = await Promise.all([currentContacts(db, tenantId, emails, phones), companiesByName(db, tenantId, companySorts)]);
+
+  const creates: Record<string, unknown>[] = [];
+  const updates: Record<string, unknown>[] = [];
+  const seen = new Set<number>();
+  let unchanged = 0;
+  let duplicates = 0;
+  let newNotes = 0;
+  const newCompanies = new Map<string, string>();
+  const tagNames = new Map<string, string>();
+
+  for (const { n, r } of rows) {
+    for (const t of r.tags) tagNames.set(t.toLowerCase(), tagNames.get(t.toLowerCase()) ?? t);
+    const companySort = r.company ? r.company.toLowerCase() : null;
+    if (r.company && companySort && !existingCompanies.has(companySort)) newCompanies.set(companySort, newCompanies.get(companySort) ?? r.company);
+    const ownerId = r.owner ? (ctx.owners.get(r.owner) ?? null) : null;
+    const match = [...r.emails.map((e) => `e:${e}`), ...r.phones.map((p) => `p:${p}`)].map((k) => current.get(k)).find(Boolean);
+    if (!match) {
+      creates.push({
+        n,
+        f: r.firstName,
+        l: r.lastName,
+        ns: `${r.lastName} ${r.firstName}`.trim().toLowerCase(),
+        em: r.emails.slice(0, 5),
+        ph: r.phones.slice(0, 5),
+        jt: r.jobTitle,
+        cs: companySort,
+        ad: r.address,
+        ow: ownerId,
+        tk: r.tags.map((t) => t.toLowerCase()),
+        cf: r.custom,
+        no: r.note,
+      });
+      if (r.note) newNotes += 1;
+      continue;
+    }
+    if (seen.has(match.id)) {
+      duplicates += 1;
+      continue;
+    }
+    seen.add(match.id);
+    // An update fills in and overwrites with what the file has; an empty cell never clears a value.
+    const set: Record<string, string> = {};
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const changes: Record<string, [unknown, unknown]> = {};
+    const scalar = (field: string, label: string, was: string | null, value: string | null) => {
+      if (value === null || same(was, value)) return;
+      set[field] = value;
+      before[field] = was;
+      after[field] = value;
+      changes[label] = [was, value];
+    };
+    if (r.firstName) scalar("f", "firstName", match.first_name || null, r.firstName);
+    if (r.lastName) scalar("l", "lastName", match.last_name || null, r.lastName);
+    scalar("jt", "jobTitle", match.job_title, r.jobTitle);
+    scalar("ad", "address", match.address, r.address);
+    if (ownerId) scalar("ow", "ownerId", match.owner_id, ownerId);
+    if (r.company && companySort !== (match.company_name?.toLowerCase() ?? null)) {
+      set.cs = companySort!;
+      before.cn = match.company_name;
+      after.cs = companySort;
+      changes.company = [match.company_name, r.company];
+    }
+    if (set.f !== undefined || set.l !== undefined) {
+      set.ns = `${set.l ?? match.last_name} ${set.f ?? match.first_name}`.trim().toLowerCase();
+    }
+    const haveEmails = JSON.parse(match.emails) as string[];
+    const havePhones = JSON.parse(match.phones) as string[];
+    const haveTags = JSON.parse(match.tags) as string[];
+    const haveCustom = JSON.parse(match.custom) as Record<string, string>;
+    const haveNotes = JSON.parse(match.notes) as string[];
+    const em = r.emails.filter((e) => !haveEmails.includes(e)).slice(0, Math.max(0, 5 - haveEmails.length));
+    const ph = r.phones.filter((p) => !havePhones.includes(p)).slice(0, Math.max(0, 5 - havePhones.length));
+    const tk = r.tags.map((t) => t.toLowerCase()).filter((t) => !haveTags.includes(t));
+    const cf: Record<string, string> = {};
+    const cfBefore: Record<string, string | null> = {};
+    for (const [fieldId, value] of Object.entries(r.custom)) {
+      if (haveCustom[fieldId] === value) continue;
+      cf[fieldId] = value;
+      cfBefore[fieldId] = haveCustom[fieldId] ?? null;
+    }
+    const no = r.note && !haveNotes.includes(r.note) ? r.note : null;
+    if (em.length) (after.em = em), (changes.emails = [null, em.join(", ")]);
+    if (ph.length) (after.ph = ph), (changes.phones = [null, ph.join(", ")]);
+    if (tk.length) after.tk = tk;
+    if (Object.keys(cf).length) (after.cf = cf), (before.cf = cfBefore);
+    if (no) (after.no = no), (newNotes += 1);
+    if (Object.keys(after).length === 0) {
+      unchanged += 1;
+      continue;
+    }
+    updates.push({ id: match.id, n, s: set, em, ph, tk, cf, no, before, after, ch: changes });
+  }
+
+  const plan: ChunkPlan = { creates: creates.length, updates: updates.length, unchanged, duplicates, statements: [] };
+  const s = plan.statements;
+  s.push(sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`);
+
+  // Companies named by rows that the tenant does not have yet.
+  if (newCompanies.size) {
+    const list = [...newCompanies].map(([sort, name]) => ({ s: sort, name }));
+    s.push(sql`INSERT INTO companies (tenant_id, name, name_sort, created_by, created_at, updated_at, last_activity_at)
+      SELECT ${tenantId}, j.value ->> 'name', j.value ->> 's', ${ctx.actorId}, ${now}, ${now}, ${now} FROM json_each(${json(list)}) j ORDER BY j.key`);
+    const target = sql`FROM json_each(${json(list)}) j JOIN companies co ON co.id = ${newId("companies", list.length)} AND co.tenant_id = ${tenantId} AND co.created_at = ${now}`;
+    s.push(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+      SELECT ${tenantId}, 'company', co.id, ${ctx.actorId}, 'created', ${json({ import: ctx.importId })}, ${now} ${target}`);
+    s.push(sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
+      SELECT ${tenantId}, ${ctx.importId}, 'company', co.id, 'created', 0, NULL, NULL, ${now} ${target}`);
+    s.push(sql`INSERT INTO tenant_counters (tenant_id, contacts, companies, notes) VALUES (${tenantId}, 0, ${list.length}, 0)
+      ON CONFLICT (tenant_id) DO UPDATE SET companies = companies + ${list.length}`);
+  }
+  if (tagNames.size) {
+    const list = [...tagNames].map(([k, name]) => ({ k, name, c: tagColor(k) }));
+    s.push(sql`INSERT INTO tags (tenant_id, name, name_key, color, created_at)
+      SELECT ${tenantId}, j.value ->> 'name', j.value ->> 'k', j.value ->> 'c', ${now} FROM json_each(${json(list)}) j WHERE true ON CONFLICT DO NOTHING`);
+  }
+
+  if (creates.length) {
+    const rowsJson = json(creates);
+    const count = creates.length;
+    // At the Free plan's limit the tenant id becomes NULL: NOT NULL fails and the batch rolls back.
+    const tenantValue =
+      ctx.freeMaxContacts === null
+        ? sql`${tenantId}`
+        : sql`CASE WHEN coalesce((SELECT state FROM tenant_billing WHERE tenant_id = ${tenantId}), 'free') IN ('trialing', 'active')
+            OR coalesce((SELECT contacts FROM tenant_counters WHERE tenant_id = ${tenantId}), 0) + ${count} <= ${ctx.freeMaxContacts} THEN ${tenantId} END`;
+    s.push(sql`INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, primary_email, primary_phone, job_title, company_id, company_name, company_sort, address, owner_id, created_by, created_at, updated_at, last_activity_at)
+      SELECT ${tenantValue}, j.value ->> 'f', j.value ->> 'l', j.value ->> 'ns', j.value ->> '$.em[0]', j.value ->> '$.ph[0]', j.value ->> 'jt',
+        co.id, co.name, coalesce(co.name_sort, ''), j.value ->> 'ad', j.value ->> 'ow', ${ctx.actorId}, ${now}, ${now}, ${now}
+      FROM json_each(${rowsJson}) j LEFT JOIN companies co ON co.id = ${companyIdBySort(tenantId, sql`j.value ->> 'cs'`)}
+      ORDER BY j.key`);
+    const target = sql`FROM json_each(${rowsJson}) j JOIN contacts c ON c.id = ${newId("contacts", count)} AND c.tenant_id = ${tenantId} AND c.created_at = ${now}`;
+    s.push(sql`INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT c.tenant_id, c.id, e.key, e.value ${target} CROSS JOIN json_each(j.value, '$.em') e`);
+    s.push(sql`INSERT INTO contact_phones (tenant_id, contact_id, position, phone) SELECT c.tenant_id, c.id, p.key, p.value ${target} CROSS JOIN json_each(j.value, '$.ph') p`);
+    s.push(sql`INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT c.tenant_id, c.id, t.id ${target}
+      CROSS JOIN json_each(j.value, '$.tk') k JOIN tags t ON t.tenant_id = c.tenant_id AND t.name_key = k.value WHERE true ON CONFLICT DO NOTHING`);
+    s.push(sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT c.tenant_id, f.id, c.id, v.value ${target}
+      CROSS JOIN json_each(j.value, '$.cf') v JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = c.tenant_id AND f.entity = 'contact'
+      WHERE true ON CONFLICT DO UPDATE SET value = excluded.value`);
+    s.push(sql`INSERT INTO notes (tenant_id, subject_type, subject_id, author_id, body, created_at, updated_at)
+      SELECT c.tenant_id, 'contact', c.id, ${ctx.actorId}, j.value ->> 'no', ${now}, ${now} ${target} WHERE j.value ->> 'no' IS NOT NULL`);
+    s.push(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+      SELECT c.tenant_id, 'contact', c.id, ${ctx.actorId}, 'created', ${json({ import: ctx.importId })}, ${now} ${target}`);
+    s.push(sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
+      SELECT c.tenant_id, ${ctx.importId}, 'contact', c.id, 'created', j.value ->> 'n', NULL, NULL, ${now} ${target}`);
+  }
+
+  if (updates.length) {
+    const rowsJson = json(updates);
+    const u = sql`FROM json_each(${rowsJson}) u JOIN contacts c ON c.id = u.value ->> 'id' AND c.tenant_id = ${tenantId}`;
+    s.push(sql`UPDATE contacts SET
+        first_name = coalesce(u.value ->> '$.s.f', first_name),
+        last_name = coalesce(u.value ->> '$.s.l', last_name),
+        name_sort = coalesce(u.value ->> '$.s.ns', name_sort),
+        job_title = coalesce(u.value ->> '$.s.jt', job_title),
+        address = coalesce(u.value ->> '$.s.ad', address),
+        owner_id = coalesce(u.value ->> '$.s.ow', owner_id),
+        company_id = CASE WHEN u.value ->> '$.s.cs' IS NULL THEN company_id ELSE ${companyIdBySort(tenantId, sql`u.value ->> '$.s.cs'`)} END,
+        company_name = CASE WHEN u.value ->> '$.s.cs' IS NULL THEN company_name
+          ELSE (SELECT name FROM companies WHERE id = ${companyIdBySort(tenantId, sql`u.value ->> '$.s.cs'`)}) END,
+        company_sort = coalesce(u.value ->> '$.s.cs', company_sort),
+        primary_email = coalesce(primary_email, u.value ->> '$.em[0]'),
+        primary_phone = coalesce(primary_phone, u.value ->> '$.ph[0]'),
+        updated_at = ${now},
+        last_activity_at = ${now}
+      FROM json_each(${rowsJson}) u WHERE contacts.tenant_id = ${tenantId} AND contacts.id = u.value ->> 'id'`);
+    // New emails and phones go after the ones the contact has (positions only need to be unique and ordered).
+    s.push(sql`INSERT INTO contact_emails (tenant_id, contact_id, position, email)
+      SELECT c.tenant_id, c.id, (SELECT coalesce(max(position), -1) + 1 FROM contact_emails WHERE contact_id = c.id) + e.key, e.value ${u}
+      CROSS JOIN json_each(u.value, '$.em') e WHERE true ON CONFLICT DO NOTHING`);
+    s.push(sql`INSERT INTO contact_phones (tenant_id, contact_id, position, phone)
+      SELECT c.tenant_id, c.id, (SELECT coalesce(max(position), -1) + 1 FROM contact_phones WHERE contact_id = c.id) + p.key, p.value ${u}
+      CROSS JOIN json_each(u.value, '$.ph') p WHERE true ON CONFLICT DO NOTHING`);
+    s.push(sql`INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT c.tenant_id, c.id, t.id ${u}
+      CROSS JOIN json_each(u.value, '$.tk') k JOIN tags t ON t.tenant_id = c.tenant_id AND t.name_key = k.value WHERE true ON CONFLICT DO NOTHING`);
+    s.push(sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT c.tenant_id, f.id, c.id, v.value ${u}
+      CROSS JOIN json_each(u.value, '$.cf') v JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = c.tenant_id AND f.entity = 'contact'
+      WHERE true ON CONFLICT DO UPDATE SET value = excluded.value`);
+    s.push(sql`INSERT INTO notes (tenant_id, subject_type, subject_id, author_id, body, created_at, updated_at)
+      SELECT c.tenant_id, 'contact', c.id, ${ctx.actorId}, u.value ->> 'no', ${now}, ${now} ${u} WHERE u.value ->> 'no' IS NOT NULL`);
+    s.push(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+      SELECT c.tenant_id, 'contact', c.id, ${ctx.actorId}, 'updated', json_set(u.value -> 'ch', '$.import', ${ctx.importId}), ${now} ${u}`);
+    // The first import of a record keeps its "before"; a later one of the same import only moves "after".
+    s.push(sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
+      SELECT c.tenant_id, ${ctx.importId}, 'contact', c.id, 'updated', u.value ->> 'n', u.value -> 'before', u.value -> 'after', ${now} ${u}
+      WHERE true ON CONFLICT DO UPDATE SET after = excluded.after, written_at = excluded.written_at`);
+  }
+  if (creates.length || newNotes) {
+    s.push(sql`INSERT INTO tenant_counters (tenant_id, contacts, companies, notes) VALUES (${tenantId}, ${creates.length}, 0, ${newNotes})
+      ON CONFLICT (tenant_id) DO UPDATE SET contacts = contacts + ${creates.length}, notes = notes + ${newNotes}`);
+  }
+  s.push(sql`UPDATE import_jobs SET chunks_done = ${chunkNo + 1}, created_count = created_count + ${creates.length},
+      updated_count = updated_count + ${updates.length}, updated_at = ${now} WHERE tenant_id = ${tenantId} AND id = ${ctx.importId}`);
+  return plan;
+}
+
+// ---- companies ------------------------------------------------------------------------------------
+
+interface CurrentCompany {
+  id: number;
+  name: string;
+  name_sort: string;
+  domain: string | null;
+  industry: string | null;
+  size: string | null;
+  phone: string | null;
+  address: string | null;
+  owner_id: string | null;
+  tags: string;
+  custom: string;
+  notes: string;
+}
+
+/** Plans (and writes, through the returned statements) a chunk of company rows. */
+export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo: number, rows: ChunkRow<CompanyRecord>[], now: number): Promise<ChunkPlan> {
+  const { tenantId } = ctx;
+  const domains = rows.map((r) => r.r.domain).filter((d): d is string => !!d);
+  const names = rows.map((r) => r.r.name.toLowerCase());
+  const found = await db.all<CurrentCompany>(sql`
+    SELECT co.id, co.name, co.name_sort, co.domain, co.industry, co.size, co.phone, co.address, co.owner_id,
+      (SELECT json_group_array(t.name_key) FROM company_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.tenant_id = co.tenant_id AND ct.company_id = co.id) AS tags,
+      (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'company'
+        WHERE v.tenant_id = co.tenant_id AND v.entity_id = co.id) AS custom,
+      (SELECT json_group_array(body) FROM notes WHERE tenant_id = co.tenant_id AND subject_type = 'company' AND subject_id = co.id) AS notes
+    FROM companies co WHERE co.tenant_id = ${tenantId} AND (co.domain IN (SELECT value FROM json_each(${json(domains)}))
+      OR co.name_sort IN (SELECT value FROM json_each(${json(names)}))) ORDER BY co.id`);
+  // By domain first; then by name among companies without a different domain.
+  const byDomain = new Map<string, CurrentCompany>();
+  const byName = new Map<string, CurrentCompany>();
+  for (const co of found) {
+    if (co.domain && !byDomain.has(co.domain)) byDomain.set(co.domain, co);
+    if (!byName.has(co.name_sort)) byName.set(co.name_sort, co);
+  }
+  const creates: Record<string, unknown>[] = [];
+  const updates: Record<string, unknown>[] = [];
+  const seen = new Set<number>();
+  const tagNames = new Map<string, string>();
+  let unchanged = 0;
+  let duplicates = 0;
+  let newNotes = 0;
+  for (const { n, r } of rows) {
+    for (const t of r.tags) tagNames.set(t.toLowerCase(), tagNames.get(t.toLowerCase()) ?? t);
+    const ownerId = r.owner ? (ctx.owners.get(r.owner) ?? null) : null;
+    let match = r.domain ? byDomain.get(r.domain) : undefined;
+    if (!match) {
+      const named = byName.get(r.name.toLowerCase());
+      if (named && (!named.domain || !r.domain || named.domain === r.domain)) match = named;
+    }
+    if (!match) {
+      creates.push({ n, name: r.name, ns: r.name.toLowerCase(), d: r.domain, i: r.industry, sz: r.size, ph: r.phone, ad: r.address, ow: ownerId, tk: r.tags.map((t) => t.toLowerCase()), cf: r.custom, no: r.note });
+      if (r.note) newNotes += 1;
+      continue;
+    }
+    if (seen.has(match.id)) {
+      duplicates += 1;
+      continue;
+    }
+    seen.add(match.id);
+    const set: Record<string, string> = {};
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const changes: Record<string, [unknown, unknown]> = {};
+    const scalar = (field: string, label: string, was: string | null, value: string | null) => {
+      if (value === null || same(was, value)) return;
+      set[field] = value;
+      before[field] = was;
+      after[field] = value;
+      changes[label] = [was, value];
+    };
+    scalar("name", "name", match.name, r.name);
+    if (set.name !== undefined) set.ns = r.name.toLowerCase();
+    scalar("d", "domain", match.domain, r.domain);
+    scalar("i", "industry", match.industry, r.industry);
+    scalar("sz", "size", match.size, r.size);
+    scalar("ph", "phone", match.phone, r.phone);
+    scalar("ad", "address", match.address, r.address);
+    if (ownerId) scalar("ow", "ownerId", match.owner_id, ownerId);
+    const haveTags = JSON.parse(match.tags) as string[];
+    const haveCustom = JSON.parse(match.custom) as Record<string, string>;
+    const haveNotes = JSON.parse(match.notes) as string[];
+    const tk = r.tags.map((t) => t.toLowerCase()).filter((t) => !haveTags.includes(t));
+    const cf: Record<string, string> = {};
+    const cfBefore: Record<string, string | null> = {};
+    for (const [fieldId, value] of Object.entries(r.custom)) {
+      if (haveCustom[fieldId] === value) continue;
+      cf[fieldId] = value;
+      cfBefore[fieldId] = haveCustom[fieldId] ?? null;
+    }
+    const no = r.note && !haveNotes.includes(r.note) ? r.note : null;
+    if (tk.length) after.tk = tk;
+    if (Object.keys(cf).length) (after.cf = cf), (before.cf = cfBefore);
+    if (no) (after.no = no), (newNotes += 1);
+    if (Object.keys(after).length === 0) {
+      unchanged += 1;
+      continue;
+    }
+    updates.push({ id: match.id, n, s: set, tk, cf, no, before, after, ch: changes });
+  }
+
+  const plan: ChunkPlan = { creates: creates.length, updates: updates.length, unchanged, duplicates, statements: [] };
+  const s = plan.statements;
+  s.push(sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`);
+  if (tagNames.size) {
+    const list = [...tagNames].map(([k, name]) => ({ k, name, c: tagColor(k) }));
+    s.push(sql`INSERT INTO tags (tenant_id, name, name_key, color, created_at)
+      SELECT ${tenantId}, j.value ->> 'name', j.value ->> 'k', j.value ->> 'c', ${now} FROM json_each(${json(list)}) j WHERE true ON CONFLICT DO NOTHING`);
+  }
+  if (creates.length) {
+    const rowsJson = json(creates);
+    s.push(sql`INSERT INTO companies (tenant_id, name, name_sort, domain, industry, size, address, phone, owner_id, created_by, created_at, updated_at, last_activity_at)
+      SELECT ${tenantId}, j.value ->> 'name', j.value ->> 'ns', j.value ->> 'd', j.value ->> 'i', j.value ->> 'sz', j.value ->> 'ad', j.value ->> 'ph', j.value ->> 'ow',
+        ${ctx.actorId}, ${now}, ${now}, ${now} FROM json_each(${rowsJson}) j ORDER BY j.key`);
+    const target = sql`FROM json_each(${rowsJson}) j JOIN companies co ON co.id = ${newId("companies", creates.length)} AND co.tenant_id = ${tenantId} AND co.created_at = ${now}`;
+    s.push(sql`INSERT INTO company_tags (tenant_id, company_id, tag_id) SELECT co.tenant_id, co.id, t.id ${target}
+      CROSS JOIN json_each(j.value, '$.tk') k JOIN tags t ON t.tenant_id = co.tenant_id AND t.name_key = k.value WHERE true ON CONFLICT DO NOTHING`);
+    s.push(sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT co.tenant_id, f.id, co.id, v.value ${target}
+      CROSS JOIN json_each(j.value, '$.cf') v JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = co.tenant_id AND f.entity = 'company'
+      WHERE true ON CONFLICT DO UPDATE SET value = excluded.value`);
+    s.push(sql`INSERT INTO notes (tenant_id, subject_type, subject_id, author_id, body, created_at, updated_at)
+      SELECT co.tenant_id, 'company', co.id, ${ctx.actorId}, j.value ->> 'no', ${now}, ${now} ${target} WHERE j.value ->> 'no' IS NOT NULL`);
+    s.push(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+      SELECT co.tenant_id, 'company', co.id, ${ctx.actorId}, 'created', ${json({ import: ctx.importId })}, ${now} ${target}`);
+    s.push(sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
+      SELECT co.tenant_id, ${ctx.importId}, 'company', co.id, 'created', j.value ->> 'n', NULL, NULL, ${now} ${target}`);
+  }
+  if (updates.length) {
+    const rowsJson = json(updates);
+    const u = sql`FROM json_each(${rowsJson}) u JOIN companies co ON co.id = u.value ->> 'id' AND co.tenant_id = ${tenantId}`;
+    s.push(sql`UPDATE companies SET
+        name = coalesce(u.value ->> '$.s.name', name),
+        name_sort = coalesce(u.value ->> '$.s.ns', name_sort),
+        domain = coalesce(u.value ->> '$.s.d', domain),
+        industry = coalesce(u.value ->> '$.s.i', industry),
+        size = coalesce(u.value ->> '$.s.sz', size),
+        phone = coalesce(u.value ->> '$.s.ph', phone),
+        address = coalesce(u.value ->> '$.s.ad', address),
+        owner_id = coalesce(u.value ->> '$.s.ow', owner_id),
+        updated_at = ${now},
+        last_activity_at = ${now}
+      FROM json_each(${rowsJson}) u WHERE companies.tenant_id = ${tenantId} AND companies.id = u.value ->> 'id'`);
+    // Contacts show their company's name: keep it in step with a renamed company.
+    s.push(sql`UPDATE contacts SET company_name = co.name, company_sort = co.name_sort ${u}
+      WHERE contacts.tenant_id = ${tenantId} AND contacts.company_id = co.id AND u.value ->> '$.s.name' IS NOT NULL`);
+    s.push(sql`INSERT INTO company_tags (tenant_id, company_id, tag_id) SELECT co.tenant_id, co.id, t.id ${u}
+      CROSS JOIN json_each(u.value, '$.tk') k JOIN tags t ON t.tenant_id = co.tenant_id AND t.name_key = k.value WHERE true ON CONFLICT DO NOTHING`);
+    s.push(sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT co.tenant_id, f.id, co.id, v.value ${u}
+      CROSS JOIN json_each(u.value, '$.cf') v JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = co.tenant_id AND f.entity = 'company'
+      WHERE true ON CONFLICT DO UPDATE SET value = excluded.value`);
+    s.push(sql`INSERT INTO notes (tenant_id, subject_type, subject_id, author_id, body, created_at, updated_at)
+      SELECT co.tenant_id, 'company', co.id, ${ctx.actorId}, u.value ->> 'no', ${now}, ${now} ${u} WHERE u.value ->> 'no' IS NOT NULL`);
+    s.push(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+      SELECT co.tenant_id, 'company', co.id, ${ctx.actorId}, 'updated', json_set(u.value -> 'ch', '$.import', ${ctx.importId}), ${now} ${u}`);
+    s.push(sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
+      SELECT co.tenant_id, ${ctx.importId}, 'company', co.id, 'updated', u.value ->> 'n', u.value -> 'before', u.value -> 'after', ${now} ${u}
+      WHERE true ON CONFLICT DO UPDATE SET after = excluded.after, written_at = excluded.written_at`);
+  }
+  if (creates.length || newNotes) {
+    s.push(sql`INSERT INTO tenant_counters (tenant_id, contacts, companies, notes) VALUES (${tenantId}, 0, ${creates.length}, ${newNotes})
+      ON CONFLICT (tenant_id) DO UPDATE SET companies = companies + ${creates.length}, notes = notes + ${newNotes}`);
+  }
+  s.push(sql`UPDATE import_jobs SET chunks_done = ${chunkNo + 1}, created_count = created_count + ${creates.length},
+      updated_count = updated_count + ${updates.length}, updated_at = ${now} WHERE tenant_id = ${tenantId} AND id = ${ctx.importId}`);
+  return plan;
+}
+
+export type ChunkOutcome = { ok: true; plan: ChunkPlan } | { ok: false; reason: "replayed" } | { ok: false; reason: "limit"; error: PlanLimitError };
+
+/** Plans and writes one chunk in one batch. A replayed chunk writes nothing. */
+export async function commitChunk(
+  db: Database,
+  kind: ImportKind,
+  ctx: ChunkContext,
+  chunkNo: number,
+  rows: ChunkRow<ContactRecord>[] | ChunkRow<CompanyRecord>[],
+  now: number,
+): Promise<ChunkOutcome> {
+  const plan =
+    kind === "contacts"
+      ? await planContactChunk(db, ctx, chunkNo, rows as ChunkRow<ContactRecord>[], now)
+      : await planCompanyChunk(db, ctx, chunkNo, rows as ChunkRow<CompanyRecord>[], now);
+  try {
+    await runRawBatch(db, plan.statements);
+  } catch (err) {
+    if (String(err).includes("UNIQUE constraint failed: import_chunks") || String((err as { cause?: unknown }).cause).includes("UNIQUE constraint failed: import_chunks")) {
+      return { ok: false, reason: "replayed" };
+    }
+    if (ctx.freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id")) return { ok: false, reason: "limit", error: new PlanLimitError("contacts", ctx.freeMaxContacts) };
+    throw err;
+  }
+  return { ok: true, plan };
+}

@@ -1,0 +1,258 @@
+import { FormAlert } from "../../components/Field";
+import { Time } from "../../components/Time";
+import { SelectField } from "../companies/FormFields";
+import { STATUS_LABELS, type ImportSummary } from "./ImportPage";
+
+export interface ImportJobView extends ImportSummary {
+  encoding: string | null;
+  encodingChoice: string;
+  delimiter: string | null;
+  newCount: number;
+  updateCount: number;
+  unchangedCount: number;
+  duplicateCount: number;
+  invalidCount: number;
+  chunkCount: number;
+  chunksDone: number;
+  message: string | null;
+  finishedAt: number | null;
+  undoneAt: number | null;
+  canUndo: boolean;
+  kept: { total: number; items: { type: "contact" | "company"; id: number; name: string; fields: string[] }[] } | null;
+}
+
+export interface ImportJobPageProps {
+  job: ImportJobView;
+  headers: string[];
+  mapping: string[];
+  targets: { value: string; label: string }[];
+  alert?: string;
+  mappingError?: string;
+}
+
+const WORKING = new Set(["analysing", "committing", "undoing"]);
+const DELIMITERS: Record<string, string> = { ",": "commas", ";": "semicolons", "\t": "tabs" };
+const n = (v: number) => v.toLocaleString("en-US");
+
+/** One import: its preview, progress, result or undo, with the column mapping while it is a preview. */
+export function ImportJobPage(p: ImportJobPageProps) {
+  return (
+    <div class="stack">
+      <p class="breadcrumbs">
+        <a href="/app/import">Import</a> ›
+      </p>
+      <h1>Import of {p.job.fileName}</h1>
+      <ImportJobStatus {...p} />
+    </div>
+  );
+}
+
+function Progress(p: { label: string; done: number; total: number }) {
+  const pct = p.total ? Math.round((p.done / p.total) * 100) : 0;
+  return (
+    <div class="stack">
+      <label for="import-progress">{p.label}</label>
+      <progress id="import-progress" max={Math.max(1, p.total)} value={p.done}>
+        {pct}%
+      </progress>
+      <p class="muted" role="status">
+        {pct}% done. You can leave this page: the import goes on without it, and this page shows where it is when you come back.
+      </p>
+    </div>
+  );
+}
+
+function UndoForm(p: { job: ImportJobView }) {
+  return (
+    <details class="card">
+      <summary>Undo this import…</summary>
+      <p>
+        Undo deletes the records this import created and puts back the values it changed. Records someone has edited since the import are kept as they are and listed
+        here afterwards.
+      </p>
+      <form method="post" action={`/app/import/${p.job.id}/undo`}>
+        <button type="submit" class="danger">
+          Undo the import
+        </button>
+      </form>
+    </details>
+  );
+}
+
+/** Everything under the heading. While the job works it asks for itself again every second (htmx). */
+export function ImportJobStatus(p: ImportJobPageProps) {
+  const j = p.job;
+  const working = WORKING.has(j.status);
+  const records = j.kind === "contacts" ? "contacts" : "companies";
+  return (
+    <div
+      id="import-job"
+      class="stack"
+      hx-get={working ? `/app/import/${j.id}?part=status` : undefined}
+      hx-trigger={working ? "every 1s" : undefined}
+      hx-swap={working ? "outerHTML" : undefined}
+    >
+      {p.alert ? <FormAlert>{p.alert}</FormAlert> : null}
+      <p>
+        <strong>{STATUS_LABELS[j.status] ?? j.status}</strong> · {records} · uploaded <Time ms={j.createdAt} precision="minute" />
+        {j.encoding ? (
+          <>
+            {" "}
+            · read as {j.encoding === "utf-8" ? "UTF-8" : j.encoding === "windows-1252" ? "Windows-1252" : "UTF-16"}, columns separated by {DELIMITERS[j.delimiter ?? ","] ?? "commas"}
+          </>
+        ) : null}
+      </p>
+      {j.status === "analysing" ? <Progress label="Checking the rows against your records" done={j.chunksDone} total={j.chunkCount} /> : null}
+      {j.status === "committing" ? (
+        <>
+          <Progress label={`Importing ${records}`} done={j.chunksDone} total={j.chunkCount} />
+          <form method="post" action={`/app/import/${j.id}/commit`}>
+            <p class="hint">If the progress has not moved for a few minutes, resume it: it continues where it stopped.</p>
+            <button type="submit" class="secondary">
+              Resume the import
+            </button>
+          </form>
+        </>
+      ) : null}
+      {j.status === "undoing" ? <Progress label="Undoing the import" done={j.chunksDone} total={Math.max(j.chunksDone + 1, Math.ceil((j.createdCount + j.updatedCount) / 200))} /> : null}
+      {working ? (
+        <noscript>
+          <p>
+            <a href={`/app/import/${j.id}`}>Reload to see the progress.</a>
+          </p>
+        </noscript>
+      ) : null}
+      {j.status === "failed" ? <FormAlert>{j.message ?? "The import stopped."}</FormAlert> : null}
+      {j.status === "ready" || j.status === "done" || j.status === "failed" || j.status === "undone" ? <Counts job={j} /> : null}
+      {j.status === "ready" ? (
+        <section class="card" aria-labelledby="commit-heading">
+          <h2 id="commit-heading">Import</h2>
+          {j.newCount + j.updateCount === 0 ? (
+            <p>Nothing to write: every valid row matches a record exactly as it is. Importing changes nothing.</p>
+          ) : (
+            <p>
+              Creates {n(j.newCount)} {records} and updates {n(j.updateCount)}. Rows with problems and duplicates are skipped. Empty cells never clear a value you have.
+            </p>
+          )}
+          <form method="post" action={`/app/import/${j.id}/commit`}>
+            <button type="submit">Import {n(j.newCount + j.updateCount)} {records}</button>
+          </form>
+        </section>
+      ) : null}
+      {j.status === "done" ? (
+        <p>
+          <a href={`/app/${records}`}>See your {records}</a>
+        </p>
+      ) : null}
+      {j.canUndo && j.status !== "undoing" ? <UndoForm job={j} /> : null}
+      {j.status === "undone" ? <Kept job={j} /> : null}
+      {j.status === "ready" ? <MappingForm {...p} /> : null}
+      {!working ? (
+        <p>
+          <a href="/app/import">Import another file</a>
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Counts(p: { job: ImportJobView }) {
+  const j = p.job;
+  const done = j.status !== "ready";
+  const problems = j.invalidCount + j.duplicateCount;
+  return (
+    <section class="card" aria-labelledby="counts-heading">
+      <h2 id="counts-heading">{done ? "Result" : "Preview"}</h2>
+      <ul class="stat-list">
+        <li>
+          <span class="stat">{n(j.totalRows)}</span> rows in the file
+        </li>
+        {done ? (
+          <>
+            <li>
+              <span class="stat">{n(j.createdCount)}</span> created
+            </li>
+            <li>
+              <span class="stat">{n(j.updatedCount)}</span> updated
+            </li>
+          </>
+        ) : (
+          <>
+            <li>
+              <span class="stat">{n(j.newCount)}</span> new
+            </li>
+            <li>
+              <span class="stat">{n(j.updateCount)}</span> updates
+            </li>
+            <li>
+              <span class="stat">{n(j.unchangedCount)}</span> unchanged
+            </li>
+          </>
+        )}
+        <li>
+          <span class="stat">{n(j.duplicateCount)}</span> duplicates in the file
+        </li>
+        <li>
+          <span class="stat">{n(j.invalidCount)}</span> rows with problems
+        </li>
+      </ul>
+      {problems > 0 ? (
+        <p>
+          <a href={`/app/import/${j.id}/errors.csv`} hx-boost="false" download>
+            Download the skipped rows (CSV, with the reason for each)
+          </a>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function Kept(p: { job: ImportJobView }) {
+  const kept = p.job.kept;
+  if (!kept || kept.total === 0) return <FormAlert kind="ok">The import is undone: everything it created is gone and every value it changed is back.</FormAlert>;
+  return (
+    <section class="card" aria-labelledby="kept-heading">
+      <h2 id="kept-heading">Kept because they were edited after the import ({n(kept.total)})</h2>
+      <ul>
+        {kept.items.map((k) => (
+          <li>
+            <a href={`/app/${k.type === "contact" ? "contacts" : "companies"}/${k.id}`}>{k.name || `#${k.id}`}</a>: {k.fields.join(", ")}
+          </li>
+        ))}
+      </ul>
+      {kept.total > kept.items.length ? <p class="muted">and {n(kept.total - kept.items.length)} more.</p> : null}
+    </section>
+  );
+}
+
+function MappingForm(p: ImportJobPageProps) {
+  return (
+    <section class="card" aria-labelledby="mapping-heading">
+      <h2 id="mapping-heading">Columns</h2>
+      <p>Each column of the file and the field it goes to. Change any, then update the preview.</p>
+      {p.mappingError ? <FormAlert>{p.mappingError}</FormAlert> : null}
+      <form class="stack" method="post" action={`/app/import/${p.job.id}/mapping`}>
+        <div class="grid">
+          {p.headers.map((h, i) => (
+            <SelectField id={`col-${i}`} name={`col_${i}`} label={h || `Column ${i + 1}`} value={p.mapping[i] ?? ""} options={p.targets} />
+          ))}
+        </div>
+        <SelectField
+          name="encoding"
+          label="Encoding"
+          value={p.job.encodingChoice}
+          options={[
+            { value: "auto", label: "Detect (UTF-8, else Windows-1252)" },
+            { value: "utf-8", label: "UTF-8" },
+            { value: "windows-1252", label: "Windows-1252" },
+          ]}
+        />
+        <div class="actions">
+          <button type="submit" class="secondary">
+            Update the preview
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+import { FormAlert } from "../../components/Field";
+import { Time } from "../../components/Time";
+import { SelectField } from "../companies/FormFields";
+
+export type ImportFormErrors = Partial<Record<"kind" | "encoding" | "file", string>>;
+
+export interface ImportSummary {
+  id: string;
+  kind: "contacts" | "companies";
+  status: string;
+  fileName: string;
+  createdAt: number;
+  createdCount: number;
+  updatedCount: number;
+  totalRows: number;
+}
+
+export const STATUS_LABELS: Record<string, string> = {
+  analysing: "Reading the file",
+  ready: "Preview ready: not imported yet",
+  committing: "Importing",
+  done: "Imported",
+  failed: "Stopped",
+  undoing: "Undoing",
+  undone: "Undone",
+};
+
+export interface ImportPageProps {
+  jobs: ImportSummary[];
+  kind: string;
+  encoding: string;
+  errors: ImportFormErrors;
+  maxMb: number;
+}
+
+/** Upload a CSV, and the workspace's recent imports. */
+export function ImportPage(p: ImportPageProps) {
+  const fileError = p.errors.file;
+  return (
+    <div class="stack">
+      <h1>Import</h1>
+      {Object.keys(p.errors).length ? <FormAlert>The file was not imported. Check the fields marked below.</FormAlert> : null}
+      <section class="card" aria-labelledby="upload-heading">
+        <h2 id="upload-heading">Import a CSV file</h2>
+        <p>
+          Exports of Google Contacts, Outlook, HubSpot and most spreadsheets work as they are. You see a preview — new records, updates, duplicates and rows
+          with problems — before anything is written, and you can undo an import afterwards.
+        </p>
+        <form class="stack record-form" method="post" action="/app/import" enctype="multipart/form-data" hx-boost="false">
+          <SelectField
+            name="kind"
+            label="The file holds"
+            value={p.kind}
+            options={[
+              { value: "contacts", label: "Contacts (people)" },
+              { value: "companies", label: "Companies" },
+            ]}
+            error={p.errors.kind}
+          />
+          <div class="field">
+            <label for="f-file">CSV file</label>
+            <p class="hint" id="f-file-hint">
+              Up to {p.maxMb} MB and 100,000 rows, with a header row. Commas, semicolons or tabs between columns.
+            </p>
+            <input
+              id="f-file"
+              name="file"
+              type="file"
+              accept=".csv,.txt,text/csv,text/plain"
+              required
+              aria-invalid={fileError ? "true" : undefined}
+              aria-describedby={fileError ? "f-file-hint f-file-error" : "f-file-hint"}
+            />
+            {fileError ? (
+              <p class="field-error" id="f-file-error">
+                {fileError}
+              </p>
+            ) : null}
+          </div>
+          <SelectField
+            name="encoding"
+            label="Encoding"
+            hint="Leave on Detect unless accented letters look wrong in the preview."
+            value={p.encoding}
+            options={[
+              { value: "auto", label: "Detect (UTF-8, else Windows-1252)" },
+              { value: "utf-8", label: "UTF-8" },
+              { value: "windows-1252", label: "Windows-1252 (older Excel and Outlook on Windows)" },
+            ]}
+            error={p.errors.encoding}
+          />
+          <div class="actions">
+            <button type="submit">Upload and preview</button>
+          </div>
+        </form>
+      </section>
+      <section class="card" aria-labelledby="history-heading">
+        <h2 id="history-heading">Recent imports</h2>
+        {p.jobs.length === 0 ? (
+          <p class="muted">No imports yet.</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="records">
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Uploaded</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.jobs.map((j) => (
+                  <tr>
+                    <td>
+                      <a href={`/app/import/${j.id}`}>{j.fileName}</a>
+                    </td>
+                    <td>{j.kind}</td>
+                    <td>
+                      <Time ms={j.createdAt} precision="minute" />
+                    </td>
+                    <td>{STATUS_LABELS[j.status] ?? j.status}</td>
+                    <td>{j.createdCount}</td>
+                    <td>{j.updatedCount}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
