@@ -23,11 +23,12 @@ import { noteRoutes } from "./routes/notes";
 import { opsRoutes } from "./routes/ops";
 import { settingsRoutes } from "./routes/settings";
 import { workspaceSettingsRoutes } from "./routes/workspace-settings";
+import { importRoutes } from "./routes/import";
 import { publicRoutes } from "./routes/public";
 import { invitationRoutes, teamRoutes } from "./routes/team";
 import { webhookRoutes } from "./routes/webhooks";
 
-/** Forms are small; larger uploads (imports) will get their own, larger limit on their route. */
+/** Forms are small; the import upload has its own, larger limit on its route. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 export const app = new Hono<AppEnv>();
@@ -37,7 +38,9 @@ app.use("*", requestLog, securityHeaders);
 // cookie and proves itself with a signature over the raw body (src/routes/webhooks.ts).
 app.route("/webhooks", webhookRoutes);
 app.use("*", csrfProtection);
-app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c as Context<AppEnv>, 413) }));
+const formBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c as Context<AppEnv>, 413) });
+// The import upload has its own, larger limit on its route (src/routes/import.tsx).
+app.use("*", (c, next) => (c.req.method === "POST" && c.req.path === "/app/import" ? next() : formBodyLimit(c, next)));
 app.use("*", database, session, theme);
 
 // Everything under /app needs a signed-in member and is never cached.
@@ -57,6 +60,7 @@ app.route("/app/contacts", contactsRoutes);
 app.route("/app", appRoutes);
 app.route("/app/companies", companyRoutes);
 app.route("/app/export", exportRoutes);
+app.route("/app/import", importRoutes);
 app.route("/app", noteRoutes);
 app.route("/app", teamRoutes);
 app.route("/", invitationRoutes);

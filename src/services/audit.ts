@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = {
   "custom_field.deleted": "Deleted a custom field",
   "workspace.updated": "Changed workspace settings",
   "data.exported": "Exported data",
+  "data.imported": "Started an import",
+  "data.import_undone": "Undid an import",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
