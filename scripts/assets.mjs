@@ -15,7 +15,8 @@ const htmxVersion = JSON.parse(readFileSync(join(root, "node_modules/htmx.org/pa
 const files = {
   htmx: { name: `htmx-${htmxVersion}.min.js`, body: readFileSync(join(root, "node_modules/htmx.org/dist/htmx.min.js")) },
 };
-for (const [key, src] of [["css", "app.css"], ["js", "app.js"]]) {
+// analytics.js is loaded only on pages that load Google Analytics (src/lib/consent.ts).
+for (const [key, src] of [["css", "app.css"], ["js", "app.js"], ["analytics", "analytics.js"]]) {
   const body = readFileSync(join(root, "assets-src", src));
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
   const [base, ext] = src.split(".");
@@ -31,6 +32,7 @@ export const assets = {
   htmx: "/assets/${files.htmx.name}",
   css: "/assets/${files.css.name}",
   js: "/assets/${files.js.name}",
+  analytics: "/assets/${files.analytics.name}",
 } as const;
 `;
 mkdirSync(join(root, "src", "generated"), { recursive: true });

@@ -25,6 +25,7 @@ import { settingsRoutes } from "./routes/settings";
 import { workspaceSettingsRoutes } from "./routes/workspace-settings";
 import { importRoutes } from "./routes/import";
 import { publicRoutes } from "./routes/public";
+import { privacyRoutes } from "./routes/privacy";
 import { invitationRoutes, teamRoutes } from "./routes/team";
 import { webhookRoutes } from "./routes/webhooks";
 
@@ -48,6 +49,7 @@ app.use("/app", noStore, requireUser);
 app.use("/app/*", noStore, requireUser);
 
 app.route("/", publicRoutes);
+app.route("/", privacyRoutes);
 app.route("/", authRoutes);
 app.route("/", accountRoutes);
 app.route("/app/settings", settingsRoutes);

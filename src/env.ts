@@ -52,12 +52,24 @@ export interface Bindings {
   /** How the pricing section shows Team's prices, e.g. "$29". Display only; Stripe's price decides. */
   TEAM_PRICE_MONTHLY_DISPLAY?: string;
   TEAM_PRICE_YEARLY_DISPLAY?: string;
+  /**
+   * Google Analytics 4 measurement id ("G-XXXXXXX"). Unset or malformed: analytics never loads and no
+   * consent banner is shown. When set, GA loads only on public pages, only for signed-out visitors
+   * who accepted analytics cookies (src/lib/consent.ts).
+   */
+  GA_MEASUREMENT_ID?: string;
+  /** Where the GA loader (gtag.js) comes from; default https://www.googletagmanager.com. The browser test points it at a local stub. */
+  GA_SCRIPT_ORIGIN?: string;
+  /** The address /contact messages are sent to. Unset: messages are stored but not mailed to anyone but their sender. */
+  SUPPORT_EMAIL?: string;
+  /** Secret key for hashing IP addresses (HMAC-SHA256) kept with support messages. Unset: no IP hash is kept. */
+  IP_HASH_KEY?: string;
 }
 
 /** What an authenticated request knows about its user. */
 export interface AuthContext {
   sessionId: string;
-  user: Pick<User, "id" | "email" | "emailVerifiedAt">;
+  user: Pick<User, "id" | "email" | "emailVerifiedAt" | "termsAcceptedAt" | "privacySeenVersion">;
   tenant: Pick<Tenant, "id" | "name"> & { billingState: BillingState };
   role: Role;
 }
@@ -71,6 +83,8 @@ export interface Variables {
   theme: Theme;
   /** Replaces the page CSP for a response that is not one of our pages. */
   cspOverride?: string;
+  /** Set by render() on a page that loads Google Analytics: the loader's origin, for the CSP. */
+  cspAnalyticsOrigin?: string;
 }
 
 export type Theme = "light" | "dark" | "system";

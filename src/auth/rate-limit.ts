@@ -24,6 +24,10 @@ export const LIMITS = {
   resetPerAccount: { name: "reset-account", max: 3, windowMs: 60 * 60 * 1000 },
   verificationPerUser: { name: "verify-user", max: 5, windowMs: 60 * 60 * 1000 },
   passwordChangePerUser: { name: "password-change-user", max: 10, windowMs: 15 * 60 * 1000 },
+  // /contact: messages per network address, and acknowledgements per recipient, so the form
+  // cannot be used to flood someone else's inbox from many addresses.
+  contactPerIp: { name: "contact-ip", max: 5, windowMs: 60 * 60 * 1000 },
+  contactAckPerEmail: { name: "contact-ack-email", max: 3, windowMs: 24 * 60 * 60 * 1000 },
 } as const satisfies Record<string, Limit>;
 
 function keyFor(limit: Limit, subject: string): string {

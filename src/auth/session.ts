@@ -80,6 +80,9 @@ export async function validateSessionToken(db: Database, token: string, now: num
       userId: users.id,
       email: users.email,
       emailVerifiedAt: users.emailVerifiedAt,
+      // For the privacy-policy change notice on every page, without a query of its own.
+      termsAcceptedAt: users.termsAcceptedAt,
+      privacySeenVersion: users.privacySeenVersion,
       tenantId: tenants.id,
       tenantName: tenants.name,
       role: memberships.role,
@@ -110,7 +113,7 @@ export async function validateSessionToken(db: Database, token: string, now: num
   return {
     auth: {
       sessionId: id,
-      user: { id: row.userId, email: row.email, emailVerifiedAt: row.emailVerifiedAt },
+      user: { id: row.userId, email: row.email, emailVerifiedAt: row.emailVerifiedAt, termsAcceptedAt: row.termsAcceptedAt, privacySeenVersion: row.privacySeenVersion },
       tenant: { id: row.tenantId, name: row.tenantName, billingState: row.billingState ?? "free" },
       role: row.role as Role,
     },

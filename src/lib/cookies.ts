@@ -28,4 +28,25 @@ export const COOKIES = {
     purpose: "Remembers the colour scheme you picked (light, dark or system). Set only once you pick one.",
     lifetime: "1 year.",
   },
+  consent: {
+    name: "__Host-consent",
+    category: "essential",
+    purpose:
+      "Remembers whether you accepted or rejected analytics cookies: a random id (the key of our record of your choice), the choice and the date of the cookie policy you were shown.",
+    lifetime: "6 months; then we ask again.",
+  },
+  gaClient: {
+    name: "_ga",
+    category: "analytics",
+    purpose:
+      "Google Analytics: a random id that tells visits from the same browser apart. Set only on our public pages, only after you accept analytics cookies; removed when you reject them.",
+    lifetime: "2 years.",
+  },
+  gaSession: {
+    // <id> is our GA measurement id without its "G-" prefix (src/lib/consent.ts fills it in).
+    name: "_ga_<id>",
+    category: "analytics",
+    purpose: "Google Analytics: keeps the state of the current visit. Set and removed together with _ga.",
+    lifetime: "2 years.",
+  },
 } as const satisfies Record<string, CookieInfo>;

@@ -5,6 +5,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
 import { assets } from "../generated/assets";
 import { Layout } from "../../views/layouts/Layout";
+import { analyticsForPage, consentBannerWanted, gaLoaderUrl } from "./consent";
+import { PRIVACY_VERSION, needsPrivacyNotice } from "./legal";
 
 /** True for htmx requests that want a fragment (not boosted navigation, which wants the page). */
 export function wantsFragment(c: Context<AppEnv>): boolean {
@@ -24,6 +26,8 @@ export function render(c: Context<AppEnv>, title: string, body: Child, status: C
     );
   }
   const auth = c.get("auth");
+  const analytics = analyticsForPage(c, status);
+  if (analytics) c.set("cspAnalyticsOrigin", analytics.scriptOrigin);
   return c.html(
     <Layout
       title={title}
@@ -32,6 +36,9 @@ export function render(c: Context<AppEnv>, title: string, body: Child, status: C
       nonce={c.get("secureHeadersNonce") ?? ""}
       theme={c.get("theme") ?? "system"}
       path={c.req.path}
+      analytics={analytics ? { loaderSrc: gaLoaderUrl(analytics), initSrc: assets.analytics, measurementId: analytics.measurementId } : null}
+      consentBanner={consentBannerWanted(c)}
+      privacyNotice={auth && needsPrivacyNotice(auth.user) ? { version: PRIVACY_VERSION } : null}
       user={
         auth
           ? { email: auth.user.email, tenantName: auth.tenant.name, role: auth.role, verified: auth.user.emailVerifiedAt !== null, billingState: auth.tenant.billingState }

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../env";
+import { withAnalyticsSources } from "../lib/consent";
 
 /**
  * Security headers on every response the Worker makes. Scripts run only from our own origin and
@@ -35,6 +36,11 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   // stricter policy of its own.
   const override = c.get("cspOverride");
   if (override) c.res.headers.set("Content-Security-Policy", override);
+  // A public page that loads Google Analytics for a consenting visitor (render() decides, see
+  // src/lib/consent.ts) allows GA's hosts; no other response ever does.
+  const analyticsOrigin = c.get("cspAnalyticsOrigin");
+  const csp = c.res.headers.get("Content-Security-Policy");
+  if (analyticsOrigin && !override && csp) c.res.headers.set("Content-Security-Policy", withAnalyticsSources(csp, analyticsOrigin));
 };
 
 /** Authenticated pages must never be kept by the browser or a proxy. */

@@ -1,9 +1,11 @@
-/** Public pages: landing, legal pages, health check and the theme preference. */
+/** Public pages: landing, legal pages (dates and periods from src/lib/legal.ts), health check and the theme preference. */
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { sql } from "drizzle-orm";
 import type { AppEnv, Theme } from "../env";
 import { COOKIES } from "../lib/cookies";
+import { analyticsConfig, readConsent } from "../lib/consent";
+import { LEGAL_DATES, RETENTION } from "../lib/legal";
 import { errorResponse } from "../lib/errors";
 import { render } from "../lib/render";
 import { billingConfig } from "../lib/stripe";
@@ -26,9 +28,13 @@ publicRoutes.get("/healthz", async (c) => {
   return c.json({ ok: true });
 });
 
-publicRoutes.get("/privacy", (c) => render(c, "Privacy policy", <PrivacyPage />));
-publicRoutes.get("/terms", (c) => render(c, "Terms of service", <TermsPage />));
-publicRoutes.get("/cookies", (c) => render(c, "Cookies", <CookiesPage cookies={Object.values(COOKIES)} />));
+publicRoutes.get("/privacy", (c) => render(c, "Privacy policy", <PrivacyPage updated={LEGAL_DATES.privacy} retention={RETENTION} />));
+publicRoutes.get("/terms", (c) => render(c, "Terms of service", <TermsPage updated={LEGAL_DATES.terms} closureGraceDays={RETENTION.closureGraceDays} />));
+publicRoutes.get("/cookies", (c) => {
+  const consent = readConsent(c);
+  const settings = { configured: analyticsConfig(c.env) !== null, analytics: consent?.current ? consent.analytics : null, back: "/cookies#cookie-settings" };
+  return render(c, "Cookies", <CookiesPage updated={LEGAL_DATES.cookies} cookies={Object.values(COOKIES)} settings={settings} />);
+});
 
 publicRoutes.post("/preferences/theme", async (c) => {
   const body = await c.req.parseBody();

@@ -2,7 +2,14 @@ import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 
 /** The HTML frame of every email. Inline styles: mail clients ignore style sheets. */
-export function EmailLayout(p: { appName: string; preheader: string; essential: boolean; children: Child }) {
+export function EmailLayout(p: {
+  appName: string;
+  preheader: string;
+  essential: boolean;
+  children: Child;
+  /** Replaces the footer line, for mail to someone who may have no account (the contact form's). */
+  note?: string;
+}) {
   return (
     <>
       {raw("<!doctype html>")}
@@ -18,7 +25,9 @@ export function EmailLayout(p: { appName: string; preheader: string; essential: 
             {p.children}
           </div>
           <p style="max-width:560px;margin:16px auto 0;color:#4a5160;font-size:13px">
-            {p.essential
+            {p.note
+              ? p.note
+              : p.essential
               ? `This is an essential message about your ${p.appName} account. It is sent whatever your email preferences.`
               : `You can turn these messages off in your ${p.appName} profile.`}
           </p>

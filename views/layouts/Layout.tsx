@@ -1,5 +1,7 @@
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
+import { ConsentBanner } from "../components/Consent";
+import { PrivacyNotice } from "../components/PrivacyNotice";
 
 export type Theme = "light" | "dark" | "system";
 
@@ -12,6 +14,12 @@ export interface LayoutProps {
   /** The path of this page, for the theme switch to come back to. */
   path: string;
   user: { email: string; tenantName: string; role: string; verified: boolean; billingState?: string } | null;
+  /** Google Analytics on this page (a consenting, signed-out visitor on a public page), or null. */
+  analytics?: { loaderSrc: string; initSrc: string; measurementId: string } | null;
+  /** Ask for analytics consent on this page. */
+  consentBanner?: boolean;
+  /** The privacy policy changed since this user last saw it. */
+  privacyNotice?: { version: string } | null;
   children: Child;
 }
 
@@ -52,8 +60,15 @@ export function Layout(p: LayoutProps) {
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <script src={p.assets.htmx} nonce={p.nonce} defer></script>
           <script src={p.assets.js} nonce={p.nonce} defer></script>
+          {p.analytics ? (
+            <>
+              <script src={p.analytics.loaderSrc} nonce={p.nonce} async></script>
+              <script src={p.analytics.initSrc} nonce={p.nonce} data-measurement-id={p.analytics.measurementId} defer></script>
+            </>
+          ) : null}
         </head>
-        <body hx-boost="true">
+        {/* With GA on the page, links and forms load whole pages: a boosted swap would keep GA running on the next page, which may be under /app. */}
+        <body hx-boost={p.analytics ? "false" : "true"}>
           <a class="skip-link" href="#main">
             Skip to content
           </a>
@@ -92,7 +107,9 @@ export function Layout(p: LayoutProps) {
               </nav>
             </div>
           </header>
+          {p.consentBanner ? <ConsentBanner back={p.path} /> : null}
           <main id="main" tabindex={-1}>
+            {p.user && p.privacyNotice ? <PrivacyNotice version={p.privacyNotice.version} back={p.path} /> : null}
             {p.user && !p.user.verified ? (
               <div class="flash warn verify-banner" role="status">
                 <p>
@@ -133,6 +150,8 @@ export function Layout(p: LayoutProps) {
               <a href="/privacy">Privacy</a>
               <a href="/terms">Terms</a>
               <a href="/cookies">Cookies</a>
+              <a href="/cookies#cookie-settings">Cookie settings</a>
+              <a href="/contact">Contact</a>
               {/* A full page load, not a boosted swap: the scheme lives on <html>, which hx-boost does not replace. */}
               <form class="inline-form" method="post" action="/preferences/theme" hx-boost="false">
                 <input type="hidden" name="back" value={p.path} />
