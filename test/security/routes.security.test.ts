@@ -44,6 +44,8 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "GET", path: "/app/settings/billing", least: "owner" },
   { method: "POST", path: "/app/settings/billing/checkout", least: "owner", form: { interval: "monthly" } },
   { method: "POST", path: "/app/settings/billing/portal", least: "owner" },
+  // The privacy-policy change notice: every user dismisses their own.
+  { method: "POST", path: "/app/privacy-notice", least: "viewer", form: { version: "2000-01-01" } },
   // Recently viewed: every role records its own views (of records that exist; here none does).
   { method: "POST", path: "/app/recent", least: "viewer", form: { type: "company", id: "999999999" } },
   // Companies: viewers read; members write. Ids that do not exist answer 404 to those allowed.
