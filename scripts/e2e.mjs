@@ -3,13 +3,16 @@
 //
 // Every test/e2e/*.e2e.mjs file is a plain ES module whose default export is either one async
 // function or an object of { "test name": async function }. Each function gets
-// { baseUrl, browser, artifactsDir } and fails by throwing. `node scripts/e2e.mjs auth` runs only
-// the files whose names contain "auth".
+// { baseUrl, browser, artifactsDir, gaStub } and fails by throwing. The app runs with Google
+// Analytics configured (GA_E2E_MEASUREMENT_ID), its loader pointed at gaStub, a local HTTP server
+// standing in for www.googletagmanager.com, so a test can see whether and when GA would load.
+// `node scripts/e2e.mjs auth` runs only the files whose names contain "auth".
 //
 // Every wait is bounded, and wrangler and the browser are stopped on every way out (pass, fail,
 // timeout, Ctrl-C), so a run can neither hang nor leave processes behind.
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -47,6 +50,7 @@ const log = (message) => console.log(`[e2e] ${message}`);
 // ---- what must be stopped, whatever happens -------------------------------------------------
 let wrangler = null;
 let browser = null;
+let gaStub = null;
 let stateDir = null;
 let wranglerLog = null;
 let stopping = null;
@@ -69,6 +73,10 @@ function wranglerRunning() {
 function stopEverything() {
   stopping ??= (async () => {
     if (browser) await withTimeout(browser.close(), LIMITS.stopMs, "closing the browser").catch(() => {});
+    if (gaStub) {
+      gaStub.server.closeAllConnections();
+      await withTimeout(new Promise((resolve) => gaStub.server.close(resolve)), LIMITS.stopMs, "stopping the GA stub").catch(() => {});
+    }
     if (wranglerRunning()) {
       const exited = new Promise((resolve) => wrangler.once("exit", resolve));
       signalGroup("SIGTERM");
@@ -160,12 +168,38 @@ function wranglerLogTail(lines = 60) {
   return text.slice(-lines).join("\n");
 }
 
+/** The measurement id the browser tests run with; test/e2e/consent.e2e.mjs looks for it. */
+const GA_E2E_MEASUREMENT_ID = "G-E2ETEST01";
+
+/**
+ * A stand-in for Google's loader host. It serves /gtag/js as a script that only counts its runs
+ * (window.__gaStubLoads) and records every request, so tests can tell when the app loaded GA.
+ */
+async function startGaStub() {
+  const requests = [];
+  const server = createHttpServer((req, res) => {
+    requests.push({ method: req.method, url: req.url, at: Date.now() });
+    if (req.method === "GET" && req.url?.startsWith("/gtag/js")) {
+      res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" });
+      res.end("window.__gaStubLoads = (window.__gaStubLoads || 0) + 1;\n");
+      return;
+    }
+    res.writeHead(404, { "content-type": "text/plain" });
+    res.end("not found");
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  return { server, origin: `http://127.0.0.1:${server.address().port}`, measurementId: GA_E2E_MEASUREMENT_ID, requests };
+}
+
 async function startWrangler(port, artifactsDir) {
   wranglerLog = join(artifactsDir, "wrangler.log");
   const fd = openSync(wranglerLog, "a");
   wrangler = spawn(
     process.execPath,
-    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn", "--var", "DEV_MAIL:1", "--var", "SIGNUP_LIMIT_PER_HOUR:1000"],
+    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn", "--var", "DEV_MAIL:1", "--var", "SIGNUP_LIMIT_PER_HOUR:1000", "--var", `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`, "--var", `GA_SCRIPT_ORIGIN:${gaStub.origin}`],
     // Its own process group, so stopping it also stops the workerd processes it starts.
     { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: { ...process.env, FORCE_COLOR: "0" } },
   );
@@ -234,6 +268,7 @@ async function main() {
   const tests = await loadTests(filter);
   if (tests.length === 0) throw new Error(`no test/e2e/*.e2e.mjs files${filter ? ` matching "${filter}"` : ""}`);
 
+  gaStub = await startGaStub();
   const port = await freePort();
   let t = Date.now();
   const baseUrl = await startWrangler(port, artifactsDir);
@@ -261,7 +296,7 @@ async function main() {
     t = Date.now();
     let error = null;
     try {
-      await withTimeout(Promise.resolve().then(() => test.fn({ baseUrl, browser, artifactsDir })), LIMITS.testMs, "the test");
+      await withTimeout(Promise.resolve().then(() => test.fn({ baseUrl, browser, artifactsDir, gaStub })), LIMITS.testMs, "the test");
     } catch (err) {
       error = err;
     }
