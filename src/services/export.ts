@@ -174,11 +174,15 @@ async function* keysetPages<R>(fetch: (after: R | null) => Promise<R[]>): AsyncG
 /** The owner's email while the owner is a member of the record's tenant (alias `r`). */
 const ownerEmail = (r: string) => sql.raw(`(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ${r}.tenant_id AND m.user_id = ${r}.owner_id)`);
 
-/** A record's custom values as a JSON object {fieldId: value}, only from fields of its entity. */
+/**
+ * A record's custom values as a JSON object {fieldId: value}, only from fields of its entity (a
+ * contact and a company may share an id). Driven by the tenant's fields (a handful), each probing the
+ * values' primary key: left to itself SQLite may walk every value of the tenant for each record.
+ */
 const customValuesJson = (r: string, entity: SubjectType) =>
-  sql.raw(`(SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v
-     JOIN custom_fields f ON f.id = v.field_id AND f.tenant_id = v.tenant_id AND f.entity = '${entity}'
-     WHERE v.tenant_id = ${r}.tenant_id AND v.entity_id = ${r}.id)`);
+  sql.raw(`(SELECT json_group_object(v.field_id, v.value) FROM custom_fields f
+     CROSS JOIN custom_field_values v ON v.tenant_id = f.tenant_id AND v.field_id = f.id AND v.entity_id = ${r}.id
+     WHERE f.tenant_id = ${r}.tenant_id AND f.entity = '${entity}')`);
 
 /** A record's notes as a JSON array, oldest first, with each author's email. */
 const notesAggregate = (r: string, entity: SubjectType) =>
@@ -187,9 +191,9 @@ const notesAggregate = (r: string, entity: SubjectType) =>
            FROM notes n LEFT JOIN users u ON u.id = n.author_id
            WHERE n.tenant_id = ${r}.tenant_id AND n.subject_type = '${entity}' AND n.subject_id = ${r}.id ORDER BY n.id))`);
 
-/** A record's tag names as a JSON array, A to Z. */
+/** A record's tag names as a JSON array, A to Z: from the record's links (not from all the tenant's tags). */
 const tagsJson = (r: string, link: "contact_tags" | "company_tags", key: "contact_id" | "company_id") =>
-  sql.raw(`(SELECT json_group_array(name) FROM (SELECT t.name AS name FROM ${link} lt JOIN tags t ON t.id = lt.tag_id AND t.tenant_id = lt.tenant_id
+  sql.raw(`(SELECT json_group_array(name) FROM (SELECT t.name AS name FROM ${link} lt CROSS JOIN tags t ON t.id = lt.tag_id AND t.tenant_id = lt.tenant_id
      WHERE lt.tenant_id = ${r}.tenant_id AND lt.${key} = ${r}.id ORDER BY t.name_key))`);
 
 interface ContactRow {
