@@ -9,6 +9,8 @@ export interface Bindings {
   FILES: R2Bucket;
   /** Queue of background job steps (src/jobs.ts). */
   JOBS: Queue<JobMessage>;
+  /** Import chunks one queue step commits before handing over to the next message (default 25). Tests lower it. */
+  IMPORT_STEP_CHUNKS?: string;
   APP_NAME?: string;
   /** Sentry DSN; when unset, errors are only logged. */
   SENTRY_DSN?: string;

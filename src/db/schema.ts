@@ -599,7 +599,8 @@ export const importRecords = sqliteTable(
     importId: text("import_id")
       .notNull()
       .references(() => importJobs.id, { onDelete: "cascade" }),
-    entityType: text("entity_type", { enum: SUBJECT_TYPES }).notNull(),
+    /** A contact or company; "tag" for a tag the import created (undo removes it when unused). */
+    entityType: text("entity_type", { enum: ["contact", "company", "tag"] }).notNull(),
     entityId: integer("entity_id").notNull(),
     action: text("action", { enum: ["created", "updated"] }).notNull(),
     /** The file's row number (1 = the first row after the header). */

@@ -14,7 +14,7 @@ import { requireRole } from "../middleware/session";
 import { recordAudit } from "../services/audit";
 import { listCustomFields } from "../services/custom-fields";
 import { canUndo, changeMapping, createImport, errorFile, getImport, listImports, requestCommit, requestUndo, type ImportServices } from "../services/import-jobs";
-import { COMPANY_TARGETS, CONTACT_TARGETS, ENCODING_CHOICES, IMPORT_MAX_BYTES, TARGET_LABELS, type EncodingChoice } from "../services/import-parse";
+import { COMPANY_TARGETS, CONTACT_TARGETS, decodeUpload, ENCODING_CHOICES, IMPORT_MAX_BYTES, TARGET_LABELS, type EncodingChoice } from "../services/import-parse";
 import type { KeptList } from "../services/import-undo";
 import { ImportJobPage, ImportJobStatus } from "../../views/pages/import/ImportJobPage";
 import { ImportPage, type ImportFormErrors } from "../../views/pages/import/ImportPage";
@@ -62,18 +62,22 @@ importRoutes.post(
     const errors: ImportFormErrors = {};
     if (!kind) errors.kind = "Choose what the file holds: contacts or companies.";
     if (!encoding) errors.encoding = "Choose the file's encoding, or leave it on “Detect”.";
-    if (!(file instanceof File) || file.name === "" ) errors.file = "Choose a CSV file to upload.";
+    if (!(file instanceof File) || file.name === "") errors.file = "Choose a CSV file to upload.";
     else if (file.size === 0) errors.file = "The file is empty.";
     else if (file.size > IMPORT_MAX_BYTES) errors.file = `The file is larger than ${IMPORT_MAX_BYTES / MB} MB. Split it into smaller files.`;
     const form = { kind: typeof body.kind === "string" ? body.kind : undefined, encoding: typeof body.encoding === "string" ? body.encoding : undefined, errors };
     if (Object.keys(errors).length) return importPage(c, form, file instanceof File && file.size > IMPORT_MAX_BYTES ? 413 : 400);
+    // A file that cannot be read at all is refused here, before anything is stored.
     const upload = file as File;
+    const bytes = await upload.arrayBuffer();
+    const decoded = decodeUpload(new Uint8Array(bytes), encoding!);
+    if (!decoded.ok) return importPage(c, { ...form, errors: { file: decoded.message } }, 400);
     const id = await createImport(services(c), {
       tenantId: auth.tenant.id,
       actorId: auth.user.id,
       kind: kind!,
       fileName: upload.name.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200) || "upload.csv",
-      bytes: await upload.arrayBuffer(),
+      bytes,
       encodingChoice: encoding!,
       now: Date.now(),
     });

@@ -45,6 +45,8 @@ export type ImportMessage = { type: "import.analyse" | "import.match" | "import.
 
 /** How long one step may work before it hands over to the next message. */
 const STEP_MS = 15_000;
+/** Chunks per step: about 25 batches of ~20 statements, well inside D1's 1,000 queries per invocation. */
+const STEP_CHUNKS = 25;
 /** Imports listed on the import page. */
 export const IMPORT_HISTORY = 20;
 
@@ -211,8 +213,11 @@ export async function runImportStep(env: Bindings, message: ImportMessage, now: 
   const s: ImportServices = { db: createDb(env.DB), files: env.FILES, jobs: env.JOBS as Queue<ImportMessage> };
   const job = await getImport(s.db, message.tenantId, message.importId);
   if (!job) return; // deleted with its tenant
+  // A step stops after its time or its number of chunks, whichever comes first, and hands over.
   const started = Date.now();
-  const budget = () => Date.now() - started < STEP_MS;
+  const maxChunks = Number(env.IMPORT_STEP_CHUNKS) > 0 ? Number(env.IMPORT_STEP_CHUNKS) : STEP_CHUNKS;
+  let used = 0;
+  const budget = () => used++ < maxChunks && Date.now() - started < STEP_MS;
   switch (message.type) {
     case "import.analyse":
       return analyse(s, job, now);

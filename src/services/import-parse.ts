@@ -263,7 +263,7 @@ export function autoMapping(kind: ImportKind, headers: string[], fields: Mappabl
     if (exact) return exact;
     if (kind === "contacts") {
       // "E-mail 2 Address", "E-mail 1 - Value", "Email 3", "Work email"; "Business Phone", "Phone 1 - Value", "Telefon".
-      if (/\be ?mail\b/.test(k)) return "email";
+      if (/\b(e ?mail|mail)\b/.test(k)) return "email";
       if (/\b(phone|mobile|telephone|telefon|handy|tel|cell)\b/.test(k)) return "phone";
       if (/\baddress\b.*\bformatted$/.test(k)) return "address";
     } else {

@@ -9,12 +9,14 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { SubjectType } from "../db/schema";
 
+type RecordType = SubjectType | "tag";
+
 export const UNDO_PAGE = 200;
 /** How many kept records the job lists (the count is always exact). */
 const KEPT_LISTED = 500;
 
 export interface KeptRecord {
-  type: SubjectType;
+  type: RecordType;
   id: number;
   name: string;
   fields: string[];
@@ -26,7 +28,7 @@ export interface KeptList {
 }
 
 interface HistoryRow {
-  entity_type: SubjectType;
+  entity_type: RecordType;
   entity_id: number;
   action: "created" | "updated";
   before: string | null;
@@ -72,8 +74,16 @@ const LABELS: Record<string, string> = {
   ph: "phone",
 };
 
-async function currentOf(db: Database, tenantId: string, type: SubjectType, ids: number[]): Promise<Map<number, CurrentRow>> {
+async function currentOf(db: Database, tenantId: string, type: RecordType, ids: number[]): Promise<Map<number, CurrentRow>> {
   const idList = json(ids);
+  if (type === "tag") {
+    // A tag's "contacts" are the records that still carry it.
+    const rows = await db.all<CurrentRow>(sql`
+      SELECT t.id, t.name, t.created_at AS updated_at, t.created_at AS last_activity_at,
+        (SELECT count(*) FROM contact_tags WHERE tag_id = t.id) + (SELECT count(*) FROM company_tags WHERE tag_id = t.id) AS contacts
+      FROM json_each(${idList}) j JOIN tags t ON t.id = j.value AND t.tenant_id = ${tenantId}`);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
   const rows =
     type === "contact"
       ? await db.all<CurrentRow>(sql`
@@ -99,9 +109,14 @@ async function currentOf(db: Database, tenantId: string, type: SubjectType, ids:
 }
 
 /** The statements that delete records of one type with everything hanging off them (as deleting by hand does). */
-function deleteStatements(tenantId: string, type: SubjectType, ids: number[]): SQL[] {
+function deleteStatements(tenantId: string, type: RecordType, ids: number[]): SQL[] {
   if (ids.length === 0) return [];
   const list = json(ids);
+  if (type === "tag") {
+    // Only tags no record carries (checked again here, inside the batch).
+    return [sql`DELETE FROM tags WHERE tenant_id = ${tenantId} AND id IN (SELECT value FROM json_each(${list}))
+      AND NOT EXISTS (SELECT 1 FROM contact_tags WHERE tag_id = tags.id) AND NOT EXISTS (SELECT 1 FROM company_tags WHERE tag_id = tags.id)`];
+  }
   const table = type === "contact" ? "contacts" : "companies";
   const counter = type === "contact" ? "contacts" : "companies";
   const inIds = (col: string) => sql`${sql.raw(col)} IN (SELECT value FROM json_each(${list}))`;
@@ -136,9 +151,10 @@ export interface UndoPage {
 export async function planUndoPage(db: Database, tenantId: string, importId: string, actorId: string | null, pageNo: number, keptSoFar: KeptList, now: number): Promise<UndoPage> {
   const history = await db.all<HistoryRow>(sql`
     SELECT entity_type, entity_id, action, before, after, written_at FROM import_records
-    WHERE tenant_id = ${tenantId} AND import_id = ${importId} ORDER BY entity_type = 'company', entity_id LIMIT ${UNDO_PAGE}`);
+    WHERE tenant_id = ${tenantId} AND import_id = ${importId}
+    ORDER BY CASE entity_type WHEN 'contact' THEN 0 WHEN 'company' THEN 1 ELSE 2 END, entity_id LIMIT ${UNDO_PAGE}`);
   if (history.length === 0) return { handled: 0, statements: [], kept: [] };
-  // One type per page keeps the statements simple: contacts sort first.
+  // One type per page keeps the statements simple: contacts first, then companies, then tags.
   const type = history[0]!.entity_type;
   const page = history.filter((h) => h.entity_type === type);
   const current = await currentOf(
@@ -156,7 +172,10 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
     if (!now_) continue; // deleted since: nothing to undo
     if (h.action === "created") {
       const edited = now_.updated_at > h.written_at || now_.last_activity_at > h.written_at;
-      if (edited) kept.push({ type, id: h.entity_id, name: now_.name, fields: ["edited after the import"] });
+      if (type === "tag") {
+        if (now_.contacts > 0) kept.push({ type, id: h.entity_id, name: now_.name, fields: ["records still carry it"] });
+        else toDelete.push(h.entity_id);
+      } else if (edited) kept.push({ type, id: h.entity_id, name: now_.name, fields: ["edited after the import"] });
       else if (type === "company" && now_.contacts > 0) kept.push({ type, id: h.entity_id, name: now_.name, fields: ["contacts still belong to it"] });
       else toDelete.push(h.entity_id);
       continue;
@@ -189,7 +208,11 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
       if (haveCustom[fieldId] === value) cfRestore[fieldId] = ((before.cf as Record<string, string | null>) ?? {})[fieldId] ?? null;
       else keptFields.push("a custom field");
     }
-    restores.push({ id: h.entity_id, s, em: after.em ?? [], ph: after.ph ?? [], tk: after.tk ?? [], cf: cfRestore, no: after.no ?? null, w: h.written_at, ch: changes });
+    // Everything restored: the record's times go back too and the import's timeline entry goes, so it
+    // is exactly as it was. Otherwise the undo is itself a change, with its own entry.
+    const whole = keptFields.length === 0;
+    if (whole) (s.u = before.u ?? null), (s.la = before.la ?? null);
+    restores.push({ id: h.entity_id, s, em: after.em ?? [], ph: after.ph ?? [], tk: after.tk ?? [], cf: cfRestore, no: after.no ?? null, w: h.written_at, ch: whole ? {} : changes, whole });
     if (keptFields.length) kept.push({ type, id: h.entity_id, name: now_.name, fields: keptFields });
   }
 
@@ -211,7 +234,8 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
           company_id = CASE WHEN ${has("cs")} THEN ${companyId} ELSE company_id END,
           company_name = CASE WHEN ${has("cs")} THEN (SELECT name FROM companies WHERE id = ${companyId}) ELSE company_name END,
           company_sort = CASE WHEN ${has("cs")} THEN coalesce(${val("cs")}, '') ELSE company_sort END,
-          updated_at = ${now}
+          updated_at = coalesce(${val("u")}, ${now}),
+          last_activity_at = coalesce(${val("la")}, last_activity_at)
         FROM json_each(${rows}) u WHERE contacts.tenant_id = ${tenantId} AND contacts.id = u.value ->> 'id'`);
       statements.push(sql`DELETE FROM contact_emails WHERE tenant_id = ${tenantId} AND (contact_id, email) IN
         (SELECT u.value ->> 'id', e.value FROM json_each(${rows}) u CROSS JOIN json_each(u.value, '$.em') e)`);
@@ -233,7 +257,8 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
           phone = CASE WHEN ${has("ph")} THEN ${val("ph")} ELSE phone END,
           address = CASE WHEN ${has("ad")} THEN ${val("ad")} ELSE address END,
           owner_id = CASE WHEN ${has("ow")} THEN ${val("ow")} ELSE owner_id END,
-          updated_at = ${now}
+          updated_at = coalesce(${val("u")}, ${now}),
+          last_activity_at = coalesce(${val("la")}, last_activity_at)
         FROM json_each(${rows}) u WHERE companies.tenant_id = ${tenantId} AND companies.id = u.value ->> 'id'`);
       statements.push(sql`UPDATE contacts SET company_name = co.name, company_sort = co.name_sort
         FROM json_each(${rows}) u JOIN companies co ON co.id = u.value ->> 'id' AND co.tenant_id = ${tenantId}
@@ -255,9 +280,11 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
         WHERE n.tenant_id = ${tenantId} AND n.subject_type = ${type})) WHERE tenant_id = ${tenantId}`);
     statements.push(sql`DELETE FROM notes WHERE tenant_id = ${tenantId} AND subject_type = ${type} AND updated_at = created_at AND (subject_id, body, created_at) IN
       (SELECT u.value ->> 'id', u.value ->> 'no', u.value ->> 'w' FROM json_each(${rows}) u WHERE u.value ->> 'no' IS NOT NULL)`);
+    statements.push(sql`DELETE FROM activities WHERE tenant_id = ${tenantId} AND subject_type = ${type} AND json_extract(detail, '$.import') = ${importId}
+      AND subject_id IN (SELECT u.value ->> 'id' FROM json_each(${rows}) u WHERE u.value ->> 'whole')`);
     statements.push(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT ${tenantId}, ${type}, u.value ->> 'id', ${actorId}, 'updated', json_set(u.value -> 'ch', '$.undo', ${importId}), ${now}
-      FROM json_each(${rows}) u WHERE u.value -> 'ch' != '{}'`);
+      FROM json_each(${rows}) u WHERE NOT (u.value ->> 'whole') AND u.value -> 'ch' != '{}'`);
   }
   statements.push(sql`DELETE FROM import_records WHERE tenant_id = ${tenantId} AND import_id = ${importId} AND entity_type = ${type}
     AND entity_id IN (SELECT value FROM json_each(${json(page.map((h) => h.entity_id))}))`);

@@ -60,6 +60,22 @@ function tagColor(key: string): string {
 }
 
 const json = (v: unknown) => JSON.stringify(v);
+
+/** Creates the tags a chunk names that the tenant lacks, and records them for undo. */
+function tagStatements(ctx: ChunkContext, list: { k: string; name: string; c: string }[], now: number): SQL[] {
+  const keys = json(list.map((t) => t.k));
+  return [
+    // Recorded first, while only the tags that already exist are there: those are not the import's.
+    sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
+      SELECT ${ctx.tenantId}, ${ctx.importId}, 'tag', -1 - j.key, 'created', 0, NULL, j.value, ${now} FROM json_each(${keys}) j
+      WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.tenant_id = ${ctx.tenantId} AND t.name_key = j.value)`,
+    sql`INSERT INTO tags (tenant_id, name, name_key, color, created_at)
+      SELECT ${ctx.tenantId}, j.value ->> 'name', j.value ->> 'k', j.value ->> 'c', ${now} FROM json_each(${json(list)}) j WHERE true ON CONFLICT DO NOTHING`,
+    // Now that they exist, the placeholder ids become the tags' ids.
+    sql`UPDATE import_records SET entity_id = (SELECT t.id FROM tags t WHERE t.tenant_id = import_records.tenant_id AND t.name_key = import_records.after)
+      WHERE tenant_id = ${ctx.tenantId} AND import_id = ${ctx.importId} AND entity_type = 'tag' AND entity_id < 0`,
+  ];
+}
 const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null);
 
 /** The id of row k of the JSON just inserted into `table` (see the header comment). */
@@ -71,6 +87,8 @@ function newId(table: "contacts" | "companies", count: number): SQL {
 
 interface CurrentContact {
   id: number;
+  updated_at: number;
+  last_activity_at: number;
   first_name: string;
   last_name: string;
   job_title: string | null;
@@ -92,7 +110,7 @@ async function currentContacts(db: Database, tenantId: string, emails: string[],
       UNION ALL
       SELECT 'p:' || phone, contact_id FROM contact_phones WHERE tenant_id = ${tenantId} AND phone IN (SELECT value FROM json_each(${json(phones)}))
     )
-    SELECT m.k, c.id, c.first_name, c.last_name, c.job_title, c.company_name, c.address, c.owner_id,
+    SELECT m.k, c.id, c.updated_at, c.last_activity_at, c.first_name, c.last_name, c.job_title, c.company_name, c.address, c.owner_id,
       (SELECT json_group_array(email) FROM (SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position)) AS emails,
       (SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY position)) AS phones,
       (SELECT json_group_array(t.name_key) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id) AS tags,
@@ -220,6 +238,9 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
       unchanged += 1;
       continue;
     }
+    // The record's times before, so an undo that restores everything leaves it exactly as it was.
+    before.u = match.updated_at;
+    before.la = match.last_activity_at;
     updates.push({ id: match.id, n, s: set, em, ph, tk, cf, no, before, after, ch: changes });
   }
 
@@ -242,8 +263,7 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
   }
   if (tagNames.size) {
     const list = [...tagNames].map(([k, name]) => ({ k, name, c: tagColor(k) }));
-    s.push(sql`INSERT INTO tags (tenant_id, name, name_key, color, created_at)
-      SELECT ${tenantId}, j.value ->> 'name', j.value ->> 'k', j.value ->> 'c', ${now} FROM json_each(${json(list)}) j WHERE true ON CONFLICT DO NOTHING`);
+    s.push(...tagStatements(ctx, list, now));
   }
 
   if (creates.length) {
@@ -329,6 +349,8 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
 
 interface CurrentCompany {
   id: number;
+  updated_at: number;
+  last_activity_at: number;
   name: string;
   name_sort: string;
   domain: string | null;
@@ -348,7 +370,7 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
   const domains = rows.map((r) => r.r.domain).filter((d): d is string => !!d);
   const names = rows.map((r) => r.r.name.toLowerCase());
   const found = await db.all<CurrentCompany>(sql`
-    SELECT co.id, co.name, co.name_sort, co.domain, co.industry, co.size, co.phone, co.address, co.owner_id,
+    SELECT co.id, co.updated_at, co.last_activity_at, co.name, co.name_sort, co.domain, co.industry, co.size, co.phone, co.address, co.owner_id,
       (SELECT json_group_array(t.name_key) FROM company_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.tenant_id = co.tenant_id AND ct.company_id = co.id) AS tags,
       (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'company'
         WHERE v.tenant_id = co.tenant_id AND v.entity_id = co.id) AS custom,
@@ -425,6 +447,8 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
       unchanged += 1;
       continue;
     }
+    before.u = match.updated_at;
+    before.la = match.last_activity_at;
     updates.push({ id: match.id, n, s: set, tk, cf, no, before, after, ch: changes });
   }
 
@@ -433,8 +457,7 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
   s.push(sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`);
   if (tagNames.size) {
     const list = [...tagNames].map(([k, name]) => ({ k, name, c: tagColor(k) }));
-    s.push(sql`INSERT INTO tags (tenant_id, name, name_key, color, created_at)
-      SELECT ${tenantId}, j.value ->> 'name', j.value ->> 'k', j.value ->> 'c', ${now} FROM json_each(${json(list)}) j WHERE true ON CONFLICT DO NOTHING`);
+    s.push(...tagStatements(ctx, list, now));
   }
   if (creates.length) {
     const rowsJson = json(creates);

@@ -18,7 +18,7 @@ export interface ImportJobView extends ImportSummary {
   finishedAt: number | null;
   undoneAt: number | null;
   canUndo: boolean;
-  kept: { total: number; items: { type: "contact" | "company"; id: number; name: string; fields: string[] }[] } | null;
+  kept: { total: number; items: { type: "contact" | "company" | "tag"; id: number; name: string; fields: string[] }[] } | null;
 }
 
 export interface ImportJobPageProps {
@@ -216,7 +216,8 @@ function Kept(p: { job: ImportJobView }) {
       <ul>
         {kept.items.map((k) => (
           <li>
-            <a href={`/app/${k.type === "contact" ? "contacts" : "companies"}/${k.id}`}>{k.name || `#${k.id}`}</a>: {k.fields.join(", ")}
+            {k.type === "tag" ? <a href="/app/settings/tags">Tag {k.name}</a> : <a href={`/app/${k.type === "contact" ? "contacts" : "companies"}/${k.id}`}>{k.name || `#${k.id}`}</a>}:{" "}
+            {k.fields.join(", ")}
           </li>
         ))}
       </ul>
