@@ -28,6 +28,8 @@ export const LIMITS = {
   // cannot be used to flood someone else's inbox from many addresses.
   contactPerIp: { name: "contact-ip", max: 5, windowMs: 60 * 60 * 1000 },
   contactAckPerEmail: { name: "contact-ack-email", max: 3, windowMs: 24 * 60 * 60 * 1000 },
+  // Cookie choices: each one is a row of the consent record, so anonymous scripts cannot fill D1.
+  consentPerIp: { name: "consent-ip", max: 30, windowMs: 10 * 60 * 1000 },
 } as const satisfies Record<string, Limit>;
 
 function keyFor(limit: Limit, subject: string): string {

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
+import { hit, LIMITS } from "../auth/rate-limit";
 import { analyticsConfig, clearAnalyticsCookies, newConsentId, readConsent, setConsentCookie } from "../lib/consent";
 import { errorResponse } from "../lib/errors";
 import { hashIp } from "../lib/ip-hash";
@@ -71,6 +72,11 @@ privacyRoutes.post("/consent", async (c) => {
   const body = await c.req.parseBody();
   const analytics = body.analytics === "accept" ? "accepted" : body.analytics === "reject" ? "rejected" : null;
   if (!analytics) return errorResponse(c, 400);
+  const limited = await hit(c.get("db"), LIMITS.consentPerIp, clientIp(c) ?? "unknown", Date.now());
+  if (!limited.allowed) {
+    c.header("Retry-After", String(limited.retryAfter));
+    return errorResponse(c, 429, { retryAfterSeconds: limited.retryAfter });
+  }
   const config = analyticsConfig(c.env);
   const id = readConsent(c)?.id ?? newConsentId();
   await recordConsent(c.get("db"), { consentId: id, analytics, policyVersion: COOKIE_POLICY_VERSION, userId: c.get("auth")?.user.id ?? null, now: Date.now() });

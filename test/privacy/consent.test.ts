@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { COOKIES } from "../../src/lib/cookies";
 import { ANALYTICS_PATHS } from "../../src/lib/consent";
 import { LEGAL_DATES } from "../../src/lib/legal";
-import { cookieHeader, send, setCookies, signUp } from "../helpers/http";
+import { LIMITS } from "../../src/auth/rate-limit";
+import { cookieHeader, randomIp, send, setCookies, signUp } from "../helpers/http";
 import { GA_ENV, GA_ID, GOOGLE_HOST, attr, consentRows, cspDirectives, cspNonce, scriptTags } from "./helpers";
 
 const CONSENT = COOKIES.consent.name;
@@ -252,6 +253,17 @@ describe("changing the choice", () => {
     const row = (await consentRows(consentIdOf(chosen.cookie)))[0]!;
     const user = await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>();
     expect(row.user_id).toBe(user!.id);
+  });
+
+  it("limits choices per IP, so anonymous scripts cannot fill the consent record", async () => {
+    const ip = randomIp();
+    for (let i = 0; i < LIMITS.consentPerIp.max; i++) {
+      expect((await send("/consent", { form: { analytics: i % 2 ? "accept" : "reject" }, ip, env: GA_ENV })).status).toBe(303);
+    }
+    const refused = await send("/consent", { form: { analytics: "accept" }, ip, env: GA_ENV });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(setCookies(refused).has(CONSENT)).toBe(false);
   });
 
   it("refuses anything but accept or reject", async () => {
