@@ -98,6 +98,14 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "GET", path: "/app/export/companies.json", least: "admin" },
   { method: "GET", path: "/app/export/notes.csv", least: "admin" },
   { method: "GET", path: "/app/export/notes.json", least: "admin" },
+  // Imports: admins and owners. The samples name a job that does not exist (404 for those allowed).
+  { method: "GET", path: "/app/import", least: "admin" },
+  { method: "POST", path: "/app/import", least: "admin", form: { kind: "contacts", encoding: "auto" } },
+  { method: "GET", path: "/app/import/:id", least: "admin", sample: "/app/import/nosuchimport" },
+  { method: "POST", path: "/app/import/:id/mapping", least: "admin", sample: "/app/import/nosuchimport/mapping" },
+  { method: "POST", path: "/app/import/:id/commit", least: "admin", sample: "/app/import/nosuchimport/commit" },
+  { method: "POST", path: "/app/import/:id/undo", least: "admin", sample: "/app/import/nosuchimport/undo" },
+  { method: "GET", path: "/app/import/:id/errors.csv", least: "admin", sample: "/app/import/nosuchimport/errors.csv" },
 ];
 
 function registeredAppRoutes(): string[] {
