@@ -30,11 +30,14 @@ import { ExportFilterProblemPage, ExportPage, type ExportDownload, type ExportSe
 /** Mounted at /app/export. */
 export const exportRoutes = new Hono<AppEnv>();
 
-const FORMAT_LABELS: Record<ExportFormat, { name: string; description: string }> = {
-  csv: { name: "CSV", description: "for spreadsheets (Excel, Numbers, Google Sheets) and for importing again" },
-  json: { name: "JSON", description: "everything, notes included, for developers and archives" },
-  vcf: { name: "vCard", description: "for address books (Apple Contacts, Google Contacts, Outlook)" },
-};
+const FORMAT_NAMES: Record<ExportFormat, string> = { csv: "CSV", json: "JSON", vcf: "vCard" };
+
+/** What each file is for. Notes do not import again (the importer takes contacts and companies). */
+function formatDescription(kind: ExportKind, format: ExportFormat): string {
+  if (format === "vcf") return "for address books (Apple Contacts, Google Contacts, Outlook), notes included";
+  if (format === "json") return kind === "notes" ? "for developers and archives" : "everything, custom fields and notes included, for developers and archives";
+  return kind === "notes" ? "for spreadsheets (Excel, Numbers, Google Sheets)" : "for spreadsheets (Excel, Numbers, Google Sheets) and for importing again";
+}
 
 const KIND_TITLES: Record<ExportKind, string> = { contacts: "Contacts", companies: "Companies", notes: "Notes" };
 
@@ -42,8 +45,8 @@ function downloads(kind: ExportKind, query: URLSearchParams): ExportDownload[] {
   const search = query.size ? `?${query}` : "";
   return EXPORT_FORMATS[kind].map((format) => ({
     href: `/app/export/${kind}.${format}${search}`,
-    label: `${KIND_TITLES[kind]} as ${FORMAT_LABELS[format].name}`,
-    description: FORMAT_LABELS[format].description,
+    label: `${KIND_TITLES[kind]} as ${FORMAT_NAMES[format]}`,
+    description: formatDescription(kind, format),
   }));
 }
 
