@@ -683,11 +683,18 @@ export async function openExportStream(chunks: AsyncGenerator<string>): Promise<
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        for (;;) {
-          const next = pending ?? (await chunks.next());
-          pending = null;
-          if (next.done) return controller.close();
-          if (next.value) return controller.enqueue(encoder.encode(next.value));
+        try {
+          for (;;) {
+            const next = pending ?? (await chunks.next());
+            pending = null;
+            if (next.done) return controller.close();
+            if (next.value) return controller.enqueue(encoder.encode(next.value));
+          }
+        } catch (err) {
+          // The status has gone out already: all that is left is to cut the download short (the
+          // browser reports it as failed) and to say so in the logs.
+          console.error(JSON.stringify({ type: "export_stream_failed", error: String(err) }));
+          controller.error(err);
         }
       },
       async cancel() {

@@ -9,6 +9,7 @@ import { CONTACT_CSV_COLUMNS, COMPANY_CSV_COLUMNS, EXPORT_FORMAT_ID, NOTE_CSV_CO
 import { FORMULA_TRIGGERS, neutraliseCell, restoreCell } from "../../src/lib/csv";
 import { send } from "../helpers/http";
 import { auditOf } from "../companies/helpers";
+import { insertContacts, newTenant } from "../contacts/contact-helpers";
 import { csvRecords, download, parseCsv, parseVcards, seededTenant, unescapeVcard, vcardComponents, type VcardProperty } from "./helpers";
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -375,5 +376,45 @@ describe("the export page and its links", () => {
     const csvHref = page.match(/<a href="(\/app\/export\/companies\.csv\?[^"]+)"/)![1]!.replace(/&amp;/g, "&");
     expect(csvRecords((await download(csvHref, t.cookie)).text.slice(1)).map((r) => r.Name)).toEqual(["Analytical Engines, Ltd."]);
     expect(page).toContain('<a href="/app/export/contacts.csv" download=""');
+  });
+});
+
+/** The real D1 binding, except that the `failAt`-th contacts page query fails, as in an outage mid-download. */
+function failingPageQuery(failAt: number): D1Database {
+  let pages = 0;
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(obj, prop) {
+        if (prop === "prepare") {
+          return (sql: string) => {
+            if (/ FROM contacts c\b/.test(sql) && /\bLIMIT \?/.test(sql) && ++pages === failAt) throw new Error("D1_ERROR: simulated outage (test fault injection)");
+            return (obj as unknown as D1Database).prepare(sql);
+          };
+        }
+        if (prop === "withSession") return (...args: [string]) => wrap((obj as unknown as D1Database).withSession(...args));
+        const value = Reflect.get(obj, prop);
+        return typeof value === "function" ? value.bind(obj) : value;
+      },
+    });
+  return wrap(env.DB);
+}
+
+describe("when the database fails", () => {
+  it("before the first record: an error page, no file, and no export recorded", async () => {
+    const t2 = await newTenant("Failing Export Co");
+    await insertContacts(t2.tenantId, 5);
+    const res = await send("/app/export/contacts.csv", { cookie: t2.cookie, env: { DB: failingPageQuery(1) } });
+    expect(res.status).toBe(500);
+    expect(res.headers.get("Content-Disposition")).toBeNull();
+    expect(await res.text()).toContain("Something went wrong");
+    expect(await auditOf(t2.tenantId, "data.exported")).toEqual([]);
+  });
+
+  it("in the middle: the download is cut short, never passed off as complete", async () => {
+    const t2 = await newTenant("Failing Later Co");
+    await insertContacts(t2.tenantId, 2500);
+    const res = await send("/app/export/contacts.csv", { cookie: t2.cookie, env: { DB: failingPageQuery(2) } });
+    expect(res.status).toBe(200);
+    await expect(res.arrayBuffer()).rejects.toThrow();
   });
 });
