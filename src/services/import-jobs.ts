@@ -14,11 +14,11 @@
  * a message delivered twice, or a step that died halfway, resumes where the job stopped.
  */
 import { and, desc, eq, sql } from "drizzle-orm";
-import Papa from "papaparse";
 import { createDb, type Database } from "../db/client";
 import { runRawBatch } from "../db/raw-batch";
 import { importJobs, memberships, users, type ImportJob, type ImportKind } from "../db/schema";
 import type { Bindings } from "../env";
+import { CSV_BOM, csvRow } from "../lib/csv";
 import { newId } from "../lib/ids";
 import { billingConfig } from "../lib/stripe";
 import { tenantRegion } from "./contacts";
@@ -297,8 +297,8 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
   }
   if (errors.length) {
     // The rows as they were, after the row number and the reason; formula-like cells neutralised.
-    const csv = Papa.unparse([["Row", "Reason", ...header], ...errors], { escapeFormulae: true, newline: "\r\n" });
-    await s.files.put(errorsKey(job), `\uFEFF${csv}\r\n`, { httpMetadata: { contentType: "text/csv; charset=utf-8" } });
+    const csv = [["Row", "Reason", ...header], ...errors].map(csvRow).join("");
+    await s.files.put(errorsKey(job), CSV_BOM + csv, { httpMetadata: { contentType: "text/csv; charset=utf-8" } });
   }
   const [updated] = await s.db
     .update(importJobs)

@@ -7,6 +7,7 @@
  */
 import Papa from "papaparse";
 import type { ImportKind } from "../db/schema";
+import { restoreCell } from "../lib/csv";
 import { normalizeDomain } from "../lib/domain";
 import { normalizePhone } from "../lib/phone";
 import { COMPANY_NAME_MAX, COMPANY_SIZES } from "./companies";
@@ -320,8 +321,6 @@ export interface CompanyRecord {
 export type RowResult<R> = { ok: true; record: R } | { ok: false; reason: string } | { ok: "empty" };
 
 const INVALID_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
-/** Cells our own CSV export neutralised ("'=..."): the quote is removed again, so a round trip is lossless. */
-const NEUTRALISED = /^'[=+\-@\t\r]/;
 const EMAIL = /^[^\s@<>(),;:"[\]]+@[^\s@<>(),;:"[\]]+\.[^\s@<>(),;:"[\]]+$/;
 const NOTE_MAX = 10_000;
 const TEXT_MAX = 200;
@@ -346,7 +345,8 @@ function gather(cells: string[], ctx: RowContext): { ok: true; values: Map<strin
     let value = cells[i]!;
     if (value.length > CELL_MAX) return { ok: false, reason: `The cell in column “${ctx.headers[i]}” has ${value.length} characters; at most ${CELL_MAX} are accepted.` };
     if (!target) continue;
-    if (NEUTRALISED.test(value)) value = value.slice(1);
+    // Cells our own export neutralised ("'=..."): the apostrophe goes again, so a round trip is lossless.
+    value = restoreCell(value);
     value = value.trim();
     if (value === "") continue;
     if (INVALID_CHARACTERS.test(value)) return { ok: false, reason: `The cell in column “${ctx.headers[i]}” contains characters we cannot store.` };
@@ -371,8 +371,9 @@ function single(values: Cells, target: string, label: string, max: number): Chec
 function tagsOf(values: Cells): string[] | string {
   const out = new Map<string, string>();
   for (const { value } of values.get("tags") ?? []) {
-    // Google's labels: "* myContacts ::: Customers" (its own system labels start with "*").
-    for (const part of value.split(/\s*(?::::|;|,)\s*/)) {
+    // Google's labels: "* myContacts ::: Customers" (its own system labels start with "*"). Our
+    // export separates tags with "; ", so a comma splits only where nothing else does.
+    for (const part of value.split(/:::|;/.test(value) ? /\s*(?::::|;)\s*/ : /\s*,\s*/)) {
       const name = part.trim();
       if (!name || name.startsWith("*")) continue;
       if (name.length > CONTACT_LIMITS.tagName) return `The tag “${name.slice(0, 60)}…” is longer than ${CONTACT_LIMITS.tagName} characters.`;

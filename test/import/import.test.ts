@@ -105,7 +105,7 @@ describe("re-importing", () => {
     const again = await importFile(owner.cookie, fixture("messy.csv"));
     expect(again.preview.new_count).toBe(0);
     expect(again.preview.update_count).toBe(0);
-    expect(again.preview.unchanged_count).toBe(before.contacts.length);
+    expect(again.preview.unchanged_count).toBe(before.contacts!.length);
     expect(again.result.created_count + again.result.updated_count).toBe(0);
     expect(await snapshot(owner.tenantId)).toEqual(before);
   });
