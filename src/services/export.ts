@@ -87,7 +87,7 @@ export interface ContactExportFilters {
   tagId: number | null;
   companyId: number | null;
   ownerId: string | null;
-  /** Custom field equality filters, values canonical; only the first five apply, as in the list. */
+  /** Custom field equality filters on the tenant's contact fields (the caller checks that), values canonical; the first five apply, as in the list. */
   custom: { fieldId: number; value: string }[];
 }
 
