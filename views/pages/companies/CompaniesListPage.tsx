@@ -44,7 +44,7 @@ export function CompanyResults(p: Pick<CompaniesListPageProps, "rows" | "nextHre
     <section id="company-results" class="card list-results" aria-label="Companies" aria-live="polite">
       {p.exportHref ? (
         <p class="export-link">
-          <a href={p.exportHref}>{p.filters.q || p.filters.tag ? "Export the companies that match" : "Export all companies"}</a>
+          <a href={p.exportHref}>{p.filters.q || p.filters.tag ? "Export the companies that match" : "Export all companies"}</a> · <a href="/app/import">Import companies</a>
         </p>
       ) : null}
       {p.rows.length === 0 ? (

@@ -74,7 +74,7 @@ export function ContactResults(p: ContactResultsProps) {
       </p>
       {p.exportHref ? (
         <p class="export-link">
-          <a href={p.exportHref}>{p.filtered ? "Export the contacts that match" : "Export all contacts"}</a>
+          <a href={p.exportHref}>{p.filtered ? "Export the contacts that match" : "Export all contacts"}</a> · <a href="/app/import">Import contacts</a>
         </p>
       ) : null}
       {p.rows.length === 0 ? (

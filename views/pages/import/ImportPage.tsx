@@ -1,6 +1,7 @@
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
+import { SettingsNav } from "../settings/SettingsNav";
 
 export type ImportFormErrors = Partial<Record<"kind" | "encoding" | "file", string>>;
 
@@ -39,6 +40,7 @@ export function ImportPage(p: ImportPageProps) {
   return (
     <div class="stack">
       <h1>Import</h1>
+      <SettingsNav current="import" canSeeAudit />
       {Object.keys(p.errors).length ? <FormAlert>The file was not imported. Check the fields marked below.</FormAlert> : null}
       <section class="card" aria-labelledby="upload-heading">
         <h2 id="upload-heading">Import a CSV file</h2>

@@ -1,5 +1,5 @@
 /** The tabs of the settings area. */
-export function SettingsNav(p: { current: "profile" | "security" | "team" | "workspace" | "tags" | "fields" | "audit" | "export" | "billing"; canSeeAudit: boolean; canSeeBilling?: boolean }) {
+export function SettingsNav(p: { current: "profile" | "security" | "team" | "workspace" | "tags" | "fields" | "audit" | "export" | "import" | "billing"; canSeeAudit: boolean; canSeeBilling?: boolean }) {
   const tabs = [
     { key: "profile", href: "/app/settings/profile", label: "Profile" },
     { key: "security", href: "/app/settings/security", label: "Security" },
@@ -11,6 +11,7 @@ export function SettingsNav(p: { current: "profile" | "security" | "team" | "wor
           { key: "tags", href: "/app/settings/tags", label: "Tags" },
           { key: "fields", href: "/app/settings/fields", label: "Custom fields" },
           { key: "audit", href: "/app/settings/audit", label: "Audit trail" },
+          { key: "import", href: "/app/import", label: "Import" },
           { key: "export", href: "/app/export", label: "Export" },
         ]
       : []),
