@@ -35,6 +35,8 @@ export const users = sqliteTable(
      * policy date shows the notice again (src/lib/legal.ts).
      */
     privacySeenVersion: text("privacy_seen_version"),
+    /** The name the user goes by (display name), as they typed it; optional. */
+    name: text("name"),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
 );
@@ -163,6 +165,8 @@ export const emailOutbox = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     sentAt: integer("sent_at"),
+    /** JSON object of extra headers for the sender (List-Unsubscribe on non-essential mail); null for none. */
+    headers: text("headers"),
   },
   (t) => [index("email_outbox_due_idx").on(t.status, t.nextAttemptAt), index("email_outbox_tenant_idx").on(t.tenantId, t.createdAt)],
 );
@@ -190,6 +194,8 @@ export const auditLog = sqliteTable(
     index("audit_log_tenant_idx").on(t.tenantId, t.id),
     index("audit_log_tenant_action_idx").on(t.tenantId, t.action, t.id),
     index("audit_log_tenant_actor_idx").on(t.tenantId, t.actorUserId, t.id),
+    // "What happened to this user" (role changes, failed sign-ins on their account): their profile.
+    index("audit_log_tenant_target_idx").on(t.tenantId, t.targetType, t.targetId, t.id),
   ],
 );
 
@@ -663,6 +669,82 @@ export const supportMessages = sqliteTable(
   (t) => [index("support_messages_created_idx").on(t.createdAt)],
 );
 
+// ---- Privacy: email preferences, data exports, the suppression list --------------------------------
+
+/**
+ * A user's choice of non-essential email. No row means the defaults: the weekly digest on, product
+ * news off. Essential mail (security, account, billing) is not optional and has no switch here.
+ */
+export const emailPreferences = sqliteTable("email_preferences", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  digest: integer("digest", { mode: "boolean" }).notNull().default(true),
+  news: integer("news", { mode: "boolean" }).notNull().default(false),
+  /** The ISO week ("2026-W48") of the last digest sent to the user: at most one per week. */
+  digestWeek: text("digest_week"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** The weekly digest's progress through the users, one row per ISO week, so a week's sweep resumes and ends. */
+export const digestRuns = sqliteTable("digest_runs", {
+  week: text("week").primaryKey(),
+  /** Users are visited in id order; the sweep has handled every user up to this id. */
+  afterUserId: text("after_user_id").notNull().default(""),
+  startedAt: integer("started_at").notNull(),
+  finishedAt: integer("finished_at"),
+});
+
+/** queued → ready (a ZIP in R2, downloadable until expires_at) → expired (the ZIP deleted); or failed. */
+export const DATA_EXPORT_STATUSES = ["queued", "ready", "failed", "expired"] as const;
+export type DataExportStatus = (typeof DATA_EXPORT_STATUSES)[number];
+
+/** "Download my data": one archive a user asked for, built by a Queue consumer, for that user only. */
+export const dataExports = sqliteTable(
+  "data_exports",
+  {
+    /** Random and unguessable; the download URL carries it, and only its requester may use it. */
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The workspace's records are included (the requester was an owner or an admin). */
+    includesWorkspace: integer("includes_workspace", { mode: "boolean" }).notNull(),
+    status: text("status", { enum: DATA_EXPORT_STATUSES }).notNull(),
+    /** R2 key of the ZIP (exports/<tenant>/<user>/<id>.zip) while it exists. */
+    objectKey: text("object_key"),
+    size: integer("size"),
+    /** Why a build failed. */
+    message: text("message"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    readyAt: integer("ready_at"),
+    /** The download link works until then (24 hours after the archive is ready). */
+    expiresAt: integer("expires_at"),
+  },
+  (t) => [index("data_exports_tenant_user_idx").on(t.tenantId, t.userId, t.createdAt), index("data_exports_user_fk_idx").on(t.userId)],
+);
+
+/**
+ * A workspace's suppression list: people erased on request whom a later import must skip. Only a
+ * keyed hash of each email address is kept (HMAC-SHA256 under SUPPRESSION_KEY of the trimmed,
+ * lower-cased address), never the address.
+ */
+export const suppressions = sqliteTable(
+  "suppressions",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    emailHash: text("email_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.emailHash] })],
+);
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
@@ -671,3 +753,5 @@ export type TenantBilling = typeof tenantBilling.$inferSelect;
 export type ImportJob = typeof importJobs.$inferSelect;
 export type ConsentRecord = typeof consentRecords.$inferSelect;
 export type SupportMessage = typeof supportMessages.$inferSelect;
+export type EmailPreferences = typeof emailPreferences.$inferSelect;
+export type DataExport = typeof dataExports.$inferSelect;
