@@ -7,14 +7,29 @@ import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from
 export const ROLES = ["viewer", "member", "admin", "owner"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const tenants = sqliteTable("tenants", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  /** ISO 3166 region for reading national phone numbers ("US", "DE", ...). */
-  defaultRegion: text("default_region").notNull().default("US"),
-  createdAt: integer("created_at").notNull(),
-  updatedAt: integer("updated_at").notNull(),
-});
+export const tenants = sqliteTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** ISO 3166 region for reading national phone numbers ("US", "DE", ...). */
+    defaultRegion: text("default_region").notNull().default("US"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    /** When the owner closed the workspace (src/services/closure.ts); null while it is open. */
+    closedAt: integer("closed_at"),
+    /** A closed workspace can be reopened until then; afterwards the retention job erases it. */
+    eraseAfter: integer("erase_after"),
+    /** SHA-256 of the single-use token in the emailed reopen link (base64url); null when there is none. */
+    reopenTokenHash: text("reopen_token_hash"),
+    /** When its erasure began: from then on its audit entries may be deleted (trigger in migration 0009). */
+    erasingAt: integer("erasing_at"),
+    /** How far the erasure has got (an index into ERASURE_STEPS), so it resumes where it stopped. */
+    eraseStep: integer("erase_step").notNull().default(0),
+  },
+  // The retention job's "closed workspaces whose grace period is over".
+  (t) => [index("tenants_erase_after_idx").on(t.eraseAfter)],
+);
 
 export const users = sqliteTable(
   "users",
@@ -83,15 +98,22 @@ export const sessions = sqliteTable(
   (t) => [
     index("sessions_user_idx").on(t.userId),
     index("sessions_tenant_user_idx").on(t.tenantId, t.userId),
+    // The retention job's sweep of sessions idle past the inactivity timeout, across workspaces.
+    index("sessions_last_active_idx").on(t.lastActiveAt),
   ],
 );
 
 /** Fixed-window counters for brute-force protection (per IP, per account). */
-export const rateLimits = sqliteTable("rate_limits", {
-  key: text("key").primaryKey(),
-  windowStart: integer("window_start").notNull(),
-  count: integer("count").notNull().default(0),
-});
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    windowStart: integer("window_start").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  // The retention job deletes windows older than the longest limit's.
+  (t) => [index("rate_limits_window_idx").on(t.windowStart)],
+);
 
 /** Single-use tokens mailed to a user: email verification, email change, password reset. */
 export const TOKEN_KINDS = ["verify_email", "change_email", "password_reset"] as const;
@@ -112,7 +134,7 @@ export const authTokens = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
     usedAt: integer("used_at"),
   },
-  (t) => [index("auth_tokens_user_idx").on(t.userId, t.kind)],
+  (t) => [index("auth_tokens_user_idx").on(t.userId, t.kind), index("auth_tokens_expires_idx").on(t.expiresAt)],
 );
 
 export const INVITABLE_ROLES = ["viewer", "member", "admin"] as const;
@@ -167,8 +189,15 @@ export const emailOutbox = sqliteTable(
     sentAt: integer("sent_at"),
     /** JSON object of extra headers for the sender (List-Unsubscribe on non-essential mail); null for none. */
     headers: text("headers"),
+    /** When the retention job emptied subject and bodies (sent or failed mail past its period). */
+    bodyClearedAt: integer("body_cleared_at"),
   },
-  (t) => [index("email_outbox_due_idx").on(t.status, t.nextAttemptAt), index("email_outbox_tenant_idx").on(t.tenantId, t.createdAt)],
+  (t) => [
+    index("email_outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("email_outbox_tenant_idx").on(t.tenantId, t.createdAt),
+    // The retention job's sweep of bodies not yet cleared, oldest first, across workspaces.
+    index("email_outbox_body_due_idx").on(t.bodyClearedAt, t.createdAt),
+  ],
 );
 
 /** Who did what, when, from where. Append-only (triggers in the migration refuse edits). */
@@ -196,6 +225,8 @@ export const auditLog = sqliteTable(
     index("audit_log_tenant_actor_idx").on(t.tenantId, t.actorUserId, t.id),
     // "What happened to this user" (role changes, failed sign-ins on their account): their profile.
     index("audit_log_tenant_target_idx").on(t.tenantId, t.targetType, t.targetId, t.id),
+    // The retention job's sweep of entries past their period, across workspaces.
+    index("audit_log_created_idx").on(t.createdAt),
   ],
 );
 
@@ -575,8 +606,14 @@ export const importJobs = sqliteTable(
     committedAt: integer("committed_at"),
     finishedAt: integer("finished_at"),
     undoneAt: integer("undone_at"),
+    /** When the retention job deleted the upload, its chunks and its error file from R2. */
+    filesDeletedAt: integer("files_deleted_at"),
   },
-  (t) => [index("import_jobs_tenant_idx").on(t.tenantId, t.createdAt)],
+  (t) => [
+    index("import_jobs_tenant_idx").on(t.tenantId, t.createdAt),
+    // The retention job's sweep of jobs whose files are past their period, across workspaces.
+    index("import_jobs_files_due_idx").on(t.filesDeletedAt, t.createdAt),
+  ],
 );
 
 /** One row per chunk committed (or undone), written in that chunk's batch: a replayed message fails on the key. */
@@ -745,6 +782,48 @@ export const suppressions = sqliteTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.emailHash] })],
 );
 
+// ---- Closure and retention ---------------------------------------------------------------------
+
+export const CLOSED_BY = ["owner", "operator"] as const;
+
+/**
+ * What the law makes us keep about a closed workspace once everything else of it is erased: when it
+ * was closed and erased, and its invoices (references, amounts, dates) as Stripe reported them at
+ * closure. No names, no email addresses, no contact data. Kept until keep_until, then deleted.
+ */
+export const closedTenantLedger = sqliteTable(
+  "closed_tenant_ledger",
+  {
+    /** No foreign key: the row outlives the tenant. */
+    tenantId: text("tenant_id").primaryKey(),
+    closedAt: integer("closed_at").notNull(),
+    closedBy: text("closed_by", { enum: CLOSED_BY }).notNull(),
+    eraseAfter: integer("erase_after").notNull(),
+    /** When the erasure finished; null during the grace period and while it runs. */
+    erasedAt: integer("erased_at"),
+    /** erased_at plus the ledger's retention period (RETENTION.billingLedgerYears). */
+    keepUntil: integer("keep_until"),
+    /** When the Stripe customer was deleted (which cancels its subscriptions); null if there was none. */
+    stripeCustomerDeletedAt: integer("stripe_customer_deleted_at"),
+    /** JSON array of {id, number, status, currency, total, amount_paid, created, period_start, period_end}. */
+    invoices: text("invoices").notNull().default("[]"),
+    createdAt: integer("created_at").notNull(),
+  },
+  // The retention job's sweep of entries past their period, across workspaces.
+  (t) => [index("closed_tenant_ledger_keep_idx").on(t.keepUntil)],
+);
+
+/**
+ * Small state of the retention job. `horizon` of "audit_log" is the time before which audit entries
+ * may be deleted: the append-only trigger (migration 0009) reads it. Only the retention job writes here.
+ */
+export const retentionState = sqliteTable("retention_state", {
+  name: text("name").primaryKey(),
+  horizon: integer("horizon"),
+  cursor: text("cursor"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
@@ -755,3 +834,4 @@ export type ConsentRecord = typeof consentRecords.$inferSelect;
 export type SupportMessage = typeof supportMessages.$inferSelect;
 export type EmailPreferences = typeof emailPreferences.$inferSelect;
 export type DataExport = typeof dataExports.$inferSelect;
+export type ClosedTenantLedger = typeof closedTenantLedger.$inferSelect;
