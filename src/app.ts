@@ -8,6 +8,7 @@ import { requestLog } from "./middleware/request-log";
 import { securityHeaders } from "./middleware/security-headers";
 import { noStore } from "./middleware/security-headers";
 import { requireUser, session } from "./middleware/session";
+import { openWorkspaceOnly } from "./middleware/closed-workspace";
 import { theme } from "./middleware/theme";
 import { errorResponse, handleError, handleNotFound } from "./lib/errors";
 import { appRoutes } from "./routes/app";
@@ -15,6 +16,7 @@ import { accountRoutes } from "./routes/account";
 import { authRoutes } from "./routes/auth";
 import { contactsRoutes } from "./routes/contacts";
 import { billingRoutes } from "./routes/billing";
+import { closureRoutes, reopenRoutes } from "./routes/closure";
 import { companyRoutes } from "./routes/companies";
 import { benchRoutes } from "./routes/bench";
 import { devRoutes } from "./routes/dev";
@@ -44,9 +46,10 @@ const formBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => error
 app.use("*", (c, next) => (c.req.method === "POST" && c.req.path === "/app/import" ? next() : formBodyLimit(c, next)));
 app.use("*", database, session, theme);
 
-// Everything under /app needs a signed-in member and is never cached.
-app.use("/app", noStore, requireUser);
-app.use("/app/*", noStore, requireUser);
+// Everything under /app needs a signed-in member and is never cached; a closed workspace shows only
+// its closed page (src/middleware/closed-workspace.tsx).
+app.use("/app", noStore, requireUser, openWorkspaceOnly);
+app.use("/app/*", noStore, requireUser, openWorkspaceOnly);
 
 app.route("/", publicRoutes);
 app.route("/", privacyRoutes);
@@ -54,6 +57,8 @@ app.route("/", authRoutes);
 app.route("/", accountRoutes);
 app.route("/app/settings", settingsRoutes);
 app.route("/app/settings/billing", billingRoutes);
+app.route("/app/settings", closureRoutes);
+app.route("/", reopenRoutes);
 app.route("/app/settings", workspaceSettingsRoutes);
 app.route("/dev", devRoutes);
 app.route("/bench", benchRoutes);

@@ -66,13 +66,34 @@ export interface Bindings {
   SUPPORT_EMAIL?: string;
   /** Secret key for hashing IP addresses (HMAC-SHA256) kept with support messages. Unset: no IP hash is kept. */
   IP_HASH_KEY?: string;
+  /**
+   * Retention (src/lib/retention.ts; each defaults to RETENTION in src/lib/legal.ts, which the
+   * privacy page states; the page renders the configured values). Whole numbers.
+   * CLOSURE_GRACE_DAYS: days a closed workspace can be reopened before it is erased (default 30; 0 erases at the next run).
+   */
+  CLOSURE_GRACE_DAYS?: string;
+  /** Years the closed-workspace billing ledger is kept after erasure (default 7). */
+  RETENTION_BILLING_LEDGER_YEARS?: string;
+  /** Days audit entries are kept (default 365). */
+  RETENTION_AUDIT_LOG_DAYS?: string;
+  /** Days the subject and bodies of sent or failed mail are kept in the outbox (default 30). */
+  RETENTION_MAIL_BODY_DAYS?: string;
+  /** Days import uploads, their chunks and error files are kept in R2 (default 30). */
+  RETENTION_IMPORT_FILE_DAYS?: string;
+  /** Days /contact messages are kept (default 365). */
+  RETENTION_SUPPORT_MESSAGE_DAYS?: string;
+  /** Days analytics consent records are kept (default 730). */
+  RETENTION_CONSENT_RECORD_DAYS?: string;
+  /** Rows one retention statement deletes at most (default 500); the job runs a bounded number of statements per minute. */
+  RETENTION_CHUNK_ROWS?: string;
 }
 
 /** What an authenticated request knows about its user. */
 export interface AuthContext {
   sessionId: string;
   user: Pick<User, "id" | "email" | "emailVerifiedAt" | "termsAcceptedAt" | "privacySeenVersion">;
-  tenant: Pick<Tenant, "id" | "name"> & { billingState: BillingState };
+  /** closedAt/eraseAfter are set while the workspace is closed (src/services/closure.ts): /app then shows only the closed page. */
+  tenant: Pick<Tenant, "id" | "name" | "closedAt" | "eraseAfter"> & { billingState: BillingState };
   role: Role;
 }
 

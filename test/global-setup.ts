@@ -28,6 +28,7 @@ function stripeFake() {
   let seq = 0;
   const customers = new Map<string, Record<string, unknown>>();
   const subscriptions = new Map<string, unknown>();
+  const invoices: { customer: string }[] = [];
   const next = (prefix: string) => `${prefix}_fake${Date.now().toString(36)}${(seq += 1)}`;
   const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
   const missing = (what: string, id: string) =>
@@ -37,6 +38,11 @@ function stripeFake() {
     if (method === "POST" && path === "/__stripe/subscriptions") {
       const sub = JSON.parse(body) as { id: string };
       subscriptions.set(sub.id, sub);
+      return json(200, { ok: true });
+    }
+    // Invoices a test says a customer has: GET /v1/invoices?customer= lists them (newest first, as Stripe does).
+    if (method === "POST" && path === "/__stripe/invoices") {
+      invoices.push(JSON.parse(body) as { customer: string });
       return json(200, { ok: true });
     }
     if (!path.startsWith("/v1/")) return null;
@@ -75,6 +81,11 @@ function stripeFake() {
     if (method === "POST" && route === "/v1/billing_portal/sessions") {
       const pid = next("bps");
       return json(200, { id: pid, object: "billing_portal.session", customer: params.customer, return_url: params.return_url, url: `https://billing.stripe.com/p/session/${pid}` });
+    }
+    if (method === "GET" && route === "/v1/invoices") {
+      const query = new URLSearchParams(path.split("?")[1] ?? "");
+      const data = invoices.filter((i) => i.customer === query.get("customer")).reverse();
+      return json(200, { object: "list", url: "/v1/invoices", has_more: false, data });
     }
     if (method === "GET" && subscriptionId) {
       return subscriptions.has(subscriptionId) ? json(200, subscriptions.get(subscriptionId)) : missing("subscription", subscriptionId);

@@ -36,6 +36,17 @@ function keyFor(limit: Limit, subject: string): string {
   return encodeBase64url(sha256(new TextEncoder().encode(`${limit.name}:${subject}`)));
 }
 
+/** The stored key of a limit's counter for a subject (so an erased account's counters can go with it). */
+export function limitKey(limit: Limit, subject: string): string {
+  return keyFor(limit, subject);
+}
+
+/**
+ * No limit's window is longer than this: the retention job deletes counters whose window started
+ * before it. A limit with a longer window must raise it (test/retention checks every LIMITS entry).
+ */
+export const LONGEST_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 export interface LimitResult {
   allowed: boolean;
   /** Seconds until the window resets (for Retry-After). */

@@ -85,6 +85,9 @@ export async function validateSessionToken(db: Database, token: string, now: num
       privacySeenVersion: users.privacySeenVersion,
       tenantId: tenants.id,
       tenantName: tenants.name,
+      // A closed workspace answers /app with its closed page only (src/middleware/closed-workspace.tsx).
+      closedAt: tenants.closedAt,
+      eraseAfter: tenants.eraseAfter,
       role: memberships.role,
       // For the past_due banner on every page, without a query of its own.
       billingState: tenantBilling.state,
@@ -114,7 +117,7 @@ export async function validateSessionToken(db: Database, token: string, now: num
     auth: {
       sessionId: id,
       user: { id: row.userId, email: row.email, emailVerifiedAt: row.emailVerifiedAt, termsAcceptedAt: row.termsAcceptedAt, privacySeenVersion: row.privacySeenVersion },
-      tenant: { id: row.tenantId, name: row.tenantName, billingState: row.billingState ?? "free" },
+      tenant: { id: row.tenantId, name: row.tenantName, closedAt: row.closedAt, eraseAfter: row.eraseAfter, billingState: row.billingState ?? "free" },
       role: row.role as Role,
     },
     refreshedExpiresAt,

@@ -55,4 +55,6 @@ export const RETENTION = {
   importFileDays: 30,
   /** Data-export archives: the download link works for 24 hours. */
   exportArchiveHours: 24,
+  /** The record of each analytics cookie choice (proof of consent): the choice lasts 6 months; we keep its record two years. */
+  consentRecordDays: 730,
 } as const;

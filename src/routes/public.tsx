@@ -5,7 +5,8 @@ import { sql } from "drizzle-orm";
 import type { AppEnv, Theme } from "../env";
 import { COOKIES } from "../lib/cookies";
 import { analyticsConfig, readConsent } from "../lib/consent";
-import { LEGAL_DATES, RETENTION } from "../lib/legal";
+import { LEGAL_DATES } from "../lib/legal";
+import { retentionPeriods } from "../lib/retention";
 import { errorResponse } from "../lib/errors";
 import { render } from "../lib/render";
 import { billingConfig } from "../lib/stripe";
@@ -28,8 +29,9 @@ publicRoutes.get("/healthz", async (c) => {
   return c.json({ ok: true });
 });
 
-publicRoutes.get("/privacy", (c) => render(c, "Privacy policy", <PrivacyPage updated={LEGAL_DATES.privacy} retention={RETENTION} />));
-publicRoutes.get("/terms", (c) => render(c, "Terms of service", <TermsPage updated={LEGAL_DATES.terms} closureGraceDays={RETENTION.closureGraceDays} />));
+// The periods in force (configured, else RETENTION): the same values the closure and retention job use.
+publicRoutes.get("/privacy", (c) => render(c, "Privacy policy", <PrivacyPage updated={LEGAL_DATES.privacy} retention={retentionPeriods(c.env)} />));
+publicRoutes.get("/terms", (c) => render(c, "Terms of service", <TermsPage updated={LEGAL_DATES.terms} closureGraceDays={retentionPeriods(c.env).closureGraceDays} />));
 publicRoutes.get("/cookies", (c) => {
   const consent = readConsent(c);
   const settings = { configured: analyticsConfig(c.env) !== null, analytics: consent?.current ? consent.analytics : null, back: "/cookies#cookie-settings" };

@@ -1,5 +1,5 @@
 /** Sign-up and login: the business rules, independent of HTTP. */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { memberships, sessions, tenants, users } from "../db/schema";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/password";
@@ -136,12 +136,15 @@ export async function logIn(db: Database, email: string, password: string, meta:
   }
 
   const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+  // The first workspace joined that is still open; a closed one only if the user has no other
+  // (it then shows its closed page), so members of a closed workspace land in their other ones.
   const [membership] = user
     ? await db
         .select({ tenantId: memberships.tenantId })
         .from(memberships)
+        .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
         .where(eq(memberships.userId, user.id))
-        .orderBy(memberships.createdAt)
+        .orderBy(sql`${tenants.closedAt} is not null`, memberships.createdAt)
         .limit(1)
     : [];
   if (!user || !valid || !membership) {

@@ -41,6 +41,12 @@ export const AUDIT_ACTIONS = {
   "data.exported": "Exported data",
   "data.imported": "Started an import",
   "data.import_undone": "Undid an import",
+  "workspace.closed": "Closed the workspace",
+  "workspace.reopened": "Reopened the workspace",
+  // Operator actions (npm run ops): actor null, detail {operator, reason}.
+  "ops.account_erased": "Support erased an account",
+  "ops.account_exported": "Support exported an account's data",
+  "ops.email_corrected": "Support corrected an email address",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -44,6 +44,9 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "GET", path: "/app/settings/billing", least: "owner" },
   { method: "POST", path: "/app/settings/billing/checkout", least: "owner", form: { interval: "monthly" } },
   { method: "POST", path: "/app/settings/billing/portal", least: "owner" },
+  // Closing the workspace: the owner only, with their password (a wrong one changes nothing).
+  { method: "GET", path: "/app/settings/close", least: "owner" },
+  { method: "POST", path: "/app/settings/close", least: "owner", form: { password: "wrong password", confirm_close: "on" } },
   // The privacy-policy change notice: every user dismisses their own.
   { method: "POST", path: "/app/privacy-notice", least: "viewer", form: { version: "2000-01-01" } },
   // Recently viewed: every role records its own views (of records that exist; here none does).

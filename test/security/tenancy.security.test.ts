@@ -34,6 +34,12 @@ describe("two tenants", () => {
     "email_outbox_due_idx", // the mailer's sweep of due mail, across workspaces
     "invitations_token_unique", // an invitee arrives with a token, before any tenant is known
     "tenant_billing_customer_unique", // a Stripe webhook arrives with a customer id, before any tenant is known
+    // The retention job's sweeps of what is past its period, across workspaces (src/services/retention.ts).
+    "sessions_last_active_idx",
+    "audit_log_created_idx",
+    "email_outbox_body_due_idx",
+    "import_jobs_files_due_idx",
+    "closed_tenant_ledger_keep_idx",
   ]);
 
   it("every tenant-owned index starts with tenant_id", async () => {

@@ -19,6 +19,7 @@ export interface RetentionPeriods {
   mailBodyDays: number;
   importFileDays: number;
   exportArchiveHours: number;
+  consentRecordDays: number;
 }
 
 function Legal(p: { title: string; updated: string; children: Child }) {
@@ -217,6 +218,8 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         <li>copies of the emails we sent: {r.mailBodyDays} days;</li>
         <li>uploaded import files and their error reports: {r.importFileDays} days;</li>
         <li>data-export archives: {r.exportArchiveHours} hours;</li>
+        <li>the record of each cookie choice (our proof of your consent or refusal): {r.consentRecordDays} days;</li>
+        <li>sign-in sessions: deleted after 7 days without use; emailed links: deleted when they expire; abuse counters: one day;</li>
         <li>request logs: {r.requestLogDays} days.</li>
       </ul>
 

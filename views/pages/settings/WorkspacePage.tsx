@@ -39,6 +39,19 @@ export function WorkspacePage(p: WorkspacePageProps) {
           </div>
         </form>
       </section>
+      {p.isOwner ? (
+        <section class="card" aria-labelledby="close-workspace-heading">
+          <h2 id="close-workspace-heading">Close the workspace</h2>
+          <p>
+            Closing signs everyone out, cancels the subscription, and erases everything in the workspace after a grace period in which you can reopen it.
+          </p>
+          <p>
+            <a class="danger-link" href="/app/settings/close">
+              Close this workspace…
+            </a>
+          </p>
+        </section>
+      ) : null}
     </div>
   );
 }
