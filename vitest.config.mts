@@ -32,6 +32,9 @@ export default defineConfig(async () => {
             STRIPE_PRICE_YEARLY: "price_test_team_yearly",
             FREE_MAX_SEATS: "1000",
             FREE_MAX_CONTACTS: "1000000",
+            // Privacy controls: the suppression list's HMAC key and the unsubscribe links' signing key.
+            SUPPRESSION_KEY: "test-suppression-key-not-secret-0123456789",
+            UNSUBSCRIBE_KEY: "test-unsubscribe-key-not-secret-0123456789",
           },
         },
       })),

@@ -67,6 +67,18 @@ export interface Bindings {
   /** Secret key for hashing IP addresses (HMAC-SHA256) kept with support messages. Unset: no IP hash is kept. */
   IP_HASH_KEY?: string;
   /**
+   * Secret key of the suppression list's HMAC-SHA256 of erased people's email addresses
+   * (src/services/suppression.ts). Unset: contacts can still be erased, but not suppressed. Never
+   * change it once used: entries hashed under an old key stop matching, and imports stop skipping them.
+   */
+  SUPPRESSION_KEY?: string;
+  /**
+   * Secret key signing the one-click unsubscribe links of non-essential mail (HMAC-SHA256,
+   * src/services/email-preferences.ts). Unset: no non-essential mail (digest, news) is sent at all,
+   * since it could not carry a working unsubscribe link. Changing it retires every link already sent.
+   */
+  UNSUBSCRIBE_KEY?: string;
+  /**
    * Retention (src/lib/retention.ts; each defaults to RETENTION in src/lib/legal.ts, which the
    * privacy page states; the page renders the configured values). Whole numbers.
    * CLOSURE_GRACE_DAYS: days a closed workspace can be reopened before it is erased (default 30; 0 erases at the next run).

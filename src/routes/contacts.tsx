@@ -48,7 +48,7 @@ import { searchTerms } from "../services/search";
 import { contactFilterQuery, exportPageHref, parseContactFilters } from "./list-filters";
 import { loadTimeline, parseRecordId, timelineProps } from "./record-helpers";
 import { PlanLimitMessage } from "../../views/components/PlanLimit";
-import { BulkDeletePage, BulkProblemPage, ContactDeletePage, ContactPage } from "../../views/pages/contacts/ContactPage";
+import { BulkDeletePage, BulkErasePage, BulkProblemPage, ContactDeletePage, ContactErasePage, ContactPage } from "../../views/pages/contacts/ContactPage";
 import { ContactFormPage, DuplicateWarning, type ContactFormProps } from "../../views/pages/contacts/ContactForm";
 import { CONTACT_NOTICES, ContactResults, ContactsListPage, type ContactFilters, type ContactNotice, type SortLink } from "../../views/pages/contacts/ContactsListPage";
 
@@ -369,6 +369,7 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
       sorts={CONTACT_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s][0]!.toUpperCase() + SORT_LABELS[s].slice(1) }))}
       notice={notice}
       canWrite={results.canWrite}
+      canErase={roleAtLeast(auth.role, "admin")}
     />,
   );
 });
@@ -458,7 +459,9 @@ contactsRoutes.post("/bulk", requireRole("member"), async (c) => {
   const problem = (message: string) => render(c, "Nothing was changed", <BulkProblemPage message={message} back={back} />, 422);
 
   const action = body.action;
-  if (action !== "tag" && action !== "untag" && action !== "delete") return problem("Choose what to do with the selected contacts.");
+  if (action !== "tag" && action !== "untag" && action !== "delete" && action !== "erase") return problem("Choose what to do with the selected contacts.");
+  // Erasing (a privacy request, possibly suppressing future imports) is for admins and owners.
+  if (action === "erase" && !roleAtLeast(auth.role, "admin")) return errorResponse(c, 403);
   const rawIds = stringList(body, "ids");
   if (rawIds === null || rawIds.length > BULK_MAX_IDS) return problem(`Select at most ${BULK_MAX_IDS} contacts at a time.`);
   const ids = rawIds.map(parseRecordId);
@@ -477,6 +480,19 @@ contactsRoutes.post("/bulk", requireRole("member"), async (c) => {
     const meta = requestMeta(c);
     const deleted = await deleteContacts(db, auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent }, unique, now, { bulk: true });
     return c.redirect(withNotice(back, "bulk_deleted", deleted), 303);
+  }
+
+  if (action === "erase") {
+    const suppressKey = c.env.SUPPRESSION_KEY || undefined;
+    if (body.confirm !== "1") {
+      const contacts = await ownedContacts(db, auth.tenant.id, unique);
+      if (contacts.length === 0) return problem("The selected contacts no longer exist.");
+      return render(c, "Erase contacts", <BulkErasePage contacts={contacts} back={back} canSuppress={suppressKey !== undefined} />);
+    }
+    const meta = requestMeta(c);
+    const erase = { suppressKey: body.suppress === "1" ? suppressKey : undefined };
+    const erased = await deleteContacts(db, auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent }, unique, now, { bulk: true, erase });
+    return c.redirect(withNotice(back, "bulk_erased", erased), 303);
   }
 
   const tagId = parseRecordId(body.tag_id);
@@ -520,6 +536,7 @@ contactsRoutes.get("/:id", requireRole("viewer"), async (c) => {
       fields={found.customFields}
       values={found.values}
       canWrite={roleAtLeast(auth.role, "member")}
+      canErase={roleAtLeast(auth.role, "admin")}
       timeline={timelineProps(auth, { type: "contact", id: k.id }, timeline)}
     />,
   );
@@ -614,4 +631,26 @@ contactsRoutes.get("/:id/delete", requireRole("member"), async (c) => {
 contactsRoutes.post("/:id/delete", requireRole("member"), async (c) => {
   if (!(await removeContact(c))) return errorResponse(c, 404);
   return c.redirect(`${LIST_PATH}?notice=deleted`, 303);
+});
+
+// ---- erase (a privacy request; admins and owners) ---------------------------------------------------------
+
+contactsRoutes.get("/:id/erase", requireRole("admin"), async (c) => {
+  const auth = c.get("auth")!;
+  const id = parseRecordId(c.req.param("id"));
+  const contact = id ? await getContact(c.get("db"), auth.tenant.id, id) : null;
+  if (!contact) return errorResponse(c, 404);
+  return render(c, `Erase ${contact.name}`, <ContactErasePage contact={{ id: contact.id, name: contact.name }} canSuppress={!!c.env.SUPPRESSION_KEY} />);
+});
+
+contactsRoutes.post("/:id/erase", requireRole("admin"), async (c) => {
+  const auth = c.get("auth")!;
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null) return errorResponse(c, 404);
+  const body = await c.req.parseBody();
+  const meta = requestMeta(c);
+  const erase = { suppressKey: body.suppress === "1" ? c.env.SUPPRESSION_KEY || undefined : undefined };
+  const erased = await deleteContacts(c.get("db"), auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent }, [id], meta.now, { bulk: false, erase });
+  if (erased === 0) return errorResponse(c, 404);
+  return c.redirect(`${LIST_PATH}?notice=erased`, 303);
 });

@@ -12,13 +12,14 @@
 import { encodeBase64urlNoPadding, decodeBase64urlIgnorePadding } from "@oslojs/encoding";
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { activities, companies, contactEmails, contactPhones, contacts, contactTags, customFieldValues, customFields, memberships, recentViews, tags, tenantCounters, tenants, users } from "../db/schema";
+import { activities, companies, contactEmails, contactPhones, contacts, contactTags, customFieldValues, customFields, importRecords, memberships, recentViews, tags, tenantCounters, tenants, users } from "../db/schema";
 import { activityInsert, diff } from "./activity";
 import { auditInsert } from "./audit";
 import { contactWithinLimit, guardedValue, isPlanLimitError, PlanLimitError } from "./billing";
 import { counterChange } from "./counters";
 import { customFieldsQuery, deleteValuesStatement, listCustomFields, toCustomField, valuesFor, type CustomField } from "./custom-fields";
 import { deleteNotesOfStatements } from "./notes";
+import { suppressStatements } from "./suppression";
 import { createTag, listTags, ownedTagIds, TAG_COLORS, tagsFor, tagsQuery, type Tag, type TagColor } from "./tags";
 
 /** Length limits of the contact form's fields (characters, after trimming). */
@@ -516,28 +517,53 @@ export interface DeleteActor {
 }
 
 
+/** Erasing (a privacy request) rather than deleting: audited as such, optionally suppressing future imports. */
+export interface EraseOptions {
+  /** SUPPRESSION_KEY: the contacts' email addresses go onto the tenant's suppression list (as keyed hashes). */
+  suppressKey?: string;
+}
+
 /**
- * Deletes contacts of the tenant with their notes, custom values, activity and recent views (emails,
- * phones and tags go by foreign-key cascade), adjusts the counters and writes the audit entry, all in
- * one batch. Ids that are not the tenant's are ignored. Returns how many were deleted.
+ * Deletes contacts of the tenant with everything that refers to them: notes, custom values, activity,
+ * recent views and the import history's rows about them (emails, phones and tags go by foreign-key
+ * cascade, the search index by trigger), adjusts the counters and writes the audit entry, all in one
+ * batch. With `erase`, the entry says "erased" and the addresses may be suppressed in the same batch.
+ * Ids that are not the tenant's are ignored. Returns how many were deleted.
  */
-export async function deleteContacts(db: Database, tenantId: string, actor: DeleteActor, ids: number[], now: number, opts: { bulk: boolean }): Promise<number> {
+export async function deleteContacts(db: Database, tenantId: string, actor: DeleteActor, ids: number[], now: number, opts: { bulk: boolean; erase?: EraseOptions }): Promise<number> {
   const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
   const owned = (await ownedContacts(db, tenantId, unique)).map((c) => c.id);
   if (owned.length === 0) return 0;
   const fields = await listCustomFields(db, tenantId, "contact");
   const idsJson = JSON.stringify(owned);
   const valueStatements = fields.length ? [deleteValuesStatement(db, tenantId, fields, owned)] : [];
+  const suppressKey = opts.erase?.suppressKey;
+  const suppression = suppressKey
+    ? await suppressStatements(
+        db,
+        tenantId,
+        suppressKey,
+        (
+          await db
+            .select({ email: contactEmails.email })
+            .from(contactEmails)
+            .where(and(eq(contactEmails.tenantId, tenantId), sql`${contactEmails.contactId} IN (SELECT value FROM json_each(${idsJson}))`))
+        ).map((r) => r.email),
+        now,
+      )
+    : [];
+  const action = opts.erase ? "record.erased" : "record.deleted";
+  const eraseDetail: Record<string, boolean> = opts.erase ? { suppressed: suppression.length > 0 } : {};
   // The audit trail is append-only, so it names contacts by id only: a deleted person's name must not
   // outlive them there.
   const audit = opts.bulk
     ? auditInsert(db, {
         tenantId,
         actorUserId: actor.userId,
-        action: "record.deleted",
+        action,
         targetType: "contact",
         targetLabel: `${owned.length} contacts (bulk)`,
-        detail: { bulk: true, count: owned.length, ids: owned.join(" ") },
+        detail: { bulk: true, count: owned.length, ids: owned.join(" "), ...eraseDetail },
         ip: actor.ip,
         userAgent: actor.userAgent,
         now,
@@ -545,10 +571,11 @@ export async function deleteContacts(db: Database, tenantId: string, actor: Dele
     : auditInsert(db, {
         tenantId,
         actorUserId: actor.userId,
-        action: "record.deleted",
+        action,
         targetType: "contact",
         targetId: String(owned[0]),
         targetLabel: `Contact #${owned[0]}`,
+        ...(opts.erase ? { detail: eraseDetail } : {}),
         ip: actor.ip,
         userAgent: actor.userAgent,
         now,
@@ -568,6 +595,12 @@ export async function deleteContacts(db: Database, tenantId: string, actor: Dele
     db
       .delete(recentViews)
       .where(and(eq(recentViews.tenantId, tenantId), eq(recentViews.subjectType, "contact"), sql`${recentViews.subjectId} IN (SELECT value FROM json_each(${idsJson}))`)),
+    // The import history keeps what an import wrote about a person (for undo); once they are gone it
+    // must not keep them, and undo has nothing left to do for them.
+    db
+      .delete(importRecords)
+      .where(and(eq(importRecords.tenantId, tenantId), eq(importRecords.entityType, "contact"), sql`${importRecords.entityId} IN (SELECT value FROM json_each(${idsJson}))`)),
+    ...suppression,
     audit,
     // The tenant condition is inside the id list, which drives the delete by primary key.
     db

@@ -21,7 +21,9 @@ import { runRawBatch } from "../db/raw-batch";
 import type { ImportKind } from "../db/schema";
 import { PlanLimitError, isPlanLimitError } from "./billing";
 import type { CompanyRecord, ContactRecord, MappableField } from "./import-parse";
+import { normaliseEmail, suppressedEmails } from "./suppression";
 import { TAG_COLORS } from "./tags";
+import { workerEnv } from "../lib/worker-env";
 
 /** Rows per chunk: one batch of about 20 statements. */
 export const CHUNK_ROWS = 500;
@@ -49,6 +51,8 @@ export interface ChunkPlan {
   unchanged: number;
   /** Rows that matched a record an earlier row of the chunk already matched. */
   duplicates: number;
+  /** Contact rows skipped because one of their emails is on the tenant's suppression list (src/services/suppression.ts). */
+  suppressed?: number;
   statements: SQL[];
 }
 
@@ -141,8 +145,11 @@ function companyIdBySort(tenantId: string, sortExpr: SQL): SQL {
  * Plans a chunk of contact rows and, unless `dryRun`, the statements that write it. The preview
  * runs the same plan to count new, updated and unchanged rows.
  */
-export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo: number, rows: ChunkRow<ContactRecord>[], now: number): Promise<ChunkPlan> {
+export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo: number, chunkRows: ChunkRow<ContactRecord>[], now: number): Promise<ChunkPlan> {
   const { tenantId } = ctx;
+  // People erased on request and put on the suppression list are skipped: counted, written to nothing.
+  const suppressed = await suppressedEmails(db, tenantId, workerEnv().SUPPRESSION_KEY, chunkRows.flatMap((r) => r.r.emails));
+  const rows = suppressed.size ? chunkRows.filter((r) => !r.r.emails.some((e) => suppressed.has(normaliseEmail(e)))) : chunkRows;
   const emails = rows.flatMap((r) => r.r.emails);
   const phones = rows.flatMap((r) => r.r.phones);
   const companySorts = [...new Set(rows.map((r) => r.r.company?.toLowerCase()).filter((s): s is string => !!s))];
@@ -244,7 +251,7 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     updates.push({ id: match.id, n, s: set, em, ph, tk, cf, no, before, after, ch: changes });
   }
 
-  const plan: ChunkPlan = { creates: creates.length, updates: updates.length, unchanged, duplicates, statements: [] };
+  const plan: ChunkPlan = { creates: creates.length, updates: updates.length, unchanged, duplicates, suppressed: chunkRows.length - rows.length, statements: [] };
   const s = plan.statements;
   s.push(sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`);
 
@@ -253,7 +260,7 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     const list = [...newCompanies].map(([sort, name]) => ({ s: sort, name }));
     s.push(sql`INSERT INTO companies (tenant_id, name, name_sort, created_by, created_at, updated_at, last_activity_at)
       SELECT ${tenantId}, j.value ->> 'name', j.value ->> 's', ${ctx.actorId}, ${now}, ${now}, ${now} FROM json_each(${json(list)}) j ORDER BY j.key`);
-    const target = sql`FROM json_each(${json(list)}) j JOIN companies co ON co.id = ${newId("companies", list.length)} AND co.tenant_id = ${tenantId} AND co.created_at = ${now}`;
+    const target = sql`FROM json_each(${json(list)}) j CROSS JOIN companies co ON co.id = ${newId("companies", list.length)} AND co.tenant_id = ${tenantId} AND co.created_at = ${now}`;
     s.push(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT ${tenantId}, 'company', co.id, ${ctx.actorId}, 'created', ${json({ import: ctx.importId })}, ${now} ${target}`);
     s.push(sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
@@ -280,7 +287,7 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
         co.id, co.name, coalesce(co.name_sort, ''), j.value ->> 'ad', j.value ->> 'ow', ${ctx.actorId}, ${now}, ${now}, ${now}
       FROM json_each(${rowsJson}) j LEFT JOIN companies co ON co.id = ${companyIdBySort(tenantId, sql`j.value ->> 'cs'`)}
       ORDER BY j.key`);
-    const target = sql`FROM json_each(${rowsJson}) j JOIN contacts c ON c.id = ${newId("contacts", count)} AND c.tenant_id = ${tenantId} AND c.created_at = ${now}`;
+    const target = sql`FROM json_each(${rowsJson}) j CROSS JOIN contacts c ON c.id = ${newId("contacts", count)} AND c.tenant_id = ${tenantId} AND c.created_at = ${now}`;
     s.push(sql`INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT c.tenant_id, c.id, e.key, e.value ${target} CROSS JOIN json_each(j.value, '$.em') e`);
     s.push(sql`INSERT INTO contact_phones (tenant_id, contact_id, position, phone) SELECT c.tenant_id, c.id, p.key, p.value ${target} CROSS JOIN json_each(j.value, '$.ph') p`);
     s.push(sql`INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT c.tenant_id, c.id, t.id ${target}
@@ -298,7 +305,7 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
 
   if (updates.length) {
     const rowsJson = json(updates);
-    const u = sql`FROM json_each(${rowsJson}) u JOIN contacts c ON c.id = u.value ->> 'id' AND c.tenant_id = ${tenantId}`;
+    const u = sql`FROM json_each(${rowsJson}) u CROSS JOIN contacts c ON c.id = u.value ->> 'id' AND c.tenant_id = ${tenantId}`;
     s.push(sql`UPDATE contacts SET
         first_name = coalesce(u.value ->> '$.s.f', first_name),
         last_name = coalesce(u.value ->> '$.s.l', last_name),
@@ -464,7 +471,7 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
     s.push(sql`INSERT INTO companies (tenant_id, name, name_sort, domain, industry, size, address, phone, owner_id, created_by, created_at, updated_at, last_activity_at)
       SELECT ${tenantId}, j.value ->> 'name', j.value ->> 'ns', j.value ->> 'd', j.value ->> 'i', j.value ->> 'sz', j.value ->> 'ad', j.value ->> 'ph', j.value ->> 'ow',
         ${ctx.actorId}, ${now}, ${now}, ${now} FROM json_each(${rowsJson}) j ORDER BY j.key`);
-    const target = sql`FROM json_each(${rowsJson}) j JOIN companies co ON co.id = ${newId("companies", creates.length)} AND co.tenant_id = ${tenantId} AND co.created_at = ${now}`;
+    const target = sql`FROM json_each(${rowsJson}) j CROSS JOIN companies co ON co.id = ${newId("companies", creates.length)} AND co.tenant_id = ${tenantId} AND co.created_at = ${now}`;
     s.push(sql`INSERT INTO company_tags (tenant_id, company_id, tag_id) SELECT co.tenant_id, co.id, t.id ${target}
       CROSS JOIN json_each(j.value, '$.tk') k JOIN tags t ON t.tenant_id = co.tenant_id AND t.name_key = k.value WHERE true ON CONFLICT DO NOTHING`);
     s.push(sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT co.tenant_id, f.id, co.id, v.value ${target}
@@ -479,7 +486,7 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
   }
   if (updates.length) {
     const rowsJson = json(updates);
-    const u = sql`FROM json_each(${rowsJson}) u JOIN companies co ON co.id = u.value ->> 'id' AND co.tenant_id = ${tenantId}`;
+    const u = sql`FROM json_each(${rowsJson}) u CROSS JOIN companies co ON co.id = u.value ->> 'id' AND co.tenant_id = ${tenantId}`;
     s.push(sql`UPDATE companies SET
         name = coalesce(u.value ->> '$.s.name', name),
         name_sort = coalesce(u.value ->> '$.s.ns', name_sort),

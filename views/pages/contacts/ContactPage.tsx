@@ -28,6 +28,8 @@ export interface ContactPageProps {
   fields: CustomFieldDef[];
   values: Map<number, string>;
   canWrite: boolean;
+  /** Admins and owners may erase the contact (a privacy request). */
+  canErase?: boolean;
   timeline: TimelineProps;
 }
 
@@ -65,6 +67,11 @@ export function ContactPage(p: ContactPageProps) {
                   Delete
                 </button>
               </form>
+              {p.canErase ? (
+                <a class="button secondary" href={`/app/contacts/${c.id}/erase`}>
+                  Erase…
+                </a>
+              ) : null}
             </>
           ) : null}
         </div>
@@ -203,6 +210,87 @@ export function BulkProblemPage(p: { message: string; back: string }) {
       <p>
         <a href={p.back}>Back to the contacts</a>
       </p>
+    </div>
+  );
+}
+
+/** What erasing removes, said the same way on both confirmations. */
+function ErasureExplained(p: { many: boolean }) {
+  return (
+    <p>
+      Erasing removes {p.many ? "these people" : "this person"} completely, as a privacy request asks: the contact, their emails and phone
+      numbers, tags, custom values, notes, timeline, recently-viewed entries and what imports recorded about them. The audit trail
+      keeps only that contact #id was erased, never a name. This cannot be undone.
+    </p>
+  );
+}
+
+/** The suppression choice: only a keyed hash of each address is kept, and only when a key is configured. */
+function SuppressChoice(p: { available: boolean }) {
+  return p.available ? (
+    <div class="field">
+      <label class="check" for="f-suppress">
+        <input id="f-suppress" type="checkbox" name="suppress" value="1" /> Also add their email addresses to this workspace's suppression list, so
+        later imports skip them
+      </label>
+      <p class="hint">The list keeps only a keyed one-way hash of each address, never the address.</p>
+    </div>
+  ) : (
+    <p class="muted">The suppression list is not available on this server (SUPPRESSION_KEY is not configured).</p>
+  );
+}
+
+/** The confirmation before erasing one contact (admins and owners). */
+export function ContactErasePage(p: { contact: { id: number; name: string }; canSuppress: boolean }) {
+  return (
+    <div class="stack narrow">
+      <h1>Erase {p.contact.name}?</h1>
+      <ErasureExplained many={false} />
+      <form method="post" action={`/app/contacts/${p.contact.id}/erase`} class="stack">
+        <SuppressChoice available={p.canSuppress} />
+        <div class="actions">
+          <button type="submit" class="danger">
+            Erase contact
+          </button>
+          <a class="button secondary" href={`/app/contacts/${p.contact.id}`}>
+            Cancel
+          </a>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+/** The confirmation before erasing selected contacts (admins and owners). */
+export function BulkErasePage(p: { contacts: { id: number; name: string }[]; back: string; canSuppress: boolean }) {
+  const n = p.contacts.length;
+  return (
+    <div class="stack narrow">
+      <h1>{n === 1 ? "Erase 1 contact?" : `Erase ${n} contacts?`}</h1>
+      <ul>
+        {p.contacts.slice(0, SHOWN_NAMES).map((c) => (
+          <li>{c.name}</li>
+        ))}
+        {n > SHOWN_NAMES ? <li class="muted">and {n - SHOWN_NAMES} more</li> : null}
+      </ul>
+      <ErasureExplained many={n > 1} />
+      <form method="post" action="/app/contacts/bulk" class="stack">
+        <input type="hidden" name="action" value="erase" />
+        <input type="hidden" name="confirm" value="1" />
+        <input type="hidden" name="back" value={p.back} />
+        {p.contacts.map((c) => (
+          <input type="hidden" name="ids" value={String(c.id)} />
+        ))}
+        <SuppressChoice available={p.canSuppress} />
+        <div class="actions">
+          <button type="submit" class="danger">
+            {n === 1 ? "Erase 1 contact" : `Erase ${n} contacts`}
+          </button>
+          <a class="button secondary" href={p.back}>
+            Cancel
+          </a>
+        </div>
+      </form>
     </div>
   );
 }

@@ -45,6 +45,8 @@ export interface ContactResultsProps {
 export const CONTACT_NOTICES = {
   deleted: () => "Contact deleted.",
   bulk_deleted: (n: number) => (n === 1 ? "1 contact deleted." : `${n} contacts deleted.`),
+  erased: () => "Contact erased.",
+  bulk_erased: (n: number) => (n === 1 ? "1 contact erased." : `${n} contacts erased.`),
   tagged: (n: number) => (n === 1 ? "Tag added to 1 contact." : `Tag added to ${n} contacts.`),
   untagged: (n: number) => (n === 1 ? "Tag removed from 1 contact." : `Tag removed from ${n} contacts.`),
 } as const;
@@ -197,6 +199,8 @@ export interface ContactsListPageProps {
   sorts: { value: string; label: string }[];
   notice: string | null;
   canWrite: boolean;
+  /** Admins and owners may erase contacts (a privacy request), with or without suppressing them. */
+  canErase?: boolean;
 }
 
 /** The contacts list: active search, filters, sorting, keyset pages and bulk actions. */
@@ -289,7 +293,7 @@ export function ContactsListPage(p: ContactsListPageProps) {
         <button type="submit">Search</button>
       </form>
 
-      {p.canWrite ? <BulkBar tags={p.tags} /> : null}
+      {p.canWrite ? <BulkBar tags={p.tags} canErase={p.canErase ?? false} /> : null}
 
       <section id="contact-results" class="card list-results" aria-label="Contacts found">
         <ContactResults {...p.results} />
@@ -299,8 +303,8 @@ export function ContactsListPage(p: ContactsListPageProps) {
   );
 }
 
-/** The bulk action form; the row checkboxes join it with form="bulk-form". Deleting asks first. */
-function BulkBar(p: { tags: { id: number; name: string }[] }) {
+/** The bulk action form; the row checkboxes join it with form="bulk-form". Deleting and erasing ask first. */
+function BulkBar(p: { tags: { id: number; name: string }[]; canErase: boolean }) {
   return (
     <form id="bulk-form" class="bulk-bar" method="post" action="/app/contacts/bulk">
       <fieldset>
@@ -314,6 +318,7 @@ function BulkBar(p: { tags: { id: number; name: string }[] }) {
               { value: "tag", label: "Add a tag" },
               { value: "untag", label: "Remove a tag" },
               { value: "delete", label: "Delete" },
+              ...(p.canErase ? [{ value: "erase", label: "Erase (privacy request)" }] : []),
             ]}
           />
           <SelectField name="tag_id" id="bulk-tag" label="Tag" empty="Choose a tag" options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))} hint="For adding or removing a tag." />
