@@ -5,15 +5,20 @@ import { EmailButton, EmailLayout } from "../../views/emails/EmailLayout";
 
 const APP = "CustomerTrackr";
 
-function compose(kind: string, essential: boolean, subject: string, text: string, body: Child): RenderedMail {
+/**
+ * A mail in both forms with its footer: essential mail says it is essential; non-essential mail
+ * carries its one-click unsubscribe link (`unsubscribeUrl`, required for it).
+ */
+function compose(kind: string, essential: boolean, subject: string, text: string, body: Child, unsubscribeUrl?: string): RenderedMail {
+  if (!essential && !unsubscribeUrl) throw new Error(`${kind}: a non-essential mail needs its unsubscribe link`);
   const html = (
-    <EmailLayout appName={APP} preheader={subject} essential={essential}>
+    <EmailLayout appName={APP} preheader={subject} essential={essential} unsubscribeHref={essential ? undefined : unsubscribeUrl}>
       {body}
     </EmailLayout>
   ).toString();
   const footer = essential
-    ? `\n\n--\nThis is an essential message about your ${APP} account.`
-    : `\n\n--\nYou can turn these messages off in your ${APP} profile.`;
+    ? `\n\n--\nThis is an essential message about your ${APP} account. It is sent whatever your email preferences.`
+    : `\n\n--\nYou get this because it is on in your ${APP} email preferences. Unsubscribe with one click:\n${unsubscribeUrl}\nor change your choices in your profile.`;
   return { kind, essential, subject, text: text + footer, html };
 }
 
@@ -152,5 +157,91 @@ export function trialEndingMail(p: { tenantName: string; trialEnd: number; link:
       <p>To change or cancel it, open Manage billing.</p>
       <EmailButton href={p.link} label="Open billing settings" />
     </>,
+  );
+}
+
+/** Account: the data export a user asked for is ready. Essential: they asked for it. */
+export function dataExportReadyMail(p: { link: string; expiresAt: number; includesWorkspace: boolean }): RenderedMail {
+  const until = `${new Date(p.expiresAt).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const what = p.includesWorkspace ? "your account's data and your workspace's records" : "your account's data";
+  return compose(
+    "data_export_ready",
+    true,
+    `Your ${APP} data is ready to download`,
+    `The copy of ${what} you asked for is ready: one ZIP file with JSON and CSV files and a manifest describing each.\n\nDownload it while signed in, until ${until}:\n${p.link}\n\nIf you did not ask for it, change your password and end your other sessions in your security settings.`,
+    <>
+      <p>The copy of {what} you asked for is ready: one ZIP file with JSON and CSV files and a manifest describing each.</p>
+      <p>The link works for you only, while you are signed in, until {until}.</p>
+      <EmailButton href={p.link} label="Download my data" />
+      <p>If you did not ask for it, change your password and end your other sessions in your security settings.</p>
+    </>,
+  );
+}
+
+export interface DigestWorkspace {
+  name: string;
+  newContacts: number;
+  updatedContacts: number;
+  newCompanies: number;
+  newNotes: number;
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+
+/** The lines of one workspace's week: counts only, never a record's content. */
+function digestLines(w: DigestWorkspace): string[] {
+  return [
+    plural(w.newContacts, "new contact", "new contacts"),
+    plural(w.updatedContacts, "contact updated", "contacts updated"),
+    plural(w.newCompanies, "new company", "new companies"),
+    plural(w.newNotes, "note added", "notes added"),
+  ];
+}
+
+/**
+ * Non-essential: the weekly activity digest. Counts per workspace only: no contact, company or note
+ * content, so nothing a workspace keeps about its customers travels in it.
+ */
+export function weeklyDigestMail(p: { week: string; from: number; to: number; workspaces: DigestWorkspace[]; appLink: string; unsubscribeUrl: string }): RenderedMail {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const span = `${day(p.from)} to ${day(p.to - 1)}`;
+  const text = p.workspaces.map((w) => `${w.name}\n${digestLines(w).map((l) => `  - ${l}`).join("\n")}`).join("\n\n");
+  return compose(
+    "weekly_digest",
+    false,
+    `Your week in ${APP} (${span})`,
+    `What happened in your workspaces from ${span} (UTC):\n\n${text}\n\nOpen ${APP}: ${p.appLink}`,
+    <>
+      <p>
+        What happened in your workspaces from {span} (UTC):
+      </p>
+      {p.workspaces.map((w) => (
+        <>
+          <p style="margin:16px 0 4px;font-weight:600">{w.name}</p>
+          <ul style="margin:0;padding-left:20px">
+            {digestLines(w).map((l) => (
+              <li>{l}</li>
+            ))}
+          </ul>
+        </>
+      ))}
+      <EmailButton href={p.appLink} label={`Open ${APP}`} />
+    </>,
+    p.unsubscribeUrl,
+  );
+}
+
+/** Non-essential: product news, only to users who turned it on. The operator writes the text. */
+export function productNewsMail(p: { title: string; body: string; unsubscribeUrl: string }): RenderedMail {
+  return compose(
+    "product_news",
+    false,
+    `${APP} news: ${p.title}`.slice(0, 150),
+    `${p.title}\n\n${p.body}`,
+    <>
+      <p style="font-weight:600">{p.title}</p>
+      <p style="white-space:pre-wrap">{p.body}</p>
+    </>,
+    p.unsubscribeUrl,
   );
 }

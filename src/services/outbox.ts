@@ -23,6 +23,11 @@ export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
+  /**
+   * Extra headers for the sender. Non-essential mail carries List-Unsubscribe and
+   * List-Unsubscribe-Post (RFC 8058) here; essential mail carries none.
+   */
+  headers?: Record<string, string>;
 }
 
 export interface QueueMailInput extends RenderedMail {
@@ -46,6 +51,7 @@ export function queueMail(db: Database, mail: QueueMailInput, now: number) {
       subject: mail.subject,
       textBody: mail.text,
       htmlBody: mail.html,
+      headers: mail.headers && Object.keys(mail.headers).length ? JSON.stringify(mail.headers) : null,
       status: "pending",
       attempts: 0,
       nextAttemptAt: now,
@@ -83,7 +89,8 @@ export async function deliverDue(db: Database, sender: Sender | null, now: numbe
 
   for (const mail of claimed) {
     try {
-      await sender.send({ to: mail.toAddress, subject: mail.subject, text: mail.textBody, html: mail.htmlBody });
+      const headers = mail.headers ? (JSON.parse(mail.headers) as Record<string, string>) : undefined;
+      await sender.send({ to: mail.toAddress, subject: mail.subject, text: mail.textBody, html: mail.htmlBody, headers });
       await db.update(emailOutbox).set({ status: "sent", sentAt: now, updatedAt: now, lastError: null }).where(eq(emailOutbox.id, mail.id));
       report.sent += 1;
     } catch (err) {

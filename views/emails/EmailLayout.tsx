@@ -9,6 +9,8 @@ export function EmailLayout(p: {
   children: Child;
   /** Replaces the footer line, for mail to someone who may have no account (the contact form's). */
   note?: string;
+  /** Non-essential mail: its one-click unsubscribe link. */
+  unsubscribeHref?: string;
 }) {
   return (
     <>
@@ -25,11 +27,21 @@ export function EmailLayout(p: {
             {p.children}
           </div>
           <p style="max-width:560px;margin:16px auto 0;color:#4a5160;font-size:13px">
-            {p.note
-              ? p.note
-              : p.essential
-              ? `This is an essential message about your ${p.appName} account. It is sent whatever your email preferences.`
-              : `You can turn these messages off in your ${p.appName} profile.`}
+            {p.note ? (
+              p.note
+            ) : p.essential ? (
+              `This is an essential message about your ${p.appName} account. It is sent whatever your email preferences.`
+            ) : (
+              <>
+                You get this because it is on in your {p.appName} email preferences.{" "}
+                {p.unsubscribeHref ? (
+                  <a href={p.unsubscribeHref} style="color:#4a5160">
+                    Unsubscribe
+                  </a>
+                ) : null}{" "}
+                or change your choices in your profile.
+              </>
+            )}
           </p>
         </body>
       </html>
