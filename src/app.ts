@@ -30,6 +30,8 @@ import { publicRoutes } from "./routes/public";
 import { privacyRoutes } from "./routes/privacy";
 import { invitationRoutes, teamRoutes } from "./routes/team";
 import { webhookRoutes } from "./routes/webhooks";
+import { privacySettingsRoutes } from "./routes/privacy-settings";
+import { unsubscribeRoutes } from "./routes/unsubscribe";
 
 /** Forms are small; the import upload has its own, larger limit on its route. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -71,6 +73,9 @@ app.route("/app/import", importRoutes);
 app.route("/app", noteRoutes);
 app.route("/app", teamRoutes);
 app.route("/", invitationRoutes);
+app.route("/app/settings", privacySettingsRoutes);
+// Signed one-click unsubscribe links; the POST is exempt from the Origin check (src/middleware/csrf.ts).
+app.route("/", unsubscribeRoutes);
 
 app.onError(handleError);
 app.notFound(handleNotFound);

@@ -5,6 +5,7 @@ import type { Bindings } from "./env";
 import { senderFromEnv } from "./mail/senders";
 import { consumeJobs, type JobMessage } from "./jobs";
 import { deliverDue } from "./services/outbox";
+import { runPrivacyCron } from "./services/privacy-cron";
 import { retentionDidSomething, runRetention } from "./services/retention";
 
 export default {
@@ -29,6 +30,8 @@ export default {
       console.error(JSON.stringify({ type: "retention_failed", error: String(err).slice(0, 500) }));
       failures.push(err);
     }
+    // Expired data-export archives and the weekly digest (src/services/privacy-cron.ts; logs its own failures).
+    await runPrivacyCron(env, controller.scheduledTime);
     if (failures.length > 0) throw failures[0];
   },
   /** Queue consumer: background job steps (imports, data exports). */

@@ -7,8 +7,9 @@
  */
 import type { Bindings } from "./env";
 import { runImportStep, type ImportMessage } from "./services/import-jobs";
+import { runDataExport, type DataExportMessage } from "./services/data-export";
 
-export type JobMessage = ImportMessage;
+export type JobMessage = ImportMessage | DataExportMessage;
 
 type Handler<M> = (env: Bindings, message: M, now: number) => Promise<void>;
 
@@ -17,6 +18,7 @@ const HANDLERS: { [T in JobMessage["type"]]: Handler<Extract<JobMessage, { type:
   "import.commit": runImportStep,
   "import.match": runImportStep,
   "import.undo": runImportStep,
+  "privacy.export": runDataExport,
 };
 
 /** The queue consumer: runs each message's step; a failure is retried later with a growing delay. */

@@ -8,10 +8,13 @@ import { errorResponse } from "../lib/errors";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { email, formValue, parseForm, requiredCheckbox } from "../lib/validation";
+import { email, formValue, parseForm, requiredCheckbox, text } from "../lib/validation";
 import { deleteOwnUser } from "../services/account-deletion";
 import { changePassword, requestEmailChange } from "../services/account-security";
 import { AUDIT_ACTIONS, listAudit, type AuditAction } from "../services/audit";
+import { setEmailPreferences } from "../services/email-preferences";
+import { loadProfile, NAME_MAX, updateName } from "../services/profile";
+import { getWorkspaceSettings, updateWorkspaceSettings } from "../services/workspace-settings";
 import { describeDevice, listUserSessions, revokeOtherSessions, revokeSession } from "../services/sessions";
 import { listMembers } from "../services/tenants";
 import { AuditPage } from "../../views/pages/settings/AuditPage";
@@ -26,8 +29,12 @@ const canSeeBilling = (auth: AuthContext) => auth.role === "owner";
 
 // ---- Profile ---------------------------------------------------------------------------------
 
-function profilePage(c: Context<AppEnv>, opts: { values?: { email?: string }; errors?: Record<string, string>; notice?: string; status?: 200 | 422 }) {
+type ProfileValues = { email?: string; name?: string; company_name?: string };
+
+async function profilePage(c: Context<AppEnv>, opts: { values?: ProfileValues; errors?: Record<string, string>; notice?: string; status?: 200 | 422 }) {
   const auth = c.get("auth")!;
+  const data = await loadProfile(c.get("db"), auth.user.id, auth.sessionId, Date.now());
+  if (!data) return errorResponse(c, 404);
   return render(
     c,
     "Profile",
@@ -39,12 +46,50 @@ function profilePage(c: Context<AppEnv>, opts: { values?: { email?: string }; er
       values={opts.values ?? {}}
       errors={opts.errors ?? {}}
       notice={opts.notice}
+      userId={auth.user.id}
+      profile={data}
+      workspace={{ name: auth.tenant.name, role: auth.role }}
     />,
     opts.status ?? 200,
   );
 }
 
-settingsRoutes.get("/profile", requireRole("viewer"), (c) => profilePage(c, {}));
+settingsRoutes.get("/profile", requireRole("viewer"), (c) => {
+  const saved = c.req.query("saved");
+  const notice = saved === "name" ? "Your name has been saved." : saved === "company" ? "The company name has been saved." : saved === "email_preferences" ? "Your email preferences have been saved." : undefined;
+  return profilePage(c, { notice });
+});
+
+settingsRoutes.post("/profile/name", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const body = await c.req.parseBody();
+  const parsed = parseForm(z.object({ name: z.preprocess((v) => v ?? "", text("Name", { max: NAME_MAX })) }), body);
+  if (!parsed.ok) return profilePage(c, { values: { name: formValue(body, "name") }, errors: parsed.errors, status: 422 });
+  await updateName(c.get("db"), { userId: auth.user.id, tenantId: auth.tenant.id }, parsed.data.name, requestMeta(c));
+  return c.redirect("/app/settings/profile?saved=name", 303);
+});
+
+// The owner corrects the company name here too (the workspace settings page has the same field).
+settingsRoutes.post("/profile/company", requireRole("owner"), async (c) => {
+  const auth = c.get("auth")!;
+  const db = c.get("db");
+  const body = await c.req.parseBody();
+  const parsed = parseForm(z.object({ company_name: z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 })) }), body);
+  if (!parsed.ok) return profilePage(c, { values: { company_name: formValue(body, "company_name") }, errors: parsed.errors, status: 422 });
+  const current = await getWorkspaceSettings(db, auth.tenant.id);
+  if (!current) return errorResponse(c, 404);
+  const meta = requestMeta(c);
+  await updateWorkspaceSettings(db, auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent, now: meta.now }, { defaultRegion: current.defaultRegion, name: parsed.data.company_name });
+  return c.redirect("/app/settings/profile?saved=company", 303);
+});
+
+// Non-essential email. Checkboxes: an unticked box is simply absent from the form.
+settingsRoutes.post("/profile/email-preferences", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const body = await c.req.parseBody();
+  await setEmailPreferences(c.get("db"), auth.user.id, { digest: body.digest === "on", news: body.news === "on" }, Date.now());
+  return c.redirect("/app/settings/profile?saved=email_preferences#email-preferences", 303);
+});
 
 settingsRoutes.post("/profile/email", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;

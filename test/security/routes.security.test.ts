@@ -23,6 +23,15 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "GET", path: "/app/settings/profile", least: "viewer" },
   { method: "POST", path: "/app/settings/profile/email", least: "viewer", form: { email: "new@example.com", password: "wrong password" } },
   { method: "POST", path: "/app/settings/profile/delete", least: "viewer", form: { delete_password: "wrong password", confirm_delete: "on" } },
+  { method: "POST", path: "/app/settings/profile/name", least: "viewer", form: { name: "A Name" } },
+  { method: "POST", path: "/app/settings/profile/email-preferences", least: "viewer", form: { digest: "on" } },
+  // The company name is the owner's to correct (here or in Workspace).
+  { method: "POST", path: "/app/settings/profile/company", least: "owner", form: { company_name: "" } },
+  // Privacy: everyone downloads their own data; the archive holds the workspace's records only for admins and owners.
+  { method: "GET", path: "/app/settings/privacy", least: "viewer" },
+  { method: "POST", path: "/app/settings/privacy/export", least: "viewer" },
+  { method: "GET", path: "/app/settings/privacy/exports/:id", least: "viewer", sample: "/app/settings/privacy/exports/nosuchexport" },
+  { method: "POST", path: "/app/settings/privacy/suppressions/remove", least: "admin", form: { email: "not-an-email" } },
   { method: "GET", path: "/app/settings/security", least: "viewer" },
   { method: "POST", path: "/app/settings/security/password", least: "viewer", form: { current_password: "wrong password", new_password: "a new long passphrase" } },
   { method: "POST", path: "/app/settings/security/sessions/revoke-others", least: "viewer" },
@@ -92,6 +101,9 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "DELETE", path: "/app/contacts/:id", least: "member", sample: "/app/contacts/999999999" },
   { method: "GET", path: "/app/contacts/:id/delete", least: "member", sample: "/app/contacts/999999999/delete" },
   { method: "POST", path: "/app/contacts/:id/delete", least: "member", sample: "/app/contacts/999999999/delete" },
+  // Erasing (a privacy request, optionally onto the suppression list): admins and owners.
+  { method: "GET", path: "/app/contacts/:id/erase", least: "admin", sample: "/app/contacts/999999999/erase" },
+  { method: "POST", path: "/app/contacts/:id/erase", least: "admin", sample: "/app/contacts/999999999/erase" },
   // Exports: the whole workspace's data leaves with them, so admins and owners only.
   { method: "GET", path: "/app/export", least: "admin" },
   { method: "GET", path: "/app/export/contacts.csv", least: "admin" },

@@ -1,23 +1,69 @@
 import { Checkbox, Field, FormAlert } from "../../components/Field";
+import { Time } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
+
+export interface ProfileAuditEntry {
+  id: number;
+  workspace: string | null;
+  description: string;
+  by: string;
+  target: string | null;
+  ip: string | null;
+  createdAt: number;
+}
+
+export interface ProfileData {
+  name: string | null;
+  createdAt: number;
+  workspaces: { id: string; name: string; role: string; since: number }[];
+  sessions: { device: string; ip: string | null; lastActiveAt: number; current: boolean }[];
+  audit: ProfileAuditEntry[];
+  consent: { analytics: string; policyVersion: string; createdAt: number }[];
+  emailPreferences: { digest: boolean; news: boolean; updatedAt: number | null };
+}
 
 export interface ProfilePageProps {
   email: string;
   verified: boolean;
   canSeeAudit: boolean;
   canSeeBilling?: boolean;
-  values: { email?: string };
+  values: { email?: string; name?: string; company_name?: string };
   errors: Record<string, string>;
   notice?: string;
+  userId: string;
+  profile: ProfileData;
+  /** The workspace the user is working in: its name, which the owner may correct here. */
+  workspace: { name: string; role: string };
 }
 
-/** The user's own account: email (with confirmation of a new address) and leaving for good. */
+/**
+ * The user's own account: what we hold about them and how to correct it (name, email with
+ * confirmation of a new address, the company name for owners), their email preferences, and leaving
+ * for good. Everything listed here, and more, is in "Download my data".
+ */
 export function ProfilePage(p: ProfilePageProps) {
+  const d = p.profile;
+  const isOwner = p.workspace.role === "owner";
+  const current = d.sessions.find((s) => s.current);
   return (
     <div class="stack">
       <h1>Profile</h1>
       <SettingsNav current="profile" canSeeAudit={p.canSeeAudit} canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
+      <p class="muted">
+        This page shows the personal information we hold about you, and lets you correct it. A copy of all of it, in files you can
+        keep, is one click away in <a href="/app/settings/privacy">Privacy, Download my data</a>.
+      </p>
+
+      <section class="card" aria-labelledby="name-heading">
+        <h2 id="name-heading">Your name</h2>
+        <p class="muted">Optional. Shown to you; you can leave it empty.</p>
+        <form class="stack" method="post" action="/app/settings/profile/name" novalidate>
+          <Field name="name" label="Name" autocomplete="name" maxlength={100} value={p.values.name ?? d.name ?? ""} error={p.errors.name} />
+          <button type="submit">Save name</button>
+        </form>
+      </section>
+
       <section class="card" aria-labelledby="email-heading">
         <h2 id="email-heading">Email address</h2>
         <p>
@@ -30,6 +76,145 @@ export function ProfilePage(p: ProfilePageProps) {
           <button type="submit">Send confirmation link</button>
         </form>
       </section>
+
+      <section class="card" aria-labelledby="company-heading">
+        <h2 id="company-heading">Company</h2>
+        {isOwner ? (
+          <form class="stack" method="post" action="/app/settings/profile/company" novalidate>
+            <Field name="company_name" label="Company name" autocomplete="organization" required maxlength={100} value={p.values.company_name ?? p.workspace.name} error={p.errors.company_name} />
+            <button type="submit">Save company name</button>
+          </form>
+        ) : (
+          <p>
+            You work in <strong>{p.workspace.name}</strong> as {p.workspace.role === "admin" ? "an" : "a"} {p.workspace.role}. Its owner can
+            correct its name.
+          </p>
+        )}
+      </section>
+
+      <section class="card" aria-labelledby="email-preferences-heading" id="email-preferences">
+        <h2 id="email-preferences-heading">Email preferences</h2>
+        <p class="muted">
+          Essential email about your account (security, sign-in and confirmation links, invitations, billing) is always sent and says
+          so. These are the optional ones; each also has a one-click unsubscribe link.
+        </p>
+        <form class="stack" method="post" action="/app/settings/profile/email-preferences">
+          <div class="field">
+            <label class="check" for="f-digest">
+              <input id="f-digest" type="checkbox" name="digest" value="on" checked={d.emailPreferences.digest} />
+              <span>Weekly activity digest: on Mondays, how many contacts, companies and notes your workspaces added the week before (counts only)</span>
+            </label>
+          </div>
+          <div class="field">
+            <label class="check" for="f-news">
+              <input id="f-news" type="checkbox" name="news" value="on" checked={d.emailPreferences.news} />
+              <span>Product news: new features, now and then</span>
+            </label>
+          </div>
+          <button type="submit">Save email preferences</button>
+        </form>
+      </section>
+
+      <section class="card" aria-labelledby="held-heading">
+        <h2 id="held-heading">What else we hold about you</h2>
+        <h3>Your account</h3>
+        <p>
+          Created <Time ms={d.createdAt} />. Your password is kept only as a hash nobody can read.
+        </p>
+        <h3>Workspaces</h3>
+        <ul>
+          {d.workspaces.map((w) => (
+            <li>
+              {w.name}: {w.role}, since <Time ms={w.since} />
+            </li>
+          ))}
+        </ul>
+        <h3>Sessions</h3>
+        <p>
+          {d.sessions.length === 1 ? "1 signed-in session" : `${d.sessions.length} signed-in sessions`}
+          {current ? (
+            <>
+              {" "}
+              (this one: {current.device}
+              {current.ip ? `, ${current.ip}` : ""}).
+            </>
+          ) : (
+            "."
+          )}{" "}
+          For each we keep when it began and was last active, its IP address and browser. <a href="/app/settings/security">See and end your sessions</a>.
+        </p>
+        <h3>Audit entries about you</h3>
+        {d.audit.length ? (
+          <table>
+            <caption class="muted">The {d.audit.length} most recent</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Workspace</th>
+                <th scope="col">What</th>
+                <th scope="col">By</th>
+                <th scope="col">IP address</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.audit.map((e) => (
+                <tr>
+                  <td>
+                    <Time ms={e.createdAt} precision="minute" />
+                  </td>
+                  <td>{e.workspace ?? ""}</td>
+                  <td>
+                    {e.description}
+                    {e.target ? <span class="muted"> ({e.target})</span> : null}
+                  </td>
+                  <td>{e.by}</td>
+                  <td>{e.ip ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p>None yet.</p>
+        )}
+        <p class="muted">
+          Every entry about you is in <a href="/app/settings/privacy">Download my data</a>
+          {p.canSeeAudit ? (
+            <>
+              ; your own actions are also in the workspace's <a href={`/app/settings/audit?actor=${encodeURIComponent(p.userId)}`}>audit trail</a>
+            </>
+          ) : null}
+          .
+        </p>
+        <h3>Cookie choices</h3>
+        {d.consent.length ? (
+          <ul>
+            {d.consent.map((r) => (
+              <li>
+                Analytics cookies {r.analytics} on <Time ms={r.createdAt} precision="minute" /> (cookie policy of {r.policyVersion})
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>You have made no cookie choice while signed in.</p>
+        )}
+        <p class="muted">
+          Change your choice under <a href="/cookies#cookie-settings">Cookie settings</a>.
+        </p>
+        <h3>Email preferences</h3>
+        <p>
+          Weekly digest {d.emailPreferences.digest ? "on" : "off"}, product news {d.emailPreferences.news ? "on" : "off"}
+          {d.emailPreferences.updatedAt ? (
+            <>
+              {" "}
+              (last changed <Time ms={d.emailPreferences.updatedAt} precision="minute" />)
+            </>
+          ) : (
+            " (as they were when you signed up)"
+          )}
+          .
+        </p>
+      </section>
+
       <section class="card" aria-labelledby="delete-heading">
         <h2 id="delete-heading">Delete your account</h2>
         <p>

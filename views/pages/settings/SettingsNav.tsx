@@ -1,8 +1,13 @@
 /** The tabs of the settings area. */
-export function SettingsNav(p: { current: "profile" | "security" | "team" | "workspace" | "tags" | "fields" | "audit" | "export" | "import" | "billing"; canSeeAudit: boolean; canSeeBilling?: boolean }) {
+export function SettingsNav(p: {
+  current: "profile" | "security" | "privacy" | "team" | "workspace" | "tags" | "fields" | "audit" | "export" | "import" | "billing";
+  canSeeAudit: boolean;
+  canSeeBilling?: boolean;
+}) {
   const tabs = [
     { key: "profile", href: "/app/settings/profile", label: "Profile" },
     { key: "security", href: "/app/settings/security", label: "Security" },
+    { key: "privacy", href: "/app/settings/privacy", label: "Privacy" },
     { key: "team", href: "/app/settings/team", label: "Team" },
     // Workspace-wide settings are for admins and owners, the same people who see the audit trail.
     ...(p.canSeeAudit
