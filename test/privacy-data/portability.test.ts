@@ -1,0 +1,282 @@
+/**
+ * "Download my data": the ZIP of a seeded workspace holds every record of every kind, the account's
+ * data and a manifest of every file; the link works for its requester for 24 hours and for nobody
+ * else; it is audited; a member gets only their own account's data.
+ */
+import { env } from "cloudflare:workers";
+import { unzipSync, strFromU8 } from "fflate";
+import { describe, expect, it } from "vitest";
+import { send } from "../helpers/http";
+import { lastMail, linkPath } from "../helpers/mail";
+import { memberOf } from "../helpers/tenants";
+import { createContact, insertCompany, insertCustomField, insertTag, newTenant, post } from "../contacts/contact-helpers";
+import { runCron } from "./helpers";
+
+type Zip = Record<string, Uint8Array>;
+type Manifest = { format: string; includes_workspace_records: boolean; account: { email: string }; files: { name: string; format: string; records: number; description: string }[] };
+
+/** Asks for a copy as the browser does and waits until the queue has built it; returns the download path from the email. */
+async function requestCopy(user: { cookie: string; email: string }): Promise<{ path: string; id: string }> {
+  const res = await send("/app/settings/privacy/export", { cookie: user.cookie, form: {} });
+  expect(res.status).toBe(303);
+  expect(res.headers.get("Location")).toBe("/app/settings/privacy?notice=requested");
+  const id = (await env.DB.prepare("SELECT d.id FROM data_exports d JOIN users u ON u.id = d.user_id WHERE u.email = ? ORDER BY d.created_at DESC LIMIT 1").bind(user.email).first<{ id: string }>())!.id;
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const row = await env.DB.prepare("SELECT status, message FROM data_exports WHERE id = ?").bind(id).first<{ status: string; message: string | null }>();
+    if (row!.status === "ready") break;
+    if (row!.status === "failed" || Date.now() > until) throw new Error(`export ${id} is ${row!.status}: ${row!.message}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const mail = await lastMail(user.email, "data_export_ready");
+  expect(mail.essential).toBe(1);
+  return { path: linkPath(mail, "/app/settings/privacy/exports/"), id };
+}
+
+async function download(path: string, cookie: string): Promise<{ res: Response; zip: Zip | null }> {
+  const res = await send(path, { cookie });
+  if (res.status !== 200) return { res, zip: null };
+  return { res, zip: unzipSync(new Uint8Array(await res.arrayBuffer())) };
+}
+
+const json = (zip: Zip, name: string) => JSON.parse(strFromU8(zip[name]!)) as { format: string; kind: string; records: Record<string, unknown>[] };
+
+/** RFC 4180 records of a CSV file (quotes and line breaks inside quotes respected), header first. */
+function csvRecords(text: string): string[][] {
+  const out: string[][] = [];
+  let row: string[] = [];
+  let cell = "";
+  let quoted = false;
+  const s = text.replace(/^\uFEFF/, "");
+  for (let i = 0; i < s.length; i += 1) {
+    const ch = s[i]!;
+    if (quoted) {
+      if (ch === '"' && s[i + 1] === '"') (cell += '"'), (i += 1);
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") row.push(cell), (cell = "");
+    else if (ch === "\r" && s[i + 1] === "\n") row.push(cell), out.push(row), (row = []), (cell = ""), (i += 1);
+    else cell += ch;
+  }
+  return out;
+}
+
+/** A workspace with something in every kind of record. */
+async function seedWorkspace() {
+  const t = await newTenant("Portable Pipes");
+  const tier = await insertCustomField(t.tenantId, "Tier", "select", ["gold", "silver"]);
+  const vip = await insertTag(t.tenantId, "VIP");
+  const company = await insertCompany(t.tenantId, "Analytical Engines");
+  const companyField = (await env.DB.prepare("INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, options, position, created_at) VALUES (?, 'company', 'Region', 'region', 'text', NULL, 0, ?) RETURNING id").bind(t.tenantId, Date.now()).first<{ id: number }>())!.id;
+  await env.DB.batch([
+    env.DB.prepare("INSERT INTO company_tags (tenant_id, company_id, tag_id) VALUES (?, ?, ?)").bind(t.tenantId, company, vip),
+    env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, 'EMEA')").bind(t.tenantId, companyField, company),
+  ]);
+  const ada = await createContact(t.cookie, {
+    first_name: "Ada",
+    last_name: "Lovelace",
+    emails: ["ada@example.com", "ada.work@engines.example"],
+    phones: ["+14155550123", "+442079460958"],
+    company_id: String(company),
+    tag_ids: String(vip),
+    new_tag: "Pioneer",
+    [`cf_${tier}`]: "gold",
+    address: "12 St James's Square\nLondon",
+  });
+  const charles = await createContact(t.cookie, { first_name: "Charles", last_name: "Babbage", emails: "charles@example.com" });
+  const third = await createContact(t.cookie, { first_name: "=cmd|' /C calc'!A0", emails: "third@example.com" });
+  for (const [path, body] of [
+    [`/app/contacts/${ada}/notes`, "First note, with \"quotes\", a comma\nand a second line"],
+    [`/app/contacts/${charles}/notes`, "Difference engine"],
+    [`/app/companies/${company}/notes`, "Company note"],
+  ] as const) {
+    expect((await post(path, t.cookie, { body })).status).toBeLessThan(400);
+  }
+  // A cookie choice made while signed in belongs to the account's data too.
+  await send("/consent", { cookie: t.cookie, form: { analytics: "reject", back: "/" } });
+  return { t, ids: { ada, charles, third, company } };
+}
+
+describe("Download my data (an owner)", () => {
+  it("holds every record of every kind, the account's data, and a manifest of every file", async () => {
+    const { t, ids } = await seedWorkspace();
+    await send("/app/settings/profile/name", { cookie: t.cookie, form: { name: "Olive Owner" } });
+    const page = await (await send("/app/settings/privacy", { cookie: t.cookie })).text();
+    expect(page).toContain("California Consumer Privacy Act");
+    expect(page).toContain("right to know");
+
+    const { path } = await requestCopy(t);
+    const { res, zip } = await download(path, t.cookie);
+    expect(res.headers.get("Content-Type")).toBe("application/zip");
+    expect(res.headers.get("Content-Disposition")).toMatch(/^attachment; filename="customertrackr-my-data-\d{4}-\d{2}-\d{2}\.zip"$/);
+    expect(res.headers.get("Cache-Control")).toContain("no-store");
+
+    // The manifest describes exactly the files there are, with their record counts.
+    const manifest = JSON.parse(strFromU8(zip!["manifest.json"]!)) as Manifest;
+    expect(manifest.format).toBe("customertrackr.data-export/1");
+    expect(manifest.includes_workspace_records).toBe(true);
+    expect(manifest.files.map((f) => f.name).sort()).toEqual(Object.keys(zip!).sort());
+    for (const f of manifest.files) {
+      expect(f.description.length, f.name).toBeGreaterThan(10);
+      expect(f.format, f.name).toBe(f.name.endsWith(".csv") ? "csv" : "json");
+    }
+    const count = (name: string) => manifest.files.find((f) => f.name === name)!.records;
+    expect(Object.keys(zip!).sort()).toEqual(
+      [
+        "account/audit-log.json",
+        "account/consent.json",
+        "account/email-preferences.json",
+        "account/memberships.json",
+        "account/sessions.json",
+        "account/user.json",
+        "manifest.json",
+        "workspace/companies.csv",
+        "workspace/companies.json",
+        "workspace/contacts.csv",
+        "workspace/contacts.json",
+        "workspace/notes.csv",
+        "workspace/notes.json",
+      ].sort(),
+    );
+
+    // Every contact, with custom fields, tags, emails, phones, company and notes.
+    const contacts = json(zip!, "workspace/contacts.json");
+    expect(contacts.format).toBe("customertrackr.export/1");
+    expect(contacts.records.map((c) => c.id).sort()).toEqual([ids.ada, ids.charles, ids.third].sort());
+    expect(count("workspace/contacts.json")).toBe(3);
+    const ada = contacts.records.find((c) => c.id === ids.ada)!;
+    expect(ada).toMatchObject({
+      first_name: "Ada",
+      last_name: "Lovelace",
+      emails: ["ada@example.com", "ada.work@engines.example"],
+      phones: ["+14155550123", "+442079460958"],
+      company: { id: ids.company, name: "Analytical Engines" },
+      tags: ["Pioneer", "VIP"],
+      custom_fields: { Tier: { kind: "select", value: "gold" } },
+      address: "12 St James's Square\nLondon",
+    });
+    expect((ada.notes as { body: string }[]).map((n) => n.body)).toEqual(['First note, with "quotes", a comma\nand a second line']);
+    const contactRows = csvRecords(strFromU8(zip!["workspace/contacts.csv"]!));
+    expect(contactRows).toHaveLength(4);
+    expect(count("workspace/contacts.csv")).toBe(3);
+    expect(contactRows[0]).toContain("Tier");
+    expect(contactRows.some((r) => r[0] === "'=cmd|' /C calc'!A0")).toBe(true);
+
+    const companies = json(zip!, "workspace/companies.json");
+    expect(companies.records).toHaveLength(1);
+    expect(companies.records[0]).toMatchObject({ id: ids.company, name: "Analytical Engines", tags: ["VIP"], custom_fields: { Region: { kind: "text", value: "EMEA" } } });
+    expect((companies.records[0]!.notes as { body: string }[]).map((n) => n.body)).toEqual(["Company note"]);
+    expect(csvRecords(strFromU8(zip!["workspace/companies.csv"]!))).toHaveLength(2);
+    expect(count("workspace/companies.csv")).toBe(1);
+
+    const notes = json(zip!, "workspace/notes.json");
+    expect(notes.records.map((n) => n.body).sort()).toEqual(['First note, with "quotes", a comma\nand a second line', "Company note", "Difference engine"].sort());
+    expect(count("workspace/notes.json")).toBe(3);
+    expect(csvRecords(strFromU8(zip!["workspace/notes.csv"]!))).toHaveLength(4);
+    expect(count("workspace/notes.csv")).toBe(3);
+
+    // The account: who they are, where, their sessions, choices and audit entries; no secret.
+    const user = json(zip!, "account/user.json");
+    expect(user.records).toEqual([expect.objectContaining({ email: t.email, name: "Olive Owner" })]);
+    expect(json(zip!, "account/memberships.json").records).toEqual([expect.objectContaining({ workspace: "Portable Pipes", role: "owner" })]);
+    const sessions = json(zip!, "account/sessions.json").records;
+    expect(sessions.length).toBeGreaterThanOrEqual(1);
+    expect(sessions[0]).toHaveProperty("ip");
+    expect(json(zip!, "account/consent.json").records).toEqual([expect.objectContaining({ analytics: "rejected" })]);
+    expect(json(zip!, "account/email-preferences.json").records).toEqual([{ weekly_digest: true, product_news: false, changed_at: null }]);
+    const audit = json(zip!, "account/audit-log.json").records;
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["auth.sign_up", "profile.updated", "privacy.export_requested"]));
+    const everything = Object.values(zip!).map(strFromU8).join("\n");
+    expect(everything).not.toMatch(/scrypt\$/);
+    expect(everything).not.toContain("password_hash");
+    expect(everything).not.toContain("secret_hash");
+  });
+
+  it("works for 24 hours for the requester only: not for another member, another workspace or nobody; then it is refused and deleted", async () => {
+    const { t } = await seedWorkspace();
+    const { path, id } = await requestCopy(t);
+    const admin = await memberOf(t.tenantId, "admin");
+    const stranger = await newTenant("Stranger Co");
+    expect((await send(path, { cookie: admin.cookie })).status).toBe(404);
+    expect((await send(path, { cookie: stranger.cookie })).status).toBe(404);
+    const anonymous = await send(path);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get("Location")).toMatch(/^\/login/);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ? AND action = 'privacy.export_downloaded'").bind(t.tenantId).first("n")).toBe(0);
+
+    const ok = await send(path, { cookie: t.cookie });
+    expect(ok.status).toBe(200);
+    await ok.arrayBuffer();
+    const downloaded = await env.DB.prepare("SELECT actor_user_id, target_id FROM audit_log WHERE tenant_id = ? AND action = 'privacy.export_downloaded'").bind(t.tenantId).all();
+    expect(downloaded.results).toHaveLength(1);
+    expect(downloaded.results[0]).toMatchObject({ target_id: id });
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ? AND action = 'privacy.export_requested'").bind(t.tenantId).first("n")).toBe(1);
+
+    // The link's 24 hours: ready_at + 24 h.
+    const row = (await env.DB.prepare("SELECT ready_at, expires_at, object_key FROM data_exports WHERE id = ?").bind(id).first<{ ready_at: number; expires_at: number; object_key: string }>())!;
+    expect(row.expires_at - row.ready_at).toBe(24 * 3_600_000);
+    expect(row.object_key).toBe(`exports/${t.tenantId}/${(await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!.id}/${id}.zip`);
+    await env.DB.prepare("UPDATE data_exports SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, id).run();
+    const expired = await send(path, { cookie: t.cookie });
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain("This download link has expired");
+
+    // The cron deletes the archive itself.
+    expect(await env.FILES.head(row.object_key)).not.toBeNull();
+    await runCron(Date.now());
+    expect(await env.FILES.head(row.object_key)).toBeNull();
+    expect(await env.DB.prepare("SELECT status FROM data_exports WHERE id = ?").bind(id).first("status")).toBe("expired");
+    expect((await send(path, { cookie: t.cookie })).status).toBe(410);
+  });
+});
+
+describe("Download my data (a member)", () => {
+  it("holds only the member's own account data, none of the workspace's records", async () => {
+    const { t } = await seedWorkspace();
+    const member = await memberOf(t.tenantId, "member");
+    const page = await (await send("/app/settings/privacy", { cookie: member.cookie })).text();
+    expect(page).not.toContain("all of its contacts");
+    const { path } = await requestCopy(member);
+    const { zip } = await download(path, member.cookie);
+    const manifest = JSON.parse(strFromU8(zip!["manifest.json"]!)) as Manifest;
+    expect(manifest.includes_workspace_records).toBe(false);
+    expect(manifest.account.email).toBe(member.email);
+    expect(Object.keys(zip!).filter((n) => n.startsWith("workspace/"))).toEqual([]);
+    expect(manifest.files.map((f) => f.name).sort()).toEqual(Object.keys(zip!).sort());
+    const everything = Object.values(zip!).map(strFromU8).join("\n");
+    for (const secret of ["ada@example.com", "Lovelace", "Analytical Engines", "Difference engine", t.email]) expect(everything).not.toContain(secret);
+    expect(json(zip!, "account/memberships.json").records.map((m) => m.workspace).sort()).toEqual(["Own workspace of a member", "Portable Pipes"]);
+  });
+
+  it("asks again only when the last copy is done, and at most five times a day", async () => {
+    const t = await newTenant("Limit Co");
+    await requestCopy(t);
+    for (let i = 0; i < 4; i += 1) await requestCopy(t);
+    const sixth = await send("/app/settings/privacy/export", { cookie: t.cookie, form: {} });
+    expect(sixth.headers.get("Location")).toBe("/app/settings/privacy?notice=limit");
+  });
+});
+
+describe("the archive writer", () => {
+  it("streams a large archive into R2 in 5 MiB parts that read back whole", async () => {
+    const { R2ZipWriter, PART_BYTES } = await import("../../src/lib/zip-r2");
+    const key = `exports/test/large-${Date.now()}.zip`;
+    const zip = await R2ZipWriter.open(env.FILES, key, { mtime: Date.now() });
+    // Incompressible bytes, pushed 64 KiB at a time, so the ZIP is larger than two parts.
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < 200; i += 1) chunks.push(crypto.getRandomValues(new Uint8Array(65_536)));
+    await zip.addFile("random.bin", chunks);
+    await zip.addFile("small.txt", ["hello ", "world"]);
+    const size = await zip.close();
+    expect(size).toBeGreaterThan(2 * PART_BYTES);
+    const object = await env.FILES.get(key);
+    expect(object!.size).toBe(size);
+    const files = unzipSync(new Uint8Array(await object!.arrayBuffer()));
+    expect(strFromU8(files["small.txt"]!)).toBe("hello world");
+    const random = files["random.bin"]!;
+    expect(random.length).toBe(200 * 65_536);
+    for (let i = 0; i < 200; i += 37) expect(random.subarray(i * 65_536, (i + 1) * 65_536)).toEqual(chunks[i]);
+    await env.FILES.delete(key);
+  });
+});
