@@ -3,8 +3,15 @@
  * when it is not configured, everything here answers 401. Nothing here lists tenant records.
  */
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { z } from "zod";
 import type { AppEnv } from "../env";
+import { appBaseUrl, deliverSoon } from "../lib/mail";
+import { requestMeta } from "../lib/request";
+import { retentionChunkRows, retentionPeriods } from "../lib/retention";
+import { stripeFromEnv } from "../lib/stripe";
+import { openExportStream } from "../services/export";
+import { correctEmail, eraseAccountNow, exportAccount } from "../services/ops-actions";
 import { listFailedMail } from "../services/outbox";
 
 export const opsRoutes = new Hono<AppEnv>();
@@ -24,3 +31,65 @@ opsRoutes.use("*", async (c, next) => {
 
 /** Mail the mailer gave up on: who, what kind, how many attempts, the last error. */
 opsRoutes.get("/mail/failed", async (c) => c.json({ failed: await listFailedMail(c.get("db")) }));
+
+// ---- account actions for verified requests (npm run ops; src/services/ops-actions.ts) ----------------
+// Each takes a JSON body naming the account, the operator and the reason, and is audited with both.
+// None of them lists or searches anything: an action names one account by its exact address.
+
+const note = { operator: z.string().trim().min(1).max(100), reason: z.string().trim().min(3).max(1000) };
+const address = z.string().trim().toLowerCase().max(254).pipe(z.email());
+
+async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S> | Response> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return c.json({ error: "bad_request", message: "Send a JSON body." }, 400);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return c.json({ error: "bad_request", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, 400);
+  return parsed.data;
+}
+
+/** Erases an account now: its owned workspaces (closed without grace, Stripe customer deleted) and its own data. */
+opsRoutes.post("/accounts/erase", async (c) => {
+  const input = await readJson(c, z.object({ email: address, ...note }));
+  if (input instanceof Response) return input;
+  const periods = retentionPeriods(c.env);
+  const result = await eraseAccountNow(
+    { db: c.get("db"), files: c.env.FILES, stripe: stripeFromEnv(c.env), chunk: retentionChunkRows(c.env), ledgerYears: periods.billingLedgerYears },
+    input.email,
+    { operator: input.operator, reason: input.reason },
+    { ...requestMeta(c), baseUrl: appBaseUrl(c) },
+  );
+  if (!result.ok) return result.reason === "not_found" ? c.json({ error: "not_found" }, 404) : c.json({ error: "stripe_unavailable", message: "Stripe could not be reached; try again." }, 503);
+  return c.json({
+    erased: true,
+    workspaces_erased: result.workspacesErased,
+    // Large workspaces finish in the retention job's next runs (every minute).
+    complete: result.complete,
+    erasures: result.erasures.map((e) => ({ workspace_id: e.tenantId, done: e.done, rows: e.rows, files: e.objects, users: e.users })),
+  });
+});
+
+/** The account's data as JSON (its own data; the records of the workspaces it owns). */
+opsRoutes.post("/accounts/export", async (c) => {
+  const input = await readJson(c, z.object({ email: address, ...note }));
+  if (input instanceof Response) return input;
+  const chunks = await exportAccount(c.get("db"), input.email, { operator: input.operator, reason: input.reason }, requestMeta(c));
+  if (!chunks) return c.json({ error: "not_found" }, 404);
+  return new Response(await openExportStream(chunks), { headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" } });
+});
+
+/** Corrects an account's email address; the new one must be confirmed, the old one is told. */
+opsRoutes.post("/accounts/correct-email", async (c) => {
+  const input = await readJson(c, z.object({ old_email: address, new_email: address, ...note }));
+  if (input instanceof Response) return input;
+  const result = await correctEmail(c.get("db"), input.old_email, input.new_email, { operator: input.operator, reason: input.reason }, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+  if (!result.ok) {
+    const status = result.reason === "not_found" ? 404 : result.reason === "email_taken" ? 409 : 400;
+    return c.json({ error: result.reason }, status);
+  }
+  deliverSoon(c, result.mailIds);
+  return c.json({ corrected: true, email: input.new_email, verification_sent: true });
+});

@@ -31,7 +31,17 @@ export async function deleteOwnUser(db: Database, userId: string, password: stri
     };
   }
   const tenantIds = (await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId))).map((m) => m.tenantId);
-  await db.batch([
+  await db.batch(userDeletionQueries(db, userId, tenantIds, meta.now));
+  return { ok: true };
+}
+
+/**
+ * The batch that deletes a user who owns no workspace: their personal data goes, and what they
+ * wrote stays with each workspace, attributed to "former member". `tenantIds`: the workspaces they
+ * leave, whose trails record it. Also used by an operator's erase-account (src/services/ops-actions.ts).
+ */
+export function userDeletionQueries(db: Database, userId: string, tenantIds: string[], now: number) {
+  return [
     anonymiseActor(db, userId),
     db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
     // What they wrote stays with the tenant; without an author it shows as "former member".
@@ -46,8 +56,7 @@ export async function deleteOwnUser(db: Database, userId: string, password: stri
     // Memberships, sessions and tokens go with the user (ON DELETE CASCADE).
     db.delete(users).where(eq(users.id, userId)),
     ...tenantIds.map((tenantId) =>
-      auditInsert(db, { tenantId, actorUserId: null, action: "member.left", targetType: "user", targetLabel: "former member", ip: null, userAgent: null, now: meta.now }),
+      auditInsert(db, { tenantId, actorUserId: null, action: "member.left", targetType: "user", targetLabel: "former member", ip: null, userAgent: null, now }),
     ),
-  ]);
-  return { ok: true };
+  ] as const;
 }

@@ -81,7 +81,7 @@ async function currentOf(db: Database, tenantId: string, type: RecordType, ids: 
     const rows = await db.all<CurrentRow>(sql`
       SELECT t.id, t.name, t.created_at AS updated_at, t.created_at AS last_activity_at,
         (SELECT count(*) FROM contact_tags WHERE tag_id = t.id) + (SELECT count(*) FROM company_tags WHERE tag_id = t.id) AS contacts
-      FROM json_each(${idList}) j JOIN tags t ON t.id = j.value AND t.tenant_id = ${tenantId}`);
+      FROM json_each(${idList}) j CROSS JOIN tags t ON t.id = j.value AND t.tenant_id = ${tenantId}`);
     return new Map(rows.map((r) => [r.id, r]));
   }
   const rows =
@@ -95,7 +95,7 @@ async function currentOf(db: Database, tenantId: string, type: RecordType, ids: 
             (SELECT json_group_array(t.name_key) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id) AS tags,
             (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'contact'
               WHERE v.tenant_id = c.tenant_id AND v.entity_id = c.id) AS custom
-          FROM json_each(${idList}) j JOIN contacts c ON c.id = j.value AND c.tenant_id = ${tenantId}`)
+          FROM json_each(${idList}) j CROSS JOIN contacts c ON c.id = j.value AND c.tenant_id = ${tenantId}`)
       : await db.all<CurrentRow>(sql`
           SELECT co.id, co.name, co.updated_at, co.last_activity_at,
             (SELECT count(*) FROM contacts WHERE tenant_id = co.tenant_id AND company_id = co.id) AS contacts,
@@ -104,7 +104,7 @@ async function currentOf(db: Database, tenantId: string, type: RecordType, ids: 
             (SELECT json_group_array(t.name_key) FROM company_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.tenant_id = co.tenant_id AND ct.company_id = co.id) AS tags,
             (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'company'
               WHERE v.tenant_id = co.tenant_id AND v.entity_id = co.id) AS custom
-          FROM json_each(${idList}) j JOIN companies co ON co.id = j.value AND co.tenant_id = ${tenantId}`);
+          FROM json_each(${idList}) j CROSS JOIN companies co ON co.id = j.value AND co.tenant_id = ${tenantId}`);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -224,19 +224,24 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
     const val = (path: string) => sql.raw(`u.value ->> '$.s.${path}'`);
     const companyId = sql`(SELECT id FROM companies WHERE tenant_id = ${tenantId} AND name_sort = u.value ->> '$.s.cs' ORDER BY id LIMIT 1)`;
     if (type === "contact") {
-      statements.push(sql`UPDATE contacts SET
-          first_name = CASE WHEN ${has("f")} THEN coalesce(${val("f")}, '') ELSE first_name END,
-          last_name = CASE WHEN ${has("l")} THEN coalesce(${val("l")}, '') ELSE last_name END,
-          name_sort = CASE WHEN ${has("ns")} THEN ${val("ns")} ELSE name_sort END,
-          job_title = CASE WHEN ${has("jt")} THEN ${val("jt")} ELSE job_title END,
-          address = CASE WHEN ${has("ad")} THEN ${val("ad")} ELSE address END,
-          owner_id = CASE WHEN ${has("ow")} THEN ${val("ow")} ELSE owner_id END,
-          company_id = CASE WHEN ${has("cs")} THEN ${companyId} ELSE company_id END,
-          company_name = CASE WHEN ${has("cs")} THEN (SELECT name FROM companies WHERE id = ${companyId}) ELSE company_name END,
-          company_sort = CASE WHEN ${has("cs")} THEN coalesce(${val("cs")}, '') ELSE company_sort END,
-          updated_at = coalesce(${val("u")}, ${now}),
-          last_activity_at = coalesce(${val("la")}, last_activity_at)
-        FROM json_each(${rows}) u WHERE contacts.tenant_id = ${tenantId} AND contacts.id = u.value ->> 'id'`);
+      // An upsert onto the rows themselves, driven by the JSON (see import-write.ts for why not UPDATE ... FROM).
+      statements.push(sql`INSERT INTO contacts (id, tenant_id, first_name, last_name, name_sort, primary_email, primary_phone, job_title, company_id, company_name, company_sort, address, owner_id, created_by, created_at, updated_at, last_activity_at)
+        SELECT c.id, c.tenant_id,
+          CASE WHEN ${has("f")} THEN coalesce(${val("f")}, '') ELSE c.first_name END,
+          CASE WHEN ${has("l")} THEN coalesce(${val("l")}, '') ELSE c.last_name END,
+          CASE WHEN ${has("ns")} THEN ${val("ns")} ELSE c.name_sort END,
+          c.primary_email, c.primary_phone,
+          CASE WHEN ${has("jt")} THEN ${val("jt")} ELSE c.job_title END,
+          CASE WHEN ${has("cs")} THEN ${companyId} ELSE c.company_id END,
+          CASE WHEN ${has("cs")} THEN (SELECT name FROM companies WHERE id = ${companyId}) ELSE c.company_name END,
+          CASE WHEN ${has("cs")} THEN coalesce(${val("cs")}, '') ELSE c.company_sort END,
+          CASE WHEN ${has("ad")} THEN ${val("ad")} ELSE c.address END,
+          CASE WHEN ${has("ow")} THEN ${val("ow")} ELSE c.owner_id END,
+          c.created_by, c.created_at, coalesce(${val("u")}, ${now}), coalesce(${val("la")}, c.last_activity_at)
+        FROM json_each(${rows}) u CROSS JOIN contacts c ON c.id = u.value ->> 'id' AND c.tenant_id = ${tenantId} WHERE true
+        ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name, name_sort = excluded.name_sort,
+          job_title = excluded.job_title, company_id = excluded.company_id, company_name = excluded.company_name, company_sort = excluded.company_sort,
+          address = excluded.address, owner_id = excluded.owner_id, updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`);
       statements.push(sql`DELETE FROM contact_emails WHERE tenant_id = ${tenantId} AND (contact_id, email) IN
         (SELECT u.value ->> 'id', e.value FROM json_each(${rows}) u CROSS JOIN json_each(u.value, '$.em') e)`);
       statements.push(sql`DELETE FROM contact_phones WHERE tenant_id = ${tenantId} AND (contact_id, phone) IN
@@ -248,20 +253,23 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
       statements.push(sql`DELETE FROM contact_tags WHERE tenant_id = ${tenantId} AND (contact_id, tag_id) IN
         (SELECT u.value ->> 'id', t.id FROM json_each(${rows}) u CROSS JOIN json_each(u.value, '$.tk') k JOIN tags t ON t.tenant_id = ${tenantId} AND t.name_key = k.value)`);
     } else {
-      statements.push(sql`UPDATE companies SET
-          name = CASE WHEN ${has("name")} THEN ${val("name")} ELSE name END,
-          name_sort = CASE WHEN ${has("ns")} THEN ${val("ns")} ELSE name_sort END,
-          domain = CASE WHEN ${has("d")} THEN ${val("d")} ELSE domain END,
-          industry = CASE WHEN ${has("i")} THEN ${val("i")} ELSE industry END,
-          size = CASE WHEN ${has("sz")} THEN ${val("sz")} ELSE size END,
-          phone = CASE WHEN ${has("ph")} THEN ${val("ph")} ELSE phone END,
-          address = CASE WHEN ${has("ad")} THEN ${val("ad")} ELSE address END,
-          owner_id = CASE WHEN ${has("ow")} THEN ${val("ow")} ELSE owner_id END,
-          updated_at = coalesce(${val("u")}, ${now}),
-          last_activity_at = coalesce(${val("la")}, last_activity_at)
-        FROM json_each(${rows}) u WHERE companies.tenant_id = ${tenantId} AND companies.id = u.value ->> 'id'`);
+      statements.push(sql`INSERT INTO companies (id, tenant_id, name, name_sort, domain, industry, size, address, phone, owner_id, created_by, created_at, updated_at, last_activity_at)
+        SELECT co.id, co.tenant_id,
+          CASE WHEN ${has("name")} THEN ${val("name")} ELSE co.name END,
+          CASE WHEN ${has("ns")} THEN ${val("ns")} ELSE co.name_sort END,
+          CASE WHEN ${has("d")} THEN ${val("d")} ELSE co.domain END,
+          CASE WHEN ${has("i")} THEN ${val("i")} ELSE co.industry END,
+          CASE WHEN ${has("sz")} THEN ${val("sz")} ELSE co.size END,
+          CASE WHEN ${has("ad")} THEN ${val("ad")} ELSE co.address END,
+          CASE WHEN ${has("ph")} THEN ${val("ph")} ELSE co.phone END,
+          CASE WHEN ${has("ow")} THEN ${val("ow")} ELSE co.owner_id END,
+          co.created_by, co.created_at, coalesce(${val("u")}, ${now}), coalesce(${val("la")}, co.last_activity_at)
+        FROM json_each(${rows}) u CROSS JOIN companies co ON co.id = u.value ->> 'id' AND co.tenant_id = ${tenantId} WHERE true
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_sort = excluded.name_sort, domain = excluded.domain, industry = excluded.industry,
+          size = excluded.size, address = excluded.address, phone = excluded.phone, owner_id = excluded.owner_id,
+          updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`);
       statements.push(sql`UPDATE contacts SET company_name = co.name, company_sort = co.name_sort
-        FROM json_each(${rows}) u JOIN companies co ON co.id = u.value ->> 'id' AND co.tenant_id = ${tenantId}
+        FROM json_each(${rows}) u CROSS JOIN companies co ON co.id = u.value ->> 'id' AND co.tenant_id = ${tenantId}
         WHERE contacts.tenant_id = ${tenantId} AND contacts.company_id = co.id AND json_type(u.value, '$.s.name') IS NOT NULL`);
       statements.push(sql`DELETE FROM company_tags WHERE tenant_id = ${tenantId} AND (company_id, tag_id) IN
         (SELECT u.value ->> 'id', t.id FROM json_each(${rows}) u CROSS JOIN json_each(u.value, '$.tk') k JOIN tags t ON t.tenant_id = ${tenantId} AND t.name_key = k.value)`);

@@ -276,27 +276,35 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
   if (creates.length) {
     const rowsJson = json(creates);
     const count = creates.length;
+    // Row k's contact gets id next + k, where next is the first id AUTOINCREMENT would give. The
+    // emails, phones, tags, values and notes go in first (foreign keys are checked at the end of the
+    // batch), so the contact's insert trigger indexes it for search once, with everything; inserted
+    // after it, each email, phone and note would rebuild its search entry again.
+    const next = sql.raw(`(max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0), coalesce((SELECT max(id) FROM contacts), 0)) + 1)`);
+    s.push(sql`PRAGMA defer_foreign_keys = ON`);
+    s.push(sql`INSERT INTO contact_emails (tenant_id, contact_id, position, email)
+      SELECT ${tenantId}, ${next} + j.key, e.key, e.value FROM json_each(${rowsJson}) j CROSS JOIN json_each(j.value, '$.em') e`);
+    s.push(sql`INSERT INTO contact_phones (tenant_id, contact_id, position, phone)
+      SELECT ${tenantId}, ${next} + j.key, p.key, p.value FROM json_each(${rowsJson}) j CROSS JOIN json_each(j.value, '$.ph') p`);
+    s.push(sql`INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT ${tenantId}, ${next} + j.key, t.id FROM json_each(${rowsJson}) j
+      CROSS JOIN json_each(j.value, '$.tk') k JOIN tags t ON t.tenant_id = ${tenantId} AND t.name_key = k.value WHERE true ON CONFLICT DO NOTHING`);
+    s.push(sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT ${tenantId}, f.id, ${next} + j.key, v.value FROM json_each(${rowsJson}) j
+      CROSS JOIN json_each(j.value, '$.cf') v JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = ${tenantId} AND f.entity = 'contact'
+      WHERE true ON CONFLICT DO UPDATE SET value = excluded.value`);
+    s.push(sql`INSERT INTO notes (tenant_id, subject_type, subject_id, author_id, body, created_at, updated_at)
+      SELECT ${tenantId}, 'contact', ${next} + j.key, ${ctx.actorId}, j.value ->> 'no', ${now}, ${now} FROM json_each(${rowsJson}) j WHERE j.value ->> 'no' IS NOT NULL`);
     // At the Free plan's limit the tenant id becomes NULL: NOT NULL fails and the batch rolls back.
     const tenantValue =
       ctx.freeMaxContacts === null
         ? sql`${tenantId}`
         : sql`CASE WHEN coalesce((SELECT state FROM tenant_billing WHERE tenant_id = ${tenantId}), 'free') IN ('trialing', 'active')
             OR coalesce((SELECT contacts FROM tenant_counters WHERE tenant_id = ${tenantId}), 0) + ${count} <= ${ctx.freeMaxContacts} THEN ${tenantId} END`;
-    s.push(sql`INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, primary_email, primary_phone, job_title, company_id, company_name, company_sort, address, owner_id, created_by, created_at, updated_at, last_activity_at)
-      SELECT ${tenantValue}, j.value ->> 'f', j.value ->> 'l', j.value ->> 'ns', j.value ->> '$.em[0]', j.value ->> '$.ph[0]', j.value ->> 'jt',
+    s.push(sql`INSERT INTO contacts (id, tenant_id, first_name, last_name, name_sort, primary_email, primary_phone, job_title, company_id, company_name, company_sort, address, owner_id, created_by, created_at, updated_at, last_activity_at)
+      SELECT ${next} + j.key, ${tenantValue}, j.value ->> 'f', j.value ->> 'l', j.value ->> 'ns', j.value ->> '$.em[0]', j.value ->> '$.ph[0]', j.value ->> 'jt',
         co.id, co.name, coalesce(co.name_sort, ''), j.value ->> 'ad', j.value ->> 'ow', ${ctx.actorId}, ${now}, ${now}, ${now}
       FROM json_each(${rowsJson}) j LEFT JOIN companies co ON co.id = ${companyIdBySort(tenantId, sql`j.value ->> 'cs'`)}
       ORDER BY j.key`);
     const target = sql`FROM json_each(${rowsJson}) j CROSS JOIN contacts c ON c.id = ${newId("contacts", count)} AND c.tenant_id = ${tenantId} AND c.created_at = ${now}`;
-    s.push(sql`INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT c.tenant_id, c.id, e.key, e.value ${target} CROSS JOIN json_each(j.value, '$.em') e`);
-    s.push(sql`INSERT INTO contact_phones (tenant_id, contact_id, position, phone) SELECT c.tenant_id, c.id, p.key, p.value ${target} CROSS JOIN json_each(j.value, '$.ph') p`);
-    s.push(sql`INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT c.tenant_id, c.id, t.id ${target}
-      CROSS JOIN json_each(j.value, '$.tk') k JOIN tags t ON t.tenant_id = c.tenant_id AND t.name_key = k.value WHERE true ON CONFLICT DO NOTHING`);
-    s.push(sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT c.tenant_id, f.id, c.id, v.value ${target}
-      CROSS JOIN json_each(j.value, '$.cf') v JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = c.tenant_id AND f.entity = 'contact'
-      WHERE true ON CONFLICT DO UPDATE SET value = excluded.value`);
-    s.push(sql`INSERT INTO notes (tenant_id, subject_type, subject_id, author_id, body, created_at, updated_at)
-      SELECT c.tenant_id, 'contact', c.id, ${ctx.actorId}, j.value ->> 'no', ${now}, ${now} ${target} WHERE j.value ->> 'no' IS NOT NULL`);
     s.push(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT c.tenant_id, 'contact', c.id, ${ctx.actorId}, 'created', ${json({ import: ctx.importId })}, ${now} ${target}`);
     s.push(sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
@@ -306,22 +314,21 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
   if (updates.length) {
     const rowsJson = json(updates);
     const u = sql`FROM json_each(${rowsJson}) u CROSS JOIN contacts c ON c.id = u.value ->> 'id' AND c.tenant_id = ${tenantId}`;
-    s.push(sql`UPDATE contacts SET
-        first_name = coalesce(u.value ->> '$.s.f', first_name),
-        last_name = coalesce(u.value ->> '$.s.l', last_name),
-        name_sort = coalesce(u.value ->> '$.s.ns', name_sort),
-        job_title = coalesce(u.value ->> '$.s.jt', job_title),
-        address = coalesce(u.value ->> '$.s.ad', address),
-        owner_id = coalesce(u.value ->> '$.s.ow', owner_id),
-        company_id = CASE WHEN u.value ->> '$.s.cs' IS NULL THEN company_id ELSE ${companyIdBySort(tenantId, sql`u.value ->> '$.s.cs'`)} END,
-        company_name = CASE WHEN u.value ->> '$.s.cs' IS NULL THEN company_name
-          ELSE (SELECT name FROM companies WHERE id = ${companyIdBySort(tenantId, sql`u.value ->> '$.s.cs'`)}) END,
-        company_sort = coalesce(u.value ->> '$.s.cs', company_sort),
-        primary_email = coalesce(primary_email, u.value ->> '$.em[0]'),
-        primary_phone = coalesce(primary_phone, u.value ->> '$.ph[0]'),
-        updated_at = ${now},
-        last_activity_at = ${now}
-      FROM json_each(${rowsJson}) u WHERE contacts.tenant_id = ${tenantId} AND contacts.id = u.value ->> 'id'`);
+    // An upsert onto the rows themselves: json_each drives (one parse) and each contact is found by
+    // its id; an UPDATE ... FROM json_each would scan the contacts and parse the JSON for each.
+    const companyId = companyIdBySort(tenantId, sql`u.value ->> '$.s.cs'`);
+    s.push(sql`INSERT INTO contacts (id, tenant_id, first_name, last_name, name_sort, primary_email, primary_phone, job_title, company_id, company_name, company_sort, address, owner_id, created_by, created_at, updated_at, last_activity_at)
+      SELECT c.id, c.tenant_id, coalesce(u.value ->> '$.s.f', c.first_name), coalesce(u.value ->> '$.s.l', c.last_name), coalesce(u.value ->> '$.s.ns', c.name_sort),
+        coalesce(c.primary_email, u.value ->> '$.em[0]'), coalesce(c.primary_phone, u.value ->> '$.ph[0]'), coalesce(u.value ->> '$.s.jt', c.job_title),
+        CASE WHEN u.value ->> '$.s.cs' IS NULL THEN c.company_id ELSE ${companyId} END,
+        CASE WHEN u.value ->> '$.s.cs' IS NULL THEN c.company_name ELSE (SELECT name FROM companies WHERE id = ${companyId}) END,
+        coalesce(u.value ->> '$.s.cs', c.company_sort), coalesce(u.value ->> '$.s.ad', c.address), coalesce(u.value ->> '$.s.ow', c.owner_id),
+        c.created_by, c.created_at, ${now}, ${now}
+      ${u} WHERE true
+      ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name, name_sort = excluded.name_sort,
+        primary_email = excluded.primary_email, primary_phone = excluded.primary_phone, job_title = excluded.job_title, company_id = excluded.company_id,
+        company_name = excluded.company_name, company_sort = excluded.company_sort, address = excluded.address, owner_id = excluded.owner_id,
+        updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`);
     // New emails and phones go after the ones the contact has (positions only need to be unique and ordered).
     s.push(sql`INSERT INTO contact_emails (tenant_id, contact_id, position, email)
       SELECT c.tenant_id, c.id, (SELECT coalesce(max(position), -1) + 1 FROM contact_emails WHERE contact_id = c.id) + e.key, e.value ${u}
@@ -487,18 +494,14 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
   if (updates.length) {
     const rowsJson = json(updates);
     const u = sql`FROM json_each(${rowsJson}) u CROSS JOIN companies co ON co.id = u.value ->> 'id' AND co.tenant_id = ${tenantId}`;
-    s.push(sql`UPDATE companies SET
-        name = coalesce(u.value ->> '$.s.name', name),
-        name_sort = coalesce(u.value ->> '$.s.ns', name_sort),
-        domain = coalesce(u.value ->> '$.s.d', domain),
-        industry = coalesce(u.value ->> '$.s.i', industry),
-        size = coalesce(u.value ->> '$.s.sz', size),
-        phone = coalesce(u.value ->> '$.s.ph', phone),
-        address = coalesce(u.value ->> '$.s.ad', address),
-        owner_id = coalesce(u.value ->> '$.s.ow', owner_id),
-        updated_at = ${now},
-        last_activity_at = ${now}
-      FROM json_each(${rowsJson}) u WHERE companies.tenant_id = ${tenantId} AND companies.id = u.value ->> 'id'`);
+    s.push(sql`INSERT INTO companies (id, tenant_id, name, name_sort, domain, industry, size, address, phone, owner_id, created_by, created_at, updated_at, last_activity_at)
+      SELECT co.id, co.tenant_id, coalesce(u.value ->> '$.s.name', co.name), coalesce(u.value ->> '$.s.ns', co.name_sort), coalesce(u.value ->> '$.s.d', co.domain),
+        coalesce(u.value ->> '$.s.i', co.industry), coalesce(u.value ->> '$.s.sz', co.size), coalesce(u.value ->> '$.s.ad', co.address),
+        coalesce(u.value ->> '$.s.ph', co.phone), coalesce(u.value ->> '$.s.ow', co.owner_id), co.created_by, co.created_at, ${now}, ${now}
+      ${u} WHERE true
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_sort = excluded.name_sort, domain = excluded.domain, industry = excluded.industry,
+        size = excluded.size, address = excluded.address, phone = excluded.phone, owner_id = excluded.owner_id,
+        updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`);
     // Contacts show their company's name: keep it in step with a renamed company.
     s.push(sql`UPDATE contacts SET company_name = co.name, company_sort = co.name_sort ${u}
       WHERE contacts.tenant_id = ${tenantId} AND contacts.company_id = co.id AND u.value ->> '$.s.name' IS NOT NULL`);

@@ -55,6 +55,11 @@ describe("the fixture exports", () => {
       .first<{ id: number; job_title: string; company_name: string; address: string; primary_phone: string }>();
     expect(søren).toMatchObject({ job_title: "CTO", company_name: "Globex", primary_phone: "+442079460900" });
     expect(søren!.address).toContain("\n");
+    // Imported contacts are in the search index with their emails, phones and notes.
+    for (const q of ["snakamura0@globex", "2079460900", "Line one"]) {
+      const found = await (await send(`/app/contacts?q=${encodeURIComponent(q)}`, { cookie: other.cookie })).text();
+      expect(found, q).toContain(`/app/contacts/${søren!.id}`);
+    }
     const note = await env.DB.prepare("SELECT body FROM notes WHERE tenant_id = ? AND subject_type = 'contact' AND subject_id = ?").bind(other.tenantId, søren!.id).first<{ body: string }>();
     expect(note!.body).toBe("Line one\nline two, with a comma");
     // "* myContacts ::: Customers": Google's system label is dropped, the user's label becomes a tag.
