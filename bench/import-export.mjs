@@ -137,7 +137,7 @@ async function main() {
     for (const b of value) if (b === 10) newlines++;
   }
   const exportSeconds = (Date.now() - t1) / 1000;
-  const exported = newlines - 1 - Math.floor(ROWS / 10); // header and the notes' line breaks are not rows
+  const exported = newlines - 1; // the header; no exported cell of this data holds a line break
   stop();
 
   const result = {
