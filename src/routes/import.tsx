@@ -13,7 +13,7 @@ import { requestMeta } from "../lib/request";
 import { requireRole } from "../middleware/session";
 import { recordAudit } from "../services/audit";
 import { listCustomFields } from "../services/custom-fields";
-import { canUndo, changeMapping, createImport, errorFile, getImport, listImports, requestCommit, requestUndo, type ImportServices } from "../services/import-jobs";
+import { canUndo, changeMapping, createImport, errorFile, firstProblems, getImport, listImports, requestCommit, requestUndo, type ImportServices } from "../services/import-jobs";
 import { COMPANY_TARGETS, CONTACT_TARGETS, decodeUpload, ENCODING_CHOICES, IMPORT_MAX_BYTES, TARGET_LABELS, type EncodingChoice } from "../services/import-parse";
 import type { KeptList } from "../services/import-undo";
 import { ImportJobPage, ImportJobStatus } from "../../views/pages/import/ImportJobPage";
@@ -87,7 +87,10 @@ importRoutes.post(
 
 async function jobPage(c: Context<AppEnv>, job: ImportJob, extra: { alert?: string; mappingError?: string } = {}, status: ContentfulStatusCode = 200) {
   const auth = c.get("auth")!;
-  const fields = job.status === "ready" ? await listCustomFields(c.get("db"), auth.tenant.id, job.kind === "contacts" ? "contact" : "company") : [];
+  const [fields, problems] = await Promise.all([
+    job.status === "ready" ? listCustomFields(c.get("db"), auth.tenant.id, job.kind === "contacts" ? "contact" : "company") : Promise.resolve([]),
+    job.status === "ready" || job.status === "done" ? firstProblems(c.env.FILES, job) : Promise.resolve([]),
+  ]);
   const targets = [
     { value: "", label: "Do not import" },
     ...(job.kind === "contacts" ? CONTACT_TARGETS : COMPANY_TARGETS).map((t) => ({ value: t, label: TARGET_LABELS[t] ?? t })),
@@ -112,6 +115,7 @@ async function jobPage(c: Context<AppEnv>, job: ImportJob, extra: { alert?: stri
       canUndo: canUndo(job),
       kept: job.undoKept ? (JSON.parse(job.undoKept) as KeptList) : null,
     },
+    problems,
     headers: JSON.parse(job.headers ?? "[]") as string[],
     mapping: JSON.parse(job.mapping ?? "[]") as string[],
     targets,

@@ -18,6 +18,7 @@ import { createDb, type Database } from "../db/client";
 import { runRawBatch } from "../db/raw-batch";
 import { importJobs, memberships, users, type ImportJob, type ImportKind } from "../db/schema";
 import type { Bindings } from "../env";
+import Papa from "papaparse";
 import { CSV_BOM, csvRow } from "../lib/csv";
 import { newId } from "../lib/ids";
 import { billingConfig } from "../lib/stripe";
@@ -198,6 +199,18 @@ export async function requestUndo(s: ImportServices, tenantId: string, id: strin
   if (!started) return { ok: false, reason: "busy" };
   await s.jobs.send({ type: "import.undo", importId: id, tenantId });
   return { ok: true };
+}
+
+/** The first skipped rows of an import (row number and reason), for its page: at most `limit`, read from the error file's start. */
+export async function firstProblems(files: R2Bucket, job: ImportJob, limit = 10): Promise<{ row: string; reason: string }[]> {
+  if (job.invalidCount + job.duplicateCount === 0) return [];
+  const head = await files.get(errorsKey(job), { range: { offset: 0, length: 64 * 1024 } });
+  if (!head) return [];
+  const rows = Papa.parse<string[]>((await head.text()).replace(/^\uFEFF/, ""), { header: false, preview: limit + 1 }).data;
+  return rows
+    .slice(1)
+    .filter((r) => r.length >= 2 && /^\d+$/.test(r[0] ?? ""))
+    .map((r) => ({ row: r[0]!, reason: r[1]! }));
 }
 
 /** The error file of an import, or null when it has none (or retention removed it). */

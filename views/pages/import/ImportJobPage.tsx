@@ -23,6 +23,8 @@ export interface ImportJobView extends ImportSummary {
 
 export interface ImportJobPageProps {
   job: ImportJobView;
+  /** The first skipped rows, from the error file. */
+  problems: { row: string; reason: string }[];
   headers: string[];
   mapping: string[];
   targets: { value: string; label: string }[];
@@ -123,7 +125,7 @@ export function ImportJobStatus(p: ImportJobPageProps) {
         </noscript>
       ) : null}
       {j.status === "failed" ? <FormAlert>{j.message ?? "The import stopped."}</FormAlert> : null}
-      {j.status === "ready" || j.status === "done" || j.status === "failed" || j.status === "undone" ? <Counts job={j} /> : null}
+      {j.status === "ready" || j.status === "done" || j.status === "failed" || j.status === "undone" ? <Counts job={j} problems={p.problems} /> : null}
       {j.status === "ready" ? (
         <section class="card" aria-labelledby="commit-heading">
           <h2 id="commit-heading">Import</h2>
@@ -156,7 +158,7 @@ export function ImportJobStatus(p: ImportJobPageProps) {
   );
 }
 
-function Counts(p: { job: ImportJobView }) {
+function Counts(p: { job: ImportJobView; problems: { row: string; reason: string }[] }) {
   const j = p.job;
   const done = j.status !== "ready";
   const problems = j.invalidCount + j.duplicateCount;
@@ -196,6 +198,29 @@ function Counts(p: { job: ImportJobView }) {
           <span class="stat">{n(j.invalidCount)}</span> rows with problems
         </li>
       </ul>
+      {p.problems.length ? (
+        <div class="table-wrap">
+          <table class="records">
+            <caption>
+              {problems > p.problems.length ? `The first ${p.problems.length} skipped rows` : "Skipped rows"} (row 1 is the first row after the header)
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Row</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.problems.map((r) => (
+                <tr>
+                  <td>{r.row}</td>
+                  <td>{r.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
       {problems > 0 ? (
         <p>
           <a href={`/app/import/${j.id}/errors.csv`} hx-boost="false" download>
