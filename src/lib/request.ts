@@ -13,7 +13,7 @@ export function requestMeta(c: Context<AppEnv>): RequestMeta {
 }
 
 // Paths whose last segment is a secret token from an email.
-const TOKEN_PATHS = /^(\/(?:invite|verify-email|password\/reset|reopen\/[^/]+)\/)[^/]+$/;
+const TOKEN_PATHS = /^(\/(?:invite|verify-email|password\/reset|unsubscribe|reopen\/[^/]+)\/)[^/]+$/;
 
 /** The path with any emailed token replaced, for logs and error reports: tokens never leave. */
 export function redactPath(path: string): string {

@@ -5,7 +5,8 @@
  * page per run (digest_runs keeps where the sweep is), and mails each user who wants the digest and
  * has a confirmed address the counts of the previous week (Monday to Monday, UTC) in each of their
  * workspaces: new contacts, contacts updated, new companies, notes written. Counts only: nothing a
- * workspace keeps about its customers is in the mail. A week with nothing to count sends nothing.
+ * workspace keeps about its customers is in the mail. A week with nothing to count sends nothing, and
+ * a closed workspace (src/services/closure.ts) is left out.
  *
  * At most one digest per user per week: a user is claimed for the week by one upsert of
  * email_preferences.digest_week (its WHERE makes the claim conditional), and only claimed users
@@ -135,7 +136,10 @@ export async function runDigestStep(db: Database, config: DigestConfig, now: num
 /** For each user, the week's counts in each of their workspaces: one query for all of them. */
 async function workspaceWeeks(db: Database, userIds: string[], from: number, to: number): Promise<Map<string, DigestWorkspace[]>> {
   const rows = await db.all<{ user_id: string; name: string; new_contacts: number; updated_contacts: number; new_companies: number; new_notes: number }>(sql`
-    WITH ws AS (SELECT DISTINCT m.tenant_id FROM memberships m WHERE m.user_id IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))),
+    WITH ws AS (
+      SELECT DISTINCT m.tenant_id FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+      WHERE m.user_id IN (SELECT value FROM json_each(${JSON.stringify(userIds)})) AND t.closed_at IS NULL
+    ),
     counts AS (
       SELECT ws.tenant_id,
         (SELECT count(*) FROM contacts c WHERE c.tenant_id = ws.tenant_id AND c.created_at >= ${from} AND c.created_at < ${to}) AS new_contacts,

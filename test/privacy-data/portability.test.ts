@@ -187,7 +187,7 @@ describe("Download my data (an owner)", () => {
     expect(json(zip!, "account/email-preferences.json").records).toEqual([{ weekly_digest: true, product_news: false, changed_at: null }]);
     const audit = json(zip!, "account/audit-log.json").records;
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["auth.sign_up", "profile.updated", "privacy.export_requested"]));
-    const everything = Object.values(zip!).map(strFromU8).join("\n");
+    const everything = Object.values(zip!).map((u) => strFromU8(u)).join("\n");
     expect(everything).not.toMatch(/scrypt\$/);
     expect(everything).not.toContain("password_hash");
     expect(everything).not.toContain("secret_hash");
@@ -244,7 +244,7 @@ describe("Download my data (a member)", () => {
     expect(manifest.account.email).toBe(member.email);
     expect(Object.keys(zip!).filter((n) => n.startsWith("workspace/"))).toEqual([]);
     expect(manifest.files.map((f) => f.name).sort()).toEqual(Object.keys(zip!).sort());
-    const everything = Object.values(zip!).map(strFromU8).join("\n");
+    const everything = Object.values(zip!).map((u) => strFromU8(u)).join("\n");
     for (const secret of ["ada@example.com", "Lovelace", "Analytical Engines", "Difference engine", t.email]) expect(everything).not.toContain(secret);
     expect(json(zip!, "account/memberships.json").records.map((m) => m.workspace).sort()).toEqual(["Own workspace of a member", "Portable Pipes"]);
   });

@@ -57,8 +57,8 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
       <h3>What you give us</h3>
       <ul>
         <li>
-          <strong>Your account:</strong> your email address, your company's name, and when you confirmed that you are 18 or older and
-          accepted our terms. Your password is kept only as a salted scrypt hash: nobody, us included, can read it.
+          <strong>Your account:</strong> your email address, your name if you give it, your company's name, and when you confirmed that
+          you are 18 or older and accepted our terms. Your password is kept only as a salted scrypt hash: nobody, us included, can read it.
         </li>
         <li>
           <strong>What your business stores:</strong> the contacts, companies, notes, tags and custom fields your team puts into
@@ -192,7 +192,7 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         </li>
         <li>
           <strong>Opting out of email:</strong> besides the essential emails (security, account and billing, which are labelled as
-          such) we send a weekly activity digest, on until you turn it off, and product news, off until you turn it on. Each of them
+          such) we send a weekly activity digest, on until you turn it off, and product news, off until you turn it on. The digest only counts what your workspaces added in the week, never what the records say. Each of them
           has a one-click unsubscribe link, and your profile holds the same switches.
         </li>
         <li>
