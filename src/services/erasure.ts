@@ -110,13 +110,22 @@ async function readRows<T>(db: Database, budget: Budget, statement: SQL): Promis
   return (await db.$client.prepare(q.sql).bind(...q.params).all<T>()).results;
 }
 
-/** Deletes up to `chunk` rows of the table that belong to the tenant. True when none are left. */
+/**
+ * Tables whose rows take their children with them (ON DELETE CASCADE: a contact's emails, phones and
+ * tags; a company's tags): a tenth of the chunk per statement keeps each statement's writes near it.
+ */
+const CASCADING = new Set(["contacts", "companies"]);
+
+/** Deletes the tenant's rows of one table, a chunk per statement. True when none are left. */
 async function deleteTenantRows(ctx: ErasureContext, tenantId: string, table: string, progress: ErasureProgress): Promise<boolean> {
   const t = sql.identifier(table);
+  const chunk = CASCADING.has(table) ? Math.max(1, Math.floor(ctx.chunk / 10)) : ctx.chunk;
   while (ctx.budget.left > 0) {
-    const n = await runCounted(ctx.db, ctx.budget, sql`DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE tenant_id = ${tenantId} LIMIT ${ctx.chunk})`);
+    // D1 counts the rows the statement's cascades and triggers wrote too, so "fewer than a chunk"
+    // can take one more statement to see; "none" always ends the step.
+    const n = await runCounted(ctx.db, ctx.budget, sql`DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE tenant_id = ${tenantId} LIMIT ${chunk})`);
     progress.rows += n;
-    if (n < ctx.chunk) return true;
+    if (n < chunk) return true;
   }
   return false;
 }

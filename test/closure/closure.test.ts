@@ -115,9 +115,11 @@ describe("closing a workspace: the confirmation", () => {
     expect(await row("SELECT 1 AS x FROM email_outbox WHERE kind = 'workspace_closed' AND tenant_id = ?", owner.tenantId)).toBeNull();
   });
 
-  it("is the owner's alone: an admin is refused", async () => {
+  it("is the owner's alone: linked from the owner's workspace settings, refused to an admin", async () => {
     const owner = await newTenant("Owner Only Co");
     const admin = await memberOf(owner.tenantId, "admin");
+    expect(await (await send("/app/settings/workspace", { cookie: owner.cookie })).text()).toContain('href="/app/settings/close"');
+    expect(await (await send("/app/settings/workspace", { cookie: admin.cookie })).text()).not.toContain('href="/app/settings/close"');
     expect((await send("/app/settings/close", { cookie: admin.cookie })).status).toBe(403);
     expect((await closeAs(admin.cookie)).status).toBe(403);
     expect((await tenantRow(owner.tenantId))!.closed_at).toBeNull();
