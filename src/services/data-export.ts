@@ -369,11 +369,36 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
   await deliverDue(db, senderFromEnv(env), readyAt, { ids: [mail.id] }).catch(() => undefined);
 }
 
+/** Objects under exports/ looked at per hourly sweep (ten list pages). */
+const SWEEP_MAX_OBJECTS = 10_000;
+
+/**
+ * Deletes every archive in R2 older than the link's 24 hours, whatever became of its row: a user
+ * who deleted their account or a workspace erased takes its data_exports rows with it (ON DELETE
+ * CASCADE), but not its objects. Run hourly by purgeExpiredExports.
+ */
+export async function sweepExportObjects(files: R2Bucket, now: number): Promise<number> {
+  let cursor: string | undefined;
+  let seen = 0;
+  let deleted = 0;
+  do {
+    const page = await files.list({ prefix: "exports/", cursor, limit: 1000 });
+    const old = page.objects.filter((o) => o.uploaded.getTime() <= now - EXPORT_LINK_MS).map((o) => o.key);
+    if (old.length) await files.delete(old);
+    deleted += old.length;
+    seen += page.objects.length;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor && seen < SWEEP_MAX_OBJECTS);
+  return deleted;
+}
+
 /**
  * Deletes archives whose link has expired (the privacy page promises 24 hours), marks stale
- * requests failed, and forgets rows a month old. Bounded per run; the cron runs it every minute.
+ * requests failed, and forgets rows a month old; once an hour also sweeps R2 for archives whose
+ * row is gone. Bounded per run; the cron runs it every minute.
  */
 export async function purgeExpiredExports(db: Database, files: R2Bucket, now: number): Promise<number> {
+  const swept = new Date(now).getUTCMinutes() === 0 ? await sweepExportObjects(files, now) : 0;
   const due = await db
     .select({ id: dataExports.id, objectKey: dataExports.objectKey })
     .from(dataExports)
@@ -397,5 +422,5 @@ export async function purgeExpiredExports(db: Database, files: R2Bucket, now: nu
     );
   if (due.length) await db.batch([expire, forget, stale]);
   else await db.batch([forget, stale]);
-  return due.length;
+  return due.length + swept;
 }

@@ -280,3 +280,17 @@ describe("the archive writer", () => {
     await env.FILES.delete(key);
   });
 });
+
+describe("archives whose row is gone", () => {
+  it("are deleted by the hourly sweep once they are older than the link's 24 hours", async () => {
+    const key = `exports/gone-tenant/gone-user/orphan-${Date.now()}.zip`;
+    await env.FILES.put(key, "PK");
+    // The next run on the hour, 24 hours and more after the upload.
+    const hour = 3_600_000;
+    const at = Math.ceil((Date.now() + 24 * hour + 60_000) / hour) * hour;
+    await runCron(at - 60_000);
+    expect(await env.FILES.head(key)).not.toBeNull();
+    await runCron(at);
+    expect(await env.FILES.head(key)).toBeNull();
+  });
+});
