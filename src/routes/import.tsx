@@ -112,6 +112,7 @@ async function jobPage(c: Context<AppEnv>, job: ImportJob, extra: { alert?: stri
       message: job.message,
       finishedAt: job.finishedAt,
       undoneAt: job.undoneAt,
+      filesDeletedAt: job.filesDeletedAt,
       canUndo: canUndo(job),
       kept: job.undoKept ? (JSON.parse(job.undoKept) as KeptList) : null,
     },

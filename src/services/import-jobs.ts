@@ -16,7 +16,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { createDb, type Database } from "../db/client";
 import { runRawBatch } from "../db/raw-batch";
-import { importJobs, memberships, users, type ImportJob, type ImportKind } from "../db/schema";
+import { importJobs, memberships, tenants, users, type ImportJob, type ImportKind } from "../db/schema";
 import type { Bindings } from "../env";
 import Papa from "papaparse";
 import { CSV_BOM, csvRow } from "../lib/csv";
@@ -203,7 +203,7 @@ export async function requestUndo(s: ImportServices, tenantId: string, id: strin
 
 /** The first skipped rows of an import (row number and reason), for its page: at most `limit`, read from the error file's start. */
 export async function firstProblems(files: R2Bucket, job: ImportJob, limit = 10): Promise<{ row: string; reason: string }[]> {
-  if (job.invalidCount + job.duplicateCount === 0) return [];
+  if (job.invalidCount + job.duplicateCount === 0 || job.filesDeletedAt !== null) return [];
   const head = await files.get(errorsKey(job), { range: { offset: 0, length: 64 * 1024 } });
   if (!head) return [];
   const rows = Papa.parse<string[]>((await head.text()).replace(/^\uFEFF/, ""), { header: false, preview: limit + 1 }).data;
@@ -215,7 +215,7 @@ export async function firstProblems(files: R2Bucket, job: ImportJob, limit = 10)
 
 /** The error file of an import, or null when it has none (or retention removed it). */
 export async function errorFile(files: R2Bucket, job: ImportJob): Promise<R2ObjectBody | null> {
-  if (job.invalidCount + job.duplicateCount === 0) return null;
+  if (job.invalidCount + job.duplicateCount === 0 || job.filesDeletedAt !== null) return null;
   return files.get(errorsKey(job));
 }
 
@@ -226,6 +226,12 @@ export async function runImportStep(env: Bindings, message: ImportMessage, now: 
   const s: ImportServices = { db: createDb(env.DB), files: env.FILES, jobs: env.JOBS as Queue<ImportMessage> };
   const job = await getImport(s.db, message.tenantId, message.importId);
   if (!job) return; // deleted with its tenant
+  // A closed workspace is locked: its imports stop (and are erased with it after the grace period).
+  const [tenant] = await s.db.select({ closedAt: tenants.closedAt }).from(tenants).where(eq(tenants.id, job.tenantId)).limit(1);
+  if (!tenant || tenant.closedAt !== null) {
+    if (tenant && ["analysing", "committing", "undoing"].includes(job.status)) await fail(s.db, job, "The workspace was closed, so the import stopped.", now);
+    return;
+  }
   // A step stops after its time or its number of chunks, whichever comes first, and hands over.
   const started = Date.now();
   const maxChunks = Number(env.IMPORT_STEP_CHUNKS) > 0 ? Number(env.IMPORT_STEP_CHUNKS) : STEP_CHUNKS;
@@ -235,9 +241,9 @@ export async function runImportStep(env: Bindings, message: ImportMessage, now: 
     case "import.analyse":
       return analyse(s, job, now);
     case "import.match":
-      return match(s, job, now, budget);
+      return match(s, job, now, budget, env.SUPPRESSION_KEY);
     case "import.commit":
-      return commit(s, job, now, budget, billingConfig(env).limits?.contacts ?? null);
+      return commit(s, job, now, budget, billingConfig(env).limits?.contacts ?? null, env.SUPPRESSION_KEY);
     case "import.undo":
       return undo(s, job, now, budget);
   }
@@ -250,12 +256,12 @@ async function fail(db: Database, job: ImportJob, message: string, now: number):
     .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, job.status)));
 }
 
-async function chunkContext(db: Database, job: ImportJob, actorId: string | null, freeMaxContacts: number | null): Promise<ChunkContext> {
+async function chunkContext(db: Database, job: ImportJob, actorId: string | null, freeMaxContacts: number | null, suppressionKey: string | undefined): Promise<ChunkContext> {
   const [fields, members] = await Promise.all([
     listCustomFields(db, job.tenantId, job.kind === "contacts" ? "contact" : "company"),
     db.select({ id: users.id, email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(eq(memberships.tenantId, job.tenantId)),
   ]);
-  return { tenantId: job.tenantId, importId: job.id, actorId, owners: new Map(members.map((m) => [m.email, m.id])), fields, freeMaxContacts };
+  return { tenantId: job.tenantId, importId: job.id, actorId, owners: new Map(members.map((m) => [m.email, m.id])), fields, freeMaxContacts, suppressionKey };
 }
 
 /** Reads the whole file once: header, mapping, every row checked; valid rows into chunks, the rest into errors.csv. */
@@ -340,9 +346,9 @@ async function readChunk(s: ImportServices, job: ImportJob, i: number): Promise<
 }
 
 /** The preview: each chunk planned (not written) against the tenant's records as they are now. */
-async function match(s: ImportServices, job: ImportJob, now: number, budget: () => boolean): Promise<void> {
+async function match(s: ImportServices, job: ImportJob, now: number, budget: () => boolean, suppressionKey: string | undefined): Promise<void> {
   if (job.status !== "analysing" || job.chunkCount === 0) return;
-  const ctx = await chunkContext(s.db, job, job.createdBy, null);
+  const ctx = await chunkContext(s.db, job, job.createdBy, null, suppressionKey);
   let done = job.chunksDone;
   while (done < job.chunkCount && budget()) {
     const rows = await readChunk(s, job, done);
@@ -367,9 +373,9 @@ async function match(s: ImportServices, job: ImportJob, now: number, budget: () 
   if (done < job.chunkCount) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
 }
 
-async function commit(s: ImportServices, job: ImportJob, now: number, budget: () => boolean, freeMaxContacts: number | null): Promise<void> {
+async function commit(s: ImportServices, job: ImportJob, now: number, budget: () => boolean, freeMaxContacts: number | null, suppressionKey: string | undefined): Promise<void> {
   if (job.status !== "committing") return;
-  const ctx = await chunkContext(s.db, job, job.createdBy, freeMaxContacts);
+  const ctx = await chunkContext(s.db, job, job.createdBy, freeMaxContacts, suppressionKey);
   let done = job.chunksDone;
   while (done < job.chunkCount && budget()) {
     const rows = await readChunk(s, job, done);

@@ -23,7 +23,6 @@ import { PlanLimitError, isPlanLimitError } from "./billing";
 import type { CompanyRecord, ContactRecord, MappableField } from "./import-parse";
 import { normaliseEmail, suppressedEmails } from "./suppression";
 import { TAG_COLORS } from "./tags";
-import { workerEnv } from "../lib/worker-env";
 
 /** Rows per chunk: one batch of about 20 statements. */
 export const CHUNK_ROWS = 500;
@@ -43,6 +42,8 @@ export interface ChunkContext {
   fields: MappableField[];
   /** The Free plan's contact cap, or null (no cap applies). */
   freeMaxContacts: number | null;
+  /** The key of the suppression list's HMAC (SUPPRESSION_KEY); unset: no list to check. */
+  suppressionKey: string | undefined;
 }
 
 export interface ChunkPlan {
@@ -148,7 +149,7 @@ function companyIdBySort(tenantId: string, sortExpr: SQL): SQL {
 export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo: number, chunkRows: ChunkRow<ContactRecord>[], now: number): Promise<ChunkPlan> {
   const { tenantId } = ctx;
   // People erased on request and put on the suppression list are skipped: counted, written to nothing.
-  const suppressed = await suppressedEmails(db, tenantId, workerEnv().SUPPRESSION_KEY, chunkRows.flatMap((r) => r.r.emails));
+  const suppressed = await suppressedEmails(db, tenantId, ctx.suppressionKey, chunkRows.flatMap((r) => r.r.emails));
   const rows = suppressed.size ? chunkRows.filter((r) => !r.r.emails.some((e) => suppressed.has(normaliseEmail(e)))) : chunkRows;
   const emails = rows.flatMap((r) => r.r.emails);
   const phones = rows.flatMap((r) => r.r.phones);

@@ -99,3 +99,23 @@ describe("the Free plan's contact limit", () => {
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(40 + preview.new_count);
   });
 });
+
+describe("an import in a workspace that closes", () => {
+  it("stops, and its page says the files are gone once retention removed them", async () => {
+    const owner = await newTenant();
+    const id = jobId(await upload(owner.cookie, "First name,Email\nAda,ada@example.com\nBad,not-an-email"));
+    await waitFor(id, ["ready"]);
+    await env.DB.prepare("UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ? WHERE id = ?").bind(Date.now(), id).run();
+    await env.DB.prepare("UPDATE tenants SET closed_at = ? WHERE id = ?").bind(Date.now(), owner.tenantId).run();
+    await runImportStep({ ...env, JOBS: { send: async () => undefined } } as unknown as typeof env, { type: "import.commit", importId: id, tenantId: owner.tenantId }, Date.now());
+    expect(await job(id)).toMatchObject({ status: "failed", message: "The workspace was closed, so the import stopped." });
+    expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);
+
+    await env.DB.prepare("UPDATE tenants SET closed_at = NULL WHERE id = ?").bind(owner.tenantId).run();
+    await env.DB.prepare("UPDATE import_jobs SET files_deleted_at = ? WHERE id = ?").bind(Date.now(), id).run();
+    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    expect(page).toContain("were deleted on");
+    expect(page).not.toContain(`/app/import/${id}/errors.csv`);
+    expect((await send(`/app/import/${id}/errors.csv`, { cookie: owner.cookie })).status).toBe(404);
+  });
+});

@@ -17,6 +17,8 @@ export interface ImportJobView extends ImportSummary {
   message: string | null;
   finishedAt: number | null;
   undoneAt: number | null;
+  /** When retention removed the upload and the error file. */
+  filesDeletedAt: number | null;
   canUndo: boolean;
   kept: { total: number; items: { type: "contact" | "company" | "tag"; id: number; name: string; fields: string[] }[] } | null;
 }
@@ -162,6 +164,8 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
   const j = p.job;
   const done = j.status !== "ready";
   const problems = j.invalidCount + j.duplicateCount;
+  // Rows of people on the suppression list are skipped without a trace; they are what the other counts leave.
+  const suppressed = done ? 0 : Math.max(0, j.totalRows - j.newCount - j.updateCount - j.unchangedCount - j.duplicateCount - j.invalidCount);
   return (
     <section class="card" aria-labelledby="counts-heading">
       <h2 id="counts-heading">{done ? "Result" : "Preview"}</h2>
@@ -197,6 +201,11 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
         <li>
           <span class="stat">{n(j.invalidCount)}</span> rows with problems
         </li>
+        {suppressed > 0 ? (
+          <li>
+            <span class="stat">{n(suppressed)}</span> skipped: erased on request (suppression list)
+          </li>
+        ) : null}
       </ul>
       {p.problems.length ? (
         <div class="table-wrap">
@@ -221,7 +230,12 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
           </table>
         </div>
       ) : null}
-      {problems > 0 ? (
+      {j.filesDeletedAt !== null ? (
+        <p class="muted">
+          The uploaded file and the file of skipped rows were deleted on <Time ms={j.filesDeletedAt} />, as the privacy policy's retention period says.
+        </p>
+      ) : null}
+      {problems > 0 && j.filesDeletedAt === null ? (
         <p>
           <a href={`/app/import/${j.id}/errors.csv`} hx-boost="false" download>
             Download the skipped rows (CSV, with the reason for each)
