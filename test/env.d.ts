@@ -15,5 +15,7 @@ declare module "vitest" {
     fakeApiPort: number;
     /** test/fixtures/imports/*, file name → base64 of the bytes. */
     importFixtures: Record<string, string>;
+    /** docs/privacy-controls.md ("" when missing), and the text of every test file (*.test.ts under test/, test/e2e/*.e2e.mjs) by path. */
+    privacyControls: { doc: string; files: Record<string, string> };
   }
 }

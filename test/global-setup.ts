@@ -5,7 +5,7 @@
  * files run in parallel, so tests look only for their own requests (their own Sentry project id,
  * their own recipients, their own Stripe customers).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -134,5 +134,16 @@ export default async function setup(project: TestProject) {
   // some fixtures are not UTF-8.
   const fixtureDir = path.join(import.meta.dirname, "fixtures", "imports");
   project.provide("importFixtures", Object.fromEntries(readdirSync(fixtureDir).map((name) => [name, readFileSync(path.join(fixtureDir, name)).toString("base64")])));
+  // docs/privacy-controls.md and the text of every test file, keyed by path from the repository root,
+  // so test/privacy/privacy-controls.test.ts can check that every test the doc names exists.
+  const root = path.join(import.meta.dirname, "..");
+  const docPath = path.join(root, "docs", "privacy-controls.md");
+  const testFiles = readdirSync(import.meta.dirname, { recursive: true, encoding: "utf8" })
+    .map((name) => `test/${name.split(path.sep).join("/")}`)
+    .filter((name) => /\.test\.tsx?$/.test(name) || /^test\/e2e\/[^/]+\.e2e\.mjs$/.test(name));
+  project.provide("privacyControls", {
+    doc: existsSync(docPath) ? readFileSync(docPath, "utf8") : "",
+    files: Object.fromEntries(testFiles.map((name) => [name, readFileSync(path.join(root, name), "utf8")])),
+  });
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
