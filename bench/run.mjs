@@ -87,7 +87,8 @@ async function seed() {
   const started = Date.now();
   run("sqlite3", [join(dir, file)], { input: sql });
   log(`seeded ${CONTACTS.toLocaleString("en")} contacts, ${(CONTACTS / 10).toLocaleString("en")} companies, ${(CONTACTS * 2).toLocaleString("en")} notes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { ...ids, cookie: `__Host-session=${ids.sessionId}.${secret}`, dbFile: join(dir, file) };
+  // A browser that has been on any page carries the workspace cookie too (src/middleware/session.tsx).
+  return { ...ids, cookie: `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}`, dbFile: join(dir, file) };
 }
 
 async function startServer(port) {

@@ -113,6 +113,8 @@ export interface Variables {
   requestId: string;
   db: Database;
   auth: AuthContext | null;
+  /** Set by the session middleware for pages that check the session in their own batch (withSessionBatch). */
+  deferredSession?: { token: string; tenantHint: string };
   /** Set by the CSP middleware; script tags carry it. */
   secureHeadersNonce?: string;
   theme: Theme;

@@ -62,28 +62,32 @@ export interface ValidatedSession {
   refreshedExpiresAt: number | null;
 }
 
-/**
- * Checks a session token, the user and their membership in the session's tenant in one query, so
- * a revoked session or a removed member loses access on their very next request.
- */
-export async function validateSessionToken(db: Database, token: string, now: number): Promise<ValidatedSession | null> {
+/** The two halves of a session token, or null when it is not shaped like one. */
+export function parseSessionToken(token: string): { id: string; secret: string } | null {
   const dot = token.indexOf(".");
   if (dot < 1 || token.length > 100) return null;
-  const id = token.slice(0, dot);
-  const secret = token.slice(dot + 1);
+  return { id: token.slice(0, dot), secret: token.slice(dot + 1) };
+}
 
-  const [row] = await db
+/**
+ * The session with its user, their membership in the session's tenant and the tenant, in one
+ * statement. A query builder, so a page can put it in the same D1 batch as its own reads.
+ */
+export function sessionRowQuery(db: Database, id: string) {
+  // Every column has its own name: in a D1 batch rows come back as objects keyed by column name, so
+  // two columns named "id" would collapse into one and shift every value after them.
+  return db
     .select({
       secretHash: sessions.secretHash,
       createdAt: sessions.createdAt,
       lastActiveAt: sessions.lastActiveAt,
-      userId: users.id,
+      userId: sql<string>`${users.id}`.as("user_id"),
       email: users.email,
       emailVerifiedAt: users.emailVerifiedAt,
       // For the privacy-policy change notice on every page, without a query of its own.
       termsAcceptedAt: users.termsAcceptedAt,
       privacySeenVersion: users.privacySeenVersion,
-      tenantId: tenants.id,
+      tenantId: sql<string>`${tenants.id}`.as("tenant_id"),
       tenantName: tenants.name,
       // A closed workspace answers /app with its closed page only (src/middleware/closed-workspace.tsx).
       closedAt: tenants.closedAt,
@@ -99,29 +103,49 @@ export async function validateSessionToken(db: Database, token: string, now: num
     .leftJoin(tenantBilling, eq(tenantBilling.tenantId, sessions.tenantId))
     .where(eq(sessions.id, id))
     .limit(1);
+}
+
+export type SessionRow = Awaited<ReturnType<typeof sessionRowQuery>>[number];
+
+/**
+ * Checks the row sessionRowQuery read against the token's secret (constant time) and the session's
+ * lifetimes; deletes an expired session and moves the activity time at most hourly.
+ */
+export async function checkSessionRow(db: Database, token: { id: string; secret: string }, row: SessionRow | undefined, now: number): Promise<ValidatedSession | null> {
   if (!row) return null;
-  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null;
+  if (!constantTimeEqual(hashSecret(token.secret), new Uint8Array(row.secretHash))) return null;
 
   if (now >= sessionExpiresAt(row)) {
-    await db.delete(sessions).where(eq(sessions.id, id));
+    await db.delete(sessions).where(eq(sessions.id, token.id));
     return null;
   }
 
   let refreshedExpiresAt: number | null = null;
   if (now - row.lastActiveAt >= ACTIVITY_CHECK_INTERVAL_MS) {
-    await db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, id));
+    await db.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, token.id));
     refreshedExpiresAt = sessionExpiresAt({ createdAt: row.createdAt, lastActiveAt: now });
   }
 
   return {
     auth: {
-      sessionId: id,
+      sessionId: token.id,
       user: { id: row.userId, email: row.email, emailVerifiedAt: row.emailVerifiedAt, termsAcceptedAt: row.termsAcceptedAt, privacySeenVersion: row.privacySeenVersion },
       tenant: { id: row.tenantId, name: row.tenantName, closedAt: row.closedAt, eraseAfter: row.eraseAfter, billingState: row.billingState ?? "free" },
       role: row.role as Role,
     },
     refreshedExpiresAt,
   };
+}
+
+/**
+ * Checks a session token, the user and their membership in the session's tenant in one query, so
+ * a revoked session or a removed member loses access on their very next request.
+ */
+export async function validateSessionToken(db: Database, token: string, now: number): Promise<ValidatedSession | null> {
+  const parsed = parseSessionToken(token);
+  if (!parsed) return null;
+  const [row] = await sessionRowQuery(db, parsed.id);
+  return checkSessionRow(db, parsed, row, now);
 }
 
 /** Ends one session (logout). */

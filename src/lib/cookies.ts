@@ -16,6 +16,13 @@ export const COOKIES = {
     purpose: "Keeps you signed in. Holds a random token; we store only a hash of its secret part.",
     lifetime: "Until you log out; at most 7 days without activity and 30 days in all.",
   },
+  workspace: {
+    name: "__Host-tenant",
+    category: "essential",
+    purpose:
+      "Names the workspace you are working in (its id, nothing secret), so the contacts list can read your session and the list in one database round trip. Your session is still checked on every request.",
+    lifetime: "As long as your session.",
+  },
   bookmark: {
     name: "__Host-d1b",
     category: "essential",

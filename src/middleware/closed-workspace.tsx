@@ -10,6 +10,8 @@ import { WorkspaceClosedPage } from "../../views/pages/closure/ClosurePages";
  * changed. The page is rendered without the signed-in navigation, which would lead into it.
  */
 export const openWorkspaceOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  // A session the page checks itself (withSessionBatch) gets this same check there.
+  if (c.get("deferredSession")) return next();
   const auth = c.get("auth");
   if (!auth || auth.tenant.closedAt === null) return next();
   // An htmx swap would hide the answer inside the page: reload it instead, which lands here again.

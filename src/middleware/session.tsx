@@ -4,7 +4,9 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Role } from "../db/schema";
 import { roleAtLeast } from "../lib/roles";
 import type { AppEnv } from "../env";
-import { validateSessionToken } from "../auth/session";
+import type { BatchItem } from "drizzle-orm/batch";
+import { checkSessionRow, parseSessionToken, sessionRowQuery, validateSessionToken, type SessionRow } from "../auth/session";
+import { openWorkspaceOnly } from "./closed-workspace";
 import { COOKIES } from "../lib/cookies";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
@@ -22,19 +24,40 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: n
   });
 }
 
-/** Removes the session cookie. */
+/** Removes the session cookie (and the workspace hint that goes with it). */
 export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, COOKIES.session.name, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
+  if (getCookie(c, COOKIES.workspace.name)) deleteCookie(c, COOKIES.workspace.name, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
 }
+
+/** Keeps the workspace hint (COOKIES.workspace) in step with the session's active tenant. */
+function syncWorkspaceHint(c: Context<AppEnv>, tenantId: string): void {
+  if (getCookie(c, COOKIES.workspace.name) === tenantId) return;
+  setCookie(c, COOKIES.workspace.name, tenantId, { path: "/", secure: true, httpOnly: true, sameSite: "Lax", maxAge: 30 * 24 * 60 * 60 });
+}
+
+/**
+ * Pages that read the session in the SAME D1 batch as their own data (withSessionBatch), saving a
+ * round trip: each costs about as much as a small page's whole work. Only GETs of routes whose least
+ * role is viewer (any member), so the batch's session check is the whole authorisation.
+ */
+const BATCHED_SESSION_PAGES = new Set(["/app/contacts"]);
 
 /** Resolves the signed-in user, their active tenant and role from the session cookie, if any. */
 export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = getCookie(c, COOKIES.session.name);
   if (token) {
+    const hint = getCookie(c, COOKIES.workspace.name);
+    if (hint && c.req.method === "GET" && BATCHED_SESSION_PAGES.has(c.req.path)) {
+      // Checked by the page, in its batch: until then there is no auth, and every guard lets it through.
+      c.set("deferredSession", { token, tenantHint: hint });
+      return next();
+    }
     const result = await validateSessionToken(c.get("db"), token, Date.now());
     if (result) {
       c.set("auth", result.auth);
       if (result.refreshedExpiresAt) setSessionCookie(c, token, result.refreshedExpiresAt);
+      syncWorkspaceHint(c, result.auth.tenant.id);
     } else {
       clearSessionCookie(c);
     }
@@ -42,19 +65,62 @@ export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/** Where a request without a session goes: the login page, then back. */
+function loginRedirect(c: Context<AppEnv>): Response {
+  const url = new URL(c.req.url);
+  const login = `/login?next=${encodeURIComponent(url.pathname + url.search)}`;
+  if (c.req.header("HX-Request") === "true") {
+    c.header("HX-Redirect", login);
+    return c.body(null, 401);
+  }
+  return c.redirect(login, 303);
+}
+
 /** Every /app route: a session is required; without one, go to the login page and come back. */
 export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.get("auth")) {
-    const url = new URL(c.req.url);
-    const login = `/login?next=${encodeURIComponent(url.pathname + url.search)}`;
-    if (c.req.header("HX-Request") === "true") {
-      c.header("HX-Redirect", login);
-      return c.body(null, 401);
-    }
-    return c.redirect(login, 303);
-  }
+  if (!c.get("auth") && !c.get("deferredSession")) return loginRedirect(c);
   await next();
 };
+
+export type SessionBatchResult = { ok: true; tenantId: string; results: unknown[] } | { ok: false; response: Response };
+
+/**
+ * Runs a page's reads in one D1 batch with the session check when the session middleware deferred
+ * it (BATCHED_SESSION_PAGES), else alone. The reads are built for the workspace the hint cookie names;
+ * they are used only if the session is valid AND its active workspace is that one. Otherwise nothing
+ * read is used: no session is the login redirect, a closed workspace its closed page, and another
+ * workspace (a stale or forged hint) reads again for the session's own.
+ */
+export async function withSessionBatch(c: Context<AppEnv>, build: (tenantId: string) => Promise<readonly BatchItem<"sqlite">[]>): Promise<SessionBatchResult> {
+  const db = c.get("db");
+  const run = async (tenantId: string) => {
+    const items = await build(tenantId);
+    return items.length ? ((await db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[]) : [];
+  };
+  const deferred = c.get("deferredSession");
+  if (!deferred) {
+    const auth = c.get("auth")!;
+    return { ok: true, tenantId: auth.tenant.id, results: await run(auth.tenant.id) };
+  }
+  c.set("deferredSession", undefined);
+  const parsed = parseSessionToken(deferred.token);
+  const items = await build(deferred.tenantHint);
+  const [sessionRows, ...results] = parsed
+    ? ((await db.batch([sessionRowQuery(db, parsed.id), ...items] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as [SessionRow[], ...unknown[]])
+    : [[]];
+  const validated = parsed ? await checkSessionRow(db, parsed, sessionRows[0], Date.now()) : null;
+  if (!validated) {
+    clearSessionCookie(c);
+    return { ok: false, response: loginRedirect(c) };
+  }
+  c.set("auth", validated.auth);
+  if (validated.refreshedExpiresAt) setSessionCookie(c, deferred.token, validated.refreshedExpiresAt);
+  syncWorkspaceHint(c, validated.auth.tenant.id);
+  const closed = await openWorkspaceOnly(c, async () => {});
+  if (closed instanceof Response) return { ok: false, response: closed };
+  if (validated.auth.tenant.id !== deferred.tenantHint) return { ok: true, tenantId: validated.auth.tenant.id, results: await run(validated.auth.tenant.id) };
+  return { ok: true, tenantId: deferred.tenantHint, results };
+}
 
 export { roleAtLeast };
 
@@ -64,6 +130,11 @@ export { roleAtLeast };
  */
 export function requireRole(least: Role): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    // A deferred session is checked by the page itself (withSessionBatch); only viewer routes defer.
+    if (c.get("deferredSession")) {
+      if (least !== "viewer") throw new Error(`${c.req.path} defers its session but needs ${least}`);
+      return next();
+    }
     const auth = c.get("auth");
     if (!auth) return c.redirect("/login", 303);
     if (!roleAtLeast(auth.role, least)) {

@@ -15,7 +15,7 @@ import { requestMeta } from "../lib/request";
 import { roleAtLeast } from "../lib/roles";
 import { billingConfig } from "../lib/stripe";
 import { email, text } from "../lib/validation";
-import { requireRole } from "../middleware/session";
+import { requireRole, withSessionBatch } from "../middleware/session";
 import {
   BULK_MAX_IDS,
   CONTACT_LIMITS,
@@ -32,7 +32,8 @@ import {
   findOrCreateTag,
   getContact,
   getContactWithExtras,
-  contactsListView,
+  contactsListFromResults,
+  contactsListStatements,
   ownedContacts,
   tagContacts,
   tenantRegion,
@@ -281,9 +282,7 @@ function listHref(f: ContactFilters, cursor?: string): string {
 }
 
 contactsRoutes.get("/", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
   const db = c.get("db");
-  const tenantId = auth.tenant.id;
   const query = new URL(c.req.url).searchParams;
 
   const sortParam = query.get("sort") ?? "";
@@ -294,20 +293,23 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
   const dirParam = query.get("dir");
   const dir: SortDirection = dirParam === "asc" || dirParam === "desc" ? dirParam : DEFAULT_DIRECTION[sort];
   // The same reading of the filters as the exports (list-filters.ts); the list ignores what it cannot read.
-  const { q, match, tagId, companyId, ownerId, custom, customEcho, filtered } = await parseContactFilters(db, tenantId, query);
-  const listQuery = {
-    sort,
-    dir,
-    match,
-    tagId,
-    companyId,
-    ownerId,
-    custom,
-    cursor: decodeCursor(query.get("cursor") ?? undefined, sort, dir),
+  const readFilters = async (tenantId: string) => {
+    const f = await parseContactFilters(db, tenantId, query);
+    const listQuery = { sort, dir, match: f.match, tagId: f.tagId, companyId: f.companyId, ownerId: f.ownerId, custom: f.custom, cursor: decodeCursor(query.get("cursor") ?? undefined, sort, dir) };
+    return { ...f, listQuery };
   };
-  // One round trip for the whole page. The total comes from the tenant's counter, never from
-  // counting rows; only the unfiltered list shows it.
-  const { page, customFields, tags, tagsByContact, members, total, companyName: company } = await contactsListView(db, tenantId, listQuery, companyId);
+  let read: Awaited<ReturnType<typeof readFilters>> | null = null;
+  // One round trip for the whole page, the session check included (withSessionBatch). The total
+  // comes from the tenant's counter, never from counting rows; only the unfiltered list shows it.
+  const batch = await withSessionBatch(c, async (tenantId) => {
+    read = await readFilters(tenantId);
+    return contactsListStatements(db, tenantId, read.listQuery, read.companyId);
+  });
+  if (!batch.ok) return batch.response;
+  const auth = c.get("auth")!;
+  const tenantId = batch.tenantId;
+  const { q, tagId, companyId, ownerId, customEcho, filtered, listQuery } = read!;
+  const { page, customFields, tags, tagsByContact, members, total, companyName: company } = await contactsListFromResults(db, tenantId, listQuery, batch.results);
   const counters = filtered ? null : { contacts: total };
   const ownerEmail = new Map(members.map((m) => [m.userId, m.email]));
 

@@ -851,12 +851,13 @@ export interface ContactListView {
 
 /**
  * Everything the list page reads (the page of contacts with their tag ids, the tenant's custom
- * fields, tags, members, record count and the filtered company's name) in ONE D1 round trip: a
- * batch of reads. Each round trip costs about as much as the work it carries at this size.
+ * fields, tags, members, record count and the filtered company's name), as statements for ONE D1
+ * batch; the route puts the session check in the same batch (withSessionBatch). Each round trip costs
+ * about as much as the work it carries at this size.
  */
-export async function contactsListView(db: Database, tenantId: string, q: ContactListQuery, companyId: number | null): Promise<ContactListView> {
+export function contactsListStatements(db: Database, tenantId: string, q: ContactListQuery, companyId: number | null) {
   // Two statements: the page, and the page's context aggregated into one row of JSON in SQL.
-  const [fetched, contextRows] = await db.batch([
+  return [
     contactsListQuery(db, tenantId, q),
     db
       .select({
@@ -867,7 +868,12 @@ export async function contactsListView(db: Database, tenantId: string, q: Contac
         company: sql<string | null>`(SELECT ${companies.name} FROM ${companies} WHERE ${companies.tenantId} = ${tenantId} AND ${companies.id} = ${companyId ?? 0})`,
       })
       .from(sql`(SELECT 1)`),
-  ]);
+  ] as const;
+}
+
+/** The list page's view from what contactsListStatements read (in a batch, maybe with the session check). */
+export async function contactsListFromResults(db: Database, tenantId: string, q: ContactListQuery, results: unknown[]): Promise<ContactListView> {
+  const [fetched, contextRows] = results as [ContactListRow[], { fields: string; tags: string; members: string; total: number | null; company: string | null }[]];
   const context = contextRows[0]!;
   const fieldRows = JSON.parse(context.fields) as (typeof customFields.$inferSelect)[];
   const tagRows = JSON.parse(context.tags) as Tag[];

@@ -9,19 +9,61 @@ export interface CountingDb {
   binding: D1Database;
   /** Every statement prepared, in order. */
   statements: string[];
+  /** Round trips to D1: each batch() and each statement run on its own (first, all, run, raw). */
+  roundTrips: { count: number };
 }
 
-function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(target: T, statements: string[]): T {
+function wrapStatement(statement: D1PreparedStatement, roundTrips: { count: number }): D1PreparedStatement {
+  return new Proxy(statement, {
+    get(obj, prop, receiver) {
+      const value = Reflect.get(obj, prop, receiver);
+      if (prop === "bind") return (...args: unknown[]) => wrapStatement(obj.bind(...args), roundTrips);
+      if (prop === "first" || prop === "all" || prop === "run" || prop === "raw") {
+        return (...args: unknown[]) => {
+          roundTrips.count += 1;
+          return (value as (...a: unknown[]) => unknown).apply(obj, args);
+        };
+      }
+      return typeof value === "function" ? value.bind(obj) : value;
+    },
+  });
+}
+
+/** The real statement behind a wrapped one, for batch(), which takes only its own statements. */
+const unwrap = (s: D1PreparedStatement) => (s as unknown as { [REAL]?: D1PreparedStatement })[REAL] ?? s;
+const REAL = Symbol("real statement");
+
+function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(target: T, statements: string[], roundTrips: { count: number }): T {
   return new Proxy(target, {
     get(obj, prop, receiver) {
       if (prop === "prepare") {
         return (sql: string) => {
           statements.push(sql);
-          return obj.prepare(sql);
+          const real = obj.prepare(sql);
+          const wrapped = wrapStatement(real, roundTrips);
+          return new Proxy(wrapped, {
+            get(w, p, r) {
+              if (p === REAL) return real;
+              if (p === "bind") {
+                return (...args: unknown[]) => {
+                  const bound = real.bind(...args);
+                  const wrappedBound = wrapStatement(bound, roundTrips);
+                  return new Proxy(wrappedBound, { get: (wb, pp, rr) => (pp === REAL ? bound : Reflect.get(wb, pp, rr)) });
+                };
+              }
+              return Reflect.get(w, p, r);
+            },
+          });
+        };
+      }
+      if (prop === "batch") {
+        return (list: D1PreparedStatement[]) => {
+          roundTrips.count += 1;
+          return (obj as unknown as D1Database).batch(list.map(unwrap));
         };
       }
       if (prop === "withSession") {
-        return (...args: unknown[]) => wrapSession((obj as unknown as D1Database).withSession(...(args as [string])), statements);
+        return (...args: unknown[]) => wrapSession((obj as unknown as D1Database).withSession(...(args as [string])), statements, roundTrips);
       }
       const value = Reflect.get(obj, prop, receiver);
       return typeof value === "function" ? value.bind(obj) : value;
@@ -32,5 +74,6 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(ta
 /** A D1 binding that records every statement; pass it as `env: { DB: counting.binding }`. */
 export function countingDb(): CountingDb {
   const statements: string[] = [];
-  return { binding: wrapSession(env.DB, statements), statements };
+  const roundTrips = { count: 0 };
+  return { binding: wrapSession(env.DB, statements, roundTrips), statements, roundTrips };
 }

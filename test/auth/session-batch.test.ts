@@ -1,0 +1,107 @@
+/**
+ * The contacts list checks the session in the same D1 batch as its own reads when the browser names
+ * its workspace (the __Host-tenant cookie). The reads are used only if the session is valid and its
+ * workspace is the one named; everything else gets what a request without the hint gets.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { cookieHeader, send, setCookies } from "../helpers/http";
+import { countingDb } from "../helpers/query-count";
+import { memberOf, newTenant } from "../helpers/tenants";
+
+const HINT = "__Host-tenant";
+
+async function addContact(tenantId: string, name: string) {
+  const now = Date.now();
+  await env.DB.prepare(
+    "INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, 'Person', lower('person ' || ?), ?, ?, ?)",
+  )
+    .bind(tenantId, name, name, now, now, now)
+    .run();
+}
+
+/** A signed-in owner whose browser has been given the workspace cookie by a first page. */
+async function ownerWithHint(company: string) {
+  const owner = await newTenant(company);
+  const first = await send("/app", { cookie: owner.cookie });
+  expect(setCookies(first).get(HINT)?.value).toBe(owner.tenantId);
+  return { ...owner, cookie: cookieHeader(first, owner.cookie) };
+}
+
+describe("the contacts list with the workspace cookie", () => {
+  it("reads the session and the page in one round trip", async () => {
+    const a = await ownerWithHint("Batch Co");
+    await addContact(a.tenantId, "Ada");
+    const counting = countingDb();
+    const res = await send("/app/contacts", { cookie: a.cookie, env: { DB: counting.binding } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Ada Person");
+    expect(counting.roundTrips.count).toBe(1);
+    // Without the cookie: the session check, then the page.
+    const plain = countingDb();
+    const again = await send("/app/contacts", { cookie: a.cookie.replace(/__Host-tenant=[^;]+;?\s*/, ""), env: { DB: plain.binding } });
+    expect(again.status).toBe(200);
+    expect(plain.roundTrips.count).toBe(2);
+  });
+
+  it("a cookie naming another workspace shows only the session's own, and is corrected", async () => {
+    const a = await ownerWithHint("Mine Co");
+    const b = await newTenant("Theirs Co");
+    await addContact(a.tenantId, "Mine");
+    await addContact(b.tenantId, "Theirs");
+    const forged = a.cookie.replace(/__Host-tenant=[^;]+/, `${HINT}=${b.tenantId}`);
+    const res = await send("/app/contacts", { cookie: forged });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("Mine Person");
+    expect(html).not.toContain("Theirs Person");
+    expect(setCookies(res).get(HINT)?.value).toBe(a.tenantId);
+    // Also with a search and a filter that reads the named workspace's custom fields first.
+    const search = await (await send("/app/contacts?q=Theirs&cf_1=x", { cookie: forged })).text();
+    expect(search).not.toContain("Theirs Person");
+  });
+
+  it("without a valid session it answers like any /app page, and shows nothing", async () => {
+    const a = await ownerWithHint("Gone Co");
+    await addContact(a.tenantId, "Hidden");
+    const wrongSecret = a.cookie.replace(/__Host-session=([^.;]+)\.[^;]+/, "__Host-session=$1.wrongsecretwrongsecretwrongsecre");
+    for (const cookie of [wrongSecret, `__Host-session=nonsense; ${HINT}=${a.tenantId}`, `__Host-session=a.b; ${HINT}=${a.tenantId}`]) {
+      const res = await send("/app/contacts", { cookie });
+      expect(res.status).toBe(303);
+      expect(res.headers.get("Location")).toBe("/login?next=%2Fapp%2Fcontacts");
+      expect(await res.text()).not.toContain("Hidden");
+      const cleared = setCookies(res);
+      expect(cleared.get("__Host-session")?.value ?? "").toBe("");
+    }
+    const htmx = await send("/app/contacts?q=Hid", { cookie: wrongSecret, headers: { "HX-Request": "true" } });
+    expect(htmx.status).toBe(401);
+    expect(htmx.headers.get("HX-Redirect")).toBe("/login?next=%2Fapp%2Fcontacts%3Fq%3DHid");
+  });
+
+  it("a member removed from the workspace, or a session logged out, loses the list at once", async () => {
+    const a = await ownerWithHint("Removal Co");
+    await addContact(a.tenantId, "Secret");
+    const member = await memberOf(a.tenantId, "viewer");
+    const first = await send("/app", { cookie: member.cookie });
+    const memberCookie = cookieHeader(first, member.cookie);
+    expect(memberCookie).toContain(HINT);
+    expect((await send("/app/contacts", { cookie: memberCookie })).status).toBe(200);
+    await env.DB.prepare("DELETE FROM memberships WHERE tenant_id = ? AND user_id = (SELECT id FROM users WHERE email = ?)").bind(a.tenantId, member.email).run();
+    const res = await send("/app/contacts", { cookie: memberCookie });
+    expect(res.status).toBe(303);
+    expect(await res.text()).not.toContain("Secret");
+
+    const out = await send("/logout", { method: "POST", cookie: a.cookie });
+    expect(setCookies(out).get(HINT)?.value ?? "").toBe("");
+    expect((await send("/app/contacts", { cookie: a.cookie })).status).toBe(303);
+  });
+
+  it("a closed workspace shows its closed page", async () => {
+    const a = await ownerWithHint("Closed Co");
+    await addContact(a.tenantId, "Kept");
+    await env.DB.prepare("UPDATE tenants SET closed_at = ?, erase_after = ? WHERE id = ?").bind(Date.now(), Date.now() + 86_400_000, a.tenantId).run();
+    const res = await send("/app/contacts", { cookie: a.cookie });
+    expect(res.status).toBe(423);
+    expect(await res.text()).not.toContain("Kept Person");
+  });
+});
