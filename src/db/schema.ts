@@ -157,7 +157,12 @@ export const invitations = sqliteTable(
     acceptedBy: text("accepted_by"),
     revokedAt: integer("revoked_at"),
   },
-  (t) => [index("invitations_tenant_email_idx").on(t.tenantId, t.email), uniqueIndex("invitations_token_unique").on(t.tokenHash)],
+  (t) => [
+    index("invitations_tenant_email_idx").on(t.tenantId, t.email),
+    uniqueIndex("invitations_token_unique").on(t.tokenHash),
+    // A deleted user's invitations, in every workspace.
+    index("invitations_email_idx").on(t.email),
+  ],
 );
 
 export const MAIL_STATUSES = ["pending", "sending", "sent", "failed"] as const;
@@ -197,6 +202,8 @@ export const emailOutbox = sqliteTable(
     index("email_outbox_tenant_idx").on(t.tenantId, t.createdAt),
     // The retention job's sweep of bodies not yet cleared, oldest first, across workspaces.
     index("email_outbox_body_due_idx").on(t.bodyClearedAt, t.createdAt),
+    // Erasing and exporting what was mailed to one address (a deleted user, a contact-page sender).
+    index("email_outbox_to_idx").on(t.toAddress),
   ],
 );
 
@@ -703,7 +710,8 @@ export const supportMessages = sqliteTable(
     ipHash: text("ip_hash"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("support_messages_created_idx").on(t.createdAt)],
+  // By address: erasing or exporting one sender's messages.
+  (t) => [index("support_messages_created_idx").on(t.createdAt), index("support_messages_email_idx").on(t.email)],
 );
 
 // ---- Privacy: email preferences, data exports, the suppression list --------------------------------
@@ -822,6 +830,18 @@ export const retentionState = sqliteTable("retention_state", {
   horizon: integer("horizon"),
   cursor: text("cursor"),
   updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * The one sanctioned change to audit entries about someone else: while a user's row is here, the
+ * append-only trigger (migration 0011) lets entries naming them as target (their user id or address)
+ * lose it: target_id to null, target_label to "former member", detail values holding an address or
+ * their id to null. Written and deleted again in the same batch as the user's deletion
+ * (userDeletionQueries in src/services/account-deletion.ts); no other code writes here.
+ */
+export const auditErasures = sqliteTable("audit_erasures", {
+  userId: text("user_id").primaryKey(),
+  email: text("email").notNull(),
 });
 
 export type Tenant = typeof tenants.$inferSelect;
