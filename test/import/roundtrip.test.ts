@@ -100,6 +100,34 @@ describe("the Free plan's contact limit", () => {
   });
 });
 
+describe("the Free plan's contact limit under concurrent writes", () => {
+  it("an import chunk and contact forms racing at the limit never pass it, and the counter stays exact", async () => {
+    const owner = await newTenant();
+    const limits = { FREE_MAX_CONTACTS: "6" };
+    // 4 contacts first, then a 3-row import and 4 form posts race for the last 2 places.
+    for (let i = 0; i < 4; i += 1) expect((await send("/app/contacts", { cookie: owner.cookie, form: { first_name: `Early ${i}` }, env: limits })).status).toBe(303);
+    const id = jobId(await upload(owner.cookie, "First name,Email\nAda,ada@example.com\nAlan,alan@example.com\nGrace,grace@example.com"));
+    await waitFor(id, ["ready"]);
+    await env.DB.prepare("UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ? WHERE id = ?").bind(Date.now(), id).run();
+    const stepEnv = { ...env, ...limits, JOBS: { send: async () => undefined } } as unknown as typeof env;
+    const [, ...forms] = await Promise.all([
+      runImportStep(stepEnv, { type: "import.commit", importId: id, tenantId: owner.tenantId }, Date.now()),
+      ...Array.from({ length: 4 }, (_, i) => send("/app/contacts", { cookie: owner.cookie, form: { first_name: `Racer ${i}` }, env: limits })),
+    ]);
+    const created = await countRows("contacts", "tenant_id = ?", owner.tenantId);
+    expect(created).toBeLessThanOrEqual(6);
+    const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?").bind(owner.tenantId).first<{ contacts: number }>();
+    expect(counters!.contacts).toBe(created);
+    // The import (3 rows) cannot fit in 2 places: it stopped with the message, and wrote none of its rows.
+    expect((await job(id)).status).toBe("failed");
+    expect(await countRows("contacts", "tenant_id = ? AND primary_email IS NOT NULL", owner.tenantId)).toBe(0);
+    expect(forms.filter((r) => r.status === 303)).toHaveLength(created - 4);
+    // The job page offers the way out.
+    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    expect(page).toContain('href="/app/settings/billing"');
+  });
+});
+
 describe("an import in a workspace that closes", () => {
   it("stops, and its page says the files are gone once retention removed them", async () => {
     const owner = await newTenant();

@@ -126,7 +126,19 @@ export function ImportJobStatus(p: ImportJobPageProps) {
           </p>
         </noscript>
       ) : null}
-      {j.status === "failed" ? <FormAlert>{j.message ?? "The import stopped."}</FormAlert> : null}
+      {j.status === "failed" ? (
+        <FormAlert>
+          {j.message ?? "The import stopped."}
+          {j.message?.startsWith("The Free plan") ? (
+            <>
+              {" "}
+              <a href="/app/settings/billing" hx-boost="false">
+                See the plans
+              </a>
+            </>
+          ) : null}
+        </FormAlert>
+      ) : null}
       {j.status === "ready" || j.status === "done" || j.status === "failed" || j.status === "undone" ? <Counts job={j} problems={p.problems} /> : null}
       {j.status === "ready" ? (
         <section class="card" aria-labelledby="commit-heading">
