@@ -8,7 +8,7 @@ import type { Database } from "../db/client";
 import { activities, companies, contacts, emailOutbox, invitations, memberships, notes, recentViews, tenants, users } from "../db/schema";
 import { verifyPassword } from "../auth/password";
 import type { RequestMeta } from "./accounts";
-import { anonymiseActor, auditInsert } from "./audit";
+import { anonymiseActor, anonymiseTarget, auditInsert } from "./audit";
 
 export type DeleteUserResult = { ok: true } | { ok: false; field: "password" | "form"; message: string };
 
@@ -31,18 +31,25 @@ export async function deleteOwnUser(db: Database, userId: string, password: stri
     };
   }
   const tenantIds = (await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId))).map((m) => m.tenantId);
-  await db.batch(userDeletionQueries(db, userId, tenantIds, meta.now));
+  await db.batch(userDeletionQueries(db, { id: userId, email: user.email }, tenantIds, meta.now));
   return { ok: true };
 }
 
 /**
  * The batch that deletes a user who owns no workspace: their personal data goes, and what they
- * wrote stays with each workspace, attributed to "former member". `tenantIds`: the workspaces they
- * leave, whose trails record it. Also used by an operator's erase-account (src/services/ops-actions.ts).
+ * wrote stays with each workspace, attributed to "former member". Their address goes from every
+ * workspace: the invitations to it, the mail sent to it, and the audit entries about them (as target).
+ * `tenantIds`: the workspaces they leave, whose trails record it. Also used by an operator's
+ * erase-account (src/services/ops-actions.ts).
  */
-export function userDeletionQueries(db: Database, userId: string, tenantIds: string[], now: number) {
+export function userDeletionQueries(db: Database, user: { id: string; email: string }, tenantIds: string[], now: number) {
+  const userId = user.id;
   return [
     anonymiseActor(db, userId),
+    ...anonymiseTarget(db, user),
+    // The invitations to their address, in every workspace (accepted or not), and the mail sent to it.
+    db.delete(invitations).where(eq(invitations.email, user.email)),
+    db.delete(emailOutbox).where(eq(emailOutbox.toAddress, user.email)),
     db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
     // What they wrote stays with the tenant; without an author it shows as "former member".
     db.update(notes).set({ authorId: null }).where(eq(notes.authorId, userId)),

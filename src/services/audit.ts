@@ -1,7 +1,7 @@
 /** The audit trail: who did what, when, from where. Append-only; never a secret or token. */
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { auditLog, users } from "../db/schema";
+import { auditErasures, auditLog, users } from "../db/schema";
 
 export const AUDIT_ACTIONS = {
   "auth.sign_up": "Signed up",
@@ -135,3 +135,47 @@ export function anonymiseActor(db: Database, userId: string) {
   return db.update(auditLog).set({ actorUserId: null, ip: null, userAgent: null }).where(eq(auditLog.actorUserId, userId));
 }
 
+
+/** What a former member becomes in entries about them. */
+export const FORMER_MEMBER = "former member";
+
+/**
+ * An entry's detail with every value that holds an address, or the user's id, set to null. The
+ * append-only trigger (migration 0011) allows exactly this expression's result, so the two must match.
+ */
+function auditDetailRedacted(userId: string) {
+  return sql`CASE WHEN ${auditLog.detail} IS NULL THEN NULL ELSE (
+    SELECT json_group_object(j.key, CASE
+      WHEN j.type = 'text' AND (instr(j.value, '@') > 0 OR j.value = ${userId}) THEN NULL
+      WHEN j.type = 'true' THEN json('true')
+      WHEN j.type = 'false' THEN json('false')
+      WHEN j.type IN ('object', 'array') THEN json(j.value)
+      ELSE j.value END)
+    FROM json_each(${auditLog.detail}) j
+  ) END`;
+}
+
+/**
+ * Erases a deleted user from the entries about them (invited, accepted, role changed, removed, made
+ * owner, failed sign-ins into their account...): the target becomes "former member", their id and the
+ * addresses in the detail go, and so do the IP and device of attempts on their account. The entries
+ * stay. Three statements for the same batch as the deletion: the flag row the append-only trigger
+ * checks, the update, and the flag's removal.
+ */
+export function anonymiseTarget(db: Database, user: { id: string; email: string }) {
+  const anonymousAttempt = sql`${auditLog.action} IN ('auth.sign_in_failed', 'password.reset_requested')`;
+  return [
+    db.insert(auditErasures).values({ userId: user.id, email: user.email }).onConflictDoNothing(),
+    db
+      .update(auditLog)
+      .set({
+        targetId: sql`CASE WHEN ${auditLog.targetId} = ${user.id} THEN NULL ELSE ${auditLog.targetId} END`,
+        targetLabel: sql`CASE WHEN ${auditLog.targetLabel} IS NULL THEN NULL ELSE ${FORMER_MEMBER} END`,
+        detail: auditDetailRedacted(user.id),
+        ip: sql`CASE WHEN ${anonymousAttempt} THEN NULL ELSE ${auditLog.ip} END`,
+        userAgent: sql`CASE WHEN ${anonymousAttempt} THEN NULL ELSE ${auditLog.userAgent} END`,
+      })
+      .where(or(eq(auditLog.targetId, user.id), eq(auditLog.targetLabel, user.email))),
+    db.delete(auditErasures).where(eq(auditErasures.userId, user.id)),
+  ] as const;
+}

@@ -66,7 +66,7 @@ export async function eraseAccountNow(
 
   const budget: Budget = { left: OPS_ERASURE_STATEMENTS };
   await db.batch([
-    ...userDeletionQueries(db, user.id, left, meta.now),
+    ...userDeletionQueries(db, { id: user.id, email: user.email }, left, meta.now),
     // Recorded without the address or the user's id: the entry must not keep what it erased.
     auditInsert(db, {
       tenantId: null,
