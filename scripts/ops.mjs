@@ -10,6 +10,7 @@
  *   export-account <email> [--out file.json]
  *                                  the account's data as JSON (its own data; the records of workspaces it owns)
  *   correct-email <old> <new>      change the account's address; the new one must be confirmed
+ *   erase-contact-messages <email> erase a contact-page sender's messages and the mail to them (account or not)
  *   failed-mail                    mail the mailer gave up on (metadata and errors, no bodies)
  */
 import { createWriteStream } from "node:fs";
@@ -22,6 +23,7 @@ Actions:
   erase-account <email>                  erase the account now, with every workspace it owns
   export-account <email> [--out <file>]  the account's data as JSON (printed, or written to <file>)
   correct-email <old-email> <new-email>  correct the account's email address (the new one is confirmed by mail)
+  erase-contact-messages <email>         erase a contact-page sender's messages and the mail to them (with or without an account)
   failed-mail                            list mail the mailer gave up on
 
 Environment: OPS_URL (the app's origin) and OPS_TOKEN (its operator token).`;
@@ -60,6 +62,9 @@ export function requestFor(action, args, options) {
     case "correct-email":
       if (args.length !== 2) return { error: "correct-email takes the old and the new email address." };
       return { method: "POST", path: "/ops/accounts/correct-email", body: { old_email: args[0], new_email: args[1], ...note } };
+    case "erase-contact-messages":
+      if (args.length !== 1) return { error: "erase-contact-messages takes one email address." };
+      return { method: "POST", path: "/ops/accounts/erase-contact-messages", body: { email: args[0], ...note } };
     case "failed-mail":
       return { method: "GET", path: "/ops/mail/failed" };
     default:

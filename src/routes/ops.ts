@@ -11,7 +11,7 @@ import { requestMeta } from "../lib/request";
 import { retentionChunkRows, retentionPeriods } from "../lib/retention";
 import { stripeFromEnv } from "../lib/stripe";
 import { openExportStream } from "../services/export";
-import { correctEmail, eraseAccountNow, exportAccount } from "../services/ops-actions";
+import { correctEmail, eraseAccountNow, eraseContactMessages, exportAccount } from "../services/ops-actions";
 import { listFailedMail } from "../services/outbox";
 
 export const opsRoutes = new Hono<AppEnv>();
@@ -92,4 +92,15 @@ opsRoutes.post("/accounts/correct-email", async (c) => {
   }
   deliverSoon(c, result.mailIds);
   return c.json({ corrected: true, email: input.new_email, verification_sent: true });
+});
+
+/**
+ * Erases a contact-page sender's messages and the mail to their address, whether or not they have an
+ * account (a sender without one cannot be reached by erase-account).
+ */
+opsRoutes.post("/accounts/erase-contact-messages", async (c) => {
+  const input = await readJson(c, z.object({ email: address, ...note }));
+  if (input instanceof Response) return input;
+  const result = await eraseContactMessages(c.get("db"), input.email, { operator: input.operator, reason: input.reason }, requestMeta(c));
+  return c.json({ erased: true, messages: result.messages, mail: result.mail });
 });

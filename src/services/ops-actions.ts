@@ -7,7 +7,7 @@
 import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "../db/client";
-import { auditLog, consentRecords, emailPreferences, memberships, sessions, supportMessages, tenants, users } from "../db/schema";
+import { auditLog, consentRecords, emailOutbox, emailPreferences, memberships, sessions, supportMessages, tenants, users } from "../db/schema";
 import { newAuthToken, retireTokens } from "../auth/tokens";
 import { emailChangedNoticeMail, verifyEmailMail } from "../mail/messages";
 import { userDeletionQueries } from "./account-deletion";
@@ -132,6 +132,39 @@ export async function correctEmail(db: Database, oldEmail: string, newEmail: str
     throw err;
   }
   return { ok: true, userId: user.id, mailIds: [confirm.id, notice.id] };
+}
+
+export interface EraseContactMessagesResult {
+  messages: number;
+  mail: number;
+}
+
+/**
+ * Erases what someone who wrote through /contact left, account or not: their messages, the
+ * acknowledgements and any other mail to their address, and our support inbox's copies of their
+ * messages (which quote the address). Audited without the address; the counts say what went.
+ */
+export async function eraseContactMessages(db: Database, email: string, note: OperatorNote, meta: RequestMeta): Promise<EraseContactMessagesResult> {
+  const [messages, toThem, copies] = await db.batch([
+    db.delete(supportMessages).where(eq(supportMessages.email, email)).returning({ id: supportMessages.id }),
+    db.delete(emailOutbox).where(eq(emailOutbox.toAddress, email)).returning({ id: emailOutbox.id }),
+    db
+      .delete(emailOutbox)
+      .where(and(isNull(emailOutbox.tenantId), eq(emailOutbox.kind, "support_message"), sql`instr(${emailOutbox.textBody}, ${email}) > 0`))
+      .returning({ id: emailOutbox.id }),
+  ]);
+  const result = { messages: messages.length, mail: toThem.length + copies.length };
+  await auditInsert(db, {
+    tenantId: null,
+    actorUserId: null,
+    action: "ops.contact_messages_erased",
+    targetType: "contact_messages",
+    detail: { operator: note.operator, reason: note.reason, messages: result.messages, mail: result.mail },
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    now: meta.now,
+  });
+  return result;
 }
 
 /** The format id of an account export. */

@@ -51,6 +51,7 @@ const ENDPOINTS: [string, string][] = [
   ["POST", "/ops/accounts/erase"],
   ["POST", "/ops/accounts/export"],
   ["POST", "/ops/accounts/correct-email"],
+  ["POST", "/ops/accounts/erase-contact-messages"],
 ];
 
 describe("the operator token", () => {
@@ -258,6 +259,38 @@ describe("correct-email", () => {
   });
 });
 
+describe("erase-contact-messages", () => {
+  it("erases a sender without an account: their messages, the acknowledgement and support's copy go, others stay, and it is audited without the address", async () => {
+    const sender = uniqueEmail("child");
+    const bystander = uniqueEmail("bystander");
+    const write = (email: string, message: string) => send("/contact", { form: { name: "Someone", email, message } });
+    expect((await write(sender, "I am 12, please delete what I wrote.")).status).toBe(303);
+    expect((await write(sender, "Also this second message, thank you.")).status).toBe(303);
+    expect((await write(bystander, "A question about invoices, please.")).status).toBe(303);
+    expect(await tracesOf([sender])).not.toEqual([]);
+    // erase-account cannot help: there is no account.
+    expect((await ops("/ops/accounts/erase", { email: sender, ...NOTE })).status).toBe(404);
+
+    const res = await ops("/ops/accounts/erase-contact-messages", { email: sender.toUpperCase(), ...NOTE });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { erased: boolean; messages: number; mail: number };
+    expect(body).toMatchObject({ erased: true, messages: 2 });
+    expect(body.mail).toBeGreaterThanOrEqual(3); // two copies to support, at least one acknowledgement
+    expect(await tracesOf([sender, "I am 12", "this second message"])).toEqual([]);
+    expect(await one("SELECT count(*) AS n FROM support_messages WHERE email = ?", bystander)).toEqual({ n: 1 });
+    expect(await one("SELECT count(*) AS n FROM email_outbox WHERE to_address = ?", bystander)).toEqual({ n: 1 });
+
+    const entries = await opsAudit("ops.contact_messages_erased");
+    const entry = entries.find((e) => JSON.parse(e.detail).messages === 2)!;
+    expect(entry).toMatchObject({ tenant_id: null, actor_user_id: null, target_id: null, target_label: null });
+    expect(JSON.parse(entry.detail)).toEqual({ ...NOTE, messages: 2, mail: body.mail });
+    expect(JSON.stringify(entries)).not.toContain(sender);
+    // Without the token: 401, nothing erased.
+    expect((await ops("/ops/accounts/erase-contact-messages", { email: bystander, ...NOTE }, { token: null })).status).toBe(401);
+    expect(await one("SELECT count(*) AS n FROM support_messages WHERE email = ?", bystander)).toEqual({ n: 1 });
+  });
+});
+
 describe("npm run ops", () => {
   it("requires --operator and --reason, and maps each action to its endpoint", () => {
     const parsed = parseArgs(["erase-account", "a@example.com", "--operator", "Ana", "--reason=Ticket 1"]);
@@ -272,6 +305,11 @@ describe("npm run ops", () => {
       body: { old_email: "a@example.com", new_email: "b@example.com" },
     });
     expect(requestFor("export-account", ["a@example.com"], { operator: "Ana", reason: "r", out: "x.json" })).toMatchObject({ path: "/ops/accounts/export", out: "x.json" });
+    expect(requestFor("erase-contact-messages", ["a@example.com"], { operator: "Ana", reason: "r" })).toEqual({
+      method: "POST",
+      path: "/ops/accounts/erase-contact-messages",
+      body: { email: "a@example.com", operator: "Ana", reason: "r" },
+    });
     expect(requestFor("erase-account", ["a@example.com"], { operator: "Ana" }).error).toContain("--reason");
     expect(requestFor("list-tenants", [], { operator: "Ana", reason: "r" }).error).toContain("Unknown action");
   });
