@@ -5,7 +5,7 @@
  * - sessions idle past the inactivity timeout, expired emailed tokens, expired rate-limit windows;
  * - audit entries older than the audit period (through the sanctioned deletion of migration 0009:
  *   the job first moves the horizon in retention_state, the trigger allows only entries before it);
- * - the subject and bodies (and extra headers) of sent or failed mail older than the mail period;
+ * - sent or failed mail older than the mail period, the whole outbox row (recipient, subject, bodies);
  * - import uploads, chunks and error files older than the import-file period (import_jobs marked);
  * - contact-page messages and consent records older than their periods;
  * - ledger rows of erased workspaces past the ledger period;
@@ -99,15 +99,17 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
   );
   report.audit = await sweep(db, budget, chunk, sql`DELETE FROM audit_log WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`);
 
-  // ---- copies of sent mail ----
+  // ---- copies of sent mail: the whole row goes, recipient address included ----
   const mailCutoff = now - periods.mailBodyDays * DAY_MS;
   report.mailBodies = await sweep(
     db,
     budget,
     chunk,
-    sql`UPDATE email_outbox SET subject = '', text_body = '', html_body = '', headers = NULL, body_cleared_at = ${now}
+    sql`DELETE FROM email_outbox
         WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} AND status IN ('sent', 'failed') LIMIT ${chunk})`,
   );
+  // Rows an earlier version of this job only emptied (body_cleared_at set), kept for their address.
+  report.mailBodies += await sweep(db, budget, chunk, sql`DELETE FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`);
 
   // ---- import files in R2 ----
   const importCutoff = now - periods.importFileDays * DAY_MS;

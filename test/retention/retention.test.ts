@@ -76,27 +76,40 @@ describe("the audit trail", () => {
 });
 
 describe("copies of sent mail", () => {
-  it(`keep subject and bodies ${RETENTION.mailBodyDays} days after sending; then only who, what kind and when remain`, async () => {
+  it(`keep mail ${RETENTION.mailBodyDays} days after sending; then the whole row goes, the recipient's address with it`, async () => {
     const { email } = await signUp();
     const mail = await lastMail(email, "verify_email");
     expect(mail.status).toBe("sent");
     const created = (await one<{ created_at: number }>("SELECT created_at FROM email_outbox WHERE id = ?", mail.id))!.created_at;
-    // Mail that is still waiting (its next attempt far off) keeps its body whatever its age.
+    // A contact-page acknowledgement: mail with neither workspace nor user, to someone without an account.
+    const sender = uniqueEmail("sender");
+    expect((await send("/contact", { form: { name: "Sender", email: sender, message: "A question about my data." } })).status).toBe(303);
+    // Mail that is still waiting (its next attempt far off) stays whatever its age.
     const pendingId = `pending-${crypto.randomUUID()}`;
     await env.DB.prepare(
       "INSERT INTO email_outbox (id, to_address, kind, essential, subject, text_body, html_body, status, attempts, next_attempt_at, created_at, updated_at) VALUES (?1, 'waiting@example.com', 'verify_email', 1, 'Waiting', 'body', '<p>body</p>', 'pending', 1, ?2, ?3, ?3)",
     )
       .bind(pendingId, created + 400 * DAY, created)
       .run();
+    // A row an earlier version of the job only emptied, keeping its address.
+    const emptiedId = `emptied-${crypto.randomUUID()}`;
+    await env.DB.prepare(
+      "INSERT INTO email_outbox (id, to_address, kind, essential, subject, text_body, html_body, status, attempts, next_attempt_at, created_at, updated_at, sent_at, body_cleared_at) VALUES (?1, 'emptied@example.com', 'verify_email', 1, '', '', '', 'sent', 1, ?2, ?2, ?2, ?2, ?2)",
+    )
+      .bind(emptiedId, created - 40 * DAY)
+      .run();
 
     const due = created + RETENTION.mailBodyDays * DAY;
     await runCron(due - MINUTE);
     expect((await lastMail(email, "verify_email")).text_body).toContain("/verify-email/");
-    await twiceIsOnce(due + MINUTE);
-    const cleared = await one<Record<string, unknown>>("SELECT * FROM email_outbox WHERE id = ?", mail.id);
-    expect(cleared).toMatchObject({ to_address: email, kind: "verify_email", status: "sent", subject: "", text_body: "", html_body: "", headers: null });
-    expect(cleared!.body_cleared_at).toBe(due + MINUTE);
+    expect(await one("SELECT count(*) AS n FROM email_outbox WHERE to_address = ?", sender)).toEqual({ n: 1 });
+    await twiceIsOnce(due + 5 * MINUTE);
+    for (const address of [email, sender, "emptied@example.com"]) {
+      expect(await one("SELECT count(*) AS n FROM email_outbox WHERE to_address = ?", address), address).toEqual({ n: 0 });
+    }
     expect(await one("SELECT subject, text_body FROM email_outbox WHERE id = ?", pendingId)).toEqual({ subject: "Waiting", text_body: "body" });
+    const privacy = await (await send("/privacy")).text();
+    expect(privacy).toContain(`copies of the emails we sent: ${RETENTION.mailBodyDays} days; then the whole record of the email goes, including the address it was sent to`);
   });
 });
 
@@ -218,7 +231,7 @@ describe("the privacy page", () => {
       `for ${RETENTION.billingLedgerYears} years`,
       `messages sent through the contact page: ${RETENTION.supportMessageDays} days`,
       `the audit trail: ${RETENTION.auditLogDays} days`,
-      `copies of the emails we sent: ${RETENTION.mailBodyDays} days`,
+      `copies of the emails we sent: ${RETENTION.mailBodyDays} days; then the whole record of the email goes`,
       `uploaded import files and their error reports: ${RETENTION.importFileDays} days`,
       `(our proof of your consent or refusal): ${RETENTION.consentRecordDays} days`,
       "sign-in sessions: deleted after 7 days without use",

@@ -215,7 +215,7 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         <li>backups: our database's point-in-time restore copies (Cloudflare D1 Time Travel) age out within {r.backupDays} days, so erased data is gone from them too after that;</li>
         <li>messages sent through the contact page: {r.supportMessageDays} days;</li>
         <li>the audit trail: {r.auditLogDays} days;</li>
-        <li>copies of the emails we sent: {r.mailBodyDays} days;</li>
+        <li>copies of the emails we sent: {r.mailBodyDays} days; then the whole record of the email goes, including the address it was sent to;</li>
         <li>uploaded import files and their error reports: {r.importFileDays} days;</li>
         <li>data-export archives: {r.exportArchiveHours} hours;</li>
         <li>the record of each cookie choice (our proof of your consent or refusal): {r.consentRecordDays} days;</li>
