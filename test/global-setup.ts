@@ -61,6 +61,16 @@ function stripeFake() {
       customers.set(customer.id, customer);
       return json(200, customer);
     }
+    // Updating a customer (corrections: the owner's address, the workspace name); "stripe-outage" in
+    // either makes Stripe fail, so tests can watch a correction survive Stripe being down.
+    if (method === "POST" && customerId) {
+      const customer = customers.get(customerId);
+      if (!customer) return missing("customer", customerId);
+      if (`${params.email ?? ""} ${params.name ?? ""}`.includes("stripe-outage")) return json(500, { error: { type: "api_error", message: "simulated outage" } });
+      if (params.email !== undefined) customer.email = params.email;
+      if (params.name !== undefined) customer.name = params.name;
+      return json(200, customer);
+    }
     if (method === "DELETE" && customerId) {
       if (!customers.delete(customerId)) return missing("customer", customerId);
       return json(200, { id: customerId, object: "customer", deleted: true });

@@ -8,8 +8,10 @@ import { errorResponse } from "../lib/errors";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
+import { stripeFromEnv } from "../lib/stripe";
 import { email, formValue, parseForm } from "../lib/validation";
 import { confirmAddress, requestPasswordReset, resendVerification, resetPassword } from "../services/account-security";
+import { syncStripeCustomers } from "../services/billing";
 import { ConfirmEmailPage, ForgotPasswordPage, InvalidLinkPage, MessagePage, ResetPasswordPage } from "../../views/pages/account/AccountPages";
 
 export const accountRoutes = new Hono<AppEnv>();
@@ -73,6 +75,8 @@ accountRoutes.post("/verify-email/:token", async (c) => {
     return render(c, "Link expired", <InvalidLinkPage what="confirmation" retryHref="/app" retryLabel="Go to your dashboard to get a new link" />, 404);
   }
   deliverSoon(c, result.mailIds);
+  // An owner's new address reaches their workspaces' Stripe customers (best effort, after the change).
+  if (result.kind === "changed") await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { ownerEmail: result.email });
   return render(
     c,
     "Email confirmed",

@@ -10,6 +10,7 @@ import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { requestMeta } from "../lib/request";
 import { retentionChunkRows, retentionPeriods } from "../lib/retention";
 import { stripeFromEnv } from "../lib/stripe";
+import { syncStripeCustomers } from "../services/billing";
 import { openExportStream } from "../services/export";
 import { correctEmail, eraseAccountNow, eraseContactMessages, exportAccount } from "../services/ops-actions";
 import { listFailedMail } from "../services/outbox";
@@ -91,6 +92,7 @@ opsRoutes.post("/accounts/correct-email", async (c) => {
     return c.json({ error: result.reason }, status);
   }
   deliverSoon(c, result.mailIds);
+  await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { ownerEmail: input.new_email });
   return c.json({ corrected: true, email: input.new_email, verification_sent: true });
 });
 

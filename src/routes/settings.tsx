@@ -8,8 +8,10 @@ import { errorResponse } from "../lib/errors";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
+import { stripeFromEnv } from "../lib/stripe";
 import { email, formValue, parseForm, requiredCheckbox, text } from "../lib/validation";
 import { deleteOwnUser } from "../services/account-deletion";
+import { syncStripeCustomers } from "../services/billing";
 import { changePassword, requestEmailChange } from "../services/account-security";
 import { AUDIT_ACTIONS, listAudit, type AuditAction } from "../services/audit";
 import { setEmailPreferences } from "../services/email-preferences";
@@ -79,7 +81,8 @@ settingsRoutes.post("/profile/company", requireRole("owner"), async (c) => {
   const current = await getWorkspaceSettings(db, auth.tenant.id);
   if (!current) return errorResponse(c, 404);
   const meta = requestMeta(c);
-  await updateWorkspaceSettings(db, auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent, now: meta.now }, { defaultRegion: current.defaultRegion, name: parsed.data.company_name });
+  const changed = await updateWorkspaceSettings(db, auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent, now: meta.now }, { defaultRegion: current.defaultRegion, name: parsed.data.company_name });
+  if (changed.includes("name")) await syncStripeCustomers(db, stripeFromEnv(c.env), { tenantId: auth.tenant.id });
   return c.redirect("/app/settings/profile?saved=company", 303);
 });
 

@@ -15,7 +15,8 @@ import { errorResponse } from "../lib/errors";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { billingConfig } from "../lib/stripe";
+import { syncStripeCustomers } from "../services/billing";
+import { billingConfig, stripeFromEnv } from "../lib/stripe";
 import { email, formValue, parseForm, requiredCheckbox } from "../lib/validation";
 import { findUserByEmail } from "../services/accounts";
 import { listMembers } from "../services/tenants";
@@ -232,7 +233,11 @@ teamRoutes.post("/settings/team/transfer", requireRole("owner"), async (c) => {
     { targetUserId: parsed.data.user_id, password: parsed.data.password },
     requestMeta(c),
   );
-  if (result.ok) return c.redirect(`${TEAM_PATH}?notice=transferred`, 303);
+  if (result.ok) {
+    // The Stripe customer gets the new owner's address (best effort, after the transfer).
+    await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { tenantId: auth.tenant.id });
+    return c.redirect(`${TEAM_PATH}?notice=transferred`, 303);
+  }
   switch (result.reason) {
     case "not_found":
       return errorResponse(c, 404);

@@ -11,6 +11,8 @@ import { errorResponse } from "../lib/errors";
 import { isRegion, regions } from "../lib/phone";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
+import { stripeFromEnv } from "../lib/stripe";
+import { syncStripeCustomers } from "../services/billing";
 import { formValue, parseForm, text } from "../lib/validation";
 import { requireRole } from "../middleware/session";
 import { getCustomField, listCustomFields } from "../services/custom-fields";
@@ -208,9 +210,11 @@ workspaceSettingsRoutes.post("/workspace", requireRole("admin"), async (c) => {
     body,
   );
   if (!parsed.ok) return workspacePage(c, { values, errors: parsed.errors }, 422);
-  await updateWorkspaceSettings(c.get("db"), auth.tenant.id, actorOf(c), {
+  const changed = await updateWorkspaceSettings(c.get("db"), auth.tenant.id, actorOf(c), {
     defaultRegion: parsed.data.default_region,
     name: isOwner ? (parsed.data.company_name as string) : undefined,
   });
+  // The new name reaches the Stripe customer (best effort, after the change).
+  if (changed.includes("name")) await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { tenantId: auth.tenant.id });
   return c.redirect("/app/settings/workspace?notice=saved", 303);
 });

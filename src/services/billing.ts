@@ -207,6 +207,34 @@ async function ensureCustomer(db: Database, stripe: Stripe, tenantId: string, ow
   return winner.customerId;
 }
 
+/**
+ * Corrections reach Stripe: the Stripe customer of each matching workspace gets the owner's current
+ * address and the workspace's current name. Called after the change has committed (an email change
+ * confirmed or corrected, a rename, an ownership transfer); best effort: a Stripe failure is logged and
+ * undoes nothing here, and the next correction, or closing the workspace, brings Stripe up to date.
+ */
+export async function syncStripeCustomers(db: Database, stripe: Stripe | null, which: { tenantId: string } | { ownerEmail: string }): Promise<number> {
+  if (!stripe) return 0;
+  const rows = await db
+    .select({ tenantId: tenants.id, customerId: tenantBilling.stripeCustomerId, name: tenants.name, email: users.email })
+    .from(tenantBilling)
+    .innerJoin(tenants, eq(tenants.id, tenantBilling.tenantId))
+    .innerJoin(memberships, and(eq(memberships.tenantId, tenants.id), eq(memberships.role, "owner")))
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and("tenantId" in which ? eq(tenants.id, which.tenantId) : eq(users.email, which.ownerEmail), isNull(tenants.closedAt)));
+  let updated = 0;
+  for (const row of rows) {
+    if (!row.customerId) continue;
+    try {
+      await stripe.customers.update(row.customerId, { email: row.email, name: row.name });
+      updated += 1;
+    } catch (err) {
+      console.error(JSON.stringify({ type: "stripe_error", op: "update_customer", tenant_id: row.tenantId, error: String(err).slice(0, 300) }));
+    }
+  }
+  return updated;
+}
+
 export type CheckoutResult = { ok: true; url: string } | { ok: false; reason: "already_subscribed" | "no_price" };
 
 /**
