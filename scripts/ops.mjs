@@ -11,6 +11,8 @@
  *                                  the account's data as JSON (its own data; the records of workspaces it owns)
  *   correct-email <old> <new>      change the account's address; the new one must be confirmed
  *   erase-contact-messages <email> erase a contact-page sender's messages and the mail to them (account or not)
+ *   set-email-preferences <email> [--digest on|off] [--news on|off]
+ *                                  turn the account's non-essential mail on or off (an opt-out by mail)
  *   failed-mail                    mail the mailer gave up on (metadata and errors, no bodies)
  */
 import { createWriteStream } from "node:fs";
@@ -24,6 +26,8 @@ Actions:
   export-account <email> [--out <file>]  the account's data as JSON (printed, or written to <file>)
   correct-email <old-email> <new-email>  correct the account's email address (the new one is confirmed by mail)
   erase-contact-messages <email>         erase a contact-page sender's messages and the mail to them (with or without an account)
+  set-email-preferences <email> [--digest on|off] [--news on|off]
+                                         turn the weekly digest and/or product news on or off for the account
   failed-mail                            list mail the mailer gave up on
 
 Environment: OPS_URL (the app's origin) and OPS_TOKEN (its operator token).`;
@@ -65,6 +69,18 @@ export function requestFor(action, args, options) {
     case "erase-contact-messages":
       if (args.length !== 1) return { error: "erase-contact-messages takes one email address." };
       return { method: "POST", path: "/ops/accounts/erase-contact-messages", body: { email: args[0], ...note } };
+    case "set-email-preferences": {
+      if (args.length !== 1) return { error: "set-email-preferences takes one email address." };
+      const body = { email: args[0] };
+      for (const list of ["digest", "news"]) {
+        const value = options[list];
+        if (value === undefined) continue;
+        if (value !== "on" && value !== "off") return { error: `--${list} takes on or off.` };
+        body[list] = value === "on";
+      }
+      if (body.digest === undefined && body.news === undefined) return { error: "set-email-preferences needs --digest on|off and/or --news on|off." };
+      return { method: "POST", path: "/ops/accounts/email-preferences", body: { ...body, ...note } };
+    }
     case "failed-mail":
       return { method: "GET", path: "/ops/mail/failed" };
     default:

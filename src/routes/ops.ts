@@ -12,7 +12,7 @@ import { retentionChunkRows, retentionPeriods } from "../lib/retention";
 import { stripeFromEnv } from "../lib/stripe";
 import { syncStripeCustomers } from "../services/billing";
 import { openExportStream } from "../services/export";
-import { correctEmail, eraseAccountNow, eraseContactMessages, exportAccount } from "../services/ops-actions";
+import { correctEmail, eraseAccountNow, eraseContactMessages, exportAccount, setPreferencesFor } from "../services/ops-actions";
 import { listFailedMail } from "../services/outbox";
 
 export const opsRoutes = new Hono<AppEnv>();
@@ -105,4 +105,18 @@ opsRoutes.post("/accounts/erase-contact-messages", async (c) => {
   if (input instanceof Response) return input;
   const result = await eraseContactMessages(c.get("db"), input.email, { operator: input.operator, reason: input.reason }, requestMeta(c));
   return c.json({ erased: true, messages: result.messages, mail: result.mail });
+});
+
+/** Turns an account's digest and/or product news on or off, for someone who asked by mail. */
+opsRoutes.post("/accounts/email-preferences", async (c) => {
+  const input = await readJson(
+    c,
+    z
+      .object({ email: address, digest: z.boolean().optional(), news: z.boolean().optional(), ...note })
+      .refine((v) => v.digest !== undefined || v.news !== undefined, { message: "Give digest and/or news (true or false)." }),
+  );
+  if (input instanceof Response) return input;
+  const result = await setPreferencesFor(c.get("db"), input.email, { digest: input.digest, news: input.news }, { operator: input.operator, reason: input.reason }, requestMeta(c));
+  if (!result.ok) return c.json({ error: "not_found" }, 404);
+  return c.json({ email: input.email, ...result.preferences });
 });

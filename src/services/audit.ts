@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = {
   "ops.account_exported": "Support exported an account's data",
   "ops.email_corrected": "Support corrected an email address",
   "ops.contact_messages_erased": "Support erased a sender's contact-page messages",
+  "ops.email_preferences_set": "Support changed email preferences",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

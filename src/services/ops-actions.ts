@@ -16,6 +16,7 @@ import { auditInsert } from "./audit";
 import { closeWorkspace } from "./closure";
 import { eraseTenant, runBatch, userErasureStatements, type Budget, type ErasureProgress } from "./erasure";
 import { companiesJson, contactsJson, isoTime, NO_COMPANY_FILTERS, NO_CONTACT_FILTERS, notesJson } from "./export";
+import { getEmailPreferences, type EmailPreferenceValues } from "./email-preferences";
 import { queueMail } from "./outbox";
 
 /** Who acts and why; both are required and both go into the audit entry. */
@@ -165,6 +166,37 @@ export async function eraseContactMessages(db: Database, email: string, note: Op
     now: meta.now,
   });
   return result;
+}
+
+export type SetPreferencesResult = { ok: true; preferences: EmailPreferenceValues } | { ok: false; reason: "not_found" };
+
+/**
+ * Sets an account's email preferences for someone who asked by mail ("or by contacting us"): either
+ * list on or off, the other kept as it is. Audited with the operator, the reason and the new values.
+ */
+export async function setPreferencesFor(db: Database, email: string, change: Partial<EmailPreferenceValues>, note: OperatorNote, meta: RequestMeta): Promise<SetPreferencesResult> {
+  const user = await findUserByEmail(db, email);
+  if (!user) return { ok: false, reason: "not_found" };
+  const current = await getEmailPreferences(db, user.id);
+  const preferences = { digest: change.digest ?? current.digest, news: change.news ?? current.news };
+  await db.batch([
+    db
+      .insert(emailPreferences)
+      .values({ userId: user.id, ...preferences, updatedAt: meta.now })
+      .onConflictDoUpdate({ target: emailPreferences.userId, set: { ...preferences, updatedAt: meta.now } }),
+    auditInsert(db, {
+      tenantId: null,
+      actorUserId: null,
+      action: "ops.email_preferences_set",
+      targetType: "user",
+      targetId: user.id,
+      detail: { operator: note.operator, reason: note.reason, ...preferences },
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
+  ]);
+  return { ok: true, preferences };
 }
 
 /** The format id of an account export. */

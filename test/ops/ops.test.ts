@@ -52,6 +52,7 @@ const ENDPOINTS: [string, string][] = [
   ["POST", "/ops/accounts/export"],
   ["POST", "/ops/accounts/correct-email"],
   ["POST", "/ops/accounts/erase-contact-messages"],
+  ["POST", "/ops/accounts/email-preferences"],
 ];
 
 describe("the operator token", () => {
@@ -291,6 +292,36 @@ describe("erase-contact-messages", () => {
   });
 });
 
+describe("set-email-preferences", () => {
+  it("turns a list off or on for someone who asked by mail, keeps the other as it was, shows it on their profile, and is audited", async () => {
+    const t = await newTenant("Asked By Mail Co");
+    const profile = async () => (await (await send("/app/settings/profile", { cookie: t.cookie })).text()).match(/Weekly digest (on|off), product news (on|off)/)?.[0];
+    expect(await profile()).toBe("Weekly digest on, product news off");
+
+    const off = await ops("/ops/accounts/email-preferences", { email: t.email, digest: false, ...NOTE });
+    expect(off.status).toBe(200);
+    expect(await off.json()).toEqual({ email: t.email, digest: false, news: false });
+    expect(await profile()).toBe("Weekly digest off, product news off");
+    expect((await ops("/ops/accounts/email-preferences", { email: t.email, news: true, ...NOTE })).status).toBe(200);
+    expect(await profile()).toBe("Weekly digest off, product news on");
+
+    // Neither list, a value that is not a boolean, no reason, an unknown address: refused, nothing changes.
+    expect((await ops("/ops/accounts/email-preferences", { email: t.email, ...NOTE })).status).toBe(400);
+    expect((await ops("/ops/accounts/email-preferences", { email: t.email, digest: "on", ...NOTE })).status).toBe(400);
+    expect((await ops("/ops/accounts/email-preferences", { email: t.email, digest: true, operator: "Ana" })).status).toBe(400);
+    expect((await ops("/ops/accounts/email-preferences", { email: uniqueEmail("ghost"), digest: true, ...NOTE })).status).toBe(404);
+    expect(await profile()).toBe("Weekly digest off, product news on");
+
+    const userId = (await one<{ id: string }>("SELECT id FROM users WHERE email = ?", t.email))!.id;
+    const entries = (await opsAudit("ops.email_preferences_set")).filter((e) => e.target_id === userId);
+    expect(entries.map((e) => JSON.parse(e.detail))).toEqual([
+      { ...NOTE, digest: false, news: false },
+      { ...NOTE, digest: false, news: true },
+    ]);
+    expect(entries[0]).toMatchObject({ tenant_id: null, actor_user_id: null, target_type: "user" });
+  });
+});
+
 describe("npm run ops", () => {
   it("requires --operator and --reason, and maps each action to its endpoint", () => {
     const parsed = parseArgs(["erase-account", "a@example.com", "--operator", "Ana", "--reason=Ticket 1"]);
@@ -310,6 +341,13 @@ describe("npm run ops", () => {
       path: "/ops/accounts/erase-contact-messages",
       body: { email: "a@example.com", operator: "Ana", reason: "r" },
     });
+    expect(requestFor("set-email-preferences", ["a@example.com"], { operator: "Ana", reason: "r", digest: "off", news: "on" })).toEqual({
+      method: "POST",
+      path: "/ops/accounts/email-preferences",
+      body: { email: "a@example.com", digest: false, news: true, operator: "Ana", reason: "r" },
+    });
+    expect(requestFor("set-email-preferences", ["a@example.com"], { operator: "Ana", reason: "r" }).error).toContain("--digest");
+    expect(requestFor("set-email-preferences", ["a@example.com"], { operator: "Ana", reason: "r", news: "yes" }).error).toContain("on or off");
     expect(requestFor("erase-account", ["a@example.com"], { operator: "Ana" }).error).toContain("--reason");
     expect(requestFor("list-tenants", [], { operator: "Ana", reason: "r" }).error).toContain("Unknown action");
   });
