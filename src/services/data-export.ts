@@ -10,7 +10,8 @@
  *   cron                              → purgeExpiredExports: ZIPs past their 24 hours deleted
  *
  * The archive holds the account's data as JSON (the user, memberships, sessions, consent choices,
- * email preferences, audit entries about them) and, when the requester is an owner or admin, the
+ * email preferences, contact-page messages, copies of the mail sent to them, audit entries about them)
+ * and, when the requester is an owner or admin, the
  * workspace's contacts, companies and notes as JSON and CSV, written by the export serializers
  * (src/services/export.ts, docs/export-format.md), plus manifest.json describing every file.
  *
@@ -21,11 +22,12 @@
  * A larger workspace's build fails and says so on the page; its admins can still download each list
  * at /app/export, which streams without that limit per request.
  */
-import { and, desc, eq, gt, inArray, lt, lte } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lt, lte, or } from "drizzle-orm";
 import { createDb, type Database } from "../db/client";
-import { consentRecords, dataExports, memberships, sessions, tenants, users, type DataExport, type Role } from "../db/schema";
+import { consentRecords, dataExports, emailOutbox, memberships, sessions, supportMessages, tenants, users, type DataExport, type Role } from "../db/schema";
 import type { Bindings } from "../env";
 import { RETENTION } from "../lib/legal";
+import { redactPath } from "../lib/request";
 import { newId } from "../lib/ids";
 import { roleAtLeast } from "../lib/roles";
 import { R2ZipWriter } from "../lib/zip-r2";
@@ -233,6 +235,22 @@ const WORKSPACE_FILES: { kind: ExportKind; format: "json" | "csv"; description: 
   { kind: "notes", format: "csv", description: "Every note, one row each (for reading; notes are not imported)." },
 ];
 
+/** Copies of mail in one archive at most (the mail period keeps far fewer). */
+const MAIL_COPIES_LIMIT = 1000;
+
+/** A mail's text with the token of every emailed link replaced, as the request log does: an archive is not a key. */
+function withoutTokens(text: string): string {
+  return text.replace(/https?:\/\/[^\s"<>]+/g, (link) => {
+    try {
+      const url = new URL(link);
+      const path = redactPath(url.pathname);
+      return path === url.pathname && !url.search ? link : `${url.origin}${path}`;
+    } catch {
+      return link;
+    }
+  });
+}
+
 /** Writes the whole archive; returns its manifest's file list. Exported for the operators' export. */
 export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { userId: string; tenantId: string; includesWorkspace: boolean }, now: number): Promise<ManifestFile[]> {
   const files: ManifestFile[] = [];
@@ -295,6 +313,40 @@ export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { use
   );
   await add("account/email-preferences.json", "Your choice of non-essential email: the weekly activity digest and product news.", (into) =>
     accountDocument("email_preferences", now, [[{ weekly_digest: prefs.digest, product_news: prefs.news, changed_at: time(prefs.updatedAt) }]], into),
+  );
+  const [messageRows, mailRows] = await db.batch([
+    db.select().from(supportMessages).where(eq(supportMessages.email, user.email)).orderBy(supportMessages.createdAt),
+    db
+      .select()
+      .from(emailOutbox)
+      .where(or(eq(emailOutbox.toAddress, user.email), eq(emailOutbox.userId, user.id)))
+      .orderBy(emailOutbox.createdAt)
+      .limit(MAIL_COPIES_LIMIT),
+  ]);
+  await add("account/contact-messages.json", `The messages you sent us through the contact page from your account's address (kept ${RETENTION.supportMessageDays} days).`, (into) =>
+    accountDocument("contact_messages", now, [messageRows.map((m) => ({ name: m.name, email: m.email, message: m.message, created_at: isoTime(m.createdAt) }))], into),
+  );
+  await add(
+    "account/emails.json",
+    `The copies we keep of the emails we sent you (kept ${RETENTION.mailBodyDays} days): address, kind, subject, status and dates, and the text while we still hold it. Links that carry a one-time token show :token instead.`,
+    (into) =>
+      accountDocument(
+        "emails",
+        now,
+        [
+          mailRows.map((m) => ({
+            to: m.toAddress,
+            kind: m.kind,
+            essential: m.essential,
+            subject: m.bodyClearedAt === null ? m.subject : null,
+            text: m.bodyClearedAt === null ? withoutTokens(m.textBody) : null,
+            status: m.status,
+            created_at: isoTime(m.createdAt),
+            sent_at: time(m.sentAt),
+          })),
+        ],
+        into,
+      ),
   );
   await add("account/audit-log.json", "Audit-trail entries about you in your workspaces: what you did, and what was done to your account (failed sign-ins, role changes).", (into) =>
     accountDocument("audit_log", now, auditPages(db, memberRows.map((m) => m.tenantId), who.userId), into),

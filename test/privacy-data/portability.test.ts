@@ -126,6 +126,8 @@ describe("Download my data (an owner)", () => {
       [
         "account/audit-log.json",
         "account/consent.json",
+        "account/contact-messages.json",
+        "account/emails.json",
         "account/email-preferences.json",
         "account/memberships.json",
         "account/sessions.json",
@@ -247,6 +249,36 @@ describe("Download my data (a member)", () => {
     const everything = Object.values(zip!).map((u) => strFromU8(u)).join("\n");
     for (const secret of ["ada@example.com", "Lovelace", "Analytical Engines", "Difference engine", t.email]) expect(everything).not.toContain(secret);
     expect(json(zip!, "account/memberships.json").records.map((m) => m.workspace).sort()).toEqual(["Own workspace of a member", "Portable Pipes"]);
+  });
+
+  it("holds their contact-page messages and the copies of the mail we sent them, with the tokens of emailed links hidden", async () => {
+    const { t } = await seedWorkspace();
+    const member = await memberOf(t.tenantId, "member");
+    expect((await send("/contact", { form: { name: "Mia Member", email: member.email, message: "Which data do you hold about me?" } })).status).toBe(303);
+    expect((await send("/password/forgot", { form: { email: member.email } })).status).toBeLessThan(400);
+    const reset = await lastMail(member.email, "password_reset");
+    const token = linkPath(reset, "/password/reset/").split("/").pop()!;
+    const stranger = "stranger-" + crypto.randomUUID() + "@example.com";
+    expect((await send("/contact", { form: { name: "Stranger", email: stranger, message: "Not about the member at all." } })).status).toBe(303);
+
+    const { path } = await requestCopy(member);
+    const { zip } = await download(path, member.cookie);
+    const manifest = JSON.parse(strFromU8(zip!["manifest.json"]!)) as Manifest;
+    const messages = json(zip!, "account/contact-messages.json").records;
+    expect(messages).toEqual([expect.objectContaining({ name: "Mia Member", email: member.email, message: "Which data do you hold about me?" })]);
+    expect(manifest.files.find((f) => f.name === "account/contact-messages.json")!.records).toBe(1);
+
+    const emails = json(zip!, "account/emails.json").records;
+    expect(emails.every((m) => m.to === member.email)).toBe(true);
+    expect(emails.map((m) => m.kind)).toEqual(expect.arrayContaining(["support_ack", "password_reset"]));
+    const copy = emails.find((m) => m.kind === "password_reset")!;
+    expect(copy).toMatchObject({ subject: reset.subject, status: expect.any(String), created_at: expect.any(String) });
+    expect(copy.text).toContain("/password/reset/:token");
+    expect(manifest.files.find((f) => f.name === "account/emails.json")!.records).toBe(emails.length);
+    const everything = Object.values(zip!).map((u) => strFromU8(u)).join("\n");
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(stranger);
+    expect(everything).not.toContain("Not about the member");
   });
 
   it("asks again only when the last copy is done, and at most five times a day", async () => {
