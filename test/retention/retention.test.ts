@@ -114,6 +114,16 @@ describe("copies of sent mail", () => {
 });
 
 describe("import files", () => {
+  it(`are said on /privacy to keep an erased contact's row until the file goes, ${RETENTION.importFileDays} days after upload`, async () => {
+    const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;|&#x27;|&apos;/g, "'").replace(/\s+/g, " ");
+    const page = text(await (await send("/privacy")).text());
+    expect(page).toContain(`uploaded import files and their error reports: ${RETENTION.importFileDays} days after the upload, then deleted. A contact you erase stays in the file that imported them, and in its error report, until then, and goes with it`);
+    expect(page).toContain(`An erased contact's row in an uploaded import file, or in its error report, is deleted with that file, ${RETENTION.importFileDays} days after the upload.`);
+    const configured = text(await (await send("/privacy", { env: { RETENTION_IMPORT_FILE_DAYS: "3" } })).text());
+    expect(configured).toContain("is deleted with that file, 3 days after the upload.");
+  });
+
+
   it(`stay in R2 ${RETENTION.importFileDays} days; then the upload, chunks and error file go and the job is marked`, async () => {
     const t = await newTenant("Import Files Co");
     const now = Date.now();
