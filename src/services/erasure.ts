@@ -12,11 +12,12 @@
  * D1 takes at most 100 bound parameters per statement: id lists are bound as one JSON parameter
  * (json_each), and every statement here binds a handful.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import { LIMITS, limitKey, type Limit } from "../auth/rate-limit";
 import { ledgerKeepUntil } from "../lib/retention";
+import { userDeletionQueries } from "./account-deletion";
 import { CLOSE_FAILURE_LIMIT } from "./closure";
 import { INVITATION_MAIL_LIMIT, TRANSFER_FAILURE_LIMIT } from "./team";
 
@@ -168,21 +169,34 @@ export function userErasureStatements(accounts: { id: string; email: string }[])
   ];
 }
 
-/** Runs statements as one batch (one transaction); takes one from the budget per statement. */
-export async function runBatch(db: Database, budget: Budget, statements: SQL[]): Promise<void> {
+/** Runs statements (SQL or drizzle queries) as one batch (one transaction); takes one from the budget per statement. */
+export async function runBatch(db: Database, budget: Budget, statements: SQLWrapper[]): Promise<void> {
   budget.left -= statements.length;
   await db.$client.batch(
     statements.map((s) => {
-      const q = dialect.sqlToQuery(s);
+      const q = dialect.sqlToQuery(s.getSQL());
       return db.$client.prepare(q.sql).bind(...q.params);
     }),
   );
 }
 
-/** Erases, a chunk at a time, the users whose only workspace is this one. True when none are left. */
+/**
+ * Erases, a chunk at a time, the users whose only workspace is this one. True when none are left.
+ *
+ * Each gets what a member who deletes their own account gets (userDeletionQueries(), the same
+ * function deleteOwnUser() and an operator's erase-account use): beyond this workspace, which is
+ * already empty, the invitations to their address and the mail sent to it in other workspaces go
+ * (one they were removed from, one that invited them and waits), what they wrote there stays as
+ * "former member", and the audit entries about them there are anonymised through the audit_erasures
+ * flag row of the same batch (migration 0011). Then userErasureStatements() takes what the users row
+ * does not reach. A chunk is as many users as the budget allows, so a run never overspends it.
+ */
 async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress: ErasureProgress): Promise<boolean> {
-  const chunk = Math.min(ctx.chunk, 100);
+  const perUser = userDeletionQueries(ctx.db, { id: "", email: "" }, [], ctx.now).length;
+  const shared = userErasureStatements([]).length;
   while (ctx.budget.left > 5) {
+    const chunk = Math.min(ctx.chunk, 100, Math.floor((ctx.budget.left - 1 - shared) / perUser));
+    if (chunk < 1) return false;
     const accounts = await readRows<{ id: string; email: string }>(
       ctx.db,
       ctx.budget,
@@ -192,7 +206,7 @@ async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress:
           LIMIT ${chunk}`,
     );
     if (accounts.length === 0) return true;
-    await runBatch(ctx.db, ctx.budget, userErasureStatements(accounts));
+    await runBatch(ctx.db, ctx.budget, [...accounts.flatMap((a) => userDeletionQueries(ctx.db, a, [], ctx.now)), ...userErasureStatements(accounts)]);
     progress.users += accounts.length;
     if (accounts.length < chunk) return true;
   }
