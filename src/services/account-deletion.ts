@@ -3,7 +3,7 @@
  * audit trail keeps its entries with the actor erased, and what they wrote stays with the tenant,
  * attributed to "former member".
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { activities, companies, contacts, emailOutbox, invitations, memberships, notes, recentViews, tenants, users } from "../db/schema";
 import { verifyPassword } from "../auth/password";
@@ -31,25 +31,51 @@ export async function deleteOwnUser(db: Database, userId: string, password: stri
     };
   }
   const tenantIds = (await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId))).map((m) => m.tenantId);
-  await db.batch(userDeletionQueries(db, { id: userId, email: user.email }, tenantIds, meta.now));
+  const formerEmails = await formerAddresses(db, userId);
+  await db.batch(userDeletionQueries(db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now));
   return { ok: true };
 }
 
 /**
+ * The addresses a user had before their current one that still mark something of theirs: those of the
+ * invitations they accepted. Why this source: an invitation is claimed only for the address the account
+ * has at that moment (claimInvitation() in src/services/team.ts), and the invitation row stays as long
+ * as anything made from it in its workspace (its invitation.* audit entries, labelled with that address,
+ * and the invitation mail to it, which carries no user id), so it is durable where the others are not:
+ * email.changed audit entries age out with the trail and live in one workspace, auth_tokens rows go when
+ * they expire. Everything else about a user is found by their id. The same expression, per user, is
+ * FORMER_ADDRESSES_OF below, for the closure erasure's bulk read (src/services/erasure.ts).
+ */
+export async function formerAddresses(db: Database, userId: string): Promise<string[]> {
+  const rows = await db.selectDistinct({ email: invitations.email }).from(invitations).where(eq(invitations.acceptedBy, userId));
+  return rows.map((r) => r.email);
+}
+
+/** SQL text: a JSON array of the addresses of the invitations accepted by the user whose id is in `idColumn`. */
+export const FORMER_ADDRESSES_OF = (idColumn: string) => `(SELECT json_group_array(DISTINCT i.email) FROM invitations i WHERE i.accepted_by = ${idColumn})`;
+
+/**
  * The batch that deletes a user who owns no workspace: their personal data goes, and what they
  * wrote stays with each workspace, attributed to "former member". Their address goes from every
- * workspace: the invitations to it, the mail sent to it, and the audit entries about them (as target).
+ * workspace: the invitations to it, the mail sent to it, and the audit entries about them (as target);
+ * so do the addresses they had before (`formerEmails`, from formerAddresses()).
  * `tenantIds`: the workspaces they leave, whose trails record it. Also used by an operator's
  * erase-account (src/services/ops-actions.ts).
  */
-export function userDeletionQueries(db: Database, user: { id: string; email: string }, tenantIds: string[], now: number) {
+export function userDeletionQueries(db: Database, user: { id: string; email: string; formerEmails?: readonly string[] }, tenantIds: string[], now: number) {
   const userId = user.id;
+  // Their current address and the ones they had before (formerAddresses()): each is theirs to erase.
+  const addresses = [...new Set([user.email, ...(user.formerEmails ?? [])])];
+  const theirAddresses = JSON.stringify(addresses);
   return [
     anonymiseActor(db, userId),
-    ...anonymiseTarget(db, user),
-    // The invitations to their address, in every workspace (accepted or not), and the mail sent to it.
-    db.delete(invitations).where(eq(invitations.email, user.email)),
-    db.delete(emailOutbox).where(eq(emailOutbox.toAddress, user.email)),
+    // One flag row at a time (audit_erasures is keyed by user): entries labelled with any of the addresses.
+    ...addresses.flatMap((email) => anonymiseTarget(db, { id: userId, email })),
+    // The invitations to their addresses, in every workspace (accepted or not), and the mail sent to them.
+    db
+      .delete(invitations)
+      .where(or(sql`${invitations.email} IN (SELECT value FROM json_each(${theirAddresses}))`, eq(invitations.acceptedBy, userId))),
+    db.delete(emailOutbox).where(sql`${emailOutbox.toAddress} IN (SELECT value FROM json_each(${theirAddresses}))`),
     db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
     // What they wrote stays with the tenant; without an author it shows as "former member".
     db.update(notes).set({ authorId: null }).where(eq(notes.authorId, userId)),

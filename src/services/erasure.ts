@@ -17,7 +17,7 @@ import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import { LIMITS, limitKey, type Limit } from "../auth/rate-limit";
 import { ledgerKeepUntil } from "../lib/retention";
-import { userDeletionQueries } from "./account-deletion";
+import { FORMER_ADDRESSES_OF, userDeletionQueries } from "./account-deletion";
 import { CLOSE_FAILURE_LIMIT } from "./closure";
 import { INVITATION_MAIL_LIMIT, TRANSFER_FAILURE_LIMIT } from "./team";
 
@@ -189,7 +189,9 @@ export async function runBatch(db: Database, budget: Budget, statements: SQLWrap
  * (one they were removed from, one that invited them and waits), what they wrote there stays as
  * "former member", and the audit entries about them there are anonymised through the audit_erasures
  * flag row of the same batch (migration 0011). Then userErasureStatements() takes what the users row
- * does not reach. A chunk is as many users as the budget allows, so a run never overspends it.
+ * does not reach. A chunk is as many users as the budget allows, so a run overspends it only when one
+ * user alone needs more (three statements per former address, each of which is an invitation they
+ * accepted under another address: formerAddresses() in src/services/account-deletion.ts).
  */
 async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress: ErasureProgress): Promise<boolean> {
   const perUser = userDeletionQueries(ctx.db, { id: "", email: "" }, [], ctx.now).length;
@@ -197,18 +199,28 @@ async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress:
   while (ctx.budget.left > 5) {
     const chunk = Math.min(ctx.chunk, 100, Math.floor((ctx.budget.left - 1 - shared) / perUser));
     if (chunk < 1) return false;
-    const accounts = await readRows<{ id: string; email: string }>(
+    const rows = await readRows<{ id: string; email: string; former: string }>(
       ctx.db,
       ctx.budget,
-      sql`SELECT u.id AS id, u.email AS email FROM memberships m JOIN users u ON u.id = m.user_id
+      sql`SELECT u.id AS id, u.email AS email, ${sql.raw(FORMER_ADDRESSES_OF("u.id"))} AS former FROM memberships m JOIN users u ON u.id = m.user_id
           WHERE m.tenant_id = ${tenantId}
             AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = m.user_id AND o.tenant_id <> ${tenantId})
           LIMIT ${chunk}`,
     );
-    if (accounts.length === 0) return true;
-    await runBatch(ctx.db, ctx.budget, [...accounts.flatMap((a) => userDeletionQueries(ctx.db, a, [], ctx.now)), ...userErasureStatements(accounts)]);
+    if (rows.length === 0) return true;
+    // A user with former addresses takes three more statements for each (anonymiseTarget()): as many
+    // users as fit the budget go in this batch (always the first), the rest in the next.
+    const batch: SQLWrapper[] = [];
+    const accounts: { id: string; email: string }[] = [];
+    for (const r of rows) {
+      const statements = userDeletionQueries(ctx.db, { id: r.id, email: r.email, formerEmails: JSON.parse(r.former) as string[] }, [], ctx.now);
+      if (accounts.length > 0 && batch.length + statements.length + shared > ctx.budget.left) break;
+      batch.push(...statements);
+      accounts.push({ id: r.id, email: r.email });
+    }
+    await runBatch(ctx.db, ctx.budget, [...batch, ...userErasureStatements(accounts)]);
     progress.users += accounts.length;
-    if (accounts.length < chunk) return true;
+    if (rows.length < chunk && accounts.length === rows.length) return true;
   }
   return false;
 }

@@ -10,7 +10,7 @@ import type { Database } from "../db/client";
 import { auditLog, consentRecords, emailOutbox, emailPreferences, memberships, sessions, supportMessages, tenants, users } from "../db/schema";
 import { newAuthToken, retireTokens } from "../auth/tokens";
 import { emailChangedNoticeMail, verifyEmailMail } from "../mail/messages";
-import { userDeletionQueries } from "./account-deletion";
+import { formerAddresses, userDeletionQueries } from "./account-deletion";
 import { findUserByEmail, isEmailTaken, type BaseUrl, type RequestMeta } from "./accounts";
 import { auditInsert } from "./audit";
 import { closeWorkspace } from "./closure";
@@ -66,8 +66,9 @@ export async function eraseAccountNow(
   }
 
   const budget: Budget = { left: OPS_ERASURE_STATEMENTS };
+  const formerEmails = await formerAddresses(db, user.id);
   await db.batch([
-    ...userDeletionQueries(db, { id: user.id, email: user.email }, left, meta.now),
+    ...userDeletionQueries(db, { id: user.id, email: user.email, formerEmails }, left, meta.now),
     // Recorded without the address or the user's id: the entry must not keep what it erased.
     auditInsert(db, {
       tenantId: null,

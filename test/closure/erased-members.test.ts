@@ -6,7 +6,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, logIn, send } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, uniqueEmail } from "../helpers/http";
+import { lastMail, linkPath } from "../helpers/mail";
 import { createContact } from "../contacts/contact-helpers";
 import { auditEntries, invitationMailTo, invite, invitedMember, verifiedOwner } from "../team/team-helpers";
 import { runCronUntilErased, tracesOf } from "./helpers";
@@ -29,7 +30,11 @@ describe("the people erased with a closed workspace", () => {
     await acceptAsExistingUser(member);
     const contactId = await createContact(member.cookie, { first_name: "Written", last_name: "ByTheMember" });
     expect((await send(`/app/settings/team/members/${member.userId}/remove`, { cookie: other.cookie, form: {} })).status).toBe(303);
-    // ...and is invited again (never accepted); the closing owner is invited there too.
+    // ...changed their address, is invited again at the old one (never accepted); the closing owner is invited there too.
+    const current = uniqueEmail("moved");
+    const memberAgain = await logIn(member.email); // the removal ended their session there
+    expect((await send("/app/settings/profile/email", { form: { email: current, password: GOOD_PASSWORD }, cookie: memberAgain.cookie })).status).toBe(200);
+    expect((await send(linkPath(await lastMail(current, "change_email"), "/verify-email/"), { method: "POST" })).status).toBe(200);
     await invite(other.cookie, member.email, "viewer");
     await invite(other.cookie, closing.email, "viewer");
     const teamBefore = await (await send("/app/settings/team", { cookie: other.cookie })).text();
@@ -44,7 +49,7 @@ describe("the people erased with a closed workspace", () => {
     await runCronUntilErased(closing.tenantId, erase_after + 60_000);
 
     // Both people are gone, and nothing anywhere holds their addresses or ids.
-    expect(await tracesOf([member.email, member.userId, closing.email, closing.userId], ["closed_tenant_ledger"])).toEqual([]);
+    expect(await tracesOf([member.email, current, member.userId, closing.email, closing.userId], ["closed_tenant_ledger"])).toEqual([]);
     expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ?").bind(other.tenantId).first<{ n: number }>())!.n).toBe(entriesBefore);
     // The other workspace's owner (signing in again: the job ended sessions idle for a month on its
     // clock) sees neither address: not among the invitations, not in the trail...

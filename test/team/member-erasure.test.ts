@@ -6,9 +6,10 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, logIn, send } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, uniqueEmail } from "../helpers/http";
+import { lastMail, linkPath } from "../helpers/mail";
 import { tracesOf } from "../closure/helpers";
-import { auditEntries, invitedExistingUser, invitedMember, verifiedOwner } from "./team-helpers";
+import { auditEntries, invite, invitedExistingUser, invitedMember, verifiedOwner } from "./team-helpers";
 
 const TOKEN = "ops-token-for-tests-0123456789abcdef-erasure";
 const ATTEMPT_IP = "198.51.100.77";
@@ -74,6 +75,39 @@ describe("deleting an invited member", () => {
     expect(await auditEntries(owner.tenantId, "member.removed")).toEqual([expect.objectContaining({ targetId: null, targetLabel: "former member" })]);
     // Someone else's entries are untouched.
     expect((await auditEntries(other.tenantId, "invitation.accepted"))[0]).toEqual(stayer);
+  });
+});
+
+/** Changes a member's address through the profile form and the confirmation link mailed to the new one. */
+async function changeAddress(cookie: string, next: string) {
+  expect((await send("/app/settings/profile/email", { form: { email: next, password: GOOD_PASSWORD }, cookie })).status).toBe(200);
+  const done = await send(linkPath(await lastMail(next, "change_email"), "/verify-email/"), { method: "POST" });
+  expect(await done.text()).toContain(`Your account now uses ${next}`);
+}
+
+describe("deleting a member who changed their address", () => {
+  it("takes the address they were invited under too, from the invitation, its mail and the trail", async () => {
+    const owner = await verifiedOwner("Knew Them Before Ltd");
+    const other = await verifiedOwner("Invited The Old Address Co");
+    const member = await invitedMember(owner, "member");
+    const former = member.email;
+    const current = uniqueEmail("moved");
+    await changeAddress(member.cookie, current);
+    // Another workspace invites them at the address they no longer use: it is still theirs to erase.
+    await invite(other.cookie, former, "viewer");
+    expect(await (await send("/app/settings/team", { cookie: other.cookie })).text()).toContain(former);
+    expect(await auditEntries(owner.tenantId, "invitation.created")).toEqual([expect.objectContaining({ targetLabel: former })]);
+
+    const res = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" }, cookie: member.cookie });
+    expect(res.status).toBe(303);
+
+    expect(await tracesOf([former, current, member.userId])).toEqual([]);
+    for (const o of [owner, other]) {
+      const audit = await (await send("/app/settings/audit", { cookie: o.cookie })).text();
+      expect(audit).not.toContain(former);
+      expect((await send("/app/settings/team", { cookie: o.cookie }).then((r) => r.text())).includes(former)).toBe(false);
+    }
+    expect(await auditEntries(owner.tenantId, "invitation.created")).toEqual([expect.objectContaining({ targetLabel: "former member" })]);
   });
 });
 
