@@ -40,6 +40,10 @@ describe("two tenants", () => {
     "email_outbox_body_due_idx",
     "import_jobs_files_due_idx",
     "closed_tenant_ledger_keep_idx",
+    // Erasing one person's address from every workspace they were mailed or invited in
+    // (src/services/account-deletion.ts, the ops erase actions).
+    "email_outbox_to_idx",
+    "invitations_email_idx",
   ]);
 
   it("every tenant-owned index starts with tenant_id", async () => {
