@@ -99,7 +99,8 @@ export default {
     assertNoAnalytics(requests, gaStub, "on the page where consent was just given");
 
     // The next public page loads GA's loader from the stub, and it runs (the CSP and its nonce allow it).
-    await page.goto(`${baseUrl}/privacy`);
+    // With a query and a fragment that GA must not get.
+    await page.goto(`${baseUrl}/privacy?email=someone%40example.com#section`);
     await page.waitForFunction(() => window.__gaStubLoads === 1, null, { timeout: WAIT_MS });
     const loads = toStub(requests, gaStub);
     assert.equal(loads.length, 1);
@@ -108,6 +109,15 @@ export default {
     assert.equal(new URL(loads[0].page).pathname, "/privacy");
     assert.ok(gaStub.requests.some((r) => r.url === `/gtag/js?id=${gaStub.measurementId}`), "the stub served the loader");
     assert.equal(await page.evaluate(() => typeof window.dataLayer), "object", "our set-up script ran too");
+    // What our set-up gives GA: the address without its query or fragment, no Google signals, no ad personalisation.
+    const config = await page.evaluate(() => {
+      const entry = window.dataLayer.map((a) => Array.from(a)).find((a) => a[0] === "config");
+      return entry ? entry[2] : null;
+    });
+    assert.ok(config, "gtag('config', ...) was called");
+    assert.equal(config.page_location, `${baseUrl}/privacy`);
+    assert.equal(config.allow_google_signals, false);
+    assert.equal(config.allow_ad_personalization_signals, false);
 
     // Sign up from the landing page (links on a page with GA load whole pages), then use the app.
     const beforeApp = requests.length;
