@@ -300,7 +300,7 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
     const earlier = keys.map((k) => seen.get(k)).find((n) => n !== undefined);
     if (earlier !== undefined) {
       duplicates += 1;
-      errors.push([String(rowNo), `Duplicate of row ${earlier} (same ${keys[0]?.startsWith("e:") ? "email" : keys[0]?.startsWith("p:") ? "phone" : job.kind === "contacts" ? "email or phone" : "domain or name"}); skipped.`, ...cells]);
+      errors.push([String(rowNo), `Duplicate of row ${earlier} (same ${keys[0]?.startsWith("e:") ? "email" : keys[0]?.startsWith("p:") ? "phone" : job.kind === "contacts" ? "name, and no email or phone" : keys[0]?.startsWith("d:") ? "domain" : "name"}); skipped.`, ...cells]);
       return;
     }
     for (const k of keys) seen.set(k, rowNo);

@@ -553,11 +553,19 @@ export function companyFromRow(cells: string[], ctx: RowContext): RowResult<Comp
   };
 }
 
+/** The match key of a contact without email or phone: its name sort key and its company, lower case. */
+export function nameKey(firstName: string, lastName: string, company: string | null): string {
+  return `n:${`${lastName} ${firstName}`.trim().toLowerCase()}|${(company ?? "").toLowerCase()}`;
+}
+
 /** The keys a row is matched on, strongest first: emails then phones (contacts), domain then name (companies). */
 export function matchKeys(kind: ImportKind, record: ContactRecord | CompanyRecord): string[] {
   if (kind === "contacts") {
     const c = record as ContactRecord;
-    return [...c.emails.map((e) => `e:${e}`), ...c.phones.map((p) => `p:${p}`)];
+    const keys = [...c.emails.map((e) => `e:${e}`), ...c.phones.map((p) => `p:${p}`)];
+    // A row with neither matches by name (and company) among contacts that have neither either, so the
+    // same file imported twice does not create such people twice.
+    return keys.length ? keys : [nameKey(c.firstName, c.lastName, c.company)];
   }
   const co = record as CompanyRecord;
   return co.domain ? [`d:${co.domain}`] : [`n:${co.name.toLowerCase()}`];

@@ -20,7 +20,7 @@ import type { Database } from "../db/client";
 import { runRawBatch } from "../db/raw-batch";
 import type { ImportKind } from "../db/schema";
 import { PlanLimitError, isPlanLimitError } from "./billing";
-import type { CompanyRecord, ContactRecord, MappableField } from "./import-parse";
+import { matchKeys, type CompanyRecord, type ContactRecord, type MappableField } from "./import-parse";
 import { normaliseEmail, suppressedEmails } from "./suppression";
 import { TAG_COLORS } from "./tags";
 
@@ -108,12 +108,16 @@ interface CurrentContact {
 }
 
 /** The contacts matched by the chunk's emails and phones, with what an update compares. */
-async function currentContacts(db: Database, tenantId: string, emails: string[], phones: string[]) {
+async function currentContacts(db: Database, tenantId: string, emails: string[], phones: string[], nameSorts: string[]) {
   const rows = await db.all<CurrentContact & { k: string }>(sql`
     WITH m(k, contact_id) AS (
       SELECT 'e:' || email, contact_id FROM contact_emails WHERE tenant_id = ${tenantId} AND email IN (SELECT value FROM json_each(${json(emails)}))
       UNION ALL
       SELECT 'p:' || phone, contact_id FROM contact_phones WHERE tenant_id = ${tenantId} AND phone IN (SELECT value FROM json_each(${json(phones)}))
+      UNION ALL
+      -- Rows without email or phone: contacts of that name that have neither (contacts_tenant_name_idx).
+      SELECT 'n:' || name_sort || '|' || company_sort, id FROM contacts WHERE tenant_id = ${tenantId} AND name_sort IN (SELECT value FROM json_each(${json(nameSorts)}))
+        AND primary_email IS NULL AND primary_phone IS NULL
     )
     SELECT m.k, c.id, c.updated_at, c.last_activity_at, c.first_name, c.last_name, c.job_title, c.company_name, c.address, c.owner_id,
       (SELECT json_group_array(email) FROM (SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position)) AS emails,
@@ -154,7 +158,8 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
   const emails = rows.flatMap((r) => r.r.emails);
   const phones = rows.flatMap((r) => r.r.phones);
   const companySorts = [...new Set(rows.map((r) => r.r.company?.toLowerCase()).filter((s): s is string => !!s))];
-  const [current, existingCompanies] = await Promise.all([currentContacts(db, tenantId, emails, phones), companiesByName(db, tenantId, companySorts)]);
+  const nameSorts = rows.filter((r) => r.r.emails.length + r.r.phones.length === 0).map((r) => `${r.r.lastName} ${r.r.firstName}`.trim().toLowerCase());
+  const [current, existingCompanies] = await Promise.all([currentContacts(db, tenantId, emails, phones, nameSorts), companiesByName(db, tenantId, companySorts)]);
 
   const creates: Record<string, unknown>[] = [];
   const updates: Record<string, unknown>[] = [];
@@ -170,7 +175,7 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     const companySort = r.company ? r.company.toLowerCase() : null;
     if (r.company && companySort && !existingCompanies.has(companySort)) newCompanies.set(companySort, newCompanies.get(companySort) ?? r.company);
     const ownerId = r.owner ? (ctx.owners.get(r.owner) ?? null) : null;
-    const match = [...r.emails.map((e) => `e:${e}`), ...r.phones.map((p) => `p:${p}`)].map((k) => current.get(k)).find(Boolean);
+    const match = matchKeys("contacts", r).map((k) => current.get(k)).find(Boolean);
     if (!match) {
       creates.push({
         n,

@@ -115,6 +115,17 @@ describe("re-importing", () => {
     expect(await snapshot(owner.tenantId)).toEqual(before);
   });
 
+  it("rows with neither email nor phone match by name and company, in the file and on a second import", async () => {
+    const owner = await newTenant();
+    const file = "First name,Last name,Company\nAda,Lovelace,Analytical\nAda,Lovelace,Analytical\nAda,Lovelace,\nAlan,Turing,";
+    const first = await importFile(owner.cookie, file);
+    expect(first.preview).toMatchObject({ new_count: 3, duplicate_count: 1 });
+    const before = await snapshot(owner.tenantId);
+    const again = await importFile(owner.cookie, file);
+    expect(again.preview).toMatchObject({ new_count: 0, unchanged_count: 3 });
+    expect(await snapshot(owner.tenantId)).toEqual(before);
+  });
+
   it("a contacts file and then the companies file link up instead of duplicating companies", async () => {
     const owner = await newTenant();
     await importFile(owner.cookie, fixture("google-contacts.csv"));
