@@ -7,18 +7,19 @@
  * The libSQL seam: a libSQL-backed Database would run the same { sql, params } list through its
  * client's batch("write") instead; this is the one place that would change.
  */
-import type { SQL } from "drizzle-orm";
+import type { SQLWrapper } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Database } from "./client";
 
 const dialect = new SQLiteAsyncDialect();
 
-export async function runRawBatch(db: Database, statements: SQL[]): Promise<void> {
+/** Runs `sql` statements and drizzle query builders (anything with getSQL()) in one batch. */
+export async function runRawBatch(db: Database, statements: SQLWrapper[]): Promise<void> {
   if (statements.length === 0) return;
   const client = db.$client;
   await client.batch(
     statements.map((s) => {
-      const q = dialect.sqlToQuery(s);
+      const q = dialect.sqlToQuery(s.getSQL());
       return client.prepare(q.sql).bind(...q.params);
     }),
   );

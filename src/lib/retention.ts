@@ -4,23 +4,15 @@
  * closure and the retention job use them, so what is published is what the code does.
  */
 import type { Bindings } from "../env";
+import type { RetentionPeriods } from "../../views/pages/public/LegalPages";
 import { RETENTION } from "./legal";
 
 export const DAY_MS = 86_400_000;
 export const HOUR_MS = 3_600_000;
 
-export interface RetentionPeriods {
-  closureGraceDays: number;
-  billingLedgerYears: number;
-  backupDays: number;
-  requestLogDays: number;
-  supportMessageDays: number;
-  auditLogDays: number;
-  mailBodyDays: number;
-  importFileDays: number;
-  exportArchiveHours: number;
-  consentRecordDays: number;
-}
+// The shape is the privacy page's props (views/pages/public/LegalPages.tsx), so the page renders
+// exactly these values.
+export type { RetentionPeriods };
 
 /** A whole number of at least `min`, or the default when the variable is unset or malformed. */
 function period(value: string | undefined, fallback: number, min: number): number {

@@ -15,6 +15,7 @@
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
+import { runRawBatch } from "../db/raw-batch";
 import { LIMITS, limitKey, type Limit } from "../auth/rate-limit";
 import { ledgerKeepUntil } from "../lib/retention";
 import { FORMER_ADDRESSES_OF, userDeletionQueries } from "./account-deletion";
@@ -172,12 +173,7 @@ export function userErasureStatements(accounts: { id: string; email: string }[])
 /** Runs statements (SQL or drizzle queries) as one batch (one transaction); takes one from the budget per statement. */
 export async function runBatch(db: Database, budget: Budget, statements: SQLWrapper[]): Promise<void> {
   budget.left -= statements.length;
-  await db.$client.batch(
-    statements.map((s) => {
-      const q = dialect.sqlToQuery(s.getSQL());
-      return db.$client.prepare(q.sql).bind(...q.params);
-    }),
-  );
+  await runRawBatch(db, statements);
 }
 
 /**

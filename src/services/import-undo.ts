@@ -5,9 +5,10 @@
  * for them). A processed record's history row is deleted in the same batch, so a resumed undo
  * continues with what is left; the page's key in import_chunks makes a replayed message harmless.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../db/client";
 import type { SubjectType } from "../db/schema";
+import { deleteNotesOfStatements } from "./notes";
 
 type RecordType = SubjectType | "tag";
 
@@ -109,7 +110,7 @@ async function currentOf(db: Database, tenantId: string, type: RecordType, ids: 
 }
 
 /** The statements that delete records of one type with everything hanging off them (as deleting by hand does). */
-function deleteStatements(tenantId: string, type: RecordType, ids: number[]): SQL[] {
+function deleteStatements(db: Database, tenantId: string, type: RecordType, ids: number[]): SQLWrapper[] {
   if (ids.length === 0) return [];
   const list = json(ids);
   if (type === "tag") {
@@ -121,10 +122,10 @@ function deleteStatements(tenantId: string, type: RecordType, ids: number[]): SQ
   const counter = type === "contact" ? "contacts" : "companies";
   const inIds = (col: string) => sql`${sql.raw(col)} IN (SELECT value FROM json_each(${list}))`;
   return [
-    sql`UPDATE tenant_counters SET ${sql.raw(counter)} = max(0, ${sql.raw(counter)} - (SELECT count(*) FROM ${sql.raw(table)} WHERE tenant_id = ${tenantId} AND ${inIds("id")})),
-      notes = max(0, notes - (SELECT count(*) FROM notes WHERE tenant_id = ${tenantId} AND subject_type = ${type} AND ${inIds("subject_id")}))
+    sql`UPDATE tenant_counters SET ${sql.raw(counter)} = max(0, ${sql.raw(counter)} - (SELECT count(*) FROM ${sql.raw(table)} WHERE tenant_id = ${tenantId} AND ${inIds("id")}))
       WHERE tenant_id = ${tenantId}`,
-    sql`DELETE FROM notes WHERE tenant_id = ${tenantId} AND subject_type = ${type} AND ${inIds("subject_id")}`,
+    // The notes and their counter, as deleting records by hand does.
+    ...deleteNotesOfStatements(db, tenantId, type, ids),
     sql`DELETE FROM custom_field_values WHERE tenant_id = ${tenantId} AND ${inIds("entity_id")}
       AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenantId} AND entity = ${type})`,
     sql`DELETE FROM activities WHERE tenant_id = ${tenantId} AND subject_type = ${type} AND ${inIds("subject_id")}`,
@@ -140,7 +141,7 @@ const unchangedSince = (current: string | null, written: unknown) => (current ??
 export interface UndoPage {
   /** Records handled in this page; 0 when the undo is complete. */
   handled: number;
-  statements: SQL[];
+  statements: SQLWrapper[];
   kept: KeptRecord[];
 }
 
@@ -216,8 +217,8 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
     if (keptFields.length) kept.push({ type, id: h.entity_id, name: now_.name, fields: keptFields });
   }
 
-  const statements: SQL[] = [sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${importId}, 'undo', ${pageNo}, ${now})`];
-  statements.push(...deleteStatements(tenantId, type, toDelete));
+  const statements: SQLWrapper[] = [sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${importId}, 'undo', ${pageNo}, ${now})`];
+  statements.push(...deleteStatements(db, tenantId, type, toDelete));
   if (restores.length) {
     const rows = json(restores);
     const has = (path: string) => sql.raw(`json_type(u.value, '$.s.${path}') IS NOT NULL`);

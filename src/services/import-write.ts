@@ -88,6 +88,43 @@ function newId(table: "contacts" | "companies", count: number): SQL {
   return sql.raw(`(SELECT max(id) FROM ${table}) - ${count - 1} + j.key`);
 }
 
+/**
+ * What an update of a matched record changes, collected field by field: the SET values, the values
+ * before and after (kept in import_records for undo) and the timeline's changes. An update fills in
+ * and overwrites with what the file has; an empty cell (null) never clears a value.
+ */
+function updateDiff() {
+  const d = { set: {} as Record<string, string>, before: {} as Record<string, unknown>, after: {} as Record<string, unknown>, changes: {} as Record<string, [unknown, unknown]> };
+  const scalar = (field: string, label: string, was: string | null, value: string | null) => {
+    if (value === null || same(was, value)) return;
+    d.set[field] = value;
+    d.before[field] = was;
+    d.after[field] = value;
+    d.changes[label] = [was, value];
+  };
+  return { ...d, scalar };
+}
+
+/** The tags, custom values and note a row adds to a matched record (JSON as the plan's query read them). */
+function extrasDiff(d: ReturnType<typeof updateDiff>, r: { tags: string[]; custom: Record<string, string>; note: string | null }, have: { tags: string; custom: string; notes: string }) {
+  const haveTags = JSON.parse(have.tags) as string[];
+  const haveCustom = JSON.parse(have.custom) as Record<string, string>;
+  const haveNotes = JSON.parse(have.notes) as string[];
+  const tk = r.tags.map((t) => t.toLowerCase()).filter((t) => !haveTags.includes(t));
+  const cf: Record<string, string> = {};
+  const cfBefore: Record<string, string | null> = {};
+  for (const [fieldId, value] of Object.entries(r.custom)) {
+    if (haveCustom[fieldId] === value) continue;
+    cf[fieldId] = value;
+    cfBefore[fieldId] = haveCustom[fieldId] ?? null;
+  }
+  const no = r.note && !haveNotes.includes(r.note) ? r.note : null;
+  if (tk.length) d.after.tk = tk;
+  if (Object.keys(cf).length) (d.after.cf = cf), (d.before.cf = cfBefore);
+  if (no) d.after.no = no;
+  return { tk, cf, no };
+}
+
 // ---- contacts -------------------------------------------------------------------------------------
 
 interface CurrentContact {
@@ -200,18 +237,8 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
       continue;
     }
     seen.add(match.id);
-    // An update fills in and overwrites with what the file has; an empty cell never clears a value.
-    const set: Record<string, string> = {};
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    const changes: Record<string, [unknown, unknown]> = {};
-    const scalar = (field: string, label: string, was: string | null, value: string | null) => {
-      if (value === null || same(was, value)) return;
-      set[field] = value;
-      before[field] = was;
-      after[field] = value;
-      changes[label] = [was, value];
-    };
+    const d = updateDiff();
+    const { set, before, after, changes, scalar } = d;
     if (r.firstName) scalar("f", "firstName", match.first_name || null, r.firstName);
     if (r.lastName) scalar("l", "lastName", match.last_name || null, r.lastName);
     scalar("jt", "jobTitle", match.job_title, r.jobTitle);
@@ -228,25 +255,12 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     }
     const haveEmails = JSON.parse(match.emails) as string[];
     const havePhones = JSON.parse(match.phones) as string[];
-    const haveTags = JSON.parse(match.tags) as string[];
-    const haveCustom = JSON.parse(match.custom) as Record<string, string>;
-    const haveNotes = JSON.parse(match.notes) as string[];
     const em = r.emails.filter((e) => !haveEmails.includes(e)).slice(0, Math.max(0, 5 - haveEmails.length));
     const ph = r.phones.filter((p) => !havePhones.includes(p)).slice(0, Math.max(0, 5 - havePhones.length));
-    const tk = r.tags.map((t) => t.toLowerCase()).filter((t) => !haveTags.includes(t));
-    const cf: Record<string, string> = {};
-    const cfBefore: Record<string, string | null> = {};
-    for (const [fieldId, value] of Object.entries(r.custom)) {
-      if (haveCustom[fieldId] === value) continue;
-      cf[fieldId] = value;
-      cfBefore[fieldId] = haveCustom[fieldId] ?? null;
-    }
-    const no = r.note && !haveNotes.includes(r.note) ? r.note : null;
     if (em.length) (after.em = em), (changes.emails = [null, em.join(", ")]);
     if (ph.length) (after.ph = ph), (changes.phones = [null, ph.join(", ")]);
-    if (tk.length) after.tk = tk;
-    if (Object.keys(cf).length) (after.cf = cf), (before.cf = cfBefore);
-    if (no) (after.no = no), (newNotes += 1);
+    const { tk, cf, no } = extrasDiff(d, r, match);
+    if (no) newNotes += 1;
     if (Object.keys(after).length === 0) {
       unchanged += 1;
       continue;
@@ -429,17 +443,8 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
       continue;
     }
     seen.add(match.id);
-    const set: Record<string, string> = {};
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    const changes: Record<string, [unknown, unknown]> = {};
-    const scalar = (field: string, label: string, was: string | null, value: string | null) => {
-      if (value === null || same(was, value)) return;
-      set[field] = value;
-      before[field] = was;
-      after[field] = value;
-      changes[label] = [was, value];
-    };
+    const d = updateDiff();
+    const { set, before, after, changes, scalar } = d;
     scalar("name", "name", match.name, r.name);
     if (set.name !== undefined) set.ns = r.name.toLowerCase();
     scalar("d", "domain", match.domain, r.domain);
@@ -448,21 +453,8 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
     scalar("ph", "phone", match.phone, r.phone);
     scalar("ad", "address", match.address, r.address);
     if (ownerId) scalar("ow", "ownerId", match.owner_id, ownerId);
-    const haveTags = JSON.parse(match.tags) as string[];
-    const haveCustom = JSON.parse(match.custom) as Record<string, string>;
-    const haveNotes = JSON.parse(match.notes) as string[];
-    const tk = r.tags.map((t) => t.toLowerCase()).filter((t) => !haveTags.includes(t));
-    const cf: Record<string, string> = {};
-    const cfBefore: Record<string, string | null> = {};
-    for (const [fieldId, value] of Object.entries(r.custom)) {
-      if (haveCustom[fieldId] === value) continue;
-      cf[fieldId] = value;
-      cfBefore[fieldId] = haveCustom[fieldId] ?? null;
-    }
-    const no = r.note && !haveNotes.includes(r.note) ? r.note : null;
-    if (tk.length) after.tk = tk;
-    if (Object.keys(cf).length) (after.cf = cf), (before.cf = cfBefore);
-    if (no) (after.no = no), (newNotes += 1);
+    const { tk, cf, no } = extrasDiff(d, r, match);
+    if (no) newNotes += 1;
     if (Object.keys(after).length === 0) {
       unchanged += 1;
       continue;
