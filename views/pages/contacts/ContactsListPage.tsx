@@ -1,6 +1,6 @@
+import { html } from "hono/html";
 import { FormAlert } from "../../components/Field";
-import { Time } from "../../components/Time";
-import { InputField, SelectField, TagChip, type CustomFieldDef } from "../companies/FormFields";
+import { InputField, SelectField, type CustomFieldDef } from "../companies/FormFields";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 
 export interface ContactListRow {
@@ -64,6 +64,32 @@ function SortHeader(p: { label: string; link: SortLink }) {
 }
 
 /**
+ * One row of the table. Written with hono's html template rather than JSX because it is the hottest
+ * markup in the app (50 rows, about 20 elements each, on every list page and every keystroke of a
+ * search): building and walking a JSX node per element cost 1.1 ms a page, this costs 0.2 ms
+ * (measured in Node; see docs/benchmarks.md). The template escapes every value it is given, like
+ * JSX; every value sits in element text or inside a double-quoted attribute, and each URL starts
+ * with a fixed scheme or path of ours. Same markup as the JSX it replaced (the TagChip and Time
+ * components' output included). Stacked on a phone, a cell names its column (data-label); an empty
+ * cell says nothing.
+ */
+function contactRow(r: ContactListRow, canWrite: boolean) {
+  const iso = new Date(r.updatedAt).toISOString();
+  const label = (name: string, shown: unknown) => (shown ? html` data-label="${name}"` : "");
+  return html`<tr id="contact-${r.id}">${
+    canWrite ? html`<td class="select-col"><input type="checkbox" name="ids" value="${r.id}" form="bulk-form" id="select-${r.id}" aria-label="Select ${r.name}"/></td>` : ""
+  }<td><a href="/app/contacts/${r.id}">${r.name}</a></td><td${label("Company", r.companyName)}>${
+    r.companyId ? html`<a href="/app/companies/${r.companyId}">${r.companyName}</a>` : (r.companyName ?? "")
+  }</td><td${label("Email", r.email)}>${r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : ""}</td><td${label("Phone", r.phone)} class="phone-cell">${
+    r.phone ? html`<a href="tel:${r.phone}">${r.phoneDisplay}</a>` : ""
+  }</td><td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td><td${label("Owner", r.owner)}>${r.owner ?? ""}</td><td data-label="Updated"><time datetime="${iso}">${iso.slice(0, 10)}</time></td>${
+    canWrite
+      ? html`<td><a href="/app/contacts/${r.id}/delete" hx-delete="/app/contacts/${r.id}" hx-target="closest tr" hx-swap="outerHTML" hx-confirm="Delete ${r.name}? Their notes go too. This cannot be undone." class="danger-link">Delete<span class="visually-hidden"> ${r.name}</span></a></td>`
+      : ""
+  }</tr>`;
+}
+
+/**
  * The results region: what the search box swaps in with htmx (id="contact-results"), and what the
  * full page embeds. Row checkboxes belong to the bulk form by its id, so they work wherever they sit.
  */
@@ -110,50 +136,7 @@ export function ContactResults(p: ContactResultsProps) {
               </tr>
             </thead>
             <tbody>
-              {p.rows.map((r) => (
-                <tr id={`contact-${r.id}`}>
-                  {p.canWrite ? (
-                    <td class="select-col">
-                      <input type="checkbox" name="ids" value={String(r.id)} form="bulk-form" id={`select-${r.id}`} aria-label={`Select ${r.name}`} />
-                    </td>
-                  ) : null}
-                  <td>
-                    <a href={`/app/contacts/${r.id}`}>{r.name}</a>
-                  </td>
-                  {/* Stacked on a phone, a cell names its column; an empty one says nothing. */}
-                  <td data-label={r.companyName ? "Company" : undefined}>{r.companyId ? <a href={`/app/companies/${r.companyId}`}>{r.companyName}</a> : (r.companyName ?? "")}</td>
-                  <td data-label={r.email ? "Email" : undefined}>{r.email ? <a href={`mailto:${r.email}`}>{r.email}</a> : ""}</td>
-                  <td data-label={r.phone ? "Phone" : undefined} class="phone-cell">
-                    {r.phone ? <a href={`tel:${r.phone}`}>{r.phoneDisplay}</a> : ""}
-                  </td>
-                  <td data-label={r.tags.length ? "Tags" : undefined}>
-                    {r.tags.map((t) => (
-                      <>
-                        <TagChip name={t.name} color={t.color} />{" "}
-                      </>
-                    ))}
-                  </td>
-                  <td data-label={r.owner ? "Owner" : undefined}>{r.owner ?? ""}</td>
-                  <td data-label="Updated">
-                    <Time ms={r.updatedAt} />
-                  </td>
-                  {p.canWrite ? (
-                    <td>
-                      {/* With htmx: DELETE, after a confirm, and the row goes. Without: the confirmation page. */}
-                      <a
-                        href={`/app/contacts/${r.id}/delete`}
-                        hx-delete={`/app/contacts/${r.id}`}
-                        hx-target="closest tr"
-                        hx-swap="outerHTML"
-                        hx-confirm={`Delete ${r.name}? Their notes go too. This cannot be undone.`}
-                        class="danger-link"
-                      >
-                        Delete<span class="visually-hidden"> {r.name}</span>
-                      </a>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
+              {p.rows.map((r) => contactRow(r, p.canWrite))}
             </tbody>
           </table>
         </div>
