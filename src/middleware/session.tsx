@@ -39,16 +39,17 @@ function syncWorkspaceHint(c: Context<AppEnv>, tenantId: string): void {
 /**
  * Pages that read the session in the SAME D1 batch as their own data (withSessionBatch), saving a
  * round trip: each costs about as much as a small page's whole work. Only GETs of routes whose least
- * role is viewer (any member), so the batch's session check is the whole authorisation.
+ * role is viewer (any member), so the batch's session check is the whole authorisation: the
+ * contacts list and a contact's page.
  */
-const BATCHED_SESSION_PAGES = new Set(["/app/contacts"]);
+const BATCHED_SESSION_PAGE = /^\/app\/contacts(\/[1-9]\d{0,15})?$/;
 
 /** Resolves the signed-in user, their active tenant and role from the session cookie, if any. */
 export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = getCookie(c, COOKIES.session.name);
   if (token) {
     const hint = getCookie(c, COOKIES.workspace.name);
-    if (hint && c.req.method === "GET" && BATCHED_SESSION_PAGES.has(c.req.path)) {
+    if (hint && c.req.method === "GET" && BATCHED_SESSION_PAGE.test(c.req.path)) {
       // Checked by the page, in its batch: until then there is no auth, and every guard lets it through.
       c.set("deferredSession", { token, tenantHint: hint });
       return next();
@@ -86,7 +87,7 @@ export type SessionBatchResult = { ok: true; tenantId: string; results: unknown[
 
 /**
  * Runs a page's reads in one D1 batch with the session check when the session middleware deferred
- * it (BATCHED_SESSION_PAGES), else alone. The reads are built for the workspace the hint cookie names;
+ * it (BATCHED_SESSION_PAGE), else alone. The reads are built for the workspace the hint cookie names;
  * they are used only if the session is valid AND its active workspace is that one. Otherwise nothing
  * read is used: no session is the login redirect, a closed workspace its closed page, and another
  * workspace (a stale or forged hint) reads again for the session's own.

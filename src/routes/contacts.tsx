@@ -31,6 +31,8 @@ import {
   findDuplicates,
   findOrCreateTag,
   getContact,
+  contactPageFromResults,
+  contactPageStatements,
   getContactWithExtras,
   contactsListFromResults,
   contactsListStatements,
@@ -47,7 +49,7 @@ import { PlanLimitError } from "../services/billing";
 import { listCustomFields, parseCustomFieldsForm, type CustomField } from "../services/custom-fields";
 import { searchTerms } from "../services/search";
 import { contactFilterQuery, exportPageHref, parseContactFilters } from "./list-filters";
-import { loadTimeline, parseRecordId, timelineProps } from "./record-helpers";
+import { parseRecordId, timelineProps } from "./record-helpers";
 import { PlanLimitMessage } from "../../views/components/PlanLimit";
 import { BulkDeletePage, BulkErasePage, BulkProblemPage, ContactDeletePage, ContactErasePage, ContactPage } from "../../views/pages/contacts/ContactPage";
 import { ContactFormPage, DuplicateWarning, type ContactFormProps } from "../../views/pages/contacts/ContactForm";
@@ -507,13 +509,17 @@ contactsRoutes.post("/bulk", requireRole("member"), async (c) => {
 // ---- one contact ------------------------------------------------------------------------------------
 
 contactsRoutes.get("/:id", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
   const db = c.get("db");
   const id = parseRecordId(c.req.param("id"));
-  if (id === null) return errorResponse(c, 404);
-  // Notes and activity are read alongside (by tenant and id, so another tenant's id reads nothing).
-  const [found, timeline] = await Promise.all([getContactWithExtras(db, auth.tenant.id, id), loadTimeline(db, auth.tenant.id, { type: "contact", id })]);
+  // One round trip for the whole page, the session check included (withSessionBatch): the contact,
+  // its tags, fields, values, notes and activity, each read by tenant and id, so another tenant's
+  // id reads nothing and answers 404.
+  const batch = await withSessionBatch(c, async (tenantId) => (id === null ? [] : contactPageStatements(db, tenantId, id)));
+  if (!batch.ok) return batch.response;
+  const auth = c.get("auth")!;
+  const found = id === null ? null : contactPageFromResults(id, batch.results);
   if (!found) return errorResponse(c, 404);
+  const { timeline } = found;
   const k = found.contact;
   return render(
     c,

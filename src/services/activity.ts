@@ -40,7 +40,12 @@ export interface ActivityEntry {
 
 /** The newest entries of one record's timeline, with each actor's email or "former member". */
 export async function listActivity(db: Database, tenantId: string, subjectType: SubjectType, subjectId: number, opts: { before?: number; limit?: number } = {}): Promise<ActivityEntry[]> {
-  const rows = await db
+  return activityFromRows(await activityQuery(db, tenantId, subjectType, subjectId, opts));
+}
+
+/** The query behind listActivity (map its rows with activityFromRows), for batches. Column names are unique. */
+export function activityQuery(db: Database, tenantId: string, subjectType: SubjectType, subjectId: number, opts: { before?: number; limit?: number } = {}) {
+  return db
     .select({ id: activities.id, kind: activities.kind, actorEmail: users.email, actorId: activities.actorId, detail: activities.detail, createdAt: activities.createdAt })
     .from(activities)
     .leftJoin(users, eq(users.id, activities.actorId))
@@ -54,6 +59,9 @@ export async function listActivity(db: Database, tenantId: string, subjectType: 
     )
     .orderBy(desc(activities.id))
     .limit(opts.limit ?? 50);
+}
+
+export function activityFromRows(rows: Awaited<ReturnType<typeof activityQuery>>): ActivityEntry[] {
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,

@@ -13,14 +13,14 @@ import { encodeBase64urlNoPadding, decodeBase64urlIgnorePadding } from "@oslojs/
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { activities, companies, contactEmails, contactPhones, contacts, contactTags, customFieldValues, customFields, importRecords, memberships, recentViews, tags, tenantCounters, tenants, users } from "../db/schema";
-import { activityInsert, diff } from "./activity";
+import { activityFromRows, activityInsert, activityQuery, diff } from "./activity";
 import { auditInsert } from "./audit";
 import { contactWithinLimit, guardedValue, isPlanLimitError, PlanLimitError } from "./billing";
 import { counterChange } from "./counters";
-import { customFieldsQuery, deleteValuesStatement, listCustomFields, toCustomField, valuesFor, type CustomField } from "./custom-fields";
-import { deleteNotesOfStatements } from "./notes";
+import { customFieldsQuery, deleteValuesStatement, listCustomFields, recordValuesQuery, toCustomField, valuesFor, valuesOfRecord, type CustomField } from "./custom-fields";
+import { deleteNotesOfStatements, notesFromRows, notesQuery } from "./notes";
 import { suppressStatements } from "./suppression";
-import { createTag, listTags, ownedTagIds, TAG_COLORS, tagsFor, tagsQuery, type Tag, type TagColor } from "./tags";
+import { createTag, listTags, ownedTagIds, TAG_COLORS, tagsByRecord, tagsFor, tagsForQuery, tagsQuery, type Tag, type TagColor } from "./tags";
 
 /** Length limits of the contact form's fields (characters, after trimming). */
 export const CONTACT_LIMITS = {
@@ -348,7 +348,12 @@ export interface ContactDetail {
 
 /** One contact of the tenant with its emails and phones (one query), or null. */
 export async function getContact(db: Database, tenantId: string, id: number): Promise<ContactDetail | null> {
-  const [row] = await db
+  return contactDetailFromRows(await contactDetailQuery(db, tenantId, id));
+}
+
+/** The query behind getContact (map with contactDetailFromRows), for batches. Column names are unique. */
+function contactDetailQuery(db: Database, tenantId: string, id: number) {
+  return db
     .select({
       id: contacts.id,
       firstName: contacts.firstName,
@@ -370,8 +375,51 @@ export async function getContact(db: Database, tenantId: string, id: number): Pr
     .leftJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id)))
     .limit(1);
+}
+
+function contactDetailFromRows(rows: Awaited<ReturnType<typeof contactDetailQuery>>): ContactDetail | null {
+  const row = rows[0];
   if (!row) return null;
   return { ...row, name: contactDisplayName(row), emails: JSON.parse(row.emails) as string[], phones: JSON.parse(row.phones) as string[] };
+}
+
+/**
+ * Everything the contact page reads (the contact with its emails, phones and owner; its tags; the
+ * tenant's contact fields and its values of them; its notes and activity) as statements for ONE
+ * D1 batch, none depending on another's answer; the route adds the session check to the same batch
+ * (withSessionBatch). Every statement is scoped by tenant and id, so another tenant's id reads
+ * nothing and the page is a 404.
+ */
+export function contactPageStatements(db: Database, tenantId: string, id: number) {
+  return [
+    contactDetailQuery(db, tenantId, id),
+    tagsForQuery(db, tenantId, "contact", [id]),
+    customFieldsQuery(db, tenantId, "contact"),
+    recordValuesQuery(db, tenantId, "contact", id),
+    notesQuery(db, tenantId, "contact", id),
+    activityQuery(db, tenantId, "contact", id),
+  ] as const;
+}
+
+/** The contact page's data from what contactPageStatements read; null when there is no such contact. */
+export function contactPageFromResults(id: number, results: unknown[]) {
+  const [detail, tagRows, fieldRows, valueRows, noteRows, activityRows] = results as [
+    Awaited<ReturnType<typeof contactDetailQuery>>,
+    Awaited<ReturnType<typeof tagsForQuery>>,
+    Awaited<ReturnType<typeof customFieldsQuery>>,
+    Awaited<ReturnType<typeof recordValuesQuery>>,
+    Awaited<ReturnType<typeof notesQuery>>,
+    Awaited<ReturnType<typeof activityQuery>>,
+  ];
+  const contact = contactDetailFromRows(detail);
+  if (!contact) return null;
+  return {
+    contact,
+    tags: tagsByRecord(tagRows).get(id) ?? [],
+    customFields: fieldRows.map(toCustomField),
+    values: valuesOfRecord(valueRows),
+    timeline: { notes: notesFromRows(noteRows), activity: activityFromRows(activityRows) },
+  };
 }
 
 /** A contact with its tags and custom values too: what the contact page and the edit form show. */

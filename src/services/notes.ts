@@ -35,13 +35,21 @@ export async function subjectExists(db: Database, tenantId: string, type: Subjec
 
 /** A record's notes, newest first, with authors' emails (or "former member"). */
 export async function listNotes(db: Database, tenantId: string, type: SubjectType, subjectId: number, limit = 100): Promise<Note[]> {
-  const rows = await db
+  return notesFromRows(await notesQuery(db, tenantId, type, subjectId, limit));
+}
+
+/** The query behind listNotes (map its rows with notesFromRows), for batches. Column names are unique. */
+export function notesQuery(db: Database, tenantId: string, type: SubjectType, subjectId: number, limit = 100) {
+  return db
     .select({ id: notes.id, body: notes.body, authorId: notes.authorId, authorEmail: users.email, createdAt: notes.createdAt, updatedAt: notes.updatedAt })
     .from(notes)
     .leftJoin(users, eq(users.id, notes.authorId))
     .where(and(eq(notes.tenantId, tenantId), eq(notes.subjectType, type), eq(notes.subjectId, subjectId)))
     .orderBy(desc(notes.id))
     .limit(limit);
+}
+
+export function notesFromRows(rows: Awaited<ReturnType<typeof notesQuery>>): Note[] {
   return rows.map((r) => ({ id: r.id, body: r.body, authorId: r.authorId, author: r.authorEmail ?? "former member", createdAt: r.createdAt, updatedAt: r.updatedAt }));
 }
 

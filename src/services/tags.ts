@@ -52,16 +52,24 @@ export async function createTag(db: Database, tenantId: string, input: { name: s
 
 /** The tags of some records, as recordId → tags, in one query. */
 export async function tagsFor(db: Database, tenantId: string, type: SubjectType, ids: number[]): Promise<Map<number, Tag[]>> {
-  const out = new Map<number, Tag[]>();
-  if (ids.length === 0) return out;
+  if (ids.length === 0) return new Map<number, Tag[]>();
+  return tagsByRecord(await tagsForQuery(db, tenantId, type, ids));
+}
+
+/** The query behind tagsFor (group its rows with tagsByRecord), for batches. Column names are unique. */
+export function tagsForQuery(db: Database, tenantId: string, type: SubjectType, ids: number[]) {
   const link = type === "contact" ? contactTags : companyTags;
   const key = type === "contact" ? contactTags.contactId : companyTags.companyId;
-  const rows = await db
+  return db
     .select({ recordId: key, id: tags.id, name: tags.name, color: tags.color })
     .from(link)
     .innerJoin(tags, eq(tags.id, link.tagId))
     .where(and(eq(link.tenantId, tenantId), inJsonList(key, ids)))
     .orderBy(asc(tags.nameKey));
+}
+
+export function tagsByRecord(rows: Awaited<ReturnType<typeof tagsForQuery>>): Map<number, Tag[]> {
+  const out = new Map<number, Tag[]>();
   for (const r of rows) {
     const list = out.get(r.recordId) ?? [];
     list.push({ id: r.id, name: r.name, color: r.color });

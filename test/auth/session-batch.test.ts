@@ -1,7 +1,8 @@
 /**
- * The contacts list checks the session in the same D1 batch as its own reads when the browser names
- * its workspace (the __Host-tenant cookie). The reads are used only if the session is valid and its
- * workspace is the one named; everything else gets what a request without the hint gets.
+ * The contacts list and a contact's page check the session in the same D1 batch as their own reads
+ * when the browser names its workspace (the __Host-tenant cookie). The reads are used only if the
+ * session is valid and its workspace is the one named; everything else gets what a request without
+ * the hint gets.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -11,13 +12,14 @@ import { memberOf, newTenant } from "../helpers/tenants";
 
 const HINT = "__Host-tenant";
 
-async function addContact(tenantId: string, name: string) {
+async function addContact(tenantId: string, name: string): Promise<number> {
   const now = Date.now();
-  await env.DB.prepare(
-    "INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, 'Person', lower('person ' || ?), ?, ?, ?)",
+  const row = await env.DB.prepare(
+    "INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, 'Person', lower('person ' || ?), ?, ?, ?) RETURNING id",
   )
     .bind(tenantId, name, name, now, now, now)
-    .run();
+    .first<{ id: number }>();
+  return row!.id;
 }
 
 /** A signed-in owner whose browser has been given the workspace cookie by a first page. */
@@ -103,5 +105,59 @@ describe("the contacts list with the workspace cookie", () => {
     const res = await send("/app/contacts", { cookie: a.cookie });
     expect(res.status).toBe(423);
     expect(await res.text()).not.toContain("Kept Person");
+  });
+});
+
+describe("a contact's page with the workspace cookie", () => {
+  it("reads the session, the contact, its tags, fields, values, notes and activity in one round trip", async () => {
+    const a = await ownerWithHint("Page Batch Co");
+    const id = await addContact(a.tenantId, "Grace");
+    const now = Date.now();
+    const field = await env.DB.prepare("INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, position, created_at) VALUES (?, 'contact', 'Tier', 'tier', 'text', 0, ?) RETURNING id")
+      .bind(a.tenantId, now)
+      .first<{ id: number }>();
+    const tag = await env.DB.prepare("INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, 'Speaker', 'speaker', 'green', ?) RETURNING id").bind(a.tenantId, now).first<{ id: number }>();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, 'Gold')").bind(a.tenantId, field!.id, id),
+      env.DB.prepare("INSERT INTO contact_tags (tenant_id, contact_id, tag_id) VALUES (?, ?, ?)").bind(a.tenantId, id, tag!.id),
+    ]);
+    expect((await send(`/app/contacts/${id}/notes`, { method: "POST", cookie: a.cookie, form: { body: "Met at the conference" } })).status).toBeLessThan(400);
+
+    const counting = countingDb();
+    const res = await send(`/app/contacts/${id}`, { cookie: a.cookie, env: { DB: counting.binding } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const shown of ["Grace Person", "Speaker", "Tier", "Gold", "Met at the conference", a.email]) expect(html).toContain(shown);
+    expect(counting.roundTrips.count).toBe(1);
+    // The same page without the cookie: the session check, then the page.
+    const plain = countingDb();
+    const again = await send(`/app/contacts/${id}`, { cookie: a.cookie.replace(/__Host-tenant=[^;]+;?\s*/, ""), env: { DB: plain.binding } });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain("Met at the conference");
+    expect(plain.roundTrips.count).toBe(1 + 1);
+  });
+
+  it("another workspace's contact is a 404, with or without a cookie naming that workspace", async () => {
+    const a = await ownerWithHint("Own Page Co");
+    const b = await newTenant("Other Page Co");
+    const theirs = await addContact(b.tenantId, "Theirs");
+    const forged = a.cookie.replace(/__Host-tenant=[^;]+/, `${HINT}=${b.tenantId}`);
+    for (const cookie of [a.cookie, forged]) {
+      const res = await send(`/app/contacts/${theirs}`, { cookie });
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toContain("Theirs Person");
+    }
+  });
+
+  it("without a valid session it is the login redirect, whether or not the contact exists", async () => {
+    const a = await ownerWithHint("Page Gone Co");
+    const id = await addContact(a.tenantId, "Hidden");
+    const wrongSecret = a.cookie.replace(/__Host-session=([^.;]+)\.[^;]+/, "__Host-session=$1.wrongsecretwrongsecretwrongsecre");
+    for (const path of [`/app/contacts/${id}`, "/app/contacts/999999999"]) {
+      const res = await send(path, { cookie: wrongSecret });
+      expect(res.status).toBe(303);
+      expect(res.headers.get("Location")).toBe(`/login?next=${encodeURIComponent(path)}`);
+      expect(await res.text()).not.toContain("Hidden");
+    }
   });
 });
