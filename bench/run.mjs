@@ -1,9 +1,9 @@
 // npm run bench: seeds one tenant with 100,000 contacts, 10,000 companies and 200,000 notes into a
 // fresh local D1, starts `wrangler dev --log-level warn`, and measures in one run, side by side:
 // the floor (a bare route running one indexed 50-row SELECT), the contacts list, a prefix search
-// (the htmx fragment the search box asks for, and the full page) and a contact page. Then it times
-// the raw search query against SQLite directly. Prints req/s, p50/p95/p99 and each page's ratio to
-// the floor, and writes bench/results/latest.json. Figures go to docs/benchmarks.md by hand.
+// (the htmx fragment the search box asks for, and the full page), a contact page and a company page.
+// Then it times the raw search query against SQLite directly. Prints req/s, p50/p95/p99 and each
+// page's ratio to the floor, and writes bench/results/latest.json. Figures go to docs/benchmarks.md by hand.
 //
 // Options (environment): BENCH_CONTACTS (default 100000), BENCH_SECONDS per target in all
 // (default 20), BENCH_ROUNDS to split them into (default 5), BENCH_CONNECTIONS (default 16).
@@ -162,6 +162,7 @@ async function main() {
   const auth = { Cookie: seeded.cookie };
   const midId = Number(run("sqlite3", [seeded.dbFile, `SELECT id FROM contacts WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 1 OFFSET ${Math.floor(CONTACTS / 2)}`]).trim());
 
+  const companyId = Number(run("sqlite3", [seeded.dbFile, `SELECT id FROM companies WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 1 OFFSET ${Math.floor(CONTACTS / 20)}`]).trim());
   const targets = [
     { name: "floor: bare route, one indexed 50-row SELECT", url: `/bench/floor?tenant=${seeded.tenantId}`, headers: {} },
     { name: "contacts list (first page, sorted by name)", url: "/app/contacts", headers: auth },
@@ -169,6 +170,7 @@ async function main() {
     { name: "search as you type: fragment for ?q=lov", url: "/app/contacts?q=lov", headers: { ...auth, "HX-Request": "true", "HX-Target": "contact-results", "HX-Current-URL": "http://127.0.0.1/app/contacts" } },
     { name: "search: full page for ?q=ada", url: "/app/contacts?q=ada", headers: auth },
     { name: "contact page (2 notes)", url: `/app/contacts/${midId}`, headers: auth },
+    { name: "company page (10 contacts)", url: `/app/companies/${companyId}`, headers: auth },
   ];
   for (const t of targets) {
     const res = await fetch(baseUrl + t.url, { headers: t.headers, redirect: "manual" });

@@ -40,9 +40,9 @@ function syncWorkspaceHint(c: Context<AppEnv>, tenantId: string): void {
  * Pages that read the session in the SAME D1 batch as their own data (withSessionBatch), saving a
  * round trip: each costs about as much as a small page's whole work. Only GETs of routes whose least
  * role is viewer (any member), so the batch's session check is the whole authorisation: the
- * contacts list and a contact's page.
+ * contacts list, a contact's page and a company's page.
  */
-const BATCHED_SESSION_PAGE = /^\/app\/contacts(\/[1-9]\d{0,15})?$/;
+const BATCHED_SESSION_PAGE = /^\/app\/(contacts(\/[1-9]\d{0,15})?|companies\/[1-9]\d{0,15})$/;
 
 /** Resolves the signed-in user, their active tenant and role from the session cookie, if any. */
 export const session: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -9,13 +9,14 @@ import { formatPhone } from "../lib/phone";
 import { errorResponse } from "../lib/errors";
 import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { requireRole, roleAtLeast } from "../middleware/session";
+import { requireRole, roleAtLeast, withSessionBatch } from "../middleware/session";
 import {
   COMPANY_SIZES,
   COMPANY_SORTS,
   companiesWithDomain,
   companyFormContext,
-  companyPage,
+  companyPageFromResults,
+  companyPageStatements,
   createCompany,
   deleteCompany,
   getCompany,
@@ -143,9 +144,14 @@ companyRoutes.post("/", requireRole("member"), async (c) => {
 // ---- Read -----------------------------------------------------------------------------------------
 
 companyRoutes.get("/:id", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
+  const db = c.get("db");
   const id = parseRecordId(c.req.param("id"));
-  const data = id ? await companyPage(c.get("db"), auth.tenant.id, id) : null;
+  // One round trip for the whole page, the session check included (withSessionBatch); every
+  // statement is scoped by tenant and id, so another tenant's id reads nothing and answers 404.
+  const batch = await withSessionBatch(c, async (tenantId) => (id === null ? [] : companyPageStatements(db, tenantId, id)));
+  if (!batch.ok) return batch.response;
+  const auth = c.get("auth")!;
+  const data = id === null ? null : companyPageFromResults(id, batch.results);
   if (!data) return errorResponse(c, 404);
   const co = data.company;
   return render(

@@ -9,12 +9,12 @@ import { activities, companies, companyTags, contacts, customFieldValues, member
 import { normalizeDomain } from "../lib/domain";
 import { normalizePhone } from "../lib/phone";
 import { parseForm, text, type FieldErrors } from "../lib/validation";
-import { activityInsert, listActivity, type ActivityEntry } from "./activity";
+import { activityFromRows, activityInsert, activityQuery, type ActivityEntry } from "./activity";
 import { auditInsert } from "./audit";
 import { counterChange } from "./counters";
-import { listCustomFields, parseCustomFieldsForm, saveValuesStatements, type CustomField } from "./custom-fields";
-import { listNotes, type Note } from "./notes";
-import { listTags, TAG_COLORS, type Tag } from "./tags";
+import { customFieldsQuery, listCustomFields, parseCustomFieldsForm, recordValuesQuery, saveValuesStatements, toCustomField, valuesOfRecord, type CustomField } from "./custom-fields";
+import { notesFromRows, notesQuery, type Note } from "./notes";
+import { listTags, TAG_COLORS, tagsByRecord, tagsForQuery, type Tag } from "./tags";
 
 /** Head-count ranges offered by the size select. */
 export const COMPANY_SIZES = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001+"] as const;
@@ -239,7 +239,12 @@ export async function createCompany(db: Database, tenantId: string, actorId: str
 
 /** A company of the tenant with its owner's email, or null. */
 export async function getCompany(db: Database, tenantId: string, id: number): Promise<Company | null> {
-  const [row] = await db
+  return (await companyQuery(db, tenantId, id))[0] ?? null;
+}
+
+/** The query behind getCompany, for batches. Column names are unique. */
+function companyQuery(db: Database, tenantId: string, id: number) {
+  return db
     .select({
       id: companies.id,
       name: companies.name,
@@ -257,31 +262,12 @@ export async function getCompany(db: Database, tenantId: string, id: number): Pr
     .leftJoin(users, eq(users.id, companies.ownerId))
     .where(and(eq(companies.tenantId, tenantId), eq(companies.id, id)))
     .limit(1);
-  return row ?? null;
 }
 
 /** A company's tags and custom values, for its page and its edit form. */
 async function companyExtras(db: Database, tenantId: string, id: number) {
-  const [tagRows, valueRows] = await db.batch([
-    db
-      .select({ id: tags.id, name: tags.name, color: tags.color })
-      .from(companyTags)
-      .innerJoin(tags, eq(tags.id, companyTags.tagId))
-      .where(and(eq(companyTags.tenantId, tenantId), eq(companyTags.companyId, id)))
-      .orderBy(asc(tags.nameKey)),
-    // Values of contacts share entity ids with companies, so only this entity's fields count.
-    db
-      .select({ fieldId: customFieldValues.fieldId, value: customFieldValues.value })
-      .from(customFieldValues)
-      .where(
-        and(
-          eq(customFieldValues.tenantId, tenantId),
-          eq(customFieldValues.entityId, id),
-          sql`${customFieldValues.fieldId} IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenantId} AND entity = 'company')`,
-        ),
-      ),
-  ]);
-  return { tags: tagRows as Tag[], values: new Map(valueRows.map((r) => [r.fieldId, r.value])) };
+  const [tagRows, valueRows] = await db.batch([tagsForQuery(db, tenantId, "company", [id]), recordValuesQuery(db, tenantId, "company", id)]);
+  return { tags: tagsByRecord(tagRows).get(id) ?? [], values: valuesOfRecord(valueRows) };
 }
 
 /** A company with what its edit form shows, or null. */
@@ -312,15 +298,17 @@ export interface CompanyPageData {
 }
 
 /**
- * Everything the company page shows, in a fixed number of queries whatever the number of contacts,
- * notes or values: the company, then one round trip for the rest.
+ * Everything the company page shows (the company and its owner, tags, the tenant's company fields
+ * and its values, its first contacts, notes and activity) as statements for ONE D1 batch, none
+ * depending on another's answer, whatever the number of contacts, notes or values; the route adds
+ * the session check to the same batch (withSessionBatch). Every statement is scoped by tenant and id.
  */
-export async function companyPage(db: Database, tenantId: string, id: number): Promise<CompanyPageData | null> {
-  const company = await getCompany(db, tenantId, id);
-  if (!company) return null;
-  const [extras, fields, contactRows, notes, activity] = await Promise.all([
-    companyExtras(db, tenantId, id),
-    listCustomFields(db, tenantId, "company"),
+export function companyPageStatements(db: Database, tenantId: string, id: number) {
+  return [
+    companyQuery(db, tenantId, id),
+    tagsForQuery(db, tenantId, "company", [id]),
+    customFieldsQuery(db, tenantId, "company"),
+    recordValuesQuery(db, tenantId, "company", id),
     // contacts_tenant_company_idx: (tenant_id, company_id, name_sort, id).
     db
       .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, jobTitle: contacts.jobTitle, primaryEmail: contacts.primaryEmail })
@@ -328,17 +316,33 @@ export async function companyPage(db: Database, tenantId: string, id: number): P
       .where(and(eq(contacts.tenantId, tenantId), eq(contacts.companyId, id)))
       .orderBy(asc(contacts.nameSort), asc(contacts.id))
       .limit(COMPANY_CONTACTS_SHOWN + 1),
-    listNotes(db, tenantId, "company", id),
-    listActivity(db, tenantId, "company", id),
-  ]);
+    notesQuery(db, tenantId, "company", id),
+    activityQuery(db, tenantId, "company", id),
+  ] as const;
+}
+
+/** The company page's data from what companyPageStatements read; null when there is no such company. */
+export function companyPageFromResults(id: number, results: unknown[]): CompanyPageData | null {
+  const [companyRows, tagRows, fieldRows, valueRows, contactRows, noteRows, activityRows] = results as [
+    Awaited<ReturnType<typeof companyQuery>>,
+    Awaited<ReturnType<typeof tagsForQuery>>,
+    Awaited<ReturnType<typeof customFieldsQuery>>,
+    Awaited<ReturnType<typeof recordValuesQuery>>,
+    CompanyContact[],
+    Awaited<ReturnType<typeof notesQuery>>,
+    Awaited<ReturnType<typeof activityQuery>>,
+  ];
+  const company = companyRows[0];
+  if (!company) return null;
   return {
     company,
-    ...extras,
-    fields,
+    tags: tagsByRecord(tagRows).get(id) ?? [],
+    values: valuesOfRecord(valueRows),
+    fields: fieldRows.map(toCustomField),
     contacts: contactRows.slice(0, COMPANY_CONTACTS_SHOWN),
     moreContacts: contactRows.length > COMPANY_CONTACTS_SHOWN,
-    notes,
-    activity,
+    notes: notesFromRows(noteRows),
+    activity: activityFromRows(activityRows),
   };
 }
 

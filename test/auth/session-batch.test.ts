@@ -161,3 +161,40 @@ describe("a contact's page with the workspace cookie", () => {
     }
   });
 });
+
+describe("a company's page with the workspace cookie", () => {
+  async function addCompany(tenantId: string, name: string): Promise<number> {
+    const now = Date.now();
+    const row = await env.DB.prepare("INSERT INTO companies (tenant_id, name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, lower(?), ?, ?, ?) RETURNING id")
+      .bind(tenantId, name, name, now, now, now)
+      .first<{ id: number }>();
+    return row!.id;
+  }
+
+  it("reads the session and the whole page in one round trip, its contacts and notes included", async () => {
+    const a = await ownerWithHint("Company Batch Co");
+    const id = await addCompany(a.tenantId, "Analytical Engines");
+    const contact = await addContact(a.tenantId, "Charles");
+    await env.DB.prepare("UPDATE contacts SET company_id = ?, company_name = 'Analytical Engines' WHERE id = ?").bind(id, contact).run();
+    expect((await send(`/app/companies/${id}/notes`, { method: "POST", cookie: a.cookie, form: { body: "Signed the order" } })).status).toBeLessThan(400);
+    const counting = countingDb();
+    const res = await send(`/app/companies/${id}`, { cookie: a.cookie, env: { DB: counting.binding } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const shown of ["Analytical Engines", "Charles Person", "Signed the order"]) expect(html).toContain(shown);
+    expect(counting.roundTrips.count).toBe(1);
+  });
+
+  it("another workspace's company is a 404 with a cookie naming that workspace, and no session is the login redirect", async () => {
+    const a = await ownerWithHint("Own Company Co");
+    const b = await newTenant("Other Company Co");
+    const theirs = await addCompany(b.tenantId, "Their Secret Ltd");
+    const forged = a.cookie.replace(/__Host-tenant=[^;]+/, `${HINT}=${b.tenantId}`);
+    const res = await send(`/app/companies/${theirs}`, { cookie: forged });
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain("Their Secret Ltd");
+    const noSession = await send(`/app/companies/${theirs}`, { cookie: `__Host-session=a.b; ${HINT}=${b.tenantId}` });
+    expect(noSession.status).toBe(303);
+    expect(await noSession.text()).not.toContain("Their Secret Ltd");
+  });
+});
