@@ -1,0 +1,51 @@
+/**
+ * In a D1 batch, drizzle maps each row from an object keyed by column name: a statement selecting two
+ * columns of the same name (two "id"s, say) loses one and shifts every value after it. Every read the
+ * pages put in one batch must therefore name its columns uniquely; this asks SQLite for the names each
+ * statement returns.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { sessionRowQuery } from "../../src/auth/session";
+import { createDb } from "../../src/db/client";
+import { companyPageStatements } from "../../src/services/companies";
+import { contactPageStatements, contactsListStatements, type ContactListQuery } from "../../src/services/contacts";
+import { ftsQuery, searchTerms } from "../../src/services/search";
+
+type Buildable = { toSQL(): { sql: string; params: unknown[] } };
+
+async function columnNames(statement: Buildable): Promise<string[]> {
+  const { sql, params } = statement.toSQL();
+  const [names] = await env.DB.prepare(sql)
+    .bind(...params)
+    .raw({ columnNames: true });
+  return names as string[];
+}
+
+const duplicates = (names: string[]) => names.filter((n, i) => names.indexOf(n) !== i);
+
+describe("statements read in one batch", () => {
+  const db = createDb(env.DB);
+  const base: ContactListQuery = { sort: "name", dir: "asc", match: null, tagId: null, companyId: null, ownerId: null, custom: [], cursor: null };
+  const cases: [string, Buildable[]][] = [
+    ["the session check", [sessionRowQuery(db, "some-session")]],
+    ["the contacts list", [...contactsListStatements(db, "t", base, null)]],
+    ["the contacts list, filtered by tag, company, owner and a custom field", [...contactsListStatements(db, "t", { ...base, tagId: 1, companyId: 2, ownerId: "u", custom: [{ fieldId: 3, value: "x" }] }, 2)]],
+    ["a search", [...contactsListStatements(db, "t", { ...base, sort: "created", dir: "desc", match: ftsQuery("t", searchTerms("ada")) }, null)]],
+    ["a contact's page", [...contactPageStatements(db, "t", 1)]],
+    ["a company's page", [...companyPageStatements(db, "t", 1)]],
+  ];
+
+  it.each(cases)("%s names every column once", async (_label, statements) => {
+    for (const statement of statements) {
+      const names = await columnNames(statement);
+      expect(names.length).toBeGreaterThan(0);
+      expect(duplicates(names), statement.toSQL().sql).toEqual([]);
+    }
+  });
+
+  it("would catch a statement that selects two columns of the same name", async () => {
+    const names = await columnNames({ toSQL: () => ({ sql: "SELECT c.id, t.id FROM contacts c JOIN tenants t ON t.id = c.tenant_id", params: [] }) });
+    expect(duplicates(names)).toEqual(["id"]);
+  });
+});
