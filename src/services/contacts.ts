@@ -758,16 +758,18 @@ export interface ContactListRow {
   companyId: number | null;
   companyName: string | null;
   ownerId: string | null;
-  createdAt: number;
   updatedAt: number;
-  lastActivityAt: number;
-  nameSort: string;
-  companySort: string;
+  /** The value of the column the page is sorted by, for the cursors. */
+  sortValue: string | number;
   /** Comma-separated tag ids, or null. */
   tagIds: string | null;
 }
 
-const LIST_FIELDS = {
+/**
+ * The columns of a list row: what the table shows, and the sort column's value once (the cursors
+ * need it for the first and last rows), rather than every sortable column for every row.
+ */
+const listFields = (sort: ContactSort) => ({
   id: contacts.id,
   firstName: contacts.firstName,
   lastName: contacts.lastName,
@@ -776,14 +778,11 @@ const LIST_FIELDS = {
   companyId: contacts.companyId,
   companyName: contacts.companyName,
   ownerId: contacts.ownerId,
-  createdAt: contacts.createdAt,
   updatedAt: contacts.updatedAt,
-  lastActivityAt: contacts.lastActivityAt,
-  nameSort: contacts.nameSort,
-  companySort: contacts.companySort,
+  sortValue: sql<string | number>`${SORT_COLUMNS[sort]}`.as("sort_value"),
   // The row's tag ids, looked up on contact_tags' primary key: no second query for the page's tags.
   tagIds: sql<string | null>`(SELECT group_concat(${contactTags.tagId}) FROM ${contactTags} WHERE ${contactTags.tenantId} = ${contacts.tenantId} AND ${contactTags.contactId} = ${contacts.id})`,
-};
+});
 
 /**
  * The query for one page of the list (PAGE_SIZE + 1 rows, to know whether there is more). Exported
@@ -824,7 +823,7 @@ export function contactsListQuery(db: Database, tenantId: string, q: ContactList
     // which costs the whole tenant when matches are rare; this way a search costs its matches.
     conditions.push(sql`contacts_fts MATCH ${q.match}`, sql`${contacts.id} = contacts_fts.rowid`);
     return db
-      .select(LIST_FIELDS)
+      .select(listFields(q.sort))
       .from(sql`contacts_fts`)
       .crossJoin(contacts)
       .where(and(...conditions))
@@ -832,26 +831,11 @@ export function contactsListQuery(db: Database, tenantId: string, q: ContactList
       .limit(CONTACTS_PAGE_SIZE + 1);
   }
   return db
-    .select(LIST_FIELDS)
+    .select(listFields(q.sort))
     .from(contacts)
     .where(and(...conditions))
     .orderBy(...order)
     .limit(CONTACTS_PAGE_SIZE + 1);
-}
-
-function sortValue(row: ContactListRow, sort: ContactSort): string | number {
-  switch (sort) {
-    case "name":
-      return row.nameSort;
-    case "company":
-      return row.companySort;
-    case "created":
-      return row.createdAt;
-    case "updated":
-      return row.updatedAt;
-    case "activity":
-      return row.lastActivityAt;
-  }
 }
 
 export interface ContactListPage {
@@ -875,7 +859,7 @@ function pageOf(fetched: ContactListRow[], q: ContactListQuery): ContactListPage
   const rows = fetched.slice(0, CONTACTS_PAGE_SIZE);
   if (back) rows.reverse();
   const at = (row: ContactListRow | undefined, isBack: boolean): ContactCursor | null =>
-    row ? { sort: q.sort, dir: q.dir, value: sortValue(row, q.sort), id: row.id, back: isBack } : null;
+    row ? { sort: q.sort, dir: q.dir, value: row.sortValue, id: row.id, back: isBack } : null;
   // Forward: there is a next page when a row beyond this page came back; a previous one when we came
   // from somewhere. Backward: the other way round.
   const hasNext = back ? true : more;
