@@ -7,6 +7,7 @@ import type { Database } from "../db/client";
 import { companyTags, contactTags, customFields, customFieldValues, tags, tenants, type CustomFieldKind, type SubjectType } from "../db/schema";
 import { isRegion } from "../lib/phone";
 import { auditInsert, type AuditAction } from "./audit";
+import { COMPANY_CSV_COLUMNS, CONTACT_CSV_COLUMNS } from "./export";
 import { getCustomField, type CustomField } from "./custom-fields";
 import type { Tag, TagColor } from "./tags";
 
@@ -100,6 +101,11 @@ export async function createCustomFieldAudited(
   input: { entity: SubjectType; name: string; kind: CustomFieldKind; options: string[] },
 ): Promise<FieldChange> {
   if (input.kind === "select" && input.options.length === 0) return { ok: false, field: "options", message: "A select field needs at least one option." };
+  // Exports name a field's column after it, next to the built-in columns, and imports map columns
+  // back by name: a field called "Email" would make two "Email" columns and take the other's data.
+  const builtIn = (input.entity === "contact" ? CONTACT_CSV_COLUMNS : COMPANY_CSV_COLUMNS) as readonly string[];
+  const taken = builtIn.find((column) => column.toLowerCase() === input.name.trim().toLowerCase());
+  if (taken) return { ok: false, field: "name", message: `“${taken}” is already a ${input.entity} column in exports and imports. Choose another name.` };
   try {
     const [rows] = await db.batch([
       db

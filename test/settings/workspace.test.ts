@@ -60,6 +60,7 @@ describe("tags", () => {
     [{ name: "Fine", color: "chartreuse" }, "f-color", "Choose one of the colours."],
     [{ name: "Fine" }, "f-color", "Choose one of the colours."],
     [{ name: "vip", color: "red" }, "f-name", "already exists"],
+    [{ name: "North; South", color: "red" }, "f-name", "cannot contain “;”"],
   ])("refuses %j with 422 beside the field, and creates nothing", async (form, field, message) => {
     const owner = await newTenant("Bad Tags");
     expect((await send("/app/settings/tags", { cookie: owner.cookie, form: { name: "VIP", color: "blue" } })).status).toBe(303);
@@ -134,6 +135,10 @@ describe("custom fields", () => {
     [{ entity: "deal", name: "Fine", kind: "text" }, "f-entity", "contacts or companies"],
     [{ entity: "company", name: "Fine", kind: "script" }, "f-kind", "Choose one of the kinds."],
     [{ entity: "company", name: "EXISTING", kind: "number" }, "f-name", "already exists"],
+    // Built-in columns of the export and import: a field of that name would make two such columns.
+    [{ entity: "contact", name: " email ", kind: "text" }, "f-name", "“Email” is already a contact column"],
+    [{ entity: "contact", name: "Tags", kind: "text" }, "f-name", "“Tags” is already a contact column"],
+    [{ entity: "company", name: "Domain", kind: "text" }, "f-name", "“Domain” is already a company column"],
   ])("refuses %j with 422 beside the field, and creates nothing", async (form, field, message) => {
     const owner = await newTenant("Bad Fields");
     expect((await send("/app/settings/fields", { cookie: owner.cookie, form: { entity: "company", name: "Existing", kind: "text" } })).status).toBe(303);
