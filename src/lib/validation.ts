@@ -21,6 +21,11 @@ export function text(label: string, opts: { min?: number; max: number }) {
     .refine((s) => s.length <= opts.max, { error: `${label} must be at most ${opts.max} characters.` });
 }
 
+/** A tag's name: text without ";", which separates tags in exported and imported files. */
+export function tagName(label: string, opts: { min?: number; max: number }) {
+  return text(label, opts).refine((s) => !s.includes(";"), { error: `${label} cannot contain “;”: it separates tags in exports and imports.` });
+}
+
 /** An email address, normalised to lower case. */
 export function email(missing = "Enter your email address.") {
   return z

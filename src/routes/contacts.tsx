@@ -14,7 +14,7 @@ import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { roleAtLeast } from "../lib/roles";
 import { billingConfig } from "../lib/stripe";
-import { email, text } from "../lib/validation";
+import { email, tagName, text } from "../lib/validation";
 import { requireRole, withSessionBatch } from "../middleware/session";
 import {
   BULK_MAX_IDS,
@@ -91,7 +91,7 @@ const scalarSchema = z.object({
   last_name: text("Last name", { max: CONTACT_LIMITS.name }),
   job_title: text("Job title", { max: CONTACT_LIMITS.jobTitle }),
   address: text("Address", { max: CONTACT_LIMITS.address }),
-  new_tag: text("New tag", { max: CONTACT_LIMITS.tagName }),
+  new_tag: tagName("New tag", { max: CONTACT_LIMITS.tagName }),
   company_id: z.string({ error: COMPANY_ERROR }).regex(/^(|[1-9]\d{0,14})$/, { error: COMPANY_ERROR }),
   owner_id: z.string({ error: OWNER_ERROR }).max(100, { error: OWNER_ERROR }),
 });

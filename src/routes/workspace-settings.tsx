@@ -13,7 +13,7 @@ import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { stripeFromEnv } from "../lib/stripe";
 import { syncStripeCustomers } from "../services/billing";
-import { formValue, parseForm, text } from "../lib/validation";
+import { formValue, parseForm, tagName, text } from "../lib/validation";
 import { requireRole } from "../middleware/session";
 import { getCustomField, listCustomFields } from "../services/custom-fields";
 import { listTags, TAG_COLORS } from "../services/tags";
@@ -49,7 +49,7 @@ function noticeOf<T extends string>(c: Context<AppEnv>, notices: Record<T, strin
 // ---- Tags -------------------------------------------------------------------------------------------
 
 const tagSchema = z.object({
-  name: z.preprocess((v) => v ?? "", text("Name", { min: 1, max: 50 })),
+  name: z.preprocess((v) => v ?? "", tagName("Name", { min: 1, max: 50 })),
   color: z.enum(TAG_COLORS, { error: "Choose one of the colours." }),
 });
 

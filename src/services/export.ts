@@ -80,6 +80,16 @@ export const NOTE_CSV_COLUMNS = ["Record type", "Record id", "Record name", "Not
 /** How the Tags cell joins a record's tag names. */
 export const TAG_SEPARATOR = "; ";
 
+/**
+ * A record's tags as one cell. Tag names never contain ";" (refused when a tag is named), so the
+ * importer splits on it; a lone tag with a comma ("Partners, EU") gets a trailing ";" so the
+ * importer, which splits other files' tag cells on commas, keeps it whole.
+ */
+export function tagsCell(names: string[]): string {
+  const cell = names.join(TAG_SEPARATOR);
+  return names.length === 1 && cell.includes(",") ? `${cell};` : cell;
+}
+
 /** The contacts list's filters (as src/routes/list-filters.ts parses them); none set means every contact. */
 export interface ContactExportFilters {
   /** An FTS5 MATCH expression from ftsQuery() (it names the tenant), or null. */
@@ -439,7 +449,7 @@ export function contactCsvCells(c: ExportContact, fields: CustomField[]): string
     c.jobTitle ?? "",
     c.company?.name ?? "",
     c.address ?? "",
-    c.tags.join(TAG_SEPARATOR),
+    tagsCell(c.tags),
     c.owner ?? "",
     isoTime(c.createdAt),
     isoTime(c.updatedAt),
@@ -456,7 +466,7 @@ export function companyCsvCells(c: ExportCompany, fields: CustomField[]): string
     c.size ?? "",
     c.phone ?? "",
     c.address ?? "",
-    c.tags.join(TAG_SEPARATOR),
+    tagsCell(c.tags),
     c.owner ?? "",
     isoTime(c.createdAt),
     isoTime(c.updatedAt),

@@ -49,6 +49,8 @@ describe("round trip", () => {
       a.cookie,
       'First name,Last name,Email,Email 2,Phone,Phone 2,Tags,Renewal,Address\nEdge,Case,edge@example.com,edge2@example.com,+1 202 555 0188,+44 20 7946 0018,"Partners, EU; VIP",2027-01-31,"=SUM(A1)\nSecond line"',
     );
+    // A contact whose only tag has a comma (made on the form): the export must keep it one tag.
+    expect((await send("/app/contacts", { cookie: a.cookie, form: { first_name: "Lone", last_name: "Tag", new_tag: "Partners, EU" } })).status).toBe(303);
     const contactsCsv = await send("/app/export/contacts.csv", { cookie: a.cookie });
     const companiesCsv = await send("/app/export/companies.csv", { cookie: a.cookie });
     expect(contactsCsv.status).toBe(200);
