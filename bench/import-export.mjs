@@ -4,30 +4,15 @@
 // streams 100,000 rows in under 10 s. Writes bench/results/import-export.json.
 //
 // Options (environment): BENCH_IMPORT_ROWS (default 100000).
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { freePort, freshLocalD1, root, startWranglerDev } from "./local-wrangler.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 const stateDir = join(root, ".wrangler", "bench-import-state");
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", FORCE_COLOR: "0" };
 const log = (m) => console.log(`[bench] ${m}`);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const FIRST = ["Ada", "Alan", "Grace", "Linus", "Margaret", "Zoë", "José", "Søren", "Chloé", "Björn", "Priya", "Wei", "Kwame", "Fatima", "Mateo"];
 const LAST = ["Lovelace", "Turing", "Hopper", "Hamilton", "Müller", "García", "Dubois", "Nielsen", "Rossi", "Nowak", "Khan", "Patel", "Chen", "Tanaka", "Okafor"];
@@ -53,35 +38,12 @@ function sqlite(dbFile, query) {
 
 async function main() {
   if (spawnSync("which", ["sqlite3"]).status !== 0) throw new Error("sqlite3 is missing (bench/run.mjs installs it)");
-  rmSync(stateDir, { recursive: true, force: true });
-  mkdirSync(stateDir, { recursive: true });
-  spawnSync(process.execPath, [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { cwd: root, env, stdio: "ignore" });
-  const dbDir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
-  const dbFile = join(dbDir, readdirSync(dbDir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite"));
+  const dbFile = freshLocalD1(stateDir);
   const port = await freePort();
   const logFile = join(stateDir, "wrangler.log");
-  const out = openSync(logFile, "a");
-  const child = spawn(process.execPath, [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn"], {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ["ignore", out, out],
-  });
   log(`wrangler dev on port ${port}, log in ${logFile}`);
-  const stop = () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // gone
-    }
-  };
-  process.on("exit", stop);
+  const stop = await startWranglerDev({ port, stateDir, logFile });
   const base = `http://127.0.0.1:${port}`;
-  for (let up = false, until = Date.now() + 60_000; !up; ) {
-    if (Date.now() > until) throw new Error("wrangler dev did not answer");
-    up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-    if (!up) await new Promise((r) => setTimeout(r, 300));
-  }
 
   // A workspace, through the sign-up form.
   const signup = await fetch(`${base}/signup`, {

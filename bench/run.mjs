@@ -7,23 +7,19 @@
 //
 // Options (environment): BENCH_CONTACTS (default 100000), BENCH_SECONDS per target in all
 // (default 20), BENCH_ROUNDS to split them into (default 5), BENCH_CONNECTIONS (default 16).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes, scryptSync } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { benchEnv as env, freePort, freshLocalD1, root, startWranglerDev } from "./local-wrangler.mjs";
 import { seedSql } from "./seed-sql.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 const stateDir = join(root, ".wrangler", "bench-state");
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", FORCE_COLOR: "0" };
 
 const log = (m) => console.log(`[bench] ${m}`);
 function run(cmd, args, opts = {}) {
@@ -38,17 +34,6 @@ function ensureTool(bin, pkg) {
   log(`installing ${pkg}`);
   spawnSync("apt-get", ["update"], { stdio: "ignore" });
   run("apt-get", ["install", "-y", "--no-install-recommends", pkg]);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const base32 = (bytes) => {
@@ -72,12 +57,7 @@ function searchTriggers() {
 }
 
 async function seed() {
-  rmSync(stateDir, { recursive: true, force: true });
-  mkdirSync(stateDir, { recursive: true });
-  run(process.execPath, [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]);
-  const dir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
-  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  if (!file) throw new Error(`no D1 file in ${dir}`);
+  const dbFile = freshLocalD1(stateDir);
   const ids = { tenantId: base32(randomBytes(15)), userId: base32(randomBytes(15)), sessionId: base32(randomBytes(20)) };
   const secret = base32(randomBytes(20));
   const salt = randomBytes(16);
@@ -86,38 +66,10 @@ async function seed() {
     seedSql({ ...ids, email: "bench@customertrackr.test", passwordHash, secretHashHex: createHash("sha256").update(secret).digest("hex"), contacts: CONTACTS, now: Date.now() }).replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "") +
     searchTriggers();
   const started = Date.now();
-  run("sqlite3", [join(dir, file)], { input: sql });
+  run("sqlite3", [dbFile], { input: sql });
   log(`seeded ${CONTACTS.toLocaleString("en")} contacts, ${(CONTACTS / 10).toLocaleString("en")} companies, ${(CONTACTS * 2).toLocaleString("en")} notes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // A browser that has been on any page carries the workspace cookie too (src/middleware/session.tsx).
-  return { ...ids, cookie: `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}`, dbFile: join(dir, file) };
-}
-
-async function startServer(port) {
-  const child = spawn(process.execPath, [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn", "--var", "BENCH:1"], {
-    cwd: root,
-    env,
-    detached: true,
-    stdio: ["ignore", "ignore", "ignore"],
-  });
-  const stop = () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  };
-  process.on("exit", stop);
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return stop;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  stop();
-  throw new Error("wrangler dev did not answer within 60 s");
+  return { ...ids, cookie: `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}`, dbFile };
 }
 
 function wrk(url, headers, seconds) {
@@ -157,7 +109,7 @@ async function main() {
   run(process.execPath, ["scripts/assets.mjs"]);
   const seeded = await seed();
   const port = await freePort();
-  const stop = await startServer(port);
+  const stop = await startWranglerDev({ port, stateDir, vars: { BENCH: 1 } });
   const baseUrl = `http://127.0.0.1:${port}`;
   const auth = { Cookie: seeded.cookie };
   const midId = Number(run("sqlite3", [seeded.dbFile, `SELECT id FROM contacts WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 1 OFFSET ${Math.floor(CONTACTS / 2)}`]).trim());
