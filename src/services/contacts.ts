@@ -17,10 +17,10 @@ import { activityFromRows, activityInsert, activityQuery, diff } from "./activit
 import { auditInsert } from "./audit";
 import { contactWithinLimit, guardedValue, isPlanLimitError, PlanLimitError } from "./billing";
 import { counterChange } from "./counters";
-import { customFieldsQuery, deleteValuesStatement, listCustomFields, recordValuesQuery, toCustomField, valuesFor, valuesOfRecord, type CustomField } from "./custom-fields";
+import { customFieldsQuery, deleteValuesStatement, listCustomFields, recordValuesQuery, toCustomField, valuesOfRecord, type CustomField } from "./custom-fields";
 import { deleteNotesOfStatements, notesFromRows, notesQuery } from "./notes";
 import { suppressStatements } from "./suppression";
-import { createTag, listTags, ownedTagIds, TAG_COLORS, tagsByRecord, tagsFor, tagsForQuery, tagsQuery, type Tag, type TagColor } from "./tags";
+import { createTag, listTags, ownedTagIds, TAG_COLORS, tagsByRecord, tagsForQuery, tagsQuery, type Tag, type TagColor } from "./tags";
 
 /** Length limits of the contact form's fields (characters, after trimming). */
 export const CONTACT_LIMITS = {
@@ -391,47 +391,37 @@ function contactDetailFromRows(rows: Awaited<ReturnType<typeof contactDetailQuer
  * nothing and the page is a 404.
  */
 export function contactPageStatements(db: Database, tenantId: string, id: number) {
-  return [
-    contactDetailQuery(db, tenantId, id),
-    tagsForQuery(db, tenantId, "contact", [id]),
-    customFieldsQuery(db, tenantId, "contact"),
-    recordValuesQuery(db, tenantId, "contact", id),
-    notesQuery(db, tenantId, "contact", id),
-    activityQuery(db, tenantId, "contact", id),
-  ] as const;
+  return [...contactExtrasStatements(db, tenantId, id), notesQuery(db, tenantId, "contact", id), activityQuery(db, tenantId, "contact", id)] as const;
 }
 
 /** The contact page's data from what contactPageStatements read; null when there is no such contact. */
 export function contactPageFromResults(id: number, results: unknown[]) {
-  const [detail, tagRows, fieldRows, valueRows, noteRows, activityRows] = results as [
-    Awaited<ReturnType<typeof contactDetailQuery>>,
-    Awaited<ReturnType<typeof tagsForQuery>>,
-    Awaited<ReturnType<typeof customFieldsQuery>>,
-    Awaited<ReturnType<typeof recordValuesQuery>>,
-    Awaited<ReturnType<typeof notesQuery>>,
-    Awaited<ReturnType<typeof activityQuery>>,
-  ];
-  const contact = contactDetailFromRows(detail);
-  if (!contact) return null;
-  return {
-    contact,
-    tags: tagsByRecord(tagRows).get(id) ?? [],
-    customFields: fieldRows.map(toCustomField),
-    values: valuesOfRecord(valueRows),
-    timeline: { notes: notesFromRows(noteRows), activity: activityFromRows(activityRows) },
-  };
+  const extras = contactExtrasFromResults(id, results.slice(0, 4));
+  if (!extras) return null;
+  const [noteRows, activityRows] = results.slice(4) as [Awaited<ReturnType<typeof notesQuery>>, Awaited<ReturnType<typeof activityQuery>>];
+  return { ...extras, timeline: { notes: notesFromRows(noteRows), activity: activityFromRows(activityRows) } };
 }
 
 /** A contact with its tags and custom values too: what the contact page and the edit form show. */
 export async function getContactWithExtras(db: Database, tenantId: string, id: number) {
-  const contact = await getContact(db, tenantId, id);
+  return contactExtrasFromResults(id, await db.batch(contactExtrasStatements(db, tenantId, id)));
+}
+
+/** The contact with its emails, phones and owner, its tags, the tenant's contact fields and its values of them. */
+function contactExtrasStatements(db: Database, tenantId: string, id: number) {
+  return [contactDetailQuery(db, tenantId, id), tagsForQuery(db, tenantId, "contact", [id]), customFieldsQuery(db, tenantId, "contact"), recordValuesQuery(db, tenantId, "contact", id)] as const;
+}
+
+function contactExtrasFromResults(id: number, results: readonly unknown[]) {
+  const [detail, tagRows, fieldRows, valueRows] = results as [
+    Awaited<ReturnType<typeof contactDetailQuery>>,
+    Awaited<ReturnType<typeof tagsForQuery>>,
+    Awaited<ReturnType<typeof customFieldsQuery>>,
+    Awaited<ReturnType<typeof recordValuesQuery>>,
+  ];
+  const contact = contactDetailFromRows(detail);
   if (!contact) return null;
-  const [tags, customFields] = await Promise.all([
-    tagsFor(db, tenantId, "contact", [id]),
-    listCustomFields(db, tenantId, "contact"),
-  ]);
-  const values = await valuesFor(db, tenantId, customFields, [id]);
-  return { contact, tags: tags.get(id) ?? [], customFields, values: values.get(id) ?? new Map<number, string>() };
+  return { contact, tags: tagsByRecord(tagRows).get(id) ?? [], customFields: fieldRows.map(toCustomField), values: valuesOfRecord(valueRows) };
 }
 
 export type UpdateResult = { ok: true; changed: boolean } | { ok: false; reason: "not_found" | "conflict"; current?: ContactDetail };

@@ -123,34 +123,9 @@ export function saveValuesStatements(db: Database, tenantId: string, entityId: n
   return statements;
 }
 
-/** The custom values of some records of one entity type: recordId → (fieldId → value). One query. */
-export async function valuesFor(db: Database, tenantId: string, fields: CustomField[], ids: number[]): Promise<Map<number, Map<number, string>>> {
-  const out = new Map<number, Map<number, string>>();
-  if (ids.length === 0 || fields.length === 0) return out;
-  const rows = await db
-    .select()
-    .from(customFieldValues)
-    .where(
-      and(
-        eq(customFieldValues.tenantId, tenantId),
-        inJsonList(
-          customFieldValues.fieldId,
-          fields.map((f) => f.id),
-        ),
-        inJsonList(customFieldValues.entityId, ids),
-      ),
-    );
-  for (const r of rows) {
-    const m = out.get(r.entityId) ?? new Map<number, string>();
-    m.set(r.fieldId, r.value);
-    out.set(r.entityId, m);
-  }
-  return out;
-}
-
 /**
- * One record's values of its entity's fields (what valuesFor reads for one id), as a single query
- * for batches: the fields come from a subquery, so it needs no earlier read. Map with valuesOfRecord.
+ * One record's values of its entity's fields, as a single query for batches: the fields come from
+ * a subquery, so it needs no earlier read. Map with valuesOfRecord.
  */
 export function recordValuesQuery(db: Database, tenantId: string, entity: SubjectType, id: number) {
   return db

@@ -50,13 +50,7 @@ export async function createTag(db: Database, tenantId: string, input: { name: s
   }
 }
 
-/** The tags of some records, as recordId → tags, in one query. */
-export async function tagsFor(db: Database, tenantId: string, type: SubjectType, ids: number[]): Promise<Map<number, Tag[]>> {
-  if (ids.length === 0) return new Map<number, Tag[]>();
-  return tagsByRecord(await tagsForQuery(db, tenantId, type, ids));
-}
-
-/** The query behind tagsFor (group its rows with tagsByRecord), for batches. Column names are unique. */
+/** The tags of some records of a type (group the rows with tagsByRecord), for batches. Column names are unique. */
 export function tagsForQuery(db: Database, tenantId: string, type: SubjectType, ids: number[]) {
   const link = type === "contact" ? contactTags : companyTags;
   const key = type === "contact" ? contactTags.contactId : companyTags.companyId;
