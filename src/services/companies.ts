@@ -264,17 +264,12 @@ function companyQuery(db: Database, tenantId: string, id: number) {
     .limit(1);
 }
 
-/** A company's tags and custom values, for its page and its edit form. */
-async function companyExtras(db: Database, tenantId: string, id: number) {
-  const [tagRows, valueRows] = await db.batch([tagsForQuery(db, tenantId, "company", [id]), recordValuesQuery(db, tenantId, "company", id)]);
-  return { tags: tagsByRecord(tagRows).get(id) ?? [], values: valuesOfRecord(valueRows) };
-}
-
-/** A company with what its edit form shows, or null. */
+/** A company with what its edit form shows (tags, custom values), or null; one round trip. */
 export async function getCompanyForEdit(db: Database, tenantId: string, id: number) {
-  const company = await getCompany(db, tenantId, id);
+  const [companyRows, tagRows, valueRows] = await db.batch([companyQuery(db, tenantId, id), tagsForQuery(db, tenantId, "company", [id]), recordValuesQuery(db, tenantId, "company", id)]);
+  const company = companyRows[0];
   if (!company) return null;
-  return { company, ...(await companyExtras(db, tenantId, id)) };
+  return { company, tags: tagsByRecord(tagRows).get(id) ?? [], values: valuesOfRecord(valueRows) };
 }
 
 export interface CompanyContact {
