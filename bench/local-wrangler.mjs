@@ -2,25 +2,15 @@
 // migrations applied, and `wrangler dev --log-level warn` started and answering.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort, inspectorArgs } from "../scripts/ports.mjs";
+
+export { freePort };
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 export const benchEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", FORCE_COLOR: "0" };
-
-/** A TCP port nothing listens on right now (8787 may be taken on this machine). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Empties `stateDir`, applies the migrations to a local D1 there, and returns the D1's SQLite file. */
 export function freshLocalD1(stateDir) {
@@ -39,7 +29,7 @@ export function freshLocalD1(stateDir) {
  * and waits up to 60 s for /healthz. Returns the function that stops it (also run at exit).
  */
 export async function startWranglerDev({ port, stateDir, vars = {}, logFile = null }) {
-  const args = [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn"];
+  const args = [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), ...(await inspectorArgs()), "--persist-to", stateDir, "--log-level", "warn"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const out = logFile ? openSync(logFile, "a") : "ignore";
   const child = spawn(process.execPath, args, { cwd: root, env: benchEnv, detached: true, stdio: ["ignore", out, out] });

@@ -2,9 +2,9 @@
 // assets built, local D1 migrated, demo data seeded once, the demo login printed — then
 // `wrangler dev` in the foreground. PORT picks the port; without it, 8787 or the next free one.
 import { spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { firstFreePort, inspectorArgs, portIsFree } from "./ports.mjs";
 import { describeLogin } from "./seed.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -35,14 +35,6 @@ function run(label, args, env = {}) {
   if (result.status !== 0) fail(`${label} failed (exit ${result.status ?? result.signal}).`);
 }
 
-function portIsFree(port) {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen({ port, host: HOST, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
 async function choosePort() {
   const asked = process.env.PORT;
   if (asked) {
@@ -51,13 +43,10 @@ async function choosePort() {
     if (!(await portIsFree(port))) fail(`PORT=${port} is already in use on ${HOST}. Pick another, or unset PORT.`);
     return port;
   }
-  for (let port = DEFAULT_PORT; port < DEFAULT_PORT + 100; port += 1) {
-    if (await portIsFree(port)) {
-      if (port !== DEFAULT_PORT) console.log(`Port ${DEFAULT_PORT} is in use; using ${port} instead.`);
-      return port;
-    }
-  }
-  fail(`No free port between ${DEFAULT_PORT} and ${DEFAULT_PORT + 99}; set PORT.`);
+  const port = await firstFreePort(DEFAULT_PORT, HOST);
+  if (port === null) fail(`No free port between ${DEFAULT_PORT} and ${DEFAULT_PORT + 99}; set PORT.`);
+  if (port !== DEFAULT_PORT) console.log(`Port ${DEFAULT_PORT} is in use; using ${port} instead.`);
+  return port;
 }
 
 // First, so a busy PORT fails before any work is done.
@@ -89,7 +78,7 @@ console.log(`  Starting the app at ${url}  (Ctrl-C stops it)\n`);
 
 const child = spawn(
   process.execPath,
-  [wranglerBin, "dev", "--ip", HOST, "--port", String(port), "--var", "DEV_MAIL:1"],
+  [wranglerBin, "dev", "--ip", HOST, "--port", String(port), ...(await inspectorArgs(HOST)), "--var", "DEV_MAIL:1"],
   { cwd: root, stdio: "inherit", env: process.env },
 );
 

@@ -13,11 +13,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
+import { freePort, inspectorArgs } from "./ports.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -147,17 +147,6 @@ function ensureChromium() {
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get finished but ${CHROMIUM} is still missing.`);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function wranglerLogTail(lines = 60) {
   if (!wranglerLog || !existsSync(wranglerLog)) return "";
   const text = readFileSync(wranglerLog, "utf8")
@@ -199,7 +188,7 @@ async function startWrangler(port, artifactsDir) {
   const fd = openSync(wranglerLog, "a");
   wrangler = spawn(
     process.execPath,
-    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--log-level", "warn", "--var", "DEV_MAIL:1", "--var", "SIGNUP_LIMIT_PER_HOUR:1000", "--var", `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`, "--var", `GA_SCRIPT_ORIGIN:${gaStub.origin}`],
+    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), ...(await inspectorArgs()), "--persist-to", stateDir, "--log-level", "warn", "--var", "DEV_MAIL:1", "--var", "SIGNUP_LIMIT_PER_HOUR:1000", "--var", `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`, "--var", `GA_SCRIPT_ORIGIN:${gaStub.origin}`],
     // Its own process group, so stopping it also stops the workerd processes it starts.
     { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: { ...process.env, FORCE_COLOR: "0" } },
   );
