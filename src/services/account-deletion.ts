@@ -3,12 +3,16 @@
  * audit trail keeps its entries with the actor erased, and what they wrote stays with the tenant,
  * attributed to "former member".
  */
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { activities, companies, contacts, emailOutbox, invitations, memberships, notes, recentViews, tenants, users } from "../db/schema";
+import { runRawBatch } from "../db/raw-batch";
+import { activities, companies, contacts, emailOutbox, importJobs, invitations, memberships, notes, recentViews, tenants, users } from "../db/schema";
 import { verifyPassword } from "../auth/password";
+import { LIMITS, limitKey, type Limit } from "../auth/rate-limit";
 import type { RequestMeta } from "./accounts";
 import { anonymiseActor, anonymiseTarget, auditInsert } from "./audit";
+import { CLOSE_FAILURE_LIMIT } from "./closure";
+import { INVITATION_MAIL_LIMIT, TRANSFER_FAILURE_LIMIT } from "./team";
 
 export type DeleteUserResult = { ok: true } | { ok: false; field: "password" | "form"; message: string };
 
@@ -32,7 +36,12 @@ export async function deleteOwnUser(db: Database, userId: string, password: stri
   }
   const tenantIds = (await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId))).map((m) => m.tenantId);
   const formerEmails = await formerAddresses(db, userId);
-  await db.batch(userDeletionQueries(db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now));
+  // The same erasure as an operator's erase-account: what the users row does not reach goes too
+  // (their contact-page messages and our inbox's copies, account mail, rate-limit counters).
+  await runRawBatch(db, [
+    ...userDeletionQueries(db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now),
+    ...userErasureStatements([{ id: userId, email: user.email, formerEmails }]),
+  ]);
   return { ok: true };
 }
 
@@ -84,6 +93,7 @@ export function userDeletionQueries(db: Database, user: { id: string; email: str
     db.update(contacts).set({ createdBy: null }).where(eq(contacts.createdBy, userId)),
     db.update(companies).set({ ownerId: null }).where(eq(companies.ownerId, userId)),
     db.update(companies).set({ createdBy: null }).where(eq(companies.createdBy, userId)),
+    db.update(importJobs).set({ createdBy: null }).where(eq(importJobs.createdBy, userId)),
     db.delete(recentViews).where(eq(recentViews.userId, userId)),
     db.delete(emailOutbox).where(eq(emailOutbox.userId, userId)),
     // Memberships, sessions and tokens go with the user (ON DELETE CASCADE).
@@ -92,4 +102,29 @@ export function userDeletionQueries(db: Database, user: { id: string; email: str
       auditInsert(db, { tenantId, actorUserId: null, action: "member.left", targetType: "user", targetLabel: "former member", ip: null, userAgent: null, now }),
     ),
   ] as const;
+}
+
+/** Rate limits keyed by an account's email or user id. */
+const ACCOUNT_LIMITS: Limit[] = [...Object.values(LIMITS), TRANSFER_FAILURE_LIMIT, INVITATION_MAIL_LIMIT, CLOSE_FAILURE_LIMIT];
+
+/**
+ * The personal data of users being erased that is not removed by deleting their users row: mail to
+ * them that belongs to no workspace, what they wrote to support, and their rate-limit counters. The
+ * users rows go last; memberships, sessions, tokens, email preferences and data exports go with them
+ * (ON DELETE CASCADE), and their consent records lose the link to them (ON DELETE SET NULL).
+ */
+export function userErasureStatements(accounts: { id: string; email: string; formerEmails?: readonly string[] }[]): SQL[] {
+  const ids = JSON.stringify(accounts.map((a) => a.id));
+  // Their former addresses (formerAddresses()) wrote to support and got mail as much as the current one.
+  const emails = JSON.stringify([...new Set(accounts.flatMap((a) => [a.email, ...(a.formerEmails ?? [])]))]);
+  const keys = JSON.stringify(accounts.flatMap((a) => ACCOUNT_LIMITS.flatMap((l) => [limitKey(l, a.email), limitKey(l, a.id)])));
+  return [
+    // Account mail (verification, resets, support replies) has no tenant: the tenant index finds it.
+    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND (user_id IN (SELECT value FROM json_each(${ids})) OR to_address IN (SELECT value FROM json_each(${emails})))`,
+    sql`DELETE FROM support_messages WHERE email IN (SELECT value FROM json_each(${emails}))`,
+    // The copy of their contact-page messages that went to our support inbox names them in its text.
+    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND kind = 'support_message' AND EXISTS (SELECT 1 FROM json_each(${emails}) e WHERE instr(email_outbox.text_body, e.value) > 0)`,
+    sql`DELETE FROM rate_limits WHERE key IN (SELECT value FROM json_each(${keys}))`,
+    sql`DELETE FROM users WHERE id IN (SELECT value FROM json_each(${ids}))`,
+  ];
 }

@@ -16,11 +16,8 @@ import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import { runRawBatch } from "../db/raw-batch";
-import { LIMITS, limitKey, type Limit } from "../auth/rate-limit";
 import { ledgerKeepUntil } from "../lib/retention";
-import { FORMER_ADDRESSES_OF, userDeletionQueries } from "./account-deletion";
-import { CLOSE_FAILURE_LIMIT } from "./closure";
-import { INVITATION_MAIL_LIMIT, TRANSFER_FAILURE_LIMIT } from "./team";
+import { FORMER_ADDRESSES_OF, userDeletionQueries, userErasureStatements } from "./account-deletion";
 
 /**
  * Every table with a tenant_id column, in the order they are emptied: children before parents, so
@@ -144,30 +141,6 @@ export async function deletePrefix(files: R2Bucket, budget: Budget, prefix: stri
     if (!page.truncated) return true;
   }
   return false;
-}
-
-/** Rate limits keyed by an account's email or user id. */
-const ACCOUNT_LIMITS: Limit[] = [...Object.values(LIMITS), TRANSFER_FAILURE_LIMIT, INVITATION_MAIL_LIMIT, CLOSE_FAILURE_LIMIT];
-
-/**
- * The personal data of users being erased that is not removed by deleting their users row: mail to
- * them that belongs to no workspace, what they wrote to support, and their rate-limit counters. The
- * users rows go last; memberships, sessions, tokens, email preferences and data exports go with them
- * (ON DELETE CASCADE), and their consent records lose the link to them (ON DELETE SET NULL).
- */
-export function userErasureStatements(accounts: { id: string; email: string }[]): SQL[] {
-  const ids = JSON.stringify(accounts.map((a) => a.id));
-  const emails = JSON.stringify(accounts.map((a) => a.email));
-  const keys = JSON.stringify(accounts.flatMap((a) => ACCOUNT_LIMITS.flatMap((l) => [limitKey(l, a.email), limitKey(l, a.id)])));
-  return [
-    // Account mail (verification, resets, support replies) has no tenant: the tenant index finds it.
-    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND (user_id IN (SELECT value FROM json_each(${ids})) OR to_address IN (SELECT value FROM json_each(${emails})))`,
-    sql`DELETE FROM support_messages WHERE email IN (SELECT value FROM json_each(${emails}))`,
-    // The copy of their contact-page messages that went to our support inbox names them in its text.
-    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND kind = 'support_message' AND EXISTS (SELECT 1 FROM json_each(${emails}) e WHERE instr(email_outbox.text_body, e.value) > 0)`,
-    sql`DELETE FROM rate_limits WHERE key IN (SELECT value FROM json_each(${keys}))`,
-    sql`DELETE FROM users WHERE id IN (SELECT value FROM json_each(${ids}))`,
-  ];
 }
 
 /** Runs statements (SQL or drizzle queries) as one batch (one transaction); takes one from the budget per statement. */

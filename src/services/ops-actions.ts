@@ -10,11 +10,11 @@ import type { Database } from "../db/client";
 import { auditLog, consentRecords, emailOutbox, emailPreferences, memberships, sessions, supportMessages, tenants, users } from "../db/schema";
 import { newAuthToken, retireTokens } from "../auth/tokens";
 import { emailChangedNoticeMail, verifyEmailMail } from "../mail/messages";
-import { formerAddresses, userDeletionQueries } from "./account-deletion";
+import { formerAddresses, userDeletionQueries, userErasureStatements } from "./account-deletion";
 import { findUserByEmail, isEmailTaken, type BaseUrl, type RequestMeta } from "./accounts";
 import { auditInsert } from "./audit";
 import { closeWorkspace } from "./closure";
-import { eraseTenant, runBatch, userErasureStatements, type Budget, type ErasureProgress } from "./erasure";
+import { eraseTenant, runBatch, type Budget, type ErasureProgress } from "./erasure";
 import { companiesJson, contactsJson, isoTime, NO_COMPANY_FILTERS, NO_CONTACT_FILTERS, notesJson } from "./export";
 import { getEmailPreferences, type EmailPreferenceValues } from "./email-preferences";
 import { queueMail } from "./outbox";
@@ -82,7 +82,7 @@ export async function eraseAccountNow(
     }),
   ]);
   // What deleting the users row does not reach: account mail, support messages, rate-limit counters.
-  await runBatch(db, budget, userErasureStatements([{ id: user.id, email: user.email }]));
+  await runBatch(db, budget, userErasureStatements([{ id: user.id, email: user.email, formerEmails }]));
 
   const erasures: ErasureProgress[] = [];
   for (const tenantId of owned) {

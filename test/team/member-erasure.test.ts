@@ -35,6 +35,9 @@ describe("deleting an invited member", () => {
     const before = await actionCounts(owner.tenantId, ACTIONS);
     expect(Object.values(before).every((n) => n > 0), JSON.stringify(before)).toBe(true);
     expect((await send("/app/settings/audit", { cookie: owner.cookie }).then((r) => r.text())).includes(member.email)).toBe(true);
+    // They wrote to support once: the message and our inbox's copy of it name them.
+    expect((await send("/contact", { form: { name: "Invited Member", email: member.email, message: "How do I export?" } })).status).toBe(303);
+    expect(await tracesOf([member.email])).toContainEqual({ table: "support_messages", rows: 1 });
 
     const res = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" }, cookie: member.cookie });
     expect(res.status).toBe(303);
@@ -92,6 +95,8 @@ describe("deleting a member who changed their address", () => {
     const member = await invitedMember(owner, "member");
     const former = member.email;
     const current = uniqueEmail("moved");
+    // Under the address they had then, they wrote to support.
+    expect((await send("/contact", { form: { name: "Moved Member", email: former, message: "A question" } })).status).toBe(303);
     await changeAddress(member.cookie, current);
     // Another workspace invites them at the address they no longer use: it is still theirs to erase.
     await invite(other.cookie, former, "viewer");

@@ -1,0 +1,98 @@
+/**
+ * Every column that can hold a person's user id, email address or IP (or its hash), found from the
+ * schema itself, is reached when that person is erased: by a foreign key to users that cascades or
+ * nulls, by the account-erasure statements (the same ones self-deletion and an operator's
+ * erase-account run), or by a named rule below saying why not. A new table or column of that kind
+ * fails here until its erasure is decided.
+ */
+import { env } from "cloudflare:workers";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { userDeletionQueries, userErasureStatements } from "../../src/services/account-deletion";
+import { columnsOf, schemaTables } from "../closure/helpers";
+
+const USER_ID = /(^|_)user_id$|_by$|^(author|actor|owner)_id$/;
+const EMAIL = /(^|_)email$|^to_address$/;
+const IP = /(^|_)ip(_hash)?$/;
+
+/** Columns of those kinds that account erasure does not name, each with where it is handled instead. */
+const HANDLED_ELSEWHERE: Record<string, string> = {
+  "users.email": "the users row itself is deleted by the erasure",
+  "contacts.primary_email": "a customer's address, not a user's: erased with the contact (contact erasure, closure)",
+  "contact_emails.email": "a customer's address: erased with the contact (contact erasure, closure)",
+  "audit_erasures.email": "the erasure's own flag row, deleted by the audit trigger in the same batch (migration 0011)",
+  "audit_log.ip": "kept for the audit period, then deleted by retention; an erased user's entries keep the workspace's trail",
+  "digest_runs.after_user_id": "a cursor of the digest run, cleared when the run ends (retention of digest_runs)",
+  "closed_tenant_ledger.closed_by": "who closed a workspace, 'owner' or 'operator': not a user id",
+};
+
+interface Column {
+  table: string;
+  column: string;
+}
+
+async function personalColumns(): Promise<Column[]> {
+  const out: Column[] = [];
+  for (const table of await schemaTables()) {
+    if (table.includes("_fts")) continue;
+    for (const column of await columnsOf(table)) {
+      if (USER_ID.test(column) || EMAIL.test(column) || IP.test(column)) out.push({ table, column });
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether the column follows the users row by itself: its row is deleted with the user (a foreign key
+ * to users that cascades), or the column itself is nulled (one that sets null).
+ */
+async function followsUsersRow({ table, column }: Column): Promise<boolean> {
+  const fks = await env.DB.prepare('SELECT "table" AS parent, "from" AS col, on_delete FROM pragma_foreign_key_list(?)')
+    .bind(table)
+    .all<{ parent: string; col: string; on_delete: string }>();
+  return fks.results.some((fk) => fk.parent === "users" && (fk.on_delete === "CASCADE" || (fk.col === column && fk.on_delete === "SET NULL")));
+}
+
+/** The SQL text of account erasure, as self-deletion runs it for a user with one former address. */
+function erasureSql(): string[] {
+  const db = createDb(env.DB);
+  const user = { id: "u", email: "e@example.com", formerEmails: ["f@example.com"] };
+  const dialect = new SQLiteAsyncDialect();
+  return [...userDeletionQueries(db, user, ["t"], 0), ...userErasureStatements([user])].map((s) => dialect.sqlToQuery(s.getSQL()).sql);
+}
+
+/** Whether a statement deletes rows of `table`, or updates it and names the column. */
+function named(statements: string[], { table, column }: Column): boolean {
+  const deletes = new RegExp(`^\\s*delete from "?${table}"?\\s`, "i");
+  const updates = new RegExp(`^\\s*update "?${table}"?\\s`, "i");
+  return statements.some((s) => deletes.test(s) || (updates.test(s) && new RegExp(`\\b${column}\\b`).test(s)));
+}
+
+describe("personal columns", () => {
+  it("are found in the schema (the patterns still match what we store)", async () => {
+    const found = (await personalColumns()).map((c) => `${c.table}.${c.column}`);
+    // A sample of each kind, so a renamed column that the patterns no longer see fails here.
+    for (const c of ["sessions.user_id", "invitations.invited_by", "notes.author_id", "support_messages.email", "support_messages.ip_hash", "email_outbox.to_address"]) {
+      expect(found).toContain(c);
+    }
+  });
+
+  it("each is reached by a foreign key to users, by the account-erasure statements, or by a named rule", async () => {
+    const statements = erasureSql();
+    const uncovered: string[] = [];
+    for (const c of await personalColumns()) {
+      const key = `${c.table}.${c.column}`;
+      if (key in HANDLED_ELSEWHERE) continue;
+      if (await followsUsersRow(c)) continue;
+      if (named(statements, c)) continue;
+      uncovered.push(key);
+    }
+    expect(uncovered).toEqual([]);
+  });
+
+  it("names no rule for a column that no longer exists", async () => {
+    const found = new Set((await personalColumns()).map((c) => `${c.table}.${c.column}`));
+    expect(Object.keys(HANDLED_ELSEWHERE).filter((k) => !found.has(k))).toEqual([]);
+  });
+});
