@@ -30,7 +30,8 @@ export function freshLocalD1(stateDir) {
  */
 export async function startWranglerDev({ port, stateDir, vars = {}, logFile = null }) {
   const args = [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), ...(await inspectorArgs()), "--persist-to", stateDir, "--log-level", "warn"];
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  // Development: wrangler.toml says production, where BENCH is refused (src/lib/dev-tools.ts).
+  for (const [k, v] of Object.entries({ ENVIRONMENT: "development", ...vars })) args.push("--var", `${k}:${v}`);
   const out = logFile ? openSync(logFile, "a") : "ignore";
   const child = spawn(process.execPath, args, { cwd: root, env: benchEnv, detached: true, stdio: ["ignore", out, out] });
   const stop = () => {

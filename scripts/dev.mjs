@@ -78,7 +78,7 @@ console.log(`  Starting the app at ${url}  (Ctrl-C stops it)\n`);
 
 const child = spawn(
   process.execPath,
-  [wranglerBin, "dev", "--ip", HOST, "--port", String(port), ...(await inspectorArgs(HOST)), "--var", "DEV_MAIL:1"],
+  [wranglerBin, "dev", "--ip", HOST, "--port", String(port), ...(await inspectorArgs(HOST)), "--var", "ENVIRONMENT:development", "--var", "DEV_MAIL:1"],
   { cwd: root, stdio: "inherit", env: process.env },
 );
 

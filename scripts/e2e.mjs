@@ -188,7 +188,7 @@ async function startWrangler(port, artifactsDir) {
   const fd = openSync(wranglerLog, "a");
   wrangler = spawn(
     process.execPath,
-    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), ...(await inspectorArgs()), "--persist-to", stateDir, "--log-level", "warn", "--var", "DEV_MAIL:1", "--var", "SIGNUP_LIMIT_PER_HOUR:1000", "--var", `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`, "--var", `GA_SCRIPT_ORIGIN:${gaStub.origin}`],
+    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), ...(await inspectorArgs()), "--persist-to", stateDir, "--log-level", "warn", "--var", "ENVIRONMENT:development", "--var", "DEV_MAIL:1", "--var", "SIGNUP_LIMIT_PER_HOUR:1000", "--var", `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`, "--var", `GA_SCRIPT_ORIGIN:${gaStub.origin}`],
     // Its own process group, so stopping it also stops the workerd processes it starts.
     { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: { ...process.env, FORCE_COLOR: "0" } },
   );

@@ -10,6 +10,7 @@ import { noStore } from "./middleware/security-headers";
 import { requireUser, session } from "./middleware/session";
 import { openWorkspaceOnly } from "./middleware/closed-workspace";
 import { theme } from "./middleware/theme";
+import { refuseDevSwitchesInProduction } from "./lib/dev-tools";
 import { errorResponse, handleError, handleNotFound } from "./lib/errors";
 import { appRoutes } from "./routes/app";
 import { accountRoutes } from "./routes/account";
@@ -38,7 +39,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export const app = new Hono<AppEnv>();
 
-app.use("*", requestLog, securityHeaders);
+app.use("*", refuseDevSwitchesInProduction, requestLog, securityHeaders);
 // Webhooks answer here, before CSRF, body limit, database and session: Stripe sends no Origin or
 // cookie and proves itself with a signature over the raw body (src/routes/webhooks.ts).
 app.route("/webhooks", webhookRoutes);

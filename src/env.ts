@@ -14,13 +14,13 @@ export interface Bindings {
   APP_NAME?: string;
   /** Sentry DSN; when unset, errors are only logged. */
   SENTRY_DSN?: string;
-  /** "production", "development" or "test"; tags Sentry events. */
+  /** "production" (also when unset: wrangler.toml sets it), "development" or "test"; tags Sentry events. Development switches work only outside production. */
   ENVIRONMENT?: string;
   /** Sign-ups allowed per IP per hour (default 10). The browser tests, all from 127.0.0.1, raise it. */
   SIGNUP_LIMIT_PER_HOUR?: string;
-  /** "1" enables /bench/floor, the benchmark's bare route (set only by `npm run bench`). */
+  /** "1" enables /bench/floor, the benchmark's bare route (set only by `npm run bench`); never in production. */
   BENCH?: string;
-  /** "1" mounts /dev/mail (set by `npm run dev`). */
+  /** "1" mounts /dev/mail (set by `npm run dev`); never in production. */
   DEV_MAIL?: string;
   /** The public origin for links in emails, e.g. https://app.customertrackr.com. Defaults to the request's. */
   APP_URL?: string;

@@ -151,6 +151,8 @@ export default async function setup(project: TestProject) {
   const testFiles = readdirSync(import.meta.dirname, { recursive: true, encoding: "utf8" })
     .map((name) => `test/${name.split(path.sep).join("/")}`)
     .filter((name) => /\.test\.tsx?$/.test(name) || /^test\/e2e\/[^/]+\.e2e\.mjs$/.test(name));
+  // wrangler.toml as deployed, so test/security/production-config.test.ts can check its production vars.
+  project.provide("wranglerToml", readFileSync(path.join(root, "wrangler.toml"), "utf8"));
   project.provide("privacyControls", {
     doc: existsSync(docPath) ? readFileSync(docPath, "utf8") : "",
     files: Object.fromEntries(testFiles.map((name) => [name, readFileSync(path.join(root, name), "utf8")])),

@@ -1,18 +1,19 @@
 /**
  * The benchmark's floor: one indexed 50-row SELECT and a JSON answer, with no session and no page
  * rendering, so `npm run bench` can compare our pages against it on the same server in the same run.
- * Mounted only when BENCH=1 (the bench starts wrangler dev with it); otherwise 404.
+ * Answers only with BENCH=1 outside production (the bench starts wrangler dev with both); otherwise 404.
  */
 import { Hono } from "hono";
 import { asc, eq } from "drizzle-orm";
 import type { AppEnv } from "../env";
 import { contacts } from "../db/schema";
+import { benchEnabled } from "../lib/dev-tools";
 import { errorResponse } from "../lib/errors";
 
 export const benchRoutes = new Hono<AppEnv>();
 
 benchRoutes.get("/floor", async (c) => {
-  if (c.env.BENCH !== "1") return errorResponse(c, 404);
+  if (!benchEnabled(c.env)) return errorResponse(c, 404);
   const tenantId = c.req.query("tenant") ?? "";
   const rows = await c
     .get("db")

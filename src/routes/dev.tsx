@@ -1,6 +1,7 @@
-/** Development-only pages. Every route here answers 404 unless DEV_MAIL=1 (set by `npm run dev`). */
+/** Development-only pages: 404 unless DEV_MAIL=1 outside production (`npm run dev` sets both). */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { devToolsEnabled } from "../lib/dev-tools";
 import { errorResponse } from "../lib/errors";
 import { render } from "../lib/render";
 import { getMail, listRecentMail } from "../services/outbox";
@@ -9,7 +10,7 @@ import { DevMailPage } from "../../views/pages/dev/MailPage";
 export const devRoutes = new Hono<AppEnv>();
 
 devRoutes.use("*", async (c, next) => {
-  if (c.env.DEV_MAIL !== "1") return errorResponse(c, 404);
+  if (!devToolsEnabled(c.env)) return errorResponse(c, 404);
   c.header("Cache-Control", "no-store");
   await next();
 });

@@ -1,0 +1,39 @@
+/**
+ * Development switches (DEV_MAIL: the mail viewer; BENCH: the benchmark's unauthenticated floor route)
+ * work only outside production. ENVIRONMENT unset counts as production, so a deployment that forgets
+ * to say what it is gets the safe answer; wrangler.toml sets it to "production" and `npm run dev`,
+ * the browser tests and the bench pass `--var ENVIRONMENT:development`.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv, Bindings } from "../env";
+
+type Flags = Pick<Bindings, "ENVIRONMENT" | "DEV_MAIL" | "BENCH">;
+
+/** Whether this Worker runs as production. */
+export function isProduction(env: Flags): boolean {
+  return (env.ENVIRONMENT ?? "production") === "production";
+}
+
+/** /dev/mail and the other development pages. */
+export function devToolsEnabled(env: Flags): boolean {
+  return env.DEV_MAIL === "1" && !isProduction(env);
+}
+
+/** /bench/floor, the benchmark's bare route. */
+export function benchEnabled(env: Flags): boolean {
+  return env.BENCH === "1" && !isProduction(env);
+}
+
+let reported = false;
+
+/** Refuses development switches in production at the start of each request, and says so once per isolate. */
+export const refuseDevSwitchesInProduction: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!reported && isProduction(c.env)) {
+    const refused = (["DEV_MAIL", "BENCH"] as const).filter((k) => c.env[k] === "1");
+    if (refused.length > 0) {
+      reported = true;
+      console.error(JSON.stringify({ type: "dev_switch_refused", vars: refused, message: "development switches are ignored in production" }));
+    }
+  }
+  await next();
+};
