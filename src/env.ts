@@ -92,6 +92,8 @@ export interface Bindings {
   RETENTION_MAIL_BODY_DAYS?: string;
   /** Days import uploads, their chunks and error files are kept in R2 (default 30). */
   RETENTION_IMPORT_FILE_DAYS?: string;
+  /** Days an import's record of what it changed (the values before, for undo) is kept; undo ends then (default 30). */
+  RETENTION_IMPORT_UNDO_DAYS?: string;
   /** Days /contact messages are kept (default 365). */
   RETENTION_SUPPORT_MESSAGE_DAYS?: string;
   /** Days analytics consent records are kept (default 730). */

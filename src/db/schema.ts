@@ -615,11 +615,15 @@ export const importJobs = sqliteTable(
     undoneAt: integer("undone_at"),
     /** When the retention job deleted the upload, its chunks and its error file from R2. */
     filesDeletedAt: integer("files_deleted_at"),
+    /** When the retention job deleted the job's import_records (the values before): undo ends then. */
+    recordsDeletedAt: integer("records_deleted_at"),
   },
   (t) => [
     index("import_jobs_tenant_idx").on(t.tenantId, t.createdAt),
     // The retention job's sweep of jobs whose files are past their period, across workspaces.
     index("import_jobs_files_due_idx").on(t.filesDeletedAt, t.createdAt),
+    // The same for the records undo needs.
+    index("import_jobs_records_due_idx").on(t.recordsDeletedAt, t.createdAt),
   ],
 );
 

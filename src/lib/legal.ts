@@ -53,6 +53,10 @@ export const RETENTION = {
   mailBodyDays: 30,
   /** Uploaded import files and their error files. */
   importFileDays: 30,
+  /** What an import changed (the values before, so undo can put them back); undo ends with them. */
+  importUndoDays: 30,
+  /** The weekly digest's record of each run (the week, and how far the run got); no content. */
+  digestRunDays: 28,
   /** Data-export archives: the download link works for 24 hours. */
   exportArchiveHours: 24,
   /** The record of each analytics cookie choice (proof of consent): the choice lasts 6 months; we keep its record two years. */

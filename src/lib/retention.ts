@@ -33,6 +33,8 @@ export function retentionPeriods(env: Partial<Bindings>): RetentionPeriods {
     auditLogDays: period(env.RETENTION_AUDIT_LOG_DAYS, RETENTION.auditLogDays, 1),
     mailBodyDays: period(env.RETENTION_MAIL_BODY_DAYS, RETENTION.mailBodyDays, 1),
     importFileDays: period(env.RETENTION_IMPORT_FILE_DAYS, RETENTION.importFileDays, 1),
+    importUndoDays: period(env.RETENTION_IMPORT_UNDO_DAYS, RETENTION.importUndoDays, 1),
+    digestRunDays: RETENTION.digestRunDays,
     exportArchiveHours: RETENTION.exportArchiveHours,
     consentRecordDays: period(env.RETENTION_CONSENT_RECORD_DAYS, RETENTION.consentRecordDays, 1),
   };

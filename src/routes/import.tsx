@@ -10,6 +10,7 @@ import type { AppEnv } from "../env";
 import { errorResponse } from "../lib/errors";
 import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
+import { DAY_MS, retentionPeriods } from "../lib/retention";
 import { requireRole } from "../middleware/session";
 import { recordAudit } from "../services/audit";
 import { listCustomFields } from "../services/custom-fields";
@@ -113,6 +114,8 @@ async function jobPage(c: Context<AppEnv>, job: ImportJob, extra: { alert?: stri
       finishedAt: job.finishedAt,
       undoneAt: job.undoneAt,
       filesDeletedAt: job.filesDeletedAt,
+      recordsDeletedAt: job.recordsDeletedAt,
+      undoUntil: job.createdAt + retentionPeriods(c.env).importUndoDays * DAY_MS,
       canUndo: canUndo(job),
       kept: job.undoKept ? (JSON.parse(job.undoKept) as KeptList) : null,
     },

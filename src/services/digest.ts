@@ -125,7 +125,8 @@ export async function runDigestStep(db: Database, config: DigestConfig, now: num
   // Moves the sweep on, unless a concurrent run already did (its claims and mails stand either way).
   const advance = db
     .update(digestRuns)
-    .set({ afterUserId: last, finishedAt: finished ? now : null })
+    // A finished run needs no cursor; clearing it keeps no user id once the week's sweep is over.
+    .set({ afterUserId: finished ? "" : last, finishedAt: finished ? now : null })
     .where(and(eq(digestRuns.week, week), eq(digestRuns.afterUserId, run.after_user_id)));
   await db.batch([advance, ...inserts]);
   report.sent = inserts.length;

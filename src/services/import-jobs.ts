@@ -172,7 +172,11 @@ export async function requestCommit(s: ImportServices, tenantId: string, id: str
 
 /** Whether an import has written anything that undo could take back. */
 export function canUndo(job: ImportJob): boolean {
-  return (job.status === "done" || (job.status === "failed" && job.committedAt !== null)) && job.createdCount + job.updatedCount > 0;
+  return (
+    (job.status === "done" || (job.status === "failed" && job.committedAt !== null)) &&
+    job.createdCount + job.updatedCount > 0 &&
+    job.recordsDeletedAt === null
+  );
 }
 
 /** Starts (or resumes) undoing a committed import. */

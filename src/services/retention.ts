@@ -5,8 +5,12 @@
  * - sessions idle past the inactivity timeout, expired emailed tokens, expired rate-limit windows;
  * - audit entries older than the audit period (through the sanctioned deletion of migration 0009:
  *   the job first moves the horizon in retention_state, the trigger allows only entries before it);
- * - sent or failed mail older than the mail period, the whole outbox row (recipient, subject, bodies);
+ * - mail older than the mail period, the whole outbox row (recipient, subject, bodies), whether it was
+ *   sent, failed or still waiting for a retry;
  * - import uploads, chunks and error files older than the import-file period (import_jobs marked);
+ * - an import's record of what it changed (import_records) after the undo period (import_jobs marked;
+ *   undo ends then);
+ * - the weekly digest's run records after their period;
  * - contact-page messages and consent records older than their periods;
  * - ledger rows of erased workspaces past the ledger period;
  * - closed workspaces whose grace period is over, erased step by step (src/services/erasure.ts).
@@ -43,7 +47,9 @@ export interface RetentionReport {
   mailBodies: number;
   importJobs: number;
   importObjects: number;
+  importRecords: number;
   supportMessages: number;
+  digestRuns: number;
   consentRecords: number;
   ledger: number;
   erasures: ErasureProgress[];
@@ -75,7 +81,9 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
     mailBodies: 0,
     importJobs: 0,
     importObjects: 0,
+    importRecords: 0,
     supportMessages: 0,
+    digestRuns: 0,
     consentRecords: 0,
     ledger: 0,
     erasures: [],
@@ -99,14 +107,14 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
   );
   report.audit = await sweep(db, budget, chunk, sql`DELETE FROM audit_log WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`);
 
-  // ---- copies of sent mail: the whole row goes, recipient address included ----
+  // ---- mail: the whole row goes, recipient address included. Mail still pending or retrying by
+  // then (the backoff gives up within a day, so only mail that was never attempted) goes unsent. ----
   const mailCutoff = now - periods.mailBodyDays * DAY_MS;
   report.mailBodies = await sweep(
     db,
     budget,
     chunk,
-    sql`DELETE FROM email_outbox
-        WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} AND status IN ('sent', 'failed') LIMIT ${chunk})`,
+    sql`DELETE FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} LIMIT ${chunk})`,
   );
   // Rows an earlier version of this job only emptied (body_cleared_at set), kept for their address.
   report.mailBodies += await sweep(db, budget, chunk, sql`DELETE FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`);
@@ -129,6 +137,9 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
   }
   report.importObjects = objects.objects;
 
+  // ---- what imports changed (the values before, for undo): undo ends with them ----
+  report.importRecords = await sweepImportRecords(db, budget, chunk, now - periods.importUndoDays * DAY_MS, now);
+
   // ---- contact-page messages, consent records, the ledger of erased workspaces ----
   report.supportMessages = await sweep(
     db,
@@ -143,6 +154,8 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
     sql`DELETE FROM consent_records WHERE rowid IN (SELECT rowid FROM consent_records WHERE created_at < ${now - periods.consentRecordDays * DAY_MS} LIMIT ${chunk})`,
   );
   report.ledger = await sweep(db, budget, chunk, sql`DELETE FROM closed_tenant_ledger WHERE rowid IN (SELECT rowid FROM closed_tenant_ledger WHERE keep_until < ${now} LIMIT ${chunk})`);
+  // One row per week; a week's row is needed only while that week lasts.
+  report.digestRuns = await runCounted(db, budget, sql`DELETE FROM digest_runs WHERE started_at < ${now - periods.digestRunDays * DAY_MS}`);
 
   // ---- closed workspaces past their grace period: the rest of the run ----
   budget.left -= 1;
@@ -163,9 +176,42 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
   return report;
 }
 
+/**
+ * Deletes the import_records of imports older than `cutoff`, a bounded page at a time, and marks each
+ * job once it has none left. Jobs committing or undoing are left until they finish.
+ */
+async function sweepImportRecords(db: Database, budget: Budget, chunk: number, cutoff: number, now: number): Promise<number> {
+  budget.left -= 1;
+  const jobs = (
+    await db.$client
+      .prepare(
+        "SELECT id, tenant_id FROM import_jobs WHERE records_deleted_at IS NULL AND created_at < ? AND status NOT IN ('committing', 'undoing') ORDER BY created_at LIMIT ?",
+      )
+      .bind(cutoff, IMPORT_JOBS_PER_RUN)
+      .all<{ id: string; tenant_id: string }>()
+  ).results;
+  let deleted = 0;
+  for (const job of jobs) {
+    if (budget.left < 4) break;
+    const n = await sweep(
+      db,
+      budget,
+      chunk,
+      sql`DELETE FROM import_records WHERE rowid IN (SELECT rowid FROM import_records WHERE tenant_id = ${job.tenant_id} AND import_id = ${job.id} LIMIT ${chunk})`,
+    );
+    deleted += n;
+    const left = await db.$client.prepare("SELECT 1 AS x FROM import_records WHERE import_id = ? LIMIT 1").bind(job.id).first();
+    budget.left -= 1;
+    if (left) break;
+    await runCounted(db, budget, sql`UPDATE import_jobs SET records_deleted_at = ${now} WHERE id = ${job.id} AND records_deleted_at IS NULL`);
+  }
+  return deleted;
+}
+
 /** Whether a report says anything happened (for the log line). */
 export function retentionDidSomething(r: RetentionReport): boolean {
   return (
-    r.sessions + r.tokens + r.rateLimits + r.audit + r.mailBodies + r.importJobs + r.supportMessages + r.consentRecords + r.ledger > 0 || r.erasures.length > 0
+    r.sessions + r.tokens + r.rateLimits + r.audit + r.mailBodies + r.importJobs + r.importRecords + r.supportMessages + r.consentRecords + r.ledger + r.digestRuns >
+      0 || r.erasures.length > 0
   );
 }

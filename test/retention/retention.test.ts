@@ -13,30 +13,7 @@ import { cookieHeader, logIn, randomIp, send, signUp, uniqueEmail } from "../hel
 import { lastMail, linkPath } from "../helpers/mail";
 import { newTenant } from "../helpers/tenants";
 import { DAY, r2Keys, runCron } from "../closure/helpers";
-
-const MINUTE = 60_000;
-
-const one = <T>(sql: string, ...args: unknown[]) =>
-  env.DB.prepare(sql)
-    .bind(...args)
-    .first<T>();
-const count = async (sql: string, ...args: unknown[]) => (await one<{ n: number }>(`SELECT count(*) AS n FROM (${sql})`, ...args))!.n;
-
-/** Snapshot of every row of the tables retention touches, to show that a second run changes nothing. */
-async function snapshot() {
-  const out: Record<string, unknown[]> = {};
-  for (const t of ["audit_log", "email_outbox", "sessions", "auth_tokens", "rate_limits", "support_messages", "consent_records", "import_jobs", "closed_tenant_ledger", "tenants", "retention_state"]) {
-    out[t] = (await env.DB.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()).results;
-  }
-  return out;
-}
-
-async function twiceIsOnce(at: number, bindings: Partial<Cloudflare.Env> = {}) {
-  await runCron(at, bindings);
-  const after = await snapshot();
-  await runCron(at, bindings);
-  expect(await snapshot()).toEqual(after);
-}
+import { MINUTE, count, one, twiceIsOnce } from "./helpers";
 
 describe("the audit trail", () => {
   it(`keeps entries ${RETENTION.auditLogDays} days, then deletes them; a second run changes nothing`, async () => {
@@ -84,12 +61,18 @@ describe("copies of sent mail", () => {
     // A contact-page acknowledgement: mail with neither workspace nor user, to someone without an account.
     const sender = uniqueEmail("sender");
     expect((await send("/contact", { form: { name: "Sender", email: sender, message: "A question about my data." } })).status).toBe(303);
-    // Mail that is still waiting (its next attempt far off) stays whatever its age.
+    // Mail still waiting for a retry when the period ends goes too, unsent; mail written since stays.
     const pendingId = `pending-${crypto.randomUUID()}`;
     await env.DB.prepare(
       "INSERT INTO email_outbox (id, to_address, kind, essential, subject, text_body, html_body, status, attempts, next_attempt_at, created_at, updated_at) VALUES (?1, 'waiting@example.com', 'verify_email', 1, 'Waiting', 'body', '<p>body</p>', 'pending', 1, ?2, ?3, ?3)",
     )
       .bind(pendingId, created + 400 * DAY, created)
+      .run();
+    const recentId = `recent-${crypto.randomUUID()}`;
+    await env.DB.prepare(
+      "INSERT INTO email_outbox (id, to_address, kind, essential, subject, text_body, html_body, status, attempts, next_attempt_at, created_at, updated_at) VALUES (?1, 'recent@example.com', 'verify_email', 1, 'Recent', 'body', '<p>body</p>', 'retrying', 2, ?2, ?3, ?3)",
+    )
+      .bind(recentId, created + 400 * DAY, created + DAY)
       .run();
     // A row an earlier version of the job only emptied, keeping its address.
     const emptiedId = `emptied-${crypto.randomUUID()}`;
@@ -104,12 +87,14 @@ describe("copies of sent mail", () => {
     expect((await lastMail(email, "verify_email")).text_body).toContain("/verify-email/");
     expect(await one("SELECT count(*) AS n FROM email_outbox WHERE to_address = ?", sender)).toEqual({ n: 1 });
     await twiceIsOnce(due + 5 * MINUTE);
-    for (const address of [email, sender, "emptied@example.com"]) {
+    for (const address of [email, sender, "emptied@example.com", "waiting@example.com"]) {
       expect(await one("SELECT count(*) AS n FROM email_outbox WHERE to_address = ?", address), address).toEqual({ n: 0 });
     }
-    expect(await one("SELECT subject, text_body FROM email_outbox WHERE id = ?", pendingId)).toEqual({ subject: "Waiting", text_body: "body" });
-    const privacy = await (await send("/privacy")).text();
-    expect(privacy).toContain(`copies of the emails we sent: ${RETENTION.mailBodyDays} days; then the whole record of the email goes, including the address it was sent to`);
+    expect(await one("SELECT subject, status FROM email_outbox WHERE id = ?", recentId)).toEqual({ subject: "Recent", status: "retrying" });
+    const privacy = (await (await send("/privacy")).text()).replace(/\s+/g, " ");
+    expect(privacy).toContain(
+      `copies of the emails we sent, and of emails we could not deliver: ${RETENTION.mailBodyDays} days after they were written; then the whole record of the email goes, including the address it was sent to (an email still waiting for a retry by then is never sent)`,
+    );
   });
 });
 
@@ -235,14 +220,16 @@ describe("the ledger of erased workspaces", () => {
 
 describe("the privacy page", () => {
   it("lists every period the job keeps to, with the values configured", async () => {
-    const html = await (await send("/privacy")).text();
+    const html = (await (await send("/privacy")).text()).replace(/\s+/g, " ");
     for (const line of [
       `${RETENTION.closureGraceDays} days in which it can be reopened`,
       `for ${RETENTION.billingLedgerYears} years`,
       `messages sent through the contact page: ${RETENTION.supportMessageDays} days`,
       `the audit trail: ${RETENTION.auditLogDays} days`,
-      `copies of the emails we sent: ${RETENTION.mailBodyDays} days; then the whole record of the email goes`,
+      `emails we could not deliver: ${RETENTION.mailBodyDays} days after they were written; then the whole record of the email goes`,
       `uploaded import files and their error reports: ${RETENTION.importFileDays} days`,
+      `so that it can be undone): ${RETENTION.importUndoDays} days after the import`,
+      `(the week and how far the sending got; no content): ${RETENTION.digestRunDays} days`,
       `(our proof of your consent or refusal): ${RETENTION.consentRecordDays} days`,
       "sign-in sessions: deleted after 7 days without use",
     ]) {
@@ -250,15 +237,24 @@ describe("the privacy page", () => {
     }
     const configured = await (
       await send("/privacy", {
-        env: { CLOSURE_GRACE_DAYS: "14", RETENTION_BILLING_LEDGER_YEARS: "10", RETENTION_SUPPORT_MESSAGE_DAYS: "180", RETENTION_MAIL_BODY_DAYS: "7", RETENTION_IMPORT_FILE_DAYS: "3", RETENTION_CONSENT_RECORD_DAYS: "400" },
+        env: {
+          CLOSURE_GRACE_DAYS: "14",
+          RETENTION_BILLING_LEDGER_YEARS: "10",
+          RETENTION_SUPPORT_MESSAGE_DAYS: "180",
+          RETENTION_MAIL_BODY_DAYS: "7",
+          RETENTION_IMPORT_FILE_DAYS: "3",
+          RETENTION_IMPORT_UNDO_DAYS: "5",
+          RETENTION_CONSENT_RECORD_DAYS: "400",
+        },
       })
     ).text();
     for (const line of [
       "14 days in which it can be reopened",
       "for 10 years",
       "messages sent through the contact page: 180 days",
-      "copies of the emails we sent: 7 days",
+      "emails we could not deliver: 7 days",
       "uploaded import files and their error reports: 3 days",
+      "so that it can be undone): 5 days after the import",
       "(our proof of your consent or refusal): 400 days",
     ]) {
       expect(configured).toContain(line);

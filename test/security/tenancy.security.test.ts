@@ -39,6 +39,7 @@ describe("two tenants", () => {
     "audit_log_created_idx",
     "email_outbox_body_due_idx",
     "import_jobs_files_due_idx",
+    "import_jobs_records_due_idx",
     "closed_tenant_ledger_keep_idx",
     // Erasing one person's address from every workspace they were mailed or invited in
     // (src/services/account-deletion.ts, the ops erase actions).

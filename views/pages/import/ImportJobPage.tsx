@@ -19,6 +19,10 @@ export interface ImportJobView extends ImportSummary {
   undoneAt: number | null;
   /** When retention removed the upload and the error file. */
   filesDeletedAt: number | null;
+  /** When retention removed what undo needs; undo has ended. */
+  recordsDeletedAt: number | null;
+  /** When retention will remove it (the import's time plus the undo period). */
+  undoUntil: number;
   canUndo: boolean;
   kept: { total: number; items: { type: "contact" | "company" | "tag"; id: number; name: string; fields: string[] }[] } | null;
 }
@@ -72,7 +76,7 @@ function UndoForm(p: { job: ImportJobView }) {
       <summary>Undo this import…</summary>
       <p>
         Undo deletes the records this import created and puts back the values it changed. Records someone has edited since the import are kept as they are and listed
-        here afterwards.
+        here afterwards. You can undo until <Time ms={p.job.undoUntil} />, when the record of what this import changed is deleted.
       </p>
       <form method="post" action={`/app/import/${p.job.id}/undo`}>
         <button type="submit" class="danger">
@@ -161,6 +165,12 @@ export function ImportJobStatus(p: ImportJobPageProps) {
         </p>
       ) : null}
       {j.canUndo && j.status !== "undoing" ? <UndoForm job={j} /> : null}
+      {j.recordsDeletedAt !== null && j.status !== "undone" ? (
+        <p class="muted">
+          This import can no longer be undone: the record of what it changed was deleted on <Time ms={j.recordsDeletedAt} />, as the privacy policy's retention
+          period says.
+        </p>
+      ) : null}
       {j.status === "undone" ? <Kept job={j} /> : null}
       {j.status === "ready" ? <MappingForm {...p} /> : null}
       {!working ? (

@@ -18,6 +18,8 @@ export interface RetentionPeriods {
   auditLogDays: number;
   mailBodyDays: number;
   importFileDays: number;
+  importUndoDays: number;
+  digestRunDays: number;
   exportArchiveHours: number;
   consentRecordDays: number;
 }
@@ -216,11 +218,16 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         <li>backups: our database's point-in-time restore copies (Cloudflare D1 Time Travel) age out within {r.backupDays} days, so erased data is gone from them too after that;</li>
         <li>messages sent through the contact page: {r.supportMessageDays} days;</li>
         <li>the audit trail: {r.auditLogDays} days;</li>
-        <li>copies of the emails we sent: {r.mailBodyDays} days; then the whole record of the email goes, including the address it was sent to;</li>
+        <li>
+          copies of the emails we sent, and of emails we could not deliver: {r.mailBodyDays} days after they were written; then the whole record of the
+          email goes, including the address it was sent to (an email still waiting for a retry by then is never sent);
+        </li>
         <li>
           uploaded import files and their error reports: {r.importFileDays} days after the upload, then deleted. A contact you erase
           stays in the file that imported them, and in its error report, until then, and goes with it;
         </li>
+        <li>what an import changed (the values it replaced, so that it can be undone): {r.importUndoDays} days after the import; after that it can no longer be undone;</li>
+        <li>the weekly digest's record of each run (the week and how far the sending got; no content): {r.digestRunDays} days;</li>
         <li>data-export archives: {r.exportArchiveHours} hours;</li>
         <li>the record of each cookie choice (our proof of your consent or refusal): {r.consentRecordDays} days;</li>
         <li>sign-in sessions: deleted after 7 days without use; emailed links: deleted when they expire; abuse counters: one day;</li>
