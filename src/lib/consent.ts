@@ -27,7 +27,6 @@ const GA_CSP_SOURCES = {
   "connect-src": ["https://*.google-analytics.com", "https://*.analytics.google.com", "https://*.googletagmanager.com"],
 } as const;
 
-const CONSENT_MAX_AGE_S = 180 * 24 * 60 * 60;
 const MEASUREMENT_ID = /^G-[A-Z0-9]{4,20}$/;
 const CONSENT_ID = /^[A-Za-z0-9_-]{22}$/;
 
@@ -88,7 +87,7 @@ export function setConsentCookie(c: Context<AppEnv>, id: string, analytics: Cons
     secure: true,
     httpOnly: true,
     sameSite: "Lax",
-    maxAge: CONSENT_MAX_AGE_S,
+    maxAge: COOKIES.consent.maxAge,
   });
 }
 

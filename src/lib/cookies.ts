@@ -1,13 +1,18 @@
 /**
- * Every cookie the app sets, in one list: the code takes names from here, and /cookies renders it,
- * so the published list cannot drift from what the code does.
+ * Every cookie the app sets, in one list: the code takes names and max-ages from here, and /cookies
+ * renders it, so the published list cannot drift from what the code does.
  */
 export interface CookieInfo {
   name: string;
   category: "essential" | "preference" | "analytics";
   purpose: string;
+  /** Max-Age the app sets, in seconds; absent for cookies whose end is not a fixed age (the sign-in session's, the browser's). */
+  maxAge?: number;
+  /** How long it lasts, as published. With `maxAge`, the published text starts from it (cookieLifetime()). */
   lifetime: string;
 }
+
+const DAY_S = 24 * 60 * 60;
 
 export const COOKIES = {
   session: {
@@ -21,7 +26,8 @@ export const COOKIES = {
     category: "essential",
     purpose:
       "Names the workspace you are working in (its id, nothing secret), so the contacts list can read your session and the list in one database round trip. Your session is still checked on every request.",
-    lifetime: "As long as your session.",
+    maxAge: 30 * DAY_S,
+    lifetime: "removed when you log out.",
   },
   bookmark: {
     name: "__Host-d1b",
@@ -33,14 +39,16 @@ export const COOKIES = {
     name: "theme",
     category: "preference",
     purpose: "Remembers the colour scheme you picked (light, dark or system). Set only once you pick one.",
-    lifetime: "1 year.",
+    maxAge: 365 * DAY_S,
+    lifetime: "",
   },
   consent: {
     name: "__Host-consent",
     category: "essential",
     purpose:
       "Remembers whether you accepted or rejected analytics cookies: a random id (the key of our record of your choice), the choice and the date of the cookie policy you were shown.",
-    lifetime: "6 months; then we ask again.",
+    maxAge: 180 * DAY_S,
+    lifetime: "then we ask again.",
   },
   gaClient: {
     name: "_ga",
@@ -57,3 +65,17 @@ export const COOKIES = {
     lifetime: "2 years.",
   },
 } as const satisfies Record<string, CookieInfo>;
+
+/** "30 days", "6 months", "1 year": a max-age as people say it. */
+function ageInWords(seconds: number): string {
+  const days = Math.round(seconds / DAY_S);
+  if (days % 365 === 0) return days === 365 ? "1 year" : `${days / 365} years`;
+  if (days % 30 === 0 && days >= 60) return `${days / 30} months`;
+  return days === 1 ? "1 day" : `${days} days`;
+}
+
+/** The lifetime as /cookies publishes it: the max-age the code sets, then what else ends it. */
+export function cookieLifetime(info: CookieInfo): string {
+  if (info.maxAge === undefined) return info.lifetime;
+  return info.lifetime ? `${ageInWords(info.maxAge)}; ${info.lifetime}` : `${ageInWords(info.maxAge)}.`;
+}

@@ -33,7 +33,7 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 /** Keeps the workspace hint (COOKIES.workspace) in step with the session's active tenant. */
 function syncWorkspaceHint(c: Context<AppEnv>, tenantId: string): void {
   if (getCookie(c, COOKIES.workspace.name) === tenantId) return;
-  setCookie(c, COOKIES.workspace.name, tenantId, { path: "/", secure: true, httpOnly: true, sameSite: "Lax", maxAge: 30 * 24 * 60 * 60 });
+  setCookie(c, COOKIES.workspace.name, tenantId, { path: "/", secure: true, httpOnly: true, sameSite: "Lax", maxAge: COOKIES.workspace.maxAge });
 }
 
 /**

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { sql } from "drizzle-orm";
 import type { AppEnv, Theme } from "../env";
-import { COOKIES } from "../lib/cookies";
+import { COOKIES, cookieLifetime } from "../lib/cookies";
 import { analyticsConfig, readConsent } from "../lib/consent";
 import { LEGAL_DATES } from "../lib/legal";
 import { retentionPeriods } from "../lib/retention";
@@ -35,13 +35,13 @@ publicRoutes.get("/terms", (c) => render(c, "Terms of service", <TermsPage updat
 publicRoutes.get("/cookies", (c) => {
   const consent = readConsent(c);
   const settings = { configured: analyticsConfig(c.env) !== null, analytics: consent?.current ? consent.analytics : null, back: "/cookies#cookie-settings" };
-  return render(c, "Cookies", <CookiesPage updated={LEGAL_DATES.cookies} cookies={Object.values(COOKIES)} settings={settings} />);
+  return render(c, "Cookies", <CookiesPage updated={LEGAL_DATES.cookies} cookies={Object.values(COOKIES).map((k) => ({ ...k, lifetime: cookieLifetime(k) }))} settings={settings} />);
 });
 
 publicRoutes.post("/preferences/theme", async (c) => {
   const body = await c.req.parseBody();
   const theme = body.theme;
   if (typeof theme !== "string" || !THEMES.includes(theme as Theme)) return errorResponse(c, 400);
-  setCookie(c, COOKIES.theme.name, theme, { path: "/", secure: true, sameSite: "Lax", maxAge: 365 * 24 * 60 * 60 });
+  setCookie(c, COOKIES.theme.name, theme, { path: "/", secure: true, sameSite: "Lax", maxAge: COOKIES.theme.maxAge });
   return c.redirect(safeNextPath(body.back, "/"), 303);
 });

@@ -4,9 +4,9 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { COOKIES } from "../../src/lib/cookies";
+import { COOKIES, cookieLifetime } from "../../src/lib/cookies";
 import { LEGAL_DATES, PRIVACY_VERSION, needsPrivacyNotice } from "../../src/lib/legal";
-import { send, signUp } from "../helpers/http";
+import { cookieHeader, send, setCookies, signUp } from "../helpers/http";
 
 /** The page's text without tags, with HTML entities decoded, whitespace collapsed. */
 function textOf(html: string): string {
@@ -74,10 +74,33 @@ describe("legal pages", () => {
       expect(row, cookie.name).toBeDefined();
       expect(row![1]!.toLowerCase(), cookie.name).toContain(cookie.category);
       expect(row![2], cookie.name).toBe(cookie.purpose);
-      expect(row![3], cookie.name).toBe(cookie.lifetime);
+      expect(row![3], cookie.name).toBe(cookieLifetime(cookie));
     }
     // The consent cookie and Google Analytics' cookies are among them.
     expect(rows.map((r) => r[0])).toEqual(expect.arrayContaining(["__Host-consent", "_ga", "_ga_<id>", "__Host-session", "theme"]));
+    expect(rows.find((r) => r[0] === COOKIES.workspace.name)![3]).toBe("30 days; removed when you log out.");
+  });
+
+  it("sets each cookie with the max-age /cookies publishes for it", async () => {
+    const { cookie, response } = await signUp();
+    const seen = new Map<string, string[]>();
+    const collect = (res: Response) => {
+      for (const [name, { attributes }] of setCookies(res)) seen.set(name, attributes);
+    };
+    collect(response);
+    collect(await send("/app", { cookie }));
+    collect(await send("/preferences/theme", { form: { theme: "dark", back: "/" } }));
+    collect(await send("/consent", { form: { analytics: "reject", back: "/" } }));
+    const withAge = Object.values(COOKIES).filter((k): k is typeof k & { maxAge: number } => "maxAge" in k && typeof k.maxAge === "number");
+    expect(withAge.map((k) => k.name).sort()).toEqual([COOKIES.consent.name, COOKIES.workspace.name, COOKIES.theme.name].sort());
+    for (const k of withAge) {
+      const attributes = seen.get(k.name);
+      expect(attributes, k.name).toBeDefined();
+      expect(attributes!.find((a) => /^max-age=/i.test(a)), k.name).toBe(`Max-Age=${k.maxAge}`);
+    }
+    // Logging out removes the workspace cookie with the session, as /cookies says.
+    const out = await send("/logout", { method: "POST", cookie: cookieHeader(await send("/app", { cookie }), cookie) });
+    expect(setCookies(out).get(COOKIES.workspace.name)?.attributes).toContainEqual(expect.stringMatching(/^max-age=0$/i));
   });
 
   it("every page's footer links to the contact page and the cookie settings", async () => {
