@@ -36,6 +36,7 @@ import { senderFromEnv } from "../mail/senders";
 import type { BaseUrl, RequestMeta } from "./accounts";
 import { auditInsert } from "./audit";
 import { getEmailPreferences } from "./email-preferences";
+import { activityPages, recentViewRows } from "./archive-coverage";
 import { exportChunks, isoTime, type ExportFormat, type ExportKind } from "./export";
 import { deliverDue, queueMail } from "./outbox";
 import { auditAboutEntry, auditAboutUser } from "./profile";
@@ -351,11 +352,18 @@ export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { use
   await add("account/audit-log.json", "Audit-trail entries about you in your workspaces: what you did, and what was done to your account (failed sign-ins, role changes).", (into) =>
     accountDocument("audit_log", now, auditPages(db, memberRows.map((m) => m.tenantId), who.userId), into),
   );
+  const recent = await recentViewRows(db, who.userId);
+  await add("account/recently-viewed.json", "The records you opened lately in each workspace (the dashboard's shortcuts), by type and id.", (into) =>
+    accountDocument("recently_viewed", now, [recent], into),
+  );
 
   if (who.includesWorkspace) {
     for (const f of WORKSPACE_FILES) {
       await add(`workspace/${f.kind}.${f.format}`, f.description, (into) => counted(exportChunks(db, who.tenantId, f.kind, f.format, { now }), f.format, into));
     }
+    await add("workspace/activity.json", "The timeline of every record: creations, each change with its values before and after, notes added, and who did it.", (into) =>
+      accountDocument("activity", now, activityPages(db, who.tenantId), into),
+    );
   }
 
   const manifest = {

@@ -11,6 +11,7 @@ import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf } from "../helpers/tenants";
 import { createContact, insertCompany, insertCustomField, insertTag, newTenant, post } from "../contacts/contact-helpers";
 import { runCron } from "./helpers";
+import { ARCHIVE_COVERAGE } from "../../src/services/archive-coverage";
 
 type Zip = Record<string, Uint8Array>;
 type Manifest = { format: string; includes_workspace_records: boolean; account: { email: string }; files: { name: string; format: string; records: number; description: string }[] };
@@ -98,6 +99,51 @@ async function seedWorkspace() {
   return { t, ids: { ada, charles, third, company } };
 }
 
+/** Tables with a tenant_id or user_id column, read from the schema (not the search index's own tables). */
+async function tablesHoldingData(): Promise<{ table: string; column: "tenant_id" | "user_id" }[]> {
+  const tables = (await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' AND name NOT LIKE '%_fts%'").all<{ name: string }>()).results;
+  const out: { table: string; column: "tenant_id" | "user_id" }[] = [];
+  for (const { name } of tables) {
+    const cols = (await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(name).all<{ name: string }>()).results.map((c) => c.name);
+    if (cols.includes("tenant_id")) out.push({ table: name, column: "tenant_id" });
+    else if (cols.includes("user_id")) out.push({ table: name, column: "user_id" });
+  }
+  return out;
+}
+
+describe("the archive's coverage", () => {
+  it("places every table that holds a workspace's or a user's data in a file, or says why not; each file is in the archive and holds the rows", async () => {
+    const held = await tablesHoldingData();
+    const tables = new Set(held.map((h) => h.table));
+    expect(held.filter((h) => !(h.table in ARCHIVE_COVERAGE)).map((h) => h.table)).toEqual([]);
+    const all = new Set((await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all<{ name: string }>()).results.map((r) => r.name));
+    expect(Object.keys(ARCHIVE_COVERAGE).filter((t) => !all.has(t))).toEqual([]);
+
+    const { t, ids } = await seedWorkspace();
+    expect((await send("/app/recent", { cookie: t.cookie, form: { type: "contact", id: String(ids.ada) } })).status).toBe(204);
+    const { path } = await requestCopy(t);
+    const { zip } = await download(path, t.cookie);
+    const manifest = JSON.parse(strFromU8(zip!["manifest.json"]!)) as Manifest;
+    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!.id;
+    for (const [table, where] of Object.entries(ARCHIVE_COVERAGE)) {
+      if (!("file" in where)) {
+        expect(where.leftOut.length, table).toBeGreaterThan(20);
+        continue;
+      }
+      expect(Object.keys(zip!), `${table} → ${where.file}`).toContain(where.file);
+      // What this account holds in the table shows up in its file.
+      const key = held.find((h) => h.table === table)?.column;
+      if (!key || !tables.has(table)) continue;
+      const rows = (await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${key} = ?`).bind(key === "tenant_id" ? t.tenantId : userId).first<{ n: number }>())!.n;
+      if (rows > 0) expect(manifest.files.find((f) => f.name === where.file)!.records, `${table} has ${rows} rows; ${where.file}`).toBeGreaterThan(0);
+    }
+    // The timeline names the records and the changes.
+    const activity = json(zip!, "workspace/activity.json").records;
+    expect(activity).toEqual(expect.arrayContaining([expect.objectContaining({ record_type: "contact", record_id: ids.ada, kind: "created", by: t.email })]));
+    expect(json(zip!, "account/recently-viewed.json").records).toEqual([expect.objectContaining({ workspace: "Portable Pipes", record_type: "contact", record_id: ids.ada })]);
+  });
+});
+
 describe("Download my data (an owner)", () => {
   it("holds every record of every kind, the account's data, and a manifest of every file", async () => {
     const { t, ids } = await seedWorkspace();
@@ -130,6 +176,7 @@ describe("Download my data (an owner)", () => {
         "account/emails.json",
         "account/email-preferences.json",
         "account/memberships.json",
+        "account/recently-viewed.json",
         "account/sessions.json",
         "account/user.json",
         "manifest.json",
@@ -139,6 +186,7 @@ describe("Download my data (an owner)", () => {
         "workspace/contacts.json",
         "workspace/notes.csv",
         "workspace/notes.json",
+        "workspace/activity.json",
       ].sort(),
     );
 
