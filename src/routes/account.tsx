@@ -75,6 +75,9 @@ accountRoutes.post("/verify-email/:token", async (c) => {
     return render(c, "Link expired", <InvalidLinkPage what="confirmation" retryHref="/app" retryLabel="Go to your dashboard to get a new link" />, 404);
   }
   deliverSoon(c, result.mailIds);
+  // The session was read before the confirmation: this page must not still ask to confirm.
+  const auth = c.get("auth");
+  if (auth && auth.user.id === result.userId) c.set("auth", { ...auth, user: { ...auth.user, email: result.email, emailVerifiedAt: result.verifiedAt } });
   // An owner's new address reaches their workspaces' Stripe customers (best effort, after the change).
   if (result.kind === "changed") await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { ownerEmail: result.email });
   return render(

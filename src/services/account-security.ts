@@ -41,7 +41,7 @@ export async function resendVerification(db: Database, actor: Actor, meta: Reque
 }
 
 export type ConfirmResult =
-  | { ok: true; kind: "verified" | "changed"; email: string; mailIds: string[] }
+  | { ok: true; kind: "verified" | "changed"; userId: string; email: string; verifiedAt: number; mailIds: string[] }
   | { ok: false; reason: "invalid" | "email_taken" };
 
 /**
@@ -62,7 +62,7 @@ export async function confirmAddress(db: Database, token: string, meta: RequestM
       db.update(users).set({ emailVerifiedAt: meta.now, updatedAt: meta.now }).where(eq(users.id, user.id)),
       auditInsert(db, { tenantId, actorUserId: user.id, action: "email.verified", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
     ]);
-    return { ok: true, kind: "verified", email: user.email, mailIds: [] };
+    return { ok: true, kind: "verified", userId: user.id, email: user.email, verifiedAt: meta.now, mailIds: [] };
   }
 
   const notice = queueMail(db, { to: user.email, tenantId: null, userId: user.id, ...emailChangedNoticeMail(used.email, true) }, meta.now);
@@ -86,7 +86,7 @@ export async function confirmAddress(db: Database, token: string, meta: RequestM
     if (isEmailTaken(err)) return { ok: false, reason: "email_taken" };
     throw err;
   }
-  return { ok: true, kind: "changed", email: used.email, mailIds: [notice.id] };
+  return { ok: true, kind: "changed", userId: user.id, email: used.email, verifiedAt: meta.now, mailIds: [notice.id] };
 }
 
 export type EmailChangeResult =

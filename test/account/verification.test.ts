@@ -29,6 +29,14 @@ describe("email verification", () => {
     expect(await (await send("/app", { cookie })).text()).not.toContain("Please confirm your email address");
   });
 
+  it("says the address is confirmed without asking to confirm it, when the link is opened signed in", async () => {
+    const { email, cookie } = await signUp();
+    const path = linkPath(await lastMail(email, "verify_email"), "/verify-email/");
+    const confirm = await (await send(path, { method: "POST", cookie })).text();
+    expect(confirm).toContain("Email address confirmed");
+    expect(confirm).not.toContain("Please confirm your email address");
+  });
+
   it("uses a link once", async () => {
     const { email } = await signUp();
     const path = linkPath(await lastMail(email, "verify_email"), "/verify-email/");
