@@ -30,6 +30,7 @@ import { importRoutes } from "./routes/import";
 import { publicRoutes } from "./routes/public";
 import { privacyRoutes } from "./routes/privacy";
 import { invitationRoutes, teamRoutes } from "./routes/team";
+import { workspacesRoutes } from "./routes/workspaces";
 import { webhookRoutes } from "./routes/webhooks";
 import { privacySettingsRoutes } from "./routes/privacy-settings";
 import { unsubscribeRoutes } from "./routes/unsubscribe";
@@ -73,6 +74,7 @@ app.route("/app/export", exportRoutes);
 app.route("/app/import", importRoutes);
 app.route("/app", noteRoutes);
 app.route("/app", teamRoutes);
+app.route("/app/workspaces", workspacesRoutes);
 app.route("/", invitationRoutes);
 app.route("/app/settings", privacySettingsRoutes);
 // Signed one-click unsubscribe links; the POST is exempt from the Origin check (src/middleware/csrf.ts).

@@ -41,7 +41,14 @@ export function render(c: Context<AppEnv>, title: string, body: Child, status: C
       privacyNotice={auth && needsPrivacyNotice(auth.user) ? { version: PRIVACY_VERSION } : null}
       user={
         auth
-          ? { email: auth.user.email, tenantName: auth.tenant.name, role: auth.role, verified: auth.user.emailVerifiedAt !== null, billingState: auth.tenant.billingState }
+          ? {
+              email: auth.user.email,
+              tenantName: auth.tenant.name,
+              role: auth.role,
+              verified: auth.user.emailVerifiedAt !== null,
+              billingState: auth.tenant.billingState,
+              closed: auth.tenant.closedAt !== null,
+            }
           : null
       }
     >

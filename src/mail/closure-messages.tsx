@@ -36,3 +36,23 @@ export function workspaceClosedMail(p: { tenantName: string; link: string; erase
   ).toString();
   return { kind: "workspace_closed", essential: true, subject, text, html };
 }
+
+/** Essential: a new reopen link the owner asked for from the workspaces page; the earlier one stops working. */
+export function reopenLinkMail(p: { tenantName: string; link: string; eraseAfter: number }): RenderedMail {
+  const when = closureDate(p.eraseAfter);
+  const subject = `A new link to reopen ${p.tenantName}`;
+  const text =
+    `You asked for a new link to reopen the workspace ${p.tenantName} on ${APP}. Until ${when} it reopens the workspace (it works once):\n${p.link}\n\n` +
+    `Any link we sent before no longer works. After ${when}, everything in the workspace is erased.` +
+    `\n\n--\nThis is an essential message about your ${APP} account.`;
+  const html = (
+    <EmailLayout appName={APP} preheader={subject} essential={true}>
+      <p>
+        You asked for a new link to reopen the workspace <strong>{p.tenantName}</strong>. It works once, until {when}.
+      </p>
+      <EmailButton href={p.link} label="Reopen the workspace" />
+      <p>Any link we sent before no longer works. After {when}, everything in the workspace is erased.</p>
+    </EmailLayout>
+  ).toString();
+  return { kind: "workspace_reopen_link", essential: true, subject, text, html };
+}

@@ -1,22 +1,36 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { render, wantsFragment } from "../lib/render";
+import { requestMeta } from "../lib/request";
 import { closureDate } from "../mail/closure-messages";
+import { moveToOpenWorkspace } from "../services/user-workspaces";
 import { WorkspaceClosedPage } from "../../views/pages/closure/ClosurePages";
 
+/** The workspaces page and its actions: where a user in a closed workspace sees what to do. */
+const WORKSPACES_PATH = /^\/app\/workspaces(\/|$)/;
+
 /**
- * Every /app request of a session in a closed workspace gets the closed page (423 Locked) and
- * nothing else: no route runs, so no record, member or setting of the workspace can be read or
- * changed. The page is rendered without the signed-in navigation, which would lead into it.
+ * A session in a closed workspace reaches nothing of it: no route under /app runs but the workspaces
+ * page. If the user belongs to an open workspace the session moves there (and the workspaces page
+ * says why); otherwise they get the closed page (423 Locked), which says what they can do.
  */
 export const openWorkspaceOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   // A session the page checks itself (withSessionBatch) gets this same check there.
   if (c.get("deferredSession")) return next();
   const auth = c.get("auth");
   if (!auth || auth.tenant.closedAt === null) return next();
+  if (WORKSPACES_PATH.test(c.req.path)) return next();
+  const movedTo = await moveToOpenWorkspace(c.get("db"), { id: auth.user.id, sessionId: auth.sessionId }, requestMeta(c));
+  if (movedTo !== null) {
+    const target = `/app/workspaces?moved_to=${encodeURIComponent(movedTo)}`;
+    if (c.req.header("HX-Request") === "true") {
+      c.header("HX-Redirect", target);
+      return c.body(null, 204);
+    }
+    return c.redirect(target, 303);
+  }
   // An htmx swap would hide the answer inside the page: reload it instead, which lands here again.
   if (wantsFragment(c)) c.header("HX-Refresh", "true");
-  c.set("auth", null);
   const eraseAfter = auth.tenant.eraseAfter;
   return render(
     c,

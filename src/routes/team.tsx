@@ -1,6 +1,6 @@
 /**
  * The team: members and roles, invitations (sent from the team page, accepted at /invite/:token),
- * ownership transfer, and switching between the workspaces a user belongs to.
+ * ownership transfer.
  */
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -27,12 +27,10 @@ import {
   createInvitation,
   findLiveInvitation,
   listPendingInvitations,
-  listWorkspaces,
   memberChangeRefusal,
   removeMember,
   resendInvitation,
   revokeInvitation,
-  switchWorkspace,
   transferOwnership,
   type LiveInvitation,
   type MemberChangeResult,
@@ -40,7 +38,6 @@ import {
 } from "../services/team";
 import { InvitationPage, type InvitationPageProps } from "../../views/pages/team/InvitationPage";
 import { TEAM_NOTICES, TeamPage, type TeamNotice, type TeamPageProps } from "../../views/pages/team/TeamPage";
-import { WorkspacesPage } from "../../views/pages/team/WorkspacesPage";
 import { PlanLimitMessage, SeatLimitPage } from "../../views/components/PlanLimit";
 
 /** Mounted at /app (src/app.ts requires a signed-in user there): /app/settings/team/* and /app/workspaces/*. */
@@ -66,7 +63,6 @@ const transferSchema = z.object({
   password: z.string({ error: "Enter your password." }).min(1, { error: "Enter your password." }).max(1024, { error: "That password is too long." }),
 });
 
-const switchSchema = z.object({ tenant_id: z.string().min(1).max(100) });
 
 function acceptSchema(invitedEmail: string) {
   return z
@@ -251,22 +247,6 @@ teamRoutes.post("/settings/team/transfer", requireRole("owner"), async (c) => {
     case "not_owner":
       return renderTeam(c, { alert: "You are no longer the owner of this workspace." }, 409);
   }
-});
-
-teamRoutes.get("/workspaces", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
-  const workspaces = await listWorkspaces(c.get("db"), auth.user.id);
-  return render(c, "Workspaces", <WorkspacesPage workspaces={workspaces.map((w) => ({ ...w, current: w.tenantId === auth.tenant.id }))} />);
-});
-
-teamRoutes.post("/workspaces/switch", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
-  const parsed = parseForm(switchSchema, await c.req.parseBody());
-  // A malformed id names no workspace of this user, just like a foreign one.
-  if (!parsed.ok) return errorResponse(c, 404);
-  const switched = await switchWorkspace(c.get("db"), { id: auth.user.id, sessionId: auth.sessionId }, parsed.data.tenant_id, requestMeta(c));
-  if (!switched) return errorResponse(c, 404);
-  return c.redirect("/app", 303);
 });
 
 /**

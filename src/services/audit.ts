@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = {
   "data.import_undone": "Undid an import",
   "workspace.closed": "Closed the workspace",
   "workspace.reopened": "Reopened the workspace",
+  "workspace.reopen_link_sent": "Asked for a new link to reopen the workspace",
   // Operator actions (npm run ops): actor null, detail {operator, reason}.
   "ops.account_erased": "Support erased an account",
   "ops.account_exported": "Support exported an account's data",

@@ -564,38 +564,3 @@ export async function transferOwnership(
   if (promoted.length === 0) return { ok: false, reason: "not_owner" };
   return { ok: true };
 }
-
-export interface Workspace {
-  tenantId: string;
-  name: string;
-  role: Role;
-}
-
-/** Every workspace the user belongs to, by name. Scoped by the user, not by one tenant. */
-export async function listWorkspaces(db: Database, userId: string): Promise<Workspace[]> {
-  return db
-    .select({ tenantId: memberships.tenantId, name: tenants.name, role: memberships.role })
-    .from(memberships)
-    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(asc(tenants.name), asc(memberships.tenantId));
-}
-
-/**
- * Points this session at another workspace the user is a member of. False when they are not a
- * member there (the caller answers 404: a workspace one does not belong to does not exist for one).
- */
-export async function switchWorkspace(db: Database, user: { id: string; sessionId: string }, tenantId: string, meta: RequestMeta): Promise<boolean> {
-  const [membership] = await db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, user.id)))
-    .limit(1);
-  if (!membership) return false;
-  await db.batch([
-    db.update(sessions).set({ tenantId }).where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
-    // Recorded in the workspace entered, whose admins may want to know who comes and goes.
-    auditInsert(db, { tenantId, actorUserId: user.id, action: "tenant.switched", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
-  ]);
-  return true;
-}

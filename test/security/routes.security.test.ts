@@ -49,6 +49,8 @@ export const APP_ROUTES: RouteRule[] = [
   // Workspaces: every member lists their own and switches between them.
   { method: "GET", path: "/app/workspaces", least: "viewer" },
   { method: "POST", path: "/app/workspaces/switch", least: "viewer", form: { tenant_id: "nosuchtenant" } },
+  // A new reopen link for a closed workspace: the owner of that workspace only (others get a 404).
+  { method: "POST", path: "/app/workspaces/:tenantId/reopen-link", least: "viewer", sample: "/app/workspaces/nosuchtenant/reopen-link" },
   // Billing: only the owner sees the plan and goes to Stripe (checkout answers 303 to Stripe here).
   { method: "GET", path: "/app/settings/billing", least: "owner" },
   { method: "POST", path: "/app/settings/billing/checkout", least: "owner", form: { interval: "monthly" } },

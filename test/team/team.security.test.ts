@@ -37,6 +37,7 @@ describe("two workspaces", () => {
       [`/app/settings/team/members/${a.userId}/remove`, {}],
       ["/app/settings/team/transfer", { user_id: aMember.userId, password: GOOD_PASSWORD }],
       ["/app/workspaces/switch", { tenant_id: a.tenantId }],
+      [`/app/workspaces/${a.tenantId}/reopen-link`, {}],
     ];
     for (const [path, form] of attempts) {
       const res = await send(path, { cookie: b.cookie, form });

@@ -13,7 +13,8 @@ export interface LayoutProps {
   theme: Theme;
   /** The path of this page, for the theme switch to come back to. */
   path: string;
-  user: { email: string; tenantName: string; role: string; verified: boolean; billingState?: string } | null;
+  /** The signed-in user; `closed`: their workspace is closed, so the navigation offers only what still works. */
+  user: { email: string; tenantName: string; role: string; verified: boolean; billingState?: string; closed?: boolean } | null;
   /** Google Analytics on this page (a consenting, signed-out visitor on a public page), or null. */
   analytics?: { loaderSrc: string; initSrc: string; measurementId: string } | null;
   /** Ask for analytics consent on this page. */
@@ -79,7 +80,19 @@ export function Layout(p: LayoutProps) {
                 {p.appName}
               </a>
               <nav class="site-nav" aria-label="Main">
-                {p.user ? (
+                {p.user?.closed ? (
+                  <>
+                    <a href="/app/workspaces">Workspaces</a>
+                    <span class="who">
+                      {p.user.email} · {p.user.tenantName} (closed)
+                    </span>
+                    <form class="inline-form" method="post" action="/logout">
+                      <button type="submit" class="link">
+                        Log out
+                      </button>
+                    </form>
+                  </>
+                ) : p.user ? (
                   <>
                     <a href="/app">Dashboard</a>
                     <a href="/app/contacts">Contacts</a>

@@ -10,11 +10,15 @@ export function WorkspaceClosedPage(p: { tenantName: string; isOwner: boolean; e
         {p.erasing ? "Its data is being erased." : p.eraseOn ? `Unless it is reopened, everything in it is erased on ${p.eraseOn}.` : null}
       </p>
       {p.erasing ? null : p.isOwner ? (
-        <p>To reopen it, use the link we emailed you when you closed it.</p>
+        <p>
+          To reopen it, use the link we emailed you when you closed it, or have a new one sent from <a href="/app/workspaces">your workspaces</a>.
+        </p>
       ) : (
-        <p>Only its owner can reopen it, with the link we emailed them.</p>
+        <p>
+          Only its owner can reopen it. You belong to no other open workspace, so unless it is reopened your account is erased with it; an
+          invitation to another workspace keeps your account.
+        </p>
       )}
-      <p>If you belong to other workspaces, log out and log in again to reach them.</p>
       <form method="post" action="/logout">
         <button type="submit">Log out</button>
       </form>

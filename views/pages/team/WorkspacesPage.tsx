@@ -1,15 +1,62 @@
+import { FormAlert } from "../../components/Field";
+
 export interface WorkspaceRow {
   tenantId: string;
   name: string;
   role: string;
   current: boolean;
+  /** Set for a closed workspace: when it is erased, whether that has begun, and whether this user may reopen it. */
+  closed: { eraseOn: string | null; erasing: boolean; canReopen: boolean } | null;
 }
 
-/** The workspaces the user belongs to, with a switch for each one they are not in right now. */
-export function WorkspacesPage(p: { workspaces: WorkspaceRow[] }) {
+export type WorkspacesNotice =
+  | { kind: "moved"; to: string }
+  | { kind: "closed" }
+  | { kind: "not_reopenable" }
+  | { kind: "rate_limited"; minutes: number }
+  | { kind: "link_sent"; email: string };
+
+function noticeText(n: WorkspacesNotice): string {
+  switch (n.kind) {
+    case "moved":
+      return `The workspace you were in is closed, so you are now working in ${n.to}.`;
+    case "closed":
+      return "That workspace is closed: nothing in it can be opened until its owner reopens it.";
+    case "not_reopenable":
+      return "That workspace can no longer be reopened: its erasure has begun.";
+    case "rate_limited":
+      return `We have sent several links already. Try again in ${n.minutes} minute${n.minutes === 1 ? "" : "s"}, or use the last link we sent.`;
+    case "link_sent":
+      return `We have emailed a new reopen link to ${n.email}. Links sent before no longer work.`;
+  }
+}
+
+function ClosedState(p: { w: WorkspaceRow }) {
+  const closed = p.w.closed!;
+  if (closed.erasing) return <span>Closed; its data is being erased.</span>;
+  return (
+    <>
+      <span>
+        Closed. {closed.eraseOn ? `Erased on ${closed.eraseOn} unless reopened.` : null} {closed.canReopen ? null : "Only its owner can reopen it."}
+      </span>
+      {closed.canReopen ? (
+        <form class="inline-form" method="post" action={`/app/workspaces/${p.w.tenantId}/reopen-link`}>
+          <button type="submit" class="secondary" aria-label={`Email me a link to reopen ${p.w.name}`}>
+            Email me a reopen link
+          </button>
+        </form>
+      ) : null}
+    </>
+  );
+}
+
+/** The workspaces the user belongs to: a switch for each open one they are not in, what to do about a closed one. */
+export function WorkspacesPage(p: { workspaces: WorkspaceRow[]; notice?: WorkspacesNotice | null }) {
+  const good = p.notice?.kind === "link_sent" || p.notice?.kind === "moved";
   return (
     <section class="card" aria-labelledby="workspaces-heading">
       <h1 id="workspaces-heading">Workspaces</h1>
+      {p.notice ? <FormAlert kind={good ? "ok" : "error"}>{noticeText(p.notice)}</FormAlert> : null}
       <p class="muted">You can belong to several workspaces. Switching changes which one this browser works in.</p>
       <table>
         <thead>
@@ -27,7 +74,9 @@ export function WorkspacesPage(p: { workspaces: WorkspaceRow[] }) {
               <td>{w.name}</td>
               <td>{w.role}</td>
               <td>
-                {w.current ? (
+                {w.closed ? (
+                  <ClosedState w={w} />
+                ) : w.current ? (
                   <strong aria-current="true">Current workspace</strong>
                 ) : (
                   <form class="inline-form" method="post" action="/app/workspaces/switch">

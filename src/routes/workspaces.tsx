@@ -1,0 +1,69 @@
+/**
+ * /app/workspaces: the workspaces the signed-in user belongs to, switching this session between them,
+ * and, for an owner of a closed one, a new reopen link by email. These routes stay reachable while the
+ * session is in a closed workspace (src/middleware/closed-workspace.tsx): this is where the user sees
+ * what to do.
+ */
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { requireRole } from "../middleware/session";
+import { errorResponse } from "../lib/errors";
+import { appBaseUrl, deliverSoon } from "../lib/mail";
+import { render } from "../lib/render";
+import { requestMeta } from "../lib/request";
+import { parseForm } from "../lib/validation";
+import { closureDate } from "../mail/closure-messages";
+import { listWorkspaces, sendNewReopenLink, switchWorkspace } from "../services/user-workspaces";
+import { WorkspacesPage, type WorkspacesNotice } from "../../views/pages/team/WorkspacesPage";
+
+export const workspacesRoutes = new Hono<AppEnv>();
+
+const switchSchema = z.object({ tenant_id: z.string().min(1).max(100) });
+const TENANT_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+async function page(c: Context<AppEnv>, notice: WorkspacesNotice | null, status: ContentfulStatusCode = 200) {
+  const auth = c.get("auth")!;
+  const workspaces = await listWorkspaces(c.get("db"), auth.user.id);
+  const rows = workspaces.map((w) => ({
+    tenantId: w.tenantId,
+    name: w.name,
+    role: w.role,
+    current: w.tenantId === auth.tenant.id,
+    closed: w.closedAt === null ? null : { eraseOn: w.eraseAfter === null ? null : closureDate(w.eraseAfter), erasing: w.erasing, canReopen: w.role === "owner" && !w.erasing },
+  }));
+  return render(c, "Workspaces", <WorkspacesPage workspaces={rows} notice={notice} />, status);
+}
+
+workspacesRoutes.get("/", requireRole("viewer"), async (c) => {
+  const moved = c.req.query("moved_to");
+  // Set by the closed-workspace guard when it moved this session: say why the workspace changed.
+  return page(c, moved && moved.length <= 200 ? { kind: "moved", to: moved } : null);
+});
+
+workspacesRoutes.post("/switch", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const parsed = parseForm(switchSchema, await c.req.parseBody());
+  // A malformed id names no workspace of this user, just like a foreign one.
+  if (!parsed.ok) return errorResponse(c, 404);
+  const result = await switchWorkspace(c.get("db"), { id: auth.user.id, sessionId: auth.sessionId }, parsed.data.tenant_id, requestMeta(c));
+  if (result === "not_found") return errorResponse(c, 404);
+  if (result === "closed") return page(c, { kind: "closed" }, 409);
+  return c.redirect("/app", 303);
+});
+
+workspacesRoutes.post("/:tenantId/reopen-link", requireRole("viewer"), async (c) => {
+  const auth = c.get("auth")!;
+  const tenantId = c.req.param("tenantId");
+  if (!TENANT_ID.test(tenantId)) return errorResponse(c, 404);
+  const result = await sendNewReopenLink(c.get("db"), { userId: auth.user.id, email: auth.user.email }, tenantId, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+  if (!result.ok) {
+    if (result.reason === "not_found") return errorResponse(c, 404);
+    if (result.reason === "not_reopenable") return page(c, { kind: "not_reopenable" }, 409);
+    c.header("Retry-After", String(result.retryAfter));
+    return page(c, { kind: "rate_limited", minutes: Math.ceil(result.retryAfter / 60) }, 429);
+  }
+  deliverSoon(c, result.mailIds);
+  return page(c, { kind: "link_sent", email: result.email });
+});
