@@ -3,8 +3,9 @@
  *
  *   POST /app/import      → createImport: the file to R2, the job (analysing), an "analyse" message
  *   analyse               → reads the file once: header, mapping, each row checked; valid rows in
- *                           prepared chunks and refused rows in errors.csv, both in R2
+ *                           prepared chunks, refused rows in errors.csv, column samples, all in R2
  *   match (n steps)       → each chunk planned against the tenant's records: the preview's counts
+ *                           and review lists (import-review.ts)
  *   POST …/commit         → requestCommit: committing, a "commit" message
  *   commit (n steps)      → each chunk written in one batch (import-write.ts)
  *   POST …/undo           → requestUndo: undoing, an "undo" message

@@ -6,7 +6,8 @@
  * - audit entries older than the audit period (through the sanctioned deletion of migration 0009:
  *   the job first moves the horizon in retention_state, the trigger allows only entries before it);
  * - sent or failed mail older than the mail period, the whole outbox row (recipient, subject, bodies);
- * - import uploads, chunks and error files older than the import-file period (import_jobs marked);
+ * - import files older than the import-file period: the job's whole R2 prefix (upload, chunks, error
+ *   file, preview lists, column samples), import_jobs marked;
  * - contact-page messages and consent records older than their periods;
  * - ledger rows of erased workspaces past the ledger period;
  * - closed workspaces whose grace period is over, erased step by step (src/services/erasure.ts).

@@ -188,7 +188,7 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
           subscription is cancelled, and the workspace can be reopened from an emailed link for {r.closureGraceDays} days; after
           that everything in it is erased. A member can delete their own account. A workspace can erase any of its contacts
           completely, and keep a suppression list so a later import skips them; that list holds only a keyed hash of the email
-          address. An erased contact's row in an uploaded import file, or in its error report, is deleted with that file,{" "}
+          address. An erased contact's row in an uploaded import file, or in its error report or preview, is deleted with that file,{" "}
           {r.importFileDays} days after the upload. You can also ask us to delete your account through the contact page.
         </li>
         <li>
@@ -218,8 +218,8 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         <li>the audit trail: {r.auditLogDays} days;</li>
         <li>copies of the emails we sent: {r.mailBodyDays} days; then the whole record of the email goes, including the address it was sent to;</li>
         <li>
-          uploaded import files and their error reports: {r.importFileDays} days after the upload, then deleted. A contact you erase
-          stays in the file that imported them, and in its error report, until then, and goes with it;
+          uploaded import files and their error reports and previews: {r.importFileDays} days after the upload, then deleted. A contact
+          you erase stays in the file that imported them, and in its error report and preview, until then, and goes with it;
         </li>
         <li>data-export archives: {r.exportArchiveHours} hours;</li>
         <li>the record of each cookie choice (our proof of your consent or refusal): {r.consentRecordDays} days;</li>
