@@ -245,7 +245,8 @@ describe("the preview's lists", () => {
     await runImportStep(stepEnv, message, Date.now());
     expect(await waitFor(id, ["ready"])).toMatchObject({ update_count: 120, unchanged_count: 1_080 });
     const html = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
-    expect(text(html)).toContain("All 120 updates");
+    expect(text(html)).toContain("Updates (120)");
+    expect(text(html)).not.toContain("The first");
     expect(html.match(/<tr data-update/g)).toHaveLength(120);
     const csv = Papa.parse<string[]>((await (await send(`/app/import/${id}/review.csv`, { cookie: owner.cookie })).text()).replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
     expect(csv.slice(1).map((r) => Number(r[0]))).toEqual(Array.from({ length: 120 }, (_, k) => k * 10 + 1));

@@ -217,7 +217,7 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
           <>
             <li>
               <span class="stat">{n(j.newCount)}</span> new
-              {j.possibleDuplicateCount > 0 ? ` (${n(j.possibleDuplicateCount)} possible duplicates, listed below)` : ""}
+              {j.possibleDuplicateCount > 0 ? ` (${n(j.possibleDuplicateCount)} possible ${j.possibleDuplicateCount === 1 ? "duplicate" : "duplicates"}, listed below)` : ""}
             </li>
             <li>
               <span class="stat">{n(j.updateCount)}</span> updates

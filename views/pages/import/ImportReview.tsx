@@ -32,7 +32,7 @@ const person = (name: string) => name || "(no name)";
 function Caption(p: { shown: number; total: number; what: string }) {
   return (
     <caption>
-      {p.total > p.shown ? `The first ${n(p.shown)} of ${n(p.total)} ${p.what}` : `All ${n(p.total)} ${p.what}`} (row 1 is the first row after the header)
+      {p.total > p.shown ? `The first ${n(p.shown)} of ${n(p.total)} ${p.what} (row 1 is the first row after the header)` : "Row 1 is the first row after the header."}
     </caption>
   );
 }
