@@ -164,7 +164,8 @@ describe("an email that belongs to someone of another name", () => {
   it("rows with a blank name or only the first name still update the contact their email names", async () => {
     const owner = await newTenant();
     await importFile(owner.cookie, "First name,Last name,Email,Job title\nAda,Lovelace,ada@example.com,Analyst\nAlan,,alan@example.com,");
-    const { preview } = await importFile(
+    const before = await snapshot(owner.tenantId);
+    const { id, preview } = await importFile(
       owner.cookie,
       "First name,Last name,Email,Job title\n,,ada@example.com,Countess\nALAN,Turing,alan@example.com,Mathematician",
     );
@@ -178,6 +179,10 @@ describe("an email that belongs to someone of another name", () => {
       { first_name: "Ada", last_name: "Lovelace", job_title: "Countess" },
       { first_name: "Alan", last_name: "Turing", job_title: "Mathematician" },
     ]);
+    // Undo gives the missing last name back as it was.
+    expect((await send(`/app/import/${id}/undo`, { cookie: owner.cookie, form: {} })).status).toBe(303);
+    await waitFor(id, ["undone"]);
+    expect(await snapshot(owner.tenantId)).toEqual(before);
   });
 });
 
