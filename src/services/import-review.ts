@@ -118,18 +118,23 @@ const HEADER: Record<ImportKind, string[]> = {
 
 /** One chunk's lines of the review file, in row order. */
 function chunkLines(review: ChunkReview): string {
+  const DUPLICATE = "New, possible duplicate: shares a phone with this contact";
+  const CONFLICT = "Not imported: the email is this contact's, under another name";
   const lines: [number, string[][]][] = [
     ...review.updates.map((u): [number, string[][]] => [
       u.row,
-      u.changes.map((c) => [String(u.row), u.rowName, "Update", String(u.id), u.name, c.added ? `${c.field} (added)` : c.field, c.before ?? "", c.after ?? ""]),
+      u.changes.map((c) => {
+        const field = c.added ? `${c.field} (added)` : c.field;
+        return [String(u.row), u.rowName, "Update", String(u.id), u.name, field, c.before ?? "", c.after ?? ""];
+      }),
     ]),
     ...review.duplicates.map((d): [number, string[][]] => [
       d.row,
-      [[String(d.row), d.name, "New, possible duplicate: shares a phone with this contact", String(d.id), d.recordName, "Phone", "", d.phone]],
+      [[String(d.row), d.name, DUPLICATE, String(d.id), d.recordName, "Phone", "", d.phone]],
     ]),
     ...review.conflicts.map((c): [number, string[][]] => [
       c.row,
-      [[String(c.row), c.name, "Not imported: the email is this contact's, under another name", String(c.id), c.recordName, "Email", "", c.email]],
+      [[String(c.row), c.name, CONFLICT, String(c.id), c.recordName, "Email", "", c.email]],
     ]),
   ];
   return lines

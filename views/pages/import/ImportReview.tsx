@@ -32,7 +32,9 @@ const person = (name: string) => name || "(no name)";
 function Caption(p: { shown: number; total: number; what: string }) {
   return (
     <caption>
-      {p.total > p.shown ? `The first ${n(p.shown)} of ${n(p.total)} ${p.what} (row 1 is the first row after the header)` : "Row 1 is the first row after the header."}
+      {p.total > p.shown
+        ? `The first ${n(p.shown)} of ${n(p.total)} ${p.what} (row 1 is the first row after the header)`
+        : "Row 1 is the first row after the header."}
     </caption>
   );
 }
@@ -64,8 +66,9 @@ export function ImportReview(p: ImportReviewProps) {
         <section class="card" aria-labelledby="conflicts-heading">
           <h2 id="conflicts-heading">Not imported: the email is another person's ({n(p.counts.conflicts)})</h2>
           <p>
-            Each of these rows has an email address that is on a contact with another name. An import never renames anyone, so the row is skipped. If it is the same
-            person, correct the name on the contact or in the file and import it again.
+            Each of these rows has an email address that is on a contact with another name. An import never
+            renames anyone, so the row is skipped. If it is the same person, correct the name on the contact
+            or in the file and import it again.
           </p>
           <div class="table-wrap">
             <table class="records">
@@ -96,8 +99,8 @@ export function ImportReview(p: ImportReviewProps) {
         <section class="card" aria-labelledby="duplicates-heading">
           <h2 id="duplicates-heading">Possible duplicates ({n(p.counts.duplicates)})</h2>
           <p>
-            These rows share a phone number with a contact of another name: colleagues and families often do. {p.committed ? "They were" : "They will be"} imported
-            as new contacts and nothing is merged. Check each one.
+            These rows share a phone number with a contact of another name: colleagues and families often do.{" "}
+            {p.committed ? "They were" : "They will be"} imported as new contacts and nothing is merged. Check each one.
           </p>
           <div class="table-wrap">
             <table class="records">
@@ -128,8 +131,8 @@ export function ImportReview(p: ImportReviewProps) {
         <section class="card" aria-labelledby="updates-heading">
           <h2 id="updates-heading">Updates ({n(p.counts.updates)})</h2>
           <p>
-            {p.committed ? "What the preview found to change" : "What the import changes"} in {records} you have, field by field. Emails, phones, tags and notes are
-            added (+) beside what is there.
+            {p.committed ? "What the preview found to change" : "What the import changes"} in {records} you have, field by
+            field. Emails, phones, tags and notes are added (+) beside what is there.
           </p>
           <div class="table-wrap">
             <table class="records">
@@ -162,7 +165,8 @@ export function ImportReview(p: ImportReviewProps) {
       ) : null}
       <p>
         <a href={`/app/import/${p.jobId}/review.csv`} hx-boost="false" download>
-          Download the full list (CSV: every update with each field's before and after, every possible duplicate and every row not imported)
+          Download the full list (CSV: every update with each field's before and after, every possible duplicate and
+          every row not imported)
         </a>
       </p>
     </>
