@@ -598,6 +598,12 @@ export const importJobs = sqliteTable(
     unchangedCount: integer("unchanged_count").notNull().default(0),
     duplicateCount: integer("duplicate_count").notNull().default(0),
     invalidCount: integer("invalid_count").notNull().default(0),
+    /** Empty rows between the header and the last row: counted in total_rows, so row numbers and totals agree. */
+    emptyCount: integer("empty_count").notNull().default(0),
+    /** Rows not imported because their email is on a contact of another name (never merged, listed for review). */
+    conflictCount: integer("conflict_count").notNull().default(0),
+    /** New rows that share a phone with a contact of another name: created, and listed for review. */
+    possibleDuplicateCount: integer("possible_duplicate_count").notNull().default(0),
     /** Prepared chunks in R2, and how many the commit (or the undo) has finished. */
     chunkCount: integer("chunk_count").notNull().default(0),
     chunksDone: integer("chunks_done").notNull().default(0),

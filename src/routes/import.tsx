@@ -14,8 +14,21 @@ import { DAY_MS, retentionPeriods } from "../lib/retention";
 import { requireRole } from "../middleware/session";
 import { recordAudit } from "../services/audit";
 import { listCustomFields } from "../services/custom-fields";
-import { canUndo, changeMapping, createImport, errorFile, firstProblems, getImport, listImports, requestCommit, requestUndo, type ImportServices } from "../services/import-jobs";
+import {
+  canUndo,
+  changeMapping,
+  createImport,
+  errorFile,
+  firstProblems,
+  getImport,
+  hasReview,
+  listImports,
+  requestCommit,
+  requestUndo,
+  type ImportServices,
+} from "../services/import-jobs";
 import { COMPANY_TARGETS, CONTACT_TARGETS, decodeUpload, ENCODING_CHOICES, IMPORT_MAX_BYTES, TARGET_LABELS, type EncodingChoice } from "../services/import-parse";
+import { readSamples, reviewCsv, reviewHead } from "../services/import-review";
 import type { KeptList } from "../services/import-undo";
 import { ImportJobPage, ImportJobStatus } from "../../views/pages/import/ImportJobPage";
 import { ImportPage, type ImportFormErrors } from "../../views/pages/import/ImportPage";
@@ -88,9 +101,13 @@ importRoutes.post(
 
 async function jobPage(c: Context<AppEnv>, job: ImportJob, extra: { alert?: string; mappingError?: string } = {}, status: ContentfulStatusCode = 200) {
   const auth = c.get("auth")!;
-  const [fields, problems] = await Promise.all([
-    job.status === "ready" ? listCustomFields(c.get("db"), auth.tenant.id, job.kind === "contacts" ? "contact" : "company") : Promise.resolve([]),
-    job.status === "ready" || job.status === "done" ? firstProblems(c.env.FILES, job) : Promise.resolve([]),
+  const ready = job.status === "ready";
+  const listed = (ready || job.status === "done") && hasReview(job);
+  const [fields, problems, samples, review] = await Promise.all([
+    ready ? listCustomFields(c.get("db"), auth.tenant.id, job.kind === "contacts" ? "contact" : "company") : Promise.resolve([]),
+    ready || job.status === "done" ? firstProblems(c.env.FILES, job) : Promise.resolve([]),
+    ready && job.filesDeletedAt === null ? readSamples(c.env.FILES, job) : Promise.resolve([]),
+    listed ? reviewHead(c.env.FILES, job, job.chunkCount) : Promise.resolve(null),
   ]);
   const targets = [
     { value: "", label: "Do not import" },
@@ -108,6 +125,9 @@ async function jobPage(c: Context<AppEnv>, job: ImportJob, extra: { alert?: stri
       unchangedCount: job.unchangedCount,
       duplicateCount: job.duplicateCount,
       invalidCount: job.invalidCount,
+      emptyCount: job.emptyCount,
+      conflictCount: job.conflictCount,
+      possibleDuplicateCount: job.possibleDuplicateCount,
       chunkCount: job.chunkCount,
       chunksDone: job.chunksDone,
       message: job.message,
@@ -122,6 +142,8 @@ async function jobPage(c: Context<AppEnv>, job: ImportJob, extra: { alert?: stri
     problems,
     headers: JSON.parse(job.headers ?? "[]") as string[],
     mapping: JSON.parse(job.mapping ?? "[]") as string[],
+    samples,
+    review,
     targets,
     ...extra,
   };
@@ -222,6 +244,20 @@ importRoutes.get("/:id/errors.csv", requireRole("admin"), async (c) => {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="import-errors-${job.createdAt ? new Date(job.createdAt).toISOString().slice(0, 10) : "file"}.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
+});
+
+// Every update (before → after per field), possible duplicate and conflict the preview found; the
+// same access as errors.csv. Streamed a chunk's list at a time.
+importRoutes.get("/:id/review.csv", requireRole("admin"), async (c) => {
+  const job = await loadJob(c);
+  if (!job || !hasReview(job)) return errorResponse(c, 404);
+  return new Response(reviewCsv(c.env.FILES, job), {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="import-review-${new Date(job.createdAt).toISOString().slice(0, 10)}.csv"`,
       "Cache-Control": "no-store",
     },
   });

@@ -3,8 +3,9 @@
  *
  *   POST /app/import      → createImport: the file to R2, the job (analysing), an "analyse" message
  *   analyse               → reads the file once: header, mapping, each row checked; valid rows in
- *                           prepared chunks and refused rows in errors.csv, both in R2
+ *                           prepared chunks, refused rows in errors.csv, column samples, all in R2
  *   match (n steps)       → each chunk planned against the tenant's records: the preview's counts
+ *                           and review lists (import-review.ts)
  *   POST …/commit         → requestCommit: committing, a "commit" message
  *   commit (n steps)      → each chunk written in one batch (import-write.ts)
  *   POST …/undo           → requestUndo: undoing, an "undo" message
@@ -39,6 +40,7 @@ import {
   type EncodingChoice,
   type RowContext,
 } from "./import-parse";
+import { addToHead, collectSamples, emptyHead, resetReview, reviewHead, saveChunkReview, saveReviewHead, saveSamples } from "./import-review";
 import { planUndoPage, type KeptList } from "./import-undo";
 import { CHUNK_ROWS, commitChunk, planCompanyChunk, planContactChunk, type ChunkContext, type ChunkRow } from "./import-write";
 
@@ -48,6 +50,8 @@ export type ImportMessage = { type: "import.analyse" | "import.match" | "import.
 const STEP_MS = 15_000;
 /** Chunks per step: about 25 batches of ~20 statements, well inside D1's 1,000 queries per invocation. */
 const STEP_CHUNKS = 25;
+/** Rows the analysis looks at for each column's sample values (a column empty in all of them shows none). */
+const SAMPLE_ROWS = 200;
 /** Imports listed on the import page. */
 export const IMPORT_HISTORY = 20;
 
@@ -123,6 +127,9 @@ export async function changeMapping(s: ImportServices, tenantId: string, id: str
       unchangedCount: 0,
       duplicateCount: 0,
       invalidCount: 0,
+      emptyCount: 0,
+      conflictCount: 0,
+      possibleDuplicateCount: 0,
       message: null,
       updatedAt: now,
     })
@@ -217,6 +224,12 @@ export async function firstProblems(files: R2Bucket, job: ImportJob, limit = 10)
     .map((r) => ({ row: r[0]!, reason: r[1]! }));
 }
 
+/** Whether the match step's review lists (import-review.ts) are complete and stored for this import. */
+export function hasReview(job: ImportJob): boolean {
+  const matched = job.chunkCount > 0 && job.status !== "analysing" && !(job.status === "failed" && job.committedAt === null);
+  return matched && job.filesDeletedAt === null && job.updateCount + job.possibleDuplicateCount + job.conflictCount > 0;
+}
+
 /** The error file of an import, or null when it has none (or retention removed it). */
 export async function errorFile(files: R2Bucket, job: ImportJob): Promise<R2ObjectBody | null> {
   if (job.invalidCount + job.duplicateCount === 0 || job.filesDeletedAt !== null) return null;
@@ -282,15 +295,26 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
   const valid: ChunkRow<ContactRecord | CompanyRecord>[] = [];
   const errors: string[][] = [];
   const seen = new Map<string, number>();
+  const samples: string[][] = [];
+  let wantSamples = true;
   let total = 0;
+  let empty = 0;
+  // Empty rows count (row numbers count them) unless nothing follows them, like a final line break.
+  let emptyPending = 0;
   let duplicates = 0;
   let invalid = 0;
   let tooMany = false;
   const header = parseCsv(decoded.text, delimiter, (cells, rowNo, headers) => {
     ctx ??= { headers, mapping: job.mapping ? (JSON.parse(job.mapping) as string[]) : autoMapping(job.kind, headers, fields), fields, region };
     const result = job.kind === "contacts" ? contactFromRow(cells, ctx) : companyFromRow(cells, ctx);
-    if (result.ok === "empty") return;
+    if (result.ok === "empty") {
+      emptyPending += 1;
+      return;
+    }
+    empty += emptyPending;
+    emptyPending = 0;
     total += 1;
+    if (wantSamples) wantSamples = total < SAMPLE_ROWS && collectSamples(samples, cells);
     if (total > IMPORT_MAX_ROWS) {
       tooMany = true;
       return false;
@@ -300,11 +324,13 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
       errors.push([String(rowNo), result.reason, ...cells]);
       return;
     }
+    // Inside a file, rows are one person by email, or by phone and the same name (matchKeys).
     const keys = matchKeys(job.kind, result.record);
-    const earlier = keys.map((k) => seen.get(k)).find((n) => n !== undefined);
-    if (earlier !== undefined) {
+    const same = keys.find((k) => seen.has(k));
+    if (same !== undefined) {
       duplicates += 1;
-      errors.push([String(rowNo), `Duplicate of row ${earlier} (same ${keys[0]?.startsWith("e:") ? "email" : keys[0]?.startsWith("p:") ? "phone" : job.kind === "contacts" ? "name, and no email or phone" : keys[0]?.startsWith("d:") ? "domain" : "name"}); skipped.`, ...cells]);
+      const what = same.startsWith("e:") ? "email" : same.startsWith("p:") ? "phone and name" : same.startsWith("d:") ? "domain" : job.kind === "contacts" ? "name, and no email or phone" : "name";
+      errors.push([String(rowNo), `Duplicate of row ${seen.get(same)} (same ${what}); skipped.`, ...cells]);
       return;
     }
     for (const k of keys) seen.set(k, rowNo);
@@ -315,6 +341,7 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
   const mapping = ctx ? (ctx as RowContext).mapping : autoMapping(job.kind, header, fields);
 
   const chunkCount = Math.ceil(valid.length / CHUNK_ROWS);
+  await Promise.all([resetReview(s.files, job), saveSamples(s.files, job, samples)]);
   for (let i = 0; i < chunkCount; i += 1) {
     await s.files.put(chunkKey(job, i), JSON.stringify(valid.slice(i * CHUNK_ROWS, (i + 1) * CHUNK_ROWS)));
   }
@@ -331,7 +358,8 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
       delimiter,
       headers: JSON.stringify(header),
       mapping: JSON.stringify(mapping),
-      totalRows: total,
+      totalRows: total + empty,
+      emptyCount: empty,
       duplicateCount: duplicates,
       invalidCount: invalid,
       chunkCount,
@@ -354,10 +382,14 @@ async function match(s: ImportServices, job: ImportJob, now: number, budget: () 
   if (job.status !== "analysing" || job.chunkCount === 0) return;
   const ctx = await chunkContext(s.db, job, job.createdBy, null, suppressionKey);
   let done = job.chunksDone;
+  // The first REVIEW_LISTED of each review list, for the page (import-review.ts).
+  const head = done > 0 ? await reviewHead(s.files, job, done) : emptyHead();
+  const headFrom = head.chunks;
   while (done < job.chunkCount && budget()) {
     const rows = await readChunk(s, job, done);
     const plan =
       job.kind === "contacts" ? await planContactChunk(s.db, ctx, done, rows as ChunkRow<ContactRecord>[], now) : await planCompanyChunk(s.db, ctx, done, rows as ChunkRow<CompanyRecord>[], now);
+    await saveChunkReview(s.files, job, done, plan.review);
     const [moved] = await s.db
       .update(importJobs)
       .set({
@@ -365,6 +397,8 @@ async function match(s: ImportServices, job: ImportJob, now: number, budget: () 
         updateCount: sql`${importJobs.updateCount} + ${plan.updates}`,
         unchangedCount: sql`${importJobs.unchangedCount} + ${plan.unchanged}`,
         duplicateCount: sql`${importJobs.duplicateCount} + ${plan.duplicates}`,
+        conflictCount: sql`${importJobs.conflictCount} + ${plan.conflicts}`,
+        possibleDuplicateCount: sql`${importJobs.possibleDuplicateCount} + ${plan.possibleDuplicates}`,
         chunksDone: done + 1,
         status: done + 1 === job.chunkCount ? "ready" : "analysing",
         updatedAt: now,
@@ -373,7 +407,9 @@ async function match(s: ImportServices, job: ImportJob, now: number, budget: () 
       .returning({ id: importJobs.id });
     if (!moved) return; // another delivery of this step got there first, or the mapping changed
     done += 1;
+    addToHead(head, plan.review, done);
   }
+  if (head.chunks > headFrom) await saveReviewHead(s.files, job, head);
   if (done < job.chunkCount) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
 }
 

@@ -11,6 +11,7 @@ import { restoreCell } from "../lib/csv";
 import { normalizeDomain } from "../lib/domain";
 import { normalizePhone } from "../lib/phone";
 import { COMPANY_NAME_MAX, COMPANY_SIZES } from "./companies";
+import { fullNameKey } from "./import-match";
 import { CONTACT_LIMITS } from "./contacts";
 import { parseCustomValue, type CustomField } from "./custom-fields";
 
@@ -558,11 +559,16 @@ export function nameKey(firstName: string, lastName: string, company: string | n
   return `n:${`${lastName} ${firstName}`.trim().toLowerCase()}|${(company ?? "").toLowerCase()}`;
 }
 
-/** The keys a row is matched on, strongest first: emails then phones (contacts), domain then name (companies). */
+/**
+ * The keys that make two rows of one file the same person (or company), strongest first: an email,
+ * or a phone together with the same name (colleagues share a switchboard: a phone alone is not a
+ * person; import-match.ts); a domain, else the name, for companies.
+ */
 export function matchKeys(kind: ImportKind, record: ContactRecord | CompanyRecord): string[] {
   if (kind === "contacts") {
     const c = record as ContactRecord;
-    const keys = [...c.emails.map((e) => `e:${e}`), ...c.phones.map((p) => `p:${p}`)];
+    const name = fullNameKey(c.firstName, c.lastName);
+    const keys = [...c.emails.map((e) => `e:${e}`), ...c.phones.map((p) => `p:${p}|${name}`)];
     // A row with neither matches by name (and company) among contacts that have neither either, so the
     // same file imported twice does not create such people twice.
     return keys.length ? keys : [nameKey(c.firstName, c.lastName, c.company)];

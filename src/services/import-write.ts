@@ -20,7 +20,10 @@ import type { Database } from "../db/client";
 import { runRawBatch } from "../db/raw-batch";
 import type { ImportKind } from "../db/schema";
 import { PlanLimitError, isPlanLimitError } from "./billing";
-import { matchKeys, type CompanyRecord, type ContactRecord, type MappableField } from "./import-parse";
+import { formatPhone } from "../lib/phone";
+import { matchContact } from "./import-match";
+import { nameKey, type CompanyRecord, type ContactRecord, type MappableField } from "./import-parse";
+import { emptyReview, type ChunkReview, type ReviewChange } from "./import-review";
 import { normaliseEmail, suppressedEmails } from "./suppression";
 import { TAG_COLORS } from "./tags";
 
@@ -39,6 +42,8 @@ export interface ChunkContext {
   actorId: string | null;
   /** Members by email, for the owner column. */
   owners: Map<string, string>;
+  /** The same the other way round, made once when an update's owner is shown. */
+  memberEmails?: Map<string, string>;
   fields: MappableField[];
   /** The Free plan's contact cap, or null (no cap applies). */
   freeMaxContacts: number | null;
@@ -54,6 +59,12 @@ export interface ChunkPlan {
   duplicates: number;
   /** Contact rows skipped because one of their emails is on the tenant's suppression list (src/services/suppression.ts). */
   suppressed?: number;
+  /** Contact rows not imported: their email is on a contact of another name (import-match.ts). */
+  conflicts: number;
+  /** New contacts that share a phone with a contact of another name. */
+  possibleDuplicates: number;
+  /** What the preview lists for review (import-review.ts). */
+  review: ChunkReview;
   statements: SQL[];
 }
 
@@ -105,6 +116,48 @@ function updateDiff() {
   return { ...d, scalar };
 }
 
+const FIELD_LABELS: Record<string, string> = {
+  firstName: "First name",
+  lastName: "Last name",
+  jobTitle: "Job title",
+  address: "Address",
+  ownerId: "Owner",
+  company: "Company",
+  name: "Name",
+  domain: "Domain",
+  industry: "Industry",
+  size: "Size",
+  phone: "Phone",
+};
+
+/** An update's changes as the preview lists them: before → after per field, in words a user reads. */
+function reviewChanges(ctx: ChunkContext, d: ReturnType<typeof updateDiff>, r: { tags: string[]; note: string | null }, added: { emails?: string[]; phones?: string[] }) {
+  const members = (ctx.memberEmails ??= new Map([...ctx.owners].map(([email, id]) => [id, email])));
+  const shown = (field: string, v: unknown): string | null => {
+    if (v === null || v === undefined) return null;
+    if (field === "ownerId") return members.get(String(v)) ?? "a former member";
+    return field === "phone" ? formatPhone(String(v)) : String(v);
+  };
+  const out: ReviewChange[] = [];
+  for (const [field, [before, after]] of Object.entries(d.changes)) {
+    if (field === "emails" || field === "phones") continue;
+    out.push({ field: FIELD_LABELS[field] ?? field, before: shown(field, before), after: shown(field, after) });
+  }
+  if (added.emails?.length) out.push({ field: "Email", before: null, after: added.emails.join(", "), added: true });
+  if (added.phones?.length) out.push({ field: "Phone", before: null, after: added.phones.map(formatPhone).join(", "), added: true });
+  const tags = (d.after.tk as string[] | undefined) ?? [];
+  if (tags.length) out.push({ field: "Tags", before: null, after: r.tags.filter((t) => tags.includes(t.toLowerCase())).join(", "), added: true });
+  const custom = (d.after.cf as Record<string, string> | undefined) ?? {};
+  const customBefore = (d.before.cf as Record<string, string | null> | undefined) ?? {};
+  for (const [fieldId, value] of Object.entries(custom)) {
+    out.push({ field: ctx.fields.find((f) => String(f.id) === fieldId)?.name ?? "Custom field", before: customBefore[fieldId] ?? null, after: value });
+  }
+  if (d.after.no) out.push({ field: "Note", before: null, after: r.note, added: true });
+  return out;
+}
+
+const displayName = (first: string, last: string) => `${first} ${last}`.trim();
+
 /** The tags, custom values and note a row adds to a matched record (JSON as the plan's query read them). */
 function extrasDiff(d: ReturnType<typeof updateDiff>, r: { tags: string[]; custom: Record<string, string>; note: string | null }, have: { tags: string; custom: string; notes: string }) {
   const haveTags = JSON.parse(have.tags) as string[];
@@ -144,7 +197,7 @@ interface CurrentContact {
   notes: string;
 }
 
-/** The contacts matched by the chunk's emails and phones, with what an update compares. */
+/** The contacts holding the chunk's emails and phones (all of them: colleagues share a phone), with what an update compares. */
 async function currentContacts(db: Database, tenantId: string, emails: string[], phones: string[], nameSorts: string[]) {
   const rows = await db.all<CurrentContact & { k: string }>(sql`
     WITH m(k, contact_id) AS (
@@ -163,9 +216,13 @@ async function currentContacts(db: Database, tenantId: string, emails: string[],
       (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'contact'
         WHERE v.tenant_id = c.tenant_id AND v.entity_id = c.id) AS custom,
       (SELECT json_group_array(body) FROM notes WHERE tenant_id = c.tenant_id AND subject_type = 'contact' AND subject_id = c.id) AS notes
-    FROM m JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = ${tenantId}`);
-  const byKey = new Map<string, CurrentContact>();
-  for (const r of rows) if (!byKey.has(r.k)) byKey.set(r.k, r);
+    FROM m JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = ${tenantId} ORDER BY c.id`);
+  const byKey = new Map<string, CurrentContact[]>();
+  for (const r of rows) {
+    const holders = byKey.get(r.k);
+    if (holders) holders.push(r);
+    else byKey.set(r.k, [r]);
+  }
   return byKey;
 }
 
@@ -204,16 +261,32 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
   let unchanged = 0;
   let duplicates = 0;
   let newNotes = 0;
+  let conflicts = 0;
+  let possibleDuplicates = 0;
+  const review = emptyReview();
   const newCompanies = new Map<string, string>();
   const tagNames = new Map<string, string>();
+  const holders = (key: string) => current.get(key) ?? [];
 
   for (const { n, r } of rows) {
+    const found = matchContact(r, holders, nameKey(r.firstName, r.lastName, r.company));
+    if (found.kind === "conflict") {
+      // Someone else's address: never an update (it would rename them) nor a second holder of it.
+      conflicts += 1;
+      const c = found.contact;
+      review.conflicts.push({ row: n, name: displayName(r.firstName, r.lastName), email: found.email, id: c.id, recordName: displayName(c.first_name, c.last_name) });
+      continue;
+    }
     for (const t of r.tags) tagNames.set(t.toLowerCase(), tagNames.get(t.toLowerCase()) ?? t);
     const companySort = r.company ? r.company.toLowerCase() : null;
     if (r.company && companySort && !existingCompanies.has(companySort)) newCompanies.set(companySort, newCompanies.get(companySort) ?? r.company);
     const ownerId = r.owner ? (ctx.owners.get(r.owner) ?? null) : null;
-    const match = matchKeys("contacts", r).map((k) => current.get(k)).find(Boolean);
-    if (!match) {
+    if (found.kind === "new") {
+      if (found.resembles) {
+        possibleDuplicates += 1;
+        const c = found.resembles.contact;
+        review.duplicates.push({ row: n, name: displayName(r.firstName, r.lastName), phone: formatPhone(found.resembles.phone), id: c.id, recordName: displayName(c.first_name, c.last_name) });
+      }
       creates.push({
         n,
         f: r.firstName,
@@ -232,6 +305,7 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
       if (r.note) newNotes += 1;
       continue;
     }
+    const match = found.contact;
     if (seen.has(match.id)) {
       duplicates += 1;
       continue;
@@ -239,8 +313,9 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     seen.add(match.id);
     const d = updateDiff();
     const { set, before, after, changes, scalar } = d;
-    if (r.firstName) scalar("f", "firstName", match.first_name || null, r.firstName);
-    if (r.lastName) scalar("l", "lastName", match.last_name || null, r.lastName);
+    // An import never renames anyone: the names agree (import-match.ts); a missing part is filled in.
+    if (r.firstName && !match.first_name) scalar("f", "firstName", null, r.firstName);
+    if (r.lastName && !match.last_name) scalar("l", "lastName", null, r.lastName);
     scalar("jt", "jobTitle", match.job_title, r.jobTitle);
     scalar("ad", "address", match.address, r.address);
     if (ownerId) scalar("ow", "ownerId", match.owner_id, ownerId);
@@ -255,7 +330,8 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     }
     const haveEmails = JSON.parse(match.emails) as string[];
     const havePhones = JSON.parse(match.phones) as string[];
-    const em = r.emails.filter((e) => !haveEmails.includes(e)).slice(0, Math.max(0, 5 - haveEmails.length));
+    // An address another contact holds stays theirs only.
+    const em = r.emails.filter((e) => !haveEmails.includes(e) && !holders(`e:${e}`).some((c) => c.id !== match.id)).slice(0, Math.max(0, 5 - haveEmails.length));
     const ph = r.phones.filter((p) => !havePhones.includes(p)).slice(0, Math.max(0, 5 - havePhones.length));
     if (em.length) (after.em = em), (changes.emails = [null, em.join(", ")]);
     if (ph.length) (after.ph = ph), (changes.phones = [null, ph.join(", ")]);
@@ -265,13 +341,30 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
       unchanged += 1;
       continue;
     }
+    review.updates.push({
+      row: n,
+      rowName: displayName(r.firstName, r.lastName),
+      id: match.id,
+      name: displayName(match.first_name, match.last_name),
+      changes: reviewChanges(ctx, d, r, { emails: em, phones: ph }),
+    });
     // The record's times before, so an undo that restores everything leaves it exactly as it was.
     before.u = match.updated_at;
     before.la = match.last_activity_at;
     updates.push({ id: match.id, n, s: set, em, ph, tk, cf, no, before, after, ch: changes });
   }
 
-  const plan: ChunkPlan = { creates: creates.length, updates: updates.length, unchanged, duplicates, suppressed: chunkRows.length - rows.length, statements: [] };
+  const plan: ChunkPlan = {
+    creates: creates.length,
+    updates: updates.length,
+    unchanged,
+    duplicates,
+    suppressed: chunkRows.length - rows.length,
+    conflicts,
+    possibleDuplicates,
+    review,
+    statements: [],
+  };
   const s = plan.statements;
   s.push(sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`);
 
@@ -422,6 +515,7 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
   const updates: Record<string, unknown>[] = [];
   const seen = new Set<number>();
   const tagNames = new Map<string, string>();
+  const review = emptyReview();
   let unchanged = 0;
   let duplicates = 0;
   let newNotes = 0;
@@ -459,12 +553,13 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
       unchanged += 1;
       continue;
     }
+    review.updates.push({ row: n, rowName: r.name, id: match.id, name: match.name, changes: reviewChanges(ctx, d, r, {}) });
     before.u = match.updated_at;
     before.la = match.last_activity_at;
     updates.push({ id: match.id, n, s: set, tk, cf, no, before, after, ch: changes });
   }
 
-  const plan: ChunkPlan = { creates: creates.length, updates: updates.length, unchanged, duplicates, statements: [] };
+  const plan: ChunkPlan = { creates: creates.length, updates: updates.length, unchanged, duplicates, conflicts: 0, possibleDuplicates: 0, review, statements: [] };
   const s = plan.statements;
   s.push(sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`);
   if (tagNames.size) {

@@ -7,7 +7,8 @@
  *   the job first moves the horizon in retention_state, the trigger allows only entries before it);
  * - mail older than the mail period, the whole outbox row (recipient, subject, bodies), whether it was
  *   sent, failed or still waiting for a retry;
- * - import uploads, chunks and error files older than the import-file period (import_jobs marked);
+ * - import files older than the import-file period: the job's whole R2 prefix (upload, chunks, error
+ *   file, preview lists, column samples), import_jobs marked;
  * - an import's record of what it changed (import_records) after the undo period (import_jobs marked;
  *   undo ends then);
  * - the weekly digest's run records after their period;

@@ -1,7 +1,8 @@
 // Importing in chromium against `wrangler dev`, whose local Queue and R2 do the work: upload the
 // Google Contacts fixture through the form, watch the preview arrive without reloading, commit and
 // watch the progress to the end, find the contacts in the list, then undo and see them gone. A
-// reload in the middle shows the same job where it is.
+// reload in the middle shows the same job where it is. A second file's preview lists its updates
+// and possible duplicates.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
@@ -53,6 +54,41 @@ export default {
     await page.getByText("The import is undone").waitFor({ timeout: SLOW });
     await page.goto(`${baseUrl}/app/contacts`);
     await page.getByText("No contacts yet.").waitFor();
+    assertNoProblems(problems);
+    await context.close();
+  },
+
+  async "the preview lists updates with before → after and a possible duplicate, and the columns show samples"({ baseUrl, browser }) {
+    const { page, problems, context } = await openPage(browser);
+    await signUpThroughPages(page, baseUrl, { company: "Import Review Ltd" });
+    const upload = async (name, buffer) => {
+      await page.goto(`${baseUrl}/app/import`);
+      await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name, mimeType: "text/csv", buffer });
+      await page.getByRole("button", { name: "Upload and preview" }).click();
+      await page.getByRole("heading", { name: "Preview" }).waitFor({ timeout: SLOW });
+    };
+    await upload("google-contacts.csv", GOOGLE);
+    await page.getByRole("button", { name: "Import 40 contacts" }).click();
+    await page.getByRole("heading", { name: "Result" }).waitFor({ timeout: SLOW });
+
+    // Søren gets a new job title; Katherine shares his phone under another name.
+    const file = "First name,Last name,Email,Phone,Job title\nSøren,Nakamura,snakamura0@globex.example,,CEO\nKatherine,Johnson,kj@example.com,+44 20 7946 0900,Analyst\n";
+    await upload("changes.csv", Buffer.from(file));
+    assert.match(await page.locator(".stat-list").innerText(), /1\s+new \(1 possible duplicate, listed below\)/);
+    const duplicates = page.getByRole("region", { name: "Possible duplicates (1)" });
+    assert.match(await duplicates.getByRole("row").nth(1).innerText(), /Katherine Johnson\s+\+44 20 7946 0900\s+Søren Nakamura/);
+    await duplicates.getByRole("link", { name: "Søren Nakamura" }).waitFor();
+    const updates = page.getByRole("region", { name: "Updates (1)" });
+    assert.match(await updates.innerText(), /Job title: CTO → CEO/);
+    assert.equal(await page.getByRole("link", { name: /Download the full list/ }).getAttribute("href"), `${new URL(page.url()).pathname}/review.csv`);
+    // Each column of the mapping step says what it holds.
+    assert.match(await page.locator("#col-1-hint").innerText(), /e\.g\. Nakamura · Johnson/);
+    assert.equal(await page.getByLabel("Last name", { exact: true }).getAttribute("aria-describedby"), "col-1-hint");
+
+    await page.getByRole("button", { name: "Import 2 contacts" }).click();
+    await page.getByRole("heading", { name: "Result" }).waitFor({ timeout: SLOW });
+    await duplicates.getByRole("link", { name: "Søren Nakamura" }).click();
+    await page.getByRole("heading", { name: "Søren Nakamura" }).waitFor();
     assertNoProblems(problems);
     await context.close();
   },

@@ -30,6 +30,9 @@ export interface JobRow {
   unchanged_count: number;
   duplicate_count: number;
   invalid_count: number;
+  empty_count: number;
+  conflict_count: number;
+  possible_duplicate_count: number;
   created_count: number;
   updated_count: number;
   chunk_count: number;

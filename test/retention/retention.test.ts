@@ -102,8 +102,8 @@ describe("import files", () => {
   it(`are said on /privacy to keep an erased contact's row until the file goes, ${RETENTION.importFileDays} days after upload`, async () => {
     const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;|&#x27;|&apos;/g, "'").replace(/\s+/g, " ");
     const page = text(await (await send("/privacy")).text());
-    expect(page).toContain(`uploaded import files and their error reports: ${RETENTION.importFileDays} days after the upload, then deleted. A contact you erase stays in the file that imported them, and in its error report, until then, and goes with it`);
-    expect(page).toContain(`An erased contact's row in an uploaded import file, or in its error report, is deleted with that file, ${RETENTION.importFileDays} days after the upload.`);
+    expect(page).toContain(`uploaded import files and their error reports and previews: ${RETENTION.importFileDays} days after the upload, then deleted. A contact you erase stays in the file that imported them, and in its error report and preview, until then, and goes with it`);
+    expect(page).toContain(`An erased contact's row in an uploaded import file, or in its error report or preview, is deleted with that file, ${RETENTION.importFileDays} days after the upload.`);
     const configured = text(await (await send("/privacy", { env: { RETENTION_IMPORT_FILE_DAYS: "3" } })).text());
     expect(configured).toContain("is deleted with that file, 3 days after the upload.");
   });
@@ -114,26 +114,31 @@ describe("import files", () => {
     const now = Date.now();
     const job = async (id: string, createdAt: number) => {
       await env.DB.prepare(
-        "INSERT INTO import_jobs (id, tenant_id, kind, status, file_name, file_size, file_key, created_at, updated_at) VALUES (?1, ?2, 'contacts', 'done', 'a.csv', 5, ?3, ?4, ?4)",
+        "INSERT INTO import_jobs (id, tenant_id, kind, status, file_name, file_size, file_key, chunk_count, update_count, created_at, updated_at) VALUES (?1, ?2, 'contacts', 'done', 'a.csv', 5, ?3, 1, 1, ?4, ?4)",
       )
         .bind(id, t.tenantId, `imports/${t.tenantId}/${id}`, createdAt)
         .run();
-      for (const key of ["upload", "chunk-0.json", "chunk-1.json", "errors.csv"]) await env.FILES.put(`imports/${t.tenantId}/${id}/${key}`, "a,b");
+      // The upload, what the analysis and the preview derived from it (import-review.ts), the error file.
+      const keys = ["upload", "chunk-0.json", "chunk-1.json", "errors.csv", "samples.json", "review-head.json"];
+      for (const key of keys) await env.FILES.put(`imports/${t.tenantId}/${id}/${key}`, "a,b");
+      await env.FILES.put(`imports/${t.tenantId}/${id}/review-0.json`, JSON.stringify({ updates: [], duplicates: [], conflicts: [] }));
     };
     await job("old-import", now);
     await job("new-import", now + 5 * DAY);
     const due = now + RETENTION.importFileDays * DAY;
 
+    expect((await send("/app/import/old-import/review.csv", { cookie: t.cookie })).status).toBe(200);
     await runCron(due - MINUTE);
-    expect(await r2Keys(`imports/${t.tenantId}/old-import/`)).toHaveLength(4);
+    expect(await r2Keys(`imports/${t.tenantId}/old-import/`)).toHaveLength(7);
     await twiceIsOnce(due + MINUTE);
     expect(await r2Keys(`imports/${t.tenantId}/old-import/`)).toEqual([]);
-    expect(await r2Keys(`imports/${t.tenantId}/new-import/`)).toHaveLength(4);
+    expect(await r2Keys(`imports/${t.tenantId}/new-import/`)).toHaveLength(7);
     expect(await one("SELECT status, files_deleted_at FROM import_jobs WHERE id = 'old-import'")).toEqual({ status: "done", files_deleted_at: due + MINUTE });
     expect(await one("SELECT files_deleted_at FROM import_jobs WHERE id = 'new-import'")).toEqual({ files_deleted_at: null });
     // The errors file is gone for the user too (signing in again: the job also ended the month-old session).
     const again = await logIn(t.email);
     expect((await send("/app/import/old-import/errors.csv", { cookie: again.cookie })).status).toBe(404);
+    expect((await send("/app/import/old-import/review.csv", { cookie: again.cookie })).status).toBe(404);
   });
 });
 
@@ -227,7 +232,7 @@ describe("the privacy page", () => {
       `messages sent through the contact page: ${RETENTION.supportMessageDays} days`,
       `the audit trail: ${RETENTION.auditLogDays} days`,
       `emails we could not deliver: ${RETENTION.mailBodyDays} days after they were written; then the whole record of the email goes`,
-      `uploaded import files and their error reports: ${RETENTION.importFileDays} days`,
+      `uploaded import files and their error reports and previews: ${RETENTION.importFileDays} days`,
       `so that it can be undone): ${RETENTION.importUndoDays} days after the import`,
       `(the week and how far the sending got; no content): ${RETENTION.digestRunDays} days`,
       `(our proof of your consent or refusal): ${RETENTION.consentRecordDays} days`,
@@ -253,7 +258,7 @@ describe("the privacy page", () => {
       "for 10 years",
       "messages sent through the contact page: 180 days",
       "emails we could not deliver: 7 days",
-      "uploaded import files and their error reports: 3 days",
+      "uploaded import files and their error reports and previews: 3 days",
       "so that it can be undone): 5 days after the import",
       "(our proof of your consent or refusal): 400 days",
     ]) {

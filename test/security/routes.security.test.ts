@@ -123,6 +123,7 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "POST", path: "/app/import/:id/commit", least: "admin", sample: "/app/import/nosuchimport/commit" },
   { method: "POST", path: "/app/import/:id/undo", least: "admin", sample: "/app/import/nosuchimport/undo" },
   { method: "GET", path: "/app/import/:id/errors.csv", least: "admin", sample: "/app/import/nosuchimport/errors.csv" },
+  { method: "GET", path: "/app/import/:id/review.csv", least: "admin", sample: "/app/import/nosuchimport/review.csv" },
 ];
 
 function registeredAppRoutes(): string[] {

@@ -2,6 +2,7 @@ import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
 import { STATUS_LABELS, type ImportSummary } from "./ImportPage";
+import { ImportReview, type ReviewListsView } from "./ImportReview";
 
 export interface ImportJobView extends ImportSummary {
   encoding: string | null;
@@ -12,6 +13,9 @@ export interface ImportJobView extends ImportSummary {
   unchangedCount: number;
   duplicateCount: number;
   invalidCount: number;
+  emptyCount: number;
+  conflictCount: number;
+  possibleDuplicateCount: number;
   chunkCount: number;
   chunksDone: number;
   message: string | null;
@@ -33,6 +37,10 @@ export interface ImportJobPageProps {
   problems: { row: string; reason: string }[];
   headers: string[];
   mapping: string[];
+  /** A few values of each column, shown under it in the mapping step. */
+  samples: string[][];
+  /** The first items of each review list, while the preview's files are kept. */
+  review: ReviewListsView | null;
   targets: { value: string; label: string }[];
   alert?: string;
   mappingError?: string;
@@ -151,13 +159,23 @@ export function ImportJobStatus(p: ImportJobPageProps) {
             <p>Nothing to write: every valid row matches a record exactly as it is. Importing changes nothing.</p>
           ) : (
             <p>
-              Creates {n(j.newCount)} {records} and updates {n(j.updateCount)}. Rows with problems and duplicates are skipped. Empty cells never clear a value you have.
+              Creates {n(j.newCount)} {records} and updates {n(j.updateCount)}. Rows with problems, duplicates and rows whose email is another person's are skipped. Empty
+              cells never clear a value you have, and an import never renames anyone.
             </p>
           )}
           <form method="post" action={`/app/import/${j.id}/commit`}>
             <button type="submit">Import {n(j.newCount + j.updateCount)} {records}</button>
           </form>
         </section>
+      ) : null}
+      {(j.status === "ready" || j.status === "done") && p.review ? (
+        <ImportReview
+          jobId={j.id}
+          kind={j.kind}
+          counts={{ updates: j.updateCount, duplicates: j.possibleDuplicateCount, conflicts: j.conflictCount }}
+          lists={p.review}
+          committed={j.status === "done"}
+        />
       ) : null}
       {j.status === "done" ? (
         <p>
@@ -187,7 +205,8 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
   const done = j.status !== "ready";
   const problems = j.invalidCount + j.duplicateCount;
   // Rows of people on the suppression list are skipped without a trace; they are what the other counts leave.
-  const suppressed = done ? 0 : Math.max(0, j.totalRows - j.newCount - j.updateCount - j.unchangedCount - j.duplicateCount - j.invalidCount);
+  const skipped = j.duplicateCount + j.invalidCount + j.conflictCount + j.emptyCount;
+  const suppressed = done ? 0 : Math.max(0, j.totalRows - j.newCount - j.updateCount - j.unchangedCount - skipped);
   return (
     <section class="card" aria-labelledby="counts-heading">
       <h2 id="counts-heading">{done ? "Result" : "Preview"}</h2>
@@ -208,6 +227,7 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
           <>
             <li>
               <span class="stat">{n(j.newCount)}</span> new
+              {j.possibleDuplicateCount > 0 ? ` (${n(j.possibleDuplicateCount)} possible ${j.possibleDuplicateCount === 1 ? "duplicate" : "duplicates"}, listed below)` : ""}
             </li>
             <li>
               <span class="stat">{n(j.updateCount)}</span> updates
@@ -223,6 +243,16 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
         <li>
           <span class="stat">{n(j.invalidCount)}</span> rows with problems
         </li>
+        {j.conflictCount > 0 ? (
+          <li>
+            <span class="stat">{n(j.conflictCount)}</span> not imported: the email is another person's
+          </li>
+        ) : null}
+        {j.emptyCount > 0 ? (
+          <li>
+            <span class="stat">{n(j.emptyCount)}</span> {j.emptyCount === 1 ? "empty row" : "empty rows"} skipped
+          </li>
+        ) : null}
         {suppressed > 0 ? (
           <li>
             <span class="stat">{n(suppressed)}</span> skipped: erased on request (suppression list)
@@ -254,7 +284,7 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
       ) : null}
       {j.filesDeletedAt !== null ? (
         <p class="muted">
-          The uploaded file and the file of skipped rows were deleted on <Time ms={j.filesDeletedAt} />, as the privacy policy's retention period says.
+          The uploaded file, the file of skipped rows and the preview's lists were deleted on <Time ms={j.filesDeletedAt} />, as the privacy policy's retention period says.
         </p>
       ) : null}
       {problems > 0 && j.filesDeletedAt === null ? (
@@ -296,7 +326,14 @@ function MappingForm(p: ImportJobPageProps) {
       <form class="stack" method="post" action={`/app/import/${p.job.id}/mapping`}>
         <div class="grid">
           {p.headers.map((h, i) => (
-            <SelectField id={`col-${i}`} name={`col_${i}`} label={h || `Column ${i + 1}`} value={p.mapping[i] ?? ""} options={p.targets} />
+            <SelectField
+              id={`col-${i}`}
+              name={`col_${i}`}
+              label={h || `Column ${i + 1}`}
+              value={p.mapping[i] ?? ""}
+              options={p.targets}
+              hint={p.samples.length === 0 ? undefined : p.samples[i]?.length ? `e.g. ${p.samples[i]!.join(" · ")}` : "Empty in the first rows"}
+            />
           ))}
         </div>
         <SelectField

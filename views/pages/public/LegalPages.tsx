@@ -190,7 +190,7 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
           subscription is cancelled, and the workspace can be reopened from an emailed link for {r.closureGraceDays} days; after
           that everything in it is erased. A member can delete their own account. A workspace can erase any of its contacts
           completely, and keep a suppression list so a later import skips them; that list holds only a keyed hash of the email
-          address. An erased contact's row in an uploaded import file, or in its error report, is deleted with that file,{" "}
+          address. An erased contact's row in an uploaded import file, or in its error report or preview, is deleted with that file,{" "}
           {r.importFileDays} days after the upload. You can also ask us to delete your account through the contact page.
         </li>
         <li>
@@ -223,8 +223,8 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
           email goes, including the address it was sent to (an email still waiting for a retry by then is never sent);
         </li>
         <li>
-          uploaded import files and their error reports: {r.importFileDays} days after the upload, then deleted. A contact you erase
-          stays in the file that imported them, and in its error report, until then, and goes with it;
+          uploaded import files and their error reports and previews: {r.importFileDays} days after the upload, then deleted. A contact
+          you erase stays in the file that imported them, and in its error report and preview, until then, and goes with it;
         </li>
         <li>what an import changed (the values it replaced, so that it can be undone): {r.importUndoDays} days after the import; after that it can no longer be undone;</li>
         <li>the weekly digest's record of each run (the week and how far the sending got; no content): {r.digestRunDays} days;</li>

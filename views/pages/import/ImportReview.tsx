@@ -1,0 +1,174 @@
+/**
+ * The preview's lists for a user to check before committing: rows not imported because their email
+ * is another person's, new contacts that share a phone with someone of another name, and every
+ * update with each field's before → after. The first few hundred here; all of them in the CSV.
+ */
+
+export interface ReviewChangeView {
+  field: string;
+  before: string | null;
+  after: string | null;
+  added?: true;
+}
+
+export interface ReviewListsView {
+  updates: { row: number; rowName: string; id: number; name: string; changes: ReviewChangeView[] }[];
+  duplicates: { row: number; name: string; phone: string; id: number; recordName: string }[];
+  conflicts: { row: number; name: string; email: string; id: number; recordName: string }[];
+}
+
+export interface ImportReviewProps {
+  jobId: string;
+  kind: "contacts" | "companies";
+  counts: { updates: number; duplicates: number; conflicts: number };
+  lists: ReviewListsView;
+  /** After the commit the lists are what the preview found. */
+  committed: boolean;
+}
+
+const n = (v: number) => v.toLocaleString("en-US");
+const person = (name: string) => name || "(no name)";
+
+function Caption(p: { shown: number; total: number; what: string }) {
+  return (
+    <caption>
+      {p.total > p.shown
+        ? `The first ${n(p.shown)} of ${n(p.total)} ${p.what} (row 1 is the first row after the header)`
+        : "Row 1 is the first row after the header."}
+    </caption>
+  );
+}
+
+function Change(p: { change: ReviewChangeView }) {
+  const c = p.change;
+  if (c.added) {
+    return (
+      <li>
+        {c.field}: + <span class="after">{c.after}</span>
+      </li>
+    );
+  }
+  return (
+    <li>
+      {c.field}: <span class="before">{c.before ?? "(empty)"}</span> → <span class="after">{c.after ?? "(empty)"}</span>
+    </li>
+  );
+}
+
+/** The review sections of an import's page, and the link to download all of it. */
+export function ImportReview(p: ImportReviewProps) {
+  const records = p.kind === "contacts" ? "contacts" : "companies";
+  const link = (id: number, name: string) => <a href={`/app/${records}/${id}`}>{person(name)}</a>;
+  const { updates, duplicates, conflicts } = p.lists;
+  return (
+    <>
+      {p.counts.conflicts > 0 ? (
+        <section class="card" aria-labelledby="conflicts-heading">
+          <h2 id="conflicts-heading">Not imported: the email is another person's ({n(p.counts.conflicts)})</h2>
+          <p>
+            Each of these rows has an email address that is on a contact with another name. An import never
+            renames anyone, so the row is skipped. If it is the same person, correct the name on the contact
+            or in the file and import it again.
+          </p>
+          <div class="table-wrap">
+            <table class="records">
+              <Caption shown={conflicts.length} total={p.counts.conflicts} what="rows" />
+              <thead>
+                <tr>
+                  <th scope="col">Row</th>
+                  <th scope="col">Name in the file</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Contact with that email</th>
+                </tr>
+              </thead>
+              <tbody>
+                {conflicts.map((c) => (
+                  <tr>
+                    <td>{c.row}</td>
+                    <td>{person(c.name)}</td>
+                    <td>{c.email}</td>
+                    <td>{link(c.id, c.recordName)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+      {p.counts.duplicates > 0 ? (
+        <section class="card" aria-labelledby="duplicates-heading">
+          <h2 id="duplicates-heading">Possible duplicates ({n(p.counts.duplicates)})</h2>
+          <p>
+            These rows share a phone number with a contact of another name: colleagues and families often do.{" "}
+            {p.committed ? "They were" : "They will be"} imported as new contacts and nothing is merged. Check each one.
+          </p>
+          <div class="table-wrap">
+            <table class="records">
+              <Caption shown={duplicates.length} total={p.counts.duplicates} what="rows" />
+              <thead>
+                <tr>
+                  <th scope="col">Row</th>
+                  <th scope="col">Name in the file</th>
+                  <th scope="col">Shared phone</th>
+                  <th scope="col">Contact it resembles</th>
+                </tr>
+              </thead>
+              <tbody>
+                {duplicates.map((d) => (
+                  <tr>
+                    <td>{d.row}</td>
+                    <td>{person(d.name)}</td>
+                    <td>{d.phone}</td>
+                    <td>{link(d.id, d.recordName)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+      {p.counts.updates > 0 ? (
+        <section class="card" aria-labelledby="updates-heading">
+          <h2 id="updates-heading">Updates ({n(p.counts.updates)})</h2>
+          <p>
+            {p.committed ? "What the preview found to change" : "What the import changes"} in {records} you have, field by
+            field. Emails, phones, tags and notes are added (+) beside what is there.
+          </p>
+          <div class="table-wrap">
+            <table class="records">
+              <Caption shown={updates.length} total={p.counts.updates} what="updates" />
+              <thead>
+                <tr>
+                  <th scope="col">Row</th>
+                  <th scope="col">{p.kind === "contacts" ? "Contact" : "Company"}</th>
+                  <th scope="col">Changes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {updates.map((u) => (
+                  <tr data-update>
+                    <td>{u.row}</td>
+                    <td>{link(u.id, u.name)}</td>
+                    <td>
+                      <ul class="changes">
+                        {u.changes.map((c) => (
+                          <Change change={c} />
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+      <p>
+        <a href={`/app/import/${p.jobId}/review.csv`} hx-boost="false" download>
+          Download the full list (CSV: every update with each field's before and after, every possible duplicate and
+          every row not imported)
+        </a>
+      </p>
+    </>
+  );
+}
