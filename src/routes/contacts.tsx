@@ -545,7 +545,7 @@ contactsRoutes.get("/:id", requireRole("viewer"), async (c) => {
       values={found.values}
       canWrite={roleAtLeast(auth.role, "member")}
       canErase={roleAtLeast(auth.role, "admin")}
-      timeline={timelineProps(auth, { type: "contact", id: k.id }, timeline)}
+      timeline={timelineProps(auth, { type: "contact", id: k.id }, { ...timeline, fields: found.customFields })}
     />,
   );
 });

@@ -3,7 +3,8 @@ import type { AuthContext } from "../env";
 import type { SubjectType } from "../db/schema";
 import { roleAtLeast } from "../lib/roles";
 import type { Database } from "../db/client";
-import { listActivity, type ActivityEntry } from "../services/activity";
+import { describeActivity, listActivity, type ActivityEntry } from "../services/activity";
+import { listCustomFields, type CustomField } from "../services/custom-fields";
 import { listNotes, type Note } from "../services/notes";
 import type { TimelineProps } from "../../views/partials/timeline/Timeline";
 
@@ -14,17 +15,20 @@ export function parseRecordId(raw: unknown): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-/** The Timeline's props for the signed-in user: members write notes; admins and owners moderate them. */
+/**
+ * The Timeline's props for the signed-in user: members write notes; admins and owners moderate them.
+ * `data.fields`: the record kind's custom fields, so changes to them are named.
+ */
 export function timelineProps(
   auth: AuthContext,
   subject: { type: SubjectType; id: number },
-  data: { notes: Note[]; activity: ActivityEntry[] },
+  data: { notes: Note[]; activity: ActivityEntry[]; fields: readonly Pick<CustomField, "id" | "name" | "kind">[] },
   noteForm?: TimelineProps["noteForm"],
 ): TimelineProps {
   return {
     subject,
     notes: data.notes,
-    activity: data.activity,
+    activity: data.activity.map((a) => describeActivity(a, data.fields)),
     canWrite: roleAtLeast(auth.role, "member"),
     currentUserId: auth.user.id,
     canModerate: roleAtLeast(auth.role, "admin"),
@@ -32,8 +36,12 @@ export function timelineProps(
   };
 }
 
-/** A record's notes and activity for its Timeline (two queries, whatever their number). */
+/** A record's notes, activity and custom fields for its Timeline (three queries, whatever their number). */
 export async function loadTimeline(db: Database, tenantId: string, subject: { type: SubjectType; id: number }) {
-  const [notes, activity] = await Promise.all([listNotes(db, tenantId, subject.type, subject.id), listActivity(db, tenantId, subject.type, subject.id)]);
-  return { notes, activity };
+  const [notes, activity, fields] = await Promise.all([
+    listNotes(db, tenantId, subject.type, subject.id),
+    listActivity(db, tenantId, subject.type, subject.id),
+    listCustomFields(db, tenantId, subject.type),
+  ]);
+  return { notes, activity, fields };
 }

@@ -2,6 +2,8 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { activities, users, type SubjectType } from "../db/schema";
+import { formatPhone } from "../lib/phone";
+import type { CustomField } from "./custom-fields";
 
 export type ActivityKind = "created" | "updated" | "note_added" | "note_edited" | "note_deleted" | "tagged";
 
@@ -69,4 +71,85 @@ export function activityFromRows(rows: Awaited<ReturnType<typeof activityQuery>>
     changes: r.detail ? (JSON.parse(r.detail) as Record<string, [unknown, unknown]>) : null,
     createdAt: r.createdAt,
   }));
+}
+
+/** One change of a timeline entry in words: the field's label and the values as the user typed them. */
+export interface ChangeText {
+  label: string;
+  from: string | null;
+  to: string | null;
+  /** The values were added to a list (an import adds emails, phones, tags), not replaced. */
+  added?: boolean;
+}
+
+export interface DescribedActivity {
+  id: number;
+  kind: string;
+  actor: string;
+  changes: ChangeText[] | null;
+  /** The import that made this change (or whose undo did), linked from the entry. */
+  via: { kind: "import" | "undo"; importId: string } | null;
+  createdAt: number;
+}
+
+// Keys written over the versions: the forms' property names, import-undo's words, and imports' own.
+const FIELD_LABELS: Record<string, string> = {
+  firstName: "first name",
+  lastName: "last name",
+  jobTitle: "job title",
+  company: "company",
+  address: "address",
+  owner: "owner",
+  ownerId: "owner",
+  emails: "email addresses",
+  phones: "phone numbers",
+  tags: "tags",
+  name: "name",
+  domain: "domain",
+  industry: "industry",
+  size: "size",
+  phone: "phone",
+  addedEmails: "email addresses",
+  addedPhones: "phone numbers",
+  addedTags: "tags",
+};
+const ADDED = new Set(["addedEmails", "addedPhones", "addedTags"]);
+const PHONE_KEYS = new Set(["phones", "phone", "addedPhones"]);
+
+type FieldInfo = Pick<CustomField, "id" | "name" | "kind">;
+
+function valueText(v: unknown, phone: boolean, field: FieldInfo | undefined): string | null {
+  if (v === null || v === undefined || v === "") return null;
+  if (Array.isArray(v)) return v.length ? v.map((x) => valueText(x, phone, field)).join(", ") : null;
+  if (typeof v === "object") return JSON.stringify(v);
+  const s = String(v);
+  if (phone) return s.split(", ").map(formatPhone).join(", ");
+  if (field?.kind === "checkbox") return s === "1" ? "yes" : "no";
+  return s;
+}
+
+/**
+ * A timeline entry for reading: each changed field by the label the user knows (a custom field by
+ * its name), phone numbers formatted as on the record's page, and the import (or its undo) that made
+ * it apart from the changes. `fields`: the workspace's custom fields of the record's kind.
+ */
+export function describeActivity(entry: ActivityEntry, fields: readonly FieldInfo[]): DescribedActivity {
+  let via: DescribedActivity["via"] = null;
+  let changes: ChangeText[] | null = null;
+  if (entry.changes) {
+    changes = [];
+    for (const [key, pair] of Object.entries(entry.changes)) {
+      if (key === "import" || key === "undo") {
+        if (typeof pair === "string") via = { kind: key, importId: pair };
+        continue;
+      }
+      if (!Array.isArray(pair)) continue;
+      const custom = /^cf_(\d+)$/.exec(key);
+      const field = custom ? fields.find((f) => f.id === Number(custom[1])) : undefined;
+      const label = custom ? (field?.name ?? "a custom field since deleted") : (FIELD_LABELS[key] ?? key);
+      const phone = PHONE_KEYS.has(key);
+      changes.push({ label, from: valueText(pair[0], phone, field), to: valueText(pair[1], phone, field), added: ADDED.has(key) || undefined });
+    }
+  }
+  return { id: entry.id, kind: entry.kind, actor: entry.actor, changes, via, createdAt: entry.createdAt };
 }

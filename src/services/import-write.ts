@@ -140,7 +140,7 @@ function reviewChanges(ctx: ChunkContext, d: ReturnType<typeof updateDiff>, r: {
   };
   const out: ReviewChange[] = [];
   for (const [field, [before, after]] of Object.entries(d.changes)) {
-    if (field === "emails" || field === "phones") continue;
+    if (field === "addedEmails" || field === "addedPhones") continue;
     out.push({ field: FIELD_LABELS[field] ?? field, before: shown(field, before), after: shown(field, after) });
   }
   if (added.emails?.length) out.push({ field: "Email", before: null, after: added.emails.join(", "), added: true });
@@ -153,6 +153,25 @@ function reviewChanges(ctx: ChunkContext, d: ReturnType<typeof updateDiff>, r: {
     out.push({ field: ctx.fields.find((f) => String(f.id) === fieldId)?.name ?? "Custom field", before: customBefore[fieldId] ?? null, after: value });
   }
   if (d.after.no) out.push({ field: "Note", before: null, after: r.note, added: true });
+  return out;
+}
+
+/**
+ * The timeline's record of an update (src/services/activity.ts describes it): owners by email rather
+ * than id, and what the row added (emails, phones, tags, custom values) under keys the timeline names.
+ */
+function timelineChanges(ctx: ChunkContext, d: ReturnType<typeof updateDiff>, r: { tags: string[] }): Record<string, [unknown, unknown]> {
+  const members = (ctx.memberEmails ??= new Map([...ctx.owners].map(([email, id]) => [id, email])));
+  const out: Record<string, [unknown, unknown]> = {};
+  for (const [field, pair] of Object.entries(d.changes)) {
+    if (field === "ownerId") out.owner = pair.map((id) => (id === null ? null : (members.get(String(id)) ?? "former member"))) as [unknown, unknown];
+    else out[field] = pair;
+  }
+  const tags = (d.after.tk as string[] | undefined) ?? [];
+  if (tags.length) out.addedTags = [null, r.tags.filter((t) => tags.includes(t.toLowerCase())).join(", ")];
+  const custom = (d.after.cf as Record<string, string> | undefined) ?? {};
+  const customBefore = (d.before.cf as Record<string, string | null> | undefined) ?? {};
+  for (const [fieldId, value] of Object.entries(custom)) out[`cf_${fieldId}`] = [customBefore[fieldId] ?? null, value];
   return out;
 }
 
@@ -333,8 +352,8 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     // An address another contact holds stays theirs only.
     const em = r.emails.filter((e) => !haveEmails.includes(e) && !holders(`e:${e}`).some((c) => c.id !== match.id)).slice(0, Math.max(0, 5 - haveEmails.length));
     const ph = r.phones.filter((p) => !havePhones.includes(p)).slice(0, Math.max(0, 5 - havePhones.length));
-    if (em.length) (after.em = em), (changes.emails = [null, em.join(", ")]);
-    if (ph.length) (after.ph = ph), (changes.phones = [null, ph.join(", ")]);
+    if (em.length) (after.em = em), (changes.addedEmails = [null, em.join(", ")]);
+    if (ph.length) (after.ph = ph), (changes.addedPhones = [null, ph.join(", ")]);
     const { tk, cf, no } = extrasDiff(d, r, match);
     if (no) newNotes += 1;
     if (Object.keys(after).length === 0) {
@@ -351,7 +370,7 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     // The record's times before, so an undo that restores everything leaves it exactly as it was.
     before.u = match.updated_at;
     before.la = match.last_activity_at;
-    updates.push({ id: match.id, n, s: set, em, ph, tk, cf, no, before, after, ch: changes });
+    updates.push({ id: match.id, n, s: set, em, ph, tk, cf, no, before, after, ch: timelineChanges(ctx, d, r) });
   }
 
   const plan: ChunkPlan = {
@@ -538,7 +557,7 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
     }
     seen.add(match.id);
     const d = updateDiff();
-    const { set, before, after, changes, scalar } = d;
+    const { set, before, after, scalar } = d;
     scalar("name", "name", match.name, r.name);
     if (set.name !== undefined) set.ns = r.name.toLowerCase();
     scalar("d", "domain", match.domain, r.domain);
@@ -556,7 +575,7 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
     review.updates.push({ row: n, rowName: r.name, id: match.id, name: match.name, changes: reviewChanges(ctx, d, r, {}) });
     before.u = match.updated_at;
     before.la = match.last_activity_at;
-    updates.push({ id: match.id, n, s: set, tk, cf, no, before, after, ch: changes });
+    updates.push({ id: match.id, n, s: set, tk, cf, no, before, after, ch: timelineChanges(ctx, d, r) });
   }
 
   const plan: ChunkPlan = { creates: creates.length, updates: updates.length, unchanged, duplicates, conflicts: 0, possibleDuplicates: 0, review, statements: [] };

@@ -12,11 +12,22 @@ export interface TimelineNote {
   updatedAt: number;
 }
 
+/** One changed field, by the label the user knows, with the values as they typed them (null: empty). */
+export interface TimelineChange {
+  label: string;
+  from: string | null;
+  to: string | null;
+  /** Added to a list (emails, phones, tags), not replacing it. */
+  added?: boolean;
+}
+
 export interface TimelineActivity {
   id: number;
   kind: string;
   actor: string;
-  changes: Record<string, [unknown, unknown]> | null;
+  changes: TimelineChange[] | null;
+  /** The import that made the change, or whose undo did. */
+  via: { kind: "import" | "undo"; importId: string } | null;
   createdAt: number;
 }
 
@@ -41,21 +52,13 @@ export function timelineId(s: { type: TimelineSubjectType; id: number }): string
   return `timeline-${s.type}-${s.id}`;
 }
 
-// Field keys in activity details are the record's property names (jobTitle, company_name, ...);
-// people read them as words.
-function fieldLabel(key: string): string {
-  return key
-    .replace(/^cf_\d+$/, "a custom field")
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .replace(/_/g, " ")
-    .toLowerCase();
-}
-
-function valueText(v: unknown): string {
-  if (v === null || v === undefined || v === "") return "(empty)";
-  if (Array.isArray(v)) return v.length ? v.map(String).join(", ") : "(none)";
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
+/** "changed job title from Engineer to CTO", "set phone numbers to +44 20 7946 0958", "added tags VIP". */
+function ChangeSentence(p: { change: TimelineChange }) {
+  const { label, from, to, added } = p.change;
+  if (added) return <>added {label} <q>{to}</q></>;
+  if (from === null) return <>set {label} to <q>{to}</q></>;
+  if (to === null) return <>cleared {label} (was <q>{from}</q>)</>;
+  return <>changed {label} from <q>{from}</q> to <q>{to}</q></>;
 }
 
 const KIND_TEXT: Record<string, string> = {
@@ -66,22 +69,36 @@ const KIND_TEXT: Record<string, string> = {
   tagged: "changed the tags",
 };
 
-/** One activity entry as a sentence: "changed job title from Engineer to CTO". */
+/** One activity entry as a sentence: "changed job title from Engineer to CTO", and the import that did it. */
 function ActivityText(p: { entry: TimelineActivity }) {
-  const changes = p.entry.changes ? Object.entries(p.entry.changes) : [];
+  const changes = p.entry.changes ?? [];
+  const v = p.entry.via;
+  const via = v ? (
+    <>
+      {" "}
+      {v.kind === "undo" ? "by undoing an " : "through an "}
+      <a href={`/app/import/${v.importId}`}>import</a>
+    </>
+  ) : null;
   if (p.entry.kind === "updated" && changes.length) {
     return (
       <>
-        {changes.map(([field, [from, to]], i) => (
+        {changes.map((change, i) => (
           <>
             {i > 0 ? (i === changes.length - 1 ? " and " : ", ") : null}
-            changed {fieldLabel(field)} from <q>{valueText(from)}</q> to <q>{valueText(to)}</q>
+            <ChangeSentence change={change} />
           </>
         ))}
+        {via}
       </>
     );
   }
-  return <>{KIND_TEXT[p.entry.kind] ?? (p.entry.kind === "updated" ? "updated this record" : p.entry.kind.replace(/_/g, " "))}</>;
+  return (
+    <>
+      {KIND_TEXT[p.entry.kind] ?? (p.entry.kind === "updated" ? "updated this record" : p.entry.kind.replace(/_/g, " "))}
+      {via}
+    </>
+  );
 }
 
 type Item = { at: number; order: number; note?: TimelineNote; entry?: TimelineActivity };
