@@ -6,7 +6,7 @@ import { csrfProtection } from "./middleware/csrf";
 import { database } from "./middleware/db";
 import { requestLog } from "./middleware/request-log";
 import { securityHeaders } from "./middleware/security-headers";
-import { noStore } from "./middleware/security-headers";
+import { noStore, noStoreOnTokenPages } from "./middleware/security-headers";
 import { requireUser, session } from "./middleware/session";
 import { openWorkspaceOnly } from "./middleware/closed-workspace";
 import { theme } from "./middleware/theme";
@@ -38,7 +38,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export const app = new Hono<AppEnv>();
 
-app.use("*", requestLog, securityHeaders);
+app.use("*", requestLog, securityHeaders, noStoreOnTokenPages);
 // Webhooks answer here, before CSRF, body limit, database and session: Stripe sends no Origin or
 // cookie and proves itself with a signature over the raw body (src/routes/webhooks.ts).
 app.route("/webhooks", webhookRoutes);
