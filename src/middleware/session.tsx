@@ -8,6 +8,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { checkSessionRow, parseSessionToken, sessionRowQuery, validateSessionToken, type SessionRow } from "../auth/session";
 import { openWorkspaceOnly } from "./closed-workspace";
 import { COOKIES } from "../lib/cookies";
+import { isId } from "../lib/ids";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { recordAudit } from "../services/audit";
@@ -49,7 +50,8 @@ export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = getCookie(c, COOKIES.session.name);
   if (token) {
     const hint = getCookie(c, COOKIES.workspace.name);
-    if (hint && c.req.method === "GET" && BATCHED_SESSION_PAGE.test(c.req.path)) {
+    // Only a well-formed id is used to build a page's reads; anything else is checked the usual way.
+    if (isId(hint) && c.req.method === "GET" && BATCHED_SESSION_PAGE.test(c.req.path)) {
       // Checked by the page, in its batch: until then there is no auth, and every guard lets it through.
       c.set("deferredSession", { token, tenantHint: hint });
       return next();
