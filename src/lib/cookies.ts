@@ -23,6 +23,13 @@ export const COOKIES = {
       "Names the workspace you are working in (its id, nothing secret), so the contacts list can read your session and the list in one database round trip. Your session is still checked on every request.",
     lifetime: "As long as your session.",
   },
+  device: {
+    name: "__Host-device",
+    category: "essential",
+    purpose:
+      "Recognises this browser as one you have signed in with (or reset your password in), so that someone guessing your password elsewhere cannot lock you out. Holds your account's id, a random number and our signature; nothing about it is stored on our side.",
+    lifetime: "1 year from your last sign-in in this browser.",
+  },
   bookmark: {
     name: "__Host-d1b",
     category: "essential",

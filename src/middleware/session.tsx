@@ -5,6 +5,7 @@ import type { Role } from "../db/schema";
 import { roleAtLeast } from "../lib/roles";
 import type { AppEnv } from "../env";
 import type { BatchItem } from "drizzle-orm/batch";
+import { DEVICE_COOKIE_MAX_AGE_S, newDeviceCookie, readDeviceCookie, type DeviceCookie } from "../auth/device-cookie";
 import { checkSessionRow, parseSessionToken, sessionRowQuery, validateSessionToken, type SessionRow } from "../auth/session";
 import { openWorkspaceOnly } from "./closed-workspace";
 import { COOKIES } from "../lib/cookies";
@@ -29,6 +30,24 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: n
 export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, COOKIES.session.name, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
   if (getCookie(c, COOKIES.workspace.name)) deleteCookie(c, COOKIES.workspace.name, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
+}
+
+/** The device cookie of this browser (COOKIES.device) when DEVICE_COOKIE_KEY is set and its signature is ours. */
+export async function deviceOf(c: Context<AppEnv>): Promise<DeviceCookie | null> {
+  const key = c.env.DEVICE_COOKIE_KEY;
+  return key ? readDeviceCookie(key, getCookie(c, COOKIES.device.name)) : null;
+}
+
+/** Marks this browser as one `userId` has signed in with (a new nonce each time); nothing without DEVICE_COOKIE_KEY. */
+export async function rememberDevice(c: Context<AppEnv>, userId: string): Promise<void> {
+  const key = c.env.DEVICE_COOKIE_KEY;
+  if (!key) return;
+  setCookie(c, COOKIES.device.name, await newDeviceCookie(key, userId), { path: "/", secure: true, httpOnly: true, sameSite: "Strict", maxAge: DEVICE_COOKIE_MAX_AGE_S });
+}
+
+/** Forgets this browser (the account it named is gone). */
+export function forgetDevice(c: Context<AppEnv>): void {
+  if (getCookie(c, COOKIES.device.name)) deleteCookie(c, COOKIES.device.name, { path: "/", secure: true, httpOnly: true, sameSite: "Strict" });
 }
 
 /** Keeps the workspace hint (COOKIES.workspace) in step with the session's active tenant. */
