@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { UNREADABLE_FORM_MESSAGE } from "../../src/middleware/form-body";
+import { unsubscribeToken } from "../../src/services/email-preferences";
 import { send, type SendOptions } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { createContact, insertCustomField, insertTag } from "../contacts/contact-helpers";
@@ -155,5 +156,24 @@ describe("the answer to an unreadable form", () => {
     expect(res.status).toBe(303);
     const prefs = await env.DB.prepare("SELECT digest, news FROM email_preferences ep JOIN users u ON u.id = ep.user_id WHERE u.email = ?").bind(email).first();
     expect(prefs).toEqual({ digest: 0, news: 0 });
+  });
+
+  it("leaves RFC 8058 one-click unsubscribes alone: multipart, urlencoded or any body, the signed link works", async () => {
+    const multipart = new FormData();
+    multipart.set("List-Unsubscribe", "One-Click");
+    const bodies: [string, SendOptions][] = [
+      ["multipart", { body: multipart }],
+      ["urlencoded", { body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } }],
+      ["garbage multipart", { body: "garbage", headers: { "Content-Type": "multipart/form-data" } }],
+    ];
+    for (const [label, options] of bodies) {
+      const { email } = await newTenant("One-click Co");
+      const user = await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>();
+      const path = `/unsubscribe/${await unsubscribeToken(env.UNSUBSCRIBE_KEY!, user!.id, "digest")}`;
+      const res = await send(path, { method: "POST", origin: null, ...options });
+      expect(res.status, label).toBe(200);
+      const prefs = await env.DB.prepare("SELECT digest FROM email_preferences WHERE user_id = ?").bind(user!.id).first();
+      expect(prefs, label).toEqual({ digest: 0 });
+    }
   });
 });
