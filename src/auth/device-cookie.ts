@@ -22,7 +22,8 @@ const NONCE = /^[a-z2-7]{26}$/;
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  const raw = new TextEncoder().encode(secret);
+  return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
 // A fixed prefix, so this key's signatures can never be mistaken for another use of it.
@@ -40,6 +41,7 @@ export async function readDeviceCookie(secret: string, value: string | undefined
   if (!value || value.length > 120) return null;
   const [userId, nonce, signature, ...rest] = value.split(".");
   if (rest.length > 0 || !isId(userId) || !nonce || !NONCE.test(nonce) || !signature || !SIGNATURE.test(signature)) return null;
-  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), decodeBase64urlIgnorePadding(signature), signed(userId, nonce));
+  const key = await hmacKey(secret);
+  const valid = await crypto.subtle.verify("HMAC", key, decodeBase64urlIgnorePadding(signature), signed(userId, nonce));
   return valid ? { userId, nonce } : null;
 }

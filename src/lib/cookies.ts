@@ -27,7 +27,9 @@ export const COOKIES = {
     name: "__Host-device",
     category: "essential",
     purpose:
-      "Recognises this browser as one you have signed in with (or reset your password in), so that someone guessing your password elsewhere cannot lock you out. Holds your account's id, a random number and our signature; nothing about it is stored on our side.",
+      "Recognises this browser as one you have signed in with (or reset your password in), so that someone " +
+      "guessing your password elsewhere cannot lock you out. Holds your account's id, a random number and our " +
+      "signature; nothing about it is stored on our side.",
     lifetime: "1 year from your last sign-in in this browser.",
   },
   bookmark: {

@@ -13,7 +13,13 @@ export function requestMeta(c: Context<AppEnv>): RequestMeta {
 }
 
 /** Routes whose last path segment is a secret token from an email: never cached, never logged. */
-export const TOKEN_ROUTES = ["/invite/:token", "/verify-email/:token", "/password/reset/:token", "/unsubscribe/:token", "/reopen/:tenantId/:token"] as const;
+export const TOKEN_ROUTES = [
+  "/invite/:token",
+  "/verify-email/:token",
+  "/password/reset/:token",
+  "/unsubscribe/:token",
+  "/reopen/:tenantId/:token",
+] as const;
 
 // "/reopen/:tenantId/:token" → /^(\/reopen\/[^/]+\/)[^/]+$/; the token is the last segment of each.
 const TOKEN_PATHS = new RegExp(

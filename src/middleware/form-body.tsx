@@ -19,9 +19,13 @@ export const MAX_FORM_BYTES = 64 * 1024;
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
 
 /** Shown at the top of the form page when a request's body could not be read. */
-export const UNREADABLE_FORM_MESSAGE = "We could not read the form your browser sent, so nothing was saved. Please check it and send it again.";
+export const UNREADABLE_FORM_MESSAGE =
+  "We could not read the form your browser sent, so nothing was saved. Please check it and send it again.";
 
-/** Paths that read their own body: the JSON operator API, and RFC 8058 one-click unsubscribes (the token is the proof; any body is ignored). */
+/**
+ * Paths that read their own body: the JSON operator API, and RFC 8058 one-click unsubscribes (the token
+ * is the proof; mail clients send any body, multipart or urlencoded, and it is ignored).
+ */
 const OWN_BODY_PREFIXES = ["/ops/", "/unsubscribe/"];
 
 /** The upload: multipart, up to 20 MB, with its own limit and parsing on its route (src/routes/import.tsx). */
@@ -33,7 +37,8 @@ export function formBody(app: Hono<AppEnv>): MiddlewareHandler<AppEnv> {
     const method = c.req.method;
     if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
     // The upload is too large to buffer here: its route reads it.
-    if (isImportUpload(c) || OWN_BODY_PREFIXES.some((prefix) => c.req.path.startsWith(prefix))) return guardBodyStream(c, next);
+    const readsOwnBody = isImportUpload(c) || OWN_BODY_PREFIXES.some((prefix) => c.req.path.startsWith(prefix));
+    if (readsOwnBody) return guardBodyStream(c, next);
 
     const read = await readAtMost(c.req.raw, MAX_FORM_BYTES);
     if (read === 413) return errorResponse(c, 413);
@@ -124,7 +129,8 @@ function guardedStream(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Ar
 async function formAgain(c: Context<AppEnv>, app: Hono<AppEnv>): Promise<Response> {
   const page = wantsFragment(c) ? null : formPagePath(c, app);
   if (page) {
-    const request = withPageProblem(new Request(new URL(page, c.req.url), { headers: pageRequestHeaders(c.req.raw.headers) }), UNREADABLE_FORM_MESSAGE);
+    const pageRequest = new Request(new URL(page, c.req.url), { headers: pageRequestHeaders(c.req.raw.headers) });
+    const request = withPageProblem(pageRequest, UNREADABLE_FORM_MESSAGE);
     let ctx: ExecutionContext | undefined;
     try {
       ctx = c.executionCtx;

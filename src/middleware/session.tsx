@@ -32,6 +32,9 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   if (getCookie(c, COOKIES.workspace.name)) deleteCookie(c, COOKIES.workspace.name, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
 }
 
+// Only ever sent with our own forms (the login is a same-site POST), never readable by scripts.
+const DEVICE_COOKIE_OPTIONS = { path: "/", secure: true, httpOnly: true, sameSite: "Strict" } as const;
+
 /** The device cookie of this browser (COOKIES.device) when DEVICE_COOKIE_KEY is set and its signature is ours. */
 export async function deviceOf(c: Context<AppEnv>): Promise<DeviceCookie | null> {
   const key = c.env.DEVICE_COOKIE_KEY;
@@ -42,12 +45,13 @@ export async function deviceOf(c: Context<AppEnv>): Promise<DeviceCookie | null>
 export async function rememberDevice(c: Context<AppEnv>, userId: string): Promise<void> {
   const key = c.env.DEVICE_COOKIE_KEY;
   if (!key) return;
-  setCookie(c, COOKIES.device.name, await newDeviceCookie(key, userId), { path: "/", secure: true, httpOnly: true, sameSite: "Strict", maxAge: DEVICE_COOKIE_MAX_AGE_S });
+  const value = await newDeviceCookie(key, userId);
+  setCookie(c, COOKIES.device.name, value, { ...DEVICE_COOKIE_OPTIONS, maxAge: DEVICE_COOKIE_MAX_AGE_S });
 }
 
 /** Forgets this browser (the account it named is gone). */
 export function forgetDevice(c: Context<AppEnv>): void {
-  if (getCookie(c, COOKIES.device.name)) deleteCookie(c, COOKIES.device.name, { path: "/", secure: true, httpOnly: true, sameSite: "Strict" });
+  if (getCookie(c, COOKIES.device.name)) deleteCookie(c, COOKIES.device.name, DEVICE_COOKIE_OPTIONS);
 }
 
 /** Keeps the workspace hint (COOKIES.workspace) in step with the session's active tenant. */

@@ -90,7 +90,8 @@ authRoutes.post("/login", async (c) => {
   const result = await logIn(c.get("db"), parsed.data.email, parsed.data.password, { ...meta, device: await deviceOf(c) });
   if (!result.ok && result.reason === "rate_limited") {
     c.header("Retry-After", String(result.retryAfter));
-    return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={{}} limited={{ scope: result.scope, retryAfterSeconds: result.retryAfter }} />, 429);
+    const limited = { scope: result.scope, retryAfterSeconds: result.retryAfter };
+    return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={{}} limited={limited} />, 429);
   }
   if (!result.ok) return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={{}} failed />, 401);
 

@@ -138,8 +138,14 @@ export type LoginLimitScope = "ip" | "source" | "account" | "device";
  * once the account has had 10 failures from unrecognised browsers in 15 minutes, they share one attempt
  * per 30 seconds.
  */
-export async function logIn(db: Database, email: string, password: string, meta: RequestMeta & { device?: DeviceCookie | null }): Promise<LogInResult> {
-  const limited = (limit: { retryAfter: number }, scope: LoginLimitScope) => ({ ok: false as const, reason: "rate_limited" as const, retryAfter: limit.retryAfter, scope });
+export async function logIn(
+  db: Database,
+  email: string,
+  password: string,
+  meta: RequestMeta & { device?: DeviceCookie | null },
+): Promise<LogInResult> {
+  const limited = (limit: { retryAfter: number }, scope: LoginLimitScope) =>
+    ({ ok: false, reason: "rate_limited", retryAfter: limit.retryAfter, scope }) as const;
   const ipLimit = await hit(db, LIMITS.loginPerIp, meta.ip ?? "unknown", meta.now);
   if (!ipLimit.allowed) return limited(ipLimit, "ip");
   const user = await findUserByEmail(db, email);

@@ -23,9 +23,16 @@ const PAYLOADS: { name: string; status: number; options: () => SendOptions }[] =
   {
     name: "truncated multipart",
     status: 400,
-    options: () => ({ body: '--XyZ\r\nContent-Disposition: form-data; name="email"\r\n\r\nada@exa', headers: { "Content-Type": "multipart/form-data; boundary=XyZ" } }),
+    options: () => ({
+      body: '--XyZ\r\nContent-Disposition: form-data; name="email"\r\n\r\nada@exa',
+      headers: { "Content-Type": "multipart/form-data; boundary=XyZ" },
+    }),
   },
-  { name: "JSON to a form route", status: 415, options: () => ({ body: '{"email":"ada@example.com","first_name":"Ada"}', headers: { "Content-Type": "application/json" } }) },
+  {
+    name: "JSON to a form route",
+    status: 415,
+    options: () => ({ body: '{"email":"ada@example.com","first_name":"Ada"}', headers: { "Content-Type": "application/json" } }),
+  },
   {
     name: "urlencoded cut off in a field (Content-Length says more)",
     status: 400,
@@ -64,7 +71,8 @@ beforeAll(async () => {
   expect((await send(`/app/contacts/${contact}/notes`, { cookie: owner.cookie, form: { body: "A note" } })).status).toBe(303);
   const note = await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?").bind(owner.tenantId).first<{ id: number }>();
   // Checkbox forms: a garbled request must not save "everything off".
-  expect((await send("/app/settings/profile/email-preferences", { cookie: owner.cookie, form: { digest: "on", news: "on" } })).status).toBe(303);
+  const prefs = await send("/app/settings/profile/email-preferences", { cookie: owner.cookie, form: { digest: "on", news: "on" } });
+  expect(prefs.status).toBe(303);
   expect((await send("/app/settings/profile/name", { cookie: owner.cookie, form: { name: "Ada Owner" } })).status).toBe(303);
   ids = {
     contacts: String(contact),
@@ -79,24 +87,41 @@ beforeAll(async () => {
 /** A concrete URL for a route: real records of the owner where the route names one, else a dead id. */
 function sample(path: string): string {
   const parts = path.split("/");
-  return parts.map((part, i) => (part.startsWith(":") ? (part === ":token" ? "a".repeat(32) : (ids[parts[i - 1]!] ?? "nosuchthing")) : part)).join("/");
+  const value = (param: string, i: number) => (param === ":token" ? "a".repeat(32) : (ids[parts[i - 1]!] ?? "nosuchthing"));
+  return parts.map((part, i) => (part.startsWith(":") ? value(part, i) : part)).join("/");
 }
 
 /** Every row of every table, to show that nothing was written. */
 async function everything(): Promise<Record<string, string[]>> {
-  const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'contacts_fts_%'").all<{ name: string }>();
+  const tables = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'contacts_fts_%'",
+  ).all<{ name: string }>();
   const out: Record<string, string[]> = {};
-  for (const { name } of tables.results) out[name] = (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results.map((r) => JSON.stringify(r)).sort();
+  for (const { name } of tables.results) {
+    const rows = (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results;
+    out[name] = rows.map((r) => JSON.stringify(r)).sort();
+  }
   return out;
 }
 
-const bodyRoutes = () => [...new Set(app.routes.filter((r) => ["POST", "PUT", "PATCH", "DELETE"].includes(r.method)).map((r) => `${r.method} ${r.path}`))].sort();
+/** The email preferences of a user, by address. */
+const preferencesOf = (email: string) =>
+  env.DB.prepare("SELECT digest, news FROM email_preferences ep JOIN users u ON u.id = ep.user_id WHERE u.email = ?").bind(email).first();
+
+const GARBAGE: SendOptions = { body: "garbage", headers: { "Content-Type": "multipart/form-data" } };
+
+/** Every route that takes a body, as "METHOD /path", from the app's route table. */
+function bodyRoutes(): string[] {
+  const unsafe = app.routes.filter((r) => ["POST", "PUT", "PATCH", "DELETE"].includes(r.method));
+  return [...new Set(unsafe.map((r) => `${r.method} ${r.path}`))].sort();
+}
 
 describe("unreadable bodies on every route that takes one", () => {
   it("finds the routes in the app's route table", () => {
     const routes = bodyRoutes();
     expect(routes.length).toBeGreaterThan(50);
-    for (const r of ["POST /login", "POST /signup", "POST /password/forgot", "POST /contact", "POST /consent", "POST /preferences/theme", "POST /app/import"]) expect(routes).toContain(r);
+    const expected = ["POST /login", "POST /signup", "POST /password/forgot", "POST /contact", "POST /consent", "POST /preferences/theme", "POST /app/import"];
+    for (const r of expected) expect(routes).toContain(r);
   });
 
   for (const payload of PAYLOADS) {
@@ -105,7 +130,7 @@ describe("unreadable bodies on every route that takes one", () => {
       for (const route of bodyRoutes()) {
         const [method, path] = route.split(" ") as [string, string];
         // /app routes as the owner; public routes (the anonymous attack surface) both ways.
-        const senders = path.startsWith("/app") ? ([["owner", owner.cookie]] as const) : ([["anonymous", undefined], ["owner", owner.cookie]] as const);
+        const senders: [string, string | undefined][] = path.startsWith("/app") ? [["owner", owner.cookie]] : [["anonymous", undefined], ["owner", owner.cookie]];
         for (const [who, cookie] of senders) {
           const res = await send(sample(path), { method, cookie, ...payload.options() });
           const label = `${payload.name} to ${route} (${who})`;
@@ -115,15 +140,14 @@ describe("unreadable bodies on every route that takes one", () => {
         }
       }
       expect(await everything()).toEqual(before);
-      const prefs = await env.DB.prepare("SELECT digest, news FROM email_preferences ep JOIN users u ON u.id = ep.user_id WHERE u.email = ?").bind(owner.email).first();
-      expect(prefs).toEqual({ digest: 1, news: 1 });
+      expect(await preferencesOf(owner.email)).toEqual({ digest: 1, news: 1 });
     });
   }
 });
 
 describe("the answer to an unreadable form", () => {
   it("is the form again with a message, under the page's own CSP", async () => {
-    const res = await send("/login?next=%2Fapp%2Fcontacts", { method: "POST", body: "garbage", headers: { "Content-Type": "multipart/form-data" } });
+    const res = await send("/login?next=%2Fapp%2Fcontacts", { method: "POST", ...GARBAGE });
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain(UNREADABLE_FORM_MESSAGE);
@@ -133,7 +157,7 @@ describe("the answer to an unreadable form", () => {
   });
 
   it("is a record's edit form for its update, signed in", async () => {
-    const res = await send(`/app/contacts/${ids.contacts}`, { method: "POST", cookie: owner.cookie, body: "garbage", headers: { "Content-Type": "multipart/form-data" } });
+    const res = await send(`/app/contacts/${ids.contacts}`, { method: "POST", cookie: owner.cookie, ...GARBAGE });
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain(UNREADABLE_FORM_MESSAGE);
@@ -142,20 +166,21 @@ describe("the answer to an unreadable form", () => {
   });
 
   it("is a fragment for htmx, and an error page where there is no form page", async () => {
-    const fragment = await send(`/app/contacts/${ids.contacts}/notes`, { method: "POST", cookie: owner.cookie, body: "garbage", headers: { "Content-Type": "multipart/form-data", "HX-Request": "true" } });
+    const htmx = { "Content-Type": "multipart/form-data", "HX-Request": "true" };
+    const fragment = await send(`/app/contacts/${ids.contacts}/notes`, { method: "POST", cookie: owner.cookie, body: "garbage", headers: htmx });
     expect(fragment.status).toBe(400);
     expect(await fragment.text()).not.toContain("<html");
-    const logout = await send("/logout", { method: "POST", cookie: owner.cookie, body: "garbage", headers: { "Content-Type": "multipart/form-data" } });
+    const logout = await send("/logout", { method: "POST", cookie: owner.cookie, ...GARBAGE });
     expect(logout.status).toBe(400);
     expect(await logout.text()).toContain("That request could not be read");
   });
 
   it("leaves readable forms alone: an empty checkbox form still saves every box unticked", async () => {
     const { cookie, email } = await newTenant("Checkbox Co");
-    const res = await send("/app/settings/profile/email-preferences", { method: "POST", cookie, body: "", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const empty = { body: "", headers: { "Content-Type": "application/x-www-form-urlencoded" } };
+    const res = await send("/app/settings/profile/email-preferences", { method: "POST", cookie, ...empty });
     expect(res.status).toBe(303);
-    const prefs = await env.DB.prepare("SELECT digest, news FROM email_preferences ep JOIN users u ON u.id = ep.user_id WHERE u.email = ?").bind(email).first();
-    expect(prefs).toEqual({ digest: 0, news: 0 });
+    expect(await preferencesOf(email)).toEqual({ digest: 0, news: 0 });
   });
 
   it("leaves RFC 8058 one-click unsubscribes alone: multipart, urlencoded or any body, the signed link works", async () => {
@@ -164,7 +189,7 @@ describe("the answer to an unreadable form", () => {
     const bodies: [string, SendOptions][] = [
       ["multipart", { body: multipart }],
       ["urlencoded", { body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } }],
-      ["garbage multipart", { body: "garbage", headers: { "Content-Type": "multipart/form-data" } }],
+      ["garbage multipart", GARBAGE],
     ];
     for (const [label, options] of bodies) {
       const { email } = await newTenant("One-click Co");

@@ -50,42 +50,52 @@ interface RedirectParameter {
 }
 
 const backInput = (html: string) => html.match(/name="back" value="([^"]*)"/)?.[1]?.replaceAll("&amp;", "&") ?? null;
+const location = (res: Response) => res.headers.get("Location");
+const htmx = { "HX-Request": "true" };
 
 const PARAMETERS: RedirectParameter[] = [
   {
     name: "GET /login?next= (signed in)",
     fallback: "/app",
-    target: async (v) => (await send(`/login?next=${encodeURIComponent(v)}`, { cookie: owner.cookie })).headers.get("Location"),
+    target: async (v) => location(await send(`/login?next=${encodeURIComponent(v)}`, { cookie: owner.cookie })),
   },
   {
     name: "POST /login?next= (logging in)",
     fallback: "/app",
-    target: async (v) => (await send(`/login?next=${encodeURIComponent(v)}`, { form: { email: owner.email, password: GOOD_PASSWORD } })).headers.get("Location"),
+    target: async (v) => location(await send(`/login?next=${encodeURIComponent(v)}`, { form: { email: owner.email, password: GOOD_PASSWORD } })),
   },
   {
     name: "POST /preferences/theme back=",
     fallback: "/",
-    target: async (v) => (await send("/preferences/theme", { form: { theme: "dark", back: v } })).headers.get("Location"),
+    target: async (v) => location(await send("/preferences/theme", { form: { theme: "dark", back: v } })),
   },
   {
     name: "POST /consent back=",
     fallback: "/",
-    target: async (v) => (await send("/consent", { form: { analytics: "reject", back: v } })).headers.get("Location"),
+    target: async (v) => location(await send("/consent", { form: { analytics: "reject", back: v } })),
   },
   {
     name: "POST /consent back= (htmx, cookie settings)",
     fallback: "/cookies",
-    target: async (v) => backInput(await (await send("/consent", { form: { analytics: "reject", back: v }, headers: { "HX-Request": "true", "HX-Target": "cookie-settings" }, env: { GA_MEASUREMENT_ID: "G-TEST12345" } })).text()),
+    target: async (v) => {
+      const headers = { ...htmx, "HX-Target": "cookie-settings" };
+      // The settings show their buttons (and so their `back`) only with analytics configured.
+      const res = await send("/consent", { form: { analytics: "reject", back: v }, headers, env: { GA_MEASUREMENT_ID: "G-TEST12345" } });
+      return backInput(await res.text());
+    },
   },
   {
     name: "POST /app/privacy-notice back=",
     fallback: "/app",
-    target: async (v) => (await send("/app/privacy-notice", { form: { version: PRIVACY_VERSION, back: v }, cookie: owner.cookie })).headers.get("Location"),
+    target: async (v) => location(await send("/app/privacy-notice", { form: { version: PRIVACY_VERSION, back: v }, cookie: owner.cookie })),
   },
   {
     name: "POST /app/privacy-notice back= (htmx, an older notice)",
     fallback: "/app",
-    target: async (v) => backInput(await (await send("/app/privacy-notice", { form: { version: "2000-01-01", back: v }, cookie: owner.cookie, headers: { "HX-Request": "true" } })).text()),
+    target: async (v) => {
+      const res = await send("/app/privacy-notice", { form: { version: "2000-01-01", back: v }, cookie: owner.cookie, headers: htmx });
+      return backInput(await res.text());
+    },
   },
   {
     name: "POST /app/contacts/bulk back=",
@@ -93,7 +103,7 @@ const PARAMETERS: RedirectParameter[] = [
     target: async (v) => {
       const contact = await createContact(owner.cookie, { first_name: "Ada" });
       const tag = await insertTag(owner.tenantId, `Tag ${contact}`);
-      return (await post("/app/contacts/bulk", owner.cookie, { action: "tag", ids: String(contact), tag_id: String(tag), back: v })).headers.get("Location");
+      return location(await post("/app/contacts/bulk", owner.cookie, { action: "tag", ids: String(contact), tag_id: String(tag), back: v }));
     },
   },
 ];
@@ -111,11 +121,12 @@ describe("redirect targets taken from a request", () => {
 
   it("keeps a plain local path with its query and fragment", async () => {
     const { cookie } = await signUp();
-    expect((await send(`/login?next=${encodeURIComponent("/app/contacts?q=ada")}`, { cookie })).headers.get("Location")).toBe("/app/contacts?q=ada");
-    expect((await send("/preferences/theme", { form: { theme: "light", back: "/cookies#cookie-settings" } })).headers.get("Location")).toBe("/cookies#cookie-settings");
+    expect(location(await send(`/login?next=${encodeURIComponent("/app/contacts?q=ada")}`, { cookie }))).toBe("/app/contacts?q=ada");
+    const theme = await send("/preferences/theme", { form: { theme: "light", back: "/cookies#cookie-settings" } });
+    expect(location(theme)).toBe("/cookies#cookie-settings");
     const contact = await createContact(owner.cookie, { first_name: "Grace" });
     const tag = await insertTag(owner.tenantId, `Kept ${contact}`);
     const bulk = await post("/app/contacts/bulk", owner.cookie, { action: "tag", ids: String(contact), tag_id: String(tag), back: "/app/contacts?q=grace" });
-    expect(bulk.headers.get("Location")).toBe("/app/contacts?q=grace&notice=tagged&n=1");
+    expect(location(bulk)).toBe("/app/contacts?q=grace&notice=tagged&n=1");
   });
 });

@@ -40,7 +40,8 @@ export function LoginPage(p: LoginPageProps) {
   );
 }
 
-const wait = (seconds: number) => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);
+const wait = (seconds: number) =>
+  seconds === 1 ? "1 second" : seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
 
 /** What a refused sign-in means for the person reading it, and what they can do. */
 function LimitMessage(p: NonNullable<LoginPageProps["limited"]>) {
@@ -50,33 +51,34 @@ function LimitMessage(p: NonNullable<LoginPageProps["limited"]>) {
       You can also <a href="/password/forgot">reset your password</a>.
     </>
   );
+  const when = wait(p.retryAfterSeconds);
   switch (p.scope) {
     case "account":
       return (
         <p>
-          Too many attempts. This account has had many failed sign-ins from other places, so browsers that have not signed in to it
-          before get one try every 30 seconds. Please try again in {wait(p.retryAfterSeconds)}. A browser you have signed in with
-          before is not slowed down.{reset}
+          Too many attempts. This account has had many failed sign-ins from other places, so browsers that have
+          not signed in to it before get one try every 30 seconds. Please try again in {when}. A browser you have
+          signed in with before is not slowed down.{reset}
         </p>
       );
     case "source":
       return (
         <p>
-          Too many attempts: there were too many failed sign-ins to this account from your network. Please wait {wait(p.retryAfterSeconds)}{" "}
-          before trying again from here. A browser you have signed in with before can still sign in.{reset}
+          Too many attempts: there were too many failed sign-ins to this account from your network. Please wait{" "}
+          {when} before trying again from here. A browser you have signed in with before can still sign in.{reset}
         </p>
       );
     case "device":
       return (
         <p>
-          Too many attempts: there were too many failed sign-ins in this browser. Please wait {wait(p.retryAfterSeconds)} before trying
+          Too many attempts: there were too many failed sign-ins in this browser. Please wait {when} before trying
           again.{reset}
         </p>
       );
     default:
       return (
         <p>
-          Too many attempts from your network. For your security, please wait {wait(p.retryAfterSeconds)} before trying again.{reset}
+          Too many attempts from your network. For your security, please wait {when} before trying again.{reset}
         </p>
       );
   }
