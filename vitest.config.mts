@@ -35,6 +35,8 @@ export default defineConfig(async () => {
             // Privacy controls: the suppression list's HMAC key and the unsubscribe links' signing key.
             SUPPRESSION_KEY: "test-suppression-key-not-secret-0123456789",
             UNSUBSCRIBE_KEY: "test-unsubscribe-key-not-secret-0123456789",
+            // Device cookies (src/auth/device-cookie.ts): a browser that signed in is not slowed by others' guesses.
+            DEVICE_COOKIE_KEY: "test-device-cookie-key-not-secret-0123456789",
           },
         },
       })),

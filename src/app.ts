@@ -1,17 +1,17 @@
 /** Builds the app: middleware in the order of docs/architecture.md, then the areas. */
-import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { Hono } from "hono";
 import type { AppEnv } from "./env";
 import { csrfProtection } from "./middleware/csrf";
 import { database } from "./middleware/db";
+import { formBody, guardBodyStream } from "./middleware/form-body";
 import { requestLog } from "./middleware/request-log";
 import { securityHeaders } from "./middleware/security-headers";
-import { noStore } from "./middleware/security-headers";
+import { noStore, noStoreOnTokenPages } from "./middleware/security-headers";
 import { requireUser, session } from "./middleware/session";
 import { openWorkspaceOnly } from "./middleware/closed-workspace";
 import { theme } from "./middleware/theme";
 import { refuseDevSwitchesInProduction } from "./lib/dev-tools";
-import { errorResponse, handleError, handleNotFound } from "./lib/errors";
+import { handleError, handleNotFound } from "./lib/errors";
 import { appRoutes } from "./routes/app";
 import { accountRoutes } from "./routes/account";
 import { authRoutes } from "./routes/auth";
@@ -35,19 +35,17 @@ import { webhookRoutes } from "./routes/webhooks";
 import { privacySettingsRoutes } from "./routes/privacy-settings";
 import { unsubscribeRoutes } from "./routes/unsubscribe";
 
-/** Forms are small; the import upload has its own, larger limit on its route. */
-const MAX_BODY_BYTES = 64 * 1024;
-
 export const app = new Hono<AppEnv>();
 
-app.use("*", refuseDevSwitchesInProduction, requestLog, securityHeaders);
+app.use("*", refuseDevSwitchesInProduction, requestLog, securityHeaders, noStoreOnTokenPages);
 // Webhooks answer here, before CSRF, body limit, database and session: Stripe sends no Origin or
 // cookie and proves itself with a signature over the raw body (src/routes/webhooks.ts).
+app.use("/webhooks/*", guardBodyStream);
 app.route("/webhooks", webhookRoutes);
 app.use("*", csrfProtection);
-const formBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c as Context<AppEnv>, 413) });
-// The import upload has its own, larger limit on its route (src/routes/import.tsx).
-app.use("*", (c, next) => (c.req.method === "POST" && c.req.path === "/app/import" ? next() : formBodyLimit(c, next)));
+// Form bodies are read once here, within 64 KB; unreadable ones are a 400 with the form again, before
+// any route (the import upload keeps its own limit on its route). src/middleware/form-body.tsx.
+app.use("*", formBody(app));
 app.use("*", database, session, theme);
 
 // Everything under /app needs a signed-in member and is never cached; a closed workspace shows only

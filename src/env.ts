@@ -79,6 +79,13 @@ export interface Bindings {
    */
   UNSUBSCRIBE_KEY?: string;
   /**
+   * Secret key signing device cookies (HMAC-SHA256, src/auth/device-cookie.ts): a browser that has
+   * signed in to an account is not slowed down when others guess that account's password. Unset: no
+   * device cookies, so during such an attack the owner waits their turn like everyone else. Changing it
+   * makes every browser unrecognised until its next sign-in.
+   */
+  DEVICE_COOKIE_KEY?: string;
+  /**
    * Retention (src/lib/retention.ts; each defaults to RETENTION in src/lib/legal.ts, which the
    * privacy page states; the page renders the configured values). Whole numbers.
    * CLOSURE_GRACE_DAYS: days a closed workspace can be reopened before it is erased (default 30; 0 erases at the next run).

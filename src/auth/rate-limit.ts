@@ -17,8 +17,15 @@ export interface Limit {
 }
 
 export const LIMITS = {
+  // Sign-in (src/services/accounts.ts, logIn): every attempt per IP; failures per account and source
+  // (IP), which locks that source out of that account; failures per account from all unrecognised
+  // browsers, past which they get one attempt per `loginPaceUnderAttack` window; failures per device
+  // cookie, past which that cookie is refused for a while.
   loginPerIp: { name: "login-ip", max: 30, windowMs: 10 * 60 * 1000 },
+  loginFailuresPerSource: { name: "login-account-ip", max: 10, windowMs: 15 * 60 * 1000 },
   loginFailuresPerAccount: { name: "login-account", max: 10, windowMs: 15 * 60 * 1000 },
+  loginPaceUnderAttack: { name: "login-account-pace", max: 1, windowMs: 30 * 1000 },
+  loginFailuresPerDevice: { name: "login-device", max: 10, windowMs: 15 * 60 * 1000 },
   signupPerIp: { name: "signup-ip", max: 10, windowMs: 60 * 60 * 1000 },
   resetPerIp: { name: "reset-ip", max: 10, windowMs: 60 * 60 * 1000 },
   resetPerAccount: { name: "reset-account", max: 3, windowMs: 60 * 60 * 1000 },

@@ -29,6 +29,15 @@ export const COOKIES = {
     maxAge: 30 * DAY_S,
     lifetime: "removed when you log out.",
   },
+  device: {
+    name: "__Host-device",
+    category: "essential",
+    purpose:
+      "Recognises this browser as one you have signed in with (or reset your password in), so that someone " +
+      "guessing your password elsewhere cannot lock you out. Holds your account's id, a random number and our " +
+      "signature; nothing about it is stored on our side.",
+    lifetime: "1 year from your last sign-in in this browser.",
+  },
   bookmark: {
     name: "__Host-d1b",
     category: "essential",

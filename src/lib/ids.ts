@@ -6,3 +6,8 @@ export function newId(): string {
   crypto.getRandomValues(bytes);
   return encodeBase32LowerCaseNoPadding(bytes);
 }
+
+/** Whether a value has the shape of an id from newId(), e.g. a tenant id read back from a cookie. */
+export function isId(value: unknown): value is string {
+  return typeof value === "string" && /^[a-z2-7]{24}$/.test(value);
+}

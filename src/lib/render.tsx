@@ -4,6 +4,7 @@ import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../env";
 import { assets } from "../generated/assets";
+import { FormAlert } from "../../views/components/Field";
 import { Layout } from "../../views/layouts/Layout";
 import { analyticsForPage, consentBannerWanted, gaLoaderUrl } from "./consent";
 import { PRIVACY_VERSION, needsPrivacyNotice } from "./legal";
@@ -13,9 +14,29 @@ export function wantsFragment(c: Context<AppEnv>): boolean {
   return c.req.header("HX-Request") === "true" && c.req.header("HX-Boosted") !== "true";
 }
 
+// Requests made only to show a page again with a message at its top (src/middleware/form-body.tsx).
+const pageProblems = new WeakMap<Request, string>();
+
+/** Marks a request whose page is to show `message` at its top, and returns it. */
+export function withPageProblem(request: Request, message: string): Request {
+  pageProblems.set(request, message);
+  return request;
+}
+
 /** Renders a view inside the layout, or alone (with its title) for an htmx fragment request. */
-export function render(c: Context<AppEnv>, title: string, body: Child, status: ContentfulStatusCode = 200) {
+export function render(c: Context<AppEnv>, title: string, page: Child, status: ContentfulStatusCode = 200) {
   const appName = c.env.APP_NAME ?? "CustomerTrackr";
+  const problem = pageProblems.get(c.req.raw);
+  const body = problem ? (
+    <>
+      <FormAlert>
+        <p>{problem}</p>
+      </FormAlert>
+      {page}
+    </>
+  ) : (
+    page
+  );
   if (wantsFragment(c)) {
     return c.html(
       <>

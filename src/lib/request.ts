@@ -12,10 +12,27 @@ export function requestMeta(c: Context<AppEnv>): RequestMeta {
   return { ip: clientIp(c), userAgent: c.req.header("User-Agent") ?? null, now: Date.now() };
 }
 
-// Paths whose last segment is a secret token from an email.
-const TOKEN_PATHS = /^(\/(?:invite|verify-email|password\/reset|unsubscribe|reopen\/[^/]+)\/)[^/]+$/;
+/** Routes whose last path segment is a secret token from an email: never cached, never logged. */
+export const TOKEN_ROUTES = [
+  "/invite/:token",
+  "/verify-email/:token",
+  "/password/reset/:token",
+  "/unsubscribe/:token",
+  "/reopen/:tenantId/:token",
+] as const;
+
+// "/reopen/:tenantId/:token" → /^(\/reopen\/[^/]+\/)[^/]+$/; the token is the last segment of each.
+const TOKEN_PATHS = new RegExp(
+  `^(?:${TOKEN_ROUTES.map((r) => `(${r.replace(/\/:token$/, "/").replace(/:[A-Za-z]+/g, "[^/]+")})`).join("|")})[^/]+$`,
+);
+
+/** Whether a path is one of TOKEN_ROUTES, so its response must not be stored anywhere. */
+export function carriesToken(path: string): boolean {
+  return TOKEN_PATHS.test(path);
+}
 
 /** The path with any emailed token replaced, for logs and error reports: tokens never leave. */
 export function redactPath(path: string): string {
-  return path.replace(TOKEN_PATHS, "$1:token");
+  const m = TOKEN_PATHS.exec(path);
+  return m ? `${m.slice(1).find((prefix) => prefix !== undefined)}:token` : path;
 }

@@ -60,10 +60,29 @@ export function formValue(body: Record<string, unknown>, name: string): string {
   return typeof v === "string" ? v : "";
 }
 
-/** A safe local redirect target: a path on this site, never another origin. */
+// What a redirect target may contain: printable ASCII path, query and fragment characters. No
+// whitespace or controls (browsers strip tabs and newlines, "/\t/x" becomes "//x"), no backslash
+// (read as "/"), nothing outside ASCII (full-width slashes are normalised to "/").
+const REDIRECT_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$/;
+// Any origin: resolving against it only tells whether the target stays on the site it is given.
+const OWN_ORIGIN = "https://customertrackr.invalid";
+
+/**
+ * A safe local redirect target taken from a request (`next`, `back`): a path on this site, never
+ * another origin. Every redirect target that comes from a request goes through here.
+ */
 export function safeNextPath(next: unknown, fallback = "/app"): string {
-  if (typeof next !== "string" || next.length > 2000) return fallback;
-  if (!next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return fallback;
-  if (INVALID_CHARACTERS.test(next)) return fallback;
-  return next;
+  if (typeof next !== "string" || !next.startsWith("/") || next.length > 2000) return fallback;
+  if (!REDIRECT_CHARACTERS.test(next)) return fallback;
+  // No escapes in the path part: "/%2F/evil" must not turn into "//evil" in a later decode.
+  if (/^[^?#]*%/.test(next)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, OWN_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  // Dot segments can make a path of "//host" ("/.//evil"): what the browser gets must start with one "/".
+  if (url.origin !== OWN_ORIGIN || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return fallback;
+  return url.pathname + url.search + url.hash;
 }

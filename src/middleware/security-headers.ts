@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../env";
 import { withAnalyticsSources } from "../lib/consent";
+import { carriesToken } from "../lib/request";
 
 /**
  * Security headers on every response the Worker makes. Scripts run only from our own origin and
@@ -47,4 +48,14 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   c.header("Cache-Control", "no-store");
+};
+
+/**
+ * Pages whose URL carries an emailed token (TOKEN_ROUTES), and the login page on its way back to one,
+ * are never stored: a shared computer's cache or a proxy would keep the token with the page.
+ */
+export const noStoreOnTokenPages: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const back = c.req.query("next");
+  if (carriesToken(c.req.path) || (back !== undefined && carriesToken(back.split(/[?#]/)[0]!))) c.header("Cache-Control", "no-store");
 };

@@ -5,9 +5,11 @@ import type { Role } from "../db/schema";
 import { roleAtLeast } from "../lib/roles";
 import type { AppEnv } from "../env";
 import type { BatchItem } from "drizzle-orm/batch";
+import { DEVICE_COOKIE_MAX_AGE_S, newDeviceCookie, readDeviceCookie, type DeviceCookie } from "../auth/device-cookie";
 import { checkSessionRow, parseSessionToken, sessionRowQuery, validateSessionToken, type SessionRow } from "../auth/session";
 import { openWorkspaceOnly } from "./closed-workspace";
 import { COOKIES } from "../lib/cookies";
+import { isId } from "../lib/ids";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { recordAudit } from "../services/audit";
@@ -30,6 +32,28 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   if (getCookie(c, COOKIES.workspace.name)) deleteCookie(c, COOKIES.workspace.name, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
 }
 
+// Only ever sent with our own forms (the login is a same-site POST), never readable by scripts.
+const DEVICE_COOKIE_OPTIONS = { path: "/", secure: true, httpOnly: true, sameSite: "Strict" } as const;
+
+/** The device cookie of this browser (COOKIES.device) when DEVICE_COOKIE_KEY is set and its signature is ours. */
+export async function deviceOf(c: Context<AppEnv>): Promise<DeviceCookie | null> {
+  const key = c.env.DEVICE_COOKIE_KEY;
+  return key ? readDeviceCookie(key, getCookie(c, COOKIES.device.name)) : null;
+}
+
+/** Marks this browser as one `userId` has signed in with (a new nonce each time); nothing without DEVICE_COOKIE_KEY. */
+export async function rememberDevice(c: Context<AppEnv>, userId: string): Promise<void> {
+  const key = c.env.DEVICE_COOKIE_KEY;
+  if (!key) return;
+  const value = await newDeviceCookie(key, userId);
+  setCookie(c, COOKIES.device.name, value, { ...DEVICE_COOKIE_OPTIONS, maxAge: DEVICE_COOKIE_MAX_AGE_S });
+}
+
+/** Forgets this browser (the account it named is gone). */
+export function forgetDevice(c: Context<AppEnv>): void {
+  if (getCookie(c, COOKIES.device.name)) deleteCookie(c, COOKIES.device.name, DEVICE_COOKIE_OPTIONS);
+}
+
 /** Keeps the workspace hint (COOKIES.workspace) in step with the session's active tenant. */
 function syncWorkspaceHint(c: Context<AppEnv>, tenantId: string): void {
   if (getCookie(c, COOKIES.workspace.name) === tenantId) return;
@@ -49,7 +73,8 @@ export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = getCookie(c, COOKIES.session.name);
   if (token) {
     const hint = getCookie(c, COOKIES.workspace.name);
-    if (hint && c.req.method === "GET" && BATCHED_SESSION_PAGE.test(c.req.path)) {
+    // Only a well-formed id is used to build a page's reads; anything else is checked the usual way.
+    if (isId(hint) && c.req.method === "GET" && BATCHED_SESSION_PAGE.test(c.req.path)) {
       // Checked by the page, in its batch: until then there is no auth, and every guard lets it through.
       c.set("deferredSession", { token, tenantHint: hint });
       return next();

@@ -10,6 +10,7 @@ import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { stripeFromEnv } from "../lib/stripe";
 import { email, formValue, parseForm } from "../lib/validation";
+import { rememberDevice } from "../middleware/session";
 import { confirmAddress, requestPasswordReset, resendVerification, resetPassword } from "../services/account-security";
 import { syncStripeCustomers } from "../services/billing";
 import { ConfirmEmailPage, ForgotPasswordPage, InvalidLinkPage, MessagePage, ResetPasswordPage } from "../../views/pages/account/AccountPages";
@@ -127,6 +128,8 @@ accountRoutes.post("/password/reset/:token", async (c) => {
   const result = await resetPassword(c.get("db"), token, password, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
   if (!result.ok) return render(c, "Link expired", <InvalidLinkPage what="password reset" retryHref="/password/forgot" retryLabel="Ask for a new link" />, 404);
   deliverSoon(c, result.mailIds);
+  // The link reached the owner's inbox: this browser is theirs, and is not slowed down by others' guesses.
+  await rememberDevice(c, result.userId);
   return render(
     c,
     "Password changed",

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { passwordProblem } from "../auth/password";
 import { deleteSession, sessionExpiresAt } from "../auth/session";
-import { clearSessionCookie, setSessionCookie } from "../middleware/session";
+import { clearSessionCookie, deviceOf, rememberDevice, setSessionCookie } from "../middleware/session";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
@@ -68,6 +68,7 @@ authRoutes.post("/signup", async (c) => {
     return render(c, "Sign up", <SignupPage values={values} errors={{ email: "This email already has an account." }} emailTaken />, 409);
   }
   setSessionCookie(c, result.token, newSessionExpiry(meta.now));
+  await rememberDevice(c, result.userId);
   deliverSoon(c, result.mailIds);
   return c.redirect("/app", 303);
 });
@@ -86,10 +87,11 @@ authRoutes.post("/login", async (c) => {
   if (!parsed.ok) return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={parsed.errors} />, 422);
 
   const meta = requestMeta(c);
-  const result = await logIn(c.get("db"), parsed.data.email, parsed.data.password, meta);
+  const result = await logIn(c.get("db"), parsed.data.email, parsed.data.password, { ...meta, device: await deviceOf(c) });
   if (!result.ok && result.reason === "rate_limited") {
     c.header("Retry-After", String(result.retryAfter));
-    return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={{}} rateLimitedMinutes={Math.ceil(result.retryAfter / 60)} />, 429);
+    const limited = { scope: result.scope, retryAfterSeconds: result.retryAfter };
+    return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={{}} limited={limited} />, 429);
   }
   if (!result.ok) return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={{}} failed />, 401);
 
@@ -97,6 +99,7 @@ authRoutes.post("/login", async (c) => {
   const previous = c.get("auth");
   if (previous) await deleteSession(c.get("db"), previous.sessionId);
   setSessionCookie(c, result.token, newSessionExpiry(meta.now));
+  await rememberDevice(c, result.userId);
   return c.redirect(next, 303);
 });
 

@@ -14,7 +14,7 @@ import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { roleAtLeast } from "../lib/roles";
 import { billingConfig } from "../lib/stripe";
-import { email, tagName, text } from "../lib/validation";
+import { email, safeNextPath, tagName, text } from "../lib/validation";
 import { requireRole, withSessionBatch } from "../middleware/session";
 import {
   BULK_MAX_IDS,
@@ -436,9 +436,8 @@ contactsRoutes.post("/check-duplicates", requireRole("member"), async (c) => {
 
 /** Where a bulk action returns: the contacts list as it was (its filters and page), never elsewhere. */
 function bulkBack(raw: unknown): string {
-  if (typeof raw !== "string" || raw.length > 2000) return LIST_PATH;
   try {
-    const url = new URL(raw, "http://local");
+    const url = new URL(safeNextPath(raw, LIST_PATH), "http://local");
     if (url.origin !== "http://local" || url.pathname !== LIST_PATH) return LIST_PATH;
     url.searchParams.delete("notice");
     url.searchParams.delete("n");

@@ -3,7 +3,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv, AuthContext } from "../env";
 import { passwordProblem } from "../auth/password";
-import { clearSessionCookie, requireRole, roleAtLeast } from "../middleware/session";
+import { clearSessionCookie, forgetDevice, requireRole, roleAtLeast } from "../middleware/session";
 import { errorResponse } from "../lib/errors";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
@@ -119,6 +119,7 @@ settingsRoutes.post("/profile/delete", requireRole("viewer"), async (c) => {
   const result = await deleteOwnUser(c.get("db"), auth.user.id, parsed.data.delete_password, requestMeta(c));
   if (!result.ok) return profilePage(c, { errors: { [`delete_${result.field}`]: result.message }, status: 422 });
   clearSessionCookie(c);
+  forgetDevice(c);
   c.set("auth", null);
   return c.redirect("/?account_deleted=1", 303);
 });

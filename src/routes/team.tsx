@@ -10,7 +10,7 @@ import type { AppEnv, AuthContext } from "../env";
 import { passwordProblem } from "../auth/password";
 import { sessionExpiresAt } from "../auth/session";
 import { noStore } from "../middleware/security-headers";
-import { requireRole, roleAtLeast, setSessionCookie } from "../middleware/session";
+import { rememberDevice, requireRole, roleAtLeast, setSessionCookie } from "../middleware/session";
 import { errorResponse } from "../lib/errors";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
@@ -308,6 +308,7 @@ invitationRoutes.post("/invite/:token", async (c) => {
         return render(c, title, <InvitationPage {...facts} state="log_in" loginHref={`/login?next=/invite/${token}`} raced />, 409);
       }
       setSessionCookie(c, result.sessionToken, sessionExpiresAt({ createdAt: meta.now, lastActiveAt: meta.now }));
+      await rememberDevice(c, result.userId);
       return c.redirect("/app", 303);
     }
   }

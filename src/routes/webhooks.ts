@@ -9,12 +9,18 @@ import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { deliverSoon, appBaseUrl } from "../lib/mail";
 import { stripeFromEnv, WEBHOOK_TOLERANCE_SECONDS, webhookCryptoProvider } from "../lib/stripe";
-import { applyStripeEvent } from "../services/billing";
+import { applyStripeEvent, wellFormedStripeEvent } from "../services/billing";
 
 /** Stripe's event payloads are small; this is generous and still bounds what we buffer. */
 const MAX_WEBHOOK_BYTES = 512 * 1024;
 
 export const webhookRoutes = new Hono<AppEnv>();
+
+/** The `t=` (seconds) of a Stripe-Signature header, already verified by the SDK. */
+function signedAt(header: string): number {
+  const t = header.split(",").find((part) => part.trim().startsWith("t="));
+  return Number(t?.trim().slice(2));
+}
 
 webhookRoutes.post(
   "/stripe",
@@ -30,12 +36,16 @@ webhookRoutes.post(
     if (!signature) return c.json({ error: "missing signature" }, 400);
     // The exact bytes Stripe signed: parsing and re-serialising JSON would change them.
     const raw = new Uint8Array(await c.req.arrayBuffer());
-    let event;
+    let verified: unknown;
     try {
-      event = await stripe.webhooks.constructEventAsync(raw, signature, secret, WEBHOOK_TOLERANCE_SECONDS, webhookCryptoProvider);
+      verified = await stripe.webhooks.constructEventAsync(raw, signature, secret, WEBHOOK_TOLERANCE_SECONDS, webhookCryptoProvider);
     } catch {
       return c.json({ error: "invalid signature" }, 400);
     }
+    // The SDK refuses timestamps older than the tolerance; one as far in the future is refused too.
+    if (signedAt(signature) - Date.now() / 1000 > WEBHOOK_TOLERANCE_SECONDS) return c.json({ error: "invalid signature" }, 400);
+    const event = wellFormedStripeEvent(verified);
+    if (!event) return c.json({ error: "malformed event" }, 400);
 
     // Billing pages must be current, so this request reads and writes the primary.
     const db = createDb(c.env.DB.withSession("first-primary"));

@@ -165,7 +165,7 @@ export async function requestPasswordReset(db: Database, email: string, meta: Re
   return { ok: true, mailIds: [mail.id] };
 }
 
-export type ResetResult = { ok: true; mailIds: string[]; email: string } | { ok: false; reason: "invalid" };
+export type ResetResult = { ok: true; mailIds: string[]; email: string; userId: string } | { ok: false; reason: "invalid" };
 
 /** Sets a new password from a reset link, and ends every session of the account. */
 export async function resetPassword(db: Database, token: string, newPassword: string, meta: RequestMeta & { baseUrl: BaseUrl }): Promise<ResetResult> {
@@ -185,7 +185,7 @@ export async function resetPassword(db: Database, token: string, newPassword: st
     notice.query,
     auditInsert(db, { tenantId: await homeTenant(db, user.id), actorUserId: user.id, action: "password.reset", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
   ]);
-  return { ok: true, mailIds: [notice.id], email: user.email };
+  return { ok: true, mailIds: [notice.id], email: user.email, userId: user.id };
 }
 
 export type ChangePasswordResult = { ok: true; mailIds: string[] } | { ok: false; field: "current_password"; message: string };

@@ -4,6 +4,7 @@ import type { Database } from "../db/client";
 import { memberships, sessions, tenants, users } from "../db/schema";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/password";
 import { clear, hit, isLimited, LIMITS } from "../auth/rate-limit";
+import type { DeviceCookie } from "../auth/device-cookie";
 import { newSession } from "../auth/session";
 import { newId } from "../lib/ids";
 import { newAuthToken } from "../auth/tokens";
@@ -118,21 +119,54 @@ async function recordFailedSignIn(db: Database, userId: string, meta: RequestMet
 export type LogInResult =
   | { ok: true; token: string; userId: string; tenantId: string }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "rate_limited"; retryAfter: number };
+  | { ok: false; reason: "rate_limited"; retryAfter: number; scope: LoginLimitScope };
+
+/**
+ * Which limit refused a sign-in: this IP's attempts at all accounts; this account's failures from this
+ * source; the account's turns for unrecognised browsers while it is under attack; this browser's own
+ * failures (device cookie).
+ */
+export type LoginLimitScope = "ip" | "source" | "account" | "device";
 
 /**
  * Checks the credentials and opens a new session in the user's first tenant. The same answer,
  * after the same work, whether or not the email exists.
+ *
+ * Guessing is limited without letting anyone lock the owner out (docs/architecture.md, "Brute force"):
+ * a browser with a valid device cookie for this account (src/auth/device-cookie.ts) is limited only by
+ * its own failures; any other is locked out of this account from its IP after 10 failures there, and
+ * once the account has had 10 failures from unrecognised browsers in 15 minutes, they share one attempt
+ * per 30 seconds.
  */
-export async function logIn(db: Database, email: string, password: string, meta: RequestMeta): Promise<LogInResult> {
+export async function logIn(
+  db: Database,
+  email: string,
+  password: string,
+  meta: RequestMeta & { device?: DeviceCookie | null },
+): Promise<LogInResult> {
+  const limited = (limit: { retryAfter: number }, scope: LoginLimitScope) =>
+    ({ ok: false, reason: "rate_limited", retryAfter: limit.retryAfter, scope }) as const;
   const ipLimit = await hit(db, LIMITS.loginPerIp, meta.ip ?? "unknown", meta.now);
-  if (!ipLimit.allowed) return { ok: false, reason: "rate_limited", retryAfter: ipLimit.retryAfter };
+  if (!ipLimit.allowed) return limited(ipLimit, "ip");
   const user = await findUserByEmail(db, email);
-  const accountLimit = await isLimited(db, LIMITS.loginFailuresPerAccount, email, meta.now);
-  if (!accountLimit.allowed) {
-    // Attempts against a locked account are failures too: the workspace should see a guessing attack.
-    if (user) await recordFailedSignIn(db, user.id, meta, "locked");
-    return { ok: false, reason: "rate_limited", retryAfter: accountLimit.retryAfter };
+  const device = meta.device && user && meta.device.userId === user.id ? meta.device : null;
+  const source = `${email} ${meta.ip ?? "unknown"}`;
+  // Refused attempts at a real account are failures too: the workspace should see a guessing attack.
+  const refuse = async (limit: { retryAfter: number }, scope: LoginLimitScope, reason: string) => {
+    if (user) await recordFailedSignIn(db, user.id, meta, reason);
+    return limited(limit, scope);
+  };
+  if (device) {
+    const deviceLimit = await isLimited(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
+    if (!deviceLimit.allowed) return refuse(deviceLimit, "device", "locked (this browser)");
+  } else {
+    const sourceLimit = await isLimited(db, LIMITS.loginFailuresPerSource, source, meta.now);
+    if (!sourceLimit.allowed) return refuse(sourceLimit, "source", "locked (this address)");
+    const underAttack = !(await isLimited(db, LIMITS.loginFailuresPerAccount, email, meta.now)).allowed;
+    if (underAttack) {
+      const turn = await hit(db, LIMITS.loginPaceUnderAttack, email, meta.now);
+      if (!turn.allowed) return refuse(turn, "account", "slowed down");
+    }
   }
 
   const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
@@ -148,12 +182,17 @@ export async function logIn(db: Database, email: string, password: string, meta:
         .limit(1)
     : [];
   if (!user || !valid || !membership) {
-    await hit(db, LIMITS.loginFailuresPerAccount, email, meta.now);
+    if (device) await hit(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
+    else {
+      await hit(db, LIMITS.loginFailuresPerSource, source, meta.now);
+      await hit(db, LIMITS.loginFailuresPerAccount, email, meta.now);
+    }
     if (user) await recordFailedSignIn(db, user.id, meta, "wrong password");
     else await recordAudit(db, { tenantId: null, actorUserId: null, action: "auth.sign_in_failed", ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
     return { ok: false, reason: "invalid" };
   }
-  await clear(db, LIMITS.loginFailuresPerAccount, email);
+  // Only this browser's or this source's count is forgiven: the account's stays while others guess.
+  await clear(db, device ? LIMITS.loginFailuresPerDevice : LIMITS.loginFailuresPerSource, device ? device.nonce : source);
   const session = newSession({ userId: user.id, tenantId: membership.tenantId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
   await db.batch([
     db.insert(sessions).values(session.row),

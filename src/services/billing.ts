@@ -11,6 +11,7 @@
  */
 import { and, eq, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type Stripe from "stripe";
+import { z } from "zod";
 import type { Database } from "../db/client";
 import { auditLog, invitations, memberships, stripeEvents, tenantBilling, tenantCounters, tenants, users, type BillingState } from "../db/schema";
 import { intervalOfPrice, type BillingConfig, type BillingInterval } from "../lib/stripe";
@@ -323,6 +324,19 @@ export type WebhookOutcome =
   | { outcome: "applied"; tenantId: string; changed: boolean; mailIds: string[] }
   | { outcome: "duplicate" }
   | { outcome: "ignored"; reason: string };
+
+// What every event must look like before anything reads it; a signed payload can still be malformed.
+const stripeEventShape = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  created: z.number().int().nonnegative(),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
+
+/** The event if its envelope has the shape applyStripeEvent relies on (id, type, created, data.object), else null. */
+export function wellFormedStripeEvent(value: unknown): Stripe.Event | null {
+  return stripeEventShape.safeParse(value).success ? (value as Stripe.Event) : null;
+}
 
 /** A Stripe reference that may come as an id or as the expanded object. */
 function idOf(ref: unknown): string | null {

@@ -39,7 +39,7 @@ describe("audit trail", () => {
     expect(rows(failures).every((r) => r.includes("Failed sign-in"))).toBe(true);
     const older = failures.match(/href="(\/app\/settings\/audit\?[^"]+)">Older entries/)![1]!.replaceAll("&amp;", "&");
     const page2 = await (await send(older, { cookie: owner.cookie })).text();
-    // After 10 failures the account is locked; attempts against it are recorded too: 55 in all.
+    // After 10 failures unknown browsers are slowed down; refused attempts are recorded too: 55 in all.
     expect(rows(page2)).toHaveLength(5);
     expect(page2).not.toContain("Older entries");
     const ownerId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(owner.email).first<{ id: string }>())!.id;

@@ -78,6 +78,36 @@ describe("signatures", () => {
     await expectUnchanged(await deliver(payload, await signature(payload, { timestamp: now() - 301 })));
   });
 
+  it("refuses a signature dated further in the future than the tolerance", async () => {
+    const payload = JSON.stringify(event);
+    await expectUnchanged(await deliver(payload, await signature(payload, { timestamp: now() + 301 })));
+  });
+
+  it("refuses a correctly signed event whose shape is wrong, and records nothing", async () => {
+    const { data: _data, ...withoutData } = event;
+    const malformed: [string, unknown][] = [
+      ["no data", withoutData],
+      ["data without object", { ...event, data: {} }],
+      ["data.object a string", { ...event, data: { object: "sub_x" } }],
+      ["data.object a list", { ...event, data: { object: [event.data.object] } }],
+      ["data.object null", { ...event, data: { object: null } }],
+      ["created a string", { ...event, created: "soon" }],
+      ["id a number", { ...event, id: 42 }],
+      ["type missing", { ...event, type: undefined }],
+      ["null", null],
+      ["a list", [event]],
+    ];
+    for (const [label, body] of malformed) {
+      const payload = JSON.stringify(body);
+      const res = await deliver(payload, await signature(payload));
+      expect(res.status, label).toBe(400);
+      expect(await res.json(), label).toEqual({ error: "malformed event" });
+    }
+    expect((await billingRow(tenant.tenantId))?.state).toBe("active");
+    expect(await countRows("stripe_events", "id = ?", event.id)).toBe(0);
+    expect(await countRows("stripe_events", "tenant_id = ?", tenant.tenantId)).toBe(1);
+  });
+
   it("accepts the same event correctly signed", async () => {
     const res = await deliverEvent(event);
     expect(res.status).toBe(200);

@@ -73,6 +73,19 @@ export default {
     assertNoProblems(problems);
   },
 
+  async "logging in with a next= that a browser would read as another site lands on /app"({ baseUrl, browser }) {
+    const { page, problems } = await openPage(browser);
+    const { email, password } = await signUpThroughPages(page, baseUrl);
+    await page.getByRole("button", { name: "Log out" }).click();
+    await waitForPath(page, "/login", "?logged_out=1");
+    // "/\t/evil.example/phish": Chromium drops the tab from a Location and reads "//evil.example/phish".
+    await page.goto(`${baseUrl}/login?next=%2F%09%2Fevil.example%2Fphish`);
+    await logInThroughForm(page, email, password);
+    await waitForPath(page, "/app");
+    assert.equal(new URL(page.url()).origin, new URL(baseUrl).origin, "the login must stay on the app's origin");
+    assertNoProblems(problems);
+  },
+
   async "pressing Tab from the top reaches the skip link first"({ baseUrl, browser }) {
     const { page, problems } = await openPage(browser);
     await signUpThroughPages(page, baseUrl, { email: uniqueEmail("tab") });

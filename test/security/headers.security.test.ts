@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { app } from "../../src/app";
+import { TOKEN_ROUTES } from "../../src/lib/request";
 import { send, signUp, uniqueEmail } from "../helpers/http";
+import { lastMail, linkPath } from "../helpers/mail";
 import { failingDatabase } from "../helpers/faults";
 
 function cspDirectives(res: Response): Map<string, string[]> {
@@ -88,6 +91,35 @@ describe("security headers on every response", () => {
     const { cookie } = await signUp();
     expect((await send("/app", { cookie })).headers.get("Cache-Control")).toBe("no-store");
     expect((await send("/app")).headers.get("Cache-Control")).toBe("no-store");
+  });
+});
+
+describe("pages that carry an emailed token", () => {
+  it("every route with a token in its path is one of TOKEN_ROUTES", () => {
+    const withToken = new Set(app.routes.filter((r) => r.method !== "ALL" && /\/:token\b/.test(r.path)).map((r) => r.path));
+    expect([...withToken].sort()).toEqual([...TOKEN_ROUTES].sort());
+  });
+
+  it("are never stored, whatever the method and whether the token is live or not", async () => {
+    for (const route of TOKEN_ROUTES) {
+      const methods = new Set(app.routes.filter((r) => r.path === route && r.method !== "ALL").map((r) => r.method));
+      expect(methods.size, route).toBeGreaterThan(0);
+      const sample = route.replace(/:[A-Za-z]+/g, "a".repeat(32));
+      for (const method of methods) {
+        const res = await send(sample, { method, form: method === "GET" ? undefined : {} });
+        expect(res.headers.get("Cache-Control"), `${method} ${route}`).toBe("no-store");
+      }
+    }
+  });
+
+  it("a live password-reset link's page and the login page on its way to an invitation are not stored", async () => {
+    const { email } = await signUp();
+    await send("/password/forgot", { form: { email } });
+    const reset = await send(linkPath(await lastMail(email, "password_reset"), "/password/reset/"));
+    expect(reset.status).toBe(200);
+    expect(reset.headers.get("Cache-Control")).toBe("no-store");
+    const login = await send(`/login?next=${encodeURIComponent(`/invite/${"a".repeat(32)}`)}`);
+    expect(login.headers.get("Cache-Control")).toBe("no-store");
   });
 });
 

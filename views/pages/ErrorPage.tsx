@@ -11,6 +11,7 @@ const COPY: Record<number, { title: string; text: string }> = {
   404: { title: "Page not found", text: "There is nothing here. The link may be old, or the record may have been deleted." },
   405: { title: "Not allowed", text: "That action is not available here." },
   413: { title: "Too large", text: "What you sent is larger than we accept. Shorten it and try again." },
+  415: { title: "Not a form", text: "This address takes a form sent from our pages, not other kinds of data." },
   429: { title: "Too many requests", text: "You have tried this too often. Please wait a little and try again." },
   500: { title: "Something went wrong", text: "We could not complete that request. We have been told and will look into it." },
 };

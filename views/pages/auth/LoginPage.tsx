@@ -6,7 +6,8 @@ export interface LoginPageProps {
   errors: Record<string, string>;
   /** The one message for a failed login, the same whether or not the email exists. */
   failed?: boolean;
-  rateLimitedMinutes?: number;
+  /** A limit refused the attempt: which one (LoginLimitScope in src/services/accounts.ts) and for how long. */
+  limited?: { scope: "ip" | "source" | "account" | "device"; retryAfterSeconds: number };
   loggedOut?: boolean;
 }
 
@@ -22,12 +23,9 @@ export function LoginPage(p: LoginPageProps) {
           <p>That email and password do not match an account. Check them and try again.</p>
         </FormAlert>
       ) : null}
-      {p.rateLimitedMinutes ? (
+      {p.limited ? (
         <FormAlert>
-          <p>
-            Too many attempts. For your security, please wait {p.rateLimitedMinutes} minutes before trying again, or{" "}
-            <a href="/password/forgot">reset your password</a>.
-          </p>
+          <LimitMessage {...p.limited} />
         </FormAlert>
       ) : null}
       <form class="stack" method="post" action={action} novalidate>
@@ -40,4 +38,48 @@ export function LoginPage(p: LoginPageProps) {
       </p>
     </section>
   );
+}
+
+const wait = (seconds: number) =>
+  seconds === 1 ? "1 second" : seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+
+/** What a refused sign-in means for the person reading it, and what they can do. */
+function LimitMessage(p: NonNullable<LoginPageProps["limited"]>) {
+  const reset = (
+    <>
+      {" "}
+      You can also <a href="/password/forgot">reset your password</a>.
+    </>
+  );
+  const when = wait(p.retryAfterSeconds);
+  switch (p.scope) {
+    case "account":
+      return (
+        <p>
+          Too many attempts. This account has had many failed sign-ins from other places, so browsers that have
+          not signed in to it before get one try every 30 seconds. Please try again in {when}. A browser you have
+          signed in with before is not slowed down.{reset}
+        </p>
+      );
+    case "source":
+      return (
+        <p>
+          Too many attempts: there were too many failed sign-ins to this account from your network. Please wait{" "}
+          {when} before trying again from here. A browser you have signed in with before can still sign in.{reset}
+        </p>
+      );
+    case "device":
+      return (
+        <p>
+          Too many attempts: there were too many failed sign-ins in this browser. Please wait {when} before trying
+          again.{reset}
+        </p>
+      );
+    default:
+      return (
+        <p>
+          Too many attempts from your network. For your security, please wait {when} before trying again.{reset}
+        </p>
+      );
+  }
 }
