@@ -14,13 +14,13 @@ export interface Bindings {
   APP_NAME?: string;
   /** Sentry DSN; when unset, errors are only logged. */
   SENTRY_DSN?: string;
-  /** "production", "development" or "test"; tags Sentry events. */
+  /** "production", "development" or "test"; tags Sentry events. Unset counts as production (src/lib/dev-tools.ts). */
   ENVIRONMENT?: string;
   /** Sign-ups allowed per IP per hour (default 10). The browser tests, all from 127.0.0.1, raise it. */
   SIGNUP_LIMIT_PER_HOUR?: string;
   /** "1" enables /bench/floor, the benchmark's bare route (set only by `npm run bench`). */
   BENCH?: string;
-  /** "1" mounts /dev/mail (set by `npm run dev`). */
+  /** "1" mounts the development tools, /dev/mail and POST /dev/cron, outside production (set by `npm run dev`). */
   DEV_MAIL?: string;
   /** The public origin for links in emails, e.g. https://app.customertrackr.com. Defaults to the request's. */
   APP_URL?: string;

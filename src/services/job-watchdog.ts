@@ -10,7 +10,7 @@
  * data_exports (queued → privacy.export). Each sweep is one bounded UPDATE ... RETURNING over a
  * partial index of working jobs, so claiming is atomic and two overlapping runs never both re-send.
  */
-import { and, eq, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { createDb, type Database } from "../db/client";
 import { dataExports, importJobs } from "../db/schema";
 import type { Bindings } from "../env";
@@ -25,7 +25,10 @@ export const MAX_TRIES = 5;
 /** Jobs of each table one run re-sends or fails at most. */
 const JOBS_PER_RUN = 25;
 
-const WORKING_IMPORT = ["analysing", "committing", "undoing"] as const;
+// The partial indexes' own conditions, written out: SQLite uses a partial index only when the query
+// states its WHERE with the same constants (bound parameters would make every run scan the table).
+const WORKING_IMPORT = sql`${importJobs.status} IN ('analysing', 'committing', 'undoing')`;
+const WORKING_EXPORT = sql`${dataExports.status} = 'queued'`;
 
 export const WATCHDOG_IMPORT_MESSAGES = {
   analysing: `Reading the file stopped, and it did not start again after ${MAX_TRIES} tries. Nothing was imported. Retry, or upload the file again.`,
@@ -56,7 +59,7 @@ const resendSet = (table: typeof importJobs | typeof dataExports, now: number) =
 
 async function sweepImports(db: Database, now: number): Promise<{ failed: number; messages: JobMessage[] }> {
   const cutoff = now - SILENT_MS;
-  const working = inArray(importJobs.status, [...WORKING_IMPORT]);
+  const working = WORKING_IMPORT;
   const pick = (extra: SQL) =>
     inArray(
       importJobs.id,
@@ -85,7 +88,7 @@ async function sweepImports(db: Database, now: number): Promise<{ failed: number
 
 async function sweepExports(db: Database, now: number, fallbackBaseUrl: string | undefined): Promise<{ failed: number; messages: JobMessage[] }> {
   const cutoff = now - SILENT_MS;
-  const working = eq(dataExports.status, "queued");
+  const working = WORKING_EXPORT;
   const pick = (extra: SQL) =>
     inArray(
       dataExports.id,

@@ -201,6 +201,13 @@ describe("the watchdog's cost", () => {
     expect(report.resent).toBeGreaterThanOrEqual(25);
     expect(q.held.filter((m) => m.type === "privacy.export" && m.exportId.startsWith("manyjobs"))).toHaveLength(25);
     expect(counting.roundTrips.count).toBe(4);
+    // Each sweep walks its table's partial index of working jobs, never the whole table.
+    for (const statement of counting.statements) {
+      const params = Array.from({ length: (statement.match(/\?/g) ?? []).length }, () => 0);
+      const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${statement}`).bind(...params).all<{ detail: string }>()).results.map((r) => r.detail);
+      expect(plan.some((d) => /USING (COVERING )?INDEX (import_jobs|data_exports)_working_idx/.test(d)), plan.join(" | ")).toBe(true);
+      expect(plan.filter((d) => /^SCAN (import_jobs|data_exports)\b/.test(d)), plan.join(" | ")).toEqual([]);
+    }
     // They are jobs nobody will build: cancel them so the file's other tests do not meet them.
     await env.DB.prepare("UPDATE data_exports SET status = 'cancelled' WHERE id LIKE 'manyjobs%'").run();
   });

@@ -166,7 +166,8 @@ export function ImportJobStatus(p: ImportJobPageProps) {
         </noscript>
       ) : null}
       {j.status === "failed" || j.status === "cancelled" ? <Stopped job={j} /> : null}
-      {j.status === "failed" && j.stoppedDuring ? (
+      {/* Reading and importing need the upload's files, which retention may have deleted; undoing does not. */}
+      {j.status === "failed" && j.stoppedDuring && (j.stoppedDuring === "undoing" || j.filesDeletedAt === null) ? (
         <form method="post" action={`/app/import/${j.id}/retry`}>
           <button type="submit">Retry</button>
         </form>
