@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tick } from "./dev-tick.mjs";
 import { firstFreePort, inspectorArgs, portIsFree } from "./ports.mjs";
 import { describeLogin } from "./seed.mjs";
 
@@ -78,7 +79,8 @@ console.log(`  Starting the app at ${url}  (Ctrl-C stops it)\n`);
 
 const child = spawn(
   process.execPath,
-  [wranglerBin, "dev", "--ip", HOST, "--port", String(port), ...(await inspectorArgs(HOST)), "--var", "ENVIRONMENT:development", "--var", "DEV_MAIL:1"],
+  // DEV_MAIL and ENVIRONMENT=development mount the development tools (/dev/mail, /dev/cron).
+  [wranglerBin, "dev", "--ip", HOST, "--port", String(port), ...(await inspectorArgs(HOST)), "--var", "DEV_MAIL:1", "--var", "ENVIRONMENT:development"],
   { cwd: root, stdio: "inherit", env: process.env },
 );
 
@@ -108,11 +110,15 @@ const readyBy = Date.now() + 60_000;
     await new Promise((r) => setTimeout(r, 300).unref());
   }
 })();
-// wrangler dev does not fire Cron Triggers by itself. Fire the every-minute cron as production
-// would, so mail that failed to send is retried locally too.
+// wrangler dev does not fire Cron Triggers by itself: tick the every-minute cron as production would
+// (scripts/dev-tick.mjs), so mail retries, retention, the digest, export expiry and the job watchdog
+// run locally too. Ticks never overlap.
 function tickCron() {
-  setInterval(() => {
-    fetch(`${url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`, { signal: AbortSignal.timeout(10_000) }).catch(() => {});
+  let running = false;
+  setInterval(async () => {
+    if (running) return;
+    running = true;
+    await tick(url).finally(() => (running = false));
   }, 60_000).unref();
 }
 

@@ -3,9 +3,10 @@
 //
 // Every test/e2e/*.e2e.mjs file is a plain ES module whose default export is either one async
 // function or an object of { "test name": async function }. Each function gets
-// { baseUrl, browser, artifactsDir, gaStub } and fails by throwing. The app runs with Google
+// { baseUrl, browser, artifactsDir, gaStub, mailStub } and fails by throwing. The app runs with Google
 // Analytics configured (GA_E2E_MEASUREMENT_ID), its loader pointed at gaStub, a local HTTP server
-// standing in for www.googletagmanager.com, so a test can see whether and when GA would load.
+// standing in for www.googletagmanager.com, so a test can see whether and when GA would load. Its
+// mail goes to mailStub, a local stand-in for an HTTP mail API (MAIL_PROVIDER=http).
 // `node scripts/e2e.mjs auth` runs only the files whose names contain "auth".
 //
 // Every wait is bounded, and wrangler and the browser are stopped on every way out (pass, fail,
@@ -51,6 +52,7 @@ const log = (message) => console.log(`[e2e] ${message}`);
 let wrangler = null;
 let browser = null;
 let gaStub = null;
+let mailStub = null;
 let stateDir = null;
 let wranglerLog = null;
 let stopping = null;
@@ -73,9 +75,10 @@ function wranglerRunning() {
 function stopEverything() {
   stopping ??= (async () => {
     if (browser) await withTimeout(browser.close(), LIMITS.stopMs, "closing the browser").catch(() => {});
-    if (gaStub) {
-      gaStub.server.closeAllConnections();
-      await withTimeout(new Promise((resolve) => gaStub.server.close(resolve)), LIMITS.stopMs, "stopping the GA stub").catch(() => {});
+    for (const [stub, name] of [[gaStub, "the GA stub"], [mailStub, "the mail stub"]]) {
+      if (!stub) continue;
+      stub.server.closeAllConnections();
+      await withTimeout(new Promise((resolve) => stub.server.close(resolve)), LIMITS.stopMs, `stopping ${name}`).catch(() => {});
     }
     if (wranglerRunning()) {
       const exited = new Promise((resolve) => wrangler.once("exit", resolve));
@@ -183,12 +186,64 @@ async function startGaStub() {
   return { server, origin: `http://127.0.0.1:${server.address().port}`, measurementId: GA_E2E_MEASUREMENT_ID, requests };
 }
 
+/** The address part that makes the mail stub refuse a recipient's first delivery (as a provider having a bad minute). */
+const FIRST_TRY_FAILS = "first-try-fails";
+
+/**
+ * A stand-in for an HTTP mail API (Resend's request shape, as src/mail/senders.ts sends it). It
+ * accepts every message, except the first one to an address containing FIRST_TRY_FAILS, which it
+ * refuses with 503, so a test can watch the cron retry it. `deliveredTo(address)` lists what it took.
+ */
+async function startMailStub() {
+  const attempts = [];
+  const server = createHttpServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      if (req.method !== "POST" || req.url !== "/mail/send") {
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("not found");
+        return;
+      }
+      let message = null;
+      try {
+        message = JSON.parse(body);
+      } catch {
+        // answered below
+      }
+      const to = Array.isArray(message?.to) ? message.to.join(",") : "";
+      const refused = to.includes(FIRST_TRY_FAILS) && !attempts.some((a) => a.to === to);
+      attempts.push({ to, subject: message?.subject ?? "", accepted: !refused && !!message, at: Date.now() });
+      res.writeHead(refused ? 503 : message ? 200 : 400, { "content-type": "application/json" });
+      res.end(refused ? '{"error":"unavailable"}' : message ? `{"id":"stub-${attempts.length}"}` : '{"error":"bad json"}');
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    server,
+    url: `${origin}/mail/send`,
+    firstTryFails: FIRST_TRY_FAILS,
+    attemptsTo: (address) => attempts.filter((a) => a.to === address),
+    deliveredTo: (address) => attempts.filter((a) => a.to === address && a.accepted),
+  };
+}
+
 async function startWrangler(port, artifactsDir) {
   wranglerLog = join(artifactsDir, "wrangler.log");
   const fd = openSync(wranglerLog, "a");
   wrangler = spawn(
     process.execPath,
-    [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), ...(await inspectorArgs()), "--persist-to", stateDir, "--log-level", "warn", "--var", "ENVIRONMENT:development", "--var", "DEV_MAIL:1", "--var", "SIGNUP_LIMIT_PER_HOUR:1000", "--var", `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`, "--var", `GA_SCRIPT_ORIGIN:${gaStub.origin}`],
+    [
+      wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), ...(await inspectorArgs()), "--persist-to", stateDir, "--log-level", "warn",
+      // As `npm run dev`: the development tools (/dev/mail, /dev/cron).
+      "--var", "DEV_MAIL:1", "--var", "ENVIRONMENT:development",
+      "--var", "SIGNUP_LIMIT_PER_HOUR:1000", "--var", `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`, "--var", `GA_SCRIPT_ORIGIN:${gaStub.origin}`,
+      "--var", "MAIL_PROVIDER:http", "--var", `MAIL_HTTP_URL:${mailStub.url}`, "--var", "MAIL_HTTP_TOKEN:e2e-mail-token",
+    ],
     // Its own process group, so stopping it also stops the workerd processes it starts.
     { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: { ...process.env, FORCE_COLOR: "0" } },
   );
@@ -258,6 +313,7 @@ async function main() {
   if (tests.length === 0) throw new Error(`no test/e2e/*.e2e.mjs files${filter ? ` matching "${filter}"` : ""}`);
 
   gaStub = await startGaStub();
+  mailStub = await startMailStub();
   const port = await freePort();
   let t = Date.now();
   const baseUrl = await startWrangler(port, artifactsDir);
@@ -291,7 +347,7 @@ async function main() {
     for (let attempt = 1; attempt <= 2; attempt++) {
       error = null;
       try {
-        await withTimeout(Promise.resolve().then(() => test.fn({ baseUrl, browser, artifactsDir, gaStub })), LIMITS.testMs, "the test");
+        await withTimeout(Promise.resolve().then(() => test.fn({ baseUrl, browser, artifactsDir, gaStub, mailStub })), LIMITS.testMs, "the test");
       } catch (err) {
         error = err;
       }

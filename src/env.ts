@@ -20,7 +20,7 @@ export interface Bindings {
   SIGNUP_LIMIT_PER_HOUR?: string;
   /** "1" enables /bench/floor, the benchmark's bare route (set only by `npm run bench`); never in production. */
   BENCH?: string;
-  /** "1" mounts /dev/mail (set by `npm run dev`); never in production. */
+  /** "1" mounts the development tools, /dev/mail and POST /dev/cron (set by `npm run dev`); never in production. */
   DEV_MAIL?: string;
   /** The public origin for links in emails, e.g. https://app.customertrackr.com. Defaults to the request's. */
   APP_URL?: string;

@@ -2,6 +2,7 @@
  * The single source of truth for the database. drizzle-kit generates `migrations/` from this file.
  * Times are Unix epoch milliseconds (integers). Ids are random, unguessable strings.
  */
+import { sql } from "drizzle-orm";
 import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["viewer", "member", "admin", "owner"] as const;
@@ -568,7 +569,7 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
  * whole was refused (message says why) or the commit stopped (e.g. a plan limit) with the chunks
  * committed so far kept.
  */
-export const IMPORT_STATUSES = ["analysing", "ready", "committing", "done", "failed", "undoing", "undone"] as const;
+export const IMPORT_STATUSES = ["analysing", "ready", "committing", "done", "failed", "undoing", "undone", "cancelled"] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export const importJobs = sqliteTable(
@@ -623,6 +624,16 @@ export const importJobs = sqliteTable(
     filesDeletedAt: integer("files_deleted_at"),
     /** When the retention job deleted the job's import_records (the values before): undo ends then. */
     recordsDeletedAt: integer("records_deleted_at"),
+    /**
+     * The job watchdog (src/services/job-watchdog.ts). `updated_at` is the heartbeat: every step writes
+     * it in the same statement or batch as its progress. When it last re-sent a silent job's step, the
+     * heartbeat it saw then, and how many times in a row it re-sent without seeing progress since.
+     */
+    watchdogAt: integer("watchdog_at"),
+    watchdogSeenAt: integer("watchdog_seen_at"),
+    watchdogTries: integer("watchdog_tries").notNull().default(0),
+    /** The working status the job was in when it failed for want of progress or was cancelled (Retry goes back to it). */
+    stoppedDuring: text("stopped_during", { enum: ["analysing", "committing", "undoing"] }),
   },
   (t) => [
     index("import_jobs_tenant_idx").on(t.tenantId, t.createdAt),
@@ -630,6 +641,8 @@ export const importJobs = sqliteTable(
     index("import_jobs_files_due_idx").on(t.filesDeletedAt, t.createdAt),
     // The same for the records undo needs.
     index("import_jobs_records_due_idx").on(t.recordsDeletedAt, t.createdAt),
+    // The watchdog's sweep of working jobs by heartbeat, across workspaces: only working jobs are in it.
+    index("import_jobs_working_idx").on(t.updatedAt).where(sql`status IN ('analysing', 'committing', 'undoing')`),
   ],
 );
 
@@ -751,7 +764,7 @@ export const digestRuns = sqliteTable("digest_runs", {
 });
 
 /** queued → ready (a ZIP in R2, downloadable until expires_at) → expired (the ZIP deleted); or failed. */
-export const DATA_EXPORT_STATUSES = ["queued", "ready", "failed", "expired"] as const;
+export const DATA_EXPORT_STATUSES = ["queued", "ready", "failed", "expired", "cancelled"] as const;
 export type DataExportStatus = (typeof DATA_EXPORT_STATUSES)[number];
 
 /** "Download my data": one archive a user asked for, built by a Queue consumer, for that user only. */
@@ -769,7 +782,7 @@ export const dataExports = sqliteTable(
     /** The workspace's records are included (the requester was an owner or an admin). */
     includesWorkspace: integer("includes_workspace", { mode: "boolean" }).notNull(),
     status: text("status", { enum: DATA_EXPORT_STATUSES }).notNull(),
-    /** R2 key of the ZIP (exports/<tenant>/<user>/<id>.zip) while it exists. */
+    /** R2 key of the ZIP (exports/<tenant>/<user>/<id>-<build>.zip) while it exists. */
     objectKey: text("object_key"),
     size: integer("size"),
     /** Why a build failed. */
@@ -779,8 +792,19 @@ export const dataExports = sqliteTable(
     readyAt: integer("ready_at"),
     /** The download link works until then (24 hours after the archive is ready). */
     expiresAt: integer("expires_at"),
+    /** The origin the emailed link points to (the request's, or APP_URL), so the watchdog can re-send the step. */
+    baseUrl: text("base_url"),
+    /** The job watchdog, as on import_jobs: `updated_at` is the heartbeat (written per uploaded part while building). */
+    watchdogAt: integer("watchdog_at"),
+    watchdogSeenAt: integer("watchdog_seen_at"),
+    watchdogTries: integer("watchdog_tries").notNull().default(0),
   },
-  (t) => [index("data_exports_tenant_user_idx").on(t.tenantId, t.userId, t.createdAt), index("data_exports_user_fk_idx").on(t.userId)],
+  (t) => [
+    index("data_exports_tenant_user_idx").on(t.tenantId, t.userId, t.createdAt),
+    index("data_exports_user_fk_idx").on(t.userId),
+    // The watchdog's sweep of archives being built, across workspaces.
+    index("data_exports_working_idx").on(t.updatedAt).where(sql`status = 'queued'`),
+  ],
 );
 
 /**

@@ -14,7 +14,7 @@ export function isProduction(env: Flags): boolean {
   return (env.ENVIRONMENT ?? "production") === "production";
 }
 
-/** /dev/mail and the other development pages. */
+/** /dev/mail, POST /dev/cron (the tick `npm run dev` fires) and the other development routes. */
 export function devToolsEnabled(env: Flags): boolean {
   return env.DEV_MAIL === "1" && !isProduction(env);
 }

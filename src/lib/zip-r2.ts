@@ -24,6 +24,7 @@ export class R2ZipWriter {
   private constructor(
     private readonly upload: R2MultipartUpload,
     private readonly mtime: Date,
+    private readonly onProgress: () => Promise<void>,
   ) {
     this.zip = new Zip((err, data) => {
       if (err) this.failure = err;
@@ -34,10 +35,13 @@ export class R2ZipWriter {
     });
   }
 
-  /** Starts the archive at `key`. */
-  static async open(bucket: R2Bucket, key: string, opts: { mtime: number }): Promise<R2ZipWriter> {
+  /**
+   * Starts the archive at `key`. `onProgress` runs after every chunk written (a job's heartbeat; it
+   * throttles itself); whatever it throws stops the archive.
+   */
+  static async open(bucket: R2Bucket, key: string, opts: { mtime: number; onProgress?: () => Promise<void> }): Promise<R2ZipWriter> {
     const upload = await bucket.createMultipartUpload(key, { httpMetadata: { contentType: "application/zip" } });
-    return new R2ZipWriter(upload, new Date(opts.mtime));
+    return new R2ZipWriter(upload, new Date(opts.mtime), opts.onProgress ?? (async () => {}));
   }
 
   /** Adds one file from its chunks (text is written as UTF-8); returns its uncompressed size. */
@@ -53,6 +57,7 @@ export class R2ZipWriter {
       size += bytes.length;
       file.push(bytes, false);
       await this.flush(false);
+      await this.onProgress();
     }
     file.push(new Uint8Array(0), true);
     await this.flush(false);

@@ -16,6 +16,7 @@ import { recordAudit } from "../services/audit";
 import { listCustomFields } from "../services/custom-fields";
 import {
   canUndo,
+  cancelImport,
   changeMapping,
   createImport,
   errorFile,
@@ -25,6 +26,7 @@ import {
   listImports,
   requestCommit,
   requestUndo,
+  retryImport,
   type ImportServices,
 } from "../services/import-jobs";
 import { COMPANY_TARGETS, CONTACT_TARGETS, decodeUpload, ENCODING_CHOICES, IMPORT_MAX_BYTES, TARGET_LABELS, type EncodingChoice } from "../services/import-parse";
@@ -137,6 +139,7 @@ async function jobPage(c: Context<AppEnv>, job: ImportJob, extra: { alert?: stri
       recordsDeletedAt: job.recordsDeletedAt,
       undoUntil: job.createdAt + retentionPeriods(c.env).importUndoDays * DAY_MS,
       canUndo: canUndo(job),
+      stoppedDuring: job.stoppedDuring,
       kept: job.undoKept ? (JSON.parse(job.undoKept) as KeptList) : null,
     },
     problems,
@@ -231,6 +234,42 @@ importRoutes.post("/:id/undo", requireRole("admin"), async (c) => {
       userAgent: meta.userAgent,
       now: meta.now,
     });
+  }
+  return c.redirect(`/app/import/${job.id}`, 303);
+});
+
+// Cancel a working import (see cancelImport for what stays), and retry one the watchdog gave up on.
+importRoutes.post("/:id/cancel", requireRole("admin"), async (c) => {
+  const auth = c.get("auth")!;
+  const job = await loadJob(c);
+  if (!job) return errorResponse(c, 404);
+  const meta = requestMeta(c);
+  const result = await cancelImport(services(c), auth.tenant.id, job.id, meta.now);
+  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+  if (!result.ok) return jobPage(c, (await loadJob(c)) ?? job, { alert: "This import is not running, so there is nothing to cancel." }, 409);
+  await recordAudit(c.get("db"), {
+    tenantId: auth.tenant.id,
+    actorUserId: auth.user.id,
+    action: "data.import_cancelled",
+    targetType: "import",
+    targetId: job.id,
+    targetLabel: job.fileName,
+    detail: { kind: job.kind, during: result.status },
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    now: meta.now,
+  });
+  return c.redirect(`/app/import/${job.id}`, 303);
+});
+
+importRoutes.post("/:id/retry", requireRole("admin"), async (c) => {
+  const job = await loadJob(c);
+  if (!job) return errorResponse(c, 404);
+  const result = await retryImport(services(c), c.get("auth")!.tenant.id, job.id, Date.now());
+  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+  if (!result.ok) {
+    const alert = result.reason === "busy" ? "Another import is running in this workspace. Retry this one when it has finished." : "This import cannot be retried.";
+    return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
   }
   return c.redirect(`/app/import/${job.id}`, 303);
 });

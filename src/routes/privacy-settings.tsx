@@ -14,6 +14,7 @@ import { roleAtLeast } from "../lib/roles";
 import { email, formValue, parseForm } from "../lib/validation";
 import { requireRole } from "../middleware/session";
 import {
+  cancelDataExport,
   dataExportFileName,
   EXPORT_LINK_MS,
   EXPORT_REQUESTS_PER_DAY,
@@ -22,6 +23,7 @@ import {
   openDataExport,
   recordExportDownload,
   requestDataExport,
+  retryDataExport,
   type DataExportMessage,
 } from "../services/data-export";
 import { auditInsert } from "../services/audit";
@@ -39,6 +41,9 @@ const NOTICES: Record<string, PrivacyPageProps["notice"]> = {
   pending: { kind: "warn", text: "A copy is already being prepared. We will email you when it is ready." },
   limit: { kind: "warn", text: `You have asked for ${EXPORT_REQUESTS_PER_DAY} copies in the last 24 hours. Please try again tomorrow.` },
   removed: { kind: "ok", text: "That address is no longer on the suppression list." },
+  cancelled: { kind: "ok", text: "Cancelled. You can ask for a new copy whenever you like." },
+  retried: { kind: "ok", text: "We are preparing your copy again. We will email you a link when it is ready." },
+  unchanged: { kind: "warn", text: "That request is no longer being prepared or has not failed, so nothing changed." },
 };
 
 async function privacyPage(c: Context<AppEnv>, opts: { notice?: PrivacyPageProps["notice"]; suppressionError?: string; suppressionValue?: string; status?: 200 | 422 } = {}) {
@@ -54,7 +59,15 @@ async function privacyPage(c: Context<AppEnv>, opts: { notice?: PrivacyPageProps
       canSeeAudit={isAdmin}
       canSeeBilling={auth.role === "owner"}
       isAdmin={isAdmin}
-      exports={rows.map((r) => ({ id: r.id, state: exportState(r, now), includesWorkspace: r.includesWorkspace, createdAt: r.createdAt, expiresAt: r.expiresAt, size: r.size }))}
+      exports={rows.map((r) => ({
+        id: r.id,
+        state: exportState(r, now),
+        includesWorkspace: r.includesWorkspace,
+        createdAt: r.createdAt,
+        expiresAt: r.expiresAt,
+        size: r.size,
+        message: r.status === "failed" ? r.message : null,
+      }))}
       linkHours={LINK_HOURS}
       perDay={EXPORT_REQUESTS_PER_DAY}
       notice={opts.notice}
@@ -70,6 +83,20 @@ privacySettingsRoutes.post("/privacy/export", requireRole("viewer"), async (c) =
   const auth = c.get("auth")!;
   const result = await requestDataExport(c.get("db"), c.env.JOBS as Queue<DataExportMessage>, who(auth), { ...requestMeta(c), baseUrl: appBaseUrl(c) });
   return c.redirect(`/app/settings/privacy?notice=${result.ok ? "requested" : result.reason}`, 303);
+});
+
+// Cancel a copy being prepared, or build a failed one again: the requester only, like the download.
+privacySettingsRoutes.post("/privacy/exports/:id/cancel", requireRole("viewer"), async (c) => {
+  const result = await cancelDataExport(c.get("db"), who(c.get("auth")!), c.req.param("id"), Date.now());
+  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+  return c.redirect(`/app/settings/privacy?notice=${result.ok ? "cancelled" : "unchanged"}`, 303);
+});
+
+privacySettingsRoutes.post("/privacy/exports/:id/retry", requireRole("viewer"), async (c) => {
+  const jobs = c.env.JOBS as Queue<DataExportMessage>;
+  const result = await retryDataExport(c.get("db"), jobs, who(c.get("auth")!), c.req.param("id"), appBaseUrl(c), Date.now());
+  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+  return c.redirect(`/app/settings/privacy?notice=${result.ok ? "retried" : "unchanged"}`, 303);
 });
 
 // The requester only: another user's or another workspace's id is simply not found.

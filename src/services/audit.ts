@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = {
   "data.exported": "Exported data",
   "data.imported": "Started an import",
   "data.import_undone": "Undid an import",
+  "data.import_cancelled": "Cancelled an import",
   "workspace.closed": "Closed the workspace",
   "workspace.reopened": "Reopened the workspace",
   "workspace.reopen_link_sent": "Asked for a new link to reopen the workspace",

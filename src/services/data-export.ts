@@ -7,7 +7,9 @@
  *   privacy.export                    → runDataExport: the ZIP written into R2 as it is made
  *                                       (src/lib/zip-r2.ts), the row ready, an email with the link
  *   GET …/exports/:id                 → openDataExport: the requester only, until expires_at
- *   cron                              → purgeExpiredExports: ZIPs past their 24 hours deleted
+ *   cron                              → purgeExpiredExports: ZIPs past their 24 hours deleted;
+ *                                       the job watchdog re-sends a build that went silent
+ *   POST …/exports/:id/cancel, /retry → cancelDataExport, retryDataExport
  *
  * The archive holds the account's data as JSON (the user, memberships, sessions, consent choices,
  * email preferences, contact-page messages, copies of the mail sent to them, audit entries about them)
@@ -48,8 +50,8 @@ export type DataExportMessage = { type: "privacy.export"; exportId: string; tena
 export const EXPORT_LINK_MS = RETENTION.exportArchiveHours * 3_600_000;
 /** Requests per user and workspace per 24 hours: each one reads the whole workspace. */
 export const EXPORT_REQUESTS_PER_DAY = 5;
-/** A request still queued after this long is shown as failed and no longer blocks a new one. */
-export const EXPORT_STALE_MS = 60 * 60_000;
+/** A build writes its heartbeat (updated_at) at most this often: the watchdog waits two minutes of silence. */
+const HEARTBEAT_MS = 20_000;
 /** Rows of expired archives are kept this long (so an old link says "expired"), then deleted. */
 const EXPORT_ROW_KEEP_MS = 30 * 86_400_000;
 
@@ -77,12 +79,12 @@ export async function requestDataExport(
     .select({ status: dataExports.status, createdAt: dataExports.createdAt })
     .from(dataExports)
     .where(and(eq(dataExports.tenantId, who.tenantId), eq(dataExports.userId, who.userId), gt(dataExports.createdAt, meta.now - 86_400_000)));
-  if (recent.some((r) => r.status === "queued" && r.createdAt > meta.now - EXPORT_STALE_MS)) return { ok: false, reason: "pending" };
+  if (recent.some((r) => r.status === "queued")) return { ok: false, reason: "pending" };
   if (recent.length >= EXPORT_REQUESTS_PER_DAY) return { ok: false, reason: "limit" };
   const id = newId();
   const includesWorkspace = roleAtLeast(who.role, "admin");
   await db.batch([
-    db.insert(dataExports).values({ id, tenantId: who.tenantId, userId: who.userId, includesWorkspace, status: "queued", createdAt: meta.now, updatedAt: meta.now }),
+    db.insert(dataExports).values({ id, tenantId: who.tenantId, userId: who.userId, includesWorkspace, status: "queued", baseUrl: meta.baseUrl, createdAt: meta.now, updatedAt: meta.now }),
     auditInsert(db, {
       tenantId: who.tenantId,
       actorUserId: who.userId,
@@ -95,18 +97,64 @@ export async function requestDataExport(
       now: meta.now,
     }),
   ]);
-  try {
-    await jobs.send({ type: "privacy.export", exportId: id, tenantId: who.tenantId, userId: who.userId, baseUrl: meta.baseUrl });
-  } catch (err) {
-    await db.update(dataExports).set({ status: "failed", message: "The request could not be queued.", updatedAt: meta.now }).where(eq(dataExports.id, id));
-    throw err;
-  }
+  await enqueue(jobs, { type: "privacy.export", exportId: id, tenantId: who.tenantId, userId: who.userId, baseUrl: meta.baseUrl });
   return { ok: true, id };
 }
 
-/** How a row looks to its requester now: a queued row past EXPORT_STALE_MS has failed. */
-export function exportState(row: Pick<DataExport, "status" | "createdAt" | "expiresAt">, now: number): DataExport["status"] {
-  if (row.status === "queued" && row.createdAt <= now - EXPORT_STALE_MS) return "failed";
+/** The message that builds an archive (the watchdog and Retry send it again); old rows lack their origin. */
+export function dataExportMessage(row: Pick<DataExport, "id" | "tenantId" | "userId" | "baseUrl">, fallbackBaseUrl: string | undefined): DataExportMessage {
+  return { type: "privacy.export", exportId: row.id, tenantId: row.tenantId, userId: row.userId, baseUrl: row.baseUrl ?? fallbackBaseUrl ?? "" };
+}
+
+/** Sends the build's message; a queue that refuses it leaves the row queued for the watchdog to send again. */
+async function enqueue(jobs: Queue<DataExportMessage>, message: DataExportMessage): Promise<void> {
+  try {
+    await jobs.send(message);
+  } catch (err) {
+    console.error(JSON.stringify({ type: "job_send_failed", job: message.type, id: message.exportId, error: String(err).slice(0, 300) }));
+  }
+}
+
+export type ExportActionResult = { ok: true } | { ok: false; reason: "not_found" | "conflict" };
+
+/** The requester's own row, or null: another user's or another workspace's id is not found. */
+async function ownExport(db: Database, who: ExportRequester, id: string): Promise<DataExport | null> {
+  if (!/^[a-z0-9]{1,40}$/.test(id)) return null;
+  const [row] = await db
+    .select()
+    .from(dataExports)
+    .where(and(eq(dataExports.id, id), eq(dataExports.tenantId, who.tenantId), eq(dataExports.userId, who.userId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Stops a build being prepared; a build still running sees it at its next heartbeat and discards its archive. */
+export async function cancelDataExport(db: Database, who: ExportRequester, id: string, now: number): Promise<ExportActionResult> {
+  if (!(await ownExport(db, who, id))) return { ok: false, reason: "not_found" };
+  const [cancelled] = await db
+    .update(dataExports)
+    .set({ status: "cancelled", message: null, updatedAt: now })
+    .where(and(eq(dataExports.id, id), eq(dataExports.tenantId, who.tenantId), eq(dataExports.userId, who.userId), eq(dataExports.status, "queued")))
+    .returning({ id: dataExports.id });
+  return cancelled ? { ok: true } : { ok: false, reason: "conflict" };
+}
+
+/** Builds a failed request again (the same request: it does not count against the day's limit again). */
+export async function retryDataExport(db: Database, jobs: Queue<DataExportMessage>, who: ExportRequester, id: string, fallbackBaseUrl: string, now: number): Promise<ExportActionResult> {
+  const row = await ownExport(db, who, id);
+  if (!row) return { ok: false, reason: "not_found" };
+  const [retried] = await db
+    .update(dataExports)
+    .set({ status: "queued", message: null, watchdogAt: null, watchdogSeenAt: null, watchdogTries: 0, updatedAt: now })
+    .where(and(eq(dataExports.id, id), eq(dataExports.tenantId, who.tenantId), eq(dataExports.userId, who.userId), eq(dataExports.status, "failed")))
+    .returning({ id: dataExports.id });
+  if (!retried) return { ok: false, reason: "conflict" };
+  await enqueue(jobs, dataExportMessage(row, fallbackBaseUrl));
+  return { ok: true };
+}
+
+/** How a row looks to its requester now: a ready archive past its link's time has expired. */
+export function exportState(row: Pick<DataExport, "status" | "expiresAt">, now: number): DataExport["status"] {
   if (row.status === "ready" && (row.expiresAt ?? 0) <= now) return "expired";
   return row.status;
 }
@@ -131,16 +179,11 @@ export type OpenExportResult =
  * workspace's records is refused to a requester who is no longer an owner or admin.
  */
 export async function openDataExport(db: Database, files: R2Bucket, who: ExportRequester, id: string, now: number): Promise<OpenExportResult> {
-  if (!/^[a-z0-9]{1,40}$/.test(id)) return { ok: false, reason: "not_found" };
-  const [row] = await db
-    .select()
-    .from(dataExports)
-    .where(and(eq(dataExports.id, id), eq(dataExports.tenantId, who.tenantId), eq(dataExports.userId, who.userId)))
-    .limit(1);
+  const row = await ownExport(db, who, id);
   if (!row) return { ok: false, reason: "not_found" };
   const state = exportState(row, now);
   if (state === "expired") return { ok: false, reason: "expired" };
-  if (state === "failed") return { ok: false, reason: "failed" };
+  if (state === "failed" || state === "cancelled") return { ok: false, reason: "failed" };
   if (state !== "ready" || !row.objectKey) return { ok: false, reason: "not_ready" };
   if (row.includesWorkspace && !roleAtLeast(who.role, "admin")) return { ok: false, reason: "role" };
   const object = await files.get(row.objectKey);
@@ -378,10 +421,15 @@ export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { use
   return manifest.files as ManifestFile[];
 }
 
-/** The R2 key of an archive. */
-export const exportObjectKey = (tenantId: string, userId: string, id: string) => `exports/${tenantId}/${userId}/${id}.zip`;
+/**
+ * The R2 key of one build of an archive: each delivery of the message writes its own object, so two
+ * deliveries running at once never write the same one; the one that marks the row ready keeps its own.
+ */
+export const exportObjectKey = (tenantId: string, userId: string, id: string, build: string) => `exports/${tenantId}/${userId}/${id}-${build}.zip`;
 
-/** The queue consumer's step: builds the archive, marks it ready and emails the link. Safe to run twice. */
+class ExportStopped extends Error {}
+
+/** The queue consumer's step: builds the archive, marks it ready and emails the link. Safe to run twice, or at once. */
 export async function runDataExport(env: Bindings, message: DataExportMessage, now: number): Promise<void> {
   const db = createDb(env.DB);
   const [row] = await db
@@ -390,18 +438,32 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
     .where(and(eq(dataExports.id, message.exportId), eq(dataExports.tenantId, message.tenantId), eq(dataExports.userId, message.userId)))
     .limit(1);
   if (!row || row.status !== "queued") return;
-  const key = exportObjectKey(row.tenantId, row.userId, row.id);
-  const zip = await R2ZipWriter.open(env.FILES, key, { mtime: now });
+  const key = exportObjectKey(row.tenantId, row.userId, row.id, newId().slice(0, 12));
+  // The heartbeat: the watchdog sees the build alive, and the build sees a cancellation.
+  let beatAt = Date.now();
+  const heartbeat = async () => {
+    if (Date.now() - beatAt < HEARTBEAT_MS) return;
+    beatAt = Date.now();
+    const [alive] = await db
+      .update(dataExports)
+      .set({ updatedAt: beatAt })
+      .where(and(eq(dataExports.id, row.id), eq(dataExports.status, "queued")))
+      .returning({ id: dataExports.id });
+    if (!alive) throw new ExportStopped();
+  };
+  const zip = await R2ZipWriter.open(env.FILES, key, { mtime: now, onProgress: heartbeat });
   let size: number;
   try {
     await writeDataExport(db, zip, row, now);
     size = await zip.close();
   } catch (err) {
     await zip.abort();
+    if (err instanceof ExportStopped) return; // cancelled, or finished by another delivery
+    // The reason is shown once the watchdog gives up; the heartbeat is left alone, since this is no progress.
     await db
       .update(dataExports)
-      .set({ message: "The archive could not be built. Try again later; an administrator can also download each list from Export.", updatedAt: Date.now() })
-      .where(eq(dataExports.id, row.id));
+      .set({ message: "The archive could not be built. Try again later; an administrator can also download each list from Export." })
+      .where(and(eq(dataExports.id, row.id), eq(dataExports.status, "queued")));
     throw err;
   }
   const readyAt = Date.now();
@@ -411,7 +473,11 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
     .set({ status: "ready", objectKey: key, size, message: null, readyAt, expiresAt, updatedAt: readyAt })
     .where(and(eq(dataExports.id, row.id), eq(dataExports.status, "queued")))
     .returning({ id: dataExports.id });
-  if (!ready) return; // another delivery of this message finished first and sent the mail
+  if (!ready) {
+    // Another delivery finished first (its archive is the one kept, and it sent the mail), or the user cancelled.
+    await env.FILES.delete(key);
+    return;
+  }
   const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, row.userId)).limit(1);
   if (!user) return;
   const mail = queueMail(
@@ -453,8 +519,8 @@ export async function sweepExportObjects(files: R2Bucket, now: number): Promise<
 }
 
 /**
- * Deletes archives whose link has expired (the privacy page promises 24 hours), marks stale
- * requests failed, and forgets rows a month old; once an hour also sweeps R2 for archives whose
+ * Deletes archives whose link has expired (the privacy page promises 24 hours) and forgets rows a
+ * month old (a build that went silent is the job watchdog's); once an hour also sweeps R2 for archives whose
  * row is gone. Bounded per run; the cron runs it every minute.
  */
 export async function purgeExpiredExports(db: Database, files: R2Bucket, now: number): Promise<number> {
@@ -467,10 +533,6 @@ export async function purgeExpiredExports(db: Database, files: R2Bucket, now: nu
   const keys = due.map((d) => d.objectKey).filter((k): k is string => !!k);
   if (keys.length) await files.delete(keys);
   const forget = db.delete(dataExports).where(lt(dataExports.updatedAt, now - EXPORT_ROW_KEEP_MS));
-  const stale = db
-    .update(dataExports)
-    .set({ status: "failed", updatedAt: now })
-    .where(and(eq(dataExports.status, "queued"), lt(dataExports.createdAt, now - 24 * 3_600_000)));
   const expire = db
     .update(dataExports)
     .set({ status: "expired", objectKey: null, updatedAt: now })
@@ -480,7 +542,7 @@ export async function purgeExpiredExports(db: Database, files: R2Bucket, now: nu
         due.map((d) => d.id),
       ),
     );
-  if (due.length) await db.batch([expire, forget, stale]);
-  else await db.batch([forget, stale]);
+  if (due.length) await db.batch([expire, forget]);
+  else await forget;
   return due.length + swept;
 }

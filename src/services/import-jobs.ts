@@ -12,7 +12,9 @@
  *   undo (n steps)        → a page of records per batch (import-undo.ts)
  *
  * A step does a bounded amount of work and sends the next message itself; each write is keyed, so
- * a message delivered twice, or a step that died halfway, resumes where the job stopped.
+ * a message delivered twice, or a step that died halfway, resumes where the job stopped. A lost
+ * message is re-sent by the job watchdog (job-watchdog.ts) once the job has been silent for two
+ * minutes; the user can cancel a working job, and retry one the watchdog gave up on.
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import { createDb, type Database } from "../db/client";
@@ -59,6 +61,24 @@ const uploadKey = (job: Pick<ImportJob, "fileKey">) => `${job.fileKey}/upload`;
 const chunkKey = (job: Pick<ImportJob, "fileKey">, i: number) => `${job.fileKey}/chunk-${i}.json`;
 export const errorsKey = (job: Pick<ImportJob, "fileKey">) => `${job.fileKey}/errors.csv`;
 
+/** The message that runs a working job's current step (the watchdog and Retry send it again). */
+export function importStepMessage(job: Pick<ImportJob, "id" | "tenantId" | "status" | "chunkCount">): ImportMessage {
+  const type = job.status === "committing" ? "import.commit" : job.status === "undoing" ? "import.undo" : job.chunkCount > 0 ? "import.match" : "import.analyse";
+  return { type, importId: job.id, tenantId: job.tenantId };
+}
+
+/**
+ * Sends a step's message after its job row is written. A queue that refuses it does not fail the
+ * request: the job is there, and the watchdog sends its step again once it has been silent.
+ */
+async function enqueue(jobs: Queue<ImportMessage>, message: ImportMessage): Promise<void> {
+  try {
+    await jobs.send(message);
+  } catch (err) {
+    console.error(JSON.stringify({ type: "job_send_failed", job: message.type, id: message.importId, error: String(err).slice(0, 300) }));
+  }
+}
+
 export interface ImportServices {
   db: Database;
   files: R2Bucket;
@@ -99,7 +119,7 @@ export async function createImport(
     createdAt: input.now,
     updatedAt: input.now,
   });
-  await s.jobs.send({ type: "import.analyse", importId: id, tenantId: input.tenantId });
+  await enqueue(s.jobs, { type: "import.analyse", importId: id, tenantId: input.tenantId });
   return id;
 }
 
@@ -136,29 +156,24 @@ export async function changeMapping(s: ImportServices, tenantId: string, id: str
     .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.status, "ready")))
     .returning({ id: importJobs.id });
   if (!updated) return { ok: false, reason: "conflict" };
-  await s.jobs.send({ type: "import.analyse", importId: id, tenantId });
+  await enqueue(s.jobs, { type: "import.analyse", importId: id, tenantId });
   return { ok: true };
 }
 
 export type StartResult = { ok: true } | { ok: false; reason: "not_found" | "conflict" | "busy" };
 
-/** A job is stuck when its step has not moved it for this long: the user may resume it. */
-export const STALLED_MS = 2 * 60_000;
+/** No other import of the tenant commits or undoes (see requestCommit). */
+const noOtherRunning = (tenantId: string) => sql`NOT EXISTS (SELECT 1 FROM import_jobs o WHERE o.tenant_id = ${tenantId} AND o.status IN ('committing', 'undoing'))`;
 
 /**
- * Starts (or resumes) the commit. One import at a time per tenant commits or undoes: each chunk is
- * planned against the records as they are, and two imports planning at once could both create the
- * same person.
+ * Starts the commit (a second click while it runs is a no-op: a stalled one is the watchdog's). One
+ * import at a time per tenant commits or undoes: each chunk is planned against the records as they
+ * are, and two imports planning at once could both create the same person.
  */
 export async function requestCommit(s: ImportServices, tenantId: string, id: string, now: number): Promise<StartResult> {
   const job = await getImport(s.db, tenantId, id);
   if (!job) return { ok: false, reason: "not_found" };
-  if (job.status === "committing") {
-    if (now - job.updatedAt < STALLED_MS) return { ok: true };
-    await s.db.update(importJobs).set({ updatedAt: now }).where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)));
-    await s.jobs.send({ type: "import.commit", importId: id, tenantId });
-    return { ok: true };
-  }
+  if (job.status === "committing") return { ok: true };
   if (job.status !== "ready") return { ok: false, reason: "conflict" };
   const [started] = await s.db
     .update(importJobs)
@@ -168,48 +183,97 @@ export async function requestCommit(s: ImportServices, tenantId: string, id: str
         eq(importJobs.tenantId, tenantId),
         eq(importJobs.id, id),
         eq(importJobs.status, "ready"),
-        sql`NOT EXISTS (SELECT 1 FROM import_jobs o WHERE o.tenant_id = ${tenantId} AND o.status IN ('committing', 'undoing'))`,
+        noOtherRunning(tenantId),
       ),
     )
     .returning({ id: importJobs.id });
   if (!started) return { ok: false, reason: (await getImport(s.db, tenantId, id))?.status === "ready" ? "busy" : "conflict" };
-  await s.jobs.send({ type: "import.commit", importId: id, tenantId });
+  await enqueue(s.jobs, { type: "import.commit", importId: id, tenantId });
   return { ok: true };
 }
 
-/** Whether an import has written anything that undo could take back. */
+/** Whether an import has written anything that undo could take back (a stopped or cancelled one included). */
 export function canUndo(job: ImportJob): boolean {
   return (
-    (job.status === "done" || (job.status === "failed" && job.committedAt !== null)) &&
+    (job.status === "done" || ((job.status === "failed" || job.status === "cancelled") && job.committedAt !== null)) &&
     job.createdCount + job.updatedCount > 0 &&
     job.recordsDeletedAt === null
   );
 }
 
-/** Starts (or resumes) undoing a committed import. */
+/** Starts undoing a committed import; an undo that was cancelled or stopped goes on from its last page. */
 export async function requestUndo(s: ImportServices, tenantId: string, id: string, now: number): Promise<StartResult> {
   const job = await getImport(s.db, tenantId, id);
   if (!job) return { ok: false, reason: "not_found" };
-  if (job.status === "undoing") {
-    if (now - job.updatedAt >= STALLED_MS) await s.jobs.send({ type: "import.undo", importId: id, tenantId });
-    return { ok: true };
-  }
+  if (job.status === "undoing") return { ok: true };
   if (!canUndo(job)) return { ok: false, reason: "conflict" };
+  // Undo pages are keyed by number in import_chunks, so a resumed undo must not count from 0 again.
+  const resume = job.stoppedDuring === "undoing";
   const [started] = await s.db
     .update(importJobs)
-    .set({ status: "undoing", chunksDone: 0, undoKept: null, updatedAt: now })
-    .where(
-      and(
-        eq(importJobs.tenantId, tenantId),
-        eq(importJobs.id, id),
-        eq(importJobs.status, job.status),
-        sql`NOT EXISTS (SELECT 1 FROM import_jobs o WHERE o.tenant_id = ${tenantId} AND o.status IN ('committing', 'undoing'))`,
-      ),
-    )
+    .set({ status: "undoing", chunksDone: resume ? job.chunksDone : 0, undoKept: resume ? job.undoKept : null, ...restarted(now) })
+    .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.status, job.status), noOtherRunning(tenantId)))
     .returning({ id: importJobs.id });
   if (!started) return { ok: false, reason: "busy" };
-  await s.jobs.send({ type: "import.undo", importId: id, tenantId });
+  await enqueue(s.jobs, { type: "import.undo", importId: id, tenantId });
   return { ok: true };
+}
+
+/** What a job going back to work starts with: no failure, and a fresh watchdog count. */
+function restarted(now: number) {
+  return { message: null, stoppedDuring: null, finishedAt: null, watchdogAt: null, watchdogSeenAt: null, watchdogTries: 0, updatedAt: now };
+}
+
+/** Deletes an import's objects in R2 (the upload, its chunks and error file). */
+async function deleteImportFiles(files: R2Bucket, job: Pick<ImportJob, "fileKey">): Promise<void> {
+  for (;;) {
+    const page = await files.list({ prefix: `${job.fileKey}/`, limit: 1000 });
+    if (page.objects.length) await files.delete(page.objects.map((o) => o.key));
+    if (!page.truncated) return;
+  }
+}
+
+export type StopResult = { ok: true; status: ImportJob["status"] } | { ok: false; reason: "not_found" | "conflict" };
+
+/**
+ * Cancels a working import. Reading the file: nothing was written, and the upload and whatever the
+ * analysis prepared are deleted. Importing: the chunks already written stay (each landed whole; the
+ * one being written when the user cancelled may still land) and undo takes them back. Undoing: what
+ * was undone stays undone, and Undo goes on from there.
+ */
+export async function cancelImport(s: ImportServices, tenantId: string, id: string, now: number): Promise<StopResult> {
+  const job = await getImport(s.db, tenantId, id);
+  if (!job) return { ok: false, reason: "not_found" };
+  if (job.status !== "analysing" && job.status !== "committing" && job.status !== "undoing") return { ok: false, reason: "conflict" };
+  const analysing = job.status === "analysing";
+  const [cancelled] = await s.db
+    .update(importJobs)
+    .set({ status: "cancelled", stoppedDuring: job.status, finishedAt: now, updatedAt: now, ...(analysing ? { filesDeletedAt: now } : {}) })
+    .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.status, job.status)))
+    .returning({ id: importJobs.id });
+  if (!cancelled) return { ok: false, reason: "conflict" };
+  // An analysis still running when it sees the cancellation deletes what it wrote after this (see analyse).
+  if (analysing) await deleteImportFiles(s.files, job);
+  return { ok: true, status: job.status };
+}
+
+/**
+ * Puts an import the watchdog gave up on back to work where it stopped. Committing and undoing wait
+ * for the tenant's other import, as when they start; reading needs the upload still stored.
+ */
+export async function retryImport(s: ImportServices, tenantId: string, id: string, now: number): Promise<StopResult | { ok: false; reason: "busy" }> {
+  const job = await getImport(s.db, tenantId, id);
+  if (!job) return { ok: false, reason: "not_found" };
+  const to = job.stoppedDuring;
+  if (job.status !== "failed" || !to || (to !== "undoing" && job.filesDeletedAt !== null)) return { ok: false, reason: "conflict" };
+  const [retried] = await s.db
+    .update(importJobs)
+    .set({ status: to, ...restarted(now) })
+    .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.status, "failed"), ...(to === "analysing" ? [] : [noOtherRunning(tenantId)])))
+    .returning({ id: importJobs.id });
+  if (!retried) return { ok: false, reason: "busy" };
+  await enqueue(s.jobs, importStepMessage({ ...job, status: to }));
+  return { ok: true, status: to };
 }
 
 /** The first skipped rows of an import (row number and reason), for its page: at most `limit`, read from the error file's start. */
@@ -366,9 +430,15 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
       chunksDone: 0,
       updatedAt: now,
     })
-    .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, "analysing"), eq(importJobs.chunkCount, 0)))
+    // As read at the start: a duplicate delivery that finished first, or a cancellation, wins.
+    .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, "analysing"), eq(importJobs.chunkCount, 0), eq(importJobs.updatedAt, job.updatedAt)))
     .returning({ id: importJobs.id });
-  if (updated && chunkCount > 0) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
+  if (!updated) {
+    // Cancelled while this step wrote its chunks: they go too (the cancellation deleted what was there then).
+    if ((await getImport(s.db, job.tenantId, job.id))?.status === "cancelled") await deleteImportFiles(s.files, job);
+    return;
+  }
+  if (chunkCount > 0) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
 }
 
 async function readChunk(s: ImportServices, job: ImportJob, i: number): Promise<ChunkRow<ContactRecord>[] | ChunkRow<CompanyRecord>[]> {
@@ -418,6 +488,8 @@ async function commit(s: ImportServices, job: ImportJob, now: number, budget: ()
   const ctx = await chunkContext(s.db, job, job.createdBy, freeMaxContacts, suppressionKey);
   let done = job.chunksDone;
   while (done < job.chunkCount && budget()) {
+    // Cancelled between chunks: what is written stays, nothing more is.
+    if (done > job.chunksDone && (await getImport(s.db, job.tenantId, job.id))?.status !== "committing") return;
     const rows = await readChunk(s, job, done);
     const outcome = await commitChunk(s.db, job.kind, ctx, done, rows, Date.now());
     if (!outcome.ok && outcome.reason === "replayed") {

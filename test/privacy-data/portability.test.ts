@@ -266,7 +266,9 @@ describe("Download my data (an owner)", () => {
     // The link's 24 hours: ready_at + 24 h.
     const row = (await env.DB.prepare("SELECT ready_at, expires_at, object_key FROM data_exports WHERE id = ?").bind(id).first<{ ready_at: number; expires_at: number; object_key: string }>())!;
     expect(row.expires_at - row.ready_at).toBe(24 * 3_600_000);
-    expect(row.object_key).toBe(`exports/${t.tenantId}/${(await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!.id}/${id}.zip`);
+    // Each build writes its own object (src/services/data-export.ts exportObjectKey).
+    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!.id;
+    expect(row.object_key).toMatch(new RegExp(`^exports/${t.tenantId}/${userId}/${id}-[a-z0-9]+\\.zip$`));
     await env.DB.prepare("UPDATE data_exports SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, id).run();
     const expired = await send(path, { cookie: t.cookie });
     expect(expired.status).toBe(410);

@@ -31,6 +31,8 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "GET", path: "/app/settings/privacy", least: "viewer" },
   { method: "POST", path: "/app/settings/privacy/export", least: "viewer" },
   { method: "GET", path: "/app/settings/privacy/exports/:id", least: "viewer", sample: "/app/settings/privacy/exports/nosuchexport" },
+  { method: "POST", path: "/app/settings/privacy/exports/:id/cancel", least: "viewer", sample: "/app/settings/privacy/exports/nosuchexport/cancel" },
+  { method: "POST", path: "/app/settings/privacy/exports/:id/retry", least: "viewer", sample: "/app/settings/privacy/exports/nosuchexport/retry" },
   { method: "POST", path: "/app/settings/privacy/suppressions/remove", least: "admin", form: { email: "not-an-email" } },
   { method: "GET", path: "/app/settings/security", least: "viewer" },
   { method: "POST", path: "/app/settings/security/password", least: "viewer", form: { current_password: "wrong password", new_password: "a new long passphrase" } },
@@ -122,6 +124,8 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "POST", path: "/app/import/:id/mapping", least: "admin", sample: "/app/import/nosuchimport/mapping" },
   { method: "POST", path: "/app/import/:id/commit", least: "admin", sample: "/app/import/nosuchimport/commit" },
   { method: "POST", path: "/app/import/:id/undo", least: "admin", sample: "/app/import/nosuchimport/undo" },
+  { method: "POST", path: "/app/import/:id/cancel", least: "admin", sample: "/app/import/nosuchimport/cancel" },
+  { method: "POST", path: "/app/import/:id/retry", least: "admin", sample: "/app/import/nosuchimport/retry" },
   { method: "GET", path: "/app/import/:id/errors.csv", least: "admin", sample: "/app/import/nosuchimport/errors.csv" },
   { method: "GET", path: "/app/import/:id/review.csv", least: "admin", sample: "/app/import/nosuchimport/review.csv" },
 ];

@@ -41,6 +41,10 @@ describe("two tenants", () => {
     "import_jobs_files_due_idx",
     "import_jobs_records_due_idx",
     "closed_tenant_ledger_keep_idx",
+    // The job watchdog's sweep of working jobs by heartbeat, across workspaces (src/services/job-watchdog.ts);
+    // partial indexes holding only jobs at work.
+    "import_jobs_working_idx",
+    "data_exports_working_idx",
     // Erasing one person's address from every workspace they were mailed or invited in
     // (src/services/account-deletion.ts, the ops erase actions).
     "email_outbox_to_idx",

@@ -28,6 +28,8 @@ export interface ImportJobView extends ImportSummary {
   /** When retention will remove it (the import's time plus the undo period). */
   undoUntil: number;
   canUndo: boolean;
+  /** The step the job was in when the watchdog gave up on it (Retry goes back to it) or the user cancelled it. */
+  stoppedDuring: "analysing" | "committing" | "undoing" | null;
   kept: { total: number; items: { type: "contact" | "company" | "tag"; id: number; name: string; fields: string[] }[] } | null;
 }
 
@@ -78,17 +80,63 @@ function Progress(p: { label: string; done: number; total: number }) {
   );
 }
 
+/** Stops a working job; while it polls, the form is swapped with the rest, which is harmless for a POST button. */
+function CancelForm(p: { job: ImportJobView }) {
+  const what =
+    p.job.status === "analysing"
+      ? "Nothing has been imported yet; the uploaded file is deleted."
+      : p.job.status === "committing"
+        ? "What is imported by then is kept, and you can undo it."
+        : "What is undone by then stays undone; you can undo the rest later.";
+  return (
+    <form method="post" action={`/app/import/${p.job.id}/cancel`}>
+      <p class="hint">{what}</p>
+      <button type="submit" class="secondary">
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+function Stopped(p: { job: ImportJobView }) {
+  const j = p.job;
+  const records = j.kind === "contacts" ? "contacts" : "companies";
+  if (j.status === "cancelled") {
+    const text =
+      j.stoppedDuring === "analysing"
+        ? "Cancelled before anything was imported. The uploaded file was deleted."
+        : j.stoppedDuring === "committing"
+          ? `Cancelled while importing: ${n(j.createdCount)} ${records} created and ${n(j.updatedCount)} updated before it stopped are kept. Undo takes them back.`
+          : "Cancelled while undoing: what was undone stays undone. Undo goes on with the rest.";
+    return <FormAlert kind="warn">{text}</FormAlert>;
+  }
+  return (
+    <FormAlert>
+      {j.message ?? "The import stopped."}
+      {j.message?.startsWith("The Free plan") ? (
+        <>
+          {" "}
+          <a href="/app/settings/billing" hx-boost="false">
+            See the plans
+          </a>
+        </>
+      ) : null}
+    </FormAlert>
+  );
+}
+
 function UndoForm(p: { job: ImportJobView }) {
+  const rest = p.job.stoppedDuring === "undoing";
   return (
     <details class="card">
-      <summary>Undo this import…</summary>
+      <summary>{rest ? "Undo the rest of this import…" : "Undo this import…"}</summary>
       <p>
         Undo deletes the records this import created and puts back the values it changed. Records someone has edited since the import are kept as they are and listed
         here afterwards. You can undo until <Time ms={p.job.undoUntil} />, when the record of what this import changed is deleted.
       </p>
       <form method="post" action={`/app/import/${p.job.id}/undo`}>
         <button type="submit" class="danger">
-          Undo the import
+          {rest ? "Undo the rest" : "Undo the import"}
         </button>
       </form>
     </details>
@@ -119,18 +167,9 @@ export function ImportJobStatus(p: ImportJobPageProps) {
         ) : null}
       </p>
       {j.status === "analysing" ? <Progress label="Checking the rows against your records" done={j.chunksDone} total={j.chunkCount} /> : null}
-      {j.status === "committing" ? (
-        <>
-          <Progress label={`Importing ${records}`} done={j.chunksDone} total={j.chunkCount} />
-          <form method="post" action={`/app/import/${j.id}/commit`}>
-            <p class="hint">If the progress has not moved for a few minutes, resume it: it continues where it stopped.</p>
-            <button type="submit" class="secondary">
-              Resume the import
-            </button>
-          </form>
-        </>
-      ) : null}
+      {j.status === "committing" ? <Progress label={`Importing ${records}`} done={j.chunksDone} total={j.chunkCount} /> : null}
       {j.status === "undoing" ? <Progress label="Undoing the import" done={j.chunksDone} total={Math.max(j.chunksDone + 1, Math.ceil((j.createdCount + j.updatedCount) / 200))} /> : null}
+      {working ? <CancelForm job={j} /> : null}
       {working ? (
         <noscript>
           <p>
@@ -138,20 +177,16 @@ export function ImportJobStatus(p: ImportJobPageProps) {
           </p>
         </noscript>
       ) : null}
-      {j.status === "failed" ? (
-        <FormAlert>
-          {j.message ?? "The import stopped."}
-          {j.message?.startsWith("The Free plan") ? (
-            <>
-              {" "}
-              <a href="/app/settings/billing" hx-boost="false">
-                See the plans
-              </a>
-            </>
-          ) : null}
-        </FormAlert>
+      {j.status === "failed" || j.status === "cancelled" ? <Stopped job={j} /> : null}
+      {/* Reading and importing need the upload's files, which retention may have deleted; undoing does not. */}
+      {j.status === "failed" && j.stoppedDuring && (j.stoppedDuring === "undoing" || j.filesDeletedAt === null) ? (
+        <form method="post" action={`/app/import/${j.id}/retry`}>
+          <button type="submit">Retry</button>
+        </form>
       ) : null}
-      {j.status === "ready" || j.status === "done" || j.status === "failed" || j.status === "undone" ? <Counts job={j} problems={p.problems} /> : null}
+      {j.status === "ready" || j.status === "done" || j.status === "failed" || j.status === "undone" || (j.status === "cancelled" && j.stoppedDuring !== "analysing") ? (
+        <Counts job={j} problems={p.problems} />
+      ) : null}
       {j.status === "ready" ? (
         <section class="card" aria-labelledby="commit-heading">
           <h2 id="commit-heading">Import</h2>

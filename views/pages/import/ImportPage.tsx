@@ -24,6 +24,7 @@ export const STATUS_LABELS: Record<string, string> = {
   failed: "Stopped",
   undoing: "Undoing",
   undone: "Undone",
+  cancelled: "Cancelled",
 };
 
 export interface ImportPageProps {

@@ -4,11 +4,13 @@ import { SettingsNav } from "./SettingsNav";
 
 export interface DataExportRow {
   id: string;
-  state: "queued" | "ready" | "failed" | "expired";
+  state: "queued" | "ready" | "failed" | "expired" | "cancelled";
   includesWorkspace: boolean;
   createdAt: number;
   expiresAt: number | null;
   size: number | null;
+  /** Why a failed build stopped. */
+  message: string | null;
 }
 
 export interface PrivacyPageProps {
@@ -26,8 +28,9 @@ export interface PrivacyPageProps {
 const STATE_LABELS: Record<DataExportRow["state"], string> = {
   queued: "Being prepared",
   ready: "Ready",
-  failed: "Failed: ask again",
+  failed: "Failed",
   expired: "Expired",
+  cancelled: "Cancelled",
 };
 
 function size(bytes: number | null): string {
@@ -81,8 +84,23 @@ export function PrivacyPage(p: PrivacyPageProps) {
                     <Time ms={e.createdAt} precision="minute" />
                   </td>
                   <td>{e.includesWorkspace ? "Account and workspace records" : "Account"}</td>
-                  <td>{STATE_LABELS[e.state]}</td>
                   <td>
+                    {STATE_LABELS[e.state]}
+                    {e.message ? <p class="muted">{e.message}</p> : null}
+                  </td>
+                  <td>
+                    {e.state === "queued" ? (
+                      <form method="post" action={`/app/settings/privacy/exports/${e.id}/cancel`}>
+                        <button type="submit" class="secondary">
+                          Cancel
+                        </button>
+                      </form>
+                    ) : null}
+                    {e.state === "failed" ? (
+                      <form method="post" action={`/app/settings/privacy/exports/${e.id}/retry`}>
+                        <button type="submit">Retry</button>
+                      </form>
+                    ) : null}
                     {e.state === "ready" && e.expiresAt ? (
                       <>
                         <a href={`/app/settings/privacy/exports/${e.id}`} hx-boost="false" download>
@@ -164,7 +182,7 @@ export function DataExportUnavailablePage(p: { reason: "expired" | "not_ready" |
   const text = {
     expired: `This download link has expired: links work for ${p.linkHours} hours, and the file has been deleted. Ask for a new copy below.`,
     not_ready: "This copy is still being prepared. We email you as soon as it is ready.",
-    failed: "This copy could not be prepared. Ask for a new one below.",
+    failed: "This copy was not prepared: it failed or was cancelled. Ask for a new one below.",
     role: "This copy holds the workspace's records, and you no longer manage this workspace, so it cannot be downloaded. Ask for a new copy of your own data below.",
   }[p.reason];
   const title = { expired: "This download link has expired", not_ready: "Not ready yet", failed: "This copy failed", role: "Not available to you" }[p.reason];

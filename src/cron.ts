@@ -1,0 +1,66 @@
+/**
+ * The every-minute cron, in one function: the Cron Trigger (`scheduled` in src/index.ts) and the
+ * development tick (`POST /dev/cron`, src/routes/dev.tsx) both run exactly this. Each part runs
+ * whatever happened to the one before; a part that fails is logged and reported, and the next minute
+ * tries again.
+ */
+import { createDb } from "./db/client";
+import type { Bindings } from "./env";
+import { senderFromEnv } from "./mail/senders";
+import { runJobWatchdog, type WatchdogReport } from "./services/job-watchdog";
+import { deliverDue, type DeliveryReport } from "./services/outbox";
+import { runPrivacyCron } from "./services/privacy-cron";
+import { retentionDidSomething, runRetention, type RetentionReport } from "./services/retention";
+
+export interface CronFailure {
+  part: string;
+  error: string;
+}
+
+export interface CronReport {
+  /** The scheduled time every part took as "now". */
+  time: number;
+  /** What the parts that did something did (empty when nothing was due). */
+  did: { mail?: DeliveryReport; retention?: RetentionReport; exportsPurged?: number; digestsSent?: number; jobs?: WatchdogReport };
+  failures: CronFailure[];
+}
+
+const errorText = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 500);
+
+/** Runs every part of the cron at `now`: mail delivery and retries, retention, the privacy jobs, the job watchdog. */
+export async function runCron(env: Bindings, now: number): Promise<CronReport> {
+  const report: CronReport = { time: now, did: {}, failures: [] };
+  try {
+    const mail = await deliverDue(createDb(env.DB), senderFromEnv(env), now);
+    if (mail.sent + mail.retrying + mail.failed > 0) {
+      report.did.mail = mail;
+      console.log(JSON.stringify({ type: "mail_sweep", ...mail }));
+    }
+  } catch (err) {
+    console.error(JSON.stringify({ type: "mail_sweep_failed", error: errorText(err) }));
+    report.failures.push({ part: "mail", error: errorText(err) });
+  }
+  try {
+    const retention = await runRetention(env, now);
+    if (retentionDidSomething(retention)) {
+      report.did.retention = retention;
+      console.log(JSON.stringify({ type: "retention", ...retention }));
+    }
+  } catch (err) {
+    console.error(JSON.stringify({ type: "retention_failed", error: errorText(err) }));
+    report.failures.push({ part: "retention", error: errorText(err) });
+  }
+  // Expired data-export archives and the weekly digest (they log their own lines).
+  const privacy = await runPrivacyCron(env, now);
+  if (privacy.purged) report.did.exportsPurged = privacy.purged;
+  if (privacy.digestsSent) report.did.digestsSent = privacy.digestsSent;
+  report.failures.push(...privacy.failures);
+  try {
+    const jobs = await runJobWatchdog(env, now);
+    if (jobs.resent + jobs.failed > 0) report.did.jobs = jobs;
+  } catch (err) {
+    console.error(JSON.stringify({ type: "job_watchdog_failed", error: errorText(err) }));
+    report.failures.push({ part: "jobs", error: errorText(err) });
+  }
+  return report;
+}
