@@ -11,7 +11,7 @@ type Flags = Pick<Bindings, "ENVIRONMENT" | "DEV_MAIL" | "BENCH">;
 
 /** Whether this Worker runs as production. */
 export function isProduction(env: Flags): boolean {
-  return (env.ENVIRONMENT ?? "production") === "production";
+  return !env.ENVIRONMENT || env.ENVIRONMENT === "production";
 }
 
 /** /dev/mail, POST /dev/cron (the tick `npm run dev` fires) and the other development routes. */

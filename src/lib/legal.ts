@@ -4,9 +4,9 @@
  * signed-in users a notice once. Change a date only when the page's text changes materially.
  */
 export const LEGAL_DATES = {
-  privacy: "2026-11-26",
+  privacy: "2026-12-04",
   terms: "2026-11-26",
-  cookies: "2026-11-26",
+  cookies: "2026-12-04",
 } as const;
 
 /** The version signed-in users are told about once (users.privacy_seen_version). */

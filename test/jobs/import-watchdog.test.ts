@@ -51,6 +51,9 @@ async function runUntilSettled(q: HeldQueue, bindings: JobEnv, id: string, clock
   }
 }
 
+/** What a 3-chunk file leaves in R2 once previewed: the upload, its chunks, error file, preview lists and samples. */
+const PREPARED = ["chunk-0.json", "chunk-1.json", "chunk-2.json", "errors.csv", "review-0.json", "review-1.json", "review-2.json", "review-head.json", "samples.json", "upload"];
+
 async function objectsOf(id: string): Promise<string[]> {
   const row = await env.DB.prepare("SELECT file_key FROM import_jobs WHERE id = ?").bind(id).first<{ file_key: string }>();
   const list = await env.FILES.list({ prefix: `${row!.file_key}/` });
@@ -67,7 +70,7 @@ async function wholeImport(drop: (m: JobMessage) => boolean) {
 
   const preview = await runUntilSettled(q, bindings, id, clock, drop);
   expect(preview.row).toMatchObject({ status: "ready", total_rows: ROWS + 1, new_count: ROWS, update_count: 0, duplicate_count: 1, invalid_count: 0, chunk_count: 3, chunks_done: 3 });
-  expect(await objectsOf(id)).toEqual(["chunk-0.json", "chunk-1.json", "chunk-2.json", "errors.csv", "upload"]);
+  expect(await objectsOf(id)).toEqual(PREPARED);
 
   expect((await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(303);
   const committed = await runUntilSettled(q, bindings, id, clock, drop);
@@ -147,7 +150,7 @@ describe("a lost step message", () => {
     const { row, crons } = await runUntilSettled(q, bindings, id, new CronClock());
     expect(crons).toBe(1);
     expect(row).toMatchObject({ status: "ready", new_count: ROWS, duplicate_count: 1, chunk_count: 3 });
-    expect(await objectsOf(id)).toEqual(["chunk-0.json", "chunk-1.json", "chunk-2.json", "errors.csv", "upload"]);
+    expect(await objectsOf(id)).toEqual(PREPARED);
   });
 
   it("a queue that refuses the first message leaves the job to the cron, not stranded", async () => {
@@ -180,7 +183,7 @@ describe("a step delivered twice at once", () => {
       };
       await twice();
       expect(await job(id)).toMatchObject({ status: "ready", new_count: ROWS, duplicate_count: 1, chunk_count: 3 });
-      expect(await objectsOf(id)).toEqual(["chunk-0.json", "chunk-1.json", "chunk-2.json", "errors.csv", "upload"]);
+      expect(await objectsOf(id)).toEqual(PREPARED);
       await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
       await twice();
       expect(await job(id)).toMatchObject({ status: "done", created_count: ROWS });
