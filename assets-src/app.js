@@ -1,18 +1,17 @@
 // CustomerTrackr's own small behaviours. No inline scripts anywhere: the CSP forbids them.
-(function () {
-  "use strict";
+(() => {
   // After htmx swaps in a form that failed validation, move focus to its first invalid field (or
   // to the form's alert) so keyboard and screen-reader users land on the message.
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail && event.detail.elt;
-    if (!target || !target.querySelector) return;
-    var invalid = target.querySelector("[aria-invalid='true']");
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const target = event.detail?.elt;
+    if (!target?.querySelector) return;
+    const invalid = target.querySelector("[aria-invalid='true']");
     if (invalid) {
       invalid.focus();
       return;
     }
     // A form-level message (a failed login, a rate limit): focus it so it is read out first.
-    var alert = target.querySelector("[role='alert']");
+    const alert = target.querySelector("[role='alert']");
     if (alert && target.querySelector("form")) {
       alert.setAttribute("tabindex", "-1");
       alert.focus();
@@ -24,15 +23,14 @@
 // The contacts pages carry a <dialog id="shortcut-sheet">; while one is on the page, "/" focuses the
 // search box, "n" opens the new-contact form and "?" shows the sheet. Keys typed into a field, or
 // pressed with Ctrl, Alt or Meta, are left alone.
-(function () {
-  "use strict";
+(() => {
   function isTyping(el) {
-    if (!el || !el.tagName) return false;
+    if (!el?.tagName) return false;
     if (el.isContentEditable) return true;
-    var tag = el.tagName;
+    const tag = el.tagName;
     if (tag === "TEXTAREA" || tag === "SELECT") return true;
     if (tag !== "INPUT") return false;
-    var type = (el.getAttribute("type") || "text").toLowerCase();
+    const type = (el.getAttribute("type") || "text").toLowerCase();
     return ["checkbox", "radio", "button", "submit", "reset", "image", "file", "color", "range"].indexOf(type) === -1;
   }
 
@@ -40,19 +38,19 @@
     if (sheet && !sheet.open && typeof sheet.showModal === "function") sheet.showModal();
   }
 
-  document.addEventListener("keydown", function (event) {
+  document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     if (isTyping(event.target)) return;
-    var sheet = document.getElementById("shortcut-sheet");
+    const sheet = document.getElementById("shortcut-sheet");
     if (!sheet || sheet.open) return;
     if (event.key === "/") {
-      var search = document.querySelector("[data-shortcut='search']");
+      const search = document.querySelector("[data-shortcut='search']");
       if (!search) return;
       event.preventDefault();
       search.focus();
       if (typeof search.select === "function") search.select();
     } else if (event.key === "n") {
-      var create = document.querySelector("a[data-shortcut='new']");
+      const create = document.querySelector("a[data-shortcut='new']");
       if (!create) return;
       event.preventDefault();
       create.click(); // a boosted link: htmx navigates
@@ -64,32 +62,32 @@
 
   // Controls that only work with this script are rendered hidden; show them once it runs.
   function reveal(root) {
-    if (!root || !root.querySelectorAll) return;
-    var hidden = root.querySelectorAll("[data-select-all][hidden], [data-shortcut-sheet][hidden]");
-    for (var i = 0; i < hidden.length; i++) hidden[i].hidden = false;
+    if (!root?.querySelectorAll) return;
+    const hidden = root.querySelectorAll("[data-select-all][hidden], [data-shortcut-sheet][hidden]");
+    for (let i = 0; i < hidden.length; i++) hidden[i].hidden = false;
   }
   reveal(document);
-  document.addEventListener("htmx:load", function (event) {
+  document.addEventListener("htmx:load", (event) => {
     reveal(event.target);
   });
 
-  document.addEventListener("click", function (event) {
-    var button = event.target && event.target.closest ? event.target.closest("[data-shortcut-sheet]") : null;
+  document.addEventListener("click", (event) => {
+    const button = event.target?.closest ? event.target.closest("[data-shortcut-sheet]") : null;
     if (button) openSheet(document.getElementById("shortcut-sheet"));
   });
 
   // "Select all" ticks every row checkbox of the bulk form on this page.
-  document.addEventListener("change", function (event) {
-    var box = event.target;
-    if (!box || !box.matches) return;
-    var rows = document.querySelectorAll("input[type='checkbox'][name='ids'][form='bulk-form']");
+  document.addEventListener("change", (event) => {
+    const box = event.target;
+    if (!box?.matches) return;
+    const rows = document.querySelectorAll("input[type='checkbox'][name='ids'][form='bulk-form']");
     if (box.matches("[data-select-all]")) {
-      for (var i = 0; i < rows.length; i++) rows[i].checked = box.checked;
+      for (let i = 0; i < rows.length; i++) rows[i].checked = box.checked;
     } else if (box.matches("input[name='ids'][form='bulk-form']")) {
-      var all = document.querySelector("[data-select-all]");
+      const all = document.querySelector("[data-select-all]");
       if (!all) return;
-      var ticked = 0;
-      for (var j = 0; j < rows.length; j++) if (rows[j].checked) ticked += 1;
+      let ticked = 0;
+      for (let j = 0; j < rows.length; j++) if (rows[j].checked) ticked += 1;
       all.checked = ticked === rows.length && rows.length > 0;
       all.indeterminate = ticked > 0 && ticked < rows.length;
     }

@@ -14,20 +14,63 @@ const stateDir = join(root, ".wrangler", "bench-import-state");
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const log = (m) => console.log(`[bench] ${m}`);
 
-const FIRST = ["Ada", "Alan", "Grace", "Linus", "Margaret", "Zoë", "José", "Søren", "Chloé", "Björn", "Priya", "Wei", "Kwame", "Fatima", "Mateo"];
-const LAST = ["Lovelace", "Turing", "Hopper", "Hamilton", "Müller", "García", "Dubois", "Nielsen", "Rossi", "Nowak", "Khan", "Patel", "Chen", "Tanaka", "Okafor"];
+const FIRST = [
+  "Ada",
+  "Alan",
+  "Grace",
+  "Linus",
+  "Margaret",
+  "Zoë",
+  "José",
+  "Søren",
+  "Chloé",
+  "Björn",
+  "Priya",
+  "Wei",
+  "Kwame",
+  "Fatima",
+  "Mateo",
+];
+const LAST = [
+  "Lovelace",
+  "Turing",
+  "Hopper",
+  "Hamilton",
+  "Müller",
+  "García",
+  "Dubois",
+  "Nielsen",
+  "Rossi",
+  "Nowak",
+  "Khan",
+  "Patel",
+  "Chen",
+  "Tanaka",
+  "Okafor",
+];
 const COMPANIES = Array.from({ length: 200 }, (_, i) => `Company ${i + 1}`);
 
 /** A Google-Contacts-like CSV of `rows` distinct people. */
 function csv(rows) {
-  const lines = ["First Name,Last Name,E-mail 1 - Value,Phone 1 - Value,Organization Name,Organization Title,Labels,Notes"];
+  const lines = [
+    "First Name,Last Name,E-mail 1 - Value,Phone 1 - Value,Organization Name,Organization Title,Labels,Notes",
+  ];
   for (let i = 0; i < rows; i++) {
     const phone = `+1 202 555 ${String(i % 10000).padStart(4, "0")}`;
     lines.push(
-      [FIRST[i % FIRST.length], LAST[(i * 7) % LAST.length], `person${i}@bench${i % 97}.example`, i < 10000 ? phone : "", COMPANIES[i % COMPANIES.length], "Buyer", i % 3 ? "Customers" : "Leads ::: VIP", i % 10 ? "" : `"Met at the fair, row ${i}"`].join(","),
+      [
+        FIRST[i % FIRST.length],
+        LAST[(i * 7) % LAST.length],
+        `person${i}@bench${i % 97}.example`,
+        i < 10000 ? phone : "",
+        COMPANIES[i % COMPANIES.length],
+        "Buyer",
+        i % 3 ? "Customers" : "Leads ::: VIP",
+        i % 10 ? "" : `"Met at the fair, row ${i}"`,
+      ].join(","),
     );
   }
-  return lines.join("\r\n") + "\r\n";
+  return `${lines.join("\r\n")}\r\n`;
 }
 
 function sqlite(dbFile, query) {
@@ -50,9 +93,18 @@ async function main() {
     method: "POST",
     redirect: "manual",
     headers: { Origin: base, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email: "bench-import@customertrackr.test", password: "bench password 2026", company_name: "Import Bench", age_confirmed: "on", accept_terms: "on" }),
+    body: new URLSearchParams({
+      email: "bench-import@customertrackr.test",
+      password: "bench password 2026",
+      company_name: "Import Bench",
+      age_confirmed: "on",
+      accept_terms: "on",
+    }),
   });
-  const cookie = signup.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = signup.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   if (signup.status !== 303 || !cookie.includes("__Host-session")) throw new Error(`sign-up answered ${signup.status}`);
 
   const body = csv(ROWS);
@@ -62,11 +114,20 @@ async function main() {
   form.set("encoding", "auto");
   form.set("file", new File([body], "bench.csv", { type: "text/csv" }));
   const t0 = Date.now();
-  const uploaded = await fetch(`${base}/app/import`, { method: "POST", body: form, redirect: "manual", headers: { Cookie: cookie, Origin: base } });
+  const uploaded = await fetch(`${base}/app/import`, {
+    method: "POST",
+    body: form,
+    redirect: "manual",
+    headers: { Cookie: cookie, Origin: base },
+  });
   const location = uploaded.headers.get("Location") ?? "";
   if (uploaded.status !== 303) throw new Error(`upload answered ${uploaded.status}`);
   const id = location.split("/").pop();
-  const status = () => sqlite(dbFile, `SELECT status || '|' || chunks_done || '|' || chunk_count || '|' || new_count || '|' || created_count || '|' || coalesce(message, '') FROM import_jobs WHERE id = '${id}'`).split("|");
+  const status = () =>
+    sqlite(
+      dbFile,
+      `SELECT status || '|' || chunks_done || '|' || chunk_count || '|' || new_count || '|' || created_count || '|' || coalesce(message, '') FROM import_jobs WHERE id = '${id}'`,
+    ).split("|");
   const waitFor = async (want, limitMs) => {
     const until = Date.now() + limitMs;
     for (;;) {
@@ -80,7 +141,11 @@ async function main() {
   const ready = await waitFor(["ready"], 600_000);
   const tPreview = Date.now();
   log(`preview ready in ${((tPreview - t0) / 1000).toFixed(1)} s: ${ready[3]} new in ${ready[2]} chunks`);
-  const commit = await fetch(`${base}/app/import/${id}/commit`, { method: "POST", redirect: "manual", headers: { Cookie: cookie, Origin: base } });
+  const commit = await fetch(`${base}/app/import/${id}/commit`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Cookie: cookie, Origin: base },
+  });
   if (commit.status !== 303) throw new Error(`commit answered ${commit.status}`);
   const done = await waitFor(["done"], 600_000);
   const tDone = Date.now();
@@ -117,10 +182,17 @@ async function main() {
   console.log(`\nImport and export — ${result.at} — ${result.machine} — wrangler dev --log-level warn`);
   console.log("| step | rows | seconds | rows/s | goal |");
   console.log("|---|---:|---:|---:|---|");
-  console.log(`| upload → preview (parse, check, match) | ${ROWS} | ${result.previewSeconds.toFixed(1)} | ${(ROWS / result.previewSeconds).toFixed(0)} | |`);
-  console.log(`| commit | ${done[4]} | ${commitSeconds.toFixed(1)} | ${result.commitRowsPerSecond.toFixed(0)} | < 60 s ${commitSeconds < 60 ? "met" : "MISSED"} |`);
-  console.log(`| export contacts.csv (${(bytes / 2 ** 20).toFixed(1)} MB) | ${ROWS} | ${exportSeconds.toFixed(1)} | ${result.exportRowsPerSecond.toFixed(0)} | < 10 s ${exportSeconds < 10 ? "met" : "MISSED"} |`);
-  if (res.status !== 200 || Math.abs(exported - ROWS) > 1) console.log(`(export answered ${res.status} with about ${exported} rows)`);
+  console.log(
+    `| upload → preview (parse, check, match) | ${ROWS} | ${result.previewSeconds.toFixed(1)} | ${(ROWS / result.previewSeconds).toFixed(0)} | |`,
+  );
+  console.log(
+    `| commit | ${done[4]} | ${commitSeconds.toFixed(1)} | ${result.commitRowsPerSecond.toFixed(0)} | < 60 s ${commitSeconds < 60 ? "met" : "MISSED"} |`,
+  );
+  console.log(
+    `| export contacts.csv (${(bytes / 2 ** 20).toFixed(1)} MB) | ${ROWS} | ${exportSeconds.toFixed(1)} | ${result.exportRowsPerSecond.toFixed(0)} | < 10 s ${exportSeconds < 10 ? "met" : "MISSED"} |`,
+  );
+  if (res.status !== 200 || Math.abs(exported - ROWS) > 1)
+    console.log(`(export answered ${res.status} with about ${exported} rows)`);
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   writeFileSync(join(root, "bench", "results", "import-export.json"), JSON.stringify(result, null, 2));
 }

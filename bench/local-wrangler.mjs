@@ -16,7 +16,11 @@ export const benchEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "t
 export function freshLocalD1(stateDir) {
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
-  const r = spawnSync(process.execPath, [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], { cwd: root, env: benchEnv, encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir],
+    { cwd: root, env: benchEnv, encoding: "utf8" },
+  );
   if (r.status !== 0) throw new Error(`migrations failed:\n${r.stdout}\n${r.stderr}`);
   const dir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
   const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
@@ -29,11 +33,28 @@ export function freshLocalD1(stateDir) {
  * and waits up to 60 s for /healthz. Returns the function that stops it (also run at exit).
  */
 export async function startWranglerDev({ port, stateDir, vars = {}, logFile = null }) {
-  const args = [wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), ...(await inspectorArgs()), "--persist-to", stateDir, "--log-level", "warn"];
+  const args = [
+    wranglerBin,
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    ...(await inspectorArgs()),
+    "--persist-to",
+    stateDir,
+    "--log-level",
+    "warn",
+  ];
   // Development: wrangler.toml says production, where BENCH is refused (src/lib/dev-tools.ts).
   for (const [k, v] of Object.entries({ ENVIRONMENT: "development", ...vars })) args.push("--var", `${k}:${v}`);
   const out = logFile ? openSync(logFile, "a") : "ignore";
-  const child = spawn(process.execPath, args, { cwd: root, env: benchEnv, detached: true, stdio: ["ignore", out, out] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: benchEnv,
+    detached: true,
+    stdio: ["ignore", out, out],
+  });
   const stop = () => {
     try {
       process.kill(-child.pid, "SIGTERM");
@@ -44,7 +65,13 @@ export async function startWranglerDev({ port, stateDir, vars = {}, logFile = nu
   process.on("exit", stop);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false)) return stop;
+    if (
+      await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return stop;
     await new Promise((r) => setTimeout(r, 300));
   }
   stop();

@@ -38,11 +38,16 @@ function ensureTool(bin, pkg) {
 
 const base32 = (bytes) => {
   const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
-  let bits = 0, value = 0, out = "";
+  let bits = 0,
+    value = 0,
+    out = "";
   for (const b of bytes) {
     value = (value << 8) | b;
     bits += 8;
-    while (bits >= 5) { out += alphabet[(value >>> (bits - 5)) & 31]; bits -= 5; }
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
   }
   if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
   return out;
@@ -58,28 +63,63 @@ function searchTriggers() {
 
 async function seed() {
   const dbFile = freshLocalD1(stateDir);
-  const ids = { tenantId: base32(randomBytes(15)), userId: base32(randomBytes(15)), sessionId: base32(randomBytes(20)) };
+  const ids = {
+    tenantId: base32(randomBytes(15)),
+    userId: base32(randomBytes(15)),
+    sessionId: base32(randomBytes(20)),
+  };
   const secret = base32(randomBytes(20));
   const salt = randomBytes(16);
-  const passwordHash = ["scrypt", 16384, 8, 5, salt.toString("base64"), scryptSync("bench password 2026", salt, 32, { N: 16384, r: 8, p: 5, maxmem: 64 * 1024 * 1024 }).toString("base64")].join("$");
+  const passwordHash = [
+    "scrypt",
+    16384,
+    8,
+    5,
+    salt.toString("base64"),
+    scryptSync("bench password 2026", salt, 32, { N: 16384, r: 8, p: 5, maxmem: 64 * 1024 * 1024 }).toString("base64"),
+  ].join("$");
   const sql =
-    seedSql({ ...ids, email: "bench@customertrackr.test", passwordHash, secretHashHex: createHash("sha256").update(secret).digest("hex"), contacts: CONTACTS, now: Date.now() }).replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "") +
-    searchTriggers();
+    seedSql({
+      ...ids,
+      email: "bench@customertrackr.test",
+      passwordHash,
+      secretHashHex: createHash("sha256").update(secret).digest("hex"),
+      contacts: CONTACTS,
+      now: Date.now(),
+    }).replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "") + searchTriggers();
   const started = Date.now();
   run("sqlite3", [dbFile], { input: sql });
-  log(`seeded ${CONTACTS.toLocaleString("en")} contacts, ${(CONTACTS / 10).toLocaleString("en")} companies, ${(CONTACTS * 2).toLocaleString("en")} notes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `seeded ${CONTACTS.toLocaleString("en")} contacts, ${(CONTACTS / 10).toLocaleString("en")} companies, ${(CONTACTS * 2).toLocaleString("en")} notes in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   // A browser that has been on any page carries the workspace cookie too (src/middleware/session.tsx).
   return { ...ids, cookie: `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}`, dbFile };
 }
 
 function wrk(url, headers, seconds) {
-  const args = ["-t2", `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "10s", "-s", join(root, "bench", "wrk-report.lua")];
+  const args = [
+    "-t2",
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    "--timeout",
+    "10s",
+    "-s",
+    join(root, "bench", "wrk-report.lua"),
+  ];
   for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
   const out = run("wrk", [...args, url]);
   const m = out.match(/WRK_JSON (\{.*\})/);
   if (!m) throw new Error(`no figures from wrk:\n${out}`);
   const r = JSON.parse(m[1]);
-  return { rps: r.requests / (r.durationUs / 1e6), p50: r.p50 / 1000, p95: r.p95 / 1000, p99: r.p99 / 1000, errors: r.errors, non2xx: r.non2xx, requests: r.requests };
+  return {
+    rps: r.requests / (r.durationUs / 1e6),
+    p50: r.p50 / 1000,
+    p95: r.p95 / 1000,
+    p99: r.p99 / 1000,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    requests: r.requests,
+  };
 }
 
 /**
@@ -88,7 +128,28 @@ function wrk(url, headers, seconds) {
  * `order` "name" times the same search sorted by name instead, which sorts all matches.
  */
 function rawSearch(dbFile, tenantId, order = "newest") {
-  const prefixes = ["ad", "ada", "lov", "tur", "hop", "gra", "ren", "inv", "mül", "gar", "zoe", "jos", "415", "555", "exa", "com", "dem", "pri", "che", "kha"];
+  const prefixes = [
+    "ad",
+    "ada",
+    "lov",
+    "tur",
+    "hop",
+    "gra",
+    "ren",
+    "inv",
+    "mül",
+    "gar",
+    "zoe",
+    "jos",
+    "415",
+    "555",
+    "exa",
+    "com",
+    "dem",
+    "pri",
+    "che",
+    "kha",
+  ];
   const lines = [".timer on"];
   for (let round = 0; round < 10; round++) {
     for (const p of prefixes) {
@@ -112,14 +173,37 @@ async function main() {
   const stop = await startWranglerDev({ port, stateDir, vars: { BENCH: 1 } });
   const baseUrl = `http://127.0.0.1:${port}`;
   const auth = { Cookie: seeded.cookie };
-  const midId = Number(run("sqlite3", [seeded.dbFile, `SELECT id FROM contacts WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 1 OFFSET ${Math.floor(CONTACTS / 2)}`]).trim());
+  const midId = Number(
+    run("sqlite3", [
+      seeded.dbFile,
+      `SELECT id FROM contacts WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 1 OFFSET ${Math.floor(CONTACTS / 2)}`,
+    ]).trim(),
+  );
 
-  const companyId = Number(run("sqlite3", [seeded.dbFile, `SELECT id FROM companies WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 1 OFFSET ${Math.floor(CONTACTS / 20)}`]).trim());
+  const companyId = Number(
+    run("sqlite3", [
+      seeded.dbFile,
+      `SELECT id FROM companies WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 1 OFFSET ${Math.floor(CONTACTS / 20)}`,
+    ]).trim(),
+  );
   const targets = [
-    { name: "floor: bare route, one indexed 50-row SELECT", url: `/bench/floor?tenant=${seeded.tenantId}`, headers: {} },
+    {
+      name: "floor: bare route, one indexed 50-row SELECT",
+      url: `/bench/floor?tenant=${seeded.tenantId}`,
+      headers: {},
+    },
     { name: "contacts list (first page, sorted by name)", url: "/app/contacts", headers: auth },
     // What htmx sends for the search box (hx-get, hx-target="#contact-results"): the results region.
-    { name: "search as you type: fragment for ?q=lov", url: "/app/contacts?q=lov", headers: { ...auth, "HX-Request": "true", "HX-Target": "contact-results", "HX-Current-URL": "http://127.0.0.1/app/contacts" } },
+    {
+      name: "search as you type: fragment for ?q=lov",
+      url: "/app/contacts?q=lov",
+      headers: {
+        ...auth,
+        "HX-Request": "true",
+        "HX-Target": "contact-results",
+        "HX-Current-URL": "http://127.0.0.1/app/contacts",
+      },
+    },
     { name: "search: full page for ?q=ada", url: "/app/contacts?q=ada", headers: auth },
     { name: "contact page (2 notes)", url: `/app/contacts/${midId}`, headers: auth },
     { name: "company page (10 contacts)", url: `/app/companies/${companyId}`, headers: auth },
@@ -139,7 +223,9 @@ async function main() {
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${t.url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
       rounds[i].push(r);
     });
-    log(`round ${round + 1} of ${ROUNDS}: ${targets.map((t, i) => `${t.name.split(":")[0].split(" (")[0]} ${rounds[i][round].rps.toFixed(0)}`).join(", ")} req/s`);
+    log(
+      `round ${round + 1} of ${ROUNDS}: ${targets.map((t, i) => `${t.name.split(":")[0].split(" (")[0]} ${rounds[i][round].rps.toFixed(0)}`).join(", ")} req/s`,
+    );
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const results = targets.map((t, i) => {
@@ -156,26 +242,59 @@ async function main() {
       perRound: rs.map((r) => Math.round(r.rps)),
     };
   });
-  for (const r of results) log(`${r.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
+  for (const r of results)
+    log(
+      `${r.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`,
+    );
   stop();
   const raw = rawSearch(seeded.dbFile, seeded.tenantId);
   const rawByName = rawSearch(seeded.dbFile, seeded.tenantId, "name");
 
   const floor = results[0].rps;
-  const goals = { "contacts list (first page, sorted by name)": 0.6, "search as you type: fragment for ?q=lov": 0.5, "search: full page for ?q=ada": 0.5 };
-  console.log(`\nCustomerTrackr bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-  console.log(`${CONTACTS.toLocaleString("en")} contacts in one tenant · wrk -t2 -c${CONNECTIONS}, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(0)} s per target · wrangler dev --log-level warn\n`);
+  const goals = {
+    "contacts list (first page, sorted by name)": 0.6,
+    "search as you type: fragment for ?q=lov": 0.5,
+    "search: full page for ?q=ada": 0.5,
+  };
+  console.log(
+    `\nCustomerTrackr bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  );
+  console.log(
+    `${CONTACTS.toLocaleString("en")} contacts in one tenant · wrk -t2 -c${CONNECTIONS}, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(0)} s per target · wrangler dev --log-level warn\n`,
+  );
   console.log("| target | req/s | per round | p50 ms | p95 ms | p99 ms | × floor | goal |");
   console.log("|---|---:|---|---:|---:|---:|---:|---|");
   for (const r of results) {
     const ratio = r.rps / floor;
     const goal = goals[r.name];
-    console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.perRound.join(" / ")} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${ratio.toFixed(2)} | ${goal ? `≥ ${goal} ${ratio >= goal ? "met" : "MISSED"}` : ""} |`);
+    console.log(
+      `| ${r.name} | ${r.rps.toFixed(0)} | ${r.perRound.join(" / ")} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${ratio.toFixed(2)} | ${goal ? `≥ ${goal} ${ratio >= goal ? "met" : "MISSED"}` : ""} |`,
+    );
   }
-  console.log(`\nraw search query in SQLite, newest first (the default; ${raw.queries} queries, 20 prefixes): p50 ${raw.p50.toFixed(2)} ms, p95 ${raw.p95.toFixed(2)} ms, max ${raw.max.toFixed(2)} ms — goal p95 < 10 ms ${raw.p95 < 10 ? "met" : "MISSED"}`);
-  console.log(`raw search query in SQLite, sorted by name (a chosen sort): p50 ${rawByName.p50.toFixed(2)} ms, p95 ${rawByName.p95.toFixed(2)} ms, max ${rawByName.max.toFixed(2)} ms`);
+  console.log(
+    `\nraw search query in SQLite, newest first (the default; ${raw.queries} queries, 20 prefixes): p50 ${raw.p50.toFixed(2)} ms, p95 ${raw.p95.toFixed(2)} ms, max ${raw.max.toFixed(2)} ms — goal p95 < 10 ms ${raw.p95 < 10 ? "met" : "MISSED"}`,
+  );
+  console.log(
+    `raw search query in SQLite, sorted by name (a chosen sort): p50 ${rawByName.p50.toFixed(2)} ms, p95 ${rawByName.p95.toFixed(2)} ms, max ${rawByName.max.toFixed(2)} ms`,
+  );
   mkdirSync(join(root, "bench", "results"), { recursive: true });
-  writeFileSync(join(root, "bench", "results", "latest.json"), JSON.stringify({ at: new Date().toISOString(), contacts: CONTACTS, connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, results, rawSearch: raw, rawSearchByName: rawByName }, null, 2));
+  writeFileSync(
+    join(root, "bench", "results", "latest.json"),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        contacts: CONTACTS,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        results,
+        rawSearch: raw,
+        rawSearchByName: rawByName,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 main().catch((err) => {

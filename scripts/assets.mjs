@@ -13,10 +13,17 @@ mkdirSync(out, { recursive: true });
 
 const htmxVersion = JSON.parse(readFileSync(join(root, "node_modules/htmx.org/package.json"), "utf8")).version;
 const files = {
-  htmx: { name: `htmx-${htmxVersion}.min.js`, body: readFileSync(join(root, "node_modules/htmx.org/dist/htmx.min.js")) },
+  htmx: {
+    name: `htmx-${htmxVersion}.min.js`,
+    body: readFileSync(join(root, "node_modules/htmx.org/dist/htmx.min.js")),
+  },
 };
 // analytics.js is loaded only on pages that load Google Analytics (src/lib/consent.ts).
-for (const [key, src] of [["css", "app.css"], ["js", "app.js"], ["analytics", "analytics.js"]]) {
+for (const [key, src] of [
+  ["css", "app.css"],
+  ["js", "app.js"],
+  ["analytics", "analytics.js"],
+]) {
   const body = readFileSync(join(root, "assets-src", src));
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
   const [base, ext] = src.split(".");

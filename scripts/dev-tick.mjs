@@ -31,7 +31,9 @@ export async function tick(url, { time, log = console } = {}) {
   }
   const report = await res.json().catch(() => null);
   if (res.status === 404) {
-    log.error("✗ cron tick: /dev/cron answered 404 (it needs DEV_MAIL=1 and ENVIRONMENT=development): the cron is not running");
+    log.error(
+      "✗ cron tick: /dev/cron answered 404 (it needs DEV_MAIL=1 and ENVIRONMENT=development): the cron is not running",
+    );
     return { ok: false, status: res.status, report };
   }
   if (!res.ok || !report?.ok) {

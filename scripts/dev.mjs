@@ -70,7 +70,8 @@ const seedRun = spawnSync(process.execPath, [join(root, "scripts", "seed.mjs"), 
   encoding: "utf8",
   timeout: 120_000,
 });
-if (seedRun.error || seedRun.status !== 0) fail(`Seeding failed (${seedRun.error?.message ?? `exit ${seedRun.status ?? seedRun.signal}`}).`);
+if (seedRun.error || seedRun.status !== 0)
+  fail(`Seeding failed (${seedRun.error?.message ?? `exit ${seedRun.status ?? seedRun.signal}`}).`);
 const seeded = JSON.parse(seedRun.stdout.trim().split("\n").at(-1));
 console.log(seeded.created ? "Demo data written." : "Demo data already there; nothing written.");
 
@@ -80,7 +81,19 @@ console.log(`  Starting the app at ${url}  (Ctrl-C stops it)\n`);
 const child = spawn(
   process.execPath,
   // DEV_MAIL and ENVIRONMENT=development mount the development tools (/dev/mail, /dev/cron).
-  [wranglerBin, "dev", "--ip", HOST, "--port", String(port), ...(await inspectorArgs(HOST)), "--var", "DEV_MAIL:1", "--var", "ENVIRONMENT:development"],
+  [
+    wranglerBin,
+    "dev",
+    "--ip",
+    HOST,
+    "--port",
+    String(port),
+    ...(await inspectorArgs(HOST)),
+    "--var",
+    "DEV_MAIL:1",
+    "--var",
+    "ENVIRONMENT:development",
+  ],
   { cwd: root, stdio: "inherit", env: process.env },
 );
 

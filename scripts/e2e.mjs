@@ -75,10 +75,15 @@ function wranglerRunning() {
 function stopEverything() {
   stopping ??= (async () => {
     if (browser) await withTimeout(browser.close(), LIMITS.stopMs, "closing the browser").catch(() => {});
-    for (const [stub, name] of [[gaStub, "the GA stub"], [mailStub, "the mail stub"]]) {
+    for (const [stub, name] of [
+      [gaStub, "the GA stub"],
+      [mailStub, "the mail stub"],
+    ]) {
       if (!stub) continue;
       stub.server.closeAllConnections();
-      await withTimeout(new Promise((resolve) => stub.server.close(resolve)), LIMITS.stopMs, `stopping ${name}`).catch(() => {});
+      await withTimeout(new Promise((resolve) => stub.server.close(resolve)), LIMITS.stopMs, `stopping ${name}`).catch(
+        () => {},
+      );
     }
     if (wranglerRunning()) {
       const exited = new Promise((resolve) => wrangler.once("exit", resolve));
@@ -104,12 +109,19 @@ async function bail(message, code = 1) {
   process.exit(code);
 }
 
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]]) {
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+  ["SIGHUP", 129],
+]) {
   process.once(signal, () => void bail(`${signal}: stopping.`, code));
 }
 process.on("uncaughtException", (err) => void bail(`internal error: ${err?.stack ?? err}`));
 process.on("unhandledRejection", (err) => void bail(`internal error: ${err?.stack ?? err}`));
-setTimeout(() => void bail(`the whole run took longer than ${seconds(LIMITS.wholeRunMs)}; giving up.`), LIMITS.wholeRunMs).unref();
+setTimeout(
+  () => void bail(`the whole run took longer than ${seconds(LIMITS.wholeRunMs)}; giving up.`),
+  LIMITS.wholeRunMs,
+).unref();
 
 // ---- setup ------------------------------------------------------------------------------------
 function runStep(label, command, args, { env = {}, timeout = LIMITS.setupStepMs, quiet = true } = {}) {
@@ -123,7 +135,10 @@ function runStep(label, command, args, { env = {}, timeout = LIMITS.setupStepMs,
   });
   if (result.error || result.status !== 0) {
     if (quiet) process.stderr.write(`${result.stdout ?? ""}${result.stderr ?? ""}`);
-    const why = result.error?.code === "ETIMEDOUT" ? `timed out after ${seconds(timeout)}` : result.error?.message ?? `exit ${result.status ?? result.signal}`;
+    const why =
+      result.error?.code === "ETIMEDOUT"
+        ? `timed out after ${seconds(timeout)}`
+        : (result.error?.message ?? `exit ${result.status ?? result.signal}`);
     throw new Error(`${label} failed: ${why}`);
   }
   log(`${label} (${seconds(Date.now() - t)})`);
@@ -183,7 +198,12 @@ async function startGaStub() {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
   });
-  return { server, origin: `http://127.0.0.1:${server.address().port}`, measurementId: GA_E2E_MEASUREMENT_ID, requests };
+  return {
+    server,
+    origin: `http://127.0.0.1:${server.address().port}`,
+    measurementId: GA_E2E_MEASUREMENT_ID,
+    requests,
+  };
 }
 
 /** The address part that makes the mail stub refuse a recipient's first delivery (as a provider having a bad minute). */
@@ -215,7 +235,9 @@ async function startMailStub() {
       const refused = to.includes(FIRST_TRY_FAILS) && !attempts.some((a) => a.to === to);
       attempts.push({ to, subject: message?.subject ?? "", accepted: !refused && !!message, at: Date.now() });
       res.writeHead(refused ? 503 : message ? 200 : 400, { "content-type": "application/json" });
-      res.end(refused ? '{"error":"unavailable"}' : message ? `{"id":"stub-${attempts.length}"}` : '{"error":"bad json"}');
+      res.end(
+        refused ? '{"error":"unavailable"}' : message ? `{"id":"stub-${attempts.length}"}` : '{"error":"bad json"}',
+      );
     });
   });
   await new Promise((resolve, reject) => {
@@ -238,11 +260,34 @@ async function startWrangler(port, artifactsDir) {
   wrangler = spawn(
     process.execPath,
     [
-      wranglerBin, "dev", "--ip", "127.0.0.1", "--port", String(port), ...(await inspectorArgs()), "--persist-to", stateDir, "--log-level", "warn",
+      wranglerBin,
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      ...(await inspectorArgs()),
+      "--persist-to",
+      stateDir,
+      "--log-level",
+      "warn",
       // As `npm run dev`: the development tools (/dev/mail, /dev/cron).
-      "--var", "DEV_MAIL:1", "--var", "ENVIRONMENT:development",
-      "--var", "SIGNUP_LIMIT_PER_HOUR:1000", "--var", `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`, "--var", `GA_SCRIPT_ORIGIN:${gaStub.origin}`,
-      "--var", "MAIL_PROVIDER:http", "--var", `MAIL_HTTP_URL:${mailStub.url}`, "--var", "MAIL_HTTP_TOKEN:e2e-mail-token",
+      "--var",
+      "DEV_MAIL:1",
+      "--var",
+      "ENVIRONMENT:development",
+      "--var",
+      "SIGNUP_LIMIT_PER_HOUR:1000",
+      "--var",
+      `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`,
+      "--var",
+      `GA_SCRIPT_ORIGIN:${gaStub.origin}`,
+      "--var",
+      "MAIL_PROVIDER:http",
+      "--var",
+      `MAIL_HTTP_URL:${mailStub.url}`,
+      "--var",
+      "MAIL_HTTP_TOKEN:e2e-mail-token",
     ],
     // Its own process group, so stopping it also stops the workerd processes it starts.
     { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: { ...process.env, FORCE_COLOR: "0" } },
@@ -251,7 +296,8 @@ async function startWrangler(port, artifactsDir) {
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + LIMITS.serverReadyMs;
   while (Date.now() < deadline) {
-    if (!wranglerRunning()) throw new Error(`wrangler dev exited early (${wrangler.exitCode ?? wrangler.signalCode}):\n${wranglerLogTail()}`);
+    if (!wranglerRunning())
+      throw new Error(`wrangler dev exited early (${wrangler.exitCode ?? wrangler.signalCode}):\n${wranglerLogTail()}`);
     try {
       const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(3_000) });
       if (res.ok) return baseUrl;
@@ -260,7 +306,9 @@ async function startWrangler(port, artifactsDir) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`wrangler dev did not answer /healthz within ${seconds(LIMITS.serverReadyMs)}:\n${wranglerLogTail()}`);
+  throw new Error(
+    `wrangler dev did not answer /healthz within ${seconds(LIMITS.serverReadyMs)}:\n${wranglerLogTail()}`,
+  );
 }
 
 // ---- tests --------------------------------------------------------------------------------------
@@ -290,7 +338,9 @@ async function closeContexts(artifactsDir, failedTestIndex) {
       for (const page of context.pages()) {
         n += 1;
         const path = join(artifactsDir, `failed-${failedTestIndex}-${n}.png`);
-        const shot = await withTimeout(page.screenshot({ path, fullPage: true }), 10_000, "screenshot").catch(() => null);
+        const shot = await withTimeout(page.screenshot({ path, fullPage: true }), 10_000, "screenshot").catch(
+          () => null,
+        );
         if (shot) console.log(`    page at failure (${page.url()}): ${path}`);
       }
     }
@@ -305,9 +355,14 @@ async function main() {
 
   stateDir = mkdtempSync(join(tmpdir(), "customertrackr-e2e-state-"));
   const artifactsDir = mkdtempSync(join(tmpdir(), "customertrackr-e2e-"));
-  runStep("migrations applied to a fresh local D1", process.execPath, [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir], {
-    env: { CI: "true" }, // never prompt
-  });
+  runStep(
+    "migrations applied to a fresh local D1",
+    process.execPath,
+    [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir],
+    {
+      env: { CI: "true" }, // never prompt
+    },
+  );
 
   const tests = await loadTests(filter);
   if (tests.length === 0) throw new Error(`no test/e2e/*.e2e.mjs files${filter ? ` matching "${filter}"` : ""}`);
@@ -347,14 +402,24 @@ async function main() {
     for (let attempt = 1; attempt <= 2; attempt++) {
       error = null;
       try {
-        await withTimeout(Promise.resolve().then(() => test.fn({ baseUrl, browser, artifactsDir, gaStub, mailStub })), LIMITS.testMs, "the test");
+        await withTimeout(
+          Promise.resolve().then(() => test.fn({ baseUrl, browser, artifactsDir, gaStub, mailStub })),
+          LIMITS.testMs,
+          "the test",
+        );
       } catch (err) {
         error = err;
       }
       if (!error || stopping || attempt === 2 || !/Timeout \d+ms exceeded/.test(String(error?.message ?? error))) break;
       retried += 1;
       console.log(`↻ ${test.name}: a browser wait timed out, trying once more (${seconds(Date.now() - t)})`);
-      console.log(String(error?.message ?? error).split("\n").slice(0, 3).join("\n").replace(/^/gm, "    "));
+      console.log(
+        String(error?.message ?? error)
+          .split("\n")
+          .slice(0, 3)
+          .join("\n")
+          .replace(/^/gm, "    "),
+      );
       await closeContexts(artifactsDir, `${i + 1}-timeout`);
     }
     if (stopping) break; // a failure caused by the interruption is not worth reporting

@@ -55,7 +55,8 @@ export function parseArgs(argv) {
 export function requestFor(action, args, options) {
   const note = { operator: (options.operator ?? "").trim(), reason: (options.reason ?? "").trim() };
   const needsNote = action !== "failed-mail";
-  if (needsNote && (!note.operator || !note.reason)) return { error: 'Every action needs --operator "<your name>" and --reason "<why>" (they are audited).' };
+  if (needsNote && (!note.operator || !note.reason))
+    return { error: 'Every action needs --operator "<your name>" and --reason "<why>" (they are audited).' };
   switch (action) {
     case "erase-account":
       if (args.length !== 1) return { error: "erase-account takes one email address." };
@@ -65,7 +66,11 @@ export function requestFor(action, args, options) {
       return { method: "POST", path: "/ops/accounts/export", body: { email: args[0], ...note }, out: options.out };
     case "correct-email":
       if (args.length !== 2) return { error: "correct-email takes the old and the new email address." };
-      return { method: "POST", path: "/ops/accounts/correct-email", body: { old_email: args[0], new_email: args[1], ...note } };
+      return {
+        method: "POST",
+        path: "/ops/accounts/correct-email",
+        body: { old_email: args[0], new_email: args[1], ...note },
+      };
     case "erase-contact-messages":
       if (args.length !== 1) return { error: "erase-contact-messages takes one email address." };
       return { method: "POST", path: "/ops/accounts/erase-contact-messages", body: { email: args[0], ...note } };
@@ -78,7 +83,8 @@ export function requestFor(action, args, options) {
         if (value !== "on" && value !== "off") return { error: `--${list} takes on or off.` };
         body[list] = value === "on";
       }
-      if (body.digest === undefined && body.news === undefined) return { error: "set-email-preferences needs --digest on|off and/or --news on|off." };
+      if (body.digest === undefined && body.news === undefined)
+        return { error: "set-email-preferences needs --digest on|off and/or --news on|off." };
       return { method: "POST", path: "/ops/accounts/email-preferences", body: { ...body, ...note } };
     }
     case "failed-mail":

@@ -2,7 +2,8 @@
 // each answer's HTML to <dir>, so a refactor that must not change what users see can be checked with
 // `diff -r before/ after/`. A fresh local D1 is migrated and seeded, `wrangler dev` serves it, and the
 // demo owner signs in. What differs between two runs by design is replaced before writing: the CSP
-// nonce, random ids (24 or 32 lowercase letters and digits) and times (<time> elements, timestamps).
+// nonce, random ids (24 or 32 lowercase letters and digits), times (<time> elements, timestamps), and
+// the content hashes in asset names (reformatting app.css changes its hash, not what it does).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, freshLocalD1, root, startWranglerDev } from "../bench/local-wrangler.mjs";
@@ -26,15 +27,22 @@ const base = `http://127.0.0.1:${port}`;
 function normalise(html) {
   return html
     .replace(/nonce="[^"]*"/g, 'nonce="N"')
+    .replace(/\/assets\/([a-z]+)\.[0-9a-f]{10}\.(css|js)/g, "/assets/$1.H.$2")
     .replace(/\b[a-z0-9]{24}\b|\b[a-z0-9]{32}\b/g, "ID")
-    .replace(/<time([^>]*)>[^<]*<\/time>/g, (_, attrs) => `<time${attrs.replace(/datetime="[^"]*"/, 'datetime="T"')}>T</time>`)
+    .replace(
+      /<time([^>]*)>[^<]*<\/time>/g,
+      (_, attrs) => `<time${attrs.replace(/datetime="[^"]*"/, 'datetime="T"')}>T</time>`,
+    )
     .replace(/\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z\b/g, "T")
     .replace(/\b1[7-9]\d{11}\b/g, "MS");
 }
 
 let cookie = "";
 async function get(path, headers = {}) {
-  const res = await fetch(base + path, { headers: { cookie, "CF-Connecting-IP": "203.0.113.9", ...headers }, redirect: "manual" });
+  const res = await fetch(base + path, {
+    headers: { cookie, "CF-Connecting-IP": "203.0.113.9", ...headers },
+    redirect: "manual",
+  });
   const body = await res.text();
   return { status: res.status, location: res.headers.get("location"), body };
 }
@@ -45,7 +53,17 @@ function save(name, page) {
 }
 
 try {
-  const anonymous = ["/", "/login", "/signup", "/privacy", "/terms", "/cookies", "/contact", "/password/forgot", "/nosuchpage"];
+  const anonymous = [
+    "/",
+    "/login",
+    "/signup",
+    "/privacy",
+    "/terms",
+    "/cookies",
+    "/contact",
+    "/password/forgot",
+    "/nosuchpage",
+  ];
   for (const path of anonymous) save(`anon${path}`, await get(path));
 
   const login = await fetch(`${base}/login`, {
@@ -91,8 +109,14 @@ try {
   ];
   for (const path of pages) save(path, await get(path));
   // The regions htmx swaps: search results, and the list's pages.
-  save("fragment /app/contacts?q=gr", await get("/app/contacts?q=gr", { "HX-Request": "true", "HX-Target": "contact-results" }));
-  save("fragment /app/companies?q=b", await get("/app/companies?q=b", { "HX-Request": "true", "HX-Target": "company-results" }));
+  save(
+    "fragment /app/contacts?q=gr",
+    await get("/app/contacts?q=gr", { "HX-Request": "true", "HX-Target": "contact-results" }),
+  );
+  save(
+    "fragment /app/companies?q=b",
+    await get("/app/companies?q=b", { "HX-Request": "true", "HX-Target": "company-results" }),
+  );
   console.log(`wrote ${anonymous.length + pages.length + 2} pages to ${out}`);
 } finally {
   stop();

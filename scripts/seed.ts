@@ -16,7 +16,12 @@ import { createContact, findOrCreateTag } from "../src/services/contacts";
 import { addNote } from "../src/services/notes";
 
 const DEMO_COMPANIES = [
-  { name: "Brightside Bakery", domain: "brightside-bakery.example", industry: "Food & drink", phone: "+1 415 555 0100" },
+  {
+    name: "Brightside Bakery",
+    domain: "brightside-bakery.example",
+    industry: "Food & drink",
+    phone: "+1 415 555 0100",
+  },
   { name: "Harbour Florists", domain: "harbourflorists.example", industry: "Retail", phone: "+1 415 555 0101" },
   { name: "Northwind Traders", domain: "northwind.example", industry: "Wholesale", phone: "+1 212 555 0102" },
   { name: "Lovelace Analytics", domain: "lovelace-analytics.example", industry: "Software", phone: "+44 20 7946 0103" },
@@ -51,7 +56,18 @@ async function seedDemoRecords(db: Database, tenantId: string, ownerId: string, 
         db,
         tenantId,
         ownerId,
-        { name: c.name, domain: c.domain, industry: c.industry, size: "11-50", address: null, phone, ownerId, tagIds: [], newTag: null, customValues: new Map() },
+        {
+          name: c.name,
+          domain: c.domain,
+          industry: c.industry,
+          size: "11-50",
+          address: null,
+          phone,
+          ownerId,
+          tagIds: [],
+          newTag: null,
+          customValues: new Map(),
+        },
         ctx,
         now + i,
       ),
@@ -66,7 +82,12 @@ async function seedDemoRecords(db: Database, tenantId: string, ownerId: string, 
       {
         firstName: first,
         lastName: last,
-        emails: [`${first}.${last}`.toLowerCase().normalize("NFKD").replace(/[^a-z.]/g, "") + "@example.com"],
+        emails: [
+          `${`${first}.${last}`
+            .toLowerCase()
+            .normalize("NFKD")
+            .replace(/[^a-z.]/g, "")}@example.com`,
+        ],
         phones: [`+1415555${String(200 + i).padStart(4, "0")}`],
         jobTitle: title,
         companyId,
@@ -79,7 +100,15 @@ async function seedDemoRecords(db: Database, tenantId: string, ownerId: string, 
       },
       now + 100 + i,
     );
-    await addNote(db, tenantId, { userId: ownerId, role: "owner" }, "contact", id, `Called ${first} about the renewal.\nNext step: send the proposal — details at https://example.com/proposals/${id}`, now + 200 + i);
+    await addNote(
+      db,
+      tenantId,
+      { userId: ownerId, role: "owner" },
+      "contact",
+      id,
+      `Called ${first} about the renewal.\nNext step: send the proposal — details at https://example.com/proposals/${id}`,
+      now + 200 + i,
+    );
   }
 }
 
@@ -123,7 +152,11 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedResul
   try {
     const db = createDb(proxy.env.DB);
     const result: SeedResult = { created: false, company: DEMO_COMPANY, password: DEMO_PASSWORD, users: DEMO_USERS };
-    const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_USERS[0]!.email)).limit(1);
+    const [existing] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, DEMO_USERS[0]!.email))
+      .limit(1);
     if (existing) return result;
 
     const now = Date.now();
@@ -147,9 +180,11 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedResul
         })),
       ),
       // Staggered times keep the owner's membership first, as if the others were invited later.
-      db.insert(memberships).values(
-        people.map((p, i) => ({ tenantId, userId: p.id, role: p.role, createdAt: now + i, updatedAt: now + i })),
-      ),
+      db
+        .insert(memberships)
+        .values(
+          people.map((p, i) => ({ tenantId, userId: p.id, role: p.role, createdAt: now + i, updatedAt: now + i })),
+        ),
     ]);
     await seedDemoRecords(db, tenantId, people[0]!.id, people[2]!.id, now);
     return { ...result, created: true };

@@ -21,7 +21,13 @@ export interface CronReport {
   /** The scheduled time every part took as "now". */
   time: number;
   /** What the parts that did something did (empty when nothing was due). */
-  did: { mail?: DeliveryReport; retention?: RetentionReport; exportsPurged?: number; digestsSent?: number; jobs?: WatchdogReport };
+  did: {
+    mail?: DeliveryReport;
+    retention?: RetentionReport;
+    exportsPurged?: number;
+    digestsSent?: number;
+    jobs?: WatchdogReport;
+  };
   failures: CronFailure[];
 }
 

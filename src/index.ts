@@ -13,7 +13,8 @@ export default {
    */
   async scheduled(controller, env) {
     const report = await runCron(env, controller.scheduledTime);
-    if (report.failures.length > 0) throw new Error(`cron: ${report.failures.map((f) => `${f.part}: ${f.error}`).join("; ")}`);
+    if (report.failures.length > 0)
+      throw new Error(`cron: ${report.failures.map((f) => `${f.part}: ${f.error}`).join("; ")}`);
   },
   /** Queue consumer: background job steps (imports, data exports). */
   queue: consumeJobs,

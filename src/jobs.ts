@@ -35,7 +35,9 @@ export async function consumeJobs(batch: MessageBatch<JobMessage>, env: Bindings
       await handler(env, body, Date.now());
       message.ack();
     } catch (err) {
-      console.error(JSON.stringify({ type: "job_failed", job: body.type, attempt: message.attempts, error: String(err) }));
+      console.error(
+        JSON.stringify({ type: "job_failed", job: body.type, attempt: message.attempts, error: String(err) }),
+      );
       message.retry({ delaySeconds: Math.min(300, 5 * 2 ** message.attempts) });
     }
   }

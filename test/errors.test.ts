@@ -16,10 +16,12 @@ async function received(): Promise<Received[]> {
   return (await fetch(`${fakeApi()}/__received`)).json();
 }
 
-
 /** The JSON items of a Sentry envelope (header line, then item header / payload pairs). */
 function envelopeItems(body: string): Record<string, unknown>[] {
-  const lines = body.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = body
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const items: Record<string, unknown>[] = [];
   for (let i = 1; i + 1 < lines.length; i += 2) if (lines[i]!.type === "event") items.push(lines[i + 1]!);
   return items;
@@ -79,7 +81,16 @@ describe("Sentry reporting", () => {
     expect(event).toBeDefined();
     expect(JSON.stringify(event)).toContain("simulated outage");
     expect((event as { request: { url: string } }).request.url).toBe("http://localhost/logout");
-    for (const secret of [token, token.split(".")[1]!, "query-secret-123", "form-secret-456", "typed text", "auth-secret-789", "192.0.2.99", "192.0.2.98"]) {
+    for (const secret of [
+      token,
+      token.split(".")[1]!,
+      "query-secret-123",
+      "form-secret-456",
+      "typed text",
+      "auth-secret-789",
+      "192.0.2.99",
+      "192.0.2.98",
+    ]) {
       expect(raw).not.toContain(secret);
     }
     expect(raw.toLowerCase()).not.toContain('"cookie"');

@@ -29,10 +29,20 @@ function stripeFake() {
   const customers = new Map<string, Record<string, unknown>>();
   const subscriptions = new Map<string, unknown>();
   const invoices: { customer: string }[] = [];
-  const next = (prefix: string) => `${prefix}_fake${Date.now().toString(36)}${(seq += 1)}`;
+  const next = (prefix: string) => {
+    seq += 1;
+    return `${prefix}_fake${Date.now().toString(36)}${seq}`;
+  };
   const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
   const missing = (what: string, id: string) =>
-    json(404, { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'`, param: "id" } });
+    json(404, {
+      error: {
+        type: "invalid_request_error",
+        code: "resource_missing",
+        message: `No such ${what}: '${id}'`,
+        param: "id",
+      },
+    });
 
   return (method: string, path: string, body: string): { status: number; body: string } | null => {
     if (method === "POST" && path === "/__stripe/subscriptions") {
@@ -57,7 +67,13 @@ function stripeFake() {
       return json(500, { error: { type: "api_error", message: "simulated outage" } });
     }
     if (method === "POST" && route === "/v1/customers") {
-      const customer = { id: next("cus"), object: "customer", email: params.email ?? null, name: params.name ?? null, metadata: { tenant_id: params["metadata[tenant_id]"] } };
+      const customer = {
+        id: next("cus"),
+        object: "customer",
+        email: params.email ?? null,
+        name: params.name ?? null,
+        metadata: { tenant_id: params["metadata[tenant_id]"] },
+      };
       customers.set(customer.id, customer);
       return json(200, customer);
     }
@@ -66,7 +82,8 @@ function stripeFake() {
     if (method === "POST" && customerId) {
       const customer = customers.get(customerId);
       if (!customer) return missing("customer", customerId);
-      if (`${params.email ?? ""} ${params.name ?? ""}`.includes("stripe-outage")) return json(500, { error: { type: "api_error", message: "simulated outage" } });
+      if (`${params.email ?? ""} ${params.name ?? ""}`.includes("stripe-outage"))
+        return json(500, { error: { type: "api_error", message: "simulated outage" } });
       if (params.email !== undefined) customer.email = params.email;
       if (params.name !== undefined) customer.name = params.name;
       return json(200, customer);
@@ -90,7 +107,13 @@ function stripeFake() {
     }
     if (method === "POST" && route === "/v1/billing_portal/sessions") {
       const pid = next("bps");
-      return json(200, { id: pid, object: "billing_portal.session", customer: params.customer, return_url: params.return_url, url: `https://billing.stripe.com/p/session/${pid}` });
+      return json(200, {
+        id: pid,
+        object: "billing_portal.session",
+        customer: params.customer,
+        return_url: params.return_url,
+        url: `https://billing.stripe.com/p/session/${pid}`,
+      });
     }
     if (method === "GET" && route === "/v1/invoices") {
       const query = new URLSearchParams(path.split("?")[1] ?? "");
@@ -98,9 +121,13 @@ function stripeFake() {
       return json(200, { object: "list", url: "/v1/invoices", has_more: false, data });
     }
     if (method === "GET" && subscriptionId) {
-      return subscriptions.has(subscriptionId) ? json(200, subscriptions.get(subscriptionId)) : missing("subscription", subscriptionId);
+      return subscriptions.has(subscriptionId)
+        ? json(200, subscriptions.get(subscriptionId))
+        : missing("subscription", subscriptionId);
     }
-    return json(404, { error: { type: "invalid_request_error", message: `The fake does not implement ${method} ${path}` } });
+    return json(404, {
+      error: { type: "invalid_request_error", message: `The fake does not implement ${method} ${path}` },
+    });
   };
 }
 
@@ -123,7 +150,10 @@ export default async function setup(project: TestProject) {
       received.push({ method: req.method ?? "", path: url, headers: req.headers, body });
       const stripeAnswer = stripe(req.method ?? "", url, body);
       if (stripeAnswer) {
-        res.writeHead(stripeAnswer.status, { "content-type": "application/json", "request-id": `req_fake${received.length}` });
+        res.writeHead(stripeAnswer.status, {
+          "content-type": "application/json",
+          "request-id": `req_fake${received.length}`,
+        });
         res.end(stripeAnswer.body);
         return;
       }
@@ -143,7 +173,12 @@ export default async function setup(project: TestProject) {
   // Import fixtures, as bytes (base64): the tests run inside workerd, which cannot read the disk, and
   // some fixtures are not UTF-8.
   const fixtureDir = path.join(import.meta.dirname, "fixtures", "imports");
-  project.provide("importFixtures", Object.fromEntries(readdirSync(fixtureDir).map((name) => [name, readFileSync(path.join(fixtureDir, name)).toString("base64")])));
+  project.provide(
+    "importFixtures",
+    Object.fromEntries(
+      readdirSync(fixtureDir).map((name) => [name, readFileSync(path.join(fixtureDir, name)).toString("base64")]),
+    ),
+  );
   // docs/privacy-controls.md and the text of every test file, keyed by path from the repository root,
   // so test/privacy/privacy-controls.test.ts can check that every test the doc names exists.
   const root = path.join(import.meta.dirname, "..");

@@ -15,7 +15,9 @@ describe("colour scheme", () => {
     expect(res.headers.get("Location")).toBe("/privacy");
     const themeCookie = setCookies(res).get(COOKIES.theme.name)!;
     expect(themeCookie.value).toBe("dark");
-    expect(themeCookie.attributes.map((a) => a.toLowerCase())).toEqual(expect.arrayContaining(["secure", "samesite=lax", "path=/"]));
+    expect(themeCookie.attributes.map((a) => a.toLowerCase())).toEqual(
+      expect.arrayContaining(["secure", "samesite=lax", "path=/"]),
+    );
     const cookie = cookieHeader(res);
     const page = await (await send("/privacy", { cookie })).text();
     expect(page).toContain('data-theme="dark"');

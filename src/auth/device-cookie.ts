@@ -6,7 +6,11 @@
  * failures count against its nonce, and past the limit the cookie is refused for a while.
  * Nothing about it is stored on the server but those failure counters (hashed, 15 minutes).
  */
-import { decodeBase64urlIgnorePadding, encodeBase32LowerCaseNoPadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
+import {
+  decodeBase64urlIgnorePadding,
+  encodeBase32LowerCaseNoPadding,
+  encodeBase64urlNoPadding,
+} from "@oslojs/encoding";
 import { isId } from "../lib/ids";
 
 /** What a valid device cookie says: the account it signed in to, and its own random nonce. */
@@ -40,7 +44,8 @@ export async function newDeviceCookie(secret: string, userId: string): Promise<s
 export async function readDeviceCookie(secret: string, value: string | undefined): Promise<DeviceCookie | null> {
   if (!value || value.length > 120) return null;
   const [userId, nonce, signature, ...rest] = value.split(".");
-  if (rest.length > 0 || !isId(userId) || !nonce || !NONCE.test(nonce) || !signature || !SIGNATURE.test(signature)) return null;
+  if (rest.length > 0 || !isId(userId) || !nonce || !NONCE.test(nonce) || !signature || !SIGNATURE.test(signature))
+    return null;
   const key = await hmacKey(secret);
   const valid = await crypto.subtle.verify("HMAC", key, decodeBase64urlIgnorePadding(signature), signed(userId, nonce));
   return valid ? { userId, nonce } : null;

@@ -80,7 +80,11 @@ export async function hit(db: Database, limit: Limit, subject: string, now: numb
 
 /** Says whether the limit is already used up, without counting anything. */
 export async function isLimited(db: Database, limit: Limit, subject: string, now: number): Promise<LimitResult> {
-  const [row] = await db.select().from(rateLimits).where(eq(rateLimits.key, keyFor(limit, subject))).limit(1);
+  const [row] = await db
+    .select()
+    .from(rateLimits)
+    .where(eq(rateLimits.key, keyFor(limit, subject)))
+    .limit(1);
   if (!row || row.windowStart <= now - limit.windowMs) return { allowed: true, retryAfter: 0 };
   const retryAfter = Math.max(1, Math.ceil((row.windowStart + limit.windowMs - now) / 1000));
   return { allowed: row.count < limit.max, retryAfter };

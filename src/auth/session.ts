@@ -33,7 +33,13 @@ export interface NewSession {
 }
 
 /** Builds a session row and its token without writing it, so callers can batch the insert. */
-export function newSession(input: { userId: string; tenantId: string; ip: string | null; userAgent: string | null; now: number }): NewSession {
+export function newSession(input: {
+  userId: string;
+  tenantId: string;
+  ip: string | null;
+  userAgent: string | null;
+  now: number;
+}): NewSession {
   const id = randomToken();
   const secret = randomToken();
   return {
@@ -111,7 +117,12 @@ export type SessionRow = Awaited<ReturnType<typeof sessionRowQuery>>[number];
  * Checks the row sessionRowQuery read against the token's secret (constant time) and the session's
  * lifetimes; deletes an expired session and moves the activity time at most hourly.
  */
-export async function checkSessionRow(db: Database, token: { id: string; secret: string }, row: SessionRow | undefined, now: number): Promise<ValidatedSession | null> {
+export async function checkSessionRow(
+  db: Database,
+  token: { id: string; secret: string },
+  row: SessionRow | undefined,
+  now: number,
+): Promise<ValidatedSession | null> {
   if (!row) return null;
   if (!constantTimeEqual(hashSecret(token.secret), new Uint8Array(row.secretHash))) return null;
 
@@ -129,8 +140,20 @@ export async function checkSessionRow(db: Database, token: { id: string; secret:
   return {
     auth: {
       sessionId: token.id,
-      user: { id: row.userId, email: row.email, emailVerifiedAt: row.emailVerifiedAt, termsAcceptedAt: row.termsAcceptedAt, privacySeenVersion: row.privacySeenVersion },
-      tenant: { id: row.tenantId, name: row.tenantName, closedAt: row.closedAt, eraseAfter: row.eraseAfter, billingState: row.billingState ?? "free" },
+      user: {
+        id: row.userId,
+        email: row.email,
+        emailVerifiedAt: row.emailVerifiedAt,
+        termsAcceptedAt: row.termsAcceptedAt,
+        privacySeenVersion: row.privacySeenVersion,
+      },
+      tenant: {
+        id: row.tenantId,
+        name: row.tenantName,
+        closedAt: row.closedAt,
+        eraseAfter: row.eraseAfter,
+        billingState: row.billingState ?? "free",
+      },
       role: row.role as Role,
     },
     refreshedExpiresAt,
@@ -157,5 +180,9 @@ export async function deleteSession(db: Database, sessionId: string): Promise<vo
 export async function deleteUserSessions(db: Database, userId: string, keepSessionId?: string): Promise<void> {
   await db
     .delete(sessions)
-    .where(keepSessionId ? and(eq(sessions.userId, userId), sql`${sessions.id} <> ${keepSessionId}`) : eq(sessions.userId, userId));
+    .where(
+      keepSessionId
+        ? and(eq(sessions.userId, userId), sql`${sessions.id} <> ${keepSessionId}`)
+        : eq(sessions.userId, userId),
+    );
 }

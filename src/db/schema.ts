@@ -329,7 +329,10 @@ export const contactEmails = sqliteTable(
     /** Trimmed and lower-cased. */
     email: text("email").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.contactId, t.position] }), index("contact_emails_tenant_email_idx").on(t.tenantId, t.email)],
+  (t) => [
+    primaryKey({ columns: [t.contactId, t.position] }),
+    index("contact_emails_tenant_email_idx").on(t.tenantId, t.email),
+  ],
 );
 
 export const contactPhones = sqliteTable(
@@ -343,7 +346,10 @@ export const contactPhones = sqliteTable(
     /** E.164. */
     phone: text("phone").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.contactId, t.position] }), index("contact_phones_tenant_phone_idx").on(t.tenantId, t.phone)],
+  (t) => [
+    primaryKey({ columns: [t.contactId, t.position] }),
+    index("contact_phones_tenant_phone_idx").on(t.tenantId, t.phone),
+  ],
 );
 
 export const notes = sqliteTable(
@@ -484,7 +490,10 @@ export const activities = sqliteTable(
     detail: text("detail"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("activities_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.id), index("activities_tenant_idx").on(t.tenantId, t.id)],
+  (t) => [
+    index("activities_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.id),
+    index("activities_tenant_idx").on(t.tenantId, t.id),
+  ],
 );
 
 /** Per-tenant record counts, kept in the same batch as every create and delete. */
@@ -569,7 +578,16 @@ export type ImportKind = (typeof IMPORT_KINDS)[number];
  * whole was refused (message says why) or the commit stopped (e.g. a plan limit) with the chunks
  * committed so far kept.
  */
-export const IMPORT_STATUSES = ["analysing", "ready", "committing", "done", "failed", "undoing", "undone", "cancelled"] as const;
+export const IMPORT_STATUSES = [
+  "analysing",
+  "ready",
+  "committing",
+  "done",
+  "failed",
+  "undoing",
+  "undone",
+  "cancelled",
+] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 export const importJobs = sqliteTable(
@@ -658,7 +676,10 @@ export const importChunks = sqliteTable(
     chunkNo: integer("chunk_no").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.importId, t.phase, t.chunkNo] }), index("import_chunks_import_fk_idx").on(t.importId)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.importId, t.phase, t.chunkNo] }),
+    index("import_chunks_import_fk_idx").on(t.importId),
+  ],
 );
 
 /**

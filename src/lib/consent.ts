@@ -18,7 +18,14 @@ import { COOKIE_POLICY_VERSION, isPolicyVersion } from "./legal";
 export const DEFAULT_GA_SCRIPT_ORIGIN = "https://www.googletagmanager.com";
 
 /** Public pages where analytics may run (and where the consent banner asks). */
-export const ANALYTICS_PATHS: ReadonlySet<string> = new Set(["/", "/privacy", "/terms", "/cookies", "/contact", "/signup"]);
+export const ANALYTICS_PATHS: ReadonlySet<string> = new Set([
+  "/",
+  "/privacy",
+  "/terms",
+  "/cookies",
+  "/contact",
+  "/signup",
+]);
 
 /** The hosts GA4 needs, per Google's CSP guide; allowed only on pages that load GA. */
 const GA_CSP_SOURCES = {
@@ -71,7 +78,14 @@ export function readConsent(c: Context<AppEnv>): ConsentState | null {
   const value = getCookie(c, COOKIES.consent.name);
   if (!value) return null;
   const [id, choice, version, ...rest] = value.split(".");
-  if (rest.length > 0 || !id || !CONSENT_ID.test(id) || (choice !== "accepted" && choice !== "rejected") || !isPolicyVersion(version)) return null;
+  if (
+    rest.length > 0 ||
+    !id ||
+    !CONSENT_ID.test(id) ||
+    (choice !== "accepted" && choice !== "rejected") ||
+    !isPolicyVersion(version)
+  )
+    return null;
   return { id, analytics: choice, current: version === COOKIE_POLICY_VERSION };
 }
 
@@ -148,6 +162,7 @@ export function withAnalyticsSources(csp: string, scriptOrigin: string): string 
       seen.add(name);
       return extra[name] ? `${d} ${extra[name].join(" ")}` : d;
     });
-  for (const [name, sources] of Object.entries(extra)) if (!seen.has(name)) directives.push(`${name} 'self' ${sources.join(" ")}`);
+  for (const [name, sources] of Object.entries(extra))
+    if (!seen.has(name)) directives.push(`${name} 'self' ${sources.join(" ")}`);
   return directives.join("; ");
 }

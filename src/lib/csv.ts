@@ -45,5 +45,5 @@ export function csvField(value: string | number | null | undefined): string {
 
 /** One record: its fields joined by commas, ended by CRLF. */
 export function csvRow(values: readonly (string | number | null | undefined)[]): string {
-  return values.map(csvField).join(",") + "\r\n";
+  return `${values.map(csvField).join(",")}\r\n`;
 }

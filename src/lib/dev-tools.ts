@@ -32,7 +32,13 @@ export const refuseDevSwitchesInProduction: MiddlewareHandler<AppEnv> = async (c
     const refused = (["DEV_MAIL", "BENCH"] as const).filter((k) => c.env[k] === "1");
     if (refused.length > 0) {
       reported = true;
-      console.error(JSON.stringify({ type: "dev_switch_refused", vars: refused, message: "development switches are ignored in production" }));
+      console.error(
+        JSON.stringify({
+          type: "dev_switch_refused",
+          vars: refused,
+          message: "development switches are ignored in production",
+        }),
+      );
     }
   }
   await next();

@@ -12,7 +12,10 @@ export function normalizeDomain(input: string): DomainResult {
   } catch {
     return { ok: false, message: "Enter a domain like example.com." };
   }
-  host = host.toLowerCase().replace(/^www\./, "").replace(/\.$/, "");
+  host = host
+    .toLowerCase()
+    .replace(/^www\./, "")
+    .replace(/\.$/, "");
   if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(host)) {
     return { ok: false, message: "Enter a domain like example.com." };
   }

@@ -7,7 +7,11 @@ import { reportError } from "./sentry";
 import { ErrorPage, errorTitle } from "../../views/pages/ErrorPage";
 
 /** A friendly error page (or fragment) for a status. */
-export function errorResponse(c: Context<AppEnv>, status: ContentfulStatusCode, extra: { retryAfterSeconds?: number } = {}) {
+export function errorResponse(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  extra: { retryAfterSeconds?: number } = {},
+) {
   return render(c, errorTitle(status), <ErrorPage status={status} requestId={c.get("requestId")} {...extra} />, status);
 }
 
@@ -16,7 +20,9 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   if (err instanceof HTTPException && err.status < 500) {
     return errorResponse(c, err.status as ContentfulStatusCode);
   }
-  console.error(JSON.stringify({ type: "error", requestId: c.get("requestId"), message: err.message, stack: err.stack }));
+  console.error(
+    JSON.stringify({ type: "error", requestId: c.get("requestId"), message: err.message, stack: err.stack }),
+  );
   reportError(c, err);
   return errorResponse(c, 500);
 }

@@ -7,7 +7,13 @@ import { encodeBase64url } from "@oslojs/encoding";
  */
 export async function hashIp(key: string | undefined, ip: string | null): Promise<string | null> {
   if (!key || !ip) return null;
-  const cryptoKey = await crypto.subtle.importKey("raw", new TextEncoder().encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const cryptoKey = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const mac = await crypto.subtle.sign("HMAC", cryptoKey, new TextEncoder().encode(`ip:${ip}`));
   return encodeBase64url(new Uint8Array(mac));
 }

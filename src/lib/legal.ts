@@ -27,7 +27,10 @@ export function isPolicyVersion(value: unknown): value is string {
  * for the current version, and they accepted the policy (at sign-up) before its current date. A
  * user who signed up under the current policy has read it and is not told it changed.
  */
-export function needsPrivacyNotice(user: { privacySeenVersion: string | null; termsAcceptedAt: number }, current = PRIVACY_VERSION): boolean {
+export function needsPrivacyNotice(
+  user: { privacySeenVersion: string | null; termsAcceptedAt: number },
+  current = PRIVACY_VERSION,
+): boolean {
   if (user.privacySeenVersion !== null && user.privacySeenVersion >= current) return false;
   return user.termsAcceptedAt < Date.parse(`${current}T00:00:00Z`);
 }

@@ -21,8 +21,11 @@ export function normalizePhone(input: string, region: string): PhoneResult {
   const trimmed = input.trim();
   if (trimmed.length > 40) return { ok: false, message: "A phone number has at most 40 characters." };
   const parsed = parsePhoneNumberFromString(trimmed, isRegion(region) ? region : "US");
-  if (!parsed || !parsed.isValid()) {
-    return { ok: false, message: `“${trimmed}” is not a valid phone number. Include the country code (like +44) for numbers outside ${region}.` };
+  if (!parsed?.isValid()) {
+    return {
+      ok: false,
+      message: `“${trimmed}” is not a valid phone number. Include the country code (like +44) for numbers outside ${region}.`,
+    };
   }
   return { ok: true, e164: parsed.number };
 }

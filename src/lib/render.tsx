@@ -57,7 +57,11 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
       nonce={c.get("secureHeadersNonce") ?? ""}
       theme={c.get("theme") ?? "system"}
       path={c.req.path}
-      analytics={analytics ? { loaderSrc: gaLoaderUrl(analytics), initSrc: assets.analytics, measurementId: analytics.measurementId } : null}
+      analytics={
+        analytics
+          ? { loaderSrc: gaLoaderUrl(analytics), initSrc: assets.analytics, measurementId: analytics.measurementId }
+          : null
+      }
       consentBanner={consentBannerWanted(c)}
       privacyNotice={auth && needsPrivacyNotice(auth.user) ? { version: PRIVACY_VERSION } : null}
       user={

@@ -3,7 +3,8 @@ import { Toucan } from "toucan-js";
 import type { AppEnv } from "../env";
 import { redactPath } from "./request";
 
-const SCRUBBED_HEADERS = /^(cookie|authorization|proxy-authorization|x-forwarded-for|cf-connecting-ip|x-real-ip|stripe-signature)$/i;
+const SCRUBBED_HEADERS =
+  /^(cookie|authorization|proxy-authorization|x-forwarded-for|cf-connecting-ip|x-real-ip|stripe-signature)$/i;
 
 /**
  * Sends a server error to Sentry when SENTRY_DSN is set. Cookies, auth headers, query strings, IPs

@@ -75,7 +75,10 @@ export function billingConfig(env: Bindings): BillingConfig {
     freeMaxContacts,
     trialDays: positiveInt(env.TRIAL_DAYS, 14),
     prices,
-    displayPrices: { monthly: env.TEAM_PRICE_MONTHLY_DISPLAY || "$29", yearly: env.TEAM_PRICE_YEARLY_DISPLAY || "$290" },
+    displayPrices: {
+      monthly: env.TEAM_PRICE_MONTHLY_DISPLAY || "$29",
+      yearly: env.TEAM_PRICE_YEARLY_DISPLAY || "$290",
+    },
   };
 }
 

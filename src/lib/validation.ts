@@ -23,7 +23,9 @@ export function text(label: string, opts: { min?: number; max: number }) {
 
 /** A tag's name: text without ";", which separates tags in exported and imported files. */
 export function tagName(label: string, opts: { min?: number; max: number }) {
-  return text(label, opts).refine((s) => !s.includes(";"), { error: `${label} cannot contain “;”: it separates tags in exports and imports.` });
+  return text(label, opts).refine((s) => !s.includes(";"), {
+    error: `${label} cannot contain “;”: it separates tags in exports and imports.`,
+  });
 }
 
 /** An email address, normalised to lower case. */

@@ -7,7 +7,11 @@ const encoder = new TextEncoder();
 
 /** A text value with `\`, `,`, `;` and line breaks escaped (RFC 6350 section 3.4). */
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/,/g, "\\,").replace(/;/g, "\\;").replace(/\r\n|\r|\n/g, "\\n");
+  return value
+    .replace(/\\/g, "\\\\")
+    .replace(/,/g, "\\,")
+    .replace(/;/g, "\\;")
+    .replace(/\r\n|\r|\n/g, "\\n");
 }
 
 /** A structured value (N, ADR, ORG): each component escaped, joined by `;`. */
@@ -20,7 +24,7 @@ export function structured(components: readonly string[]): string {
  * one space (which unfolding removes), and multi-byte characters are never split.
  */
 export function foldLine(line: string): string {
-  if (encoder.encode(line).length <= 75) return line + "\r\n";
+  if (encoder.encode(line).length <= 75) return `${line}\r\n`;
   let out = "";
   let current = "";
   let octets = 0;
@@ -29,7 +33,7 @@ export function foldLine(line: string): string {
   for (const ch of line) {
     const size = encoder.encode(ch).length;
     if (octets + size > room) {
-      out += current + "\r\n ";
+      out += `${current}\r\n `;
       current = "";
       octets = 0;
       room = 74;
@@ -37,7 +41,7 @@ export function foldLine(line: string): string {
     current += ch;
     octets += size;
   }
-  return out + current + "\r\n";
+  return `${out + current}\r\n`;
 }
 
 /** A property: name (with parameters, e.g. `EMAIL;PREF=1`) and an already escaped value, folded. */
@@ -47,5 +51,8 @@ export function property(nameAndParams: string, value: string): string {
 
 /** A timestamp as vCard writes it (REV): 20261126T101500Z. */
 export function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }

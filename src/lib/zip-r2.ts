@@ -39,13 +39,20 @@ export class R2ZipWriter {
    * Starts the archive at `key`. `onProgress` runs after every chunk written (a job's heartbeat; it
    * throttles itself); whatever it throws stops the archive.
    */
-  static async open(bucket: R2Bucket, key: string, opts: { mtime: number; onProgress?: () => Promise<void> }): Promise<R2ZipWriter> {
+  static async open(
+    bucket: R2Bucket,
+    key: string,
+    opts: { mtime: number; onProgress?: () => Promise<void> },
+  ): Promise<R2ZipWriter> {
     const upload = await bucket.createMultipartUpload(key, { httpMetadata: { contentType: "application/zip" } });
     return new R2ZipWriter(upload, new Date(opts.mtime), opts.onProgress ?? (async () => {}));
   }
 
   /** Adds one file from its chunks (text is written as UTF-8); returns its uncompressed size. */
-  async addFile(name: string, chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): Promise<number> {
+  async addFile(
+    name: string,
+    chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+  ): Promise<number> {
     const encoder = new TextEncoder();
     const file = new ZipDeflate(name, { level: 6 });
     file.mtime = this.mtime;
@@ -84,7 +91,8 @@ export class R2ZipWriter {
   private async flush(final: boolean): Promise<void> {
     if (this.failure) throw this.failure;
     while (this.pendingBytes >= PART_BYTES) await this.uploadPart(this.take(PART_BYTES));
-    if (final && (this.pendingBytes > 0 || this.parts.length === 0)) await this.uploadPart(this.take(this.pendingBytes));
+    if (final && (this.pendingBytes > 0 || this.parts.length === 0))
+      await this.uploadPart(this.take(this.pendingBytes));
   }
 
   /** The first `n` pending bytes as one array. */

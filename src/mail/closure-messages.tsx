@@ -23,13 +23,15 @@ export function workspaceClosedMail(p: { tenantName: string; link: string; erase
   const html = (
     <EmailLayout appName={APP} preheader={subject} essential={true}>
       <p>
-        You closed the workspace <strong>{p.tenantName}</strong>. Everyone was signed out, and its subscription (if it had one) was cancelled.
+        You closed the workspace <strong>{p.tenantName}</strong>. Everyone was signed out, and its subscription (if it
+        had one) was cancelled.
       </p>
       <p>Until {when} you can reopen it. The link works once.</p>
       <EmailButton href={p.link} label="Reopen the workspace" />
       <p>
-        After that, everything in the workspace is erased: its records, files, members who belong to no other workspace, and its history. We keep
-        only a billing ledger the law requires (invoice references, amounts and dates; no contact data).
+        After that, everything in the workspace is erased: its records, files, members who belong to no other workspace,
+        and its history. We keep only a billing ledger the law requires (invoice references, amounts and dates; no
+        contact data).
       </p>
       <p>If you did not close it, reopen the workspace with the link, then change your password.</p>
     </EmailLayout>

@@ -9,10 +9,22 @@ const APP = "CustomerTrackr";
  * A mail in both forms with its footer: essential mail says it is essential; non-essential mail
  * carries its one-click unsubscribe link (`unsubscribeUrl`, required for it).
  */
-function compose(kind: string, essential: boolean, subject: string, text: string, body: Child, unsubscribeUrl?: string): RenderedMail {
+function compose(
+  kind: string,
+  essential: boolean,
+  subject: string,
+  text: string,
+  body: Child,
+  unsubscribeUrl?: string,
+): RenderedMail {
   if (!essential && !unsubscribeUrl) throw new Error(`${kind}: a non-essential mail needs its unsubscribe link`);
   const html = (
-    <EmailLayout appName={APP} preheader={subject} essential={essential} unsubscribeHref={essential ? undefined : unsubscribeUrl}>
+    <EmailLayout
+      appName={APP}
+      preheader={subject}
+      essential={essential}
+      unsubscribeHref={essential ? undefined : unsubscribeUrl}
+    >
       {body}
     </EmailLayout>
   ).toString();
@@ -56,7 +68,9 @@ export function confirmEmailChangeMail(link: string): RenderedMail {
 
 /** Tells the old address that the account's email is changing or has changed. */
 export function emailChangedNoticeMail(newAddress: string, done: boolean): RenderedMail {
-  const what = done ? `has been changed to ${newAddress}` : `is about to change to ${newAddress} once that address is confirmed`;
+  const what = done
+    ? `has been changed to ${newAddress}`
+    : `is about to change to ${newAddress} once that address is confirmed`;
   return compose(
     done ? "email_changed" : "email_change_requested",
     true,
@@ -111,7 +125,8 @@ export function invitationMail(p: { tenantName: string; inviter: string; role: s
     `${p.inviter} invited you to join ${p.tenantName} on ${APP} as ${p.role === "admin" ? "an" : "a"} ${p.role}.\n\nAccept the invitation within 7 days:\n${p.link}\n\nIf you did not expect this, you can ignore it.`,
     <>
       <p>
-        {p.inviter} invited you to join <strong>{p.tenantName}</strong> on {APP} as {p.role === "admin" ? "an" : "a"} {p.role}.
+        {p.inviter} invited you to join <strong>{p.tenantName}</strong> on {APP} as {p.role === "admin" ? "an" : "a"}{" "}
+        {p.role}.
       </p>
       <EmailButton href={p.link} label="Accept the invitation" />
       <p>The invitation is valid for 7 days. If you did not expect it, you can ignore it.</p>
@@ -128,14 +143,14 @@ export function paymentFailedMail(p: { tenantName: string; link: string }): Rend
     `The latest payment for the Team plan of ${p.tenantName} on ${APP} did not go through. Stripe will try again over the next days.\n\nTo keep the Team plan, update your payment method under Manage billing:\n${p.link}\n\nUntil the payment succeeds, ${p.tenantName} is held to the Free plan's limits. Nothing is deleted: all your records stay readable and exportable.`,
     <>
       <p>
-        The latest payment for the Team plan of <strong>{p.tenantName}</strong> on {APP} did not go through. Stripe will try again over the
-        next days.
+        The latest payment for the Team plan of <strong>{p.tenantName}</strong> on {APP} did not go through. Stripe will
+        try again over the next days.
       </p>
       <p>To keep the Team plan, update your payment method under Manage billing.</p>
       <EmailButton href={p.link} label="Open billing settings" />
       <p>
-        Until the payment succeeds, {p.tenantName} is held to the Free plan's limits. Nothing is deleted: all your records stay readable and
-        exportable.
+        Until the payment succeeds, {p.tenantName} is held to the Free plan's limits. Nothing is deleted: all your
+        records stay readable and exportable.
       </p>
     </>,
   );
@@ -151,8 +166,8 @@ export function trialEndingMail(p: { tenantName: string; trialEnd: number; link:
     `The Team trial of ${p.tenantName} on ${APP} ends on ${date}. After that, the subscription you chose continues and is charged to the payment method you gave at checkout.\n\nTo change or cancel it, open Manage billing:\n${p.link}`,
     <>
       <p>
-        The Team trial of <strong>{p.tenantName}</strong> on {APP} ends on {date}. After that, the subscription you chose continues and is
-        charged to the payment method you gave at checkout.
+        The Team trial of <strong>{p.tenantName}</strong> on {APP} ends on {date}. After that, the subscription you
+        chose continues and is charged to the payment method you gave at checkout.
       </p>
       <p>To change or cancel it, open Manage billing.</p>
       <EmailButton href={p.link} label="Open billing settings" />
@@ -170,7 +185,9 @@ export function dataExportReadyMail(p: { link: string; expiresAt: number; includ
     `Your ${APP} data is ready to download`,
     `The copy of ${what} you asked for is ready: one ZIP file with JSON and CSV files and a manifest describing each.\n\nDownload it while signed in, until ${until}:\n${p.link}\n\nIf you did not ask for it, change your password and end your other sessions in your security settings.`,
     <>
-      <p>The copy of {what} you asked for is ready: one ZIP file with JSON and CSV files and a manifest describing each.</p>
+      <p>
+        The copy of {what} you asked for is ready: one ZIP file with JSON and CSV files and a manifest describing each.
+      </p>
       <p>The link works for you only, while you are signed in, until {until}.</p>
       <EmailButton href={p.link} label="Download my data" />
       <p>If you did not ask for it, change your password and end your other sessions in your security settings.</p>
@@ -202,19 +219,31 @@ function digestLines(w: DigestWorkspace): string[] {
  * Non-essential: the weekly activity digest. Counts per workspace only: no contact, company or note
  * content, so nothing a workspace keeps about its customers travels in it.
  */
-export function weeklyDigestMail(p: { week: string; from: number; to: number; workspaces: DigestWorkspace[]; appLink: string; unsubscribeUrl: string }): RenderedMail {
+export function weeklyDigestMail(p: {
+  week: string;
+  from: number;
+  to: number;
+  workspaces: DigestWorkspace[];
+  appLink: string;
+  unsubscribeUrl: string;
+}): RenderedMail {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const span = `${day(p.from)} to ${day(p.to - 1)}`;
-  const text = p.workspaces.map((w) => `${w.name}\n${digestLines(w).map((l) => `  - ${l}`).join("\n")}`).join("\n\n");
+  const text = p.workspaces
+    .map(
+      (w) =>
+        `${w.name}\n${digestLines(w)
+          .map((l) => `  - ${l}`)
+          .join("\n")}`,
+    )
+    .join("\n\n");
   return compose(
     "weekly_digest",
     false,
     `Your week in ${APP} (${span})`,
     `What happened in your workspaces from ${span} (UTC):\n\n${text}\n\nOpen ${APP}: ${p.appLink}`,
     <>
-      <p>
-        What happened in your workspaces from {span} (UTC):
-      </p>
+      <p>What happened in your workspaces from {span} (UTC):</p>
       {p.workspaces.map((w) => (
         <>
           <p style="margin:16px 0 4px;font-weight:600">{w.name}</p>

@@ -26,7 +26,14 @@ export function bindingSender(binding: SendEmail, from: string): Sender {
   return {
     name: "cloudflare",
     async send(mail) {
-      await binding.send({ from: parseFrom(from), to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers });
+      await binding.send({
+        from: parseFrom(from),
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        headers: mail.headers,
+      });
     },
   };
 }
@@ -39,7 +46,14 @@ export function httpSender(url: string, token: string, from: string): Sender {
       const res = await fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ from, to: [mail.to], subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers ?? {} }),
+        body: JSON.stringify({
+          from,
+          to: [mail.to],
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          headers: mail.headers ?? {},
+        }),
       });
       if (!res.ok) throw new Error(`mail provider answered ${res.status}`);
     },

@@ -12,7 +12,12 @@ export function supportMessageMail(p: { name: string; email: string; message: st
   const subject = `Contact form: ${p.name}`.slice(0, 150);
   const text = `A message arrived through the contact page (reference ${p.id}).\n\nName: ${p.name}\nEmail: ${p.email}\n\n${p.message}\n\nReply to ${p.email}.`;
   const html = (
-    <EmailLayout appName={APP} preheader={subject} essential={true} note="Sent to the support address by the contact page.">
+    <EmailLayout
+      appName={APP}
+      preheader={subject}
+      essential={true}
+      note="Sent to the support address by the contact page."
+    >
       <p>A message arrived through the contact page (reference {p.id}).</p>
       <p>
         <strong>Name:</strong> {p.name}

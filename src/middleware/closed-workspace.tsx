@@ -20,7 +20,11 @@ export const openWorkspaceOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   const auth = c.get("auth");
   if (!auth || auth.tenant.closedAt === null) return next();
   if (WORKSPACES_PATH.test(c.req.path)) return next();
-  const movedTo = await moveToOpenWorkspace(c.get("db"), { id: auth.user.id, sessionId: auth.sessionId }, requestMeta(c));
+  const movedTo = await moveToOpenWorkspace(
+    c.get("db"),
+    { id: auth.user.id, sessionId: auth.sessionId },
+    requestMeta(c),
+  );
   if (movedTo !== null) {
     const target = `/app/workspaces?moved_to=${encodeURIComponent(movedTo)}`;
     if (c.req.header("HX-Request") === "true") {

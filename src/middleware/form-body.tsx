@@ -154,7 +154,15 @@ async function formAgain(c: Context<AppEnv>, app: Hono<AppEnv>): Promise<Respons
 /** What the GET of a form page needs from the POST: who is asking, and whether htmx wants the whole page. */
 function pageRequestHeaders(from: Headers): Headers {
   const headers = new Headers();
-  for (const name of ["Cookie", "User-Agent", "CF-Connecting-IP", "Accept-Language", "HX-Request", "HX-Boosted", "HX-Current-URL"]) {
+  for (const name of [
+    "Cookie",
+    "User-Agent",
+    "CF-Connecting-IP",
+    "Accept-Language",
+    "HX-Request",
+    "HX-Boosted",
+    "HX-Current-URL",
+  ]) {
     const value = from.get(name);
     if (value !== null) headers.set(name, value);
   }

@@ -41,7 +41,8 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   // src/lib/consent.ts) allows GA's hosts; no other response ever does.
   const analyticsOrigin = c.get("cspAnalyticsOrigin");
   const csp = c.res.headers.get("Content-Security-Policy");
-  if (analyticsOrigin && !override && csp) c.res.headers.set("Content-Security-Policy", withAnalyticsSources(csp, analyticsOrigin));
+  if (analyticsOrigin && !override && csp)
+    c.res.headers.set("Content-Security-Policy", withAnalyticsSources(csp, analyticsOrigin));
 };
 
 /** Authenticated pages must never be kept by the browser or a proxy. */
@@ -57,5 +58,6 @@ export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const noStoreOnTokenPages: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   const back = c.req.query("next");
-  if (carriesToken(c.req.path) || (back !== undefined && carriesToken(back.split(/[?#]/)[0]!))) c.header("Cache-Control", "no-store");
+  if (carriesToken(c.req.path) || (back !== undefined && carriesToken(back.split(/[?#]/)[0]!)))
+    c.header("Cache-Control", "no-store");
 };

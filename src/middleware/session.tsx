@@ -6,7 +6,13 @@ import { roleAtLeast } from "../lib/roles";
 import type { AppEnv } from "../env";
 import type { BatchItem } from "drizzle-orm/batch";
 import { DEVICE_COOKIE_MAX_AGE_S, newDeviceCookie, readDeviceCookie, type DeviceCookie } from "../auth/device-cookie";
-import { checkSessionRow, parseSessionToken, sessionRowQuery, validateSessionToken, type SessionRow } from "../auth/session";
+import {
+  checkSessionRow,
+  parseSessionToken,
+  sessionRowQuery,
+  validateSessionToken,
+  type SessionRow,
+} from "../auth/session";
 import { openWorkspaceOnly } from "./closed-workspace";
 import { COOKIES } from "../lib/cookies";
 import { isId } from "../lib/ids";
@@ -29,7 +35,8 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: n
 /** Removes the session cookie (and the workspace hint that goes with it). */
 export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, COOKIES.session.name, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
-  if (getCookie(c, COOKIES.workspace.name)) deleteCookie(c, COOKIES.workspace.name, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
+  if (getCookie(c, COOKIES.workspace.name))
+    deleteCookie(c, COOKIES.workspace.name, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
 }
 
 // Only ever sent with our own forms (the login is a same-site POST), never readable by scripts.
@@ -57,7 +64,13 @@ export function forgetDevice(c: Context<AppEnv>): void {
 /** Keeps the workspace hint (COOKIES.workspace) in step with the session's active tenant. */
 function syncWorkspaceHint(c: Context<AppEnv>, tenantId: string): void {
   if (getCookie(c, COOKIES.workspace.name) === tenantId) return;
-  setCookie(c, COOKIES.workspace.name, tenantId, { path: "/", secure: true, httpOnly: true, sameSite: "Lax", maxAge: COOKIES.workspace.maxAge });
+  setCookie(c, COOKIES.workspace.name, tenantId, {
+    path: "/",
+    secure: true,
+    httpOnly: true,
+    sameSite: "Lax",
+    maxAge: COOKIES.workspace.maxAge,
+  });
 }
 
 /**
@@ -117,11 +130,16 @@ export type SessionBatchResult = { ok: true; tenantId: string; results: unknown[
  * read is used: no session is the login redirect, a closed workspace its closed page, and another
  * workspace (a stale or forged hint) reads again for the session's own.
  */
-export async function withSessionBatch(c: Context<AppEnv>, build: (tenantId: string) => Promise<readonly BatchItem<"sqlite">[]>): Promise<SessionBatchResult> {
+export async function withSessionBatch(
+  c: Context<AppEnv>,
+  build: (tenantId: string) => Promise<readonly BatchItem<"sqlite">[]>,
+): Promise<SessionBatchResult> {
   const db = c.get("db");
   const run = async (tenantId: string) => {
     const items = await build(tenantId);
-    return items.length ? ((await db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[]) : [];
+    return items.length
+      ? ((await db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[])
+      : [];
   };
   const deferred = c.get("deferredSession");
   if (!deferred) {
@@ -132,7 +150,10 @@ export async function withSessionBatch(c: Context<AppEnv>, build: (tenantId: str
   const parsed = parseSessionToken(deferred.token);
   const items = await build(deferred.tenantHint);
   const [sessionRows, ...results] = parsed
-    ? ((await db.batch([sessionRowQuery(db, parsed.id), ...items] as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as [SessionRow[], ...unknown[]])
+    ? ((await db.batch([sessionRowQuery(db, parsed.id), ...items] as [
+        BatchItem<"sqlite">,
+        ...BatchItem<"sqlite">[],
+      ])) as [SessionRow[], ...unknown[]])
     : [[]];
   const validated = parsed ? await checkSessionRow(db, parsed, sessionRows[0], Date.now()) : null;
   if (!validated) {
@@ -144,7 +165,8 @@ export async function withSessionBatch(c: Context<AppEnv>, build: (tenantId: str
   syncWorkspaceHint(c, validated.auth.tenant.id);
   const closed = await openWorkspaceOnly(c, async () => {});
   if (closed instanceof Response) return { ok: false, response: closed };
-  if (validated.auth.tenant.id !== deferred.tenantHint) return { ok: true, tenantId: validated.auth.tenant.id, results: await run(validated.auth.tenant.id) };
+  if (validated.auth.tenant.id !== deferred.tenantHint)
+    return { ok: true, tenantId: validated.auth.tenant.id, results: await run(validated.auth.tenant.id) };
   return { ok: true, tenantId: deferred.tenantHint, results };
 }
 
@@ -181,4 +203,3 @@ export function requireRole(least: Role): MiddlewareHandler<AppEnv> {
     await next();
   };
 }
-

@@ -13,7 +13,13 @@ import { email, formValue, parseForm } from "../lib/validation";
 import { rememberDevice } from "../middleware/session";
 import { confirmAddress, requestPasswordReset, resendVerification, resetPassword } from "../services/account-security";
 import { syncStripeCustomers } from "../services/billing";
-import { ConfirmEmailPage, ForgotPasswordPage, InvalidLinkPage, MessagePage, ResetPasswordPage } from "../../views/pages/account/AccountPages";
+import {
+  ConfirmEmailPage,
+  ForgotPasswordPage,
+  InvalidLinkPage,
+  MessagePage,
+  ResetPasswordPage,
+} from "../../views/pages/account/AccountPages";
 
 export const accountRoutes = new Hono<AppEnv>();
 
@@ -25,9 +31,16 @@ accountRoutes.get("/verify-email/:token", async (c) => {
   const token = c.req.param("token");
   const db = c.get("db");
   const now = Date.now();
-  const live = TOKEN.test(token) && ((await findLiveToken(db, "verify_email", token, now)) ?? (await findLiveToken(db, "change_email", token, now)));
+  const live =
+    TOKEN.test(token) &&
+    ((await findLiveToken(db, "verify_email", token, now)) ?? (await findLiveToken(db, "change_email", token, now)));
   if (!live) {
-    return render(c, "Link expired", <InvalidLinkPage what="confirmation" retryHref="/app" retryLabel="Go to your dashboard to get a new link" />, 404);
+    return render(
+      c,
+      "Link expired",
+      <InvalidLinkPage what="confirmation" retryHref="/app" retryLabel="Go to your dashboard to get a new link" />,
+      404,
+    );
   }
   return render(c, "Confirm your email", <ConfirmEmailPage token={token} />);
 });
@@ -50,7 +63,9 @@ accountRoutes.post("/verify-email/resend", async (c) => {
     "Check your inbox",
     <MessagePage title="Check your inbox">
       <p>
-        {result.ok ? `We have sent a new confirmation link to ${auth.user.email}. Earlier links no longer work.` : "Your email address is already confirmed."}
+        {result.ok
+          ? `We have sent a new confirmation link to ${auth.user.email}. Earlier links no longer work.`
+          : "Your email address is already confirmed."}
       </p>
       <p>
         <a href="/app">Back to your dashboard</a>
@@ -61,7 +76,9 @@ accountRoutes.post("/verify-email/resend", async (c) => {
 
 accountRoutes.post("/verify-email/:token", async (c) => {
   const token = c.req.param("token");
-  const result = TOKEN.test(token) ? await confirmAddress(c.get("db"), token, requestMeta(c)) : ({ ok: false, reason: "invalid" } as const);
+  const result = TOKEN.test(token)
+    ? await confirmAddress(c.get("db"), token, requestMeta(c))
+    : ({ ok: false, reason: "invalid" } as const);
   if (!result.ok && result.reason === "email_taken") {
     return render(
       c,
@@ -73,20 +90,29 @@ accountRoutes.post("/verify-email/:token", async (c) => {
     );
   }
   if (!result.ok) {
-    return render(c, "Link expired", <InvalidLinkPage what="confirmation" retryHref="/app" retryLabel="Go to your dashboard to get a new link" />, 404);
+    return render(
+      c,
+      "Link expired",
+      <InvalidLinkPage what="confirmation" retryHref="/app" retryLabel="Go to your dashboard to get a new link" />,
+      404,
+    );
   }
   deliverSoon(c, result.mailIds);
   // The session was read before the confirmation: this page must not still ask to confirm.
   const auth = c.get("auth");
-  if (auth && auth.user.id === result.userId) c.set("auth", { ...auth, user: { ...auth.user, email: result.email, emailVerifiedAt: result.verifiedAt } });
+  if (auth && auth.user.id === result.userId)
+    c.set("auth", { ...auth, user: { ...auth.user, email: result.email, emailVerifiedAt: result.verifiedAt } });
   // An owner's new address reaches their workspaces' Stripe customers (best effort, after the change).
-  if (result.kind === "changed") await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { ownerEmail: result.email });
+  if (result.kind === "changed")
+    await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { ownerEmail: result.email });
   return render(
     c,
     "Email confirmed",
     <MessagePage title={result.kind === "changed" ? "Email address changed" : "Email address confirmed"}>
       <p>
-        {result.kind === "changed" ? `Your account now uses ${result.email}.` : `Thank you: ${result.email} is confirmed.`}
+        {result.kind === "changed"
+          ? `Your account now uses ${result.email}.`
+          : `Thank you: ${result.email} is confirmed.`}
       </p>
       <p>
         <a href="/app">Continue to CustomerTrackr</a>
@@ -100,11 +126,29 @@ accountRoutes.get("/password/forgot", (c) => render(c, "Reset your password", <F
 accountRoutes.post("/password/forgot", async (c) => {
   const body = await c.req.parseBody();
   const parsed = parseForm(z.object({ email: email() }), body);
-  if (!parsed.ok) return render(c, "Reset your password", <ForgotPasswordPage email={formValue(body, "email")} errors={parsed.errors} />, 422);
-  const result = await requestPasswordReset(c.get("db"), parsed.data.email, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+  if (!parsed.ok)
+    return render(
+      c,
+      "Reset your password",
+      <ForgotPasswordPage email={formValue(body, "email")} errors={parsed.errors} />,
+      422,
+    );
+  const result = await requestPasswordReset(c.get("db"), parsed.data.email, {
+    ...requestMeta(c),
+    baseUrl: appBaseUrl(c),
+  });
   if (!result.ok) {
     c.header("Retry-After", String(result.retryAfter));
-    return render(c, "Reset your password", <ForgotPasswordPage email={parsed.data.email} errors={{}} rateLimitedMinutes={Math.ceil(result.retryAfter / 60)} />, 429);
+    return render(
+      c,
+      "Reset your password",
+      <ForgotPasswordPage
+        email={parsed.data.email}
+        errors={{}}
+        rateLimitedMinutes={Math.ceil(result.retryAfter / 60)}
+      />,
+      429,
+    );
   }
   deliverSoon(c, result.mailIds);
   // The same page whether or not the account exists.
@@ -114,7 +158,13 @@ accountRoutes.post("/password/forgot", async (c) => {
 accountRoutes.get("/password/reset/:token", async (c) => {
   const token = c.req.param("token");
   const live = TOKEN.test(token) && (await findLiveToken(c.get("db"), "password_reset", token, Date.now()));
-  if (!live) return render(c, "Link expired", <InvalidLinkPage what="password reset" retryHref="/password/forgot" retryLabel="Ask for a new link" />, 404);
+  if (!live)
+    return render(
+      c,
+      "Link expired",
+      <InvalidLinkPage what="password reset" retryHref="/password/forgot" retryLabel="Ask for a new link" />,
+      404,
+    );
   return render(c, "Choose a new password", <ResetPasswordPage token={token} errors={{}} />);
 });
 
@@ -123,10 +173,23 @@ accountRoutes.post("/password/reset/:token", async (c) => {
   const body = await c.req.parseBody();
   const password = typeof body.password === "string" ? body.password : "";
   const problem = passwordProblem(password);
-  if (!TOKEN.test(token)) return render(c, "Link expired", <InvalidLinkPage what="password reset" retryHref="/password/forgot" retryLabel="Ask for a new link" />, 404);
-  if (problem) return render(c, "Choose a new password", <ResetPasswordPage token={token} errors={{ password: problem }} />, 422);
+  if (!TOKEN.test(token))
+    return render(
+      c,
+      "Link expired",
+      <InvalidLinkPage what="password reset" retryHref="/password/forgot" retryLabel="Ask for a new link" />,
+      404,
+    );
+  if (problem)
+    return render(c, "Choose a new password", <ResetPasswordPage token={token} errors={{ password: problem }} />, 422);
   const result = await resetPassword(c.get("db"), token, password, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
-  if (!result.ok) return render(c, "Link expired", <InvalidLinkPage what="password reset" retryHref="/password/forgot" retryLabel="Ask for a new link" />, 404);
+  if (!result.ok)
+    return render(
+      c,
+      "Link expired",
+      <InvalidLinkPage what="password reset" retryHref="/password/forgot" retryLabel="Ask for a new link" />,
+      404,
+    );
   deliverSoon(c, result.mailIds);
   // The link reached the owner's inbox: this browser is theirs, and is not slowed down by others' guesses.
   await rememberDevice(c, result.userId);

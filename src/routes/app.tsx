@@ -39,8 +39,12 @@ appRoutes.get("/", requireRole("viewer"), async (c) => {
 appRoutes.post("/recent", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;
   const body = await c.req.parseBody();
-  const type = typeof body.type === "string" && (SUBJECT_TYPES as readonly string[]).includes(body.type) ? (body.type as SubjectType) : null;
+  const type =
+    typeof body.type === "string" && (SUBJECT_TYPES as readonly string[]).includes(body.type)
+      ? (body.type as SubjectType)
+      : null;
   const id = parseRecordId(body.id);
-  if (!type || id === null || !(await recordView(c.get("db"), auth.tenant.id, auth.user.id, type, id, Date.now()))) return errorResponse(c, 404);
+  if (!type || id === null || !(await recordView(c.get("db"), auth.tenant.id, auth.user.id, type, id, Date.now())))
+    return errorResponse(c, 404);
   return c.body(null, 204);
 });

@@ -31,7 +31,10 @@ const signupSchema = z
 
 const loginSchema = z.object({
   email: email(),
-  password: z.string({ error: "Enter your password." }).min(1, { error: "Enter your password." }).max(1024, { error: "That password is too long." }),
+  password: z
+    .string({ error: "Enter your password." })
+    .min(1, { error: "Enter your password." })
+    .max(1024, { error: "That password is too long." }),
 });
 
 function newSessionExpiry(now: number) {
@@ -62,10 +65,20 @@ authRoutes.post("/signup", async (c) => {
   );
   if (!result.ok && result.reason === "rate_limited") {
     c.header("Retry-After", String(result.retryAfter));
-    return render(c, "Sign up", <SignupPage values={values} errors={{}} rateLimitedMinutes={Math.ceil(result.retryAfter / 60)} />, 429);
+    return render(
+      c,
+      "Sign up",
+      <SignupPage values={values} errors={{}} rateLimitedMinutes={Math.ceil(result.retryAfter / 60)} />,
+      429,
+    );
   }
   if (!result.ok) {
-    return render(c, "Sign up", <SignupPage values={values} errors={{ email: "This email already has an account." }} emailTaken />, 409);
+    return render(
+      c,
+      "Sign up",
+      <SignupPage values={values} errors={{ email: "This email already has an account." }} emailTaken />,
+      409,
+    );
   }
   setSessionCookie(c, result.token, newSessionExpiry(meta.now));
   await rememberDevice(c, result.userId);
@@ -87,7 +100,10 @@ authRoutes.post("/login", async (c) => {
   if (!parsed.ok) return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={parsed.errors} />, 422);
 
   const meta = requestMeta(c);
-  const result = await logIn(c.get("db"), parsed.data.email, parsed.data.password, { ...meta, device: await deviceOf(c) });
+  const result = await logIn(c.get("db"), parsed.data.email, parsed.data.password, {
+    ...meta,
+    device: await deviceOf(c),
+  });
   if (!result.ok && result.reason === "rate_limited") {
     c.header("Retry-After", String(result.retryAfter));
     const limited = { scope: result.scope, retryAfterSeconds: result.retryAfter };
@@ -108,9 +124,15 @@ authRoutes.post("/logout", async (c) => {
   if (auth) {
     const meta = requestMeta(c);
     await deleteSession(c.get("db"), auth.sessionId);
-    await recordAudit(c.get("db"), { tenantId: auth.tenant.id, actorUserId: auth.user.id, action: "auth.sign_out", ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
+    await recordAudit(c.get("db"), {
+      tenantId: auth.tenant.id,
+      actorUserId: auth.user.id,
+      action: "auth.sign_out",
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    });
   }
   clearSessionCookie(c);
   return c.redirect("/login?logged_out=1", 303);
 });
-

@@ -17,7 +17,12 @@ benchRoutes.get("/floor", async (c) => {
   const tenantId = c.req.query("tenant") ?? "";
   const rows = await c
     .get("db")
-    .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.primaryEmail })
+    .select({
+      id: contacts.id,
+      firstName: contacts.firstName,
+      lastName: contacts.lastName,
+      email: contacts.primaryEmail,
+    })
     .from(contacts)
     .where(eq(contacts.tenantId, tenantId))
     .orderBy(asc(contacts.nameSort), asc(contacts.id))

@@ -42,7 +42,11 @@ function billingPageCsp(nonce: string): string {
   ].join("; ");
 }
 
-async function billingPage(c: Context<AppEnv>, extra: Pick<BillingPageProps, "alert" | "notice"> = {}, status: ContentfulStatusCode = 200) {
+async function billingPage(
+  c: Context<AppEnv>,
+  extra: Pick<BillingPageProps, "alert" | "notice"> = {},
+  status: ContentfulStatusCode = 200,
+) {
   const auth = c.get("auth")!;
   const config = billingConfig(c.env);
   const overview = await getBillingOverview(c.get("db"), auth.tenant.id, config, Date.now());
@@ -79,7 +83,16 @@ const STRIPE_DOWN = "We could not reach Stripe just now. Nothing was charged or 
 /** Logs a failed Stripe call (type and code only: Stripe's messages can echo customer details). */
 function logStripeError(c: Context<AppEnv>, op: string, err: unknown) {
   const e = err as { type?: unknown; code?: unknown; statusCode?: unknown };
-  console.error(JSON.stringify({ type: "stripe_error", requestId: c.get("requestId"), op, errorType: String(e?.type ?? "unknown"), code: e?.code ?? null, status: e?.statusCode ?? null }));
+  console.error(
+    JSON.stringify({
+      type: "stripe_error",
+      requestId: c.get("requestId"),
+      op,
+      errorType: String(e?.type ?? "unknown"),
+      code: e?.code ?? null,
+      status: e?.statusCode ?? null,
+    }),
+  );
 }
 
 billingRoutes.get("/", requireRole("owner"), (c) => {
@@ -94,7 +107,7 @@ billingRoutes.post("/checkout", requireRole("owner"), async (c) => {
   if (!config.configured || !stripe) return billingPage(c, { alert: NOT_CONFIGURED }, 503);
   const parsed = parseForm(checkoutSchema, await c.req.parseBody());
   if (!parsed.ok) return billingPage(c, { alert: parsed.errors.interval ?? "Choose monthly or yearly." }, 422);
-  let result;
+  let result: Awaited<ReturnType<typeof startCheckout>>;
   try {
     result = await startCheckout(
       c.get("db"),
@@ -109,7 +122,12 @@ billingRoutes.post("/checkout", requireRole("owner"), async (c) => {
     return billingPage(c, { alert: STRIPE_DOWN }, 502);
   }
   if (!result.ok) {
-    if (result.reason === "already_subscribed") return billingPage(c, { alert: "This workspace already has a subscription. Use Manage billing to change or cancel it." }, 409);
+    if (result.reason === "already_subscribed")
+      return billingPage(
+        c,
+        { alert: "This workspace already has a subscription. Use Manage billing to change or cancel it." },
+        409,
+      );
     return billingPage(c, { alert: NOT_CONFIGURED }, 503);
   }
   return c.redirect(result.url, 303);
@@ -119,13 +137,21 @@ billingRoutes.post("/portal", requireRole("owner"), async (c) => {
   const auth = c.get("auth")!;
   const stripe = stripeFromEnv(c.env);
   if (!billingConfig(c.env).configured || !stripe) return billingPage(c, { alert: NOT_CONFIGURED }, 503);
-  let result;
+  let result: Awaited<ReturnType<typeof openPortal>>;
   try {
-    result = await openPortal(c.get("db"), stripe, auth.tenant.id, auth.user.id, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+    result = await openPortal(c.get("db"), stripe, auth.tenant.id, auth.user.id, {
+      ...requestMeta(c),
+      baseUrl: appBaseUrl(c),
+    });
   } catch (err) {
     logStripeError(c, "portal", err);
     return billingPage(c, { alert: STRIPE_DOWN }, 502);
   }
-  if (!result.ok) return billingPage(c, { alert: "There is no billing account for this workspace yet. Choose a plan under Upgrade to Team first." }, 409);
+  if (!result.ok)
+    return billingPage(
+      c,
+      { alert: "There is no billing account for this workspace yet. Choose a plan under Upgrade to Team first." },
+      409,
+    );
   return c.redirect(result.url, 303);
 });

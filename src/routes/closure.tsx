@@ -32,7 +32,12 @@ const closeSchema = z.object({
   confirm_close: requiredCheckbox("Tick the box to confirm that you want to close the workspace."),
 });
 
-async function closePage(c: Context<AppEnv>, errors: Record<string, string> = {}, alert: string | null = null, status: ContentfulStatusCode = 200) {
+async function closePage(
+  c: Context<AppEnv>,
+  errors: Record<string, string> = {},
+  alert: string | null = null,
+  status: ContentfulStatusCode = 200,
+) {
   const auth = c.get("auth")!;
   const periods = retentionPeriods(c.env);
   const members = await listMembers(c.get("db"), auth.tenant.id);
@@ -73,9 +78,19 @@ closureRoutes.post("/close", requireRole("owner"), async (c) => {
         return closePage(c, { password: "That is not your password." }, null, 422);
       case "rate_limited":
         c.header("Retry-After", String(result.retryAfter));
-        return closePage(c, {}, `Too many wrong passwords. Try again in ${Math.ceil(result.retryAfter / 60)} minutes.`, 429);
+        return closePage(
+          c,
+          {},
+          `Too many wrong passwords. Try again in ${Math.ceil(result.retryAfter / 60)} minutes.`,
+          429,
+        );
       case "stripe_unavailable":
-        return closePage(c, {}, "We could not reach Stripe to cancel the subscription, so nothing was changed. Please try again in a few minutes.", 503);
+        return closePage(
+          c,
+          {},
+          "We could not reach Stripe to cancel the subscription, so nothing was changed. Please try again in a few minutes.",
+          503,
+        );
       default:
         return closePage(c, {}, "This workspace is already closed.", 409);
     }
@@ -84,7 +99,15 @@ closureRoutes.post("/close", requireRole("owner"), async (c) => {
   // This session was one of those that ended with the closure.
   clearSessionCookie(c);
   c.set("auth", null);
-  return render(c, "Workspace closed", <WorkspaceClosedDonePage tenantName={auth.tenant.name} email={auth.user.email} eraseOn={closureDate(result.eraseAfter)} />);
+  return render(
+    c,
+    "Workspace closed",
+    <WorkspaceClosedDonePage
+      tenantName={auth.tenant.name}
+      email={auth.user.email}
+      eraseOn={closureDate(result.eraseAfter)}
+    />,
+  );
 });
 
 // ---- /reopen/:tenantId/:token ---------------------------------------------------------------------
@@ -95,18 +118,35 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TOKEN = /^[a-z2-7]{20,64}$/;
 
 const invalidLink = (c: Context<AppEnv>) =>
-  render(c, "Link expired", <InvalidLinkPage what="reopen" retryHref="/contact" retryLabel="Write to us if you need help" />, 404);
+  render(
+    c,
+    "Link expired",
+    <InvalidLinkPage what="reopen" retryHref="/contact" retryLabel="Write to us if you need help" />,
+    404,
+  );
 
 reopenRoutes.get("/reopen/:tenantId/:token", async (c) => {
   const { tenantId, token } = c.req.param();
-  const live = ID.test(tenantId) && TOKEN.test(token) ? await findReopenable(c.get("db"), tenantId, token, Date.now()) : null;
+  const live =
+    ID.test(tenantId) && TOKEN.test(token) ? await findReopenable(c.get("db"), tenantId, token, Date.now()) : null;
   if (!live) return invalidLink(c);
-  return render(c, "Reopen the workspace", <ReopenPage action={`/reopen/${tenantId}/${token}`} tenantName={live.name} eraseOn={closureDate(live.eraseAfter)} />);
+  return render(
+    c,
+    "Reopen the workspace",
+    <ReopenPage
+      action={`/reopen/${tenantId}/${token}`}
+      tenantName={live.name}
+      eraseOn={closureDate(live.eraseAfter)}
+    />,
+  );
 });
 
 reopenRoutes.post("/reopen/:tenantId/:token", async (c) => {
   const { tenantId, token } = c.req.param();
-  const result = ID.test(tenantId) && TOKEN.test(token) ? await reopenWorkspace(c.get("db"), tenantId, token, requestMeta(c)) : { ok: false as const };
+  const result =
+    ID.test(tenantId) && TOKEN.test(token)
+      ? await reopenWorkspace(c.get("db"), tenantId, token, requestMeta(c))
+      : { ok: false as const };
   if (!result.ok) return invalidLink(c);
   return render(c, "Workspace reopened", <ReopenedPage tenantName={result.name} />);
 });

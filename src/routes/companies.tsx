@@ -30,7 +30,13 @@ import {
 import { listTags } from "../services/tags";
 import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "./list-filters";
 import { parseRecordId, timelineProps } from "./record-helpers";
-import { COMPANY_NOTICES, CompaniesListPage, CompanyResults, companiesHref, type CompanyNotice } from "../../views/pages/companies/CompaniesListPage";
+import {
+  COMPANY_NOTICES,
+  CompaniesListPage,
+  CompanyResults,
+  companiesHref,
+  type CompanyNotice,
+} from "../../views/pages/companies/CompaniesListPage";
 import { CompanyFormPage } from "../../views/pages/companies/CompanyForm";
 import { CompanyDeletePage, CompanyPage } from "../../views/pages/companies/CompanyPage";
 
@@ -48,13 +54,24 @@ function echo(body: Body): Record<string, string> {
 
 function echoTagIds(body: Body): number[] {
   const raw = body.tag_ids === undefined ? [] : Array.isArray(body.tag_ids) ? body.tag_ids : [body.tag_ids];
-  return raw.filter((v): v is string => typeof v === "string").map(Number).filter(Number.isSafeInteger);
+  return raw
+    .filter((v): v is string => typeof v === "string")
+    .map(Number)
+    .filter(Number.isSafeInteger);
 }
 
 function formPage(
   c: Context<AppEnv>,
   ctx: CompanyFormContext,
-  opts: { mode: "new" | "edit"; id?: number; title: string; values: Record<string, string>; tagIds: number[]; errors?: Record<string, string>; duplicates?: { id: number; name: string }[] },
+  opts: {
+    mode: "new" | "edit";
+    id?: number;
+    title: string;
+    values: Record<string, string>;
+    tagIds: number[];
+    errors?: Record<string, string>;
+    duplicates?: { id: number; name: string }[];
+  },
   status: ContentfulStatusCode = 200,
 ) {
   return render(
@@ -85,19 +102,34 @@ companyRoutes.get("/", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;
   const db = c.get("db");
   const sortParam = c.req.query("sort") ?? "name";
-  const sort: CompanySort = (COMPANY_SORTS as readonly string[]).includes(sortParam) ? (sortParam as CompanySort) : "name";
+  const sort: CompanySort = (COMPANY_SORTS as readonly string[]).includes(sortParam)
+    ? (sortParam as CompanySort)
+    : "name";
   const dir = c.req.query("dir") === "desc" ? "desc" : "asc";
   // The same reading of the filters as the exports (list-filters.ts); the list ignores what it cannot read.
   const { q, tagId } = parseCompanyFilters(new URL(c.req.url).searchParams);
   const cursor = c.req.query("cursor") ?? null;
   const filters = { q, sort, dir, tag: tagId ? String(tagId) : "" };
   // Admins and owners export; the link carries the filters, so the export is what the list shows.
-  const exportHref = roleAtLeast(auth.role, "admin") ? exportPageHref("companies", companyFilterQuery({ q, tagId })) : null;
-  const [{ rows, nextCursor }, tags] = await Promise.all([listCompanies(db, auth.tenant.id, { sort, dir, q, tagId, cursor }), listTags(db, auth.tenant.id)]);
+  const exportHref = roleAtLeast(auth.role, "admin")
+    ? exportPageHref("companies", companyFilterQuery({ q, tagId }))
+    : null;
+  const [{ rows, nextCursor }, tags] = await Promise.all([
+    listCompanies(db, auth.tenant.id, { sort, dir, q, tagId, cursor }),
+    listTags(db, auth.tenant.id),
+  ]);
   const nextHref = nextCursor ? companiesHref(filters, nextCursor) : null;
   // The search box asks for the results region only.
   if (wantsFragment(c) && c.req.header("HX-Target") === "company-results") {
-    return c.html(<CompanyResults rows={rows} nextHref={nextHref} paged={Boolean(cursor)} filters={filters} exportHref={exportHref} />);
+    return c.html(
+      <CompanyResults
+        rows={rows}
+        nextHref={nextHref}
+        paged={Boolean(cursor)}
+        filters={filters}
+        exportHref={exportHref}
+      />,
+    );
   }
   const notice = c.req.query("notice");
   return render(
@@ -148,7 +180,9 @@ companyRoutes.get("/:id", requireRole("viewer"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
   // One round trip for the whole page, the session check included (withSessionBatch); every
   // statement is scoped by tenant and id, so another tenant's id reads nothing and answers 404.
-  const batch = await withSessionBatch(c, async (tenantId) => (id === null ? [] : companyPageStatements(db, tenantId, id)));
+  const batch = await withSessionBatch(c, async (tenantId) =>
+    id === null ? [] : companyPageStatements(db, tenantId, id),
+  );
   if (!batch.ok) return batch.response;
   const auth = c.get("auth")!;
   const data = id === null ? null : companyPageFromResults(id, batch.results);
@@ -190,7 +224,13 @@ companyRoutes.get("/:id/edit", requireRole("member"), async (c) => {
     owner_id: co.ownerId ?? "",
   };
   for (const [fieldId, value] of found.values) values[`cf_${fieldId}`] = value;
-  return formPage(c, ctx, { mode: "edit", id: co.id, title: `Edit ${co.name}`, values, tagIds: found.tags.map((t) => t.id) });
+  return formPage(c, ctx, {
+    mode: "edit",
+    id: co.id,
+    title: `Edit ${co.name}`,
+    values,
+    tagIds: found.tags.map((t) => t.id),
+  });
 });
 
 companyRoutes.post("/:id", requireRole("member"), async (c) => {
@@ -203,9 +243,22 @@ companyRoutes.post("/:id", requireRole("member"), async (c) => {
   const ctx = await companyFormContext(db, auth.tenant.id);
   const parsed = validateCompanyForm(ctx, body);
   if (!parsed.ok) {
-    return formPage(c, ctx, { mode: "edit", id: existing.id, title: `Edit ${existing.name}`, values: echo(body), tagIds: echoTagIds(body), errors: parsed.errors }, 422);
+    return formPage(
+      c,
+      ctx,
+      {
+        mode: "edit",
+        id: existing.id,
+        title: `Edit ${existing.name}`,
+        values: echo(body),
+        tagIds: echoTagIds(body),
+        errors: parsed.errors,
+      },
+      422,
+    );
   }
-  if (!(await updateCompany(db, auth.tenant.id, auth.user.id, existing.id, parsed.input, ctx, Date.now()))) return errorResponse(c, 404);
+  if (!(await updateCompany(db, auth.tenant.id, auth.user.id, existing.id, parsed.input, ctx, Date.now())))
+    return errorResponse(c, 404);
   return c.redirect(`/app/companies/${existing.id}`, 303);
 });
 
@@ -214,7 +267,9 @@ companyRoutes.post("/:id", requireRole("member"), async (c) => {
 async function removeCompany(c: Context<AppEnv>): Promise<boolean> {
   const auth = c.get("auth")!;
   const id = parseRecordId(c.req.param("id"));
-  return id !== null && (await deleteCompany(c.get("db"), auth.tenant.id, { userId: auth.user.id }, id, requestMeta(c)));
+  return (
+    id !== null && (await deleteCompany(c.get("db"), auth.tenant.id, { userId: auth.user.id }, id, requestMeta(c)))
+  );
 }
 
 const AFTER_DELETE = "/app/companies?notice=deleted";

@@ -51,9 +51,23 @@ import { searchTerms } from "../services/search";
 import { contactFilterQuery, exportPageHref, parseContactFilters } from "./list-filters";
 import { parseRecordId, timelineProps } from "./record-helpers";
 import { PlanLimitMessage } from "../../views/components/PlanLimit";
-import { BulkDeletePage, BulkErasePage, BulkProblemPage, ContactDeletePage, ContactErasePage, ContactPage } from "../../views/pages/contacts/ContactPage";
+import {
+  BulkDeletePage,
+  BulkErasePage,
+  BulkProblemPage,
+  ContactDeletePage,
+  ContactErasePage,
+  ContactPage,
+} from "../../views/pages/contacts/ContactPage";
 import { ContactFormPage, DuplicateWarning, type ContactFormProps } from "../../views/pages/contacts/ContactForm";
-import { CONTACT_NOTICES, ContactResults, ContactsListPage, type ContactFilters, type ContactNotice, type SortLink } from "../../views/pages/contacts/ContactsListPage";
+import {
+  CONTACT_NOTICES,
+  ContactResults,
+  ContactsListPage,
+  type ContactFilters,
+  type ContactNotice,
+  type SortLink,
+} from "../../views/pages/contacts/ContactsListPage";
 
 /** Mounted at /app/contacts. */
 export const contactsRoutes = new Hono<AppEnv>();
@@ -100,36 +114,46 @@ const emailSchema = email();
 /** More inputs than the form ever shows is not a person typing; refuse before looking at each. */
 const MAX_LIST_VALUES = 20;
 
-type FormResult = { ok: true; input: ContactInput; allowDuplicate: boolean; version: number | null } | { ok: false; errors: Record<string, string> };
+type FormResult =
+  | { ok: true; input: ContactInput; allowDuplicate: boolean; version: number | null }
+  | { ok: false; errors: Record<string, string> };
 
 /**
  * Reads and checks the contact form: lengths, emails (trimmed, lower case), phones (E.164, national
  * numbers read in the tenant's region), tag ids, custom fields. References (company, tags, owner)
  * are checked against the tenant by the service afterwards.
  */
-function parseContactForm(body: Body, ctx: { region: string; customFields: CustomField[]; defaultOwnerId: string | null }): FormResult {
+function parseContactForm(
+  body: Body,
+  ctx: { region: string; customFields: CustomField[]; defaultOwnerId: string | null },
+): FormResult {
   const errors: Record<string, string> = {};
   const scalarInput: Record<string, unknown> = {};
   for (const key of Object.keys(scalarSchema.shape)) scalarInput[key] = body[key] ?? "";
   const scalars = scalarSchema.safeParse(scalarInput);
-  if (!scalars.success) for (const issue of scalars.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+  if (!scalars.success)
+    for (const issue of scalars.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
 
   const emails: string[] = [];
   const rawEmails = stringList(body, "emails");
-  if (rawEmails === null || rawEmails.length > MAX_LIST_VALUES) errors.emails = `Enter at most ${CONTACT_LIMITS.emails} email addresses.`;
+  if (rawEmails === null || rawEmails.length > MAX_LIST_VALUES)
+    errors.emails = `Enter at most ${CONTACT_LIMITS.emails} email addresses.`;
   else {
     rawEmails.forEach((raw, i) => {
       if (raw.trim() === "") return;
       const r = emailSchema.safeParse(raw);
-      if (!r.success) errors[`emails_${i}`] = r.error.issues[0]?.message ?? "Enter an email address like name@example.com.";
+      if (!r.success)
+        errors[`emails_${i}`] = r.error.issues[0]?.message ?? "Enter an email address like name@example.com.";
       else if (!emails.includes(r.data)) emails.push(r.data);
     });
-    if (emails.length > CONTACT_LIMITS.emails) errors.emails = `Enter at most ${CONTACT_LIMITS.emails} email addresses.`;
+    if (emails.length > CONTACT_LIMITS.emails)
+      errors.emails = `Enter at most ${CONTACT_LIMITS.emails} email addresses.`;
   }
 
   const phones: string[] = [];
   const rawPhones = stringList(body, "phones");
-  if (rawPhones === null || rawPhones.length > MAX_LIST_VALUES) errors.phones = `Enter at most ${CONTACT_LIMITS.phones} phone numbers.`;
+  if (rawPhones === null || rawPhones.length > MAX_LIST_VALUES)
+    errors.phones = `Enter at most ${CONTACT_LIMITS.phones} phone numbers.`;
   else {
     rawPhones.forEach((raw, i) => {
       if (raw.trim() === "") return;
@@ -149,7 +173,14 @@ function parseContactForm(body: Body, ctx: { region: string; customFields: Custo
   if (!custom.ok) Object.assign(errors, custom.errors);
 
   const data = scalars.success ? scalars.data : null;
-  if (data && !data.first_name && !data.last_name && emails.length === 0 && !errors.emails && !Object.keys(errors).some((k) => k.startsWith("emails_"))) {
+  if (
+    data &&
+    !data.first_name &&
+    !data.last_name &&
+    emails.length === 0 &&
+    !errors.emails &&
+    !Object.keys(errors).some((k) => k.startsWith("emails_"))
+  ) {
     errors.first_name = "Enter a first or last name, or an email address.";
   }
   if (!data || Object.keys(errors).length || !custom.ok) return { ok: false, errors };
@@ -196,7 +227,10 @@ async function formPage(c: Context<AppEnv>, s: FormState, status: ContentfulStat
   const auth = c.get("auth")!;
   const db = c.get("db");
   const companyId = parseRecordId(s.values.company_id);
-  const [choices, region] = await Promise.all([contactFormChoices(db, auth.tenant.id, companyId), tenantRegion(db, auth.tenant.id)]);
+  const [choices, region] = await Promise.all([
+    contactFormChoices(db, auth.tenant.id, companyId),
+    tenantRegion(db, auth.tenant.id),
+  ]);
   return render(
     c,
     s.title,
@@ -234,19 +268,37 @@ function echoList(body: Body, name: string): string[] {
 
 /** The form again with what was submitted. */
 function resubmitted(body: Body, base: Pick<FormState, "mode" | "id" | "title">): FormState {
-  return { ...base, values: echo(body), emails: echoList(body, "emails"), phones: echoList(body, "phones"), tagIds: echoTagIds(body) };
+  return {
+    ...base,
+    values: echo(body),
+    emails: echoList(body, "emails"),
+    phones: echoList(body, "phones"),
+    tagIds: echoTagIds(body),
+  };
 }
 
 /**
  * Shared by create and update: parse, check references, and resolve the new tag. Returns the input
  * ready for the service, or the response to send (the form with its errors).
  */
-async function readContactForm(c: Context<AppEnv>, body: Body, base: Pick<FormState, "mode" | "id" | "title">, version?: number) {
+async function readContactForm(
+  c: Context<AppEnv>,
+  body: Body,
+  base: Pick<FormState, "mode" | "id" | "title">,
+  version?: number,
+) {
   const auth = c.get("auth")!;
   const db = c.get("db");
-  const [region, customFields] = await Promise.all([tenantRegion(db, auth.tenant.id), listCustomFields(db, auth.tenant.id, "contact")]);
+  const [region, customFields] = await Promise.all([
+    tenantRegion(db, auth.tenant.id),
+    listCustomFields(db, auth.tenant.id, "contact"),
+  ]);
   const again = { ...resubmitted(body, base), version };
-  const parsed = parseContactForm(body, { region, customFields, defaultOwnerId: base.mode === "new" ? auth.user.id : null });
+  const parsed = parseContactForm(body, {
+    region,
+    customFields,
+    defaultOwnerId: base.mode === "new" ? auth.user.id : null,
+  });
   if (!parsed.ok) return { response: await formPage(c, { ...again, errors: parsed.errors }, 422) };
   const refs = await checkReferences(db, auth.tenant.id, parsed.input);
   if (!refs.ok) return { response: await formPage(c, { ...again, errors: refs.errors }, 422) };
@@ -261,7 +313,13 @@ async function withNewTag(c: Context<AppEnv>, input: ContactInput, now: number):
 
 // ---- the list ---------------------------------------------------------------------------------------
 
-const SORT_LABELS: Record<ContactSort, string> = { name: "name", company: "company", created: "date created", updated: "last updated", activity: "last activity" };
+const SORT_LABELS: Record<ContactSort, string> = {
+  name: "name",
+  company: "company",
+  created: "date created",
+  updated: "last updated",
+  activity: "last activity",
+};
 
 /** The sort when none is chosen: by name, or newest first while searching. */
 function defaultSortFor(q: string): ContactSort {
@@ -291,13 +349,24 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
   // A search lists newest matches first unless a sort is chosen: that order streams from the search
   // index, so even a prefix that matches every contact answers in about a millisecond.
   const defaultSort = defaultSortFor(query.get("q") ?? "");
-  const sort: ContactSort = (CONTACT_SORTS as readonly string[]).includes(sortParam) ? (sortParam as ContactSort) : defaultSort;
+  const sort: ContactSort = (CONTACT_SORTS as readonly string[]).includes(sortParam)
+    ? (sortParam as ContactSort)
+    : defaultSort;
   const dirParam = query.get("dir");
   const dir: SortDirection = dirParam === "asc" || dirParam === "desc" ? dirParam : DEFAULT_DIRECTION[sort];
   // The same reading of the filters as the exports (list-filters.ts); the list ignores what it cannot read.
   const readFilters = async (tenantId: string) => {
     const f = await parseContactFilters(db, tenantId, query);
-    const listQuery = { sort, dir, match: f.match, tagId: f.tagId, companyId: f.companyId, ownerId: f.ownerId, custom: f.custom, cursor: decodeCursor(query.get("cursor") ?? undefined, sort, dir) };
+    const listQuery = {
+      sort,
+      dir,
+      match: f.match,
+      tagId: f.tagId,
+      companyId: f.companyId,
+      ownerId: f.ownerId,
+      custom: f.custom,
+      cursor: decodeCursor(query.get("cursor") ?? undefined, sort, dir),
+    };
     return { ...f, listQuery };
   };
   let read: Awaited<ReturnType<typeof readFilters>> | null = null;
@@ -311,7 +380,15 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;
   const tenantId = batch.tenantId;
   const { q, tagId, companyId, ownerId, customEcho, filtered, listQuery } = read!;
-  const { page, customFields, tags, tagsByContact, members, total, companyName: company } = await contactsListFromResults(db, tenantId, listQuery, batch.results);
+  const {
+    page,
+    customFields,
+    tags,
+    tagsByContact,
+    members,
+    total,
+    companyName: company,
+  } = await contactsListFromResults(db, tenantId, listQuery, batch.results);
   const counters = filtered ? null : { contacts: total };
   const ownerEmail = new Map(members.map((m) => [m.userId, m.email]));
 
@@ -327,7 +404,10 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
   const sortLink = (s: ContactSort): SortLink => {
     const current = sort === s;
     const nextDir: SortDirection = current ? (dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[s];
-    return { href: listHref({ ...filters, sort: s, dir: nextDir }), state: current ? (dir === "asc" ? "ascending" : "descending") : null };
+    return {
+      href: listHref({ ...filters, sort: s, dir: nextDir }),
+      state: current ? (dir === "asc" ? "ascending" : "descending") : null,
+    };
   };
   const results = {
     rows: page.rows.map((r) => ({
@@ -351,15 +431,21 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
     canWrite: roleAtLeast(auth.role, "member"),
     selfHref: listHref(filters, query.get("cursor") ?? undefined),
     // Admins and owners export; the link carries the filters, so the export is what the list shows.
-    exportHref: roleAtLeast(auth.role, "admin") ? exportPageHref("contacts", contactFilterQuery({ q, tagId, companyId, ownerId, customEcho })) : null,
+    exportHref: roleAtLeast(auth.role, "admin")
+      ? exportPageHref("contacts", contactFilterQuery({ q, tagId, companyId, ownerId, customEcho }))
+      : null,
   };
 
   // The search box (hx-get, hx-target="#contact-results") wants the results region only.
-  if (wantsFragment(c) && c.req.header("HX-Target") === "contact-results") return render(c, "Contacts", <ContactResults {...results} />);
+  if (wantsFragment(c) && c.req.header("HX-Target") === "contact-results")
+    return render(c, "Contacts", <ContactResults {...results} />);
 
   const noticeKey = query.get("notice");
   const n = Number(query.get("n") ?? "0");
-  const notice = noticeKey && noticeKey in CONTACT_NOTICES ? CONTACT_NOTICES[noticeKey as ContactNotice](Number.isSafeInteger(n) && n >= 0 ? n : 0) : null;
+  const notice =
+    noticeKey && noticeKey in CONTACT_NOTICES
+      ? CONTACT_NOTICES[noticeKey as ContactNotice](Number.isSafeInteger(n) && n >= 0 ? n : 0)
+      : null;
   return render(
     c,
     "Contacts",
@@ -369,8 +455,13 @@ contactsRoutes.get("/", requireRole("viewer"), async (c) => {
       tags={tags}
       members={members}
       customFields={customFields}
-      company={companyId && company !== null ? { name: company, clearHref: listHref({ ...filters, company: "" }) } : null}
-      sorts={CONTACT_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s][0]!.toUpperCase() + SORT_LABELS[s].slice(1) }))}
+      company={
+        companyId && company !== null ? { name: company, clearHref: listHref({ ...filters, company: "" }) } : null
+      }
+      sorts={CONTACT_SORTS.map((s) => ({
+        value: s,
+        label: SORT_LABELS[s][0]!.toUpperCase() + SORT_LABELS[s].slice(1),
+      }))}
       notice={notice}
       canWrite={results.canWrite}
       canErase={roleAtLeast(auth.role, "admin")}
@@ -384,7 +475,14 @@ contactsRoutes.get("/new", requireRole("member"), async (c) => {
   const auth = c.get("auth")!;
   // ?company_id= preselects a company (a link from the company's page).
   const companyId = parseRecordId(c.req.query("company_id"));
-  return formPage(c, { mode: "new", title: "New contact", values: { owner_id: auth.user.id, company_id: companyId ? String(companyId) : "" }, emails: [], phones: [], tagIds: [] });
+  return formPage(c, {
+    mode: "new",
+    title: "New contact",
+    values: { owner_id: auth.user.id, company_id: companyId ? String(companyId) : "" },
+    emails: [],
+    phones: [],
+    tagIds: [],
+  });
 });
 
 contactsRoutes.post("/", requireRole("member"), async (c) => {
@@ -404,12 +502,23 @@ contactsRoutes.post("/", requireRole("member"), async (c) => {
   // The Free plan's cap is checked inside the create's batch (services/billing.ts), so it holds under races.
   const limit = billingConfig(c.env).limits?.contacts ?? null;
   try {
-    const id = await createContact(db, auth.tenant.id, auth.user.id, { ...input, companyName: read.companyName }, now, limit);
+    const id = await createContact(
+      db,
+      auth.tenant.id,
+      auth.user.id,
+      { ...input, companyName: read.companyName },
+      now,
+      limit,
+    );
     return c.redirect(`${LIST_PATH}/${id}`, 303);
   } catch (err) {
     if (!(err instanceof PlanLimitError)) throw err;
     // 402, as for seats: the role allows creating; the plan has no room left. What was typed stays.
-    return formPage(c, { ...again, alert: <PlanLimitMessage what="contacts" limit={err.max} isOwner={auth.role === "owner"} /> }, 402);
+    return formPage(
+      c,
+      { ...again, alert: <PlanLimitMessage what="contacts" limit={err.max} isOwner={auth.role === "owner"} /> },
+      402,
+    );
   }
 });
 
@@ -459,14 +568,17 @@ contactsRoutes.post("/bulk", requireRole("member"), async (c) => {
   const db = c.get("db");
   const body = (await c.req.parseBody({ all: true })) as Body;
   const back = bulkBack(body.back);
-  const problem = (message: string) => render(c, "Nothing was changed", <BulkProblemPage message={message} back={back} />, 422);
+  const problem = (message: string) =>
+    render(c, "Nothing was changed", <BulkProblemPage message={message} back={back} />, 422);
 
   const action = body.action;
-  if (action !== "tag" && action !== "untag" && action !== "delete" && action !== "erase") return problem("Choose what to do with the selected contacts.");
+  if (action !== "tag" && action !== "untag" && action !== "delete" && action !== "erase")
+    return problem("Choose what to do with the selected contacts.");
   // Erasing (a privacy request, possibly suppressing future imports) is for admins and owners.
   if (action === "erase" && !roleAtLeast(auth.role, "admin")) return errorResponse(c, 403);
   const rawIds = stringList(body, "ids");
-  if (rawIds === null || rawIds.length > BULK_MAX_IDS) return problem(`Select at most ${BULK_MAX_IDS} contacts at a time.`);
+  if (rawIds === null || rawIds.length > BULK_MAX_IDS)
+    return problem(`Select at most ${BULK_MAX_IDS} contacts at a time.`);
   const ids = rawIds.map(parseRecordId);
   if (ids.some((id) => id === null)) return problem("The selection could not be read. Select the contacts again.");
   const unique = [...new Set(ids as number[])];
@@ -481,7 +593,14 @@ contactsRoutes.post("/bulk", requireRole("member"), async (c) => {
       return render(c, "Delete contacts", <BulkDeletePage contacts={contacts} back={back} />);
     }
     const meta = requestMeta(c);
-    const deleted = await deleteContacts(db, auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent }, unique, now, { bulk: true });
+    const deleted = await deleteContacts(
+      db,
+      auth.tenant.id,
+      { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent },
+      unique,
+      now,
+      { bulk: true },
+    );
     return c.redirect(withNotice(back, "bulk_deleted", deleted), 303);
   }
 
@@ -490,17 +609,31 @@ contactsRoutes.post("/bulk", requireRole("member"), async (c) => {
     if (body.confirm !== "1") {
       const contacts = await ownedContacts(db, auth.tenant.id, unique);
       if (contacts.length === 0) return problem("The selected contacts no longer exist.");
-      return render(c, "Erase contacts", <BulkErasePage contacts={contacts} back={back} canSuppress={suppressKey !== undefined} />);
+      return render(
+        c,
+        "Erase contacts",
+        <BulkErasePage contacts={contacts} back={back} canSuppress={suppressKey !== undefined} />,
+      );
     }
     const meta = requestMeta(c);
     const erase = { suppressKey: body.suppress === "1" ? suppressKey : undefined };
-    const erased = await deleteContacts(db, auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent }, unique, now, { bulk: true, erase });
+    const erased = await deleteContacts(
+      db,
+      auth.tenant.id,
+      { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent },
+      unique,
+      now,
+      { bulk: true, erase },
+    );
     return c.redirect(withNotice(back, "bulk_erased", erased), 303);
   }
 
   const tagId = parseRecordId(body.tag_id);
   if (tagId === null) return problem("Choose the tag to add or remove.");
-  const changed = action === "tag" ? await tagContacts(db, auth.tenant.id, auth.user.id, unique, tagId, now) : await untagContacts(db, auth.tenant.id, auth.user.id, unique, tagId, now);
+  const changed =
+    action === "tag"
+      ? await tagContacts(db, auth.tenant.id, auth.user.id, unique, tagId, now)
+      : await untagContacts(db, auth.tenant.id, auth.user.id, unique, tagId, now);
   if (changed === null) return problem("Choose a tag from the list.");
   return c.redirect(withNotice(back, action === "tag" ? "tagged" : "untagged", changed), 303);
 });
@@ -513,7 +646,9 @@ contactsRoutes.get("/:id", requireRole("viewer"), async (c) => {
   // One round trip for the whole page, the session check included (withSessionBatch): the contact,
   // its tags, fields, values, notes and activity, each read by tenant and id, so another tenant's
   // id reads nothing and answers 404.
-  const batch = await withSessionBatch(c, async (tenantId) => (id === null ? [] : contactPageStatements(db, tenantId, id)));
+  const batch = await withSessionBatch(c, async (tenantId) =>
+    id === null ? [] : contactPageStatements(db, tenantId, id),
+  );
   if (!batch.ok) return batch.response;
   const auth = c.get("auth")!;
   const found = id === null ? null : contactPageFromResults(id, batch.results);
@@ -584,12 +719,21 @@ contactsRoutes.post("/:id", requireRole("member"), async (c) => {
   if (!existing) return errorResponse(c, 404);
   const body = (await c.req.parseBody({ all: true })) as Body;
   const base = { mode: "edit" as const, id: existing.id, title: `Edit ${existing.name}` };
-  const submittedVersion = typeof body.version === "string" && /^\d{1,16}$/.test(body.version) ? Number(body.version) : undefined;
+  const submittedVersion =
+    typeof body.version === "string" && /^\d{1,16}$/.test(body.version) ? Number(body.version) : undefined;
   const read = await readContactForm(c, body, base, submittedVersion);
   if ("response" in read) return read.response;
   const now = Date.now();
   const input = await withNewTag(c, read.parsed.input, now);
-  const result = await updateContact(db, auth.tenant.id, auth.user.id, existing.id, read.parsed.version, { ...input, companyName: read.companyName }, now);
+  const result = await updateContact(
+    db,
+    auth.tenant.id,
+    auth.user.id,
+    existing.id,
+    read.parsed.version,
+    { ...input, companyName: read.companyName },
+    now,
+  );
   if (!result.ok) {
     if (result.reason === "not_found") return errorResponse(c, 404);
     // Someone saved first. Their version is kept; the form shows these changes again, now based on it.
@@ -598,7 +742,8 @@ contactsRoutes.post("/:id", requireRole("member"), async (c) => {
       {
         ...read.again,
         version: result.current?.updatedAt,
-        alert: "Someone else saved changes to this contact while you were editing, so yours were not saved. Check the fields below and save again to replace their changes with yours.",
+        alert:
+          "Someone else saved changes to this contact while you were editing, so yours were not saved. Check the fields below and save again to replace their changes with yours.",
       },
       409,
     );
@@ -613,7 +758,14 @@ async function removeContact(c: Context<AppEnv>): Promise<boolean> {
   const id = parseRecordId(c.req.param("id"));
   if (id === null) return false;
   const meta = requestMeta(c);
-  const deleted = await deleteContacts(c.get("db"), auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent }, [id], meta.now, { bulk: false });
+  const deleted = await deleteContacts(
+    c.get("db"),
+    auth.tenant.id,
+    { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent },
+    [id],
+    meta.now,
+    { bulk: false },
+  );
   return deleted > 0;
 }
 
@@ -622,7 +774,8 @@ async function removeContact(c: Context<AppEnv>): Promise<boolean> {
 contactsRoutes.delete("/:id", requireRole("member"), async (c) => {
   if (!(await removeContact(c))) return errorResponse(c, 404);
   const target = c.req.header("HX-Target");
-  if (c.req.header("HX-Request") === "true" && target !== `contact-${c.req.param("id")}`) c.header("HX-Redirect", `${LIST_PATH}?notice=deleted`);
+  if (c.req.header("HX-Request") === "true" && target !== `contact-${c.req.param("id")}`)
+    c.header("HX-Redirect", `${LIST_PATH}?notice=deleted`);
   return c.html("", 200);
 });
 
@@ -647,7 +800,11 @@ contactsRoutes.get("/:id/erase", requireRole("admin"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
   const contact = id ? await getContact(c.get("db"), auth.tenant.id, id) : null;
   if (!contact) return errorResponse(c, 404);
-  return render(c, `Erase ${contact.name}`, <ContactErasePage contact={{ id: contact.id, name: contact.name }} canSuppress={!!c.env.SUPPRESSION_KEY} />);
+  return render(
+    c,
+    `Erase ${contact.name}`,
+    <ContactErasePage contact={{ id: contact.id, name: contact.name }} canSuppress={!!c.env.SUPPRESSION_KEY} />,
+  );
 });
 
 contactsRoutes.post("/:id/erase", requireRole("admin"), async (c) => {
@@ -657,7 +814,14 @@ contactsRoutes.post("/:id/erase", requireRole("admin"), async (c) => {
   const body = await c.req.parseBody();
   const meta = requestMeta(c);
   const erase = { suppressKey: body.suppress === "1" ? c.env.SUPPRESSION_KEY || undefined : undefined };
-  const erased = await deleteContacts(c.get("db"), auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent }, [id], meta.now, { bulk: false, erase });
+  const erased = await deleteContacts(
+    c.get("db"),
+    auth.tenant.id,
+    { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent },
+    [id],
+    meta.now,
+    { bulk: false, erase },
+  );
   if (erased === 0) return errorResponse(c, 404);
   return c.redirect(`${LIST_PATH}?notice=erased`, 303);
 });

@@ -46,7 +46,10 @@ devRoutes.get("/mail", async (c) => {
 devRoutes.get("/mail/:id/html", async (c) => {
   const mail = await getMail(c.get("db"), c.req.param("id"));
   if (!mail) return errorResponse(c, 404);
-  c.set("cspOverride", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  c.set(
+    "cspOverride",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  );
   return c.html(mail.htmlBody);
 });
 
@@ -58,7 +61,8 @@ devRoutes.get("/mail/:id/html", async (c) => {
  */
 devRoutes.post("/cron", async (c) => {
   const time = c.req.query("time");
-  if (time !== undefined && !/^\d{1,15}$/.test(time)) return c.json({ ok: false, error: "time must be a whole number of milliseconds" }, 400);
+  if (time !== undefined && !/^\d{1,15}$/.test(time))
+    return c.json({ ok: false, error: "time must be a whole number of milliseconds" }, 400);
   const report = await runCron(c.env, time === undefined ? Date.now() : Number(time));
   return c.json({ ok: report.failures.length === 0, ...report }, report.failures.length === 0 ? 200 : 500);
 });

@@ -24,8 +24,19 @@ import {
   type ExportOptions,
 } from "../services/export";
 import { listTags } from "../services/tags";
-import { companyFilterQuery, contactFilterQuery, exportPageHref, parseCompanyFilters, parseContactFilters, type ContactListFilters } from "./list-filters";
-import { ExportFilterProblemPage, ExportPage, type ExportDownload, type ExportSection } from "../../views/pages/export/ExportPage";
+import {
+  companyFilterQuery,
+  contactFilterQuery,
+  parseCompanyFilters,
+  parseContactFilters,
+  type ContactListFilters,
+} from "./list-filters";
+import {
+  ExportFilterProblemPage,
+  ExportPage,
+  type ExportDownload,
+  type ExportSection,
+} from "../../views/pages/export/ExportPage";
 
 /** Mounted at /app/export. */
 export const exportRoutes = new Hono<AppEnv>();
@@ -35,8 +46,13 @@ const FORMAT_NAMES: Record<ExportFormat, string> = { csv: "CSV", json: "JSON", v
 /** What each file is for. Notes do not import again (the importer takes contacts and companies). */
 function formatDescription(kind: ExportKind, format: ExportFormat): string {
   if (format === "vcf") return "for address books (Apple Contacts, Google Contacts, Outlook), notes included";
-  if (format === "json") return kind === "notes" ? "for developers and archives" : "everything, custom fields and notes included, for developers and archives";
-  return kind === "notes" ? "for spreadsheets (Excel, Numbers, Google Sheets)" : "for spreadsheets (Excel, Numbers, Google Sheets) and for importing again";
+  if (format === "json")
+    return kind === "notes"
+      ? "for developers and archives"
+      : "everything, custom fields and notes included, for developers and archives";
+  return kind === "notes"
+    ? "for spreadsheets (Excel, Numbers, Google Sheets)"
+    : "for spreadsheets (Excel, Numbers, Google Sheets) and for importing again";
 }
 
 const KIND_TITLES: Record<ExportKind, string> = { contacts: "Contacts", companies: "Companies", notes: "Notes" };
@@ -64,8 +80,10 @@ async function describeContactFilters(c: Context<AppEnv>, f: ContactListFilters)
   if (f.q.trim()) out.push(`Search: “${f.q.trim()}”`);
   if (f.tagId) out.push(`Tag: ${tags.find((t) => t.id === f.tagId)?.name ?? "a tag that no longer exists"}`);
   if (f.companyId) out.push(`Company: ${company?.name ?? "a company that no longer exists"}`);
-  if (f.ownerId) out.push(`Owner: ${owners.find((o) => o.userId === f.ownerId)?.email ?? "someone who is not a member"}`);
-  for (const [key, value] of Object.entries(f.customEcho)) out.push(`${fields.find((x) => `cf_${x.id}` === key)?.name ?? key}: ${value}`);
+  if (f.ownerId)
+    out.push(`Owner: ${owners.find((o) => o.userId === f.ownerId)?.email ?? "someone who is not a member"}`);
+  for (const [key, value] of Object.entries(f.customEcho))
+    out.push(`${fields.find((x) => `cf_${x.id}` === key)?.name ?? key}: ${value}`);
   return out;
 }
 
@@ -77,7 +95,12 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
   const sections: ExportSection[] = [];
   let ignored: string[] = [];
 
-  const contactSection: ExportSection = { key: "contacts", title: "Contacts", downloads: downloads("contacts", new URLSearchParams()), filters: [] };
+  const contactSection: ExportSection = {
+    key: "contacts",
+    title: "Contacts",
+    downloads: downloads("contacts", new URLSearchParams()),
+    filters: [],
+  };
   if (list === "contacts") {
     const f = await parseContactFilters(db, auth.tenant.id, query);
     ignored = f.rejected;
@@ -87,19 +110,36 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
       contactSection.allHref = "/app/export";
     }
   }
-  const companySection: ExportSection = { key: "companies", title: "Companies", downloads: downloads("companies", new URLSearchParams()), filters: [] };
+  const companySection: ExportSection = {
+    key: "companies",
+    title: "Companies",
+    downloads: downloads("companies", new URLSearchParams()),
+    filters: [],
+  };
   if (list === "companies") {
     const f = parseCompanyFilters(query);
     ignored = f.rejected;
     if (f.filtered) {
       companySection.downloads = downloads("companies", companyFilterQuery(f));
       const tag = f.tagId ? (await listTags(db, auth.tenant.id)).find((t) => t.id === f.tagId) : null;
-      companySection.filters = [...(f.q.trim() ? [`Name starts with: “${f.q.trim()}”`] : []), ...(f.tagId ? [`Tag: ${tag?.name ?? "a tag that no longer exists"}`] : [])];
+      companySection.filters = [
+        ...(f.q.trim() ? [`Name starts with: “${f.q.trim()}”`] : []),
+        ...(f.tagId ? [`Tag: ${tag?.name ?? "a tag that no longer exists"}`] : []),
+      ];
       companySection.allHref = "/app/export";
     }
   }
-  sections.push(contactSection, companySection, { key: "notes", title: "Notes", downloads: downloads("notes", new URLSearchParams()), filters: [] });
-  return render(c, "Export data", <ExportPage sections={sections} ignored={ignored} canSeeBilling={auth.role === "owner"} />);
+  sections.push(contactSection, companySection, {
+    key: "notes",
+    title: "Notes",
+    downloads: downloads("notes", new URLSearchParams()),
+    filters: [],
+  });
+  return render(
+    c,
+    "Export data",
+    <ExportPage sections={sections} ignored={ignored} canSeeBilling={auth.role === "owner"} />,
+  );
 });
 
 /** Streams one export as a download, after recording it in the audit trail. */
@@ -112,7 +152,13 @@ async function sendExport(c: Context<AppEnv>, kind: ExportKind, format: ExportFo
   if (kind === "contacts") {
     const f = await parseContactFilters(db, auth.tenant.id, query);
     if (f.rejected.length) return render(c, "Export refused", <ExportFilterProblemPage rejected={f.rejected} />, 400);
-    opts.contactFilters = { match: f.match, tagId: f.tagId, companyId: f.companyId, ownerId: f.ownerId, custom: f.custom };
+    opts.contactFilters = {
+      match: f.match,
+      tagId: f.tagId,
+      companyId: f.companyId,
+      ownerId: f.ownerId,
+      custom: f.custom,
+    };
     applied = [...contactFilterQuery(f).keys()];
   } else if (kind === "companies") {
     const f = parseCompanyFilters(query);

@@ -29,7 +29,15 @@ import {
   retryImport,
   type ImportServices,
 } from "../services/import-jobs";
-import { COMPANY_TARGETS, CONTACT_TARGETS, decodeUpload, ENCODING_CHOICES, IMPORT_MAX_BYTES, TARGET_LABELS, type EncodingChoice } from "../services/import-parse";
+import {
+  COMPANY_TARGETS,
+  CONTACT_TARGETS,
+  decodeUpload,
+  ENCODING_CHOICES,
+  IMPORT_MAX_BYTES,
+  TARGET_LABELS,
+  type EncodingChoice,
+} from "../services/import-parse";
 import { readSamples, reviewCsv, reviewHead } from "../services/import-review";
 import type { KeptList } from "../services/import-undo";
 import { ImportJobPage, ImportJobStatus } from "../../views/pages/import/ImportJobPage";
@@ -44,14 +52,38 @@ function services(c: Context<AppEnv>): ImportServices {
   return { db: c.get("db"), files: c.env.FILES, jobs: c.env.JOBS };
 }
 
-async function importPage(c: Context<AppEnv>, form: { kind?: string; encoding?: string; errors?: ImportFormErrors } = {}, status: ContentfulStatusCode = 200) {
+async function importPage(
+  c: Context<AppEnv>,
+  form: { kind?: string; encoding?: string; errors?: ImportFormErrors } = {},
+  status: ContentfulStatusCode = 200,
+) {
   const auth = c.get("auth")!;
   const jobs = await listImports(c.get("db"), auth.tenant.id);
-  return render(c, "Import", <ImportPage jobs={jobs.map(jobSummary)} kind={form.kind ?? "contacts"} encoding={form.encoding ?? "auto"} errors={form.errors ?? {}} maxMb={IMPORT_MAX_BYTES / MB} />, status);
+  return render(
+    c,
+    "Import",
+    <ImportPage
+      jobs={jobs.map(jobSummary)}
+      kind={form.kind ?? "contacts"}
+      encoding={form.encoding ?? "auto"}
+      errors={form.errors ?? {}}
+      maxMb={IMPORT_MAX_BYTES / MB}
+    />,
+    status,
+  );
 }
 
 function jobSummary(job: ImportJob) {
-  return { id: job.id, kind: job.kind, status: job.status, fileName: job.fileName, createdAt: job.createdAt, createdCount: job.createdCount, updatedCount: job.updatedCount, totalRows: job.totalRows };
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    fileName: job.fileName,
+    createdAt: job.createdAt,
+    createdCount: job.createdCount,
+    updatedCount: job.updatedCount,
+    totalRows: job.totalRows,
+  };
 }
 
 importRoutes.get("/", requireRole("admin"), (c) => importPage(c));
@@ -62,7 +94,12 @@ importRoutes.post(
   requireRole("admin"),
   bodyLimit({
     maxSize: IMPORT_MAX_BYTES + 64 * 1024,
-    onError: (c) => importPage(c as Context<AppEnv>, { errors: { file: `The file is larger than ${IMPORT_MAX_BYTES / MB} MB. Split it into smaller files.` } }, 413),
+    onError: (c) =>
+      importPage(
+        c as Context<AppEnv>,
+        { errors: { file: `The file is larger than ${IMPORT_MAX_BYTES / MB} MB. Split it into smaller files.` } },
+        413,
+      ),
   }),
   async (c) => {
     const auth = c.get("auth")!;
@@ -72,17 +109,29 @@ importRoutes.post(
     } catch {
       return importPage(c, { errors: { file: "Choose a CSV file to upload." } }, 400);
     }
-    const kind = typeof body.kind === "string" && (IMPORT_KINDS as readonly string[]).includes(body.kind) ? (body.kind as ImportKind) : null;
-    const encoding = typeof body.encoding === "string" && (ENCODING_CHOICES as readonly string[]).includes(body.encoding) ? (body.encoding as EncodingChoice) : null;
+    const kind =
+      typeof body.kind === "string" && (IMPORT_KINDS as readonly string[]).includes(body.kind)
+        ? (body.kind as ImportKind)
+        : null;
+    const encoding =
+      typeof body.encoding === "string" && (ENCODING_CHOICES as readonly string[]).includes(body.encoding)
+        ? (body.encoding as EncodingChoice)
+        : null;
     const file = body.file;
     const errors: ImportFormErrors = {};
     if (!kind) errors.kind = "Choose what the file holds: contacts or companies.";
     if (!encoding) errors.encoding = "Choose the file's encoding, or leave it on “Detect”.";
     if (!(file instanceof File) || file.name === "") errors.file = "Choose a CSV file to upload.";
     else if (file.size === 0) errors.file = "The file is empty.";
-    else if (file.size > IMPORT_MAX_BYTES) errors.file = `The file is larger than ${IMPORT_MAX_BYTES / MB} MB. Split it into smaller files.`;
-    const form = { kind: typeof body.kind === "string" ? body.kind : undefined, encoding: typeof body.encoding === "string" ? body.encoding : undefined, errors };
-    if (Object.keys(errors).length) return importPage(c, form, file instanceof File && file.size > IMPORT_MAX_BYTES ? 413 : 400);
+    else if (file.size > IMPORT_MAX_BYTES)
+      errors.file = `The file is larger than ${IMPORT_MAX_BYTES / MB} MB. Split it into smaller files.`;
+    const form = {
+      kind: typeof body.kind === "string" ? body.kind : undefined,
+      encoding: typeof body.encoding === "string" ? body.encoding : undefined,
+      errors,
+    };
+    if (Object.keys(errors).length)
+      return importPage(c, form, file instanceof File && file.size > IMPORT_MAX_BYTES ? 413 : 400);
     // A file that cannot be read at all is refused here, before anything is stored.
     const upload = file as File;
     const bytes = await upload.arrayBuffer();
@@ -101,19 +150,29 @@ importRoutes.post(
   },
 );
 
-async function jobPage(c: Context<AppEnv>, job: ImportJob, extra: { alert?: string; mappingError?: string } = {}, status: ContentfulStatusCode = 200) {
+async function jobPage(
+  c: Context<AppEnv>,
+  job: ImportJob,
+  extra: { alert?: string; mappingError?: string } = {},
+  status: ContentfulStatusCode = 200,
+) {
   const auth = c.get("auth")!;
   const ready = job.status === "ready";
   const listed = (ready || job.status === "done") && hasReview(job);
   const [fields, problems, samples, review] = await Promise.all([
-    ready ? listCustomFields(c.get("db"), auth.tenant.id, job.kind === "contacts" ? "contact" : "company") : Promise.resolve([]),
+    ready
+      ? listCustomFields(c.get("db"), auth.tenant.id, job.kind === "contacts" ? "contact" : "company")
+      : Promise.resolve([]),
     ready || job.status === "done" ? firstProblems(c.env.FILES, job) : Promise.resolve([]),
     ready && job.filesDeletedAt === null ? readSamples(c.env.FILES, job) : Promise.resolve([]),
     listed ? reviewHead(c.env.FILES, job, job.chunkCount) : Promise.resolve(null),
   ]);
   const targets = [
     { value: "", label: "Do not import" },
-    ...(job.kind === "contacts" ? CONTACT_TARGETS : COMPANY_TARGETS).map((t) => ({ value: t, label: TARGET_LABELS[t] ?? t })),
+    ...(job.kind === "contacts" ? CONTACT_TARGETS : COMPANY_TARGETS).map((t) => ({
+      value: t,
+      label: TARGET_LABELS[t] ?? t,
+    })),
     ...fields.map((f) => ({ value: `cf:${f.id}`, label: `Custom field: ${f.name}` })),
   ];
   const props = {
@@ -173,12 +232,17 @@ importRoutes.post("/:id/mapping", requireRole("admin"), async (c) => {
     const v = body[`col_${i}`];
     return typeof v === "string" ? v : "";
   });
-  const encoding = typeof body.encoding === "string" && (ENCODING_CHOICES as readonly string[]).includes(body.encoding) ? (body.encoding as EncodingChoice) : null;
+  const encoding =
+    typeof body.encoding === "string" && (ENCODING_CHOICES as readonly string[]).includes(body.encoding)
+      ? (body.encoding as EncodingChoice)
+      : null;
   if (!encoding) return jobPage(c, job, { mappingError: "Choose the file's encoding, or leave it on “Detect”." }, 400);
   const result = await changeMapping(services(c), c.get("auth")!.tenant.id, job.id, mapping, encoding, Date.now());
   if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
-  if (!result.ok && result.reason === "invalid") return jobPage(c, job, { mappingError: "Choose a field from the list for each column." }, 400);
-  if (!result.ok) return jobPage(c, job, { alert: "The columns can only be changed before the import is committed." }, 409);
+  if (!result.ok && result.reason === "invalid")
+    return jobPage(c, job, { mappingError: "Choose a field from the list for each column." }, 400);
+  if (!result.ok)
+    return jobPage(c, job, { alert: "The columns can only be changed before the import is committed." }, 409);
   return c.redirect(`/app/import/${job.id}`, 303);
 });
 
@@ -190,7 +254,10 @@ importRoutes.post("/:id/commit", requireRole("admin"), async (c) => {
   const result = await requestCommit(services(c), auth.tenant.id, job.id, meta.now);
   if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
   if (!result.ok) {
-    const alert = result.reason === "busy" ? "Another import is running in this workspace. Commit this one when it has finished." : "This import cannot be committed now.";
+    const alert =
+      result.reason === "busy"
+        ? "Another import is running in this workspace. Commit this one when it has finished."
+        : "This import cannot be committed now.";
     return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
   }
   if (job.status === "ready") {
@@ -218,7 +285,10 @@ importRoutes.post("/:id/undo", requireRole("admin"), async (c) => {
   const result = await requestUndo(services(c), auth.tenant.id, job.id, meta.now);
   if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
   if (!result.ok) {
-    const alert = result.reason === "busy" ? "Another import is running in this workspace. Undo this one when it has finished." : "This import has nothing to undo.";
+    const alert =
+      result.reason === "busy"
+        ? "Another import is running in this workspace. Undo this one when it has finished."
+        : "This import has nothing to undo.";
     return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
   }
   if (job.status !== "undoing") {
@@ -246,7 +316,13 @@ importRoutes.post("/:id/cancel", requireRole("admin"), async (c) => {
   const meta = requestMeta(c);
   const result = await cancelImport(services(c), auth.tenant.id, job.id, meta.now);
   if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
-  if (!result.ok) return jobPage(c, (await loadJob(c)) ?? job, { alert: "This import is not running, so there is nothing to cancel." }, 409);
+  if (!result.ok)
+    return jobPage(
+      c,
+      (await loadJob(c)) ?? job,
+      { alert: "This import is not running, so there is nothing to cancel." },
+      409,
+    );
   await recordAudit(c.get("db"), {
     tenantId: auth.tenant.id,
     actorUserId: auth.user.id,
@@ -268,7 +344,10 @@ importRoutes.post("/:id/retry", requireRole("admin"), async (c) => {
   const result = await retryImport(services(c), c.get("auth")!.tenant.id, job.id, Date.now());
   if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
   if (!result.ok) {
-    const alert = result.reason === "busy" ? "Another import is running in this workspace. Retry this one when it has finished." : "This import cannot be retried.";
+    const alert =
+      result.reason === "busy"
+        ? "Another import is running in this workspace. Retry this one when it has finished."
+        : "This import cannot be retried.";
     return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
   }
   return c.redirect(`/app/import/${job.id}`, 303);

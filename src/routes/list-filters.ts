@@ -31,7 +31,11 @@ export interface ContactListFilters {
 }
 
 /** Reads the contacts list's filters: q, tag, company, owner and cf_<field id> (contact fields only). */
-export async function parseContactFilters(db: Database, tenantId: string, query: URLSearchParams): Promise<ContactListFilters> {
+export async function parseContactFilters(
+  db: Database,
+  tenantId: string,
+  query: URLSearchParams,
+): Promise<ContactListFilters> {
   const rejected: string[] = [];
   const q = (query.get("q") ?? "").slice(0, 200);
   const tagId = parseRecordId(query.get("tag"));
@@ -48,7 +52,9 @@ export async function parseContactFilters(db: Database, tenantId: string, query:
 
   // Custom filters need the fields' kinds (to compare canonical values) before the list is read.
   const chosen = cfParams.slice(0, MAX_CUSTOM_FILTERS);
-  const fieldsById = new Map((chosen.length ? await listCustomFields(db, tenantId, "contact") : []).map((f) => [f.id, f]));
+  const fieldsById = new Map(
+    (chosen.length ? await listCustomFields(db, tenantId, "contact") : []).map((f) => [f.id, f]),
+  );
   const custom: { fieldId: number; value: string }[] = [];
   const customEcho: Record<string, string> = {};
   for (const [key, raw] of chosen) {
@@ -92,7 +98,9 @@ export function parseCompanyFilters(query: URLSearchParams): CompanyListFilters 
 }
 
 /** The query string of a contacts list's filters (no sort or page), for links that keep them. */
-export function contactFilterQuery(f: Pick<ContactListFilters, "q" | "tagId" | "companyId" | "ownerId" | "customEcho">): URLSearchParams {
+export function contactFilterQuery(
+  f: Pick<ContactListFilters, "q" | "tagId" | "companyId" | "ownerId" | "customEcho">,
+): URLSearchParams {
   const query = new URLSearchParams();
   if (f.q.trim()) query.set("q", f.q);
   if (f.tagId) query.set("tag", String(f.tagId));

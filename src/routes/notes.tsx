@@ -13,19 +13,34 @@ import { requestMeta } from "../lib/request";
 import { parseForm, text } from "../lib/validation";
 import { requireRole } from "../middleware/session";
 import { recordAudit } from "../services/audit";
-import { addNote, canChangeNote, deleteNote, editNote, getNote, NOTE_MAX_LENGTH, subjectExists } from "../services/notes";
+import {
+  addNote,
+  canChangeNote,
+  deleteNote,
+  editNote,
+  getNote,
+  NOTE_MAX_LENGTH,
+  subjectExists,
+} from "../services/notes";
 import { loadTimeline, parseRecordId, timelineProps } from "./record-helpers";
 import { NoteAddForm, NoteEditForm, NotePage } from "../../views/partials/timeline/NoteEditForm";
 import { subjectPath, Timeline, timelineId } from "../../views/partials/timeline/Timeline";
 
 export const noteRoutes = new Hono<AppEnv>();
 
-const noteSchema = z.object({ body: z.preprocess((v) => (v === undefined ? "" : v), text("Note", { min: 1, max: NOTE_MAX_LENGTH })) });
+const noteSchema = z.object({
+  body: z.preprocess((v) => (v === undefined ? "" : v), text("Note", { min: 1, max: NOTE_MAX_LENGTH })),
+});
 
 type Subject = { type: SubjectType; id: number };
 
 /** The refreshed timeline as an htmx fragment. */
-async function timelineFragment(c: Context<AppEnv>, subject: Subject, noteForm?: { value?: string; error?: string }, status: 200 | 422 = 200) {
+async function timelineFragment(
+  c: Context<AppEnv>,
+  subject: Subject,
+  noteForm?: { value?: string; error?: string },
+  status: 200 | 422 = 200,
+) {
   const auth = c.get("auth")!;
   const data = await loadTimeline(c.get("db"), auth.tenant.id, subject);
   return c.html(<Timeline {...timelineProps(auth, subject, data, noteForm)} />, status);
@@ -62,9 +77,24 @@ function addNoteRoute(type: SubjectType) {
     if (!parsed.ok) {
       const value = typeof body.body === "string" ? body.body : "";
       if (wantsFragment(c)) return timelineFragment(c, subject, { value, error: parsed.errors.body }, 422);
-      return render(c, "Add a note", <NotePage title="Add a note" subject={subject}><NoteAddForm subject={subject} value={value} error={parsed.errors.body} /></NotePage>, 422);
+      return render(
+        c,
+        "Add a note",
+        <NotePage title="Add a note" subject={subject}>
+          <NoteAddForm subject={subject} value={value} error={parsed.errors.body} />
+        </NotePage>,
+        422,
+      );
     }
-    const added = await addNote(db, auth.tenant.id, { userId: auth.user.id, role: auth.role }, type, id, parsed.data.body, Date.now());
+    const added = await addNote(
+      db,
+      auth.tenant.id,
+      { userId: auth.user.id, role: auth.role },
+      type,
+      id,
+      parsed.data.body,
+      Date.now(),
+    );
     if (added === null) return errorResponse(c, 404); // deleted in the meantime
     if (wantsFragment(c)) return timelineFragment(c, subject);
     return c.redirect(`${subjectPath(subject)}#${timelineId(subject)}`, 303);
@@ -80,7 +110,11 @@ async function noteFromUrl(c: Context<AppEnv>) {
   const id = parseRecordId(c.req.param("id"));
   const note = id ? await getNote(c.get("db"), auth.tenant.id, id) : null;
   if (!note) return null;
-  return { note, subject: { type: note.subjectType, id: note.subjectId } as Subject, allowed: canChangeNote(note, { userId: auth.user.id, role: auth.role }) };
+  return {
+    note,
+    subject: { type: note.subjectType, id: note.subjectId } as Subject,
+    allowed: canChangeNote(note, { userId: auth.user.id, role: auth.role }),
+  };
 }
 
 noteRoutes.get("/notes/:id/edit", requireRole("member"), async (c) => {
@@ -90,7 +124,13 @@ noteRoutes.get("/notes/:id/edit", requireRole("member"), async (c) => {
   const inline = wantsFragment(c);
   const form = <NoteEditForm note={found.note} subject={found.subject} value={found.note.body} inline={inline} />;
   if (inline) return c.html(form);
-  return render(c, "Edit note", <NotePage title="Edit note" subject={found.subject}>{form}</NotePage>);
+  return render(
+    c,
+    "Edit note",
+    <NotePage title="Edit note" subject={found.subject}>
+      {form}
+    </NotePage>,
+  );
 });
 
 noteRoutes.post("/notes/:id", requireRole("member"), async (c) => {
@@ -102,11 +142,33 @@ noteRoutes.post("/notes/:id", requireRole("member"), async (c) => {
   const parsed = parseForm(noteSchema, body);
   const inline = wantsFragment(c);
   if (!parsed.ok) {
-    const form = <NoteEditForm note={found.note} subject={found.subject} value={typeof body.body === "string" ? body.body : ""} error={parsed.errors.body} inline={inline} />;
+    const form = (
+      <NoteEditForm
+        note={found.note}
+        subject={found.subject}
+        value={typeof body.body === "string" ? body.body : ""}
+        error={parsed.errors.body}
+        inline={inline}
+      />
+    );
     if (inline) return c.html(form, 422);
-    return render(c, "Edit note", <NotePage title="Edit note" subject={found.subject}>{form}</NotePage>, 422);
+    return render(
+      c,
+      "Edit note",
+      <NotePage title="Edit note" subject={found.subject}>
+        {form}
+      </NotePage>,
+      422,
+    );
   }
-  const result = await editNote(c.get("db"), auth.tenant.id, { userId: auth.user.id, role: auth.role }, found.note.id, parsed.data.body, Date.now());
+  const result = await editNote(
+    c.get("db"),
+    auth.tenant.id,
+    { userId: auth.user.id, role: auth.role },
+    found.note.id,
+    parsed.data.body,
+    Date.now(),
+  );
   if (!result.ok) return result.reason === "forbidden" ? refuse(c, found.note.id) : errorResponse(c, 404);
   if (inline) {
     // The inline form targets its own list item; on success the whole timeline is replaced.
@@ -122,8 +184,15 @@ async function removeNote(c: Context<AppEnv>) {
   const found = await noteFromUrl(c);
   if (!found) return { response: errorResponse(c, 404) };
   if (!found.allowed) return { response: await refuse(c, found.note.id) };
-  const result = await deleteNote(c.get("db"), auth.tenant.id, { userId: auth.user.id, role: auth.role }, found.note.id, Date.now());
-  if (!result.ok) return { response: result.reason === "forbidden" ? await refuse(c, found.note.id) : errorResponse(c, 404) };
+  const result = await deleteNote(
+    c.get("db"),
+    auth.tenant.id,
+    { userId: auth.user.id, role: auth.role },
+    found.note.id,
+    Date.now(),
+  );
+  if (!result.ok)
+    return { response: result.reason === "forbidden" ? await refuse(c, found.note.id) : errorResponse(c, 404) };
   return { subject: found.subject };
 }
 

@@ -12,7 +12,13 @@ import { retentionChunkRows, retentionPeriods } from "../lib/retention";
 import { stripeFromEnv } from "../lib/stripe";
 import { syncStripeCustomers } from "../services/billing";
 import { openExportStream } from "../services/export";
-import { correctEmail, eraseAccountNow, eraseContactMessages, exportAccount, setPreferencesFor } from "../services/ops-actions";
+import {
+  correctEmail,
+  eraseAccountNow,
+  eraseContactMessages,
+  exportAccount,
+  setPreferencesFor,
+} from "../services/ops-actions";
 import { listFailedMail } from "../services/outbox";
 
 export const opsRoutes = new Hono<AppEnv>();
@@ -21,7 +27,11 @@ opsRoutes.use("*", async (c, next) => {
   const expected = c.env.OPS_TOKEN;
   const given = c.req.header("Authorization")?.match(/^Bearer (.+)$/)?.[1] ?? "";
   const enc = new TextEncoder();
-  const ok = Boolean(expected) && expected!.length >= 32 && given.length === expected!.length && constantTimeEqual(enc.encode(given), enc.encode(expected!));
+  const ok =
+    Boolean(expected) &&
+    expected!.length >= 32 &&
+    given.length === expected!.length &&
+    constantTimeEqual(enc.encode(given), enc.encode(expected!));
   if (!ok) {
     c.header("WWW-Authenticate", 'Bearer realm="ops"');
     return c.json({ error: "unauthorized" }, 401);
@@ -48,7 +58,11 @@ async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Pro
     return c.json({ error: "bad_request", message: "Send a JSON body." }, 400);
   }
   const parsed = schema.safeParse(body);
-  if (!parsed.success) return c.json({ error: "bad_request", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, 400);
+  if (!parsed.success)
+    return c.json(
+      { error: "bad_request", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") },
+      400,
+    );
   return parsed.data;
 }
 
@@ -58,18 +72,33 @@ opsRoutes.post("/accounts/erase", async (c) => {
   if (input instanceof Response) return input;
   const periods = retentionPeriods(c.env);
   const result = await eraseAccountNow(
-    { db: c.get("db"), files: c.env.FILES, stripe: stripeFromEnv(c.env), chunk: retentionChunkRows(c.env), ledgerYears: periods.billingLedgerYears },
+    {
+      db: c.get("db"),
+      files: c.env.FILES,
+      stripe: stripeFromEnv(c.env),
+      chunk: retentionChunkRows(c.env),
+      ledgerYears: periods.billingLedgerYears,
+    },
     input.email,
     { operator: input.operator, reason: input.reason },
     { ...requestMeta(c), baseUrl: appBaseUrl(c) },
   );
-  if (!result.ok) return result.reason === "not_found" ? c.json({ error: "not_found" }, 404) : c.json({ error: "stripe_unavailable", message: "Stripe could not be reached; try again." }, 503);
+  if (!result.ok)
+    return result.reason === "not_found"
+      ? c.json({ error: "not_found" }, 404)
+      : c.json({ error: "stripe_unavailable", message: "Stripe could not be reached; try again." }, 503);
   return c.json({
     erased: true,
     workspaces_erased: result.workspacesErased,
     // Large workspaces finish in the retention job's next runs (every minute).
     complete: result.complete,
-    erasures: result.erasures.map((e) => ({ workspace_id: e.tenantId, done: e.done, rows: e.rows, files: e.objects, users: e.users })),
+    erasures: result.erasures.map((e) => ({
+      workspace_id: e.tenantId,
+      done: e.done,
+      rows: e.rows,
+      files: e.objects,
+      users: e.users,
+    })),
   });
 });
 
@@ -77,16 +106,29 @@ opsRoutes.post("/accounts/erase", async (c) => {
 opsRoutes.post("/accounts/export", async (c) => {
   const input = await readJson(c, z.object({ email: address, ...note }));
   if (input instanceof Response) return input;
-  const chunks = await exportAccount(c.get("db"), input.email, { operator: input.operator, reason: input.reason }, requestMeta(c));
+  const chunks = await exportAccount(
+    c.get("db"),
+    input.email,
+    { operator: input.operator, reason: input.reason },
+    requestMeta(c),
+  );
   if (!chunks) return c.json({ error: "not_found" }, 404);
-  return new Response(await openExportStream(chunks), { headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(await openExportStream(chunks), {
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+  });
 });
 
 /** Corrects an account's email address; the new one must be confirmed, the old one is told. */
 opsRoutes.post("/accounts/correct-email", async (c) => {
   const input = await readJson(c, z.object({ old_email: address, new_email: address, ...note }));
   if (input instanceof Response) return input;
-  const result = await correctEmail(c.get("db"), input.old_email, input.new_email, { operator: input.operator, reason: input.reason }, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+  const result = await correctEmail(
+    c.get("db"),
+    input.old_email,
+    input.new_email,
+    { operator: input.operator, reason: input.reason },
+    { ...requestMeta(c), baseUrl: appBaseUrl(c) },
+  );
   if (!result.ok) {
     const status = result.reason === "not_found" ? 404 : result.reason === "email_taken" ? 409 : 400;
     return c.json({ error: result.reason }, status);
@@ -103,7 +145,12 @@ opsRoutes.post("/accounts/correct-email", async (c) => {
 opsRoutes.post("/accounts/erase-contact-messages", async (c) => {
   const input = await readJson(c, z.object({ email: address, ...note }));
   if (input instanceof Response) return input;
-  const result = await eraseContactMessages(c.get("db"), input.email, { operator: input.operator, reason: input.reason }, requestMeta(c));
+  const result = await eraseContactMessages(
+    c.get("db"),
+    input.email,
+    { operator: input.operator, reason: input.reason },
+    requestMeta(c),
+  );
   return c.json({ erased: true, messages: result.messages, mail: result.mail });
 });
 
@@ -113,10 +160,18 @@ opsRoutes.post("/accounts/email-preferences", async (c) => {
     c,
     z
       .object({ email: address, digest: z.boolean().optional(), news: z.boolean().optional(), ...note })
-      .refine((v) => v.digest !== undefined || v.news !== undefined, { message: "Give digest and/or news (true or false)." }),
+      .refine((v) => v.digest !== undefined || v.news !== undefined, {
+        message: "Give digest and/or news (true or false).",
+      }),
   );
   if (input instanceof Response) return input;
-  const result = await setPreferencesFor(c.get("db"), input.email, { digest: input.digest, news: input.news }, { operator: input.operator, reason: input.reason }, requestMeta(c));
+  const result = await setPreferencesFor(
+    c.get("db"),
+    input.email,
+    { digest: input.digest, news: input.news },
+    { operator: input.operator, reason: input.reason },
+    requestMeta(c),
+  );
   if (!result.ok) return c.json({ error: "not_found" }, 404);
   return c.json({ email: input.email, ...result.preferences });
 });

@@ -25,15 +25,22 @@ export const privacyRoutes = new Hono<AppEnv>();
 const contactSchema = z.object({
   name: text("Your name", { min: 1, max: CONTACT_LIMITS.name }),
   email: email("Enter your email address, so that we can reply."),
-  message: text("Your message", { min: 1, max: CONTACT_LIMITS.message }).refine((s) => s.length === 0 || s.length >= CONTACT_LIMITS.messageMin, {
-    error: `Please write a little more: at least ${CONTACT_LIMITS.messageMin} characters.`,
-  }),
+  message: text("Your message", { min: 1, max: CONTACT_LIMITS.message }).refine(
+    (s) => s.length === 0 || s.length >= CONTACT_LIMITS.messageMin,
+    {
+      error: `Please write a little more: at least ${CONTACT_LIMITS.messageMin} characters.`,
+    },
+  ),
 });
 
 privacyRoutes.get("/contact", (c) => {
   if (c.req.query("sent") !== undefined) return render(c, "Message sent", <ContactSentPage />);
   const auth = c.get("auth");
-  return render(c, "Contact us", <ContactPage values={{ name: "", email: auth?.user.email ?? "", message: "" }} errors={{}} />);
+  return render(
+    c,
+    "Contact us",
+    <ContactPage values={{ name: "", email: auth?.user.email ?? "", message: "" }} errors={{}} />,
+  );
 });
 
 privacyRoutes.post("/contact", async (c) => {
@@ -41,7 +48,11 @@ privacyRoutes.post("/contact", async (c) => {
   // A filled honeypot is a bot: it gets the same answer as a person, and nothing is stored or sent.
   if (formValue(body, "contact_ref") !== "") return c.redirect("/contact?sent", 303);
 
-  const values = { name: formValue(body, "name"), email: formValue(body, "email"), message: formValue(body, "message") };
+  const values = {
+    name: formValue(body, "name"),
+    email: formValue(body, "email"),
+    message: formValue(body, "message"),
+  };
   const parsed = parseForm(contactSchema, body);
   if (!parsed.ok) return render(c, "Contact us", <ContactPage values={values} errors={parsed.errors} />, 422);
 
@@ -54,7 +65,12 @@ privacyRoutes.post("/contact", async (c) => {
   });
   if (!result.ok) {
     c.header("Retry-After", String(result.retryAfter));
-    return render(c, "Contact us", <ContactPage values={values} errors={{}} rateLimitedMinutes={Math.ceil(result.retryAfter / 60)} />, 429);
+    return render(
+      c,
+      "Contact us",
+      <ContactPage values={values} errors={{}} rateLimitedMinutes={Math.ceil(result.retryAfter / 60)} />,
+      429,
+    );
   }
   deliverSoon(c, result.mailIds);
   return c.redirect("/contact?sent", 303);
@@ -79,14 +95,27 @@ privacyRoutes.post("/consent", async (c) => {
   }
   const config = analyticsConfig(c.env);
   const id = readConsent(c)?.id ?? newConsentId();
-  await recordConsent(c.get("db"), { consentId: id, analytics, policyVersion: COOKIE_POLICY_VERSION, userId: c.get("auth")?.user.id ?? null, now: Date.now() });
+  await recordConsent(c.get("db"), {
+    consentId: id,
+    analytics,
+    policyVersion: COOKIE_POLICY_VERSION,
+    userId: c.get("auth")?.user.id ?? null,
+    now: Date.now(),
+  });
   setConsentCookie(c, id, analytics);
   if (analytics === "rejected") clearAnalyticsCookies(c, config);
 
   if (wantsFragment(c)) {
     c.header("HX-Trigger", JSON.stringify({ "analytics-consent": analytics }));
     if (c.req.header("HX-Target") === "cookie-settings") {
-      return c.html(<CookieSettings configured={config !== null} analytics={analytics} back={safeNextPath(body.back, "/cookies")} saved />);
+      return c.html(
+        <CookieSettings
+          configured={config !== null}
+          analytics={analytics}
+          back={safeNextPath(body.back, "/cookies")}
+          saved
+        />,
+      );
     }
     return c.html(<ConsentBannerAnswer analytics={analytics} />);
   }

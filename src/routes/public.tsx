@@ -19,7 +19,12 @@ export const publicRoutes = new Hono<AppEnv>();
 
 publicRoutes.get("/", (c) => {
   const plans = billingConfig(c.env);
-  const pricing = { freeMaxSeats: plans.freeMaxSeats, freeMaxContacts: plans.freeMaxContacts, trialDays: plans.trialDays, ...plans.displayPrices };
+  const pricing = {
+    freeMaxSeats: plans.freeMaxSeats,
+    freeMaxContacts: plans.freeMaxContacts,
+    trialDays: plans.trialDays,
+    ...plans.displayPrices,
+  };
   return render(c, "Customer relationships, fast", <LandingPage signedIn={Boolean(c.get("auth"))} pricing={pricing} />);
 });
 
@@ -30,12 +35,32 @@ publicRoutes.get("/healthz", async (c) => {
 });
 
 // The periods in force (configured, else RETENTION): the same values the closure and retention job use.
-publicRoutes.get("/privacy", (c) => render(c, "Privacy policy", <PrivacyPage updated={LEGAL_DATES.privacy} retention={retentionPeriods(c.env)} />));
-publicRoutes.get("/terms", (c) => render(c, "Terms of service", <TermsPage updated={LEGAL_DATES.terms} closureGraceDays={retentionPeriods(c.env).closureGraceDays} />));
+publicRoutes.get("/privacy", (c) =>
+  render(c, "Privacy policy", <PrivacyPage updated={LEGAL_DATES.privacy} retention={retentionPeriods(c.env)} />),
+);
+publicRoutes.get("/terms", (c) =>
+  render(
+    c,
+    "Terms of service",
+    <TermsPage updated={LEGAL_DATES.terms} closureGraceDays={retentionPeriods(c.env).closureGraceDays} />,
+  ),
+);
 publicRoutes.get("/cookies", (c) => {
   const consent = readConsent(c);
-  const settings = { configured: analyticsConfig(c.env) !== null, analytics: consent?.current ? consent.analytics : null, back: "/cookies#cookie-settings" };
-  return render(c, "Cookies", <CookiesPage updated={LEGAL_DATES.cookies} cookies={Object.values(COOKIES).map((k) => ({ ...k, lifetime: cookieLifetime(k) }))} settings={settings} />);
+  const settings = {
+    configured: analyticsConfig(c.env) !== null,
+    analytics: consent?.current ? consent.analytics : null,
+    back: "/cookies#cookie-settings",
+  };
+  return render(
+    c,
+    "Cookies",
+    <CookiesPage
+      updated={LEGAL_DATES.cookies}
+      cookies={Object.values(COOKIES).map((k) => ({ ...k, lifetime: cookieLifetime(k) }))}
+      settings={settings}
+    />,
+  );
 });
 
 publicRoutes.post("/preferences/theme", async (c) => {

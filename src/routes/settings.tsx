@@ -25,7 +25,12 @@ import { SecurityPage } from "../../views/pages/settings/SecurityPage";
 
 export const settingsRoutes = new Hono<AppEnv>();
 
-const actorOf = (auth: AuthContext) => ({ userId: auth.user.id, email: auth.user.email, tenantId: auth.tenant.id, sessionId: auth.sessionId });
+const actorOf = (auth: AuthContext) => ({
+  userId: auth.user.id,
+  email: auth.user.email,
+  tenantId: auth.tenant.id,
+  sessionId: auth.sessionId,
+});
 const canSeeAudit = (auth: AuthContext) => roleAtLeast(auth.role, "admin");
 const canSeeBilling = (auth: AuthContext) => auth.role === "owner";
 
@@ -33,7 +38,10 @@ const canSeeBilling = (auth: AuthContext) => auth.role === "owner";
 
 type ProfileValues = { email?: string; name?: string; company_name?: string };
 
-async function profilePage(c: Context<AppEnv>, opts: { values?: ProfileValues; errors?: Record<string, string>; notice?: string; status?: 200 | 422 }) {
+async function profilePage(
+  c: Context<AppEnv>,
+  opts: { values?: ProfileValues; errors?: Record<string, string>; notice?: string; status?: 200 | 422 },
+) {
   const auth = c.get("auth")!;
   const data = await loadProfile(c.get("db"), auth.user.id, auth.sessionId, Date.now());
   if (!data) return errorResponse(c, 404);
@@ -58,7 +66,14 @@ async function profilePage(c: Context<AppEnv>, opts: { values?: ProfileValues; e
 
 settingsRoutes.get("/profile", requireRole("viewer"), (c) => {
   const saved = c.req.query("saved");
-  const notice = saved === "name" ? "Your name has been saved." : saved === "company" ? "The company name has been saved." : saved === "email_preferences" ? "Your email preferences have been saved." : undefined;
+  const notice =
+    saved === "name"
+      ? "Your name has been saved."
+      : saved === "company"
+        ? "The company name has been saved."
+        : saved === "email_preferences"
+          ? "Your email preferences have been saved."
+          : undefined;
   return profilePage(c, { notice });
 });
 
@@ -66,7 +81,8 @@ settingsRoutes.post("/profile/name", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;
   const body = await c.req.parseBody();
   const parsed = parseForm(z.object({ name: z.preprocess((v) => v ?? "", text("Name", { max: NAME_MAX })) }), body);
-  if (!parsed.ok) return profilePage(c, { values: { name: formValue(body, "name") }, errors: parsed.errors, status: 422 });
+  if (!parsed.ok)
+    return profilePage(c, { values: { name: formValue(body, "name") }, errors: parsed.errors, status: 422 });
   await updateName(c.get("db"), { userId: auth.user.id, tenantId: auth.tenant.id }, parsed.data.name, requestMeta(c));
   return c.redirect("/app/settings/profile?saved=name", 303);
 });
@@ -76,12 +92,25 @@ settingsRoutes.post("/profile/company", requireRole("owner"), async (c) => {
   const auth = c.get("auth")!;
   const db = c.get("db");
   const body = await c.req.parseBody();
-  const parsed = parseForm(z.object({ company_name: z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 })) }), body);
-  if (!parsed.ok) return profilePage(c, { values: { company_name: formValue(body, "company_name") }, errors: parsed.errors, status: 422 });
+  const parsed = parseForm(
+    z.object({ company_name: z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 })) }),
+    body,
+  );
+  if (!parsed.ok)
+    return profilePage(c, {
+      values: { company_name: formValue(body, "company_name") },
+      errors: parsed.errors,
+      status: 422,
+    });
   const current = await getWorkspaceSettings(db, auth.tenant.id);
   if (!current) return errorResponse(c, 404);
   const meta = requestMeta(c);
-  const changed = await updateWorkspaceSettings(db, auth.tenant.id, { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent, now: meta.now }, { defaultRegion: current.defaultRegion, name: parsed.data.company_name });
+  const changed = await updateWorkspaceSettings(
+    db,
+    auth.tenant.id,
+    { userId: auth.user.id, ip: meta.ip, userAgent: meta.userAgent, now: meta.now },
+    { defaultRegion: current.defaultRegion, name: parsed.data.company_name },
+  );
   if (changed.includes("name")) await syncStripeCustomers(db, stripeFromEnv(c.env), { tenantId: auth.tenant.id });
   return c.redirect("/app/settings/profile?saved=company", 303);
 });
@@ -90,19 +119,46 @@ settingsRoutes.post("/profile/company", requireRole("owner"), async (c) => {
 settingsRoutes.post("/profile/email-preferences", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;
   const body = await c.req.parseBody();
-  await setEmailPreferences(c.get("db"), auth.user.id, { digest: body.digest === "on", news: body.news === "on" }, Date.now());
+  await setEmailPreferences(
+    c.get("db"),
+    auth.user.id,
+    { digest: body.digest === "on", news: body.news === "on" },
+    Date.now(),
+  );
   return c.redirect("/app/settings/profile?saved=email_preferences#email-preferences", 303);
 });
 
 settingsRoutes.post("/profile/email", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;
   const body = await c.req.parseBody();
-  const parsed = parseForm(z.object({ email: email(), password: z.string({ error: "Enter your current password." }).min(1, { error: "Enter your current password." }).max(1024) }), body);
-  if (!parsed.ok) return profilePage(c, { values: { email: formValue(body, "email") }, errors: parsed.errors, status: 422 });
-  const result = await requestEmailChange(c.get("db"), actorOf(auth), { newEmail: parsed.data.email, password: parsed.data.password }, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
-  if (!result.ok) return profilePage(c, { values: { email: parsed.data.email }, errors: { [result.field]: result.message }, status: 422 });
+  const parsed = parseForm(
+    z.object({
+      email: email(),
+      password: z
+        .string({ error: "Enter your current password." })
+        .min(1, { error: "Enter your current password." })
+        .max(1024),
+    }),
+    body,
+  );
+  if (!parsed.ok)
+    return profilePage(c, { values: { email: formValue(body, "email") }, errors: parsed.errors, status: 422 });
+  const result = await requestEmailChange(
+    c.get("db"),
+    actorOf(auth),
+    { newEmail: parsed.data.email, password: parsed.data.password },
+    { ...requestMeta(c), baseUrl: appBaseUrl(c) },
+  );
+  if (!result.ok)
+    return profilePage(c, {
+      values: { email: parsed.data.email },
+      errors: { [result.field]: result.message },
+      status: 422,
+    });
   deliverSoon(c, result.mailIds);
-  return profilePage(c, { notice: `We have sent a confirmation link to ${parsed.data.email}. Your address changes when you open it.` });
+  return profilePage(c, {
+    notice: `We have sent a confirmation link to ${parsed.data.email}. Your address changes when you open it.`,
+  });
 });
 
 settingsRoutes.post("/profile/delete", requireRole("viewer"), async (c) => {
@@ -110,7 +166,10 @@ settingsRoutes.post("/profile/delete", requireRole("viewer"), async (c) => {
   const body = await c.req.parseBody();
   const parsed = parseForm(
     z.object({
-      delete_password: z.string({ error: "Enter your current password." }).min(1, { error: "Enter your current password." }).max(1024),
+      delete_password: z
+        .string({ error: "Enter your current password." })
+        .min(1, { error: "Enter your current password." })
+        .max(1024),
       confirm_delete: requiredCheckbox("Tick the box to confirm."),
     }),
     body,
@@ -126,10 +185,24 @@ settingsRoutes.post("/profile/delete", requireRole("viewer"), async (c) => {
 
 // ---- Security: password and sessions -----------------------------------------------------------
 
-async function securityPage(c: Context<AppEnv>, opts: { errors?: Record<string, string>; notice?: string; status?: 200 | 422 }) {
+async function securityPage(
+  c: Context<AppEnv>,
+  opts: { errors?: Record<string, string>; notice?: string; status?: 200 | 422 },
+) {
   const auth = c.get("auth")!;
   const sessions = await listUserSessions(c.get("db"), auth.user.id, auth.sessionId, Date.now());
-  return render(c, "Security", <SecurityPage sessions={sessions} errors={opts.errors ?? {}} notice={opts.notice} canSeeAudit={canSeeAudit(auth)} canSeeBilling={canSeeBilling(auth)} />, opts.status ?? 200);
+  return render(
+    c,
+    "Security",
+    <SecurityPage
+      sessions={sessions}
+      errors={opts.errors ?? {}}
+      notice={opts.notice}
+      canSeeAudit={canSeeAudit(auth)}
+      canSeeBilling={canSeeBilling(auth)}
+    />,
+    opts.status ?? 200,
+  );
 }
 
 settingsRoutes.get("/security", requireRole("viewer"), (c) => securityPage(c, {}));
@@ -140,7 +213,10 @@ settingsRoutes.post("/security/password", requireRole("viewer"), async (c) => {
   const parsed = parseForm(
     z
       .object({
-        current_password: z.string({ error: "Enter your current password." }).min(1, { error: "Enter your current password." }).max(1024),
+        current_password: z
+          .string({ error: "Enter your current password." })
+          .min(1, { error: "Enter your current password." })
+          .max(1024),
         new_password: z.string({ error: "Enter a new password." }),
       })
       .superRefine((v, ctx) => {
@@ -164,14 +240,17 @@ settingsRoutes.post("/security/password", requireRole("viewer"), async (c) => {
 settingsRoutes.post("/security/sessions/revoke-others", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;
   const ended = await revokeOtherSessions(c.get("db"), actorOf(auth), requestMeta(c));
-  return securityPage(c, { notice: ended === 1 ? "1 other session was signed out." : `${ended} other sessions were signed out.` });
+  return securityPage(c, {
+    notice: ended === 1 ? "1 other session was signed out." : `${ended} other sessions were signed out.`,
+  });
 });
 
 settingsRoutes.post("/security/sessions/:id/revoke", requireRole("viewer"), async (c) => {
   const auth = c.get("auth")!;
   const id = c.req.param("id");
   // Someone else's session (or an unknown id) is simply not found.
-  if (id === auth.sessionId || !(await revokeSession(c.get("db"), actorOf(auth), id, requestMeta(c)))) return errorResponse(c, 404);
+  if (id === auth.sessionId || !(await revokeSession(c.get("db"), actorOf(auth), id, requestMeta(c))))
+    return errorResponse(c, 404);
   return securityPage(c, { notice: "That session was signed out." });
 });
 

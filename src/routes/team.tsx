@@ -59,10 +59,15 @@ const inviteSchema = z.object({
 const roleSchema = z.object({ role: z.enum(INVITABLE_ROLES, { error: ROLE_ERROR }) });
 
 const transferSchema = z.object({
-  user_id: z.string({ error: "Choose the new owner." }).min(1, { error: "Choose the new owner." }).max(100, { error: "Choose the new owner." }),
-  password: z.string({ error: "Enter your password." }).min(1, { error: "Enter your password." }).max(1024, { error: "That password is too long." }),
+  user_id: z
+    .string({ error: "Choose the new owner." })
+    .min(1, { error: "Choose the new owner." })
+    .max(100, { error: "Choose the new owner." }),
+  password: z
+    .string({ error: "Enter your password." })
+    .min(1, { error: "Enter your password." })
+    .max(1024, { error: "That password is too long." }),
 });
-
 
 function acceptSchema(invitedEmail: string) {
   return z
@@ -79,7 +84,8 @@ function acceptSchema(invitedEmail: string) {
 
 const REFUSALS: Record<Exclude<MemberChangeResult, { ok: true }>["reason"], string> = {
   not_found: "",
-  owner: "The owner's role cannot be changed and the owner cannot be removed. To hand over the workspace, use Transfer ownership.",
+  owner:
+    "The owner's role cannot be changed and the owner cannot be removed. To hand over the workspace, use Transfer ownership.",
   admin_needs_owner: "Only the owner can change or remove an admin.",
   self: "You cannot change your own role or remove yourself. Ask the owner.",
 };
@@ -96,7 +102,10 @@ function tooManyMessage(retryAfter: number) {
 async function renderTeam(c: Context<AppEnv>, extra: Partial<TeamPageProps> = {}, status: ContentfulStatusCode = 200) {
   const auth = c.get("auth")!;
   const db = c.get("db");
-  const [members, invitations] = await Promise.all([listMembers(db, auth.tenant.id), listPendingInvitations(db, auth.tenant.id)]);
+  const [members, invitations] = await Promise.all([
+    listMembers(db, auth.tenant.id),
+    listPendingInvitations(db, auth.tenant.id),
+  ]);
   const notice = c.req.query("notice");
   return render(
     c,
@@ -137,7 +146,12 @@ teamRoutes.post("/settings/team/invitations", requireRole("admin"), async (c) =>
   const result = await createInvitation(
     c.get("db"),
     auth.tenant.id,
-    { email: parsed.data.email, role: parsed.data.role, inviter: actorOf(auth), freeMaxSeats: billingConfig(c.env).limits?.seats ?? null },
+    {
+      email: parsed.data.email,
+      role: parsed.data.role,
+      inviter: actorOf(auth),
+      freeMaxSeats: billingConfig(c.env).limits?.seats ?? null,
+    },
     { ...requestMeta(c), baseUrl: appBaseUrl(c) },
   );
   if (!result.ok) {
@@ -146,17 +160,44 @@ teamRoutes.post("/settings/team/invitations", requireRole("admin"), async (c) =>
       case "seat_limit":
         return renderTeam(
           c,
-          { alert: <PlanLimitMessage what="seats" limit={billingConfig(c.env).limits?.seats ?? 0} isOwner={auth.role === "owner"} />, invite: { values, errors: {} } },
+          {
+            alert: (
+              <PlanLimitMessage
+                what="seats"
+                limit={billingConfig(c.env).limits?.seats ?? 0}
+                isOwner={auth.role === "owner"}
+              />
+            ),
+            invite: { values, errors: {} },
+          },
           402,
         );
       // 422 rather than 403: the role allows inviting; the account is missing a step it can take.
       case "unverified":
-        return renderTeam(c, { alert: "Confirm your email address before inviting anyone. Use the link we emailed you.", invite: { values, errors: {} } }, 422);
+        return renderTeam(
+          c,
+          {
+            alert: "Confirm your email address before inviting anyone. Use the link we emailed you.",
+            invite: { values, errors: {} },
+          },
+          422,
+        );
       case "already_member":
-        return renderTeam(c, { invite: { values, errors: { email: `${parsed.data.email} is already a member of this workspace.` } } }, 422);
+        return renderTeam(
+          c,
+          { invite: { values, errors: { email: `${parsed.data.email} is already a member of this workspace.` } } },
+          422,
+        );
       case "rate_limited":
         c.header("Retry-After", String(result.retryAfter));
-        return renderTeam(c, { alert: "This workspace has sent a lot of invitations today. Please try again tomorrow.", invite: { values, errors: {} } }, 429);
+        return renderTeam(
+          c,
+          {
+            alert: "This workspace has sent a lot of invitations today. Please try again tomorrow.",
+            invite: { values, errors: {} },
+          },
+          429,
+        );
       case "no_tenant":
         return errorResponse(c, 404);
     }
@@ -174,16 +215,27 @@ teamRoutes.post("/settings/team/invitations/:id/revoke", requireRole("admin"), a
 
 teamRoutes.post("/settings/team/invitations/:id/resend", requireRole("admin"), async (c) => {
   const auth = c.get("auth")!;
-  const result = await resendInvitation(c.get("db"), auth.tenant.id, c.req.param("id"), actorOf(auth), { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+  const result = await resendInvitation(c.get("db"), auth.tenant.id, c.req.param("id"), actorOf(auth), {
+    ...requestMeta(c),
+    baseUrl: appBaseUrl(c),
+  });
   if (!result.ok) {
     switch (result.reason) {
       case "not_found":
         return errorResponse(c, 404);
       case "unverified":
-        return renderTeam(c, { alert: "Confirm your email address before sending invitations. Use the link we emailed you." }, 422);
+        return renderTeam(
+          c,
+          { alert: "Confirm your email address before sending invitations. Use the link we emailed you." },
+          422,
+        );
       case "rate_limited":
         c.header("Retry-After", String(result.retryAfter));
-        return renderTeam(c, { alert: "This workspace has sent a lot of invitations today. Please try again tomorrow." }, 429);
+        return renderTeam(
+          c,
+          { alert: "This workspace has sent a lot of invitations today. Please try again tomorrow." },
+          429,
+        );
     }
   }
   deliverSoon(c, [result.mailId]);
@@ -206,7 +258,14 @@ teamRoutes.post("/settings/team/members/:userId/role", requireRole("admin"), asy
   const auth = c.get("auth")!;
   const parsed = parseForm(roleSchema, await c.req.parseBody());
   if (!parsed.ok) return renderTeam(c, { alert: ROLE_ERROR }, 422);
-  const result = await changeMemberRole(c.get("db"), auth.tenant.id, actorOf(auth), c.req.param("userId"), parsed.data.role, requestMeta(c));
+  const result = await changeMemberRole(
+    c.get("db"),
+    auth.tenant.id,
+    actorOf(auth),
+    c.req.param("userId"),
+    parsed.data.role,
+    requestMeta(c),
+  );
   return memberChangeResponse(c, result, "role_changed");
 });
 
@@ -238,7 +297,11 @@ teamRoutes.post("/settings/team/transfer", requireRole("owner"), async (c) => {
     case "not_found":
       return errorResponse(c, 404);
     case "self":
-      return renderTeam(c, { transfer: { userId, errors: { user_id: "Choose another member: you are the owner already." } } }, 422);
+      return renderTeam(
+        c,
+        { transfer: { userId, errors: { user_id: "Choose another member: you are the owner already." } } },
+        422,
+      );
     case "wrong_password":
       return renderTeam(c, { transfer: { userId, errors: { password: "That is not your password." } } }, 422);
     case "rate_limited":
@@ -254,12 +317,25 @@ teamRoutes.post("/settings/team/transfer", requireRole("owner"), async (c) => {
  * else signed in (log out first), an existing account signed out (log in first), or no account yet
  * (create one here).
  */
-async function invitationView(c: Context<AppEnv>, token: string, invitation: LiveInvitation): Promise<Exclude<InvitationPageProps, { state: "invalid" }>> {
-  const facts = { action: `/invite/${token}`, tenantName: invitation.tenantName, role: invitation.role, email: invitation.email };
+async function invitationView(
+  c: Context<AppEnv>,
+  token: string,
+  invitation: LiveInvitation,
+): Promise<Exclude<InvitationPageProps, { state: "invalid" }>> {
+  const facts = {
+    action: `/invite/${token}`,
+    tenantName: invitation.tenantName,
+    role: invitation.role,
+    email: invitation.email,
+  };
   const auth = c.get("auth");
-  if (auth) return auth.user.email === invitation.email ? { ...facts, state: "join" } : { ...facts, state: "wrong_user", signedInAs: auth.user.email };
+  if (auth)
+    return auth.user.email === invitation.email
+      ? { ...facts, state: "join" }
+      : { ...facts, state: "wrong_user", signedInAs: auth.user.email };
   // The token matched a live invitation, so it is our own base32 and safe in a URL as it is.
-  if (await findUserByEmail(c.get("db"), invitation.email)) return { ...facts, state: "log_in", loginHref: `/login?next=/invite/${token}` };
+  if (await findUserByEmail(c.get("db"), invitation.email))
+    return { ...facts, state: "log_in", loginHref: `/login?next=/invite/${token}` };
   return { ...facts, state: "sign_up", values: {}, errors: {} };
 }
 
@@ -271,7 +347,11 @@ invitationRoutes.get("/invite/:token", async (c) => {
   const token = c.req.param("token");
   const invitation = await findLiveInvitation(c.get("db"), token, Date.now());
   if (!invitation) return invalidInvitation(c);
-  return render(c, `Join ${invitation.tenantName}`, <InvitationPage {...await invitationView(c, token, invitation)} />);
+  return render(
+    c,
+    `Join ${invitation.tenantName}`,
+    <InvitationPage {...(await invitationView(c, token, invitation))} />,
+  );
 });
 
 invitationRoutes.post("/invite/:token", async (c) => {
@@ -286,8 +366,15 @@ invitationRoutes.post("/invite/:token", async (c) => {
   switch (view.state) {
     case "join": {
       const auth = c.get("auth")!;
-      const result = await acceptInvitationAsUser(db, token, { id: auth.user.id, email: auth.user.email, sessionId: auth.sessionId }, meta, billingConfig(c.env).limits?.seats ?? null);
-      if (!result.ok && result.reason === "seat_limit") return render(c, title, <SeatLimitPage tenantName={result.tenantName} />, 402);
+      const result = await acceptInvitationAsUser(
+        db,
+        token,
+        { id: auth.user.id, email: auth.user.email, sessionId: auth.sessionId },
+        meta,
+        billingConfig(c.env).limits?.seats ?? null,
+      );
+      if (!result.ok && result.reason === "seat_limit")
+        return render(c, title, <SeatLimitPage tenantName={result.tenantName} />, 402);
       if (!result.ok) return invalidInvitation(c);
       return c.redirect("/app", 303);
     }
@@ -300,12 +387,24 @@ invitationRoutes.post("/invite/:token", async (c) => {
       const values = { age_confirmed: body.age_confirmed !== undefined, accept_terms: body.accept_terms !== undefined };
       const parsed = parseForm(acceptSchema(invitation.email), body);
       if (!parsed.ok) return render(c, title, <InvitationPage {...view} values={values} errors={parsed.errors} />, 422);
-      const result = await acceptInvitationWithNewAccount(db, token, parsed.data.password, meta, billingConfig(c.env).limits?.seats ?? null);
+      const result = await acceptInvitationWithNewAccount(
+        db,
+        token,
+        parsed.data.password,
+        meta,
+        billingConfig(c.env).limits?.seats ?? null,
+      );
       if (!result.ok && result.reason === "invalid") return invalidInvitation(c);
-      if (!result.ok && result.reason === "seat_limit") return render(c, title, <SeatLimitPage tenantName={result.tenantName} />, 402);
+      if (!result.ok && result.reason === "seat_limit")
+        return render(c, title, <SeatLimitPage tenantName={result.tenantName} />, 402);
       if (!result.ok) {
         const { values: _v, errors: _e, ...facts } = view;
-        return render(c, title, <InvitationPage {...facts} state="log_in" loginHref={`/login?next=/invite/${token}`} raced />, 409);
+        return render(
+          c,
+          title,
+          <InvitationPage {...facts} state="log_in" loginHref={`/login?next=/invite/${token}`} raced />,
+          409,
+        );
       }
       setSessionCookie(c, result.sessionToken, sessionExpiresAt({ createdAt: meta.now, lastActiveAt: meta.now }));
       await rememberDevice(c, result.userId);

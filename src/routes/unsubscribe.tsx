@@ -8,7 +8,11 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
 import { render } from "../lib/render";
 import { MAIL_LIST_LABELS, readUnsubscribeToken, unsubscribeFromList } from "../services/email-preferences";
-import { UnsubscribeConfirmPage, UnsubscribedPage, UnsubscribeInvalidPage } from "../../views/pages/privacy/UnsubscribePage";
+import {
+  UnsubscribeConfirmPage,
+  UnsubscribedPage,
+  UnsubscribeInvalidPage,
+} from "../../views/pages/privacy/UnsubscribePage";
 
 export const unsubscribeRoutes = new Hono<AppEnv>();
 
@@ -23,7 +27,11 @@ unsubscribeRoutes.get("/unsubscribe/:token", async (c) => {
   const token = c.req.param("token");
   const target = await readUnsubscribeToken(c.env.UNSUBSCRIBE_KEY, token);
   if (!target) return render(c, "Unsubscribe", <UnsubscribeInvalidPage />, 404);
-  return render(c, "Unsubscribe", <UnsubscribeConfirmPage action={`/unsubscribe/${token}`} listLabel={MAIL_LIST_LABELS[target.list]} />);
+  return render(
+    c,
+    "Unsubscribe",
+    <UnsubscribeConfirmPage action={`/unsubscribe/${token}`} listLabel={MAIL_LIST_LABELS[target.list]} />,
+  );
 });
 
 unsubscribeRoutes.post("/unsubscribe/:token", async (c) => {

@@ -38,12 +38,19 @@ webhookRoutes.post(
     const raw = new Uint8Array(await c.req.arrayBuffer());
     let verified: unknown;
     try {
-      verified = await stripe.webhooks.constructEventAsync(raw, signature, secret, WEBHOOK_TOLERANCE_SECONDS, webhookCryptoProvider);
+      verified = await stripe.webhooks.constructEventAsync(
+        raw,
+        signature,
+        secret,
+        WEBHOOK_TOLERANCE_SECONDS,
+        webhookCryptoProvider,
+      );
     } catch {
       return c.json({ error: "invalid signature" }, 400);
     }
     // The SDK refuses timestamps older than the tolerance; one as far in the future is refused too.
-    if (signedAt(signature) - Date.now() / 1000 > WEBHOOK_TOLERANCE_SECONDS) return c.json({ error: "invalid signature" }, 400);
+    if (signedAt(signature) - Date.now() / 1000 > WEBHOOK_TOLERANCE_SECONDS)
+      return c.json({ error: "invalid signature" }, 400);
     const event = wellFormedStripeEvent(verified);
     if (!event) return c.json({ error: "malformed event" }, 400);
 
@@ -51,9 +58,22 @@ webhookRoutes.post(
     const db = createDb(c.env.DB.withSession("first-primary"));
     c.set("db", db);
     const result = await applyStripeEvent(db, stripe, event, { now: Date.now(), baseUrl: appBaseUrl(c) });
-    console.log(JSON.stringify({ type: "stripe_webhook", requestId: c.get("requestId"), event: event.id, eventType: event.type, ...result, mailIds: undefined }));
+    console.log(
+      JSON.stringify({
+        type: "stripe_webhook",
+        requestId: c.get("requestId"),
+        event: event.id,
+        eventType: event.type,
+        ...result,
+        mailIds: undefined,
+      }),
+    );
     if (result.outcome === "applied") deliverSoon(c, result.mailIds);
     // The outcome (and why an event was ignored) shows in Stripe's delivery log, for operators.
-    return c.json({ received: true, outcome: result.outcome, ...(result.outcome === "ignored" ? { reason: result.reason } : {}) });
+    return c.json({
+      received: true,
+      outcome: result.outcome,
+      ...(result.outcome === "ignored" ? { reason: result.reason } : {}),
+    });
   },
 );

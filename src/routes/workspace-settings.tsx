@@ -29,8 +29,14 @@ import {
   type SettingsActor,
 } from "../services/workspace-settings";
 import { parseRecordId } from "./record-helpers";
-import { CustomFieldDeletePage, CustomFieldsPage, FIELD_NOTICES, type CustomFieldsPageProps, type FieldNotice } from "../../views/pages/settings/CustomFieldsPage";
-import { TAG_NOTICES, TagDeletePage, TagsPage, type TagNotice, type TagsPageProps } from "../../views/pages/settings/TagsPage";
+import {
+  CustomFieldDeletePage,
+  CustomFieldsPage,
+  FIELD_NOTICES,
+  type CustomFieldsPageProps,
+  type FieldNotice,
+} from "../../views/pages/settings/CustomFieldsPage";
+import { TAG_NOTICES, TagDeletePage, TagsPage, type TagsPageProps } from "../../views/pages/settings/TagsPage";
 import { WorkspacePage, type WorkspacePageProps } from "../../views/pages/settings/WorkspacePage";
 
 /** Mounted at /app/settings. */
@@ -55,7 +61,12 @@ const tagSchema = z.object({
 
 async function tagsPage(c: Context<AppEnv>, extra: Partial<TagsPageProps> = {}, status: ContentfulStatusCode = 200) {
   const tags = await listTags(c.get("db"), c.get("auth")!.tenant.id);
-  return render(c, "Tags", <TagsPage tags={tags} colors={TAG_COLORS} notice={noticeOf(c, TAG_NOTICES)} {...extra} />, status);
+  return render(
+    c,
+    "Tags",
+    <TagsPage tags={tags} colors={TAG_COLORS} notice={noticeOf(c, TAG_NOTICES)} {...extra} />,
+    status,
+  );
 }
 
 workspaceSettingsRoutes.get("/tags", requireRole("admin"), (c) => tagsPage(c));
@@ -93,7 +104,8 @@ workspaceSettingsRoutes.get("/tags/:id/delete", requireRole("admin"), async (c) 
 
 workspaceSettingsRoutes.post("/tags/:id/delete", requireRole("admin"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
-  if (id === null || !(await deleteTagAudited(c.get("db"), c.get("auth")!.tenant.id, actorOf(c), id))) return errorResponse(c, 404);
+  if (id === null || !(await deleteTagAudited(c.get("db"), c.get("auth")!.tenant.id, actorOf(c), id)))
+    return errorResponse(c, 404);
   return c.redirect("/app/settings/tags?notice=deleted", 303);
 });
 
@@ -112,23 +124,53 @@ const fieldSchema = z
   .transform((v) => ({
     ...v,
     // One option per line; blank lines and repeats are dropped, so what is stored is a clean list.
-    options: v.kind === "select" ? [...new Set(v.options.split(/\r\n|\r|\n/).map((o) => o.trim()).filter(Boolean))] : [],
+    options:
+      v.kind === "select"
+        ? [
+            ...new Set(
+              v.options
+                .split(/\r\n|\r|\n/)
+                .map((o) => o.trim())
+                .filter(Boolean),
+            ),
+          ]
+        : [],
   }))
   .superRefine((v, ctx) => {
     if (v.kind !== "select") return;
-    if (v.options.length === 0) ctx.addIssue({ code: "custom", path: ["options"], message: "A choice field needs at least one option, one per line." });
-    else if (v.options.length > MAX_OPTIONS) ctx.addIssue({ code: "custom", path: ["options"], message: `At most ${MAX_OPTIONS} options.` });
-    else if (v.options.some((o) => o.length > OPTION_MAX)) ctx.addIssue({ code: "custom", path: ["options"], message: `Each option has at most ${OPTION_MAX} characters.` });
+    if (v.options.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["options"],
+        message: "A choice field needs at least one option, one per line.",
+      });
+    else if (v.options.length > MAX_OPTIONS)
+      ctx.addIssue({ code: "custom", path: ["options"], message: `At most ${MAX_OPTIONS} options.` });
+    else if (v.options.some((o) => o.length > OPTION_MAX))
+      ctx.addIssue({ code: "custom", path: ["options"], message: `Each option has at most ${OPTION_MAX} characters.` });
   });
 
-async function fieldsPage(c: Context<AppEnv>, extra: Partial<CustomFieldsPageProps> = {}, status: ContentfulStatusCode = 200) {
+async function fieldsPage(
+  c: Context<AppEnv>,
+  extra: Partial<CustomFieldsPageProps> = {},
+  status: ContentfulStatusCode = 200,
+) {
   const db = c.get("db");
   const tenantId = c.get("auth")!.tenant.id;
-  const [contactFields, companyFields] = await Promise.all([listCustomFields(db, tenantId, "contact"), listCustomFields(db, tenantId, "company")]);
+  const [contactFields, companyFields] = await Promise.all([
+    listCustomFields(db, tenantId, "contact"),
+    listCustomFields(db, tenantId, "company"),
+  ]);
   return render(
     c,
     "Custom fields",
-    <CustomFieldsPage contactFields={contactFields} companyFields={companyFields} kinds={CUSTOM_FIELD_KINDS} notice={noticeOf<FieldNotice>(c, FIELD_NOTICES)} {...extra} />,
+    <CustomFieldsPage
+      contactFields={contactFields}
+      companyFields={companyFields}
+      kinds={CUSTOM_FIELD_KINDS}
+      notice={noticeOf<FieldNotice>(c, FIELD_NOTICES)}
+      {...extra}
+    />,
     status,
   );
 }
@@ -137,7 +179,12 @@ workspaceSettingsRoutes.get("/fields", requireRole("admin"), (c) => fieldsPage(c
 
 workspaceSettingsRoutes.post("/fields", requireRole("admin"), async (c) => {
   const body = await c.req.parseBody();
-  const values = { entity: formValue(body, "entity"), name: formValue(body, "name"), kind: formValue(body, "kind"), options: formValue(body, "options") };
+  const values = {
+    entity: formValue(body, "entity"),
+    name: formValue(body, "name"),
+    kind: formValue(body, "kind"),
+    options: formValue(body, "options"),
+  };
   const parsed = parseForm(fieldSchema, body);
   if (!parsed.ok) return fieldsPage(c, { create: { values, errors: parsed.errors } }, 422);
   const result = await createCustomFieldAudited(c.get("db"), c.get("auth")!.tenant.id, actorOf(c), parsed.data);
@@ -154,7 +201,8 @@ workspaceSettingsRoutes.get("/fields/:id/delete", requireRole("admin"), async (c
 
 workspaceSettingsRoutes.post("/fields/:id/delete", requireRole("admin"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
-  if (id === null || !(await deleteCustomFieldAudited(c.get("db"), c.get("auth")!.tenant.id, actorOf(c), id))) return errorResponse(c, 404);
+  if (id === null || !(await deleteCustomFieldAudited(c.get("db"), c.get("auth")!.tenant.id, actorOf(c), id)))
+    return errorResponse(c, 404);
   return c.redirect("/app/settings/fields?notice=deleted", 303);
 });
 
@@ -175,7 +223,11 @@ function regionOptions(): { code: string; label: string }[] {
 
 const WORKSPACE_NOTICE = "Workspace settings saved.";
 
-async function workspacePage(c: Context<AppEnv>, extra: Partial<WorkspacePageProps> = {}, status: ContentfulStatusCode = 200) {
+async function workspacePage(
+  c: Context<AppEnv>,
+  extra: Partial<WorkspacePageProps> = {},
+  status: ContentfulStatusCode = 200,
+) {
   const auth = c.get("auth")!;
   const settings = await getWorkspaceSettings(c.get("db"), auth.tenant.id);
   if (!settings) return errorResponse(c, 404);
@@ -203,7 +255,9 @@ workspaceSettingsRoutes.post("/workspace", requireRole("admin"), async (c) => {
   const values = { default_region: formValue(body, "default_region"), company_name: formValue(body, "company_name") };
   const parsed = parseForm(
     z.object({
-      default_region: z.string({ error: "Choose a region." }).refine(isRegion, { error: "Choose a region from the list." }),
+      default_region: z
+        .string({ error: "Choose a region." })
+        .refine(isRegion, { error: "Choose a region from the list." }),
       // Only the owner names the workspace; an admin's form has no such field, and one sent anyway is ignored.
       company_name: isOwner ? z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 })) : z.unknown(),
     }),
@@ -215,6 +269,7 @@ workspaceSettingsRoutes.post("/workspace", requireRole("admin"), async (c) => {
     name: isOwner ? (parsed.data.company_name as string) : undefined,
   });
   // The new name reaches the Stripe customer (best effort, after the change).
-  if (changed.includes("name")) await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { tenantId: auth.tenant.id });
+  if (changed.includes("name"))
+    await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { tenantId: auth.tenant.id });
   return c.redirect("/app/settings/workspace?notice=saved", 303);
 });

@@ -31,7 +31,14 @@ async function page(c: Context<AppEnv>, notice: WorkspacesNotice | null, status:
     name: w.name,
     role: w.role,
     current: w.tenantId === auth.tenant.id,
-    closed: w.closedAt === null ? null : { eraseOn: w.eraseAfter === null ? null : closureDate(w.eraseAfter), erasing: w.erasing, canReopen: w.role === "owner" && !w.erasing },
+    closed:
+      w.closedAt === null
+        ? null
+        : {
+            eraseOn: w.eraseAfter === null ? null : closureDate(w.eraseAfter),
+            erasing: w.erasing,
+            canReopen: w.role === "owner" && !w.erasing,
+          },
   }));
   return render(c, "Workspaces", <WorkspacesPage workspaces={rows} notice={notice} />, status);
 }
@@ -47,7 +54,12 @@ workspacesRoutes.post("/switch", requireRole("viewer"), async (c) => {
   const parsed = parseForm(switchSchema, await c.req.parseBody());
   // A malformed id names no workspace of this user, just like a foreign one.
   if (!parsed.ok) return errorResponse(c, 404);
-  const result = await switchWorkspace(c.get("db"), { id: auth.user.id, sessionId: auth.sessionId }, parsed.data.tenant_id, requestMeta(c));
+  const result = await switchWorkspace(
+    c.get("db"),
+    { id: auth.user.id, sessionId: auth.sessionId },
+    parsed.data.tenant_id,
+    requestMeta(c),
+  );
   if (result === "not_found") return errorResponse(c, 404);
   if (result === "closed") return page(c, { kind: "closed" }, 409);
   return c.redirect("/app", 303);
@@ -57,7 +69,10 @@ workspacesRoutes.post("/:tenantId/reopen-link", requireRole("viewer"), async (c)
   const auth = c.get("auth")!;
   const tenantId = c.req.param("tenantId");
   if (!TENANT_ID.test(tenantId)) return errorResponse(c, 404);
-  const result = await sendNewReopenLink(c.get("db"), { userId: auth.user.id, email: auth.user.email }, tenantId, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+  const result = await sendNewReopenLink(c.get("db"), { userId: auth.user.id, email: auth.user.email }, tenantId, {
+    ...requestMeta(c),
+    baseUrl: appBaseUrl(c),
+  });
   if (!result.ok) {
     if (result.reason === "not_found") return errorResponse(c, 404);
     if (result.reason === "not_reopenable") return page(c, { kind: "not_reopenable" }, 409);

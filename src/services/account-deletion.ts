@@ -6,7 +6,19 @@
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { runRawBatch } from "../db/raw-batch";
-import { activities, companies, contacts, emailOutbox, importJobs, invitations, memberships, notes, recentViews, tenants, users } from "../db/schema";
+import {
+  activities,
+  companies,
+  contacts,
+  emailOutbox,
+  importJobs,
+  invitations,
+  memberships,
+  notes,
+  recentViews,
+  tenants,
+  users,
+} from "../db/schema";
 import { verifyPassword } from "../auth/password";
 import { LIMITS, limitKey, type Limit } from "../auth/rate-limit";
 import type { RequestMeta } from "./accounts";
@@ -17,7 +29,12 @@ import { INVITATION_MAIL_LIMIT, TRANSFER_FAILURE_LIMIT } from "./team";
 export type DeleteUserResult = { ok: true } | { ok: false; field: "password" | "form"; message: string };
 
 /** Deletes the user's own account after checking their password. Owners must hand over first. */
-export async function deleteOwnUser(db: Database, userId: string, password: string, meta: RequestMeta): Promise<DeleteUserResult> {
+export async function deleteOwnUser(
+  db: Database,
+  userId: string,
+  password: string,
+  meta: RequestMeta,
+): Promise<DeleteUserResult> {
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user || !(await verifyPassword(user.passwordHash, password))) {
     return { ok: false, field: "password", message: "That is not your current password." };
@@ -34,7 +51,9 @@ export async function deleteOwnUser(db: Database, userId: string, password: stri
       message: `You own ${owned.map((t) => t.name).join(", ")}. Transfer the ownership to another member first.`,
     };
   }
-  const tenantIds = (await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId))).map((m) => m.tenantId);
+  const tenantIds = (
+    await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId))
+  ).map((m) => m.tenantId);
   const formerEmails = await formerAddresses(db, userId);
   // The same erasure as an operator's erase-account: what the users row does not reach goes too
   // (their contact-page messages and our inbox's copies, account mail, rate-limit counters).
@@ -56,12 +75,16 @@ export async function deleteOwnUser(db: Database, userId: string, password: stri
  * FORMER_ADDRESSES_OF below, for the closure erasure's bulk read (src/services/erasure.ts).
  */
 export async function formerAddresses(db: Database, userId: string): Promise<string[]> {
-  const rows = await db.selectDistinct({ email: invitations.email }).from(invitations).where(eq(invitations.acceptedBy, userId));
+  const rows = await db
+    .selectDistinct({ email: invitations.email })
+    .from(invitations)
+    .where(eq(invitations.acceptedBy, userId));
   return rows.map((r) => r.email);
 }
 
 /** SQL text: a JSON array of the addresses of the invitations accepted by the user whose id is in `idColumn`. */
-export const FORMER_ADDRESSES_OF = (idColumn: string) => `(SELECT json_group_array(DISTINCT i.email) FROM invitations i WHERE i.accepted_by = ${idColumn})`;
+export const FORMER_ADDRESSES_OF = (idColumn: string) =>
+  `(SELECT json_group_array(DISTINCT i.email) FROM invitations i WHERE i.accepted_by = ${idColumn})`;
 
 /**
  * The batch that deletes a user who owns no workspace: their personal data goes, and what they
@@ -71,7 +94,12 @@ export const FORMER_ADDRESSES_OF = (idColumn: string) => `(SELECT json_group_arr
  * `tenantIds`: the workspaces they leave, whose trails record it. Also used by an operator's
  * erase-account (src/services/ops-actions.ts).
  */
-export function userDeletionQueries(db: Database, user: { id: string; email: string; formerEmails?: readonly string[] }, tenantIds: string[], now: number) {
+export function userDeletionQueries(
+  db: Database,
+  user: { id: string; email: string; formerEmails?: readonly string[] },
+  tenantIds: string[],
+  now: number,
+) {
   const userId = user.id;
   // Their current address and the ones they had before (formerAddresses()): each is theirs to erase.
   const addresses = [...new Set([user.email, ...(user.formerEmails ?? [])])];
@@ -83,7 +111,12 @@ export function userDeletionQueries(db: Database, user: { id: string; email: str
     // The invitations to their addresses, in every workspace (accepted or not), and the mail sent to them.
     db
       .delete(invitations)
-      .where(or(sql`${invitations.email} IN (SELECT value FROM json_each(${theirAddresses}))`, eq(invitations.acceptedBy, userId))),
+      .where(
+        or(
+          sql`${invitations.email} IN (SELECT value FROM json_each(${theirAddresses}))`,
+          eq(invitations.acceptedBy, userId),
+        ),
+      ),
     db.delete(emailOutbox).where(sql`${emailOutbox.toAddress} IN (SELECT value FROM json_each(${theirAddresses}))`),
     db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
     // What they wrote stays with the tenant; without an author it shows as "former member".
@@ -99,13 +132,27 @@ export function userDeletionQueries(db: Database, user: { id: string; email: str
     // Memberships, sessions and tokens go with the user (ON DELETE CASCADE).
     db.delete(users).where(eq(users.id, userId)),
     ...tenantIds.map((tenantId) =>
-      auditInsert(db, { tenantId, actorUserId: null, action: "member.left", targetType: "user", targetLabel: "former member", ip: null, userAgent: null, now }),
+      auditInsert(db, {
+        tenantId,
+        actorUserId: null,
+        action: "member.left",
+        targetType: "user",
+        targetLabel: "former member",
+        ip: null,
+        userAgent: null,
+        now,
+      }),
     ),
   ] as const;
 }
 
 /** Rate limits keyed by an account's email or user id. */
-const ACCOUNT_LIMITS: Limit[] = [...Object.values(LIMITS), TRANSFER_FAILURE_LIMIT, INVITATION_MAIL_LIMIT, CLOSE_FAILURE_LIMIT];
+const ACCOUNT_LIMITS: Limit[] = [
+  ...Object.values(LIMITS),
+  TRANSFER_FAILURE_LIMIT,
+  INVITATION_MAIL_LIMIT,
+  CLOSE_FAILURE_LIMIT,
+];
 
 /**
  * The personal data of users being erased that is not removed by deleting their users row: mail to
@@ -113,11 +160,15 @@ const ACCOUNT_LIMITS: Limit[] = [...Object.values(LIMITS), TRANSFER_FAILURE_LIMI
  * users rows go last; memberships, sessions, tokens, email preferences and data exports go with them
  * (ON DELETE CASCADE), and their consent records lose the link to them (ON DELETE SET NULL).
  */
-export function userErasureStatements(accounts: { id: string; email: string; formerEmails?: readonly string[] }[]): SQL[] {
+export function userErasureStatements(
+  accounts: { id: string; email: string; formerEmails?: readonly string[] }[],
+): SQL[] {
   const ids = JSON.stringify(accounts.map((a) => a.id));
   // Their former addresses (formerAddresses()) wrote to support and got mail as much as the current one.
   const emails = JSON.stringify([...new Set(accounts.flatMap((a) => [a.email, ...(a.formerEmails ?? [])]))]);
-  const keys = JSON.stringify(accounts.flatMap((a) => ACCOUNT_LIMITS.flatMap((l) => [limitKey(l, a.email), limitKey(l, a.id)])));
+  const keys = JSON.stringify(
+    accounts.flatMap((a) => ACCOUNT_LIMITS.flatMap((l) => [limitKey(l, a.email), limitKey(l, a.id)])),
+  );
   return [
     // Account mail (verification, resets, support replies) has no tenant: the tenant index finds it.
     sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND (user_id IN (SELECT value FROM json_each(${ids})) OR to_address IN (SELECT value FROM json_each(${emails})))`,

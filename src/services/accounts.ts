@@ -39,7 +39,10 @@ export async function findUserByEmail(db: Database, email: string) {
 }
 
 /** The insert of a new user row; sign-up and accepting an invitation both use it. */
-export function userInsert(db: Database, u: { id: string; email: string; passwordHash: string; now: number; verified: boolean }) {
+export function userInsert(
+  db: Database,
+  u: { id: string; email: string; passwordHash: string; now: number; verified: boolean },
+) {
   return db.insert(users).values({
     id: u.id,
     email: u.email,
@@ -61,8 +64,14 @@ export function isEmailTaken(err: unknown): boolean {
  * Creates the tenant, its owner, the owner's first session, the verification email and the audit
  * entry in one batch (one transaction), so a failure leaves nothing behind. Input is validated.
  */
-export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta & { baseUrl: BaseUrl; signupsPerIpPerHour?: number }): Promise<SignUpResult> {
-  const perIp = meta.signupsPerIpPerHour ? { ...LIMITS.signupPerIp, max: meta.signupsPerIpPerHour } : LIMITS.signupPerIp;
+export async function signUp(
+  db: Database,
+  input: SignUpInput,
+  meta: RequestMeta & { baseUrl: BaseUrl; signupsPerIpPerHour?: number },
+): Promise<SignUpResult> {
+  const perIp = meta.signupsPerIpPerHour
+    ? { ...LIMITS.signupPerIp, max: meta.signupsPerIpPerHour }
+    : LIMITS.signupPerIp;
   const limit = await hit(db, perIp, meta.ip ?? "unknown", meta.now);
   if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
   if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
@@ -74,7 +83,12 @@ export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta
   const verification = newAuthToken(db, { kind: "verify_email", userId, email: input.email, now: meta.now });
   const mail = queueMail(
     db,
-    { to: input.email, tenantId: null, userId, ...verifyEmailMail(`${meta.baseUrl}/verify-email/${verification.token}`) },
+    {
+      to: input.email,
+      tenantId: null,
+      userId,
+      ...verifyEmailMail(`${meta.baseUrl}/verify-email/${verification.token}`),
+    },
     meta.now,
   );
   try {
@@ -85,7 +99,14 @@ export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta
       db.insert(sessions).values(session.row),
       verification.query,
       mail.query,
-      auditInsert(db, { tenantId, actorUserId: userId, action: "auth.sign_up", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
+      auditInsert(db, {
+        tenantId,
+        actorUserId: userId,
+        action: "auth.sign_up",
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        now: meta.now,
+      }),
     ]);
   } catch (err) {
     // Two sign-ups with one email racing: the unique index stops the second, and the batch rolls back.
@@ -97,7 +118,10 @@ export async function signUp(db: Database, input: SignUpInput, meta: RequestMeta
 
 /** A failed sign-in into a real account, in the trail of each workspace the account belongs to. */
 async function recordFailedSignIn(db: Database, userId: string, meta: RequestMeta, reason: string) {
-  const tenantIds = await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId));
+  const tenantIds = await db
+    .select({ tenantId: memberships.tenantId })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
   if (tenantIds.length === 0) return;
   await db.batch(
     tenantIds.map(({ tenantId }) =>
@@ -188,15 +212,40 @@ export async function logIn(
       await hit(db, LIMITS.loginFailuresPerAccount, email, meta.now);
     }
     if (user) await recordFailedSignIn(db, user.id, meta, "wrong password");
-    else await recordAudit(db, { tenantId: null, actorUserId: null, action: "auth.sign_in_failed", ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
+    else
+      await recordAudit(db, {
+        tenantId: null,
+        actorUserId: null,
+        action: "auth.sign_in_failed",
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        now: meta.now,
+      });
     return { ok: false, reason: "invalid" };
   }
   // Only this browser's or this source's count is forgiven: the account's stays while others guess.
-  await clear(db, device ? LIMITS.loginFailuresPerDevice : LIMITS.loginFailuresPerSource, device ? device.nonce : source);
-  const session = newSession({ userId: user.id, tenantId: membership.tenantId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
+  await clear(
+    db,
+    device ? LIMITS.loginFailuresPerDevice : LIMITS.loginFailuresPerSource,
+    device ? device.nonce : source,
+  );
+  const session = newSession({
+    userId: user.id,
+    tenantId: membership.tenantId,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    now: meta.now,
+  });
   await db.batch([
     db.insert(sessions).values(session.row),
-    auditInsert(db, { tenantId: membership.tenantId, actorUserId: user.id, action: "auth.sign_in", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
+    auditInsert(db, {
+      tenantId: membership.tenantId,
+      actorUserId: user.id,
+      action: "auth.sign_in",
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
   ]);
   return { ok: true, token: session.token, userId: user.id, tenantId: membership.tenantId };
 }

@@ -10,7 +10,15 @@ export type ActivityKind = "created" | "updated" | "note_added" | "note_edited" 
 /** An activity insert for a batch. `changes` is { field: [before, after] } for "updated". */
 export function activityInsert(
   db: Database,
-  e: { tenantId: string; subjectType: SubjectType; subjectId: number; actorId: string | null; kind: ActivityKind; changes?: Record<string, [unknown, unknown]>; now: number },
+  e: {
+    tenantId: string;
+    subjectType: SubjectType;
+    subjectId: number;
+    actorId: string | null;
+    kind: ActivityKind;
+    changes?: Record<string, [unknown, unknown]>;
+    now: number;
+  },
 ) {
   return db.insert(activities).values({
     tenantId: e.tenantId,
@@ -24,7 +32,11 @@ export function activityInsert(
 }
 
 /** Which of the watched fields differ between two versions of a record: { field: [before, after] }. */
-export function diff<T extends Record<string, unknown>>(before: T, after: Partial<T>, fields: (keyof T & string)[]): Record<string, [unknown, unknown]> {
+export function diff<T extends Record<string, unknown>>(
+  before: T,
+  after: Partial<T>,
+  fields: (keyof T & string)[],
+): Record<string, [unknown, unknown]> {
   const changes: Record<string, [unknown, unknown]> = {};
   for (const f of fields) {
     if (f in after && (before[f] ?? null) !== (after[f] ?? null)) changes[f] = [before[f] ?? null, after[f] ?? null];
@@ -41,14 +53,33 @@ export interface ActivityEntry {
 }
 
 /** The newest entries of one record's timeline, with each actor's email or "former member". */
-export async function listActivity(db: Database, tenantId: string, subjectType: SubjectType, subjectId: number, opts: { before?: number; limit?: number } = {}): Promise<ActivityEntry[]> {
+export async function listActivity(
+  db: Database,
+  tenantId: string,
+  subjectType: SubjectType,
+  subjectId: number,
+  opts: { before?: number; limit?: number } = {},
+): Promise<ActivityEntry[]> {
   return activityFromRows(await activityQuery(db, tenantId, subjectType, subjectId, opts));
 }
 
 /** The query behind listActivity (map its rows with activityFromRows), for batches. Column names are unique. */
-export function activityQuery(db: Database, tenantId: string, subjectType: SubjectType, subjectId: number, opts: { before?: number; limit?: number } = {}) {
+export function activityQuery(
+  db: Database,
+  tenantId: string,
+  subjectType: SubjectType,
+  subjectId: number,
+  opts: { before?: number; limit?: number } = {},
+) {
   return db
-    .select({ id: activities.id, kind: activities.kind, actorEmail: users.email, actorId: activities.actorId, detail: activities.detail, createdAt: activities.createdAt })
+    .select({
+      id: activities.id,
+      kind: activities.kind,
+      actorEmail: users.email,
+      actorId: activities.actorId,
+      detail: activities.detail,
+      createdAt: activities.createdAt,
+    })
     .from(activities)
     .leftJoin(users, eq(users.id, activities.actorId))
     .where(
@@ -148,7 +179,12 @@ export function describeActivity(entry: ActivityEntry, fields: readonly FieldInf
       const field = custom ? fields.find((f) => f.id === Number(custom[1])) : undefined;
       const label = custom ? (field?.name ?? "a custom field since deleted") : (FIELD_LABELS[key] ?? key);
       const phone = PHONE_KEYS.has(key);
-      changes.push({ label, from: valueText(pair[0], phone, field), to: valueText(pair[1], phone, field), added: ADDED.has(key) || undefined });
+      changes.push({
+        label,
+        from: valueText(pair[0], phone, field),
+        to: valueText(pair[1], phone, field),
+        added: ADDED.has(key) || undefined,
+      });
     }
   }
   return { id: entry.id, kind: entry.kind, actor: entry.actor, changes, via, createdAt: entry.createdAt };

@@ -38,15 +38,27 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   activities: { file: "workspace/activity.json" },
   auth_tokens: { leftOut: "single-use links we emailed (their hashes): secrets, and gone when they expire" },
   data_exports: { leftOut: "the list of these archives themselves" },
-  import_jobs: { leftOut: "bookkeeping of imports (file name, counts, progress); the records they made are in the workspace files" },
+  import_jobs: {
+    leftOut: "bookkeeping of imports (file name, counts, progress); the records they made are in the workspace files",
+  },
   import_chunks: { leftOut: "which parts of an import were written: numbers only" },
-  import_records: { leftOut: "the values an import replaced, kept only for undo; the current values are in the workspace files" },
-  invitations: { leftOut: "pending invitations of the team, shown in Settings → Team; the people they name have rights of their own" },
-  suppressions: { leftOut: "keyed hashes of erased people's addresses: meaningless outside this workspace, and not reversible" },
+  import_records: {
+    leftOut: "the values an import replaced, kept only for undo; the current values are in the workspace files",
+  },
+  invitations: {
+    leftOut: "pending invitations of the team, shown in Settings → Team; the people they name have rights of their own",
+  },
+  suppressions: {
+    leftOut: "keyed hashes of erased people's addresses: meaningless outside this workspace, and not reversible",
+  },
   tenant_counters: { leftOut: "record counts, derived from the records" },
-  tenant_billing: { leftOut: "the plan and Stripe's ids; invoices and payment details are in Stripe's Customer Portal" },
+  tenant_billing: {
+    leftOut: "the plan and Stripe's ids; invoices and payment details are in Stripe's Customer Portal",
+  },
   stripe_events: { leftOut: "ids of Stripe events already applied: bookkeeping" },
-  closed_tenant_ledger: { leftOut: "written only once a workspace is erased: its billing ledger, with no personal data" },
+  closed_tenant_ledger: {
+    leftOut: "written only once a workspace is erased: its billing ledger, with no personal data",
+  },
   audit_erasures: { leftOut: "a flag row that lives only inside the batch erasing a user (migration 0011)" },
 };
 
@@ -54,7 +66,15 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
 export async function* activityPages(db: Database, tenantId: string): AsyncGenerator<unknown[]> {
   let after = 0;
   for (;;) {
-    const rows = await db.all<{ id: number; subject_type: string; subject_id: number; kind: string; detail: string | null; actor: string | null; created_at: number }>(sql`
+    const rows = await db.all<{
+      id: number;
+      subject_type: string;
+      subject_id: number;
+      kind: string;
+      detail: string | null;
+      actor: string | null;
+      created_at: number;
+    }>(sql`
       SELECT a.id, a.subject_type, a.subject_id, a.kind, a.detail, u.email AS actor, a.created_at
       FROM activities a LEFT JOIN users u ON u.id = a.actor_id
       WHERE a.tenant_id = ${tenantId} AND a.id > ${after} ORDER BY a.id LIMIT 1000`);
@@ -78,5 +98,10 @@ export async function recentViewRows(db: Database, userId: string): Promise<unkn
     SELECT t.name AS workspace, r.subject_type, r.subject_id, r.viewed_at
     FROM memberships m JOIN recent_views r ON r.tenant_id = m.tenant_id AND r.user_id = m.user_id JOIN tenants t ON t.id = m.tenant_id
     WHERE m.user_id = ${userId} ORDER BY r.viewed_at DESC`);
-  return rows.map((r) => ({ workspace: r.workspace, record_type: r.subject_type, record_id: r.subject_id, viewed_at: isoTime(r.viewed_at) }));
+  return rows.map((r) => ({
+    workspace: r.workspace,
+    record_type: r.subject_type,
+    record_id: r.subject_id,
+    viewed_at: isoTime(r.viewed_at),
+  }));
 }

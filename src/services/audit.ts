@@ -136,9 +136,11 @@ export async function listAudit(db: Database, tenantId: string, filter: AuditFil
 
 /** Erases a departed member's personal data from the trail; the entries themselves stay. */
 export function anonymiseActor(db: Database, userId: string) {
-  return db.update(auditLog).set({ actorUserId: null, ip: null, userAgent: null }).where(eq(auditLog.actorUserId, userId));
+  return db
+    .update(auditLog)
+    .set({ actorUserId: null, ip: null, userAgent: null })
+    .where(eq(auditLog.actorUserId, userId));
 }
-
 
 /** What a former member becomes in entries about them. */
 export const FORMER_MEMBER = "former member";

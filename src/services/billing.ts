@@ -13,7 +13,17 @@ import { and, eq, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import type { Database } from "../db/client";
-import { auditLog, invitations, memberships, stripeEvents, tenantBilling, tenantCounters, tenants, users, type BillingState } from "../db/schema";
+import {
+  auditLog,
+  invitations,
+  memberships,
+  stripeEvents,
+  tenantBilling,
+  tenantCounters,
+  tenants,
+  users,
+  type BillingState,
+} from "../db/schema";
 import { intervalOfPrice, type BillingConfig, type BillingInterval } from "../lib/stripe";
 import { paymentFailedMail, trialEndingMail } from "../mail/messages";
 import type { BaseUrl, RequestMeta } from "./accounts";
@@ -96,7 +106,12 @@ export interface BillingOverview {
 }
 
 /** The tenant's plan, state and usage in one query. */
-export async function getBillingOverview(db: Database, tenantId: string, config: BillingConfig, now: number): Promise<BillingOverview | null> {
+export async function getBillingOverview(
+  db: Database,
+  tenantId: string,
+  config: BillingConfig,
+  now: number,
+): Promise<BillingOverview | null> {
   const [row] = await db
     .select({
       state: tenantBilling.state,
@@ -137,7 +152,17 @@ export async function getBillingOverview(db: Database, tenantId: string, config:
 function auditWhere(
   db: Database,
   where: SQL,
-  e: { action: AuditAction; targetType: string; targetId: string; targetLabel?: string; detail?: SQL; actorUserId: string | null; ip?: string | null; userAgent?: string | null; now: number },
+  e: {
+    action: AuditAction;
+    targetType: string;
+    targetId: string;
+    targetLabel?: string;
+    detail?: SQL;
+    actorUserId: string | null;
+    ip?: string | null;
+    userAgent?: string | null;
+    now: number;
+  },
 ) {
   return db.insert(auditLog).select(
     db
@@ -172,7 +197,13 @@ export interface BillingOwner {
  * other request stored one meanwhile. The loser of that race deletes its own customer, so a tenant
  * has exactly one.
  */
-async function ensureCustomer(db: Database, stripe: Stripe, tenantId: string, owner: BillingOwner, meta: RequestMeta): Promise<string> {
+async function ensureCustomer(
+  db: Database,
+  stripe: Stripe,
+  tenantId: string,
+  owner: BillingOwner,
+  meta: RequestMeta,
+): Promise<string> {
   const [existing] = await db
     .select({ customerId: tenantBilling.stripeCustomerId, tenantName: tenants.name })
     .from(tenants)
@@ -181,12 +212,20 @@ async function ensureCustomer(db: Database, stripe: Stripe, tenantId: string, ow
     .limit(1);
   if (existing?.customerId) return existing.customerId;
 
-  const customer = await stripe.customers.create({ email: owner.email, name: existing?.tenantName, metadata: { tenant_id: tenantId } });
+  const customer = await stripe.customers.create({
+    email: owner.email,
+    name: existing?.tenantName,
+    metadata: { tenant_id: tenantId },
+  });
   const [stored] = await db.batch([
     db
       .insert(tenantBilling)
       .values({ tenantId, state: "free", stripeCustomerId: customer.id, createdAt: meta.now, updatedAt: meta.now })
-      .onConflictDoUpdate({ target: tenantBilling.tenantId, set: { stripeCustomerId: customer.id, updatedAt: meta.now }, where: isNull(tenantBilling.stripeCustomerId) })
+      .onConflictDoUpdate({
+        target: tenantBilling.tenantId,
+        set: { stripeCustomerId: customer.id, updatedAt: meta.now },
+        where: isNull(tenantBilling.stripeCustomerId),
+      })
       .returning({ customerId: tenantBilling.stripeCustomerId }),
     // Recorded only if this request's customer is the one stored.
     auditWhere(db, and(eq(tenantBilling.tenantId, tenantId), eq(tenantBilling.stripeCustomerId, customer.id))!, {
@@ -202,8 +241,18 @@ async function ensureCustomer(db: Database, stripe: Stripe, tenantId: string, ow
   if (stored[0]?.customerId === customer.id) return customer.id;
 
   // Another request stored its customer first: use that one and remove ours.
-  const [winner] = await db.select({ customerId: tenantBilling.stripeCustomerId }).from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId)).limit(1);
-  await stripe.customers.del(customer.id).catch((err: unknown) => console.error(JSON.stringify({ type: "stripe_error", op: "delete_orphan_customer", error: String(err).slice(0, 300) })));
+  const [winner] = await db
+    .select({ customerId: tenantBilling.stripeCustomerId })
+    .from(tenantBilling)
+    .where(eq(tenantBilling.tenantId, tenantId))
+    .limit(1);
+  await stripe.customers
+    .del(customer.id)
+    .catch((err: unknown) =>
+      console.error(
+        JSON.stringify({ type: "stripe_error", op: "delete_orphan_customer", error: String(err).slice(0, 300) }),
+      ),
+    );
   if (!winner?.customerId) throw new Error("billing: no Stripe customer stored after the race");
   return winner.customerId;
 }
@@ -214,15 +263,29 @@ async function ensureCustomer(db: Database, stripe: Stripe, tenantId: string, ow
  * confirmed or corrected, a rename, an ownership transfer); best effort: a Stripe failure is logged and
  * undoes nothing here, and the next correction, or closing the workspace, brings Stripe up to date.
  */
-export async function syncStripeCustomers(db: Database, stripe: Stripe | null, which: { tenantId: string } | { ownerEmail: string }): Promise<number> {
+export async function syncStripeCustomers(
+  db: Database,
+  stripe: Stripe | null,
+  which: { tenantId: string } | { ownerEmail: string },
+): Promise<number> {
   if (!stripe) return 0;
   const rows = await db
-    .select({ tenantId: tenants.id, customerId: tenantBilling.stripeCustomerId, name: tenants.name, email: users.email })
+    .select({
+      tenantId: tenants.id,
+      customerId: tenantBilling.stripeCustomerId,
+      name: tenants.name,
+      email: users.email,
+    })
     .from(tenantBilling)
     .innerJoin(tenants, eq(tenants.id, tenantBilling.tenantId))
     .innerJoin(memberships, and(eq(memberships.tenantId, tenants.id), eq(memberships.role, "owner")))
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and("tenantId" in which ? eq(tenants.id, which.tenantId) : eq(users.email, which.ownerEmail), isNull(tenants.closedAt)));
+    .where(
+      and(
+        "tenantId" in which ? eq(tenants.id, which.tenantId) : eq(users.email, which.ownerEmail),
+        isNull(tenants.closedAt),
+      ),
+    );
   let updated = 0;
   for (const row of rows) {
     if (!row.customerId) continue;
@@ -230,7 +293,14 @@ export async function syncStripeCustomers(db: Database, stripe: Stripe | null, w
       await stripe.customers.update(row.customerId, { email: row.email, name: row.name });
       updated += 1;
     } catch (err) {
-      console.error(JSON.stringify({ type: "stripe_error", op: "update_customer", tenant_id: row.tenantId, error: String(err).slice(0, 300) }));
+      console.error(
+        JSON.stringify({
+          type: "stripe_error",
+          op: "update_customer",
+          tenant_id: row.tenantId,
+          error: String(err).slice(0, 300),
+        }),
+      );
     }
   }
   return updated;
@@ -290,10 +360,23 @@ export async function startCheckout(
 export type PortalResult = { ok: true; url: string } | { ok: false; reason: "no_customer" };
 
 /** A Customer Portal session for the tenant's stored customer (payment method, invoices, plan, cancel). */
-export async function openPortal(db: Database, stripe: Stripe, tenantId: string, actorId: string, meta: RequestMeta & { baseUrl: BaseUrl }): Promise<PortalResult> {
-  const [row] = await db.select({ customerId: tenantBilling.stripeCustomerId }).from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId)).limit(1);
+export async function openPortal(
+  db: Database,
+  stripe: Stripe,
+  tenantId: string,
+  actorId: string,
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<PortalResult> {
+  const [row] = await db
+    .select({ customerId: tenantBilling.stripeCustomerId })
+    .from(tenantBilling)
+    .where(eq(tenantBilling.tenantId, tenantId))
+    .limit(1);
   if (!row?.customerId) return { ok: false, reason: "no_customer" };
-  const session = await stripe.billingPortal.sessions.create({ customer: row.customerId, return_url: `${meta.baseUrl}/app/settings/billing` });
+  const session = await stripe.billingPortal.sessions.create({
+    customer: row.customerId,
+    return_url: `${meta.baseUrl}/app/settings/billing`,
+  });
   await auditInsert(db, {
     tenantId,
     actorUserId: actorId,
@@ -341,7 +424,8 @@ export function wellFormedStripeEvent(value: unknown): Stripe.Event | null {
 /** A Stripe reference that may come as an id or as the expanded object. */
 function idOf(ref: unknown): string | null {
   if (typeof ref === "string") return ref;
-  if (ref && typeof ref === "object" && typeof (ref as { id?: unknown }).id === "string") return (ref as { id: string }).id;
+  if (ref && typeof ref === "object" && typeof (ref as { id?: unknown }).id === "string")
+    return (ref as { id: string }).id;
   return null;
 }
 
@@ -382,7 +466,13 @@ interface SubscriptionFacts {
 export function subscriptionFacts(sub: Stripe.Subscription): SubscriptionFacts {
   const ended = sub.status === "canceled" || sub.status === "incomplete_expired";
   const state: BillingState =
-    sub.status === "trialing" ? "trialing" : sub.status === "active" ? "active" : sub.status === "past_due" || sub.status === "unpaid" ? "past_due" : "free";
+    sub.status === "trialing"
+      ? "trialing"
+      : sub.status === "active"
+        ? "active"
+        : sub.status === "past_due" || sub.status === "unpaid"
+          ? "past_due"
+          : "free";
   const items = sub.items?.data ?? [];
   const periodEnds = items.map((i) => i.current_period_end).filter((n): n is number => typeof n === "number");
   const legacyEnd = (sub as unknown as { current_period_end?: unknown }).current_period_end;
@@ -415,9 +505,18 @@ function isMissingResource(err: unknown): boolean {
  * Applies one verified Stripe event. Returns what happened; throws only when Stripe could not be
  * reached (the route then answers 500, and Stripe retries the delivery later).
  */
-export async function applyStripeEvent(db: Database, stripe: Stripe, event: Stripe.Event, meta: { now: number; baseUrl: BaseUrl }): Promise<WebhookOutcome> {
+export async function applyStripeEvent(
+  db: Database,
+  stripe: Stripe,
+  event: Stripe.Event,
+  meta: { now: number; baseUrl: BaseUrl },
+): Promise<WebhookOutcome> {
   if (!HANDLED_EVENTS.has(event.type)) return { outcome: "ignored", reason: "unhandled_type" };
-  const [seen] = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id)).limit(1);
+  const [seen] = await db
+    .select({ id: stripeEvents.id })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, event.id))
+    .limit(1);
   if (seen) return { outcome: "duplicate" };
 
   const customerId = idOf((event.data.object as unknown as { customer?: unknown }).customer);
@@ -449,10 +548,19 @@ export async function applyStripeEvent(db: Database, stripe: Stripe, event: Stri
     eq(tenantBilling.tenantId, tenantId),
     eq(tenantBilling.stripeCustomerId, customerId),
     lte(tenantBilling.syncedEventCreated, event.created),
-    facts.ended ? or(isNull(tenantBilling.stripeSubscriptionId), eq(tenantBilling.stripeSubscriptionId, facts.id)) : undefined,
+    facts.ended
+      ? or(isNull(tenantBilling.stripeSubscriptionId), eq(tenantBilling.stripeSubscriptionId, facts.id))
+      : undefined,
   )!;
   const next = facts.ended
-    ? { state: "free" as const, stripeSubscriptionId: null, priceId: null, currentPeriodEnd: null, trialEnd: null, cancelAtPeriodEnd: false }
+    ? {
+        state: "free" as const,
+        stripeSubscriptionId: null,
+        priceId: null,
+        currentPeriodEnd: null,
+        trialEnd: null,
+        cancelAtPeriodEnd: false,
+      }
     : {
         state: facts.state,
         stripeSubscriptionId: facts.id,
@@ -506,12 +614,19 @@ type BatchQuery = ReturnType<typeof auditInsert> | ReturnType<typeof queueMail>[
  * What an event causes besides the state: the owner's email (payment failed, trial ending) and an
  * audit entry for a failed payment, all to go in the event's batch.
  */
-async function eventEffects(db: Database, tenantId: string, event: Stripe.Event, facts: SubscriptionFacts, meta: { now: number; baseUrl: BaseUrl }) {
+async function eventEffects(
+  db: Database,
+  tenantId: string,
+  event: Stripe.Event,
+  facts: SubscriptionFacts,
+  meta: { now: number; baseUrl: BaseUrl },
+) {
   const mailIds: string[] = [];
   const queries: BatchQuery[] = [];
   const failed = event.type === "invoice.payment_failed";
   // A trial that has already been converted or cancelled needs no reminder.
-  const trialEnding = event.type === "customer.subscription.trial_will_end" && facts.status === "trialing" && facts.trialEnd !== null;
+  const trialEnding =
+    event.type === "customer.subscription.trial_will_end" && facts.status === "trialing" && facts.trialEnd !== null;
   if (failed) {
     queries.push(
       auditInsert(db, {
@@ -536,7 +651,9 @@ async function eventEffects(db: Database, tenantId: string, event: Stripe.Event,
     .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, "owner")));
   const link = `${meta.baseUrl}/app/settings/billing`;
   for (const owner of owners) {
-    const rendered = failed ? paymentFailedMail({ tenantName: owner.tenantName, link }) : trialEndingMail({ tenantName: owner.tenantName, trialEnd: facts.trialEnd!, link });
+    const rendered = failed
+      ? paymentFailedMail({ tenantName: owner.tenantName, link })
+      : trialEndingMail({ tenantName: owner.tenantName, trialEnd: facts.trialEnd!, link });
     const mail = queueMail(db, { to: owner.email, tenantId, userId: owner.id, ...rendered }, meta.now);
     mailIds.push(mail.id);
     queries.push(mail.query);

@@ -47,7 +47,8 @@ export interface LedgerInvoice {
   period_end: string | null;
 }
 
-const iso = (seconds: number | null | undefined) => (typeof seconds === "number" ? new Date(seconds * 1000).toISOString() : null);
+const iso = (seconds: number | null | undefined) =>
+  typeof seconds === "number" ? new Date(seconds * 1000).toISOString() : null;
 
 function isMissingResource(err: unknown): boolean {
   return Boolean(err && typeof err === "object" && (err as { code?: unknown }).code === "resource_missing");
@@ -59,7 +60,11 @@ type StripeOutcome = { ok: true; invoices: LedgerInvoice[]; deletedAt: number | 
  * Reads the customer's invoices, then deletes the customer (Stripe cancels its subscriptions with
  * it). A customer already gone counts as deleted, so a retried closure goes through.
  */
-async function endStripeCustomer(stripe: Stripe | null, customerId: string | null, now: number): Promise<StripeOutcome> {
+async function endStripeCustomer(
+  stripe: Stripe | null,
+  customerId: string | null,
+  now: number,
+): Promise<StripeOutcome> {
   if (!customerId) return { ok: true, invoices: [], deletedAt: null };
   if (!stripe) {
     // Billing was configured once and is not any more: nothing can be cancelled from here.
@@ -70,7 +75,11 @@ async function endStripeCustomer(stripe: Stripe | null, customerId: string | nul
   try {
     let startingAfter: string | undefined;
     for (let page = 0; page < MAX_INVOICE_PAGES; page += 1) {
-      const list = await stripe.invoices.list({ customer: customerId, limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) });
+      const list = await stripe.invoices.list({
+        customer: customerId,
+        limit: 100,
+        ...(startingAfter ? { starting_after: startingAfter } : {}),
+      });
       for (const inv of list.data) {
         invoices.push({
           id: inv.id ?? "",
@@ -122,7 +131,12 @@ function lostClosureRace(err: unknown): boolean {
 }
 
 /** Closes a workspace (see the file comment). Re-authentication is the caller's job. */
-export async function closeWorkspace(db: Database, stripe: Stripe | null, input: CloseInput, meta: RequestMeta & { baseUrl: BaseUrl }): Promise<CloseResult> {
+export async function closeWorkspace(
+  db: Database,
+  stripe: Stripe | null,
+  input: CloseInput,
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<CloseResult> {
   const [tenant] = await db
     .select({ name: tenants.name, closedAt: tenants.closedAt, customerId: tenantBilling.stripeCustomerId })
     .from(tenants)
@@ -134,8 +148,18 @@ export async function closeWorkspace(db: Database, stripe: Stripe | null, input:
     if (!input.eraseNow) return { ok: false, reason: "already_closed" };
     // An operator's erasure of a workspace already closed by its owner: no more waiting.
     await db.batch([
-      db.update(tenants).set({ eraseAfter: meta.now, erasingAt: sql`coalesce(${tenants.erasingAt}, ${meta.now})`, reopenTokenHash: null }).where(eq(tenants.id, input.tenantId)),
-      db.update(closedTenantLedger).set({ eraseAfter: meta.now, closedBy: input.closedBy }).where(eq(closedTenantLedger.tenantId, input.tenantId)),
+      db
+        .update(tenants)
+        .set({
+          eraseAfter: meta.now,
+          erasingAt: sql`coalesce(${tenants.erasingAt}, ${meta.now})`,
+          reopenTokenHash: null,
+        })
+        .where(eq(tenants.id, input.tenantId)),
+      db
+        .update(closedTenantLedger)
+        .set({ eraseAfter: meta.now, closedBy: input.closedBy })
+        .where(eq(closedTenantLedger.tenantId, input.tenantId)),
     ]);
     return { ok: true, eraseAfter: meta.now, mailIds: [] };
   }
@@ -156,7 +180,18 @@ export async function closeWorkspace(db: Database, stripe: Stripe | null, input:
         .innerJoin(users, eq(users.id, memberships.userId))
         .where(and(eq(memberships.tenantId, input.tenantId), eq(memberships.role, "owner")));
   const link = `${meta.baseUrl}/reopen/${input.tenantId}/${token}`;
-  const mails = owners.map((o) => queueMail(db, { to: o.email, tenantId: input.tenantId, userId: o.id, ...workspaceClosedMail({ tenantName: tenant.name, link, eraseAfter }) }, meta.now));
+  const mails = owners.map((o) =>
+    queueMail(
+      db,
+      {
+        to: o.email,
+        tenantId: input.tenantId,
+        userId: o.id,
+        ...workspaceClosedMail({ tenantName: tenant.name, link, eraseAfter }),
+      },
+      meta.now,
+    ),
+  );
   const ledgerValues = {
     closedBy: input.closedBy,
     eraseAfter,
@@ -182,17 +217,32 @@ export async function closeWorkspace(db: Database, stripe: Stripe | null, input:
         .insert(closedTenantLedger)
         .values({
           tenantId: input.tenantId,
-          closedAt: guardedValue(sql`exists (select 1 from ${tenants} where ${tenants.id} = ${input.tenantId} and ${tenants.reopenTokenHash} = ${tokenHash})`, meta.now) as unknown as number,
+          closedAt: guardedValue(
+            sql`exists (select 1 from ${tenants} where ${tenants.id} = ${input.tenantId} and ${tenants.reopenTokenHash} = ${tokenHash})`,
+            meta.now,
+          ) as unknown as number,
           createdAt: meta.now,
           ...ledgerValues,
         })
         // A row left by an earlier closure that was reopened is replaced.
-        .onConflictDoUpdate({ target: closedTenantLedger.tenantId, set: { closedAt: meta.now, createdAt: meta.now, ...ledgerValues } }),
+        .onConflictDoUpdate({
+          target: closedTenantLedger.tenantId,
+          set: { closedAt: meta.now, createdAt: meta.now, ...ledgerValues },
+        }),
       // Every session working in the workspace ends now; members keep their other workspaces.
       db.delete(sessions).where(eq(sessions.tenantId, input.tenantId)),
       db
         .update(tenantBilling)
-        .set({ state: "free", stripeCustomerId: null, stripeSubscriptionId: null, priceId: null, currentPeriodEnd: null, trialEnd: null, cancelAtPeriodEnd: false, updatedAt: meta.now })
+        .set({
+          state: "free",
+          stripeCustomerId: null,
+          stripeSubscriptionId: null,
+          priceId: null,
+          currentPeriodEnd: null,
+          trialEnd: null,
+          cancelAtPeriodEnd: false,
+          updatedAt: meta.now,
+        })
         .where(eq(tenantBilling.tenantId, input.tenantId)),
       auditInsert(db, {
         tenantId: input.tenantId,
@@ -200,7 +250,11 @@ export async function closeWorkspace(db: Database, stripe: Stripe | null, input:
         action: "workspace.closed",
         targetType: "tenant",
         targetId: input.tenantId,
-        detail: { erase_after: new Date(eraseAfter).toISOString(), stripe_customer_deleted: stripeOutcome.deletedAt !== null, ...input.auditDetail },
+        detail: {
+          erase_after: new Date(eraseAfter).toISOString(),
+          stripe_customer_deleted: stripeOutcome.deletedAt !== null,
+          ...input.auditDetail,
+        },
         ip: meta.ip,
         userAgent: meta.userAgent,
         now: meta.now,
@@ -214,7 +268,10 @@ export async function closeWorkspace(db: Database, stripe: Stripe | null, input:
   return { ok: true, eraseAfter, mailIds: mails.map((m) => m.id) };
 }
 
-export type OwnerCloseResult = CloseResult | { ok: false; reason: "wrong_password" } | { ok: false; reason: "rate_limited"; retryAfter: number };
+export type OwnerCloseResult =
+  | CloseResult
+  | { ok: false; reason: "wrong_password" }
+  | { ok: false; reason: "rate_limited"; retryAfter: number };
 
 /** The owner's closure: their password first (limited per user), then closeWorkspace. */
 export async function closeWorkspaceAsOwner(
@@ -238,7 +295,12 @@ export async function closeWorkspaceAsOwner(
     return { ok: false, reason: "wrong_password" };
   }
   if (account.role !== "owner") return { ok: false, reason: "not_found" };
-  return closeWorkspace(db, stripe, { tenantId: owner.tenantId, closedBy: "owner", actorUserId: owner.userId, graceDays }, meta);
+  return closeWorkspace(
+    db,
+    stripe,
+    { tenantId: owner.tenantId, closedBy: "owner", actorUserId: owner.userId, graceDays },
+    meta,
+  );
 }
 
 export interface ReopenableWorkspace {
@@ -248,7 +310,12 @@ export interface ReopenableWorkspace {
 }
 
 /** The closed workspace a reopen link stands for, while the link still works; null otherwise. */
-export async function findReopenable(db: Database, tenantId: string, token: string, now: number): Promise<ReopenableWorkspace | null> {
+export async function findReopenable(
+  db: Database,
+  tenantId: string,
+  token: string,
+  now: number,
+): Promise<ReopenableWorkspace | null> {
   if (token.length < 10 || token.length > 100 || tenantId.length > 100) return null;
   const [row] = await db
     .select({ name: tenants.name, eraseAfter: tenants.eraseAfter, hash: tenants.reopenTokenHash })
@@ -268,17 +335,40 @@ export async function findReopenable(db: Database, tenantId: string, token: stri
  * (so a second use finds nothing), then the ledger row goes and the audit entry is written.
  * Billing stays on Free: the subscription ended with the Stripe customer.
  */
-export async function reopenWorkspace(db: Database, tenantId: string, token: string, meta: RequestMeta): Promise<{ ok: true; name: string } | { ok: false }> {
+export async function reopenWorkspace(
+  db: Database,
+  tenantId: string,
+  token: string,
+  meta: RequestMeta,
+): Promise<{ ok: true; name: string } | { ok: false }> {
   if (!(await findReopenable(db, tenantId, token, meta.now))) return { ok: false };
   const [reopened] = await db
     .update(tenants)
     .set({ closedAt: null, eraseAfter: null, reopenTokenHash: null, eraseStep: 0, updatedAt: meta.now })
-    .where(and(eq(tenants.id, tenantId), eq(tenants.reopenTokenHash, hashToken(token)), isNull(tenants.erasingAt), gt(tenants.eraseAfter, meta.now)))
+    .where(
+      and(
+        eq(tenants.id, tenantId),
+        eq(tenants.reopenTokenHash, hashToken(token)),
+        isNull(tenants.erasingAt),
+        gt(tenants.eraseAfter, meta.now),
+      ),
+    )
     .returning({ name: tenants.name });
   if (!reopened) return { ok: false };
   await db.batch([
-    db.delete(closedTenantLedger).where(and(eq(closedTenantLedger.tenantId, tenantId), isNull(closedTenantLedger.erasedAt))),
-    auditInsert(db, { tenantId, actorUserId: null, action: "workspace.reopened", targetType: "tenant", targetId: tenantId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
+    db
+      .delete(closedTenantLedger)
+      .where(and(eq(closedTenantLedger.tenantId, tenantId), isNull(closedTenantLedger.erasedAt))),
+    auditInsert(db, {
+      tenantId,
+      actorUserId: null,
+      action: "workspace.reopened",
+      targetType: "tenant",
+      targetId: tenantId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
   ]);
   return { ok: true, name: reopened.name };
 }

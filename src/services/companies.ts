@@ -5,14 +5,36 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../db/client";
-import { activities, companies, companyTags, contacts, customFieldValues, memberships, notes, recentViews, tags, tenantCounters, tenants, users } from "../db/schema";
+import {
+  activities,
+  companies,
+  companyTags,
+  contacts,
+  customFieldValues,
+  memberships,
+  notes,
+  recentViews,
+  tags,
+  tenantCounters,
+  tenants,
+  users,
+} from "../db/schema";
 import { normalizeDomain } from "../lib/domain";
 import { normalizePhone } from "../lib/phone";
 import { parseForm, text, type FieldErrors } from "../lib/validation";
 import { activityFromRows, activityInsert, activityQuery, type ActivityEntry } from "./activity";
 import { auditInsert } from "./audit";
 import { counterChange } from "./counters";
-import { customFieldsQuery, listCustomFields, parseCustomFieldsForm, recordValuesQuery, saveValuesStatements, toCustomField, valuesOfRecord, type CustomField } from "./custom-fields";
+import {
+  customFieldsQuery,
+  listCustomFields,
+  parseCustomFieldsForm,
+  recordValuesQuery,
+  saveValuesStatements,
+  toCustomField,
+  valuesOfRecord,
+  type CustomField,
+} from "./custom-fields";
 import { notesFromRows, notesQuery, type Note } from "./notes";
 import { listTags, TAG_COLORS, tagsByRecord, tagsForQuery, type Tag } from "./tags";
 
@@ -89,7 +111,10 @@ const companySchema = z.object({
   name: z.preprocess((v) => (v === undefined ? "" : v), text("Name", { min: 1, max: COMPANY_NAME_MAX })),
   domain: optional("Domain", 300),
   industry: optional("Industry", 100),
-  size: z.preprocess((v) => (v === undefined ? "" : v), z.union([z.literal(""), z.enum(COMPANY_SIZES)], { error: "Choose one of the sizes." })),
+  size: z.preprocess(
+    (v) => (v === undefined ? "" : v),
+    z.union([z.literal(""), z.enum(COMPANY_SIZES)], { error: "Choose one of the sizes." }),
+  ),
   address: optional("Address", 500),
   phone: optional("Phone", 60),
   owner_id: optional("Owner", 100),
@@ -116,7 +141,8 @@ export function validateCompanyForm(ctx: CompanyFormContext, body: Record<string
     if (r.ok) phone = r.e164;
     else errors.phone = r.message;
   }
-  if (d?.owner_id && !ctx.members.some((m) => m.userId === d.owner_id)) errors.owner_id = "Choose a member of this workspace.";
+  if (d?.owner_id && !ctx.members.some((m) => m.userId === d.owner_id))
+    errors.owner_id = "Choose a member of this workspace.";
 
   // Checkboxes arrive as one string or a list of strings; anything else, or an id that is not one of
   // this tenant's tags, refuses the whole form rather than silently dropping it.
@@ -161,7 +187,12 @@ export function validateCompanyForm(ctx: CompanyFormContext, body: Record<string
 }
 
 /** The tenant's companies with this (normalised) domain, for the duplicate warning. */
-export async function companiesWithDomain(db: Database, tenantId: string, domain: string, exceptId?: number): Promise<{ id: number; name: string }[]> {
+export async function companiesWithDomain(
+  db: Database,
+  tenantId: string,
+  domain: string,
+  exceptId?: number,
+): Promise<{ id: number; name: string }[]> {
   const rows = await db
     .select({ id: companies.id, name: companies.name })
     .from(companies)
@@ -179,12 +210,24 @@ export function nameSortKey(name: string): string {
  * Statements that attach tags to a company: the checked tag ids (one JSON parameter, however many)
  * and the new tag by name, created first if it does not exist. `companyId` may be a subquery.
  */
-function tagStatements(db: Database, tenantId: string, companyId: number | SQL, input: CompanyInput, ctx: CompanyFormContext, now: number) {
+function tagStatements(
+  db: Database,
+  tenantId: string,
+  companyId: number | SQL,
+  input: CompanyInput,
+  ctx: CompanyFormContext,
+  now: number,
+) {
   const statements = [];
   const newKey = input.newTag?.toLowerCase() ?? null;
   if (input.newTag) {
     const color = TAG_COLORS[ctx.tags.length % TAG_COLORS.length]!;
-    statements.push(db.insert(tags).values({ tenantId, name: input.newTag, nameKey: newKey!, color, createdAt: now }).onConflictDoNothing());
+    statements.push(
+      db
+        .insert(tags)
+        .values({ tenantId, name: input.newTag, nameKey: newKey!, color, createdAt: now })
+        .onConflictDoNothing(),
+    );
   }
   if (input.tagIds.length || newKey) {
     statements.push(
@@ -192,9 +235,18 @@ function tagStatements(db: Database, tenantId: string, companyId: number | SQL, 
         .insert(companyTags)
         .select(
           db
-            .select({ tenantId: sql<string>`${tenantId}`.as("tenant_id"), companyId: sql<number>`${companyId}`.as("company_id"), tagId: tags.id })
+            .select({
+              tenantId: sql<string>`${tenantId}`.as("tenant_id"),
+              companyId: sql<number>`${companyId}`.as("company_id"),
+              tagId: tags.id,
+            })
             .from(tags)
-            .where(and(eq(tags.tenantId, tenantId), sql`(${tags.id} IN (SELECT value FROM json_each(${JSON.stringify(input.tagIds)})) OR ${tags.nameKey} = ${newKey})`)),
+            .where(
+              and(
+                eq(tags.tenantId, tenantId),
+                sql`(${tags.id} IN (SELECT value FROM json_each(${JSON.stringify(input.tagIds)})) OR ${tags.nameKey} = ${newKey})`,
+              ),
+            ),
         )
         .onConflictDoNothing(),
     );
@@ -207,7 +259,14 @@ function tagStatements(db: Database, tenantId: string, companyId: number | SQL, 
  * The statements after the insert find the new row as the tenant's highest id created at `now`:
  * a batch is one transaction, so no other write can come between.
  */
-export async function createCompany(db: Database, tenantId: string, actorId: string, input: CompanyInput, ctx: CompanyFormContext, now: number): Promise<number> {
+export async function createCompany(
+  db: Database,
+  tenantId: string,
+  actorId: string,
+  input: CompanyInput,
+  ctx: CompanyFormContext,
+  now: number,
+): Promise<number> {
   const newId = sql`(SELECT max(${companies.id}) FROM ${companies} WHERE ${companies.tenantId} = ${tenantId} AND ${companies.createdAt} = ${now})`;
   const values = [...input.customValues].filter((e): e is [number, string] => e[1] !== null);
   const [inserted] = await db.batch([
@@ -230,8 +289,18 @@ export async function createCompany(db: Database, tenantId: string, actorId: str
       })
       .returning({ id: companies.id }),
     ...tagStatements(db, tenantId, newId, input, ctx, now),
-    ...values.map(([fieldId, value]) => db.insert(customFieldValues).values({ tenantId, fieldId, entityId: newId as unknown as number, value })),
-    db.insert(activities).values({ tenantId, subjectType: "company", subjectId: newId as unknown as number, actorId, kind: "created", detail: null, createdAt: now }),
+    ...values.map(([fieldId, value]) =>
+      db.insert(customFieldValues).values({ tenantId, fieldId, entityId: newId as unknown as number, value }),
+    ),
+    db.insert(activities).values({
+      tenantId,
+      subjectType: "company",
+      subjectId: newId as unknown as number,
+      actorId,
+      kind: "created",
+      detail: null,
+      createdAt: now,
+    }),
     counterChange(db, tenantId, { companies: 1 }),
   ]);
   return inserted[0]!.id;
@@ -266,7 +335,11 @@ function companyQuery(db: Database, tenantId: string, id: number) {
 
 /** A company with what its edit form shows (tags, custom values), or null; one round trip. */
 export async function getCompanyForEdit(db: Database, tenantId: string, id: number) {
-  const [companyRows, tagRows, valueRows] = await db.batch([companyQuery(db, tenantId, id), tagsForQuery(db, tenantId, "company", [id]), recordValuesQuery(db, tenantId, "company", id)]);
+  const [companyRows, tagRows, valueRows] = await db.batch([
+    companyQuery(db, tenantId, id),
+    tagsForQuery(db, tenantId, "company", [id]),
+    recordValuesQuery(db, tenantId, "company", id),
+  ]);
   const company = companyRows[0];
   if (!company) return null;
   return { company, tags: tagsByRecord(tagRows).get(id) ?? [], values: valuesOfRecord(valueRows) };
@@ -306,7 +379,13 @@ export function companyPageStatements(db: Database, tenantId: string, id: number
     recordValuesQuery(db, tenantId, "company", id),
     // contacts_tenant_company_idx: (tenant_id, company_id, name_sort, id).
     db
-      .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, jobTitle: contacts.jobTitle, primaryEmail: contacts.primaryEmail })
+      .select({
+        id: contacts.id,
+        firstName: contacts.firstName,
+        lastName: contacts.lastName,
+        jobTitle: contacts.jobTitle,
+        primaryEmail: contacts.primaryEmail,
+      })
       .from(contacts)
       .where(and(eq(contacts.tenantId, tenantId), eq(contacts.companyId, id)))
       .orderBy(asc(contacts.nameSort), asc(contacts.id))
@@ -350,7 +429,15 @@ const tagNames = (list: { name: string }[]) => list.map((t) => t.name).sort((a, 
  * all in one batch. Returns false when the company is not the tenant's; true (and writes nothing)
  * when nothing changed.
  */
-export async function updateCompany(db: Database, tenantId: string, actorId: string, id: number, input: CompanyInput, ctx: CompanyFormContext, now: number): Promise<boolean> {
+export async function updateCompany(
+  db: Database,
+  tenantId: string,
+  actorId: string,
+  id: number,
+  input: CompanyInput,
+  ctx: CompanyFormContext,
+  now: number,
+): Promise<boolean> {
   const before = await getCompanyForEdit(db, tenantId, id);
   if (!before) return false;
   const b = before.company;
@@ -364,10 +451,14 @@ export async function updateCompany(db: Database, tenantId: string, actorId: str
     ["phone", b.phone, input.phone],
     ["owner", b.ownerEmail, ctx.members.find((m) => m.userId === input.ownerId)?.email ?? null],
   ];
-  for (const [field, from, to] of scalar) if ((from ?? null) !== (to ?? null)) changes[field] = [from ?? null, to ?? null];
+  for (const [field, from, to] of scalar)
+    if ((from ?? null) !== (to ?? null)) changes[field] = [from ?? null, to ?? null];
   if (b.ownerId !== input.ownerId && !changes.owner) changes.owner = [b.ownerEmail, null];
 
-  const afterTags = tagNames([...ctx.tags.filter((t) => input.tagIds.includes(t.id)), ...(input.newTag ? [{ name: input.newTag }] : [])]);
+  const afterTags = tagNames([
+    ...ctx.tags.filter((t) => input.tagIds.includes(t.id)),
+    ...(input.newTag ? [{ name: input.newTag }] : []),
+  ]);
   const beforeTags = tagNames(before.tags);
   if (afterTags.join("\n") !== beforeTags.join("\n")) changes.tags = [beforeTags, afterTags];
 
@@ -398,11 +489,21 @@ export async function updateCompany(db: Database, tenantId: string, actorId: str
         lastActivityAt: now,
       })
       .where(and(eq(companies.tenantId, tenantId), eq(companies.id, id))),
-    ...(changes.tags ? [db.delete(companyTags).where(and(eq(companyTags.tenantId, tenantId), eq(companyTags.companyId, id))), ...tagStatements(db, tenantId, id, input, ctx, now)] : []),
+    ...(changes.tags
+      ? [
+          db.delete(companyTags).where(and(eq(companyTags.tenantId, tenantId), eq(companyTags.companyId, id))),
+          ...tagStatements(db, tenantId, id, input, ctx, now),
+        ]
+      : []),
     ...saveValuesStatements(db, tenantId, id, changedValues),
     // contacts_tenant_company_idx finds them; the contacts_fts_update trigger re-indexes each one.
     ...(renamed
-      ? [db.update(contacts).set({ companyName: input.name, companySort: nameSortKey(input.name) }).where(and(eq(contacts.tenantId, tenantId), eq(contacts.companyId, id)))]
+      ? [
+          db
+            .update(contacts)
+            .set({ companyName: input.name, companySort: nameSortKey(input.name) })
+            .where(and(eq(contacts.tenantId, tenantId), eq(contacts.companyId, id))),
+        ]
       : []),
     activityInsert(db, { tenantId, subjectType: "company", subjectId: id, actorId, kind: "updated", changes, now }),
   ]);
@@ -426,7 +527,9 @@ export async function deleteCompany(
   const ofCompany = and(eq(notes.tenantId, tenantId), eq(notes.subjectType, "company"), eq(notes.subjectId, id));
   // For the audit entry only: the counters below count inside the batch, so they stay exact even if
   // a note is added meanwhile or the same company is deleted twice at once.
-  const [{ n: noteCount }] = (await db.select({ n: sql<number>`count(*)` }).from(notes).where(ofCompany)) as [{ n: number }];
+  const [{ n: noteCount }] = (await db.select({ n: sql<number>`count(*)` }).from(notes).where(ofCompany)) as [
+    { n: number },
+  ];
   await db.batch([
     db
       .update(tenantCounters)
@@ -440,16 +543,26 @@ export async function deleteCompany(
       .set({ companyId: null, companyName: null, companySort: "" })
       .where(and(eq(contacts.tenantId, tenantId), eq(contacts.companyId, id))),
     db.delete(notes).where(ofCompany),
-    db.delete(customFieldValues).where(
-      and(
-        eq(customFieldValues.tenantId, tenantId),
-        eq(customFieldValues.entityId, id),
-        sql`${customFieldValues.fieldId} IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenantId} AND entity = 'company')`,
+    db
+      .delete(customFieldValues)
+      .where(
+        and(
+          eq(customFieldValues.tenantId, tenantId),
+          eq(customFieldValues.entityId, id),
+          sql`${customFieldValues.fieldId} IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenantId} AND entity = 'company')`,
+        ),
       ),
-    ),
     db.delete(companyTags).where(and(eq(companyTags.tenantId, tenantId), eq(companyTags.companyId, id))),
-    db.delete(activities).where(and(eq(activities.tenantId, tenantId), eq(activities.subjectType, "company"), eq(activities.subjectId, id))),
-    db.delete(recentViews).where(and(eq(recentViews.tenantId, tenantId), eq(recentViews.subjectType, "company"), eq(recentViews.subjectId, id))),
+    db
+      .delete(activities)
+      .where(
+        and(eq(activities.tenantId, tenantId), eq(activities.subjectType, "company"), eq(activities.subjectId, id)),
+      ),
+    db
+      .delete(recentViews)
+      .where(
+        and(eq(recentViews.tenantId, tenantId), eq(recentViews.subjectType, "company"), eq(recentViews.subjectId, id)),
+      ),
     db.delete(companies).where(and(eq(companies.tenantId, tenantId), eq(companies.id, id))),
     auditInsert(db, {
       tenantId,
@@ -494,7 +607,10 @@ export interface CompanyRow {
 
 /** A page cursor: the sort key and id of the last row shown, base64url JSON (opaque to users). */
 function encodeCursor(key: string | number, id: number): string {
-  return btoa(JSON.stringify([key, id])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(JSON.stringify([key, id]))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 function decodeCursor(cursor: string | null, sort: CompanySort): [string | number, number] | null {
@@ -517,7 +633,11 @@ const PREFIX_END = "\u{10FFFF}";
  * OFFSET, and no COUNT(*). Each sort has an index that starts (tenant_id, key, id); a name prefix is
  * a range on the name index, so searching sorts by name.
  */
-export async function listCompanies(db: Database, tenantId: string, params: CompanyListParams): Promise<{ rows: (CompanyRow & { tags: Tag[] })[]; nextCursor: string | null }> {
+export async function listCompanies(
+  db: Database,
+  tenantId: string,
+  params: CompanyListParams,
+): Promise<{ rows: (CompanyRow & { tags: Tag[] })[]; nextCursor: string | null }> {
   const q = nameSortKey(params.q.trim()).slice(0, COMPANY_NAME_MAX);
   const sort: CompanySort = q ? "name" : params.sort;
   const key = sort === "name" ? companies.nameSort : sort === "created" ? companies.createdAt : companies.updatedAt;
@@ -525,9 +645,16 @@ export async function listCompanies(db: Database, tenantId: string, params: Comp
   const desc_ = params.dir === "desc";
   const conditions: (SQL | undefined)[] = [eq(companies.tenantId, tenantId)];
   if (q) conditions.push(sql`${companies.nameSort} >= ${q}`, sql`${companies.nameSort} < ${q + PREFIX_END}`);
-  if (after) conditions.push(desc_ ? sql`(${key}, ${companies.id}) < (${after[0]}, ${after[1]})` : sql`(${key}, ${companies.id}) > (${after[0]}, ${after[1]})`);
+  if (after)
+    conditions.push(
+      desc_
+        ? sql`(${key}, ${companies.id}) < (${after[0]}, ${after[1]})`
+        : sql`(${key}, ${companies.id}) > (${after[0]}, ${after[1]})`,
+    );
   if (params.tagId !== null) {
-    conditions.push(sql`${companies.id} IN (SELECT ${companyTags.companyId} FROM ${companyTags} WHERE ${companyTags.tenantId} = ${tenantId} AND ${companyTags.tagId} = ${params.tagId})`);
+    conditions.push(
+      sql`${companies.id} IN (SELECT ${companyTags.companyId} FROM ${companyTags} WHERE ${companyTags.tenantId} = ${tenantId} AND ${companyTags.tagId} = ${params.tagId})`,
+    );
   }
   const order = desc_ ? [desc(key), desc(companies.id)] : [asc(key), asc(companies.id)];
   const rows = await db
@@ -553,7 +680,13 @@ export async function listCompanies(db: Database, tenantId: string, params: Comp
     .limit(COMPANY_PAGE_SIZE + 1);
   const page = rows.slice(0, COMPANY_PAGE_SIZE);
   const last = page[page.length - 1];
-  const lastKey = last ? (sort === "name" ? last.nameSort : sort === "created" ? last.createdAt : last.updatedAt) : null;
+  const lastKey = last
+    ? sort === "name"
+      ? last.nameSort
+      : sort === "created"
+        ? last.createdAt
+        : last.updatedAt
+    : null;
   return {
     rows: page.map(({ nameSort: _n, tags: tagJson, ...r }) => ({ ...r, tags: JSON.parse(tagJson) as Tag[] })),
     nextCursor: rows.length > COMPANY_PAGE_SIZE && last && lastKey !== null ? encodeCursor(lastKey, last.id) : null,

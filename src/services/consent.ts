@@ -8,17 +8,33 @@ export async function recordConsent(
   db: Database,
   e: { consentId: string; analytics: ConsentChoice; policyVersion: string; userId: string | null; now: number },
 ): Promise<void> {
-  await db.insert(consentRecords).values({ consentId: e.consentId, analytics: e.analytics, policyVersion: e.policyVersion, userId: e.userId, createdAt: e.now });
+  await db.insert(consentRecords).values({
+    consentId: e.consentId,
+    analytics: e.analytics,
+    policyVersion: e.policyVersion,
+    userId: e.userId,
+    createdAt: e.now,
+  });
 }
 
 /** The choices recorded for one consent id, newest first. */
 export async function consentHistory(db: Database, consentId: string) {
-  return db.select().from(consentRecords).where(eq(consentRecords.consentId, consentId)).orderBy(desc(consentRecords.id)).limit(50);
+  return db
+    .select()
+    .from(consentRecords)
+    .where(eq(consentRecords.consentId, consentId))
+    .orderBy(desc(consentRecords.id))
+    .limit(50);
 }
 
 /** The choices a signed-in user made, newest first (for their profile). */
 export async function consentChoicesOfUser(db: Database, userId: string) {
-  return db.select().from(consentRecords).where(eq(consentRecords.userId, userId)).orderBy(desc(consentRecords.id)).limit(50);
+  return db
+    .select()
+    .from(consentRecords)
+    .where(eq(consentRecords.userId, userId))
+    .orderBy(desc(consentRecords.id))
+    .limit(50);
 }
 
 /** Marks the privacy policy of `version` as seen; never moves the mark back to an older version. */

@@ -12,15 +12,48 @@
 import { encodeBase64urlNoPadding, decodeBase64urlIgnorePadding } from "@oslojs/encoding";
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { activities, companies, contactEmails, contactPhones, contacts, contactTags, customFieldValues, customFields, importRecords, memberships, recentViews, tags, tenantCounters, tenants, users } from "../db/schema";
-import { activityFromRows, activityInsert, activityQuery, diff } from "./activity";
+import {
+  activities,
+  companies,
+  contactEmails,
+  contactPhones,
+  contacts,
+  contactTags,
+  customFieldValues,
+  customFields,
+  importRecords,
+  memberships,
+  recentViews,
+  tags,
+  tenantCounters,
+  tenants,
+  users,
+} from "../db/schema";
+import { activityFromRows, activityQuery, diff } from "./activity";
 import { auditInsert } from "./audit";
 import { contactWithinLimit, guardedValue, isPlanLimitError, PlanLimitError } from "./billing";
 import { counterChange } from "./counters";
-import { customFieldsQuery, deleteValuesStatement, listCustomFields, recordValuesQuery, toCustomField, valuesOfRecord, type CustomField } from "./custom-fields";
+import {
+  customFieldsQuery,
+  deleteValuesStatement,
+  listCustomFields,
+  recordValuesQuery,
+  toCustomField,
+  valuesOfRecord,
+  type CustomField,
+} from "./custom-fields";
 import { deleteNotesOfStatements, notesFromRows, notesQuery } from "./notes";
 import { suppressStatements } from "./suppression";
-import { createTag, listTags, ownedTagIds, TAG_COLORS, tagsByRecord, tagsForQuery, tagsQuery, type Tag, type TagColor } from "./tags";
+import {
+  createTag,
+  listTags,
+  ownedTagIds,
+  TAG_COLORS,
+  tagsByRecord,
+  tagsForQuery,
+  type Tag,
+  type TagColor,
+} from "./tags";
 
 /** Length limits of the contact form's fields (characters, after trimming). */
 export const CONTACT_LIMITS = {
@@ -43,7 +76,13 @@ export const CONTACT_SORTS = ["name", "company", "created", "updated", "activity
 export type ContactSort = (typeof CONTACT_SORTS)[number];
 export type SortDirection = "asc" | "desc";
 /** Names read A to Z; times read newest first. */
-export const DEFAULT_DIRECTION: Record<ContactSort, SortDirection> = { name: "asc", company: "asc", created: "desc", updated: "desc", activity: "desc" };
+export const DEFAULT_DIRECTION: Record<ContactSort, SortDirection> = {
+  name: "asc",
+  company: "asc",
+  created: "desc",
+  updated: "desc",
+  activity: "desc",
+};
 
 // Each sort is one index: (tenant_id, <column>, id). The keyset is (<column>, id).
 const SORT_COLUMNS = {
@@ -65,13 +104,22 @@ export function companySortOf(companyName: string | null): string {
 }
 
 /** How a contact is named on screen: its name, else its email, else its number. */
-export function contactDisplayName(c: { id: number; firstName: string; lastName: string; primaryEmail?: string | null }): string {
+export function contactDisplayName(c: {
+  id: number;
+  firstName: string;
+  lastName: string;
+  primaryEmail?: string | null;
+}): string {
   return `${c.firstName} ${c.lastName}`.trim() || c.primaryEmail || `Contact #${c.id}`;
 }
 
 /** The tenant's region for reading national phone numbers ("US" when unset). */
 export async function tenantRegion(db: Database, tenantId: string): Promise<string> {
-  const [row] = await db.select({ region: tenants.defaultRegion }).from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+  const [row] = await db
+    .select({ region: tenants.defaultRegion })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .limit(1);
   return row?.region ?? "US";
 }
 
@@ -112,12 +160,23 @@ export async function contactFormChoices(db: Database, tenantId: string, current
     listTags(db, tenantId),
     listCustomFields(db, tenantId, "contact"),
     listOwners(db, tenantId),
-    currentCompanyId === null ? Promise.resolve([]) : db.select({ id: companies.id, name: companies.name }).from(companies).where(and(eq(companies.tenantId, tenantId), eq(companies.id, currentCompanyId))),
+    currentCompanyId === null
+      ? Promise.resolve([])
+      : db
+          .select({ id: companies.id, name: companies.name })
+          .from(companies)
+          .where(and(eq(companies.tenantId, tenantId), eq(companies.id, currentCompanyId))),
   ]);
   const companyChoices = companyRows.slice(0, COMPANY_CHOICES_LIMIT);
   // The contact's own company stays selectable even when it is beyond the first page of names.
   for (const c of current) if (!companyChoices.some((x) => x.id === c.id)) companyChoices.unshift(c);
-  return { companies: companyChoices, companiesTruncated: companyRows.length > COMPANY_CHOICES_LIMIT, tags, customFields, members };
+  return {
+    companies: companyChoices,
+    companiesTruncated: companyRows.length > COMPANY_CHOICES_LIMIT,
+    tags,
+    customFields,
+    members,
+  };
 }
 
 /** A contact as the form submits it, already validated for shape and normalised (emails, E.164 phones). */
@@ -140,15 +199,27 @@ export interface ContactInput {
 export type ReferenceResult = { ok: true; companyName: string | null } | { ok: false; errors: Record<string, string> };
 
 /** Checks that the company, tags and owner named by the input are the tenant's. */
-export async function checkReferences(db: Database, tenantId: string, input: Pick<ContactInput, "companyId" | "tagIds" | "ownerId">): Promise<ReferenceResult> {
+export async function checkReferences(
+  db: Database,
+  tenantId: string,
+  input: Pick<ContactInput, "companyId" | "tagIds" | "ownerId">,
+): Promise<ReferenceResult> {
   const [company, tagIds, owner] = await Promise.all([
     input.companyId === null
       ? Promise.resolve([])
-      : db.select({ name: companies.name }).from(companies).where(and(eq(companies.tenantId, tenantId), eq(companies.id, input.companyId))).limit(1),
+      : db
+          .select({ name: companies.name })
+          .from(companies)
+          .where(and(eq(companies.tenantId, tenantId), eq(companies.id, input.companyId)))
+          .limit(1),
     ownedTagIds(db, tenantId, input.tagIds),
     input.ownerId === null
       ? Promise.resolve([])
-      : db.select({ userId: memberships.userId }).from(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, input.ownerId))).limit(1),
+      : db
+          .select({ userId: memberships.userId })
+          .from(memberships)
+          .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, input.ownerId)))
+          .limit(1),
   ]);
   const errors: Record<string, string> = {};
   if (input.companyId !== null && company.length === 0) errors.company_id = "Choose a company from the list.";
@@ -166,15 +237,30 @@ export interface DuplicateContact {
 }
 
 /** Contacts of the tenant that already have one of these emails or phones (at most 10). */
-export async function findDuplicates(db: Database, tenantId: string, input: { emails: string[]; phones: string[] }, excludeId?: number): Promise<DuplicateContact[]> {
-  const fields = { id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, primaryEmail: contacts.primaryEmail };
+export async function findDuplicates(
+  db: Database,
+  tenantId: string,
+  input: { emails: string[]; phones: string[] },
+  excludeId?: number,
+): Promise<DuplicateContact[]> {
+  const fields = {
+    id: contacts.id,
+    firstName: contacts.firstName,
+    lastName: contacts.lastName,
+    primaryEmail: contacts.primaryEmail,
+  };
   const [byEmail, byPhone] = await Promise.all([
     input.emails.length
       ? db
           .select({ ...fields, matched: contactEmails.email })
           .from(contactEmails)
           .innerJoin(contacts, and(eq(contacts.id, contactEmails.contactId), eq(contacts.tenantId, tenantId)))
-          .where(and(eq(contactEmails.tenantId, tenantId), inArray(contactEmails.email, input.emails.slice(0, CONTACT_LIMITS.emails))))
+          .where(
+            and(
+              eq(contactEmails.tenantId, tenantId),
+              inArray(contactEmails.email, input.emails.slice(0, CONTACT_LIMITS.emails)),
+            ),
+          )
           .limit(10)
       : Promise.resolve([]),
     input.phones.length
@@ -182,7 +268,12 @@ export async function findDuplicates(db: Database, tenantId: string, input: { em
           .select({ ...fields, matched: contactPhones.phone })
           .from(contactPhones)
           .innerJoin(contacts, and(eq(contacts.id, contactPhones.contactId), eq(contacts.tenantId, tenantId)))
-          .where(and(eq(contactPhones.tenantId, tenantId), inArray(contactPhones.phone, input.phones.slice(0, CONTACT_LIMITS.phones))))
+          .where(
+            and(
+              eq(contactPhones.tenantId, tenantId),
+              inArray(contactPhones.phone, input.phones.slice(0, CONTACT_LIMITS.phones)),
+            ),
+          )
           .limit(10)
       : Promise.resolve([]),
   ]);
@@ -241,16 +332,28 @@ function contactColumns(input: ContactInput, companyName: string | null) {
  * bound parameters whatever the input. Parts left out are not written (an update rewrites only what
  * changed: every row written, index entries included, costs).
  */
-function childStatements(db: Database, target: SQL, parts: { emails?: string[]; phones?: string[]; tagIds?: number[]; customValues?: Map<number, string | null> }) {
+function childStatements(
+  db: Database,
+  target: SQL,
+  parts: { emails?: string[]; phones?: string[]; tagIds?: number[]; customValues?: Map<number, string | null> },
+) {
   const statements = [];
   if (parts.emails?.length) {
     statements.push(
-      db.insert(contactEmails).select(sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.emails)}) j WHERE ${target}`),
+      db
+        .insert(contactEmails)
+        .select(
+          sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.emails)}) j WHERE ${target}`,
+        ),
     );
   }
   if (parts.phones?.length) {
     statements.push(
-      db.insert(contactPhones).select(sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.phones)}) j WHERE ${target}`),
+      db
+        .insert(contactPhones)
+        .select(
+          sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.phones)}) j WHERE ${target}`,
+        ),
     );
   }
   if (parts.tagIds?.length) {
@@ -276,17 +379,29 @@ function childStatements(db: Database, target: SQL, parts: { emails?: string[]; 
           sql`SELECT c.tenant_id, f.id, c.id, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(values)}) j
             JOIN custom_fields f ON f.id = CAST(j.key AS INTEGER) AND f.tenant_id = c.tenant_id AND f.entity = 'contact' WHERE ${target}`,
         )
-        .onConflictDoUpdate({ target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId], set: { value: sql`excluded.value` } }),
+        .onConflictDoUpdate({
+          target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId],
+          set: { value: sql`excluded.value` },
+        }),
     );
   }
   return statements;
 }
 
 /** The timeline entry for the contact matched by `target` (columns in table order; id NULL is a new id). */
-function activityFromTarget(db: Database, target: SQL, actorId: string | null, kind: "created" | "updated", changes: Record<string, [unknown, unknown]> | null, now: number) {
+function activityFromTarget(
+  db: Database,
+  target: SQL,
+  actorId: string | null,
+  kind: "created" | "updated",
+  changes: Record<string, [unknown, unknown]> | null,
+  now: number,
+) {
   return db
     .insert(activities)
-    .select(sql`SELECT NULL, c.tenant_id, 'contact', c.id, ${actorId}, ${kind}, ${changes ? JSON.stringify(changes) : null}, ${now} FROM contacts c WHERE ${target}`);
+    .select(
+      sql`SELECT NULL, c.tenant_id, 'contact', c.id, ${actorId}, ${kind}, ${changes ? JSON.stringify(changes) : null}, ${now} FROM contacts c WHERE ${target}`,
+    );
 }
 
 /** Creates a contact with everything it has, in one batch. Returns its id. */
@@ -308,20 +423,29 @@ export async function createContact(
   // grow (AUTOINCREMENT) and the batch runs alone. contacts_tenant_created_idx finds it directly.
   const target = sql`c.tenant_id = ${tenantId} AND c.id = (SELECT id FROM contacts WHERE tenant_id = ${tenantId} AND created_at = ${now} ORDER BY id DESC LIMIT 1)`;
   // At the Free limit the tenant id becomes NULL: NOT NULL fails and the whole batch rolls back.
-  const guardedTenantId = freeMaxContacts === null ? tenantId : guardedValue(contactWithinLimit(tenantId, freeMaxContacts), tenantId);
+  const guardedTenantId =
+    freeMaxContacts === null ? tenantId : guardedValue(contactWithinLimit(tenantId, freeMaxContacts), tenantId);
   let inserted: { id: number }[];
   try {
     [inserted] = await db.batch([
       db
         .insert(contacts)
-        .values({ tenantId: guardedTenantId, ...contactColumns(input, input.companyName), createdBy: actorId, createdAt: now, updatedAt: now, lastActivityAt: now })
+        .values({
+          tenantId: guardedTenantId,
+          ...contactColumns(input, input.companyName),
+          createdBy: actorId,
+          createdAt: now,
+          updatedAt: now,
+          lastActivityAt: now,
+        })
         .returning({ id: contacts.id }),
       ...childStatements(db, target, input),
       activityFromTarget(db, target, actorId, "created", null, now),
       counterChange(db, tenantId, { contacts: 1 }),
     ]);
   } catch (err) {
-    if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id")) throw new PlanLimitError("contacts", freeMaxContacts);
+    if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id"))
+      throw new PlanLimitError("contacts", freeMaxContacts);
     throw err;
   }
   return inserted[0]!.id;
@@ -380,7 +504,12 @@ function contactDetailQuery(db: Database, tenantId: string, id: number) {
 function contactDetailFromRows(rows: Awaited<ReturnType<typeof contactDetailQuery>>): ContactDetail | null {
   const row = rows[0];
   if (!row) return null;
-  return { ...row, name: contactDisplayName(row), emails: JSON.parse(row.emails) as string[], phones: JSON.parse(row.phones) as string[] };
+  return {
+    ...row,
+    name: contactDisplayName(row),
+    emails: JSON.parse(row.emails) as string[],
+    phones: JSON.parse(row.phones) as string[],
+  };
 }
 
 /**
@@ -391,14 +520,21 @@ function contactDetailFromRows(rows: Awaited<ReturnType<typeof contactDetailQuer
  * nothing and the page is a 404.
  */
 export function contactPageStatements(db: Database, tenantId: string, id: number) {
-  return [...contactExtrasStatements(db, tenantId, id), notesQuery(db, tenantId, "contact", id), activityQuery(db, tenantId, "contact", id)] as const;
+  return [
+    ...contactExtrasStatements(db, tenantId, id),
+    notesQuery(db, tenantId, "contact", id),
+    activityQuery(db, tenantId, "contact", id),
+  ] as const;
 }
 
 /** The contact page's data from what contactPageStatements read; null when there is no such contact. */
 export function contactPageFromResults(id: number, results: unknown[]) {
   const extras = contactExtrasFromResults(id, results.slice(0, 4));
   if (!extras) return null;
-  const [noteRows, activityRows] = results.slice(4) as [Awaited<ReturnType<typeof notesQuery>>, Awaited<ReturnType<typeof activityQuery>>];
+  const [noteRows, activityRows] = results.slice(4) as [
+    Awaited<ReturnType<typeof notesQuery>>,
+    Awaited<ReturnType<typeof activityQuery>>,
+  ];
   return { ...extras, timeline: { notes: notesFromRows(noteRows), activity: activityFromRows(activityRows) } };
 }
 
@@ -409,7 +545,12 @@ export async function getContactWithExtras(db: Database, tenantId: string, id: n
 
 /** The contact with its emails, phones and owner, its tags, the tenant's contact fields and its values of them. */
 function contactExtrasStatements(db: Database, tenantId: string, id: number) {
-  return [contactDetailQuery(db, tenantId, id), tagsForQuery(db, tenantId, "contact", [id]), customFieldsQuery(db, tenantId, "contact"), recordValuesQuery(db, tenantId, "contact", id)] as const;
+  return [
+    contactDetailQuery(db, tenantId, id),
+    tagsForQuery(db, tenantId, "contact", [id]),
+    customFieldsQuery(db, tenantId, "contact"),
+    recordValuesQuery(db, tenantId, "contact", id),
+  ] as const;
 }
 
 function contactExtrasFromResults(id: number, results: readonly unknown[]) {
@@ -421,10 +562,17 @@ function contactExtrasFromResults(id: number, results: readonly unknown[]) {
   ];
   const contact = contactDetailFromRows(detail);
   if (!contact) return null;
-  return { contact, tags: tagsByRecord(tagRows).get(id) ?? [], customFields: fieldRows.map(toCustomField), values: valuesOfRecord(valueRows) };
+  return {
+    contact,
+    tags: tagsByRecord(tagRows).get(id) ?? [],
+    customFields: fieldRows.map(toCustomField),
+    values: valuesOfRecord(valueRows),
+  };
 }
 
-export type UpdateResult = { ok: true; changed: boolean } | { ok: false; reason: "not_found" | "conflict"; current?: ContactDetail };
+export type UpdateResult =
+  | { ok: true; changed: boolean }
+  | { ok: false; reason: "not_found" | "conflict"; current?: ContactDetail };
 
 /**
  * Updates a contact if it is still at `expectedUpdatedAt` (the version the form showed). Every
@@ -446,9 +594,14 @@ export async function updateContact(
   if (expected !== before.contact.updatedAt) return { ok: false, reason: "conflict", current: before.contact };
 
   const members = await listOwners(db, tenantId);
-  const ownerLabel = (userId: string | null) => (userId ? (members.find((m) => m.userId === userId)?.email ?? "former member") : null);
+  const ownerLabel = (userId: string | null) =>
+    userId ? (members.find((m) => m.userId === userId)?.email ?? "former member") : null;
   const allTags = await listTags(db, tenantId);
-  const tagNames = (ids: number[]) => allTags.filter((t) => ids.includes(t.id)).map((t) => t.name).join(", ");
+  const tagNames = (ids: number[]) =>
+    allTags
+      .filter((t) => ids.includes(t.id))
+      .map((t) => t.name)
+      .join(", ");
   const watched = (c: {
     firstName: string;
     lastName: string;
@@ -490,8 +643,13 @@ export async function updateContact(
   const emailsChanged = !same(before.contact.emails, input.emails);
   const phonesChanged = !same(before.contact.phones, input.phones);
   const tagIdsBefore = before.tags.map((t) => t.id).sort((a, b) => a - b);
-  const tagsChanged = !same(tagIdsBefore, [...input.tagIds].sort((a, b) => a - b));
-  const changedValues = new Map([...input.customValues].filter(([fieldId, v]) => (before.values.get(fieldId) ?? null) !== v));
+  const tagsChanged = !same(
+    tagIdsBefore,
+    [...input.tagIds].sort((a, b) => a - b),
+  );
+  const changedValues = new Map(
+    [...input.customValues].filter(([fieldId, v]) => (before.values.get(fieldId) ?? null) !== v),
+  );
   const cleared = [...changedValues].filter(([, v]) => v === null).map(([fieldId]) => fieldId);
   const [updated] = await db.batch([
     db
@@ -499,9 +657,23 @@ export async function updateContact(
       .set({ ...contactColumns(input, input.companyName), updatedAt: version, lastActivityAt: version })
       .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id), eq(contacts.updatedAt, expected)))
       .returning({ id: contacts.id }),
-    ...(emailsChanged ? [db.delete(contactEmails).where(and(eq(contactEmails.tenantId, tenantId), eq(contactEmails.contactId, id), guard))] : []),
-    ...(phonesChanged ? [db.delete(contactPhones).where(and(eq(contactPhones.tenantId, tenantId), eq(contactPhones.contactId, id), guard))] : []),
-    ...(tagsChanged ? [db.delete(contactTags).where(and(eq(contactTags.tenantId, tenantId), eq(contactTags.contactId, id), guard))] : []),
+    ...(emailsChanged
+      ? [
+          db
+            .delete(contactEmails)
+            .where(and(eq(contactEmails.tenantId, tenantId), eq(contactEmails.contactId, id), guard)),
+        ]
+      : []),
+    ...(phonesChanged
+      ? [
+          db
+            .delete(contactPhones)
+            .where(and(eq(contactPhones.tenantId, tenantId), eq(contactPhones.contactId, id), guard)),
+        ]
+      : []),
+    ...(tagsChanged
+      ? [db.delete(contactTags).where(and(eq(contactTags.tenantId, tenantId), eq(contactTags.contactId, id), guard))]
+      : []),
     ...(cleared.length
       ? [
           db
@@ -540,12 +712,24 @@ function ownedIdsSql(tenantId: string, ids: number[]) {
 }
 
 /** Of the given ids, the tenant's contacts, with their display names, in the order given. */
-export async function ownedContacts(db: Database, tenantId: string, ids: number[]): Promise<{ id: number; name: string }[]> {
+export async function ownedContacts(
+  db: Database,
+  tenantId: string,
+  ids: number[],
+): Promise<{ id: number; name: string }[]> {
   if (ids.length === 0) return [];
   const rows = await db.all<{ id: number; first_name: string; last_name: string; primary_email: string | null }>(
     sql`SELECT c.id, c.first_name, c.last_name, c.primary_email FROM json_each(${JSON.stringify(ids)}) j CROSS JOIN contacts c ON c.id = j.value WHERE c.tenant_id = ${tenantId} ORDER BY j.key`,
   );
-  return rows.map((r) => ({ id: r.id, name: contactDisplayName({ id: r.id, firstName: r.first_name, lastName: r.last_name, primaryEmail: r.primary_email }) }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: contactDisplayName({
+      id: r.id,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      primaryEmail: r.primary_email,
+    }),
+  }));
 }
 
 export interface DeleteActor {
@@ -553,7 +737,6 @@ export interface DeleteActor {
   ip: string | null;
   userAgent: string | null;
 }
-
 
 /** Erasing (a privacy request) rather than deleting: audited as such, optionally suppressing future imports. */
 export interface EraseOptions {
@@ -568,7 +751,14 @@ export interface EraseOptions {
  * batch. With `erase`, the entry says "erased" and the addresses may be suppressed in the same batch.
  * Ids that are not the tenant's are ignored. Returns how many were deleted.
  */
-export async function deleteContacts(db: Database, tenantId: string, actor: DeleteActor, ids: number[], now: number, opts: { bulk: boolean; erase?: EraseOptions }): Promise<number> {
+export async function deleteContacts(
+  db: Database,
+  tenantId: string,
+  actor: DeleteActor,
+  ids: number[],
+  now: number,
+  opts: { bulk: boolean; erase?: EraseOptions },
+): Promise<number> {
   const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
   const owned = (await ownedContacts(db, tenantId, unique)).map((c) => c.id);
   if (owned.length === 0) return 0;
@@ -585,7 +775,12 @@ export async function deleteContacts(db: Database, tenantId: string, actor: Dele
           await db
             .select({ email: contactEmails.email })
             .from(contactEmails)
-            .where(and(eq(contactEmails.tenantId, tenantId), sql`${contactEmails.contactId} IN (SELECT value FROM json_each(${idsJson}))`))
+            .where(
+              and(
+                eq(contactEmails.tenantId, tenantId),
+                sql`${contactEmails.contactId} IN (SELECT value FROM json_each(${idsJson}))`,
+              ),
+            )
         ).map((r) => r.email),
         now,
       )
@@ -623,21 +818,41 @@ export async function deleteContacts(db: Database, tenantId: string, actor: Dele
     // moment ago, they are not subtracted twice.
     db
       .update(tenantCounters)
-      .set({ contacts: sql`max(0, ${tenantCounters.contacts} - (SELECT count(*) FROM (${ownedIdsSql(tenantId, owned)})))` })
+      .set({
+        contacts: sql`max(0, ${tenantCounters.contacts} - (SELECT count(*) FROM (${ownedIdsSql(tenantId, owned)})))`,
+      })
       .where(eq(tenantCounters.tenantId, tenantId)),
     ...deleteNotesOfStatements(db, tenantId, "contact", owned),
     ...valueStatements,
     db
       .delete(activities)
-      .where(and(eq(activities.tenantId, tenantId), eq(activities.subjectType, "contact"), sql`${activities.subjectId} IN (SELECT value FROM json_each(${idsJson}))`)),
+      .where(
+        and(
+          eq(activities.tenantId, tenantId),
+          eq(activities.subjectType, "contact"),
+          sql`${activities.subjectId} IN (SELECT value FROM json_each(${idsJson}))`,
+        ),
+      ),
     db
       .delete(recentViews)
-      .where(and(eq(recentViews.tenantId, tenantId), eq(recentViews.subjectType, "contact"), sql`${recentViews.subjectId} IN (SELECT value FROM json_each(${idsJson}))`)),
+      .where(
+        and(
+          eq(recentViews.tenantId, tenantId),
+          eq(recentViews.subjectType, "contact"),
+          sql`${recentViews.subjectId} IN (SELECT value FROM json_each(${idsJson}))`,
+        ),
+      ),
     // The import history keeps what an import wrote about a person (for undo); once they are gone it
     // must not keep them, and undo has nothing left to do for them.
     db
       .delete(importRecords)
-      .where(and(eq(importRecords.tenantId, tenantId), eq(importRecords.entityType, "contact"), sql`${importRecords.entityId} IN (SELECT value FROM json_each(${idsJson}))`)),
+      .where(
+        and(
+          eq(importRecords.tenantId, tenantId),
+          eq(importRecords.entityType, "contact"),
+          sql`${importRecords.entityId} IN (SELECT value FROM json_each(${idsJson}))`,
+        ),
+      ),
     ...suppression,
     audit,
     // The tenant condition is inside the id list, which drives the delete by primary key.
@@ -653,7 +868,14 @@ export async function deleteContacts(db: Database, tenantId: string, actor: Dele
  * Attaches a tag to the tenant's contacts among `ids` (those that have it already are left alone),
  * with a timeline entry on each contact it changes. Null when the tag is not the tenant's.
  */
-export async function tagContacts(db: Database, tenantId: string, actorId: string, ids: number[], tagId: number, now: number): Promise<number | null> {
+export async function tagContacts(
+  db: Database,
+  tenantId: string,
+  actorId: string,
+  ids: number[],
+  tagId: number,
+  now: number,
+): Promise<number | null> {
   const tag = (await listTags(db, tenantId)).find((t) => t.id === tagId);
   if (!tag) return null;
   const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
@@ -661,7 +883,9 @@ export async function tagContacts(db: Database, tenantId: string, actorId: strin
     WHERE c.tenant_id = ${tenantId} AND NOT EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
   const changes = JSON.stringify({ tags: [null, tag.name] });
   const [, , added] = await db.batch([
-    db.insert(activities).select(sql`SELECT NULL, ${tenantId}, 'contact', id, ${actorId}, 'tagged', ${changes}, ${now} FROM (${lacking})`),
+    db
+      .insert(activities)
+      .select(sql`SELECT NULL, ${tenantId}, 'contact', id, ${actorId}, 'tagged', ${changes}, ${now} FROM (${lacking})`),
     db.update(contacts).set({ updatedAt: now, lastActivityAt: now }).where(sql`${contacts.id} IN (${lacking})`),
     db
       .insert(contactTags)
@@ -676,7 +900,14 @@ export async function tagContacts(db: Database, tenantId: string, actorId: strin
 }
 
 /** Removes a tag from the tenant's contacts among `ids`. Null when the tag is not the tenant's. */
-export async function untagContacts(db: Database, tenantId: string, actorId: string, ids: number[], tagId: number, now: number): Promise<number | null> {
+export async function untagContacts(
+  db: Database,
+  tenantId: string,
+  actorId: string,
+  ids: number[],
+  tagId: number,
+  now: number,
+): Promise<number | null> {
   const tag = (await listTags(db, tenantId)).find((t) => t.id === tagId);
   if (!tag) return null;
   const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
@@ -684,11 +915,19 @@ export async function untagContacts(db: Database, tenantId: string, actorId: str
     WHERE c.tenant_id = ${tenantId} AND EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
   const changes = JSON.stringify({ tags: [tag.name, null] });
   const [, , removed] = await db.batch([
-    db.insert(activities).select(sql`SELECT NULL, ${tenantId}, 'contact', id, ${actorId}, 'tagged', ${changes}, ${now} FROM (${having})`),
+    db
+      .insert(activities)
+      .select(sql`SELECT NULL, ${tenantId}, 'contact', id, ${actorId}, 'tagged', ${changes}, ${now} FROM (${having})`),
     db.update(contacts).set({ updatedAt: now, lastActivityAt: now }).where(sql`${contacts.id} IN (${having})`),
     db
       .delete(contactTags)
-      .where(and(eq(contactTags.tenantId, tenantId), eq(contactTags.tagId, tagId), sql`${contactTags.contactId} IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`))
+      .where(
+        and(
+          eq(contactTags.tenantId, tenantId),
+          eq(contactTags.tagId, tagId),
+          sql`${contactTags.contactId} IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`,
+        ),
+      )
       .returning({ contactId: contactTags.contactId }),
   ]);
   return removed.length;
@@ -716,7 +955,9 @@ export function encodeCursor(c: ContactCursor): string {
 export function decodeCursor(raw: string | undefined, sort: ContactSort, dir: SortDirection): ContactCursor | null {
   if (!raw || raw.length > 1000) return null;
   try {
-    const o = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(decodeBase64urlIgnorePadding(raw))) as Record<string, unknown>;
+    const o = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(decodeBase64urlIgnorePadding(raw)),
+    ) as Record<string, unknown>;
     if (o.s !== sort || o.d !== dir || !Number.isSafeInteger(o.i)) return null;
     const textSort = sort === "name" || sort === "company";
     if (textSort ? typeof o.v !== "string" || o.v.length > 500 : !Number.isSafeInteger(o.v)) return null;
@@ -771,7 +1012,9 @@ const listFields = (sort: ContactSort) => ({
   updatedAt: contacts.updatedAt,
   sortValue: sql<string | number>`${SORT_COLUMNS[sort]}`.as("sort_value"),
   // The row's tag ids, looked up on contact_tags' primary key: no second query for the page's tags.
-  tagIds: sql<string | null>`(SELECT group_concat(${contactTags.tagId}) FROM ${contactTags} WHERE ${contactTags.tenantId} = ${contacts.tenantId} AND ${contactTags.contactId} = ${contacts.id})`,
+  tagIds: sql<
+    string | null
+  >`(SELECT group_concat(${contactTags.tagId}) FROM ${contactTags} WHERE ${contactTags.tenantId} = ${contacts.tenantId} AND ${contactTags.contactId} = ${contacts.id})`,
 });
 
 /**
@@ -788,18 +1031,28 @@ export function contactsListQuery(db: Database, tenantId: string, q: ContactList
   if (q.companyId !== null) conditions.push(eq(contacts.companyId, q.companyId));
   if (q.ownerId !== null) conditions.push(eq(contacts.ownerId, q.ownerId));
   if (q.tagId !== null) {
-    conditions.push(sql`${contacts.id} IN (SELECT contact_id FROM contact_tags WHERE tenant_id = ${tenantId} AND tag_id = ${q.tagId})`);
+    conditions.push(
+      sql`${contacts.id} IN (SELECT contact_id FROM contact_tags WHERE tenant_id = ${tenantId} AND tag_id = ${q.tagId})`,
+    );
   }
   for (const f of q.custom.slice(0, 5)) {
-    conditions.push(sql`${contacts.id} IN (SELECT entity_id FROM custom_field_values WHERE tenant_id = ${tenantId} AND field_id = ${f.fieldId} AND value = ${f.value})`);
+    conditions.push(
+      sql`${contacts.id} IN (SELECT entity_id FROM custom_field_values WHERE tenant_id = ${tenantId} AND field_id = ${f.fieldId} AND value = ${f.value})`,
+    );
   }
   // In a search sorted by creation, order by the contact id (the search index's rowid; ids grow with
   // creation) so SQLite streams matches from the index and stops after one page instead of sorting
   // every match. The cursor's id alone is the keyset then.
   const byRowid = q.match !== null && q.sort === "created";
   if (q.cursor) {
-    if (byRowid) conditions.push(ascending ? sql`contacts_fts.rowid > ${q.cursor.id}` : sql`contacts_fts.rowid < ${q.cursor.id}`);
-    else conditions.push(ascending ? sql`(${column}, ${contacts.id}) > (${q.cursor.value}, ${q.cursor.id})` : sql`(${column}, ${contacts.id}) < (${q.cursor.value}, ${q.cursor.id})`);
+    if (byRowid)
+      conditions.push(ascending ? sql`contacts_fts.rowid > ${q.cursor.id}` : sql`contacts_fts.rowid < ${q.cursor.id}`);
+    else
+      conditions.push(
+        ascending
+          ? sql`(${column}, ${contacts.id}) > (${q.cursor.value}, ${q.cursor.id})`
+          : sql`(${column}, ${contacts.id}) < (${q.cursor.value}, ${q.cursor.id})`,
+      );
   }
   const order = byRowid
     ? [ascending ? sql`contacts_fts.rowid ASC` : sql`contacts_fts.rowid DESC`]
@@ -886,16 +1139,28 @@ export function contactsListStatements(db: Database, tenantId: string, q: Contac
         fields: sql<string>`(SELECT json_group_array(json_object('id', id, 'tenantId', tenant_id, 'entity', entity, 'name', name, 'nameKey', name_key, 'kind', kind, 'options', options, 'position', position, 'createdAt', created_at)) FROM (SELECT * FROM ${customFields} WHERE ${customFields.tenantId} = ${tenantId} AND ${customFields.entity} = 'contact' ORDER BY ${customFields.position}, ${customFields.id}))`,
         tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'color', color)) FROM (SELECT ${tags.id} AS id, ${tags.name} AS name, ${tags.color} AS color FROM ${tags} WHERE ${tags.tenantId} = ${tenantId} ORDER BY ${tags.nameKey}))`,
         members: sql<string>`(SELECT json_group_array(json_object('userId', user_id, 'email', email)) FROM (SELECT ${memberships.userId} AS user_id, ${users.email} AS email FROM ${memberships} JOIN ${users} ON ${users.id} = ${memberships.userId} WHERE ${memberships.tenantId} = ${tenantId} ORDER BY ${users.email}))`,
-        total: sql<number | null>`(SELECT ${tenantCounters.contacts} FROM ${tenantCounters} WHERE ${tenantCounters.tenantId} = ${tenantId})`,
-        company: sql<string | null>`(SELECT ${companies.name} FROM ${companies} WHERE ${companies.tenantId} = ${tenantId} AND ${companies.id} = ${companyId ?? 0})`,
+        total: sql<
+          number | null
+        >`(SELECT ${tenantCounters.contacts} FROM ${tenantCounters} WHERE ${tenantCounters.tenantId} = ${tenantId})`,
+        company: sql<
+          string | null
+        >`(SELECT ${companies.name} FROM ${companies} WHERE ${companies.tenantId} = ${tenantId} AND ${companies.id} = ${companyId ?? 0})`,
       })
       .from(sql`(SELECT 1)`),
   ] as const;
 }
 
 /** The list page's view from what contactsListStatements read (in a batch, maybe with the session check). */
-export async function contactsListFromResults(db: Database, tenantId: string, q: ContactListQuery, results: unknown[]): Promise<ContactListView> {
-  const [fetched, contextRows] = results as [ContactListRow[], { fields: string; tags: string; members: string; total: number | null; company: string | null }[]];
+export async function contactsListFromResults(
+  db: Database,
+  tenantId: string,
+  q: ContactListQuery,
+  results: unknown[],
+): Promise<ContactListView> {
+  const [fetched, contextRows] = results as [
+    ContactListRow[],
+    { fields: string; tags: string; members: string; total: number | null; company: string | null }[],
+  ];
   const context = contextRows[0]!;
   const fieldRows = JSON.parse(context.fields) as (typeof customFields.$inferSelect)[];
   const tagRows = JSON.parse(context.tags) as Tag[];
@@ -903,7 +1168,10 @@ export async function contactsListFromResults(db: Database, tenantId: string, q:
   const counterRows = [{ contacts: context.total ?? 0 }];
   const companyRows = context.company === null ? [] : [{ name: context.company }];
   const rows = fetched as ContactListRow[];
-  const page = (q.cursor?.back ?? false) && rows.length === 0 ? await listContacts(db, tenantId, { ...q, cursor: null }) : pageOf(rows, q);
+  const page =
+    (q.cursor?.back ?? false) && rows.length === 0
+      ? await listContacts(db, tenantId, { ...q, cursor: null })
+      : pageOf(rows, q);
   const tagById = new Map(tagRows.map((t) => [t.id, t]));
   const tagsByContact = new Map<number, Tag[]>();
   for (const r of page.rows) {

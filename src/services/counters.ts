@@ -10,7 +10,12 @@ export type CounterName = "contacts" | "companies" | "notes";
 
 /** An upsert that adds `delta` to the tenant's counters, for a batch. */
 export function counterChange(db: Database, tenantId: string, delta: Partial<Record<CounterName, number>>) {
-  const values = { tenantId, contacts: Math.max(0, delta.contacts ?? 0), companies: Math.max(0, delta.companies ?? 0), notes: Math.max(0, delta.notes ?? 0) };
+  const values = {
+    tenantId,
+    contacts: Math.max(0, delta.contacts ?? 0),
+    companies: Math.max(0, delta.companies ?? 0),
+    notes: Math.max(0, delta.notes ?? 0),
+  };
   return db
     .insert(tenantCounters)
     .values(values)

@@ -20,7 +20,14 @@ const MAX_TEXT = 2000;
 
 /** A field definition row as the app uses it (options parsed). */
 export function toCustomField(row: typeof customFields.$inferSelect): CustomField {
-  return { id: row.id, entity: row.entity, name: row.name, kind: row.kind, options: row.options ? (JSON.parse(row.options) as string[]) : [], position: row.position };
+  return {
+    id: row.id,
+    entity: row.entity,
+    name: row.name,
+    kind: row.kind,
+    options: row.options ? (JSON.parse(row.options) as string[]) : [],
+    position: row.position,
+  };
 }
 
 /** The tenant's fields for contacts or companies, in display order. */
@@ -39,7 +46,11 @@ export function customFieldsQuery(db: Database, tenantId: string, entity: Subjec
 
 /** One field of the tenant, or null. */
 export async function getCustomField(db: Database, tenantId: string, id: number): Promise<CustomField | null> {
-  const [row] = await db.select().from(customFields).where(and(eq(customFields.tenantId, tenantId), eq(customFields.id, id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(customFields)
+    .where(and(eq(customFields.tenantId, tenantId), eq(customFields.id, id)))
+    .limit(1);
   return row ? toCustomField(row) : null;
 }
 
@@ -52,22 +63,31 @@ export function parseCustomValue(field: CustomField, raw: string): ValueResult {
   if (v === "") return { ok: true, value: null };
   switch (field.kind) {
     case "text":
-      return v.length <= MAX_TEXT ? { ok: true, value: v } : { ok: false, message: `${field.name} has at most ${MAX_TEXT} characters.` };
+      return v.length <= MAX_TEXT
+        ? { ok: true, value: v }
+        : { ok: false, message: `${field.name} has at most ${MAX_TEXT} characters.` };
     case "number": {
       const n = Number(v.replace(/\s/g, ""));
-      return Number.isFinite(n) && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v.replace(/\s/g, "")) ? { ok: true, value: String(n) } : { ok: false, message: `${field.name} must be a number.` };
+      return Number.isFinite(n) && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v.replace(/\s/g, ""))
+        ? { ok: true, value: String(n) }
+        : { ok: false, message: `${field.name} must be a number.` };
     }
     case "date": {
       const m = v.match(/^(\d{4})-(\d{2})-(\d{2})$/);
       const d = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : null;
-      return d && d.toISOString().slice(0, 10) === v ? { ok: true, value: v } : { ok: false, message: `${field.name} must be a date (YYYY-MM-DD).` };
+      return d && d.toISOString().slice(0, 10) === v
+        ? { ok: true, value: v }
+        : { ok: false, message: `${field.name} must be a date (YYYY-MM-DD).` };
     }
     case "select":
-      return field.options.includes(v) ? { ok: true, value: v } : { ok: false, message: `Choose one of the options for ${field.name}.` };
+      return field.options.includes(v)
+        ? { ok: true, value: v }
+        : { ok: false, message: `Choose one of the options for ${field.name}.` };
     case "url": {
       try {
         const u = new URL(v);
-        if ((u.protocol === "http:" || u.protocol === "https:") && v.length <= MAX_TEXT) return { ok: true, value: u.toString() };
+        if ((u.protocol === "http:" || u.protocol === "https:") && v.length <= MAX_TEXT)
+          return { ok: true, value: u.toString() };
       } catch {
         // fall through to the message
       }
@@ -76,7 +96,9 @@ export function parseCustomValue(field: CustomField, raw: string): ValueResult {
   }
 }
 
-export type FormValuesResult = { ok: true; values: Map<number, string | null> } | { ok: false; errors: Record<string, string> };
+export type FormValuesResult =
+  | { ok: true; values: Map<number, string | null> }
+  | { ok: false; errors: Record<string, string> };
 
 /**
  * Reads the `cf_<id>` fields of a form for the entity's fields. A `cf_` key naming a field that is
@@ -88,7 +110,8 @@ export function parseCustomFieldsForm(fields: CustomField[], body: Record<string
   const errors: Record<string, string> = {};
   for (const key of Object.keys(body)) {
     const m = key.match(/^cf_(\d{1,12})$/);
-    if (key.startsWith("cf_") && (!m || !byId.has(Number(m[1])))) errors.form = "The form named a custom field that does not exist.";
+    if (key.startsWith("cf_") && (!m || !byId.has(Number(m[1]))))
+      errors.form = "The form named a custom field that does not exist.";
   }
   for (const f of fields) {
     const raw = body[`cf_${f.id}`];
@@ -108,16 +131,32 @@ export function parseCustomFieldsForm(fields: CustomField[], body: Record<string
 }
 
 /** Statements that write parsed values for a record (null deletes the value). */
-export function saveValuesStatements(db: Database, tenantId: string, entityId: number, values: Map<number, string | null>) {
+export function saveValuesStatements(
+  db: Database,
+  tenantId: string,
+  entityId: number,
+  values: Map<number, string | null>,
+) {
   const statements = [];
   for (const [fieldId, value] of values) {
     statements.push(
       value === null
-        ? db.delete(customFieldValues).where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.fieldId, fieldId), eq(customFieldValues.entityId, entityId)))
+        ? db
+            .delete(customFieldValues)
+            .where(
+              and(
+                eq(customFieldValues.tenantId, tenantId),
+                eq(customFieldValues.fieldId, fieldId),
+                eq(customFieldValues.entityId, entityId),
+              ),
+            )
         : db
             .insert(customFieldValues)
             .values({ tenantId, fieldId, entityId, value })
-            .onConflictDoUpdate({ target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId], set: { value } }),
+            .onConflictDoUpdate({
+              target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId],
+              set: { value },
+            }),
     );
   }
   return statements;
@@ -146,16 +185,14 @@ export function valuesOfRecord(rows: Awaited<ReturnType<typeof recordValuesQuery
 
 /** Deletes every custom value of records of an entity type (when the records are deleted). */
 export function deleteValuesStatement(db: Database, tenantId: string, fields: CustomField[], entityIds: number[]) {
-  return db
-    .delete(customFieldValues)
-    .where(
-      and(
-        eq(customFieldValues.tenantId, tenantId),
-        inJsonList(
-          customFieldValues.fieldId,
-          fields.map((f) => f.id),
-        ),
-        inJsonList(customFieldValues.entityId, entityIds),
+  return db.delete(customFieldValues).where(
+    and(
+      eq(customFieldValues.tenantId, tenantId),
+      inJsonList(
+        customFieldValues.fieldId,
+        fields.map((f) => f.id),
       ),
-    );
+      inJsonList(customFieldValues.entityId, entityIds),
+    ),
+  );
 }

@@ -4,7 +4,17 @@
  */
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { activities, companies, contacts, memberships, recentViews, tenantCounters, tenants, users, type SubjectType } from "../db/schema";
+import {
+  activities,
+  companies,
+  contacts,
+  memberships,
+  recentViews,
+  tenantCounters,
+  tenants,
+  users,
+  type SubjectType,
+} from "../db/schema";
 import { subjectExists } from "./notes";
 
 /** How many recently viewed records each user keeps; older ones are dropped as new ones come. */
@@ -27,7 +37,9 @@ export interface DashboardData {
 }
 
 // A record's display name from the two optional joins (a contact's name, or a company's).
-const recordName = sql<string | null>`coalesce(${companies.name}, CASE WHEN ${contacts.id} IS NULL THEN NULL ELSE trim(${contacts.firstName} || ' ' || ${contacts.lastName}) END)`;
+const recordName = sql<
+  string | null
+>`coalesce(${companies.name}, CASE WHEN ${contacts.id} IS NULL THEN NULL ELSE trim(${contacts.firstName} || ' ' || ${contacts.lastName}) END)`;
 
 /** Everything the dashboard shows, or null when the tenant is gone. */
 export async function dashboardData(db: Database, tenantId: string, userId: string): Promise<DashboardData | null> {
@@ -51,18 +63,57 @@ export async function dashboardData(db: Database, tenantId: string, userId: stri
       })
       .from(activities)
       .leftJoin(users, eq(users.id, activities.actorId))
-      .leftJoin(companies, and(eq(activities.subjectType, "company"), eq(companies.tenantId, activities.tenantId), eq(companies.id, activities.subjectId)))
-      .leftJoin(contacts, and(eq(activities.subjectType, "contact"), eq(contacts.tenantId, activities.tenantId), eq(contacts.id, activities.subjectId)))
+      .leftJoin(
+        companies,
+        and(
+          eq(activities.subjectType, "company"),
+          eq(companies.tenantId, activities.tenantId),
+          eq(companies.id, activities.subjectId),
+        ),
+      )
+      .leftJoin(
+        contacts,
+        and(
+          eq(activities.subjectType, "contact"),
+          eq(contacts.tenantId, activities.tenantId),
+          eq(contacts.id, activities.subjectId),
+        ),
+      )
       .where(eq(activities.tenantId, tenantId))
       .orderBy(desc(activities.id))
       .limit(DASHBOARD_ACTIVITY),
     // recent_views_tenant_user_idx walks this user's views newest first; deleted records drop out.
     db
-      .select({ subjectType: recentViews.subjectType, subjectId: recentViews.subjectId, viewedAt: recentViews.viewedAt, name: recordName })
+      .select({
+        subjectType: recentViews.subjectType,
+        subjectId: recentViews.subjectId,
+        viewedAt: recentViews.viewedAt,
+        name: recordName,
+      })
       .from(recentViews)
-      .leftJoin(companies, and(eq(recentViews.subjectType, "company"), eq(companies.tenantId, recentViews.tenantId), eq(companies.id, recentViews.subjectId)))
-      .leftJoin(contacts, and(eq(recentViews.subjectType, "contact"), eq(contacts.tenantId, recentViews.tenantId), eq(contacts.id, recentViews.subjectId)))
-      .where(and(eq(recentViews.tenantId, tenantId), eq(recentViews.userId, userId), sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL)`))
+      .leftJoin(
+        companies,
+        and(
+          eq(recentViews.subjectType, "company"),
+          eq(companies.tenantId, recentViews.tenantId),
+          eq(companies.id, recentViews.subjectId),
+        ),
+      )
+      .leftJoin(
+        contacts,
+        and(
+          eq(recentViews.subjectType, "contact"),
+          eq(contacts.tenantId, recentViews.tenantId),
+          eq(contacts.id, recentViews.subjectId),
+        ),
+      )
+      .where(
+        and(
+          eq(recentViews.tenantId, tenantId),
+          eq(recentViews.userId, userId),
+          sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL)`,
+        ),
+      )
       .orderBy(desc(recentViews.viewedAt))
       .limit(RECENT_VIEWS_SHOWN),
   ]);
@@ -79,7 +130,10 @@ export async function dashboardData(db: Database, tenantId: string, userId: stri
       createdAt: a.createdAt,
       record: { type: a.subjectType, id: a.subjectId, name: a.name },
     })),
-    recent: recentRows.map((r) => ({ viewedAt: r.viewedAt, record: { type: r.subjectType, id: r.subjectId, name: r.name ?? "" } })),
+    recent: recentRows.map((r) => ({
+      viewedAt: r.viewedAt,
+      record: { type: r.subjectType, id: r.subjectId, name: r.name ?? "" },
+    })),
   };
 }
 
@@ -87,21 +141,33 @@ export async function dashboardData(db: Database, tenantId: string, userId: stri
  * Records that a user viewed a record of the tenant (the record pages' beacon), keeping only the
  * newest RECENT_VIEWS_KEPT per user. False when the record is not the tenant's.
  */
-export async function recordView(db: Database, tenantId: string, userId: string, type: SubjectType, id: number, now: number): Promise<boolean> {
+export async function recordView(
+  db: Database,
+  tenantId: string,
+  userId: string,
+  type: SubjectType,
+  id: number,
+  now: number,
+): Promise<boolean> {
   if (!(await subjectExists(db, tenantId, type, id))) return false;
   const mine = and(eq(recentViews.tenantId, tenantId), eq(recentViews.userId, userId));
   await db.batch([
     db
       .insert(recentViews)
       .values({ tenantId, userId, subjectType: type, subjectId: id, viewedAt: now })
-      .onConflictDoUpdate({ target: [recentViews.tenantId, recentViews.userId, recentViews.subjectType, recentViews.subjectId], set: { viewedAt: now } }),
+      .onConflictDoUpdate({
+        target: [recentViews.tenantId, recentViews.userId, recentViews.subjectType, recentViews.subjectId],
+        set: { viewedAt: now },
+      }),
     // The OFFSET is bounded by RECENT_VIEWS_KEPT on this user's index range, never a page of records.
-    db.delete(recentViews).where(
-      and(
-        mine,
-        sql`${recentViews.viewedAt} < (SELECT ${recentViews.viewedAt} FROM ${recentViews} WHERE ${mine} ORDER BY ${recentViews.viewedAt} DESC LIMIT 1 OFFSET ${RECENT_VIEWS_KEPT - 1})`,
+    db
+      .delete(recentViews)
+      .where(
+        and(
+          mine,
+          sql`${recentViews.viewedAt} < (SELECT ${recentViews.viewedAt} FROM ${recentViews} WHERE ${mine} ORDER BY ${recentViews.viewedAt} DESC LIMIT 1 OFFSET ${RECENT_VIEWS_KEPT - 1})`,
+        ),
       ),
-    ),
   ]);
   return true;
 }

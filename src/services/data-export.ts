@@ -26,7 +26,18 @@
  */
 import { and, desc, eq, gt, inArray, lt, lte, or } from "drizzle-orm";
 import { createDb, type Database } from "../db/client";
-import { consentRecords, dataExports, emailOutbox, memberships, sessions, supportMessages, tenants, users, type DataExport, type Role } from "../db/schema";
+import {
+  consentRecords,
+  dataExports,
+  emailOutbox,
+  memberships,
+  sessions,
+  supportMessages,
+  tenants,
+  users,
+  type DataExport,
+  type Role,
+} from "../db/schema";
 import type { Bindings } from "../env";
 import { RETENTION } from "../lib/legal";
 import { redactPath } from "../lib/request";
@@ -44,7 +55,13 @@ import { deliverDue, queueMail } from "./outbox";
 import { auditAboutEntry, auditAboutUser } from "./profile";
 import { describeDevice } from "./sessions";
 
-export type DataExportMessage = { type: "privacy.export"; exportId: string; tenantId: string; userId: string; baseUrl: string };
+export type DataExportMessage = {
+  type: "privacy.export";
+  exportId: string;
+  tenantId: string;
+  userId: string;
+  baseUrl: string;
+};
 
 /** How long a download link works once the archive is ready (the privacy page states it). */
 export const EXPORT_LINK_MS = RETENTION.exportArchiveHours * 3_600_000;
@@ -78,13 +95,28 @@ export async function requestDataExport(
   const recent = await db
     .select({ status: dataExports.status, createdAt: dataExports.createdAt })
     .from(dataExports)
-    .where(and(eq(dataExports.tenantId, who.tenantId), eq(dataExports.userId, who.userId), gt(dataExports.createdAt, meta.now - 86_400_000)));
+    .where(
+      and(
+        eq(dataExports.tenantId, who.tenantId),
+        eq(dataExports.userId, who.userId),
+        gt(dataExports.createdAt, meta.now - 86_400_000),
+      ),
+    );
   if (recent.some((r) => r.status === "queued")) return { ok: false, reason: "pending" };
   if (recent.length >= EXPORT_REQUESTS_PER_DAY) return { ok: false, reason: "limit" };
   const id = newId();
   const includesWorkspace = roleAtLeast(who.role, "admin");
   await db.batch([
-    db.insert(dataExports).values({ id, tenantId: who.tenantId, userId: who.userId, includesWorkspace, status: "queued", baseUrl: meta.baseUrl, createdAt: meta.now, updatedAt: meta.now }),
+    db.insert(dataExports).values({
+      id,
+      tenantId: who.tenantId,
+      userId: who.userId,
+      includesWorkspace,
+      status: "queued",
+      baseUrl: meta.baseUrl,
+      createdAt: meta.now,
+      updatedAt: meta.now,
+    }),
     auditInsert(db, {
       tenantId: who.tenantId,
       actorUserId: who.userId,
@@ -97,13 +129,28 @@ export async function requestDataExport(
       now: meta.now,
     }),
   ]);
-  await enqueue(jobs, { type: "privacy.export", exportId: id, tenantId: who.tenantId, userId: who.userId, baseUrl: meta.baseUrl });
+  await enqueue(jobs, {
+    type: "privacy.export",
+    exportId: id,
+    tenantId: who.tenantId,
+    userId: who.userId,
+    baseUrl: meta.baseUrl,
+  });
   return { ok: true, id };
 }
 
 /** The message that builds an archive (the watchdog and Retry send it again); old rows lack their origin. */
-export function dataExportMessage(row: Pick<DataExport, "id" | "tenantId" | "userId" | "baseUrl">, fallbackBaseUrl: string | undefined): DataExportMessage {
-  return { type: "privacy.export", exportId: row.id, tenantId: row.tenantId, userId: row.userId, baseUrl: row.baseUrl ?? fallbackBaseUrl ?? "" };
+export function dataExportMessage(
+  row: Pick<DataExport, "id" | "tenantId" | "userId" | "baseUrl">,
+  fallbackBaseUrl: string | undefined,
+): DataExportMessage {
+  return {
+    type: "privacy.export",
+    exportId: row.id,
+    tenantId: row.tenantId,
+    userId: row.userId,
+    baseUrl: row.baseUrl ?? fallbackBaseUrl ?? "",
+  };
 }
 
 /** Sends the build's message; a queue that refuses it leaves the row queued for the watchdog to send again. */
@@ -111,7 +158,14 @@ async function enqueue(jobs: Queue<DataExportMessage>, message: DataExportMessag
   try {
     await jobs.send(message);
   } catch (err) {
-    console.error(JSON.stringify({ type: "job_send_failed", job: message.type, id: message.exportId, error: String(err).slice(0, 300) }));
+    console.error(
+      JSON.stringify({
+        type: "job_send_failed",
+        job: message.type,
+        id: message.exportId,
+        error: String(err).slice(0, 300),
+      }),
+    );
   }
 }
 
@@ -129,24 +183,50 @@ async function ownExport(db: Database, who: ExportRequester, id: string): Promis
 }
 
 /** Stops a build being prepared; a build still running sees it at its next heartbeat and discards its archive. */
-export async function cancelDataExport(db: Database, who: ExportRequester, id: string, now: number): Promise<ExportActionResult> {
+export async function cancelDataExport(
+  db: Database,
+  who: ExportRequester,
+  id: string,
+  now: number,
+): Promise<ExportActionResult> {
   if (!(await ownExport(db, who, id))) return { ok: false, reason: "not_found" };
   const [cancelled] = await db
     .update(dataExports)
     .set({ status: "cancelled", message: null, updatedAt: now })
-    .where(and(eq(dataExports.id, id), eq(dataExports.tenantId, who.tenantId), eq(dataExports.userId, who.userId), eq(dataExports.status, "queued")))
+    .where(
+      and(
+        eq(dataExports.id, id),
+        eq(dataExports.tenantId, who.tenantId),
+        eq(dataExports.userId, who.userId),
+        eq(dataExports.status, "queued"),
+      ),
+    )
     .returning({ id: dataExports.id });
   return cancelled ? { ok: true } : { ok: false, reason: "conflict" };
 }
 
 /** Builds a failed request again (the same request: it does not count against the day's limit again). */
-export async function retryDataExport(db: Database, jobs: Queue<DataExportMessage>, who: ExportRequester, id: string, fallbackBaseUrl: string, now: number): Promise<ExportActionResult> {
+export async function retryDataExport(
+  db: Database,
+  jobs: Queue<DataExportMessage>,
+  who: ExportRequester,
+  id: string,
+  fallbackBaseUrl: string,
+  now: number,
+): Promise<ExportActionResult> {
   const row = await ownExport(db, who, id);
   if (!row) return { ok: false, reason: "not_found" };
   const [retried] = await db
     .update(dataExports)
     .set({ status: "queued", message: null, watchdogAt: null, watchdogSeenAt: null, watchdogTries: 0, updatedAt: now })
-    .where(and(eq(dataExports.id, id), eq(dataExports.tenantId, who.tenantId), eq(dataExports.userId, who.userId), eq(dataExports.status, "failed")))
+    .where(
+      and(
+        eq(dataExports.id, id),
+        eq(dataExports.tenantId, who.tenantId),
+        eq(dataExports.userId, who.userId),
+        eq(dataExports.status, "failed"),
+      ),
+    )
     .returning({ id: dataExports.id });
   if (!retried) return { ok: false, reason: "conflict" };
   await enqueue(jobs, dataExportMessage(row, fallbackBaseUrl));
@@ -160,7 +240,12 @@ export function exportState(row: Pick<DataExport, "status" | "expiresAt">, now: 
 }
 
 /** The requester's recent exports in this workspace, newest first. */
-export async function listDataExports(db: Database, tenantId: string, userId: string, limit = 10): Promise<DataExport[]> {
+export async function listDataExports(
+  db: Database,
+  tenantId: string,
+  userId: string,
+  limit = 10,
+): Promise<DataExport[]> {
   return db
     .select()
     .from(dataExports)
@@ -178,7 +263,13 @@ export type OpenExportResult =
  * link past its 24 hours is refused (and its archive may already be gone). An archive holding the
  * workspace's records is refused to a requester who is no longer an owner or admin.
  */
-export async function openDataExport(db: Database, files: R2Bucket, who: ExportRequester, id: string, now: number): Promise<OpenExportResult> {
+export async function openDataExport(
+  db: Database,
+  files: R2Bucket,
+  who: ExportRequester,
+  id: string,
+  now: number,
+): Promise<OpenExportResult> {
   const row = await ownExport(db, who, id);
   if (!row) return { ok: false, reason: "not_found" };
   const state = exportState(row, now);
@@ -192,7 +283,12 @@ export async function openDataExport(db: Database, files: R2Bucket, who: ExportR
 }
 
 /** The audit entry of a download. */
-export async function recordExportDownload(db: Database, who: ExportRequester, id: string, meta: RequestMeta): Promise<void> {
+export async function recordExportDownload(
+  db: Database,
+  who: ExportRequester,
+  id: string,
+  meta: RequestMeta,
+): Promise<void> {
   await auditInsert(db, {
     tenantId: who.tenantId,
     actorUserId: who.userId,
@@ -221,7 +317,11 @@ export interface ManifestFile {
 }
 
 /** Counts records as a file passes through: JSON exports write one record per line, CSV one per row. */
-async function* counted(chunks: AsyncIterable<string>, format: ExportFormat, into: { records: number }): AsyncGenerator<string> {
+async function* counted(
+  chunks: AsyncIterable<string>,
+  format: ExportFormat,
+  into: { records: number },
+): AsyncGenerator<string> {
   let lines = 0;
   let inQuotes = false;
   for await (const chunk of chunks) {
@@ -242,7 +342,12 @@ async function* counted(chunks: AsyncIterable<string>, format: ExportFormat, int
 }
 
 /** One account document: the head, then records one per line (like the workspace exports). */
-async function* accountDocument(kind: string, now: number, pages: AsyncIterable<unknown[]> | Iterable<unknown[]>, into: { records: number }): AsyncGenerator<string> {
+async function* accountDocument(
+  kind: string,
+  now: number,
+  pages: AsyncIterable<unknown[]> | Iterable<unknown[]>,
+  into: { records: number },
+): AsyncGenerator<string> {
   yield `{"format":${JSON.stringify(ACCOUNT_FORMAT_ID)},"kind":${JSON.stringify(kind)},"exported_at":${JSON.stringify(isoTime(now))},"records":[`;
   let n = 0;
   for await (const page of pages) {
@@ -263,7 +368,19 @@ async function* auditPages(db: Database, tenantIds: string[], userId: string): A
     const rows = await auditAboutUser(db, tenantIds, userId, { before, limit: 1000 });
     yield rows.map((r) => {
       const e = auditAboutEntry(r, userId);
-      return { id: e.id, workspace: e.workspace, action: e.action, description: e.description, by: e.by, target_type: e.targetType, target: e.target, detail: e.detail, ip: e.ip, user_agent: e.userAgent, created_at: isoTime(e.createdAt) };
+      return {
+        id: e.id,
+        workspace: e.workspace,
+        action: e.action,
+        description: e.description,
+        by: e.by,
+        target_type: e.targetType,
+        target: e.target,
+        detail: e.detail,
+        ip: e.ip,
+        user_agent: e.userAgent,
+        created_at: isoTime(e.createdAt),
+      };
     });
     if (rows.length < 1000) return;
     before = rows[rows.length - 1]!.id;
@@ -271,11 +388,32 @@ async function* auditPages(db: Database, tenantIds: string[], userId: string): A
 }
 
 const WORKSPACE_FILES: { kind: ExportKind; format: "json" | "csv"; description: string }[] = [
-  { kind: "contacts", format: "json", description: "Every contact of the workspace with everything it carries: emails, phones, company, tags, owner, custom fields and notes (docs/export-format.md)." },
-  { kind: "contacts", format: "csv", description: "Every contact, one row each, with a column per custom field; imports back into CustomerTrackr." },
-  { kind: "companies", format: "json", description: "Every company of the workspace with its tags, owner, custom fields and notes." },
-  { kind: "companies", format: "csv", description: "Every company, one row each, with a column per custom field; imports back into CustomerTrackr." },
-  { kind: "notes", format: "json", description: "Every note of the workspace, with the record it belongs to and its author." },
+  {
+    kind: "contacts",
+    format: "json",
+    description:
+      "Every contact of the workspace with everything it carries: emails, phones, company, tags, owner, custom fields and notes (docs/export-format.md).",
+  },
+  {
+    kind: "contacts",
+    format: "csv",
+    description: "Every contact, one row each, with a column per custom field; imports back into CustomerTrackr.",
+  },
+  {
+    kind: "companies",
+    format: "json",
+    description: "Every company of the workspace with its tags, owner, custom fields and notes.",
+  },
+  {
+    kind: "companies",
+    format: "csv",
+    description: "Every company, one row each, with a column per custom field; imports back into CustomerTrackr.",
+  },
+  {
+    kind: "notes",
+    format: "json",
+    description: "Every note of the workspace, with the record it belongs to and its author.",
+  },
   { kind: "notes", format: "csv", description: "Every note, one row each (for reading; notes are not imported)." },
 ];
 
@@ -296,18 +434,34 @@ function withoutTokens(text: string): string {
 }
 
 /** Writes the whole archive; returns its manifest's file list. Exported for the operators' export. */
-export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { userId: string; tenantId: string; includesWorkspace: boolean }, now: number): Promise<ManifestFile[]> {
+export async function writeDataExport(
+  db: Database,
+  zip: R2ZipWriter,
+  who: { userId: string; tenantId: string; includesWorkspace: boolean },
+  now: number,
+): Promise<ManifestFile[]> {
   const files: ManifestFile[] = [];
   const [[user], memberRows, sessionRows, consentRows, prefs, [tenant]] = await Promise.all([
     db.select().from(users).where(eq(users.id, who.userId)).limit(1),
     db
-      .select({ tenantId: memberships.tenantId, name: tenants.name, role: memberships.role, createdAt: memberships.createdAt })
+      .select({
+        tenantId: memberships.tenantId,
+        name: tenants.name,
+        role: memberships.role,
+        createdAt: memberships.createdAt,
+      })
       .from(memberships)
       .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
       .where(eq(memberships.userId, who.userId))
       .orderBy(memberships.createdAt),
     db
-      .select({ createdAt: sessions.createdAt, lastActiveAt: sessions.lastActiveAt, ip: sessions.ip, userAgent: sessions.userAgent, workspace: tenants.name })
+      .select({
+        createdAt: sessions.createdAt,
+        lastActiveAt: sessions.lastActiveAt,
+        ip: sessions.ip,
+        userAgent: sessions.userAgent,
+        workspace: tenants.name,
+      })
       .from(sessions)
       .leftJoin(tenants, eq(tenants.id, sessions.tenantId))
       .where(eq(sessions.userId, who.userId))
@@ -324,39 +478,93 @@ export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { use
     files.push({ name, format: name.endsWith(".csv") ? "csv" : "json", records: into.records, description });
   };
 
-  await add("account/user.json", "Your account: email address, name, when you signed up, confirmed your email address and your age, and accepted the terms. Never your password (we keep only a hash of it).", (into) =>
-    accountDocument("user", now, [
-      [
-        {
-          id: user.id,
-          email: user.email,
-          name: user.name,
-          email_verified_at: time(user.emailVerifiedAt),
-          age_confirmed_at: time(user.ageConfirmedAt),
-          terms_accepted_at: time(user.termsAcceptedAt),
-          privacy_notice_seen: user.privacySeenVersion,
-          created_at: time(user.createdAt),
-          updated_at: time(user.updatedAt),
-        },
-      ],
-    ], into),
+  await add(
+    "account/user.json",
+    "Your account: email address, name, when you signed up, confirmed your email address and your age, and accepted the terms. Never your password (we keep only a hash of it).",
+    (into) =>
+      accountDocument(
+        "user",
+        now,
+        [
+          [
+            {
+              id: user.id,
+              email: user.email,
+              name: user.name,
+              email_verified_at: time(user.emailVerifiedAt),
+              age_confirmed_at: time(user.ageConfirmedAt),
+              terms_accepted_at: time(user.termsAcceptedAt),
+              privacy_notice_seen: user.privacySeenVersion,
+              created_at: time(user.createdAt),
+              updated_at: time(user.updatedAt),
+            },
+          ],
+        ],
+        into,
+      ),
   );
   await add("account/memberships.json", "The workspaces you belong to, your role in each, and since when.", (into) =>
-    accountDocument("memberships", now, [memberRows.map((m) => ({ workspace_id: m.tenantId, workspace: m.name, role: m.role, since: isoTime(m.createdAt) }))], into),
-  );
-  await add("account/sessions.json", "Your sign-in sessions we hold: when each began and was last active, its IP address and browser. Never the session token.", (into) =>
     accountDocument(
-      "sessions",
+      "memberships",
       now,
-      [sessionRows.map((s) => ({ workspace: s.workspace, created_at: isoTime(s.createdAt), last_active_at: isoTime(s.lastActiveAt), ip: s.ip, user_agent: s.userAgent, device: describeDevice(s.userAgent) }))],
+      [
+        memberRows.map((m) => ({
+          workspace_id: m.tenantId,
+          workspace: m.name,
+          role: m.role,
+          since: isoTime(m.createdAt),
+        })),
+      ],
       into,
     ),
   );
-  await add("account/consent.json", "The analytics cookie choices you made while signed in, with the cookie-policy version each was made under.", (into) =>
-    accountDocument("consent", now, [consentRows.map((r) => ({ analytics: r.analytics, policy_version: r.policyVersion, created_at: isoTime(r.createdAt) }))], into),
+  await add(
+    "account/sessions.json",
+    "Your sign-in sessions we hold: when each began and was last active, its IP address and browser. Never the session token.",
+    (into) =>
+      accountDocument(
+        "sessions",
+        now,
+        [
+          sessionRows.map((s) => ({
+            workspace: s.workspace,
+            created_at: isoTime(s.createdAt),
+            last_active_at: isoTime(s.lastActiveAt),
+            ip: s.ip,
+            user_agent: s.userAgent,
+            device: describeDevice(s.userAgent),
+          })),
+        ],
+        into,
+      ),
   );
-  await add("account/email-preferences.json", "Your choice of non-essential email: the weekly activity digest and product news.", (into) =>
-    accountDocument("email_preferences", now, [[{ weekly_digest: prefs.digest, product_news: prefs.news, changed_at: time(prefs.updatedAt) }]], into),
+  await add(
+    "account/consent.json",
+    "The analytics cookie choices you made while signed in, with the cookie-policy version each was made under.",
+    (into) =>
+      accountDocument(
+        "consent",
+        now,
+        [
+          consentRows.map((r) => ({
+            analytics: r.analytics,
+            policy_version: r.policyVersion,
+            created_at: isoTime(r.createdAt),
+          })),
+        ],
+        into,
+      ),
+  );
+  await add(
+    "account/email-preferences.json",
+    "Your choice of non-essential email: the weekly activity digest and product news.",
+    (into) =>
+      accountDocument(
+        "email_preferences",
+        now,
+        [[{ weekly_digest: prefs.digest, product_news: prefs.news, changed_at: time(prefs.updatedAt) }]],
+        into,
+      ),
   );
   const [messageRows, mailRows] = await db.batch([
     db.select().from(supportMessages).where(eq(supportMessages.email, user.email)).orderBy(supportMessages.createdAt),
@@ -367,8 +575,23 @@ export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { use
       .orderBy(emailOutbox.createdAt)
       .limit(MAIL_COPIES_LIMIT),
   ]);
-  await add("account/contact-messages.json", `The messages you sent us through the contact page from your account's address (kept ${RETENTION.supportMessageDays} days).`, (into) =>
-    accountDocument("contact_messages", now, [messageRows.map((m) => ({ name: m.name, email: m.email, message: m.message, created_at: isoTime(m.createdAt) }))], into),
+  await add(
+    "account/contact-messages.json",
+    `The messages you sent us through the contact page from your account's address (kept ${RETENTION.supportMessageDays} days).`,
+    (into) =>
+      accountDocument(
+        "contact_messages",
+        now,
+        [
+          messageRows.map((m) => ({
+            name: m.name,
+            email: m.email,
+            message: m.message,
+            created_at: isoTime(m.createdAt),
+          })),
+        ],
+        into,
+      ),
   );
   await add(
     "account/emails.json",
@@ -392,20 +615,38 @@ export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { use
         into,
       ),
   );
-  await add("account/audit-log.json", "Audit-trail entries about you in your workspaces: what you did, and what was done to your account (failed sign-ins, role changes).", (into) =>
-    accountDocument("audit_log", now, auditPages(db, memberRows.map((m) => m.tenantId), who.userId), into),
+  await add(
+    "account/audit-log.json",
+    "Audit-trail entries about you in your workspaces: what you did, and what was done to your account (failed sign-ins, role changes).",
+    (into) =>
+      accountDocument(
+        "audit_log",
+        now,
+        auditPages(
+          db,
+          memberRows.map((m) => m.tenantId),
+          who.userId,
+        ),
+        into,
+      ),
   );
   const recent = await recentViewRows(db, who.userId);
-  await add("account/recently-viewed.json", "The records you opened lately in each workspace (the dashboard's shortcuts), by type and id.", (into) =>
-    accountDocument("recently_viewed", now, [recent], into),
+  await add(
+    "account/recently-viewed.json",
+    "The records you opened lately in each workspace (the dashboard's shortcuts), by type and id.",
+    (into) => accountDocument("recently_viewed", now, [recent], into),
   );
 
   if (who.includesWorkspace) {
     for (const f of WORKSPACE_FILES) {
-      await add(`workspace/${f.kind}.${f.format}`, f.description, (into) => counted(exportChunks(db, who.tenantId, f.kind, f.format, { now }), f.format, into));
+      await add(`workspace/${f.kind}.${f.format}`, f.description, (into) =>
+        counted(exportChunks(db, who.tenantId, f.kind, f.format, { now }), f.format, into),
+      );
     }
-    await add("workspace/activity.json", "The timeline of every record: creations, each change with its values before and after, notes added, and who did it.", (into) =>
-      accountDocument("activity", now, activityPages(db, who.tenantId), into),
+    await add(
+      "workspace/activity.json",
+      "The timeline of every record: creations, each change with its values before and after, notes added, and who did it.",
+      (into) => accountDocument("activity", now, activityPages(db, who.tenantId), into),
     );
   }
 
@@ -415,9 +656,17 @@ export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { use
     account: { id: user.id, email: user.email },
     workspace: { id: tenant.id, name: tenant.name },
     includes_workspace_records: who.includesWorkspace,
-    files: [...files, { name: "manifest.json", format: "json", records: files.length + 1, description: "This list of the archive's files." }],
+    files: [
+      ...files,
+      {
+        name: "manifest.json",
+        format: "json",
+        records: files.length + 1,
+        description: "This list of the archive's files.",
+      },
+    ],
   };
-  await zip.addFile("manifest.json", [JSON.stringify(manifest, null, 2) + "\n"]);
+  await zip.addFile("manifest.json", [`${JSON.stringify(manifest, null, 2)}\n`]);
   return manifest.files as ManifestFile[];
 }
 
@@ -425,7 +674,8 @@ export async function writeDataExport(db: Database, zip: R2ZipWriter, who: { use
  * The R2 key of one build of an archive: each delivery of the message writes its own object, so two
  * deliveries running at once never write the same one; the one that marks the row ready keeps its own.
  */
-export const exportObjectKey = (tenantId: string, userId: string, id: string, build: string) => `exports/${tenantId}/${userId}/${id}-${build}.zip`;
+export const exportObjectKey = (tenantId: string, userId: string, id: string, build: string) =>
+  `exports/${tenantId}/${userId}/${id}-${build}.zip`;
 
 class ExportStopped extends Error {}
 
@@ -435,9 +685,15 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
   const [row] = await db
     .select()
     .from(dataExports)
-    .where(and(eq(dataExports.id, message.exportId), eq(dataExports.tenantId, message.tenantId), eq(dataExports.userId, message.userId)))
+    .where(
+      and(
+        eq(dataExports.id, message.exportId),
+        eq(dataExports.tenantId, message.tenantId),
+        eq(dataExports.userId, message.userId),
+      ),
+    )
     .limit(1);
-  if (!row || row.status !== "queued") return;
+  if (row?.status !== "queued") return;
   const key = exportObjectKey(row.tenantId, row.userId, row.id, newId().slice(0, 12));
   // The heartbeat: the watchdog sees the build alive, and the build sees a cancellation.
   let beatAt = Date.now();
@@ -462,7 +718,10 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
     // The reason is shown once the watchdog gives up; the heartbeat is left alone, since this is no progress.
     await db
       .update(dataExports)
-      .set({ message: "The archive could not be built. Try again later; an administrator can also download each list from Export." })
+      .set({
+        message:
+          "The archive could not be built. Try again later; an administrator can also download each list from Export.",
+      })
       .where(and(eq(dataExports.id, row.id), eq(dataExports.status, "queued")));
     throw err;
   }
@@ -486,7 +745,11 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
       to: user.email,
       tenantId: row.tenantId,
       userId: row.userId,
-      ...dataExportReadyMail({ link: `${message.baseUrl}/app/settings/privacy/exports/${row.id}`, expiresAt, includesWorkspace: row.includesWorkspace }),
+      ...dataExportReadyMail({
+        link: `${message.baseUrl}/app/settings/privacy/exports/${row.id}`,
+        expiresAt,
+        includesWorkspace: row.includesWorkspace,
+      }),
     },
     readyAt,
   );

@@ -58,7 +58,11 @@ export interface DigestConfig {
  * One step of the week's sweep at `now` (the cron's scheduled time). Returns the outbox ids queued,
  * so the caller may deliver them at once.
  */
-export async function runDigestStep(db: Database, config: DigestConfig, now: number): Promise<DigestReport & { mailIds: string[] }> {
+export async function runDigestStep(
+  db: Database,
+  config: DigestConfig,
+  now: number,
+): Promise<DigestReport & { mailIds: string[] }> {
   const week = isoWeek(now);
   const report = { week, looked: 0, sent: 0, finished: false, mailIds: [] as string[] };
   if (!config.baseUrl || !config.secret) return report;
@@ -70,7 +74,13 @@ export async function runDigestStep(db: Database, config: DigestConfig, now: num
     ON CONFLICT (week) DO UPDATE SET week = week RETURNING after_user_id, finished_at`);
   if (!run || run.finished_at !== null) return { ...report, finished: true };
 
-  const users = await db.all<{ id: string; email: string; verified: number | null; digest: number | null; digest_week: string | null }>(sql`
+  const users = await db.all<{
+    id: string;
+    email: string;
+    verified: number | null;
+    digest: number | null;
+    digest_week: string | null;
+  }>(sql`
     SELECT u.id, u.email, u.email_verified_at AS verified, p.digest, p.digest_week
     FROM users u LEFT JOIN email_preferences p ON p.user_id = u.id
     WHERE u.id > ${run.after_user_id} ORDER BY u.id LIMIT ${pageSize}`);
@@ -82,8 +92,17 @@ export async function runDigestStep(db: Database, config: DigestConfig, now: num
   const wanting = users.filter((u) => u.verified !== null && u.digest !== 0 && u.digest_week !== week);
   const from = weekStart(now) - WEEK_MS;
   const to = weekStart(now);
-  const byUser = wanting.length ? await workspaceWeeks(db, wanting.map((u) => u.id), from, to) : new Map<string, DigestWorkspace[]>();
-  const withNews = wanting.filter((u) => (byUser.get(u.id) ?? []).some((w) => w.newContacts + w.updatedContacts + w.newCompanies + w.newNotes > 0));
+  const byUser = wanting.length
+    ? await workspaceWeeks(
+        db,
+        wanting.map((u) => u.id),
+        from,
+        to,
+      )
+    : new Map<string, DigestWorkspace[]>();
+  const withNews = wanting.filter((u) =>
+    (byUser.get(u.id) ?? []).some((w) => w.newContacts + w.updatedContacts + w.newCompanies + w.newNotes > 0),
+  );
 
   // The claim: one upsert, conditional per row, returns only the users this run may mail.
   const claimed = withNews.length
@@ -112,7 +131,8 @@ export async function runDigestStep(db: Database, config: DigestConfig, now: num
         list: "digest",
         baseUrl,
         secret: config.secret,
-        render: (unsubscribeUrl) => weeklyDigestMail({ week, from, to, workspaces, appLink: `${baseUrl}/app`, unsubscribeUrl }),
+        render: (unsubscribeUrl) =>
+          weeklyDigestMail({ week, from, to, workspaces, appLink: `${baseUrl}/app`, unsubscribeUrl }),
       },
       now,
       { digest: true, news: false },
@@ -135,8 +155,20 @@ export async function runDigestStep(db: Database, config: DigestConfig, now: num
 }
 
 /** For each user, the week's counts in each of their workspaces: one query for all of them. */
-async function workspaceWeeks(db: Database, userIds: string[], from: number, to: number): Promise<Map<string, DigestWorkspace[]>> {
-  const rows = await db.all<{ user_id: string; name: string; new_contacts: number; updated_contacts: number; new_companies: number; new_notes: number }>(sql`
+async function workspaceWeeks(
+  db: Database,
+  userIds: string[],
+  from: number,
+  to: number,
+): Promise<Map<string, DigestWorkspace[]>> {
+  const rows = await db.all<{
+    user_id: string;
+    name: string;
+    new_contacts: number;
+    updated_contacts: number;
+    new_companies: number;
+    new_notes: number;
+  }>(sql`
     WITH ws AS (
       SELECT DISTINCT m.tenant_id FROM memberships m JOIN tenants t ON t.id = m.tenant_id
       WHERE m.user_id IN (SELECT value FROM json_each(${JSON.stringify(userIds)})) AND t.closed_at IS NULL
@@ -156,7 +188,13 @@ async function workspaceWeeks(db: Database, userIds: string[], from: number, to:
   const out = new Map<string, DigestWorkspace[]>();
   for (const r of rows) {
     const list = out.get(r.user_id) ?? [];
-    list.push({ name: r.name, newContacts: r.new_contacts, updatedContacts: r.updated_contacts, newCompanies: r.new_companies, newNotes: r.new_notes });
+    list.push({
+      name: r.name,
+      newContacts: r.new_contacts,
+      updatedContacts: r.updated_contacts,
+      newCompanies: r.new_companies,
+      newNotes: r.new_notes,
+    });
     out.set(r.user_id, list);
   }
   return out;

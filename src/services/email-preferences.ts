@@ -33,17 +33,30 @@ export interface EmailPreferenceValues {
 export const DEFAULT_EMAIL_PREFERENCES: EmailPreferenceValues = { digest: true, news: false };
 
 /** The user's choices, with the defaults where they never chose; `updatedAt` null when they never did. */
-export async function getEmailPreferences(db: Database, userId: string): Promise<EmailPreferenceValues & { updatedAt: number | null }> {
+export async function getEmailPreferences(
+  db: Database,
+  userId: string,
+): Promise<EmailPreferenceValues & { updatedAt: number | null }> {
   const [row] = await db.select().from(emailPreferences).where(eq(emailPreferences.userId, userId)).limit(1);
-  return row ? { digest: row.digest, news: row.news, updatedAt: row.updatedAt } : { ...DEFAULT_EMAIL_PREFERENCES, updatedAt: null };
+  return row
+    ? { digest: row.digest, news: row.news, updatedAt: row.updatedAt }
+    : { ...DEFAULT_EMAIL_PREFERENCES, updatedAt: null };
 }
 
 /** Stores the user's choices (both lists). */
-export async function setEmailPreferences(db: Database, userId: string, values: EmailPreferenceValues, now: number): Promise<void> {
+export async function setEmailPreferences(
+  db: Database,
+  userId: string,
+  values: EmailPreferenceValues,
+  now: number,
+): Promise<void> {
   await db
     .insert(emailPreferences)
     .values({ userId, digest: values.digest, news: values.news, updatedAt: now })
-    .onConflictDoUpdate({ target: emailPreferences.userId, set: { digest: values.digest, news: values.news, updatedAt: now } });
+    .onConflictDoUpdate({
+      target: emailPreferences.userId,
+      set: { digest: values.digest, news: values.news, updatedAt: now },
+    });
 }
 
 /**
@@ -56,7 +69,9 @@ export async function unsubscribeFromList(db: Database, userId: string, list: Ma
   const first = { ...DEFAULT_EMAIL_PREFERENCES, ...off };
   const rows = await db
     .insert(emailPreferences)
-    .select(sql`SELECT id, ${first.digest ? 1 : 0}, ${first.news ? 1 : 0}, NULL, ${now} FROM users WHERE id = ${userId}`)
+    .select(
+      sql`SELECT id, ${first.digest ? 1 : 0}, ${first.news ? 1 : 0}, NULL, ${now} FROM users WHERE id = ${userId}`,
+    )
     .onConflictDoUpdate({ target: emailPreferences.userId, set: { ...off, updatedAt: now } })
     .returning({ userId: emailPreferences.userId });
   return rows.length > 0;
@@ -81,12 +96,20 @@ export async function unsubscribeToken(secret: string, userId: string, list: Mai
 const USER_ID = /^[a-z0-9]{1,64}$/;
 
 /** The user and list a token was made for, or null when it is malformed or its MAC does not verify. */
-export async function readUnsubscribeToken(secret: string | undefined, token: string): Promise<{ userId: string; list: MailList } | null> {
+export async function readUnsubscribeToken(
+  secret: string | undefined,
+  token: string,
+): Promise<{ userId: string; list: MailList } | null> {
   if (!secret || token.length > 200) return null;
   const parts = token.split(".");
   if (parts.length !== 3) return null;
   const [list, userId, macText] = parts as [string, string, string];
-  if (!(MAIL_LISTS as readonly string[]).includes(list) || !USER_ID.test(userId) || !/^[A-Za-z0-9_-]{43}$/.test(macText)) return null;
+  if (
+    !(MAIL_LISTS as readonly string[]).includes(list) ||
+    !USER_ID.test(userId) ||
+    !/^[A-Za-z0-9_-]{43}$/.test(macText)
+  )
+    return null;
   let mac: Uint8Array;
   try {
     mac = decodeBase64urlIgnorePadding(macText);
@@ -94,7 +117,12 @@ export async function readUnsubscribeToken(secret: string | undefined, token: st
     return null;
   }
   // crypto.subtle.verify compares in constant time.
-  const ok = await crypto.subtle.verify("HMAC", await macKey(secret, "verify"), mac, macInput(userId, list as MailList));
+  const ok = await crypto.subtle.verify(
+    "HMAC",
+    await macKey(secret, "verify"),
+    mac,
+    macInput(userId, list as MailList),
+  );
   return ok ? { userId, list: list as MailList } : null;
 }
 
@@ -131,12 +159,27 @@ export interface ListMailInput {
  * user turned the list off (or never turned it on), or there is no key to sign its link with.
  * `prefs` may be passed when the caller has read them already.
  */
-export async function queueListMail(db: Database, input: ListMailInput, now: number, prefs?: EmailPreferenceValues): Promise<{ id: string; query: ReturnType<typeof queueMail>["query"] } | null> {
+export async function queueListMail(
+  db: Database,
+  input: ListMailInput,
+  now: number,
+  prefs?: EmailPreferenceValues,
+): Promise<{ id: string; query: ReturnType<typeof queueMail>["query"] } | null> {
   if (!input.secret) return null;
   const choice = prefs ?? (await getEmailPreferences(db, input.userId));
   if (!choice[input.list]) return null;
   const url = await unsubscribeUrl(input.baseUrl, input.secret, input.userId, input.list);
   const rendered = input.render(url);
   if (rendered.essential) throw new Error("queueListMail: a list mail is never essential");
-  return queueMail(db, { ...rendered, headers: { ...rendered.headers, ...listUnsubscribeHeaders(url) }, to: input.to, tenantId: input.tenantId, userId: input.userId }, now);
+  return queueMail(
+    db,
+    {
+      ...rendered,
+      headers: { ...rendered.headers, ...listUnsubscribeHeaders(url) },
+      to: input.to,
+      tenantId: input.tenantId,
+      userId: input.userId,
+    },
+    now,
+  );
 }

@@ -98,7 +98,10 @@ const dialect = new SQLiteAsyncDialect();
 export async function runCounted(db: Database, budget: Budget, statement: SQL): Promise<number> {
   budget.left -= 1;
   const q = dialect.sqlToQuery(statement);
-  const result = await db.$client.prepare(q.sql).bind(...q.params).run();
+  const result = await db.$client
+    .prepare(q.sql)
+    .bind(...q.params)
+    .run();
   return result.meta.changes ?? 0;
 }
 
@@ -106,7 +109,12 @@ export async function runCounted(db: Database, budget: Budget, statement: SQL): 
 async function readRows<T>(db: Database, budget: Budget, statement: SQL): Promise<T[]> {
   budget.left -= 1;
   const q = dialect.sqlToQuery(statement);
-  return (await db.$client.prepare(q.sql).bind(...q.params).all<T>()).results;
+  return (
+    await db.$client
+      .prepare(q.sql)
+      .bind(...q.params)
+      .all<T>()
+  ).results;
 }
 
 /**
@@ -116,13 +124,22 @@ async function readRows<T>(db: Database, budget: Budget, statement: SQL): Promis
 const CASCADING = new Set(["contacts", "companies"]);
 
 /** Deletes the tenant's rows of one table, a chunk per statement. True when none are left. */
-async function deleteTenantRows(ctx: ErasureContext, tenantId: string, table: string, progress: ErasureProgress): Promise<boolean> {
+async function deleteTenantRows(
+  ctx: ErasureContext,
+  tenantId: string,
+  table: string,
+  progress: ErasureProgress,
+): Promise<boolean> {
   const t = sql.identifier(table);
   const chunk = CASCADING.has(table) ? Math.max(1, Math.floor(ctx.chunk / 10)) : ctx.chunk;
   while (ctx.budget.left > 0) {
     // D1 counts the rows the statement's cascades and triggers wrote too, so "fewer than a chunk"
     // can take one more statement to see; "none" always ends the step.
-    const n = await runCounted(ctx.db, ctx.budget, sql`DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE tenant_id = ${tenantId} LIMIT ${chunk})`);
+    const n = await runCounted(
+      ctx.db,
+      ctx.budget,
+      sql`DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE tenant_id = ${tenantId} LIMIT ${chunk})`,
+    );
     progress.rows += n;
     if (n < chunk) return true;
   }
@@ -130,7 +147,12 @@ async function deleteTenantRows(ctx: ErasureContext, tenantId: string, table: st
 }
 
 /** Deletes the objects under an R2 prefix, a listed page (up to 1,000) at a time. True when none are left. */
-export async function deletePrefix(files: R2Bucket, budget: Budget, prefix: string, counter: { objects: number }): Promise<boolean> {
+export async function deletePrefix(
+  files: R2Bucket,
+  budget: Budget,
+  prefix: string,
+  counter: { objects: number },
+): Promise<boolean> {
   while (budget.left > 1) {
     budget.left -= 1;
     const page = await files.list({ prefix, limit: 1000 });
@@ -182,7 +204,12 @@ async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress:
     const batch: SQLWrapper[] = [];
     const accounts: { id: string; email: string }[] = [];
     for (const r of rows) {
-      const statements = userDeletionQueries(ctx.db, { id: r.id, email: r.email, formerEmails: JSON.parse(r.former) as string[] }, [], ctx.now);
+      const statements = userDeletionQueries(
+        ctx.db,
+        { id: r.id, email: r.email, formerEmails: JSON.parse(r.former) as string[] },
+        [],
+        ctx.now,
+      );
       if (accounts.length > 0 && batch.length + statements.length + shared > ctx.budget.left) break;
       batch.push(...statements);
       accounts.push({ id: r.id, email: r.email });
@@ -196,7 +223,9 @@ async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress:
 
 /** Columns of one row that say which tenant tables still hold rows of the tenant (1) or not (null). */
 function leftoversQuery(tenantId: string): SQL {
-  const checks = [...TENANT_TABLES, "memberships"].map((t) => sql`(SELECT 1 FROM ${sql.identifier(t)} WHERE tenant_id = ${tenantId} LIMIT 1) AS ${sql.identifier(t)}`);
+  const checks = [...TENANT_TABLES, "memberships"].map(
+    (t) => sql`(SELECT 1 FROM ${sql.identifier(t)} WHERE tenant_id = ${tenantId} LIMIT 1) AS ${sql.identifier(t)}`,
+  );
   return sql`SELECT ${sql.join(checks, sql`, `)}`;
 }
 
@@ -204,7 +233,12 @@ function leftoversQuery(tenantId: string): SQL {
  * The last step: if nothing of the tenant is left, the ledger records the erasure and the tenant row
  * goes. If something arrived meanwhile (a late write), the erasure starts over from the first step.
  */
-async function finish(ctx: ErasureContext, tenantId: string, progress: ErasureProgress, restarted: { done: boolean }): Promise<"done" | "restart"> {
+async function finish(
+  ctx: ErasureContext,
+  tenantId: string,
+  progress: ErasureProgress,
+  restarted: { done: boolean },
+): Promise<"done" | "restart"> {
   const [left] = await readRows<Record<string, number | null>>(ctx.db, ctx.budget, leftoversQuery(tenantId));
   const remaining = Object.entries(left ?? {}).filter(([, v]) => v !== null);
   if (remaining.length > 0 && !restarted.done) {
@@ -240,7 +274,12 @@ export async function eraseTenant(ctx: ErasureContext, tenantId: string): Promis
   }
   // From here on the tenant's audit entries may be deleted (the trigger of migration 0009), and the
   // reopen link no longer works.
-  if (tenant.erasing === null) await runCounted(ctx.db, ctx.budget, sql`UPDATE tenants SET erasing_at = ${ctx.now}, reopen_token_hash = NULL WHERE id = ${tenantId}`);
+  if (tenant.erasing === null)
+    await runCounted(
+      ctx.db,
+      ctx.budget,
+      sql`UPDATE tenants SET erasing_at = ${ctx.now}, reopen_token_hash = NULL WHERE id = ${tenantId}`,
+    );
 
   let step = Math.max(0, Math.min(tenant.step, ERASURE_STEPS.length - 1));
   const restarted = { done: false };
@@ -249,7 +288,8 @@ export async function eraseTenant(ctx: ErasureContext, tenantId: string): Promis
     const name = ERASURE_STEPS[step]!;
     let finished: boolean;
     if (name.startsWith("table:")) finished = await deleteTenantRows(ctx, tenantId, name.slice(6), progress);
-    else if (name.startsWith("r2:")) finished = await deletePrefix(ctx.files, ctx.budget, TENANT_PREFIXES(tenantId)[Number(name.slice(3))]!, files);
+    else if (name.startsWith("r2:"))
+      finished = await deletePrefix(ctx.files, ctx.budget, TENANT_PREFIXES(tenantId)[Number(name.slice(3))]!, files);
     else if (name === "users") finished = await eraseOnlyMembers(ctx, tenantId, progress);
     else if (name === "memberships") finished = await deleteTenantRows(ctx, tenantId, "memberships", progress);
     else {

@@ -72,10 +72,29 @@ export const CONTACT_CSV_COLUMNS = [
 ] as const;
 
 /** The companies CSV's columns, before one column per company custom field. */
-export const COMPANY_CSV_COLUMNS = ["Name", "Domain", "Industry", "Size", "Phone", "Address", "Tags", "Owner", "Created", "Updated"] as const;
+export const COMPANY_CSV_COLUMNS = [
+  "Name",
+  "Domain",
+  "Industry",
+  "Size",
+  "Phone",
+  "Address",
+  "Tags",
+  "Owner",
+  "Created",
+  "Updated",
+] as const;
 
 /** The notes CSV's columns. */
-export const NOTE_CSV_COLUMNS = ["Record type", "Record id", "Record name", "Note", "Author", "Created", "Updated"] as const;
+export const NOTE_CSV_COLUMNS = [
+  "Record type",
+  "Record id",
+  "Record name",
+  "Note",
+  "Author",
+  "Created",
+  "Updated",
+] as const;
 
 /** How the Tags cell joins a record's tag names. */
 export const TAG_SEPARATOR = "; ";
@@ -107,7 +126,13 @@ export interface CompanyExportFilters {
   tagId: number | null;
 }
 
-export const NO_CONTACT_FILTERS: ContactExportFilters = { match: null, tagId: null, companyId: null, ownerId: null, custom: [] };
+export const NO_CONTACT_FILTERS: ContactExportFilters = {
+  match: null,
+  tagId: null,
+  companyId: null,
+  ownerId: null,
+  custom: [],
+};
 export const NO_COMPANY_FILTERS: CompanyExportFilters = { q: "", tagId: null };
 
 export interface ExportNote {
@@ -182,7 +207,10 @@ async function* keysetPages<R>(fetch: (after: R | null) => Promise<R[]>): AsyncG
 }
 
 /** The owner's email while the owner is a member of the record's tenant (alias `r`). */
-const ownerEmail = (r: string) => sql.raw(`(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ${r}.tenant_id AND m.user_id = ${r}.owner_id)`);
+const ownerEmail = (r: string) =>
+  sql.raw(
+    `(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ${r}.tenant_id AND m.user_id = ${r}.owner_id)`,
+  );
 
 /**
  * A record's custom values as a JSON object {fieldId: value}, only from fields of its entity (a
@@ -233,13 +261,23 @@ interface ContactRow {
  * each row (unary + and EXISTS on primary keys) instead of tempting SQLite into another index that
  * would sort the tenant on every page.
  */
-export function contactPageSql(tenantId: string, filters: ContactExportFilters, after: { createdAt: number; id: number } | null, opts: { notes?: boolean } = {}): SQL {
+export function contactPageSql(
+  tenantId: string,
+  filters: ContactExportFilters,
+  after: { createdAt: number; id: number } | null,
+  opts: { notes?: boolean } = {},
+): SQL {
   const conditions: SQL[] = [sql`c.tenant_id = ${tenantId}`];
   if (filters.companyId !== null) conditions.push(sql`+c.company_id = ${filters.companyId}`);
   if (filters.ownerId !== null) conditions.push(sql`+c.owner_id = ${filters.ownerId}`);
-  if (filters.tagId !== null) conditions.push(sql`EXISTS (SELECT 1 FROM contact_tags ft WHERE ft.tenant_id = c.tenant_id AND ft.contact_id = c.id AND ft.tag_id = ${filters.tagId})`);
+  if (filters.tagId !== null)
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM contact_tags ft WHERE ft.tenant_id = c.tenant_id AND ft.contact_id = c.id AND ft.tag_id = ${filters.tagId})`,
+    );
   for (const f of filters.custom.slice(0, 5)) {
-    conditions.push(sql`EXISTS (SELECT 1 FROM custom_field_values fv WHERE fv.tenant_id = c.tenant_id AND fv.field_id = ${f.fieldId} AND fv.entity_id = c.id AND fv.value = ${f.value})`);
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM custom_field_values fv WHERE fv.tenant_id = c.tenant_id AND fv.field_id = ${f.fieldId} AND fv.entity_id = c.id AND fv.value = ${f.value})`,
+    );
   }
   const columns = sql`c.id, c.first_name, c.last_name, c.primary_email, c.job_title, c.company_id, c.company_name, c.address,
     c.created_at, c.updated_at, c.last_activity_at, ${ownerEmail("c")} AS owner,
@@ -261,7 +299,9 @@ export function contactPageSql(tenantId: string, filters: ContactExportFilters, 
 
 function parseNotes(json: string | null): ExportNote[] {
   if (!json) return [];
-  return (JSON.parse(json) as { id: number; body: string; author: string | null; created_at: number; updated_at: number }[]).map((n) => ({
+  return (
+    JSON.parse(json) as { id: number; body: string; author: string | null; created_at: number; updated_at: number }[]
+  ).map((n) => ({
     id: n.id,
     body: n.body,
     author: n.author,
@@ -275,18 +315,33 @@ function parseCustom(json: string): Map<number, string> {
 }
 
 /** The tenant's contacts matching `filters`, one page (one query) at a time. */
-export async function* contactPages(db: Database, tenantId: string, filters: ContactExportFilters = NO_CONTACT_FILTERS, opts: { notes?: boolean } = {}): AsyncGenerator<ExportContact[]> {
-  const pages = keysetPages<ContactRow>((after) => db.all<ContactRow>(contactPageSql(tenantId, filters, after ? { createdAt: after.created_at, id: after.id } : null, opts)));
+export async function* contactPages(
+  db: Database,
+  tenantId: string,
+  filters: ContactExportFilters = NO_CONTACT_FILTERS,
+  opts: { notes?: boolean } = {},
+): AsyncGenerator<ExportContact[]> {
+  const pages = keysetPages<ContactRow>((after) =>
+    db.all<ContactRow>(
+      contactPageSql(tenantId, filters, after ? { createdAt: after.created_at, id: after.id } : null, opts),
+    ),
+  );
   for await (const rows of pages) {
     yield rows.map((r) => ({
       id: r.id,
       firstName: r.first_name,
       lastName: r.last_name,
-      displayName: contactDisplayName({ id: r.id, firstName: r.first_name, lastName: r.last_name, primaryEmail: r.primary_email }),
+      displayName: contactDisplayName({
+        id: r.id,
+        firstName: r.first_name,
+        lastName: r.last_name,
+        primaryEmail: r.primary_email,
+      }),
       emails: JSON.parse(r.emails) as string[],
       phones: JSON.parse(r.phones) as string[],
       jobTitle: r.job_title,
-      company: r.company_name !== null || r.company_id !== null ? { id: r.company_id, name: r.company_name ?? "" } : null,
+      company:
+        r.company_name !== null || r.company_id !== null ? { id: r.company_id, name: r.company_name ?? "" } : null,
       address: r.address,
       tags: JSON.parse(r.tags) as string[],
       owner: r.owner,
@@ -320,12 +375,20 @@ interface CompanyRow {
 const PREFIX_END = "\u{10FFFF}";
 
 /** The SQL of one page of companies after `after`: keyset (created_at, id) on companies_tenant_created_idx. */
-export function companyPageSql(tenantId: string, filters: CompanyExportFilters, after: { createdAt: number; id: number } | null, opts: { notes?: boolean } = {}): SQL {
+export function companyPageSql(
+  tenantId: string,
+  filters: CompanyExportFilters,
+  after: { createdAt: number; id: number } | null,
+  opts: { notes?: boolean } = {},
+): SQL {
   const conditions: SQL[] = [sql`co.tenant_id = ${tenantId}`];
   // The same name prefix as the list: lower-cased, trimmed, at most 200 characters.
   const prefix = nameSortKey(filters.q.trim()).slice(0, 200);
   if (prefix) conditions.push(sql`+co.name_sort >= ${prefix}`, sql`+co.name_sort < ${prefix + PREFIX_END}`);
-  if (filters.tagId !== null) conditions.push(sql`EXISTS (SELECT 1 FROM company_tags ft WHERE ft.tenant_id = co.tenant_id AND ft.company_id = co.id AND ft.tag_id = ${filters.tagId})`);
+  if (filters.tagId !== null)
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM company_tags ft WHERE ft.tenant_id = co.tenant_id AND ft.company_id = co.id AND ft.tag_id = ${filters.tagId})`,
+    );
   if (after) conditions.push(sql`(co.created_at, co.id) > (${after.createdAt}, ${after.id})`);
   return sql`SELECT co.id, co.name, co.domain, co.industry, co.size, co.phone, co.address, co.created_at, co.updated_at, co.last_activity_at,
       ${ownerEmail("co")} AS owner,
@@ -336,8 +399,17 @@ export function companyPageSql(tenantId: string, filters: CompanyExportFilters, 
 }
 
 /** The tenant's companies matching `filters`, one page (one query) at a time. */
-export async function* companyPages(db: Database, tenantId: string, filters: CompanyExportFilters = NO_COMPANY_FILTERS, opts: { notes?: boolean } = {}): AsyncGenerator<ExportCompany[]> {
-  const pages = keysetPages<CompanyRow>((after) => db.all<CompanyRow>(companyPageSql(tenantId, filters, after ? { createdAt: after.created_at, id: after.id } : null, opts)));
+export async function* companyPages(
+  db: Database,
+  tenantId: string,
+  filters: CompanyExportFilters = NO_COMPANY_FILTERS,
+  opts: { notes?: boolean } = {},
+): AsyncGenerator<ExportCompany[]> {
+  const pages = keysetPages<CompanyRow>((after) =>
+    db.all<CompanyRow>(
+      companyPageSql(tenantId, filters, after ? { createdAt: after.created_at, id: after.id } : null, opts),
+    ),
+  );
   for await (const rows of pages) {
     yield rows.map((r) => ({
       id: r.id,
@@ -373,8 +445,13 @@ interface NoteRow {
 }
 
 /** The SQL of one page of notes: keyset (subject_type, subject_id, id) on notes_tenant_subject_idx, so a record's notes come together. */
-export function notePageSql(tenantId: string, after: { subjectType: SubjectType; subjectId: number; id: number } | null): SQL {
-  const keyset = after ? sql`AND (n.subject_type, n.subject_id, n.id) > (${after.subjectType}, ${after.subjectId}, ${after.id})` : sql``;
+export function notePageSql(
+  tenantId: string,
+  after: { subjectType: SubjectType; subjectId: number; id: number } | null,
+): SQL {
+  const keyset = after
+    ? sql`AND (n.subject_type, n.subject_id, n.id) > (${after.subjectType}, ${after.subjectId}, ${after.id})`
+    : sql``;
   return sql`SELECT n.id, n.subject_type, n.subject_id, n.body, u.email AS author, n.created_at, n.updated_at,
       rc.first_name, rc.last_name, rc.primary_email, rco.name AS company_name
     FROM notes n
@@ -387,7 +464,14 @@ export function notePageSql(tenantId: string, after: { subjectType: SubjectType;
 
 /** Every note of the tenant, grouped by record, one page (one query) at a time. */
 export async function* notePages(db: Database, tenantId: string): AsyncGenerator<ExportNoteRow[]> {
-  const pages = keysetPages<NoteRow>((after) => db.all<NoteRow>(notePageSql(tenantId, after ? { subjectType: after.subject_type, subjectId: after.subject_id, id: after.id } : null)));
+  const pages = keysetPages<NoteRow>((after) =>
+    db.all<NoteRow>(
+      notePageSql(
+        tenantId,
+        after ? { subjectType: after.subject_type, subjectId: after.subject_id, id: after.id } : null,
+      ),
+    ),
+  );
   for await (const rows of pages) {
     yield rows.map((r) => ({
       id: r.id,
@@ -397,7 +481,12 @@ export async function* notePages(db: Database, tenantId: string): AsyncGenerator
         r.subject_type === "company"
           ? (r.company_name ?? "")
           : r.first_name !== null
-            ? contactDisplayName({ id: r.subject_id, firstName: r.first_name, lastName: r.last_name ?? "", primaryEmail: r.primary_email })
+            ? contactDisplayName({
+                id: r.subject_id,
+                firstName: r.first_name,
+                lastName: r.last_name ?? "",
+                primaryEmail: r.primary_email,
+              })
             : "",
       body: r.body,
       author: r.author,
@@ -419,7 +508,12 @@ export function isoTime(ms: number): string {
  * the first query too, and an early failure surfaces before anything is sent), then a chunk per
  * page, then `tail`.
  */
-async function* document<T>(head: () => Promise<string>, pages: AsyncIterable<T[]>, page: (records: T[], first: boolean) => string, tail: string): AsyncGenerator<string> {
+async function* document<T>(
+  head: () => Promise<string>,
+  pages: AsyncIterable<T[]>,
+  page: (records: T[], first: boolean) => string,
+  tail: string,
+): AsyncGenerator<string> {
   let pending = await head();
   let first = true;
   for await (const records of pages) {
@@ -476,11 +570,23 @@ export function companyCsvCells(c: ExportCompany, fields: CustomField[]): string
 
 /** The cells of one note in NOTE_CSV_COLUMNS order. */
 export function noteCsvCells(n: ExportNoteRow): string[] {
-  return [n.recordType, String(n.recordId), n.recordName, n.body, n.author ?? "", isoTime(n.createdAt), isoTime(n.updatedAt)];
+  return [
+    n.recordType,
+    String(n.recordId),
+    n.recordName,
+    n.body,
+    n.author ?? "",
+    isoTime(n.createdAt),
+    isoTime(n.updatedAt),
+  ];
 }
 
 /** The tenant's contacts as CSV (BOM, header row, one row per contact), in chunks of a page. */
-export function contactsCsv(db: Database, tenantId: string, filters: ContactExportFilters = NO_CONTACT_FILTERS): AsyncGenerator<string> {
+export function contactsCsv(
+  db: Database,
+  tenantId: string,
+  filters: ContactExportFilters = NO_CONTACT_FILTERS,
+): AsyncGenerator<string> {
   let fields: CustomField[] = [];
   return document(
     async () => {
@@ -494,7 +600,11 @@ export function contactsCsv(db: Database, tenantId: string, filters: ContactExpo
 }
 
 /** The tenant's companies as CSV, in chunks of a page. */
-export function companiesCsv(db: Database, tenantId: string, filters: CompanyExportFilters = NO_COMPANY_FILTERS): AsyncGenerator<string> {
+export function companiesCsv(
+  db: Database,
+  tenantId: string,
+  filters: CompanyExportFilters = NO_COMPANY_FILTERS,
+): AsyncGenerator<string> {
   let fields: CustomField[] = [];
   return document(
     async () => {
@@ -519,7 +629,13 @@ export function notesCsv(db: Database, tenantId: string): AsyncGenerator<string>
 
 /** A note as the JSON export writes it. */
 export function noteJson(n: ExportNote) {
-  return { id: n.id, body: n.body, author: n.author, created_at: isoTime(n.createdAt), updated_at: isoTime(n.updatedAt) };
+  return {
+    id: n.id,
+    body: n.body,
+    author: n.author,
+    created_at: isoTime(n.createdAt),
+    updated_at: isoTime(n.updatedAt),
+  };
 }
 
 function customJson(fields: CustomField[], values: Map<number, string>) {
@@ -581,15 +697,28 @@ export function noteRowJson(n: ExportNoteRow) {
 
 function jsonHead(kind: ExportKind, now: number, fields: CustomField[] | null): string {
   const head: Record<string, unknown> = { format: EXPORT_FORMAT_ID, kind, exported_at: isoTime(now) };
-  if (fields) head.custom_fields = fields.map((f) => ({ name: f.name, kind: f.kind, ...(f.kind === "select" ? { options: f.options } : {}) }));
+  if (fields)
+    head.custom_fields = fields.map((f) => ({
+      name: f.name,
+      kind: f.kind,
+      ...(f.kind === "select" ? { options: f.options } : {}),
+    }));
   // The document is written as it goes: the head without its closing brace, then "records": [...].
   return `${JSON.stringify(head).slice(0, -1)},"records":[`;
 }
 
-const jsonPage = <T>(toJson: (record: T) => unknown) => (page: T[], first: boolean) => (first ? "\n" : ",\n") + page.map((r) => JSON.stringify(toJson(r))).join(",\n");
+const jsonPage =
+  <T>(toJson: (record: T) => unknown) =>
+  (page: T[], first: boolean) =>
+    (first ? "\n" : ",\n") + page.map((r) => JSON.stringify(toJson(r))).join(",\n");
 
 /** The tenant's contacts as one JSON document, with their notes, in chunks of a page. */
-export function contactsJson(db: Database, tenantId: string, filters: ContactExportFilters = NO_CONTACT_FILTERS, now = Date.now()): AsyncGenerator<string> {
+export function contactsJson(
+  db: Database,
+  tenantId: string,
+  filters: ContactExportFilters = NO_CONTACT_FILTERS,
+  now = Date.now(),
+): AsyncGenerator<string> {
   let fields: CustomField[] = [];
   return document(
     async () => {
@@ -603,7 +732,12 @@ export function contactsJson(db: Database, tenantId: string, filters: ContactExp
 }
 
 /** The tenant's companies as one JSON document, with their notes, in chunks of a page. */
-export function companiesJson(db: Database, tenantId: string, filters: CompanyExportFilters = NO_COMPANY_FILTERS, now = Date.now()): AsyncGenerator<string> {
+export function companiesJson(
+  db: Database,
+  tenantId: string,
+  filters: CompanyExportFilters = NO_COMPANY_FILTERS,
+  now = Date.now(),
+): AsyncGenerator<string> {
   let fields: CustomField[] = [];
   return document(
     async () => {
@@ -628,20 +762,33 @@ export function contactVcard(c: ExportContact): string {
   card += property("N", structured([c.lastName, c.firstName, "", "", ""]));
   if (c.company?.name) card += property("ORG", structured([c.company.name]));
   if (c.jobTitle) card += property("TITLE", escapeText(c.jobTitle));
-  c.emails.forEach((e, i) => (card += property(i === 0 ? "EMAIL;PREF=1" : "EMAIL", escapeText(e))));
+  c.emails.forEach((e, i) => {
+    card += property(i === 0 ? "EMAIL;PREF=1" : "EMAIL", escapeText(e));
+  });
   // Phones are E.164, so they make valid tel: URIs as they are.
-  c.phones.forEach((p, i) => (card += property(i === 0 ? "TEL;VALUE=uri;PREF=1" : "TEL;VALUE=uri", `tel:${p}`)));
+  c.phones.forEach((p, i) => {
+    card += property(i === 0 ? "TEL;VALUE=uri;PREF=1" : "TEL;VALUE=uri", `tel:${p}`);
+  });
   // The address is one free text: it goes in ADR's street component, its lines kept.
   if (c.address) card += property("ADR", structured(["", "", c.address, "", "", "", ""]));
   if (c.tags.length) card += property("CATEGORIES", c.tags.map(escapeText).join(","));
   for (const n of c.notes) card += property("NOTE", escapeText(n.body));
   card += property("REV", timestamp(c.updatedAt));
-  return card + "END:VCARD\r\n";
+  return `${card}END:VCARD\r\n`;
 }
 
 /** The tenant's contacts as vCards (their notes as NOTE), in chunks of a page. */
-export function contactsVcard(db: Database, tenantId: string, filters: ContactExportFilters = NO_CONTACT_FILTERS): AsyncGenerator<string> {
-  return document(async () => "", contactPages(db, tenantId, filters, { notes: true }), (page) => page.map(contactVcard).join(""), "");
+export function contactsVcard(
+  db: Database,
+  tenantId: string,
+  filters: ContactExportFilters = NO_CONTACT_FILTERS,
+): AsyncGenerator<string> {
+  return document(
+    async () => "",
+    contactPages(db, tenantId, filters, { notes: true }),
+    (page) => page.map(contactVcard).join(""),
+    "",
+  );
 }
 
 export interface ExportOptions {
@@ -652,7 +799,13 @@ export interface ExportOptions {
 }
 
 /** The chunks of one export, by kind and format (which must be one EXPORT_FORMATS allows). */
-export function exportChunks(db: Database, tenantId: string, kind: ExportKind, format: ExportFormat, opts: ExportOptions = {}): AsyncGenerator<string> {
+export function exportChunks(
+  db: Database,
+  tenantId: string,
+  kind: ExportKind,
+  format: ExportFormat,
+  opts: ExportOptions = {},
+): AsyncGenerator<string> {
   const now = opts.now ?? Date.now();
   const contactFilters = opts.contactFilters ?? NO_CONTACT_FILTERS;
   const companyFilters = opts.companyFilters ?? NO_COMPANY_FILTERS;

@@ -42,11 +42,31 @@ import {
   type EncodingChoice,
   type RowContext,
 } from "./import-parse";
-import { addToHead, collectSamples, emptyHead, resetReview, reviewHead, saveChunkReview, saveReviewHead, saveSamples } from "./import-review";
+import {
+  addToHead,
+  collectSamples,
+  emptyHead,
+  resetReview,
+  reviewHead,
+  saveChunkReview,
+  saveReviewHead,
+  saveSamples,
+} from "./import-review";
 import { planUndoPage, type KeptList } from "./import-undo";
-import { CHUNK_ROWS, commitChunk, planCompanyChunk, planContactChunk, type ChunkContext, type ChunkRow } from "./import-write";
+import {
+  CHUNK_ROWS,
+  commitChunk,
+  planCompanyChunk,
+  planContactChunk,
+  type ChunkContext,
+  type ChunkRow,
+} from "./import-write";
 
-export type ImportMessage = { type: "import.analyse" | "import.match" | "import.commit" | "import.undo"; importId: string; tenantId: string };
+export type ImportMessage = {
+  type: "import.analyse" | "import.match" | "import.commit" | "import.undo";
+  importId: string;
+  tenantId: string;
+};
 
 /** How long one step may work before it hands over to the next message. */
 const STEP_MS = 15_000;
@@ -63,7 +83,14 @@ export const errorsKey = (job: Pick<ImportJob, "fileKey">) => `${job.fileKey}/er
 
 /** The message that runs a working job's current step (the watchdog and Retry send it again). */
 export function importStepMessage(job: Pick<ImportJob, "id" | "tenantId" | "status" | "chunkCount">): ImportMessage {
-  const type = job.status === "committing" ? "import.commit" : job.status === "undoing" ? "import.undo" : job.chunkCount > 0 ? "import.match" : "import.analyse";
+  const type =
+    job.status === "committing"
+      ? "import.commit"
+      : job.status === "undoing"
+        ? "import.undo"
+        : job.chunkCount > 0
+          ? "import.match"
+          : "import.analyse";
   return { type, importId: job.id, tenantId: job.tenantId };
 }
 
@@ -75,7 +102,14 @@ async function enqueue(jobs: Queue<ImportMessage>, message: ImportMessage): Prom
   try {
     await jobs.send(message);
   } catch (err) {
-    console.error(JSON.stringify({ type: "job_send_failed", job: message.type, id: message.importId, error: String(err).slice(0, 300) }));
+    console.error(
+      JSON.stringify({
+        type: "job_send_failed",
+        job: message.type,
+        id: message.importId,
+        error: String(err).slice(0, 300),
+      }),
+    );
   }
 }
 
@@ -95,13 +129,26 @@ export async function getImport(db: Database, tenantId: string, id: string): Pro
 }
 
 export async function listImports(db: Database, tenantId: string): Promise<ImportJob[]> {
-  return db.select().from(importJobs).where(eq(importJobs.tenantId, tenantId)).orderBy(desc(importJobs.createdAt)).limit(IMPORT_HISTORY);
+  return db
+    .select()
+    .from(importJobs)
+    .where(eq(importJobs.tenantId, tenantId))
+    .orderBy(desc(importJobs.createdAt))
+    .limit(IMPORT_HISTORY);
 }
 
 /** Stores the upload and starts the analysis. The caller has checked the size and that it is a file. */
 export async function createImport(
   s: ImportServices,
-  input: { tenantId: string; actorId: string; kind: ImportKind; fileName: string; bytes: ArrayBuffer; encodingChoice: EncodingChoice; now: number },
+  input: {
+    tenantId: string;
+    actorId: string;
+    kind: ImportKind;
+    fileName: string;
+    bytes: ArrayBuffer;
+    encodingChoice: EncodingChoice;
+    now: number;
+  },
 ): Promise<string> {
   const id = newId();
   const fileKey = `imports/${input.tenantId}/${id}`;
@@ -126,13 +173,21 @@ export async function createImport(
 export type MappingResult = { ok: true } | { ok: false; reason: "not_found" | "conflict" | "invalid" };
 
 /** A new column mapping (and encoding): the preview is worked out again. Only before the import is committed. */
-export async function changeMapping(s: ImportServices, tenantId: string, id: string, mapping: string[], encodingChoice: EncodingChoice, now: number): Promise<MappingResult> {
+export async function changeMapping(
+  s: ImportServices,
+  tenantId: string,
+  id: string,
+  mapping: string[],
+  encodingChoice: EncodingChoice,
+  now: number,
+): Promise<MappingResult> {
   const job = await getImport(s.db, tenantId, id);
   if (!job) return { ok: false, reason: "not_found" };
   if (job.status !== "ready") return { ok: false, reason: "conflict" };
   const headers = JSON.parse(job.headers ?? "[]") as string[];
   const fields = await listCustomFields(s.db, tenantId, job.kind === "contacts" ? "contact" : "company");
-  if (mapping.length !== headers.length || !mapping.every((m) => validTarget(job.kind, m, fields))) return { ok: false, reason: "invalid" };
+  if (mapping.length !== headers.length || !mapping.every((m) => validTarget(job.kind, m, fields)))
+    return { ok: false, reason: "invalid" };
   const [updated] = await s.db
     .update(importJobs)
     .set({
@@ -163,14 +218,20 @@ export async function changeMapping(s: ImportServices, tenantId: string, id: str
 export type StartResult = { ok: true } | { ok: false; reason: "not_found" | "conflict" | "busy" };
 
 /** No other import of the tenant commits or undoes (see requestCommit). */
-const noOtherRunning = (tenantId: string) => sql`NOT EXISTS (SELECT 1 FROM import_jobs o WHERE o.tenant_id = ${tenantId} AND o.status IN ('committing', 'undoing'))`;
+const noOtherRunning = (tenantId: string) =>
+  sql`NOT EXISTS (SELECT 1 FROM import_jobs o WHERE o.tenant_id = ${tenantId} AND o.status IN ('committing', 'undoing'))`;
 
 /**
  * Starts the commit (a second click while it runs is a no-op: a stalled one is the watchdog's). One
  * import at a time per tenant commits or undoes: each chunk is planned against the records as they
  * are, and two imports planning at once could both create the same person.
  */
-export async function requestCommit(s: ImportServices, tenantId: string, id: string, now: number): Promise<StartResult> {
+export async function requestCommit(
+  s: ImportServices,
+  tenantId: string,
+  id: string,
+  now: number,
+): Promise<StartResult> {
   const job = await getImport(s.db, tenantId, id);
   if (!job) return { ok: false, reason: "not_found" };
   if (job.status === "committing") return { ok: true };
@@ -187,7 +248,8 @@ export async function requestCommit(s: ImportServices, tenantId: string, id: str
       ),
     )
     .returning({ id: importJobs.id });
-  if (!started) return { ok: false, reason: (await getImport(s.db, tenantId, id))?.status === "ready" ? "busy" : "conflict" };
+  if (!started)
+    return { ok: false, reason: (await getImport(s.db, tenantId, id))?.status === "ready" ? "busy" : "conflict" };
   await enqueue(s.jobs, { type: "import.commit", importId: id, tenantId });
   return { ok: true };
 }
@@ -211,8 +273,20 @@ export async function requestUndo(s: ImportServices, tenantId: string, id: strin
   const resume = job.stoppedDuring === "undoing";
   const [started] = await s.db
     .update(importJobs)
-    .set({ status: "undoing", chunksDone: resume ? job.chunksDone : 0, undoKept: resume ? job.undoKept : null, ...restarted(now) })
-    .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.status, job.status), noOtherRunning(tenantId)))
+    .set({
+      status: "undoing",
+      chunksDone: resume ? job.chunksDone : 0,
+      undoKept: resume ? job.undoKept : null,
+      ...restarted(now),
+    })
+    .where(
+      and(
+        eq(importJobs.tenantId, tenantId),
+        eq(importJobs.id, id),
+        eq(importJobs.status, job.status),
+        noOtherRunning(tenantId),
+      ),
+    )
     .returning({ id: importJobs.id });
   if (!started) return { ok: false, reason: "busy" };
   await enqueue(s.jobs, { type: "import.undo", importId: id, tenantId });
@@ -221,7 +295,15 @@ export async function requestUndo(s: ImportServices, tenantId: string, id: strin
 
 /** What a job going back to work starts with: no failure, and a fresh watchdog count. */
 function restarted(now: number) {
-  return { message: null, stoppedDuring: null, finishedAt: null, watchdogAt: null, watchdogSeenAt: null, watchdogTries: 0, updatedAt: now };
+  return {
+    message: null,
+    stoppedDuring: null,
+    finishedAt: null,
+    watchdogAt: null,
+    watchdogSeenAt: null,
+    watchdogTries: 0,
+    updatedAt: now,
+  };
 }
 
 /** Deletes an import's objects in R2 (the upload, its chunks and error file). */
@@ -244,11 +326,18 @@ export type StopResult = { ok: true; status: ImportJob["status"] } | { ok: false
 export async function cancelImport(s: ImportServices, tenantId: string, id: string, now: number): Promise<StopResult> {
   const job = await getImport(s.db, tenantId, id);
   if (!job) return { ok: false, reason: "not_found" };
-  if (job.status !== "analysing" && job.status !== "committing" && job.status !== "undoing") return { ok: false, reason: "conflict" };
+  if (job.status !== "analysing" && job.status !== "committing" && job.status !== "undoing")
+    return { ok: false, reason: "conflict" };
   const analysing = job.status === "analysing";
   const [cancelled] = await s.db
     .update(importJobs)
-    .set({ status: "cancelled", stoppedDuring: job.status, finishedAt: now, updatedAt: now, ...(analysing ? { filesDeletedAt: now } : {}) })
+    .set({
+      status: "cancelled",
+      stoppedDuring: job.status,
+      finishedAt: now,
+      updatedAt: now,
+      ...(analysing ? { filesDeletedAt: now } : {}),
+    })
     .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.status, job.status)))
     .returning({ id: importJobs.id });
   if (!cancelled) return { ok: false, reason: "conflict" };
@@ -261,15 +350,28 @@ export async function cancelImport(s: ImportServices, tenantId: string, id: stri
  * Puts an import the watchdog gave up on back to work where it stopped. Committing and undoing wait
  * for the tenant's other import, as when they start; reading needs the upload still stored.
  */
-export async function retryImport(s: ImportServices, tenantId: string, id: string, now: number): Promise<StopResult | { ok: false; reason: "busy" }> {
+export async function retryImport(
+  s: ImportServices,
+  tenantId: string,
+  id: string,
+  now: number,
+): Promise<StopResult | { ok: false; reason: "busy" }> {
   const job = await getImport(s.db, tenantId, id);
   if (!job) return { ok: false, reason: "not_found" };
   const to = job.stoppedDuring;
-  if (job.status !== "failed" || !to || (to !== "undoing" && job.filesDeletedAt !== null)) return { ok: false, reason: "conflict" };
+  if (job.status !== "failed" || !to || (to !== "undoing" && job.filesDeletedAt !== null))
+    return { ok: false, reason: "conflict" };
   const [retried] = await s.db
     .update(importJobs)
     .set({ status: to, ...restarted(now) })
-    .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.status, "failed"), ...(to === "analysing" ? [] : [noOtherRunning(tenantId)])))
+    .where(
+      and(
+        eq(importJobs.tenantId, tenantId),
+        eq(importJobs.id, id),
+        eq(importJobs.status, "failed"),
+        ...(to === "analysing" ? [] : [noOtherRunning(tenantId)]),
+      ),
+    )
     .returning({ id: importJobs.id });
   if (!retried) return { ok: false, reason: "busy" };
   await enqueue(s.jobs, importStepMessage({ ...job, status: to }));
@@ -277,11 +379,18 @@ export async function retryImport(s: ImportServices, tenantId: string, id: strin
 }
 
 /** The first skipped rows of an import (row number and reason), for its page: at most `limit`, read from the error file's start. */
-export async function firstProblems(files: R2Bucket, job: ImportJob, limit = 10): Promise<{ row: string; reason: string }[]> {
+export async function firstProblems(
+  files: R2Bucket,
+  job: ImportJob,
+  limit = 10,
+): Promise<{ row: string; reason: string }[]> {
   if (job.invalidCount + job.duplicateCount === 0 || job.filesDeletedAt !== null) return [];
   const head = await files.get(errorsKey(job), { range: { offset: 0, length: 64 * 1024 } });
   if (!head) return [];
-  const rows = Papa.parse<string[]>((await head.text()).replace(/^\uFEFF/, ""), { header: false, preview: limit + 1 }).data;
+  const rows = Papa.parse<string[]>((await head.text()).replace(/^\uFEFF/, ""), {
+    header: false,
+    preview: limit + 1,
+  }).data;
   return rows
     .slice(1)
     .filter((r) => r.length >= 2 && /^\d+$/.test(r[0] ?? ""))
@@ -290,7 +399,8 @@ export async function firstProblems(files: R2Bucket, job: ImportJob, limit = 10)
 
 /** Whether the match step's review lists (import-review.ts) are complete and stored for this import. */
 export function hasReview(job: ImportJob): boolean {
-  const matched = job.chunkCount > 0 && job.status !== "analysing" && !(job.status === "failed" && job.committedAt === null);
+  const matched =
+    job.chunkCount > 0 && job.status !== "analysing" && !(job.status === "failed" && job.committedAt === null);
   return matched && job.filesDeletedAt === null && job.updateCount + job.possibleDuplicateCount + job.conflictCount > 0;
 }
 
@@ -308,9 +418,14 @@ export async function runImportStep(env: Bindings, message: ImportMessage, now: 
   const job = await getImport(s.db, message.tenantId, message.importId);
   if (!job) return; // deleted with its tenant
   // A closed workspace is locked: its imports stop (and are erased with it after the grace period).
-  const [tenant] = await s.db.select({ closedAt: tenants.closedAt }).from(tenants).where(eq(tenants.id, job.tenantId)).limit(1);
+  const [tenant] = await s.db
+    .select({ closedAt: tenants.closedAt })
+    .from(tenants)
+    .where(eq(tenants.id, job.tenantId))
+    .limit(1);
   if (!tenant || tenant.closedAt !== null) {
-    if (tenant && ["analysing", "committing", "undoing"].includes(job.status)) await fail(s.db, job, "The workspace was closed, so the import stopped.", now);
+    if (tenant && ["analysing", "committing", "undoing"].includes(job.status))
+      await fail(s.db, job, "The workspace was closed, so the import stopped.", now);
     return;
   }
   // A step stops after its time or its number of chunks, whichever comes first, and hands over.
@@ -337,12 +452,30 @@ async function fail(db: Database, job: ImportJob, message: string, now: number):
     .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, job.status)));
 }
 
-async function chunkContext(db: Database, job: ImportJob, actorId: string | null, freeMaxContacts: number | null, suppressionKey: string | undefined): Promise<ChunkContext> {
+async function chunkContext(
+  db: Database,
+  job: ImportJob,
+  actorId: string | null,
+  freeMaxContacts: number | null,
+  suppressionKey: string | undefined,
+): Promise<ChunkContext> {
   const [fields, members] = await Promise.all([
     listCustomFields(db, job.tenantId, job.kind === "contacts" ? "contact" : "company"),
-    db.select({ id: users.id, email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(eq(memberships.tenantId, job.tenantId)),
+    db
+      .select({ id: users.id, email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(eq(memberships.tenantId, job.tenantId)),
   ]);
-  return { tenantId: job.tenantId, importId: job.id, actorId, owners: new Map(members.map((m) => [m.email, m.id])), fields, freeMaxContacts, suppressionKey };
+  return {
+    tenantId: job.tenantId,
+    importId: job.id,
+    actorId,
+    owners: new Map(members.map((m) => [m.email, m.id])),
+    fields,
+    freeMaxContacts,
+    suppressionKey,
+  };
 }
 
 /** Reads the whole file once: header, mapping, every row checked; valid rows into chunks, the rest into errors.csv. */
@@ -353,7 +486,10 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
   const decoded = decodeUpload(new Uint8Array(await object.arrayBuffer()), job.encodingChoice as EncodingChoice);
   if (!decoded.ok) return fail(s.db, job, decoded.message, now);
   const delimiter = detectDelimiter(decoded.text);
-  const [fields, region] = await Promise.all([listCustomFields(s.db, job.tenantId, job.kind === "contacts" ? "contact" : "company"), tenantRegion(s.db, job.tenantId)]);
+  const [fields, region] = await Promise.all([
+    listCustomFields(s.db, job.tenantId, job.kind === "contacts" ? "contact" : "company"),
+    tenantRegion(s.db, job.tenantId),
+  ]);
 
   let ctx: RowContext | null = null;
   const valid: ChunkRow<ContactRecord | CompanyRecord>[] = [];
@@ -369,7 +505,12 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
   let invalid = 0;
   let tooMany = false;
   const header = parseCsv(decoded.text, delimiter, (cells, rowNo, headers) => {
-    ctx ??= { headers, mapping: job.mapping ? (JSON.parse(job.mapping) as string[]) : autoMapping(job.kind, headers, fields), fields, region };
+    ctx ??= {
+      headers,
+      mapping: job.mapping ? (JSON.parse(job.mapping) as string[]) : autoMapping(job.kind, headers, fields),
+      fields,
+      region,
+    };
     const result = job.kind === "contacts" ? contactFromRow(cells, ctx) : companyFromRow(cells, ctx);
     if (result.ok === "empty") {
       emptyPending += 1;
@@ -393,7 +534,15 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
     const same = keys.find((k) => seen.has(k));
     if (same !== undefined) {
       duplicates += 1;
-      const what = same.startsWith("e:") ? "email" : same.startsWith("p:") ? "phone and name" : same.startsWith("d:") ? "domain" : job.kind === "contacts" ? "name, and no email or phone" : "name";
+      const what = same.startsWith("e:")
+        ? "email"
+        : same.startsWith("p:")
+          ? "phone and name"
+          : same.startsWith("d:")
+            ? "domain"
+            : job.kind === "contacts"
+              ? "name, and no email or phone"
+              : "name";
       errors.push([String(rowNo), `Duplicate of row ${seen.get(same)} (same ${what}); skipped.`, ...cells]);
       return;
     }
@@ -401,7 +550,13 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
     valid.push({ n: rowNo, r: result.record });
   });
   if (header.length === 0) return fail(s.db, job, "The file has no header row.", now);
-  if (tooMany) return fail(s.db, job, `The file has more than ${IMPORT_MAX_ROWS.toLocaleString("en-US")} rows. Split it into smaller files.`, now);
+  if (tooMany)
+    return fail(
+      s.db,
+      job,
+      `The file has more than ${IMPORT_MAX_ROWS.toLocaleString("en-US")} rows. Split it into smaller files.`,
+      now,
+    );
   const mapping = ctx ? (ctx as RowContext).mapping : autoMapping(job.kind, header, fields);
 
   const chunkCount = Math.ceil(valid.length / CHUNK_ROWS);
@@ -431,7 +586,15 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
       updatedAt: now,
     })
     // As read at the start: a duplicate delivery that finished first, or a cancellation, wins.
-    .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, "analysing"), eq(importJobs.chunkCount, 0), eq(importJobs.updatedAt, job.updatedAt)))
+    .where(
+      and(
+        eq(importJobs.tenantId, job.tenantId),
+        eq(importJobs.id, job.id),
+        eq(importJobs.status, "analysing"),
+        eq(importJobs.chunkCount, 0),
+        eq(importJobs.updatedAt, job.updatedAt),
+      ),
+    )
     .returning({ id: importJobs.id });
   if (!updated) {
     // Cancelled while this step wrote its chunks: they go too (the cancellation deleted what was there then).
@@ -441,14 +604,24 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
   if (chunkCount > 0) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
 }
 
-async function readChunk(s: ImportServices, job: ImportJob, i: number): Promise<ChunkRow<ContactRecord>[] | ChunkRow<CompanyRecord>[]> {
+async function readChunk(
+  s: ImportServices,
+  job: ImportJob,
+  i: number,
+): Promise<ChunkRow<ContactRecord>[] | ChunkRow<CompanyRecord>[]> {
   const object = await s.files.get(chunkKey(job, i));
   if (!object) throw new Error(`import ${job.id}: chunk ${i} is missing`);
   return JSON.parse(await object.text());
 }
 
 /** The preview: each chunk planned (not written) against the tenant's records as they are now. */
-async function match(s: ImportServices, job: ImportJob, now: number, budget: () => boolean, suppressionKey: string | undefined): Promise<void> {
+async function match(
+  s: ImportServices,
+  job: ImportJob,
+  now: number,
+  budget: () => boolean,
+  suppressionKey: string | undefined,
+): Promise<void> {
   if (job.status !== "analysing" || job.chunkCount === 0) return;
   const ctx = await chunkContext(s.db, job, job.createdBy, null, suppressionKey);
   let done = job.chunksDone;
@@ -458,7 +631,9 @@ async function match(s: ImportServices, job: ImportJob, now: number, budget: () 
   while (done < job.chunkCount && budget()) {
     const rows = await readChunk(s, job, done);
     const plan =
-      job.kind === "contacts" ? await planContactChunk(s.db, ctx, done, rows as ChunkRow<ContactRecord>[], now) : await planCompanyChunk(s.db, ctx, done, rows as ChunkRow<CompanyRecord>[], now);
+      job.kind === "contacts"
+        ? await planContactChunk(s.db, ctx, done, rows as ChunkRow<ContactRecord>[], now)
+        : await planCompanyChunk(s.db, ctx, done, rows as ChunkRow<CompanyRecord>[], now);
     await saveChunkReview(s.files, job, done, plan.review);
     const [moved] = await s.db
       .update(importJobs)
@@ -473,7 +648,14 @@ async function match(s: ImportServices, job: ImportJob, now: number, budget: () 
         status: done + 1 === job.chunkCount ? "ready" : "analysing",
         updatedAt: now,
       })
-      .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, "analysing"), eq(importJobs.chunksDone, done)))
+      .where(
+        and(
+          eq(importJobs.tenantId, job.tenantId),
+          eq(importJobs.id, job.id),
+          eq(importJobs.status, "analysing"),
+          eq(importJobs.chunksDone, done),
+        ),
+      )
       .returning({ id: importJobs.id });
     if (!moved) return; // another delivery of this step got there first, or the mapping changed
     done += 1;
@@ -483,7 +665,14 @@ async function match(s: ImportServices, job: ImportJob, now: number, budget: () 
   if (done < job.chunkCount) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
 }
 
-async function commit(s: ImportServices, job: ImportJob, now: number, budget: () => boolean, freeMaxContacts: number | null, suppressionKey: string | undefined): Promise<void> {
+async function commit(
+  s: ImportServices,
+  job: ImportJob,
+  now: number,
+  budget: () => boolean,
+  freeMaxContacts: number | null,
+  suppressionKey: string | undefined,
+): Promise<void> {
   if (job.status !== "committing") return;
   const ctx = await chunkContext(s.db, job, job.createdBy, freeMaxContacts, suppressionKey);
   let done = job.chunksDone;
@@ -495,7 +684,7 @@ async function commit(s: ImportServices, job: ImportJob, now: number, budget: ()
     if (!outcome.ok && outcome.reason === "replayed") {
       // Written by an earlier delivery: carry on from where the job says it is.
       const fresh = await getImport(s.db, job.tenantId, job.id);
-      if (!fresh || fresh.status !== "committing" || fresh.chunksDone <= done) return;
+      if (fresh?.status !== "committing" || fresh.chunksDone <= done) return;
       done = fresh.chunksDone;
       continue;
     }
@@ -520,12 +709,20 @@ async function commit(s: ImportServices, job: ImportJob, now: number, budget: ()
     .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id), eq(importJobs.status, "committing")));
 }
 
-async function undo(s: ImportServices, job: ImportJob, now: number, budget: () => boolean): Promise<void> {
+async function undo(s: ImportServices, job: ImportJob, _now: number, budget: () => boolean): Promise<void> {
   if (job.status !== "undoing") return;
   let current: ImportJob | null = job;
   while (current && current.status === "undoing" && budget()) {
     const kept = (current.undoKept ? JSON.parse(current.undoKept) : { total: 0, items: [] }) as KeptList;
-    const page = await planUndoPage(s.db, current.tenantId, current.id, current.createdBy, current.chunksDone, kept, Date.now());
+    const page = await planUndoPage(
+      s.db,
+      current.tenantId,
+      current.id,
+      current.createdBy,
+      current.chunksDone,
+      kept,
+      Date.now(),
+    );
     if (page.handled === 0) {
       await s.db
         .update(importJobs)
@@ -536,9 +733,14 @@ async function undo(s: ImportServices, job: ImportJob, now: number, budget: () =
     try {
       await runRawBatch(s.db, page.statements);
     } catch (err) {
-      if (!String(err).includes("UNIQUE constraint failed: import_chunks") && !String((err as { cause?: unknown }).cause).includes("UNIQUE constraint failed: import_chunks")) throw err;
+      if (
+        !String(err).includes("UNIQUE constraint failed: import_chunks") &&
+        !String((err as { cause?: unknown }).cause).includes("UNIQUE constraint failed: import_chunks")
+      )
+        throw err;
     }
     current = await getImport(s.db, job.tenantId, job.id);
   }
-  if (current?.status === "undoing") await s.jobs.send({ type: "import.undo", importId: job.id, tenantId: job.tenantId });
+  if (current?.status === "undoing")
+    await s.jobs.send({ type: "import.undo", importId: job.id, tenantId: job.tenantId });
 }

@@ -14,7 +14,16 @@
 // Letters that are not a base letter plus a combining mark, so NFD leaves them; folded as a reader
 // would ("Søren" = "Soren"), which is as far as name matching goes: no transliteration of scripts.
 const EXTRA_FOLDS: Record<string, string> = {
-  ø: "o", æ: "ae", œ: "oe", ß: "ss", ł: "l", đ: "d", ð: "d", þ: "th", ı: "i", ħ: "h",
+  ø: "o",
+  æ: "ae",
+  œ: "oe",
+  ß: "ss",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+  ħ: "h",
 };
 
 /** A name part for comparison: lower case, NFKD without combining marks, ø → o etc., one space between words. */

@@ -25,7 +25,9 @@ export const CELL_MAX = 10_000;
 export const ENCODING_CHOICES = ["auto", "utf-8", "windows-1252"] as const;
 export type EncodingChoice = (typeof ENCODING_CHOICES)[number];
 
-export type Decoded = { ok: true; text: string; encoding: "utf-8" | "utf-16le" | "windows-1252" } | { ok: false; message: string };
+export type Decoded =
+  | { ok: true; text: string; encoding: "utf-8" | "utf-16le" | "windows-1252" }
+  | { ok: false; message: string };
 
 // File types people upload by mistake, by their first bytes.
 const MAGIC: [number[], string][] = [
@@ -47,19 +49,28 @@ const startsWith = (bytes: Uint8Array, prefix: number[]) => prefix.every((b, i) 
 export function decodeUpload(bytes: Uint8Array, choice: EncodingChoice): Decoded {
   if (bytes.length === 0) return { ok: false, message: "The file is empty." };
   for (const [magic, what] of MAGIC) {
-    if (startsWith(bytes, magic)) return { ok: false, message: `This is ${what}, not a CSV file. Save or export it as CSV (comma-separated values) and upload that.` };
+    if (startsWith(bytes, magic))
+      return {
+        ok: false,
+        message: `This is ${what}, not a CSV file. Save or export it as CSV (comma-separated values) and upload that.`,
+      };
   }
   if (startsWith(bytes, [0xff, 0xfe])) {
     return checkText(new TextDecoder("utf-16le").decode(bytes.subarray(2)), "utf-16le");
   }
   // NUL bytes do not occur in text files in any of the encodings we read.
-  if (bytes.subarray(0, 65536).includes(0)) return { ok: false, message: "This is not a text file. Upload a CSV file (comma-separated values)." };
+  if (bytes.subarray(0, 65536).includes(0))
+    return { ok: false, message: "This is not a text file. Upload a CSV file (comma-separated values)." };
   if (choice !== "windows-1252") {
     try {
       return checkText(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes), "utf-8");
     } catch {
       if (choice === "utf-8") {
-        return { ok: false, message: "The file is not valid UTF-8. Choose “Windows-1252” as its encoding, or save it as “CSV UTF-8” and upload it again." };
+        return {
+          ok: false,
+          message:
+            "The file is not valid UTF-8. Choose “Windows-1252” as its encoding, or save it as “CSV UTF-8” and upload it again.",
+        };
       }
     }
   }
@@ -72,7 +83,8 @@ function checkText(text: string, encoding: "utf-8" | "utf-16le" | "windows-1252"
   // Control characters other than tab and line breaks mean binary data, whatever the extension.
   const sample = body.slice(0, 65536);
   const controls = sample.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g)?.length ?? 0;
-  if (controls > 0) return { ok: false, message: "This is not a text file. Upload a CSV file (comma-separated values)." };
+  if (controls > 0)
+    return { ok: false, message: "This is not a text file. Upload a CSV file (comma-separated values)." };
   return { ok: true, text: body, encoding };
 }
 
@@ -101,7 +113,11 @@ export function detectDelimiter(text: string): string {
  * Calls `onRow` with each data row (1 = the first row after the header) and returns the header.
  * Stops early when `onRow` returns false.
  */
-export function parseCsv(text: string, delimiter: string, onRow: (cells: string[], rowNo: number, header: string[]) => boolean | void): string[] {
+export function parseCsv(
+  text: string,
+  delimiter: string,
+  onRow: (cells: string[], rowNo: number, header: string[]) => boolean | undefined,
+): string[] {
   let header: string[] | null = null;
   let rowNo = 0;
   Papa.parse<string[]>(text, {
@@ -123,8 +139,32 @@ export function parseCsv(text: string, delimiter: string, onRow: (cells: string[
 
 // ---- Column mapping ------------------------------------------------------------------------------
 
-export const CONTACT_TARGETS = ["first_name", "last_name", "full_name", "email", "phone", "job_title", "company", "address", "address_part", "tags", "note", "owner"] as const;
-export const COMPANY_TARGETS = ["name", "domain", "industry", "size", "phone", "address", "address_part", "tags", "note", "owner"] as const;
+export const CONTACT_TARGETS = [
+  "first_name",
+  "last_name",
+  "full_name",
+  "email",
+  "phone",
+  "job_title",
+  "company",
+  "address",
+  "address_part",
+  "tags",
+  "note",
+  "owner",
+] as const;
+export const COMPANY_TARGETS = [
+  "name",
+  "domain",
+  "industry",
+  "size",
+  "phone",
+  "address",
+  "address_part",
+  "tags",
+  "note",
+  "owner",
+] as const;
 
 /** What the mapping select shows for each target. */
 export const TARGET_LABELS: Record<string, string> = {
@@ -248,7 +288,8 @@ const COMPANY_ALIASES: Record<string, (typeof COMPANY_TARGETS)[number]> = {
   "company owner": "owner",
 };
 
-const ADDRESS_PART = /\b(street|city|town|state|region|province|postal|postcode|zip|country|ort|stadt|plz|land|ville|pays)\b/;
+const ADDRESS_PART =
+  /\b(street|city|town|state|region|province|postal|postcode|zip|country|ort|stadt|plz|land|ville|pays)\b/;
 
 /** The target of each column, from its header: a field of ours, "cf:<id>" for a custom field, or "" (skipped). */
 export function autoMapping(kind: ImportKind, headers: string[], fields: MappableField[]): string[] {
@@ -277,7 +318,8 @@ export function autoMapping(kind: ImportKind, headers: string[], fields: Mappabl
     return "";
   });
   // A "Full name" column only when the file has no first or last name column.
-  if (mapping.includes("first_name") || mapping.includes("last_name")) return mapping.map((m) => (m === "full_name" ? "" : m));
+  if (mapping.includes("first_name") || mapping.includes("last_name"))
+    return mapping.map((m) => (m === "full_name" ? "" : m));
   return mapping;
 }
 
@@ -285,7 +327,9 @@ export function autoMapping(kind: ImportKind, headers: string[], fields: Mappabl
 export function validTarget(kind: ImportKind, target: string, fields: MappableField[]): boolean {
   if (target === "") return true;
   if (target.startsWith("cf:")) return fields.some((f) => `cf:${f.id}` === target);
-  return (kind === "contacts" ? (CONTACT_TARGETS as readonly string[]) : (COMPANY_TARGETS as readonly string[])).includes(target);
+  return (
+    kind === "contacts" ? (CONTACT_TARGETS as readonly string[]) : (COMPANY_TARGETS as readonly string[])
+  ).includes(target);
 }
 
 // ---- Rows → records -------------------------------------------------------------------------------
@@ -335,22 +379,36 @@ export interface RowContext {
 }
 
 /** Cells of one row, by target, in column order; problems that concern the whole row first. */
-function gather(cells: string[], ctx: RowContext): { ok: true; values: Map<string, { header: string; value: string }[]> } | { ok: false; reason: string } | { ok: "empty" } {
+function gather(
+  cells: string[],
+  ctx: RowContext,
+):
+  | { ok: true; values: Map<string, { header: string; value: string }[]> }
+  | { ok: false; reason: string }
+  | { ok: "empty" } {
   if (cells.every((c) => c.trim() === "")) return { ok: "empty" };
   if (cells.length !== ctx.headers.length) {
-    return { ok: false, reason: `The row has ${cells.length} cells but the header has ${ctx.headers.length} columns (a missing or extra delimiter or quote).` };
+    return {
+      ok: false,
+      reason: `The row has ${cells.length} cells but the header has ${ctx.headers.length} columns (a missing or extra delimiter or quote).`,
+    };
   }
   const values = new Map<string, { header: string; value: string }[]>();
   for (let i = 0; i < cells.length; i += 1) {
     const target = ctx.mapping[i] ?? "";
     let value = cells[i]!;
-    if (value.length > CELL_MAX) return { ok: false, reason: `The cell in column “${ctx.headers[i]}” has ${value.length} characters; at most ${CELL_MAX} are accepted.` };
+    if (value.length > CELL_MAX)
+      return {
+        ok: false,
+        reason: `The cell in column “${ctx.headers[i]}” has ${value.length} characters; at most ${CELL_MAX} are accepted.`,
+      };
     if (!target) continue;
     // Cells our own export neutralised ("'=..."): the apostrophe goes again, so a round trip is lossless.
     value = restoreCell(value);
     value = value.trim();
     if (value === "") continue;
-    if (INVALID_CHARACTERS.test(value)) return { ok: false, reason: `The cell in column “${ctx.headers[i]}” contains characters we cannot store.` };
+    if (INVALID_CHARACTERS.test(value))
+      return { ok: false, reason: `The cell in column “${ctx.headers[i]}” contains characters we cannot store.` };
     const list = values.get(target) ?? [];
     list.push({ header: ctx.headers[i]!, value });
     values.set(target, list);
@@ -365,7 +423,8 @@ function single(values: Cells, target: string, label: string, max: number): Chec
   const list = values.get(target) ?? [];
   const value = list.map((v) => v.value).join(" ");
   if (!value) return { ok: true, value: null };
-  if (value.length > max) return { ok: false, reason: `${label} has ${value.length} characters; at most ${max} are accepted.` };
+  if (value.length > max)
+    return { ok: false, reason: `${label} has ${value.length} characters; at most ${max} are accepted.` };
   return { ok: true, value };
 }
 
@@ -377,7 +436,8 @@ function tagsOf(values: Cells): string[] | string {
     for (const part of value.split(/:::|;/.test(value) ? /\s*(?::::|;)\s*/ : /\s*,\s*/)) {
       const name = part.trim();
       if (!name || name.startsWith("*")) continue;
-      if (name.length > CONTACT_LIMITS.tagName) return `The tag “${name.slice(0, 60)}…” is longer than ${CONTACT_LIMITS.tagName} characters.`;
+      if (name.length > CONTACT_LIMITS.tagName)
+        return `The tag “${name.slice(0, 60)}…” is longer than ${CONTACT_LIMITS.tagName} characters.`;
       out.set(name.toLowerCase(), out.get(name.toLowerCase()) ?? name);
     }
   }
@@ -391,7 +451,10 @@ function customOf(values: Cells, fields: MappableField[]): Record<string, string
     const raw = (values.get(`cf:${field.id}`) ?? []).map((v) => v.value).join(" ");
     if (!raw) continue;
     // Spreadsheets write an unticked box as "no" or "false".
-    const parsed = parseCustomValue(field, field.kind === "checkbox" && /^(no|false|n|nein|non)$/i.test(raw) ? "" : raw);
+    const parsed = parseCustomValue(
+      field,
+      field.kind === "checkbox" && /^(no|false|n|nein|non)$/i.test(raw) ? "" : raw,
+    );
     if (!parsed.ok) return `Column “${field.name}”: ${parsed.message}`;
     if (parsed.value !== null) out[String(field.id)] = parsed.value;
   }
@@ -414,7 +477,11 @@ function addressOf(values: Cells): Check {
   const parts = (values.get("address_part") ?? []).map((v) => v.value).join(", ");
   const value = full || parts;
   if (!value) return { ok: true, value: null };
-  if (value.length > CONTACT_LIMITS.address) return { ok: false, reason: `The address has ${value.length} characters; at most ${CONTACT_LIMITS.address} are accepted.` };
+  if (value.length > CONTACT_LIMITS.address)
+    return {
+      ok: false,
+      reason: `The address has ${value.length} characters; at most ${CONTACT_LIMITS.address} are accepted.`,
+    };
   return { ok: true, value };
 }
 
@@ -446,7 +513,8 @@ export function contactFromRow(cells: string[], ctx: RowContext): RowResult<Cont
     for (const part of value.split(/\s*(?:;|,|:::)\s*/)) {
       const email = part.trim().toLowerCase();
       if (!email) continue;
-      if (email.length > 254 || !EMAIL.test(email)) return { ok: false, reason: `“${part.slice(0, 80)}” in column “${header}” is not an email address.` };
+      if (email.length > 254 || !EMAIL.test(email))
+        return { ok: false, reason: `“${part.slice(0, 80)}” in column “${header}” is not an email address.` };
       if (!emails.includes(email)) emails.push(email);
     }
   }
@@ -459,8 +527,10 @@ export function contactFromRow(cells: string[], ctx: RowContext): RowResult<Cont
       if (!phones.includes(phone.e164)) phones.push(phone.e164);
     }
   }
-  if (emails.length > CONTACT_LIMITS.emails) return { ok: false, reason: `At most ${CONTACT_LIMITS.emails} email addresses per contact.` };
-  if (phones.length > CONTACT_LIMITS.phones) return { ok: false, reason: `At most ${CONTACT_LIMITS.phones} phone numbers per contact.` };
+  if (emails.length > CONTACT_LIMITS.emails)
+    return { ok: false, reason: `At most ${CONTACT_LIMITS.emails} email addresses per contact.` };
+  if (phones.length > CONTACT_LIMITS.phones)
+    return { ok: false, reason: `At most ${CONTACT_LIMITS.phones} phone numbers per contact.` };
   const jobTitle = single(v, "job_title", "The job title", CONTACT_LIMITS.jobTitle);
   if (!jobTitle.ok) return { ok: false, reason: jobTitle.reason };
   const company = single(v, "company", "The company name", COMPANY_NAME_MAX);
@@ -531,7 +601,11 @@ export function companyFromRow(cells: string[], ctx: RowContext): RowResult<Comp
   const rawSize = (v.get("size") ?? [])[0]?.value;
   if (rawSize) {
     size = sizeOf(rawSize);
-    if (!size) return { ok: false, reason: `“${rawSize.slice(0, 40)}” is not a number of employees or one of ${COMPANY_SIZES.join(", ")}.` };
+    if (!size)
+      return {
+        ok: false,
+        reason: `“${rawSize.slice(0, 40)}” is not a number of employees or one of ${COMPANY_SIZES.join(", ")}.`,
+      };
   }
   let phone: string | null = null;
   const rawPhone = (v.get("phone") ?? [])[0];
@@ -550,7 +624,18 @@ export function companyFromRow(cells: string[], ctx: RowContext): RowResult<Comp
   if (typeof custom === "string") return { ok: false, reason: custom };
   return {
     ok: true,
-    record: { name: name.value, domain, industry: industry.value, size, phone, address: address.value, tags, note: note.value, owner: ownerOf(v), custom },
+    record: {
+      name: name.value,
+      domain,
+      industry: industry.value,
+      size,
+      phone,
+      address: address.value,
+      tags,
+      note: note.value,
+      owner: ownerOf(v),
+      custom,
+    },
   };
 }
 

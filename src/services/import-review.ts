@@ -144,7 +144,10 @@ function chunkLines(review: ChunkReview): string {
 }
 
 /** Every chunk's lists as one CSV (formula-like cells neutralised), read a chunk at a time. */
-export function reviewCsv(files: R2Bucket, job: JobFiles & Pick<ImportJob, "chunkCount" | "kind">): ReadableStream<Uint8Array> {
+export function reviewCsv(
+  files: R2Bucket,
+  job: JobFiles & Pick<ImportJob, "chunkCount" | "kind">,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let i = -1;
   return new ReadableStream<Uint8Array>({
@@ -164,7 +167,8 @@ export function reviewCsv(files: R2Bucket, job: JobFiles & Pick<ImportJob, "chun
 export function collectSamples(samples: string[][], cells: string[]): boolean {
   let wanting = false;
   cells.forEach((cell, column) => {
-    const list = (samples[column] ??= []);
+    samples[column] ??= [];
+    const list = samples[column];
     const value = cell.replace(/\s+/g, " ").trim();
     const shown = value.length > SAMPLE_MAX ? `${value.slice(0, SAMPLE_MAX)}…` : value;
     if (shown && list.length < SAMPLES_PER_COLUMN && !list.includes(shown)) list.push(shown);

@@ -75,7 +75,12 @@ const LABELS: Record<string, string> = {
   ph: "phone",
 };
 
-async function currentOf(db: Database, tenantId: string, type: RecordType, ids: number[]): Promise<Map<number, CurrentRow>> {
+async function currentOf(
+  db: Database,
+  tenantId: string,
+  type: RecordType,
+  ids: number[],
+): Promise<Map<number, CurrentRow>> {
   const idList = json(ids);
   if (type === "tag") {
     // A tag's "contacts" are the records that still carry it.
@@ -115,8 +120,10 @@ function deleteStatements(db: Database, tenantId: string, type: RecordType, ids:
   const list = json(ids);
   if (type === "tag") {
     // Only tags no record carries (checked again here, inside the batch).
-    return [sql`DELETE FROM tags WHERE tenant_id = ${tenantId} AND id IN (SELECT value FROM json_each(${list}))
-      AND NOT EXISTS (SELECT 1 FROM contact_tags WHERE tag_id = tags.id) AND NOT EXISTS (SELECT 1 FROM company_tags WHERE tag_id = tags.id)`];
+    return [
+      sql`DELETE FROM tags WHERE tenant_id = ${tenantId} AND id IN (SELECT value FROM json_each(${list}))
+      AND NOT EXISTS (SELECT 1 FROM contact_tags WHERE tag_id = tags.id) AND NOT EXISTS (SELECT 1 FROM company_tags WHERE tag_id = tags.id)`,
+    ];
   }
   const table = type === "contact" ? "contacts" : "companies";
   const counter = type === "contact" ? "contacts" : "companies";
@@ -136,7 +143,8 @@ function deleteStatements(db: Database, tenantId: string, type: RecordType, ids:
 }
 
 /** Whether a value the import wrote is still there. */
-const unchangedSince = (current: string | null, written: unknown) => (current ?? null) === ((written as string | null) ?? null) || ((current ?? "") === "" && (written ?? "") === "");
+const unchangedSince = (current: string | null, written: unknown) =>
+  (current ?? null) === ((written as string | null) ?? null) || ((current ?? "") === "" && (written ?? "") === "");
 
 export interface UndoPage {
   /** Records handled in this page; 0 when the undo is complete. */
@@ -149,7 +157,15 @@ export interface UndoPage {
  * Plans the next page of an import's undo. `pageNo` keys the batch; `keptSoFar` is the job's list,
  * which the page's last statement rewrites with this page's kept records appended.
  */
-export async function planUndoPage(db: Database, tenantId: string, importId: string, actorId: string | null, pageNo: number, keptSoFar: KeptList, now: number): Promise<UndoPage> {
+export async function planUndoPage(
+  db: Database,
+  tenantId: string,
+  importId: string,
+  actorId: string | null,
+  pageNo: number,
+  keptSoFar: KeptList,
+  now: number,
+): Promise<UndoPage> {
   const history = await db.all<HistoryRow>(sql`
     SELECT entity_type, entity_id, action, before, after, written_at FROM import_records
     WHERE tenant_id = ${tenantId} AND import_id = ${importId}
@@ -174,10 +190,12 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
     if (h.action === "created") {
       const edited = now_.updated_at > h.written_at || now_.last_activity_at > h.written_at;
       if (type === "tag") {
-        if (now_.contacts > 0) kept.push({ type, id: h.entity_id, name: now_.name, fields: ["records still carry it"] });
+        if (now_.contacts > 0)
+          kept.push({ type, id: h.entity_id, name: now_.name, fields: ["records still carry it"] });
         else toDelete.push(h.entity_id);
       } else if (edited) kept.push({ type, id: h.entity_id, name: now_.name, fields: ["edited after the import"] });
-      else if (type === "company" && now_.contacts > 0) kept.push({ type, id: h.entity_id, name: now_.name, fields: ["contacts still belong to it"] });
+      else if (type === "company" && now_.contacts > 0)
+        kept.push({ type, id: h.entity_id, name: now_.name, fields: ["contacts still belong to it"] });
       else toDelete.push(h.entity_id);
       continue;
     }
@@ -186,7 +204,18 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
     const s: Record<string, unknown> = {};
     const keptFields: string[] = [];
     const changes: Record<string, [unknown, unknown]> = {};
-    const currentValue: Record<string, string | null> = { f: now_.f, l: now_.l, jt: now_.jt, ad: now_.ad, ow: now_.ow, name: now_.name, d: now_.d, i: now_.i, sz: now_.sz, ph: now_.ph };
+    const currentValue: Record<string, string | null> = {
+      f: now_.f,
+      l: now_.l,
+      jt: now_.jt,
+      ad: now_.ad,
+      ow: now_.ow,
+      name: now_.name,
+      d: now_.d,
+      i: now_.i,
+      sz: now_.sz,
+      ph: now_.ph,
+    };
     for (const field of ["f", "l", "jt", "ad", "ow", "name", "d", "i", "sz", "ph"]) {
       if (!(field in after)) continue;
       if (unchangedSince(currentValue[field] ?? null, after[field])) {
@@ -194,7 +223,11 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
         changes[LABELS[field]!] = [after[field], before[field] ?? null];
       } else keptFields.push(LABELS[field]!);
     }
-    if ("f" in s || "l" in s) s.ns = `${(("l" in s ? s.l : now_.l) as string | null) ?? ""} ${(("f" in s ? s.f : now_.f) as string | null) ?? ""}`.trim().toLowerCase();
+    if ("f" in s || "l" in s)
+      s.ns =
+        `${(("l" in s ? s.l : now_.l) as string | null) ?? ""} ${(("f" in s ? s.f : now_.f) as string | null) ?? ""}`
+          .trim()
+          .toLowerCase();
     if ("name" in s) s.ns = String(s.name).toLowerCase();
     if ("cs" in after) {
       if ((now_.cn?.toLowerCase() ?? null) === after.cs) {
@@ -206,18 +239,35 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
     const haveCustom = JSON.parse(now_.custom) as Record<string, string>;
     const cfRestore: Record<string, string | null> = {};
     for (const [fieldId, value] of Object.entries((after.cf as Record<string, string>) ?? {})) {
-      if (haveCustom[fieldId] === value) cfRestore[fieldId] = ((before.cf as Record<string, string | null>) ?? {})[fieldId] ?? null;
+      if (haveCustom[fieldId] === value)
+        cfRestore[fieldId] = (before.cf as Record<string, string | null>)?.[fieldId] ?? null;
       else keptFields.push("a custom field");
     }
     // Everything restored: the record's times go back too and the import's timeline entry goes, so it
     // is exactly as it was. Otherwise the undo is itself a change, with its own entry.
     const whole = keptFields.length === 0;
-    if (whole) (s.u = before.u ?? null), (s.la = before.la ?? null);
-    restores.push({ id: h.entity_id, s, em: after.em ?? [], ph: after.ph ?? [], tk: after.tk ?? [], cf: cfRestore, no: after.no ?? null, w: h.written_at, ch: whole ? {} : changes, whole });
+    if (whole) {
+      s.u = before.u ?? null;
+      s.la = before.la ?? null;
+    }
+    restores.push({
+      id: h.entity_id,
+      s,
+      em: after.em ?? [],
+      ph: after.ph ?? [],
+      tk: after.tk ?? [],
+      cf: cfRestore,
+      no: after.no ?? null,
+      w: h.written_at,
+      ch: whole ? {} : changes,
+      whole,
+    });
     if (keptFields.length) kept.push({ type, id: h.entity_id, name: now_.name, fields: keptFields });
   }
 
-  const statements: SQLWrapper[] = [sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${importId}, 'undo', ${pageNo}, ${now})`];
+  const statements: SQLWrapper[] = [
+    sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${importId}, 'undo', ${pageNo}, ${now})`,
+  ];
   statements.push(...deleteStatements(db, tenantId, type, toDelete));
   if (restores.length) {
     const rows = json(restores);
@@ -297,7 +347,12 @@ export async function planUndoPage(db: Database, tenantId: string, importId: str
   }
   statements.push(sql`DELETE FROM import_records WHERE tenant_id = ${tenantId} AND import_id = ${importId} AND entity_type = ${type}
     AND entity_id IN (SELECT value FROM json_each(${json(page.map((h) => h.entity_id))}))`);
-  const list: KeptList = { total: keptSoFar.total + kept.length, items: [...keptSoFar.items, ...kept].slice(0, KEPT_LISTED) };
-  statements.push(sql`UPDATE import_jobs SET chunks_done = ${pageNo + 1}, undo_kept = ${json(list)}, updated_at = ${now} WHERE tenant_id = ${tenantId} AND id = ${importId}`);
+  const list: KeptList = {
+    total: keptSoFar.total + kept.length,
+    items: [...keptSoFar.items, ...kept].slice(0, KEPT_LISTED),
+  };
+  statements.push(
+    sql`UPDATE import_jobs SET chunks_done = ${pageNo + 1}, undo_kept = ${json(list)}, updated_at = ${now} WHERE tenant_id = ${tenantId} AND id = ${importId}`,
+  );
   return { handled: page.length, statements, kept };
 }

@@ -105,7 +105,12 @@ function newId(table: "contacts" | "companies", count: number): SQL {
  * and overwrites with what the file has; an empty cell (null) never clears a value.
  */
 function updateDiff() {
-  const d = { set: {} as Record<string, string>, before: {} as Record<string, unknown>, after: {} as Record<string, unknown>, changes: {} as Record<string, [unknown, unknown]> };
+  const d = {
+    set: {} as Record<string, string>,
+    before: {} as Record<string, unknown>,
+    after: {} as Record<string, unknown>,
+    changes: {} as Record<string, [unknown, unknown]>,
+  };
   const scalar = (field: string, label: string, was: string | null, value: string | null) => {
     if (value === null || same(was, value)) return;
     d.set[field] = value;
@@ -130,9 +135,20 @@ const FIELD_LABELS: Record<string, string> = {
   phone: "Phone",
 };
 
+/** Members' emails by user id, built once per chunk from the owner column's map. */
+function memberEmails(ctx: ChunkContext): Map<string, string> {
+  ctx.memberEmails ??= new Map([...ctx.owners].map(([email, id]) => [id, email]));
+  return ctx.memberEmails;
+}
+
 /** An update's changes as the preview lists them: before → after per field, in words a user reads. */
-function reviewChanges(ctx: ChunkContext, d: ReturnType<typeof updateDiff>, r: { tags: string[]; note: string | null }, added: { emails?: string[]; phones?: string[] }) {
-  const members = (ctx.memberEmails ??= new Map([...ctx.owners].map(([email, id]) => [id, email])));
+function reviewChanges(
+  ctx: ChunkContext,
+  d: ReturnType<typeof updateDiff>,
+  r: { tags: string[]; note: string | null },
+  added: { emails?: string[]; phones?: string[] },
+) {
+  const members = memberEmails(ctx);
   const shown = (field: string, v: unknown): string | null => {
     if (v === null || v === undefined) return null;
     if (field === "ownerId") return members.get(String(v)) ?? "a former member";
@@ -144,13 +160,24 @@ function reviewChanges(ctx: ChunkContext, d: ReturnType<typeof updateDiff>, r: {
     out.push({ field: FIELD_LABELS[field] ?? field, before: shown(field, before), after: shown(field, after) });
   }
   if (added.emails?.length) out.push({ field: "Email", before: null, after: added.emails.join(", "), added: true });
-  if (added.phones?.length) out.push({ field: "Phone", before: null, after: added.phones.map(formatPhone).join(", "), added: true });
+  if (added.phones?.length)
+    out.push({ field: "Phone", before: null, after: added.phones.map(formatPhone).join(", "), added: true });
   const tags = (d.after.tk as string[] | undefined) ?? [];
-  if (tags.length) out.push({ field: "Tags", before: null, after: r.tags.filter((t) => tags.includes(t.toLowerCase())).join(", "), added: true });
+  if (tags.length)
+    out.push({
+      field: "Tags",
+      before: null,
+      after: r.tags.filter((t) => tags.includes(t.toLowerCase())).join(", "),
+      added: true,
+    });
   const custom = (d.after.cf as Record<string, string> | undefined) ?? {};
   const customBefore = (d.before.cf as Record<string, string | null> | undefined) ?? {};
   for (const [fieldId, value] of Object.entries(custom)) {
-    out.push({ field: ctx.fields.find((f) => String(f.id) === fieldId)?.name ?? "Custom field", before: customBefore[fieldId] ?? null, after: value });
+    out.push({
+      field: ctx.fields.find((f) => String(f.id) === fieldId)?.name ?? "Custom field",
+      before: customBefore[fieldId] ?? null,
+      after: value,
+    });
   }
   if (d.after.no) out.push({ field: "Note", before: null, after: r.note, added: true });
   return out;
@@ -160,11 +187,19 @@ function reviewChanges(ctx: ChunkContext, d: ReturnType<typeof updateDiff>, r: {
  * The timeline's record of an update (src/services/activity.ts describes it): owners by email rather
  * than id, and what the row added (emails, phones, tags, custom values) under keys the timeline names.
  */
-function timelineChanges(ctx: ChunkContext, d: ReturnType<typeof updateDiff>, r: { tags: string[] }): Record<string, [unknown, unknown]> {
-  const members = (ctx.memberEmails ??= new Map([...ctx.owners].map(([email, id]) => [id, email])));
+function timelineChanges(
+  ctx: ChunkContext,
+  d: ReturnType<typeof updateDiff>,
+  r: { tags: string[] },
+): Record<string, [unknown, unknown]> {
+  const members = memberEmails(ctx);
   const out: Record<string, [unknown, unknown]> = {};
   for (const [field, pair] of Object.entries(d.changes)) {
-    if (field === "ownerId") out.owner = pair.map((id) => (id === null ? null : (members.get(String(id)) ?? "former member"))) as [unknown, unknown];
+    if (field === "ownerId")
+      out.owner = pair.map((id) => (id === null ? null : (members.get(String(id)) ?? "former member"))) as [
+        unknown,
+        unknown,
+      ];
     else out[field] = pair;
   }
   const tags = (d.after.tk as string[] | undefined) ?? [];
@@ -178,7 +213,11 @@ function timelineChanges(ctx: ChunkContext, d: ReturnType<typeof updateDiff>, r:
 const displayName = (first: string, last: string) => `${first} ${last}`.trim();
 
 /** The tags, custom values and note a row adds to a matched record (JSON as the plan's query read them). */
-function extrasDiff(d: ReturnType<typeof updateDiff>, r: { tags: string[]; custom: Record<string, string>; note: string | null }, have: { tags: string; custom: string; notes: string }) {
+function extrasDiff(
+  d: ReturnType<typeof updateDiff>,
+  r: { tags: string[]; custom: Record<string, string>; note: string | null },
+  have: { tags: string; custom: string; notes: string },
+) {
   const haveTags = JSON.parse(have.tags) as string[];
   const haveCustom = JSON.parse(have.custom) as Record<string, string>;
   const haveNotes = JSON.parse(have.notes) as string[];
@@ -192,7 +231,10 @@ function extrasDiff(d: ReturnType<typeof updateDiff>, r: { tags: string[]; custo
   }
   const no = r.note && !haveNotes.includes(r.note) ? r.note : null;
   if (tk.length) d.after.tk = tk;
-  if (Object.keys(cf).length) (d.after.cf = cf), (d.before.cf = cfBefore);
+  if (Object.keys(cf).length) {
+    d.after.cf = cf;
+    d.before.cf = cfBefore;
+  }
   if (no) d.after.no = no;
   return { tk, cf, no };
 }
@@ -217,7 +259,13 @@ interface CurrentContact {
 }
 
 /** The contacts holding the chunk's emails and phones (all of them: colleagues share a phone), with what an update compares. */
-async function currentContacts(db: Database, tenantId: string, emails: string[], phones: string[], nameSorts: string[]) {
+async function currentContacts(
+  db: Database,
+  tenantId: string,
+  emails: string[],
+  phones: string[],
+  nameSorts: string[],
+) {
   const rows = await db.all<CurrentContact & { k: string }>(sql`
     WITH m(k, contact_id) AS (
       SELECT 'e:' || email, contact_id FROM contact_emails WHERE tenant_id = ${tenantId} AND email IN (SELECT value FROM json_each(${json(emails)}))
@@ -263,16 +311,34 @@ function companyIdBySort(tenantId: string, sortExpr: SQL): SQL {
  * Plans a chunk of contact rows and, unless `dryRun`, the statements that write it. The preview
  * runs the same plan to count new, updated and unchanged rows.
  */
-export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo: number, chunkRows: ChunkRow<ContactRecord>[], now: number): Promise<ChunkPlan> {
+export async function planContactChunk(
+  db: Database,
+  ctx: ChunkContext,
+  chunkNo: number,
+  chunkRows: ChunkRow<ContactRecord>[],
+  now: number,
+): Promise<ChunkPlan> {
   const { tenantId } = ctx;
   // People erased on request and put on the suppression list are skipped: counted, written to nothing.
-  const suppressed = await suppressedEmails(db, tenantId, ctx.suppressionKey, chunkRows.flatMap((r) => r.r.emails));
-  const rows = suppressed.size ? chunkRows.filter((r) => !r.r.emails.some((e) => suppressed.has(normaliseEmail(e)))) : chunkRows;
+  const suppressed = await suppressedEmails(
+    db,
+    tenantId,
+    ctx.suppressionKey,
+    chunkRows.flatMap((r) => r.r.emails),
+  );
+  const rows = suppressed.size
+    ? chunkRows.filter((r) => !r.r.emails.some((e) => suppressed.has(normaliseEmail(e))))
+    : chunkRows;
   const emails = rows.flatMap((r) => r.r.emails);
   const phones = rows.flatMap((r) => r.r.phones);
   const companySorts = [...new Set(rows.map((r) => r.r.company?.toLowerCase()).filter((s): s is string => !!s))];
-  const nameSorts = rows.filter((r) => r.r.emails.length + r.r.phones.length === 0).map((r) => `${r.r.lastName} ${r.r.firstName}`.trim().toLowerCase());
-  const [current, existingCompanies] = await Promise.all([currentContacts(db, tenantId, emails, phones, nameSorts), companiesByName(db, tenantId, companySorts)]);
+  const nameSorts = rows
+    .filter((r) => r.r.emails.length + r.r.phones.length === 0)
+    .map((r) => `${r.r.lastName} ${r.r.firstName}`.trim().toLowerCase());
+  const [current, existingCompanies] = await Promise.all([
+    currentContacts(db, tenantId, emails, phones, nameSorts),
+    companiesByName(db, tenantId, companySorts),
+  ]);
 
   const creates: Record<string, unknown>[] = [];
   const updates: Record<string, unknown>[] = [];
@@ -293,18 +359,31 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
       // Someone else's address: never an update (it would rename them) nor a second holder of it.
       conflicts += 1;
       const c = found.contact;
-      review.conflicts.push({ row: n, name: displayName(r.firstName, r.lastName), email: found.email, id: c.id, recordName: displayName(c.first_name, c.last_name) });
+      review.conflicts.push({
+        row: n,
+        name: displayName(r.firstName, r.lastName),
+        email: found.email,
+        id: c.id,
+        recordName: displayName(c.first_name, c.last_name),
+      });
       continue;
     }
     for (const t of r.tags) tagNames.set(t.toLowerCase(), tagNames.get(t.toLowerCase()) ?? t);
     const companySort = r.company ? r.company.toLowerCase() : null;
-    if (r.company && companySort && !existingCompanies.has(companySort)) newCompanies.set(companySort, newCompanies.get(companySort) ?? r.company);
+    if (r.company && companySort && !existingCompanies.has(companySort))
+      newCompanies.set(companySort, newCompanies.get(companySort) ?? r.company);
     const ownerId = r.owner ? (ctx.owners.get(r.owner) ?? null) : null;
     if (found.kind === "new") {
       if (found.resembles) {
         possibleDuplicates += 1;
         const c = found.resembles.contact;
-        review.duplicates.push({ row: n, name: displayName(r.firstName, r.lastName), phone: formatPhone(found.resembles.phone), id: c.id, recordName: displayName(c.first_name, c.last_name) });
+        review.duplicates.push({
+          row: n,
+          name: displayName(r.firstName, r.lastName),
+          phone: formatPhone(found.resembles.phone),
+          id: c.id,
+          recordName: displayName(c.first_name, c.last_name),
+        });
       }
       creates.push({
         n,
@@ -350,10 +429,18 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     const haveEmails = JSON.parse(match.emails) as string[];
     const havePhones = JSON.parse(match.phones) as string[];
     // An address another contact holds stays theirs only.
-    const em = r.emails.filter((e) => !haveEmails.includes(e) && !holders(`e:${e}`).some((c) => c.id !== match.id)).slice(0, Math.max(0, 5 - haveEmails.length));
+    const em = r.emails
+      .filter((e) => !haveEmails.includes(e) && !holders(`e:${e}`).some((c) => c.id !== match.id))
+      .slice(0, Math.max(0, 5 - haveEmails.length));
     const ph = r.phones.filter((p) => !havePhones.includes(p)).slice(0, Math.max(0, 5 - havePhones.length));
-    if (em.length) (after.em = em), (changes.addedEmails = [null, em.join(", ")]);
-    if (ph.length) (after.ph = ph), (changes.addedPhones = [null, ph.join(", ")]);
+    if (em.length) {
+      after.em = em;
+      changes.addedEmails = [null, em.join(", ")];
+    }
+    if (ph.length) {
+      after.ph = ph;
+      changes.addedPhones = [null, ph.join(", ")];
+    }
     const { tk, cf, no } = extrasDiff(d, r, match);
     if (no) newNotes += 1;
     if (Object.keys(after).length === 0) {
@@ -385,7 +472,9 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     statements: [],
   };
   const s = plan.statements;
-  s.push(sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`);
+  s.push(
+    sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`,
+  );
 
   // Companies named by rows that the tenant does not have yet.
   if (newCompanies.size) {
@@ -412,7 +501,9 @@ export async function planContactChunk(db: Database, ctx: ChunkContext, chunkNo:
     // emails, phones, tags, values and notes go in first (foreign keys are checked at the end of the
     // batch), so the contact's insert trigger indexes it for search once, with everything; inserted
     // after it, each email, phone and note would rebuild its search entry again.
-    const next = sql.raw(`(max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0), coalesce((SELECT max(id) FROM contacts), 0)) + 1)`);
+    const next = sql.raw(
+      `(max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0), coalesce((SELECT max(id) FROM contacts), 0)) + 1)`,
+    );
     s.push(sql`PRAGMA defer_foreign_keys = ON`);
     s.push(sql`INSERT INTO contact_emails (tenant_id, contact_id, position, email)
       SELECT ${tenantId}, ${next} + j.key, e.key, e.value FROM json_each(${rowsJson}) j CROSS JOIN json_each(j.value, '$.em') e`);
@@ -511,7 +602,13 @@ interface CurrentCompany {
 }
 
 /** Plans (and writes, through the returned statements) a chunk of company rows. */
-export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo: number, rows: ChunkRow<CompanyRecord>[], now: number): Promise<ChunkPlan> {
+export async function planCompanyChunk(
+  db: Database,
+  ctx: ChunkContext,
+  chunkNo: number,
+  rows: ChunkRow<CompanyRecord>[],
+  now: number,
+): Promise<ChunkPlan> {
   const { tenantId } = ctx;
   const domains = rows.map((r) => r.r.domain).filter((d): d is string => !!d);
   const names = rows.map((r) => r.r.name.toLowerCase());
@@ -547,7 +644,20 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
       if (named && (!named.domain || !r.domain || named.domain === r.domain)) match = named;
     }
     if (!match) {
-      creates.push({ n, name: r.name, ns: r.name.toLowerCase(), d: r.domain, i: r.industry, sz: r.size, ph: r.phone, ad: r.address, ow: ownerId, tk: r.tags.map((t) => t.toLowerCase()), cf: r.custom, no: r.note });
+      creates.push({
+        n,
+        name: r.name,
+        ns: r.name.toLowerCase(),
+        d: r.domain,
+        i: r.industry,
+        sz: r.size,
+        ph: r.phone,
+        ad: r.address,
+        ow: ownerId,
+        tk: r.tags.map((t) => t.toLowerCase()),
+        cf: r.custom,
+        no: r.note,
+      });
       if (r.note) newNotes += 1;
       continue;
     }
@@ -572,15 +682,32 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
       unchanged += 1;
       continue;
     }
-    review.updates.push({ row: n, rowName: r.name, id: match.id, name: match.name, changes: reviewChanges(ctx, d, r, {}) });
+    review.updates.push({
+      row: n,
+      rowName: r.name,
+      id: match.id,
+      name: match.name,
+      changes: reviewChanges(ctx, d, r, {}),
+    });
     before.u = match.updated_at;
     before.la = match.last_activity_at;
     updates.push({ id: match.id, n, s: set, tk, cf, no, before, after, ch: timelineChanges(ctx, d, r) });
   }
 
-  const plan: ChunkPlan = { creates: creates.length, updates: updates.length, unchanged, duplicates, conflicts: 0, possibleDuplicates: 0, review, statements: [] };
+  const plan: ChunkPlan = {
+    creates: creates.length,
+    updates: updates.length,
+    unchanged,
+    duplicates,
+    conflicts: 0,
+    possibleDuplicates: 0,
+    review,
+    statements: [],
+  };
   const s = plan.statements;
-  s.push(sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`);
+  s.push(
+    sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (${tenantId}, ${ctx.importId}, 'commit', ${chunkNo}, ${now})`,
+  );
   if (tagNames.size) {
     const list = [...tagNames].map(([k, name]) => ({ k, name, c: tagColor(k) }));
     s.push(...tagStatements(ctx, list, now));
@@ -639,7 +766,10 @@ export async function planCompanyChunk(db: Database, ctx: ChunkContext, chunkNo:
   return plan;
 }
 
-export type ChunkOutcome = { ok: true; plan: ChunkPlan } | { ok: false; reason: "replayed" } | { ok: false; reason: "limit"; error: PlanLimitError };
+export type ChunkOutcome =
+  | { ok: true; plan: ChunkPlan }
+  | { ok: false; reason: "replayed" }
+  | { ok: false; reason: "limit"; error: PlanLimitError };
 
 /** Plans and writes one chunk in one batch. A replayed chunk writes nothing. */
 export async function commitChunk(
@@ -657,10 +787,14 @@ export async function commitChunk(
   try {
     await runRawBatch(db, plan.statements);
   } catch (err) {
-    if (String(err).includes("UNIQUE constraint failed: import_chunks") || String((err as { cause?: unknown }).cause).includes("UNIQUE constraint failed: import_chunks")) {
+    if (
+      String(err).includes("UNIQUE constraint failed: import_chunks") ||
+      String((err as { cause?: unknown }).cause).includes("UNIQUE constraint failed: import_chunks")
+    ) {
       return { ok: false, reason: "replayed" };
     }
-    if (ctx.freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id")) return { ok: false, reason: "limit", error: new PlanLimitError("contacts", ctx.freeMaxContacts) };
+    if (ctx.freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id"))
+      return { ok: false, reason: "limit", error: new PlanLimitError("contacts", ctx.freeMaxContacts) };
     throw err;
   }
   return { ok: true, plan };

@@ -48,7 +48,8 @@ function silent(table: typeof importJobs | typeof dataExports, working: SQL, cut
 }
 
 /** Nothing moved since the last re-send, and that was the last try. */
-const exhausted = (table: typeof importJobs | typeof dataExports) => sql`(${table.watchdogSeenAt} = ${table.updatedAt} AND ${table.watchdogTries} >= ${MAX_TRIES})`;
+const exhausted = (table: typeof importJobs | typeof dataExports) =>
+  sql`(${table.watchdogSeenAt} = ${table.updatedAt} AND ${table.watchdogTries} >= ${MAX_TRIES})`;
 
 /** The bookkeeping of one re-send: tries count up while the heartbeat stays where it was seen. */
 const resendSet = (table: typeof importJobs | typeof dataExports, now: number) => ({
@@ -63,7 +64,12 @@ async function sweepImports(db: Database, now: number): Promise<{ failed: number
   const pick = (extra: SQL) =>
     inArray(
       importJobs.id,
-      db.select({ id: importJobs.id }).from(importJobs).where(and(silent(importJobs, working, cutoff), extra)).orderBy(importJobs.updatedAt).limit(JOBS_PER_RUN),
+      db
+        .select({ id: importJobs.id })
+        .from(importJobs)
+        .where(and(silent(importJobs, working, cutoff), extra))
+        .orderBy(importJobs.updatedAt)
+        .limit(JOBS_PER_RUN),
     );
   const failed = await db
     .update(importJobs)
@@ -77,34 +83,67 @@ async function sweepImports(db: Database, now: number): Promise<{ failed: number
     })
     .where(and(pick(exhausted(importJobs)), silent(importJobs, working, cutoff), exhausted(importJobs)))
     .returning({ id: importJobs.id, tenantId: importJobs.tenantId });
-  for (const job of failed) console.error(JSON.stringify({ type: "job_gave_up", job: "import", id: job.id, tenant: job.tenantId }));
+  for (const job of failed)
+    console.error(JSON.stringify({ type: "job_gave_up", job: "import", id: job.id, tenant: job.tenantId }));
   const resent = await db
     .update(importJobs)
     .set(resendSet(importJobs, now))
-    .where(and(pick(sql`NOT ${exhausted(importJobs)}`), silent(importJobs, working, cutoff), sql`NOT ${exhausted(importJobs)}`))
-    .returning({ id: importJobs.id, tenantId: importJobs.tenantId, status: importJobs.status, chunkCount: importJobs.chunkCount });
+    .where(
+      and(
+        pick(sql`NOT ${exhausted(importJobs)}`),
+        silent(importJobs, working, cutoff),
+        sql`NOT ${exhausted(importJobs)}`,
+      ),
+    )
+    .returning({
+      id: importJobs.id,
+      tenantId: importJobs.tenantId,
+      status: importJobs.status,
+      chunkCount: importJobs.chunkCount,
+    });
   return { failed: failed.length, messages: resent.map((job) => importStepMessage(job)) };
 }
 
-async function sweepExports(db: Database, now: number, fallbackBaseUrl: string | undefined): Promise<{ failed: number; messages: JobMessage[] }> {
+async function sweepExports(
+  db: Database,
+  now: number,
+  fallbackBaseUrl: string | undefined,
+): Promise<{ failed: number; messages: JobMessage[] }> {
   const cutoff = now - SILENT_MS;
   const working = WORKING_EXPORT;
   const pick = (extra: SQL) =>
     inArray(
       dataExports.id,
-      db.select({ id: dataExports.id }).from(dataExports).where(and(silent(dataExports, working, cutoff), extra)).orderBy(dataExports.updatedAt).limit(JOBS_PER_RUN),
+      db
+        .select({ id: dataExports.id })
+        .from(dataExports)
+        .where(and(silent(dataExports, working, cutoff), extra))
+        .orderBy(dataExports.updatedAt)
+        .limit(JOBS_PER_RUN),
     );
   const failed = await db
     .update(dataExports)
     .set({ status: "failed", message: WATCHDOG_EXPORT_MESSAGE, updatedAt: now })
     .where(and(pick(exhausted(dataExports)), silent(dataExports, working, cutoff), exhausted(dataExports)))
     .returning({ id: dataExports.id, tenantId: dataExports.tenantId });
-  for (const row of failed) console.error(JSON.stringify({ type: "job_gave_up", job: "data_export", id: row.id, tenant: row.tenantId }));
+  for (const row of failed)
+    console.error(JSON.stringify({ type: "job_gave_up", job: "data_export", id: row.id, tenant: row.tenantId }));
   const resent = await db
     .update(dataExports)
     .set(resendSet(dataExports, now))
-    .where(and(pick(sql`NOT ${exhausted(dataExports)}`), silent(dataExports, working, cutoff), sql`NOT ${exhausted(dataExports)}`))
-    .returning({ id: dataExports.id, tenantId: dataExports.tenantId, userId: dataExports.userId, baseUrl: dataExports.baseUrl });
+    .where(
+      and(
+        pick(sql`NOT ${exhausted(dataExports)}`),
+        silent(dataExports, working, cutoff),
+        sql`NOT ${exhausted(dataExports)}`,
+      ),
+    )
+    .returning({
+      id: dataExports.id,
+      tenantId: dataExports.tenantId,
+      userId: dataExports.userId,
+      baseUrl: dataExports.baseUrl,
+    });
   return { failed: failed.length, messages: resent.map((row) => dataExportMessage(row, fallbackBaseUrl)) };
 }
 

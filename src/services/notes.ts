@@ -29,19 +29,36 @@ export interface Actor {
 /** Whether the subject (contact or company) exists in the tenant. */
 export async function subjectExists(db: Database, tenantId: string, type: SubjectType, id: number): Promise<boolean> {
   const table = type === "contact" ? contacts : companies;
-  const [row] = await db.select({ id: table.id }).from(table).where(and(eq(table.tenantId, tenantId), eq(table.id, id))).limit(1);
+  const [row] = await db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)))
+    .limit(1);
   return Boolean(row);
 }
 
 /** A record's notes, newest first, with authors' emails (or "former member"). */
-export async function listNotes(db: Database, tenantId: string, type: SubjectType, subjectId: number, limit = 100): Promise<Note[]> {
+export async function listNotes(
+  db: Database,
+  tenantId: string,
+  type: SubjectType,
+  subjectId: number,
+  limit = 100,
+): Promise<Note[]> {
   return notesFromRows(await notesQuery(db, tenantId, type, subjectId, limit));
 }
 
 /** The query behind listNotes (map its rows with notesFromRows), for batches. Column names are unique. */
 export function notesQuery(db: Database, tenantId: string, type: SubjectType, subjectId: number, limit = 100) {
   return db
-    .select({ id: notes.id, body: notes.body, authorId: notes.authorId, authorEmail: users.email, createdAt: notes.createdAt, updatedAt: notes.updatedAt })
+    .select({
+      id: notes.id,
+      body: notes.body,
+      authorId: notes.authorId,
+      authorEmail: users.email,
+      createdAt: notes.createdAt,
+      updatedAt: notes.updatedAt,
+    })
     .from(notes)
     .leftJoin(users, eq(users.id, notes.authorId))
     .where(and(eq(notes.tenantId, tenantId), eq(notes.subjectType, type), eq(notes.subjectId, subjectId)))
@@ -50,19 +67,40 @@ export function notesQuery(db: Database, tenantId: string, type: SubjectType, su
 }
 
 export function notesFromRows(rows: Awaited<ReturnType<typeof notesQuery>>): Note[] {
-  return rows.map((r) => ({ id: r.id, body: r.body, authorId: r.authorId, author: r.authorEmail ?? "former member", createdAt: r.createdAt, updatedAt: r.updatedAt }));
+  return rows.map((r) => ({
+    id: r.id,
+    body: r.body,
+    authorId: r.authorId,
+    author: r.authorEmail ?? "former member",
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  }));
 }
 
 function touchSubject(db: Database, tenantId: string, type: SubjectType, id: number, now: number) {
   const table = type === "contact" ? contacts : companies;
-  return db.update(table).set({ lastActivityAt: now }).where(and(eq(table.tenantId, tenantId), eq(table.id, id)));
+  return db
+    .update(table)
+    .set({ lastActivityAt: now })
+    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)));
 }
 
 /** Adds a note (body already validated). Null when the subject is not the tenant's. */
-export async function addNote(db: Database, tenantId: string, actor: Actor, type: SubjectType, subjectId: number, body: string, now: number): Promise<number | null> {
+export async function addNote(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  type: SubjectType,
+  subjectId: number,
+  body: string,
+  now: number,
+): Promise<number | null> {
   if (!(await subjectExists(db, tenantId, type, subjectId))) return null;
   const [inserted] = await db.batch([
-    db.insert(notes).values({ tenantId, subjectType: type, subjectId, authorId: actor.userId, body, createdAt: now, updatedAt: now }).returning({ id: notes.id }),
+    db
+      .insert(notes)
+      .values({ tenantId, subjectType: type, subjectId, authorId: actor.userId, body, createdAt: now, updatedAt: now })
+      .returning({ id: notes.id }),
     counterChange(db, tenantId, { notes: 1 }),
     touchSubject(db, tenantId, type, subjectId, now),
     activityInsert(db, { tenantId, subjectType: type, subjectId, actorId: actor.userId, kind: "note_added", now }),
@@ -72,7 +110,11 @@ export async function addNote(db: Database, tenantId: string, actor: Actor, type
 
 /** A note of the tenant, or null. */
 export async function getNote(db: Database, tenantId: string, id: number) {
-  const [row] = await db.select().from(notes).where(and(eq(notes.tenantId, tenantId), eq(notes.id, id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(notes)
+    .where(and(eq(notes.tenantId, tenantId), eq(notes.id, id)))
+    .limit(1);
   return row ?? null;
 }
 
@@ -84,26 +126,56 @@ export function canChangeNote(note: { authorId: string | null }, actor: Actor): 
 export type NoteChange = { ok: true } | { ok: false; reason: "not_found" | "forbidden" };
 
 /** Edits a note's body. */
-export async function editNote(db: Database, tenantId: string, actor: Actor, id: number, body: string, now: number): Promise<NoteChange> {
+export async function editNote(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  id: number,
+  body: string,
+  now: number,
+): Promise<NoteChange> {
   const note = await getNote(db, tenantId, id);
   if (!note) return { ok: false, reason: "not_found" };
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
   await db.batch([
-    db.update(notes).set({ body, updatedAt: now }).where(and(eq(notes.tenantId, tenantId), eq(notes.id, id))),
-    activityInsert(db, { tenantId, subjectType: note.subjectType, subjectId: note.subjectId, actorId: actor.userId, kind: "note_edited", now }),
+    db
+      .update(notes)
+      .set({ body, updatedAt: now })
+      .where(and(eq(notes.tenantId, tenantId), eq(notes.id, id))),
+    activityInsert(db, {
+      tenantId,
+      subjectType: note.subjectType,
+      subjectId: note.subjectId,
+      actorId: actor.userId,
+      kind: "note_edited",
+      now,
+    }),
   ]);
   return { ok: true };
 }
 
 /** Deletes a note. */
-export async function deleteNote(db: Database, tenantId: string, actor: Actor, id: number, now: number): Promise<NoteChange & { subject?: { type: SubjectType; id: number } }> {
+export async function deleteNote(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  id: number,
+  now: number,
+): Promise<NoteChange & { subject?: { type: SubjectType; id: number } }> {
   const note = await getNote(db, tenantId, id);
   if (!note) return { ok: false, reason: "not_found" };
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
   await db.batch([
     db.delete(notes).where(and(eq(notes.tenantId, tenantId), eq(notes.id, id))),
     counterChange(db, tenantId, { notes: -1 }),
-    activityInsert(db, { tenantId, subjectType: note.subjectType, subjectId: note.subjectId, actorId: actor.userId, kind: "note_deleted", now }),
+    activityInsert(db, {
+      tenantId,
+      subjectType: note.subjectType,
+      subjectId: note.subjectId,
+      actorId: actor.userId,
+      kind: "note_deleted",
+      now,
+    }),
   ]);
   return { ok: true, subject: { type: note.subjectType, id: note.subjectId } };
 }

@@ -7,7 +7,17 @@
 import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Database } from "../db/client";
-import { auditLog, consentRecords, emailOutbox, emailPreferences, memberships, sessions, supportMessages, tenants, users } from "../db/schema";
+import {
+  auditLog,
+  consentRecords,
+  emailOutbox,
+  emailPreferences,
+  memberships,
+  sessions,
+  supportMessages,
+  tenants,
+  users,
+} from "../db/schema";
 import { newAuthToken, retireTokens } from "../auth/tokens";
 import { emailChangedNoticeMail, verifyEmailMail } from "../mail/messages";
 import { formerAddresses, userDeletionQueries, userErasureStatements } from "./account-deletion";
@@ -59,7 +69,14 @@ export async function eraseAccountNow(
     const closed = await closeWorkspace(
       db,
       deps.stripe,
-      { tenantId, closedBy: "operator", actorUserId: null, graceDays: 0, eraseNow: true, auditDetail: { operator: note.operator, reason: note.reason } },
+      {
+        tenantId,
+        closedBy: "operator",
+        actorUserId: null,
+        graceDays: 0,
+        eraseNow: true,
+        auditDetail: { operator: note.operator, reason: note.reason },
+      },
       meta,
     );
     if (!closed.ok && closed.reason === "stripe_unavailable") return { ok: false, reason: "stripe_unavailable" };
@@ -87,29 +104,58 @@ export async function eraseAccountNow(
   const erasures: ErasureProgress[] = [];
   for (const tenantId of owned) {
     if (budget.left < 10) break;
-    erasures.push(await eraseTenant({ db, files: deps.files, now: meta.now, chunk: deps.chunk, ledgerYears: deps.ledgerYears, budget }, tenantId));
+    erasures.push(
+      await eraseTenant(
+        { db, files: deps.files, now: meta.now, chunk: deps.chunk, ledgerYears: deps.ledgerYears, budget },
+        tenantId,
+      ),
+    );
   }
   const complete = erasures.length === owned.length && erasures.every((e) => e.done);
   return { ok: true, workspacesErased: owned.length, complete, erasures };
 }
 
-export type CorrectEmailResult = { ok: true; userId: string; mailIds: string[] } | { ok: false; reason: "not_found" | "email_taken" | "same_address" };
+export type CorrectEmailResult =
+  | { ok: true; userId: string; mailIds: string[] }
+  | { ok: false; reason: "not_found" | "email_taken" | "same_address" };
 
 /**
  * Corrects an account's address on a verified request. The new address must be confirmed again
  * (a verification link goes to it), and the old one is told, as with a change the user makes.
  */
-export async function correctEmail(db: Database, oldEmail: string, newEmail: string, note: OperatorNote, meta: RequestMeta & { baseUrl: BaseUrl }): Promise<CorrectEmailResult> {
+export async function correctEmail(
+  db: Database,
+  oldEmail: string,
+  newEmail: string,
+  note: OperatorNote,
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<CorrectEmailResult> {
   if (oldEmail === newEmail) return { ok: false, reason: "same_address" };
   const user = await findUserByEmail(db, oldEmail);
   if (!user) return { ok: false, reason: "not_found" };
   if (await findUserByEmail(db, newEmail)) return { ok: false, reason: "email_taken" };
   const verification = newAuthToken(db, { kind: "verify_email", userId: user.id, email: newEmail, now: meta.now });
-  const confirm = queueMail(db, { to: newEmail, tenantId: null, userId: user.id, ...verifyEmailMail(`${meta.baseUrl}/verify-email/${verification.token}`) }, meta.now);
-  const notice = queueMail(db, { to: oldEmail, tenantId: null, userId: user.id, ...emailChangedNoticeMail(newEmail, true) }, meta.now);
+  const confirm = queueMail(
+    db,
+    {
+      to: newEmail,
+      tenantId: null,
+      userId: user.id,
+      ...verifyEmailMail(`${meta.baseUrl}/verify-email/${verification.token}`),
+    },
+    meta.now,
+  );
+  const notice = queueMail(
+    db,
+    { to: oldEmail, tenantId: null, userId: user.id, ...emailChangedNoticeMail(newEmail, true) },
+    meta.now,
+  );
   try {
     await db.batch([
-      db.update(users).set({ email: newEmail, emailVerifiedAt: null, updatedAt: meta.now }).where(eq(users.id, user.id)),
+      db
+        .update(users)
+        .set({ email: newEmail, emailVerifiedAt: null, updatedAt: meta.now })
+        .where(eq(users.id, user.id)),
       // Links sent to the old address no longer work.
       retireTokens(db, user.id, "verify_email", meta.now),
       retireTokens(db, user.id, "change_email", meta.now),
@@ -146,13 +192,24 @@ export interface EraseContactMessagesResult {
  * acknowledgements and any other mail to their address, and our support inbox's copies of their
  * messages (which quote the address). Audited without the address; the counts say what went.
  */
-export async function eraseContactMessages(db: Database, email: string, note: OperatorNote, meta: RequestMeta): Promise<EraseContactMessagesResult> {
+export async function eraseContactMessages(
+  db: Database,
+  email: string,
+  note: OperatorNote,
+  meta: RequestMeta,
+): Promise<EraseContactMessagesResult> {
   const [messages, toThem, copies] = await db.batch([
     db.delete(supportMessages).where(eq(supportMessages.email, email)).returning({ id: supportMessages.id }),
     db.delete(emailOutbox).where(eq(emailOutbox.toAddress, email)).returning({ id: emailOutbox.id }),
     db
       .delete(emailOutbox)
-      .where(and(isNull(emailOutbox.tenantId), eq(emailOutbox.kind, "support_message"), sql`instr(${emailOutbox.textBody}, ${email}) > 0`))
+      .where(
+        and(
+          isNull(emailOutbox.tenantId),
+          eq(emailOutbox.kind, "support_message"),
+          sql`instr(${emailOutbox.textBody}, ${email}) > 0`,
+        ),
+      )
       .returning({ id: emailOutbox.id }),
   ]);
   const result = { messages: messages.length, mail: toThem.length + copies.length };
@@ -169,13 +226,21 @@ export async function eraseContactMessages(db: Database, email: string, note: Op
   return result;
 }
 
-export type SetPreferencesResult = { ok: true; preferences: EmailPreferenceValues } | { ok: false; reason: "not_found" };
+export type SetPreferencesResult =
+  | { ok: true; preferences: EmailPreferenceValues }
+  | { ok: false; reason: "not_found" };
 
 /**
  * Sets an account's email preferences for someone who asked by mail ("or by contacting us"): either
  * list on or off, the other kept as it is. Audited with the operator, the reason and the new values.
  */
-export async function setPreferencesFor(db: Database, email: string, change: Partial<EmailPreferenceValues>, note: OperatorNote, meta: RequestMeta): Promise<SetPreferencesResult> {
+export async function setPreferencesFor(
+  db: Database,
+  email: string,
+  change: Partial<EmailPreferenceValues>,
+  note: OperatorNote,
+  meta: RequestMeta,
+): Promise<SetPreferencesResult> {
   const user = await findUserByEmail(db, email);
   if (!user) return { ok: false, reason: "not_found" };
   const current = await getEmailPreferences(db, user.id);
@@ -214,7 +279,12 @@ const ms = (v: number | null) => (v === null ? null : isoTime(v));
  * contacts, companies and notes through the export serializers (src/services/export.ts).
  * Null when there is no such account.
  */
-export async function exportAccount(db: Database, email: string, note: OperatorNote, meta: RequestMeta): Promise<AsyncGenerator<string> | null> {
+export async function exportAccount(
+  db: Database,
+  email: string,
+  note: OperatorNote,
+  meta: RequestMeta,
+): Promise<AsyncGenerator<string> | null> {
   const user = await findUserByEmail(db, email);
   if (!user) return null;
   const workspaces = await db
@@ -229,7 +299,11 @@ export async function exportAccount(db: Database, email: string, note: OperatorN
     action: "ops.account_exported",
     targetType: "user",
     targetId: user.id,
-    detail: { operator: note.operator, reason: note.reason, workspaces_included: workspaces.filter((w) => w.role === "owner").length },
+    detail: {
+      operator: note.operator,
+      reason: note.reason,
+      workspaces_included: workspaces.filter((w) => w.role === "owner").length,
+    },
     ip: meta.ip,
     userAgent: meta.userAgent,
     now: meta.now,
@@ -246,7 +320,13 @@ async function* accountDocument(
   const tenantIds = workspaces.map((w) => w.id);
   const [userSessions, consents, preferences, support, audit] = await db.batch([
     db
-      .select({ createdAt: sessions.createdAt, lastActiveAt: sessions.lastActiveAt, ip: sessions.ip, userAgent: sessions.userAgent, workspaceId: sessions.tenantId })
+      .select({
+        createdAt: sessions.createdAt,
+        lastActiveAt: sessions.lastActiveAt,
+        ip: sessions.ip,
+        userAgent: sessions.userAgent,
+        workspaceId: sessions.tenantId,
+      })
       .from(sessions)
       .where(eq(sessions.userId, user.id)),
     db.select().from(consentRecords).where(eq(consentRecords.userId, user.id)).orderBy(consentRecords.id),
@@ -257,7 +337,15 @@ async function* accountDocument(
       .from(auditLog)
       .where(
         or(
-          tenantIds.length ? and(inArray(auditLog.tenantId, tenantIds), or(eq(auditLog.actorUserId, user.id), and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, user.id)))) : sql`0`,
+          tenantIds.length
+            ? and(
+                inArray(auditLog.tenantId, tenantIds),
+                or(
+                  eq(auditLog.actorUserId, user.id),
+                  and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, user.id)),
+                ),
+              )
+            : sql`0`,
           and(isNull(auditLog.tenantId), eq(auditLog.targetType, "user"), eq(auditLog.targetId, user.id)),
         ),
       )
@@ -278,10 +366,28 @@ async function* accountDocument(
       created_at: ms(user.createdAt),
       updated_at: ms(user.updatedAt),
     },
-    memberships: workspaces.map((w) => ({ workspace_id: w.id, workspace: w.name, role: w.role, joined_at: ms(w.joinedAt) })),
-    sessions: userSessions.map((s) => ({ workspace_id: s.workspaceId, created_at: ms(s.createdAt), last_active_at: ms(s.lastActiveAt), ip: s.ip, user_agent: s.userAgent })),
-    consent_records: consents.map((c) => ({ consent_id: c.consentId, analytics: c.analytics, policy_version: c.policyVersion, created_at: ms(c.createdAt) })),
-    email_preferences: preferences[0] ? { digest: preferences[0].digest, news: preferences[0].news, updated_at: ms(preferences[0].updatedAt) } : null,
+    memberships: workspaces.map((w) => ({
+      workspace_id: w.id,
+      workspace: w.name,
+      role: w.role,
+      joined_at: ms(w.joinedAt),
+    })),
+    sessions: userSessions.map((s) => ({
+      workspace_id: s.workspaceId,
+      created_at: ms(s.createdAt),
+      last_active_at: ms(s.lastActiveAt),
+      ip: s.ip,
+      user_agent: s.userAgent,
+    })),
+    consent_records: consents.map((c) => ({
+      consent_id: c.consentId,
+      analytics: c.analytics,
+      policy_version: c.policyVersion,
+      created_at: ms(c.createdAt),
+    })),
+    email_preferences: preferences[0]
+      ? { digest: preferences[0].digest, news: preferences[0].news, updated_at: ms(preferences[0].updatedAt) }
+      : null,
     audit_entries: audit.map((a) => ({
       workspace_id: a.tenantId,
       action: a.action,
@@ -293,7 +399,12 @@ async function* accountDocument(
       user_agent: a.userAgent,
       created_at: ms(a.createdAt),
     })),
-    support_messages: support.map((m) => ({ name: m.name, email: m.email, message: m.message, created_at: ms(m.createdAt) })),
+    support_messages: support.map((m) => ({
+      name: m.name,
+      email: m.email,
+      message: m.message,
+      created_at: ms(m.createdAt),
+    })),
   };
   // The head without its closing brace, then the owned workspaces' records, streamed page by page.
   yield `${JSON.stringify(head).slice(0, -1)},"owned_workspaces":[`;

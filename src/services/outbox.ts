@@ -71,10 +71,18 @@ export interface DeliveryReport {
  * Delivers due mail (or only `ids`, right after they were queued). Safe to run concurrently and
  * repeatedly: each message is claimed by one conditional update before it is sent.
  */
-export async function deliverDue(db: Database, sender: Sender | null, now: number, opts: { ids?: string[] } = {}): Promise<DeliveryReport> {
+export async function deliverDue(
+  db: Database,
+  sender: Sender | null,
+  now: number,
+  opts: { ids?: string[] } = {},
+): Promise<DeliveryReport> {
   const report = { sent: 0, retrying: 0, failed: 0 };
   if (!sender) return report;
-  const due = or(and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, now)), and(eq(emailOutbox.status, "sending"), lte(emailOutbox.nextAttemptAt, now)));
+  const due = or(
+    and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, now)),
+    and(eq(emailOutbox.status, "sending"), lte(emailOutbox.nextAttemptAt, now)),
+  );
   const candidates = db
     .select({ id: emailOutbox.id })
     .from(emailOutbox)
@@ -83,15 +91,29 @@ export async function deliverDue(db: Database, sender: Sender | null, now: numbe
     .limit(BATCH_SIZE);
   const claimed = await db
     .update(emailOutbox)
-    .set({ status: "sending", attempts: sql`${emailOutbox.attempts} + 1`, nextAttemptAt: now + LEASE_MS, updatedAt: now })
+    .set({
+      status: "sending",
+      attempts: sql`${emailOutbox.attempts} + 1`,
+      nextAttemptAt: now + LEASE_MS,
+      updatedAt: now,
+    })
     .where(and(inArray(emailOutbox.id, candidates), due))
     .returning();
 
   for (const mail of claimed) {
     try {
       const headers = mail.headers ? (JSON.parse(mail.headers) as Record<string, string>) : undefined;
-      await sender.send({ to: mail.toAddress, subject: mail.subject, text: mail.textBody, html: mail.htmlBody, headers });
-      await db.update(emailOutbox).set({ status: "sent", sentAt: now, updatedAt: now, lastError: null }).where(eq(emailOutbox.id, mail.id));
+      await sender.send({
+        to: mail.toAddress,
+        subject: mail.subject,
+        text: mail.textBody,
+        html: mail.htmlBody,
+        headers,
+      });
+      await db
+        .update(emailOutbox)
+        .set({ status: "sent", sentAt: now, updatedAt: now, lastError: null })
+        .where(eq(emailOutbox.id, mail.id));
       report.sent += 1;
     } catch (err) {
       const giveUp = mail.attempts >= MAX_ATTEMPTS;
@@ -107,7 +129,16 @@ export async function deliverDue(db: Database, sender: Sender | null, now: numbe
         .where(eq(emailOutbox.id, mail.id));
       if (giveUp) report.failed += 1;
       else report.retrying += 1;
-      console.error(JSON.stringify({ type: "mail_error", id: mail.id, kind: mail.kind, attempts: mail.attempts, giveUp, error: message }));
+      console.error(
+        JSON.stringify({
+          type: "mail_error",
+          id: mail.id,
+          kind: mail.kind,
+          attempts: mail.attempts,
+          giveUp,
+          error: message,
+        }),
+      );
     }
   }
   return report;

@@ -28,7 +28,16 @@ export async function runPrivacyCron(env: Bindings, now: number): Promise<Privac
     const digest = await runDigestStep(db, { baseUrl: env.APP_URL, secret: env.UNSUBSCRIBE_KEY }, now);
     if (digest.mailIds.length) await deliverDue(db, senderFromEnv(env), now, { ids: digest.mailIds });
     report.digestsSent = digest.mailIds.length;
-    if (digest.looked > 0) console.log(JSON.stringify({ type: "digest_sweep", week: digest.week, looked: digest.looked, sent: digest.mailIds.length, finished: digest.finished }));
+    if (digest.looked > 0)
+      console.log(
+        JSON.stringify({
+          type: "digest_sweep",
+          week: digest.week,
+          looked: digest.looked,
+          sent: digest.mailIds.length,
+          finished: digest.finished,
+        }),
+      );
   } catch (err) {
     console.error(JSON.stringify({ type: "digest_failed", error: String(err).slice(0, 300) }));
     report.failures.push({ part: "digest", error: String(err).slice(0, 300) });

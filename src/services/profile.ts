@@ -32,7 +32,12 @@ export interface AuditRow {
  * (actor) and what was done to their account (target user). One query; each branch of the OR has
  * its own index (tenant, actor) and (tenant, target type, target).
  */
-export async function auditAboutUser(db: Database, tenantIds: string[], userId: string, opts: { before?: number; limit: number }): Promise<AuditRow[]> {
+export async function auditAboutUser(
+  db: Database,
+  tenantIds: string[],
+  userId: string,
+  opts: { before?: number; limit: number },
+): Promise<AuditRow[]> {
   if (tenantIds.length === 0) return [];
   return db.all<AuditRow>(sql`SELECT a.id, t.name AS tenant_name, a.action, a.actor_user_id, a.target_type, a.target_label, a.detail, a.ip, a.user_agent, a.created_at
     FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id
@@ -71,7 +76,12 @@ export function auditAboutEntry(r: AuditRow, userId: string): AuditAboutEntry {
     workspace: r.tenant_name,
     action: r.action,
     description: AUDIT_ACTIONS[r.action as AuditAction] ?? r.action,
-    by: r.actor_user_id === userId ? "you" : r.actor_user_id === null ? "nobody signed in, or a former member" : "another member",
+    by:
+      r.actor_user_id === userId
+        ? "you"
+        : r.actor_user_id === null
+          ? "nobody signed in, or a former member"
+          : "another member",
     targetType: r.target_type,
     target: r.target_label,
     detail,
@@ -97,9 +107,18 @@ export interface ProfileData {
 export const PROFILE_RECENT = 10;
 
 /** Everything the profile shows about the user. */
-export async function loadProfile(db: Database, userId: string, currentSessionId: string, now: number): Promise<ProfileData | null> {
+export async function loadProfile(
+  db: Database,
+  userId: string,
+  currentSessionId: string,
+  now: number,
+): Promise<ProfileData | null> {
   const [[user], workspaces, sessions, consent, emailPreferences] = await Promise.all([
-    db.select({ name: users.name, email: users.email, verifiedAt: users.emailVerifiedAt, createdAt: users.createdAt }).from(users).where(eq(users.id, userId)).limit(1),
+    db
+      .select({ name: users.name, email: users.email, verifiedAt: users.emailVerifiedAt, createdAt: users.createdAt })
+      .from(users)
+      .where(eq(users.id, userId))
+      .limit(1),
     db
       .select({ id: memberships.tenantId, name: tenants.name, role: memberships.role, since: memberships.createdAt })
       .from(memberships)
@@ -108,7 +127,11 @@ export async function loadProfile(db: Database, userId: string, currentSessionId
       .orderBy(memberships.createdAt),
     listUserSessions(db, userId, currentSessionId, now),
     db
-      .select({ analytics: consentRecords.analytics, policyVersion: consentRecords.policyVersion, createdAt: consentRecords.createdAt })
+      .select({
+        analytics: consentRecords.analytics,
+        policyVersion: consentRecords.policyVersion,
+        createdAt: consentRecords.createdAt,
+      })
       .from(consentRecords)
       .where(eq(consentRecords.userId, userId))
       .orderBy(desc(consentRecords.id))
@@ -116,16 +139,47 @@ export async function loadProfile(db: Database, userId: string, currentSessionId
     getEmailPreferences(db, userId),
   ]);
   if (!user) return null;
-  const audit = (await auditAboutUser(db, workspaces.map((w) => w.id), userId, { limit: PROFILE_RECENT })).map((r) => auditAboutEntry(r, userId));
-  return { name: user.name, email: user.email, verified: user.verifiedAt !== null, createdAt: user.createdAt, workspaces, sessions, audit, consent, emailPreferences };
+  const audit = (
+    await auditAboutUser(
+      db,
+      workspaces.map((w) => w.id),
+      userId,
+      { limit: PROFILE_RECENT },
+    )
+  ).map((r) => auditAboutEntry(r, userId));
+  return {
+    name: user.name,
+    email: user.email,
+    verified: user.verifiedAt !== null,
+    createdAt: user.createdAt,
+    workspaces,
+    sessions,
+    audit,
+    consent,
+    emailPreferences,
+  };
 }
 
 /** Changes the user's name (empty: none), audited in the workspace they are working in. */
-export async function updateName(db: Database, actor: { userId: string; tenantId: string }, name: string, meta: RequestMeta): Promise<void> {
+export async function updateName(
+  db: Database,
+  actor: { userId: string; tenantId: string },
+  name: string,
+  meta: RequestMeta,
+): Promise<void> {
   const value = name.trim() === "" ? null : name.trim().slice(0, NAME_MAX);
   await db.batch([
     db.update(users).set({ name: value, updatedAt: meta.now }).where(eq(users.id, actor.userId)),
     // The entry says that the name changed, not what it is: the trail outlives a later correction.
-    auditInsert(db, { tenantId: actor.tenantId, actorUserId: actor.userId, action: "profile.updated", targetType: "user", targetId: actor.userId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
+    auditInsert(db, {
+      tenantId: actor.tenantId,
+      actorUserId: actor.userId,
+      action: "profile.updated",
+      targetType: "user",
+      targetId: actor.userId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
   ]);
 }

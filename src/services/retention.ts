@@ -69,7 +69,11 @@ async function sweep(db: Database, budget: Budget, chunk: number, statement: SQL
 }
 
 /** One run of the retention job at `now`, over the given bindings. */
-export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial<Bindings>, now: number, budget: Budget = { left: STATEMENTS_PER_RUN }): Promise<RetentionReport> {
+export async function runRetention(
+  env: Pick<Bindings, "DB" | "FILES"> & Partial<Bindings>,
+  now: number,
+  budget: Budget = { left: STATEMENTS_PER_RUN },
+): Promise<RetentionReport> {
   const db = createDb(env.DB);
   const periods = retentionPeriods(env);
   const chunk = retentionChunkRows(env);
@@ -94,9 +98,24 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
   // ---- expired sign-in state ----
   // A session is over after 7 idle days (or 30 days in all, which validation enforces and which
   // this sweep catches once it has also been idle).
-  report.sessions = await sweep(db, budget, chunk, sql`DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE last_active_at < ${now - INACTIVITY_TIMEOUT_MS} LIMIT ${chunk})`);
-  report.tokens = await sweep(db, budget, chunk, sql`DELETE FROM auth_tokens WHERE rowid IN (SELECT rowid FROM auth_tokens WHERE expires_at < ${now} LIMIT ${chunk})`);
-  report.rateLimits = await sweep(db, budget, chunk, sql`DELETE FROM rate_limits WHERE rowid IN (SELECT rowid FROM rate_limits WHERE window_start < ${now - LONGEST_WINDOW_MS} LIMIT ${chunk})`);
+  report.sessions = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE last_active_at < ${now - INACTIVITY_TIMEOUT_MS} LIMIT ${chunk})`,
+  );
+  report.tokens = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM auth_tokens WHERE rowid IN (SELECT rowid FROM auth_tokens WHERE expires_at < ${now} LIMIT ${chunk})`,
+  );
+  report.rateLimits = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM rate_limits WHERE rowid IN (SELECT rowid FROM rate_limits WHERE window_start < ${now - LONGEST_WINDOW_MS} LIMIT ${chunk})`,
+  );
 
   // ---- the audit trail: move the horizon the append-only trigger allows deletions before, then delete ----
   const auditHorizon = now - periods.auditLogDays * DAY_MS;
@@ -106,7 +125,12 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
     sql`INSERT INTO retention_state (name, horizon, updated_at) VALUES ('audit_log', ${auditHorizon}, ${now})
         ON CONFLICT (name) DO UPDATE SET horizon = excluded.horizon, updated_at = excluded.updated_at`,
   );
-  report.audit = await sweep(db, budget, chunk, sql`DELETE FROM audit_log WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`);
+  report.audit = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM audit_log WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
+  );
 
   // ---- mail: the whole row goes, recipient address included. Mail still pending or retrying by
   // then (the backoff gives up within a day, so only mail that was never attempted) goes unsent. ----
@@ -118,14 +142,21 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
     sql`DELETE FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} LIMIT ${chunk})`,
   );
   // Rows an earlier version of this job only emptied (body_cleared_at set), kept for their address.
-  report.mailBodies += await sweep(db, budget, chunk, sql`DELETE FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`);
+  report.mailBodies += await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`,
+  );
 
   // ---- import files in R2 ----
   const importCutoff = now - periods.importFileDays * DAY_MS;
   budget.left -= 1;
   const jobs = (
     await db.$client
-      .prepare("SELECT id, file_key FROM import_jobs WHERE files_deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?")
+      .prepare(
+        "SELECT id, file_key FROM import_jobs WHERE files_deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?",
+      )
       .bind(importCutoff, IMPORT_JOBS_PER_RUN)
       .all<{ id: string; file_key: string }>()
   ).results;
@@ -133,7 +164,11 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
   for (const job of jobs) {
     if (budget.left < 4) break;
     if (!(await deletePrefix(env.FILES, budget, `${job.file_key}/`, objects))) break;
-    await runCounted(db, budget, sql`UPDATE import_jobs SET files_deleted_at = ${now} WHERE id = ${job.id} AND files_deleted_at IS NULL`);
+    await runCounted(
+      db,
+      budget,
+      sql`UPDATE import_jobs SET files_deleted_at = ${now} WHERE id = ${job.id} AND files_deleted_at IS NULL`,
+    );
     report.importJobs += 1;
   }
   report.importObjects = objects.objects;
@@ -154,21 +189,35 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
     chunk,
     sql`DELETE FROM consent_records WHERE rowid IN (SELECT rowid FROM consent_records WHERE created_at < ${now - periods.consentRecordDays * DAY_MS} LIMIT ${chunk})`,
   );
-  report.ledger = await sweep(db, budget, chunk, sql`DELETE FROM closed_tenant_ledger WHERE rowid IN (SELECT rowid FROM closed_tenant_ledger WHERE keep_until < ${now} LIMIT ${chunk})`);
+  report.ledger = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM closed_tenant_ledger WHERE rowid IN (SELECT rowid FROM closed_tenant_ledger WHERE keep_until < ${now} LIMIT ${chunk})`,
+  );
   // One row per week; a week's row is needed only while that week lasts.
-  report.digestRuns = await runCounted(db, budget, sql`DELETE FROM digest_runs WHERE started_at < ${now - periods.digestRunDays * DAY_MS}`);
+  report.digestRuns = await runCounted(
+    db,
+    budget,
+    sql`DELETE FROM digest_runs WHERE started_at < ${now - periods.digestRunDays * DAY_MS}`,
+  );
 
   // ---- closed workspaces past their grace period: the rest of the run ----
   budget.left -= 1;
   const due = (
     await db.$client
-      .prepare("SELECT id FROM tenants WHERE erase_after IS NOT NULL AND erase_after <= ? AND closed_at IS NOT NULL ORDER BY erase_after LIMIT ?")
+      .prepare(
+        "SELECT id FROM tenants WHERE erase_after IS NOT NULL AND erase_after <= ? AND closed_at IS NOT NULL ORDER BY erase_after LIMIT ?",
+      )
       .bind(now, TENANTS_PER_RUN)
       .all<{ id: string }>()
   ).results;
   for (const { id } of due) {
     if (budget.left < 10) break;
-    const progress = await eraseTenant({ db, files: env.FILES, now, chunk, ledgerYears: periods.billingLedgerYears, budget }, id);
+    const progress = await eraseTenant(
+      { db, files: env.FILES, now, chunk, ledgerYears: periods.billingLedgerYears, budget },
+      id,
+    );
     report.erasures.push(progress);
     if (!progress.done) break;
   }
@@ -181,7 +230,13 @@ export async function runRetention(env: Pick<Bindings, "DB" | "FILES"> & Partial
  * Deletes the import_records of imports older than `cutoff`, a bounded page at a time, and marks each
  * job once it has none left. Jobs committing or undoing are left until they finish.
  */
-async function sweepImportRecords(db: Database, budget: Budget, chunk: number, cutoff: number, now: number): Promise<number> {
+async function sweepImportRecords(
+  db: Database,
+  budget: Budget,
+  chunk: number,
+  cutoff: number,
+  now: number,
+): Promise<number> {
   budget.left -= 1;
   const jobs = (
     await db.$client
@@ -201,10 +256,17 @@ async function sweepImportRecords(db: Database, budget: Budget, chunk: number, c
       sql`DELETE FROM import_records WHERE rowid IN (SELECT rowid FROM import_records WHERE tenant_id = ${job.tenant_id} AND import_id = ${job.id} LIMIT ${chunk})`,
     );
     deleted += n;
-    const left = await db.$client.prepare("SELECT 1 AS x FROM import_records WHERE import_id = ? LIMIT 1").bind(job.id).first();
+    const left = await db.$client
+      .prepare("SELECT 1 AS x FROM import_records WHERE import_id = ? LIMIT 1")
+      .bind(job.id)
+      .first();
     budget.left -= 1;
     if (left) break;
-    await runCounted(db, budget, sql`UPDATE import_jobs SET records_deleted_at = ${now} WHERE id = ${job.id} AND records_deleted_at IS NULL`);
+    await runCounted(
+      db,
+      budget,
+      sql`UPDATE import_jobs SET records_deleted_at = ${now} WHERE id = ${job.id} AND records_deleted_at IS NULL`,
+    );
   }
   return deleted;
 }
@@ -212,7 +274,17 @@ async function sweepImportRecords(db: Database, budget: Budget, chunk: number, c
 /** Whether a report says anything happened (for the log line). */
 export function retentionDidSomething(r: RetentionReport): boolean {
   return (
-    r.sessions + r.tokens + r.rateLimits + r.audit + r.mailBodies + r.importJobs + r.importRecords + r.supportMessages + r.consentRecords + r.ledger + r.digestRuns >
+    r.sessions +
+      r.tokens +
+      r.rateLimits +
+      r.audit +
+      r.mailBodies +
+      r.importJobs +
+      r.importRecords +
+      r.supportMessages +
+      r.consentRecords +
+      r.ledger +
+      r.digestRuns >
       0 || r.erasures.length > 0
   );
 }

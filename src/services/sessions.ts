@@ -29,7 +29,12 @@ export function describeDevice(userAgent: string | null): string {
 }
 
 /** The user's live sessions, newest activity first. */
-export async function listUserSessions(db: Database, userId: string, currentSessionId: string, now: number): Promise<SessionSummary[]> {
+export async function listUserSessions(
+  db: Database,
+  userId: string,
+  currentSessionId: string,
+  now: number,
+): Promise<SessionSummary[]> {
   const rows = await db
     .select({
       id: sessions.id,
@@ -49,18 +54,48 @@ export async function listUserSessions(db: Database, userId: string, currentSess
 }
 
 /** Ends one of the user's own sessions. False when it is not theirs (or gone): the caller answers 404. */
-export async function revokeSession(db: Database, actor: { userId: string; tenantId: string }, sessionId: string, meta: RequestMeta): Promise<boolean> {
-  const [gone] = await db.delete(sessions).where(and(eq(sessions.id, sessionId), eq(sessions.userId, actor.userId))).returning({ id: sessions.id });
+export async function revokeSession(
+  db: Database,
+  actor: { userId: string; tenantId: string },
+  sessionId: string,
+  meta: RequestMeta,
+): Promise<boolean> {
+  const [gone] = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, actor.userId)))
+    .returning({ id: sessions.id });
   if (!gone) return false;
-  await auditInsert(db, { tenantId: actor.tenantId, actorUserId: actor.userId, action: "session.revoked", targetType: "session", ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
+  await auditInsert(db, {
+    tenantId: actor.tenantId,
+    actorUserId: actor.userId,
+    action: "session.revoked",
+    targetType: "session",
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    now: meta.now,
+  });
   return true;
 }
 
 /** Ends every session of the user except the current one. Returns how many ended. */
-export async function revokeOtherSessions(db: Database, actor: { userId: string; tenantId: string; sessionId: string }, meta: RequestMeta): Promise<number> {
+export async function revokeOtherSessions(
+  db: Database,
+  actor: { userId: string; tenantId: string; sessionId: string },
+  meta: RequestMeta,
+): Promise<number> {
   const [ended] = await db.batch([
-    db.delete(sessions).where(and(eq(sessions.userId, actor.userId), ne(sessions.id, actor.sessionId))).returning({ id: sessions.id }),
-    auditInsert(db, { tenantId: actor.tenantId, actorUserId: actor.userId, action: "session.revoked_others", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
+    db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, actor.userId), ne(sessions.id, actor.sessionId)))
+      .returning({ id: sessions.id }),
+    auditInsert(db, {
+      tenantId: actor.tenantId,
+      actorUserId: actor.userId,
+      action: "session.revoked_others",
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
   ]);
   return ended.length;
 }

@@ -29,17 +29,36 @@ export type SupportResult = { ok: true; id: string; mailIds: string[] } | { ok: 
  * mail does. Limited per IP (LIMITS.contactPerIp); the acknowledgement is also limited per
  * recipient, and beyond that the message is still stored and sent to support, without one.
  */
-export async function submitSupportMessage(db: Database, input: SupportMessageInput, ctx: SupportContext): Promise<SupportResult> {
+export async function submitSupportMessage(
+  db: Database,
+  input: SupportMessageInput,
+  ctx: SupportContext,
+): Promise<SupportResult> {
   const perIp = await hit(db, LIMITS.contactPerIp, ctx.ip ?? "unknown", ctx.now);
   if (!perIp.allowed) return { ok: false, retryAfter: perIp.retryAfter };
   const ackAllowed = (await hit(db, LIMITS.contactAckPerEmail, input.email, ctx.now)).allowed;
 
   const id = newId();
   const mails = [];
-  if (ctx.supportEmail) mails.push(queueMail(db, { ...supportMessageMail({ ...input, id }), to: ctx.supportEmail, tenantId: null, userId: null }, ctx.now));
-  if (ackAllowed) mails.push(queueMail(db, { ...supportAckMail({ id }), to: input.email, tenantId: null, userId: null }, ctx.now));
+  if (ctx.supportEmail)
+    mails.push(
+      queueMail(
+        db,
+        { ...supportMessageMail({ ...input, id }), to: ctx.supportEmail, tenantId: null, userId: null },
+        ctx.now,
+      ),
+    );
+  if (ackAllowed)
+    mails.push(queueMail(db, { ...supportAckMail({ id }), to: input.email, tenantId: null, userId: null }, ctx.now));
   await db.batch([
-    db.insert(supportMessages).values({ id, name: input.name, email: input.email, message: input.message, ipHash: ctx.ipHash, createdAt: ctx.now }),
+    db.insert(supportMessages).values({
+      id,
+      name: input.name,
+      email: input.email,
+      message: input.message,
+      ipHash: ctx.ipHash,
+      createdAt: ctx.now,
+    }),
     ...mails.map((m) => m.query),
   ]);
   return { ok: true, id, mailIds: mails.map((m) => m.id) };

@@ -29,7 +29,11 @@ async function hmacKey(secret: string): Promise<CryptoKey> {
 export async function suppressionHashes(secret: string, emails: string[]): Promise<string[]> {
   const key = await hmacKey(secret);
   return Promise.all(
-    emails.map(async (e) => encodeBase64urlNoPadding(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`suppression/v1\n${normaliseEmail(e)}`))))),
+    emails.map(async (e) =>
+      encodeBase64urlNoPadding(
+        new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`suppression/v1\n${normaliseEmail(e)}`))),
+      ),
+    ),
   );
 }
 
@@ -37,7 +41,12 @@ export async function suppressionHashes(secret: string, emails: string[]): Promi
  * Which of `emails` are on the tenant's suppression list, as their normalised addresses. One query
  * whatever the number of addresses. Without a key, none (nothing can have been suppressed with it).
  */
-export async function suppressedEmails(db: Database, tenantId: string, key: string | null | undefined, emails: string[]): Promise<Set<string>> {
+export async function suppressedEmails(
+  db: Database,
+  tenantId: string,
+  key: string | null | undefined,
+  emails: string[],
+): Promise<Set<string>> {
   const distinct = [...new Set(emails.map(normaliseEmail).filter(Boolean))];
   if (!key || distinct.length === 0) return new Set();
   const hashes = await suppressionHashes(key, distinct);
@@ -63,7 +72,10 @@ export async function suppressStatements(db: Database, tenantId: string, key: st
 
 /** How many entries the tenant's list has. */
 export async function countSuppressions(db: Database, tenantId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)` }).from(suppressions).where(eq(suppressions.tenantId, tenantId));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(suppressions)
+    .where(eq(suppressions.tenantId, tenantId));
   return row?.n ?? 0;
 }
 

@@ -21,7 +21,11 @@ export async function listTags(db: Database, tenantId: string): Promise<Tag[]> {
 
 /** The query behind listTags, for batches. */
 export function tagsQuery(db: Database, tenantId: string) {
-  return db.select({ id: tags.id, name: tags.name, color: tags.color }).from(tags).where(eq(tags.tenantId, tenantId)).orderBy(asc(tags.nameKey));
+  return db
+    .select({ id: tags.id, name: tags.name, color: tags.color })
+    .from(tags)
+    .where(eq(tags.tenantId, tenantId))
+    .orderBy(asc(tags.nameKey));
 }
 
 /**
@@ -30,14 +34,22 @@ export function tagsQuery(db: Database, tenantId: string) {
  */
 export async function ownedTagIds(db: Database, tenantId: string, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
-  const rows = await db.select({ id: tags.id }).from(tags).where(and(eq(tags.tenantId, tenantId), inJsonList(tags.id, ids)));
+  const rows = await db
+    .select({ id: tags.id })
+    .from(tags)
+    .where(and(eq(tags.tenantId, tenantId), inJsonList(tags.id, ids)));
   return rows.map((r) => r.id);
 }
 
 export type TagInputResult = { ok: true; tag: Tag } | { ok: false; message: string };
 
 /** Creates a tag while tagging a record; a name that exists (in any case) is refused. Managing tags (rename, delete) is audited: services/workspace-settings.ts. */
-export async function createTag(db: Database, tenantId: string, input: { name: string; color: TagColor }, now: number): Promise<TagInputResult> {
+export async function createTag(
+  db: Database,
+  tenantId: string,
+  input: { name: string; color: TagColor },
+  now: number,
+): Promise<TagInputResult> {
   try {
     const [tag] = await db
       .insert(tags)
@@ -45,7 +57,8 @@ export async function createTag(db: Database, tenantId: string, input: { name: s
       .returning({ id: tags.id, name: tags.name, color: tags.color });
     return { ok: true, tag: tag! };
   } catch (err) {
-    if (String(err).includes("UNIQUE constraint failed")) return { ok: false, message: "A tag with this name already exists." };
+    if (String(err).includes("UNIQUE constraint failed"))
+      return { ok: false, message: "A tag with this name already exists." };
     throw err;
   }
 }

@@ -3,9 +3,9 @@
  * Every query on a workspace's data filters by its tenant id; an id from another workspace is simply
  * not found. Writes that belong together go in one batch (one transaction).
  */
-import { and, asc, desc, eq, exists, gt, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, exists, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { INVITABLE_ROLES, invitations, memberships, sessions, tenants, users, type Role } from "../db/schema";
+import { type INVITABLE_ROLES, invitations, memberships, sessions, tenants, users, type Role } from "../db/schema";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { hit, isLimited, type Limit } from "../auth/rate-limit";
 import { newSession, randomToken } from "../auth/session";
@@ -91,11 +91,25 @@ async function memberById(db: Database, tenantId: string, userId: string) {
 }
 
 /** A new invitation token and the two writes that carry it: the stored hash and the email. */
-function invitationMailFor(db: Database, tenantId: string, p: { email: string; role: InvitableRole; tenantName: string; inviter: string; baseUrl: BaseUrl; now: number }) {
+function invitationMailFor(
+  db: Database,
+  tenantId: string,
+  p: { email: string; role: InvitableRole; tenantName: string; inviter: string; baseUrl: BaseUrl; now: number },
+) {
   const token = randomToken();
   const mail = queueMail(
     db,
-    { to: p.email, tenantId, userId: null, ...invitationMail({ tenantName: p.tenantName, inviter: p.inviter, role: p.role, link: `${p.baseUrl}/invite/${token}` }) },
+    {
+      to: p.email,
+      tenantId,
+      userId: null,
+      ...invitationMail({
+        tenantName: p.tenantName,
+        inviter: p.inviter,
+        role: p.role,
+        link: `${p.baseUrl}/invite/${token}`,
+      }),
+    },
     p.now,
   );
   return { tokenHash: hashToken(token), mail };
@@ -142,12 +156,20 @@ export async function createInvitation(
       db
         .update(invitations)
         .set({ revokedAt: meta.now })
-        .where(and(eq(invitations.tenantId, tenantId), eq(invitations.email, input.email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))),
+        .where(
+          and(
+            eq(invitations.tenantId, tenantId),
+            eq(invitations.email, input.email),
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+          ),
+        ),
       db.insert(invitations).values({
         id,
         tenantId,
         // NULL (and so a failed batch) when the Free plan's seats are all taken.
-        email: seatLimit === null ? input.email : guardedValue(seatWithinLimit(tenantId, seatLimit, meta.now), input.email),
+        email:
+          seatLimit === null ? input.email : guardedValue(seatWithinLimit(tenantId, seatLimit, meta.now), input.email),
         role: input.role,
         tokenHash,
         invitedBy: input.inviter.id,
@@ -179,20 +201,40 @@ async function pendingInvitation(db: Database, tenantId: string, invitationId: s
   const [row] = await db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+    .where(
+      and(
+        eq(invitations.tenantId, tenantId),
+        eq(invitations.id, invitationId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    )
     .limit(1);
   return row ?? null;
 }
 
 /** Revokes a pending invitation; its link stops working. False when there is no such pending invitation here. */
-export async function revokeInvitation(db: Database, tenantId: string, invitationId: string, actorId: string, meta: RequestMeta): Promise<boolean> {
+export async function revokeInvitation(
+  db: Database,
+  tenantId: string,
+  invitationId: string,
+  actorId: string,
+  meta: RequestMeta,
+): Promise<boolean> {
   const invitation = await pendingInvitation(db, tenantId, invitationId);
   if (!invitation) return false;
   await db.batch([
     db
       .update(invitations)
       .set({ revokedAt: meta.now })
-      .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))),
+      .where(
+        and(
+          eq(invitations.tenantId, tenantId),
+          eq(invitations.id, invitationId),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      ),
     auditInsert(db, {
       tenantId,
       actorUserId: actorId,
@@ -244,7 +286,14 @@ export async function resendInvitation(
     db
       .update(invitations)
       .set({ tokenHash, expiresAt: meta.now + INVITATION_LIFETIME_MS })
-      .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt))),
+      .where(
+        and(
+          eq(invitations.tenantId, tenantId),
+          eq(invitations.id, invitationId),
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      ),
     mail.query,
     auditInsert(db, {
       tenantId,
@@ -277,10 +326,23 @@ export interface LiveInvitation {
 export async function findLiveInvitation(db: Database, token: string, now: number): Promise<LiveInvitation | null> {
   if (token.length < 10 || token.length > 100) return null;
   const [row] = await db
-    .select({ id: invitations.id, tenantId: invitations.tenantId, tenantName: tenants.name, email: invitations.email, role: invitations.role })
+    .select({
+      id: invitations.id,
+      tenantId: invitations.tenantId,
+      tenantName: tenants.name,
+      email: invitations.email,
+      role: invitations.role,
+    })
     .from(invitations)
     .innerJoin(tenants, eq(tenants.id, invitations.tenantId))
-    .where(and(eq(invitations.tokenHash, hashToken(token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now)))
+    .where(
+      and(
+        eq(invitations.tokenHash, hashToken(token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, now),
+      ),
+    )
     .limit(1);
   return row ?? null;
 }
@@ -315,12 +377,21 @@ async function releaseInvitation(db: Database, invitationId: string, userId: str
     .where(and(eq(invitations.id, invitationId), eq(invitations.acceptedBy, userId)));
 }
 
-export type AcceptResult = { ok: true; tenantId: string } | { ok: false; reason: "invalid" } | { ok: false; reason: "seat_limit"; tenantName: string };
+export type AcceptResult =
+  | { ok: true; tenantId: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "seat_limit"; tenantName: string };
 
 /** The membership insert of an acceptance, refused (NULL tenant id, a failed batch) when the Free plan has no seat left. */
-function membershipInsert(db: Database, m: { tenantId: string; userId: string; role: InvitableRole; now: number; freeMaxSeats: number | null }) {
+function membershipInsert(
+  db: Database,
+  m: { tenantId: string; userId: string; role: InvitableRole; now: number; freeMaxSeats: number | null },
+) {
   return db.insert(memberships).values({
-    tenantId: m.freeMaxSeats === null ? m.tenantId : guardedValue(membershipWithinLimit(m.tenantId, m.userId, m.freeMaxSeats), m.tenantId),
+    tenantId:
+      m.freeMaxSeats === null
+        ? m.tenantId
+        : guardedValue(membershipWithinLimit(m.tenantId, m.userId, m.freeMaxSeats), m.tenantId),
     userId: m.userId,
     role: m.role,
     createdAt: m.now,
@@ -329,7 +400,11 @@ function membershipInsert(db: Database, m: { tenantId: string; userId: string; r
 }
 
 async function seatLimitResult(db: Database, tenantId: string) {
-  return { ok: false as const, reason: "seat_limit" as const, tenantName: (await tenantName(db, tenantId)) ?? "This workspace" };
+  return {
+    ok: false as const,
+    reason: "seat_limit" as const,
+    tenantName: (await tenantName(db, tenantId)) ?? "This workspace",
+  };
 }
 
 /**
@@ -348,8 +423,17 @@ export async function acceptInvitationAsUser(
   if (!invitation) return { ok: false, reason: "invalid" };
   try {
     await db.batch([
-      membershipInsert(db, { tenantId: invitation.tenantId, userId: user.id, role: invitation.role, now: meta.now, freeMaxSeats }).onConflictDoNothing(),
-      db.update(sessions).set({ tenantId: invitation.tenantId }).where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
+      membershipInsert(db, {
+        tenantId: invitation.tenantId,
+        userId: user.id,
+        role: invitation.role,
+        now: meta.now,
+        freeMaxSeats,
+      }).onConflictDoNothing(),
+      db
+        .update(sessions)
+        .set({ tenantId: invitation.tenantId })
+        .where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
       auditInsert(db, {
         tenantId: invitation.tenantId,
         actorUserId: user.id,
@@ -395,7 +479,13 @@ export async function acceptInvitationWithNewAccount(
   const userId = newId();
   const claimed = await claimInvitation(db, token, invitation.email, userId, meta.now);
   if (!claimed) return { ok: false, reason: "invalid" };
-  const session = newSession({ userId, tenantId: claimed.tenantId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
+  const session = newSession({
+    userId,
+    tenantId: claimed.tenantId,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    now: meta.now,
+  });
   try {
     await db.batch([
       userInsert(db, { id: userId, email: claimed.email, passwordHash, now: meta.now, verified: true }),
@@ -424,7 +514,9 @@ export async function acceptInvitationWithNewAccount(
   return { ok: true, sessionToken: session.token, userId, tenantId: claimed.tenantId };
 }
 
-export type MemberChangeResult = { ok: true } | { ok: false; reason: "not_found" | "owner" | "admin_needs_owner" | "self" };
+export type MemberChangeResult =
+  | { ok: true }
+  | { ok: false; reason: "not_found" | "owner" | "admin_needs_owner" | "self" };
 
 /**
  * Who may change or remove whom. The owner is never changed or removed here (only a transfer moves
@@ -432,7 +524,10 @@ export type MemberChangeResult = { ok: true } | { ok: false; reason: "not_found"
  * raise them to admin; an admin (including oneself) is changed or removed only by the owner, so two
  * admins cannot lock each other out and an admin cannot quietly demote a peer.
  */
-export function memberChangeRefusal(actor: Pick<TeamActor, "id" | "role">, target: { userId: string; role: Role }): "owner" | "admin_needs_owner" | "self" | null {
+export function memberChangeRefusal(
+  actor: Pick<TeamActor, "id" | "role">,
+  target: { userId: string; role: Role },
+): "owner" | "admin_needs_owner" | "self" | null {
   if (target.role === "owner") return "owner";
   if (target.userId === actor.id && actor.role !== "owner") return "self";
   if (target.role === "admin" && actor.role !== "owner") return "admin_needs_owner";
@@ -458,7 +553,13 @@ export async function changeMemberRole(
     db
       .update(memberships)
       .set({ role, updatedAt: meta.now })
-      .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, targetUserId), eq(memberships.role, target.role))),
+      .where(
+        and(
+          eq(memberships.tenantId, tenantId),
+          eq(memberships.userId, targetUserId),
+          eq(memberships.role, target.role),
+        ),
+      ),
     auditInsert(db, {
       tenantId,
       actorUserId: actor.id,
@@ -479,13 +580,27 @@ export async function changeMemberRole(
  * Removes a member. Their sessions in this workspace are deleted in the same batch, so they lose
  * access on their very next request; their account and other workspaces are untouched.
  */
-export async function removeMember(db: Database, tenantId: string, actor: TeamActor, targetUserId: string, meta: RequestMeta): Promise<MemberChangeResult> {
+export async function removeMember(
+  db: Database,
+  tenantId: string,
+  actor: TeamActor,
+  targetUserId: string,
+  meta: RequestMeta,
+): Promise<MemberChangeResult> {
   const target = await memberById(db, tenantId, targetUserId);
   if (!target) return { ok: false, reason: "not_found" };
   const refusal = memberChangeRefusal(actor, target);
   if (refusal) return { ok: false, reason: refusal };
   await db.batch([
-    db.delete(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, targetUserId), eq(memberships.role, target.role))),
+    db
+      .delete(memberships)
+      .where(
+        and(
+          eq(memberships.tenantId, tenantId),
+          eq(memberships.userId, targetUserId),
+          eq(memberships.role, target.role),
+        ),
+      ),
     db.delete(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, targetUserId))),
     auditInsert(db, {
       tenantId,
@@ -526,13 +641,21 @@ export async function transferOwnership(
   if (!target) return { ok: false, reason: "not_found" };
   const limited = await isLimited(db, TRANSFER_FAILURE_LIMIT, owner.id, meta.now);
   if (!limited.allowed) return { ok: false, reason: "rate_limited", retryAfter: limited.retryAfter };
-  const [account] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, owner.id)).limit(1);
+  const [account] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, owner.id))
+    .limit(1);
   if (!account || !(await verifyPassword(account.passwordHash, input.password))) {
     await hit(db, TRANSFER_FAILURE_LIMIT, owner.id, meta.now);
     return { ok: false, reason: "wrong_password" };
   }
 
-  const stillOwner = and(eq(memberships.tenantId, tenantId), eq(memberships.userId, owner.id), eq(memberships.role, "owner"));
+  const stillOwner = and(
+    eq(memberships.tenantId, tenantId),
+    eq(memberships.userId, owner.id),
+    eq(memberships.role, "owner"),
+  );
   const [promoted] = await db.batch([
     db
       .update(memberships)

@@ -23,9 +23,17 @@ export async function getTenantOverview(db: Database, tenantId: string): Promise
 /** The members of a tenant with their emails and roles, owner first. */
 export async function listMembers(db: Database, tenantId: string) {
   return db
-    .select({ userId: memberships.userId, email: users.email, role: memberships.role, createdAt: memberships.createdAt })
+    .select({
+      userId: memberships.userId,
+      email: users.email,
+      role: memberships.role,
+      createdAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.tenantId, tenantId))
-    .orderBy(sql`CASE ${memberships.role} WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'member' THEN 2 ELSE 3 END`, users.email);
+    .orderBy(
+      sql`CASE ${memberships.role} WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 WHEN 'member' THEN 2 ELSE 3 END`,
+      users.email,
+    );
 }

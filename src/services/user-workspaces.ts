@@ -32,7 +32,14 @@ export interface WorkspaceListing {
 /** The workspaces the user belongs to, open ones first, each with its closure state. */
 export async function listWorkspaces(db: Database, userId: string): Promise<WorkspaceListing[]> {
   const rows = await db
-    .select({ tenantId: memberships.tenantId, name: tenants.name, role: memberships.role, closedAt: tenants.closedAt, eraseAfter: tenants.eraseAfter, erasingAt: tenants.erasingAt })
+    .select({
+      tenantId: memberships.tenantId,
+      name: tenants.name,
+      role: memberships.role,
+      closedAt: tenants.closedAt,
+      eraseAfter: tenants.eraseAfter,
+      erasingAt: tenants.erasingAt,
+    })
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(eq(memberships.userId, userId))
@@ -45,7 +52,12 @@ export async function listWorkspaces(db: Database, userId: string): Promise<Work
  * member there (the caller answers 404: a workspace one does not belong to does not exist for one);
  * "closed" when it is closed (nothing in it can be reached until it is reopened).
  */
-export async function switchWorkspace(db: Database, user: { id: string; sessionId: string }, tenantId: string, meta: RequestMeta): Promise<"ok" | "not_found" | "closed"> {
+export async function switchWorkspace(
+  db: Database,
+  user: { id: string; sessionId: string },
+  tenantId: string,
+  meta: RequestMeta,
+): Promise<"ok" | "not_found" | "closed"> {
   const [membership] = await db
     .select({ closedAt: tenants.closedAt })
     .from(memberships)
@@ -55,9 +67,19 @@ export async function switchWorkspace(db: Database, user: { id: string; sessionI
   if (!membership) return "not_found";
   if (membership.closedAt !== null) return "closed";
   await db.batch([
-    db.update(sessions).set({ tenantId }).where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
+    db
+      .update(sessions)
+      .set({ tenantId })
+      .where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
     // Recorded in the workspace entered, whose admins may want to know who comes and goes.
-    auditInsert(db, { tenantId, actorUserId: user.id, action: "tenant.switched", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
+    auditInsert(db, {
+      tenantId,
+      actorUserId: user.id,
+      action: "tenant.switched",
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
   ]);
   return "ok";
 }
@@ -66,7 +88,11 @@ export async function switchWorkspace(db: Database, user: { id: string; sessionI
  * Moves the session out of a closed workspace into the user's first open one; returns its name, or
  * null when the user has no open workspace (they then see the closed page, which says what to do).
  */
-export async function moveToOpenWorkspace(db: Database, user: { id: string; sessionId: string }, meta: RequestMeta): Promise<string | null> {
+export async function moveToOpenWorkspace(
+  db: Database,
+  user: { id: string; sessionId: string },
+  meta: RequestMeta,
+): Promise<string | null> {
   const [open] = await db
     .select({ tenantId: memberships.tenantId, name: tenants.name })
     .from(memberships)
@@ -76,8 +102,18 @@ export async function moveToOpenWorkspace(db: Database, user: { id: string; sess
     .limit(1);
   if (!open) return null;
   await db.batch([
-    db.update(sessions).set({ tenantId: open.tenantId }).where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
-    auditInsert(db, { tenantId: open.tenantId, actorUserId: user.id, action: "tenant.switched", ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
+    db
+      .update(sessions)
+      .set({ tenantId: open.tenantId })
+      .where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
+    auditInsert(db, {
+      tenantId: open.tenantId,
+      actorUserId: user.id,
+      action: "tenant.switched",
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
   ]);
   return open.name;
 }
@@ -100,18 +136,33 @@ export async function sendNewReopenLink(
   meta: RequestMeta & { baseUrl: BaseUrl },
 ): Promise<ReopenLinkResult> {
   const [row] = await db
-    .select({ name: tenants.name, eraseAfter: tenants.eraseAfter, closedAt: tenants.closedAt, erasingAt: tenants.erasingAt })
+    .select({
+      name: tenants.name,
+      eraseAfter: tenants.eraseAfter,
+      closedAt: tenants.closedAt,
+      erasingAt: tenants.erasingAt,
+    })
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, owner.userId), eq(memberships.role, "owner")))
     .limit(1);
   if (!row) return { ok: false, reason: "not_found" };
-  if (row.closedAt === null || row.erasingAt !== null || row.eraseAfter === null || row.eraseAfter <= meta.now) return { ok: false, reason: "not_reopenable" };
+  if (row.closedAt === null || row.erasingAt !== null || row.eraseAfter === null || row.eraseAfter <= meta.now)
+    return { ok: false, reason: "not_reopenable" };
   const limit = await hit(db, REOPEN_LINK_LIMIT, tenantId, meta.now);
   if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
   const token = randomToken();
   const link = `${meta.baseUrl}/reopen/${tenantId}/${token}`;
-  const mail = queueMail(db, { to: owner.email, tenantId, userId: owner.userId, ...reopenLinkMail({ tenantName: row.name, link, eraseAfter: row.eraseAfter }) }, meta.now);
+  const mail = queueMail(
+    db,
+    {
+      to: owner.email,
+      tenantId,
+      userId: owner.userId,
+      ...reopenLinkMail({ tenantName: row.name, link, eraseAfter: row.eraseAfter }),
+    },
+    meta.now,
+  );
   const [updated] = await db.batch([
     db
       .update(tenants)
@@ -119,7 +170,16 @@ export async function sendNewReopenLink(
       .where(and(eq(tenants.id, tenantId), isNull(tenants.erasingAt), gt(tenants.eraseAfter, meta.now)))
       .returning({ id: tenants.id }),
     mail.query,
-    auditInsert(db, { tenantId, actorUserId: owner.userId, action: "workspace.reopen_link_sent", targetType: "tenant", targetId: tenantId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now }),
+    auditInsert(db, {
+      tenantId,
+      actorUserId: owner.userId,
+      action: "workspace.reopen_link_sent",
+      targetType: "tenant",
+      targetId: tenantId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
   ]);
   // The erasure began between the read and the batch: that mail's link answers that it no longer works.
   if (updated.length === 0) return { ok: false, reason: "not_reopenable" };

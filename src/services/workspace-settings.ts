@@ -4,7 +4,16 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { companyTags, contactTags, customFields, customFieldValues, tags, tenants, type CustomFieldKind, type SubjectType } from "../db/schema";
+import {
+  companyTags,
+  contactTags,
+  customFields,
+  customFieldValues,
+  tags,
+  tenants,
+  type CustomFieldKind,
+  type SubjectType,
+} from "../db/schema";
 import { isRegion } from "../lib/phone";
 import { auditInsert, type AuditAction } from "./audit";
 import { COMPANY_CSV_COLUMNS, CONTACT_CSV_COLUMNS } from "./export";
@@ -18,7 +27,14 @@ export interface SettingsActor {
   now: number;
 }
 
-function audit(db: Database, tenantId: string, actor: SettingsActor, action: AuditAction, target: { type: string; id?: number | string; label?: string }, detail?: Record<string, string | number | boolean | null>) {
+function audit(
+  db: Database,
+  tenantId: string,
+  actor: SettingsActor,
+  action: AuditAction,
+  target: { type: string; id?: number | string; label?: string },
+  detail?: Record<string, string | number | boolean | null>,
+) {
   return auditInsert(db, {
     tenantId,
     actorUserId: actor.userId,
@@ -33,7 +49,9 @@ function audit(db: Database, tenantId: string, actor: SettingsActor, action: Aud
   });
 }
 
-const isUniqueViolation = (err: unknown) => String(err).includes("UNIQUE constraint failed") || String((err as { cause?: unknown })?.cause).includes("UNIQUE constraint failed");
+const isUniqueViolation = (err: unknown) =>
+  String(err).includes("UNIQUE constraint failed") ||
+  String((err as { cause?: unknown })?.cause).includes("UNIQUE constraint failed");
 
 // ---- Tags -----------------------------------------------------------------------------------------
 
@@ -41,15 +59,33 @@ export type TagChange = { ok: true; tag: Tag } | { ok: false; field: "name"; mes
 
 /** A tag of the tenant, or null. */
 export async function getTag(db: Database, tenantId: string, id: number): Promise<Tag | null> {
-  const [row] = await db.select({ id: tags.id, name: tags.name, color: tags.color }).from(tags).where(and(eq(tags.tenantId, tenantId), eq(tags.id, id))).limit(1);
+  const [row] = await db
+    .select({ id: tags.id, name: tags.name, color: tags.color })
+    .from(tags)
+    .where(and(eq(tags.tenantId, tenantId), eq(tags.id, id)))
+    .limit(1);
   return row ?? null;
 }
 
 /** Creates a tag; a name that exists in any case is refused. */
-export async function createTagAudited(db: Database, tenantId: string, actor: SettingsActor, input: { name: string; color: TagColor }): Promise<TagChange> {
+export async function createTagAudited(
+  db: Database,
+  tenantId: string,
+  actor: SettingsActor,
+  input: { name: string; color: TagColor },
+): Promise<TagChange> {
   try {
     const [rows] = await db.batch([
-      db.insert(tags).values({ tenantId, name: input.name, nameKey: input.name.toLowerCase(), color: input.color, createdAt: actor.now }).returning({ id: tags.id, name: tags.name, color: tags.color }),
+      db
+        .insert(tags)
+        .values({
+          tenantId,
+          name: input.name,
+          nameKey: input.name.toLowerCase(),
+          color: input.color,
+          createdAt: actor.now,
+        })
+        .returning({ id: tags.id, name: tags.name, color: tags.color }),
       audit(db, tenantId, actor, "tag.created", { type: "tag", label: input.name }, { color: input.color }),
     ]);
     return { ok: true, tag: rows[0]! };
@@ -60,14 +96,30 @@ export async function createTagAudited(db: Database, tenantId: string, actor: Se
 }
 
 /** Renames or recolours a tag. Null when it is not the tenant's. */
-export async function updateTagAudited(db: Database, tenantId: string, actor: SettingsActor, id: number, input: { name: string; color: TagColor }): Promise<TagChange | null> {
+export async function updateTagAudited(
+  db: Database,
+  tenantId: string,
+  actor: SettingsActor,
+  id: number,
+  input: { name: string; color: TagColor },
+): Promise<TagChange | null> {
   const before = await getTag(db, tenantId, id);
   if (!before) return null;
   if (before.name === input.name && before.color === input.color) return { ok: true, tag: before };
   try {
     await db.batch([
-      db.update(tags).set({ name: input.name, nameKey: input.name.toLowerCase(), color: input.color }).where(and(eq(tags.tenantId, tenantId), eq(tags.id, id))),
-      audit(db, tenantId, actor, "tag.updated", { type: "tag", id, label: input.name }, { from_name: before.name, from_color: before.color, color: input.color }),
+      db
+        .update(tags)
+        .set({ name: input.name, nameKey: input.name.toLowerCase(), color: input.color })
+        .where(and(eq(tags.tenantId, tenantId), eq(tags.id, id))),
+      audit(
+        db,
+        tenantId,
+        actor,
+        "tag.updated",
+        { type: "tag", id, label: input.name },
+        { from_name: before.name, from_color: before.color, color: input.color },
+      ),
     ]);
     return { ok: true, tag: { id, ...input } };
   } catch (err) {
@@ -77,7 +129,12 @@ export async function updateTagAudited(db: Database, tenantId: string, actor: Se
 }
 
 /** Deletes a tag and takes it off every contact and company. False when it is not the tenant's. */
-export async function deleteTagAudited(db: Database, tenantId: string, actor: SettingsActor, id: number): Promise<boolean> {
+export async function deleteTagAudited(
+  db: Database,
+  tenantId: string,
+  actor: SettingsActor,
+  id: number,
+): Promise<boolean> {
   const tag = await getTag(db, tenantId, id);
   if (!tag) return false;
   await db.batch([
@@ -100,12 +157,18 @@ export async function createCustomFieldAudited(
   actor: SettingsActor,
   input: { entity: SubjectType; name: string; kind: CustomFieldKind; options: string[] },
 ): Promise<FieldChange> {
-  if (input.kind === "select" && input.options.length === 0) return { ok: false, field: "options", message: "A select field needs at least one option." };
+  if (input.kind === "select" && input.options.length === 0)
+    return { ok: false, field: "options", message: "A select field needs at least one option." };
   // Exports name a field's column after it, next to the built-in columns, and imports map columns
   // back by name: a field called "Email" would make two "Email" columns and take the other's data.
   const builtIn = (input.entity === "contact" ? CONTACT_CSV_COLUMNS : COMPANY_CSV_COLUMNS) as readonly string[];
   const taken = builtIn.find((column) => column.toLowerCase() === input.name.trim().toLowerCase());
-  if (taken) return { ok: false, field: "name", message: `“${taken}” is already a ${input.entity} column in exports and imports. Choose another name.` };
+  if (taken)
+    return {
+      ok: false,
+      field: "name",
+      message: `“${taken}” is already a ${input.entity} column in exports and imports. Choose another name.`,
+    };
   try {
     const [rows] = await db.batch([
       db
@@ -122,23 +185,55 @@ export async function createCustomFieldAudited(
           createdAt: actor.now,
         })
         .returning({ id: customFields.id }),
-      audit(db, tenantId, actor, "custom_field.created", { type: "custom_field", label: input.name }, { entity: input.entity, kind: input.kind }),
+      audit(
+        db,
+        tenantId,
+        actor,
+        "custom_field.created",
+        { type: "custom_field", label: input.name },
+        { entity: input.entity, kind: input.kind },
+      ),
     ]);
-    return { ok: true, field: { id: rows[0]!.id, entity: input.entity, name: input.name, kind: input.kind, options: input.kind === "select" ? input.options : [], position: 0 } };
+    return {
+      ok: true,
+      field: {
+        id: rows[0]!.id,
+        entity: input.entity,
+        name: input.name,
+        kind: input.kind,
+        options: input.kind === "select" ? input.options : [],
+        position: 0,
+      },
+    };
   } catch (err) {
-    if (isUniqueViolation(err)) return { ok: false, field: "name", message: `A ${input.entity} field with this name already exists.` };
+    if (isUniqueViolation(err))
+      return { ok: false, field: "name", message: `A ${input.entity} field with this name already exists.` };
     throw err;
   }
 }
 
 /** Deletes a custom field and every value of it. False when it is not the tenant's. */
-export async function deleteCustomFieldAudited(db: Database, tenantId: string, actor: SettingsActor, id: number): Promise<boolean> {
+export async function deleteCustomFieldAudited(
+  db: Database,
+  tenantId: string,
+  actor: SettingsActor,
+  id: number,
+): Promise<boolean> {
   const field = await getCustomField(db, tenantId, id);
   if (!field) return false;
   await db.batch([
-    db.delete(customFieldValues).where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.fieldId, id))),
+    db
+      .delete(customFieldValues)
+      .where(and(eq(customFieldValues.tenantId, tenantId), eq(customFieldValues.fieldId, id))),
     db.delete(customFields).where(and(eq(customFields.tenantId, tenantId), eq(customFields.id, id))),
-    audit(db, tenantId, actor, "custom_field.deleted", { type: "custom_field", id, label: field.name }, { entity: field.entity }),
+    audit(
+      db,
+      tenantId,
+      actor,
+      "custom_field.deleted",
+      { type: "custom_field", id, label: field.name },
+      { entity: field.entity },
+    ),
   ]);
   return true;
 }
@@ -152,7 +247,11 @@ export interface WorkspaceSettings {
 
 /** The tenant's name and default phone region. */
 export async function getWorkspaceSettings(db: Database, tenantId: string): Promise<WorkspaceSettings | null> {
-  const [row] = await db.select({ name: tenants.name, defaultRegion: tenants.defaultRegion }).from(tenants).where(eq(tenants.id, tenantId)).limit(1);
+  const [row] = await db
+    .select({ name: tenants.name, defaultRegion: tenants.defaultRegion })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId))
+    .limit(1);
   return row ?? null;
 }
 
@@ -160,7 +259,12 @@ export async function getWorkspaceSettings(db: Database, tenantId: string): Prom
  * Changes the default phone region and, when given (owners only: the route decides), the name.
  * Returns the changed settings' names (none: nothing was written).
  */
-export async function updateWorkspaceSettings(db: Database, tenantId: string, actor: SettingsActor, input: { defaultRegion: string; name?: string }): Promise<string[]> {
+export async function updateWorkspaceSettings(
+  db: Database,
+  tenantId: string,
+  actor: SettingsActor,
+  input: { defaultRegion: string; name?: string },
+): Promise<string[]> {
   if (!isRegion(input.defaultRegion)) throw new Error("updateWorkspaceSettings: not a region");
   const before = await getWorkspaceSettings(db, tenantId);
   if (!before) return [];
@@ -181,7 +285,14 @@ export async function updateWorkspaceSettings(db: Database, tenantId: string, ac
       .update(tenants)
       .set({ ...set, updatedAt: actor.now })
       .where(eq(tenants.id, tenantId)),
-    audit(db, tenantId, actor, "workspace.updated", { type: "workspace", id: tenantId, label: input.name ?? before.name }, detail),
+    audit(
+      db,
+      tenantId,
+      actor,
+      "workspace.updated",
+      { type: "workspace", id: tenantId, label: input.name ?? before.name },
+      detail,
+    ),
   ]);
   return changed;
 }

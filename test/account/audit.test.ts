@@ -14,7 +14,10 @@ describe("audit trail", () => {
     const owner = await newTenant("Audited Co");
     await logIn(owner.email, "wrong password here", { ip: "192.0.2.50" });
     await logIn(owner.email, GOOD_PASSWORD, { ip: "192.0.2.51" });
-    await send("/app/settings/security/password", { form: { current_password: GOOD_PASSWORD, new_password: "another fine passphrase" }, cookie: owner.cookie });
+    await send("/app/settings/security/password", {
+      form: { current_password: GOOD_PASSWORD, new_password: "another fine passphrase" },
+      cookie: owner.cookie,
+    });
     const viewer = await memberOf(owner.tenantId, "viewer");
     const member = await memberOf(owner.tenantId, "member");
     expect((await send("/app/settings/audit", { cookie: viewer.cookie })).status).toBe(403);
@@ -23,7 +26,8 @@ describe("audit trail", () => {
     const res = await send("/app/settings/audit", { cookie: owner.cookie });
     expect(res.status).toBe(200);
     const html = await res.text();
-    for (const label of ["Signed up", "Failed sign-in", "Signed in", "Changed password", "Was refused access"]) expect(html).toContain(label);
+    for (const label of ["Signed up", "Failed sign-in", "Signed in", "Changed password", "Was refused access"])
+      expect(html).toContain(label);
     expect(html).toContain("192.0.2.50");
     expect(html).toContain("192.0.2.51");
     expect(html).toContain(viewer.email);
@@ -34,7 +38,9 @@ describe("audit trail", () => {
   it("filters by action and by member, and pages by cursor", async () => {
     const owner = await newTenant("Filter Co");
     for (let i = 0; i < 55; i++) await logIn(owner.email, `wrong guess number ${i}`, { ip: `192.0.2.${i}` });
-    const failures = await (await send("/app/settings/audit?action=auth.sign_in_failed", { cookie: owner.cookie })).text();
+    const failures = await (
+      await send("/app/settings/audit?action=auth.sign_in_failed", { cookie: owner.cookie })
+    ).text();
     expect(rows(failures)).toHaveLength(50);
     expect(rows(failures).every((r) => r.includes("Failed sign-in"))).toBe(true);
     const older = failures.match(/href="(\/app\/settings\/audit\?[^"]+)">Older entries/)![1]!.replaceAll("&amp;", "&");
@@ -42,7 +48,9 @@ describe("audit trail", () => {
     // After 10 failures unknown browsers are slowed down; refused attempts are recorded too: 55 in all.
     expect(rows(page2)).toHaveLength(5);
     expect(page2).not.toContain("Older entries");
-    const ownerId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(owner.email).first<{ id: string }>())!.id;
+    const ownerId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?")
+      .bind(owner.email)
+      .first<{ id: string }>())!.id;
     const mine = await (await send(`/app/settings/audit?actor=${ownerId}`, { cookie: owner.cookie })).text();
     expect(rows(mine).some((r) => r.includes("Signed up"))).toBe(true);
     expect(rows(mine).some((r) => r.includes("Failed sign-in"))).toBe(false);
@@ -50,9 +58,15 @@ describe("audit trail", () => {
 
   it("is append-only", async () => {
     const owner = await newTenant("Append Co");
-    await expect(env.DB.prepare("UPDATE audit_log SET action = 'auth.sign_in' WHERE tenant_id = ?").bind(owner.tenantId).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare("DELETE FROM audit_log WHERE tenant_id = ?").bind(owner.tenantId).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare("UPDATE audit_log SET ip = '1.2.3.4' WHERE tenant_id = ?").bind(owner.tenantId).run()).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare("UPDATE audit_log SET action = 'auth.sign_in' WHERE tenant_id = ?").bind(owner.tenantId).run(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare("DELETE FROM audit_log WHERE tenant_id = ?").bind(owner.tenantId).run(),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      env.DB.prepare("UPDATE audit_log SET ip = '1.2.3.4' WHERE tenant_id = ?").bind(owner.tenantId).run(),
+    ).rejects.toThrow(/append-only/);
   });
 
   it("never holds a password or a token", async () => {

@@ -13,7 +13,11 @@ const OPS_TOKEN = "ops-token-for-tests-0123456789abcdef0123";
 
 async function runCron(at: number, bindings: Partial<Cloudflare.Env> = {}) {
   const ctx = createExecutionContext();
-  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), { ...env, ...bindings }, ctx);
+  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(
+    createScheduledController({ scheduledTime: at, cron: "* * * * *" }),
+    { ...env, ...bindings },
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
 }
 
@@ -36,7 +40,15 @@ describe("email delivery", () => {
   it("writes no email when the change that would cause it fails", async () => {
     const { email } = await signUp();
     const before = (await mailTo(email)).length;
-    await send("/signup", { form: { email, password: "another long passphrase", company_name: "Dup", age_confirmed: "on", accept_terms: "on" } });
+    await send("/signup", {
+      form: {
+        email,
+        password: "another long passphrase",
+        company_name: "Dup",
+        age_confirmed: "on",
+        accept_terms: "on",
+      },
+    });
     expect((await mailTo(email)).length).toBe(before);
   });
 
@@ -76,10 +88,19 @@ describe("email delivery", () => {
     await runCron(clock + 24 * 3_600_000);
     expect((await lastMail(email, "verify_email")).attempts).toBe(MAX_ATTEMPTS);
 
-    const ops = await send("/ops/mail/failed", { headers: { Authorization: `Bearer ${OPS_TOKEN}` }, env: { OPS_TOKEN } });
+    const ops = await send("/ops/mail/failed", {
+      headers: { Authorization: `Bearer ${OPS_TOKEN}` },
+      env: { OPS_TOKEN },
+    });
     expect(ops.status).toBe(200);
-    const { failed } = (await ops.json()) as { failed: { id: string; to: string; kind: string; attempts: number; lastError: string }[] };
-    expect(failed.find((f) => f.id === mail.id)).toMatchObject({ to: email, kind: "verify_email", attempts: MAX_ATTEMPTS });
+    const { failed } = (await ops.json()) as {
+      failed: { id: string; to: string; kind: string; attempts: number; lastError: string }[];
+    };
+    expect(failed.find((f) => f.id === mail.id)).toMatchObject({
+      to: email,
+      kind: "verify_email",
+      attempts: MAX_ATTEMPTS,
+    });
   });
 
   it("sends each message once even when two sweeps run at the same time", async () => {
@@ -96,7 +117,14 @@ describe("email delivery", () => {
 describe("operator endpoint", () => {
   it("answers 401 without the token, with a wrong one, and when none is configured", async () => {
     expect((await send("/ops/mail/failed", { env: { OPS_TOKEN } })).status).toBe(401);
-    expect((await send("/ops/mail/failed", { headers: { Authorization: `Bearer ${OPS_TOKEN.slice(0, -1)}x` }, env: { OPS_TOKEN } })).status).toBe(401);
+    expect(
+      (
+        await send("/ops/mail/failed", {
+          headers: { Authorization: `Bearer ${OPS_TOKEN.slice(0, -1)}x` },
+          env: { OPS_TOKEN },
+        })
+      ).status,
+    ).toBe(401);
     expect((await send("/ops/mail/failed", { headers: { Authorization: "Bearer " } })).status).toBe(401);
     expect((await send("/ops/mail/failed", { headers: { Authorization: `Bearer ${OPS_TOKEN}` } })).status).toBe(401);
   });

@@ -50,9 +50,15 @@ describe("password reset", () => {
     const { email } = await signUp();
     await send("/password/forgot", { form: { email } });
     const path = linkPath(await lastMail(email, "password_reset"), "/password/reset/");
-    const row = await env.DB.prepare("SELECT created_at, expires_at FROM auth_tokens WHERE kind = 'password_reset' AND email = ?").bind(email).first<{ created_at: number; expires_at: number }>();
+    const row = await env.DB.prepare(
+      "SELECT created_at, expires_at FROM auth_tokens WHERE kind = 'password_reset' AND email = ?",
+    )
+      .bind(email)
+      .first<{ created_at: number; expires_at: number }>();
     expect(row!.expires_at - row!.created_at).toBeLessThanOrEqual(3_600_000);
-    await env.DB.prepare("UPDATE auth_tokens SET expires_at = ? WHERE kind = 'password_reset' AND email = ?").bind(Date.now() - 1, email).run();
+    await env.DB.prepare("UPDATE auth_tokens SET expires_at = ? WHERE kind = 'password_reset' AND email = ?")
+      .bind(Date.now() - 1, email)
+      .run();
     expect((await send(path)).status).toBe(404);
     expect((await send(path, { form: { password: "a brand new passphrase" } })).status).toBe(404);
     expect((await logIn(email, GOOD_PASSWORD)).response.status).toBe(303);
@@ -75,14 +81,20 @@ describe("password reset", () => {
 describe("changing the password", () => {
   it("needs the current password", async () => {
     const { cookie } = await signUp();
-    const res = await send("/app/settings/security/password", { form: { current_password: "not it at all", new_password: "a brand new passphrase" }, cookie });
+    const res = await send("/app/settings/security/password", {
+      form: { current_password: "not it at all", new_password: "a brand new passphrase" },
+      cookie,
+    });
     expect(res.status).toBe(422);
     expect(await res.text()).toContain("That is not your current password");
   });
 
   it("refuses a weak new password beside the field", async () => {
     const { cookie } = await signUp();
-    const res = await send("/app/settings/security/password", { form: { current_password: GOOD_PASSWORD, new_password: "password1" }, cookie });
+    const res = await send("/app/settings/security/password", {
+      form: { current_password: GOOD_PASSWORD, new_password: "password1" },
+      cookie,
+    });
     expect(res.status).toBe(422);
     expect(await res.text()).toMatch(/id="f-new_password-error">[^<]*most common/);
   });
@@ -90,7 +102,10 @@ describe("changing the password", () => {
   it("changes it, keeps this session, ends the others and tells the owner", async () => {
     const { email, cookie } = await signUp();
     const other = await logIn(email);
-    const res = await send("/app/settings/security/password", { form: { current_password: GOOD_PASSWORD, new_password: "a brand new passphrase" }, cookie });
+    const res = await send("/app/settings/security/password", {
+      form: { current_password: GOOD_PASSWORD, new_password: "a brand new passphrase" },
+      cookie,
+    });
     expect(res.status).toBe(200);
     expect((await send("/app", { cookie })).status).toBe(200);
     expect((await send("/app", { cookie: other.cookie })).status).toBe(303);

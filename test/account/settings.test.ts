@@ -5,7 +5,8 @@ import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail } from "../helpers/http
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 
-const CHROME_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+const CHROME_LINUX =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
 const SAFARI_IPHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
 
@@ -15,7 +16,9 @@ describe("sessions page", () => {
   it("lists each session with its device, IP and times, and marks this one", async () => {
     const { email, cookie } = await signUp({}, { headers: { "User-Agent": CHROME_LINUX }, ip: "192.0.2.10" });
     await logIn(email, GOOD_PASSWORD, { headers: { "User-Agent": SAFARI_IPHONE }, ip: "192.0.2.11" });
-    const html = await (await send("/app/settings/security", { cookie, headers: { "User-Agent": CHROME_LINUX } })).text();
+    const html = await (
+      await send("/app/settings/security", { cookie, headers: { "User-Agent": CHROME_LINUX } })
+    ).text();
     expect(html).toContain("Chrome 120 on Linux");
     expect(html).toContain("Safari 17 on iOS 17.1 (mobile)");
     expect(html).toContain("192.0.2.10");
@@ -27,7 +30,10 @@ describe("sessions page", () => {
   it("signs out one other session", async () => {
     const { email, cookie } = await signUp();
     const other = await logIn(email);
-    const res = await send(`/app/settings/security/sessions/${sessionIdOf(other.cookie)}/revoke`, { method: "POST", cookie });
+    const res = await send(`/app/settings/security/sessions/${sessionIdOf(other.cookie)}/revoke`, {
+      method: "POST",
+      cookie,
+    });
     expect(res.status).toBe(200);
     expect((await send("/app", { cookie: other.cookie })).status).toBe(303);
     expect((await send("/app", { cookie })).status).toBe(200);
@@ -36,7 +42,10 @@ describe("sessions page", () => {
   it("cannot sign out someone else's session: 404, and it keeps working", async () => {
     const a = await signUp();
     const b = await signUp();
-    const res = await send(`/app/settings/security/sessions/${sessionIdOf(b.cookie)}/revoke`, { method: "POST", cookie: a.cookie });
+    const res = await send(`/app/settings/security/sessions/${sessionIdOf(b.cookie)}/revoke`, {
+      method: "POST",
+      cookie: a.cookie,
+    });
     expect(res.status).toBe(404);
     expect((await send("/app", { cookie: b.cookie })).status).toBe(200);
   });
@@ -57,7 +66,10 @@ describe("changing the email address", () => {
   it("confirms the new address by link, tells the old one, and then logs in with the new one", async () => {
     const { email, cookie } = await signUp();
     const next = uniqueEmail("moved");
-    const wrong = await send("/app/settings/profile/email", { form: { email: next, password: "not my password" }, cookie });
+    const wrong = await send("/app/settings/profile/email", {
+      form: { email: next, password: "not my password" },
+      cookie,
+    });
     expect(wrong.status).toBe(422);
     expect(await wrong.text()).toMatch(/id="f-password-error">That is not your current password/);
 
@@ -80,11 +92,17 @@ describe("changing the email address", () => {
   it("refuses an address another account uses, and bad input, beside the field", async () => {
     const a = await signUp();
     const b = await signUp();
-    const taken = await send("/app/settings/profile/email", { form: { email: b.email, password: GOOD_PASSWORD }, cookie: a.cookie });
+    const taken = await send("/app/settings/profile/email", {
+      form: { email: b.email, password: GOOD_PASSWORD },
+      cookie: a.cookie,
+    });
     expect(taken.status).toBe(422);
     expect(await taken.text()).toContain("Another account already uses this address");
     for (const bad of ["", "no-at-sign", "<script>@x", `${"a".repeat(260)}@example.com`]) {
-      const res = await send("/app/settings/profile/email", { form: { email: bad, password: GOOD_PASSWORD }, cookie: a.cookie });
+      const res = await send("/app/settings/profile/email", {
+        form: { email: bad, password: GOOD_PASSWORD },
+        cookie: a.cookie,
+      });
       expect(res.status).toBe(422);
       expect(await res.text()).toContain('id="f-email-error"');
     }
@@ -95,18 +113,33 @@ describe("deleting one's own account", () => {
   it("removes the member's login, sessions and personal data; the trail keeps entries without them", async () => {
     const owner = await newTenant("Leavers Co");
     const member = await memberOf(owner.tenantId, "member");
-    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(member.email).first<{ id: string }>())!.id;
+    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?")
+      .bind(member.email)
+      .first<{ id: string }>())!.id;
     // memberOf() gave them a workspace of their own at sign-up; an invited member owns none.
-    await env.DB.prepare("DELETE FROM tenants WHERE id IN (SELECT tenant_id FROM memberships WHERE user_id = ? AND role = 'owner')").bind(userId).run();
+    await env.DB.prepare(
+      "DELETE FROM tenants WHERE id IN (SELECT tenant_id FROM memberships WHERE user_id = ? AND role = 'owner')",
+    )
+      .bind(userId)
+      .run();
     await send("/app/settings/security/sessions/revoke-others", { method: "POST", cookie: member.cookie }); // leaves an audit entry with their IP
 
-    const wrong = await send("/app/settings/profile/delete", { form: { delete_password: "nope nope nope", confirm_delete: "on" }, cookie: member.cookie });
+    const wrong = await send("/app/settings/profile/delete", {
+      form: { delete_password: "nope nope nope", confirm_delete: "on" },
+      cookie: member.cookie,
+    });
     expect(wrong.status).toBe(422);
-    const unticked = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD }, cookie: member.cookie });
+    const unticked = await send("/app/settings/profile/delete", {
+      form: { delete_password: GOOD_PASSWORD },
+      cookie: member.cookie,
+    });
     expect(unticked.status).toBe(422);
     expect(await countRows("users", "id = ?", userId)).toBe(1);
 
-    const res = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" }, cookie: member.cookie });
+    const res = await send("/app/settings/profile/delete", {
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+      cookie: member.cookie,
+    });
     expect(res.status).toBe(303);
     expect(await countRows("users", "id = ?", userId)).toBe(0);
     expect(await countRows("sessions", "user_id = ?", userId)).toBe(0);
@@ -125,7 +158,10 @@ describe("deleting one's own account", () => {
 
   it("is refused to an owner until they hand over", async () => {
     const owner = await newTenant("Kept Co");
-    const res = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" }, cookie: owner.cookie });
+    const res = await send("/app/settings/profile/delete", {
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+      cookie: owner.cookie,
+    });
     expect(res.status).toBe(422);
     expect(await res.text()).toContain("Transfer the ownership");
     expect(await countRows("users", "email = ?", owner.email)).toBe(1);

@@ -5,7 +5,9 @@ import { send, signUp } from "../helpers/http";
 import { lastMail, linkPath, mailTo } from "../helpers/mail";
 
 async function verified(email: string): Promise<boolean> {
-  const row = await env.DB.prepare("SELECT email_verified_at FROM users WHERE email = ?").bind(email).first<{ email_verified_at: number | null }>();
+  const row = await env.DB.prepare("SELECT email_verified_at FROM users WHERE email = ?")
+    .bind(email)
+    .first<{ email_verified_at: number | null }>();
   return row!.email_verified_at !== null;
 }
 
@@ -50,14 +52,18 @@ describe("email verification", () => {
   it("refuses an expired link", async () => {
     const { email } = await signUp();
     const path = linkPath(await lastMail(email, "verify_email"), "/verify-email/");
-    await env.DB.prepare("UPDATE auth_tokens SET expires_at = ? WHERE user_id = (SELECT id FROM users WHERE email = ?)").bind(Date.now() - 1, email).run();
+    await env.DB.prepare("UPDATE auth_tokens SET expires_at = ? WHERE user_id = (SELECT id FROM users WHERE email = ?)")
+      .bind(Date.now() - 1, email)
+      .run();
     expect((await send(path, { method: "POST" })).status).toBe(404);
     expect(await verified(email)).toBe(false);
   });
 
   it("stores only a hash of the token", async () => {
     const { email } = await signUp();
-    const token = linkPath(await lastMail(email, "verify_email"), "/verify-email/").split("/").pop()!;
+    const token = linkPath(await lastMail(email, "verify_email"), "/verify-email/")
+      .split("/")
+      .pop()!;
     expect(await countRows("auth_tokens", "token_hash = ?", token)).toBe(0);
     const dump = JSON.stringify((await env.DB.prepare("SELECT * FROM auth_tokens").all()).results);
     expect(dump).not.toContain(token);
@@ -77,7 +83,8 @@ describe("email verification", () => {
 
   it("limits resends", async () => {
     const { email, cookie } = await signUp();
-    for (let i = 0; i < 5; i++) expect((await send("/verify-email/resend", { method: "POST", cookie })).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await send("/verify-email/resend", { method: "POST", cookie })).status).toBe(200);
     const limited = await send("/verify-email/resend", { method: "POST", cookie });
     expect(limited.status).toBe(429);
     expect((await mailTo(email)).filter((m) => m.kind === "verify_email")).toHaveLength(6);

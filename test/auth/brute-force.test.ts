@@ -20,11 +20,17 @@ const nextIp = () => {
 
 /** The text of the form-level alert, if any. */
 function alertText(html: string): string {
-  return (html.match(/<div class="flash error" role="alert">([\s\S]*?)<\/div>/)?.[1] ?? "").replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
+  return (html.match(/<div class="flash error" role="alert">([\s\S]*?)<\/div>/)?.[1] ?? "")
+    .replace(/<[^>]+>/g, "")
+    .replace(/\s+/g, " ");
 }
 
 /** Only the device cookie of a browser's cookie header. */
-const deviceOnly = (cookie: string) => cookie.split("; ").filter((p) => p.startsWith(`${DEVICE}=`)).join("; ");
+const deviceOnly = (cookie: string) =>
+  cookie
+    .split("; ")
+    .filter((p) => p.startsWith(`${DEVICE}=`))
+    .join("; ");
 
 /** An account whose owner signed in once from their own browser and address. */
 async function ownerWithBrowser() {
@@ -39,7 +45,8 @@ async function ownerWithBrowser() {
 /** Wrong passwords for `email`, each from a new address. */
 async function spray(email: string, attempts: number) {
   const statuses: number[] = [];
-  for (let i = 0; i < attempts; i++) statuses.push((await logIn(email, `guess number ${i}`, { ip: nextIp() })).response.status);
+  for (let i = 0; i < attempts; i++)
+    statuses.push((await logIn(email, `guess number ${i}`, { ip: nextIp() })).response.status);
   return statuses;
 }
 
@@ -55,7 +62,9 @@ describe("the owner is never locked out", () => {
     const device = setCookies(res).get(DEVICE)!;
     expect(device.value).toMatch(/^[a-z2-7]{24}\.[a-z2-7]{26}\.[A-Za-z0-9_-]{43}$/);
     const attributes = device.attributes.map((a) => a.toLowerCase());
-    expect(attributes).toEqual(expect.arrayContaining(["httponly", "secure", "samesite=strict", "path=/", `max-age=${365 * 24 * 60 * 60}`]));
+    expect(attributes).toEqual(
+      expect.arrayContaining(["httponly", "secure", "samesite=strict", "path=/", `max-age=${365 * 24 * 60 * 60}`]),
+    );
     expect(device.attributes.some((a) => /^domain=/i.test(a))).toBe(false);
   });
 
@@ -72,7 +81,9 @@ describe("the owner is never locked out", () => {
     expect(owner.response.status).toBe(303);
     expect(setCookies(owner.response).has("__Host-session")).toBe(true);
     // From another network too: the cookie, not the address, is what is recognised.
-    expect((await logIn(email, GOOD_PASSWORD, { ip: nextIp(), cookie: deviceOnly(owner.cookie) })).response.status).toBe(303);
+    expect(
+      (await logIn(email, GOOD_PASSWORD, { ip: nextIp(), cookie: deviceOnly(owner.cookie) })).response.status,
+    ).toBe(303);
   });
 
   it("the owner in a new browser on another network waits one 30-second turn at worst, and is told so", async () => {
@@ -93,7 +104,9 @@ describe("the owner is never locked out", () => {
     expect(later.response.status).toBe(303);
     // That browser is now recognised: no more waiting in it while the attack goes on.
     await spray(email, 3);
-    expect((await logIn(email, GOOD_PASSWORD, { ip: nextIp(), cookie: deviceOnly(later.cookie) })).response.status).toBe(303);
+    expect(
+      (await logIn(email, GOOD_PASSWORD, { ip: nextIp(), cookie: deviceOnly(later.cookie) })).response.status,
+    ).toBe(303);
   });
 
   it("a browser that reset the password is recognised too", async () => {
@@ -101,11 +114,15 @@ describe("the owner is never locked out", () => {
     await spray(email, 12);
     const forgot = await send("/password/forgot", { form: { email } });
     expect(forgot.status).toBe(200);
-    const reset = await send(linkPath(await lastMail(email, "password_reset"), "/password/reset/"), { form: { password: "a brand new passphrase 7" } });
+    const reset = await send(linkPath(await lastMail(email, "password_reset"), "/password/reset/"), {
+      form: { password: "a brand new passphrase 7" },
+    });
     expect(reset.status).toBe(200);
     const browser = deviceOnly(cookieHeader(reset));
     expect(browser).not.toBe("");
-    expect((await logIn(email, "a brand new passphrase 7", { ip: nextIp(), cookie: browser })).response.status).toBe(303);
+    expect((await logIn(email, "a brand new passphrase 7", { ip: nextIp(), cookie: browser })).response.status).toBe(
+      303,
+    );
   });
 });
 
@@ -117,7 +134,9 @@ describe("the attacker stays limited", () => {
     const locked = await logIn(email, GOOD_PASSWORD, { ip });
     expect(locked.response.status).toBe(429);
     expect(Number(locked.response.headers.get("Retry-After"))).toBeGreaterThan(30);
-    expect(alertText(await locked.response.text())).toContain("too many failed sign-ins to this account from your network");
+    expect(alertText(await locked.response.text())).toContain(
+      "too many failed sign-ins to this account from your network",
+    );
     // Until the window ends; the address is not locked out of other accounts.
     await wait(14 * 60 * 1000);
     expect((await logIn(email, GOOD_PASSWORD, { ip })).response.status).toBe(429);
@@ -157,7 +176,7 @@ describe("the attacker stays limited", () => {
       "an altered nonce": `${userId}.${flip(nonce, 3)}.${signature}`,
       "an altered account": `${flip(userId, 0)}.${nonce}.${signature}`,
       "another account's real cookie": other.browser.slice(DEVICE.length + 1),
-      "junk": "x.y.z",
+      junk: "x.y.z",
     };
     for (const [label, forged] of Object.entries(forgeries)) {
       const res = await logIn(email, GOOD_PASSWORD, { ip: nextIp(), cookie: `${DEVICE}=${forged}` });
@@ -169,7 +188,8 @@ describe("the attacker stays limited", () => {
 
   it("a device cookie's own failures are limited: after 10 that cookie is refused for the window", async () => {
     const { email, browser } = await ownerWithBrowser();
-    for (let i = 0; i < 10; i++) expect((await logIn(email, `wrong ${i}`, { ip: nextIp(), cookie: browser })).response.status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await logIn(email, `wrong ${i}`, { ip: nextIp(), cookie: browser })).response.status).toBe(401);
     const refused = await logIn(email, GOOD_PASSWORD, { ip: nextIp(), cookie: browser });
     expect(refused.response.status).toBe(429);
     expect(alertText(await refused.response.text())).toContain("too many failed sign-ins in this browser");

@@ -15,7 +15,9 @@ describe("login", () => {
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe("/app");
     const issued = setCookies(response).get("__Host-session")!;
-    expect(issued.attributes.map((a) => a.toLowerCase())).toEqual(expect.arrayContaining(["httponly", "secure", "samesite=lax", "path=/"]));
+    expect(issued.attributes.map((a) => a.toLowerCase())).toEqual(
+      expect.arrayContaining(["httponly", "secure", "samesite=lax", "path=/"]),
+    );
     // A new session, not the sign-up one.
     expect(cookie).not.toBe(signupCookie);
     expect((await send("/app", { cookie })).status).toBe(200);

@@ -25,7 +25,13 @@ describe("password hashing", () => {
   });
 
   it("never matches a malformed or over-costly stored hash", async () => {
-    for (const stored of ["", "plain", "scrypt$1$2$3", "bcrypt$16384$8$5$c2FsdA==$aGFzaA==", "scrypt$1048576$8$8$c2FsdA==$aGFzaA=="]) {
+    for (const stored of [
+      "",
+      "plain",
+      "scrypt$1$2$3",
+      "bcrypt$16384$8$5$c2FsdA==$aGFzaA==",
+      "scrypt$1048576$8$8$c2FsdA==$aGFzaA==",
+    ]) {
       expect(await verifyPassword(stored, "anything")).toBe(false);
     }
   });

@@ -41,7 +41,10 @@ describe("the contacts list with the workspace cookie", () => {
     expect(counting.roundTrips.count).toBe(1);
     // Without the cookie: the session check, then the page.
     const plain = countingDb();
-    const again = await send("/app/contacts", { cookie: a.cookie.replace(/__Host-tenant=[^;]+;?\s*/, ""), env: { DB: plain.binding } });
+    const again = await send("/app/contacts", {
+      cookie: a.cookie.replace(/__Host-tenant=[^;]+;?\s*/, ""),
+      env: { DB: plain.binding },
+    });
     expect(again.status).toBe(200);
     expect(plain.roundTrips.count).toBe(2);
   });
@@ -66,8 +69,15 @@ describe("the contacts list with the workspace cookie", () => {
   it("without a valid session it answers like any /app page, and shows nothing", async () => {
     const a = await ownerWithHint("Gone Co");
     await addContact(a.tenantId, "Hidden");
-    const wrongSecret = a.cookie.replace(/__Host-session=([^.;]+)\.[^;]+/, "__Host-session=$1.wrongsecretwrongsecretwrongsecre");
-    for (const cookie of [wrongSecret, `__Host-session=nonsense; ${HINT}=${a.tenantId}`, `__Host-session=a.b; ${HINT}=${a.tenantId}`]) {
+    const wrongSecret = a.cookie.replace(
+      /__Host-session=([^.;]+)\.[^;]+/,
+      "__Host-session=$1.wrongsecretwrongsecretwrongsecre",
+    );
+    for (const cookie of [
+      wrongSecret,
+      `__Host-session=nonsense; ${HINT}=${a.tenantId}`,
+      `__Host-session=a.b; ${HINT}=${a.tenantId}`,
+    ]) {
       const res = await send("/app/contacts", { cookie });
       expect(res.status).toBe(303);
       expect(res.headers.get("Location")).toBe("/login?next=%2Fapp%2Fcontacts");
@@ -88,7 +98,11 @@ describe("the contacts list with the workspace cookie", () => {
     const memberCookie = cookieHeader(first, member.cookie);
     expect(memberCookie).toContain(HINT);
     expect((await send("/app/contacts", { cookie: memberCookie })).status).toBe(200);
-    await env.DB.prepare("DELETE FROM memberships WHERE tenant_id = ? AND user_id = (SELECT id FROM users WHERE email = ?)").bind(a.tenantId, member.email).run();
+    await env.DB.prepare(
+      "DELETE FROM memberships WHERE tenant_id = ? AND user_id = (SELECT id FROM users WHERE email = ?)",
+    )
+      .bind(a.tenantId, member.email)
+      .run();
     const res = await send("/app/contacts", { cookie: memberCookie });
     expect(res.status).toBe(303);
     expect(await res.text()).not.toContain("Secret");
@@ -101,7 +115,9 @@ describe("the contacts list with the workspace cookie", () => {
   it("a closed workspace shows its closed page", async () => {
     const a = await ownerWithHint("Closed Co");
     await addContact(a.tenantId, "Kept");
-    await env.DB.prepare("UPDATE tenants SET closed_at = ?, erase_after = ? WHERE id = ?").bind(Date.now(), Date.now() + 86_400_000, a.tenantId).run();
+    await env.DB.prepare("UPDATE tenants SET closed_at = ?, erase_after = ? WHERE id = ?")
+      .bind(Date.now(), Date.now() + 86_400_000, a.tenantId)
+      .run();
     const res = await send("/app/contacts", { cookie: a.cookie });
     expect(res.status).toBe(423);
     expect(await res.text()).not.toContain("Kept Person");
@@ -113,25 +129,49 @@ describe("a contact's page with the workspace cookie", () => {
     const a = await ownerWithHint("Page Batch Co");
     const id = await addContact(a.tenantId, "Grace");
     const now = Date.now();
-    const field = await env.DB.prepare("INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, position, created_at) VALUES (?, 'contact', 'Tier', 'tier', 'text', 0, ?) RETURNING id")
+    const field = await env.DB.prepare(
+      "INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, position, created_at) VALUES (?, 'contact', 'Tier', 'tier', 'text', 0, ?) RETURNING id",
+    )
       .bind(a.tenantId, now)
       .first<{ id: number }>();
-    const tag = await env.DB.prepare("INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, 'Speaker', 'speaker', 'green', ?) RETURNING id").bind(a.tenantId, now).first<{ id: number }>();
+    const tag = await env.DB.prepare(
+      "INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, 'Speaker', 'speaker', 'green', ?) RETURNING id",
+    )
+      .bind(a.tenantId, now)
+      .first<{ id: number }>();
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, 'Gold')").bind(a.tenantId, field!.id, id),
-      env.DB.prepare("INSERT INTO contact_tags (tenant_id, contact_id, tag_id) VALUES (?, ?, ?)").bind(a.tenantId, id, tag!.id),
+      env.DB.prepare(
+        "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, 'Gold')",
+      ).bind(a.tenantId, field!.id, id),
+      env.DB.prepare("INSERT INTO contact_tags (tenant_id, contact_id, tag_id) VALUES (?, ?, ?)").bind(
+        a.tenantId,
+        id,
+        tag!.id,
+      ),
     ]);
-    expect((await send(`/app/contacts/${id}/notes`, { method: "POST", cookie: a.cookie, form: { body: "Met at the conference" } })).status).toBeLessThan(400);
+    expect(
+      (
+        await send(`/app/contacts/${id}/notes`, {
+          method: "POST",
+          cookie: a.cookie,
+          form: { body: "Met at the conference" },
+        })
+      ).status,
+    ).toBeLessThan(400);
 
     const counting = countingDb();
     const res = await send(`/app/contacts/${id}`, { cookie: a.cookie, env: { DB: counting.binding } });
     expect(res.status).toBe(200);
     const html = await res.text();
-    for (const shown of ["Grace Person", "Speaker", "Tier", "Gold", "Met at the conference", a.email]) expect(html).toContain(shown);
+    for (const shown of ["Grace Person", "Speaker", "Tier", "Gold", "Met at the conference", a.email])
+      expect(html).toContain(shown);
     expect(counting.roundTrips.count).toBe(1);
     // The same page without the cookie: the session check, then the page.
     const plain = countingDb();
-    const again = await send(`/app/contacts/${id}`, { cookie: a.cookie.replace(/__Host-tenant=[^;]+;?\s*/, ""), env: { DB: plain.binding } });
+    const again = await send(`/app/contacts/${id}`, {
+      cookie: a.cookie.replace(/__Host-tenant=[^;]+;?\s*/, ""),
+      env: { DB: plain.binding },
+    });
     expect(again.status).toBe(200);
     expect(await again.text()).toContain("Met at the conference");
     expect(plain.roundTrips.count).toBe(1 + 1);
@@ -152,7 +192,10 @@ describe("a contact's page with the workspace cookie", () => {
   it("without a valid session it is the login redirect, whether or not the contact exists", async () => {
     const a = await ownerWithHint("Page Gone Co");
     const id = await addContact(a.tenantId, "Hidden");
-    const wrongSecret = a.cookie.replace(/__Host-session=([^.;]+)\.[^;]+/, "__Host-session=$1.wrongsecretwrongsecretwrongsecre");
+    const wrongSecret = a.cookie.replace(
+      /__Host-session=([^.;]+)\.[^;]+/,
+      "__Host-session=$1.wrongsecretwrongsecretwrongsecre",
+    );
     for (const path of [`/app/contacts/${id}`, "/app/contacts/999999999"]) {
       const res = await send(path, { cookie: wrongSecret });
       expect(res.status).toBe(303);
@@ -165,7 +208,9 @@ describe("a contact's page with the workspace cookie", () => {
 describe("a company's page with the workspace cookie", () => {
   async function addCompany(tenantId: string, name: string): Promise<number> {
     const now = Date.now();
-    const row = await env.DB.prepare("INSERT INTO companies (tenant_id, name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, lower(?), ?, ?, ?) RETURNING id")
+    const row = await env.DB.prepare(
+      "INSERT INTO companies (tenant_id, name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, lower(?), ?, ?, ?) RETURNING id",
+    )
       .bind(tenantId, name, name, now, now, now)
       .first<{ id: number }>();
     return row!.id;
@@ -175,8 +220,18 @@ describe("a company's page with the workspace cookie", () => {
     const a = await ownerWithHint("Company Batch Co");
     const id = await addCompany(a.tenantId, "Analytical Engines");
     const contact = await addContact(a.tenantId, "Charles");
-    await env.DB.prepare("UPDATE contacts SET company_id = ?, company_name = 'Analytical Engines' WHERE id = ?").bind(id, contact).run();
-    expect((await send(`/app/companies/${id}/notes`, { method: "POST", cookie: a.cookie, form: { body: "Signed the order" } })).status).toBeLessThan(400);
+    await env.DB.prepare("UPDATE contacts SET company_id = ?, company_name = 'Analytical Engines' WHERE id = ?")
+      .bind(id, contact)
+      .run();
+    expect(
+      (
+        await send(`/app/companies/${id}/notes`, {
+          method: "POST",
+          cookie: a.cookie,
+          form: { body: "Signed the order" },
+        })
+      ).status,
+    ).toBeLessThan(400);
     const counting = countingDb();
     const res = await send(`/app/companies/${id}`, { cookie: a.cookie, env: { DB: counting.binding } });
     expect(res.status).toBe(200);

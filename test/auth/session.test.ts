@@ -12,8 +12,10 @@ function tokenParts(cookie: string) {
 }
 
 async function setSessionTimes(id: string, times: { createdAt?: number; lastActiveAt?: number }) {
-  if (times.createdAt !== undefined) await env.DB.prepare("UPDATE sessions SET created_at = ? WHERE id = ?").bind(times.createdAt, id).run();
-  if (times.lastActiveAt !== undefined) await env.DB.prepare("UPDATE sessions SET last_active_at = ? WHERE id = ?").bind(times.lastActiveAt, id).run();
+  if (times.createdAt !== undefined)
+    await env.DB.prepare("UPDATE sessions SET created_at = ? WHERE id = ?").bind(times.createdAt, id).run();
+  if (times.lastActiveAt !== undefined)
+    await env.DB.prepare("UPDATE sessions SET last_active_at = ? WHERE id = ?").bind(times.lastActiveAt, id).run();
 }
 
 describe("session tokens", () => {
@@ -33,7 +35,9 @@ describe("session tokens", () => {
     expect([...stored]).toEqual([...sha256(new TextEncoder().encode(secret))]);
 
     // Nothing anywhere in the database contains the secret, the whole token or the password.
-    const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").all<{ name: string }>();
+    const tables = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+    ).all<{ name: string }>();
     for (const { name } of tables.results) {
       const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
       const dump = JSON.stringify(rows.results);
@@ -41,7 +45,9 @@ describe("session tokens", () => {
       expect(dump).not.toContain(token);
       expect(dump).not.toContain("a very particular passphrase");
     }
-    const user = await env.DB.prepare("SELECT password_hash FROM users WHERE email = ?").bind(email).first<{ password_hash: string }>();
+    const user = await env.DB.prepare("SELECT password_hash FROM users WHERE email = ?")
+      .bind(email)
+      .first<{ password_hash: string }>();
     expect(user!.password_hash).toMatch(/^scrypt\$16384\$8\$5\$/);
   });
 
@@ -49,7 +55,15 @@ describe("session tokens", () => {
     const { cookie } = await signUp();
     const { id, secret } = tokenParts(cookie);
     const flipped = secret.slice(0, -1) + (secret.endsWith("a") ? "b" : "a");
-    for (const bad of [`${id}.${flipped}`, id, `${id}.`, `.${secret}`, "x".repeat(5000), "%00", `${id}.${secret}.extra`]) {
+    for (const bad of [
+      `${id}.${flipped}`,
+      id,
+      `${id}.`,
+      `.${secret}`,
+      "x".repeat(5000),
+      "%00",
+      `${id}.${secret}.extra`,
+    ]) {
       const res = await send("/app", { cookie: `__Host-session=${bad}` });
       expect(res.status).toBe(303);
       expect(res.headers.get("Location")).toBe("/login?next=%2Fapp");
@@ -74,7 +88,10 @@ describe("session lifetime", () => {
   it("expires after the absolute lifetime even when active", async () => {
     const { cookie } = await signUp();
     const { id } = tokenParts(cookie);
-    await setSessionTimes(id, { createdAt: Date.now() - ABSOLUTE_LIFETIME_MS - 1000, lastActiveAt: Date.now() - 60_000 });
+    await setSessionTimes(id, {
+      createdAt: Date.now() - ABSOLUTE_LIFETIME_MS - 1000,
+      lastActiveAt: Date.now() - 60_000,
+    });
     expect((await send("/app", { cookie })).status).toBe(303);
     expect(await countRows("sessions", "id = ?", id)).toBe(0);
   });
@@ -88,7 +105,9 @@ describe("session lifetime", () => {
     expect(res.status).toBe(200);
     const reissued = setCookies(res).get("__Host-session");
     expect(reissued?.value).toBe(tokenParts(cookie).token);
-    const row = await env.DB.prepare("SELECT last_active_at FROM sessions WHERE id = ?").bind(id).first<{ last_active_at: number }>();
+    const row = await env.DB.prepare("SELECT last_active_at FROM sessions WHERE id = ?")
+      .bind(id)
+      .first<{ last_active_at: number }>();
     expect(row!.last_active_at).toBeGreaterThan(old + 60_000);
   });
 
@@ -100,7 +119,9 @@ describe("session lifetime", () => {
     const res = await send("/app", { cookie });
     expect(res.status).toBe(200);
     expect(setCookies(res).has("__Host-session")).toBe(false);
-    const row = await env.DB.prepare("SELECT last_active_at FROM sessions WHERE id = ?").bind(id).first<{ last_active_at: number }>();
+    const row = await env.DB.prepare("SELECT last_active_at FROM sessions WHERE id = ?")
+      .bind(id)
+      .first<{ last_active_at: number }>();
     expect(row!.last_active_at).toBe(recent);
   });
 });
@@ -114,14 +135,20 @@ describe("access is checked on every request", () => {
 
   it("a member removed from the tenant loses access at once", async () => {
     const { cookie, email } = await signUp();
-    await env.DB.prepare("DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = ?)").bind(email).run();
+    await env.DB.prepare("DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = ?)")
+      .bind(email)
+      .run();
     expect((await send("/app", { cookie })).status).toBe(303);
   });
 
   it("a role change applies on the next request", async () => {
     const { cookie, email } = await signUp();
     expect(await (await send("/app", { cookie })).text()).toContain("<dd>owner</dd>");
-    await env.DB.prepare("UPDATE memberships SET role = 'viewer' WHERE user_id = (SELECT id FROM users WHERE email = ?)").bind(email).run();
+    await env.DB.prepare(
+      "UPDATE memberships SET role = 'viewer' WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+    )
+      .bind(email)
+      .run();
     expect(await (await send("/app", { cookie })).text()).toContain("<dd>viewer</dd>");
   });
 

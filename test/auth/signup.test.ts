@@ -21,7 +21,7 @@ function signupForm(overrides: Record<string, string | undefined> = {}) {
 /** The error message rendered beside a field, found through its aria-describedby link. */
 function fieldError(html: string, field: string): string | null {
   const input = html.match(new RegExp(`<input[^>]*name="${field}"[^>]*>`))?.[0];
-  if (!input || !input.includes(`aria-describedby="`) || !input.includes(`aria-invalid="true"`)) return null;
+  if (!input?.includes(`aria-describedby="`) || !input.includes(`aria-invalid="true"`)) return null;
   const m = html.match(new RegExp(`<p class="field-error" id="f-${field}-error">([^<]*)</p>`));
   return m ? m[1]! : null;
 }
@@ -144,7 +144,9 @@ describe("sign-up", () => {
   });
 
   it("re-renders the form with what was typed, except the password", async () => {
-    const res = await send("/signup", { form: signupForm({ email: "kept@example.com", company_name: "Kept Co", password: "password" }) });
+    const res = await send("/signup", {
+      form: signupForm({ email: "kept@example.com", company_name: "Kept Co", password: "password" }),
+    });
     const html = await res.text();
     expect(html).toContain('value="kept@example.com"');
     expect(html).toContain('value="Kept Co"');
@@ -153,9 +155,15 @@ describe("sign-up", () => {
 
   it("refuses malformed UTF-8 in a field with a 422, not a 500", async () => {
     const before = await tableCounts();
-    const bytes = new TextEncoder().encode(`email=${uniqueEmail()}&password=${encodeURIComponent(GOOD_PASSWORD)}&age_confirmed=on&accept_terms=on&company_name=`);
+    const bytes = new TextEncoder().encode(
+      `email=${uniqueEmail()}&password=${encodeURIComponent(GOOD_PASSWORD)}&age_confirmed=on&accept_terms=on&company_name=`,
+    );
     const body = new Uint8Array([...bytes, 0xc3, 0x28, 0xff, 0x41]);
-    const res = await send("/signup", { body, headers: { "Content-Type": "application/x-www-form-urlencoded" }, method: "POST" });
+    const res = await send("/signup", {
+      body,
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      method: "POST",
+    });
     expect(res.status).toBe(422);
     expect(fieldError(await res.text(), "company_name")).toContain("cannot store");
     expect(await tableCounts()).toEqual(before);

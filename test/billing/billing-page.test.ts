@@ -7,16 +7,35 @@ import { describe, expect, it } from "vitest";
 import { countRows } from "../helpers/db";
 import { send, signUp, uniqueEmail } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
-import { billingAudit, billingRow, customerFor, deliverEvent, PRICE_MONTHLY, PRICE_YEARLY, stripeEvent, stripeHasSubscription, stripeRequests, subscriptionObject } from "./helpers";
+import {
+  billingAudit,
+  billingRow,
+  customerFor,
+  deliverEvent,
+  PRICE_MONTHLY,
+  PRICE_YEARLY,
+  stripeEvent,
+  stripeHasSubscription,
+  stripeRequests,
+  subscriptionObject,
+} from "./helpers";
 
 /** Bindings of a server without any Stripe configuration (as `npm run dev` starts by default). */
-const UNCONFIGURED = { STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "", STRIPE_PRICE_MONTHLY: "", STRIPE_PRICE_YEARLY: "" } as const;
+const UNCONFIGURED = {
+  STRIPE_SECRET_KEY: "",
+  STRIPE_WEBHOOK_SECRET: "",
+  STRIPE_PRICE_MONTHLY: "",
+  STRIPE_PRICE_YEARLY: "",
+} as const;
 
 describe("the billing page", () => {
   it("shows the owner the plan, usage against the Free limits and the upgrade buttons", async () => {
     const owner = await newTenant("Page Co");
     await memberOf(owner.tenantId, "member");
-    const res = await send("/app/settings/billing", { cookie: owner.cookie, env: { FREE_MAX_SEATS: "2", FREE_MAX_CONTACTS: "1000" } });
+    const res = await send("/app/settings/billing", {
+      cookie: owner.cookie,
+      env: { FREE_MAX_SEATS: "2", FREE_MAX_CONTACTS: "1000" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     const html = await res.text();
@@ -36,8 +55,12 @@ describe("the billing page", () => {
 
   it("lets Stripe's Checkout and portal origins into form-action on this page only, and changes nothing else in the policy", async () => {
     const owner = await newTenant("CSP Co");
-    const billing = (await send("/app/settings/billing", { cookie: owner.cookie })).headers.get("Content-Security-Policy")!;
-    const profile = (await send("/app/settings/profile", { cookie: owner.cookie })).headers.get("Content-Security-Policy")!;
+    const billing = (await send("/app/settings/billing", { cookie: owner.cookie })).headers.get(
+      "Content-Security-Policy",
+    )!;
+    const profile = (await send("/app/settings/profile", { cookie: owner.cookie })).headers.get(
+      "Content-Security-Policy",
+    )!;
     const directives = (csp: string) =>
       Object.fromEntries(
         csp
@@ -67,9 +90,17 @@ describe("the billing page", () => {
         expect(res.status, `${role} ${path}`).toBe(403);
       }
     }
-    const denied = await env.DB.prepare("SELECT target_label FROM audit_log WHERE tenant_id = ? AND action = 'permission.denied' ORDER BY id").bind(owner.tenantId).all<{ target_label: string }>();
+    const denied = await env.DB.prepare(
+      "SELECT target_label FROM audit_log WHERE tenant_id = ? AND action = 'permission.denied' ORDER BY id",
+    )
+      .bind(owner.tenantId)
+      .all<{ target_label: string }>();
     expect(denied.results.map((r) => r.target_label)).toEqual(
-      Array.from({ length: 3 }, () => ["GET /app/settings/billing", "POST /app/settings/billing/checkout", "POST /app/settings/billing/portal"]).flat(),
+      Array.from({ length: 3 }, () => [
+        "GET /app/settings/billing",
+        "POST /app/settings/billing/checkout",
+        "POST /app/settings/billing/portal",
+      ]).flat(),
     );
     expect(await billingRow(owner.tenantId)).toBeNull();
     expect((await stripeRequests()).length).toBe(before);
@@ -78,8 +109,12 @@ describe("the billing page", () => {
   it("shows the Billing tab to the owner only", async () => {
     const owner = await newTenant("Tab Co");
     const admin = await memberOf(owner.tenantId, "admin");
-    expect(await (await send("/app/settings/profile", { cookie: owner.cookie })).text()).toContain('href="/app/settings/billing"');
-    expect(await (await send("/app/settings/profile", { cookie: admin.cookie })).text()).not.toContain('href="/app/settings/billing"');
+    expect(await (await send("/app/settings/profile", { cookie: owner.cookie })).text()).toContain(
+      'href="/app/settings/billing"',
+    );
+    expect(await (await send("/app/settings/profile", { cookie: admin.cookie })).text()).not.toContain(
+      'href="/app/settings/billing"',
+    );
   });
 });
 
@@ -93,11 +128,16 @@ describe("checkout", () => {
     expect(row).toMatchObject({ state: "free", stripe_subscription_id: null });
     const customer = row!.stripe_customer_id!;
 
-    const second = await send("/app/settings/billing/checkout", { cookie: owner.cookie, form: { interval: "monthly" } });
+    const second = await send("/app/settings/billing/checkout", {
+      cookie: owner.cookie,
+      form: { interval: "monthly" },
+    });
     expect(second.status).toBe(303);
     expect((await billingRow(owner.tenantId))!.stripe_customer_id).toBe(customer);
 
-    const created = (await stripeRequests("/v1/customers")).filter((r) => r.method === "POST" && r.params["metadata[tenant_id]"] === owner.tenantId);
+    const created = (await stripeRequests("/v1/customers")).filter(
+      (r) => r.method === "POST" && r.params["metadata[tenant_id]"] === owner.tenantId,
+    );
     expect(created).toHaveLength(1);
     expect(created[0]!.params.email).toBe(owner.email);
     expect(created[0]!.headers.authorization).toBe("Bearer sk_test_customertrackr_fake");
@@ -122,18 +162,28 @@ describe("checkout", () => {
 
   it("gives simultaneous first checkouts one customer between them, deleting the loser's at Stripe", async () => {
     const owner = await newTenant("Race Co");
-    const results = await Promise.all(Array.from({ length: 4 }, () => send("/app/settings/billing/checkout", { cookie: owner.cookie, form: { interval: "monthly" } })));
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        send("/app/settings/billing/checkout", { cookie: owner.cookie, form: { interval: "monthly" } }),
+      ),
+    );
     expect(results.map((r) => r.status)).toEqual([303, 303, 303, 303]);
     const stored = (await billingRow(owner.tenantId))!.stripe_customer_id!;
-    const created = (await stripeRequests("/v1/customers")).filter((r) => r.method === "POST" && r.params["metadata[tenant_id]"] === owner.tenantId);
+    const created = (await stripeRequests("/v1/customers")).filter(
+      (r) => r.method === "POST" && r.params["metadata[tenant_id]"] === owner.tenantId,
+    );
     const deleted = (await stripeRequests("/v1/customers/")).filter((r) => r.method === "DELETE");
     const createdIds = created.length;
     // Every customer made beyond the stored one was deleted again.
-    const sessions = (await stripeRequests("/v1/checkout/sessions")).filter((r) => r.params.client_reference_id === owner.tenantId);
+    const sessions = (await stripeRequests("/v1/checkout/sessions")).filter(
+      (r) => r.params.client_reference_id === owner.tenantId,
+    );
     expect(sessions.every((s) => s.params.customer === stored)).toBe(true);
     expect(deleted.filter((d) => !d.path.endsWith(stored)).length).toBeGreaterThanOrEqual(createdIds - 1);
     expect(deleted.some((d) => d.path.endsWith(stored))).toBe(false);
-    expect(await countRows("audit_log", "tenant_id = ? AND action = 'billing.customer_created'", owner.tenantId)).toBe(1);
+    expect(await countRows("audit_log", "tenant_id = ? AND action = 'billing.customer_created'", owner.tenantId)).toBe(
+      1,
+    );
   });
 
   it("refuses a second subscription: a subscribed tenant manages its plan in the portal", async () => {
@@ -154,7 +204,11 @@ describe("checkout", () => {
 
   it("answers 502 with a clear page, not a 500, when Stripe cannot be reached", async () => {
     const owner = await signUp({ email: uniqueEmail("stripe-outage") });
-    const tenantId = (await env.DB.prepare("SELECT tenant_id AS t FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ?").bind(owner.email).first<{ t: string }>())!.t;
+    const tenantId = (await env.DB.prepare(
+      "SELECT tenant_id AS t FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ?",
+    )
+      .bind(owner.email)
+      .first<{ t: string }>())!.t;
     const res = await send("/app/settings/billing/checkout", { cookie: owner.cookie, form: { interval: "monthly" } });
     expect(res.status).toBe(502);
     expect(await res.text()).toContain("could not reach Stripe");
@@ -165,7 +219,9 @@ describe("checkout", () => {
 /** Makes the tenant's subscription active through a signed webhook, as Stripe would after checkout. */
 async function fetchSubscription(customer: string, id: string) {
   await stripeHasSubscription({ id, customer, status: "active" });
-  const res = await deliverEvent(stripeEvent("customer.subscription.created", subscriptionObject({ id, customer, status: "active" })));
+  const res = await deliverEvent(
+    stripeEvent("customer.subscription.created", subscriptionObject({ id, customer, status: "active" })),
+  );
   expect(res.status).toBe(200);
 }
 
@@ -209,7 +265,13 @@ describe("without Stripe configuration", () => {
       expect(res.status, path).toBe(503);
       expect(await res.text()).toContain("Billing is not configured");
     }
-    const hook = await send("/webhooks/stripe", { method: "POST", body: "{}", headers: { "Stripe-Signature": "t=1,v1=00" }, origin: null, env: UNCONFIGURED });
+    const hook = await send("/webhooks/stripe", {
+      method: "POST",
+      body: "{}",
+      headers: { "Stripe-Signature": "t=1,v1=00" },
+      origin: null,
+      env: UNCONFIGURED,
+    });
     expect(hook.status).toBe(503);
     expect(await billingRow(owner.tenantId)).toBeNull();
   });
@@ -223,7 +285,16 @@ describe("without Stripe configuration", () => {
 
 describe("the public pricing section", () => {
   it("compares Free and Team with the configured limits, trial and prices", async () => {
-    const html = await (await send("/", { env: { FREE_MAX_SEATS: "3", FREE_MAX_CONTACTS: "500", TEAM_PRICE_MONTHLY_DISPLAY: "€25", TEAM_PRICE_YEARLY_DISPLAY: "€250" } })).text();
+    const html = await (
+      await send("/", {
+        env: {
+          FREE_MAX_SEATS: "3",
+          FREE_MAX_CONTACTS: "500",
+          TEAM_PRICE_MONTHLY_DISPLAY: "€25",
+          TEAM_PRICE_YEARLY_DISPLAY: "€250",
+        },
+      })
+    ).text();
     expect(html).toContain('aria-labelledby="pricing-heading"');
     expect(html).toContain("3 seats");
     expect(html).toContain("500 contacts");
@@ -233,7 +304,9 @@ describe("the public pricing section", () => {
   });
 
   it("falls back to sensible display prices when none are configured", async () => {
-    const html = await (await send("/", { env: { TEAM_PRICE_MONTHLY_DISPLAY: "", TEAM_PRICE_YEARLY_DISPLAY: "" } })).text();
+    const html = await (
+      await send("/", { env: { TEAM_PRICE_MONTHLY_DISPLAY: "", TEAM_PRICE_YEARLY_DISPLAY: "" } })
+    ).text();
     expect(html).toContain("$29");
     expect(html).toContain("$290");
   });

@@ -17,7 +17,9 @@ async function updatesOf(customer: string) {
 }
 
 async function changeEmail(cookie: string, to: string) {
-  expect((await send("/app/settings/profile/email", { cookie, form: { email: to, password: GOOD_PASSWORD } })).status).toBe(200);
+  expect(
+    (await send("/app/settings/profile/email", { cookie, form: { email: to, password: GOOD_PASSWORD } })).status,
+  ).toBe(200);
   const path = linkPath(await lastMail(to, "change_email"), "/verify-email/");
   return send(path, { method: "POST", cookie, form: {} });
 }
@@ -28,19 +30,47 @@ describe("the Stripe customer", () => {
     const customer = await customerFor(owner);
     const next = uniqueEmail("corrected-owner");
 
-    expect((await send("/app/settings/profile/email", { cookie: owner.cookie, form: { email: next, password: GOOD_PASSWORD } })).status).toBe(200);
+    expect(
+      (
+        await send("/app/settings/profile/email", {
+          cookie: owner.cookie,
+          form: { email: next, password: GOOD_PASSWORD },
+        })
+      ).status,
+    ).toBe(200);
     expect(await updatesOf(customer)).toEqual([]); // not before the new address is confirmed
     const path = linkPath(await lastMail(next, "change_email"), "/verify-email/");
     expect((await send(path, { method: "POST", cookie: owner.cookie, form: {} })).status).toBeLessThan(400);
     expect(await updatesOf(customer)).toEqual([{ email: next, name: "Before Rename Ltd" }]);
 
-    expect((await send("/app/settings/workspace", { cookie: owner.cookie, form: { default_region: "US", company_name: "After Rename Ltd" } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/settings/workspace", {
+          cookie: owner.cookie,
+          form: { default_region: "US", company_name: "After Rename Ltd" },
+        })
+      ).status,
+    ).toBe(303);
     expect((await updatesOf(customer)).at(-1)).toEqual({ email: next, name: "After Rename Ltd" });
-    expect((await send("/app/settings/profile/company", { cookie: owner.cookie, form: { company_name: "Renamed Again Ltd" } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/settings/profile/company", {
+          cookie: owner.cookie,
+          form: { company_name: "Renamed Again Ltd" },
+        })
+      ).status,
+    ).toBe(303);
     expect((await updatesOf(customer)).at(-1)).toEqual({ email: next, name: "Renamed Again Ltd" });
     // Saving without a change sends nothing.
     const before = (await updatesOf(customer)).length;
-    expect((await send("/app/settings/profile/company", { cookie: owner.cookie, form: { company_name: "Renamed Again Ltd" } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/settings/profile/company", {
+          cookie: owner.cookie,
+          form: { company_name: "Renamed Again Ltd" },
+        })
+      ).status,
+    ).toBe(303);
     expect(await updatesOf(customer)).toHaveLength(before);
   });
 
@@ -49,7 +79,14 @@ describe("the Stripe customer", () => {
     await markVerified(owner.email);
     const customer = await customerFor(owner);
     const member = await invitedMember(owner, "admin");
-    expect((await send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: member.userId, password: GOOD_PASSWORD } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/settings/team/transfer", {
+          cookie: owner.cookie,
+          form: { user_id: member.userId, password: GOOD_PASSWORD },
+        })
+      ).status,
+    ).toBe(303);
     expect((await updatesOf(customer)).at(-1)).toEqual({ email: member.email, name: "Handed Over Co" });
     const count = (await updatesOf(customer)).length;
     // The former owner (now an admin) changes address: not the customer's address any more.
@@ -60,9 +97,14 @@ describe("the Stripe customer", () => {
   it("a Stripe failure does not undo the correction: the name is saved, the request was made", async () => {
     const owner = await newTenant("Outage Co");
     const customer = await customerFor(owner);
-    const res = await send("/app/settings/workspace", { cookie: owner.cookie, form: { default_region: "US", company_name: "Renamed stripe-outage Co" } });
+    const res = await send("/app/settings/workspace", {
+      cookie: owner.cookie,
+      form: { default_region: "US", company_name: "Renamed stripe-outage Co" },
+    });
     expect(res.status).toBe(303);
-    expect(await env.DB.prepare("SELECT name FROM tenants WHERE id = ?").bind(owner.tenantId).first()).toEqual({ name: "Renamed stripe-outage Co" });
+    expect(await env.DB.prepare("SELECT name FROM tenants WHERE id = ?").bind(owner.tenantId).first()).toEqual({
+      name: "Renamed stripe-outage Co",
+    });
     expect((await updatesOf(customer)).at(-1)).toMatchObject({ name: "Renamed stripe-outage Co" });
     expect((await send("/app/settings/workspace", { cookie: owner.cookie })).status).toBe(200);
   });

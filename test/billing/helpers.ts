@@ -21,10 +21,20 @@ export interface StripeRequest {
 
 /** What the fake Stripe API received, optionally only for one path prefix. */
 export async function stripeRequests(pathPrefix = "/v1/"): Promise<StripeRequest[]> {
-  const all = (await (await fetch(`${FAKE()}/__received`)).json()) as { method: string; path: string; headers: Record<string, string>; body: string }[];
+  const all = (await (await fetch(`${FAKE()}/__received`)).json()) as {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body: string;
+  }[];
   return all
     .filter((r) => r.path.startsWith(pathPrefix))
-    .map((r) => ({ method: r.method, path: r.path, headers: r.headers, params: Object.fromEntries(new URLSearchParams(r.body)) }));
+    .map((r) => ({
+      method: r.method,
+      path: r.path,
+      headers: r.headers,
+      params: Object.fromEntries(new URLSearchParams(r.body)),
+    }));
 }
 
 export interface SubscriptionSpec {
@@ -50,7 +60,16 @@ export function subscriptionObject(s: SubscriptionSpec) {
     trial_end: s.trialEnd ?? null,
     items: {
       object: "list",
-      data: [{ id: `si_${s.id}`, object: "subscription_item", price: { id: s.price ?? PRICE_MONTHLY, object: "price" }, current_period_start: periodEnd - 30 * 86_400, current_period_end: periodEnd, quantity: 1 }],
+      data: [
+        {
+          id: `si_${s.id}`,
+          object: "subscription_item",
+          price: { id: s.price ?? PRICE_MONTHLY, object: "price" },
+          current_period_start: periodEnd - 30 * 86_400,
+          current_period_end: periodEnd,
+          quantity: 1,
+        },
+      ],
     },
     metadata: {},
   };
@@ -58,13 +77,20 @@ export function subscriptionObject(s: SubscriptionSpec) {
 
 /** Sets what GET /v1/subscriptions/:id answers from now on. */
 export async function stripeHasSubscription(s: SubscriptionSpec): Promise<void> {
-  const res = await fetch(`${FAKE()}/__stripe/subscriptions`, { method: "POST", body: JSON.stringify(subscriptionObject(s)) });
+  const res = await fetch(`${FAKE()}/__stripe/subscriptions`, {
+    method: "POST",
+    body: JSON.stringify(subscriptionObject(s)),
+  });
   if (!res.ok) throw new Error(`fake refused the subscription: ${res.status}`);
 }
 
 let eventSeq = 0;
 /** A Stripe event envelope around `object`. `created` is Unix seconds. */
-export function stripeEvent(type: string, object: Record<string, unknown>, opts: { id?: string; created?: number } = {}) {
+export function stripeEvent(
+  type: string,
+  object: Record<string, unknown>,
+  opts: { id?: string; created?: number } = {},
+) {
   eventSeq += 1;
   return {
     id: opts.id ?? `evt_test_${Date.now().toString(36)}_${eventSeq}`,
@@ -83,12 +109,20 @@ export const WEBHOOK_SECRET = "whsec_test_customertrackr_fake";
 
 /** The Stripe-Signature header for a payload, made by the SDK the way Stripe signs. */
 export function signature(payload: string, opts: { secret?: string; timestamp?: number } = {}): Promise<string> {
-  return Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: opts.secret ?? WEBHOOK_SECRET, timestamp: opts.timestamp, cryptoProvider });
+  return Stripe.webhooks.generateTestHeaderStringAsync({
+    payload,
+    secret: opts.secret ?? WEBHOOK_SECRET,
+    timestamp: opts.timestamp,
+    cryptoProvider,
+  });
 }
 
 /** Delivers a webhook as Stripe does: no Origin, no cookie, JSON body and its signature. */
 export async function deliver(payload: string, sig: string | null, opts: SendOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { "Content-Type": "application/json; charset=utf-8", "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" };
+  const headers: Record<string, string> = {
+    "Content-Type": "application/json; charset=utf-8",
+    "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+  };
   if (sig !== null) headers["Stripe-Signature"] = sig;
   return send("/webhooks/stripe", { ...opts, method: "POST", body: payload, headers, origin: null });
 }
@@ -123,18 +157,27 @@ export async function allBillingRows(): Promise<BillingRow[]> {
 }
 
 /** Billing audit entries of a tenant, oldest first. */
-export async function billingAudit(tenantId: string): Promise<{ action: string; detail: string | null; actor_user_id: string | null }[]> {
+export async function billingAudit(
+  tenantId: string,
+): Promise<{ action: string; detail: string | null; actor_user_id: string | null }[]> {
   return (
-    await env.DB.prepare("SELECT action, detail, actor_user_id FROM audit_log WHERE tenant_id = ? AND action LIKE 'billing.%' ORDER BY id").bind(tenantId).all<{
-      action: string;
-      detail: string | null;
-      actor_user_id: string | null;
-    }>()
+    await env.DB.prepare(
+      "SELECT action, detail, actor_user_id FROM audit_log WHERE tenant_id = ? AND action LIKE 'billing.%' ORDER BY id",
+    )
+      .bind(tenantId)
+      .all<{
+        action: string;
+        detail: string | null;
+        actor_user_id: string | null;
+      }>()
   ).results;
 }
 
 /** Starts checkout as the owner (so the tenant gets its Stripe customer) and returns the customer id. */
-export async function customerFor(owner: { cookie: string; tenantId: string }, interval: "monthly" | "yearly" = "monthly"): Promise<string> {
+export async function customerFor(
+  owner: { cookie: string; tenantId: string },
+  interval: "monthly" | "yearly" = "monthly",
+): Promise<string> {
   const res = await send("/app/settings/billing/checkout", { cookie: owner.cookie, form: { interval } });
   if (res.status !== 303) throw new Error(`checkout answered ${res.status}: ${await res.text()}`);
   const row = await billingRow(owner.tenantId);

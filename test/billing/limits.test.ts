@@ -11,7 +11,14 @@ import { memberOf, newTenant } from "../helpers/tenants";
 import { createDb } from "../../src/db/client";
 import { PlanLimitError } from "../../src/services/billing";
 import { createContact, type ContactInput } from "../../src/services/contacts";
-import { customerFor, deliverEvent, newSubscriptionId, stripeEvent, stripeHasSubscription, subscriptionObject } from "./helpers";
+import {
+  customerFor,
+  deliverEvent,
+  newSubscriptionId,
+  stripeEvent,
+  stripeHasSubscription,
+  subscriptionObject,
+} from "./helpers";
 
 const LIMITS = { FREE_MAX_SEATS: "3", FREE_MAX_CONTACTS: "5" } as const;
 
@@ -29,9 +36,15 @@ function invite(cookie: string, email = uniqueEmail("invitee")) {
 async function setState(tenantId: string, customer: string, status: "active" | "past_due" | "trialing") {
   const sub = newSubscriptionId();
   await stripeHasSubscription({ id: sub, customer, status });
-  const res = await deliverEvent(stripeEvent("customer.subscription.created", subscriptionObject({ id: sub, customer, status }), { created: Math.floor(Date.now() / 1000) + 1000 }));
+  const res = await deliverEvent(
+    stripeEvent("customer.subscription.created", subscriptionObject({ id: sub, customer, status }), {
+      created: Math.floor(Date.now() / 1000) + 1000,
+    }),
+  );
   expect(res.status).toBe(200);
-  const row = await env.DB.prepare("SELECT state FROM tenant_billing WHERE tenant_id = ?").bind(tenantId).first<{ state: string }>();
+  const row = await env.DB.prepare("SELECT state FROM tenant_billing WHERE tenant_id = ?")
+    .bind(tenantId)
+    .first<{ state: string }>();
   expect(row?.state).toBe(status);
 }
 
@@ -85,7 +98,10 @@ describe("seats on the Free plan", () => {
     await memberOf(owner.tenantId, "member");
     await memberOf(owner.tenantId, "viewer");
 
-    const refused = await send(path, { form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" }, env: LIMITS });
+    const refused = await send(path, {
+      form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" },
+      env: LIMITS,
+    });
     expect(refused.status).toBe(402);
     expect(await refused.text()).toContain("has no free seat");
     expect(await countRows("users", "email = ?", guest)).toBe(0);
@@ -98,7 +114,11 @@ describe("seats on the Free plan", () => {
     expect(await countRows("memberships", "tenant_id = ?", owner.tenantId)).toBe(3);
 
     // Once the plan allows it, the same link works.
-    const ok = await send(path, { cookie: (await logIn(guest)).cookie, form: {}, env: { ...LIMITS, FREE_MAX_SEATS: "4" } });
+    const ok = await send(path, {
+      cookie: (await logIn(guest)).cookie,
+      form: {},
+      env: { ...LIMITS, FREE_MAX_SEATS: "4" },
+    });
     expect(ok.status).toBe(303);
     expect(await countRows("memberships", "tenant_id = ?", owner.tenantId)).toBe(4);
   });
@@ -117,7 +137,16 @@ describe("seats on the Free plan", () => {
   it("applies no limit where billing is not configured", async () => {
     const owner = await verifiedOwner("Self-hosted Co");
     const env = { ...LIMITS, STRIPE_SECRET_KEY: "" };
-    for (let i = 0; i < 4; i += 1) expect((await send("/app/settings/team/invitations", { cookie: owner.cookie, form: { email: uniqueEmail(), role: "member" }, env })).status).toBe(303);
+    for (let i = 0; i < 4; i += 1)
+      expect(
+        (
+          await send("/app/settings/team/invitations", {
+            cookie: owner.cookie,
+            form: { email: uniqueEmail(), role: "member" },
+            env,
+          })
+        ).status,
+      ).toBe(303);
   });
 });
 
@@ -146,7 +175,9 @@ describe("contacts on the Free plan", () => {
     const o = await owner("Contacts Limit Co");
     const db = createDb(env.DB);
     for (let i = 0; i < 5; i += 1) await createContact(db, o.tenantId, o.userId, input(i), Date.now() + i, 5);
-    await expect(createContact(db, o.tenantId, o.userId, input(99), Date.now() + 10, 5)).rejects.toBeInstanceOf(PlanLimitError);
+    await expect(createContact(db, o.tenantId, o.userId, input(99), Date.now() + 10, 5)).rejects.toBeInstanceOf(
+      PlanLimitError,
+    );
     expect(await countRows("contacts", "tenant_id = ?", o.tenantId)).toBe(5);
     expect(await countRows("contact_emails", "tenant_id = ? AND email = ?", o.tenantId, "ada99@example.com")).toBe(0);
     expect(await countRows("activities", "tenant_id = ? AND subject_type = 'contact'", o.tenantId)).toBe(5);
@@ -158,9 +189,15 @@ describe("contacts on the Free plan", () => {
     const db = createDb(env.DB);
     await createContact(db, o.tenantId, o.userId, input(0), Date.now(), 5);
     const base = Date.now() + 100;
-    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => createContact(db, o.tenantId, o.userId, input(i + 1), base + i, 5)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => createContact(db, o.tenantId, o.userId, input(i + 1), base + i, 5)),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(4);
-    expect(results.filter((r) => r.status === "rejected").every((r) => (r as PromiseRejectedResult).reason instanceof PlanLimitError)).toBe(true);
+    expect(
+      results
+        .filter((r) => r.status === "rejected")
+        .every((r) => (r as PromiseRejectedResult).reason instanceof PlanLimitError),
+    ).toBe(true);
     expect(await countRows("contacts", "tenant_id = ?", o.tenantId)).toBe(5);
     expect(await countRows("tenant_counters", "tenant_id = ? AND contacts = 5", o.tenantId)).toBe(1);
   });
@@ -168,7 +205,11 @@ describe("contacts on the Free plan", () => {
   it("leaves exactly the limit when the contact form is posted many times at once", async () => {
     const o = await owner("Contacts Form Race Co");
     const limits = { FREE_MAX_CONTACTS: "3" };
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => send("/app/contacts", { cookie: o.cookie, form: { first_name: `Racer ${i}` }, env: limits })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        send("/app/contacts", { cookie: o.cookie, form: { first_name: `Racer ${i}` }, env: limits }),
+      ),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([303, 303, 303, 402, 402, 402, 402, 402]);
     expect(await countRows("contacts", "tenant_id = ?", o.tenantId)).toBe(3);
     expect(await countRows("tenant_counters", "tenant_id = ? AND contacts = 3", o.tenantId)).toBe(1);
@@ -181,7 +222,9 @@ describe("contacts on the Free plan", () => {
     const db = createDb(env.DB);
     for (let i = 0; i < 7; i += 1) await createContact(db, o.tenantId, o.userId, input(i), Date.now() + i, 5);
     await setState(o.tenantId, customer, "past_due");
-    await expect(createContact(db, o.tenantId, o.userId, input(50), Date.now() + 60, 5)).rejects.toBeInstanceOf(PlanLimitError);
+    await expect(createContact(db, o.tenantId, o.userId, input(50), Date.now() + 60, 5)).rejects.toBeInstanceOf(
+      PlanLimitError,
+    );
     expect(await countRows("contacts", "tenant_id = ?", o.tenantId)).toBe(7);
   });
 });

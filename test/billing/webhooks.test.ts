@@ -31,8 +31,15 @@ async function subscribedTenant(status: "trialing" | "active" = "active") {
   const owner = await newTenant("Webhook Co");
   const customer = await customerFor(owner);
   const sub = newSubscriptionId();
-  await stripeHasSubscription({ id: sub, customer, status, trialEnd: status === "trialing" ? now() + 14 * 86_400 : null });
-  const res = await deliverEvent(stripeEvent("customer.subscription.created", subscriptionObject({ id: sub, customer, status })));
+  await stripeHasSubscription({
+    id: sub,
+    customer,
+    status,
+    trialEnd: status === "trialing" ? now() + 14 * 86_400 : null,
+  });
+  const res = await deliverEvent(
+    stripeEvent("customer.subscription.created", subscriptionObject({ id: sub, customer, status })),
+  );
   expect(res.status).toBe(200);
   return { ...owner, customer, sub };
 }
@@ -43,7 +50,11 @@ describe("signatures", () => {
   beforeAll(async () => {
     tenant = await subscribedTenant("active");
     await stripeHasSubscription({ id: tenant.sub, customer: tenant.customer, status: "canceled" });
-    event = stripeEvent("customer.subscription.deleted", subscriptionObject({ id: tenant.sub, customer: tenant.customer, status: "canceled" }), { created: now() + 10 });
+    event = stripeEvent(
+      "customer.subscription.deleted",
+      subscriptionObject({ id: tenant.sub, customer: tenant.customer, status: "canceled" }),
+      { created: now() + 10 },
+    );
   });
 
   async function expectUnchanged(res: Response) {
@@ -130,10 +141,26 @@ describe("subscription state", () => {
     const periodEnd = now() + 14 * 86_400;
     await stripeHasSubscription({ id: sub, customer, status: "trialing", price: PRICE_YEARLY, trialEnd, periodEnd });
     // The event's own copy is stale on purpose: the app must use what Stripe says now.
-    const res = await deliverEvent(stripeEvent("checkout.session.completed", { id: "cs_test_1", object: "checkout.session", mode: "subscription", customer, subscription: sub, client_reference_id: owner.tenantId }));
+    const res = await deliverEvent(
+      stripeEvent("checkout.session.completed", {
+        id: "cs_test_1",
+        object: "checkout.session",
+        mode: "subscription",
+        customer,
+        subscription: sub,
+        client_reference_id: owner.tenantId,
+      }),
+    );
     expect(res.status).toBe(200);
     const row = await billingRow(owner.tenantId);
-    expect(row).toMatchObject({ state: "trialing", stripe_subscription_id: sub, price_id: PRICE_YEARLY, current_period_end: periodEnd * 1000, trial_end: trialEnd * 1000, cancel_at_period_end: 0 });
+    expect(row).toMatchObject({
+      state: "trialing",
+      stripe_subscription_id: sub,
+      price_id: PRICE_YEARLY,
+      current_period_end: periodEnd * 1000,
+      trial_end: trialEnd * 1000,
+      cancel_at_period_end: 0,
+    });
     expect(row!.first_subscribed_at).not.toBeNull();
     const fetched = (await stripeRequests(`/v1/subscriptions/${sub}`)).filter((r) => r.method === "GET");
     expect(fetched).toHaveLength(1);
@@ -142,7 +169,11 @@ describe("subscription state", () => {
 
     const audit = await billingAudit(owner.tenantId);
     const change = audit.find((a) => a.action === "billing.subscription_changed");
-    expect(JSON.parse(change!.detail!)).toMatchObject({ from: "free", to: "trialing", event: "checkout.session.completed" });
+    expect(JSON.parse(change!.detail!)).toMatchObject({
+      from: "free",
+      to: "trialing",
+      event: "checkout.session.completed",
+    });
 
     const page = await (await send("/app/settings/billing", { cookie: owner.cookie })).text();
     expect(page).toContain("Team, in its free trial");
@@ -153,8 +184,14 @@ describe("subscription state", () => {
   it("applies the same event once, in sequence and concurrently", async () => {
     const t = await subscribedTenant("trialing");
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "active" });
-    const event = stripeEvent("customer.subscription.updated", subscriptionObject({ id: t.sub, customer: t.customer, status: "active" }), { created: now() + 5 });
-    const changesBefore = (await billingAudit(t.tenantId)).filter((a) => a.action === "billing.subscription_changed").length;
+    const event = stripeEvent(
+      "customer.subscription.updated",
+      subscriptionObject({ id: t.sub, customer: t.customer, status: "active" }),
+      { created: now() + 5 },
+    );
+    const changesBefore = (await billingAudit(t.tenantId)).filter(
+      (a) => a.action === "billing.subscription_changed",
+    ).length;
 
     const first = await deliverEvent(event);
     const again = await deliverEvent(event);
@@ -164,7 +201,16 @@ describe("subscription state", () => {
 
     // A second event id, delivered five times at once: one of them records it, the rest find it taken.
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "past_due" });
-    const failed = stripeEvent("invoice.payment_failed", { id: "in_1", object: "invoice", customer: t.customer, parent: { type: "subscription_details", subscription_details: { subscription: t.sub } } }, { created: now() + 6 });
+    const failed = stripeEvent(
+      "invoice.payment_failed",
+      {
+        id: "in_1",
+        object: "invoice",
+        customer: t.customer,
+        parent: { type: "subscription_details", subscription_details: { subscription: t.sub } },
+      },
+      { created: now() + 6 },
+    );
     const results = await Promise.all(Array.from({ length: 5 }, () => deliverEvent(failed)));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
 
@@ -181,12 +227,29 @@ describe("subscription state", () => {
     const base = now() + 100;
     // Newer: the owner scheduled cancellation.
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "active", cancelAtPeriodEnd: true });
-    await deliverEvent(stripeEvent("customer.subscription.updated", subscriptionObject({ id: t.sub, customer: t.customer, status: "active", cancelAtPeriodEnd: true }), { created: base + 10 }));
+    await deliverEvent(
+      stripeEvent(
+        "customer.subscription.updated",
+        subscriptionObject({ id: t.sub, customer: t.customer, status: "active", cancelAtPeriodEnd: true }),
+        { created: base + 10 },
+      ),
+    );
     expect((await billingRow(t.tenantId))?.cancel_at_period_end).toBe(1);
 
     // Older, arriving after it, and (as a handler that fetched before the change would) seeing the old state.
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "past_due" });
-    const late = await deliverEvent(stripeEvent("invoice.payment_failed", { id: "in_old", object: "invoice", customer: t.customer, parent: { subscription_details: { subscription: t.sub } } }, { created: base }));
+    const late = await deliverEvent(
+      stripeEvent(
+        "invoice.payment_failed",
+        {
+          id: "in_old",
+          object: "invoice",
+          customer: t.customer,
+          parent: { subscription_details: { subscription: t.sub } },
+        },
+        { created: base },
+      ),
+    );
     expect(late.status).toBe(200);
     const row = await billingRow(t.tenantId);
     expect(row).toMatchObject({ state: "active", cancel_at_period_end: 1, synced_event_created: base + 10 });
@@ -194,12 +257,27 @@ describe("subscription state", () => {
 
   it("goes back to Free when the subscription ends, keeping the customer and every record", async () => {
     const t = await subscribedTenant("active");
-    await env.DB.prepare("INSERT INTO tenant_counters (tenant_id, contacts) VALUES (?, 5) ON CONFLICT(tenant_id) DO UPDATE SET contacts = 5").bind(t.tenantId).run();
+    await env.DB.prepare(
+      "INSERT INTO tenant_counters (tenant_id, contacts) VALUES (?, 5) ON CONFLICT(tenant_id) DO UPDATE SET contacts = 5",
+    )
+      .bind(t.tenantId)
+      .run();
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "canceled" });
-    const res = await deliverEvent(stripeEvent("customer.subscription.deleted", subscriptionObject({ id: t.sub, customer: t.customer, status: "canceled" }), { created: now() + 20 }));
+    const res = await deliverEvent(
+      stripeEvent(
+        "customer.subscription.deleted",
+        subscriptionObject({ id: t.sub, customer: t.customer, status: "canceled" }),
+        { created: now() + 20 },
+      ),
+    );
     expect(res.status).toBe(200);
     const row = await billingRow(t.tenantId);
-    expect(row).toMatchObject({ state: "free", stripe_customer_id: t.customer, stripe_subscription_id: null, price_id: null });
+    expect(row).toMatchObject({
+      state: "free",
+      stripe_customer_id: t.customer,
+      stripe_subscription_id: null,
+      price_id: null,
+    });
     expect(await countRows("tenant_counters", "tenant_id = ? AND contacts = 5", t.tenantId)).toBe(1);
     // A second subscription later gets no second trial.
     const checkout = await send("/app/settings/billing/checkout", { cookie: t.cookie, form: { interval: "monthly" } });
@@ -212,30 +290,74 @@ describe("subscription state", () => {
     const t = await subscribedTenant("active");
     const newer = newSubscriptionId();
     await stripeHasSubscription({ id: newer, customer: t.customer, status: "active", price: PRICE_YEARLY });
-    await deliverEvent(stripeEvent("customer.subscription.created", subscriptionObject({ id: newer, customer: t.customer, status: "active" }), { created: now() + 30 }));
+    await deliverEvent(
+      stripeEvent(
+        "customer.subscription.created",
+        subscriptionObject({ id: newer, customer: t.customer, status: "active" }),
+        { created: now() + 30 },
+      ),
+    );
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "canceled" });
-    await deliverEvent(stripeEvent("customer.subscription.deleted", subscriptionObject({ id: t.sub, customer: t.customer, status: "canceled" }), { created: now() + 31 }));
-    expect(await billingRow(t.tenantId)).toMatchObject({ state: "active", stripe_subscription_id: newer, price_id: PRICE_YEARLY });
+    await deliverEvent(
+      stripeEvent(
+        "customer.subscription.deleted",
+        subscriptionObject({ id: t.sub, customer: t.customer, status: "canceled" }),
+        { created: now() + 31 },
+      ),
+    );
+    expect(await billingRow(t.tenantId)).toMatchObject({
+      state: "active",
+      stripe_subscription_id: newer,
+      price_id: PRICE_YEARLY,
+    });
   });
 
   it("mails the owner when the trial is about to end, and shows a past_due banner to everyone", async () => {
     const t = await subscribedTenant("trialing");
     const trialEnd = now() + 3 * 86_400;
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "trialing", trialEnd });
-    await deliverEvent(stripeEvent("customer.subscription.trial_will_end", subscriptionObject({ id: t.sub, customer: t.customer, status: "trialing" }), { created: now() + 40 }));
+    await deliverEvent(
+      stripeEvent(
+        "customer.subscription.trial_will_end",
+        subscriptionObject({ id: t.sub, customer: t.customer, status: "trialing" }),
+        { created: now() + 40 },
+      ),
+    );
     const mail = (await mailTo(t.email)).filter((m) => m.kind === "billing_trial_ending");
     expect(mail).toHaveLength(1);
     expect(mail[0]!.essential).toBe(1);
     expect(mail[0]!.text_body).toContain(new Date(trialEnd * 1000).toISOString().slice(0, 10));
 
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "past_due" });
-    await deliverEvent(stripeEvent("invoice.payment_failed", { id: "in_2", object: "invoice", customer: t.customer, parent: { subscription_details: { subscription: t.sub } } }, { created: now() + 41 }));
+    await deliverEvent(
+      stripeEvent(
+        "invoice.payment_failed",
+        {
+          id: "in_2",
+          object: "invoice",
+          customer: t.customer,
+          parent: { subscription_details: { subscription: t.sub } },
+        },
+        { created: now() + 41 },
+      ),
+    );
     const dashboard = await (await send("/app", { cookie: t.cookie })).text();
     expect(dashboard).toContain("did not go through");
     expect(dashboard).toContain('href="/app/settings/billing"');
 
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "active" });
-    await deliverEvent(stripeEvent("invoice.paid", { id: "in_3", object: "invoice", customer: t.customer, parent: { subscription_details: { subscription: t.sub } } }, { created: now() + 42 }));
+    await deliverEvent(
+      stripeEvent(
+        "invoice.paid",
+        {
+          id: "in_3",
+          object: "invoice",
+          customer: t.customer,
+          parent: { subscription_details: { subscription: t.sub } },
+        },
+        { created: now() + 42 },
+      ),
+    );
     expect((await billingRow(t.tenantId))?.state).toBe("active");
     expect(await (await send("/app", { cookie: t.cookie })).text()).not.toContain("did not go through");
   });
@@ -274,17 +396,36 @@ describe("tenant isolation", () => {
     const subOfA = newSubscriptionId();
     await stripeHasSubscription({ id: subOfA, customer: customerA, status: "active" });
     const before = await allBillingRows();
-    const res = await deliverEvent(stripeEvent("checkout.session.completed", { id: "cs_x", object: "checkout.session", mode: "subscription", customer: customerB, subscription: subOfA, client_reference_id: a.tenantId }));
+    const res = await deliverEvent(
+      stripeEvent("checkout.session.completed", {
+        id: "cs_x",
+        object: "checkout.session",
+        mode: "subscription",
+        customer: customerB,
+        subscription: subOfA,
+        client_reference_id: a.tenantId,
+      }),
+    );
     expect(await res.json()).toMatchObject({ outcome: "ignored", reason: "customer_mismatch" });
     expect(await allBillingRows()).toEqual(before);
-    expect(await countRows("audit_log", "tenant_id IN (?, ?) AND action = 'billing.subscription_changed'", a.tenantId, b.tenantId)).toBe(0);
+    expect(
+      await countRows(
+        "audit_log",
+        "tenant_id IN (?, ?) AND action = 'billing.subscription_changed'",
+        a.tenantId,
+        b.tenantId,
+      ),
+    ).toBe(0);
   });
 
   it("acknowledges unknown event types and unknown customers without changing anything", async () => {
     const before = await allBillingRows();
     for (const event of [
       stripeEvent("charge.refunded", { id: "ch_1", object: "charge", customer: "cus_x" }),
-      stripeEvent("customer.subscription.updated", subscriptionObject({ id: newSubscriptionId(), customer: "cus_nobody", status: "active" })),
+      stripeEvent(
+        "customer.subscription.updated",
+        subscriptionObject({ id: newSubscriptionId(), customer: "cus_nobody", status: "active" }),
+      ),
       stripeEvent("invoice.paid", { id: "in_9", object: "invoice", customer: "cus_nobody", parent: null }),
     ]) {
       const res = await deliverEvent(event);
@@ -298,9 +439,15 @@ describe("tenant isolation", () => {
 describe("privacy", () => {
   it("stores no card data: no column for it, and nothing card-like in any billing row", async () => {
     const t = await subscribedTenant("active");
-    const columns = (await env.DB.prepare("SELECT name FROM pragma_table_info('tenant_billing') UNION ALL SELECT name FROM pragma_table_info('stripe_events')").all<{ name: string }>()).results.map((c) => c.name);
+    const columns = (
+      await env.DB.prepare(
+        "SELECT name FROM pragma_table_info('tenant_billing') UNION ALL SELECT name FROM pragma_table_info('stripe_events')",
+      ).all<{ name: string }>()
+    ).results.map((c) => c.name);
     for (const name of columns) expect(name).not.toMatch(/card|pan|cvc|cvv|last4|exp_|payment_method|brand|iban/i);
-    const rows = JSON.stringify(await env.DB.prepare("SELECT * FROM tenant_billing WHERE tenant_id = ?").bind(t.tenantId).all());
+    const rows = JSON.stringify(
+      await env.DB.prepare("SELECT * FROM tenant_billing WHERE tenant_id = ?").bind(t.tenantId).all(),
+    );
     expect(rows).not.toMatch(/4242|card|pm_/);
   });
 });

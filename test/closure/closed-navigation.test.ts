@@ -10,10 +10,16 @@ import { GOOD_PASSWORD, logIn, send } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { invitedExistingUser, invitedMember, verifiedOwner } from "../team/team-helpers";
 
-const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;|&#x27;/g, "'").replace(/\s+/g, " ");
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/\s+/g, " ");
 
 async function close(cookie: string) {
-  expect((await send("/app/settings/close", { cookie, form: { password: GOOD_PASSWORD, confirm_close: "on" } })).status).toBe(200);
+  expect(
+    (await send("/app/settings/close", { cookie, form: { password: GOOD_PASSWORD, confirm_close: "on" } })).status,
+  ).toBe(200);
 }
 
 /** Points a session at a workspace directly (as a session opened before the closure would be). */
@@ -23,7 +29,9 @@ async function sessionIn(cookie: string, tenantId: string) {
 }
 
 const sessionTenant = async (cookie: string) =>
-  (await env.DB.prepare("SELECT tenant_id FROM sessions WHERE id = ?").bind(cookie.match(/__Host-session=([^.;]+)\./)![1]!).first<{ tenant_id: string }>())!.tenant_id;
+  (await env.DB.prepare("SELECT tenant_id FROM sessions WHERE id = ?")
+    .bind(cookie.match(/__Host-session=([^.;]+)\./)![1]!)
+    .first<{ tenant_id: string }>())!.tenant_id;
 
 describe("a closed workspace among the user's workspaces", () => {
   it("is listed as closed with its erasure date and no switch; switching to it is refused and changes nothing", async () => {
@@ -31,11 +39,17 @@ describe("a closed workspace among the user's workspaces", () => {
     const user = await invitedExistingUser(closing, "member"); // also owns "Their Own Co"
     const ownTenant = await sessionTenant((await logIn(user.email)).cookie);
     await close(closing.cookie);
-    const closedId = (await env.DB.prepare("SELECT tenant_id FROM memberships WHERE role = 'owner' AND user_id = (SELECT id FROM users WHERE email = ?)").bind(closing.email).first<{ tenant_id: string }>())!.tenant_id;
+    const closedId = (await env.DB.prepare(
+      "SELECT tenant_id FROM memberships WHERE role = 'owner' AND user_id = (SELECT id FROM users WHERE email = ?)",
+    )
+      .bind(closing.email)
+      .first<{ tenant_id: string }>())!.tenant_id;
     const { cookie } = await logIn(user.email);
 
     const page = await (await send("/app/workspaces", { cookie })).text();
-    expect(text(page)).toMatch(/Closing Shop member Closed\. Erased on \d{1,2} \w+ \d{4} unless reopened\. Only its owner can reopen it\./);
+    expect(text(page)).toMatch(
+      /Closing Shop member Closed\. Erased on \d{1,2} \w+ \d{4} unless reopened\. Only its owner can reopen it\./,
+    );
     expect(page).not.toContain("Switch to Closing Shop");
     expect(text(page)).toContain("Their Own Co owner Current workspace");
 
@@ -49,7 +63,9 @@ describe("a closed workspace among the user's workspaces", () => {
     const closing = await verifiedOwner("Gone Quiet Ltd");
     const user = await invitedExistingUser(closing, "viewer");
     await close(closing.cookie);
-    const closedId = (await env.DB.prepare("SELECT id FROM tenants WHERE name = 'Gone Quiet Ltd' AND closed_at IS NOT NULL").first<{ id: string }>())!.id;
+    const closedId = (await env.DB.prepare(
+      "SELECT id FROM tenants WHERE name = 'Gone Quiet Ltd' AND closed_at IS NOT NULL",
+    ).first<{ id: string }>())!.id;
     const { cookie } = await logIn(user.email);
     await sessionIn(cookie, closedId);
 
@@ -57,7 +73,9 @@ describe("a closed workspace among the user's workspaces", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/workspaces?moved_to=Their%20Own%20Co");
     expect(await sessionTenant(cookie)).not.toBe(closedId);
-    expect(text(await (await send(res.headers.get("Location")!, { cookie })).text())).toContain("The workspace you were in is closed, so you are now working in Their Own Co.");
+    expect(text(await (await send(res.headers.get("Location")!, { cookie })).text())).toContain(
+      "The workspace you were in is closed, so you are now working in Their Own Co.",
+    );
     expect((await send("/app", { cookie })).status).toBe(200);
   });
 
@@ -84,7 +102,11 @@ describe("a closed workspace among the user's workspaces", () => {
 describe("a new reopen link", () => {
   it("is emailed to the owner on request: the new link reopens, the old one stops working", async () => {
     const owner = await verifiedOwner("Second Chance Co");
-    const tenantId = (await env.DB.prepare("SELECT tenant_id FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = ?)").bind(owner.email).first<{ tenant_id: string }>())!.tenant_id;
+    const tenantId = (await env.DB.prepare(
+      "SELECT tenant_id FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+    )
+      .bind(owner.email)
+      .first<{ tenant_id: string }>())!.tenant_id;
     await close(owner.cookie);
     const first = linkPath(await lastMail(owner.email, "workspace_closed"), "/reopen/");
     const { cookie } = await logIn(owner.email);
@@ -106,13 +128,22 @@ describe("a new reopen link", () => {
     const owner = await verifiedOwner("Limited Links Co");
     const member = await invitedExistingUser(owner, "admin");
     const stranger = await verifiedOwner("Stranger Co");
-    const tenantId = (await env.DB.prepare("SELECT tenant_id FROM memberships WHERE role = 'owner' AND user_id = (SELECT id FROM users WHERE email = ?)").bind(owner.email).first<{ tenant_id: string }>())!.tenant_id;
+    const tenantId = (await env.DB.prepare(
+      "SELECT tenant_id FROM memberships WHERE role = 'owner' AND user_id = (SELECT id FROM users WHERE email = ?)",
+    )
+      .bind(owner.email)
+      .first<{ tenant_id: string }>())!.tenant_id;
     await close(owner.cookie);
     const memberCookie = (await logIn(member.email)).cookie;
-    expect((await send(`/app/workspaces/${tenantId}/reopen-link`, { cookie: memberCookie, form: {} })).status).toBe(404);
-    expect((await send(`/app/workspaces/${tenantId}/reopen-link`, { cookie: stranger.cookie, form: {} })).status).toBe(404);
+    expect((await send(`/app/workspaces/${tenantId}/reopen-link`, { cookie: memberCookie, form: {} })).status).toBe(
+      404,
+    );
+    expect((await send(`/app/workspaces/${tenantId}/reopen-link`, { cookie: stranger.cookie, form: {} })).status).toBe(
+      404,
+    );
     const { cookie } = await logIn(owner.email);
-    for (let i = 0; i < 3; i += 1) expect((await send(`/app/workspaces/${tenantId}/reopen-link`, { cookie, form: {} })).status).toBe(200);
+    for (let i = 0; i < 3; i += 1)
+      expect((await send(`/app/workspaces/${tenantId}/reopen-link`, { cookie, form: {} })).status).toBe(200);
     const limited = await send(`/app/workspaces/${tenantId}/reopen-link`, { cookie, form: {} });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("Retry-After")).toMatch(/^\d+$/);

@@ -11,11 +11,28 @@ import { ERASURE_STEPS, TENANT_TABLES } from "../../src/services/erasure";
 import { cookieHeader, GOOD_PASSWORD, logIn, send, signUp } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
-import { customerFor, deliverEvent, newSubscriptionId, stripeEvent, stripeHasSubscription, stripeRequests, subscriptionObject } from "../billing/helpers";
+import {
+  customerFor,
+  deliverEvent,
+  newSubscriptionId,
+  stripeEvent,
+  stripeHasSubscription,
+  stripeRequests,
+  subscriptionObject,
+} from "../billing/helpers";
 import { createContact, post } from "../contacts/contact-helpers";
 import { createCompanyThroughForm } from "../companies/helpers";
 import { invitedMember, markVerified } from "../team/team-helpers";
-import { DAY, r2Keys, runCron, runCronUntilErased, stripeHasInvoice, tablesWithColumn, tenantExists, tracesOf } from "./helpers";
+import {
+  DAY,
+  r2Keys,
+  runCron,
+  runCronUntilErased,
+  stripeHasInvoice,
+  tablesWithColumn,
+  tenantExists,
+  tracesOf,
+} from "./helpers";
 
 const row = <T>(sql: string, ...args: unknown[]) =>
   env.DB.prepare(sql)
@@ -23,10 +40,12 @@ const row = <T>(sql: string, ...args: unknown[]) =>
     .first<T>();
 
 async function tenantRow(tenantId: string) {
-  return row<{ closed_at: number | null; erase_after: number | null; reopen_token_hash: string | null; erasing_at: number | null }>(
-    "SELECT closed_at, erase_after, reopen_token_hash, erasing_at FROM tenants WHERE id = ?",
-    tenantId,
-  );
+  return row<{
+    closed_at: number | null;
+    erase_after: number | null;
+    reopen_token_hash: string | null;
+    erasing_at: number | null;
+  }>("SELECT closed_at, erase_after, reopen_token_hash, erasing_at FROM tenants WHERE id = ?", tenantId);
 }
 
 async function closeAs(cookie: string, password = GOOD_PASSWORD, bindings: Partial<Cloudflare.Env> = {}) {
@@ -39,10 +58,16 @@ async function seededWorkspace(name: string) {
   await markVerified(owner.email);
   const { cookie } = owner;
   expect((await send("/app/settings/tags", { cookie, form: { name: "VIP", color: "blue" } })).status).toBe(303);
-  expect((await send("/app/settings/fields", { cookie, form: { entity: "contact", name: "Budget", kind: "number" } })).status).toBe(303);
+  expect(
+    (await send("/app/settings/fields", { cookie, form: { entity: "contact", name: "Budget", kind: "number" } }))
+      .status,
+  ).toBe(303);
   const tagId = (await row<{ id: number }>("SELECT id FROM tags WHERE tenant_id = ?", owner.tenantId))!.id;
   const fieldId = (await row<{ id: number }>("SELECT id FROM custom_fields WHERE tenant_id = ?", owner.tenantId))!.id;
-  const companyId = await createCompanyThroughForm(cookie, { name: "Erasable Engines", domain: "erasable-engines.example" });
+  const companyId = await createCompanyThroughForm(cookie, {
+    name: "Erasable Engines",
+    domain: "erasable-engines.example",
+  });
   const contactId = await createContact(cookie, {
     first_name: "Zenobia",
     last_name: "Quartermaine",
@@ -52,7 +77,9 @@ async function seededWorkspace(name: string) {
     tag_ids: String(tagId),
     [`cf_${fieldId}`]: "1200",
   });
-  expect((await post(`/app/contacts/${contactId}/notes`, cookie, { body: "Met Zenobia at the harbour" })).status).toBeLessThan(400);
+  expect(
+    (await post(`/app/contacts/${contactId}/notes`, cookie, { body: "Met Zenobia at the harbour" })).status,
+  ).toBeLessThan(400);
   expect((await post(`/app/companies/${companyId}/notes`, cookie, { body: "Engines note" })).status).toBeLessThan(400);
   expect((await post("/app/recent", cookie, { type: "contact", id: String(contactId) })).status).toBe(204);
   // Files and job rows of features whose own flows run in the Queue: set up directly.
@@ -61,16 +88,21 @@ async function seededWorkspace(name: string) {
     env.DB.prepare(
       "INSERT INTO import_jobs (id, tenant_id, kind, status, file_name, file_size, file_key, created_at, updated_at) VALUES (?1, ?2, 'contacts', 'done', 'people.csv', 10, ?3, ?4, ?4)",
     ).bind(`imp-${owner.tenantId}`, owner.tenantId, `imports/${owner.tenantId}/imp-${owner.tenantId}`, now),
-    env.DB.prepare("INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (?1, ?2, 'commit', 0, ?3)").bind(owner.tenantId, `imp-${owner.tenantId}`, now),
+    env.DB.prepare(
+      "INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at) VALUES (?1, ?2, 'commit', 0, ?3)",
+    ).bind(owner.tenantId, `imp-${owner.tenantId}`, now),
     env.DB.prepare(
       "INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, after, written_at) VALUES (?1, ?2, 'contact', ?3, 'created', 1, '{}', ?4)",
     ).bind(owner.tenantId, `imp-${owner.tenantId}`, contactId, now),
     env.DB.prepare(
       "INSERT INTO data_exports (id, tenant_id, user_id, includes_workspace, status, object_key, created_at, updated_at) SELECT ?1, ?2, id, 1, 'ready', ?3, ?4, ?4 FROM users WHERE email = ?5",
     ).bind(`exp-${owner.tenantId}`, owner.tenantId, `exports/${owner.tenantId}/x/exp.zip`, now, owner.email),
-    env.DB.prepare("INSERT INTO suppressions (tenant_id, email_hash, created_at) VALUES (?, 'hash-of-someone', ?)").bind(owner.tenantId, now),
+    env.DB.prepare(
+      "INSERT INTO suppressions (tenant_id, email_hash, created_at) VALUES (?, 'hash-of-someone', ?)",
+    ).bind(owner.tenantId, now),
   ]);
-  for (const key of ["upload", "chunk-0.json", "errors.csv"]) await env.FILES.put(`imports/${owner.tenantId}/imp-${owner.tenantId}/${key}`, "Zenobia,Quartermaine");
+  for (const key of ["upload", "chunk-0.json", "errors.csv"])
+    await env.FILES.put(`imports/${owner.tenantId}/imp-${owner.tenantId}/${key}`, "Zenobia,Quartermaine");
   await env.FILES.put(`exports/${owner.tenantId}/x/exp.zip`, "zip bytes");
   return { ...owner, contactId, companyId };
 }
@@ -112,14 +144,20 @@ describe("closing a workspace: the confirmation", () => {
     expect((await send("/app", { cookie: owner.cookie })).status).toBe(200);
     expect((await send("/app", { cookie: member.cookie })).status).toBe(200);
     expect(await row("SELECT 1 AS x FROM closed_tenant_ledger WHERE tenant_id = ?", owner.tenantId)).toBeNull();
-    expect(await row("SELECT 1 AS x FROM email_outbox WHERE kind = 'workspace_closed' AND tenant_id = ?", owner.tenantId)).toBeNull();
+    expect(
+      await row("SELECT 1 AS x FROM email_outbox WHERE kind = 'workspace_closed' AND tenant_id = ?", owner.tenantId),
+    ).toBeNull();
   });
 
   it("is the owner's alone: linked from the owner's workspace settings, refused to an admin", async () => {
     const owner = await newTenant("Owner Only Co");
     const admin = await memberOf(owner.tenantId, "admin");
-    expect(await (await send("/app/settings/workspace", { cookie: owner.cookie })).text()).toContain('href="/app/settings/close"');
-    expect(await (await send("/app/settings/workspace", { cookie: admin.cookie })).text()).not.toContain('href="/app/settings/close"');
+    expect(await (await send("/app/settings/workspace", { cookie: owner.cookie })).text()).toContain(
+      'href="/app/settings/close"',
+    );
+    expect(await (await send("/app/settings/workspace", { cookie: admin.cookie })).text()).not.toContain(
+      'href="/app/settings/close"',
+    );
     expect((await send("/app/settings/close", { cookie: admin.cookie })).status).toBe(403);
     expect((await closeAs(admin.cookie)).status).toBe(403);
     expect((await tenantRow(owner.tenantId))!.closed_at).toBeNull();
@@ -143,24 +181,56 @@ describe("closing a workspace, then erasing it after the grace period", () => {
     // A member who belongs to no other workspace, and one who also has their own.
     const only = await invitedMember(t, "admin");
     const both = await memberOf(t.tenantId, "member");
-    const bothTenant = (await row<{ tenant_id: string }>("SELECT m.tenant_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ? AND m.tenant_id <> ?", both.email, t.tenantId))!.tenant_id;
+    const bothTenant = (await row<{ tenant_id: string }>(
+      "SELECT m.tenant_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ? AND m.tenant_id <> ?",
+      both.email,
+      t.tenantId,
+    ))!.tenant_id;
     const bothOwnSession = cookieHeader((await logIn(both.email)).response); // lands in their own workspace
     expect(await (await send("/app", { cookie: bothOwnSession })).text()).toContain("Own workspace of a member");
     // What the only-here member left elsewhere in the database: a message to support, a cookie choice.
-    expect((await send("/contact", { form: { name: "Only Here", email: only.email, message: "Hello there, a question about invoices." } })).status).toBe(303);
+    expect(
+      (
+        await send("/contact", {
+          form: { name: "Only Here", email: only.email, message: "Hello there, a question about invoices." },
+        })
+      ).status,
+    ).toBe(303);
     expect((await send("/consent", { cookie: only.cookie, form: { analytics: "reject" } })).status).toBe(303);
     // A pending invitation to someone who never came.
-    expect((await send("/app/settings/team/invitations", { cookie: t.cookie, form: { email: "never-came@erasable.example", role: "viewer" } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/settings/team/invitations", {
+          cookie: t.cookie,
+          form: { email: "never-came@erasable.example", role: "viewer" },
+        })
+      ).status,
+    ).toBe(303);
 
     // Paying, with two invoices at Stripe.
     const customer = await customerFor(t);
     const sub = newSubscriptionId();
     await stripeHasSubscription({ id: sub, customer, status: "active" });
-    expect((await deliverEvent(stripeEvent("customer.subscription.created", subscriptionObject({ id: sub, customer, status: "active" })))).status).toBe(200);
-    expect((await row<{ state: string }>("SELECT state FROM tenant_billing WHERE tenant_id = ?", t.tenantId))!.state).toBe("active");
+    expect(
+      (
+        await deliverEvent(
+          stripeEvent("customer.subscription.created", subscriptionObject({ id: sub, customer, status: "active" })),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await row<{ state: string }>("SELECT state FROM tenant_billing WHERE tenant_id = ?", t.tenantId))!.state,
+    ).toBe("active");
     const created = Math.floor(Date.now() / 1000) - 40 * 86_400;
     await stripeHasInvoice({ id: `in_${sub}_1`, customer, number: "CT-0001", total: 2900, amount_paid: 2900, created });
-    await stripeHasInvoice({ id: `in_${sub}_2`, customer, number: "CT-0002", total: 2900, amount_paid: 2900, created: created + 30 * 86_400 });
+    await stripeHasInvoice({
+      id: `in_${sub}_2`,
+      customer,
+      number: "CT-0002",
+      total: 2900,
+      amount_paid: 2900,
+      created: created + 30 * 86_400,
+    });
 
     // ---- closing ----
     const closedAt = Date.now();
@@ -190,11 +260,17 @@ describe("closing a workspace, then erasing it after the grace period", () => {
 
     // Stripe: the invoices were read and the customer deleted through the SDK (which cancels its subscription).
     const stripe = await stripeRequests();
-    expect(stripe.some((r) => r.method === "GET" && r.path.startsWith("/v1/invoices") && r.path.includes(customer))).toBe(true);
+    expect(
+      stripe.some((r) => r.method === "GET" && r.path.startsWith("/v1/invoices") && r.path.includes(customer)),
+    ).toBe(true);
     const deletion = stripe.filter((r) => r.method === "DELETE" && r.path === `/v1/customers/${customer}`);
     expect(deletion).toHaveLength(1);
     expect(deletion[0]!.headers["user-agent"]).toMatch(/Stripe/);
-    const billing = await row<{ state: string; stripe_customer_id: string | null; stripe_subscription_id: string | null }>("SELECT * FROM tenant_billing WHERE tenant_id = ?", t.tenantId);
+    const billing = await row<{
+      state: string;
+      stripe_customer_id: string | null;
+      stripe_subscription_id: string | null;
+    }>("SELECT * FROM tenant_billing WHERE tenant_id = ?", t.tenantId);
     expect(billing).toMatchObject({ state: "free", stripe_customer_id: null, stripe_subscription_id: null });
 
     // The reopen link, mailed to the owner.
@@ -206,7 +282,13 @@ describe("closing a workspace, then erasing it after the grace period", () => {
 
     // The owner can still sign in, and /app shows the closed page and nothing else.
     const ownerAgain = await logIn(t.email);
-    for (const path of ["/app", "/app/contacts", `/app/contacts/${t.contactId}`, "/app/settings/team", "/app/export/contacts.csv"]) {
+    for (const path of [
+      "/app",
+      "/app/contacts",
+      `/app/contacts/${t.contactId}`,
+      "/app/settings/team",
+      "/app/export/contacts.csv",
+    ]) {
       const closedPage = await send(path, { cookie: ownerAgain.cookie });
       expect(closedPage.status, path).toBe(423);
       const html = await closedPage.text();
@@ -215,8 +297,12 @@ describe("closing a workspace, then erasing it after the grace period", () => {
       expect(html).not.toContain(only.email);
       expect(html).not.toContain('href="/app/contacts"');
     }
-    expect((await send("/app/contacts", { cookie: ownerAgain.cookie, form: { first_name: "Sneaky" } })).status).toBe(423);
-    expect(await row("SELECT 1 AS x FROM contacts WHERE tenant_id = ? AND first_name = 'Sneaky'", t.tenantId)).toBeNull();
+    expect((await send("/app/contacts", { cookie: ownerAgain.cookie, form: { first_name: "Sneaky" } })).status).toBe(
+      423,
+    );
+    expect(
+      await row("SELECT 1 AS x FROM contacts WHERE tenant_id = ? AND first_name = 'Sneaky'", t.tenantId),
+    ).toBeNull();
 
     // ---- within the grace period nothing is erased ----
     await runCron(closedAt + 29 * DAY);
@@ -231,12 +317,25 @@ describe("closing a workspace, then erasing it after the grace period", () => {
     console.log(JSON.stringify({ type: "closure_figures", runs, chunkRows: 2 }));
 
     const onlyId = only.userId;
-    const traces = await tracesOf([t.tenantId, ownerId, onlyId, t.email, only.email, "Zenobia", "Quartermaine", "never-came@erasable.example", customer], ["closed_tenant_ledger"]);
+    const traces = await tracesOf(
+      [
+        t.tenantId,
+        ownerId,
+        onlyId,
+        t.email,
+        only.email,
+        "Zenobia",
+        "Quartermaine",
+        "never-came@erasable.example",
+        customer,
+      ],
+      ["closed_tenant_ledger"],
+    );
     expect(traces).toEqual([]);
     // Walked table by table too: no tenant_id column anywhere holds it.
     for (const table of await tablesWithColumn("tenant_id")) {
       if (table === "closed_tenant_ledger") continue;
-      expect(await row("SELECT 1 AS x FROM " + table + " WHERE tenant_id = ?", t.tenantId), table).toBeNull();
+      expect(await row(`SELECT 1 AS x FROM ${table} WHERE tenant_id = ?`, t.tenantId), table).toBeNull();
     }
     expect(await r2Keys(`imports/${t.tenantId}/`)).toEqual([]);
     expect(await r2Keys(`exports/${t.tenantId}/`)).toEqual([]);
@@ -249,22 +348,34 @@ describe("closing a workspace, then erasing it after the grace period", () => {
     expect(await (await send("/app", { cookie: bothLater.cookie })).text()).toContain("Own workspace of a member");
 
     // Only the ledger: dates and invoices, no names, addresses or contact data.
-    const ledger = await row<{ closed_at: number; closed_by: string; erased_at: number; keep_until: number; stripe_customer_deleted_at: number; invoices: string }>(
-      "SELECT * FROM closed_tenant_ledger WHERE tenant_id = ?",
-      t.tenantId,
-    );
+    const ledger = await row<{
+      closed_at: number;
+      closed_by: string;
+      erased_at: number;
+      keep_until: number;
+      stripe_customer_deleted_at: number;
+      invoices: string;
+    }>("SELECT * FROM closed_tenant_ledger WHERE tenant_id = ?", t.tenantId);
     expect(ledger).toMatchObject({ closed_at: locked.closed_at, closed_by: "owner" });
     expect(ledger!.erased_at).toBeGreaterThan(locked.erase_after!);
     expect(new Date(ledger!.keep_until).getUTCFullYear() - new Date(ledger!.erased_at).getUTCFullYear()).toBe(7);
     expect(ledger!.stripe_customer_deleted_at).not.toBeNull();
-    const invoices = JSON.parse(ledger!.invoices) as { id: string; number: string; total: number; amount_paid: number; currency: string; created: string }[];
+    const invoices = JSON.parse(ledger!.invoices) as {
+      id: string;
+      number: string;
+      total: number;
+      amount_paid: number;
+      currency: string;
+      created: string;
+    }[];
     expect(invoices.map((i) => [i.number, i.total, i.amount_paid, i.currency])).toEqual([
       ["CT-0002", 2900, 2900, "usd"],
       ["CT-0001", 2900, 2900, "usd"],
     ]);
     expect(invoices[1]!.created).toBe(new Date(created * 1000).toISOString());
     const ledgerText = JSON.stringify(ledger);
-    for (const personal of [t.email, only.email, "Quartermaine", "someone@example.com", "Someone", customer]) expect(ledgerText).not.toContain(personal);
+    for (const personal of [t.email, only.email, "Quartermaine", "someone@example.com", "Someone", customer])
+      expect(ledgerText).not.toContain(personal);
 
     // The reopen link is dead, and the addresses are free to sign up again.
     expect((await send(reopenPath)).status).toBe(404);
@@ -305,9 +416,19 @@ describe("reopening", () => {
     const reopened = await send(link, { form: {} });
     expect(reopened.status).toBe(200);
     expect(await reopened.text()).toContain("Second Thoughts Ltd is open again");
-    expect(await tenantRow(owner.tenantId)).toEqual({ closed_at: null, erase_after: null, reopen_token_hash: null, erasing_at: null });
+    expect(await tenantRow(owner.tenantId)).toEqual({
+      closed_at: null,
+      erase_after: null,
+      reopen_token_hash: null,
+      erasing_at: null,
+    });
     expect(await row("SELECT 1 AS x FROM closed_tenant_ledger WHERE tenant_id = ?", owner.tenantId)).toBeNull();
-    expect(await row<{ action: string }>("SELECT action FROM audit_log WHERE tenant_id = ? ORDER BY id DESC LIMIT 1", owner.tenantId)).toEqual({ action: "workspace.reopened" });
+    expect(
+      await row<{ action: string }>(
+        "SELECT action FROM audit_log WHERE tenant_id = ? ORDER BY id DESC LIMIT 1",
+        owner.tenantId,
+      ),
+    ).toEqual({ action: "workspace.reopened" });
 
     // The link works once.
     expect((await send(link, { form: {} })).status).toBe(404);
@@ -346,7 +467,12 @@ describe("reopening", () => {
     expect((await closeAs(b.cookie)).status).toBe(200);
     const linkA = linkPath(await lastMail(a.email, "workspace_closed"), "/reopen/");
     const tokenA = linkA.split("/").at(-1)!;
-    for (const path of [`/reopen/${b.tenantId}/${tokenA}`, `/reopen/${a.tenantId}/${"a".repeat(32)}`, `/reopen/${a.tenantId}/not-a-token`, `/reopen/${a.tenantId}`]) {
+    for (const path of [
+      `/reopen/${b.tenantId}/${tokenA}`,
+      `/reopen/${a.tenantId}/${"a".repeat(32)}`,
+      `/reopen/${a.tenantId}/not-a-token`,
+      `/reopen/${a.tenantId}`,
+    ]) {
       expect((await send(path, { form: {} })).status, path).toBe(404);
     }
     expect((await tenantRow(a.tenantId))!.closed_at).not.toBeNull();
@@ -356,7 +482,9 @@ describe("reopening", () => {
 
 describe("the erasure covers the whole schema", () => {
   it("names every table that has a tenant_id column (a new table must be added to it)", async () => {
-    const withTenant = (await tablesWithColumn("tenant_id")).filter((t) => t !== "closed_tenant_ledger" && t !== "memberships");
+    const withTenant = (await tablesWithColumn("tenant_id")).filter(
+      (t) => t !== "closed_tenant_ledger" && t !== "memberships",
+    );
     expect([...TENANT_TABLES].sort()).toEqual(withTenant.sort());
     expect(ERASURE_STEPS).toContain("memberships");
     expect(ERASURE_STEPS.at(-1)).toBe("finish");

@@ -29,28 +29,58 @@ describe("the people erased with a closed workspace", () => {
     await invite(other.cookie, member.email, "member");
     await acceptAsExistingUser(member);
     const contactId = await createContact(member.cookie, { first_name: "Written", last_name: "ByTheMember" });
-    expect((await send(`/app/settings/team/members/${member.userId}/remove`, { cookie: other.cookie, form: {} })).status).toBe(303);
+    expect(
+      (await send(`/app/settings/team/members/${member.userId}/remove`, { cookie: other.cookie, form: {} })).status,
+    ).toBe(303);
     // ...changed their address, is invited again at the old one (never accepted); the closing owner is invited there too.
     const current = uniqueEmail("moved");
     const memberAgain = await logIn(member.email); // the removal ended their session there
-    expect((await send("/app/settings/profile/email", { form: { email: current, password: GOOD_PASSWORD }, cookie: memberAgain.cookie })).status).toBe(200);
-    expect((await send(linkPath(await lastMail(current, "change_email"), "/verify-email/"), { method: "POST" })).status).toBe(200);
+    expect(
+      (
+        await send("/app/settings/profile/email", {
+          form: { email: current, password: GOOD_PASSWORD },
+          cookie: memberAgain.cookie,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await send(linkPath(await lastMail(current, "change_email"), "/verify-email/"), { method: "POST" })).status,
+    ).toBe(200);
     await invite(other.cookie, member.email, "viewer");
     await invite(other.cookie, closing.email, "viewer");
     const teamBefore = await (await send("/app/settings/team", { cookie: other.cookie })).text();
     expect(teamBefore).toContain(member.email);
     expect(teamBefore).toContain(closing.email);
-    expect(await auditEntries(other.tenantId, "member.removed")).toEqual([expect.objectContaining({ targetId: member.userId, targetLabel: member.email })]);
-    const entriesBefore = (await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ?").bind(other.tenantId).first<{ n: number }>())!.n;
+    expect(await auditEntries(other.tenantId, "member.removed")).toEqual([
+      expect.objectContaining({ targetId: member.userId, targetLabel: member.email }),
+    ]);
+    const entriesBefore = (await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ?")
+      .bind(other.tenantId)
+      .first<{ n: number }>())!.n;
 
     // The closing workspace is closed, and erased after its grace period.
-    expect((await send("/app/settings/close", { cookie: closing.cookie, form: { password: GOOD_PASSWORD, confirm_close: "on" } })).status).toBe(200);
-    const { erase_after } = (await env.DB.prepare("SELECT erase_after FROM tenants WHERE id = ?").bind(closing.tenantId).first<{ erase_after: number }>())!;
+    expect(
+      (
+        await send("/app/settings/close", {
+          cookie: closing.cookie,
+          form: { password: GOOD_PASSWORD, confirm_close: "on" },
+        })
+      ).status,
+    ).toBe(200);
+    const { erase_after } = (await env.DB.prepare("SELECT erase_after FROM tenants WHERE id = ?")
+      .bind(closing.tenantId)
+      .first<{ erase_after: number }>())!;
     await runCronUntilErased(closing.tenantId, erase_after + 60_000);
 
     // Both people are gone, and nothing anywhere holds their addresses or ids.
-    expect(await tracesOf([member.email, current, member.userId, closing.email, closing.userId], ["closed_tenant_ledger"])).toEqual([]);
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ?").bind(other.tenantId).first<{ n: number }>())!.n).toBe(entriesBefore);
+    expect(
+      await tracesOf([member.email, current, member.userId, closing.email, closing.userId], ["closed_tenant_ledger"]),
+    ).toEqual([]);
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ?")
+        .bind(other.tenantId)
+        .first<{ n: number }>())!.n,
+    ).toBe(entriesBefore);
     // The other workspace's owner (signing in again: the job ended sessions idle for a month on its
     // clock) sees neither address: not among the invitations, not in the trail...
     const { cookie } = await logIn(other.email);
@@ -62,7 +92,9 @@ describe("the people erased with a closed workspace", () => {
     expect(audit).not.toContain(closing.email);
     expect(audit).toContain("former member");
     // ...whose entries all stay, about a former member; and the contact the member wrote stays.
-    expect(await auditEntries(other.tenantId, "member.removed")).toEqual([expect.objectContaining({ targetId: null, targetLabel: "former member" })]);
+    expect(await auditEntries(other.tenantId, "member.removed")).toEqual([
+      expect.objectContaining({ targetId: null, targetLabel: "former member" }),
+    ]);
     const contact = await send(`/app/contacts/${contactId}`, { cookie });
     expect(contact.status).toBe(200);
     expect(await contact.text()).toContain("ByTheMember");

@@ -18,7 +18,9 @@ const CONTACTS = 3000;
 async function tenantRows(tenantId: string): Promise<number> {
   let total = 0;
   for (const table of [...TENANT_TABLES, "memberships"]) {
-    total += (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`).bind(tenantId).first<{ n: number }>())!.n;
+    total += (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`)
+      .bind(tenantId)
+      .first<{ n: number }>())!.n;
   }
   return total;
 }
@@ -30,20 +32,42 @@ it(`erases a workspace of ${CONTACTS} contacts (with emails, phones, tags, notes
   await env.DB.batch([
     q(`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?2)
        INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, created_at, updated_at, last_activity_at) SELECT ?1, 'First' || i, 'Last' || i, 'last' || i, ?3, ?3, ?3 FROM seq`),
-    q(`INSERT INTO tags (tenant_id, name, name_key, color, created_at) SELECT ?1, 'Tag', 'tag', 'blue', ?3 WHERE ?2 > 0`),
+    q(
+      `INSERT INTO tags (tenant_id, name, name_key, color, created_at) SELECT ?1, 'Tag', 'tag', 'blue', ?3 WHERE ?2 > 0`,
+    ),
   ]);
   await env.DB.batch([
-    q(`INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT tenant_id, id, 0, 'c' || id || '@big.example' FROM contacts WHERE tenant_id = ?1 AND ?2 > 0 AND ?3 > 0`),
-    q(`INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT tenant_id, id, 1, 'w' || id || '@big.example' FROM contacts WHERE tenant_id = ?1 AND ?2 > 0 AND ?3 > 0`),
-    q(`INSERT INTO contact_phones (tenant_id, contact_id, position, phone) SELECT tenant_id, id, 0, '+1415555' || substr('0000' || id, -4) FROM contacts WHERE tenant_id = ?1 AND ?2 > 0 AND ?3 > 0`),
-    q(`INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT c.tenant_id, c.id, t.id FROM contacts c JOIN tags t ON t.tenant_id = c.tenant_id WHERE c.tenant_id = ?1 AND ?2 > 0 AND ?3 > 0`),
-    q(`INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) SELECT tenant_id, 'contact', id, 'A note about ' || first_name, ?3, ?3 FROM contacts WHERE tenant_id = ?1 AND ?2 > 0`),
-    q(`INSERT INTO activities (tenant_id, subject_type, subject_id, kind, created_at) SELECT tenant_id, 'contact', id, 'created', ?3 FROM contacts WHERE tenant_id = ?1 AND ?2 > 0`),
+    q(
+      `INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT tenant_id, id, 0, 'c' || id || '@big.example' FROM contacts WHERE tenant_id = ?1 AND ?2 > 0 AND ?3 > 0`,
+    ),
+    q(
+      `INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT tenant_id, id, 1, 'w' || id || '@big.example' FROM contacts WHERE tenant_id = ?1 AND ?2 > 0 AND ?3 > 0`,
+    ),
+    q(
+      `INSERT INTO contact_phones (tenant_id, contact_id, position, phone) SELECT tenant_id, id, 0, '+1415555' || substr('0000' || id, -4) FROM contacts WHERE tenant_id = ?1 AND ?2 > 0 AND ?3 > 0`,
+    ),
+    q(
+      `INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT c.tenant_id, c.id, t.id FROM contacts c JOIN tags t ON t.tenant_id = c.tenant_id WHERE c.tenant_id = ?1 AND ?2 > 0 AND ?3 > 0`,
+    ),
+    q(
+      `INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) SELECT tenant_id, 'contact', id, 'A note about ' || first_name, ?3, ?3 FROM contacts WHERE tenant_id = ?1 AND ?2 > 0`,
+    ),
+    q(
+      `INSERT INTO activities (tenant_id, subject_type, subject_id, kind, created_at) SELECT tenant_id, 'contact', id, 'created', ?3 FROM contacts WHERE tenant_id = ?1 AND ?2 > 0`,
+    ),
   ]);
   const rows = await tenantRows(t.tenantId);
   expect(rows).toBeGreaterThan(CONTACTS * 7);
 
-  expect((await send("/app/settings/close", { cookie: t.cookie, form: { password: GOOD_PASSWORD, confirm_close: "on" }, env: { CLOSURE_GRACE_DAYS: "0" } })).status).toBe(200);
+  expect(
+    (
+      await send("/app/settings/close", {
+        cookie: t.cookie,
+        form: { password: GOOD_PASSWORD, confirm_close: "on" },
+        env: { CLOSURE_GRACE_DAYS: "0" },
+      })
+    ).status,
+  ).toBe(200);
 
   const perRun: { rowsErased: number; statements: number; ms: number }[] = [];
   let left = await tenantRows(t.tenantId);
@@ -60,5 +84,7 @@ it(`erases a workspace of ${CONTACTS} contacts (with emails, phones, tags, notes
   }
   expect(await tenantExists(t.tenantId)).toBe(false);
   expect(await tracesOf([t.tenantId, t.email, "First1", "@big.example"], ["closed_tenant_ledger"])).toEqual([]);
-  console.log(JSON.stringify({ type: "erasure_figures", contacts: CONTACTS, tenantRows: rows, runs: perRun.length, perRun }));
+  console.log(
+    JSON.stringify({ type: "erasure_figures", contacts: CONTACTS, tenantRows: rows, runs: perRun.length, perRun }),
+  );
 }, 60_000);

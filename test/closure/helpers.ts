@@ -27,7 +27,12 @@ export async function tenantExists(tenantId: string): Promise<boolean> {
 }
 
 /** Runs the cron at `at` (one minute later each time) until the tenant is gone; returns the number of runs. */
-export async function runCronUntilErased(tenantId: string, at: number, bindings: Partial<Cloudflare.Env> = {}, maxRuns = 200): Promise<number> {
+export async function runCronUntilErased(
+  tenantId: string,
+  at: number,
+  bindings: Partial<Cloudflare.Env> = {},
+  maxRuns = 200,
+): Promise<number> {
   for (let run = 1; run <= maxRuns; run += 1) {
     await runCron(at + (run - 1) * 60_000, bindings);
     if (!(await tenantExists(tenantId))) return run;
@@ -45,7 +50,9 @@ export async function schemaTables(): Promise<string[]> {
 
 /** A table's column names. */
 export async function columnsOf(table: string): Promise<string[]> {
-  return (await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(table).all<{ name: string }>()).results.map((r) => r.name);
+  return (
+    await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(table).all<{ name: string }>()
+  ).results.map((r) => r.name);
 }
 
 export interface Trace {
@@ -66,7 +73,9 @@ export async function tracesOf(needles: string[], except: string[] = []): Promis
     const columns = await columnsOf(table);
     if (columns.length === 0) continue;
     const conditions = columns.map((c) => `instr(CAST("${c}" AS BLOB), CAST(needle.value AS BLOB)) > 0`);
-    const row = await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE EXISTS (SELECT 1 FROM json_each(?1) AS needle WHERE ${conditions.join(" OR ")})`)
+    const row = await env.DB.prepare(
+      `SELECT count(*) AS n FROM "${table}" WHERE EXISTS (SELECT 1 FROM json_each(?1) AS needle WHERE ${conditions.join(" OR ")})`,
+    )
       .bind(JSON.stringify(wanted))
       .first<{ n: number }>();
     if (row && row.n > 0) found.push({ table, rows: row.n });
@@ -89,7 +98,15 @@ export async function r2Keys(prefix: string): Promise<string[]> {
 export const FAKE = () => `http://127.0.0.1:${inject("fakeApiPort")}`;
 
 /** Tells the fake Stripe API that the customer has this invoice. */
-export async function stripeHasInvoice(inv: { id: string; customer: string; number: string; total: number; amount_paid: number; created: number; status?: string }) {
+export async function stripeHasInvoice(inv: {
+  id: string;
+  customer: string;
+  number: string;
+  total: number;
+  amount_paid: number;
+  created: number;
+  status?: string;
+}) {
   const res = await fetch(`${FAKE()}/__stripe/invoices`, {
     method: "POST",
     body: JSON.stringify({

@@ -2,7 +2,15 @@
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
-import { auditOf, createCompanyThroughForm, crmSnapshot, insertContact, insertField, insertTag, sendPairs } from "./helpers";
+import {
+  auditOf,
+  createCompanyThroughForm,
+  crmSnapshot,
+  insertContact,
+  insertField,
+  insertTag,
+  sendPairs,
+} from "./helpers";
 
 function everyRoute(id: number | string) {
   return [
@@ -22,9 +30,16 @@ describe("companies across tenants", () => {
     const b = await newTenant("Beta Companies");
     const field = await insertField(a.tenantId, "company", "Secret field");
     const tag = await insertTag(a.tenantId, "Secret tag");
-    const id = await createCompanyThroughForm(a.cookie, { name: "Alpha Secret Inc", domain: "alpha-secret.example", tag_ids: String(tag), [`cf_${field}`]: "classified" });
+    const id = await createCompanyThroughForm(a.cookie, {
+      name: "Alpha Secret Inc",
+      domain: "alpha-secret.example",
+      tag_ids: String(tag),
+      [`cf_${field}`]: "classified",
+    });
     await insertContact(a.tenantId, "Alpha", "Employee", { id, name: "Alpha Secret Inc" });
-    expect((await send(`/app/companies/${id}/notes`, { cookie: a.cookie, form: { body: "Alpha's note" } })).status).toBe(303);
+    expect(
+      (await send(`/app/companies/${id}/notes`, { cookie: a.cookie, form: { body: "Alpha's note" } })).status,
+    ).toBe(303);
     const before = { a: await crmSnapshot(a.tenantId), b: await crmSnapshot(b.tenantId) };
 
     for (const [path, method, form] of everyRoute(id)) {
@@ -32,7 +47,8 @@ describe("companies across tenants", () => {
         const res = await send(path, { cookie: b.cookie, method, form, headers });
         expect(res.status, `${method} ${path}`).toBe(404);
         const html = await res.text();
-        for (const secret of ["Alpha Secret", "alpha-secret", "classified", "Alpha's note", "Alpha Employee"]) expect(html, `${method} ${path}`).not.toContain(secret);
+        for (const secret of ["Alpha Secret", "alpha-secret", "classified", "Alpha's note", "Alpha Employee"])
+          expect(html, `${method} ${path}`).not.toContain(secret);
       }
     }
     // B's list, search and dashboard never show it either; the beacon refuses it.
@@ -40,14 +56,23 @@ describe("companies across tenants", () => {
       const html = await (await send(path, { cookie: b.cookie })).text();
       expect(html, path).not.toContain("Alpha Secret");
     }
-    expect((await send("/app/recent", { cookie: b.cookie, form: { type: "company", id: String(id) } })).status).toBe(404);
+    expect((await send("/app/recent", { cookie: b.cookie, form: { type: "company", id: String(id) } })).status).toBe(
+      404,
+    );
     // B cannot attach A's tag or fill A's field on its own company.
     const own = await sendPairs("/app/companies", b.cookie, [
       ["name", "Beta Own"],
       ["tag_ids", String(tag)],
     ]);
     expect(own.status).toBe(422);
-    expect((await sendPairs("/app/companies", b.cookie, [["name", "Beta Own"], [`cf_${field}`, "x"]])).status).toBe(422);
+    expect(
+      (
+        await sendPairs("/app/companies", b.cookie, [
+          ["name", "Beta Own"],
+          [`cf_${field}`, "x"],
+        ])
+      ).status,
+    ).toBe(422);
 
     expect(await crmSnapshot(a.tenantId)).toEqual(before.a);
     expect(await crmSnapshot(b.tenantId)).toEqual(before.b);

@@ -56,19 +56,40 @@ describe("creating a company", () => {
       phone: "+14155550123",
       owner_id: null,
     });
-    const tags = await env.DB.prepare("SELECT t.name, t.color FROM company_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.company_id = ? ORDER BY t.name").bind(id).all();
+    const tags = await env.DB.prepare(
+      "SELECT t.name, t.color FROM company_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.company_id = ? ORDER BY t.name",
+    )
+      .bind(id)
+      .all();
     expect(tags.results.map((t) => t.name)).toEqual(["Prospect", "VIP"]);
-    const values = await env.DB.prepare("SELECT field_id, value FROM custom_field_values WHERE entity_id = ? AND tenant_id = ? ORDER BY field_id").bind(id, owner.tenantId).all();
+    const values = await env.DB.prepare(
+      "SELECT field_id, value FROM custom_field_values WHERE entity_id = ? AND tenant_id = ? ORDER BY field_id",
+    )
+      .bind(id, owner.tenantId)
+      .all();
     expect(values.results).toEqual([
       { field_id: tier, value: "Gold" },
       { field_id: since, value: "2024-02-29" },
     ]);
-    const activity = await env.DB.prepare("SELECT kind, subject_type, subject_id FROM activities WHERE tenant_id = ?").bind(owner.tenantId).all();
+    const activity = await env.DB.prepare("SELECT kind, subject_type, subject_id FROM activities WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .all();
     expect(activity.results).toEqual([{ kind: "created", subject_type: "company", subject_id: id }]);
     expect((await counters(owner.tenantId)).companies).toBe(1);
 
     const html = await page(`/app/companies/${id}`, owner.cookie);
-    for (const text of ["Analytical Engines Ltd", "engines.example.com", "Machinery", "51-200 people", "+1 415 555 0123", "1 Difference Way<br/>London", "VIP", "Prospect", "Gold", "2024-02-29"]) {
+    for (const text of [
+      "Analytical Engines Ltd",
+      "engines.example.com",
+      "Machinery",
+      "51-200 people",
+      "+1 415 555 0123",
+      "1 Difference Way<br/>London",
+      "VIP",
+      "Prospect",
+      "Gold",
+      "2024-02-29",
+    ]) {
       expect(html, text).toContain(text);
     }
     expect(html).toContain('class="tag tag-purple"');
@@ -76,7 +97,11 @@ describe("creating a company", () => {
     // The page records the view with a POST after it loads; the GET itself writes nothing.
     expect(html).toContain('hx-post="/app/recent"');
     expect(html).toContain(`hx-vals="{&quot;type&quot;:&quot;company&quot;,&quot;id&quot;:${id}}"`);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM recent_views WHERE tenant_id = ?").bind(owner.tenantId).first("n")).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM recent_views WHERE tenant_id = ?")
+        .bind(owner.tenantId)
+        .first("n"),
+    ).toBe(0);
   });
 
   it("offers the new form with the creator as owner, and keeps an owner that is a member", async () => {
@@ -84,7 +109,9 @@ describe("creating a company", () => {
     const member = await memberOf(owner.tenantId, "member");
     const form = await page("/app/companies/new", member.cookie);
     expect(form).toContain('<label for="f-name">Name</label>');
-    const memberId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(member.email).first<{ id: string }>())!.id;
+    const memberId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?")
+      .bind(member.email)
+      .first<{ id: string }>())!.id;
     expect(form).toMatch(new RegExp(`<option value="${memberId}" selected="">`));
     const id = await createCompanyThroughForm(member.cookie, { name: "Owned", owner_id: memberId });
     expect((await companyRow(id))!.owner_id).toBe(memberId);
@@ -94,9 +121,15 @@ describe("creating a company", () => {
 
   it("treats https://www.x.com/ and http://x.com as one domain: warns with a link, and creates only when asked", async () => {
     const owner = await newTenant("Dup Co");
-    const first = await createCompanyThroughForm(owner.cookie, { name: "X Corp", domain: "https://www.x-corp.example/" });
+    const first = await createCompanyThroughForm(owner.cookie, {
+      name: "X Corp",
+      domain: "https://www.x-corp.example/",
+    });
     const before = await crmSnapshot(owner.tenantId);
-    const res = await send("/app/companies", { cookie: owner.cookie, form: { name: "X Corporation", domain: "http://x-corp.example" } });
+    const res = await send("/app/companies", {
+      cookie: owner.cookie,
+      form: { name: "X Corporation", domain: "http://x-corp.example" },
+    });
     expect(res.status).toBe(409);
     const html = await res.text();
     expect(html).toContain("A company with this domain already exists");
@@ -105,7 +138,11 @@ describe("creating a company", () => {
     expect(html).toContain('value="X Corporation"'); // the form keeps what was typed
     expect(await crmSnapshot(owner.tenantId)).toEqual(before);
 
-    const second = await createCompanyThroughForm(owner.cookie, { name: "X Corporation", domain: "http://x-corp.example", confirm_duplicate: "1" });
+    const second = await createCompanyThroughForm(owner.cookie, {
+      name: "X Corporation",
+      domain: "http://x-corp.example",
+      confirm_duplicate: "1",
+    });
     expect((await companyRow(second))!.domain).toBe("x-corp.example");
     expect((await counters(owner.tenantId)).companies).toBe(2);
     // Another tenant's company with that domain is none of this tenant's business.
@@ -120,7 +157,7 @@ describe("refusing bad input", () => {
     [{ name: "n".repeat(201) }, "f-name", "at most 200"],
     [{ name: "Bad\u0000Byte" }, "f-name", "cannot store"],
     [{ domain: "not a domain" }, "f-domain", "like example.com"],
-    [{ domain: "x".repeat(300) + ".com" }, "f-domain", "at most 300"],
+    [{ domain: `${"x".repeat(300)}.com` }, "f-domain", "at most 300"],
     [{ phone: "12" }, "f-phone", "not a valid phone number"],
     [{ phone: "+1 415 555 0123 ext 9999999999999999999999999999999999999999999" }, "f-phone", "at most"],
     [{ size: "a few" }, "f-size", "Choose one of the sizes."],
@@ -160,7 +197,9 @@ describe("refusing bad input", () => {
       else expect(fieldError(html, field), JSON.stringify(pairs)).toContain(message);
     }
     expect(await crmSnapshot(owner.tenantId)).toEqual(before);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM company_tags WHERE tag_id = ?").bind(theirTag).first("n")).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM company_tags WHERE tag_id = ?").bind(theirTag).first("n"),
+    ).toBe(0);
   });
 
   it("shows HTML and SQL in every field as text, and stores it as typed", async () => {
@@ -175,7 +214,13 @@ describe("refusing bad input", () => {
       [`cf_${text}`]: `<svg onload=alert(1)>`,
     });
     expect((await companyRow(id))!.name).toBe(evil);
-    for (const path of [`/app/companies/${id}`, `/app/companies/${id}/edit`, "/app/companies", `/app/companies/${id}/delete`, "/app"]) {
+    for (const path of [
+      `/app/companies/${id}`,
+      `/app/companies/${id}/edit`,
+      "/app/companies",
+      `/app/companies/${id}/delete`,
+      "/app",
+    ]) {
       const html = await page(path, owner.cookie);
       expect(html, path).not.toContain("<script>alert");
       expect(html, path).not.toContain("<img src=x");
@@ -194,26 +239,46 @@ describe("editing a company", () => {
   it("records what changed in the timeline, and writes nothing when nothing changed", async () => {
     const owner = await newTenant("Edit Co");
     const tier = await insertField(owner.tenantId, "company", "Tier", "select", ["Gold", "Silver"]);
-    const id = await createCompanyThroughForm(owner.cookie, { name: "Edit Me", industry: "Retail", [`cf_${tier}`]: "Gold" });
+    const id = await createCompanyThroughForm(owner.cookie, {
+      name: "Edit Me",
+      industry: "Retail",
+      [`cf_${tier}`]: "Gold",
+    });
     const edit = await page(`/app/companies/${id}/edit`, owner.cookie);
     expect(edit).toContain('value="Edit Me"');
     expect(edit).toContain('<option value="Gold" selected="">Gold</option>');
 
-    const res = await send(`/app/companies/${id}`, { cookie: owner.cookie, form: { name: "Edit Me", industry: "Wholesale", domain: "edit.example", [`cf_${tier}`]: "Silver" } });
+    const res = await send(`/app/companies/${id}`, {
+      cookie: owner.cookie,
+      form: { name: "Edit Me", industry: "Wholesale", domain: "edit.example", [`cf_${tier}`]: "Silver" },
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe(`/app/companies/${id}`);
     const row = (await companyRow(id))!;
     expect(row).toMatchObject({ industry: "Wholesale", domain: "edit.example" });
-    const updated = await env.DB.prepare("SELECT detail FROM activities WHERE subject_id = ? AND kind = 'updated'").bind(id).all<{ detail: string }>();
+    const updated = await env.DB.prepare("SELECT detail FROM activities WHERE subject_id = ? AND kind = 'updated'")
+      .bind(id)
+      .all<{ detail: string }>();
     expect(updated.results).toHaveLength(1);
-    expect(JSON.parse(updated.results[0]!.detail)).toEqual({ industry: ["Retail", "Wholesale"], domain: [null, "edit.example"], Tier: ["Gold", "Silver"] });
+    expect(JSON.parse(updated.results[0]!.detail)).toEqual({
+      industry: ["Retail", "Wholesale"],
+      domain: [null, "edit.example"],
+      Tier: ["Gold", "Silver"],
+    });
     const html = await page(`/app/companies/${id}`, owner.cookie);
     expect(html).toContain("changed industry from <q>Retail</q> to <q>Wholesale</q>");
 
     // The same form again changes nothing and records nothing.
-    const again = await send(`/app/companies/${id}`, { cookie: owner.cookie, form: { name: "Edit Me", industry: "Wholesale", domain: "edit.example", [`cf_${tier}`]: "Silver" } });
+    const again = await send(`/app/companies/${id}`, {
+      cookie: owner.cookie,
+      form: { name: "Edit Me", industry: "Wholesale", domain: "edit.example", [`cf_${tier}`]: "Silver" },
+    });
     expect(again.status).toBe(303);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE subject_id = ? AND kind = 'updated'").bind(id).first("n")).toBe(1);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE subject_id = ? AND kind = 'updated'")
+        .bind(id)
+        .first("n"),
+    ).toBe(1);
     expect((await companyRow(id))!.updated_at).toBe(row.updated_at);
 
     // Bad input on edit: 422, message beside the field, nothing changed.
@@ -231,8 +296,14 @@ describe("editing a company", () => {
     const elsewhere = await insertContact(owner.tenantId, "Grace", "Hopper");
     expect(await searchContacts(owner.tenantId, "works")).toEqual([ada, charles]);
 
-    expect((await send(`/app/companies/${id}`, { cookie: owner.cookie, form: { name: "Difference Engines" } })).status).toBe(303);
-    const rows = await env.DB.prepare("SELECT id, company_name, company_sort FROM contacts WHERE tenant_id = ? ORDER BY id").bind(owner.tenantId).all();
+    expect(
+      (await send(`/app/companies/${id}`, { cookie: owner.cookie, form: { name: "Difference Engines" } })).status,
+    ).toBe(303);
+    const rows = await env.DB.prepare(
+      "SELECT id, company_name, company_sort FROM contacts WHERE tenant_id = ? ORDER BY id",
+    )
+      .bind(owner.tenantId)
+      .all();
     expect(rows.results).toEqual([
       { id: ada, company_name: "Difference Engines", company_sort: "difference engines" },
       { id: charles, company_name: "Difference Engines", company_sort: "difference engines" },
@@ -258,13 +329,25 @@ describe("editing a company", () => {
       ["new_tag", "ALPHA"],
     ]);
     expect(res.status).toBe(303);
-    const ids = (await env.DB.prepare("SELECT tag_id FROM company_tags WHERE company_id = ? ORDER BY tag_id").bind(id).all<{ tag_id: number }>()).results.map((r) => r.tag_id);
+    const ids = (
+      await env.DB.prepare("SELECT tag_id FROM company_tags WHERE company_id = ? ORDER BY tag_id")
+        .bind(id)
+        .all<{ tag_id: number }>()
+    ).results.map((r) => r.tag_id);
     expect(ids).toEqual([a, b]);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM tags WHERE tenant_id = ?").bind(owner.tenantId).first("n")).toBe(2);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM tags WHERE tenant_id = ?").bind(owner.tenantId).first("n"),
+    ).toBe(2);
     const noTags = await send(`/app/companies/${id}`, { cookie: owner.cookie, form: { name: "Tagged" } });
     expect(noTags.status).toBe(303);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM company_tags WHERE company_id = ?").bind(id).first("n")).toBe(0);
-    const detail = await env.DB.prepare("SELECT detail FROM activities WHERE subject_id = ? AND kind = 'updated' ORDER BY id DESC").bind(id).first<{ detail: string }>();
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM company_tags WHERE company_id = ?").bind(id).first("n"),
+    ).toBe(0);
+    const detail = await env.DB.prepare(
+      "SELECT detail FROM activities WHERE subject_id = ? AND kind = 'updated' ORDER BY id DESC",
+    )
+      .bind(id)
+      .first<{ detail: string }>();
     expect(JSON.parse(detail!.detail)).toEqual({ tags: [["Alpha", "Beta"], []] });
   });
 });
@@ -275,12 +358,21 @@ describe("deleting a company", () => {
     const field = await insertField(owner.tenantId, "company", "Motto");
     const tag = await insertTag(owner.tenantId, "Keep me");
     const keep = await createCompanyThroughForm(owner.cookie, { name: "Stays", [`cf_${field}`]: "stay" });
-    const id = await createCompanyThroughForm(owner.cookie, { name: "Goes Away", tag_ids: String(tag), [`cf_${field}`]: "bye" });
+    const id = await createCompanyThroughForm(owner.cookie, {
+      name: "Goes Away",
+      tag_ids: String(tag),
+      [`cf_${field}`]: "bye",
+    });
     const contact = await insertContact(owner.tenantId, "Kept", "Person", { id, name: "Goes Away" });
-    for (const body of ["one", "two"]) expect((await send(`/app/companies/${id}/notes`, { cookie: owner.cookie, form: { body } })).status).toBe(303);
-    expect((await send(`/app/companies/${keep}/notes`, { cookie: owner.cookie, form: { body: "stays" } })).status).toBe(303);
+    for (const body of ["one", "two"])
+      expect((await send(`/app/companies/${id}/notes`, { cookie: owner.cookie, form: { body } })).status).toBe(303);
+    expect((await send(`/app/companies/${keep}/notes`, { cookie: owner.cookie, form: { body: "stays" } })).status).toBe(
+      303,
+    );
     expect(await counters(owner.tenantId)).toMatchObject({ companies: 2, notes: 3 });
-    await env.DB.prepare("INSERT INTO recent_views (tenant_id, user_id, subject_type, subject_id, viewed_at) SELECT tenant_id, user_id, 'company', ?, 1 FROM memberships WHERE tenant_id = ?")
+    await env.DB.prepare(
+      "INSERT INTO recent_views (tenant_id, user_id, subject_type, subject_id, viewed_at) SELECT tenant_id, user_id, 'company', ?, 1 FROM memberships WHERE tenant_id = ?",
+    )
       .bind(id, owner.tenantId)
       .run();
 
@@ -294,15 +386,37 @@ describe("deleting a company", () => {
     expect(await page("/app/companies?notice=deleted", owner.cookie)).toContain("Company deleted.");
 
     expect(await companyRow(id)).toBeNull();
-    expect(await env.DB.prepare("SELECT company_id, company_name, company_sort FROM contacts WHERE id = ?").bind(contact).first()).toEqual({ company_id: null, company_name: null, company_sort: "" });
+    expect(
+      await env.DB.prepare("SELECT company_id, company_name, company_sort FROM contacts WHERE id = ?")
+        .bind(contact)
+        .first(),
+    ).toEqual({ company_id: null, company_name: null, company_sort: "" });
     expect(await searchContacts(owner.tenantId, "goes")).toEqual([]);
     expect(await searchContacts(owner.tenantId, "kept")).toEqual([contact]);
-    expect(await env.DB.prepare("SELECT body FROM notes WHERE tenant_id = ?").bind(owner.tenantId).all()).toMatchObject({ results: [{ body: "stays" }] });
-    expect(await env.DB.prepare("SELECT value FROM custom_field_values WHERE tenant_id = ?").bind(owner.tenantId).all()).toMatchObject({ results: [{ value: "stay" }] });
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM company_tags WHERE tenant_id = ?").bind(owner.tenantId).first("n")).toBe(0);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM tags WHERE tenant_id = ?").bind(owner.tenantId).first("n")).toBe(1);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE tenant_id = ? AND subject_id = ?").bind(owner.tenantId, id).first("n")).toBe(0);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM recent_views WHERE tenant_id = ?").bind(owner.tenantId).first("n")).toBe(0);
+    expect(await env.DB.prepare("SELECT body FROM notes WHERE tenant_id = ?").bind(owner.tenantId).all()).toMatchObject(
+      { results: [{ body: "stays" }] },
+    );
+    expect(
+      await env.DB.prepare("SELECT value FROM custom_field_values WHERE tenant_id = ?").bind(owner.tenantId).all(),
+    ).toMatchObject({ results: [{ value: "stay" }] });
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM company_tags WHERE tenant_id = ?")
+        .bind(owner.tenantId)
+        .first("n"),
+    ).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM tags WHERE tenant_id = ?").bind(owner.tenantId).first("n"),
+    ).toBe(1);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE tenant_id = ? AND subject_id = ?")
+        .bind(owner.tenantId, id)
+        .first("n"),
+    ).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM recent_views WHERE tenant_id = ?")
+        .bind(owner.tenantId)
+        .first("n"),
+    ).toBe(0);
     expect(await counters(owner.tenantId)).toMatchObject({ companies: 1, notes: 1 });
     const audit = await auditOf(owner.tenantId, "record.deleted");
     expect(audit).toHaveLength(1);
@@ -319,7 +433,9 @@ describe("deleting a company", () => {
     await createCompanyThroughForm(owner.cookie, { name: "Stays" });
     const id = await createCompanyThroughForm(owner.cookie, { name: "Deleted twice" });
     await send(`/app/companies/${id}/notes`, { cookie: owner.cookie, form: { body: "note" } });
-    const results = await Promise.all([1, 2].map(() => send(`/app/companies/${id}/delete`, { cookie: owner.cookie, form: {} })));
+    const results = await Promise.all(
+      [1, 2].map(() => send(`/app/companies/${id}/delete`, { cookie: owner.cookie, form: {} })),
+    );
     expect(results.map((r) => r.status).sort()).toContain(303);
     expect(await counters(owner.tenantId)).toMatchObject({ companies: 1, notes: 0 });
   });
@@ -330,7 +446,11 @@ describe("deleting a company", () => {
     const html = await page(`/app/companies/${id}`, owner.cookie);
     expect(html).toContain(`hx-delete="/app/companies/${id}"`);
     expect(html).toContain("hx-confirm=");
-    const res = await send(`/app/companies/${id}`, { cookie: owner.cookie, method: "DELETE", headers: { "HX-Request": "true" } });
+    const res = await send(`/app/companies/${id}`, {
+      cookie: owner.cookie,
+      method: "DELETE",
+      headers: { "HX-Request": "true" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("HX-Redirect")).toBe("/app/companies?notice=deleted");
     expect(await companyRow(id)).toBeNull();
@@ -360,9 +480,14 @@ describe("the list", () => {
   it("pages 50 at a time by keyset, in every sort and direction, without repeats or gaps", async () => {
     const owner = await newTenant("List Co");
     // Names share prefixes and cases, so ties in the sort key are broken by id.
-    const all = Array.from({ length: 120 }, (_, i) => `${["Acme", "acme", "Beta", "Gamma"][i % 4]} ${String(i).padStart(3, "0")}`);
+    const all = Array.from(
+      { length: 120 },
+      (_, i) => `${["Acme", "acme", "Beta", "Gamma"][i % 4]} ${String(i).padStart(3, "0")}`,
+    );
     await insertCompanies(owner.tenantId, all);
-    const byName = [...all].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    const byName = [...all].sort((a, b) =>
+      a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
+    );
 
     const asc = await allPages(owner.cookie, "/app/companies");
     expect(asc.pages).toBe(3);
@@ -390,13 +515,18 @@ describe("the list", () => {
 
     const tag = await insertTag(owner.tenantId, "Hot", "red");
     const zoo = (await env.DB.prepare("SELECT id FROM companies WHERE name = 'Zoo'").first<{ id: number }>())!.id;
-    await env.DB.prepare("INSERT INTO company_tags (tenant_id, company_id, tag_id) VALUES (?, ?, ?)").bind(owner.tenantId, zoo, tag).run();
+    await env.DB.prepare("INSERT INTO company_tags (tenant_id, company_id, tag_id) VALUES (?, ?, ?)")
+      .bind(owner.tenantId, zoo, tag)
+      .run();
     const tagged = await page(`/app/companies?tag=${tag}`, owner.cookie);
     expect(ids(tagged)).toEqual([zoo]);
     expect(tagged).toContain('<span class="tag tag-red">Hot</span>');
 
     // The search box asks htmx for the results region only.
-    const res = await send("/app/companies?q=al", { cookie: owner.cookie, headers: { "HX-Request": "true", "HX-Target": "company-results" } });
+    const res = await send("/app/companies?q=al", {
+      cookie: owner.cookie,
+      headers: { "HX-Request": "true", "HX-Target": "company-results" },
+    });
     const fragment = await res.text();
     expect(fragment.startsWith('<section id="company-results"')).toBe(true);
     expect(names(fragment)).toEqual(["Alpha"]);

@@ -15,20 +15,26 @@ const recentNames = (html: string) => {
   const section = html.slice(html.indexOf('id="recent-heading"'), html.indexOf('id="activity-heading"'));
   return [...section.matchAll(/<a href="\/app\/(?:companies|contacts)\/\d+">([^<]*)<\/a>/g)].map((m) => m[1]);
 };
-const view = (cookie: string, type: string, id: number | string) => send("/app/recent", { cookie, form: { type, id: String(id) } });
+const view = (cookie: string, type: string, id: number | string) =>
+  send("/app/recent", { cookie, form: { type, id: String(id) } });
 
 describe("dashboard counts", () => {
   it("are exact after creates and deletes, and come from the counters table", async () => {
     const owner = await newTenant("Counting Co");
     const ids = [];
     for (const name of ["One", "Two", "Three"]) ids.push(await createCompanyThroughForm(owner.cookie, { name }));
-    for (const body of ["a", "b"]) expect((await send(`/app/companies/${ids[0]}/notes`, { cookie: owner.cookie, form: { body } })).status).toBe(303);
-    expect((await send(`/app/companies/${ids[1]}/notes`, { cookie: owner.cookie, form: { body: "c" } })).status).toBe(303);
+    for (const body of ["a", "b"])
+      expect((await send(`/app/companies/${ids[0]}/notes`, { cookie: owner.cookie, form: { body } })).status).toBe(303);
+    expect((await send(`/app/companies/${ids[1]}/notes`, { cookie: owner.cookie, form: { body: "c" } })).status).toBe(
+      303,
+    );
     let html = await dashboard(owner.cookie);
     expect([count(html, "contacts"), count(html, "companies"), count(html, "notes")]).toEqual(["0", "3", "3"]);
 
     expect((await send(`/app/companies/${ids[0]}/delete`, { cookie: owner.cookie, form: {} })).status).toBe(303);
-    const noteId = (await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?").bind(owner.tenantId).first<{ id: number }>())!.id;
+    const noteId = (await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ id: number }>())!.id;
     expect((await send(`/app/notes/${noteId}/delete`, { cookie: owner.cookie, form: {} })).status).toBe(303);
     html = await dashboard(owner.cookie);
     expect([count(html, "companies"), count(html, "notes")]).toEqual(["2", "0"]);
@@ -45,11 +51,19 @@ describe("dashboard counts", () => {
     const id = await createCompanyThroughForm(owner.cookie, { name: "Busy Ltd" });
     await send(`/app/companies/${id}/notes`, { cookie: owner.cookie, form: { body: "hello" } });
     const contact = await insertContact(owner.tenantId, "Grace", "Hopper");
-    await env.DB.prepare("INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, created_at) VALUES (?, 'contact', ?, NULL, 'created', ?)").bind(owner.tenantId, contact, Date.now()).run();
+    await env.DB.prepare(
+      "INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, created_at) VALUES (?, 'contact', ?, NULL, 'created', ?)",
+    )
+      .bind(owner.tenantId, contact, Date.now())
+      .run();
     const html = await dashboard(owner.cookie);
     const activity = html.slice(html.indexOf('id="activity-heading"'));
-    expect(activity).toContain(`${owner.email} added a note to <span class="muted">company</span> <a href="/app/companies/${id}">Busy Ltd</a>`);
-    expect(activity).toContain(`former member created <span class="muted">contact</span> <a href="/app/contacts/${contact}">Grace Hopper</a>`);
+    expect(activity).toContain(
+      `${owner.email} added a note to <span class="muted">company</span> <a href="/app/companies/${id}">Busy Ltd</a>`,
+    );
+    expect(activity).toContain(
+      `former member created <span class="muted">contact</span> <a href="/app/contacts/${contact}">Grace Hopper</a>`,
+    );
     expect(html).toContain('href="/app/companies/new"');
     expect(html).toContain('href="/app/contacts/new"');
     expect(await dashboard(viewer.cookie)).not.toContain('href="/app/companies/new"');
@@ -63,7 +77,11 @@ describe("recently viewed", () => {
     const b = await createCompanyThroughForm(owner.cookie, { name: "Company B" });
     const contact = await insertContact(owner.tenantId, "Ada", "Lovelace");
     expect(recentNames(await dashboard(owner.cookie))).toEqual([]);
-    for (const [type, id] of [["company", a], ["contact", contact], ["company", b]] as const) {
+    for (const [type, id] of [
+      ["company", a],
+      ["contact", contact],
+      ["company", b],
+    ] as const) {
       const res = await view(owner.cookie, type, id);
       expect(res.status).toBe(204);
       await new Promise((r) => setTimeout(r, 2));
@@ -96,27 +114,41 @@ describe("recently viewed", () => {
       expect((await view(b.cookie, type!, id!)).status, `${type} ${id}`).toBe(404);
     }
     expect((await send("/app/recent", { cookie: b.cookie, form: {} })).status).toBe(404);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM recent_views WHERE tenant_id IN (?, ?)").bind(a.tenantId, b.tenantId).first("n")).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM recent_views WHERE tenant_id IN (?, ?)")
+        .bind(a.tenantId, b.tenantId)
+        .first("n"),
+    ).toBe(0);
   });
 
   it("keeps the newest 50 views per user and shows 10", async () => {
     const owner = await newTenant("Many Views");
-    await insertCompanies(owner.tenantId, Array.from({ length: 60 }, (_, i) => `Viewed ${String(i).padStart(2, "0")}`));
-    const ids = (await env.DB.prepare("SELECT id FROM companies WHERE tenant_id = ? ORDER BY name_sort").bind(owner.tenantId).all<{ id: number }>()).results.map((r) => r.id);
+    await insertCompanies(
+      owner.tenantId,
+      Array.from({ length: 60 }, (_, i) => `Viewed ${String(i).padStart(2, "0")}`),
+    );
+    const ids = (
+      await env.DB.prepare("SELECT id FROM companies WHERE tenant_id = ? ORDER BY name_sort")
+        .bind(owner.tenantId)
+        .all<{ id: number }>()
+    ).results.map((r) => r.id);
     // Views with known times, oldest first, as if made over the last hour.
     const now = Date.now();
     await env.DB.batch(
-      ids.slice(0, 55).map((id, i) =>
-        env.DB.prepare("INSERT INTO recent_views (tenant_id, user_id, subject_type, subject_id, viewed_at) SELECT ?, user_id, 'company', ?, ? FROM memberships WHERE tenant_id = ?").bind(
-          owner.tenantId,
-          id,
-          now - 3_600_000 + i * 1000,
-          owner.tenantId,
+      ids
+        .slice(0, 55)
+        .map((id, i) =>
+          env.DB.prepare(
+            "INSERT INTO recent_views (tenant_id, user_id, subject_type, subject_id, viewed_at) SELECT ?, user_id, 'company', ?, ? FROM memberships WHERE tenant_id = ?",
+          ).bind(owner.tenantId, id, now - 3_600_000 + i * 1000, owner.tenantId),
         ),
-      ),
     );
     expect((await view(owner.cookie, "company", ids[59]!)).status).toBe(204);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM recent_views WHERE tenant_id = ?").bind(owner.tenantId).first("n")).toBe(50);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM recent_views WHERE tenant_id = ?")
+        .bind(owner.tenantId)
+        .first("n"),
+    ).toBe(50);
     const names = recentNames(await dashboard(owner.cookie));
     expect(names).toEqual(["Viewed 59", ...Array.from({ length: 9 }, (_, i) => `Viewed ${54 - i}`)]);
   });

@@ -17,7 +17,8 @@ async function statementsFor(path: string, cookie: string) {
 }
 
 async function addNotes(cookie: string, id: number, n: number) {
-  for (let i = 0; i < n; i++) expect((await send(`/app/companies/${id}/notes`, { cookie, form: { body: `note ${i}` } })).status).toBe(303);
+  for (let i = 0; i < n; i++)
+    expect((await send(`/app/companies/${id}/notes`, { cookie, form: { body: `note ${i}` } })).status).toBe(303);
 }
 
 describe("query counts", () => {
@@ -34,7 +35,9 @@ describe("query counts", () => {
 
     const few = await statementsFor(`/app/companies/${small}`, owner.cookie);
     const many = await statementsFor(`/app/companies/${big}`, owner.cookie);
-    console.info(`company page: ${few.length} statements with 1 note and 1 contact, ${many.length} with 30 notes and 60 contacts`);
+    console.info(
+      `company page: ${few.length} statements with 1 note and 1 contact, ${many.length} with 30 notes and 60 contacts`,
+    );
     expect(many.length).toBe(few.length);
     expect(many).toEqual(few);
     expect(few.length).toBeLessThanOrEqual(10);
@@ -47,9 +50,16 @@ describe("query counts", () => {
     const owner = await newTenant("Counted List");
     await insertCompanies(owner.tenantId, ["Lonely"]);
     const one = await statementsFor("/app/companies", owner.cookie);
-    await insertCompanies(owner.tenantId, Array.from({ length: 120 }, (_, i) => `Many ${i}`));
+    await insertCompanies(
+      owner.tenantId,
+      Array.from({ length: 120 }, (_, i) => `Many ${i}`),
+    );
     const tag = await insertTag(owner.tenantId, "Everywhere");
-    await env.DB.prepare("INSERT INTO company_tags (tenant_id, company_id, tag_id) SELECT tenant_id, id, ? FROM companies WHERE tenant_id = ?").bind(tag, owner.tenantId).run();
+    await env.DB.prepare(
+      "INSERT INTO company_tags (tenant_id, company_id, tag_id) SELECT tenant_id, id, ? FROM companies WHERE tenant_id = ?",
+    )
+      .bind(tag, owner.tenantId)
+      .run();
     const fifty = await statementsFor("/app/companies", owner.cookie);
     console.info(`companies list: ${one.length} statements for 1 row, ${fifty.length} for 50 rows with tags`);
     expect(fifty.length).toBe(one.length);
@@ -61,7 +71,10 @@ describe("query counts", () => {
     const empty = await statementsFor("/app", owner.cookie);
     const ids = [];
     for (let i = 0; i < 12; i++) ids.push(await createCompanyThroughForm(owner.cookie, { name: `Busy ${i}` }));
-    for (const id of ids) expect((await send("/app/recent", { cookie: owner.cookie, form: { type: "company", id: String(id) } })).status).toBe(204);
+    for (const id of ids)
+      expect(
+        (await send("/app/recent", { cookie: owner.cookie, form: { type: "company", id: String(id) } })).status,
+      ).toBe(204);
     await addNotes(owner.cookie, ids[0]!, 5);
     const full = await statementsFor("/app", owner.cookie);
     console.info(`dashboard: ${empty.length} statements empty, ${full.length} with 12 companies, 5 notes and 12 views`);

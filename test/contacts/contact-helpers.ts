@@ -15,7 +15,12 @@ export function formBody(form: Form): URLSearchParams {
 
 /** POSTs a form with repeated fields. */
 export async function post(path: string, cookie: string, form: Form, headers: Record<string, string> = {}) {
-  return send(path, { method: "POST", cookie, body: formBody(form).toString(), headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers } });
+  return send(path, {
+    method: "POST",
+    cookie,
+    body: formBody(form).toString(),
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+  });
 }
 
 /** Creates a contact through the form and returns its id. */
@@ -36,7 +41,11 @@ export function fieldError(html: string, id: string): string | null {
 
 /** Every row the tenant has in the contact tables, for "nothing was written" checks. */
 export async function tenantState(tenantId: string) {
-  const q = (sql: string) => env.DB.prepare(sql).bind(tenantId).all().then((r) => r.results);
+  const q = (sql: string) =>
+    env.DB.prepare(sql)
+      .bind(tenantId)
+      .all()
+      .then((r) => r.results);
   return {
     contacts: await q("SELECT * FROM contacts WHERE tenant_id = ? ORDER BY id"),
     emails: await q("SELECT * FROM contact_emails WHERE tenant_id = ? ORDER BY contact_id, position"),
@@ -66,7 +75,9 @@ export async function expectCountersExact(tenantId: string) {
 
 /** A tag of the tenant, written directly (tag admin pages are not this area's). */
 export async function insertTag(tenantId: string, name: string, color = "blue"): Promise<number> {
-  const row = await env.DB.prepare("INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id")
+  const row = await env.DB.prepare(
+    "INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+  )
     .bind(tenantId, name, name.toLowerCase(), color, Date.now())
     .first<{ id: number }>();
   return row!.id;
@@ -75,15 +86,24 @@ export async function insertTag(tenantId: string, name: string, color = "blue"):
 /** A company of the tenant, written directly. */
 export async function insertCompany(tenantId: string, name: string): Promise<number> {
   const now = Date.now();
-  const row = await env.DB.prepare("INSERT INTO companies (tenant_id, name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
+  const row = await env.DB.prepare(
+    "INSERT INTO companies (tenant_id, name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+  )
     .bind(tenantId, name, name.toLowerCase(), now, now, now)
     .first<{ id: number }>();
   return row!.id;
 }
 
 /** A custom field for contacts, written directly. */
-export async function insertCustomField(tenantId: string, name: string, kind: string, options: string[] | null = null): Promise<number> {
-  const row = await env.DB.prepare("INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, options, position, created_at) VALUES (?, 'contact', ?, ?, ?, ?, 0, ?) RETURNING id")
+export async function insertCustomField(
+  tenantId: string,
+  name: string,
+  kind: string,
+  options: string[] | null = null,
+): Promise<number> {
+  const row = await env.DB.prepare(
+    "INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, options, position, created_at) VALUES (?, 'contact', ?, ?, ?, ?, 0, ?) RETURNING id",
+  )
     .bind(tenantId, name, name.toLowerCase(), kind, options ? JSON.stringify(options) : null, Date.now())
     .first<{ id: number }>();
   return row!.id;

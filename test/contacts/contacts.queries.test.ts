@@ -6,11 +6,25 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { CONTACT_SORTS, contactsListQuery, DEFAULT_DIRECTION, type ContactListQuery } from "../../src/services/contacts";
+import {
+  CONTACT_SORTS,
+  contactsListQuery,
+  DEFAULT_DIRECTION,
+  type ContactListQuery,
+} from "../../src/services/contacts";
 import { ftsQuery, searchTerms } from "../../src/services/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
-import { createContact, insertCompany, insertContacts, insertCustomField, insertTag, listedIds, newTenant, post } from "./contact-helpers";
+import {
+  createContact,
+  insertCompany,
+  insertContacts,
+  insertCustomField,
+  insertTag,
+  listedIds,
+  newTenant,
+  post,
+} from "./contact-helpers";
 
 async function statementsOf(path: string, cookie: string, headers: Record<string, string> = {}) {
   const counting = countingDb();
@@ -28,12 +42,18 @@ async function filledTenant(n: number) {
   const company = await insertCompany(t.tenantId, "Everyone Inc");
   const field = await insertCustomField(t.tenantId, "Tier", "text");
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ?").bind(tag, t.tenantId),
-    env.DB.prepare("INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ?").bind(second, t.tenantId),
+    env.DB.prepare(
+      "INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ?",
+    ).bind(tag, t.tenantId),
+    env.DB.prepare(
+      "INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ?",
+    ).bind(second, t.tenantId),
     env.DB.prepare(
       "UPDATE contacts SET company_id = ?1, company_name = 'Everyone Inc', company_sort = 'everyone inc', owner_id = (SELECT user_id FROM memberships WHERE tenant_id = ?2) WHERE tenant_id = ?2",
     ).bind(company, t.tenantId),
-    env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT tenant_id, ?, id, 'gold' FROM contacts WHERE tenant_id = ?").bind(field, t.tenantId),
+    env.DB.prepare(
+      "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT tenant_id, ?, id, 'gold' FROM contacts WHERE tenant_id = ?",
+    ).bind(field, t.tenantId),
   ]);
   return { ...t, tag, company, field };
 }
@@ -42,15 +62,16 @@ describe("statements per page", () => {
   it("the list makes the same number of statements for 10 contacts as for 120, in every variant", async () => {
     const small = await filledTenant(10);
     const large = await filledTenant(120);
-    const variants = (t: Awaited<ReturnType<typeof filledTenant>>) => [
-      ["list", "/app/contacts", {}],
-      ["sorted by activity", "/app/contacts?sort=activity", {}],
-      ["tag filter", `/app/contacts?tag=${t.tag}`, {}],
-      ["company filter", `/app/contacts?company=${t.company}`, {}],
-      ["custom field filter", `/app/contacts?cf_${t.field}=gold`, {}],
-      ["search", "/app/contacts?q=bulk", {}],
-      ["search fragment", "/app/contacts?q=bulk", { "HX-Request": "true", "HX-Target": "contact-results" }],
-    ] as const;
+    const variants = (t: Awaited<ReturnType<typeof filledTenant>>) =>
+      [
+        ["list", "/app/contacts", {}],
+        ["sorted by activity", "/app/contacts?sort=activity", {}],
+        ["tag filter", `/app/contacts?tag=${t.tag}`, {}],
+        ["company filter", `/app/contacts?company=${t.company}`, {}],
+        ["custom field filter", `/app/contacts?cf_${t.field}=gold`, {}],
+        ["search", "/app/contacts?q=bulk", {}],
+        ["search fragment", "/app/contacts?q=bulk", { "HX-Request": "true", "HX-Target": "contact-results" }],
+      ] as const;
     const counts: Record<string, [number, number]> = {};
     for (const [i, [label, path, headers]] of variants(small).entries()) {
       const s = await statementsOf(path, small.cookie, headers);
@@ -64,7 +85,9 @@ describe("statements per page", () => {
     }
     console.log(`contacts list statements (10 vs 120 contacts): ${JSON.stringify(counts)}`);
     // Never OFFSET, never COUNT(*) over contacts.
-    const all = (await statementsOf(`/app/contacts?tag=${large.tag}`, large.cookie)).statements.join("\n").toLowerCase();
+    const all = (await statementsOf(`/app/contacts?tag=${large.tag}`, large.cookie)).statements
+      .join("\n")
+      .toLowerCase();
     expect(all).not.toContain("offset");
     expect(all).not.toMatch(/count\([^)]*\)[^;]*from "?contacts"?\b/);
   });
@@ -73,8 +96,18 @@ describe("statements per page", () => {
     const t = await newTenant("Notes Count Co");
     const tag = await insertTag(t.tenantId, "T");
     await insertCustomField(t.tenantId, "F", "text");
-    const one = await createContact(t.cookie, { first_name: "One", emails: ["one@x.example", "one@y.example"], phones: ["(415) 555-0101"], tag_ids: String(tag) });
-    const many = await createContact(t.cookie, { first_name: "Many", emails: ["many@x.example", "many@y.example"], phones: ["(415) 555-0102"], tag_ids: String(tag) });
+    const one = await createContact(t.cookie, {
+      first_name: "One",
+      emails: ["one@x.example", "one@y.example"],
+      phones: ["(415) 555-0101"],
+      tag_ids: String(tag),
+    });
+    const many = await createContact(t.cookie, {
+      first_name: "Many",
+      emails: ["many@x.example", "many@y.example"],
+      phones: ["(415) 555-0102"],
+      tag_ids: String(tag),
+    });
     await post(`/app/contacts/${one}/notes`, t.cookie, { body: "The only note" });
     for (let i = 0; i < 30; i++) await post(`/app/contacts/${many}/notes`, t.cookie, { body: `Note number ${i}` });
     const a = await statementsOf(`/app/contacts/${one}`, t.cookie);
@@ -100,7 +133,9 @@ describe("query plans", () => {
     // "SCAN contacts" alone is a full scan; contacts_fts is the search index, checked separately.
     expect(text, label).not.toMatch(/\bSCAN contacts(?!_fts)\b/);
     expect(text, label).not.toMatch(/\bSCAN (contact_tags|custom_field_values|companies)\b/);
-    expect(text, label).toMatch(/SEARCH contacts USING (COVERING )?INDEX contacts_tenant_\w+_idx|SEARCH contacts USING INTEGER PRIMARY KEY/);
+    expect(text, label).toMatch(
+      /SEARCH contacts USING (COVERING )?INDEX contacts_tenant_\w+_idx|SEARCH contacts USING INTEGER PRIMARY KEY/,
+    );
   }
 
   const base = (over: Partial<ContactListQuery> = {}): ContactListQuery => ({
@@ -117,11 +152,21 @@ describe("query plans", () => {
 
   it("every sort, both ways, first page and later pages, uses its own index", async () => {
     const t = await filledTenant(120);
-    const indexOf = { name: "contacts_tenant_name_idx", company: "contacts_tenant_company_sort_idx", created: "contacts_tenant_created_idx", updated: "contacts_tenant_updated_idx", activity: "contacts_tenant_activity_idx" };
+    const indexOf = {
+      name: "contacts_tenant_name_idx",
+      company: "contacts_tenant_company_sort_idx",
+      created: "contacts_tenant_created_idx",
+      updated: "contacts_tenant_updated_idx",
+      activity: "contacts_tenant_activity_idx",
+    };
     for (const sort of CONTACT_SORTS) {
       for (const dir of ["asc", "desc"] as const) {
         const value = sort === "name" || sort === "company" ? "m" : Date.now();
-        for (const cursor of [null, { sort, dir, value, id: 50, back: false }, { sort, dir, value, id: 50, back: true }]) {
+        for (const cursor of [
+          null,
+          { sort, dir, value, id: 50, back: false },
+          { sort, dir, value, id: 50, back: true },
+        ]) {
           const label = `${sort} ${dir} ${cursor ? (cursor.back ? "previous" : "next") : "first"}`;
           const lines = await plan(base({ sort, dir, cursor }), t.tenantId);
           expectNoContactsScan(lines, label);
@@ -133,24 +178,53 @@ describe("query plans", () => {
     expect(DEFAULT_DIRECTION.name).toBe("asc");
   });
 
-  const FTS_FIRST = /^SCAN contacts_fts VIRTUAL TABLE INDEX \S+ \| SEARCH contacts USING INTEGER PRIMARY KEY \(rowid=\?\)/;
+  const FTS_FIRST =
+    /^SCAN contacts_fts VIRTUAL TABLE INDEX \S+ \| SEARCH contacts USING INTEGER PRIMARY KEY \(rowid=\?\)/;
 
   it("the tag, company, owner and custom field filters and a search use indexes (the search its full-text index)", async () => {
     const t = await filledTenant(120);
-    const owner = (await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?").bind(t.tenantId).first<{ user_id: string }>())!.user_id;
+    const owner = (await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?")
+      .bind(t.tenantId)
+      .first<{ user_id: string }>())!.user_id;
     const match = ftsQuery(t.tenantId, searchTerms("bulk 0001"))!;
     const cases: [string, ContactListQuery, RegExp[]][] = [
       ["default list", base(), [/contacts_tenant_name_idx \(tenant_id=\?\)/]],
       ["tag filter", base({ tagId: t.tag }), [/contact_tags_tenant_tag_idx \(tenant_id=\? AND tag_id=\?\)/]],
-      ["company filter", base({ companyId: t.company }), [/contacts_tenant_company_idx \(tenant_id=\? AND company_id=\?\)/]],
+      [
+        "company filter",
+        base({ companyId: t.company }),
+        [/contacts_tenant_company_idx \(tenant_id=\? AND company_id=\?\)/],
+      ],
       ["company filter, by update", base({ companyId: t.company, sort: "updated", dir: "desc" }), []],
       ["owner filter", base({ ownerId: owner }), [/contacts_tenant_owner_idx \(tenant_id=\? AND owner_id=\?\)/]],
-      ["custom field filter", base({ custom: [{ fieldId: t.field, value: "gold" }] }), [/custom_field_values_tenant_value_idx \(tenant_id=\? AND field_id=\? AND value=\?\)/]],
+      [
+        "custom field filter",
+        base({ custom: [{ fieldId: t.field, value: "gold" }] }),
+        [/custom_field_values_tenant_value_idx \(tenant_id=\? AND field_id=\? AND value=\?\)/],
+      ],
       // A search is driven by the full-text index, whatever the sort: it costs its matches, not the tenant.
       ["search", base({ match }), [FTS_FIRST]],
       ["search, newest first (the default)", base({ match, sort: "created", dir: "desc" }), [FTS_FIRST]],
-      ["search, newest first, next page", base({ match, sort: "created", dir: "desc", cursor: { sort: "created", dir: "desc", value: Date.now(), id: 9, back: false } }), [FTS_FIRST]],
-      ["search, next page by update", base({ match, sort: "updated", dir: "desc", cursor: { sort: "updated", dir: "desc", value: Date.now(), id: 9, back: false } }), [FTS_FIRST]],
+      [
+        "search, newest first, next page",
+        base({
+          match,
+          sort: "created",
+          dir: "desc",
+          cursor: { sort: "created", dir: "desc", value: Date.now(), id: 9, back: false },
+        }),
+        [FTS_FIRST],
+      ],
+      [
+        "search, next page by update",
+        base({
+          match,
+          sort: "updated",
+          dir: "desc",
+          cursor: { sort: "updated", dir: "desc", value: Date.now(), id: 9, back: false },
+        }),
+        [FTS_FIRST],
+      ],
       ["search with a tag", base({ match, tagId: t.tag }), [FTS_FIRST, /contact_tags_tenant_tag_idx/]],
     ];
     const report: Record<string, string> = {};
@@ -163,14 +237,22 @@ describe("query plans", () => {
     // Newest-first search streams from the index and stops after a page: no sort of all matches.
     expect(report["search, newest first (the default)"]).not.toMatch(/TEMP B-TREE/);
     expect(report["search, newest first, next page"]).not.toMatch(/TEMP B-TREE/);
-    console.log(`contacts list plans:\n${Object.entries(report).map(([k, v]) => `  ${k}: ${v}`).join("\n")}`);
+    console.log(
+      `contacts list plans:\n${Object.entries(report)
+        .map(([k, v]) => `  ${k}: ${v}`)
+        .join("\n")}`,
+    );
   });
 
   it("the route runs exactly the SQL that was explained", async () => {
     const t = await filledTenant(20);
     const routeStatements = (await statementsOf(`/app/contacts?tag=${t.tag}&q=bulk`, t.cookie)).statements;
     // A search without a chosen sort lists newest first, in the search index's order.
-    const { sql } = contactsListQuery(createDb(env.DB), t.tenantId, base({ tagId: t.tag, sort: "created", dir: "desc", match: ftsQuery(t.tenantId, searchTerms("bulk")) })).toSQL();
+    const { sql } = contactsListQuery(
+      createDb(env.DB),
+      t.tenantId,
+      base({ tagId: t.tag, sort: "created", dir: "desc", match: ftsQuery(t.tenantId, searchTerms("bulk")) }),
+    ).toSQL();
     expect(routeStatements).toContain(sql);
     const plain = (await statementsOf("/app/contacts", t.cookie)).statements;
     expect(plain).toContain(contactsListQuery(createDb(env.DB), t.tenantId, base()).toSQL().sql);

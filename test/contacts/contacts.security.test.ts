@@ -3,7 +3,16 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { memberOf } from "../helpers/tenants";
-import { createContact, insertCompany, insertContacts, insertTag, listedIds, newTenant, post, tenantState } from "./contact-helpers";
+import {
+  createContact,
+  insertCompany,
+  insertContacts,
+  insertTag,
+  listedIds,
+  newTenant,
+  post,
+  tenantState,
+} from "./contact-helpers";
 
 async function twoWorkspaces() {
   const a = await newTenant("Alpha Contacts");
@@ -20,7 +29,11 @@ async function twoWorkspaces() {
   });
   await post(`/app/contacts/${aContact}/notes`, a.cookie, { body: "Confidential alpha note" });
   const bTag = await insertTag(b.tenantId, "Beta VIP");
-  const bContact = await createContact(b.cookie, { first_name: "Open", last_name: "Betason", emails: ["open@beta.example"] });
+  const bContact = await createContact(b.cookie, {
+    first_name: "Open",
+    last_name: "Betason",
+    emails: ["open@beta.example"],
+  });
   return { a, b, aContact, bContact, tag, bTag, company };
 }
 
@@ -40,10 +53,15 @@ describe("another workspace's contacts", () => {
     for (const [method, path, form] of attempts) {
       const res = form
         ? await post(path, b.cookie, form)
-        : await send(path, { method, cookie: b.cookie, headers: method === "DELETE" ? { "HX-Request": "true", "HX-Target": `contact-${aContact}` } : {} });
+        : await send(path, {
+            method,
+            cookie: b.cookie,
+            headers: method === "DELETE" ? { "HX-Request": "true", "HX-Target": `contact-${aContact}` } : {},
+          });
       expect(res.status, `${method} ${path}`).toBe(404);
       const body = await res.text();
-      for (const secret of ["Alphason", "secret@alpha.example", "Confidential", "Alpha Industries"]) expect(body, `${method} ${path}`).not.toContain(secret);
+      for (const secret of ["Alphason", "secret@alpha.example", "Confidential", "Alpha Industries"])
+        expect(body, `${method} ${path}`).not.toContain(secret);
     }
     expect(await tenantState(a.tenantId)).toEqual(before);
   });
@@ -52,17 +70,31 @@ describe("another workspace's contacts", () => {
     const { a, b, aContact, bContact, tag, bTag } = await twoWorkspaces();
     const before = await tenantState(a.tenantId);
     // Tagging their contact with our tag, untagging their tag, deleting their contact.
-    const tagged = await post("/app/contacts/bulk", b.cookie, { action: "tag", tag_id: String(bTag), ids: [String(aContact), String(bContact)] });
+    const tagged = await post("/app/contacts/bulk", b.cookie, {
+      action: "tag",
+      tag_id: String(bTag),
+      ids: [String(aContact), String(bContact)],
+    });
     expect(tagged.headers.get("Location")).toBe("/app/contacts?notice=tagged&n=1"); // only their own contact
-    const theirTag = await post("/app/contacts/bulk", b.cookie, { action: "untag", tag_id: String(tag), ids: String(aContact) });
+    const theirTag = await post("/app/contacts/bulk", b.cookie, {
+      action: "untag",
+      tag_id: String(tag),
+      ids: String(aContact),
+    });
     expect(theirTag.status).toBe(422); // their tag is not a tag here
     const confirm = await post("/app/contacts/bulk", b.cookie, { action: "delete", ids: String(aContact) });
     expect(confirm.status).toBe(422);
     expect(await confirm.text()).not.toContain("Alphason");
-    const deleted = await post("/app/contacts/bulk", b.cookie, { action: "delete", confirm: "1", ids: String(aContact) });
+    const deleted = await post("/app/contacts/bulk", b.cookie, {
+      action: "delete",
+      confirm: "1",
+      ids: String(aContact),
+    });
     expect(deleted.headers.get("Location")).toBe("/app/contacts?notice=bulk_deleted&n=0");
     expect(await tenantState(a.tenantId)).toEqual(before);
-    expect((await tenantState(b.tenantId)).contactTags.map((r) => [r.contact_id, r.tag_id])).toEqual([[bContact, bTag]]);
+    expect((await tenantState(b.tenantId)).contactTags.map((r) => [r.contact_id, r.tag_id])).toEqual([
+      [bContact, bTag],
+    ]);
   });
 
   it("search, filters, duplicate warnings and cursors never reach another workspace's contacts", async () => {
@@ -71,7 +103,12 @@ describe("another workspace's contacts", () => {
     for (const q of ["secret", "alphason", "alpha", "5550111", "confidential", "alphabulk", "alpha industries"]) {
       const page = await (await send(`/app/contacts?q=${encodeURIComponent(q)}`, { cookie: b.cookie })).text();
       expect(listedIds(page), q).toEqual([]);
-      const fragment = await (await send(`/app/contacts?q=${encodeURIComponent(q)}`, { cookie: b.cookie, headers: { "HX-Request": "true", "HX-Target": "contact-results" } })).text();
+      const fragment = await (
+        await send(`/app/contacts?q=${encodeURIComponent(q)}`, {
+          cookie: b.cookie,
+          headers: { "HX-Request": "true", "HX-Target": "contact-results" },
+        })
+      ).text();
       expect(listedIds(fragment), q).toEqual([]);
     }
     expect(listedIds(await (await send(`/app/contacts?tag=${tag}`, { cookie: b.cookie })).text())).toEqual([]);
@@ -83,9 +120,16 @@ describe("another workspace's contacts", () => {
     const next = aFirst.match(/<a href="([^"]+)" rel="next"/)![1]!.replace(/&amp;/g, "&");
     for (const id of listedIds(await (await send(next, { cookie: b.cookie })).text())) expect(id).toBe(bContact);
     // B typing A's email or phone is not told that A has it.
-    const check = await post("/app/contacts/check-duplicates", b.cookie, { emails: "secret@alpha.example", phones: "(415) 555-0111" });
+    const check = await post("/app/contacts/check-duplicates", b.cookie, {
+      emails: "secret@alpha.example",
+      phones: "(415) 555-0111",
+    });
     expect(await check.text()).toBe("");
-    const created = await post("/app/contacts", b.cookie, { first_name: "Mine", emails: "secret@alpha.example", phones: "(415) 555-0111" });
+    const created = await post("/app/contacts", b.cookie, {
+      first_name: "Mine",
+      emails: "secret@alpha.example",
+      phones: "(415) 555-0111",
+    });
     expect(created.status).toBe(303);
     // And A sees none of B's.
     expect(listedIds(await (await send("/app/contacts?q=betason", { cookie: a.cookie })).text())).toEqual([]);
@@ -96,7 +140,9 @@ describe("roles", () => {
   it("a viewer reads, gets 403 on every write route, and each refusal is in the audit trail", async () => {
     const { a, aContact, tag } = await twoWorkspaces();
     const viewer = await memberOf(a.tenantId, "viewer");
-    const viewerId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(viewer.email).first<{ id: string }>())!.id;
+    const viewerId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?")
+      .bind(viewer.email)
+      .first<{ id: string }>())!.id;
     expect((await send("/app/contacts", { cookie: viewer.cookie })).status).toBe(200);
     expect((await send(`/app/contacts/${aContact}`, { cookie: viewer.cookie })).status).toBe(200);
     const before = await tenantState(a.tenantId);
@@ -104,8 +150,18 @@ describe("roles", () => {
     const writes: [string, string, string, Record<string, string> | null][] = [
       ["GET /app/contacts/new", "GET", "/app/contacts/new", null],
       ["POST /app/contacts", "POST", "/app/contacts", { first_name: "Sneaky" }],
-      ["POST /app/contacts/check-duplicates", "POST", "/app/contacts/check-duplicates", { emails: "secret@alpha.example" }],
-      ["POST /app/contacts/bulk", "POST", "/app/contacts/bulk", { action: "delete", confirm: "1", ids: String(aContact) }],
+      [
+        "POST /app/contacts/check-duplicates",
+        "POST",
+        "/app/contacts/check-duplicates",
+        { emails: "secret@alpha.example" },
+      ],
+      [
+        "POST /app/contacts/bulk",
+        "POST",
+        "/app/contacts/bulk",
+        { action: "delete", confirm: "1", ids: String(aContact) },
+      ],
       ["GET /app/contacts/:id/edit", "GET", `/app/contacts/${aContact}/edit`, null],
       ["POST /app/contacts/:id", "POST", `/app/contacts/${aContact}`, { first_name: "Renamed" }],
       ["DELETE /app/contacts/:id", "DELETE", `/app/contacts/${aContact}`, null],
@@ -116,12 +172,21 @@ describe("roles", () => {
       const res = form ? await post(path, viewer.cookie, form) : await send(path, { method, cookie: viewer.cookie });
       expect(res.status, label).toBe(403);
     }
-    const bulkTag = await post("/app/contacts/bulk", viewer.cookie, { action: "tag", tag_id: String(tag), ids: String(aContact) });
+    const bulkTag = await post("/app/contacts/bulk", viewer.cookie, {
+      action: "tag",
+      tag_id: String(tag),
+      ids: String(aContact),
+    });
     expect(bulkTag.status).toBe(403);
     expect(await tenantState(a.tenantId)).toEqual(before);
-    const denied = await env.DB.prepare("SELECT target_label FROM audit_log WHERE tenant_id = ? AND actor_user_id = ? AND action = 'permission.denied' ORDER BY id")
+    const denied = await env.DB.prepare(
+      "SELECT target_label FROM audit_log WHERE tenant_id = ? AND actor_user_id = ? AND action = 'permission.denied' ORDER BY id",
+    )
       .bind(a.tenantId, viewerId)
       .all<{ target_label: string }>();
-    expect(denied.results.map((r) => r.target_label)).toEqual([...writes.map(([label]) => label), "POST /app/contacts/bulk"]);
+    expect(denied.results.map((r) => r.target_label)).toEqual([
+      ...writes.map(([label]) => label),
+      "POST /app/contacts/bulk",
+    ]);
   });
 });

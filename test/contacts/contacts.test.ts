@@ -18,7 +18,11 @@ import {
   tenantState,
 } from "./contact-helpers";
 
-const HX_SEARCH = { "HX-Request": "true", "HX-Target": "contact-results", "HX-Current-URL": "http://localhost/app/contacts" };
+const HX_SEARCH = {
+  "HX-Request": "true",
+  "HX-Target": "contact-results",
+  "HX-Current-URL": "http://localhost/app/contacts",
+};
 
 async function html(path: string, cookie: string, headers: Record<string, string> = {}) {
   const res = await send(path, { cookie, headers });
@@ -31,11 +35,19 @@ async function contactRow(id: number) {
 }
 
 async function emailsOf(id: number) {
-  return (await env.DB.prepare("SELECT email FROM contact_emails WHERE contact_id = ? ORDER BY position").bind(id).all<{ email: string }>()).results.map((r) => r.email);
+  return (
+    await env.DB.prepare("SELECT email FROM contact_emails WHERE contact_id = ? ORDER BY position")
+      .bind(id)
+      .all<{ email: string }>()
+  ).results.map((r) => r.email);
 }
 
 async function phonesOf(id: number) {
-  return (await env.DB.prepare("SELECT phone FROM contact_phones WHERE contact_id = ? ORDER BY position").bind(id).all<{ phone: string }>()).results.map((r) => r.phone);
+  return (
+    await env.DB.prepare("SELECT phone FROM contact_phones WHERE contact_id = ? ORDER BY position")
+      .bind(id)
+      .all<{ phone: string }>()
+  ).results.map((r) => r.phone);
 }
 
 async function addNote(cookie: string, id: number, body: string) {
@@ -83,9 +95,21 @@ describe("creating, reading, editing and deleting", () => {
     expect(row.owner_id).toBe(row.created_by); // the creator owns it by default
     expect(await emailsOf(id)).toEqual(["ada@example.com", "ada.work@engines.example"]);
     expect(await phonesOf(id)).toEqual(["+14155550123", "+442079460958"]);
-    const tagNames = (await env.DB.prepare("SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ? ORDER BY t.name").bind(id).all<{ name: string }>()).results;
+    const tagNames = (
+      await env.DB.prepare(
+        "SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = ? ORDER BY t.name",
+      )
+        .bind(id)
+        .all<{ name: string }>()
+    ).results;
     expect(tagNames.map((r) => r.name)).toEqual(["Pioneer", "VIP"]);
-    const values = (await env.DB.prepare("SELECT field_id, value FROM custom_field_values WHERE entity_id = ? AND tenant_id = ? ORDER BY field_id").bind(id, t.tenantId).all()).results;
+    const values = (
+      await env.DB.prepare(
+        "SELECT field_id, value FROM custom_field_values WHERE entity_id = ? AND tenant_id = ? ORDER BY field_id",
+      )
+        .bind(id, t.tenantId)
+        .all()
+    ).results;
     expect(values).toEqual([
       { field_id: budget, value: "1200.5" },
       { field_id: site, value: "https://ada.example/notes" },
@@ -113,26 +137,42 @@ describe("creating, reading, editing and deleting", () => {
 
   it("reads national numbers in the workspace's region, and in another region once it changes", async () => {
     const t = await newTenant("Phones Co");
-    const us = await createContact(t.cookie, { first_name: "Grace", phones: ["(415) 555-0123", "415.555.0199", "+49 30 901820"] });
+    const us = await createContact(t.cookie, {
+      first_name: "Grace",
+      phones: ["(415) 555-0123", "415.555.0199", "+49 30 901820"],
+    });
     expect(await phonesOf(us)).toEqual(["+14155550123", "+14155550199", "+4930901820"]);
     await env.DB.prepare("UPDATE tenants SET default_region = 'DE' WHERE id = ?").bind(t.tenantId).run();
-    const de = await createContact(t.cookie, { first_name: "Hedy", phones: ["030 901820", "0151 23456789", "+1 415 555 0123"] });
+    const de = await createContact(t.cookie, {
+      first_name: "Hedy",
+      phones: ["030 901820", "0151 23456789", "+1 415 555 0123"],
+    });
     expect(await phonesOf(de)).toEqual(["+4930901820", "+4915123456789", "+14155550123"]);
     // The same digits now mean a German number.
-    expect(await phonesOf(await createContact(t.cookie, { first_name: "Alan", phones: ["(415) 555-0123"] }))).toEqual(["+494155550123"]);
+    expect(await phonesOf(await createContact(t.cookie, { first_name: "Alan", phones: ["(415) 555-0123"] }))).toEqual([
+      "+494155550123",
+    ]);
     // A German mobile number without its country code is not a US number: the form says how to write it.
     await env.DB.prepare("UPDATE tenants SET default_region = 'US' WHERE id = ?").bind(t.tenantId).run();
     const res = await post("/app/contacts", t.cookie, { first_name: "Konrad", phones: ["0151 23456789"] });
     expect(res.status).toBe(422);
-    expect(fieldError(await res.text(), "f-phones-0")).toContain("Include the country code (like +44) for numbers outside US.");
+    expect(fieldError(await res.text(), "f-phones-0")).toContain(
+      "Include the country code (like +44) for numbers outside US.",
+    );
   });
 
   it("keeps up to five emails, trimmed, lower-cased and without repeats, the first as primary", async () => {
     const t = await newTenant("Emails Co");
-    const id = await createContact(t.cookie, { last_name: "Hopper", emails: ["B@x.example", " a@x.example", "b@X.example", "c@x.example", "d@x.example", "e@x.example"] });
+    const id = await createContact(t.cookie, {
+      last_name: "Hopper",
+      emails: ["B@x.example", " a@x.example", "b@X.example", "c@x.example", "d@x.example", "e@x.example"],
+    });
     expect(await emailsOf(id)).toEqual(["b@x.example", "a@x.example", "c@x.example", "d@x.example", "e@x.example"]);
     expect((await contactRow(id))!.primary_email).toBe("b@x.example");
-    const six = await post("/app/contacts", t.cookie, { last_name: "Too many", emails: ["1@x.example", "2@x.example", "3@x.example", "4@x.example", "5@x.example", "6@x.example"] });
+    const six = await post("/app/contacts", t.cookie, {
+      last_name: "Too many",
+      emails: ["1@x.example", "2@x.example", "3@x.example", "4@x.example", "5@x.example", "6@x.example"],
+    });
     expect(six.status).toBe(422);
     expect(fieldError(await six.text(), "f-emails")).toBe("Enter at most 5 email addresses.");
     // Only an email is enough to make a contact; its name is its address in the list.
@@ -145,7 +185,12 @@ describe("creating, reading, editing and deleting", () => {
     const t = await newTenant("Edit Co");
     const acme = await insertCompany(t.tenantId, "Acme");
     const vip = await insertTag(t.tenantId, "VIP");
-    const id = await createContact(t.cookie, { first_name: "Grace", last_name: "Brewster", emails: ["grace@x.example"], tag_ids: String(vip) });
+    const id = await createContact(t.cookie, {
+      first_name: "Grace",
+      last_name: "Brewster",
+      emails: ["grace@x.example"],
+      tag_ids: String(vip),
+    });
     const form = await html(`/app/contacts/${id}/edit`, t.cookie);
     expect(form).toContain('value="Grace"');
     expect(form).toContain('value="grace@x.example"');
@@ -164,11 +209,20 @@ describe("creating, reading, editing and deleting", () => {
     });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe(`/app/contacts/${id}`);
-    expect(await contactRow(id)).toMatchObject({ last_name: "Hopper", name_sort: "hopper grace", job_title: "Rear Admiral", company_name: "Acme", company_sort: "acme", owner_id: null });
+    expect(await contactRow(id)).toMatchObject({
+      last_name: "Hopper",
+      name_sort: "hopper grace",
+      job_title: "Rear Admiral",
+      company_name: "Acme",
+      company_sort: "acme",
+      owner_id: null,
+    });
     expect(await emailsOf(id)).toEqual(["grace@x.example", "amazing@navy.example"]);
     // The tag box was not ticked, so the tag went.
     expect((await tenantState(t.tenantId)).contactTags).toEqual([]);
-    const updated = await env.DB.prepare("SELECT detail FROM activities WHERE subject_id = ? AND kind = 'updated'").bind(id).first<{ detail: string }>();
+    const updated = await env.DB.prepare("SELECT detail FROM activities WHERE subject_id = ? AND kind = 'updated'")
+      .bind(id)
+      .first<{ detail: string }>();
     expect(JSON.parse(updated!.detail)).toEqual({
       lastName: ["Brewster", "Hopper"],
       jobTitle: [null, "Rear Admiral"],
@@ -200,12 +254,31 @@ describe("creating, reading, editing and deleting", () => {
 
   it("refuses a save based on an old version and writes nothing of it", async () => {
     const t = await newTenant("Versions Co");
-    const id = await createContact(t.cookie, { first_name: "Katherine", last_name: "Johnson", emails: ["kj@x.example"] });
+    const id = await createContact(t.cookie, {
+      first_name: "Katherine",
+      last_name: "Johnson",
+      emails: ["kj@x.example"],
+    });
     const version = (await html(`/app/contacts/${id}/edit`, t.cookie)).match(/name="version" value="(\d+)"/)![1]!;
     // Someone else saves first.
-    expect((await post(`/app/contacts/${id}`, t.cookie, { version, first_name: "Katherine", last_name: "Goble", emails: ["kj@x.example"] })).status).toBe(303);
+    expect(
+      (
+        await post(`/app/contacts/${id}`, t.cookie, {
+          version,
+          first_name: "Katherine",
+          last_name: "Goble",
+          emails: ["kj@x.example"],
+        })
+      ).status,
+    ).toBe(303);
     const before = await tenantState(t.tenantId);
-    const stale = await post(`/app/contacts/${id}`, t.cookie, { version, first_name: "Kathy", last_name: "Johnson", emails: ["other@x.example"], phones: ["(415) 555-0100"] });
+    const stale = await post(`/app/contacts/${id}`, t.cookie, {
+      version,
+      first_name: "Kathy",
+      last_name: "Johnson",
+      emails: ["other@x.example"],
+      phones: ["(415) 555-0100"],
+    });
     expect(stale.status).toBe(409);
     const body = await stale.text();
     expect(body).toContain("Someone else saved changes to this contact");
@@ -214,7 +287,16 @@ describe("creating, reading, editing and deleting", () => {
     expect(newVersion).not.toBe(version);
     expect(await tenantState(t.tenantId)).toEqual(before);
     // Saving again from the refreshed form replaces the other change, deliberately.
-    expect((await post(`/app/contacts/${id}`, t.cookie, { version: newVersion, first_name: "Kathy", last_name: "Johnson", emails: ["kj@x.example"] })).status).toBe(303);
+    expect(
+      (
+        await post(`/app/contacts/${id}`, t.cookie, {
+          version: newVersion,
+          first_name: "Kathy",
+          last_name: "Johnson",
+          emails: ["kj@x.example"],
+        })
+      ).status,
+    ).toBe(303);
     expect(await contactRow(id)).toMatchObject({ first_name: "Kathy", last_name: "Johnson" });
   });
 
@@ -222,8 +304,19 @@ describe("creating, reading, editing and deleting", () => {
     const t = await newTenant("Delete Co");
     const vip = await insertTag(t.tenantId, "VIP");
     const field = await insertCustomField(t.tenantId, "Shoe size", "number");
-    const keep = await createContact(t.cookie, { first_name: "Keep", emails: ["keep@x.example"], tag_ids: String(vip), [`cf_${field}`]: "9" });
-    const id = await createContact(t.cookie, { first_name: "Gone", emails: ["gone@x.example"], phones: ["(415) 555-0123"], tag_ids: String(vip), [`cf_${field}`]: "42" });
+    const keep = await createContact(t.cookie, {
+      first_name: "Keep",
+      emails: ["keep@x.example"],
+      tag_ids: String(vip),
+      [`cf_${field}`]: "9",
+    });
+    const id = await createContact(t.cookie, {
+      first_name: "Gone",
+      emails: ["gone@x.example"],
+      phones: ["(415) 555-0123"],
+      tag_ids: String(vip),
+      [`cf_${field}`]: "42",
+    });
     await addNote(t.cookie, id, "A note about the one who goes");
     await addNote(t.cookie, keep, "A note about the one who stays");
 
@@ -237,16 +330,27 @@ describe("creating, reading, editing and deleting", () => {
 
     const state = await tenantState(t.tenantId);
     expect(state.contacts.map((c) => c.id)).toEqual([keep]);
-    for (const rows of [state.emails, state.phones, state.contactTags]) expect(rows.every((r) => r.contact_id === keep)).toBe(true);
+    for (const rows of [state.emails, state.phones, state.contactTags])
+      expect(rows.every((r) => r.contact_id === keep)).toBe(true);
     expect(state.values.map((v) => v.entity_id)).toEqual([keep]);
     expect(state.notes.map((n) => n.subject_id)).toEqual([keep]);
     expect(state.activities.every((a) => a.subject_id === keep)).toBe(true);
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM contacts_fts WHERE rowid = ?").bind(id).first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM contacts_fts WHERE rowid = ?").bind(id).first<{ n: number }>())!
+        .n,
+    ).toBe(0);
     await expectCountersExact(t.tenantId);
-    const audit = await env.DB.prepare("SELECT action, target_type, target_id, target_label FROM audit_log WHERE tenant_id = ? AND action = 'record.deleted'").bind(t.tenantId).all();
-    expect(audit.results).toEqual([{ action: "record.deleted", target_type: "contact", target_id: String(id), target_label: `Contact #${id}` }]);
+    const audit = await env.DB.prepare(
+      "SELECT action, target_type, target_id, target_label FROM audit_log WHERE tenant_id = ? AND action = 'record.deleted'",
+    )
+      .bind(t.tenantId)
+      .all();
+    expect(audit.results).toEqual([
+      { action: "record.deleted", target_type: "contact", target_id: String(id), target_label: `Contact #${id}` },
+    ]);
     // Gone means gone: every route of it answers 404.
-    for (const path of [`/app/contacts/${id}`, `/app/contacts/${id}/edit`, `/app/contacts/${id}/delete`]) expect((await send(path, { cookie: t.cookie })).status, path).toBe(404);
+    for (const path of [`/app/contacts/${id}`, `/app/contacts/${id}/edit`, `/app/contacts/${id}/delete`])
+      expect((await send(path, { cookie: t.cookie })).status, path).toBe(404);
     expect((await post(`/app/contacts/${id}/delete`, t.cookie, {})).status).toBe(404);
   });
 
@@ -254,16 +358,27 @@ describe("creating, reading, editing and deleting", () => {
     const t = await newTenant("Htmx Delete Co");
     const a = await createContact(t.cookie, { first_name: "Row" });
     const b = await createContact(t.cookie, { first_name: "Page" });
-    const fromRow = await send(`/app/contacts/${a}`, { method: "DELETE", cookie: t.cookie, headers: { "HX-Request": "true", "HX-Target": `contact-${a}` } });
+    const fromRow = await send(`/app/contacts/${a}`, {
+      method: "DELETE",
+      cookie: t.cookie,
+      headers: { "HX-Request": "true", "HX-Target": `contact-${a}` },
+    });
     expect(fromRow.status).toBe(200);
     expect(await fromRow.text()).toBe("");
     expect(fromRow.headers.get("HX-Redirect")).toBeNull();
-    const fromPage = await send(`/app/contacts/${b}`, { method: "DELETE", cookie: t.cookie, headers: { "HX-Request": "true" } });
+    const fromPage = await send(`/app/contacts/${b}`, {
+      method: "DELETE",
+      cookie: t.cookie,
+      headers: { "HX-Request": "true" },
+    });
     expect(fromPage.status).toBe(200);
     expect(fromPage.headers.get("HX-Redirect")).toBe("/app/contacts?notice=deleted");
     expect((await tenantState(t.tenantId)).contacts).toEqual([]);
     await expectCountersExact(t.tenantId);
-    expect((await send(`/app/contacts/${a}`, { method: "DELETE", cookie: t.cookie, headers: { "HX-Request": "true" } })).status).toBe(404);
+    expect(
+      (await send(`/app/contacts/${a}`, { method: "DELETE", cookie: t.cookie, headers: { "HX-Request": "true" } }))
+        .status,
+    ).toBe(404);
   });
 
   it("creates a tag while tagging, or reuses one of the same name whatever its case", async () => {
@@ -285,9 +400,16 @@ describe("the Free plan's contact limit", () => {
   it("refuses the contact past the limit with 402, the way past it, and what was typed; nothing is stored", async () => {
     const t = await newTenant("Limit Co");
     const limits = { FREE_MAX_CONTACTS: "2" };
-    for (const name of ["One", "Two"]) expect((await send("/app/contacts", { cookie: t.cookie, form: { first_name: name }, env: limits })).status).toBe(303);
+    for (const name of ["One", "Two"])
+      expect((await send("/app/contacts", { cookie: t.cookie, form: { first_name: name }, env: limits })).status).toBe(
+        303,
+      );
     const before = await tenantState(t.tenantId);
-    const res = await send("/app/contacts", { cookie: t.cookie, form: { first_name: "Three", emails: "three@x.example" }, env: limits });
+    const res = await send("/app/contacts", {
+      cookie: t.cookie,
+      form: { first_name: "Three", emails: "three@x.example" },
+      env: limits,
+    });
     expect(res.status).toBe(402);
     const body = await res.text();
     expect(body).toContain("The Free plan includes 2 contacts");
@@ -331,12 +453,22 @@ describe("duplicates", () => {
   it("warns while the form is filled in (htmx fragment), without a page of its own", async () => {
     const t = await newTenant("Live Dupes Co");
     const id = await createContact(t.cookie, { first_name: "Linus", emails: ["linus@x.example"] });
-    const res = await post("/app/contacts/check-duplicates", t.cookie, { emails: ["LINUS@x.example", "not an email"], phones: ["bad"] }, { "HX-Request": "true" });
+    const res = await post(
+      "/app/contacts/check-duplicates",
+      t.cookie,
+      { emails: ["LINUS@x.example", "not an email"], phones: ["bad"] },
+      { "HX-Request": "true" },
+    );
     expect(res.status).toBe(200);
     const body = await res.text();
     expect(body).not.toContain("<html");
     expect(body).toContain(`<a href="/app/contacts/${id}">Linus</a>`);
-    const none = await post("/app/contacts/check-duplicates", t.cookie, { emails: ["new@x.example"] }, { "HX-Request": "true" });
+    const none = await post(
+      "/app/contacts/check-duplicates",
+      t.cookie,
+      { emails: ["new@x.example"] },
+      { "HX-Request": "true" },
+    );
     expect(await none.text()).toBe("");
   });
 });
@@ -361,11 +493,22 @@ describe("hostile input", () => {
       emails: ["safe@x.example"],
     };
     const id = await createContact(t.cookie, form);
-    expect(await contactRow(id)).toMatchObject({ first_name: SCRIPT, last_name: IMG, job_title: SQL, address: `${SCRIPT}\n${IMG}` });
+    expect(await contactRow(id)).toMatchObject({
+      first_name: SCRIPT,
+      last_name: IMG,
+      job_title: SQL,
+      address: `${SCRIPT}\n${IMG}`,
+    });
     expect((await env.DB.prepare("SELECT count(*) AS n FROM contacts").first<{ n: number }>())!.n).toBeGreaterThan(0);
     await addNote(t.cookie, id, SCRIPT);
 
-    for (const path of [`/app/contacts/${id}`, "/app/contacts", `/app/contacts/${id}/edit`, `/app/contacts/${id}/delete`, `/app/contacts?q=alert`]) {
+    for (const path of [
+      `/app/contacts/${id}`,
+      "/app/contacts",
+      `/app/contacts/${id}/edit`,
+      `/app/contacts/${id}/delete`,
+      `/app/contacts?q=alert`,
+    ]) {
       const page = await html(path, t.cookie);
       expect(page, path).not.toContain(SCRIPT);
       expect(page, path).not.toContain("<img src=x");
@@ -383,13 +526,28 @@ describe("hostile input", () => {
     ["job title too long", { first_name: "A", job_title: "c".repeat(151) }, "f-job_title", "at most 150"],
     ["address too long", { first_name: "A", address: "d".repeat(1001) }, "f-address", "at most 1000"],
     ["new tag too long", { first_name: "A", new_tag: "e".repeat(51) }, "f-new_tag", "at most 50"],
-    ["no name and no email", { first_name: " ", last_name: "" }, "f-first_name", "Enter a first or last name, or an email address."],
-    ["an invalid email", { first_name: "A", emails: ["ok@x.example", "not-an-email"] }, "f-emails-1", "like name@example.com"],
+    [
+      "no name and no email",
+      { first_name: " ", last_name: "" },
+      "f-first_name",
+      "Enter a first or last name, or an email address.",
+    ],
+    [
+      "an invalid email",
+      { first_name: "A", emails: ["ok@x.example", "not-an-email"] },
+      "f-emails-1",
+      "like name@example.com",
+    ],
     ["an email too long", { first_name: "A", emails: [`${"a".repeat(250)}@x.example`] }, "f-emails-0", "at most 254"],
     ["an invalid phone", { first_name: "A", phones: ["12"] }, "f-phones-0", "not a valid phone number"],
     ["a phone too long", { first_name: "A", phones: ["1".repeat(41)] }, "f-phones-0", "at most 40"],
     ["control characters", { first_name: "A\u0000B" }, "f-first_name", "characters we cannot store"],
-    ["a company id that is not a number", { first_name: "A", company_id: "1 OR 1=1" }, "f-company_id", "Choose a company"],
+    [
+      "a company id that is not a number",
+      { first_name: "A", company_id: "1 OR 1=1" },
+      "f-company_id",
+      "Choose a company",
+    ],
     ["an owner who is not a member", { first_name: "A", owner_id: "nosuchuser" }, "f-owner_id", "Choose a member"],
     ["a company that does not exist", { first_name: "A", company_id: "999999999" }, "f-company_id", "Choose a company"],
   ])("refuses %s with 422, the message beside the field, and stores nothing", async (_label, form, field, message) => {
@@ -409,13 +567,18 @@ describe("hostile input", () => {
     const otherCompany = await insertCompany(other.tenantId, "Their Company");
     const otherTag = await insertTag(other.tenantId, "Their Tag");
     const otherField = await insertCustomField(other.tenantId, "Their Field", "text");
-    const ownerOfOther = (await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?").bind(other.tenantId).first<{ user_id: string }>())!.user_id;
+    const ownerOfOther = (await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?")
+      .bind(other.tenantId)
+      .first<{ user_id: string }>())!.user_id;
     const number = await insertCustomField(t.tenantId, "Score", "number");
     const before = await tenantState(t.tenantId);
     const otherBefore = await tenantState(other.tenantId);
 
     const cases: [Record<string, string | string[]>, (body: string) => void][] = [
-      [{ first_name: "A", company_id: String(otherCompany) }, (b) => expect(fieldError(b, "f-company_id")).toContain("Choose a company")],
+      [
+        { first_name: "A", company_id: String(otherCompany) },
+        (b) => expect(fieldError(b, "f-company_id")).toContain("Choose a company"),
+      ],
       [
         { first_name: "A", tag_ids: String(otherTag) },
         (b) => {
@@ -423,11 +586,26 @@ describe("hostile input", () => {
           expect(b).toMatch(/<p class="field-error" id="f-tag_ids-error">Choose tags from the list.<\/p>/);
         },
       ],
-      [{ first_name: "A", owner_id: ownerOfOther }, (b) => expect(fieldError(b, "f-owner_id")).toContain("Choose a member")],
-      [{ first_name: "A", [`cf_${otherField}`]: "x" }, (b) => expect(b).toContain("The form named a custom field that does not exist.")],
-      [{ first_name: "A", cf_999999999: "x" }, (b) => expect(b).toContain("The form named a custom field that does not exist.")],
-      [{ first_name: "A", [`cf_${number}`]: "twelve" }, (b) => expect(fieldError(b, `f-cf_${number}`)).toBe("Score must be a number.")],
-      [{ first_name: "A", tag_ids: "abc" }, (b) => expect(b).toContain('id="f-tag_ids-error">Choose tags from the list.')],
+      [
+        { first_name: "A", owner_id: ownerOfOther },
+        (b) => expect(fieldError(b, "f-owner_id")).toContain("Choose a member"),
+      ],
+      [
+        { first_name: "A", [`cf_${otherField}`]: "x" },
+        (b) => expect(b).toContain("The form named a custom field that does not exist."),
+      ],
+      [
+        { first_name: "A", cf_999999999: "x" },
+        (b) => expect(b).toContain("The form named a custom field that does not exist."),
+      ],
+      [
+        { first_name: "A", [`cf_${number}`]: "twelve" },
+        (b) => expect(fieldError(b, `f-cf_${number}`)).toBe("Score must be a number."),
+      ],
+      [
+        { first_name: "A", tag_ids: "abc" },
+        (b) => expect(b).toContain('id="f-tag_ids-error">Choose tags from the list.'),
+      ],
     ];
     for (const [form, check] of cases) {
       const res = await post("/app/contacts", t.cookie, form);
@@ -465,7 +643,11 @@ describe("the list", () => {
       ["activity", "asc", "last_activity_at ASC, id ASC"],
     ];
     for (const [sort, dir, orderBy] of orders) {
-      const expected = (await env.DB.prepare(`SELECT id FROM contacts WHERE tenant_id = ? ORDER BY ${orderBy}`).bind(t.tenantId).all<{ id: number }>()).results.map((r) => r.id);
+      const expected = (
+        await env.DB.prepare(`SELECT id FROM contacts WHERE tenant_id = ? ORDER BY ${orderBy}`)
+          .bind(t.tenantId)
+          .all<{ id: number }>()
+      ).results.map((r) => r.id);
       const label = `${sort} ${dir}`;
       const first = await html(`/app/contacts?sort=${sort}&dir=${dir}`, t.cookie);
       expect(first, label).toContain("120 contacts"); // the counter, unfiltered
@@ -495,22 +677,47 @@ describe("the list", () => {
     const ids = listedIds(first);
     await env.DB.prepare("DELETE FROM contacts WHERE id IN (?, ?)").bind(ids[0], ids[1]).run();
     expect(listedIds(await html(next, t.cookie))).toHaveLength(10);
-    for (const cursor of ["garbage", "eyJzIjoibmFtZSJ9", btoa(JSON.stringify({ s: "created", d: "desc", v: "x", i: 1 })), "A".repeat(2000)]) {
-      expect(listedIds(await html(`/app/contacts?cursor=${encodeURIComponent(cursor)}`, t.cookie)), cursor).toEqual(listedIds(await html("/app/contacts", t.cookie)));
+    for (const cursor of [
+      "garbage",
+      "eyJzIjoibmFtZSJ9",
+      btoa(JSON.stringify({ s: "created", d: "desc", v: "x", i: 1 })),
+      "A".repeat(2000),
+    ]) {
+      expect(listedIds(await html(`/app/contacts?cursor=${encodeURIComponent(cursor)}`, t.cookie)), cursor).toEqual(
+        listedIds(await html("/app/contacts", t.cookie)),
+      );
     }
   });
 
   it("filters by tag, company, owner and custom field value, and says how many it shows", async () => {
     const t = await newTenant("Filter Co");
     const member = await memberOf(t.tenantId, "member");
-    const memberId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(member.email).first<{ id: string }>())!.id;
+    const memberId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?")
+      .bind(member.email)
+      .first<{ id: string }>())!.id;
     const vip = await insertTag(t.tenantId, "VIP");
     const acme = await insertCompany(t.tenantId, "Acme");
     const tier = await insertCustomField(t.tenantId, "Tier", "select", ["Gold", "Silver"]);
     const score = await insertCustomField(t.tenantId, "Score", "number");
-    const a = await createContact(t.cookie, { first_name: "Alpha", tag_ids: String(vip), company_id: String(acme), [`cf_${tier}`]: "Gold", [`cf_${score}`]: "10" });
-    const b = await createContact(t.cookie, { first_name: "Bravo", company_id: String(acme), owner_id: memberId, [`cf_${tier}`]: "Silver" });
-    const c = await createContact(t.cookie, { first_name: "Charlie", tag_ids: String(vip), owner_id: memberId, [`cf_${score}`]: "10.0" });
+    const a = await createContact(t.cookie, {
+      first_name: "Alpha",
+      tag_ids: String(vip),
+      company_id: String(acme),
+      [`cf_${tier}`]: "Gold",
+      [`cf_${score}`]: "10",
+    });
+    const b = await createContact(t.cookie, {
+      first_name: "Bravo",
+      company_id: String(acme),
+      owner_id: memberId,
+      [`cf_${tier}`]: "Silver",
+    });
+    const c = await createContact(t.cookie, {
+      first_name: "Charlie",
+      tag_ids: String(vip),
+      owner_id: memberId,
+      [`cf_${score}`]: "10.0",
+    });
     await createContact(t.cookie, { first_name: "Delta" });
 
     expect(listedIds(await html(`/app/contacts?tag=${vip}`, t.cookie))).toEqual([a, c]);
@@ -532,8 +739,19 @@ describe("the list", () => {
   it("searches by word beginnings of names, emails, phone digits, company names and note text", async () => {
     const t = await newTenant("Search Co");
     const engines = await insertCompany(t.tenantId, "Analytical Engines");
-    const ada = await createContact(t.cookie, { first_name: "Zoë", last_name: "Lovelace", emails: ["countess@difference.example"], phones: ["(415) 555-0123"], company_id: String(engines) });
-    const alan = await createContact(t.cookie, { first_name: "Alan", last_name: "Turing", emails: ["alan@bletchley.example"], phones: ["+44 20 7946 0958"] });
+    const ada = await createContact(t.cookie, {
+      first_name: "Zoë",
+      last_name: "Lovelace",
+      emails: ["countess@difference.example"],
+      phones: ["(415) 555-0123"],
+      company_id: String(engines),
+    });
+    const alan = await createContact(t.cookie, {
+      first_name: "Alan",
+      last_name: "Turing",
+      emails: ["alan@bletchley.example"],
+      phones: ["+44 20 7946 0958"],
+    });
     await addNote(t.cookie, alan, "Discussed the Enigma machine over tea");
 
     const cases: [string, number[]][] = [
@@ -559,7 +777,9 @@ describe("the list", () => {
     // Without a chosen sort, matches come newest first (that order streams from the search index).
     for (const [q, expected] of cases) {
       const page = await html(`/app/contacts?q=${encodeURIComponent(q)}`, t.cookie);
-      expect(listedIds(page), q).toEqual(q === "*" ? listedIds(await html("/app/contacts", t.cookie)) : [...expected].sort((a, b) => b - a));
+      expect(listedIds(page), q).toEqual(
+        q === "*" ? listedIds(await html("/app/contacts", t.cookie)) : [...expected].sort((a, b) => b - a),
+      );
     }
     // A chosen sort applies to the matches.
     expect(listedIds(await html("/app/contacts?q=example&sort=name", t.cookie))).toEqual([ada, alan]);
@@ -569,12 +789,16 @@ describe("the list", () => {
   it("answers the search box with the results region only, and everything else with the full page", async () => {
     const t = await newTenant("Fragment Co");
     const id = await createContact(t.cookie, { first_name: "Margaret", last_name: "Hamilton" });
-    const fragment = await (await send("/app/contacts?q=hamil&tag=&owner=&sort=name&dir=asc", { cookie: t.cookie, headers: HX_SEARCH })).text();
+    const fragment = await (
+      await send("/app/contacts?q=hamil&tag=&owner=&sort=name&dir=asc", { cookie: t.cookie, headers: HX_SEARCH })
+    ).text();
     expect(fragment).not.toContain("<html");
     expect(fragment).not.toContain('role="search"');
     expect(fragment).toContain("<title>Contacts · CustomerTrackr</title>");
     expect(listedIds(fragment)).toEqual([id]);
-    const boosted = await (await send("/app/contacts?q=hamil", { cookie: t.cookie, headers: { ...HX_SEARCH, "HX-Boosted": "true" } })).text();
+    const boosted = await (
+      await send("/app/contacts?q=hamil", { cookie: t.cookie, headers: { ...HX_SEARCH, "HX-Boosted": "true" } })
+    ).text();
     expect(boosted).toContain("<html");
     const page = await html("/app/contacts?q=hamil", t.cookie);
     // Works without JavaScript: a GET form with a submit button.
@@ -609,20 +833,41 @@ describe("bulk actions", () => {
     const b = await createContact(t.cookie, { first_name: "B", tag_ids: String(vip) });
     const c = await createContact(t.cookie, { first_name: "C" });
     const back = "/app/contacts?sort=created&dir=asc";
-    const res = await post("/app/contacts/bulk", t.cookie, { action: "tag", tag_id: String(vip), ids: [String(a), String(b)], back });
+    const res = await post("/app/contacts/bulk", t.cookie, {
+      action: "tag",
+      tag_id: String(vip),
+      ids: [String(a), String(b)],
+      back,
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/contacts?sort=created&dir=asc&notice=tagged&n=1");
     expect(await html(res.headers.get("Location")!, t.cookie)).toContain("Tag added to 1 contact.");
     expect((await tenantState(t.tenantId)).contactTags.map((r) => r.contact_id)).toEqual([a, b]);
-    const tagged = await env.DB.prepare("SELECT subject_id FROM activities WHERE tenant_id = ? AND kind = 'tagged'").bind(t.tenantId).all<{ subject_id: number }>();
+    const tagged = await env.DB.prepare("SELECT subject_id FROM activities WHERE tenant_id = ? AND kind = 'tagged'")
+      .bind(t.tenantId)
+      .all<{ subject_id: number }>();
     expect(tagged.results.map((r) => r.subject_id)).toEqual([a]);
 
-    const untag = await post("/app/contacts/bulk", t.cookie, { action: "untag", tag_id: String(vip), ids: [String(a), String(b), String(c)] });
+    const untag = await post("/app/contacts/bulk", t.cookie, {
+      action: "untag",
+      tag_id: String(vip),
+      ids: [String(a), String(b), String(c)],
+    });
     expect(untag.headers.get("Location")).toBe("/app/contacts?notice=untagged&n=2");
     expect((await tenantState(t.tenantId)).contactTags).toEqual([]);
     // The redirect never leaves the contacts list, whatever "back" says.
-    for (const evil of ["https://evil.example/app/contacts", "//evil.example", "/app/settings/team", "/app/contacts/1"]) {
-      const r = await post("/app/contacts/bulk", t.cookie, { action: "tag", tag_id: String(vip), ids: String(a), back: evil });
+    for (const evil of [
+      "https://evil.example/app/contacts",
+      "//evil.example",
+      "/app/settings/team",
+      "/app/contacts/1",
+    ]) {
+      const r = await post("/app/contacts/bulk", t.cookie, {
+        action: "tag",
+        tag_id: String(vip),
+        ids: String(a),
+        back: evil,
+      });
       expect(r.headers.get("Location"), evil).toMatch(/^\/app\/contacts\?notice=tagged&n=\d$/);
     }
   });
@@ -630,24 +875,49 @@ describe("bulk actions", () => {
   it("deletes the selected contacts after a confirmation page, with their notes, in one go", async () => {
     const t = await newTenant("Bulk Delete Co");
     await insertContacts(t.tenantId, 130);
-    const fields = [await insertCustomField(t.tenantId, "One", "text"), await insertCustomField(t.tenantId, "Two", "text"), await insertCustomField(t.tenantId, "Three", "text")];
-    const ids = (await env.DB.prepare("SELECT id FROM contacts WHERE tenant_id = ? ORDER BY id").bind(t.tenantId).all<{ id: number }>()).results.map((r) => r.id);
+    const fields = [
+      await insertCustomField(t.tenantId, "One", "text"),
+      await insertCustomField(t.tenantId, "Two", "text"),
+      await insertCustomField(t.tenantId, "Three", "text"),
+    ];
+    const ids = (
+      await env.DB.prepare("SELECT id FROM contacts WHERE tenant_id = ? ORDER BY id")
+        .bind(t.tenantId)
+        .all<{ id: number }>()
+    ).results.map((r) => r.id);
     // Every contact gets a value for every field and a note: the delete must chunk the value deletes.
     for (const f of fields) {
-      await env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT tenant_id, ?, id, 'v' FROM contacts WHERE tenant_id = ?").bind(f, t.tenantId).run();
+      await env.DB.prepare(
+        "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT tenant_id, ?, id, 'v' FROM contacts WHERE tenant_id = ?",
+      )
+        .bind(f, t.tenantId)
+        .run();
     }
-    await env.DB.prepare("INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) SELECT tenant_id, 'contact', id, 'note ' || id, 1, 1 FROM contacts WHERE tenant_id = ?").bind(t.tenantId).run();
+    await env.DB.prepare(
+      "INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) SELECT tenant_id, 'contact', id, 'note ' || id, 1, 1 FROM contacts WHERE tenant_id = ?",
+    )
+      .bind(t.tenantId)
+      .run();
     await env.DB.prepare("UPDATE tenant_counters SET notes = 130 WHERE tenant_id = ?").bind(t.tenantId).run();
     const doomed = ids.slice(0, 125).map(String);
 
-    const confirm = await post("/app/contacts/bulk", t.cookie, { action: "delete", ids: doomed, back: "/app/contacts?sort=created" });
+    const confirm = await post("/app/contacts/bulk", t.cookie, {
+      action: "delete",
+      ids: doomed,
+      back: "/app/contacts?sort=created",
+    });
     expect(confirm.status).toBe(200);
     const page = await confirm.text();
     expect(page).toContain("Delete 125 contacts?");
     expect(page).toContain("and 105 more");
     expect((await tenantState(t.tenantId)).contacts).toHaveLength(130); // nothing yet
 
-    const res = await post("/app/contacts/bulk", t.cookie, { action: "delete", confirm: "1", ids: doomed, back: "/app/contacts?sort=created" });
+    const res = await post("/app/contacts/bulk", t.cookie, {
+      action: "delete",
+      confirm: "1",
+      ids: doomed,
+      back: "/app/contacts?sort=created",
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/contacts?sort=created&notice=bulk_deleted&n=125");
     const state = await tenantState(t.tenantId);
@@ -655,7 +925,11 @@ describe("bulk actions", () => {
     expect(state.values).toHaveLength(15);
     expect(state.notes).toHaveLength(5);
     await expectCountersExact(t.tenantId);
-    const audit = await env.DB.prepare("SELECT target_label, detail FROM audit_log WHERE tenant_id = ? AND action = 'record.deleted'").bind(t.tenantId).all<{ target_label: string; detail: string }>();
+    const audit = await env.DB.prepare(
+      "SELECT target_label, detail FROM audit_log WHERE tenant_id = ? AND action = 'record.deleted'",
+    )
+      .bind(t.tenantId)
+      .all<{ target_label: string; detail: string }>();
     expect(audit.results).toHaveLength(1);
     expect(audit.results[0]!.target_label).toBe("125 contacts (bulk)");
     expect(JSON.parse(audit.results[0]!.detail)).toMatchObject({ bulk: true, count: 125 });

@@ -18,10 +18,23 @@ describe("formatPhone", () => {
       if (!example) continue;
       // The example and neighbours of it (other last digits, one digit fewer, one more).
       const n = example.number;
-      candidates.push(n, n.slice(0, -1) + ((Number(n.slice(-1)) + 3) % 10), n.slice(0, -1), `${n}7`, `${n.slice(0, -2)}00`);
+      candidates.push(
+        n,
+        n.slice(0, -1) + ((Number(n.slice(-1)) + 3) % 10),
+        n.slice(0, -1),
+        `${n}7`,
+        `${n.slice(0, -2)}00`,
+      );
     }
     // What the app stores is what normalizePhone returns (every write path goes through it).
-    const numbers = [...new Set(candidates.flatMap((c) => { const r = normalizePhone(c, "US"); return r.ok ? [r.e164] : []; }))];
+    const numbers = [
+      ...new Set(
+        candidates.flatMap((c) => {
+          const r = normalizePhone(c, "US");
+          return r.ok ? [r.e164] : [];
+        }),
+      ),
+    ];
     expect(numbers.length).toBeGreaterThan(700);
     const differing = numbers.filter((n) => formatPhone(n) !== parsed(n));
     expect(differing).toEqual([]);

@@ -26,12 +26,41 @@ const duplicates = (names: string[]) => names.filter((n, i) => names.indexOf(n) 
 
 describe("statements read in one batch", () => {
   const db = createDb(env.DB);
-  const base: ContactListQuery = { sort: "name", dir: "asc", match: null, tagId: null, companyId: null, ownerId: null, custom: [], cursor: null };
+  const base: ContactListQuery = {
+    sort: "name",
+    dir: "asc",
+    match: null,
+    tagId: null,
+    companyId: null,
+    ownerId: null,
+    custom: [],
+    cursor: null,
+  };
   const cases: [string, Buildable[]][] = [
     ["the session check", [sessionRowQuery(db, "some-session")]],
     ["the contacts list", [...contactsListStatements(db, "t", base, null)]],
-    ["the contacts list, filtered by tag, company, owner and a custom field", [...contactsListStatements(db, "t", { ...base, tagId: 1, companyId: 2, ownerId: "u", custom: [{ fieldId: 3, value: "x" }] }, 2)]],
-    ["a search", [...contactsListStatements(db, "t", { ...base, sort: "created", dir: "desc", match: ftsQuery("a".repeat(24), searchTerms("ada")) }, null)]],
+    [
+      "the contacts list, filtered by tag, company, owner and a custom field",
+      [
+        ...contactsListStatements(
+          db,
+          "t",
+          { ...base, tagId: 1, companyId: 2, ownerId: "u", custom: [{ fieldId: 3, value: "x" }] },
+          2,
+        ),
+      ],
+    ],
+    [
+      "a search",
+      [
+        ...contactsListStatements(
+          db,
+          "t",
+          { ...base, sort: "created", dir: "desc", match: ftsQuery("a".repeat(24), searchTerms("ada")) },
+          null,
+        ),
+      ],
+    ],
     ["a contact's page", [...contactPageStatements(db, "t", 1)]],
     ["a company's page", [...companyPageStatements(db, "t", 1)]],
   ];
@@ -45,7 +74,9 @@ describe("statements read in one batch", () => {
   });
 
   it("would catch a statement that selects two columns of the same name", async () => {
-    const names = await columnNames({ toSQL: () => ({ sql: "SELECT c.id, t.id FROM contacts c JOIN tenants t ON t.id = c.tenant_id", params: [] }) });
+    const names = await columnNames({
+      toSQL: () => ({ sql: "SELECT c.id, t.id FROM contacts c JOIN tenants t ON t.id = c.tenant_id", params: [] }),
+    });
     expect(duplicates(names)).toEqual(["id"]);
   });
 });

@@ -10,12 +10,27 @@ async function search(tenantId: string, query: string): Promise<number[]> {
   return rows.results.map((r) => r.id);
 }
 
-async function insertContact(tenantId: string, first: string, last: string, company: string | null = null): Promise<number> {
+async function insertContact(
+  tenantId: string,
+  first: string,
+  last: string,
+  company: string | null = null,
+): Promise<number> {
   const now = Date.now();
   const row = await env.DB.prepare(
     "INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, company_name, company_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
   )
-    .bind(tenantId, first, last, `${last} ${first}`.toLowerCase(), company, (company ?? "").toLowerCase(), now, now, now)
+    .bind(
+      tenantId,
+      first,
+      last,
+      `${last} ${first}`.toLowerCase(),
+      company,
+      (company ?? "").toLowerCase(),
+      now,
+      now,
+      now,
+    )
     .first<{ id: number }>();
   return row!.id;
 }
@@ -25,11 +40,25 @@ describe("contacts search index", () => {
     const { tenantId } = await newTenant("Index Co");
     const id = await insertContact(tenantId, "Zoë", "Lovelace", "Analytical Engines Ltd");
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO contact_emails (tenant_id, contact_id, position, email) VALUES (?, ?, 0, 'ada@engines.example')").bind(tenantId, id),
-      env.DB.prepare("INSERT INTO contact_phones (tenant_id, contact_id, position, phone) VALUES (?, ?, 0, '+14155550123')").bind(tenantId, id),
-      env.DB.prepare("INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) VALUES (?, 'contact', ?, 'Met at the Babbage conference', 1, 1)").bind(tenantId, id),
+      env.DB.prepare(
+        "INSERT INTO contact_emails (tenant_id, contact_id, position, email) VALUES (?, ?, 0, 'ada@engines.example')",
+      ).bind(tenantId, id),
+      env.DB.prepare(
+        "INSERT INTO contact_phones (tenant_id, contact_id, position, phone) VALUES (?, ?, 0, '+14155550123')",
+      ).bind(tenantId, id),
+      env.DB.prepare(
+        "INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) VALUES (?, 'contact', ?, 'Met at the Babbage conference', 1, 1)",
+      ).bind(tenantId, id),
     ]);
-    for (const q of ['"zoe"*', '"lov"*', '"ada"* AND "engines"*', '"4155550123"*', '"5550123"*', '"analyt"*', '"babbage"*']) {
+    for (const q of [
+      '"zoe"*',
+      '"lov"*',
+      '"ada"* AND "engines"*',
+      '"4155550123"*',
+      '"5550123"*',
+      '"analyt"*',
+      '"babbage"*',
+    ]) {
       expect(await search(tenantId, q), q).toEqual([id]);
     }
   });
@@ -40,7 +69,11 @@ describe("contacts search index", () => {
     await env.DB.prepare("UPDATE contacts SET last_name = 'Murray' WHERE id = ?").bind(id).run();
     expect(await search(tenantId, '"hopper"*')).toEqual([]);
     expect(await search(tenantId, '"murray"*')).toEqual([id]);
-    await env.DB.prepare("INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) VALUES (?, 'contact', ?, 'cobol', 1, 1)").bind(tenantId, id).run();
+    await env.DB.prepare(
+      "INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) VALUES (?, 'contact', ?, 'cobol', 1, 1)",
+    )
+      .bind(tenantId, id)
+      .run();
     expect(await search(tenantId, '"cobol"')).toEqual([id]);
     await env.DB.prepare("DELETE FROM notes WHERE subject_id = ?").bind(id).run();
     expect(await search(tenantId, '"cobol"')).toEqual([]);

@@ -41,8 +41,14 @@ describe("timeline entries", () => {
   it("say what an import added or changed, and link the import instead of calling it a field", async () => {
     const t = await newTenant("Timeline Import Co");
     const tier = await insertCustomField(t.tenantId, "Tier", "text");
-    const id = await createContact(t.cookie, { first_name: "Grace", last_name: "Hopper", emails: "grace@example.com", job_title: "Engineer" });
-    const csv = "First name,Last name,Email,Email 2,Job title,Tags,Tier\nGrace,Hopper,grace@example.com,grace@navy.example,Rear Admiral,Navy,Gold\n";
+    const id = await createContact(t.cookie, {
+      first_name: "Grace",
+      last_name: "Hopper",
+      emails: "grace@example.com",
+      job_title: "Engineer",
+    });
+    const csv =
+      "First name,Last name,Email,Email 2,Job title,Tags,Tier\nGrace,Hopper,grace@example.com,grace@navy.example,Rear Admiral,Navy,Gold\n";
     const { id: importId, result } = await importFile(t.cookie, csv);
     expect(result.updated_count).toBe(1);
     const text = await timeline(`/app/contacts/${id}`, t.cookie);

@@ -1,7 +1,16 @@
 // Email verification and password reset through the real pages, reading the emails in the
 // development outbox (/dev/mail, mounted because the e2e server runs with DEV_MAIL=1).
 import assert from "node:assert/strict";
-import { PASSWORD, WAIT_MS, assertNoProblems, logInThroughForm, openPage, signUpThroughPages, uniqueEmail, waitForPath } from "./helpers.mjs";
+import {
+  PASSWORD,
+  WAIT_MS,
+  assertNoProblems,
+  logInThroughForm,
+  openPage,
+  signUpThroughPages,
+  uniqueEmail,
+  waitForPath,
+} from "./helpers.mjs";
 
 /** The first link to `prefix` in the newest email to `to`, as the recipient would click it. */
 async function linkFromMail(page, baseUrl, to, prefix) {
@@ -27,7 +36,11 @@ export default {
     await page.getByRole("link", { name: "Continue to CustomerTrackr" }).click();
     await waitForPath(page, "/app");
     await page.getByRole("heading", { level: 1, name: "Verify Me Ltd" }).waitFor();
-    assert.equal(await page.getByText("Please confirm your email address").count(), 0, "the banner must go once confirmed");
+    assert.equal(
+      await page.getByText("Please confirm your email address").count(),
+      0,
+      "the banner must go once confirmed",
+    );
     assertNoProblems(problems);
     await context.close();
   },

@@ -36,7 +36,11 @@ export default {
     assert.equal(cookie.secure, true, "session cookie must be Secure");
     assert.equal(cookie.sameSite, "Lax", "session cookie must be SameSite=Lax");
     assert.equal(cookie.path, "/", "session cookie must have path /");
-    assert.equal(await page.evaluate(() => document.cookie.includes("__Host-session")), false, "scripts must not see the session cookie");
+    assert.equal(
+      await page.evaluate(() => document.cookie.includes("__Host-session")),
+      false,
+      "scripts must not see the session cookie",
+    );
 
     await page.getByRole("button", { name: "Log out" }).click();
     await waitForPath(page, "/login", "?logged_out=1");
@@ -68,7 +72,11 @@ export default {
     assert.equal(new URL(page.url()).pathname, "/login", "a failed login must stay on /login");
     await expectHeading(page, "Log in");
     assert.equal(await page.getByLabel("Email", { exact: true }).inputValue(), email, "the email should be kept");
-    assert.equal(await page.getByLabel("Password", { exact: true }).inputValue(), "", "the password must not be echoed back");
+    assert.equal(
+      await page.getByLabel("Password", { exact: true }).inputValue(),
+      "",
+      "the password must not be echoed back",
+    );
     assert.equal(await sessionCookie(context, baseUrl), undefined, "a failed login must not set a session cookie");
     assertNoProblems(problems);
   },
@@ -116,7 +124,10 @@ export default {
     const company = "Theme Check Ltd";
     await signUpThroughPages(page, baseUrl, { company });
     const themes = page.getByRole("group", { name: "Theme" });
-    for (const [label, value] of [["Light", "light"], ["Dark", "dark"]]) {
+    for (const [label, value] of [
+      ["Light", "light"],
+      ["Dark", "dark"],
+    ]) {
       await themes.getByRole("button", { name: label }).click();
       await waitForPath(page, "/app");
       await themes.getByRole("button", { name: label, pressed: true }).waitFor();
@@ -135,12 +146,19 @@ export default {
     const { page, problems } = await openPage(browser);
     await page.goto(`${baseUrl}/login`);
     const themes = page.getByRole("group", { name: "Theme" });
-    for (const [label, value] of [["Dark", "dark"], ["Light", "light"]]) {
+    for (const [label, value] of [
+      ["Dark", "dark"],
+      ["Light", "light"],
+    ]) {
       await themes.getByRole("button", { name: label }).click();
       await themes.getByRole("button", { name: label, pressed: true }).waitFor();
       // hx-boost swaps only <body>, while the theme lives on <html data-theme>.
       const actual = await page.evaluate(() => document.documentElement.dataset.theme);
-      assert.equal(actual, value, `after pressing ${label}, <html data-theme> is "${actual}" until the page is reloaded`);
+      assert.equal(
+        actual,
+        value,
+        `after pressing ${label}, <html data-theme> is "${actual}" until the page is reloaded`,
+      );
     }
     assertNoProblems(problems);
   },

@@ -6,7 +6,10 @@ import assert from "node:assert/strict";
 import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
 
 export default {
-  async "an admin sets up a tag and a field, creates a company, and adds, edits and deletes a note"({ baseUrl, browser }) {
+  async "an admin sets up a tag and a field, creates a company, and adds, edits and deletes a note"({
+    baseUrl,
+    browser,
+  }) {
     const { page, problems } = await openPage(browser);
     await signUpThroughPages(page, baseUrl, { company: `Rocket Supplies ${Date.now().toString(36)}` });
 
@@ -31,7 +34,10 @@ export default {
     await newField.getByLabel("Options").fill("Gold\nSilver");
     await newField.getByRole("button", { name: "Create field" }).click();
     await waitForPath(page, "/app/settings/fields", "?notice=created");
-    await page.getByRole("region", { name: "Company fields" }).getByRole("cell", { name: "Tier", exact: true }).waitFor();
+    await page
+      .getByRole("region", { name: "Company fields" })
+      .getByRole("cell", { name: "Tier", exact: true })
+      .waitFor();
 
     // The company form offers both; create a company with them.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Companies" }).click();
@@ -74,7 +80,11 @@ export default {
     await timeline.getByRole("link", { name: "https://example.com/v2" }).waitFor();
     await timeline.getByText("edited a note").waitFor();
     page.once("dialog", (dialog) => void dialog.accept());
-    await timeline.getByRole("article").first().getByRole("button", { name: /^Delete/ }).click();
+    await timeline
+      .getByRole("article")
+      .first()
+      .getByRole("button", { name: /^Delete/ })
+      .click();
     await timeline.getByText("deleted a note").waitFor();
     await timeline.getByRole("link", { name: "https://example.com/v2" }).waitFor({ state: "detached" });
     assert.equal(await timeline.getByRole("article").count(), 0, "the note must be gone");

@@ -49,7 +49,11 @@ async function consentCookie(context) {
 }
 
 export default {
-  async "before consent and after rejecting (by keyboard, with htmx), nothing is requested from Google or the GA stub"({ baseUrl, browser, gaStub }) {
+  async "before consent and after rejecting (by keyboard, with htmx), nothing is requested from Google or the GA stub"({
+    baseUrl,
+    browser,
+    gaStub,
+  }) {
     const { context, page, problems } = await openPage(browser);
     const requests = recordRequests(context);
 
@@ -65,7 +69,11 @@ export default {
     await markDocument(page);
     const reject = page.getByRole("button", { name: "Reject analytics cookies" });
     const accept = page.getByRole("button", { name: "Accept analytics cookies" });
-    assert.equal(await accept.getAttribute("class"), await reject.getAttribute("class"), "the two buttons look the same");
+    assert.equal(
+      await accept.getAttribute("class"),
+      await reject.getAttribute("class"),
+      "the two buttons look the same",
+    );
     let reached = false;
     for (let i = 0; i < 40 && !reached; i++) {
       await page.keyboard.press("Tab");
@@ -79,7 +87,11 @@ export default {
 
     for (const path of PUBLIC_PAGES) {
       await page.goto(`${baseUrl}${path}`);
-      assert.equal(await page.getByRole("region", { name: "Cookies on this site" }).count(), 0, `no banner on ${path} once chosen`);
+      assert.equal(
+        await page.getByRole("region", { name: "Cookies on this site" }).count(),
+        0,
+        `no banner on ${path} once chosen`,
+      );
     }
     assert.equal(await page.evaluate(() => window.__gaStubLoads), undefined);
     assertNoAnalytics(requests, gaStub, "after rejecting");
@@ -107,7 +119,10 @@ export default {
     assert.equal(new URL(loads[0].url).pathname, "/gtag/js");
     assert.equal(new URL(loads[0].url).searchParams.get("id"), gaStub.measurementId);
     assert.equal(new URL(loads[0].page).pathname, "/privacy");
-    assert.ok(gaStub.requests.some((r) => r.url === `/gtag/js?id=${gaStub.measurementId}`), "the stub served the loader");
+    assert.ok(
+      gaStub.requests.some((r) => r.url === `/gtag/js?id=${gaStub.measurementId}`),
+      "the stub served the loader",
+    );
     assert.equal(await page.evaluate(() => typeof window.dataLayer), "object", "our set-up script ran too");
     // What our set-up gives GA: the address without its query or fragment, no Google signals, no ad personalisation.
     const config = await page.evaluate(() => {
@@ -155,7 +170,10 @@ export default {
     await context.close();
   },
 
-  async "without JavaScript the banner is a plain form that comes back to the page; the choice can be changed in Cookie settings"({ baseUrl, browser, gaStub }) {
+  async "without JavaScript the banner is a plain form that comes back to the page; the choice can be changed in Cookie settings"({
+    baseUrl,
+    browser,
+  }) {
     const context = await browser.newContext({ javaScriptEnabled: false });
     context.setDefaultTimeout(WAIT_MS);
     const requests = recordRequests(context);
@@ -168,7 +186,10 @@ export default {
     await page.getByRole("link", { name: "Cookie settings" }).click();
     await page.waitForURL(/\/cookies/);
     await page.getByText("You accepted analytics cookies").waitFor();
-    await page.getByRole("region", { name: "Cookie settings" }).getByRole("button", { name: "Reject analytics cookies" }).click();
+    await page
+      .getByRole("region", { name: "Cookie settings" })
+      .getByRole("button", { name: "Reject analytics cookies" })
+      .click();
     await page.waitForURL(/\/cookies/);
     await page.getByText("You rejected analytics cookies").waitFor();
     assert.match((await consentCookie(context))?.value ?? "", /\.rejected\./);

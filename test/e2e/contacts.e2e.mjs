@@ -3,7 +3,15 @@
 // and "?" shortcuts, deleting a row with htmx, and, with JavaScript switched off, searching with the
 // submit button and deleting through the confirmation page.
 import assert from "node:assert/strict";
-import { PASSWORD, WAIT_MS, assertNoProblems, logInThroughForm, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
+import {
+  PASSWORD,
+  WAIT_MS,
+  assertNoProblems,
+  logInThroughForm,
+  openPage,
+  signUpThroughPages,
+  waitForPath,
+} from "./helpers.mjs";
 
 /** The list's row for a contact name. */
 function row(page, name) {
@@ -28,13 +36,18 @@ async function createThroughForm(page, { first, last, email, phone, tag }) {
  * late answer can land after the next step.
  */
 async function search(page, text) {
-  const answered = page.waitForResponse((r) => r.request().headers()["hx-target"] === "contact-results" && new URL(r.url()).searchParams.get("q") === text, { timeout: WAIT_MS });
+  const answered = page.waitForResponse(
+    (r) => r.request().headers()["hx-target"] === "contact-results" && new URL(r.url()).searchParams.get("q") === text,
+    { timeout: WAIT_MS },
+  );
   const box = page.getByRole("searchbox", { name: "Search" });
   await box.fill("");
   await box.pressSequentially(text, { delay: 40 });
   if (text === "") await box.dispatchEvent("input");
   await answered;
-  await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling"), null, { timeout: WAIT_MS });
+  await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling"), null, {
+    timeout: WAIT_MS,
+  });
 }
 
 /** Marks the current document; a full page load loses the mark, an htmx swap keeps it. */
@@ -60,7 +73,13 @@ export default {
     await page.getByRole("heading", { level: 1, name: "Contacts" }).click();
     await page.keyboard.press("n");
     await waitForPath(page, "/app/contacts/new");
-    await createThroughForm(page, { first: "Ada", last: "Lovelace", email: "Ada@Engines.example", phone: "(415) 555-0123", tag: "Pioneer" });
+    await createThroughForm(page, {
+      first: "Ada",
+      last: "Lovelace",
+      email: "Ada@Engines.example",
+      phone: "(415) 555-0123",
+      tag: "Pioneer",
+    });
     await page.getByRole("link", { name: "ada@engines.example" }).waitFor();
     await page.getByRole("link", { name: "+1 415 555 0123" }).waitFor();
     await page.getByText("Pioneer").first().waitFor();
@@ -77,7 +96,10 @@ export default {
     // Search as you type: only the results region changes, and the address bar follows.
     await markDocument(page);
     await search(page, "lov");
-    await page.waitForURL((url) => url.pathname === "/app/contacts" && url.searchParams.get("q") === "lov", { timeout: WAIT_MS, waitUntil: "commit" });
+    await page.waitForURL((url) => url.pathname === "/app/contacts" && url.searchParams.get("q") === "lov", {
+      timeout: WAIT_MS,
+      waitUntil: "commit",
+    });
     await row(page, "Alan Turing").waitFor({ state: "detached" });
     await row(page, "Ada Lovelace").waitFor();
     assert.ok(await stillSameDocument(page), "typing in the search box must not load a new page");
@@ -88,9 +110,17 @@ export default {
     await row(page, "Alan Turing").waitFor();
     await page.getByRole("heading", { level: 1, name: "Contacts" }).click();
     await page.keyboard.press("/");
-    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), "contact-search", '"/" must focus the search box');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      "contact-search",
+      '"/" must focus the search box',
+    );
     await page.keyboard.type("n?"); // typed into the box: neither opens anything
-    assert.equal(await page.locator("#shortcut-sheet").evaluate((d) => d.open), false, "keys typed into a field are not shortcuts");
+    assert.equal(
+      await page.locator("#shortcut-sheet").evaluate((d) => d.open),
+      false,
+      "keys typed into a field are not shortcuts",
+    );
     assert.equal(new URL(page.url()).pathname, "/app/contacts");
     await search(page, "");
     await row(page, "Alan Turing").waitFor();

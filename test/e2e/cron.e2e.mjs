@@ -57,9 +57,16 @@ export default {
 
   async "a tick whose cron part failed prints the failure in the dev log"({ baseUrl }) {
     // The app's /dev/cron answers 500 with the failed parts; this stands in for it to check what the log says.
-    const server = createServer((req, res) => {
+    const server = createServer((_req, res) => {
       res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok: false, time: 0, did: {}, failures: [{ part: "retention", error: "D1_ERROR: no such table" }] }));
+      res.end(
+        JSON.stringify({
+          ok: false,
+          time: 0,
+          did: {},
+          failures: [{ part: "retention", error: "D1_ERROR: no such table" }],
+        }),
+      );
     });
     await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {

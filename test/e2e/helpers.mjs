@@ -40,11 +40,15 @@ export async function openPage(browser) {
  */
 export async function waitForPath(page, pathname, search) {
   await page.waitForURL(
-    (url) => url.pathname === pathname && (search === undefined || (search instanceof RegExp ? search.test(url.search) : url.search === search)),
+    (url) =>
+      url.pathname === pathname &&
+      (search === undefined || (search instanceof RegExp ? search.test(url.search) : url.search === search)),
     { timeout: WAIT_MS, waitUntil: "commit" },
   );
   // Let htmx finish swapping and settling before anyone reads the page.
-  await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling"), null, { timeout: WAIT_MS });
+  await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling"), null, {
+    timeout: WAIT_MS,
+  });
 }
 
 /** Throws with every console or page error recorded so far. */
@@ -53,7 +57,11 @@ export function assertNoProblems(problems) {
 }
 
 /** Signs up through the real form from the landing page; ends on /app. */
-export async function signUpThroughPages(page, baseUrl, { email = uniqueEmail(), password = PASSWORD, company = "Acme Ltd" } = {}) {
+export async function signUpThroughPages(
+  page,
+  baseUrl,
+  { email = uniqueEmail(), password = PASSWORD, company = "Acme Ltd" } = {},
+) {
   await page.goto(`${baseUrl}/`);
   await page.getByRole("main").getByRole("link", { name: "Create a free account" }).click();
   await waitForPath(page, "/signup");

@@ -20,7 +20,9 @@ export default {
     await page.getByText("No imports yet.").waitFor();
 
     await page.getByLabel("The file holds").selectOption("contacts");
-    await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "google-contacts.csv", mimeType: "text/csv", buffer: GOOGLE });
+    await page
+      .getByLabel("CSV file", { exact: true })
+      .setInputFiles({ name: "google-contacts.csv", mimeType: "text/csv", buffer: GOOGLE });
     await page.getByRole("button", { name: "Upload and preview" }).click();
     await page.waitForURL(/\/app\/import\/[a-z0-9]+$/, { timeout: WAIT_MS, waitUntil: "commit" });
     const jobPath = new URL(page.url()).pathname;
@@ -58,7 +60,10 @@ export default {
     await context.close();
   },
 
-  async "the preview lists updates with before → after and a possible duplicate, and the columns show samples"({ baseUrl, browser }) {
+  async "the preview lists updates with before → after and a possible duplicate, and the columns show samples"({
+    baseUrl,
+    browser,
+  }) {
     const { page, problems, context } = await openPage(browser);
     await signUpThroughPages(page, baseUrl, { company: "Import Review Ltd" });
     const upload = async (name, buffer) => {
@@ -72,15 +77,22 @@ export default {
     await page.getByRole("heading", { name: "Result" }).waitFor({ timeout: SLOW });
 
     // Søren gets a new job title; Katherine shares his phone under another name.
-    const file = "First name,Last name,Email,Phone,Job title\nSøren,Nakamura,snakamura0@globex.example,,CEO\nKatherine,Johnson,kj@example.com,+44 20 7946 0900,Analyst\n";
+    const file =
+      "First name,Last name,Email,Phone,Job title\nSøren,Nakamura,snakamura0@globex.example,,CEO\nKatherine,Johnson,kj@example.com,+44 20 7946 0900,Analyst\n";
     await upload("changes.csv", Buffer.from(file));
     assert.match(await page.locator(".stat-list").innerText(), /1\s+new \(1 possible duplicate, listed below\)/);
     const duplicates = page.getByRole("region", { name: "Possible duplicates (1)" });
-    assert.match(await duplicates.getByRole("row").nth(1).innerText(), /Katherine Johnson\s+\+44 20 7946 0900\s+Søren Nakamura/);
+    assert.match(
+      await duplicates.getByRole("row").nth(1).innerText(),
+      /Katherine Johnson\s+\+44 20 7946 0900\s+Søren Nakamura/,
+    );
     await duplicates.getByRole("link", { name: "Søren Nakamura" }).waitFor();
     const updates = page.getByRole("region", { name: "Updates (1)" });
     assert.match(await updates.innerText(), /Job title: CTO → CEO/);
-    assert.equal(await page.getByRole("link", { name: /Download the full list/ }).getAttribute("href"), `${new URL(page.url()).pathname}/review.csv`);
+    assert.equal(
+      await page.getByRole("link", { name: /Download the full list/ }).getAttribute("href"),
+      `${new URL(page.url()).pathname}/review.csv`,
+    );
     // Each column of the mapping step says what it holds.
     assert.match(await page.locator("#col-1-hint").innerText(), /e\.g\. Nakamura · Johnson/);
     assert.equal(await page.getByLabel("Last name", { exact: true }).getAttribute("aria-describedby"), "col-1-hint");
@@ -97,7 +109,11 @@ export default {
     const { page, problems, context } = await openPage(browser);
     await signUpThroughPages(page, baseUrl, { company: "Import Refusal Ltd" });
     await page.goto(`${baseUrl}/app/import`);
-    await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "contacts.xlsx", mimeType: "application/octet-stream", buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]) });
+    await page.getByLabel("CSV file", { exact: true }).setInputFiles({
+      name: "contacts.xlsx",
+      mimeType: "application/octet-stream",
+      buffer: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]),
+    });
     await page.getByRole("button", { name: "Upload and preview" }).click();
     await page.locator("#f-file-error").waitFor();
     assert.match(await page.locator("#f-file-error").innerText(), /not a CSV file/);

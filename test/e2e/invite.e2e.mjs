@@ -4,7 +4,15 @@
 // load ends on /login. Emails are read in the development outbox (/dev/mail, mounted because the
 // e2e server runs with DEV_MAIL=1).
 import assert from "node:assert/strict";
-import { PASSWORD, WAIT_MS, assertNoProblems, openPage, signUpThroughPages, uniqueEmail, waitForPath } from "./helpers.mjs";
+import {
+  PASSWORD,
+  WAIT_MS,
+  assertNoProblems,
+  openPage,
+  signUpThroughPages,
+  uniqueEmail,
+  waitForPath,
+} from "./helpers.mjs";
 
 /** The first link to `prefix` in the newest email to `to`, as the recipient would click it. */
 async function linkFromMail(page, baseUrl, to, prefix) {
@@ -23,7 +31,10 @@ function memberRow(page, email) {
 }
 
 export default {
-  async "an owner invites a colleague, changes their role, removes them, and they are logged out"({ baseUrl, browser }) {
+  async "an owner invites a colleague, changes their role, removes them, and they are logged out"({
+    baseUrl,
+    browser,
+  }) {
     const company = `Invite Flow ${Date.now().toString(36)}`;
     const colleague = uniqueEmail("colleague");
 
@@ -42,7 +53,10 @@ export default {
     await owner.page.getByRole("button", { name: "Send invitation" }).click();
     await waitForPath(owner.page, "/app/settings/team", "?notice=invited");
     await owner.page.getByText("Invitation sent.").waitFor();
-    await owner.page.getByRole("region", { name: "Pending invitations" }).getByRole("cell", { name: colleague, exact: true }).waitFor();
+    await owner.page
+      .getByRole("region", { name: "Pending invitations" })
+      .getByRole("cell", { name: colleague, exact: true })
+      .waitFor();
 
     // The colleague opens the link in a browser of their own and creates an account.
     const guest = await openPage(browser);
@@ -56,7 +70,10 @@ export default {
     await guest.page.getByRole("button", { name: "Create account and join" }).click();
     await waitForPath(guest.page, "/app");
     await guest.page.getByRole("heading", { level: 1, name: company }).waitFor();
-    await guest.page.getByRole("definition").filter({ hasText: /^member$/ }).waitFor();
+    await guest.page
+      .getByRole("definition")
+      .filter({ hasText: /^member$/ })
+      .waitFor();
 
     // The owner sees the new member and lowers their role to viewer.
     await owner.page.reload();
@@ -68,14 +85,23 @@ export default {
     await memberRow(owner.page, colleague).getByRole("cell", { name: "viewer", exact: true }).waitFor();
 
     await guest.page.reload();
-    await guest.page.getByRole("definition").filter({ hasText: /^viewer$/ }).waitFor();
+    await guest.page
+      .getByRole("definition")
+      .filter({ hasText: /^viewer$/ })
+      .waitFor();
 
     // Removing asks for confirmation first (hx-confirm), then takes effect at once.
     owner.page.once("dialog", (dialog) => void dialog.accept());
-    await memberRow(owner.page, colleague).getByRole("button", { name: `Remove ${colleague}` }).click();
+    await memberRow(owner.page, colleague)
+      .getByRole("button", { name: `Remove ${colleague}` })
+      .click();
     await waitForPath(owner.page, "/app/settings/team", "?notice=removed");
     await owner.page.getByText("Member removed.").waitFor();
-    assert.equal(await memberRow(owner.page, colleague).count(), 0, "the removed colleague must leave the members table");
+    assert.equal(
+      await memberRow(owner.page, colleague).count(),
+      0,
+      "the removed colleague must leave the members table",
+    );
 
     await guest.page.reload();
     await waitForPath(guest.page, "/login", "?next=%2Fapp");

@@ -8,7 +8,13 @@ import { env } from "cloudflare:workers";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { companyPageSql, contactPageSql, EXPORT_PAGE_SIZE, NO_CONTACT_FILTERS, notePageSql } from "../../src/services/export";
+import {
+  companyPageSql,
+  contactPageSql,
+  EXPORT_PAGE_SIZE,
+  NO_CONTACT_FILTERS,
+  notePageSql,
+} from "../../src/services/export";
 import { ftsQuery, searchTerms } from "../../src/services/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
@@ -21,7 +27,15 @@ const PAGES = Math.ceil(N / EXPORT_PAGE_SIZE);
 
 /** The page queries among the statements a request sent (one per page, whatever the format). */
 const pageQueries = (statements: string[], table: "contacts" | "companies" | "notes") =>
-  statements.filter((s) => (table === "contacts" ? / FROM contacts c\b|CROSS JOIN contacts c\b/ : table === "companies" ? / FROM companies co\b/ : / FROM notes n\b/).test(s) && /\bLIMIT \?/.test(s));
+  statements.filter(
+    (s) =>
+      (table === "contacts"
+        ? / FROM contacts c\b|CROSS JOIN contacts c\b/
+        : table === "companies"
+          ? / FROM companies co\b/
+          : / FROM notes n\b/
+      ).test(s) && /\bLIMIT \?/.test(s),
+  );
 
 /** Sends an export through a counting binding; returns the response, the statements sent before the body was read, and after. */
 async function countedExport(path: string, cookie: string) {
@@ -48,12 +62,24 @@ beforeAll(async () => {
   const since = await insertField(big.tenantId, "contact", "Since", "date");
   const t = big.tenantId;
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT tenant_id, id, 1, 'second' || id || '@example.org' FROM contacts WHERE tenant_id = ?").bind(t),
-    env.DB.prepare("INSERT INTO contact_phones (tenant_id, contact_id, position, phone) SELECT tenant_id, id, 0, '+1415555' || printf('%04d', id % 10000) FROM contacts WHERE tenant_id = ?").bind(t),
-    env.DB.prepare("INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ?").bind(big.tag, t),
-    env.DB.prepare("INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ? AND id % 2 = 0").bind(other, t),
-    env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT tenant_id, ?, id, 'gold' FROM contacts WHERE tenant_id = ?").bind(tier, t),
-    env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT tenant_id, ?, id, '2020-01-02' FROM contacts WHERE tenant_id = ?").bind(since, t),
+    env.DB.prepare(
+      "INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT tenant_id, id, 1, 'second' || id || '@example.org' FROM contacts WHERE tenant_id = ?",
+    ).bind(t),
+    env.DB.prepare(
+      "INSERT INTO contact_phones (tenant_id, contact_id, position, phone) SELECT tenant_id, id, 0, '+1415555' || printf('%04d', id % 10000) FROM contacts WHERE tenant_id = ?",
+    ).bind(t),
+    env.DB.prepare(
+      "INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ?",
+    ).bind(big.tag, t),
+    env.DB.prepare(
+      "INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ? AND id % 2 = 0",
+    ).bind(other, t),
+    env.DB.prepare(
+      "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT tenant_id, ?, id, 'gold' FROM contacts WHERE tenant_id = ?",
+    ).bind(tier, t),
+    env.DB.prepare(
+      "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT tenant_id, ?, id, '2020-01-02' FROM contacts WHERE tenant_id = ?",
+    ).bind(since, t),
     env.DB.prepare(
       "INSERT INTO notes (tenant_id, subject_type, subject_id, author_id, body, created_at, updated_at) SELECT tenant_id, 'contact', id, NULL, 'Note about ' || id, created_at, created_at FROM contacts WHERE tenant_id = ?",
     ).bind(t),
@@ -74,7 +100,14 @@ describe("an export of 10,000 contacts", () => {
     const rows = csvRecords(bigRun.text.slice(1));
     expect(rows).toHaveLength(N);
     expect(new Set(rows.map((r) => r.Email)).size).toBe(N);
-    expect(rows[0]).toMatchObject({ "Email 2": expect.stringMatching(/^second\d+@example\.org$/), Phone: expect.stringMatching(/^'\+1415555\d{4}$/), Tags: "Everyone", Tier: "gold", Since: "2020-01-02", Owner: big.email });
+    expect(rows[0]).toMatchObject({
+      "Email 2": expect.stringMatching(/^second\d+@example\.org$/),
+      Phone: expect.stringMatching(/^'\+1415555\d{4}$/),
+      Tags: "Everyone",
+      Tier: "gold",
+      Since: "2020-01-02",
+      Owner: big.email,
+    });
     expect(rows.filter((r) => r.Tags === "Also; Everyone")).toHaveLength(N / 2);
 
     expect(pageQueries(bigRun.statements, "contacts")).toHaveLength(PAGES);
@@ -83,14 +116,18 @@ describe("an export of 10,000 contacts", () => {
     const fixed = smallRun.statements.length - 1;
     expect(bigRun.statements.length).toBe(PAGES + fixed);
     expect(fixed).toBeLessThanOrEqual(5);
-    console.log(`export of ${N} contacts as CSV: ${bigRun.statements.length} D1 queries (${PAGES} pages + ${fixed}), ${bigRun.text.length} characters, ${ms} ms`);
+    console.log(
+      `export of ${N} contacts as CSV: ${bigRun.statements.length} D1 queries (${PAGES} pages + ${fixed}), ${bigRun.text.length} characters, ${ms} ms`,
+    );
   });
 
   it("JSON and vCard, with every note, take one query per page too", async () => {
     const json = await countedExport("/app/export/contacts.json", big.cookie);
     const doc = JSON.parse(json.text);
     expect(doc.records).toHaveLength(N);
-    expect(doc.records[N - 1].notes).toEqual([expect.objectContaining({ body: `Note about ${doc.records[N - 1].id}`, author: null })]);
+    expect(doc.records[N - 1].notes).toEqual([
+      expect.objectContaining({ body: `Note about ${doc.records[N - 1].id}`, author: null }),
+    ]);
     const ids = doc.records.map((r: { id: number }) => r.id);
     expect(new Set(ids).size).toBe(N);
     expect(pageQueries(json.statements, "contacts")).toHaveLength(PAGES);
@@ -121,7 +158,10 @@ describe("an export of 10,000 contacts", () => {
     const query = new URLSearchParams({ q: "a b c d e f g h", tag: String(big.tag), company: "1", owner: "someone" });
     for (const f of fields) query.set(`cf_${f}`, "x");
     for (const file of ["contacts.csv", "contacts.json", "companies.csv", "notes.json"]) {
-      const run = await countedExport(`/app/export/${file}?${file.startsWith("contacts") ? query : "q=a&tag=1"}`, big.cookie);
+      const run = await countedExport(
+        `/app/export/${file}?${file.startsWith("contacts") ? query : "q=a&tag=1"}`,
+        big.cookie,
+      );
       for (const s of run.statements) expect((s.match(/\?/g) ?? []).length, s).toBeLessThan(30);
     }
   });
@@ -173,15 +213,51 @@ describe("query plans", () => {
     const tenant = big.tenantId;
     const after = { createdAt: Date.now(), id: 5000 };
     const cases: [string, SQL, RegExp][] = [
-      ["contacts", contactPageSql(tenant, NO_CONTACT_FILTERS, after, { notes: true }), /^SEARCH c USING INDEX contacts_tenant_created_idx \(tenant_id=\? AND created_at>\?\)/],
-      ["contacts, first page", contactPageSql(tenant, NO_CONTACT_FILTERS, null), /^SEARCH c USING INDEX contacts_tenant_created_idx \(tenant_id=\?\)/],
-      ["contacts by tag", contactPageSql(tenant, { ...NO_CONTACT_FILTERS, tagId: 1 }, after), /^SEARCH c USING INDEX contacts_tenant_created_idx/],
-      ["contacts by company", contactPageSql(tenant, { ...NO_CONTACT_FILTERS, companyId: 1 }, after), /^SEARCH c USING INDEX contacts_tenant_created_idx/],
-      ["contacts by owner", contactPageSql(tenant, { ...NO_CONTACT_FILTERS, ownerId: "x" }, after), /^SEARCH c USING INDEX contacts_tenant_created_idx/],
-      ["contacts by custom field", contactPageSql(tenant, { ...NO_CONTACT_FILTERS, custom: [{ fieldId: 1, value: "x" }] }, after), /^SEARCH c USING INDEX contacts_tenant_created_idx/],
-      ["contacts by search", contactPageSql(tenant, { ...NO_CONTACT_FILTERS, match: ftsQuery(tenant, searchTerms("bulk")) }, after), /^SCAN contacts_fts VIRTUAL TABLE INDEX \S+ \| SEARCH c USING INTEGER PRIMARY KEY/],
-      ["companies", companyPageSql(tenant, { q: "ab", tagId: 1 }, after, { notes: true }), /^SEARCH co USING INDEX companies_tenant_created_idx \(tenant_id=\? AND created_at>\?\)/],
-      ["notes", notePageSql(tenant, { subjectType: "contact", subjectId: 9, id: 9 }), /^SEARCH n USING INDEX notes_tenant_subject_idx \(tenant_id=\? AND \(subject_type,subject_id\)>\(\?,\?\)\)/],
+      [
+        "contacts",
+        contactPageSql(tenant, NO_CONTACT_FILTERS, after, { notes: true }),
+        /^SEARCH c USING INDEX contacts_tenant_created_idx \(tenant_id=\? AND created_at>\?\)/,
+      ],
+      [
+        "contacts, first page",
+        contactPageSql(tenant, NO_CONTACT_FILTERS, null),
+        /^SEARCH c USING INDEX contacts_tenant_created_idx \(tenant_id=\?\)/,
+      ],
+      [
+        "contacts by tag",
+        contactPageSql(tenant, { ...NO_CONTACT_FILTERS, tagId: 1 }, after),
+        /^SEARCH c USING INDEX contacts_tenant_created_idx/,
+      ],
+      [
+        "contacts by company",
+        contactPageSql(tenant, { ...NO_CONTACT_FILTERS, companyId: 1 }, after),
+        /^SEARCH c USING INDEX contacts_tenant_created_idx/,
+      ],
+      [
+        "contacts by owner",
+        contactPageSql(tenant, { ...NO_CONTACT_FILTERS, ownerId: "x" }, after),
+        /^SEARCH c USING INDEX contacts_tenant_created_idx/,
+      ],
+      [
+        "contacts by custom field",
+        contactPageSql(tenant, { ...NO_CONTACT_FILTERS, custom: [{ fieldId: 1, value: "x" }] }, after),
+        /^SEARCH c USING INDEX contacts_tenant_created_idx/,
+      ],
+      [
+        "contacts by search",
+        contactPageSql(tenant, { ...NO_CONTACT_FILTERS, match: ftsQuery(tenant, searchTerms("bulk")) }, after),
+        /^SCAN contacts_fts VIRTUAL TABLE INDEX \S+ \| SEARCH c USING INTEGER PRIMARY KEY/,
+      ],
+      [
+        "companies",
+        companyPageSql(tenant, { q: "ab", tagId: 1 }, after, { notes: true }),
+        /^SEARCH co USING INDEX companies_tenant_created_idx \(tenant_id=\? AND created_at>\?\)/,
+      ],
+      [
+        "notes",
+        notePageSql(tenant, { subjectType: "contact", subjectId: 9, id: 9 }),
+        /^SEARCH n USING INDEX notes_tenant_subject_idx \(tenant_id=\? AND \(subject_type,subject_id\)>\(\?,\?\)\)/,
+      ],
     ];
     const report: string[] = [];
     for (const [label, query, first] of cases) {
@@ -189,11 +265,20 @@ describe("query plans", () => {
       const text = lines.join(" | ");
       expect(text, label).toMatch(first);
       // Only the search index and the small per-record subquery results are ever scanned.
-      expect(lines.filter((l) => /^SCAN /.test(l) && !/^SCAN (\(subquery-\d+\)|contacts_fts VIRTUAL TABLE)/.test(l)), label).toEqual([]);
+      expect(
+        lines.filter((l) => /^SCAN /.test(l) && !/^SCAN (\(subquery-\d+\)|contacts_fts VIRTUAL TABLE)/.test(l)),
+        label,
+      ).toEqual([]);
       // The one sort allowed is of a record's own tag names (a few rows), right after reading them.
-      expect(text.replace(/SEARCH t USING INTEGER PRIMARY KEY \(rowid=\?\) \| USE TEMP B-TREE FOR ORDER BY/g, ""), label).not.toContain("TEMP B-TREE");
+      expect(
+        text.replace(/SEARCH t USING INTEGER PRIMARY KEY \(rowid=\?\) \| USE TEMP B-TREE FOR ORDER BY/g, ""),
+        label,
+      ).not.toContain("TEMP B-TREE");
       // Custom values are looked up by their primary key from the tenant's fields, never by walking the tenant's values.
-      if (text.includes("custom_field_values")) expect(text, label).toMatch(/SEARCH v USING INDEX sqlite_autoindex_custom_field_values_1 \(tenant_id=\? AND field_id=\? AND entity_id=\?\)/);
+      if (text.includes("custom_field_values"))
+        expect(text, label).toMatch(
+          /SEARCH v USING INDEX sqlite_autoindex_custom_field_values_1 \(tenant_id=\? AND field_id=\? AND entity_id=\?\)/,
+        );
       report.push(`  ${label}: ${lines[0]}`);
     }
     console.log(`export page plans:\n${report.join("\n")}`);

@@ -10,11 +10,31 @@ import { memberOf, newTenant } from "../helpers/tenants";
 import { auditOf } from "../companies/helpers";
 import { download, seededTenant } from "./helpers";
 
-const EXPORTS = ["contacts.csv", "contacts.json", "contacts.vcf", "companies.csv", "companies.json", "notes.csv", "notes.json"];
+const EXPORTS = [
+  "contacts.csv",
+  "contacts.json",
+  "contacts.vcf",
+  "companies.csv",
+  "companies.json",
+  "notes.csv",
+  "notes.json",
+];
 const PAGES = ["/app/export", ...EXPORTS.map((f) => `/app/export/${f}`)];
 
 /** Every string of tenant A's that must never appear in anything tenant B receives. */
-const A_SECRETS = ["Lovelace", "ada@example.com", "Analytical Engines", "engines.example", "First call", "Board meeting", "HYPERLINK", "SUM(A1", "Tier", "Region", "VIP"];
+const A_SECRETS = [
+  "Lovelace",
+  "ada@example.com",
+  "Analytical Engines",
+  "engines.example",
+  "First call",
+  "Board meeting",
+  "HYPERLINK",
+  "SUM(A1",
+  "Tier",
+  "Region",
+  "VIP",
+];
 
 let a: Awaited<ReturnType<typeof seededTenant>>;
 beforeAll(async () => {
@@ -23,7 +43,11 @@ beforeAll(async () => {
 
 describe("who may export", () => {
   it("the app has exactly these export routes, all GET (the route × role table lists each as admin)", () => {
-    const routes = new Set(app.routes.filter((r) => r.path.startsWith("/app/export") && r.method !== "ALL").map((r) => `${r.method} ${r.path}`));
+    const routes = new Set(
+      app.routes
+        .filter((r) => r.path.startsWith("/app/export") && r.method !== "ALL")
+        .map((r) => `${r.method} ${r.path}`),
+    );
     expect([...routes].sort()).toEqual(PAGES.map((p) => `GET ${p}`).sort());
   });
 
@@ -42,7 +66,9 @@ describe("who may export", () => {
       expect((await send(path, { cookie: admin.cookie })).status, path).toBe(200);
     }
     // The refusals are in the audit trail; no export was recorded for them.
-    const denied = (await auditOf(a.tenantId, "permission.denied")).filter((e) => String(e.target_label).startsWith("GET /app/export"));
+    const denied = (await auditOf(a.tenantId, "permission.denied")).filter((e) =>
+      String(e.target_label).startsWith("GET /app/export"),
+    );
     expect(denied).toHaveLength(PAGES.length * 2);
     const exported = await auditOf(a.tenantId, "data.exported");
     expect(exported.every((e) => e.actor_user_id !== null)).toBe(true);
@@ -55,7 +81,9 @@ describe("who may export", () => {
       expect(await (await send(path, { cookie: member.cookie })).text(), path).not.toContain("/app/export");
       expect(await (await send(path, { cookie: a.cookie })).text(), path).toContain("/app/export?list=");
     }
-    expect(await (await send("/app/settings/profile", { cookie: member.cookie })).text()).not.toContain('href="/app/export"');
+    expect(await (await send("/app/settings/profile", { cookie: member.cookie })).text()).not.toContain(
+      'href="/app/export"',
+    );
   });
 
   it("signed-out visitors are sent to log in", async () => {
@@ -88,7 +116,8 @@ describe("across tenants", () => {
         expect(body, `${file}${filter}`).not.toContain(a.email);
         if (file.endsWith(".json")) {
           const ids = JSON.parse(body).records.map((r: { id: number }) => r.id);
-          for (const id of [a.ada, a.tricky]) if (file.startsWith("contacts")) expect(ids, `${file}${filter}`).not.toContain(id);
+          for (const id of [a.ada, a.tricky])
+            if (file.startsWith("contacts")) expect(ids, `${file}${filter}`).not.toContain(id);
           if (file.startsWith("companies")) expect(ids, `${file}${filter}`).not.toContain(a.company);
         }
       }

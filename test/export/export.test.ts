@@ -5,12 +5,26 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CONTACT_CSV_COLUMNS, COMPANY_CSV_COLUMNS, EXPORT_FORMAT_ID, NOTE_CSV_COLUMNS } from "../../src/services/export";
+import {
+  CONTACT_CSV_COLUMNS,
+  COMPANY_CSV_COLUMNS,
+  EXPORT_FORMAT_ID,
+  NOTE_CSV_COLUMNS,
+} from "../../src/services/export";
 import { FORMULA_TRIGGERS, neutraliseCell, restoreCell } from "../../src/lib/csv";
 import { send } from "../helpers/http";
 import { auditOf } from "../companies/helpers";
 import { insertContacts, newTenant } from "../contacts/contact-helpers";
-import { csvRecords, download, parseCsv, parseVcards, seededTenant, unescapeVcard, vcardComponents, type VcardProperty } from "./helpers";
+import {
+  csvRecords,
+  download,
+  parseCsv,
+  parseVcards,
+  seededTenant,
+  unescapeVcard,
+  vcardComponents,
+  type VcardProperty,
+} from "./helpers";
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -58,7 +72,9 @@ describe("contacts as CSV", () => {
     });
     expect(ada.Created).toMatch(ISO_UTC);
     expect(ada.Updated).toMatch(ISO_UTC);
-    const row = await env.DB.prepare("SELECT created_at FROM contacts WHERE id = ?").bind(t.ada).first<{ created_at: number }>();
+    const row = await env.DB.prepare("SELECT created_at FROM contacts WHERE id = ?")
+      .bind(t.ada)
+      .first<{ created_at: number }>();
     expect(Date.parse(ada.Created!)).toBe(row!.created_at);
   });
 
@@ -85,14 +101,35 @@ describe("contacts as CSV", () => {
     expect(tricky.Score).toBe("12.5");
     expect(tricky.Owner).toBe("");
     // Every cell of the file: none starts with a trigger.
-    for (const cells of parseCsv(raw)) for (const cell of cells) expect(FORMULA_TRIGGERS.some((c) => cell.startsWith(c)), cell).toBe(false);
+    for (const cells of parseCsv(raw))
+      for (const cell of cells)
+        expect(
+          FORMULA_TRIGGERS.some((c) => cell.startsWith(c)),
+          cell,
+        ).toBe(false);
   });
 
   it("neutralising is undone exactly by restoreCell, so a re-import gets back what was stored", () => {
-    const values = ['=HYPERLINK("x")', "+1 202 555 0199", "-5", "@x", "\tindent", "\rreturn", "'quoted", "'=already", "''+twice", "plain", "", "a=b"];
+    const values = [
+      '=HYPERLINK("x")',
+      "+1 202 555 0199",
+      "-5",
+      "@x",
+      "\tindent",
+      "\rreturn",
+      "'quoted",
+      "'=already",
+      "''+twice",
+      "plain",
+      "",
+      "a=b",
+    ];
     for (const v of values) {
       expect(restoreCell(neutraliseCell(v)), JSON.stringify(v)).toBe(v);
-      expect(FORMULA_TRIGGERS.some((c) => neutraliseCell(v).startsWith(c)), JSON.stringify(v)).toBe(false);
+      expect(
+        FORMULA_TRIGGERS.some((c) => neutraliseCell(v).startsWith(c)),
+        JSON.stringify(v),
+      ).toBe(false);
     }
     expect(neutraliseCell("'=already")).toBe("''=already");
     expect(neutraliseCell("'quoted")).toBe("'quoted");
@@ -136,7 +173,10 @@ describe("contacts as JSON", () => {
         'Remark, "internal"': { kind: "text", value: '=HYPERLINK("x")' },
       },
     });
-    expect(ada.notes.map((n: { body: string }) => n.body)).toEqual(["First call;\nsaid yes, later \\ maybe", t.longNote]);
+    expect(ada.notes.map((n: { body: string }) => n.body)).toEqual([
+      "First call;\nsaid yes, later \\ maybe",
+      t.longNote,
+    ]);
     for (const n of ada.notes) {
       expect(n.author).toBe(t.email);
       expect(n.created_at).toMatch(ISO_UTC);
@@ -145,7 +185,15 @@ describe("contacts as JSON", () => {
     }
     for (const k of ["created_at", "updated_at", "last_activity_at"]) expect(ada[k]).toMatch(ISO_UTC);
     const tricky = doc.records.find((r: { id: number }) => r.id === t.tricky);
-    expect(tricky).toMatchObject({ first_name: '=HYPERLINK("x")', company: null, owner: null, tags: [], phones: [], notes: [], custom_fields: { Score: { kind: "number", value: "12.5" } } });
+    expect(tricky).toMatchObject({
+      first_name: '=HYPERLINK("x")',
+      company: null,
+      owner: null,
+      tags: [],
+      phones: [],
+      notes: [],
+      custom_fields: { Score: { kind: "number", value: "12.5" } },
+    });
   });
 });
 
@@ -173,7 +221,11 @@ describe("contacts as vCard 4.0", () => {
   it("carries names, emails, phones, organisation, title, address, tags and notes, escaped", () => {
     const ada = cards.find((c) => prop(c, "FN")[0]!.value === "Ada Lovelace")!;
     expect(vcardComponents(prop(ada, "N")[0]!.value)).toEqual(["Lovelace", "Ada", "", "", ""]);
-    expect(prop(ada, "EMAIL").map((p) => p.value)).toEqual(["ada@example.com", "ada.work@engines.example", "countess@example.org"]);
+    expect(prop(ada, "EMAIL").map((p) => p.value)).toEqual([
+      "ada@example.com",
+      "ada.work@engines.example",
+      "countess@example.org",
+    ]);
     expect(prop(ada, "EMAIL")[0]!.params).toContain("PREF=1");
     expect(prop(ada, "TEL").map((p) => p.value)).toEqual(["tel:+14155550123", "tel:+442079460958"]);
     expect(prop(ada, "TEL")[0]!.params).toEqual(expect.arrayContaining(["VALUE=uri", "PREF=1"]));
@@ -181,7 +233,15 @@ describe("contacts as vCard 4.0", () => {
     expect(prop(ada, "ORG")[0]!.value).toBe("Analytical Engines\\, Ltd.");
     expect(vcardComponents(prop(ada, "ORG")[0]!.value)).toEqual(["Analytical Engines, Ltd."]);
     expect(prop(ada, "TITLE")[0]!.value).toBe('Mathematician\\, "Countess"');
-    expect(vcardComponents(prop(ada, "ADR")[0]!.value)).toEqual(["", "", "12 St James's Square\nLondon", "", "", "", ""]);
+    expect(vcardComponents(prop(ada, "ADR")[0]!.value)).toEqual([
+      "",
+      "",
+      "12 St James's Square\nLondon",
+      "",
+      "",
+      "",
+      "",
+    ]);
     expect(prop(ada, "ADR")[0]!.value).toContain("Square\\nLondon");
     expect(prop(ada, "CATEGORIES")[0]!.value).toBe("Customer,VIP");
     const notes = prop(ada, "NOTE").map((p) => p.value);
@@ -198,7 +258,9 @@ describe("contacts as vCard 4.0", () => {
     expect(folded.length).toBeGreaterThan(1);
     // parseVcards checked every physical line is at most 75 octets; download() decoded the bytes
     // strictly (fatal), so no multi-byte character was cut in two by a fold.
-    expect(folded.some((l) => /^ [^\x00-\x7f]/.test(l) || /[^\x00-\x7f]$/.test(lines[lines.indexOf(l) - 1]!))).toBe(true);
+    expect(folded.some((l) => /^ [^\x00-\x7f]/.test(l) || /[^\x00-\x7f]$/.test(lines[lines.indexOf(l) - 1]!))).toBe(
+      true,
+    );
     const noteStart = lines.findIndex((l) => l.startsWith("NOTE:Met at"));
     expect(new TextEncoder().encode(lines[noteStart]!).length).toBeGreaterThan(70);
   });
@@ -235,7 +297,11 @@ describe("companies and notes", () => {
 
   it("companies as JSON, with their notes and custom fields", async () => {
     const doc = JSON.parse((await download("/app/export/companies.json", t.cookie)).text);
-    expect(doc).toMatchObject({ format: EXPORT_FORMAT_ID, kind: "companies", custom_fields: [{ name: "Region", kind: "text" }] });
+    expect(doc).toMatchObject({
+      format: EXPORT_FORMAT_ID,
+      kind: "companies",
+      custom_fields: [{ name: "Region", kind: "text" }],
+    });
     expect(doc.records).toEqual([
       expect.objectContaining({
         id: t.company,
@@ -256,17 +322,41 @@ describe("companies and notes", () => {
     expect(header).toEqual([...NOTE_CSV_COLUMNS]);
     const notes = csvRecords(text.slice(1));
     expect(notes).toHaveLength(3);
-    expect(notes).toContainEqual(expect.objectContaining({ "Record type": "contact", "Record id": String(t.ada), "Record name": "Ada Lovelace", Note: "First call;\nsaid yes, later \\ maybe", Author: t.email }));
-    expect(notes).toContainEqual(expect.objectContaining({ "Record type": "company", "Record id": String(t.company), "Record name": "Analytical Engines, Ltd.", Note: "Board meeting, 3 p.m." }));
+    expect(notes).toContainEqual(
+      expect.objectContaining({
+        "Record type": "contact",
+        "Record id": String(t.ada),
+        "Record name": "Ada Lovelace",
+        Note: "First call;\nsaid yes, later \\ maybe",
+        Author: t.email,
+      }),
+    );
+    expect(notes).toContainEqual(
+      expect.objectContaining({
+        "Record type": "company",
+        "Record id": String(t.company),
+        "Record name": "Analytical Engines, Ltd.",
+        Note: "Board meeting, 3 p.m.",
+      }),
+    );
     const doc = JSON.parse((await download("/app/export/notes.json", t.cookie)).text);
     expect(doc.kind).toBe("notes");
     expect(doc.records).toHaveLength(3);
-    expect(doc.records).toContainEqual(expect.objectContaining({ record_type: "contact", record_id: t.ada, record_name: "Ada Lovelace", body: t.longNote, author: t.email }));
+    expect(doc.records).toContainEqual(
+      expect.objectContaining({
+        record_type: "contact",
+        record_id: t.ada,
+        record_name: "Ada Lovelace",
+        body: t.longNote,
+        author: t.email,
+      }),
+    );
   });
 });
 
 describe("filters", () => {
-  const emailsIn = async (path: string) => csvRecords((await download(path, t.cookie)).text.slice(1)).map((r) => r.Email);
+  const emailsIn = async (path: string) =>
+    csvRecords((await download(path, t.cookie)).text.slice(1)).map((r) => r.Email);
 
   it("contacts exports take the list's filters: tag, company, owner, search and custom fields", async () => {
     expect(await emailsIn("/app/export/contacts.csv")).toEqual(["ada@example.com", "tricky@example.com"]);
@@ -296,7 +386,12 @@ describe("filters", () => {
   });
 
   it("a filter that cannot be read refuses the export instead of exporting everything", async () => {
-    for (const path of ["/app/export/contacts.csv?tag=abc", "/app/export/contacts.json?company=-1", "/app/export/contacts.csv?cf_abc=1", "/app/export/companies.csv?tag=1.5"]) {
+    for (const path of [
+      "/app/export/contacts.csv?tag=abc",
+      "/app/export/contacts.json?company=-1",
+      "/app/export/contacts.csv?cf_abc=1",
+      "/app/export/companies.csv?tag=1.5",
+    ]) {
       const res = await send(path, { cookie: t.cookie });
       expect(res.status, path).toBe(400);
       expect(res.headers.get("Content-Disposition"), path).toBeNull();
@@ -308,13 +403,30 @@ describe("filters", () => {
 describe("the download", () => {
   it("has the right type, a safe attachment name and no-store, for every export", async () => {
     const date = new Date().toISOString().slice(0, 10);
-    const types = { csv: "text/csv; charset=utf-8; header=present", json: "application/json; charset=utf-8", vcf: "text/vcard; charset=utf-8" };
-    for (const file of ["contacts.csv", "contacts.json", "contacts.vcf", "companies.csv", "companies.json", "notes.csv", "notes.json"]) {
-      const { res } = await download(`/app/export/${file}?q=${encodeURIComponent('Ada "; filename=evil.exe')}`, t.cookie);
+    const types = {
+      csv: "text/csv; charset=utf-8; header=present",
+      json: "application/json; charset=utf-8",
+      vcf: "text/vcard; charset=utf-8",
+    };
+    for (const file of [
+      "contacts.csv",
+      "contacts.json",
+      "contacts.vcf",
+      "companies.csv",
+      "companies.json",
+      "notes.csv",
+      "notes.json",
+    ]) {
+      const { res } = await download(
+        `/app/export/${file}?q=${encodeURIComponent('Ada "; filename=evil.exe')}`,
+        t.cookie,
+      );
       const [kind, format] = file.split(".") as [string, keyof typeof types];
       expect(res.headers.get("Content-Type"), file).toBe(types[format]);
       // The tenant's name and the query never reach the file name.
-      expect(res.headers.get("Content-Disposition"), file).toBe(`attachment; filename="customertrackr-${kind}-${date}.${format}"`);
+      expect(res.headers.get("Content-Disposition"), file).toBe(
+        `attachment; filename="customertrackr-${kind}-${date}.${format}"`,
+      );
       expect(res.headers.get("Cache-Control"), file).toBe("no-store");
     }
   });
@@ -343,8 +455,18 @@ describe("the export page and its links", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("<h1>Export data</h1>");
-    for (const file of ["contacts.csv", "contacts.json", "contacts.vcf", "companies.csv", "companies.json", "notes.csv", "notes.json"]) {
-      expect(html).toMatch(new RegExp(`<a href="/app/export/${file.replace(".", "\\.")}" download="" hx-boost="false"`));
+    for (const file of [
+      "contacts.csv",
+      "contacts.json",
+      "contacts.vcf",
+      "companies.csv",
+      "companies.json",
+      "notes.csv",
+      "notes.json",
+    ]) {
+      expect(html).toMatch(
+        new RegExp(`<a href="/app/export/${file.replace(".", "\\.")}" download="" hx-boost="false"`),
+      );
     }
     expect(html).toContain('<a href="/app/export" aria-current="page"');
     const settings = await (await send("/app/settings/tags", { cookie: t.cookie })).text();
@@ -374,7 +496,9 @@ describe("the export page and its links", () => {
     const page = await (await send(href, { cookie: t.cookie })).text();
     expect(page).toContain("Name starts with: “analy”");
     const csvHref = page.match(/<a href="(\/app\/export\/companies\.csv\?[^"]+)"/)![1]!.replace(/&amp;/g, "&");
-    expect(csvRecords((await download(csvHref, t.cookie)).text.slice(1)).map((r) => r.Name)).toEqual(["Analytical Engines, Ltd."]);
+    expect(csvRecords((await download(csvHref, t.cookie)).text.slice(1)).map((r) => r.Name)).toEqual([
+      "Analytical Engines, Ltd.",
+    ]);
     expect(page).toContain('<a href="/app/export/contacts.csv" download=""');
   });
 });
@@ -387,11 +511,13 @@ function failingPageQuery(failAt: number): D1Database {
       get(obj, prop) {
         if (prop === "prepare") {
           return (sql: string) => {
-            if (/ FROM contacts c\b/.test(sql) && /\bLIMIT \?/.test(sql) && ++pages === failAt) throw new Error("D1_ERROR: simulated outage (test fault injection)");
+            if (/ FROM contacts c\b/.test(sql) && /\bLIMIT \?/.test(sql) && ++pages === failAt)
+              throw new Error("D1_ERROR: simulated outage (test fault injection)");
             return (obj as unknown as D1Database).prepare(sql);
           };
         }
-        if (prop === "withSession") return (...args: [string]) => wrap((obj as unknown as D1Database).withSession(...args));
+        if (prop === "withSession")
+          return (...args: [string]) => wrap((obj as unknown as D1Database).withSession(...args));
         const value = Reflect.get(obj, prop);
         return typeof value === "function" ? value.bind(obj) : value;
       },

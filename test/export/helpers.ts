@@ -66,7 +66,8 @@ export function parseCsv(text: string): string[][] {
 /** The records of a CSV as objects keyed by the header row. */
 export function csvRecords(text: string): Record<string, string>[] {
   const [header, ...rows] = parseCsv(text);
-  for (const r of rows) expect(r.length, `a row has ${r.length} cells, the header ${header!.length}`).toBe(header!.length);
+  for (const r of rows)
+    expect(r.length, `a row has ${r.length} cells, the header ${header!.length}`).toBe(header!.length);
   return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
 }
 
@@ -118,7 +119,8 @@ export function vcardComponents(value: string): string[] {
 /** A tenant with one of everything an export must carry, made through the real forms. */
 export async function seededTenant(name = "Export Co") {
   const t = await newTenant(name);
-  const ownerId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!.id;
+  const ownerId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!
+    .id;
   const vip = await insertTag(t.tenantId, "VIP");
   const customer = await insertTag(t.tenantId, "Customer");
   const tier = await insertField(t.tenantId, "contact", "Tier", "select", ["gold", "silver"]);
@@ -173,5 +175,20 @@ export async function seededTenant(name = "Export Co") {
   }
   const res = await sendPairs(`/app/companies/${company}/notes`, t.cookie, [["body", "Board meeting, 3 p.m."]]);
   expect(res.status).toBeLessThan(400);
-  return { ...t, ownerId, vip, customer, tier, renewal, score, newsletter, remark, region, company, ada, tricky, longNote };
+  return {
+    ...t,
+    ownerId,
+    vip,
+    customer,
+    tier,
+    renewal,
+    score,
+    newsletter,
+    remark,
+    region,
+    company,
+    ada,
+    tricky,
+    longNote,
+  };
 }

@@ -66,7 +66,9 @@ export function cookieHeader(res: Response, previous = ""): string {
       .map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)] as [string, string]),
   );
   for (const [name, { value, attributes }] of setCookies(res)) {
-    const expired = attributes.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()));
+    const expired = attributes.some(
+      (a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()),
+    );
     if (expired || value === "") jar.delete(name);
     else jar.set(name, value);
   }
@@ -83,7 +85,10 @@ export function uniqueEmail(prefix = "user"): string {
 export const GOOD_PASSWORD = "violet tractor sandwich 42";
 
 /** Signs up a new tenant through the real form and returns the browser's cookies. */
-export async function signUp(fields: Partial<Record<"email" | "password" | "company_name", string>> = {}, opts: SendOptions = {}) {
+export async function signUp(
+  fields: Partial<Record<"email" | "password" | "company_name", string>> = {},
+  opts: SendOptions = {},
+) {
   const email = fields.email ?? uniqueEmail();
   const res = await send("/signup", {
     ...opts,

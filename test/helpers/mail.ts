@@ -18,7 +18,9 @@ export interface OutboxRow {
 
 /** Every outbox row addressed to `to`, oldest first. */
 export async function mailTo(to: string): Promise<OutboxRow[]> {
-  const rows = await env.DB.prepare("SELECT * FROM email_outbox WHERE to_address = ? ORDER BY created_at, rowid").bind(to).all<OutboxRow>();
+  const rows = await env.DB.prepare("SELECT * FROM email_outbox WHERE to_address = ? ORDER BY created_at, rowid")
+    .bind(to)
+    .all<OutboxRow>();
   return rows.results;
 }
 
@@ -43,7 +45,12 @@ export interface ProviderRequest {
 }
 
 /** What the fake mail provider received for an address. */
-export async function deliveredTo(to: string): Promise<{ headers: Record<string, string>; message: { to: string[]; subject: string; text: string; html: string; from: string } }[]> {
+export async function deliveredTo(to: string): Promise<
+  {
+    headers: Record<string, string>;
+    message: { to: string[]; subject: string; text: string; html: string; from: string };
+  }[]
+> {
   const all = (await (await fetch(`http://127.0.0.1:${inject("fakeApiPort")}/__received`)).json()) as ProviderRequest[];
   return all
     .filter((r) => r.path === "/mail/send")

@@ -33,7 +33,11 @@ function wrapStatement(statement: D1PreparedStatement, roundTrips: { count: numb
 const unwrap = (s: D1PreparedStatement) => (s as unknown as { [REAL]?: D1PreparedStatement })[REAL] ?? s;
 const REAL = Symbol("real statement");
 
-function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(target: T, statements: string[], roundTrips: { count: number }): T {
+function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
+  target: T,
+  statements: string[],
+  roundTrips: { count: number },
+): T {
   return new Proxy(target, {
     get(obj, prop, receiver) {
       if (prop === "prepare") {
@@ -48,7 +52,9 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(ta
                 return (...args: unknown[]) => {
                   const bound = real.bind(...args);
                   const wrappedBound = wrapStatement(bound, roundTrips);
-                  return new Proxy(wrappedBound, { get: (wb, pp, rr) => (pp === REAL ? bound : Reflect.get(wb, pp, rr)) });
+                  return new Proxy(wrappedBound, {
+                    get: (wb, pp, rr) => (pp === REAL ? bound : Reflect.get(wb, pp, rr)),
+                  });
                 };
               }
               return Reflect.get(w, p, r);
@@ -63,7 +69,8 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(ta
         };
       }
       if (prop === "withSession") {
-        return (...args: unknown[]) => wrapSession((obj as unknown as D1Database).withSession(...(args as [string])), statements, roundTrips);
+        return (...args: unknown[]) =>
+          wrapSession((obj as unknown as D1Database).withSession(...(args as [string])), statements, roundTrips);
       }
       const value = Reflect.get(obj, prop, receiver);
       return typeof value === "function" ? value.bind(obj) : value;

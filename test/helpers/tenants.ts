@@ -6,7 +6,9 @@ import { signUp } from "./http";
 /** Signs up a tenant and returns its owner's cookie, email and tenant id. */
 export async function newTenant(companyName = "Tenant Co") {
   const owner = await signUp({ company_name: companyName });
-  const row = await env.DB.prepare("SELECT m.tenant_id AS tenantId FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ?")
+  const row = await env.DB.prepare(
+    "SELECT m.tenant_id AS tenantId FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ?",
+  )
     .bind(owner.email)
     .first<{ tenantId: string }>();
   return { ...owner, tenantId: row!.tenantId };
@@ -17,14 +19,13 @@ export async function memberOf(tenantId: string, role: Role) {
   const user = await signUp({ company_name: `Own workspace of a ${role}` });
   const now = Date.now();
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) SELECT ?, id, ?, ?, ? FROM users WHERE email = ?").bind(
+    env.DB.prepare(
+      "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) SELECT ?, id, ?, ?, ? FROM users WHERE email = ?",
+    ).bind(tenantId, role, now, now, user.email),
+    env.DB.prepare("UPDATE sessions SET tenant_id = ? WHERE user_id = (SELECT id FROM users WHERE email = ?)").bind(
       tenantId,
-      role,
-      now,
-      now,
       user.email,
     ),
-    env.DB.prepare("UPDATE sessions SET tenant_id = ? WHERE user_id = (SELECT id FROM users WHERE email = ?)").bind(tenantId, user.email),
   ]);
   return user;
 }

@@ -13,11 +13,18 @@ export function fixture(name: string): Uint8Array {
 export const utf8 = (text: string) => new TextEncoder().encode(text);
 
 /** POST /app/import with a multipart body, like the form. */
-export async function upload(cookie: string, bytes: Uint8Array | string, opts: { name?: string; kind?: string; encoding?: string } = {}): Promise<Response> {
+export async function upload(
+  cookie: string,
+  bytes: Uint8Array | string,
+  opts: { name?: string; kind?: string; encoding?: string } = {},
+): Promise<Response> {
   const form = new FormData();
   form.set("kind", opts.kind ?? "contacts");
   form.set("encoding", opts.encoding ?? "auto");
-  form.set("file", new File([typeof bytes === "string" ? utf8(bytes) : bytes], opts.name ?? "contacts.csv", { type: "text/csv" }));
+  form.set(
+    "file",
+    new File([typeof bytes === "string" ? utf8(bytes) : bytes], opts.name ?? "contacts.csv", { type: "text/csv" }),
+  );
   return send("/app/import", { method: "POST", body: form, cookie });
 }
 
@@ -54,7 +61,8 @@ export async function waitFor(id: string, statuses: string[], timeoutMs = 15_000
   for (;;) {
     const row = await job(id);
     if (row && statuses.includes(row.status)) return row;
-    if (Date.now() > until) throw new Error(`import ${id} is ${row?.status}, not ${statuses.join("/")}: ${row?.message ?? ""}`);
+    if (Date.now() > until)
+      throw new Error(`import ${id} is ${row?.status}, not ${statuses.join("/")}: ${row?.message ?? ""}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -68,7 +76,11 @@ export function jobId(res: Response): string {
 }
 
 /** Uploads, waits for the preview, commits, waits for the end. */
-export async function importFile(cookie: string, bytes: Uint8Array | string, opts: { name?: string; kind?: string; encoding?: string } = {}) {
+export async function importFile(
+  cookie: string,
+  bytes: Uint8Array | string,
+  opts: { name?: string; kind?: string; encoding?: string } = {},
+) {
   const res = await upload(cookie, bytes, opts);
   const id = jobId(res);
   const preview = await waitFor(id, ["ready", "failed"]);

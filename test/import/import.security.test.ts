@@ -24,7 +24,11 @@ describe("another tenant's import", () => {
       ["GET", `/app/import/${done}/errors.csv`],
       ["POST", `/app/import/${done}/undo`],
     ] as const) {
-      const res = await send(path, { method, cookie: b.cookie, form: method === "POST" ? { col_0: "first_name", encoding: "auto" } : undefined });
+      const res = await send(path, {
+        method,
+        cookie: b.cookie,
+        form: method === "POST" ? { col_0: "first_name", encoding: "auto" } : undefined,
+      });
       expect(res.status, `${method} ${path}`).toBe(404);
     }
     expect((await job(ready)).status).toBe("ready");
@@ -40,13 +44,25 @@ describe("another tenant's import", () => {
     const a = await newTenant("Tenant A");
     const b = await newTenant("Tenant B");
     await importFile(a.cookie, "First name,Email,Company,Tags\nAda,ada@a.example,Shared Name Ltd,Secret tag");
-    await importFile(b.cookie, `First name,Email,Company,Tags,Owner\nBob,bob@b.example,Shared Name Ltd,Secret tag,${a.email}`);
-    const bob = await env.DB.prepare("SELECT c.company_id, c.owner_id, co.tenant_id AS company_tenant FROM contacts c JOIN companies co ON co.id = c.company_id WHERE c.tenant_id = ?")
+    await importFile(
+      b.cookie,
+      `First name,Email,Company,Tags,Owner\nBob,bob@b.example,Shared Name Ltd,Secret tag,${a.email}`,
+    );
+    const bob = await env.DB.prepare(
+      "SELECT c.company_id, c.owner_id, co.tenant_id AS company_tenant FROM contacts c JOIN companies co ON co.id = c.company_id WHERE c.tenant_id = ?",
+    )
       .bind(b.tenantId)
       .first<{ company_id: number; owner_id: string | null; company_tenant: string }>();
     expect(bob!.company_tenant).toBe(b.tenantId);
     expect(bob!.owner_id).toBeNull();
-    expect(await countRows("contact_tags ct JOIN tags t ON t.id = ct.tag_id", "ct.tenant_id = ? AND t.tenant_id != ?", b.tenantId, b.tenantId)).toBe(0);
+    expect(
+      await countRows(
+        "contact_tags ct JOIN tags t ON t.id = ct.tag_id",
+        "ct.tenant_id = ? AND t.tenant_id != ?",
+        b.tenantId,
+        b.tenantId,
+      ),
+    ).toBe(0);
   });
 });
 
@@ -68,7 +84,12 @@ describe("roles and origin", () => {
     form.set("kind", "contacts");
     form.set("encoding", "auto");
     form.set("file", new File([CSV], "x.csv"));
-    const res = await send("/app/import", { method: "POST", body: form, cookie: owner.cookie, origin: "https://evil.example" });
+    const res = await send("/app/import", {
+      method: "POST",
+      body: form,
+      cookie: owner.cookie,
+      origin: "https://evil.example",
+    });
     expect(res.status).toBe(403);
     expect(await countRows("import_jobs", "tenant_id = ?", owner.tenantId)).toBe(0);
   });
@@ -77,10 +98,16 @@ describe("roles and origin", () => {
 describe("hostile contents", () => {
   it("imports HTML and SQL as plain text and shows them escaped", async () => {
     const owner = await newTenant();
-    const { id } = await importFile(owner.cookie, `First name,Last name,Email\n<script>alert(1)</script>,"'); DROP TABLE contacts;--",x@example.com`, {
-      name: `<img src=x onerror=alert(1)>.csv`,
-    });
-    const row = await env.DB.prepare("SELECT id, first_name, last_name FROM contacts WHERE tenant_id = ?").bind(owner.tenantId).first<{ id: number; first_name: string; last_name: string }>();
+    const { id } = await importFile(
+      owner.cookie,
+      `First name,Last name,Email\n<script>alert(1)</script>,"'); DROP TABLE contacts;--",x@example.com`,
+      {
+        name: `<img src=x onerror=alert(1)>.csv`,
+      },
+    );
+    const row = await env.DB.prepare("SELECT id, first_name, last_name FROM contacts WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ id: number; first_name: string; last_name: string }>();
     expect(row).toMatchObject({ first_name: "<script>alert(1)</script>", last_name: "'); DROP TABLE contacts;--" });
     const page = await (await send(`/app/contacts/${row!.id}`, { cookie: owner.cookie })).text();
     expect(page).not.toContain("<script>alert(1)</script>");
@@ -91,9 +118,15 @@ describe("hostile contents", () => {
 
   it("malformed UTF-8 in an otherwise UTF-8 file is read as Windows-1252 text, never stored as U+FFFD", async () => {
     const owner = await newTenant();
-    const bytes = new Uint8Array([...new TextEncoder().encode("First name,Email\nJos"), 0xe9, ...new TextEncoder().encode(",jose@example.com\n")]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode("First name,Email\nJos"),
+      0xe9,
+      ...new TextEncoder().encode(",jose@example.com\n"),
+    ]);
     await importFile(owner.cookie, bytes);
-    const row = await env.DB.prepare("SELECT first_name FROM contacts WHERE tenant_id = ?").bind(owner.tenantId).first<{ first_name: string }>();
+    const row = await env.DB.prepare("SELECT first_name FROM contacts WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ first_name: string }>();
     expect(row!.first_name).toBe("José");
   });
 });

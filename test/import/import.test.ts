@@ -15,18 +15,39 @@ import { fixture, importFile, job, jobId, upload, utf8, waitFor } from "./helper
 /** The Worker's cron, as the Cron Trigger runs it, at `at`. */
 async function runCron(at: number) {
   const ctx = createExecutionContext();
-  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env, ctx);
+  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(
+    createScheduledController({ scheduledTime: at, cron: "* * * * *" }),
+    env,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
 }
 
-const expected = JSON.parse(new TextDecoder().decode(fixture("expected.json"))) as Record<string, Record<string, number | string | boolean>>;
+const expected = JSON.parse(new TextDecoder().decode(fixture("expected.json"))) as Record<
+  string,
+  Record<string, number | string | boolean>
+>;
 
 /** Every row a tenant holds in the tables an import touches, to compare states exactly. */
 async function snapshot(tenantId: string) {
-  const tables = ["contacts", "contact_emails", "contact_phones", "contact_tags", "companies", "company_tags", "tags", "notes", "custom_field_values", "activities", "tenant_counters"];
+  const tables = [
+    "contacts",
+    "contact_emails",
+    "contact_phones",
+    "contact_tags",
+    "companies",
+    "company_tags",
+    "tags",
+    "notes",
+    "custom_field_values",
+    "activities",
+    "tenant_counters",
+  ];
   const out: Record<string, unknown[]> = {};
   for (const t of tables) {
-    const { results } = await env.DB.prepare(`SELECT * FROM ${t} WHERE tenant_id = ? ORDER BY 1, 2, 3`).bind(tenantId).all();
+    const { results } = await env.DB.prepare(`SELECT * FROM ${t} WHERE tenant_id = ? ORDER BY 1, 2, 3`)
+      .bind(tenantId)
+      .all();
     out[t] = results;
   }
   return out;
@@ -52,14 +73,18 @@ describe("the fixture exports", () => {
   it("reads Outlook's Windows-1252 file without mojibake, and Google's quoted newlines and labels", async () => {
     const owner = await newTenant();
     await importFile(owner.cookie, fixture("outlook.csv"), { name: "outlook.csv" });
-    const names = await env.DB.prepare("SELECT first_name || ' ' || last_name AS n FROM contacts WHERE tenant_id = ?").bind(owner.tenantId).all<{ n: string }>();
+    const names = await env.DB.prepare("SELECT first_name || ' ' || last_name AS n FROM contacts WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .all<{ n: string }>();
     const all = names.results.map((r) => r.n).join("|");
     expect(all).not.toMatch(/Ã|Â|\uFFFD/);
     expect(all).toMatch(/[éöüøñáíçß]/);
 
     const other = await newTenant();
     await importFile(other.cookie, fixture("google-contacts.csv"));
-    const søren = await env.DB.prepare("SELECT id, job_title, company_name, address, primary_phone FROM contacts WHERE tenant_id = ? AND first_name = 'Søren' AND last_name = 'Nakamura'")
+    const søren = await env.DB.prepare(
+      "SELECT id, job_title, company_name, address, primary_phone FROM contacts WHERE tenant_id = ? AND first_name = 'Søren' AND last_name = 'Nakamura'",
+    )
       .bind(other.tenantId)
       .first<{ id: number; job_title: string; company_name: string; address: string; primary_phone: string }>();
     expect(søren).toMatchObject({ job_title: "CTO", company_name: "Globex", primary_phone: "+442079460900" });
@@ -69,14 +94,22 @@ describe("the fixture exports", () => {
       const found = await (await send(`/app/contacts?q=${encodeURIComponent(q)}`, { cookie: other.cookie })).text();
       expect(found, q).toContain(`/app/contacts/${søren!.id}`);
     }
-    const note = await env.DB.prepare("SELECT body FROM notes WHERE tenant_id = ? AND subject_type = 'contact' AND subject_id = ?").bind(other.tenantId, søren!.id).first<{ body: string }>();
+    const note = await env.DB.prepare(
+      "SELECT body FROM notes WHERE tenant_id = ? AND subject_type = 'contact' AND subject_id = ?",
+    )
+      .bind(other.tenantId, søren!.id)
+      .first<{ body: string }>();
     expect(note!.body).toBe("Line one\nline two, with a comma");
     // "* myContacts ::: Customers": Google's system label is dropped, the user's label becomes a tag.
-    const tags = await env.DB.prepare("SELECT name FROM tags WHERE tenant_id = ?").bind(other.tenantId).all<{ name: string }>();
+    const tags = await env.DB.prepare("SELECT name FROM tags WHERE tenant_id = ?")
+      .bind(other.tenantId)
+      .all<{ name: string }>();
     expect(tags.results.map((t) => t.name)).toContain("Customers");
     expect(tags.results.map((t) => t.name)).not.toContain("* myContacts");
     // Companies named by the rows exist and are linked.
-    expect(await countRows("contacts", "tenant_id = ? AND company_id IS NULL AND company_name IS NOT NULL", other.tenantId)).toBe(0);
+    expect(
+      await countRows("contacts", "tenant_id = ? AND company_id IS NULL AND company_name IS NOT NULL", other.tenantId),
+    ).toBe(0);
     expect(await countRows("companies", "tenant_id = ?", other.tenantId)).toBeGreaterThan(0);
   });
 
@@ -92,7 +125,9 @@ describe("the fixture exports", () => {
     expect(result.created_count).toBe(preview.new_count);
     // The BOM is not part of the first header: "Vorname" mapped to the first name.
     expect(JSON.parse(preview.mapping!)[0]).toBe("first_name");
-    const formula = await env.DB.prepare("SELECT company_name FROM contacts WHERE tenant_id = ? AND primary_email = 'formula@evil.example'")
+    const formula = await env.DB.prepare(
+      "SELECT company_name FROM contacts WHERE tenant_id = ? AND primary_email = 'formula@evil.example'",
+    )
       .bind(owner.tenantId)
       .first<{ company_name: string }>();
     expect(formula!.company_name).toBe('=HYPERLINK("http://evil.example","x")');
@@ -102,11 +137,16 @@ describe("the fixture exports", () => {
 
   it("companies.csv matches on the normalised domain", async () => {
     const owner = await newTenant();
-    const { preview, result } = await importFile(owner.cookie, fixture("companies.csv"), { name: "companies.csv", kind: "companies" });
+    const { preview, result } = await importFile(owner.cookie, fixture("companies.csv"), {
+      name: "companies.csv",
+      kind: "companies",
+    });
     expect(preview.new_count).toBe(expected["companies.csv"]!.valid);
     expect(preview.duplicate_count).toBe(expected["companies.csv"]!.duplicates_in_file);
     expect(result.created_count).toBe(10);
-    const initech = await env.DB.prepare("SELECT domain, size FROM companies WHERE tenant_id = ? AND name = 'Initech'").bind(owner.tenantId).first<{ domain: string; size: string }>();
+    const initech = await env.DB.prepare("SELECT domain, size FROM companies WHERE tenant_id = ? AND name = 'Initech'")
+      .bind(owner.tenantId)
+      .first<{ domain: string; size: string }>();
     expect(initech).toEqual({ domain: "initech.example", size: "1001-5000" });
   });
 });
@@ -126,7 +166,8 @@ describe("re-importing", () => {
 
   it("rows with neither email nor phone match by name and company, in the file and on a second import", async () => {
     const owner = await newTenant();
-    const file = "First name,Last name,Company\nAda,Lovelace,Analytical\nAda,Lovelace,Analytical\nAda,Lovelace,\nAlan,Turing,";
+    const file =
+      "First name,Last name,Company\nAda,Lovelace,Analytical\nAda,Lovelace,Analytical\nAda,Lovelace,\nAlan,Turing,";
     const first = await importFile(owner.cookie, file);
     expect(first.preview).toMatchObject({ new_count: 3, duplicate_count: 1 });
     const before = await snapshot(owner.tenantId);
@@ -223,16 +264,32 @@ describe("bad rows and bad files", () => {
 describe("mapping", () => {
   it("a column can be remapped (to a custom field and to tags) and the preview follows", async () => {
     const owner = await newTenant();
-    const field = await send("/app/settings/fields", { cookie: owner.cookie, form: { entity: "contact", name: "Shoe size", kind: "number", options: "" } });
+    const field = await send("/app/settings/fields", {
+      cookie: owner.cookie,
+      form: { entity: "contact", name: "Shoe size", kind: "number", options: "" },
+    });
     expect(field.status).toBe(303);
-    const fieldId = (await env.DB.prepare("SELECT id FROM custom_fields WHERE tenant_id = ?").bind(owner.tenantId).first<{ id: number }>())!.id;
-    const id = jobId(await upload(owner.cookie, "Name,Mail,Size,Group\nAda Lovelace,ada@example.com,38,VIP\nAlan Turing,alan@example.com,44,VIP; Math"));
+    const fieldId = (await env.DB.prepare("SELECT id FROM custom_fields WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ id: number }>())!.id;
+    const id = jobId(
+      await upload(
+        owner.cookie,
+        "Name,Mail,Size,Group\nAda Lovelace,ada@example.com,38,VIP\nAlan Turing,alan@example.com,44,VIP; Math",
+      ),
+    );
     const preview = await waitFor(id, ["ready"]);
     expect(JSON.parse(preview.mapping!)).toEqual(["full_name", "email", "", ""]);
-    const remap = await send(`/app/import/${id}/mapping`, { cookie: owner.cookie, form: { col_0: "full_name", col_1: "email", col_2: `cf:${fieldId}`, col_3: "tags", encoding: "auto" } });
+    const remap = await send(`/app/import/${id}/mapping`, {
+      cookie: owner.cookie,
+      form: { col_0: "full_name", col_1: "email", col_2: `cf:${fieldId}`, col_3: "tags", encoding: "auto" },
+    });
     expect(remap.status).toBe(303);
     await waitFor(id, ["ready"]);
-    const forged = await send(`/app/import/${id}/mapping`, { cookie: owner.cookie, form: { col_0: "password_hash", col_1: "email", col_2: "cf:999999", col_3: "", encoding: "auto" } });
+    const forged = await send(`/app/import/${id}/mapping`, {
+      cookie: owner.cookie,
+      form: { col_0: "password_hash", col_1: "email", col_2: "cf:999999", col_3: "", encoding: "auto" },
+    });
     expect(forged.status).toBe(400);
     expect(await forged.text()).toContain("Choose a field from the list");
     expect(await send(`/app/import/${id}/commit`, { cookie: owner.cookie, form: {} })).toHaveProperty("status", 303);
@@ -251,7 +308,10 @@ describe("undo", () => {
   it("returns an untouched import to exactly the state before it, updates included", async () => {
     const owner = await newTenant();
     // Records that exist before: one the file will update, one it will not touch.
-    await importFile(owner.cookie, "First name,Last name,Email,Job title\nAda,Lovelace,ada@example.com,Analyst\nAlan,Turing,alan@example.com,Mathematician");
+    await importFile(
+      owner.cookie,
+      "First name,Last name,Email,Job title\nAda,Lovelace,ada@example.com,Analyst\nAlan,Turing,alan@example.com,Mathematician",
+    );
     const before = await snapshot(owner.tenantId);
     const { id, result } = await importFile(
       owner.cookie,
@@ -271,17 +331,30 @@ describe("undo", () => {
   it("keeps and lists what someone edited after the import", async () => {
     const owner = await newTenant();
     await importFile(owner.cookie, "First name,Last name,Email,Job title\nAda,Lovelace,ada@example.com,Analyst");
-    const { id } = await importFile(owner.cookie, "First name,Last name,Email,Job title\nAda,Lovelace,ada@example.com,Countess\nGrace,Hopper,grace@example.com,Admiral");
+    const { id } = await importFile(
+      owner.cookie,
+      "First name,Last name,Email,Job title\nAda,Lovelace,ada@example.com,Countess\nGrace,Hopper,grace@example.com,Admiral",
+    );
     // Someone edits both records after the import.
-    await env.DB.prepare("UPDATE contacts SET job_title = 'Programmer', updated_at = updated_at + 1000 WHERE tenant_id = ? AND primary_email = 'ada@example.com'").bind(owner.tenantId).run();
-    await env.DB.prepare("UPDATE contacts SET address = 'Arlington', updated_at = updated_at + 1000 WHERE tenant_id = ? AND primary_email = 'grace@example.com'").bind(owner.tenantId).run();
+    await env.DB.prepare(
+      "UPDATE contacts SET job_title = 'Programmer', updated_at = updated_at + 1000 WHERE tenant_id = ? AND primary_email = 'ada@example.com'",
+    )
+      .bind(owner.tenantId)
+      .run();
+    await env.DB.prepare(
+      "UPDATE contacts SET address = 'Arlington', updated_at = updated_at + 1000 WHERE tenant_id = ? AND primary_email = 'grace@example.com'",
+    )
+      .bind(owner.tenantId)
+      .run();
     await send(`/app/import/${id}/undo`, { cookie: owner.cookie, form: {} });
     const undone = await waitFor(id, ["undone"]);
     const kept = JSON.parse(undone.undo_kept!) as { total: number; items: { name: string; fields: string[] }[] };
     expect(kept.total).toBe(2);
     expect(kept.items.map((k) => k.name).sort()).toEqual(["Ada Lovelace", "Grace Hopper"]);
     expect(await countRows("contacts", "tenant_id = ? AND job_title = 'Programmer'", owner.tenantId)).toBe(1);
-    expect(await countRows("contacts", "tenant_id = ? AND primary_email = 'grace@example.com'", owner.tenantId)).toBe(1);
+    expect(await countRows("contacts", "tenant_id = ? AND primary_email = 'grace@example.com'", owner.tenantId)).toBe(
+      1,
+    );
     const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
     expect(page).toContain("Kept because they were edited after the import (2)");
     expect(page).toContain("Grace Hopper");
@@ -297,9 +370,17 @@ describe("progress and resumption", () => {
     const preview = await waitFor(id, ["ready"]);
     expect(preview.chunk_count).toBe(3);
     // Commit by hand: one chunk per step, and the step's next message is lost (the worker died).
-    await env.DB.prepare("UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ?, updated_at = ? WHERE id = ?").bind(Date.now(), Date.now(), id).run();
+    await env.DB.prepare(
+      "UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ?, updated_at = ? WHERE id = ?",
+    )
+      .bind(Date.now(), Date.now(), id)
+      .run();
     const lost: ImportMessage[] = [];
-    const stepEnv = { ...env, IMPORT_STEP_CHUNKS: "1", JOBS: { send: async (m: ImportMessage) => void lost.push(m) } } as unknown as typeof env;
+    const stepEnv = {
+      ...env,
+      IMPORT_STEP_CHUNKS: "1",
+      JOBS: { send: async (m: ImportMessage) => void lost.push(m) },
+    } as unknown as typeof env;
     const message: ImportMessage = { type: "import.commit", importId: id, tenantId: owner.tenantId };
     await runImportStep(stepEnv, message, Date.now());
     expect(lost).toHaveLength(1);
@@ -319,7 +400,9 @@ describe("progress and resumption", () => {
     expect(row.created_count).toBe(1_200);
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(1_200);
     expect(await countRows("contact_emails", "tenant_id = ?", owner.tenantId)).toBe(1_200);
-    const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?").bind(owner.tenantId).first<{ contacts: number }>();
+    const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ contacts: number }>();
     expect(counters!.contacts).toBe(1_200);
   });
 });

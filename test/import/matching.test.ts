@@ -12,21 +12,39 @@ import { send } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { fixture, importFile, jobId, upload, waitFor } from "./helpers";
 
-const expected = JSON.parse(new TextDecoder().decode(fixture("expected.json"))) as Record<string, Record<string, number>>;
+const expected = JSON.parse(new TextDecoder().decode(fixture("expected.json"))) as Record<
+  string,
+  Record<string, number>
+>;
 const FILES = ["google-contacts.csv", "outlook.csv", "hubspot.csv", "messy.csv"];
 
 /** Every row a tenant holds in the tables an import touches. */
 async function snapshot(tenantId: string) {
   const out: Record<string, unknown[]> = {};
-  for (const t of ["contacts", "contact_emails", "contact_phones", "contact_tags", "companies", "tags", "notes", "custom_field_values", "activities", "tenant_counters"]) {
-    out[t] = (await env.DB.prepare(`SELECT * FROM ${t} WHERE tenant_id = ? ORDER BY 1, 2, 3`).bind(tenantId).all()).results;
+  for (const t of [
+    "contacts",
+    "contact_emails",
+    "contact_phones",
+    "contact_tags",
+    "companies",
+    "tags",
+    "notes",
+    "custom_field_values",
+    "activities",
+    "tenant_counters",
+  ]) {
+    out[t] = (
+      await env.DB.prepare(`SELECT * FROM ${t} WHERE tenant_id = ? ORDER BY 1, 2, 3`).bind(tenantId).all()
+    ).results;
   }
   return out;
 }
 
 /** A fixture's rows as { first, last, emails } (header names of the four contact exports). */
 function fixturePeople(name: string) {
-  const text = new TextDecoder(name === "outlook.csv" ? "windows-1252" : "utf-8").decode(fixture(name)).replace(/^\uFEFF/, "");
+  const text = new TextDecoder(name === "outlook.csv" ? "windows-1252" : "utf-8")
+    .decode(fixture(name))
+    .replace(/^\uFEFF/, "");
   const rows = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: "greedy" }).data;
   return rows.map((row) => {
     const cells = Object.entries(row);
@@ -48,7 +66,9 @@ const text = (html: string) =>
     .replace(/\s+/g, " ");
 
 async function contactId(tenantId: string, email: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT contact_id FROM contact_emails WHERE tenant_id = ? AND email = ?").bind(tenantId, email).first<{ contact_id: number }>();
+  const row = await env.DB.prepare("SELECT contact_id FROM contact_emails WHERE tenant_id = ? AND email = ?")
+    .bind(tenantId, email)
+    .first<{ contact_id: number }>();
   return row!.contact_id;
 }
 
@@ -74,7 +94,9 @@ describe("the four fixture exports into one workspace", () => {
     expect(previews[1]!.possible_duplicate_count).toBeGreaterThan(0);
 
     // Every address is on the contact whose name is its row's (names as stored: the file's own).
-    const { results } = await env.DB.prepare("SELECT e.email, c.first_name, c.last_name FROM contact_emails e JOIN contacts c ON c.id = e.contact_id WHERE e.tenant_id = ?")
+    const { results } = await env.DB.prepare(
+      "SELECT e.email, c.first_name, c.last_name FROM contact_emails e JOIN contacts c ON c.id = e.contact_id WHERE e.tenant_id = ?",
+    )
       .bind(owner.tenantId)
       .all<{ email: string; first_name: string; last_name: string }>();
     const owners = new Map(results.map((r) => [r.email, `${r.first_name} ${r.last_name}`]));
@@ -104,23 +126,45 @@ describe("shared phones", () => {
   it("colleagues who share three office phones make one contact each, in the file and against the workspace", async () => {
     const owner = await newTenant();
     const phones = ["+44 20 7946 0100", "+44 20 7946 0200", "+44 20 7946 0300"];
-    const names = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth", "Frances Allen", "John Backus", "Radia Perlman"];
+    const names = [
+      "Ada Lovelace",
+      "Alan Turing",
+      "Grace Hopper",
+      "Edsger Dijkstra",
+      "Barbara Liskov",
+      "Donald Knuth",
+      "Frances Allen",
+      "John Backus",
+      "Radia Perlman",
+    ];
     // Six with their own email, three with only the office phone.
-    const rows = names.map((n, i) => `${n.split(" ")[0]},${n.split(" ")[1]},${i < 6 ? `${n.split(" ")[0]!.toLowerCase()}@office.example` : ""},${phones[i % 3]}`);
+    const rows = names.map(
+      (n, i) =>
+        `${n.split(" ")[0]},${n.split(" ")[1]},${i < 6 ? `${n.split(" ")[0]!.toLowerCase()}@office.example` : ""},${phones[i % 3]}`,
+    );
     const file = ["First name,Last name,Email,Phone", ...rows].join("\n");
     const first = await importFile(owner.cookie, file);
     expect(first.preview).toMatchObject({ new_count: 9, duplicate_count: 0, update_count: 0 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(9);
-    for (const p of ["+442079460100", "+442079460200", "+442079460300"]) expect(await countRows("contact_phones", "tenant_id = ? AND phone = ?", owner.tenantId, p)).toBe(3);
+    for (const p of ["+442079460100", "+442079460200", "+442079460300"])
+      expect(await countRows("contact_phones", "tenant_id = ? AND phone = ?", owner.tenantId, p)).toBe(3);
 
     // The same file again: each row finds its own contact (email, or phone and name).
     const before = await snapshot(owner.tenantId);
     const again = await importFile(owner.cookie, file);
-    expect(again.preview).toMatchObject({ new_count: 0, update_count: 0, unchanged_count: 9, possible_duplicate_count: 0 });
+    expect(again.preview).toMatchObject({
+      new_count: 0,
+      update_count: 0,
+      unchanged_count: 9,
+      possible_duplicate_count: 0,
+    });
     expect(await snapshot(owner.tenantId)).toEqual(before);
 
     // A new colleague on the switchboard: a new contact, flagged with the records it resembles.
-    const { id, preview } = await importFile(owner.cookie, "First name,Last name,Phone\nKatherine,Johnson,+44 20 7946 0100");
+    const { id, preview } = await importFile(
+      owner.cookie,
+      "First name,Last name,Phone\nKatherine,Johnson,+44 20 7946 0100",
+    );
     expect(preview).toMatchObject({ new_count: 1, update_count: 0, possible_duplicate_count: 1 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(10);
     const page = text(await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text());
@@ -130,18 +174,31 @@ describe("shared phones", () => {
 
   it("a phone matches only when first and last name agree, case- and accent-insensitive", async () => {
     const owner = await newTenant();
-    await importFile(owner.cookie, "First name,Last name,Phone,Job title\nJosé,Núñez,+1 202 555 0101,Buyer\nSøren,Ødegård,+1 202 555 0102,Buyer\nAda,Lovelace,+1 202 555 0103,Analyst");
+    await importFile(
+      owner.cookie,
+      "First name,Last name,Phone,Job title\nJosé,Núñez,+1 202 555 0101,Buyer\nSøren,Ødegård,+1 202 555 0102,Buyer\nAda,Lovelace,+1 202 555 0103,Analyst",
+    );
     const { preview } = await importFile(
       owner.cookie,
       // Same people written another way; then a row with only a first name, and one with no name.
       "First name,Last name,Phone,Job title\nJOSE,nunez,+1 202 555 0101,Head buyer\nsoren,odegard,+1 202 555 0102,Buyer\nAda,,+1 202 555 0103,\n,,+1 202 555 0103,",
     );
     expect(preview).toMatchObject({ update_count: 1, unchanged_count: 1, new_count: 2, possible_duplicate_count: 2 });
-    const josé = await env.DB.prepare("SELECT first_name, last_name, job_title FROM contacts WHERE tenant_id = ? AND primary_phone = '+12025550101'").bind(owner.tenantId).first();
+    const josé = await env.DB.prepare(
+      "SELECT first_name, last_name, job_title FROM contacts WHERE tenant_id = ? AND primary_phone = '+12025550101'",
+    )
+      .bind(owner.tenantId)
+      .first();
     // The contact keeps the spelling it had: an import never renames anyone.
     expect(josé).toEqual({ first_name: "José", last_name: "Núñez", job_title: "Head buyer" });
     expect(await countRows("contacts", "tenant_id = ? AND primary_phone = '+12025550103'", owner.tenantId)).toBe(3);
-    expect(await countRows("contacts", "tenant_id = ? AND first_name = 'Ada' AND last_name = 'Lovelace' AND job_title = 'Analyst'", owner.tenantId)).toBe(1);
+    expect(
+      await countRows(
+        "contacts",
+        "tenant_id = ? AND first_name = 'Ada' AND last_name = 'Lovelace' AND job_title = 'Analyst'",
+        owner.tenantId,
+      ),
+    ).toBe(1);
   });
 });
 
@@ -151,7 +208,10 @@ describe("an email that belongs to someone of another name", () => {
     await importFile(owner.cookie, "First name,Last name,Email,Job title\nAda,Lovelace,ada@example.com,Analyst");
     const adaId = await contactId(owner.tenantId, "ada@example.com");
     const before = await snapshot(owner.tenantId);
-    const { id, preview, result } = await importFile(owner.cookie, "First name,Last name,Email,Job title\nGrace,Hopper, ADA@example.com ,Admiral");
+    const { id, preview, result } = await importFile(
+      owner.cookie,
+      "First name,Last name,Email,Job title\nGrace,Hopper, ADA@example.com ,Admiral",
+    );
     expect(preview).toMatchObject({ new_count: 0, update_count: 0, conflict_count: 1 });
     expect(result.created_count + result.updated_count).toBe(0);
     expect(await snapshot(owner.tenantId)).toEqual(before);
@@ -163,7 +223,10 @@ describe("an email that belongs to someone of another name", () => {
 
   it("rows with a blank name or only the first name still update the contact their email names", async () => {
     const owner = await newTenant();
-    await importFile(owner.cookie, "First name,Last name,Email,Job title\nAda,Lovelace,ada@example.com,Analyst\nAlan,,alan@example.com,");
+    await importFile(
+      owner.cookie,
+      "First name,Last name,Email,Job title\nAda,Lovelace,ada@example.com,Analyst\nAlan,,alan@example.com,",
+    );
     const before = await snapshot(owner.tenantId);
     const { id, preview } = await importFile(
       owner.cookie,
@@ -174,7 +237,11 @@ describe("an email that belongs to someone of another name", () => {
     // A first name alone that is not hers: someone else.
     const augusta = await importFile(owner.cookie, "First name,Email,Job title\nAugusta,ada@example.com,Poet");
     expect(augusta.preview).toMatchObject({ update_count: 0, conflict_count: 1, new_count: 0 });
-    const people = await env.DB.prepare("SELECT first_name, last_name, job_title FROM contacts WHERE tenant_id = ? ORDER BY id").bind(owner.tenantId).all();
+    const people = await env.DB.prepare(
+      "SELECT first_name, last_name, job_title FROM contacts WHERE tenant_id = ? ORDER BY id",
+    )
+      .bind(owner.tenantId)
+      .all();
     expect(people.results).toEqual([
       { first_name: "Ada", last_name: "Lovelace", job_title: "Countess" },
       { first_name: "Alan", last_name: "Turing", job_title: "Mathematician" },
@@ -193,7 +260,10 @@ describe("the preview's lists", () => {
     for (let i = 0; i < 250; i += 1) lines.push(`Person,N${i},p${i}@example.com,Clerk`);
     await importFile(owner.cookie, lines.join("\n"));
     const changed = ["First name,Last name,Email,Job title,Company"];
-    for (let i = 0; i < 250; i += 1) changed.push(`Person,N${i},p${i}@example.com,${i === 0 ? '"=HYPERLINK(""http://evil.example"")"' : "Manager"},Initech`);
+    for (let i = 0; i < 250; i += 1)
+      changed.push(
+        `Person,N${i},p${i}@example.com,${i === 0 ? '"=HYPERLINK(""http://evil.example"")"' : "Manager"},Initech`,
+      );
     const id = jobId(await upload(owner.cookie, changed.join("\n")));
     const preview = await waitFor(id, ["ready"]);
     expect(preview.update_count).toBe(250);
@@ -213,7 +283,16 @@ describe("the preview's lists", () => {
     expect(csv.headers.get("Content-Disposition")).toMatch(/^attachment; filename="import-review-[\d-]+\.csv"$/);
     expect(csv.headers.get("Cache-Control")).toContain("no-store");
     const rows = Papa.parse<string[]>((await csv.text()).replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
-    expect(rows[0]).toEqual(["Row", "Name in the file", "What", "Contact", "Contact's name", "Field", "Before", "After"]);
+    expect(rows[0]).toEqual([
+      "Row",
+      "Name in the file",
+      "What",
+      "Contact",
+      "Contact's name",
+      "Field",
+      "Before",
+      "After",
+    ]);
     const updates = rows.filter((r) => r[2] === "Update");
     expect(updates).toHaveLength(500); // job title and company, for each of 250 rows
     expect(new Set(updates.map((r) => r[3])).size).toBe(250);
@@ -235,11 +314,18 @@ describe("the preview's lists", () => {
     for (let i = 0; i < 1_200; i += 1) lines.push(`person${i}@example.com,Person,Clerk`);
     await importFile(owner.cookie, lines.join("\n"));
     // Every tenth person gets a new job title: 120 updates over three chunks.
-    const changed = ["Email,First name,Job title", ...lines.slice(1).map((l, i) => (i % 10 === 0 ? l.replace("Clerk", "Manager") : l))];
+    const changed = [
+      "Email,First name,Job title",
+      ...lines.slice(1).map((l, i) => (i % 10 === 0 ? l.replace("Clerk", "Manager") : l)),
+    ];
     const id = jobId(await upload(owner.cookie, changed.join("\n")));
     await waitFor(id, ["ready"]);
     // The preview again, by hand: one chunk per step, the next message lost each time.
-    await env.DB.prepare("UPDATE import_jobs SET status = 'analysing', chunks_done = 0, new_count = 0, update_count = 0, unchanged_count = 0 WHERE id = ?").bind(id).run();
+    await env.DB.prepare(
+      "UPDATE import_jobs SET status = 'analysing', chunks_done = 0, new_count = 0, update_count = 0, unchanged_count = 0 WHERE id = ?",
+    )
+      .bind(id)
+      .run();
     const stepEnv = { ...env, IMPORT_STEP_CHUNKS: "1", JOBS: { send: async () => undefined } } as unknown as typeof env;
     const message: ImportMessage = { type: "import.match", importId: id, tenantId: owner.tenantId };
     const head = `imports/${owner.tenantId}/${id}/review-head.json`;
@@ -253,7 +339,10 @@ describe("the preview's lists", () => {
     expect(text(html)).toContain("Updates (120)");
     expect(text(html)).not.toContain("The first");
     expect(html.match(/<tr data-update/g)).toHaveLength(120);
-    const csv = Papa.parse<string[]>((await (await send(`/app/import/${id}/review.csv`, { cookie: owner.cookie })).text()).replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
+    const csv = Papa.parse<string[]>(
+      (await (await send(`/app/import/${id}/review.csv`, { cookie: owner.cookie })).text()).replace(/^\uFEFF/, ""),
+      { skipEmptyLines: true },
+    ).data;
     expect(csv.slice(1).map((r) => Number(r[0]))).toEqual(Array.from({ length: 120 }, (_, k) => k * 10 + 1));
   });
 
@@ -262,7 +351,12 @@ describe("the preview's lists", () => {
     const id = jobId(await upload(owner.cookie, fixture("messy.csv"), { name: "messy.csv" }));
     await waitFor(id, ["ready"]);
     const html = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
-    const stats = new Map([...html.matchAll(/<li><span class="stat">([\d,]+)<\/span>\s*([^<(]+)/g)].map((m) => [m[2]!.trim(), Number(m[1]!.replace(/,/g, ""))]));
+    const stats = new Map(
+      [...html.matchAll(/<li><span class="stat">([\d,]+)<\/span>\s*([^<(]+)/g)].map((m) => [
+        m[2]!.trim(),
+        Number(m[1]!.replace(/,/g, "")),
+      ]),
+    );
     const rows = stats.get("rows in the file")!;
     const parts = [...stats].filter(([label]) => label !== "rows in the file").reduce((sum, [, n]) => sum + n, 0);
     expect(parts).toBe(rows);
@@ -278,6 +372,8 @@ describe("the preview's lists", () => {
     await waitFor(id, ["ready"]);
     const page = text(await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text());
     expect(page).toContain("First Name e.g. Yara · Zoë · Hana");
-    expect(page).toContain("Email e.g. ykierkegaard2000@piedpiper.example · zturing2001@acme.example · hmller2002@wayne.example");
+    expect(page).toContain(
+      "Email e.g. ykierkegaard2000@piedpiper.example · zturing2001@acme.example · hmller2002@wayne.example",
+    );
   });
 });

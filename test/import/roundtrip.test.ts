@@ -33,7 +33,10 @@ async function companiesOf(tenantId: string) {
 }
 
 async function addField(cookie: string) {
-  const res = await send("/app/settings/fields", { cookie, form: { entity: "contact", name: "Renewal", kind: "date", options: "" } });
+  const res = await send("/app/settings/fields", {
+    cookie,
+    form: { entity: "contact", name: "Renewal", kind: "date", options: "" },
+  });
   expect(res.status).toBe(303);
 }
 
@@ -50,7 +53,14 @@ describe("round trip", () => {
       'First name,Last name,Email,Email 2,Phone,Phone 2,Tags,Renewal,Address\nEdge,Case,edge@example.com,edge2@example.com,+1 202 555 0188,+44 20 7946 0018,"Partners, EU; VIP",2027-01-31,"=SUM(A1)\nSecond line"',
     );
     // A contact whose only tag has a comma (made on the form): the export must keep it one tag.
-    expect((await send("/app/contacts", { cookie: a.cookie, form: { first_name: "Lone", last_name: "Tag", new_tag: "Partners, EU" } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/contacts", {
+          cookie: a.cookie,
+          form: { first_name: "Lone", last_name: "Tag", new_tag: "Partners, EU" },
+        })
+      ).status,
+    ).toBe(303);
     const contactsCsv = await send("/app/export/contacts.csv", { cookie: a.cookie });
     const companiesCsv = await send("/app/export/companies.csv", { cookie: a.cookie });
     expect(contactsCsv.status).toBe(200);
@@ -80,21 +90,33 @@ describe("the Free plan's contact limit", () => {
     const id = jobId(await upload(owner.cookie, fixture("hubspot.csv")));
     const preview = await waitFor(id, ["ready"]);
     expect(40 + preview.new_count).toBeGreaterThan(50);
-    await env.DB.prepare("UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ? WHERE id = ?").bind(Date.now(), id).run();
+    await env.DB.prepare("UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ? WHERE id = ?")
+      .bind(Date.now(), id)
+      .run();
     // The commit step as the queue runs it, on a server whose Free plan holds 50 contacts.
     const stepEnv = { ...env, FREE_MAX_CONTACTS: "50", JOBS: { send: async () => undefined } } as unknown as typeof env;
-    await runImportStep(stepEnv, { type: "import.commit", importId: id, tenantId: owner.tenantId } satisfies ImportMessage, Date.now());
+    await runImportStep(
+      stepEnv,
+      { type: "import.commit", importId: id, tenantId: owner.tenantId } satisfies ImportMessage,
+      Date.now(),
+    );
     const row = await job(id);
     expect(row.status).toBe("failed");
     expect(row.message).toContain("The Free plan holds 50 contacts");
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(40);
-    const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?").bind(owner.tenantId).first<{ contacts: number }>();
+    const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ contacts: number }>();
     expect(counters!.contacts).toBe(40);
     const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
     expect(page).toContain("The Free plan holds 50 contacts");
 
     // A paid plan has no cap: the same step goes through.
-    await env.DB.prepare("INSERT INTO tenant_billing (tenant_id, state, created_at, updated_at) VALUES (?, 'active', 0, 0)").bind(owner.tenantId).run();
+    await env.DB.prepare(
+      "INSERT INTO tenant_billing (tenant_id, state, created_at, updated_at) VALUES (?, 'active', 0, 0)",
+    )
+      .bind(owner.tenantId)
+      .run();
     await env.DB.prepare("UPDATE import_jobs SET status = 'committing' WHERE id = ?").bind(id).run();
     await runImportStep(stepEnv, { type: "import.commit", importId: id, tenantId: owner.tenantId }, Date.now());
     expect((await job(id)).status).toBe("done");
@@ -107,18 +129,32 @@ describe("the Free plan's contact limit under concurrent writes", () => {
     const owner = await newTenant();
     const limits = { FREE_MAX_CONTACTS: "6" };
     // 4 contacts first, then a 3-row import and 4 form posts race for the last 2 places.
-    for (let i = 0; i < 4; i += 1) expect((await send("/app/contacts", { cookie: owner.cookie, form: { first_name: `Early ${i}` }, env: limits })).status).toBe(303);
-    const id = jobId(await upload(owner.cookie, "First name,Email\nAda,ada@example.com\nAlan,alan@example.com\nGrace,grace@example.com"));
+    for (let i = 0; i < 4; i += 1)
+      expect(
+        (await send("/app/contacts", { cookie: owner.cookie, form: { first_name: `Early ${i}` }, env: limits })).status,
+      ).toBe(303);
+    const id = jobId(
+      await upload(
+        owner.cookie,
+        "First name,Email\nAda,ada@example.com\nAlan,alan@example.com\nGrace,grace@example.com",
+      ),
+    );
     await waitFor(id, ["ready"]);
-    await env.DB.prepare("UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ? WHERE id = ?").bind(Date.now(), id).run();
+    await env.DB.prepare("UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ? WHERE id = ?")
+      .bind(Date.now(), id)
+      .run();
     const stepEnv = { ...env, ...limits, JOBS: { send: async () => undefined } } as unknown as typeof env;
     const [, ...forms] = await Promise.all([
       runImportStep(stepEnv, { type: "import.commit", importId: id, tenantId: owner.tenantId }, Date.now()),
-      ...Array.from({ length: 4 }, (_, i) => send("/app/contacts", { cookie: owner.cookie, form: { first_name: `Racer ${i}` }, env: limits })),
+      ...Array.from({ length: 4 }, (_, i) =>
+        send("/app/contacts", { cookie: owner.cookie, form: { first_name: `Racer ${i}` }, env: limits }),
+      ),
     ]);
     const created = await countRows("contacts", "tenant_id = ?", owner.tenantId);
     expect(created).toBeLessThanOrEqual(6);
-    const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?").bind(owner.tenantId).first<{ contacts: number }>();
+    const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ contacts: number }>();
     expect(counters!.contacts).toBe(created);
     // The import (3 rows) cannot fit in 2 places: it stopped with the message, and wrote none of its rows.
     expect((await job(id)).status).toBe("failed");
@@ -135,10 +171,19 @@ describe("an import in a workspace that closes", () => {
     const owner = await newTenant();
     const id = jobId(await upload(owner.cookie, "First name,Email\nAda,ada@example.com\nBad,not-an-email"));
     await waitFor(id, ["ready"]);
-    await env.DB.prepare("UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ? WHERE id = ?").bind(Date.now(), id).run();
+    await env.DB.prepare("UPDATE import_jobs SET status = 'committing', chunks_done = 0, committed_at = ? WHERE id = ?")
+      .bind(Date.now(), id)
+      .run();
     await env.DB.prepare("UPDATE tenants SET closed_at = ? WHERE id = ?").bind(Date.now(), owner.tenantId).run();
-    await runImportStep({ ...env, JOBS: { send: async () => undefined } } as unknown as typeof env, { type: "import.commit", importId: id, tenantId: owner.tenantId }, Date.now());
-    expect(await job(id)).toMatchObject({ status: "failed", message: "The workspace was closed, so the import stopped." });
+    await runImportStep(
+      { ...env, JOBS: { send: async () => undefined } } as unknown as typeof env,
+      { type: "import.commit", importId: id, tenantId: owner.tenantId },
+      Date.now(),
+    );
+    expect(await job(id)).toMatchObject({
+      status: "failed",
+      message: "The workspace was closed, so the import stopped.",
+    });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);
 
     await env.DB.prepare("UPDATE tenants SET closed_at = NULL WHERE id = ?").bind(owner.tenantId).run();

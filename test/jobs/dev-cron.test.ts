@@ -12,7 +12,10 @@ import { jobOf, HeldQueue, jobEnv } from "./helpers";
 
 const DEV = { DEV_MAIL: "1", ENVIRONMENT: "development" };
 const tick = (opts: { time?: number; env?: Partial<Cloudflare.Env> } = {}) =>
-  send(`/dev/cron${opts.time === undefined ? "" : `?time=${opts.time}`}`, { method: "POST", env: { ...DEV, ...opts.env } });
+  send(`/dev/cron${opts.time === undefined ? "" : `?time=${opts.time}`}`, {
+    method: "POST",
+    env: { ...DEV, ...opts.env },
+  });
 
 describe("POST /dev/cron", () => {
   it("does not exist without the development flag, in production, or where the environment is not named", async () => {
@@ -56,7 +59,9 @@ describe("POST /dev/cron", () => {
     expect(res.status).toBe(303);
     const [lost] = q.held.splice(0);
     expect(lost!.type).toBe("privacy.export");
-    const report = await (await send(`/dev/cron?time=${Date.now() + 3 * 60_000}`, { method: "POST", env: { ...bindings, ...DEV } })).json();
+    const report = await (
+      await send(`/dev/cron?time=${Date.now() + 3 * 60_000}`, { method: "POST", env: { ...bindings, ...DEV } })
+    ).json();
     expect(report).toMatchObject({ ok: true, did: { jobs: { resent: expect.any(Number) } } });
     expect(q.held.map(jobOf)).toContain(jobOf(lost!));
   });

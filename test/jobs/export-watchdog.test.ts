@@ -28,12 +28,15 @@ async function requestCopy(bindings: JobEnv, user: { cookie: string; email: stri
 }
 
 async function latest(email: string): Promise<ExportRow> {
-  return (await env.DB.prepare("SELECT d.* FROM data_exports d JOIN users u ON u.id = d.user_id WHERE u.email = ? ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1")
+  return (await env.DB.prepare(
+    "SELECT d.* FROM data_exports d JOIN users u ON u.id = d.user_id WHERE u.email = ? ORDER BY d.created_at DESC, d.rowid DESC LIMIT 1",
+  )
     .bind(email)
     .first<ExportRow>())!;
 }
 
-const row = async (id: string) => (await env.DB.prepare("SELECT * FROM data_exports WHERE id = ?").bind(id).first<ExportRow>())!;
+const row = async (id: string) =>
+  (await env.DB.prepare("SELECT * FROM data_exports WHERE id = ?").bind(id).first<ExportRow>())!;
 const readyMails = async (email: string) => (await mailTo(email)).filter((m) => m.kind === "data_export_ready");
 
 /** The archives stored for a user in R2. */
@@ -67,7 +70,9 @@ describe("a data export", () => {
     expect(ready.status).toBe("ready");
     expect(await archivesOf(t.tenantId, ready.user_id)).toEqual([ready.object_key]);
     expect(await readyMails(t.email)).toHaveLength(1);
-    expect((await readyMails(t.email))[0]!.text_body).toContain(`http://localhost/app/settings/privacy/exports/${copy.id}`);
+    expect((await readyMails(t.email))[0]!.text_body).toContain(
+      `http://localhost/app/settings/privacy/exports/${copy.id}`,
+    );
     expect(await downloads(t.cookie, copy.id)).toBe(true);
   });
 
@@ -113,11 +118,31 @@ describe("a data export", () => {
 
     // Someone else, even in the same workspace, does not find it.
     const colleague = await memberOf(t.tenantId, "admin");
-    expect((await send(`/app/settings/privacy/exports/${copy.id}/retry`, { cookie: colleague.cookie, form: {}, env: bindings })).status).toBe(404);
-    expect((await send(`/app/settings/privacy/exports/${copy.id}/cancel`, { cookie: colleague.cookie, form: {}, env: bindings })).status).toBe(404);
+    expect(
+      (
+        await send(`/app/settings/privacy/exports/${copy.id}/retry`, {
+          cookie: colleague.cookie,
+          form: {},
+          env: bindings,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await send(`/app/settings/privacy/exports/${copy.id}/cancel`, {
+          cookie: colleague.cookie,
+          form: {},
+          env: bindings,
+        })
+      ).status,
+    ).toBe(404);
     expect(q.of(copy.id)).toEqual([]);
 
-    const retried = await send(`/app/settings/privacy/exports/${copy.id}/retry`, { cookie: t.cookie, form: {}, env: bindings });
+    const retried = await send(`/app/settings/privacy/exports/${copy.id}/retry`, {
+      cookie: t.cookie,
+      form: {},
+      env: bindings,
+    });
     expect(retried.headers.get("Location")).toBe("/app/settings/privacy?notice=retried");
     expect(await deliver(bindings, q.takeOne(copy.id)!)).toBe(true);
     expect((await row(copy.id)).status).toBe("ready");
@@ -134,7 +159,11 @@ describe("a data export", () => {
     // Blocked while it is prepared.
     const second = await send("/app/settings/privacy/export", { cookie: t.cookie, form: {}, env: bindings });
     expect(second.headers.get("Location")).toBe("/app/settings/privacy?notice=pending");
-    const cancelled = await send(`/app/settings/privacy/exports/${copy.id}/cancel`, { cookie: t.cookie, form: {}, env: bindings });
+    const cancelled = await send(`/app/settings/privacy/exports/${copy.id}/cancel`, {
+      cookie: t.cookie,
+      form: {},
+      env: bindings,
+    });
     expect(cancelled.headers.get("Location")).toBe("/app/settings/privacy?notice=cancelled");
     // The message arrives after all: nothing is built, kept or mailed.
     await deliver(bindings, message);
@@ -144,9 +173,11 @@ describe("a data export", () => {
     await runCron(bindings, Date.now() + 10 * 60_000);
     expect(q.of(copy.id)).toEqual([]);
     // A cancelled copy cannot be retried; a new one can be asked for.
-    expect((await send(`/app/settings/privacy/exports/${copy.id}/retry`, { cookie: t.cookie, form: {}, env: bindings })).headers.get("Location")).toBe(
-      "/app/settings/privacy?notice=unchanged",
-    );
+    expect(
+      (
+        await send(`/app/settings/privacy/exports/${copy.id}/retry`, { cookie: t.cookie, form: {}, env: bindings })
+      ).headers.get("Location"),
+    ).toBe("/app/settings/privacy?notice=unchanged");
     const next = await requestCopy(bindings, t);
     expect(next.id).not.toBe(copy.id);
     expect(await deliver(bindings, q.takeOne(next.id)!)).toBe(true);
@@ -183,16 +214,13 @@ describe("a data export", () => {
 describe("the watchdog's cost", () => {
   it("is four statements a run, however many jobs are silent, and at most 25 re-sends per table", async () => {
     const t = await newTenant("Many Jobs Ltd");
-    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!.id;
+    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!
+      .id;
     const old = Date.now() - 60 * 60_000;
     const rows = Array.from({ length: 30 }, (_, i) =>
-      env.DB.prepare("INSERT INTO data_exports (id, tenant_id, user_id, includes_workspace, status, base_url, created_at, updated_at) VALUES (?, ?, ?, 1, 'queued', 'http://localhost', ?, ?)").bind(
-        `manyjobs${i}`,
-        t.tenantId,
-        userId,
-        old,
-        old,
-      ),
+      env.DB.prepare(
+        "INSERT INTO data_exports (id, tenant_id, user_id, includes_workspace, status, base_url, created_at, updated_at) VALUES (?, ?, ?, 1, 'queued', 'http://localhost', ?, ?)",
+      ).bind(`manyjobs${i}`, t.tenantId, userId, old, old),
     );
     await env.DB.batch(rows);
     const q = new HeldQueue();
@@ -204,9 +232,19 @@ describe("the watchdog's cost", () => {
     // Each sweep walks its table's partial index of working jobs, never the whole table.
     for (const statement of counting.statements) {
       const params = Array.from({ length: (statement.match(/\?/g) ?? []).length }, () => 0);
-      const plan = (await env.DB.prepare(`EXPLAIN QUERY PLAN ${statement}`).bind(...params).all<{ detail: string }>()).results.map((r) => r.detail);
-      expect(plan.some((d) => /USING (COVERING )?INDEX (import_jobs|data_exports)_working_idx/.test(d)), plan.join(" | ")).toBe(true);
-      expect(plan.filter((d) => /^SCAN (import_jobs|data_exports)\b/.test(d)), plan.join(" | ")).toEqual([]);
+      const plan = (
+        await env.DB.prepare(`EXPLAIN QUERY PLAN ${statement}`)
+          .bind(...params)
+          .all<{ detail: string }>()
+      ).results.map((r) => r.detail);
+      expect(
+        plan.some((d) => /USING (COVERING )?INDEX (import_jobs|data_exports)_working_idx/.test(d)),
+        plan.join(" | "),
+      ).toBe(true);
+      expect(
+        plan.filter((d) => /^SCAN (import_jobs|data_exports)\b/.test(d)),
+        plan.join(" | "),
+      ).toEqual([]);
     }
     // They are jobs nobody will build: cancel them so the file's other tests do not meet them.
     await env.DB.prepare("UPDATE data_exports SET status = 'cancelled' WHERE id LIKE 'manyjobs%'").run();

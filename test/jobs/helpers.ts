@@ -3,7 +3,13 @@
  * delivers it to the Worker's real queue consumer, or drops it (as a stopped `wrangler dev` loses its
  * messages), and the real cron with a chosen clock.
  */
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 import type { JobMessage } from "../../src/jobs";
@@ -46,9 +52,15 @@ export function jobEnv(queue: HeldQueue, extra: Partial<Cloudflare.Env> = {}): J
 
 /** Delivers one message to the Worker's queue consumer, as the Queue does; true when it was acknowledged. */
 export async function deliver(bindings: JobEnv, body: JobMessage): Promise<boolean> {
-  const batch = createMessageBatch<JobMessage>("customertrackr-jobs", [{ id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body }]);
+  const batch = createMessageBatch<JobMessage>("customertrackr-jobs", [
+    { id: crypto.randomUUID(), timestamp: new Date(), attempts: 1, body },
+  ]);
   const ctx = createExecutionContext();
-  await (worker.queue as (b: MessageBatch<JobMessage>, e: unknown, x: ExecutionContext) => Promise<void>)(batch, bindings, ctx);
+  await (worker.queue as (b: MessageBatch<JobMessage>, e: unknown, x: ExecutionContext) => Promise<void>)(
+    batch,
+    bindings,
+    ctx,
+  );
   const result = await getQueueResult(batch, ctx);
   return result.explicitAcks.length === 1;
 }
@@ -58,7 +70,12 @@ export async function deliver(bindings: JobEnv, body: JobMessage): Promise<boole
  * that are lost instead (counted per type from 1: `drop(m, 2)` is the second message of m's type).
  * Returns the messages dropped.
  */
-export async function drain(queue: HeldQueue, bindings: JobEnv, jobId: string, drop: (m: JobMessage, nthOfType: number) => boolean = () => false): Promise<JobMessage[]> {
+export async function drain(
+  queue: HeldQueue,
+  bindings: JobEnv,
+  jobId: string,
+  drop: (m: JobMessage, nthOfType: number) => boolean = () => false,
+): Promise<JobMessage[]> {
   const seen = new Map<string, number>();
   const dropped: JobMessage[] = [];
   for (let i = 0; i < 500; i += 1) {
@@ -84,6 +101,10 @@ export class CronClock {
 /** Runs the Worker's scheduled handler as the Cron Trigger does, at `at`. */
 export async function runCron(bindings: JobEnv, at: number): Promise<void> {
   const ctx = createExecutionContext();
-  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), bindings, ctx);
+  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(
+    createScheduledController({ scheduledTime: at, cron: "* * * * *" }),
+    bindings,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
 }

@@ -39,7 +39,13 @@ function lose(type: JobMessage["type"], nth: number) {
 }
 
 /** Delivers the job's messages and runs the cron whenever it has gone quiet, until it stops working. */
-async function runUntilSettled(q: HeldQueue, bindings: JobEnv, id: string, clock: CronClock, drop?: (m: JobMessage) => boolean) {
+async function runUntilSettled(
+  q: HeldQueue,
+  bindings: JobEnv,
+  id: string,
+  clock: CronClock,
+  drop?: (m: JobMessage) => boolean,
+) {
   let crons = 0;
   for (;;) {
     await drain(q, bindings, id, drop);
@@ -52,10 +58,23 @@ async function runUntilSettled(q: HeldQueue, bindings: JobEnv, id: string, clock
 }
 
 /** What a 3-chunk file leaves in R2 once previewed: the upload, its chunks, error file, preview lists and samples. */
-const PREPARED = ["chunk-0.json", "chunk-1.json", "chunk-2.json", "errors.csv", "review-0.json", "review-1.json", "review-2.json", "review-head.json", "samples.json", "upload"];
+const PREPARED = [
+  "chunk-0.json",
+  "chunk-1.json",
+  "chunk-2.json",
+  "errors.csv",
+  "review-0.json",
+  "review-1.json",
+  "review-2.json",
+  "review-head.json",
+  "samples.json",
+  "upload",
+];
 
 async function objectsOf(id: string): Promise<string[]> {
-  const row = await env.DB.prepare("SELECT file_key FROM import_jobs WHERE id = ?").bind(id).first<{ file_key: string }>();
+  const row = await env.DB.prepare("SELECT file_key FROM import_jobs WHERE id = ?")
+    .bind(id)
+    .first<{ file_key: string }>();
   const list = await env.FILES.list({ prefix: `${row!.file_key}/` });
   return list.objects.map((o) => o.key.slice(row!.file_key.length + 1)).sort();
 }
@@ -69,10 +88,21 @@ async function wholeImport(drop: (m: JobMessage) => boolean) {
   const id = await uploadWith(bindings, owner.cookie, peopleCsv());
 
   const preview = await runUntilSettled(q, bindings, id, clock, drop);
-  expect(preview.row).toMatchObject({ status: "ready", total_rows: ROWS + 1, new_count: ROWS, update_count: 0, duplicate_count: 1, invalid_count: 0, chunk_count: 3, chunks_done: 3 });
+  expect(preview.row).toMatchObject({
+    status: "ready",
+    total_rows: ROWS + 1,
+    new_count: ROWS,
+    update_count: 0,
+    duplicate_count: 1,
+    invalid_count: 0,
+    chunk_count: 3,
+    chunks_done: 3,
+  });
   expect(await objectsOf(id)).toEqual(PREPARED);
 
-  expect((await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(303);
+  expect(
+    (await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
+  ).toBe(303);
   const committed = await runUntilSettled(q, bindings, id, clock, drop);
   expect(committed.row).toMatchObject({ status: "done", created_count: ROWS, updated_count: 0, chunks_done: 3 });
   expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(ROWS);
@@ -80,15 +110,21 @@ async function wholeImport(drop: (m: JobMessage) => boolean) {
   expect(await countRows("import_records", "import_id = ?", id)).toBe(ROWS);
   expect(await countRows("import_chunks", "import_id = ? AND phase = 'commit'", id)).toBe(3);
   expect(await countRows("activities", "tenant_id = ?", owner.tenantId)).toBe(ROWS);
-  const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?").bind(owner.tenantId).first<{ contacts: number }>();
+  const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?")
+    .bind(owner.tenantId)
+    .first<{ contacts: number }>();
   expect(counters!.contacts).toBe(ROWS);
 
-  expect((await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(303);
+  expect(
+    (await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
+  ).toBe(303);
   const undone = await runUntilSettled(q, bindings, id, clock, drop);
   expect(undone.row.status).toBe("undone");
   expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);
   expect(await countRows("import_records", "import_id = ?", id)).toBe(0);
-  const after = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?").bind(owner.tenantId).first<{ contacts: number }>();
+  const after = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?")
+    .bind(owner.tenantId)
+    .first<{ contacts: number }>();
   expect(after!.contacts).toBe(0);
   return { crons: preview.crons + committed.crons + undone.crons };
 }
@@ -105,7 +141,11 @@ describe("a lost step message", () => {
     it(`${type} (message ${nth}): the cron sends the step again and the import finishes with the right counts`, async () => {
       const dropped: JobMessage[] = [];
       const pick = lose(type, nth);
-      const { crons } = await wholeImport((m) => (pick(m) ? (dropped.push(m), true) : false));
+      const { crons } = await wholeImport((m) => {
+        if (!pick(m)) return false;
+        dropped.push(m);
+        return true;
+      });
       expect(dropped.map((m) => m.type)).toEqual([type]);
       expect(crons).toBe(1);
     }, 90_000);
@@ -178,7 +218,8 @@ describe("a step delivered twice at once", () => {
         for (let m = q.takeOne(id); m; m = q.takeOne(id)) {
           if (m.type === type) await Promise.all([deliver(bindings, m), deliver(bindings, m)]);
           else await deliver(bindings, m);
-          if (type === "import.analyse" && m.type === type) expect(q.of(id).map((x) => x.type)).toEqual(["import.match"]);
+          if (type === "import.analyse" && m.type === type)
+            expect(q.of(id).map((x) => x.type)).toEqual(["import.match"]);
         }
       };
       await twice();
@@ -194,7 +235,9 @@ describe("a step delivered twice at once", () => {
       await twice();
       expect((await job(id)).status).toBe("undone");
       expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);
-      const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?").bind(owner.tenantId).first<{ contacts: number }>();
+      const counters = await env.DB.prepare("SELECT contacts FROM tenant_counters WHERE tenant_id = ?")
+        .bind(owner.tenantId)
+        .first<{ contacts: number }>();
       expect(counters!.contacts).toBe(0);
     }, 90_000);
   }
@@ -228,18 +271,28 @@ describe("a job that cannot move", () => {
 
     // Another workspace's admin does not find it; a member may not retry.
     const stranger = await newTenant();
-    expect((await send(`/app/import/${id}/retry`, { method: "POST", cookie: stranger.cookie, form: {}, env: bindings })).status).toBe(404);
+    expect(
+      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: stranger.cookie, form: {}, env: bindings }))
+        .status,
+    ).toBe(404);
     const member = await memberOf(owner.tenantId, "member");
-    expect((await send(`/app/import/${id}/retry`, { method: "POST", cookie: member.cookie, form: {}, env: bindings })).status).toBe(403);
+    expect(
+      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: member.cookie, form: {}, env: bindings }))
+        .status,
+    ).toBe(403);
     expect(q.of(id)).toEqual([]);
 
-    expect((await send(`/app/import/${id}/retry`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(303);
+    expect(
+      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
+    ).toBe(303);
     expect(await job(id)).toMatchObject({ status: "committing", message: null });
     const { row } = await runUntilSettled(q, bindings, id, clock);
     expect(row).toMatchObject({ status: "done", created_count: ROWS, chunks_done: 3 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(ROWS);
     // Retrying a job that has not failed changes nothing.
-    expect((await send(`/app/import/${id}/retry`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(409);
+    expect(
+      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
+    ).toBe(409);
   }, 90_000);
 
   it("a failed analysis is retried from its chunks, and the preview's counts are not added twice", async () => {
@@ -255,7 +308,9 @@ describe("a job that cannot move", () => {
       q.takeOne(id);
     }
     expect(await job(id)).toMatchObject({ status: "failed", chunks_done: 1, new_count: 500 });
-    expect((await send(`/app/import/${id}/retry`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(303);
+    expect(
+      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
+    ).toBe(303);
     expect(q.of(id).map((m) => m.type)).toEqual(["import.match"]);
     const { row } = await runUntilSettled(q, bindings, id, clock);
     expect(row).toMatchObject({ status: "ready", new_count: ROWS, duplicate_count: 1, chunks_done: 3 });
@@ -269,7 +324,10 @@ describe("cancelling", () => {
     const bindings = jobEnv(q);
     const id = await uploadWith(bindings, owner.cookie, peopleCsv());
     const analyse = q.takeOne(id)!;
-    const [, cancel] = await Promise.all([deliver(bindings, analyse), send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })]);
+    const [, cancel] = await Promise.all([
+      deliver(bindings, analyse),
+      send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings }),
+    ]);
     expect(cancel.status).toBe(303);
     await drain(q, bindings, id);
     expect(await job(id)).toMatchObject({ status: "cancelled" });
@@ -294,19 +352,31 @@ describe("cancelling", () => {
     expect(working).toContain(`action="/app/import/${id}/cancel"`);
     // A viewer cannot cancel; another workspace does not find the job.
     const viewer = await memberOf(owner.tenantId, "viewer");
-    expect((await send(`/app/import/${id}/cancel`, { method: "POST", cookie: viewer.cookie, form: {} })).status).toBe(403);
-    expect((await send(`/app/import/${id}/cancel`, { method: "POST", cookie: (await newTenant()).cookie, form: {} })).status).toBe(404);
+    expect((await send(`/app/import/${id}/cancel`, { method: "POST", cookie: viewer.cookie, form: {} })).status).toBe(
+      403,
+    );
+    expect(
+      (await send(`/app/import/${id}/cancel`, { method: "POST", cookie: (await newTenant()).cookie, form: {} })).status,
+    ).toBe(404);
 
-    expect((await send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(303);
+    expect(
+      (await send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings }))
+        .status,
+    ).toBe(303);
     await drain(q, bindings, id); // the next chunk's message arrives after the cancellation: it writes nothing
     expect(await job(id)).toMatchObject({ status: "cancelled", chunks_done: 1, created_count: 500 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(500);
     const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
     expect(page).toContain("Cancelled while importing: 500 contacts created and 0 updated before it stopped are kept");
     expect(page).toContain(`action="/app/import/${id}/undo"`);
-    expect((await send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(409);
+    expect(
+      (await send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings }))
+        .status,
+    ).toBe(409);
 
-    expect((await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(303);
+    expect(
+      (await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
+    ).toBe(303);
     await drain(q, bindings, id);
     expect((await job(id)).status).toBe("undone");
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);
@@ -322,13 +392,18 @@ describe("cancelling", () => {
     await drain(q, bindings, id);
     await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
     await deliver(bindings, q.takeOne(id)!); // one page of 200 undone
-    expect((await send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(303);
+    expect(
+      (await send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings }))
+        .status,
+    ).toBe(303);
     await drain(q, bindings, id);
     expect(await job(id)).toMatchObject({ status: "cancelled", chunks_done: 1 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(ROWS - 200);
     const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
     expect(page).toContain("Undo the rest");
-    expect((await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status).toBe(303);
+    expect(
+      (await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
+    ).toBe(303);
     await drain(q, bindings, id);
     expect((await job(id)).status).toBe("undone");
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);

@@ -10,8 +10,12 @@ describe("notes across tenants", () => {
     const a = await newTenant("Notes A");
     const b = await newTenant("Notes B");
     const company = await createCompanyThroughForm(a.cookie, { name: "A's company" });
-    expect((await send(`/app/companies/${company}/notes`, { cookie: a.cookie, form: { body: "A's secret note" } })).status).toBe(303);
-    const noteId = (await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?").bind(a.tenantId).first<{ id: number }>())!.id;
+    expect(
+      (await send(`/app/companies/${company}/notes`, { cookie: a.cookie, form: { body: "A's secret note" } })).status,
+    ).toBe(303);
+    const noteId = (await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?")
+      .bind(a.tenantId)
+      .first<{ id: number }>())!.id;
     const before = { a: await crmSnapshot(a.tenantId), b: await crmSnapshot(b.tenantId) };
     for (const [path, method, form] of [
       [`/app/notes/${noteId}/edit`, "GET", undefined],
@@ -35,7 +39,14 @@ describe("notes across tenants", () => {
     const company = await createCompanyThroughForm(a.cookie, { name: "Theirs" });
     const contact = await insertContact(a.tenantId, "Their", "Contact");
     const before = { a: await crmSnapshot(a.tenantId), b: await crmSnapshot(b.tenantId) };
-    for (const path of [`/app/companies/${company}/notes`, `/app/contacts/${contact}/notes`, "/app/companies/999999999/notes", "/app/contacts/0/notes", "/app/companies/abc/notes", "/app/contacts/1e3/notes"]) {
+    for (const path of [
+      `/app/companies/${company}/notes`,
+      `/app/contacts/${contact}/notes`,
+      "/app/companies/999999999/notes",
+      "/app/contacts/0/notes",
+      "/app/companies/abc/notes",
+      "/app/contacts/1e3/notes",
+    ]) {
       const res = await send(path, { cookie: b.cookie, form: { body: "Sneaky" } });
       expect(res.status, path).toBe(404);
     }
@@ -58,8 +69,12 @@ describe("notes and roles", () => {
     const viewer = await memberOf(owner.tenantId, "viewer");
     const company = await createCompanyThroughForm(owner.cookie, { name: "Read only" });
     const contact = await insertContact(owner.tenantId, "Read", "Only");
-    expect((await send(`/app/companies/${company}/notes`, { cookie: owner.cookie, form: { body: "Owner's note" } })).status).toBe(303);
-    const noteId = (await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?").bind(owner.tenantId).first<{ id: number }>())!.id;
+    expect(
+      (await send(`/app/companies/${company}/notes`, { cookie: owner.cookie, form: { body: "Owner's note" } })).status,
+    ).toBe(303);
+    const noteId = (await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ id: number }>())!.id;
     const before = await crmSnapshot(owner.tenantId);
     const attempts = [
       [`/app/companies/${company}/notes`, "POST", { body: "viewer" }],
@@ -69,7 +84,8 @@ describe("notes and roles", () => {
       [`/app/notes/${noteId}/delete`, "POST", {}],
       [`/app/notes/${noteId}`, "DELETE", undefined],
     ] as const;
-    for (const [path, method, form] of attempts) expect((await send(path, { cookie: viewer.cookie, method, form })).status, `${method} ${path}`).toBe(403);
+    for (const [path, method, form] of attempts)
+      expect((await send(path, { cookie: viewer.cookie, method, form })).status, `${method} ${path}`).toBe(403);
     expect(await crmSnapshot(owner.tenantId)).toEqual(before);
     expect((await auditOf(owner.tenantId, "permission.denied")).length).toBe(attempts.length);
   });

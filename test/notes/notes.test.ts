@@ -8,7 +8,13 @@ import { auditOf, counters, createCompanyThroughForm, insertContact, searchConta
 const HX = { "HX-Request": "true" };
 
 async function notes(tenantId: string) {
-  return (await env.DB.prepare("SELECT id, subject_type, subject_id, author_id, body, created_at, updated_at FROM notes WHERE tenant_id = ? ORDER BY id").bind(tenantId).all<Record<string, unknown>>()).results;
+  return (
+    await env.DB.prepare(
+      "SELECT id, subject_type, subject_id, author_id, body, created_at, updated_at FROM notes WHERE tenant_id = ? ORDER BY id",
+    )
+      .bind(tenantId)
+      .all<Record<string, unknown>>()
+  ).results;
 }
 
 async function userId(email: string) {
@@ -30,14 +36,27 @@ describe("adding notes", () => {
     const owner = await newTenant("Notes Co");
     const member = await memberOf(owner.tenantId, "member");
     const id = await createCompanyThroughForm(owner.cookie, { name: "Noted" });
-    const before = (await env.DB.prepare("SELECT last_activity_at FROM companies WHERE id = ?").bind(id).first<number>("last_activity_at"))!;
+    const before = (await env.DB.prepare("SELECT last_activity_at FROM companies WHERE id = ?")
+      .bind(id)
+      .first<number>("last_activity_at"))!;
     const res = await addNote(member.cookie, `/app/companies/${id}`, "  First call went well.\nFollow up Tuesday.  ");
     expect(res.headers.get("Location")).toBe(`/app/companies/${id}#timeline-company-${id}`);
     const [note] = await notes(owner.tenantId);
-    expect(note).toMatchObject({ subject_type: "company", subject_id: id, author_id: await userId(member.email), body: "First call went well.\nFollow up Tuesday." });
+    expect(note).toMatchObject({
+      subject_type: "company",
+      subject_id: id,
+      author_id: await userId(member.email),
+      body: "First call went well.\nFollow up Tuesday.",
+    });
     expect((await counters(owner.tenantId)).notes).toBe(1);
-    expect(await env.DB.prepare("SELECT kind FROM activities WHERE subject_id = ? ORDER BY id").bind(id).all()).toMatchObject({ results: [{ kind: "created" }, { kind: "note_added" }] });
-    expect(await env.DB.prepare("SELECT last_activity_at FROM companies WHERE id = ?").bind(id).first<number>("last_activity_at")).toBeGreaterThanOrEqual(before);
+    expect(
+      await env.DB.prepare("SELECT kind FROM activities WHERE subject_id = ? ORDER BY id").bind(id).all(),
+    ).toMatchObject({ results: [{ kind: "created" }, { kind: "note_added" }] });
+    expect(
+      await env.DB.prepare("SELECT last_activity_at FROM companies WHERE id = ?")
+        .bind(id)
+        .first<number>("last_activity_at"),
+    ).toBeGreaterThanOrEqual(before);
 
     const html = await (await send(`/app/companies/${id}`, { cookie: owner.cookie })).text();
     expect(html).toContain("First call went well.<br/>Follow up Tuesday.");
@@ -60,7 +79,11 @@ describe("adding notes", () => {
   it("with htmx, answers with the refreshed timeline fragment (and the form's error when refused)", async () => {
     const owner = await newTenant("Htmx Notes");
     const id = await createCompanyThroughForm(owner.cookie, { name: "Fragments" });
-    const res = await send(`/app/companies/${id}/notes`, { cookie: owner.cookie, form: { body: "Via htmx" }, headers: HX });
+    const res = await send(`/app/companies/${id}/notes`, {
+      cookie: owner.cookie,
+      form: { body: "Via htmx" },
+      headers: HX,
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html.startsWith(`<section class="timeline card" id="timeline-company-${id}"`)).toBe(true);
@@ -96,12 +119,18 @@ describe("adding notes", () => {
   it("shows HTML and scripts as text, links http(s) URLs safely, and never links javascript:", async () => {
     const owner = await newTenant("Escape Notes");
     const id = await createCompanyThroughForm(owner.cookie, { name: "Escapes" });
-    await addNote(owner.cookie, `/app/companies/${id}`, `<b>bold</b> <script>alert(1)</script>\nSee https://example.com/a?b=1&c=2. And javascript:alert(1) or <a href="https://evil.example">x</a>`);
+    await addNote(
+      owner.cookie,
+      `/app/companies/${id}`,
+      `<b>bold</b> <script>alert(1)</script>\nSee https://example.com/a?b=1&c=2. And javascript:alert(1) or <a href="https://evil.example">x</a>`,
+    );
     const html = await (await send(`/app/companies/${id}`, { cookie: owner.cookie })).text();
     expect(html).toContain("&lt;b&gt;bold&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;<br/>");
     expect(html).not.toContain("<b>bold</b>");
     expect(html).not.toContain("<script>alert");
-    expect(html).toContain('<a href="https://example.com/a?b=1&amp;c=2" rel="noopener noreferrer nofollow ugc" target="_blank">https://example.com/a?b=1&amp;c=2</a>.');
+    expect(html).toContain(
+      '<a href="https://example.com/a?b=1&amp;c=2" rel="noopener noreferrer nofollow ugc" target="_blank">https://example.com/a?b=1&amp;c=2</a>.',
+    );
     expect(html).not.toContain('href="javascript:');
     expect(html).not.toContain('<a href="https://evil.example">');
   });
@@ -130,7 +159,11 @@ describe("editing and deleting notes", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe(`/app/companies/${id}#note-${noteId}`);
     expect(await notes(owner.tenantId)).toMatchObject([{ body: "Edited by author" }]);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE subject_id = ? AND kind = 'note_edited'").bind(id).first("n")).toBe(1);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE subject_id = ? AND kind = 'note_edited'")
+        .bind(id)
+        .first("n"),
+    ).toBe(1);
     const html = await (await send(`/app/companies/${id}`, { cookie: owner.cookie })).text();
     expect(html).toContain("Edited by author");
     expect(html).toContain("edited a note");
@@ -148,7 +181,11 @@ describe("editing and deleting notes", () => {
     const formHtml = await form.text();
     expect(formHtml.startsWith(`<li class="timeline-note editing" id="note-${noteId}">`)).toBe(true);
     expect(formHtml).toContain(`hx-target="#note-${noteId}"`);
-    const res = await send(`/app/notes/${noteId}`, { cookie: author.cookie, form: { body: "Inline edit" }, headers: HX });
+    const res = await send(`/app/notes/${noteId}`, {
+      cookie: author.cookie,
+      form: { body: "Inline edit" },
+      headers: HX,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("HX-Retarget")).toBe(`#timeline-company-${id}`);
     expect(res.headers.get("HX-Reswap")).toBe("outerHTML");
@@ -180,7 +217,9 @@ describe("editing and deleting notes", () => {
 
     const adminPage = await (await send(`/app/companies/${id}`, { cookie: admin.cookie })).text();
     expect(adminPage).toContain(`/app/notes/${noteId}/edit`);
-    expect((await send(`/app/notes/${noteId}`, { cookie: admin.cookie, form: { body: "Moderated" } })).status).toBe(303);
+    expect((await send(`/app/notes/${noteId}`, { cookie: admin.cookie, form: { body: "Moderated" } })).status).toBe(
+      303,
+    );
     expect(await notes(owner.tenantId)).toMatchObject([{ body: "Moderated" }]);
     expect((await send(`/app/notes/${noteId}/delete`, { cookie: owner.cookie, form: {} })).status).toBe(303);
     expect(await notes(owner.tenantId)).toEqual([]);
@@ -204,7 +243,9 @@ describe("editing and deleting notes", () => {
     expect((await counters(owner.tenantId)).notes).toBe(0);
     expect(await notes(owner.tenantId)).toEqual([]);
     // Deleting again: gone.
-    expect((await send(`/app/notes/${second}`, { cookie: author.cookie, method: "DELETE", headers: HX })).status).toBe(404);
+    expect((await send(`/app/notes/${second}`, { cookie: author.cookie, method: "DELETE", headers: HX })).status).toBe(
+      404,
+    );
     expect((await counters(owner.tenantId)).notes).toBe(0);
   });
 

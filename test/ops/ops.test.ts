@@ -25,7 +25,13 @@ function ops(path: string, body?: unknown, opts: { token?: string | null; method
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   // The command sends no Origin: it is not a browser.
-  return send(path, { method: opts.method ?? (body === undefined ? "GET" : "POST"), body: body === undefined ? undefined : JSON.stringify(body), headers, origin: null, env: OPS_ENV });
+  return send(path, {
+    method: opts.method ?? (body === undefined ? "GET" : "POST"),
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers,
+    origin: null,
+    env: OPS_ENV,
+  });
 }
 
 const one = <T>(sql: string, ...args: unknown[]) =>
@@ -35,14 +41,18 @@ const one = <T>(sql: string, ...args: unknown[]) =>
 
 async function opsAudit(action: string) {
   return (
-    await env.DB.prepare("SELECT tenant_id, actor_user_id, target_type, target_id, target_label, detail FROM audit_log WHERE action = ? ORDER BY id").bind(action).all<{
-      tenant_id: string | null;
-      actor_user_id: string | null;
-      target_type: string | null;
-      target_id: string | null;
-      target_label: string | null;
-      detail: string;
-    }>()
+    await env.DB.prepare(
+      "SELECT tenant_id, actor_user_id, target_type, target_id, target_label, detail FROM audit_log WHERE action = ? ORDER BY id",
+    )
+      .bind(action)
+      .all<{
+        tenant_id: string | null;
+        actor_user_id: string | null;
+        target_type: string | null;
+        target_id: string | null;
+        target_label: string | null;
+        detail: string;
+      }>()
   ).results;
 }
 
@@ -59,17 +69,29 @@ describe("the operator token", () => {
   it("is required on every endpoint: none, a wrong one, another scheme, or an unconfigured server get 401 and change nothing", async () => {
     const victim = await newTenant("Victim Co");
     const body = { email: victim.email, old_email: victim.email, new_email: uniqueEmail("attacker"), ...NOTE };
-    const wrong = [null, "", "x", TOKEN.slice(0, -1) + "X", TOKEN + "X", TOKEN.toUpperCase()];
+    const wrong = [null, "", "x", `${TOKEN.slice(0, -1)}X`, `${TOKEN}X`, TOKEN.toUpperCase()];
     for (const [method, path] of ENDPOINTS) {
       for (const token of wrong) {
         const res = await ops(path, method === "POST" ? body : undefined, { token, method });
         expect(res.status, `${method} ${path} with ${token}`).toBe(401);
         expect(res.headers.get("WWW-Authenticate")).toBe('Bearer realm="ops"');
       }
-      const basic = await send(path, { method, headers: { Authorization: `Basic ${btoa(`ops:${TOKEN}`)}`, "Content-Type": "application/json" }, body: method === "POST" ? JSON.stringify(body) : undefined, origin: null, env: OPS_ENV });
+      const basic = await send(path, {
+        method,
+        headers: { Authorization: `Basic ${btoa(`ops:${TOKEN}`)}`, "Content-Type": "application/json" },
+        body: method === "POST" ? JSON.stringify(body) : undefined,
+        origin: null,
+        env: OPS_ENV,
+      });
       expect(basic.status).toBe(401);
       // A server without OPS_TOKEN refuses everything, whatever is sent.
-      const unconfigured = await send(path, { method, headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" }, body: method === "POST" ? JSON.stringify(body) : undefined, origin: null, env: { OPS_TOKEN: "" } });
+      const unconfigured = await send(path, {
+        method,
+        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+        body: method === "POST" ? JSON.stringify(body) : undefined,
+        origin: null,
+        env: { OPS_TOKEN: "" },
+      });
       expect(unconfigured.status).toBe(401);
     }
     expect(await tenantExists(victim.tenantId)).toBe(true);
@@ -128,51 +150,102 @@ describe("every action needs the operator's name and a reason", () => {
     }
     expect((await ops("/ops/accounts/erase", "not json")).status).toBe(400);
     expect(await tenantExists(t.tenantId)).toBe(true);
-    expect(await one("SELECT 1 AS x FROM audit_log WHERE action LIKE 'ops.%' AND detail LIKE ?", "%Reasonless%")).toBeNull();
+    expect(
+      await one("SELECT 1 AS x FROM audit_log WHERE action LIKE 'ops.%' AND detail LIKE ?", "%Reasonless%"),
+    ).toBeNull();
   });
 });
 
 describe("erase-account", () => {
   it("erases the account now: its workspace (Stripe customer deleted), its data, and its traces elsewhere; other workspaces keep what they wrote", async () => {
     const owner = await newTenant("Erase Me Now Ltd");
-    const contactId = await createContact(owner.cookie, { first_name: "Ottoline", last_name: "Vexley", emails: ["ottoline@vexley.example"] });
+    const contactId = await createContact(owner.cookie, {
+      first_name: "Ottoline",
+      last_name: "Vexley",
+      emails: ["ottoline@vexley.example"],
+    });
     await createCompanyThroughForm(owner.cookie, { name: "Vexley Holdings" });
-    expect((await post(`/app/contacts/${contactId}/notes`, owner.cookie, { body: "A note about Ottoline" })).status).toBeLessThan(400);
+    expect(
+      (await post(`/app/contacts/${contactId}/notes`, owner.cookie, { body: "A note about Ottoline" })).status,
+    ).toBeLessThan(400);
     await env.FILES.put(`imports/${owner.tenantId}/job/upload`, "Ottoline,Vexley");
     const customer = await customerFor(owner);
     const userId = (await one<{ id: string }>("SELECT id FROM users WHERE email = ?", owner.email))!.id;
     // They are also a member of someone else's workspace, and wrote a note there.
     const other = await newTenant("Keeps Its Notes Co");
-    await env.DB.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', ?, ?)").bind(other.tenantId, userId, Date.now(), Date.now()).run();
+    await env.DB.prepare(
+      "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', ?, ?)",
+    )
+      .bind(other.tenantId, userId, Date.now(), Date.now())
+      .run();
     const otherContact = await createContact(other.cookie, { first_name: "Stays" });
     const inOther = await logIn(owner.email); // lands in their own workspace first
     await send("/app/workspaces/switch", { cookie: inOther.cookie, form: { tenant_id: other.tenantId } });
-    expect((await post(`/app/contacts/${otherContact}/notes`, inOther.cookie, { body: "Written by the erased user" })).status).toBeLessThan(400);
+    expect(
+      (await post(`/app/contacts/${otherContact}/notes`, inOther.cookie, { body: "Written by the erased user" }))
+        .status,
+    ).toBeLessThan(400);
     // And they wrote to support once.
-    expect((await send("/contact", { form: { name: "Ottoline's owner", email: owner.email, message: "Please delete my account and data." } })).status).toBe(303);
+    expect(
+      (
+        await send("/contact", {
+          form: { name: "Ottoline's owner", email: owner.email, message: "Please delete my account and data." },
+        })
+      ).status,
+    ).toBe(303);
 
-    const res = await ops("/ops/accounts/erase", { email: owner.email, operator: NOTE.operator, reason: "Deletion request; the account holder is a minor" });
+    const res = await ops("/ops/accounts/erase", {
+      email: owner.email,
+      operator: NOTE.operator,
+      reason: "Deletion request; the account holder is a minor",
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { erased: boolean; workspaces_erased: number; complete: boolean };
     expect(body).toMatchObject({ erased: true, workspaces_erased: 1, complete: true });
 
     expect(await tenantExists(owner.tenantId)).toBe(false);
-    expect(await tracesOf([owner.tenantId, userId, owner.email, "Ottoline", "Vexley", customer], ["closed_tenant_ledger"])).toEqual([]);
+    expect(
+      await tracesOf([owner.tenantId, userId, owner.email, "Ottoline", "Vexley", customer], ["closed_tenant_ledger"]),
+    ).toEqual([]);
     expect(await r2Keys(`imports/${owner.tenantId}/`)).toEqual([]);
-    expect((await stripeRequests()).filter((r) => r.method === "DELETE" && r.path === `/v1/customers/${customer}`)).toHaveLength(1);
-    expect(await one("SELECT closed_by, erased_at IS NOT NULL AS erased FROM closed_tenant_ledger WHERE tenant_id = ?", owner.tenantId)).toEqual({ closed_by: "operator", erased: 1 });
+    expect(
+      (await stripeRequests()).filter((r) => r.method === "DELETE" && r.path === `/v1/customers/${customer}`),
+    ).toHaveLength(1);
+    expect(
+      await one(
+        "SELECT closed_by, erased_at IS NOT NULL AS erased FROM closed_tenant_ledger WHERE tenant_id = ?",
+        owner.tenantId,
+      ),
+    ).toEqual({ closed_by: "operator", erased: 1 });
     // The other workspace keeps its records and the note, now by a former member.
     expect(await tenantExists(other.tenantId)).toBe(true);
-    expect(await one("SELECT author_id FROM notes WHERE tenant_id = ? AND body = 'Written by the erased user'", other.tenantId)).toEqual({ author_id: null });
-    expect(await one("SELECT 1 AS x FROM audit_log WHERE tenant_id = ? AND action = 'member.left'", other.tenantId)).not.toBeNull();
+    expect(
+      await one(
+        "SELECT author_id FROM notes WHERE tenant_id = ? AND body = 'Written by the erased user'",
+        other.tenantId,
+      ),
+    ).toEqual({ author_id: null });
+    expect(
+      await one("SELECT 1 AS x FROM audit_log WHERE tenant_id = ? AND action = 'member.left'", other.tenantId),
+    ).not.toBeNull();
     // Gone: they cannot sign in, and the address can sign up afresh.
     expect((await logIn(owner.email)).response.status).toBe(401);
     expect((await send("/app", { cookie: (await signUp({ email: owner.email })).cookie })).status).toBe(200);
 
     // Audited without an actor, with the operator and the reason, and without what it erased.
     const [entry] = await opsAudit("ops.account_erased");
-    expect(entry).toMatchObject({ tenant_id: null, actor_user_id: null, target_type: "account", target_id: null, target_label: null });
-    expect(JSON.parse(entry!.detail)).toEqual({ operator: NOTE.operator, reason: "Deletion request; the account holder is a minor", workspaces_erased: 1 });
+    expect(entry).toMatchObject({
+      tenant_id: null,
+      actor_user_id: null,
+      target_type: "account",
+      target_id: null,
+      target_label: null,
+    });
+    expect(JSON.parse(entry!.detail)).toEqual({
+      operator: NOTE.operator,
+      reason: "Deletion request; the account holder is a minor",
+      workspaces_erased: 1,
+    });
   });
 
   it("answers 404 for an address without an account", async () => {
@@ -183,9 +256,15 @@ describe("erase-account", () => {
 describe("export-account", () => {
   it("gives the account's own data and the records of the workspaces it owns, not of those it only belongs to, and is audited", async () => {
     const owner = await newTenant("Export Me Ltd");
-    const contactId = await createContact(owner.cookie, { first_name: "Perpetua", last_name: "Lint", emails: ["perpetua@lint.example"] });
+    const contactId = await createContact(owner.cookie, {
+      first_name: "Perpetua",
+      last_name: "Lint",
+      emails: ["perpetua@lint.example"],
+    });
     await createCompanyThroughForm(owner.cookie, { name: "Lint Industries" });
-    expect((await post(`/app/contacts/${contactId}/notes`, owner.cookie, { body: "Perpetua likes tea" })).status).toBeLessThan(400);
+    expect(
+      (await post(`/app/contacts/${contactId}/notes`, owner.cookie, { body: "Perpetua likes tea" })).status,
+    ).toBeLessThan(400);
     const other = await newTenant("Not Theirs Co");
     await createContact(other.cookie, { first_name: "Foreign", last_name: "Record" });
     const member = await memberOf(other.tenantId, "viewer");
@@ -202,7 +281,12 @@ describe("export-account", () => {
       memberships: { workspace: string; role: string }[];
       sessions: unknown[];
       audit_entries: { action: string }[];
-      owned_workspaces: { name: string; contacts: { records: { firstName?: string; first_name?: string }[] }; companies: { records: unknown[] }; notes: { records: unknown[] } }[];
+      owned_workspaces: {
+        name: string;
+        contacts: { records: { firstName?: string; first_name?: string }[] };
+        companies: { records: unknown[] };
+        notes: { records: unknown[] };
+      }[];
     };
     expect(data.format).toBe("customertrackr.account-export/1");
     expect(data.account.email).toBe(owner.email);
@@ -211,13 +295,16 @@ describe("export-account", () => {
     expect(data.audit_entries.map((a) => a.action)).toContain("auth.sign_up");
     expect(data.owned_workspaces).toHaveLength(1);
     const text = JSON.stringify(data);
-    for (const s of ["Perpetua", "perpetua@lint.example", "Lint Industries", "Perpetua likes tea"]) expect(text).toContain(s);
+    for (const s of ["Perpetua", "perpetua@lint.example", "Lint Industries", "Perpetua likes tea"])
+      expect(text).toContain(s);
     for (const s of ["Foreign", "Unrelated"]) expect(text).not.toContain(s);
     expect(data.owned_workspaces[0]!.companies.records).toHaveLength(1);
     expect(data.owned_workspaces[0]!.notes.records).toHaveLength(1);
 
     // A member's export holds their membership, not the workspace's records.
-    const memberExport = (await (await ops("/ops/accounts/export", { email: memberEmail, ...NOTE })).json()) as { memberships: { workspace: string; role: string }[] };
+    const memberExport = (await (await ops("/ops/accounts/export", { email: memberEmail, ...NOTE })).json()) as {
+      memberships: { workspace: string; role: string }[];
+    };
     expect(memberExport.memberships.map((m) => m.role).sort()).toEqual(["owner", "viewer"]);
     expect(JSON.stringify(memberExport)).not.toContain("Foreign");
 
@@ -233,10 +320,16 @@ describe("correct-email", () => {
   it("changes the address, asks the new one to confirm, tells the old one, and is audited", async () => {
     const { email } = await signUp();
     const corrected = uniqueEmail("corrected");
-    const res = await ops("/ops/accounts/correct-email", { old_email: email, new_email: corrected.toUpperCase(), ...NOTE });
+    const res = await ops("/ops/accounts/correct-email", {
+      old_email: email,
+      new_email: corrected.toUpperCase(),
+      ...NOTE,
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ corrected: true, email: corrected, verification_sent: true });
-    expect(await one("SELECT email_verified_at FROM users WHERE email = ?", corrected)).toEqual({ email_verified_at: null });
+    expect(await one("SELECT email_verified_at FROM users WHERE email = ?", corrected)).toEqual({
+      email_verified_at: null,
+    });
     expect(await one("SELECT 1 AS x FROM users WHERE email = ?", email)).toBeNull();
     expect((await logIn(email, GOOD_PASSWORD)).response.status).toBe(401);
     expect((await logIn(corrected, GOOD_PASSWORD)).response.status).toBe(303);
@@ -253,9 +346,16 @@ describe("correct-email", () => {
   it("refuses an address in use (409), the same address (400) and an unknown account (404)", async () => {
     const a = await signUp();
     const b = await signUp();
-    expect((await ops("/ops/accounts/correct-email", { old_email: a.email, new_email: b.email, ...NOTE })).status).toBe(409);
-    expect((await ops("/ops/accounts/correct-email", { old_email: a.email, new_email: a.email, ...NOTE })).status).toBe(400);
-    expect((await ops("/ops/accounts/correct-email", { old_email: uniqueEmail("ghost"), new_email: uniqueEmail(), ...NOTE })).status).toBe(404);
+    expect((await ops("/ops/accounts/correct-email", { old_email: a.email, new_email: b.email, ...NOTE })).status).toBe(
+      409,
+    );
+    expect((await ops("/ops/accounts/correct-email", { old_email: a.email, new_email: a.email, ...NOTE })).status).toBe(
+      400,
+    );
+    expect(
+      (await ops("/ops/accounts/correct-email", { old_email: uniqueEmail("ghost"), new_email: uniqueEmail(), ...NOTE }))
+        .status,
+    ).toBe(404);
     expect(await one("SELECT 1 AS x FROM users WHERE email = ?", a.email)).not.toBeNull();
   });
 });
@@ -287,7 +387,9 @@ describe("erase-contact-messages", () => {
     expect(JSON.parse(entry.detail)).toEqual({ ...NOTE, messages: 2, mail: body.mail });
     expect(JSON.stringify(entries)).not.toContain(sender);
     // Without the token: 401, nothing erased.
-    expect((await ops("/ops/accounts/erase-contact-messages", { email: bystander, ...NOTE }, { token: null })).status).toBe(401);
+    expect(
+      (await ops("/ops/accounts/erase-contact-messages", { email: bystander, ...NOTE }, { token: null })).status,
+    ).toBe(401);
     expect(await one("SELECT count(*) AS n FROM support_messages WHERE email = ?", bystander)).toEqual({ n: 1 });
   });
 });
@@ -295,7 +397,10 @@ describe("erase-contact-messages", () => {
 describe("set-email-preferences", () => {
   it("turns a list off or on for someone who asked by mail, keeps the other as it was, shows it on their profile, and is audited", async () => {
     const t = await newTenant("Asked By Mail Co");
-    const profile = async () => (await (await send("/app/settings/profile", { cookie: t.cookie })).text()).match(/Weekly digest (on|off), product news (on|off)/)?.[0];
+    const profile = async () =>
+      (await (await send("/app/settings/profile", { cookie: t.cookie })).text()).match(
+        /Weekly digest (on|off), product news (on|off)/,
+      )?.[0];
     expect(await profile()).toBe("Weekly digest on, product news off");
 
     const off = await ops("/ops/accounts/email-preferences", { email: t.email, digest: false, ...NOTE });
@@ -308,8 +413,12 @@ describe("set-email-preferences", () => {
     // Neither list, a value that is not a boolean, no reason, an unknown address: refused, nothing changes.
     expect((await ops("/ops/accounts/email-preferences", { email: t.email, ...NOTE })).status).toBe(400);
     expect((await ops("/ops/accounts/email-preferences", { email: t.email, digest: "on", ...NOTE })).status).toBe(400);
-    expect((await ops("/ops/accounts/email-preferences", { email: t.email, digest: true, operator: "Ana" })).status).toBe(400);
-    expect((await ops("/ops/accounts/email-preferences", { email: uniqueEmail("ghost"), digest: true, ...NOTE })).status).toBe(404);
+    expect(
+      (await ops("/ops/accounts/email-preferences", { email: t.email, digest: true, operator: "Ana" })).status,
+    ).toBe(400);
+    expect(
+      (await ops("/ops/accounts/email-preferences", { email: uniqueEmail("ghost"), digest: true, ...NOTE })).status,
+    ).toBe(404);
     expect(await profile()).toBe("Weekly digest off, product news on");
 
     const userId = (await one<{ id: string }>("SELECT id FROM users WHERE email = ?", t.email))!.id;
@@ -325,29 +434,47 @@ describe("set-email-preferences", () => {
 describe("npm run ops", () => {
   it("requires --operator and --reason, and maps each action to its endpoint", () => {
     const parsed = parseArgs(["erase-account", "a@example.com", "--operator", "Ana", "--reason=Ticket 1"]);
-    expect(parsed).toEqual({ positional: ["erase-account", "a@example.com"], options: { operator: "Ana", reason: "Ticket 1" } });
+    expect(parsed).toEqual({
+      positional: ["erase-account", "a@example.com"],
+      options: { operator: "Ana", reason: "Ticket 1" },
+    });
     expect(requestFor("erase-account", ["a@example.com"], parsed.options)).toEqual({
       method: "POST",
       path: "/ops/accounts/erase",
       body: { email: "a@example.com", operator: "Ana", reason: "Ticket 1" },
     });
-    expect(requestFor("correct-email", ["a@example.com", "b@example.com"], { operator: "Ana", reason: "r" })).toMatchObject({
+    expect(
+      requestFor("correct-email", ["a@example.com", "b@example.com"], { operator: "Ana", reason: "r" }),
+    ).toMatchObject({
       path: "/ops/accounts/correct-email",
       body: { old_email: "a@example.com", new_email: "b@example.com" },
     });
-    expect(requestFor("export-account", ["a@example.com"], { operator: "Ana", reason: "r", out: "x.json" })).toMatchObject({ path: "/ops/accounts/export", out: "x.json" });
+    expect(
+      requestFor("export-account", ["a@example.com"], { operator: "Ana", reason: "r", out: "x.json" }),
+    ).toMatchObject({ path: "/ops/accounts/export", out: "x.json" });
     expect(requestFor("erase-contact-messages", ["a@example.com"], { operator: "Ana", reason: "r" })).toEqual({
       method: "POST",
       path: "/ops/accounts/erase-contact-messages",
       body: { email: "a@example.com", operator: "Ana", reason: "r" },
     });
-    expect(requestFor("set-email-preferences", ["a@example.com"], { operator: "Ana", reason: "r", digest: "off", news: "on" })).toEqual({
+    expect(
+      requestFor("set-email-preferences", ["a@example.com"], {
+        operator: "Ana",
+        reason: "r",
+        digest: "off",
+        news: "on",
+      }),
+    ).toEqual({
       method: "POST",
       path: "/ops/accounts/email-preferences",
       body: { email: "a@example.com", digest: false, news: true, operator: "Ana", reason: "r" },
     });
-    expect(requestFor("set-email-preferences", ["a@example.com"], { operator: "Ana", reason: "r" }).error).toContain("--digest");
-    expect(requestFor("set-email-preferences", ["a@example.com"], { operator: "Ana", reason: "r", news: "yes" }).error).toContain("on or off");
+    expect(requestFor("set-email-preferences", ["a@example.com"], { operator: "Ana", reason: "r" }).error).toContain(
+      "--digest",
+    );
+    expect(
+      requestFor("set-email-preferences", ["a@example.com"], { operator: "Ana", reason: "r", news: "yes" }).error,
+    ).toContain("on or off");
     expect(requestFor("erase-account", ["a@example.com"], { operator: "Ana" }).error).toContain("--reason");
     expect(requestFor("list-tenants", [], { operator: "Ana", reason: "r" }).error).toContain("Unknown action");
   });

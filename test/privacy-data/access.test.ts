@@ -40,7 +40,11 @@ describe("the profile shows what we hold", () => {
     const member = await memberOf(t.tenantId, "member");
     const memberId = await userId(member.email);
     const ownerIp = "203.0.113.77";
-    const res = await send(`/app/settings/team/members/${memberId}/role`, { cookie: t.cookie, form: { role: "viewer" }, ip: ownerIp });
+    const res = await send(`/app/settings/team/members/${memberId}/role`, {
+      cookie: t.cookie,
+      form: { role: "viewer" },
+      ip: ownerIp,
+    });
     expect(res.status).toBeLessThan(400);
     const html = await profile(member.cookie);
     expect(html).toContain("Changed role");
@@ -56,14 +60,22 @@ describe("correcting it", () => {
     const t = await newTenant("Name Co");
     const ok = await send("/app/settings/profile/name", { cookie: t.cookie, form: { name: "  Grace Hopper " } });
     expect(ok.status).toBe(303);
-    expect(await env.DB.prepare("SELECT name FROM users WHERE email = ?").bind(t.email).first("name")).toBe("Grace Hopper");
+    expect(await env.DB.prepare("SELECT name FROM users WHERE email = ?").bind(t.email).first("name")).toBe(
+      "Grace Hopper",
+    );
     expect(await profile(t.cookie)).toContain('value="Grace Hopper"');
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ? AND action = 'profile.updated'").bind(t.tenantId).first("n")).toBe(1);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ? AND action = 'profile.updated'")
+        .bind(t.tenantId)
+        .first("n"),
+    ).toBe(1);
 
     const long = await send("/app/settings/profile/name", { cookie: t.cookie, form: { name: "x".repeat(101) } });
     expect(long.status).toBe(422);
     expect(await long.text()).toContain("Name must be at most 100 characters.");
-    expect(await env.DB.prepare("SELECT name FROM users WHERE email = ?").bind(t.email).first("name")).toBe("Grace Hopper");
+    expect(await env.DB.prepare("SELECT name FROM users WHERE email = ?").bind(t.email).first("name")).toBe(
+      "Grace Hopper",
+    );
 
     await send("/app/settings/profile/name", { cookie: t.cookie, form: { name: "" } });
     expect(await env.DB.prepare("SELECT name FROM users WHERE email = ?").bind(t.email).first("name")).toBeNull();
@@ -71,28 +83,50 @@ describe("correcting it", () => {
 
   it("lets the owner correct the company name, and nobody else", async () => {
     const t = await newTenant("Old Name Co");
-    const res = await send("/app/settings/profile/company", { cookie: t.cookie, form: { company_name: "New Name Co" } });
+    const res = await send("/app/settings/profile/company", {
+      cookie: t.cookie,
+      form: { company_name: "New Name Co" },
+    });
     expect(res.status).toBe(303);
-    expect(await env.DB.prepare("SELECT name FROM tenants WHERE id = ?").bind(t.tenantId).first("name")).toBe("New Name Co");
+    expect(await env.DB.prepare("SELECT name FROM tenants WHERE id = ?").bind(t.tenantId).first("name")).toBe(
+      "New Name Co",
+    );
     expect(await profile(t.cookie)).toContain('value="New Name Co"');
-    expect((await send("/app/settings/profile/company", { cookie: t.cookie, form: { company_name: "" } })).status).toBe(422);
+    expect((await send("/app/settings/profile/company", { cookie: t.cookie, form: { company_name: "" } })).status).toBe(
+      422,
+    );
     const admin = await memberOf(t.tenantId, "admin");
-    expect((await send("/app/settings/profile/company", { cookie: admin.cookie, form: { company_name: "Hijacked" } })).status).toBe(403);
-    expect(await env.DB.prepare("SELECT name FROM tenants WHERE id = ?").bind(t.tenantId).first("name")).toBe("New Name Co");
+    expect(
+      (await send("/app/settings/profile/company", { cookie: admin.cookie, form: { company_name: "Hijacked" } }))
+        .status,
+    ).toBe(403);
+    expect(await env.DB.prepare("SELECT name FROM tenants WHERE id = ?").bind(t.tenantId).first("name")).toBe(
+      "New Name Co",
+    );
     expect(await profile(admin.cookie)).not.toContain('name="company_name"');
   });
 
   it("changes the email address only once the new address is confirmed from its link", async () => {
     const t = await newTenant("Email Co");
     const newAddress = `changed-${Date.now()}@example.com`;
-    const wrong = await send("/app/settings/profile/email", { cookie: t.cookie, form: { email: newAddress, password: "not my password" } });
+    const wrong = await send("/app/settings/profile/email", {
+      cookie: t.cookie,
+      form: { email: newAddress, password: "not my password" },
+    });
     expect(wrong.status).toBe(422);
 
-    const res = await send("/app/settings/profile/email", { cookie: t.cookie, form: { email: newAddress, password: "violet tractor sandwich 42" } });
+    const res = await send("/app/settings/profile/email", {
+      cookie: t.cookie,
+      form: { email: newAddress, password: "violet tractor sandwich 42" },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain(`We have sent a confirmation link to ${newAddress}`);
     // Nothing changes yet; the old address is told.
-    expect(await env.DB.prepare("SELECT email FROM users WHERE id = ?").bind(await userId(t.email)).first("email")).toBe(t.email);
+    expect(
+      await env.DB.prepare("SELECT email FROM users WHERE id = ?")
+        .bind(await userId(t.email))
+        .first("email"),
+    ).toBe(t.email);
     expect((await lastMail(t.email, "email_change_requested")).text_body).toContain(newAddress);
 
     const link = linkPath(await lastMail(newAddress, "change_email"), "/verify-email/");
@@ -101,7 +135,9 @@ describe("correcting it", () => {
     expect(await env.DB.prepare("SELECT count(*) AS n FROM users WHERE email = ?").bind(newAddress).first("n")).toBe(0);
     const confirmed = await send(link, { method: "POST", form: {} });
     expect(confirmed.status).toBeLessThan(400);
-    const row = await env.DB.prepare("SELECT email, email_verified_at FROM users WHERE email = ?").bind(newAddress).first<{ email: string; email_verified_at: number | null }>();
+    const row = await env.DB.prepare("SELECT email, email_verified_at FROM users WHERE email = ?")
+      .bind(newAddress)
+      .first<{ email: string; email_verified_at: number | null }>();
     expect(row?.email).toBe(newAddress);
     expect(row?.email_verified_at).not.toBeNull();
     expect(await profile(t.cookie)).toContain(newAddress);

@@ -29,5 +29,7 @@ export async function userId(email: string): Promise<string> {
 
 /** The email preferences row of a user, or null when they never chose. */
 export async function preferencesRow(id: string) {
-  return env.DB.prepare("SELECT digest, news, digest_week FROM email_preferences WHERE user_id = ?").bind(id).first<{ digest: number; news: number; digest_week: string | null }>();
+  return env.DB.prepare("SELECT digest, news, digest_week FROM email_preferences WHERE user_id = ?")
+    .bind(id)
+    .first<{ digest: number; news: number; digest_week: string | null }>();
 }

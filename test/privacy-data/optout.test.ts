@@ -22,7 +22,15 @@ async function queueNews(email: string): Promise<string | null> {
   const id = await userId(email);
   const mail = await queueListMail(
     db,
-    { to: email, userId: id, tenantId: null, list: "news", baseUrl: APP_URL, secret: KEY, render: (url) => productNewsMail({ title: "Faster search", body: "Search is faster now.", unsubscribeUrl: url }) },
+    {
+      to: email,
+      userId: id,
+      tenantId: null,
+      list: "news",
+      baseUrl: APP_URL,
+      secret: KEY,
+      render: (url) => productNewsMail({ title: "Faster search", body: "Search is faster now.", unsubscribeUrl: url }),
+    },
     Date.now(),
   );
   if (!mail) return null;
@@ -40,7 +48,9 @@ function headerUrl(mail: OutboxRow & { headers?: string | null }): string {
 }
 
 async function outboxRow(id: string) {
-  return (await env.DB.prepare("SELECT * FROM email_outbox WHERE id = ?").bind(id).first<OutboxRow & { headers: string | null }>())!;
+  return (await env.DB.prepare("SELECT * FROM email_outbox WHERE id = ?")
+    .bind(id)
+    .first<OutboxRow & { headers: string | null }>())!;
 }
 
 describe("email preferences", () => {
@@ -83,7 +93,12 @@ describe("non-essential mail", () => {
     // Delivered with the headers: the fake provider received them in the request body.
     const { deliverDue } = await import("../../src/services/outbox");
     const { httpSender } = await import("../../src/mail/senders");
-    await deliverDue(createDb(env.DB), httpSender(env.MAIL_HTTP_URL!, env.MAIL_HTTP_TOKEN!, "CT <no-reply@example.test>"), Date.now(), { ids: [id!] });
+    await deliverDue(
+      createDb(env.DB),
+      httpSender(env.MAIL_HTTP_URL!, env.MAIL_HTTP_TOKEN!, "CT <no-reply@example.test>"),
+      Date.now(),
+      { ids: [id!] },
+    );
     const delivered = (await deliveredTo(owner.email)).find((d) => d.message.subject.includes("Faster search"));
     expect((delivered!.message as unknown as { headers: Record<string, string> }).headers).toEqual({
       "List-Unsubscribe": `<${url}>`,
@@ -91,7 +106,12 @@ describe("non-essential mail", () => {
     });
 
     // The link works as a one-click POST.
-    const res = await send(new URL(url).pathname, { method: "POST", origin: null, body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const res = await send(new URL(url).pathname, {
+      method: "POST",
+      origin: null,
+      body: "List-Unsubscribe=One-Click",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect(res.status).toBe(200);
     expect(await preferencesRow(await userId(owner.email))).toMatchObject({ digest: 1, news: 0 });
     expect(await queueNews(owner.email)).toBeNull();
@@ -110,7 +130,8 @@ describe("non-essential mail", () => {
       expect(mail.html_body, kind).toContain("This is an essential message about your CustomerTrackr account.");
     }
     const delivered = await deliveredTo(owner.email);
-    for (const d of delivered) expect((d.message as unknown as { headers: Record<string, string> }).headers ?? {}).toEqual({});
+    for (const d of delivered)
+      expect((d.message as unknown as { headers: Record<string, string> }).headers ?? {}).toEqual({});
   });
 });
 
@@ -128,7 +149,12 @@ describe("the unsubscribe link", () => {
     expect(await preferencesRow(id)).toBeNull();
 
     // No cookie, no Origin: as Gmail's one-click request arrives.
-    const res = await send(path, { method: "POST", origin: null, body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    const res = await send(path, {
+      method: "POST",
+      origin: null,
+      body: "List-Unsubscribe=One-Click",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("You are unsubscribed");
     expect(await preferencesRow(id)).toMatchObject({ digest: 0, news: 0 });
@@ -194,7 +220,7 @@ describe("the weekly digest", () => {
     await runCron(nextWeek + 60_000);
     const digests = (await mailTo(a.email)).filter((m) => m.kind === "weekly_digest");
     expect(digests).toHaveLength(1);
-    const mail = (await outboxRow(digests[0]!.id));
+    const mail = await outboxRow(digests[0]!.id);
     expect(mail.essential).toBe(0);
     expect(mail.status).toBe("sent");
     expect(mail.text_body).toContain("Digest Alpha");
@@ -208,12 +234,16 @@ describe("the weekly digest", () => {
     expect((await mailTo(unconfirmed.email)).filter((m) => m.kind === "weekly_digest")).toHaveLength(0);
 
     // The next week, with new activity: one more. Its link turns the digest off in one click.
-    await env.DB.prepare("UPDATE contacts SET created_at = ?, updated_at = ? WHERE tenant_id = ?").bind(nextWeek, nextWeek, a.tenantId).run();
+    await env.DB.prepare("UPDATE contacts SET created_at = ?, updated_at = ? WHERE tenant_id = ?")
+      .bind(nextWeek, nextWeek, a.tenantId)
+      .run();
     await runCron(now + 14 * DAY);
     await runCron(now + 14 * DAY);
     expect((await mailTo(a.email)).filter((m) => m.kind === "weekly_digest")).toHaveLength(2);
     expect((await send(new URL(url).pathname, { method: "POST", origin: null })).status).toBe(200);
-    await env.DB.prepare("UPDATE contacts SET created_at = ?, updated_at = ? WHERE tenant_id = ?").bind(now + 14 * DAY, now + 14 * DAY, a.tenantId).run();
+    await env.DB.prepare("UPDATE contacts SET created_at = ?, updated_at = ? WHERE tenant_id = ?")
+      .bind(now + 14 * DAY, now + 14 * DAY, a.tenantId)
+      .run();
     await runCron(now + 21 * DAY);
     expect((await mailTo(a.email)).filter((m) => m.kind === "weekly_digest")).toHaveLength(2);
   });

@@ -22,7 +22,8 @@ const HANDLED_ELSEWHERE: Record<string, string> = {
   "contacts.primary_email": "a customer's address, not a user's: erased with the contact (contact erasure, closure)",
   "contact_emails.email": "a customer's address: erased with the contact (contact erasure, closure)",
   "audit_erasures.email": "the erasure's own flag row, deleted by the audit trigger in the same batch (migration 0011)",
-  "audit_log.ip": "kept for the audit period, then deleted by retention; an erased user's entries keep the workspace's trail",
+  "audit_log.ip":
+    "kept for the audit period, then deleted by retention; an erased user's entries keep the workspace's trail",
   "digest_runs.after_user_id": "a cursor of the digest run, cleared when the run ends (retention of digest_runs)",
   "closed_tenant_ledger.closed_by": "who closed a workspace, 'owner' or 'operator': not a user id",
 };
@@ -51,7 +52,9 @@ async function followsUsersRow({ table, column }: Column): Promise<boolean> {
   const fks = await env.DB.prepare('SELECT "table" AS parent, "from" AS col, on_delete FROM pragma_foreign_key_list(?)')
     .bind(table)
     .all<{ parent: string; col: string; on_delete: string }>();
-  return fks.results.some((fk) => fk.parent === "users" && (fk.on_delete === "CASCADE" || (fk.col === column && fk.on_delete === "SET NULL")));
+  return fks.results.some(
+    (fk) => fk.parent === "users" && (fk.on_delete === "CASCADE" || (fk.col === column && fk.on_delete === "SET NULL")),
+  );
 }
 
 /** The SQL text of account erasure, as self-deletion runs it for a user with one former address. */
@@ -59,7 +62,9 @@ function erasureSql(): string[] {
   const db = createDb(env.DB);
   const user = { id: "u", email: "e@example.com", formerEmails: ["f@example.com"] };
   const dialect = new SQLiteAsyncDialect();
-  return [...userDeletionQueries(db, user, ["t"], 0), ...userErasureStatements([user])].map((s) => dialect.sqlToQuery(s.getSQL()).sql);
+  return [...userDeletionQueries(db, user, ["t"], 0), ...userErasureStatements([user])].map(
+    (s) => dialect.sqlToQuery(s.getSQL()).sql,
+  );
 }
 
 /** Whether a statement deletes rows of `table`, or updates it and names the column. */
@@ -73,7 +78,14 @@ describe("personal columns", () => {
   it("are found in the schema (the patterns still match what we store)", async () => {
     const found = (await personalColumns()).map((c) => `${c.table}.${c.column}`);
     // A sample of each kind, so a renamed column that the patterns no longer see fails here.
-    for (const c of ["sessions.user_id", "invitations.invited_by", "notes.author_id", "support_messages.email", "support_messages.ip_hash", "email_outbox.to_address"]) {
+    for (const c of [
+      "sessions.user_id",
+      "invitations.invited_by",
+      "notes.author_id",
+      "support_messages.email",
+      "support_messages.ip_hash",
+      "email_outbox.to_address",
+    ]) {
       expect(found).toContain(c);
     }
   });

@@ -9,24 +9,43 @@ import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf } from "../helpers/tenants";
-import { createContact, insertCompany, insertCustomField, insertTag, newTenant, post } from "../contacts/contact-helpers";
+import {
+  createContact,
+  insertCompany,
+  insertCustomField,
+  insertTag,
+  newTenant,
+  post,
+} from "../contacts/contact-helpers";
 import { runCron } from "./helpers";
 import { ARCHIVE_COVERAGE } from "../../src/services/archive-coverage";
 
 type Zip = Record<string, Uint8Array>;
-type Manifest = { format: string; includes_workspace_records: boolean; account: { email: string }; files: { name: string; format: string; records: number; description: string }[] };
+type Manifest = {
+  format: string;
+  includes_workspace_records: boolean;
+  account: { email: string };
+  files: { name: string; format: string; records: number; description: string }[];
+};
 
 /** Asks for a copy as the browser does and waits until the queue has built it; returns the download path from the email. */
 async function requestCopy(user: { cookie: string; email: string }): Promise<{ path: string; id: string }> {
   const res = await send("/app/settings/privacy/export", { cookie: user.cookie, form: {} });
   expect(res.status).toBe(303);
   expect(res.headers.get("Location")).toBe("/app/settings/privacy?notice=requested");
-  const id = (await env.DB.prepare("SELECT d.id FROM data_exports d JOIN users u ON u.id = d.user_id WHERE u.email = ? ORDER BY d.created_at DESC LIMIT 1").bind(user.email).first<{ id: string }>())!.id;
+  const id = (await env.DB.prepare(
+    "SELECT d.id FROM data_exports d JOIN users u ON u.id = d.user_id WHERE u.email = ? ORDER BY d.created_at DESC LIMIT 1",
+  )
+    .bind(user.email)
+    .first<{ id: string }>())!.id;
   const until = Date.now() + 20_000;
   for (;;) {
-    const row = await env.DB.prepare("SELECT status, message FROM data_exports WHERE id = ?").bind(id).first<{ status: string; message: string | null }>();
+    const row = await env.DB.prepare("SELECT status, message FROM data_exports WHERE id = ?")
+      .bind(id)
+      .first<{ status: string; message: string | null }>();
     if (row!.status === "ready") break;
-    if (row!.status === "failed" || Date.now() > until) throw new Error(`export ${id} is ${row!.status}: ${row!.message}`);
+    if (row!.status === "failed" || Date.now() > until)
+      throw new Error(`export ${id} is ${row!.status}: ${row!.message}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const mail = await lastMail(user.email, "data_export_ready");
@@ -40,7 +59,8 @@ async function download(path: string, cookie: string): Promise<{ res: Response; 
   return { res, zip: unzipSync(new Uint8Array(await res.arrayBuffer())) };
 }
 
-const json = (zip: Zip, name: string) => JSON.parse(strFromU8(zip[name]!)) as { format: string; kind: string; records: Record<string, unknown>[] };
+const json = (zip: Zip, name: string) =>
+  JSON.parse(strFromU8(zip[name]!)) as { format: string; kind: string; records: Record<string, unknown>[] };
 
 /** RFC 4180 records of a CSV file (quotes and line breaks inside quotes respected), header first. */
 function csvRecords(text: string): string[][] {
@@ -52,13 +72,22 @@ function csvRecords(text: string): string[][] {
   for (let i = 0; i < s.length; i += 1) {
     const ch = s[i]!;
     if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') (cell += '"'), (i += 1);
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && s[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && s[i + 1] === "\n") row.push(cell), out.push(row), (row = []), (cell = ""), (i += 1);
-    else cell += ch;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\r" && s[i + 1] === "\n") {
+      row.push(cell);
+      out.push(row);
+      row = [];
+      cell = "";
+      i += 1;
+    } else cell += ch;
   }
   return out;
 }
@@ -69,10 +98,20 @@ async function seedWorkspace() {
   const tier = await insertCustomField(t.tenantId, "Tier", "select", ["gold", "silver"]);
   const vip = await insertTag(t.tenantId, "VIP");
   const company = await insertCompany(t.tenantId, "Analytical Engines");
-  const companyField = (await env.DB.prepare("INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, options, position, created_at) VALUES (?, 'company', 'Region', 'region', 'text', NULL, 0, ?) RETURNING id").bind(t.tenantId, Date.now()).first<{ id: number }>())!.id;
+  const companyField = (await env.DB.prepare(
+    "INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, options, position, created_at) VALUES (?, 'company', 'Region', 'region', 'text', NULL, 0, ?) RETURNING id",
+  )
+    .bind(t.tenantId, Date.now())
+    .first<{ id: number }>())!.id;
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO company_tags (tenant_id, company_id, tag_id) VALUES (?, ?, ?)").bind(t.tenantId, company, vip),
-    env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, 'EMEA')").bind(t.tenantId, companyField, company),
+    env.DB.prepare("INSERT INTO company_tags (tenant_id, company_id, tag_id) VALUES (?, ?, ?)").bind(
+      t.tenantId,
+      company,
+      vip,
+    ),
+    env.DB.prepare(
+      "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, 'EMEA')",
+    ).bind(t.tenantId, companyField, company),
   ]);
   const ada = await createContact(t.cookie, {
     first_name: "Ada",
@@ -85,10 +124,14 @@ async function seedWorkspace() {
     [`cf_${tier}`]: "gold",
     address: "12 St James's Square\nLondon",
   });
-  const charles = await createContact(t.cookie, { first_name: "Charles", last_name: "Babbage", emails: "charles@example.com" });
+  const charles = await createContact(t.cookie, {
+    first_name: "Charles",
+    last_name: "Babbage",
+    emails: "charles@example.com",
+  });
   const third = await createContact(t.cookie, { first_name: "=cmd|' /C calc'!A0", emails: "third@example.com" });
   for (const [path, body] of [
-    [`/app/contacts/${ada}/notes`, "First note, with \"quotes\", a comma\nand a second line"],
+    [`/app/contacts/${ada}/notes`, 'First note, with "quotes", a comma\nand a second line'],
     [`/app/contacts/${charles}/notes`, "Difference engine"],
     [`/app/companies/${company}/notes`, "Company note"],
   ] as const) {
@@ -101,10 +144,16 @@ async function seedWorkspace() {
 
 /** Tables with a tenant_id or user_id column, read from the schema (not the search index's own tables). */
 async function tablesHoldingData(): Promise<{ table: string; column: "tenant_id" | "user_id" }[]> {
-  const tables = (await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' AND name NOT LIKE '%_fts%'").all<{ name: string }>()).results;
+  const tables = (
+    await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' AND name NOT LIKE '%_fts%'",
+    ).all<{ name: string }>()
+  ).results;
   const out: { table: string; column: "tenant_id" | "user_id" }[] = [];
   for (const { name } of tables) {
-    const cols = (await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(name).all<{ name: string }>()).results.map((c) => c.name);
+    const cols = (
+      await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(name).all<{ name: string }>()
+    ).results.map((c) => c.name);
     if (cols.includes("tenant_id")) out.push({ table: name, column: "tenant_id" });
     else if (cols.includes("user_id")) out.push({ table: name, column: "user_id" });
   }
@@ -116,15 +165,22 @@ describe("the archive's coverage", () => {
     const held = await tablesHoldingData();
     const tables = new Set(held.map((h) => h.table));
     expect(held.filter((h) => !(h.table in ARCHIVE_COVERAGE)).map((h) => h.table)).toEqual([]);
-    const all = new Set((await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all<{ name: string }>()).results.map((r) => r.name));
+    const all = new Set(
+      (await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all<{ name: string }>()).results.map(
+        (r) => r.name,
+      ),
+    );
     expect(Object.keys(ARCHIVE_COVERAGE).filter((t) => !all.has(t))).toEqual([]);
 
     const { t, ids } = await seedWorkspace();
-    expect((await send("/app/recent", { cookie: t.cookie, form: { type: "contact", id: String(ids.ada) } })).status).toBe(204);
+    expect(
+      (await send("/app/recent", { cookie: t.cookie, form: { type: "contact", id: String(ids.ada) } })).status,
+    ).toBe(204);
     const { path } = await requestCopy(t);
     const { zip } = await download(path, t.cookie);
     const manifest = JSON.parse(strFromU8(zip!["manifest.json"]!)) as Manifest;
-    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!.id;
+    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!
+      .id;
     for (const [table, where] of Object.entries(ARCHIVE_COVERAGE)) {
       if (!("file" in where)) {
         expect(where.leftOut.length, table).toBeGreaterThan(20);
@@ -134,13 +190,25 @@ describe("the archive's coverage", () => {
       // What this account holds in the table shows up in its file.
       const key = held.find((h) => h.table === table)?.column;
       if (!key || !tables.has(table)) continue;
-      const rows = (await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${key} = ?`).bind(key === "tenant_id" ? t.tenantId : userId).first<{ n: number }>())!.n;
-      if (rows > 0) expect(manifest.files.find((f) => f.name === where.file)!.records, `${table} has ${rows} rows; ${where.file}`).toBeGreaterThan(0);
+      const rows = (await env.DB.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${key} = ?`)
+        .bind(key === "tenant_id" ? t.tenantId : userId)
+        .first<{ n: number }>())!.n;
+      if (rows > 0)
+        expect(
+          manifest.files.find((f) => f.name === where.file)!.records,
+          `${table} has ${rows} rows; ${where.file}`,
+        ).toBeGreaterThan(0);
     }
     // The timeline names the records and the changes.
     const activity = json(zip!, "workspace/activity.json").records;
-    expect(activity).toEqual(expect.arrayContaining([expect.objectContaining({ record_type: "contact", record_id: ids.ada, kind: "created", by: t.email })]));
-    expect(json(zip!, "account/recently-viewed.json").records).toEqual([expect.objectContaining({ workspace: "Portable Pipes", record_type: "contact", record_id: ids.ada })]);
+    expect(activity).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ record_type: "contact", record_id: ids.ada, kind: "created", by: t.email }),
+      ]),
+    );
+    expect(json(zip!, "account/recently-viewed.json").records).toEqual([
+      expect.objectContaining({ workspace: "Portable Pipes", record_type: "contact", record_id: ids.ada }),
+    ]);
   });
 });
 
@@ -155,7 +223,9 @@ describe("Download my data (an owner)", () => {
     const { path } = await requestCopy(t);
     const { res, zip } = await download(path, t.cookie);
     expect(res.headers.get("Content-Type")).toBe("application/zip");
-    expect(res.headers.get("Content-Disposition")).toMatch(/^attachment; filename="customertrackr-my-data-\d{4}-\d{2}-\d{2}\.zip"$/);
+    expect(res.headers.get("Content-Disposition")).toMatch(
+      /^attachment; filename="customertrackr-my-data-\d{4}-\d{2}-\d{2}\.zip"$/,
+    );
     expect(res.headers.get("Cache-Control")).toContain("no-store");
 
     // The manifest describes exactly the files there are, with their record counts.
@@ -206,7 +276,9 @@ describe("Download my data (an owner)", () => {
       custom_fields: { Tier: { kind: "select", value: "gold" } },
       address: "12 St James's Square\nLondon",
     });
-    expect((ada.notes as { body: string }[]).map((n) => n.body)).toEqual(['First note, with "quotes", a comma\nand a second line']);
+    expect((ada.notes as { body: string }[]).map((n) => n.body)).toEqual([
+      'First note, with "quotes", a comma\nand a second line',
+    ]);
     const contactRows = csvRecords(strFromU8(zip!["workspace/contacts.csv"]!));
     expect(contactRows).toHaveLength(4);
     expect(count("workspace/contacts.csv")).toBe(3);
@@ -215,13 +287,20 @@ describe("Download my data (an owner)", () => {
 
     const companies = json(zip!, "workspace/companies.json");
     expect(companies.records).toHaveLength(1);
-    expect(companies.records[0]).toMatchObject({ id: ids.company, name: "Analytical Engines", tags: ["VIP"], custom_fields: { Region: { kind: "text", value: "EMEA" } } });
+    expect(companies.records[0]).toMatchObject({
+      id: ids.company,
+      name: "Analytical Engines",
+      tags: ["VIP"],
+      custom_fields: { Region: { kind: "text", value: "EMEA" } },
+    });
     expect((companies.records[0]!.notes as { body: string }[]).map((n) => n.body)).toEqual(["Company note"]);
     expect(csvRecords(strFromU8(zip!["workspace/companies.csv"]!))).toHaveLength(2);
     expect(count("workspace/companies.csv")).toBe(1);
 
     const notes = json(zip!, "workspace/notes.json");
-    expect(notes.records.map((n) => n.body).sort()).toEqual(['First note, with "quotes", a comma\nand a second line', "Company note", "Difference engine"].sort());
+    expect(notes.records.map((n) => n.body).sort()).toEqual(
+      ['First note, with "quotes", a comma\nand a second line', "Company note", "Difference engine"].sort(),
+    );
     expect(count("workspace/notes.json")).toBe(3);
     expect(csvRecords(strFromU8(zip!["workspace/notes.csv"]!))).toHaveLength(4);
     expect(count("workspace/notes.csv")).toBe(3);
@@ -229,15 +308,23 @@ describe("Download my data (an owner)", () => {
     // The account: who they are, where, their sessions, choices and audit entries; no secret.
     const user = json(zip!, "account/user.json");
     expect(user.records).toEqual([expect.objectContaining({ email: t.email, name: "Olive Owner" })]);
-    expect(json(zip!, "account/memberships.json").records).toEqual([expect.objectContaining({ workspace: "Portable Pipes", role: "owner" })]);
+    expect(json(zip!, "account/memberships.json").records).toEqual([
+      expect.objectContaining({ workspace: "Portable Pipes", role: "owner" }),
+    ]);
     const sessions = json(zip!, "account/sessions.json").records;
     expect(sessions.length).toBeGreaterThanOrEqual(1);
     expect(sessions[0]).toHaveProperty("ip");
     expect(json(zip!, "account/consent.json").records).toEqual([expect.objectContaining({ analytics: "rejected" })]);
-    expect(json(zip!, "account/email-preferences.json").records).toEqual([{ weekly_digest: true, product_news: false, changed_at: null }]);
+    expect(json(zip!, "account/email-preferences.json").records).toEqual([
+      { weekly_digest: true, product_news: false, changed_at: null },
+    ]);
     const audit = json(zip!, "account/audit-log.json").records;
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["auth.sign_up", "profile.updated", "privacy.export_requested"]));
-    const everything = Object.values(zip!).map((u) => strFromU8(u)).join("\n");
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["auth.sign_up", "profile.updated", "privacy.export_requested"]),
+    );
+    const everything = Object.values(zip!)
+      .map((u) => strFromU8(u))
+      .join("\n");
     expect(everything).not.toMatch(/scrypt\$/);
     expect(everything).not.toContain("password_hash");
     expect(everything).not.toContain("secret_hash");
@@ -253,23 +340,44 @@ describe("Download my data (an owner)", () => {
     const anonymous = await send(path);
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get("Location")).toMatch(/^\/login/);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ? AND action = 'privacy.export_downloaded'").bind(t.tenantId).first("n")).toBe(0);
+    expect(
+      await env.DB.prepare(
+        "SELECT count(*) AS n FROM audit_log WHERE tenant_id = ? AND action = 'privacy.export_downloaded'",
+      )
+        .bind(t.tenantId)
+        .first("n"),
+    ).toBe(0);
 
     const ok = await send(path, { cookie: t.cookie });
     expect(ok.status).toBe(200);
     await ok.arrayBuffer();
-    const downloaded = await env.DB.prepare("SELECT actor_user_id, target_id FROM audit_log WHERE tenant_id = ? AND action = 'privacy.export_downloaded'").bind(t.tenantId).all();
+    const downloaded = await env.DB.prepare(
+      "SELECT actor_user_id, target_id FROM audit_log WHERE tenant_id = ? AND action = 'privacy.export_downloaded'",
+    )
+      .bind(t.tenantId)
+      .all();
     expect(downloaded.results).toHaveLength(1);
     expect(downloaded.results[0]).toMatchObject({ target_id: id });
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM audit_log WHERE tenant_id = ? AND action = 'privacy.export_requested'").bind(t.tenantId).first("n")).toBe(1);
+    expect(
+      await env.DB.prepare(
+        "SELECT count(*) AS n FROM audit_log WHERE tenant_id = ? AND action = 'privacy.export_requested'",
+      )
+        .bind(t.tenantId)
+        .first("n"),
+    ).toBe(1);
 
     // The link's 24 hours: ready_at + 24 h.
-    const row = (await env.DB.prepare("SELECT ready_at, expires_at, object_key FROM data_exports WHERE id = ?").bind(id).first<{ ready_at: number; expires_at: number; object_key: string }>())!;
+    const row = (await env.DB.prepare("SELECT ready_at, expires_at, object_key FROM data_exports WHERE id = ?")
+      .bind(id)
+      .first<{ ready_at: number; expires_at: number; object_key: string }>())!;
     expect(row.expires_at - row.ready_at).toBe(24 * 3_600_000);
     // Each build writes its own object (src/services/data-export.ts exportObjectKey).
-    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!.id;
+    const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!
+      .id;
     expect(row.object_key).toMatch(new RegExp(`^exports/${t.tenantId}/${userId}/${id}-[a-z0-9]+\\.zip$`));
-    await env.DB.prepare("UPDATE data_exports SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, id).run();
+    await env.DB.prepare("UPDATE data_exports SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1, id)
+      .run();
     const expired = await send(path, { cookie: t.cookie });
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain("This download link has expired");
@@ -278,7 +386,9 @@ describe("Download my data (an owner)", () => {
     expect(await env.FILES.head(row.object_key)).not.toBeNull();
     await runCron(Date.now());
     expect(await env.FILES.head(row.object_key)).toBeNull();
-    expect(await env.DB.prepare("SELECT status FROM data_exports WHERE id = ?").bind(id).first("status")).toBe("expired");
+    expect(await env.DB.prepare("SELECT status FROM data_exports WHERE id = ?").bind(id).first("status")).toBe(
+      "expired",
+    );
     expect((await send(path, { cookie: t.cookie })).status).toBe(410);
   });
 });
@@ -296,26 +406,44 @@ describe("Download my data (a member)", () => {
     expect(manifest.account.email).toBe(member.email);
     expect(Object.keys(zip!).filter((n) => n.startsWith("workspace/"))).toEqual([]);
     expect(manifest.files.map((f) => f.name).sort()).toEqual(Object.keys(zip!).sort());
-    const everything = Object.values(zip!).map((u) => strFromU8(u)).join("\n");
-    for (const secret of ["ada@example.com", "Lovelace", "Analytical Engines", "Difference engine", t.email]) expect(everything).not.toContain(secret);
-    expect(json(zip!, "account/memberships.json").records.map((m) => m.workspace).sort()).toEqual(["Own workspace of a member", "Portable Pipes"]);
+    const everything = Object.values(zip!)
+      .map((u) => strFromU8(u))
+      .join("\n");
+    for (const secret of ["ada@example.com", "Lovelace", "Analytical Engines", "Difference engine", t.email])
+      expect(everything).not.toContain(secret);
+    expect(
+      json(zip!, "account/memberships.json")
+        .records.map((m) => m.workspace)
+        .sort(),
+    ).toEqual(["Own workspace of a member", "Portable Pipes"]);
   });
 
   it("holds their contact-page messages and the copies of the mail we sent them, with the tokens of emailed links hidden", async () => {
     const { t } = await seedWorkspace();
     const member = await memberOf(t.tenantId, "member");
-    expect((await send("/contact", { form: { name: "Mia Member", email: member.email, message: "Which data do you hold about me?" } })).status).toBe(303);
+    expect(
+      (
+        await send("/contact", {
+          form: { name: "Mia Member", email: member.email, message: "Which data do you hold about me?" },
+        })
+      ).status,
+    ).toBe(303);
     expect((await send("/password/forgot", { form: { email: member.email } })).status).toBeLessThan(400);
     const reset = await lastMail(member.email, "password_reset");
     const token = linkPath(reset, "/password/reset/").split("/").pop()!;
-    const stranger = "stranger-" + crypto.randomUUID() + "@example.com";
-    expect((await send("/contact", { form: { name: "Stranger", email: stranger, message: "Not about the member at all." } })).status).toBe(303);
+    const stranger = `stranger-${crypto.randomUUID()}@example.com`;
+    expect(
+      (await send("/contact", { form: { name: "Stranger", email: stranger, message: "Not about the member at all." } }))
+        .status,
+    ).toBe(303);
 
     const { path } = await requestCopy(member);
     const { zip } = await download(path, member.cookie);
     const manifest = JSON.parse(strFromU8(zip!["manifest.json"]!)) as Manifest;
     const messages = json(zip!, "account/contact-messages.json").records;
-    expect(messages).toEqual([expect.objectContaining({ name: "Mia Member", email: member.email, message: "Which data do you hold about me?" })]);
+    expect(messages).toEqual([
+      expect.objectContaining({ name: "Mia Member", email: member.email, message: "Which data do you hold about me?" }),
+    ]);
     expect(manifest.files.find((f) => f.name === "account/contact-messages.json")!.records).toBe(1);
 
     const emails = json(zip!, "account/emails.json").records;
@@ -325,7 +453,9 @@ describe("Download my data (a member)", () => {
     expect(copy).toMatchObject({ subject: reset.subject, status: expect.any(String), created_at: expect.any(String) });
     expect(copy.text).toContain("/password/reset/:token");
     expect(manifest.files.find((f) => f.name === "account/emails.json")!.records).toBe(emails.length);
-    const everything = Object.values(zip!).map((u) => strFromU8(u)).join("\n");
+    const everything = Object.values(zip!)
+      .map((u) => strFromU8(u))
+      .join("\n");
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(stranger);
     expect(everything).not.toContain("Not about the member");

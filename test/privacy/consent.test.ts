@@ -14,21 +14,35 @@ import { GA_ENV, GA_ID, GOOGLE_HOST, attr, consentRows, cspDirectives, cspNonce,
 const CONSENT = COOKIES.consent.name;
 
 /** Chooses through the banner's form as a browser without JavaScript does; returns the new cookies. */
-async function choose(analytics: "accept" | "reject", cookie = "", extra: { back?: string; env?: Record<string, string> } = {}) {
-  const res = await send("/consent", { form: { analytics, back: extra.back ?? "/" }, cookie, env: extra.env ?? GA_ENV });
+async function choose(
+  analytics: "accept" | "reject",
+  cookie = "",
+  extra: { back?: string; env?: Record<string, string> } = {},
+) {
+  const res = await send("/consent", {
+    form: { analytics, back: extra.back ?? "/" },
+    cookie,
+    env: extra.env ?? GA_ENV,
+  });
   expect(res.status).toBe(303);
   return { res, cookie: cookieHeader(res, cookie) };
 }
 
 function consentIdOf(cookie: string): string {
-  const value = cookie.split("; ").find((p) => p.startsWith(`${CONSENT}=`))!.slice(CONSENT.length + 1);
+  const value = cookie
+    .split("; ")
+    .find((p) => p.startsWith(`${CONSENT}=`))!
+    .slice(CONSENT.length + 1);
   return value.split(".")[0]!;
 }
 
 /** Asserts that a response neither loads GA nor allows Google's hosts. */
 async function expectNoAnalytics(res: Response, label: string) {
   const html = await res.text();
-  expect(scriptTags(html).filter((t) => GOOGLE_HOST.test(t) || /analytics\./.test(t)), label).toEqual([]);
+  expect(
+    scriptTags(html).filter((t) => GOOGLE_HOST.test(t) || /analytics\./.test(t)),
+    label,
+  ).toEqual([]);
   expect(html, label).not.toMatch(GOOGLE_HOST);
   expect(res.headers.get("Content-Security-Policy") ?? "", label).not.toMatch(GOOGLE_HOST);
   return html;
@@ -48,7 +62,9 @@ async function expectAnalytics(res: Response, label: string, loaderOrigin = "htt
   const csp = cspDirectives(res);
   expect(csp.get("script-src"), label).toContain(loaderOrigin);
   expect(csp.get("script-src"), label).toContain("https://www.googletagmanager.com");
-  expect(csp.get("connect-src"), label).toEqual(expect.arrayContaining(["https://*.google-analytics.com", "https://*.analytics.google.com"]));
+  expect(csp.get("connect-src"), label).toEqual(
+    expect.arrayContaining(["https://*.google-analytics.com", "https://*.analytics.google.com"]),
+  );
   expect(csp.get("img-src"), label).toContain("https://*.google-analytics.com");
   // Still strict otherwise.
   expect([...csp.values()].flat(), label).not.toContain("'unsafe-inline'");
@@ -78,7 +94,10 @@ describe("before any choice", () => {
     expect(attr(form, "hx-post")).toBe("/consent");
     const buttons = banner!.match(/<button\b[^>]*>[\s\S]*?<\/button>/g)!;
     expect(buttons).toHaveLength(2);
-    const [accept, reject] = buttons.map((b) => ({ tag: b.match(/<button\b[^>]*>/)![0], label: b.replace(/<[^>]+>/g, "").trim() }));
+    const [accept, reject] = buttons.map((b) => ({
+      tag: b.match(/<button\b[^>]*>/)![0],
+      label: b.replace(/<[^>]+>/g, "").trim(),
+    }));
     expect(accept!.label).toBe("Accept analytics cookies");
     expect(reject!.label).toBe("Reject analytics cookies");
     // The same element, type and class: neither is more prominent, and both are in the tab order.
@@ -90,7 +109,9 @@ describe("before any choice", () => {
       expect(attr(b.tag, "name")).toBe("analytics");
     }
     // Essential cookies only: no consent, analytics or theme cookie before a choice.
-    expect([...setCookies(res).keys()].filter((n) => n === CONSENT || n.startsWith("_ga") || n === COOKIES.theme.name)).toEqual([]);
+    expect(
+      [...setCookies(res).keys()].filter((n) => n === CONSENT || n.startsWith("_ga") || n === COOKIES.theme.name),
+    ).toEqual([]);
   });
 
   it("shows the banner only on public pages to signed-out visitors, never under /app", async () => {
@@ -109,13 +130,20 @@ describe("accepting", () => {
     const { res, cookie } = await choose("accept", "", { back: "/privacy" });
     expect(res.headers.get("Location")).toBe("/privacy");
     const set = setCookies(res).get(CONSENT)!;
-    expect(set.attributes.map((a) => a.toLowerCase())).toEqual(expect.arrayContaining(["path=/", "secure", "httponly", "samesite=lax"]));
+    expect(set.attributes.map((a) => a.toLowerCase())).toEqual(
+      expect.arrayContaining(["path=/", "secure", "httponly", "samesite=lax"]),
+    );
     expect(Number(set.attributes.find((a) => /^max-age=/i.test(a))!.slice(8))).toBe(180 * 24 * 3600);
     const id = consentIdOf(cookie);
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const rows = await consentRows(id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ consent_id: id, analytics: "accepted", policy_version: LEGAL_DATES.cookies, user_id: null });
+    expect(rows[0]).toMatchObject({
+      consent_id: id,
+      analytics: "accepted",
+      policy_version: LEGAL_DATES.cookies,
+      user_id: null,
+    });
     expect(Math.abs(Number(rows[0]!.created_at) - Date.now())).toBeLessThan(60_000);
     // No IP address is kept with a consent, in any column.
     expect(Object.keys(rows[0]!).filter((k) => /ip/.test(k))).toEqual([]);
@@ -133,7 +161,18 @@ describe("accepting", () => {
     const { cookie: consent } = await choose("accept");
     const { cookie: session } = await signUp({}, { env: GA_ENV });
     const cookie = `${session}; ${consent}`;
-    for (const path of ["/app", "/app/contacts", "/app/contacts/new", "/app/companies", "/app/settings/profile", "/app/settings/team", "/app/no-such-page", "/", "/privacy", "/contact"]) {
+    for (const path of [
+      "/app",
+      "/app/contacts",
+      "/app/contacts/new",
+      "/app/companies",
+      "/app/settings/profile",
+      "/app/settings/team",
+      "/app/no-such-page",
+      "/",
+      "/privacy",
+      "/contact",
+    ]) {
       await expectNoAnalytics(await send(path, { cookie, env: GA_ENV }), path);
     }
   });
@@ -151,7 +190,10 @@ describe("accepting", () => {
       await expectNoAnalytics(await send(path, { cookie, env: GA_ENV, ...opts }), path);
     }
     // An htmx fragment never carries the loader either.
-    await expectNoAnalytics(await send("/privacy", { cookie, env: GA_ENV, headers: { "HX-Request": "true" } }), "fragment");
+    await expectNoAnalytics(
+      await send("/privacy", { cookie, env: GA_ENV, headers: { "HX-Request": "true" } }),
+      "fragment",
+    );
   });
 
   it("loads the loader from GA_SCRIPT_ORIGIN when set, and allows that origin in the CSP", async () => {
@@ -163,7 +205,10 @@ describe("accepting", () => {
   it("fails closed on a malformed measurement id or loader origin", async () => {
     const { cookie } = await choose("accept");
     await expectNoAnalytics(await send("/", { cookie, env: { GA_MEASUREMENT_ID: 'G-X"><script>' } }), "bad id");
-    await expectNoAnalytics(await send("/", { cookie, env: { ...GA_ENV, GA_SCRIPT_ORIGIN: "javascript:alert(1)" } }), "bad origin");
+    await expectNoAnalytics(
+      await send("/", { cookie, env: { ...GA_ENV, GA_SCRIPT_ORIGIN: "javascript:alert(1)" } }),
+      "bad origin",
+    );
   });
 });
 
@@ -258,7 +303,9 @@ describe("changing the choice", () => {
   it("limits choices per IP, so anonymous scripts cannot fill the consent record", async () => {
     const ip = randomIp();
     for (let i = 0; i < LIMITS.consentPerIp.max; i++) {
-      expect((await send("/consent", { form: { analytics: i % 2 ? "accept" : "reject" }, ip, env: GA_ENV })).status).toBe(303);
+      expect(
+        (await send("/consent", { form: { analytics: i % 2 ? "accept" : "reject" }, ip, env: GA_ENV })).status,
+      ).toBe(303);
     }
     const refused = await send("/consent", { form: { analytics: "accept" }, ip, env: GA_ENV });
     expect(refused.status).toBe(429);
@@ -276,7 +323,13 @@ describe("changing the choice", () => {
 describe("the colour-scheme cookie", () => {
   it("is set only once the visitor picks a scheme", async () => {
     const { cookie } = await signUp();
-    for (const [path, c] of [["/", ""], ["/privacy", ""], ["/cookies", ""], ["/app", cookie], ["/app/settings/profile", cookie]] as const) {
+    for (const [path, c] of [
+      ["/", ""],
+      ["/privacy", ""],
+      ["/cookies", ""],
+      ["/app", cookie],
+      ["/app/settings/profile", cookie],
+    ] as const) {
       const res = await send(path, { cookie: c });
       expect(setCookies(res).has(COOKIES.theme.name), path).toBe(false);
       expect(await res.text(), path).toContain('data-theme="system"');
@@ -286,7 +339,9 @@ describe("the colour-scheme cookie", () => {
     expect(picked.headers.get("Location")).toBe("/privacy");
     const set = setCookies(picked).get(COOKIES.theme.name)!;
     expect(set.value).toBe("dark");
-    expect(set.attributes.map((a) => a.toLowerCase())).toEqual(expect.arrayContaining(["path=/", "secure", "samesite=lax"]));
+    expect(set.attributes.map((a) => a.toLowerCase())).toEqual(
+      expect.arrayContaining(["path=/", "secure", "samesite=lax"]),
+    );
     const after = await send("/privacy", { cookie: cookieHeader(picked) });
     expect(await after.text()).toContain('data-theme="dark"');
   });

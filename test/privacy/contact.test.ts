@@ -15,7 +15,9 @@ function supportEnv(extra: Record<string, string> = {}) {
 }
 
 async function storedFrom(email: string) {
-  return (await env.DB.prepare("SELECT * FROM support_messages WHERE email = ?").bind(email).all<Record<string, unknown>>()).results;
+  return (
+    await env.DB.prepare("SELECT * FROM support_messages WHERE email = ?").bind(email).all<Record<string, unknown>>()
+  ).results;
 }
 
 function fieldError(html: string, field: string): string | undefined {
@@ -27,19 +29,31 @@ describe("the contact form", () => {
     const html = await (await send("/contact")).text();
     expect(html).toContain('<form class="stack" method="post" action="/contact"');
     for (const name of ["name", "email", "message"]) expect(html).toMatch(new RegExp(`name="${name}"`));
-    expect(html).toMatch(/<div class="hp-field" aria-hidden="true">[\s\S]*?name="contact_ref" tabindex="-1" autocomplete="off"/);
+    expect(html).toMatch(
+      /<div class="hp-field" aria-hidden="true">[\s\S]*?name="contact_ref" tabindex="-1" autocomplete="off"/,
+    );
     expect(html).toContain('<a href="/contact">Contact</a>');
   });
 
   it("answers bad input with 422, the message beside each field, and what was typed kept", async () => {
     const email = uniqueEmail("typo");
     const cases: [Record<string, string>, Record<string, string>][] = [
-      [{ name: "", email: "", message: "" }, { name: "Enter your name.", email: "Enter your email address, so that we can reply.", message: "Enter your message." }],
-      [{ name: "N".repeat(101), email: "not-an-email", message: "short" }, {
-        name: "Your name must be at most 100 characters.",
-        email: "Enter an email address like name@example.com.",
-        message: "Please write a little more: at least 10 characters.",
-      }],
+      [
+        { name: "", email: "", message: "" },
+        {
+          name: "Enter your name.",
+          email: "Enter your email address, so that we can reply.",
+          message: "Enter your message.",
+        },
+      ],
+      [
+        { name: "N".repeat(101), email: "not-an-email", message: "short" },
+        {
+          name: "Your name must be at most 100 characters.",
+          email: "Enter an email address like name@example.com.",
+          message: "Please write a little more: at least 10 characters.",
+        },
+      ],
       [{ name: "Ada", email, message: "M".repeat(5001) }, { message: "Your message must be at most 5000 characters." }],
     ];
     for (const [form, errors] of cases) {
@@ -118,10 +132,18 @@ describe("the contact form", () => {
     const email = uniqueEmail("chatty");
     const config = supportEnv();
     for (let i = 0; i < LIMITS.contactPerIp.max; i++) {
-      const res = await send("/contact", { form: { ...GOOD, email, message: `${GOOD.message} #${i}` }, ip, env: config });
+      const res = await send("/contact", {
+        form: { ...GOOD, email, message: `${GOOD.message} #${i}` },
+        ip,
+        env: config,
+      });
       expect(res.status, `message ${i + 1}`).toBe(303);
     }
-    const refused = await send("/contact", { form: { ...GOOD, email, message: `${GOOD.message} one too many` }, ip, env: config });
+    const refused = await send("/contact", {
+      form: { ...GOOD, email, message: `${GOOD.message} one too many` },
+      ip,
+      env: config,
+    });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
     const html = await refused.text();

@@ -38,6 +38,8 @@ export function attr(tag: string, name: string): string | undefined {
 
 /** Every consent record of one consent id, oldest first. */
 export async function consentRows(consentId: string) {
-  const rows = await env.DB.prepare("SELECT * FROM consent_records WHERE consent_id = ? ORDER BY id").bind(consentId).all<Record<string, unknown>>();
+  const rows = await env.DB.prepare("SELECT * FROM consent_records WHERE consent_id = ? ORDER BY id")
+    .bind(consentId)
+    .all<Record<string, unknown>>();
   return rows.results;
 }

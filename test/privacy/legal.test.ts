@@ -32,7 +32,9 @@ describe("legal pages", () => {
       const html = await res.text();
       expect(html, path).toContain(`<h1>${heading}</h1>`);
       expect(html, path).toContain(`Last updated: <time datetime="${date}">${date}</time>`);
-      expect(html.match(/<main[\s\S]*<\/main>/)![0], `${path}: a contact link in the page itself`).toContain('href="/contact"');
+      expect(html.match(/<main[\s\S]*<\/main>/)![0], `${path}: a contact link in the page itself`).toContain(
+        'href="/contact"',
+      );
     }
   });
 
@@ -64,8 +66,15 @@ describe("legal pages", () => {
 
   it("/cookies lists every cookie the code sets, by name, kind, purpose and lifetime", async () => {
     const html = await (await send("/cookies")).text();
-    const rows = [...html.matchAll(/<tr><td><code>([\s\S]*?)<\/code><\/td><td>([\s\S]*?)<\/td><td>([\s\S]*?)<\/td><td>([\s\S]*?)<\/td><\/tr>/g)].map((m) =>
-      m.slice(1).map(textOf).map((s) => s.trim()),
+    const rows = [
+      ...html.matchAll(
+        /<tr><td><code>([\s\S]*?)<\/code><\/td><td>([\s\S]*?)<\/td><td>([\s\S]*?)<\/td><td>([\s\S]*?)<\/td><\/tr>/g,
+      ),
+    ].map((m) =>
+      m
+        .slice(1)
+        .map(textOf)
+        .map((s) => s.trim()),
     );
     const listed = Object.values(COOKIES);
     expect(rows).toHaveLength(listed.length);
@@ -77,7 +86,9 @@ describe("legal pages", () => {
       expect(row![3], cookie.name).toBe(cookieLifetime(cookie));
     }
     // The consent cookie and Google Analytics' cookies are among them.
-    expect(rows.map((r) => r[0])).toEqual(expect.arrayContaining(["__Host-consent", "_ga", "_ga_<id>", "__Host-session", "theme"]));
+    expect(rows.map((r) => r[0])).toEqual(
+      expect.arrayContaining(["__Host-consent", "_ga", "_ga_<id>", "__Host-session", "theme"]),
+    );
     expect(rows.find((r) => r[0] === COOKIES.workspace.name)![3]).toBe("30 days; removed when you log out.");
   });
 
@@ -91,21 +102,34 @@ describe("legal pages", () => {
     collect(await send("/app", { cookie }));
     collect(await send("/preferences/theme", { form: { theme: "dark", back: "/" } }));
     collect(await send("/consent", { form: { analytics: "reject", back: "/" } }));
-    const withAge = Object.values(COOKIES).filter((k): k is typeof k & { maxAge: number } => "maxAge" in k && typeof k.maxAge === "number");
-    expect(withAge.map((k) => k.name).sort()).toEqual([COOKIES.consent.name, COOKIES.workspace.name, COOKIES.theme.name].sort());
+    const withAge = Object.values(COOKIES).filter(
+      (k): k is typeof k & { maxAge: number } => "maxAge" in k && typeof k.maxAge === "number",
+    );
+    expect(withAge.map((k) => k.name).sort()).toEqual(
+      [COOKIES.consent.name, COOKIES.workspace.name, COOKIES.theme.name].sort(),
+    );
     for (const k of withAge) {
       const attributes = seen.get(k.name);
       expect(attributes, k.name).toBeDefined();
-      expect(attributes!.find((a) => /^max-age=/i.test(a)), k.name).toBe(`Max-Age=${k.maxAge}`);
+      expect(
+        attributes!.find((a) => /^max-age=/i.test(a)),
+        k.name,
+      ).toBe(`Max-Age=${k.maxAge}`);
     }
     // Logging out removes the workspace cookie with the session, as /cookies says.
     const out = await send("/logout", { method: "POST", cookie: cookieHeader(await send("/app", { cookie }), cookie) });
-    expect(setCookies(out).get(COOKIES.workspace.name)?.attributes).toContainEqual(expect.stringMatching(/^max-age=0$/i));
+    expect(setCookies(out).get(COOKIES.workspace.name)?.attributes).toContainEqual(
+      expect.stringMatching(/^max-age=0$/i),
+    );
   });
 
   it("every page's footer links to the contact page and the cookie settings", async () => {
     const { cookie } = await signUp();
-    for (const [path, c] of [["/", ""], ["/terms", ""], ["/app", cookie]] as const) {
+    for (const [path, c] of [
+      ["/", ""],
+      ["/terms", ""],
+      ["/app", cookie],
+    ] as const) {
       const footer = (await (await send(path, { cookie: c })).text()).match(/<footer[\s\S]*<\/footer>/)![0];
       expect(footer, path).toContain('<a href="/contact">Contact</a>');
       expect(footer, path).toContain('<a href="/cookies#cookie-settings">Cookie settings</a>');
@@ -117,17 +141,21 @@ describe("the privacy-policy change notice", () => {
   const NOTICE = 'id="privacy-notice"';
 
   async function userRow(email: string) {
-    return (await env.DB.prepare("SELECT id, terms_accepted_at, privacy_seen_version FROM users WHERE email = ?").bind(email).first<{
-      id: string;
-      terms_accepted_at: number;
-      privacy_seen_version: string | null;
-    }>())!;
+    return (await env.DB.prepare("SELECT id, terms_accepted_at, privacy_seen_version FROM users WHERE email = ?")
+      .bind(email)
+      .first<{
+        id: string;
+        terms_accepted_at: number;
+        privacy_seen_version: string | null;
+      }>())!;
   }
 
   /** A user who accepted the policy before its current date (signed up earlier). */
   async function longStandingUser() {
     const user = await signUp();
-    await env.DB.prepare("UPDATE users SET terms_accepted_at = ? WHERE email = ?").bind(Date.parse("2025-03-01T12:00:00Z"), user.email).run();
+    await env.DB.prepare("UPDATE users SET terms_accepted_at = ? WHERE email = ?")
+      .bind(Date.parse("2025-03-01T12:00:00Z"), user.email)
+      .run();
     return user;
   }
 
@@ -145,7 +173,10 @@ describe("the privacy-policy change notice", () => {
     }
 
     // Dismissing without JavaScript: a POST, then back to the page.
-    const dismissed = await send("/app/privacy-notice", { cookie, form: { version: PRIVACY_VERSION, back: "/app/contacts" } });
+    const dismissed = await send("/app/privacy-notice", {
+      cookie,
+      form: { version: PRIVACY_VERSION, back: "/app/contacts" },
+    });
     expect(dismissed.status).toBe(303);
     expect(dismissed.headers.get("Location")).toBe("/app/contacts");
     expect((await userRow(email)).privacy_seen_version).toBe(PRIVACY_VERSION);
@@ -156,7 +187,11 @@ describe("the privacy-policy change notice", () => {
 
   it("dismisses with htmx by removing just the notice", async () => {
     const { cookie } = await longStandingUser();
-    const res = await send("/app/privacy-notice", { cookie, form: { version: PRIVACY_VERSION, back: "/app" }, headers: { "HX-Request": "true" } });
+    const res = await send("/app/privacy-notice", {
+      cookie,
+      form: { version: PRIVACY_VERSION, back: "/app" },
+      headers: { "HX-Request": "true" },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("");
     expect(await (await send("/app", { cookie })).text()).not.toContain(NOTICE);
@@ -164,7 +199,11 @@ describe("the privacy-policy change notice", () => {
 
   it("a notice of an older version dismisses nothing: the current one comes back", async () => {
     const { cookie, email } = await longStandingUser();
-    const res = await send("/app/privacy-notice", { cookie, form: { version: "2025-01-01", back: "/app" }, headers: { "HX-Request": "true" } });
+    const res = await send("/app/privacy-notice", {
+      cookie,
+      form: { version: "2025-01-01", back: "/app" },
+      headers: { "HX-Request": "true" },
+    });
     expect(await res.text()).toContain(`datetime="${PRIVACY_VERSION}"`);
     expect((await userRow(email)).privacy_seen_version).toBeNull();
     expect(await (await send("/app", { cookie })).text()).toContain(NOTICE);

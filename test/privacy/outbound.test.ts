@@ -31,14 +31,27 @@ describe("outbound requests", () => {
     const fake = `127.0.0.1:${inject("fakeApiPort")}`;
     const owner = await newTenant("Outbound Co");
     // Records, an import, exports.
-    expect((await send("/app/contacts", { cookie: owner.cookie, form: { first_name: "Ada", last_name: "Lovelace", emails: "ada@example.com" } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/contacts", {
+          cookie: owner.cookie,
+          form: { first_name: "Ada", last_name: "Lovelace", emails: "ada@example.com" },
+        })
+      ).status,
+    ).toBe(303);
     await importFile(owner.cookie, "First name,Email\nAlan,alan@example.com");
     expect((await send("/app/export/contacts.csv", { cookie: owner.cookie })).status).toBe(200);
     expect((await send("/app/export/contacts.json", { cookie: owner.cookie })).status).toBe(200);
     // Checkout (Stripe), and a server error reported to Sentry.
-    const checkout = await send("/app/settings/billing/checkout", { cookie: owner.cookie, form: { interval: "monthly" } });
+    const checkout = await send("/app/settings/billing/checkout", {
+      cookie: owner.cookie,
+      form: { interval: "monthly" },
+    });
     expect(checkout.status).toBe(303);
-    await send("/app", { cookie: owner.cookie, env: { DB: failingDatabase(), SENTRY_DSN: `http://publickey@${fake}/4242` } });
+    await send("/app", {
+      cookie: owner.cookie,
+      env: { DB: failingDatabase(), SENTRY_DSN: `http://publickey@${fake}/4242` },
+    });
     await new Promise((r) => setTimeout(r, 200));
 
     const paths = outbound.map((u) => new URL(u));

@@ -11,11 +11,11 @@ const { doc, files } = inject("privacyControls");
 /** Every `path` › "title" in the doc. A title is written as in the source, `${...}` included. */
 const references = [...doc.matchAll(/`([^`\s]+)`\s*›\s*"([^"\n]+)"/g)].map((m) => ({ path: m[1]!, title: m[2]! }));
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Whether `source` declares a test titled exactly `title`. */
 function declaresTest(path: string, source: string, title: string): boolean {
-  const t = escape(title);
+  const t = escapeRegExp(title);
   const pattern = path.endsWith(".e2e.mjs")
     ? // export default { async "title"({ baseUrl }) {...} } or { "title": async (...) => ... }
       `\\basync\\s+(["'\`])${t}\\1\\s*\\(|(["'\`])${t}\\2\\s*:`
@@ -35,12 +35,15 @@ describe("docs/privacy-controls.md", () => {
   });
 
   it("names only tests that exist", () => {
-    const missing = references.filter(({ path, title }) => !(path in files) || !declaresTest(path, files[path]!, title)).map(({ path, title }) => `${path} › "${title}"${path in files ? "" : " (no such file)"}`);
+    const missing = references
+      .filter(({ path, title }) => !(path in files) || !declaresTest(path, files[path]!, title))
+      .map(({ path, title }) => `${path} › "${title}"${path in files ? "" : " (no such file)"}`);
     expect(missing).toEqual([]);
   });
 
   it("the check itself finds tests and refuses what is not one", () => {
-    const unit = 'describe("group", () => {\n  it("does a thing", async () => {});\n  it.each([[1]])("case %j", (n) => {});\n  test(`keeps ${N} days`, () => {});\n});';
+    const unit =
+      'describe("group", () => {\n  it("does a thing", async () => {});\n  it.each([[1]])("case %j", (n) => {});\n  test(`keeps ${N} days`, () => {});\n});';
     expect(declaresTest("test/x.test.ts", unit, "does a thing")).toBe(true);
     expect(declaresTest("test/x.test.ts", unit, "case %j")).toBe(true);
     expect(declaresTest("test/x.test.ts", unit, "keeps ${N} days")).toBe(true);

@@ -10,12 +10,23 @@ export const one = <T>(sql: string, ...args: unknown[]) =>
     .bind(...args)
     .first<T>();
 
-export const count = async (sql: string, ...args: unknown[]) => (await one<{ n: number }>(`SELECT count(*) AS n FROM (${sql})`, ...args))!.n;
+export const count = async (sql: string, ...args: unknown[]) =>
+  (await one<{ n: number }>(`SELECT count(*) AS n FROM (${sql})`, ...args))!.n;
 
 /** Every row of the tables retention touches. */
 async function snapshot() {
   const out: Record<string, unknown[]> = {};
-  const tables = ["audit_log", "email_outbox", "sessions", "auth_tokens", "rate_limits", "support_messages", "consent_records", "import_jobs", "import_records"];
+  const tables = [
+    "audit_log",
+    "email_outbox",
+    "sessions",
+    "auth_tokens",
+    "rate_limits",
+    "support_messages",
+    "consent_records",
+    "import_jobs",
+    "import_records",
+  ];
   for (const t of [...tables, "digest_runs", "closed_tenant_ledger", "tenants", "retention_state"]) {
     out[t] = (await env.DB.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()).results;
   }

@@ -18,7 +18,10 @@ import { MINUTE, count, one, twiceIsOnce } from "./helpers";
 describe("the audit trail", () => {
   it(`keeps entries ${RETENTION.auditLogDays} days, then deletes them; a second run changes nothing`, async () => {
     const t = await newTenant("Audit Age Co");
-    const signedUp = (await one<{ id: number; created_at: number }>("SELECT id, created_at FROM audit_log WHERE tenant_id = ? AND action = 'auth.sign_up'", t.tenantId))!;
+    const signedUp = (await one<{ id: number; created_at: number }>(
+      "SELECT id, created_at FROM audit_log WHERE tenant_id = ? AND action = 'auth.sign_up'",
+      t.tenantId,
+    ))!;
     const due = signedUp.created_at + RETENTION.auditLogDays * DAY;
     await runCron(due - MINUTE);
     expect(await one("SELECT 1 AS x FROM audit_log WHERE id = ?", signedUp.id)).not.toBeNull();
@@ -28,26 +31,41 @@ describe("the audit trail", () => {
 
   it("takes its period from RETENTION_AUDIT_LOG_DAYS, and the privacy page says so", async () => {
     const t = await newTenant("Audit Config Co");
-    const entry = (await one<{ id: number; created_at: number }>("SELECT id, created_at FROM audit_log WHERE tenant_id = ?", t.tenantId))!;
+    const entry = (await one<{ id: number; created_at: number }>(
+      "SELECT id, created_at FROM audit_log WHERE tenant_id = ?",
+      t.tenantId,
+    ))!;
     await runCron(entry.created_at + 89 * DAY, { RETENTION_AUDIT_LOG_DAYS: "90" });
     expect(await one("SELECT 1 AS x FROM audit_log WHERE id = ?", entry.id)).not.toBeNull();
     await runCron(entry.created_at + 90 * DAY + MINUTE, { RETENTION_AUDIT_LOG_DAYS: "90" });
     expect(await one("SELECT 1 AS x FROM audit_log WHERE id = ?", entry.id)).toBeNull();
-    expect(await (await send("/privacy", { env: { RETENTION_AUDIT_LOG_DAYS: "90" } })).text()).toContain("the audit trail: 90 days");
+    expect(await (await send("/privacy", { env: { RETENTION_AUDIT_LOG_DAYS: "90" } })).text()).toContain(
+      "the audit trail: 90 days",
+    );
   });
 
   it("is still append-only for everyone else: a recent entry cannot be deleted or changed", async () => {
     const t = await newTenant("Append Only Co");
     await runCron(Date.now()); // the horizon is now a year ago
     const entry = (await one<{ id: number }>("SELECT id FROM audit_log WHERE tenant_id = ?", t.tenantId))!;
-    await expect(env.DB.prepare("DELETE FROM audit_log WHERE id = ?").bind(entry.id).run()).rejects.toThrow(/append-only/);
-    await expect(env.DB.prepare("UPDATE audit_log SET action = 'record.deleted' WHERE id = ?").bind(entry.id).run()).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare("DELETE FROM audit_log WHERE id = ?").bind(entry.id).run()).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(
+      env.DB.prepare("UPDATE audit_log SET action = 'record.deleted' WHERE id = ?").bind(entry.id).run(),
+    ).rejects.toThrow(/append-only/);
     // Even with no horizon at all, nothing of an open workspace can be deleted.
     await env.DB.prepare("UPDATE retention_state SET horizon = 0 WHERE name = 'audit_log'").run();
-    await expect(env.DB.prepare("DELETE FROM audit_log WHERE tenant_id = ?").bind(t.tenantId).run()).rejects.toThrow(/append-only/);
+    await expect(env.DB.prepare("DELETE FROM audit_log WHERE tenant_id = ?").bind(t.tenantId).run()).rejects.toThrow(
+      /append-only/,
+    );
     // A workspace that is closed but not yet being erased keeps its trail too.
-    await env.DB.prepare("UPDATE tenants SET closed_at = ?1, erase_after = ?1 + 1000000 WHERE id = ?2").bind(Date.now(), t.tenantId).run();
-    await expect(env.DB.prepare("DELETE FROM audit_log WHERE tenant_id = ?").bind(t.tenantId).run()).rejects.toThrow(/append-only/);
+    await env.DB.prepare("UPDATE tenants SET closed_at = ?1, erase_after = ?1 + 1000000 WHERE id = ?2")
+      .bind(Date.now(), t.tenantId)
+      .run();
+    await expect(env.DB.prepare("DELETE FROM audit_log WHERE tenant_id = ?").bind(t.tenantId).run()).rejects.toThrow(
+      /append-only/,
+    );
     expect(await count("SELECT 1 FROM audit_log WHERE tenant_id = ?", t.tenantId)).toBeGreaterThan(0);
   });
 });
@@ -57,10 +75,14 @@ describe("copies of sent mail", () => {
     const { email } = await signUp();
     const mail = await lastMail(email, "verify_email");
     expect(mail.status).toBe("sent");
-    const created = (await one<{ created_at: number }>("SELECT created_at FROM email_outbox WHERE id = ?", mail.id))!.created_at;
+    const created = (await one<{ created_at: number }>("SELECT created_at FROM email_outbox WHERE id = ?", mail.id))!
+      .created_at;
     // A contact-page acknowledgement: mail with neither workspace nor user, to someone without an account.
     const sender = uniqueEmail("sender");
-    expect((await send("/contact", { form: { name: "Sender", email: sender, message: "A question about my data." } })).status).toBe(303);
+    expect(
+      (await send("/contact", { form: { name: "Sender", email: sender, message: "A question about my data." } }))
+        .status,
+    ).toBe(303);
     // Mail still waiting for a retry when the period ends goes too, unsent; mail written since stays.
     const pendingId = `pending-${crypto.randomUUID()}`;
     await env.DB.prepare(
@@ -88,9 +110,14 @@ describe("copies of sent mail", () => {
     expect(await one("SELECT count(*) AS n FROM email_outbox WHERE to_address = ?", sender)).toEqual({ n: 1 });
     await twiceIsOnce(due + 5 * MINUTE);
     for (const address of [email, sender, "emptied@example.com", "waiting@example.com"]) {
-      expect(await one("SELECT count(*) AS n FROM email_outbox WHERE to_address = ?", address), address).toEqual({ n: 0 });
+      expect(await one("SELECT count(*) AS n FROM email_outbox WHERE to_address = ?", address), address).toEqual({
+        n: 0,
+      });
     }
-    expect(await one("SELECT subject, status FROM email_outbox WHERE id = ?", recentId)).toEqual({ subject: "Recent", status: "retrying" });
+    expect(await one("SELECT subject, status FROM email_outbox WHERE id = ?", recentId)).toEqual({
+      subject: "Recent",
+      status: "retrying",
+    });
     const privacy = (await (await send("/privacy")).text()).replace(/\s+/g, " ");
     expect(privacy).toContain(
       `copies of the emails we sent, and of emails we could not deliver: ${RETENTION.mailBodyDays} days after they were written; then the whole record of the email goes, including the address it was sent to (an email still waiting for a retry by then is never sent)`,
@@ -100,14 +127,21 @@ describe("copies of sent mail", () => {
 
 describe("import files", () => {
   it(`are said on /privacy to keep an erased contact's row until the file goes, ${RETENTION.importFileDays} days after upload`, async () => {
-    const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;|&#x27;|&apos;/g, "'").replace(/\s+/g, " ");
+    const text = (html: string) =>
+      html
+        .replace(/<[^>]+>/g, " ")
+        .replace(/&#39;|&#x27;|&apos;/g, "'")
+        .replace(/\s+/g, " ");
     const page = text(await (await send("/privacy")).text());
-    expect(page).toContain(`uploaded import files and their error reports and previews: ${RETENTION.importFileDays} days after the upload, then deleted. A contact you erase stays in the file that imported them, and in its error report and preview, until then, and goes with it`);
-    expect(page).toContain(`An erased contact's row in an uploaded import file, or in its error report or preview, is deleted with that file, ${RETENTION.importFileDays} days after the upload.`);
+    expect(page).toContain(
+      `uploaded import files and their error reports and previews: ${RETENTION.importFileDays} days after the upload, then deleted. A contact you erase stays in the file that imported them, and in its error report and preview, until then, and goes with it`,
+    );
+    expect(page).toContain(
+      `An erased contact's row in an uploaded import file, or in its error report or preview, is deleted with that file, ${RETENTION.importFileDays} days after the upload.`,
+    );
     const configured = text(await (await send("/privacy", { env: { RETENTION_IMPORT_FILE_DAYS: "3" } })).text());
     expect(configured).toContain("is deleted with that file, 3 days after the upload.");
   });
-
 
   it(`stay in R2 ${RETENTION.importFileDays} days; then the upload, chunks and error file go and the job is marked`, async () => {
     const t = await newTenant("Import Files Co");
@@ -121,7 +155,10 @@ describe("import files", () => {
       // The upload, what the analysis and the preview derived from it (import-review.ts), the error file.
       const keys = ["upload", "chunk-0.json", "chunk-1.json", "errors.csv", "samples.json", "review-head.json"];
       for (const key of keys) await env.FILES.put(`imports/${t.tenantId}/${id}/${key}`, "a,b");
-      await env.FILES.put(`imports/${t.tenantId}/${id}/review-0.json`, JSON.stringify({ updates: [], duplicates: [], conflicts: [] }));
+      await env.FILES.put(
+        `imports/${t.tenantId}/${id}/review-0.json`,
+        JSON.stringify({ updates: [], duplicates: [], conflicts: [] }),
+      );
     };
     await job("old-import", now);
     await job("new-import", now + 5 * DAY);
@@ -133,8 +170,13 @@ describe("import files", () => {
     await twiceIsOnce(due + MINUTE);
     expect(await r2Keys(`imports/${t.tenantId}/old-import/`)).toEqual([]);
     expect(await r2Keys(`imports/${t.tenantId}/new-import/`)).toHaveLength(7);
-    expect(await one("SELECT status, files_deleted_at FROM import_jobs WHERE id = 'old-import'")).toEqual({ status: "done", files_deleted_at: due + MINUTE });
-    expect(await one("SELECT files_deleted_at FROM import_jobs WHERE id = 'new-import'")).toEqual({ files_deleted_at: null });
+    expect(await one("SELECT status, files_deleted_at FROM import_jobs WHERE id = 'old-import'")).toEqual({
+      status: "done",
+      files_deleted_at: due + MINUTE,
+    });
+    expect(await one("SELECT files_deleted_at FROM import_jobs WHERE id = 'new-import'")).toEqual({
+      files_deleted_at: null,
+    });
     // The errors file is gone for the user too (signing in again: the job also ended the month-old session).
     const again = await logIn(t.email);
     expect((await send("/app/import/old-import/errors.csv", { cookie: again.cookie })).status).toBe(404);
@@ -145,8 +187,14 @@ describe("import files", () => {
 describe("messages to support and cookie choices", () => {
   it(`keep contact-page messages ${RETENTION.supportMessageDays} days`, async () => {
     const email = uniqueEmail("writer");
-    expect((await send("/contact", { form: { name: "Writer", email, message: "A question about retention periods." } })).status).toBe(303);
-    const msg = (await one<{ id: string; created_at: number }>("SELECT id, created_at FROM support_messages WHERE email = ?", email))!;
+    expect(
+      (await send("/contact", { form: { name: "Writer", email, message: "A question about retention periods." } }))
+        .status,
+    ).toBe(303);
+    const msg = (await one<{ id: string; created_at: number }>(
+      "SELECT id, created_at FROM support_messages WHERE email = ?",
+      email,
+    ))!;
     const due = msg.created_at + RETENTION.supportMessageDays * DAY;
     await runCron(due - MINUTE);
     expect(await one("SELECT 1 AS x FROM support_messages WHERE id = ?", msg.id)).not.toBeNull();
@@ -158,20 +206,28 @@ describe("messages to support and cookie choices", () => {
     const res = await send("/consent", { form: { analytics: "reject", back: "/" }, ip: randomIp() });
     expect(res.status).toBe(303);
     const id = decodeURIComponent(cookieHeader(res).match(/__Host-consent=([^.;]+)/)![1]!);
-    const rec = (await one<{ id: number; created_at: number }>("SELECT id, created_at FROM consent_records WHERE consent_id = ?", id))!;
+    const rec = (await one<{ id: number; created_at: number }>(
+      "SELECT id, created_at FROM consent_records WHERE consent_id = ?",
+      id,
+    ))!;
     const due = rec.created_at + RETENTION.consentRecordDays * DAY;
     await runCron(due - MINUTE);
     expect(await one("SELECT 1 AS x FROM consent_records WHERE id = ?", rec.id)).not.toBeNull();
     await twiceIsOnce(due + MINUTE);
     expect(await one("SELECT 1 AS x FROM consent_records WHERE id = ?", rec.id)).toBeNull();
-    expect(await (await send("/privacy")).text()).toContain(`the record of each cookie choice (our proof of your consent or refusal): ${RETENTION.consentRecordDays} days`);
+    expect(await (await send("/privacy")).text()).toContain(
+      `the record of each cookie choice (our proof of your consent or refusal): ${RETENTION.consentRecordDays} days`,
+    );
   });
 });
 
 describe("expired sign-in state", () => {
   it("deletes a session after 7 idle days: until then it works, afterwards it is gone", async () => {
     const { cookie, email } = await signUp();
-    const session = (await one<{ id: string; last_active_at: number }>("SELECT s.id, s.last_active_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?", email))!;
+    const session = (await one<{ id: string; last_active_at: number }>(
+      "SELECT s.id, s.last_active_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?",
+      email,
+    ))!;
     const due = session.last_active_at + 7 * DAY;
     await runCron(due - MINUTE);
     expect((await send("/app", { cookie })).status).toBe(200);
@@ -184,7 +240,10 @@ describe("expired sign-in state", () => {
     const { email } = await signUp();
     expect((await send("/password/forgot", { form: { email } })).status).toBe(200);
     const link = linkPath(await lastMail(email, "password_reset"), "/password/reset/");
-    const token = (await one<{ expires_at: number; token_hash: string }>("SELECT t.expires_at, t.token_hash FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = ? AND t.kind = 'password_reset'", email))!;
+    const token = (await one<{ expires_at: number; token_hash: string }>(
+      "SELECT t.expires_at, t.token_hash FROM auth_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = ? AND t.kind = 'password_reset'",
+      email,
+    ))!;
     await runCron(token.expires_at - MINUTE);
     expect((await send(link)).status).toBe(200);
     await twiceIsOnce(token.expires_at + MINUTE);
@@ -193,7 +252,8 @@ describe("expired sign-in state", () => {
   });
 
   it("deletes rate-limit windows a day after they started, the longest any limit uses", async () => {
-    for (const limit of Object.values(LIMITS)) expect(limit.windowMs, limit.name).toBeLessThanOrEqual(LONGEST_WINDOW_MS);
+    for (const limit of Object.values(LIMITS))
+      expect(limit.windowMs, limit.name).toBeLessThanOrEqual(LONGEST_WINDOW_MS);
     const ip = randomIp();
     const started = Date.now();
     await logIn(uniqueEmail("nobody"), "wrong password here", { ip });
@@ -264,7 +324,9 @@ describe("the privacy page", () => {
     ]) {
       expect(configured).toContain(line);
     }
-    expect(await (await send("/terms", { env: { CLOSURE_GRACE_DAYS: "14" } })).text()).toContain("It can be reopened for 14 days");
+    expect(await (await send("/terms", { env: { CLOSURE_GRACE_DAYS: "14" } })).text()).toContain(
+      "It can be reopened for 14 days",
+    );
   });
 });
 
@@ -290,6 +352,14 @@ describe("bounded work", () => {
     expect(runs).toBe(3);
     // The mail sweep's few queries plus the job's, well under D1's 1,000 per invocation.
     expect(maxStatements).toBeLessThanOrEqual(STATEMENTS_PER_RUN + 10);
-    console.log(JSON.stringify({ type: "retention_figures", backlog: 1000, chunkRows: 100, runs, maxStatementsPerRun: maxStatements }));
+    console.log(
+      JSON.stringify({
+        type: "retention_figures",
+        backlog: 1000,
+        chunkRows: 100,
+        runs,
+        maxStatementsPerRun: maxStatements,
+      }),
+    );
   });
 });

@@ -19,7 +19,11 @@ const encoder = new TextEncoder();
 
 /** The request options of one kind of unreadable body, and the status a form route answers it with. */
 const PAYLOADS: { name: string; status: number; options: () => SendOptions }[] = [
-  { name: "garbage multipart", status: 400, options: () => ({ body: "garbage", headers: { "Content-Type": "multipart/form-data" } }) },
+  {
+    name: "garbage multipart",
+    status: 400,
+    options: () => ({ body: "garbage", headers: { "Content-Type": "multipart/form-data" } }),
+  },
   {
     name: "truncated multipart",
     status: 400,
@@ -31,14 +35,20 @@ const PAYLOADS: { name: string; status: number; options: () => SendOptions }[] =
   {
     name: "JSON to a form route",
     status: 415,
-    options: () => ({ body: '{"email":"ada@example.com","first_name":"Ada"}', headers: { "Content-Type": "application/json" } }),
+    options: () => ({
+      body: '{"email":"ada@example.com","first_name":"Ada"}',
+      headers: { "Content-Type": "application/json" },
+    }),
   },
   {
     name: "urlencoded cut off in a field (Content-Length says more)",
     status: 400,
     options: () => {
       const body = "email=ada%40example.com&first_name=Ad";
-      return { body, headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(body.length + 25) } };
+      return {
+        body,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(body.length + 25) },
+      };
     },
   },
   {
@@ -68,12 +78,21 @@ beforeAll(async () => {
   owner = await newTenant("Body Co");
   const contact = await createContact(owner.cookie, { first_name: "Ada", last_name: "Lovelace" });
   const company = await createCompanyThroughForm(owner.cookie, { name: "Analytical Engines" });
-  expect((await send(`/app/contacts/${contact}/notes`, { cookie: owner.cookie, form: { body: "A note" } })).status).toBe(303);
-  const note = await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?").bind(owner.tenantId).first<{ id: number }>();
+  expect(
+    (await send(`/app/contacts/${contact}/notes`, { cookie: owner.cookie, form: { body: "A note" } })).status,
+  ).toBe(303);
+  const note = await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?")
+    .bind(owner.tenantId)
+    .first<{ id: number }>();
   // Checkbox forms: a garbled request must not save "everything off".
-  const prefs = await send("/app/settings/profile/email-preferences", { cookie: owner.cookie, form: { digest: "on", news: "on" } });
+  const prefs = await send("/app/settings/profile/email-preferences", {
+    cookie: owner.cookie,
+    form: { digest: "on", news: "on" },
+  });
   expect(prefs.status).toBe(303);
-  expect((await send("/app/settings/profile/name", { cookie: owner.cookie, form: { name: "Ada Owner" } })).status).toBe(303);
+  expect((await send("/app/settings/profile/name", { cookie: owner.cookie, form: { name: "Ada Owner" } })).status).toBe(
+    303,
+  );
   ids = {
     contacts: String(contact),
     companies: String(company),
@@ -87,7 +106,8 @@ beforeAll(async () => {
 /** A concrete URL for a route: real records of the owner where the route names one, else a dead id. */
 function sample(path: string): string {
   const parts = path.split("/");
-  const value = (param: string, i: number) => (param === ":token" ? "a".repeat(32) : (ids[parts[i - 1]!] ?? "nosuchthing"));
+  const value = (param: string, i: number) =>
+    param === ":token" ? "a".repeat(32) : (ids[parts[i - 1]!] ?? "nosuchthing");
   return parts.map((part, i) => (part.startsWith(":") ? value(part, i) : part)).join("/");
 }
 
@@ -106,7 +126,9 @@ async function everything(): Promise<Record<string, string[]>> {
 
 /** The email preferences of a user, by address. */
 const preferencesOf = (email: string) =>
-  env.DB.prepare("SELECT digest, news FROM email_preferences ep JOIN users u ON u.id = ep.user_id WHERE u.email = ?").bind(email).first();
+  env.DB.prepare("SELECT digest, news FROM email_preferences ep JOIN users u ON u.id = ep.user_id WHERE u.email = ?")
+    .bind(email)
+    .first();
 
 const GARBAGE: SendOptions = { body: "garbage", headers: { "Content-Type": "multipart/form-data" } };
 
@@ -120,7 +142,15 @@ describe("unreadable bodies on every route that takes one", () => {
   it("finds the routes in the app's route table", () => {
     const routes = bodyRoutes();
     expect(routes.length).toBeGreaterThan(50);
-    const expected = ["POST /login", "POST /signup", "POST /password/forgot", "POST /contact", "POST /consent", "POST /preferences/theme", "POST /app/import"];
+    const expected = [
+      "POST /login",
+      "POST /signup",
+      "POST /password/forgot",
+      "POST /contact",
+      "POST /consent",
+      "POST /preferences/theme",
+      "POST /app/import",
+    ];
     for (const r of expected) expect(routes).toContain(r);
   });
 
@@ -130,7 +160,12 @@ describe("unreadable bodies on every route that takes one", () => {
       for (const route of bodyRoutes()) {
         const [method, path] = route.split(" ") as [string, string];
         // /app routes as the owner; public routes (the anonymous attack surface) both ways.
-        const senders: [string, string | undefined][] = path.startsWith("/app") ? [["owner", owner.cookie]] : [["anonymous", undefined], ["owner", owner.cookie]];
+        const senders: [string, string | undefined][] = path.startsWith("/app")
+          ? [["owner", owner.cookie]]
+          : [
+              ["anonymous", undefined],
+              ["owner", owner.cookie],
+            ];
         for (const [who, cookie] of senders) {
           const res = await send(sample(path), { method, cookie, ...payload.options() });
           const label = `${payload.name} to ${route} (${who})`;
@@ -167,7 +202,12 @@ describe("the answer to an unreadable form", () => {
 
   it("is a fragment for htmx, and an error page where there is no form page", async () => {
     const htmx = { "Content-Type": "multipart/form-data", "HX-Request": "true" };
-    const fragment = await send(`/app/contacts/${ids.contacts}/notes`, { method: "POST", cookie: owner.cookie, body: "garbage", headers: htmx });
+    const fragment = await send(`/app/contacts/${ids.contacts}/notes`, {
+      method: "POST",
+      cookie: owner.cookie,
+      body: "garbage",
+      headers: htmx,
+    });
     expect(fragment.status).toBe(400);
     expect(await fragment.text()).not.toContain("<html");
     const logout = await send("/logout", { method: "POST", cookie: owner.cookie, ...GARBAGE });
@@ -188,7 +228,10 @@ describe("the answer to an unreadable form", () => {
     multipart.set("List-Unsubscribe", "One-Click");
     const bodies: [string, SendOptions][] = [
       ["multipart", { body: multipart }],
-      ["urlencoded", { body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } }],
+      [
+        "urlencoded",
+        { body: "List-Unsubscribe=One-Click", headers: { "Content-Type": "application/x-www-form-urlencoded" } },
+      ],
       ["garbage multipart", GARBAGE],
     ];
     for (const [label, options] of bodies) {
@@ -197,7 +240,9 @@ describe("the answer to an unreadable form", () => {
       const path = `/unsubscribe/${await unsubscribeToken(env.UNSUBSCRIBE_KEY!, user!.id, "digest")}`;
       const res = await send(path, { method: "POST", origin: null, ...options });
       expect(res.status, label).toBe(200);
-      const prefs = await env.DB.prepare("SELECT digest FROM email_preferences WHERE user_id = ?").bind(user!.id).first();
+      const prefs = await env.DB.prepare("SELECT digest FROM email_preferences WHERE user_id = ?")
+        .bind(user!.id)
+        .first();
       expect(prefs, label).toEqual({ digest: 0 });
     }
   });

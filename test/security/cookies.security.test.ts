@@ -71,7 +71,12 @@ describe("hostile cookie values", () => {
     for (const [label, value] of HOSTILE_VALUES) {
       for (const page of pages) {
         const cookie = withCookie(name, value);
-        const res = await send(page.path, { method: page.method, form: page.form, cookie, env: { GA_MEASUREMENT_ID: GA_ID } });
+        const res = await send(page.path, {
+          method: page.method,
+          form: page.form,
+          cookie,
+          env: { GA_MEASUREMENT_ID: GA_ID },
+        });
         expect(res.status, `${name}=${label} on ${page.method} ${page.path}`).toBeLessThan(500);
       }
     }
@@ -82,6 +87,8 @@ describe("hostile cookie values", () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Lovelace");
     // The hint is put right for the next request.
-    expect(res.headers.getAll("Set-Cookie").some((c) => c.startsWith(`${COOKIES.workspace.name}=${owner.tenantId};`))).toBe(true);
+    expect(
+      res.headers.getAll("Set-Cookie").some((c) => c.startsWith(`${COOKIES.workspace.name}=${owner.tenantId};`)),
+    ).toBe(true);
   });
 });

@@ -47,6 +47,9 @@ describe("CSRF: state-changing requests from other sites are refused", () => {
 
   it("same-origin requests pass, by Origin or by Sec-Fetch-Site", async () => {
     expect((await send("/signup", { form: signupFields() })).status).toBe(303);
-    expect((await send("/signup", { form: signupFields(), origin: null, headers: { "Sec-Fetch-Site": "same-origin" } })).status).toBe(303);
+    expect(
+      (await send("/signup", { form: signupFields(), origin: null, headers: { "Sec-Fetch-Site": "same-origin" } }))
+        .status,
+    ).toBe(303);
   });
 });

@@ -67,7 +67,10 @@ describe("security headers on every response", () => {
     for (const [label, res] of await sampleResponses()) {
       if (!res.headers.get("Content-Type")?.includes("text/html")) continue;
       const html = await res.text();
-      const nonce = cspDirectives(res).get("script-src")!.find((v) => v.startsWith("'nonce-"))!.slice(7, -1);
+      const nonce = cspDirectives(res)
+        .get("script-src")!
+        .find((v) => v.startsWith("'nonce-"))!
+        .slice(7, -1);
       for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {
         expect(tag, label).toMatch(/ src="\/assets\/[^"]+\.js"/);
         expect(tag, label).toContain(`nonce="${nonce}"`);
@@ -96,7 +99,9 @@ describe("security headers on every response", () => {
 
 describe("pages that carry an emailed token", () => {
   it("every route with a token in its path is one of TOKEN_ROUTES", () => {
-    const withToken = new Set(app.routes.filter((r) => r.method !== "ALL" && /\/:token\b/.test(r.path)).map((r) => r.path));
+    const withToken = new Set(
+      app.routes.filter((r) => r.method !== "ALL" && /\/:token\b/.test(r.path)).map((r) => r.path),
+    );
     expect([...withToken].sort()).toEqual([...TOKEN_ROUTES].sort());
   });
 
@@ -157,7 +162,11 @@ describe("request log", () => {
     const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"type":"request"'));
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line).not.toContain(token);
-    expect(lines.map((l) => JSON.parse(l).path)).toEqual(["/invite/:token", "/verify-email/:token", "/password/reset/:token"]);
+    expect(lines.map((l) => JSON.parse(l).path)).toEqual([
+      "/invite/:token",
+      "/verify-email/:token",
+      "/password/reset/:token",
+    ]);
   });
 
   it("logs anonymous requests with null ids", async () => {

@@ -10,7 +10,7 @@ import { newTenant } from "../helpers/tenants";
 import { PRIVACY_VERSION } from "../../src/lib/legal";
 
 /** Targets that leave the site in some browser, or become a header the runtime refuses (CR, LF). */
-export const HOSTILE_TARGETS: [label: string, value: string][] = [
+const HOSTILE_TARGETS: [label: string, value: string][] = [
   ["tab", "/\t/evil.example/phish"],
   ["CR", "/\r/evil.example/"],
   ["LF", "/\n/evil.example/"],
@@ -62,7 +62,10 @@ const PARAMETERS: RedirectParameter[] = [
   {
     name: "POST /login?next= (logging in)",
     fallback: "/app",
-    target: async (v) => location(await send(`/login?next=${encodeURIComponent(v)}`, { form: { email: owner.email, password: GOOD_PASSWORD } })),
+    target: async (v) =>
+      location(
+        await send(`/login?next=${encodeURIComponent(v)}`, { form: { email: owner.email, password: GOOD_PASSWORD } }),
+      ),
   },
   {
     name: "POST /preferences/theme back=",
@@ -80,20 +83,31 @@ const PARAMETERS: RedirectParameter[] = [
     target: async (v) => {
       const headers = { ...htmx, "HX-Target": "cookie-settings" };
       // The settings show their buttons (and so their `back`) only with analytics configured.
-      const res = await send("/consent", { form: { analytics: "reject", back: v }, headers, env: { GA_MEASUREMENT_ID: "G-TEST12345" } });
+      const res = await send("/consent", {
+        form: { analytics: "reject", back: v },
+        headers,
+        env: { GA_MEASUREMENT_ID: "G-TEST12345" },
+      });
       return backInput(await res.text());
     },
   },
   {
     name: "POST /app/privacy-notice back=",
     fallback: "/app",
-    target: async (v) => location(await send("/app/privacy-notice", { form: { version: PRIVACY_VERSION, back: v }, cookie: owner.cookie })),
+    target: async (v) =>
+      location(
+        await send("/app/privacy-notice", { form: { version: PRIVACY_VERSION, back: v }, cookie: owner.cookie }),
+      ),
   },
   {
     name: "POST /app/privacy-notice back= (htmx, an older notice)",
     fallback: "/app",
     target: async (v) => {
-      const res = await send("/app/privacy-notice", { form: { version: "2000-01-01", back: v }, cookie: owner.cookie, headers: htmx });
+      const res = await send("/app/privacy-notice", {
+        form: { version: "2000-01-01", back: v },
+        cookie: owner.cookie,
+        headers: htmx,
+      });
       return backInput(await res.text());
     },
   },
@@ -103,7 +117,14 @@ const PARAMETERS: RedirectParameter[] = [
     target: async (v) => {
       const contact = await createContact(owner.cookie, { first_name: "Ada" });
       const tag = await insertTag(owner.tenantId, `Tag ${contact}`);
-      return location(await post("/app/contacts/bulk", owner.cookie, { action: "tag", ids: String(contact), tag_id: String(tag), back: v }));
+      return location(
+        await post("/app/contacts/bulk", owner.cookie, {
+          action: "tag",
+          ids: String(contact),
+          tag_id: String(tag),
+          back: v,
+        }),
+      );
     },
   },
 ];
@@ -121,12 +142,19 @@ describe("redirect targets taken from a request", () => {
 
   it("keeps a plain local path with its query and fragment", async () => {
     const { cookie } = await signUp();
-    expect(location(await send(`/login?next=${encodeURIComponent("/app/contacts?q=ada")}`, { cookie }))).toBe("/app/contacts?q=ada");
+    expect(location(await send(`/login?next=${encodeURIComponent("/app/contacts?q=ada")}`, { cookie }))).toBe(
+      "/app/contacts?q=ada",
+    );
     const theme = await send("/preferences/theme", { form: { theme: "light", back: "/cookies#cookie-settings" } });
     expect(location(theme)).toBe("/cookies#cookie-settings");
     const contact = await createContact(owner.cookie, { first_name: "Grace" });
     const tag = await insertTag(owner.tenantId, `Kept ${contact}`);
-    const bulk = await post("/app/contacts/bulk", owner.cookie, { action: "tag", ids: String(contact), tag_id: String(tag), back: "/app/contacts?q=grace" });
+    const bulk = await post("/app/contacts/bulk", owner.cookie, {
+      action: "tag",
+      ids: String(contact),
+      tag_id: String(tag),
+      back: "/app/contacts?q=grace",
+    });
     expect(location(bulk)).toBe("/app/contacts?q=grace&notice=tagged&n=1");
   });
 });

@@ -17,12 +17,22 @@ interface RouteRule {
   form?: Record<string, string>;
 }
 
-export const APP_ROUTES: RouteRule[] = [
+const APP_ROUTES: RouteRule[] = [
   { method: "GET", path: "/app", least: "viewer" },
   // Settings that are the user's own: every role manages its own profile, password and sessions.
   { method: "GET", path: "/app/settings/profile", least: "viewer" },
-  { method: "POST", path: "/app/settings/profile/email", least: "viewer", form: { email: "new@example.com", password: "wrong password" } },
-  { method: "POST", path: "/app/settings/profile/delete", least: "viewer", form: { delete_password: "wrong password", confirm_delete: "on" } },
+  {
+    method: "POST",
+    path: "/app/settings/profile/email",
+    least: "viewer",
+    form: { email: "new@example.com", password: "wrong password" },
+  },
+  {
+    method: "POST",
+    path: "/app/settings/profile/delete",
+    least: "viewer",
+    form: { delete_password: "wrong password", confirm_delete: "on" },
+  },
   { method: "POST", path: "/app/settings/profile/name", least: "viewer", form: { name: "A Name" } },
   { method: "POST", path: "/app/settings/profile/email-preferences", least: "viewer", form: { digest: "on" } },
   // The company name is the owner's to correct (here or in Workspace).
@@ -30,36 +40,107 @@ export const APP_ROUTES: RouteRule[] = [
   // Privacy: everyone downloads their own data; the archive holds the workspace's records only for admins and owners.
   { method: "GET", path: "/app/settings/privacy", least: "viewer" },
   { method: "POST", path: "/app/settings/privacy/export", least: "viewer" },
-  { method: "GET", path: "/app/settings/privacy/exports/:id", least: "viewer", sample: "/app/settings/privacy/exports/nosuchexport" },
-  { method: "POST", path: "/app/settings/privacy/exports/:id/cancel", least: "viewer", sample: "/app/settings/privacy/exports/nosuchexport/cancel" },
-  { method: "POST", path: "/app/settings/privacy/exports/:id/retry", least: "viewer", sample: "/app/settings/privacy/exports/nosuchexport/retry" },
-  { method: "POST", path: "/app/settings/privacy/suppressions/remove", least: "admin", form: { email: "not-an-email" } },
+  {
+    method: "GET",
+    path: "/app/settings/privacy/exports/:id",
+    least: "viewer",
+    sample: "/app/settings/privacy/exports/nosuchexport",
+  },
+  {
+    method: "POST",
+    path: "/app/settings/privacy/exports/:id/cancel",
+    least: "viewer",
+    sample: "/app/settings/privacy/exports/nosuchexport/cancel",
+  },
+  {
+    method: "POST",
+    path: "/app/settings/privacy/exports/:id/retry",
+    least: "viewer",
+    sample: "/app/settings/privacy/exports/nosuchexport/retry",
+  },
+  {
+    method: "POST",
+    path: "/app/settings/privacy/suppressions/remove",
+    least: "admin",
+    form: { email: "not-an-email" },
+  },
   { method: "GET", path: "/app/settings/security", least: "viewer" },
-  { method: "POST", path: "/app/settings/security/password", least: "viewer", form: { current_password: "wrong password", new_password: "a new long passphrase" } },
+  {
+    method: "POST",
+    path: "/app/settings/security/password",
+    least: "viewer",
+    form: { current_password: "wrong password", new_password: "a new long passphrase" },
+  },
   { method: "POST", path: "/app/settings/security/sessions/revoke-others", least: "viewer" },
-  { method: "POST", path: "/app/settings/security/sessions/:id/revoke", least: "viewer", sample: "/app/settings/security/sessions/nosuchsession/revoke" },
+  {
+    method: "POST",
+    path: "/app/settings/security/sessions/:id/revoke",
+    least: "viewer",
+    sample: "/app/settings/security/sessions/nosuchsession/revoke",
+  },
   // The workspace's audit trail.
   { method: "GET", path: "/app/settings/audit", least: "admin" },
   // The team page: everyone reads it; admins manage invitations and members; only the owner hands over ownership.
   { method: "GET", path: "/app/settings/team", least: "viewer" },
-  { method: "POST", path: "/app/settings/team/invitations", least: "admin", form: { email: "not-an-email", role: "member" } },
-  { method: "POST", path: "/app/settings/team/invitations/:id/revoke", least: "admin", sample: "/app/settings/team/invitations/nosuchinvitation/revoke" },
-  { method: "POST", path: "/app/settings/team/invitations/:id/resend", least: "admin", sample: "/app/settings/team/invitations/nosuchinvitation/resend" },
-  { method: "POST", path: "/app/settings/team/members/:userId/role", least: "admin", sample: "/app/settings/team/members/nosuchuser/role", form: { role: "viewer" } },
-  { method: "POST", path: "/app/settings/team/members/:userId/remove", least: "admin", sample: "/app/settings/team/members/nosuchuser/remove" },
-  { method: "POST", path: "/app/settings/team/transfer", least: "owner", form: { user_id: "nosuchuser", password: "wrong password" } },
+  {
+    method: "POST",
+    path: "/app/settings/team/invitations",
+    least: "admin",
+    form: { email: "not-an-email", role: "member" },
+  },
+  {
+    method: "POST",
+    path: "/app/settings/team/invitations/:id/revoke",
+    least: "admin",
+    sample: "/app/settings/team/invitations/nosuchinvitation/revoke",
+  },
+  {
+    method: "POST",
+    path: "/app/settings/team/invitations/:id/resend",
+    least: "admin",
+    sample: "/app/settings/team/invitations/nosuchinvitation/resend",
+  },
+  {
+    method: "POST",
+    path: "/app/settings/team/members/:userId/role",
+    least: "admin",
+    sample: "/app/settings/team/members/nosuchuser/role",
+    form: { role: "viewer" },
+  },
+  {
+    method: "POST",
+    path: "/app/settings/team/members/:userId/remove",
+    least: "admin",
+    sample: "/app/settings/team/members/nosuchuser/remove",
+  },
+  {
+    method: "POST",
+    path: "/app/settings/team/transfer",
+    least: "owner",
+    form: { user_id: "nosuchuser", password: "wrong password" },
+  },
   // Workspaces: every member lists their own and switches between them.
   { method: "GET", path: "/app/workspaces", least: "viewer" },
   { method: "POST", path: "/app/workspaces/switch", least: "viewer", form: { tenant_id: "nosuchtenant" } },
   // A new reopen link for a closed workspace: the owner of that workspace only (others get a 404).
-  { method: "POST", path: "/app/workspaces/:tenantId/reopen-link", least: "viewer", sample: "/app/workspaces/nosuchtenant/reopen-link" },
+  {
+    method: "POST",
+    path: "/app/workspaces/:tenantId/reopen-link",
+    least: "viewer",
+    sample: "/app/workspaces/nosuchtenant/reopen-link",
+  },
   // Billing: only the owner sees the plan and goes to Stripe (checkout answers 303 to Stripe here).
   { method: "GET", path: "/app/settings/billing", least: "owner" },
   { method: "POST", path: "/app/settings/billing/checkout", least: "owner", form: { interval: "monthly" } },
   { method: "POST", path: "/app/settings/billing/portal", least: "owner" },
   // Closing the workspace: the owner only, with their password (a wrong one changes nothing).
   { method: "GET", path: "/app/settings/close", least: "owner" },
-  { method: "POST", path: "/app/settings/close", least: "owner", form: { password: "wrong password", confirm_close: "on" } },
+  {
+    method: "POST",
+    path: "/app/settings/close",
+    least: "owner",
+    form: { password: "wrong password", confirm_close: "on" },
+  },
   // The privacy-policy change notice: every user dismisses their own.
   { method: "POST", path: "/app/privacy-notice", least: "viewer", form: { version: "2000-01-01" } },
   // Recently viewed: every role records its own views (of records that exist; here none does).
@@ -70,13 +151,31 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "POST", path: "/app/companies", least: "member", form: { name: "" } },
   { method: "GET", path: "/app/companies/:id", least: "viewer", sample: "/app/companies/999999999" },
   { method: "GET", path: "/app/companies/:id/edit", least: "member", sample: "/app/companies/999999999/edit" },
-  { method: "POST", path: "/app/companies/:id", least: "member", sample: "/app/companies/999999999", form: { name: "Renamed" } },
+  {
+    method: "POST",
+    path: "/app/companies/:id",
+    least: "member",
+    sample: "/app/companies/999999999",
+    form: { name: "Renamed" },
+  },
   { method: "DELETE", path: "/app/companies/:id", least: "member", sample: "/app/companies/999999999" },
   { method: "GET", path: "/app/companies/:id/delete", least: "member", sample: "/app/companies/999999999/delete" },
   { method: "POST", path: "/app/companies/:id/delete", least: "member", sample: "/app/companies/999999999/delete" },
   // Notes: members add them; the author or an admin changes them (the service decides, after the role).
-  { method: "POST", path: "/app/contacts/:id/notes", least: "member", sample: "/app/contacts/999999999/notes", form: { body: "A note" } },
-  { method: "POST", path: "/app/companies/:id/notes", least: "member", sample: "/app/companies/999999999/notes", form: { body: "A note" } },
+  {
+    method: "POST",
+    path: "/app/contacts/:id/notes",
+    least: "member",
+    sample: "/app/contacts/999999999/notes",
+    form: { body: "A note" },
+  },
+  {
+    method: "POST",
+    path: "/app/companies/:id/notes",
+    least: "member",
+    sample: "/app/companies/999999999/notes",
+    form: { body: "A note" },
+  },
   { method: "GET", path: "/app/notes/:id/edit", least: "member", sample: "/app/notes/999999999/edit" },
   { method: "POST", path: "/app/notes/:id", least: "member", sample: "/app/notes/999999999", form: { body: "Edited" } },
   { method: "POST", path: "/app/notes/:id/delete", least: "member", sample: "/app/notes/999999999/delete" },
@@ -84,13 +183,39 @@ export const APP_ROUTES: RouteRule[] = [
   // Workspace settings: tags, custom fields, the default phone region (the name: owners, inside the route).
   { method: "GET", path: "/app/settings/tags", least: "admin" },
   { method: "POST", path: "/app/settings/tags", least: "admin", form: { name: "", color: "blue" } },
-  { method: "POST", path: "/app/settings/tags/:id", least: "admin", sample: "/app/settings/tags/999999999", form: { name: "Renamed", color: "red" } },
-  { method: "GET", path: "/app/settings/tags/:id/delete", least: "admin", sample: "/app/settings/tags/999999999/delete" },
-  { method: "POST", path: "/app/settings/tags/:id/delete", least: "admin", sample: "/app/settings/tags/999999999/delete" },
+  {
+    method: "POST",
+    path: "/app/settings/tags/:id",
+    least: "admin",
+    sample: "/app/settings/tags/999999999",
+    form: { name: "Renamed", color: "red" },
+  },
+  {
+    method: "GET",
+    path: "/app/settings/tags/:id/delete",
+    least: "admin",
+    sample: "/app/settings/tags/999999999/delete",
+  },
+  {
+    method: "POST",
+    path: "/app/settings/tags/:id/delete",
+    least: "admin",
+    sample: "/app/settings/tags/999999999/delete",
+  },
   { method: "GET", path: "/app/settings/fields", least: "admin" },
   { method: "POST", path: "/app/settings/fields", least: "admin", form: { entity: "company", name: "", kind: "text" } },
-  { method: "GET", path: "/app/settings/fields/:id/delete", least: "admin", sample: "/app/settings/fields/999999999/delete" },
-  { method: "POST", path: "/app/settings/fields/:id/delete", least: "admin", sample: "/app/settings/fields/999999999/delete" },
+  {
+    method: "GET",
+    path: "/app/settings/fields/:id/delete",
+    least: "admin",
+    sample: "/app/settings/fields/999999999/delete",
+  },
+  {
+    method: "POST",
+    path: "/app/settings/fields/:id/delete",
+    least: "admin",
+    sample: "/app/settings/fields/999999999/delete",
+  },
   { method: "GET", path: "/app/settings/workspace", least: "admin" },
   { method: "POST", path: "/app/settings/workspace", least: "admin", form: { default_region: "XX" } },
   // Contacts: viewers read; members write. Ids that do not exist answer 404 to those allowed.
@@ -98,10 +223,21 @@ export const APP_ROUTES: RouteRule[] = [
   { method: "GET", path: "/app/contacts/new", least: "member" },
   { method: "POST", path: "/app/contacts", least: "member", form: { first_name: "" } },
   { method: "POST", path: "/app/contacts/check-duplicates", least: "member", form: { emails: "nobody@example.com" } },
-  { method: "POST", path: "/app/contacts/bulk", least: "member", form: { action: "tag", ids: "999999999", tag_id: "999999999" } },
+  {
+    method: "POST",
+    path: "/app/contacts/bulk",
+    least: "member",
+    form: { action: "tag", ids: "999999999", tag_id: "999999999" },
+  },
   { method: "GET", path: "/app/contacts/:id", least: "viewer", sample: "/app/contacts/999999999" },
   { method: "GET", path: "/app/contacts/:id/edit", least: "member", sample: "/app/contacts/999999999/edit" },
-  { method: "POST", path: "/app/contacts/:id", least: "member", sample: "/app/contacts/999999999", form: { first_name: "Renamed" } },
+  {
+    method: "POST",
+    path: "/app/contacts/:id",
+    least: "member",
+    sample: "/app/contacts/999999999",
+    form: { first_name: "Renamed" },
+  },
   { method: "DELETE", path: "/app/contacts/:id", least: "member", sample: "/app/contacts/999999999" },
   { method: "GET", path: "/app/contacts/:id/delete", least: "member", sample: "/app/contacts/999999999/delete" },
   { method: "POST", path: "/app/contacts/:id/delete", least: "member", sample: "/app/contacts/999999999/delete" },
@@ -155,7 +291,8 @@ describe("route × role table", () => {
   it("lets each role through exactly the routes its rank allows", async () => {
     const owner = await newTenant("Roles Co");
     const cookies: Record<Role, string> = { owner: owner.cookie } as Record<Role, string>;
-    for (const role of ["viewer", "member", "admin"] as const) cookies[role] = (await memberOf(owner.tenantId, role)).cookie;
+    for (const role of ["viewer", "member", "admin"] as const)
+      cookies[role] = (await memberOf(owner.tenantId, role)).cookie;
 
     for (const r of APP_ROUTES) {
       for (const role of ROLES) {

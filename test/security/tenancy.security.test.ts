@@ -59,15 +59,24 @@ describe("two tenants", () => {
       const columns = await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(tbl).all<{ name: string }>();
       // "*_fk_idx": the index SQLite needs to find a deleted parent's children by the foreign key
       // alone (otherwise every delete scans the whole table, all tenants' rows).
-      if (!columns.results.some((c) => c.name === "tenant_id") || USER_SCOPED_INDEXES.has(idx) || idx.endsWith("_fk_idx")) continue;
-      const first = await env.DB.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno LIMIT 1").bind(idx).first<{ name: string }>();
+      if (
+        !columns.results.some((c) => c.name === "tenant_id") ||
+        USER_SCOPED_INDEXES.has(idx) ||
+        idx.endsWith("_fk_idx")
+      )
+        continue;
+      const first = await env.DB.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno LIMIT 1")
+        .bind(idx)
+        .first<{ name: string }>();
       expect(first?.name, `${tbl}.${idx}`).toBe("tenant_id");
     }
   });
 
   it("every foreign key has an index leading with its columns, so deleting a parent never scans a table", async () => {
     // D1 allows PRAGMA foreign_key_list per table, not as a table-valued function.
-    const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%'").all<{ name: string }>();
+    const tables = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%'",
+    ).all<{ name: string }>();
     const fks = { results: [] as { tbl: string; cols: string }[] };
     for (const { name } of tables.results) {
       const list = await env.DB.prepare(`PRAGMA foreign_key_list("${name}")`).all<{ id: number; from: string }>();
@@ -81,8 +90,13 @@ describe("two tenants", () => {
       const indexes = await env.DB.prepare("SELECT name FROM pragma_index_list(?)").bind(tbl).all<{ name: string }>();
       let covered = false;
       for (const { name } of indexes.results) {
-        const columns = (await env.DB.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno").bind(name).all<{ name: string }>()).results.map((c) => c.name);
-        if (wanted.every((w, i) => columns[i] === w) || (wanted.length === 1 && columns[0] === wanted[0])) covered = true;
+        const columns = (
+          await env.DB.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno")
+            .bind(name)
+            .all<{ name: string }>()
+        ).results.map((c) => c.name);
+        if (wanted.every((w, i) => columns[i] === w) || (wanted.length === 1 && columns[0] === wanted[0]))
+          covered = true;
       }
       // An INTEGER PRIMARY KEY column is the rowid: always indexed.
       expect(covered, `${tbl}(${cols})`).toBe(true);

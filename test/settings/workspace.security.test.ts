@@ -58,10 +58,13 @@ describe("settings and roles", () => {
     const tenantBefore = await env.DB.prepare("SELECT * FROM tenants WHERE id = ?").bind(owner.tenantId).first();
     for (const role of ["member", "viewer"] as const) {
       const user = await memberOf(owner.tenantId, role);
-      for (const [path, method, form] of routes) expect((await send(path, { cookie: user.cookie, method, form })).status, `${role} ${method} ${path}`).toBe(403);
+      for (const [path, method, form] of routes)
+        expect((await send(path, { cookie: user.cookie, method, form })).status, `${role} ${method} ${path}`).toBe(403);
     }
     expect(await crmSnapshot(owner.tenantId)).toEqual(before);
-    expect(await env.DB.prepare("SELECT * FROM tenants WHERE id = ?").bind(owner.tenantId).first()).toEqual(tenantBefore);
+    expect(await env.DB.prepare("SELECT * FROM tenants WHERE id = ?").bind(owner.tenantId).first()).toEqual(
+      tenantBefore,
+    );
     expect(await auditOf(owner.tenantId, "permission.denied")).toHaveLength(routes.length * 2);
   });
 });

@@ -12,18 +12,29 @@ const page = async (path: string, cookie: string) => {
 };
 
 async function tagsOf(tenantId: string) {
-  return (await env.DB.prepare("SELECT id, name, color FROM tags WHERE tenant_id = ? ORDER BY name_key").bind(tenantId).all<{ id: number; name: string; color: string }>()).results;
+  return (
+    await env.DB.prepare("SELECT id, name, color FROM tags WHERE tenant_id = ? ORDER BY name_key")
+      .bind(tenantId)
+      .all<{ id: number; name: string; color: string }>()
+  ).results;
 }
 
 async function fieldsOf(tenantId: string) {
-  return (await env.DB.prepare("SELECT id, entity, name, kind, options FROM custom_fields WHERE tenant_id = ? ORDER BY id").bind(tenantId).all<Record<string, unknown>>()).results;
+  return (
+    await env.DB.prepare("SELECT id, entity, name, kind, options FROM custom_fields WHERE tenant_id = ? ORDER BY id")
+      .bind(tenantId)
+      .all<Record<string, unknown>>()
+  ).results;
 }
 
 describe("tags", () => {
   it("an admin creates, renames, recolours and deletes tags, each change audited", async () => {
     const owner = await newTenant("Tags Co");
     const admin = await memberOf(owner.tenantId, "admin");
-    const created = await send("/app/settings/tags", { cookie: admin.cookie, form: { name: "Customer", color: "green" } });
+    const created = await send("/app/settings/tags", {
+      cookie: admin.cookie,
+      form: { name: "Customer", color: "green" },
+    });
     expect(created.status).toBe(303);
     expect(created.headers.get("Location")).toBe("/app/settings/tags?notice=created");
     const [tag] = await tagsOf(owner.tenantId);
@@ -34,19 +45,28 @@ describe("tags", () => {
     expect(list).toContain(`<label for="tag-${tag!.id}-name">Name</label>`);
     expect(list).toContain('<a href="/app/settings/tags" aria-current="page">Tags</a>');
 
-    expect((await send(`/app/settings/tags/${tag!.id}`, { cookie: admin.cookie, form: { name: "Client", color: "teal" } })).status).toBe(303);
+    expect(
+      (await send(`/app/settings/tags/${tag!.id}`, { cookie: admin.cookie, form: { name: "Client", color: "teal" } }))
+        .status,
+    ).toBe(303);
     expect(await tagsOf(owner.tenantId)).toEqual([{ id: tag!.id, name: "Client", color: "teal" }]);
 
     // Deleting takes the tag off every company and contact that has it; the records stay.
     const company = await createCompanyThroughForm(owner.cookie, { name: "Tagged Co", tag_ids: String(tag!.id) });
     const contact = await insertContact(owner.tenantId, "Tagged", "Person");
-    await env.DB.prepare("INSERT INTO contact_tags (tenant_id, contact_id, tag_id) VALUES (?, ?, ?)").bind(owner.tenantId, contact, tag!.id).run();
+    await env.DB.prepare("INSERT INTO contact_tags (tenant_id, contact_id, tag_id) VALUES (?, ?, ?)")
+      .bind(owner.tenantId, contact, tag!.id)
+      .run();
     const confirm = await page(`/app/settings/tags/${tag!.id}/delete`, admin.cookie);
     expect(confirm).toContain("Delete the tag Client?");
     expect((await send(`/app/settings/tags/${tag!.id}/delete`, { cookie: admin.cookie, form: {} })).status).toBe(303);
     expect(await tagsOf(owner.tenantId)).toEqual([]);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM company_tags WHERE tag_id = ?").bind(tag!.id).first("n")).toBe(0);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?").bind(tag!.id).first("n")).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM company_tags WHERE tag_id = ?").bind(tag!.id).first("n"),
+    ).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM contact_tags WHERE tag_id = ?").bind(tag!.id).first("n"),
+    ).toBe(0);
     expect(await companyRow(company)).not.toBeNull();
 
     expect((await auditOf(owner.tenantId, "tag.created")).map((e) => e.target_label)).toEqual(["Customer"]);
@@ -63,7 +83,9 @@ describe("tags", () => {
     [{ name: "North; South", color: "red" }, "f-name", "cannot contain “;”"],
   ])("refuses %j with 422 beside the field, and creates nothing", async (form, field, message) => {
     const owner = await newTenant("Bad Tags");
-    expect((await send("/app/settings/tags", { cookie: owner.cookie, form: { name: "VIP", color: "blue" } })).status).toBe(303);
+    expect(
+      (await send("/app/settings/tags", { cookie: owner.cookie, form: { name: "VIP", color: "blue" } })).status,
+    ).toBe(303);
     const res = await send("/app/settings/tags", { cookie: owner.cookie, form: form as Record<string, string> });
     expect(res.status).toBe(422);
     expect(fieldError(await res.text(), field)).toContain(message);
@@ -72,9 +94,13 @@ describe("tags", () => {
 
   it("refuses renaming a tag to another tag's name, with the message beside that row's field", async () => {
     const owner = await newTenant("Rename Tags");
-    for (const name of ["One", "Two"]) await send("/app/settings/tags", { cookie: owner.cookie, form: { name, color: "blue" } });
+    for (const name of ["One", "Two"])
+      await send("/app/settings/tags", { cookie: owner.cookie, form: { name, color: "blue" } });
     const [one] = await tagsOf(owner.tenantId);
-    const res = await send(`/app/settings/tags/${one!.id}`, { cookie: owner.cookie, form: { name: "TWO", color: "blue" } });
+    const res = await send(`/app/settings/tags/${one!.id}`, {
+      cookie: owner.cookie,
+      form: { name: "TWO", color: "blue" },
+    });
     expect(res.status).toBe(422);
     expect(fieldError(await res.text(), `tag-${one!.id}-name`)).toContain("already exists");
     expect((await tagsOf(owner.tenantId)).map((t) => t.name)).toEqual(["One", "Two"]);
@@ -93,9 +119,30 @@ describe("custom fields", () => {
   it("an admin creates fields that appear on the company form and page, and deleting one deletes its values", async () => {
     const owner = await newTenant("Fields Co");
     const admin = await memberOf(owner.tenantId, "admin");
-    expect((await send("/app/settings/fields", { cookie: admin.cookie, form: { entity: "company", name: "Tier", kind: "select", options: "Gold\r\n\r\n  Silver \nGold\n" } })).status).toBe(303);
-    expect((await send("/app/settings/fields", { cookie: admin.cookie, form: { entity: "company", name: "Website", kind: "url", options: "ignored" } })).status).toBe(303);
-    expect((await send("/app/settings/fields", { cookie: admin.cookie, form: { entity: "contact", name: "Tier", kind: "text" } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/settings/fields", {
+          cookie: admin.cookie,
+          form: { entity: "company", name: "Tier", kind: "select", options: "Gold\r\n\r\n  Silver \nGold\n" },
+        })
+      ).status,
+    ).toBe(303);
+    expect(
+      (
+        await send("/app/settings/fields", {
+          cookie: admin.cookie,
+          form: { entity: "company", name: "Website", kind: "url", options: "ignored" },
+        })
+      ).status,
+    ).toBe(303);
+    expect(
+      (
+        await send("/app/settings/fields", {
+          cookie: admin.cookie,
+          form: { entity: "contact", name: "Tier", kind: "text" },
+        })
+      ).status,
+    ).toBe(303);
     const fields = await fieldsOf(owner.tenantId);
     expect(fields.map(({ id: _id, ...f }) => f)).toEqual([
       { entity: "company", name: "Tier", kind: "select", options: '["Gold","Silver"]' },
@@ -112,14 +159,31 @@ describe("custom fields", () => {
     expect(form).toContain(`<option value="Silver">Silver</option>`);
     expect(form).toContain(`<input id="f-cf_${website!.id}" name="cf_${website!.id}" type="url"`);
 
-    const company = await createCompanyThroughForm(owner.cookie, { name: "Valued", [`cf_${tier!.id}`]: "Silver", [`cf_${website!.id}`]: "https://valued.example/" });
+    const company = await createCompanyThroughForm(owner.cookie, {
+      name: "Valued",
+      [`cf_${tier!.id}`]: "Silver",
+      [`cf_${website!.id}`]: "https://valued.example/",
+    });
     expect(await page(`/app/companies/${company}`, owner.cookie)).toContain("Silver");
-    expect((await send("/app/companies", { cookie: owner.cookie, form: { name: "Bad", [`cf_${tier!.id}`]: "Bronze" } })).status).toBe(422);
+    expect(
+      (await send("/app/companies", { cookie: owner.cookie, form: { name: "Bad", [`cf_${tier!.id}`]: "Bronze" } }))
+        .status,
+    ).toBe(422);
 
     expect(await page(`/app/settings/fields/${tier!.id}/delete`, admin.cookie)).toContain("Delete the field Tier?");
-    expect((await send(`/app/settings/fields/${tier!.id}/delete`, { cookie: admin.cookie, form: {} })).status).toBe(303);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM custom_field_values WHERE field_id = ?").bind(tier!.id).first("n")).toBe(0);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM custom_field_values WHERE field_id = ?").bind(website!.id).first("n")).toBe(1);
+    expect((await send(`/app/settings/fields/${tier!.id}/delete`, { cookie: admin.cookie, form: {} })).status).toBe(
+      303,
+    );
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM custom_field_values WHERE field_id = ?")
+        .bind(tier!.id)
+        .first("n"),
+    ).toBe(0);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM custom_field_values WHERE field_id = ?")
+        .bind(website!.id)
+        .first("n"),
+    ).toBe(1);
     expect(await page(`/app/companies/${company}`, owner.cookie)).not.toContain("Silver");
     expect((await auditOf(owner.tenantId, "custom_field.created")).length).toBe(3);
     expect((await auditOf(owner.tenantId, "custom_field.deleted")).map((e) => e.target_label)).toEqual(["Tier"]);
@@ -128,8 +192,21 @@ describe("custom fields", () => {
   it.each([
     [{ entity: "company", name: "Choice", kind: "select", options: "" }, "f-options", "at least one option"],
     [{ entity: "company", name: "Choice", kind: "select", options: " \n \n" }, "f-options", "at least one option"],
-    [{ entity: "company", name: "Choice", kind: "select", options: Array.from({ length: 51 }, (_, i) => `o${i}`).join("\n") }, "f-options", "At most 50 options"],
-    [{ entity: "company", name: "Choice", kind: "select", options: "x".repeat(101) }, "f-options", "at most 100 characters"],
+    [
+      {
+        entity: "company",
+        name: "Choice",
+        kind: "select",
+        options: Array.from({ length: 51 }, (_, i) => `o${i}`).join("\n"),
+      },
+      "f-options",
+      "At most 50 options",
+    ],
+    [
+      { entity: "company", name: "Choice", kind: "select", options: "x".repeat(101) },
+      "f-options",
+      "at most 100 characters",
+    ],
     [{ entity: "company", name: "", kind: "text" }, "f-name", "Enter name."],
     [{ entity: "company", name: "n".repeat(61), kind: "text" }, "f-name", "at most 60"],
     [{ entity: "deal", name: "Fine", kind: "text" }, "f-entity", "contacts or companies"],
@@ -141,7 +218,14 @@ describe("custom fields", () => {
     [{ entity: "company", name: "Domain", kind: "text" }, "f-name", "“Domain” is already a company column"],
   ])("refuses %j with 422 beside the field, and creates nothing", async (form, field, message) => {
     const owner = await newTenant("Bad Fields");
-    expect((await send("/app/settings/fields", { cookie: owner.cookie, form: { entity: "company", name: "Existing", kind: "text" } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/settings/fields", {
+          cookie: owner.cookie,
+          form: { entity: "company", name: "Existing", kind: "text" },
+        })
+      ).status,
+    ).toBe(303);
     const res = await send("/app/settings/fields", { cookie: owner.cookie, form });
     expect(res.status).toBe(422);
     expect(fieldError(await res.text(), field)).toContain(message);
@@ -160,9 +244,14 @@ describe("the workspace page", () => {
     const settings = await page("/app/settings/workspace", owner.cookie);
     expect(settings).toContain('<option value="US" selected="">');
     expect(settings).toContain("United Kingdom (GB)");
-    const res = await send("/app/settings/workspace", { cookie: owner.cookie, form: { default_region: "GB", company_name: "Region Co" } });
+    const res = await send("/app/settings/workspace", {
+      cookie: owner.cookie,
+      form: { default_region: "GB", company_name: "Region Co" },
+    });
     expect(res.status).toBe(303);
-    expect(await page("/app/settings/workspace?notice=saved", owner.cookie)).toContain('<option value="GB" selected="">');
+    expect(await page("/app/settings/workspace?notice=saved", owner.cookie)).toContain(
+      '<option value="GB" selected="">',
+    );
     const form = await page("/app/companies/new", owner.cookie);
     expect(form).toContain("read as GB numbers");
     const id = await createCompanyThroughForm(owner.cookie, { name: "London Ltd", phone: london });
@@ -178,12 +267,30 @@ describe("the workspace page", () => {
   it("the owner renames the workspace; an admin can change the region but not the name", async () => {
     const owner = await newTenant("Named Co");
     const admin = await memberOf(owner.tenantId, "admin");
-    expect(await page("/app/settings/workspace", owner.cookie)).toContain('<label for="f-company_name">Company name</label>');
+    expect(await page("/app/settings/workspace", owner.cookie)).toContain(
+      '<label for="f-company_name">Company name</label>',
+    );
     expect(await page("/app/settings/workspace", admin.cookie)).not.toContain("f-company_name");
-    expect((await send("/app/settings/workspace", { cookie: owner.cookie, form: { default_region: "US", company_name: "Renamed Co" } })).status).toBe(303);
+    expect(
+      (
+        await send("/app/settings/workspace", {
+          cookie: owner.cookie,
+          form: { default_region: "US", company_name: "Renamed Co" },
+        })
+      ).status,
+    ).toBe(303);
     expect(await page("/app", owner.cookie)).toContain("Renamed Co");
-    expect((await send("/app/settings/workspace", { cookie: admin.cookie, form: { default_region: "DE", company_name: "Admin's Name" } })).status).toBe(303);
-    const tenant = await env.DB.prepare("SELECT name, default_region FROM tenants WHERE id = ?").bind(owner.tenantId).first();
+    expect(
+      (
+        await send("/app/settings/workspace", {
+          cookie: admin.cookie,
+          form: { default_region: "DE", company_name: "Admin's Name" },
+        })
+      ).status,
+    ).toBe(303);
+    const tenant = await env.DB.prepare("SELECT name, default_region FROM tenants WHERE id = ?")
+      .bind(owner.tenantId)
+      .first();
     expect(tenant).toEqual({ name: "Renamed Co", default_region: "DE" });
   });
 
@@ -198,15 +305,19 @@ describe("the workspace page", () => {
     const res = await send("/app/settings/workspace", { cookie: owner.cookie, form });
     expect(res.status).toBe(422);
     expect(fieldError(await res.text(), field)).toContain(message);
-    expect(await env.DB.prepare("SELECT name, default_region FROM tenants WHERE id = ?").bind(owner.tenantId).first()).toEqual({ name: "Bad Workspace", default_region: "US" });
+    expect(
+      await env.DB.prepare("SELECT name, default_region FROM tenants WHERE id = ?").bind(owner.tenantId).first(),
+    ).toEqual({ name: "Bad Workspace", default_region: "US" });
   });
 
   it("shows the workspace tabs to admins and owners only", async () => {
     const owner = await newTenant("Tabs Co");
     const member = await memberOf(owner.tenantId, "member");
     const profileAsOwner = await page("/app/settings/profile", owner.cookie);
-    for (const tab of ["/app/settings/workspace", "/app/settings/tags", "/app/settings/fields"]) expect(profileAsOwner).toContain(`href="${tab}"`);
+    for (const tab of ["/app/settings/workspace", "/app/settings/tags", "/app/settings/fields"])
+      expect(profileAsOwner).toContain(`href="${tab}"`);
     const profileAsMember = await page("/app/settings/profile", member.cookie);
-    for (const tab of ["/app/settings/workspace", "/app/settings/tags", "/app/settings/fields"]) expect(profileAsMember).not.toContain(`href="${tab}"`);
+    for (const tab of ["/app/settings/workspace", "/app/settings/tags", "/app/settings/fields"])
+      expect(profileAsMember).not.toContain(`href="${tab}"`);
   });
 });

@@ -14,7 +14,13 @@ import { auditEntries, invite, invitedExistingUser, invitedMember, verifiedOwner
 const TOKEN = "ops-token-for-tests-0123456789abcdef-erasure";
 const ATTEMPT_IP = "198.51.100.77";
 
-const ACTIONS = ["invitation.created", "invitation.accepted", "member.role_changed", "ownership.transferred", "auth.sign_in_failed"];
+const ACTIONS = [
+  "invitation.created",
+  "invitation.accepted",
+  "member.role_changed",
+  "ownership.transferred",
+  "auth.sign_in_failed",
+];
 
 /** How many entries of each action a workspace's trail holds. */
 async function actionCounts(tenantId: string, actions: string[]) {
@@ -28,18 +34,50 @@ describe("deleting an invited member", () => {
     const owner = await verifiedOwner("Invites Then Forgets Ltd");
     const member = await invitedMember(owner, "member");
     // The owner changes their role, hands them the workspace and takes it back; someone guesses their password.
-    expect((await send(`/app/settings/team/members/${member.userId}/role`, { cookie: owner.cookie, form: { role: "admin" } })).status).toBe(303);
-    expect((await send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: member.userId, password: GOOD_PASSWORD } })).status).toBe(303);
-    expect((await send("/app/settings/team/transfer", { cookie: member.cookie, form: { user_id: owner.userId, password: GOOD_PASSWORD } })).status).toBe(303);
+    expect(
+      (
+        await send(`/app/settings/team/members/${member.userId}/role`, {
+          cookie: owner.cookie,
+          form: { role: "admin" },
+        })
+      ).status,
+    ).toBe(303);
+    expect(
+      (
+        await send("/app/settings/team/transfer", {
+          cookie: owner.cookie,
+          form: { user_id: member.userId, password: GOOD_PASSWORD },
+        })
+      ).status,
+    ).toBe(303);
+    expect(
+      (
+        await send("/app/settings/team/transfer", {
+          cookie: member.cookie,
+          form: { user_id: owner.userId, password: GOOD_PASSWORD },
+        })
+      ).status,
+    ).toBe(303);
     expect((await logIn(member.email, "a wrong password!!", { ip: ATTEMPT_IP })).response.status).toBe(401);
     const before = await actionCounts(owner.tenantId, ACTIONS);
-    expect(Object.values(before).every((n) => n > 0), JSON.stringify(before)).toBe(true);
-    expect((await send("/app/settings/audit", { cookie: owner.cookie }).then((r) => r.text())).includes(member.email)).toBe(true);
+    expect(
+      Object.values(before).every((n) => n > 0),
+      JSON.stringify(before),
+    ).toBe(true);
+    expect(
+      (await send("/app/settings/audit", { cookie: owner.cookie }).then((r) => r.text())).includes(member.email),
+    ).toBe(true);
     // They wrote to support once: the message and our inbox's copy of it name them.
-    expect((await send("/contact", { form: { name: "Invited Member", email: member.email, message: "How do I export?" } })).status).toBe(303);
+    expect(
+      (await send("/contact", { form: { name: "Invited Member", email: member.email, message: "How do I export?" } }))
+        .status,
+    ).toBe(303);
     expect(await tracesOf([member.email])).toContainEqual({ table: "support_messages", rows: 1 });
 
-    const res = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" }, cookie: member.cookie });
+    const res = await send("/app/settings/profile/delete", {
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+      cookie: member.cookie,
+    });
     expect(res.status).toBe(303);
 
     // Nothing anywhere holds their address, their id, or the IP of the attempt on their account.
@@ -52,19 +90,28 @@ describe("deleting an invited member", () => {
     const roleChange = (await auditEntries(owner.tenantId, "member.role_changed"))[0]!;
     expect(roleChange).toMatchObject({ targetId: null, targetLabel: "former member" });
     expect(JSON.parse(roleChange.detail!)).toEqual({ from: "member", to: "admin" });
-    expect(JSON.parse((await auditEntries(owner.tenantId, "invitation.accepted"))[0]!.detail!)).toEqual({ role: "member", new_account: true });
+    expect(JSON.parse((await auditEntries(owner.tenantId, "invitation.accepted"))[0]!.detail!)).toEqual({
+      role: "member",
+      new_account: true,
+    });
     // The owner's own entries keep naming the owner.
-    expect((await auditEntries(owner.tenantId, "ownership.transferred")).map((e) => e.targetId)).toContain(owner.userId);
+    expect((await auditEntries(owner.tenantId, "ownership.transferred")).map((e) => e.targetId)).toContain(
+      owner.userId,
+    );
   });
 
   it("erase-account reaches the workspaces they joined, or were removed from, too", async () => {
     const owner = await verifiedOwner("Removes Them Co");
     const other = await verifiedOwner("Still Has Them Co");
     const member = await invitedExistingUser(owner, "viewer");
-    expect((await send(`/app/settings/team/members/${member.userId}/remove`, { cookie: owner.cookie, form: {} })).status).toBe(303);
+    expect(
+      (await send(`/app/settings/team/members/${member.userId}/remove`, { cookie: owner.cookie, form: {} })).status,
+    ).toBe(303);
     await invitedExistingUser(other, "member"); // someone else, for contrast
     const stayer = (await auditEntries(other.tenantId, "invitation.accepted"))[0]!;
-    expect(await auditEntries(owner.tenantId, "member.removed")).toEqual([expect.objectContaining({ targetId: member.userId, targetLabel: member.email })]);
+    expect(await auditEntries(owner.tenantId, "member.removed")).toEqual([
+      expect.objectContaining({ targetId: member.userId, targetLabel: member.email }),
+    ]);
 
     const res = await send("/ops/accounts/erase", {
       method: "POST",
@@ -75,7 +122,9 @@ describe("deleting an invited member", () => {
     });
     expect(res.status).toBe(200);
     expect(await tracesOf([member.email, member.userId])).toEqual([]);
-    expect(await auditEntries(owner.tenantId, "member.removed")).toEqual([expect.objectContaining({ targetId: null, targetLabel: "former member" })]);
+    expect(await auditEntries(owner.tenantId, "member.removed")).toEqual([
+      expect.objectContaining({ targetId: null, targetLabel: "former member" }),
+    ]);
     // Someone else's entries are untouched.
     expect((await auditEntries(other.tenantId, "invitation.accepted"))[0]).toEqual(stayer);
   });
@@ -83,7 +132,9 @@ describe("deleting an invited member", () => {
 
 /** Changes a member's address through the profile form and the confirmation link mailed to the new one. */
 async function changeAddress(cookie: string, next: string) {
-  expect((await send("/app/settings/profile/email", { form: { email: next, password: GOOD_PASSWORD }, cookie })).status).toBe(200);
+  expect(
+    (await send("/app/settings/profile/email", { form: { email: next, password: GOOD_PASSWORD }, cookie })).status,
+  ).toBe(200);
   const done = await send(linkPath(await lastMail(next, "change_email"), "/verify-email/"), { method: "POST" });
   expect(await done.text()).toContain(`Your account now uses ${next}`);
 }
@@ -96,23 +147,34 @@ describe("deleting a member who changed their address", () => {
     const former = member.email;
     const current = uniqueEmail("moved");
     // Under the address they had then, they wrote to support.
-    expect((await send("/contact", { form: { name: "Moved Member", email: former, message: "A question" } })).status).toBe(303);
+    expect(
+      (await send("/contact", { form: { name: "Moved Member", email: former, message: "A question" } })).status,
+    ).toBe(303);
     await changeAddress(member.cookie, current);
     // Another workspace invites them at the address they no longer use: it is still theirs to erase.
     await invite(other.cookie, former, "viewer");
     expect(await (await send("/app/settings/team", { cookie: other.cookie })).text()).toContain(former);
-    expect(await auditEntries(owner.tenantId, "invitation.created")).toEqual([expect.objectContaining({ targetLabel: former })]);
+    expect(await auditEntries(owner.tenantId, "invitation.created")).toEqual([
+      expect.objectContaining({ targetLabel: former }),
+    ]);
 
-    const res = await send("/app/settings/profile/delete", { form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" }, cookie: member.cookie });
+    const res = await send("/app/settings/profile/delete", {
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+      cookie: member.cookie,
+    });
     expect(res.status).toBe(303);
 
     expect(await tracesOf([former, current, member.userId])).toEqual([]);
     for (const o of [owner, other]) {
       const audit = await (await send("/app/settings/audit", { cookie: o.cookie })).text();
       expect(audit).not.toContain(former);
-      expect((await send("/app/settings/team", { cookie: o.cookie }).then((r) => r.text())).includes(former)).toBe(false);
+      expect((await send("/app/settings/team", { cookie: o.cookie }).then((r) => r.text())).includes(former)).toBe(
+        false,
+      );
     }
-    expect(await auditEntries(owner.tenantId, "invitation.created")).toEqual([expect.objectContaining({ targetLabel: "former member" })]);
+    expect(await auditEntries(owner.tenantId, "invitation.created")).toEqual([
+      expect.objectContaining({ targetLabel: "former member" }),
+    ]);
   });
 });
 
@@ -120,15 +182,32 @@ describe("the audit trail after a member's erasure", () => {
   it("still refuses an ordinary change or deletion of an entry about someone", async () => {
     const owner = await verifiedOwner("Append Only Co");
     const member = await invitedMember(owner, "member");
-    const update = (set: string) => env.DB.prepare(`UPDATE audit_log SET ${set} WHERE tenant_id = ? AND action = 'invitation.accepted'`).bind(owner.tenantId).run();
-    for (const set of ["target_label = 'former member'", "target_label = NULL", "target_id = NULL", "detail = NULL", "target_label = 'someone else'"]) {
+    const update = (set: string) =>
+      env.DB.prepare(`UPDATE audit_log SET ${set} WHERE tenant_id = ? AND action = 'invitation.accepted'`)
+        .bind(owner.tenantId)
+        .run();
+    for (const set of [
+      "target_label = 'former member'",
+      "target_label = NULL",
+      "target_id = NULL",
+      "detail = NULL",
+      "target_label = 'someone else'",
+    ]) {
       await expect(update(set), set).rejects.toThrow(/append-only/);
     }
     // A flag row for somebody else does not open entries about this member.
-    await env.DB.prepare("INSERT INTO audit_erasures (user_id, email) VALUES ('someone-else', 'someone-else@example.com')").run();
+    await env.DB.prepare(
+      "INSERT INTO audit_erasures (user_id, email) VALUES ('someone-else', 'someone-else@example.com')",
+    ).run();
     await expect(update("target_label = 'former member'")).rejects.toThrow(/append-only/);
     await env.DB.prepare("DELETE FROM audit_erasures WHERE user_id = 'someone-else'").run();
-    await expect(env.DB.prepare("DELETE FROM audit_log WHERE tenant_id = ? AND action = 'invitation.accepted'").bind(owner.tenantId).run()).rejects.toThrow(/append-only/);
-    expect(await auditEntries(owner.tenantId, "invitation.accepted")).toEqual([expect.objectContaining({ targetLabel: member.email })]);
+    await expect(
+      env.DB.prepare("DELETE FROM audit_log WHERE tenant_id = ? AND action = 'invitation.accepted'")
+        .bind(owner.tenantId)
+        .run(),
+    ).rejects.toThrow(/append-only/);
+    expect(await auditEntries(owner.tenantId, "invitation.accepted")).toEqual([
+      expect.objectContaining({ targetLabel: member.email }),
+    ]);
   });
 });

@@ -51,7 +51,11 @@ export async function acceptWithNewAccount(token: string, password = GOOD_PASSWO
 }
 
 /** A new user who joined `owner`'s workspace with `role` through a real invitation, signed in there. */
-export async function invitedMember(owner: { cookie: string }, role: Exclude<Role, "owner">, email = uniqueEmail(role)) {
+export async function invitedMember(
+  owner: { cookie: string },
+  role: Exclude<Role, "owner">,
+  email = uniqueEmail(role),
+) {
   await invite(owner.cookie, email, role);
   const { token } = await invitationMailTo(email);
   const cookie = await acceptWithNewAccount(token);
@@ -72,7 +76,9 @@ export async function invitedExistingUser(owner: { cookie: string }, role: Exclu
 
 /** A member's role in a workspace, or null when they are not a member. */
 export async function roleIn(tenantId: string, userId: string): Promise<string | null> {
-  const row = await env.DB.prepare("SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ?").bind(tenantId, userId).first<{ role: string }>();
+  const row = await env.DB.prepare("SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ?")
+    .bind(tenantId, userId)
+    .first<{ role: string }>();
   return row?.role ?? null;
 }
 

@@ -2,7 +2,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { GOOD_PASSWORD, send, uniqueEmail } from "../helpers/http";
-import { auditEntries, fieldError, invitationMailTo, invite, invitedMember, roleIn, teamCounts, teamState, verifiedOwner } from "./team-helpers";
+import {
+  auditEntries,
+  fieldError,
+  invitationMailTo,
+  invite,
+  invitedMember,
+  roleIn,
+  teamCounts,
+  teamState,
+  verifiedOwner,
+} from "./team-helpers";
 
 describe("two workspaces", () => {
   it("an invitation for A only ever joins A, whichever workspace the accepting session is in", async () => {
@@ -25,7 +35,9 @@ describe("two workspaces", () => {
     const aMember = await invitedMember(a, "member");
     const pending = uniqueEmail("a-pending");
     await invite(a.cookie, pending);
-    const { id: invitationId } = (await env.DB.prepare("SELECT id FROM invitations WHERE email = ?").bind(pending).first<{ id: string }>())!;
+    const { id: invitationId } = (await env.DB.prepare("SELECT id FROM invitations WHERE email = ?")
+      .bind(pending)
+      .first<{ id: string }>())!;
     const before = await teamState();
     const counts = await teamCounts();
 
@@ -80,7 +92,10 @@ describe("hostile input", () => {
   ])("refuses the invitation %j beside the field and writes nothing", async (form, field, message) => {
     const owner = await verifiedOwner();
     const before = await teamCounts();
-    const res = await send("/app/settings/team/invitations", { cookie: owner.cookie, form: form as Record<string, string> });
+    const res = await send("/app/settings/team/invitations", {
+      cookie: owner.cookie,
+      form: form as Record<string, string>,
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(fieldError(html, field)).toContain(message);
@@ -92,7 +107,10 @@ describe("hostile input", () => {
     const before = await teamCounts();
     for (const token of ["x", "a".repeat(32), "A".repeat(200), "%27%20OR%201%3D1--", "..%2F..%2Fapp"]) {
       for (const method of ["GET", "POST"]) {
-        const res = await send(`/invite/${token}`, method === "POST" ? { form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" } } : {});
+        const res = await send(
+          `/invite/${token}`,
+          method === "POST" ? { form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" } } : {},
+        );
         expect(res.status, `${method} ${token}`).toBe(404);
         expect(await res.text()).toContain("This invitation is no longer valid");
       }
@@ -103,7 +121,10 @@ describe("hostile input", () => {
   it("an invitation address full of markup is never stored: nothing to escape later", async () => {
     // The email validator already refuses it; the page escapes what it echoes back.
     const owner = await verifiedOwner();
-    const res = await send("/app/settings/team/invitations", { cookie: owner.cookie, form: { email: '"><img src=x>@example.com', role: "member" } });
+    const res = await send("/app/settings/team/invitations", {
+      cookie: owner.cookie,
+      form: { email: '"><img src=x>@example.com', role: "member" },
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).not.toContain('"><img src=x>');
@@ -116,19 +137,35 @@ describe("roles", () => {
     const owner = await verifiedOwner("Guarded Co");
     const viewer = await invitedMember(owner, "viewer");
     const member = await invitedMember(owner, "member");
-    await env.DB.prepare("UPDATE users SET email_verified_at = ? WHERE id IN (?, ?)").bind(Date.now(), viewer.userId, member.userId).run();
+    await env.DB.prepare("UPDATE users SET email_verified_at = ? WHERE id IN (?, ?)")
+      .bind(Date.now(), viewer.userId, member.userId)
+      .run();
     const pending = uniqueEmail("pending");
     await invite(owner.cookie, pending);
-    const { id: invitationId } = (await env.DB.prepare("SELECT id FROM invitations WHERE email = ?").bind(pending).first<{ id: string }>())!;
+    const { id: invitationId } = (await env.DB.prepare("SELECT id FROM invitations WHERE email = ?")
+      .bind(pending)
+      .first<{ id: string }>())!;
     const before = await teamState();
 
     const routes: [string, string, Record<string, string>][] = [
-      ["POST /app/settings/team/invitations", "/app/settings/team/invitations", { email: uniqueEmail("sneaky"), role: "admin" }],
+      [
+        "POST /app/settings/team/invitations",
+        "/app/settings/team/invitations",
+        { email: uniqueEmail("sneaky"), role: "admin" },
+      ],
       ["POST /app/settings/team/invitations/:id/revoke", `/app/settings/team/invitations/${invitationId}/revoke`, {}],
       ["POST /app/settings/team/invitations/:id/resend", `/app/settings/team/invitations/${invitationId}/resend`, {}],
-      ["POST /app/settings/team/members/:userId/role", `/app/settings/team/members/${viewer.userId}/role`, { role: "admin" }],
+      [
+        "POST /app/settings/team/members/:userId/role",
+        `/app/settings/team/members/${viewer.userId}/role`,
+        { role: "admin" },
+      ],
       ["POST /app/settings/team/members/:userId/remove", `/app/settings/team/members/${owner.userId}/remove`, {}],
-      ["POST /app/settings/team/transfer", "/app/settings/team/transfer", { user_id: member.userId, password: GOOD_PASSWORD }],
+      [
+        "POST /app/settings/team/transfer",
+        "/app/settings/team/transfer",
+        { user_id: member.userId, password: GOOD_PASSWORD },
+      ],
     ];
     for (const who of [viewer, member]) {
       for (const [label, path, form] of routes) {
@@ -145,7 +182,10 @@ describe("roles", () => {
   it("an admin may not transfer ownership: that is the owner's alone", async () => {
     const owner = await verifiedOwner();
     const admin = await invitedMember(owner, "admin");
-    const res = await send("/app/settings/team/transfer", { cookie: admin.cookie, form: { user_id: admin.userId, password: GOOD_PASSWORD } });
+    const res = await send("/app/settings/team/transfer", {
+      cookie: admin.cookie,
+      form: { user_id: admin.userId, password: GOOD_PASSWORD },
+    });
     expect(res.status).toBe(403);
     expect(await roleIn(owner.tenantId, owner.userId)).toBe("owner");
     expect(await auditEntries(owner.tenantId, "permission.denied")).toEqual([
@@ -157,10 +197,16 @@ describe("roles", () => {
     const owner = await verifiedOwner();
     const member = await invitedMember(owner, "member");
     for (let i = 0; i < 5; i++) {
-      const res = await send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: member.userId, password: `guess ${i}` } });
+      const res = await send("/app/settings/team/transfer", {
+        cookie: owner.cookie,
+        form: { user_id: member.userId, password: `guess ${i}` },
+      });
       expect(res.status).toBe(422);
     }
-    const limited = await send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: member.userId, password: GOOD_PASSWORD } });
+    const limited = await send("/app/settings/team/transfer", {
+      cookie: owner.cookie,
+      form: { user_id: member.userId, password: GOOD_PASSWORD },
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("Retry-After")).toMatch(/^\d+$/);
     expect(await roleIn(owner.tenantId, owner.userId)).toBe("owner");

@@ -32,7 +32,11 @@ describe("inviting", () => {
     expect(mail.text).toContain(`http://localhost/invite/${mail.token}`);
     expect(mail.text).toContain("as a member");
     expect(await auditEntries(owner.tenantId, "invitation.created")).toEqual([
-      expect.objectContaining({ actorUserId: owner.userId, targetLabel: email, detail: JSON.stringify({ role: "member" }) }),
+      expect.objectContaining({
+        actorUserId: owner.userId,
+        targetLabel: email,
+        detail: JSON.stringify({ role: "member" }),
+      }),
     ]);
 
     const team = await (await send("/app/settings/team", { cookie: owner.cookie })).text();
@@ -40,7 +44,9 @@ describe("inviting", () => {
     expect(team).toContain(email);
     expect(team).toContain(owner.email);
     expect(team).not.toContain("Invitation sent."); // the notice belongs to the redirect only
-    expect(await (await send("/app/settings/team?notice=invited", { cookie: owner.cookie })).text()).toContain("Invitation sent.");
+    expect(await (await send("/app/settings/team?notice=invited", { cookie: owner.cookie })).text()).toContain(
+      "Invitation sent.",
+    );
 
     // Looking at the invitation changes nothing.
     const before = await teamState();
@@ -62,12 +68,20 @@ describe("inviting", () => {
     expect(dashboardHtml).toContain("Copper Kettle Cafe");
     expect(dashboardHtml).toContain("member");
 
-    const user = await env.DB.prepare("SELECT id, email_verified_at AS verifiedAt FROM users WHERE email = ?").bind(email).first<{ id: string; verifiedAt: number | null }>();
+    const user = await env.DB.prepare("SELECT id, email_verified_at AS verifiedAt FROM users WHERE email = ?")
+      .bind(email)
+      .first<{ id: string; verifiedAt: number | null }>();
     expect(user!.verifiedAt).not.toBeNull(); // the link proved the address
     expect(await roleIn(owner.tenantId, user!.id)).toBe("member");
-    const invitation = await env.DB.prepare("SELECT accepted_at AS acceptedAt, accepted_by AS acceptedBy FROM invitations WHERE email = ?").bind(email).first<{ acceptedAt: number; acceptedBy: string }>();
+    const invitation = await env.DB.prepare(
+      "SELECT accepted_at AS acceptedAt, accepted_by AS acceptedBy FROM invitations WHERE email = ?",
+    )
+      .bind(email)
+      .first<{ acceptedAt: number; acceptedBy: string }>();
     expect(invitation!.acceptedBy).toBe(user!.id);
-    expect(await auditEntries(owner.tenantId, "invitation.accepted")).toEqual([expect.objectContaining({ actorUserId: user!.id, targetLabel: email })]);
+    expect(await auditEntries(owner.tenantId, "invitation.accepted")).toEqual([
+      expect.objectContaining({ actorUserId: user!.id, targetLabel: email }),
+    ]);
 
     const after = await (await send("/app/settings/team", { cookie: owner.cookie })).text();
     expect(after).toContain("No pending invitations.");
@@ -85,7 +99,10 @@ describe("inviting", () => {
     expect(anonymous).toContain(`href="/login?next=/invite/${token}"`);
     expect(anonymous).not.toContain('name="password"');
     const before = await teamState();
-    expect((await send(`/invite/${token}`, { form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" } })).status).toBe(409);
+    expect(
+      (await send(`/invite/${token}`, { form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" } }))
+        .status,
+    ).toBe(409);
     expect(await teamState()).toEqual(before);
 
     // The login form sends them back to the invitation.
@@ -163,16 +180,27 @@ describe("inviting", () => {
     const email = uniqueEmail("late");
     await invite(owner.cookie, email);
     const { token } = await invitationMailTo(email);
-    const row = await env.DB.prepare("SELECT created_at AS createdAt, expires_at AS expiresAt FROM invitations WHERE email = ?").bind(email).first<{ createdAt: number; expiresAt: number }>();
+    const row = await env.DB.prepare(
+      "SELECT created_at AS createdAt, expires_at AS expiresAt FROM invitations WHERE email = ?",
+    )
+      .bind(email)
+      .first<{ createdAt: number; expiresAt: number }>();
     expect(row!.expiresAt - row!.createdAt).toBe(7 * DAY);
 
-    await env.DB.prepare("UPDATE invitations SET expires_at = ? WHERE email = ?").bind(Date.now() - 1, email).run();
+    await env.DB.prepare("UPDATE invitations SET expires_at = ? WHERE email = ?")
+      .bind(Date.now() - 1, email)
+      .run();
     expect((await send(`/invite/${token}`)).status).toBe(404);
     const before = await teamCounts();
-    expect((await send(`/invite/${token}`, { form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" } })).status).toBe(404);
+    expect(
+      (await send(`/invite/${token}`, { form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" } }))
+        .status,
+    ).toBe(404);
     expect(await teamCounts()).toEqual(before);
     // The team page still lists it, marked, so an admin can send it again.
-    expect(await (await send("/app/settings/team", { cookie: owner.cookie })).text()).toContain("<strong>Expired</strong>");
+    expect(await (await send("/app/settings/team", { cookie: owner.cookie })).text()).toContain(
+      "<strong>Expired</strong>",
+    );
   });
 
   it("revoking stops the link", async () => {
@@ -180,15 +208,21 @@ describe("inviting", () => {
     const email = uniqueEmail("revoked");
     await invite(owner.cookie, email);
     const { token } = await invitationMailTo(email);
-    const { id } = (await env.DB.prepare("SELECT id FROM invitations WHERE email = ?").bind(email).first<{ id: string }>())!;
+    const { id } = (await env.DB.prepare("SELECT id FROM invitations WHERE email = ?")
+      .bind(email)
+      .first<{ id: string }>())!;
 
     const res = await send(`/app/settings/team/invitations/${id}/revoke`, { cookie: owner.cookie, form: {} });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/settings/team?notice=revoked");
     expect((await send(`/invite/${token}`)).status).toBe(404);
-    expect(await auditEntries(owner.tenantId, "invitation.revoked")).toEqual([expect.objectContaining({ actorUserId: owner.userId, targetId: id, targetLabel: email })]);
+    expect(await auditEntries(owner.tenantId, "invitation.revoked")).toEqual([
+      expect.objectContaining({ actorUserId: owner.userId, targetId: id, targetLabel: email }),
+    ]);
     // Revoking twice finds nothing to revoke.
-    expect((await send(`/app/settings/team/invitations/${id}/revoke`, { cookie: owner.cookie, form: {} })).status).toBe(404);
+    expect((await send(`/app/settings/team/invitations/${id}/revoke`, { cookie: owner.cookie, form: {} })).status).toBe(
+      404,
+    );
   });
 
   it("resending sends a new link with a new expiry, and the old link stops working", async () => {
@@ -196,8 +230,12 @@ describe("inviting", () => {
     const email = uniqueEmail("resent");
     await invite(owner.cookie, email, "admin");
     const first = await invitationMailTo(email);
-    const { id } = (await env.DB.prepare("SELECT id FROM invitations WHERE email = ?").bind(email).first<{ id: string }>())!;
-    await env.DB.prepare("UPDATE invitations SET expires_at = ? WHERE id = ?").bind(Date.now() - 1, id).run();
+    const { id } = (await env.DB.prepare("SELECT id FROM invitations WHERE email = ?")
+      .bind(email)
+      .first<{ id: string }>())!;
+    await env.DB.prepare("UPDATE invitations SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1, id)
+      .run();
 
     const res = await send(`/app/settings/team/invitations/${id}/resend`, { cookie: owner.cookie, form: {} });
     expect(res.status).toBe(303);
@@ -208,7 +246,9 @@ describe("inviting", () => {
     expect(second.text).toContain("as an admin");
     expect((await send(`/invite/${first.token}`)).status).toBe(404);
     expect((await send(`/invite/${second.token}`)).status).toBe(200);
-    const row = await env.DB.prepare("SELECT expires_at AS expiresAt FROM invitations WHERE id = ?").bind(id).first<{ expiresAt: number }>();
+    const row = await env.DB.prepare("SELECT expires_at AS expiresAt FROM invitations WHERE id = ?")
+      .bind(id)
+      .first<{ expiresAt: number }>();
     expect(row!.expiresAt).toBeGreaterThan(Date.now() + 7 * DAY - 60_000);
     expect(await auditEntries(owner.tenantId, "invitation.resent")).toHaveLength(1);
   });
@@ -223,7 +263,9 @@ describe("inviting", () => {
     expect((await send(`/invite/${first.token}`)).status).toBe(404);
     const html = await (await send(`/invite/${second.token}`)).text();
     expect(html).toContain("<strong>admin</strong>");
-    const pending = await env.DB.prepare("SELECT count(*) AS n FROM invitations WHERE email = ? AND revoked_at IS NULL").bind(email).first("n");
+    const pending = await env.DB.prepare("SELECT count(*) AS n FROM invitations WHERE email = ? AND revoked_at IS NULL")
+      .bind(email)
+      .first("n");
     expect(pending).toBe(1);
   });
 
@@ -232,10 +274,14 @@ describe("inviting", () => {
     const email = uniqueEmail("hashed");
     await invite(owner.cookie, email);
     const { token } = await invitationMailTo(email);
-    const stored = await env.DB.prepare("SELECT token_hash AS tokenHash FROM invitations WHERE email = ?").bind(email).first<{ tokenHash: string }>();
+    const stored = await env.DB.prepare("SELECT token_hash AS tokenHash FROM invitations WHERE email = ?")
+      .bind(email)
+      .first<{ tokenHash: string }>();
     expect(stored!.tokenHash).toBe(hashToken(token));
 
-    const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'").all<{ name: string }>();
+    const tables = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
+    ).all<{ name: string }>();
     const holding: string[] = [];
     for (const { name } of tables.results) {
       const rows = await env.DB.prepare(`SELECT * FROM "${name}"`).all();
@@ -247,7 +293,10 @@ describe("inviting", () => {
   it("refuses an inviter whose address is not verified, and writes nothing", async () => {
     const owner = await newTenant("Unverified Co");
     const before = await teamCounts();
-    const res = await send("/app/settings/team/invitations", { cookie: owner.cookie, form: { email: uniqueEmail("nope"), role: "member" } });
+    const res = await send("/app/settings/team/invitations", {
+      cookie: owner.cookie,
+      form: { email: uniqueEmail("nope"), role: "member" },
+    });
     expect(res.status).toBe(422);
     expect(await res.text()).toContain("Confirm your email address before inviting anyone");
     expect(await teamCounts()).toEqual(before);
@@ -256,7 +305,10 @@ describe("inviting", () => {
   it("refuses an address that is already a member, beside the field", async () => {
     const owner = await verifiedOwner();
     const before = await teamCounts();
-    const res = await send("/app/settings/team/invitations", { cookie: owner.cookie, form: { email: owner.email.toUpperCase(), role: "member" } });
+    const res = await send("/app/settings/team/invitations", {
+      cookie: owner.cookie,
+      form: { email: owner.email.toUpperCase(), role: "member" },
+    });
     expect(res.status).toBe(422);
     expect(fieldError(await res.text(), "f-email")).toContain("is already a member");
     expect(await teamCounts()).toEqual(before);
@@ -293,15 +345,29 @@ describe("members", () => {
     // As admin they may invite...
     await invite(admin.cookie, uniqueEmail("by-admin"));
 
-    const res = await send(`/app/settings/team/members/${admin.userId}/role`, { cookie: owner.cookie, form: { role: "viewer" } });
+    const res = await send(`/app/settings/team/members/${admin.userId}/role`, {
+      cookie: owner.cookie,
+      form: { role: "viewer" },
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/settings/team?notice=role_changed");
     expect(await roleIn(owner.tenantId, admin.userId)).toBe("viewer");
     expect(await auditEntries(owner.tenantId, "member.role_changed")).toEqual([
-      expect.objectContaining({ actorUserId: owner.userId, targetId: admin.userId, detail: JSON.stringify({ from: "admin", to: "viewer" }) }),
+      expect.objectContaining({
+        actorUserId: owner.userId,
+        targetId: admin.userId,
+        detail: JSON.stringify({ from: "admin", to: "viewer" }),
+      }),
     ]);
     // ...and as viewer, at once, they may not.
-    expect((await send("/app/settings/team/invitations", { cookie: admin.cookie, form: { email: uniqueEmail("x"), role: "member" } })).status).toBe(403);
+    expect(
+      (
+        await send("/app/settings/team/invitations", {
+          cookie: admin.cookie,
+          form: { email: uniqueEmail("x"), role: "member" },
+        })
+      ).status,
+    ).toBe(403);
     expect(await (await send("/app", { cookie: admin.cookie })).text()).toContain("viewer");
   });
 
@@ -313,8 +379,18 @@ describe("members", () => {
     const before = await teamState();
 
     const refusals: [string, string, Record<string, string>, string][] = [
-      [adminA.cookie, `/app/settings/team/members/${adminB.userId}/role`, { role: "member" }, "Only the owner can change or remove an admin."],
-      [adminA.cookie, `/app/settings/team/members/${adminB.userId}/remove`, {}, "Only the owner can change or remove an admin."],
+      [
+        adminA.cookie,
+        `/app/settings/team/members/${adminB.userId}/role`,
+        { role: "member" },
+        "Only the owner can change or remove an admin.",
+      ],
+      [
+        adminA.cookie,
+        `/app/settings/team/members/${adminB.userId}/remove`,
+        {},
+        "Only the owner can change or remove an admin.",
+      ],
       [adminA.cookie, `/app/settings/team/members/${owner.userId}/role`, { role: "viewer" }, "cannot be changed"],
       [adminA.cookie, `/app/settings/team/members/${owner.userId}/remove`, {}, "cannot be removed"],
       [owner.cookie, `/app/settings/team/members/${owner.userId}/role`, { role: "admin" }, "Transfer ownership"],
@@ -328,15 +404,33 @@ describe("members", () => {
     }
     expect(await teamState()).toEqual(before);
 
-    for (const [form, status] of [[{ role: "owner" }, 422], [{ role: "superuser" }, 422], [{}, 422]] as const) {
+    for (const [form, status] of [
+      [{ role: "owner" }, 422],
+      [{ role: "superuser" }, 422],
+      [{}, 422],
+    ] as const) {
       const res = await send(`/app/settings/team/members/${member.userId}/role`, { cookie: adminA.cookie, form });
       expect(res.status, JSON.stringify(form)).toBe(status);
     }
     expect(await teamState()).toEqual(before);
 
-    expect((await send(`/app/settings/team/members/${member.userId}/role`, { cookie: adminA.cookie, form: { role: "admin" } })).status).toBe(303);
+    expect(
+      (
+        await send(`/app/settings/team/members/${member.userId}/role`, {
+          cookie: adminA.cookie,
+          form: { role: "admin" },
+        })
+      ).status,
+    ).toBe(303);
     expect(await roleIn(owner.tenantId, member.userId)).toBe("admin");
-    expect((await send(`/app/settings/team/members/${adminB.userId}/role`, { cookie: owner.cookie, form: { role: "member" } })).status).toBe(303);
+    expect(
+      (
+        await send(`/app/settings/team/members/${adminB.userId}/role`, {
+          cookie: owner.cookie,
+          form: { role: "member" },
+        })
+      ).status,
+    ).toBe(303);
     expect(await roleIn(owner.tenantId, adminB.userId)).toBe("member");
   });
 
@@ -351,8 +445,14 @@ describe("members", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/settings/team?notice=removed");
     expect(await roleIn(owner.tenantId, member.userId)).toBeNull();
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE tenant_id = ? AND user_id = ?").bind(owner.tenantId, member.userId).first("n")).toBe(0);
-    expect(await auditEntries(owner.tenantId, "member.removed")).toEqual([expect.objectContaining({ targetId: member.userId, targetLabel: member.email })]);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE tenant_id = ? AND user_id = ?")
+        .bind(owner.tenantId, member.userId)
+        .first("n"),
+    ).toBe(0);
+    expect(await auditEntries(owner.tenantId, "member.removed")).toEqual([
+      expect.objectContaining({ targetId: member.userId, targetLabel: member.email }),
+    ]);
 
     const next = await send("/app", { cookie: member.cookie });
     expect(next.status).toBe(303);
@@ -360,7 +460,9 @@ describe("members", () => {
     const own = await send("/app", { cookie: elsewhere.cookie });
     expect(own.status).toBe(200);
     expect(await own.text()).toContain("Their Own Co");
-    expect((await send(`/app/settings/team/members/${member.userId}/remove`, { cookie: owner.cookie, form: {} })).status).toBe(404);
+    expect(
+      (await send(`/app/settings/team/members/${member.userId}/remove`, { cookie: owner.cookie, form: {} })).status,
+    ).toBe(404);
   });
 });
 
@@ -368,28 +470,52 @@ describe("ownership", () => {
   it("needs the owner's password, then swaps owner and admin in one step, keeping exactly one owner", async () => {
     const owner = await verifiedOwner("Handover Ltd");
     const member = await invitedMember(owner, "member");
-    const owners = () => env.DB.prepare("SELECT user_id AS userId FROM memberships WHERE tenant_id = ? AND role = 'owner'").bind(owner.tenantId).all<{ userId: string }>();
+    const owners = () =>
+      env.DB.prepare("SELECT user_id AS userId FROM memberships WHERE tenant_id = ? AND role = 'owner'")
+        .bind(owner.tenantId)
+        .all<{ userId: string }>();
     const before = await teamState();
 
-    const wrong = await send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: member.userId, password: "not my password" } });
+    const wrong = await send("/app/settings/team/transfer", {
+      cookie: owner.cookie,
+      form: { user_id: member.userId, password: "not my password" },
+    });
     expect(wrong.status).toBe(422);
     expect(fieldError(await wrong.text(), "f-password")).toContain("not your password");
-    const toSelf = await send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: owner.userId, password: GOOD_PASSWORD } });
+    const toSelf = await send("/app/settings/team/transfer", {
+      cookie: owner.cookie,
+      form: { user_id: owner.userId, password: GOOD_PASSWORD },
+    });
     expect(toSelf.status).toBe(422);
     expect(fieldError(await toSelf.text(), "f-user_id")).toContain("Choose another member");
     expect(await teamState()).toEqual(before);
 
-    const res = await send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: member.userId, password: GOOD_PASSWORD } });
+    const res = await send("/app/settings/team/transfer", {
+      cookie: owner.cookie,
+      form: { user_id: member.userId, password: GOOD_PASSWORD },
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/settings/team?notice=transferred");
     expect((await owners()).results).toEqual([{ userId: member.userId }]);
     expect(await roleIn(owner.tenantId, owner.userId)).toBe("admin");
-    expect(await auditEntries(owner.tenantId, "ownership.transferred")).toEqual([expect.objectContaining({ actorUserId: owner.userId, targetId: member.userId })]);
+    expect(await auditEntries(owner.tenantId, "ownership.transferred")).toEqual([
+      expect.objectContaining({ actorUserId: owner.userId, targetId: member.userId }),
+    ]);
 
     // The former owner is an admin now: the transfer form is closed to them.
-    expect((await send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: member.userId, password: GOOD_PASSWORD } })).status).toBe(403);
+    expect(
+      (
+        await send("/app/settings/team/transfer", {
+          cookie: owner.cookie,
+          form: { user_id: member.userId, password: GOOD_PASSWORD },
+        })
+      ).status,
+    ).toBe(403);
     // The new owner can hand it back.
-    const back = await send("/app/settings/team/transfer", { cookie: member.cookie, form: { user_id: owner.userId, password: GOOD_PASSWORD } });
+    const back = await send("/app/settings/team/transfer", {
+      cookie: member.cookie,
+      form: { user_id: owner.userId, password: GOOD_PASSWORD },
+    });
     expect(back.status).toBe(303);
     expect((await owners()).results).toEqual([{ userId: owner.userId }]);
   });
@@ -399,14 +525,22 @@ describe("ownership", () => {
     const a = await invitedMember(owner, "admin");
     const b = await invitedMember(owner, "member");
     const responses = await Promise.all([
-      send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: a.userId, password: GOOD_PASSWORD } }),
-      send("/app/settings/team/transfer", { cookie: owner.cookie, form: { user_id: b.userId, password: GOOD_PASSWORD } }),
+      send("/app/settings/team/transfer", {
+        cookie: owner.cookie,
+        form: { user_id: a.userId, password: GOOD_PASSWORD },
+      }),
+      send("/app/settings/team/transfer", {
+        cookie: owner.cookie,
+        form: { user_id: b.userId, password: GOOD_PASSWORD },
+      }),
     ]);
     // The loser is refused by the role guard (403) or, if it got past it, by the conditional update (409).
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses[0]).toBe(303);
     expect([403, 409]).toContain(statuses[1]);
-    const owners = await env.DB.prepare("SELECT count(*) AS n FROM memberships WHERE tenant_id = ? AND role = 'owner'").bind(owner.tenantId).first("n");
+    const owners = await env.DB.prepare("SELECT count(*) AS n FROM memberships WHERE tenant_id = ? AND role = 'owner'")
+      .bind(owner.tenantId)
+      .first("n");
     expect(owners).toBe(1);
   });
 });
@@ -415,7 +549,11 @@ describe("workspaces", () => {
   it("lists the user's workspaces and switches this session between them", async () => {
     const owner = await verifiedOwner("Second Home Ltd");
     const user = await invitedExistingUser(owner, "member");
-    const own = await env.DB.prepare("SELECT tenant_id AS tenantId FROM memberships WHERE user_id = ? AND role = 'owner'").bind(user.userId).first<{ tenantId: string }>();
+    const own = await env.DB.prepare(
+      "SELECT tenant_id AS tenantId FROM memberships WHERE user_id = ? AND role = 'owner'",
+    )
+      .bind(user.userId)
+      .first<{ tenantId: string }>();
 
     const list = await (await send("/app/workspaces", { cookie: user.cookie })).text();
     expect(list).toContain("Their Own Co");
@@ -429,7 +567,9 @@ describe("workspaces", () => {
     expect(res.headers.get("Location")).toBe("/app");
     const dashboard = await (await send("/app", { cookie: user.cookie })).text();
     expect(dashboard).toContain("<h1>Their Own Co</h1>");
-    expect(await auditEntries(own!.tenantId, "tenant.switched")).toEqual([expect.objectContaining({ actorUserId: user.userId })]);
+    expect(await auditEntries(own!.tenantId, "tenant.switched")).toEqual([
+      expect.objectContaining({ actorUserId: user.userId }),
+    ]);
   });
 
   it("the layout links to the workspaces page", async () => {

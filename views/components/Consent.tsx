@@ -8,7 +8,14 @@ export type ConsentChoiceValue = "accepted" | "rejected";
  */
 export function ConsentChoiceForm(p: { back: string; target: string }) {
   return (
-    <form class="consent-choices" method="post" action="/consent" hx-post="/consent" hx-target={`#${p.target}`} hx-swap="outerHTML">
+    <form
+      class="consent-choices"
+      method="post"
+      action="/consent"
+      hx-post="/consent"
+      hx-target={`#${p.target}`}
+      hx-swap="outerHTML"
+    >
       <input type="hidden" name="back" value={p.back} />
       <button type="submit" class="consent-choice" name="analytics" value="accept">
         Accept analytics cookies
@@ -27,9 +34,9 @@ export function ConsentBanner(p: { back: string }) {
       <div class="inner">
         <h2 id="consent-heading">Cookies on this site</h2>
         <p>
-          We use essential cookies to make this site work. With your permission we would also use Google Analytics cookies on our
-          public pages, to count visits and see which pages help. Analytics never runs inside the app, where your data is.{" "}
-          <a href="/cookies">Read the cookie policy</a>.
+          We use essential cookies to make this site work. With your permission we would also use Google Analytics
+          cookies on our public pages, to count visits and see which pages help. Analytics never runs inside the app,
+          where your data is. <a href="/cookies">Read the cookie policy</a>.
         </p>
         <ConsentChoiceForm back={p.back} target="consent-banner" />
       </div>
@@ -50,8 +57,8 @@ export function ConsentBannerAnswer(p: { analytics: ConsentChoiceValue }) {
       <div class="inner" role="status">
         <h2 id="consent-heading">Cookies on this site</h2>
         <p>
-          {choiceText(p.analytics)} You can change this at any time under <a href="/cookies#cookie-settings">Cookie settings</a> at the
-          bottom of every page.
+          {choiceText(p.analytics)} You can change this at any time under{" "}
+          <a href="/cookies#cookie-settings">Cookie settings</a> at the bottom of every page.
         </p>
       </div>
     </section>
@@ -59,7 +66,12 @@ export function ConsentBannerAnswer(p: { analytics: ConsentChoiceValue }) {
 }
 
 /** The "Cookie settings" section of /cookies: the current choice and the same two buttons. */
-export function CookieSettings(p: { configured: boolean; analytics: ConsentChoiceValue | null; back: string; saved?: boolean }) {
+export function CookieSettings(p: {
+  configured: boolean;
+  analytics: ConsentChoiceValue | null;
+  back: string;
+  saved?: boolean;
+}) {
   return (
     <section id="cookie-settings" class="card stack" aria-labelledby="cookie-settings-heading">
       <h2 id="cookie-settings-heading">Cookie settings</h2>
@@ -72,7 +84,10 @@ export function CookieSettings(p: { configured: boolean; analytics: ConsentChoic
           <ConsentChoiceForm back={p.back} target="cookie-settings" />
         </>
       ) : (
-        <p>This site does not use analytics cookies at the moment, so there is nothing to choose: only essential and preference cookies are set.</p>
+        <p>
+          This site does not use analytics cookies at the moment, so there is nothing to choose: only essential and
+          preference cookies are set.
+        </p>
       )}
     </section>
   );

@@ -16,7 +16,8 @@ export interface FieldProps {
 /** A labelled input whose hint and error are tied to it with aria-describedby. */
 export function Field(p: FieldProps) {
   const id = `f-${p.name}`;
-  const describedBy = [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy =
+    [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div class="field">
       <label for={id}>{p.label}</label>
@@ -107,7 +108,16 @@ export function NewPasswordField(p: { name: string; label: string; error?: strin
 }
 
 /** A labelled textarea with its error tied to it (aria-describedby). */
-export function TextareaField(p: { id: string; name: string; label: string; value: string; error?: string; rows?: number; maxlength?: number; required?: boolean }) {
+export function TextareaField(p: {
+  id: string;
+  name: string;
+  label: string;
+  value: string;
+  error?: string;
+  rows?: number;
+  maxlength?: number;
+  required?: boolean;
+}) {
   return (
     <div class="field">
       <label for={p.id}>{p.label}</label>

@@ -25,8 +25,8 @@ export function SeatLimitPage(p: { tenantName: string }) {
     <section class="card narrow" aria-labelledby="seat-limit-heading">
       <h1 id="seat-limit-heading">{p.tenantName} has no free seat</h1>
       <p>
-        {p.tenantName} is on the Free plan, and all of its seats are taken, so you cannot join just now. Your invitation is still valid:
-        once the owner upgrades or frees a seat, open the link again.
+        {p.tenantName} is on the Free plan, and all of its seats are taken, so you cannot join just now. Your invitation
+        is still valid: once the owner upgrades or frees a seat, open the link again.
       </p>
       <p>
         <a href="/">Go to the home page</a>

@@ -54,13 +54,14 @@ export function EmailButton(p: { href: string; label: string }) {
   return (
     <>
       <p style="margin:24px 0">
-        <a href={p.href} style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:10px 18px;border-radius:6px;font-weight:600">
+        <a
+          href={p.href}
+          style="display:inline-block;background:#1d4ed8;color:#ffffff;text-decoration:none;padding:10px 18px;border-radius:6px;font-weight:600"
+        >
           {p.label}
         </a>
       </p>
-      <p style="font-size:13px;color:#4a5160;word-break:break-all">
-        Or paste this link into your browser: {p.href}
-      </p>
+      <p style="font-size:13px;color:#4a5160;word-break:break-all">Or paste this link into your browser: {p.href}</p>
     </>
   );
 }

@@ -14,7 +14,14 @@ export interface LayoutProps {
   /** The path of this page, for the theme switch to come back to. */
   path: string;
   /** The signed-in user; `closed`: their workspace is closed, so the navigation offers only what still works. */
-  user: { email: string; tenantName: string; role: string; verified: boolean; billingState?: string; closed?: boolean } | null;
+  user: {
+    email: string;
+    tenantName: string;
+    role: string;
+    verified: boolean;
+    billingState?: string;
+    closed?: boolean;
+  } | null;
   /** Google Analytics on this page (a consenting, signed-out visitor on a public page), or null. */
   analytics?: { loaderSrc: string; initSrc: string; measurementId: string } | null;
   /** Ask for analytics consent on this page. */
@@ -64,7 +71,12 @@ export function Layout(p: LayoutProps) {
           {p.analytics ? (
             <>
               <script src={p.analytics.loaderSrc} nonce={p.nonce} async></script>
-              <script src={p.analytics.initSrc} nonce={p.nonce} data-measurement-id={p.analytics.measurementId} defer></script>
+              <script
+                src={p.analytics.initSrc}
+                nonce={p.nonce}
+                data-measurement-id={p.analytics.measurementId}
+                defer
+              ></script>
             </>
           ) : null}
         </head>
@@ -140,8 +152,8 @@ export function Layout(p: LayoutProps) {
               <div class="flash warn verify-banner" role="status">
                 {p.user.role === "owner" ? (
                   <p>
-                    The last payment for {p.user.tenantName} did not go through, so the Free plan's limits apply until it does. Nothing is
-                    deleted.{" "}
+                    The last payment for {p.user.tenantName} did not go through, so the Free plan's limits apply until
+                    it does. Nothing is deleted.{" "}
                     {/* A full page load: the billing page's own CSP lets its form continue to Stripe. */}
                     <a href="/app/settings/billing" hx-boost="false">
                       Update the payment method
@@ -149,8 +161,8 @@ export function Layout(p: LayoutProps) {
                   </p>
                 ) : (
                   <p>
-                    The last payment for {p.user.tenantName} did not go through, so the Free plan's limits apply until it does. Nothing is
-                    deleted. Please ask the workspace owner to update the payment method.
+                    The last payment for {p.user.tenantName} did not go through, so the Free plan's limits apply until
+                    it does. Nothing is deleted. Please ask the workspace owner to update the payment method.
                   </p>
                 )}
               </div>
@@ -171,7 +183,12 @@ export function Layout(p: LayoutProps) {
                 <fieldset class="theme-switch">
                   <legend>Theme</legend>
                   {THEMES.map((t) => (
-                    <button type="submit" name="theme" value={t.value} aria-pressed={p.theme === t.value ? "true" : "false"}>
+                    <button
+                      type="submit"
+                      name="theme"
+                      value={t.value}
+                      aria-pressed={p.theme === t.value ? "true" : "false"}
+                    >
                       {t.label}
                     </button>
                   ))}

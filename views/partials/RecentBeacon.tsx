@@ -4,5 +4,14 @@
  * a 204 and nothing is swapped). Without JavaScript nothing is recorded, which is harmless.
  */
 export function RecentBeacon(p: { type: "contact" | "company"; id: number }) {
-  return <div hidden class="recent-beacon" hx-post="/app/recent" hx-trigger="load" hx-vals={JSON.stringify({ type: p.type, id: p.id })} hx-swap="none"></div>;
+  return (
+    <div
+      hidden
+      class="recent-beacon"
+      hx-post="/app/recent"
+      hx-trigger="load"
+      hx-vals={JSON.stringify({ type: p.type, id: p.id })}
+      hx-swap="none"
+    ></div>
+  );
 }

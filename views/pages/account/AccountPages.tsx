@@ -38,15 +38,20 @@ export function InvalidLinkPage(p: { what: string; retryHref: string; retryLabel
 }
 
 /** Asks for the email address to send a reset link to. */
-export function ForgotPasswordPage(p: { email?: string; errors: Record<string, string>; sentTo?: string; rateLimitedMinutes?: number }) {
+export function ForgotPasswordPage(p: {
+  email?: string;
+  errors: Record<string, string>;
+  sentTo?: string;
+  rateLimitedMinutes?: number;
+}) {
   return (
     <section class="card narrow" aria-labelledby="forgot-heading">
       <h1 id="forgot-heading">Reset your password</h1>
       {p.sentTo ? (
         <FormAlert kind="ok">
           <p>
-            If an account exists for <strong>{p.sentTo}</strong>, we have sent it a link to choose a new password. The link
-            works for one hour. Check your spam folder if nothing arrives.
+            If an account exists for <strong>{p.sentTo}</strong>, we have sent it a link to choose a new password. The
+            link works for one hour. Check your spam folder if nothing arrives.
           </p>
         </FormAlert>
       ) : null}
@@ -57,7 +62,16 @@ export function ForgotPasswordPage(p: { email?: string; errors: Record<string, s
       ) : null}
       <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
       <form class="stack" method="post" action="/password/forgot" novalidate>
-        <Field name="email" label="Email" type="email" autocomplete="email" required maxlength={254} value={p.email} error={p.errors.email} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autocomplete="email"
+          required
+          maxlength={254}
+          value={p.email}
+          error={p.errors.email}
+        />
         <button type="submit">Send the link</button>
       </form>
       <p class="muted">

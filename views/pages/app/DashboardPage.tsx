@@ -33,7 +33,8 @@ function RecordLink(p: { record: DashboardRecordRef }) {
   if (p.record.name === null) return <span class="muted">a deleted {p.record.type}</span>;
   return (
     <>
-      <span class="muted">{p.record.type === "contact" ? "contact" : "company"}</span> <a href={recordHref(p.record)}>{p.record.name || "(no name)"}</a>
+      <span class="muted">{p.record.type === "contact" ? "contact" : "company"}</span>{" "}
+      <a href={recordHref(p.record)}>{p.record.name || "(no name)"}</a>
     </>
   );
 }

@@ -29,8 +29,25 @@ export function LoginPage(p: LoginPageProps) {
         </FormAlert>
       ) : null}
       <form class="stack" method="post" action={action} novalidate>
-        <Field name="email" label="Email" type="email" autocomplete="username" required maxlength={254} value={p.email} error={p.errors.email} />
-        <Field name="password" label="Password" type="password" autocomplete="current-password" required maxlength={256} error={p.errors.password} />
+        <Field
+          name="email"
+          label="Email"
+          type="email"
+          autocomplete="username"
+          required
+          maxlength={254}
+          value={p.email}
+          error={p.errors.email}
+        />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autocomplete="current-password"
+          required
+          maxlength={256}
+          error={p.errors.password}
+        />
         <button type="submit">Log in</button>
       </form>
       <p class="muted">
@@ -56,16 +73,16 @@ function LimitMessage(p: NonNullable<LoginPageProps["limited"]>) {
     case "account":
       return (
         <p>
-          Too many attempts. This account has had many failed sign-ins from other places, so browsers that have
-          not signed in to it before get one try every 30 seconds. Please try again in {when}. A browser you have
-          signed in with before is not slowed down.{reset}
+          Too many attempts. This account has had many failed sign-ins from other places, so browsers that have not
+          signed in to it before get one try every 30 seconds. Please try again in {when}. A browser you have signed in
+          with before is not slowed down.{reset}
         </p>
       );
     case "source":
       return (
         <p>
-          Too many attempts: there were too many failed sign-ins to this account from your network. Please wait{" "}
-          {when} before trying again from here. A browser you have signed in with before can still sign in.{reset}
+          Too many attempts: there were too many failed sign-ins to this account from your network. Please wait {when}{" "}
+          before trying again from here. A browser you have signed in with before can still sign in.{reset}
         </p>
       );
     case "device":

@@ -29,9 +29,26 @@ export function SignupPage(p: SignupPageProps) {
         </FormAlert>
       ) : null}
       <form class="stack" method="post" action="/signup" novalidate>
-        <Field name="email" label="Work email" type="email" autocomplete="email" required maxlength={254} value={p.values.email} error={p.errors.email} />
+        <Field
+          name="email"
+          label="Work email"
+          type="email"
+          autocomplete="email"
+          required
+          maxlength={254}
+          value={p.values.email}
+          error={p.errors.email}
+        />
         <NewPasswordField name="password" label="Password" error={p.errors.password} />
-        <Field name="company_name" label="Company name" autocomplete="organization" required maxlength={100} value={p.values.company_name} error={p.errors.company_name} />
+        <Field
+          name="company_name"
+          label="Company name"
+          autocomplete="organization"
+          required
+          maxlength={100}
+          value={p.values.company_name}
+          error={p.errors.company_name}
+        />
         <Checkbox name="age_confirmed" checked={p.values.age_confirmed} error={p.errors.age_confirmed}>
           I am 18 or older.
         </Checkbox>

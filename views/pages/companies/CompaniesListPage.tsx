@@ -39,12 +39,17 @@ export interface CompaniesListPageProps {
 }
 
 /** The list region: what the search box swaps with htmx, and what the full page embeds. */
-export function CompanyResults(p: Pick<CompaniesListPageProps, "rows" | "nextHref" | "paged" | "filters" | "exportHref">) {
+export function CompanyResults(
+  p: Pick<CompaniesListPageProps, "rows" | "nextHref" | "paged" | "filters" | "exportHref">,
+) {
   return (
     <section id="company-results" class="card list-results" aria-label="Companies" aria-live="polite">
       {p.exportHref ? (
         <p class="export-link">
-          <a href={p.exportHref}>{p.filters.q || p.filters.tag ? "Export the companies that match" : "Export all companies"}</a> · <a href="/app/import">Import companies</a>
+          <a href={p.exportHref}>
+            {p.filters.q || p.filters.tag ? "Export the companies that match" : "Export all companies"}
+          </a>{" "}
+          · <a href="/app/import">Import companies</a>
         </p>
       ) : null}
       {p.rows.length === 0 ? (
@@ -148,7 +153,13 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
             hx-push-url="true"
           />
         </div>
-        <SelectField name="tag" label="Tag" value={p.filters.tag} empty="Any tag" options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))} />
+        <SelectField
+          name="tag"
+          label="Tag"
+          value={p.filters.tag}
+          empty="Any tag"
+          options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
+        />
         <SelectField
           name="sort"
           label="Sort by"
@@ -170,7 +181,13 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
         />
         <button type="submit">Show</button>
       </form>
-      <CompanyResults rows={p.rows} nextHref={p.nextHref} paged={p.paged} filters={p.filters} exportHref={p.exportHref} />
+      <CompanyResults
+        rows={p.rows}
+        nextHref={p.nextHref}
+        paged={p.paged}
+        filters={p.filters}
+        exportHref={p.exportHref}
+      />
     </div>
   );
 }

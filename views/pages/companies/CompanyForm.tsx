@@ -1,5 +1,12 @@
 import { Field, FormAlert } from "../../components/Field";
-import { CustomFieldInputs, InputField, SelectField, TagPicker, TextareaField, type CustomFieldDef } from "./FormFields";
+import {
+  CustomFieldInputs,
+  InputField,
+  SelectField,
+  TagPicker,
+  TextareaField,
+  type CustomFieldDef,
+} from "./FormFields";
 
 export interface CompanyFormProps {
   mode: "new" | "edit";
@@ -30,7 +37,9 @@ export function CompanyForm(p: CompanyFormProps) {
       {p.duplicates?.length ? (
         <div class="flash warn" role="alert">
           <p>
-            {p.duplicates.length === 1 ? "A company with this domain already exists: " : "Companies with this domain already exist: "}
+            {p.duplicates.length === 1
+              ? "A company with this domain already exists: "
+              : "Companies with this domain already exist: "}
             {p.duplicates.map((d, i) => (
               <>
                 {i > 0 ? ", " : null}
@@ -44,10 +53,33 @@ export function CompanyForm(p: CompanyFormProps) {
           </button>
         </div>
       ) : null}
-      <Field name="name" label="Name" value={v.name} error={p.errors.name} required maxlength={200} autocomplete="organization" />
-      <InputField name="domain" label="Website domain" value={v.domain} error={p.errors.domain} hint="Like example.com. A full web address works too." inputmode="url" maxlength={300} />
+      <Field
+        name="name"
+        label="Name"
+        value={v.name}
+        error={p.errors.name}
+        required
+        maxlength={200}
+        autocomplete="organization"
+      />
+      <InputField
+        name="domain"
+        label="Website domain"
+        value={v.domain}
+        error={p.errors.domain}
+        hint="Like example.com. A full web address works too."
+        inputmode="url"
+        maxlength={300}
+      />
       <InputField name="industry" label="Industry" value={v.industry} error={p.errors.industry} maxlength={100} />
-      <SelectField name="size" label="Size" value={v.size} empty="Unknown" options={p.sizes.map((s) => ({ value: s, label: `${s} people` }))} error={p.errors.size} />
+      <SelectField
+        name="size"
+        label="Size"
+        value={v.size}
+        empty="Unknown"
+        options={p.sizes.map((s) => ({ value: s, label: `${s} people` }))}
+        error={p.errors.size}
+      />
       <InputField
         name="phone"
         label="Phone"
@@ -59,8 +91,21 @@ export function CompanyForm(p: CompanyFormProps) {
         hint={`Numbers without a country code are read as ${p.region} numbers; start others with + and the country code.`}
       />
       <TextareaField name="address" label="Address" value={v.address} error={p.errors.address} maxlength={500} />
-      <SelectField name="owner_id" label="Owner" value={v.owner_id} empty="No owner" options={p.members.map((m) => ({ value: m.userId, label: m.email }))} error={p.errors.owner_id} />
-      <TagPicker tags={p.tags} checked={p.tagIds} newTag={v.new_tag} error={p.errors.tag_ids} newTagError={p.errors.new_tag} />
+      <SelectField
+        name="owner_id"
+        label="Owner"
+        value={v.owner_id}
+        empty="No owner"
+        options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
+        error={p.errors.owner_id}
+      />
+      <TagPicker
+        tags={p.tags}
+        checked={p.tagIds}
+        newTag={v.new_tag}
+        error={p.errors.tag_ids}
+        newTagError={p.errors.new_tag}
+      />
       <CustomFieldInputs fields={p.fields} values={v} errors={p.errors} />
       <div class="actions">
         <button type="submit">{p.mode === "new" ? "Create company" : "Save changes"}</button>

@@ -46,7 +46,13 @@ export function CompanyPage(p: CompanyPageProps) {
               Edit
             </a>
             {/* Without JavaScript this opens the confirmation page; with htmx it asks, then deletes. */}
-            <form class="inline-form" method="get" action={`/app/companies/${c.id}/delete`} hx-delete={`/app/companies/${c.id}`} hx-confirm={`Delete ${c.name}? Its notes go too; its contacts stay.`}>
+            <form
+              class="inline-form"
+              method="get"
+              action={`/app/companies/${c.id}/delete`}
+              hx-delete={`/app/companies/${c.id}`}
+              hx-confirm={`Delete ${c.name}? Its notes go too; its contacts stay.`}
+            >
               <button type="submit" class="secondary">
                 Delete
               </button>
@@ -75,7 +81,9 @@ export function CompanyPage(p: CompanyPageProps) {
               <dt>Size</dt>
               <dd>{c.size ? `${c.size} people` : <span class="muted">—</span>}</dd>
               <dt>Phone</dt>
-              <dd>{c.phone && c.phoneE164 ? <a href={`tel:${c.phoneE164}`}>{c.phone}</a> : <span class="muted">—</span>}</dd>
+              <dd>
+                {c.phone && c.phoneE164 ? <a href={`tel:${c.phoneE164}`}>{c.phone}</a> : <span class="muted">—</span>}
+              </dd>
               <dt>Address</dt>
               <dd>{c.address ? <RichText text={c.address} /> : <span class="muted">—</span>}</dd>
               <dt>Owner</dt>
@@ -85,7 +93,9 @@ export function CompanyPage(p: CompanyPageProps) {
                 return (
                   <>
                     <dt>{f.name}</dt>
-                    <dd>{value !== undefined ? <CustomValue kind={f.kind} value={value} /> : <span class="muted">—</span>}</dd>
+                    <dd>
+                      {value !== undefined ? <CustomValue kind={f.kind} value={value} /> : <span class="muted">—</span>}
+                    </dd>
                   </>
                 );
               })}
@@ -116,7 +126,9 @@ export function CompanyPage(p: CompanyPageProps) {
             )}
             {p.contacts.length ? (
               <p>
-                <a href={`/app/contacts?company=${c.id}`}>{p.moreContacts ? `See all contacts at ${c.name}` : "Open in the contacts list"}</a>
+                <a href={`/app/contacts?company=${c.id}`}>
+                  {p.moreContacts ? `See all contacts at ${c.name}` : "Open in the contacts list"}
+                </a>
               </p>
             ) : null}
           </section>
@@ -133,7 +145,9 @@ export function CompanyDeletePage(p: { company: { id: number; name: string } }) 
   return (
     <div class="stack narrow">
       <h1>Delete {p.company.name}?</h1>
-      <p>Its notes, tags and custom values are deleted. Its contacts are kept, without a company. This cannot be undone.</p>
+      <p>
+        Its notes, tags and custom values are deleted. Its contacts are kept, without a company. This cannot be undone.
+      </p>
       <form method="post" action={`/app/companies/${p.company.id}/delete`} class="actions">
         <button type="submit" class="danger">
           Delete company

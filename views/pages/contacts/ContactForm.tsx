@@ -1,6 +1,13 @@
 import type { Child } from "hono/jsx";
 import { Field, FormAlert } from "../../components/Field";
-import { CustomFieldInputs, FieldError, SelectField, TagPicker, TextareaField, type CustomFieldDef } from "../companies/FormFields";
+import {
+  CustomFieldInputs,
+  FieldError,
+  SelectField,
+  TagPicker,
+  TextareaField,
+  type CustomFieldDef,
+} from "../companies/FormFields";
 
 /** A contact that already has one of the submitted emails or phones. */
 export interface DuplicateContactView {
@@ -43,11 +50,24 @@ function slots(values: string[], max: number): string[] {
 }
 
 /** A fieldset of like inputs (emails, phones): the first is the primary one. */
-function ListInputs(p: { name: "emails" | "phones"; legend: string; itemLabel: string; type: "email" | "tel"; values: string[]; errors: Record<string, string>; hint: string; max: number }) {
+function ListInputs(p: {
+  name: "emails" | "phones";
+  legend: string;
+  itemLabel: string;
+  type: "email" | "tel";
+  values: string[];
+  errors: Record<string, string>;
+  hint: string;
+  max: number;
+}) {
   const groupError = p.errors[p.name];
   const hintId = `f-${p.name}-hint`;
   return (
-    <fieldset id={`f-${p.name}`} class="field list-inputs" aria-describedby={[hintId, groupError ? `f-${p.name}-error` : null].filter(Boolean).join(" ")}>
+    <fieldset
+      id={`f-${p.name}`}
+      class="field list-inputs"
+      aria-describedby={[hintId, groupError ? `f-${p.name}-error` : null].filter(Boolean).join(" ")}
+    >
       <legend>{p.legend}</legend>
       <p class="hint" id={hintId}>
         {p.hint}
@@ -96,7 +116,9 @@ export function DuplicateWarning(p: { duplicates: DuplicateContactView[]; withBu
           </li>
         ))}
       </ul>
-      {p.withButton ? <p>Open the existing contact to update it, or choose “Create anyway” below to add a new one.</p> : null}
+      {p.withButton ? (
+        <p>Open the existing contact to update it, or choose “Create anyway” below to add a new one.</p>
+      ) : null}
     </div>
   );
 }
@@ -117,8 +139,22 @@ export function ContactForm(p: ContactFormProps) {
       <DuplicateWarning duplicates={duplicates} withButton />
       {duplicates.length ? <input type="hidden" name="allow_duplicate" value="1" /> : null}
       <div class="grid two">
-        <Field name="first_name" label="First name" value={v.first_name} error={e.first_name} maxlength={100} autocomplete="off" />
-        <Field name="last_name" label="Last name" value={v.last_name} error={e.last_name} maxlength={100} autocomplete="off" />
+        <Field
+          name="first_name"
+          label="First name"
+          value={v.first_name}
+          error={e.first_name}
+          maxlength={100}
+          autocomplete="off"
+        />
+        <Field
+          name="last_name"
+          label="Last name"
+          value={v.last_name}
+          error={e.last_name}
+          maxlength={100}
+          autocomplete="off"
+        />
       </div>
       <div
         class="stack contact-points"
@@ -154,7 +190,14 @@ export function ContactForm(p: ContactFormProps) {
         />
       </div>
       {p.mode === "new" ? <div id="duplicate-check" aria-live="polite"></div> : null}
-      <Field name="job_title" label="Job title" value={v.job_title} error={e.job_title} maxlength={150} autocomplete="off" />
+      <Field
+        name="job_title"
+        label="Job title"
+        value={v.job_title}
+        error={e.job_title}
+        maxlength={150}
+        autocomplete="off"
+      />
       <SelectField
         name="company_id"
         label="Company"
@@ -165,11 +208,20 @@ export function ContactForm(p: ContactFormProps) {
         hint={p.companiesTruncated ? `Showing the first ${p.companies.length} companies by name.` : undefined}
       />
       <TextareaField name="address" label="Address" value={v.address} error={e.address} maxlength={1000} rows={3} />
-      <SelectField name="owner_id" label="Owner" value={v.owner_id} empty="No owner" options={p.members.map((m) => ({ value: m.userId, label: m.email }))} error={e.owner_id} />
+      <SelectField
+        name="owner_id"
+        label="Owner"
+        value={v.owner_id}
+        empty="No owner"
+        options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
+        error={e.owner_id}
+      />
       <TagPicker tags={p.tags} checked={p.tagIds} newTag={v.new_tag} error={e.tag_ids} newTagError={e.new_tag} />
       <CustomFieldInputs fields={p.fields} values={v} errors={e} />
       <div class="actions">
-        <button type="submit">{p.mode === "edit" ? "Save changes" : duplicates.length ? "Create anyway" : "Create contact"}</button>
+        <button type="submit">
+          {p.mode === "edit" ? "Save changes" : duplicates.length ? "Create anyway" : "Create contact"}
+        </button>
         <a class="button secondary" href={p.cancelHref}>
           Cancel
         </a>

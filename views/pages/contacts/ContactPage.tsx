@@ -50,7 +50,15 @@ export function ContactPage(p: ContactPageProps) {
             <p class="muted record-subtitle">
               {c.jobTitle ?? ""}
               {c.jobTitle && c.companyName ? " at " : ""}
-              {c.companyName ? c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : c.companyName : ""}
+              {c.companyName ? (
+                c.companyId ? (
+                  <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a>
+                ) : (
+                  c.companyName
+                )
+              ) : (
+                ""
+              )}
             </p>
           ) : null}
         </div>
@@ -59,10 +67,16 @@ export function ContactPage(p: ContactPageProps) {
           {p.canWrite ? (
             <>
               <a class="button secondary" href={`/app/contacts/${c.id}/edit`}>
-              Edit
-            </a>
+                Edit
+              </a>
               {/* Without JavaScript this opens the confirmation page; with htmx it asks, then deletes. */}
-              <form class="inline-form" method="get" action={`/app/contacts/${c.id}/delete`} hx-delete={`/app/contacts/${c.id}`} hx-confirm={`Delete ${c.name}? Their notes go too. This cannot be undone.`}>
+              <form
+                class="inline-form"
+                method="get"
+                action={`/app/contacts/${c.id}/delete`}
+                hx-delete={`/app/contacts/${c.id}`}
+                hx-confirm={`Delete ${c.name}? Their notes go too. This cannot be undone.`}
+              >
                 <button type="submit" class="secondary">
                   Delete
                 </button>
@@ -118,7 +132,9 @@ export function ContactPage(p: ContactPageProps) {
             <dt>Job title</dt>
             <dd>{c.jobTitle ?? none}</dd>
             <dt>Company</dt>
-            <dd>{c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : (c.companyName ?? none)}</dd>
+            <dd>
+              {c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : (c.companyName ?? none)}
+            </dd>
             <dt>Address</dt>
             <dd>{c.address ? <RichText text={c.address} /> : none}</dd>
             <dt>Owner</dt>
@@ -155,7 +171,9 @@ export function ContactDeletePage(p: { contact: { id: number; name: string } }) 
   return (
     <div class="stack narrow">
       <h1>Delete {p.contact.name}?</h1>
-      <p>Their emails, phone numbers, tags, custom values, notes and timeline are deleted too. This cannot be undone.</p>
+      <p>
+        Their emails, phone numbers, tags, custom values, notes and timeline are deleted too. This cannot be undone.
+      </p>
       <form method="post" action={`/app/contacts/${p.contact.id}/delete`} class="actions">
         <button type="submit" class="danger">
           Delete contact
@@ -182,7 +200,9 @@ export function BulkDeletePage(p: { contacts: { id: number; name: string }[]; ba
         ))}
         {n > SHOWN_NAMES ? <li class="muted">and {n - SHOWN_NAMES} more</li> : null}
       </ul>
-      <p>Their emails, phone numbers, tags, custom values, notes and timelines are deleted too. This cannot be undone.</p>
+      <p>
+        Their emails, phone numbers, tags, custom values, notes and timelines are deleted too. This cannot be undone.
+      </p>
       <form method="post" action="/app/contacts/bulk" class="actions">
         <input type="hidden" name="action" value="delete" />
         <input type="hidden" name="confirm" value="1" />
@@ -218,9 +238,9 @@ export function BulkProblemPage(p: { message: string; back: string }) {
 function ErasureExplained(p: { many: boolean }) {
   return (
     <p>
-      Erasing removes {p.many ? "these people" : "this person"} completely, as a privacy request asks: the contact, their emails and phone
-      numbers, tags, custom values, notes, timeline, recently-viewed entries and what imports recorded about them. The audit trail
-      keeps only that contact #id was erased, never a name. This cannot be undone.
+      Erasing removes {p.many ? "these people" : "this person"} completely, as a privacy request asks: the contact,
+      their emails and phone numbers, tags, custom values, notes, timeline, recently-viewed entries and what imports
+      recorded about them. The audit trail keeps only that contact #id was erased, never a name. This cannot be undone.
     </p>
   );
 }
@@ -230,8 +250,8 @@ function SuppressChoice(p: { available: boolean }) {
   return p.available ? (
     <div class="field">
       <label class="check" for="f-suppress">
-        <input id="f-suppress" type="checkbox" name="suppress" value="1" /> Also add their email addresses to this workspace's suppression list, so
-        later imports skip them
+        <input id="f-suppress" type="checkbox" name="suppress" value="1" /> Also add their email addresses to this
+        workspace's suppression list, so later imports skip them
       </label>
       <p class="hint">The list keeps only a keyed one-way hash of each address, never the address.</p>
     </div>

@@ -77,7 +77,9 @@ function contactRow(r: ContactListRow, canWrite: boolean) {
   const iso = new Date(r.updatedAt).toISOString();
   const label = (name: string, shown: unknown) => (shown ? html` data-label="${name}"` : "");
   return html`<tr id="contact-${r.id}">${
-    canWrite ? html`<td class="select-col"><input type="checkbox" name="ids" value="${r.id}" form="bulk-form" id="select-${r.id}" aria-label="Select ${r.name}"/></td>` : ""
+    canWrite
+      ? html`<td class="select-col"><input type="checkbox" name="ids" value="${r.id}" form="bulk-form" id="select-${r.id}" aria-label="Select ${r.name}"/></td>`
+      : ""
   }<td><a href="/app/contacts/${r.id}">${r.name}</a></td><td${label("Company", r.companyName)}>${
     r.companyId ? html`<a href="/app/companies/${r.companyId}">${r.companyName}</a>` : (r.companyName ?? "")
   }</td><td${label("Email", r.email)}>${r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : ""}</td><td${label("Phone", r.phone)} class="phone-cell">${
@@ -97,12 +99,17 @@ export function ContactResults(p: ContactResultsProps) {
   return (
     <>
       <p class="results-summary" role="status">
-        {p.total !== null && !p.filtered ? (p.total === 1 ? "1 contact" : `${p.total} contacts`) : `Showing ${p.rows.length}${p.nextHref ? "+" : ""}`}
+        {p.total !== null && !p.filtered
+          ? p.total === 1
+            ? "1 contact"
+            : `${p.total} contacts`
+          : `Showing ${p.rows.length}${p.nextHref ? "+" : ""}`}
         <span class="muted"> · sorted by {p.sortLabel}</span>
       </p>
       {p.exportHref ? (
         <p class="export-link">
-          <a href={p.exportHref}>{p.filtered ? "Export the contacts that match" : "Export all contacts"}</a> · <a href="/app/import">Import contacts</a>
+          <a href={p.exportHref}>{p.filtered ? "Export the contacts that match" : "Export all contacts"}</a> ·{" "}
+          <a href="/app/import">Import contacts</a>
         </p>
       ) : null}
       {p.rows.length === 0 ? (
@@ -118,7 +125,13 @@ export function ContactResults(p: ContactResultsProps) {
                 {p.canWrite ? (
                   <th scope="col" class="select-col">
                     {/* Ticks every row; shown by app.js, which makes it work. */}
-                    <input type="checkbox" id="select-all" data-select-all aria-label="Select all contacts on this page" hidden />
+                    <input
+                      type="checkbox"
+                      id="select-all"
+                      data-select-all
+                      aria-label="Select all contacts on this page"
+                      hidden
+                    />
                   </th>
                 ) : null}
                 <SortHeader label="Name" link={p.sortLinks.name} />
@@ -135,9 +148,7 @@ export function ContactResults(p: ContactResultsProps) {
                 ) : null}
               </tr>
             </thead>
-            <tbody>
-              {p.rows.map((r) => contactRow(r, p.canWrite))}
-            </tbody>
+            <tbody>{p.rows.map((r) => contactRow(r, p.canWrite))}</tbody>
           </table>
         </div>
       )}
@@ -228,8 +239,20 @@ export function ContactsListPage(p: ContactsListPageProps) {
             Names, emails, phone numbers, companies and notes. Word beginnings are enough.
           </p>
         </div>
-        <SelectField name="tag" label="Tag" value={f.tag} empty="Any tag" options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))} />
-        <SelectField name="owner" label="Owner" value={f.owner} empty="Anyone" options={p.members.map((m) => ({ value: m.userId, label: m.email }))} />
+        <SelectField
+          name="tag"
+          label="Tag"
+          value={f.tag}
+          empty="Any tag"
+          options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
+        />
+        <SelectField
+          name="owner"
+          label="Owner"
+          value={f.owner}
+          empty="Anyone"
+          options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
+        />
         <SelectField name="sort" label="Sort by" value={f.sort} options={p.sorts} />
         <SelectField
           name="dir"
@@ -255,7 +278,16 @@ export function ContactsListPage(p: ContactsListPageProps) {
               {p.customFields.map((cf) => {
                 const name = `cf_${cf.id}`;
                 const value = f.custom[name] ?? "";
-                if (cf.kind === "select") return <SelectField name={name} label={cf.name} value={value} empty="Any" options={cf.options.map((o) => ({ value: o, label: o }))} />;
+                if (cf.kind === "select")
+                  return (
+                    <SelectField
+                      name={name}
+                      label={cf.name}
+                      value={value}
+                      empty="Any"
+                      options={cf.options.map((o) => ({ value: o, label: o }))}
+                    />
+                  );
                 if (cf.kind === "checkbox")
                   return (
                     <SelectField
@@ -263,12 +295,18 @@ export function ContactsListPage(p: ContactsListPageProps) {
                       label={cf.name}
                       value={value}
                       empty="Any"
-                      options={[
-                        { value: "1", label: "Yes" },
-                      ]}
+                      options={[{ value: "1", label: "Yes" }]}
                     />
                   );
-                return <InputField name={name} label={cf.name} type={cf.kind === "date" ? "date" : "text"} value={value} maxlength={200} />;
+                return (
+                  <InputField
+                    name={name}
+                    label={cf.name}
+                    type={cf.kind === "date" ? "date" : "text"}
+                    value={value}
+                    maxlength={200}
+                  />
+                );
               })}
             </div>
           </details>
@@ -304,7 +342,14 @@ function BulkBar(p: { tags: { id: number; name: string }[]; canErase: boolean })
               ...(p.canErase ? [{ value: "erase", label: "Erase (privacy request)" }] : []),
             ]}
           />
-          <SelectField name="tag_id" id="bulk-tag" label="Tag" empty="Choose a tag" options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))} hint="For adding or removing a tag." />
+          <SelectField
+            name="tag_id"
+            id="bulk-tag"
+            label="Tag"
+            empty="Choose a tag"
+            options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
+            hint="For adding or removing a tag."
+          />
           <button type="submit">Apply</button>
         </div>
       </fieldset>

@@ -34,12 +34,13 @@ export function ExportPage(p: ExportPageProps) {
       <h1>Export data</h1>
       <SettingsNav current="export" canSeeAudit canSeeBilling={p.canSeeBilling} />
       <p>
-        Download your workspace's records. Each file is made as you download it, so it holds everything as it is right now, however
-        many records there are. Every export is written to the audit trail.
+        Download your workspace's records. Each file is made as you download it, so it holds everything as it is right
+        now, however many records there are. Every export is written to the audit trail.
       </p>
       {p.ignored.length ? (
         <FormAlert kind="warn">
-          The link named filters that could not be read ({p.ignored.join(", ")}). The downloads below leave them out, as the list did.
+          The link named filters that could not be read ({p.ignored.join(", ")}). The downloads below leave them out, as
+          the list did.
         </FormAlert>
       ) : null}
       {p.sections.map((s) => (
@@ -55,7 +56,12 @@ export function ExportPage(p: ExportPageProps) {
             {s.downloads.map((d) => (
               <li>
                 {/* A file, not a page: a plain download, never an htmx swap. */}
-                <a href={d.href} download hx-boost="false" aria-describedby={s.filters.length ? `export-${s.key}-filters` : undefined}>
+                <a
+                  href={d.href}
+                  download
+                  hx-boost="false"
+                  aria-describedby={s.filters.length ? `export-${s.key}-filters` : undefined}
+                >
                   {d.label}
                 </a>
                 <span class="muted"> · {d.description}</span>
@@ -69,14 +75,19 @@ export function ExportPage(p: ExportPageProps) {
         <ul>
           <li>
             CSV files are UTF-8 with a byte order mark, so spreadsheets show accents correctly. A cell that begins with{" "}
-            <code>=</code>, <code>+</code>, <code>-</code> or <code>@</code> starts with an apostrophe (<code>'</code>), so a spreadsheet
-            shows it as text and never runs it as a formula. Phone numbers in international format therefore start with <code>'+</code>.
+            <code>=</code>, <code>+</code>, <code>-</code> or <code>@</code> starts with an apostrophe (<code>'</code>),
+            so a spreadsheet shows it as text and never runs it as a formula. Phone numbers in international format
+            therefore start with <code>'+</code>.
           </li>
           <li>
-            Custom fields follow the built-in columns, one column each, named as the field. Dates are written YYYY-MM-DD, ticked checkboxes
-            as <code>1</code>; times are in UTC (ISO 8601). Tags are separated by semicolons.
+            Custom fields follow the built-in columns, one column each, named as the field. Dates are written
+            YYYY-MM-DD, ticked checkboxes as <code>1</code>; times are in UTC (ISO 8601). Tags are separated by
+            semicolons.
           </li>
-          <li>The JSON files hold everything: every email and phone number, custom fields with their kind, tags, owners and notes.</li>
+          <li>
+            The JSON files hold everything: every email and phone number, custom fields with their kind, tags, owners
+            and notes.
+          </li>
           <li>The contacts and companies CSV files import again as they are, into this workspace or another one.</li>
         </ul>
       </section>

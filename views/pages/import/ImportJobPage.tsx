@@ -30,7 +30,10 @@ export interface ImportJobView extends ImportSummary {
   canUndo: boolean;
   /** The step the job was in when the watchdog gave up on it (Retry goes back to it) or the user cancelled it. */
   stoppedDuring: "analysing" | "committing" | "undoing" | null;
-  kept: { total: number; items: { type: "contact" | "company" | "tag"; id: number; name: string; fields: string[] }[] } | null;
+  kept: {
+    total: number;
+    items: { type: "contact" | "company" | "tag"; id: number; name: string; fields: string[] }[];
+  } | null;
 }
 
 export interface ImportJobPageProps {
@@ -74,7 +77,8 @@ function Progress(p: { label: string; done: number; total: number }) {
         {pct}%
       </progress>
       <p class="muted" role="status">
-        {pct}% done. You can leave this page: the import goes on without it, and this page shows where it is when you come back.
+        {pct}% done. You can leave this page: the import goes on without it, and this page shows where it is when you
+        come back.
       </p>
     </div>
   );
@@ -131,8 +135,9 @@ function UndoForm(p: { job: ImportJobView }) {
     <details class="card">
       <summary>{rest ? "Undo the rest of this import…" : "Undo this import…"}</summary>
       <p>
-        Undo deletes the records this import created and puts back the values it changed. Records someone has edited since the import are kept as they are and listed
-        here afterwards. You can undo until <Time ms={p.job.undoUntil} />, when the record of what this import changed is deleted.
+        Undo deletes the records this import created and puts back the values it changed. Records someone has edited
+        since the import are kept as they are and listed here afterwards. You can undo until{" "}
+        <Time ms={p.job.undoUntil} />, when the record of what this import changed is deleted.
       </p>
       <form method="post" action={`/app/import/${p.job.id}/undo`}>
         <button type="submit" class="danger">
@@ -158,17 +163,29 @@ export function ImportJobStatus(p: ImportJobPageProps) {
     >
       {p.alert ? <FormAlert>{p.alert}</FormAlert> : null}
       <p>
-        <strong>{STATUS_LABELS[j.status] ?? j.status}</strong> · {records} · uploaded <Time ms={j.createdAt} precision="minute" />
+        <strong>{STATUS_LABELS[j.status] ?? j.status}</strong> · {records} · uploaded{" "}
+        <Time ms={j.createdAt} precision="minute" />
         {j.encoding ? (
           <>
             {" "}
-            · read as {j.encoding === "utf-8" ? "UTF-8" : j.encoding === "windows-1252" ? "Windows-1252" : "UTF-16"}, columns separated by {DELIMITERS[j.delimiter ?? ","] ?? "commas"}
+            · read as {j.encoding === "utf-8" ? "UTF-8" : j.encoding === "windows-1252" ? "Windows-1252" : "UTF-16"},
+            columns separated by {DELIMITERS[j.delimiter ?? ","] ?? "commas"}
           </>
         ) : null}
       </p>
-      {j.status === "analysing" ? <Progress label="Checking the rows against your records" done={j.chunksDone} total={j.chunkCount} /> : null}
-      {j.status === "committing" ? <Progress label={`Importing ${records}`} done={j.chunksDone} total={j.chunkCount} /> : null}
-      {j.status === "undoing" ? <Progress label="Undoing the import" done={j.chunksDone} total={Math.max(j.chunksDone + 1, Math.ceil((j.createdCount + j.updatedCount) / 200))} /> : null}
+      {j.status === "analysing" ? (
+        <Progress label="Checking the rows against your records" done={j.chunksDone} total={j.chunkCount} />
+      ) : null}
+      {j.status === "committing" ? (
+        <Progress label={`Importing ${records}`} done={j.chunksDone} total={j.chunkCount} />
+      ) : null}
+      {j.status === "undoing" ? (
+        <Progress
+          label="Undoing the import"
+          done={j.chunksDone}
+          total={Math.max(j.chunksDone + 1, Math.ceil((j.createdCount + j.updatedCount) / 200))}
+        />
+      ) : null}
       {working ? <CancelForm job={j} /> : null}
       {working ? (
         <noscript>
@@ -184,7 +201,11 @@ export function ImportJobStatus(p: ImportJobPageProps) {
           <button type="submit">Retry</button>
         </form>
       ) : null}
-      {j.status === "ready" || j.status === "done" || j.status === "failed" || j.status === "undone" || (j.status === "cancelled" && j.stoppedDuring !== "analysing") ? (
+      {j.status === "ready" ||
+      j.status === "done" ||
+      j.status === "failed" ||
+      j.status === "undone" ||
+      (j.status === "cancelled" && j.stoppedDuring !== "analysing") ? (
         <Counts job={j} problems={p.problems} />
       ) : null}
       {j.status === "ready" ? (
@@ -194,12 +215,15 @@ export function ImportJobStatus(p: ImportJobPageProps) {
             <p>Nothing to write: every valid row matches a record exactly as it is. Importing changes nothing.</p>
           ) : (
             <p>
-              Creates {n(j.newCount)} {records} and updates {n(j.updateCount)}. Rows with problems, duplicates and rows whose email is another person's are skipped. Empty
-              cells never clear a value you have, and an import never renames anyone.
+              Creates {n(j.newCount)} {records} and updates {n(j.updateCount)}. Rows with problems, duplicates and rows
+              whose email is another person's are skipped. Empty cells never clear a value you have, and an import never
+              renames anyone.
             </p>
           )}
           <form method="post" action={`/app/import/${j.id}/commit`}>
-            <button type="submit">Import {n(j.newCount + j.updateCount)} {records}</button>
+            <button type="submit">
+              Import {n(j.newCount + j.updateCount)} {records}
+            </button>
           </form>
         </section>
       ) : null}
@@ -220,8 +244,8 @@ export function ImportJobStatus(p: ImportJobPageProps) {
       {j.canUndo && j.status !== "undoing" ? <UndoForm job={j} /> : null}
       {j.recordsDeletedAt !== null && j.status !== "undone" ? (
         <p class="muted">
-          This import can no longer be undone: the record of what it changed was deleted on <Time ms={j.recordsDeletedAt} />, as the privacy policy's retention
-          period says.
+          This import can no longer be undone: the record of what it changed was deleted on{" "}
+          <Time ms={j.recordsDeletedAt} />, as the privacy policy's retention period says.
         </p>
       ) : null}
       {j.status === "undone" ? <Kept job={j} /> : null}
@@ -262,7 +286,9 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
           <>
             <li>
               <span class="stat">{n(j.newCount)}</span> new
-              {j.possibleDuplicateCount > 0 ? ` (${n(j.possibleDuplicateCount)} possible ${j.possibleDuplicateCount === 1 ? "duplicate" : "duplicates"}, listed below)` : ""}
+              {j.possibleDuplicateCount > 0
+                ? ` (${n(j.possibleDuplicateCount)} possible ${j.possibleDuplicateCount === 1 ? "duplicate" : "duplicates"}, listed below)`
+                : ""}
             </li>
             <li>
               <span class="stat">{n(j.updateCount)}</span> updates
@@ -298,7 +324,8 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
         <div class="table-wrap">
           <table class="records">
             <caption>
-              {problems > p.problems.length ? `The first ${p.problems.length} skipped rows` : "Skipped rows"} (row 1 is the first row after the header)
+              {problems > p.problems.length ? `The first ${p.problems.length} skipped rows` : "Skipped rows"} (row 1 is
+              the first row after the header)
             </caption>
             <thead>
               <tr>
@@ -319,7 +346,8 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
       ) : null}
       {j.filesDeletedAt !== null ? (
         <p class="muted">
-          The uploaded file, the file of skipped rows and the preview's lists were deleted on <Time ms={j.filesDeletedAt} />, as the privacy policy's retention period says.
+          The uploaded file, the file of skipped rows and the preview's lists were deleted on{" "}
+          <Time ms={j.filesDeletedAt} />, as the privacy policy's retention period says.
         </p>
       ) : null}
       {problems > 0 && j.filesDeletedAt === null ? (
@@ -335,15 +363,24 @@ function Counts(p: { job: ImportJobView; problems: { row: string; reason: string
 
 function Kept(p: { job: ImportJobView }) {
   const kept = p.job.kept;
-  if (!kept || kept.total === 0) return <FormAlert kind="ok">The import is undone: everything it created is gone and every value it changed is back.</FormAlert>;
+  if (!kept || kept.total === 0)
+    return (
+      <FormAlert kind="ok">
+        The import is undone: everything it created is gone and every value it changed is back.
+      </FormAlert>
+    );
   return (
     <section class="card" aria-labelledby="kept-heading">
       <h2 id="kept-heading">Kept because they were edited after the import ({n(kept.total)})</h2>
       <ul>
         {kept.items.map((k) => (
           <li>
-            {k.type === "tag" ? <a href="/app/settings/tags">Tag {k.name}</a> : <a href={`/app/${k.type === "contact" ? "contacts" : "companies"}/${k.id}`}>{k.name || `#${k.id}`}</a>}:{" "}
-            {k.fields.join(", ")}
+            {k.type === "tag" ? (
+              <a href="/app/settings/tags">Tag {k.name}</a>
+            ) : (
+              <a href={`/app/${k.type === "contact" ? "contacts" : "companies"}/${k.id}`}>{k.name || `#${k.id}`}</a>
+            )}
+            : {k.fields.join(", ")}
           </li>
         ))}
       </ul>
@@ -367,7 +404,13 @@ function MappingForm(p: ImportJobPageProps) {
               label={h || `Column ${i + 1}`}
               value={p.mapping[i] ?? ""}
               options={p.targets}
-              hint={p.samples.length === 0 ? undefined : p.samples[i]?.length ? `e.g. ${p.samples[i]!.join(" · ")}` : "Empty in the first rows"}
+              hint={
+                p.samples.length === 0
+                  ? undefined
+                  : p.samples[i]?.length
+                    ? `e.g. ${p.samples[i]!.join(" · ")}`
+                    : "Empty in the first rows"
+              }
             />
           ))}
         </div>

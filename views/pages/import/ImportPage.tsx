@@ -42,14 +42,23 @@ export function ImportPage(p: ImportPageProps) {
     <div class="stack">
       <h1>Import</h1>
       <SettingsNav current="import" canSeeAudit />
-      {Object.keys(p.errors).length ? <FormAlert>The file was not imported. Check the fields marked below.</FormAlert> : null}
+      {Object.keys(p.errors).length ? (
+        <FormAlert>The file was not imported. Check the fields marked below.</FormAlert>
+      ) : null}
       <section class="card" aria-labelledby="upload-heading">
         <h2 id="upload-heading">Import a CSV file</h2>
         <p>
-          Exports of Google Contacts, Outlook, HubSpot and most spreadsheets work as they are. You see a preview — new records, updates, duplicates and rows
-          with problems — before anything is written, and you can undo an import afterwards.
+          Exports of Google Contacts, Outlook, HubSpot and most spreadsheets work as they are. You see a preview — new
+          records, updates, duplicates and rows with problems — before anything is written, and you can undo an import
+          afterwards.
         </p>
-        <form class="stack record-form" method="post" action="/app/import" enctype="multipart/form-data" hx-boost="false">
+        <form
+          class="stack record-form"
+          method="post"
+          action="/app/import"
+          enctype="multipart/form-data"
+          hx-boost="false"
+        >
           <SelectField
             name="kind"
             label="The file holds"

@@ -66,9 +66,9 @@ export function ImportReview(p: ImportReviewProps) {
         <section class="card" aria-labelledby="conflicts-heading">
           <h2 id="conflicts-heading">Not imported: the email is another person's ({n(p.counts.conflicts)})</h2>
           <p>
-            Each of these rows has an email address that is on a contact with another name. An import never
-            renames anyone, so the row is skipped. If it is the same person, correct the name on the contact
-            or in the file and import it again.
+            Each of these rows has an email address that is on a contact with another name. An import never renames
+            anyone, so the row is skipped. If it is the same person, correct the name on the contact or in the file and
+            import it again.
           </p>
           <div class="table-wrap">
             <table class="records">
@@ -131,8 +131,8 @@ export function ImportReview(p: ImportReviewProps) {
         <section class="card" aria-labelledby="updates-heading">
           <h2 id="updates-heading">Updates ({n(p.counts.updates)})</h2>
           <p>
-            {p.committed ? "What the preview found to change" : "What the import changes"} in {records} you have, field by
-            field. Emails, phones, tags and notes are added (+) beside what is there.
+            {p.committed ? "What the preview found to change" : "What the import changes"} in {records} you have, field
+            by field. Emails, phones, tags and notes are added (+) beside what is there.
           </p>
           <div class="table-wrap">
             <table class="records">

@@ -11,8 +11,8 @@ export function UnsubscribeConfirmPage(p: { action: string; listLabel: string })
         <button type="submit">Unsubscribe</button>
       </form>
       <p class="muted">
-        Essential email about your account (security, sign-in links, billing) is not affected. You can change all your email choices in
-        your profile.
+        Essential email about your account (security, sign-in links, billing) is not affected. You can change all your
+        email choices in your profile.
       </p>
     </div>
   );
@@ -25,7 +25,8 @@ export function UnsubscribedPage(p: { listLabel: string }) {
       <h1>You are unsubscribed</h1>
       <p>We will no longer send {p.listLabel} to this address.</p>
       <p class="muted">
-        Changed your mind? Turn it back on under <a href="/app/settings/profile#email-preferences">Profile, Email preferences</a>.
+        Changed your mind? Turn it back on under{" "}
+        <a href="/app/settings/profile#email-preferences">Profile, Email preferences</a>.
       </p>
     </div>
   );
@@ -38,8 +39,9 @@ export function UnsubscribeInvalidPage() {
       <h1>This unsubscribe link is not valid</h1>
       <p>It may have been cut short or changed. Nothing was changed.</p>
       <p>
-        Sign in and change your email choices under <a href="/app/settings/profile#email-preferences">Profile, Email preferences</a>, or
-        write to us through the <a href="/contact">contact page</a>.
+        Sign in and change your email choices under{" "}
+        <a href="/app/settings/profile#email-preferences">Profile, Email preferences</a>, or write to us through the{" "}
+        <a href="/contact">contact page</a>.
       </p>
     </div>
   );

@@ -14,8 +14,8 @@ export function ContactPage(p: { values: ContactValues; errors: Record<string, s
     <section class="card narrow" aria-labelledby="contact-heading">
       <h1 id="contact-heading">Contact us</h1>
       <p>
-        Questions, support, or a request about your personal data (a copy, a correction, deletion): write to us here and we will reply
-        by email.
+        Questions, support, or a request about your personal data (a copy, a correction, deletion): write to us here and
+        we will reply by email.
       </p>
       {p.rateLimitedMinutes ? (
         <FormAlert>
@@ -28,7 +28,15 @@ export function ContactPage(p: { values: ContactValues; errors: Record<string, s
         </FormAlert>
       ) : null}
       <form class="stack" method="post" action="/contact" novalidate>
-        <Field name="name" label="Name" autocomplete="name" required maxlength={CONTACT_LIMITS.name} value={p.values.name} error={p.errors.name} />
+        <Field
+          name="name"
+          label="Name"
+          autocomplete="name"
+          required
+          maxlength={CONTACT_LIMITS.name}
+          value={p.values.name}
+          error={p.errors.name}
+        />
         <Field
           name="email"
           label="Email"

@@ -37,8 +37,8 @@ function Pricing(p: PricingProps & { signedIn: boolean }) {
         </section>
       </div>
       <p class="muted">
-        Payments are handled by Stripe; we never see or store your card details. If a workspace stops paying, nothing is deleted: it
-        keeps every record, readable and exportable, under the Free plan's limits.
+        Payments are handled by Stripe; we never see or store your card details. If a workspace stops paying, nothing is
+        deleted: it keeps every record, readable and exportable, under the Free plan's limits.
         {p.signedIn ? null : " Start free; an owner can upgrade from Settings, Billing."}
       </p>
     </section>

@@ -35,7 +35,8 @@ const STATE_LABELS: Record<BillingStateName, string> = {
 };
 
 const NOTICES = {
-  success: "Thank you! Stripe has confirmed your checkout. Your plan below updates as soon as Stripe tells us, usually within seconds; reload the page if it has not.",
+  success:
+    "Thank you! Stripe has confirmed your checkout. Your plan below updates as soon as Stripe tells us, usually within seconds; reload the page if it has not.",
   cancelled: "Checkout was cancelled. Nothing was charged, and your plan is unchanged.",
 } as const;
 
@@ -49,7 +50,15 @@ function Usage(p: { label: string; used: number; limit: number | null; id: strin
         ) : (
           <>
             {/* low/high/optimum make a full meter show as a warning, not as a healthy green bar. */}
-            <meter min={0} max={p.limit} low={Math.floor(p.limit * 0.8)} high={p.limit - 0.5} optimum={0} value={Math.min(p.used, p.limit)} aria-labelledby={p.id}>
+            <meter
+              min={0}
+              max={p.limit}
+              low={Math.floor(p.limit * 0.8)}
+              high={p.limit - 0.5}
+              optimum={0}
+              value={Math.min(p.used, p.limit)}
+              aria-labelledby={p.id}
+            >
               {p.used} of {p.limit}
             </meter>{" "}
             {p.used} of {p.limit}
@@ -98,15 +107,17 @@ export function BillingPage(p: BillingPageProps) {
               <dt>{p.cancelAtPeriodEnd ? "Ends on" : "Renews on"}</dt>
               <dd>
                 <Time ms={p.currentPeriodEnd} />
-                {p.cancelAtPeriodEnd ? " (cancelled: the workspace returns to Free then, keeping all its records)" : null}
+                {p.cancelAtPeriodEnd
+                  ? " (cancelled: the workspace returns to Free then, keeping all its records)"
+                  : null}
               </dd>
             </>
           ) : null}
         </dl>
         {p.state === "past_due" ? (
           <p>
-            <strong>Your last payment did not go through.</strong> Until it does, the Free plan's limits apply to new contacts and seats.
-            Nothing is deleted. Update your payment method under Manage billing.
+            <strong>Your last payment did not go through.</strong> Until it does, the Free plan's limits apply to new
+            contacts and seats. Nothing is deleted. Update your payment method under Manage billing.
           </p>
         ) : null}
       </section>
@@ -114,12 +125,23 @@ export function BillingPage(p: BillingPageProps) {
       <section class="card" aria-labelledby="usage-heading">
         <h2 id="usage-heading">Usage</h2>
         <dl class="facts">
-          <Usage id="usage-seats" label="Seats (members and pending invitations)" used={seatsUsed} limit={p.limited && p.limits ? p.limits.seats : null} />
-          <Usage id="usage-contacts" label="Contacts" used={p.usage.contacts} limit={p.limited && p.limits ? p.limits.contacts : null} />
+          <Usage
+            id="usage-seats"
+            label="Seats (members and pending invitations)"
+            used={seatsUsed}
+            limit={p.limited && p.limits ? p.limits.seats : null}
+          />
+          <Usage
+            id="usage-contacts"
+            label="Contacts"
+            used={p.usage.contacts}
+            limit={p.limited && p.limits ? p.limits.contacts : null}
+          />
         </dl>
         {p.limited && p.limits ? (
           <p class="muted">
-            At a limit, you can still read, edit, delete and export everything; only new contacts and new seats wait for an upgrade.
+            At a limit, you can still read, edit, delete and export everything; only new contacts and new seats wait for
+            an upgrade.
           </p>
         ) : null}
       </section>
@@ -129,7 +151,9 @@ export function BillingPage(p: BillingPageProps) {
           <h2 id="upgrade-heading">Upgrade to Team</h2>
           <p>
             No limit on seats or contacts.{" "}
-            {p.trialAvailable && p.trialDays > 0 ? `The first ${p.trialDays} days are free, and you can cancel any time before they end.` : null}
+            {p.trialAvailable && p.trialDays > 0
+              ? `The first ${p.trialDays} days are free, and you can cancel any time before they end.`
+              : null}
           </p>
           <p class="muted">You pay on Stripe's secure checkout page. We never see or store your card details.</p>
           {/* A normal form post (not htmx): the answer is a redirect to Stripe. */}
@@ -147,7 +171,10 @@ export function BillingPage(p: BillingPageProps) {
       {p.configured && p.hasCustomer ? (
         <section class="card" aria-labelledby="manage-heading">
           <h2 id="manage-heading">Payment method, invoices and cancellation</h2>
-          <p>Stripe's customer portal lets you change your card, switch between monthly and yearly, download invoices or cancel.</p>
+          <p>
+            Stripe's customer portal lets you change your card, switch between monthly and yearly, download invoices or
+            cancel.
+          </p>
           <form method="post" action="/app/settings/billing/portal" hx-boost="false">
             <button type="submit" class={p.state === "past_due" ? undefined : "secondary"}>
               Manage billing

@@ -28,23 +28,39 @@ export function CloseWorkspacePage(p: CloseWorkspacePageProps) {
         <p>When you close the workspace:</p>
         <ul>
           <li>
-            everyone is signed out of it at once{others > 0 ? ` (you and ${others} other ${others === 1 ? "member" : "members"})` : ""}, and nobody can open it any more.
-            Members who belong to other workspaces keep those;
-          </li>
-          <li>{p.paid ? "the subscription is cancelled at Stripe, with no further payments;" : "there is no subscription to cancel; the workspace is on the Free plan;"}</li>
-          <li>
-            we email you a link that reopens it. It works once, until <strong>{p.eraseOn}</strong> ({p.graceDays} days). A reopened workspace is on the Free plan;
+            everyone is signed out of it at once
+            {others > 0 ? ` (you and ${others} other ${others === 1 ? "member" : "members"})` : ""}, and nobody can open
+            it any more. Members who belong to other workspaces keep those;
           </li>
           <li>
-            after that date everything in it is erased for good: contacts, companies, notes, files, the audit trail, and the accounts of members who belong to no other
-            workspace. We keep only a billing ledger the law requires (invoice references, amounts and dates; no contact data) for {p.ledgerYears} years.
+            {p.paid
+              ? "the subscription is cancelled at Stripe, with no further payments;"
+              : "there is no subscription to cancel; the workspace is on the Free plan;"}
+          </li>
+          <li>
+            we email you a link that reopens it. It works once, until <strong>{p.eraseOn}</strong> ({p.graceDays} days).
+            A reopened workspace is on the Free plan;
+          </li>
+          <li>
+            after that date everything in it is erased for good: contacts, companies, notes, files, the audit trail, and
+            the accounts of members who belong to no other workspace. We keep only a billing ledger the law requires
+            (invoice references, amounts and dates; no contact data) for {p.ledgerYears} years.
           </li>
         </ul>
         <p>
           If you want a copy of your data, export it first: <a href="/app/export">Export</a>.
         </p>
         <form class="stack" method="post" action="/app/settings/close" hx-boost="false">
-          <Field name="password" label="Your password" type="password" autocomplete="current-password" required maxlength={1024} error={p.errors.password} hint="Enter it again to confirm that it is you." />
+          <Field
+            name="password"
+            label="Your password"
+            type="password"
+            autocomplete="current-password"
+            required
+            maxlength={1024}
+            error={p.errors.password}
+            hint="Enter it again to confirm that it is you."
+          />
           <Checkbox name="confirm_close" error={p.errors.confirm_close}>
             I understand that {p.tenantName} will be closed now and erased on {p.eraseOn} unless I reopen it.
           </Checkbox>

@@ -88,8 +88,21 @@ export function CustomFieldsPage(p: CustomFieldsPageProps) {
             ]}
             error={create.errors.entity}
           />
-          <Field name="name" label="Name" value={create.values.name} error={create.errors.name} required maxlength={60} />
-          <SelectField name="kind" label="Kind" value={create.values.kind ?? "text"} options={p.kinds.map((k) => ({ value: k, label: KIND_LABELS[k] ?? k }))} error={create.errors.kind} />
+          <Field
+            name="name"
+            label="Name"
+            value={create.values.name}
+            error={create.errors.name}
+            required
+            maxlength={60}
+          />
+          <SelectField
+            name="kind"
+            label="Kind"
+            value={create.values.kind ?? "text"}
+            options={p.kinds.map((k) => ({ value: k, label: KIND_LABELS[k] ?? k }))}
+            error={create.errors.kind}
+          />
           <TextareaField
             name="options"
             label="Options"

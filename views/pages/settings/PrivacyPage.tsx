@@ -50,15 +50,18 @@ export function PrivacyPage(p: PrivacyPageProps) {
       <section class="card" aria-labelledby="download-heading">
         <h2 id="download-heading">Download my data</h2>
         <p>
-          One ZIP file with the personal information we hold about you, in files a computer can read: your account, your workspaces and
-          role, your sessions, your cookie choices, your email preferences and the audit entries about you, as JSON
-          {p.isAdmin ? ", and, because you manage this workspace, all of its contacts, companies and notes as JSON and CSV" : ""}. A file
-          called <code>manifest.json</code> lists every file with what it holds and how many records.
+          One ZIP file with the personal information we hold about you, in files a computer can read: your account, your
+          workspaces and role, your sessions, your cookie choices, your email preferences and the audit entries about
+          you, as JSON
+          {p.isAdmin
+            ? ", and, because you manage this workspace, all of its contacts, companies and notes as JSON and CSV"
+            : ""}
+          . A file called <code>manifest.json</code> lists every file with what it holds and how many records.
         </p>
         <p>
-          This answers your right to know what personal information we collect about you under the California Consumer Privacy Act
-          (CCPA), and your rights of access and portability. We prepare the file in the background and email you a link; the link works
-          for you only, while you are signed in, for {p.linkHours} hours.
+          This answers your right to know what personal information we collect about you under the California Consumer
+          Privacy Act (CCPA), and your rights of access and portability. We prepare the file in the background and email
+          you a link; the link works for you only, while you are signed in, for {p.linkHours} hours.
         </p>
         <form method="post" action="/app/settings/privacy/export">
           <button type="submit" disabled={pending}>
@@ -123,15 +126,16 @@ export function PrivacyPage(p: PrivacyPageProps) {
         <h2 id="rights-heading">Your other choices</h2>
         <ul>
           <li>
-            <a href="/app/settings/profile">Profile</a>: see and correct your name, email address and company name; see your sessions,
-            the audit entries about you, your cookie choices; delete your account.
+            <a href="/app/settings/profile">Profile</a>: see and correct your name, email address and company name; see
+            your sessions, the audit entries about you, your cookie choices; delete your account.
           </li>
           <li>
-            <a href="/app/settings/profile#email-preferences">Email preferences</a>: the weekly digest and product news. Every such email
-            also has a one-click unsubscribe link.
+            <a href="/app/settings/profile#email-preferences">Email preferences</a>: the weekly digest and product news.
+            Every such email also has a one-click unsubscribe link.
           </li>
           <li>
-            <a href="/cookies#cookie-settings">Cookie settings</a>: accept or reject analytics cookies on our public pages.
+            <a href="/cookies#cookie-settings">Cookie settings</a>: accept or reject analytics cookies on our public
+            pages.
           </li>
           <li>
             Anything else, or a request you cannot make here: our <a href="/contact">contact page</a>. The{" "}
@@ -144,14 +148,15 @@ export function PrivacyPage(p: PrivacyPageProps) {
         <section class="card" aria-labelledby="suppression-heading">
           <h2 id="suppression-heading">Suppression list</h2>
           <p>
-            When someone asks this workspace to erase them, erase their contact (Erase on the contact's page, or in bulk from the
-            contacts list) and tick the suppression box: later imports then skip anyone with their email address. The list keeps only a
-            keyed one-way hash of each address, never the address itself.
+            When someone asks this workspace to erase them, erase their contact (Erase on the contact's page, or in bulk
+            from the contacts list) and tick the suppression box: later imports then skip anyone with their email
+            address. The list keeps only a keyed one-way hash of each address, never the address itself.
           </p>
           {p.suppression.available ? (
             <>
               <p>
-                The list holds <strong>{p.suppression.count === 1 ? "1 address" : `${p.suppression.count} addresses`}</strong>.
+                The list holds{" "}
+                <strong>{p.suppression.count === 1 ? "1 address" : `${p.suppression.count} addresses`}</strong>.
               </p>
               <form class="stack" method="post" action="/app/settings/privacy/suppressions/remove" novalidate>
                 <Field
@@ -169,7 +174,9 @@ export function PrivacyPage(p: PrivacyPageProps) {
               </form>
             </>
           ) : (
-            <p class="muted">The suppression list is not available on this server (SUPPRESSION_KEY is not configured).</p>
+            <p class="muted">
+              The suppression list is not available on this server (SUPPRESSION_KEY is not configured).
+            </p>
           )}
         </section>
       ) : null}
@@ -178,14 +185,22 @@ export function PrivacyPage(p: PrivacyPageProps) {
 }
 
 /** A download link that can no longer be used, or not yet: why, and what to do. */
-export function DataExportUnavailablePage(p: { reason: "expired" | "not_ready" | "failed" | "role"; linkHours: number }) {
+export function DataExportUnavailablePage(p: {
+  reason: "expired" | "not_ready" | "failed" | "role";
+  linkHours: number;
+}) {
   const text = {
     expired: `This download link has expired: links work for ${p.linkHours} hours, and the file has been deleted. Ask for a new copy below.`,
     not_ready: "This copy is still being prepared. We email you as soon as it is ready.",
     failed: "This copy was not prepared: it failed or was cancelled. Ask for a new one below.",
     role: "This copy holds the workspace's records, and you no longer manage this workspace, so it cannot be downloaded. Ask for a new copy of your own data below.",
   }[p.reason];
-  const title = { expired: "This download link has expired", not_ready: "Not ready yet", failed: "This copy failed", role: "Not available to you" }[p.reason];
+  const title = {
+    expired: "This download link has expired",
+    not_ready: "Not ready yet",
+    failed: "This copy failed",
+    role: "Not available to you",
+  }[p.reason];
   return (
     <div class="stack narrow">
       <h1>{title}</h1>

@@ -51,15 +51,22 @@ export function ProfilePage(p: ProfilePageProps) {
       <SettingsNav current="profile" canSeeAudit={p.canSeeAudit} canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
       <p class="muted">
-        This page shows the personal information we hold about you, and lets you correct it. A copy of all of it, in files you can
-        keep, is one click away in <a href="/app/settings/privacy">Privacy, Download my data</a>.
+        This page shows the personal information we hold about you, and lets you correct it. A copy of all of it, in
+        files you can keep, is one click away in <a href="/app/settings/privacy">Privacy, Download my data</a>.
       </p>
 
       <section class="card" aria-labelledby="name-heading">
         <h2 id="name-heading">Your name</h2>
         <p class="muted">Optional. Shown to you; you can leave it empty.</p>
         <form class="stack" method="post" action="/app/settings/profile/name" novalidate>
-          <Field name="name" label="Name" autocomplete="name" maxlength={100} value={p.values.name ?? d.name ?? ""} error={p.errors.name} />
+          <Field
+            name="name"
+            label="Name"
+            autocomplete="name"
+            maxlength={100}
+            value={p.values.name ?? d.name ?? ""}
+            error={p.errors.name}
+          />
           <button type="submit">Save name</button>
         </form>
       </section>
@@ -69,10 +76,30 @@ export function ProfilePage(p: ProfilePageProps) {
         <p>
           Your address is <strong>{p.email}</strong> ({p.verified ? "confirmed" : "not confirmed yet"}).
         </p>
-        <p class="muted">To change it, we send a link to the new address; the change happens when you open it. We also tell your current address.</p>
+        <p class="muted">
+          To change it, we send a link to the new address; the change happens when you open it. We also tell your
+          current address.
+        </p>
         <form class="stack" method="post" action="/app/settings/profile/email" novalidate>
-          <Field name="email" label="New email address" type="email" autocomplete="email" required maxlength={254} value={p.values.email} error={p.errors.email} />
-          <Field name="password" label="Current password" type="password" autocomplete="current-password" required maxlength={256} error={p.errors.password} />
+          <Field
+            name="email"
+            label="New email address"
+            type="email"
+            autocomplete="email"
+            required
+            maxlength={254}
+            value={p.values.email}
+            error={p.errors.email}
+          />
+          <Field
+            name="password"
+            label="Current password"
+            type="password"
+            autocomplete="current-password"
+            required
+            maxlength={256}
+            error={p.errors.password}
+          />
           <button type="submit">Send confirmation link</button>
         </form>
       </section>
@@ -81,13 +108,21 @@ export function ProfilePage(p: ProfilePageProps) {
         <h2 id="company-heading">Company</h2>
         {isOwner ? (
           <form class="stack" method="post" action="/app/settings/profile/company" novalidate>
-            <Field name="company_name" label="Company name" autocomplete="organization" required maxlength={100} value={p.values.company_name ?? p.workspace.name} error={p.errors.company_name} />
+            <Field
+              name="company_name"
+              label="Company name"
+              autocomplete="organization"
+              required
+              maxlength={100}
+              value={p.values.company_name ?? p.workspace.name}
+              error={p.errors.company_name}
+            />
             <button type="submit">Save company name</button>
           </form>
         ) : (
           <p>
-            You work in <strong>{p.workspace.name}</strong> as {p.workspace.role === "admin" ? "an" : "a"} {p.workspace.role}. Its owner can
-            correct its name.
+            You work in <strong>{p.workspace.name}</strong> as {p.workspace.role === "admin" ? "an" : "a"}{" "}
+            {p.workspace.role}. Its owner can correct its name.
           </p>
         )}
       </section>
@@ -95,14 +130,17 @@ export function ProfilePage(p: ProfilePageProps) {
       <section class="card" aria-labelledby="email-preferences-heading" id="email-preferences">
         <h2 id="email-preferences-heading">Email preferences</h2>
         <p class="muted">
-          Essential email about your account (security, sign-in and confirmation links, invitations, billing) is always sent and says
-          so. These are the optional ones; each also has a one-click unsubscribe link.
+          Essential email about your account (security, sign-in and confirmation links, invitations, billing) is always
+          sent and says so. These are the optional ones; each also has a one-click unsubscribe link.
         </p>
         <form class="stack" method="post" action="/app/settings/profile/email-preferences">
           <div class="field">
             <label class="check" for="f-digest">
               <input id="f-digest" type="checkbox" name="digest" value="on" checked={d.emailPreferences.digest} />
-              <span>Weekly activity digest: on Mondays, how many contacts, companies and notes your workspaces added the week before (counts only)</span>
+              <span>
+                Weekly activity digest: on Mondays, how many contacts, companies and notes your workspaces added the
+                week before (counts only)
+              </span>
             </label>
           </div>
           <div class="field">
@@ -141,7 +179,8 @@ export function ProfilePage(p: ProfilePageProps) {
           ) : (
             "."
           )}{" "}
-          For each we keep when it began and was last active, its IP address and browser. <a href="/app/settings/security">See and end your sessions</a>.
+          For each we keep when it began and was last active, its IP address and browser.{" "}
+          <a href="/app/settings/security">See and end your sessions</a>.
         </p>
         <h3>Audit entries about you</h3>
         {d.audit.length ? (
@@ -180,7 +219,8 @@ export function ProfilePage(p: ProfilePageProps) {
           Every entry about you is in <a href="/app/settings/privacy">Download my data</a>
           {p.canSeeAudit ? (
             <>
-              ; your own actions are also in the workspace's <a href={`/app/settings/audit?actor=${encodeURIComponent(p.userId)}`}>audit trail</a>
+              ; your own actions are also in the workspace's{" "}
+              <a href={`/app/settings/audit?actor=${encodeURIComponent(p.userId)}`}>audit trail</a>
             </>
           ) : null}
           .
@@ -190,7 +230,8 @@ export function ProfilePage(p: ProfilePageProps) {
           <ul>
             {d.consent.map((r) => (
               <li>
-                Analytics cookies {r.analytics} on <Time ms={r.createdAt} precision="minute" /> (cookie policy of {r.policyVersion})
+                Analytics cookies {r.analytics} on <Time ms={r.createdAt} precision="minute" /> (cookie policy of{" "}
+                {r.policyVersion})
               </li>
             ))}
           </ul>
@@ -202,7 +243,8 @@ export function ProfilePage(p: ProfilePageProps) {
         </p>
         <h3>Email preferences</h3>
         <p>
-          Weekly digest {d.emailPreferences.digest ? "on" : "off"}, product news {d.emailPreferences.news ? "on" : "off"}
+          Weekly digest {d.emailPreferences.digest ? "on" : "off"}, product news{" "}
+          {d.emailPreferences.news ? "on" : "off"}
           {d.emailPreferences.updatedAt ? (
             <>
               {" "}
@@ -218,12 +260,20 @@ export function ProfilePage(p: ProfilePageProps) {
       <section class="card" aria-labelledby="delete-heading">
         <h2 id="delete-heading">Delete your account</h2>
         <p>
-          This deletes your login, your sessions and your personal details. What you wrote in your workspaces stays there,
-          shown as written by a former member. Owners must transfer ownership first.
+          This deletes your login, your sessions and your personal details. What you wrote in your workspaces stays
+          there, shown as written by a former member. Owners must transfer ownership first.
         </p>
         {p.errors.delete_form ? <FormAlert>{p.errors.delete_form}</FormAlert> : null}
         <form class="stack" method="post" action="/app/settings/profile/delete" novalidate>
-          <Field name="delete_password" label="Current password" type="password" autocomplete="current-password" required maxlength={256} error={p.errors.delete_password} />
+          <Field
+            name="delete_password"
+            label="Current password"
+            type="password"
+            autocomplete="current-password"
+            required
+            maxlength={256}
+            error={p.errors.delete_password}
+          />
           <Checkbox name="confirm_delete" error={p.errors.confirm_delete}>
             I understand that this cannot be undone.
           </Checkbox>

@@ -32,7 +32,15 @@ export function SecurityPage(p: SecurityPageProps) {
         <h2 id="password-heading">Change your password</h2>
         <p class="muted">Your other sessions are signed out when you change it.</p>
         <form class="stack" method="post" action="/app/settings/security/password" novalidate>
-          <Field name="current_password" label="Current password" type="password" autocomplete="current-password" required maxlength={256} error={p.errors.current_password} />
+          <Field
+            name="current_password"
+            label="Current password"
+            type="password"
+            autocomplete="current-password"
+            required
+            maxlength={256}
+            error={p.errors.current_password}
+          />
           <NewPasswordField name="new_password" label="New password" error={p.errors.new_password} />
           <button type="submit">Change password</button>
         </form>
@@ -61,8 +69,12 @@ export function SecurityPage(p: SecurityPageProps) {
                 </td>
                 <td data-label="IP address">{s.ip ?? "unknown"}</td>
                 <td data-label="Workspace">{s.tenantName}</td>
-                <td data-label="Signed in"><Time ms={s.createdAt} precision="minute" /></td>
-                <td data-label="Last active"><Time ms={s.lastActiveAt} precision="minute" /></td>
+                <td data-label="Signed in">
+                  <Time ms={s.createdAt} precision="minute" />
+                </td>
+                <td data-label="Last active">
+                  <Time ms={s.lastActiveAt} precision="minute" />
+                </td>
                 <td>
                   {s.current ? null : (
                     <form class="inline-form" method="post" action={`/app/settings/security/sessions/${s.id}/revoke`}>

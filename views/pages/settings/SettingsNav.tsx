@@ -1,6 +1,17 @@
 /** The tabs of the settings area. */
 export function SettingsNav(p: {
-  current: "profile" | "security" | "privacy" | "team" | "workspace" | "tags" | "fields" | "audit" | "export" | "import" | "billing";
+  current:
+    | "profile"
+    | "security"
+    | "privacy"
+    | "team"
+    | "workspace"
+    | "tags"
+    | "fields"
+    | "audit"
+    | "export"
+    | "import"
+    | "billing";
   canSeeAudit: boolean;
   canSeeBilling?: boolean;
 }) {
@@ -27,7 +38,11 @@ export function SettingsNav(p: {
       {tabs.map((t) => (
         // Billing loads as a full page: its forms post to us and are redirected on to Stripe, which
         // the CSP's form-action allows only on the billing page's own policy.
-        <a href={t.href} aria-current={t.key === p.current ? "page" : undefined} hx-boost={t.key === "billing" ? "false" : undefined}>
+        <a
+          href={t.href}
+          aria-current={t.key === p.current ? "page" : undefined}
+          hx-boost={t.key === "billing" ? "false" : undefined}
+        >
           {t.label}
         </a>
       ))}

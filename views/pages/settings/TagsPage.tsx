@@ -2,7 +2,11 @@ import { Field, FormAlert } from "../../components/Field";
 import { SelectField, TagChip } from "../companies/FormFields";
 import { SettingsNav } from "./SettingsNav";
 
-export const TAG_NOTICES = { created: "Tag created.", updated: "Tag saved.", deleted: "Tag deleted. It was taken off every record." } as const;
+export const TAG_NOTICES = {
+  created: "Tag created.",
+  updated: "Tag saved.",
+  deleted: "Tag deleted. It was taken off every record.",
+} as const;
 export type TagNotice = keyof typeof TAG_NOTICES;
 
 export interface TagsPageProps {
@@ -14,7 +18,8 @@ export interface TagsPageProps {
   edit?: { id: number; values: { name?: string; color?: string }; errors: Record<string, string> };
 }
 
-const colorOptions = (colors: readonly string[]) => colors.map((c) => ({ value: c, label: c[0]!.toUpperCase() + c.slice(1) }));
+const colorOptions = (colors: readonly string[]) =>
+  colors.map((c) => ({ value: c, label: c[0]!.toUpperCase() + c.slice(1) }));
 
 /** Tags: the list with swatches, create, rename or recolour, delete (after a confirmation page). */
 export function TagsPage(p: TagsPageProps) {
@@ -35,7 +40,12 @@ export function TagsPage(p: TagsPageProps) {
               const nameId = `tag-${t.id}-name`;
               return (
                 <li>
-                  <form class="filters" method="post" action={`/app/settings/tags/${t.id}`} aria-label={`Tag ${t.name}`}>
+                  <form
+                    class="filters"
+                    method="post"
+                    action={`/app/settings/tags/${t.id}`}
+                    aria-label={`Tag ${t.name}`}
+                  >
                     <TagChip name={t.name} color={t.color} />
                     <div class="field">
                       <label for={nameId}>Name</label>
@@ -55,7 +65,14 @@ export function TagsPage(p: TagsPageProps) {
                         </p>
                       ) : null}
                     </div>
-                    <SelectField id={`tag-${t.id}-color`} name="color" label="Colour" value={editing?.values.color ?? t.color} options={colorOptions(p.colors)} error={editing?.errors.color} />
+                    <SelectField
+                      id={`tag-${t.id}-color`}
+                      name="color"
+                      label="Colour"
+                      value={editing?.values.color ?? t.color}
+                      options={colorOptions(p.colors)}
+                      error={editing?.errors.color}
+                    />
                     <button type="submit" class="secondary">
                       Save<span class="visually-hidden"> {t.name}</span>
                     </button>
@@ -72,8 +89,21 @@ export function TagsPage(p: TagsPageProps) {
       <section class="card" aria-labelledby="new-tag-heading">
         <h2 id="new-tag-heading">New tag</h2>
         <form class="stack" method="post" action="/app/settings/tags">
-          <Field name="name" label="Name" value={create.values.name} error={create.errors.name} required maxlength={50} />
-          <SelectField name="color" label="Colour" value={create.values.color ?? "blue"} options={colorOptions(p.colors)} error={create.errors.color} />
+          <Field
+            name="name"
+            label="Name"
+            value={create.values.name}
+            error={create.errors.name}
+            required
+            maxlength={50}
+          />
+          <SelectField
+            name="color"
+            label="Colour"
+            value={create.values.color ?? "blue"}
+            options={colorOptions(p.colors)}
+            error={create.errors.color}
+          />
           <div class="actions">
             <button type="submit">Create tag</button>
           </div>
@@ -99,7 +129,8 @@ export function TagDeletePage(p: { tag: { id: number; name: string; color: strin
     <div class="stack narrow">
       <h1>Delete the tag {p.tag.name}?</h1>
       <p>
-        <TagChip name={p.tag.name} color={p.tag.color} /> is taken off every contact and company that has it. The records themselves stay. This cannot be undone.
+        <TagChip name={p.tag.name} color={p.tag.color} /> is taken off every contact and company that has it. The
+        records themselves stay. This cannot be undone.
       </p>
       <form method="post" action={`/app/settings/tags/${p.tag.id}/delete`} class="actions">
         <button type="submit" class="danger">

@@ -24,7 +24,15 @@ export function WorkspacePage(p: WorkspacePageProps) {
         <h2 id="workspace-form-heading">{p.name}</h2>
         <form class="stack" method="post" action="/app/settings/workspace">
           {p.isOwner ? (
-            <Field name="company_name" label="Company name" value={p.values?.company_name ?? p.name} error={errors.company_name} required maxlength={100} autocomplete="organization" />
+            <Field
+              name="company_name"
+              label="Company name"
+              value={p.values?.company_name ?? p.name}
+              error={errors.company_name}
+              required
+              maxlength={100}
+              autocomplete="organization"
+            />
           ) : null}
           <SelectField
             name="default_region"
@@ -43,7 +51,8 @@ export function WorkspacePage(p: WorkspacePageProps) {
         <section class="card" aria-labelledby="close-workspace-heading">
           <h2 id="close-workspace-heading">Close the workspace</h2>
           <p>
-            Closing signs everyone out, cancels the subscription, and erases everything in the workspace after a grace period in which you can reopen it.
+            Closing signs everyone out, cancels the subscription, and erases everything in the workspace after a grace
+            period in which you can reopen it.
           </p>
           <p>
             <a class="danger-link" href="/app/settings/close">

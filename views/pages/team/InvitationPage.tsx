@@ -1,4 +1,4 @@
-import { Checkbox, Field, FormAlert, NewPasswordField } from "../../components/Field";
+import { Checkbox, FormAlert, NewPasswordField } from "../../components/Field";
 
 export interface InvitationFacts {
   tenantName: string;
@@ -14,7 +14,11 @@ export type InvitationPageProps =
         | { state: "join" }
         | { state: "wrong_user"; signedInAs: string }
         | { state: "log_in"; loginHref: string; raced?: boolean }
-        | { state: "sign_up"; values: { age_confirmed?: boolean; accept_terms?: boolean }; errors: Record<string, string> }
+        | {
+            state: "sign_up";
+            values: { age_confirmed?: boolean; accept_terms?: boolean };
+            errors: Record<string, string>;
+          }
       ));
 
 function article(role: string) {
@@ -27,7 +31,10 @@ export function InvitationPage(p: InvitationPageProps) {
     return (
       <section class="card narrow" aria-labelledby="invite-heading">
         <h1 id="invite-heading">This invitation is no longer valid</h1>
-        <p>The link may have expired (invitations last 7 days), been replaced by a newer one, been revoked, or been used already.</p>
+        <p>
+          The link may have expired (invitations last 7 days), been replaced by a newer one, been revoked, or been used
+          already.
+        </p>
         <p>Ask the person who invited you to send a new invitation.</p>
         <p>
           <a href="/">Go to the home page</a>
@@ -39,7 +46,8 @@ export function InvitationPage(p: InvitationPageProps) {
     <section class="card narrow" aria-labelledby="invite-heading">
       <h1 id="invite-heading">Join {p.tenantName}</h1>
       <p>
-        You have been invited to join <strong>{p.tenantName}</strong> on CustomerTrackr as {article(p.role)} <strong>{p.role}</strong>.
+        You have been invited to join <strong>{p.tenantName}</strong> on CustomerTrackr as {article(p.role)}{" "}
+        <strong>{p.role}</strong>.
       </p>
       <dl class="facts">
         <dt>Workspace</dt>
@@ -59,8 +67,8 @@ export function InvitationPage(p: InvitationPageProps) {
       {p.state === "wrong_user" ? (
         <FormAlert kind="warn">
           <p>
-            You are logged in as <strong>{p.signedInAs}</strong>, but this invitation is for <strong>{p.email}</strong>. Log out, then
-            open the invitation link again and use the invited address.
+            You are logged in as <strong>{p.signedInAs}</strong>, but this invitation is for <strong>{p.email}</strong>.
+            Log out, then open the invitation link again and use the invited address.
           </p>
           <form class="inline-form" method="post" action="/logout">
             <button type="submit" class="secondary">
@@ -100,7 +108,8 @@ export function InvitationPage(p: InvitationPageProps) {
               I am 18 or older.
             </Checkbox>
             <Checkbox name="accept_terms" checked={p.values.accept_terms} error={p.errors.accept_terms}>
-              I accept the <a href="/terms">Terms of Service</a> and have read the <a href="/privacy">Privacy Policy</a>.
+              I accept the <a href="/terms">Terms of Service</a> and have read the <a href="/privacy">Privacy Policy</a>
+              .
             </Checkbox>
             <button type="submit">Create account and join</button>
           </form>

@@ -75,7 +75,9 @@ export function TeamPage(p: TeamPageProps) {
                   {m.userId === p.me.userId ? <span class="muted"> (you)</span> : null}
                 </td>
                 <td data-label="Role">{m.role}</td>
-                <td data-label="Joined"><Time ms={m.joinedAt} /></td>
+                <td data-label="Joined">
+                  <Time ms={m.joinedAt} />
+                </td>
                 {p.me.isAdmin ? (
                   <td>
                     {m.manageable ? (
@@ -98,7 +100,9 @@ export function TeamPage(p: TeamPageProps) {
                         </form>
                       </div>
                     ) : (
-                      <span class="muted">{m.role === "owner" ? "Owner (change by transfer)" : "Only the owner can change this"}</span>
+                      <span class="muted">
+                        {m.role === "owner" ? "Owner (change by transfer)" : "Only the owner can change this"}
+                      </span>
                     )}
                   </td>
                 ) : null}
@@ -128,17 +132,27 @@ export function TeamPage(p: TeamPageProps) {
                 <tr>
                   <td>{i.email}</td>
                   <td data-label="Role">{i.role}</td>
-                  <td data-label="Expires">{i.expiresAt <= p.now ? <strong>Expired</strong> : <Time ms={i.expiresAt} />}</td>
+                  <td data-label="Expires">
+                    {i.expiresAt <= p.now ? <strong>Expired</strong> : <Time ms={i.expiresAt} />}
+                  </td>
                   <td data-label="Invited by">{i.invitedByEmail ?? <span class="muted">a former member</span>}</td>
                   {p.me.isAdmin ? (
                     <td>
                       <div class="actions">
-                        <form class="inline-form" method="post" action={`/app/settings/team/invitations/${i.id}/resend`}>
+                        <form
+                          class="inline-form"
+                          method="post"
+                          action={`/app/settings/team/invitations/${i.id}/resend`}
+                        >
                           <button type="submit" class="secondary" aria-label={`Resend the invitation to ${i.email}`}>
                             Resend
                           </button>
                         </form>
-                        <form class="inline-form" method="post" action={`/app/settings/team/invitations/${i.id}/revoke`}>
+                        <form
+                          class="inline-form"
+                          method="post"
+                          action={`/app/settings/team/invitations/${i.id}/revoke`}
+                        >
                           <button type="submit" class="secondary" aria-label={`Revoke the invitation to ${i.email}`}>
                             Revoke
                           </button>
@@ -163,7 +177,16 @@ export function TeamPage(p: TeamPageProps) {
           )}
           <p class="muted">They get an email with a link that works for 7 days.</p>
           <form class="stack" method="post" action="/app/settings/team/invitations" novalidate>
-            <Field name="email" label="Email address" type="email" autocomplete="off" required maxlength={254} value={invite.values.email} error={invite.errors.email} />
+            <Field
+              name="email"
+              label="Email address"
+              type="email"
+              autocomplete="off"
+              required
+              maxlength={254}
+              value={invite.values.email}
+              error={invite.errors.email}
+            />
             <RoleSelect id="f-role" label="Role" value={invite.values.role ?? "member"} error={invite.errors.role} />
             <button type="submit">Send invitation</button>
           </form>
@@ -174,8 +197,8 @@ export function TeamPage(p: TeamPageProps) {
         <section class="card" aria-labelledby="transfer-heading">
           <h2 id="transfer-heading">Transfer ownership</h2>
           <p class="muted">
-            The new owner gets full control, including billing and this form. You stay on as an admin. A workspace always has exactly one
-            owner.
+            The new owner gets full control, including billing and this form. You stay on as an admin. A workspace
+            always has exactly one owner.
           </p>
           <form
             class="stack"

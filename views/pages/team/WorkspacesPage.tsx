@@ -37,7 +37,8 @@ function ClosedState(p: { w: WorkspaceRow }) {
   return (
     <>
       <span>
-        Closed. {closed.eraseOn ? `Erased on ${closed.eraseOn} unless reopened.` : null} {closed.canReopen ? null : "Only its owner can reopen it."}
+        Closed. {closed.eraseOn ? `Erased on ${closed.eraseOn} unless reopened.` : null}{" "}
+        {closed.canReopen ? null : "Only its owner can reopen it."}
       </span>
       {closed.canReopen ? (
         <form class="inline-form" method="post" action={`/app/workspaces/${p.w.tenantId}/reopen-link`}>

@@ -63,7 +63,15 @@ export function NoteAddForm(p: { subject: { type: TimelineSubjectType; id: numbe
   const id = "note-new-body";
   return (
     <form class="stack note-form" method="post" action={`${base}/notes`}>
-      <TextareaField id={id} name="body" label="Add a note" value={p.value} error={p.error} required maxlength={20000} />
+      <TextareaField
+        id={id}
+        name="body"
+        label="Add a note"
+        value={p.value}
+        error={p.error}
+        required
+        maxlength={20000}
+      />
       <div class="actions">
         <button type="submit">Add note</button>
         <a class="button secondary" href={base}>

@@ -55,10 +55,29 @@ export function timelineId(s: { type: TimelineSubjectType; id: number }): string
 /** "changed job title from Engineer to CTO", "set phone numbers to +44 20 7946 0958", "added tags VIP". */
 function ChangeSentence(p: { change: TimelineChange }) {
   const { label, from, to, added } = p.change;
-  if (added) return <>added {label} <q>{to}</q></>;
-  if (from === null) return <>set {label} to <q>{to}</q></>;
-  if (to === null) return <>cleared {label} (was <q>{from}</q>)</>;
-  return <>changed {label} from <q>{from}</q> to <q>{to}</q></>;
+  if (added)
+    return (
+      <>
+        added {label} <q>{to}</q>
+      </>
+    );
+  if (from === null)
+    return (
+      <>
+        set {label} to <q>{to}</q>
+      </>
+    );
+  if (to === null)
+    return (
+      <>
+        cleared {label} (was <q>{from}</q>)
+      </>
+    );
+  return (
+    <>
+      changed {label} from <q>{from}</q> to <q>{to}</q>
+    </>
+  );
 }
 
 const KIND_TEXT: Record<string, string> = {
@@ -95,7 +114,8 @@ function ActivityText(p: { entry: TimelineActivity }) {
   }
   return (
     <>
-      {KIND_TEXT[p.entry.kind] ?? (p.entry.kind === "updated" ? "updated this record" : p.entry.kind.replace(/_/g, " "))}
+      {KIND_TEXT[p.entry.kind] ??
+        (p.entry.kind === "updated" ? "updated this record" : p.entry.kind.replace(/_/g, " "))}
       {via}
     </>
   );
@@ -115,14 +135,23 @@ export function Timeline(p: TimelineProps) {
   const items: Item[] = [
     ...p.notes.map((n): Item => ({ at: n.createdAt, order: 1, note: n })),
     ...p.activity.map((a): Item => ({ at: a.createdAt, order: 0, entry: a })),
-  ].sort((a, b) => b.at - a.at || b.order - a.order || (b.note?.id ?? b.entry?.id ?? 0) - (a.note?.id ?? a.entry?.id ?? 0));
+  ].sort(
+    (a, b) => b.at - a.at || b.order - a.order || (b.note?.id ?? b.entry?.id ?? 0) - (a.note?.id ?? a.entry?.id ?? 0),
+  );
   const bodyId = `${id}-body`;
   const error = p.noteForm?.error;
   return (
     <section class="timeline card" id={id} aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Timeline</h2>
       {p.canWrite ? (
-        <form class="stack note-form" method="post" action={`${base}/notes`} hx-post={`${base}/notes`} hx-target={`#${id}`} hx-swap="outerHTML">
+        <form
+          class="stack note-form"
+          method="post"
+          action={`${base}/notes`}
+          hx-post={`${base}/notes`}
+          hx-target={`#${id}`}
+          hx-swap="outerHTML"
+        >
           <div class="field">
             <label for={bodyId}>Add a note</label>
             <textarea
@@ -153,7 +182,11 @@ export function Timeline(p: TimelineProps) {
         <ol class="timeline-items">
           {items.map((item) =>
             item.note ? (
-              <NoteItem note={item.note} timeline={id} mayChange={p.canWrite && (item.note.authorId === p.currentUserId || p.canModerate)} />
+              <NoteItem
+                note={item.note}
+                timeline={id}
+                mayChange={p.canWrite && (item.note.authorId === p.currentUserId || p.canModerate)}
+              />
             ) : (
               <li class="timeline-activity" id={`activity-${item.entry!.id}`}>
                 <span class="actor">{item.entry!.actor}</span> <ActivityText entry={item.entry!} />{" "}
@@ -186,7 +219,12 @@ function NoteItem(p: { note: TimelineNote; timeline: string; mayChange: boolean 
         </div>
         {p.mayChange ? (
           <div class="actions note-actions">
-            <a href={`/app/notes/${n.id}/edit`} hx-get={`/app/notes/${n.id}/edit`} hx-target={`#note-${n.id}`} hx-swap="outerHTML">
+            <a
+              href={`/app/notes/${n.id}/edit`}
+              hx-get={`/app/notes/${n.id}/edit`}
+              hx-target={`#note-${n.id}`}
+              hx-swap="outerHTML"
+            >
               Edit<span class="visually-hidden"> note by {n.author}</span>
             </a>
             <form
