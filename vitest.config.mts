@@ -2,8 +2,8 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
-// Tests run inside workerd with the bindings of wrangler.toml and a real local D1. Each test file
-// gets its own storage; test/apply-migrations.ts applies the real migrations to it.
+// Tests run inside workerd with the bindings of wrangler.toml and a real local D1, migrated by
+// test/setup.ts (which does nothing when the storage is migrated already).
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
@@ -42,13 +42,30 @@ export default defineConfig(async () => {
       })),
     ],
     test: {
-      include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-      exclude: ["test/e2e/**"],
-      setupFiles: ["./test/apply-migrations.ts"],
+      setupFiles: ["./test/setup.ts"],
       globalSetup: ["./test/global-setup.ts"],
       testTimeout: 20_000,
+      // Vitest's default leaves a core free (one worker on this 2-core machine); the tests mostly wait
+      // on workerd, so two workers keep both cores busy.
+      maxWorkers: 2,
       // The app logs one JSON line per request; tests that care read them with a spy.
       onConsoleLog: (log: string) => !log.includes(`"type":"request"`) && !log.includes("simulated outage"),
+      // Starting workerd with a fresh storage for each file cost half the suite's time. Most files
+      // only read what they wrote (their own workspaces, their own addresses), so they share one
+      // storage per worker. Files that run the cron at future times or look through every table
+      // see what other files left: they are named *.isolated.test.ts and get a storage of their own.
+      projects: [
+        {
+          extends: true as const,
+          test: {
+            name: "shared",
+            include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+            exclude: ["test/e2e/**", "test/**/*.isolated.test.ts"],
+            isolate: false,
+          },
+        },
+        { extends: true as const, test: { name: "isolated", include: ["test/**/*.isolated.test.ts"] } },
+      ],
     },
   };
 });

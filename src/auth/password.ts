@@ -5,7 +5,17 @@ import { COMMON_PASSWORDS } from "./common-passwords";
  * scrypt parameters: OWASP Password Storage Cheat Sheet row N=2^14, r=8, p=5 (16 MiB per hash).
  * The stronger N=2^17 row needs 128 MiB, which is all a Worker has. ≈160 ms per hash here.
  */
-const PARAMS = { N: 2 ** 14, r: 8, p: 5 } as const;
+export const PASSWORD_PARAMS = { N: 2 ** 14, r: 8, p: 5 } as const;
+let params: { N: number; r: number; p: number } = PASSWORD_PARAMS;
+
+/**
+ * Test suites only (test/setup.ts): new hashes use N=2^10, r=8, p=1 (≈1 ms instead of ≈160 ms), so
+ * the hundreds of sign-ups and logins of `npm test` do not spend most of its time hashing. Hashes
+ * name their parameters, so verification is unchanged; production code never calls this.
+ */
+export function usePasswordCostForTests(): void {
+  params = { N: 2 ** 10, r: 8, p: 1 };
+}
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 
@@ -24,10 +34,13 @@ function derive(password: string, salt: Buffer, N: number, r: number, p: number)
 }
 
 /** Hashes a password into a self-describing string: `scrypt$N$r$p$salt$hash` (base64). */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(
+  password: string,
+  cost: { N: number; r: number; p: number } = params,
+): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
-  const key = await derive(password, salt, PARAMS.N, PARAMS.r, PARAMS.p);
-  return ["scrypt", PARAMS.N, PARAMS.r, PARAMS.p, salt.toString("base64"), key.toString("base64")].join("$");
+  const key = await derive(password, salt, cost.N, cost.r, cost.p);
+  return ["scrypt", cost.N, cost.r, cost.p, salt.toString("base64"), key.toString("base64")].join("$");
 }
 
 /** Checks a password against a stored hash in constant time. A malformed hash never matches. */

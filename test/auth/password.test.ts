@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { COMMON_PASSWORDS } from "../../src/auth/common-passwords";
-import { hashPassword, passwordProblem, verifyPassword } from "../../src/auth/password";
+import { hashPassword, PASSWORD_PARAMS, passwordProblem, verifyPassword } from "../../src/auth/password";
 
 describe("password hashing", () => {
   it("hashes with scrypt, a fresh salt each time, and verifies", async () => {
-    const a = await hashPassword("correct horse battery staple");
-    const b = await hashPassword("correct horse battery staple");
+    // The production cost (the suite hashes its many sign-ups more cheaply: test/setup.ts).
+    expect(PASSWORD_PARAMS).toEqual({ N: 16384, r: 8, p: 5 });
+    const a = await hashPassword("correct horse battery staple", PASSWORD_PARAMS);
+    const b = await hashPassword("correct horse battery staple", PASSWORD_PARAMS);
     expect(a).toMatch(/^scrypt\$16384\$8\$5\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
     expect(a).not.toBe(b);
     expect(await verifyPassword(a, "correct horse battery staple")).toBe(true);

@@ -256,7 +256,9 @@ describe("editing a company", () => {
     expect(res.headers.get("Location")).toBe(`/app/companies/${id}`);
     const row = (await companyRow(id))!;
     expect(row).toMatchObject({ industry: "Wholesale", domain: "edit.example" });
-    const updated = await env.DB.prepare("SELECT detail FROM activities WHERE subject_id = ? AND kind = 'updated'")
+    const updated = await env.DB.prepare(
+      "SELECT detail FROM activities WHERE subject_type = 'company' AND subject_id = ? AND kind = 'updated'",
+    )
       .bind(id)
       .all<{ detail: string }>();
     expect(updated.results).toHaveLength(1);
@@ -275,7 +277,9 @@ describe("editing a company", () => {
     });
     expect(again.status).toBe(303);
     expect(
-      await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE subject_id = ? AND kind = 'updated'")
+      await env.DB.prepare(
+        "SELECT count(*) AS n FROM activities WHERE subject_type = 'company' AND subject_id = ? AND kind = 'updated'",
+      )
         .bind(id)
         .first("n"),
     ).toBe(1);
@@ -344,7 +348,7 @@ describe("editing a company", () => {
       await env.DB.prepare("SELECT count(*) AS n FROM company_tags WHERE company_id = ?").bind(id).first("n"),
     ).toBe(0);
     const detail = await env.DB.prepare(
-      "SELECT detail FROM activities WHERE subject_id = ? AND kind = 'updated' ORDER BY id DESC",
+      "SELECT detail FROM activities WHERE subject_type = 'company' AND subject_id = ? AND kind = 'updated' ORDER BY id DESC",
     )
       .bind(id)
       .first<{ detail: string }>();
@@ -408,7 +412,9 @@ describe("deleting a company", () => {
       await env.DB.prepare("SELECT count(*) AS n FROM tags WHERE tenant_id = ?").bind(owner.tenantId).first("n"),
     ).toBe(1);
     expect(
-      await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE tenant_id = ? AND subject_id = ?")
+      await env.DB.prepare(
+        "SELECT count(*) AS n FROM activities WHERE tenant_id = ? AND subject_type = 'company' AND subject_id = ?",
+      )
         .bind(owner.tenantId, id)
         .first("n"),
     ).toBe(0);

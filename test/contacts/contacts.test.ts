@@ -220,7 +220,9 @@ describe("creating, reading, editing and deleting", () => {
     expect(await emailsOf(id)).toEqual(["grace@x.example", "amazing@navy.example"]);
     // The tag box was not ticked, so the tag went.
     expect((await tenantState(t.tenantId)).contactTags).toEqual([]);
-    const updated = await env.DB.prepare("SELECT detail FROM activities WHERE subject_id = ? AND kind = 'updated'")
+    const updated = await env.DB.prepare(
+      "SELECT detail FROM activities WHERE subject_type = 'contact' AND subject_id = ? AND kind = 'updated'",
+    )
       .bind(id)
       .first<{ detail: string }>();
     expect(JSON.parse(updated!.detail)).toEqual({

@@ -75,7 +75,9 @@ describe("contacts search index", () => {
       .bind(tenantId, id)
       .run();
     expect(await search(tenantId, '"cobol"')).toEqual([id]);
-    await env.DB.prepare("DELETE FROM notes WHERE subject_id = ?").bind(id).run();
+    await env.DB.prepare("DELETE FROM notes WHERE tenant_id = ? AND subject_type = 'contact' AND subject_id = ?")
+      .bind(tenantId, id)
+      .run();
     expect(await search(tenantId, '"cobol"')).toEqual([]);
     await env.DB.prepare("DELETE FROM contacts WHERE id = ?").bind(id).run();
     expect(await search(tenantId, '"murray"*')).toEqual([]);

@@ -50,7 +50,9 @@ describe("adding notes", () => {
     });
     expect((await counters(owner.tenantId)).notes).toBe(1);
     expect(
-      await env.DB.prepare("SELECT kind FROM activities WHERE subject_id = ? ORDER BY id").bind(id).all(),
+      await env.DB.prepare("SELECT kind FROM activities WHERE subject_type = 'company' AND subject_id = ? ORDER BY id")
+        .bind(id)
+        .all(),
     ).toMatchObject({ results: [{ kind: "created" }, { kind: "note_added" }] });
     expect(
       await env.DB.prepare("SELECT last_activity_at FROM companies WHERE id = ?")
@@ -160,7 +162,9 @@ describe("editing and deleting notes", () => {
     expect(res.headers.get("Location")).toBe(`/app/companies/${id}#note-${noteId}`);
     expect(await notes(owner.tenantId)).toMatchObject([{ body: "Edited by author" }]);
     expect(
-      await env.DB.prepare("SELECT count(*) AS n FROM activities WHERE subject_id = ? AND kind = 'note_edited'")
+      await env.DB.prepare(
+        "SELECT count(*) AS n FROM activities WHERE subject_type = 'company' AND subject_id = ? AND kind = 'note_edited'",
+      )
         .bind(id)
         .first("n"),
     ).toBe(1);
