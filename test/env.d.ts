@@ -17,6 +17,8 @@ declare module "vitest" {
     importFixtures: Record<string, string>;
     /** docs/privacy-controls.md ("" when missing), and the text of every test file (*.test.ts under test/, test/e2e/*.e2e.mjs) by path. */
     privacyControls: { doc: string; files: Record<string, string> };
+    /** Every SQL text written in src/ (test/sql-statements.ts). */
+    sqlStatements: { file: string; line: number; text: string }[];
     /** The text of wrangler.toml. */
     wranglerToml: string;
   }

@@ -11,6 +11,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import type { TestProject } from "vitest/node";
+import { sqlStatements } from "./sql-statements";
 
 interface Received {
   method: string;
@@ -186,6 +187,7 @@ export default async function setup(project: TestProject) {
   const testFiles = readdirSync(import.meta.dirname, { recursive: true, encoding: "utf8" })
     .map((name) => `test/${name.split(path.sep).join("/")}`)
     .filter((name) => /\.test\.tsx?$/.test(name) || /^test\/e2e\/[^/]+\.e2e\.mjs$/.test(name));
+  project.provide("sqlStatements", sqlStatements(root));
   // wrangler.toml as deployed, so test/security/production-config.test.ts can check its production vars.
   project.provide("wranglerToml", readFileSync(path.join(root, "wrangler.toml"), "utf8"));
   project.provide("privacyControls", {

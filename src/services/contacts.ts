@@ -334,6 +334,7 @@ function contactColumns(input: ContactInput, companyName: string | null) {
  */
 function childStatements(
   db: Database,
+  tenantId: string,
   target: SQL,
   parts: { emails?: string[]; phones?: string[]; tagIds?: number[]; customValues?: Map<number, string | null> },
 ) {
@@ -343,7 +344,7 @@ function childStatements(
       db
         .insert(contactEmails)
         .select(
-          sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.emails)}) j WHERE ${target}`,
+          sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.emails)}) j WHERE c.tenant_id = ${tenantId} AND ${target}`,
         ),
     );
   }
@@ -352,7 +353,7 @@ function childStatements(
       db
         .insert(contactPhones)
         .select(
-          sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.phones)}) j WHERE ${target}`,
+          sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.phones)}) j WHERE c.tenant_id = ${tenantId} AND ${target}`,
         ),
     );
   }
@@ -363,7 +364,7 @@ function childStatements(
         .insert(contactTags)
         .select(
           sql`SELECT c.tenant_id, c.id, t.id FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.tagIds)}) j
-            JOIN tags t ON t.id = j.value AND t.tenant_id = c.tenant_id WHERE ${target}`,
+            JOIN tags t ON t.id = j.value AND t.tenant_id = c.tenant_id WHERE c.tenant_id = ${tenantId} AND ${target}`,
         )
         .onConflictDoNothing(),
     );
@@ -377,7 +378,7 @@ function childStatements(
         .insert(customFieldValues)
         .select(
           sql`SELECT c.tenant_id, f.id, c.id, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(values)}) j
-            JOIN custom_fields f ON f.id = CAST(j.key AS INTEGER) AND f.tenant_id = c.tenant_id AND f.entity = 'contact' WHERE ${target}`,
+            JOIN custom_fields f ON f.id = CAST(j.key AS INTEGER) AND f.tenant_id = c.tenant_id AND f.entity = 'contact' WHERE c.tenant_id = ${tenantId} AND ${target}`,
         )
         .onConflictDoUpdate({
           target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId],
@@ -391,6 +392,7 @@ function childStatements(
 /** The timeline entry for the contact matched by `target` (columns in table order; id NULL is a new id). */
 function activityFromTarget(
   db: Database,
+  tenantId: string,
   target: SQL,
   actorId: string | null,
   kind: "created" | "updated",
@@ -400,7 +402,7 @@ function activityFromTarget(
   return db
     .insert(activities)
     .select(
-      sql`SELECT NULL, c.tenant_id, 'contact', c.id, ${actorId}, ${kind}, ${changes ? JSON.stringify(changes) : null}, ${now} FROM contacts c WHERE ${target}`,
+      sql`SELECT NULL, c.tenant_id, 'contact', c.id, ${actorId}, ${kind}, ${changes ? JSON.stringify(changes) : null}, ${now} FROM contacts c WHERE c.tenant_id = ${tenantId} AND ${target}`,
     );
 }
 
@@ -439,8 +441,8 @@ export async function createContact(
           lastActivityAt: now,
         })
         .returning({ id: contacts.id }),
-      ...childStatements(db, target, input),
-      activityFromTarget(db, target, actorId, "created", null, now),
+      ...childStatements(db, tenantId, target, input),
+      activityFromTarget(db, tenantId, target, actorId, "created", null, now),
       counterChange(db, tenantId, { contacts: 1 }),
     ]);
   } catch (err) {
@@ -638,7 +640,7 @@ export async function updateContact(
   // A save in the same millisecond as the version it replaces must still change the version.
   const version = Math.max(now, expected + 1);
   const target = sql`c.tenant_id = ${tenantId} AND c.id = ${id} AND c.updated_at = ${version}`;
-  const guard = sql`EXISTS (SELECT 1 FROM contacts c WHERE ${target})`;
+  const guard = sql`EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = ${tenantId} AND c.id = ${id} AND c.updated_at = ${version})`;
   const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const emailsChanged = !same(before.contact.emails, input.emails);
   const phonesChanged = !same(before.contact.phones, input.phones);
@@ -688,13 +690,13 @@ export async function updateContact(
             ),
         ]
       : []),
-    ...childStatements(db, target, {
+    ...childStatements(db, tenantId, target, {
       emails: emailsChanged ? input.emails : undefined,
       phones: phonesChanged ? input.phones : undefined,
       tagIds: tagsChanged ? input.tagIds : undefined,
       customValues: changedValues,
     }),
-    activityFromTarget(db, target, actorId, "updated", changes, version),
+    activityFromTarget(db, tenantId, target, actorId, "updated", changes, version),
   ]);
   if (updated.length === 0) {
     const current = await getContact(db, tenantId, id);

@@ -267,7 +267,7 @@ export function contactPageSql(
   after: { createdAt: number; id: number } | null,
   opts: { notes?: boolean } = {},
 ): SQL {
-  const conditions: SQL[] = [sql`c.tenant_id = ${tenantId}`];
+  const conditions: SQL[] = [];
   if (filters.companyId !== null) conditions.push(sql`+c.company_id = ${filters.companyId}`);
   if (filters.ownerId !== null) conditions.push(sql`+c.owner_id = ${filters.ownerId}`);
   if (filters.tagId !== null)
@@ -290,11 +290,11 @@ export function contactPageSql(
   if (filters.match !== null) {
     if (after) conditions.push(sql`contacts_fts.rowid > ${after.id}`);
     return sql`SELECT ${columns} FROM contacts_fts CROSS JOIN contacts c
-      WHERE contacts_fts MATCH ${filters.match} AND c.id = contacts_fts.rowid AND ${sql.join(conditions, sql` AND `)}
+      WHERE contacts_fts MATCH ${filters.match} AND c.id = contacts_fts.rowid AND c.tenant_id = ${tenantId}${andAll(conditions)}
       ORDER BY contacts_fts.rowid LIMIT ${limit}`;
   }
   if (after) conditions.push(sql`(c.created_at, c.id) > (${after.createdAt}, ${after.id})`);
-  return sql`SELECT ${columns} FROM contacts c WHERE ${sql.join(conditions, sql` AND `)} ORDER BY c.created_at, c.id LIMIT ${limit}`;
+  return sql`SELECT ${columns} FROM contacts c WHERE c.tenant_id = ${tenantId}${andAll(conditions)} ORDER BY c.created_at, c.id LIMIT ${limit}`;
 }
 
 function parseNotes(json: string | null): ExportNote[] {
@@ -371,6 +371,9 @@ interface CompanyRow {
   notes: string | null;
 }
 
+/** " AND c1 AND c2 ..." after a statement's tenant condition; nothing when there are none. */
+const andAll = (conditions: SQL[]): SQL => (conditions.length ? sql` AND ${sql.join(conditions, sql` AND `)}` : sql``);
+
 // The largest code point: every name that starts with a prefix sorts below prefix + this (as the list).
 const PREFIX_END = "\u{10FFFF}";
 
@@ -381,7 +384,7 @@ export function companyPageSql(
   after: { createdAt: number; id: number } | null,
   opts: { notes?: boolean } = {},
 ): SQL {
-  const conditions: SQL[] = [sql`co.tenant_id = ${tenantId}`];
+  const conditions: SQL[] = [];
   // The same name prefix as the list: lower-cased, trimmed, at most 200 characters.
   const prefix = nameSortKey(filters.q.trim()).slice(0, 200);
   if (prefix) conditions.push(sql`+co.name_sort >= ${prefix}`, sql`+co.name_sort < ${prefix + PREFIX_END}`);
@@ -395,7 +398,7 @@ export function companyPageSql(
       ${tagsJson("co", "company_tags", "company_id")} AS tags,
       ${customValuesJson("co", "company")} AS custom,
       ${opts.notes ? notesAggregate("co", "company") : sql`NULL`} AS notes
-    FROM companies co WHERE ${sql.join(conditions, sql` AND `)} ORDER BY co.created_at, co.id LIMIT ${EXPORT_PAGE_SIZE + 1}`;
+    FROM companies co WHERE co.tenant_id = ${tenantId}${andAll(conditions)} ORDER BY co.created_at, co.id LIMIT ${EXPORT_PAGE_SIZE + 1}`;
 }
 
 /** The tenant's companies matching `filters`, one page (one query) at a time. */

@@ -502,7 +502,7 @@ export async function planContactChunk(
     // batch), so the contact's insert trigger indexes it for search once, with everything; inserted
     // after it, each email, phone and note would rebuild its search entry again.
     const next = sql.raw(
-      `(max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0), coalesce((SELECT max(id) FROM contacts), 0)) + 1)`,
+      `(max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0), coalesce((SELECT /* all tenants: ids are global */ max(id) FROM contacts), 0)) + 1)`,
     );
     s.push(sql`PRAGMA defer_foreign_keys = ON`);
     s.push(sql`INSERT INTO contact_emails (tenant_id, contact_id, position, email)
@@ -525,7 +525,7 @@ export async function planContactChunk(
     s.push(sql`INSERT INTO contacts (id, tenant_id, first_name, last_name, name_sort, primary_email, primary_phone, job_title, company_id, company_name, company_sort, address, owner_id, created_by, created_at, updated_at, last_activity_at)
       SELECT ${next} + j.key, ${tenantValue}, j.value ->> 'f', j.value ->> 'l', j.value ->> 'ns', j.value ->> '$.em[0]', j.value ->> '$.ph[0]', j.value ->> 'jt',
         co.id, co.name, coalesce(co.name_sort, ''), j.value ->> 'ad', j.value ->> 'ow', ${ctx.actorId}, ${now}, ${now}, ${now}
-      FROM json_each(${rowsJson}) j LEFT JOIN companies co ON co.id = ${companyIdBySort(tenantId, sql`j.value ->> 'cs'`)}
+      FROM json_each(${rowsJson}) j LEFT JOIN companies co ON co.tenant_id = ${tenantId} AND co.id = ${companyIdBySort(tenantId, sql`j.value ->> 'cs'`)}
       ORDER BY j.key`);
     const target = sql`FROM json_each(${rowsJson}) j CROSS JOIN contacts c ON c.id = ${newId("contacts", count)} AND c.tenant_id = ${tenantId} AND c.created_at = ${now}`;
     s.push(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
@@ -544,7 +544,7 @@ export async function planContactChunk(
       SELECT c.id, c.tenant_id, coalesce(u.value ->> '$.s.f', c.first_name), coalesce(u.value ->> '$.s.l', c.last_name), coalesce(u.value ->> '$.s.ns', c.name_sort),
         coalesce(c.primary_email, u.value ->> '$.em[0]'), coalesce(c.primary_phone, u.value ->> '$.ph[0]'), coalesce(u.value ->> '$.s.jt', c.job_title),
         CASE WHEN u.value ->> '$.s.cs' IS NULL THEN c.company_id ELSE ${companyId} END,
-        CASE WHEN u.value ->> '$.s.cs' IS NULL THEN c.company_name ELSE (SELECT name FROM companies WHERE id = ${companyId}) END,
+        CASE WHEN u.value ->> '$.s.cs' IS NULL THEN c.company_name ELSE (SELECT name FROM companies WHERE tenant_id = c.tenant_id AND id = ${companyId}) END,
         coalesce(u.value ->> '$.s.cs', c.company_sort), coalesce(u.value ->> '$.s.ad', c.address), coalesce(u.value ->> '$.s.ow', c.owner_id),
         c.created_by, c.created_at, ${now}, ${now}
       ${u} WHERE true
@@ -554,10 +554,10 @@ export async function planContactChunk(
         updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`);
     // New emails and phones go after the ones the contact has (positions only need to be unique and ordered).
     s.push(sql`INSERT INTO contact_emails (tenant_id, contact_id, position, email)
-      SELECT c.tenant_id, c.id, (SELECT coalesce(max(position), -1) + 1 FROM contact_emails WHERE contact_id = c.id) + e.key, e.value ${u}
+      SELECT c.tenant_id, c.id, (SELECT coalesce(max(position), -1) + 1 FROM contact_emails WHERE tenant_id = c.tenant_id AND contact_id = c.id) + e.key, e.value ${u}
       CROSS JOIN json_each(u.value, '$.em') e WHERE true ON CONFLICT DO NOTHING`);
     s.push(sql`INSERT INTO contact_phones (tenant_id, contact_id, position, phone)
-      SELECT c.tenant_id, c.id, (SELECT coalesce(max(position), -1) + 1 FROM contact_phones WHERE contact_id = c.id) + p.key, p.value ${u}
+      SELECT c.tenant_id, c.id, (SELECT coalesce(max(position), -1) + 1 FROM contact_phones WHERE tenant_id = c.tenant_id AND contact_id = c.id) + p.key, p.value ${u}
       CROSS JOIN json_each(u.value, '$.ph') p WHERE true ON CONFLICT DO NOTHING`);
     s.push(sql`INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT c.tenant_id, c.id, t.id ${u}
       CROSS JOIN json_each(u.value, '$.tk') k JOIN tags t ON t.tenant_id = c.tenant_id AND t.name_key = k.value WHERE true ON CONFLICT DO NOTHING`);

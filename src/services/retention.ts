@@ -102,7 +102,7 @@ export async function runRetention(
     db,
     budget,
     chunk,
-    sql`DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE last_active_at < ${now - INACTIVITY_TIMEOUT_MS} LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: sessions past the idle timeout */ FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE last_active_at < ${now - INACTIVITY_TIMEOUT_MS} LIMIT ${chunk})`,
   );
   report.tokens = await sweep(
     db,
@@ -129,7 +129,7 @@ export async function runRetention(
     db,
     budget,
     chunk,
-    sql`DELETE FROM audit_log WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: entries past the audit period */ FROM audit_log WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
   );
 
   // ---- mail: the whole row goes, recipient address included. Mail still pending or retrying by
@@ -139,14 +139,14 @@ export async function runRetention(
     db,
     budget,
     chunk,
-    sql`DELETE FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: mail past the mail period */ FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} LIMIT ${chunk})`,
   );
   // Rows an earlier version of this job only emptied (body_cleared_at set), kept for their address.
   report.mailBodies += await sweep(
     db,
     budget,
     chunk,
-    sql`DELETE FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: rows an earlier version only emptied */ FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`,
   );
 
   // ---- import files in R2 ----
@@ -155,10 +155,10 @@ export async function runRetention(
   const jobs = (
     await db.$client
       .prepare(
-        "SELECT id, file_key FROM import_jobs WHERE files_deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?",
+        "SELECT /* all tenants: imports past the file period */ id, tenant_id, file_key FROM import_jobs WHERE files_deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?",
       )
       .bind(importCutoff, IMPORT_JOBS_PER_RUN)
-      .all<{ id: string; file_key: string }>()
+      .all<{ id: string; tenant_id: string; file_key: string }>()
   ).results;
   const objects = { objects: 0 };
   for (const job of jobs) {
@@ -167,7 +167,7 @@ export async function runRetention(
     await runCounted(
       db,
       budget,
-      sql`UPDATE import_jobs SET files_deleted_at = ${now} WHERE id = ${job.id} AND files_deleted_at IS NULL`,
+      sql`UPDATE import_jobs SET files_deleted_at = ${now} WHERE tenant_id = ${job.tenant_id} AND id = ${job.id} AND files_deleted_at IS NULL`,
     );
     report.importJobs += 1;
   }
@@ -193,7 +193,7 @@ export async function runRetention(
     db,
     budget,
     chunk,
-    sql`DELETE FROM closed_tenant_ledger WHERE rowid IN (SELECT rowid FROM closed_tenant_ledger WHERE keep_until < ${now} LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: ledgers past their period */ FROM closed_tenant_ledger WHERE rowid IN (SELECT rowid FROM closed_tenant_ledger WHERE keep_until < ${now} LIMIT ${chunk})`,
   );
   // One row per week; a week's row is needed only while that week lasts.
   report.digestRuns = await runCounted(
@@ -241,7 +241,7 @@ async function sweepImportRecords(
   const jobs = (
     await db.$client
       .prepare(
-        "SELECT id, tenant_id FROM import_jobs WHERE records_deleted_at IS NULL AND created_at < ? AND status NOT IN ('committing', 'undoing') ORDER BY created_at LIMIT ?",
+        "SELECT /* all tenants: imports past the undo period */ id, tenant_id FROM import_jobs WHERE records_deleted_at IS NULL AND created_at < ? AND status NOT IN ('committing', 'undoing') ORDER BY created_at LIMIT ?",
       )
       .bind(cutoff, IMPORT_JOBS_PER_RUN)
       .all<{ id: string; tenant_id: string }>()
@@ -257,15 +257,15 @@ async function sweepImportRecords(
     );
     deleted += n;
     const left = await db.$client
-      .prepare("SELECT 1 AS x FROM import_records WHERE import_id = ? LIMIT 1")
-      .bind(job.id)
+      .prepare("SELECT 1 AS x FROM import_records WHERE tenant_id = ? AND import_id = ? LIMIT 1")
+      .bind(job.tenant_id, job.id)
       .first();
     budget.left -= 1;
     if (left) break;
     await runCounted(
       db,
       budget,
-      sql`UPDATE import_jobs SET records_deleted_at = ${now} WHERE id = ${job.id} AND records_deleted_at IS NULL`,
+      sql`UPDATE import_jobs SET records_deleted_at = ${now} WHERE tenant_id = ${job.tenant_id} AND id = ${job.id} AND records_deleted_at IS NULL`,
     );
   }
   return deleted;
