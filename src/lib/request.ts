@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import type { RequestMeta } from "../services/accounts";
+import type { RequestMeta } from "./actor";
 
 /** The client's IP as Cloudflare reports it; nothing else is trusted. */
 export function clientIp(c: Context<AppEnv>): string | null {

@@ -12,11 +12,9 @@ import { verifyEmailMail } from "../mail/messages";
 import { auditInsert, recordAudit } from "./audit";
 import { queueMail } from "./outbox";
 
-export interface RequestMeta {
-  ip: string | null;
-  userAgent: string | null;
-  now: number;
-}
+import type { RequestMeta } from "../lib/actor";
+
+export type { RequestMeta };
 
 /** The public origin links in emails point to, e.g. "https://app.example.com". */
 export type BaseUrl = string;

@@ -1,0 +1,27 @@
+/**
+ * What a route handler takes from the request, said once: the signed-in user and workspace (routes
+ * behind requireRole have them), the actor with the request's facts, and the workspace's database
+ * handle. A handler that needs them calls these instead of reading the context by hand.
+ */
+import type { Context } from "hono";
+import { scoped, type TenantDb } from "../db/scoped";
+import type { AppEnv, AuthContext } from "../env";
+import type { Actor } from "../lib/actor";
+import { requestMeta } from "../lib/request";
+
+/** The signed-in user, their workspace and role. Only for routes behind requireRole(), which guarantees them. */
+export function authOf(c: Context<AppEnv>): AuthContext {
+  const auth = c.get("auth");
+  if (!auth) throw new Error(`${c.req.method} ${c.req.path}: no signed-in user (is requireRole() on the route?)`);
+  return auth;
+}
+
+/** The signed-in user as the actor of a change, with the request's IP, browser and time. */
+export function actorOf(c: Context<AppEnv>): Actor {
+  return { userId: authOf(c).user.id, ...requestMeta(c) };
+}
+
+/** The signed-in workspace's database handle: every query through it is scoped to that workspace. */
+export function tenantOf(c: Context<AppEnv>): TenantDb {
+  return scoped(c.get("db"), authOf(c).tenant.id);
+}
