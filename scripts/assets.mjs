@@ -18,7 +18,7 @@ const files = {
     body: readFileSync(join(root, "node_modules/htmx.org/dist/htmx.min.js")),
   },
 };
-// analytics.js is loaded only on pages that load Google Analytics (src/lib/consent.ts).
+// analytics.js is loaded only on pages that load Google Analytics (src/lib/analytics-consent.ts).
 for (const [key, src] of [
   ["css", "app.css"],
   ["js", "app.js"],

@@ -11,9 +11,9 @@ import { createDb } from "../src/db/client";
 import { memberships, tenants, users, type Role } from "../src/db/schema";
 import { newId } from "../src/lib/ids";
 import type { Database } from "../src/db/client";
-import { createCompany, companyFormContext } from "../src/services/companies";
-import { createContact, findOrCreateTag } from "../src/services/contacts";
-import { addNote } from "../src/services/notes";
+import { createCompany, companyFormContext } from "../src/services/companies/companies";
+import { createContact, findOrCreateTag } from "../src/services/contacts/contacts";
+import { addNote } from "../src/services/records/notes";
 
 const DEMO_COMPANIES = [
   {

@@ -7,10 +7,10 @@
 import { createDb } from "./db/client";
 import type { Bindings } from "./env";
 import { senderFromEnv } from "./mail/senders";
-import { runJobWatchdog, type WatchdogReport } from "./services/job-watchdog";
-import { deliverDue, type DeliveryReport } from "./services/outbox";
-import { runPrivacyCron } from "./services/privacy-cron";
-import { retentionDidSomething, runRetention, type RetentionReport } from "./services/retention";
+import { runJobWatchdog, type WatchdogReport } from "./services/jobs/watchdog";
+import { deliverDue, type DeliveryReport } from "./services/mail/outbox";
+import { runPrivacyCron } from "./services/privacy/cron";
+import { retentionDidSomething, runRetention, type RetentionReport } from "./services/privacy/retention";
 
 export interface CronFailure {
   part: string;

@@ -57,7 +57,7 @@ export interface Bindings {
   /**
    * Google Analytics 4 measurement id ("G-XXXXXXX"). Unset or malformed: analytics never loads and no
    * consent banner is shown. When set, GA loads only on public pages, only for signed-out visitors
-   * who accepted analytics cookies (src/lib/consent.ts).
+   * who accepted analytics cookies (src/lib/analytics-consent.ts).
    */
   GA_MEASUREMENT_ID?: string;
   /** Where the GA loader (gtag.js) comes from; default https://www.googletagmanager.com. The browser test points it at a local stub. */
@@ -68,13 +68,13 @@ export interface Bindings {
   IP_HASH_KEY?: string;
   /**
    * Secret key of the suppression list's HMAC-SHA256 of erased people's email addresses
-   * (src/services/suppression.ts). Unset: contacts can still be erased, but not suppressed. Never
+   * (src/services/privacy/suppression.ts). Unset: contacts can still be erased, but not suppressed. Never
    * change it once used: entries hashed under an old key stop matching, and imports stop skipping them.
    */
   SUPPRESSION_KEY?: string;
   /**
    * Secret key signing the one-click unsubscribe links of non-essential mail (HMAC-SHA256,
-   * src/services/email-preferences.ts). Unset: no non-essential mail (digest, news) is sent at all,
+   * src/services/account/email-preferences.ts). Unset: no non-essential mail (digest, news) is sent at all,
    * since it could not carry a working unsubscribe link. Changing it retires every link already sent.
    */
   UNSUBSCRIBE_KEY?: string;
@@ -86,7 +86,7 @@ export interface Bindings {
    */
   DEVICE_COOKIE_KEY?: string;
   /**
-   * Retention (src/lib/retention.ts; each defaults to RETENTION in src/lib/legal.ts, which the
+   * Retention (src/lib/retention-periods.ts; each defaults to RETENTION in src/lib/legal.ts, which the
    * privacy page states; the page renders the configured values). Whole numbers.
    * CLOSURE_GRACE_DAYS: days a closed workspace can be reopened before it is erased (default 30; 0 erases at the next run).
    */
@@ -113,7 +113,7 @@ export interface Bindings {
 export interface AuthContext {
   sessionId: string;
   user: Pick<User, "id" | "email" | "emailVerifiedAt" | "termsAcceptedAt" | "privacySeenVersion">;
-  /** closedAt/eraseAfter are set while the workspace is closed (src/services/closure.ts): /app then shows only the closed page. */
+  /** closedAt/eraseAfter are set while the workspace is closed (src/services/privacy/closure.ts): /app then shows only the closed page. */
   tenant: Pick<Tenant, "id" | "name" | "closedAt" | "eraseAfter"> & { billingState: BillingState };
   role: Role;
 }

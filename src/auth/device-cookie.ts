@@ -2,7 +2,7 @@
  * Device cookies, after OWASP's "Slow Down Online Guessing Attacks with Device Cookies": a browser
  * that has signed in to an account (or reset its password) holds `<user id>.<nonce>.<signature>`, the
  * signature an HMAC-SHA256 under DEVICE_COOKIE_KEY. Such a browser is not slowed down when someone
- * else guesses that account's password from elsewhere (src/services/accounts.ts, logIn); its own
+ * else guesses that account's password from elsewhere (src/services/account/accounts.ts, logIn); its own
  * failures count against its nonce, and past the limit the cookie is refused for a while.
  * Nothing about it is stored on the server but those failure counters (hashed, 15 minutes).
  */

@@ -17,7 +17,7 @@ export interface Limit {
 }
 
 export const LIMITS = {
-  // Sign-in (src/services/accounts.ts, logIn): every attempt per IP; failures per account and source
+  // Sign-in (src/services/account/accounts.ts, logIn): every attempt per IP; failures per account and source
   // (IP), which locks that source out of that account; failures per account from all unrecognised
   // browsers, past which they get one attempt per `loginPaceUnderAttack` window; failures per device
   // cookie, past which that cookie is refused for a while.

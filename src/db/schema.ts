@@ -17,7 +17,7 @@ export const tenants = sqliteTable(
     defaultRegion: text("default_region").notNull().default("US"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
-    /** When the owner closed the workspace (src/services/closure.ts); null while it is open. */
+    /** When the owner closed the workspace (src/services/privacy/closure.ts); null while it is open. */
     closedAt: integer("closed_at"),
     /** A closed workspace can be reopened until then; afterwards the retention job erases it. */
     eraseAfter: integer("erase_after"),
@@ -643,7 +643,7 @@ export const importJobs = sqliteTable(
     /** When the retention job deleted the job's import_records (the values before): undo ends then. */
     recordsDeletedAt: integer("records_deleted_at"),
     /**
-     * The job watchdog (src/services/job-watchdog.ts). `updated_at` is the heartbeat: every step writes
+     * The job watchdog (src/services/jobs/watchdog.ts). `updated_at` is the heartbeat: every step writes
      * it in the same statement or batch as its progress. When it last re-sent a silent job's step, the
      * heartbeat it saw then, and how many times in a row it re-sent without seeing progress since.
      */
@@ -892,7 +892,7 @@ export const retentionState = sqliteTable("retention_state", {
  * append-only trigger (migration 0011) lets entries naming them as target (their user id or address)
  * lose it: target_id to null, target_label to "former member", detail values holding an address or
  * their id to null. Written and deleted again in the same batch as the user's deletion
- * (userDeletionQueries in src/services/account-deletion.ts); no other code writes here.
+ * (userDeletionQueries in src/services/account/deletion.ts); no other code writes here.
  */
 export const auditErasures = sqliteTable("audit_erasures", {
   userId: text("user_id").primaryKey(),

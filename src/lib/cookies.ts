@@ -67,7 +67,7 @@ export const COOKIES = {
     lifetime: "2 years.",
   },
   gaSession: {
-    // <id> is our GA measurement id without its "G-" prefix (src/lib/consent.ts fills it in).
+    // <id> is our GA measurement id without its "G-" prefix (src/lib/analytics-consent.ts fills it in).
     name: "_ga_<id>",
     category: "analytics",
     purpose: "Google Analytics: keeps the state of the current visit. Set and removed together with _ga.",

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { senderFromEnv } from "../mail/senders";
-import { deliverDue } from "../services/outbox";
+import { deliverDue } from "../services/mail/outbox";
 
 /** The origin links in emails point to: APP_URL when set, else this request's origin. No trailing slash. */
 export function appBaseUrl(c: Context<AppEnv>): string {

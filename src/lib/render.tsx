@@ -6,7 +6,7 @@ import type { AppEnv } from "../env";
 import { assets } from "../generated/assets";
 import { FormAlert } from "../../views/components/Field";
 import { Layout } from "../../views/layouts/Layout";
-import { analyticsForPage, consentBannerWanted, gaLoaderUrl } from "./consent";
+import { analyticsForPage, consentBannerWanted, gaLoaderUrl } from "./analytics-consent";
 import { PRIVACY_VERSION, needsPrivacyNotice } from "./legal";
 
 /** True for htmx requests that want a fragment (not boosted navigation, which wants the page). */

@@ -1,5 +1,5 @@
 /** The email sent when an owner closes a workspace: what happened, and the link that reopens it. */
-import type { RenderedMail } from "../services/outbox";
+import type { RenderedMail } from "../services/mail/outbox";
 import { EmailButton, EmailLayout } from "../../views/emails/EmailLayout";
 
 const APP = "CustomerTrackr";

@@ -1,6 +1,6 @@
 /** Every email the app sends: subject, plain text and HTML, and whether it is essential. */
 import type { Child } from "hono/jsx";
-import type { RenderedMail } from "../services/outbox";
+import type { RenderedMail } from "../services/mail/outbox";
 import { EmailButton, EmailLayout } from "../../views/emails/EmailLayout";
 
 const APP = "CustomerTrackr";

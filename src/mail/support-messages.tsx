@@ -1,5 +1,5 @@
 /** The contact form's two emails: the message to our support address, and the sender's acknowledgement. */
-import type { RenderedMail } from "../services/outbox";
+import type { RenderedMail } from "../services/mail/outbox";
 import { EmailLayout } from "../../views/emails/EmailLayout";
 
 const APP = "CustomerTrackr";

@@ -3,7 +3,7 @@ import type { AppEnv } from "../env";
 import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { closureDate } from "../mail/closure-messages";
-import { moveToOpenWorkspace } from "../services/user-workspaces";
+import { moveToOpenWorkspace } from "../services/team/workspaces";
 import { WorkspaceClosedPage } from "../../views/pages/closure/ClosurePages";
 
 /** The workspaces page and its actions: where a user in a closed workspace sees what to do. */

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../env";
-import { withAnalyticsSources } from "../lib/consent";
+import { withAnalyticsSources } from "../lib/analytics-consent";
 import { carriesToken } from "../lib/request";
 
 /**
@@ -38,7 +38,7 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   const override = c.get("cspOverride");
   if (override) c.res.headers.set("Content-Security-Policy", override);
   // A public page that loads Google Analytics for a consenting visitor (render() decides, see
-  // src/lib/consent.ts) allows GA's hosts; no other response ever does.
+  // src/lib/analytics-consent.ts) allows GA's hosts; no other response ever does.
   const analyticsOrigin = c.get("cspAnalyticsOrigin");
   const csp = c.res.headers.get("Content-Security-Policy");
   if (analyticsOrigin && !override && csp)

@@ -18,7 +18,7 @@ import { COOKIES } from "../lib/cookies";
 import { isId } from "../lib/ids";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { recordAudit } from "../services/audit";
+import { recordAudit } from "../services/audit/audit";
 import { ErrorPage, errorTitle } from "../../views/pages/ErrorPage";
 
 /** Sets the session cookie: `__Host-` prefixed, HttpOnly, Secure, SameSite=Lax, Path=/. */

@@ -11,8 +11,8 @@ import { requestMeta } from "../lib/request";
 import { stripeFromEnv } from "../lib/stripe";
 import { email, formValue, parseForm } from "../lib/validation";
 import { rememberDevice } from "../middleware/session";
-import { confirmAddress, requestPasswordReset, resendVerification, resetPassword } from "../services/account-security";
-import { syncStripeCustomers } from "../services/billing";
+import { confirmAddress, requestPasswordReset, resendVerification, resetPassword } from "../services/account/security";
+import { syncStripeCustomers } from "../services/billing/billing";
 import {
   ConfirmEmailPage,
   ForgotPasswordPage,

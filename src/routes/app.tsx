@@ -8,7 +8,7 @@ import type { AppEnv } from "../env";
 import { requireRole, roleAtLeast } from "../middleware/session";
 import { errorResponse } from "../lib/errors";
 import { render } from "../lib/render";
-import { dashboardData, recordView } from "../services/dashboard";
+import { dashboardData, recordView } from "../services/dashboard/dashboard";
 import { parseRecordId } from "./record-helpers";
 import { DashboardPage } from "../../views/pages/app/DashboardPage";
 

@@ -9,8 +9,8 @@ import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { email, formValue, parseForm, requiredCheckbox, safeNextPath, text } from "../lib/validation";
-import { logIn, signUp } from "../services/accounts";
-import { recordAudit } from "../services/audit";
+import { logIn, signUp } from "../services/account/accounts";
+import { recordAudit } from "../services/audit/audit";
 import { LoginPage } from "../../views/pages/auth/LoginPage";
 import { SignupPage } from "../../views/pages/auth/SignupPage";
 

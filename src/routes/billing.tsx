@@ -13,7 +13,7 @@ import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { billingConfig, stripeFromEnv } from "../lib/stripe";
 import { parseForm } from "../lib/validation";
-import { getBillingOverview, openPortal, startCheckout } from "../services/billing";
+import { getBillingOverview, openPortal, startCheckout } from "../services/billing/billing";
 import { BillingPage, type BillingPageProps } from "../../views/pages/settings/BillingPage";
 
 /** Mounted at /app/settings/billing (src/app.ts requires a signed-in user there). */

@@ -26,8 +26,8 @@ import {
   validateCompanyForm,
   type CompanyFormContext,
   type CompanySort,
-} from "../services/companies";
-import { listTags } from "../services/tags";
+} from "../services/companies/companies";
+import { listTags } from "../services/records/tags";
 import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "./list-filters";
 import { parseRecordId, timelineProps } from "./record-helpers";
 import {

@@ -44,10 +44,10 @@ import {
   type ContactInput,
   type ContactSort,
   type SortDirection,
-} from "../services/contacts";
-import { PlanLimitError } from "../services/billing";
-import { listCustomFields, parseCustomFieldsForm, type CustomField } from "../services/custom-fields";
-import { searchTerms } from "../services/search";
+} from "../services/contacts/contacts";
+import { PlanLimitError } from "../services/billing/billing";
+import { listCustomFields, parseCustomFieldsForm, type CustomField } from "../services/records/custom-fields";
+import { searchTerms } from "../services/records/search";
 import { contactFilterQuery, exportPageHref, parseContactFilters } from "./list-filters";
 import { parseRecordId, timelineProps } from "./record-helpers";
 import { PlanLimitMessage } from "../../views/components/PlanLimit";

@@ -8,7 +8,7 @@ import type { AppEnv } from "../env";
 import { devToolsEnabled } from "../lib/dev-tools";
 import { errorResponse } from "../lib/errors";
 import { render } from "../lib/render";
-import { getMail, listRecentMail } from "../services/outbox";
+import { getMail, listRecentMail } from "../services/mail/outbox";
 import { DevMailPage } from "../../views/pages/dev/MailPage";
 
 export const devRoutes = new Hono<AppEnv>();

@@ -8,10 +8,10 @@ import type { AppEnv } from "../env";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { requireRole } from "../middleware/session";
-import { recordAudit } from "../services/audit";
-import { getCompany } from "../services/companies";
-import { listOwners } from "../services/contacts";
-import { listCustomFields } from "../services/custom-fields";
+import { recordAudit } from "../services/audit/audit";
+import { getCompany } from "../services/companies/companies";
+import { listOwners } from "../services/contacts/contacts";
+import { listCustomFields } from "../services/records/custom-fields";
 import {
   EXPORT_CONTENT_TYPES,
   EXPORT_FORMATS,
@@ -22,8 +22,8 @@ import {
   type ExportFormat,
   type ExportKind,
   type ExportOptions,
-} from "../services/export";
-import { listTags } from "../services/tags";
+} from "../services/export/records";
+import { listTags } from "../services/records/tags";
 import {
   companyFilterQuery,
   contactFilterQuery,

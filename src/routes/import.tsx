@@ -10,10 +10,10 @@ import type { AppEnv } from "../env";
 import { errorResponse } from "../lib/errors";
 import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { DAY_MS, retentionPeriods } from "../lib/retention";
+import { DAY_MS, retentionPeriods } from "../lib/retention-periods";
 import { requireRole } from "../middleware/session";
-import { recordAudit } from "../services/audit";
-import { listCustomFields } from "../services/custom-fields";
+import { recordAudit } from "../services/audit/audit";
+import { listCustomFields } from "../services/records/custom-fields";
 import {
   canUndo,
   cancelImport,
@@ -28,7 +28,7 @@ import {
   requestUndo,
   retryImport,
   type ImportServices,
-} from "../services/import-jobs";
+} from "../services/import/jobs";
 import {
   COMPANY_TARGETS,
   CONTACT_TARGETS,
@@ -37,9 +37,9 @@ import {
   IMPORT_MAX_BYTES,
   TARGET_LABELS,
   type EncodingChoice,
-} from "../services/import-parse";
-import { readSamples, reviewCsv, reviewHead } from "../services/import-review";
-import type { KeptList } from "../services/import-undo";
+} from "../services/import/parse";
+import { readSamples, reviewCsv, reviewHead } from "../services/import/review";
+import type { KeptList } from "../services/import/undo";
 import { ImportJobPage, ImportJobStatus } from "../../views/pages/import/ImportJobPage";
 import { ImportPage, type ImportFormErrors } from "../../views/pages/import/ImportPage";
 

@@ -5,8 +5,8 @@
  * than was asked for.
  */
 import type { Database } from "../db/client";
-import { listCustomFields, parseCustomValue } from "../services/custom-fields";
-import { ftsQuery, searchTerms } from "../services/search";
+import { listCustomFields, parseCustomValue } from "../services/records/custom-fields";
+import { ftsQuery, searchTerms } from "../services/records/search";
 import { parseRecordId } from "./record-helpers";
 
 /** At most this many custom field filters apply; more are ignored by the list. */

@@ -12,7 +12,7 @@ import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { parseForm, text } from "../lib/validation";
 import { requireRole } from "../middleware/session";
-import { recordAudit } from "../services/audit";
+import { recordAudit } from "../services/audit/audit";
 import {
   addNote,
   canChangeNote,
@@ -21,7 +21,7 @@ import {
   getNote,
   NOTE_MAX_LENGTH,
   subjectExists,
-} from "../services/notes";
+} from "../services/records/notes";
 import { loadTimeline, parseRecordId, timelineProps } from "./record-helpers";
 import { NoteAddForm, NoteEditForm, NotePage } from "../../views/partials/timeline/NoteEditForm";
 import { subjectPath, Timeline, timelineId } from "../../views/partials/timeline/Timeline";

@@ -1,7 +1,7 @@
 /**
  * /app/settings/privacy: "Download my data" (every role, for their own account; owners and admins
  * also get the workspace's records), its download links, and the workspace's suppression list
- * (admins and owners). The archive is built by a Queue consumer (src/services/data-export.ts).
+ * (admins and owners). The archive is built by a Queue consumer (src/services/privacy/archive.ts).
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -25,9 +25,9 @@ import {
   requestDataExport,
   retryDataExport,
   type DataExportMessage,
-} from "../services/data-export";
-import { auditInsert } from "../services/audit";
-import { countSuppressions, unsuppressEmail } from "../services/suppression";
+} from "../services/privacy/archive";
+import { auditInsert } from "../services/audit/audit";
+import { countSuppressions, unsuppressEmail } from "../services/privacy/suppression";
 import { DataExportUnavailablePage, PrivacyPage, type PrivacyPageProps } from "../../views/pages/settings/PrivacyPage";
 
 /** Mounted at /app/settings. */

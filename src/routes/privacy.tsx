@@ -3,7 +3,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { hit, LIMITS } from "../auth/rate-limit";
-import { analyticsConfig, clearAnalyticsCookies, newConsentId, readConsent, setConsentCookie } from "../lib/consent";
+import {
+  analyticsConfig,
+  clearAnalyticsCookies,
+  newConsentId,
+  readConsent,
+  setConsentCookie,
+} from "../lib/analytics-consent";
 import { errorResponse } from "../lib/errors";
 import { hashIp } from "../lib/ip-hash";
 import { COOKIE_POLICY_VERSION, PRIVACY_VERSION } from "../lib/legal";
@@ -12,8 +18,8 @@ import { render, wantsFragment } from "../lib/render";
 import { clientIp } from "../lib/request";
 import { email, formValue, parseForm, safeNextPath, text } from "../lib/validation";
 import { requireRole } from "../middleware/session";
-import { markPrivacyNoticeSeen, recordConsent } from "../services/consent";
-import { submitSupportMessage } from "../services/support";
+import { markPrivacyNoticeSeen, recordConsent } from "../services/privacy/consent-records";
+import { submitSupportMessage } from "../services/support/messages";
 import { ConsentBannerAnswer, CookieSettings } from "../../views/components/Consent";
 import { PrivacyNotice } from "../../views/components/PrivacyNotice";
 import { CONTACT_LIMITS, ContactPage, ContactSentPage } from "../../views/pages/public/ContactPage";

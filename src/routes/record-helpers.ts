@@ -3,9 +3,9 @@ import type { AuthContext } from "../env";
 import type { SubjectType } from "../db/schema";
 import { roleAtLeast } from "../lib/roles";
 import type { Database } from "../db/client";
-import { describeActivity, listActivity, type ActivityEntry } from "../services/activity";
-import { listCustomFields, type CustomField } from "../services/custom-fields";
-import { listNotes, type Note } from "../services/notes";
+import { describeActivity, listActivity, type ActivityEntry } from "../services/records/activity";
+import { listCustomFields, type CustomField } from "../services/records/custom-fields";
+import { listNotes, type Note } from "../services/records/notes";
 import type { TimelineProps } from "../../views/partials/timeline/Timeline";
 
 /** A record id from the URL or a form: a positive integer, or null (which the caller answers with 404). */

@@ -15,11 +15,11 @@ import { errorResponse } from "../lib/errors";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { syncStripeCustomers } from "../services/billing";
+import { syncStripeCustomers } from "../services/billing/billing";
 import { billingConfig, stripeFromEnv } from "../lib/stripe";
 import { email, formValue, parseForm, requiredCheckbox } from "../lib/validation";
-import { findUserByEmail } from "../services/accounts";
-import { listMembers } from "../services/tenants";
+import { findUserByEmail } from "../services/account/accounts";
+import { listMembers } from "../services/team/tenants";
 import {
   acceptInvitationAsUser,
   acceptInvitationWithNewAccount,
@@ -35,7 +35,7 @@ import {
   type LiveInvitation,
   type MemberChangeResult,
   type TeamActor,
-} from "../services/team";
+} from "../services/team/team";
 import { InvitationPage, type InvitationPageProps } from "../../views/pages/team/InvitationPage";
 import { TEAM_NOTICES, TeamPage, type TeamNotice, type TeamPageProps } from "../../views/pages/team/TeamPage";
 import { PlanLimitMessage, SeatLimitPage } from "../../views/components/PlanLimit";

@@ -1,13 +1,13 @@
 /**
  * GET|POST /unsubscribe/:token, the link in every non-essential mail. The token is signed
- * (src/services/email-preferences.ts): it alone authenticates, so no session is needed, and the POST
+ * (src/services/account/email-preferences.ts): it alone authenticates, so no session is needed, and the POST
  * is exempt from the Origin check (src/middleware/csrf.ts) because mail providers send RFC 8058
  * one-click requests ("List-Unsubscribe=One-Click") without one. GET only shows what the POST would do.
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
 import { render } from "../lib/render";
-import { MAIL_LIST_LABELS, readUnsubscribeToken, unsubscribeFromList } from "../services/email-preferences";
+import { MAIL_LIST_LABELS, readUnsubscribeToken, unsubscribeFromList } from "../services/account/email-preferences";
 import {
   UnsubscribeConfirmPage,
   UnsubscribedPage,

@@ -12,11 +12,11 @@ import { isRegion, regions } from "../lib/phone";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { stripeFromEnv } from "../lib/stripe";
-import { syncStripeCustomers } from "../services/billing";
+import { syncStripeCustomers } from "../services/billing/billing";
 import { formValue, parseForm, tagName, text } from "../lib/validation";
 import { requireRole } from "../middleware/session";
-import { getCustomField, listCustomFields } from "../services/custom-fields";
-import { listTags, TAG_COLORS } from "../services/tags";
+import { getCustomField, listCustomFields } from "../services/records/custom-fields";
+import { listTags, TAG_COLORS } from "../services/records/tags";
 import {
   createCustomFieldAudited,
   createTagAudited,
@@ -27,7 +27,7 @@ import {
   updateTagAudited,
   updateWorkspaceSettings,
   type SettingsActor,
-} from "../services/workspace-settings";
+} from "../services/team/workspace-settings";
 import { parseRecordId } from "./record-helpers";
 import {
   CustomFieldDeletePage,

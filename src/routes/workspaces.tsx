@@ -15,7 +15,7 @@ import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { parseForm } from "../lib/validation";
 import { closureDate } from "../mail/closure-messages";
-import { listWorkspaces, sendNewReopenLink, switchWorkspace } from "../services/user-workspaces";
+import { listWorkspaces, sendNewReopenLink, switchWorkspace } from "../services/team/workspaces";
 import { WorkspacesPage, type WorkspacesNotice } from "../../views/pages/team/WorkspacesPage";
 
 export const workspacesRoutes = new Hono<AppEnv>();

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { createDb } from "../../src/db/client";
 import { httpSender } from "../../src/mail/senders";
-import { deliverDue, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../src/services/outbox";
+import { deliverDue, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../src/services/mail/outbox";
 import { countRows } from "../helpers/db";
 import { send, signUp, uniqueEmail } from "../helpers/http";
 import { deliveredTo, lastMail, mailTo } from "../helpers/mail";

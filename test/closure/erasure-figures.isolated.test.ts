@@ -6,8 +6,8 @@
  */
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { TENANT_TABLES } from "../../src/services/erasure";
-import { STATEMENTS_PER_RUN } from "../../src/services/retention";
+import { TENANT_TABLES } from "../../src/services/privacy/erasure";
+import { STATEMENTS_PER_RUN } from "../../src/services/privacy/retention";
 import { GOOD_PASSWORD, send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";

@@ -11,8 +11,8 @@ import {
   contactsListQuery,
   DEFAULT_DIRECTION,
   type ContactListQuery,
-} from "../../src/services/contacts";
-import { ftsQuery, searchTerms } from "../../src/services/search";
+} from "../../src/services/contacts/contacts";
+import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import {

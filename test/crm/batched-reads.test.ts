@@ -8,9 +8,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sessionRowQuery } from "../../src/auth/session";
 import { createDb } from "../../src/db/client";
-import { companyPageStatements } from "../../src/services/companies";
-import { contactPageStatements, contactsListStatements, type ContactListQuery } from "../../src/services/contacts";
-import { ftsQuery, searchTerms } from "../../src/services/search";
+import { companyPageStatements } from "../../src/services/companies/companies";
+import {
+  contactPageStatements,
+  contactsListStatements,
+  type ContactListQuery,
+} from "../../src/services/contacts/contacts";
+import { ftsQuery, searchTerms } from "../../src/services/records/search";
 
 type Buildable = { toSQL(): { sql: string; params: unknown[] } };
 

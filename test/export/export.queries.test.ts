@@ -14,8 +14,8 @@ import {
   EXPORT_PAGE_SIZE,
   NO_CONTACT_FILTERS,
   notePageSql,
-} from "../../src/services/export";
-import { ftsQuery, searchTerms } from "../../src/services/search";
+} from "../../src/services/export/records";
+import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { insertContacts, newTenant } from "../contacts/contact-helpers";

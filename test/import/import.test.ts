@@ -6,7 +6,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { runImportStep, type ImportMessage } from "../../src/services/import-jobs";
+import { runImportStep, type ImportMessage } from "../../src/services/import/jobs";
 import { send } from "../helpers/http";
 import { countRows } from "../helpers/db";
 import { newTenant } from "../helpers/tenants";

@@ -1,7 +1,7 @@
 /** Export → import into an empty tenant gives the same records; the Free plan's cap holds for imports. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runImportStep, type ImportMessage } from "../../src/services/import-jobs";
+import { runImportStep, type ImportMessage } from "../../src/services/import/jobs";
 import { countRows } from "../helpers/db";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";

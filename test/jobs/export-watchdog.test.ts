@@ -10,7 +10,7 @@ import { send } from "../helpers/http";
 import { mailTo } from "../helpers/mail";
 import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
-import { runJobWatchdog } from "../../src/services/job-watchdog";
+import { runJobWatchdog } from "../../src/services/jobs/watchdog";
 import { CronClock, deliver, HeldQueue, jobEnv, runCron, type JobEnv } from "./helpers";
 
 interface ExportRow {

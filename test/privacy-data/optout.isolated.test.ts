@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { productNewsMail } from "../../src/mail/messages";
-import { queueListMail, unsubscribeToken } from "../../src/services/email-preferences";
+import { queueListMail, unsubscribeToken } from "../../src/services/account/email-preferences";
 import { send, signUp } from "../helpers/http";
 import { deliveredTo, lastMail, mailTo, type OutboxRow } from "../helpers/mail";
 import { newTenant } from "../helpers/tenants";
@@ -91,7 +91,7 @@ describe("non-essential mail", () => {
     expect(mail.text_body).not.toMatch(/essential message/);
 
     // Delivered with the headers: the fake provider received them in the request body.
-    const { deliverDue } = await import("../../src/services/outbox");
+    const { deliverDue } = await import("../../src/services/mail/outbox");
     const { httpSender } = await import("../../src/mail/senders");
     await deliverDue(
       createDb(env.DB),

@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { userDeletionQueries, userErasureStatements } from "../../src/services/account-deletion";
+import { userDeletionQueries, userErasureStatements } from "../../src/services/account/deletion";
 import { columnsOf, schemaTables } from "../closure/helpers";
 
 const USER_ID = /(^|_)user_id$|_by$|^(author|actor|owner)_id$/;

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { COOKIES } from "../../src/lib/cookies";
-import { ANALYTICS_PATHS } from "../../src/lib/consent";
+import { ANALYTICS_PATHS } from "../../src/lib/analytics-consent";
 import { LEGAL_DATES } from "../../src/lib/legal";
 import { LIMITS } from "../../src/auth/rate-limit";
 import { cookieHeader, randomIp, send, setCookies, signUp } from "../helpers/http";

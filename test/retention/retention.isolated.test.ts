@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LIMITS, LONGEST_WINDOW_MS } from "../../src/auth/rate-limit";
 import { RETENTION } from "../../src/lib/legal";
-import { STATEMENTS_PER_RUN } from "../../src/services/retention";
+import { STATEMENTS_PER_RUN } from "../../src/services/privacy/retention";
 import { countingDb } from "../helpers/query-count";
 import { cookieHeader, logIn, randomIp, send, signUp, uniqueEmail } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";

@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
 import { UNREADABLE_FORM_MESSAGE } from "../../src/middleware/form-body";
-import { unsubscribeToken } from "../../src/services/email-preferences";
+import { unsubscribeToken } from "../../src/services/account/email-preferences";
 import { send, type SendOptions } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { createContact, insertCustomField, insertTag } from "../contacts/contact-helpers";

@@ -34,19 +34,19 @@ describe("two tenants", () => {
     "email_outbox_due_idx", // the mailer's sweep of due mail, across workspaces
     "invitations_token_unique", // an invitee arrives with a token, before any tenant is known
     "tenant_billing_customer_unique", // a Stripe webhook arrives with a customer id, before any tenant is known
-    // The retention job's sweeps of what is past its period, across workspaces (src/services/retention.ts).
+    // The retention job's sweeps of what is past its period, across workspaces (src/services/privacy/retention.ts).
     "sessions_last_active_idx",
     "audit_log_created_idx",
     "email_outbox_body_due_idx",
     "import_jobs_files_due_idx",
     "import_jobs_records_due_idx",
     "closed_tenant_ledger_keep_idx",
-    // The job watchdog's sweep of working jobs by heartbeat, across workspaces (src/services/job-watchdog.ts);
+    // The job watchdog's sweep of working jobs by heartbeat, across workspaces (src/services/jobs/watchdog.ts);
     // partial indexes holding only jobs at work.
     "import_jobs_working_idx",
     "data_exports_working_idx",
     // Erasing one person's address from every workspace they were mailed or invited in
-    // (src/services/account-deletion.ts, the ops erase actions).
+    // (src/services/account/deletion.ts, the ops erase actions).
     "email_outbox_to_idx",
     "invitations_email_idx",
   ]);

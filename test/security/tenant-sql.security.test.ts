@@ -37,7 +37,7 @@ describe("raw SQL on tenant tables", () => {
   it("finds the statements (the parser still sees the code), and the rule catches what it should", async () => {
     const statements = inject("sqlStatements");
     expect(statements.length).toBeGreaterThan(100);
-    expect(statements.some((s) => s.file === "src/services/retention.ts")).toBe(true);
+    expect(statements.some((s) => s.file === "src/services/privacy/retention.ts")).toBe(true);
     const tables = new Set(await tenantTables());
     expect(problemsOf("SELECT id FROM contacts WHERE id = ?", tables)).toHaveLength(1);
     expect(problemsOf("INSERT INTO notes (subject_id, body) VALUES (?, ?)", tables)).toHaveLength(1);

@@ -6,7 +6,7 @@ export interface LoginPageProps {
   errors: Record<string, string>;
   /** The one message for a failed login, the same whether or not the email exists. */
   failed?: boolean;
-  /** A limit refused the attempt: which one (LoginLimitScope in src/services/accounts.ts) and for how long. */
+  /** A limit refused the attempt: which one (LoginLimitScope in src/services/account/accounts.ts) and for how long. */
   limited?: { scope: "ip" | "source" | "account" | "device"; retryAfterSeconds: number };
   loggedOut?: boolean;
 }

@@ -1,0 +1,249 @@
+/** Sign-up and login: the business rules, independent of HTTP. */
+import { eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { memberships, sessions, tenants, users } from "../../db/schema";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../auth/password";
+import { clear, hit, isLimited, LIMITS } from "../../auth/rate-limit";
+import type { DeviceCookie } from "../../auth/device-cookie";
+import { newSession } from "../../auth/session";
+import { newId } from "../../lib/ids";
+import { newAuthToken } from "../../auth/tokens";
+import { verifyEmailMail } from "../../mail/messages";
+import { auditInsert, recordAudit } from "../audit/audit";
+import { queueMail } from "../mail/outbox";
+
+import type { RequestMeta } from "../../lib/actor";
+
+export type { RequestMeta };
+
+/** The public origin links in emails point to, e.g. "https://app.example.com". */
+export type BaseUrl = string;
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  companyName: string;
+}
+
+export type SignUpResult =
+  | { ok: true; token: string; userId: string; tenantId: string; mailIds: string[] }
+  | { ok: false; reason: "email_taken" }
+  | { ok: false; reason: "rate_limited"; retryAfter: number };
+
+/** Finds a user by (already normalised) email. */
+export async function findUserByEmail(db: Database, email: string) {
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  return user ?? null;
+}
+
+/** The insert of a new user row; sign-up and accepting an invitation both use it. */
+export function userInsert(
+  db: Database,
+  u: { id: string; email: string; passwordHash: string; now: number; verified: boolean },
+) {
+  return db.insert(users).values({
+    id: u.id,
+    email: u.email,
+    passwordHash: u.passwordHash,
+    ageConfirmedAt: u.now,
+    termsAcceptedAt: u.now,
+    emailVerifiedAt: u.verified ? u.now : null,
+    createdAt: u.now,
+    updatedAt: u.now,
+  });
+}
+
+/** Whether a failed batch failed on the unique email index (a concurrent sign-up with one email). */
+export function isEmailTaken(err: unknown): boolean {
+  return String(err).includes("UNIQUE constraint failed: users.email");
+}
+
+/**
+ * Creates the tenant, its owner, the owner's first session, the verification email and the audit
+ * entry in one batch (one transaction), so a failure leaves nothing behind. Input is validated.
+ */
+export async function signUp(
+  db: Database,
+  input: SignUpInput,
+  meta: RequestMeta & { baseUrl: BaseUrl; signupsPerIpPerHour?: number },
+): Promise<SignUpResult> {
+  const perIp = meta.signupsPerIpPerHour
+    ? { ...LIMITS.signupPerIp, max: meta.signupsPerIpPerHour }
+    : LIMITS.signupPerIp;
+  const limit = await hit(db, perIp, meta.ip ?? "unknown", meta.now);
+  if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
+  if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
+
+  const tenantId = newId();
+  const userId = newId();
+  const passwordHash = await hashPassword(input.password);
+  const session = newSession({ userId, tenantId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
+  const verification = newAuthToken(db, { kind: "verify_email", userId, email: input.email, now: meta.now });
+  const mail = queueMail(
+    db,
+    {
+      to: input.email,
+      tenantId: null,
+      userId,
+      ...verifyEmailMail(`${meta.baseUrl}/verify-email/${verification.token}`),
+    },
+    meta.now,
+  );
+  try {
+    await db.batch([
+      db.insert(tenants).values({ id: tenantId, name: input.companyName, createdAt: meta.now, updatedAt: meta.now }),
+      userInsert(db, { id: userId, email: input.email, passwordHash, now: meta.now, verified: false }),
+      db.insert(memberships).values({ tenantId, userId, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
+      db.insert(sessions).values(session.row),
+      verification.query,
+      mail.query,
+      auditInsert(db, {
+        tenantId,
+        actorUserId: userId,
+        action: "auth.sign_up",
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        now: meta.now,
+      }),
+    ]);
+  } catch (err) {
+    // Two sign-ups with one email racing: the unique index stops the second, and the batch rolls back.
+    if (isEmailTaken(err)) return { ok: false, reason: "email_taken" };
+    throw err;
+  }
+  return { ok: true, token: session.token, userId, tenantId, mailIds: [mail.id] };
+}
+
+/** A failed sign-in into a real account, in the trail of each workspace the account belongs to. */
+async function recordFailedSignIn(db: Database, userId: string, meta: RequestMeta, reason: string) {
+  const tenantIds = await db
+    .select({ tenantId: memberships.tenantId })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
+  if (tenantIds.length === 0) return;
+  await db.batch(
+    tenantIds.map(({ tenantId }) =>
+      auditInsert(db, {
+        tenantId,
+        actorUserId: null,
+        action: "auth.sign_in_failed",
+        targetType: "user",
+        targetId: userId,
+        detail: { reason },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        now: meta.now,
+      }),
+    ) as [ReturnType<typeof auditInsert>, ...ReturnType<typeof auditInsert>[]],
+  );
+}
+
+export type LogInResult =
+  | { ok: true; token: string; userId: string; tenantId: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "rate_limited"; retryAfter: number; scope: LoginLimitScope };
+
+/**
+ * Which limit refused a sign-in: this IP's attempts at all accounts; this account's failures from this
+ * source; the account's turns for unrecognised browsers while it is under attack; this browser's own
+ * failures (device cookie).
+ */
+export type LoginLimitScope = "ip" | "source" | "account" | "device";
+
+/**
+ * Checks the credentials and opens a new session in the user's first tenant. The same answer,
+ * after the same work, whether or not the email exists.
+ *
+ * Guessing is limited without letting anyone lock the owner out (docs/architecture.md, "Brute force"):
+ * a browser with a valid device cookie for this account (src/auth/device-cookie.ts) is limited only by
+ * its own failures; any other is locked out of this account from its IP after 10 failures there, and
+ * once the account has had 10 failures from unrecognised browsers in 15 minutes, they share one attempt
+ * per 30 seconds.
+ */
+export async function logIn(
+  db: Database,
+  email: string,
+  password: string,
+  meta: RequestMeta & { device?: DeviceCookie | null },
+): Promise<LogInResult> {
+  const limited = (limit: { retryAfter: number }, scope: LoginLimitScope) =>
+    ({ ok: false, reason: "rate_limited", retryAfter: limit.retryAfter, scope }) as const;
+  const ipLimit = await hit(db, LIMITS.loginPerIp, meta.ip ?? "unknown", meta.now);
+  if (!ipLimit.allowed) return limited(ipLimit, "ip");
+  const user = await findUserByEmail(db, email);
+  const device = meta.device && user && meta.device.userId === user.id ? meta.device : null;
+  const source = `${email} ${meta.ip ?? "unknown"}`;
+  // Refused attempts at a real account are failures too: the workspace should see a guessing attack.
+  const refuse = async (limit: { retryAfter: number }, scope: LoginLimitScope, reason: string) => {
+    if (user) await recordFailedSignIn(db, user.id, meta, reason);
+    return limited(limit, scope);
+  };
+  if (device) {
+    const deviceLimit = await isLimited(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
+    if (!deviceLimit.allowed) return refuse(deviceLimit, "device", "locked (this browser)");
+  } else {
+    const sourceLimit = await isLimited(db, LIMITS.loginFailuresPerSource, source, meta.now);
+    if (!sourceLimit.allowed) return refuse(sourceLimit, "source", "locked (this address)");
+    const underAttack = !(await isLimited(db, LIMITS.loginFailuresPerAccount, email, meta.now)).allowed;
+    if (underAttack) {
+      const turn = await hit(db, LIMITS.loginPaceUnderAttack, email, meta.now);
+      if (!turn.allowed) return refuse(turn, "account", "slowed down");
+    }
+  }
+
+  const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+  // The first workspace joined that is still open; a closed one only if the user has no other
+  // (it then shows its closed page), so members of a closed workspace land in their other ones.
+  const [membership] = user
+    ? await db
+        .select({ tenantId: memberships.tenantId })
+        .from(memberships)
+        .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+        .where(eq(memberships.userId, user.id))
+        .orderBy(sql`${tenants.closedAt} is not null`, memberships.createdAt)
+        .limit(1)
+    : [];
+  if (!user || !valid || !membership) {
+    if (device) await hit(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
+    else {
+      await hit(db, LIMITS.loginFailuresPerSource, source, meta.now);
+      await hit(db, LIMITS.loginFailuresPerAccount, email, meta.now);
+    }
+    if (user) await recordFailedSignIn(db, user.id, meta, "wrong password");
+    else
+      await recordAudit(db, {
+        tenantId: null,
+        actorUserId: null,
+        action: "auth.sign_in_failed",
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        now: meta.now,
+      });
+    return { ok: false, reason: "invalid" };
+  }
+  // Only this browser's or this source's count is forgiven: the account's stays while others guess.
+  await clear(
+    db,
+    device ? LIMITS.loginFailuresPerDevice : LIMITS.loginFailuresPerSource,
+    device ? device.nonce : source,
+  );
+  const session = newSession({
+    userId: user.id,
+    tenantId: membership.tenantId,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    now: meta.now,
+  });
+  await db.batch([
+    db.insert(sessions).values(session.row),
+    auditInsert(db, {
+      tenantId: membership.tenantId,
+      actorUserId: user.id,
+      action: "auth.sign_in",
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
+  ]);
+  return { ok: true, token: session.token, userId: user.id, tenantId: membership.tenantId };
+}

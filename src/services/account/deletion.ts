@@ -1,0 +1,181 @@
+/**
+ * A member deleting their own user: their sessions, tokens, memberships and personal data go; the
+ * audit trail keeps its entries with the actor erased, and what they wrote stays with the tenant,
+ * attributed to "former member".
+ */
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { runRawBatch } from "../../db/raw-batch";
+import {
+  activities,
+  companies,
+  contacts,
+  emailOutbox,
+  importJobs,
+  invitations,
+  memberships,
+  notes,
+  recentViews,
+  tenants,
+  users,
+} from "../../db/schema";
+import { verifyPassword } from "../../auth/password";
+import { LIMITS, limitKey, type Limit } from "../../auth/rate-limit";
+import type { RequestMeta } from "./accounts";
+import { anonymiseActor, anonymiseTarget, auditInsert } from "../audit/audit";
+import { CLOSE_FAILURE_LIMIT } from "../privacy/closure";
+import { INVITATION_MAIL_LIMIT, TRANSFER_FAILURE_LIMIT } from "../team/team";
+
+export type DeleteUserResult = { ok: true } | { ok: false; field: "password" | "form"; message: string };
+
+/** Deletes the user's own account after checking their password. Owners must hand over first. */
+export async function deleteOwnUser(
+  db: Database,
+  userId: string,
+  password: string,
+  meta: RequestMeta,
+): Promise<DeleteUserResult> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user || !(await verifyPassword(user.passwordHash, password))) {
+    return { ok: false, field: "password", message: "That is not your current password." };
+  }
+  const owned = await db
+    .select({ name: tenants.name })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.role, "owner")));
+  if (owned.length > 0) {
+    return {
+      ok: false,
+      field: "form",
+      message: `You own ${owned.map((t) => t.name).join(", ")}. Transfer the ownership to another member first.`,
+    };
+  }
+  const tenantIds = (
+    await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId))
+  ).map((m) => m.tenantId);
+  const formerEmails = await formerAddresses(db, userId);
+  // The same erasure as an operator's erase-account: what the users row does not reach goes too
+  // (their contact-page messages and our inbox's copies, account mail, rate-limit counters).
+  await runRawBatch(db, [
+    ...userDeletionQueries(db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now),
+    ...userErasureStatements([{ id: userId, email: user.email, formerEmails }]),
+  ]);
+  return { ok: true };
+}
+
+/**
+ * The addresses a user had before their current one that still mark something of theirs: those of the
+ * invitations they accepted. Why this source: an invitation is claimed only for the address the account
+ * has at that moment (claimInvitation() in src/services/team/team.ts), and the invitation row stays as long
+ * as anything made from it in its workspace (its invitation.* audit entries, labelled with that address,
+ * and the invitation mail to it, which carries no user id), so it is durable where the others are not:
+ * email.changed audit entries age out with the trail and live in one workspace, auth_tokens rows go when
+ * they expire. Everything else about a user is found by their id. The same expression, per user, is
+ * FORMER_ADDRESSES_OF below, for the closure erasure's bulk read (src/services/privacy/erasure.ts).
+ */
+export async function formerAddresses(db: Database, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ email: invitations.email })
+    .from(invitations)
+    .where(eq(invitations.acceptedBy, userId));
+  return rows.map((r) => r.email);
+}
+
+/** SQL text: a JSON array of the addresses of the invitations accepted by the user whose id is in `idColumn`. */
+export const FORMER_ADDRESSES_OF = (idColumn: string) =>
+  `(SELECT json_group_array(DISTINCT i.email) FROM invitations i WHERE i.accepted_by = ${idColumn})`;
+
+/**
+ * The batch that deletes a user who owns no workspace: their personal data goes, and what they
+ * wrote stays with each workspace, attributed to "former member". Their address goes from every
+ * workspace: the invitations to it, the mail sent to it, and the audit entries about them (as target);
+ * so do the addresses they had before (`formerEmails`, from formerAddresses()).
+ * `tenantIds`: the workspaces they leave, whose trails record it. Also used by an operator's
+ * erase-account (src/services/ops/actions.ts).
+ */
+export function userDeletionQueries(
+  db: Database,
+  user: { id: string; email: string; formerEmails?: readonly string[] },
+  tenantIds: string[],
+  now: number,
+) {
+  const userId = user.id;
+  // Their current address and the ones they had before (formerAddresses()): each is theirs to erase.
+  const addresses = [...new Set([user.email, ...(user.formerEmails ?? [])])];
+  const theirAddresses = JSON.stringify(addresses);
+  return [
+    anonymiseActor(db, userId),
+    // One flag row at a time (audit_erasures is keyed by user): entries labelled with any of the addresses.
+    ...addresses.flatMap((email) => anonymiseTarget(db, { id: userId, email })),
+    // The invitations to their addresses, in every workspace (accepted or not), and the mail sent to them.
+    db
+      .delete(invitations)
+      .where(
+        or(
+          sql`${invitations.email} IN (SELECT value FROM json_each(${theirAddresses}))`,
+          eq(invitations.acceptedBy, userId),
+        ),
+      ),
+    db.delete(emailOutbox).where(sql`${emailOutbox.toAddress} IN (SELECT value FROM json_each(${theirAddresses}))`),
+    db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
+    // What they wrote stays with the tenant; without an author it shows as "former member".
+    db.update(notes).set({ authorId: null }).where(eq(notes.authorId, userId)),
+    db.update(activities).set({ actorId: null }).where(eq(activities.actorId, userId)),
+    db.update(contacts).set({ ownerId: null }).where(eq(contacts.ownerId, userId)),
+    db.update(contacts).set({ createdBy: null }).where(eq(contacts.createdBy, userId)),
+    db.update(companies).set({ ownerId: null }).where(eq(companies.ownerId, userId)),
+    db.update(companies).set({ createdBy: null }).where(eq(companies.createdBy, userId)),
+    db.update(importJobs).set({ createdBy: null }).where(eq(importJobs.createdBy, userId)),
+    db.delete(recentViews).where(eq(recentViews.userId, userId)),
+    db.delete(emailOutbox).where(eq(emailOutbox.userId, userId)),
+    // Memberships, sessions and tokens go with the user (ON DELETE CASCADE).
+    db.delete(users).where(eq(users.id, userId)),
+    ...tenantIds.map((tenantId) =>
+      auditInsert(db, {
+        tenantId,
+        actorUserId: null,
+        action: "member.left",
+        targetType: "user",
+        targetLabel: "former member",
+        ip: null,
+        userAgent: null,
+        now,
+      }),
+    ),
+  ] as const;
+}
+
+/** Rate limits keyed by an account's email or user id. */
+const ACCOUNT_LIMITS: Limit[] = [
+  ...Object.values(LIMITS),
+  TRANSFER_FAILURE_LIMIT,
+  INVITATION_MAIL_LIMIT,
+  CLOSE_FAILURE_LIMIT,
+];
+
+/**
+ * The personal data of users being erased that is not removed by deleting their users row: mail to
+ * them that belongs to no workspace, what they wrote to support, and their rate-limit counters. The
+ * users rows go last; memberships, sessions, tokens, email preferences and data exports go with them
+ * (ON DELETE CASCADE), and their consent records lose the link to them (ON DELETE SET NULL).
+ */
+export function userErasureStatements(
+  accounts: { id: string; email: string; formerEmails?: readonly string[] }[],
+): SQL[] {
+  const ids = JSON.stringify(accounts.map((a) => a.id));
+  // Their former addresses (formerAddresses()) wrote to support and got mail as much as the current one.
+  const emails = JSON.stringify([...new Set(accounts.flatMap((a) => [a.email, ...(a.formerEmails ?? [])]))]);
+  const keys = JSON.stringify(
+    accounts.flatMap((a) => ACCOUNT_LIMITS.flatMap((l) => [limitKey(l, a.email), limitKey(l, a.id)])),
+  );
+  return [
+    // Account mail (verification, resets, support replies) has no tenant: the tenant index finds it.
+    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND (user_id IN (SELECT value FROM json_each(${ids})) OR to_address IN (SELECT value FROM json_each(${emails})))`,
+    sql`DELETE FROM support_messages WHERE email IN (SELECT value FROM json_each(${emails}))`,
+    // The copy of their contact-page messages that went to our support inbox names them in its text.
+    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND kind = 'support_message' AND EXISTS (SELECT 1 FROM json_each(${emails}) e WHERE instr(email_outbox.text_body, e.value) > 0)`,
+    sql`DELETE FROM rate_limits WHERE key IN (SELECT value FROM json_each(${keys}))`,
+    sql`DELETE FROM users WHERE id IN (SELECT value FROM json_each(${ids}))`,
+  ];
+}

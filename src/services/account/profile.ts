@@ -1,0 +1,185 @@
+/**
+ * What we hold about a user, for their profile (the right of access) and their data export: their
+ * details, workspaces, sessions, audit entries about them, consent choices and email preferences.
+ * Plus the one detail only the profile changes: their name.
+ */
+import { desc, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { consentRecords, memberships, tenants, users, type Role } from "../../db/schema";
+import type { RequestMeta } from "./accounts";
+import { auditInsert, AUDIT_ACTIONS, type AuditAction } from "../audit/audit";
+import { getEmailPreferences, type EmailPreferenceValues } from "./email-preferences";
+import { listUserSessions, type SessionSummary } from "./sessions";
+
+/** The longest name we keep (characters, after trimming). */
+export const NAME_MAX = 100;
+
+export interface AuditRow {
+  id: number;
+  tenant_name: string | null;
+  action: string;
+  actor_user_id: string | null;
+  target_type: string | null;
+  target_label: string | null;
+  detail: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number;
+}
+
+/**
+ * Audit entries about a user in these workspaces, newest first, older than `before`: what they did
+ * (actor) and what was done to their account (target user). One query; each branch of the OR has
+ * its own index (tenant, actor) and (tenant, target type, target).
+ */
+export async function auditAboutUser(
+  db: Database,
+  tenantIds: string[],
+  userId: string,
+  opts: { before?: number; limit: number },
+): Promise<AuditRow[]> {
+  if (tenantIds.length === 0) return [];
+  return db.all<AuditRow>(sql`SELECT a.id, t.name AS tenant_name, a.action, a.actor_user_id, a.target_type, a.target_label, a.detail, a.ip, a.user_agent, a.created_at
+    FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id
+    WHERE a.tenant_id IN (SELECT value FROM json_each(${JSON.stringify(tenantIds)})) AND a.id < ${opts.before ?? Number.MAX_SAFE_INTEGER}
+      AND (a.actor_user_id = ${userId} OR (a.target_type = 'user' AND a.target_id = ${userId}))
+    ORDER BY a.id DESC LIMIT ${opts.limit}`);
+}
+
+export interface AuditAboutEntry {
+  id: number;
+  workspace: string | null;
+  action: string;
+  description: string;
+  /** "you", "another member", or nobody (a failed sign-in, a former member). */
+  by: "you" | "another member" | "nobody signed in, or a former member";
+  targetType: string | null;
+  target: string | null;
+  detail: unknown;
+  /** Only where the user acted, or nobody did: someone else's IP address and browser are theirs. */
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: number;
+}
+
+/** An entry as the user may see it (no other member's IP address or browser). */
+export function auditAboutEntry(r: AuditRow, userId: string): AuditAboutEntry {
+  const own = r.actor_user_id === userId || r.actor_user_id === null;
+  let detail: unknown = null;
+  try {
+    detail = r.detail ? JSON.parse(r.detail) : null;
+  } catch {
+    detail = null;
+  }
+  return {
+    id: r.id,
+    workspace: r.tenant_name,
+    action: r.action,
+    description: AUDIT_ACTIONS[r.action as AuditAction] ?? r.action,
+    by:
+      r.actor_user_id === userId
+        ? "you"
+        : r.actor_user_id === null
+          ? "nobody signed in, or a former member"
+          : "another member",
+    targetType: r.target_type,
+    target: r.target_label,
+    detail,
+    ip: own ? r.ip : null,
+    userAgent: own ? r.user_agent : null,
+    createdAt: r.created_at,
+  };
+}
+
+export interface ProfileData {
+  name: string | null;
+  email: string;
+  verified: boolean;
+  createdAt: number;
+  workspaces: { id: string; name: string; role: Role; since: number }[];
+  sessions: SessionSummary[];
+  audit: AuditAboutEntry[];
+  consent: { analytics: string; policyVersion: string; createdAt: number }[];
+  emailPreferences: EmailPreferenceValues & { updatedAt: number | null };
+}
+
+/** How many audit entries and consent choices the profile shows (all of them are in the data export). */
+export const PROFILE_RECENT = 10;
+
+/** Everything the profile shows about the user. */
+export async function loadProfile(
+  db: Database,
+  userId: string,
+  currentSessionId: string,
+  now: number,
+): Promise<ProfileData | null> {
+  const [[user], workspaces, sessions, consent, emailPreferences] = await Promise.all([
+    db
+      .select({ name: users.name, email: users.email, verifiedAt: users.emailVerifiedAt, createdAt: users.createdAt })
+      .from(users)
+      .where(eq(users.id, userId))
+      .limit(1),
+    db
+      .select({ id: memberships.tenantId, name: tenants.name, role: memberships.role, since: memberships.createdAt })
+      .from(memberships)
+      .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+      .where(eq(memberships.userId, userId))
+      .orderBy(memberships.createdAt),
+    listUserSessions(db, userId, currentSessionId, now),
+    db
+      .select({
+        analytics: consentRecords.analytics,
+        policyVersion: consentRecords.policyVersion,
+        createdAt: consentRecords.createdAt,
+      })
+      .from(consentRecords)
+      .where(eq(consentRecords.userId, userId))
+      .orderBy(desc(consentRecords.id))
+      .limit(PROFILE_RECENT),
+    getEmailPreferences(db, userId),
+  ]);
+  if (!user) return null;
+  const audit = (
+    await auditAboutUser(
+      db,
+      workspaces.map((w) => w.id),
+      userId,
+      { limit: PROFILE_RECENT },
+    )
+  ).map((r) => auditAboutEntry(r, userId));
+  return {
+    name: user.name,
+    email: user.email,
+    verified: user.verifiedAt !== null,
+    createdAt: user.createdAt,
+    workspaces,
+    sessions,
+    audit,
+    consent,
+    emailPreferences,
+  };
+}
+
+/** Changes the user's name (empty: none), audited in the workspace they are working in. */
+export async function updateName(
+  db: Database,
+  actor: { userId: string; tenantId: string },
+  name: string,
+  meta: RequestMeta,
+): Promise<void> {
+  const value = name.trim() === "" ? null : name.trim().slice(0, NAME_MAX);
+  await db.batch([
+    db.update(users).set({ name: value, updatedAt: meta.now }).where(eq(users.id, actor.userId)),
+    // The entry says that the name changed, not what it is: the trail outlives a later correction.
+    auditInsert(db, {
+      tenantId: actor.tenantId,
+      actorUserId: actor.userId,
+      action: "profile.updated",
+      targetType: "user",
+      targetId: actor.userId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
+  ]);
+}

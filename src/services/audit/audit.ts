@@ -1,0 +1,187 @@
+/** The audit trail: who did what, when, from where. Append-only; never a secret or token. */
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { auditErasures, auditLog, users } from "../../db/schema";
+
+export const AUDIT_ACTIONS = {
+  "auth.sign_up": "Signed up",
+  "auth.sign_in": "Signed in",
+  "auth.sign_in_failed": "Failed sign-in",
+  "auth.sign_out": "Signed out",
+  "email.verified": "Verified email",
+  "email.change_requested": "Asked to change email",
+  "email.changed": "Changed email",
+  "password.reset_requested": "Asked for a password reset",
+  "password.reset": "Reset password",
+  "password.changed": "Changed password",
+  "session.revoked": "Ended a session",
+  "session.revoked_others": "Ended all other sessions",
+  "invitation.created": "Invited",
+  "invitation.resent": "Resent invitation",
+  "invitation.revoked": "Revoked invitation",
+  "invitation.accepted": "Accepted invitation",
+  "member.role_changed": "Changed role",
+  "member.removed": "Removed member",
+  "member.left": "Left (deleted their account)",
+  "ownership.transferred": "Transferred ownership",
+  "tenant.switched": "Switched workspace",
+  "permission.denied": "Was refused access",
+  "billing.customer_created": "Created the Stripe customer",
+  "billing.checkout_started": "Started checkout",
+  "billing.portal_opened": "Opened the billing portal",
+  "billing.subscription_changed": "Subscription changed (Stripe)",
+  "billing.payment_failed": "Payment failed (Stripe)",
+  "record.deleted": "Deleted a record",
+  "record.erased": "Erased a record (privacy request)",
+  "suppression.removed": "Took an address off the suppression list",
+  "profile.updated": "Changed their name",
+  "privacy.export_requested": "Asked for a copy of their data",
+  "privacy.export_downloaded": "Downloaded their data",
+  "tag.created": "Created a tag",
+  "tag.updated": "Changed a tag",
+  "tag.deleted": "Deleted a tag",
+  "custom_field.created": "Created a custom field",
+  "custom_field.deleted": "Deleted a custom field",
+  "workspace.updated": "Changed workspace settings",
+  "data.exported": "Exported data",
+  "data.imported": "Started an import",
+  "data.import_undone": "Undid an import",
+  "data.import_cancelled": "Cancelled an import",
+  "workspace.closed": "Closed the workspace",
+  "workspace.reopened": "Reopened the workspace",
+  "workspace.reopen_link_sent": "Asked for a new link to reopen the workspace",
+  // Operator actions (npm run ops): actor null, detail {operator, reason}.
+  "ops.account_erased": "Support erased an account",
+  "ops.account_exported": "Support exported an account's data",
+  "ops.email_corrected": "Support corrected an email address",
+  "ops.contact_messages_erased": "Support erased a sender's contact-page messages",
+  "ops.email_preferences_set": "Support changed email preferences",
+} as const;
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+export interface AuditEvent {
+  tenantId: string | null;
+  actorUserId: string | null;
+  action: AuditAction;
+  targetType?: string;
+  targetId?: string;
+  targetLabel?: string;
+  detail?: Record<string, string | number | boolean | null>;
+  ip: string | null;
+  userAgent: string | null;
+  now: number;
+}
+
+/** An audit insert, to go in the same batch as the change it records. */
+export function auditInsert(db: Database, e: AuditEvent) {
+  return db.insert(auditLog).values({
+    tenantId: e.tenantId,
+    actorUserId: e.actorUserId,
+    action: e.action,
+    targetType: e.targetType ?? null,
+    targetId: e.targetId ?? null,
+    targetLabel: e.targetLabel?.slice(0, 300) ?? null,
+    detail: e.detail ? JSON.stringify(e.detail) : null,
+    ip: e.ip,
+    userAgent: e.userAgent?.slice(0, 512) ?? null,
+    createdAt: e.now,
+  });
+}
+
+/** Records an event on its own (when there is no other write to batch it with). */
+export async function recordAudit(db: Database, e: AuditEvent): Promise<void> {
+  await auditInsert(db, e);
+}
+
+export interface AuditFilter {
+  action?: AuditAction;
+  actorUserId?: string;
+  /** Keyset cursor: entries older than this id. */
+  before?: number;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** One page of a tenant's audit trail, newest first, with each actor's current email (or none). */
+export async function listAudit(db: Database, tenantId: string, filter: AuditFilter) {
+  const rows = await db
+    .select({
+      id: auditLog.id,
+      action: auditLog.action,
+      actorUserId: auditLog.actorUserId,
+      actorEmail: users.email,
+      targetType: auditLog.targetType,
+      targetLabel: auditLog.targetLabel,
+      detail: auditLog.detail,
+      ip: auditLog.ip,
+      userAgent: auditLog.userAgent,
+      createdAt: auditLog.createdAt,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorUserId))
+    .where(
+      and(
+        eq(auditLog.tenantId, tenantId),
+        filter.action ? eq(auditLog.action, filter.action) : undefined,
+        filter.actorUserId ? eq(auditLog.actorUserId, filter.actorUserId) : undefined,
+        filter.before ? lt(auditLog.id, filter.before) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(AUDIT_PAGE_SIZE + 1);
+  const hasMore = rows.length > AUDIT_PAGE_SIZE;
+  const page = rows.slice(0, AUDIT_PAGE_SIZE);
+  return { entries: page, nextBefore: hasMore ? page[page.length - 1]!.id : null };
+}
+
+/** Erases a departed member's personal data from the trail; the entries themselves stay. */
+export function anonymiseActor(db: Database, userId: string) {
+  return db
+    .update(auditLog)
+    .set({ actorUserId: null, ip: null, userAgent: null })
+    .where(eq(auditLog.actorUserId, userId));
+}
+
+/** What a former member becomes in entries about them. */
+export const FORMER_MEMBER = "former member";
+
+/**
+ * An entry's detail with every value that holds an address, or the user's id, set to null. The
+ * append-only trigger (migration 0011) allows exactly this expression's result, so the two must match.
+ */
+function auditDetailRedacted(userId: string) {
+  return sql`CASE WHEN ${auditLog.detail} IS NULL THEN NULL ELSE (
+    SELECT json_group_object(j.key, CASE
+      WHEN j.type = 'text' AND (instr(j.value, '@') > 0 OR j.value = ${userId}) THEN NULL
+      WHEN j.type = 'true' THEN json('true')
+      WHEN j.type = 'false' THEN json('false')
+      WHEN j.type IN ('object', 'array') THEN json(j.value)
+      ELSE j.value END)
+    FROM json_each(${auditLog.detail}) j
+  ) END`;
+}
+
+/**
+ * Erases a deleted user from the entries about them (invited, accepted, role changed, removed, made
+ * owner, failed sign-ins into their account...): the target becomes "former member", their id and the
+ * addresses in the detail go, and so do the IP and device of attempts on their account. The entries
+ * stay. Three statements for the same batch as the deletion: the flag row the append-only trigger
+ * checks, the update, and the flag's removal.
+ */
+export function anonymiseTarget(db: Database, user: { id: string; email: string }) {
+  const anonymousAttempt = sql`${auditLog.action} IN ('auth.sign_in_failed', 'password.reset_requested')`;
+  return [
+    db.insert(auditErasures).values({ userId: user.id, email: user.email }).onConflictDoNothing(),
+    db
+      .update(auditLog)
+      .set({
+        targetId: sql`CASE WHEN ${auditLog.targetId} = ${user.id} THEN NULL ELSE ${auditLog.targetId} END`,
+        targetLabel: sql`CASE WHEN ${auditLog.targetLabel} IS NULL THEN NULL ELSE ${FORMER_MEMBER} END`,
+        detail: auditDetailRedacted(user.id),
+        ip: sql`CASE WHEN ${anonymousAttempt} THEN NULL ELSE ${auditLog.ip} END`,
+        userAgent: sql`CASE WHEN ${anonymousAttempt} THEN NULL ELSE ${auditLog.userAgent} END`,
+      })
+      .where(or(eq(auditLog.targetId, user.id), eq(auditLog.targetLabel, user.email))),
+    db.delete(auditErasures).where(eq(auditErasures.userId, user.id)),
+  ] as const;
+}

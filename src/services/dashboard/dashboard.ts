@@ -1,0 +1,173 @@
+/**
+ * The dashboard: record counts (from tenant_counters, never counted), the tenant's newest activity
+ * and the user's recently viewed records, read in one round trip of four statements.
+ */
+import { and, count, desc, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import {
+  activities,
+  companies,
+  contacts,
+  memberships,
+  recentViews,
+  tenantCounters,
+  tenants,
+  users,
+  type SubjectType,
+} from "../../db/schema";
+import { subjectExists } from "../records/notes";
+
+/** How many recently viewed records each user keeps; older ones are dropped as new ones come. */
+export const RECENT_VIEWS_KEPT = 50;
+export const RECENT_VIEWS_SHOWN = 10;
+export const DASHBOARD_ACTIVITY = 10;
+
+export interface DashboardRecord {
+  type: SubjectType;
+  id: number;
+  /** Null when the record has been deleted since. */
+  name: string | null;
+}
+
+export interface DashboardData {
+  tenant: { name: string; createdAt: number; memberCount: number };
+  counts: { contacts: number; companies: number; notes: number };
+  activity: { id: number; kind: string; actor: string; createdAt: number; record: DashboardRecord }[];
+  recent: { viewedAt: number; record: DashboardRecord & { name: string } }[];
+}
+
+// A record's display name from the two optional joins (a contact's name, or a company's).
+const recordName = sql<
+  string | null
+>`coalesce(${companies.name}, CASE WHEN ${contacts.id} IS NULL THEN NULL ELSE trim(${contacts.firstName} || ' ' || ${contacts.lastName}) END)`;
+
+/** Everything the dashboard shows, or null when the tenant is gone. */
+export async function dashboardData(db: Database, tenantId: string, userId: string): Promise<DashboardData | null> {
+  const [tenantRows, counterRows, activityRows, recentRows] = await db.batch([
+    db
+      .select({ name: tenants.name, createdAt: tenants.createdAt, memberCount: count(memberships.userId) })
+      .from(tenants)
+      .leftJoin(memberships, eq(memberships.tenantId, tenants.id))
+      .where(eq(tenants.id, tenantId))
+      .groupBy(tenants.id),
+    db.select().from(tenantCounters).where(eq(tenantCounters.tenantId, tenantId)).limit(1),
+    db
+      .select({
+        id: activities.id,
+        kind: activities.kind,
+        subjectType: activities.subjectType,
+        subjectId: activities.subjectId,
+        actorEmail: users.email,
+        createdAt: activities.createdAt,
+        name: recordName,
+      })
+      .from(activities)
+      .leftJoin(users, eq(users.id, activities.actorId))
+      .leftJoin(
+        companies,
+        and(
+          eq(activities.subjectType, "company"),
+          eq(companies.tenantId, activities.tenantId),
+          eq(companies.id, activities.subjectId),
+        ),
+      )
+      .leftJoin(
+        contacts,
+        and(
+          eq(activities.subjectType, "contact"),
+          eq(contacts.tenantId, activities.tenantId),
+          eq(contacts.id, activities.subjectId),
+        ),
+      )
+      .where(eq(activities.tenantId, tenantId))
+      .orderBy(desc(activities.id))
+      .limit(DASHBOARD_ACTIVITY),
+    // recent_views_tenant_user_idx walks this user's views newest first; deleted records drop out.
+    db
+      .select({
+        subjectType: recentViews.subjectType,
+        subjectId: recentViews.subjectId,
+        viewedAt: recentViews.viewedAt,
+        name: recordName,
+      })
+      .from(recentViews)
+      .leftJoin(
+        companies,
+        and(
+          eq(recentViews.subjectType, "company"),
+          eq(companies.tenantId, recentViews.tenantId),
+          eq(companies.id, recentViews.subjectId),
+        ),
+      )
+      .leftJoin(
+        contacts,
+        and(
+          eq(recentViews.subjectType, "contact"),
+          eq(contacts.tenantId, recentViews.tenantId),
+          eq(contacts.id, recentViews.subjectId),
+        ),
+      )
+      .where(
+        and(
+          eq(recentViews.tenantId, tenantId),
+          eq(recentViews.userId, userId),
+          sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL)`,
+        ),
+      )
+      .orderBy(desc(recentViews.viewedAt))
+      .limit(RECENT_VIEWS_SHOWN),
+  ]);
+  const tenant = tenantRows[0];
+  if (!tenant) return null;
+  const c = counterRows[0];
+  return {
+    tenant,
+    counts: { contacts: c?.contacts ?? 0, companies: c?.companies ?? 0, notes: c?.notes ?? 0 },
+    activity: activityRows.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      actor: a.actorEmail ?? "former member",
+      createdAt: a.createdAt,
+      record: { type: a.subjectType, id: a.subjectId, name: a.name },
+    })),
+    recent: recentRows.map((r) => ({
+      viewedAt: r.viewedAt,
+      record: { type: r.subjectType, id: r.subjectId, name: r.name ?? "" },
+    })),
+  };
+}
+
+/**
+ * Records that a user viewed a record of the tenant (the record pages' beacon), keeping only the
+ * newest RECENT_VIEWS_KEPT per user. False when the record is not the tenant's.
+ */
+export async function recordView(
+  db: Database,
+  tenantId: string,
+  userId: string,
+  type: SubjectType,
+  id: number,
+  now: number,
+): Promise<boolean> {
+  if (!(await subjectExists(db, tenantId, type, id))) return false;
+  const mine = and(eq(recentViews.tenantId, tenantId), eq(recentViews.userId, userId));
+  await db.batch([
+    db
+      .insert(recentViews)
+      .values({ tenantId, userId, subjectType: type, subjectId: id, viewedAt: now })
+      .onConflictDoUpdate({
+        target: [recentViews.tenantId, recentViews.userId, recentViews.subjectType, recentViews.subjectId],
+        set: { viewedAt: now },
+      }),
+    // The OFFSET is bounded by RECENT_VIEWS_KEPT on this user's index range, never a page of records.
+    db
+      .delete(recentViews)
+      .where(
+        and(
+          mine,
+          sql`${recentViews.viewedAt} < (SELECT ${recentViews.viewedAt} FROM ${recentViews} WHERE ${mine} ORDER BY ${recentViews.viewedAt} DESC LIMIT 1 OFFSET ${RECENT_VIEWS_KEPT - 1})`,
+        ),
+      ),
+  ]);
+  return true;
+}

@@ -1,0 +1,169 @@
+/**
+ * The job watchdog, run by the every-minute cron (src/cron.ts): a lost Queue message must never strand
+ * a job. Every job step writes its job's `updated_at` with its progress (the heartbeat). A working job
+ * whose heartbeat and last re-send are both SILENT_MS old gets its step sent again; steps are
+ * idempotent, so a duplicate of a step that is in fact still running writes nothing twice. After
+ * MAX_TRIES re-sends in a row without progress the job is marked failed with a plain reason; the user
+ * can retry it (import-jobs.ts retryImport, data-export.ts retryDataExport).
+ *
+ * Jobs: import_jobs (analysing → analyse or match, committing → commit, undoing → undo) and
+ * data_exports (queued → privacy.export). Each sweep is one bounded UPDATE ... RETURNING over a
+ * partial index of working jobs, so claiming is atomic and two overlapping runs never both re-send.
+ */
+import { and, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { createDb, type Database } from "../../db/client";
+import { dataExports, importJobs } from "../../db/schema";
+import type { Bindings } from "../../env";
+import type { JobMessage } from "../../jobs";
+import { dataExportMessage } from "../privacy/archive";
+import { importStepMessage } from "../import/jobs";
+
+/** A job silent this long (no progress, no re-send) is looked at. */
+export const SILENT_MS = 2 * 60_000;
+/** Re-sends in a row without progress before the job is failed. */
+export const MAX_TRIES = 5;
+/** Jobs of each table one run re-sends or fails at most. */
+const JOBS_PER_RUN = 25;
+
+// The partial indexes' own conditions, written out: SQLite uses a partial index only when the query
+// states its WHERE with the same constants (bound parameters would make every run scan the table).
+const WORKING_IMPORT = sql`${importJobs.status} IN ('analysing', 'committing', 'undoing')`;
+const WORKING_EXPORT = sql`${dataExports.status} = 'queued'`;
+
+export const WATCHDOG_IMPORT_MESSAGES = {
+  analysing: `Reading the file stopped, and it did not start again after ${MAX_TRIES} tries. Nothing was imported. Retry, or upload the file again.`,
+  committing: `The import stopped, and it did not start again after ${MAX_TRIES} tries. What it imported so far is kept: Retry goes on where it stopped, or undo it.`,
+  undoing: `Undoing the import stopped, and it did not start again after ${MAX_TRIES} tries. What was undone so far stays undone: Retry goes on where it stopped.`,
+} as const;
+export const WATCHDOG_EXPORT_MESSAGE = `Preparing the archive stopped, and it did not start again after ${MAX_TRIES} tries. Retry, or ask for a new copy.`;
+
+export interface WatchdogReport {
+  resent: number;
+  failed: number;
+}
+
+/** The conditions both sweeps of a table share: working, and silent since the last progress and the last re-send. */
+function silent(table: typeof importJobs | typeof dataExports, working: SQL, cutoff: number): SQL {
+  return and(working, lte(table.updatedAt, cutoff), sql`coalesce(${table.watchdogAt}, 0) <= ${cutoff}`)!;
+}
+
+/** Nothing moved since the last re-send, and that was the last try. */
+const exhausted = (table: typeof importJobs | typeof dataExports) =>
+  sql`(${table.watchdogSeenAt} = ${table.updatedAt} AND ${table.watchdogTries} >= ${MAX_TRIES})`;
+
+/** The bookkeeping of one re-send: tries count up while the heartbeat stays where it was seen. */
+const resendSet = (table: typeof importJobs | typeof dataExports, now: number) => ({
+  watchdogTries: sql`CASE WHEN ${table.watchdogSeenAt} = ${table.updatedAt} THEN ${table.watchdogTries} + 1 ELSE 1 END`,
+  watchdogSeenAt: sql`${table.updatedAt}`,
+  watchdogAt: now,
+});
+
+async function sweepImports(db: Database, now: number): Promise<{ failed: number; messages: JobMessage[] }> {
+  const cutoff = now - SILENT_MS;
+  const working = WORKING_IMPORT;
+  const pick = (extra: SQL) =>
+    inArray(
+      importJobs.id,
+      db
+        .select({ id: importJobs.id })
+        .from(importJobs)
+        .where(and(silent(importJobs, working, cutoff), extra))
+        .orderBy(importJobs.updatedAt)
+        .limit(JOBS_PER_RUN),
+    );
+  const failed = await db
+    .update(importJobs)
+    .set({
+      status: "failed",
+      stoppedDuring: sql`${importJobs.status}`,
+      message: sql`CASE ${importJobs.status} WHEN 'analysing' THEN ${WATCHDOG_IMPORT_MESSAGES.analysing}
+        WHEN 'committing' THEN ${WATCHDOG_IMPORT_MESSAGES.committing} ELSE ${WATCHDOG_IMPORT_MESSAGES.undoing} END`,
+      finishedAt: now,
+      updatedAt: now,
+    })
+    .where(and(pick(exhausted(importJobs)), silent(importJobs, working, cutoff), exhausted(importJobs)))
+    .returning({ id: importJobs.id, tenantId: importJobs.tenantId });
+  for (const job of failed)
+    console.error(JSON.stringify({ type: "job_gave_up", job: "import", id: job.id, tenant: job.tenantId }));
+  const resent = await db
+    .update(importJobs)
+    .set(resendSet(importJobs, now))
+    .where(
+      and(
+        pick(sql`NOT ${exhausted(importJobs)}`),
+        silent(importJobs, working, cutoff),
+        sql`NOT ${exhausted(importJobs)}`,
+      ),
+    )
+    .returning({
+      id: importJobs.id,
+      tenantId: importJobs.tenantId,
+      status: importJobs.status,
+      chunkCount: importJobs.chunkCount,
+    });
+  return { failed: failed.length, messages: resent.map((job) => importStepMessage(job)) };
+}
+
+async function sweepExports(
+  db: Database,
+  now: number,
+  fallbackBaseUrl: string | undefined,
+): Promise<{ failed: number; messages: JobMessage[] }> {
+  const cutoff = now - SILENT_MS;
+  const working = WORKING_EXPORT;
+  const pick = (extra: SQL) =>
+    inArray(
+      dataExports.id,
+      db
+        .select({ id: dataExports.id })
+        .from(dataExports)
+        .where(and(silent(dataExports, working, cutoff), extra))
+        .orderBy(dataExports.updatedAt)
+        .limit(JOBS_PER_RUN),
+    );
+  const failed = await db
+    .update(dataExports)
+    .set({ status: "failed", message: WATCHDOG_EXPORT_MESSAGE, updatedAt: now })
+    .where(and(pick(exhausted(dataExports)), silent(dataExports, working, cutoff), exhausted(dataExports)))
+    .returning({ id: dataExports.id, tenantId: dataExports.tenantId });
+  for (const row of failed)
+    console.error(JSON.stringify({ type: "job_gave_up", job: "data_export", id: row.id, tenant: row.tenantId }));
+  const resent = await db
+    .update(dataExports)
+    .set(resendSet(dataExports, now))
+    .where(
+      and(
+        pick(sql`NOT ${exhausted(dataExports)}`),
+        silent(dataExports, working, cutoff),
+        sql`NOT ${exhausted(dataExports)}`,
+      ),
+    )
+    .returning({
+      id: dataExports.id,
+      tenantId: dataExports.tenantId,
+      userId: dataExports.userId,
+      baseUrl: dataExports.baseUrl,
+    });
+  return { failed: failed.length, messages: resent.map((row) => dataExportMessage(row, fallbackBaseUrl)) };
+}
+
+/**
+ * One watchdog run at `now` (the scheduled time). Throws after doing everything it could when the
+ * queue refused the re-sent steps: those jobs are tried again two minutes later.
+ */
+export async function runJobWatchdog(env: Bindings, now: number): Promise<WatchdogReport> {
+  const db = createDb(env.DB);
+  const imports = await sweepImports(db, now);
+  const exports = await sweepExports(db, now, env.APP_URL);
+  const messages = [...imports.messages, ...exports.messages];
+  const report = { resent: messages.length, failed: imports.failed + exports.failed };
+  if (messages.length) {
+    console.log(JSON.stringify({ type: "job_resent", steps: messages.map((m) => m.type) }));
+    try {
+      await env.JOBS.sendBatch(messages.map((body) => ({ body })));
+    } catch (err) {
+      throw new Error(`the queue refused ${messages.length} re-sent job steps: ${String(err).slice(0, 300)}`);
+    }
+  }
+  return report;
+}

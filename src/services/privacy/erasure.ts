@@ -1,0 +1,312 @@
+/**
+ * Erasing a closed workspace, in resumable, bounded steps.
+ *
+ * A tenant whose grace period is over (or that an operator erases now) is erased step by step:
+ * every table that holds its rows, children before parents, a bounded DELETE at a time; its R2
+ * objects, a page at a time; the users who belonged to it and to no other workspace, with their
+ * personal data; its memberships; and last the tenant row, once one query has confirmed nothing of it
+ * is left. tenants.erase_step records the step reached, so a run that stops (its statement budget
+ * spent, or a failure) resumes there, and every step is a plain "delete what is left", so running one
+ * twice is harmless. Only the closed_tenant_ledger row stays, for the period the law asks.
+ *
+ * D1 takes at most 100 bound parameters per statement: id lists are bound as one JSON parameter
+ * (json_each), and every statement here binds a handful.
+ */
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { Database } from "../../db/client";
+import { runRawBatch } from "../../db/raw-batch";
+import { ledgerKeepUntil } from "../../lib/retention-periods";
+import { FORMER_ADDRESSES_OF, userDeletionQueries, userErasureStatements } from "../account/deletion";
+
+/**
+ * Every table with a tenant_id column, in the order they are emptied: children before parents, so
+ * no foreign-key cascade fans out beyond one statement's rows. Contacts go before their emails,
+ * phones and tags (the cascade takes those few rows with each contact, and the search index's
+ * triggers then have no contact to re-index). test/closure checks that this list names every table
+ * of the schema that has a tenant_id column.
+ */
+export const TENANT_TABLES = [
+  "sessions",
+  "contacts",
+  "contact_emails",
+  "contact_phones",
+  "contact_tags",
+  "companies",
+  "company_tags",
+  "notes",
+  "activities",
+  "custom_field_values",
+  "custom_fields",
+  "tags",
+  "recent_views",
+  "import_records",
+  "import_chunks",
+  "import_jobs",
+  "data_exports",
+  "suppressions",
+  "invitations",
+  "tenant_counters",
+  "email_outbox",
+  "stripe_events",
+  "tenant_billing",
+  "audit_log",
+] as const;
+
+/** R2 prefixes that hold a tenant's files: import uploads, chunks and error files; export archives. */
+export const TENANT_PREFIXES = (tenantId: string) => [`imports/${tenantId}/`, `exports/${tenantId}/`];
+
+type StepName = `table:${(typeof TENANT_TABLES)[number]}` | `r2:${number}` | "users" | "memberships" | "finish";
+
+/** The steps, in order; tenants.erase_step is an index into this list. */
+export const ERASURE_STEPS: readonly StepName[] = [
+  ...TENANT_TABLES.map((t) => `table:${t}` as const),
+  "r2:0",
+  "r2:1",
+  "users",
+  "memberships",
+  "finish",
+];
+
+/** A run's allowance of statements (D1 queries and R2 calls); every step takes from it. */
+export interface Budget {
+  left: number;
+}
+
+export interface ErasureContext {
+  db: Database;
+  files: R2Bucket;
+  now: number;
+  /** Rows per DELETE. */
+  chunk: number;
+  ledgerYears: number;
+  budget: Budget;
+}
+
+export interface ErasureProgress {
+  tenantId: string;
+  done: boolean;
+  rows: number;
+  objects: number;
+  users: number;
+  statements: number;
+}
+
+const dialect = new SQLiteAsyncDialect();
+
+/** Runs one statement and returns how many rows it changed. Takes one from the budget. */
+export async function runCounted(db: Database, budget: Budget, statement: SQL): Promise<number> {
+  budget.left -= 1;
+  const q = dialect.sqlToQuery(statement);
+  const result = await db.$client
+    .prepare(q.sql)
+    .bind(...q.params)
+    .run();
+  return result.meta.changes ?? 0;
+}
+
+/** Reads rows of one statement. Takes one from the budget. */
+async function readRows<T>(db: Database, budget: Budget, statement: SQL): Promise<T[]> {
+  budget.left -= 1;
+  const q = dialect.sqlToQuery(statement);
+  return (
+    await db.$client
+      .prepare(q.sql)
+      .bind(...q.params)
+      .all<T>()
+  ).results;
+}
+
+/**
+ * Tables whose rows take their children with them (ON DELETE CASCADE: a contact's emails, phones and
+ * tags; a company's tags): a tenth of the chunk per statement keeps each statement's writes near it.
+ */
+const CASCADING = new Set(["contacts", "companies"]);
+
+/** Deletes the tenant's rows of one table, a chunk per statement. True when none are left. */
+async function deleteTenantRows(
+  ctx: ErasureContext,
+  tenantId: string,
+  table: string,
+  progress: ErasureProgress,
+): Promise<boolean> {
+  const t = sql.identifier(table);
+  const chunk = CASCADING.has(table) ? Math.max(1, Math.floor(ctx.chunk / 10)) : ctx.chunk;
+  while (ctx.budget.left > 0) {
+    // D1 counts the rows the statement's cascades and triggers wrote too, so "fewer than a chunk"
+    // can take one more statement to see; "none" always ends the step.
+    const n = await runCounted(
+      ctx.db,
+      ctx.budget,
+      sql`DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE tenant_id = ${tenantId} LIMIT ${chunk})`,
+    );
+    progress.rows += n;
+    if (n < chunk) return true;
+  }
+  return false;
+}
+
+/** Deletes the objects under an R2 prefix, a listed page (up to 1,000) at a time. True when none are left. */
+export async function deletePrefix(
+  files: R2Bucket,
+  budget: Budget,
+  prefix: string,
+  counter: { objects: number },
+): Promise<boolean> {
+  while (budget.left > 1) {
+    budget.left -= 1;
+    const page = await files.list({ prefix, limit: 1000 });
+    if (page.objects.length === 0) return true;
+    budget.left -= 1;
+    await files.delete(page.objects.map((o) => o.key));
+    counter.objects += page.objects.length;
+    if (!page.truncated) return true;
+  }
+  return false;
+}
+
+/** Runs statements (SQL or drizzle queries) as one batch (one transaction); takes one from the budget per statement. */
+export async function runBatch(db: Database, budget: Budget, statements: SQLWrapper[]): Promise<void> {
+  budget.left -= statements.length;
+  await runRawBatch(db, statements);
+}
+
+/**
+ * Erases, a chunk at a time, the users whose only workspace is this one. True when none are left.
+ *
+ * Each gets what a member who deletes their own account gets (userDeletionQueries(), the same
+ * function deleteOwnUser() and an operator's erase-account use): beyond this workspace, which is
+ * already empty, the invitations to their address and the mail sent to it in other workspaces go
+ * (one they were removed from, one that invited them and waits), what they wrote there stays as
+ * "former member", and the audit entries about them there are anonymised through the audit_erasures
+ * flag row of the same batch (migration 0011). Then userErasureStatements() takes what the users row
+ * does not reach. A chunk is as many users as the budget allows, so a run overspends it only when one
+ * user alone needs more (three statements per former address, each of which is an invitation they
+ * accepted under another address: formerAddresses() in src/services/account/deletion.ts).
+ */
+async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress: ErasureProgress): Promise<boolean> {
+  const perUser = userDeletionQueries(ctx.db, { id: "", email: "" }, [], ctx.now).length;
+  const shared = userErasureStatements([]).length;
+  while (ctx.budget.left > 5) {
+    const chunk = Math.min(ctx.chunk, 100, Math.floor((ctx.budget.left - 1 - shared) / perUser));
+    if (chunk < 1) return false;
+    const rows = await readRows<{ id: string; email: string; former: string }>(
+      ctx.db,
+      ctx.budget,
+      sql`SELECT u.id AS id, u.email AS email, ${sql.raw(FORMER_ADDRESSES_OF("u.id"))} AS former FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.tenant_id = ${tenantId}
+            AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = m.user_id AND o.tenant_id <> ${tenantId})
+          LIMIT ${chunk}`,
+    );
+    if (rows.length === 0) return true;
+    // A user with former addresses takes three more statements for each (anonymiseTarget()): as many
+    // users as fit the budget go in this batch (always the first), the rest in the next.
+    const batch: SQLWrapper[] = [];
+    const accounts: { id: string; email: string }[] = [];
+    for (const r of rows) {
+      const statements = userDeletionQueries(
+        ctx.db,
+        { id: r.id, email: r.email, formerEmails: JSON.parse(r.former) as string[] },
+        [],
+        ctx.now,
+      );
+      if (accounts.length > 0 && batch.length + statements.length + shared > ctx.budget.left) break;
+      batch.push(...statements);
+      accounts.push({ id: r.id, email: r.email });
+    }
+    await runBatch(ctx.db, ctx.budget, [...batch, ...userErasureStatements(accounts)]);
+    progress.users += accounts.length;
+    if (rows.length < chunk && accounts.length === rows.length) return true;
+  }
+  return false;
+}
+
+/** Columns of one row that say which tenant tables still hold rows of the tenant (1) or not (null). */
+function leftoversQuery(tenantId: string): SQL {
+  const checks = [...TENANT_TABLES, "memberships"].map(
+    (t) => sql`(SELECT 1 FROM ${sql.identifier(t)} WHERE tenant_id = ${tenantId} LIMIT 1) AS ${sql.identifier(t)}`,
+  );
+  return sql`SELECT ${sql.join(checks, sql`, `)}`;
+}
+
+/**
+ * The last step: if nothing of the tenant is left, the ledger records the erasure and the tenant row
+ * goes. If something arrived meanwhile (a late write), the erasure starts over from the first step.
+ */
+async function finish(
+  ctx: ErasureContext,
+  tenantId: string,
+  progress: ErasureProgress,
+  restarted: { done: boolean },
+): Promise<"done" | "restart"> {
+  const [left] = await readRows<Record<string, number | null>>(ctx.db, ctx.budget, leftoversQuery(tenantId));
+  const remaining = Object.entries(left ?? {}).filter(([, v]) => v !== null);
+  if (remaining.length > 0 && !restarted.done) {
+    console.error(JSON.stringify({ type: "erasure_restart", tenantId, tables: remaining.map(([k]) => k) }));
+    restarted.done = true;
+    return "restart";
+  }
+  await runBatch(ctx.db, ctx.budget, [
+    sql`UPDATE closed_tenant_ledger SET erased_at = ${ctx.now}, keep_until = ${ledgerKeepUntil(ctx.now, ctx.ledgerYears)} WHERE tenant_id = ${tenantId} AND erased_at IS NULL`,
+    // Cascades reach whatever a late write left in tables with a foreign key to tenants.
+    sql`DELETE FROM tenants WHERE id = ${tenantId}`,
+  ]);
+  progress.rows += 1;
+  return "done";
+}
+
+/**
+ * Runs the erasure of one tenant from the step it reached, within the budget. Returns what it did
+ * and whether the tenant is gone. The caller decides that the tenant is due (erase_after passed).
+ */
+export async function eraseTenant(ctx: ErasureContext, tenantId: string): Promise<ErasureProgress> {
+  const start = ctx.budget.left;
+  const progress: ErasureProgress = { tenantId, done: false, rows: 0, objects: 0, users: 0, statements: 0 };
+  const [tenant] = await readRows<{ step: number; erasing: number | null }>(
+    ctx.db,
+    ctx.budget,
+    sql`SELECT erase_step AS step, erasing_at AS erasing FROM tenants WHERE id = ${tenantId} AND closed_at IS NOT NULL`,
+  );
+  if (!tenant) {
+    progress.done = true;
+    progress.statements = start - ctx.budget.left;
+    return progress;
+  }
+  // From here on the tenant's audit entries may be deleted (the trigger of migration 0009), and the
+  // reopen link no longer works.
+  if (tenant.erasing === null)
+    await runCounted(
+      ctx.db,
+      ctx.budget,
+      sql`UPDATE tenants SET erasing_at = ${ctx.now}, reopen_token_hash = NULL WHERE id = ${tenantId}`,
+    );
+
+  let step = Math.max(0, Math.min(tenant.step, ERASURE_STEPS.length - 1));
+  const restarted = { done: false };
+  const files = { objects: 0 };
+  while (ctx.budget.left > 2 && !progress.done) {
+    const name = ERASURE_STEPS[step]!;
+    let finished: boolean;
+    if (name.startsWith("table:")) finished = await deleteTenantRows(ctx, tenantId, name.slice(6), progress);
+    else if (name.startsWith("r2:"))
+      finished = await deletePrefix(ctx.files, ctx.budget, TENANT_PREFIXES(tenantId)[Number(name.slice(3))]!, files);
+    else if (name === "users") finished = await eraseOnlyMembers(ctx, tenantId, progress);
+    else if (name === "memberships") finished = await deleteTenantRows(ctx, tenantId, "memberships", progress);
+    else {
+      const outcome = await finish(ctx, tenantId, progress, restarted);
+      if (outcome === "done") {
+        progress.done = true;
+        break;
+      }
+      step = 0;
+      await runCounted(ctx.db, ctx.budget, sql`UPDATE tenants SET erase_step = 0 WHERE id = ${tenantId}`);
+      continue;
+    }
+    if (!finished) break;
+    step += 1;
+    await runCounted(ctx.db, ctx.budget, sql`UPDATE tenants SET erase_step = ${step} WHERE id = ${tenantId}`);
+  }
+  progress.objects = files.objects;
+  progress.statements = start - ctx.budget.left;
+  return progress;
+}

@@ -1,0 +1,290 @@
+/**
+ * The retention job: one scheduled run (every minute, from `scheduled` in src/index.ts) that deletes
+ * what has outlived its period, as the privacy page states it (src/lib/retention-periods.ts):
+ *
+ * - sessions idle past the inactivity timeout, expired emailed tokens, expired rate-limit windows;
+ * - audit entries older than the audit period (through the sanctioned deletion of migration 0009:
+ *   the job first moves the horizon in retention_state, the trigger allows only entries before it);
+ * - mail older than the mail period, the whole outbox row (recipient, subject, bodies), whether it was
+ *   sent, failed or still waiting for a retry;
+ * - import files older than the import-file period: the job's whole R2 prefix (upload, chunks, error
+ *   file, preview lists, column samples), import_jobs marked;
+ * - an import's record of what it changed (import_records) after the undo period (import_jobs marked;
+ *   undo ends then);
+ * - the weekly digest's run records after their period;
+ * - contact-page messages and consent records older than their periods;
+ * - ledger rows of erased workspaces past the ledger period;
+ * - closed workspaces whose grace period is over, erased step by step (src/services/privacy/erasure.ts).
+ *
+ * "Now" is the scheduled event's time, so tests move the clock. Every sweep is a bounded statement
+ * repeated a bounded number of times, and the run as a whole stops at STATEMENTS_PER_RUN statements
+ * (D1 allows 1,000 queries per invocation; the mail sweep shares the invocation). Every statement
+ * only deletes or clears what is past its period, so a run that overlaps another, or runs twice for
+ * one minute, does nothing the other would not have done.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import type { Bindings } from "../../env";
+import { createDb } from "../../db/client";
+import { LONGEST_WINDOW_MS } from "../../auth/rate-limit";
+import { INACTIVITY_TIMEOUT_MS } from "../../auth/session";
+import { DAY_MS, retentionChunkRows, retentionPeriods } from "../../lib/retention-periods";
+import { deletePrefix, eraseTenant, runCounted, type Budget, type ErasureProgress } from "./erasure";
+
+/** Statements (D1 queries and R2 calls) one run may make. */
+export const STATEMENTS_PER_RUN = 200;
+/** Statements one age sweep may make per run, so that erasures always get most of the run. */
+const SWEEP_STATEMENTS = 4;
+/** Import jobs whose files one run deletes at most. */
+const IMPORT_JOBS_PER_RUN = 10;
+/** Closed workspaces one run looks at. */
+const TENANTS_PER_RUN = 5;
+
+export interface RetentionReport {
+  sessions: number;
+  tokens: number;
+  rateLimits: number;
+  audit: number;
+  mailBodies: number;
+  importJobs: number;
+  importObjects: number;
+  importRecords: number;
+  supportMessages: number;
+  digestRuns: number;
+  consentRecords: number;
+  ledger: number;
+  erasures: ErasureProgress[];
+  statements: number;
+}
+
+/** Repeats a bounded statement while it fills its chunk and the sweep has statements left. */
+async function sweep(db: Database, budget: Budget, chunk: number, statement: SQL): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < SWEEP_STATEMENTS && budget.left > 0; i += 1) {
+    const n = await runCounted(db, budget, statement);
+    total += n;
+    if (n < chunk) break;
+  }
+  return total;
+}
+
+/** One run of the retention job at `now`, over the given bindings. */
+export async function runRetention(
+  env: Pick<Bindings, "DB" | "FILES"> & Partial<Bindings>,
+  now: number,
+  budget: Budget = { left: STATEMENTS_PER_RUN },
+): Promise<RetentionReport> {
+  const db = createDb(env.DB);
+  const periods = retentionPeriods(env);
+  const chunk = retentionChunkRows(env);
+  const start = budget.left;
+  const report: RetentionReport = {
+    sessions: 0,
+    tokens: 0,
+    rateLimits: 0,
+    audit: 0,
+    mailBodies: 0,
+    importJobs: 0,
+    importObjects: 0,
+    importRecords: 0,
+    supportMessages: 0,
+    digestRuns: 0,
+    consentRecords: 0,
+    ledger: 0,
+    erasures: [],
+    statements: 0,
+  };
+
+  // ---- expired sign-in state ----
+  // A session is over after 7 idle days (or 30 days in all, which validation enforces and which
+  // this sweep catches once it has also been idle).
+  report.sessions = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE /* all tenants: sessions past the idle timeout */ FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE last_active_at < ${now - INACTIVITY_TIMEOUT_MS} LIMIT ${chunk})`,
+  );
+  report.tokens = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM auth_tokens WHERE rowid IN (SELECT rowid FROM auth_tokens WHERE expires_at < ${now} LIMIT ${chunk})`,
+  );
+  report.rateLimits = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM rate_limits WHERE rowid IN (SELECT rowid FROM rate_limits WHERE window_start < ${now - LONGEST_WINDOW_MS} LIMIT ${chunk})`,
+  );
+
+  // ---- the audit trail: move the horizon the append-only trigger allows deletions before, then delete ----
+  const auditHorizon = now - periods.auditLogDays * DAY_MS;
+  await runCounted(
+    db,
+    budget,
+    sql`INSERT INTO retention_state (name, horizon, updated_at) VALUES ('audit_log', ${auditHorizon}, ${now})
+        ON CONFLICT (name) DO UPDATE SET horizon = excluded.horizon, updated_at = excluded.updated_at`,
+  );
+  report.audit = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE /* all tenants: entries past the audit period */ FROM audit_log WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
+  );
+
+  // ---- mail: the whole row goes, recipient address included. Mail still pending or retrying by
+  // then (the backoff gives up within a day, so only mail that was never attempted) goes unsent. ----
+  const mailCutoff = now - periods.mailBodyDays * DAY_MS;
+  report.mailBodies = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE /* all tenants: mail past the mail period */ FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} LIMIT ${chunk})`,
+  );
+  // Rows an earlier version of this job only emptied (body_cleared_at set), kept for their address.
+  report.mailBodies += await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE /* all tenants: rows an earlier version only emptied */ FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`,
+  );
+
+  // ---- import files in R2 ----
+  const importCutoff = now - periods.importFileDays * DAY_MS;
+  budget.left -= 1;
+  const jobs = (
+    await db.$client
+      .prepare(
+        "SELECT /* all tenants: imports past the file period */ id, tenant_id, file_key FROM import_jobs WHERE files_deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?",
+      )
+      .bind(importCutoff, IMPORT_JOBS_PER_RUN)
+      .all<{ id: string; tenant_id: string; file_key: string }>()
+  ).results;
+  const objects = { objects: 0 };
+  for (const job of jobs) {
+    if (budget.left < 4) break;
+    if (!(await deletePrefix(env.FILES, budget, `${job.file_key}/`, objects))) break;
+    await runCounted(
+      db,
+      budget,
+      sql`UPDATE import_jobs SET files_deleted_at = ${now} WHERE tenant_id = ${job.tenant_id} AND id = ${job.id} AND files_deleted_at IS NULL`,
+    );
+    report.importJobs += 1;
+  }
+  report.importObjects = objects.objects;
+
+  // ---- what imports changed (the values before, for undo): undo ends with them ----
+  report.importRecords = await sweepImportRecords(db, budget, chunk, now - periods.importUndoDays * DAY_MS, now);
+
+  // ---- contact-page messages, consent records, the ledger of erased workspaces ----
+  report.supportMessages = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM support_messages WHERE rowid IN (SELECT rowid FROM support_messages WHERE created_at < ${now - periods.supportMessageDays * DAY_MS} LIMIT ${chunk})`,
+  );
+  report.consentRecords = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE FROM consent_records WHERE rowid IN (SELECT rowid FROM consent_records WHERE created_at < ${now - periods.consentRecordDays * DAY_MS} LIMIT ${chunk})`,
+  );
+  report.ledger = await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE /* all tenants: ledgers past their period */ FROM closed_tenant_ledger WHERE rowid IN (SELECT rowid FROM closed_tenant_ledger WHERE keep_until < ${now} LIMIT ${chunk})`,
+  );
+  // One row per week; a week's row is needed only while that week lasts.
+  report.digestRuns = await runCounted(
+    db,
+    budget,
+    sql`DELETE FROM digest_runs WHERE started_at < ${now - periods.digestRunDays * DAY_MS}`,
+  );
+
+  // ---- closed workspaces past their grace period: the rest of the run ----
+  budget.left -= 1;
+  const due = (
+    await db.$client
+      .prepare(
+        "SELECT id FROM tenants WHERE erase_after IS NOT NULL AND erase_after <= ? AND closed_at IS NOT NULL ORDER BY erase_after LIMIT ?",
+      )
+      .bind(now, TENANTS_PER_RUN)
+      .all<{ id: string }>()
+  ).results;
+  for (const { id } of due) {
+    if (budget.left < 10) break;
+    const progress = await eraseTenant(
+      { db, files: env.FILES, now, chunk, ledgerYears: periods.billingLedgerYears, budget },
+      id,
+    );
+    report.erasures.push(progress);
+    if (!progress.done) break;
+  }
+
+  report.statements = start - budget.left;
+  return report;
+}
+
+/**
+ * Deletes the import_records of imports older than `cutoff`, a bounded page at a time, and marks each
+ * job once it has none left. Jobs committing or undoing are left until they finish.
+ */
+async function sweepImportRecords(
+  db: Database,
+  budget: Budget,
+  chunk: number,
+  cutoff: number,
+  now: number,
+): Promise<number> {
+  budget.left -= 1;
+  const jobs = (
+    await db.$client
+      .prepare(
+        "SELECT /* all tenants: imports past the undo period */ id, tenant_id FROM import_jobs WHERE records_deleted_at IS NULL AND created_at < ? AND status NOT IN ('committing', 'undoing') ORDER BY created_at LIMIT ?",
+      )
+      .bind(cutoff, IMPORT_JOBS_PER_RUN)
+      .all<{ id: string; tenant_id: string }>()
+  ).results;
+  let deleted = 0;
+  for (const job of jobs) {
+    if (budget.left < 4) break;
+    const n = await sweep(
+      db,
+      budget,
+      chunk,
+      sql`DELETE FROM import_records WHERE rowid IN (SELECT rowid FROM import_records WHERE tenant_id = ${job.tenant_id} AND import_id = ${job.id} LIMIT ${chunk})`,
+    );
+    deleted += n;
+    const left = await db.$client
+      .prepare("SELECT 1 AS x FROM import_records WHERE tenant_id = ? AND import_id = ? LIMIT 1")
+      .bind(job.tenant_id, job.id)
+      .first();
+    budget.left -= 1;
+    if (left) break;
+    await runCounted(
+      db,
+      budget,
+      sql`UPDATE import_jobs SET records_deleted_at = ${now} WHERE tenant_id = ${job.tenant_id} AND id = ${job.id} AND records_deleted_at IS NULL`,
+    );
+  }
+  return deleted;
+}
+
+/** Whether a report says anything happened (for the log line). */
+export function retentionDidSomething(r: RetentionReport): boolean {
+  return (
+    r.sessions +
+      r.tokens +
+      r.rateLimits +
+      r.audit +
+      r.mailBodies +
+      r.importJobs +
+      r.importRecords +
+      r.supportMessages +
+      r.consentRecords +
+      r.ledger +
+      r.digestRuns >
+      0 || r.erasures.length > 0
+  );
+}

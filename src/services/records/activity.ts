@@ -1,0 +1,191 @@
+/** The timeline of a contact or company: creation, field changes and notes, newest first. */
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { activities, users, type SubjectType } from "../../db/schema";
+import { formatPhone } from "../../lib/phone";
+import type { CustomField } from "./custom-fields";
+
+export type ActivityKind = "created" | "updated" | "note_added" | "note_edited" | "note_deleted" | "tagged";
+
+/** An activity insert for a batch. `changes` is { field: [before, after] } for "updated". */
+export function activityInsert(
+  db: Database,
+  e: {
+    tenantId: string;
+    subjectType: SubjectType;
+    subjectId: number;
+    actorId: string | null;
+    kind: ActivityKind;
+    changes?: Record<string, [unknown, unknown]>;
+    now: number;
+  },
+) {
+  return db.insert(activities).values({
+    tenantId: e.tenantId,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    actorId: e.actorId,
+    kind: e.kind,
+    detail: e.changes ? JSON.stringify(e.changes) : null,
+    createdAt: e.now,
+  });
+}
+
+/** Which of the watched fields differ between two versions of a record: { field: [before, after] }. */
+export function diff<T extends Record<string, unknown>>(
+  before: T,
+  after: Partial<T>,
+  fields: (keyof T & string)[],
+): Record<string, [unknown, unknown]> {
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const f of fields) {
+    if (f in after && (before[f] ?? null) !== (after[f] ?? null)) changes[f] = [before[f] ?? null, after[f] ?? null];
+  }
+  return changes;
+}
+
+export interface ActivityEntry {
+  id: number;
+  kind: string;
+  actor: string;
+  changes: Record<string, [unknown, unknown]> | null;
+  createdAt: number;
+}
+
+/** The newest entries of one record's timeline, with each actor's email or "former member". */
+export async function listActivity(
+  db: Database,
+  tenantId: string,
+  subjectType: SubjectType,
+  subjectId: number,
+  opts: { before?: number; limit?: number } = {},
+): Promise<ActivityEntry[]> {
+  return activityFromRows(await activityQuery(db, tenantId, subjectType, subjectId, opts));
+}
+
+/** The query behind listActivity (map its rows with activityFromRows), for batches. Column names are unique. */
+export function activityQuery(
+  db: Database,
+  tenantId: string,
+  subjectType: SubjectType,
+  subjectId: number,
+  opts: { before?: number; limit?: number } = {},
+) {
+  return db
+    .select({
+      id: activities.id,
+      kind: activities.kind,
+      actorEmail: users.email,
+      actorId: activities.actorId,
+      detail: activities.detail,
+      createdAt: activities.createdAt,
+    })
+    .from(activities)
+    .leftJoin(users, eq(users.id, activities.actorId))
+    .where(
+      and(
+        eq(activities.tenantId, tenantId),
+        eq(activities.subjectType, subjectType),
+        eq(activities.subjectId, subjectId),
+        opts.before ? lt(activities.id, opts.before) : undefined,
+      ),
+    )
+    .orderBy(desc(activities.id))
+    .limit(opts.limit ?? 50);
+}
+
+export function activityFromRows(rows: Awaited<ReturnType<typeof activityQuery>>): ActivityEntry[] {
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    actor: r.actorEmail ?? "former member",
+    changes: r.detail ? (JSON.parse(r.detail) as Record<string, [unknown, unknown]>) : null,
+    createdAt: r.createdAt,
+  }));
+}
+
+/** One change of a timeline entry in words: the field's label and the values as the user typed them. */
+export interface ChangeText {
+  label: string;
+  from: string | null;
+  to: string | null;
+  /** The values were added to a list (an import adds emails, phones, tags), not replaced. */
+  added?: boolean;
+}
+
+export interface DescribedActivity {
+  id: number;
+  kind: string;
+  actor: string;
+  changes: ChangeText[] | null;
+  /** The import that made this change (or whose undo did), linked from the entry. */
+  via: { kind: "import" | "undo"; importId: string } | null;
+  createdAt: number;
+}
+
+// Keys written over the versions: the forms' property names, import-undo's words, and imports' own.
+const FIELD_LABELS: Record<string, string> = {
+  firstName: "first name",
+  lastName: "last name",
+  jobTitle: "job title",
+  company: "company",
+  address: "address",
+  owner: "owner",
+  ownerId: "owner",
+  emails: "email addresses",
+  phones: "phone numbers",
+  tags: "tags",
+  name: "name",
+  domain: "domain",
+  industry: "industry",
+  size: "size",
+  phone: "phone",
+  addedEmails: "email addresses",
+  addedPhones: "phone numbers",
+  addedTags: "tags",
+};
+const ADDED = new Set(["addedEmails", "addedPhones", "addedTags"]);
+const PHONE_KEYS = new Set(["phones", "phone", "addedPhones"]);
+
+type FieldInfo = Pick<CustomField, "id" | "name" | "kind">;
+
+function valueText(v: unknown, phone: boolean, field: FieldInfo | undefined): string | null {
+  if (v === null || v === undefined || v === "") return null;
+  if (Array.isArray(v)) return v.length ? v.map((x) => valueText(x, phone, field)).join(", ") : null;
+  if (typeof v === "object") return JSON.stringify(v);
+  const s = String(v);
+  if (phone) return s.split(", ").map(formatPhone).join(", ");
+  if (field?.kind === "checkbox") return s === "1" ? "yes" : "no";
+  return s;
+}
+
+/**
+ * A timeline entry for reading: each changed field by the label the user knows (a custom field by
+ * its name), phone numbers formatted as on the record's page, and the import (or its undo) that made
+ * it apart from the changes. `fields`: the workspace's custom fields of the record's kind.
+ */
+export function describeActivity(entry: ActivityEntry, fields: readonly FieldInfo[]): DescribedActivity {
+  let via: DescribedActivity["via"] = null;
+  let changes: ChangeText[] | null = null;
+  if (entry.changes) {
+    changes = [];
+    for (const [key, pair] of Object.entries(entry.changes)) {
+      if (key === "import" || key === "undo") {
+        if (typeof pair === "string") via = { kind: key, importId: pair };
+        continue;
+      }
+      if (!Array.isArray(pair)) continue;
+      const custom = /^cf_(\d+)$/.exec(key);
+      const field = custom ? fields.find((f) => f.id === Number(custom[1])) : undefined;
+      const label = custom ? (field?.name ?? "a custom field since deleted") : (FIELD_LABELS[key] ?? key);
+      const phone = PHONE_KEYS.has(key);
+      changes.push({
+        label,
+        from: valueText(pair[0], phone, field),
+        to: valueText(pair[1], phone, field),
+        added: ADDED.has(key) || undefined,
+      });
+    }
+  }
+  return { id: entry.id, kind: entry.kind, actor: entry.actor, changes, via, createdAt: entry.createdAt };
+}

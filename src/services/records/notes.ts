@@ -1,0 +1,196 @@
+/**
+ * Notes on contacts and companies. Plain text only (views render it escaped, with line breaks and
+ * links). The author, or an admin or owner, may edit or delete a note.
+ */
+import { and, desc, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { companies, contacts, notes, tenantCounters, users, type Role, type SubjectType } from "../../db/schema";
+import { inJsonList } from "../../db/sql";
+import { roleAtLeast } from "../../lib/roles";
+import { activityInsert } from "./activity";
+import { counterChange } from "./counters";
+
+export const NOTE_MAX_LENGTH = 20_000;
+
+export interface Note {
+  id: number;
+  body: string;
+  authorId: string | null;
+  author: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Actor {
+  userId: string;
+  role: Role;
+}
+
+/** Whether the subject (contact or company) exists in the tenant. */
+export async function subjectExists(db: Database, tenantId: string, type: SubjectType, id: number): Promise<boolean> {
+  const table = type === "contact" ? contacts : companies;
+  const [row] = await db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)))
+    .limit(1);
+  return Boolean(row);
+}
+
+/** A record's notes, newest first, with authors' emails (or "former member"). */
+export async function listNotes(
+  db: Database,
+  tenantId: string,
+  type: SubjectType,
+  subjectId: number,
+  limit = 100,
+): Promise<Note[]> {
+  return notesFromRows(await notesQuery(db, tenantId, type, subjectId, limit));
+}
+
+/** The query behind listNotes (map its rows with notesFromRows), for batches. Column names are unique. */
+export function notesQuery(db: Database, tenantId: string, type: SubjectType, subjectId: number, limit = 100) {
+  return db
+    .select({
+      id: notes.id,
+      body: notes.body,
+      authorId: notes.authorId,
+      authorEmail: users.email,
+      createdAt: notes.createdAt,
+      updatedAt: notes.updatedAt,
+    })
+    .from(notes)
+    .leftJoin(users, eq(users.id, notes.authorId))
+    .where(and(eq(notes.tenantId, tenantId), eq(notes.subjectType, type), eq(notes.subjectId, subjectId)))
+    .orderBy(desc(notes.id))
+    .limit(limit);
+}
+
+export function notesFromRows(rows: Awaited<ReturnType<typeof notesQuery>>): Note[] {
+  return rows.map((r) => ({
+    id: r.id,
+    body: r.body,
+    authorId: r.authorId,
+    author: r.authorEmail ?? "former member",
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  }));
+}
+
+function touchSubject(db: Database, tenantId: string, type: SubjectType, id: number, now: number) {
+  const table = type === "contact" ? contacts : companies;
+  return db
+    .update(table)
+    .set({ lastActivityAt: now })
+    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)));
+}
+
+/** Adds a note (body already validated). Null when the subject is not the tenant's. */
+export async function addNote(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  type: SubjectType,
+  subjectId: number,
+  body: string,
+  now: number,
+): Promise<number | null> {
+  if (!(await subjectExists(db, tenantId, type, subjectId))) return null;
+  const [inserted] = await db.batch([
+    db
+      .insert(notes)
+      .values({ tenantId, subjectType: type, subjectId, authorId: actor.userId, body, createdAt: now, updatedAt: now })
+      .returning({ id: notes.id }),
+    counterChange(db, tenantId, { notes: 1 }),
+    touchSubject(db, tenantId, type, subjectId, now),
+    activityInsert(db, { tenantId, subjectType: type, subjectId, actorId: actor.userId, kind: "note_added", now }),
+  ]);
+  return inserted[0]!.id;
+}
+
+/** A note of the tenant, or null. */
+export async function getNote(db: Database, tenantId: string, id: number) {
+  const [row] = await db
+    .select()
+    .from(notes)
+    .where(and(eq(notes.tenantId, tenantId), eq(notes.id, id)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The author may change their note; so may admins and owners. */
+export function canChangeNote(note: { authorId: string | null }, actor: Actor): boolean {
+  return note.authorId === actor.userId || roleAtLeast(actor.role, "admin");
+}
+
+export type NoteChange = { ok: true } | { ok: false; reason: "not_found" | "forbidden" };
+
+/** Edits a note's body. */
+export async function editNote(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  id: number,
+  body: string,
+  now: number,
+): Promise<NoteChange> {
+  const note = await getNote(db, tenantId, id);
+  if (!note) return { ok: false, reason: "not_found" };
+  if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
+  await db.batch([
+    db
+      .update(notes)
+      .set({ body, updatedAt: now })
+      .where(and(eq(notes.tenantId, tenantId), eq(notes.id, id))),
+    activityInsert(db, {
+      tenantId,
+      subjectType: note.subjectType,
+      subjectId: note.subjectId,
+      actorId: actor.userId,
+      kind: "note_edited",
+      now,
+    }),
+  ]);
+  return { ok: true };
+}
+
+/** Deletes a note. */
+export async function deleteNote(
+  db: Database,
+  tenantId: string,
+  actor: Actor,
+  id: number,
+  now: number,
+): Promise<NoteChange & { subject?: { type: SubjectType; id: number } }> {
+  const note = await getNote(db, tenantId, id);
+  if (!note) return { ok: false, reason: "not_found" };
+  if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
+  await db.batch([
+    db.delete(notes).where(and(eq(notes.tenantId, tenantId), eq(notes.id, id))),
+    counterChange(db, tenantId, { notes: -1 }),
+    activityInsert(db, {
+      tenantId,
+      subjectType: note.subjectType,
+      subjectId: note.subjectId,
+      actorId: actor.userId,
+      kind: "note_deleted",
+      now,
+    }),
+  ]);
+  return { ok: true, subject: { type: note.subjectType, id: note.subjectId } };
+}
+
+/**
+ * Statements deleting all notes of some records, for the record's deletion batch. The counter is
+ * lowered by what the batch itself finds, so two deletions at once cannot lower it twice.
+ */
+export function deleteNotesOfStatements(db: Database, tenantId: string, type: SubjectType, ids: number[]) {
+  const ofRecords = and(eq(notes.tenantId, tenantId), eq(notes.subjectType, type), inJsonList(notes.subjectId, ids));
+  return [
+    db
+      .update(tenantCounters)
+      .set({ notes: sql`max(0, ${tenantCounters.notes} - (SELECT count(*) FROM ${notes} WHERE ${ofRecords}))` })
+      .where(eq(tenantCounters.tenantId, tenantId)),
+    db.delete(notes).where(ofRecords),
+  ];
+}

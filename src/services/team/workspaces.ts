@@ -1,0 +1,187 @@
+/**
+ * The workspaces a user belongs to, across tenants: the list (saying which are closed and until when
+ * they can be reopened), switching this session between them, moving a session out of a closed one
+ * when the user has another, and a new reopen link for an owner (the old one stops working).
+ */
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { memberships, sessions, tenants } from "../../db/schema";
+import { hit, type Limit } from "../../auth/rate-limit";
+import { randomToken } from "../../auth/session";
+import { hashToken } from "../../auth/tokens";
+import { reopenLinkMail } from "../../mail/closure-messages";
+import type { BaseUrl, RequestMeta } from "../account/accounts";
+import { auditInsert } from "../audit/audit";
+import { queueMail } from "../mail/outbox";
+
+/** New reopen links per workspace: each one is an essential email to the owner. */
+export const REOPEN_LINK_LIMIT: Limit = { name: "reopen-link-tenant", max: 3, windowMs: 60 * 60_000 };
+
+export interface WorkspaceListing {
+  tenantId: string;
+  name: string;
+  role: string;
+  /** Set while the workspace is closed. */
+  closedAt: number | null;
+  /** When a closed workspace is erased (it can be reopened until then). */
+  eraseAfter: number | null;
+  /** The erasure has begun: it can no longer be reopened. */
+  erasing: boolean;
+}
+
+/** The workspaces the user belongs to, open ones first, each with its closure state. */
+export async function listWorkspaces(db: Database, userId: string): Promise<WorkspaceListing[]> {
+  const rows = await db
+    .select({
+      tenantId: memberships.tenantId,
+      name: tenants.name,
+      role: memberships.role,
+      closedAt: tenants.closedAt,
+      eraseAfter: tenants.eraseAfter,
+      erasingAt: tenants.erasingAt,
+    })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(sql`${tenants.closedAt} IS NOT NULL`, asc(tenants.name), asc(memberships.tenantId));
+  return rows.map(({ erasingAt, ...r }) => ({ ...r, erasing: erasingAt !== null }));
+}
+
+/**
+ * Points this session at another workspace the user is a member of. "not_found" when they are not a
+ * member there (the caller answers 404: a workspace one does not belong to does not exist for one);
+ * "closed" when it is closed (nothing in it can be reached until it is reopened).
+ */
+export async function switchWorkspace(
+  db: Database,
+  user: { id: string; sessionId: string },
+  tenantId: string,
+  meta: RequestMeta,
+): Promise<"ok" | "not_found" | "closed"> {
+  const [membership] = await db
+    .select({ closedAt: tenants.closedAt })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, user.id)))
+    .limit(1);
+  if (!membership) return "not_found";
+  if (membership.closedAt !== null) return "closed";
+  await db.batch([
+    db
+      .update(sessions)
+      .set({ tenantId })
+      .where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
+    // Recorded in the workspace entered, whose admins may want to know who comes and goes.
+    auditInsert(db, {
+      tenantId,
+      actorUserId: user.id,
+      action: "tenant.switched",
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
+  ]);
+  return "ok";
+}
+
+/**
+ * Moves the session out of a closed workspace into the user's first open one; returns its name, or
+ * null when the user has no open workspace (they then see the closed page, which says what to do).
+ */
+export async function moveToOpenWorkspace(
+  db: Database,
+  user: { id: string; sessionId: string },
+  meta: RequestMeta,
+): Promise<string | null> {
+  const [open] = await db
+    .select({ tenantId: memberships.tenantId, name: tenants.name })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(and(eq(memberships.userId, user.id), isNull(tenants.closedAt)))
+    .orderBy(memberships.createdAt)
+    .limit(1);
+  if (!open) return null;
+  await db.batch([
+    db
+      .update(sessions)
+      .set({ tenantId: open.tenantId })
+      .where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
+    auditInsert(db, {
+      tenantId: open.tenantId,
+      actorUserId: user.id,
+      action: "tenant.switched",
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
+  ]);
+  return open.name;
+}
+
+export type ReopenLinkResult =
+  | { ok: true; mailIds: string[]; email: string }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "not_reopenable" }
+  | { ok: false; reason: "rate_limited"; retryAfter: number };
+
+/**
+ * Emails the owner a new single-use link that reopens their closed workspace, replacing the one sent
+ * at closure (whose token we cannot show again: only its hash is kept). Not for other members, and
+ * not once the erasure has begun.
+ */
+export async function sendNewReopenLink(
+  db: Database,
+  owner: { userId: string; email: string },
+  tenantId: string,
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<ReopenLinkResult> {
+  const [row] = await db
+    .select({
+      name: tenants.name,
+      eraseAfter: tenants.eraseAfter,
+      closedAt: tenants.closedAt,
+      erasingAt: tenants.erasingAt,
+    })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, owner.userId), eq(memberships.role, "owner")))
+    .limit(1);
+  if (!row) return { ok: false, reason: "not_found" };
+  if (row.closedAt === null || row.erasingAt !== null || row.eraseAfter === null || row.eraseAfter <= meta.now)
+    return { ok: false, reason: "not_reopenable" };
+  const limit = await hit(db, REOPEN_LINK_LIMIT, tenantId, meta.now);
+  if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
+  const token = randomToken();
+  const link = `${meta.baseUrl}/reopen/${tenantId}/${token}`;
+  const mail = queueMail(
+    db,
+    {
+      to: owner.email,
+      tenantId,
+      userId: owner.userId,
+      ...reopenLinkMail({ tenantName: row.name, link, eraseAfter: row.eraseAfter }),
+    },
+    meta.now,
+  );
+  const [updated] = await db.batch([
+    db
+      .update(tenants)
+      .set({ reopenTokenHash: hashToken(token), updatedAt: meta.now })
+      .where(and(eq(tenants.id, tenantId), isNull(tenants.erasingAt), gt(tenants.eraseAfter, meta.now)))
+      .returning({ id: tenants.id }),
+    mail.query,
+    auditInsert(db, {
+      tenantId,
+      actorUserId: owner.userId,
+      action: "workspace.reopen_link_sent",
+      targetType: "tenant",
+      targetId: tenantId,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      now: meta.now,
+    }),
+  ]);
+  // The erasure began between the read and the batch: that mail's link answers that it no longer works.
+  if (updated.length === 0) return { ok: false, reason: "not_reopenable" };
+  return { ok: true, mailIds: [mail.id], email: owner.email };
+}
