@@ -83,7 +83,19 @@ describe("audit trail", () => {
   it("shows a tenant only its own entries", async () => {
     const a = await newTenant("Own Entries A");
     const b = await newTenant("Own Entries B");
-    const html = await (await send("/app/settings/audit", { cookie: a.cookie })).text();
-    expect(html).not.toContain(b.email);
+    // Both have entries (their sign-ups and a sign-in from a telling address); each page lists its own only.
+    await logIn(a.email, GOOD_PASSWORD, { ip: "192.0.2.201" });
+    await logIn(b.email, GOOD_PASSWORD, { ip: "192.0.2.202" });
+    const pageA = await send("/app/settings/audit", { cookie: a.cookie });
+    const pageB = await send("/app/settings/audit", { cookie: b.cookie });
+    expect([pageA.status, pageB.status]).toEqual([200, 200]);
+    const [htmlA, htmlB] = [await pageA.text(), await pageB.text()];
+    expect(rows(htmlA).length).toBeGreaterThanOrEqual(2);
+    expect(htmlA).toContain(a.email);
+    expect(htmlA).toContain("192.0.2.201");
+    expect(htmlA).not.toContain(b.email);
+    expect(htmlA).not.toContain("192.0.2.202");
+    expect(htmlB).toContain("192.0.2.202");
+    expect(htmlB).not.toContain(a.email);
   });
 });

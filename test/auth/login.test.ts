@@ -81,7 +81,10 @@ describe("login", () => {
     const email = uniqueEmail("private");
     await logIn(email, "some password", { ip: "192.0.2.9" });
     const rows = await env.DB.prepare("SELECT key FROM rate_limits").all<{ key: string }>();
+    // The attempt was counted (per IP and per account), under keys that are hashes only.
+    expect(rows.results.length).toBeGreaterThanOrEqual(2);
     for (const { key } of rows.results) {
+      expect(key).toMatch(/^[A-Za-z0-9_-]{43}=?$/);
       expect(key).not.toContain(email);
       expect(key).not.toContain("192.0.2.9");
     }

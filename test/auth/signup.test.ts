@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countRows, tableCounts } from "../helpers/db";
-import { GOOD_PASSWORD, send, setCookies, signUp, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, setCookies, signUp, uniqueEmail } from "../helpers/http";
 
 function signupForm(overrides: Record<string, string | undefined> = {}) {
   const form: Record<string, string> = {
@@ -119,8 +119,13 @@ describe("sign-up", () => {
   });
 
   it("accepts a 256-character password and a password with spaces and non-ASCII letters", async () => {
-    await signUp({ password: "ä".repeat(256) });
-    await signUp({ password: "мой пароль очень длинный" });
+    for (const password of ["ä".repeat(256), "мой пароль очень длинный"]) {
+      const { email, response } = await signUp({ password });
+      expect(response.headers.get("Location")).toBe("/app");
+      // The whole password was kept: it signs in, and one character less does not.
+      expect((await logIn(email, password)).response.status).toBe(303);
+      expect((await logIn(email, password.slice(0, -1))).response.status).toBe(401);
+    }
   });
 
   it.each([
