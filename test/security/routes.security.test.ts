@@ -1,6 +1,7 @@
 /**
  * Every /app route with the least role it needs. The test fails when a route exists that is not in
- * this table, so a new route cannot ship without deciding who may use it.
+ * this table, so a new route cannot ship without deciding who may use it; the routes outside /app
+ * are in public-routes.security.test.ts, so together they name every route of the app.
  */
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";

@@ -1,0 +1,115 @@
+/**
+ * Every route outside /app, with who may use it. Together with the /app table of
+ * routes.security.test.ts this names every route the app has: a new route fails here until its access
+ * is decided. Each kind of access is then tried as a stranger would: public pages answer anyone, a
+ * made-up emailed token finds nothing, the operator API wants its bearer token, the Stripe webhook
+ * wants a signature, development tools do not exist in production.
+ */
+import { describe, expect, it } from "vitest";
+import { app } from "../../src/app";
+import { send } from "../helpers/http";
+
+type Access =
+  /** Anyone, signed in or not. */
+  | "public"
+  /** Only with the single-use token of an emailed link (in the path). */
+  | "emailed-token"
+  /** A signed-in user acting on their own session or account. */
+  | "signed-in"
+  /** The operator API: a bearer token (OPS_TOKEN). */
+  | "operator"
+  /** Stripe, proving itself with a signature over the body. */
+  | "stripe-signature"
+  /** Development tools: answer only outside production with DEV_MAIL or BENCH set. */
+  | "development";
+
+const OTHER_ROUTES: { method: string; path: string; access: Access; sample?: string }[] = [
+  { method: "GET", path: "/", access: "public" },
+  { method: "GET", path: "/healthz", access: "public" },
+  { method: "GET", path: "/privacy", access: "public" },
+  { method: "GET", path: "/terms", access: "public" },
+  { method: "GET", path: "/cookies", access: "public" },
+  { method: "GET", path: "/contact", access: "public" },
+  { method: "POST", path: "/contact", access: "public" },
+  { method: "POST", path: "/consent", access: "public" },
+  { method: "POST", path: "/preferences/theme", access: "public" },
+  { method: "GET", path: "/signup", access: "public" },
+  { method: "POST", path: "/signup", access: "public" },
+  { method: "GET", path: "/login", access: "public" },
+  { method: "POST", path: "/login", access: "public" },
+  { method: "POST", path: "/logout", access: "public" },
+  { method: "GET", path: "/password/forgot", access: "public" },
+  { method: "POST", path: "/password/forgot", access: "public" },
+  { method: "GET", path: "/password/reset/:token", access: "emailed-token" },
+  { method: "POST", path: "/password/reset/:token", access: "emailed-token" },
+  { method: "GET", path: "/verify-email/:token", access: "emailed-token" },
+  { method: "POST", path: "/verify-email/:token", access: "emailed-token" },
+  { method: "POST", path: "/verify-email/resend", access: "signed-in" },
+  { method: "GET", path: "/invite/:token", access: "emailed-token" },
+  { method: "POST", path: "/invite/:token", access: "emailed-token" },
+  { method: "GET", path: "/unsubscribe/:token", access: "emailed-token" },
+  { method: "POST", path: "/unsubscribe/:token", access: "emailed-token" },
+  {
+    method: "GET",
+    path: "/reopen/:tenantId/:token",
+    access: "emailed-token",
+    sample: "/reopen/nosuchtenant/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+  },
+  {
+    method: "POST",
+    path: "/reopen/:tenantId/:token",
+    access: "emailed-token",
+    sample: "/reopen/nosuchtenant/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+  },
+  { method: "POST", path: "/webhooks/stripe", access: "stripe-signature" },
+  { method: "GET", path: "/ops/mail/failed", access: "operator" },
+  { method: "POST", path: "/ops/accounts/erase", access: "operator" },
+  { method: "POST", path: "/ops/accounts/export", access: "operator" },
+  { method: "POST", path: "/ops/accounts/correct-email", access: "operator" },
+  { method: "POST", path: "/ops/accounts/erase-contact-messages", access: "operator" },
+  { method: "POST", path: "/ops/accounts/email-preferences", access: "operator" },
+  { method: "GET", path: "/dev/mail", access: "development" },
+  { method: "GET", path: "/dev/mail/:id/html", access: "development" },
+  { method: "POST", path: "/dev/cron", access: "development" },
+  { method: "GET", path: "/bench/floor", access: "development" },
+];
+
+const sampleOf = (r: (typeof OTHER_ROUTES)[number]) =>
+  r.sample ?? r.path.replace(":token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").replace(":id", "nosuchmail");
+
+/** Every route outside /app that the app answers, as "METHOD /path". */
+function registeredOtherRoutes(): string[] {
+  const seen = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === "ALL" || r.path === "/app" || r.path.startsWith("/app/")) continue;
+    seen.add(`${r.method} ${r.path}`);
+  }
+  return [...seen].sort();
+}
+
+describe("routes outside /app", () => {
+  it("are all in the table, and the table names no route the app lacks", () => {
+    expect(registeredOtherRoutes()).toEqual(OTHER_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it("answer strangers as their access says: public pages, no token, no bearer, no signature, no dev tools", async () => {
+    for (const r of OTHER_ROUTES) {
+      const label = `${r.method} ${r.path}`;
+      const res = await send(sampleOf(r), { method: r.method, form: r.method === "POST" ? {} : undefined });
+      expect(res.status, label).toBeLessThan(500);
+      if (r.access === "emailed-token") expect(res.status, label).toBe(404);
+      if (r.access === "operator") expect(res.status, label).toBe(401);
+      if (r.access === "stripe-signature") expect(res.status, label).toBe(400);
+      if (r.access === "development") {
+        const production = await send(sampleOf(r), {
+          method: r.method,
+          form: r.method === "POST" ? {} : undefined,
+          env: { ENVIRONMENT: "production", DEV_MAIL: "1", BENCH: "1" },
+        });
+        expect(production.status, `${label} in production`).toBe(404);
+      }
+      if (r.access === "signed-in") expect(res.headers.get("Location") ?? "", label).toMatch(/^\/login/);
+      if (r.access === "public" && r.method === "GET") expect(res.status, label).toBe(200);
+    }
+  });
+});
