@@ -70,9 +70,7 @@ export async function revokeSession(
     actorUserId: actor.userId,
     action: "session.revoked",
     targetType: "session",
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    now: meta.now,
+    ...meta,
   });
   return true;
 }
@@ -92,9 +90,7 @@ export async function revokeOtherSessions(
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
       action: "session.revoked_others",
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
+      ...meta,
     }),
   ]);
   return ended.length;
