@@ -6,7 +6,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { consentRecords, memberships, tenants, users, type Role } from "../../db/schema";
-import type { RequestMeta } from "./accounts";
+import type { AccountHolder, RequestMeta } from "./accounts";
 import { auditInsert, AUDIT_ACTIONS, type AuditAction } from "../audit/audit";
 import { getEmailPreferences, type EmailPreferenceValues } from "./email-preferences";
 import { listUserSessions, type SessionSummary } from "./sessions";
@@ -165,7 +165,7 @@ export async function loadProfile(
 /** Changes the user's name (empty: none), audited in the workspace they are working in. */
 export async function updateName(
   db: Database,
-  actor: { userId: string; tenantId: string },
+  actor: Pick<AccountHolder, "userId" | "tenantId">,
   name: string,
   meta: RequestMeta,
 ): Promise<void> {

@@ -4,7 +4,7 @@ import { and, desc, eq, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { sessions, tenants } from "../../db/schema";
 import { sessionExpiresAt } from "../../auth/session";
-import type { RequestMeta } from "./accounts";
+import type { AccountHolder, RequestMeta } from "./accounts";
 import { auditInsert } from "../audit/audit";
 
 export interface SessionSummary {
@@ -56,7 +56,7 @@ export async function listUserSessions(
 /** Ends one of the user's own sessions. False when it is not theirs (or gone): the caller answers 404. */
 export async function revokeSession(
   db: Database,
-  actor: { userId: string; tenantId: string },
+  actor: Pick<AccountHolder, "userId" | "tenantId">,
   sessionId: string,
   meta: RequestMeta,
 ): Promise<boolean> {
@@ -78,7 +78,7 @@ export async function revokeSession(
 /** Ends every session of the user except the current one. Returns how many ended. */
 export async function revokeOtherSessions(
   db: Database,
-  actor: { userId: string; tenantId: string; sessionId: string },
+  actor: Pick<AccountHolder, "userId" | "tenantId" | "sessionId">,
   meta: RequestMeta,
 ): Promise<number> {
   const [ended] = await db.batch([

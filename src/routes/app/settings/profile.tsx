@@ -75,8 +75,7 @@ profileRoutes.post("/name", requireRole("viewer"), async (c) => {
   const parsed = parseForm(z.object({ name: z.preprocess((v) => v ?? "", text("Name", { max: NAME_MAX })) }), body);
   if (!parsed.ok)
     return profilePage(c, { values: { name: formValue(body, "name") }, errors: parsed.errors, status: 422 });
-  const { userId, tenantId } = accountHolderOf(c);
-  await updateName(c.get("db"), { userId, tenantId }, parsed.data.name, requestMeta(c));
+  await updateName(c.get("db"), accountHolderOf(c), parsed.data.name, requestMeta(c));
   return c.redirect("/app/settings/profile?saved=name", 303);
 });
 
