@@ -70,7 +70,8 @@ export async function hit(db: Database, limit: Limit, subject: string, now: numb
       target: rateLimits.key,
       set: {
         count: sql`CASE WHEN ${rateLimits.windowStart} <= ${expired} THEN 1 ELSE ${rateLimits.count} + 1 END`,
-        windowStart: sql`CASE WHEN ${rateLimits.windowStart} <= ${expired} THEN ${now} ELSE ${rateLimits.windowStart} END`,
+        windowStart: sql`CASE WHEN ${rateLimits.windowStart} <= ${expired} THEN ${now}
+          ELSE ${rateLimits.windowStart} END`,
       },
     })
     .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });

@@ -15,6 +15,9 @@ export const TOKEN_LIFETIME_MS: Record<TokenKind, number> = {
   password_reset: 3_600_000,
 };
 
+/** The shape of an emailed token (randomToken()'s base32): a link with anything else is not looked up. */
+export const EMAILED_TOKEN = /^[a-z2-7]{20,64}$/;
+
 /** The stored form of a token. */
 export function hashToken(token: string): string {
   return encodeBase64url(sha256(new TextEncoder().encode(token)));

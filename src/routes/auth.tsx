@@ -1,4 +1,4 @@
-/** Sign-up, login and logout. */
+/** Sign-up, login and logout: /signup, /login and /logout (mounted at /, one router for the three). */
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
@@ -122,15 +122,12 @@ authRoutes.post("/login", async (c) => {
 authRoutes.post("/logout", async (c) => {
   const auth = c.get("auth");
   if (auth) {
-    const meta = requestMeta(c);
     await deleteSession(c.get("db"), auth.sessionId);
     await recordAudit(c.get("db"), {
       tenantId: auth.tenant.id,
       actorUserId: auth.user.id,
       action: "auth.sign_out",
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
+      ...requestMeta(c),
     });
   }
   clearSessionCookie(c);

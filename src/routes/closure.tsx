@@ -17,7 +17,8 @@ import { parseForm, requiredCheckbox } from "../lib/validation";
 import { closureDate } from "../mail/closure-messages";
 import { PAID_STATES } from "../services/billing/billing";
 import { closeWorkspaceAsOwner, findReopenable, reopenWorkspace } from "../services/privacy/closure";
-import { listMembers } from "../services/team/tenants";
+import { listMembers } from "../services/team/members";
+import { tenantOf } from "./context";
 import { InvalidLinkPage } from "../../views/pages/account/AccountPages";
 import { ReopenedPage, ReopenPage, WorkspaceClosedDonePage } from "../../views/pages/closure/ClosurePages";
 import { CloseWorkspacePage } from "../../views/pages/settings/CloseWorkspacePage";
@@ -40,7 +41,7 @@ async function closePage(
 ) {
   const auth = c.get("auth")!;
   const periods = retentionPeriods(c.env);
-  const members = await listMembers(c.get("db"), auth.tenant.id);
+  const members = await listMembers(tenantOf(c));
   return render(
     c,
     "Close this workspace",

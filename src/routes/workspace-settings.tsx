@@ -1,6 +1,6 @@
 /**
- * Workspace settings under /app/settings, for admins and owners: tags, custom fields, and the
- * workspace page (default phone region; the name for owners). Another tenant's tag or field is a 404.
+ * Workspace settings under /app/settings, for admins and owners: tags and custom fields. Another
+ * tenant's tag or field is a 404. (The workspace page is src/routes/app/settings/workspace.tsx.)
  */
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -8,11 +8,8 @@ import { z } from "zod";
 import { CUSTOM_FIELD_KINDS, SUBJECT_TYPES } from "../db/schema";
 import type { AppEnv } from "../env";
 import { errorResponse } from "../lib/errors";
-import { isRegion, regions } from "../lib/phone";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { stripeFromEnv } from "../lib/stripe";
-import { syncStripeCustomers } from "../services/billing/billing";
 import { formValue, parseForm, tagName, text } from "../lib/validation";
 import { requireRole } from "../middleware/session";
 import { getCustomField, listCustomFields } from "../services/records/custom-fields";
@@ -23,9 +20,7 @@ import {
   deleteCustomFieldAudited,
   deleteTagAudited,
   getTag,
-  getWorkspaceSettings,
   updateTagAudited,
-  updateWorkspaceSettings,
   type SettingsActor,
 } from "../services/team/workspace-settings";
 import { parseRecordId } from "./record-helpers";
@@ -37,7 +32,6 @@ import {
   type FieldNotice,
 } from "../../views/pages/settings/CustomFieldsPage";
 import { TAG_NOTICES, TagDeletePage, TagsPage, type TagsPageProps } from "../../views/pages/settings/TagsPage";
-import { WorkspacePage, type WorkspacePageProps } from "../../views/pages/settings/WorkspacePage";
 
 /** Mounted at /app/settings. */
 export const workspaceSettingsRoutes = new Hono<AppEnv>();
@@ -204,72 +198,4 @@ workspaceSettingsRoutes.post("/fields/:id/delete", requireRole("admin"), async (
   if (id === null || !(await deleteCustomFieldAudited(c.get("db"), c.get("auth")!.tenant.id, actorOf(c), id)))
     return errorResponse(c, 404);
   return c.redirect("/app/settings/fields?notice=deleted", 303);
-});
-
-// ---- The workspace --------------------------------------------------------------------------------------
-
-/** Region codes with their English names, sorted by name, for the select. */
-function regionOptions(): { code: string; label: string }[] {
-  let names: Intl.DisplayNames | null = null;
-  try {
-    names = new Intl.DisplayNames(["en"], { type: "region" });
-  } catch {
-    // Without ICU region names the codes alone still work.
-  }
-  return regions()
-    .map((code) => ({ code, label: names ? `${names.of(code) ?? code} (${code})` : code }))
-    .sort((a, b) => a.label.localeCompare(b.label));
-}
-
-const WORKSPACE_NOTICE = "Workspace settings saved.";
-
-async function workspacePage(
-  c: Context<AppEnv>,
-  extra: Partial<WorkspacePageProps> = {},
-  status: ContentfulStatusCode = 200,
-) {
-  const auth = c.get("auth")!;
-  const settings = await getWorkspaceSettings(c.get("db"), auth.tenant.id);
-  if (!settings) return errorResponse(c, 404);
-  return render(
-    c,
-    "Workspace",
-    <WorkspacePage
-      name={settings.name}
-      defaultRegion={settings.defaultRegion}
-      regions={regionOptions()}
-      isOwner={auth.role === "owner"}
-      notice={c.req.query("notice") === "saved" ? WORKSPACE_NOTICE : null}
-      {...extra}
-    />,
-    status,
-  );
-}
-
-workspaceSettingsRoutes.get("/workspace", requireRole("admin"), (c) => workspacePage(c));
-
-workspaceSettingsRoutes.post("/workspace", requireRole("admin"), async (c) => {
-  const auth = c.get("auth")!;
-  const isOwner = auth.role === "owner";
-  const body = await c.req.parseBody();
-  const values = { default_region: formValue(body, "default_region"), company_name: formValue(body, "company_name") };
-  const parsed = parseForm(
-    z.object({
-      default_region: z
-        .string({ error: "Choose a region." })
-        .refine(isRegion, { error: "Choose a region from the list." }),
-      // Only the owner names the workspace; an admin's form has no such field, and one sent anyway is ignored.
-      company_name: isOwner ? z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 })) : z.unknown(),
-    }),
-    body,
-  );
-  if (!parsed.ok) return workspacePage(c, { values, errors: parsed.errors }, 422);
-  const changed = await updateWorkspaceSettings(c.get("db"), auth.tenant.id, actorOf(c), {
-    defaultRegion: parsed.data.default_region,
-    name: isOwner ? (parsed.data.company_name as string) : undefined,
-  });
-  // The new name reaches the Stripe customer (best effort, after the change).
-  if (changed.includes("name"))
-    await syncStripeCustomers(c.get("db"), stripeFromEnv(c.env), { tenantId: auth.tenant.id });
-  return c.redirect("/app/settings/workspace?notice=saved", 303);
 });

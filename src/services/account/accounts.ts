@@ -19,6 +19,28 @@ export type { RequestMeta };
 /** The public origin links in emails point to, e.g. "https://app.example.com". */
 export type BaseUrl = string;
 
+/**
+ * The signed-in user acting on their own account, the workspace whose trail records it, and the
+ * session they act from.
+ */
+export interface AccountHolder {
+  userId: string;
+  email: string;
+  tenantId: string;
+  sessionId: string;
+}
+
+/** The tenant an account-level event is recorded under: the user's oldest membership. */
+export async function homeTenant(db: Database, userId: string): Promise<string | null> {
+  const [m] = await db
+    .select({ tenantId: memberships.tenantId })
+    .from(memberships)
+    .where(eq(memberships.userId, userId))
+    .orderBy(memberships.createdAt)
+    .limit(1);
+  return m?.tenantId ?? null;
+}
+
 export interface SignUpInput {
   email: string;
   password: string;
@@ -77,7 +99,7 @@ export async function signUp(
   const tenantId = newId();
   const userId = newId();
   const passwordHash = await hashPassword(input.password);
-  const session = newSession({ userId, tenantId, ip: meta.ip, userAgent: meta.userAgent, now: meta.now });
+  const session = newSession({ userId, tenantId, ...meta });
   const verification = newAuthToken(db, { kind: "verify_email", userId, email: input.email, now: meta.now });
   const mail = queueMail(
     db,
@@ -101,9 +123,7 @@ export async function signUp(
         tenantId,
         actorUserId: userId,
         action: "auth.sign_up",
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        now: meta.now,
+        ...meta,
       }),
     ]);
   } catch (err) {
@@ -130,9 +150,7 @@ async function recordFailedSignIn(db: Database, userId: string, meta: RequestMet
         targetType: "user",
         targetId: userId,
         detail: { reason },
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        now: meta.now,
+        ...meta,
       }),
     ) as [ReturnType<typeof auditInsert>, ...ReturnType<typeof auditInsert>[]],
   );
@@ -215,9 +233,7 @@ export async function logIn(
         tenantId: null,
         actorUserId: null,
         action: "auth.sign_in_failed",
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        now: meta.now,
+        ...meta,
       });
     return { ok: false, reason: "invalid" };
   }
@@ -230,9 +246,7 @@ export async function logIn(
   const session = newSession({
     userId: user.id,
     tenantId: membership.tenantId,
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    now: meta.now,
+    ...meta,
   });
   await db.batch([
     db.insert(sessions).values(session.row),
@@ -240,9 +254,7 @@ export async function logIn(
       tenantId: membership.tenantId,
       actorUserId: user.id,
       action: "auth.sign_in",
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
+      ...meta,
     }),
   ]);
   return { ok: true, token: session.token, userId: user.id, tenantId: membership.tenantId };

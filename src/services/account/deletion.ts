@@ -24,7 +24,8 @@ import { LIMITS, limitKey, type Limit } from "../../auth/rate-limit";
 import type { RequestMeta } from "./accounts";
 import { anonymiseActor, anonymiseTarget, auditInsert } from "../audit/audit";
 import { CLOSE_FAILURE_LIMIT } from "../privacy/closure";
-import { INVITATION_MAIL_LIMIT, TRANSFER_FAILURE_LIMIT } from "../team/team";
+import { INVITATION_MAIL_LIMIT } from "../team/invitations";
+import { TRANSFER_FAILURE_LIMIT } from "../team/ownership";
 
 export type DeleteUserResult = { ok: true } | { ok: false; field: "password" | "form"; message: string };
 
@@ -67,12 +68,13 @@ export async function deleteOwnUser(
 /**
  * The addresses a user had before their current one that still mark something of theirs: those of the
  * invitations they accepted. Why this source: an invitation is claimed only for the address the account
- * has at that moment (claimInvitation() in src/services/team/team.ts), and the invitation row stays as long
- * as anything made from it in its workspace (its invitation.* audit entries, labelled with that address,
- * and the invitation mail to it, which carries no user id), so it is durable where the others are not:
- * email.changed audit entries age out with the trail and live in one workspace, auth_tokens rows go when
- * they expire. Everything else about a user is found by their id. The same expression, per user, is
- * FORMER_ADDRESSES_OF below, for the closure erasure's bulk read (src/services/privacy/erasure.ts).
+ * has at that moment (claimInvitation() in src/services/team/invitation-accept.ts), and the invitation
+ * row stays as long as anything made from it in its workspace (its invitation.* audit entries, labelled
+ * with that address, and the invitation mail to it, which carries no user id), so it is durable where
+ * the others are not: email.changed audit entries age out with the trail and live in one workspace,
+ * auth_tokens rows go when they expire. Everything else about a user is found by their id. The same
+ * expression, per user, is FORMER_ADDRESSES_OF below, for the closure erasure's bulk read
+ * (src/services/privacy/erasure.ts).
  */
 export async function formerAddresses(db: Database, userId: string): Promise<string[]> {
   const rows = await db
@@ -171,10 +173,12 @@ export function userErasureStatements(
   );
   return [
     // Account mail (verification, resets, support replies) has no tenant: the tenant index finds it.
-    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND (user_id IN (SELECT value FROM json_each(${ids})) OR to_address IN (SELECT value FROM json_each(${emails})))`,
+    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL
+      AND (user_id IN (SELECT value FROM json_each(${ids})) OR to_address IN (SELECT value FROM json_each(${emails})))`,
     sql`DELETE FROM support_messages WHERE email IN (SELECT value FROM json_each(${emails}))`,
     // The copy of their contact-page messages that went to our support inbox names them in its text.
-    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND kind = 'support_message' AND EXISTS (SELECT 1 FROM json_each(${emails}) e WHERE instr(email_outbox.text_body, e.value) > 0)`,
+    sql`DELETE FROM email_outbox WHERE tenant_id IS NULL AND kind = 'support_message'
+      AND EXISTS (SELECT 1 FROM json_each(${emails}) e WHERE instr(email_outbox.text_body, e.value) > 0)`,
     sql`DELETE FROM rate_limits WHERE key IN (SELECT value FROM json_each(${keys}))`,
     sql`DELETE FROM users WHERE id IN (SELECT value FROM json_each(${ids}))`,
   ];

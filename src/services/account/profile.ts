@@ -6,7 +6,7 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { consentRecords, memberships, tenants, users, type Role } from "../../db/schema";
-import type { RequestMeta } from "./accounts";
+import type { AccountHolder, RequestMeta } from "./accounts";
 import { auditInsert, AUDIT_ACTIONS, type AuditAction } from "../audit/audit";
 import { getEmailPreferences, type EmailPreferenceValues } from "./email-preferences";
 import { listUserSessions, type SessionSummary } from "./sessions";
@@ -39,9 +39,11 @@ export async function auditAboutUser(
   opts: { before?: number; limit: number },
 ): Promise<AuditRow[]> {
   if (tenantIds.length === 0) return [];
-  return db.all<AuditRow>(sql`SELECT a.id, t.name AS tenant_name, a.action, a.actor_user_id, a.target_type, a.target_label, a.detail, a.ip, a.user_agent, a.created_at
+  const before = opts.before ?? Number.MAX_SAFE_INTEGER;
+  return db.all<AuditRow>(sql`SELECT a.id, t.name AS tenant_name, a.action, a.actor_user_id, a.target_type,
+      a.target_label, a.detail, a.ip, a.user_agent, a.created_at
     FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id
-    WHERE a.tenant_id IN (SELECT value FROM json_each(${JSON.stringify(tenantIds)})) AND a.id < ${opts.before ?? Number.MAX_SAFE_INTEGER}
+    WHERE a.tenant_id IN (SELECT value FROM json_each(${JSON.stringify(tenantIds)})) AND a.id < ${before}
       AND (a.actor_user_id = ${userId} OR (a.target_type = 'user' AND a.target_id = ${userId}))
     ORDER BY a.id DESC LIMIT ${opts.limit}`);
 }
@@ -163,7 +165,7 @@ export async function loadProfile(
 /** Changes the user's name (empty: none), audited in the workspace they are working in. */
 export async function updateName(
   db: Database,
-  actor: { userId: string; tenantId: string },
+  actor: Pick<AccountHolder, "userId" | "tenantId">,
   name: string,
   meta: RequestMeta,
 ): Promise<void> {
@@ -177,9 +179,7 @@ export async function updateName(
       action: "profile.updated",
       targetType: "user",
       targetId: actor.userId,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
+      ...meta,
     }),
   ]);
 }

@@ -4,7 +4,7 @@ import { and, desc, eq, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { sessions, tenants } from "../../db/schema";
 import { sessionExpiresAt } from "../../auth/session";
-import type { RequestMeta } from "./accounts";
+import type { AccountHolder, RequestMeta } from "./accounts";
 import { auditInsert } from "../audit/audit";
 
 export interface SessionSummary {
@@ -56,7 +56,7 @@ export async function listUserSessions(
 /** Ends one of the user's own sessions. False when it is not theirs (or gone): the caller answers 404. */
 export async function revokeSession(
   db: Database,
-  actor: { userId: string; tenantId: string },
+  actor: Pick<AccountHolder, "userId" | "tenantId">,
   sessionId: string,
   meta: RequestMeta,
 ): Promise<boolean> {
@@ -70,9 +70,7 @@ export async function revokeSession(
     actorUserId: actor.userId,
     action: "session.revoked",
     targetType: "session",
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    now: meta.now,
+    ...meta,
   });
   return true;
 }
@@ -80,7 +78,7 @@ export async function revokeSession(
 /** Ends every session of the user except the current one. Returns how many ended. */
 export async function revokeOtherSessions(
   db: Database,
-  actor: { userId: string; tenantId: string; sessionId: string },
+  actor: Pick<AccountHolder, "userId" | "tenantId" | "sessionId">,
   meta: RequestMeta,
 ): Promise<number> {
   const [ended] = await db.batch([
@@ -92,9 +90,7 @@ export async function revokeOtherSessions(
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
       action: "session.revoked_others",
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
+      ...meta,
     }),
   ]);
   return ended.length;

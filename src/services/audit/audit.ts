@@ -1,6 +1,8 @@
 /** The audit trail: who did what, when, from where. Append-only; never a secret or token. */
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import type { TenantDb } from "../../db/scoped";
+import type { RequestMeta } from "../../lib/actor";
 import { auditErasures, auditLog, users } from "../../db/schema";
 
 export const AUDIT_ACTIONS = {
@@ -59,7 +61,8 @@ export const AUDIT_ACTIONS = {
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
-export interface AuditEvent {
+/** An entry: who did what to what, with the request's facts (spread a RequestMeta or an Actor in). */
+export interface AuditEvent extends RequestMeta {
   tenantId: string | null;
   actorUserId: string | null;
   action: AuditAction;
@@ -67,9 +70,6 @@ export interface AuditEvent {
   targetId?: string;
   targetLabel?: string;
   detail?: Record<string, string | number | boolean | null>;
-  ip: string | null;
-  userAgent: string | null;
-  now: number;
 }
 
 /** An audit insert, to go in the same batch as the change it records. */
@@ -103,8 +103,8 @@ export interface AuditFilter {
 export const AUDIT_PAGE_SIZE = 50;
 
 /** One page of a tenant's audit trail, newest first, with each actor's current email (or none). */
-export async function listAudit(db: Database, tenantId: string, filter: AuditFilter) {
-  const rows = await db
+export async function listAudit(t: TenantDb, filter: AuditFilter) {
+  const rows = await t.db
     .select({
       id: auditLog.id,
       action: auditLog.action,
@@ -120,8 +120,8 @@ export async function listAudit(db: Database, tenantId: string, filter: AuditFil
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
     .where(
-      and(
-        eq(auditLog.tenantId, tenantId),
+      t.where(
+        auditLog,
         filter.action ? eq(auditLog.action, filter.action) : undefined,
         filter.actorUserId ? eq(auditLog.actorUserId, filter.actorUserId) : undefined,
         filter.before ? lt(auditLog.id, filter.before) : undefined,

@@ -4,6 +4,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import type { TenantDb } from "../../db/scoped";
 import {
   companyTags,
   contactTags,
@@ -14,6 +15,7 @@ import {
   type CustomFieldKind,
   type SubjectType,
 } from "../../db/schema";
+import type { Actor } from "../../lib/actor";
 import { isRegion } from "../../lib/phone";
 import { auditInsert, type AuditAction } from "../audit/audit";
 import { COMPANY_CSV_COLUMNS, CONTACT_CSV_COLUMNS } from "../export/records";
@@ -245,12 +247,18 @@ export interface WorkspaceSettings {
   defaultRegion: string;
 }
 
-/** The tenant's name and default phone region. */
-export async function getWorkspaceSettings(db: Database, tenantId: string): Promise<WorkspaceSettings | null> {
-  const [row] = await db
+/** The workspace's name, or null when it is gone. */
+export async function workspaceName(t: TenantDb): Promise<string | null> {
+  const [row] = await t.db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1);
+  return row?.name ?? null;
+}
+
+/** The workspace's name and default phone region. */
+export async function getWorkspaceSettings(t: TenantDb): Promise<WorkspaceSettings | null> {
+  const [row] = await t.db
     .select({ name: tenants.name, defaultRegion: tenants.defaultRegion })
     .from(tenants)
-    .where(eq(tenants.id, tenantId))
+    .where(eq(tenants.id, t.tenantId))
     .limit(1);
   return row ?? null;
 }
@@ -260,13 +268,12 @@ export async function getWorkspaceSettings(db: Database, tenantId: string): Prom
  * Returns the changed settings' names (none: nothing was written).
  */
 export async function updateWorkspaceSettings(
-  db: Database,
-  tenantId: string,
-  actor: SettingsActor,
+  t: TenantDb,
+  actor: Actor,
   input: { defaultRegion: string; name?: string },
 ): Promise<string[]> {
   if (!isRegion(input.defaultRegion)) throw new Error("updateWorkspaceSettings: not a region");
-  const before = await getWorkspaceSettings(db, tenantId);
+  const before = await getWorkspaceSettings(t);
   if (!before) return [];
   const set: Partial<WorkspaceSettings> = {};
   const detail: Record<string, string> = {};
@@ -280,19 +287,21 @@ export async function updateWorkspaceSettings(
   }
   const changed = Object.keys(set);
   if (changed.length === 0) return [];
-  await db.batch([
-    db
+  await t.db.batch([
+    t.db
       .update(tenants)
       .set({ ...set, updatedAt: actor.now })
-      .where(eq(tenants.id, tenantId)),
-    audit(
-      db,
-      tenantId,
-      actor,
-      "workspace.updated",
-      { type: "workspace", id: tenantId, label: input.name ?? before.name },
+      .where(eq(tenants.id, t.tenantId)),
+    auditInsert(t.db, {
+      tenantId: t.tenantId,
+      actorUserId: actor.userId,
+      action: "workspace.updated",
+      targetType: "workspace",
+      targetId: t.tenantId,
+      targetLabel: input.name ?? before.name,
       detail,
-    ),
+      ...actor,
+    }),
   ]);
   return changed;
 }

@@ -76,9 +76,7 @@ export async function switchWorkspace(
       tenantId,
       actorUserId: user.id,
       action: "tenant.switched",
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
+      ...meta,
     }),
   ]);
   return "ok";
@@ -110,9 +108,7 @@ export async function moveToOpenWorkspace(
       tenantId: open.tenantId,
       actorUserId: user.id,
       action: "tenant.switched",
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
+      ...meta,
     }),
   ]);
   return open.name;
@@ -176,9 +172,7 @@ export async function sendNewReopenLink(
       action: "workspace.reopen_link_sent",
       targetType: "tenant",
       targetId: tenantId,
-      ip: meta.ip,
-      userAgent: meta.userAgent,
-      now: meta.now,
+      ...meta,
     }),
   ]);
   // The erasure began between the read and the batch: that mail's link answers that it no longer works.

@@ -7,24 +7,26 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import type { AppEnv } from "../env";
-import { requireRole } from "../middleware/session";
-import { errorResponse } from "../lib/errors";
-import { appBaseUrl, deliverSoon } from "../lib/mail";
-import { render } from "../lib/render";
-import { requestMeta } from "../lib/request";
-import { parseForm } from "../lib/validation";
-import { closureDate } from "../mail/closure-messages";
-import { listWorkspaces, sendNewReopenLink, switchWorkspace } from "../services/team/workspaces";
-import { WorkspacesPage, type WorkspacesNotice } from "../../views/pages/team/WorkspacesPage";
+import type { AppEnv } from "../../env";
+import { requireRole } from "../../middleware/session";
+import { errorResponse } from "../../lib/errors";
+import { appBaseUrl, deliverSoon } from "../../lib/mail";
+import { render } from "../../lib/render";
+import { requestMeta } from "../../lib/request";
+import { parseForm } from "../../lib/validation";
+import { closureDate } from "../../mail/closure-messages";
+import { listWorkspaces, sendNewReopenLink, switchWorkspace } from "../../services/team/workspaces";
+import { authOf } from "../context";
+import { WorkspacesPage, type WorkspacesNotice } from "../../../views/pages/team/WorkspacesPage";
 
+/** Mounted at /app/workspaces. */
 export const workspacesRoutes = new Hono<AppEnv>();
 
 const switchSchema = z.object({ tenant_id: z.string().min(1).max(100) });
 const TENANT_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 async function page(c: Context<AppEnv>, notice: WorkspacesNotice | null, status: ContentfulStatusCode = 200) {
-  const auth = c.get("auth")!;
+  const auth = authOf(c);
   const workspaces = await listWorkspaces(c.get("db"), auth.user.id);
   const rows = workspaces.map((w) => ({
     tenantId: w.tenantId,
@@ -50,26 +52,22 @@ workspacesRoutes.get("/", requireRole("viewer"), async (c) => {
 });
 
 workspacesRoutes.post("/switch", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
+  const auth = authOf(c);
   const parsed = parseForm(switchSchema, await c.req.parseBody());
   // A malformed id names no workspace of this user, just like a foreign one.
   if (!parsed.ok) return errorResponse(c, 404);
-  const result = await switchWorkspace(
-    c.get("db"),
-    { id: auth.user.id, sessionId: auth.sessionId },
-    parsed.data.tenant_id,
-    requestMeta(c),
-  );
+  const user = { id: auth.user.id, sessionId: auth.sessionId };
+  const result = await switchWorkspace(c.get("db"), user, parsed.data.tenant_id, requestMeta(c));
   if (result === "not_found") return errorResponse(c, 404);
   if (result === "closed") return page(c, { kind: "closed" }, 409);
   return c.redirect("/app", 303);
 });
 
 workspacesRoutes.post("/:tenantId/reopen-link", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
   const tenantId = c.req.param("tenantId");
   if (!TENANT_ID.test(tenantId)) return errorResponse(c, 404);
-  const result = await sendNewReopenLink(c.get("db"), { userId: auth.user.id, email: auth.user.email }, tenantId, {
+  const { user } = authOf(c);
+  const result = await sendNewReopenLink(c.get("db"), { userId: user.id, email: user.email }, tenantId, {
     ...requestMeta(c),
     baseUrl: appBaseUrl(c),
   });

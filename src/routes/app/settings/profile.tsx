@@ -1,0 +1,154 @@
+/**
+ * /app/settings/profile: what we hold about the user, their name, email address and email
+ * preferences, the company name (owners), and deleting their own account.
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../../env";
+import { clearSessionCookie, forgetDevice, requireRole } from "../../../middleware/session";
+import { errorResponse } from "../../../lib/errors";
+import { appBaseUrl, deliverSoon } from "../../../lib/mail";
+import { render } from "../../../lib/render";
+import { requestMeta } from "../../../lib/request";
+import { stripeFromEnv } from "../../../lib/stripe";
+import { email, formValue, parseForm, requiredCheckbox, text } from "../../../lib/validation";
+import { deleteOwnUser } from "../../../services/account/deletion";
+import { requestEmailChange } from "../../../services/account/email-address";
+import { setEmailPreferences } from "../../../services/account/email-preferences";
+import { loadProfile, NAME_MAX, updateName } from "../../../services/account/profile";
+import { syncStripeCustomers } from "../../../services/billing/billing";
+import { getWorkspaceSettings, updateWorkspaceSettings } from "../../../services/team/workspace-settings";
+import { actorOf, authOf, tenantOf } from "../../context";
+import { accountHolderOf, settingsMenuOf } from "./settings-context";
+import { ProfilePage } from "../../../../views/pages/settings/ProfilePage";
+
+/** Mounted at /app/settings/profile. */
+export const profileRoutes = new Hono<AppEnv>();
+
+const currentPassword = z
+  .string({ error: "Enter your current password." })
+  .min(1, { error: "Enter your current password." })
+  .max(1024);
+
+const SAVED_NOTICES: Record<string, string> = {
+  name: "Your name has been saved.",
+  company: "The company name has been saved.",
+  email_preferences: "Your email preferences have been saved.",
+};
+
+type ProfileValues = { email?: string; name?: string; company_name?: string };
+
+async function profilePage(
+  c: Context<AppEnv>,
+  opts: { values?: ProfileValues; errors?: Record<string, string>; notice?: string; status?: 200 | 422 },
+) {
+  const auth = authOf(c);
+  const data = await loadProfile(c.get("db"), auth.user.id, auth.sessionId, Date.now());
+  if (!data) return errorResponse(c, 404);
+  const menu = settingsMenuOf(c);
+  return render(
+    c,
+    "Profile",
+    <ProfilePage
+      email={auth.user.email}
+      verified={auth.user.emailVerifiedAt !== null}
+      canSeeAudit={menu.canSeeAudit}
+      canSeeBilling={menu.canSeeBilling}
+      values={opts.values ?? {}}
+      errors={opts.errors ?? {}}
+      notice={opts.notice}
+      userId={auth.user.id}
+      profile={data}
+      workspace={{ name: auth.tenant.name, role: auth.role }}
+    />,
+    opts.status ?? 200,
+  );
+}
+
+profileRoutes.get("/", requireRole("viewer"), (c) => {
+  const saved = c.req.query("saved");
+  return profilePage(c, { notice: saved && Object.hasOwn(SAVED_NOTICES, saved) ? SAVED_NOTICES[saved] : undefined });
+});
+
+profileRoutes.post("/name", requireRole("viewer"), async (c) => {
+  const body = await c.req.parseBody();
+  const parsed = parseForm(z.object({ name: z.preprocess((v) => v ?? "", text("Name", { max: NAME_MAX })) }), body);
+  if (!parsed.ok)
+    return profilePage(c, { values: { name: formValue(body, "name") }, errors: parsed.errors, status: 422 });
+  await updateName(c.get("db"), accountHolderOf(c), parsed.data.name, requestMeta(c));
+  return c.redirect("/app/settings/profile?saved=name", 303);
+});
+
+// The owner corrects the company name here too (the workspace settings page has the same field).
+profileRoutes.post("/company", requireRole("owner"), async (c) => {
+  const body = await c.req.parseBody();
+  const parsed = parseForm(
+    z.object({ company_name: z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 })) }),
+    body,
+  );
+  if (!parsed.ok)
+    return profilePage(c, {
+      values: { company_name: formValue(body, "company_name") },
+      errors: parsed.errors,
+      status: 422,
+    });
+  const t = tenantOf(c);
+  const current = await getWorkspaceSettings(t);
+  if (!current) return errorResponse(c, 404);
+  const changed = await updateWorkspaceSettings(t, actorOf(c), {
+    defaultRegion: current.defaultRegion,
+    name: parsed.data.company_name,
+  });
+  if (changed.includes("name")) await syncStripeCustomers(t.db, stripeFromEnv(c.env), { tenantId: t.tenantId });
+  return c.redirect("/app/settings/profile?saved=company", 303);
+});
+
+// Non-essential email. Checkboxes: an unticked box is simply absent from the form.
+profileRoutes.post("/email-preferences", requireRole("viewer"), async (c) => {
+  const body = await c.req.parseBody();
+  await setEmailPreferences(
+    c.get("db"),
+    authOf(c).user.id,
+    { digest: body.digest === "on", news: body.news === "on" },
+    Date.now(),
+  );
+  return c.redirect("/app/settings/profile?saved=email_preferences#email-preferences", 303);
+});
+
+profileRoutes.post("/email", requireRole("viewer"), async (c) => {
+  const body = await c.req.parseBody();
+  const parsed = parseForm(z.object({ email: email(), password: currentPassword }), body);
+  if (!parsed.ok)
+    return profilePage(c, { values: { email: formValue(body, "email") }, errors: parsed.errors, status: 422 });
+  const result = await requestEmailChange(
+    c.get("db"),
+    accountHolderOf(c),
+    { newEmail: parsed.data.email, password: parsed.data.password },
+    { ...requestMeta(c), baseUrl: appBaseUrl(c) },
+  );
+  if (!result.ok)
+    return profilePage(c, {
+      values: { email: parsed.data.email },
+      errors: { [result.field]: result.message },
+      status: 422,
+    });
+  deliverSoon(c, result.mailIds);
+  return profilePage(c, {
+    notice: `We have sent a confirmation link to ${parsed.data.email}. Your address changes when you open it.`,
+  });
+});
+
+profileRoutes.post("/delete", requireRole("viewer"), async (c) => {
+  const body = await c.req.parseBody();
+  const parsed = parseForm(
+    z.object({ delete_password: currentPassword, confirm_delete: requiredCheckbox("Tick the box to confirm.") }),
+    body,
+  );
+  if (!parsed.ok) return profilePage(c, { errors: parsed.errors, status: 422 });
+  const result = await deleteOwnUser(c.get("db"), authOf(c).user.id, parsed.data.delete_password, requestMeta(c));
+  if (!result.ok) return profilePage(c, { errors: { [`delete_${result.field}`]: result.message }, status: 422 });
+  clearSessionCookie(c);
+  forgetDevice(c);
+  c.set("auth", null);
+  return c.redirect("/?account_deleted=1", 303);
+});

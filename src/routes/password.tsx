@@ -1,0 +1,98 @@
+/** /password: asking for a reset link by email, and choosing a new password from that link. */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { passwordProblem } from "../auth/password";
+import { EMAILED_TOKEN, findLiveToken } from "../auth/tokens";
+import { appBaseUrl, deliverSoon } from "../lib/mail";
+import { render } from "../lib/render";
+import { requestMeta } from "../lib/request";
+import { email, formValue, parseForm } from "../lib/validation";
+import { rememberDevice } from "../middleware/session";
+import { requestPasswordReset, resetPassword } from "../services/account/passwords";
+import {
+  ForgotPasswordPage,
+  InvalidLinkPage,
+  MessagePage,
+  ResetPasswordPage,
+} from "../../views/pages/account/AccountPages";
+
+/** Mounted at /password. */
+export const passwordRoutes = new Hono<AppEnv>();
+
+function expiredLink(c: Context<AppEnv>) {
+  return render(
+    c,
+    "Link expired",
+    <InvalidLinkPage what="password reset" retryHref="/password/forgot" retryLabel="Ask for a new link" />,
+    404,
+  );
+}
+
+passwordRoutes.get("/forgot", (c) => render(c, "Reset your password", <ForgotPasswordPage errors={{}} />));
+
+passwordRoutes.post("/forgot", async (c) => {
+  const body = await c.req.parseBody();
+  const parsed = parseForm(z.object({ email: email() }), body);
+  if (!parsed.ok)
+    return render(
+      c,
+      "Reset your password",
+      <ForgotPasswordPage email={formValue(body, "email")} errors={parsed.errors} />,
+      422,
+    );
+  const result = await requestPasswordReset(c.get("db"), parsed.data.email, {
+    ...requestMeta(c),
+    baseUrl: appBaseUrl(c),
+  });
+  if (!result.ok) {
+    c.header("Retry-After", String(result.retryAfter));
+    return render(
+      c,
+      "Reset your password",
+      <ForgotPasswordPage
+        email={parsed.data.email}
+        errors={{}}
+        rateLimitedMinutes={Math.ceil(result.retryAfter / 60)}
+      />,
+      429,
+    );
+  }
+  deliverSoon(c, result.mailIds);
+  // The same page whether or not the account exists.
+  return render(c, "Reset your password", <ForgotPasswordPage errors={{}} sentTo={parsed.data.email} />);
+});
+
+passwordRoutes.get("/reset/:token", async (c) => {
+  const token = c.req.param("token");
+  const live = EMAILED_TOKEN.test(token) && (await findLiveToken(c.get("db"), "password_reset", token, Date.now()));
+  if (!live) return expiredLink(c);
+  return render(c, "Choose a new password", <ResetPasswordPage token={token} errors={{}} />);
+});
+
+passwordRoutes.post("/reset/:token", async (c) => {
+  const token = c.req.param("token");
+  const body = await c.req.parseBody();
+  const password = typeof body.password === "string" ? body.password : "";
+  const problem = passwordProblem(password);
+  if (!EMAILED_TOKEN.test(token)) return expiredLink(c);
+  if (problem)
+    return render(c, "Choose a new password", <ResetPasswordPage token={token} errors={{ password: problem }} />, 422);
+  const result = await resetPassword(c.get("db"), token, password, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
+  if (!result.ok) return expiredLink(c);
+  deliverSoon(c, result.mailIds);
+  // The link reached the owner's inbox: this browser is theirs, and is not slowed down by others' guesses.
+  await rememberDevice(c, result.userId);
+  return render(
+    c,
+    "Password changed",
+    <MessagePage title="Your password has been changed">
+      <p>Every device that was signed in to your account has been signed out. Log in with your new password.</p>
+      <p>
+        <a class="button" href="/login">
+          Log in
+        </a>
+      </p>
+    </MessagePage>,
+  );
+});

@@ -1,0 +1,167 @@
+/**
+ * An account's email address: the sign-up verification link (and sending it again), changing the
+ * address (a link to the new one, a notice to the old one), and confirming either from its link.
+ * Every email is queued in the same batch as the change it reports; every token is single-use,
+ * expires, and is stored hashed.
+ */
+import { eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { users } from "../../db/schema";
+import { verifyPassword } from "../../auth/password";
+import { hit, LIMITS } from "../../auth/rate-limit";
+import { newAuthToken, retireTokens, useToken } from "../../auth/tokens";
+import { confirmEmailChangeMail, emailChangedNoticeMail, verifyEmailMail } from "../../mail/messages";
+import type { AccountHolder, BaseUrl, RequestMeta } from "./accounts";
+import { findUserByEmail, homeTenant, isEmailTaken } from "./accounts";
+import { auditInsert } from "../audit/audit";
+import { queueMail } from "../mail/outbox";
+
+export type SendResult =
+  | { ok: true; mailIds: string[] }
+  | { ok: false; reason: "rate_limited"; retryAfter: number }
+  | { ok: false; reason: "already_verified" };
+
+/** Sends a fresh verification link (older links stop working). */
+export async function resendVerification(
+  db: Database,
+  actor: Pick<AccountHolder, "userId" | "email">,
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<SendResult> {
+  const [user] = await db
+    .select({ verified: users.emailVerifiedAt })
+    .from(users)
+    .where(eq(users.id, actor.userId))
+    .limit(1);
+  if (user?.verified) return { ok: false, reason: "already_verified" };
+  const limit = await hit(db, LIMITS.verificationPerUser, actor.userId, meta.now);
+  if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
+  const token = newAuthToken(db, { kind: "verify_email", userId: actor.userId, email: actor.email, now: meta.now });
+  const mail = queueMail(
+    db,
+    {
+      to: actor.email,
+      tenantId: null,
+      userId: actor.userId,
+      ...verifyEmailMail(`${meta.baseUrl}/verify-email/${token.token}`),
+    },
+    meta.now,
+  );
+  await db.batch([retireTokens(db, actor.userId, "verify_email", meta.now), token.query, mail.query]);
+  return { ok: true, mailIds: [mail.id] };
+}
+
+export type ConfirmResult =
+  | { ok: true; kind: "verified" | "changed"; userId: string; email: string; verifiedAt: number; mailIds: string[] }
+  | { ok: false; reason: "invalid" | "email_taken" };
+
+/**
+ * Confirms an address from a link: a sign-up verification, or the new address of an email change.
+ * The token is used up first (one conditional update), then the change is written.
+ */
+export async function confirmAddress(db: Database, token: string, meta: RequestMeta): Promise<ConfirmResult> {
+  const used =
+    (await useToken(db, "verify_email", token, meta.now)) ?? (await useToken(db, "change_email", token, meta.now));
+  if (!used) return { ok: false, reason: "invalid" };
+  const [user] = await db.select().from(users).where(eq(users.id, used.userId)).limit(1);
+  if (!user) return { ok: false, reason: "invalid" };
+  const tenantId = await homeTenant(db, user.id);
+
+  if (used.kind === "verify_email") {
+    // A link for an address the account no longer has verifies nothing.
+    if (used.email !== user.email) return { ok: false, reason: "invalid" };
+    await db.batch([
+      db.update(users).set({ emailVerifiedAt: meta.now, updatedAt: meta.now }).where(eq(users.id, user.id)),
+      auditInsert(db, {
+        tenantId,
+        actorUserId: user.id,
+        action: "email.verified",
+        ...meta,
+      }),
+    ]);
+    return { ok: true, kind: "verified", userId: user.id, email: user.email, verifiedAt: meta.now, mailIds: [] };
+  }
+
+  const notice = queueMail(
+    db,
+    { to: user.email, tenantId: null, userId: user.id, ...emailChangedNoticeMail(used.email, true) },
+    meta.now,
+  );
+  try {
+    await db.batch([
+      db
+        .update(users)
+        .set({ email: used.email, emailVerifiedAt: meta.now, updatedAt: meta.now })
+        .where(eq(users.id, user.id)),
+      notice.query,
+      auditInsert(db, {
+        tenantId,
+        actorUserId: user.id,
+        action: "email.changed",
+        targetType: "user",
+        targetId: user.id,
+        detail: { from: user.email, to: used.email },
+        ...meta,
+      }),
+    ]);
+  } catch (err) {
+    if (isEmailTaken(err)) return { ok: false, reason: "email_taken" };
+    throw err;
+  }
+  return { ok: true, kind: "changed", userId: user.id, email: used.email, verifiedAt: meta.now, mailIds: [notice.id] };
+}
+
+export type EmailChangeResult =
+  | { ok: true; mailIds: string[] }
+  | { ok: false; field: "password" | "email"; message: string };
+
+/**
+ * Starts an email change: the new address gets a confirmation link, the old one is told. The address
+ * changes only when the link is used. Requires the current password.
+ */
+export async function requestEmailChange(
+  db: Database,
+  actor: Pick<AccountHolder, "userId" | "tenantId">,
+  input: { newEmail: string; password: string },
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<EmailChangeResult> {
+  const [user] = await db.select().from(users).where(eq(users.id, actor.userId)).limit(1);
+  if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
+    return { ok: false, field: "password", message: "That is not your current password." };
+  }
+  if (input.newEmail === user.email)
+    return { ok: false, field: "email", message: "That is already your email address." };
+  if (await findUserByEmail(db, input.newEmail))
+    return { ok: false, field: "email", message: "Another account already uses this address." };
+  const token = newAuthToken(db, { kind: "change_email", userId: user.id, email: input.newEmail, now: meta.now });
+  const confirm = queueMail(
+    db,
+    {
+      to: input.newEmail,
+      tenantId: null,
+      userId: user.id,
+      ...confirmEmailChangeMail(`${meta.baseUrl}/verify-email/${token.token}`),
+    },
+    meta.now,
+  );
+  const notice = queueMail(
+    db,
+    { to: user.email, tenantId: null, userId: user.id, ...emailChangedNoticeMail(input.newEmail, false) },
+    meta.now,
+  );
+  await db.batch([
+    retireTokens(db, user.id, "change_email", meta.now),
+    token.query,
+    confirm.query,
+    notice.query,
+    auditInsert(db, {
+      tenantId: actor.tenantId,
+      actorUserId: user.id,
+      action: "email.change_requested",
+      targetType: "user",
+      targetId: user.id,
+      detail: { to: input.newEmail },
+      ...meta,
+    }),
+  ]);
+  return { ok: true, mailIds: [confirm.id, notice.id] };
+}

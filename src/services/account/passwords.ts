@@ -1,0 +1,146 @@
+/**
+ * Passwords: a reset link by email, the reset itself (every session ends), and a change by the
+ * signed-in user (their other sessions end). Each change is told to the account's address in the
+ * same batch; reset tokens are single-use, expire, and are stored hashed.
+ */
+import { and, eq, ne } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { sessions, users } from "../../db/schema";
+import { hashPassword, verifyPassword } from "../../auth/password";
+import { hit, LIMITS } from "../../auth/rate-limit";
+import { findLiveToken, newAuthToken, retireTokens, useToken } from "../../auth/tokens";
+import { passwordChangedMail, passwordResetMail } from "../../mail/messages";
+import type { AccountHolder, BaseUrl, RequestMeta } from "./accounts";
+import { findUserByEmail, homeTenant } from "./accounts";
+import { auditInsert } from "../audit/audit";
+import { queueMail } from "../mail/outbox";
+
+export type ResetRequestResult =
+  | { ok: true; mailIds: string[] }
+  | { ok: false; reason: "rate_limited"; retryAfter: number };
+
+/**
+ * Mails a reset link if the account exists. The caller shows the same answer either way; only a
+ * flood from one IP is told to wait.
+ */
+export async function requestPasswordReset(
+  db: Database,
+  email: string,
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<ResetRequestResult> {
+  const ipLimit = await hit(db, LIMITS.resetPerIp, meta.ip ?? "unknown", meta.now);
+  if (!ipLimit.allowed) return { ok: false, reason: "rate_limited", retryAfter: ipLimit.retryAfter };
+  const user = await findUserByEmail(db, email);
+  if (!user) return { ok: true, mailIds: [] };
+  // Per account, extra requests are silently dropped: the answer must not reveal the account.
+  if (!(await hit(db, LIMITS.resetPerAccount, user.id, meta.now)).allowed) return { ok: true, mailIds: [] };
+  const token = newAuthToken(db, { kind: "password_reset", userId: user.id, email: user.email, now: meta.now });
+  const mail = queueMail(
+    db,
+    {
+      to: user.email,
+      tenantId: null,
+      userId: user.id,
+      ...passwordResetMail(`${meta.baseUrl}/password/reset/${token.token}`),
+    },
+    meta.now,
+  );
+  await db.batch([
+    retireTokens(db, user.id, "password_reset", meta.now),
+    token.query,
+    mail.query,
+    auditInsert(db, {
+      tenantId: await homeTenant(db, user.id),
+      actorUserId: null,
+      action: "password.reset_requested",
+      targetType: "user",
+      targetId: user.id,
+      ...meta,
+    }),
+  ]);
+  return { ok: true, mailIds: [mail.id] };
+}
+
+export type ResetResult =
+  | { ok: true; mailIds: string[]; email: string; userId: string }
+  | { ok: false; reason: "invalid" };
+
+/** Sets a new password from a reset link, and ends every session of the account. */
+export async function resetPassword(
+  db: Database,
+  token: string,
+  newPassword: string,
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<ResetResult> {
+  // Cheap check first, so a bad link costs no password hashing.
+  if (!(await findLiveToken(db, "password_reset", token, meta.now))) return { ok: false, reason: "invalid" };
+  const passwordHash = await hashPassword(newPassword);
+  const used = await useToken(db, "password_reset", token, meta.now);
+  if (!used) return { ok: false, reason: "invalid" };
+  const [user] = await db.select().from(users).where(eq(users.id, used.userId)).limit(1);
+  if (!user) return { ok: false, reason: "invalid" };
+  const notice = queueMail(
+    db,
+    { to: user.email, tenantId: null, userId: user.id, ...passwordChangedMail(`${meta.baseUrl}/password/forgot`) },
+    meta.now,
+  );
+  await db.batch([
+    // The link reached the inbox, so the address is proven too.
+    db
+      .update(users)
+      .set({
+        passwordHash,
+        emailVerifiedAt: user.emailVerifiedAt ?? (used.email === user.email ? meta.now : null),
+        updatedAt: meta.now,
+      })
+      .where(eq(users.id, user.id)),
+    db.delete(sessions).where(eq(sessions.userId, user.id)),
+    retireTokens(db, user.id, "password_reset", meta.now),
+    notice.query,
+    auditInsert(db, {
+      tenantId: await homeTenant(db, user.id),
+      actorUserId: user.id,
+      action: "password.reset",
+      ...meta,
+    }),
+  ]);
+  return { ok: true, mailIds: [notice.id], email: user.email, userId: user.id };
+}
+
+export type ChangePasswordResult =
+  | { ok: true; mailIds: string[] }
+  | { ok: false; field: "current_password"; message: string };
+
+/** Changes the password after checking the current one, and ends the user's other sessions. */
+export async function changePassword(
+  db: Database,
+  actor: AccountHolder,
+  input: { currentPassword: string; newPassword: string },
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<ChangePasswordResult> {
+  const limit = await hit(db, LIMITS.passwordChangePerUser, actor.userId, meta.now);
+  if (!limit.allowed)
+    return { ok: false, field: "current_password", message: "Too many attempts. Wait a few minutes and try again." };
+  const [user] = await db.select().from(users).where(eq(users.id, actor.userId)).limit(1);
+  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    return { ok: false, field: "current_password", message: "That is not your current password." };
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const notice = queueMail(
+    db,
+    { to: user.email, tenantId: null, userId: user.id, ...passwordChangedMail(`${meta.baseUrl}/password/forgot`) },
+    meta.now,
+  );
+  await db.batch([
+    db.update(users).set({ passwordHash, updatedAt: meta.now }).where(eq(users.id, user.id)),
+    db.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, actor.sessionId))),
+    notice.query,
+    auditInsert(db, {
+      tenantId: actor.tenantId,
+      actorUserId: user.id,
+      action: "password.changed",
+      ...meta,
+    }),
+  ]);
+  return { ok: true, mailIds: [notice.id] };
+}
