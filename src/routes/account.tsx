@@ -12,7 +12,7 @@ import { stripeFromEnv } from "../lib/stripe";
 import { email, formValue, parseForm } from "../lib/validation";
 import { rememberDevice } from "../middleware/session";
 import { confirmAddress, requestPasswordReset, resendVerification, resetPassword } from "../services/account/security";
-import { syncStripeCustomers } from "../services/billing/billing";
+import { syncStripeCustomers } from "../services/billing/customers";
 import {
   ConfirmEmailPage,
   ForgotPasswordPage,

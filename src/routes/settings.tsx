@@ -11,7 +11,7 @@ import { requestMeta } from "../lib/request";
 import { stripeFromEnv } from "../lib/stripe";
 import { email, formValue, parseForm, requiredCheckbox, text } from "../lib/validation";
 import { deleteOwnUser } from "../services/account/deletion";
-import { syncStripeCustomers } from "../services/billing/billing";
+import { syncStripeCustomers } from "../services/billing/customers";
 import { changePassword, requestEmailChange } from "../services/account/security";
 import { AUDIT_ACTIONS, listAudit, type AuditAction } from "../services/audit/audit";
 import { setEmailPreferences } from "../services/account/email-preferences";

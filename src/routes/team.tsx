@@ -15,7 +15,7 @@ import { errorResponse } from "../lib/errors";
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { syncStripeCustomers } from "../services/billing/billing";
+import { syncStripeCustomers } from "../services/billing/customers";
 import { billingConfig, stripeFromEnv } from "../lib/stripe";
 import { email, formValue, parseForm, requiredCheckbox } from "../lib/validation";
 import { findUserByEmail } from "../services/account/accounts";

@@ -12,7 +12,7 @@ import { isRegion, regions } from "../lib/phone";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { stripeFromEnv } from "../lib/stripe";
-import { syncStripeCustomers } from "../services/billing/billing";
+import { syncStripeCustomers } from "../services/billing/customers";
 import { formValue, parseForm, tagName, text } from "../lib/validation";
 import { requireRole } from "../middleware/session";
 import { getCustomField, listCustomFields } from "../services/records/custom-fields";

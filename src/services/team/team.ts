@@ -14,7 +14,7 @@ import { newId } from "../../lib/ids";
 import { invitationMail } from "../../mail/messages";
 import { isEmailTaken, userInsert, type BaseUrl, type RequestMeta } from "../account/accounts";
 import { auditInsert } from "../audit/audit";
-import { guardedValue, isPlanLimitError, membershipWithinLimit, seatWithinLimit } from "../billing/billing";
+import { guardedValue, isPlanLimitError, membershipWithinLimit, seatWithinLimit } from "../billing/limits";
 import { queueMail } from "../mail/outbox";
 
 export type InvitableRole = (typeof INVITABLE_ROLES)[number];
