@@ -7,7 +7,8 @@
  */
 import type { Bindings } from "./env";
 import { runImportStep, type ImportMessage } from "./services/import/jobs";
-import { runDataExport, type DataExportMessage } from "./services/privacy/archive";
+import { runDataExport } from "./services/privacy/archive-build";
+import type { DataExportMessage } from "./services/privacy/archive-requests";
 
 export type JobMessage = ImportMessage | DataExportMessage;
 

@@ -62,6 +62,6 @@ export const RETENTION = {
   digestRunDays: 28,
   /** Data-export archives: the download link works for 24 hours. */
   exportArchiveHours: 24,
-  /** The record of each analytics cookie choice (proof of consent): the choice lasts 6 months; we keep its record two years. */
+  /** The record of each analytics cookie choice (proof of consent): the choice lasts 6 months; its record two years. */
   consentRecordDays: 730,
 } as const;

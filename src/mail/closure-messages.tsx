@@ -14,9 +14,11 @@ export function workspaceClosedMail(p: { tenantName: string; link: string; erase
   const when = closureDate(p.eraseAfter);
   const subject = `${p.tenantName} is closed on ${APP}`;
   const text =
-    `You closed the workspace ${p.tenantName} on ${APP}. Everyone was signed out, and its subscription (if it had one) was cancelled.\n\n` +
+    `You closed the workspace ${p.tenantName} on ${APP}. Everyone was signed out, and its subscription (if ` +
+    `it had one) was cancelled.\n\n` +
     `Until ${when} you can reopen it with this link (it works once):\n${p.link}\n\n` +
-    `After that, everything in the workspace is erased: its records, files, members who belong to no other workspace, and its history. ` +
+    `After that, everything in the workspace is erased: its records, files, members who belong to no other ` +
+    `workspace, and its history. ` +
     `We keep only a billing ledger the law requires (invoice references, amounts and dates; no contact data).\n\n` +
     `If you did not close it, open the link to reopen the workspace, then change your password.` +
     `\n\n--\nThis is an essential message about your ${APP} account.`;
@@ -44,7 +46,8 @@ export function reopenLinkMail(p: { tenantName: string; link: string; eraseAfter
   const when = closureDate(p.eraseAfter);
   const subject = `A new link to reopen ${p.tenantName}`;
   const text =
-    `You asked for a new link to reopen the workspace ${p.tenantName} on ${APP}. Until ${when} it reopens the workspace (it works once):\n${p.link}\n\n` +
+    `You asked for a new link to reopen the workspace ${p.tenantName} on ${APP}. Until ${when} it reopens ` +
+    `the workspace (it works once):\n${p.link}\n\n` +
     `Any link we sent before no longer works. After ${when}, everything in the workspace is erased.` +
     `\n\n--\nThis is an essential message about your ${APP} account.`;
   const html = (

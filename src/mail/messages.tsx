@@ -30,7 +30,8 @@ function compose(
   ).toString();
   const footer = essential
     ? `\n\n--\nThis is an essential message about your ${APP} account. It is sent whatever your email preferences.`
-    : `\n\n--\nYou get this because it is on in your ${APP} email preferences. Unsubscribe with one click:\n${unsubscribeUrl}\nor change your choices in your profile.`;
+    : `\n\n--\nYou get this because it is on in your ${APP} email preferences. Unsubscribe with one click:\n` +
+      `${unsubscribeUrl}\nor change your choices in your profile.`;
   return { kind, essential, subject, text: text + footer, html };
 }
 
@@ -40,7 +41,8 @@ export function verifyEmailMail(link: string): RenderedMail {
     "verify_email",
     true,
     `Confirm your email address for ${APP}`,
-    `Welcome to ${APP}.\n\nPlease confirm your email address by opening this link (valid for 48 hours):\n${link}\n\nIf you did not sign up, you can ignore this email.`,
+    `Welcome to ${APP}.\n\nPlease confirm your email address by opening this link (valid for 48 hours):\n` +
+      `${link}\n\nIf you did not sign up, you can ignore this email.`,
     <>
       <p>Welcome to {APP}.</p>
       <p>Please confirm your email address. The link is valid for 48 hours.</p>
@@ -56,7 +58,9 @@ export function confirmEmailChangeMail(link: string): RenderedMail {
     "change_email",
     true,
     `Confirm your new email address for ${APP}`,
-    `Someone asked to use this address for a ${APP} account.\n\nIf that was you, confirm it by opening this link (valid for 48 hours):\n${link}\n\nIf not, ignore this email and nothing will change.`,
+    `Someone asked to use this address for a ${APP} account.\n\n` +
+      `If that was you, confirm it by opening this link (valid for 48 hours):\n${link}\n\n` +
+      `If not, ignore this email and nothing will change.`,
     <>
       <p>Someone asked to use this address for a {APP} account.</p>
       <p>If that was you, confirm it. The link is valid for 48 hours.</p>
@@ -75,7 +79,8 @@ export function emailChangedNoticeMail(newAddress: string, done: boolean): Rende
     done ? "email_changed" : "email_change_requested",
     true,
     done ? `Your ${APP} email address was changed` : `Your ${APP} email address is being changed`,
-    `The email address of your ${APP} account ${what}.\n\nIf you did not do this, reset your password at once and contact our support.`,
+    `The email address of your ${APP} account ${what}.\n\n` +
+      `If you did not do this, reset your password at once and contact our support.`,
     <>
       <p>
         The email address of your {APP} account {what}.
@@ -91,7 +96,9 @@ export function passwordResetMail(link: string): RenderedMail {
     "password_reset",
     true,
     `Reset your ${APP} password`,
-    `Someone asked to reset the password of the ${APP} account for this address.\n\nTo choose a new password, open this link within an hour:\n${link}\n\nIf it was not you, ignore this email: your password stays as it is.`,
+    `Someone asked to reset the password of the ${APP} account for this address.\n\n` +
+      `To choose a new password, open this link within an hour:\n${link}\n\n` +
+      `If it was not you, ignore this email: your password stays as it is.`,
     <>
       <p>Someone asked to reset the password of the {APP} account for this address.</p>
       <p>To choose a new password, use this link within an hour.</p>
@@ -107,7 +114,8 @@ export function passwordChangedMail(resetLink: string): RenderedMail {
     "password_changed",
     true,
     `Your ${APP} password was changed`,
-    `The password of your ${APP} account was just changed, and your other sessions were signed out.\n\nIf you did not do this, reset your password now:\n${resetLink}`,
+    `The password of your ${APP} account was just changed, and your other sessions were signed out.\n\n` +
+      `If you did not do this, reset your password now:\n${resetLink}`,
     <>
       <p>The password of your {APP} account was just changed, and your other sessions were signed out.</p>
       <p>If you did not do this, reset your password now.</p>
@@ -122,7 +130,9 @@ export function invitationMail(p: { tenantName: string; inviter: string; role: s
     "invitation",
     true,
     `${p.inviter} invited you to ${p.tenantName} on ${APP}`,
-    `${p.inviter} invited you to join ${p.tenantName} on ${APP} as ${p.role === "admin" ? "an" : "a"} ${p.role}.\n\nAccept the invitation within 7 days:\n${p.link}\n\nIf you did not expect this, you can ignore it.`,
+    `${p.inviter} invited you to join ${p.tenantName} on ${APP} as ${p.role === "admin" ? "an" : "a"} ` +
+      `${p.role}.\n\nAccept the invitation within 7 days:\n${p.link}\n\n` +
+      `If you did not expect this, you can ignore it.`,
     <>
       <p>
         {p.inviter} invited you to join <strong>{p.tenantName}</strong> on {APP} as {p.role === "admin" ? "an" : "a"}{" "}
@@ -140,7 +150,10 @@ export function paymentFailedMail(p: { tenantName: string; link: string }): Rend
     "billing_payment_failed",
     true,
     `We could not collect the payment for ${p.tenantName} on ${APP}`,
-    `The latest payment for the Team plan of ${p.tenantName} on ${APP} did not go through. Stripe will try again over the next days.\n\nTo keep the Team plan, update your payment method under Manage billing:\n${p.link}\n\nUntil the payment succeeds, ${p.tenantName} is held to the Free plan's limits. Nothing is deleted: all your records stay readable and exportable.`,
+    `The latest payment for the Team plan of ${p.tenantName} on ${APP} did not go through. Stripe will try ` +
+      `again over the next days.\n\nTo keep the Team plan, update your payment method under Manage billing:\n` +
+      `${p.link}\n\nUntil the payment succeeds, ${p.tenantName} is held to the Free plan's limits. Nothing ` +
+      `is deleted: all your records stay readable and exportable.`,
     <>
       <p>
         The latest payment for the Team plan of <strong>{p.tenantName}</strong> on {APP} did not go through. Stripe will
@@ -163,7 +176,9 @@ export function trialEndingMail(p: { tenantName: string; trialEnd: number; link:
     "billing_trial_ending",
     true,
     `Your ${APP} Team trial for ${p.tenantName} ends on ${date}`,
-    `The Team trial of ${p.tenantName} on ${APP} ends on ${date}. After that, the subscription you chose continues and is charged to the payment method you gave at checkout.\n\nTo change or cancel it, open Manage billing:\n${p.link}`,
+    `The Team trial of ${p.tenantName} on ${APP} ends on ${date}. After that, the subscription you chose ` +
+      `continues and is charged to the payment method you gave at checkout.\n\n` +
+      `To change or cancel it, open Manage billing:\n${p.link}`,
     <>
       <p>
         The Team trial of <strong>{p.tenantName}</strong> on {APP} ends on {date}. After that, the subscription you
@@ -183,7 +198,9 @@ export function dataExportReadyMail(p: { link: string; expiresAt: number; includ
     "data_export_ready",
     true,
     `Your ${APP} data is ready to download`,
-    `The copy of ${what} you asked for is ready: one ZIP file with JSON and CSV files and a manifest describing each.\n\nDownload it while signed in, until ${until}:\n${p.link}\n\nIf you did not ask for it, change your password and end your other sessions in your security settings.`,
+    `The copy of ${what} you asked for is ready: one ZIP file with JSON and CSV files and a manifest ` +
+      `describing each.\n\nDownload it while signed in, until ${until}:\n${p.link}\n\n` +
+      `If you did not ask for it, change your password and end your other sessions in your security settings.`,
     <>
       <p>
         The copy of {what} you asked for is ready: one ZIP file with JSON and CSV files and a manifest describing each.

@@ -5,12 +5,16 @@ import { EmailLayout } from "../../views/emails/EmailLayout";
 const APP = "CustomerTrackr";
 
 /** Both are transactional: sent because of what the sender did, whatever any email preference says. */
-const ACK_NOTE = `This is an essential, transactional email: we sent it because this address was given on the ${APP} contact page. It is not marketing, and it is the only email we send about it besides our reply.`;
+const ACK_NOTE =
+  `This is an essential, transactional email: we sent it because this address was given on ` +
+  `the ${APP} contact page. It is not marketing, and it is the only email we send about it besides our reply.`;
 
 /** The message, to the support inbox. Carries what the sender typed (escaped in the HTML). */
 export function supportMessageMail(p: { name: string; email: string; message: string; id: string }): RenderedMail {
   const subject = `Contact form: ${p.name}`.slice(0, 150);
-  const text = `A message arrived through the contact page (reference ${p.id}).\n\nName: ${p.name}\nEmail: ${p.email}\n\n${p.message}\n\nReply to ${p.email}.`;
+  const text =
+    `A message arrived through the contact page (reference ${p.id}).\n\nName: ${p.name}\n` +
+    `Email: ${p.email}\n\n${p.message}\n\nReply to ${p.email}.`;
   const html = (
     <EmailLayout
       appName={APP}
@@ -36,7 +40,10 @@ export function supportMessageMail(p: { name: string; email: string; message: st
  */
 export function supportAckMail(p: { id: string }): RenderedMail {
   const subject = `We received your message to ${APP}`;
-  const text = `Thank you for writing to ${APP}. We received your message (reference ${p.id}) and will reply to this address as soon as we can.\n\nIf you did not write to us, you can ignore this email: nothing else will be sent.\n\n--\n${ACK_NOTE}`;
+  const text =
+    `Thank you for writing to ${APP}. We received your message (reference ${p.id}) and will reply ` +
+    `to this address as soon as we can.\n\nIf you did not write to us, you can ignore this email: nothing ` +
+    `else will be sent.\n\n--\n${ACK_NOTE}`;
   const html = (
     <EmailLayout appName={APP} preheader={subject} essential={true} note={ACK_NOTE}>
       <p>Thank you for writing to {APP}.</p>

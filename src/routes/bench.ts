@@ -4,9 +4,10 @@
  * Answers only with BENCH=1 outside production (the bench starts wrangler dev with both); otherwise 404.
  */
 import { Hono } from "hono";
-import { asc, eq } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import type { AppEnv } from "../env";
 import { contacts } from "../db/schema";
+import { scoped } from "../db/scoped";
 import { benchEnabled } from "../lib/dev-tools";
 import { errorResponse } from "../lib/errors";
 
@@ -14,9 +15,8 @@ export const benchRoutes = new Hono<AppEnv>();
 
 benchRoutes.get("/floor", async (c) => {
   if (!benchEnabled(c.env)) return errorResponse(c, 404);
-  const tenantId = c.req.query("tenant") ?? "";
-  const rows = await c
-    .get("db")
+  const t = scoped(c.get("db"), c.req.query("tenant") ?? "");
+  const rows = await t.db
     .select({
       id: contacts.id,
       firstName: contacts.firstName,
@@ -24,7 +24,7 @@ benchRoutes.get("/floor", async (c) => {
       email: contacts.primaryEmail,
     })
     .from(contacts)
-    .where(eq(contacts.tenantId, tenantId))
+    .where(t.where(contacts))
     .orderBy(asc(contacts.nameSort), asc(contacts.id))
     .limit(50);
   return c.json(rows);

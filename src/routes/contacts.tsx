@@ -45,7 +45,7 @@ import {
   type ContactSort,
   type SortDirection,
 } from "../services/contacts/contacts";
-import { PlanLimitError } from "../services/billing/billing";
+import { PlanLimitError } from "../services/billing/limits";
 import { listCustomFields, parseCustomFieldsForm, type CustomField } from "../services/records/custom-fields";
 import { searchTerms } from "../services/records/search";
 import { contactFilterQuery, exportPageHref, parseContactFilters } from "./list-filters";
@@ -499,7 +499,7 @@ contactsRoutes.post("/", requireRole("member"), async (c) => {
   }
   const now = Date.now();
   const input = await withNewTag(c, parsed.input, now);
-  // The Free plan's cap is checked inside the create's batch (services/billing.ts), so it holds under races.
+  // The Free plan's cap is checked inside the create's batch (services/billing/limits.ts), so it holds under races.
   const limit = billingConfig(c.env).limits?.contacts ?? null;
   try {
     const id = await createContact(

@@ -48,7 +48,8 @@ devRoutes.get("/mail/:id/html", async (c) => {
   if (!mail) return errorResponse(c, 404);
   c.set(
     "cspOverride",
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " +
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   );
   return c.html(mail.htmlBody);
 });

@@ -10,15 +10,12 @@ import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { requestMeta } from "../lib/request";
 import { retentionChunkRows, retentionPeriods } from "../lib/retention-periods";
 import { stripeFromEnv } from "../lib/stripe";
-import { syncStripeCustomers } from "../services/billing/billing";
+import { syncStripeCustomers } from "../services/billing/customers";
 import { openExportStream } from "../services/export/records";
-import {
-  correctEmail,
-  eraseAccountNow,
-  eraseContactMessages,
-  exportAccount,
-  setPreferencesFor,
-} from "../services/ops/actions";
+import { eraseContactMessages } from "../services/ops/contact-messages";
+import { correctEmail, setPreferencesFor } from "../services/ops/corrections";
+import { eraseAccountNow } from "../services/ops/erase-account";
+import { exportAccount } from "../services/ops/export-account";
 import { listFailedMail } from "../services/mail/outbox";
 
 export const opsRoutes = new Hono<AppEnv>();
@@ -43,7 +40,7 @@ opsRoutes.use("*", async (c, next) => {
 /** Mail the mailer gave up on: who, what kind, how many attempts, the last error. */
 opsRoutes.get("/mail/failed", async (c) => c.json({ failed: await listFailedMail(c.get("db")) }));
 
-// ---- account actions for verified requests (npm run ops; src/services/ops/actions.ts) ----------------
+// ---- account actions for verified requests (npm run ops; src/services/ops/) ----------------
 // Each takes a JSON body naming the account, the operator and the reason, and is audited with both.
 // None of them lists or searches anything: an action names one account by its exact address.
 

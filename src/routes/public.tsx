@@ -1,4 +1,8 @@
-/** Public pages: landing, legal pages (dates and periods from src/lib/legal.ts), health check and the theme preference. */
+/**
+ * Public pages, mounted at "/": the landing page (GET /), GET /healthz, the legal pages GET /privacy,
+ * /terms and /cookies (dates and periods from src/lib/legal.ts), and POST /preferences/theme.
+ * The contact form and the consent choice have their own files (contact.tsx, consent.tsx).
+ */
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { sql } from "drizzle-orm";
@@ -15,6 +19,7 @@ import { THEMES } from "../middleware/theme";
 import { LandingPage } from "../../views/pages/public/LandingPage";
 import { CookiesPage, PrivacyPage, TermsPage } from "../../views/pages/public/LegalPages";
 
+/** Mounted at /. */
 export const publicRoutes = new Hono<AppEnv>();
 
 publicRoutes.get("/", (c) => {

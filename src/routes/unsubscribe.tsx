@@ -14,6 +14,7 @@ import {
   UnsubscribeInvalidPage,
 } from "../../views/pages/privacy/UnsubscribePage";
 
+/** Mounted at /unsubscribe. */
 export const unsubscribeRoutes = new Hono<AppEnv>();
 
 /** The token is a credential for one action: no page with it is cached, indexed or leaks it as a referrer. */
@@ -22,7 +23,7 @@ function private_(c: Context<AppEnv>) {
   c.header("X-Robots-Tag", "noindex");
 }
 
-unsubscribeRoutes.get("/unsubscribe/:token", async (c) => {
+unsubscribeRoutes.get("/:token", async (c) => {
   private_(c);
   const token = c.req.param("token");
   const target = await readUnsubscribeToken(c.env.UNSUBSCRIBE_KEY, token);
@@ -34,7 +35,7 @@ unsubscribeRoutes.get("/unsubscribe/:token", async (c) => {
   );
 });
 
-unsubscribeRoutes.post("/unsubscribe/:token", async (c) => {
+unsubscribeRoutes.post("/:token", async (c) => {
   private_(c);
   const target = await readUnsubscribeToken(c.env.UNSUBSCRIBE_KEY, c.req.param("token"));
   if (!target) return render(c, "Unsubscribe", <UnsubscribeInvalidPage />, 404);

@@ -11,7 +11,7 @@ import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { stripeFromEnv } from "../lib/stripe";
 import { confirmAddress, resendVerification } from "../services/account/email-address";
-import { syncStripeCustomers } from "../services/billing/billing";
+import { syncStripeCustomers } from "../services/billing/customers";
 import { ConfirmEmailPage, InvalidLinkPage, MessagePage } from "../../views/pages/account/AccountPages";
 
 /** Mounted at /verify-email. */

@@ -9,7 +9,7 @@ import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { deliverSoon, appBaseUrl } from "../lib/mail";
 import { stripeFromEnv, WEBHOOK_TOLERANCE_SECONDS, webhookCryptoProvider } from "../lib/stripe";
-import { applyStripeEvent, wellFormedStripeEvent } from "../services/billing/billing";
+import { applyStripeEvent, wellFormedStripeEvent } from "../services/billing/webhook-events";
 
 /** Stripe's event payloads are small; this is generous and still bounds what we buffer. */
 const MAX_WEBHOOK_BYTES = 512 * 1024;

@@ -9,7 +9,7 @@ import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail } from "../helpers/http
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { createDb } from "../../src/db/client";
-import { PlanLimitError } from "../../src/services/billing/billing";
+import { PlanLimitError } from "../../src/services/billing/limits";
 import { createContact, type ContactInput } from "../../src/services/contacts/contacts";
 import {
   customerFor,

@@ -371,7 +371,7 @@ describe("Download my data (an owner)", () => {
       .bind(id)
       .first<{ ready_at: number; expires_at: number; object_key: string }>())!;
     expect(row.expires_at - row.ready_at).toBe(24 * 3_600_000);
-    // Each build writes its own object (src/services/privacy/archive.ts exportObjectKey).
+    // Each build writes its own object (src/services/privacy/archive-build.ts exportObjectKey).
     const userId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(t.email).first<{ id: string }>())!
       .id;
     expect(row.object_key).toMatch(new RegExp(`^exports/${t.tenantId}/${userId}/${id}-[a-z0-9]+\\.zip$`));

@@ -94,7 +94,7 @@ export const FORMER_ADDRESSES_OF = (idColumn: string) =>
  * workspace: the invitations to it, the mail sent to it, and the audit entries about them (as target);
  * so do the addresses they had before (`formerEmails`, from formerAddresses()).
  * `tenantIds`: the workspaces they leave, whose trails record it. Also used by an operator's
- * erase-account (src/services/ops/actions.ts).
+ * erase-account (src/services/ops/erase-account.ts).
  */
 export function userDeletionQueries(
   db: Database,

@@ -31,7 +31,7 @@ import {
 } from "../../db/schema";
 import { activityFromRows, activityQuery, diff } from "../records/activity";
 import { auditInsert } from "../audit/audit";
-import { contactWithinLimit, guardedValue, isPlanLimitError, PlanLimitError } from "../billing/billing";
+import { contactWithinLimit, guardedValue, isPlanLimitError, PlanLimitError } from "../billing/limits";
 import { counterChange } from "../records/counters";
 import {
   customFieldsQuery,

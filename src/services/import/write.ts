@@ -19,7 +19,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { runRawBatch } from "../../db/raw-batch";
 import type { ImportKind } from "../../db/schema";
-import { PlanLimitError, isPlanLimitError } from "../billing/billing";
+import { PlanLimitError, isPlanLimitError } from "../billing/limits";
 import { formatPhone } from "../../lib/phone";
 import { matchContact } from "./match";
 import { nameKey, type CompanyRecord, type ContactRecord, type MappableField } from "./parse";

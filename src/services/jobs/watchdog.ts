@@ -15,7 +15,7 @@ import { createDb, type Database } from "../../db/client";
 import { dataExports, importJobs } from "../../db/schema";
 import type { Bindings } from "../../env";
 import type { JobMessage } from "../../jobs";
-import { dataExportMessage } from "../privacy/archive";
+import { dataExportMessage } from "../privacy/archive-requests";
 import { importStepMessage } from "../import/jobs";
 
 /** A job silent this long (no progress, no re-send) is looked at. */

@@ -175,10 +175,14 @@ async function workspaceWeeks(
     ),
     counts AS (
       SELECT ws.tenant_id,
-        (SELECT count(*) FROM contacts c WHERE c.tenant_id = ws.tenant_id AND c.created_at >= ${from} AND c.created_at < ${to}) AS new_contacts,
-        (SELECT count(*) FROM contacts c WHERE c.tenant_id = ws.tenant_id AND c.updated_at >= ${from} AND c.updated_at < ${to} AND c.created_at < ${from}) AS updated_contacts,
-        (SELECT count(*) FROM companies co WHERE co.tenant_id = ws.tenant_id AND co.created_at >= ${from} AND co.created_at < ${to}) AS new_companies,
-        (SELECT count(*) FROM notes n WHERE n.tenant_id = ws.tenant_id AND n.created_at >= ${from} AND n.created_at < ${to}) AS new_notes
+        (SELECT count(*) FROM contacts c WHERE c.tenant_id = ws.tenant_id AND c.created_at >= ${from}
+          AND c.created_at < ${to}) AS new_contacts,
+        (SELECT count(*) FROM contacts c WHERE c.tenant_id = ws.tenant_id AND c.updated_at >= ${from}
+          AND c.updated_at < ${to} AND c.created_at < ${from}) AS updated_contacts,
+        (SELECT count(*) FROM companies co WHERE co.tenant_id = ws.tenant_id AND co.created_at >= ${from}
+          AND co.created_at < ${to}) AS new_companies,
+        (SELECT count(*) FROM notes n WHERE n.tenant_id = ws.tenant_id AND n.created_at >= ${from}
+          AND n.created_at < ${to}) AS new_notes
       FROM ws
     )
     SELECT m.user_id, t.name, counts.new_contacts, counts.updated_contacts, counts.new_companies, counts.new_notes

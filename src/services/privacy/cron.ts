@@ -2,7 +2,7 @@
 import { createDb } from "../../db/client";
 import type { Bindings } from "../../env";
 import { senderFromEnv } from "../../mail/senders";
-import { purgeExpiredExports } from "./archive";
+import { purgeExpiredExports } from "./archive-purge";
 import { runDigestStep } from "../mail/digest";
 import { deliverDue } from "../mail/outbox";
 

@@ -13,11 +13,10 @@
  * (json_each), and every statement here binds a handful.
  */
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
-import type { Database } from "../../db/client";
-import { runRawBatch } from "../../db/raw-batch";
+import type { TenantDb } from "../../db/scoped";
 import { ledgerKeepUntil } from "../../lib/retention-periods";
 import { FORMER_ADDRESSES_OF, userDeletionQueries, userErasureStatements } from "../account/deletion";
+import { type Budget, deletePrefix, readRows, runBatch, runCounted } from "./statement-budget";
 
 /**
  * Every table with a tenant_id column, in the order they are emptied: children before parents, so
@@ -68,13 +67,8 @@ export const ERASURE_STEPS: readonly StepName[] = [
   "finish",
 ];
 
-/** A run's allowance of statements (D1 queries and R2 calls); every step takes from it. */
-export interface Budget {
-  left: number;
-}
-
+/** What one run of erasures works with, besides the workspace's handle. */
 export interface ErasureContext {
-  db: Database;
   files: R2Bucket;
   now: number;
   /** Rows per DELETE. */
@@ -92,31 +86,6 @@ export interface ErasureProgress {
   statements: number;
 }
 
-const dialect = new SQLiteAsyncDialect();
-
-/** Runs one statement and returns how many rows it changed. Takes one from the budget. */
-export async function runCounted(db: Database, budget: Budget, statement: SQL): Promise<number> {
-  budget.left -= 1;
-  const q = dialect.sqlToQuery(statement);
-  const result = await db.$client
-    .prepare(q.sql)
-    .bind(...q.params)
-    .run();
-  return result.meta.changes ?? 0;
-}
-
-/** Reads rows of one statement. Takes one from the budget. */
-async function readRows<T>(db: Database, budget: Budget, statement: SQL): Promise<T[]> {
-  budget.left -= 1;
-  const q = dialect.sqlToQuery(statement);
-  return (
-    await db.$client
-      .prepare(q.sql)
-      .bind(...q.params)
-      .all<T>()
-  ).results;
-}
-
 /**
  * Tables whose rows take their children with them (ON DELETE CASCADE: a contact's emails, phones and
  * tags; a company's tags): a tenth of the chunk per statement keeps each statement's writes near it.
@@ -125,50 +94,26 @@ const CASCADING = new Set(["contacts", "companies"]);
 
 /** Deletes the tenant's rows of one table, a chunk per statement. True when none are left. */
 async function deleteTenantRows(
+  t: TenantDb,
   ctx: ErasureContext,
-  tenantId: string,
   table: string,
   progress: ErasureProgress,
 ): Promise<boolean> {
-  const t = sql.identifier(table);
+  const name = sql.identifier(table);
   const chunk = CASCADING.has(table) ? Math.max(1, Math.floor(ctx.chunk / 10)) : ctx.chunk;
   while (ctx.budget.left > 0) {
     // D1 counts the rows the statement's cascades and triggers wrote too, so "fewer than a chunk"
     // can take one more statement to see; "none" always ends the step.
     const n = await runCounted(
-      ctx.db,
+      t.db,
       ctx.budget,
-      sql`DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE tenant_id = ${tenantId} LIMIT ${chunk})`,
+      sql`DELETE FROM ${name}
+          WHERE rowid IN (SELECT rowid FROM ${name} WHERE tenant_id = ${t.tenantId} LIMIT ${chunk})`,
     );
     progress.rows += n;
     if (n < chunk) return true;
   }
   return false;
-}
-
-/** Deletes the objects under an R2 prefix, a listed page (up to 1,000) at a time. True when none are left. */
-export async function deletePrefix(
-  files: R2Bucket,
-  budget: Budget,
-  prefix: string,
-  counter: { objects: number },
-): Promise<boolean> {
-  while (budget.left > 1) {
-    budget.left -= 1;
-    const page = await files.list({ prefix, limit: 1000 });
-    if (page.objects.length === 0) return true;
-    budget.left -= 1;
-    await files.delete(page.objects.map((o) => o.key));
-    counter.objects += page.objects.length;
-    if (!page.truncated) return true;
-  }
-  return false;
-}
-
-/** Runs statements (SQL or drizzle queries) as one batch (one transaction); takes one from the budget per statement. */
-export async function runBatch(db: Database, budget: Budget, statements: SQLWrapper[]): Promise<void> {
-  budget.left -= statements.length;
-  await runRawBatch(db, statements);
 }
 
 /**
@@ -184,18 +129,19 @@ export async function runBatch(db: Database, budget: Budget, statements: SQLWrap
  * user alone needs more (three statements per former address, each of which is an invitation they
  * accepted under another address: formerAddresses() in src/services/account/deletion.ts).
  */
-async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress: ErasureProgress): Promise<boolean> {
-  const perUser = userDeletionQueries(ctx.db, { id: "", email: "" }, [], ctx.now).length;
+async function eraseOnlyMembers(t: TenantDb, ctx: ErasureContext, progress: ErasureProgress): Promise<boolean> {
+  const perUser = userDeletionQueries(t.db, { id: "", email: "" }, [], ctx.now).length;
   const shared = userErasureStatements([]).length;
   while (ctx.budget.left > 5) {
     const chunk = Math.min(ctx.chunk, 100, Math.floor((ctx.budget.left - 1 - shared) / perUser));
     if (chunk < 1) return false;
     const rows = await readRows<{ id: string; email: string; former: string }>(
-      ctx.db,
+      t.db,
       ctx.budget,
-      sql`SELECT u.id AS id, u.email AS email, ${sql.raw(FORMER_ADDRESSES_OF("u.id"))} AS former FROM memberships m JOIN users u ON u.id = m.user_id
-          WHERE m.tenant_id = ${tenantId}
-            AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = m.user_id AND o.tenant_id <> ${tenantId})
+      sql`SELECT u.id AS id, u.email AS email, ${sql.raw(FORMER_ADDRESSES_OF("u.id"))} AS former
+          FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.tenant_id = ${t.tenantId}
+            AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = m.user_id AND o.tenant_id <> ${t.tenantId})
           LIMIT ${chunk}`,
     );
     if (rows.length === 0) return true;
@@ -205,7 +151,7 @@ async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress:
     const accounts: { id: string; email: string }[] = [];
     for (const r of rows) {
       const statements = userDeletionQueries(
-        ctx.db,
+        t.db,
         { id: r.id, email: r.email, formerEmails: JSON.parse(r.former) as string[] },
         [],
         ctx.now,
@@ -214,7 +160,7 @@ async function eraseOnlyMembers(ctx: ErasureContext, tenantId: string, progress:
       batch.push(...statements);
       accounts.push({ id: r.id, email: r.email });
     }
-    await runBatch(ctx.db, ctx.budget, [...batch, ...userErasureStatements(accounts)]);
+    await runBatch(t.db, ctx.budget, [...batch, ...userErasureStatements(accounts)]);
     progress.users += accounts.length;
     if (rows.length < chunk && accounts.length === rows.length) return true;
   }
@@ -234,22 +180,24 @@ function leftoversQuery(tenantId: string): SQL {
  * goes. If something arrived meanwhile (a late write), the erasure starts over from the first step.
  */
 async function finish(
+  t: TenantDb,
   ctx: ErasureContext,
-  tenantId: string,
   progress: ErasureProgress,
   restarted: { done: boolean },
 ): Promise<"done" | "restart"> {
-  const [left] = await readRows<Record<string, number | null>>(ctx.db, ctx.budget, leftoversQuery(tenantId));
+  const [left] = await readRows<Record<string, number | null>>(t.db, ctx.budget, leftoversQuery(t.tenantId));
   const remaining = Object.entries(left ?? {}).filter(([, v]) => v !== null);
   if (remaining.length > 0 && !restarted.done) {
-    console.error(JSON.stringify({ type: "erasure_restart", tenantId, tables: remaining.map(([k]) => k) }));
+    console.error(JSON.stringify({ type: "erasure_restart", tenantId: t.tenantId, tables: remaining.map(([k]) => k) }));
     restarted.done = true;
     return "restart";
   }
-  await runBatch(ctx.db, ctx.budget, [
-    sql`UPDATE closed_tenant_ledger SET erased_at = ${ctx.now}, keep_until = ${ledgerKeepUntil(ctx.now, ctx.ledgerYears)} WHERE tenant_id = ${tenantId} AND erased_at IS NULL`,
+  await runBatch(t.db, ctx.budget, [
+    sql`UPDATE closed_tenant_ledger
+        SET erased_at = ${ctx.now}, keep_until = ${ledgerKeepUntil(ctx.now, ctx.ledgerYears)}
+        WHERE tenant_id = ${t.tenantId} AND erased_at IS NULL`,
     // Cascades reach whatever a late write left in tables with a foreign key to tenants.
-    sql`DELETE FROM tenants WHERE id = ${tenantId}`,
+    sql`DELETE FROM tenants WHERE id = ${t.tenantId}`,
   ]);
   progress.rows += 1;
   return "done";
@@ -259,11 +207,12 @@ async function finish(
  * Runs the erasure of one tenant from the step it reached, within the budget. Returns what it did
  * and whether the tenant is gone. The caller decides that the tenant is due (erase_after passed).
  */
-export async function eraseTenant(ctx: ErasureContext, tenantId: string): Promise<ErasureProgress> {
+export async function eraseTenant(t: TenantDb, ctx: ErasureContext): Promise<ErasureProgress> {
+  const { tenantId } = t;
   const start = ctx.budget.left;
   const progress: ErasureProgress = { tenantId, done: false, rows: 0, objects: 0, users: 0, statements: 0 };
   const [tenant] = await readRows<{ step: number; erasing: number | null }>(
-    ctx.db,
+    t.db,
     ctx.budget,
     sql`SELECT erase_step AS step, erasing_at AS erasing FROM tenants WHERE id = ${tenantId} AND closed_at IS NOT NULL`,
   );
@@ -276,7 +225,7 @@ export async function eraseTenant(ctx: ErasureContext, tenantId: string): Promis
   // reopen link no longer works.
   if (tenant.erasing === null)
     await runCounted(
-      ctx.db,
+      t.db,
       ctx.budget,
       sql`UPDATE tenants SET erasing_at = ${ctx.now}, reopen_token_hash = NULL WHERE id = ${tenantId}`,
     );
@@ -287,24 +236,24 @@ export async function eraseTenant(ctx: ErasureContext, tenantId: string): Promis
   while (ctx.budget.left > 2 && !progress.done) {
     const name = ERASURE_STEPS[step]!;
     let finished: boolean;
-    if (name.startsWith("table:")) finished = await deleteTenantRows(ctx, tenantId, name.slice(6), progress);
+    if (name.startsWith("table:")) finished = await deleteTenantRows(t, ctx, name.slice(6), progress);
     else if (name.startsWith("r2:"))
       finished = await deletePrefix(ctx.files, ctx.budget, TENANT_PREFIXES(tenantId)[Number(name.slice(3))]!, files);
-    else if (name === "users") finished = await eraseOnlyMembers(ctx, tenantId, progress);
-    else if (name === "memberships") finished = await deleteTenantRows(ctx, tenantId, "memberships", progress);
+    else if (name === "users") finished = await eraseOnlyMembers(t, ctx, progress);
+    else if (name === "memberships") finished = await deleteTenantRows(t, ctx, "memberships", progress);
     else {
-      const outcome = await finish(ctx, tenantId, progress, restarted);
+      const outcome = await finish(t, ctx, progress, restarted);
       if (outcome === "done") {
         progress.done = true;
         break;
       }
       step = 0;
-      await runCounted(ctx.db, ctx.budget, sql`UPDATE tenants SET erase_step = 0 WHERE id = ${tenantId}`);
+      await runCounted(t.db, ctx.budget, sql`UPDATE tenants SET erase_step = 0 WHERE id = ${tenantId}`);
       continue;
     }
     if (!finished) break;
     step += 1;
-    await runCounted(ctx.db, ctx.budget, sql`UPDATE tenants SET erase_step = ${step} WHERE id = ${tenantId}`);
+    await runCounted(t.db, ctx.budget, sql`UPDATE tenants SET erase_step = ${step} WHERE id = ${tenantId}`);
   }
   progress.objects = files.objects;
   progress.statements = start - ctx.budget.left;

@@ -22,21 +22,19 @@
  * only deletes or clears what is past its period, so a run that overlaps another, or runs twice for
  * one minute, does nothing the other would not have done.
  */
-import { sql, type SQL } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import { sql } from "drizzle-orm";
 import type { Bindings } from "../../env";
 import { createDb } from "../../db/client";
 import { LONGEST_WINDOW_MS } from "../../auth/rate-limit";
 import { INACTIVITY_TIMEOUT_MS } from "../../auth/session";
 import { DAY_MS, retentionChunkRows, retentionPeriods } from "../../lib/retention-periods";
-import { deletePrefix, eraseTenant, runCounted, type Budget, type ErasureProgress } from "./erasure";
+import { scoped } from "../../db/scoped";
+import { eraseTenant, type ErasureProgress } from "./erasure";
+import { sweepImportFiles, sweepImportRecords } from "./retention-imports";
+import { type Budget, runCounted, sweep } from "./statement-budget";
 
 /** Statements (D1 queries and R2 calls) one run may make. */
 export const STATEMENTS_PER_RUN = 200;
-/** Statements one age sweep may make per run, so that erasures always get most of the run. */
-const SWEEP_STATEMENTS = 4;
-/** Import jobs whose files one run deletes at most. */
-const IMPORT_JOBS_PER_RUN = 10;
 /** Closed workspaces one run looks at. */
 const TENANTS_PER_RUN = 5;
 
@@ -55,17 +53,6 @@ export interface RetentionReport {
   ledger: number;
   erasures: ErasureProgress[];
   statements: number;
-}
-
-/** Repeats a bounded statement while it fills its chunk and the sweep has statements left. */
-async function sweep(db: Database, budget: Budget, chunk: number, statement: SQL): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < SWEEP_STATEMENTS && budget.left > 0; i += 1) {
-    const n = await runCounted(db, budget, statement);
-    total += n;
-    if (n < chunk) break;
-  }
-  return total;
 }
 
 /** One run of the retention job at `now`, over the given bindings. */
@@ -102,19 +89,23 @@ export async function runRetention(
     db,
     budget,
     chunk,
-    sql`DELETE /* all tenants: sessions past the idle timeout */ FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE last_active_at < ${now - INACTIVITY_TIMEOUT_MS} LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: sessions past the idle timeout */ FROM sessions
+        WHERE rowid IN (SELECT rowid FROM sessions
+          WHERE last_active_at < ${now - INACTIVITY_TIMEOUT_MS} LIMIT ${chunk})`,
   );
   report.tokens = await sweep(
     db,
     budget,
     chunk,
-    sql`DELETE FROM auth_tokens WHERE rowid IN (SELECT rowid FROM auth_tokens WHERE expires_at < ${now} LIMIT ${chunk})`,
+    sql`DELETE FROM auth_tokens
+        WHERE rowid IN (SELECT rowid FROM auth_tokens WHERE expires_at < ${now} LIMIT ${chunk})`,
   );
   report.rateLimits = await sweep(
     db,
     budget,
     chunk,
-    sql`DELETE FROM rate_limits WHERE rowid IN (SELECT rowid FROM rate_limits WHERE window_start < ${now - LONGEST_WINDOW_MS} LIMIT ${chunk})`,
+    sql`DELETE FROM rate_limits WHERE rowid IN (SELECT rowid FROM rate_limits
+        WHERE window_start < ${now - LONGEST_WINDOW_MS} LIMIT ${chunk})`,
   );
 
   // ---- the audit trail: move the horizon the append-only trigger allows deletions before, then delete ----
@@ -129,7 +120,8 @@ export async function runRetention(
     db,
     budget,
     chunk,
-    sql`DELETE /* all tenants: entries past the audit period */ FROM audit_log WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: entries past the audit period */ FROM audit_log
+        WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
   );
 
   // ---- mail: the whole row goes, recipient address included. Mail still pending or retrying by
@@ -139,39 +131,23 @@ export async function runRetention(
     db,
     budget,
     chunk,
-    sql`DELETE /* all tenants: mail past the mail period */ FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: mail past the mail period */ FROM email_outbox
+        WHERE rowid IN (SELECT rowid FROM email_outbox
+          WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} LIMIT ${chunk})`,
   );
   // Rows an earlier version of this job only emptied (body_cleared_at set), kept for their address.
   report.mailBodies += await sweep(
     db,
     budget,
     chunk,
-    sql`DELETE /* all tenants: rows an earlier version only emptied */ FROM email_outbox WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: rows an earlier version only emptied */ FROM email_outbox
+        WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`,
   );
 
   // ---- import files in R2 ----
-  const importCutoff = now - periods.importFileDays * DAY_MS;
-  budget.left -= 1;
-  const jobs = (
-    await db.$client
-      .prepare(
-        "SELECT /* all tenants: imports past the file period */ id, tenant_id, file_key FROM import_jobs WHERE files_deleted_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?",
-      )
-      .bind(importCutoff, IMPORT_JOBS_PER_RUN)
-      .all<{ id: string; tenant_id: string; file_key: string }>()
-  ).results;
-  const objects = { objects: 0 };
-  for (const job of jobs) {
-    if (budget.left < 4) break;
-    if (!(await deletePrefix(env.FILES, budget, `${job.file_key}/`, objects))) break;
-    await runCounted(
-      db,
-      budget,
-      sql`UPDATE import_jobs SET files_deleted_at = ${now} WHERE tenant_id = ${job.tenant_id} AND id = ${job.id} AND files_deleted_at IS NULL`,
-    );
-    report.importJobs += 1;
-  }
-  report.importObjects = objects.objects;
+  const files = await sweepImportFiles(db, env.FILES, budget, now - periods.importFileDays * DAY_MS, now);
+  report.importJobs = files.jobs;
+  report.importObjects = files.objects;
 
   // ---- what imports changed (the values before, for undo): undo ends with them ----
   report.importRecords = await sweepImportRecords(db, budget, chunk, now - periods.importUndoDays * DAY_MS, now);
@@ -181,19 +157,22 @@ export async function runRetention(
     db,
     budget,
     chunk,
-    sql`DELETE FROM support_messages WHERE rowid IN (SELECT rowid FROM support_messages WHERE created_at < ${now - periods.supportMessageDays * DAY_MS} LIMIT ${chunk})`,
+    sql`DELETE FROM support_messages WHERE rowid IN (SELECT rowid FROM support_messages
+        WHERE created_at < ${now - periods.supportMessageDays * DAY_MS} LIMIT ${chunk})`,
   );
   report.consentRecords = await sweep(
     db,
     budget,
     chunk,
-    sql`DELETE FROM consent_records WHERE rowid IN (SELECT rowid FROM consent_records WHERE created_at < ${now - periods.consentRecordDays * DAY_MS} LIMIT ${chunk})`,
+    sql`DELETE FROM consent_records WHERE rowid IN (SELECT rowid FROM consent_records
+        WHERE created_at < ${now - periods.consentRecordDays * DAY_MS} LIMIT ${chunk})`,
   );
   report.ledger = await sweep(
     db,
     budget,
     chunk,
-    sql`DELETE /* all tenants: ledgers past their period */ FROM closed_tenant_ledger WHERE rowid IN (SELECT rowid FROM closed_tenant_ledger WHERE keep_until < ${now} LIMIT ${chunk})`,
+    sql`DELETE /* all tenants: ledgers past their period */ FROM closed_tenant_ledger
+        WHERE rowid IN (SELECT rowid FROM closed_tenant_ledger WHERE keep_until < ${now} LIMIT ${chunk})`,
   );
   // One row per week; a week's row is needed only while that week lasts.
   report.digestRuns = await runCounted(
@@ -207,68 +186,27 @@ export async function runRetention(
   const due = (
     await db.$client
       .prepare(
-        "SELECT id FROM tenants WHERE erase_after IS NOT NULL AND erase_after <= ? AND closed_at IS NOT NULL ORDER BY erase_after LIMIT ?",
+        `SELECT id FROM tenants WHERE erase_after IS NOT NULL AND erase_after <= ? AND closed_at IS NOT NULL
+          ORDER BY erase_after LIMIT ?`,
       )
       .bind(now, TENANTS_PER_RUN)
       .all<{ id: string }>()
   ).results;
   for (const { id } of due) {
     if (budget.left < 10) break;
-    const progress = await eraseTenant(
-      { db, files: env.FILES, now, chunk, ledgerYears: periods.billingLedgerYears, budget },
-      id,
-    );
+    const progress = await eraseTenant(scoped(db, id), {
+      files: env.FILES,
+      now,
+      chunk,
+      ledgerYears: periods.billingLedgerYears,
+      budget,
+    });
     report.erasures.push(progress);
     if (!progress.done) break;
   }
 
   report.statements = start - budget.left;
   return report;
-}
-
-/**
- * Deletes the import_records of imports older than `cutoff`, a bounded page at a time, and marks each
- * job once it has none left. Jobs committing or undoing are left until they finish.
- */
-async function sweepImportRecords(
-  db: Database,
-  budget: Budget,
-  chunk: number,
-  cutoff: number,
-  now: number,
-): Promise<number> {
-  budget.left -= 1;
-  const jobs = (
-    await db.$client
-      .prepare(
-        "SELECT /* all tenants: imports past the undo period */ id, tenant_id FROM import_jobs WHERE records_deleted_at IS NULL AND created_at < ? AND status NOT IN ('committing', 'undoing') ORDER BY created_at LIMIT ?",
-      )
-      .bind(cutoff, IMPORT_JOBS_PER_RUN)
-      .all<{ id: string; tenant_id: string }>()
-  ).results;
-  let deleted = 0;
-  for (const job of jobs) {
-    if (budget.left < 4) break;
-    const n = await sweep(
-      db,
-      budget,
-      chunk,
-      sql`DELETE FROM import_records WHERE rowid IN (SELECT rowid FROM import_records WHERE tenant_id = ${job.tenant_id} AND import_id = ${job.id} LIMIT ${chunk})`,
-    );
-    deleted += n;
-    const left = await db.$client
-      .prepare("SELECT 1 AS x FROM import_records WHERE tenant_id = ? AND import_id = ? LIMIT 1")
-      .bind(job.tenant_id, job.id)
-      .first();
-    budget.left -= 1;
-    if (left) break;
-    await runCounted(
-      db,
-      budget,
-      sql`UPDATE import_jobs SET records_deleted_at = ${now} WHERE tenant_id = ${job.tenant_id} AND id = ${job.id} AND records_deleted_at IS NULL`,
-    );
-  }
-  return deleted;
 }
 
 /** Whether a report says anything happened (for the log line). */

@@ -10,8 +10,9 @@
  * harmless, but suppress nothing). Without a key nothing can be suppressed, and the erase form says so.
  */
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import type { TenantDb } from "../../db/scoped";
 import { suppressions } from "../../db/schema";
 
 /** The form of an address that is hashed: trimmed and lower-cased. */
@@ -51,7 +52,8 @@ export async function suppressedEmails(
   if (!key || distinct.length === 0) return new Set();
   const hashes = await suppressionHashes(key, distinct);
   const rows = await db.all<{ email_hash: string }>(
-    sql`SELECT email_hash FROM suppressions WHERE tenant_id = ${tenantId} AND email_hash IN (SELECT value FROM json_each(${JSON.stringify(hashes)}))`,
+    sql`SELECT email_hash FROM suppressions
+        WHERE tenant_id = ${tenantId} AND email_hash IN (SELECT value FROM json_each(${JSON.stringify(hashes)}))`,
   );
   const found = new Set(rows.map((r) => r.email_hash));
   return new Set(distinct.filter((_, i) => found.has(hashes[i]!)));
@@ -71,20 +73,14 @@ export async function suppressStatements(db: Database, tenantId: string, key: st
 }
 
 /** How many entries the tenant's list has. */
-export async function countSuppressions(db: Database, tenantId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(suppressions)
-    .where(eq(suppressions.tenantId, tenantId));
+export async function countSuppressions(t: TenantDb): Promise<number> {
+  const [row] = await t.db.select({ n: sql<number>`count(*)` }).from(suppressions).where(t.where(suppressions));
   return row?.n ?? 0;
 }
 
 /** Takes an address off the tenant's list (the person asked to be kept again). False when it was not on it. */
-export async function unsuppressEmail(db: Database, tenantId: string, key: string, email: string): Promise<boolean> {
+export async function unsuppressEmail(t: TenantDb, key: string, email: string): Promise<boolean> {
   const [hash] = await suppressionHashes(key, [email]);
-  const gone = await db
-    .delete(suppressions)
-    .where(and(eq(suppressions.tenantId, tenantId), eq(suppressions.emailHash, hash!)))
-    .returning({ h: suppressions.emailHash });
+  const gone = await t.delete(suppressions, eq(suppressions.emailHash, hash!)).returning({ h: suppressions.emailHash });
   return gone.length > 0;
 }

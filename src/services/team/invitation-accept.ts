@@ -13,7 +13,7 @@ import { hashToken } from "../../auth/tokens";
 import { newId } from "../../lib/ids";
 import { isEmailTaken, userInsert } from "../account/accounts";
 import { auditInsert } from "../audit/audit";
-import { guardedValue, isPlanLimitError, membershipWithinLimit } from "../billing/billing";
+import { guardedValue, isPlanLimitError, membershipWithinLimit } from "../billing/limits";
 import type { InvitableRole } from "./members";
 import { workspaceName } from "./workspace-settings";
 

@@ -13,7 +13,7 @@ import { newId } from "../../lib/ids";
 import { invitationMail } from "../../mail/messages";
 import type { BaseUrl } from "../account/accounts";
 import { auditInsert } from "../audit/audit";
-import { guardedValue, isPlanLimitError, seatWithinLimit } from "../billing/billing";
+import { guardedValue, isPlanLimitError, seatWithinLimit } from "../billing/limits";
 import { queueMail } from "../mail/outbox";
 import type { InvitableRole, TeamActor } from "./members";
 import { workspaceName } from "./workspace-settings";

@@ -16,7 +16,7 @@ import { deleteOwnUser } from "../../../services/account/deletion";
 import { requestEmailChange } from "../../../services/account/email-address";
 import { setEmailPreferences } from "../../../services/account/email-preferences";
 import { loadProfile, NAME_MAX, updateName } from "../../../services/account/profile";
-import { syncStripeCustomers } from "../../../services/billing/billing";
+import { syncStripeCustomers } from "../../../services/billing/customers";
 import { getWorkspaceSettings, updateWorkspaceSettings } from "../../../services/team/workspace-settings";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { accountHolderOf, settingsMenuOf } from "./settings-context";

@@ -13,7 +13,7 @@ import { appBaseUrl, deliverSoon } from "../../../lib/mail";
 import { render } from "../../../lib/render";
 import { billingConfig, stripeFromEnv } from "../../../lib/stripe";
 import { email, formValue, parseForm } from "../../../lib/validation";
-import { syncStripeCustomers } from "../../../services/billing/billing";
+import { syncStripeCustomers } from "../../../services/billing/customers";
 import {
   createInvitation,
   listPendingInvitations,

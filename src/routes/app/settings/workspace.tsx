@@ -9,7 +9,7 @@ import { render } from "../../../lib/render";
 import { stripeFromEnv } from "../../../lib/stripe";
 import { formValue, parseForm, text } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
-import { syncStripeCustomers } from "../../../services/billing/billing";
+import { syncStripeCustomers } from "../../../services/billing/customers";
 import { getWorkspaceSettings, updateWorkspaceSettings } from "../../../services/team/workspace-settings";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { WorkspacePage, type WorkspacePageProps } from "../../../../views/pages/settings/WorkspacePage";

@@ -5,16 +5,18 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import type { AppEnv } from "../env";
-import { requireRole, roleAtLeast } from "../middleware/session";
-import { errorResponse } from "../lib/errors";
-import { appBaseUrl } from "../lib/mail";
-import { render } from "../lib/render";
-import { requestMeta } from "../lib/request";
-import { billingConfig, stripeFromEnv } from "../lib/stripe";
-import { parseForm } from "../lib/validation";
-import { getBillingOverview, openPortal, startCheckout } from "../services/billing/billing";
-import { BillingPage, type BillingPageProps } from "../../views/pages/settings/BillingPage";
+import type { AppEnv } from "../../../env";
+import { requireRole, roleAtLeast } from "../../../middleware/session";
+import { errorResponse } from "../../../lib/errors";
+import { appBaseUrl } from "../../../lib/mail";
+import { render } from "../../../lib/render";
+import { requestMeta } from "../../../lib/request";
+import { billingConfig, stripeFromEnv } from "../../../lib/stripe";
+import { parseForm } from "../../../lib/validation";
+import { getBillingOverview } from "../../../services/billing/overview";
+import { openPortal, startCheckout } from "../../../services/billing/checkout";
+import { BillingPage, type BillingPageProps } from "../../../../views/pages/settings/BillingPage";
+import { actorOf, authOf, tenantOf } from "../../context";
 
 /** Mounted at /app/settings/billing (src/app.ts requires a signed-in user there). */
 export const billingRoutes = new Hono<AppEnv>();
@@ -47,9 +49,9 @@ async function billingPage(
   extra: Pick<BillingPageProps, "alert" | "notice"> = {},
   status: ContentfulStatusCode = 200,
 ) {
-  const auth = c.get("auth")!;
+  const auth = authOf(c);
   const config = billingConfig(c.env);
-  const overview = await getBillingOverview(c.get("db"), auth.tenant.id, config, Date.now());
+  const overview = await getBillingOverview(tenantOf(c), config, Date.now());
   if (!overview) return errorResponse(c, 404);
   const nonce = c.get("secureHeadersNonce");
   if (nonce) c.set("cspOverride", billingPageCsp(nonce));
@@ -101,7 +103,7 @@ billingRoutes.get("/", requireRole("owner"), (c) => {
 });
 
 billingRoutes.post("/checkout", requireRole("owner"), async (c) => {
-  const auth = c.get("auth")!;
+  const auth = authOf(c);
   const config = billingConfig(c.env);
   const stripe = stripeFromEnv(c.env);
   if (!config.configured || !stripe) return billingPage(c, { alert: NOT_CONFIGURED }, 503);
@@ -110,9 +112,8 @@ billingRoutes.post("/checkout", requireRole("owner"), async (c) => {
   let result: Awaited<ReturnType<typeof startCheckout>>;
   try {
     result = await startCheckout(
-      c.get("db"),
+      tenantOf(c),
       stripe,
-      auth.tenant.id,
       { interval: parsed.data.interval, owner: { id: auth.user.id, email: auth.user.email } },
       config,
       { ...requestMeta(c), baseUrl: appBaseUrl(c) },
@@ -134,15 +135,11 @@ billingRoutes.post("/checkout", requireRole("owner"), async (c) => {
 });
 
 billingRoutes.post("/portal", requireRole("owner"), async (c) => {
-  const auth = c.get("auth")!;
   const stripe = stripeFromEnv(c.env);
   if (!billingConfig(c.env).configured || !stripe) return billingPage(c, { alert: NOT_CONFIGURED }, 503);
   let result: Awaited<ReturnType<typeof openPortal>>;
   try {
-    result = await openPortal(c.get("db"), stripe, auth.tenant.id, auth.user.id, {
-      ...requestMeta(c),
-      baseUrl: appBaseUrl(c),
-    });
+    result = await openPortal(tenantOf(c), stripe, { ...actorOf(c), baseUrl: appBaseUrl(c) });
   } catch (err) {
     logStripeError(c, "portal", err);
     return billingPage(c, { alert: STRIPE_DOWN }, 502);

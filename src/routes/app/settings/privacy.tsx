@@ -1,40 +1,47 @@
 /**
  * /app/settings/privacy: "Download my data" (every role, for their own account; owners and admins
  * also get the workspace's records), its download links, and the workspace's suppression list
- * (admins and owners). The archive is built by a Queue consumer (src/services/privacy/archive.ts).
+ * (admins and owners). The archive is built by a Queue consumer (src/services/privacy/archive-build.ts).
  */
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv, AuthContext } from "../env";
-import { errorResponse } from "../lib/errors";
-import { appBaseUrl } from "../lib/mail";
-import { render } from "../lib/render";
-import { requestMeta } from "../lib/request";
-import { roleAtLeast } from "../lib/roles";
-import { email, formValue, parseForm } from "../lib/validation";
-import { requireRole } from "../middleware/session";
+import type { AppEnv, AuthContext } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { appBaseUrl } from "../../../lib/mail";
+import { render } from "../../../lib/render";
+import { requestMeta } from "../../../lib/request";
+import { roleAtLeast } from "../../../lib/roles";
+import { email, formValue, parseForm } from "../../../lib/validation";
+import { requireRole } from "../../../middleware/session";
+import { auditInsert } from "../../../services/audit/audit";
 import {
   cancelDataExport,
+  type DataExportMessage,
   dataExportFileName,
   EXPORT_LINK_MS,
   EXPORT_REQUESTS_PER_DAY,
+  type ExportRequester,
   exportState,
   listDataExports,
   openDataExport,
   recordExportDownload,
   requestDataExport,
   retryDataExport,
-  type DataExportMessage,
-} from "../services/privacy/archive";
-import { auditInsert } from "../services/audit/audit";
-import { countSuppressions, unsuppressEmail } from "../services/privacy/suppression";
-import { DataExportUnavailablePage, PrivacyPage, type PrivacyPageProps } from "../../views/pages/settings/PrivacyPage";
+} from "../../../services/privacy/archive-requests";
+import { countSuppressions, unsuppressEmail } from "../../../services/privacy/suppression";
+import {
+  DataExportUnavailablePage,
+  PrivacyPage,
+  type PrivacyPageProps,
+} from "../../../../views/pages/settings/PrivacyPage";
+import { actorOf, authOf, tenantOf } from "../../context";
 
-/** Mounted at /app/settings. */
+/** Mounted at /app/settings/privacy. */
 export const privacySettingsRoutes = new Hono<AppEnv>();
 
 const LINK_HOURS = EXPORT_LINK_MS / 3_600_000;
-const who = (auth: AuthContext) => ({ userId: auth.user.id, tenantId: auth.tenant.id, role: auth.role });
+const who = (auth: AuthContext): ExportRequester => ({ userId: auth.user.id, role: auth.role });
+const jobsOf = (c: Context<AppEnv>) => c.env.JOBS as Queue<DataExportMessage>;
 
 const NOTICES: Record<string, PrivacyPageProps["notice"]> = {
   requested: {
@@ -61,13 +68,13 @@ async function privacyPage(
     status?: 200 | 422;
   } = {},
 ) {
-  const auth = c.get("auth")!;
-  const db = c.get("db");
+  const auth = authOf(c);
+  const t = tenantOf(c);
   const isAdmin = roleAtLeast(auth.role, "admin");
   const now = Date.now();
   const [rows, count] = await Promise.all([
-    listDataExports(db, auth.tenant.id, auth.user.id),
-    isAdmin && c.env.SUPPRESSION_KEY ? countSuppressions(db, auth.tenant.id) : Promise.resolve(0),
+    listDataExports(t, auth.user.id),
+    isAdmin && c.env.SUPPRESSION_KEY ? countSuppressions(t) : Promise.resolve(0),
   ]);
   return render(
     c,
@@ -98,13 +105,12 @@ async function privacyPage(
   );
 }
 
-privacySettingsRoutes.get("/privacy", requireRole("viewer"), (c) =>
+privacySettingsRoutes.get("/", requireRole("viewer"), (c) =>
   privacyPage(c, { notice: NOTICES[c.req.query("notice") ?? ""] }),
 );
 
-privacySettingsRoutes.post("/privacy/export", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
-  const result = await requestDataExport(c.get("db"), c.env.JOBS as Queue<DataExportMessage>, who(auth), {
+privacySettingsRoutes.post("/export", requireRole("viewer"), async (c) => {
+  const result = await requestDataExport(tenantOf(c), jobsOf(c), who(authOf(c)), {
     ...requestMeta(c),
     baseUrl: appBaseUrl(c),
   });
@@ -112,32 +118,25 @@ privacySettingsRoutes.post("/privacy/export", requireRole("viewer"), async (c) =
 });
 
 // Cancel a copy being prepared, or build a failed one again: the requester only, like the download.
-privacySettingsRoutes.post("/privacy/exports/:id/cancel", requireRole("viewer"), async (c) => {
-  const result = await cancelDataExport(c.get("db"), who(c.get("auth")!), c.req.param("id"), Date.now());
+privacySettingsRoutes.post("/exports/:id/cancel", requireRole("viewer"), async (c) => {
+  const result = await cancelDataExport(tenantOf(c), who(authOf(c)), c.req.param("id"), Date.now());
   if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
   return c.redirect(`/app/settings/privacy?notice=${result.ok ? "cancelled" : "unchanged"}`, 303);
 });
 
-privacySettingsRoutes.post("/privacy/exports/:id/retry", requireRole("viewer"), async (c) => {
-  const jobs = c.env.JOBS as Queue<DataExportMessage>;
-  const result = await retryDataExport(
-    c.get("db"),
-    jobs,
-    who(c.get("auth")!),
-    c.req.param("id"),
-    appBaseUrl(c),
-    Date.now(),
-  );
+privacySettingsRoutes.post("/exports/:id/retry", requireRole("viewer"), async (c) => {
+  const id = c.req.param("id");
+  const result = await retryDataExport(tenantOf(c), jobsOf(c), who(authOf(c)), id, appBaseUrl(c), Date.now());
   if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
   return c.redirect(`/app/settings/privacy?notice=${result.ok ? "retried" : "unchanged"}`, 303);
 });
 
 // The requester only: another user's or another workspace's id is simply not found.
-privacySettingsRoutes.get("/privacy/exports/:id", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
-  const db = c.get("db");
+privacySettingsRoutes.get("/exports/:id", requireRole("viewer"), async (c) => {
+  const t = tenantOf(c);
+  const requester = who(authOf(c));
   const meta = requestMeta(c);
-  const opened = await openDataExport(db, c.env.FILES, who(auth), c.req.param("id"), meta.now);
+  const opened = await openDataExport(t, c.env.FILES, requester, c.req.param("id"), meta.now);
   if (!opened.ok) {
     if (opened.reason === "not_found") return errorResponse(c, 404);
     const status = opened.reason === "expired" ? 410 : opened.reason === "role" ? 403 : 409;
@@ -148,7 +147,7 @@ privacySettingsRoutes.get("/privacy/exports/:id", requireRole("viewer"), async (
       status,
     );
   }
-  await recordExportDownload(db, who(auth), opened.row.id, meta);
+  await recordExportDownload(t, requester, opened.row.id, meta);
   return new Response(opened.object.body, {
     headers: {
       "Content-Type": "application/zip",
@@ -160,8 +159,7 @@ privacySettingsRoutes.get("/privacy/exports/:id", requireRole("viewer"), async (
   });
 });
 
-privacySettingsRoutes.post("/privacy/suppressions/remove", requireRole("admin"), async (c) => {
-  const auth = c.get("auth")!;
+privacySettingsRoutes.post("/suppressions/remove", requireRole("admin"), async (c) => {
   const key = c.env.SUPPRESSION_KEY;
   if (!key) return errorResponse(c, 404);
   const body = await c.req.parseBody();
@@ -172,24 +170,22 @@ privacySettingsRoutes.post("/privacy/suppressions/remove", requireRole("admin"),
       suppressionValue: formValue(body, "email"),
       status: 422,
     });
-  const db = c.get("db");
-  const removed = await unsuppressEmail(db, auth.tenant.id, key, parsed.data.email);
+  const t = tenantOf(c);
+  const removed = await unsuppressEmail(t, key, parsed.data.email);
   if (!removed)
     return privacyPage(c, {
       suppressionError: "That address is not on the suppression list.",
       suppressionValue: parsed.data.email,
       status: 422,
     });
-  const meta = requestMeta(c);
+  const actor = actorOf(c);
   // The entry never names the address: the list exists so that it is not kept.
-  await auditInsert(db, {
-    tenantId: auth.tenant.id,
-    actorUserId: auth.user.id,
+  await auditInsert(t.db, {
+    tenantId: t.tenantId,
+    actorUserId: actor.userId,
     action: "suppression.removed",
     targetType: "suppression",
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    now: meta.now,
+    ...actor,
   });
   return c.redirect("/app/settings/privacy?notice=removed", 303);
 });

@@ -1,0 +1,102 @@
+/**
+ * Correcting an account as its owner asked by mail: its email address (to be confirmed again), and
+ * its email preferences ("or by contacting us").
+ */
+import { eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { emailPreferences, users } from "../../db/schema";
+import { newAuthToken, retireTokens } from "../../auth/tokens";
+import type { RequestMeta } from "../../lib/actor";
+import { emailChangedNoticeMail, verifyEmailMail } from "../../mail/messages";
+import { findUserByEmail, isEmailTaken, type BaseUrl } from "../account/accounts";
+import { getEmailPreferences, type EmailPreferenceValues } from "../account/email-preferences";
+import { queueMail } from "../mail/outbox";
+import { type OperatorNote, operatorAudit } from "./operator";
+
+export type CorrectEmailResult =
+  | { ok: true; userId: string; mailIds: string[] }
+  | { ok: false; reason: "not_found" | "email_taken" | "same_address" };
+
+/**
+ * Corrects an account's address on a verified request. The new address must be confirmed again
+ * (a verification link goes to it), and the old one is told, as with a change the user makes.
+ */
+export async function correctEmail(
+  db: Database,
+  oldEmail: string,
+  newEmail: string,
+  note: OperatorNote,
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<CorrectEmailResult> {
+  if (oldEmail === newEmail) return { ok: false, reason: "same_address" };
+  const user = await findUserByEmail(db, oldEmail);
+  if (!user) return { ok: false, reason: "not_found" };
+  if (await findUserByEmail(db, newEmail)) return { ok: false, reason: "email_taken" };
+  const verification = newAuthToken(db, { kind: "verify_email", userId: user.id, email: newEmail, now: meta.now });
+  const confirm = queueMail(
+    db,
+    {
+      to: newEmail,
+      tenantId: null,
+      userId: user.id,
+      ...verifyEmailMail(`${meta.baseUrl}/verify-email/${verification.token}`),
+    },
+    meta.now,
+  );
+  const notice = queueMail(
+    db,
+    { to: oldEmail, tenantId: null, userId: user.id, ...emailChangedNoticeMail(newEmail, true) },
+    meta.now,
+  );
+  try {
+    await db.batch([
+      db
+        .update(users)
+        .set({ email: newEmail, emailVerifiedAt: null, updatedAt: meta.now })
+        .where(eq(users.id, user.id)),
+      // Links sent to the old address no longer work.
+      retireTokens(db, user.id, "verify_email", meta.now),
+      retireTokens(db, user.id, "change_email", meta.now),
+      retireTokens(db, user.id, "password_reset", meta.now),
+      verification.query,
+      confirm.query,
+      notice.query,
+      operatorAudit(db, note, meta, { action: "ops.email_corrected", targetType: "user", targetId: user.id }),
+    ]);
+  } catch (err) {
+    if (isEmailTaken(err)) return { ok: false, reason: "email_taken" };
+    throw err;
+  }
+  return { ok: true, userId: user.id, mailIds: [confirm.id, notice.id] };
+}
+
+export type SetPreferencesResult =
+  | { ok: true; preferences: EmailPreferenceValues }
+  | { ok: false; reason: "not_found" };
+
+/** Sets either list on or off, the other kept as it is. Audited with the operator, the reason and the new values. */
+export async function setPreferencesFor(
+  db: Database,
+  email: string,
+  change: Partial<EmailPreferenceValues>,
+  note: OperatorNote,
+  meta: RequestMeta,
+): Promise<SetPreferencesResult> {
+  const user = await findUserByEmail(db, email);
+  if (!user) return { ok: false, reason: "not_found" };
+  const current = await getEmailPreferences(db, user.id);
+  const preferences = { digest: change.digest ?? current.digest, news: change.news ?? current.news };
+  await db.batch([
+    db
+      .insert(emailPreferences)
+      .values({ userId: user.id, ...preferences, updatedAt: meta.now })
+      .onConflictDoUpdate({ target: emailPreferences.userId, set: { ...preferences, updatedAt: meta.now } }),
+    operatorAudit(db, note, meta, {
+      action: "ops.email_preferences_set",
+      targetType: "user",
+      targetId: user.id,
+      detail: preferences,
+    }),
+  ]);
+  return { ok: true, preferences };
+}

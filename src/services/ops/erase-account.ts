@@ -1,0 +1,92 @@
+/**
+ * Erasing an account at once, for a verified request (a deletion request, or a minor's data): the
+ * workspaces it owns are closed without grace and erased, then the user's own data goes.
+ */
+import { eq } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { Database } from "../../db/client";
+import { scoped } from "../../db/scoped";
+import { memberships, tenants } from "../../db/schema";
+import type { RequestMeta } from "../../lib/actor";
+import { findUserByEmail, type BaseUrl } from "../account/accounts";
+import { formerAddresses, userDeletionQueries, userErasureStatements } from "../account/deletion";
+import { closeWorkspace } from "../privacy/closure";
+import { eraseTenant, type ErasureProgress } from "../privacy/erasure";
+import { type Budget, runBatch } from "../privacy/statement-budget";
+import { type OperatorNote, operatorAudit } from "./operator";
+
+/** Statements an erase-account request spends on erasing workspaces before leaving the rest to the retention job. */
+export const OPS_ERASURE_STATEMENTS = 600;
+
+export type EraseAccountResult =
+  | { ok: true; workspacesErased: number; complete: boolean; erasures: ErasureProgress[] }
+  | { ok: false; reason: "not_found" | "stripe_unavailable" };
+
+/**
+ * Every workspace the user owns is closed without a grace period (its Stripe customer deleted) and
+ * erased as far as this request's budget allows (the retention job finishes it within minutes); then
+ * the user's own data goes. Workspaces where they are only a member keep what they wrote, as "former member".
+ */
+export async function eraseAccountNow(
+  deps: { db: Database; files: R2Bucket; stripe: Stripe | null; chunk: number; ledgerYears: number },
+  email: string,
+  note: OperatorNote,
+  meta: RequestMeta & { baseUrl: BaseUrl },
+): Promise<EraseAccountResult> {
+  const { db } = deps;
+  const user = await findUserByEmail(db, email);
+  if (!user) return { ok: false, reason: "not_found" };
+  const rows = await db
+    .select({ tenantId: memberships.tenantId, role: memberships.role, closedAt: tenants.closedAt })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, user.id));
+  const owned = rows.filter((r) => r.role === "owner").map((r) => r.tenantId);
+  const left = rows.filter((r) => r.role !== "owner" && r.closedAt === null).map((r) => r.tenantId);
+
+  for (const tenantId of owned) {
+    const closed = await closeWorkspace(
+      scoped(db, tenantId),
+      deps.stripe,
+      {
+        closedBy: "operator",
+        actorUserId: null,
+        graceDays: 0,
+        eraseNow: true,
+        auditDetail: { operator: note.operator, reason: note.reason },
+      },
+      meta,
+    );
+    if (!closed.ok && closed.reason === "stripe_unavailable") return { ok: false, reason: "stripe_unavailable" };
+  }
+
+  const budget: Budget = { left: OPS_ERASURE_STATEMENTS };
+  const formerEmails = await formerAddresses(db, user.id);
+  await db.batch([
+    ...userDeletionQueries(db, { id: user.id, email: user.email, formerEmails }, left, meta.now),
+    // Recorded without the address or the user's id: the entry must not keep what it erased.
+    operatorAudit(db, note, meta, {
+      action: "ops.account_erased",
+      targetType: "account",
+      detail: { workspaces_erased: owned.length },
+    }),
+  ]);
+  // What deleting the users row does not reach: account mail, support messages, rate-limit counters.
+  await runBatch(db, budget, userErasureStatements([{ id: user.id, email: user.email, formerEmails }]));
+
+  const erasures: ErasureProgress[] = [];
+  for (const tenantId of owned) {
+    if (budget.left < 10) break;
+    erasures.push(
+      await eraseTenant(scoped(db, tenantId), {
+        files: deps.files,
+        now: meta.now,
+        chunk: deps.chunk,
+        ledgerYears: deps.ledgerYears,
+        budget,
+      }),
+    );
+  }
+  const complete = erasures.length === owned.length && erasures.every((e) => e.done);
+  return { ok: true, workspacesErased: owned.length, complete, erasures };
+}

@@ -1,0 +1,176 @@
+/**
+ * An account's data as one JSON document, for a verified access request: the account, its
+ * memberships, sessions, consent choices, email preferences, audit entries by or about the user,
+ * their messages to support, and the records of each workspace they own.
+ */
+import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import {
+  auditLog,
+  consentRecords,
+  emailPreferences,
+  memberships,
+  sessions,
+  supportMessages,
+  tenants,
+} from "../../db/schema";
+import type { RequestMeta } from "../../lib/actor";
+import { findUserByEmail } from "../account/accounts";
+import {
+  companiesJson,
+  contactsJson,
+  isoTime,
+  NO_COMPANY_FILTERS,
+  NO_CONTACT_FILTERS,
+  notesJson,
+} from "../export/records";
+import { type OperatorNote, operatorAudit } from "./operator";
+
+/** The format id of an account export. */
+export const ACCOUNT_EXPORT_FORMAT = "customertrackr.account-export/1";
+/** Audit entries per workspace an account export includes (the newest). */
+const AUDIT_ENTRIES_PER_WORKSPACE = 1000;
+
+const ms = (v: number | null) => (v === null ? null : isoTime(v));
+
+/**
+ * Records the export in the audit trail and returns the account's data as one JSON document, in
+ * chunks: the account, its memberships, sessions, consent choices, email preferences, audit
+ * entries by or about the user, their messages to support, and, for each workspace they own, its
+ * contacts, companies and notes through the export serializers (src/services/export/records.ts).
+ * Null when there is no such account.
+ */
+export async function exportAccount(
+  db: Database,
+  email: string,
+  note: OperatorNote,
+  meta: RequestMeta,
+): Promise<AsyncGenerator<string> | null> {
+  const user = await findUserByEmail(db, email);
+  if (!user) return null;
+  const workspaces = await db
+    .select({ id: tenants.id, name: tenants.name, role: memberships.role, joinedAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, user.id))
+    .orderBy(memberships.createdAt);
+  await operatorAudit(db, note, meta, {
+    action: "ops.account_exported",
+    targetType: "user",
+    targetId: user.id,
+    detail: { workspaces_included: workspaces.filter((w) => w.role === "owner").length },
+  });
+  return accountExportDocument(db, user, workspaces, meta.now);
+}
+
+/** The document in chunks: the account's own data, then each owned workspace's records page by page. */
+async function* accountExportDocument(
+  db: Database,
+  user: NonNullable<Awaited<ReturnType<typeof findUserByEmail>>>,
+  workspaces: { id: string; name: string; role: string; joinedAt: number }[],
+  now: number,
+): AsyncGenerator<string> {
+  const tenantIds = workspaces.map((w) => w.id);
+  const [userSessions, consents, preferences, support, audit] = await db.batch([
+    db
+      .select({
+        createdAt: sessions.createdAt,
+        lastActiveAt: sessions.lastActiveAt,
+        ip: sessions.ip,
+        userAgent: sessions.userAgent,
+        workspaceId: sessions.tenantId,
+      })
+      .from(sessions)
+      .where(eq(sessions.userId, user.id)),
+    db.select().from(consentRecords).where(eq(consentRecords.userId, user.id)).orderBy(consentRecords.id),
+    db.select().from(emailPreferences).where(eq(emailPreferences.userId, user.id)).limit(1),
+    db.select().from(supportMessages).where(eq(supportMessages.email, user.email)).orderBy(supportMessages.createdAt),
+    db
+      .select()
+      .from(auditLog)
+      .where(
+        or(
+          tenantIds.length
+            ? and(
+                inArray(auditLog.tenantId, tenantIds),
+                or(
+                  eq(auditLog.actorUserId, user.id),
+                  and(eq(auditLog.targetType, "user"), eq(auditLog.targetId, user.id)),
+                ),
+              )
+            : sql`0`,
+          and(isNull(auditLog.tenantId), eq(auditLog.targetType, "user"), eq(auditLog.targetId, user.id)),
+        ),
+      )
+      .orderBy(desc(auditLog.id))
+      .limit(AUDIT_ENTRIES_PER_WORKSPACE * Math.max(1, tenantIds.length)),
+  ]);
+  const head = {
+    format: ACCOUNT_EXPORT_FORMAT,
+    exported_at: isoTime(now),
+    account: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      email_verified_at: ms(user.emailVerifiedAt),
+      age_confirmed_at: ms(user.ageConfirmedAt),
+      terms_accepted_at: ms(user.termsAcceptedAt),
+      privacy_notice_seen: user.privacySeenVersion,
+      created_at: ms(user.createdAt),
+      updated_at: ms(user.updatedAt),
+    },
+    memberships: workspaces.map((w) => ({
+      workspace_id: w.id,
+      workspace: w.name,
+      role: w.role,
+      joined_at: ms(w.joinedAt),
+    })),
+    sessions: userSessions.map((s) => ({
+      workspace_id: s.workspaceId,
+      created_at: ms(s.createdAt),
+      last_active_at: ms(s.lastActiveAt),
+      ip: s.ip,
+      user_agent: s.userAgent,
+    })),
+    consent_records: consents.map((c) => ({
+      consent_id: c.consentId,
+      analytics: c.analytics,
+      policy_version: c.policyVersion,
+      created_at: ms(c.createdAt),
+    })),
+    email_preferences: preferences[0]
+      ? { digest: preferences[0].digest, news: preferences[0].news, updated_at: ms(preferences[0].updatedAt) }
+      : null,
+    audit_entries: audit.map((a) => ({
+      workspace_id: a.tenantId,
+      action: a.action,
+      by_this_user: a.actorUserId === user.id,
+      target_type: a.targetType,
+      target_label: a.targetLabel,
+      detail: a.detail ? (JSON.parse(a.detail) as unknown) : null,
+      ip: a.ip,
+      user_agent: a.userAgent,
+      created_at: ms(a.createdAt),
+    })),
+    support_messages: support.map((m) => ({
+      name: m.name,
+      email: m.email,
+      message: m.message,
+      created_at: ms(m.createdAt),
+    })),
+  };
+  // The head without its closing brace, then the owned workspaces' records, streamed page by page.
+  yield `${JSON.stringify(head).slice(0, -1)},"owned_workspaces":[`;
+  let first = true;
+  for (const w of workspaces.filter((x) => x.role === "owner")) {
+    yield `${first ? "" : ","}\n{"id":${JSON.stringify(w.id)},"name":${JSON.stringify(w.name)},"contacts":`;
+    first = false;
+    yield* contactsJson(db, w.id, NO_CONTACT_FILTERS, now);
+    yield `,"companies":`;
+    yield* companiesJson(db, w.id, NO_COMPANY_FILTERS, now);
+    yield `,"notes":`;
+    yield* notesJson(db, w.id, now);
+    yield "}";
+  }
+  yield "\n]}\n";
+}

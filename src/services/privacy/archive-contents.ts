@@ -1,0 +1,262 @@
+/**
+ * What the "Download my data" archive holds: the account's data as JSON (the user, memberships,
+ * sessions, consent choices, email preferences, contact-page messages, copies of the mail sent to
+ * them, audit entries about them, recently viewed records) and, when the requester is an owner or
+ * admin, the workspace's contacts, companies and notes as JSON and CSV (the export serializers,
+ * docs/export-format.md) and its timeline; plus manifest.json describing every file.
+ *
+ * Memory holds one R2 part (5 MiB) and one page of records (1,000); a workspace part costs two
+ * queries per 1,000 records of each kind, so a build fits a Queue invocation's 1,000 queries up to
+ * about 150,000 of each (larger workspaces' admins download each list at /app/export instead).
+ */
+import { desc, eq, or } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { consentRecords, emailOutbox, memberships, sessions, supportMessages, tenants, users } from "../../db/schema";
+import { RETENTION } from "../../lib/legal";
+import type { R2ZipWriter } from "../../lib/zip-r2";
+import { getEmailPreferences } from "../account/email-preferences";
+import { describeDevice } from "../account/sessions";
+import { exportChunks, type ExportKind, isoTime } from "../export/records";
+import { accountDocument, counted, DATA_EXPORT_FORMAT_ID, type ManifestFile } from "./archive-documents";
+import { activityPages, auditPages, recentViewRows, withoutTokens } from "./archive-readers";
+
+const WORKSPACE_FILES: { kind: ExportKind; format: "json" | "csv"; description: string }[] = [
+  {
+    kind: "contacts",
+    format: "json",
+    description:
+      "Every contact of the workspace with everything it carries: emails, phones, company, tags, owner, " +
+      "custom fields and notes (docs/export-format.md).",
+  },
+  {
+    kind: "contacts",
+    format: "csv",
+    description: "Every contact, one row each, with a column per custom field; imports back into CustomerTrackr.",
+  },
+  {
+    kind: "companies",
+    format: "json",
+    description: "Every company of the workspace with its tags, owner, custom fields and notes.",
+  },
+  {
+    kind: "companies",
+    format: "csv",
+    description: "Every company, one row each, with a column per custom field; imports back into CustomerTrackr.",
+  },
+  {
+    kind: "notes",
+    format: "json",
+    description: "Every note of the workspace, with the record it belongs to and its author.",
+  },
+  { kind: "notes", format: "csv", description: "Every note, one row each (for reading; notes are not imported)." },
+];
+
+/** Copies of mail in one archive at most (the mail period keeps far fewer). */
+const MAIL_COPIES_LIMIT = 1000;
+
+const time = (ms: number | null) => (ms === null ? null : isoTime(ms));
+
+/** Writes the whole archive for a requester in the workspace of `t`; returns its manifest's file list. */
+export async function writeDataExport(
+  t: TenantDb,
+  zip: R2ZipWriter,
+  who: { userId: string; includesWorkspace: boolean },
+  now: number,
+): Promise<ManifestFile[]> {
+  const { db } = t;
+  const files: ManifestFile[] = [];
+  const [[user], memberRows, sessionRows, consentRows, prefs, [tenant]] = await Promise.all([
+    db.select().from(users).where(eq(users.id, who.userId)).limit(1),
+    db
+      .select({
+        tenantId: memberships.tenantId,
+        name: tenants.name,
+        role: memberships.role,
+        createdAt: memberships.createdAt,
+      })
+      .from(memberships)
+      .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+      .where(eq(memberships.userId, who.userId))
+      .orderBy(memberships.createdAt),
+    db
+      .select({
+        createdAt: sessions.createdAt,
+        lastActiveAt: sessions.lastActiveAt,
+        ip: sessions.ip,
+        userAgent: sessions.userAgent,
+        workspace: tenants.name,
+      })
+      .from(sessions)
+      .leftJoin(tenants, eq(tenants.id, sessions.tenantId))
+      .where(eq(sessions.userId, who.userId))
+      .orderBy(desc(sessions.lastActiveAt)),
+    db.select().from(consentRecords).where(eq(consentRecords.userId, who.userId)).orderBy(desc(consentRecords.id)),
+    getEmailPreferences(db, who.userId),
+    db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1),
+  ]);
+  if (!user || !tenant) throw new Error("data export: the user or the workspace is gone");
+
+  const add = async (name: string, description: string, doc: (into: { records: number }) => AsyncIterable<string>) => {
+    const into = { records: 0 };
+    await zip.addFile(name, doc(into));
+    files.push({ name, format: name.endsWith(".csv") ? "csv" : "json", records: into.records, description });
+  };
+  // An account file of the rows given at once.
+  const addRows = (name: string, kind: string, description: string, rows: unknown[]) =>
+    add(name, description, (into) => accountDocument(kind, now, [rows], into));
+
+  await addRows(
+    "account/user.json",
+    "user",
+    "Your account: email address, name, when you signed up, confirmed your email address and your age, " +
+      "and accepted the terms. Never your password (we keep only a hash of it).",
+    [
+      {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        email_verified_at: time(user.emailVerifiedAt),
+        age_confirmed_at: time(user.ageConfirmedAt),
+        terms_accepted_at: time(user.termsAcceptedAt),
+        privacy_notice_seen: user.privacySeenVersion,
+        created_at: time(user.createdAt),
+        updated_at: time(user.updatedAt),
+      },
+    ],
+  );
+  await addRows(
+    "account/memberships.json",
+    "memberships",
+    "The workspaces you belong to, your role in each, and since when.",
+    memberRows.map((m) => ({
+      workspace_id: m.tenantId,
+      workspace: m.name,
+      role: m.role,
+      since: isoTime(m.createdAt),
+    })),
+  );
+  await addRows(
+    "account/sessions.json",
+    "sessions",
+    "Your sign-in sessions we hold: when each began and was last active, its IP address and browser. " +
+      "Never the session token.",
+    sessionRows.map((s) => ({
+      workspace: s.workspace,
+      created_at: isoTime(s.createdAt),
+      last_active_at: isoTime(s.lastActiveAt),
+      ip: s.ip,
+      user_agent: s.userAgent,
+      device: describeDevice(s.userAgent),
+    })),
+  );
+  await addRows(
+    "account/consent.json",
+    "consent",
+    "The analytics cookie choices you made while signed in, with the cookie-policy version each was made under.",
+    consentRows.map((r) => ({
+      analytics: r.analytics,
+      policy_version: r.policyVersion,
+      created_at: isoTime(r.createdAt),
+    })),
+  );
+  await addRows(
+    "account/email-preferences.json",
+    "email_preferences",
+    "Your choice of non-essential email: the weekly activity digest and product news.",
+    [{ weekly_digest: prefs.digest, product_news: prefs.news, changed_at: time(prefs.updatedAt) }],
+  );
+  const [messageRows, mailRows] = await db.batch([
+    db.select().from(supportMessages).where(eq(supportMessages.email, user.email)).orderBy(supportMessages.createdAt),
+    db
+      .select()
+      .from(emailOutbox)
+      .where(or(eq(emailOutbox.toAddress, user.email), eq(emailOutbox.userId, user.id)))
+      .orderBy(emailOutbox.createdAt)
+      .limit(MAIL_COPIES_LIMIT),
+  ]);
+  await addRows(
+    "account/contact-messages.json",
+    "contact_messages",
+    "The messages you sent us through the contact page from your account's address " +
+      `(kept ${RETENTION.supportMessageDays} days).`,
+    messageRows.map((m) => ({
+      name: m.name,
+      email: m.email,
+      message: m.message,
+      created_at: isoTime(m.createdAt),
+    })),
+  );
+  await addRows(
+    "account/emails.json",
+    "emails",
+    `The copies we keep of the emails we sent you (kept ${RETENTION.mailBodyDays} days): address, kind, ` +
+      "subject, status and dates, and the text while we still hold it. " +
+      "Links that carry a one-time token show :token instead.",
+    mailRows.map((m) => ({
+      to: m.toAddress,
+      kind: m.kind,
+      essential: m.essential,
+      subject: m.bodyClearedAt === null ? m.subject : null,
+      text: m.bodyClearedAt === null ? withoutTokens(m.textBody) : null,
+      status: m.status,
+      created_at: isoTime(m.createdAt),
+      sent_at: time(m.sentAt),
+    })),
+  );
+  await add(
+    "account/audit-log.json",
+    "Audit-trail entries about you in your workspaces: what you did, and what was done to your account " +
+      "(failed sign-ins, role changes).",
+    (into) =>
+      accountDocument(
+        "audit_log",
+        now,
+        auditPages(
+          db,
+          memberRows.map((m) => m.tenantId),
+          who.userId,
+        ),
+        into,
+      ),
+  );
+  const recent = await recentViewRows(db, who.userId);
+  await addRows(
+    "account/recently-viewed.json",
+    "recently_viewed",
+    "The records you opened lately in each workspace (the dashboard's shortcuts), by type and id.",
+    recent,
+  );
+
+  if (who.includesWorkspace) {
+    for (const f of WORKSPACE_FILES) {
+      await add(`workspace/${f.kind}.${f.format}`, f.description, (into) =>
+        counted(exportChunks(db, t.tenantId, f.kind, f.format, { now }), f.format, into),
+      );
+    }
+    await add(
+      "workspace/activity.json",
+      "The timeline of every record: creations, each change with its values before and after, notes added, " +
+        "and who did it.",
+      (into) => accountDocument("activity", now, activityPages(t), into),
+    );
+  }
+
+  const manifest = {
+    format: DATA_EXPORT_FORMAT_ID,
+    exported_at: isoTime(now),
+    account: { id: user.id, email: user.email },
+    workspace: { id: tenant.id, name: tenant.name },
+    includes_workspace_records: who.includesWorkspace,
+    files: [
+      ...files,
+      {
+        name: "manifest.json",
+        format: "json",
+        records: files.length + 1,
+        description: "This list of the archive's files.",
+      },
+    ],
+  };
+  await zip.addFile("manifest.json", [`${JSON.stringify(manifest, null, 2)}\n`]);
+  return manifest.files as ManifestFile[];
+}

@@ -1,0 +1,96 @@
+/**
+ * The archive's readers that the list exports (src/services/export/records.ts) do not have: the
+ * workspace's timeline, the records a user opened lately, the audit entries about them, and mail
+ * text with its emailed tokens taken out.
+ */
+import { sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import type { TenantDb } from "../../db/scoped";
+import { redactPath } from "../../lib/request";
+import { auditAboutEntry, auditAboutUser } from "../account/profile";
+import { isoTime } from "../export/records";
+
+/** The workspace's timeline, oldest first, a page of 1,000 (one query) at a time. */
+export async function* activityPages(t: TenantDb): AsyncGenerator<unknown[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await t.db.all<{
+      id: number;
+      subject_type: string;
+      subject_id: number;
+      kind: string;
+      detail: string | null;
+      actor: string | null;
+      created_at: number;
+    }>(sql`
+      SELECT a.id, a.subject_type, a.subject_id, a.kind, a.detail, u.email AS actor, a.created_at
+      FROM activities a LEFT JOIN users u ON u.id = a.actor_id
+      WHERE a.tenant_id = ${t.tenantId} AND a.id > ${after} ORDER BY a.id LIMIT 1000`);
+    yield rows.map((r) => ({
+      id: r.id,
+      record_type: r.subject_type,
+      record_id: r.subject_id,
+      kind: r.kind,
+      changes: r.detail === null ? null : (JSON.parse(r.detail) as unknown),
+      by: r.actor,
+      at: isoTime(r.created_at),
+    }));
+    if (rows.length < 1000) return;
+    after = rows.at(-1)!.id;
+  }
+}
+
+/** The records the user opened lately (the dashboard's shortcuts), in every workspace they belong to. */
+export async function recentViewRows(db: Database, userId: string): Promise<unknown[]> {
+  const rows = await db.all<{ workspace: string; subject_type: string; subject_id: number; viewed_at: number }>(sql`
+    SELECT t.name AS workspace, r.subject_type, r.subject_id, r.viewed_at
+    FROM memberships m
+    JOIN recent_views r ON r.tenant_id = m.tenant_id AND r.user_id = m.user_id
+    JOIN tenants t ON t.id = m.tenant_id
+    WHERE m.user_id = ${userId} ORDER BY r.viewed_at DESC`);
+  return rows.map((r) => ({
+    workspace: r.workspace,
+    record_type: r.subject_type,
+    record_id: r.subject_id,
+    viewed_at: isoTime(r.viewed_at),
+  }));
+}
+
+/** Audit entries about the user in their workspaces, newest first, a page (one query) at a time. */
+export async function* auditPages(db: Database, tenantIds: string[], userId: string): AsyncGenerator<unknown[]> {
+  let before: number | undefined;
+  for (;;) {
+    const rows = await auditAboutUser(db, tenantIds, userId, { before, limit: 1000 });
+    yield rows.map((r) => {
+      const e = auditAboutEntry(r, userId);
+      return {
+        id: e.id,
+        workspace: e.workspace,
+        action: e.action,
+        description: e.description,
+        by: e.by,
+        target_type: e.targetType,
+        target: e.target,
+        detail: e.detail,
+        ip: e.ip,
+        user_agent: e.userAgent,
+        created_at: isoTime(e.createdAt),
+      };
+    });
+    if (rows.length < 1000) return;
+    before = rows[rows.length - 1]!.id;
+  }
+}
+
+/** A mail's text with the token of every emailed link replaced, as the request log does: an archive is not a key. */
+export function withoutTokens(text: string): string {
+  return text.replace(/https?:\/\/[^\s"<>]+/g, (link) => {
+    try {
+      const url = new URL(link);
+      const path = redactPath(url.pathname);
+      return path === url.pathname && !url.search ? link : `${url.origin}${path}`;
+    } catch {
+      return link;
+    }
+  });
+}
