@@ -9,7 +9,7 @@ import { formatPhone } from "../lib/phone";
 import { errorResponse } from "../lib/errors";
 import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { requireRole, roleAtLeast, withSessionBatch } from "../middleware/session";
+import { deferSessionCheck, requireRole, roleAtLeast, withSessionBatch } from "../middleware/session";
 import {
   COMPANY_SIZES,
   COMPANY_SORTS,
@@ -175,7 +175,7 @@ companyRoutes.post("/", requireRole("member"), async (c) => {
 
 // ---- Read -----------------------------------------------------------------------------------------
 
-companyRoutes.get("/:id", requireRole("viewer"), async (c) => {
+companyRoutes.get("/:id", deferSessionCheck, async (c) => {
   const db = c.get("db");
   const id = parseRecordId(c.req.param("id"));
   // One round trip for the whole page, the session check included (withSessionBatch); every
