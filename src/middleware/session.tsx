@@ -5,6 +5,7 @@ import { matchedRoutes } from "hono/route";
 import { METHOD_NAME_ALL } from "hono/router";
 import type { Role } from "../db/schema";
 import { roleAtLeast } from "../lib/roles";
+import { scoped, type TenantDb } from "../db/scoped";
 import type { AppEnv } from "../env";
 import type { BatchItem } from "drizzle-orm/batch";
 import { DEVICE_COOKIE_MAX_AGE_S, newDeviceCookie, readDeviceCookie, type DeviceCookie } from "../auth/device-cookie";
@@ -124,7 +125,7 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-export type SessionBatchResult = { ok: true; tenantId: string; results: unknown[] } | { ok: false; response: Response };
+export type SessionBatchResult = { ok: true; t: TenantDb; results: unknown[] } | { ok: false; response: Response };
 
 /**
  * Runs a page's reads in one D1 batch with the session check when the session middleware deferred
@@ -135,23 +136,24 @@ export type SessionBatchResult = { ok: true; tenantId: string; results: unknown[
  */
 export async function withSessionBatch(
   c: Context<AppEnv>,
-  build: (tenantId: string) => Promise<readonly BatchItem<"sqlite">[]>,
+  build: (t: TenantDb) => Promise<readonly BatchItem<"sqlite">[]>,
 ): Promise<SessionBatchResult> {
   const db = c.get("db");
-  const run = async (tenantId: string) => {
-    const items = await build(tenantId);
+  const run = async (t: TenantDb) => {
+    const items = await build(t);
     return items.length
       ? ((await db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[])
       : [];
   };
   const deferred = c.get("deferredSession");
   if (!deferred) {
-    const auth = c.get("auth")!;
-    return { ok: true, tenantId: auth.tenant.id, results: await run(auth.tenant.id) };
+    const t = scoped(db, c.get("auth")!.tenant.id);
+    return { ok: true, t, results: await run(t) };
   }
   c.set("deferredSession", undefined);
   const parsed = parseSessionToken(deferred.token);
-  const items = await build(deferred.tenantHint);
+  const hinted = scoped(db, deferred.tenantHint);
+  const items = await build(hinted);
   const [sessionRows, ...results] = parsed
     ? ((await db.batch([sessionRowQuery(db, parsed.id), ...items] as [
         BatchItem<"sqlite">,
@@ -168,9 +170,11 @@ export async function withSessionBatch(
   syncWorkspaceHint(c, validated.auth.tenant.id);
   const closed = await openWorkspaceOnly(c, async () => {});
   if (closed instanceof Response) return { ok: false, response: closed };
-  if (validated.auth.tenant.id !== deferred.tenantHint)
-    return { ok: true, tenantId: validated.auth.tenant.id, results: await run(validated.auth.tenant.id) };
-  return { ok: true, tenantId: deferred.tenantHint, results };
+  if (validated.auth.tenant.id !== deferred.tenantHint) {
+    const own = scoped(db, validated.auth.tenant.id);
+    return { ok: true, t: own, results: await run(own) };
+  }
+  return { ok: true, t: hinted, results };
 }
 
 export { roleAtLeast };
