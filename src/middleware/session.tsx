@@ -129,10 +129,10 @@ export type SessionBatchResult = { ok: true; t: TenantDb; results: unknown[] } |
 
 /**
  * Runs a page's reads in one D1 batch with the session check when the session middleware deferred
- * it (the route starts with deferSessionCheck), else alone. The reads are built for the workspace the hint cookie names;
- * they are used only if the session is valid AND its active workspace is that one. Otherwise nothing
- * read is used: no session is the login redirect, a closed workspace its closed page, and another
- * workspace (a stale or forged hint) reads again for the session's own.
+ * it (the route starts with deferSessionCheck), else alone. The reads are built for the workspace the
+ * hint cookie names; they are used only if the session is valid AND its active workspace is that one.
+ * Otherwise nothing read is used: no session is the login redirect, a closed workspace its closed page,
+ * and another workspace (a stale or forged hint) reads again for the session's own.
  */
 export async function withSessionBatch(
   c: Context<AppEnv>,

@@ -20,7 +20,10 @@ export interface ContactListFilters {
   tagId: number | null;
   companyId: number | null;
   ownerId: string | null;
-  /** Custom field equality filters, values in canonical form (a value no field could hold is kept as typed: it matches nothing). */
+  /**
+   * Custom field equality filters, values in canonical form (a value no field could hold is kept as
+   * typed: it matches nothing).
+   */
   custom: { fieldId: number; value: string }[];
   /** `cf_<id>` → the value as typed, for showing the filter form again. */
   customEcho: Record<string, string>;

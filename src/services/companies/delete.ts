@@ -32,15 +32,18 @@ export async function deleteCompany(t: TenantDb, actor: Actor, id: number): Prom
   ];
   await db.batch([
     t.update(tenantCounters, {
-      companies: sql`max(0, ${tenantCounters.companies} - (SELECT count(*) FROM companies c WHERE c.tenant_id = ${tenantId} AND c.id = ${id}))`,
-      notes: sql`max(0, ${tenantCounters.notes} - (SELECT count(*) FROM notes n WHERE n.tenant_id = ${tenantId} AND n.subject_type = 'company' AND n.subject_id = ${id}))`,
+      companies: sql`max(0, ${tenantCounters.companies} - (SELECT count(*) FROM companies c
+        WHERE c.tenant_id = ${tenantId} AND c.id = ${id}))`,
+      notes: sql`max(0, ${tenantCounters.notes} - (SELECT count(*) FROM notes n
+        WHERE n.tenant_id = ${tenantId} AND n.subject_type = 'company' AND n.subject_id = ${id}))`,
     }),
     t.update(contacts, { companyId: null, companyName: null, companySort: "" }, eq(contacts.companyId, id)),
     db.delete(notes).where(ofCompany),
     t.delete(
       customFieldValues,
       eq(customFieldValues.entityId, id),
-      sql`${customFieldValues.fieldId} IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenantId} AND entity = 'company')`,
+      sql`${customFieldValues.fieldId} IN (SELECT id FROM custom_fields
+        WHERE tenant_id = ${tenantId} AND entity = 'company')`,
     ),
     t.delete(companyTags, eq(companyTags.companyId, id)),
     t.delete(activities, eq(activities.subjectType, "company"), eq(activities.subjectId, id)),

@@ -77,7 +77,8 @@ export async function listCompanies(
     );
   if (params.tagId !== null) {
     conditions.push(
-      sql`${companies.id} IN (SELECT ${companyTags.companyId} FROM ${companyTags} WHERE ${companyTags.tenantId} = ${t.tenantId} AND ${companyTags.tagId} = ${params.tagId})`,
+      sql`${companies.id} IN (SELECT ${companyTags.companyId} FROM ${companyTags}
+        WHERE ${companyTags.tenantId} = ${t.tenantId} AND ${companyTags.tagId} = ${params.tagId})`,
     );
   }
   const order = desc_ ? [desc(key), desc(companies.id)] : [asc(key), asc(companies.id)];
@@ -95,7 +96,8 @@ export async function listCompanies(
       // The row's tags as JSON, so a page costs one query however many tags it shows.
       // Written with aliases: drizzle leaves columns unqualified in a one-table select.
       tags: sql<string>`(SELECT json_group_array(json_object('id', t.id, 'name', t.name, 'color', t.color))
-        FROM (SELECT tg.id AS id, tg.name AS name, tg.color AS color FROM company_tags ct JOIN tags tg ON tg.id = ct.tag_id
+        FROM (SELECT tg.id AS id, tg.name AS name, tg.color AS color
+              FROM company_tags ct JOIN tags tg ON tg.id = ct.tag_id
               WHERE ct.tenant_id = ${t.tenantId} AND ct.company_id = companies.id ORDER BY tg.name_key) t)`,
     })
     .from(companies)

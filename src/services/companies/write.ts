@@ -46,7 +46,8 @@ function tagStatements(
             .where(
               t.where(
                 tags,
-                sql`(${tags.id} IN (SELECT value FROM json_each(${JSON.stringify(input.tagIds)})) OR ${tags.nameKey} = ${newKey})`,
+                sql`(${tags.id} IN (SELECT value FROM json_each(${JSON.stringify(input.tagIds)}))
+                  OR ${tags.nameKey} = ${newKey})`,
               ),
             ),
         )
@@ -68,7 +69,8 @@ export async function createCompany(
   ctx: CompanyFormContext,
   now: number,
 ): Promise<number> {
-  const newId = sql`(SELECT max(${companies.id}) FROM ${companies} WHERE ${companies.tenantId} = ${t.tenantId} AND ${companies.createdAt} = ${now})`;
+  const newId = sql`(SELECT max(${companies.id}) FROM ${companies}
+    WHERE ${companies.tenantId} = ${t.tenantId} AND ${companies.createdAt} = ${now})`;
   const values = [...input.customValues].filter((e): e is [number, string] => e[1] !== null);
   const [inserted] = await t.db.batch([
     t

@@ -14,14 +14,17 @@ export const BULK_MAX_IDS = 500;
 /** The tenant's contacts among `ids` (SQL), driven by the id list so it reads only those rows. */
 export function ownedIdsSql(t: TenantDb, ids: number[]) {
   // CROSS JOIN fixes the join order: look each id up by primary key rather than walk the tenant.
-  return sql`SELECT c.id FROM json_each(${JSON.stringify(ids)}) j CROSS JOIN contacts c ON c.id = j.value WHERE c.tenant_id = ${t.tenantId}`;
+  return sql`SELECT c.id FROM json_each(${JSON.stringify(ids)}) j CROSS JOIN contacts c ON c.id = j.value
+    WHERE c.tenant_id = ${t.tenantId}`;
 }
 
 /** Of the given ids, the tenant's contacts, with their display names, in the order given. */
 export async function ownedContacts(t: TenantDb, ids: number[]): Promise<{ id: number; name: string }[]> {
   if (ids.length === 0) return [];
   const rows = await t.db.all<{ id: number; first_name: string; last_name: string; primary_email: string | null }>(
-    sql`SELECT c.id, c.first_name, c.last_name, c.primary_email FROM json_each(${JSON.stringify(ids)}) j CROSS JOIN contacts c ON c.id = j.value WHERE c.tenant_id = ${t.tenantId} ORDER BY j.key`,
+    sql`SELECT c.id, c.first_name, c.last_name, c.primary_email
+      FROM json_each(${JSON.stringify(ids)}) j CROSS JOIN contacts c ON c.id = j.value
+      WHERE c.tenant_id = ${t.tenantId} ORDER BY j.key`,
   );
   return rows.map((r) => ({
     id: r.id,
@@ -49,7 +52,8 @@ export async function tagContacts(
   if (!tag) return null;
   const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
   const lacking = sql`SELECT c.id FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
-    WHERE c.tenant_id = ${t.tenantId} AND NOT EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
+    WHERE c.tenant_id = ${t.tenantId} AND NOT EXISTS (SELECT 1 FROM contact_tags ct
+      WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
   const changes = JSON.stringify({ tags: [null, tag.name] });
   const [, , added] = await t.db.batch([
     t.db
@@ -61,7 +65,8 @@ export async function tagContacts(
     t.db
       .insert(contactTags)
       .select(
-        sql`SELECT c.tenant_id, c.id, t.id FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
+        sql`SELECT c.tenant_id, c.id, t.id
+          FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
           JOIN tags t ON t.id = ${tagId} AND t.tenant_id = c.tenant_id WHERE c.tenant_id = ${t.tenantId}`,
       )
       .onConflictDoNothing()
@@ -82,7 +87,8 @@ export async function untagContacts(
   if (!tag) return null;
   const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
   const having = sql`SELECT c.id FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
-    WHERE c.tenant_id = ${t.tenantId} AND EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
+    WHERE c.tenant_id = ${t.tenantId} AND EXISTS (SELECT 1 FROM contact_tags ct
+      WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
   const changes = JSON.stringify({ tags: [tag.name, null] });
   const [, , removed] = await t.db.batch([
     t.db

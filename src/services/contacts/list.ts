@@ -66,9 +66,8 @@ const listFields = (sort: ContactSort) => ({
   updatedAt: contacts.updatedAt,
   sortValue: sql<string | number>`${SORT_COLUMNS[sort]}`.as("sort_value"),
   // The row's tag ids, looked up on contact_tags' primary key: no second query for the page's tags.
-  tagIds: sql<
-    string | null
-  >`(SELECT group_concat(${contactTags.tagId}) FROM ${contactTags} WHERE ${contactTags.tenantId} = ${contacts.tenantId} AND ${contactTags.contactId} = ${contacts.id})`,
+  tagIds: sql<string | null>`(SELECT group_concat(${contactTags.tagId}) FROM ${contactTags}
+    WHERE ${contactTags.tenantId} = ${contacts.tenantId} AND ${contactTags.contactId} = ${contacts.id})`,
 });
 
 /**
@@ -86,12 +85,14 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery) {
   if (q.ownerId !== null) conditions.push(eq(contacts.ownerId, q.ownerId));
   if (q.tagId !== null) {
     conditions.push(
-      sql`${contacts.id} IN (SELECT contact_id FROM contact_tags WHERE tenant_id = ${t.tenantId} AND tag_id = ${q.tagId})`,
+      sql`${contacts.id} IN (SELECT contact_id FROM contact_tags
+        WHERE tenant_id = ${t.tenantId} AND tag_id = ${q.tagId})`,
     );
   }
   for (const f of q.custom.slice(0, 5)) {
     conditions.push(
-      sql`${contacts.id} IN (SELECT entity_id FROM custom_field_values WHERE tenant_id = ${t.tenantId} AND field_id = ${f.fieldId} AND value = ${f.value})`,
+      sql`${contacts.id} IN (SELECT entity_id FROM custom_field_values
+        WHERE tenant_id = ${t.tenantId} AND field_id = ${f.fieldId} AND value = ${f.value})`,
     );
   }
   // In a search sorted by creation, order by the contact id (the search index's rowid; ids grow with
@@ -191,15 +192,24 @@ export function contactsListStatements(t: TenantDb, q: ContactListQuery, company
     contactsListQuery(t, q),
     t.db
       .select({
-        fields: sql<string>`(SELECT json_group_array(json_object('id', id, 'tenantId', tenant_id, 'entity', entity, 'name', name, 'nameKey', name_key, 'kind', kind, 'options', options, 'position', position, 'createdAt', created_at)) FROM (SELECT * FROM ${customFields} WHERE ${customFields.tenantId} = ${tenantId} AND ${customFields.entity} = 'contact' ORDER BY ${customFields.position}, ${customFields.id}))`,
-        tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'color', color)) FROM (SELECT ${tags.id} AS id, ${tags.name} AS name, ${tags.color} AS color FROM ${tags} WHERE ${tags.tenantId} = ${tenantId} ORDER BY ${tags.nameKey}))`,
-        members: sql<string>`(SELECT json_group_array(json_object('userId', user_id, 'email', email)) FROM (SELECT ${memberships.userId} AS user_id, ${users.email} AS email FROM ${memberships} JOIN ${users} ON ${users.id} = ${memberships.userId} WHERE ${memberships.tenantId} = ${tenantId} ORDER BY ${users.email}))`,
+        fields: sql<string>`(SELECT json_group_array(json_object('id', id, 'tenantId', tenant_id, 'entity', entity,
+            'name', name, 'nameKey', name_key, 'kind', kind, 'options', options, 'position', position,
+            'createdAt', created_at))
+          FROM (SELECT * FROM ${customFields}
+            WHERE ${customFields.tenantId} = ${tenantId} AND ${customFields.entity} = 'contact'
+            ORDER BY ${customFields.position}, ${customFields.id}))`,
+        tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'color', color))
+          FROM (SELECT ${tags.id} AS id, ${tags.name} AS name, ${tags.color} AS color FROM ${tags}
+            WHERE ${tags.tenantId} = ${tenantId} ORDER BY ${tags.nameKey}))`,
+        members: sql<string>`(SELECT json_group_array(json_object('userId', user_id, 'email', email))
+          FROM (SELECT ${memberships.userId} AS user_id, ${users.email} AS email
+            FROM ${memberships} JOIN ${users} ON ${users.id} = ${memberships.userId}
+            WHERE ${memberships.tenantId} = ${tenantId} ORDER BY ${users.email}))`,
         total: sql<
           number | null
         >`(SELECT ${tenantCounters.contacts} FROM ${tenantCounters} WHERE ${tenantCounters.tenantId} = ${tenantId})`,
-        company: sql<
-          string | null
-        >`(SELECT ${companies.name} FROM ${companies} WHERE ${companies.tenantId} = ${tenantId} AND ${companies.id} = ${companyId ?? 0})`,
+        company: sql<string | null>`(SELECT ${companies.name} FROM ${companies}
+          WHERE ${companies.tenantId} = ${tenantId} AND ${companies.id} = ${companyId ?? 0})`,
       })
       .from(sql`(SELECT 1)`),
   ] as const;

@@ -51,8 +51,10 @@ function contactDetailQuery(t: TenantDb, id: number) {
       ownerEmail: users.email,
       createdAt: contacts.createdAt,
       updatedAt: contacts.updatedAt,
-      emails: sql<string>`(SELECT json_group_array(email) FROM (SELECT email FROM contact_emails WHERE tenant_id = ${t.tenantId} AND contact_id = ${contacts.id} ORDER BY position))`,
-      phones: sql<string>`(SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones WHERE tenant_id = ${t.tenantId} AND contact_id = ${contacts.id} ORDER BY position))`,
+      emails: sql<string>`(SELECT json_group_array(email) FROM (SELECT email FROM contact_emails
+        WHERE tenant_id = ${t.tenantId} AND contact_id = ${contacts.id} ORDER BY position))`,
+      phones: sql<string>`(SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones
+        WHERE tenant_id = ${t.tenantId} AND contact_id = ${contacts.id} ORDER BY position))`,
     })
     .from(contacts)
     .leftJoin(memberships, and(eq(memberships.tenantId, contacts.tenantId), eq(memberships.userId, contacts.ownerId)))

@@ -50,20 +50,20 @@ function childStatements(
   const statements = [];
   if (parts.emails?.length) {
     statements.push(
-      t.db
-        .insert(contactEmails)
-        .select(
-          sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.emails)}) j WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
-        ),
+      t.db.insert(contactEmails).select(
+        sql`SELECT c.tenant_id, c.id, j.key, j.value
+          FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.emails)}) j
+          WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
+      ),
     );
   }
   if (parts.phones?.length) {
     statements.push(
-      t.db
-        .insert(contactPhones)
-        .select(
-          sql`SELECT c.tenant_id, c.id, j.key, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.phones)}) j WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
-        ),
+      t.db.insert(contactPhones).select(
+        sql`SELECT c.tenant_id, c.id, j.key, j.value
+          FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.phones)}) j
+          WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
+      ),
     );
   }
   if (parts.tagIds?.length) {
@@ -73,7 +73,8 @@ function childStatements(
         .insert(contactTags)
         .select(
           sql`SELECT c.tenant_id, c.id, t.id FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.tagIds)}) j
-            JOIN tags t ON t.id = j.value AND t.tenant_id = c.tenant_id WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
+            JOIN tags t ON t.id = j.value AND t.tenant_id = c.tenant_id
+            WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
         )
         .onConflictDoNothing(),
     );
@@ -87,7 +88,8 @@ function childStatements(
         .insert(customFieldValues)
         .select(
           sql`SELECT c.tenant_id, f.id, c.id, j.value FROM contacts c CROSS JOIN json_each(${JSON.stringify(values)}) j
-            JOIN custom_fields f ON f.id = CAST(j.key AS INTEGER) AND f.tenant_id = c.tenant_id AND f.entity = 'contact' WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
+            JOIN custom_fields f ON f.id = CAST(j.key AS INTEGER) AND f.tenant_id = c.tenant_id AND f.entity = 'contact'
+            WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
         )
         .onConflictDoUpdate({
           target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId],
@@ -107,11 +109,11 @@ function activityFromTarget(
   changes: Record<string, [unknown, unknown]> | null,
   now: number,
 ) {
-  return t.db
-    .insert(activities)
-    .select(
-      sql`SELECT NULL, c.tenant_id, 'contact', c.id, ${actorId}, ${kind}, ${changes ? JSON.stringify(changes) : null}, ${now} FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
-    );
+  return t.db.insert(activities).select(
+    sql`SELECT NULL, c.tenant_id, 'contact', c.id, ${actorId}, ${kind},
+        ${changes ? JSON.stringify(changes) : null}, ${now}
+        FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
+  );
 }
 
 /**
@@ -130,7 +132,8 @@ export async function createContact(
   const { db, tenantId } = t;
   // The newest contact of this tenant created at `now` is the one this batch just inserted: ids only
   // grow (AUTOINCREMENT) and the batch runs alone. contacts_tenant_created_idx finds it directly.
-  const target = sql`c.tenant_id = ${tenantId} AND c.id = (SELECT id FROM contacts WHERE tenant_id = ${tenantId} AND created_at = ${now} ORDER BY id DESC LIMIT 1)`;
+  const target = sql`c.tenant_id = ${tenantId} AND c.id = (SELECT id FROM contacts
+    WHERE tenant_id = ${tenantId} AND created_at = ${now} ORDER BY id DESC LIMIT 1)`;
   // At the Free limit the tenant id becomes NULL: NOT NULL fails and the whole batch rolls back (so
   // this insert sets tenant_id itself rather than through t.insert).
   const guardedTenantId =
@@ -228,7 +231,8 @@ export async function updateContact(
   // A save in the same millisecond as the version it replaces must still change the version.
   const version = Math.max(now, expected + 1);
   const target = sql`c.tenant_id = ${t.tenantId} AND c.id = ${id} AND c.updated_at = ${version}`;
-  const guard = sql`EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND c.id = ${id} AND c.updated_at = ${version})`;
+  const guard = sql`EXISTS (SELECT 1 FROM contacts c
+    WHERE c.tenant_id = ${t.tenantId} AND c.id = ${id} AND c.updated_at = ${version})`;
   const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   const emailsChanged = !same(before.contact.emails, input.emails);
   const phonesChanged = !same(before.contact.phones, input.phones);

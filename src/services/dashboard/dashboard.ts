@@ -37,9 +37,8 @@ export interface DashboardData {
 }
 
 // A record's display name from the two optional joins (a contact's name, or a company's).
-const recordName = sql<
-  string | null
->`coalesce(${companies.name}, CASE WHEN ${contacts.id} IS NULL THEN NULL ELSE trim(${contacts.firstName} || ' ' || ${contacts.lastName}) END)`;
+const recordName = sql<string | null>`coalesce(${companies.name},
+  CASE WHEN ${contacts.id} IS NULL THEN NULL ELSE trim(${contacts.firstName} || ' ' || ${contacts.lastName}) END)`;
 
 /** Everything the dashboard shows, or null when the tenant is gone. */
 export async function dashboardData(t: TenantDb, userId: string): Promise<DashboardData | null> {
@@ -160,7 +159,8 @@ export async function recordView(
     t.delete(
       recentViews,
       eq(recentViews.userId, userId),
-      sql`${recentViews.viewedAt} < (SELECT ${recentViews.viewedAt} FROM ${recentViews} WHERE ${mine} ORDER BY ${recentViews.viewedAt} DESC LIMIT 1 OFFSET ${RECENT_VIEWS_KEPT - 1})`,
+      sql`${recentViews.viewedAt} < (SELECT ${recentViews.viewedAt} FROM ${recentViews} WHERE ${mine}
+        ORDER BY ${recentViews.viewedAt} DESC LIMIT 1 OFFSET ${RECENT_VIEWS_KEPT - 1})`,
     ),
   ]);
   return true;

@@ -158,7 +158,8 @@ export function recordValuesQuery(t: TenantDb, entity: SubjectType, id: number) 
       t.where(
         customFieldValues,
         eq(customFieldValues.entityId, id),
-        sql`${customFieldValues.fieldId} IN (SELECT ${customFields.id} FROM ${customFields} WHERE ${customFields.tenantId} = ${t.tenantId} AND ${customFields.entity} = ${entity})`,
+        sql`${customFieldValues.fieldId} IN (SELECT ${customFields.id} FROM ${customFields}
+          WHERE ${customFields.tenantId} = ${t.tenantId} AND ${customFields.entity} = ${entity})`,
       ),
     );
 }

@@ -148,7 +148,7 @@ contactEditRoutes.post("/", requireRole("member"), async (c) => {
   }
   const now = Date.now();
   const input = await withNewTag(c, parsed.input, now);
-  // The Free plan's cap is checked inside the create's batch (services/billing.ts), so it holds under races.
+  // The Free plan's cap is checked inside the create's batch (services/billing/billing.ts), so it holds under races.
   const limit = billingConfig(c.env).limits?.contacts ?? null;
   try {
     const id = await createContact(t, auth.user.id, { ...input, companyName: read.companyName }, now, limit);
@@ -238,7 +238,8 @@ contactEditRoutes.post("/:id", requireRole("member"), async (c) => {
         ...read.again,
         version: result.current?.updatedAt,
         alert:
-          "Someone else saved changes to this contact while you were editing, so yours were not saved. Check the fields below and save again to replace their changes with yours.",
+          "Someone else saved changes to this contact while you were editing, so yours were not saved. " +
+          "Check the fields below and save again to replace their changes with yours.",
       },
       409,
     );
