@@ -57,6 +57,20 @@ function tagStatements(
   return statements;
 }
 
+/** A company's columns from the form's input. */
+function companyColumns(input: CompanyInput) {
+  return {
+    name: input.name,
+    nameSort: nameSortKey(input.name),
+    domain: input.domain,
+    industry: input.industry,
+    size: input.size,
+    address: input.address,
+    phone: input.phone,
+    ownerId: input.ownerId,
+  };
+}
+
 /**
  * Creates a company with its tags, custom values, "created" activity and counter, in one batch.
  * The statements after the insert find the new row as the tenant's highest id created at `now`:
@@ -75,14 +89,7 @@ export async function createCompany(
   const [inserted] = await t.db.batch([
     t
       .insert(companies, {
-        name: input.name,
-        nameSort: nameSortKey(input.name),
-        domain: input.domain,
-        industry: input.industry,
-        size: input.size,
-        address: input.address,
-        phone: input.phone,
-        ownerId: input.ownerId,
+        ...companyColumns(input),
         createdBy: actorId,
         createdAt: now,
         updatedAt: now,
@@ -162,14 +169,7 @@ export async function updateCompany(
     t.update(
       companies,
       {
-        name: input.name,
-        nameSort: nameSortKey(input.name),
-        domain: input.domain,
-        industry: input.industry,
-        size: input.size,
-        address: input.address,
-        phone: input.phone,
-        ownerId: input.ownerId,
+        ...companyColumns(input),
         updatedAt: now,
         lastActivityAt: now,
       },

@@ -2,7 +2,7 @@
  * Actions on many contacts at once (the list's selection): which of the ids are the tenant's, and
  * tagging or untagging them, each with a timeline entry on every contact it changes, in one batch.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { activities, contacts, contactTags } from "../../db/schema";
 import { listTags } from "../records/tags";
@@ -38,6 +38,21 @@ export async function ownedContacts(t: TenantDb, ids: number[]): Promise<{ id: n
 }
 
 /**
+ * The "tagged" timeline entry and the new activity time of each contact a tag change reaches; `changed`
+ * selects their ids, and carries the tenant condition.
+ */
+function timelineStatements(t: TenantDb, actorId: string, changed: SQL, changes: string, now: number) {
+  return [
+    t.db
+      .insert(activities)
+      .select(
+        sql`SELECT NULL, ${t.tenantId}, 'contact', id, ${actorId}, 'tagged', ${changes}, ${now} FROM (${changed})`,
+      ),
+    t.db.update(contacts).set({ updatedAt: now, lastActivityAt: now }).where(sql`${contacts.id} IN (${changed})`),
+  ] as const;
+}
+
+/**
  * Attaches a tag to the tenant's contacts among `ids` (those that have it already are left alone),
  * with a timeline entry on each contact it changes. Null when the tag is not the tenant's.
  */
@@ -56,12 +71,7 @@ export async function tagContacts(
       WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
   const changes = JSON.stringify({ tags: [null, tag.name] });
   const [, , added] = await t.db.batch([
-    t.db
-      .insert(activities)
-      .select(
-        sql`SELECT NULL, ${t.tenantId}, 'contact', id, ${actorId}, 'tagged', ${changes}, ${now} FROM (${lacking})`,
-      ),
-    t.db.update(contacts).set({ updatedAt: now, lastActivityAt: now }).where(sql`${contacts.id} IN (${lacking})`),
+    ...timelineStatements(t, actorId, lacking, changes, now),
     t.db
       .insert(contactTags)
       .select(
@@ -91,12 +101,7 @@ export async function untagContacts(
       WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
   const changes = JSON.stringify({ tags: [tag.name, null] });
   const [, , removed] = await t.db.batch([
-    t.db
-      .insert(activities)
-      .select(
-        sql`SELECT NULL, ${t.tenantId}, 'contact', id, ${actorId}, 'tagged', ${changes}, ${now} FROM (${having})`,
-      ),
-    t.db.update(contacts).set({ updatedAt: now, lastActivityAt: now }).where(sql`${contacts.id} IN (${having})`),
+    ...timelineStatements(t, actorId, having, changes, now),
     t
       .delete(
         contactTags,

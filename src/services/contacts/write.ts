@@ -48,20 +48,16 @@ function childStatements(
   parts: { emails?: string[]; phones?: string[]; tagIds?: number[]; customValues?: Map<number, string | null> },
 ) {
   const statements = [];
-  if (parts.emails?.length) {
+  // Emails and phones: (tenant, contact, position, value), the position being the list's index.
+  for (const [table, list] of [
+    [contactEmails, parts.emails],
+    [contactPhones, parts.phones],
+  ] as const) {
+    if (!list?.length) continue;
     statements.push(
-      t.db.insert(contactEmails).select(
+      t.db.insert(table).select(
         sql`SELECT c.tenant_id, c.id, j.key, j.value
-          FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.emails)}) j
-          WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
-      ),
-    );
-  }
-  if (parts.phones?.length) {
-    statements.push(
-      t.db.insert(contactPhones).select(
-        sql`SELECT c.tenant_id, c.id, j.key, j.value
-          FROM contacts c CROSS JOIN json_each(${JSON.stringify(parts.phones)}) j
+          FROM contacts c CROSS JOIN json_each(${JSON.stringify(list)}) j
           WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
       ),
     );
