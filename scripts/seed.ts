@@ -11,9 +11,12 @@ import { createDb } from "../src/db/client";
 import { memberships, tenants, users, type Role } from "../src/db/schema";
 import { newId } from "../src/lib/ids";
 import type { Database } from "../src/db/client";
-import { createCompany, companyFormContext } from "../src/services/companies/companies";
-import { createContact, findOrCreateTag } from "../src/services/contacts/contacts";
+import { scoped } from "../src/db/scoped";
+import { companyFormContext } from "../src/services/companies/form";
+import { createCompany } from "../src/services/companies/write";
+import { createContact } from "../src/services/contacts/write";
 import { addNote } from "../src/services/records/notes";
+import { findOrCreateTag } from "../src/services/records/tags";
 
 const DEMO_COMPANIES = [
   {
@@ -45,16 +48,16 @@ const DEMO_PEOPLE = [
 
 /** A few companies, contacts and notes, written through the app's own services (FTS, counters, timeline). */
 async function seedDemoRecords(db: Database, tenantId: string, ownerId: string, memberId: string, now: number) {
-  const vip = await findOrCreateTag(db, tenantId, "VIP", now);
-  const lead = await findOrCreateTag(db, tenantId, "Lead", now);
-  const ctx = await companyFormContext(db, tenantId);
+  const t = scoped(db, tenantId);
+  const vip = await findOrCreateTag(t, "VIP", now);
+  const lead = await findOrCreateTag(t, "Lead", now);
+  const ctx = await companyFormContext(t);
   const companyIds: number[] = [];
   for (const [i, c] of DEMO_COMPANIES.entries()) {
     const phone = c.phone.replace(/[^\d+]/g, "");
     companyIds.push(
       await createCompany(
-        db,
-        tenantId,
+        t,
         ownerId,
         {
           name: c.name,
@@ -76,8 +79,7 @@ async function seedDemoRecords(db: Database, tenantId: string, ownerId: string, 
   for (const [i, [first, last, title, company]] of DEMO_PEOPLE.entries()) {
     const companyId = company === null ? null : companyIds[company]!;
     const id = await createContact(
-      db,
-      tenantId,
+      t,
       i % 3 === 0 ? memberId : ownerId,
       {
         firstName: first,
@@ -101,8 +103,7 @@ async function seedDemoRecords(db: Database, tenantId: string, ownerId: string, 
       now + 100 + i,
     );
     await addNote(
-      db,
-      tenantId,
+      t,
       { userId: ownerId, role: "owner" },
       "contact",
       id,

@@ -7,3 +7,11 @@ import { sql, type Column, type SQL } from "drizzle-orm";
 export function inJsonList(column: Column | SQL, ids: readonly (number | string)[]): SQL {
   return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
+
+/** Whether a D1 error (or the error it wraps) is a UNIQUE constraint failure. */
+export function isUniqueViolation(err: unknown): boolean {
+  return (
+    String(err).includes("UNIQUE constraint failed") ||
+    String((err as { cause?: unknown })?.cause).includes("UNIQUE constraint failed")
+  );
+}

@@ -1,8 +1,11 @@
 import type { MiddlewareHandler } from "hono";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { matchedRoutes } from "hono/route";
+import { METHOD_NAME_ALL } from "hono/router";
 import type { Role } from "../db/schema";
 import { roleAtLeast } from "../lib/roles";
+import { scoped, type TenantDb } from "../db/scoped";
 import type { AppEnv } from "../env";
 import type { BatchItem } from "drizzle-orm/batch";
 import { DEVICE_COOKIE_MAX_AGE_S, newDeviceCookie, readDeviceCookie, type DeviceCookie } from "../auth/device-cookie";
@@ -74,12 +77,13 @@ function syncWorkspaceHint(c: Context<AppEnv>, tenantId: string): void {
 }
 
 /**
- * Pages that read the session in the SAME D1 batch as their own data (withSessionBatch), saving a
- * round trip: each costs about as much as a small page's whole work. Only GETs of routes whose least
- * role is viewer (any member), so the batch's session check is the whole authorisation: the
- * contacts list, a contact's page and a company's page.
+ * Whether the route that will answer starts with deferSessionCheck. hono matches every handler of a
+ * request before the first middleware runs: the first one not added by use() begins the answering route.
  */
-const BATCHED_SESSION_PAGE = /^\/app\/(contacts(\/[1-9]\d{0,15})?|companies\/[1-9]\d{0,15})$/;
+function answeringRouteDefersSession(c: Context<AppEnv>): boolean {
+  const first = matchedRoutes(c).find((r) => r.method !== METHOD_NAME_ALL);
+  return first?.handler === deferSessionCheck;
+}
 
 /** Resolves the signed-in user, their active tenant and role from the session cookie, if any. */
 export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -87,8 +91,8 @@ export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (token) {
     const hint = getCookie(c, COOKIES.workspace.name);
     // Only a well-formed id is used to build a page's reads; anything else is checked the usual way.
-    if (isId(hint) && c.req.method === "GET" && BATCHED_SESSION_PAGE.test(c.req.path)) {
-      // Checked by the page, in its batch: until then there is no auth, and every guard lets it through.
+    if (isId(hint) && c.req.method === "GET" && answeringRouteDefersSession(c)) {
+      // Checked by the page, in its batch: until then there is no auth, and the /app guards let it through.
       c.set("deferredSession", { token, tenantHint: hint });
       return next();
     }
@@ -121,34 +125,35 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-export type SessionBatchResult = { ok: true; tenantId: string; results: unknown[] } | { ok: false; response: Response };
+export type SessionBatchResult = { ok: true; t: TenantDb; results: unknown[] } | { ok: false; response: Response };
 
 /**
  * Runs a page's reads in one D1 batch with the session check when the session middleware deferred
- * it (BATCHED_SESSION_PAGE), else alone. The reads are built for the workspace the hint cookie names;
- * they are used only if the session is valid AND its active workspace is that one. Otherwise nothing
- * read is used: no session is the login redirect, a closed workspace its closed page, and another
- * workspace (a stale or forged hint) reads again for the session's own.
+ * it (the route starts with deferSessionCheck), else alone. The reads are built for the workspace the
+ * hint cookie names; they are used only if the session is valid AND its active workspace is that one.
+ * Otherwise nothing read is used: no session is the login redirect, a closed workspace its closed page,
+ * and another workspace (a stale or forged hint) reads again for the session's own.
  */
 export async function withSessionBatch(
   c: Context<AppEnv>,
-  build: (tenantId: string) => Promise<readonly BatchItem<"sqlite">[]>,
+  build: (t: TenantDb) => Promise<readonly BatchItem<"sqlite">[]>,
 ): Promise<SessionBatchResult> {
   const db = c.get("db");
-  const run = async (tenantId: string) => {
-    const items = await build(tenantId);
+  const run = async (t: TenantDb) => {
+    const items = await build(t);
     return items.length
       ? ((await db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[])
       : [];
   };
   const deferred = c.get("deferredSession");
   if (!deferred) {
-    const auth = c.get("auth")!;
-    return { ok: true, tenantId: auth.tenant.id, results: await run(auth.tenant.id) };
+    const t = scoped(db, c.get("auth")!.tenant.id);
+    return { ok: true, t, results: await run(t) };
   }
   c.set("deferredSession", undefined);
   const parsed = parseSessionToken(deferred.token);
-  const items = await build(deferred.tenantHint);
+  const hinted = scoped(db, deferred.tenantHint);
+  const items = await build(hinted);
   const [sessionRows, ...results] = parsed
     ? ((await db.batch([sessionRowQuery(db, parsed.id), ...items] as [
         BatchItem<"sqlite">,
@@ -165,9 +170,11 @@ export async function withSessionBatch(
   syncWorkspaceHint(c, validated.auth.tenant.id);
   const closed = await openWorkspaceOnly(c, async () => {});
   if (closed instanceof Response) return { ok: false, response: closed };
-  if (validated.auth.tenant.id !== deferred.tenantHint)
-    return { ok: true, tenantId: validated.auth.tenant.id, results: await run(validated.auth.tenant.id) };
-  return { ok: true, tenantId: deferred.tenantHint, results };
+  if (validated.auth.tenant.id !== deferred.tenantHint) {
+    const own = scoped(db, validated.auth.tenant.id);
+    return { ok: true, t: own, results: await run(own) };
+  }
+  return { ok: true, t: hinted, results };
 }
 
 export { roleAtLeast };
@@ -178,11 +185,6 @@ export { roleAtLeast };
  */
 export function requireRole(least: Role): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    // A deferred session is checked by the page itself (withSessionBatch); only viewer routes defer.
-    if (c.get("deferredSession")) {
-      if (least !== "viewer") throw new Error(`${c.req.path} defers its session but needs ${least}`);
-      return next();
-    }
     const auth = c.get("auth");
     if (!auth) return c.redirect("/login", 303);
     if (!roleAtLeast(auth.role, least)) {
@@ -203,3 +205,15 @@ export function requireRole(least: Role): MiddlewareHandler<AppEnv> {
     await next();
   };
 }
+
+const anyMember = requireRole("viewer");
+
+/**
+ * The guard of a page that reads the session in its own D1 batch (withSessionBatch), saving a round
+ * trip that costs about as much as the page's work: the contacts list, a contact's and a company's page.
+ * It must be the route's first handler (`session` looks for it there, before routing). The least role
+ * is viewer, so the batch's session check is the whole authorisation; without a deferred session
+ * (no workspace cookie, not a GET) it is requireRole("viewer").
+ */
+export const deferSessionCheck: MiddlewareHandler<AppEnv> = (c, next) =>
+  c.get("deferredSession") ? next() : anyMember(c, next);

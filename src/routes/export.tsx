@@ -9,8 +9,8 @@ import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { requireRole } from "../middleware/session";
 import { recordAudit } from "../services/audit/audit";
-import { getCompany } from "../services/companies/companies";
-import { listOwners } from "../services/contacts/contacts";
+import { scoped } from "../db/scoped";
+import { getCompany } from "../services/companies/page";
 import { listCustomFields } from "../services/records/custom-fields";
 import {
   EXPORT_CONTENT_TYPES,
@@ -24,6 +24,7 @@ import {
   type ExportOptions,
 } from "../services/export/records";
 import { listTags } from "../services/records/tags";
+import { listOwners } from "../services/records/workspace";
 import {
   companyFilterQuery,
   contactFilterQuery,
@@ -71,10 +72,10 @@ async function describeContactFilters(c: Context<AppEnv>, f: ContactListFilters)
   const db = c.get("db");
   const tenantId = c.get("auth")!.tenant.id;
   const [tags, owners, fields, company] = await Promise.all([
-    f.tagId ? listTags(db, tenantId) : [],
-    f.ownerId ? listOwners(db, tenantId) : [],
-    f.custom.length ? listCustomFields(db, tenantId, "contact") : [],
-    f.companyId ? getCompany(db, tenantId, f.companyId) : null,
+    f.tagId ? listTags(scoped(db, tenantId)) : [],
+    f.ownerId ? listOwners(scoped(db, tenantId)) : [],
+    f.custom.length ? listCustomFields(scoped(db, tenantId), "contact") : [],
+    f.companyId ? getCompany(scoped(db, tenantId), f.companyId) : null,
   ]);
   const out: string[] = [];
   if (f.q.trim()) out.push(`Search: “${f.q.trim()}”`);
@@ -102,7 +103,7 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
     filters: [],
   };
   if (list === "contacts") {
-    const f = await parseContactFilters(db, auth.tenant.id, query);
+    const f = await parseContactFilters(scoped(db, auth.tenant.id), query);
     ignored = f.rejected;
     if (f.filtered) {
       contactSection.downloads = downloads("contacts", contactFilterQuery(f));
@@ -121,7 +122,7 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
     ignored = f.rejected;
     if (f.filtered) {
       companySection.downloads = downloads("companies", companyFilterQuery(f));
-      const tag = f.tagId ? (await listTags(db, auth.tenant.id)).find((t) => t.id === f.tagId) : null;
+      const tag = f.tagId ? (await listTags(scoped(db, auth.tenant.id))).find((t) => t.id === f.tagId) : null;
       companySection.filters = [
         ...(f.q.trim() ? [`Name starts with: “${f.q.trim()}”`] : []),
         ...(f.tagId ? [`Tag: ${tag?.name ?? "a tag that no longer exists"}`] : []),
@@ -150,7 +151,7 @@ async function sendExport(c: Context<AppEnv>, kind: ExportKind, format: ExportFo
   const opts: ExportOptions = {};
   let applied: string[] = [];
   if (kind === "contacts") {
-    const f = await parseContactFilters(db, auth.tenant.id, query);
+    const f = await parseContactFilters(scoped(db, auth.tenant.id), query);
     if (f.rejected.length) return render(c, "Export refused", <ExportFilterProblemPage rejected={f.rejected} />, 400);
     opts.contactFilters = {
       match: f.match,

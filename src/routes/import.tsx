@@ -6,6 +6,7 @@ import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { IMPORT_KINDS, type ImportJob, type ImportKind } from "../db/schema";
+import { scoped } from "../db/scoped";
 import type { AppEnv } from "../env";
 import { errorResponse } from "../lib/errors";
 import { render, wantsFragment } from "../lib/render";
@@ -161,7 +162,7 @@ async function jobPage(
   const listed = (ready || job.status === "done") && hasReview(job);
   const [fields, problems, samples, review] = await Promise.all([
     ready
-      ? listCustomFields(c.get("db"), auth.tenant.id, job.kind === "contacts" ? "contact" : "company")
+      ? listCustomFields(scoped(c.get("db"), auth.tenant.id), job.kind === "contacts" ? "contact" : "company")
       : Promise.resolve([]),
     ready || job.status === "done" ? firstProblems(c.env.FILES, job) : Promise.resolve([]),
     ready && job.filesDeletedAt === null ? readSamples(c.env.FILES, job) : Promise.resolve([]),

@@ -4,7 +4,7 @@
  * parameter they cannot read; an export refuses it (`rejected`), rather than quietly exporting more
  * than was asked for.
  */
-import type { Database } from "../db/client";
+import type { TenantDb } from "../db/scoped";
 import { listCustomFields, parseCustomValue } from "../services/records/custom-fields";
 import { ftsQuery, searchTerms } from "../services/records/search";
 import { parseRecordId } from "./record-helpers";
@@ -20,7 +20,10 @@ export interface ContactListFilters {
   tagId: number | null;
   companyId: number | null;
   ownerId: string | null;
-  /** Custom field equality filters, values in canonical form (a value no field could hold is kept as typed: it matches nothing). */
+  /**
+   * Custom field equality filters, values in canonical form (a value no field could hold is kept as
+   * typed: it matches nothing).
+   */
   custom: { fieldId: number; value: string }[];
   /** `cf_<id>` → the value as typed, for showing the filter form again. */
   customEcho: Record<string, string>;
@@ -31,11 +34,7 @@ export interface ContactListFilters {
 }
 
 /** Reads the contacts list's filters: q, tag, company, owner and cf_<field id> (contact fields only). */
-export async function parseContactFilters(
-  db: Database,
-  tenantId: string,
-  query: URLSearchParams,
-): Promise<ContactListFilters> {
+export async function parseContactFilters(t: TenantDb, query: URLSearchParams): Promise<ContactListFilters> {
   const rejected: string[] = [];
   const q = (query.get("q") ?? "").slice(0, 200);
   const tagId = parseRecordId(query.get("tag"));
@@ -52,9 +51,7 @@ export async function parseContactFilters(
 
   // Custom filters need the fields' kinds (to compare canonical values) before the list is read.
   const chosen = cfParams.slice(0, MAX_CUSTOM_FILTERS);
-  const fieldsById = new Map(
-    (chosen.length ? await listCustomFields(db, tenantId, "contact") : []).map((f) => [f.id, f]),
-  );
+  const fieldsById = new Map((chosen.length ? await listCustomFields(t, "contact") : []).map((f) => [f.id, f]));
   const custom: { fieldId: number; value: string }[] = [];
   const customEcho: Record<string, string> = {};
   for (const [key, raw] of chosen) {
@@ -70,7 +67,7 @@ export async function parseContactFilters(
   }
   return {
     q,
-    match: ftsQuery(tenantId, searchTerms(q)),
+    match: ftsQuery(t.tenantId, searchTerms(q)),
     tagId,
     companyId,
     ownerId,

@@ -1,12 +1,23 @@
-/** Small pieces the record routes share (companies, notes, the dashboard beacon). */
-import type { AuthContext } from "../env";
+/** Small pieces the record routes share (contacts, companies, notes, settings, the dashboard beacon). */
+import type { Context } from "hono";
+import type { AppEnv, AuthContext } from "../env";
 import type { SubjectType } from "../db/schema";
+import type { TenantDb } from "../db/scoped";
 import { roleAtLeast } from "../lib/roles";
-import type { Database } from "../db/client";
 import { describeActivity, listActivity, type ActivityEntry } from "../services/records/activity";
 import { listCustomFields, type CustomField } from "../services/records/custom-fields";
 import { listNotes, type Note } from "../services/records/notes";
 import type { TimelineProps } from "../../views/partials/timeline/Timeline";
+
+/** A form body as `c.req.parseBody({ all: true })` reads it: repeated fields come as lists. */
+export type FormBody = Record<string, string | File | (string | File)[]>;
+
+/** The submitted single text values, for showing the form again (files and lists are not echoed). */
+export function echo(body: FormBody): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+  return out;
+}
 
 /** A record id from the URL or a form: a positive integer, or null (which the caller answers with 404). */
 export function parseRecordId(raw: unknown): number | null {
@@ -37,11 +48,17 @@ export function timelineProps(
 }
 
 /** A record's notes, activity and custom fields for its Timeline (three queries, whatever their number). */
-export async function loadTimeline(db: Database, tenantId: string, subject: { type: SubjectType; id: number }) {
+export async function loadTimeline(t: TenantDb, subject: { type: SubjectType; id: number }) {
   const [notes, activity, fields] = await Promise.all([
-    listNotes(db, tenantId, subject.type, subject.id),
-    listActivity(db, tenantId, subject.type, subject.id),
-    listCustomFields(db, tenantId, subject.type),
+    listNotes(t, subject.type, subject.id),
+    listActivity(t, subject.type, subject.id),
+    listCustomFields(t, subject.type),
   ]);
   return { notes, activity, fields };
+}
+
+/** The `?notice=` of a page after a redirect, when it is one the page knows. */
+export function noticeOf<T extends string>(c: Context<AppEnv>, notices: Record<T, unknown>): T | null {
+  const n = c.req.query("notice");
+  return n && n in notices ? (n as T) : null;
 }

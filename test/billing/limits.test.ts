@@ -10,7 +10,9 @@ import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { createDb } from "../../src/db/client";
 import { PlanLimitError } from "../../src/services/billing/limits";
-import { createContact, type ContactInput } from "../../src/services/contacts/contacts";
+import { scoped } from "../../src/db/scoped";
+import type { ContactInput } from "../../src/services/contacts/form";
+import { createContact } from "../../src/services/contacts/write";
 import {
   customerFor,
   deliverEvent,
@@ -174,8 +176,8 @@ describe("contacts on the Free plan", () => {
   it("refuses the contact past the limit and writes nothing of it", async () => {
     const o = await owner("Contacts Limit Co");
     const db = createDb(env.DB);
-    for (let i = 0; i < 5; i += 1) await createContact(db, o.tenantId, o.userId, input(i), Date.now() + i, 5);
-    await expect(createContact(db, o.tenantId, o.userId, input(99), Date.now() + 10, 5)).rejects.toBeInstanceOf(
+    for (let i = 0; i < 5; i += 1) await createContact(scoped(db, o.tenantId), o.userId, input(i), Date.now() + i, 5);
+    await expect(createContact(scoped(db, o.tenantId), o.userId, input(99), Date.now() + 10, 5)).rejects.toBeInstanceOf(
       PlanLimitError,
     );
     expect(await countRows("contacts", "tenant_id = ?", o.tenantId)).toBe(5);
@@ -187,10 +189,10 @@ describe("contacts on the Free plan", () => {
   it("leaves exactly the limit when many creates race at it", async () => {
     const o = await owner("Contacts Race Co");
     const db = createDb(env.DB);
-    await createContact(db, o.tenantId, o.userId, input(0), Date.now(), 5);
+    await createContact(scoped(db, o.tenantId), o.userId, input(0), Date.now(), 5);
     const base = Date.now() + 100;
     const results = await Promise.allSettled(
-      Array.from({ length: 12 }, (_, i) => createContact(db, o.tenantId, o.userId, input(i + 1), base + i, 5)),
+      Array.from({ length: 12 }, (_, i) => createContact(scoped(db, o.tenantId), o.userId, input(i + 1), base + i, 5)),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(4);
     expect(
@@ -220,9 +222,9 @@ describe("contacts on the Free plan", () => {
     const customer = await customerFor(o);
     await setState(o.tenantId, customer, "active");
     const db = createDb(env.DB);
-    for (let i = 0; i < 7; i += 1) await createContact(db, o.tenantId, o.userId, input(i), Date.now() + i, 5);
+    for (let i = 0; i < 7; i += 1) await createContact(scoped(db, o.tenantId), o.userId, input(i), Date.now() + i, 5);
     await setState(o.tenantId, customer, "past_due");
-    await expect(createContact(db, o.tenantId, o.userId, input(50), Date.now() + 60, 5)).rejects.toBeInstanceOf(
+    await expect(createContact(scoped(db, o.tenantId), o.userId, input(50), Date.now() + 60, 5)).rejects.toBeInstanceOf(
       PlanLimitError,
     );
     expect(await countRows("contacts", "tenant_id = ?", o.tenantId)).toBe(7);

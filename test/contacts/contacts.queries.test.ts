@@ -6,12 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import {
-  CONTACT_SORTS,
-  contactsListQuery,
-  DEFAULT_DIRECTION,
-  type ContactListQuery,
-} from "../../src/services/contacts/contacts";
+import { scoped } from "../../src/db/scoped";
+import { contactsListQuery, type ContactListQuery } from "../../src/services/contacts/list";
+import { CONTACT_SORTS, DEFAULT_DIRECTION } from "../../src/services/contacts/sort";
 import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
@@ -121,7 +118,7 @@ describe("statements per page", () => {
 
 describe("query plans", () => {
   async function plan(q: ContactListQuery, tenantId: string): Promise<string[]> {
-    const { sql, params } = contactsListQuery(createDb(env.DB), tenantId, q).toSQL();
+    const { sql, params } = contactsListQuery(scoped(createDb(env.DB), tenantId), q).toSQL();
     const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .bind(...params)
       .all<{ detail: string }>();
@@ -249,12 +246,11 @@ describe("query plans", () => {
     const routeStatements = (await statementsOf(`/app/contacts?tag=${t.tag}&q=bulk`, t.cookie)).statements;
     // A search without a chosen sort lists newest first, in the search index's order.
     const { sql } = contactsListQuery(
-      createDb(env.DB),
-      t.tenantId,
+      scoped(createDb(env.DB), t.tenantId),
       base({ tagId: t.tag, sort: "created", dir: "desc", match: ftsQuery(t.tenantId, searchTerms("bulk")) }),
     ).toSQL();
     expect(routeStatements).toContain(sql);
     const plain = (await statementsOf("/app/contacts", t.cookie)).statements;
-    expect(plain).toContain(contactsListQuery(createDb(env.DB), t.tenantId, base()).toSQL().sql);
+    expect(plain).toContain(contactsListQuery(scoped(createDb(env.DB), t.tenantId), base()).toSQL().sql);
   });
 });

@@ -8,12 +8,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sessionRowQuery } from "../../src/auth/session";
 import { createDb } from "../../src/db/client";
-import { companyPageStatements } from "../../src/services/companies/companies";
-import {
-  contactPageStatements,
-  contactsListStatements,
-  type ContactListQuery,
-} from "../../src/services/contacts/contacts";
+import { scoped } from "../../src/db/scoped";
+import { companyPageStatements } from "../../src/services/companies/page";
+import { contactsListStatements, type ContactListQuery } from "../../src/services/contacts/list";
+import { contactPageStatements } from "../../src/services/contacts/page";
 import { ftsQuery, searchTerms } from "../../src/services/records/search";
 
 type Buildable = { toSQL(): { sql: string; params: unknown[] } };
@@ -42,13 +40,12 @@ describe("statements read in one batch", () => {
   };
   const cases: [string, Buildable[]][] = [
     ["the session check", [sessionRowQuery(db, "some-session")]],
-    ["the contacts list", [...contactsListStatements(db, "t", base, null)]],
+    ["the contacts list", [...contactsListStatements(scoped(db, "t"), base, null)]],
     [
       "the contacts list, filtered by tag, company, owner and a custom field",
       [
         ...contactsListStatements(
-          db,
-          "t",
+          scoped(db, "t"),
           { ...base, tagId: 1, companyId: 2, ownerId: "u", custom: [{ fieldId: 3, value: "x" }] },
           2,
         ),
@@ -58,15 +55,14 @@ describe("statements read in one batch", () => {
       "a search",
       [
         ...contactsListStatements(
-          db,
-          "t",
+          scoped(db, "t"),
           { ...base, sort: "created", dir: "desc", match: ftsQuery("a".repeat(24), searchTerms("ada")) },
           null,
         ),
       ],
     ],
-    ["a contact's page", [...contactPageStatements(db, "t", 1)]],
-    ["a company's page", [...companyPageStatements(db, "t", 1)]],
+    ["a contact's page", [...contactPageStatements(scoped(db, "t"), 1)]],
+    ["a company's page", [...companyPageStatements(scoped(db, "t"), 1)]],
   ];
 
   it.each(cases)("%s names every column once", async (_label, statements) => {

@@ -3,7 +3,7 @@
  * and the user's recently viewed records, read in one round trip of four statements.
  */
 import { and, count, desc, eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { TenantDb } from "../../db/scoped";
 import {
   activities,
   companies,
@@ -37,20 +37,20 @@ export interface DashboardData {
 }
 
 // A record's display name from the two optional joins (a contact's name, or a company's).
-const recordName = sql<
-  string | null
->`coalesce(${companies.name}, CASE WHEN ${contacts.id} IS NULL THEN NULL ELSE trim(${contacts.firstName} || ' ' || ${contacts.lastName}) END)`;
+const recordName = sql<string | null>`coalesce(${companies.name},
+  CASE WHEN ${contacts.id} IS NULL THEN NULL ELSE trim(${contacts.firstName} || ' ' || ${contacts.lastName}) END)`;
 
 /** Everything the dashboard shows, or null when the tenant is gone. */
-export async function dashboardData(db: Database, tenantId: string, userId: string): Promise<DashboardData | null> {
+export async function dashboardData(t: TenantDb, userId: string): Promise<DashboardData | null> {
+  const db = t.db;
   const [tenantRows, counterRows, activityRows, recentRows] = await db.batch([
     db
       .select({ name: tenants.name, createdAt: tenants.createdAt, memberCount: count(memberships.userId) })
       .from(tenants)
       .leftJoin(memberships, eq(memberships.tenantId, tenants.id))
-      .where(eq(tenants.id, tenantId))
+      .where(eq(tenants.id, t.tenantId))
       .groupBy(tenants.id),
-    db.select().from(tenantCounters).where(eq(tenantCounters.tenantId, tenantId)).limit(1),
+    db.select().from(tenantCounters).where(t.where(tenantCounters)).limit(1),
     db
       .select({
         id: activities.id,
@@ -79,7 +79,7 @@ export async function dashboardData(db: Database, tenantId: string, userId: stri
           eq(contacts.id, activities.subjectId),
         ),
       )
-      .where(eq(activities.tenantId, tenantId))
+      .where(t.where(activities))
       .orderBy(desc(activities.id))
       .limit(DASHBOARD_ACTIVITY),
     // recent_views_tenant_user_idx walks this user's views newest first; deleted records drop out.
@@ -108,8 +108,8 @@ export async function dashboardData(db: Database, tenantId: string, userId: stri
         ),
       )
       .where(
-        and(
-          eq(recentViews.tenantId, tenantId),
+        t.where(
+          recentViews,
           eq(recentViews.userId, userId),
           sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL)`,
         ),
@@ -142,32 +142,26 @@ export async function dashboardData(db: Database, tenantId: string, userId: stri
  * newest RECENT_VIEWS_KEPT per user. False when the record is not the tenant's.
  */
 export async function recordView(
-  db: Database,
-  tenantId: string,
+  t: TenantDb,
   userId: string,
   type: SubjectType,
   id: number,
   now: number,
 ): Promise<boolean> {
-  if (!(await subjectExists(db, tenantId, type, id))) return false;
-  const mine = and(eq(recentViews.tenantId, tenantId), eq(recentViews.userId, userId));
-  await db.batch([
-    db
-      .insert(recentViews)
-      .values({ tenantId, userId, subjectType: type, subjectId: id, viewedAt: now })
-      .onConflictDoUpdate({
-        target: [recentViews.tenantId, recentViews.userId, recentViews.subjectType, recentViews.subjectId],
-        set: { viewedAt: now },
-      }),
+  if (!(await subjectExists(t, type, id))) return false;
+  const mine = t.where(recentViews, eq(recentViews.userId, userId));
+  await t.db.batch([
+    t.insert(recentViews, { userId, subjectType: type, subjectId: id, viewedAt: now }).onConflictDoUpdate({
+      target: [recentViews.tenantId, recentViews.userId, recentViews.subjectType, recentViews.subjectId],
+      set: { viewedAt: now },
+    }),
     // The OFFSET is bounded by RECENT_VIEWS_KEPT on this user's index range, never a page of records.
-    db
-      .delete(recentViews)
-      .where(
-        and(
-          mine,
-          sql`${recentViews.viewedAt} < (SELECT ${recentViews.viewedAt} FROM ${recentViews} WHERE ${mine} ORDER BY ${recentViews.viewedAt} DESC LIMIT 1 OFFSET ${RECENT_VIEWS_KEPT - 1})`,
-        ),
-      ),
+    t.delete(
+      recentViews,
+      eq(recentViews.userId, userId),
+      sql`${recentViews.viewedAt} < (SELECT ${recentViews.viewedAt} FROM ${recentViews} WHERE ${mine}
+        ORDER BY ${recentViews.viewedAt} DESC LIMIT 1 OFFSET ${RECENT_VIEWS_KEPT - 1})`,
+    ),
   ]);
   return true;
 }

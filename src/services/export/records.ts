@@ -14,11 +14,12 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { scoped } from "../../db/scoped";
 import type { CustomFieldKind, SubjectType } from "../../db/schema";
 import { CSV_BOM, csvRow } from "../../lib/csv";
 import { escapeText, property, structured, timestamp } from "../../lib/vcard";
-import { nameSortKey } from "../companies/companies";
-import { contactDisplayName } from "../contacts/contacts";
+import { nameSortKey } from "../companies/form";
+import { contactDisplayName } from "../contacts/names";
 import { listCustomFields, type CustomField } from "../records/custom-fields";
 
 /** Records per page (and per query). */
@@ -593,7 +594,7 @@ export function contactsCsv(
   let fields: CustomField[] = [];
   return document(
     async () => {
-      fields = await listCustomFields(db, tenantId, "contact");
+      fields = await listCustomFields(scoped(db, tenantId), "contact");
       return CSV_BOM + csvRow([...CONTACT_CSV_COLUMNS, ...fields.map((f) => f.name)]);
     },
     contactPages(db, tenantId, filters),
@@ -611,7 +612,7 @@ export function companiesCsv(
   let fields: CustomField[] = [];
   return document(
     async () => {
-      fields = await listCustomFields(db, tenantId, "company");
+      fields = await listCustomFields(scoped(db, tenantId), "company");
       return CSV_BOM + csvRow([...COMPANY_CSV_COLUMNS, ...fields.map((f) => f.name)]);
     },
     companyPages(db, tenantId, filters),
@@ -725,7 +726,7 @@ export function contactsJson(
   let fields: CustomField[] = [];
   return document(
     async () => {
-      fields = await listCustomFields(db, tenantId, "contact");
+      fields = await listCustomFields(scoped(db, tenantId), "contact");
       return jsonHead("contacts", now, fields);
     },
     contactPages(db, tenantId, filters, { notes: true }),
@@ -744,7 +745,7 @@ export function companiesJson(
   let fields: CustomField[] = [];
   return document(
     async () => {
-      fields = await listCustomFields(db, tenantId, "company");
+      fields = await listCustomFields(scoped(db, tenantId), "company");
       return jsonHead("companies", now, fields);
     },
     companyPages(db, tenantId, filters, { notes: true }),

@@ -18,6 +18,7 @@
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import { createDb, type Database } from "../../db/client";
+import { scoped } from "../../db/scoped";
 import { runRawBatch } from "../../db/raw-batch";
 import { importJobs, memberships, tenants, users, type ImportJob, type ImportKind } from "../../db/schema";
 import type { Bindings } from "../../env";
@@ -25,7 +26,7 @@ import Papa from "papaparse";
 import { CSV_BOM, csvRow } from "../../lib/csv";
 import { newId } from "../../lib/ids";
 import { billingConfig } from "../../lib/stripe";
-import { tenantRegion } from "../contacts/contacts";
+import { tenantRegion } from "../records/workspace";
 import { listCustomFields } from "../records/custom-fields";
 import {
   autoMapping,
@@ -178,7 +179,7 @@ export async function changeMapping(
   if (!job) return { ok: false, reason: "not_found" };
   if (job.status !== "ready") return { ok: false, reason: "conflict" };
   const headers = JSON.parse(job.headers ?? "[]") as string[];
-  const fields = await listCustomFields(s.db, tenantId, job.kind === "contacts" ? "contact" : "company");
+  const fields = await listCustomFields(scoped(s.db, tenantId), job.kind === "contacts" ? "contact" : "company");
   if (mapping.length !== headers.length || !mapping.every((m) => validTarget(job.kind, m, fields)))
     return { ok: false, reason: "invalid" };
   const [updated] = await s.db
@@ -453,7 +454,7 @@ async function chunkContext(
   suppressionKey: string | undefined,
 ): Promise<ChunkContext> {
   const [fields, members] = await Promise.all([
-    listCustomFields(db, job.tenantId, job.kind === "contacts" ? "contact" : "company"),
+    listCustomFields(scoped(db, job.tenantId), job.kind === "contacts" ? "contact" : "company"),
     db
       .select({ id: users.id, email: users.email })
       .from(memberships)
@@ -480,8 +481,8 @@ async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<
   if (!decoded.ok) return fail(s.db, job, decoded.message, now);
   const delimiter = detectDelimiter(decoded.text);
   const [fields, region] = await Promise.all([
-    listCustomFields(s.db, job.tenantId, job.kind === "contacts" ? "contact" : "company"),
-    tenantRegion(s.db, job.tenantId),
+    listCustomFields(scoped(s.db, job.tenantId), job.kind === "contacts" ? "contact" : "company"),
+    tenantRegion(scoped(s.db, job.tenantId)),
   ]);
 
   let ctx: RowContext | null = null;

@@ -10,9 +10,9 @@ import type { ImportKind } from "../../db/schema";
 import { restoreCell } from "../../lib/csv";
 import { normalizeDomain } from "../../lib/domain";
 import { normalizePhone } from "../../lib/phone";
-import { COMPANY_NAME_MAX, COMPANY_SIZES } from "../companies/companies";
+import { COMPANY_NAME_MAX, COMPANY_SIZES } from "../companies/form";
 import { fullNameKey } from "./match";
-import { CONTACT_LIMITS } from "../contacts/contacts";
+import { CONTACT_LIMITS } from "../contacts/form";
 import { parseCustomValue, type CustomField } from "../records/custom-fields";
 
 /** Largest upload accepted. */

@@ -7,6 +7,7 @@
  */
 import { sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { scoped } from "../../db/scoped";
 import type { SubjectType } from "../../db/schema";
 import { deleteNotesOfStatements } from "../records/notes";
 
@@ -132,7 +133,7 @@ function deleteStatements(db: Database, tenantId: string, type: RecordType, ids:
     sql`UPDATE tenant_counters SET ${sql.raw(counter)} = max(0, ${sql.raw(counter)} - (SELECT count(*) FROM ${sql.raw(table)} WHERE tenant_id = ${tenantId} AND ${inIds("id")}))
       WHERE tenant_id = ${tenantId}`,
     // The notes and their counter, as deleting records by hand does.
-    ...deleteNotesOfStatements(db, tenantId, type, ids),
+    ...deleteNotesOfStatements(scoped(db, tenantId), type, ids),
     sql`DELETE FROM custom_field_values WHERE tenant_id = ${tenantId} AND ${inIds("entity_id")}
       AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenantId} AND entity = ${type})`,
     sql`DELETE FROM activities WHERE tenant_id = ${tenantId} AND subject_type = ${type} AND ${inIds("subject_id")}`,

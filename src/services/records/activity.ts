@@ -1,6 +1,6 @@
 /** The timeline of a contact or company: creation, field changes and notes, newest first. */
-import { and, desc, eq, lt } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import { desc, eq, lt } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
 import { activities, users, type SubjectType } from "../../db/schema";
 import { formatPhone } from "../../lib/phone";
 import type { CustomField } from "./custom-fields";
@@ -9,9 +9,8 @@ export type ActivityKind = "created" | "updated" | "note_added" | "note_edited" 
 
 /** An activity insert for a batch. `changes` is { field: [before, after] } for "updated". */
 export function activityInsert(
-  db: Database,
+  t: TenantDb,
   e: {
-    tenantId: string;
     subjectType: SubjectType;
     subjectId: number;
     actorId: string | null;
@@ -20,8 +19,7 @@ export function activityInsert(
     now: number;
   },
 ) {
-  return db.insert(activities).values({
-    tenantId: e.tenantId,
+  return t.insert(activities, {
     subjectType: e.subjectType,
     subjectId: e.subjectId,
     actorId: e.actorId,
@@ -54,24 +52,22 @@ export interface ActivityEntry {
 
 /** The newest entries of one record's timeline, with each actor's email or "former member". */
 export async function listActivity(
-  db: Database,
-  tenantId: string,
+  t: TenantDb,
   subjectType: SubjectType,
   subjectId: number,
   opts: { before?: number; limit?: number } = {},
 ): Promise<ActivityEntry[]> {
-  return activityFromRows(await activityQuery(db, tenantId, subjectType, subjectId, opts));
+  return activityFromRows(await activityQuery(t, subjectType, subjectId, opts));
 }
 
 /** The query behind listActivity (map its rows with activityFromRows), for batches. Column names are unique. */
 export function activityQuery(
-  db: Database,
-  tenantId: string,
+  t: TenantDb,
   subjectType: SubjectType,
   subjectId: number,
   opts: { before?: number; limit?: number } = {},
 ) {
-  return db
+  return t.db
     .select({
       id: activities.id,
       kind: activities.kind,
@@ -83,8 +79,8 @@ export function activityQuery(
     .from(activities)
     .leftJoin(users, eq(users.id, activities.actorId))
     .where(
-      and(
-        eq(activities.tenantId, tenantId),
+      t.where(
+        activities,
         eq(activities.subjectType, subjectType),
         eq(activities.subjectId, subjectId),
         opts.before ? lt(activities.id, opts.before) : undefined,

@@ -1,9 +1,9 @@
 /**
  * Tenant-defined fields on contacts and companies. Definitions are managed by admins (audited, in
- * services/workspace-settings.ts); values are validated by kind here and stored as canonical text.
+ * field-settings.ts); values are validated by kind here and stored as canonical text.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import { asc, eq, sql } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
 import { customFields, customFieldValues, type CustomFieldKind, type SubjectType } from "../../db/schema";
 
@@ -31,25 +31,25 @@ export function toCustomField(row: typeof customFields.$inferSelect): CustomFiel
 }
 
 /** The tenant's fields for contacts or companies, in display order. */
-export async function listCustomFields(db: Database, tenantId: string, entity: SubjectType): Promise<CustomField[]> {
-  return (await customFieldsQuery(db, tenantId, entity)).map(toCustomField);
+export async function listCustomFields(t: TenantDb, entity: SubjectType): Promise<CustomField[]> {
+  return (await customFieldsQuery(t, entity)).map(toCustomField);
 }
 
 /** The query behind listCustomFields (raw rows; map them with toCustomField), for batches. */
-export function customFieldsQuery(db: Database, tenantId: string, entity: SubjectType) {
-  return db
+export function customFieldsQuery(t: TenantDb, entity: SubjectType) {
+  return t.db
     .select()
     .from(customFields)
-    .where(and(eq(customFields.tenantId, tenantId), eq(customFields.entity, entity)))
+    .where(t.where(customFields, eq(customFields.entity, entity)))
     .orderBy(asc(customFields.position), asc(customFields.id));
 }
 
 /** One field of the tenant, or null. */
-export async function getCustomField(db: Database, tenantId: string, id: number): Promise<CustomField | null> {
-  const [row] = await db
+export async function getCustomField(t: TenantDb, id: number): Promise<CustomField | null> {
+  const [row] = await t.db
     .select()
     .from(customFields)
-    .where(and(eq(customFields.tenantId, tenantId), eq(customFields.id, id)))
+    .where(t.where(customFields, eq(customFields.id, id)))
     .limit(1);
   return row ? toCustomField(row) : null;
 }
@@ -131,32 +131,16 @@ export function parseCustomFieldsForm(fields: CustomField[], body: Record<string
 }
 
 /** Statements that write parsed values for a record (null deletes the value). */
-export function saveValuesStatements(
-  db: Database,
-  tenantId: string,
-  entityId: number,
-  values: Map<number, string | null>,
-) {
+export function saveValuesStatements(t: TenantDb, entityId: number, values: Map<number, string | null>) {
   const statements = [];
   for (const [fieldId, value] of values) {
     statements.push(
       value === null
-        ? db
-            .delete(customFieldValues)
-            .where(
-              and(
-                eq(customFieldValues.tenantId, tenantId),
-                eq(customFieldValues.fieldId, fieldId),
-                eq(customFieldValues.entityId, entityId),
-              ),
-            )
-        : db
-            .insert(customFieldValues)
-            .values({ tenantId, fieldId, entityId, value })
-            .onConflictDoUpdate({
-              target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId],
-              set: { value },
-            }),
+        ? t.delete(customFieldValues, eq(customFieldValues.fieldId, fieldId), eq(customFieldValues.entityId, entityId))
+        : t.insert(customFieldValues, { fieldId, entityId, value }).onConflictDoUpdate({
+            target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId],
+            set: { value },
+          }),
     );
   }
   return statements;
@@ -166,15 +150,16 @@ export function saveValuesStatements(
  * One record's values of its entity's fields, as a single query for batches: the fields come from
  * a subquery, so it needs no earlier read. Map with valuesOfRecord.
  */
-export function recordValuesQuery(db: Database, tenantId: string, entity: SubjectType, id: number) {
-  return db
+export function recordValuesQuery(t: TenantDb, entity: SubjectType, id: number) {
+  return t.db
     .select({ fieldId: customFieldValues.fieldId, value: customFieldValues.value })
     .from(customFieldValues)
     .where(
-      and(
-        eq(customFieldValues.tenantId, tenantId),
+      t.where(
+        customFieldValues,
         eq(customFieldValues.entityId, id),
-        sql`${customFieldValues.fieldId} IN (SELECT ${customFields.id} FROM ${customFields} WHERE ${customFields.tenantId} = ${tenantId} AND ${customFields.entity} = ${entity})`,
+        sql`${customFieldValues.fieldId} IN (SELECT ${customFields.id} FROM ${customFields}
+          WHERE ${customFields.tenantId} = ${t.tenantId} AND ${customFields.entity} = ${entity})`,
       ),
     );
 }
@@ -184,15 +169,13 @@ export function valuesOfRecord(rows: Awaited<ReturnType<typeof recordValuesQuery
 }
 
 /** Deletes every custom value of records of an entity type (when the records are deleted). */
-export function deleteValuesStatement(db: Database, tenantId: string, fields: CustomField[], entityIds: number[]) {
-  return db.delete(customFieldValues).where(
-    and(
-      eq(customFieldValues.tenantId, tenantId),
-      inJsonList(
-        customFieldValues.fieldId,
-        fields.map((f) => f.id),
-      ),
-      inJsonList(customFieldValues.entityId, entityIds),
+export function deleteValuesStatement(t: TenantDb, fields: CustomField[], entityIds: number[]) {
+  return t.delete(
+    customFieldValues,
+    inJsonList(
+      customFieldValues.fieldId,
+      fields.map((f) => f.id),
     ),
+    inJsonList(customFieldValues.entityId, entityIds),
   );
 }

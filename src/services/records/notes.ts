@@ -2,8 +2,8 @@
  * Notes on contacts and companies. Plain text only (views render it escaped, with line breaks and
  * links). The author, or an admin or owner, may edit or delete a note.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import { desc, eq, sql } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
 import { companies, contacts, notes, tenantCounters, users, type Role, type SubjectType } from "../../db/schema";
 import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
@@ -21,36 +21,31 @@ export interface Note {
   updatedAt: number;
 }
 
-export interface Actor {
+/** Who changes a note: the author, or an admin or owner, may. */
+export interface NoteActor {
   userId: string;
   role: Role;
 }
 
 /** Whether the subject (contact or company) exists in the tenant. */
-export async function subjectExists(db: Database, tenantId: string, type: SubjectType, id: number): Promise<boolean> {
+export async function subjectExists(t: TenantDb, type: SubjectType, id: number): Promise<boolean> {
   const table = type === "contact" ? contacts : companies;
-  const [row] = await db
+  const [row] = await t.db
     .select({ id: table.id })
     .from(table)
-    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)))
+    .where(t.where(table, eq(table.id, id)))
     .limit(1);
   return Boolean(row);
 }
 
 /** A record's notes, newest first, with authors' emails (or "former member"). */
-export async function listNotes(
-  db: Database,
-  tenantId: string,
-  type: SubjectType,
-  subjectId: number,
-  limit = 100,
-): Promise<Note[]> {
-  return notesFromRows(await notesQuery(db, tenantId, type, subjectId, limit));
+export async function listNotes(t: TenantDb, type: SubjectType, subjectId: number, limit = 100): Promise<Note[]> {
+  return notesFromRows(await notesQuery(t, type, subjectId, limit));
 }
 
 /** The query behind listNotes (map its rows with notesFromRows), for batches. Column names are unique. */
-export function notesQuery(db: Database, tenantId: string, type: SubjectType, subjectId: number, limit = 100) {
-  return db
+export function notesQuery(t: TenantDb, type: SubjectType, subjectId: number, limit = 100) {
+  return t.db
     .select({
       id: notes.id,
       body: notes.body,
@@ -61,7 +56,7 @@ export function notesQuery(db: Database, tenantId: string, type: SubjectType, su
     })
     .from(notes)
     .leftJoin(users, eq(users.id, notes.authorId))
-    .where(and(eq(notes.tenantId, tenantId), eq(notes.subjectType, type), eq(notes.subjectId, subjectId)))
+    .where(t.where(notes, eq(notes.subjectType, type), eq(notes.subjectId, subjectId)))
     .orderBy(desc(notes.id))
     .limit(limit);
 }
@@ -77,49 +72,45 @@ export function notesFromRows(rows: Awaited<ReturnType<typeof notesQuery>>): Not
   }));
 }
 
-function touchSubject(db: Database, tenantId: string, type: SubjectType, id: number, now: number) {
-  const table = type === "contact" ? contacts : companies;
-  return db
-    .update(table)
-    .set({ lastActivityAt: now })
-    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)));
+function touchSubject(t: TenantDb, type: SubjectType, id: number, now: number) {
+  return type === "contact"
+    ? t.update(contacts, { lastActivityAt: now }, eq(contacts.id, id))
+    : t.update(companies, { lastActivityAt: now }, eq(companies.id, id));
 }
 
 /** Adds a note (body already validated). Null when the subject is not the tenant's. */
 export async function addNote(
-  db: Database,
-  tenantId: string,
-  actor: Actor,
+  t: TenantDb,
+  actor: NoteActor,
   type: SubjectType,
   subjectId: number,
   body: string,
   now: number,
 ): Promise<number | null> {
-  if (!(await subjectExists(db, tenantId, type, subjectId))) return null;
-  const [inserted] = await db.batch([
-    db
-      .insert(notes)
-      .values({ tenantId, subjectType: type, subjectId, authorId: actor.userId, body, createdAt: now, updatedAt: now })
+  if (!(await subjectExists(t, type, subjectId))) return null;
+  const [inserted] = await t.db.batch([
+    t
+      .insert(notes, { subjectType: type, subjectId, authorId: actor.userId, body, createdAt: now, updatedAt: now })
       .returning({ id: notes.id }),
-    counterChange(db, tenantId, { notes: 1 }),
-    touchSubject(db, tenantId, type, subjectId, now),
-    activityInsert(db, { tenantId, subjectType: type, subjectId, actorId: actor.userId, kind: "note_added", now }),
+    counterChange(t, { notes: 1 }),
+    touchSubject(t, type, subjectId, now),
+    activityInsert(t, { subjectType: type, subjectId, actorId: actor.userId, kind: "note_added", now }),
   ]);
   return inserted[0]!.id;
 }
 
 /** A note of the tenant, or null. */
-export async function getNote(db: Database, tenantId: string, id: number) {
-  const [row] = await db
+export async function getNote(t: TenantDb, id: number) {
+  const [row] = await t.db
     .select()
     .from(notes)
-    .where(and(eq(notes.tenantId, tenantId), eq(notes.id, id)))
+    .where(t.where(notes, eq(notes.id, id)))
     .limit(1);
   return row ?? null;
 }
 
 /** The author may change their note; so may admins and owners. */
-export function canChangeNote(note: { authorId: string | null }, actor: Actor): boolean {
+export function canChangeNote(note: { authorId: string | null }, actor: NoteActor): boolean {
   return note.authorId === actor.userId || roleAtLeast(actor.role, "admin");
 }
 
@@ -127,23 +118,18 @@ export type NoteChange = { ok: true } | { ok: false; reason: "not_found" | "forb
 
 /** Edits a note's body. */
 export async function editNote(
-  db: Database,
-  tenantId: string,
-  actor: Actor,
+  t: TenantDb,
+  actor: NoteActor,
   id: number,
   body: string,
   now: number,
 ): Promise<NoteChange> {
-  const note = await getNote(db, tenantId, id);
+  const note = await getNote(t, id);
   if (!note) return { ok: false, reason: "not_found" };
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
-  await db.batch([
-    db
-      .update(notes)
-      .set({ body, updatedAt: now })
-      .where(and(eq(notes.tenantId, tenantId), eq(notes.id, id))),
-    activityInsert(db, {
-      tenantId,
+  await t.db.batch([
+    t.update(notes, { body, updatedAt: now }, eq(notes.id, id)),
+    activityInsert(t, {
       subjectType: note.subjectType,
       subjectId: note.subjectId,
       actorId: actor.userId,
@@ -156,20 +142,18 @@ export async function editNote(
 
 /** Deletes a note. */
 export async function deleteNote(
-  db: Database,
-  tenantId: string,
-  actor: Actor,
+  t: TenantDb,
+  actor: NoteActor,
   id: number,
   now: number,
 ): Promise<NoteChange & { subject?: { type: SubjectType; id: number } }> {
-  const note = await getNote(db, tenantId, id);
+  const note = await getNote(t, id);
   if (!note) return { ok: false, reason: "not_found" };
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
-  await db.batch([
-    db.delete(notes).where(and(eq(notes.tenantId, tenantId), eq(notes.id, id))),
-    counterChange(db, tenantId, { notes: -1 }),
-    activityInsert(db, {
-      tenantId,
+  await t.db.batch([
+    t.delete(notes, eq(notes.id, id)),
+    counterChange(t, { notes: -1 }),
+    activityInsert(t, {
       subjectType: note.subjectType,
       subjectId: note.subjectId,
       actorId: actor.userId,
@@ -184,13 +168,12 @@ export async function deleteNote(
  * Statements deleting all notes of some records, for the record's deletion batch. The counter is
  * lowered by what the batch itself finds, so two deletions at once cannot lower it twice.
  */
-export function deleteNotesOfStatements(db: Database, tenantId: string, type: SubjectType, ids: number[]) {
-  const ofRecords = and(eq(notes.tenantId, tenantId), eq(notes.subjectType, type), inJsonList(notes.subjectId, ids));
+export function deleteNotesOfStatements(t: TenantDb, type: SubjectType, ids: number[]) {
+  const ofRecords = t.where(notes, eq(notes.subjectType, type), inJsonList(notes.subjectId, ids));
   return [
-    db
-      .update(tenantCounters)
-      .set({ notes: sql`max(0, ${tenantCounters.notes} - (SELECT count(*) FROM ${notes} WHERE ${ofRecords}))` })
-      .where(eq(tenantCounters.tenantId, tenantId)),
-    db.delete(notes).where(ofRecords),
+    t.update(tenantCounters, {
+      notes: sql`max(0, ${tenantCounters.notes} - (SELECT count(*) FROM ${notes} WHERE ${ofRecords}))`,
+    }),
+    t.delete(notes, eq(notes.subjectType, type), inJsonList(notes.subjectId, ids)),
   ];
 }

@@ -1,6 +1,6 @@
 /** Tenant-defined tags with colours; many per contact or company. */
-import { and, asc, eq } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import { asc, eq } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
 import { companyTags, contactTags, tags, type SubjectType } from "../../db/schema";
 
@@ -15,16 +15,16 @@ export interface Tag {
 }
 
 /** All of a tenant's tags, by name. */
-export async function listTags(db: Database, tenantId: string): Promise<Tag[]> {
-  return tagsQuery(db, tenantId);
+export async function listTags(t: TenantDb): Promise<Tag[]> {
+  return tagsQuery(t);
 }
 
 /** The query behind listTags, for batches. */
-export function tagsQuery(db: Database, tenantId: string) {
-  return db
+export function tagsQuery(t: TenantDb) {
+  return t.db
     .select({ id: tags.id, name: tags.name, color: tags.color })
     .from(tags)
-    .where(eq(tags.tenantId, tenantId))
+    .where(t.where(tags))
     .orderBy(asc(tags.nameKey));
 }
 
@@ -32,28 +32,29 @@ export function tagsQuery(db: Database, tenantId: string) {
  * Of the given tag ids, those that belong to the tenant. Callers refuse the input when this is
  * shorter than what was asked for (a tag of another tenant, or one that does not exist).
  */
-export async function ownedTagIds(db: Database, tenantId: string, ids: number[]): Promise<number[]> {
+export async function ownedTagIds(t: TenantDb, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
-  const rows = await db
+  const rows = await t.db
     .select({ id: tags.id })
     .from(tags)
-    .where(and(eq(tags.tenantId, tenantId), inJsonList(tags.id, ids)));
+    .where(t.where(tags, inJsonList(tags.id, ids)));
   return rows.map((r) => r.id);
 }
 
 export type TagInputResult = { ok: true; tag: Tag } | { ok: false; message: string };
 
-/** Creates a tag while tagging a record; a name that exists (in any case) is refused. Managing tags (rename, delete) is audited: services/workspace-settings.ts. */
+/**
+ * Creates a tag while tagging a record; a name that exists (in any case) is refused. Managing tags
+ * (rename, delete) is audited: tag-settings.ts.
+ */
 export async function createTag(
-  db: Database,
-  tenantId: string,
+  t: TenantDb,
   input: { name: string; color: TagColor },
   now: number,
 ): Promise<TagInputResult> {
   try {
-    const [tag] = await db
-      .insert(tags)
-      .values({ tenantId, name: input.name, nameKey: input.name.toLowerCase(), color: input.color, createdAt: now })
+    const [tag] = await t
+      .insert(tags, { name: input.name, nameKey: input.name.toLowerCase(), color: input.color, createdAt: now })
       .returning({ id: tags.id, name: tags.name, color: tags.color });
     return { ok: true, tag: tag! };
   } catch (err) {
@@ -63,15 +64,34 @@ export async function createTag(
   }
 }
 
+/**
+ * The tag named `name` (any case), created if the tenant has none; its colour is picked from the
+ * name so the same name always gets the same colour.
+ */
+export async function findOrCreateTag(t: TenantDb, name: string, now: number): Promise<Tag> {
+  const key = name.toLowerCase();
+  const existing = (await listTags(t)).find((tag) => tag.name.toLowerCase() === key);
+  if (existing) return existing;
+  let hash = 0;
+  for (const ch of key) hash = (hash * 31 + ch.codePointAt(0)!) >>> 0;
+  const color: TagColor = TAG_COLORS[hash % TAG_COLORS.length]!;
+  const created = await createTag(t, { name, color }, now);
+  if (created.ok) return created.tag;
+  // Someone created it a moment ago: use theirs.
+  const raced = (await listTags(t)).find((tag) => tag.name.toLowerCase() === key);
+  if (!raced) throw new Error("tag could not be created or found");
+  return raced;
+}
+
 /** The tags of some records of a type (group the rows with tagsByRecord), for batches. Column names are unique. */
-export function tagsForQuery(db: Database, tenantId: string, type: SubjectType, ids: number[]) {
+export function tagsForQuery(t: TenantDb, type: SubjectType, ids: number[]) {
   const link = type === "contact" ? contactTags : companyTags;
   const key = type === "contact" ? contactTags.contactId : companyTags.companyId;
-  return db
+  return t.db
     .select({ recordId: key, id: tags.id, name: tags.name, color: tags.color })
     .from(link)
     .innerJoin(tags, eq(tags.id, link.tagId))
-    .where(and(eq(link.tenantId, tenantId), inJsonList(key, ids)))
+    .where(t.where(link, inJsonList(key, ids)))
     .orderBy(asc(tags.nameKey));
 }
 

@@ -1,58 +1,49 @@
 /**
- * Companies under /app/companies: the list, the record page, create, edit and delete. Viewers read;
- * members write. Another tenant's id is simply not found (404).
+ * Companies under /app/companies: the list, the record page, create, edit, delete and adding a note.
+ * Viewers read; members write. Another tenant's id is simply not found (404).
  */
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../env";
-import { formatPhone } from "../lib/phone";
-import { errorResponse } from "../lib/errors";
-import { render, wantsFragment } from "../lib/render";
-import { requestMeta } from "../lib/request";
-import { requireRole, roleAtLeast, withSessionBatch } from "../middleware/session";
+import type { AppEnv } from "../../env";
+import { formatPhone } from "../../lib/phone";
+import { errorResponse } from "../../lib/errors";
+import { render, wantsFragment } from "../../lib/render";
+import { deferSessionCheck, requireRole, roleAtLeast, withSessionBatch } from "../../middleware/session";
+import { deleteCompany } from "../../services/companies/delete";
 import {
   COMPANY_SIZES,
-  COMPANY_SORTS,
   companiesWithDomain,
   companyFormContext,
-  companyPageFromResults,
-  companyPageStatements,
-  createCompany,
-  deleteCompany,
-  getCompany,
-  getCompanyForEdit,
-  listCompanies,
-  updateCompany,
   validateCompanyForm,
   type CompanyFormContext,
-  type CompanySort,
-} from "../services/companies/companies";
-import { listTags } from "../services/records/tags";
-import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "./list-filters";
-import { parseRecordId, timelineProps } from "./record-helpers";
+} from "../../services/companies/form";
+import { COMPANY_SORTS, listCompanies, type CompanySort } from "../../services/companies/list";
+import {
+  companyPageFromResults,
+  companyPageStatements,
+  getCompany,
+  getCompanyForEdit,
+} from "../../services/companies/page";
+import { createCompany, updateCompany } from "../../services/companies/write";
+import { listTags } from "../../services/records/tags";
+import { actorOf, authOf, tenantOf } from "../context";
+import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../list-filters";
+import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../record-helpers";
+import { addNoteRoute } from "./notes";
 import {
   COMPANY_NOTICES,
   CompaniesListPage,
   CompanyResults,
   companiesHref,
   type CompanyNotice,
-} from "../../views/pages/companies/CompaniesListPage";
-import { CompanyFormPage } from "../../views/pages/companies/CompanyForm";
-import { CompanyDeletePage, CompanyPage } from "../../views/pages/companies/CompanyPage";
+} from "../../../views/pages/companies/CompaniesListPage";
+import { CompanyFormPage } from "../../../views/pages/companies/CompanyForm";
+import { CompanyDeletePage, CompanyPage } from "../../../views/pages/companies/CompanyPage";
 
 /** Mounted at /app/companies. */
-export const companyRoutes = new Hono<AppEnv>();
+export const companiesRoutes = new Hono<AppEnv>();
 
-type Body = Record<string, string | File | (string | File)[]>;
-
-/** The submitted text values, for showing the form again (files and lists are not echoed). */
-function echo(body: Body): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
-  return out;
-}
-
-function echoTagIds(body: Body): number[] {
+function echoTagIds(body: FormBody): number[] {
   const raw = body.tag_ids === undefined ? [] : Array.isArray(body.tag_ids) ? body.tag_ids : [body.tag_ids];
   return raw
     .filter((v): v is string => typeof v === "string")
@@ -98,9 +89,9 @@ function formPage(
 
 // ---- The list ---------------------------------------------------------------------------------
 
-companyRoutes.get("/", requireRole("viewer"), async (c) => {
-  const auth = c.get("auth")!;
-  const db = c.get("db");
+companiesRoutes.get("/", requireRole("viewer"), async (c) => {
+  const auth = authOf(c);
+  const t = tenantOf(c);
   const sortParam = c.req.query("sort") ?? "name";
   const sort: CompanySort = (COMPANY_SORTS as readonly string[]).includes(sortParam)
     ? (sortParam as CompanySort)
@@ -115,8 +106,8 @@ companyRoutes.get("/", requireRole("viewer"), async (c) => {
     ? exportPageHref("companies", companyFilterQuery({ q, tagId }))
     : null;
   const [{ rows, nextCursor }, tags] = await Promise.all([
-    listCompanies(db, auth.tenant.id, { sort, dir, q, tagId, cursor }),
-    listTags(db, auth.tenant.id),
+    listCompanies(t, { sort, dir, q, tagId, cursor }),
+    listTags(t),
   ]);
   const nextHref = nextCursor ? companiesHref(filters, nextCursor) : null;
   // The search box asks for the results region only.
@@ -131,7 +122,6 @@ companyRoutes.get("/", requireRole("viewer"), async (c) => {
       />,
     );
   }
-  const notice = c.req.query("notice");
   return render(
     c,
     "Companies",
@@ -143,48 +133,44 @@ companyRoutes.get("/", requireRole("viewer"), async (c) => {
       paged={Boolean(cursor)}
       exportHref={exportHref}
       canWrite={roleAtLeast(auth.role, "member")}
-      notice={notice && notice in COMPANY_NOTICES ? (notice as CompanyNotice) : null}
+      notice={noticeOf<CompanyNotice>(c, COMPANY_NOTICES)}
     />,
   );
 });
 
 // ---- Create -------------------------------------------------------------------------------------
 
-companyRoutes.get("/new", requireRole("member"), async (c) => {
-  const auth = c.get("auth")!;
-  const ctx = await companyFormContext(c.get("db"), auth.tenant.id);
-  return formPage(c, ctx, { mode: "new", title: "New company", values: { owner_id: auth.user.id }, tagIds: [] });
+companiesRoutes.get("/new", requireRole("member"), async (c) => {
+  const ctx = await companyFormContext(tenantOf(c));
+  const values = { owner_id: authOf(c).user.id };
+  return formPage(c, ctx, { mode: "new", title: "New company", values, tagIds: [] });
 });
 
-companyRoutes.post("/", requireRole("member"), async (c) => {
-  const auth = c.get("auth")!;
-  const db = c.get("db");
-  const body = (await c.req.parseBody({ all: true })) as Body;
-  const ctx = await companyFormContext(db, auth.tenant.id);
+companiesRoutes.post("/", requireRole("member"), async (c) => {
+  const t = tenantOf(c);
+  const body = (await c.req.parseBody({ all: true })) as FormBody;
+  const ctx = await companyFormContext(t);
   const parsed = validateCompanyForm(ctx, body);
   const again = { mode: "new" as const, title: "New company", values: echo(body), tagIds: echoTagIds(body) };
   if (!parsed.ok) return formPage(c, ctx, { ...again, errors: parsed.errors }, 422);
   // Same domain as an existing company: show it and ask, unless the user already chose "Create anyway".
   if (parsed.input.domain && body.confirm_duplicate !== "1") {
-    const duplicates = await companiesWithDomain(db, auth.tenant.id, parsed.input.domain);
+    const duplicates = await companiesWithDomain(t, parsed.input.domain);
     if (duplicates.length) return formPage(c, ctx, { ...again, duplicates }, 409);
   }
-  const id = await createCompany(db, auth.tenant.id, auth.user.id, parsed.input, ctx, Date.now());
+  const id = await createCompany(t, authOf(c).user.id, parsed.input, ctx, Date.now());
   return c.redirect(`/app/companies/${id}`, 303);
 });
 
 // ---- Read -----------------------------------------------------------------------------------------
 
-companyRoutes.get("/:id", requireRole("viewer"), async (c) => {
-  const db = c.get("db");
+companiesRoutes.get("/:id", deferSessionCheck, async (c) => {
   const id = parseRecordId(c.req.param("id"));
   // One round trip for the whole page, the session check included (withSessionBatch); every
   // statement is scoped by tenant and id, so another tenant's id reads nothing and answers 404.
-  const batch = await withSessionBatch(c, async (tenantId) =>
-    id === null ? [] : companyPageStatements(db, tenantId, id),
-  );
+  const batch = await withSessionBatch(c, async (t) => (id === null ? [] : companyPageStatements(t, id)));
   if (!batch.ok) return batch.response;
-  const auth = c.get("auth")!;
+  const auth = authOf(c);
   const data = id === null ? null : companyPageFromResults(id, batch.results);
   if (!data) return errorResponse(c, 404);
   const co = data.company;
@@ -206,13 +192,12 @@ companyRoutes.get("/:id", requireRole("viewer"), async (c) => {
 
 // ---- Edit -------------------------------------------------------------------------------------------
 
-companyRoutes.get("/:id/edit", requireRole("member"), async (c) => {
-  const auth = c.get("auth")!;
-  const db = c.get("db");
+companiesRoutes.get("/:id/edit", requireRole("member"), async (c) => {
+  const t = tenantOf(c);
   const id = parseRecordId(c.req.param("id"));
-  const found = id ? await getCompanyForEdit(db, auth.tenant.id, id) : null;
+  const found = id ? await getCompanyForEdit(t, id) : null;
   if (!found) return errorResponse(c, 404);
-  const ctx = await companyFormContext(db, auth.tenant.id);
+  const ctx = await companyFormContext(t);
   const co = found.company;
   const values: Record<string, string> = {
     name: co.name,
@@ -233,14 +218,13 @@ companyRoutes.get("/:id/edit", requireRole("member"), async (c) => {
   });
 });
 
-companyRoutes.post("/:id", requireRole("member"), async (c) => {
-  const auth = c.get("auth")!;
-  const db = c.get("db");
+companiesRoutes.post("/:id", requireRole("member"), async (c) => {
+  const t = tenantOf(c);
   const id = parseRecordId(c.req.param("id"));
-  const existing = id ? await getCompany(db, auth.tenant.id, id) : null;
+  const existing = id ? await getCompany(t, id) : null;
   if (!existing) return errorResponse(c, 404);
-  const body = (await c.req.parseBody({ all: true })) as Body;
-  const ctx = await companyFormContext(db, auth.tenant.id);
+  const body = (await c.req.parseBody({ all: true })) as FormBody;
+  const ctx = await companyFormContext(t);
   const parsed = validateCompanyForm(ctx, body);
   if (!parsed.ok) {
     return formPage(
@@ -257,7 +241,7 @@ companyRoutes.post("/:id", requireRole("member"), async (c) => {
       422,
     );
   }
-  if (!(await updateCompany(db, auth.tenant.id, auth.user.id, existing.id, parsed.input, ctx, Date.now())))
+  if (!(await updateCompany(t, authOf(c).user.id, existing.id, parsed.input, ctx, Date.now())))
     return errorResponse(c, 404);
   return c.redirect(`/app/companies/${existing.id}`, 303);
 });
@@ -265,32 +249,30 @@ companyRoutes.post("/:id", requireRole("member"), async (c) => {
 // ---- Delete -------------------------------------------------------------------------------------------
 
 async function removeCompany(c: Context<AppEnv>): Promise<boolean> {
-  const auth = c.get("auth")!;
   const id = parseRecordId(c.req.param("id"));
-  return (
-    id !== null && (await deleteCompany(c.get("db"), auth.tenant.id, { userId: auth.user.id }, id, requestMeta(c)))
-  );
+  return id !== null && (await deleteCompany(tenantOf(c), actorOf(c), id));
 }
 
 const AFTER_DELETE = "/app/companies?notice=deleted";
 
 // htmx (the page's Delete button, after hx-confirm): htmx follows HX-Redirect.
-companyRoutes.delete("/:id", requireRole("member"), async (c) => {
+companiesRoutes.delete("/:id", requireRole("member"), async (c) => {
   if (!(await removeCompany(c))) return errorResponse(c, 404);
   c.header("HX-Redirect", AFTER_DELETE);
   return c.body(null, 200);
 });
 
 // Without JavaScript: a confirmation page, then a form post.
-companyRoutes.get("/:id/delete", requireRole("member"), async (c) => {
-  const auth = c.get("auth")!;
+companiesRoutes.get("/:id/delete", requireRole("member"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
-  const company = id ? await getCompany(c.get("db"), auth.tenant.id, id) : null;
+  const company = id ? await getCompany(tenantOf(c), id) : null;
   if (!company) return errorResponse(c, 404);
   return render(c, `Delete ${company.name}`, <CompanyDeletePage company={company} />);
 });
 
-companyRoutes.post("/:id/delete", requireRole("member"), async (c) => {
+companiesRoutes.post("/:id/delete", requireRole("member"), async (c) => {
   if (!(await removeCompany(c))) return errorResponse(c, 404);
   return c.redirect(AFTER_DELETE, 303);
 });
+
+companiesRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("company"));

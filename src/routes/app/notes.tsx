@@ -1,18 +1,19 @@
 /**
- * Notes on contacts and companies, mounted at /app. Members add notes; the author, or an admin or
- * owner, edits and deletes them (services/notes.ts decides). Another tenant's note or record is a 404.
- * With htmx the answer is the refreshed Timeline; without, a redirect back to the record.
+ * Notes on contacts and companies. A note's own URLs are mounted at /app/notes (edit, delete); adding
+ * one is `POST /app/contacts/:id/notes` or `/app/companies/:id/notes`, whose routers use addNoteRoute.
+ * Members add notes; the author, or an admin or owner, edits and deletes them (services/records/notes.ts
+ * decides). Another tenant's note or record is a 404. With htmx the answer is the refreshed Timeline;
+ * without, a redirect back to the record.
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import type { SubjectType } from "../db/schema";
-import type { AppEnv } from "../env";
-import { errorResponse } from "../lib/errors";
-import { render, wantsFragment } from "../lib/render";
-import { requestMeta } from "../lib/request";
-import { parseForm, text } from "../lib/validation";
-import { requireRole } from "../middleware/session";
-import { recordAudit } from "../services/audit/audit";
+import type { SubjectType } from "../../db/schema";
+import type { AppEnv } from "../../env";
+import { errorResponse } from "../../lib/errors";
+import { render, wantsFragment } from "../../lib/render";
+import { parseForm, text } from "../../lib/validation";
+import { requireRole } from "../../middleware/session";
+import { recordAudit } from "../../services/audit/audit";
 import {
   addNote,
   canChangeNote,
@@ -21,18 +22,26 @@ import {
   getNote,
   NOTE_MAX_LENGTH,
   subjectExists,
-} from "../services/records/notes";
-import { loadTimeline, parseRecordId, timelineProps } from "./record-helpers";
-import { NoteAddForm, NoteEditForm, NotePage } from "../../views/partials/timeline/NoteEditForm";
-import { subjectPath, Timeline, timelineId } from "../../views/partials/timeline/Timeline";
+} from "../../services/records/notes";
+import { actorOf, authOf, tenantOf } from "../context";
+import { loadTimeline, parseRecordId, timelineProps } from "../record-helpers";
+import { NoteAddForm, NoteEditForm, NotePage } from "../../../views/partials/timeline/NoteEditForm";
+import { subjectPath, Timeline, timelineId } from "../../../views/partials/timeline/Timeline";
 
-export const noteRoutes = new Hono<AppEnv>();
+/** Mounted at /app/notes. */
+export const notesRoutes = new Hono<AppEnv>();
 
 const noteSchema = z.object({
   body: z.preprocess((v) => (v === undefined ? "" : v), text("Note", { min: 1, max: NOTE_MAX_LENGTH })),
 });
 
 type Subject = { type: SubjectType; id: number };
+
+/** The signed-in user as a note's actor: the note rule needs their role. */
+function noteActorOf(c: Context<AppEnv>) {
+  const auth = authOf(c);
+  return { userId: auth.user.id, role: auth.role };
+}
 
 /** The refreshed timeline as an htmx fragment. */
 async function timelineFragment(
@@ -41,15 +50,13 @@ async function timelineFragment(
   noteForm?: { value?: string; error?: string },
   status: 200 | 422 = 200,
 ) {
-  const auth = c.get("auth")!;
-  const data = await loadTimeline(c.get("db"), auth.tenant.id, subject);
-  return c.html(<Timeline {...timelineProps(auth, subject, data, noteForm)} />, status);
+  const data = await loadTimeline(tenantOf(c), subject);
+  return c.html(<Timeline {...timelineProps(authOf(c), subject, data, noteForm)} />, status);
 }
 
 /** A refusal by the note rule (not the route's role): 403, written to the audit trail like requireRole's. */
 async function refuse(c: Context<AppEnv>, noteId: number) {
-  const auth = c.get("auth")!;
-  const meta = requestMeta(c);
+  const auth = authOf(c);
   await recordAudit(c.get("db"), {
     tenantId: auth.tenant.id,
     actorUserId: auth.user.id,
@@ -58,19 +65,17 @@ async function refuse(c: Context<AppEnv>, noteId: number) {
     targetId: String(noteId),
     targetLabel: `${c.req.method} ${c.req.routePath}`,
     detail: { role: auth.role, needs: "author or admin" },
-    ip: meta.ip,
-    userAgent: meta.userAgent,
-    now: meta.now,
+    ...actorOf(c),
   });
   return errorResponse(c, 403);
 }
 
-function addNoteRoute(type: SubjectType) {
+/** `POST /app/<contacts|companies>/:id/notes`: adds a note to the record (members). */
+export function addNoteRoute(type: SubjectType) {
   return async (c: Context<AppEnv>) => {
-    const auth = c.get("auth")!;
-    const db = c.get("db");
+    const t = tenantOf(c);
     const id = parseRecordId(c.req.param("id"));
-    if (id === null || !(await subjectExists(db, auth.tenant.id, type, id))) return errorResponse(c, 404);
+    if (id === null || !(await subjectExists(t, type, id))) return errorResponse(c, 404);
     const subject = { type, id };
     const body = await c.req.parseBody();
     const parsed = parseForm(noteSchema, body);
@@ -86,38 +91,26 @@ function addNoteRoute(type: SubjectType) {
         422,
       );
     }
-    const added = await addNote(
-      db,
-      auth.tenant.id,
-      { userId: auth.user.id, role: auth.role },
-      type,
-      id,
-      parsed.data.body,
-      Date.now(),
-    );
+    const added = await addNote(t, noteActorOf(c), type, id, parsed.data.body, Date.now());
     if (added === null) return errorResponse(c, 404); // deleted in the meantime
     if (wantsFragment(c)) return timelineFragment(c, subject);
     return c.redirect(`${subjectPath(subject)}#${timelineId(subject)}`, 303);
   };
 }
 
-noteRoutes.post("/contacts/:id/notes", requireRole("member"), addNoteRoute("contact"));
-noteRoutes.post("/companies/:id/notes", requireRole("member"), addNoteRoute("company"));
-
 /** The tenant's note from the URL, with the viewer's right to change it. */
 async function noteFromUrl(c: Context<AppEnv>) {
-  const auth = c.get("auth")!;
   const id = parseRecordId(c.req.param("id"));
-  const note = id ? await getNote(c.get("db"), auth.tenant.id, id) : null;
+  const note = id ? await getNote(tenantOf(c), id) : null;
   if (!note) return null;
   return {
     note,
     subject: { type: note.subjectType, id: note.subjectId } as Subject,
-    allowed: canChangeNote(note, { userId: auth.user.id, role: auth.role }),
+    allowed: canChangeNote(note, noteActorOf(c)),
   };
 }
 
-noteRoutes.get("/notes/:id/edit", requireRole("member"), async (c) => {
+notesRoutes.get("/:id/edit", requireRole("member"), async (c) => {
   const found = await noteFromUrl(c);
   if (!found) return errorResponse(c, 404);
   if (!found.allowed) return refuse(c, found.note.id);
@@ -133,8 +126,7 @@ noteRoutes.get("/notes/:id/edit", requireRole("member"), async (c) => {
   );
 });
 
-noteRoutes.post("/notes/:id", requireRole("member"), async (c) => {
-  const auth = c.get("auth")!;
+notesRoutes.post("/:id", requireRole("member"), async (c) => {
   const found = await noteFromUrl(c);
   if (!found) return errorResponse(c, 404);
   if (!found.allowed) return refuse(c, found.note.id);
@@ -161,14 +153,7 @@ noteRoutes.post("/notes/:id", requireRole("member"), async (c) => {
       422,
     );
   }
-  const result = await editNote(
-    c.get("db"),
-    auth.tenant.id,
-    { userId: auth.user.id, role: auth.role },
-    found.note.id,
-    parsed.data.body,
-    Date.now(),
-  );
+  const result = await editNote(tenantOf(c), noteActorOf(c), found.note.id, parsed.data.body, Date.now());
   if (!result.ok) return result.reason === "forbidden" ? refuse(c, found.note.id) : errorResponse(c, 404);
   if (inline) {
     // The inline form targets its own list item; on success the whole timeline is replaced.
@@ -180,30 +165,23 @@ noteRoutes.post("/notes/:id", requireRole("member"), async (c) => {
 });
 
 async function removeNote(c: Context<AppEnv>) {
-  const auth = c.get("auth")!;
   const found = await noteFromUrl(c);
   if (!found) return { response: errorResponse(c, 404) };
   if (!found.allowed) return { response: await refuse(c, found.note.id) };
-  const result = await deleteNote(
-    c.get("db"),
-    auth.tenant.id,
-    { userId: auth.user.id, role: auth.role },
-    found.note.id,
-    Date.now(),
-  );
+  const result = await deleteNote(tenantOf(c), noteActorOf(c), found.note.id, Date.now());
   if (!result.ok)
     return { response: result.reason === "forbidden" ? await refuse(c, found.note.id) : errorResponse(c, 404) };
   return { subject: found.subject };
 }
 
-noteRoutes.post("/notes/:id/delete", requireRole("member"), async (c) => {
+notesRoutes.post("/:id/delete", requireRole("member"), async (c) => {
   const r = await removeNote(c);
   if (!r.subject) return r.response;
   if (wantsFragment(c)) return timelineFragment(c, r.subject);
   return c.redirect(`${subjectPath(r.subject)}#${timelineId(r.subject)}`, 303);
 });
 
-noteRoutes.delete("/notes/:id", requireRole("member"), async (c) => {
+notesRoutes.delete("/:id", requireRole("member"), async (c) => {
   const r = await removeNote(c);
   if (!r.subject) return r.response;
   return timelineFragment(c, r.subject);

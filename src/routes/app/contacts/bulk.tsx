@@ -1,0 +1,101 @@
+/**
+ * Bulk actions on the contacts list's selection (POST /app/contacts/bulk): tag, untag, delete (members)
+ * and erase (admins and owners). Deleting and erasing ask first, listing who would go.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { render } from "../../../lib/render";
+import { roleAtLeast } from "../../../lib/roles";
+import { safeNextPath } from "../../../lib/validation";
+import { requireRole } from "../../../middleware/session";
+import { BULK_MAX_IDS, ownedContacts, tagContacts, untagContacts } from "../../../services/contacts/bulk";
+import { deleteContacts } from "../../../services/contacts/delete";
+import { actorOf, authOf, tenantOf } from "../../context";
+import { parseRecordId, type FormBody } from "../../record-helpers";
+import { BulkDeletePage, BulkErasePage, BulkProblemPage } from "../../../../views/pages/contacts/ContactPage";
+import type { ContactNotice } from "../../../../views/pages/contacts/ContactsListPage";
+import { stringList } from "./form";
+import { LIST_PATH } from "./list";
+
+/** The bulk route, mounted with the others at /app/contacts (src/routes/app/contacts/index.ts). */
+export const contactBulkRoutes = new Hono<AppEnv>();
+
+/** Where a bulk action returns: the contacts list as it was (its filters and page), never elsewhere. */
+function bulkBack(raw: unknown): string {
+  try {
+    const url = new URL(safeNextPath(raw, LIST_PATH), "http://local");
+    if (url.origin !== "http://local" || url.pathname !== LIST_PATH) return LIST_PATH;
+    url.searchParams.delete("notice");
+    url.searchParams.delete("n");
+    return url.pathname + url.search;
+  } catch {
+    return LIST_PATH;
+  }
+}
+
+function withNotice(back: string, notice: ContactNotice, n: number): string {
+  const url = new URL(back, "http://local");
+  url.searchParams.set("notice", notice);
+  url.searchParams.set("n", String(n));
+  return url.pathname + url.search;
+}
+
+contactBulkRoutes.post("/bulk", requireRole("member"), async (c) => {
+  const auth = authOf(c);
+  const t = tenantOf(c);
+  const body = (await c.req.parseBody({ all: true })) as FormBody;
+  const back = bulkBack(body.back);
+  const problem = (message: string) =>
+    render(c, "Nothing was changed", <BulkProblemPage message={message} back={back} />, 422);
+
+  const action = body.action;
+  if (action !== "tag" && action !== "untag" && action !== "delete" && action !== "erase")
+    return problem("Choose what to do with the selected contacts.");
+  // Erasing (a privacy request, possibly suppressing future imports) is for admins and owners.
+  if (action === "erase" && !roleAtLeast(auth.role, "admin")) return errorResponse(c, 403);
+  const rawIds = stringList(body, "ids");
+  if (rawIds === null || rawIds.length > BULK_MAX_IDS)
+    return problem(`Select at most ${BULK_MAX_IDS} contacts at a time.`);
+  const ids = rawIds.map(parseRecordId);
+  if (ids.some((id) => id === null)) return problem("The selection could not be read. Select the contacts again.");
+  const unique = [...new Set(ids as number[])];
+  if (unique.length === 0) return problem("Select at least one contact first.");
+  const now = Date.now();
+
+  if (action === "delete") {
+    // Asks first, listing who would go; the confirmation posts again with confirm=1.
+    if (body.confirm !== "1") {
+      const contacts = await ownedContacts(t, unique);
+      if (contacts.length === 0) return problem("The selected contacts no longer exist.");
+      return render(c, "Delete contacts", <BulkDeletePage contacts={contacts} back={back} />);
+    }
+    const deleted = await deleteContacts(t, actorOf(c), unique, { bulk: true });
+    return c.redirect(withNotice(back, "bulk_deleted", deleted), 303);
+  }
+
+  if (action === "erase") {
+    const suppressKey = c.env.SUPPRESSION_KEY || undefined;
+    if (body.confirm !== "1") {
+      const contacts = await ownedContacts(t, unique);
+      if (contacts.length === 0) return problem("The selected contacts no longer exist.");
+      return render(
+        c,
+        "Erase contacts",
+        <BulkErasePage contacts={contacts} back={back} canSuppress={suppressKey !== undefined} />,
+      );
+    }
+    const erase = { suppressKey: body.suppress === "1" ? suppressKey : undefined };
+    const erased = await deleteContacts(t, actorOf(c), unique, { bulk: true, erase });
+    return c.redirect(withNotice(back, "bulk_erased", erased), 303);
+  }
+
+  const tagId = parseRecordId(body.tag_id);
+  if (tagId === null) return problem("Choose the tag to add or remove.");
+  const changed =
+    action === "tag"
+      ? await tagContacts(t, auth.user.id, unique, tagId, now)
+      : await untagContacts(t, auth.user.id, unique, tagId, now);
+  if (changed === null) return problem("Choose a tag from the list.");
+  return c.redirect(withNotice(back, action === "tag" ? "tagged" : "untagged", changed), 303);
+});

@@ -1,0 +1,17 @@
+/**
+ * Contacts under /app/contacts. Viewers read; members write; admins and owners erase. The order
+ * matters: fixed paths (/new, /bulk, /check-duplicates) come before /:id, which would match them too.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../../../env";
+import { contactBulkRoutes } from "./bulk";
+import { contactEditRoutes } from "./edit";
+import { contactListRoutes } from "./list";
+import { contactRecordRoutes } from "./record";
+
+/** Mounted at /app/contacts. */
+export const contactsRoutes = new Hono<AppEnv>()
+  .route("/", contactListRoutes)
+  .route("/", contactBulkRoutes)
+  .route("/", contactEditRoutes)
+  .route("/", contactRecordRoutes);

@@ -1,0 +1,118 @@
+/**
+ * One contact under /app/contacts/:id: its page (one D1 batch with the session check), deleting it
+ * (members), erasing it (a privacy request; admins and owners) and adding a note to it (members).
+ * Another tenant's contact id is simply not found (404).
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { formatPhone } from "../../../lib/phone";
+import { render } from "../../../lib/render";
+import { roleAtLeast } from "../../../lib/roles";
+import { deferSessionCheck, requireRole, withSessionBatch } from "../../../middleware/session";
+import { deleteContacts } from "../../../services/contacts/delete";
+import { contactPageFromResults, contactPageStatements, getContact } from "../../../services/contacts/page";
+import { actorOf, authOf, tenantOf } from "../../context";
+import { parseRecordId, timelineProps } from "../../record-helpers";
+import { addNoteRoute } from "../notes";
+import { ContactDeletePage, ContactErasePage, ContactPage } from "../../../../views/pages/contacts/ContactPage";
+import { LIST_PATH } from "./list";
+
+/** The record's routes, mounted with the others at /app/contacts (src/routes/app/contacts/index.ts). */
+export const contactRecordRoutes = new Hono<AppEnv>();
+
+contactRecordRoutes.get("/:id", deferSessionCheck, async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  // One round trip for the whole page, the session check included (withSessionBatch): the contact,
+  // its tags, fields, values, notes and activity, each read by tenant and id, so another tenant's
+  // id reads nothing and answers 404.
+  const batch = await withSessionBatch(c, async (t) => (id === null ? [] : contactPageStatements(t, id)));
+  if (!batch.ok) return batch.response;
+  const auth = authOf(c);
+  const found = id === null ? null : contactPageFromResults(id, batch.results);
+  if (!found) return errorResponse(c, 404);
+  const { timeline } = found;
+  const k = found.contact;
+  return render(
+    c,
+    k.name,
+    <ContactPage
+      contact={{
+        id: k.id,
+        name: k.name,
+        firstName: k.firstName,
+        lastName: k.lastName,
+        jobTitle: k.jobTitle,
+        companyId: k.companyId,
+        companyName: k.companyName,
+        address: k.address,
+        emails: k.emails,
+        phones: k.phones.map((e164) => ({ e164, display: formatPhone(e164) })),
+        owner: k.ownerId ? (k.ownerEmail ?? "former member") : null,
+        createdAt: k.createdAt,
+        updatedAt: k.updatedAt,
+      }}
+      tags={found.tags}
+      fields={found.customFields}
+      values={found.values}
+      canWrite={roleAtLeast(auth.role, "member")}
+      canErase={roleAtLeast(auth.role, "admin")}
+      timeline={timelineProps(auth, { type: "contact", id: k.id }, { ...timeline, fields: found.customFields })}
+    />,
+  );
+});
+
+// ---- delete -------------------------------------------------------------------------------------------
+
+async function removeContact(c: Context<AppEnv>): Promise<boolean> {
+  const id = parseRecordId(c.req.param("id"));
+  return id !== null && (await deleteContacts(tenantOf(c), actorOf(c), [id], { bulk: false })) > 0;
+}
+
+// htmx: from a list row (hx-target is the row) the answer is empty, so the row goes; from the
+// contact's page, htmx follows HX-Redirect to the list.
+contactRecordRoutes.delete("/:id", requireRole("member"), async (c) => {
+  if (!(await removeContact(c))) return errorResponse(c, 404);
+  const target = c.req.header("HX-Target");
+  if (c.req.header("HX-Request") === "true" && target !== `contact-${c.req.param("id")}`)
+    c.header("HX-Redirect", `${LIST_PATH}?notice=deleted`);
+  return c.html("", 200);
+});
+
+// Without JavaScript: a confirmation page, then a form post.
+contactRecordRoutes.get("/:id/delete", requireRole("member"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  const contact = id ? await getContact(tenantOf(c), id) : null;
+  if (!contact) return errorResponse(c, 404);
+  return render(c, `Delete ${contact.name}`, <ContactDeletePage contact={{ id: contact.id, name: contact.name }} />);
+});
+
+contactRecordRoutes.post("/:id/delete", requireRole("member"), async (c) => {
+  if (!(await removeContact(c))) return errorResponse(c, 404);
+  return c.redirect(`${LIST_PATH}?notice=deleted`, 303);
+});
+
+// ---- erase (a privacy request; admins and owners) ---------------------------------------------------------
+
+contactRecordRoutes.get("/:id/erase", requireRole("admin"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  const contact = id ? await getContact(tenantOf(c), id) : null;
+  if (!contact) return errorResponse(c, 404);
+  return render(
+    c,
+    `Erase ${contact.name}`,
+    <ContactErasePage contact={{ id: contact.id, name: contact.name }} canSuppress={!!c.env.SUPPRESSION_KEY} />,
+  );
+});
+
+contactRecordRoutes.post("/:id/erase", requireRole("admin"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null) return errorResponse(c, 404);
+  const body = await c.req.parseBody();
+  const erase = { suppressKey: body.suppress === "1" ? c.env.SUPPRESSION_KEY || undefined : undefined };
+  const erased = await deleteContacts(tenantOf(c), actorOf(c), [id], { bulk: false, erase });
+  if (erased === 0) return errorResponse(c, 404);
+  return c.redirect(`${LIST_PATH}?notice=erased`, 303);
+});
+
+contactRecordRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("contact"));

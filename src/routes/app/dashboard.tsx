@@ -1,0 +1,51 @@
+/**
+ * The dashboard at /app, and the beacon that records recently viewed records (src/app.ts requires a
+ * user for all of /app). Every route declares its least role.
+ */
+import { Hono } from "hono";
+import { SUBJECT_TYPES, type SubjectType } from "../../db/schema";
+import type { AppEnv } from "../../env";
+import { errorResponse } from "../../lib/errors";
+import { render } from "../../lib/render";
+import { requireRole, roleAtLeast } from "../../middleware/session";
+import { dashboardData, recordView } from "../../services/dashboard/dashboard";
+import { authOf, tenantOf } from "../context";
+import { parseRecordId } from "../record-helpers";
+import { DashboardPage } from "../../../views/pages/app/DashboardPage";
+
+/** Mounted at /app. */
+export const dashboardRoutes = new Hono<AppEnv>();
+
+dashboardRoutes.get("/", requireRole("viewer"), async (c) => {
+  const auth = authOf(c);
+  const data = await dashboardData(tenantOf(c), auth.user.id);
+  if (!data) return errorResponse(c, 404);
+  return render(
+    c,
+    "Dashboard",
+    <DashboardPage
+      tenantName={data.tenant.name}
+      email={auth.user.email}
+      role={auth.role}
+      memberCount={data.tenant.memberCount}
+      createdAt={data.tenant.createdAt}
+      counts={data.counts}
+      activity={data.activity}
+      recent={data.recent}
+      canWrite={roleAtLeast(auth.role, "member")}
+    />,
+  );
+});
+
+// GET pages never write; record pages carry a RecentBeacon that posts here once they load.
+dashboardRoutes.post("/recent", requireRole("viewer"), async (c) => {
+  const body = await c.req.parseBody();
+  const type =
+    typeof body.type === "string" && (SUBJECT_TYPES as readonly string[]).includes(body.type)
+      ? (body.type as SubjectType)
+      : null;
+  const id = parseRecordId(body.id);
+  if (!type || id === null || !(await recordView(tenantOf(c), authOf(c).user.id, type, id, Date.now())))
+    return errorResponse(c, 404);
+  return c.body(null, 204);
+});

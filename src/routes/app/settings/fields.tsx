@@ -1,0 +1,120 @@
+/**
+ * The workspace's custom fields at /app/settings/fields, for admins and owners. Another tenant's
+ * field is a 404.
+ */
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import { CUSTOM_FIELD_KINDS, SUBJECT_TYPES } from "../../../db/schema";
+import type { AppEnv } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { render } from "../../../lib/render";
+import { formValue, parseForm, text } from "../../../lib/validation";
+import { requireRole } from "../../../middleware/session";
+import { getCustomField, listCustomFields } from "../../../services/records/custom-fields";
+import { createCustomFieldAudited, deleteCustomFieldAudited } from "../../../services/records/field-settings";
+import { actorOf, tenantOf } from "../../context";
+import { noticeOf, parseRecordId } from "../../record-helpers";
+import {
+  CustomFieldDeletePage,
+  CustomFieldsPage,
+  FIELD_NOTICES,
+  type CustomFieldsPageProps,
+  type FieldNotice,
+} from "../../../../views/pages/settings/CustomFieldsPage";
+
+/** Mounted at /app/settings/fields. */
+export const fieldsRoutes = new Hono<AppEnv>();
+
+const MAX_OPTIONS = 50;
+const OPTION_MAX = 100;
+
+const fieldSchema = z
+  .object({
+    entity: z.enum(SUBJECT_TYPES, { error: "Choose contacts or companies." }),
+    name: z.preprocess((v) => v ?? "", text("Name", { min: 1, max: 60 })),
+    kind: z.enum(CUSTOM_FIELD_KINDS, { error: "Choose one of the kinds." }),
+    options: z.preprocess((v) => v ?? "", text("Options", { max: MAX_OPTIONS * (OPTION_MAX + 2) })),
+  })
+  .transform((v) => ({
+    ...v,
+    // One option per line; blank lines and repeats are dropped, so what is stored is a clean list.
+    options:
+      v.kind === "select"
+        ? [
+            ...new Set(
+              v.options
+                .split(/\r\n|\r|\n/)
+                .map((o) => o.trim())
+                .filter(Boolean),
+            ),
+          ]
+        : [],
+  }))
+  .superRefine((v, ctx) => {
+    if (v.kind !== "select") return;
+    if (v.options.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["options"],
+        message: "A choice field needs at least one option, one per line.",
+      });
+    else if (v.options.length > MAX_OPTIONS)
+      ctx.addIssue({ code: "custom", path: ["options"], message: `At most ${MAX_OPTIONS} options.` });
+    else if (v.options.some((o) => o.length > OPTION_MAX))
+      ctx.addIssue({ code: "custom", path: ["options"], message: `Each option has at most ${OPTION_MAX} characters.` });
+  });
+
+async function fieldsPage(
+  c: Context<AppEnv>,
+  extra: Partial<CustomFieldsPageProps> = {},
+  status: ContentfulStatusCode = 200,
+) {
+  const t = tenantOf(c);
+  const [contactFields, companyFields] = await Promise.all([
+    listCustomFields(t, "contact"),
+    listCustomFields(t, "company"),
+  ]);
+  return render(
+    c,
+    "Custom fields",
+    <CustomFieldsPage
+      contactFields={contactFields}
+      companyFields={companyFields}
+      kinds={CUSTOM_FIELD_KINDS}
+      notice={noticeOf<FieldNotice>(c, FIELD_NOTICES)}
+      {...extra}
+    />,
+    status,
+  );
+}
+
+fieldsRoutes.get("/", requireRole("admin"), (c) => fieldsPage(c));
+
+fieldsRoutes.post("/", requireRole("admin"), async (c) => {
+  const body = await c.req.parseBody();
+  const values = {
+    entity: formValue(body, "entity"),
+    name: formValue(body, "name"),
+    kind: formValue(body, "kind"),
+    options: formValue(body, "options"),
+  };
+  const parsed = parseForm(fieldSchema, body);
+  if (!parsed.ok) return fieldsPage(c, { create: { values, errors: parsed.errors } }, 422);
+  const result = await createCustomFieldAudited(tenantOf(c), actorOf(c), parsed.data);
+  if (!result.ok) return fieldsPage(c, { create: { values, errors: { [result.field]: result.message } } }, 422);
+  return c.redirect("/app/settings/fields?notice=created", 303);
+});
+
+fieldsRoutes.get("/:id/delete", requireRole("admin"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  const field = id === null ? null : await getCustomField(tenantOf(c), id);
+  if (!field) return errorResponse(c, 404);
+  return render(c, `Delete ${field.name}`, <CustomFieldDeletePage field={field} />);
+});
+
+fieldsRoutes.post("/:id/delete", requireRole("admin"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null || !(await deleteCustomFieldAudited(tenantOf(c), actorOf(c), id))) return errorResponse(c, 404);
+  return c.redirect("/app/settings/fields?notice=deleted", 303);
+});

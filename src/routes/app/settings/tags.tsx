@@ -1,0 +1,71 @@
+/** The workspace's tags at /app/settings/tags, for admins and owners. Another tenant's tag is a 404. */
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import type { AppEnv } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { render } from "../../../lib/render";
+import { formValue, parseForm, tagName } from "../../../lib/validation";
+import { requireRole } from "../../../middleware/session";
+import { createTagAudited, deleteTagAudited, getTag, updateTagAudited } from "../../../services/records/tag-settings";
+import { listTags, TAG_COLORS } from "../../../services/records/tags";
+import { actorOf, tenantOf } from "../../context";
+import { noticeOf, parseRecordId } from "../../record-helpers";
+import { TAG_NOTICES, TagDeletePage, TagsPage, type TagsPageProps } from "../../../../views/pages/settings/TagsPage";
+
+/** Mounted at /app/settings/tags. */
+export const tagsRoutes = new Hono<AppEnv>();
+
+const tagSchema = z.object({
+  name: z.preprocess((v) => v ?? "", tagName("Name", { min: 1, max: 50 })),
+  color: z.enum(TAG_COLORS, { error: "Choose one of the colours." }),
+});
+
+async function tagsPage(c: Context<AppEnv>, extra: Partial<TagsPageProps> = {}, status: ContentfulStatusCode = 200) {
+  const tags = await listTags(tenantOf(c));
+  return render(
+    c,
+    "Tags",
+    <TagsPage tags={tags} colors={TAG_COLORS} notice={noticeOf(c, TAG_NOTICES)} {...extra} />,
+    status,
+  );
+}
+
+tagsRoutes.get("/", requireRole("admin"), (c) => tagsPage(c));
+
+tagsRoutes.post("/", requireRole("admin"), async (c) => {
+  const body = await c.req.parseBody();
+  const values = { name: formValue(body, "name"), color: formValue(body, "color") };
+  const parsed = parseForm(tagSchema, body);
+  if (!parsed.ok) return tagsPage(c, { create: { values, errors: parsed.errors } }, 422);
+  const result = await createTagAudited(tenantOf(c), actorOf(c), parsed.data);
+  if (!result.ok) return tagsPage(c, { create: { values, errors: { [result.field]: result.message } } }, 422);
+  return c.redirect("/app/settings/tags?notice=created", 303);
+});
+
+tagsRoutes.post("/:id", requireRole("admin"), async (c) => {
+  const t = tenantOf(c);
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null || !(await getTag(t, id))) return errorResponse(c, 404);
+  const body = await c.req.parseBody();
+  const values = { name: formValue(body, "name"), color: formValue(body, "color") };
+  const parsed = parseForm(tagSchema, body);
+  if (!parsed.ok) return tagsPage(c, { edit: { id, values, errors: parsed.errors } }, 422);
+  const result = await updateTagAudited(t, actorOf(c), id, parsed.data);
+  if (!result) return errorResponse(c, 404);
+  if (!result.ok) return tagsPage(c, { edit: { id, values, errors: { [result.field]: result.message } } }, 422);
+  return c.redirect("/app/settings/tags?notice=updated", 303);
+});
+
+tagsRoutes.get("/:id/delete", requireRole("admin"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  const tag = id === null ? null : await getTag(tenantOf(c), id);
+  if (!tag) return errorResponse(c, 404);
+  return render(c, `Delete ${tag.name}`, <TagDeletePage tag={tag} />);
+});
+
+tagsRoutes.post("/:id/delete", requireRole("admin"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null || !(await deleteTagAudited(tenantOf(c), actorOf(c), id))) return errorResponse(c, 404);
+  return c.redirect("/app/settings/tags?notice=deleted", 303);
+});

@@ -1,0 +1,64 @@
+/** Deleting a company: its contacts stay, without a company; all that hangs off it goes in one batch. */
+import { eq, sql } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import {
+  activities,
+  companies,
+  companyTags,
+  contacts,
+  customFieldValues,
+  notes,
+  recentViews,
+  tenantCounters,
+} from "../../db/schema";
+import type { Actor } from "../../lib/actor";
+import { auditInsert } from "../audit/audit";
+import { getCompany } from "./page";
+
+/**
+ * Deletes a company. Its contacts stay, without a company; its notes, tags, custom values, timeline
+ * and recent views go; the counters and the audit trail follow, all in one batch. False when the
+ * company is not the tenant's.
+ */
+export async function deleteCompany(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
+  const { db, tenantId } = t;
+  const company = await getCompany(t, id);
+  if (!company) return false;
+  const ofCompany = t.where(notes, eq(notes.subjectType, "company"), eq(notes.subjectId, id));
+  // For the audit entry only: the counters below count inside the batch, so they stay exact even if
+  // a note is added meanwhile or the same company is deleted twice at once.
+  const [{ n: noteCount }] = (await db.select({ n: sql<number>`count(*)` }).from(notes).where(ofCompany)) as [
+    { n: number },
+  ];
+  await db.batch([
+    t.update(tenantCounters, {
+      companies: sql`max(0, ${tenantCounters.companies} - (SELECT count(*) FROM companies c
+        WHERE c.tenant_id = ${tenantId} AND c.id = ${id}))`,
+      notes: sql`max(0, ${tenantCounters.notes} - (SELECT count(*) FROM notes n
+        WHERE n.tenant_id = ${tenantId} AND n.subject_type = 'company' AND n.subject_id = ${id}))`,
+    }),
+    t.update(contacts, { companyId: null, companyName: null, companySort: "" }, eq(contacts.companyId, id)),
+    db.delete(notes).where(ofCompany),
+    t.delete(
+      customFieldValues,
+      eq(customFieldValues.entityId, id),
+      sql`${customFieldValues.fieldId} IN (SELECT id FROM custom_fields
+        WHERE tenant_id = ${tenantId} AND entity = 'company')`,
+    ),
+    t.delete(companyTags, eq(companyTags.companyId, id)),
+    t.delete(activities, eq(activities.subjectType, "company"), eq(activities.subjectId, id)),
+    t.delete(recentViews, eq(recentViews.subjectType, "company"), eq(recentViews.subjectId, id)),
+    t.delete(companies, eq(companies.id, id)),
+    auditInsert(db, {
+      tenantId,
+      actorUserId: actor.userId,
+      action: "record.deleted",
+      targetType: "company",
+      targetId: String(id),
+      targetLabel: company.name,
+      detail: { notes: noteCount },
+      ...actor,
+    }),
+  ]);
+  return true;
+}

@@ -1,0 +1,114 @@
+/**
+ * Actions on many contacts at once (the list's selection): which of the ids are the tenant's, and
+ * tagging or untagging them, each with a timeline entry on every contact it changes, in one batch.
+ */
+import { eq, sql, type SQL } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { activities, contacts, contactTags } from "../../db/schema";
+import { listTags } from "../records/tags";
+import { contactDisplayName } from "./names";
+
+/** Bulk actions take at most this many ids: one bounded batch, well inside D1's per-request limits. */
+export const BULK_MAX_IDS = 500;
+
+/** The tenant's contacts among `ids` (SQL), driven by the id list so it reads only those rows. */
+export function ownedIdsSql(t: TenantDb, ids: number[]) {
+  // CROSS JOIN fixes the join order: look each id up by primary key rather than walk the tenant.
+  return sql`SELECT c.id FROM json_each(${JSON.stringify(ids)}) j CROSS JOIN contacts c ON c.id = j.value
+    WHERE c.tenant_id = ${t.tenantId}`;
+}
+
+/** Of the given ids, the tenant's contacts, with their display names, in the order given. */
+export async function ownedContacts(t: TenantDb, ids: number[]): Promise<{ id: number; name: string }[]> {
+  if (ids.length === 0) return [];
+  const rows = await t.db.all<{ id: number; first_name: string; last_name: string; primary_email: string | null }>(
+    sql`SELECT c.id, c.first_name, c.last_name, c.primary_email
+      FROM json_each(${JSON.stringify(ids)}) j CROSS JOIN contacts c ON c.id = j.value
+      WHERE c.tenant_id = ${t.tenantId} ORDER BY j.key`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    name: contactDisplayName({
+      id: r.id,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      primaryEmail: r.primary_email,
+    }),
+  }));
+}
+
+/**
+ * The "tagged" timeline entry and the new activity time of each contact a tag change reaches; `changed`
+ * selects their ids, and carries the tenant condition.
+ */
+function timelineStatements(t: TenantDb, actorId: string, changed: SQL, changes: string, now: number) {
+  return [
+    t.db
+      .insert(activities)
+      .select(
+        sql`SELECT NULL, ${t.tenantId}, 'contact', id, ${actorId}, 'tagged', ${changes}, ${now} FROM (${changed})`,
+      ),
+    t.db.update(contacts).set({ updatedAt: now, lastActivityAt: now }).where(sql`${contacts.id} IN (${changed})`),
+  ] as const;
+}
+
+/**
+ * Attaches a tag to the tenant's contacts among `ids` (those that have it already are left alone),
+ * with a timeline entry on each contact it changes. Null when the tag is not the tenant's.
+ */
+export async function tagContacts(
+  t: TenantDb,
+  actorId: string,
+  ids: number[],
+  tagId: number,
+  now: number,
+): Promise<number | null> {
+  const tag = (await listTags(t)).find((x) => x.id === tagId);
+  if (!tag) return null;
+  const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
+  const lacking = sql`SELECT c.id FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
+    WHERE c.tenant_id = ${t.tenantId} AND NOT EXISTS (SELECT 1 FROM contact_tags ct
+      WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
+  const changes = JSON.stringify({ tags: [null, tag.name] });
+  const [, , added] = await t.db.batch([
+    ...timelineStatements(t, actorId, lacking, changes, now),
+    t.db
+      .insert(contactTags)
+      .select(
+        sql`SELECT c.tenant_id, c.id, t.id
+          FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
+          JOIN tags t ON t.id = ${tagId} AND t.tenant_id = c.tenant_id WHERE c.tenant_id = ${t.tenantId}`,
+      )
+      .onConflictDoNothing()
+      .returning({ contactId: contactTags.contactId }),
+  ]);
+  return added.length;
+}
+
+/** Removes a tag from the tenant's contacts among `ids`. Null when the tag is not the tenant's. */
+export async function untagContacts(
+  t: TenantDb,
+  actorId: string,
+  ids: number[],
+  tagId: number,
+  now: number,
+): Promise<number | null> {
+  const tag = (await listTags(t)).find((x) => x.id === tagId);
+  if (!tag) return null;
+  const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
+  const having = sql`SELECT c.id FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
+    WHERE c.tenant_id = ${t.tenantId} AND EXISTS (SELECT 1 FROM contact_tags ct
+      WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
+  const changes = JSON.stringify({ tags: [tag.name, null] });
+  const [, , removed] = await t.db.batch([
+    ...timelineStatements(t, actorId, having, changes, now),
+    t
+      .delete(
+        contactTags,
+        eq(contactTags.tagId, tagId),
+        sql`${contactTags.contactId} IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`,
+      )
+      .returning({ contactId: contactTags.contactId }),
+  ]);
+  return removed.length;
+}

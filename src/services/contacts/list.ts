@@ -1,0 +1,258 @@
+/**
+ * The contacts list: one page of the tenant's contacts by keyset (search, filters, sorts), and
+ * everything the list page shows, read in one D1 batch.
+ */
+import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import {
+  companies,
+  contacts,
+  contactTags,
+  customFields,
+  memberships,
+  tags,
+  tenantCounters,
+  users,
+} from "../../db/schema";
+import { toCustomField, type CustomField } from "../records/custom-fields";
+import type { Tag } from "../records/tags";
+import type { Member } from "../records/workspace";
+import { SORT_COLUMNS, type ContactCursor, type ContactSort, type SortDirection } from "./sort";
+
+export const CONTACTS_PAGE_SIZE = 50;
+
+export interface ContactListQuery {
+  sort: ContactSort;
+  dir: SortDirection;
+  /** The FTS5 MATCH expression (from ftsQuery), or null for no search. */
+  match: string | null;
+  tagId: number | null;
+  companyId: number | null;
+  ownerId: string | null;
+  /** Custom field equality filters: values already in canonical form. */
+  custom: { fieldId: number; value: string }[];
+  cursor: ContactCursor | null;
+}
+
+export interface ContactListRow {
+  id: number;
+  firstName: string;
+  lastName: string;
+  primaryEmail: string | null;
+  primaryPhone: string | null;
+  companyId: number | null;
+  companyName: string | null;
+  ownerId: string | null;
+  updatedAt: number;
+  /** The value of the column the page is sorted by, for the cursors. */
+  sortValue: string | number;
+  /** Comma-separated tag ids, or null. */
+  tagIds: string | null;
+}
+
+/**
+ * The columns of a list row: what the table shows, and the sort column's value once (the cursors
+ * need it for the first and last rows), rather than every sortable column for every row.
+ */
+const listFields = (sort: ContactSort) => ({
+  id: contacts.id,
+  firstName: contacts.firstName,
+  lastName: contacts.lastName,
+  primaryEmail: contacts.primaryEmail,
+  primaryPhone: contacts.primaryPhone,
+  companyId: contacts.companyId,
+  companyName: contacts.companyName,
+  ownerId: contacts.ownerId,
+  updatedAt: contacts.updatedAt,
+  sortValue: sql<string | number>`${SORT_COLUMNS[sort]}`.as("sort_value"),
+  // The row's tag ids, looked up on contact_tags' primary key: no second query for the page's tags.
+  tagIds: sql<string | null>`(SELECT group_concat(${contactTags.tagId}) FROM ${contactTags}
+    WHERE ${contactTags.tenantId} = ${contacts.tenantId} AND ${contactTags.contactId} = ${contacts.id})`,
+});
+
+/**
+ * The query for one page of the list (PAGE_SIZE + 1 rows, to know whether there is more). Exported
+ * so tests can EXPLAIN exactly this SQL. Keyset paging: (sort column, id) beyond the cursor, on the
+ * index (tenant_id, sort column, id); never OFFSET.
+ */
+export function contactsListQuery(t: TenantDb, q: ContactListQuery) {
+  const column = SORT_COLUMNS[q.sort];
+  const back = q.cursor?.back ?? false;
+  // Going back reads the other way from the cursor; the rows are put back in order afterwards.
+  const ascending = (q.dir === "asc") !== back;
+  const conditions: SQL[] = [];
+  if (q.companyId !== null) conditions.push(eq(contacts.companyId, q.companyId));
+  if (q.ownerId !== null) conditions.push(eq(contacts.ownerId, q.ownerId));
+  if (q.tagId !== null) {
+    conditions.push(
+      sql`${contacts.id} IN (SELECT contact_id FROM contact_tags
+        WHERE tenant_id = ${t.tenantId} AND tag_id = ${q.tagId})`,
+    );
+  }
+  for (const f of q.custom.slice(0, 5)) {
+    conditions.push(
+      sql`${contacts.id} IN (SELECT entity_id FROM custom_field_values
+        WHERE tenant_id = ${t.tenantId} AND field_id = ${f.fieldId} AND value = ${f.value})`,
+    );
+  }
+  // In a search sorted by creation, order by the contact id (the search index's rowid; ids grow with
+  // creation) so SQLite streams matches from the index and stops after one page instead of sorting
+  // every match. The cursor's id alone is the keyset then.
+  const byRowid = q.match !== null && q.sort === "created";
+  if (q.cursor) {
+    if (byRowid)
+      conditions.push(ascending ? sql`contacts_fts.rowid > ${q.cursor.id}` : sql`contacts_fts.rowid < ${q.cursor.id}`);
+    else
+      conditions.push(
+        ascending
+          ? sql`(${column}, ${contacts.id}) > (${q.cursor.value}, ${q.cursor.id})`
+          : sql`(${column}, ${contacts.id}) < (${q.cursor.value}, ${q.cursor.id})`,
+      );
+  }
+  const order = byRowid
+    ? [ascending ? sql`contacts_fts.rowid ASC` : sql`contacts_fts.rowid DESC`]
+    : ascending
+      ? [asc(column), asc(contacts.id)]
+      : [desc(column), desc(contacts.id)];
+  if (q.match !== null) {
+    // The search index drives (CROSS JOIN fixes SQLite's join order): its MATCH always names the
+    // tenant's token, and contacts are joined by rowid with the tenant condition repeated. Left to
+    // itself the planner may walk the tenant's sort index and probe the search index row by row,
+    // which costs the whole tenant when matches are rare; this way a search costs its matches.
+    conditions.push(sql`contacts_fts MATCH ${q.match}`, sql`${contacts.id} = contacts_fts.rowid`);
+    return t.db
+      .select(listFields(q.sort))
+      .from(sql`contacts_fts`)
+      .crossJoin(contacts)
+      .where(t.where(contacts, ...conditions))
+      .orderBy(...order)
+      .limit(CONTACTS_PAGE_SIZE + 1);
+  }
+  return t.db
+    .select(listFields(q.sort))
+    .from(contacts)
+    .where(t.where(contacts, ...conditions))
+    .orderBy(...order)
+    .limit(CONTACTS_PAGE_SIZE + 1);
+}
+
+export interface ContactListPage {
+  rows: ContactListRow[];
+  next: ContactCursor | null;
+  previous: ContactCursor | null;
+}
+
+/** One page of the tenant's contacts, with cursors for the pages after and before it. */
+export async function listContacts(t: TenantDb, q: ContactListQuery): Promise<ContactListPage> {
+  const fetched = (await contactsListQuery(t, q)) as ContactListRow[];
+  // Nothing before the cursor any more (those rows were deleted): start from the beginning.
+  if ((q.cursor?.back ?? false) && fetched.length === 0) return listContacts(t, { ...q, cursor: null });
+  return pageOf(fetched, q);
+}
+
+/** The page (rows in order, cursors) from the PAGE_SIZE + 1 rows the list query fetched. */
+function pageOf(fetched: ContactListRow[], q: ContactListQuery): ContactListPage {
+  const back = q.cursor?.back ?? false;
+  const more = fetched.length > CONTACTS_PAGE_SIZE;
+  const rows = fetched.slice(0, CONTACTS_PAGE_SIZE);
+  if (back) rows.reverse();
+  const at = (row: ContactListRow | undefined, isBack: boolean): ContactCursor | null =>
+    row ? { sort: q.sort, dir: q.dir, value: row.sortValue, id: row.id, back: isBack } : null;
+  // Forward: there is a next page when a row beyond this page came back; a previous one when we came
+  // from somewhere. Backward: the other way round.
+  const hasNext = back ? true : more;
+  const hasPrevious = back ? more : q.cursor !== null;
+  return {
+    rows,
+    next: hasNext ? at(rows.at(-1), false) : null,
+    previous: hasPrevious ? at(rows[0], true) : null,
+  };
+}
+
+export interface ContactListView {
+  page: ContactListPage;
+  customFields: CustomField[];
+  tags: Tag[];
+  tagsByContact: Map<number, Tag[]>;
+  members: Member[];
+  total: number;
+  companyName: string | null;
+}
+
+/**
+ * Everything the list page reads (the page of contacts with their tag ids, the tenant's custom
+ * fields, tags, members, record count and the filtered company's name), as statements for ONE D1
+ * batch; the route puts the session check in the same batch (withSessionBatch). Each round trip costs
+ * about as much as the work it carries at this size.
+ */
+export function contactsListStatements(t: TenantDb, q: ContactListQuery, companyId: number | null) {
+  const { tenantId } = t;
+  // Two statements: the page, and the page's context aggregated into one row of JSON in SQL.
+  return [
+    contactsListQuery(t, q),
+    t.db
+      .select({
+        fields: sql<string>`(SELECT json_group_array(json_object('id', id, 'tenantId', tenant_id, 'entity', entity,
+            'name', name, 'nameKey', name_key, 'kind', kind, 'options', options, 'position', position,
+            'createdAt', created_at))
+          FROM (SELECT * FROM ${customFields}
+            WHERE ${customFields.tenantId} = ${tenantId} AND ${customFields.entity} = 'contact'
+            ORDER BY ${customFields.position}, ${customFields.id}))`,
+        tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'color', color))
+          FROM (SELECT ${tags.id} AS id, ${tags.name} AS name, ${tags.color} AS color FROM ${tags}
+            WHERE ${tags.tenantId} = ${tenantId} ORDER BY ${tags.nameKey}))`,
+        members: sql<string>`(SELECT json_group_array(json_object('userId', user_id, 'email', email))
+          FROM (SELECT ${memberships.userId} AS user_id, ${users.email} AS email
+            FROM ${memberships} JOIN ${users} ON ${users.id} = ${memberships.userId}
+            WHERE ${memberships.tenantId} = ${tenantId} ORDER BY ${users.email}))`,
+        total: sql<
+          number | null
+        >`(SELECT ${tenantCounters.contacts} FROM ${tenantCounters} WHERE ${tenantCounters.tenantId} = ${tenantId})`,
+        company: sql<string | null>`(SELECT ${companies.name} FROM ${companies}
+          WHERE ${companies.tenantId} = ${tenantId} AND ${companies.id} = ${companyId ?? 0})`,
+      })
+      .from(sql`(SELECT 1)`),
+  ] as const;
+}
+
+/** The list page's view from what contactsListStatements read (in a batch, maybe with the session check). */
+export async function contactsListFromResults(
+  t: TenantDb,
+  q: ContactListQuery,
+  results: unknown[],
+): Promise<ContactListView> {
+  const [fetched, contextRows] = results as [
+    ContactListRow[],
+    { fields: string; tags: string; members: string; total: number | null; company: string | null }[],
+  ];
+  const context = contextRows[0]!;
+  const fieldRows = JSON.parse(context.fields) as (typeof customFields.$inferSelect)[];
+  const tagRows = JSON.parse(context.tags) as Tag[];
+  const members = JSON.parse(context.members) as Member[];
+  const counterRows = [{ contacts: context.total ?? 0 }];
+  const companyRows = context.company === null ? [] : [{ name: context.company }];
+  const rows = fetched as ContactListRow[];
+  const page =
+    (q.cursor?.back ?? false) && rows.length === 0 ? await listContacts(t, { ...q, cursor: null }) : pageOf(rows, q);
+  const tagById = new Map(tagRows.map((t) => [t.id, t]));
+  const tagsByContact = new Map<number, Tag[]>();
+  for (const r of page.rows) {
+    const ids = r.tagIds ? r.tagIds.split(",").map(Number) : [];
+    tagsByContact.set(
+      r.id,
+      ids
+        .map((id) => tagById.get(id))
+        .filter((t): t is Tag => t !== undefined)
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    );
+  }
+  return {
+    page,
+    customFields: fieldRows.map(toCustomField),
+    tags: tagRows,
+    tagsByContact,
+    members,
+    total: counterRows[0]?.contacts ?? 0,
+    companyName: companyRows[0]?.name ?? null,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * What admins do with the workspace's tags at /app/settings/tags: create, rename or recolour, and
+ * delete. Each change and its audit entry go in one batch.
+ */
+import { eq } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { isUniqueViolation } from "../../db/sql";
+import { companyTags, contactTags, tags } from "../../db/schema";
+import type { Actor } from "../../lib/actor";
+import { auditInsert } from "../audit/audit";
+import type { Tag, TagColor } from "./tags";
+
+export type TagChange = { ok: true; tag: Tag } | { ok: false; field: "name"; message: string };
+
+const NAME_TAKEN = "A tag with this name already exists.";
+
+/** A tag of the tenant, or null. */
+export async function getTag(t: TenantDb, id: number): Promise<Tag | null> {
+  const [row] = await t.db
+    .select({ id: tags.id, name: tags.name, color: tags.color })
+    .from(tags)
+    .where(t.where(tags, eq(tags.id, id)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Creates a tag; a name that exists in any case is refused. */
+export async function createTagAudited(
+  t: TenantDb,
+  actor: Actor,
+  input: { name: string; color: TagColor },
+): Promise<TagChange> {
+  try {
+    const [rows] = await t.db.batch([
+      t
+        .insert(tags, { name: input.name, nameKey: input.name.toLowerCase(), color: input.color, createdAt: actor.now })
+        .returning({ id: tags.id, name: tags.name, color: tags.color }),
+      auditInsert(t.db, {
+        tenantId: t.tenantId,
+        actorUserId: actor.userId,
+        action: "tag.created",
+        targetType: "tag",
+        targetLabel: input.name,
+        detail: { color: input.color },
+        ...actor,
+      }),
+    ]);
+    return { ok: true, tag: rows[0]! };
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, field: "name", message: NAME_TAKEN };
+    throw err;
+  }
+}
+
+/** Renames or recolours a tag. Null when it is not the tenant's. */
+export async function updateTagAudited(
+  t: TenantDb,
+  actor: Actor,
+  id: number,
+  input: { name: string; color: TagColor },
+): Promise<TagChange | null> {
+  const before = await getTag(t, id);
+  if (!before) return null;
+  if (before.name === input.name && before.color === input.color) return { ok: true, tag: before };
+  try {
+    await t.db.batch([
+      t.update(tags, { name: input.name, nameKey: input.name.toLowerCase(), color: input.color }, eq(tags.id, id)),
+      auditInsert(t.db, {
+        tenantId: t.tenantId,
+        actorUserId: actor.userId,
+        action: "tag.updated",
+        targetType: "tag",
+        targetId: String(id),
+        targetLabel: input.name,
+        detail: { from_name: before.name, from_color: before.color, color: input.color },
+        ...actor,
+      }),
+    ]);
+    return { ok: true, tag: { id, ...input } };
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, field: "name", message: NAME_TAKEN };
+    throw err;
+  }
+}
+
+/** Deletes a tag and takes it off every contact and company. False when it is not the tenant's. */
+export async function deleteTagAudited(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
+  const tag = await getTag(t, id);
+  if (!tag) return false;
+  await t.db.batch([
+    t.delete(contactTags, eq(contactTags.tagId, id)),
+    t.delete(companyTags, eq(companyTags.tagId, id)),
+    t.delete(tags, eq(tags.id, id)),
+    auditInsert(t.db, {
+      tenantId: t.tenantId,
+      actorUserId: actor.userId,
+      action: "tag.deleted",
+      targetType: "tag",
+      targetId: String(id),
+      targetLabel: tag.name,
+      ...actor,
+    }),
+  ]);
+  return true;
+}
