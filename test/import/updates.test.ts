@@ -53,7 +53,7 @@ describe("an import that updates every kind of value", () => {
     const { id, result } = await importFile(
       owner.cookie,
       "First name,Last name,Email,Phone,Job title,Address,Company,Tags,Notes,Owner,Shoe size,Team\n" +
-        `Ada,Lovelace,ada@example.com; countess@example.com,,Countess,Marylebone,Analytical Engines,Pioneers,Wrote the first program,${owner.email},39,Engines\n` +
+        `Ada,Lovelace,ada@example.com; countess@example.com,+44 20 7946 0000,Countess,Marylebone,Analytical Engines,Pioneers,Wrote the first program,${owner.email},39,Engines\n` +
         `Grace,Hopper,grace@example.com,+1 202 555 0100,Admiral,Arlington,Navy,Pioneers,COBOL,${owner.email},40,Compilers`,
     );
     expect(result).toMatchObject({ created_count: 1, updated_count: 1 });
@@ -73,6 +73,7 @@ describe("an import that updates every kind of value", () => {
       company_name: "Analytical Engines",
       company: "Analytical Engines",
       primary_email: "ada@example.com",
+      primary_phone: "+442079460000",
       owner: owner.email,
     });
     const adaId = ada!.id as number;
@@ -103,6 +104,7 @@ describe("an import that updates every kind of value", () => {
         owner: [null, owner.email],
         company: ["Old Co", "Analytical Engines"],
         addedEmails: [null, "countess@example.com"],
+        addedPhones: [null, "+442079460000"],
         addedTags: [null, "Pioneers"],
         [`cf_${shoe}`]: ["38", "39"],
         [`cf_${team}`]: [null, "Engines"],

@@ -216,7 +216,10 @@ export async function planUndoPage(
       sz: now_.sz,
       ph: now_.ph,
     };
-    for (const field of ["f", "l", "jt", "ad", "ow", "name", "d", "i", "sz", "ph"]) {
+    // A contact's "ph" in `after` is the phones it added (a list), not a company's phone field.
+    for (const field of type === "contact"
+      ? ["f", "l", "jt", "ad", "ow"]
+      : ["ad", "ow", "name", "d", "i", "sz", "ph"]) {
       if (!(field in after)) continue;
       if (unchangedSince(currentValue[field] ?? null, after[field])) {
         s[field] = before[field] ?? null;
