@@ -26,7 +26,7 @@ import { noteRoutes } from "./routes/notes";
 import { opsRoutes } from "./routes/ops";
 import { settingsRoutes } from "./routes/settings";
 import { workspaceSettingsRoutes } from "./routes/workspace-settings";
-import { importRoutes } from "./routes/import";
+import { importRoutes } from "./routes/app/import";
 import { publicRoutes } from "./routes/public";
 import { privacyRoutes } from "./routes/privacy";
 import { invitationRoutes, teamRoutes } from "./routes/team";

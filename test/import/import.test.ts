@@ -6,7 +6,8 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { runImportStep, type ImportMessage } from "../../src/services/import/jobs";
+import type { ImportMessage } from "../../src/services/import/jobs";
+import { runImportStep } from "../../src/services/import/steps";
 import { send } from "../helpers/http";
 import { countRows } from "../helpers/db";
 import { newTenant } from "../helpers/tenants";

@@ -6,7 +6,8 @@
 import { env } from "cloudflare:workers";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { runImportStep, type ImportMessage } from "../../src/services/import/jobs";
+import type { ImportMessage } from "../../src/services/import/jobs";
+import { runImportStep } from "../../src/services/import/steps";
 import { countRows } from "../helpers/db";
 import { send } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
