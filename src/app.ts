@@ -31,7 +31,7 @@ import { profileRoutes } from "./routes/app/settings/profile";
 import { securityRoutes } from "./routes/app/settings/security";
 import { teamRoutes } from "./routes/app/settings/team";
 import { workspaceRoutes } from "./routes/app/settings/workspace";
-import { importRoutes } from "./routes/import";
+import { importRoutes } from "./routes/app/import";
 import { publicRoutes } from "./routes/public";
 import { inviteRoutes } from "./routes/invite";
 import { passwordRoutes } from "./routes/password";

@@ -6,7 +6,8 @@
  * Each job area adds its message type to JobMessage and its handler to HANDLERS.
  */
 import type { Bindings } from "./env";
-import { runImportStep, type ImportMessage } from "./services/import/jobs";
+import type { ImportMessage } from "./services/import/jobs";
+import { runImportStep } from "./services/import/steps";
 import { runDataExport } from "./services/privacy/archive-build";
 import type { DataExportMessage } from "./services/privacy/archive-requests";
 

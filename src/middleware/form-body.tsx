@@ -28,7 +28,7 @@ export const UNREADABLE_FORM_MESSAGE =
  */
 const OWN_BODY_PREFIXES = ["/ops/", "/unsubscribe/"];
 
-/** The upload: multipart, up to 20 MB, with its own limit and parsing on its route (src/routes/import.tsx). */
+/** The upload: multipart, up to 20 MB, with its own limit and parsing on its route (src/routes/app/import/upload.tsx). */
 const isImportUpload = (c: Context<AppEnv>) => c.req.method === "POST" && c.req.path === "/app/import";
 
 /** The form-body middleware; `app` is the whole app, to render a route's form page again. */

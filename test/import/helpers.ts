@@ -90,3 +90,28 @@ export async function importFile(
   const result = await waitFor(id, ["done", "failed"], 60_000);
   return { id, preview, result };
 }
+
+/** Every row a tenant holds in the tables an import touches, to compare states exactly. */
+export async function snapshot(tenantId: string) {
+  const tables = [
+    "contacts",
+    "contact_emails",
+    "contact_phones",
+    "contact_tags",
+    "companies",
+    "company_tags",
+    "tags",
+    "notes",
+    "custom_field_values",
+    "activities",
+    "tenant_counters",
+  ];
+  const out: Record<string, unknown[]> = {};
+  for (const t of tables) {
+    const { results } = await env.DB.prepare(`SELECT * FROM ${t} WHERE tenant_id = ? ORDER BY 1, 2, 3`)
+      .bind(tenantId)
+      .all();
+    out[t] = results;
+  }
+  return out;
+}

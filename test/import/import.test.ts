@@ -6,11 +6,12 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { runImportStep, type ImportMessage } from "../../src/services/import/jobs";
+import type { ImportMessage } from "../../src/services/import/jobs";
+import { runImportStep } from "../../src/services/import/steps";
 import { send } from "../helpers/http";
 import { countRows } from "../helpers/db";
 import { newTenant } from "../helpers/tenants";
-import { fixture, importFile, job, jobId, upload, utf8, waitFor } from "./helpers";
+import { fixture, importFile, job, jobId, snapshot, upload, utf8, waitFor } from "./helpers";
 
 /** The Worker's cron, as the Cron Trigger runs it, at `at`. */
 async function runCron(at: number) {
@@ -27,31 +28,6 @@ const expected = JSON.parse(new TextDecoder().decode(fixture("expected.json"))) 
   string,
   Record<string, number | string | boolean>
 >;
-
-/** Every row a tenant holds in the tables an import touches, to compare states exactly. */
-async function snapshot(tenantId: string) {
-  const tables = [
-    "contacts",
-    "contact_emails",
-    "contact_phones",
-    "contact_tags",
-    "companies",
-    "company_tags",
-    "tags",
-    "notes",
-    "custom_field_values",
-    "activities",
-    "tenant_counters",
-  ];
-  const out: Record<string, unknown[]> = {};
-  for (const t of tables) {
-    const { results } = await env.DB.prepare(`SELECT * FROM ${t} WHERE tenant_id = ? ORDER BY 1, 2, 3`)
-      .bind(tenantId)
-      .all();
-    out[t] = results;
-  }
-  return out;
-}
 
 describe("the fixture exports", () => {
   for (const name of ["google-contacts.csv", "outlook.csv", "hubspot.csv"]) {

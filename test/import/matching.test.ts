@@ -6,39 +6,18 @@
 import { env } from "cloudflare:workers";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { runImportStep, type ImportMessage } from "../../src/services/import/jobs";
+import type { ImportMessage } from "../../src/services/import/jobs";
+import { runImportStep } from "../../src/services/import/steps";
 import { countRows } from "../helpers/db";
 import { send } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
-import { fixture, importFile, jobId, upload, waitFor } from "./helpers";
+import { fixture, importFile, jobId, snapshot, upload, waitFor } from "./helpers";
 
 const expected = JSON.parse(new TextDecoder().decode(fixture("expected.json"))) as Record<
   string,
   Record<string, number>
 >;
 const FILES = ["google-contacts.csv", "outlook.csv", "hubspot.csv", "messy.csv"];
-
-/** Every row a tenant holds in the tables an import touches. */
-async function snapshot(tenantId: string) {
-  const out: Record<string, unknown[]> = {};
-  for (const t of [
-    "contacts",
-    "contact_emails",
-    "contact_phones",
-    "contact_tags",
-    "companies",
-    "tags",
-    "notes",
-    "custom_field_values",
-    "activities",
-    "tenant_counters",
-  ]) {
-    out[t] = (
-      await env.DB.prepare(`SELECT * FROM ${t} WHERE tenant_id = ? ORDER BY 1, 2, 3`).bind(tenantId).all()
-    ).results;
-  }
-  return out;
-}
 
 /** A fixture's rows as { first, last, emails } (header names of the four contact exports). */
 function fixturePeople(name: string) {

@@ -1,7 +1,8 @@
 /** Export → import into an empty tenant gives the same records; the Free plan's cap holds for imports. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { runImportStep, type ImportMessage } from "../../src/services/import/jobs";
+import type { ImportMessage } from "../../src/services/import/jobs";
+import { runImportStep } from "../../src/services/import/steps";
 import { countRows } from "../helpers/db";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";

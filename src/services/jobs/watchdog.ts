@@ -4,7 +4,7 @@
  * whose heartbeat and last re-send are both SILENT_MS old gets its step sent again; steps are
  * idempotent, so a duplicate of a step that is in fact still running writes nothing twice. After
  * MAX_TRIES re-sends in a row without progress the job is marked failed with a plain reason; the user
- * can retry it (import-jobs.ts retryImport, data-export.ts retryDataExport).
+ * can retry it (services/import/jobs.ts retryImport, services/privacy/archive.ts retryDataExport).
  *
  * Jobs: import_jobs (analysing → analyse or match, committing → commit, undoing → undo) and
  * data_exports (queued → privacy.export). Each sweep is one bounded UPDATE ... RETURNING over a

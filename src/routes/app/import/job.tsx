@@ -1,0 +1,124 @@
+/** An import's page, and what a user does to it: change the columns, commit, undo, cancel, retry. */
+import { Hono, type Context } from "hono";
+import type { ImportJob } from "../../../db/schema";
+import type { AppEnv } from "../../../env";
+import type { Actor } from "../../../lib/actor";
+import { errorResponse } from "../../../lib/errors";
+import { requireRole } from "../../../middleware/session";
+import { recordAudit, type AuditAction } from "../../../services/audit/audit";
+import { cancelImport, changeMapping, requestCommit, requestUndo, retryImport } from "../../../services/import/jobs";
+import { ENCODING_CHOICES, type EncodingChoice } from "../../../services/import/upload";
+import { actorOf, tenantOf } from "../../context";
+import { formChoice, importServices, jobPage, loadJob } from "./job-page";
+
+export const jobRoutes = new Hono<AppEnv>();
+
+/** Records what a user did to an import in the audit trail. */
+async function auditImport(
+  c: Context<AppEnv>,
+  actor: Actor,
+  action: AuditAction,
+  job: ImportJob,
+  detail: Record<string, string | number>,
+) {
+  const t = tenantOf(c);
+  await recordAudit(t.db, {
+    tenantId: t.tenantId,
+    actorUserId: actor.userId,
+    action,
+    targetType: "import",
+    targetId: job.id,
+    targetLabel: job.fileName,
+    detail,
+    ...actor,
+  });
+}
+
+/** Another import of the workspace is running: this one waits for it. */
+const busy = (what: string) => `Another import is running in this workspace. ${what} this one when it has finished.`;
+
+jobRoutes.get("/:id", requireRole("admin"), async (c) => {
+  const job = await loadJob(c);
+  return job ? jobPage(c, job) : errorResponse(c, 404);
+});
+
+jobRoutes.post("/:id/mapping", requireRole("admin"), async (c) => {
+  const job = await loadJob(c);
+  if (!job) return errorResponse(c, 404);
+  const body = await c.req.parseBody({ all: true });
+  const headers = JSON.parse(job.headers ?? "[]") as string[];
+  const mapping = headers.map((_, i) => {
+    const v = body[`col_${i}`];
+    return typeof v === "string" ? v : "";
+  });
+  const encoding = formChoice<EncodingChoice>(body.encoding, ENCODING_CHOICES);
+  if (!encoding) return jobPage(c, job, { mappingError: "Choose the file's encoding, or leave it on “Detect”." }, 400);
+  const result = await changeMapping(importServices(c), job.id, mapping, encoding, Date.now());
+  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+  if (!result.ok && result.reason === "invalid")
+    return jobPage(c, job, { mappingError: "Choose a field from the list for each column." }, 400);
+  if (!result.ok)
+    return jobPage(c, job, { alert: "The columns can only be changed before the import is committed." }, 409);
+  return c.redirect(`/app/import/${job.id}`, 303);
+});
+
+jobRoutes.post("/:id/commit", requireRole("admin"), async (c) => {
+  const job = await loadJob(c);
+  if (!job) return errorResponse(c, 404);
+  const actor = actorOf(c);
+  const result = await requestCommit(importServices(c), job.id, actor.now);
+  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+  if (!result.ok) {
+    const alert = result.reason === "busy" ? busy("Commit") : "This import cannot be committed now.";
+    return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
+  }
+  if (job.status === "ready") {
+    const detail = { kind: job.kind, new: job.newCount, updates: job.updateCount };
+    await auditImport(c, actor, "data.imported", job, detail);
+  }
+  return c.redirect(`/app/import/${job.id}`, 303);
+});
+
+jobRoutes.post("/:id/undo", requireRole("admin"), async (c) => {
+  const job = await loadJob(c);
+  if (!job) return errorResponse(c, 404);
+  const actor = actorOf(c);
+  const result = await requestUndo(importServices(c), job.id, actor.now);
+  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+  if (!result.ok) {
+    const alert = result.reason === "busy" ? busy("Undo") : "This import has nothing to undo.";
+    return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
+  }
+  if (job.status !== "undoing") {
+    const detail = { kind: job.kind, created: job.createdCount, updated: job.updatedCount };
+    await auditImport(c, actor, "data.import_undone", job, detail);
+  }
+  return c.redirect(`/app/import/${job.id}`, 303);
+});
+
+// Cancel a working import (see cancelImport for what stays), and retry one the watchdog gave up on.
+jobRoutes.post("/:id/cancel", requireRole("admin"), async (c) => {
+  const job = await loadJob(c);
+  if (!job) return errorResponse(c, 404);
+  const actor = actorOf(c);
+  const result = await cancelImport(importServices(c), job.id, actor.now);
+  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+  if (!result.ok) {
+    const alert = "This import is not running, so there is nothing to cancel.";
+    return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
+  }
+  await auditImport(c, actor, "data.import_cancelled", job, { kind: job.kind, during: result.status });
+  return c.redirect(`/app/import/${job.id}`, 303);
+});
+
+jobRoutes.post("/:id/retry", requireRole("admin"), async (c) => {
+  const job = await loadJob(c);
+  if (!job) return errorResponse(c, 404);
+  const result = await retryImport(importServices(c), job.id, Date.now());
+  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+  if (!result.ok) {
+    const alert = result.reason === "busy" ? busy("Retry") : "This import cannot be retried.";
+    return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
+  }
+  return c.redirect(`/app/import/${job.id}`, 303);
+});

@@ -1,0 +1,139 @@
+/**
+ * The analyse step: reads the uploaded file once (header, mapping, every row checked), drops rows
+ * that repeat an earlier one, and writes the valid rows as chunks, the refused ones as errors.csv and
+ * a few sample values per column to R2; then hands over to the match step.
+ */
+import { eq } from "drizzle-orm";
+import { importJobs, type ImportJob } from "../../db/schema";
+import { tenantRegion } from "../records/workspace";
+import { listCustomFields } from "../records/custom-fields";
+import type { RowContext } from "./cells";
+import { CHUNK_ROWS, type ChunkRow } from "./chunk";
+import { deleteImportFiles, uploadKey, writeChunk, writeErrors } from "./files";
+import { failImport, getImport, type ImportServices } from "./jobs";
+import { autoMapping } from "./mapping";
+import { companyFromRow, contactFromRow, matchKeys, type CompanyRecord, type ContactRecord } from "./parse";
+import { collectSamples, resetReview, saveSamples } from "./review";
+import { decodeUpload, detectDelimiter, IMPORT_MAX_ROWS, parseCsv, type EncodingChoice } from "./upload";
+
+/** Rows the analysis looks at for each column's sample values (a column empty in all of them shows none). */
+const SAMPLE_ROWS = 200;
+
+/** What made a row a duplicate of an earlier one, from the match key they share (parse.ts matchKeys). */
+function sameWhat(key: string, kind: ImportJob["kind"]): string {
+  if (key.startsWith("e:")) return "email";
+  if (key.startsWith("p:")) return "phone and name";
+  if (key.startsWith("d:")) return "domain";
+  return kind === "contacts" ? "name, and no email or phone" : "name";
+}
+
+/** Reads the whole file once: header, mapping, every row checked; valid rows into chunks, the rest into errors.csv. */
+export async function analyse(s: ImportServices, job: ImportJob, now: number): Promise<void> {
+  if (job.status !== "analysing" || job.chunkCount > 0) return;
+  const object = await s.files.get(uploadKey(job));
+  if (!object) return failImport(s.t, job, "The uploaded file is no longer stored. Upload it again.", now);
+  const decoded = decodeUpload(new Uint8Array(await object.arrayBuffer()), job.encodingChoice as EncodingChoice);
+  if (!decoded.ok) return failImport(s.t, job, decoded.message, now);
+  const delimiter = detectDelimiter(decoded.text);
+  const [fields, region] = await Promise.all([
+    listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company"),
+    tenantRegion(s.t),
+  ]);
+
+  let ctx: RowContext | null = null;
+  const valid: ChunkRow<ContactRecord | CompanyRecord>[] = [];
+  const errors: string[][] = [];
+  const seen = new Map<string, number>();
+  const samples: string[][] = [];
+  let wantSamples = true;
+  let total = 0;
+  let empty = 0;
+  // Empty rows count (row numbers count them) unless nothing follows them, like a final line break.
+  let emptyPending = 0;
+  let duplicates = 0;
+  let invalid = 0;
+  let tooMany = false;
+  const header = parseCsv(decoded.text, delimiter, (cells, rowNo, headers) => {
+    ctx ??= {
+      headers,
+      mapping: job.mapping ? (JSON.parse(job.mapping) as string[]) : autoMapping(job.kind, headers, fields),
+      fields,
+      region,
+    };
+    const result = job.kind === "contacts" ? contactFromRow(cells, ctx) : companyFromRow(cells, ctx);
+    if (result.ok === "empty") {
+      emptyPending += 1;
+      return;
+    }
+    empty += emptyPending;
+    emptyPending = 0;
+    total += 1;
+    if (wantSamples) wantSamples = total < SAMPLE_ROWS && collectSamples(samples, cells);
+    if (total > IMPORT_MAX_ROWS) {
+      tooMany = true;
+      return false;
+    }
+    if (result.ok === false) {
+      invalid += 1;
+      errors.push([String(rowNo), result.reason, ...cells]);
+      return;
+    }
+    // Inside a file, rows are one person by email, or by phone and the same name (matchKeys).
+    const keys = matchKeys(job.kind, result.record);
+    const same = keys.find((k) => seen.has(k));
+    if (same !== undefined) {
+      duplicates += 1;
+      errors.push([
+        String(rowNo),
+        `Duplicate of row ${seen.get(same)} (same ${sameWhat(same, job.kind)}); skipped.`,
+        ...cells,
+      ]);
+      return;
+    }
+    for (const k of keys) seen.set(k, rowNo);
+    valid.push({ rowNo, record: result.record });
+  });
+  if (header.length === 0) return failImport(s.t, job, "The file has no header row.", now);
+  if (tooMany) {
+    const max = IMPORT_MAX_ROWS.toLocaleString("en-US");
+    return failImport(s.t, job, `The file has more than ${max} rows. Split it into smaller files.`, now);
+  }
+  const mapping = ctx ? (ctx as RowContext).mapping : autoMapping(job.kind, header, fields);
+
+  const chunkCount = Math.ceil(valid.length / CHUNK_ROWS);
+  await Promise.all([resetReview(s.files, job), saveSamples(s.files, job, samples)]);
+  for (let i = 0; i < chunkCount; i += 1) {
+    await writeChunk(s.files, job, i, valid.slice(i * CHUNK_ROWS, (i + 1) * CHUNK_ROWS));
+  }
+  if (errors.length) await writeErrors(s.files, job, header, errors);
+  const [updated] = await s.t
+    .update(
+      importJobs,
+      {
+        status: chunkCount === 0 ? "ready" : "analysing",
+        encoding: decoded.encoding,
+        delimiter,
+        headers: JSON.stringify(header),
+        mapping: JSON.stringify(mapping),
+        totalRows: total + empty,
+        emptyCount: empty,
+        duplicateCount: duplicates,
+        invalidCount: invalid,
+        chunkCount,
+        chunksDone: 0,
+        updatedAt: now,
+      },
+      // As read at the start: a duplicate delivery that finished first, or a cancellation, wins.
+      eq(importJobs.id, job.id),
+      eq(importJobs.status, "analysing"),
+      eq(importJobs.chunkCount, 0),
+      eq(importJobs.updatedAt, job.updatedAt),
+    )
+    .returning({ id: importJobs.id });
+  if (!updated) {
+    // Cancelled while this step wrote its chunks: they go too (the cancellation deleted what was there then).
+    if ((await getImport(s.t, job.id))?.status === "cancelled") await deleteImportFiles(s.files, job);
+    return;
+  }
+  if (chunkCount > 0) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
+}

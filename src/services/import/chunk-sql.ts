@@ -1,0 +1,170 @@
+/**
+ * The statements a chunk's batch writes for contacts and companies alike: the chunk's key, the tags
+ * it names, each row's tag links, custom values and note, its timeline entry and import record, the
+ * counters and the job's progress. Every statement is driven by the chunk's JSON through json_each
+ * (alias `j`, one row of chunk.ts's types), so a chunk of any size is the same handful of statements,
+ * each binding a few parameters (D1 allows 100).
+ *
+ * New records' ids: a chunk's new records go in with one INSERT ... SELECT in the JSON's order, so
+ * they get consecutive AUTOINCREMENT ids at the top of the table (a batch is one transaction; nothing
+ * else writes in between). Statements after it find row k's record as max(id) - (n - 1) + k, and
+ * also check tenant and creation time, so they can never reach another record.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { SubjectType } from "../../db/schema";
+import type { TenantDb } from "../../db/scoped";
+import { TAG_COLORS } from "../records/tags";
+import type { ChunkContext, TagRow } from "./chunk";
+
+const json = (v: unknown) => JSON.stringify(v);
+
+/** How a statement reaches a chunk's rows and their records: a FROM clause over the JSON (alias `j`), each row's record id. */
+export interface RowSource {
+  from: SQL;
+  id: SQL;
+}
+
+const TABLES = { contact: sql.raw("contacts"), company: sql.raw("companies") } as const;
+const TAG_LINKS = {
+  contact: sql`INSERT INTO contact_tags (tenant_id, contact_id, tag_id)`,
+  company: sql`INSERT INTO company_tags (tenant_id, company_id, tag_id)`,
+} as const;
+
+/** The records a batch has just inserted from `rows` (alias `r`): row k's is max(id) - (n - 1) + k. */
+export function insertedRecords(
+  t: TenantDb,
+  subject: SubjectType,
+  rows: string,
+  count: number,
+  now: number,
+): RowSource {
+  const table = TABLES[subject];
+  const id = sql`(SELECT /* all tenants: ids are global */ max(id) FROM ${table}) - ${sql.raw(String(count - 1))} + j.key`;
+  return {
+    from: sql`FROM json_each(${rows}) j CROSS JOIN ${table} r ON r.id = ${id} AND r.tenant_id = ${t.tenantId} AND r.created_at = ${now}`,
+    id: sql`r.id`,
+  };
+}
+
+/**
+ * The records `rows` name by their `id` (alias `r`). json_each drives, one parse, each record found
+ * by its key: SQLite put the table outside json_each in a plain join and parsed the JSON per record.
+ */
+export function namedRecords(t: TenantDb, subject: SubjectType, rows: string): RowSource {
+  return {
+    from: sql`FROM json_each(${rows}) j CROSS JOIN ${TABLES[subject]} r ON r.id = j.value ->> 'id' AND r.tenant_id = ${t.tenantId}`,
+    id: sql`r.id`,
+  };
+}
+
+/** The colour a new tag gets: picked from its name, as findOrCreateTag does. */
+export function tagColor(key: string): string {
+  let hash = 0;
+  for (const ch of key) hash = (hash * 31 + ch.codePointAt(0)!) >>> 0;
+  return TAG_COLORS[hash % TAG_COLORS.length]!;
+}
+
+/** The tags a chunk names, by key (lower case), with the spelling of the first row naming each. */
+export function collectTags(into: Map<string, string>, tags: string[]): void {
+  for (const name of tags) if (!into.has(name.toLowerCase())) into.set(name.toLowerCase(), name);
+}
+
+/** The first statement of a batch: a replayed queue message fails on this key and its batch writes nothing. */
+export function claimChunk(t: TenantDb, importId: string, phase: "commit" | "undo", n: number, now: number): SQL {
+  return sql`INSERT INTO import_chunks (tenant_id, import_id, phase, chunk_no, created_at)
+    VALUES (${t.tenantId}, ${importId}, ${phase}, ${n}, ${now})`;
+}
+
+/** What a chunk's batch adds to the tenant's record counts. */
+export interface Added {
+  contacts: number;
+  companies: number;
+  notes: number;
+}
+
+/** The statements both planners share, for one chunk of one import. */
+export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
+  const tenant = t.tenantId;
+  return {
+    /** Creates the tags a chunk names that the tenant lacks, and records them for undo. */
+    tags(names: Map<string, string>): SQL[] {
+      if (names.size === 0) return [];
+      const list: TagRow[] = [...names].map(([key, name]) => ({ key, name, color: tagColor(key) }));
+      return [
+        // Recorded first, while only the tags that already exist are there: those are not the import's.
+        sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
+          SELECT ${tenant}, ${ctx.importId}, 'tag', -1 - j.key, 'created', 0, NULL, j.value, ${now}
+          FROM json_each(${json(list.map((tag) => tag.key))}) j
+          WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.tenant_id = ${tenant} AND t.name_key = j.value)`,
+        sql`INSERT INTO tags (tenant_id, name, name_key, color, created_at)
+          SELECT ${tenant}, j.value ->> 'name', j.value ->> 'key', j.value ->> 'color', ${now}
+          FROM json_each(${json(list)}) j WHERE true ON CONFLICT DO NOTHING`,
+        // Now that they exist, the placeholder ids become the tags' ids.
+        sql`UPDATE import_records SET entity_id = (SELECT t.id FROM tags t
+            WHERE t.tenant_id = import_records.tenant_id AND t.name_key = import_records.after)
+          WHERE tenant_id = ${tenant} AND import_id = ${ctx.importId} AND entity_type = 'tag' AND entity_id < 0`,
+      ];
+    },
+
+    /** Each row's tag links (tagKeys), custom values (custom) and note. */
+    extras(subject: SubjectType, rows: RowSource): SQL[] {
+      return [
+        sql`${TAG_LINKS[subject]} SELECT ${tenant}, ${rows.id}, t.id ${rows.from}
+          CROSS JOIN json_each(j.value, '$.tagKeys') k JOIN tags t ON t.tenant_id = ${tenant} AND t.name_key = k.value
+          WHERE true ON CONFLICT DO NOTHING`,
+        sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT ${tenant}, f.id, ${rows.id}, v.value
+          ${rows.from} CROSS JOIN json_each(j.value, '$.custom') v
+          JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = ${tenant} AND f.entity = ${subject}
+          WHERE true ON CONFLICT DO UPDATE SET value = excluded.value`,
+        sql`INSERT INTO notes (tenant_id, subject_type, subject_id, author_id, body, created_at, updated_at)
+          SELECT ${tenant}, ${subject}, ${rows.id}, ${ctx.actorId}, j.value ->> 'note', ${now}, ${now}
+          ${rows.from} WHERE j.value ->> 'note' IS NOT NULL`,
+      ];
+    },
+
+    /**
+     * Each row's timeline entry and import record: "created", or "updated" with the values before and
+     * after (the first import of a record keeps its "before"; a later row of the same import moves "after").
+     */
+    history(subject: SubjectType, rows: RowSource, action: "created" | "updated"): SQL[] {
+      if (action === "created")
+        return [
+          sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+            SELECT ${tenant}, ${subject}, ${rows.id}, ${ctx.actorId}, 'created', ${json({ import: ctx.importId })}, ${now}
+            ${rows.from}`,
+          sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
+            SELECT ${tenant}, ${ctx.importId}, ${subject}, ${rows.id}, 'created', j.value ->> 'rowNo', NULL, NULL, ${now}
+            ${rows.from}`,
+        ];
+      return [
+        sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+          SELECT ${tenant}, ${subject}, ${rows.id}, ${ctx.actorId}, 'updated',
+            json_set(j.value -> 'changes', '$.import', ${ctx.importId}), ${now}
+          ${rows.from}`,
+        sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
+          SELECT ${tenant}, ${ctx.importId}, ${subject}, ${rows.id}, 'updated', j.value ->> 'rowNo',
+            j.value -> 'before', j.value -> 'after', ${now}
+          ${rows.from} WHERE true ON CONFLICT DO UPDATE SET after = excluded.after, written_at = excluded.written_at`,
+      ];
+    },
+
+    /** The counters the chunk moves (record counts live in tenant_counters), and the job's progress. */
+    finish(chunkNo: number, added: Added, progress: { created: number; updated: number }): SQL[] {
+      const counters =
+        added.contacts + added.companies + added.notes === 0
+          ? []
+          : [
+              sql`INSERT INTO tenant_counters (tenant_id, contacts, companies, notes)
+                VALUES (${tenant}, ${added.contacts}, ${added.companies}, ${added.notes})
+                ON CONFLICT (tenant_id) DO UPDATE SET contacts = contacts + ${added.contacts},
+                  companies = companies + ${added.companies}, notes = notes + ${added.notes}`,
+            ];
+      return [
+        ...counters,
+        sql`UPDATE import_jobs SET chunks_done = ${chunkNo + 1}, created_count = created_count + ${progress.created},
+          updated_count = updated_count + ${progress.updated}, updated_at = ${now}
+          WHERE tenant_id = ${tenant} AND id = ${ctx.importId}`,
+      ];
+    },
+  };
+}

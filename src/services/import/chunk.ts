@@ -1,0 +1,144 @@
+/**
+ * A chunk of an import as data: the rows analyse stores in R2 for the match and commit steps, what a
+ * plan needs and gives, and the JSON rows a chunk's statements read with `->>` (one type per kind of
+ * row; the statements in plan-*.ts, chunk-sql.ts and undo-sql.ts spell the same key names).
+ */
+import type { SQL } from "drizzle-orm";
+import type { MappableField } from "./mapping";
+import type { ChunkReview } from "./review";
+
+/** Rows per chunk: one batch of about 20 statements. */
+export const CHUNK_ROWS = 500;
+
+/** One valid row of the file as analyse stores it (chunk-<i>.json) for the match and commit steps. */
+export interface ChunkRow<R> {
+  /** Row number in the file (1 = first row after the header). */
+  rowNo: number;
+  record: R;
+}
+
+export interface ChunkContext {
+  importId: string;
+  actorId: string | null;
+  /** Members by email, for the owner column. */
+  owners: Map<string, string>;
+  /** The same the other way round, made once when an update's owner is shown. */
+  memberEmails?: Map<string, string>;
+  fields: MappableField[];
+  /** The Free plan's contact cap, or null (no cap applies). */
+  freeMaxContacts: number | null;
+  /** The key of the suppression list's HMAC (SUPPRESSION_KEY); unset: no list to check. */
+  suppressionKey: string | undefined;
+}
+
+export interface ChunkPlan {
+  creates: number;
+  updates: number;
+  unchanged: number;
+  /** Rows that matched a record an earlier row of the chunk already matched. */
+  duplicates: number;
+  /** Contact rows skipped because one of their emails is on the tenant's suppression list (privacy/suppression.ts). */
+  suppressed?: number;
+  /** Contact rows not imported: their email is on a contact of another name (match.ts). */
+  conflicts: number;
+  /** New contacts that share a phone with a contact of another name. */
+  possibleDuplicates: number;
+  /** What the preview lists for review (review.ts). */
+  review: ChunkReview;
+  statements: SQL[];
+}
+
+// ---- the JSON rows of a chunk's statements ------------------------------------------------------
+
+/** What every written row carries for the statements contacts and companies share (chunk-sql.ts). */
+export interface RowExtras {
+  /** The row's number in the file (import_records.row_no); 0 for a company a contacts file names. */
+  rowNo: number;
+  /** tags.name_key of each tag the row adds. */
+  tagKeys: string[];
+  /** Custom field id → the value the row writes. */
+  custom: Record<string, string>;
+  /** The note the row adds, or null. */
+  note: string | null;
+}
+
+/** A contact's own columns an import writes. */
+export interface ContactFields {
+  firstName: string;
+  lastName: string;
+  nameSort: string;
+  jobTitle: string | null;
+  /** The company's name in lower case: the statements link the tenant's oldest company of that name. */
+  companySort: string | null;
+  address: string | null;
+  ownerId: string | null;
+}
+
+/** A company's own columns an import writes. */
+export interface CompanyFields {
+  name: string;
+  nameSort: string;
+  domain: string | null;
+  industry: string | null;
+  size: string | null;
+  phone: string | null;
+  address: string | null;
+  ownerId: string | null;
+}
+
+export interface NewContactRow extends RowExtras, ContactFields {
+  emails: string[];
+  phones: string[];
+}
+
+export interface NewCompanyRow extends RowExtras, CompanyFields {}
+
+/** A company a contacts chunk names that the tenant lacks. */
+export interface NamedCompanyRow {
+  rowNo: 0;
+  name: string;
+  nameSort: string;
+}
+
+/** A tag a chunk names; created when the tenant lacks it. */
+export interface TagRow {
+  key: string;
+  name: string;
+  color: string;
+}
+
+/** import_records.after of an update: each value the import wrote (undo compares them with what is there). */
+export type ImportedAfter<F> = Partial<F> & {
+  emails?: string[];
+  phones?: string[];
+  tagKeys?: string[];
+  custom?: Record<string, string>;
+  note?: string;
+};
+
+/** import_records.before of an update: the values the import replaced, and the record's times then. */
+export type ImportedBefore<F> = { [K in keyof F]?: F[K] | null } & {
+  /** A contact's company as it was named (after holds companySort). */
+  companyName?: string | null;
+  custom?: Record<string, string | null>;
+  updatedAt?: number;
+  lastActivityAt?: number;
+};
+
+/** A matched record's update: the columns it sets, what undo needs, the timeline's changes. */
+export interface UpdateRow<F> extends RowExtras {
+  id: number;
+  set: Partial<F>;
+  before: ImportedBefore<F>;
+  after: ImportedAfter<F>;
+  /** activities.detail of the update (the import's id is added by the statement). */
+  changes: Record<string, [unknown, unknown]>;
+}
+
+export interface ContactUpdateRow extends UpdateRow<ContactFields> {
+  /** Emails and phones the row adds beside the contact's own. */
+  emails: string[];
+  phones: string[];
+}
+
+export type CompanyUpdateRow = UpdateRow<CompanyFields>;

@@ -1,0 +1,208 @@
+/**
+ * The Queue steps of an import (src/jobs.ts delivers them):
+ *
+ *   analyse          → analyse.ts: the file read once into chunks in R2
+ *   match (n steps)  → each chunk planned against the tenant's records: the preview's counts and
+ *                      review lists (review.ts)
+ *   commit (n steps) → each chunk written in one batch (write.ts)
+ *   undo (n steps)   → a page of records per batch (undo.ts)
+ *
+ * A step does a bounded amount of work and sends the next message itself; each write is keyed, so
+ * a message delivered twice, or a step that died halfway, resumes where the job stopped. A lost
+ * message is re-sent by the job watchdog (services/jobs/watchdog.ts) once the job has been silent
+ * for two minutes.
+ */
+import { eq, sql } from "drizzle-orm";
+import { createDb } from "../../db/client";
+import { runRawBatch } from "../../db/raw-batch";
+import { importJobs, memberships, tenants, users, type ImportJob } from "../../db/schema";
+import { scoped } from "../../db/scoped";
+import type { Bindings } from "../../env";
+import { billingConfig } from "../../lib/stripe";
+import { listCustomFields } from "../records/custom-fields";
+import { analyse } from "./analyse";
+import { CHUNK_ROWS, type ChunkContext } from "./chunk";
+import { readChunk } from "./files";
+import { failImport, getImport, type ImportMessage, type ImportServices } from "./jobs";
+import { addToHead, emptyHead, reviewHead, saveChunkReview, saveReviewHead } from "./review";
+import { planUndoPage, type KeptList } from "./undo";
+import { commitChunk, isReplayed, planChunk } from "./write";
+
+/** How long one step may work before it hands over to the next message. */
+const STEP_MS = 15_000;
+/** Chunks per step: about 25 batches of ~20 statements, well inside D1's 1,000 queries per invocation. */
+const STEP_CHUNKS = 25;
+
+/** The queue consumer's entry for import messages. */
+export async function runImportStep(env: Bindings, message: ImportMessage, now: number): Promise<void> {
+  const t = scoped(createDb(env.DB), message.tenantId);
+  const s: ImportServices = { t, files: env.FILES, jobs: env.JOBS as Queue<ImportMessage> };
+  const job = await getImport(t, message.importId);
+  if (!job) return; // deleted with its tenant
+  // A closed workspace is locked: its imports stop (and are erased with it after the grace period).
+  const [tenant] = await t.db
+    .select({ closedAt: tenants.closedAt })
+    .from(tenants)
+    .where(eq(tenants.id, t.tenantId))
+    .limit(1);
+  if (!tenant || tenant.closedAt !== null) {
+    if (tenant && ["analysing", "committing", "undoing"].includes(job.status))
+      await failImport(t, job, "The workspace was closed, so the import stopped.", now);
+    return;
+  }
+  // A step stops after its time or its number of chunks, whichever comes first, and hands over.
+  const started = Date.now();
+  const maxChunks = Number(env.IMPORT_STEP_CHUNKS) > 0 ? Number(env.IMPORT_STEP_CHUNKS) : STEP_CHUNKS;
+  let used = 0;
+  const budget = () => used++ < maxChunks && Date.now() - started < STEP_MS;
+  switch (message.type) {
+    case "import.analyse":
+      return analyse(s, job, now);
+    case "import.match":
+      return match(s, job, now, budget, env.SUPPRESSION_KEY);
+    case "import.commit":
+      return commit(s, job, now, budget, billingConfig(env).limits?.contacts ?? null, env.SUPPRESSION_KEY);
+    case "import.undo":
+      return undo(s, job, budget);
+  }
+}
+
+async function chunkContext(
+  s: ImportServices,
+  job: ImportJob,
+  freeMaxContacts: number | null,
+  suppressionKey: string | undefined,
+): Promise<ChunkContext> {
+  const [fields, members] = await Promise.all([
+    listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company"),
+    s.t.db
+      .select({ id: users.id, email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(s.t.where(memberships)),
+  ]);
+  return {
+    importId: job.id,
+    actorId: job.createdBy,
+    owners: new Map(members.map((m) => [m.email, m.id])),
+    fields,
+    freeMaxContacts,
+    suppressionKey,
+  };
+}
+
+/** The preview: each chunk planned (not written) against the tenant's records as they are now. */
+async function match(
+  s: ImportServices,
+  job: ImportJob,
+  now: number,
+  budget: () => boolean,
+  suppressionKey: string | undefined,
+): Promise<void> {
+  if (job.status !== "analysing" || job.chunkCount === 0) return;
+  const ctx = await chunkContext(s, job, null, suppressionKey);
+  let done = job.chunksDone;
+  // The first REVIEW_LISTED of each review list, for the page (review.ts).
+  const head = done > 0 ? await reviewHead(s.files, job, done) : emptyHead();
+  const headFrom = head.chunks;
+  while (done < job.chunkCount && budget()) {
+    const plan = await planChunk(s.t, job.kind, ctx, done, await readChunk(s.files, job, done), now);
+    await saveChunkReview(s.files, job, done, plan.review);
+    const [moved] = await s.t
+      .update(
+        importJobs,
+        {
+          newCount: sql`${importJobs.newCount} + ${plan.creates}`,
+          updateCount: sql`${importJobs.updateCount} + ${plan.updates}`,
+          unchangedCount: sql`${importJobs.unchangedCount} + ${plan.unchanged}`,
+          duplicateCount: sql`${importJobs.duplicateCount} + ${plan.duplicates}`,
+          conflictCount: sql`${importJobs.conflictCount} + ${plan.conflicts}`,
+          possibleDuplicateCount: sql`${importJobs.possibleDuplicateCount} + ${plan.possibleDuplicates}`,
+          chunksDone: done + 1,
+          status: done + 1 === job.chunkCount ? "ready" : "analysing",
+          updatedAt: now,
+        },
+        eq(importJobs.id, job.id),
+        eq(importJobs.status, "analysing"),
+        eq(importJobs.chunksDone, done),
+      )
+      .returning({ id: importJobs.id });
+    if (!moved) return; // another delivery of this step got there first, or the mapping changed
+    done += 1;
+    addToHead(head, plan.review, done);
+  }
+  if (head.chunks > headFrom) await saveReviewHead(s.files, job, head);
+  if (done < job.chunkCount) await s.jobs.send({ type: "import.match", importId: job.id, tenantId: job.tenantId });
+}
+
+async function commit(
+  s: ImportServices,
+  job: ImportJob,
+  now: number,
+  budget: () => boolean,
+  freeMaxContacts: number | null,
+  suppressionKey: string | undefined,
+): Promise<void> {
+  if (job.status !== "committing") return;
+  const ctx = await chunkContext(s, job, freeMaxContacts, suppressionKey);
+  let done = job.chunksDone;
+  while (done < job.chunkCount && budget()) {
+    // Cancelled between chunks: what is written stays, nothing more is.
+    if (done > job.chunksDone && (await getImport(s.t, job.id))?.status !== "committing") return;
+    const rows = await readChunk(s.files, job, done);
+    const outcome = await commitChunk(s.t, job.kind, ctx, done, rows, Date.now());
+    if (!outcome.ok && outcome.reason === "replayed") {
+      // Written by an earlier delivery: carry on from where the job says it is.
+      const fresh = await getImport(s.t, job.id);
+      if (fresh?.status !== "committing" || fresh.chunksDone <= done) return;
+      done = fresh.chunksDone;
+      continue;
+    }
+    if (!outcome.ok) {
+      const imported = done * CHUNK_ROWS;
+      const after = imported ? ` after about ${imported.toLocaleString("en-US")} rows` : "";
+      const max = outcome.error.max.toLocaleString("en-US");
+      const message = `The Free plan holds ${max} contacts. The import stopped there${after}; upgrade to import the rest, or undo it.`;
+      return failImport(s.t, job, message, now);
+    }
+    done += 1;
+  }
+  if (done < job.chunkCount) {
+    await s.jobs.send({ type: "import.commit", importId: job.id, tenantId: job.tenantId });
+    return;
+  }
+  const finished = Date.now();
+  await s.t.update(
+    importJobs,
+    { status: "done", finishedAt: finished, updatedAt: finished },
+    eq(importJobs.id, job.id),
+    eq(importJobs.status, "committing"),
+  );
+}
+
+async function undo(s: ImportServices, job: ImportJob, budget: () => boolean): Promise<void> {
+  if (job.status !== "undoing") return;
+  let current: ImportJob | null = job;
+  while (current && current.status === "undoing" && budget()) {
+    const kept = (current.undoKept ? JSON.parse(current.undoKept) : { total: 0, items: [] }) as KeptList;
+    const page = await planUndoPage(s.t, current.id, current.createdBy, current.chunksDone, kept, Date.now());
+    if (page.handled === 0) {
+      const undone = Date.now();
+      await s.t.update(
+        importJobs,
+        { status: "undone", undoneAt: undone, updatedAt: undone },
+        eq(importJobs.id, job.id),
+        eq(importJobs.status, "undoing"),
+      );
+      return;
+    }
+    try {
+      await runRawBatch(s.t.db, page.statements);
+    } catch (err) {
+      if (!isReplayed(err)) throw err;
+    }
+    current = await getImport(s.t, job.id);
+  }
+  if (current?.status === "undoing")
+    await s.jobs.send({ type: "import.undo", importId: job.id, tenantId: job.tenantId });
+}
