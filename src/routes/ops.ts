@@ -11,7 +11,7 @@ import { requestMeta } from "../lib/request";
 import { retentionChunkRows, retentionPeriods } from "../lib/retention-periods";
 import { stripeFromEnv } from "../lib/stripe";
 import { syncStripeCustomers } from "../services/billing/customers";
-import { openExportStream } from "../services/export/records";
+import { openExportStream } from "../services/export/stream";
 import { eraseContactMessages } from "../services/ops/contact-messages";
 import { correctEmail, setPreferencesFor } from "../services/ops/corrections";
 import { eraseAccountNow } from "../services/ops/erase-account";

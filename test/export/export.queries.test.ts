@@ -8,13 +8,8 @@ import { env } from "cloudflare:workers";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  companyPageSql,
-  contactPageSql,
-  EXPORT_PAGE_SIZE,
-  NO_CONTACT_FILTERS,
-  notePageSql,
-} from "../../src/services/export/records";
+import { companyPageSql, contactPageSql, notePageSql } from "../../src/services/export/read";
+import { EXPORT_PAGE_SIZE, NO_CONTACT_FILTERS } from "../../src/services/export/columns";
 import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";

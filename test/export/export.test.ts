@@ -10,7 +10,7 @@ import {
   COMPANY_CSV_COLUMNS,
   EXPORT_FORMAT_ID,
   NOTE_CSV_COLUMNS,
-} from "../../src/services/export/records";
+} from "../../src/services/export/columns";
 import { FORMULA_TRIGGERS, neutraliseCell, restoreCell } from "../../src/lib/csv";
 import { send } from "../helpers/http";
 import { auditOf } from "../companies/helpers";

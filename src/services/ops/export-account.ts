@@ -16,14 +16,8 @@ import {
 } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
 import { findUserByEmail } from "../account/accounts";
-import {
-  companiesJson,
-  contactsJson,
-  isoTime,
-  NO_COMPANY_FILTERS,
-  NO_CONTACT_FILTERS,
-  notesJson,
-} from "../export/records";
+import { companiesJson, contactsJson, isoTime, notesJson } from "../export/serialise";
+import { NO_COMPANY_FILTERS, NO_CONTACT_FILTERS } from "../export/columns";
 import { type OperatorNote, operatorAudit } from "./operator";
 
 /** The format id of an account export. */
@@ -37,7 +31,7 @@ const ms = (v: number | null) => (v === null ? null : isoTime(v));
  * Records the export in the audit trail and returns the account's data as one JSON document, in
  * chunks: the account, its memberships, sessions, consent choices, email preferences, audit
  * entries by or about the user, their messages to support, and, for each workspace they own, its
- * contacts, companies and notes through the export serializers (src/services/export/records.ts).
+ * contacts, companies and notes through the export serializers (src/services/export/serialise.ts).
  * Null when there is no such account.
  */
 export async function exportAccount(

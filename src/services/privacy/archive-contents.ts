@@ -16,7 +16,9 @@ import { RETENTION } from "../../lib/legal";
 import type { R2ZipWriter } from "../../lib/zip-r2";
 import { getEmailPreferences } from "../account/email-preferences";
 import { describeDevice } from "../account/sessions";
-import { exportChunks, type ExportKind, isoTime } from "../export/records";
+import { exportChunks } from "../export/stream";
+import type { ExportKind } from "../export/columns";
+import { isoTime } from "../export/serialise";
 import { accountDocument, counted, DATA_EXPORT_FORMAT_ID, type ManifestFile } from "./archive-documents";
 import { activityPages, auditPages, recentViewRows, withoutTokens } from "./archive-readers";
 

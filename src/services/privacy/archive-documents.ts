@@ -2,7 +2,8 @@
  * The archive's file formats: the account documents (a head, then one record per line, like the
  * workspace exports), record counting for the manifest, and the format ids a reader checks.
  */
-import { type ExportFormat, isoTime } from "../export/records";
+import type { ExportFormat } from "../export/columns";
+import { isoTime } from "../export/serialise";
 
 /** The manifest's format id; bumped only when a change would break a reader. */
 export const DATA_EXPORT_FORMAT_ID = "customertrackr.data-export/1";

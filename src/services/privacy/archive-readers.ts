@@ -1,5 +1,5 @@
 /**
- * The archive's readers that the list exports (src/services/export/records.ts) do not have: the
+ * The archive's readers that the list exports (src/services/export/serialise.ts) do not have: the
  * workspace's timeline, the records a user opened lately, the audit entries about them, and mail
  * text with its emailed tokens taken out.
  */
@@ -8,7 +8,7 @@ import type { Database } from "../../db/client";
 import type { TenantDb } from "../../db/scoped";
 import { redactPath } from "../../lib/request";
 import { auditAboutEntry, auditAboutUser } from "../account/profile";
-import { isoTime } from "../export/records";
+import { isoTime } from "../export/serialise";
 
 /** The workspace's timeline, oldest first, a page of 1,000 (one query) at a time. */
 export async function* activityPages(t: TenantDb): AsyncGenerator<unknown[]> {

@@ -16,7 +16,7 @@ import { RETENTION } from "../../lib/legal";
 import { roleAtLeast } from "../../lib/roles";
 import type { BaseUrl } from "../account/accounts";
 import { auditInsert } from "../audit/audit";
-import { isoTime } from "../export/records";
+import { isoTime } from "../export/serialise";
 
 export type DataExportMessage = {
   type: "privacy.export";

@@ -8,7 +8,7 @@ import { isUniqueViolation } from "../../db/sql";
 import { customFields, customFieldValues, type CustomFieldKind, type SubjectType } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
-import { COMPANY_CSV_COLUMNS, CONTACT_CSV_COLUMNS } from "../export/records";
+import { COMPANY_CSV_COLUMNS, CONTACT_CSV_COLUMNS } from "../export/columns";
 import { getCustomField, type CustomField } from "./custom-fields";
 
 export type FieldChange = { ok: true; field: CustomField } | { ok: false; field: "name" | "options"; message: string };

@@ -1,43 +1,40 @@
 /**
  * Exports under /app/export, for admins and owners: the page listing the downloads, and the
- * downloads themselves, streamed page by page from services/export.ts. Contacts and companies take
+ * downloads themselves, streamed page by page from services/export/. Contacts and companies take
  * their list's filters (list-filters.ts); a filter that cannot be read is a 400, never a bigger file.
  */
 import { Hono, type Context } from "hono";
-import type { AppEnv } from "../env";
-import { render } from "../lib/render";
-import { requestMeta } from "../lib/request";
-import { requireRole } from "../middleware/session";
-import { recordAudit } from "../services/audit/audit";
-import { scoped } from "../db/scoped";
-import { getCompany } from "../services/companies/page";
-import { listCustomFields } from "../services/records/custom-fields";
+import type { AppEnv } from "../../env";
+import { render } from "../../lib/render";
+import { requestMeta } from "../../lib/request";
+import { requireRole } from "../../middleware/session";
+import { recordAudit } from "../../services/audit/audit";
+import { scoped } from "../../db/scoped";
+import { getCompany } from "../../services/companies/page";
+import { listCustomFields } from "../../services/records/custom-fields";
 import {
   EXPORT_CONTENT_TYPES,
   EXPORT_FORMATS,
   EXPORT_KINDS,
-  exportChunks,
-  exportFileName,
-  openExportStream,
   type ExportFormat,
   type ExportKind,
-  type ExportOptions,
-} from "../services/export/records";
-import { listTags } from "../services/records/tags";
-import { listOwners } from "../services/records/workspace";
+} from "../../services/export/columns";
+import { exportChunks, exportFileName, openExportStream, type ExportOptions } from "../../services/export/stream";
+import { listTags } from "../../services/records/tags";
+import { listOwners } from "../../services/records/workspace";
 import {
   companyFilterQuery,
   contactFilterQuery,
   parseCompanyFilters,
   parseContactFilters,
   type ContactListFilters,
-} from "./list-filters";
+} from "../list-filters";
 import {
   ExportFilterProblemPage,
   ExportPage,
   type ExportDownload,
   type ExportSection,
-} from "../../views/pages/export/ExportPage";
+} from "../../../views/pages/export/ExportPage";
 
 /** Mounted at /app/export. */
 export const exportRoutes = new Hono<AppEnv>();

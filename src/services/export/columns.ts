@@ -1,0 +1,172 @@
+import type { SubjectType } from "../../db/schema";
+
+/** Records per page (and per query). */
+export const EXPORT_PAGE_SIZE = 1000;
+
+/** The `format` of every JSON export; bumped only when a change would break a reader. */
+export const EXPORT_FORMAT_ID = "customertrackr.export/1";
+
+export const EXPORT_KINDS = ["contacts", "companies", "notes"] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+export type ExportFormat = "csv" | "json" | "vcf";
+
+/** Which formats each kind comes in. */
+export const EXPORT_FORMATS: { [K in ExportKind]: readonly ExportFormat[] } = {
+  contacts: ["csv", "json", "vcf"],
+  companies: ["csv", "json"],
+  notes: ["csv", "json"],
+};
+
+/** The Content-Type of each format. */
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: "text/csv; charset=utf-8; header=present",
+  json: "application/json; charset=utf-8",
+  vcf: "text/vcard; charset=utf-8",
+};
+
+/**
+ * The contacts CSV's columns, before one column per contact custom field (named as the field, in
+ * field order). The importer maps these names back: change them only together with it.
+ */
+export const CONTACT_CSV_COLUMNS = [
+  "First name",
+  "Last name",
+  "Email",
+  "Email 2",
+  "Email 3",
+  "Email 4",
+  "Email 5",
+  "Phone",
+  "Phone 2",
+  "Phone 3",
+  "Phone 4",
+  "Phone 5",
+  "Job title",
+  "Company",
+  "Address",
+  "Tags",
+  "Owner",
+  "Created",
+  "Updated",
+] as const;
+
+/** The companies CSV's columns, before one column per company custom field. */
+export const COMPANY_CSV_COLUMNS = [
+  "Name",
+  "Domain",
+  "Industry",
+  "Size",
+  "Phone",
+  "Address",
+  "Tags",
+  "Owner",
+  "Created",
+  "Updated",
+] as const;
+
+/** The notes CSV's columns. */
+export const NOTE_CSV_COLUMNS = [
+  "Record type",
+  "Record id",
+  "Record name",
+  "Note",
+  "Author",
+  "Created",
+  "Updated",
+] as const;
+
+/** How the Tags cell joins a record's tag names. */
+export const TAG_SEPARATOR = "; ";
+
+/**
+ * A record's tags as one cell. Tag names never contain ";" (refused when a tag is named), so the
+ * importer splits on it; a lone tag with a comma ("Partners, EU") gets a trailing ";" so the
+ * importer, which splits other files' tag cells on commas, keeps it whole.
+ */
+export function tagsCell(names: string[]): string {
+  const cell = names.join(TAG_SEPARATOR);
+  return names.length === 1 && cell.includes(",") ? `${cell};` : cell;
+}
+
+/** The contacts list's filters (as src/routes/list-filters.ts parses them); none set means every contact. */
+export interface ContactExportFilters {
+  /** An FTS5 MATCH expression from ftsQuery() (it names the tenant), or null. */
+  match: string | null;
+  tagId: number | null;
+  companyId: number | null;
+  ownerId: string | null;
+  /** Custom field equality filters on the tenant's contact fields (the caller checks that), values canonical; the first five apply, as in the list. */
+  custom: { fieldId: number; value: string }[];
+}
+
+/** The companies list's filters: a name prefix and a tag. */
+export interface CompanyExportFilters {
+  q: string;
+  tagId: number | null;
+}
+
+export const NO_CONTACT_FILTERS: ContactExportFilters = {
+  match: null,
+  tagId: null,
+  companyId: null,
+  ownerId: null,
+  custom: [],
+};
+export const NO_COMPANY_FILTERS: CompanyExportFilters = { q: "", tagId: null };
+
+export interface ExportNote {
+  id: number;
+  body: string;
+  /** The author's email; null once their account is gone. */
+  author: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ExportContact {
+  id: number;
+  firstName: string;
+  lastName: string;
+  /** The name shown in the app: the name, else the first email, else "Contact #id". */
+  displayName: string;
+  emails: string[];
+  phones: string[];
+  jobTitle: string | null;
+  company: { id: number | null; name: string } | null;
+  address: string | null;
+  /** Tag names, A to Z. */
+  tags: string[];
+  /** The owner's email while they are a member; null otherwise. */
+  owner: string | null;
+  /** field id → canonical value. */
+  custom: Map<number, string>;
+  /** Oldest first; empty unless asked for. */
+  notes: ExportNote[];
+  createdAt: number;
+  updatedAt: number;
+  lastActivityAt: number;
+}
+
+export interface ExportCompany {
+  id: number;
+  name: string;
+  domain: string | null;
+  industry: string | null;
+  size: string | null;
+  phone: string | null;
+  address: string | null;
+  tags: string[];
+  owner: string | null;
+  custom: Map<number, string>;
+  notes: ExportNote[];
+  createdAt: number;
+  updatedAt: number;
+  lastActivityAt: number;
+}
+
+export interface ExportNoteRow extends ExportNote {
+  recordType: SubjectType;
+  recordId: number;
+  /** The record's name as the app shows it; "" if the record is gone. */
+  recordName: string;
+}

@@ -1,0 +1,316 @@
+import type { Database } from "../../db/client";
+import { scoped } from "../../db/scoped";
+import type { CustomFieldKind } from "../../db/schema";
+import { CSV_BOM, csvRow } from "../../lib/csv";
+import { escapeText, property, structured, timestamp } from "../../lib/vcard";
+import { listCustomFields, type CustomField } from "../records/custom-fields";
+import {
+  COMPANY_CSV_COLUMNS,
+  CONTACT_CSV_COLUMNS,
+  type CompanyExportFilters,
+  type ContactExportFilters,
+  EXPORT_FORMAT_ID,
+  type ExportCompany,
+  type ExportContact,
+  type ExportKind,
+  type ExportNote,
+  type ExportNoteRow,
+  NOTE_CSV_COLUMNS,
+  NO_COMPANY_FILTERS,
+  NO_CONTACT_FILTERS,
+  tagsCell,
+} from "./columns";
+import { companyPages, contactPages, notePages } from "./read";
+
+/** A time as ISO 8601 UTC (2026-11-26T10:15:00.000Z). */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * The chunks of a document: `head` goes out with the first page (so the caller's first read runs
+ * the first query too, and an early failure surfaces before anything is sent), then a chunk per
+ * page, then `tail`.
+ */
+async function* document<T>(
+  head: () => Promise<string>,
+  pages: AsyncIterable<T[]>,
+  page: (records: T[], first: boolean) => string,
+  tail: string,
+): AsyncGenerator<string> {
+  let pending = await head();
+  let first = true;
+  for await (const records of pages) {
+    yield pending + page(records, first);
+    pending = "";
+    first = false;
+  }
+  yield pending + tail;
+}
+
+function customCells(fields: CustomField[], values: Map<number, string>): string[] {
+  // Values exactly as stored: dates YYYY-MM-DD, numbers as written, checkboxes "1" (ticked) or "" (not).
+  return fields.map((f) => values.get(f.id) ?? "");
+}
+
+function padded(list: string[], n: number): string[] {
+  return Array.from({ length: n }, (_, i) => list[i] ?? "");
+}
+
+/** The cells of one contact in CONTACT_CSV_COLUMNS order, then its custom values in `fields` order. */
+export function contactCsvCells(c: ExportContact, fields: CustomField[]): string[] {
+  return [
+    c.firstName,
+    c.lastName,
+    ...padded(c.emails, 5),
+    ...padded(c.phones, 5),
+    c.jobTitle ?? "",
+    c.company?.name ?? "",
+    c.address ?? "",
+    tagsCell(c.tags),
+    c.owner ?? "",
+    isoTime(c.createdAt),
+    isoTime(c.updatedAt),
+    ...customCells(fields, c.custom),
+  ];
+}
+
+/** The cells of one company in COMPANY_CSV_COLUMNS order, then its custom values. */
+export function companyCsvCells(c: ExportCompany, fields: CustomField[]): string[] {
+  return [
+    c.name,
+    c.domain ?? "",
+    c.industry ?? "",
+    c.size ?? "",
+    c.phone ?? "",
+    c.address ?? "",
+    tagsCell(c.tags),
+    c.owner ?? "",
+    isoTime(c.createdAt),
+    isoTime(c.updatedAt),
+    ...customCells(fields, c.custom),
+  ];
+}
+
+/** The cells of one note in NOTE_CSV_COLUMNS order. */
+export function noteCsvCells(n: ExportNoteRow): string[] {
+  return [
+    n.recordType,
+    String(n.recordId),
+    n.recordName,
+    n.body,
+    n.author ?? "",
+    isoTime(n.createdAt),
+    isoTime(n.updatedAt),
+  ];
+}
+
+/** The tenant's contacts as CSV (BOM, header row, one row per contact), in chunks of a page. */
+export function contactsCsv(
+  db: Database,
+  tenantId: string,
+  filters: ContactExportFilters = NO_CONTACT_FILTERS,
+): AsyncGenerator<string> {
+  let fields: CustomField[] = [];
+  return document(
+    async () => {
+      fields = await listCustomFields(scoped(db, tenantId), "contact");
+      return CSV_BOM + csvRow([...CONTACT_CSV_COLUMNS, ...fields.map((f) => f.name)]);
+    },
+    contactPages(db, tenantId, filters),
+    (page) => page.map((c) => csvRow(contactCsvCells(c, fields))).join(""),
+    "",
+  );
+}
+
+/** The tenant's companies as CSV, in chunks of a page. */
+export function companiesCsv(
+  db: Database,
+  tenantId: string,
+  filters: CompanyExportFilters = NO_COMPANY_FILTERS,
+): AsyncGenerator<string> {
+  let fields: CustomField[] = [];
+  return document(
+    async () => {
+      fields = await listCustomFields(scoped(db, tenantId), "company");
+      return CSV_BOM + csvRow([...COMPANY_CSV_COLUMNS, ...fields.map((f) => f.name)]);
+    },
+    companyPages(db, tenantId, filters),
+    (page) => page.map((c) => csvRow(companyCsvCells(c, fields))).join(""),
+    "",
+  );
+}
+
+/** Every note of the tenant as CSV, in chunks of a page. */
+export function notesCsv(db: Database, tenantId: string): AsyncGenerator<string> {
+  return document(
+    async () => CSV_BOM + csvRow(NOTE_CSV_COLUMNS),
+    notePages(db, tenantId),
+    (page) => page.map((n) => csvRow(noteCsvCells(n))).join(""),
+    "",
+  );
+}
+
+/** A note as the JSON export writes it. */
+export function noteJson(n: ExportNote) {
+  return {
+    id: n.id,
+    body: n.body,
+    author: n.author,
+    created_at: isoTime(n.createdAt),
+    updated_at: isoTime(n.updatedAt),
+  };
+}
+
+function customJson(fields: CustomField[], values: Map<number, string>) {
+  const out: Record<string, { kind: CustomFieldKind; value: string }> = {};
+  for (const f of fields) {
+    const value = values.get(f.id);
+    if (value !== undefined) out[f.name] = { kind: f.kind, value };
+  }
+  return out;
+}
+
+/** A contact as the JSON export writes it (docs/export-format.md). */
+export function contactJson(c: ExportContact, fields: CustomField[]) {
+  return {
+    id: c.id,
+    first_name: c.firstName,
+    last_name: c.lastName,
+    display_name: c.displayName,
+    emails: c.emails,
+    phones: c.phones,
+    job_title: c.jobTitle,
+    company: c.company,
+    address: c.address,
+    tags: c.tags,
+    owner: c.owner,
+    custom_fields: customJson(fields, c.custom),
+    notes: c.notes.map(noteJson),
+    created_at: isoTime(c.createdAt),
+    updated_at: isoTime(c.updatedAt),
+    last_activity_at: isoTime(c.lastActivityAt),
+  };
+}
+
+/** A company as the JSON export writes it. */
+export function companyJson(c: ExportCompany, fields: CustomField[]) {
+  return {
+    id: c.id,
+    name: c.name,
+    domain: c.domain,
+    industry: c.industry,
+    size: c.size,
+    phone: c.phone,
+    address: c.address,
+    tags: c.tags,
+    owner: c.owner,
+    custom_fields: customJson(fields, c.custom),
+    notes: c.notes.map(noteJson),
+    created_at: isoTime(c.createdAt),
+    updated_at: isoTime(c.updatedAt),
+    last_activity_at: isoTime(c.lastActivityAt),
+  };
+}
+
+/** A note of the flat notes export. */
+export function noteRowJson(n: ExportNoteRow) {
+  const { id, ...rest } = noteJson(n);
+  return { id, record_type: n.recordType, record_id: n.recordId, record_name: n.recordName, ...rest };
+}
+
+function jsonHead(kind: ExportKind, now: number, fields: CustomField[] | null): string {
+  const head: Record<string, unknown> = { format: EXPORT_FORMAT_ID, kind, exported_at: isoTime(now) };
+  if (fields)
+    head.custom_fields = fields.map((f) => ({
+      name: f.name,
+      kind: f.kind,
+      ...(f.kind === "select" ? { options: f.options } : {}),
+    }));
+  // The document is written as it goes: the head without its closing brace, then "records": [...].
+  return `${JSON.stringify(head).slice(0, -1)},"records":[`;
+}
+
+const jsonPage =
+  <T>(toJson: (record: T) => unknown) =>
+  (page: T[], first: boolean) =>
+    (first ? "\n" : ",\n") + page.map((r) => JSON.stringify(toJson(r))).join(",\n");
+
+/** The tenant's contacts as one JSON document, with their notes, in chunks of a page. */
+export function contactsJson(
+  db: Database,
+  tenantId: string,
+  filters: ContactExportFilters = NO_CONTACT_FILTERS,
+  now = Date.now(),
+): AsyncGenerator<string> {
+  let fields: CustomField[] = [];
+  return document(
+    async () => {
+      fields = await listCustomFields(scoped(db, tenantId), "contact");
+      return jsonHead("contacts", now, fields);
+    },
+    contactPages(db, tenantId, filters, { notes: true }),
+    jsonPage((c: ExportContact) => contactJson(c, fields)),
+    "\n]}\n",
+  );
+}
+
+/** The tenant's companies as one JSON document, with their notes, in chunks of a page. */
+export function companiesJson(
+  db: Database,
+  tenantId: string,
+  filters: CompanyExportFilters = NO_COMPANY_FILTERS,
+  now = Date.now(),
+): AsyncGenerator<string> {
+  let fields: CustomField[] = [];
+  return document(
+    async () => {
+      fields = await listCustomFields(scoped(db, tenantId), "company");
+      return jsonHead("companies", now, fields);
+    },
+    companyPages(db, tenantId, filters, { notes: true }),
+    jsonPage((c: ExportCompany) => companyJson(c, fields)),
+    "\n]}\n",
+  );
+}
+
+/** Every note of the tenant as one JSON document, in chunks of a page. */
+export function notesJson(db: Database, tenantId: string, now = Date.now()): AsyncGenerator<string> {
+  return document(async () => jsonHead("notes", now, null), notePages(db, tenantId), jsonPage(noteRowJson), "\n]}\n");
+}
+
+/** One contact as a vCard 4.0 (RFC 6350). */
+export function contactVcard(c: ExportContact): string {
+  let card = "BEGIN:VCARD\r\nVERSION:4.0\r\n";
+  card += property("FN", escapeText(c.displayName));
+  card += property("N", structured([c.lastName, c.firstName, "", "", ""]));
+  if (c.company?.name) card += property("ORG", structured([c.company.name]));
+  if (c.jobTitle) card += property("TITLE", escapeText(c.jobTitle));
+  c.emails.forEach((e, i) => {
+    card += property(i === 0 ? "EMAIL;PREF=1" : "EMAIL", escapeText(e));
+  });
+  // Phones are E.164, so they make valid tel: URIs as they are.
+  c.phones.forEach((p, i) => {
+    card += property(i === 0 ? "TEL;VALUE=uri;PREF=1" : "TEL;VALUE=uri", `tel:${p}`);
+  });
+  // The address is one free text: it goes in ADR's street component, its lines kept.
+  if (c.address) card += property("ADR", structured(["", "", c.address, "", "", "", ""]));
+  if (c.tags.length) card += property("CATEGORIES", c.tags.map(escapeText).join(","));
+  for (const n of c.notes) card += property("NOTE", escapeText(n.body));
+  card += property("REV", timestamp(c.updatedAt));
+  return `${card}END:VCARD\r\n`;
+}
+
+/** The tenant's contacts as vCards (their notes as NOTE), in chunks of a page. */
+export function contactsVcard(
+  db: Database,
+  tenantId: string,
+  filters: ContactExportFilters = NO_CONTACT_FILTERS,
+): AsyncGenerator<string> {
+  return document(
+    async () => "",
+    contactPages(db, tenantId, filters, { notes: true }),
+    (page) => page.map(contactVcard).join(""),
+    "",
+  );
+}
