@@ -19,6 +19,8 @@ declare module "vitest" {
     privacyControls: { doc: string; files: Record<string, string> };
     /** Every SQL text written in src/ (test/sql-statements.ts). */
     sqlStatements: { file: string; line: number; text: string }[];
+    /** src/app.ts and docs/architecture.md as text, and every file under src/routes/. */
+    architecture: { app: string; doc: string; routeFiles: string[] };
     /** The text of wrangler.toml. */
     wranglerToml: string;
   }

@@ -190,6 +190,15 @@ export default async function setup(project: TestProject) {
   project.provide("sqlStatements", sqlStatements(root));
   // wrangler.toml as deployed, so test/security/production-config.test.ts can check its production vars.
   project.provide("wranglerToml", readFileSync(path.join(root, "wrangler.toml"), "utf8"));
+  // src/app.ts and docs/architecture.md, so test/architecture/route-files.test.ts can check that a
+  // router's file is found from its URL and that the doc's table names it.
+  project.provide("architecture", {
+    app: readFileSync(path.join(root, "src", "app.ts"), "utf8"),
+    doc: readFileSync(path.join(root, "docs", "architecture.md"), "utf8"),
+    routeFiles: readdirSync(path.join(root, "src", "routes"), { recursive: true, encoding: "utf8" }).map(
+      (name) => `src/routes/${name.split(path.sep).join("/")}`,
+    ),
+  });
   project.provide("privacyControls", {
     doc: existsSync(docPath) ? readFileSync(docPath, "utf8") : "",
     files: Object.fromEntries(testFiles.map((name) => [name, readFileSync(path.join(root, name), "utf8")])),
