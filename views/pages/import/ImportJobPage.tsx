@@ -3,6 +3,7 @@ import { Time } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
 import { STATUS_LABELS, type ImportSummary } from "./ImportPage";
 import { ImportReview, type ReviewListsView } from "./ImportReview";
+import { Counts, Kept } from "./ImportJobCounts";
 
 export interface ImportJobView extends ImportSummary {
   encoding: string | null;
@@ -256,136 +257,6 @@ export function ImportJobStatus(p: ImportJobPageProps) {
         </p>
       ) : null}
     </div>
-  );
-}
-
-function Counts(p: { job: ImportJobView; problems: { row: string; reason: string }[] }) {
-  const j = p.job;
-  const done = j.status !== "ready";
-  const problems = j.invalidCount + j.duplicateCount;
-  // Rows of people on the suppression list are skipped without a trace; they are what the other counts leave.
-  const skipped = j.duplicateCount + j.invalidCount + j.conflictCount + j.emptyCount;
-  const suppressed = done ? 0 : Math.max(0, j.totalRows - j.newCount - j.updateCount - j.unchangedCount - skipped);
-  return (
-    <section class="card" aria-labelledby="counts-heading">
-      <h2 id="counts-heading">{done ? "Result" : "Preview"}</h2>
-      <ul class="stat-list">
-        <li>
-          <span class="stat">{n(j.totalRows)}</span> rows in the file
-        </li>
-        {done ? (
-          <>
-            <li>
-              <span class="stat">{n(j.createdCount)}</span> created
-            </li>
-            <li>
-              <span class="stat">{n(j.updatedCount)}</span> updated
-            </li>
-          </>
-        ) : (
-          <>
-            <li>
-              <span class="stat">{n(j.newCount)}</span> new
-              {j.possibleDuplicateCount > 0
-                ? ` (${n(j.possibleDuplicateCount)} possible ${j.possibleDuplicateCount === 1 ? "duplicate" : "duplicates"}, listed below)`
-                : ""}
-            </li>
-            <li>
-              <span class="stat">{n(j.updateCount)}</span> updates
-            </li>
-            <li>
-              <span class="stat">{n(j.unchangedCount)}</span> unchanged
-            </li>
-          </>
-        )}
-        <li>
-          <span class="stat">{n(j.duplicateCount)}</span> duplicates in the file
-        </li>
-        <li>
-          <span class="stat">{n(j.invalidCount)}</span> rows with problems
-        </li>
-        {j.conflictCount > 0 ? (
-          <li>
-            <span class="stat">{n(j.conflictCount)}</span> not imported: the email is another person's
-          </li>
-        ) : null}
-        {j.emptyCount > 0 ? (
-          <li>
-            <span class="stat">{n(j.emptyCount)}</span> {j.emptyCount === 1 ? "empty row" : "empty rows"} skipped
-          </li>
-        ) : null}
-        {suppressed > 0 ? (
-          <li>
-            <span class="stat">{n(suppressed)}</span> skipped: erased on request (suppression list)
-          </li>
-        ) : null}
-      </ul>
-      {p.problems.length ? (
-        <div class="table-wrap">
-          <table class="records">
-            <caption>
-              {problems > p.problems.length ? `The first ${p.problems.length} skipped rows` : "Skipped rows"} (row 1 is
-              the first row after the header)
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Row</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.problems.map((r) => (
-                <tr>
-                  <td>{r.row}</td>
-                  <td>{r.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {j.filesDeletedAt !== null ? (
-        <p class="muted">
-          The uploaded file, the file of skipped rows and the preview's lists were deleted on{" "}
-          <Time ms={j.filesDeletedAt} />, as the privacy policy's retention period says.
-        </p>
-      ) : null}
-      {problems > 0 && j.filesDeletedAt === null ? (
-        <p>
-          <a href={`/app/import/${j.id}/errors.csv`} hx-boost="false" download>
-            Download the skipped rows (CSV, with the reason for each)
-          </a>
-        </p>
-      ) : null}
-    </section>
-  );
-}
-
-function Kept(p: { job: ImportJobView }) {
-  const kept = p.job.kept;
-  if (!kept || kept.total === 0)
-    return (
-      <FormAlert kind="ok">
-        The import is undone: everything it created is gone and every value it changed is back.
-      </FormAlert>
-    );
-  return (
-    <section class="card" aria-labelledby="kept-heading">
-      <h2 id="kept-heading">Kept because they were edited after the import ({n(kept.total)})</h2>
-      <ul>
-        {kept.items.map((k) => (
-          <li>
-            {k.type === "tag" ? (
-              <a href="/app/settings/tags">Tag {k.name}</a>
-            ) : (
-              <a href={`/app/${k.type === "contact" ? "contacts" : "companies"}/${k.id}`}>{k.name || `#${k.id}`}</a>
-            )}
-            : {k.fields.join(", ")}
-          </li>
-        ))}
-      </ul>
-      {kept.total > kept.items.length ? <p class="muted">and {n(kept.total - kept.items.length)} more.</p> : null}
-    </section>
   );
 }
 

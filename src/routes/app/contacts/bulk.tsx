@@ -14,7 +14,7 @@ import { deleteContacts } from "../../../services/contacts/delete";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { parseRecordId, type FormBody } from "../../record-helpers";
 import { BulkDeletePage, BulkErasePage, BulkProblemPage } from "../../../../views/pages/contacts/ContactPage";
-import type { ContactNotice } from "../../../../views/pages/contacts/ContactsListPage";
+import type { ContactNotice } from "../../../../views/pages/contacts/ContactResults";
 import { stringList } from "./form";
 import { LIST_PATH } from "./list";
 

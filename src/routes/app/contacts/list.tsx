@@ -26,11 +26,10 @@ import { noticeOf } from "../../record-helpers";
 import {
   CONTACT_NOTICES,
   ContactResults,
-  ContactsListPage,
-  type ContactFilters,
   type ContactNotice,
   type SortLink,
-} from "../../../../views/pages/contacts/ContactsListPage";
+} from "../../../../views/pages/contacts/ContactResults";
+import { ContactsListPage, type ContactFilters } from "../../../../views/pages/contacts/ContactsListPage";
 
 export const LIST_PATH = "/app/contacts";
 
