@@ -140,3 +140,23 @@ export function TextareaField(p: {
     </div>
   );
 }
+
+/** The email address input every account form has: 254 characters at most (RFC 5321's path limit). */
+export function EmailField(p: Omit<FieldProps, "name" | "type" | "required"> & { name?: string }) {
+  return <Field autocomplete="email" maxlength={254} {...p} name={p.name ?? "email"} type="email" required />;
+}
+
+/** The current password, asked again before a change that needs proof it is you. */
+export function CurrentPasswordField(p: { name?: string; label?: string; error?: string }) {
+  return (
+    <Field
+      name={p.name ?? "password"}
+      label={p.label ?? "Current password"}
+      type="password"
+      autocomplete="current-password"
+      required
+      maxlength={256}
+      error={p.error}
+    />
+  );
+}

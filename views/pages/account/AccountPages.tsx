@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import { Field, FormAlert, NewPasswordField } from "../../components/Field";
+import { FormAlert, NewPasswordField, EmailField } from "../../components/Field";
 
 /** A short page with a heading, a message and optional actions. */
 export function MessagePage(p: { title: string; children: Child; status?: "ok" | "error" }) {
@@ -62,16 +62,7 @@ export function ForgotPasswordPage(p: {
       ) : null}
       <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
       <form class="stack" method="post" action="/password/forgot" novalidate>
-        <Field
-          name="email"
-          label="Email"
-          type="email"
-          autocomplete="email"
-          required
-          maxlength={254}
-          value={p.email}
-          error={p.errors.email}
-        />
+        <EmailField label="Email" value={p.email} error={p.errors.email} />
         <button type="submit">Send the link</button>
       </form>
       <p class="muted">

@@ -1,4 +1,4 @@
-import { Field, FormAlert } from "../../components/Field";
+import { FormAlert, CurrentPasswordField, EmailField } from "../../components/Field";
 
 export interface LoginPageProps {
   email?: string;
@@ -29,25 +29,8 @@ export function LoginPage(p: LoginPageProps) {
         </FormAlert>
       ) : null}
       <form class="stack" method="post" action={action} novalidate>
-        <Field
-          name="email"
-          label="Email"
-          type="email"
-          autocomplete="username"
-          required
-          maxlength={254}
-          value={p.email}
-          error={p.errors.email}
-        />
-        <Field
-          name="password"
-          label="Password"
-          type="password"
-          autocomplete="current-password"
-          required
-          maxlength={256}
-          error={p.errors.password}
-        />
+        <EmailField label="Email" autocomplete="username" value={p.email} error={p.errors.email} />
+        <CurrentPasswordField label="Password" error={p.errors.password} />
         <button type="submit">Log in</button>
       </form>
       <p class="muted">

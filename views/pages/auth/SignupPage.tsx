@@ -1,4 +1,4 @@
-import { Checkbox, Field, FormAlert, NewPasswordField } from "../../components/Field";
+import { Checkbox, Field, FormAlert, NewPasswordField, EmailField } from "../../components/Field";
 
 export interface SignupPageProps {
   values: { email?: string; company_name?: string; age_confirmed?: boolean; accept_terms?: boolean };
@@ -29,16 +29,7 @@ export function SignupPage(p: SignupPageProps) {
         </FormAlert>
       ) : null}
       <form class="stack" method="post" action="/signup" novalidate>
-        <Field
-          name="email"
-          label="Work email"
-          type="email"
-          autocomplete="email"
-          required
-          maxlength={254}
-          value={p.values.email}
-          error={p.errors.email}
-        />
+        <EmailField label="Work email" value={p.values.email} error={p.errors.email} />
         <NewPasswordField name="password" label="Password" error={p.errors.password} />
         <Field
           name="company_name"

@@ -1,6 +1,7 @@
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SelectField, TagChip } from "./FormFields";
+import { TableHead } from "../../components/TableHead";
 
 export interface CompanyListRow {
   id: number;
@@ -56,16 +57,7 @@ export function CompanyResults(
         <p>{p.filters.q || p.filters.tag ? "No companies match." : "No companies yet."}</p>
       ) : (
         <table class="records">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Domain</th>
-              <th scope="col">Industry</th>
-              <th scope="col">Size</th>
-              <th scope="col">Tags</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Domain", "Industry", "Size", "Tags", "Updated"]} />
           <tbody>
             {p.rows.map((r) => (
               <tr>

@@ -3,6 +3,7 @@ import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 
 import type { ImportJobView } from "./ImportJobPage";
+import { TableHead } from "../../components/TableHead";
 
 const n = (v: number) => v.toLocaleString("en-US");
 
@@ -74,12 +75,7 @@ export function Counts(p: { job: ImportJobView; problems: { row: string; reason:
               {problems > p.problems.length ? `The first ${p.problems.length} skipped rows` : "Skipped rows"} (row 1 is
               the first row after the header)
             </caption>
-            <thead>
-              <tr>
-                <th scope="col">Row</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Row", "Why"]} />
             <tbody>
               {p.problems.map((r) => (
                 <tr>

@@ -2,6 +2,7 @@ import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
 import { SettingsNav } from "../settings/SettingsNav";
+import { TableHead } from "../../components/TableHead";
 
 export type ImportFormErrors = Partial<Record<"kind" | "encoding" | "file", string>>;
 
@@ -113,16 +114,7 @@ export function ImportPage(p: ImportPageProps) {
         ) : (
           <div class="table-wrap">
             <table class="records">
-              <thead>
-                <tr>
-                  <th scope="col">File</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Uploaded</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
+              <TableHead columns={["File", "Kind", "Uploaded", "Status", "Created", "Updated"]} />
               <tbody>
                 {p.jobs.map((j) => (
                   <tr>

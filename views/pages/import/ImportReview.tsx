@@ -1,3 +1,4 @@
+import { TableHead } from "../../components/TableHead";
 /**
  * The preview's lists for a user to check before committing: rows not imported because their email
  * is another person's, new contacts that share a phone with someone of another name, and every
@@ -73,14 +74,7 @@ export function ImportReview(p: ImportReviewProps) {
           <div class="table-wrap">
             <table class="records">
               <Caption shown={conflicts.length} total={p.counts.conflicts} what="rows" />
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Name in the file</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Contact with that email</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Row", "Name in the file", "Email", "Contact with that email"]} />
               <tbody>
                 {conflicts.map((c) => (
                   <tr>
@@ -105,14 +99,7 @@ export function ImportReview(p: ImportReviewProps) {
           <div class="table-wrap">
             <table class="records">
               <Caption shown={duplicates.length} total={p.counts.duplicates} what="rows" />
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">Name in the file</th>
-                  <th scope="col">Shared phone</th>
-                  <th scope="col">Contact it resembles</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Row", "Name in the file", "Shared phone", "Contact it resembles"]} />
               <tbody>
                 {duplicates.map((d) => (
                   <tr>

@@ -1,4 +1,4 @@
-import { Field, FormAlert, TextareaField } from "../../components/Field";
+import { Field, FormAlert, TextareaField, EmailField } from "../../components/Field";
 
 export const CONTACT_LIMITS = { name: 100, email: 254, message: 5000, messageMin: 10 } as const;
 
@@ -37,12 +37,8 @@ export function ContactPage(p: { values: ContactValues; errors: Record<string, s
           value={p.values.name}
           error={p.errors.name}
         />
-        <Field
-          name="email"
+        <EmailField
           label="Email"
-          type="email"
-          autocomplete="email"
-          required
           maxlength={CONTACT_LIMITS.email}
           value={p.values.email}
           error={p.errors.email}

@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import { CookieSettings, type ConsentChoiceValue } from "../../components/Consent";
+import { TableHead } from "../../components/TableHead";
 
 export interface CookieRow {
   name: string;
@@ -365,14 +366,7 @@ export function CookiesPage(p: {
       </p>
       <table>
         <caption class="muted">Cookies we set</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Purpose</th>
-            <th scope="col">Lifetime</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Name", "Kind", "Purpose", "Lifetime"]} />
         <tbody>
           {p.cookies.map((c) => (
             <tr>

@@ -1,5 +1,6 @@
 import { SettingsNav } from "./SettingsNav";
 import { Time } from "../../components/Time";
+import { TableHead } from "../../components/TableHead";
 
 export interface AuditRow {
   id: number;
@@ -57,15 +58,7 @@ export function AuditPage(p: AuditPageProps) {
           <p>No entries match.</p>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Details</th>
-                <th scope="col">From</th>
-              </tr>
-            </thead>
+            <TableHead columns={["When", "Who", "What", "Details", "From"]} />
             <tbody>
               {p.entries.map((e) => (
                 <tr>

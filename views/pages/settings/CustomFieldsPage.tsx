@@ -1,6 +1,7 @@
 import { Field, FormAlert } from "../../components/Field";
 import { SelectField, TextareaField } from "../companies/FormFields";
 import { SettingsNav } from "./SettingsNav";
+import { TableHead } from "../../components/TableHead";
 
 export const FIELD_NOTICES = { created: "Field created.", deleted: "Field deleted, with its values." } as const;
 export type FieldNotice = keyof typeof FIELD_NOTICES;
@@ -37,14 +38,7 @@ function FieldTable(p: { title: string; id: string; rows: FieldRow[] }) {
         <p class="muted">None yet.</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Options</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Kind", "Options", "Actions"]} />
           <tbody>
             {p.rows.map((f) => (
               <tr>

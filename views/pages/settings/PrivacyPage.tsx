@@ -1,6 +1,7 @@
 import { Field, FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
+import { TableHead } from "../../components/TableHead";
 
 export interface DataExportRow {
   id: string;
@@ -72,14 +73,7 @@ export function PrivacyPage(p: PrivacyPageProps) {
         {p.exports.length ? (
           <table>
             <caption class="muted">Your recent requests in this workspace</caption>
-            <thead>
-              <tr>
-                <th scope="col">Asked</th>
-                <th scope="col">Contents</th>
-                <th scope="col">Status</th>
-                <th scope="col">Download</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Asked", "Contents", "Status", "Download"]} />
             <tbody>
               {p.exports.map((e) => (
                 <tr>

@@ -1,6 +1,7 @@
-import { Checkbox, Field, FormAlert } from "../../components/Field";
+import { Checkbox, Field, FormAlert, CurrentPasswordField, EmailField } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
+import { TableHead } from "../../components/TableHead";
 
 export interface ProfileAuditEntry {
   id: number;
@@ -81,25 +82,8 @@ export function ProfilePage(p: ProfilePageProps) {
           current address.
         </p>
         <form class="stack" method="post" action="/app/settings/profile/email" novalidate>
-          <Field
-            name="email"
-            label="New email address"
-            type="email"
-            autocomplete="email"
-            required
-            maxlength={254}
-            value={p.values.email}
-            error={p.errors.email}
-          />
-          <Field
-            name="password"
-            label="Current password"
-            type="password"
-            autocomplete="current-password"
-            required
-            maxlength={256}
-            error={p.errors.password}
-          />
+          <EmailField label="New email address" value={p.values.email} error={p.errors.email} />
+          <CurrentPasswordField error={p.errors.password} />
           <button type="submit">Send confirmation link</button>
         </form>
       </section>
@@ -186,15 +170,7 @@ export function ProfilePage(p: ProfilePageProps) {
         {d.audit.length ? (
           <table>
             <caption class="muted">The {d.audit.length} most recent</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Workspace</th>
-                <th scope="col">What</th>
-                <th scope="col">By</th>
-                <th scope="col">IP address</th>
-              </tr>
-            </thead>
+            <TableHead columns={["When", "Workspace", "What", "By", "IP address"]} />
             <tbody>
               {d.audit.map((e) => (
                 <tr>
@@ -265,15 +241,7 @@ export function ProfilePage(p: ProfilePageProps) {
         </p>
         {p.errors.delete_form ? <FormAlert>{p.errors.delete_form}</FormAlert> : null}
         <form class="stack" method="post" action="/app/settings/profile/delete" novalidate>
-          <Field
-            name="delete_password"
-            label="Current password"
-            type="password"
-            autocomplete="current-password"
-            required
-            maxlength={256}
-            error={p.errors.delete_password}
-          />
+          <CurrentPasswordField name="delete_password" error={p.errors.delete_password} />
           <Checkbox name="confirm_delete" error={p.errors.confirm_delete}>
             I understand that this cannot be undone.
           </Checkbox>

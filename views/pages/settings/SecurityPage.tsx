@@ -1,4 +1,4 @@
-import { Field, FormAlert, NewPasswordField } from "../../components/Field";
+import { FormAlert, NewPasswordField, CurrentPasswordField } from "../../components/Field";
 import { SettingsNav } from "./SettingsNav";
 import { Time } from "../../components/Time";
 
@@ -32,15 +32,7 @@ export function SecurityPage(p: SecurityPageProps) {
         <h2 id="password-heading">Change your password</h2>
         <p class="muted">Your other sessions are signed out when you change it.</p>
         <form class="stack" method="post" action="/app/settings/security/password" novalidate>
-          <Field
-            name="current_password"
-            label="Current password"
-            type="password"
-            autocomplete="current-password"
-            required
-            maxlength={256}
-            error={p.errors.current_password}
-          />
+          <CurrentPasswordField name="current_password" error={p.errors.current_password} />
           <NewPasswordField name="new_password" label="New password" error={p.errors.new_password} />
           <button type="submit">Change password</button>
         </form>

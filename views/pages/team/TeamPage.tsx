@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import { Field, FormAlert } from "../../components/Field";
+import { Field, FormAlert, EmailField } from "../../components/Field";
 import { RoleSelect } from "./RoleSelect";
 import { Time } from "../../components/Time";
 
@@ -177,13 +177,9 @@ export function TeamPage(p: TeamPageProps) {
           )}
           <p class="muted">They get an email with a link that works for 7 days.</p>
           <form class="stack" method="post" action="/app/settings/team/invitations" novalidate>
-            <Field
-              name="email"
+            <EmailField
               label="Email address"
-              type="email"
               autocomplete="off"
-              required
-              maxlength={254}
               value={invite.values.email}
               error={invite.errors.email}
             />
