@@ -17,6 +17,9 @@ import { listCustomFields } from "../records/custom-fields";
 import { deleteImportFiles, uploadKey } from "./files";
 import { validTarget } from "./mapping";
 import type { EncodingChoice } from "./upload";
+import { enqueue } from "../jobs/enqueue";
+
+const send = (jobs: Queue<ImportMessage>, message: ImportMessage) => enqueue(jobs, message, message.importId);
 
 export type ImportMessage = {
   type: "import.analyse" | "import.match" | "import.commit" | "import.undo";
@@ -45,25 +48,6 @@ export function importStepMessage(job: Pick<ImportJob, "id" | "tenantId" | "stat
           ? "import.match"
           : "import.analyse";
   return { type, importId: job.id, tenantId: job.tenantId };
-}
-
-/**
- * Sends a step's message after its job row is written. A queue that refuses it does not fail the
- * request: the job is there, and the watchdog sends its step again once it has been silent.
- */
-async function enqueue(jobs: Queue<ImportMessage>, message: ImportMessage): Promise<void> {
-  try {
-    await jobs.send(message);
-  } catch (err) {
-    console.error(
-      JSON.stringify({
-        type: "job_send_failed",
-        job: message.type,
-        id: message.importId,
-        error: String(err).slice(0, 300),
-      }),
-    );
-  }
 }
 
 export async function getImport(t: TenantDb, id: string): Promise<ImportJob | null> {
@@ -122,7 +106,7 @@ export async function createImport(
     createdAt: input.now,
     updatedAt: input.now,
   });
-  await enqueue(s.jobs, { type: "import.analyse", importId: id, tenantId });
+  await send(s.jobs, { type: "import.analyse", importId: id, tenantId });
   return id;
 }
 
@@ -169,7 +153,7 @@ export async function changeMapping(
     )
     .returning({ id: importJobs.id });
   if (!updated) return { ok: false, reason: "conflict" };
-  await enqueue(s.jobs, { type: "import.analyse", importId: id, tenantId: s.t.tenantId });
+  await send(s.jobs, { type: "import.analyse", importId: id, tenantId: s.t.tenantId });
   return { ok: true };
 }
 
@@ -199,7 +183,7 @@ export async function requestCommit(s: ImportServices, id: string, now: number):
     )
     .returning({ id: importJobs.id });
   if (!started) return { ok: false, reason: (await getImport(s.t, id))?.status === "ready" ? "busy" : "conflict" };
-  await enqueue(s.jobs, { type: "import.commit", importId: id, tenantId: s.t.tenantId });
+  await send(s.jobs, { type: "import.commit", importId: id, tenantId: s.t.tenantId });
   return { ok: true };
 }
 
@@ -235,7 +219,7 @@ export async function requestUndo(s: ImportServices, id: string, now: number): P
     )
     .returning({ id: importJobs.id });
   if (!started) return { ok: false, reason: "busy" };
-  await enqueue(s.jobs, { type: "import.undo", importId: id, tenantId: s.t.tenantId });
+  await send(s.jobs, { type: "import.undo", importId: id, tenantId: s.t.tenantId });
   return { ok: true };
 }
 
@@ -310,7 +294,7 @@ export async function retryImport(
     )
     .returning({ id: importJobs.id });
   if (!retried) return { ok: false, reason: "busy" };
-  await enqueue(s.jobs, importStepMessage({ ...job, status: to }));
+  await send(s.jobs, importStepMessage({ ...job, status: to }));
   return { ok: true, status: to };
 }
 

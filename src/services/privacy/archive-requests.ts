@@ -17,6 +17,9 @@ import { roleAtLeast } from "../../lib/roles";
 import type { BaseUrl } from "../account/accounts";
 import { auditInsert } from "../audit/audit";
 import { isoTime } from "../export/serialise";
+import { enqueue } from "../jobs/enqueue";
+
+const send = (jobs: Queue<DataExportMessage>, message: DataExportMessage) => enqueue(jobs, message, message.exportId);
 
 export type DataExportMessage = {
   type: "privacy.export";
@@ -75,7 +78,7 @@ export async function requestDataExport(
       ...meta,
     }),
   ]);
-  await enqueue(jobs, {
+  await send(jobs, {
     type: "privacy.export",
     exportId: id,
     tenantId: t.tenantId,
@@ -97,22 +100,6 @@ export function dataExportMessage(
     userId: row.userId,
     baseUrl: row.baseUrl ?? fallbackBaseUrl ?? "",
   };
-}
-
-/** Sends the build's message; a queue that refuses it leaves the row queued for the watchdog to send again. */
-async function enqueue(jobs: Queue<DataExportMessage>, message: DataExportMessage): Promise<void> {
-  try {
-    await jobs.send(message);
-  } catch (err) {
-    console.error(
-      JSON.stringify({
-        type: "job_send_failed",
-        job: message.type,
-        id: message.exportId,
-        error: String(err).slice(0, 300),
-      }),
-    );
-  }
 }
 
 export type ExportActionResult = { ok: true } | { ok: false; reason: "not_found" | "conflict" };
@@ -169,7 +156,7 @@ export async function retryDataExport(
     )
     .returning({ id: dataExports.id });
   if (!retried) return { ok: false, reason: "conflict" };
-  await enqueue(jobs, dataExportMessage(row, fallbackBaseUrl));
+  await send(jobs, dataExportMessage(row, fallbackBaseUrl));
   return { ok: true };
 }
 
