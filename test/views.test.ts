@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { COOKIES } from "../src/lib/cookies";
 import { cookieHeader, send, setCookies, signUp } from "./helpers/http";
+import { createContact, insertTag } from "./contacts/contact-helpers";
+import { newTenant } from "./helpers/tenants";
 
 describe("colour scheme", () => {
   it("defaults to the system scheme and sets no preference cookie until one is picked", async () => {
@@ -67,5 +69,18 @@ describe("forms are accessible", () => {
     // Names are shown as text: "_ga_<id>" arrives HTML-escaped.
     const escaped = (name: string) => name.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
     for (const c of Object.values(COOKIES)) expect(html).toContain(`<code>${escaped(c.name)}</code>`);
+  });
+});
+
+describe("a record's tags", () => {
+  it("are announced as tags: the word is in the text, not an aria-label a paragraph cannot carry", async () => {
+    const user = await newTenant();
+    const vip = await insertTag(user.tenantId, "VIP");
+    const id = await createContact(user.cookie, { first_name: "Ada", last_name: "Lovelace", tag_ids: String(vip) });
+    const page = await (await send(`/app/contacts/${id}`, { cookie: user.cookie })).text();
+    const list = page.match(/<p class="tag-list">(.*?)<\/p>/s)?.[1] ?? "";
+    expect(list).toContain('<span class="visually-hidden">Tags: </span>');
+    expect(list).toContain("VIP");
+    expect(page).not.toMatch(/<p[^>]*aria-label="Tags"/);
   });
 });

@@ -145,8 +145,9 @@ export function TagChip(p: { name: string; color: string }) {
 export function TagList(p: { tags: { name: string; color: string }[] }) {
   if (p.tags.length === 0) return null;
   return (
-    // biome-ignore lint/a11y/useAriaPropsSupportedByRole: kept while the house refactor must not change a page; fixed right after it.
-    <p class="tag-list" aria-label="Tags">
+    // A paragraph has no role an aria-label could name, so screen readers hear the word instead.
+    <p class="tag-list">
+      <span class="visually-hidden">Tags: </span>
       {p.tags.map((t) => (
         <>
           <TagChip name={t.name} color={t.color} />{" "}
