@@ -7,7 +7,6 @@ import { listCustomFields, type CustomField } from "../records/custom-fields";
 import {
   COMPANY_CSV_COLUMNS,
   CONTACT_CSV_COLUMNS,
-  type CompanyExportFilters,
   type ContactExportFilters,
   EXPORT_FORMAT_ID,
   type ExportCompany,
@@ -105,40 +104,77 @@ export function noteCsvCells(n: ExportNoteRow): string[] {
   ];
 }
 
-/** The tenant's contacts as CSV (BOM, header row, one row per contact), in chunks of a page. */
-export function contactsCsv(
-  db: Database,
-  tenantId: string,
-  filters: ContactExportFilters = NO_CONTACT_FILTERS,
-): AsyncGenerator<string> {
+/** What the CSV and JSON exports of a kind of record with custom fields need to know about it. */
+interface RecordExport<R> {
+  entity: "contact" | "company";
+  kind: ExportKind;
+  columns: readonly string[];
+  cells: (record: R, fields: CustomField[]) => string[];
+  json: (record: R, fields: CustomField[]) => unknown;
+}
+
+const CONTACTS: RecordExport<ExportContact> = {
+  entity: "contact",
+  kind: "contacts",
+  columns: CONTACT_CSV_COLUMNS,
+  cells: (c, fields) => contactCsvCells(c, fields),
+  json: (c, fields) => contactJson(c, fields),
+};
+
+const COMPANIES: RecordExport<ExportCompany> = {
+  entity: "company",
+  kind: "companies",
+  columns: COMPANY_CSV_COLUMNS,
+  cells: (c, fields) => companyCsvCells(c, fields),
+  json: (c, fields) => companyJson(c, fields),
+};
+
+/** Records as CSV in chunks of a page: the columns, then one column per custom field. */
+function recordsCsv<R>(db: Database, tenantId: string, x: RecordExport<R>, pages: AsyncGenerator<R[]>) {
   let fields: CustomField[] = [];
   return document(
     async () => {
-      fields = await listCustomFields(scoped(db, tenantId), "contact");
-      return CSV_BOM + csvRow([...CONTACT_CSV_COLUMNS, ...fields.map((f) => f.name)]);
+      fields = await listCustomFields(scoped(db, tenantId), x.entity);
+      return CSV_BOM + csvRow([...x.columns, ...fields.map((f) => f.name)]);
     },
-    contactPages(db, tenantId, filters),
-    (page) => page.map((c) => csvRow(contactCsvCells(c, fields))).join(""),
+    pages,
+    (page) => page.map((r) => csvRow(x.cells(r, fields))).join(""),
     "",
   );
 }
 
-/** The tenant's companies as CSV, in chunks of a page. */
-export function companiesCsv(
-  db: Database,
-  tenantId: string,
-  filters: CompanyExportFilters = NO_COMPANY_FILTERS,
-): AsyncGenerator<string> {
+/** Records as one JSON document in chunks of a page, the custom fields' definitions in its head. */
+function recordsJson<R>(db: Database, tenantId: string, x: RecordExport<R>, pages: AsyncGenerator<R[]>, now: number) {
   let fields: CustomField[] = [];
   return document(
     async () => {
-      fields = await listCustomFields(scoped(db, tenantId), "company");
-      return CSV_BOM + csvRow([...COMPANY_CSV_COLUMNS, ...fields.map((f) => f.name)]);
+      fields = await listCustomFields(scoped(db, tenantId), x.entity);
+      return jsonHead(x.kind, now, fields);
     },
-    companyPages(db, tenantId, filters),
-    (page) => page.map((c) => csvRow(companyCsvCells(c, fields))).join(""),
-    "",
+    pages,
+    jsonPage((r: R) => x.json(r, fields)),
+    "\n]}\n",
   );
+}
+
+/** The tenant's contacts as CSV, in chunks of a page. */
+export function contactsCsv(db: Database, tenantId: string, filters = NO_CONTACT_FILTERS): AsyncGenerator<string> {
+  return recordsCsv(db, tenantId, CONTACTS, contactPages(db, tenantId, filters));
+}
+
+/** The tenant's companies as CSV, in chunks of a page. */
+export function companiesCsv(db: Database, tenantId: string, filters = NO_COMPANY_FILTERS): AsyncGenerator<string> {
+  return recordsCsv(db, tenantId, COMPANIES, companyPages(db, tenantId, filters));
+}
+
+/** The tenant's contacts as one JSON document, with their notes, in chunks of a page. */
+export function contactsJson(db: Database, tenantId: string, filters = NO_CONTACT_FILTERS, now = Date.now()) {
+  return recordsJson(db, tenantId, CONTACTS, contactPages(db, tenantId, filters, { notes: true }), now);
+}
+
+/** The tenant's companies as one JSON document, with their notes, in chunks of a page. */
+export function companiesJson(db: Database, tenantId: string, filters = NO_COMPANY_FILTERS, now = Date.now()) {
+  return recordsJson(db, tenantId, COMPANIES, companyPages(db, tenantId, filters, { notes: true }), now);
 }
 
 /** Every note of the tenant as CSV, in chunks of a page. */
@@ -235,44 +271,6 @@ const jsonPage =
   <T>(toJson: (record: T) => unknown) =>
   (page: T[], first: boolean) =>
     (first ? "\n" : ",\n") + page.map((r) => JSON.stringify(toJson(r))).join(",\n");
-
-/** The tenant's contacts as one JSON document, with their notes, in chunks of a page. */
-export function contactsJson(
-  db: Database,
-  tenantId: string,
-  filters: ContactExportFilters = NO_CONTACT_FILTERS,
-  now = Date.now(),
-): AsyncGenerator<string> {
-  let fields: CustomField[] = [];
-  return document(
-    async () => {
-      fields = await listCustomFields(scoped(db, tenantId), "contact");
-      return jsonHead("contacts", now, fields);
-    },
-    contactPages(db, tenantId, filters, { notes: true }),
-    jsonPage((c: ExportContact) => contactJson(c, fields)),
-    "\n]}\n",
-  );
-}
-
-/** The tenant's companies as one JSON document, with their notes, in chunks of a page. */
-export function companiesJson(
-  db: Database,
-  tenantId: string,
-  filters: CompanyExportFilters = NO_COMPANY_FILTERS,
-  now = Date.now(),
-): AsyncGenerator<string> {
-  let fields: CustomField[] = [];
-  return document(
-    async () => {
-      fields = await listCustomFields(scoped(db, tenantId), "company");
-      return jsonHead("companies", now, fields);
-    },
-    companyPages(db, tenantId, filters, { notes: true }),
-    jsonPage((c: ExportCompany) => companyJson(c, fields)),
-    "\n]}\n",
-  );
-}
 
 /** Every note of the tenant as one JSON document, in chunks of a page. */
 export function notesJson(db: Database, tenantId: string, now = Date.now()): AsyncGenerator<string> {
