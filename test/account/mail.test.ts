@@ -6,7 +6,7 @@ import { createDb } from "../../src/db/client";
 import { httpSender } from "../../src/mail/senders";
 import { deliverDue, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../src/services/mail/outbox";
 import { countRows } from "../helpers/db";
-import { send, signUp, uniqueEmail } from "../helpers/http";
+import { send, signUp, uniqueEmail, statusOf } from "../helpers/http";
 import { deliveredTo, lastMail, mailTo } from "../helpers/mail";
 
 const OPS_TOKEN = "ops-token-for-tests-0123456789abcdef0123";
@@ -118,12 +118,10 @@ describe("operator endpoint", () => {
   it("answers 401 without the token, with a wrong one, and when none is configured", async () => {
     expect((await send("/ops/mail/failed", { env: { OPS_TOKEN } })).status).toBe(401);
     expect(
-      (
-        await send("/ops/mail/failed", {
-          headers: { Authorization: `Bearer ${OPS_TOKEN.slice(0, -1)}x` },
-          env: { OPS_TOKEN },
-        })
-      ).status,
+      await statusOf("/ops/mail/failed", {
+        headers: { Authorization: `Bearer ${OPS_TOKEN.slice(0, -1)}x` },
+        env: { OPS_TOKEN },
+      }),
     ).toBe(401);
     expect((await send("/ops/mail/failed", { headers: { Authorization: "Bearer " } })).status).toBe(401);
     expect((await send("/ops/mail/failed", { headers: { Authorization: `Bearer ${OPS_TOKEN}` } })).status).toBe(401);

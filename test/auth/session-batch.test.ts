@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { cookieHeader, send, setCookies } from "../helpers/http";
+import { cookieHeader, send, setCookies, statusOf } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
 
@@ -150,13 +150,11 @@ describe("a contact's page with the workspace cookie", () => {
       ),
     ]);
     expect(
-      (
-        await send(`/app/contacts/${id}/notes`, {
-          method: "POST",
-          cookie: a.cookie,
-          form: { body: "Met at the conference" },
-        })
-      ).status,
+      await statusOf(`/app/contacts/${id}/notes`, {
+        method: "POST",
+        cookie: a.cookie,
+        form: { body: "Met at the conference" },
+      }),
     ).toBeLessThan(400);
 
     const counting = countingDb();
@@ -224,13 +222,11 @@ describe("a company's page with the workspace cookie", () => {
       .bind(id, contact)
       .run();
     expect(
-      (
-        await send(`/app/companies/${id}/notes`, {
-          method: "POST",
-          cookie: a.cookie,
-          form: { body: "Signed the order" },
-        })
-      ).status,
+      await statusOf(`/app/companies/${id}/notes`, {
+        method: "POST",
+        cookie: a.cookie,
+        form: { body: "Signed the order" },
+      }),
     ).toBeLessThan(400);
     const counting = countingDb();
     const res = await send(`/app/companies/${id}`, { cookie: a.cookie, env: { DB: counting.binding } });

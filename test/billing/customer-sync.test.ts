@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, send, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, send, uniqueEmail, statusOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { newTenant } from "../helpers/tenants";
 import { customerFor, stripeRequests } from "./helpers";
@@ -31,12 +31,10 @@ describe("the Stripe customer", () => {
     const next = uniqueEmail("corrected-owner");
 
     expect(
-      (
-        await send("/app/settings/profile/email", {
-          cookie: owner.cookie,
-          form: { email: next, password: GOOD_PASSWORD },
-        })
-      ).status,
+      await statusOf("/app/settings/profile/email", {
+        cookie: owner.cookie,
+        form: { email: next, password: GOOD_PASSWORD },
+      }),
     ).toBe(200);
     expect(await updatesOf(customer)).toEqual([]); // not before the new address is confirmed
     const path = linkPath(await lastMail(next, "change_email"), "/verify-email/");
@@ -44,32 +42,26 @@ describe("the Stripe customer", () => {
     expect(await updatesOf(customer)).toEqual([{ email: next, name: "Before Rename Ltd" }]);
 
     expect(
-      (
-        await send("/app/settings/workspace", {
-          cookie: owner.cookie,
-          form: { default_region: "US", company_name: "After Rename Ltd" },
-        })
-      ).status,
+      await statusOf("/app/settings/workspace", {
+        cookie: owner.cookie,
+        form: { default_region: "US", company_name: "After Rename Ltd" },
+      }),
     ).toBe(303);
     expect((await updatesOf(customer)).at(-1)).toEqual({ email: next, name: "After Rename Ltd" });
     expect(
-      (
-        await send("/app/settings/profile/company", {
-          cookie: owner.cookie,
-          form: { company_name: "Renamed Again Ltd" },
-        })
-      ).status,
+      await statusOf("/app/settings/profile/company", {
+        cookie: owner.cookie,
+        form: { company_name: "Renamed Again Ltd" },
+      }),
     ).toBe(303);
     expect((await updatesOf(customer)).at(-1)).toEqual({ email: next, name: "Renamed Again Ltd" });
     // Saving without a change sends nothing.
     const before = (await updatesOf(customer)).length;
     expect(
-      (
-        await send("/app/settings/profile/company", {
-          cookie: owner.cookie,
-          form: { company_name: "Renamed Again Ltd" },
-        })
-      ).status,
+      await statusOf("/app/settings/profile/company", {
+        cookie: owner.cookie,
+        form: { company_name: "Renamed Again Ltd" },
+      }),
     ).toBe(303);
     expect(await updatesOf(customer)).toHaveLength(before);
   });
@@ -80,12 +72,10 @@ describe("the Stripe customer", () => {
     const customer = await customerFor(owner);
     const member = await invitedMember(owner, "admin");
     expect(
-      (
-        await send("/app/settings/team/transfer", {
-          cookie: owner.cookie,
-          form: { user_id: member.userId, password: GOOD_PASSWORD },
-        })
-      ).status,
+      await statusOf("/app/settings/team/transfer", {
+        cookie: owner.cookie,
+        form: { user_id: member.userId, password: GOOD_PASSWORD },
+      }),
     ).toBe(303);
     expect((await updatesOf(customer)).at(-1)).toEqual({ email: member.email, name: "Handed Over Co" });
     const count = (await updatesOf(customer)).length;

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countRows } from "../helpers/db";
-import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, statusOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { createDb } from "../../src/db/client";
@@ -141,13 +141,11 @@ describe("seats on the Free plan", () => {
     const env = { ...LIMITS, STRIPE_SECRET_KEY: "" };
     for (let i = 0; i < 4; i += 1)
       expect(
-        (
-          await send("/app/settings/team/invitations", {
-            cookie: owner.cookie,
-            form: { email: uniqueEmail(), role: "member" },
-            env,
-          })
-        ).status,
+        await statusOf("/app/settings/team/invitations", {
+          cookie: owner.cookie,
+          form: { email: uniqueEmail(), role: "member" },
+          env,
+        }),
       ).toBe(303);
   });
 });

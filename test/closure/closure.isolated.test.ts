@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ERASURE_STEPS, TENANT_TABLES } from "../../src/services/privacy/erasure";
-import { cookieHeader, GOOD_PASSWORD, logIn, send, signUp } from "../helpers/http";
+import { cookieHeader, GOOD_PASSWORD, logIn, send, signUp, statusOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import {
@@ -190,21 +190,17 @@ describe("closing a workspace, then erasing it after the grace period", () => {
     expect(await (await send("/app", { cookie: bothOwnSession })).text()).toContain("Own workspace of a member");
     // What the only-here member left elsewhere in the database: a message to support, a cookie choice.
     expect(
-      (
-        await send("/contact", {
-          form: { name: "Only Here", email: only.email, message: "Hello there, a question about invoices." },
-        })
-      ).status,
+      await statusOf("/contact", {
+        form: { name: "Only Here", email: only.email, message: "Hello there, a question about invoices." },
+      }),
     ).toBe(303);
     expect((await send("/consent", { cookie: only.cookie, form: { analytics: "reject" } })).status).toBe(303);
     // A pending invitation to someone who never came.
     expect(
-      (
-        await send("/app/settings/team/invitations", {
-          cookie: t.cookie,
-          form: { email: "never-came@erasable.example", role: "viewer" },
-        })
-      ).status,
+      await statusOf("/app/settings/team/invitations", {
+        cookie: t.cookie,
+        form: { email: "never-came@erasable.example", role: "viewer" },
+      }),
     ).toBe(303);
 
     // Paying, with two invoices at Stripe.

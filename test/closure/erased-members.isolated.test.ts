@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, logIn, send, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, uniqueEmail, statusOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { createContact } from "../contacts/contact-helpers";
 import { auditEntries, invitationMailTo, invite, invitedMember, verifiedOwner } from "../team/team-helpers";
@@ -36,12 +36,10 @@ describe("the people erased with a closed workspace", () => {
     const current = uniqueEmail("moved");
     const memberAgain = await logIn(member.email); // the removal ended their session there
     expect(
-      (
-        await send("/app/settings/profile/email", {
-          form: { email: current, password: GOOD_PASSWORD },
-          cookie: memberAgain.cookie,
-        })
-      ).status,
+      await statusOf("/app/settings/profile/email", {
+        form: { email: current, password: GOOD_PASSWORD },
+        cookie: memberAgain.cookie,
+      }),
     ).toBe(200);
     expect(
       (await send(linkPath(await lastMail(current, "change_email"), "/verify-email/"), { method: "POST" })).status,
@@ -60,12 +58,10 @@ describe("the people erased with a closed workspace", () => {
 
     // The closing workspace is closed, and erased after its grace period.
     expect(
-      (
-        await send("/app/settings/close", {
-          cookie: closing.cookie,
-          form: { password: GOOD_PASSWORD, confirm_close: "on" },
-        })
-      ).status,
+      await statusOf("/app/settings/close", {
+        cookie: closing.cookie,
+        form: { password: GOOD_PASSWORD, confirm_close: "on" },
+      }),
     ).toBe(200);
     const { erase_after } = (await env.DB.prepare("SELECT erase_after FROM tenants WHERE id = ?")
       .bind(closing.tenantId)

@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { TENANT_TABLES } from "../../src/services/privacy/erasure";
 import { STATEMENTS_PER_RUN } from "../../src/services/privacy/retention";
-import { GOOD_PASSWORD, send } from "../helpers/http";
+import { GOOD_PASSWORD, send, statusOf } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";
 import { runCron, tenantExists, tracesOf } from "./helpers";
@@ -60,13 +60,11 @@ it(`erases a workspace of ${CONTACTS} contacts (with emails, phones, tags, notes
   expect(rows).toBeGreaterThan(CONTACTS * 7);
 
   expect(
-    (
-      await send("/app/settings/close", {
-        cookie: t.cookie,
-        form: { password: GOOD_PASSWORD, confirm_close: "on" },
-        env: { CLOSURE_GRACE_DAYS: "0" },
-      })
-    ).status,
+    await statusOf("/app/settings/close", {
+      cookie: t.cookie,
+      form: { password: GOOD_PASSWORD, confirm_close: "on" },
+      env: { CLOSURE_GRACE_DAYS: "0" },
+    }),
   ).toBe(200);
 
   const perRun: { rowsErased: number; statements: number; ms: number }[] = [];

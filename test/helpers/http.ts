@@ -84,6 +84,11 @@ export function uniqueEmail(prefix = "user"): string {
 
 export const GOOD_PASSWORD = "violet tractor sandwich 42";
 
+/** The status of the app's answer: for a check that needs nothing else of it. */
+export async function statusOf(path: string, opts: SendOptions = {}): Promise<number> {
+  return (await send(path, opts)).status;
+}
+
 /** Signs up a new tenant through the real form and returns the browser's cookies. */
 export async function signUp(
   fields: Partial<Record<"email" | "password" | "company_name", string>> = {},

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, statusOf } from "../helpers/http";
 import { mailTo } from "../helpers/mail";
 import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
@@ -119,22 +119,18 @@ describe("a data export", () => {
     // Someone else, even in the same workspace, does not find it.
     const colleague = await memberOf(t.tenantId, "admin");
     expect(
-      (
-        await send(`/app/settings/privacy/exports/${copy.id}/retry`, {
-          cookie: colleague.cookie,
-          form: {},
-          env: bindings,
-        })
-      ).status,
+      await statusOf(`/app/settings/privacy/exports/${copy.id}/retry`, {
+        cookie: colleague.cookie,
+        form: {},
+        env: bindings,
+      }),
     ).toBe(404);
     expect(
-      (
-        await send(`/app/settings/privacy/exports/${copy.id}/cancel`, {
-          cookie: colleague.cookie,
-          form: {},
-          env: bindings,
-        })
-      ).status,
+      await statusOf(`/app/settings/privacy/exports/${copy.id}/cancel`, {
+        cookie: colleague.cookie,
+        form: {},
+        env: bindings,
+      }),
     ).toBe(404);
     expect(q.of(copy.id)).toEqual([]);
 

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, statusOf } from "../helpers/http";
 import { lastMail } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { customerFor, stripeRequests } from "../billing/helpers";
@@ -187,11 +187,9 @@ describe("erase-account", () => {
     ).toBeLessThan(400);
     // And they wrote to support once.
     expect(
-      (
-        await send("/contact", {
-          form: { name: "Ottoline's owner", email: owner.email, message: "Please delete my account and data." },
-        })
-      ).status,
+      await statusOf("/contact", {
+        form: { name: "Ottoline's owner", email: owner.email, message: "Please delete my account and data." },
+      }),
     ).toBe(303);
 
     const res = await ops("/ops/accounts/erase", {

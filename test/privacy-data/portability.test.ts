@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, statusOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf } from "../helpers/tenants";
 import {
@@ -422,11 +422,9 @@ describe("Download my data (a member)", () => {
     const { t } = await seedWorkspace();
     const member = await memberOf(t.tenantId, "member");
     expect(
-      (
-        await send("/contact", {
-          form: { name: "Mia Member", email: member.email, message: "Which data do you hold about me?" },
-        })
-      ).status,
+      await statusOf("/contact", {
+        form: { name: "Mia Member", email: member.email, message: "Which data do you hold about me?" },
+      }),
     ).toBe(303);
     expect((await send("/password/forgot", { form: { email: member.email } })).status).toBeLessThan(400);
     const reset = await lastMail(member.email, "password_reset");

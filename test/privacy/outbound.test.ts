@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, inject } from "vitest";
 import { failingDatabase } from "../helpers/faults";
-import { send } from "../helpers/http";
+import { send, statusOf } from "../helpers/http";
 import { deliveredTo } from "../helpers/mail";
 import { newTenant } from "../helpers/tenants";
 import { importFile } from "../import/helpers";
@@ -32,12 +32,10 @@ describe("outbound requests", () => {
     const owner = await newTenant("Outbound Co");
     // Records, an import, exports.
     expect(
-      (
-        await send("/app/contacts", {
-          cookie: owner.cookie,
-          form: { first_name: "Ada", last_name: "Lovelace", emails: "ada@example.com" },
-        })
-      ).status,
+      await statusOf("/app/contacts", {
+        cookie: owner.cookie,
+        form: { first_name: "Ada", last_name: "Lovelace", emails: "ada@example.com" },
+      }),
     ).toBe(303);
     await importFile(owner.cookie, "First name,Email\nAlan,alan@example.com");
     expect((await send("/app/export/contacts.csv", { cookie: owner.cookie })).status).toBe(200);

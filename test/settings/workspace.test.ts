@@ -1,7 +1,7 @@
 /** Workspace settings through real requests: tags, custom fields, the default phone region and the name. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, statusOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { auditOf, companyRow, createCompanyThroughForm, fieldError, insertContact } from "../companies/helpers";
 
@@ -120,28 +120,22 @@ describe("custom fields", () => {
     const owner = await newTenant("Fields Co");
     const admin = await memberOf(owner.tenantId, "admin");
     expect(
-      (
-        await send("/app/settings/fields", {
-          cookie: admin.cookie,
-          form: { entity: "company", name: "Tier", kind: "select", options: "Gold\r\n\r\n  Silver \nGold\n" },
-        })
-      ).status,
+      await statusOf("/app/settings/fields", {
+        cookie: admin.cookie,
+        form: { entity: "company", name: "Tier", kind: "select", options: "Gold\r\n\r\n  Silver \nGold\n" },
+      }),
     ).toBe(303);
     expect(
-      (
-        await send("/app/settings/fields", {
-          cookie: admin.cookie,
-          form: { entity: "company", name: "Website", kind: "url", options: "ignored" },
-        })
-      ).status,
+      await statusOf("/app/settings/fields", {
+        cookie: admin.cookie,
+        form: { entity: "company", name: "Website", kind: "url", options: "ignored" },
+      }),
     ).toBe(303);
     expect(
-      (
-        await send("/app/settings/fields", {
-          cookie: admin.cookie,
-          form: { entity: "contact", name: "Tier", kind: "text" },
-        })
-      ).status,
+      await statusOf("/app/settings/fields", {
+        cookie: admin.cookie,
+        form: { entity: "contact", name: "Tier", kind: "text" },
+      }),
     ).toBe(303);
     const fields = await fieldsOf(owner.tenantId);
     expect(fields.map(({ id: _id, ...f }) => f)).toEqual([
@@ -219,12 +213,10 @@ describe("custom fields", () => {
   ])("refuses %j with 422 beside the field, and creates nothing", async (form, field, message) => {
     const owner = await newTenant("Bad Fields");
     expect(
-      (
-        await send("/app/settings/fields", {
-          cookie: owner.cookie,
-          form: { entity: "company", name: "Existing", kind: "text" },
-        })
-      ).status,
+      await statusOf("/app/settings/fields", {
+        cookie: owner.cookie,
+        form: { entity: "company", name: "Existing", kind: "text" },
+      }),
     ).toBe(303);
     const res = await send("/app/settings/fields", { cookie: owner.cookie, form });
     expect(res.status).toBe(422);
@@ -272,21 +264,17 @@ describe("the workspace page", () => {
     );
     expect(await page("/app/settings/workspace", admin.cookie)).not.toContain("f-company_name");
     expect(
-      (
-        await send("/app/settings/workspace", {
-          cookie: owner.cookie,
-          form: { default_region: "US", company_name: "Renamed Co" },
-        })
-      ).status,
+      await statusOf("/app/settings/workspace", {
+        cookie: owner.cookie,
+        form: { default_region: "US", company_name: "Renamed Co" },
+      }),
     ).toBe(303);
     expect(await page("/app", owner.cookie)).toContain("Renamed Co");
     expect(
-      (
-        await send("/app/settings/workspace", {
-          cookie: admin.cookie,
-          form: { default_region: "DE", company_name: "Admin's Name" },
-        })
-      ).status,
+      await statusOf("/app/settings/workspace", {
+        cookie: admin.cookie,
+        form: { default_region: "DE", company_name: "Admin's Name" },
+      }),
     ).toBe(303);
     const tenant = await env.DB.prepare("SELECT name, default_region FROM tenants WHERE id = ?")
       .bind(owner.tenantId)

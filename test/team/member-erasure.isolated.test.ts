@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, logIn, send, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, uniqueEmail, statusOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { tracesOf } from "../closure/helpers";
 import { auditEntries, invite, invitedExistingUser, invitedMember, verifiedOwner } from "./team-helpers";
@@ -35,28 +35,22 @@ describe("deleting an invited member", () => {
     const member = await invitedMember(owner, "member");
     // The owner changes their role, hands them the workspace and takes it back; someone guesses their password.
     expect(
-      (
-        await send(`/app/settings/team/members/${member.userId}/role`, {
-          cookie: owner.cookie,
-          form: { role: "admin" },
-        })
-      ).status,
+      await statusOf(`/app/settings/team/members/${member.userId}/role`, {
+        cookie: owner.cookie,
+        form: { role: "admin" },
+      }),
     ).toBe(303);
     expect(
-      (
-        await send("/app/settings/team/transfer", {
-          cookie: owner.cookie,
-          form: { user_id: member.userId, password: GOOD_PASSWORD },
-        })
-      ).status,
+      await statusOf("/app/settings/team/transfer", {
+        cookie: owner.cookie,
+        form: { user_id: member.userId, password: GOOD_PASSWORD },
+      }),
     ).toBe(303);
     expect(
-      (
-        await send("/app/settings/team/transfer", {
-          cookie: member.cookie,
-          form: { user_id: owner.userId, password: GOOD_PASSWORD },
-        })
-      ).status,
+      await statusOf("/app/settings/team/transfer", {
+        cookie: member.cookie,
+        form: { user_id: owner.userId, password: GOOD_PASSWORD },
+      }),
     ).toBe(303);
     expect((await logIn(member.email, "a wrong password!!", { ip: ATTEMPT_IP })).response.status).toBe(401);
     const before = await actionCounts(owner.tenantId, ACTIONS);

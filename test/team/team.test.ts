@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hashToken } from "../../src/auth/tokens";
-import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, statusOf } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import {
   acceptWithNewAccount,
@@ -361,12 +361,10 @@ describe("members", () => {
     ]);
     // ...and as viewer, at once, they may not.
     expect(
-      (
-        await send("/app/settings/team/invitations", {
-          cookie: admin.cookie,
-          form: { email: uniqueEmail("x"), role: "member" },
-        })
-      ).status,
+      await statusOf("/app/settings/team/invitations", {
+        cookie: admin.cookie,
+        form: { email: uniqueEmail("x"), role: "member" },
+      }),
     ).toBe(403);
     expect(await (await send("/app", { cookie: admin.cookie })).text()).toContain("viewer");
   });
@@ -415,21 +413,17 @@ describe("members", () => {
     expect(await teamState()).toEqual(before);
 
     expect(
-      (
-        await send(`/app/settings/team/members/${member.userId}/role`, {
-          cookie: adminA.cookie,
-          form: { role: "admin" },
-        })
-      ).status,
+      await statusOf(`/app/settings/team/members/${member.userId}/role`, {
+        cookie: adminA.cookie,
+        form: { role: "admin" },
+      }),
     ).toBe(303);
     expect(await roleIn(owner.tenantId, member.userId)).toBe("admin");
     expect(
-      (
-        await send(`/app/settings/team/members/${adminB.userId}/role`, {
-          cookie: owner.cookie,
-          form: { role: "member" },
-        })
-      ).status,
+      await statusOf(`/app/settings/team/members/${adminB.userId}/role`, {
+        cookie: owner.cookie,
+        form: { role: "member" },
+      }),
     ).toBe(303);
     expect(await roleIn(owner.tenantId, adminB.userId)).toBe("member");
   });
@@ -504,12 +498,10 @@ describe("ownership", () => {
 
     // The former owner is an admin now: the transfer form is closed to them.
     expect(
-      (
-        await send("/app/settings/team/transfer", {
-          cookie: owner.cookie,
-          form: { user_id: member.userId, password: GOOD_PASSWORD },
-        })
-      ).status,
+      await statusOf("/app/settings/team/transfer", {
+        cookie: owner.cookie,
+        form: { user_id: member.userId, password: GOOD_PASSWORD },
+      }),
     ).toBe(403);
     // The new owner can hand it back.
     const back = await send("/app/settings/team/transfer", {
