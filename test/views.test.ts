@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { COOKIES } from "../src/lib/cookies";
-import { cookieHeader, send, setCookies, signUp } from "./helpers/http";
+import { cookieHeader, send, setCookies, signUp, textOf } from "./helpers/http";
 import { createContact, insertTag } from "./contacts/contact-helpers";
 import { newTenant } from "./helpers/tenants";
 
@@ -21,11 +21,11 @@ describe("colour scheme", () => {
       expect.arrayContaining(["secure", "samesite=lax", "path=/"]),
     );
     const cookie = cookieHeader(res);
-    const page = await (await send("/privacy", { cookie })).text();
+    const page = await textOf("/privacy", { cookie });
     expect(page).toContain('data-theme="dark"');
     expect(page).toMatch(/value="dark" aria-pressed="true"/);
     const user = await signUp();
-    const app = await (await send("/app", { cookie: `${user.cookie}; ${cookie}` })).text();
+    const app = await textOf("/app", { cookie: `${user.cookie}; ${cookie}` });
     expect(app).toContain('data-theme="dark"');
   });
 
@@ -40,7 +40,7 @@ describe("colour scheme", () => {
 
 describe("forms are accessible", () => {
   it.each(["/signup", "/login"])("%s labels every input and ties errors to fields", async (path) => {
-    const html = await (await send(path)).text();
+    const html = await textOf(path);
     const inputs = [...html.matchAll(/<input[^>]*>/g)].map((m) => m[0]).filter((t) => !t.includes('type="hidden"'));
     expect(inputs.length).toBeGreaterThan(1);
     for (const input of inputs) {
@@ -65,7 +65,7 @@ describe("forms are accessible", () => {
   });
 
   it("lists on /cookies every cookie the code sets", async () => {
-    const html = await (await send("/cookies")).text();
+    const html = await textOf("/cookies");
     // Names are shown as text: "_ga_<id>" arrives HTML-escaped.
     const escaped = (name: string) => name.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
     for (const c of Object.values(COOKIES)) expect(html).toContain(`<code>${escaped(c.name)}</code>`);
@@ -77,7 +77,7 @@ describe("a record's tags", () => {
     const user = await newTenant();
     const vip = await insertTag(user.tenantId, "VIP");
     const id = await createContact(user.cookie, { first_name: "Ada", last_name: "Lovelace", tag_ids: String(vip) });
-    const page = await (await send(`/app/contacts/${id}`, { cookie: user.cookie })).text();
+    const page = await textOf(`/app/contacts/${id}`, { cookie: user.cookie });
     const list = page.match(/<p class="tag-list">(.*?)<\/p>/s)?.[1] ?? "";
     expect(list).toContain('<span class="visually-hidden">Tags: </span>');
     expect(list).toContain("VIP");

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countRows } from "../helpers/db";
-import { GOOD_PASSWORD, logIn, send } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 
 /** The rows of the entries table. */
@@ -38,20 +38,18 @@ describe("audit trail", () => {
   it("filters by action and by member, and pages by cursor", async () => {
     const owner = await newTenant("Filter Co");
     for (let i = 0; i < 55; i++) await logIn(owner.email, `wrong guess number ${i}`, { ip: `192.0.2.${i}` });
-    const failures = await (
-      await send("/app/settings/audit?action=auth.sign_in_failed", { cookie: owner.cookie })
-    ).text();
+    const failures = await textOf("/app/settings/audit?action=auth.sign_in_failed", { cookie: owner.cookie });
     expect(rows(failures)).toHaveLength(50);
     expect(rows(failures).every((r) => r.includes("Failed sign-in"))).toBe(true);
     const older = failures.match(/href="(\/app\/settings\/audit\?[^"]+)">Older entries/)![1]!.replaceAll("&amp;", "&");
-    const page2 = await (await send(older, { cookie: owner.cookie })).text();
+    const page2 = await textOf(older, { cookie: owner.cookie });
     // After 10 failures unknown browsers are slowed down; refused attempts are recorded too: 55 in all.
     expect(rows(page2)).toHaveLength(5);
     expect(page2).not.toContain("Older entries");
     const ownerId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?")
       .bind(owner.email)
       .first<{ id: string }>())!.id;
-    const mine = await (await send(`/app/settings/audit?actor=${ownerId}`, { cookie: owner.cookie })).text();
+    const mine = await textOf(`/app/settings/audit?actor=${ownerId}`, { cookie: owner.cookie });
     expect(rows(mine).some((r) => r.includes("Signed up"))).toBe(true);
     expect(rows(mine).some((r) => r.includes("Failed sign-in"))).toBe(false);
   });

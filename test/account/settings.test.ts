@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countRows } from "../helpers/db";
-import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 
@@ -16,9 +16,7 @@ describe("sessions page", () => {
   it("lists each session with its device, IP and times, and marks this one", async () => {
     const { email, cookie } = await signUp({}, { headers: { "User-Agent": CHROME_LINUX }, ip: "192.0.2.10" });
     await logIn(email, GOOD_PASSWORD, { headers: { "User-Agent": SAFARI_IPHONE }, ip: "192.0.2.11" });
-    const html = await (
-      await send("/app/settings/security", { cookie, headers: { "User-Agent": CHROME_LINUX } })
-    ).text();
+    const html = await textOf("/app/settings/security", { cookie, headers: { "User-Agent": CHROME_LINUX } });
     expect(html).toContain("Chrome 120 on Linux");
     expect(html).toContain("Safari 17 on iOS 17.1 (mobile)");
     expect(html).toContain("192.0.2.10");
@@ -151,7 +149,7 @@ describe("deleting one's own account", () => {
     expect((await send("/app", { cookie: member.cookie })).status).toBe(303);
 
     // The owner's audit page shows what they did as "former member".
-    const audit = await (await send("/app/settings/audit", { cookie: owner.cookie })).text();
+    const audit = await textOf("/app/settings/audit", { cookie: owner.cookie });
     expect(audit).toContain("former member");
     expect(audit).not.toContain(member.email);
   });

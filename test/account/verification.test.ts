@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countRows } from "../helpers/db";
-import { send, signUp } from "../helpers/http";
+import { send, signUp, textOf } from "../helpers/http";
 import { lastMail, linkPath, mailTo } from "../helpers/mail";
 
 async function verified(email: string): Promise<boolean> {
@@ -14,7 +14,7 @@ async function verified(email: string): Promise<boolean> {
 describe("email verification", () => {
   it("shows a banner until the address is confirmed through the emailed link", async () => {
     const { email, cookie } = await signUp();
-    expect(await (await send("/app", { cookie })).text()).toContain("Please confirm your email address");
+    expect(await textOf("/app", { cookie })).toContain("Please confirm your email address");
     const path = linkPath(await lastMail(email, "verify_email"), "/verify-email/");
 
     // Opening the link changes nothing by itself: a GET shows a button.
@@ -28,13 +28,13 @@ describe("email verification", () => {
     expect(confirm.status).toBe(200);
     expect(await confirm.text()).toContain("Email address confirmed");
     expect(await verified(email)).toBe(true);
-    expect(await (await send("/app", { cookie })).text()).not.toContain("Please confirm your email address");
+    expect(await textOf("/app", { cookie })).not.toContain("Please confirm your email address");
   });
 
   it("says the address is confirmed without asking to confirm it, when the link is opened signed in", async () => {
     const { email, cookie } = await signUp();
     const path = linkPath(await lastMail(email, "verify_email"), "/verify-email/");
-    const confirm = await (await send(path, { method: "POST", cookie })).text();
+    const confirm = await textOf(path, { method: "POST", cookie });
     expect(confirm).toContain("Email address confirmed");
     expect(confirm).not.toContain("Please confirm your email address");
   });

@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { cookieHeader, send, setCookies, statusOf } from "../helpers/http";
+import { cookieHeader, send, setCookies, statusOf, textOf } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
 
@@ -62,7 +62,7 @@ describe("the contacts list with the workspace cookie", () => {
     expect(html).not.toContain("Theirs Person");
     expect(setCookies(res).get(HINT)?.value).toBe(a.tenantId);
     // Also with a search and a filter that reads the named workspace's custom fields first.
-    const search = await (await send("/app/contacts?q=Theirs&cf_1=x", { cookie: forged })).text();
+    const search = await textOf("/app/contacts?q=Theirs&cf_1=x", { cookie: forged });
     expect(search).not.toContain("Theirs Person");
   });
 

@@ -3,7 +3,7 @@ import { sha256 } from "@oslojs/crypto/sha2";
 import { describe, expect, it } from "vitest";
 import { ABSOLUTE_LIFETIME_MS, ACTIVITY_CHECK_INTERVAL_MS, INACTIVITY_TIMEOUT_MS } from "../../src/auth/session";
 import { countRows } from "../helpers/db";
-import { GOOD_PASSWORD, send, setCookies, signUp } from "../helpers/http";
+import { GOOD_PASSWORD, send, setCookies, signUp, textOf } from "../helpers/http";
 
 function tokenParts(cookie: string) {
   const token = cookie.match(/__Host-session=([^;]+)/)![1]!;
@@ -144,13 +144,13 @@ describe("access is checked on every request", () => {
 
   it("a role change applies on the next request", async () => {
     const { cookie, email } = await signUp();
-    expect(await (await send("/app", { cookie })).text()).toContain("<dd>owner</dd>");
+    expect(await textOf("/app", { cookie })).toContain("<dd>owner</dd>");
     await env.DB.prepare(
       "UPDATE memberships SET role = 'viewer' WHERE user_id = (SELECT id FROM users WHERE email = ?)",
     )
       .bind(email)
       .run();
-    expect(await (await send("/app", { cookie })).text()).toContain("<dd>viewer</dd>");
+    expect(await textOf("/app", { cookie })).toContain("<dd>viewer</dd>");
   });
 
   it("htmx requests without a session get HX-Redirect to the login page", async () => {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countRows, tableCounts } from "../helpers/db";
-import { GOOD_PASSWORD, logIn, send, setCookies, signUp, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, setCookies, signUp, uniqueEmail, textOf } from "../helpers/http";
 
 function signupForm(overrides: Record<string, string | undefined> = {}) {
   const form: Record<string, string> = {
@@ -188,7 +188,7 @@ describe("sign-up", () => {
   it("stores HTML and SQL typed into the company name as text and shows it escaped", async () => {
     const name = `<script>alert(1)</script>'); DROP TABLE tenants;--`;
     const { cookie } = await signUp({ company_name: name });
-    const html = await (await send("/app", { cookie })).text();
+    const html = await textOf("/app", { cookie });
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(await countRows("tenants", "name = ?", name)).toBe(1);

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countRows } from "../helpers/db";
-import { send, signUp, uniqueEmail } from "../helpers/http";
+import { send, signUp, uniqueEmail, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import {
   billingAudit,
@@ -109,10 +109,8 @@ describe("the billing page", () => {
   it("shows the Billing tab to the owner only", async () => {
     const owner = await newTenant("Tab Co");
     const admin = await memberOf(owner.tenantId, "admin");
-    expect(await (await send("/app/settings/profile", { cookie: owner.cookie })).text()).toContain(
-      'href="/app/settings/billing"',
-    );
-    expect(await (await send("/app/settings/profile", { cookie: admin.cookie })).text()).not.toContain(
+    expect(await textOf("/app/settings/profile", { cookie: owner.cookie })).toContain('href="/app/settings/billing"');
+    expect(await textOf("/app/settings/profile", { cookie: admin.cookie })).not.toContain(
       'href="/app/settings/billing"',
     );
   });
@@ -285,16 +283,14 @@ describe("without Stripe configuration", () => {
 
 describe("the public pricing section", () => {
   it("compares Free and Team with the configured limits, trial and prices", async () => {
-    const html = await (
-      await send("/", {
-        env: {
-          FREE_MAX_SEATS: "3",
-          FREE_MAX_CONTACTS: "500",
-          TEAM_PRICE_MONTHLY_DISPLAY: "€25",
-          TEAM_PRICE_YEARLY_DISPLAY: "€250",
-        },
-      })
-    ).text();
+    const html = await textOf("/", {
+      env: {
+        FREE_MAX_SEATS: "3",
+        FREE_MAX_CONTACTS: "500",
+        TEAM_PRICE_MONTHLY_DISPLAY: "€25",
+        TEAM_PRICE_YEARLY_DISPLAY: "€250",
+      },
+    });
     expect(html).toContain('aria-labelledby="pricing-heading"');
     expect(html).toContain("3 seats");
     expect(html).toContain("500 contacts");
@@ -304,9 +300,7 @@ describe("the public pricing section", () => {
   });
 
   it("falls back to sensible display prices when none are configured", async () => {
-    const html = await (
-      await send("/", { env: { TEAM_PRICE_MONTHLY_DISPLAY: "", TEAM_PRICE_YEARLY_DISPLAY: "" } })
-    ).text();
+    const html = await textOf("/", { env: { TEAM_PRICE_MONTHLY_DISPLAY: "", TEAM_PRICE_YEARLY_DISPLAY: "" } });
     expect(html).toContain("$29");
     expect(html).toContain("$290");
   });

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { countRows } from "../helpers/db";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { mailTo } from "../helpers/mail";
 import { newTenant } from "../helpers/tenants";
 import {
@@ -175,7 +175,7 @@ describe("subscription state", () => {
       event: "checkout.session.completed",
     });
 
-    const page = await (await send("/app/settings/billing", { cookie: owner.cookie })).text();
+    const page = await textOf("/app/settings/billing", { cookie: owner.cookie });
     expect(page).toContain("Team, in its free trial");
     expect(page).toContain("billed yearly");
     expect(page).toContain(new Date(trialEnd * 1000).toISOString().slice(0, 10));
@@ -341,7 +341,7 @@ describe("subscription state", () => {
         { created: now() + 41 },
       ),
     );
-    const dashboard = await (await send("/app", { cookie: t.cookie })).text();
+    const dashboard = await textOf("/app", { cookie: t.cookie });
     expect(dashboard).toContain("did not go through");
     expect(dashboard).toContain('href="/app/settings/billing"');
 
@@ -359,7 +359,7 @@ describe("subscription state", () => {
       ),
     );
     expect((await billingRow(t.tenantId))?.state).toBe("active");
-    expect(await (await send("/app", { cookie: t.cookie })).text()).not.toContain("did not go through");
+    expect(await textOf("/app", { cookie: t.cookie })).not.toContain("did not go through");
   });
 });
 

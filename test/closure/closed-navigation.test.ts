@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, logIn, send } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { invitedExistingUser, invitedMember, verifiedOwner } from "../team/team-helpers";
 
@@ -46,7 +46,7 @@ describe("a closed workspace among the user's workspaces", () => {
       .first<{ tenant_id: string }>())!.tenant_id;
     const { cookie } = await logIn(user.email);
 
-    const page = await (await send("/app/workspaces", { cookie })).text();
+    const page = await textOf("/app/workspaces", { cookie });
     expect(text(page)).toMatch(
       /Closing Shop member Closed\. Erased on \d{1,2} \w+ \d{4} unless reopened\. Only its owner can reopen it\./,
     );
@@ -73,7 +73,7 @@ describe("a closed workspace among the user's workspaces", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/workspaces?moved_to=Their%20Own%20Co");
     expect(await sessionTenant(cookie)).not.toBe(closedId);
-    expect(text(await (await send(res.headers.get("Location")!, { cookie })).text())).toContain(
+    expect(text(await textOf(res.headers.get("Location")!, { cookie }))).toContain(
       "The workspace you were in is closed, so you are now working in Their Own Co.",
     );
     expect((await send("/app", { cookie })).status).toBe(200);
@@ -111,7 +111,7 @@ describe("a new reopen link", () => {
     const first = linkPath(await lastMail(owner.email, "workspace_closed"), "/reopen/");
     const { cookie } = await logIn(owner.email);
     expect((await send("/app", { cookie })).status).toBe(423);
-    const page = await (await send("/app/workspaces", { cookie })).text();
+    const page = await textOf("/app/workspaces", { cookie });
     expect(page).toContain(`action="/app/workspaces/${tenantId}/reopen-link"`);
 
     const res = await send(`/app/workspaces/${tenantId}/reopen-link`, { cookie, form: {} });

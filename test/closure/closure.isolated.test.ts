@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ERASURE_STEPS, TENANT_TABLES } from "../../src/services/privacy/erasure";
-import { cookieHeader, GOOD_PASSWORD, logIn, send, signUp, statusOf } from "../helpers/http";
+import { cookieHeader, GOOD_PASSWORD, logIn, send, signUp, statusOf, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import {
@@ -152,10 +152,8 @@ describe("closing a workspace: the confirmation", () => {
   it("is the owner's alone: linked from the owner's workspace settings, refused to an admin", async () => {
     const owner = await newTenant("Owner Only Co");
     const admin = await memberOf(owner.tenantId, "admin");
-    expect(await (await send("/app/settings/workspace", { cookie: owner.cookie })).text()).toContain(
-      'href="/app/settings/close"',
-    );
-    expect(await (await send("/app/settings/workspace", { cookie: admin.cookie })).text()).not.toContain(
+    expect(await textOf("/app/settings/workspace", { cookie: owner.cookie })).toContain('href="/app/settings/close"');
+    expect(await textOf("/app/settings/workspace", { cookie: admin.cookie })).not.toContain(
       'href="/app/settings/close"',
     );
     expect((await send("/app/settings/close", { cookie: admin.cookie })).status).toBe(403);
@@ -187,7 +185,7 @@ describe("closing a workspace, then erasing it after the grace period", () => {
       t.tenantId,
     ))!.tenant_id;
     const bothOwnSession = cookieHeader((await logIn(both.email)).response); // lands in their own workspace
-    expect(await (await send("/app", { cookie: bothOwnSession })).text()).toContain("Own workspace of a member");
+    expect(await textOf("/app", { cookie: bothOwnSession })).toContain("Own workspace of a member");
     // What the only-here member left elsewhere in the database: a message to support, a cookie choice.
     expect(
       await statusOf("/contact", {
@@ -248,7 +246,7 @@ describe("closing a workspace, then erasing it after the grace period", () => {
       expect(app.headers.get("Location")).toMatch(/^\/login/);
     }
     // ...but a member keeps their other workspace: the session there goes on, and logging in lands there.
-    expect(await (await send("/app", { cookie: bothOwnSession })).text()).toContain("Own workspace of a member");
+    expect(await textOf("/app", { cookie: bothOwnSession })).toContain("Own workspace of a member");
     const relogin = await logIn(both.email);
     const relanded = await send("/app", { cookie: relogin.cookie });
     expect(relanded.status).toBe(200);
@@ -341,7 +339,7 @@ describe("closing a workspace, then erasing it after the grace period", () => {
     expect(await row("SELECT 1 AS x FROM users WHERE email = ?", both.email)).not.toBeNull();
     expect(await tenantExists(bothTenant)).toBe(true);
     const bothLater = await logIn(both.email);
-    expect(await (await send("/app", { cookie: bothLater.cookie })).text()).toContain("Own workspace of a member");
+    expect(await textOf("/app", { cookie: bothLater.cookie })).toContain("Own workspace of a member");
 
     // Only the ledger: dates and invoices, no names, addresses or contact data.
     const ledger = await row<{

@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, logIn, send, uniqueEmail, statusOf } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, uniqueEmail, statusOf, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { createContact } from "../contacts/contact-helpers";
 import { auditEntries, invitationMailTo, invite, invitedMember, verifiedOwner } from "../team/team-helpers";
@@ -46,7 +46,7 @@ describe("the people erased with a closed workspace", () => {
     ).toBe(200);
     await invite(other.cookie, member.email, "viewer");
     await invite(other.cookie, closing.email, "viewer");
-    const teamBefore = await (await send("/app/settings/team", { cookie: other.cookie })).text();
+    const teamBefore = await textOf("/app/settings/team", { cookie: other.cookie });
     expect(teamBefore).toContain(member.email);
     expect(teamBefore).toContain(closing.email);
     expect(await auditEntries(other.tenantId, "member.removed")).toEqual([
@@ -80,10 +80,10 @@ describe("the people erased with a closed workspace", () => {
     // The other workspace's owner (signing in again: the job ended sessions idle for a month on its
     // clock) sees neither address: not among the invitations, not in the trail...
     const { cookie } = await logIn(other.email);
-    const team = await (await send("/app/settings/team", { cookie })).text();
+    const team = await textOf("/app/settings/team", { cookie });
     expect(team).not.toContain(member.email);
     expect(team).not.toContain(closing.email);
-    const audit = await (await send("/app/settings/audit", { cookie })).text();
+    const audit = await textOf("/app/settings/audit", { cookie });
     expect(audit).not.toContain(member.email);
     expect(audit).not.toContain(closing.email);
     expect(audit).toContain("former member");

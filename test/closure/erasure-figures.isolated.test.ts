@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { TENANT_TABLES } from "../../src/services/privacy/erasure";
 import { STATEMENTS_PER_RUN } from "../../src/services/privacy/retention";
-import { GOOD_PASSWORD, send, statusOf } from "../helpers/http";
+import { GOOD_PASSWORD, statusOf } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";
 import { runCron, tenantExists, tracesOf } from "./helpers";

@@ -1,6 +1,6 @@
 /** Companies under attack: other tenants' ids on every route, viewers writing, malformed ids. */
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import {
   auditOf,
@@ -53,7 +53,7 @@ describe("companies across tenants", () => {
     }
     // B's list, search and dashboard never show it either; the beacon refuses it.
     for (const path of ["/app/companies", "/app/companies?q=alpha", `/app/companies?tag=${tag}`, "/app"]) {
-      const html = await (await send(path, { cookie: b.cookie })).text();
+      const html = await textOf(path, { cookie: b.cookie });
       expect(html, path).not.toContain("Alpha Secret");
     }
     expect((await send("/app/recent", { cookie: b.cookie, form: { type: "company", id: String(id) } })).status).toBe(

@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";
 import { createCompanyThroughForm, insertCompanies, insertContact, insertField, insertTag } from "./helpers";
@@ -41,7 +41,7 @@ describe("query counts", () => {
     expect(many.length).toBe(few.length);
     expect(many).toEqual(few);
     expect(few.length).toBeLessThanOrEqual(10);
-    const html = await (await send(`/app/companies/${big}`, { cookie: owner.cookie })).text();
+    const html = await textOf(`/app/companies/${big}`, { cookie: owner.cookie });
     expect((html.match(/class="timeline-note"/g) ?? []).length).toBe(30);
     expect((html.match(/href="\/app\/contacts\/\d+"/g) ?? []).length).toBe(60);
   });

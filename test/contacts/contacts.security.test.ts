@@ -1,7 +1,7 @@
 /** The contacts routes under attack: other workspaces' ids, other workspaces' data in search, and low roles. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { memberOf } from "../helpers/tenants";
 import {
   createContact,
@@ -101,24 +101,22 @@ describe("another workspace's contacts", () => {
     const { a, b, tag, company, bContact } = await twoWorkspaces();
     await insertContacts(a.tenantId, 60, { prefix: "Alphabulk" });
     for (const q of ["secret", "alphason", "alpha", "5550111", "confidential", "alphabulk", "alpha industries"]) {
-      const page = await (await send(`/app/contacts?q=${encodeURIComponent(q)}`, { cookie: b.cookie })).text();
+      const page = await textOf(`/app/contacts?q=${encodeURIComponent(q)}`, { cookie: b.cookie });
       expect(listedIds(page), q).toEqual([]);
-      const fragment = await (
-        await send(`/app/contacts?q=${encodeURIComponent(q)}`, {
-          cookie: b.cookie,
-          headers: { "HX-Request": "true", "HX-Target": "contact-results" },
-        })
-      ).text();
+      const fragment = await textOf(`/app/contacts?q=${encodeURIComponent(q)}`, {
+        cookie: b.cookie,
+        headers: { "HX-Request": "true", "HX-Target": "contact-results" },
+      });
       expect(listedIds(fragment), q).toEqual([]);
     }
-    expect(listedIds(await (await send(`/app/contacts?tag=${tag}`, { cookie: b.cookie })).text())).toEqual([]);
-    const byCompany = await (await send(`/app/contacts?company=${company}`, { cookie: b.cookie })).text();
+    expect(listedIds(await textOf(`/app/contacts?tag=${tag}`, { cookie: b.cookie }))).toEqual([]);
+    const byCompany = await textOf(`/app/contacts?company=${company}`, { cookie: b.cookie });
     expect(listedIds(byCompany)).toEqual([]);
     expect(byCompany).not.toContain("Alpha Industries");
     // A's cursor, replayed by B, pages through B's contacts only.
-    const aFirst = await (await send("/app/contacts", { cookie: a.cookie })).text();
+    const aFirst = await textOf("/app/contacts", { cookie: a.cookie });
     const next = aFirst.match(/<a href="([^"]+)" rel="next"/)![1]!.replace(/&amp;/g, "&");
-    for (const id of listedIds(await (await send(next, { cookie: b.cookie })).text())) expect(id).toBe(bContact);
+    for (const id of listedIds(await textOf(next, { cookie: b.cookie }))) expect(id).toBe(bContact);
     // B typing A's email or phone is not told that A has it.
     const check = await post("/app/contacts/check-duplicates", b.cookie, {
       emails: "secret@alpha.example",
@@ -132,7 +130,7 @@ describe("another workspace's contacts", () => {
     });
     expect(created.status).toBe(303);
     // And A sees none of B's.
-    expect(listedIds(await (await send("/app/contacts?q=betason", { cookie: a.cookie })).text())).toEqual([]);
+    expect(listedIds(await textOf("/app/contacts?q=betason", { cookie: a.cookie }))).toEqual([]);
   });
 });
 

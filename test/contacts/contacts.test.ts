@@ -1,7 +1,7 @@
 /** Contacts through real requests: the form, the page, the list, search, paging and bulk actions. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { memberOf } from "../helpers/tenants";
 import {
   createContact,
@@ -517,7 +517,7 @@ describe("hostile input", () => {
       expect(page, path).not.toContain("<b>");
       if (path !== `/app/contacts/${id}/delete`) expect(page, path).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
-    const fragment = await (await send("/app/contacts?q=alert", { cookie: t.cookie, headers: HX_SEARCH })).text();
+    const fragment = await textOf("/app/contacts?q=alert", { cookie: t.cookie, headers: HX_SEARCH });
     expect(fragment).not.toContain(SCRIPT);
     expect(listedIds(fragment)).toEqual([id]);
   });
@@ -791,16 +791,18 @@ describe("the list", () => {
   it("answers the search box with the results region only, and everything else with the full page", async () => {
     const t = await newTenant("Fragment Co");
     const id = await createContact(t.cookie, { first_name: "Margaret", last_name: "Hamilton" });
-    const fragment = await (
-      await send("/app/contacts?q=hamil&tag=&owner=&sort=name&dir=asc", { cookie: t.cookie, headers: HX_SEARCH })
-    ).text();
+    const fragment = await textOf("/app/contacts?q=hamil&tag=&owner=&sort=name&dir=asc", {
+      cookie: t.cookie,
+      headers: HX_SEARCH,
+    });
     expect(fragment).not.toContain("<html");
     expect(fragment).not.toContain('role="search"');
     expect(fragment).toContain("<title>Contacts · CustomerTrackr</title>");
     expect(listedIds(fragment)).toEqual([id]);
-    const boosted = await (
-      await send("/app/contacts?q=hamil", { cookie: t.cookie, headers: { ...HX_SEARCH, "HX-Boosted": "true" } })
-    ).text();
+    const boosted = await textOf("/app/contacts?q=hamil", {
+      cookie: t.cookie,
+      headers: { ...HX_SEARCH, "HX-Boosted": "true" },
+    });
     expect(boosted).toContain("<html");
     const page = await html("/app/contacts?q=hamil", t.cookie);
     // Works without JavaScript: a GET form with a submit button.

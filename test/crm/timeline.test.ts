@@ -5,12 +5,12 @@
  * as a field called "import".
  */
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { textOf } from "../helpers/http";
 import { createContact, insertCustomField, newTenant, post } from "../contacts/contact-helpers";
 import { importFile } from "../import/helpers";
 
 const timeline = async (path: string, cookie: string) => {
-  const html = await (await send(path, { cookie })).text();
+  const html = await textOf(path, { cookie });
   return html.match(/<section class="timeline[\s\S]*?<\/section>/)![0].replace(/\s+/g, " ");
 };
 

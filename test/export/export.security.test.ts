@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/app";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { auditOf } from "../companies/helpers";
 import { download, seededTenant } from "./helpers";
@@ -78,12 +78,10 @@ describe("who may export", () => {
   it("the lists show the Export link only to those who may use it", async () => {
     const member = await memberOf(a.tenantId, "member");
     for (const path of ["/app/contacts", "/app/companies"]) {
-      expect(await (await send(path, { cookie: member.cookie })).text(), path).not.toContain("/app/export");
-      expect(await (await send(path, { cookie: a.cookie })).text(), path).toContain("/app/export?list=");
+      expect(await textOf(path, { cookie: member.cookie }), path).not.toContain("/app/export");
+      expect(await textOf(path, { cookie: a.cookie }), path).toContain("/app/export?list=");
     }
-    expect(await (await send("/app/settings/profile", { cookie: member.cookie })).text()).not.toContain(
-      'href="/app/export"',
-    );
+    expect(await textOf("/app/settings/profile", { cookie: member.cookie })).not.toContain('href="/app/export"');
   });
 
   it("signed-out visitors are sent to log in", async () => {

@@ -12,7 +12,7 @@ import {
   NOTE_CSV_COLUMNS,
 } from "../../src/services/export/columns";
 import { FORMULA_TRIGGERS, neutraliseCell, restoreCell } from "../../src/lib/csv";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { auditOf } from "../companies/helpers";
 import { insertContacts, newTenant } from "../contacts/contact-helpers";
 import {
@@ -469,17 +469,17 @@ describe("the export page and its links", () => {
       );
     }
     expect(html).toContain('<a href="/app/export" aria-current="page"');
-    const settings = await (await send("/app/settings/tags", { cookie: t.cookie })).text();
+    const settings = await textOf("/app/settings/tags", { cookie: t.cookie });
     expect(settings).toContain('<a href="/app/export">Export</a>');
   });
 
   it("the contacts list links to an export of what it shows, filters included, and the page describes them", async () => {
-    const list = await (await send(`/app/contacts?tag=${t.vip}&q=ada&sort=updated`, { cookie: t.cookie })).text();
+    const list = await textOf(`/app/contacts?tag=${t.vip}&q=ada&sort=updated`, { cookie: t.cookie });
     const href = list.match(/<p class="export-link"><a href="([^"]+)">([^<]+)<\/a>/);
     expect(href?.[2]).toBe("Export the contacts that match");
     const exportHref = href![1]!.replace(/&amp;/g, "&");
     expect(new URL(exportHref, "http://x").searchParams.get("list")).toBe("contacts");
-    const page = await (await send(exportHref, { cookie: t.cookie })).text();
+    const page = await textOf(exportHref, { cookie: t.cookie });
     expect(page).toContain("Search: “ada”");
     expect(page).toContain("Tag: VIP");
     const csvHref = page.match(/<a href="(\/app\/export\/contacts\.csv\?[^"]+)"/)![1]!.replace(/&amp;/g, "&");
@@ -491,9 +491,9 @@ describe("the export page and its links", () => {
   });
 
   it("the companies list links to an export with its filters", async () => {
-    const list = await (await send("/app/companies?q=analy", { cookie: t.cookie })).text();
+    const list = await textOf("/app/companies?q=analy", { cookie: t.cookie });
     const href = list.match(/<p class="export-link"><a href="([^"]+)">/)![1]!.replace(/&amp;/g, "&");
-    const page = await (await send(href, { cookie: t.cookie })).text();
+    const page = await textOf(href, { cookie: t.cookie });
     expect(page).toContain("Name starts with: “analy”");
     const csvHref = page.match(/<a href="(\/app\/export\/companies\.csv\?[^"]+)"/)![1]!.replace(/&amp;/g, "&");
     expect(csvRecords((await download(csvHref, t.cookie)).text.slice(1)).map((r) => r.Name)).toEqual([

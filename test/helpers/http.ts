@@ -89,6 +89,11 @@ export async function statusOf(path: string, opts: SendOptions = {}): Promise<nu
   return (await send(path, opts)).status;
 }
 
+/** The body of the app's answer as text: the page a browser would show. */
+export async function textOf(path: string, opts: SendOptions = {}): Promise<string> {
+  return (await send(path, opts)).text();
+}
+
 /** Signs up a new tenant through the real form and returns the browser's cookies. */
 export async function signUp(
   fields: Partial<Record<"email" | "password" | "company_name", string>> = {},

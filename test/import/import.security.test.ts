@@ -1,7 +1,7 @@
 /** Imports as the wrong tenant, the wrong role, a forged origin, and with hostile cell contents. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { countRows } from "../helpers/db";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { importFile, job, jobId, upload, waitFor } from "./helpers";
@@ -35,7 +35,7 @@ describe("another tenant's import", () => {
     expect((await job(done)).status).toBe("done");
     expect(await countRows("contacts", "tenant_id = ?", a.tenantId)).toBe(1);
     // B's own import page does not list A's imports.
-    const page = await (await send("/app/import", { cookie: b.cookie })).text();
+    const page = await textOf("/app/import", { cookie: b.cookie });
     expect(page).not.toContain(ready);
     expect(page).not.toContain(done);
   });
@@ -109,9 +109,9 @@ describe("hostile contents", () => {
       .bind(owner.tenantId)
       .first<{ id: number; first_name: string; last_name: string }>();
     expect(row).toMatchObject({ first_name: "<script>alert(1)</script>", last_name: "'); DROP TABLE contacts;--" });
-    const page = await (await send(`/app/contacts/${row!.id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/contacts/${row!.id}`, { cookie: owner.cookie });
     expect(page).not.toContain("<script>alert(1)</script>");
-    const jobPage = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const jobPage = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(jobPage).not.toContain("<img src=x");
     expect(jobPage).toContain("&lt;img src=x onerror=alert(1)&gt;.csv");
   });

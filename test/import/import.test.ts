@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import type { ImportMessage } from "../../src/services/import/jobs";
 import { runImportStep } from "../../src/services/import/steps";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { countRows } from "../helpers/db";
 import { newTenant } from "../helpers/tenants";
 import { fixture, importFile, job, jobId, snapshot, upload, utf8, waitFor } from "./helpers";
@@ -67,7 +67,7 @@ describe("the fixture exports", () => {
     expect(søren!.address).toContain("\n");
     // Imported contacts are in the search index with their emails, phones and notes.
     for (const q of ["snakamura0@globex", "2079460900", "Line one"]) {
-      const found = await (await send(`/app/contacts?q=${encodeURIComponent(q)}`, { cookie: other.cookie })).text();
+      const found = await textOf(`/app/contacts?q=${encodeURIComponent(q)}`, { cookie: other.cookie });
       expect(found, q).toContain(`/app/contacts/${søren!.id}`);
     }
     const note = await env.DB.prepare(
@@ -189,7 +189,7 @@ describe("bad rows and bad files", () => {
     expect(text).toContain("5 cells but the header has 4 columns");
     expect(text).toContain("at most 10000 are accepted");
     // The page offers the file.
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain(`/app/import/${id}/errors.csv`);
     expect(page).toContain("The first 10 skipped rows");
     expect(page).toMatch(/<td>4<\/td><td>“not-an-email-3” in column “Email” is not an email address\.<\/td>/);
@@ -300,7 +300,7 @@ describe("undo", () => {
     const undone = await waitFor(id, ["undone"]);
     expect(JSON.parse(undone.undo_kept!).total).toBe(0);
     expect(await snapshot(owner.tenantId)).toEqual(before);
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("The import is undone");
   });
 
@@ -331,7 +331,7 @@ describe("undo", () => {
     expect(await countRows("contacts", "tenant_id = ? AND primary_email = 'grace@example.com'", owner.tenantId)).toBe(
       1,
     );
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("Kept because they were edited after the import (2)");
     expect(page).toContain("Grace Hopper");
   });
@@ -363,7 +363,7 @@ describe("progress and resumption", () => {
     let row = await job(id);
     expect(row).toMatchObject({ status: "committing", chunks_done: 1, created_count: 500 });
     // The page shows the progress, and survives a reload.
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toMatch(/<progress[^>]*max="3"[^>]*value="1"|<progress[^>]*value="1"[^>]*max="3"/);
     // The same chunk delivered again (a replay of the first message's work) is refused by its key.
     await env.DB.prepare("UPDATE import_jobs SET chunks_done = 0 WHERE id = ?").bind(id).run();

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { ImportMessage } from "../../src/services/import/jobs";
 import { runImportStep } from "../../src/services/import/steps";
 import { countRows } from "../helpers/db";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { fixture, importFile, jobId, snapshot, upload, waitFor } from "./helpers";
 
@@ -146,7 +146,7 @@ describe("shared phones", () => {
     );
     expect(preview).toMatchObject({ new_count: 1, update_count: 0, possible_duplicate_count: 1 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(10);
-    const page = text(await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text());
+    const page = text(await textOf(`/app/import/${id}`, { cookie: owner.cookie }));
     expect(page).toContain("Possible duplicates (1)");
     expect(page).toMatch(/Katherine Johnson \+44 20 7946 0100 (Ada Lovelace|Edsger Dijkstra|John Backus)/);
   });
@@ -194,7 +194,7 @@ describe("an email that belongs to someone of another name", () => {
     expect(preview).toMatchObject({ new_count: 0, update_count: 0, conflict_count: 1 });
     expect(result.created_count + result.updated_count).toBe(0);
     expect(await snapshot(owner.tenantId)).toEqual(before);
-    const html = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const html = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(html).toContain(`href="/app/contacts/${adaId}"`);
     expect(text(html)).toMatch(/Not imported: the email is another person's \(1\)/);
     expect(text(html)).toContain("1 Grace Hopper ada@example.com Ada Lovelace");
@@ -247,7 +247,7 @@ describe("the preview's lists", () => {
     const preview = await waitFor(id, ["ready"]);
     expect(preview.update_count).toBe(250);
 
-    const html = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const html = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     const page = text(html);
     expect(page).toContain("Updates (250)");
     expect(page).toContain("The first 200 of 250 updates");
@@ -314,12 +314,12 @@ describe("the preview's lists", () => {
     await runImportStep(stepEnv, message, Date.now());
     await runImportStep(stepEnv, message, Date.now());
     expect(await waitFor(id, ["ready"])).toMatchObject({ update_count: 120, unchanged_count: 1_080 });
-    const html = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const html = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(text(html)).toContain("Updates (120)");
     expect(text(html)).not.toContain("The first");
     expect(html.match(/<tr data-update/g)).toHaveLength(120);
     const csv = Papa.parse<string[]>(
-      (await (await send(`/app/import/${id}/review.csv`, { cookie: owner.cookie })).text()).replace(/^\uFEFF/, ""),
+      (await textOf(`/app/import/${id}/review.csv`, { cookie: owner.cookie })).replace(/^\uFEFF/, ""),
       { skipEmptyLines: true },
     ).data;
     expect(csv.slice(1).map((r) => Number(r[0]))).toEqual(Array.from({ length: 120 }, (_, k) => k * 10 + 1));
@@ -329,7 +329,7 @@ describe("the preview's lists", () => {
     const owner = await newTenant();
     const id = jobId(await upload(owner.cookie, fixture("messy.csv"), { name: "messy.csv" }));
     await waitFor(id, ["ready"]);
-    const html = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const html = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     const stats = new Map(
       [...html.matchAll(/<li><span class="stat">([\d,]+)<\/span>\s*([^<(]+)/g)].map((m) => [
         m[2]!.trim(),
@@ -349,7 +349,7 @@ describe("the preview's lists", () => {
     const owner = await newTenant();
     const id = jobId(await upload(owner.cookie, fixture("hubspot.csv"), { name: "hubspot.csv" }));
     await waitFor(id, ["ready"]);
-    const page = text(await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text());
+    const page = text(await textOf(`/app/import/${id}`, { cookie: owner.cookie }));
     expect(page).toContain("First Name e.g. Yara · Zoë · Hana");
     expect(page).toContain(
       "Email e.g. ykierkegaard2000@piedpiper.example · zturing2001@acme.example · hmller2002@wayne.example",

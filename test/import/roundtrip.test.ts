@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { ImportMessage } from "../../src/services/import/jobs";
 import { runImportStep } from "../../src/services/import/steps";
 import { countRows } from "../helpers/db";
-import { send, statusOf } from "../helpers/http";
+import { send, statusOf, textOf } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { fixture, importFile, job, jobId, upload, waitFor } from "./helpers";
 
@@ -107,7 +107,7 @@ describe("the Free plan's contact limit", () => {
       .bind(owner.tenantId)
       .first<{ contacts: number }>();
     expect(counters!.contacts).toBe(40);
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("The Free plan holds 50 contacts");
 
     // A paid plan has no cap: the same step goes through.
@@ -160,7 +160,7 @@ describe("the Free plan's contact limit under concurrent writes", () => {
     expect(await countRows("contacts", "tenant_id = ? AND primary_email IS NOT NULL", owner.tenantId)).toBe(0);
     expect(forms.filter((r) => r.status === 303)).toHaveLength(created - 4);
     // The job page offers the way out.
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain('href="/app/settings/billing"');
   });
 });
@@ -187,7 +187,7 @@ describe("an import in a workspace that closes", () => {
 
     await env.DB.prepare("UPDATE tenants SET closed_at = NULL WHERE id = ?").bind(owner.tenantId).run();
     await env.DB.prepare("UPDATE import_jobs SET files_deleted_at = ? WHERE id = ?").bind(Date.now(), id).run();
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("were deleted on");
     expect(page).not.toContain(`/app/import/${id}/errors.csv`);
     expect((await send(`/app/import/${id}/errors.csv`, { cookie: owner.cookie })).status).toBe(404);

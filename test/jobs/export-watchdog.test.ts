@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { send, statusOf } from "../helpers/http";
+import { send, statusOf, textOf } from "../helpers/http";
 import { mailTo } from "../helpers/mail";
 import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
@@ -59,7 +59,7 @@ describe("a data export", () => {
     expect(q.takeOne(copy.id)?.type).toBe("privacy.export"); // lost
     await runCron(bindings, Date.now() + 60_000);
     expect(q.of(copy.id)).toEqual([]);
-    const page = await (await send("/app/settings/privacy", { cookie: t.cookie })).text();
+    const page = await textOf("/app/settings/privacy", { cookie: t.cookie });
     expect(page).toContain("Being prepared");
     expect(page).toContain(`action="/app/settings/privacy/exports/${copy.id}/cancel"`);
     await runCron(bindings, Date.now() + 3 * 60_000);
@@ -110,7 +110,7 @@ describe("a data export", () => {
     const failed = await row(copy.id);
     expect(failed.status).toBe("failed");
     expect(failed.message).toMatch(/did not start again after 5 tries/);
-    const page = await (await send("/app/settings/privacy", { cookie: t.cookie })).text();
+    const page = await textOf("/app/settings/privacy", { cookie: t.cookie });
     expect(page).toContain("did not start again after 5 tries");
     expect(page).toContain(`action="/app/settings/privacy/exports/${copy.id}/retry"`);
     // The download button is not held back by a failed copy.

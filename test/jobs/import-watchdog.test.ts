@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { JobMessage } from "../../src/jobs";
 import { countRows } from "../helpers/db";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { job, jobId, utf8 } from "../import/helpers";
 import { CronClock, deliver, drain, HeldQueue, jobEnv, runCron, type JobEnv } from "./helpers";
@@ -264,7 +264,7 @@ describe("a job that cannot move", () => {
     const failed = await job(id);
     expect(failed).toMatchObject({ status: "failed", chunks_done: 1, created_count: 500 });
     expect(failed.message).toMatch(/did not start again after 5 tries/);
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("did not start again after 5 tries");
     expect(page).toContain(`action="/app/import/${id}/retry"`);
     expect(page).not.toContain(`action="/app/import/${id}/cancel"`);
@@ -332,7 +332,7 @@ describe("cancelling", () => {
     await drain(q, bindings, id);
     expect(await job(id)).toMatchObject({ status: "cancelled" });
     expect(await objectsOf(id)).toEqual([]);
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("Cancelled before anything was imported");
     // Nothing for the cron to pick up.
     await runCron(bindings, Date.now() + 10 * 60_000);
@@ -348,7 +348,7 @@ describe("cancelling", () => {
     await drain(q, bindings, id);
     await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
     await deliver(bindings, q.takeOne(id)!);
-    const working = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const working = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(working).toContain(`action="/app/import/${id}/cancel"`);
     // A viewer cannot cancel; another workspace does not find the job.
     const viewer = await memberOf(owner.tenantId, "viewer");
@@ -366,7 +366,7 @@ describe("cancelling", () => {
     await drain(q, bindings, id); // the next chunk's message arrives after the cancellation: it writes nothing
     expect(await job(id)).toMatchObject({ status: "cancelled", chunks_done: 1, created_count: 500 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(500);
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("Cancelled while importing: 500 contacts created and 0 updated before it stopped are kept");
     expect(page).toContain(`action="/app/import/${id}/undo"`);
     expect(
@@ -399,7 +399,7 @@ describe("cancelling", () => {
     await drain(q, bindings, id);
     expect(await job(id)).toMatchObject({ status: "cancelled", chunks_done: 1 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(ROWS - 200);
-    const page = await (await send(`/app/import/${id}`, { cookie: owner.cookie })).text();
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("Undo the rest");
     expect(
       (await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,

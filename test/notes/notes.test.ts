@@ -1,7 +1,7 @@
 /** Notes through real requests: add, edit, delete, who may, counters, the timeline, escaping and links. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { auditOf, counters, createCompanyThroughForm, insertContact, searchContacts } from "../companies/helpers";
 
@@ -60,7 +60,7 @@ describe("adding notes", () => {
         .first<number>("last_activity_at"),
     ).toBeGreaterThanOrEqual(before);
 
-    const html = await (await send(`/app/companies/${id}`, { cookie: owner.cookie })).text();
+    const html = await textOf(`/app/companies/${id}`, { cookie: owner.cookie });
     expect(html).toContain("First call went well.<br/>Follow up Tuesday.");
     expect(html).toContain(`<article aria-label="Note by ${member.email}">`);
     expect(html).toContain("added a note");
@@ -126,7 +126,7 @@ describe("adding notes", () => {
       `/app/companies/${id}`,
       `<b>bold</b> <script>alert(1)</script>\nSee https://example.com/a?b=1&c=2. And javascript:alert(1) or <a href="https://evil.example">x</a>`,
     );
-    const html = await (await send(`/app/companies/${id}`, { cookie: owner.cookie })).text();
+    const html = await textOf(`/app/companies/${id}`, { cookie: owner.cookie });
     expect(html).toContain("&lt;b&gt;bold&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;<br/>");
     expect(html).not.toContain("<b>bold</b>");
     expect(html).not.toContain("<script>alert");
@@ -168,7 +168,7 @@ describe("editing and deleting notes", () => {
         .bind(id)
         .first("n"),
     ).toBe(1);
-    const html = await (await send(`/app/companies/${id}`, { cookie: owner.cookie })).text();
+    const html = await textOf(`/app/companies/${id}`, { cookie: owner.cookie });
     expect(html).toContain("Edited by author");
     expect(html).toContain("edited a note");
     expect((await counters(owner.tenantId)).notes).toBe(1);
@@ -202,7 +202,7 @@ describe("editing and deleting notes", () => {
 
   it("refuses another member (403, audited, nothing changed) and shows them no controls; admins and owners may", async () => {
     const { owner, other, admin, id, noteId } = await setup();
-    const page = await (await send(`/app/companies/${id}`, { cookie: other.cookie })).text();
+    const page = await textOf(`/app/companies/${id}`, { cookie: other.cookie });
     expect(page).toContain("Author&#39;s note");
     expect(page).not.toContain(`/app/notes/${noteId}/edit`);
     expect(page).not.toContain(`/app/notes/${noteId}/delete`);
@@ -219,7 +219,7 @@ describe("editing and deleting notes", () => {
     const denied = await auditOf(owner.tenantId, "permission.denied");
     expect(denied.filter((d) => d.target_type === "note")).toHaveLength(4);
 
-    const adminPage = await (await send(`/app/companies/${id}`, { cookie: admin.cookie })).text();
+    const adminPage = await textOf(`/app/companies/${id}`, { cookie: admin.cookie });
     expect(adminPage).toContain(`/app/notes/${noteId}/edit`);
     expect((await send(`/app/notes/${noteId}`, { cookie: admin.cookie, form: { body: "Moderated" } })).status).toBe(
       303,
@@ -256,7 +256,7 @@ describe("editing and deleting notes", () => {
   it("a viewer sees notes but no form and no controls", async () => {
     const { owner, id } = await setup();
     const viewer = await memberOf(owner.tenantId, "viewer");
-    const html = await (await send(`/app/companies/${id}`, { cookie: viewer.cookie })).text();
+    const html = await textOf(`/app/companies/${id}`, { cookie: viewer.cookie });
     expect(html).toContain("Author&#39;s note");
     expect(html).not.toContain("Add a note");
     expect(html).not.toContain("/edit");

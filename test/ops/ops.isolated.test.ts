@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, statusOf } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, statusOf, textOf } from "../helpers/http";
 import { lastMail } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { customerFor, stripeRequests } from "../billing/helpers";
@@ -396,7 +396,7 @@ describe("set-email-preferences", () => {
   it("turns a list off or on for someone who asked by mail, keeps the other as it was, shows it on their profile, and is audited", async () => {
     const t = await newTenant("Asked By Mail Co");
     const profile = async () =>
-      (await (await send("/app/settings/profile", { cookie: t.cookie })).text()).match(
+      (await textOf("/app/settings/profile", { cookie: t.cookie })).match(
         /Weekly digest (on|off), product news (on|off)/,
       )?.[0];
     expect(await profile()).toBe("Weekly digest on, product news off");

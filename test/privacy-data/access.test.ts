@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf } from "../helpers/tenants";
 import { newTenant } from "../contacts/contact-helpers";
@@ -147,7 +147,7 @@ describe("correcting it", () => {
     const t = await newTenant("Prefs Co");
     const saved = await send("/app/settings/profile/email-preferences", { cookie: t.cookie, form: { news: "on" } });
     expect(saved.status).toBe(303);
-    const html = await (await send(saved.headers.get("Location")!, { cookie: t.cookie })).text();
+    const html = await textOf(saved.headers.get("Location")!, { cookie: t.cookie });
     expect(html).toMatch(/Weekly digest off, product news on/);
     expect(html).toContain("Your email preferences have been saved.");
   });

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { memberOf } from "../helpers/tenants";
 import { createContact, insertCustomField, insertTag, newTenant, post } from "../contacts/contact-helpers";
 import { importFile, job } from "../import/helpers";
@@ -325,7 +325,7 @@ describe("who may erase", () => {
         ).status,
         role,
       ).toBe(403);
-      const page = await (await send(`/app/contacts/${id}`, { cookie: u.cookie })).text();
+      const page = await textOf(`/app/contacts/${id}`, { cookie: u.cookie });
       expect(page, role).not.toContain("/erase");
     }
     expect((await send(`/app/contacts/${id}`, { cookie: t.cookie })).status).toBe(200);

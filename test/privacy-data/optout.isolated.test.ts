@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { productNewsMail } from "../../src/mail/messages";
 import { queueListMail, unsubscribeToken } from "../../src/services/account/email-preferences";
-import { send, signUp } from "../helpers/http";
+import { send, signUp, textOf } from "../helpers/http";
 import { deliveredTo, lastMail, mailTo, type OutboxRow } from "../helpers/mail";
 import { newTenant } from "../helpers/tenants";
 import { createContact } from "../contacts/contact-helpers";
@@ -56,7 +56,7 @@ async function outboxRow(id: string) {
 describe("email preferences", () => {
   it("start with the digest on and news off, shown so in the profile, and change there", async () => {
     const owner = await signUp();
-    const page = await (await send("/app/settings/profile", { cookie: owner.cookie })).text();
+    const page = await textOf("/app/settings/profile", { cookie: owner.cookie });
     expect(page).toMatch(/<input id="f-digest" type="checkbox" name="digest" value="on" checked/);
     expect(page).toMatch(/<input id="f-news" type="checkbox" name="news" value="on"\/?>/);
     expect(await preferencesRow(await userId(owner.email))).toBeNull();
@@ -64,7 +64,7 @@ describe("email preferences", () => {
     const res = await send("/app/settings/profile/email-preferences", { cookie: owner.cookie, form: { news: "on" } });
     expect(res.status).toBe(303);
     expect(await preferencesRow(await userId(owner.email))).toMatchObject({ digest: 0, news: 1 });
-    const again = await (await send("/app/settings/profile", { cookie: owner.cookie })).text();
+    const again = await textOf("/app/settings/profile", { cookie: owner.cookie });
     expect(again).toMatch(/<input id="f-news" type="checkbox" name="news" value="on" checked/);
     expect(again).toMatch(/<input id="f-digest" type="checkbox" name="digest" value="on"\/?>/);
   });

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
-import { send, statusOf } from "../helpers/http";
+import { send, statusOf, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf } from "../helpers/tenants";
 import {
@@ -216,7 +216,7 @@ describe("Download my data (an owner)", () => {
   it("holds every record of every kind, the account's data, and a manifest of every file", async () => {
     const { t, ids } = await seedWorkspace();
     await send("/app/settings/profile/name", { cookie: t.cookie, form: { name: "Olive Owner" } });
-    const page = await (await send("/app/settings/privacy", { cookie: t.cookie })).text();
+    const page = await textOf("/app/settings/privacy", { cookie: t.cookie });
     expect(page).toContain("California Consumer Privacy Act");
     expect(page).toContain("right to know");
 
@@ -397,7 +397,7 @@ describe("Download my data (a member)", () => {
   it("holds only the member's own account data, none of the workspace's records", async () => {
     const { t } = await seedWorkspace();
     const member = await memberOf(t.tenantId, "member");
-    const page = await (await send("/app/settings/privacy", { cookie: member.cookie })).text();
+    const page = await textOf("/app/settings/privacy", { cookie: member.cookie });
     expect(page).not.toContain("all of its contacts");
     const { path } = await requestCopy(member);
     const { zip } = await download(path, member.cookie);

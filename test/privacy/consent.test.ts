@@ -8,7 +8,7 @@ import { COOKIES } from "../../src/lib/cookies";
 import { ANALYTICS_PATHS } from "../../src/lib/analytics-consent";
 import { LEGAL_DATES } from "../../src/lib/legal";
 import { LIMITS } from "../../src/auth/rate-limit";
-import { cookieHeader, randomIp, send, setCookies, signUp } from "../helpers/http";
+import { cookieHeader, randomIp, send, setCookies, signUp, textOf } from "../helpers/http";
 import { GA_ENV, GA_ID, GOOGLE_HOST, attr, consentRows, cspDirectives, cspNonce, scriptTags } from "./helpers";
 
 const CONSENT = COOKIES.consent.name;
@@ -117,11 +117,11 @@ describe("before any choice", () => {
   it("shows the banner only on public pages to signed-out visitors, never under /app", async () => {
     const { cookie } = await signUp({}, { env: GA_ENV });
     for (const path of ["/app", "/app/contacts", "/app/settings/profile", "/privacy"]) {
-      const html = await (await send(path, { cookie, env: GA_ENV })).text();
+      const html = await textOf(path, { cookie, env: GA_ENV });
       expect(html, path).not.toContain('id="consent-banner"');
       expect(html, path).toContain('href="/cookies#cookie-settings"'); // the footer link is everywhere
     }
-    expect(await (await send("/login", { env: GA_ENV })).text()).not.toContain('id="consent-banner"');
+    expect(await textOf("/login", { env: GA_ENV })).not.toContain('id="consent-banner"');
   });
 });
 
@@ -275,7 +275,7 @@ describe("changing the choice", () => {
 
   it("the cookies page shows the current choice and the same two buttons", async () => {
     const { cookie } = await choose("reject");
-    const html = await (await send("/cookies", { cookie, env: GA_ENV })).text();
+    const html = await textOf("/cookies", { cookie, env: GA_ENV });
     const section = html.match(/<section id="cookie-settings"[\s\S]*?<\/section>/)![0];
     expect(section).toContain("You rejected analytics cookies");
     expect(section).toContain("Accept analytics cookies");

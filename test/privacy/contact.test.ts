@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/auth/rate-limit";
-import { randomIp, send, uniqueEmail } from "../helpers/http";
+import { randomIp, send, uniqueEmail, textOf } from "../helpers/http";
 import { deliveredTo, mailTo } from "../helpers/mail";
 
 const GOOD = { name: "Ada Lovelace", message: "Hello, I would like to know how the export works." };
@@ -26,7 +26,7 @@ function fieldError(html: string, field: string): string | undefined {
 
 describe("the contact form", () => {
   it("has name, email and message fields, a hidden honeypot, and is linked from the footer", async () => {
-    const html = await (await send("/contact")).text();
+    const html = await textOf("/contact");
     expect(html).toContain('<form class="stack" method="post" action="/contact"');
     for (const name of ["name", "email", "message"]) expect(html).toMatch(new RegExp(`name="${name}"`));
     expect(html).toMatch(
@@ -78,7 +78,7 @@ describe("the contact form", () => {
     const res = await send("/contact", { form: { ...GOOD, email: email.toUpperCase(), message }, ip, env: config });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/contact?sent");
-    expect(await (await send("/contact?sent")).text()).toContain("Thank you, your message is on its way");
+    expect(await textOf("/contact?sent")).toContain("Thank you, your message is on its way");
 
     const [row] = await storedFrom(email);
     expect(row).toMatchObject({ name: GOOD.name, email, message });

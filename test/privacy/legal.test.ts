@@ -6,10 +6,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { COOKIES, cookieLifetime } from "../../src/lib/cookies";
 import { LEGAL_DATES, PRIVACY_VERSION, needsPrivacyNotice } from "../../src/lib/legal";
-import { cookieHeader, send, setCookies, signUp } from "../helpers/http";
+import { cookieHeader, send, setCookies, signUp, textOf } from "../helpers/http";
 
 /** The page's text without tags, with HTML entities decoded, whitespace collapsed. */
-function textOf(html: string): string {
+function plainText(html: string): string {
   return html
     .replace(/<[^>]+>/g, " ")
     .replace(/&lt;/g, "<")
@@ -39,7 +39,7 @@ describe("legal pages", () => {
   });
 
   it("the privacy policy states what the published policy promises", async () => {
-    const text = textOf(await (await send("/privacy")).text());
+    const text = plainText(await textOf("/privacy"));
     for (const claim of [
       "We do not sell, rent or trade personal information",
       "California Consumer Privacy Act (CCPA)",
@@ -65,7 +65,7 @@ describe("legal pages", () => {
   });
 
   it("/cookies lists every cookie the code sets, by name, kind, purpose and lifetime", async () => {
-    const html = await (await send("/cookies")).text();
+    const html = await textOf("/cookies");
     const rows = [
       ...html.matchAll(
         /<tr><td><code>([\s\S]*?)<\/code><\/td><td>([\s\S]*?)<\/td><td>([\s\S]*?)<\/td><td>([\s\S]*?)<\/td><\/tr>/g,
@@ -73,7 +73,7 @@ describe("legal pages", () => {
     ].map((m) =>
       m
         .slice(1)
-        .map(textOf)
+        .map(plainText)
         .map((s) => s.trim()),
     );
     const listed = Object.values(COOKIES);
@@ -130,7 +130,7 @@ describe("legal pages", () => {
       ["/terms", ""],
       ["/app", cookie],
     ] as const) {
-      const footer = (await (await send(path, { cookie: c })).text()).match(/<footer[\s\S]*<\/footer>/)![0];
+      const footer = (await textOf(path, { cookie: c })).match(/<footer[\s\S]*<\/footer>/)![0];
       expect(footer, path).toContain('<a href="/contact">Contact</a>');
       expect(footer, path).toContain('<a href="/cookies#cookie-settings">Cookie settings</a>');
     }
@@ -171,7 +171,7 @@ describe("the privacy-policy change notice", () => {
   it("shows once to a user who accepted an older policy, on every page, until dismissed", async () => {
     const { cookie, email } = await longStandingUser();
     for (const path of ["/app", "/app/contacts", "/privacy"]) {
-      const html = await (await send(path, { cookie })).text();
+      const html = await textOf(path, { cookie });
       expect(html, path).toContain(NOTICE);
       expect(html, path).toContain(`We updated our privacy policy on <time datetime="${PRIVACY_VERSION}">`);
     }
@@ -202,7 +202,7 @@ describe("the privacy-policy change notice", () => {
     });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("");
-    expect(await (await send("/app", { cookie })).text()).not.toContain(NOTICE);
+    expect(await textOf("/app", { cookie })).not.toContain(NOTICE);
   });
 
   it("a notice of an older version dismisses nothing: the current one comes back", async () => {
@@ -214,13 +214,13 @@ describe("the privacy-policy change notice", () => {
     });
     expect(await res.text()).toContain(`datetime="${PRIVACY_VERSION}"`);
     expect((await userRow(email)).privacy_seen_version).toBeNull();
-    expect(await (await send("/app", { cookie })).text()).toContain(NOTICE);
+    expect(await textOf("/app", { cookie })).toContain(NOTICE);
   });
 
   it("shows again when the policy's date is newer than the one the user dismissed", async () => {
     const { cookie, email } = await longStandingUser();
     await send("/app/privacy-notice", { cookie, form: { version: PRIVACY_VERSION, back: "/app" } });
-    expect(await (await send("/app", { cookie })).text()).not.toContain(NOTICE);
+    expect(await textOf("/app", { cookie })).not.toContain(NOTICE);
     const row = await userRow(email);
     const user = { termsAcceptedAt: row.terms_accepted_at, privacySeenVersion: row.privacy_seen_version };
     // The stored state, against today's policy and against a policy dated later.
@@ -229,9 +229,9 @@ describe("the privacy-policy change notice", () => {
 
     // What the user sees once the date they dismissed is older than the policy's (as after a change).
     await env.DB.prepare("UPDATE users SET privacy_seen_version = '2025-06-01' WHERE email = ?").bind(email).run();
-    expect(await (await send("/app", { cookie })).text()).toContain(NOTICE);
+    expect(await textOf("/app", { cookie })).toContain(NOTICE);
     await send("/app/privacy-notice", { cookie, form: { version: PRIVACY_VERSION, back: "/app" } });
-    expect(await (await send("/app", { cookie })).text()).not.toContain(NOTICE);
+    expect(await textOf("/app", { cookie })).not.toContain(NOTICE);
   });
 
   it("needs a session to dismiss", async () => {

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RETENTION } from "../../src/lib/legal";
-import { logIn, send } from "../helpers/http";
+import { logIn, send, textOf } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { DAY, runCron } from "../closure/helpers";
 import { importFile } from "../import/helpers";
@@ -32,7 +32,7 @@ describe("what an import changed", () => {
     await runCron(due - MINUTE);
     expect(await count("SELECT 1 FROM import_records WHERE import_id = ?", id)).toBeGreaterThan(0);
     // The month-old session ended with the idle timeout; sign in again as the user would.
-    const before = text(await (await send(`/app/import/${id}`, { cookie: (await logIn(t.email)).cookie })).text());
+    const before = text(await textOf(`/app/import/${id}`, { cookie: (await logIn(t.email)).cookie }));
     expect(before).toContain("Undo the import");
 
     await twiceIsOnce(due + MINUTE);
@@ -41,7 +41,7 @@ describe("what an import changed", () => {
       records_deleted_at: due + MINUTE,
     });
     const cookie = (await logIn(t.email)).cookie;
-    const after = text(await (await send(`/app/import/${id}`, { cookie })).text());
+    const after = text(await textOf(`/app/import/${id}`, { cookie }));
     expect(after).not.toContain("Undo the import");
     expect(after).toContain("This import can no longer be undone");
     // Asking anyway changes nothing: the contacts stay.
@@ -60,7 +60,7 @@ describe("what an import changed", () => {
     expect(await count("SELECT 1 FROM import_records WHERE import_id = ?", id)).toBeGreaterThan(0);
     await runCron(created + 7 * DAY + MINUTE, { RETENTION_IMPORT_UNDO_DAYS: "7" });
     expect(await count("SELECT 1 FROM import_records WHERE import_id = ?", id)).toBe(0);
-    const page = text(await (await send("/privacy", { env: { RETENTION_IMPORT_UNDO_DAYS: "7" } })).text());
+    const page = text(await textOf("/privacy", { env: { RETENTION_IMPORT_UNDO_DAYS: "7" } }));
     expect(page).toContain(
       "what an import changed (the values it replaced, so that it can be undone): 7 days after the import; after that it can no longer be undone",
     );
@@ -80,7 +80,7 @@ describe("the weekly digest's run records", () => {
     expect(await one("SELECT week FROM digest_runs WHERE week = '2031-W02'")).toEqual({ week: "2031-W02" });
     await twiceIsOnce(due + MINUTE);
     expect(await one("SELECT week FROM digest_runs WHERE week = '2031-W02'")).toBeNull();
-    const page = text(await (await send("/privacy")).text());
+    const page = text(await textOf("/privacy"));
     expect(page).toContain(
       `the weekly digest's record of each run (the week and how far the sending got; no content): ${RETENTION.digestRunDays} days`,
     );

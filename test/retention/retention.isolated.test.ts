@@ -9,7 +9,7 @@ import { LIMITS, LONGEST_WINDOW_MS } from "../../src/auth/rate-limit";
 import { RETENTION } from "../../src/lib/legal";
 import { STATEMENTS_PER_RUN } from "../../src/services/privacy/retention";
 import { countingDb } from "../helpers/query-count";
-import { cookieHeader, logIn, randomIp, send, signUp, uniqueEmail } from "../helpers/http";
+import { cookieHeader, logIn, randomIp, send, signUp, uniqueEmail, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { newTenant } from "../helpers/tenants";
 import { DAY, r2Keys, runCron } from "../closure/helpers";
@@ -39,9 +39,7 @@ describe("the audit trail", () => {
     expect(await one("SELECT 1 AS x FROM audit_log WHERE id = ?", entry.id)).not.toBeNull();
     await runCron(entry.created_at + 90 * DAY + MINUTE, { RETENTION_AUDIT_LOG_DAYS: "90" });
     expect(await one("SELECT 1 AS x FROM audit_log WHERE id = ?", entry.id)).toBeNull();
-    expect(await (await send("/privacy", { env: { RETENTION_AUDIT_LOG_DAYS: "90" } })).text()).toContain(
-      "the audit trail: 90 days",
-    );
+    expect(await textOf("/privacy", { env: { RETENTION_AUDIT_LOG_DAYS: "90" } })).toContain("the audit trail: 90 days");
   });
 
   it("is still append-only for everyone else: a recent entry cannot be deleted or changed", async () => {
@@ -118,7 +116,7 @@ describe("copies of sent mail", () => {
       subject: "Recent",
       status: "retrying",
     });
-    const privacy = (await (await send("/privacy")).text()).replace(/\s+/g, " ");
+    const privacy = (await textOf("/privacy")).replace(/\s+/g, " ");
     expect(privacy).toContain(
       `copies of the emails we sent, and of emails we could not deliver: ${RETENTION.mailBodyDays} days after they were written; then the whole record of the email goes, including the address it was sent to (an email still waiting for a retry by then is never sent)`,
     );
@@ -132,14 +130,14 @@ describe("import files", () => {
         .replace(/<[^>]+>/g, " ")
         .replace(/&#39;|&#x27;|&apos;/g, "'")
         .replace(/\s+/g, " ");
-    const page = text(await (await send("/privacy")).text());
+    const page = text(await textOf("/privacy"));
     expect(page).toContain(
       `uploaded import files and their error reports and previews: ${RETENTION.importFileDays} days after the upload, then deleted. A contact you erase stays in the file that imported them, and in its error report and preview, until then, and goes with it`,
     );
     expect(page).toContain(
       `An erased contact's row in an uploaded import file, or in its error report or preview, is deleted with that file, ${RETENTION.importFileDays} days after the upload.`,
     );
-    const configured = text(await (await send("/privacy", { env: { RETENTION_IMPORT_FILE_DAYS: "3" } })).text());
+    const configured = text(await textOf("/privacy", { env: { RETENTION_IMPORT_FILE_DAYS: "3" } }));
     expect(configured).toContain("is deleted with that file, 3 days after the upload.");
   });
 
@@ -215,7 +213,7 @@ describe("messages to support and cookie choices", () => {
     expect(await one("SELECT 1 AS x FROM consent_records WHERE id = ?", rec.id)).not.toBeNull();
     await twiceIsOnce(due + MINUTE);
     expect(await one("SELECT 1 AS x FROM consent_records WHERE id = ?", rec.id)).toBeNull();
-    expect(await (await send("/privacy")).text()).toContain(
+    expect(await textOf("/privacy")).toContain(
       `the record of each cookie choice (our proof of your consent or refusal): ${RETENTION.consentRecordDays} days`,
     );
   });
@@ -285,7 +283,7 @@ describe("the ledger of erased workspaces", () => {
 
 describe("the privacy page", () => {
   it("lists every period the job keeps to, with the values configured", async () => {
-    const html = (await (await send("/privacy")).text()).replace(/\s+/g, " ");
+    const html = (await textOf("/privacy")).replace(/\s+/g, " ");
     for (const line of [
       `${RETENTION.closureGraceDays} days in which it can be reopened`,
       `for ${RETENTION.billingLedgerYears} years`,
@@ -300,19 +298,17 @@ describe("the privacy page", () => {
     ]) {
       expect(html).toContain(line);
     }
-    const configured = await (
-      await send("/privacy", {
-        env: {
-          CLOSURE_GRACE_DAYS: "14",
-          RETENTION_BILLING_LEDGER_YEARS: "10",
-          RETENTION_SUPPORT_MESSAGE_DAYS: "180",
-          RETENTION_MAIL_BODY_DAYS: "7",
-          RETENTION_IMPORT_FILE_DAYS: "3",
-          RETENTION_IMPORT_UNDO_DAYS: "5",
-          RETENTION_CONSENT_RECORD_DAYS: "400",
-        },
-      })
-    ).text();
+    const configured = await textOf("/privacy", {
+      env: {
+        CLOSURE_GRACE_DAYS: "14",
+        RETENTION_BILLING_LEDGER_YEARS: "10",
+        RETENTION_SUPPORT_MESSAGE_DAYS: "180",
+        RETENTION_MAIL_BODY_DAYS: "7",
+        RETENTION_IMPORT_FILE_DAYS: "3",
+        RETENTION_IMPORT_UNDO_DAYS: "5",
+        RETENTION_CONSENT_RECORD_DAYS: "400",
+      },
+    });
     for (const line of [
       "14 days in which it can be reopened",
       "for 10 years",
@@ -324,9 +320,7 @@ describe("the privacy page", () => {
     ]) {
       expect(configured).toContain(line);
     }
-    expect(await (await send("/terms", { env: { CLOSURE_GRACE_DAYS: "14" } })).text()).toContain(
-      "It can be reopened for 14 days",
-    );
+    expect(await textOf("/terms", { env: { CLOSURE_GRACE_DAYS: "14" } })).toContain("It can be reopened for 14 days");
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { app } from "../../src/app";
 import { TOKEN_ROUTES } from "../../src/lib/request";
-import { send, signUp, uniqueEmail } from "../helpers/http";
+import { send, signUp, uniqueEmail, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { failingDatabase } from "../helpers/faults";
 
@@ -83,7 +83,7 @@ describe("security headers on every response", () => {
   });
 
   it("configure htmx without eval and without injected indicator styles", async () => {
-    const html = await (await send("/")).text();
+    const html = await textOf("/");
     const config = JSON.parse(html.match(/<meta name="htmx-config" content="([^"]+)"/)![1]!.replaceAll("&quot;", '"'));
     expect(config.allowEval).toBe(false);
     expect(config.includeIndicatorStyles).toBe(false);

@@ -309,5 +309,6 @@ describe("route × role table", () => {
         }
       }
     }
-  });
+    // Every route as every role, one after another: minutes' worth of requests on a loaded machine.
+  }, 90_000);
 });

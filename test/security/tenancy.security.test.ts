@@ -1,14 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 
 describe("two tenants", () => {
   it("each sees only its own workspace", async () => {
     const a = await newTenant("Alpha Plumbing");
     const b = await newTenant("Beta Bakery");
-    const pageA = await (await send("/app", { cookie: a.cookie })).text();
-    const pageB = await (await send("/app", { cookie: b.cookie })).text();
+    const pageA = await textOf("/app", { cookie: a.cookie });
+    const pageB = await textOf("/app", { cookie: b.cookie });
     expect(pageA).toContain("Alpha Plumbing");
     expect(pageA).not.toContain("Beta Bakery");
     expect(pageA).not.toContain(b.email);

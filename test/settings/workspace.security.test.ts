@@ -1,7 +1,7 @@
 /** Workspace settings under attack: other tenants' tags and fields, members and viewers. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { auditOf, crmSnapshot, insertField, insertTag } from "../companies/helpers";
 
@@ -25,7 +25,7 @@ describe("settings across tenants", () => {
       expect(await res.text()).not.toContain("Alpha secret");
     }
     for (const path of ["/app/settings/tags", "/app/settings/fields", "/app/companies/new"]) {
-      expect(await (await send(path, { cookie: b.cookie })).text(), path).not.toContain("Alpha secret");
+      expect(await textOf(path, { cookie: b.cookie }), path).not.toContain("Alpha secret");
     }
     for (const id of ["0", "abc", "99999999999999999999"]) {
       expect((await send(`/app/settings/tags/${id}/delete`, { cookie: b.cookie, form: {} })).status).toBe(404);

@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, logIn, send, uniqueEmail, statusOf } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, uniqueEmail, statusOf, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { tracesOf } from "../closure/helpers";
 import { auditEntries, invite, invitedExistingUser, invitedMember, verifiedOwner } from "./team-helpers";
@@ -78,7 +78,7 @@ describe("deleting an invited member", () => {
     expect(await tracesOf([member.email, member.userId, ATTEMPT_IP])).toEqual([]);
     // The owner's trail keeps every entry, now about a former member.
     expect(await actionCounts(owner.tenantId, ACTIONS)).toEqual(before);
-    const page = await (await send("/app/settings/audit", { cookie: owner.cookie })).text();
+    const page = await textOf("/app/settings/audit", { cookie: owner.cookie });
     expect(page).not.toContain(member.email);
     expect(page).toContain("former member");
     const roleChange = (await auditEntries(owner.tenantId, "member.role_changed"))[0]!;
@@ -147,7 +147,7 @@ describe("deleting a member who changed their address", () => {
     await changeAddress(member.cookie, current);
     // Another workspace invites them at the address they no longer use: it is still theirs to erase.
     await invite(other.cookie, former, "viewer");
-    expect(await (await send("/app/settings/team", { cookie: other.cookie })).text()).toContain(former);
+    expect(await textOf("/app/settings/team", { cookie: other.cookie })).toContain(former);
     expect(await auditEntries(owner.tenantId, "invitation.created")).toEqual([
       expect.objectContaining({ targetLabel: former }),
     ]);
@@ -160,7 +160,7 @@ describe("deleting a member who changed their address", () => {
 
     expect(await tracesOf([former, current, member.userId])).toEqual([]);
     for (const o of [owner, other]) {
-      const audit = await (await send("/app/settings/audit", { cookie: o.cookie })).text();
+      const audit = await textOf("/app/settings/audit", { cookie: o.cookie });
       expect(audit).not.toContain(former);
       expect((await send("/app/settings/team", { cookie: o.cookie }).then((r) => r.text())).includes(former)).toBe(
         false,

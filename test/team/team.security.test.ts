@@ -1,7 +1,7 @@
 /** The team routes under attack: other tenants' ids, hostile input, low roles and forged tokens. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GOOD_PASSWORD, send, uniqueEmail } from "../helpers/http";
+import { GOOD_PASSWORD, send, uniqueEmail, textOf } from "../helpers/http";
 import {
   auditEntries,
   fieldError,
@@ -61,7 +61,7 @@ describe("two workspaces", () => {
     expect(await teamState()).toEqual(before);
     expect(await teamCounts()).toEqual(counts);
     // B's own pages never show A's people.
-    const team = await (await send("/app/settings/team", { cookie: b.cookie })).text();
+    const team = await textOf("/app/settings/team", { cookie: b.cookie });
     expect(team).not.toContain(pending);
     expect(team).not.toContain(aMember.email);
     expect(team).not.toContain(a.email);
@@ -74,7 +74,7 @@ describe("two workspaces", () => {
       const res = await send("/app/workspaces/switch", { cookie: b.cookie, form: { tenant_id: tenantId } });
       expect(res.status, tenantId).toBe(404);
     }
-    expect(await (await send("/app", { cookie: b.cookie })).text()).toContain("Beta Switch");
+    expect(await textOf("/app", { cookie: b.cookie })).toContain("Beta Switch");
     expect(await auditEntries(a.tenantId, "tenant.switched")).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hashToken } from "../../src/auth/tokens";
-import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, statusOf } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, statusOf, textOf } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import {
   acceptWithNewAccount,
@@ -39,14 +39,12 @@ describe("inviting", () => {
       }),
     ]);
 
-    const team = await (await send("/app/settings/team", { cookie: owner.cookie })).text();
+    const team = await textOf("/app/settings/team", { cookie: owner.cookie });
     expect(team).toContain("Pending invitations");
     expect(team).toContain(email);
     expect(team).toContain(owner.email);
     expect(team).not.toContain("Invitation sent."); // the notice belongs to the redirect only
-    expect(await (await send("/app/settings/team?notice=invited", { cookie: owner.cookie })).text()).toContain(
-      "Invitation sent.",
-    );
+    expect(await textOf("/app/settings/team?notice=invited", { cookie: owner.cookie })).toContain("Invitation sent.");
 
     // Looking at the invitation changes nothing.
     const before = await teamState();
@@ -83,7 +81,7 @@ describe("inviting", () => {
       expect.objectContaining({ actorUserId: user!.id, targetLabel: email }),
     ]);
 
-    const after = await (await send("/app/settings/team", { cookie: owner.cookie })).text();
+    const after = await textOf("/app/settings/team", { cookie: owner.cookie });
     expect(after).toContain("No pending invitations.");
     expect(after).toMatch(new RegExp(`${email.replace(/[.]/g, "\\.")}</td><td[^>]*>member</td>`));
   });
@@ -94,7 +92,7 @@ describe("inviting", () => {
     await invite(owner.cookie, user.email, "viewer");
     const { token } = await invitationMailTo(user.email);
 
-    const anonymous = await (await send(`/invite/${token}`)).text();
+    const anonymous = await textOf(`/invite/${token}`);
     expect(anonymous).toContain("Log in to accept");
     expect(anonymous).toContain(`href="/login?next=/invite/${token}"`);
     expect(anonymous).not.toContain('name="password"');
@@ -109,16 +107,16 @@ describe("inviting", () => {
     const login = await send(`/login?next=/invite/${token}`, { form: { email: user.email, password: GOOD_PASSWORD } });
     expect(login.headers.get("Location")).toBe(`/invite/${token}`);
 
-    const signedIn = await (await send(`/invite/${token}`, { cookie: user.cookie })).text();
+    const signedIn = await textOf(`/invite/${token}`, { cookie: user.cookie });
     expect(signedIn).toContain("Join Granite Works</button>");
     const joined = await send(`/invite/${token}`, { cookie: user.cookie, form: {} });
     expect(joined.status).toBe(303);
     expect(joined.headers.get("Location")).toBe("/app");
 
-    const dashboard = await (await send("/app", { cookie: user.cookie })).text();
+    const dashboard = await textOf("/app", { cookie: user.cookie });
     expect(dashboard).toContain("Granite Works");
     expect(dashboard).toContain("viewer");
-    const workspaces = await (await send("/app/workspaces", { cookie: user.cookie })).text();
+    const workspaces = await textOf("/app/workspaces", { cookie: user.cookie });
     expect(workspaces).toContain("Granite Works");
     expect(workspaces).toContain("Own Shop");
   });
@@ -130,7 +128,7 @@ describe("inviting", () => {
     const { token } = await invitationMailTo(email);
     const stranger = await signUp();
 
-    const page = await (await send(`/invite/${token}`, { cookie: stranger.cookie })).text();
+    const page = await textOf(`/invite/${token}`, { cookie: stranger.cookie });
     expect(page).toContain(`You are logged in as <strong>${stranger.email}</strong>`);
     expect(page).toContain("Log out");
     const before = await teamState();
@@ -198,9 +196,7 @@ describe("inviting", () => {
     ).toBe(404);
     expect(await teamCounts()).toEqual(before);
     // The team page still lists it, marked, so an admin can send it again.
-    expect(await (await send("/app/settings/team", { cookie: owner.cookie })).text()).toContain(
-      "<strong>Expired</strong>",
-    );
+    expect(await textOf("/app/settings/team", { cookie: owner.cookie })).toContain("<strong>Expired</strong>");
   });
 
   it("revoking stops the link", async () => {
@@ -261,7 +257,7 @@ describe("inviting", () => {
     await invite(owner.cookie, email, "admin");
     const second = await invitationMailTo(email);
     expect((await send(`/invite/${first.token}`)).status).toBe(404);
-    const html = await (await send(`/invite/${second.token}`)).text();
+    const html = await textOf(`/invite/${second.token}`);
     expect(html).toContain("<strong>admin</strong>");
     const pending = await env.DB.prepare("SELECT count(*) AS n FROM invitations WHERE email = ? AND revoked_at IS NULL")
       .bind(email)
@@ -329,7 +325,7 @@ describe("inviting", () => {
     expect(html).not.toContain("/revoke");
     expect(html).not.toContain("/remove");
 
-    const asOwner = await (await send("/app/settings/team", { cookie: owner.cookie })).text();
+    const asOwner = await textOf("/app/settings/team", { cookie: owner.cookie });
     expect(asOwner).toContain("Send invitation");
     expect(asOwner).toContain("/revoke");
     expect(asOwner).toContain(`/app/settings/team/members/${viewer.userId}/remove`);
@@ -366,7 +362,7 @@ describe("members", () => {
         form: { email: uniqueEmail("x"), role: "member" },
       }),
     ).toBe(403);
-    expect(await (await send("/app", { cookie: admin.cookie })).text()).toContain("viewer");
+    expect(await textOf("/app", { cookie: admin.cookie })).toContain("viewer");
   });
 
   it("admins manage members and viewers; only the owner changes or removes an admin; nobody changes the owner here", async () => {
@@ -433,7 +429,7 @@ describe("members", () => {
     const member = await invitedExistingUser(owner, "member");
     // A second browser, logged in later, works in the user's own workspace (their first).
     const elsewhere = await logIn(member.email);
-    expect(await (await send("/app", { cookie: member.cookie })).text()).toContain("Removal Co");
+    expect(await textOf("/app", { cookie: member.cookie })).toContain("Removal Co");
 
     const res = await send(`/app/settings/team/members/${member.userId}/remove`, { cookie: owner.cookie, form: {} });
     expect(res.status).toBe(303);
@@ -547,7 +543,7 @@ describe("workspaces", () => {
       .bind(user.userId)
       .first<{ tenantId: string }>();
 
-    const list = await (await send("/app/workspaces", { cookie: user.cookie })).text();
+    const list = await textOf("/app/workspaces", { cookie: user.cookie });
     expect(list).toContain("Their Own Co");
     expect(list).toContain("Second Home Ltd");
     expect(list).toContain("Current workspace");
@@ -557,7 +553,7 @@ describe("workspaces", () => {
     const res = await send("/app/workspaces/switch", { cookie: user.cookie, form: { tenant_id: own!.tenantId } });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app");
-    const dashboard = await (await send("/app", { cookie: user.cookie })).text();
+    const dashboard = await textOf("/app", { cookie: user.cookie });
     expect(dashboard).toContain("<h1>Their Own Co</h1>");
     expect(await auditEntries(own!.tenantId, "tenant.switched")).toEqual([
       expect.objectContaining({ actorUserId: user.userId }),
@@ -566,6 +562,6 @@ describe("workspaces", () => {
 
   it("the layout links to the workspaces page", async () => {
     const { cookie } = await signUp();
-    expect(await (await send("/app", { cookie })).text()).toContain('href="/app/workspaces"');
+    expect(await textOf("/app", { cookie })).toContain('href="/app/workspaces"');
   });
 });
