@@ -1,3 +1,4 @@
+import { recordPath, type RecordKind } from "../../lib/records";
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
@@ -32,7 +33,7 @@ export interface ImportJobView extends ImportSummary {
   stoppedDuring: "analysing" | "committing" | "undoing" | null;
   kept: {
     total: number;
-    items: { type: "contact" | "company" | "tag"; id: number; name: string; fields: string[] }[];
+    items: { type: RecordKind | "tag"; id: number; name: string; fields: string[] }[];
   } | null;
 }
 
@@ -378,7 +379,7 @@ function Kept(p: { job: ImportJobView }) {
             {k.type === "tag" ? (
               <a href="/app/settings/tags">Tag {k.name}</a>
             ) : (
-              <a href={`/app/${k.type === "contact" ? "contacts" : "companies"}/${k.id}`}>{k.name || `#${k.id}`}</a>
+              <a href={recordPath({ type: k.type, id: k.id })}>{k.name || `#${k.id}`}</a>
             )}
             : {k.fields.join(", ")}
           </li>
