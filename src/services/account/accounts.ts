@@ -1,4 +1,5 @@
 /** Sign-up and login: the business rules, independent of HTTP. */
+import { defaultPipelineStatements } from "../deals/defaults";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { memberships, sessions, tenants, users } from "../../db/schema";
@@ -116,6 +117,7 @@ export async function signUp(
       db.insert(tenants).values({ id: tenantId, name: input.companyName, createdAt: meta.now, updatedAt: meta.now }),
       userInsert(db, { id: userId, email: input.email, passwordHash, now: meta.now, verified: false }),
       db.insert(memberships).values({ tenantId, userId, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
+      ...defaultPipelineStatements(tenantId, meta.now).map((q) => db.run(q)),
       db.insert(sessions).values(session.row),
       verification.query,
       mail.query,

@@ -65,6 +65,33 @@ export const COMPANY_CSV_COLUMNS = [
 ] as const;
 
 /** The notes CSV's columns. */
+/** A deal's columns; "Contacts" lists "email (role)" joined by "; ", so an import links them back. */
+export const DEAL_CSV_COLUMNS = [
+  "Name",
+  "Amount",
+  "Currency",
+  "Pipeline",
+  "Stage",
+  "Status",
+  "Lost reason",
+  "Close date",
+  "Closed on",
+  "Company",
+  "Company domain",
+  "Contacts",
+  "Tags",
+  "Owner",
+  "Created",
+  "Updated",
+] as const;
+
+/** The built-in columns of each kind of record: a custom field may not take one's name. */
+export const BUILT_IN_COLUMNS = {
+  contact: CONTACT_CSV_COLUMNS,
+  company: COMPANY_CSV_COLUMNS,
+  deal: DEAL_CSV_COLUMNS,
+} as const;
+
 export const NOTE_CSV_COLUMNS = [
   "Record type",
   "Record id",

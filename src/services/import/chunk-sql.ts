@@ -24,10 +24,11 @@ export interface RowSource {
   id: SQL;
 }
 
-const TABLES = { contact: sql.raw("contacts"), company: sql.raw("companies") } as const;
+const TABLES = { contact: sql.raw("contacts"), company: sql.raw("companies"), deal: sql.raw("deals") } as const;
 const TAG_LINKS = {
   contact: sql`INSERT INTO contact_tags (tenant_id, contact_id, tag_id)`,
   company: sql`INSERT INTO company_tags (tenant_id, company_id, tag_id)`,
+  deal: sql`INSERT INTO deal_tags (tenant_id, deal_id, tag_id)`,
 } as const;
 
 /** The records a batch has just inserted from `rows` (alias `r`): row k's is max(id) - (n - 1) + k. */

@@ -4,12 +4,13 @@
  * and note it changed on matched records, driven by the page's JSON rows (RestoreRow) as the import was.
  */
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
-import type { SubjectType } from "../../db/schema";
+import type { ImportRecord } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import { deleteNotesOfStatements } from "../records/notes";
 import type { CompanyFields, ContactFields } from "./chunk";
 
-export type RecordType = SubjectType | "tag";
+/** What an import writes and its undo removes or restores (import_records.entity_type). */
+export type RecordType = ImportRecord["entityType"];
 
 /** What undoing one updated record puts back. */
 export interface RestoreRow {
@@ -132,7 +133,7 @@ function restoreCompanies(t: TenantDb, rows: string, now: number): SQL[] {
 /** The statements that restore a page of updated records of one type. */
 export function restoreStatements(
   t: TenantDb,
-  type: SubjectType,
+  type: Exclude<RecordType, "tag">,
   importId: string,
   actorId: string | null,
   restores: RestoreRow[],

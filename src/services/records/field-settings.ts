@@ -8,7 +8,7 @@ import { isUniqueViolation } from "../../db/sql";
 import { customFields, customFieldValues, type CustomFieldKind, type SubjectType } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
-import { COMPANY_CSV_COLUMNS, CONTACT_CSV_COLUMNS } from "../export/columns";
+import { BUILT_IN_COLUMNS } from "../export/columns";
 import { getCustomField, type CustomField } from "./custom-fields";
 
 export type FieldChange = { ok: true; field: CustomField } | { ok: false; field: "name" | "options"; message: string };
@@ -23,7 +23,7 @@ export async function createCustomFieldAudited(
     return { ok: false, field: "options", message: "A select field needs at least one option." };
   // Exports name a field's column after it, next to the built-in columns, and imports map columns
   // back by name: a field called "Email" would make two "Email" columns and take the other's data.
-  const builtIn = (input.entity === "contact" ? CONTACT_CSV_COLUMNS : COMPANY_CSV_COLUMNS) as readonly string[];
+  const builtIn: readonly string[] = BUILT_IN_COLUMNS[input.entity];
   const taken = builtIn.find((column) => column.toLowerCase() === input.name.trim().toLowerCase());
   if (taken)
     return {

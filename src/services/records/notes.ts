@@ -4,7 +4,7 @@
  */
 import { desc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, contacts, notes, tenantCounters, users, type Role, type SubjectType } from "../../db/schema";
+import { companies, contacts, deals, notes, tenantCounters, users, type Role, type SubjectType } from "../../db/schema";
 import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import { activityInsert } from "./activity";
@@ -27,9 +27,11 @@ export interface NoteActor {
   role: Role;
 }
 
-/** Whether the subject (contact or company) exists in the tenant. */
+const SUBJECT_TABLES = { contact: contacts, company: companies, deal: deals } as const;
+
+/** Whether the subject (contact, company or deal) exists in the tenant. */
 export async function subjectExists(t: TenantDb, type: SubjectType, id: number): Promise<boolean> {
-  const table = type === "contact" ? contacts : companies;
+  const table = SUBJECT_TABLES[type];
   const [row] = await t.db
     .select({ id: table.id })
     .from(table)

@@ -2,7 +2,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
-import { companyTags, contactTags, tags, type SubjectType } from "../../db/schema";
+import { companyTags, contactTags, dealTags, tags, type SubjectType } from "../../db/schema";
 
 /** The palette. Each name maps to a pair of CSS classes with AA contrast in light and dark. */
 export const TAG_COLORS = ["gray", "red", "orange", "yellow", "green", "teal", "blue", "purple", "pink"] as const;
@@ -83,10 +83,15 @@ export async function findOrCreateTag(t: TenantDb, name: string, now: number): P
   return raced;
 }
 
+const TAG_LINKS = {
+  contact: { link: contactTags, key: contactTags.contactId },
+  company: { link: companyTags, key: companyTags.companyId },
+  deal: { link: dealTags, key: dealTags.dealId },
+} as const;
+
 /** The tags of some records of a type (group the rows with tagsByRecord), for batches. Column names are unique. */
 export function tagsForQuery(t: TenantDb, type: SubjectType, ids: number[]) {
-  const link = type === "contact" ? contactTags : companyTags;
-  const key = type === "contact" ? contactTags.contactId : companyTags.companyId;
+  const { link, key } = TAG_LINKS[type];
   return t.db
     .select({ recordId: key, id: tags.id, name: tags.name, color: tags.color })
     .from(link)

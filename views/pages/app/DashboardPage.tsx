@@ -1,7 +1,8 @@
+import { recordPath, type RecordKind } from "../../lib/records";
 import { Time } from "../../components/Time";
 
 export interface DashboardRecordRef {
-  type: "contact" | "company";
+  type: RecordKind;
   id: number;
   name: string | null;
 }
@@ -18,7 +19,7 @@ export interface DashboardPageProps {
   canWrite: boolean;
 }
 
-const recordHref = (r: DashboardRecordRef) => `/app/${r.type === "contact" ? "contacts" : "companies"}/${r.id}`;
+const recordHref = (r: DashboardRecordRef) => recordPath(r);
 
 const ACTIVITY_VERBS: Record<string, string> = {
   created: "created",
@@ -33,8 +34,7 @@ function RecordLink(p: { record: DashboardRecordRef }) {
   if (p.record.name === null) return <span class="muted">a deleted {p.record.type}</span>;
   return (
     <>
-      <span class="muted">{p.record.type === "contact" ? "contact" : "company"}</span>{" "}
-      <a href={recordHref(p.record)}>{p.record.name || "(no name)"}</a>
+      <span class="muted">{p.record.type}</span> <a href={recordHref(p.record)}>{p.record.name || "(no name)"}</a>
     </>
   );
 }

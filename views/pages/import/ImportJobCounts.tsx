@@ -1,4 +1,5 @@
 /** The import job page's numbers (what the file holds, what was written) and the records an undo kept. */
+import { recordPath } from "../../lib/records";
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 
@@ -121,7 +122,7 @@ export function Kept(p: { job: ImportJobView }) {
             {k.type === "tag" ? (
               <a href="/app/settings/tags">Tag {k.name}</a>
             ) : (
-              <a href={`/app/${k.type === "contact" ? "contacts" : "companies"}/${k.id}`}>{k.name || `#${k.id}`}</a>
+              <a href={recordPath({ type: k.type, id: k.id })}>{k.name || `#${k.id}`}</a>
             )}
             : {k.fields.join(", ")}
           </li>

@@ -1,3 +1,4 @@
+import type { RecordKind } from "../../lib/records";
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
@@ -33,7 +34,7 @@ export interface ImportJobView extends ImportSummary {
   stoppedDuring: "analysing" | "committing" | "undoing" | null;
   kept: {
     total: number;
-    items: { type: "contact" | "company" | "tag"; id: number; name: string; fields: string[] }[];
+    items: { type: RecordKind | "tag"; id: number; name: string; fields: string[] }[];
   } | null;
 }
 

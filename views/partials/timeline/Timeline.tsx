@@ -1,7 +1,8 @@
+import { recordPath, type RecordKind } from "../../lib/records";
 import { RichText } from "../../components/RichText";
 import { Time } from "../../components/Time";
 
-export type TimelineSubjectType = "contact" | "company";
+export type TimelineSubjectType = RecordKind;
 
 export interface TimelineNote {
   id: number;
@@ -44,7 +45,7 @@ export interface TimelineProps {
 
 /** The path of a contact's or company's page. */
 export function subjectPath(s: { type: TimelineSubjectType; id: number }): string {
-  return `/app/${s.type === "contact" ? "contacts" : "companies"}/${s.id}`;
+  return recordPath(s);
 }
 
 /** The id of the timeline element, which htmx note forms replace with the refreshed timeline. */
