@@ -245,6 +245,38 @@ const APP_ROUTES: RouteRule[] = [
   // Erasing (a privacy request, optionally onto the suppression list): admins and owners.
   { method: "GET", path: "/app/contacts/:id/erase", least: "admin", sample: "/app/contacts/999999999/erase" },
   { method: "POST", path: "/app/contacts/:id/erase", least: "admin", sample: "/app/contacts/999999999/erase" },
+  // Deals: viewers read the board and deals; members create, edit, move, close and delete them.
+  { method: "GET", path: "/app/deals", least: "viewer" },
+  { method: "GET", path: "/app/deals/column", least: "viewer", sample: "/app/deals/column?stage=999999999" },
+  { method: "GET", path: "/app/deals/new", least: "member" },
+  { method: "POST", path: "/app/deals", least: "member", form: { name: "" } },
+  { method: "GET", path: "/app/deals/:id", least: "viewer", sample: "/app/deals/999999999" },
+  { method: "GET", path: "/app/deals/:id/edit", least: "member", sample: "/app/deals/999999999/edit" },
+  { method: "POST", path: "/app/deals/:id", least: "member", sample: "/app/deals/999999999", form: { name: "Renamed" } },
+  { method: "POST", path: "/app/deals/:id/delete", least: "member", sample: "/app/deals/999999999/delete" },
+  {
+    method: "POST",
+    path: "/app/deals/:id/move",
+    least: "member",
+    sample: "/app/deals/999999999/move",
+    form: { stage_id: "999999999" },
+  },
+  { method: "POST", path: "/app/deals/:id/won", least: "member", sample: "/app/deals/999999999/won" },
+  {
+    method: "POST",
+    path: "/app/deals/:id/lost",
+    least: "member",
+    sample: "/app/deals/999999999/lost",
+    form: { reason_text: "Price" },
+  },
+  { method: "POST", path: "/app/deals/:id/reopen", least: "member", sample: "/app/deals/999999999/reopen" },
+  {
+    method: "POST",
+    path: "/app/deals/:id/notes",
+    least: "member",
+    sample: "/app/deals/999999999/notes",
+    form: { body: "A note" },
+  },
   // Exports: the whole workspace's data leaves with them, so admins and owners only.
   { method: "GET", path: "/app/export", least: "admin" },
   { method: "GET", path: "/app/export/contacts.csv", least: "admin" },

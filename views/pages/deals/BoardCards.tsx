@@ -22,11 +22,12 @@ type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 /** One card (a list item of its column). */
 export function cardHtml(c: CardView): Markup {
-  return html`<li><a href="/app/deals/${c.id}">${c.name}</a>${c.company ? html`<span>${c.company}</span>` : ""}<b>${
-    c.amount
-  }</b>${c.closeDate ? html` <time${c.overdue ? raw(' class="od"') : ""}>${c.closeDate}</time>${c.overdue ? raw("<em>overdue</em>") : ""}` : ""}${
-    c.owner ? html` <abbr title="${c.owner.label}">${c.owner.initials}</abbr>` : ""
-  }</li>`;
+  const date = c.closeDate
+    ? html`<small>${c.overdue ? html`<time class="od">${c.closeDate}</time><em>overdue</em>` : html`<time>${c.closeDate}</time>`}</small>`
+    : "";
+  const owner = c.owner ? html`<abbr title="${c.owner.label}">${c.owner.initials}</abbr>` : "";
+  const company = c.company ? html`<span>${c.company}</span>` : "";
+  return html`<li><a href="/app/deals/${c.id}">${c.name}</a>${company}<b>${c.amount}</b>${owner}${date}</li>`;
 }
 
 /** The "Load more" item at the end of a column; htmx replaces it with the next page. */
