@@ -69,9 +69,10 @@ const cardColumns = {
   closeDate: deals.closeDate,
   closeKey: deals.closeKey,
   closedOn: deals.closedOn,
-  companyName: companies.name,
+  // A batch keys rows by column name, and deals, companies and users each have a "name".
+  companyName: sql<string | null>`${companies.name}`.as("company_name"),
   ownerEmail: users.email,
-  ownerName: users.name,
+  ownerName: sql<string | null>`${users.name}`.as("owner_name"),
 };
 
 function cardsFrom(t: TenantDb) {

@@ -3,7 +3,7 @@
  * its contacts with their roles, tags, the deal fields and its values, notes and timeline. All of it
  * as statements for one batch; another workspace's id reads nothing (404).
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { companies, contacts, dealContacts, deals, memberships, pipelines, pipelineStages, users } from "../../db/schema";
 import { contactDisplayName } from "../contacts/names";
@@ -23,13 +23,14 @@ export function dealQuery(t: TenantDb, id: number) {
       closeDate: deals.closeDate,
       ownerId: deals.ownerId,
       ownerEmail: users.email,
-      ownerName: users.name,
+      // Joined tables' columns share names ("name"): a batch keys rows by column name, so each gets its own.
+      ownerName: sql<string | null>`${users.name}`.as("owner_name"),
       companyId: deals.companyId,
-      companyName: companies.name,
+      companyName: sql<string | null>`${companies.name}`.as("company_name"),
       pipelineId: deals.pipelineId,
-      pipelineName: pipelines.name,
+      pipelineName: sql<string>`${pipelines.name}`.as("pipeline_name"),
       stageId: deals.stageId,
-      stageName: pipelineStages.name,
+      stageName: sql<string>`${pipelineStages.name}`.as("stage_name"),
       probability: pipelineStages.probability,
       status: deals.status,
       lostReason: deals.lostReason,
