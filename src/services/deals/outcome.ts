@@ -92,7 +92,7 @@ export async function closeDeal(t: TenantDb, actor: Actor, dealId: number, outco
     dealActivity(t, dealId, {
       actorId: actor.userId,
       kind: outcome.status,
-      detail: JSON.stringify({ closedOn: outcome.closedOn, ...(reason ? { reason } : {}) }),
+      detail: JSON.stringify({ closedOn: [null, outcome.closedOn], ...(reason ? { lostReason: [null, reason] } : {}) }),
       now,
     }),
     historyClose(t, dealId, now, changing),

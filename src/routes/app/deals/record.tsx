@@ -99,7 +99,7 @@ dealRecordRoutes.post("/:id/move", requireRole("member"), async (c) => {
   const result = await moveDeal(t, actorOf(c), id, stageId);
   if (!result.ok) {
     if (result.reason === "not_found") return errorResponse(c, 404);
-    const message = "That stage is not in this deal's pipeline.";
+    const message = "That stage is not in this pipeline.";
     if (wantsFragment(c)) return c.text(message, 422);
     return dealPage(c, id, { errors: { stage_id: message } }, 422);
   }
