@@ -22,11 +22,10 @@ type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 /** One card (a list item of its column). */
 export function cardHtml(c: CardView): Markup {
-  const date = c.closeDate
-    ? html`<small>${c.overdue ? html`<time class="od">${c.closeDate}</time><em>overdue</em>` : html`<time>${c.closeDate}</time>`}</small>`
-    : "";
+  // Every byte here is paid 300 times: the date is bare text; an overdue one says so in words too.
+  const date = c.closeDate ? (c.overdue ? html`<em>${c.closeDate} overdue</em>` : c.closeDate) : "";
   const owner = c.owner ? html`<abbr title="${c.owner.label}">${c.owner.initials}</abbr>` : "";
-  const company = c.company ? html`<span>${c.company}</span>` : "";
+  const company = c.company ? html`<i>${c.company}</i>` : "";
   return html`<li><a href="/app/deals/${c.id}">${c.name}</a>${company}<b>${c.amount}</b>${owner}${date}</li>`;
 }
 
