@@ -154,6 +154,10 @@
         filter: "select, button, option",
         preventOnFilter: false,
         animation: 120,
+        // Pointer events rather than native drag and drop: the same behaviour for mouse, pen and finger,
+        // and a click on the card's link stays a click until the pointer has moved a few pixels.
+        forceFallback: true,
+        fallbackTolerance: 4,
         onEnd(event) {
           if (event.from === event.to) return;
           const card = event.item;
