@@ -4,8 +4,6 @@
 // column heads (hx-swap-oob). On failure the card goes back where it was and the error is shown.
 // app.js loads this file (after SortableJS) only where a board that the user may change is shown.
 (() => {
-  "use strict";
-
   function say(text, isError) {
     const status = document.getElementById("board-status");
     const error = document.getElementById("board-error");

@@ -9,12 +9,14 @@ import { scoped } from "../../src/db/scoped";
 import { columnQuery } from "../../src/services/deals/board";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
-import { createDeal, pipelinesOf, post } from "./helpers";
+import { createDeal, pipelinesOf } from "./helpers";
 
 /** Inserts `perStage` open deals in every stage of the first pipeline, with their totals, as the app would. */
 async function fillBoard(tenantId: string, perStage: number, opts: { overdueEvery?: number } = {}) {
   const pipeline = (await pipelinesOf(tenantId))[0]!;
-  const owner = await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?").bind(tenantId).first<{ user_id: string }>();
+  const owner = await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?")
+    .bind(tenantId)
+    .first<{ user_id: string }>();
   const company = await env.DB.prepare(
     "INSERT INTO companies (tenant_id, name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, 'Northwind Traders', 'northwind traders', 1, 1, 1) RETURNING id",
   )
@@ -24,7 +26,9 @@ async function fillBoard(tenantId: string, perStage: number, opts: { overdueEver
   for (const stage of pipeline.stages)
     for (let i = 0; i < perStage; i++) {
       const overdue = opts.overdueEvery && i % opts.overdueEvery === 0;
-      const close = overdue ? "2020-01-15" : `2027-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}`;
+      const close = overdue
+        ? "2020-01-15"
+        : `2027-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}`;
       rows.push([`${stage.name} opportunity ${i}`, 1234500 + i * 100, close, stage.id]);
     }
   await env.DB.prepare(
@@ -54,7 +58,9 @@ describe("the board", () => {
     await createDeal(t.cookie, { name: "Two", amount: "8,000", stage_id: String(lead.id) });
     await createDeal(t.cookie, { name: "Drei", amount: "1,200", currency: "EUR", stage_id: String(lead.id) });
     const html = await (await send("/app/deals", { cookie: t.cookie })).text();
-    const head = html.match(new RegExp(`<h2 class="column-head" id="head-${lead.id}">(.*?)</h2>`))![1]!.replace(/<[^>]+>/g, "");
+    const head = html
+      .match(new RegExp(`<h2 class="column-head" id="head-${lead.id}">(.*?)</h2>`))![1]!
+      .replace(/<[^>]+>/g, "");
     expect(head).toBe("Lead · 3 · $48,000 · weighted $4,800 + €1,200");
   });
 
@@ -76,7 +82,9 @@ describe("the board", () => {
     expect(cards.length).toBe(6 * 50);
     const bytes = new TextEncoder().encode(html).length;
     const cardBytes = (html.match(/<li><a href="\/app\/deals\/\d+">.*?<\/li>/g) ?? []).join("").length;
-    console.log(`board with 6 × 50 cards: ${bytes} bytes (cards ${cardBytes}); one: ${html.match(/<li><a href="\/app\/deals\/\d+">.*?<\/li>/)![0]}`);
+    console.log(
+      `board with 6 × 50 cards: ${bytes} bytes (cards ${cardBytes}); one: ${html.match(/<li><a href="\/app\/deals\/\d+">.*?<\/li>/)![0]}`,
+    );
     expect(bytes).toBeLessThanOrEqual(60 * 1024);
     expect(html).toContain("<em>2020-01-15 overdue</em>");
     // "Load more" of the first column: the 5 left, and no further link.
@@ -90,9 +98,20 @@ describe("the board", () => {
   it("filters by name (LIKE characters are literal), owner, month and amount", async () => {
     const t = await newTenant("Filter Co");
     const lead = (await pipelinesOf(t.tenantId))[0]!.stages[0]!;
-    await createDeal(t.cookie, { name: "100% renewal", amount: "10", close_date: "2027-05-02", stage_id: String(lead.id) });
-    await createDeal(t.cookie, { name: "Big_one", amount: "5,000", close_date: "2027-06-02", stage_id: String(lead.id), owner_id: "" });
-    const board = async (q: string) => (await (await send(`/app/deals?${q}`, { cookie: t.cookie })).text());
+    await createDeal(t.cookie, {
+      name: "100% renewal",
+      amount: "10",
+      close_date: "2027-05-02",
+      stage_id: String(lead.id),
+    });
+    await createDeal(t.cookie, {
+      name: "Big_one",
+      amount: "5,000",
+      close_date: "2027-06-02",
+      stage_id: String(lead.id),
+      owner_id: "",
+    });
+    const board = async (q: string) => await (await send(`/app/deals?${q}`, { cookie: t.cookie })).text();
     expect(await board("q=%25")).toContain("100% renewal");
     expect(await board("q=%25")).not.toContain("Big_one");
     expect(await board("q=_")).not.toContain("100% renewal");

@@ -10,8 +10,16 @@ describe("deals across workspaces", () => {
     const theirs = await newTenant("Theirs Co");
     const myStages = (await pipelinesOf(mine.tenantId))[0]!;
     const their = (await pipelinesOf(theirs.tenantId))[0]!;
-    const theirDeal = await createDeal(theirs.cookie, { name: "Their secret deal", amount: "5", stage_id: String(their.stages[0]!.id) });
-    const myDeal = await createDeal(mine.cookie, { name: "My deal", amount: "5", stage_id: String(myStages.stages[0]!.id) });
+    const theirDeal = await createDeal(theirs.cookie, {
+      name: "Their secret deal",
+      amount: "5",
+      stage_id: String(their.stages[0]!.id),
+    });
+    const myDeal = await createDeal(mine.cookie, {
+      name: "My deal",
+      amount: "5",
+      stage_id: String(myStages.stages[0]!.id),
+    });
     const before = await dealState(theirs.tenantId);
 
     const gets = [

@@ -6,7 +6,16 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
-import { addPipeline, createDeal, dealRow, dealState, expectTotalsExact, fieldError, pipelinesOf, post } from "./helpers";
+import {
+  addPipeline,
+  createDeal,
+  dealRow,
+  dealState,
+  expectTotalsExact,
+  fieldError,
+  pipelinesOf,
+  post,
+} from "./helpers";
 
 let owner: Awaited<ReturnType<typeof newTenant>>;
 let stages: { id: number; name: string }[];
@@ -18,7 +27,11 @@ beforeAll(async () => {
 
 describe("creating a deal", () => {
   it("reads '12,500.50' in en-US, keeps the deal, its history, totals, timeline, counter and audit entry", async () => {
-    const id = await createDeal(owner.cookie, { name: "Acme renewal", amount: "12,500.50", stage_id: String(stages[0]!.id) });
+    const id = await createDeal(owner.cookie, {
+      name: "Acme renewal",
+      amount: "12,500.50",
+      stage_id: String(stages[0]!.id),
+    });
     const deal = await dealRow(id);
     expect(deal).toMatchObject({ name: "Acme renewal", amount_minor: 1250050, currency: "USD", status: "open" });
     const page = await send(`/app/deals/${id}`, { cookie: owner.cookie });
@@ -39,13 +52,21 @@ describe("creating a deal", () => {
     const id = await createDeal(de.cookie, { name: "Auftrag", amount: "12.500,50", stage_id: String(stage.id) });
     expect(await dealRow(id)).toMatchObject({ amount_minor: 1250050, currency: "EUR" });
     // "12,500.50" is not how this workspace writes amounts: refused, not misread.
-    const res = await post("/app/deals", de.cookie, { name: "Falsch", amount: "12,500.50", stage_id: String(stage.id) });
+    const res = await post("/app/deals", de.cookie, {
+      name: "Falsch",
+      amount: "12,500.50",
+      stage_id: String(stage.id),
+    });
     expect(res.status).toBe(422);
     expect(fieldError(await res.text(), "f-amount")).toMatch(/12\.500,50/);
   });
 
   it("keeps contacts with their roles, tags and a close date, and shows them on the deal page", async () => {
-    const contact = await post("/app/contacts", owner.cookie, { first_name: "Ada", last_name: "Lovelace", allow_duplicate: "1" });
+    const contact = await post("/app/contacts", owner.cookie, {
+      first_name: "Ada",
+      last_name: "Lovelace",
+      allow_duplicate: "1",
+    });
     const contactId = Number(contact.headers.get("Location")!.split("/").pop());
     const id = await createDeal(owner.cookie, {
       name: "Engines",
@@ -88,7 +109,10 @@ describe("bad input: the form again, the message by the field, nothing written",
   it("refuses a stage of another pipeline", async () => {
     const other = await addPipeline(owner.tenantId, `Renewals ${Date.now()}`, ["Due", "Signed"]);
     await expectRefused(
-      { pipeline_id: String(stages[0] && (await pipelinesOf(owner.tenantId))[0]!.id), stage_id: String(other.stages[0]!.id) },
+      {
+        pipeline_id: String(stages[0] && (await pipelinesOf(owner.tenantId))[0]!.id),
+        stage_id: String(other.stages[0]!.id),
+      },
       "f-stage_id",
       /That stage is not in this pipeline\./,
     );
@@ -133,7 +157,11 @@ describe("editing a deal", () => {
   it("refuses bad input on edit with nothing written, and a stale version with 409", async () => {
     const id = await createDeal(owner.cookie, { name: "Stale", amount: "10", stage_id: String(stages[0]!.id) });
     const before = await dealState(owner.tenantId);
-    const bad = await post(`/app/deals/${id}`, owner.cookie, { name: "Stale", amount: "-1", stage_id: String(stages[0]!.id) });
+    const bad = await post(`/app/deals/${id}`, owner.cookie, {
+      name: "Stale",
+      amount: "-1",
+      stage_id: String(stages[0]!.id),
+    });
     expect(bad.status).toBe(422);
     expect(await dealState(owner.tenantId)).toEqual(before);
     const stale = await post(`/app/deals/${id}`, owner.cookie, {

@@ -17,7 +17,9 @@ beforeAll(async () => {
 });
 
 async function openSpans(dealId: number) {
-  const r = await env.DB.prepare("SELECT stage_id, status FROM deal_stage_history WHERE deal_id = ? AND left_at IS NULL")
+  const r = await env.DB.prepare(
+    "SELECT stage_id, status FROM deal_stage_history WHERE deal_id = ? AND left_at IS NULL",
+  )
     .bind(dealId)
     .all<{ stage_id: number; status: string }>();
   return r.results;
@@ -26,7 +28,12 @@ async function openSpans(dealId: number) {
 describe("moving deals", () => {
   it("a move saves the stage, answers htmx with the card and the column heads, and writes the timeline", async () => {
     const id = await createDeal(owner.cookie, { name: "Mover", amount: "1,000", stage_id: String(stages[0]!.id) });
-    const res = await post(`/app/deals/${id}/move`, owner.cookie, { stage_id: String(stages[2]!.id) }, { "HX-Request": "true" });
+    const res = await post(
+      `/app/deals/${id}/move`,
+      owner.cookie,
+      { stage_id: String(stages[2]!.id) },
+      { "HX-Request": "true" },
+    );
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain(`href="/app/deals/${id}"`);
@@ -57,7 +64,9 @@ describe("moving deals", () => {
       stage: stages[(i * 7) % stages.length]!.id,
     }));
     const answers = await Promise.all(
-      moves.map((m) => post(`/app/deals/${m.id}/move`, owner.cookie, { stage_id: String(m.stage) }, { "HX-Request": "true" })),
+      moves.map((m) =>
+        post(`/app/deals/${m.id}/move`, owner.cookie, { stage_id: String(m.stage) }, { "HX-Request": "true" }),
+      ),
     );
     expect(answers.map((r) => r.status)).toEqual(moves.map(() => 200));
     await expectTotalsExact(owner.tenantId);
@@ -154,7 +163,9 @@ describe("notes and delete", () => {
     expect(res.headers.get("Location")).toBe(`/app/deals/${id}#timeline-deal-${id}`);
     const page = await (await send(`/app/deals/${id}`, { cookie: owner.cookie })).text();
     expect(page).toContain("Called them today");
-    const company = await env.DB.prepare("SELECT last_activity_at FROM companies WHERE tenant_id = ? AND name = 'Same id'")
+    const company = await env.DB.prepare(
+      "SELECT last_activity_at FROM companies WHERE tenant_id = ? AND name = 'Same id'",
+    )
       .bind(owner.tenantId)
       .first<{ last_activity_at: number }>();
     expect(company!.last_activity_at).toBe(1);

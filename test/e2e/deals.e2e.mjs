@@ -19,7 +19,10 @@ async function createDeal(page, baseUrl, { name, amount, stage }) {
 
 /** The board's column list of a stage, found by the stage's name in its head. */
 function column(page, stage) {
-  return page.locator("section.board-column").filter({ has: page.locator(".stage-name", { hasText: stage }) }).locator("ol.cards");
+  return page
+    .locator("section.board-column")
+    .filter({ has: page.locator(".stage-name", { hasText: stage }) })
+    .locator("ol.cards");
 }
 
 function card(page, name) {
@@ -56,7 +59,9 @@ async function moveWithKeyboard(page, name, stage) {
   for (let i = from; i < to; i++) await page.keyboard.press("ArrowDown");
   for (let i = from; i > to; i--) await page.keyboard.press("ArrowUp");
   assert.equal(await select.evaluate((el) => el.options[el.selectedIndex].text), stage);
-  const saved = page.waitForResponse((r) => /\/app\/deals\/\d+\/move$/.test(r.url()) && r.request().method() === "POST");
+  const saved = page.waitForResponse(
+    (r) => /\/app\/deals\/\d+\/move$/.test(r.url()) && r.request().method() === "POST",
+  );
   await page.keyboard.press("Enter");
   assert.equal((await saved).status(), 200);
   await column(page, stage).getByRole("link", { name, exact: true }).waitFor();
@@ -84,7 +89,9 @@ export default {
     const from = await card(page, "Dragged deal").boundingBox();
     const target = await column(page, "Proposal").boundingBox();
     assert.ok(from && target);
-    const saved = page.waitForResponse((r) => /\/app\/deals\/\d+\/move$/.test(r.url()) && r.request().method() === "POST");
+    const saved = page.waitForResponse(
+      (r) => /\/app\/deals\/\d+\/move$/.test(r.url()) && r.request().method() === "POST",
+    );
     await page.mouse.move(from.x + from.width / 2, from.y + 12);
     await page.mouse.down();
     await page.mouse.move(from.x + from.width / 2 + 10, from.y + 20, { steps: 5 });
@@ -93,7 +100,11 @@ export default {
     await page.mouse.up();
     assert.equal((await saved).status(), 200);
     await column(page, "Proposal").getByRole("link", { name: "Dragged deal", exact: true }).waitFor();
-    await page.locator("#head-" + (await column(page, "Proposal").getAttribute("data-stage")), { hasText: "Proposal · 1 · $12,501" }).waitFor();
+    await page
+      .locator("#head-" + (await column(page, "Proposal").getAttribute("data-stage")), {
+        hasText: "Proposal · 1 · $12,501",
+      })
+      .waitFor();
 
     await moveWithKeyboard(page, "Keyboard deal", "Negotiation");
 

@@ -134,7 +134,10 @@ export function initialsOf(name: string | null, email: string): string {
   const words = (name ?? "").trim().split(/\s+/).filter(Boolean);
   if (words.length >= 2) return (words[0]![0]! + words[words.length - 1]![0]!).toUpperCase();
   if (words.length === 1) return words[0]!.slice(0, 2).toUpperCase();
-  return email.replace(/[^a-zA-Z0-9]/g, "").slice(0, 2).toUpperCase();
+  return email
+    .replace(/[^a-zA-Z0-9]/g, "")
+    .slice(0, 2)
+    .toUpperCase();
 }
 
 type CardRow = Awaited<ReturnType<typeof columnQuery>>[number];
@@ -189,7 +192,10 @@ function totalsQuery(t: TenantDb, pipelineId: number) {
     .orderBy(asc(dealStageTotals.stageId), asc(dealStageTotals.currency));
 }
 
-function headsOf(stages: StageChoice[], rows: { stageId: number; currency: string; deals: number; amountMinor: number }[]) {
+function headsOf(
+  stages: StageChoice[],
+  rows: { stageId: number; currency: string; deals: number; amountMinor: number }[],
+) {
   return stages.map((stage): StageHead => {
     const mine = rows.filter((r) => r.stageId === stage.id);
     return {
@@ -228,10 +234,7 @@ export async function loadBoard(t: TenantDb, o: BoardOptions) {
   const since = o.showClosed ? null : isoDay(o.now - CLOSED_DAYS * 86_400_000);
   const columns = pipeline.stages.map((s) => columnQuery(t, s.id, o.filters));
   const [money, owners, tagRows, totals, won, lost, ...columnRows] = (await t.db.batch([
-    t.db
-      .select({ currency: tenants.currency, locale: tenants.locale })
-      .from(tenants)
-      .where(eq(tenants.id, t.tenantId)),
+    t.db.select({ currency: tenants.currency, locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)),
     ownersQuery(t),
     tagsQuery(t),
     totalsQuery(t, pipeline.id),
@@ -272,12 +275,17 @@ export async function loadColumnPage(
   const pipes = await pipelinesWithStages(t);
   const stage = pipes.flatMap((p) => p.stages).find((s) => s.id === stageId);
   if (!stage) return null;
-  return { stage, stages: pipes.find((p) => p.id === stage.pipelineId)!.stages, ...toCards(
-    await columnQuery(t, stageId, filters, after), isoDay(now)) };
+  return {
+    stage,
+    stages: pipes.find((p) => p.id === stage.pipelineId)!.stages,
+    ...toCards(await columnQuery(t, stageId, filters, after), isoDay(now)),
+  };
 }
 
 /** One deal as a card (after a move), or null. */
 export async function loadCard(t: TenantDb, dealId: number, now: number): Promise<Card | null> {
-  const rows = await cardsFrom(t).where(t.where(deals, eq(deals.id, dealId))).limit(1);
+  const rows = await cardsFrom(t)
+    .where(t.where(deals, eq(deals.id, dealId)))
+    .limit(1);
   return toCards(rows, isoDay(now)).cards[0] ?? null;
 }

@@ -276,4 +276,3 @@ export async function dealFormChoices(t: TenantDb) {
 export function nameSortOf(name: string): string {
   return name.toLowerCase();
 }
-

@@ -5,7 +5,16 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, contacts, dealContacts, deals, memberships, pipelines, pipelineStages, users } from "../../db/schema";
+import {
+  companies,
+  contacts,
+  dealContacts,
+  deals,
+  memberships,
+  pipelines,
+  pipelineStages,
+  users,
+} from "../../db/schema";
 import { contactDisplayName } from "../contacts/names";
 import { activityFromRows, activityQuery } from "../records/activity";
 import { customFieldsQuery, recordValuesQuery, toCustomField, valuesOfRecord } from "../records/custom-fields";

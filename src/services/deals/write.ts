@@ -161,7 +161,15 @@ export async function updateDeal(
     const rows = await t.db
       .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName })
       .from(contacts)
-      .where(t.where(contacts, inJsonList(contacts.id, input.contacts.map((c) => c.contactId))));
+      .where(
+        t.where(
+          contacts,
+          inJsonList(
+            contacts.id,
+            input.contacts.map((c) => c.contactId),
+          ),
+        ),
+      );
     const nameOf = new Map(rows.map((r) => [r.id, contactDisplayName(r)]));
     const text = (list: { name: string; role: string | null }[]) =>
       list.map((c) => (c.role ? `${c.name} (${c.role})` : c.name)).join(", ") || null;

@@ -4,7 +4,7 @@
  * form of each card is added by assets-src/board.js into the space the card reserves, and without
  * JavaScript the card's link leads to the deal page, which has the same form.
  */
-import { html, raw } from "hono/html";
+import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 
 /** A card as the board shows it: every value already formatted for reading. */

@@ -43,7 +43,11 @@ function contactSlots(rows: DealFormProps["contactRows"]) {
 function ContactRows(p: DealFormProps) {
   const e = p.errors;
   return (
-    <fieldset id="f-contacts" class="field deal-contacts" aria-describedby={e.contacts ? "f-contacts-error" : undefined}>
+    <fieldset
+      id="f-contacts"
+      class="field deal-contacts"
+      aria-describedby={e.contacts ? "f-contacts-error" : undefined}
+    >
       <legend>Contacts and their roles</legend>
       <p class="hint">Up to 20 people, each with a role such as “decision maker” or “champion”.</p>
       {contactSlots(p.contactRows).map((row, i) => (

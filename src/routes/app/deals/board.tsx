@@ -15,12 +15,7 @@ import { decodeCursor, loadBoard, loadColumnPage, type BoardFilters } from "../.
 import { workspaceMoney } from "../../../services/deals/form";
 import { authOf, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
-import {
-  BoardPage,
-  ColumnFullPage,
-  ColumnPage,
-  type BoardFilterValues,
-} from "../../../../views/pages/deals/BoardPage";
+import { BoardPage, ColumnFullPage, ColumnPage, type BoardFilterValues } from "../../../../views/pages/deals/BoardPage";
 import { cardView, headView } from "./views";
 
 export const BOARD_PATH = "/app/deals";

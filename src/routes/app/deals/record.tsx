@@ -13,13 +13,7 @@ import { roleAtLeast } from "../../../lib/roles";
 import { requireRole } from "../../../middleware/session";
 import { loadCard, stageHeads } from "../../../services/deals/board";
 import { pipelinesWithStages, workspaceMoney } from "../../../services/deals/form";
-import {
-  closeDeal,
-  LOST_REASON_MAX,
-  listLostReasons,
-  moveDeal,
-  reopenDeal,
-} from "../../../services/deals/outcome";
+import { closeDeal, LOST_REASON_MAX, listLostReasons, moveDeal, reopenDeal } from "../../../services/deals/outcome";
 import { dealPageFromResults, dealPageStatements } from "../../../services/deals/page";
 import { isoDay, isRealDate } from "../../../services/deals/statements";
 import { deleteDeal } from "../../../services/deals/write";
@@ -62,7 +56,11 @@ async function dealPage(
         amount: formatAmount(d.amountMinor, d.currency, money.locale),
         closeDate: d.closeDate,
         overdue: d.closeDate !== null && d.closeDate < today,
-        owner: d.ownerId ? (d.ownerName ? `${d.ownerName} (${d.ownerEmail})` : (d.ownerEmail ?? "former member")) : null,
+        owner: d.ownerId
+          ? d.ownerName
+            ? `${d.ownerName} (${d.ownerEmail})`
+            : (d.ownerEmail ?? "former member")
+          : null,
         company: d.companyId && d.companyName ? { id: d.companyId, name: d.companyName } : null,
         pipelineName: d.pipelineName,
         stageId: d.stageId,
@@ -183,4 +181,3 @@ dealRecordRoutes.post("/:id/delete", requireRole("member"), async (c) => {
 });
 
 dealRecordRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("deal"));
-
