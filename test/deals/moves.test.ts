@@ -94,7 +94,12 @@ describe("moving deals", () => {
 
 describe("won and lost", () => {
   it("won takes the actual close date, leaves the totals, shows in the Won area; reopen brings it back", async () => {
-    const id = await createDeal(owner.cookie, { name: "Winner", amount: "500", stage_id: String(stages[3]!.id) });
+    const id = await createDeal(owner.cookie, {
+      name: "Winner",
+      amount: "500",
+      close_date: "2020-01-01",
+      stage_id: String(stages[3]!.id),
+    });
     const won = await post(`/app/deals/${id}/won`, owner.cookie, { closed_on: "2026-12-01" });
     expect(won.status).toBe(303);
     expect(await dealRow(id)).toMatchObject({ status: "won", closed_on: "2026-12-01" });
@@ -103,6 +108,9 @@ describe("won and lost", () => {
     const board = await (await send("/app/deals?closed=1", { cookie: owner.cookie })).text();
     const wonArea = board.slice(board.indexOf('id="won-area"'), board.indexOf('id="lost-area"'));
     expect(wonArea).toContain("Winner");
+    // A closed deal shows the day it closed, and is not "overdue".
+    expect(wonArea).toContain("2026-12-01");
+    expect(wonArea).not.toContain("overdue");
     const reopen = await post(`/app/deals/${id}/reopen`, owner.cookie, {});
     expect(reopen.status).toBe(303);
     expect(await dealRow(id)).toMatchObject({ status: "open", closed_on: null });

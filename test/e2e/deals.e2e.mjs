@@ -83,7 +83,24 @@ export default {
     await createDeal(page, baseUrl, { name: "Dragged deal", amount: "12,500.50", stage: "Lead" });
     await createDeal(page, baseUrl, { name: "Keyboard deal", amount: "800", stage: "Lead" });
     await createDeal(page, baseUrl, { name: "Phone deal", amount: "99", stage: "Qualified" });
+    await createDeal(page, baseUrl, { name: "Gone deal", amount: "1", stage: "Lead" });
+    const goneId = new URL(page.url()).pathname.split("/").pop();
     await openBoard(page, baseUrl);
+
+    // A move that fails (someone deleted the deal meanwhile): the card goes back and the error shows.
+    const deleted = await page.request.post(`${baseUrl}/app/deals/${goneId}/delete`, {
+      headers: { Origin: baseUrl },
+      maxRedirects: 0,
+    });
+    assert.equal(deleted.status(), 303);
+    await card(page, "Gone deal").getByRole("link", { name: "Gone deal", exact: true }).focus();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("ArrowDown");
+    const refused = page.waitForResponse((r) => r.url().endsWith(`/app/deals/${goneId}/move`));
+    await page.keyboard.press("Enter");
+    assert.equal((await refused).status(), 404);
+    await page.getByRole("alert").filter({ hasText: "Gone deal was not moved" }).waitFor();
+    await column(page, "Lead").getByRole("link", { name: "Gone deal", exact: true }).waitFor();
 
     // Drag with real mouse moves (SortableJS follows the pointer, so it needs steps).
     const from = await card(page, "Dragged deal").boundingBox();

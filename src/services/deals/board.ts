@@ -142,7 +142,8 @@ export function initialsOf(name: string | null, email: string): string {
 
 type CardRow = Awaited<ReturnType<typeof columnQuery>>[number];
 
-function toCards(rows: CardRow[], today: string) {
+/** Cards from rows; closed ones show the day they closed and are never overdue. */
+function toCards(rows: CardRow[], today: string, closed = false) {
   const page = rows.slice(0, CARDS_PER_COLUMN);
   const last = page[page.length - 1];
   return {
@@ -153,12 +154,12 @@ function toCards(rows: CardRow[], today: string) {
         companyName: r.companyName,
         amountMinor: r.amountMinor,
         currency: r.currency,
-        closeDate: r.closeDate,
+        closeDate: closed ? r.closedOn : r.closeDate,
         closedOn: r.closedOn,
         owner: r.ownerEmail
           ? { initials: initialsOf(r.ownerName, r.ownerEmail), label: r.ownerName || r.ownerEmail }
           : null,
-        overdue: r.closeDate !== null && r.closeDate < today,
+        overdue: !closed && r.closeDate !== null && r.closeDate < today,
       }),
     ),
     next: rows.length > CARDS_PER_COLUMN && last ? encodeCursor({ closeKey: last.closeKey, id: last.id }) : null,
@@ -255,8 +256,8 @@ export async function loadBoard(t: TenantDb, o: BoardOptions) {
     pipelines: pipes.map((p) => ({ id: p.id, name: p.name })),
     pipeline: { id: pipeline.id, name: pipeline.name, stages: pipeline.stages },
     columns: heads.map((head, i) => ({ head, ...toCards(columnRows[i] ?? [], today) })),
-    won: toCards(won, today),
-    lost: toCards(lost, today),
+    won: toCards(won, today, true),
+    lost: toCards(lost, today, true),
     today,
     money: money[0] ?? { currency: "USD", locale: "en-US" },
     members: owners,

@@ -140,6 +140,7 @@ export function BoardPage(p: BoardPageProps) {
       ) : null}
       <Filters {...p} />
       <p id="board-status" class="visually-hidden" role="status" aria-live="polite"></p>
+      <p id="board-error" class="flash error" role="alert" hidden></p>
       <div
         class="board"
         id="board"
