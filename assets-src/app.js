@@ -1,5 +1,33 @@
 // CustomerTrackr's own small behaviours. No inline scripts anywhere: the CSP forbids them.
 (() => {
+  const nonce = document.currentScript?.nonce ?? "";
+
+  // The deal board's scripts (SortableJS, then board.js) load only where a board the user may change
+  // is shown, in order, once per page (hx-boost keeps <head>, so a script loaded stays loaded).
+  function loadBoardScripts(root) {
+    if (!root?.querySelector) return;
+    const board = root.matches?.("[data-scripts]") ? root : root.querySelector("[data-scripts]");
+    if (!board) return;
+    let urls = [];
+    try {
+      urls = JSON.parse(board.dataset.scripts);
+    } catch {
+      return;
+    }
+    const next = (i) => {
+      if (i >= urls.length) return;
+      if (document.querySelector(`script[src="${urls[i]}"]`)) return next(i + 1);
+      const script = document.createElement("script");
+      script.src = urls[i];
+      script.nonce = nonce;
+      script.onload = () => next(i + 1);
+      document.head.appendChild(script);
+    };
+    next(0);
+  }
+  loadBoardScripts(document);
+  document.addEventListener("htmx:load", (event) => loadBoardScripts(event.target));
+
   // After htmx swaps in a form that failed validation, move focus to its first invalid field (or
   // to the form's alert) so keyboard and screen-reader users land on the message.
   document.addEventListener("htmx:afterSettle", (event) => {

@@ -24,3 +24,16 @@ export async function runRawBatch(db: Database, statements: SQLWrapper[]): Promi
     }),
   );
 }
+
+/** As runRawBatch, and returns each statement's rows (RETURNING or SELECT), in order. */
+export async function runRawBatchRows(db: Database, statements: SQLWrapper[]): Promise<Record<string, unknown>[][]> {
+  if (statements.length === 0) return [];
+  const client = db.$client;
+  const results = await client.batch(
+    statements.map((s) => {
+      const q = dialect.sqlToQuery(s.getSQL());
+      return client.prepare(q.sql).bind(...q.params);
+    }),
+  );
+  return results.map((r) => (r.results ?? []) as Record<string, unknown>[]);
+}

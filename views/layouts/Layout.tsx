@@ -109,6 +109,7 @@ export function Layout(p: LayoutProps) {
                     <a href="/app">Dashboard</a>
                     <a href="/app/contacts">Contacts</a>
                     <a href="/app/companies">Companies</a>
+                    <a href="/app/deals">Deals</a>
                     <a href="/app/settings/team">Team</a>
                     <a href="/app/workspaces">Workspaces</a>
                     <a href="/app/settings/profile">Settings</a>

@@ -117,7 +117,7 @@ export async function signUp(
       db.insert(tenants).values({ id: tenantId, name: input.companyName, createdAt: meta.now, updatedAt: meta.now }),
       userInsert(db, { id: userId, email: input.email, passwordHash, now: meta.now, verified: false }),
       db.insert(memberships).values({ tenantId, userId, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
-      ...defaultPipelineStatements(tenantId, meta.now).map((q) => db.run(q)),
+      ...defaultPipelineStatements(db, tenantId, meta.now),
       db.insert(sessions).values(session.row),
       verification.query,
       mail.query,

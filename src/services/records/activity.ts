@@ -1,4 +1,4 @@
-/** The timeline of a contact or company: creation, field changes and notes, newest first. */
+/** The timeline of a contact, company or deal: creation, field changes, moves, outcomes and notes, newest first. */
 import { desc, eq, lt } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { activities, users, type SubjectType } from "../../db/schema";
@@ -139,6 +139,13 @@ const FIELD_LABELS: Record<string, string> = {
   addedEmails: "email addresses",
   addedPhones: "phone numbers",
   addedTags: "tags",
+  // Deals.
+  amount: "amount",
+  closeDate: "expected close date",
+  stage: "stage",
+  contacts: "contacts",
+  closedOn: "closed on",
+  lostReason: "reason",
 };
 const ADDED = new Set(["addedEmails", "addedPhones", "addedTags"]);
 const PHONE_KEYS = new Set(["phones", "phone", "addedPhones"]);

@@ -75,6 +75,7 @@ export function notesFromRows(rows: Awaited<ReturnType<typeof notesQuery>>): Not
 }
 
 function touchSubject(t: TenantDb, type: SubjectType, id: number, now: number) {
+  if (type === "deal") return t.update(deals, { lastActivityAt: now }, eq(deals.id, id));
   return type === "contact"
     ? t.update(contacts, { lastActivityAt: now }, eq(contacts.id, id))
     : t.update(companies, { lastActivityAt: now }, eq(companies.id, id));

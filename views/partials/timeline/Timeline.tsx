@@ -87,6 +87,7 @@ const KIND_TEXT: Record<string, string> = {
   note_edited: "edited a note",
   note_deleted: "deleted a note",
   tagged: "changed the tags",
+  reopened: "reopened it",
 };
 
 /** One activity entry as a sentence: "changed job title from Engineer to CTO", and the import that did it. */
@@ -100,6 +101,27 @@ function ActivityText(p: { entry: TimelineActivity }) {
       <a href={`/app/import/${v.importId}`}>import</a>
     </>
   ) : null;
+  // A deal's move and outcome: "moved it from Lead to Proposal", "marked it lost · reason Price · closed on …".
+  if (p.entry.kind === "moved" && changes[0]) {
+    return (
+      <>
+        moved it from <q>{changes[0].from}</q> to <q>{changes[0].to}</q>
+      </>
+    );
+  }
+  if (p.entry.kind === "won" || p.entry.kind === "lost") {
+    return (
+      <>
+        marked it {p.entry.kind}
+        {changes.map((c) => (
+          <>
+            {" "}
+            · {c.label} <q>{c.to}</q>
+          </>
+        ))}
+      </>
+    );
+  }
   if (p.entry.kind === "updated" && changes.length) {
     return (
       <>

@@ -1,0 +1,124 @@
+/**
+ * The board at /app/deals (viewers read it) and a column's next page at /app/deals/column. Another
+ * workspace's pipeline or stage id is a 404. Filters come from the query string; a value that is
+ * not one the form offers is left out rather than refused.
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../../../env";
+import { assets } from "../../../generated/assets";
+import { errorResponse } from "../../../lib/errors";
+import { parseAmount } from "../../../lib/money";
+import { render, wantsFragment } from "../../../lib/render";
+import { roleAtLeast } from "../../../lib/roles";
+import { requireRole } from "../../../middleware/session";
+import { decodeCursor, loadBoard, loadColumnPage, type BoardFilters } from "../../../services/deals/board";
+import { workspaceMoney } from "../../../services/deals/form";
+import { authOf, tenantOf } from "../../context";
+import { parseRecordId } from "../../record-helpers";
+import { BoardPage, ColumnFullPage, ColumnPage, type BoardFilterValues } from "../../../../views/pages/deals/BoardPage";
+import { cardView, headView } from "./views";
+
+export const BOARD_PATH = "/app/deals";
+
+/** The filters as typed (for the form) and as the service reads them. */
+async function filtersOf(c: Context<AppEnv>): Promise<{ values: BoardFilterValues; filters: BoardFilters }> {
+  const q = (name: string) => (c.req.query(name) ?? "").slice(0, 100);
+  const values: BoardFilterValues = {
+    owner: q("owner"),
+    tag: q("tag"),
+    month: /^\d{4}-(0[1-9]|1[0-2])$/.test(q("month")) ? q("month") : "",
+    min: q("min"),
+    max: q("max"),
+    q: q("q").trim(),
+    showClosed: c.req.query("closed") === "1",
+  };
+  const filters: BoardFilters = {
+    ownerId: values.owner === "me" ? authOf(c).user.id : values.owner || null,
+    tagId: parseRecordId(values.tag),
+    month: values.month || null,
+    q: values.q || null,
+  };
+  if (values.min || values.max) {
+    // Amounts are typed as the workspace writes them, in its currency.
+    const money = await workspaceMoney(tenantOf(c));
+    const read = (raw: string) => {
+      const r = raw ? parseAmount(raw, money.locale, money.currency) : null;
+      return r?.ok ? r.minor : null;
+    };
+    filters.minMinor = read(values.min);
+    filters.maxMinor = read(values.max);
+  }
+  return { values, filters };
+}
+
+/** The query string that carries the filters to "Load more". */
+function filterQuery(v: BoardFilterValues): string {
+  const params = new URLSearchParams();
+  for (const key of ["owner", "tag", "month", "min", "max", "q"] as const) if (v[key]) params.set(key, v[key]);
+  const s = params.toString();
+  return s ? `&${s}` : "";
+}
+
+export const boardRoutes = new Hono<AppEnv>();
+
+boardRoutes.get("/", requireRole("viewer"), async (c) => {
+  const t = tenantOf(c);
+  const rawPipeline = c.req.query("pipeline");
+  const pipelineId = rawPipeline ? parseRecordId(rawPipeline) : null;
+  if (rawPipeline && pipelineId === null) return errorResponse(c, 404);
+  const { values, filters } = await filtersOf(c);
+  const board = await loadBoard(t, { pipelineId, filters, showClosed: values.showClosed, now: Date.now() });
+  if (!board) return errorResponse(c, 404);
+  const { currency, locale } = board.money;
+  const more = (stageId: number, next: string | null) =>
+    next ? `${BOARD_PATH}/column?stage=${stageId}&after=${encodeURIComponent(next)}${filterQuery(values)}` : null;
+  return render(
+    c,
+    "Deals",
+    <BoardPage
+      pipelines={board.pipelines}
+      pipelineId={board.pipeline.id}
+      columns={board.columns.map((col) => ({
+        head: headView(col.head, currency, locale),
+        cards: col.cards.map((card) => cardView(card, locale)),
+        moreHref: more(col.head.stage.id, col.next),
+      }))}
+      won={{ cards: board.won.cards.map((x) => cardView(x, locale)), more: board.won.next !== null }}
+      lost={{ cards: board.lost.cards.map((x) => cardView(x, locale)), more: board.lost.next !== null }}
+      filters={values}
+      members={board.members}
+      tags={board.tags}
+      canWrite={roleAtLeast(authOf(c).role, "member")}
+      currency={currency}
+      scripts={[assets.sortable, assets.board]}
+      notice={c.req.query("notice") === "deleted" ? "The deal was deleted." : null}
+    />,
+  );
+});
+
+boardRoutes.get("/column", requireRole("viewer"), async (c) => {
+  const t = tenantOf(c);
+  const stageId = parseRecordId(c.req.query("stage"));
+  if (stageId === null) return errorResponse(c, 404);
+  const { values, filters } = await filtersOf(c);
+  const [page, money] = await Promise.all([
+    loadColumnPage(t, stageId, filters, decodeCursor(c.req.query("after")), Date.now()),
+    workspaceMoney(t),
+  ]);
+  if (!page) return errorResponse(c, 404);
+  const cards = page.cards.map((card) => cardView(card, money.locale));
+  const moreHref = page.next
+    ? `${BOARD_PATH}/column?stage=${stageId}&after=${encodeURIComponent(page.next)}${filterQuery(values)}`
+    : null;
+  if (wantsFragment(c)) return c.html(<ColumnPage cards={cards} moreHref={moreHref} />);
+  return render(
+    c,
+    page.stage.name,
+    <ColumnFullPage
+      stageName={page.stage.name}
+      cards={cards}
+      moreHref={moreHref}
+      back={`${BOARD_PATH}?pipeline=${page.stage.pipelineId}`}
+    />,
+  );
+});

@@ -1,0 +1,216 @@
+/**
+ * Creating and editing a deal: GET /new, POST / (create), GET /:id/edit, POST /:id (update). Members
+ * only. Bad input is the form again (422) with the message by the field, and nothing is written.
+ */
+import { Hono, type Context } from "hono";
+import type { Child } from "hono/jsx";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { amountForInput, currencyCodes, minorDigits } from "../../../lib/money";
+import { render } from "../../../lib/render";
+import {
+  checkDealReferences,
+  dealFormChoices,
+  parseDealForm,
+  workspaceMoney,
+  type DealFormBody,
+  type DealInput,
+} from "../../../services/deals/form";
+import { getStage } from "../../../services/deals/outcome";
+import { getDealForEdit } from "../../../services/deals/page";
+import { createDeal, updateDeal } from "../../../services/deals/write";
+import { listCustomFields } from "../../../services/records/custom-fields";
+import { findOrCreateTag } from "../../../services/records/tags";
+import { requireRole } from "../../../middleware/session";
+import { actorOf, authOf, tenantOf } from "../../context";
+import { echo, parseRecordId } from "../../record-helpers";
+import { DealFormPage } from "../../../../views/pages/deals/DealForm";
+
+export const dealEditRoutes = new Hono<AppEnv>();
+
+interface FormState {
+  mode: "new" | "edit";
+  id?: number;
+  title: string;
+  values: Record<string, string>;
+  contactRows: { contactId: string; role: string }[];
+  tagIds: number[];
+  errors?: Record<string, string>;
+  version?: number;
+  alert?: Child;
+}
+
+async function formPage(c: Context<AppEnv>, s: FormState, status: ContentfulStatusCode = 200) {
+  const choices = await dealFormChoices(tenantOf(c));
+  const { locale, currency } = choices.money;
+  const digits = minorDigits(currency);
+  return render(
+    c,
+    s.title,
+    <DealFormPage
+      title={s.title}
+      mode={s.mode}
+      action={s.mode === "new" ? "/app/deals" : `/app/deals/${s.id}`}
+      cancelHref={s.mode === "new" ? "/app/deals" : `/app/deals/${s.id}`}
+      values={s.values}
+      contactRows={s.contactRows}
+      tagIds={s.tagIds}
+      errors={s.errors ?? {}}
+      pipelines={choices.pipelines}
+      companies={choices.companies}
+      contacts={choices.contacts}
+      members={choices.members}
+      tags={choices.tags}
+      fields={choices.customFields}
+      currencies={currencyCodes()}
+      amountExample={amountForInput(Math.round(12500.5 * 10 ** digits), currency, locale)}
+      version={s.version}
+      alert={s.alert}
+    />,
+    status,
+  );
+}
+
+function strings(body: DealFormBody, name: string): string[] {
+  const v = body[name];
+  const all = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  return all.map((x) => (typeof x === "string" ? x : ""));
+}
+
+/** The form again with what was submitted. */
+function resubmitted(body: DealFormBody, base: Pick<FormState, "mode" | "id" | "title">): FormState {
+  const ids = strings(body, "contact_ids");
+  const roles = strings(body, "contact_roles");
+  return {
+    ...base,
+    values: echo(body),
+    contactRows: ids.map((contactId, i) => ({ contactId, role: roles[i] ?? "" })).slice(0, 20),
+    tagIds: strings(body, "tag_ids")
+      .map(parseRecordId)
+      .filter((n): n is number => n !== null),
+  };
+}
+
+/** Parse, check references, resolve the new tag: the input for the service, or the form again. */
+async function readDealForm(c: Context<AppEnv>, body: DealFormBody, base: FormState) {
+  const t = tenantOf(c);
+  const [money, customFields] = await Promise.all([workspaceMoney(t), listCustomFields(t, "deal")]);
+  const again = { ...resubmitted(body, base), version: base.version };
+  const parsed = parseDealForm(body, {
+    ...money,
+    customFields,
+    defaultOwnerId: base.mode === "new" ? authOf(c).user.id : null,
+  });
+  if (!parsed.ok) return { response: await formPage(c, { ...again, errors: parsed.errors }, 422) };
+  const refs = await checkDealReferences(t, parsed.input);
+  if (!refs.ok) return { response: await formPage(c, { ...again, errors: refs.errors }, 422) };
+  let input: DealInput = parsed.input;
+  if (input.newTag) {
+    const tag = await findOrCreateTag(t, input.newTag, Date.now());
+    input = { ...input, tagIds: [...new Set([...input.tagIds, tag.id])] };
+  }
+  return { input, refs, money, again };
+}
+
+dealEditRoutes.get("/new", requireRole("member"), async (c) => {
+  const t = tenantOf(c);
+  const [choices, money] = await Promise.all([dealFormChoices(t), workspaceMoney(t)]);
+  const wanted = parseRecordId(c.req.query("pipeline"));
+  const pipeline = choices.pipelines.find((p) => p.id === wanted) ?? choices.pipelines[0];
+  const companyId = parseRecordId(c.req.query("company_id"));
+  const contactId = parseRecordId(c.req.query("contact_id"));
+  return formPage(c, {
+    mode: "new",
+    title: "New deal",
+    values: {
+      currency: money.currency,
+      owner_id: authOf(c).user.id,
+      pipeline_id: pipeline ? String(pipeline.id) : "",
+      stage_id: pipeline?.stages[0] ? String(pipeline.stages[0].id) : "",
+      company_id: companyId ? String(companyId) : "",
+    },
+    contactRows: contactId ? [{ contactId: String(contactId), role: "" }] : [],
+    tagIds: [],
+  });
+});
+
+dealEditRoutes.post("/", requireRole("member"), async (c) => {
+  const body = (await c.req.parseBody({ all: true })) as DealFormBody;
+  const read = await readDealForm(c, body, { mode: "new", title: "New deal", values: {}, contactRows: [], tagIds: [] });
+  if ("response" in read) return read.response;
+  const id = await createDeal(tenantOf(c), actorOf(c), read.input, read.refs.pipelineId);
+  return c.redirect(`/app/deals/${id}`, 303);
+});
+
+dealEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  const t = tenantOf(c);
+  const [found, money] = await Promise.all([id ? getDealForEdit(t, id) : null, workspaceMoney(t)]);
+  if (!found) return errorResponse(c, 404);
+  const d = found.deal;
+  const values: Record<string, string> = {
+    name: d.name,
+    amount: amountForInput(d.amountMinor, d.currency, money.locale),
+    currency: d.currency,
+    close_date: d.closeDate ?? "",
+    pipeline_id: String(d.pipelineId),
+    stage_id: String(d.stageId),
+    owner_id: d.ownerId ?? "",
+    company_id: d.companyId ? String(d.companyId) : "",
+  };
+  for (const [fieldId, value] of found.values) values[`cf_${fieldId}`] = value;
+  return formPage(c, {
+    mode: "edit",
+    id: d.id,
+    title: `Edit ${d.name}`,
+    values,
+    contactRows: found.contacts.map((x) => ({ contactId: String(x.id), role: x.role ?? "" })),
+    tagIds: found.tags.map((g) => g.id),
+    version: d.updatedAt,
+  });
+});
+
+dealEditRoutes.post("/:id", requireRole("member"), async (c) => {
+  const t = tenantOf(c);
+  const id = parseRecordId(c.req.param("id"));
+  const existing = id ? await getDealForEdit(t, id) : null;
+  if (!existing) return errorResponse(c, 404);
+  const body = (await c.req.parseBody({ all: true })) as DealFormBody;
+  const version = typeof body.version === "string" && /^\d{1,16}$/.test(body.version) ? Number(body.version) : null;
+  const base: FormState = {
+    mode: "edit",
+    id: existing.deal.id,
+    title: `Edit ${existing.deal.name}`,
+    values: {},
+    contactRows: [],
+    tagIds: [],
+    version: version ?? undefined,
+  };
+  const read = await readDealForm(c, body, base);
+  if ("response" in read) return read.response;
+  const stage = await getStage(t, read.input.stageId);
+  const result = await updateDeal(t, actorOf(c), existing.deal.id, version, read.input, {
+    pipelineId: read.refs.pipelineId,
+    stageName: stage?.name ?? "",
+    companyName: read.refs.companyName,
+    locale: read.money.locale,
+  });
+  if (!result.ok) {
+    if (result.reason === "not_found") return errorResponse(c, 404);
+    const current = await getDealForEdit(t, existing.deal.id);
+    if (!current) return errorResponse(c, 404);
+    return formPage(
+      c,
+      {
+        ...read.again,
+        version: current.deal.updatedAt,
+        alert:
+          "Someone else changed this deal (or moved it) while you were editing, so your changes were not saved. " +
+          "Check the fields below and save again to replace theirs with yours.",
+      },
+      409,
+    );
+  }
+  return c.redirect(`/app/deals/${existing.deal.id}`, 303);
+});

@@ -1,0 +1,48 @@
+/** Turning the board's data into what its views show: amounts formatted in the workspace's locale. */
+import type { Card, StageHead } from "../../../services/deals/board";
+import type { CardView, HeadView } from "../../../../views/pages/deals/BoardCards";
+
+const formats = new Map<string, Intl.NumberFormat>();
+
+/** An amount in whole major units for cards and heads ("$12,500"): the deal page shows the cents. */
+export function wholeAmount(minor: number, currency: string, locale: string): string {
+  const key = `${locale}|${currency}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, {
+      style: "currency",
+      currency,
+      maximumFractionDigits: 0,
+      minimumFractionDigits: 0,
+    });
+    formats.set(key, f);
+  }
+  const digits =
+    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return f.format(minor / 10 ** digits);
+}
+
+export function cardView(c: Card, locale: string): CardView {
+  return {
+    id: c.id,
+    name: c.name,
+    company: c.companyName,
+    amount: wholeAmount(c.amountMinor, c.currency, locale),
+    closeDate: c.closeDate,
+    overdue: c.overdue,
+    owner: c.owner,
+  };
+}
+
+/** "Lead · 12 · $48,000 · weighted $4,800": the workspace currency's total; other currencies beside it. */
+export function headView(h: StageHead, currency: string, locale: string): HeadView {
+  const own = h.totals.find((x) => x.currency === currency)?.amountMinor ?? 0;
+  return {
+    stageId: h.stage.id,
+    name: h.stage.name,
+    count: h.count,
+    total: wholeAmount(own, currency, locale),
+    weighted: wholeAmount(Math.round((own * h.stage.probability) / 100), currency, locale),
+    others: h.totals.filter((x) => x.currency !== currency).map((x) => wholeAmount(x.amountMinor, x.currency, locale)),
+  };
+}

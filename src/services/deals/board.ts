@@ -1,0 +1,292 @@
+/**
+ * The board of one pipeline: each stage's head (count, totals per currency, weighted total) from
+ * deal_stage_totals, never a scan; the first 50 open cards of each column by close date, then
+ * keyset pages of 50 ("load more"); the filters; and the recently won and lost deals.
+ */
+import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { companies, deals, dealStageTotals, memberships, tenants, users } from "../../db/schema";
+import { tagsQuery } from "../records/tags";
+import { ownersQuery } from "../records/workspace";
+import { pipelinesWithStages, type StageChoice } from "./form";
+import { isoDay } from "./statements";
+
+export const CARDS_PER_COLUMN = 50;
+/** Won and lost deals stay in view this long after they close, unless "Show closed" is on. */
+export const CLOSED_DAYS = 30;
+
+export interface BoardFilters {
+  ownerId?: string | null;
+  tagId?: number | null;
+  /** 'YYYY-MM': deals expected to close that month. */
+  month?: string | null;
+  minMinor?: number | null;
+  maxMinor?: number | null;
+  /** Part of the name, as typed. */
+  q?: string | null;
+}
+
+/** Where a column's page ends: the last card's close key and id. */
+export interface ColumnCursor {
+  closeKey: string;
+  id: number;
+}
+
+export function encodeCursor(c: ColumnCursor): string {
+  return `${c.closeKey}~${c.id}`;
+}
+
+/** A cursor from the URL, or null when it is not one this board wrote. */
+export function decodeCursor(raw: string | undefined | null): ColumnCursor | null {
+  const m = raw ? /^(\d{4}-\d{2}-\d{2})~([1-9]\d{0,14})$/.exec(raw) : null;
+  return m ? { closeKey: m[1]!, id: Number(m[2]) } : null;
+}
+
+/** `%text%` for LIKE with the wildcards and the escape character of the text itself escaped. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+// Owner and amount are compared as "+column": the unary plus keeps SQLite from choosing their indexes
+// over deals_tenant_stage_idx, whose order is the column's order (no sort, stops at 51 rows).
+function filterConditions(t: TenantDb, f: BoardFilters): (SQL | undefined)[] {
+  return [
+    f.ownerId ? sql`+${deals.ownerId} = ${f.ownerId}` : undefined,
+    f.tagId
+      ? sql`EXISTS (SELECT 1 FROM deal_tags dt WHERE dt.tenant_id = ${t.tenantId} AND dt.deal_id = ${deals.id}
+          AND dt.tag_id = ${f.tagId})`
+      : undefined,
+    f.month ? and(gte(deals.closeKey, `${f.month}-01`), lte(deals.closeKey, `${f.month}-31`)) : undefined,
+    f.minMinor != null ? sql`+${deals.amountMinor} >= ${f.minMinor}` : undefined,
+    f.maxMinor != null ? sql`+${deals.amountMinor} <= ${f.maxMinor}` : undefined,
+    f.q ? sql`${deals.nameSort} LIKE ${likeContains(f.q.toLowerCase())} ESCAPE '\\'` : undefined,
+  ];
+}
+
+const cardColumns = {
+  id: deals.id,
+  name: deals.name,
+  amountMinor: deals.amountMinor,
+  currency: deals.currency,
+  closeDate: deals.closeDate,
+  closeKey: deals.closeKey,
+  closedOn: deals.closedOn,
+  // A batch keys rows by column name, and deals, companies and users each have a "name".
+  companyName: sql<string | null>`${companies.name}`.as("company_name"),
+  ownerEmail: users.email,
+  ownerName: sql<string | null>`${users.name}`.as("owner_name"),
+};
+
+function cardsFrom(t: TenantDb) {
+  return t.db
+    .select(cardColumns)
+    .from(deals)
+    .leftJoin(companies, eq(companies.id, deals.companyId))
+    .leftJoin(memberships, and(eq(memberships.tenantId, deals.tenantId), eq(memberships.userId, deals.ownerId)))
+    .leftJoin(users, eq(users.id, memberships.userId));
+}
+
+/** One column's open cards after `after`, by close date then id (deals_tenant_stage_idx), one more than a page. */
+export function columnQuery(t: TenantDb, stageId: number, filters: BoardFilters, after: ColumnCursor | null = null) {
+  return cardsFrom(t)
+    .where(
+      t.where(
+        deals,
+        eq(deals.stageId, stageId),
+        eq(deals.status, "open"),
+        after ? sql`(${deals.closeKey}, ${deals.id}) > (${after.closeKey}, ${after.id})` : undefined,
+        ...filterConditions(t, filters),
+      ),
+    )
+    .orderBy(asc(deals.closeKey), asc(deals.id))
+    .limit(CARDS_PER_COLUMN + 1);
+}
+
+/** Won or lost deals of the pipeline closed on or after `since` (all of them without), newest first. */
+function closedQuery(t: TenantDb, pipelineId: number, status: "won" | "lost", since: string | null) {
+  return cardsFrom(t)
+    .where(
+      t.where(
+        deals,
+        eq(deals.pipelineId, pipelineId),
+        eq(deals.status, status),
+        since ? gte(deals.closedOn, since) : undefined,
+      ),
+    )
+    .orderBy(desc(deals.closedOn), desc(deals.id))
+    .limit(CARDS_PER_COLUMN + 1);
+}
+
+export interface Card {
+  id: number;
+  name: string;
+  companyName: string | null;
+  amountMinor: number;
+  currency: string;
+  closeDate: string | null;
+  closedOn: string | null;
+  owner: { initials: string; label: string } | null;
+  overdue: boolean;
+}
+
+/** "Ada Lovelace" → "AL"; without a name, the first two letters of the address. */
+export function initialsOf(name: string | null, email: string): string {
+  const words = (name ?? "").trim().split(/\s+/).filter(Boolean);
+  if (words.length >= 2) return (words[0]![0]! + words[words.length - 1]![0]!).toUpperCase();
+  if (words.length === 1) return words[0]!.slice(0, 2).toUpperCase();
+  return email
+    .replace(/[^a-zA-Z0-9]/g, "")
+    .slice(0, 2)
+    .toUpperCase();
+}
+
+type CardRow = Awaited<ReturnType<typeof columnQuery>>[number];
+
+/** Cards from rows; closed ones show the day they closed and are never overdue. */
+function toCards(rows: CardRow[], today: string, closed = false) {
+  const page = rows.slice(0, CARDS_PER_COLUMN);
+  const last = page[page.length - 1];
+  return {
+    cards: page.map(
+      (r): Card => ({
+        id: r.id,
+        name: r.name,
+        companyName: r.companyName,
+        amountMinor: r.amountMinor,
+        currency: r.currency,
+        closeDate: closed ? r.closedOn : r.closeDate,
+        closedOn: r.closedOn,
+        owner: r.ownerEmail
+          ? { initials: initialsOf(r.ownerName, r.ownerEmail), label: r.ownerName || r.ownerEmail }
+          : null,
+        overdue: !closed && r.closeDate !== null && r.closeDate < today,
+      }),
+    ),
+    next: rows.length > CARDS_PER_COLUMN && last ? encodeCursor({ closeKey: last.closeKey, id: last.id }) : null,
+  };
+}
+
+/** The head of a column: open deals and their sum per currency, from the maintained totals. */
+export interface StageHead {
+  stage: StageChoice;
+  count: number;
+  totals: { currency: string; amountMinor: number }[];
+}
+
+function totalsQuery(t: TenantDb, pipelineId: number) {
+  return t.db
+    .select({
+      stageId: dealStageTotals.stageId,
+      currency: dealStageTotals.currency,
+      deals: dealStageTotals.deals,
+      amountMinor: dealStageTotals.amountMinor,
+    })
+    .from(dealStageTotals)
+    .where(
+      t.where(
+        dealStageTotals,
+        gt(dealStageTotals.deals, 0),
+        sql`${dealStageTotals.stageId} IN (SELECT id FROM pipeline_stages
+          WHERE tenant_id = ${t.tenantId} AND pipeline_id = ${pipelineId})`,
+      ),
+    )
+    .orderBy(asc(dealStageTotals.stageId), asc(dealStageTotals.currency));
+}
+
+function headsOf(
+  stages: StageChoice[],
+  rows: { stageId: number; currency: string; deals: number; amountMinor: number }[],
+) {
+  return stages.map((stage): StageHead => {
+    const mine = rows.filter((r) => r.stageId === stage.id);
+    return {
+      stage,
+      count: mine.reduce((n, r) => n + r.deals, 0),
+      totals: mine.map((r) => ({ currency: r.currency, amountMinor: r.amountMinor })),
+    };
+  });
+}
+
+/** The heads of the given stages of a pipeline (after a move: the two columns that changed). */
+export async function stageHeads(t: TenantDb, pipelineId: number): Promise<StageHead[]> {
+  const pipes = await pipelinesWithStages(t);
+  const pipe = pipes.find((p) => p.id === pipelineId);
+  if (!pipe) return [];
+  return headsOf(pipe.stages, await totalsQuery(t, pipelineId));
+}
+
+export interface BoardOptions {
+  pipelineId: number | null;
+  filters: BoardFilters;
+  showClosed: boolean;
+  now: number;
+}
+
+/**
+ * Everything the board shows, in two round trips: the pipelines (to choose one), then the heads,
+ * every column's first page, the Won and Lost areas and the filters' choices in one batch. Null when the pipeline asked
+ * for is not the workspace's.
+ */
+export async function loadBoard(t: TenantDb, o: BoardOptions) {
+  const pipes = await pipelinesWithStages(t);
+  const pipeline = o.pipelineId === null ? pipes[0] : pipes.find((p) => p.id === o.pipelineId);
+  if (!pipeline) return null;
+  const today = isoDay(o.now);
+  const since = o.showClosed ? null : isoDay(o.now - CLOSED_DAYS * 86_400_000);
+  const columns = pipeline.stages.map((s) => columnQuery(t, s.id, o.filters));
+  const [money, owners, tagRows, totals, won, lost, ...columnRows] = (await t.db.batch([
+    t.db.select({ currency: tenants.currency, locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)),
+    ownersQuery(t),
+    tagsQuery(t),
+    totalsQuery(t, pipeline.id),
+    closedQuery(t, pipeline.id, "won", since),
+    closedQuery(t, pipeline.id, "lost", since),
+    ...columns,
+  ] as never)) as [
+    { currency: string; locale: string }[],
+    Awaited<ReturnType<typeof ownersQuery>>,
+    Awaited<ReturnType<typeof tagsQuery>>,
+    Awaited<ReturnType<typeof totalsQuery>>,
+    CardRow[],
+    CardRow[],
+    ...CardRow[][],
+  ];
+  const heads = headsOf(pipeline.stages, totals);
+  return {
+    pipelines: pipes.map((p) => ({ id: p.id, name: p.name })),
+    pipeline: { id: pipeline.id, name: pipeline.name, stages: pipeline.stages },
+    columns: heads.map((head, i) => ({ head, ...toCards(columnRows[i] ?? [], today) })),
+    won: toCards(won, today, true),
+    lost: toCards(lost, today, true),
+    today,
+    money: money[0] ?? { currency: "USD", locale: "en-US" },
+    members: owners,
+    tags: tagRows,
+  };
+}
+
+/** One more page of a column (the stage must be the workspace's: else null). */
+export async function loadColumnPage(
+  t: TenantDb,
+  stageId: number,
+  filters: BoardFilters,
+  after: ColumnCursor | null,
+  now: number,
+) {
+  const pipes = await pipelinesWithStages(t);
+  const stage = pipes.flatMap((p) => p.stages).find((s) => s.id === stageId);
+  if (!stage) return null;
+  return {
+    stage,
+    stages: pipes.find((p) => p.id === stage.pipelineId)!.stages,
+    ...toCards(await columnQuery(t, stageId, filters, after), isoDay(now)),
+  };
+}
+
+/** One deal as a card (after a move), or null. */
+export async function loadCard(t: TenantDb, dealId: number, now: number): Promise<Card | null> {
+  const rows = await cardsFrom(t)
+    .where(t.where(deals, eq(deals.id, dealId)))
+    .limit(1);
+  return toCards(rows, isoDay(now)).cards[0] ?? null;
+}

@@ -1,0 +1,133 @@
+/**
+ * A deal's moves and outcomes: to another stage of its pipeline, won, lost (with a reason), reopened.
+ * Each is one batch that reads the deal where it is when the batch runs, so two people moving the
+ * same deal at once both land in order (the later move wins) and the totals stay exact.
+ */
+import { asc, eq, sql } from "drizzle-orm";
+import { runRawBatchRows } from "../../db/raw-batch";
+import type { TenantDb } from "../../db/scoped";
+import { deals, lostReasons, pipelineStages } from "../../db/schema";
+import type { Actor } from "../../lib/actor";
+import { dealActivity, dealAudit, historyClose, historyOpen, totalsIn, totalsOut } from "./statements";
+
+export const LOST_REASON_MAX = 200;
+
+/** The stage, its name and its pipeline, when it is the workspace's. */
+export async function getStage(t: TenantDb, stageId: number) {
+  const [row] = await t.db
+    .select({ id: pipelineStages.id, name: pipelineStages.name, pipelineId: pipelineStages.pipelineId })
+    .from(pipelineStages)
+    .where(t.where(pipelineStages, eq(pipelineStages.id, stageId)))
+    .limit(1);
+  return row ?? null;
+}
+
+// After a batch closed the open span, the deal has none: a new one is opened exactly then.
+const noOpenSpan = (t: TenantDb) => sql`NOT EXISTS (SELECT 1 FROM deal_stage_history h
+  WHERE h.tenant_id = ${t.tenantId} AND h.deal_id = d.id AND h.left_at IS NULL)`;
+
+export type MoveResult =
+  | { ok: true; moved: boolean; pipelineId: number }
+  | { ok: false; reason: "not_found" | "other_pipeline" };
+
+/** Moves a deal to `stageId` of its own pipeline. Moving it where it is already changes nothing. */
+export async function moveDeal(t: TenantDb, actor: Actor, dealId: number, stageId: number): Promise<MoveResult> {
+  const [stage, deal] = await Promise.all([
+    getStage(t, stageId),
+    t.db
+      .select({ pipelineId: deals.pipelineId })
+      .from(deals)
+      .where(t.where(deals, eq(deals.id, dealId)))
+      .limit(1),
+  ]);
+  if (!stage || !deal[0]) return { ok: false, reason: "not_found" };
+  if (deal[0].pipelineId !== stage.pipelineId) return { ok: false, reason: "other_pipeline" };
+  const now = actor.now;
+  // Only while the deal is elsewhere in this pipeline: a concurrent edit that changed its pipeline wins.
+  const moving = sql`d.stage_id != ${stageId} AND d.pipeline_id = ${stage.pipelineId}`;
+  const results = await runRawBatchRows(t.db, [
+    dealActivity(t, dealId, {
+      actorId: actor.userId,
+      kind: "moved",
+      detail: sql`json_object('stage', json_array((SELECT s.name FROM pipeline_stages s
+        WHERE s.tenant_id = ${t.tenantId} AND s.id = d.stage_id), ${stage.name}))`,
+      now,
+      when: moving,
+    }),
+    historyClose(t, dealId, now, moving),
+    // Out before and in after the row changes, whatever happened: a deal not moved comes back where it was.
+    totalsOut(t, dealId),
+    t
+      .update(
+        deals,
+        { stageId, updatedAt: now, lastActivityAt: now },
+        eq(deals.id, dealId),
+        sql`${deals.stageId} != ${stageId}`,
+        eq(deals.pipelineId, stage.pipelineId),
+      )
+      .returning({ id: deals.id }),
+    totalsIn(t, dealId),
+    historyOpen(t, dealId, actor.userId, now, noOpenSpan(t)),
+  ]);
+  return { ok: true, moved: results[3]!.length > 0, pipelineId: stage.pipelineId };
+}
+
+/** The workspace's lost reasons, in order. */
+export async function listLostReasons(t: TenantDb) {
+  return t.db
+    .select({ id: lostReasons.id, name: lostReasons.name })
+    .from(lostReasons)
+    .where(t.where(lostReasons))
+    .orderBy(asc(lostReasons.position), asc(lostReasons.id));
+}
+
+export type Outcome = { status: "won"; closedOn: string } | { status: "lost"; closedOn: string; reason: string };
+
+/** Marks a deal won or lost on `closedOn`; returns false when the workspace has no such deal. */
+export async function closeDeal(t: TenantDb, actor: Actor, dealId: number, outcome: Outcome): Promise<boolean> {
+  const now = actor.now;
+  const reason = outcome.status === "lost" ? outcome.reason : null;
+  const changing = sql`d.status != ${outcome.status}`;
+  const results = await runRawBatchRows(t.db, [
+    dealActivity(t, dealId, {
+      actorId: actor.userId,
+      kind: outcome.status,
+      detail: JSON.stringify({ closedOn: [null, outcome.closedOn], ...(reason ? { lostReason: [null, reason] } : {}) }),
+      now,
+    }),
+    historyClose(t, dealId, now, changing),
+    totalsOut(t, dealId),
+    t
+      .update(
+        deals,
+        { status: outcome.status, closedOn: outcome.closedOn, lostReason: reason, updatedAt: now, lastActivityAt: now },
+        eq(deals.id, dealId),
+      )
+      .returning({ id: deals.id }),
+    historyOpen(t, dealId, actor.userId, now, noOpenSpan(t)),
+    dealAudit(t, dealId, actor, outcome.status === "won" ? "deal.won" : "deal.lost"),
+  ]);
+  return results[3]!.length > 0;
+}
+
+/** Puts a won or lost deal back on the board, open in its stage. False when there is no such deal. */
+export async function reopenDeal(t: TenantDb, actor: Actor, dealId: number): Promise<boolean> {
+  const now = actor.now;
+  const changing = sql`d.status != 'open'`;
+  const results = await runRawBatchRows(t.db, [
+    dealActivity(t, dealId, { actorId: actor.userId, kind: "reopened", detail: null, now, when: changing }),
+    historyClose(t, dealId, now, changing),
+    totalsOut(t, dealId),
+    t
+      .update(
+        deals,
+        { status: "open", closedOn: null, lostReason: null, updatedAt: now, lastActivityAt: now },
+        eq(deals.id, dealId),
+      )
+      .returning({ id: deals.id }),
+    totalsIn(t, dealId),
+    historyOpen(t, dealId, actor.userId, now, noOpenSpan(t)),
+    dealAudit(t, dealId, actor, "deal.reopened"),
+  ]);
+  return results[3]!.length > 0;
+}

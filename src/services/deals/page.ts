@@ -1,0 +1,135 @@
+/**
+ * What the deal page and the edit form read: the deal with its stage, pipeline, company and owner,
+ * its contacts with their roles, tags, the deal fields and its values, notes and timeline. All of it
+ * as statements for one batch; another workspace's id reads nothing (404).
+ */
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import {
+  companies,
+  contacts,
+  dealContacts,
+  deals,
+  memberships,
+  pipelines,
+  pipelineStages,
+  users,
+} from "../../db/schema";
+import { contactDisplayName } from "../contacts/names";
+import { activityFromRows, activityQuery } from "../records/activity";
+import { customFieldsQuery, recordValuesQuery, toCustomField, valuesOfRecord } from "../records/custom-fields";
+import { notesFromRows, notesQuery } from "../records/notes";
+import { tagsByRecord, tagsForQuery } from "../records/tags";
+
+/** One deal of the workspace with the names of what it points to. Column names are unique. */
+export function dealQuery(t: TenantDb, id: number) {
+  return t.db
+    .select({
+      id: deals.id,
+      name: deals.name,
+      amountMinor: deals.amountMinor,
+      currency: deals.currency,
+      closeDate: deals.closeDate,
+      ownerId: deals.ownerId,
+      ownerEmail: users.email,
+      // Joined tables' columns share names ("name"): a batch keys rows by column name, so each gets its own.
+      ownerName: sql<string | null>`${users.name}`.as("owner_name"),
+      companyId: deals.companyId,
+      companyName: sql<string | null>`${companies.name}`.as("company_name"),
+      pipelineId: deals.pipelineId,
+      pipelineName: sql<string>`${pipelines.name}`.as("pipeline_name"),
+      stageId: deals.stageId,
+      stageName: sql<string>`${pipelineStages.name}`.as("stage_name"),
+      probability: pipelineStages.probability,
+      status: deals.status,
+      lostReason: deals.lostReason,
+      closedOn: deals.closedOn,
+      createdAt: deals.createdAt,
+      updatedAt: deals.updatedAt,
+    })
+    .from(deals)
+    .innerJoin(pipelineStages, eq(pipelineStages.id, deals.stageId))
+    .innerJoin(pipelines, eq(pipelines.id, deals.pipelineId))
+    .leftJoin(companies, eq(companies.id, deals.companyId))
+    .leftJoin(memberships, and(eq(memberships.tenantId, deals.tenantId), eq(memberships.userId, deals.ownerId)))
+    .leftJoin(users, eq(users.id, memberships.userId))
+    .where(t.where(deals, eq(deals.id, id)))
+    .limit(1);
+}
+
+export type DealDetail = Awaited<ReturnType<typeof dealQuery>>[number];
+
+/** The deal's contacts with their roles, by name. */
+export function dealContactsQuery(t: TenantDb, id: number) {
+  return t.db
+    .select({
+      contactId: dealContacts.contactId,
+      role: dealContacts.role,
+      firstName: contacts.firstName,
+      lastName: contacts.lastName,
+      primaryEmail: contacts.primaryEmail,
+    })
+    .from(dealContacts)
+    .innerJoin(contacts, eq(contacts.id, dealContacts.contactId))
+    .where(t.where(dealContacts, eq(dealContacts.dealId, id)))
+    .orderBy(asc(contacts.nameSort), asc(contacts.id));
+}
+
+/** One deal, or null. */
+export async function getDeal(t: TenantDb, id: number): Promise<DealDetail | null> {
+  const [row] = await dealQuery(t, id);
+  return row ?? null;
+}
+
+/** Everything the deal page shows, for one batch (the route adds the session check). */
+export function dealPageStatements(t: TenantDb, id: number) {
+  return [
+    dealQuery(t, id),
+    dealContactsQuery(t, id),
+    tagsForQuery(t, "deal", [id]),
+    customFieldsQuery(t, "deal"),
+    recordValuesQuery(t, "deal", id),
+    notesQuery(t, "deal", id),
+    activityQuery(t, "deal", id),
+  ] as const;
+}
+
+/** The page's data from what dealPageStatements read; null when the workspace has no such deal. */
+export function dealPageFromResults(id: number, results: readonly unknown[]) {
+  const [dealRows, contactRows, tagRows, fieldRows, valueRows, noteRows, activityRows] = results as [
+    Awaited<ReturnType<typeof dealQuery>>,
+    Awaited<ReturnType<typeof dealContactsQuery>>,
+    Awaited<ReturnType<typeof tagsForQuery>>,
+    Awaited<ReturnType<typeof customFieldsQuery>>,
+    Awaited<ReturnType<typeof recordValuesQuery>>,
+    Awaited<ReturnType<typeof notesQuery>>,
+    Awaited<ReturnType<typeof activityQuery>>,
+  ];
+  const deal = dealRows[0];
+  if (!deal) return null;
+  return {
+    deal,
+    contacts: contactRows.map((c) => ({
+      id: c.contactId,
+      role: c.role,
+      name: contactDisplayName({ ...c, id: c.contactId }),
+    })),
+    tags: tagsByRecord(tagRows).get(id) ?? [],
+    customFields: fieldRows.map(toCustomField),
+    values: valuesOfRecord(valueRows),
+    timeline: { notes: notesFromRows(noteRows), activity: activityFromRows(activityRows) },
+  };
+}
+
+/** The deal with its contacts, tags and values: what the edit form and an update start from. */
+export async function getDealForEdit(t: TenantDb, id: number) {
+  const results = await t.db.batch([
+    dealQuery(t, id),
+    dealContactsQuery(t, id),
+    tagsForQuery(t, "deal", [id]),
+    customFieldsQuery(t, "deal"),
+    recordValuesQuery(t, "deal", id),
+  ]);
+  const page = dealPageFromResults(id, [...results, [], []]);
+  return page;
+}

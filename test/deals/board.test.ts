@@ -1,0 +1,145 @@
+/**
+ * The board: heads from the maintained totals (other currencies beside the workspace's), 50 cards per
+ * column with "load more", the filters, the EXPLAIN plan of a column, and the 60 KB budget of 6 × 50 cards.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { scoped } from "../../src/db/scoped";
+import { columnQuery } from "../../src/services/deals/board";
+import { send } from "../helpers/http";
+import { newTenant } from "../helpers/tenants";
+import { createDeal, pipelinesOf } from "./helpers";
+
+/** Inserts `perStage` open deals in every stage of the first pipeline, with their totals, as the app would. */
+async function fillBoard(tenantId: string, perStage: number, opts: { overdueEvery?: number } = {}) {
+  const pipeline = (await pipelinesOf(tenantId))[0]!;
+  const owner = await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?")
+    .bind(tenantId)
+    .first<{ user_id: string }>();
+  const company = await env.DB.prepare(
+    "INSERT INTO companies (tenant_id, name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, 'Northwind Traders', 'northwind traders', 1, 1, 1) RETURNING id",
+  )
+    .bind(tenantId)
+    .first<{ id: number }>();
+  const rows = [];
+  for (const stage of pipeline.stages)
+    for (let i = 0; i < perStage; i++) {
+      const overdue = opts.overdueEvery && i % opts.overdueEvery === 0;
+      const close = overdue
+        ? "2020-01-15"
+        : `2027-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}`;
+      rows.push([`${stage.name} opportunity ${i}`, 1234500 + i * 100, close, stage.id]);
+    }
+  await env.DB.prepare(
+    `INSERT INTO deals (tenant_id, name, name_sort, amount_minor, currency, close_date, close_key, owner_id, company_id,
+       pipeline_id, stage_id, status, created_at, updated_at, last_activity_at)
+     SELECT ?1, j.value ->> 0, lower(j.value ->> 0), j.value ->> 1, 'USD', j.value ->> 2, j.value ->> 2, ?2, ?3, ?4,
+       j.value ->> 3, 'open', 1, 1, 1 FROM json_each(?5) j`,
+  )
+    .bind(tenantId, owner!.user_id, company!.id, pipeline.id, JSON.stringify(rows))
+    .run();
+  await env.DB.prepare(
+    `INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
+     SELECT tenant_id, stage_id, currency, count(*), sum(amount_minor) FROM deals WHERE tenant_id = ? AND status = 'open'
+     GROUP BY stage_id, currency
+     ON CONFLICT (tenant_id, stage_id, currency) DO UPDATE SET deals = excluded.deals, amount_minor = excluded.amount_minor`,
+  )
+    .bind(tenantId)
+    .run();
+  return pipeline;
+}
+
+describe("the board", () => {
+  it("heads say count, total and weighted total from the totals; other currencies beside it", async () => {
+    const t = await newTenant("Heads Co");
+    const lead = (await pipelinesOf(t.tenantId))[0]!.stages[0]!;
+    await createDeal(t.cookie, { name: "One", amount: "40,000", stage_id: String(lead.id) });
+    await createDeal(t.cookie, { name: "Two", amount: "8,000", stage_id: String(lead.id) });
+    await createDeal(t.cookie, { name: "Drei", amount: "1,200", currency: "EUR", stage_id: String(lead.id) });
+    const html = await (await send("/app/deals", { cookie: t.cookie })).text();
+    const head = html
+      .match(new RegExp(`<h2 class="column-head" id="head-${lead.id}">(.*?)</h2>`))![1]!
+      .replace(/<[^>]+>/g, "");
+    expect(head).toBe("Lead · 3 · $48,000 · weighted $4,800 + €1,200");
+  });
+
+  it("shows 50 cards per column, then loads the next ones by cursor; 6 × 50 cards stay under 60 KB", async () => {
+    const t = await newTenant("Big Board Co");
+    const pipeline = (await pipelinesOf(t.tenantId))[0]!;
+    const now = Date.now();
+    for (const [i, name] of ["Contract", "Closing"].entries())
+      await env.DB.prepare(
+        "INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, probability, created_at, updated_at) VALUES (?, ?, ?, ?, 90, ?, ?)",
+      )
+        .bind(t.tenantId, pipeline.id, name, 10 + i, now, now)
+        .run();
+    await fillBoard(t.tenantId, 55, { overdueEvery: 5 });
+    const res = await send("/app/deals", { cookie: t.cookie });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    const cards = html.match(/<li><a href="\/app\/deals\/\d+">/g) ?? [];
+    expect(cards.length).toBe(6 * 50);
+    const bytes = new TextEncoder().encode(html).length;
+    const cardBytes = (html.match(/<li><a href="\/app\/deals\/\d+">.*?<\/li>/g) ?? []).join("").length;
+    console.log(
+      `board with 6 × 50 cards: ${bytes} bytes (cards ${cardBytes}); one: ${html.match(/<li><a href="\/app\/deals\/\d+">.*?<\/li>/)![0]}`,
+    );
+    expect(bytes).toBeLessThanOrEqual(60 * 1024);
+    expect(html).toContain("<em>2020-01-15 overdue</em>");
+    // "Load more" of the first column: the 5 left, and no further link.
+    const more = html.match(/<li class="more"><a href="([^"]+)"/)![1]!.replace(/&amp;/g, "&");
+    const page = await send(more, { cookie: t.cookie, headers: { "HX-Request": "true" } });
+    const fragment = await page.text();
+    expect((fragment.match(/<li><a href/g) ?? []).length).toBe(5);
+    expect(fragment).not.toContain('class="more"');
+  });
+
+  it("filters by name (LIKE characters are literal), owner, month and amount", async () => {
+    const t = await newTenant("Filter Co");
+    const lead = (await pipelinesOf(t.tenantId))[0]!.stages[0]!;
+    await createDeal(t.cookie, {
+      name: "100% renewal",
+      amount: "10",
+      close_date: "2027-05-02",
+      stage_id: String(lead.id),
+    });
+    await createDeal(t.cookie, {
+      name: "Big_one",
+      amount: "5,000",
+      close_date: "2027-06-02",
+      stage_id: String(lead.id),
+      owner_id: "",
+    });
+    const board = async (q: string) => await (await send(`/app/deals?${q}`, { cookie: t.cookie })).text();
+    expect(await board("q=%25")).toContain("100% renewal");
+    expect(await board("q=%25")).not.toContain("Big_one");
+    expect(await board("q=_")).not.toContain("100% renewal");
+    expect(await board("owner=me")).not.toContain("Big_one");
+    expect(await board("month=2027-06")).not.toContain("100% renewal");
+    expect(await board("month=2027-06")).toContain("Big_one");
+    expect(await board("min=1%2C000")).not.toContain("100% renewal");
+    expect(await board("max=100")).not.toContain("Big_one");
+  });
+
+  it("a column's statement runs on deals_tenant_stage_idx, filtered or not", async () => {
+    const t = await newTenant("Plan Co");
+    const stage = (await pipelinesOf(t.tenantId))[0]!.stages[0]!;
+    const db = scoped(createDb(env.DB), t.tenantId);
+    for (const [label, filters, after] of [
+      ["plain", {}, null],
+      ["next page", {}, { closeKey: "2027-01-01", id: 5 }],
+      ["month and name", { month: "2027-03", q: "acme" }, null],
+      ["tag and amounts", { tagId: 3, minMinor: 100, maxMinor: 5000 }, null],
+    ] as const) {
+      const { sql, params } = columnQuery(db, stage.id, filters, after).toSQL();
+      const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...params)
+        .all<{ detail: string }>();
+      const plan = rows.results.map((r) => r.detail).join(" | ");
+      expect(plan, label).toMatch(/SEARCH deals USING (COVERING )?INDEX deals_tenant_stage_idx/);
+      expect(plan, label).not.toMatch(/\bSCAN deals\b/);
+      expect(plan, label).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
+    }
+  });
+});

@@ -1,0 +1,102 @@
+/** Shared pieces of the deals tests: real requests through the app, and direct reads of the test D1. */
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { post, type Form } from "../contacts/contact-helpers";
+
+export { fieldError, post } from "../contacts/contact-helpers";
+export type { Form };
+
+/** The workspace's pipelines with their stage ids in board order (the first is "Sales"). */
+export async function pipelinesOf(tenantId: string) {
+  const rows = await env.DB.prepare(
+    `SELECT p.id AS pipelineId, p.name AS pipeline, s.id AS stageId, s.name AS stage FROM pipelines p
+     JOIN pipeline_stages s ON s.pipeline_id = p.id WHERE p.tenant_id = ? ORDER BY p.position, p.id, s.position`,
+  )
+    .bind(tenantId)
+    .all<{ pipelineId: number; pipeline: string; stageId: number; stage: string }>();
+  const out = new Map<number, { id: number; name: string; stages: { id: number; name: string }[] }>();
+  for (const r of rows.results) {
+    const p = out.get(r.pipelineId) ?? { id: r.pipelineId, name: r.pipeline, stages: [] };
+    p.stages.push({ id: r.stageId, name: r.stage });
+    out.set(r.pipelineId, p);
+  }
+  return [...out.values()];
+}
+
+/** Adds a pipeline with stages directly (the pipelines settings page is another part of the work). */
+export async function addPipeline(tenantId: string, name: string, stages: string[]) {
+  const now = Date.now();
+  await env.DB.prepare(
+    "INSERT INTO pipelines (tenant_id, name, name_key, position, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)",
+  )
+    .bind(tenantId, name, name.toLowerCase(), now, now)
+    .run();
+  const p = (await env.DB.prepare("SELECT id FROM pipelines WHERE tenant_id = ? AND name = ?")
+    .bind(tenantId, name)
+    .first<{ id: number }>())!;
+  for (const [i, stage] of stages.entries())
+    await env.DB.prepare(
+      "INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, probability, created_at, updated_at) VALUES (?, ?, ?, ?, 20, ?, ?)",
+    )
+      .bind(tenantId, p.id, stage, i, now, now)
+      .run();
+  return (await pipelinesOf(tenantId)).find((x) => x.name === name)!;
+}
+
+/** Creates a deal through the form and returns its id. */
+export async function createDeal(cookie: string, form: Form): Promise<number> {
+  const res = await post("/app/deals", cookie, form);
+  if (res.status !== 303) throw new Error(`create failed with ${res.status}: ${await res.text()}`);
+  return Number(res.headers.get("Location")!.match(/^\/app\/deals\/(\d+)$/)![1]);
+}
+
+export async function dealRow(id: number) {
+  return env.DB.prepare("SELECT * FROM deals WHERE id = ?").bind(id).first<Record<string, unknown>>();
+}
+
+/** Every row the workspace has in the deal tables, for "nothing was written" checks. */
+export async function dealState(tenantId: string) {
+  const q = (sql: string) =>
+    env.DB.prepare(sql)
+      .bind(tenantId)
+      .all()
+      .then((r) => r.results);
+  return {
+    deals: await q("SELECT * FROM deals WHERE tenant_id = ? ORDER BY id"),
+    contacts: await q("SELECT * FROM deal_contacts WHERE tenant_id = ? ORDER BY deal_id, contact_id"),
+    tags: await q("SELECT * FROM deal_tags WHERE tenant_id = ? ORDER BY deal_id, tag_id"),
+    history: await q("SELECT * FROM deal_stage_history WHERE tenant_id = ? ORDER BY id"),
+    totals: await q("SELECT * FROM deal_stage_totals WHERE tenant_id = ? ORDER BY stage_id, currency"),
+    activities: await q("SELECT * FROM activities WHERE tenant_id = ? ORDER BY id"),
+    audit: await q("SELECT id FROM audit_log WHERE tenant_id = ? AND target_type = 'deal' ORDER BY id"),
+    counters: await q("SELECT deals FROM tenant_counters WHERE tenant_id = ?"),
+  };
+}
+
+/** The maintained totals and a recount of the open deals must agree, stage by stage and currency by currency. */
+export async function expectTotalsExact(tenantId: string) {
+  const kept = await env.DB.prepare(
+    "SELECT stage_id, currency, deals, amount_minor FROM deal_stage_totals WHERE tenant_id = ? AND deals != 0 ORDER BY stage_id, currency",
+  )
+    .bind(tenantId)
+    .all();
+  const counted = await env.DB.prepare(
+    `SELECT stage_id, currency, count(*) AS deals, sum(amount_minor) AS amount_minor FROM deals
+     WHERE tenant_id = ? AND status = 'open' GROUP BY stage_id, currency ORDER BY stage_id, currency`,
+  )
+    .bind(tenantId)
+    .all();
+  expect(kept.results).toEqual(counted.results);
+  const zeroRows = await env.DB.prepare(
+    "SELECT count(*) AS n FROM deal_stage_totals WHERE tenant_id = ? AND deals = 0 AND amount_minor != 0",
+  )
+    .bind(tenantId)
+    .first<{ n: number }>();
+  expect(zeroRows!.n).toBe(0);
+  const counter = await env.DB.prepare(
+    "SELECT (SELECT deals FROM tenant_counters WHERE tenant_id = ?1) AS kept, (SELECT count(*) FROM deals WHERE tenant_id = ?1) AS counted",
+  )
+    .bind(tenantId)
+    .first<{ kept: number; counted: number }>();
+  expect(counter!.kept).toBe(counter!.counted);
+}

@@ -1,0 +1,160 @@
+// Deals in chromium: create three deals through the form, drag one card to another column with the
+// mouse, move another with the keyboard only (Tab to its "Move to" select, choose, Enter), reload and
+// see both saved; then the same keyboard move in the dark theme and at phone width (390 px), where
+// the columns scroll sideways.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
+
+/** Fills and submits the new-deal form; ends on the deal's page. */
+async function createDeal(page, baseUrl, { name, amount, stage }) {
+  await page.goto(`${baseUrl}/app/deals/new`);
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Amount").fill(amount);
+  await page.getByLabel("Stage").selectOption({ label: stage });
+  await page.getByRole("button", { name: "Create deal" }).click();
+  await page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+}
+
+/** The board's column list of a stage, found by the stage's name in its head. */
+function column(page, stage) {
+  return page
+    .locator("section.board-column")
+    .filter({ has: page.locator(".stage-name", { hasText: stage }) })
+    .locator("ol.cards");
+}
+
+function card(page, name) {
+  return page.locator("ol.cards > li").filter({ has: page.getByRole("link", { name, exact: true }) });
+}
+
+/** Waits until the board script has given every card its "Move to" form. */
+async function boardReady(page) {
+  await page.waitForFunction(
+    () => {
+      const board = document.getElementById("board");
+      return board?.dataset.boardReady === "1" && typeof window.Sortable === "function";
+    },
+    null,
+    { timeout: WAIT_MS },
+  );
+}
+
+async function openBoard(page, baseUrl) {
+  await page.goto(`${baseUrl}/app/deals`);
+  await page.getByRole("heading", { level: 1, name: "Deals" }).waitFor();
+  await boardReady(page);
+}
+
+/** Moves a card with the keyboard only: focus its link, Tab to its select, arrows to the stage, Enter. */
+async function moveWithKeyboard(page, name, stage) {
+  await card(page, name).getByRole("link", { name, exact: true }).focus();
+  await page.keyboard.press("Tab");
+  const select = card(page, name).locator("select");
+  assert.equal(await select.evaluate((el) => el === document.activeElement), true, "Tab reaches the Move to select");
+  const labels = await select.locator("option").allTextContents();
+  const from = labels.indexOf(await select.evaluate((el) => el.options[el.selectedIndex].text));
+  const to = labels.indexOf(stage);
+  for (let i = from; i < to; i++) await page.keyboard.press("ArrowDown");
+  for (let i = from; i > to; i--) await page.keyboard.press("ArrowUp");
+  assert.equal(await select.evaluate((el) => el.options[el.selectedIndex].text), stage);
+  const saved = page.waitForResponse(
+    (r) => /\/app\/deals\/\d+\/move$/.test(r.url()) && r.request().method() === "POST",
+  );
+  await page.keyboard.press("Enter");
+  assert.equal((await saved).status(), 200);
+  await column(page, stage).getByRole("link", { name, exact: true }).waitFor();
+  await page.locator("#board-status", { hasText: `${name} moved to ${stage}.` }).waitFor({ state: "attached" });
+}
+
+export default {
+  async "drag with the mouse, move with the keyboard, reload: both saved; dark theme and phone width"({
+    baseUrl,
+    browser,
+    artifactsDir,
+  }) {
+    const { page, problems } = await openPage(browser);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await signUpThroughPages(page, baseUrl, { company: "Deals E2E Ltd" });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Deals" }).click();
+    await waitForPath(page, "/app/deals");
+
+    await createDeal(page, baseUrl, { name: "Dragged deal", amount: "12,500.50", stage: "Lead" });
+    await createDeal(page, baseUrl, { name: "Keyboard deal", amount: "800", stage: "Lead" });
+    await createDeal(page, baseUrl, { name: "Phone deal", amount: "99", stage: "Qualified" });
+    await createDeal(page, baseUrl, { name: "Gone deal", amount: "1", stage: "Lead" });
+    const goneId = new URL(page.url()).pathname.split("/").pop();
+    await openBoard(page, baseUrl);
+
+    // A move that fails (someone deleted the deal meanwhile): the card goes back and the error shows.
+    const deleted = await page.request.post(`${baseUrl}/app/deals/${goneId}/delete`, {
+      headers: { Origin: baseUrl },
+      maxRedirects: 0,
+    });
+    assert.equal(deleted.status(), 303);
+    await card(page, "Gone deal").getByRole("link", { name: "Gone deal", exact: true }).focus();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("ArrowDown");
+    const refused = page.waitForResponse((r) => r.url().endsWith(`/app/deals/${goneId}/move`));
+    await page.keyboard.press("Enter");
+    assert.equal((await refused).status(), 404);
+    await page.getByRole("alert").filter({ hasText: "Gone deal was not moved" }).waitFor();
+    await column(page, "Lead").getByRole("link", { name: "Gone deal", exact: true }).waitFor();
+
+    // Drag with real mouse moves (SortableJS follows the pointer, so it needs steps).
+    const from = await card(page, "Dragged deal").boundingBox();
+    const target = await column(page, "Proposal").boundingBox();
+    assert.ok(from && target);
+    const saved = page.waitForResponse(
+      (r) => /\/app\/deals\/\d+\/move$/.test(r.url()) && r.request().method() === "POST",
+    );
+    await page.mouse.move(from.x + from.width / 2, from.y + 12);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2 + 10, from.y + 20, { steps: 5 });
+    await page.mouse.move(target.x + target.width / 2, target.y + 20, { steps: 25 });
+    await page.mouse.move(target.x + target.width / 2, target.y + 24, { steps: 5 });
+    await page.mouse.up();
+    assert.equal((await saved).status(), 200);
+    await column(page, "Proposal").getByRole("link", { name: "Dragged deal", exact: true }).waitFor();
+    await page
+      .locator("#head-" + (await column(page, "Proposal").getAttribute("data-stage")), {
+        hasText: "Proposal · 1 · $12,501",
+      })
+      .waitFor();
+
+    await moveWithKeyboard(page, "Keyboard deal", "Negotiation");
+
+    await page.reload();
+    await boardReady(page);
+    await column(page, "Proposal").getByRole("link", { name: "Dragged deal", exact: true }).waitFor();
+    await column(page, "Negotiation").getByRole("link", { name: "Keyboard deal", exact: true }).waitFor();
+    assert.equal(await column(page, "Lead").locator("li").count(), 0, "nothing left in Lead");
+
+    // Dark theme: the board renders in it and the keyboard move still works.
+    await page.getByRole("group", { name: "Theme" }).getByRole("button", { name: "Dark" }).click();
+    await page.reload();
+    await boardReady(page);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+    await moveWithKeyboard(page, "Keyboard deal", "Qualified");
+    await page.screenshot({ path: join(artifactsDir, "deals-board-dark.png"), fullPage: true });
+
+    // Phone width: the page does not widen; the board scrolls sideways; the move form still works.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await boardReady(page);
+    const widths = await page.evaluate(() => {
+      const board = document.getElementById("board");
+      return { page: document.documentElement.scrollWidth, board: board.scrollWidth, boardBox: board.clientWidth };
+    });
+    assert.ok(widths.page <= 390 + 1, `the page is ${widths.page}px wide at 390px`);
+    assert.ok(widths.board > widths.boardBox, "the columns scroll sideways");
+    await moveWithKeyboard(page, "Phone deal", "Negotiation");
+    await page.screenshot({ path: join(artifactsDir, "deals-board-390.png"), fullPage: true });
+    await page.reload();
+    await boardReady(page);
+    await column(page, "Negotiation").getByRole("link", { name: "Phone deal", exact: true }).waitFor();
+    await column(page, "Qualified").getByRole("link", { name: "Keyboard deal", exact: true }).waitFor();
+    assertNoProblems(problems);
+  },
+};

@@ -1,0 +1,184 @@
+/**
+ * The deal board: the pipeline chooser and filters, one column per stage (head, cards, "Load more"),
+ * the Won and Lost areas, and the live region board.js announces moves in. Cards can be dragged
+ * (SortableJS, which app.js loads on this page only) or moved with each card's "Move to…" form.
+ */
+import { raw } from "hono/html";
+import { cardHtml, ColumnHead, loadMoreHtml, type CardView, type HeadView } from "./BoardCards";
+
+export interface BoardFilterValues {
+  owner: string;
+  tag: string;
+  month: string;
+  min: string;
+  max: string;
+  q: string;
+  showClosed: boolean;
+}
+
+export interface BoardPageProps {
+  pipelines: { id: number; name: string }[];
+  pipelineId: number;
+  columns: { head: HeadView; cards: CardView[]; moreHref: string | null }[];
+  won: { cards: CardView[]; more: boolean };
+  lost: { cards: CardView[]; more: boolean };
+  filters: BoardFilterValues;
+  members: { userId: string; email: string }[];
+  tags: { id: number; name: string }[];
+  canWrite: boolean;
+  /** The workspace's currency, named in the filter's amount labels. */
+  currency: string;
+  /** SortableJS and assets-src/board.js: app.js loads them when a board that can be changed is on the page. */
+  scripts: string[];
+  notice?: string | null;
+}
+
+function Filters(p: BoardPageProps) {
+  const f = p.filters;
+  return (
+    <form class="board-filters" method="get" action="/app/deals" role="search" aria-label="Filter deals">
+      <input type="hidden" name="pipeline" value={String(p.pipelineId)} />
+      <div class="field">
+        <label for="f-q">Name</label>
+        <input id="f-q" type="search" name="q" value={f.q} maxlength={100} />
+      </div>
+      <div class="field">
+        <label for="f-owner">Owner</label>
+        <select id="f-owner" name="owner">
+          <option value="">Anyone</option>
+          <option value="me" selected={f.owner === "me"}>
+            My deals
+          </option>
+          {p.members.map((m) => (
+            <option value={m.userId} selected={f.owner === m.userId}>
+              {m.email}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-tag">Tag</label>
+        <select id="f-tag" name="tag">
+          <option value="">Any tag</option>
+          {p.tags.map((t) => (
+            <option value={String(t.id)} selected={f.tag === String(t.id)}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-month">Closing in</label>
+        <input id="f-month" type="month" name="month" value={f.month} />
+      </div>
+      <div class="field">
+        <label for="f-min">From ({p.currency})</label>
+        <input id="f-min" name="min" inputmode="decimal" value={f.min} size={8} />
+      </div>
+      <div class="field">
+        <label for="f-max">To ({p.currency})</label>
+        <input id="f-max" name="max" inputmode="decimal" value={f.max} size={8} />
+      </div>
+      <label class="check" for="f-closed">
+        <input id="f-closed" type="checkbox" name="closed" value="1" checked={f.showClosed} /> Show closed
+      </label>
+      <div class="actions">
+        <button type="submit">Apply</button>
+        <a href={`/app/deals?pipeline=${p.pipelineId}`}>Clear</a>
+      </div>
+    </form>
+  );
+}
+
+function ClosedArea(p: { title: string; area: { cards: CardView[]; more: boolean }; id: string }) {
+  return (
+    <details class="closed-area" id={p.id}>
+      <summary>
+        {p.title} · {p.area.cards.length}
+        {p.area.more ? "+" : ""}
+      </summary>
+      {p.area.cards.length ? (
+        <ol class="cards closed-cards">{raw(p.area.cards.map((c) => cardHtml(c)).join(""))}</ol>
+      ) : (
+        <p class="muted">None.</p>
+      )}
+    </details>
+  );
+}
+
+export function BoardPage(p: BoardPageProps) {
+  const stages = JSON.stringify(p.columns.map((c) => [c.head.stageId, c.head.name]));
+  return (
+    <div class="stack deals-page">
+      <div class="page-head">
+        <h1>Deals</h1>
+        {p.canWrite ? (
+          <a class="button" href={`/app/deals/new?pipeline=${p.pipelineId}`}>
+            New deal
+          </a>
+        ) : null}
+      </div>
+      {p.notice ? (
+        <p class="flash ok" role="status">
+          {p.notice}
+        </p>
+      ) : null}
+      {p.pipelines.length > 1 ? (
+        <form class="pipeline-chooser" method="get" action="/app/deals">
+          <label for="f-pipeline">Pipeline</label>
+          <select id="f-pipeline" name="pipeline">
+            {p.pipelines.map((x) => (
+              <option value={String(x.id)} selected={x.id === p.pipelineId}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+          <button type="submit" class="secondary">
+            Show
+          </button>
+        </form>
+      ) : null}
+      <Filters {...p} />
+      <p id="board-status" class="visually-hidden" role="status" aria-live="polite"></p>
+      <p id="board-error" class="flash error" role="alert" hidden></p>
+      <div
+        class="board"
+        id="board"
+        data-stages={stages}
+        data-scripts={p.canWrite ? JSON.stringify(p.scripts) : undefined}
+        aria-label="Deals by stage"
+        role="region"
+        tabindex={0}
+      >
+        {p.columns.map((col) => (
+          <section class="board-column" aria-labelledby={`head-${col.head.stageId}`}>
+            <ColumnHead head={col.head} />
+            <ol class="cards" id={`cards-${col.head.stageId}`} data-stage={String(col.head.stageId)}>
+              {raw(col.cards.map((c) => cardHtml(c)).join("") + (loadMoreHtml(col.moreHref) as string))}
+            </ol>
+          </section>
+        ))}
+      </div>
+      <ClosedArea title={p.filters.showClosed ? "Won" : "Won in the last 30 days"} area={p.won} id="won-area" />
+      <ClosedArea title={p.filters.showClosed ? "Lost" : "Lost in the last 30 days"} area={p.lost} id="lost-area" />
+    </div>
+  );
+}
+
+/** The next page of a column: its cards and the next "Load more" (the htmx answer). */
+export function ColumnPage(p: { cards: CardView[]; moreHref: string | null }) {
+  return <>{raw(p.cards.map((c) => cardHtml(c)).join("") + (loadMoreHtml(p.moreHref) as string))}</>;
+}
+
+/** Without JavaScript, "Load more" is a page of its own with that column's next cards. */
+export function ColumnFullPage(p: { stageName: string; cards: CardView[]; moreHref: string | null; back: string }) {
+  return (
+    <div class="stack">
+      <p class="breadcrumbs">
+        <a href={p.back}>Deals</a>
+      </p>
+      <h1>{p.stageName}: more deals</h1>
+      <ol class="cards">{raw(p.cards.map((c) => cardHtml(c)).join("") + (loadMoreHtml(p.moreHref) as string))}</ol>
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+/** The deal form, for creating and editing. Works without JavaScript; htmx boosts it. */
+import type { Child } from "hono/jsx";
+import { Field, FormAlert } from "../../components/Field";
+import {
+  CustomFieldInputs,
+  FieldError,
+  InputField,
+  SelectField,
+  TagPicker,
+  type CustomFieldDef,
+} from "../companies/FormFields";
+
+export interface DealFormProps {
+  title: string;
+  mode: "new" | "edit";
+  action: string;
+  cancelHref: string;
+  /** Single fields as shown: the deal, or what was submitted (cf_<id> keys included). */
+  values: Record<string, string>;
+  /** Contact rows: contact id and role, as shown. */
+  contactRows: { contactId: string; role: string }[];
+  tagIds: number[];
+  errors: Record<string, string>;
+  pipelines: { id: number; name: string; stages: { id: number; name: string }[] }[];
+  companies: { id: number; name: string }[];
+  contacts: { id: number; name: string }[];
+  members: { userId: string; email: string }[];
+  tags: { id: number; name: string; color: string }[];
+  fields: CustomFieldDef[];
+  currencies: string[];
+  /** How the workspace writes amounts, for the hint ("12,500.50"). */
+  amountExample: string;
+  version?: number;
+  alert?: Child;
+}
+
+/** How many contact rows the form shows: what it has plus two empty, at most 20. */
+function contactSlots(rows: DealFormProps["contactRows"]) {
+  const n = Math.min(20, Math.max(3, rows.length + 2));
+  return Array.from({ length: n }, (_, i) => rows[i] ?? { contactId: "", role: "" });
+}
+
+function ContactRows(p: DealFormProps) {
+  const e = p.errors;
+  return (
+    <fieldset
+      id="f-contacts"
+      class="field deal-contacts"
+      aria-describedby={e.contacts ? "f-contacts-error" : undefined}
+    >
+      <legend>Contacts and their roles</legend>
+      <p class="hint">Up to 20 people, each with a role such as “decision maker” or “champion”.</p>
+      {contactSlots(p.contactRows).map((row, i) => (
+        <div class="contact-row grid two">
+          <div class="field">
+            <label for={`f-contact_ids-${i}`}>Contact {i + 1}</label>
+            <select
+              id={`f-contact_ids-${i}`}
+              name="contact_ids"
+              aria-invalid={e[`contact_ids_${i}`] ? "true" : undefined}
+              aria-describedby={e[`contact_ids_${i}`] ? `f-contact_ids-${i}-error` : undefined}
+            >
+              <option value="">—</option>
+              {p.contacts.map((c) => (
+                <option value={String(c.id)} selected={String(c.id) === row.contactId}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            <FieldError id={`f-contact_ids-${i}`} error={e[`contact_ids_${i}`]} />
+          </div>
+          <InputField
+            id={`f-contact_roles-${i}`}
+            name="contact_roles"
+            label={`Role of contact ${i + 1}`}
+            value={row.role}
+            maxlength={60}
+            error={e[`contact_roles_${i}`]}
+          />
+        </div>
+      ))}
+      <FieldError id="f-contacts" error={e.contacts} />
+    </fieldset>
+  );
+}
+
+export function DealForm(p: DealFormProps) {
+  const v = p.values;
+  const e = p.errors;
+  const fieldErrors = Object.keys(e).filter((k) => k !== "form").length > 0;
+  return (
+    <form class="stack record-form deal-form" method="post" action={p.action} novalidate>
+      {fieldErrors ? <FormAlert>Please correct the fields marked below.</FormAlert> : null}
+      {e.form ? <FormAlert>{e.form}</FormAlert> : null}
+      {p.alert ? <FormAlert kind="warn">{p.alert}</FormAlert> : null}
+      {p.version !== undefined ? <input type="hidden" name="version" value={String(p.version)} /> : null}
+      <Field name="name" label="Name" value={v.name} error={e.name} maxlength={200} autocomplete="off" required />
+      <div class="grid two">
+        <InputField
+          name="amount"
+          label="Amount"
+          value={v.amount}
+          error={e.amount}
+          inputmode="decimal"
+          hint={`Written like ${p.amountExample}.`}
+          autocomplete="off"
+        />
+        <SelectField
+          name="currency"
+          label="Currency"
+          value={v.currency}
+          options={p.currencies.map((c) => ({ value: c, label: c }))}
+          error={e.currency}
+        />
+      </div>
+      <InputField name="close_date" label="Expected close date" type="date" value={v.close_date} error={e.close_date} />
+      <div class="grid two">
+        <SelectField
+          name="pipeline_id"
+          label="Pipeline"
+          value={v.pipeline_id}
+          options={p.pipelines.map((x) => ({ value: String(x.id), label: x.name }))}
+          error={e.pipeline_id}
+        />
+        <div class="field">
+          <label for="f-stage_id">Stage</label>
+          <select
+            id="f-stage_id"
+            name="stage_id"
+            aria-invalid={e.stage_id ? "true" : undefined}
+            aria-describedby={e.stage_id ? "f-stage_id-error" : undefined}
+          >
+            {p.pipelines.map((x) => (
+              <optgroup label={x.name}>
+                {x.stages.map((s) => (
+                  <option value={String(s.id)} selected={String(s.id) === v.stage_id}>
+                    {s.name}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+          <FieldError id="f-stage_id" error={e.stage_id} />
+        </div>
+      </div>
+      <SelectField
+        name="owner_id"
+        label="Owner"
+        value={v.owner_id}
+        empty="No owner"
+        options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
+        error={e.owner_id}
+      />
+      <SelectField
+        name="company_id"
+        label="Company"
+        value={v.company_id}
+        empty="No company"
+        options={p.companies.map((c) => ({ value: String(c.id), label: c.name }))}
+        error={e.company_id}
+      />
+      <ContactRows {...p} />
+      <TagPicker tags={p.tags} checked={p.tagIds} newTag={v.new_tag} error={e.tag_ids} newTagError={e.new_tag} />
+      <CustomFieldInputs fields={p.fields} values={v} errors={e} />
+      <div class="actions">
+        <button type="submit">{p.mode === "edit" ? "Save changes" : "Create deal"}</button>
+        <a class="button secondary" href={p.cancelHref}>
+          Cancel
+        </a>
+      </div>
+    </form>
+  );
+}
+
+export function DealFormPage(p: DealFormProps) {
+  return (
+    <div class="stack">
+      <p class="breadcrumbs">
+        <a href="/app/deals">Deals</a>
+      </p>
+      <h1>{p.title}</h1>
+      <DealForm {...p} />
+    </div>
+  );
+}

@@ -1,0 +1,236 @@
+/**
+ * A deal's page: its facts, contacts with roles, tags and custom fields; moving it to another stage,
+ * marking it won or lost (with the actual close date and, when lost, a reason), reopening it; and
+ * its Timeline with notes.
+ */
+import { CustomValue } from "../../components/CustomValue";
+import { FormAlert } from "../../components/Field";
+import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
+import { FieldError, TagList, type CustomFieldDef } from "../companies/FormFields";
+
+export interface DealView {
+  id: number;
+  name: string;
+  amount: string;
+  closeDate: string | null;
+  overdue: boolean;
+  owner: string | null;
+  company: { id: number; name: string } | null;
+  pipelineName: string;
+  stageId: number;
+  stageName: string;
+  probability: number;
+  status: "open" | "won" | "lost";
+  lostReason: string | null;
+  closedOn: string | null;
+}
+
+export interface DealPageProps {
+  deal: DealView;
+  contacts: { id: number; name: string; role: string | null }[];
+  tags: { name: string; color: string }[];
+  fields: CustomFieldDef[];
+  values: Map<number, string>;
+  stages: { id: number; name: string }[];
+  lostReasons: { id: number; name: string }[];
+  canWrite: boolean;
+  today: string;
+  /** Errors of the move, won or lost forms after a refused submission, and what was typed. */
+  errors?: Record<string, string>;
+  typed?: Record<string, string>;
+  timeline: TimelineProps;
+}
+
+const none = <span class="muted">—</span>;
+
+function MoveForm(p: DealPageProps) {
+  const e = p.errors ?? {};
+  return (
+    <form class="inline-form move-form" id="move" method="post" action={`/app/deals/${p.deal.id}/move`}>
+      <label for="f-move-stage">Move to</label>{" "}
+      <select
+        id="f-move-stage"
+        name="stage_id"
+        aria-invalid={e.stage_id ? "true" : undefined}
+        aria-describedby={e.stage_id ? "f-move-stage-error" : undefined}
+      >
+        {p.stages.map((s) => (
+          <option value={String(s.id)} selected={s.id === p.deal.stageId}>
+            {s.name}
+          </option>
+        ))}
+      </select>{" "}
+      <button type="submit" class="secondary">
+        Move
+      </button>
+      <FieldError id="f-move-stage" error={e.stage_id} />
+    </form>
+  );
+}
+
+function OutcomeForms(p: DealPageProps) {
+  const e = p.errors ?? {};
+  const typed = p.typed ?? {};
+  const id = p.deal.id;
+  if (p.deal.status !== "open")
+    return (
+      <form class="inline-form" method="post" action={`/app/deals/${id}/reopen`}>
+        <button type="submit" class="secondary">
+          Reopen
+        </button>
+      </form>
+    );
+  return (
+    <div class="grid two outcome-forms">
+      <form class="stack card" method="post" action={`/app/deals/${id}/won`} aria-labelledby="won-heading">
+        <h2 id="won-heading">Mark won</h2>
+        <div class="field">
+          <label for="f-won-date">Closed on</label>
+          <input
+            id="f-won-date"
+            type="date"
+            name="closed_on"
+            value={typed.won_closed_on ?? p.today}
+            aria-invalid={e.won_closed_on ? "true" : undefined}
+            aria-describedby={e.won_closed_on ? "f-won-date-error" : undefined}
+          />
+          <FieldError id="f-won-date" error={e.won_closed_on} />
+        </div>
+        <div class="actions">
+          <button type="submit">Mark won</button>
+        </div>
+      </form>
+      <form class="stack card" method="post" action={`/app/deals/${id}/lost`} aria-labelledby="lost-heading">
+        <h2 id="lost-heading">Mark lost</h2>
+        <div class="field">
+          <label for="f-lost-reason">Reason</label>
+          <select
+            id="f-lost-reason"
+            name="reason_id"
+            aria-invalid={e.reason ? "true" : undefined}
+            aria-describedby={e.reason ? "f-lost-reason-error" : undefined}
+          >
+            <option value="">Choose a reason, or write one below</option>
+            {p.lostReasons.map((r) => (
+              <option value={String(r.id)} selected={typed.reason_id === String(r.id)}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+          <FieldError id="f-lost-reason" error={e.reason} />
+        </div>
+        <div class="field">
+          <label for="f-lost-text">Other reason</label>
+          <input id="f-lost-text" name="reason_text" maxlength={200} value={typed.reason_text ?? ""} />
+        </div>
+        <div class="field">
+          <label for="f-lost-date">Closed on</label>
+          <input
+            id="f-lost-date"
+            type="date"
+            name="closed_on"
+            value={typed.lost_closed_on ?? p.today}
+            aria-invalid={e.lost_closed_on ? "true" : undefined}
+            aria-describedby={e.lost_closed_on ? "f-lost-date-error" : undefined}
+          />
+          <FieldError id="f-lost-date" error={e.lost_closed_on} />
+        </div>
+        <div class="actions">
+          <button type="submit">Mark lost</button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+const STATUS_TEXT = { open: "Open", won: "Won", lost: "Lost" } as const;
+
+export function DealPage(p: DealPageProps) {
+  const d = p.deal;
+  const hasErrors = p.errors && Object.keys(p.errors).length > 0;
+  return (
+    <div class="stack deal-page">
+      <p class="breadcrumbs">
+        <a href="/app/deals">Deals</a> · {d.pipelineName}
+      </p>
+      <div class="record-head">
+        <div>
+          <h1>{d.name}</h1>
+          <p class="muted">
+            <span class={`deal-status status-${d.status}`}>{STATUS_TEXT[d.status]}</span>
+            {d.status === "open" ? <> · {d.stageName}</> : <> · closed on {d.closedOn}</>}
+            {d.status === "lost" && d.lostReason ? <> · {d.lostReason}</> : null}
+          </p>
+        </div>
+        {p.canWrite ? (
+          <div class="actions">
+            <a class="button secondary" href={`/app/deals/${d.id}/edit`}>
+              Edit
+            </a>
+            <form
+              class="inline-form"
+              method="post"
+              action={`/app/deals/${d.id}/delete`}
+              hx-confirm={`Delete ${d.name}? Its notes go too. This cannot be undone.`}
+            >
+              <button type="submit" class="secondary">
+                Delete
+              </button>
+            </form>
+          </div>
+        ) : null}
+      </div>
+      {hasErrors ? <FormAlert>Please correct the fields marked below.</FormAlert> : null}
+      {p.canWrite && d.status === "open" ? <MoveForm {...p} /> : null}
+      {p.canWrite ? <OutcomeForms {...p} /> : null}
+      <TagList tags={p.tags} />
+      <div class="record-layout">
+        <section class="card" aria-labelledby="details-heading">
+          <h2 id="details-heading">Details</h2>
+          <dl class="facts">
+            <dt>Amount</dt>
+            <dd>{d.amount}</dd>
+            <dt>Stage</dt>
+            <dd>
+              {d.stageName} ({d.probability} %)
+            </dd>
+            <dt>Expected close</dt>
+            <dd>
+              {d.closeDate ?? none}
+              {d.overdue && d.status === "open" ? <strong class="overdue"> overdue</strong> : null}
+            </dd>
+            <dt>Owner</dt>
+            <dd>{d.owner ?? none}</dd>
+            <dt>Company</dt>
+            <dd>{d.company ? <a href={`/app/companies/${d.company.id}`}>{d.company.name}</a> : none}</dd>
+            <dt>Contacts</dt>
+            <dd>
+              {p.contacts.length ? (
+                <ul class="plain-list">
+                  {p.contacts.map((c) => (
+                    <li>
+                      <a href={`/app/contacts/${c.id}`}>{c.name}</a>
+                      {c.role ? <span class="muted"> · {c.role}</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                none
+              )}
+            </dd>
+            {p.fields.map((f) => {
+              const value = p.values.get(f.id);
+              return (
+                <>
+                  <dt>{f.name}</dt>
+                  <dd>{value !== undefined ? <CustomValue kind={f.kind} value={value} /> : none}</dd>
+                </>
+              );
+            })}
+          </dl>
+        </section>
+        <Timeline {...p.timeline} />
+      </div>
+    </div>
+  );
+}
