@@ -24,3 +24,17 @@ export async function runRawBatch(db: Database, statements: SQLWrapper[]): Promi
     }),
   );
 }
+
+/**
+ * Like runRawBatch, and returns each statement's D1 result (`results` rows keyed by column name,
+ * `meta.changes`), for batches that read what they wrote (RETURNING, a count before a change).
+ */
+export async function rawBatchResults(db: Database, statements: SQLWrapper[]): Promise<D1Result[]> {
+  const client = db.$client;
+  return client.batch(
+    statements.map((s) => {
+      const q = dialect.sqlToQuery(s.getSQL());
+      return client.prepare(q.sql).bind(...q.params);
+    }),
+  );
+}

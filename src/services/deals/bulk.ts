@@ -5,6 +5,7 @@
  * the workspace's are ignored, as in the contacts' bulk actions.
  */
 import { eq, sql, type SQL } from "drizzle-orm";
+import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
 import { activities, recentViews, tenantCounters } from "../../db/schema";
@@ -42,32 +43,32 @@ export async function moveDealsToStage(t: TenantDb, actor: Actor, ids: number[],
   const now = actor.now;
   const moving = selected(t, ids, sql` AND d.pipeline_id = ${stage.pipelineId} AND d.stage_id <> ${stageId}`);
   const movingIds = sql`SELECT d.id FROM ${moving}`;
-  const [, , , , , changed] = await t.db.batch([
-    t.db.run(sql`UPDATE deal_stage_history SET left_at = ${now}
-      WHERE tenant_id = ${tenantId} AND left_at IS NULL AND deal_id IN (${movingIds})`),
-    t.db.run(sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at, left_at,
+  const [, , , , , changed] = await rawBatchResults(t.db, [
+    sql`UPDATE deal_stage_history SET left_at = ${now}
+      WHERE tenant_id = ${tenantId} AND left_at IS NULL AND deal_id IN (${movingIds})`,
+    sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at, left_at,
         actor_id)
-      SELECT d.tenant_id, d.id, d.pipeline_id, ${stageId}, d.status, ${now}, NULL, ${actor.userId} FROM ${moving}`),
-    t.db.run(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+      SELECT d.tenant_id, d.id, d.pipeline_id, ${stageId}, d.status, ${now}, NULL, ${actor.userId} FROM ${moving}`,
+    sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT d.tenant_id, 'deal', d.id, ${actor.userId}, 'updated', json_object('stage', json_array(
           (SELECT s.name FROM pipeline_stages s WHERE s.id = d.stage_id AND s.tenant_id = d.tenant_id), ${stage.name})),
-        ${now} FROM ${moving}`),
+        ${now} FROM ${moving}`,
     // Open deals leave their stages' totals and join the target's, counted from the deals in the batch.
-    t.db.run(sql`UPDATE deal_stage_totals SET deals = deal_stage_totals.deals - x.n,
+    sql`UPDATE deal_stage_totals SET deals = deal_stage_totals.deals - x.n,
         amount_minor = deal_stage_totals.amount_minor - x.amount
       FROM (SELECT d.stage_id, d.currency, count(*) AS n, sum(d.amount_minor) AS amount FROM ${moving}
         AND d.status = 'open' GROUP BY d.stage_id, d.currency) x
       WHERE deal_stage_totals.tenant_id = ${tenantId} AND deal_stage_totals.stage_id = x.stage_id
-        AND deal_stage_totals.currency = x.currency`),
-    t.db.run(sql`INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
+        AND deal_stage_totals.currency = x.currency`,
+    sql`INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
       SELECT d.tenant_id, ${stageId}, d.currency, count(*), sum(d.amount_minor) FROM ${moving} AND d.status = 'open'
       GROUP BY d.tenant_id, d.currency
       ON CONFLICT (tenant_id, stage_id, currency) DO UPDATE
-        SET deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor`),
-    t.db.all<{ id: number }>(sql`UPDATE deals SET stage_id = ${stageId}, updated_at = ${now}, last_activity_at = ${now}
-      WHERE tenant_id = ${tenantId} AND id IN (${movingIds}) RETURNING id`),
+        SET deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor`,
+    sql`UPDATE deals SET stage_id = ${stageId}, updated_at = ${now}, last_activity_at = ${now}
+      WHERE tenant_id = ${tenantId} AND id IN (${movingIds}) RETURNING id`,
   ]);
-  return changed.length;
+  return changed!.results.length;
 }
 
 /** Gives the selected deals to a member. Null when `ownerId` is not a member of the workspace. */
@@ -80,15 +81,15 @@ export async function changeDealsOwner(t: TenantDb, actor: Actor, ids: number[],
   const changing = selected(t, ids, sql` AND d.owner_id IS NOT ${ownerId}`);
   const ownerEmail = sql`CASE WHEN d.owner_id IS NULL THEN NULL ELSE coalesce((SELECT u.email FROM memberships m
     JOIN users u ON u.id = m.user_id WHERE m.tenant_id = d.tenant_id AND m.user_id = d.owner_id), 'former member') END`;
-  const [, changed] = await t.db.batch([
-    t.db.run(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+  const [, changed] = await rawBatchResults(t.db, [
+    sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT d.tenant_id, 'deal', d.id, ${actor.userId}, 'updated',
-        json_object('owner', json_array(${ownerEmail}, ${member.email})), ${actor.now} FROM ${changing}`),
-    t.db.all<{ id: number }>(sql`UPDATE deals SET owner_id = ${ownerId}, updated_at = ${actor.now},
+        json_object('owner', json_array(${ownerEmail}, ${member.email})), ${actor.now} FROM ${changing}`,
+    sql`UPDATE deals SET owner_id = ${ownerId}, updated_at = ${actor.now},
         last_activity_at = ${actor.now}
-      WHERE tenant_id = ${t.tenantId} AND id IN (SELECT d.id FROM ${changing}) RETURNING id`),
+      WHERE tenant_id = ${t.tenantId} AND id IN (SELECT d.id FROM ${changing}) RETURNING id`,
   ]);
-  return changed.length;
+  return changed!.results.length;
 }
 
 /** Adds a tag to the selected deals (those that have it stay as they are). Null when the tag is not the workspace's. */
@@ -101,16 +102,16 @@ export async function tagDeals(t: TenantDb, actor: Actor, ids: number[], tagId: 
     sql` AND NOT EXISTS (SELECT 1 FROM deal_tags dt WHERE dt.tenant_id = d.tenant_id AND dt.deal_id = d.id
       AND dt.tag_id = ${tagId})`,
   );
-  const [, , added] = await t.db.batch([
-    t.db.run(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+  const [, , added] = await rawBatchResults(t.db, [
+    sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT d.tenant_id, 'deal', d.id, ${actor.userId}, 'tagged', ${JSON.stringify({ tags: [null, tag.name] })},
-        ${actor.now} FROM ${lacking}`),
-    t.db.run(sql`UPDATE deals SET updated_at = ${actor.now}, last_activity_at = ${actor.now}
-      WHERE tenant_id = ${t.tenantId} AND id IN (SELECT d.id FROM ${lacking})`),
-    t.db.all<{ deal_id: number }>(sql`INSERT INTO deal_tags (tenant_id, deal_id, tag_id)
-      SELECT d.tenant_id, d.id, ${tagId} FROM ${selected(t, ids)} ON CONFLICT DO NOTHING RETURNING deal_id`),
+        ${actor.now} FROM ${lacking}`,
+    sql`UPDATE deals SET updated_at = ${actor.now}, last_activity_at = ${actor.now}
+      WHERE tenant_id = ${t.tenantId} AND id IN (SELECT d.id FROM ${lacking})`,
+    sql`INSERT INTO deal_tags (tenant_id, deal_id, tag_id)
+      SELECT d.tenant_id, d.id, ${tagId} FROM ${selected(t, ids)} ON CONFLICT DO NOTHING RETURNING deal_id`,
   ]);
-  return added.length;
+  return added!.results.length;
 }
 
 /**
@@ -123,16 +124,16 @@ export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Pro
   if (owned.length === 0) return 0;
   const fields = await listCustomFields(t, "deal");
   const { tenantId } = t;
-  const results = await t.db.batch([
+  const results = await rawBatchResults(t.db, [
     t.update(tenantCounters, {
       deals: sql`max(0, ${tenantCounters.deals} - (SELECT count(*) FROM ${selected(t, owned)}))`,
     }),
-    t.db.run(sql`UPDATE deal_stage_totals SET deals = deal_stage_totals.deals - x.n,
+    sql`UPDATE deal_stage_totals SET deals = deal_stage_totals.deals - x.n,
         amount_minor = deal_stage_totals.amount_minor - x.amount
       FROM (SELECT d.stage_id, d.currency, count(*) AS n, sum(d.amount_minor) AS amount FROM ${selected(t, owned)}
         AND d.status = 'open' GROUP BY d.stage_id, d.currency) x
       WHERE deal_stage_totals.tenant_id = ${tenantId} AND deal_stage_totals.stage_id = x.stage_id
-        AND deal_stage_totals.currency = x.currency`),
+        AND deal_stage_totals.currency = x.currency`,
     ...deleteNotesOfStatements(t, "deal", owned),
     ...(fields.length ? [deleteValuesStatement(t, fields, owned)] : []),
     t.delete(activities, eq(activities.subjectType, "deal"), inJsonList(activities.subjectId, owned)),
@@ -146,8 +147,8 @@ export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Pro
       detail: { bulk: true, count: owned.length, ids: owned.join(" ") },
       ...actor,
     }),
-    t.db.all<{ id: number }>(sql`DELETE FROM deals WHERE tenant_id = ${tenantId}
-      AND id IN (SELECT d.id FROM ${selected(t, owned)}) RETURNING id`),
+    sql`DELETE FROM deals WHERE tenant_id = ${tenantId}
+      AND id IN (SELECT d.id FROM ${selected(t, owned)}) RETURNING id`,
   ]);
-  return (results.at(-1) as { id: number }[]).length;
+  return results.at(-1)!.results.length;
 }

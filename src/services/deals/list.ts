@@ -4,6 +4,7 @@
  * index; the filtered set's totals per currency (a bounded aggregate); all in one D1 batch.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import type { DealStatus } from "../../db/schema";
 import { currencyCodes, minorDigits } from "../../lib/money";
@@ -223,11 +224,14 @@ export function contextFromRows(rows: Record<string, string>[]): DealListContext
 
 /** Everything the list page reads, in ONE batch: the page, the footer, the context. */
 export async function readDealsList(t: TenantDb, q: DealListQuery) {
-  const [fetched, footer, context] = await t.db.batch([
-    t.db.all<DealListRow>(dealsListQuery(t, q)),
-    t.db.all<{ totals: string }>(dealsFooterQuery(t, q)),
-    t.db.all<Record<string, string>>(dealsListContextQuery(t)),
+  const [list, totals, around] = await rawBatchResults(t.db, [
+    dealsListQuery(t, q),
+    dealsFooterQuery(t, q),
+    dealsListContextQuery(t),
   ]);
+  const fetched = list!.results as DealListRow[];
+  const footer = totals!.results as { totals: string }[];
+  const context = around!.results as Record<string, string>[];
   let page = dealsPageOf(fetched, q);
   // Nothing before the cursor any more (those deals went): start from the beginning.
   if (q.cursor?.back && fetched.length === 0)

@@ -5,6 +5,7 @@
  */
 import { asc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
+import { rawBatchResults } from "../../db/raw-batch";
 import { isUniqueViolation } from "../../db/sql";
 import { lostReasons } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
@@ -93,10 +94,10 @@ export async function moveLostReason(t: TenantDb, actor: Actor, id: number, dire
       direction,
     ),
   );
-  await t.db.batch([
-    t.db.run(sql`UPDATE lost_reasons SET position = (SELECT j.key FROM json_each(${order}) j
+  await rawBatchResults(t.db, [
+    sql`UPDATE lost_reasons SET position = (SELECT j.key FROM json_each(${order}) j
         WHERE j.value = lost_reasons.id)
-      WHERE tenant_id = ${t.tenantId} AND id IN (SELECT value FROM json_each(${order}))`),
+      WHERE tenant_id = ${t.tenantId} AND id IN (SELECT value FROM json_each(${order}))`,
     audit(t, actor, "lost_reason.moved", { id, label: reason.name }, { direction }),
   ]);
   return true;

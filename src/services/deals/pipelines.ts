@@ -5,6 +5,7 @@
  */
 import { asc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
+import { rawBatchResults } from "../../db/raw-batch";
 import { isUniqueViolation } from "../../db/sql";
 import { dealStageTotals, pipelineStages, pipelines } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
@@ -90,18 +91,18 @@ export async function createPipeline(t: TenantDb, actor: Actor, name: string): P
   const next = sql`(SELECT coalesce(max(position) + 1, 0) FROM pipelines WHERE tenant_id = ${t.tenantId})`;
   const created = sql`(SELECT id FROM pipelines WHERE tenant_id = ${t.tenantId} AND name_key = ${nameKey})`;
   try {
-    const [rows] = await t.db.batch([
+    const [inserted] = await rawBatchResults(t.db, [
       t.db
         .insert(pipelines)
         .values({ tenantId: t.tenantId, name, nameKey, position: next, createdAt: actor.now, updatedAt: actor.now })
         .returning({ id: pipelines.id }),
-      t.db.run(sql`INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, pipeline_position, probability,
+      sql`INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, pipeline_position, probability,
           created_at, updated_at)
         SELECT ${t.tenantId}, p.id, ${FIRST_STAGE.name}, 0, p.position, ${FIRST_STAGE.probability}, ${actor.now},
-          ${actor.now} FROM pipelines p WHERE p.id = ${created}`),
+          ${actor.now} FROM pipelines p WHERE p.id = ${created}`,
       audit(t, actor, "pipeline.created", { label: name }),
     ]);
-    return { ok: true, id: rows[0]!.id };
+    return { ok: true, id: (inserted!.results[0] as { id: number }).id };
   } catch (err) {
     if (isUniqueViolation(err)) return { ok: false, field: "name", message: PIPELINE_NAME_TAKEN };
     throw err;
@@ -155,12 +156,12 @@ export async function movePipeline(t: TenantDb, actor: Actor, id: number, direct
       direction,
     ),
   );
-  await t.db.batch([
-    t.db.run(sql`UPDATE pipelines SET position = (SELECT j.key FROM json_each(${order}) j WHERE j.value = pipelines.id)
-      WHERE tenant_id = ${t.tenantId} AND id IN (SELECT value FROM json_each(${order}))`),
-    t.db.run(sql`UPDATE pipeline_stages SET pipeline_position = (SELECT j.key FROM json_each(${order}) j
+  await rawBatchResults(t.db, [
+    sql`UPDATE pipelines SET position = (SELECT j.key FROM json_each(${order}) j WHERE j.value = pipelines.id)
+      WHERE tenant_id = ${t.tenantId} AND id IN (SELECT value FROM json_each(${order}))`,
+    sql`UPDATE pipeline_stages SET pipeline_position = (SELECT j.key FROM json_each(${order}) j
         WHERE j.value = pipeline_stages.pipeline_id)
-      WHERE tenant_id = ${t.tenantId} AND pipeline_id IN (SELECT value FROM json_each(${order}))`),
+      WHERE tenant_id = ${t.tenantId} AND pipeline_id IN (SELECT value FROM json_each(${order}))`,
     audit(t, actor, "pipeline.moved", { id, label: target.name }, { direction }),
   ]);
   return true;

@@ -6,6 +6,7 @@
  * deal). A pipeline keeps at least one stage.
  */
 import { asc, eq, sql } from "drizzle-orm";
+import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { pipelineStages } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
@@ -63,7 +64,7 @@ export async function addStage(
   const pipeline = await getPipeline(t, pipelineId);
   if (!pipeline) return null;
   if (await nameTaken(t, pipelineId, input.name)) return { ok: false, field: "name", message: STAGE_NAME_TAKEN };
-  const [rows] = await t.db.batch([
+  const [rows] = await rawBatchResults(t.db, [
     t.db
       .insert(pipelineStages)
       .values({
@@ -80,7 +81,7 @@ export async function addStage(
       .returning({ id: pipelineStages.id }),
     audit(t, actor, "stage.created", { label: `${pipeline.name}: ${input.name}` }, { probability: input.probability }),
   ]);
-  return { ok: true, id: rows[0]!.id };
+  return { ok: true, id: (rows!.results[0] as { id: number }).id };
 }
 
 /** Renames a stage and sets its probability. Null when the stage is not the workspace's. */
@@ -95,7 +96,7 @@ export async function updateStage(
   if (before.name === input.name && before.probability === input.probability) return { ok: true, id };
   if (await nameTaken(t, before.pipelineId, input.name, id))
     return { ok: false, field: "name", message: STAGE_NAME_TAKEN };
-  await t.db.batch([
+  await rawBatchResults(t.db, [
     t.update(
       pipelineStages,
       { name: input.name, probability: input.probability, updatedAt: actor.now },
@@ -123,11 +124,11 @@ export async function moveStage(t: TenantDb, actor: Actor, id: number, direction
       direction,
     ),
   );
-  await t.db.batch([
-    t.db.run(sql`UPDATE pipeline_stages SET position = (SELECT j.key FROM json_each(${order}) j
+  await rawBatchResults(t.db, [
+    sql`UPDATE pipeline_stages SET position = (SELECT j.key FROM json_each(${order}) j
         WHERE j.value = pipeline_stages.id)
       WHERE tenant_id = ${t.tenantId} AND pipeline_id = ${stage.pipelineId}
-        AND id IN (SELECT value FROM json_each(${order}))`),
+        AND id IN (SELECT value FROM json_each(${order}))`,
     audit(t, actor, "stage.moved", { id, label: `${stage.pipelineName}: ${stage.name}` }, { direction }),
   ]);
   return true;
@@ -174,37 +175,37 @@ export async function removeStage(
   // Without a target nothing can move; the stage is removed only if it is still empty.
   const moves = target
     ? [
-        t.db.run(sql`UPDATE deal_stage_history SET left_at = ${now} WHERE ${inStage} AND left_at IS NULL`),
-        t.db.run(sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at,
+        sql`UPDATE deal_stage_history SET left_at = ${now} WHERE ${inStage} AND left_at IS NULL`,
+        sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at,
             left_at, actor_id)
           SELECT tenant_id, id, pipeline_id, ${target.id}, status, ${now}, NULL, ${actor.userId} FROM deals
-          WHERE ${inStage}`),
-        t.db.run(sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+          WHERE ${inStage}`,
+        sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
           SELECT tenant_id, 'deal', id, ${actor.userId}, 'updated', ${JSON.stringify({ stage: [stage.name, target.name] })},
-            ${now} FROM deals WHERE ${inStage}`),
+            ${now} FROM deals WHERE ${inStage}`,
         // The open deals' totals, counted from the deals themselves inside the batch, join the target's.
-        t.db.run(sql`INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
+        sql`INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
           SELECT tenant_id, ${target.id}, currency, count(*), sum(amount_minor) FROM deals
           WHERE ${inStage} AND status = 'open' GROUP BY tenant_id, currency
           ON CONFLICT (tenant_id, stage_id, currency) DO UPDATE
-            SET deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor`),
-        t.db.run(sql`UPDATE deals SET stage_id = ${target.id}, updated_at = ${now}, last_activity_at = ${now}
-          WHERE ${inStage}`),
+            SET deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor`,
+        sql`UPDATE deals SET stage_id = ${target.id}, updated_at = ${now}, last_activity_at = ${now}
+          WHERE ${inStage}`,
       ]
     : [];
   const empty = sql`NOT EXISTS (SELECT 1 FROM deals WHERE ${inStage})`;
-  const results = await t.db.batch([
+  const results = await rawBatchResults(t.db, [
     // How many move: read in the batch, before they do.
-    t.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM deals WHERE ${inStage}`),
+    sql`SELECT count(*) AS n FROM deals WHERE ${inStage}`,
     ...moves,
-    t.db.run(sql`DELETE FROM deal_stage_totals WHERE ${inStage} AND ${empty}`),
-    t.db.run(sql`DELETE FROM pipeline_stages WHERE tenant_id = ${tenantId} AND id = ${id} AND ${empty}
-      AND (SELECT count(*) FROM pipeline_stages WHERE tenant_id = ${tenantId} AND pipeline_id = ${stage.pipelineId}) > 1`),
+    sql`DELETE FROM deal_stage_totals WHERE ${inStage} AND ${empty}`,
+    sql`DELETE FROM pipeline_stages WHERE tenant_id = ${tenantId} AND id = ${id} AND ${empty}
+      AND (SELECT count(*) FROM pipeline_stages WHERE tenant_id = ${tenantId} AND pipeline_id = ${stage.pipelineId}) > 1`,
     audit(t, actor, "stage.deleted", { id, label }, target ? { moved_to: target.name, moved: deals } : {}),
   ]);
-  const movedCount = (results[0] as { n: number }[])[0]?.n ?? 0;
+  const movedCount = (results[0]!.results[0] as { n: number } | undefined)?.n ?? 0;
   // A deal arrived after the check and no target was given: the stage stays (the audit says what was tried).
-  const removed = (results.at(-2) as { meta: { changes: number } }).meta.changes;
+  const removed = results.at(-2)!.meta.changes;
   if (removed === 0) return { ok: false, reason: "has_deals", deals: await dealsInStage(t, id) };
   return { ok: true, moved: target ? movedCount : 0 };
 }
