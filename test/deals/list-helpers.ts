@@ -85,8 +85,9 @@ export async function insertDeals(tenantId: string, specs: DealSpec[]): Promise<
          SET deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor`,
     ).bind(tenantId, marker),
     env.DB.prepare(
-      `UPDATE tenant_counters SET deals = deals + (SELECT count(*) FROM deals WHERE tenant_id = ?1 AND created_by = ?2)
-       WHERE tenant_id = ?1`,
+      `INSERT INTO tenant_counters (tenant_id, deals)
+       SELECT ?1, count(*) FROM deals WHERE tenant_id = ?1 AND created_by = ?2 GROUP BY tenant_id
+       ON CONFLICT (tenant_id) DO UPDATE SET deals = deals + excluded.deals`,
     ).bind(tenantId, marker),
   ]);
   const ids = await env.DB.prepare("SELECT id FROM deals WHERE tenant_id = ? AND created_by = ? ORDER BY id")
