@@ -99,7 +99,9 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
         .string({ error: "Choose a region." })
         .refine(isRegion, { error: "Choose a region from the list." }),
       // Only the owner names the workspace; an admin's form has no such field, and one sent anyway is ignored.
-      company_name: isOwner ? z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 })) : z.unknown(),
+      company_name: isOwner
+        ? z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 }))
+        : z.unknown().optional(),
       // Left out, the currency and number format stay as they are.
       locale: z.optional(z.string().refine(isNumberLocale, { error: "Choose a number format from the list." })),
     }),
