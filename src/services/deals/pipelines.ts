@@ -99,7 +99,7 @@ export async function createPipeline(t: TenantDb, actor: Actor, name: string): P
       sql`INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, pipeline_position, probability,
           created_at, updated_at)
         SELECT ${t.tenantId}, p.id, ${FIRST_STAGE.name}, 0, p.position, ${FIRST_STAGE.probability}, ${actor.now},
-          ${actor.now} FROM pipelines p WHERE p.id = ${created}`,
+          ${actor.now} FROM pipelines p WHERE p.tenant_id = ${t.tenantId} AND p.id = ${created}`,
       audit(t, actor, "pipeline.created", { label: name }),
     ]);
     return { ok: true, id: (inserted!.results[0] as { id: number }).id };

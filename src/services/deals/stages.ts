@@ -171,34 +171,33 @@ export async function removeStage(
   const { tenantId } = t;
   const now = actor.now;
   const label = `${stage.pipelineName}: ${stage.name}`;
-  const inStage = sql`tenant_id = ${tenantId} AND stage_id = ${id}`;
   // Without a target nothing can move; the stage is removed only if it is still empty.
   const moves = target
     ? [
-        sql`UPDATE deal_stage_history SET left_at = ${now} WHERE ${inStage} AND left_at IS NULL`,
+        sql`UPDATE deal_stage_history SET left_at = ${now} WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND left_at IS NULL`,
         sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at,
             left_at, actor_id)
           SELECT tenant_id, id, pipeline_id, ${target.id}, status, ${now}, NULL, ${actor.userId} FROM deals
-          WHERE ${inStage}`,
+          WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
         sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
           SELECT tenant_id, 'deal', id, ${actor.userId}, 'updated', ${JSON.stringify({ stage: [stage.name, target.name] })},
-            ${now} FROM deals WHERE ${inStage}`,
+            ${now} FROM deals WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
         // The open deals' totals, counted from the deals themselves inside the batch, join the target's.
         sql`INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
           SELECT tenant_id, ${target.id}, currency, count(*), sum(amount_minor) FROM deals
-          WHERE ${inStage} AND status = 'open' GROUP BY tenant_id, currency
+          WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND status = 'open' GROUP BY tenant_id, currency
           ON CONFLICT (tenant_id, stage_id, currency) DO UPDATE
             SET deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor`,
         sql`UPDATE deals SET stage_id = ${target.id}, updated_at = ${now}, last_activity_at = ${now}
-          WHERE ${inStage}`,
+          WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
       ]
     : [];
-  const empty = sql`NOT EXISTS (SELECT 1 FROM deals WHERE ${inStage})`;
+  const empty = sql`NOT EXISTS (SELECT 1 FROM deals WHERE tenant_id = ${tenantId} AND stage_id = ${id})`;
   const results = await rawBatchResults(t.db, [
     // How many move: read in the batch, before they do.
-    sql`SELECT count(*) AS n FROM deals WHERE ${inStage}`,
+    sql`SELECT count(*) AS n FROM deals WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
     ...moves,
-    sql`DELETE FROM deal_stage_totals WHERE ${inStage} AND ${empty}`,
+    sql`DELETE FROM deal_stage_totals WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND ${empty}`,
     sql`DELETE FROM pipeline_stages WHERE tenant_id = ${tenantId} AND id = ${id} AND ${empty}
       AND (SELECT count(*) FROM pipeline_stages WHERE tenant_id = ${tenantId} AND pipeline_id = ${stage.pipelineId}) > 1`,
     audit(t, actor, "stage.deleted", { id, label }, target ? { moved_to: target.name, moved: deals } : {}),
