@@ -216,4 +216,20 @@ describe("filters and footer", () => {
     expect(html).not.toContain("Secret deal");
     expect(html).toContain("0 deals match.");
   });
+
+  it("past the footer's bound it says \"about\" and still adds up no more than the bound allows", async () => {
+    const owner = await newTenant("Many Deals Co");
+    const lead = (await stagesOf(owner.tenantId))[0]!;
+    for (let chunk = 0; chunk < 3; chunk++)
+      await insertDeals(
+        owner.tenantId,
+        Array.from({ length: 700 }, (_, i) => ({ name: `D${chunk}-${i}`, stageId: lead.id, amountMinor: 100 })),
+      );
+    const html = await page(LIST, owner.cookie);
+    expect(listedDealIds(html).length).toBe(50);
+    expect(html).toContain("About: more than 2,000 deals match; these totals add up the first 2,001 found.");
+    expect(html).toContain("about $2,001.00 (2001 deals in USD)");
+    const few = await page(`${LIST}?q=d0-1`, owner.cookie);
+    expect(few).not.toContain("About:");
+  });
 });

@@ -283,7 +283,7 @@ export function DealsListPage(p: DealsListPageProps) {
       <section class="deal-list-totals" aria-label="Totals of the deals that match">
         <p>
           {f.approximate
-            ? `About: more than ${(f.deals - 1).toLocaleString("en-US")} deals match; the totals add up the first ${(f.deals - 1).toLocaleString("en-US")} found.`
+            ? `About: more than ${(f.deals - 1).toLocaleString("en-US")} deals match; these totals add up the first ${f.deals.toLocaleString("en-US")} found.`
             : f.deals === 1
               ? "1 deal matches."
               : `${f.deals} deals match.`}
