@@ -16,8 +16,16 @@ const dialect = new SQLiteAsyncDialect();
 /** Runs `sql` statements and drizzle query builders (anything with getSQL()) in one batch. */
 export async function runRawBatch(db: Database, statements: SQLWrapper[]): Promise<void> {
   if (statements.length === 0) return;
+  await rawBatchResults(db, statements);
+}
+
+/**
+ * Like runRawBatch, and returns each statement's D1 result (`results` rows keyed by column name,
+ * `meta.changes`), for batches that read what they wrote (RETURNING, a count before a change).
+ */
+export async function rawBatchResults(db: Database, statements: SQLWrapper[]): Promise<D1Result[]> {
   const client = db.$client;
-  await client.batch(
+  return client.batch(
     statements.map((s) => {
       const q = dialect.sqlToQuery(s.getSQL());
       return client.prepare(q.sql).bind(...q.params);
@@ -28,12 +36,5 @@ export async function runRawBatch(db: Database, statements: SQLWrapper[]): Promi
 /** As runRawBatch, and returns each statement's rows (RETURNING or SELECT), in order. */
 export async function runRawBatchRows(db: Database, statements: SQLWrapper[]): Promise<Record<string, unknown>[][]> {
   if (statements.length === 0) return [];
-  const client = db.$client;
-  const results = await client.batch(
-    statements.map((s) => {
-      const q = dialect.sqlToQuery(s.getSQL());
-      return client.prepare(q.sql).bind(...q.params);
-    }),
-  );
-  return results.map((r) => (r.results ?? []) as Record<string, unknown>[]);
+  return (await rawBatchResults(db, statements)).map((r) => (r.results ?? []) as Record<string, unknown>[]);
 }

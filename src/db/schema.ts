@@ -905,7 +905,10 @@ export const pipelines = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [uniqueIndex("pipelines_tenant_name_unique").on(t.tenantId, t.nameKey)],
+  (t) => [
+    uniqueIndex("pipelines_tenant_name_unique").on(t.tenantId, t.nameKey),
+    index("pipelines_tenant_position_idx").on(t.tenantId, t.position),
+  ],
 );
 
 /** The open stages of a pipeline, in order. Won and lost are a deal's status, not stages. */
@@ -919,6 +922,8 @@ export const pipelineStages = sqliteTable(
       .references(() => pipelines.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     position: integer("position").notNull(),
+    /** The pipeline's position, copied so the deal list's stage sort walks one index (migration 0015). */
+    pipelinePosition: integer("pipeline_position").notNull().default(0),
     /** Win probability in percent (0-100), for the weighted totals and the forecast. */
     probability: integer("probability").notNull().default(0),
     createdAt: integer("created_at").notNull(),
@@ -927,6 +932,7 @@ export const pipelineStages = sqliteTable(
   (t) => [
     index("pipeline_stages_tenant_pipeline_idx").on(t.tenantId, t.pipelineId, t.position),
     index("pipeline_stages_pipeline_fk_idx").on(t.pipelineId),
+    index("pipeline_stages_tenant_order_idx").on(t.tenantId, t.pipelinePosition, t.pipelineId, t.position),
   ],
 );
 

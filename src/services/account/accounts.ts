@@ -1,5 +1,6 @@
 /** Sign-up and login: the business rules, independent of HTTP. */
 import { defaultPipelineStatements } from "../deals/defaults";
+import { runRawBatch } from "../../db/raw-batch";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { memberships, sessions, tenants, users } from "../../db/schema";
@@ -113,11 +114,12 @@ export async function signUp(
     meta.now,
   );
   try {
-    await db.batch([
+    // Through runRawBatch: drizzle's D1 batch cannot take the default pipeline's raw statements.
+    await runRawBatch(db, [
       db.insert(tenants).values({ id: tenantId, name: input.companyName, createdAt: meta.now, updatedAt: meta.now }),
       userInsert(db, { id: userId, email: input.email, passwordHash, now: meta.now, verified: false }),
       db.insert(memberships).values({ tenantId, userId, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
-      ...defaultPipelineStatements(db, tenantId, meta.now),
+      ...defaultPipelineStatements(tenantId, meta.now),
       db.insert(sessions).values(session.row),
       verification.query,
       mail.query,

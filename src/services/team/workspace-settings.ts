@@ -1,11 +1,12 @@
 /**
- * Workspace settings that admins manage: the default phone region and (owners only) the workspace's
- * name. Each change and its audit entry go in one batch. Tags and custom fields: services/records/.
+ * Workspace settings that admins manage: the default phone region, the default currency and number
+ * format of deals, and (owners only) the workspace's name. Each change and its audit entry go in one batch. Tags and custom fields: services/records/.
  */
 import { eq } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { tenants } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
+import { isCurrency } from "../../lib/money";
 import { isRegion } from "../../lib/phone";
 import { auditInsert } from "../audit/audit";
 
@@ -14,6 +15,52 @@ import { auditInsert } from "../audit/audit";
 export interface WorkspaceSettings {
   name: string;
   defaultRegion: string;
+  /** ISO 4217: a new deal's currency. */
+  currency: string;
+  /** How amounts are written and read (one of NUMBER_LOCALES). */
+  locale: string;
+}
+
+/** The number formats a workspace chooses from. */
+export const NUMBER_LOCALES = [
+  "en-US",
+  "en-GB",
+  "de-DE",
+  "fr-FR",
+  "es-ES",
+  "it-IT",
+  "nl-NL",
+  "pt-BR",
+  "sv-SE",
+  "ja-JP",
+] as const;
+
+/** Currencies offered first in the settings' select; any other valid code can be typed. */
+export const COMMON_CURRENCIES = [
+  "USD",
+  "EUR",
+  "GBP",
+  "CAD",
+  "AUD",
+  "NZD",
+  "CHF",
+  "SEK",
+  "NOK",
+  "DKK",
+  "PLN",
+  "CZK",
+  "JPY",
+  "CNY",
+  "INR",
+  "BRL",
+  "MXN",
+  "ZAR",
+  "SGD",
+  "HKD",
+] as const;
+
+export function isNumberLocale(locale: string): boolean {
+  return (NUMBER_LOCALES as readonly string[]).includes(locale);
 }
 
 /** The workspace's name, or null when it is gone. */
@@ -22,10 +69,15 @@ export async function workspaceName(t: TenantDb): Promise<string | null> {
   return row?.name ?? null;
 }
 
-/** The workspace's name and default phone region. */
+/** The workspace's name, default phone region, currency and number format. */
 export async function getWorkspaceSettings(t: TenantDb): Promise<WorkspaceSettings | null> {
   const [row] = await t.db
-    .select({ name: tenants.name, defaultRegion: tenants.defaultRegion })
+    .select({
+      name: tenants.name,
+      defaultRegion: tenants.defaultRegion,
+      currency: tenants.currency,
+      locale: tenants.locale,
+    })
     .from(tenants)
     .where(eq(tenants.id, t.tenantId))
     .limit(1);
@@ -33,15 +85,17 @@ export async function getWorkspaceSettings(t: TenantDb): Promise<WorkspaceSettin
 }
 
 /**
- * Changes the default phone region and, when given (owners only: the route decides), the name.
- * Returns the changed settings' names (none: nothing was written).
+ * Changes the default phone region and, when given, the currency, the number format and (owners
+ * only: the route decides) the name. Returns the changed settings' names (none: nothing was written).
  */
 export async function updateWorkspaceSettings(
   t: TenantDb,
   actor: Actor,
-  input: { defaultRegion: string; name?: string },
+  input: { defaultRegion: string; name?: string; currency?: string; locale?: string },
 ): Promise<string[]> {
   if (!isRegion(input.defaultRegion)) throw new Error("updateWorkspaceSettings: not a region");
+  if (input.currency !== undefined && !isCurrency(input.currency)) throw new Error("updateWorkspaceSettings: currency");
+  if (input.locale !== undefined && !isNumberLocale(input.locale)) throw new Error("updateWorkspaceSettings: locale");
   const before = await getWorkspaceSettings(t);
   if (!before) return [];
   const set: Partial<WorkspaceSettings> = {};
@@ -49,6 +103,14 @@ export async function updateWorkspaceSettings(
   if (input.defaultRegion !== before.defaultRegion) {
     set.defaultRegion = input.defaultRegion;
     detail.default_region = `${before.defaultRegion} → ${input.defaultRegion}`;
+  }
+  if (input.currency !== undefined && input.currency !== before.currency) {
+    set.currency = input.currency;
+    detail.currency = `${before.currency} → ${input.currency}`;
+  }
+  if (input.locale !== undefined && input.locale !== before.locale) {
+    set.locale = input.locale;
+    detail.locale = `${before.locale} → ${input.locale}`;
   }
   if (input.name !== undefined && input.name !== before.name) {
     set.name = input.name;

@@ -7,6 +7,7 @@ export function SettingsNav(p: {
     | "team"
     | "workspace"
     | "tags"
+    | "pipelines"
     | "fields"
     | "audit"
     | "export"
@@ -26,6 +27,7 @@ export function SettingsNav(p: {
           { key: "workspace", href: "/app/settings/workspace", label: "Workspace" },
           { key: "tags", href: "/app/settings/tags", label: "Tags" },
           { key: "fields", href: "/app/settings/fields", label: "Custom fields" },
+          { key: "pipelines", href: "/app/settings/pipelines", label: "Pipelines" },
           { key: "audit", href: "/app/settings/audit", label: "Audit trail" },
           { key: "import", href: "/app/import", label: "Import" },
           { key: "export", href: "/app/export", label: "Export" },

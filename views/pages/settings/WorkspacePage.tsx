@@ -1,20 +1,32 @@
 import { Field, FormAlert } from "../../components/Field";
-import { SelectField } from "../companies/FormFields";
+import { InputField, SelectField } from "../companies/FormFields";
 import { SettingsNav } from "./SettingsNav";
 
 export interface WorkspacePageProps {
   name: string;
   defaultRegion: string;
   regions: { code: string; label: string }[];
+  currency: string;
+  /** The common codes offered in the select (the workspace's own is added when it is not among them). */
+  currencies: string[];
+  locale: string;
+  locales: { value: string; label: string }[];
   isOwner: boolean;
   notice?: string | null;
-  values?: { default_region?: string; company_name?: string };
+  values?: {
+    default_region?: string;
+    company_name?: string;
+    currency?: string;
+    currency_other?: string;
+    locale?: string;
+  };
   errors?: Record<string, string>;
 }
 
-/** Workspace settings: the phone region for national numbers, and (owners) the workspace's name. */
+/** Workspace settings: the phone region, the deals' currency and number format, and (owners) the name. */
 export function WorkspacePage(p: WorkspacePageProps) {
   const errors = p.errors ?? {};
+  const currencies = p.currencies.includes(p.currency) ? p.currencies : [p.currency, ...p.currencies];
   return (
     <div class="stack">
       <h1>Workspace</h1>
@@ -41,6 +53,30 @@ export function WorkspacePage(p: WorkspacePageProps) {
             options={p.regions.map((r) => ({ value: r.code, label: r.label }))}
             error={errors.default_region}
             hint="Phone numbers typed without a country code are read as numbers of this region. Numbers already saved do not change."
+          />
+          <SelectField
+            name="currency"
+            label="Default currency"
+            value={p.values?.currency ?? p.currency}
+            options={currencies.map((c) => ({ value: c, label: c }))}
+            error={errors.currency}
+            hint="A new deal's currency unless its form says otherwise. Deals already saved keep theirs."
+          />
+          <InputField
+            name="currency_other"
+            label="Or another currency code"
+            value={p.values?.currency_other ?? ""}
+            error={errors.currency_other}
+            maxlength={3}
+            hint="Any ISO 4217 code, such as NOK or THB; it takes the place of the choice above."
+          />
+          <SelectField
+            name="locale"
+            label="Number format"
+            value={p.values?.locale ?? p.locale}
+            options={p.locales}
+            error={errors.locale}
+            hint="How amounts are written and read in forms and lists."
           />
           <div class="actions">
             <button type="submit">Save</button>

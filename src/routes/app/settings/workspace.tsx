@@ -1,16 +1,26 @@
-/** /app/settings/workspace, for admins and owners: the default phone region, and (owners) the name. */
+/**
+ * /app/settings/workspace, for admins and owners: the default phone region, the deals' default currency
+ * and number format, and (owners) the name.
+ */
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
+import { amountForInput, isCurrency } from "../../../lib/money";
 import { isRegion, regions } from "../../../lib/phone";
 import { render } from "../../../lib/render";
 import { stripeFromEnv } from "../../../lib/stripe";
 import { formValue, parseForm, text } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import { syncStripeCustomers } from "../../../services/billing/customers";
-import { getWorkspaceSettings, updateWorkspaceSettings } from "../../../services/team/workspace-settings";
+import {
+  COMMON_CURRENCIES,
+  getWorkspaceSettings,
+  isNumberLocale,
+  NUMBER_LOCALES,
+  updateWorkspaceSettings,
+} from "../../../services/team/workspace-settings";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { WorkspacePage, type WorkspacePageProps } from "../../../../views/pages/settings/WorkspacePage";
 
@@ -32,6 +42,17 @@ function regionOptions(): { code: string; label: string }[] {
 
 const WORKSPACE_NOTICE = "Workspace settings saved.";
 
+/** Each number format with how it writes 12,500.50, so the admin picks by sight. */
+const localeOptions = () =>
+  NUMBER_LOCALES.map((l) => ({ value: l, label: `${l}: ${amountForInput(1250050, "USD", l)}` }));
+
+/** The currency a form chose: a code typed in "another currency" wins over the select. */
+export function chosenCurrency(body: Record<string, unknown>): string | undefined {
+  const typed = typeof body.currency_other === "string" ? body.currency_other.trim().toUpperCase() : "";
+  if (typed !== "") return typed;
+  return typeof body.currency === "string" && body.currency !== "" ? body.currency : undefined;
+}
+
 async function workspacePage(
   c: Context<AppEnv>,
   extra: Partial<WorkspacePageProps> = {},
@@ -46,6 +67,10 @@ async function workspacePage(
       name={settings.name}
       defaultRegion={settings.defaultRegion}
       regions={regionOptions()}
+      currency={settings.currency}
+      currencies={[...COMMON_CURRENCIES]}
+      locale={settings.locale}
+      locales={localeOptions()}
       isOwner={authOf(c).role === "owner"}
       notice={c.req.query("notice") === "saved" ? WORKSPACE_NOTICE : null}
       {...extra}
@@ -59,22 +84,39 @@ workspaceRoutes.get("/", requireRole("admin"), (c) => workspacePage(c));
 workspaceRoutes.post("/", requireRole("admin"), async (c) => {
   const isOwner = authOf(c).role === "owner";
   const body = await c.req.parseBody();
-  const values = { default_region: formValue(body, "default_region"), company_name: formValue(body, "company_name") };
+  const values = {
+    default_region: formValue(body, "default_region"),
+    company_name: formValue(body, "company_name"),
+    currency: formValue(body, "currency"),
+    currency_other: formValue(body, "currency_other"),
+    locale: formValue(body, "locale"),
+  };
+  const currency = chosenCurrency(body);
+  const currencyField = formValue(body, "currency_other").trim() !== "" ? "currency_other" : "currency";
   const parsed = parseForm(
     z.object({
       default_region: z
         .string({ error: "Choose a region." })
         .refine(isRegion, { error: "Choose a region from the list." }),
       // Only the owner names the workspace; an admin's form has no such field, and one sent anyway is ignored.
-      company_name: isOwner ? z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 })) : z.unknown(),
+      company_name: isOwner
+        ? z.preprocess((v) => v ?? "", text("Company name", { min: 1, max: 100 }))
+        : z.unknown().optional(),
+      // Left out, the currency and number format stay as they are.
+      locale: z.optional(z.string().refine(isNumberLocale, { error: "Choose a number format from the list." })),
     }),
     body,
   );
-  if (!parsed.ok) return workspacePage(c, { values, errors: parsed.errors }, 422);
+  const errors = parsed.ok ? {} : { ...parsed.errors };
+  if (currency !== undefined && !isCurrency(currency))
+    errors[currencyField] = "Enter a three-letter ISO 4217 currency code, such as USD or EUR.";
+  if (!parsed.ok || Object.keys(errors).length > 0) return workspacePage(c, { values, errors }, 422);
   const t = tenantOf(c);
   const changed = await updateWorkspaceSettings(t, actorOf(c), {
     defaultRegion: parsed.data.default_region,
     name: isOwner ? (parsed.data.company_name as string) : undefined,
+    currency,
+    locale: parsed.data.locale,
   });
   // The new name reaches the Stripe customer (best effort, after the change).
   if (changed.includes("name")) await syncStripeCustomers(t.db, stripeFromEnv(c.env), { tenantId: t.tenantId });

@@ -1,0 +1,169 @@
+/**
+ * The deal list at /app/deals/list: the workspace's deals (all pipelines or ?pipeline=), filtered like
+ * the board, sorted with keyset pages, the filtered set's totals in the footer, and the bulk actions'
+ * form. Viewers read; members act on the selection. A filter naming another workspace's pipeline,
+ * tag or member is a 404; a filter that cannot be read is a 422 with its message beside it.
+ */
+import { Hono } from "hono";
+import { DEAL_STATUSES, type DealStatus } from "../../../db/schema";
+import type { AppEnv } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { formatAmount, minorDigits, parseAmount } from "../../../lib/money";
+import { render } from "../../../lib/render";
+import { roleAtLeast } from "../../../lib/roles";
+import { requireRole } from "../../../middleware/session";
+import { readDealsList, type DealListFilters } from "../../../services/deals/list";
+import {
+  DEAL_SORTS,
+  DEFAULT_DIRECTION,
+  decodeDealCursor,
+  encodeDealCursor,
+  type DealSort,
+  type SortDirection,
+} from "../../../services/deals/list-sort";
+import { getWorkspaceSettings } from "../../../services/team/workspace-settings";
+import { authOf, tenantOf } from "../../context";
+import { parseRecordId } from "../../record-helpers";
+import { DEAL_LIST_NOTICES, DealsListPage, type DealListEcho } from "../../../../views/pages/deals/DealsListPage";
+
+export const DEALS_LIST_PATH = "/app/deals/list";
+
+/** Mounted at /app/deals/list, BEFORE the board's /app/deals (which would otherwise take /list as a deal id). */
+export const dealListRoutes = new Hono<AppEnv>();
+
+const ECHO_KEYS = [
+  "pipeline",
+  "owner",
+  "mine",
+  "tag",
+  "close_month",
+  "amount_min",
+  "amount_max",
+  "status",
+  "q",
+] as const;
+
+/** A list URL with these filters (only what is set), sort and cursor. */
+export function dealsListHref(echo: DealListEcho, sort: DealSort, dir: SortDirection, cursor?: string): string {
+  const q = new URLSearchParams();
+  for (const k of ECHO_KEYS) if (echo[k]) q.set(k, echo[k]);
+  if (sort !== "updated") q.set("sort", sort);
+  if (dir !== DEFAULT_DIRECTION[sort]) q.set("dir", dir);
+  if (cursor) q.set("cursor", cursor);
+  const s = q.toString();
+  return s ? `${DEALS_LIST_PATH}?${s}` : DEALS_LIST_PATH;
+}
+
+dealListRoutes.get("/", requireRole("viewer"), async (c) => {
+  const auth = authOf(c);
+  const t = tenantOf(c);
+  const query = new URL(c.req.url).searchParams;
+  const echo = Object.fromEntries(
+    ECHO_KEYS.map((k) => [k, (query.get(k) ?? "").trim().slice(0, 200)]),
+  ) as unknown as DealListEcho;
+  const errors: Record<string, string> = {};
+  const sortParam = query.get("sort") ?? "";
+  const sort: DealSort = (DEAL_SORTS as readonly string[]).includes(sortParam) ? (sortParam as DealSort) : "updated";
+  const dirParam = query.get("dir");
+  const dir: SortDirection = dirParam === "asc" || dirParam === "desc" ? dirParam : DEFAULT_DIRECTION[sort];
+
+  const idFilter = (key: "pipeline" | "tag") => {
+    if (!echo[key]) return null;
+    const id = parseRecordId(echo[key]);
+    if (id === null) errors[key] = "Choose one from the list.";
+    return id;
+  };
+  const closeMonth = /^\d{4}-(0[1-9]|1[0-2])$/.test(echo.close_month) ? echo.close_month : null;
+  if (echo.close_month && !closeMonth) errors.close_month = "Enter a month like 2026-03.";
+  const status = (DEAL_STATUSES as readonly string[]).includes(echo.status) ? (echo.status as DealStatus) : null;
+  if (echo.status && !status) errors.status = "Choose open, won or lost.";
+  // Amounts are typed as the workspace writes them; the bound is compared in each deal's own currency.
+  let amountMin: number | null = null;
+  let amountMax: number | null = null;
+  if (echo.amount_min || echo.amount_max) {
+    const settings = await getWorkspaceSettings(t);
+    const currency = settings?.currency ?? "USD";
+    const read = (key: "amount_min" | "amount_max") => {
+      if (!echo[key]) return null;
+      const r = parseAmount(echo[key], settings?.locale ?? "en-US", currency);
+      if (!r.ok) {
+        errors[key] = r.message;
+        return null;
+      }
+      return r.minor * 10 ** (3 - minorDigits(currency));
+    };
+    amountMin = read("amount_min");
+    amountMax = read("amount_max");
+  }
+  const filters: DealListFilters = {
+    pipelineId: idFilter("pipeline"),
+    ownerId: echo.mine === "1" ? auth.user.id : echo.owner || null,
+    tagId: idFilter("tag"),
+    closeMonth,
+    amountMin,
+    amountMax,
+    status,
+    name: echo.q ? echo.q.toLowerCase() : null,
+  };
+  const cursor = decodeDealCursor(query.get("cursor") ?? undefined, sort, dir);
+  const { page, footer, context } = await readDealsList(t, { ...filters, sort, dir, cursor });
+  // Another workspace's pipeline, tag or member read nothing; say so rather than show an empty list.
+  if (filters.pipelineId !== null && !context.pipelines.some((p) => p.id === filters.pipelineId))
+    return errorResponse(c, 404);
+  if (filters.tagId !== null && !context.tags.some((x) => x.id === filters.tagId)) return errorResponse(c, 404);
+  if (filters.ownerId !== null && !context.members.some((m) => m.userId === filters.ownerId))
+    return errorResponse(c, 404);
+
+  const email = new Map(context.members.map((m) => [m.userId, m.email]));
+  const money = (minor: number, currency: string) => formatAmount(minor, currency, context.locale);
+  const sortLink = (s: DealSort) => {
+    const current = sort === s;
+    const nextDir: SortDirection = current ? (dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[s];
+    return {
+      href: dealsListHref(echo, s, nextDir),
+      state: current ? (dir === "asc" ? ("ascending" as const) : ("descending" as const)) : null,
+    };
+  };
+  const notice = DEAL_LIST_NOTICES[query.get("notice") as keyof typeof DEAL_LIST_NOTICES];
+  const n = Number(query.get("n") ?? "0");
+  return render(
+    c,
+    "Deals",
+    <DealsListPage
+      rows={page.rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        companyId: r.companyId,
+        companyName: r.companyName,
+        amount: money(r.amountMinor, r.currency),
+        stage: context.pipelines.length > 1 ? `${r.pipelineName} › ${r.stageName}` : r.stageName,
+        status: r.status,
+        closeDate: r.closeDate,
+        owner: r.ownerId ? (email.get(r.ownerId) ?? "former member") : null,
+        updatedAt: r.updatedAt,
+      }))}
+      footer={{
+        deals: footer.deals,
+        approximate: footer.approximate,
+        totals: footer.totals.map((x) => ({
+          currency: x.currency,
+          deals: x.deals,
+          amount: money(x.amountMinor, x.currency),
+        })),
+      }}
+      echo={echo}
+      errors={errors}
+      sort={sort}
+      sortLinks={
+        Object.fromEntries(DEAL_SORTS.map((s) => [s, sortLink(s)])) as Record<DealSort, ReturnType<typeof sortLink>>
+      }
+      nextHref={page.next ? dealsListHref(echo, sort, dir, encodeDealCursor(page.next)) : null}
+      previousHref={page.previous ? dealsListHref(echo, sort, dir, encodeDealCursor(page.previous)) : null}
+      selfHref={dealsListHref(echo, sort, dir, query.get("cursor") ?? undefined)}
+      context={context}
+      canWrite={roleAtLeast(auth.role, "member")}
+      notice={notice ? notice(Number.isSafeInteger(n) && n >= 0 ? n : 0) : null}
+    />,
+    Object.keys(errors).length > 0 ? 422 : 200,
+  );
+});

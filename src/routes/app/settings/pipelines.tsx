@@ -1,0 +1,194 @@
+/**
+ * Pipelines, their stages and the lost reasons at /app/settings/pipelines, for admins and owners.
+ * Another workspace's pipeline, stage or reason is a 404. Fixed paths (/stages, /lost-reasons) are
+ * registered before /:id, which would match them too.
+ */
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import type { AppEnv } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { render } from "../../../lib/render";
+import { formValue, parseForm, text } from "../../../lib/validation";
+import { requireRole } from "../../../middleware/session";
+import {
+  createPipeline,
+  dealsInPipeline,
+  deletePipeline,
+  getPipeline,
+  listPipelines,
+  movePipeline,
+  renamePipeline,
+} from "../../../services/deals/pipelines";
+import {
+  addStage,
+  dealsInStage,
+  getStage,
+  moveStage,
+  removeStage,
+  stagesOf,
+  updateStage,
+} from "../../../services/deals/stages";
+import { actorOf, tenantOf } from "../../context";
+import { parseRecordId } from "../../record-helpers";
+import { PipelineDeletePage, StageDeletePage } from "../../../../views/pages/settings/PipelineDeletePages";
+import { lostReasonRoutes } from "./lost-reasons";
+import { directionOf, nameSchema, pipelinesPage, PIPELINES_PATH } from "./pipelines-page";
+
+/** Mounted at /app/settings/pipelines. */
+export const pipelinesRoutes = new Hono<AppEnv>();
+
+const stageSchema = z.object({
+  name: z.preprocess((v) => v ?? "", text("Stage name", { min: 1, max: 50 })),
+  probability: z
+    .string({ error: "Enter the win probability." })
+    .trim()
+    .regex(/^\d{1,3}$/, { error: "Enter a whole number from 0 to 100." })
+    .transform(Number)
+    .refine((n) => n <= 100, { error: "Enter a whole number from 0 to 100." }),
+});
+
+const done = (c: Context<AppEnv>, notice: string, anchor = "") =>
+  c.redirect(`${PIPELINES_PATH}?notice=${notice}${anchor ? `#${anchor}` : ""}`, 303);
+
+pipelinesRoutes.get("/", requireRole("admin"), (c) => pipelinesPage(c));
+
+pipelinesRoutes.route("/lost-reasons", lostReasonRoutes);
+
+// ---- Stages -------------------------------------------------------------------------------------
+
+pipelinesRoutes.post("/stages/:id", requireRole("admin"), async (c) => {
+  const t = tenantOf(c);
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null || !(await getStage(t, id))) return errorResponse(c, 404);
+  const body = await c.req.parseBody();
+  const values = { name: formValue(body, "name"), probability: formValue(body, "probability") };
+  const parsed = parseForm(stageSchema, body);
+  if (!parsed.ok) return pipelinesPage(c, { key: `stage-${id}`, values, errors: parsed.errors }, 422);
+  const result = await updateStage(t, actorOf(c), id, parsed.data);
+  if (!result) return errorResponse(c, 404);
+  if (!result.ok) return pipelinesPage(c, { key: `stage-${id}`, values, errors: { name: result.message } }, 422);
+  return done(c, "stage_saved", `stage-${id}`);
+});
+
+pipelinesRoutes.post("/stages/:id/move", requireRole("admin"), async (c) => {
+  const t = tenantOf(c);
+  const id = parseRecordId(c.req.param("id"));
+  const direction = directionOf((await c.req.parseBody()).direction);
+  if (id === null || !(await getStage(t, id))) return errorResponse(c, 404);
+  if (direction === null) return errorResponse(c, 400);
+  await moveStage(t, actorOf(c), id, direction);
+  return done(c, "stage_moved", `stage-${id}`);
+});
+
+async function stageDeletePage(c: Context<AppEnv>, id: number | null, extra: { error?: string; target?: string } = {}) {
+  const t = tenantOf(c);
+  const stage = id === null ? null : await getStage(t, id);
+  if (!stage) return errorResponse(c, 404);
+  const [deals, siblings] = await Promise.all([dealsInStage(t, stage.id), stagesOf(t, stage.pipelineId)]);
+  const others = siblings.filter((s) => s.id !== stage.id);
+  return render(
+    c,
+    `Remove ${stage.name}`,
+    <StageDeletePage stage={stage} deals={deals} others={others} {...extra} />,
+    extra.error ? 422 : others.length === 0 ? 409 : 200,
+  );
+}
+
+pipelinesRoutes.get("/stages/:id/delete", requireRole("admin"), (c) =>
+  stageDeletePage(c, parseRecordId(c.req.param("id"))),
+);
+
+pipelinesRoutes.post("/stages/:id/delete", requireRole("admin"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null) return errorResponse(c, 404);
+  const body = await c.req.parseBody();
+  const rawTarget = formValue(body, "target_stage_id");
+  const targetId = rawTarget === "" ? null : parseRecordId(rawTarget);
+  if (rawTarget !== "" && targetId === null)
+    return stageDeletePage(c, id, { error: "Choose a stage of this pipeline.", target: rawTarget });
+  const result = await removeStage(tenantOf(c), actorOf(c), id, targetId);
+  if (result.ok) return done(c, result.moved > 0 ? "stage_moved_deals" : "stage_deleted");
+  if (result.reason === "not_found") return errorResponse(c, 404);
+  if (result.reason === "bad_target")
+    return stageDeletePage(c, id, { error: "Choose a stage of this pipeline.", target: rawTarget });
+  if (result.reason === "has_deals")
+    return stageDeletePage(c, id, { error: "Choose where its deals go before removing the stage." });
+  return stageDeletePage(c, id);
+});
+
+// ---- Pipelines ----------------------------------------------------------------------------------
+
+pipelinesRoutes.post("/", requireRole("admin"), async (c) => {
+  const body = await c.req.parseBody();
+  const values = { name: formValue(body, "name") };
+  const parsed = parseForm(nameSchema("Pipeline name"), body);
+  if (!parsed.ok) return pipelinesPage(c, { key: "new-pipeline", values, errors: parsed.errors }, 422);
+  const result = await createPipeline(tenantOf(c), actorOf(c), parsed.data.name);
+  if (!result.ok) return pipelinesPage(c, { key: "new-pipeline", values, errors: { name: result.message } }, 422);
+  return done(c, "pipeline_created", `pipeline-${result.id}`);
+});
+
+pipelinesRoutes.post("/:id", requireRole("admin"), async (c) => {
+  const t = tenantOf(c);
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null || !(await getPipeline(t, id))) return errorResponse(c, 404);
+  const body = await c.req.parseBody();
+  const values = { name: formValue(body, "name") };
+  const parsed = parseForm(nameSchema("Pipeline name"), body);
+  if (!parsed.ok) return pipelinesPage(c, { key: `pipeline-${id}`, values, errors: parsed.errors }, 422);
+  const result = await renamePipeline(t, actorOf(c), id, parsed.data.name);
+  if (!result) return errorResponse(c, 404);
+  if (!result.ok) return pipelinesPage(c, { key: `pipeline-${id}`, values, errors: { name: result.message } }, 422);
+  return done(c, "pipeline_saved", `pipeline-${id}`);
+});
+
+pipelinesRoutes.post("/:id/move", requireRole("admin"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  const direction = directionOf((await c.req.parseBody()).direction);
+  if (id === null || !(await getPipeline(tenantOf(c), id))) return errorResponse(c, 404);
+  if (direction === null) return errorResponse(c, 400);
+  await movePipeline(tenantOf(c), actorOf(c), id, direction);
+  return done(c, "pipeline_moved", `pipeline-${id}`);
+});
+
+pipelinesRoutes.post("/:id/stages", requireRole("admin"), async (c) => {
+  const t = tenantOf(c);
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null || !(await getPipeline(t, id))) return errorResponse(c, 404);
+  const body = await c.req.parseBody();
+  const values = { name: formValue(body, "name"), probability: formValue(body, "probability") };
+  const key = `new-stage-${id}`;
+  const parsed = parseForm(stageSchema, body);
+  if (!parsed.ok) return pipelinesPage(c, { key, values, errors: parsed.errors }, 422);
+  const result = await addStage(t, actorOf(c), id, parsed.data);
+  if (!result) return errorResponse(c, 404);
+  if (!result.ok) return pipelinesPage(c, { key, values, errors: { name: result.message } }, 422);
+  return done(c, "stage_created", `stage-${result.id}`);
+});
+
+async function pipelineDeletePage(c: Context<AppEnv>, id: number | null, status: ContentfulStatusCode = 200) {
+  const t = tenantOf(c);
+  const pipeline = id === null ? null : await getPipeline(t, id);
+  if (!pipeline) return errorResponse(c, 404);
+  const [deals, all] = await Promise.all([dealsInPipeline(t, pipeline.id), listPipelines(t)]);
+  return render(
+    c,
+    `Delete ${pipeline.name}`,
+    <PipelineDeletePage pipeline={pipeline} deals={deals} last={all.length <= 1} />,
+    status,
+  );
+}
+
+pipelinesRoutes.get("/:id/delete", requireRole("admin"), (c) =>
+  pipelineDeletePage(c, parseRecordId(c.req.param("id"))),
+);
+
+pipelinesRoutes.post("/:id/delete", requireRole("admin"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  if (id === null) return errorResponse(c, 404);
+  const result = await deletePipeline(tenantOf(c), actorOf(c), id);
+  if (result.ok) return done(c, "pipeline_deleted");
+  if (result.reason === "not_found") return errorResponse(c, 404);
+  return pipelineDeletePage(c, id, 409);
+});
