@@ -141,7 +141,7 @@ describe("filters and footer", () => {
       ["close_month=2026-02", "close_date LIKE '2026-02-%'"],
       ["amount_min=1%2C000&amount_max=2%2C000.00", "amount_minor BETWEEN 100000 AND 200000"],
       ["q=deal%2003", "name = 'Deal 03'"],
-      ["status=open&tag=" + tag!.id, "status = 'open' AND id % 2 = 0"],
+      [`status=open&tag=${tag!.id}`, "status = 'open' AND id % 2 = 0"],
     ];
     for (const [query, where] of cases) {
       const expected = (
@@ -217,7 +217,7 @@ describe("filters and footer", () => {
     expect(html).toContain("0 deals match.");
   });
 
-  it("past the footer's bound it says \"about\" and still adds up no more than the bound allows", async () => {
+  it('past the footer\'s bound it says "about" and still adds up no more than the bound allows', async () => {
     const owner = await newTenant("Many Deals Co");
     const lead = (await stagesOf(owner.tenantId))[0]!;
     for (let chunk = 0; chunk < 3; chunk++)
