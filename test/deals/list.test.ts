@@ -141,7 +141,7 @@ describe("filters and footer", () => {
       ["close_month=2026-02", "close_date LIKE '2026-02-%'"],
       ["amount_min=1%2C000&amount_max=2%2C000.00", "amount_minor BETWEEN 100000 AND 200000"],
       ["q=deal%2003", "name = 'Deal 03'"],
-      ["status=open&tag=" + tag!.id, "status = 'open' AND id % 2 = 0"],
+      [`status=open&tag=${tag!.id}`, "status = 'open' AND id % 2 = 0"],
     ];
     for (const [query, where] of cases) {
       const expected = (

@@ -127,7 +127,8 @@ export function dealsListQuery(t: TenantDb, q: DealListQuery): SQL {
       AND (d.status, d.close_key, d.id) ${op} (${status}, ${closeKey}, ${q.cursor.id})
       ORDER BY ${dealOrder} LIMIT ${limit})
     UNION ALL
-    SELECT * FROM (${select} AND (s.pipeline_position, s.pipeline_id, s.position, s.id) ${op} (${pp}, ${pid}, ${sp}, ${sid})
+    SELECT * FROM (${select}
+      AND (s.pipeline_position, s.pipeline_id, s.position, s.id) ${op} (${pp}, ${pid}, ${sp}, ${sid})
       ORDER BY ${stageOrder}, ${dealOrder} LIMIT ${limit})
     LIMIT ${limit}`;
 }
@@ -139,7 +140,8 @@ export function dealsListQuery(t: TenantDb, q: DealListQuery): SQL {
 export function dealsFooterQuery(t: TenantDb, f: DealListFilters): SQL {
   return sql`SELECT json_group_array(json_object('currency', currency, 'deals', n, 'amountMinor', amount)) AS totals
     FROM (SELECT currency, count(*) AS n, sum(amount_minor) AS amount
-      FROM (SELECT d.currency, d.amount_minor FROM deals d WHERE d.tenant_id = ${t.tenantId}${and(filterConditions(t, f))}
+      FROM (SELECT d.currency, d.amount_minor FROM deals d
+        WHERE d.tenant_id = ${t.tenantId}${and(filterConditions(t, f))}
         LIMIT ${FOOTER_BOUND + 1})
       GROUP BY currency ORDER BY currency)`;
 }

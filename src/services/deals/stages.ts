@@ -172,16 +172,17 @@ export async function removeStage(
   const now = actor.now;
   const label = `${stage.pipelineName}: ${stage.name}`;
   // Without a target nothing can move; the stage is removed only if it is still empty.
+  const timeline = JSON.stringify({ stage: [stage.name, target?.name ?? null] });
   const moves = target
     ? [
-        sql`UPDATE deal_stage_history SET left_at = ${now} WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND left_at IS NULL`,
+        sql`UPDATE deal_stage_history SET left_at = ${now}
+          WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND left_at IS NULL`,
         sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at,
             left_at, actor_id)
           SELECT tenant_id, id, pipeline_id, ${target.id}, status, ${now}, NULL, ${actor.userId} FROM deals
           WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
         sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
-          SELECT tenant_id, 'deal', id, ${actor.userId}, 'updated', ${JSON.stringify({ stage: [stage.name, target.name] })},
-            ${now} FROM deals WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
+          SELECT tenant_id, 'deal', id, ${actor.userId}, 'updated', ${timeline}, ${now} FROM deals WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
         // The open deals' totals, counted from the deals themselves inside the batch, join the target's.
         sql`INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
           SELECT tenant_id, ${target.id}, currency, count(*), sum(amount_minor) FROM deals
@@ -199,7 +200,8 @@ export async function removeStage(
     ...moves,
     sql`DELETE FROM deal_stage_totals WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND ${empty}`,
     sql`DELETE FROM pipeline_stages WHERE tenant_id = ${tenantId} AND id = ${id} AND ${empty}
-      AND (SELECT count(*) FROM pipeline_stages WHERE tenant_id = ${tenantId} AND pipeline_id = ${stage.pipelineId}) > 1`,
+      AND (SELECT count(*) FROM pipeline_stages WHERE tenant_id = ${tenantId}
+        AND pipeline_id = ${stage.pipelineId}) > 1`,
     audit(t, actor, "stage.deleted", { id, label }, target ? { moved_to: target.name, moved: deals } : {}),
   ]);
   const movedCount = (results[0]!.results[0] as { n: number } | undefined)?.n ?? 0;

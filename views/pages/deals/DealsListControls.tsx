@@ -1,0 +1,141 @@
+/** The deal list's filter form and bulk-action bar. */
+import { InputField, SelectField } from "../companies/FormFields";
+import type { DealsListPageProps } from "./DealsListPage";
+
+/** The board's filters, as a GET form (works without JavaScript). */
+export function Filters(p: DealsListPageProps) {
+  const e = p.echo;
+  const opt = (values: { value: string; label: string }[]) => values;
+  return (
+    <form class="filters" method="get" action="/app/deals/list" role="search" aria-label="Deals">
+      <InputField id="f-deal-q" name="q" label="Name contains" value={e.q} maxlength={100} />
+      <SelectField
+        id="f-deal-pipeline"
+        name="pipeline"
+        label="Pipeline"
+        empty="All pipelines"
+        value={e.pipeline}
+        error={p.errors.pipeline}
+        options={opt(p.context.pipelines.map((x) => ({ value: String(x.id), label: x.name })))}
+      />
+      <SelectField
+        id="f-deal-owner"
+        name="owner"
+        label="Owner"
+        empty="Anyone"
+        value={e.owner}
+        options={opt(p.context.members.map((m) => ({ value: m.userId, label: m.email })))}
+      />
+      <div class="field">
+        <label>
+          <input type="checkbox" name="mine" value="1" checked={e.mine === "1"} /> My deals
+        </label>
+      </div>
+      <SelectField
+        id="f-deal-tag"
+        name="tag"
+        label="Tag"
+        empty="Any tag"
+        value={e.tag}
+        error={p.errors.tag}
+        options={opt(p.context.tags.map((x) => ({ value: String(x.id), label: x.name })))}
+      />
+      <SelectField
+        id="f-deal-status"
+        name="status"
+        label="Status"
+        empty="Any status"
+        value={e.status}
+        error={p.errors.status}
+        options={[
+          { value: "open", label: "Open" },
+          { value: "won", label: "Won" },
+          { value: "lost", label: "Lost" },
+        ]}
+      />
+      <InputField
+        id="f-deal-close-month"
+        name="close_month"
+        label="Closing in (YYYY-MM)"
+        value={e.close_month}
+        error={p.errors.close_month}
+        maxlength={7}
+      />
+      <InputField
+        id="f-deal-amount-min"
+        name="amount_min"
+        label="Amount from"
+        value={e.amount_min}
+        error={p.errors.amount_min}
+        inputmode="decimal"
+      />
+      <InputField
+        id="f-deal-amount-max"
+        name="amount_max"
+        label="Amount to"
+        value={e.amount_max}
+        error={p.errors.amount_max}
+        inputmode="decimal"
+      />
+      <input type="hidden" name="sort" value={p.sort} />
+      <button type="submit" class="secondary">
+        Filter
+      </button>
+      <a href="/app/deals/list">Clear</a>
+    </form>
+  );
+}
+
+/** The bulk action form; the row checkboxes join it with form="bulk-form". Deleting asks first. */
+export function BulkBar(p: DealsListPageProps) {
+  return (
+    <form id="bulk-form" class="bulk-bar" method="post" action="/app/deals/list/bulk">
+      <fieldset>
+        <legend>With the selected deals</legend>
+        <div class="bulk-controls">
+          <SelectField
+            name="action"
+            id="bulk-action"
+            label="Action"
+            options={[
+              { value: "move", label: "Move to a stage" },
+              { value: "owner", label: "Change the owner" },
+              { value: "tag", label: "Add a tag" },
+              { value: "delete", label: "Delete" },
+            ]}
+          />
+          <div class="field">
+            <label for="bulk-stage">Stage</label>
+            <select id="bulk-stage" name="stage_id">
+              <option value="">Choose a stage</option>
+              {p.context.pipelines.map((pl) => (
+                <optgroup label={pl.name}>
+                  {pl.stages.map((s) => (
+                    <option value={String(s.id)}>{s.name}</option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          </div>
+          <SelectField
+            name="owner_id"
+            id="bulk-owner"
+            label="Owner"
+            empty="Choose a member"
+            options={p.context.members.map((m) => ({ value: m.userId, label: m.email }))}
+          />
+          <SelectField
+            name="tag_id"
+            id="bulk-tag"
+            label="Tag"
+            empty="Choose a tag"
+            options={p.context.tags.map((t) => ({ value: String(t.id), label: t.name }))}
+          />
+          <button type="submit">Apply</button>
+        </div>
+        <p class="hint">Deals move only within their own pipeline; others in the selection stay where they are.</p>
+      </fieldset>
+      <input type="hidden" name="back" value={p.selfHref} />
+    </form>
+  );
+}
