@@ -2,6 +2,7 @@
 import { defaultPipelineStatements } from "../deals/defaults";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { runRawBatch } from "../../db/raw-batch";
 import { memberships, sessions, tenants, users } from "../../db/schema";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../auth/password";
 import { clear, hit, isLimited, LIMITS } from "../../auth/rate-limit";
@@ -113,11 +114,12 @@ export async function signUp(
     meta.now,
   );
   try {
-    await db.batch([
+    // Raw batch: the default pipeline's statements are hand-written SQL, which drizzle's batch cannot bind.
+    await runRawBatch(db, [
       db.insert(tenants).values({ id: tenantId, name: input.companyName, createdAt: meta.now, updatedAt: meta.now }),
       userInsert(db, { id: userId, email: input.email, passwordHash, now: meta.now, verified: false }),
       db.insert(memberships).values({ tenantId, userId, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
-      ...defaultPipelineStatements(tenantId, meta.now).map((q) => db.run(q)),
+      ...defaultPipelineStatements(tenantId, meta.now),
       db.insert(sessions).values(session.row),
       verification.query,
       mail.query,
