@@ -1,5 +1,6 @@
 /**
- * Exports of a tenant's contacts, companies and notes as CSV, JSON and vCard, streamed page by page.
+ * Exports of a tenant's contacts, companies and notes as CSV, JSON and vCard (deals: deals.ts),
+ * streamed page by page.
  *
  * Each page is ONE query of up to EXPORT_PAGE_SIZE records (+1 to know whether there is more), with
  * everything a record carries (emails, phones, tags, custom values, notes, owner) aggregated in SQL
@@ -15,20 +16,36 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { scoped } from "../../db/scoped";
-import type { CustomFieldKind, SubjectType } from "../../db/schema";
+import type { SubjectType } from "../../db/schema";
 import { CSV_BOM, csvRow } from "../../lib/csv";
 import { escapeText, property, structured, timestamp } from "../../lib/vcard";
 import { nameSortKey } from "../companies/form";
 import { contactDisplayName } from "../contacts/names";
 import { listCustomFields, type CustomField } from "../records/custom-fields";
+// deals.ts reads DEAL_CSV_COLUMNS and tagsCell from here when it runs, never while modules load.
+import { dealsCsv, dealsJson } from "./deals";
+import {
+  andAll,
+  customCells,
+  customJson,
+  customValuesJson,
+  document,
+  EXPORT_PAGE_SIZE,
+  type ExportNote,
+  isoTime,
+  jsonHead,
+  jsonPage,
+  keysetPages,
+  noteJson,
+  notesAggregate,
+  ownerEmail,
+  parseCustom,
+  parseNotes,
+} from "./documents";
 
-/** Records per page (and per query). */
-export const EXPORT_PAGE_SIZE = 1000;
+export { EXPORT_FORMAT_ID, EXPORT_PAGE_SIZE, type ExportNote, isoTime, noteJson } from "./documents";
 
-/** The `format` of every JSON export; bumped only when a change would break a reader. */
-export const EXPORT_FORMAT_ID = "customertrackr.export/1";
-
-export const EXPORT_KINDS = ["contacts", "companies", "notes"] as const;
+export const EXPORT_KINDS = ["contacts", "companies", "notes", "deals"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 export type ExportFormat = "csv" | "json" | "vcf";
 
@@ -37,6 +54,7 @@ export const EXPORT_FORMATS: { [K in ExportKind]: readonly ExportFormat[] } = {
   contacts: ["csv", "json", "vcf"],
   companies: ["csv", "json"],
   notes: ["csv", "json"],
+  deals: ["csv", "json"],
 };
 
 /** The Content-Type of each format. */
@@ -163,15 +181,6 @@ export const NO_CONTACT_FILTERS: ContactExportFilters = {
 };
 export const NO_COMPANY_FILTERS: CompanyExportFilters = { q: "", tagId: null };
 
-export interface ExportNote {
-  id: number;
-  body: string;
-  /** The author's email; null once their account is gone. */
-  author: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
-
 export interface ExportContact {
   id: number;
   firstName: string;
@@ -221,41 +230,6 @@ export interface ExportNoteRow extends ExportNote {
 }
 
 // ---- reading pages ---------------------------------------------------------------------------------
-
-/** Yields pages until a query returns no more than a page: `fetch` gets the last row of the page before. */
-async function* keysetPages<R>(fetch: (after: R | null) => Promise<R[]>): AsyncGenerator<R[]> {
-  let after: R | null = null;
-  for (;;) {
-    const rows = await fetch(after);
-    const page = rows.slice(0, EXPORT_PAGE_SIZE);
-    if (page.length) yield page;
-    if (rows.length <= EXPORT_PAGE_SIZE) return;
-    after = page[page.length - 1]!;
-  }
-}
-
-/** The owner's email while the owner is a member of the record's tenant (alias `r`). */
-const ownerEmail = (r: string) =>
-  sql.raw(
-    `(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ${r}.tenant_id AND m.user_id = ${r}.owner_id)`,
-  );
-
-/**
- * A record's custom values as a JSON object {fieldId: value}, only from fields of its entity (a
- * contact and a company may share an id). Driven by the tenant's fields (a handful), each probing the
- * values' primary key: left to itself SQLite may walk every value of the tenant for each record.
- */
-const customValuesJson = (r: string, entity: SubjectType) =>
-  sql.raw(`(SELECT json_group_object(v.field_id, v.value) FROM custom_fields f
-     CROSS JOIN custom_field_values v ON v.tenant_id = f.tenant_id AND v.field_id = f.id AND v.entity_id = ${r}.id
-     WHERE f.tenant_id = ${r}.tenant_id AND f.entity = '${entity}')`);
-
-/** A record's notes as a JSON array, oldest first, with each author's email. */
-const notesAggregate = (r: string, entity: SubjectType) =>
-  sql.raw(`(SELECT json_group_array(json_object('id', id, 'body', body, 'author', author, 'created_at', created_at, 'updated_at', updated_at))
-     FROM (SELECT n.id AS id, n.body AS body, u.email AS author, n.created_at AS created_at, n.updated_at AS updated_at
-           FROM notes n LEFT JOIN users u ON u.id = n.author_id
-           WHERE n.tenant_id = ${r}.tenant_id AND n.subject_type = '${entity}' AND n.subject_id = ${r}.id ORDER BY n.id))`);
 
 /** A record's tag names as a JSON array, A to Z: from the record's links (not from all the tenant's tags). */
 const tagsJson = (r: string, link: "contact_tags" | "company_tags", key: "contact_id" | "company_id") =>
@@ -325,23 +299,6 @@ export function contactPageSql(
   return sql`SELECT ${columns} FROM contacts c WHERE c.tenant_id = ${tenantId}${andAll(conditions)} ORDER BY c.created_at, c.id LIMIT ${limit}`;
 }
 
-function parseNotes(json: string | null): ExportNote[] {
-  if (!json) return [];
-  return (
-    JSON.parse(json) as { id: number; body: string; author: string | null; created_at: number; updated_at: number }[]
-  ).map((n) => ({
-    id: n.id,
-    body: n.body,
-    author: n.author,
-    createdAt: n.created_at,
-    updatedAt: n.updated_at,
-  }));
-}
-
-function parseCustom(json: string): Map<number, string> {
-  return new Map(Object.entries(JSON.parse(json) as Record<string, string>).map(([k, v]) => [Number(k), String(v)]));
-}
-
 /** The tenant's contacts matching `filters`, one page (one query) at a time. */
 export async function* contactPages(
   db: Database,
@@ -398,9 +355,6 @@ interface CompanyRow {
   custom: string;
   notes: string | null;
 }
-
-/** " AND c1 AND c2 ..." after a statement's tenant condition; nothing when there are none. */
-const andAll = (conditions: SQL[]): SQL => (conditions.length ? sql` AND ${sql.join(conditions, sql` AND `)}` : sql``);
 
 // The largest code point: every name that starts with a prefix sorts below prefix + this (as the list).
 const PREFIX_END = "\u{10FFFF}";
@@ -473,6 +427,7 @@ interface NoteRow {
   last_name: string | null;
   primary_email: string | null;
   company_name: string | null;
+  deal_name: string | null;
 }
 
 /** The SQL of one page of notes: keyset (subject_type, subject_id, id) on notes_tenant_subject_idx, so a record's notes come together. */
@@ -484,11 +439,12 @@ export function notePageSql(
     ? sql`AND (n.subject_type, n.subject_id, n.id) > (${after.subjectType}, ${after.subjectId}, ${after.id})`
     : sql``;
   return sql`SELECT n.id, n.subject_type, n.subject_id, n.body, u.email AS author, n.created_at, n.updated_at,
-      rc.first_name, rc.last_name, rc.primary_email, rco.name AS company_name
+      rc.first_name, rc.last_name, rc.primary_email, rco.name AS company_name, rd.name AS deal_name
     FROM notes n
     LEFT JOIN users u ON u.id = n.author_id
     LEFT JOIN contacts rc ON n.subject_type = 'contact' AND rc.id = n.subject_id AND rc.tenant_id = n.tenant_id
     LEFT JOIN companies rco ON n.subject_type = 'company' AND rco.id = n.subject_id AND rco.tenant_id = n.tenant_id
+    LEFT JOIN deals rd ON n.subject_type = 'deal' AND rd.id = n.subject_id AND rd.tenant_id = n.tenant_id
     WHERE n.tenant_id = ${tenantId} ${keyset}
     ORDER BY n.subject_type, n.subject_id, n.id LIMIT ${EXPORT_PAGE_SIZE + 1}`;
 }
@@ -511,14 +467,16 @@ export async function* notePages(db: Database, tenantId: string): AsyncGenerator
       recordName:
         r.subject_type === "company"
           ? (r.company_name ?? "")
-          : r.first_name !== null
-            ? contactDisplayName({
-                id: r.subject_id,
-                firstName: r.first_name,
-                lastName: r.last_name ?? "",
-                primaryEmail: r.primary_email,
-              })
-            : "",
+          : r.subject_type === "deal"
+            ? (r.deal_name ?? "")
+            : r.first_name !== null
+              ? contactDisplayName({
+                  id: r.subject_id,
+                  firstName: r.first_name,
+                  lastName: r.last_name ?? "",
+                  primaryEmail: r.primary_email,
+                })
+              : "",
       body: r.body,
       author: r.author,
       createdAt: r.created_at,
@@ -528,37 +486,6 @@ export async function* notePages(db: Database, tenantId: string): AsyncGenerator
 }
 
 // ---- serialising ----------------------------------------------------------------------------------
-
-/** A time as ISO 8601 UTC (2026-11-26T10:15:00.000Z). */
-export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-/**
- * The chunks of a document: `head` goes out with the first page (so the caller's first read runs
- * the first query too, and an early failure surfaces before anything is sent), then a chunk per
- * page, then `tail`.
- */
-async function* document<T>(
-  head: () => Promise<string>,
-  pages: AsyncIterable<T[]>,
-  page: (records: T[], first: boolean) => string,
-  tail: string,
-): AsyncGenerator<string> {
-  let pending = await head();
-  let first = true;
-  for await (const records of pages) {
-    yield pending + page(records, first);
-    pending = "";
-    first = false;
-  }
-  yield pending + tail;
-}
-
-function customCells(fields: CustomField[], values: Map<number, string>): string[] {
-  // Values exactly as stored: dates YYYY-MM-DD, numbers as written, checkboxes "1" (ticked) or "" (not).
-  return fields.map((f) => values.get(f.id) ?? "");
-}
 
 function padded(list: string[], n: number): string[] {
   return Array.from({ length: n }, (_, i) => list[i] ?? "");
@@ -658,26 +585,6 @@ export function notesCsv(db: Database, tenantId: string): AsyncGenerator<string>
   );
 }
 
-/** A note as the JSON export writes it. */
-export function noteJson(n: ExportNote) {
-  return {
-    id: n.id,
-    body: n.body,
-    author: n.author,
-    created_at: isoTime(n.createdAt),
-    updated_at: isoTime(n.updatedAt),
-  };
-}
-
-function customJson(fields: CustomField[], values: Map<number, string>) {
-  const out: Record<string, { kind: CustomFieldKind; value: string }> = {};
-  for (const f of fields) {
-    const value = values.get(f.id);
-    if (value !== undefined) out[f.name] = { kind: f.kind, value };
-  }
-  return out;
-}
-
 /** A contact as the JSON export writes it (docs/export-format.md). */
 export function contactJson(c: ExportContact, fields: CustomField[]) {
   return {
@@ -725,23 +632,6 @@ export function noteRowJson(n: ExportNoteRow) {
   const { id, ...rest } = noteJson(n);
   return { id, record_type: n.recordType, record_id: n.recordId, record_name: n.recordName, ...rest };
 }
-
-function jsonHead(kind: ExportKind, now: number, fields: CustomField[] | null): string {
-  const head: Record<string, unknown> = { format: EXPORT_FORMAT_ID, kind, exported_at: isoTime(now) };
-  if (fields)
-    head.custom_fields = fields.map((f) => ({
-      name: f.name,
-      kind: f.kind,
-      ...(f.kind === "select" ? { options: f.options } : {}),
-    }));
-  // The document is written as it goes: the head without its closing brace, then "records": [...].
-  return `${JSON.stringify(head).slice(0, -1)},"records":[`;
-}
-
-const jsonPage =
-  <T>(toJson: (record: T) => unknown) =>
-  (page: T[], first: boolean) =>
-    (first ? "\n" : ",\n") + page.map((r) => JSON.stringify(toJson(r))).join(",\n");
 
 /** The tenant's contacts as one JSON document, with their notes, in chunks of a page. */
 export function contactsJson(
@@ -855,6 +745,10 @@ export function exportChunks(
       return notesCsv(db, tenantId);
     case "notes.json":
       return notesJson(db, tenantId, now);
+    case "deals.csv":
+      return dealsCsv(db, tenantId);
+    case "deals.json":
+      return dealsJson(db, tenantId, now);
     default:
       throw new Error(`no ${format} export of ${kind}`);
   }
