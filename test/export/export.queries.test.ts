@@ -15,6 +15,7 @@ import {
   NO_CONTACT_FILTERS,
   notePageSql,
 } from "../../src/services/export/records";
+import { dealPageSql } from "../../src/services/export/deals";
 import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
@@ -260,6 +261,12 @@ describe("query plans", () => {
         notePageSql(tenant, { subjectType: "contact", subjectId: 9, id: 9 }),
         /^SEARCH n USING INDEX notes_tenant_subject_idx \(tenant_id=\? AND \(subject_type,subject_id\)>\(\?,\?\)\)/,
       ],
+      [
+        "deals",
+        dealPageSql(tenant, { nameSort: "m", id: 9 }, { details: true }),
+        /^SEARCH d USING INDEX deals_tenant_name_idx \(tenant_id=\? AND name_sort>\?\)/,
+      ],
+      ["deals, first page", dealPageSql(tenant, null), /^SEARCH d USING INDEX deals_tenant_name_idx \(tenant_id=\?\)/],
     ];
     const report: string[] = [];
     for (const [label, query, first] of cases) {

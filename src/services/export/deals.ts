@@ -128,7 +128,7 @@ export function dealPageSql(
       (SELECT json_group_array(json_object('id', id, 'first', first, 'last', last, 'email', email, 'role', role))
         FROM (SELECT c.id AS id, c.first_name AS first, c.last_name AS last, c.primary_email AS email, dc.role AS role
               FROM deal_contacts dc CROSS JOIN contacts c ON c.id = dc.contact_id AND c.tenant_id = dc.tenant_id
-              WHERE dc.tenant_id = d.tenant_id AND dc.deal_id = d.id ORDER BY c.name_sort, c.id)) AS contacts,
+              WHERE dc.tenant_id = d.tenant_id AND dc.deal_id = d.id ORDER BY dc.contact_id)) AS contacts,
       (SELECT json_group_array(name) FROM (SELECT t.name AS name FROM deal_tags dt
         CROSS JOIN tags t ON t.id = dt.tag_id AND t.tenant_id = dt.tenant_id
         WHERE dt.tenant_id = d.tenant_id AND dt.deal_id = d.id ORDER BY t.name_key)) AS tags,
