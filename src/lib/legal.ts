@@ -4,7 +4,7 @@
  * signed-in users a notice once. Change a date only when the page's text changes materially.
  */
 export const LEGAL_DATES = {
-  privacy: "2026-12-04",
+  privacy: "2026-12-05",
   terms: "2026-11-26",
   cookies: "2026-12-04",
 } as const;

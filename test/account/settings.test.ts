@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { insertDeal } from "../deals/data-helpers";
 import { describe, expect, it } from "vitest";
 import { countRows } from "../helpers/db";
 import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, textOf } from "../helpers/http";
@@ -121,6 +122,8 @@ describe("deleting one's own account", () => {
       .bind(userId)
       .run();
     await send("/app/settings/security/sessions/revoke-others", { method: "POST", cookie: member.cookie }); // leaves an audit entry with their IP
+    // A deal they own, made and moved: it stays with the workspace, without them.
+    const dealId = await insertDeal(owner.tenantId, { name: "Leavers' deal", ownerId: userId, createdBy: userId });
 
     const wrong = await send("/app/settings/profile/delete", {
       form: { delete_password: "nope nope nope", confirm_delete: "on" },
@@ -147,6 +150,14 @@ describe("deleting one's own account", () => {
     expect(await countRows("audit_log", "actor_user_id = ?", userId)).toBe(0);
     expect(await countRows("audit_log", "tenant_id = ? AND action = 'member.left'", owner.tenantId)).toBe(1);
     expect((await send("/app", { cookie: member.cookie })).status).toBe(303);
+    expect(
+      await env.DB.prepare(
+        `SELECT d.name, d.owner_id, d.created_by, h.actor_id FROM deals d JOIN deal_stage_history h ON h.deal_id = d.id
+         WHERE d.id = ?`,
+      )
+        .bind(dealId)
+        .first(),
+    ).toEqual({ name: "Leavers' deal", owner_id: null, created_by: null, actor_id: null });
 
     // The owner's audit page shows what they did as "former member".
     const audit = await textOf("/app/settings/audit", { cookie: owner.cookie });

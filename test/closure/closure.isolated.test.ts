@@ -21,6 +21,7 @@ import {
   subscriptionObject,
 } from "../billing/helpers";
 import { createContact, post } from "../contacts/contact-helpers";
+import { insertDeal } from "../deals/data-helpers";
 import { createCompanyThroughForm } from "../companies/helpers";
 import { invitedMember, markVerified } from "../team/team-helpers";
 import {
@@ -82,6 +83,24 @@ async function seededWorkspace(name: string) {
   ).toBeLessThan(400);
   expect((await post(`/app/companies/${companyId}/notes`, cookie, { body: "Engines note" })).status).toBeLessThan(400);
   expect((await post("/app/recent", cookie, { type: "contact", id: String(contactId) })).status).toBe(204);
+  // Deals, open and lost, with their contact, company, tag and history: their foreign keys to the
+  // stages and pipelines have no ON DELETE, so the erasure must take them first.
+  const ownerId = (await row<{ id: string }>("SELECT id FROM users WHERE email = ?", owner.email))!.id;
+  for (const status of ["open", "lost"] as const)
+    await insertDeal(owner.tenantId, {
+      name: `Quartermaine ${status} salvage`,
+      amountMinor: 1_250_000,
+      currency: "EUR",
+      stage: "Proposal",
+      status,
+      lostReason: status === "lost" ? "Price" : null,
+      closedOn: status === "lost" ? "2026-11-02" : null,
+      ownerId,
+      createdBy: ownerId,
+      companyId,
+      contacts: [{ id: contactId, role: "Decision maker" }],
+      tagIds: [tagId],
+    });
   // Files and job rows of features whose own flows run in the Queue: set up directly.
   const now = Date.now();
   await env.DB.batch([

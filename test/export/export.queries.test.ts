@@ -10,6 +10,7 @@ import type { SQL } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { companyPageSql, contactPageSql, notePageSql } from "../../src/services/export/read";
 import { EXPORT_PAGE_SIZE, NO_CONTACT_FILTERS } from "../../src/services/export/columns";
+import { dealPageSql } from "../../src/services/export/deals";
 import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
@@ -255,6 +256,12 @@ describe("query plans", () => {
         notePageSql(tenant, { subjectType: "contact", subjectId: 9, id: 9 }),
         /^SEARCH n USING INDEX notes_tenant_subject_idx \(tenant_id=\? AND \(subject_type,subject_id\)>\(\?,\?\)\)/,
       ],
+      [
+        "deals",
+        dealPageSql(tenant, { nameSort: "m", id: 9 }, { details: true }),
+        /^SEARCH d USING INDEX deals_tenant_name_idx \(tenant_id=\? AND name_sort>\?\)/,
+      ],
+      ["deals, first page", dealPageSql(tenant, null), /^SEARCH d USING INDEX deals_tenant_name_idx \(tenant_id=\?\)/],
     ];
     const report: string[] = [];
     for (const [label, query, first] of cases) {

@@ -18,6 +18,8 @@ const EXPORTS = [
   "companies.json",
   "notes.csv",
   "notes.json",
+  "deals.csv",
+  "deals.json",
 ];
 const PAGES = ["/app/export", ...EXPORTS.map((f) => `/app/export/${f}`)];
 
@@ -34,6 +36,7 @@ const A_SECRETS = [
   "Tier",
   "Region",
   "VIP",
+  "Difference Engine",
 ];
 
 let a: Awaited<ReturnType<typeof seededTenant>>;
@@ -117,6 +120,7 @@ describe("across tenants", () => {
           for (const id of [a.ada, a.tricky])
             if (file.startsWith("contacts")) expect(ids, `${file}${filter}`).not.toContain(id);
           if (file.startsWith("companies")) expect(ids, `${file}${filter}`).not.toContain(a.company);
+          if (file.startsWith("deals")) expect(ids, `${file}${filter}`).not.toContain(a.deal);
         }
       }
     }

@@ -5,6 +5,7 @@ import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { createCompanyThroughForm, insertField, insertTag, sendPairs } from "../companies/helpers";
 import { createContact, post } from "../contacts/contact-helpers";
+import { insertDeal } from "../deals/data-helpers";
 
 /** Downloads an export and checks that it is one. */
 export async function download(path: string, cookie: string, init: { env?: Partial<Cloudflare.Env> } = {}) {
@@ -175,7 +176,31 @@ export async function seededTenant(name = "Export Co") {
   }
   const res = await sendPairs(`/app/companies/${company}/notes`, t.cookie, [["body", "Board meeting, 3 p.m."]]);
   expect(res.status).toBeLessThan(400);
+  const deal = await insertDeal(t.tenantId, {
+    name: "Difference Engine, Mk II",
+    amountMinor: 1_250_050,
+    currency: "USD",
+    stage: "Negotiation",
+    closeDate: "2027-02-28",
+    ownerId,
+    createdBy: ownerId,
+    companyId: company,
+    contacts: [
+      { id: ada, role: "Decision maker" },
+      { id: tricky, role: "=cmd role" },
+    ],
+    tagIds: [vip],
+  });
+  const formulaDeal = await insertDeal(t.tenantId, {
+    name: '=HYPERLINK("deal")',
+    amountMinor: 125_000,
+    currency: "JPY",
+    status: "won",
+    closedOn: "2026-11-20",
+  });
   return {
+    deal,
+    formulaDeal,
     ...t,
     ownerId,
     vip,

@@ -9,6 +9,7 @@ import { send, textOf } from "../helpers/http";
 import { memberOf } from "../helpers/tenants";
 import { createContact, insertCustomField, insertTag, newTenant, post } from "../contacts/contact-helpers";
 import { importFile, job } from "../import/helpers";
+import { insertDeal } from "../deals/data-helpers";
 
 /** Every table of the database, but SQLite's and D1's own and the FTS index's shadow tables. */
 async function tables(): Promise<string[]> {
@@ -118,7 +119,9 @@ async function richContact(
   expect(
     (await send("/app/recent", { cookie: t.cookie, form: { type: "contact", id: String(id) } })).status,
   ).toBeLessThan(400);
-  expect(await rowsReferring(t.tenantId, id)).not.toHaveLength(0);
+  // A deal they take part in: erasing them takes them off it (and the deal stays).
+  await insertDeal(t.tenantId, { name: "Fair stand", contacts: [{ id, role: "Champion" }] });
+  expect(await rowsReferring(t.tenantId, id)).toContain("deal_contacts: 1");
   return id;
 }
 
@@ -156,6 +159,12 @@ describe("erasing a contact from its page", () => {
     ).toEqual([]);
     expect((await send(`/app/contacts/${id}`, { cookie: t.cookie })).status).toBe(404);
     expect((await send(`/app/contacts/${keep}`, { cookie: t.cookie })).status).toBe(200);
+    expect(
+      await env.DB.prepare("SELECT name FROM deals WHERE tenant_id = ?")
+        .bind(t.tenantId)
+        .all()
+        .then((r) => r.results),
+    ).toEqual([{ name: "Fair stand" }]);
 
     // The audit trail says it was erased, by id, suppressed.
     const entry = await env.DB.prepare(

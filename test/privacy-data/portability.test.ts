@@ -17,6 +17,7 @@ import {
   newTenant,
   post,
 } from "../contacts/contact-helpers";
+import { insertDeal, userIdOf } from "../deals/data-helpers";
 import { runCron } from "./helpers";
 import { ARCHIVE_COVERAGE } from "../../src/services/privacy/archive-coverage";
 
@@ -137,9 +138,30 @@ async function seedWorkspace() {
   ] as const) {
     expect((await post(path, t.cookie, { body })).status).toBeLessThan(400);
   }
+  const ownerId = await userIdOf(t.email);
+  const deal = await insertDeal(t.tenantId, {
+    name: "Engine No. 2",
+    amountMinor: 1_250_050,
+    currency: "GBP",
+    stage: "Proposal",
+    closeDate: "2026-12-24",
+    ownerId,
+    createdBy: ownerId,
+    companyId: company,
+    contacts: [{ id: ada, role: "Decision maker" }],
+    tagIds: [vip],
+  });
+  const lostDeal = await insertDeal(t.tenantId, {
+    name: "Analytical Engine",
+    amountMinor: 99_000,
+    status: "lost",
+    lostReason: "No budget",
+    closedOn: "2026-11-30",
+    contacts: [{ id: charles, role: null }],
+  });
   // A cookie choice made while signed in belongs to the account's data too.
   await send("/consent", { cookie: t.cookie, form: { analytics: "reject", back: "/" } });
-  return { t, ids: { ada, charles, third, company } };
+  return { t, ids: { ada, charles, third, company, deal, lostDeal } };
 }
 
 /** Tables with a tenant_id or user_id column, read from the schema (not the search index's own tables). */
@@ -252,6 +274,8 @@ describe("Download my data (an owner)", () => {
         "manifest.json",
         "workspace/companies.csv",
         "workspace/companies.json",
+        "workspace/deals.csv",
+        "workspace/deals.json",
         "workspace/contacts.csv",
         "workspace/contacts.json",
         "workspace/notes.csv",
@@ -296,6 +320,40 @@ describe("Download my data (an owner)", () => {
     expect((companies.records[0]!.notes as { body: string }[]).map((n) => n.body)).toEqual(["Company note"]);
     expect(csvRecords(strFromU8(zip!["workspace/companies.csv"]!))).toHaveLength(2);
     expect(count("workspace/companies.csv")).toBe(1);
+
+    // Deals: their contacts with roles, stage history, lost reason; the pipelines and lost reasons in the head.
+    const deals = JSON.parse(strFromU8(zip!["workspace/deals.json"]!)) as {
+      pipelines: { name: string; stages: { name: string; probability: number }[] }[];
+      lost_reasons: string[];
+      records: Record<string, unknown>[];
+    };
+    expect(deals.records.map((d) => d.id)).toEqual([ids.lostDeal, ids.deal]);
+    expect(deals.records[1]).toMatchObject({
+      name: "Engine No. 2",
+      amount_minor: 1_250_050,
+      currency: "GBP",
+      pipeline: "Sales",
+      stage: "Proposal",
+      status: "open",
+      close_date: "2026-12-24",
+      company: { id: ids.company, name: "Analytical Engines" },
+      contacts: [{ id: ids.ada, name: "Ada Lovelace", email: "ada@example.com", role: "Decision maker" }],
+      tags: ["VIP"],
+      owner: t.email,
+      stage_history: [expect.objectContaining({ pipeline: "Sales", stage: "Proposal", status: "open", by: t.email })],
+    });
+    expect(deals.records[0]).toMatchObject({ status: "lost", lost_reason: "No budget", closed_on: "2026-11-30" });
+    expect(deals.pipelines).toEqual([
+      expect.objectContaining({
+        name: "Sales",
+        stages: expect.arrayContaining([expect.objectContaining({ name: "Lead", probability: 10 })]),
+      }),
+    ]);
+    expect(deals.lost_reasons).toContain("Went with a competitor");
+    expect(count("workspace/deals.json")).toBe(2);
+    const dealRows = csvRecords(strFromU8(zip!["workspace/deals.csv"]!));
+    expect(dealRows).toHaveLength(3);
+    expect(dealRows[2]!.slice(0, 3)).toEqual(["Engine No. 2", "12500.50", "GBP"]);
 
     const notes = json(zip!, "workspace/notes.json");
     expect(notes.records.map((n) => n.body).sort()).toEqual(

@@ -383,6 +383,8 @@ const APP_ROUTES: RouteRule[] = [
   { method: "GET", path: "/app/export/companies.json", least: "admin" },
   { method: "GET", path: "/app/export/notes.csv", least: "admin" },
   { method: "GET", path: "/app/export/notes.json", least: "admin" },
+  { method: "GET", path: "/app/export/deals.csv", least: "admin" },
+  { method: "GET", path: "/app/export/deals.json", least: "admin" },
   // Imports: admins and owners. The samples name a job that does not exist (404 for those allowed).
   { method: "GET", path: "/app/import", least: "admin" },
   { method: "POST", path: "/app/import", least: "admin", form: { kind: "contacts", encoding: "auto" } },

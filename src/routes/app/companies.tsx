@@ -25,6 +25,7 @@ import {
   getCompanyForEdit,
 } from "../../services/companies/page";
 import { createCompany, updateCompany } from "../../services/companies/write";
+import { companyDealsStatements, relatedDealsFromResults } from "../../services/deals/related";
 import { listTags } from "../../services/records/tags";
 import { actorOf, authOf, tenantOf } from "../context";
 import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../list-filters";
@@ -168,11 +169,19 @@ companiesRoutes.get("/:id", deferSessionCheck, async (c) => {
   const id = parseRecordId(c.req.param("id"));
   // One round trip for the whole page, the session check included (withSessionBatch); every
   // statement is scoped by tenant and id, so another tenant's id reads nothing and answers 404.
-  const batch = await withSessionBatch(c, async (t) => (id === null ? [] : companyPageStatements(t, id)));
+  // The company's deals come in the same batch, after the page's own statements.
+  let pageCount = 0;
+  const batch = await withSessionBatch(c, async (t) => {
+    if (id === null) return [];
+    const page = companyPageStatements(t, id);
+    pageCount = page.length;
+    return [...page, ...companyDealsStatements(t, id)];
+  });
   if (!batch.ok) return batch.response;
   const auth = authOf(c);
-  const data = id === null ? null : companyPageFromResults(id, batch.results);
+  const data = id === null ? null : companyPageFromResults(id, batch.results.slice(0, pageCount));
   if (!data) return errorResponse(c, 404);
+  const related = relatedDealsFromResults(batch.results.slice(pageCount));
   const co = data.company;
   return render(
     c,
@@ -184,6 +193,7 @@ companiesRoutes.get("/:id", deferSessionCheck, async (c) => {
       values={data.values}
       contacts={data.contacts}
       moreContacts={data.moreContacts}
+      deals={related}
       canWrite={roleAtLeast(auth.role, "member")}
       timeline={timelineProps(auth, { type: "company", id: co.id }, data)}
     />,

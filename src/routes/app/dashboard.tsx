@@ -30,6 +30,7 @@ dashboardRoutes.get("/", requireRole("viewer"), async (c) => {
       memberCount={data.tenant.memberCount}
       createdAt={data.tenant.createdAt}
       counts={data.counts}
+      deals={data.deals}
       activity={data.activity}
       recent={data.recent}
       canWrite={roleAtLeast(auth.role, "member")}

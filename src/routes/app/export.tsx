@@ -41,19 +41,26 @@ export const exportRoutes = new Hono<AppEnv>();
 
 const FORMAT_NAMES: Record<ExportFormat, string> = { csv: "CSV", json: "JSON", vcf: "vCard" };
 
-/** What each file is for. Notes do not import again (the importer takes contacts and companies). */
+/** What each file is for. Notes and deals do not import again (the importer takes contacts and companies). */
 function formatDescription(kind: ExportKind, format: ExportFormat): string {
   if (format === "vcf") return "for address books (Apple Contacts, Google Contacts, Outlook), notes included";
   if (format === "json")
     return kind === "notes"
       ? "for developers and archives"
-      : "everything, custom fields and notes included, for developers and archives";
-  return kind === "notes"
+      : kind === "deals"
+        ? "everything, with contacts and their roles, stage history, custom fields, notes and the pipelines"
+        : "everything, custom fields and notes included, for developers and archives";
+  return kind === "notes" || kind === "deals"
     ? "for spreadsheets (Excel, Numbers, Google Sheets)"
     : "for spreadsheets (Excel, Numbers, Google Sheets) and for importing again";
 }
 
-const KIND_TITLES: Record<ExportKind, string> = { contacts: "Contacts", companies: "Companies", notes: "Notes" };
+const KIND_TITLES: Record<ExportKind, string> = {
+  contacts: "Contacts",
+  companies: "Companies",
+  notes: "Notes",
+  deals: "Deals",
+};
 
 function downloads(kind: ExportKind, query: URLSearchParams): ExportDownload[] {
   const search = query.size ? `?${query}` : "";
@@ -127,12 +134,12 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
       companySection.allHref = "/app/export";
     }
   }
-  sections.push(contactSection, companySection, {
-    key: "notes",
-    title: "Notes",
-    downloads: downloads("notes", new URLSearchParams()),
-    filters: [],
-  });
+  sections.push(
+    contactSection,
+    companySection,
+    { key: "deals", title: "Deals", downloads: downloads("deals", new URLSearchParams()), filters: [] },
+    { key: "notes", title: "Notes", downloads: downloads("notes", new URLSearchParams()), filters: [] },
+  );
   return render(
     c,
     "Export data",

@@ -1,8 +1,8 @@
 /** Sign-up and login: the business rules, independent of HTTP. */
 import { defaultPipelineStatements } from "../deals/defaults";
-import { runRawBatch } from "../../db/raw-batch";
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { runRawBatch } from "../../db/raw-batch";
 import { memberships, sessions, tenants, users } from "../../db/schema";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../auth/password";
 import { clear, hit, isLimited, LIMITS } from "../../auth/rate-limit";

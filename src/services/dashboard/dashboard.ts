@@ -1,6 +1,7 @@
 /**
- * The dashboard: record counts (from tenant_counters, never counted), the tenant's newest activity
- * and the user's recently viewed records, read in one round trip of four statements.
+ * The dashboard: record counts (from tenant_counters, never counted), the tenant's newest activity,
+ * the user's recently viewed records, the open pipeline value and the deals closing this month, read
+ * in one round trip of six statements.
  */
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
@@ -8,6 +9,7 @@ import {
   activities,
   companies,
   contacts,
+  deals,
   memberships,
   recentViews,
   tenantCounters,
@@ -15,6 +17,7 @@ import {
   users,
   type SubjectType,
 } from "../../db/schema";
+import { dashboardDealsFromResults, dashboardDealsStatements, type DashboardDeals } from "../deals/related";
 import { subjectExists } from "../records/notes";
 
 /** How many recently viewed records each user keeps; older ones are dropped as new ones come. */
@@ -31,21 +34,27 @@ export interface DashboardRecord {
 
 export interface DashboardData {
   tenant: { name: string; createdAt: number; memberCount: number };
-  counts: { contacts: number; companies: number; notes: number };
+  counts: { contacts: number; companies: number; notes: number; deals: number };
+  deals: DashboardDeals;
   activity: { id: number; kind: string; actor: string; createdAt: number; record: DashboardRecord }[];
   recent: { viewedAt: number; record: DashboardRecord & { name: string } }[];
 }
 
-// A record's display name from the two optional joins (a contact's name, or a company's).
-const recordName = sql<string | null>`coalesce(${companies.name},
+// A record's display name from the three optional joins (a contact's name, a company's or a deal's).
+const recordName = sql<string | null>`coalesce(${companies.name}, ${deals.name},
   CASE WHEN ${contacts.id} IS NULL THEN NULL ELSE trim(${contacts.firstName} || ' ' || ${contacts.lastName}) END)`;
 
 /** Everything the dashboard shows, or null when the tenant is gone. */
-export async function dashboardData(t: TenantDb, userId: string): Promise<DashboardData | null> {
+export async function dashboardData(t: TenantDb, userId: string, now = Date.now()): Promise<DashboardData | null> {
   const db = t.db;
-  const [tenantRows, counterRows, activityRows, recentRows] = await db.batch([
+  const [tenantRows, counterRows, activityRows, recentRows, ...dealResults] = await db.batch([
     db
-      .select({ name: tenants.name, createdAt: tenants.createdAt, memberCount: count(memberships.userId) })
+      .select({
+        name: tenants.name,
+        createdAt: tenants.createdAt,
+        locale: tenants.locale,
+        memberCount: count(memberships.userId),
+      })
       .from(tenants)
       .leftJoin(memberships, eq(memberships.tenantId, tenants.id))
       .where(eq(tenants.id, t.tenantId))
@@ -79,6 +88,14 @@ export async function dashboardData(t: TenantDb, userId: string): Promise<Dashbo
           eq(contacts.id, activities.subjectId),
         ),
       )
+      .leftJoin(
+        deals,
+        and(
+          eq(activities.subjectType, "deal"),
+          eq(deals.tenantId, activities.tenantId),
+          eq(deals.id, activities.subjectId),
+        ),
+      )
       .where(t.where(activities))
       .orderBy(desc(activities.id))
       .limit(DASHBOARD_ACTIVITY),
@@ -107,22 +124,32 @@ export async function dashboardData(t: TenantDb, userId: string): Promise<Dashbo
           eq(contacts.id, recentViews.subjectId),
         ),
       )
+      .leftJoin(
+        deals,
+        and(
+          eq(recentViews.subjectType, "deal"),
+          eq(deals.tenantId, recentViews.tenantId),
+          eq(deals.id, recentViews.subjectId),
+        ),
+      )
       .where(
         t.where(
           recentViews,
           eq(recentViews.userId, userId),
-          sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL)`,
+          sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL OR ${deals.id} IS NOT NULL)`,
         ),
       )
       .orderBy(desc(recentViews.viewedAt))
       .limit(RECENT_VIEWS_SHOWN),
+    ...dashboardDealsStatements(t, now),
   ]);
   const tenant = tenantRows[0];
   if (!tenant) return null;
   const c = counterRows[0];
   return {
     tenant,
-    counts: { contacts: c?.contacts ?? 0, companies: c?.companies ?? 0, notes: c?.notes ?? 0 },
+    counts: { contacts: c?.contacts ?? 0, companies: c?.companies ?? 0, notes: c?.notes ?? 0, deals: c?.deals ?? 0 },
+    deals: dashboardDealsFromResults(dealResults, tenant.locale),
     activity: activityRows.map((a) => ({
       id: a.id,
       kind: a.kind,

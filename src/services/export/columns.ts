@@ -6,7 +6,7 @@ export const EXPORT_PAGE_SIZE = 1000;
 /** The `format` of every JSON export; bumped only when a change would break a reader. */
 export const EXPORT_FORMAT_ID = "customertrackr.export/1";
 
-export const EXPORT_KINDS = ["contacts", "companies", "notes"] as const;
+export const EXPORT_KINDS = ["contacts", "companies", "notes", "deals"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 export type ExportFormat = "csv" | "json" | "vcf";
 
@@ -15,6 +15,7 @@ export const EXPORT_FORMATS: { [K in ExportKind]: readonly ExportFormat[] } = {
   contacts: ["csv", "json", "vcf"],
   companies: ["csv", "json"],
   notes: ["csv", "json"],
+  deals: ["csv", "json"],
 };
 
 /** The Content-Type of each format. */

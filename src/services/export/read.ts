@@ -21,7 +21,7 @@ import {
 } from "./columns";
 
 /** Yields pages until a query returns no more than a page: `fetch` gets the last row of the page before. */
-async function* keysetPages<R>(fetch: (after: R | null) => Promise<R[]>): AsyncGenerator<R[]> {
+export async function* keysetPages<R>(fetch: (after: R | null) => Promise<R[]>): AsyncGenerator<R[]> {
   let after: R | null = null;
   for (;;) {
     const rows = await fetch(after);
@@ -33,7 +33,7 @@ async function* keysetPages<R>(fetch: (after: R | null) => Promise<R[]>): AsyncG
 }
 
 /** The owner's email while the owner is a member of the record's tenant (alias `r`). */
-const ownerEmail = (r: string) =>
+export const ownerEmail = (r: string) =>
   sql.raw(
     `(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ${r}.tenant_id AND m.user_id = ${r}.owner_id)`,
   );
@@ -43,13 +43,13 @@ const ownerEmail = (r: string) =>
  * contact and a company may share an id). Driven by the tenant's fields (a handful), each probing the
  * values' primary key: left to itself SQLite may walk every value of the tenant for each record.
  */
-const customValuesJson = (r: string, entity: SubjectType) =>
+export const customValuesJson = (r: string, entity: SubjectType) =>
   sql.raw(`(SELECT json_group_object(v.field_id, v.value) FROM custom_fields f
      CROSS JOIN custom_field_values v ON v.tenant_id = f.tenant_id AND v.field_id = f.id AND v.entity_id = ${r}.id
      WHERE f.tenant_id = ${r}.tenant_id AND f.entity = '${entity}')`);
 
 /** A record's notes as a JSON array, oldest first, with each author's email. */
-const notesAggregate = (r: string, entity: SubjectType) =>
+export const notesAggregate = (r: string, entity: SubjectType) =>
   sql.raw(`(SELECT json_group_array(json_object('id', id, 'body', body, 'author', author, 'created_at', created_at, 'updated_at', updated_at))
      FROM (SELECT n.id AS id, n.body AS body, u.email AS author, n.created_at AS created_at, n.updated_at AS updated_at
            FROM notes n LEFT JOIN users u ON u.id = n.author_id
@@ -123,7 +123,7 @@ export function contactPageSql(
   return sql`SELECT ${columns} FROM contacts c WHERE c.tenant_id = ${tenantId}${andAll(conditions)} ORDER BY c.created_at, c.id LIMIT ${limit}`;
 }
 
-function parseNotes(json: string | null): ExportNote[] {
+export function parseNotes(json: string | null): ExportNote[] {
   if (!json) return [];
   return (
     JSON.parse(json) as { id: number; body: string; author: string | null; created_at: number; updated_at: number }[]
@@ -136,7 +136,7 @@ function parseNotes(json: string | null): ExportNote[] {
   }));
 }
 
-function parseCustom(json: string): Map<number, string> {
+export function parseCustom(json: string): Map<number, string> {
   return new Map(Object.entries(JSON.parse(json) as Record<string, string>).map(([k, v]) => [Number(k), String(v)]));
 }
 
@@ -198,7 +198,8 @@ interface CompanyRow {
 }
 
 /** " AND c1 AND c2 ..." after a statement's tenant condition; nothing when there are none. */
-const andAll = (conditions: SQL[]): SQL => (conditions.length ? sql` AND ${sql.join(conditions, sql` AND `)}` : sql``);
+export const andAll = (conditions: SQL[]): SQL =>
+  conditions.length ? sql` AND ${sql.join(conditions, sql` AND `)}` : sql``;
 
 // The largest code point: every name that starts with a prefix sorts below prefix + this (as the list).
 const PREFIX_END = "\u{10FFFF}";
@@ -271,6 +272,7 @@ interface NoteRow {
   last_name: string | null;
   primary_email: string | null;
   company_name: string | null;
+  deal_name: string | null;
 }
 
 /** The SQL of one page of notes: keyset (subject_type, subject_id, id) on notes_tenant_subject_idx, so a record's notes come together. */
@@ -282,11 +284,12 @@ export function notePageSql(
     ? sql`AND (n.subject_type, n.subject_id, n.id) > (${after.subjectType}, ${after.subjectId}, ${after.id})`
     : sql``;
   return sql`SELECT n.id, n.subject_type, n.subject_id, n.body, u.email AS author, n.created_at, n.updated_at,
-      rc.first_name, rc.last_name, rc.primary_email, rco.name AS company_name
+      rc.first_name, rc.last_name, rc.primary_email, rco.name AS company_name, rd.name AS deal_name
     FROM notes n
     LEFT JOIN users u ON u.id = n.author_id
     LEFT JOIN contacts rc ON n.subject_type = 'contact' AND rc.id = n.subject_id AND rc.tenant_id = n.tenant_id
     LEFT JOIN companies rco ON n.subject_type = 'company' AND rco.id = n.subject_id AND rco.tenant_id = n.tenant_id
+    LEFT JOIN deals rd ON n.subject_type = 'deal' AND rd.id = n.subject_id AND rd.tenant_id = n.tenant_id
     WHERE n.tenant_id = ${tenantId} ${keyset}
     ORDER BY n.subject_type, n.subject_id, n.id LIMIT ${EXPORT_PAGE_SIZE + 1}`;
 }
@@ -309,14 +312,16 @@ export async function* notePages(db: Database, tenantId: string): AsyncGenerator
       recordName:
         r.subject_type === "company"
           ? (r.company_name ?? "")
-          : r.first_name !== null
-            ? contactDisplayName({
-                id: r.subject_id,
-                firstName: r.first_name,
-                lastName: r.last_name ?? "",
-                primaryEmail: r.primary_email,
-              })
-            : "",
+          : r.subject_type === "deal"
+            ? (r.deal_name ?? "")
+            : r.first_name !== null
+              ? contactDisplayName({
+                  id: r.subject_id,
+                  firstName: r.first_name,
+                  lastName: r.last_name ?? "",
+                  primaryEmail: r.primary_email,
+                })
+              : "",
       body: r.body,
       author: r.author,
       createdAt: r.created_at,

@@ -31,7 +31,7 @@ export function isoTime(ms: number): string {
  * the first query too, and an early failure surfaces before anything is sent), then a chunk per
  * page, then `tail`.
  */
-async function* document<T>(
+export async function* document<T>(
   head: () => Promise<string>,
   pages: AsyncIterable<T[]>,
   page: (records: T[], first: boolean) => string,
@@ -47,7 +47,7 @@ async function* document<T>(
   yield pending + tail;
 }
 
-function customCells(fields: CustomField[], values: Map<number, string>): string[] {
+export function customCells(fields: CustomField[], values: Map<number, string>): string[] {
   // Values exactly as stored: dates YYYY-MM-DD, numbers as written, checkboxes "1" (ticked) or "" (not).
   return fields.map((f) => values.get(f.id) ?? "");
 }
@@ -198,7 +198,7 @@ export function noteJson(n: ExportNote) {
   };
 }
 
-function customJson(fields: CustomField[], values: Map<number, string>) {
+export function customJson(fields: CustomField[], values: Map<number, string>) {
   const out: Record<string, { kind: CustomFieldKind; value: string }> = {};
   for (const f of fields) {
     const value = values.get(f.id);
@@ -255,7 +255,13 @@ export function noteRowJson(n: ExportNoteRow) {
   return { id, record_type: n.recordType, record_id: n.recordId, record_name: n.recordName, ...rest };
 }
 
-function jsonHead(kind: ExportKind, now: number, fields: CustomField[] | null): string {
+/** A JSON document's head (`extra`: what a reader needs before the records, such as the pipelines). */
+export function jsonHead(
+  kind: ExportKind,
+  now: number,
+  fields: CustomField[] | null,
+  extra: Record<string, unknown> = {},
+): string {
   const head: Record<string, unknown> = { format: EXPORT_FORMAT_ID, kind, exported_at: isoTime(now) };
   if (fields)
     head.custom_fields = fields.map((f) => ({
@@ -263,11 +269,12 @@ function jsonHead(kind: ExportKind, now: number, fields: CustomField[] | null): 
       kind: f.kind,
       ...(f.kind === "select" ? { options: f.options } : {}),
     }));
+  Object.assign(head, extra);
   // The document is written as it goes: the head without its closing brace, then "records": [...].
   return `${JSON.stringify(head).slice(0, -1)},"records":[`;
 }
 
-const jsonPage =
+export const jsonPage =
   <T>(toJson: (record: T) => unknown) =>
   (page: T[], first: boolean) =>
     (first ? "\n" : ",\n") + page.map((r) => JSON.stringify(toJson(r))).join(",\n");

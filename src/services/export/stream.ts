@@ -17,6 +17,7 @@ import {
   notesCsv,
   notesJson,
 } from "./serialise";
+import { dealsCsv, dealsJson } from "./deals";
 
 export interface ExportOptions {
   contactFilters?: ContactExportFilters;
@@ -51,6 +52,10 @@ export function exportChunks(
       return notesCsv(db, tenantId);
     case "notes.json":
       return notesJson(db, tenantId, now);
+    case "deals.csv":
+      return dealsCsv(db, tenantId);
+    case "deals.json":
+      return dealsJson(db, tenantId, now);
     default:
       throw new Error(`no ${format} export of ${kind}`);
   }

@@ -18,6 +18,7 @@ import type { RequestMeta } from "../../lib/actor";
 import { findUserByEmail } from "../account/accounts";
 import { companiesJson, contactsJson, isoTime, notesJson } from "../export/serialise";
 import { NO_COMPANY_FILTERS, NO_CONTACT_FILTERS } from "../export/columns";
+import { dealsJson } from "../export/deals";
 import { type OperatorNote, operatorAudit } from "./operator";
 
 /** The format id of an account export. */
@@ -31,7 +32,7 @@ const ms = (v: number | null) => (v === null ? null : isoTime(v));
  * Records the export in the audit trail and returns the account's data as one JSON document, in
  * chunks: the account, its memberships, sessions, consent choices, email preferences, audit
  * entries by or about the user, their messages to support, and, for each workspace they own, its
- * contacts, companies and notes through the export serializers (src/services/export/serialise.ts).
+ * contacts, companies, deals and notes through the export serializers (src/services/export/serialise.ts).
  * Null when there is no such account.
  */
 export async function exportAccount(
@@ -162,6 +163,8 @@ async function* accountExportDocument(
     yield* contactsJson(db, w.id, NO_CONTACT_FILTERS, now);
     yield `,"companies":`;
     yield* companiesJson(db, w.id, NO_COMPANY_FILTERS, now);
+    yield `,"deals":`;
+    yield* dealsJson(db, w.id, now);
     yield `,"notes":`;
     yield* notesJson(db, w.id, now);
     yield "}";

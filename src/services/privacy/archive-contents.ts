@@ -2,7 +2,7 @@
  * What the "Download my data" archive holds: the account's data as JSON (the user, memberships,
  * sessions, consent choices, email preferences, contact-page messages, copies of the mail sent to
  * them, audit entries about them, recently viewed records) and, when the requester is an owner or
- * admin, the workspace's contacts, companies and notes as JSON and CSV (the export serializers,
+ * admin, the workspace's contacts, companies, deals and notes as JSON and CSV (the export serializers,
  * docs/export-format.md) and its timeline; plus manifest.json describing every file.
  *
  * Memory holds one R2 part (5 MiB) and one page of records (1,000); a workspace part costs two
@@ -45,6 +45,15 @@ const WORKSPACE_FILES: { kind: ExportKind; format: "json" | "csv"; description: 
     format: "csv",
     description: "Every company, one row each, with a column per custom field; imports back into CustomerTrackr.",
   },
+  {
+    kind: "deals",
+    format: "json",
+    description:
+      "Every deal of the workspace: amount, currency, pipeline and stage, status and lost reason, company, " +
+      "contacts with their roles, tags, owner, custom fields, notes and stage history; " +
+      "the pipelines with their stages and the lost reasons at the top.",
+  },
+  { kind: "deals", format: "csv", description: "Every deal, one row each, with a column per custom field." },
   {
     kind: "notes",
     format: "json",

@@ -9,6 +9,8 @@ export type Coverage = { file: string } | { leftOut: string };
 
 const CONTACTS = { file: "workspace/contacts.json" };
 const COMPANIES = { file: "workspace/companies.json" };
+/** Each deal carries its contacts with their roles, tags and stage history; the head, the pipelines and lost reasons. */
+const DEALS = { file: "workspace/deals.json" };
 
 export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   users: { file: "account/user.json" },
@@ -29,6 +31,14 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   tags: CONTACTS,
   companies: COMPANIES,
   company_tags: COMPANIES,
+  deals: DEALS,
+  deal_contacts: DEALS,
+  deal_tags: DEALS,
+  deal_stage_history: DEALS,
+  pipelines: DEALS,
+  pipeline_stages: DEALS,
+  lost_reasons: DEALS,
+  deal_stage_totals: { leftOut: "open deals' count and amount per stage: sums of the deals, which are in the file" },
   notes: { file: "workspace/notes.json" },
   activities: { file: "workspace/activity.json" },
   auth_tokens: { leftOut: "single-use links we emailed (their hashes): secrets, and gone when they expire" },

@@ -22,11 +22,21 @@ import { type Budget, deletePrefix, readRows, runBatch, runCounted } from "./sta
  * Every table with a tenant_id column, in the order they are emptied: children before parents, so
  * no foreign-key cascade fans out beyond one statement's rows. Contacts go before their emails,
  * phones and tags (the cascade takes those few rows with each contact, and the search index's
- * triggers then have no contact to re-index). test/closure checks that this list names every table
- * of the schema that has a tenant_id column.
+ * triggers then have no contact to re-index). Deals go first, taking their contacts, tags and history
+ * with them, before the stages and pipelines their foreign keys (without ON DELETE) point at, and
+ * before companies (whose deletion would set each deal's company_id). test/closure checks that this
+ * list names every table of the schema that has a tenant_id column.
  */
 export const TENANT_TABLES = [
   "sessions",
+  "deals",
+  "deal_contacts",
+  "deal_tags",
+  "deal_stage_history",
+  "deal_stage_totals",
+  "pipeline_stages",
+  "pipelines",
+  "lost_reasons",
   "contacts",
   "contact_emails",
   "contact_phones",
@@ -88,9 +98,9 @@ export interface ErasureProgress {
 
 /**
  * Tables whose rows take their children with them (ON DELETE CASCADE: a contact's emails, phones and
- * tags; a company's tags): a tenth of the chunk per statement keeps each statement's writes near it.
+ * tags; a company's tags; a deal's contacts, tags and stage history): a tenth of the chunk per statement keeps each statement's writes near it.
  */
-const CASCADING = new Set(["contacts", "companies"]);
+const CASCADING = new Set(["contacts", "companies", "deals"]);
 
 /** Deletes the tenant's rows of one table, a chunk per statement. True when none are left. */
 async function deleteTenantRows(

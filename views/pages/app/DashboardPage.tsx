@@ -13,7 +13,12 @@ export interface DashboardPageProps {
   role: string;
   memberCount: number;
   createdAt: number;
-  counts: { contacts: number; companies: number; notes: number };
+  counts: { contacts: number; companies: number; notes: number; deals: number };
+  deals: {
+    /** Amounts already formatted in the workspace's locale. */
+    openValue: { currency: string; deals: number; amount: string }[];
+    closingThisMonth: { id: number; name: string; amount: string; stage: string; closeDate: string }[];
+  };
   activity: { id: number; kind: string; actor: string; createdAt: number; record: DashboardRecordRef }[];
   recent: { viewedAt: number; record: DashboardRecordRef }[];
   canWrite: boolean;
@@ -74,6 +79,14 @@ export function DashboardPage(p: DashboardPageProps) {
             </a>
           </li>
           <li>
+            <a href="/app/deals">
+              <span class="stat" data-count="deals">
+                {p.counts.deals.toLocaleString("en-US")}
+              </span>{" "}
+              {p.counts.deals === 1 ? "deal" : "deals"}
+            </a>
+          </li>
+          <li>
             <span class="stat" data-count="notes">
               {p.counts.notes.toLocaleString("en-US")}
             </span>{" "}
@@ -81,6 +94,40 @@ export function DashboardPage(p: DashboardPageProps) {
           </li>
         </ul>
       </section>
+      <div class="grid">
+        <section class="card" aria-labelledby="pipeline-heading">
+          <h2 id="pipeline-heading">Open pipeline</h2>
+          {p.deals.openValue.length === 0 ? (
+            <p class="muted">No open deals.</p>
+          ) : (
+            <ul class="stat-list" data-open-value="">
+              {p.deals.openValue.map((v) => (
+                <li data-currency={v.currency}>
+                  <span class="stat">{v.amount}</span> in {v.deals.toLocaleString("en-US")} open{" "}
+                  {v.deals === 1 ? "deal" : "deals"}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section class="card" aria-labelledby="closing-heading">
+          <h2 id="closing-heading">Closing this month</h2>
+          {p.deals.closingThisMonth.length === 0 ? (
+            <p class="muted">No open deal is expected to close this month.</p>
+          ) : (
+            <ul class="plain-list" data-closing="">
+              {p.deals.closingThisMonth.map((d) => (
+                <li>
+                  <a href={`/app/deals/${d.id}`}>{d.name}</a> <span class="muted">· {d.amount}</span>{" "}
+                  <span class="muted">
+                    · {d.stage} · <time datetime={d.closeDate}>{d.closeDate}</time>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
       <div class="grid">
         <section class="card" aria-labelledby="recent-heading">
           <h2 id="recent-heading">Recently viewed</h2>

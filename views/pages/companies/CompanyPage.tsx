@@ -2,6 +2,7 @@ import { CustomValue } from "../../components/CustomValue";
 import { RichText } from "../../components/RichText";
 import { Time } from "../../components/Time";
 import { RecentBeacon } from "../../partials/RecentBeacon";
+import { RelatedDeals, type RelatedDealRow } from "../../partials/deals/RelatedDeals";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
 import { TagList, type CustomFieldDef } from "./FormFields";
 
@@ -25,6 +26,7 @@ export interface CompanyPageProps {
   values: Map<number, string>;
   contacts: { id: number; firstName: string; lastName: string; jobTitle: string | null; primaryEmail: string | null }[];
   moreContacts: boolean;
+  deals: { deals: RelatedDealRow[]; more: boolean };
   canWrite: boolean;
   timeline: TimelineProps;
 }
@@ -132,6 +134,7 @@ export function CompanyPage(p: CompanyPageProps) {
               </p>
             ) : null}
           </section>
+          <RelatedDeals {...p.deals} empty="No deals with this company yet." />
         </div>
         <Timeline {...p.timeline} />
       </div>

@@ -3,6 +3,7 @@ import { CustomValue } from "../../components/CustomValue";
 import { RichText } from "../../components/RichText";
 import { Time } from "../../components/Time";
 import { RecentBeacon } from "../../partials/RecentBeacon";
+import { RelatedDeals, type RelatedDealRow } from "../../partials/deals/RelatedDeals";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
 import { TagList, type CustomFieldDef } from "../companies/FormFields";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
@@ -27,6 +28,7 @@ export interface ContactPageProps {
   tags: { id: number; name: string; color: string }[];
   fields: CustomFieldDef[];
   values: Map<number, string>;
+  deals: { deals: RelatedDealRow[]; more: boolean };
   canWrite: boolean;
   /** Admins and owners may erase the contact (a privacy request). */
   canErase?: boolean;
@@ -92,72 +94,75 @@ export function ContactPage(p: ContactPageProps) {
       </div>
       <TagList tags={p.tags} />
       <div class="record-layout">
-        <section class="card" aria-labelledby="details-heading">
-          <h2 id="details-heading">Details</h2>
-          <dl class="facts">
-            <dt>{c.emails.length > 1 ? "Emails" : "Email"}</dt>
-            <dd>
-              {c.emails.length ? (
-                <ul class="plain-list">
-                  {c.emails.map((e, i) => (
-                    <li>
-                      <a href={`mailto:${e}`}>{e}</a>
-                      {i === 0 && c.emails.length > 1 ? <span class="muted"> (primary)</span> : null}
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                none
-              )}
-            </dd>
-            <dt>{c.phones.length > 1 ? "Phones" : "Phone"}</dt>
-            <dd>
-              {c.phones.length ? (
-                <ul class="plain-list">
-                  {c.phones.map((ph, i) => (
-                    <li>
-                      <a href={`tel:${ph.e164}`}>{ph.display}</a>
-                      {i === 0 && c.phones.length > 1 ? <span class="muted"> (primary)</span> : null}
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                none
-              )}
-            </dd>
-            <dt>First name</dt>
-            <dd>{c.firstName || none}</dd>
-            <dt>Last name</dt>
-            <dd>{c.lastName || none}</dd>
-            <dt>Job title</dt>
-            <dd>{c.jobTitle ?? none}</dd>
-            <dt>Company</dt>
-            <dd>
-              {c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : (c.companyName ?? none)}
-            </dd>
-            <dt>Address</dt>
-            <dd>{c.address ? <RichText text={c.address} /> : none}</dd>
-            <dt>Owner</dt>
-            <dd>{c.owner ?? none}</dd>
-            {p.fields.map((f) => {
-              const value = p.values.get(f.id);
-              return (
-                <>
-                  <dt>{f.name}</dt>
-                  <dd>{value !== undefined ? <CustomValue kind={f.kind} value={value} /> : none}</dd>
-                </>
-              );
-            })}
-            <dt>Created</dt>
-            <dd>
-              <Time ms={c.createdAt} precision="minute" />
-            </dd>
-            <dt>Updated</dt>
-            <dd>
-              <Time ms={c.updatedAt} precision="minute" />
-            </dd>
-          </dl>
-        </section>
+        <div class="stack">
+          <section class="card" aria-labelledby="details-heading">
+            <h2 id="details-heading">Details</h2>
+            <dl class="facts">
+              <dt>{c.emails.length > 1 ? "Emails" : "Email"}</dt>
+              <dd>
+                {c.emails.length ? (
+                  <ul class="plain-list">
+                    {c.emails.map((e, i) => (
+                      <li>
+                        <a href={`mailto:${e}`}>{e}</a>
+                        {i === 0 && c.emails.length > 1 ? <span class="muted"> (primary)</span> : null}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  none
+                )}
+              </dd>
+              <dt>{c.phones.length > 1 ? "Phones" : "Phone"}</dt>
+              <dd>
+                {c.phones.length ? (
+                  <ul class="plain-list">
+                    {c.phones.map((ph, i) => (
+                      <li>
+                        <a href={`tel:${ph.e164}`}>{ph.display}</a>
+                        {i === 0 && c.phones.length > 1 ? <span class="muted"> (primary)</span> : null}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  none
+                )}
+              </dd>
+              <dt>First name</dt>
+              <dd>{c.firstName || none}</dd>
+              <dt>Last name</dt>
+              <dd>{c.lastName || none}</dd>
+              <dt>Job title</dt>
+              <dd>{c.jobTitle ?? none}</dd>
+              <dt>Company</dt>
+              <dd>
+                {c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : (c.companyName ?? none)}
+              </dd>
+              <dt>Address</dt>
+              <dd>{c.address ? <RichText text={c.address} /> : none}</dd>
+              <dt>Owner</dt>
+              <dd>{c.owner ?? none}</dd>
+              {p.fields.map((f) => {
+                const value = p.values.get(f.id);
+                return (
+                  <>
+                    <dt>{f.name}</dt>
+                    <dd>{value !== undefined ? <CustomValue kind={f.kind} value={value} /> : none}</dd>
+                  </>
+                );
+              })}
+              <dt>Created</dt>
+              <dd>
+                <Time ms={c.createdAt} precision="minute" />
+              </dd>
+              <dt>Updated</dt>
+              <dd>
+                <Time ms={c.updatedAt} precision="minute" />
+              </dd>
+            </dl>
+          </section>
+          <RelatedDeals {...p.deals} empty="Not on any deal yet." showRole />
+        </div>
         <Timeline {...p.timeline} />
       </div>
       <RecentBeacon type="contact" id={c.id} />

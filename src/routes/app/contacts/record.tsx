@@ -12,6 +12,7 @@ import { roleAtLeast } from "../../../lib/roles";
 import { deferSessionCheck, requireRole, withSessionBatch } from "../../../middleware/session";
 import { deleteContacts } from "../../../services/contacts/delete";
 import { contactPageFromResults, contactPageStatements, getContact } from "../../../services/contacts/page";
+import { contactDealsStatements, relatedDealsFromResults } from "../../../services/deals/related";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { parseRecordId, timelineProps } from "../../record-helpers";
 import { addNoteRoute } from "../notes";
@@ -26,10 +27,17 @@ contactRecordRoutes.get("/:id", deferSessionCheck, async (c) => {
   // One round trip for the whole page, the session check included (withSessionBatch): the contact,
   // its tags, fields, values, notes and activity, each read by tenant and id, so another tenant's
   // id reads nothing and answers 404.
-  const batch = await withSessionBatch(c, async (t) => (id === null ? [] : contactPageStatements(t, id)));
+  // Their deals come in the same batch, after the page's own statements.
+  let pageCount = 0;
+  const batch = await withSessionBatch(c, async (t) => {
+    if (id === null) return [];
+    const page = contactPageStatements(t, id);
+    pageCount = page.length;
+    return [...page, ...contactDealsStatements(t, id)];
+  });
   if (!batch.ok) return batch.response;
   const auth = authOf(c);
-  const found = id === null ? null : contactPageFromResults(id, batch.results);
+  const found = id === null ? null : contactPageFromResults(id, batch.results.slice(0, pageCount));
   if (!found) return errorResponse(c, 404);
   const { timeline } = found;
   const k = found.contact;
@@ -55,6 +63,7 @@ contactRecordRoutes.get("/:id", deferSessionCheck, async (c) => {
       tags={found.tags}
       fields={found.customFields}
       values={found.values}
+      deals={relatedDealsFromResults(batch.results.slice(pageCount))}
       canWrite={roleAtLeast(auth.role, "member")}
       canErase={roleAtLeast(auth.role, "admin")}
       timeline={timelineProps(auth, { type: "contact", id: k.id }, { ...timeline, fields: found.customFields })}

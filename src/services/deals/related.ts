@@ -1,0 +1,183 @@
+/**
+ * Deals as other pages list them: a company's deals, a contact's deals (with their role), open first
+ * (soonest expected close first) then closed (latest first); and the dashboard's open value and
+ * deals closing this month. Statements for the pages' own D1 batch,
+ * each scoped by tenant, so another workspace's deals are never read; amounts are formatted in the
+ * workspace's locale (tenants.locale), read in the same batch.
+ */
+import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { dealContacts, deals, dealStageTotals, pipelineStages, tenants } from "../../db/schema";
+import { formatAmount } from "../../lib/money";
+
+/** How many deals a company's or a contact's page lists. */
+export const RELATED_DEALS_SHOWN = 50;
+
+export interface RelatedDeal {
+  id: number;
+  name: string;
+  /** Formatted in the workspace's locale: "$12,500.50". */
+  amount: string;
+  stage: string;
+  status: "open" | "won" | "lost";
+  closeDate: string | null;
+  closedOn: string | null;
+  /** On a contact's page: their role on the deal. */
+  role: string | null;
+}
+
+export interface RelatedDeals {
+  deals: RelatedDeal[];
+  /** More than RELATED_DEALS_SHOWN. */
+  more: boolean;
+}
+
+// Column names must differ across the join: D1's batch answers rows keyed by name.
+const columns = {
+  id: deals.id,
+  name: deals.name,
+  amountMinor: deals.amountMinor,
+  currency: deals.currency,
+  stage: sql<string>`${pipelineStages.name}`.as("stage_name"),
+  status: deals.status,
+  closeDate: deals.closeDate,
+  closedOn: deals.closedOn,
+};
+
+// Open first, by expected close; then closed, the latest first.
+const relatedOrder = [
+  sql`(${deals.status} <> 'open')`,
+  sql`CASE WHEN ${deals.status} = 'open' THEN ${deals.closeKey} END`,
+  desc(deals.closedOn),
+  desc(deals.id),
+];
+
+/** The workspace's number format, for the batch. */
+function localeQuery(t: TenantDb) {
+  return t.db.select({ locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1);
+}
+
+/** A company's deals (deals_tenant_company_idx) and the workspace's locale: two statements for a page batch. */
+export function companyDealsStatements(t: TenantDb, companyId: number) {
+  return [
+    localeQuery(t),
+    t.db
+      .select({ ...columns, role: sql<string | null>`NULL` })
+      .from(deals)
+      .innerJoin(pipelineStages, eq(pipelineStages.id, deals.stageId))
+      .where(t.where(deals, eq(deals.companyId, companyId)))
+      .orderBy(...relatedOrder)
+      .limit(RELATED_DEALS_SHOWN + 1),
+  ] as const;
+}
+
+/** A contact's deals with their role (deal_contacts_tenant_contact_idx) and the locale, for a page batch. */
+export function contactDealsStatements(t: TenantDb, contactId: number) {
+  return [
+    localeQuery(t),
+    t.db
+      .select({ ...columns, role: dealContacts.role })
+      .from(dealContacts)
+      .innerJoin(deals, and(eq(deals.id, dealContacts.dealId), eq(deals.tenantId, dealContacts.tenantId)))
+      .innerJoin(pipelineStages, eq(pipelineStages.id, deals.stageId))
+      .where(t.where(dealContacts, eq(dealContacts.contactId, contactId)))
+      .orderBy(...relatedOrder)
+      .limit(RELATED_DEALS_SHOWN + 1),
+  ] as const;
+}
+
+type DealRow = {
+  id: number;
+  name: string;
+  amountMinor: number;
+  currency: string;
+  stage: string;
+  status: "open" | "won" | "lost";
+  closeDate: string | null;
+  closedOn: string | null;
+  role: string | null;
+};
+
+/** The deals from what either pair of statements read (their two results, in order). */
+export function relatedDealsFromResults(results: unknown[]): RelatedDeals {
+  const [localeRows, rows] = results as [{ locale: string }[], DealRow[]];
+  const locale = localeRows[0]?.locale ?? "en-US";
+  return {
+    deals: rows.slice(0, RELATED_DEALS_SHOWN).map((r) => ({
+      id: r.id,
+      name: r.name,
+      amount: formatAmount(r.amountMinor, r.currency, locale),
+      stage: r.stage,
+      status: r.status,
+      closeDate: r.closeDate,
+      closedOn: r.closedOn,
+      role: r.role,
+    })),
+    more: rows.length > RELATED_DEALS_SHOWN,
+  };
+}
+
+// ---- the dashboard --------------------------------------------------------------------------------
+
+/** How many deals closing this month the dashboard lists. */
+export const CLOSING_THIS_MONTH_SHOWN = 10;
+
+export interface DashboardDeals {
+  /** Open deals' value per currency, from the maintained totals; largest count first. */
+  openValue: { currency: string; deals: number; amount: string }[];
+  /** Open deals expected to close this (UTC calendar) month, soonest first. */
+  closingThisMonth: (Omit<RelatedDeal, "role" | "closedOn"> & { closeDate: string })[];
+}
+
+/** The first day of the month of `now` (UTC) and of the next month, as 'YYYY-MM-DD'. */
+export function monthBounds(now: number): { from: string; until: string } {
+  const d = new Date(now);
+  const from = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+  const until = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+  return { from: from.toISOString().slice(0, 10), until: until.toISOString().slice(0, 10) };
+}
+
+/**
+ * The dashboard's deal statements: open value per currency summed from deal_stage_totals (a row per
+ * stage and currency, never the deals), and this month's open deals by deals_tenant_close_idx.
+ */
+export function dashboardDealsStatements(t: TenantDb, now: number) {
+  const { from, until } = monthBounds(now);
+  return [
+    t.db
+      .select({
+        currency: dealStageTotals.currency,
+        deals: sql<number>`sum(${dealStageTotals.deals})`,
+        amountMinor: sql<number>`sum(${dealStageTotals.amountMinor})`,
+      })
+      .from(dealStageTotals)
+      .where(t.where(dealStageTotals))
+      .groupBy(dealStageTotals.currency)
+      .having(sql`sum(${dealStageTotals.deals}) > 0`),
+    t.db
+      .select({ ...columns, role: sql<string | null>`NULL` })
+      .from(deals)
+      .innerJoin(pipelineStages, eq(pipelineStages.id, deals.stageId))
+      .where(t.where(deals, gte(deals.closeKey, from), lt(deals.closeKey, until), sql`+${deals.status} = 'open'`))
+      .orderBy(asc(deals.closeKey), asc(deals.id))
+      .limit(CLOSING_THIS_MONTH_SHOWN),
+  ] as const;
+}
+
+/** The dashboard's deals from what dashboardDealsStatements read, amounts in `locale`. */
+export function dashboardDealsFromResults(results: unknown[], locale: string): DashboardDeals {
+  const [totals, closing] = results as [{ currency: string; deals: number; amountMinor: number }[], DealRow[]];
+  return {
+    openValue: totals
+      .map((r) => ({ currency: r.currency, deals: r.deals, amount: formatAmount(r.amountMinor, r.currency, locale) }))
+      .sort((a, b) => b.deals - a.deals || a.currency.localeCompare(b.currency)),
+    closingThisMonth: closing.map((r) => ({
+      id: r.id,
+      name: r.name,
+      amount: formatAmount(r.amountMinor, r.currency, locale),
+      stage: r.stage,
+      status: r.status,
+      closeDate: r.closeDate ?? "",
+    })),
+  };
+}

@@ -1,0 +1,318 @@
+/**
+ * The export of a workspace's deals as CSV and JSON, streamed a page (one query) at a time as the
+ * contacts are (records.ts): each deal with its pipeline and stage, company, contacts with their
+ * roles, tags, owner, custom values, notes and stage history, aggregated in SQL. Amounts: major
+ * units with a dot in the CSV ("12500.50"), minor units and the currency in the JSON. The JSON's head
+ * carries the pipelines with their stages and the lost reasons. Format: docs/export-format.md.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { scoped } from "../../db/scoped";
+import { CSV_BOM, csvRow } from "../../lib/csv";
+import { minorDigits } from "../../lib/money";
+import { listCustomFields, type CustomField } from "../records/custom-fields";
+import { DEAL_CSV_COLUMNS, EXPORT_PAGE_SIZE, type ExportNote, tagsCell } from "./columns";
+import { customValuesJson, keysetPages, notesAggregate, ownerEmail, parseCustom, parseNotes } from "./read";
+import { customCells, customJson, document, isoTime, jsonHead, jsonPage, noteJson } from "./serialise";
+
+export interface ExportDealContact {
+  id: number;
+  name: string;
+  email: string | null;
+  role: string | null;
+}
+
+export interface ExportDealSpan {
+  pipeline: string | null;
+  stage: string | null;
+  status: string;
+  enteredAt: number;
+  leftAt: number | null;
+  /** Who moved it there, by email; null once their account is gone. */
+  by: string | null;
+}
+
+export interface ExportDeal {
+  id: number;
+  name: string;
+  amountMinor: number;
+  currency: string;
+  pipeline: string;
+  stage: string;
+  status: string;
+  lostReason: string | null;
+  closeDate: string | null;
+  closedOn: string | null;
+  company: { id: number; name: string; domain: string | null } | null;
+  contacts: ExportDealContact[];
+  tags: string[];
+  owner: string | null;
+  createdBy: string | null;
+  custom: Map<number, string>;
+  notes: ExportNote[];
+  history: ExportDealSpan[];
+  createdAt: number;
+  updatedAt: number;
+  lastActivityAt: number;
+}
+
+interface DealRow {
+  id: number;
+  name: string;
+  name_sort: string;
+  amount_minor: number;
+  currency: string;
+  pipeline: string;
+  stage: string;
+  status: string;
+  lost_reason: string | null;
+  close_date: string | null;
+  closed_on: string | null;
+  company_id: number | null;
+  company_name: string | null;
+  company_domain: string | null;
+  owner: string | null;
+  created_by: string | null;
+  contacts: string;
+  tags: string;
+  custom: string;
+  notes: string | null;
+  history: string | null;
+  created_at: number;
+  updated_at: number;
+  last_activity_at: number;
+}
+
+/**
+ * The SQL of one page of deals after `after`: keyset (name_sort, id) on deals_tenant_name_idx, so the
+ * file reads A to Z. Everything a deal carries comes from correlated subqueries on primary keys and
+ * the deal's own indexes (exported so tests can EXPLAIN it).
+ */
+export function dealPageSql(
+  tenantId: string,
+  after: { nameSort: string; id: number } | null,
+  opts: { details?: boolean } = {},
+): SQL {
+  const keyset = after ? sql`AND (d.name_sort, d.id) > (${after.nameSort}, ${after.id})` : sql``;
+  const details = opts.details
+    ? sql`${notesAggregate("d", "deal")} AS notes,
+      (SELECT json_group_array(json_object('pipeline', pipeline, 'stage', stage, 'status', status,
+          'entered_at', entered_at, 'left_at', left_at, 'by', actor))
+        FROM (SELECT hp.name AS pipeline, hs.name AS stage, h.status AS status, h.entered_at AS entered_at,
+                h.left_at AS left_at, hu.email AS actor
+              FROM deal_stage_history h
+              LEFT JOIN pipelines hp ON hp.id = h.pipeline_id AND hp.tenant_id = h.tenant_id
+              LEFT JOIN pipeline_stages hs ON hs.id = h.stage_id AND hs.tenant_id = h.tenant_id
+              LEFT JOIN users hu ON hu.id = h.actor_id
+              WHERE h.tenant_id = d.tenant_id AND h.deal_id = d.id ORDER BY h.entered_at, h.id)) AS history`
+    : sql`NULL AS notes, NULL AS history`;
+  return sql`SELECT d.id, d.name, d.name_sort, d.amount_minor, d.currency, p.name AS pipeline, s.name AS stage, d.status,
+      d.lost_reason, d.close_date, d.closed_on, d.company_id, co.name AS company_name, co.domain AS company_domain,
+      ${ownerEmail("d")} AS owner,
+      (SELECT u.email FROM users u WHERE u.id = d.created_by) AS created_by,
+      (SELECT json_group_array(json_object('id', id, 'first', first, 'last', last, 'email', email, 'role', role))
+        FROM (SELECT c.id AS id, c.first_name AS first, c.last_name AS last, c.primary_email AS email, dc.role AS role
+              FROM deal_contacts dc CROSS JOIN contacts c ON c.id = dc.contact_id AND c.tenant_id = dc.tenant_id
+              WHERE dc.tenant_id = d.tenant_id AND dc.deal_id = d.id ORDER BY dc.contact_id)) AS contacts,
+      (SELECT json_group_array(name) FROM (SELECT t.name AS name FROM deal_tags dt
+        CROSS JOIN tags t ON t.id = dt.tag_id AND t.tenant_id = dt.tenant_id
+        WHERE dt.tenant_id = d.tenant_id AND dt.deal_id = d.id ORDER BY t.name_key)) AS tags,
+      ${customValuesJson("d", "deal")} AS custom,
+      ${details},
+      d.created_at, d.updated_at, d.last_activity_at
+    FROM deals d
+    LEFT JOIN pipelines p ON p.id = d.pipeline_id
+    LEFT JOIN pipeline_stages s ON s.id = d.stage_id
+    LEFT JOIN companies co ON co.id = d.company_id AND co.tenant_id = d.tenant_id
+    WHERE d.tenant_id = ${tenantId} ${keyset}
+    ORDER BY d.name_sort, d.id LIMIT ${EXPORT_PAGE_SIZE + 1}`;
+}
+
+const contactName = (c: { first: string; last: string }) => `${c.first} ${c.last}`.trim();
+
+/** The tenant's deals, one page (one query) at a time. */
+export async function* dealPages(
+  db: Database,
+  tenantId: string,
+  opts: { details?: boolean } = {},
+): AsyncGenerator<ExportDeal[]> {
+  const pages = keysetPages<DealRow>((after) =>
+    db.all<DealRow>(dealPageSql(tenantId, after ? { nameSort: after.name_sort, id: after.id } : null, opts)),
+  );
+  for await (const rows of pages) {
+    yield rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      amountMinor: r.amount_minor,
+      currency: r.currency,
+      pipeline: r.pipeline,
+      stage: r.stage,
+      status: r.status,
+      lostReason: r.lost_reason,
+      closeDate: r.close_date,
+      closedOn: r.closed_on,
+      company:
+        r.company_id === null ? null : { id: r.company_id, name: r.company_name ?? "", domain: r.company_domain },
+      contacts: (
+        JSON.parse(r.contacts) as {
+          id: number;
+          first: string;
+          last: string;
+          email: string | null;
+          role: string | null;
+        }[]
+      ).map((c) => ({ id: c.id, name: contactName(c), email: c.email, role: c.role })),
+      tags: JSON.parse(r.tags) as string[],
+      owner: r.owner,
+      createdBy: r.created_by,
+      custom: parseCustom(r.custom),
+      notes: parseNotes(r.notes),
+      history: (
+        JSON.parse(r.history ?? "[]") as {
+          pipeline: string | null;
+          stage: string | null;
+          status: string;
+          entered_at: number;
+          left_at: number | null;
+          by: string | null;
+        }[]
+      ).map((h) => ({
+        pipeline: h.pipeline,
+        stage: h.stage,
+        status: h.status,
+        enteredAt: h.entered_at,
+        leftAt: h.left_at,
+        by: h.by,
+      })),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      lastActivityAt: r.last_activity_at,
+    }));
+  }
+}
+
+/** Minor units as major units with a dot and the currency's decimals ("12500.50"; "1250" for JPY): no float. */
+export function majorAmount(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  if (digits === 0) return String(minor);
+  const text = String(minor).padStart(digits + 1, "0");
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+/** A deal's contacts as one cell: "email (role)", or the name without an email, joined by "; ". */
+export function dealContactsCell(contacts: ExportDealContact[]): string {
+  return contacts
+    .map((c) => {
+      const who = c.email ?? c.name;
+      return c.role ? `${who} (${c.role})` : who;
+    })
+    .join("; ");
+}
+
+/** The cells of one deal in DEAL_CSV_COLUMNS order, then its custom values in `fields` order. */
+export function dealCsvCells(d: ExportDeal, fields: CustomField[]): string[] {
+  return [
+    d.name,
+    majorAmount(d.amountMinor, d.currency),
+    d.currency,
+    d.pipeline,
+    d.stage,
+    d.status,
+    d.lostReason ?? "",
+    d.closeDate ?? "",
+    d.closedOn ?? "",
+    d.company?.name ?? "",
+    d.company?.domain ?? "",
+    dealContactsCell(d.contacts),
+    tagsCell(d.tags),
+    d.owner ?? "",
+    isoTime(d.createdAt),
+    isoTime(d.updatedAt),
+    ...customCells(fields, d.custom),
+  ];
+}
+
+/** A deal as the JSON export writes it. */
+export function dealJson(d: ExportDeal, fields: CustomField[]) {
+  return {
+    id: d.id,
+    name: d.name,
+    amount_minor: d.amountMinor,
+    currency: d.currency,
+    pipeline: d.pipeline,
+    stage: d.stage,
+    status: d.status,
+    lost_reason: d.lostReason,
+    close_date: d.closeDate,
+    closed_on: d.closedOn,
+    company: d.company,
+    contacts: d.contacts,
+    tags: d.tags,
+    owner: d.owner,
+    created_by: d.createdBy,
+    custom_fields: customJson(fields, d.custom),
+    notes: d.notes.map(noteJson),
+    stage_history: d.history.map((h) => ({
+      pipeline: h.pipeline,
+      stage: h.stage,
+      status: h.status,
+      entered_at: isoTime(h.enteredAt),
+      left_at: h.leftAt === null ? null : isoTime(h.leftAt),
+      by: h.by,
+    })),
+    created_at: isoTime(d.createdAt),
+    updated_at: isoTime(d.updatedAt),
+    last_activity_at: isoTime(d.lastActivityAt),
+  };
+}
+
+/** The workspace's pipelines with their stages, and its lost reasons: the deals JSON's head. */
+async function pipelinesHead(db: Database, tenantId: string) {
+  const [stages, reasons] = await Promise.all([
+    db.all<{ pipeline_id: number; pipeline: string; id: number | null; name: string | null; probability: number }>(
+      sql`SELECT p.id AS pipeline_id, p.name AS pipeline, s.id, s.name, s.probability
+        FROM pipelines p LEFT JOIN pipeline_stages s ON s.pipeline_id = p.id AND s.tenant_id = p.tenant_id
+        WHERE p.tenant_id = ${tenantId} ORDER BY p.position, p.id, s.position, s.id`,
+    ),
+    db.all<{ name: string }>(sql`SELECT name FROM lost_reasons WHERE tenant_id = ${tenantId} ORDER BY position, id`),
+  ]);
+  const pipelines = new Map<number, { id: number; name: string; stages: unknown[] }>();
+  for (const s of stages) {
+    const p = pipelines.get(s.pipeline_id) ?? { id: s.pipeline_id, name: s.pipeline, stages: [] };
+    pipelines.set(s.pipeline_id, p);
+    if (s.id !== null) p.stages.push({ id: s.id, name: s.name, probability: s.probability });
+  }
+  return { pipelines: [...pipelines.values()], lost_reasons: reasons.map((r) => r.name) };
+}
+
+/** The tenant's deals as CSV (BOM, header row, one row per deal), in chunks of a page. */
+export function dealsCsv(db: Database, tenantId: string): AsyncGenerator<string> {
+  let fields: CustomField[] = [];
+  return document(
+    async () => {
+      fields = await listCustomFields(scoped(db, tenantId), "deal");
+      return CSV_BOM + csvRow([...DEAL_CSV_COLUMNS, ...fields.map((f) => f.name)]);
+    },
+    dealPages(db, tenantId),
+    (page) => page.map((d) => csvRow(dealCsvCells(d, fields))).join(""),
+    "",
+  );
+}
+
+/** The tenant's deals as one JSON document, with notes and stage history, in chunks of a page. */
+export function dealsJson(db: Database, tenantId: string, now = Date.now()): AsyncGenerator<string> {
+  let fields: CustomField[] = [];
+  return document(
+    async () => {
+      const [list, head] = await Promise.all([
+        listCustomFields(scoped(db, tenantId), "deal"),
+        pipelinesHead(db, tenantId),
+      ]);
+      fields = list;
+      return jsonHead("deals", now, fields, head);
+    },
+    dealPages(db, tenantId, { details: true }),
+    jsonPage((d: ExportDeal) => dealJson(d, fields)),
+    "\n]}\n",
+  );
+}

@@ -1,0 +1,260 @@
+/**
+ * Deal rows of an import file (the first layer of deal imports; not wired into jobs yet): which
+ * column is which (our export's headers, Pipedrive's, HubSpot's), a file's number format, and one
+ * row read into a deal record or refused with the reason. Stage, company, contacts and owner stay
+ * names here; the plan resolves them against the workspace.
+ */
+import { isCurrency, parseAmount } from "../../lib/money";
+import { CONTACT_LIMITS } from "../contacts/form";
+import { type Cells, EMAIL, gather, type RowContext, single, TEXT_MAX, tagsOf } from "./cells";
+import type { RowResult } from "./parse";
+
+export const DEAL_TARGETS = [
+  "name",
+  "amount",
+  "currency",
+  "pipeline",
+  "stage",
+  "status",
+  "lost_reason",
+  "close_date",
+  "closed_on",
+  "company",
+  "company_domain",
+  "contacts",
+  "tags",
+  "owner",
+] as const;
+export type DealTarget = (typeof DEAL_TARGETS)[number];
+
+const key = (header: string) =>
+  header
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+
+// Our export's headers (DEAL_CSV_COLUMNS), Pipedrive's ("Deal - Title"), HubSpot's, and German words.
+const DEAL_ALIASES: Record<string, DealTarget> = {
+  name: "name",
+  "deal name": "name",
+  "deal title": "name",
+  "deal deal title": "name",
+  title: "name",
+  amount: "amount",
+  value: "amount",
+  "deal value": "amount",
+  betrag: "amount",
+  currency: "currency",
+  "deal currency": "currency",
+  wahrung: "currency",
+  pipeline: "pipeline",
+  "deal pipeline": "pipeline",
+  stage: "stage",
+  "deal stage": "stage",
+  phase: "stage",
+  status: "status",
+  "deal status": "status",
+  "lost reason": "lost_reason",
+  "deal lost reason": "lost_reason",
+  "close date": "close_date",
+  "expected close date": "close_date",
+  "deal expected close date": "close_date",
+  "closed on": "closed_on",
+  "deal won time": "closed_on",
+  company: "company",
+  organization: "company",
+  organisation: "company",
+  "deal organization": "company",
+  "associated company": "company",
+  firma: "company",
+  "company domain": "company_domain",
+  contacts: "contacts",
+  contact: "contacts",
+  "contact person": "contacts",
+  "deal contact person": "contacts",
+  "associated contact": "contacts",
+  tags: "tags",
+  owner: "owner",
+  "deal owner": "owner",
+};
+
+/** Each column's target from its header ("" for a column that is not imported). */
+export function dealMapping(headers: string[]): string[] {
+  const seen = new Set<string>();
+  return headers.map((h) => {
+    const k = key(h);
+    const target = DEAL_ALIASES[k] ?? DEAL_ALIASES[k.replace(/^deal /, "")] ?? "";
+    // One column per target, but contacts and tags, which may be spread over several.
+    if (!target || (seen.has(target) && target !== "contacts" && target !== "tags")) return "";
+    seen.add(target);
+    return target;
+  });
+}
+
+/**
+ * The locale a file's amounts are written in, from the amount cells: comma decimals ("5.000,00")
+ * where they outnumber dot decimals. The workspace's own locale when it writes decimals the same way
+ * (so "12 500,50" reads in fr-FR), else en-US or de-DE.
+ */
+export function amountLocaleOf(amounts: string[], workspaceLocale: string): string {
+  let comma = 0;
+  let dot = 0;
+  for (const a of amounts) {
+    if (/,\d{1,2}\s*$/.test(a)) comma += 1;
+    else if (/\.\d{1,2}\s*$/.test(a)) dot += 1;
+  }
+  const decimal = comma > dot ? "," : ".";
+  const own = new Intl.NumberFormat(workspaceLocale).formatToParts(1.5).find((p) => p.type === "decimal")?.value;
+  if (own === decimal) return workspaceLocale;
+  return decimal === "," ? "de-DE" : "en-US";
+}
+
+/**
+ * A calendar date from a cell: ISO (2027-01-31), dotted day first (31.01.2027), or with slashes in
+ * the order of `locale` (01/31/2027 in en-US, 31/01/2027 elsewhere). Null when it is not a real day.
+ */
+export function dateOf(text: string, locale: string): string | null {
+  let y: number;
+  let m: number;
+  let d: number;
+  const iso = text.match(/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/);
+  const dotted = text.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4})$/);
+  const slashed = text.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
+  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (dotted) [d, m, y] = [Number(dotted[1]), Number(dotted[2]), Number(dotted[3])];
+  else if (slashed) {
+    const monthFirst = /^en-(US|PH)$/.test(locale);
+    [m, d] = monthFirst ? [Number(slashed[1]), Number(slashed[2])] : [Number(slashed[2]), Number(slashed[1])];
+    y = Number(slashed[3]);
+  } else return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  if (y < 1900 || y > 2999) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+export interface DealRecord {
+  name: string;
+  amountMinor: number;
+  currency: string;
+  pipeline: string | null;
+  stage: string | null;
+  status: "open" | "won" | "lost";
+  lostReason: string | null;
+  closeDate: string | null;
+  closedOn: string | null;
+  company: string | null;
+  companyDomain: string | null;
+  /** Each an email, or a name when the file gives no email, with the role in parentheses if any. */
+  contacts: { ref: string; byEmail: boolean; role: string | null }[];
+  tags: string[];
+  owner: string | null;
+}
+
+/** What reading deal rows needs besides the cells. */
+export interface DealRowContext extends RowContext {
+  /** The workspace's default currency, for rows without one. */
+  currency: string;
+  /** The file's number format (amountLocaleOf) and the workspace's, for dates with slashes. */
+  amountLocale: string;
+  locale: string;
+}
+
+const STATUSES: Record<string, DealRecord["status"]> = {
+  open: "open",
+  won: "won",
+  lost: "lost",
+  "closed won": "won",
+  closedwon: "won",
+  "closed lost": "lost",
+  closedlost: "lost",
+  gewonnen: "won",
+  verloren: "lost",
+  offen: "open",
+};
+
+/** "a@x.com (Champion); Grace Nowak" → one entry per person, the role from the parentheses. */
+export function contactsOf(values: Cells): DealRecord["contacts"] | string {
+  const out: DealRecord["contacts"] = [];
+  for (const { value } of values.get("contacts") ?? []) {
+    for (const part of value.split(/\s*;\s*/)) {
+      if (!part) continue;
+      const m = part.match(/^(.*?)\s*\(([^()]*)\)$/);
+      const ref = (m ? m[1]! : part).trim();
+      const role = m ? m[2]!.trim() || null : null;
+      if (!ref) continue;
+      if (ref.length > TEXT_MAX) return `The contact “${ref.slice(0, 60)}…” is longer than ${TEXT_MAX} characters.`;
+      if (role && role.length > 100) return `The role “${role.slice(0, 60)}…” is longer than 100 characters.`;
+      const byEmail = EMAIL.test(ref);
+      out.push({ ref: byEmail ? ref.toLowerCase() : ref, byEmail, role });
+    }
+  }
+  return out.length > 50 ? "At most 50 contacts per deal." : out;
+}
+
+/** One deal row: read, or refused with the reason. */
+export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<DealRecord> {
+  const g = gather(cells, ctx);
+  if (g.ok !== true) return g;
+  const v = g.values;
+  const texts: Partial<Record<DealTarget, string | null>> = {};
+  for (const target of ["name", "pipeline", "stage", "lost_reason", "company", "company_domain"] as const) {
+    const s = single(v, target, target === "name" ? "The name" : `The ${target.replace("_", " ")}`, TEXT_MAX);
+    if (!s.ok) return { ok: false, reason: s.reason };
+    texts[target] = s.value;
+  }
+  if (!texts.name) return { ok: false, reason: "The row has no deal name." };
+  const currency = ((v.get("currency") ?? [])[0]?.value ?? ctx.currency).toUpperCase();
+  if (!isCurrency(currency))
+    return { ok: false, reason: `“${currency.slice(0, 20)}” is not a currency code (ISO 4217).` };
+  let amountMinor = 0;
+  const rawAmount = (v.get("amount") ?? [])[0]?.value;
+  if (rawAmount) {
+    const parsed = parseAmount(rawAmount.replace(/^[^\d-]+|[^\d]+$/g, ""), ctx.amountLocale, currency);
+    if (!parsed.ok) return { ok: false, reason: `Amount “${rawAmount.slice(0, 40)}”: ${parsed.message}` };
+    amountMinor = parsed.minor;
+  }
+  const rawStatus = (v.get("status") ?? [])[0]?.value;
+  let status: DealRecord["status"] = "open";
+  if (rawStatus) {
+    const s = STATUSES[key(rawStatus)];
+    if (!s) return { ok: false, reason: `“${rawStatus.slice(0, 40)}” is not a status (open, won or lost).` };
+    status = s;
+  } else if (texts.stage && STATUSES[key(texts.stage)] && STATUSES[key(texts.stage)] !== "open") {
+    // HubSpot writes the outcome as the stage ("Closed won").
+    status = STATUSES[key(texts.stage)]!;
+    texts.stage = null;
+  }
+  const dates: Partial<Record<"close_date" | "closed_on", string | null>> = {};
+  for (const target of ["close_date", "closed_on"] as const) {
+    const raw = (v.get(target) ?? [])[0]?.value;
+    dates[target] = raw ? dateOf(raw, ctx.locale) : null;
+    if (raw && !dates[target]) return { ok: false, reason: `“${raw.slice(0, 40)}” is not a date.` };
+  }
+  const contacts = contactsOf(v);
+  if (typeof contacts === "string") return { ok: false, reason: contacts };
+  const tags = tagsOf(v);
+  if (typeof tags === "string") return { ok: false, reason: tags };
+  const owner = (v.get("owner") ?? [])[0]?.value.toLowerCase() ?? null;
+  return {
+    ok: true,
+    record: {
+      name: texts.name,
+      amountMinor,
+      currency,
+      pipeline: texts.pipeline ?? null,
+      stage: texts.stage ?? null,
+      status,
+      lostReason: status === "lost" ? (texts.lost_reason ?? null) : null,
+      closeDate: dates.close_date ?? null,
+      closedOn: status === "open" ? null : (dates.closed_on ?? dates.close_date ?? null),
+      company: texts.company ?? null,
+      companyDomain: texts.company_domain ?? null,
+      contacts,
+      tags: tags.slice(0, CONTACT_LIMITS.tags),
+      owner: owner && EMAIL.test(owner) ? owner : null,
+    },
+  };
+}
