@@ -86,6 +86,33 @@ describe("creating a deal", () => {
   });
 });
 
+describe("custom fields on deals", () => {
+  it("an admin adds a deal field in settings; the deal form offers it, checks it, and the page shows it", async () => {
+    const made = await post("/app/settings/fields", owner.cookie, { entity: "deal", name: "Renewal date", kind: "date" });
+    expect(made.status).toBe(303);
+    const field = await env.DB.prepare("SELECT id FROM custom_fields WHERE tenant_id = ? AND entity = 'deal'")
+      .bind(owner.tenantId)
+      .first<{ id: number }>();
+    const form = await (await send("/app/deals/new", { cookie: owner.cookie })).text();
+    expect(form).toContain(`name="cf_${field!.id}"`);
+    const bad = await post("/app/deals", owner.cookie, {
+      name: "With field",
+      stage_id: String(stages[0]!.id),
+      [`cf_${field!.id}`]: "2027-13-01",
+    });
+    expect(bad.status).toBe(422);
+    expect(fieldError(await bad.text(), `f-cf_${field!.id}`)).toMatch(/Renewal date must be a date/);
+    const id = await createDeal(owner.cookie, {
+      name: "With field",
+      stage_id: String(stages[0]!.id),
+      [`cf_${field!.id}`]: "2027-12-01",
+    });
+    const page = await (await send(`/app/deals/${id}`, { cookie: owner.cookie })).text();
+    expect(page).toContain("Renewal date");
+    expect(page).toContain("2027-12-01");
+  });
+});
+
 describe("bad input: the form again, the message by the field, nothing written", () => {
   async function expectRefused(form: Record<string, string | string[]>, field: string, message: RegExp) {
     const before = await dealState(owner.tenantId);
