@@ -202,6 +202,33 @@ describe("editing a deal", () => {
   });
 });
 
+describe("the edit form keeps what the deal has", () => {
+  it("offers the deal's own contact and company even beyond the first 500 by name", async () => {
+    const t = await newTenant("Many contacts");
+    const stage = (await pipelinesOf(t.tenantId))[0]!.stages[0]!;
+    const names = JSON.stringify(Array.from({ length: 501 }, (_, i) => `Person ${String(i).padStart(3, "0")}`));
+    await env.DB.prepare(
+      `INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, created_at, updated_at, last_activity_at)
+       SELECT ?, 'A', j.value, lower(j.value || ' a'), 1, 1, 1 FROM json_each(?) j`,
+    )
+      .bind(t.tenantId, names)
+      .run();
+    const last = await env.DB.prepare(
+      "INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, 'Zed', 'Zulu', 'zulu zed', 1, 1, 1) RETURNING id",
+    )
+      .bind(t.tenantId)
+      .first<{ id: number }>();
+    const id = await createDeal(t.cookie, {
+      name: "Far contact",
+      stage_id: String(stage.id),
+      contact_ids: String(last!.id),
+      contact_roles: "Champion",
+    });
+    const form = await (await send(`/app/deals/${id}/edit`, { cookie: t.cookie })).text();
+    expect(form).toContain(`<option value="${last!.id}" selected="">Zed Zulu</option>`);
+  });
+});
+
 describe("viewers", () => {
   it("read the board and deals but cannot create, move or close them", async () => {
     const viewer = await memberOf(owner.tenantId, "viewer");
