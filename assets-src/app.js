@@ -104,6 +104,18 @@
     if (button) openSheet(document.getElementById("shortcut-sheet"));
   });
 
+  // The deal form: choosing a pipeline picks that pipeline's first stage (the stage list groups stages
+  // by pipeline; without this script a stage of another pipeline is refused by the server).
+  document.addEventListener("change", (event) => {
+    const pipeline = event.target;
+    if (!pipeline?.matches?.(".deal-form select[name='pipeline_id']")) return;
+    const stage = pipeline.form?.querySelector("select[name='stage_id']");
+    const name = pipeline.options[pipeline.selectedIndex]?.text;
+    const group = stage ? [...stage.querySelectorAll("optgroup")].find((g) => g.label === name) : null;
+    if (group?.querySelector("option") && group.querySelector("option:checked") === null)
+      stage.value = group.querySelector("option").value;
+  });
+
   // "Select all" ticks every row checkbox of the bulk form on this page.
   document.addEventListener("change", (event) => {
     const box = event.target;

@@ -8,6 +8,7 @@ import { createDb } from "../../src/db/client";
 import { scoped } from "../../src/db/scoped";
 import { columnQuery } from "../../src/services/deals/board";
 import { send } from "../helpers/http";
+import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";
 import { createDeal, pipelinesOf } from "./helpers";
 
@@ -120,6 +121,35 @@ describe("the board", () => {
     expect(await board("month=2027-06")).toContain("Big_one");
     expect(await board("min=1%2C000")).not.toContain("100% renewal");
     expect(await board("max=100")).not.toContain("Big_one");
+  });
+
+  it("the board and a move cost the same statements and round trips for 4 deals as for 200", async () => {
+    async function cost(path: string, cookie: string, form?: Record<string, string>) {
+      const counting = countingDb();
+      const res = await send(path, {
+        cookie,
+        form,
+        headers: form ? { "HX-Request": "true" } : {},
+        env: { DB: counting.binding },
+      });
+      expect(res.status, path).toBe(200);
+      return { statements: counting.statements.length, roundTrips: counting.roundTrips.count };
+    }
+    const small = await newTenant("Small board");
+    const big = await newTenant("Big board");
+    await fillBoard(small.tenantId, 1);
+    const bigPipeline = await fillBoard(big.tenantId, 50);
+    const a = await cost("/app/deals", small.cookie);
+    const b = await cost("/app/deals", big.cookie);
+    expect(b).toEqual(a);
+    console.log(`board: ${a.statements} statements in ${a.roundTrips} round trips`);
+    const deal = await env.DB.prepare("SELECT id FROM deals WHERE tenant_id = ? LIMIT 1")
+      .bind(big.tenantId)
+      .first<{ id: number }>();
+    const move = await cost(`/app/deals/${deal!.id}/move`, big.cookie, { stage_id: String(bigPipeline.stages[2]!.id) });
+    console.log(`move: ${move.statements} statements in ${move.roundTrips} round trips`);
+    // Session, the deal and stage, the move's batch, the answer's batch.
+    expect(move.roundTrips).toBeLessThanOrEqual(5);
   });
 
   it("a column's statement runs on deals_tenant_stage_idx, filtered or not", async () => {

@@ -86,6 +86,33 @@ describe("creating a deal", () => {
   });
 });
 
+describe("custom fields on deals", () => {
+  it("an admin adds a deal field in settings; the deal form offers it, checks it, and the page shows it", async () => {
+    const made = await post("/app/settings/fields", owner.cookie, { entity: "deal", name: "Renewal date", kind: "date" });
+    expect(made.status).toBe(303);
+    const field = await env.DB.prepare("SELECT id FROM custom_fields WHERE tenant_id = ? AND entity = 'deal'")
+      .bind(owner.tenantId)
+      .first<{ id: number }>();
+    const form = await (await send("/app/deals/new", { cookie: owner.cookie })).text();
+    expect(form).toContain(`name="cf_${field!.id}"`);
+    const bad = await post("/app/deals", owner.cookie, {
+      name: "With field",
+      stage_id: String(stages[0]!.id),
+      [`cf_${field!.id}`]: "2027-13-01",
+    });
+    expect(bad.status).toBe(422);
+    expect(fieldError(await bad.text(), `f-cf_${field!.id}`)).toMatch(/Renewal date must be a date/);
+    const id = await createDeal(owner.cookie, {
+      name: "With field",
+      stage_id: String(stages[0]!.id),
+      [`cf_${field!.id}`]: "2027-12-01",
+    });
+    const page = await (await send(`/app/deals/${id}`, { cookie: owner.cookie })).text();
+    expect(page).toContain("Renewal date");
+    expect(page).toContain("2027-12-01");
+  });
+});
+
 describe("bad input: the form again, the message by the field, nothing written", () => {
   async function expectRefused(form: Record<string, string | string[]>, field: string, message: RegExp) {
     const before = await dealState(owner.tenantId);
@@ -172,6 +199,33 @@ describe("editing a deal", () => {
     });
     expect(stale.status).toBe(409);
     expect(await dealState(owner.tenantId)).toEqual(before);
+  });
+});
+
+describe("the edit form keeps what the deal has", () => {
+  it("offers the deal's own contact and company even beyond the first 500 by name", async () => {
+    const t = await newTenant("Many contacts");
+    const stage = (await pipelinesOf(t.tenantId))[0]!.stages[0]!;
+    const names = JSON.stringify(Array.from({ length: 501 }, (_, i) => `Person ${String(i).padStart(3, "0")}`));
+    await env.DB.prepare(
+      `INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, created_at, updated_at, last_activity_at)
+       SELECT ?, 'A', j.value, lower(j.value || ' a'), 1, 1, 1 FROM json_each(?) j`,
+    )
+      .bind(t.tenantId, names)
+      .run();
+    const last = await env.DB.prepare(
+      "INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, created_at, updated_at, last_activity_at) VALUES (?, 'Zed', 'Zulu', 'zulu zed', 1, 1, 1) RETURNING id",
+    )
+      .bind(t.tenantId)
+      .first<{ id: number }>();
+    const id = await createDeal(t.cookie, {
+      name: "Far contact",
+      stage_id: String(stage.id),
+      contact_ids: String(last!.id),
+      contact_roles: "Champion",
+    });
+    const form = await (await send(`/app/deals/${id}/edit`, { cookie: t.cookie })).text();
+    expect(form).toContain(`<option value="${last!.id}" selected="">Zed Zulu</option>`);
   });
 });
 

@@ -203,7 +203,7 @@ describe("custom fields", () => {
     ],
     [{ entity: "company", name: "", kind: "text" }, "f-name", "Enter name."],
     [{ entity: "company", name: "n".repeat(61), kind: "text" }, "f-name", "at most 60"],
-    [{ entity: "deal", name: "Fine", kind: "text" }, "f-entity", "contacts or companies"],
+    [{ entity: "task", name: "Fine", kind: "text" }, "f-entity", "contacts, companies or deals"],
     [{ entity: "company", name: "Fine", kind: "script" }, "f-kind", "Choose one of the kinds."],
     [{ entity: "company", name: "EXISTING", kind: "number" }, "f-name", "already exists"],
     // Built-in columns of the export and import: a field of that name would make two such columns.

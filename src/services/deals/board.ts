@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, deals, dealStageTotals, memberships, tenants, users } from "../../db/schema";
+import { companies, deals, dealStageTotals, memberships, pipelineStages, tenants, users } from "../../db/schema";
 import { tagsQuery } from "../records/tags";
 import { ownersQuery } from "../records/workspace";
 import { pipelinesWithStages, type StageChoice } from "./form";
@@ -207,12 +207,37 @@ function headsOf(
   });
 }
 
-/** The heads of the given stages of a pipeline (after a move: the two columns that changed). */
-export async function stageHeads(t: TenantDb, pipelineId: number): Promise<StageHead[]> {
-  const pipes = await pipelinesWithStages(t);
-  const pipe = pipes.find((p) => p.id === pipelineId);
-  if (!pipe) return [];
-  return headsOf(pipe.stages, await totalsQuery(t, pipelineId));
+/**
+ * What a move answers with, in one batch: the deal as a card, every column head of its pipeline and
+ * the workspace's currency and locale. Null when the deal is gone.
+ */
+export async function moveAnswer(t: TenantDb, dealId: number, pipelineId: number, now: number) {
+  const [cardRows, stageRows, totals, money] = (await t.db.batch([
+    cardsFrom(t).where(t.where(deals, eq(deals.id, dealId))).limit(1),
+    t.db
+      .select({
+        id: pipelineStages.id,
+        name: pipelineStages.name,
+        pipelineId: pipelineStages.pipelineId,
+        probability: pipelineStages.probability,
+      })
+      .from(pipelineStages)
+      .where(t.where(pipelineStages, eq(pipelineStages.pipelineId, pipelineId)))
+      .orderBy(asc(pipelineStages.position), asc(pipelineStages.id)),
+    totalsQuery(t, pipelineId),
+    t.db
+      .select({ currency: tenants.currency, locale: tenants.locale })
+      .from(tenants)
+      .where(eq(tenants.id, t.tenantId)),
+  ] as never)) as [
+    CardRow[],
+    StageChoice[],
+    Awaited<ReturnType<typeof totalsQuery>>,
+    { currency: string; locale: string }[],
+  ];
+  const card = toCards(cardRows, isoDay(now)).cards[0];
+  if (!card) return null;
+  return { card, heads: headsOf(stageRows, totals), money: money[0] ?? { currency: "USD", locale: "en-US" } };
 }
 
 export interface BoardOptions {
@@ -281,12 +306,4 @@ export async function loadColumnPage(
     stages: pipes.find((p) => p.id === stage.pipelineId)!.stages,
     ...toCards(await columnQuery(t, stageId, filters, after), isoDay(now)),
   };
-}
-
-/** One deal as a card (after a move), or null. */
-export async function loadCard(t: TenantDb, dealId: number, now: number): Promise<Card | null> {
-  const rows = await cardsFrom(t)
-    .where(t.where(deals, eq(deals.id, dealId)))
-    .limit(1);
-  return toCards(rows, isoDay(now)).cards[0] ?? null;
 }

@@ -235,32 +235,51 @@ export async function pipelinesWithStages(t: TenantDb) {
   return pipes.map((p) => ({ ...p, stages: stages.filter((s) => s.pipelineId === p.id) as StageChoice[] }));
 }
 
-/** What the deal form offers: pipelines with stages, companies and contacts (first 500 by name), members, tags, fields. */
-export async function dealFormChoices(t: TenantDb) {
-  const [pipes, companyRows, contactRows, members, tags, customFields, money] = await Promise.all([
-    pipelinesWithStages(t),
-    t.db
-      .select({ id: companies.id, name: companies.name })
-      .from(companies)
-      .where(t.where(companies))
-      .orderBy(asc(companies.nameSort), asc(companies.id))
-      .limit(DEAL_LIMITS.choices),
-    t.db
-      .select({
-        id: contacts.id,
-        firstName: contacts.firstName,
-        lastName: contacts.lastName,
-        primaryEmail: contacts.primaryEmail,
-      })
-      .from(contacts)
-      .where(t.where(contacts))
-      .orderBy(asc(contacts.nameSort), asc(contacts.id))
-      .limit(DEAL_LIMITS.choices),
-    listOwners(t),
-    listTags(t),
-    listCustomFields(t, "deal"),
-    workspaceMoney(t),
-  ]);
+/**
+ * What the deal form offers: pipelines with stages, companies and contacts (first 500 by name, plus
+ * the ones the deal already has, so saving never drops them), members, tags, fields.
+ */
+export async function dealFormChoices(t: TenantDb, current: { companyId?: number | null; contactIds?: number[] } = {}) {
+  const contactFields = {
+    id: contacts.id,
+    firstName: contacts.firstName,
+    lastName: contacts.lastName,
+    primaryEmail: contacts.primaryEmail,
+  };
+  const [pipes, companyRows, contactRows, members, tags, customFields, money, ownCompany, ownContacts] =
+    await Promise.all([
+      pipelinesWithStages(t),
+      t.db
+        .select({ id: companies.id, name: companies.name })
+        .from(companies)
+        .where(t.where(companies))
+        .orderBy(asc(companies.nameSort), asc(companies.id))
+        .limit(DEAL_LIMITS.choices),
+      t.db
+        .select(contactFields)
+        .from(contacts)
+        .where(t.where(contacts))
+        .orderBy(asc(contacts.nameSort), asc(contacts.id))
+        .limit(DEAL_LIMITS.choices),
+      listOwners(t),
+      listTags(t),
+      listCustomFields(t, "deal"),
+      workspaceMoney(t),
+      current.companyId
+        ? t.db
+            .select({ id: companies.id, name: companies.name })
+            .from(companies)
+            .where(t.where(companies, eq(companies.id, current.companyId)))
+        : Promise.resolve([]),
+      current.contactIds?.length
+        ? t.db
+            .select(contactFields)
+            .from(contacts)
+            .where(t.where(contacts, inJsonList(contacts.id, current.contactIds)))
+        : Promise.resolve([]),
+    ]);
+  for (const c of ownCompany) if (!companyRows.some((x) => x.id === c.id)) companyRows.unshift(c);
+  for (const c of ownContacts) if (!contactRows.some((x) => x.id === c.id)) contactRows.unshift(c);
   return {
     pipelines: pipes,
     companies: companyRows,

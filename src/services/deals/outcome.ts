@@ -12,13 +12,17 @@ import { dealActivity, dealAudit, historyClose, historyOpen, totalsIn, totalsOut
 
 export const LOST_REASON_MAX = 200;
 
-/** The stage, its name and its pipeline, when it is the workspace's. */
-export async function getStage(t: TenantDb, stageId: number) {
-  const [row] = await t.db
+function stageQuery(t: TenantDb, stageId: number) {
+  return t.db
     .select({ id: pipelineStages.id, name: pipelineStages.name, pipelineId: pipelineStages.pipelineId })
     .from(pipelineStages)
     .where(t.where(pipelineStages, eq(pipelineStages.id, stageId)))
     .limit(1);
+}
+
+/** The stage, its name and its pipeline, when it is the workspace's. */
+export async function getStage(t: TenantDb, stageId: number) {
+  const [row] = await stageQuery(t, stageId);
   return row ?? null;
 }
 
@@ -32,14 +36,15 @@ export type MoveResult =
 
 /** Moves a deal to `stageId` of its own pipeline. Moving it where it is already changes nothing. */
 export async function moveDeal(t: TenantDb, actor: Actor, dealId: number, stageId: number): Promise<MoveResult> {
-  const [stage, deal] = await Promise.all([
-    getStage(t, stageId),
+  const [stages, deal] = await t.db.batch([
+    stageQuery(t, stageId),
     t.db
       .select({ pipelineId: deals.pipelineId })
       .from(deals)
       .where(t.where(deals, eq(deals.id, dealId)))
       .limit(1),
   ]);
+  const stage = stages[0];
   if (!stage || !deal[0]) return { ok: false, reason: "not_found" };
   if (deal[0].pipelineId !== stage.pipelineId) return { ok: false, reason: "other_pipeline" };
   const now = actor.now;

@@ -16,6 +16,7 @@ export interface FieldRow {
 export interface CustomFieldsPageProps {
   contactFields: FieldRow[];
   companyFields: FieldRow[];
+  dealFields: FieldRow[];
   kinds: readonly string[];
   notice?: FieldNotice | null;
   create?: { values: Record<string, string>; errors: Record<string, string> };
@@ -69,6 +70,7 @@ export function CustomFieldsPage(p: CustomFieldsPageProps) {
       {p.notice ? <FormAlert kind="ok">{FIELD_NOTICES[p.notice]}</FormAlert> : null}
       <FieldTable title="Contact fields" id="contact-fields-heading" rows={p.contactFields} />
       <FieldTable title="Company fields" id="company-fields-heading" rows={p.companyFields} />
+      <FieldTable title="Deal fields" id="deal-fields-heading" rows={p.dealFields} />
       <section class="card" aria-labelledby="new-field-heading">
         <h2 id="new-field-heading">New field</h2>
         <form class="stack" method="post" action="/app/settings/fields">
@@ -79,6 +81,7 @@ export function CustomFieldsPage(p: CustomFieldsPageProps) {
             options={[
               { value: "contact", label: "Contacts" },
               { value: "company", label: "Companies" },
+              { value: "deal", label: "Deals" },
             ]}
             error={create.errors.entity}
           />

@@ -42,7 +42,10 @@ interface FormState {
 }
 
 async function formPage(c: Context<AppEnv>, s: FormState, status: ContentfulStatusCode = 200) {
-  const choices = await dealFormChoices(tenantOf(c));
+  const choices = await dealFormChoices(tenantOf(c), {
+    companyId: parseRecordId(s.values.company_id),
+    contactIds: s.contactRows.map((r) => parseRecordId(r.contactId)).filter((n): n is number => n !== null),
+  });
   const { locale, currency } = choices.money;
   const digits = minorDigits(currency);
   return render(

@@ -11,7 +11,7 @@ import { formatAmount } from "../../../lib/money";
 import { render, wantsFragment } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { requireRole } from "../../../middleware/session";
-import { loadCard, stageHeads } from "../../../services/deals/board";
+import { moveAnswer } from "../../../services/deals/board";
 import { pipelinesWithStages, workspaceMoney } from "../../../services/deals/form";
 import { closeDeal, LOST_REASON_MAX, listLostReasons, moveDeal, reopenDeal } from "../../../services/deals/outcome";
 import { dealPageFromResults, dealPageStatements } from "../../../services/deals/page";
@@ -103,13 +103,9 @@ dealRecordRoutes.post("/:id/move", requireRole("member"), async (c) => {
   }
   if (!wantsFragment(c)) return c.redirect(`/app/deals/${id}`, 303);
   // The card where it now is, and every column head of its pipeline (hx-swap-oob).
-  const now = Date.now();
-  const [card, heads, money] = await Promise.all([
-    loadCard(t, id, now),
-    stageHeads(t, result.pipelineId),
-    workspaceMoney(t),
-  ]);
-  if (!card) return errorResponse(c, 404);
+  const answer = await moveAnswer(t, id, result.pipelineId, Date.now());
+  if (!answer) return errorResponse(c, 404);
+  const { card, heads, money } = answer;
   return c.html(
     <>
       {cardHtml(cardView(card, money.locale))}

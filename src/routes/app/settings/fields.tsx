@@ -31,7 +31,7 @@ const OPTION_MAX = 100;
 
 const fieldSchema = z
   .object({
-    entity: z.enum(SUBJECT_TYPES, { error: "Choose contacts or companies." }),
+    entity: z.enum(SUBJECT_TYPES, { error: "Choose contacts, companies or deals." }),
     name: z.preprocess((v) => v ?? "", text("Name", { min: 1, max: 60 })),
     kind: z.enum(CUSTOM_FIELD_KINDS, { error: "Choose one of the kinds." }),
     options: z.preprocess((v) => v ?? "", text("Options", { max: MAX_OPTIONS * (OPTION_MAX + 2) })),
@@ -71,9 +71,10 @@ async function fieldsPage(
   status: ContentfulStatusCode = 200,
 ) {
   const t = tenantOf(c);
-  const [contactFields, companyFields] = await Promise.all([
+  const [contactFields, companyFields, dealFields] = await Promise.all([
     listCustomFields(t, "contact"),
     listCustomFields(t, "company"),
+    listCustomFields(t, "deal"),
   ]);
   return render(
     c,
@@ -81,6 +82,7 @@ async function fieldsPage(
     <CustomFieldsPage
       contactFields={contactFields}
       companyFields={companyFields}
+      dealFields={dealFields}
       kinds={CUSTOM_FIELD_KINDS}
       notice={noticeOf<FieldNotice>(c, FIELD_NOTICES)}
       {...extra}
