@@ -502,4 +502,23 @@ describe("the erasure covers the whole schema", () => {
     expect(ERASURE_STEPS).toContain("memberships");
     expect(ERASURE_STEPS.at(-1)).toBe("finish");
   });
+
+  it("empties a table before the tables its foreign keys name without a cascade (deals before stages before pipelines)", async () => {
+    const order = [...TENANT_TABLES] as string[];
+    const misplaced: string[] = [];
+    for (const child of order) {
+      const fks = await env.DB.prepare(
+        'SELECT "table" AS parent, "from" AS col, on_delete FROM pragma_foreign_key_list(?)',
+      )
+        .bind(child)
+        .all<{ parent: string; col: string; on_delete: string }>();
+      for (const fk of fks.results) {
+        // Without an action the parent's delete fails while children are left; SET NULL would write each child.
+        if (fk.on_delete === "CASCADE" || !order.includes(fk.parent) || fk.parent === child) continue;
+        if (order.indexOf(child) > order.indexOf(fk.parent)) misplaced.push(`${child}.${fk.col} → ${fk.parent}`);
+      }
+    }
+    expect(misplaced).toEqual([]);
+    expect(order.indexOf("deals")).toBeLessThan(order.indexOf("pipeline_stages"));
+  });
 });

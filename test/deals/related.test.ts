@@ -208,6 +208,31 @@ describe("the dashboard", () => {
   });
 });
 
+describe("the dashboard's activity and recently viewed", () => {
+  it("name a deal and link to it, and drop it once it is deleted", async () => {
+    const t = await newTenant("Deal Names Co");
+    const deal = await insertDeal(t.tenantId, { name: "Hydraulic press" });
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO activities (tenant_id, subject_type, subject_id, kind, created_at) VALUES (?, 'deal', ?, 'created', ?)",
+      ).bind(t.tenantId, deal, Date.now()),
+      env.DB.prepare(
+        `INSERT INTO recent_views (tenant_id, user_id, subject_type, subject_id, viewed_at)
+         SELECT ?, id, 'deal', ?, ? FROM users WHERE email = ?`,
+      ).bind(t.tenantId, deal, Date.now(), t.email),
+    ]);
+    const html = await (await send("/app", { cookie: t.cookie })).text();
+    const recent = html.match(/id="recent-heading"[\s\S]*?<\/section>/)![0];
+    const activity = html.match(/id="activity-heading"[\s\S]*?<\/section>/)![0];
+    for (const part of [recent, activity]) expect(part).toContain(`<a href="/app/deals/${deal}">Hydraulic press</a>`);
+
+    await env.DB.prepare("DELETE FROM deals WHERE id = ?").bind(deal).run();
+    const after = await (await send("/app", { cookie: t.cookie })).text();
+    expect(after.match(/id="recent-heading"[\s\S]*?<\/section>/)![0]).not.toContain("Hydraulic press");
+    expect(after).toContain("a deleted deal");
+  });
+});
+
 describe("query plans", () => {
   it("each list seeks its index leading with tenant_id; the month's deals use deals_tenant_close_idx", async () => {
     const t = await newTenant("Plans Co");

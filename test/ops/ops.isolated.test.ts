@@ -10,6 +10,7 @@ import { lastMail } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { customerFor, stripeRequests } from "../billing/helpers";
 import { createContact, post } from "../contacts/contact-helpers";
+import { insertDeal } from "../deals/data-helpers";
 import { createCompanyThroughForm } from "../companies/helpers";
 import { r2Keys, tenantExists, tracesOf } from "../closure/helpers";
 // The command's own argument handling (scripts/ops.mjs), without running it.
@@ -260,11 +261,13 @@ describe("export-account", () => {
       emails: ["perpetua@lint.example"],
     });
     await createCompanyThroughForm(owner.cookie, { name: "Lint Industries" });
+    await insertDeal(owner.tenantId, { name: "Lint supply deal", contacts: [{ id: contactId, role: "Buyer" }] });
     expect(
       (await post(`/app/contacts/${contactId}/notes`, owner.cookie, { body: "Perpetua likes tea" })).status,
     ).toBeLessThan(400);
     const other = await newTenant("Not Theirs Co");
     await createContact(other.cookie, { first_name: "Foreign", last_name: "Record" });
+    await insertDeal(other.tenantId, { name: "Foreign deal" });
     const member = await memberOf(other.tenantId, "viewer");
     const memberEmail = member.email;
     await createContact((await newTenant("x")).cookie, { first_name: "Unrelated" });
@@ -283,6 +286,7 @@ describe("export-account", () => {
         name: string;
         contacts: { records: { firstName?: string; first_name?: string }[] };
         companies: { records: unknown[] };
+        deals: { records: { name: string; contacts: { role: string | null }[] }[] };
         notes: { records: unknown[] };
       }[];
     };
@@ -298,6 +302,9 @@ describe("export-account", () => {
     for (const s of ["Foreign", "Unrelated"]) expect(text).not.toContain(s);
     expect(data.owned_workspaces[0]!.companies.records).toHaveLength(1);
     expect(data.owned_workspaces[0]!.notes.records).toHaveLength(1);
+    expect(data.owned_workspaces[0]!.deals.records).toEqual([
+      expect.objectContaining({ name: "Lint supply deal", contacts: [expect.objectContaining({ role: "Buyer" })] }),
+    ]);
 
     // A member's export holds their membership, not the workspace's records.
     const memberExport = (await (await ops("/ops/accounts/export", { email: memberEmail, ...NOTE })).json()) as {
