@@ -20,8 +20,6 @@ import { notesRoutes } from "./routes/app/notes";
 import { fieldsRoutes } from "./routes/app/settings/fields";
 import { tagsRoutes } from "./routes/app/settings/tags";
 import { pipelinesRoutes } from "./routes/app/settings/pipelines";
-import { dealListRoutes } from "./routes/app/deals/list";
-import { dealBulkRoutes } from "./routes/app/deals/bulk";
 import { authRoutes } from "./routes/auth";
 import { billingRoutes } from "./routes/app/settings/billing";
 import { closeWorkspaceRoutes } from "./routes/app/settings/close";
@@ -87,9 +85,6 @@ app.route("/dev", devRoutes);
 app.route("/bench", benchRoutes);
 app.route("/ops", opsRoutes);
 app.route("/app/contacts", contactsRoutes);
-// The deal list before the board's /app/deals, whose /:id would otherwise answer /app/deals/list.
-app.route("/app/deals/list", dealListRoutes);
-app.route("/app/deals/list", dealBulkRoutes);
 app.route("/app/deals", dealsRoutes);
 app.route("/app", dashboardRoutes);
 app.route("/app/companies", companiesRoutes);

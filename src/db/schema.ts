@@ -922,7 +922,7 @@ export const pipelineStages = sqliteTable(
       .references(() => pipelines.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     position: integer("position").notNull(),
-    /** The pipeline's position, copied so the deal list's stage sort walks one index (migration 0015). */
+    /** The pipeline's position, copied so the deal list's stage sort walks one index (migration 0014). */
     pipelinePosition: integer("pipeline_position").notNull().default(0),
     /** Win probability in percent (0-100), for the weighted totals and the forecast. */
     probability: integer("probability").notNull().default(0),

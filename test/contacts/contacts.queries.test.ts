@@ -111,7 +111,8 @@ describe("statements per page", () => {
     const b = await statementsOf(`/app/contacts/${many}`, t.cookie);
     expect(b.html).toContain("Note number 29");
     expect(b.statements.length, b.statements.join("\n")).toBe(a.statements.length);
-    expect(b.statements.length).toBeLessThanOrEqual(8);
+    // All in the page's one batch; the contact's deals added the ninth statement.
+    expect(b.statements.length).toBeLessThanOrEqual(9);
     console.log(`contact page statements (1 note vs 30 notes): ${a.statements.length} vs ${b.statements.length}`);
   });
 });

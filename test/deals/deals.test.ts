@@ -88,7 +88,11 @@ describe("creating a deal", () => {
 
 describe("custom fields on deals", () => {
   it("an admin adds a deal field in settings; the deal form offers it, checks it, and the page shows it", async () => {
-    const made = await post("/app/settings/fields", owner.cookie, { entity: "deal", name: "Renewal date", kind: "date" });
+    const made = await post("/app/settings/fields", owner.cookie, {
+      entity: "deal",
+      name: "Renewal date",
+      kind: "date",
+    });
     expect(made.status).toBe(303);
     const field = await env.DB.prepare("SELECT id FROM custom_fields WHERE tenant_id = ? AND entity = 'deal'")
       .bind(owner.tenantId)

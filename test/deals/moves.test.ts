@@ -159,6 +159,10 @@ describe("won and lost", () => {
 
 describe("notes and delete", () => {
   it("a note on a deal shows in its timeline and touches the deal, not a company with the same id", async () => {
+    // Other files share this database: the deal's id goes well past every company's, so the one below is free.
+    await env.DB.prepare(
+      "UPDATE sqlite_sequence SET seq = max(seq, (SELECT max(id) FROM companies) + 1000) WHERE name = 'deals'",
+    ).run();
     const id = await createDeal(owner.cookie, { name: "Noted", amount: "1", stage_id: String(stages[0]!.id) });
     // A company whose id is the deal's: before deals were touched by their own notes, this one was.
     await env.DB.prepare(

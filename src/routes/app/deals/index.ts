@@ -1,15 +1,19 @@
 /**
  * Deals under /app/deals. Viewers read the board and deals; members create, edit, move, close and
- * delete them. Fixed paths (/new, /column) come before /:id, which would match them too.
+ * delete them. Fixed paths (/list, /new, /column) come before /:id, which would match them too.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../../../env";
 import { boardRoutes } from "./board";
+import { dealBulkRoutes } from "./bulk";
 import { dealEditRoutes } from "./edit";
+import { dealListRoutes } from "./list";
 import { dealRecordRoutes } from "./record";
 
 /** Mounted at /app/deals. */
 export const dealsRoutes = new Hono<AppEnv>()
+  .route("/list", dealListRoutes)
+  .route("/list", dealBulkRoutes)
   .route("/", boardRoutes)
   .route("/", dealEditRoutes)
   .route("/", dealRecordRoutes);
