@@ -5,6 +5,9 @@
 // Then it times the raw search query against SQLite directly. Prints req/s, p50/p95/p99 and each
 // page's ratio to the floor, and writes bench/results/latest.json. Figures go to docs/benchmarks.md by hand.
 //
+// It also seeds BENCH_DEALS open deals (default 10000) over a pipeline of six stages and measures the
+// deal board, a card move (the board's htmx POST, each request a real move) and the deal list.
+//
 // Options (environment): BENCH_CONTACTS (default 100000), BENCH_SECONDS per target in all
 // (default 20), BENCH_ROUNDS to split them into (default 5), BENCH_CONNECTIONS (default 16).
 import { spawnSync } from "node:child_process";
@@ -17,6 +20,7 @@ import { seedSql } from "./seed-sql.mjs";
 
 const stateDir = join(root, ".wrangler", "bench-state");
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
+const DEALS = Number(process.env.BENCH_DEALS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -85,6 +89,7 @@ async function seed() {
       passwordHash,
       secretHashHex: createHash("sha256").update(secret).digest("hex"),
       contacts: CONTACTS,
+      deals: DEALS,
       now: Date.now(),
     }).replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "") + searchTriggers();
   const started = Date.now();
@@ -96,7 +101,7 @@ async function seed() {
   return { ...ids, cookie: `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}`, dbFile };
 }
 
-function wrk(url, headers, seconds) {
+function wrk(url, headers, seconds, script) {
   const args = [
     "-t2",
     `-c${CONNECTIONS}`,
@@ -104,10 +109,10 @@ function wrk(url, headers, seconds) {
     "--timeout",
     "10s",
     "-s",
-    join(root, "bench", "wrk-report.lua"),
+    script?.file ?? join(root, "bench", "wrk-report.lua"),
   ];
   for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
-  const out = run("wrk", [...args, url]);
+  const out = run("wrk", [...args, url], script ? { env: { ...env, ...script.env } } : {});
   const m = out.match(/WRK_JSON (\{.*\})/);
   if (!m) throw new Error(`no figures from wrk:\n${out}`);
   const r = JSON.parse(m[1]);
@@ -186,6 +191,19 @@ async function main() {
       `SELECT id FROM companies WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 1 OFFSET ${Math.floor(CONTACTS / 20)}`,
     ]).trim(),
   );
+  const sqlList = (q) => run("sqlite3", [seeded.dbFile, q]).trim().split("\n").join(",");
+  const move = {
+    file: join(root, "bench", "move.lua"),
+    env: {
+      BENCH_DEAL_IDS: sqlList(`SELECT id FROM deals WHERE tenant_id = '${seeded.tenantId}' ORDER BY id LIMIT 200`),
+      BENCH_STAGE_IDS: sqlList(
+        `SELECT id FROM pipeline_stages WHERE tenant_id = '${seeded.tenantId}' ORDER BY position`,
+      ),
+      BENCH_ORIGIN: baseUrl,
+      BENCH_REPORT_LUA: join(root, "bench", "wrk-report.lua"),
+    },
+  };
+  const htmx = { ...auth, "HX-Request": "true", Origin: baseUrl };
   const targets = [
     {
       name: "floor: bare route, one indexed 50-row SELECT",
@@ -207,19 +225,23 @@ async function main() {
     { name: "search: full page for ?q=ada", url: "/app/contacts?q=ada", headers: auth },
     { name: "contact page (2 notes)", url: `/app/contacts/${midId}`, headers: auth },
     { name: "company page (10 contacts)", url: `/app/companies/${companyId}`, headers: auth },
+    { name: "deal board (6 stages × 50 cards)", url: "/app/deals", headers: auth },
+    { name: "card move (htmx POST to another stage)", url: "/app/deals", headers: htmx, script: move },
+    { name: "deal list (first page)", url: "/app/deals/list", headers: auth },
   ];
   for (const t of targets) {
+    if (t.script) continue; // checked by its first round: a failed move is a non-2xx answer there
     const res = await fetch(baseUrl + t.url, { headers: t.headers, redirect: "manual" });
     if (res.status !== 200) throw new Error(`${t.url} answered ${res.status}; is the route built?`);
   }
   // Rounds: every target, the floor included, is measured once per round, in the same order, so
   // a slow minute on this shared machine falls on all of them alike; each ratio compares a target's
   // requests to the floor's over the same rounds.
-  for (const t of targets) wrk(baseUrl + t.url, t.headers, 2); // warm-up
+  for (const t of targets) wrk(baseUrl + t.url, t.headers, 2, t.script); // warm-up
   const rounds = targets.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     targets.forEach((t, i) => {
-      const r = wrk(baseUrl + t.url, t.headers, Math.max(1, Math.round(SECONDS / ROUNDS)));
+      const r = wrk(baseUrl + t.url, t.headers, Math.max(1, Math.round(SECONDS / ROUNDS)), t.script);
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${t.url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
       rounds[i].push(r);
     });
@@ -228,7 +250,7 @@ async function main() {
     );
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const results = targets.map((t, i) => {
+  const results = targets.map(({ script, ...t }, i) => {
     const rs = rounds[i];
     const requests = rs.reduce((n, r) => n + r.requests, 0);
     return {
@@ -255,6 +277,9 @@ async function main() {
     "contacts list (first page, sorted by name)": 0.6,
     "search as you type: fragment for ?q=lov": 0.5,
     "search: full page for ?q=ada": 0.5,
+    "deal board (6 stages × 50 cards)": 0.5,
+    "card move (htmx POST to another stage)": 0.5,
+    "deal list (first page)": 0.6,
   };
   console.log(
     `\nCustomerTrackr bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
@@ -284,6 +309,7 @@ async function main() {
       {
         at: new Date().toISOString(),
         contacts: CONTACTS,
+        deals: DEALS,
         connections: CONNECTIONS,
         seconds: SECONDS,
         rounds: ROUNDS,

@@ -133,7 +133,7 @@ const json = (a) => `'${JSON.stringify(a).replace(/'/g, "''")}'`;
 const pick = (list, expr) => `json_extract(${json(list)}, '$[' || ((${expr}) % ${list.length}) || ']')`;
 
 /** The whole seed as one SQL script for the sqlite3 shell. */
-export function seedSql({ tenantId, userId, email, passwordHash, sessionId, secretHashHex, contacts, now }) {
+export function seedSql({ tenantId, userId, email, passwordHash, sessionId, secretHashHex, contacts, deals = 0, now }) {
   const companies = Math.max(1, Math.floor(contacts / 10));
   const notes = contacts * 2;
   return `
@@ -175,7 +175,8 @@ SELECT '${tenantId}', 'contact', base.first_id + (i % ${contacts}), '${userId}',
   ${now} - i * 100, ${now} - i * 100
 FROM seq, base;
 
-INSERT INTO tenant_counters (tenant_id, contacts, companies, notes) VALUES ('${tenantId}', ${contacts}, ${companies}, ${notes});
+INSERT INTO tenant_counters (tenant_id, contacts, companies, notes, deals) VALUES ('${tenantId}', ${contacts}, ${companies}, ${notes}, ${deals});
+${dealsSql({ tenantId, userId, companies, deals, now })}
 
 INSERT INTO contacts_fts (rowid, tenant, name, email, phone, company, notes)
 SELECT c.id, c.tenant_id, c.first_name || ' ' || c.last_name || ' ' || coalesce(c.job_title, ''),
@@ -187,5 +188,29 @@ FROM contacts c WHERE c.tenant_id = '${tenantId}';
 COMMIT;
 INSERT INTO contacts_fts (contacts_fts) VALUES ('optimize');
 ANALYZE;
+`;
+}
+
+/** Stages of the bench's pipeline: six, as the deals issue measures the board with. */
+export const BENCH_STAGES = ["Lead", "Qualified", "Demo", "Proposal", "Negotiation", "Contract"];
+
+/** One pipeline of six stages holding `deals` open deals, with the stage totals the board reads. */
+function dealsSql({ tenantId, userId, companies, deals, now }) {
+  return `
+INSERT INTO pipelines (tenant_id, name, name_key, position, created_at, updated_at) VALUES ('${tenantId}', 'Sales', 'sales', 0, ${now}, ${now});
+INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, probability, created_at, updated_at)
+SELECT '${tenantId}', (SELECT id FROM pipelines WHERE tenant_id = '${tenantId}'), s.value, s.key, 10 + s.key * 15, ${now}, ${now}
+FROM json_each(${json(BENCH_STAGES)}) s;
+INSERT INTO deals (tenant_id, name, name_sort, amount_minor, currency, close_date, close_key, owner_id, company_id, pipeline_id, stage_id, status, created_by, created_at, updated_at, last_activity_at)
+WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i <= ${deals} - 1),
+     firsts(company, stage, pipeline) AS (SELECT (SELECT min(id) FROM companies WHERE tenant_id = '${tenantId}'),
+       (SELECT min(id) FROM pipeline_stages WHERE tenant_id = '${tenantId}'), (SELECT id FROM pipelines WHERE tenant_id = '${tenantId}'))
+SELECT '${tenantId}', ${pick(WORDS, "i")} || ' deal ' || i, lower(${pick(WORDS, "i")} || ' deal ' || i), (i * 7919 % 5000000) + 10000, 'USD',
+  date('2027-01-01', '+' || (i % 365) || ' days'), date('2027-01-01', '+' || (i % 365) || ' days'), '${userId}',
+  firsts.company + (i % ${companies}), firsts.pipeline, firsts.stage + (i % 6), 'open', '${userId}', ${now} - i * 1000, ${now} - i * 500, ${now} - i * 500
+FROM seq, firsts WHERE ${deals} > 0;
+INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
+SELECT tenant_id, stage_id, currency, count(*), sum(amount_minor) FROM deals WHERE tenant_id = '${tenantId}' AND status = 'open' GROUP BY stage_id, currency;
+INSERT INTO lost_reasons (tenant_id, name, name_key, position, created_at) VALUES ('${tenantId}', 'Price', 'price', 0, ${now});
 `;
 }
