@@ -9,6 +9,7 @@ import { companies, deals, dealStageTotals, memberships, pipelineStages, tenants
 import { tagsQuery } from "../records/tags";
 import { ownersQuery } from "../records/workspace";
 import { pipelinesWithStages, type StageChoice } from "./form";
+import { encodeCursor, initialsOf, likeContains, type ColumnCursor } from "./cards";
 import { isoDay } from "./statements";
 
 export const CARDS_PER_COLUMN = 50;
@@ -24,27 +25,6 @@ export interface BoardFilters {
   maxMinor?: number | null;
   /** Part of the name, as typed. */
   q?: string | null;
-}
-
-/** Where a column's page ends: the last card's close key and id. */
-export interface ColumnCursor {
-  closeKey: string;
-  id: number;
-}
-
-export function encodeCursor(c: ColumnCursor): string {
-  return `${c.closeKey}~${c.id}`;
-}
-
-/** A cursor from the URL, or null when it is not one this board wrote. */
-export function decodeCursor(raw: string | undefined | null): ColumnCursor | null {
-  const m = raw ? /^(\d{4}-\d{2}-\d{2})~([1-9]\d{0,14})$/.exec(raw) : null;
-  return m ? { closeKey: m[1]!, id: Number(m[2]) } : null;
-}
-
-/** `%text%` for LIKE with the wildcards and the escape character of the text itself escaped. */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 // Owner and amount are compared as "+column": the unary plus keeps SQLite from choosing their indexes
@@ -129,17 +109,6 @@ export interface Card {
   overdue: boolean;
 }
 
-/** "Ada Lovelace" → "AL"; without a name, the first two letters of the address. */
-export function initialsOf(name: string | null, email: string): string {
-  const words = (name ?? "").trim().split(/\s+/).filter(Boolean);
-  if (words.length >= 2) return (words[0]![0]! + words[words.length - 1]![0]!).toUpperCase();
-  if (words.length === 1) return words[0]!.slice(0, 2).toUpperCase();
-  return email
-    .replace(/[^a-zA-Z0-9]/g, "")
-    .slice(0, 2)
-    .toUpperCase();
-}
-
 type CardRow = Awaited<ReturnType<typeof columnQuery>>[number];
 
 /** Cards from rows; closed ones show the day they closed and are never overdue. */
@@ -213,7 +182,9 @@ function headsOf(
  */
 export async function moveAnswer(t: TenantDb, dealId: number, pipelineId: number, now: number) {
   const [cardRows, stageRows, totals, money] = (await t.db.batch([
-    cardsFrom(t).where(t.where(deals, eq(deals.id, dealId))).limit(1),
+    cardsFrom(t)
+      .where(t.where(deals, eq(deals.id, dealId)))
+      .limit(1),
     t.db
       .select({
         id: pipelineStages.id,
@@ -225,10 +196,7 @@ export async function moveAnswer(t: TenantDb, dealId: number, pipelineId: number
       .where(t.where(pipelineStages, eq(pipelineStages.pipelineId, pipelineId)))
       .orderBy(asc(pipelineStages.position), asc(pipelineStages.id)),
     totalsQuery(t, pipelineId),
-    t.db
-      .select({ currency: tenants.currency, locale: tenants.locale })
-      .from(tenants)
-      .where(eq(tenants.id, t.tenantId)),
+    t.db.select({ currency: tenants.currency, locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)),
   ] as never)) as [
     CardRow[],
     StageChoice[],

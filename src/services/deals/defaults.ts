@@ -26,7 +26,8 @@ export const DEFAULT_LOST_REASONS = ["Price", "Went with a competitor", "No budg
 export function defaultPipelineStatements(db: Database, tenantId: string, now: number) {
   const stages = JSON.stringify(DEFAULT_STAGES);
   const reasons = JSON.stringify(DEFAULT_LOST_REASONS);
-  const pipeline = sql`(SELECT id FROM pipelines WHERE tenant_id = ${tenantId} AND name_key = ${DEFAULT_PIPELINE.toLowerCase()})`;
+  const pipeline = sql`(SELECT id FROM pipelines
+    WHERE tenant_id = ${tenantId} AND name_key = ${DEFAULT_PIPELINE.toLowerCase()})`;
   return [
     db.insert(pipelines).values({
       tenantId,
@@ -40,7 +41,8 @@ export function defaultPipelineStatements(db: Database, tenantId: string, now: n
     db
       .insert(pipelineStages)
       .select(
-        sql`SELECT NULL, ${tenantId}, ${pipeline}, s.value ->> 0, s.key, s.value ->> 1, ${now}, ${now} FROM json_each(${stages}) s`,
+        sql`SELECT NULL, ${tenantId}, ${pipeline}, s.value ->> 0, s.key, s.value ->> 1, ${now}, ${now}
+          FROM json_each(${stages}) s`,
       ),
     // id, tenant_id, name, name_key, position, created_at.
     db
