@@ -38,12 +38,10 @@ export function defaultPipelineStatements(db: Database, tenantId: string, now: n
       updatedAt: now,
     }),
     // Columns in table order: id, tenant_id, pipeline_id, name, position, probability, created_at, updated_at.
-    db
-      .insert(pipelineStages)
-      .select(
-        sql`SELECT NULL, ${tenantId}, ${pipeline}, s.value ->> 0, s.key, s.value ->> 1, ${now}, ${now}
+    db.insert(pipelineStages).select(
+      sql`SELECT NULL, ${tenantId}, ${pipeline}, s.value ->> 0, s.key, s.value ->> 1, ${now}, ${now}
           FROM json_each(${stages}) s`,
-      ),
+    ),
     // id, tenant_id, name, name_key, position, created_at.
     db
       .insert(lostReasons)

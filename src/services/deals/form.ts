@@ -213,9 +213,9 @@ export interface StageChoice {
   probability: number;
 }
 
-/** The workspace's pipelines and their stages, in order. */
-export async function pipelinesWithStages(t: TenantDb) {
-  const [pipes, stages] = await t.db.batch([
+/** The queries behind pipelinesWithStages (map with pipelinesFromRows), for batches. */
+export function pipelinesQueries(t: TenantDb) {
+  return [
     t.db
       .select({ id: pipelines.id, name: pipelines.name })
       .from(pipelines)
@@ -231,8 +231,17 @@ export async function pipelinesWithStages(t: TenantDb) {
       .from(pipelineStages)
       .where(t.where(pipelineStages))
       .orderBy(asc(pipelineStages.pipelineId), asc(pipelineStages.position), asc(pipelineStages.id)),
-  ]);
-  return pipes.map((p) => ({ ...p, stages: stages.filter((s) => s.pipelineId === p.id) as StageChoice[] }));
+  ] as const;
+}
+
+export function pipelinesFromRows(pipes: { id: number; name: string }[], stages: StageChoice[]) {
+  return pipes.map((p) => ({ ...p, stages: stages.filter((s) => s.pipelineId === p.id) }));
+}
+
+/** The workspace's pipelines and their stages, in order. */
+export async function pipelinesWithStages(t: TenantDb) {
+  const [pipes, stages] = await t.db.batch(pipelinesQueries(t));
+  return pipelinesFromRows(pipes, stages);
 }
 
 /**
