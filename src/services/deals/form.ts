@@ -196,14 +196,22 @@ export async function checkDealReferences(t: TenantDb, input: DealInput): Promis
   return { ok: true, pipelineId, companyName: company[0]?.name ?? null };
 }
 
-/** The workspace's default currency and number locale (settings → workspace). */
-export async function workspaceMoney(t: TenantDb): Promise<{ currency: string; locale: string }> {
-  const [row] = await t.db
+/** The query behind workspaceMoney, for batches (map with moneyFromRows). */
+export function workspaceMoneyQuery(t: TenantDb) {
+  return t.db
     .select({ currency: tenants.currency, locale: tenants.locale })
     .from(tenants)
     .where(eq(tenants.id, t.tenantId))
     .limit(1);
-  return { currency: row?.currency ?? "USD", locale: row?.locale ?? "en-US" };
+}
+
+export function moneyFromRows(rows: { currency: string; locale: string }[]) {
+  return { currency: rows[0]?.currency ?? "USD", locale: rows[0]?.locale ?? "en-US" };
+}
+
+/** The workspace's default currency and number locale (settings → workspace). */
+export async function workspaceMoney(t: TenantDb): Promise<{ currency: string; locale: string }> {
+  return moneyFromRows(await workspaceMoneyQuery(t));
 }
 
 export interface StageChoice {
