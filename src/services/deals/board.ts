@@ -9,7 +9,7 @@ import { companies, deals, dealStageTotals, memberships, pipelineStages, tenants
 import { tagsQuery } from "../records/tags";
 import { ownersQuery } from "../records/workspace";
 import { boardColumnsQuery } from "./columns";
-import { pipelinesFromRows, pipelinesQueries, pipelinesWithStages, type StageChoice } from "./form";
+import { pipelinesFromRows, pipelinesQueries, pipelinesWithStages, type StageChoice } from "./choices";
 import { encodeCursor, initialsOf, likeContains, type ColumnCursor } from "./cards";
 import { isoDay } from "./statements";
 

@@ -13,7 +13,7 @@ import { roleAtLeast } from "../../../lib/roles";
 import { requireRole } from "../../../middleware/session";
 import { loadBoard, loadColumnPage, type BoardFilters } from "../../../services/deals/board";
 import { decodeCursor } from "../../../services/deals/cards";
-import { workspaceMoney } from "../../../services/deals/form";
+import { workspaceMoney } from "../../../services/deals/choices";
 import { authOf, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
 import { BoardPage, ColumnFullPage, ColumnPage, type BoardFilterValues } from "../../../../views/pages/deals/BoardPage";

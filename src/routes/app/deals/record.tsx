@@ -18,7 +18,7 @@ import {
   pipelinesQueries,
   workspaceMoneyQuery,
   type StageChoice,
-} from "../../../services/deals/form";
+} from "../../../services/deals/choices";
 import { closeDeal, LOST_REASON_MAX, listLostReasons, moveDeal, reopenDeal } from "../../../services/deals/outcome";
 import { dealPageFromResults, dealPageStatements } from "../../../services/deals/page";
 import { isoDay, isRealDate } from "../../../services/deals/statements";
