@@ -8,7 +8,9 @@ import type { TenantDb } from "../../db/scoped";
 import { companies, deals, dealStageTotals, memberships, pipelineStages, tenants, users } from "../../db/schema";
 import { tagsQuery } from "../records/tags";
 import { ownersQuery } from "../records/workspace";
-import { pipelinesWithStages, type StageChoice } from "./form";
+import { boardColumnsQuery } from "./columns";
+import { pipelinesFromRows, pipelinesQueries, pipelinesWithStages, type StageChoice } from "./choices";
+import { encodeCursor, initialsOf, likeContains, type ColumnCursor } from "./cards";
 import { isoDay } from "./statements";
 
 export const CARDS_PER_COLUMN = 50;
@@ -26,30 +28,9 @@ export interface BoardFilters {
   q?: string | null;
 }
 
-/** Where a column's page ends: the last card's close key and id. */
-export interface ColumnCursor {
-  closeKey: string;
-  id: number;
-}
-
-export function encodeCursor(c: ColumnCursor): string {
-  return `${c.closeKey}~${c.id}`;
-}
-
-/** A cursor from the URL, or null when it is not one this board wrote. */
-export function decodeCursor(raw: string | undefined | null): ColumnCursor | null {
-  const m = raw ? /^(\d{4}-\d{2}-\d{2})~([1-9]\d{0,14})$/.exec(raw) : null;
-  return m ? { closeKey: m[1]!, id: Number(m[2]) } : null;
-}
-
-/** `%text%` for LIKE with the wildcards and the escape character of the text itself escaped. */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
-
 // Owner and amount are compared as "+column": the unary plus keeps SQLite from choosing their indexes
 // over deals_tenant_stage_idx, whose order is the column's order (no sort, stops at 51 rows).
-function filterConditions(t: TenantDb, f: BoardFilters): (SQL | undefined)[] {
+export function filterConditions(t: TenantDb, f: BoardFilters): (SQL | undefined)[] {
   return [
     f.ownerId ? sql`+${deals.ownerId} = ${f.ownerId}` : undefined,
     f.tagId
@@ -103,12 +84,12 @@ export function columnQuery(t: TenantDb, stageId: number, filters: BoardFilters,
 }
 
 /** Won or lost deals of the pipeline closed on or after `since` (all of them without), newest first. */
-function closedQuery(t: TenantDb, pipelineId: number, status: "won" | "lost", since: string | null) {
+function closedQuery(t: TenantDb, pipelineId: number | SQL, status: "won" | "lost", since: string | null) {
   return cardsFrom(t)
     .where(
       t.where(
         deals,
-        eq(deals.pipelineId, pipelineId),
+        sql`${deals.pipelineId} = ${pipelineId}`,
         eq(deals.status, status),
         since ? gte(deals.closedOn, since) : undefined,
       ),
@@ -127,17 +108,6 @@ export interface Card {
   closedOn: string | null;
   owner: { initials: string; label: string } | null;
   overdue: boolean;
-}
-
-/** "Ada Lovelace" → "AL"; without a name, the first two letters of the address. */
-export function initialsOf(name: string | null, email: string): string {
-  const words = (name ?? "").trim().split(/\s+/).filter(Boolean);
-  if (words.length >= 2) return (words[0]![0]! + words[words.length - 1]![0]!).toUpperCase();
-  if (words.length === 1) return words[0]!.slice(0, 2).toUpperCase();
-  return email
-    .replace(/[^a-zA-Z0-9]/g, "")
-    .slice(0, 2)
-    .toUpperCase();
 }
 
 type CardRow = Awaited<ReturnType<typeof columnQuery>>[number];
@@ -173,7 +143,7 @@ export interface StageHead {
   totals: { currency: string; amountMinor: number }[];
 }
 
-function totalsQuery(t: TenantDb, pipelineId: number) {
+function totalsQuery(t: TenantDb, pipelineId: number | SQL) {
   return t.db
     .select({
       stageId: dealStageTotals.stageId,
@@ -213,7 +183,9 @@ function headsOf(
  */
 export async function moveAnswer(t: TenantDb, dealId: number, pipelineId: number, now: number) {
   const [cardRows, stageRows, totals, money] = (await t.db.batch([
-    cardsFrom(t).where(t.where(deals, eq(deals.id, dealId))).limit(1),
+    cardsFrom(t)
+      .where(t.where(deals, eq(deals.id, dealId)))
+      .limit(1),
     t.db
       .select({
         id: pipelineStages.id,
@@ -225,10 +197,7 @@ export async function moveAnswer(t: TenantDb, dealId: number, pipelineId: number
       .where(t.where(pipelineStages, eq(pipelineStages.pipelineId, pipelineId)))
       .orderBy(asc(pipelineStages.position), asc(pipelineStages.id)),
     totalsQuery(t, pipelineId),
-    t.db
-      .select({ currency: tenants.currency, locale: tenants.locale })
-      .from(tenants)
-      .where(eq(tenants.id, t.tenantId)),
+    t.db.select({ currency: tenants.currency, locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)),
   ] as never)) as [
     CardRow[],
     StageChoice[],
@@ -248,39 +217,50 @@ export interface BoardOptions {
 }
 
 /**
- * Everything the board shows, in two round trips: the pipelines (to choose one), then the heads,
- * every column's first page, the Won and Lost areas and the filters' choices in one batch. Null when the pipeline asked
+ * Everything the board shows in ONE batch: the pipelines, the heads, every column's first page (one
+ * statement, columns.ts), the Won and Lost areas and the filters' choices. Null when the pipeline asked
  * for is not the workspace's.
  */
 export async function loadBoard(t: TenantDb, o: BoardOptions) {
-  const pipes = await pipelinesWithStages(t);
-  const pipeline = o.pipelineId === null ? pipes[0] : pipes.find((p) => p.id === o.pipelineId);
-  if (!pipeline) return null;
   const today = isoDay(o.now);
   const since = o.showClosed ? null : isoDay(o.now - CLOSED_DAYS * 86_400_000);
-  const columns = pipeline.stages.map((s) => columnQuery(t, s.id, o.filters));
-  const [money, owners, tagRows, totals, won, lost, ...columnRows] = (await t.db.batch([
+  // The pipeline asked for, or the workspace's first: a subquery, so nothing has to be read first.
+  const chosen =
+    o.pipelineId ?? sql`(SELECT id FROM pipelines WHERE tenant_id = ${t.tenantId} ORDER BY position, id LIMIT 1)`;
+  const [pipeRows, stageRows, money, owners, tagRows, totals, won, lost, cardRows] = (await t.db.batch([
+    ...pipelinesQueries(t),
     t.db.select({ currency: tenants.currency, locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)),
     ownersQuery(t),
     tagsQuery(t),
-    totalsQuery(t, pipeline.id),
-    closedQuery(t, pipeline.id, "won", since),
-    closedQuery(t, pipeline.id, "lost", since),
-    ...columns,
+    totalsQuery(t, chosen),
+    closedQuery(t, chosen, "won", since),
+    closedQuery(t, chosen, "lost", since),
+    boardColumnsQuery(t, chosen, filterConditions(t, o.filters), CARDS_PER_COLUMN + 1),
   ] as never)) as [
+    { id: number; name: string }[],
+    StageChoice[],
     { currency: string; locale: string }[],
     Awaited<ReturnType<typeof ownersQuery>>,
     Awaited<ReturnType<typeof tagsQuery>>,
     Awaited<ReturnType<typeof totalsQuery>>,
     CardRow[],
     CardRow[],
-    ...CardRow[][],
+    (CardRow & { stageId: number })[],
   ];
+  const pipes = pipelinesFromRows(pipeRows, stageRows);
+  const pipeline = o.pipelineId === null ? pipes[0] : pipes.find((p) => p.id === o.pipelineId);
+  if (!pipeline) return null;
   const heads = headsOf(pipeline.stages, totals);
   return {
     pipelines: pipes.map((p) => ({ id: p.id, name: p.name })),
     pipeline: { id: pipeline.id, name: pipeline.name, stages: pipeline.stages },
-    columns: heads.map((head, i) => ({ head, ...toCards(columnRows[i] ?? [], today) })),
+    columns: heads.map((head) => ({
+      head,
+      ...toCards(
+        cardRows.filter((r) => r.stageId === head.stage.id),
+        today,
+      ),
+    })),
     won: toCards(won, today, true),
     lost: toCards(lost, today, true),
     today,

@@ -13,6 +13,7 @@ import { contactDisplayName } from "../contacts/names";
 import { listCustomFields, parseCustomFieldsForm, type CustomField } from "../records/custom-fields";
 import { listTags, ownedTagIds } from "../records/tags";
 import { listOwners } from "../records/workspace";
+import { pipelinesWithStages, workspaceMoney } from "./choices";
 import { isRealDate } from "./statements";
 
 export const DEAL_LIMITS = { name: 200, role: 60, contacts: 20, tags: 50, tagName: 50, choices: 500 } as const;
@@ -194,45 +195,6 @@ export async function checkDealReferences(t: TenantDb, input: DealInput): Promis
   if (tags.length !== input.tagIds.length) errors.tag_ids = "Choose tags from the list.";
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, pipelineId, companyName: company[0]?.name ?? null };
-}
-
-/** The workspace's default currency and number locale (settings → workspace). */
-export async function workspaceMoney(t: TenantDb): Promise<{ currency: string; locale: string }> {
-  const [row] = await t.db
-    .select({ currency: tenants.currency, locale: tenants.locale })
-    .from(tenants)
-    .where(eq(tenants.id, t.tenantId))
-    .limit(1);
-  return { currency: row?.currency ?? "USD", locale: row?.locale ?? "en-US" };
-}
-
-export interface StageChoice {
-  id: number;
-  name: string;
-  pipelineId: number;
-  probability: number;
-}
-
-/** The workspace's pipelines and their stages, in order. */
-export async function pipelinesWithStages(t: TenantDb) {
-  const [pipes, stages] = await t.db.batch([
-    t.db
-      .select({ id: pipelines.id, name: pipelines.name })
-      .from(pipelines)
-      .where(t.where(pipelines))
-      .orderBy(asc(pipelines.position), asc(pipelines.id)),
-    t.db
-      .select({
-        id: pipelineStages.id,
-        name: pipelineStages.name,
-        pipelineId: pipelineStages.pipelineId,
-        probability: pipelineStages.probability,
-      })
-      .from(pipelineStages)
-      .where(t.where(pipelineStages))
-      .orderBy(asc(pipelineStages.pipelineId), asc(pipelineStages.position), asc(pipelineStages.id)),
-  ]);
-  return pipes.map((p) => ({ ...p, stages: stages.filter((s) => s.pipelineId === p.id) as StageChoice[] }));
 }
 
 /**

@@ -77,8 +77,8 @@ export async function moveDeal(t: TenantDb, actor: Actor, dealId: number, stageI
   return { ok: true, moved: results[3]!.length > 0, pipelineId: stage.pipelineId };
 }
 
-/** The workspace's lost reasons, in order. */
-export async function listLostReasons(t: TenantDb) {
+/** The workspace's lost reasons, in order (a query: await it, or put it in a batch). */
+export function listLostReasons(t: TenantDb) {
   return t.db
     .select({ id: lostReasons.id, name: lostReasons.name })
     .from(lostReasons)

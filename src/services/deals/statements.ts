@@ -14,7 +14,8 @@ export const NEW_DEAL_ID = sql`(SELECT seq FROM sqlite_sequence WHERE name = 'de
 export function totalsOut(t: TenantDb, dealId: number | SQL, extra: SQL = sql`1`): SQL {
   return sql`UPDATE deal_stage_totals
     SET deals = deals - 1,
-      amount_minor = amount_minor - (SELECT d.amount_minor FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId})
+      amount_minor = amount_minor - (SELECT d.amount_minor FROM deals d
+        WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId})
     WHERE tenant_id = ${t.tenantId} AND (stage_id, currency) IN (SELECT d.stage_id, d.currency FROM deals d
       WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId} AND d.status = 'open' AND ${extra})`;
 }

@@ -183,7 +183,8 @@ export async function updateDeal(
   const version = Math.max(actor.now, version0 + 1);
   const beforeGuard = sql`d.updated_at = ${version0}`;
   const afterGuard = sql`d.updated_at = ${version}`;
-  const exists = sql`EXISTS (SELECT 1 FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${id} AND ${afterGuard})`;
+  const exists = sql`EXISTS (SELECT 1 FROM deals d
+    WHERE d.tenant_id = ${t.tenantId} AND d.id = ${id} AND ${afterGuard})`;
   const stageChanged = d.stageId !== input.stageId;
   const tagsChanged = tagNames(before.tags.map((g) => g.id)) !== tagNames(input.tagIds);
   const changedValues = new Map(

@@ -32,7 +32,8 @@ export function cardHtml(c: CardView): Markup {
 /** The "Load more" item at the end of a column; htmx replaces it with the next page. */
 export function loadMoreHtml(href: string | null): Markup | string {
   if (!href) return "";
-  return html`<li class="more"><a href="${href}" hx-get="${href}" hx-target="closest li" hx-swap="outerHTML">Load more</a></li>`;
+  return html`<li class="more"><a href="${href}" hx-get="${href}" hx-target="closest li" hx-swap="outerHTML"
+    >Load more</a></li>`;
 }
 
 /** What a column head says: "Lead · 12 · $48,000 · weighted $4,800", other currencies beside it. */

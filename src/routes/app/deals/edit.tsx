@@ -13,10 +13,10 @@ import {
   checkDealReferences,
   dealFormChoices,
   parseDealForm,
-  workspaceMoney,
   type DealFormBody,
   type DealInput,
 } from "../../../services/deals/form";
+import { workspaceMoney } from "../../../services/deals/choices";
 import { getStage } from "../../../services/deals/outcome";
 import { getDealForEdit } from "../../../services/deals/page";
 import { createDeal, updateDeal } from "../../../services/deals/write";

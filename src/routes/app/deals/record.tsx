@@ -12,7 +12,13 @@ import { render, wantsFragment } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { requireRole } from "../../../middleware/session";
 import { moveAnswer } from "../../../services/deals/board";
-import { pipelinesWithStages, workspaceMoney } from "../../../services/deals/form";
+import {
+  moneyFromRows,
+  pipelinesFromRows,
+  pipelinesQueries,
+  workspaceMoneyQuery,
+  type StageChoice,
+} from "../../../services/deals/choices";
 import { closeDeal, LOST_REASON_MAX, listLostReasons, moveDeal, reopenDeal } from "../../../services/deals/outcome";
 import { dealPageFromResults, dealPageStatements } from "../../../services/deals/page";
 import { isoDay, isRealDate } from "../../../services/deals/statements";
@@ -35,13 +41,23 @@ async function dealPage(
 ) {
   if (id === null) return errorResponse(c, 404);
   const t = tenantOf(c);
-  const [results, pipes, reasons, money] = await Promise.all([
-    t.db.batch(dealPageStatements(t, id) as never) as Promise<unknown[]>,
-    pipelinesWithStages(t),
+  // One round trip: the deal's own reads, its pipeline's stages, the lost reasons and the currency.
+  const page = dealPageStatements(t, id);
+  const results = (await t.db.batch([
+    ...page,
+    ...pipelinesQueries(t),
     listLostReasons(t),
-    workspaceMoney(t),
-  ]);
-  const found = dealPageFromResults(id, results);
+    workspaceMoneyQuery(t),
+  ] as never)) as unknown[];
+  const [pipeRows, stageRows, reasons, moneyRows] = results.slice(page.length) as [
+    { id: number; name: string }[],
+    StageChoice[],
+    { id: number; name: string }[],
+    { currency: string; locale: string }[],
+  ];
+  const pipes = pipelinesFromRows(pipeRows, stageRows);
+  const money = moneyFromRows(moneyRows);
+  const found = dealPageFromResults(id, results.slice(0, page.length));
   if (!found) return errorResponse(c, 404);
   const auth = authOf(c);
   const d = found.deal;
