@@ -21,9 +21,25 @@ export function currencyCodes(): string[] {
   return [...currencies].sort();
 }
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * One Intl.NumberFormat per locale and options, made once: making one costs as much as formatting
+ * hundreds of numbers, and a board formats 300 amounts.
+ */
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** How many minor-unit digits a currency has (2 for EUR, 0 for JPY, 3 for BHD). */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 interface Separators {
@@ -66,10 +82,9 @@ export function parseAmount(input: string, locale: string, currency: string): Am
   if (sep.group === "\u2019") text = text.replace(/'/g, sep.group);
   if (text === "") return { ok: false, message: "Enter an amount." };
   if (text.startsWith("-")) return { ok: false, message: "An amount cannot be negative." };
-  const example = new Intl.NumberFormat(locale, {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(12500.5);
+  const example = numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    12500.5,
+  );
   const refuse = { ok: false as const, message: `Enter an amount like ${example}.` };
   const [integerPart, fraction, ...rest] = text.split(sep.decimal);
   if (rest.length > 0 || integerPart === undefined || integerPart === "") return refuse;
@@ -101,7 +116,7 @@ export function parseAmount(input: string, locale: string, currency: string): Am
 /** An amount for reading, in the reader's locale: "$12,500.50", "12.500,50 €". */
 export function formatAmount(minor: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits }).format(
+  return numberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits }).format(
     minor / 10 ** digits,
   );
 }
@@ -109,7 +124,7 @@ export function formatAmount(minor: number, currency: string, locale: string): s
 /** An amount as a form shows it for editing, without the currency: "12,500.50" or "12.500,50". */
 export function amountForInput(minor: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+  return numberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
     minor / 10 ** digits,
   );
 }

@@ -11,15 +11,20 @@ import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";
 
 describe("deferSessionCheck", () => {
-  it("starts exactly the contacts list, a contact's page and a company's page", () => {
+  it("starts exactly the contacts list, a contact's page, a company's page and the deal board", () => {
     const firstHandler = new Map<string, unknown>();
     for (const r of app.routes) {
       const key = `${r.method} ${r.path}`;
       if (r.method !== "ALL" && !firstHandler.has(key)) firstHandler.set(key, r.handler);
     }
     const deferring = [...firstHandler].filter(([, handler]) => handler === deferSessionCheck).map(([key]) => key);
-    expect(deferring.sort()).toEqual(["GET /app/companies/:id", "GET /app/contacts", "GET /app/contacts/:id"]);
-    expect(app.routes.filter((r) => r.handler === deferSessionCheck)).toHaveLength(3);
+    expect(deferring.sort()).toEqual([
+      "GET /app/companies/:id",
+      "GET /app/contacts",
+      "GET /app/contacts/:id",
+      "GET /app/deals",
+    ]);
+    expect(app.routes.filter((r) => r.handler === deferSessionCheck)).toHaveLength(4);
   });
 
   it("leaves the routes matched beside them to the usual session check", async () => {

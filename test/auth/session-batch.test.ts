@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { cookieHeader, send, setCookies, statusOf, textOf } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
+import { insertDeal, userIdOf } from "../deals/data-helpers";
 
 const HINT = "__Host-tenant";
 
@@ -247,5 +248,32 @@ describe("a company's page with the workspace cookie", () => {
     const noSession = await send(`/app/companies/${theirs}`, { cookie: `__Host-session=a.b; ${HINT}=${b.tenantId}` });
     expect(noSession.status).toBe(303);
     expect(await noSession.text()).not.toContain("Their Secret Ltd");
+  });
+});
+
+describe("the deal board with the workspace cookie", () => {
+  it("reads the session and the whole board in one round trip, and 'my deals' still knows who is asking", async () => {
+    const a = await ownerWithHint("Board Batch Co");
+    const member = await memberOf(a.tenantId, "member");
+    const me = await userIdOf(a.email);
+    await insertDeal(a.tenantId, { name: "Mine to win", ownerId: me });
+    await insertDeal(a.tenantId, { name: "Theirs to win", ownerId: await userIdOf(member.email) });
+    const counting = countingDb();
+    const res = await send("/app/deals", { cookie: a.cookie, env: { DB: counting.binding } });
+    expect(res.status).toBe(200);
+    const board = await res.text();
+    expect(board).toContain("Mine to win");
+    expect(board).toContain("Theirs to win");
+    expect(counting.roundTrips.count).toBe(1);
+    const mine = await textOf("/app/deals?owner=me", { cookie: a.cookie });
+    expect(mine).toContain("Mine to win");
+    expect(mine).not.toContain("Theirs to win");
+    // A forged workspace cookie reads nothing of that workspace: the session's own board answers.
+    const other = await ownerWithHint("Other Board Co");
+    await insertDeal(other.tenantId, { name: "Not yours" });
+    const forged = a.cookie.replace(/__Host-tenant=[^;]+/, `__Host-tenant=${other.tenantId}`);
+    const page = await textOf("/app/deals", { cookie: forged });
+    expect(page).toContain("Mine to win");
+    expect(page).not.toContain("Not yours");
   });
 });

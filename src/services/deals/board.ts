@@ -217,17 +217,16 @@ export interface BoardOptions {
 }
 
 /**
- * Everything the board shows in ONE batch: the pipelines, the heads, every column's first page (one
- * statement, columns.ts), the Won and Lost areas and the filters' choices. Null when the pipeline asked
- * for is not the workspace's.
+ * Everything the board shows, as the statements of ONE batch: the pipelines, the heads, every
+ * column's first page (one statement, columns.ts), the Won and Lost areas and the filters' choices.
+ * The route adds the session check to the same batch (withSessionBatch); read them with boardFromRows.
  */
-export async function loadBoard(t: TenantDb, o: BoardOptions) {
-  const today = isoDay(o.now);
+export function boardStatements(t: TenantDb, o: BoardOptions) {
   const since = o.showClosed ? null : isoDay(o.now - CLOSED_DAYS * 86_400_000);
   // The pipeline asked for, or the workspace's first: a subquery, so nothing has to be read first.
   const chosen =
     o.pipelineId ?? sql`(SELECT id FROM pipelines WHERE tenant_id = ${t.tenantId} ORDER BY position, id LIMIT 1)`;
-  const [pipeRows, stageRows, money, owners, tagRows, totals, won, lost, cardRows] = (await t.db.batch([
+  return [
     ...pipelinesQueries(t),
     t.db.select({ currency: tenants.currency, locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)),
     ownersQuery(t),
@@ -236,7 +235,13 @@ export async function loadBoard(t: TenantDb, o: BoardOptions) {
     closedQuery(t, chosen, "won", since),
     closedQuery(t, chosen, "lost", since),
     boardColumnsQuery(t, chosen, filterConditions(t, o.filters), CARDS_PER_COLUMN + 1),
-  ] as never)) as [
+  ] as const;
+}
+
+/** The board from boardStatements' results. Null when the pipeline asked for is not the workspace's. */
+export function boardFromRows(results: readonly unknown[], o: BoardOptions) {
+  const today = isoDay(o.now);
+  const [pipeRows, stageRows, money, owners, tagRows, totals, won, lost, cardRows] = results as [
     { id: number; name: string }[],
     StageChoice[],
     { currency: string; locale: string }[],
@@ -268,6 +273,11 @@ export async function loadBoard(t: TenantDb, o: BoardOptions) {
     members: owners,
     tags: tagRows,
   };
+}
+
+/** The board in one batch of its own (boardStatements, then boardFromRows). */
+export async function loadBoard(t: TenantDb, o: BoardOptions) {
+  return boardFromRows((await t.db.batch(boardStatements(t, o) as never)) as unknown[], o);
 }
 
 /** One more page of a column (the stage must be the workspace's: else null). */

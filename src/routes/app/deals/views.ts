@@ -1,25 +1,12 @@
 /** Turning the board's data into what its views show: amounts formatted in the workspace's locale. */
+import { minorDigits, numberFormat } from "../../../lib/money";
 import type { Card, StageHead } from "../../../services/deals/board";
 import type { CardView, HeadView } from "../../../../views/pages/deals/BoardCards";
 
-const formats = new Map<string, Intl.NumberFormat>();
-
 /** An amount in whole major units for cards and heads ("$12,500"): the deal page shows the cents. */
 export function wholeAmount(minor: number, currency: string, locale: string): string {
-  const key = `${locale}|${currency}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(locale, {
-      style: "currency",
-      currency,
-      maximumFractionDigits: 0,
-      minimumFractionDigits: 0,
-    });
-    formats.set(key, f);
-  }
-  const digits =
-    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return f.format(minor / 10 ** digits);
+  const f = numberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
+  return f.format(minor / 10 ** minorDigits(currency));
 }
 
 export function cardView(c: Card, locale: string): CardView {
