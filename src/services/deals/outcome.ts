@@ -34,28 +34,24 @@ export type MoveResult =
   | { ok: true; moved: boolean; pipelineId: number }
   | { ok: false; reason: "not_found" | "other_pipeline" };
 
-/** Moves a deal to `stageId` of its own pipeline. Moving it where it is already changes nothing. */
+/**
+ * Moves a deal to `stageId` of its own pipeline, in ONE batch: every write holds only while the stage
+ * is the workspace's and in the deal's pipeline (read by subquery), and the batch ends by reading the
+ * stage and the deal, so the answer (not found, another pipeline, moved) costs no round trip of its own.
+ * Moving it where it is already changes nothing.
+ */
 export async function moveDeal(t: TenantDb, actor: Actor, dealId: number, stageId: number): Promise<MoveResult> {
-  const [stages, deal] = await t.db.batch([
-    stageQuery(t, stageId),
-    t.db
-      .select({ pipelineId: deals.pipelineId })
-      .from(deals)
-      .where(t.where(deals, eq(deals.id, dealId)))
-      .limit(1),
-  ]);
-  const stage = stages[0];
-  if (!stage || !deal[0]) return { ok: false, reason: "not_found" };
-  if (deal[0].pipelineId !== stage.pipelineId) return { ok: false, reason: "other_pipeline" };
   const now = actor.now;
-  // Only while the deal is elsewhere in this pipeline: a concurrent edit that changed its pipeline wins.
-  const moving = sql`d.stage_id != ${stageId} AND d.pipeline_id = ${stage.pipelineId}`;
+  const target = sql`(SELECT s.pipeline_id FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId} AND s.id = ${stageId})`;
+  const targetName = sql`(SELECT s.name FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId} AND s.id = ${stageId})`;
+  // Only while the deal is elsewhere in the stage's pipeline: a concurrent edit that changed its pipeline wins.
+  const moving = sql`d.stage_id != ${stageId} AND d.pipeline_id = ${target}`;
   const results = await runRawBatchRows(t.db, [
     dealActivity(t, dealId, {
       actorId: actor.userId,
       kind: "moved",
       detail: sql`json_object('stage', json_array((SELECT s.name FROM pipeline_stages s
-        WHERE s.tenant_id = ${t.tenantId} AND s.id = d.stage_id), ${stage.name}))`,
+        WHERE s.tenant_id = ${t.tenantId} AND s.id = d.stage_id), ${targetName}))`,
       now,
       when: moving,
     }),
@@ -68,13 +64,18 @@ export async function moveDeal(t: TenantDb, actor: Actor, dealId: number, stageI
         { stageId, updatedAt: now, lastActivityAt: now },
         eq(deals.id, dealId),
         sql`${deals.stageId} != ${stageId}`,
-        eq(deals.pipelineId, stage.pipelineId),
+        sql`${deals.pipelineId} = ${target}`,
       )
       .returning({ id: deals.id }),
     totalsIn(t, dealId),
     historyOpen(t, dealId, actor.userId, now, noOpenSpan(t)),
+    sql`SELECT ${target} AS stagePipeline,
+      (SELECT d.pipeline_id FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId}) AS dealPipeline`,
   ]);
-  return { ok: true, moved: results[3]!.length > 0, pipelineId: stage.pipelineId };
+  const found = results[6]![0] as { stagePipeline: number | null; dealPipeline: number | null } | undefined;
+  if (!found || found.stagePipeline === null || found.dealPipeline === null) return { ok: false, reason: "not_found" };
+  if (found.stagePipeline !== found.dealPipeline) return { ok: false, reason: "other_pipeline" };
+  return { ok: true, moved: results[3]!.length > 0, pipelineId: found.stagePipeline };
 }
 
 /** The workspace's lost reasons, in order (a query: await it, or put it in a batch). */
