@@ -11,7 +11,7 @@ import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";
 
 describe("deferSessionCheck", () => {
-  it("starts exactly the contacts list, a contact's page, a company's page and the deal board", () => {
+  it("starts exactly the contacts list, a contact's page, a company's page, the deal board and the deal list", () => {
     const firstHandler = new Map<string, unknown>();
     for (const r of app.routes) {
       const key = `${r.method} ${r.path}`;
@@ -23,8 +23,9 @@ describe("deferSessionCheck", () => {
       "GET /app/contacts",
       "GET /app/contacts/:id",
       "GET /app/deals",
+      "GET /app/deals/list",
     ]);
-    expect(app.routes.filter((r) => r.handler === deferSessionCheck)).toHaveLength(4);
+    expect(app.routes.filter((r) => r.handler === deferSessionCheck)).toHaveLength(5);
   });
 
   it("leaves the routes matched beside them to the usual session check", async () => {

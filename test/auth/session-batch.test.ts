@@ -251,8 +251,8 @@ describe("a company's page with the workspace cookie", () => {
   });
 });
 
-describe("the deal board with the workspace cookie", () => {
-  it("reads the session and the whole board in one round trip, and 'my deals' still knows who is asking", async () => {
+describe("the deal board and list with the workspace cookie", () => {
+  it("read the session and the whole page in one round trip, and 'my deals' still knows who is asking", async () => {
     const a = await ownerWithHint("Board Batch Co");
     const member = await memberOf(a.tenantId, "member");
     const me = await userIdOf(a.email);
@@ -268,6 +268,14 @@ describe("the deal board with the workspace cookie", () => {
     const mine = await textOf("/app/deals?owner=me", { cookie: a.cookie });
     expect(mine).toContain("Mine to win");
     expect(mine).not.toContain("Theirs to win");
+    const list = countingDb();
+    const listed = await send("/app/deals/list", { cookie: a.cookie, env: { DB: list.binding } });
+    expect(listed.status).toBe(200);
+    expect(await listed.text()).toContain("Theirs to win");
+    expect(list.roundTrips.count).toBe(1);
+    const myList = await textOf("/app/deals/list?mine=1", { cookie: a.cookie });
+    expect(myList).toContain("Mine to win");
+    expect(myList).not.toContain("Theirs to win");
     // A forged workspace cookie reads nothing of that workspace: the session's own board answers.
     const other = await ownerWithHint("Other Board Co");
     await insertDeal(other.tenantId, { name: "Not yours" });
@@ -275,5 +283,6 @@ describe("the deal board with the workspace cookie", () => {
     const page = await textOf("/app/deals", { cookie: forged });
     expect(page).toContain("Mine to win");
     expect(page).not.toContain("Not yours");
+    expect(await textOf("/app/deals/list", { cookie: forged })).not.toContain("Not yours");
   });
 });

@@ -4,7 +4,6 @@
  * index; the filtered set's totals per currency (a bounded aggregate); all in one D1 batch.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import type { DealStatus } from "../../db/schema";
 import { currencyCodes, minorDigits } from "../../lib/money";
@@ -224,16 +223,44 @@ export function contextFromRows(rows: Record<string, string>[]): DealListContext
   };
 }
 
-/** Everything the list page reads, in ONE batch: the page, the footer, the context. */
-export async function readDealsList(t: TenantDb, q: DealListQuery) {
-  const [list, totals, around] = await rawBatchResults(t.db, [
-    dealsListQuery(t, q),
-    dealsFooterQuery(t, q),
-    dealsListContextQuery(t),
-  ]);
-  const fetched = list!.results as DealListRow[];
-  const footer = totals!.results as { totals: string }[];
-  const context = around!.results as Record<string, string>[];
+/** A hand-written statement's rows as a drizzle select (`fields` name its columns), so it can join a batch. */
+function selectFrom<K extends string>(t: TenantDb, statement: SQL, fields: readonly K[]) {
+  return t.db
+    .select(Object.fromEntries(fields.map((f) => [f, sql.raw(`"${f}"`)])) as Record<K, SQL<unknown>>)
+    .from(sql`(${statement})`);
+}
+
+const ROW_FIELDS = [
+  "id",
+  "name",
+  "amountMinor",
+  "currency",
+  "status",
+  "closeDate",
+  "ownerId",
+  "updatedAt",
+  "companyId",
+  "companyName",
+  "stageName",
+  "pipelineName",
+  "sortValue",
+] as const satisfies readonly (keyof DealListRow)[];
+
+/**
+ * Everything the list page reads, as the statements of ONE batch (the page, the footer, the context);
+ * the route adds the session check to it (withSessionBatch). Read them with dealsListFromResults.
+ */
+export function dealsListStatements(t: TenantDb, q: DealListQuery) {
+  return [
+    selectFrom(t, dealsListQuery(t, q), ROW_FIELDS),
+    selectFrom(t, dealsFooterQuery(t, q), ["totals"]),
+    selectFrom(t, dealsListContextQuery(t), ["pipelines", "tags", "members", "currency", "locale"]),
+  ] as const;
+}
+
+/** The page, footer and context from dealsListStatements' results (one more read only past the start). */
+export async function dealsListFromResults(t: TenantDb, q: DealListQuery, results: readonly unknown[]) {
+  const [fetched, footer, context] = results as [DealListRow[], { totals: string }[], Record<string, string>[]];
   let page = dealsPageOf(fetched, q);
   // Nothing before the cursor any more (those deals went): start from the beginning.
   if (q.cursor?.back && fetched.length === 0)
