@@ -8,7 +8,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send, textOf } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
-import { fixture, importFile, jobId, utf8, waitFor } from "./helpers";
+import { deliver, HeldQueue, jobEnv } from "../jobs/helpers";
+import { fixture, importFile, job, jobId, utf8, waitFor } from "./helpers";
 
 const expected = JSON.parse(new TextDecoder().decode(fixture("expected.json"))) as Record<
   string,
@@ -184,6 +185,50 @@ describe("deal imports: Pipedrive's export", () => {
     expect(preview.unchanged_count).toBe(expected["pipedrive-deals.csv"]!.valid);
     expect(result.status).toBe("done");
     expect(await dealState(owner.tenantId)).toEqual(before);
+  });
+});
+
+describe("deal imports: people", () => {
+  it("links the owner by a member's email and contacts by email (with a role) or a full name; lists unknown emails", async () => {
+    const owner = await newTenant();
+    const ids = await seed(
+      owner.tenantId,
+      ["Globex"],
+      [
+        ["Grace", "Nowak", "grace@globex.example"],
+        ["Ludwig", "van Beethoven", null],
+      ],
+    );
+    const other = await newTenant();
+    await seed(other.tenantId, [], [["Eve", "Other", "eve@other.example"]]);
+    const csv = [
+      "Name,Amount,Company,Contacts,Owner",
+      `Big one,10,globex,GRACE@globex.example (Champion); Ludwig van Beethoven; eve@other.example,${owner.email}`,
+      "Small one,5,,,nobody@nowhere.example",
+    ].join("\n");
+    const { id, result } = await importDeals(owner.cookie, csv);
+    expect(result.status).toBe("done");
+    const deals = await env.DB.prepare("SELECT name, owner_id, company_id FROM deals WHERE tenant_id = ? ORDER BY id")
+      .bind(owner.tenantId)
+      .all<{ name: string; owner_id: string | null; company_id: number | null }>();
+    const userId = await env.DB.prepare("SELECT id FROM users WHERE email = ?")
+      .bind(owner.email)
+      .first<{ id: string }>();
+    expect(deals.results).toEqual([
+      { name: "Big one", owner_id: userId!.id, company_id: ids.Globex },
+      { name: "Small one", owner_id: null, company_id: null },
+    ]);
+    const links = await env.DB.prepare(
+      "SELECT contact_id, role FROM deal_contacts WHERE tenant_id = ? ORDER BY contact_id",
+    )
+      .bind(owner.tenantId)
+      .all();
+    expect(links.results).toEqual([
+      { contact_id: ids["Grace Nowak"], role: "Champion" },
+      { contact_id: ids["Ludwig van Beethoven"], role: null },
+    ]);
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
+    expect(page).toContain("eve@other.example");
   });
 });
 
@@ -368,5 +413,52 @@ describe("deal imports: the upload", () => {
     const preview = await waitFor(id, ["ready", "failed"]);
     // "Lead" is a stage of Sales, not of Renewals: a row problem, not a new stage.
     expect(preview).toMatchObject({ status: "ready", new_count: 1, invalid_count: 1 });
+  });
+});
+
+describe("deal imports: queue steps delivered twice", () => {
+  it("a 3-chunk file committed and undone with every message delivered twice at once keeps totals and counter exact", async () => {
+    const owner = await newTenant();
+    const before = await dealState(owner.tenantId);
+    const q = new HeldQueue();
+    const bindings = jobEnv(q);
+    const stages = ["Lead", "Qualified", "Proposal", "Negotiation"];
+    const lines = ["Name,Amount,Currency,Stage,Status"];
+    for (let i = 0; i < 1_200; i += 1)
+      lines.push(`Deal ${i},${i}.25,${i % 3 ? "USD" : "EUR"},${stages[i % 4]},${i % 10 === 0 ? "won" : "open"}`);
+    const form = new FormData();
+    form.set("kind", "deals");
+    form.set("encoding", "auto");
+    form.set("file", new File([utf8(lines.join("\n"))], "many.csv", { type: "text/csv" }));
+    const id = jobId(await send("/app/import", { method: "POST", body: form, cookie: owner.cookie, env: bindings }));
+    const twice = async () => {
+      for (let m = q.takeOne(id); m; m = q.takeOne(id)) {
+        if (m.type === "import.commit" || m.type === "import.undo")
+          await Promise.all([deliver(bindings, m), deliver(bindings, m)]);
+        else await deliver(bindings, m);
+      }
+    };
+    await twice();
+    expect(await job(id)).toMatchObject({ status: "ready", new_count: 1_200, chunk_count: 3 });
+    await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
+    await twice();
+    expect(await job(id)).toMatchObject({ status: "done", created_count: 1_200 });
+    const deals = await dealsOf(owner.tenantId);
+    expect(deals).toHaveLength(1_200);
+    expect(deals.find((d) => d.name === "Deal 7")).toMatchObject({
+      amount_minor: 725,
+      currency: "USD",
+      stage: "Negotiation",
+    });
+    const totals = await totalsCheck(owner.tenantId);
+    expect(totals.kept).toEqual(totals.counted);
+    const counter = await env.DB.prepare("SELECT deals FROM tenant_counters WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ deals: number }>();
+    expect(counter!.deals).toBe(1_200);
+    await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
+    await twice();
+    expect((await job(id)).status).toBe("undone");
+    expect(await dealState(owner.tenantId)).toEqual(before);
   });
 });

@@ -42,11 +42,15 @@ function domainOf(text: string | null): string | null {
   return d.ok ? d.domain : null;
 }
 
-/** "Søren Nakamura" → "nakamura søren", the contacts' name_sort, to find contacts by a full name. */
-function nameSortOfFull(full: string): string {
-  const name = full.trim().replace(/\s+/g, " ");
-  const space = name.lastIndexOf(" ");
-  return (space > 0 ? `${name.slice(space + 1)} ${name.slice(0, space)}` : name).toLowerCase();
+/**
+ * The contacts' name_sort ("last first") a full name may have, one per place the first name may end:
+ * "Ludwig van Beethoven" → "van beethoven ludwig", "beethoven ludwig van", and the name alone.
+ */
+function nameSortsOfFull(full: string): string[] {
+  const words = full.trim().toLowerCase().split(/\s+/);
+  const out = [words.join(" ")];
+  for (let i = 1; i < words.length; i += 1) out.push([...words.slice(i), ...words.slice(0, i)].join(" "));
+  return out;
 }
 
 async function lookups(t: TenantDb, pipelineId: number, records: DealChunkRecord[]) {
@@ -58,7 +62,10 @@ async function lookups(t: TenantDb, pipelineId: number, records: DealChunkRecord
     const d = domainOf(r.companyDomain) ?? domainOf(r.company);
     if (d) domains.add(d);
     if (r.company) companyNames.add(lower(r.company));
-    for (const c of r.contacts) (c.byEmail ? emails : contactNames).add(c.byEmail ? c.ref : nameSortOfFull(c.ref));
+    for (const c of r.contacts) {
+      if (c.byEmail) emails.add(c.ref);
+      else for (const k of nameSortsOfFull(c.ref)) contactNames.add(k);
+    }
   }
   const tenant = t.tenantId;
   const [companies, byEmail, byName, deals, stages] = await Promise.all([
