@@ -34,7 +34,7 @@ export default {
 
     await page.getByRole("link", { name: "See your deals" }).click();
     await waitForPath(page, "/app/deals/list");
-    await page.getByRole("link", { name: "Globex – Annual plan 1" }).waitFor();
+    await page.getByRole("link", { name: "Globex – Annual plan 1", exact: true }).waitFor();
     const body = await page.locator("main").innerText();
     assert.match(body, /46,800\.50/);
     assertNoProblems(problems);
