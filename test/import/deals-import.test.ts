@@ -416,6 +416,41 @@ describe("deal imports: the upload", () => {
   });
 });
 
+describe("deal imports: the mapping step", () => {
+  it("reads the file again with the user's columns; a contact field is not a deal column", async () => {
+    const owner = await newTenant();
+    const csv = ["Deal,Value,Phase", "One,10,Lead", "Two,20,Contract signed"].join("\n");
+    const id = jobId(
+      await (async () => {
+        const form = new FormData();
+        form.set("kind", "deals");
+        form.set("encoding", "auto");
+        form.set("file", new File([utf8(csv)], "deals.csv", { type: "text/csv" }));
+        return send("/app/import", { method: "POST", body: form, cookie: owner.cookie });
+      })(),
+    );
+    const first = await waitFor(id, ["ready"]);
+    expect(JSON.parse(first.mapping!)).toEqual(["", "amount", "stage"]);
+    expect(first).toMatchObject({ new_count: 0, invalid_count: 2 });
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
+    expect(page).toContain("Stage (by name)");
+
+    const refused = await send(`/app/import/${id}/mapping`, {
+      cookie: owner.cookie,
+      form: { encoding: "auto", col_0: "first_name", col_1: "amount", col_2: "" },
+    });
+    expect(refused.status).toBe(400);
+    // Name mapped, the stage column skipped: every row goes to the pipeline's first stage.
+    const res = await send(`/app/import/${id}/mapping`, {
+      cookie: owner.cookie,
+      form: { encoding: "auto", col_0: "name", col_1: "amount", col_2: "" },
+    });
+    expect(res.status).toBe(303);
+    const again = await waitFor(id, ["ready"]);
+    expect(again).toMatchObject({ new_count: 2, invalid_count: 0 });
+  });
+});
+
 describe("deal imports: queue steps delivered twice", () => {
   it("a 3-chunk file committed and undone with every message delivered twice at once keeps totals and counter exact", async () => {
     const owner = await newTenant();
