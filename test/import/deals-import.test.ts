@@ -371,17 +371,25 @@ describe("deal imports: updates and undo", () => {
 describe("deal imports: a deleted deal", () => {
   it("takes what the import wrote about it along, and undo still takes back the rest", async () => {
     const owner = await newTenant();
-    const csv = ["Name,Amount,Currency,Stage", "Gone soon,10,USD,Lead", "Stays,20,USD,Lead"].join("\n");
-    const { id } = await importDeals(owner.cookie, csv);
+    const csv = ["Name,Amount,Currency,Stage", "Gone soon,10,USD,Lead", "Bulk gone,5,USD,Lead", "Stays,20,USD,Lead"];
+    const { id } = await importDeals(owner.cookie, csv.join("\n"));
     const gone = (await dealsOf(owner.tenantId)).find((d) => d.name === "Gone soon")!;
+    const bulkGone = (await dealsOf(owner.tenantId)).find((d) => d.name === "Bulk gone")!;
     const res = await send(`/app/deals/${gone.id}/delete`, { cookie: owner.cookie, form: {} });
     expect(res.status).toBe(303);
+    const bulk = await send("/app/deals/list/bulk", {
+      cookie: owner.cookie,
+      form: { action: "delete", ids: String(bulkGone.id), confirm: "1", back: "/app/deals/list" },
+    });
+    expect(bulk.status).toBe(303);
+    expect((await dealsOf(owner.tenantId)).map((d) => d.name)).toEqual(["Stays"]);
     const records = await env.DB.prepare(
       "SELECT entity_id FROM import_records WHERE import_id = ? AND entity_type = 'deal' ORDER BY entity_id",
     )
       .bind(id)
       .all<{ entity_id: number }>();
     expect(records.results.map((r) => r.entity_id)).not.toContain(gone.id);
+    expect(records.results.map((r) => r.entity_id)).not.toContain(bulkGone.id);
     expect(records.results).toHaveLength(1);
     await send(`/app/import/${id}/undo`, { cookie: owner.cookie, form: {} });
     await waitFor(id, ["undone"]);
