@@ -576,7 +576,7 @@ export const stripeEvents = sqliteTable("stripe_events", {
 // An upload is stored in R2; a Queue consumer reads it (analyse: preview counts, prepared chunks
 // and the error file in R2), then commits it chunk by chunk. Nothing changes on a GET.
 
-export const IMPORT_KINDS = ["contacts", "companies"] as const;
+export const IMPORT_KINDS = ["contacts", "companies", "deals"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 /**
  * analysing → ready (preview shown) → committing → done; undoing → undone. `failed`: the file as a
@@ -616,6 +616,8 @@ export const importJobs = sqliteTable(
     headers: text("headers"),
     /** JSON: one target per column ("first_name", "tags", "cf:12", "" to skip). */
     mapping: text("mapping"),
+    /** A deals import: the pipeline whose stages the file's stage names are (the first one unless chosen). */
+    pipelineId: integer("pipeline_id"),
     totalRows: integer("total_rows").notNull().default(0),
     newCount: integer("new_count").notNull().default(0),
     updateCount: integer("update_count").notNull().default(0),
@@ -698,8 +700,8 @@ export const importRecords = sqliteTable(
     importId: text("import_id")
       .notNull()
       .references(() => importJobs.id, { onDelete: "cascade" }),
-    /** A contact or company; "tag" for a tag the import created (undo removes it when unused). */
-    entityType: text("entity_type", { enum: ["contact", "company", "tag"] }).notNull(),
+    /** A contact, company or deal; "tag" for a tag the import created (undo removes it when unused). */
+    entityType: text("entity_type", { enum: ["contact", "company", "deal", "tag"] }).notNull(),
     entityId: integer("entity_id").notNull(),
     action: text("action", { enum: ["created", "updated"] }).notNull(),
     /** The file's row number (1 = the first row after the header). */

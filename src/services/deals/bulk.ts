@@ -8,7 +8,7 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
-import { activities, recentViews, tenantCounters } from "../../db/schema";
+import { activities, importRecords, recentViews, tenantCounters } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
 import { deleteValuesStatement, listCustomFields } from "../records/custom-fields";
@@ -138,6 +138,8 @@ export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Pro
     ...(fields.length ? [deleteValuesStatement(t, fields, owned)] : []),
     t.delete(activities, eq(activities.subjectType, "deal"), inJsonList(activities.subjectId, owned)),
     t.delete(recentViews, eq(recentViews.subjectType, "deal"), inJsonList(recentViews.subjectId, owned)),
+    // What an import wrote about these deals (for undo) goes with them, as for contacts.
+    t.delete(importRecords, eq(importRecords.entityType, "deal"), inJsonList(importRecords.entityId, owned)),
     auditInsert(t.db, {
       tenantId,
       actorUserId: actor.userId,

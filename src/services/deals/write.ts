@@ -8,7 +8,16 @@ import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
-import { activities, contacts, customFieldValues, dealContacts, deals, dealTags, recentViews } from "../../db/schema";
+import {
+  activities,
+  contacts,
+  customFieldValues,
+  dealContacts,
+  deals,
+  dealTags,
+  importRecords,
+  recentViews,
+} from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { formatAmount } from "../../lib/money";
 import { contactDisplayName } from "../contacts/names";
@@ -250,6 +259,8 @@ export async function deleteDeal(t: TenantDb, actor: Actor, id: number): Promise
       AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${t.tenantId} AND entity = 'deal')`,
     t.delete(activities, eq(activities.subjectType, "deal"), eq(activities.subjectId, id)),
     t.delete(recentViews, eq(recentViews.subjectType, "deal"), eq(recentViews.subjectId, id)),
+    // What an import wrote about the deal (for undo) goes with it, as for contacts.
+    t.delete(importRecords, eq(importRecords.entityType, "deal"), eq(importRecords.entityId, id)),
     dealAudit(t, id, actor, "record.deleted"),
     t.delete(deals, eq(deals.id, id)).returning({ id: deals.id }),
   ]);

@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { importJobs, type ImportJob } from "../../db/schema";
 import { tenantRegion } from "../records/workspace";
 import { listCustomFields } from "../records/custom-fields";
+import { dealKey, dealReader, type DealChunkRecord } from "./analyse-deals";
 import type { RowContext } from "./cells";
 import { CHUNK_ROWS, type ChunkRow } from "./chunk";
 import { deleteImportFiles, uploadKey, writeChunk, writeErrors } from "./files";
@@ -24,6 +25,7 @@ function sameWhat(key: string, kind: ImportJob["kind"]): string {
   if (key.startsWith("e:")) return "email";
   if (key.startsWith("p:")) return "phone and name";
   if (key.startsWith("d:")) return "domain";
+  if (kind === "deals") return "name and company";
   return kind === "contacts" ? "name, and no email or phone" : "name";
 }
 
@@ -36,12 +38,17 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
   if (!decoded.ok) return failImport(s.t, job, decoded.message, now);
   const delimiter = detectDelimiter(decoded.text);
   const [fields, region] = await Promise.all([
-    listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company"),
+    job.kind === "deals" ? Promise.resolve([]) : listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company"),
     tenantRegion(s.t),
   ]);
+  // Deals: the pipeline's stages and the file's number format, known before the rows are read.
+  const deals = job.kind === "deals" ? await dealReader(s.t, job, decoded.text, delimiter) : null;
+  if (deals && !deals.ok) return failImport(s.t, job, deals.message, now);
+  const readRow = (cells: string[], rc: RowContext) =>
+    deals?.ok ? deals.read(cells, rc) : job.kind === "contacts" ? contactFromRow(cells, rc) : companyFromRow(cells, rc);
 
   let ctx: RowContext | null = null;
-  const valid: ChunkRow<ContactRecord | CompanyRecord>[] = [];
+  const valid: ChunkRow<ContactRecord | CompanyRecord | DealChunkRecord>[] = [];
   const errors: string[][] = [];
   const seen = new Map<string, number>();
   const samples: string[][] = [];
@@ -60,7 +67,7 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
       fields,
       region,
     };
-    const result = job.kind === "contacts" ? contactFromRow(cells, ctx) : companyFromRow(cells, ctx);
+    const result = readRow(cells, ctx);
     if (result.ok === "empty") {
       emptyPending += 1;
       return;
@@ -79,7 +86,10 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
       return;
     }
     // Inside a file, rows are one person by email, or by phone and the same name (matchKeys).
-    const keys = matchKeys(job.kind, result.record);
+    const keys =
+      job.kind === "deals"
+        ? [dealKey(result.record as DealChunkRecord)]
+        : matchKeys(job.kind, result.record as ContactRecord | CompanyRecord);
     const same = keys.find((k) => seen.has(k));
     if (same !== undefined) {
       duplicates += 1;

@@ -7,7 +7,7 @@ import Papa from "papaparse";
 import type { ImportJob } from "../../db/schema";
 import { CSV_BOM, csvRow } from "../../lib/csv";
 import type { ChunkRow } from "./chunk";
-import type { CompanyRecord, ContactRecord } from "./parse";
+import type { AnyChunkRows } from "./write";
 
 type JobFiles = Pick<ImportJob, "fileKey">;
 
@@ -32,7 +32,7 @@ export async function readChunk(
   files: R2Bucket,
   job: Pick<ImportJob, "id" | "fileKey">,
   i: number,
-): Promise<ChunkRow<ContactRecord>[] | ChunkRow<CompanyRecord>[]> {
+): Promise<AnyChunkRows> {
   const object = await files.get(chunkKey(job, i));
   if (!object) throw new Error(`import ${job.id}: chunk ${i} is missing`);
   return JSON.parse(await object.text());

@@ -88,6 +88,8 @@ export async function createImport(
     bytes: ArrayBuffer;
     encodingChoice: EncodingChoice;
     now: number;
+    /** A deals import: the pipeline its stage names are in (null: the workspace's first). */
+    pipelineId?: number | null;
   },
 ): Promise<string> {
   const id = newId();
@@ -102,6 +104,7 @@ export async function createImport(
     fileSize: input.bytes.byteLength,
     fileKey,
     encodingChoice: input.encodingChoice,
+    pipelineId: input.kind === "deals" ? (input.pipelineId ?? null) : null,
     createdBy: input.actorId,
     createdAt: input.now,
     updatedAt: input.now,
@@ -124,7 +127,8 @@ export async function changeMapping(
   if (!job) return { ok: false, reason: "not_found" };
   if (job.status !== "ready") return { ok: false, reason: "conflict" };
   const headers = JSON.parse(job.headers ?? "[]") as string[];
-  const fields = await listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company");
+  const fields =
+    job.kind === "deals" ? [] : await listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company");
   if (mapping.length !== headers.length || !mapping.every((m) => validTarget(job.kind, m, fields)))
     return { ok: false, reason: "invalid" };
   const [updated] = await s.t
@@ -302,5 +306,7 @@ export async function retryImport(
 export function hasReview(job: ImportJob): boolean {
   const matched =
     job.chunkCount > 0 && job.status !== "analysing" && !(job.status === "failed" && job.committedAt === null);
-  return matched && job.filesDeletedAt === null && job.updateCount + job.possibleDuplicateCount + job.conflictCount > 0;
+  // Deals always: their lists include the companies and contacts a file names that the workspace lacks.
+  const listed = job.kind === "deals" || job.updateCount + job.possibleDuplicateCount + job.conflictCount > 0;
+  return matched && job.filesDeletedAt === null && listed;
 }

@@ -4,6 +4,7 @@
  */
 import type { ImportKind } from "../../db/schema";
 import type { CustomField } from "../records/custom-fields";
+import { DEAL_TARGETS, dealMapping } from "./parse-deals";
 
 export const CONTACT_TARGETS = [
   "first_name",
@@ -48,6 +49,16 @@ export const TARGET_LABELS: Record<string, string> = {
   owner: "Owner (a member's email)",
   name: "Name",
   domain: "Website or domain",
+  amount: "Amount",
+  currency: "Currency (ISO 4217)",
+  pipeline: "Pipeline (must be the chosen one)",
+  stage: "Stage (by name)",
+  status: "Status (open, won, lost)",
+  lost_reason: "Lost reason",
+  close_date: "Expected close date",
+  closed_on: "Closed on",
+  company_domain: "Company's domain",
+  contacts: "Contacts (emails or names; role in parentheses)",
   industry: "Industry",
   size: "Size (employees)",
 };
@@ -159,6 +170,7 @@ const ADDRESS_PART =
 
 /** The target of each column, from its header: a field of ours, "cf:<id>" for a custom field, or "" (skipped). */
 export function autoMapping(kind: ImportKind, headers: string[], fields: MappableField[]): string[] {
+  if (kind === "deals") return dealMapping(headers);
   const byName = new Map(fields.map((f) => [key(f.name), `cf:${f.id}`]));
   const hasFullAddress = headers.some((h) => /^address\b.*\bformatted$|^address$/.test(key(h)));
   const mapping = headers.map((header) => {
@@ -192,8 +204,11 @@ export function autoMapping(kind: ImportKind, headers: string[], fields: Mappabl
 /** The targets a mapping may use, for validating a user's choice. */
 export function validTarget(kind: ImportKind, target: string, fields: MappableField[]): boolean {
   if (target === "") return true;
-  if (target.startsWith("cf:")) return fields.some((f) => `cf:${f.id}` === target);
-  return (
-    kind === "contacts" ? (CONTACT_TARGETS as readonly string[]) : (COMPANY_TARGETS as readonly string[])
-  ).includes(target);
+  if (target.startsWith("cf:")) return kind !== "deals" && fields.some((f) => `cf:${f.id}` === target);
+  return (targetsOf(kind) as readonly string[]).includes(target);
+}
+
+/** The fields a file of `kind` can map its columns to (custom fields aside). */
+export function targetsOf(kind: ImportKind): readonly string[] {
+  return kind === "contacts" ? CONTACT_TARGETS : kind === "companies" ? COMPANY_TARGETS : DEAL_TARGETS;
 }

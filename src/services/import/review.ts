@@ -55,10 +55,20 @@ export interface ReviewConflict {
   recordName: string;
 }
 
+/** A deal row naming a company or contact the workspace lacks: the deal is imported without that link. */
+export interface ReviewUnlinked {
+  row: number;
+  name: string;
+  what: "company" | "contact";
+  ref: string;
+}
+
 export interface ChunkReview {
   updates: ReviewUpdate[];
   duplicates: ReviewDuplicate[];
   conflicts: ReviewConflict[];
+  /** Deals only (absent from reviews stored before deal imports). */
+  unlinked?: ReviewUnlinked[];
 }
 
 export interface ReviewHead extends ChunkReview {
@@ -70,9 +80,9 @@ type JobFiles = Pick<ImportJob, "fileKey">;
 const reviewKey = (job: JobFiles, i: number) => `${job.fileKey}/review-${i}.json`;
 const headKey = (job: JobFiles) => `${job.fileKey}/review-head.json`;
 const samplesKey = (job: JobFiles) => `${job.fileKey}/samples.json`;
-const LISTS = ["updates", "duplicates", "conflicts"] as const;
+const LISTS = ["updates", "duplicates", "conflicts", "unlinked"] as const;
 
-export const emptyReview = (): ChunkReview => ({ updates: [], duplicates: [], conflicts: [] });
+export const emptyReview = (): ChunkReview => ({ updates: [], duplicates: [], conflicts: [], unlinked: [] });
 export const emptyHead = (): ReviewHead => ({ chunks: 0, ...emptyReview() });
 
 /** Chunk i's lists. Written (even when empty) before the step counts the chunk, so none is ever stale. */
@@ -80,13 +90,15 @@ export async function saveChunkReview(files: R2Bucket, job: JobFiles, i: number,
   await files.put(reviewKey(job, i), JSON.stringify(review), { httpMetadata: { contentType: "application/json" } });
 }
 
-const full = (head: ReviewHead) => LISTS.every((list) => head[list].length >= REVIEW_LISTED);
+const full = (head: ReviewHead) => LISTS.every((list) => (head[list]?.length ?? 0) >= REVIEW_LISTED);
 
 /** Adds a chunk's lists to the head, up to REVIEW_LISTED each. */
 export function addToHead(head: ReviewHead, review: ChunkReview, chunks: number): void {
   for (const list of LISTS) {
-    const room = REVIEW_LISTED - head[list].length;
-    if (room > 0) (head[list] as unknown[]).push(...review[list].slice(0, room));
+    head[list] ??= [];
+    const into = head[list] as unknown[];
+    const room = REVIEW_LISTED - into.length;
+    if (room > 0) into.push(...(review[list] ?? []).slice(0, room));
   }
   head.chunks = chunks;
 }
@@ -114,6 +126,7 @@ export async function resetReview(files: R2Bucket, job: JobFiles): Promise<void>
 const HEADER: Record<ImportKind, string[]> = {
   contacts: ["Row", "Name in the file", "What", "Contact", "Contact's name", "Field", "Before", "After"],
   companies: ["Row", "Name in the file", "What", "Company", "Company's name", "Field", "Before", "After"],
+  deals: ["Row", "Name in the file", "What", "Deal", "Deal's name", "Field", "Before", "After"],
 };
 
 /** One chunk's lines of the review file, in row order. */
@@ -135,6 +148,10 @@ function chunkLines(review: ChunkReview): string {
     ...review.conflicts.map((c): [number, string[][]] => [
       c.row,
       [[String(c.row), c.name, CONFLICT, String(c.id), c.recordName, "Email", "", c.email]],
+    ]),
+    ...(review.unlinked ?? []).map((u): [number, string[][]] => [
+      u.row,
+      [[String(u.row), u.name, `Imported without this ${u.what}: not in the workspace`, "", "", u.what, "", u.ref]],
     ]),
   ];
   return lines

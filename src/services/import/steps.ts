@@ -74,7 +74,7 @@ async function chunkContext(
   suppressionKey: string | undefined,
 ): Promise<ChunkContext> {
   const [fields, members] = await Promise.all([
-    listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company"),
+    job.kind === "deals" ? Promise.resolve([]) : listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company"),
     s.t.db
       .select({ id: users.id, email: users.email })
       .from(memberships)

@@ -47,7 +47,8 @@ export function deleteStatements(t: TenantDb, type: RecordType, ids: number[]): 
     // Only tags no record carries (checked again here, inside the batch).
     return [
       sql`DELETE FROM tags WHERE tenant_id = ${tenantId} AND id IN (SELECT value FROM json_each(${list}))
-      AND NOT EXISTS (SELECT 1 FROM contact_tags WHERE tag_id = tags.id) AND NOT EXISTS (SELECT 1 FROM company_tags WHERE tag_id = tags.id)`,
+      AND NOT EXISTS (SELECT 1 FROM contact_tags WHERE tag_id = tags.id) AND NOT EXISTS (SELECT 1 FROM company_tags WHERE tag_id = tags.id)
+      AND NOT EXISTS (SELECT 1 FROM deal_tags WHERE tag_id = tags.id)`,
     ];
   }
   const table = sql.raw(type === "contact" ? "contacts" : "companies");

@@ -9,6 +9,7 @@ import { sql, type SQLWrapper } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import type { CompanyFields, ContactFields, ImportedAfter, ImportedBefore } from "./chunk";
 import { claimChunk } from "./chunk-sql";
+import { dealUndoPage } from "./undo-deals";
 import { deleteStatements, type RecordType, type RestoreRow, restoreStatements } from "./undo-sql";
 
 export const UNDO_PAGE = 200;
@@ -80,7 +81,8 @@ async function currentOf(t: TenantDb, type: RecordType, ids: number[]): Promise<
       ? // A tag's "contacts" are the records that still carry it.
         await t.db.all<CurrentRow>(sql`
           SELECT t.id, t.name AS displayName, t.created_at AS updated_at, t.created_at AS last_activity_at,
-            (SELECT count(*) FROM contact_tags WHERE tag_id = t.id) + (SELECT count(*) FROM company_tags WHERE tag_id = t.id) AS contacts
+            (SELECT count(*) FROM contact_tags WHERE tag_id = t.id) + (SELECT count(*) FROM company_tags WHERE tag_id = t.id)
+              + (SELECT count(*) FROM deal_tags WHERE tag_id = t.id) AS contacts
           FROM json_each(${idList}) j CROSS JOIN tags t ON t.id = j.value AND t.tenant_id = ${t.tenantId}`)
       : type === "contact"
         ? await t.db.all<CurrentRow>(sql`
@@ -190,11 +192,17 @@ export async function planUndoPage(
   const history = await t.db.all<HistoryRow>(sql`
     SELECT entity_type, entity_id, action, before, after, written_at FROM import_records
     WHERE tenant_id = ${t.tenantId} AND import_id = ${importId}
-    ORDER BY CASE entity_type WHEN 'contact' THEN 0 WHEN 'company' THEN 1 ELSE 2 END, entity_id LIMIT ${UNDO_PAGE}`);
+    ORDER BY CASE entity_type WHEN 'contact' THEN 0 WHEN 'company' THEN 1 WHEN 'deal' THEN 2 ELSE 3 END, entity_id
+    LIMIT ${UNDO_PAGE}`);
   if (history.length === 0) return { handled: 0, statements: [], kept: [] };
-  // One type per page keeps the statements simple: contacts first, then companies, then tags.
+  // One type per page keeps the statements simple: contacts first, then companies, deals, then tags.
   const type = history[0]!.entity_type;
   const page = history.filter((h) => h.entity_type === type);
+  if (type === "deal") {
+    const deals = await dealUndoPage(t, importId, actorId, page, now);
+    const kept = deals.kept.map((k) => ({ type, ...k }));
+    return { handled: page.length, statements: pageStatements(deals.statements, kept), kept };
+  }
   const current = await currentOf(
     t,
     type,
@@ -218,18 +226,31 @@ export async function planUndoPage(
     }
   }
 
-  const list: KeptList = {
-    total: keptSoFar.total + kept.length,
-    items: [...keptSoFar.items, ...kept].slice(0, KEPT_LISTED),
+  return {
+    handled: page.length,
+    statements: pageStatements(
+      [
+        ...deleteStatements(t, type, toDelete),
+        ...(restores.length && type !== "tag" ? restoreStatements(t, type, importId, actorId, restores, now) : []),
+      ],
+      kept,
+    ),
+    kept,
   };
-  const statements: SQLWrapper[] = [
-    claimChunk(t, importId, "undo", pageNo, now),
-    ...deleteStatements(t, type, toDelete),
-    ...(restores.length && type !== "tag" ? restoreStatements(t, type, importId, actorId, restores, now) : []),
-    sql`DELETE FROM import_records WHERE tenant_id = ${t.tenantId} AND import_id = ${importId} AND entity_type = ${type}
+
+  /** The page's key first, its work, then its history rows gone and the job's progress and kept list. */
+  function pageStatements(work: SQLWrapper[], kept: KeptRecord[]): SQLWrapper[] {
+    const list: KeptList = {
+      total: keptSoFar.total + kept.length,
+      items: [...keptSoFar.items, ...kept].slice(0, KEPT_LISTED),
+    };
+    return [
+      claimChunk(t, importId, "undo", pageNo, now),
+      ...work,
+      sql`DELETE FROM import_records WHERE tenant_id = ${t.tenantId} AND import_id = ${importId} AND entity_type = ${type}
       AND entity_id IN (SELECT value FROM json_each(${json(page.map((h) => h.entity_id))}))`,
-    sql`UPDATE import_jobs SET chunks_done = ${pageNo + 1}, undo_kept = ${json(list)}, updated_at = ${now}
-      WHERE tenant_id = ${t.tenantId} AND id = ${importId}`,
-  ];
-  return { handled: page.length, statements, kept };
+      sql`UPDATE import_jobs SET chunks_done = ${pageNo + 1}, undo_kept = ${json(list)}, updated_at = ${now}
+        WHERE tenant_id = ${t.tenantId} AND id = ${importId}`,
+    ];
+  }
 }

@@ -9,9 +9,14 @@ import type { TenantDb } from "../../db/scoped";
 import { runRawBatch } from "../../db/raw-batch";
 import { PlanLimitError, isPlanLimitError } from "../billing/limits";
 import type { ChunkContext, ChunkPlan, ChunkRow } from "./chunk";
+import type { DealChunkRecord } from "./analyse-deals";
 import type { CompanyRecord, ContactRecord } from "./parse";
 import { planCompanyChunk } from "./plan-companies";
 import { planContactChunk } from "./plan-contacts";
+import { planDealChunk } from "./plan-deals";
+
+/** The rows of a chunk, of whichever kind the import is. */
+export type AnyChunkRows = ChunkRow<ContactRecord>[] | ChunkRow<CompanyRecord>[] | ChunkRow<DealChunkRecord>[];
 
 /** A chunk of either kind, planned (the preview runs this without writing). */
 export function planChunk(
@@ -19,9 +24,10 @@ export function planChunk(
   kind: ImportKind,
   ctx: ChunkContext,
   chunkNo: number,
-  rows: ChunkRow<ContactRecord>[] | ChunkRow<CompanyRecord>[],
+  rows: AnyChunkRows,
   now: number,
 ): Promise<ChunkPlan> {
+  if (kind === "deals") return planDealChunk(t, ctx, chunkNo, rows as ChunkRow<DealChunkRecord>[], now);
   return kind === "contacts"
     ? planContactChunk(t, ctx, chunkNo, rows as ChunkRow<ContactRecord>[], now)
     : planCompanyChunk(t, ctx, chunkNo, rows as ChunkRow<CompanyRecord>[], now);
@@ -44,7 +50,7 @@ export async function commitChunk(
   kind: ImportKind,
   ctx: ChunkContext,
   chunkNo: number,
-  rows: ChunkRow<ContactRecord>[] | ChunkRow<CompanyRecord>[],
+  rows: AnyChunkRows,
   now: number,
 ): Promise<ChunkOutcome> {
   const plan = await planChunk(t, kind, ctx, chunkNo, rows, now);

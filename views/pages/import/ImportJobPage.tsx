@@ -106,7 +106,7 @@ function CancelForm(p: { job: ImportJobView }) {
 
 function Stopped(p: { job: ImportJobView }) {
   const j = p.job;
-  const records = j.kind === "contacts" ? "contacts" : "companies";
+  const records = j.kind;
   if (j.status === "cancelled") {
     const text =
       j.stoppedDuring === "analysing"
@@ -154,7 +154,7 @@ function UndoForm(p: { job: ImportJobView }) {
 export function ImportJobStatus(p: ImportJobPageProps) {
   const j = p.job;
   const working = WORKING.has(j.status);
-  const records = j.kind === "contacts" ? "contacts" : "companies";
+  const records = j.kind;
   return (
     <div
       id="import-job"
@@ -240,7 +240,7 @@ export function ImportJobStatus(p: ImportJobPageProps) {
       ) : null}
       {j.status === "done" ? (
         <p>
-          <a href={`/app/${records}`}>See your {records}</a>
+          <a href={records === "deals" ? "/app/deals/list" : `/app/${records}`}>See your {records}</a>
         </p>
       ) : null}
       {j.canUndo && j.status !== "undoing" ? <UndoForm job={j} /> : null}

@@ -4,11 +4,11 @@ import { SelectField } from "../companies/FormFields";
 import { SettingsNav } from "../settings/SettingsNav";
 import { TableHead } from "../../components/TableHead";
 
-export type ImportFormErrors = Partial<Record<"kind" | "encoding" | "file", string>>;
+export type ImportFormErrors = Partial<Record<"kind" | "encoding" | "file" | "pipeline", string>>;
 
 export interface ImportSummary {
   id: string;
-  kind: "contacts" | "companies";
+  kind: "contacts" | "companies" | "deals";
   status: string;
   fileName: string;
   createdAt: number;
@@ -34,6 +34,9 @@ export interface ImportPageProps {
   encoding: string;
   errors: ImportFormErrors;
   maxMb: number;
+  /** The workspace's pipelines, for a deals file's stage names (the first is the default). */
+  pipelines: { id: number; name: string }[];
+  pipeline: string;
 }
 
 /** Upload a CSV, and the workspace's recent imports. */
@@ -67,8 +70,17 @@ export function ImportPage(p: ImportPageProps) {
             options={[
               { value: "contacts", label: "Contacts (people)" },
               { value: "companies", label: "Companies" },
+              { value: "deals", label: "Deals" },
             ]}
             error={p.errors.kind}
+          />
+          <SelectField
+            name="pipeline"
+            label="Pipeline (deals only)"
+            hint="A deals file's stages are named as in this pipeline; a stage it lacks is reported as a row problem."
+            value={p.pipeline}
+            options={p.pipelines.map((pipe) => ({ value: String(pipe.id), label: pipe.name }))}
+            error={p.errors.pipeline}
           />
           <div class="field">
             <label for="f-file">CSV file</label>

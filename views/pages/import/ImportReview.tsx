@@ -16,11 +16,13 @@ export interface ReviewListsView {
   updates: { row: number; rowName: string; id: number; name: string; changes: ReviewChangeView[] }[];
   duplicates: { row: number; name: string; phone: string; id: number; recordName: string }[];
   conflicts: { row: number; name: string; email: string; id: number; recordName: string }[];
+  /** Deals: companies and contacts a row names that the workspace lacks (the deal is imported without them). */
+  unlinked?: { row: number; name: string; what: "company" | "contact"; ref: string }[];
 }
 
 export interface ImportReviewProps {
   jobId: string;
-  kind: "contacts" | "companies";
+  kind: "contacts" | "companies" | "deals";
   counts: { updates: number; duplicates: number; conflicts: number };
   lists: ReviewListsView;
   /** After the commit the lists are what the preview found. */
@@ -58,7 +60,8 @@ function Change(p: { change: ReviewChangeView }) {
 
 /** The review sections of an import's page, and the link to download all of it. */
 export function ImportReview(p: ImportReviewProps) {
-  const records = p.kind === "contacts" ? "contacts" : "companies";
+  const records = p.kind;
+  const unlinked = p.lists.unlinked ?? [];
   const link = (id: number, name: string) => <a href={`/app/${records}/${id}`}>{person(name)}</a>;
   const { updates, duplicates, conflicts } = p.lists;
   return (
@@ -82,6 +85,31 @@ export function ImportReview(p: ImportReviewProps) {
                     <td>{person(c.name)}</td>
                     <td>{c.email}</td>
                     <td>{link(c.id, c.recordName)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+      {unlinked.length > 0 ? (
+        <section class="card" aria-labelledby="unlinked-heading">
+          <h2 id="unlinked-heading">Companies and contacts not in this workspace</h2>
+          <p>
+            {p.committed ? "These deals were" : "These deals will be"} imported without the company or contact their row
+            names: nothing is created for them. Add the company or contact and import the file again to link them.
+          </p>
+          <div class="table-wrap">
+            <table class="records">
+              <caption>Row 1 is the first row after the header.</caption>
+              <TableHead columns={["Row", "Deal", "What", "Named in the file"]} />
+              <tbody>
+                {unlinked.map((u) => (
+                  <tr data-unlinked>
+                    <td>{u.row}</td>
+                    <td>{u.name}</td>
+                    <td>{u.what}</td>
+                    <td>{u.ref}</td>
                   </tr>
                 ))}
               </tbody>
@@ -127,7 +155,7 @@ export function ImportReview(p: ImportReviewProps) {
               <thead>
                 <tr>
                   <th scope="col">Row</th>
-                  <th scope="col">{p.kind === "contacts" ? "Contact" : "Company"}</th>
+                  <th scope="col">{p.kind === "contacts" ? "Contact" : p.kind === "deals" ? "Deal" : "Company"}</th>
                   <th scope="col">Changes</th>
                 </tr>
               </thead>

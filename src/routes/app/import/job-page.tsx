@@ -7,7 +7,7 @@ import { render, wantsFragment } from "../../../lib/render";
 import { DAY_MS, retentionPeriods } from "../../../lib/retention-periods";
 import { firstProblems } from "../../../services/import/files";
 import { canUndo, getImport, hasReview, type ImportServices } from "../../../services/import/jobs";
-import { COMPANY_TARGETS, CONTACT_TARGETS, TARGET_LABELS } from "../../../services/import/mapping";
+import { TARGET_LABELS, targetsOf } from "../../../services/import/mapping";
 import { readSamples, reviewHead } from "../../../services/import/review";
 import type { KeptList } from "../../../services/import/undo";
 import { listCustomFields } from "../../../services/records/custom-fields";
@@ -53,14 +53,16 @@ export async function jobPage(
   const ready = job.status === "ready";
   const listed = (ready || job.status === "done") && hasReview(job);
   const [fields, problems, samples, review] = await Promise.all([
-    ready ? listCustomFields(t, job.kind === "contacts" ? "contact" : "company") : Promise.resolve([]),
+    ready && job.kind !== "deals"
+      ? listCustomFields(t, job.kind === "contacts" ? "contact" : "company")
+      : Promise.resolve([]),
     ready || job.status === "done" ? firstProblems(c.env.FILES, job) : Promise.resolve([]),
     ready && job.filesDeletedAt === null ? readSamples(c.env.FILES, job) : Promise.resolve([]),
     listed ? reviewHead(c.env.FILES, job, job.chunkCount) : Promise.resolve(null),
   ]);
   const targets = [
     { value: "", label: "Do not import" },
-    ...(job.kind === "contacts" ? CONTACT_TARGETS : COMPANY_TARGETS).map((target) => ({
+    ...targetsOf(job.kind).map((target) => ({
       value: target,
       label: TARGET_LABELS[target] ?? target,
     })),

@@ -6,6 +6,7 @@ import { IMPORT_KINDS, type ImportKind } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { render } from "../../../lib/render";
 import { requireRole } from "../../../middleware/session";
+import { pipelinesWithStages } from "../../../services/deals/form";
 import { createImport, listImports } from "../../../services/import/jobs";
 import { decodeUpload, ENCODING_CHOICES, IMPORT_MAX_BYTES, type EncodingChoice } from "../../../services/import/upload";
 import { ImportPage, type ImportFormErrors } from "../../../../views/pages/import/ImportPage";
@@ -19,10 +20,10 @@ const TOO_LARGE = `The file is larger than ${IMPORT_MAX_BYTES / MB} MB. Split it
 
 async function importPage(
   c: Context<AppEnv>,
-  form: { kind?: string; encoding?: string; errors?: ImportFormErrors } = {},
+  form: { kind?: string; encoding?: string; pipeline?: string; errors?: ImportFormErrors } = {},
   status: ContentfulStatusCode = 200,
 ) {
-  const jobs = await listImports(tenantOf(c));
+  const [jobs, pipelines] = await Promise.all([listImports(tenantOf(c)), pipelinesWithStages(tenantOf(c))]);
   return render(
     c,
     "Import",
@@ -32,6 +33,8 @@ async function importPage(
       encoding={form.encoding ?? "auto"}
       errors={form.errors ?? {}}
       maxMb={IMPORT_MAX_BYTES / MB}
+      pipelines={pipelines.map((p) => ({ id: p.id, name: p.name }))}
+      pipeline={form.pipeline ?? String(pipelines[0]?.id ?? "")}
     />,
     status,
   );
@@ -58,7 +61,19 @@ uploadRoutes.post(
     const encoding = formChoice<EncodingChoice>(body.encoding, ENCODING_CHOICES);
     const file = body.file;
     const errors: ImportFormErrors = {};
-    if (!kind) errors.kind = "Choose what the file holds: contacts or companies.";
+    if (!kind) errors.kind = "Choose what the file holds: contacts, companies or deals.";
+    // A deals file's stages are the chosen pipeline's; another workspace's pipeline is not found.
+    let pipelineId: number | null = null;
+    let pipelineMissing = false;
+    if (kind === "deals") {
+      const pipes = await pipelinesWithStages(tenantOf(c));
+      const raw = typeof body.pipeline === "string" && body.pipeline !== "" ? body.pipeline : null;
+      const chosen = raw === null ? pipes[0] : pipes.find((p) => String(p.id) === raw);
+      if (!chosen) {
+        pipelineMissing = raw !== null && /^\d+$/.test(raw);
+        errors.pipeline = pipes.length ? "Choose one of your pipelines." : "Add a pipeline before importing deals.";
+      } else pipelineId = chosen.id;
+    }
     if (!encoding) errors.encoding = "Choose the file's encoding, or leave it on “Detect”.";
     if (!(file instanceof File) || file.name === "") errors.file = "Choose a CSV file to upload.";
     else if (file.size === 0) errors.file = "The file is empty.";
@@ -66,10 +81,15 @@ uploadRoutes.post(
     const form = {
       kind: typeof body.kind === "string" ? body.kind : undefined,
       encoding: typeof body.encoding === "string" ? body.encoding : undefined,
+      pipeline: typeof body.pipeline === "string" ? body.pipeline : undefined,
       errors,
     };
     if (!kind || !encoding || !(file instanceof File) || Object.keys(errors).length)
-      return importPage(c, form, file instanceof File && file.size > IMPORT_MAX_BYTES ? 413 : 400);
+      return importPage(
+        c,
+        form,
+        file instanceof File && file.size > IMPORT_MAX_BYTES ? 413 : pipelineMissing && errors.pipeline ? 404 : 400,
+      );
     // A file that cannot be read at all is refused here, before anything is stored.
     const bytes = await file.arrayBuffer();
     const decoded = decodeUpload(new Uint8Array(bytes), encoding);
@@ -80,6 +100,7 @@ uploadRoutes.post(
       fileName: file.name.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200) || "upload.csv",
       bytes,
       encodingChoice: encoding,
+      pipelineId,
       now: Date.now(),
     });
     return c.redirect(`/app/import/${id}`, 303);

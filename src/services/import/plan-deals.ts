@@ -1,0 +1,306 @@
+/**
+ * Planning a chunk of deal rows against the workspace: the company (by domain, else by name) and the
+ * contacts (by email, else by a full name only one contact has) it names, linked only when they are
+ * the workspace's own; the deal it is (the same name, case-insensitive, in the same pipeline with the
+ * same company); and the statements that write it in one batch (plan-deals-sql.ts). A matched deal is
+ * updated (amount, stage, close date, status), never renamed; the preview runs the same plan.
+ */
+import { sql } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { normalizeDomain } from "../../lib/domain";
+import { formatAmount } from "../../lib/money";
+import { workspaceMoney } from "../deals/form";
+import type { DealChunkRecord } from "./analyse-deals";
+import type { ChunkContext, ChunkPlan, ChunkRow } from "./chunk";
+import { collectTags } from "./chunk-sql";
+import { type DealFields, type DealUpdateRow, dealChunkStatements, type NewDealRow } from "./plan-deals-sql";
+import { emptyReview, type ReviewChange } from "./review";
+
+const json = (v: unknown) => JSON.stringify(v);
+const lower = (s: string) => s.trim().toLowerCase();
+
+interface CurrentDeal {
+  id: number;
+  name: string;
+  name_sort: string;
+  company_id: number | null;
+  amount_minor: number;
+  currency: string;
+  stage_id: number;
+  status: DealFields["status"];
+  lost_reason: string | null;
+  close_date: string | null;
+  closed_on: string | null;
+  updated_at: number;
+  last_activity_at: number;
+}
+
+/** A domain when the text is one ("acme.com", "https://acme.com/"), else null. */
+function domainOf(text: string | null): string | null {
+  if (!text || !/\.[a-z]{2,}\/?$/i.test(text.trim()) || /\s/.test(text.trim())) return null;
+  const d = normalizeDomain(text);
+  return d.ok ? d.domain : null;
+}
+
+/**
+ * The contacts' name_sort ("last first") a full name may have, one per place the first name may end:
+ * "Ludwig van Beethoven" → "van beethoven ludwig", "beethoven ludwig van", and the name alone.
+ */
+function nameSortsOfFull(full: string): string[] {
+  const words = full.trim().toLowerCase().split(/\s+/);
+  const out = [words.join(" ")];
+  for (let i = 1; i < words.length; i += 1) out.push([...words.slice(i), ...words.slice(0, i)].join(" "));
+  return out;
+}
+
+async function lookups(t: TenantDb, pipelineId: number, records: DealChunkRecord[]) {
+  const domains = new Set<string>();
+  const companyNames = new Set<string>();
+  const emails = new Set<string>();
+  const contactNames = new Set<string>();
+  for (const r of records) {
+    const d = domainOf(r.companyDomain) ?? domainOf(r.company);
+    if (d) domains.add(d);
+    if (r.company) companyNames.add(lower(r.company));
+    for (const c of r.contacts) {
+      if (c.byEmail) emails.add(c.ref);
+      else for (const k of nameSortsOfFull(c.ref)) contactNames.add(k);
+    }
+  }
+  const tenant = t.tenantId;
+  const [companies, byEmail, byName, deals, stages] = await Promise.all([
+    t.db.all<{ id: number; name: string; name_sort: string; domain: string | null }>(sql`
+      SELECT id, name, name_sort, domain FROM companies WHERE tenant_id = ${tenant}
+        AND (name_sort IN (SELECT value FROM json_each(${json([...companyNames])}))
+          OR domain IN (SELECT value FROM json_each(${json([...domains])}))) ORDER BY id`),
+    t.db.all<{ email: string; contact_id: number }>(sql`
+      SELECT email, contact_id FROM contact_emails WHERE tenant_id = ${tenant}
+        AND email IN (SELECT value FROM json_each(${json([...emails])})) ORDER BY contact_id`),
+    t.db.all<{ id: number; first_name: string; last_name: string }>(sql`
+      SELECT id, first_name, last_name FROM contacts WHERE tenant_id = ${tenant}
+        AND name_sort IN (SELECT value FROM json_each(${json([...contactNames])})) ORDER BY id`),
+    t.db.all<CurrentDeal>(sql`
+      SELECT id, name, name_sort, company_id, amount_minor, currency, stage_id, status, lost_reason, close_date,
+        closed_on, updated_at, last_activity_at
+      FROM deals WHERE tenant_id = ${tenant} AND pipeline_id = ${pipelineId}
+        AND name_sort IN (SELECT value FROM json_each(${json(records.map((r) => lower(r.name)))})) ORDER BY id`),
+    t.db.all<{ id: number; name: string }>(sql`
+      SELECT id, name FROM pipeline_stages WHERE tenant_id = ${tenant} AND pipeline_id = ${pipelineId}`),
+  ]);
+  const companyByDomain = new Map<string, number>();
+  const companyByName = new Map<string, number>();
+  for (const co of companies) {
+    if (co.domain && !companyByDomain.has(co.domain)) companyByDomain.set(co.domain, co.id);
+    if (!companyByName.has(co.name_sort)) companyByName.set(co.name_sort, co.id);
+  }
+  const contactByEmail = new Map<string, number>();
+  for (const e of byEmail) if (!contactByEmail.has(e.email)) contactByEmail.set(e.email, e.contact_id);
+  // A name links only when one contact has it: two "Grace Nowak"s are not guessed between.
+  const contactsByName = new Map<string, number[]>();
+  for (const c of byName) {
+    const k = lower(`${c.first_name} ${c.last_name}`).replace(/\s+/g, " ");
+    contactsByName.set(k, [...(contactsByName.get(k) ?? []), c.id]);
+  }
+  const dealByKey = new Map<string, CurrentDeal>();
+  for (const d of deals) {
+    const k = `${lower(d.name_sort)}|${d.company_id ?? ""}`;
+    if (!dealByKey.has(k)) dealByKey.set(k, d);
+  }
+  return {
+    company(r: DealChunkRecord): number | null {
+      const d = domainOf(r.companyDomain) ?? domainOf(r.company);
+      return (
+        (d ? companyByDomain.get(d) : undefined) ??
+        (r.company ? companyByName.get(lower(r.company)) : undefined) ??
+        null
+      );
+    },
+    contact(ref: { ref: string; byEmail: boolean }): number | null {
+      if (ref.byEmail) return contactByEmail.get(ref.ref) ?? null;
+      const ids = contactsByName.get(lower(ref.ref).replace(/\s+/g, " ")) ?? [];
+      return ids.length === 1 ? ids[0]! : null;
+    },
+    deal: (name: string, companyId: number | null) => dealByKey.get(`${lower(name)}|${companyId ?? ""}`),
+    stageName: new Map(stages.map((s) => [s.id, s.name])),
+  };
+}
+
+/** Plans a chunk of deal rows: the preview's counts and lists, and the statements that write it in one batch. */
+export async function planDealChunk(
+  t: TenantDb,
+  ctx: ChunkContext,
+  chunkNo: number,
+  rows: ChunkRow<DealChunkRecord>[],
+  now: number,
+): Promise<ChunkPlan> {
+  const review = emptyReview();
+  if (rows.length === 0)
+    return {
+      creates: 0,
+      updates: 0,
+      unchanged: 0,
+      duplicates: 0,
+      conflicts: 0,
+      possibleDuplicates: 0,
+      review,
+      statements: [],
+    };
+  const [found, money] = await Promise.all([
+    lookups(
+      t,
+      rows[0]!.record.pipelineId,
+      rows.map((r) => r.record),
+    ),
+    workspaceMoney(t),
+  ]);
+  const unlinked = review.unlinked!;
+  const creates: NewDealRow[] = [];
+  const updates: DealUpdateRow[] = [];
+  const seen = new Set<number>();
+  const tagNames = new Map<string, string>();
+  let unchanged = 0;
+  let duplicates = 0;
+  for (const { rowNo, record: r } of rows) {
+    const companyId = found.company(r);
+    if (companyId === null && (r.company || r.companyDomain))
+      unlinked.push({ row: rowNo, name: r.name, what: "company", ref: (r.company ?? r.companyDomain)! });
+    const links: { id: number; role: string | null }[] = [];
+    for (const c of r.contacts) {
+      const id = found.contact(c);
+      if (id === null) unlinked.push({ row: rowNo, name: r.name, what: "contact", ref: c.ref });
+      else if (!links.some((l) => l.id === id)) links.push({ id, role: c.role });
+    }
+    const match = found.deal(r.name, companyId);
+    if (!match) {
+      collectTags(tagNames, r.tags);
+      creates.push({
+        rowNo,
+        name: r.name,
+        nameSort: lower(r.name),
+        amountMinor: r.amountMinor,
+        currency: r.currency,
+        closeDate: r.closeDate,
+        closeKey: r.closeDate ?? "9999-12-31",
+        ownerId: r.owner ? (ctx.owners.get(r.owner) ?? null) : null,
+        companyId,
+        pipelineId: r.pipelineId,
+        stageId: r.stageId,
+        status: r.status,
+        lostReason: r.lostReason,
+        closedOn: r.closedOn,
+        contacts: links,
+        tagKeys: r.tags.map((tag) => tag.toLowerCase()),
+        custom: {},
+        note: null,
+      });
+      continue;
+    }
+    if (seen.has(match.id)) {
+      duplicates += 1;
+      continue;
+    }
+    seen.add(match.id);
+    const update = dealUpdate(match, r, rowNo, found.stageName, money.locale);
+    if (!update) {
+      unchanged += 1;
+      continue;
+    }
+    updates.push(update.row);
+    review.updates.push(update.review);
+  }
+  return {
+    creates: creates.length,
+    updates: updates.length,
+    unchanged,
+    duplicates,
+    conflicts: 0,
+    possibleDuplicates: 0,
+    review,
+    statements: dealChunkStatements(t, ctx, chunkNo, now, { creates, updates, tagNames }),
+  };
+}
+
+/**
+ * What a row changes on the deal it matched: amount (with its currency), stage, close date, status
+ * (with the lost reason and closing date). An empty cell never clears a value; the name never changes.
+ */
+function dealUpdate(
+  was: CurrentDeal,
+  r: DealChunkRecord,
+  rowNo: number,
+  stageName: Map<number, string>,
+  locale: string,
+): {
+  row: DealUpdateRow;
+  review: { row: number; rowName: string; id: number; name: string; changes: ReviewChange[] };
+} | null {
+  const set: Partial<DealFields> = {};
+  const current: DealFields = {
+    amountMinor: was.amount_minor,
+    currency: was.currency,
+    stageId: was.stage_id,
+    status: was.status,
+    lostReason: was.lost_reason,
+    closeDate: was.close_date,
+    closeKey: was.close_date ?? "9999-12-31",
+    closedOn: was.closed_on,
+  };
+  // An amount of 0 is what a row without an amount reads as: it leaves the deal's amount alone.
+  if (r.amountMinor !== 0 && (r.amountMinor !== was.amount_minor || r.currency !== was.currency)) {
+    set.amountMinor = r.amountMinor;
+    set.currency = r.currency;
+  }
+  if (r.stageId !== was.stage_id) set.stageId = r.stageId;
+  if (r.closeDate && r.closeDate !== was.close_date) {
+    set.closeDate = r.closeDate;
+    set.closeKey = r.closeDate;
+  }
+  if (r.status !== was.status) {
+    set.status = r.status;
+    set.lostReason = r.status === "lost" ? r.lostReason : null;
+    set.closedOn = r.status === "open" ? null : r.closedOn;
+  } else if (r.status === "lost" && r.lostReason && r.lostReason !== was.lost_reason) set.lostReason = r.lostReason;
+  for (const k of Object.keys(set) as (keyof DealFields)[]) if (set[k] === current[k]) delete set[k];
+  if (Object.keys(set).length === 0) return null;
+  const before: Partial<DealFields> = {};
+  for (const k of Object.keys(set) as (keyof DealFields)[]) (before as Record<string, unknown>)[k] = current[k];
+  const after = { ...current, ...set };
+  const changes: Record<string, [unknown, unknown]> = {};
+  const amount = (f: DealFields) => formatAmount(f.amountMinor, f.currency, locale);
+  if ("amountMinor" in set) changes.amount = [amount(current), amount(after)];
+  if ("stageId" in set) changes.stage = [stageName.get(current.stageId) ?? null, stageName.get(after.stageId) ?? null];
+  if ("closeDate" in set) changes.closeDate = [current.closeDate, after.closeDate];
+  if ("status" in set) changes.status = [current.status, after.status];
+  if ("lostReason" in set && (current.lostReason || after.lostReason))
+    changes.lostReason = [current.lostReason, after.lostReason];
+  const labels: Record<string, string> = {
+    amount: "Amount",
+    stage: "Stage",
+    closeDate: "Close date",
+    status: "Status",
+    lostReason: "Lost reason",
+  };
+  const shown = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    row: {
+      id: was.id,
+      rowNo,
+      set,
+      before: { ...before, updatedAt: was.updated_at, lastActivityAt: was.last_activity_at },
+      after: set,
+      changes,
+      moves: "stageId" in set || "status" in set,
+    },
+    review: {
+      row: rowNo,
+      rowName: r.name,
+      id: was.id,
+      name: was.name,
+      changes: Object.entries(changes).map(([f, [b, a]]) => ({
+        field: labels[f] ?? f,
+        before: shown(b),
+        after: shown(a),
+      })),
+    },
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * Undoing a page of a deals import (undo.ts hands it over): created deals are deleted unless edited
+ * since, matched deals get back the amount, stage, close date and status the import replaced unless
+ * someone changed that field since. One batch, as every deal write: each deal's share of
+ * deal_stage_totals out before and in after (read inside the batch), tenant_counters.deals, the stage
+ * spans the import closed and opened put back, the import's timeline entries removed.
+ */
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { deleteNotesOfStatements } from "../records/notes";
+import { dealCounter } from "../deals/statements";
+import { type DealFields, totalsInto, totalsOutOf } from "./plan-deals-sql";
+
+const json = (v: unknown) => JSON.stringify(v);
+
+interface DealHistory {
+  entity_id: number;
+  action: "created" | "updated";
+  before: string | null;
+  after: string | null;
+  written_at: number;
+}
+
+interface CurrentDeal extends DealFields {
+  id: number;
+  name: string;
+  updatedAt: number;
+  lastActivityAt: number;
+}
+
+const LABELS: Record<keyof DealFields, string> = {
+  amountMinor: "amount",
+  currency: "currency",
+  stageId: "stage",
+  status: "status",
+  lostReason: "lost reason",
+  closeDate: "close date",
+  closeKey: "close date",
+  closedOn: "closed on",
+};
+
+interface DealRestore {
+  id: number;
+  set: Partial<DealFields> & { updatedAt?: number; lastActivityAt?: number };
+  writtenAt: number;
+  /** "restore": the import's span goes and the one it closed reopens; "move": a new span, as a move. */
+  spans: "restore" | "move" | null;
+  whole: boolean;
+  changes: Record<string, [unknown, unknown]>;
+}
+
+/** What a deals undo page writes, and the deals it keeps (with why). */
+export async function dealUndoPage(
+  t: TenantDb,
+  importId: string,
+  actorId: string | null,
+  page: DealHistory[],
+  now: number,
+): Promise<{ statements: SQLWrapper[]; kept: { id: number; name: string; fields: string[] }[] }> {
+  const rows = await t.db.all<CurrentDeal>(sql`
+    SELECT d.id, d.name, d.amount_minor AS amountMinor, d.currency, d.stage_id AS stageId, d.status,
+      d.lost_reason AS lostReason, d.close_date AS closeDate, d.close_key AS closeKey, d.closed_on AS closedOn,
+      d.updated_at AS updatedAt, d.last_activity_at AS lastActivityAt
+    FROM json_each(${json(page.map((h) => h.entity_id))}) j
+    CROSS JOIN deals d ON d.id = j.value AND d.tenant_id = ${t.tenantId}`);
+  const current = new Map(rows.map((r) => [r.id, r]));
+  const kept: { id: number; name: string; fields: string[] }[] = [];
+  const toDelete: number[] = [];
+  const restores: DealRestore[] = [];
+  for (const h of page) {
+    const deal = current.get(h.entity_id);
+    if (!deal) continue; // deleted since: nothing to undo
+    if (h.action === "created") {
+      if (deal.updatedAt > h.written_at || deal.lastActivityAt > h.written_at)
+        kept.push({ id: deal.id, name: deal.name, fields: ["edited after the import"] });
+      else toDelete.push(deal.id);
+      continue;
+    }
+    const before = JSON.parse(h.before ?? "{}") as Partial<DealFields> & {
+      updatedAt?: number;
+      lastActivityAt?: number;
+    };
+    const after = JSON.parse(h.after ?? "{}") as Partial<DealFields>;
+    const set: DealRestore["set"] = {};
+    const keptFields = new Set<string>();
+    const changes: Record<string, [unknown, unknown]> = {};
+    for (const field of Object.keys(after) as (keyof DealFields)[]) {
+      if ((deal[field] ?? null) === (after[field] ?? null)) {
+        (set as Record<string, unknown>)[field] = before[field] ?? null;
+        changes[LABELS[field]] = [after[field] ?? null, before[field] ?? null];
+      } else keptFields.add(LABELS[field]);
+    }
+    const whole = keptFields.size === 0;
+    if (whole) {
+      set.updatedAt = before.updatedAt;
+      set.lastActivityAt = before.lastActivityAt;
+    }
+    const moved = "stageId" in set || "status" in set;
+    const stuck = keptFields.has("stage") || keptFields.has("status");
+    restores.push({
+      id: deal.id,
+      set,
+      writtenAt: h.written_at,
+      spans: moved ? (stuck ? "move" : "restore") : null,
+      whole,
+      changes: whole ? {} : changes,
+    });
+    if (!whole) kept.push({ id: deal.id, name: deal.name, fields: [...keptFields] });
+  }
+  const stageIds = json([...new Set(rows.map((r) => r.stageId))]);
+  return {
+    statements: [
+      ...deleteDeals(t, toDelete),
+      ...restoreDeals(t, importId, actorId, restores, now),
+      // Totals rows left empty by the undo go, so the table is as it was before the import made them.
+      sql`DELETE FROM deal_stage_totals WHERE tenant_id = ${t.tenantId} AND deals = 0 AND amount_minor = 0
+        AND stage_id IN (SELECT value FROM json_each(${stageIds}))`,
+    ],
+    kept,
+  };
+}
+
+/** Deletes created deals as deleting by hand does (contacts, tags and spans go by cascade). */
+function deleteDeals(t: TenantDb, ids: number[]): SQLWrapper[] {
+  if (ids.length === 0) return [];
+  const tenant = t.tenantId;
+  const list = json(ids);
+  const inIds = (col: string) => sql`${sql.raw(col)} IN (SELECT value FROM json_each(${list}))`;
+  return [
+    totalsOutOf(t, sql`SELECT value FROM json_each(${list})`),
+    dealCounter(t, sql`-(SELECT count(*) FROM deals WHERE tenant_id = ${tenant} AND ${inIds("id")})`),
+    ...deleteNotesOfStatements(t, "deal", ids),
+    sql`DELETE FROM custom_field_values WHERE tenant_id = ${tenant} AND ${inIds("entity_id")}
+      AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenant} AND entity = 'deal')`,
+    sql`DELETE FROM activities WHERE tenant_id = ${tenant} AND subject_type = 'deal' AND ${inIds("subject_id")}`,
+    sql`DELETE FROM recent_views WHERE tenant_id = ${tenant} AND subject_type = 'deal' AND ${inIds("subject_id")}`,
+    sql`DELETE FROM deals WHERE tenant_id = ${tenant} AND ${inIds("id")}`,
+  ];
+}
+
+const restored = (field: string, column: string) =>
+  sql.raw(
+    `CASE WHEN json_type(j.value, '$.set.${field}') IS NOT NULL THEN j.value ->> '$.set.${field}' ELSE r.${column} END`,
+  );
+
+function restoreDeals(
+  t: TenantDb,
+  importId: string,
+  actorId: string | null,
+  restores: DealRestore[],
+  now: number,
+): SQL[] {
+  if (restores.length === 0) return [];
+  const tenant = t.tenantId;
+  const list = json(restores);
+  const ids = sql`SELECT j.value ->> 'id' FROM json_each(${list}) j`;
+  const from = sql`FROM json_each(${list}) j CROSS JOIN deals r ON r.id = j.value ->> 'id' AND r.tenant_id = ${tenant}`;
+  const spans = (kind: string) =>
+    sql`SELECT j.value ->> 'id' FROM json_each(${list}) j WHERE j.value ->> 'spans' = ${kind}`;
+  return [
+    totalsOutOf(t, ids),
+    // The span the import opened goes, and the one it closed is open again.
+    sql`DELETE FROM deal_stage_history WHERE tenant_id = ${tenant} AND left_at IS NULL AND (deal_id, entered_at) IN
+      (SELECT j.value ->> 'id', j.value ->> 'writtenAt' FROM json_each(${list}) j WHERE j.value ->> 'spans' = 'restore')`,
+    sql`UPDATE deal_stage_history SET left_at = NULL WHERE tenant_id = ${tenant} AND (deal_id, left_at) IN
+        (SELECT j.value ->> 'id', j.value ->> 'writtenAt' FROM json_each(${list}) j WHERE j.value ->> 'spans' = 'restore')
+      AND NOT EXISTS (SELECT 1 FROM deal_stage_history o WHERE o.tenant_id = deal_stage_history.tenant_id
+        AND o.deal_id = deal_stage_history.deal_id AND o.left_at IS NULL)`,
+    sql`UPDATE deal_stage_history SET left_at = ${now} WHERE tenant_id = ${tenant} AND left_at IS NULL
+      AND deal_id IN (${spans("move")})`,
+    sql`INSERT INTO deals (id, tenant_id, name, name_sort, amount_minor, currency, close_date, close_key, owner_id,
+        company_id, pipeline_id, stage_id, status, lost_reason, closed_on, created_by, created_at, updated_at,
+        last_activity_at)
+      SELECT r.id, r.tenant_id, r.name, r.name_sort, ${restored("amountMinor", "amount_minor")},
+        ${restored("currency", "currency")}, ${restored("closeDate", "close_date")}, ${restored("closeKey", "close_key")},
+        r.owner_id, r.company_id, r.pipeline_id, ${restored("stageId", "stage_id")}, ${restored("status", "status")},
+        ${restored("lostReason", "lost_reason")}, ${restored("closedOn", "closed_on")}, r.created_by, r.created_at,
+        coalesce(j.value ->> '$.set.updatedAt', ${now}), coalesce(j.value ->> '$.set.lastActivityAt', ${now})
+      ${from} WHERE true
+      ON CONFLICT (id) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency,
+        close_date = excluded.close_date, close_key = excluded.close_key, stage_id = excluded.stage_id,
+        status = excluded.status, lost_reason = excluded.lost_reason, closed_on = excluded.closed_on,
+        updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`,
+    totalsInto(t, ids),
+    sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at, actor_id)
+      SELECT r.tenant_id, r.id, r.pipeline_id, r.stage_id, r.status, ${now}, ${actorId} ${from}
+      WHERE j.value ->> 'spans' = 'move'`,
+    sql`DELETE FROM activities WHERE tenant_id = ${tenant} AND subject_type = 'deal'
+      AND json_extract(detail, '$.import') = ${importId}
+      AND subject_id IN (SELECT j.value ->> 'id' FROM json_each(${list}) j WHERE j.value ->> 'whole')`,
+    sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
+      SELECT ${tenant}, 'deal', j.value ->> 'id', ${actorId}, 'updated', json_set(j.value -> 'changes', '$.undo', ${importId}), ${now}
+      FROM json_each(${list}) j WHERE NOT (j.value ->> 'whole') AND j.value -> 'changes' != '{}'`,
+  ];
+}
