@@ -118,7 +118,7 @@ export default {
     assert.equal((await saved).status(), 200);
     await column(page, "Proposal").getByRole("link", { name: "Dragged deal", exact: true }).waitFor();
     await page
-      .locator("#head-" + (await column(page, "Proposal").getAttribute("data-stage")), {
+      .locator(`#head-${await column(page, "Proposal").getAttribute("data-stage")}`, {
         hasText: "Proposal · 1 · $12,501",
       })
       .waitFor();

@@ -6,7 +6,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
-import { companies, contacts, memberships, pipelineStages, pipelines, tenants } from "../../db/schema";
+import { companies, contacts, memberships, pipelineStages } from "../../db/schema";
 import { isCurrency, parseAmount } from "../../lib/money";
 import { text, tagName } from "../../lib/validation";
 import { contactDisplayName } from "../contacts/names";

@@ -6,7 +6,7 @@
  */
 import type { ImportJob } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
-import { pipelinesWithStages, workspaceMoney } from "../deals/form";
+import { pipelinesWithStages, workspaceMoney } from "../deals/choices";
 import type { RowContext } from "./cells";
 import type { RowResult } from "./parse";
 import { amountLocaleOf, type DealRecord, dealFromRow, dealMapping } from "./parse-deals";

@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { normalizeDomain } from "../../lib/domain";
 import { formatAmount } from "../../lib/money";
-import { workspaceMoney } from "../deals/form";
+import { workspaceMoney } from "../deals/choices";
 import type { DealChunkRecord } from "./analyse-deals";
 import type { ChunkContext, ChunkPlan, ChunkRow } from "./chunk";
 import { collectTags } from "./chunk-sql";

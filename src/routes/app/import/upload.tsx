@@ -6,7 +6,7 @@ import { IMPORT_KINDS, type ImportKind } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { render } from "../../../lib/render";
 import { requireRole } from "../../../middleware/session";
-import { pipelinesWithStages } from "../../../services/deals/form";
+import { pipelinesWithStages } from "../../../services/deals/choices";
 import { createImport, listImports } from "../../../services/import/jobs";
 import { decodeUpload, ENCODING_CHOICES, IMPORT_MAX_BYTES, type EncodingChoice } from "../../../services/import/upload";
 import { ImportPage, type ImportFormErrors } from "../../../../views/pages/import/ImportPage";
