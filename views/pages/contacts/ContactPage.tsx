@@ -1,4 +1,3 @@
-import { FormAlert } from "../../components/Field";
 import { CustomValue } from "../../components/CustomValue";
 import { RichText } from "../../components/RichText";
 import { Time } from "../../components/Time";
@@ -7,6 +6,7 @@ import { RelatedDeals, type RelatedDealRow } from "../../partials/deals/RelatedD
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
 import { TagList, type CustomFieldDef } from "../companies/FormFields";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
+import { BulkDeleteConfirm, BulkProblem, SHOWN_NAMES } from "../../partials/BulkPages";
 
 export interface ContactPageProps {
   contact: {
@@ -191,52 +191,23 @@ export function ContactDeletePage(p: { contact: { id: number; name: string } }) 
   );
 }
 
-const SHOWN_NAMES = 20;
-
 /** The confirmation before deleting selected contacts (with or without JavaScript). */
 export function BulkDeletePage(p: { contacts: { id: number; name: string }[]; back: string }) {
-  const n = p.contacts.length;
   return (
-    <div class="stack narrow">
-      <h1>{n === 1 ? "Delete 1 contact?" : `Delete ${n} contacts?`}</h1>
-      <ul>
-        {p.contacts.slice(0, SHOWN_NAMES).map((c) => (
-          <li>{c.name}</li>
-        ))}
-        {n > SHOWN_NAMES ? <li class="muted">and {n - SHOWN_NAMES} more</li> : null}
-      </ul>
-      <p>
-        Their emails, phone numbers, tags, custom values, notes and timelines are deleted too. This cannot be undone.
-      </p>
-      <form method="post" action="/app/contacts/bulk" class="actions">
-        <input type="hidden" name="action" value="delete" />
-        <input type="hidden" name="confirm" value="1" />
-        <input type="hidden" name="back" value={p.back} />
-        {p.contacts.map((c) => (
-          <input type="hidden" name="ids" value={String(c.id)} />
-        ))}
-        <button type="submit" class="danger">
-          {n === 1 ? "Delete 1 contact" : `Delete ${n} contacts`}
-        </button>
-        <a class="button secondary" href={p.back}>
-          Cancel
-        </a>
-      </form>
-    </div>
+    <BulkDeleteConfirm
+      records={p.contacts}
+      one="contact"
+      many="contacts"
+      consequence="Their emails, phone numbers, tags, custom values, notes and timelines are deleted too."
+      action="/app/contacts/bulk"
+      back={p.back}
+    />
   );
 }
 
 /** A bulk request that cannot be carried out as sent (nothing selected, no tag chosen): why, and a way back. */
 export function BulkProblemPage(p: { message: string; back: string }) {
-  return (
-    <div class="stack narrow">
-      <h1>Nothing was changed</h1>
-      <FormAlert>{p.message}</FormAlert>
-      <p>
-        <a href={p.back}>Back to the contacts</a>
-      </p>
-    </div>
-  );
+  return <BulkProblem message={p.message} back={p.back} backLabel="Back to the contacts" />;
 }
 
 /** What erasing removes, said the same way on both confirmations. */
