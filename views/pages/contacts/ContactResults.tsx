@@ -3,6 +3,7 @@
  * hottest markup), the paging and the notices; htmx swaps this part alone when a filter changes.
  */
 import { html } from "hono/html";
+import { Pager } from "../../components/Pager";
 
 export interface ContactListRow {
   id: number;
@@ -153,20 +154,7 @@ export function ContactResults(p: ContactResultsProps) {
           </table>
         </div>
       )}
-      {p.nextHref || p.previousHref ? (
-        <nav class="pager" aria-label="Pages">
-          {p.previousHref ? (
-            <a href={p.previousHref} rel="prev">
-              Previous
-            </a>
-          ) : null}
-          {p.nextHref ? (
-            <a href={p.nextHref} rel="next">
-              Next
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager previousHref={p.previousHref} nextHref={p.nextHref} />
       {p.canWrite ? <input type="hidden" name="back" value={p.selfHref} form="bulk-form" /> : null}
     </>
   );

@@ -1,6 +1,7 @@
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { BulkBar, Filters } from "./DealsListControls";
+import { Pager } from "../../components/Pager";
 
 export const DEAL_LIST_NOTICES = {
   moved: (n: number) => (n === 1 ? "1 deal moved." : `${n} deals moved.`),
@@ -163,20 +164,7 @@ export function DealsListPage(p: DealsListPageProps) {
           </ul>
         ) : null}
       </section>
-      {p.nextHref || p.previousHref ? (
-        <nav class="pager" aria-label="Pages">
-          {p.previousHref ? (
-            <a href={p.previousHref} rel="prev">
-              Previous
-            </a>
-          ) : null}
-          {p.nextHref ? (
-            <a href={p.nextHref} rel="next">
-              Next
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager previousHref={p.previousHref} nextHref={p.nextHref} />
     </div>
   );
 }
