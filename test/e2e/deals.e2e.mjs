@@ -132,7 +132,11 @@ export default {
     assert.equal(await column(page, "Lead").locator("li").count(), 0, "nothing left in Lead");
 
     // Dark theme: the board renders in it and the keyboard move still works.
+    // The theme form is a full POST and redirect: wait for it to land before reloading.
+    const navigated = page.waitForEvent("framenavigated");
     await page.getByRole("group", { name: "Theme" }).getByRole("button", { name: "Dark" }).click();
+    await navigated;
+    await page.waitForLoadState("load");
     await page.reload();
     await boardReady(page);
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
