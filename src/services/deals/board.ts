@@ -110,10 +110,10 @@ export interface Card {
   overdue: boolean;
 }
 
-type CardRow = Awaited<ReturnType<typeof columnQuery>>[number];
+export type CardRow = Awaited<ReturnType<typeof columnQuery>>[number];
 
 /** Cards from rows; closed ones show the day they closed and are never overdue. */
-function toCards(rows: CardRow[], today: string, closed = false) {
+export function toCards(rows: CardRow[], today: string, closed = false) {
   const page = rows.slice(0, CARDS_PER_COLUMN);
   const last = page[page.length - 1];
   return {
@@ -163,7 +163,7 @@ function totalsQuery(t: TenantDb, pipelineId: number | SQL) {
     .orderBy(asc(dealStageTotals.stageId), asc(dealStageTotals.currency));
 }
 
-function headsOf(
+export function headsOf(
   stages: StageChoice[],
   rows: { stageId: number; currency: string; deals: number; amountMinor: number }[],
 ) {
@@ -175,38 +175,6 @@ function headsOf(
       totals: mine.map((r) => ({ currency: r.currency, amountMinor: r.amountMinor })),
     };
   });
-}
-
-/**
- * What a move answers with, in one batch: the deal as a card, every column head of its pipeline and
- * the workspace's currency and locale. Null when the deal is gone.
- */
-export async function moveAnswer(t: TenantDb, dealId: number, pipelineId: number, now: number) {
-  const [cardRows, stageRows, totals, money] = (await t.db.batch([
-    cardsFrom(t)
-      .where(t.where(deals, eq(deals.id, dealId)))
-      .limit(1),
-    t.db
-      .select({
-        id: pipelineStages.id,
-        name: pipelineStages.name,
-        pipelineId: pipelineStages.pipelineId,
-        probability: pipelineStages.probability,
-      })
-      .from(pipelineStages)
-      .where(t.where(pipelineStages, eq(pipelineStages.pipelineId, pipelineId)))
-      .orderBy(asc(pipelineStages.position), asc(pipelineStages.id)),
-    totalsQuery(t, pipelineId),
-    t.db.select({ currency: tenants.currency, locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)),
-  ] as never)) as [
-    CardRow[],
-    StageChoice[],
-    Awaited<ReturnType<typeof totalsQuery>>,
-    { currency: string; locale: string }[],
-  ];
-  const card = toCards(cardRows, isoDay(now)).cards[0];
-  if (!card) return null;
-  return { card, heads: headsOf(stageRows, totals), money: money[0] ?? { currency: "USD", locale: "en-US" } };
 }
 
 export interface BoardOptions {

@@ -3,7 +3,7 @@
  * Each is one batch that reads the deal where it is when the batch runs, so two people moving the
  * same deal at once both land in order (the later move wins) and the totals stay exact.
  */
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, sql, type SQL } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { deals, lostReasons, pipelineStages } from "../../db/schema";
@@ -31,7 +31,7 @@ const noOpenSpan = (t: TenantDb) => sql`NOT EXISTS (SELECT 1 FROM deal_stage_his
   WHERE h.tenant_id = ${t.tenantId} AND h.deal_id = d.id AND h.left_at IS NULL)`;
 
 export type MoveResult =
-  | { ok: true; moved: boolean; pipelineId: number }
+  | { ok: true; moved: boolean; pipelineId: number; reads: Record<string, unknown>[][] }
   | { ok: false; reason: "not_found" | "other_pipeline" };
 
 /**
@@ -40,7 +40,14 @@ export type MoveResult =
  * stage and the deal, so the answer (not found, another pipeline, moved) costs no round trip of its own.
  * Moving it where it is already changes nothing.
  */
-export async function moveDeal(t: TenantDb, actor: Actor, dealId: number, stageId: number): Promise<MoveResult> {
+export async function moveDeal(
+  t: TenantDb,
+  actor: Actor,
+  dealId: number,
+  stageId: number,
+  /** Reads to run after the move in the same batch (the board's answer); their rows come back in `reads`. */
+  reads: SQL[] = [],
+): Promise<MoveResult> {
   const now = actor.now;
   const target = sql`(SELECT s.pipeline_id FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId} AND s.id = ${stageId})`;
   const targetName = sql`(SELECT s.name FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId} AND s.id = ${stageId})`;
@@ -71,11 +78,12 @@ export async function moveDeal(t: TenantDb, actor: Actor, dealId: number, stageI
     historyOpen(t, dealId, actor.userId, now, noOpenSpan(t)),
     sql`SELECT ${target} AS stagePipeline,
       (SELECT d.pipeline_id FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId}) AS dealPipeline`,
+    ...reads,
   ]);
   const found = results[6]![0] as { stagePipeline: number | null; dealPipeline: number | null } | undefined;
   if (!found || found.stagePipeline === null || found.dealPipeline === null) return { ok: false, reason: "not_found" };
   if (found.stagePipeline !== found.dealPipeline) return { ok: false, reason: "other_pipeline" };
-  return { ok: true, moved: results[3]!.length > 0, pipelineId: found.stagePipeline };
+  return { ok: true, moved: results[3]!.length > 0, pipelineId: found.stagePipeline, reads: results.slice(7) };
 }
 
 /** The workspace's lost reasons, in order (a query: await it, or put it in a batch). */

@@ -11,7 +11,7 @@ import { formatAmount } from "../../../lib/money";
 import { render, wantsFragment } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { requireRole } from "../../../middleware/session";
-import { moveAnswer } from "../../../services/deals/board";
+import { moveAnswerFromRows, moveAnswerStatements } from "../../../services/deals/move-answer";
 import {
   moneyFromRows,
   pipelinesFromRows,
@@ -110,7 +110,9 @@ dealRecordRoutes.post("/:id/move", requireRole("member"), async (c) => {
   const body = await c.req.parseBody();
   const stageId = parseRecordId(body.stage_id);
   if (id === null || stageId === null) return errorResponse(c, 404);
-  const result = await moveDeal(t, actorOf(c), id, stageId);
+  // The board's answer is read at the end of the move's own batch: session, then one batch.
+  const reads = wantsFragment(c) ? moveAnswerStatements(t, id, stageId) : [];
+  const result = await moveDeal(t, actorOf(c), id, stageId, reads);
   if (!result.ok) {
     if (result.reason === "not_found") return errorResponse(c, 404);
     const message = "That stage is not in this pipeline.";
@@ -119,7 +121,7 @@ dealRecordRoutes.post("/:id/move", requireRole("member"), async (c) => {
   }
   if (!wantsFragment(c)) return c.redirect(`/app/deals/${id}`, 303);
   // The card where it now is, and every column head of its pipeline (hx-swap-oob).
-  const answer = await moveAnswer(t, id, result.pipelineId, Date.now());
+  const answer = moveAnswerFromRows(result.reads, Date.now());
   if (!answer) return errorResponse(c, 404);
   const { card, heads, money } = answer;
   return c.html(
