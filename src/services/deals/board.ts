@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, deals, dealStageTotals, memberships, pipelineStages, tenants, users } from "../../db/schema";
+import { companies, deals, dealStageTotals, memberships, tenants, users } from "../../db/schema";
 import { tagsQuery } from "../records/tags";
 import { ownersQuery } from "../records/workspace";
 import { boardColumnsQuery } from "./columns";
