@@ -243,11 +243,6 @@ export function boardFromRows(results: readonly unknown[], o: BoardOptions) {
   };
 }
 
-/** The board in one batch of its own (boardStatements, then boardFromRows). */
-export async function loadBoard(t: TenantDb, o: BoardOptions) {
-  return boardFromRows((await t.db.batch(boardStatements(t, o) as never)) as unknown[], o);
-}
-
 /** One more page of a column (the stage must be the workspace's: else null). */
 export async function loadColumnPage(
   t: TenantDb,

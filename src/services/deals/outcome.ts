@@ -6,25 +6,11 @@
 import { asc, eq, sql, type SQL } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
-import { deals, lostReasons, pipelineStages } from "../../db/schema";
+import { deals, lostReasons } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { dealActivity, dealAudit, historyClose, historyOpen, totalsIn, totalsOut } from "./statements";
 
 export const LOST_REASON_MAX = 200;
-
-function stageQuery(t: TenantDb, stageId: number) {
-  return t.db
-    .select({ id: pipelineStages.id, name: pipelineStages.name, pipelineId: pipelineStages.pipelineId })
-    .from(pipelineStages)
-    .where(t.where(pipelineStages, eq(pipelineStages.id, stageId)))
-    .limit(1);
-}
-
-/** The stage, its name and its pipeline, when it is the workspace's. */
-export async function getStage(t: TenantDb, stageId: number) {
-  const [row] = await stageQuery(t, stageId);
-  return row ?? null;
-}
 
 // After a batch closed the open span, the deal has none: a new one is opened exactly then.
 const noOpenSpan = (t: TenantDb) => sql`NOT EXISTS (SELECT 1 FROM deal_stage_history h

@@ -17,7 +17,7 @@ import {
   type DealInput,
 } from "../../../services/deals/form";
 import { workspaceMoney } from "../../../services/deals/choices";
-import { getStage } from "../../../services/deals/outcome";
+import { getStage } from "../../../services/deals/stages";
 import { getDealForEdit } from "../../../services/deals/page";
 import { createDeal, updateDeal } from "../../../services/deals/write";
 import { listCustomFields } from "../../../services/records/custom-fields";
