@@ -4,7 +4,9 @@
  * the contacts search's FTS expression ("D1_ERROR: unterminated string").
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../src/app";
 import { COOKIES } from "../../src/lib/cookies";
+import { deferSessionCheck } from "../../src/middleware/session";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { createContact } from "../contacts/contact-helpers";
@@ -45,6 +47,8 @@ beforeAll(async () => {
     { method: "GET", path: "/app/contacts" },
     { method: "GET", path: `/app/contacts/${contact}` },
     { method: "GET", path: `/app/companies/${company}` },
+    { method: "GET", path: "/app/deals" },
+    { method: "GET", path: "/app/deals/list" },
     { method: "GET", path: "/app" },
     { method: "GET", path: "/" },
     { method: "GET", path: "/cookies" },
@@ -80,6 +84,14 @@ describe("hostile cookie values", () => {
         expect(res.status, `${name}=${label} on ${page.method} ${page.path}`).toBeLessThan(500);
       }
     }
+  });
+
+  it("covers every page that reads the workspace cookie itself (the routes that start with deferSessionCheck)", () => {
+    const deferring = app.routes.filter((r) => r.handler === deferSessionCheck);
+    const pattern = (path: string) => new RegExp(`^${path.replace(/:[a-z]+/g, "[^/?]+")}(\\?|$)`);
+    const missing = deferring.filter((r) => !pages.some((p) => p.method === r.method && pattern(r.path).test(p.path)));
+    expect(deferring.length).toBeGreaterThan(0);
+    expect(missing.map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
   it("a malformed workspace cookie still shows the session's own search results", async () => {
