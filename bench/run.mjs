@@ -9,7 +9,8 @@
 // deal board, a card move (the board's htmx POST, each request a real move) and the deal list.
 //
 // Options (environment): BENCH_CONTACTS (default 100000), BENCH_SECONDS per target in all
-// (default 20), BENCH_ROUNDS to split them into (default 5), BENCH_CONNECTIONS (default 16).
+// (default 20), BENCH_ROUNDS to split them into (default 5), BENCH_CONNECTIONS (default 16), BENCH_ONLY
+// (words naming the targets to run besides the floor, e.g. `board,move`).
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes, scryptSync } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -229,6 +230,9 @@ async function main() {
     { name: "card move (htmx POST to another stage)", url: "/app/deals", headers: htmx, script: move },
     { name: "deal list (first page)", url: "/app/deals/list", headers: auth },
   ];
+  // BENCH_ONLY=board,move: only the targets whose names contain one of these words (and the floor).
+  const only = process.env.BENCH_ONLY?.split(",").filter(Boolean);
+  if (only) targets.splice(1, targets.length, ...targets.slice(1).filter((t) => only.some((w) => t.name.includes(w))));
   for (const t of targets) {
     if (t.script) continue; // checked by its first round: a failed move is a non-2xx answer there
     const res = await fetch(baseUrl + t.url, { headers: t.headers, redirect: "manual" });

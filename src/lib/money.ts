@@ -39,8 +39,15 @@ export function numberFormat(locale: string, options: Intl.NumberFormatOptions):
 
 /** How many minor-unit digits a currency has (2 for EUR, 0 for JPY, 3 for BHD). */
 export function minorDigits(currency: string): number {
-  return numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  // resolvedOptions() builds a fresh object each call: a board asks 300 times, so each answer is kept.
+  let digits = digitsCache.get(currency);
+  if (digits === undefined) {
+    digits = numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsCache.set(currency, digits);
+  }
+  return digits;
 }
+const digitsCache = new Map<string, number>();
 
 interface Separators {
   group: string;

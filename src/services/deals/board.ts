@@ -8,7 +8,7 @@ import type { TenantDb } from "../../db/scoped";
 import { companies, deals, dealStageTotals, memberships, tenants, users } from "../../db/schema";
 import { tagsQuery } from "../records/tags";
 import { ownersQuery } from "../records/workspace";
-import { boardColumnsQuery } from "./columns";
+import { boardColumnsQuery, cardJson, cardsOfColumns, parseCard, type CardRow } from "./columns";
 import { pipelinesFromRows, pipelinesQueries, pipelinesWithStages, type StageChoice } from "./choices";
 import { encodeCursor, initialsOf, likeContains, type ColumnCursor } from "./cards";
 import { isoDay } from "./statements";
@@ -44,23 +44,9 @@ export function filterConditions(t: TenantDb, f: BoardFilters): (SQL | undefined
   ];
 }
 
-const cardColumns = {
-  id: deals.id,
-  name: deals.name,
-  amountMinor: deals.amountMinor,
-  currency: deals.currency,
-  closeDate: deals.closeDate,
-  closeKey: deals.closeKey,
-  closedOn: deals.closedOn,
-  // A batch keys rows by column name, and deals, companies and users each have a "name".
-  companyName: sql<string | null>`${companies.name}`.as("company_name"),
-  ownerEmail: users.email,
-  ownerName: sql<string | null>`${users.name}`.as("owner_name"),
-};
-
 function cardsFrom(t: TenantDb) {
   return t.db
-    .select(cardColumns)
+    .select({ card: cardJson(deals) })
     .from(deals)
     .leftJoin(companies, eq(companies.id, deals.companyId))
     .leftJoin(memberships, and(eq(memberships.tenantId, deals.tenantId), eq(memberships.userId, deals.ownerId)))
@@ -110,7 +96,7 @@ export interface Card {
   overdue: boolean;
 }
 
-export type CardRow = Awaited<ReturnType<typeof columnQuery>>[number];
+export type { CardRow };
 
 /** Cards from rows; closed ones show the day they closed and are never overdue. */
 export function toCards(rows: CardRow[], today: string, closed = false) {
@@ -216,26 +202,32 @@ export function boardFromRows(results: readonly unknown[], o: BoardOptions) {
     Awaited<ReturnType<typeof ownersQuery>>,
     Awaited<ReturnType<typeof tagsQuery>>,
     Awaited<ReturnType<typeof totalsQuery>>,
-    CardRow[],
-    CardRow[],
-    (CardRow & { stageId: number })[],
+    { card: string }[],
+    { card: string }[],
+    { stageId: number; card: string }[],
   ];
   const pipes = pipelinesFromRows(pipeRows, stageRows);
   const pipeline = o.pipelineId === null ? pipes[0] : pipes.find((p) => p.id === o.pipelineId);
   if (!pipeline) return null;
   const heads = headsOf(pipeline.stages, totals);
+  const columnCards = cardsOfColumns(cardRows);
   return {
     pipelines: pipes.map((p) => ({ id: p.id, name: p.name })),
     pipeline: { id: pipeline.id, name: pipeline.name, stages: pipeline.stages },
     columns: heads.map((head) => ({
       head,
-      ...toCards(
-        cardRows.filter((r) => r.stageId === head.stage.id),
-        today,
-      ),
+      ...toCards(columnCards.get(head.stage.id) ?? [], today),
     })),
-    won: toCards(won, today, true),
-    lost: toCards(lost, today, true),
+    won: toCards(
+      won.map((r) => parseCard(r.card)),
+      today,
+      true,
+    ),
+    lost: toCards(
+      lost.map((r) => parseCard(r.card)),
+      today,
+      true,
+    ),
     today,
     money: money[0] ?? { currency: "USD", locale: "en-US" },
     members: owners,
@@ -257,6 +249,9 @@ export async function loadColumnPage(
   return {
     stage,
     stages: pipes.find((p) => p.id === stage.pipelineId)!.stages,
-    ...toCards(await columnQuery(t, stageId, filters, after), isoDay(now)),
+    ...toCards(
+      (await columnQuery(t, stageId, filters, after)).map((r) => parseCard(r.card)),
+      isoDay(now),
+    ),
   };
 }

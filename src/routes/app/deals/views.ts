@@ -5,9 +5,17 @@ import type { CardView, HeadView } from "../../../../views/pages/deals/BoardCard
 
 /** An amount in whole major units for cards and heads ("$12,500"): the deal page shows the cents. */
 export function wholeAmount(minor: number, currency: string, locale: string): string {
-  const f = numberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
-  return f.format(minor / 10 ** minorDigits(currency));
+  // Keyed without JSON.stringify: the board formats 300 amounts per page.
+  const key = `${locale}|${currency}`;
+  let whole = wholeFormats.get(key);
+  if (!whole) {
+    const f = numberFormat(locale, { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 });
+    whole = { format: f, divisor: 10 ** minorDigits(currency) };
+    wholeFormats.set(key, whole);
+  }
+  return whole.format.format(minor / whole.divisor);
 }
+const wholeFormats = new Map<string, { format: Intl.NumberFormat; divisor: number }>();
 
 export function cardView(c: Card, locale: string): CardView {
   return {
