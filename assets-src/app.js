@@ -133,3 +133,35 @@
     }
   });
 })();
+
+// ---- the header's search box ------------------------------------------------------------------
+// "/" focuses it on pages without a search of their own (the contacts pages keep theirs); Escape
+// closes its results, as does a click elsewhere.
+(() => {
+  const box = () => document.getElementById("global-q");
+  const results = () => document.getElementById("global-results");
+  document.addEventListener("keydown", (event) => {
+    const input = box();
+    if (!input) return;
+    if (event.key === "Escape") {
+      const list = results();
+      if (list?.innerHTML && (event.target === input || list.contains(event.target))) {
+        list.innerHTML = "";
+        input.focus();
+        event.preventDefault();
+      }
+      return;
+    }
+    if (event.key !== "/" || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    const tag = event.target?.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || event.target?.isContentEditable) return;
+    if (document.querySelector("[data-shortcut='search']")) return;
+    event.preventDefault();
+    input.focus();
+    input.select();
+  });
+  document.addEventListener("click", (event) => {
+    const form = box()?.form;
+    if (form && !form.contains(event.target) && results()) results().innerHTML = "";
+  });
+})();

@@ -117,6 +117,10 @@ describe("the board", () => {
     expect(await board("q=%25")).toContain("100% renewal");
     expect(await board("q=%25")).not.toContain("Big_one");
     expect(await board("q=_")).not.toContain("100% renewal");
+    // As long as the box allows (100 characters): D1 refused it as a LIKE pattern over 50 bytes (a 500).
+    const long = await send(`/app/deals?q=${"renewal ".repeat(13).slice(0, 100)}`, { cookie: t.cookie });
+    expect(long.status).toBe(200);
+    expect(await long.text()).not.toContain("100% renewal");
     expect(await board("owner=me")).not.toContain("Big_one");
     expect(await board("month=2027-06")).not.toContain("100% renewal");
     expect(await board("month=2027-06")).toContain("Big_one");

@@ -302,6 +302,7 @@ const APP_ROUTES: RouteRule[] = [
   },
   // The deal list: viewers read; members act on a selection.
   { method: "GET", path: "/app/deals/list", least: "viewer" },
+  { method: "GET", path: "/app/search", least: "viewer", sample: "/app/search?q=a" },
   {
     method: "POST",
     path: "/app/deals/list/bulk",

@@ -106,6 +106,31 @@ export function Layout(p: LayoutProps) {
                   </>
                 ) : p.user ? (
                   <>
+                    <form
+                      class="global-search"
+                      method="get"
+                      action="/app/search"
+                      role="search"
+                      aria-label="Search the workspace"
+                    >
+                      <label for="global-q" class="visually-hidden">
+                        Search contacts, companies and deals
+                      </label>
+                      <input
+                        id="global-q"
+                        type="search"
+                        name="q"
+                        placeholder="Search ( / )"
+                        maxlength={100}
+                        autocomplete="off"
+                        aria-controls="global-results"
+                        hx-get="/app/search"
+                        hx-trigger="input changed delay:200ms, search"
+                        hx-target="#global-results"
+                        hx-sync="this:replace"
+                      />
+                      <div id="global-results" class="global-results" aria-live="polite"></div>
+                    </form>
                     <a href="/app">Dashboard</a>
                     <a href="/app/contacts">Contacts</a>
                     <a href="/app/companies">Companies</a>

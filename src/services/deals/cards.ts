@@ -16,11 +16,6 @@ export function decodeCursor(raw: string | undefined | null): ColumnCursor | nul
   return m ? { closeKey: m[1]!, id: Number(m[2]) } : null;
 }
 
-/** `%text%` for LIKE with the wildcards and the escape character of the text itself escaped. */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
-
 /** "Ada Lovelace" → "AL"; without a name, the first two letters of the address. */
 export function initialsOf(name: string | null, email: string): string {
   const words = (name ?? "").trim().split(/\s+/).filter(Boolean);

@@ -1,0 +1,61 @@
+/**
+ * /app/search: the header's search box. As the box is typed in, htmx asks for the results alone
+ * (HX-Target global-results) and shows them under it; without JavaScript the box submits to this
+ * page. Every role reads it; the session is checked in the search's own batch (one round trip).
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../../env";
+import { formatAmount } from "../../lib/money";
+import { render, wantsFragment } from "../../lib/render";
+import { deferSessionCheck, withSessionBatch } from "../../middleware/session";
+import {
+  HITS_IN_BOX,
+  HITS_ON_PAGE,
+  searchFromRows,
+  searchStatements,
+  searchText,
+  type SearchResults as Found,
+} from "../../services/search/global";
+import { SearchPage, SearchResults, type SearchHitsView } from "../../../views/pages/search/SearchResults";
+
+const STATUS_WORDS: Record<string, string> = { won: "Won", lost: "Lost" };
+
+function viewOf(q: string, found: Found, locale: string): SearchHitsView {
+  const join = (...parts: (string | null)[]) => parts.filter(Boolean).join(" · ");
+  return {
+    q,
+    contacts: {
+      more: found.contacts.more,
+      hits: found.contacts.hits.map((h) => ({ id: h.id, name: h.name, detail: join(h.email, h.companyName) })),
+    },
+    companies: {
+      more: found.companies.more,
+      hits: found.companies.hits.map((h) => ({ id: h.id, name: h.name, detail: h.domain ?? "" })),
+    },
+    deals: {
+      more: found.deals.more,
+      hits: found.deals.hits.map((h) => ({
+        id: h.id,
+        name: h.name,
+        detail: join(formatAmount(h.amountMinor, h.currency, locale), STATUS_WORDS[h.status] ?? h.stage),
+      })),
+    },
+  };
+}
+
+export const searchRoutes = new Hono<AppEnv>();
+
+searchRoutes.get("/", deferSessionCheck, async (c) => {
+  const raw = (c.req.query("q") ?? "").slice(0, 100);
+  const text = searchText(raw);
+  const inBox = wantsFragment(c) && c.req.header("HX-Target") === "global-results";
+  const limit = inBox ? HITS_IN_BOX : HITS_ON_PAGE;
+  const batch = await withSessionBatch(c, async (t) => (text ? searchStatements(t, text, limit) : []));
+  if (!batch.ok) return batch.response;
+  c.header("Cache-Control", "private, no-store");
+  if (!text) return inBox ? c.html("") : render(c, "Search", <SearchPage view={null} q={raw} />);
+  const found = searchFromRows(batch.results, limit);
+  const view = viewOf(text, found, found.locale);
+  if (inBox) return c.html(<SearchResults view={view} idPrefix="global-results" />);
+  return render(c, `Search: ${text}`, <SearchPage view={view} q={raw} />);
+});

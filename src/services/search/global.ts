@@ -1,0 +1,116 @@
+/**
+ * The search box in the header: contacts, companies and deals together, a few of each, as one batch
+ * of reads. Contacts go through their search index (a prefix of any word of a name, email, phone,
+ * company or note); companies match part of their name or the start of their domain; deals part of
+ * their name. Nothing typed is ever SQL, a LIKE wildcard or FTS5 syntax: values are bound and compared
+ * with instr (D1 also refuses LIKE patterns over 50 bytes); the FTS expression comes from ftsQuery.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { companies, contacts, deals, pipelineStages, tenants } from "../../db/schema";
+import { ftsQuery, searchTerms } from "../records/search";
+
+/** How many of each kind the box shows and the search page shows; one more is read to know of others. */
+export const HITS_IN_BOX = 6;
+export const HITS_ON_PAGE = 25;
+
+/** What the user typed, trimmed and bounded: null when there is nothing to look for. */
+export function searchText(raw: string | undefined): string | null {
+  const text = (raw ?? "").trim().slice(0, 100);
+  return searchTerms(text).length ? text : null;
+}
+
+/** The reads of a search, for the page's batch; read them with searchFromRows. */
+export function searchStatements(t: TenantDb, text: string, limit: number) {
+  const lower = text.toLowerCase();
+  const match = ftsQuery(t.tenantId, searchTerms(text));
+  return [
+    t.db
+      .select({
+        id: contacts.id,
+        firstName: contacts.firstName,
+        lastName: contacts.lastName,
+        email: contacts.primaryEmail,
+        companyName: contacts.companyName,
+      })
+      .from(sql`contacts_fts`)
+      .crossJoin(contacts)
+      // The index drives, as in the contacts list: the MATCH names the tenant's token.
+      .where(t.where(contacts, sql`contacts_fts MATCH ${match}`, sql`${contacts.id} = contacts_fts.rowid`))
+      .orderBy(sql`contacts_fts.rowid DESC`)
+      .limit(limit + 1),
+    t.db
+      .select({ id: companies.id, name: companies.name, domain: companies.domain })
+      .from(companies)
+      .where(
+        t.where(
+          companies,
+          sql`(instr(${companies.nameSort}, ${lower}) > 0 OR instr(${companies.domain}, ${lower}) = 1)`,
+        ),
+      )
+      .orderBy(companies.nameSort, companies.id)
+      .limit(limit + 1),
+    t.db
+      .select({
+        id: deals.id,
+        name: deals.name,
+        status: deals.status,
+        amountMinor: deals.amountMinor,
+        currency: deals.currency,
+        stage: sql<string | null>`${pipelineStages.name}`.as("stage_name"),
+      })
+      .from(deals)
+      .leftJoin(pipelineStages, eq(pipelineStages.id, deals.stageId))
+      .where(t.where(deals, sql`instr(${deals.nameSort}, ${lower}) > 0`))
+      // In the index's order, so the scan stops at the last hit shown.
+      .orderBy(deals.nameSort, deals.id)
+      .limit(limit + 1),
+    t.db.select({ locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)),
+  ] as const;
+}
+
+export interface SearchGroup<Hit> {
+  hits: Hit[];
+  /** More matched than are shown. */
+  more: boolean;
+}
+
+export interface SearchResults {
+  contacts: SearchGroup<{ id: number; name: string; email: string | null; companyName: string | null }>;
+  companies: SearchGroup<{ id: number; name: string; domain: string | null }>;
+  deals: SearchGroup<{
+    id: number;
+    name: string;
+    status: string;
+    amountMinor: number;
+    currency: string;
+    stage: string | null;
+  }>;
+}
+
+function group<T>(rows: T[], limit: number): SearchGroup<T> {
+  return { hits: rows.slice(0, limit), more: rows.length > limit };
+}
+
+export function searchFromRows(results: readonly unknown[], limit: number): SearchResults & { locale: string } {
+  const [people, firms, sales, workspace] = results as [
+    { id: number; firstName: string; lastName: string; email: string | null; companyName: string | null }[],
+    SearchResults["companies"]["hits"],
+    SearchResults["deals"]["hits"],
+    { locale: string }[],
+  ];
+  return {
+    contacts: group(
+      people.map((p) => ({
+        id: p.id,
+        name: `${p.firstName} ${p.lastName}`.trim() || p.email || "(no name)",
+        email: p.email,
+        companyName: p.companyName,
+      })),
+      limit,
+    ),
+    companies: group(firms, limit),
+    deals: group(sales, limit),
+    locale: workspace[0]?.locale ?? "en-US",
+  };
+}

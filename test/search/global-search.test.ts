@@ -1,0 +1,97 @@
+/**
+ * The header's search box: contacts, companies and deals found together, only the workspace's own,
+ * whatever is typed into it.
+ */
+import { describe, expect, it } from "vitest";
+import { createCompanyThroughForm } from "../companies/helpers";
+import { createContact } from "../contacts/contact-helpers";
+import { createDeal, pipelinesOf } from "../deals/helpers";
+import { send, textOf } from "../helpers/http";
+import { memberOf, newTenant } from "../helpers/tenants";
+
+const BOX = { "HX-Request": "true", "HX-Target": "global-results" };
+
+async function workspaceWithHopper(name: string) {
+  const t = await newTenant(name);
+  const stage = (await pipelinesOf(t.tenantId))[0]!.stages[0]!;
+  const contact = await createContact(t.cookie, {
+    first_name: "Grace",
+    last_name: "Hopper",
+    emails: "grace@navy.example",
+  });
+  const company = await createCompanyThroughForm(t.cookie, { name: "Cobol Works", domain: "hopperlabs.example" });
+  const deal = await createDeal(t.cookie, {
+    name: "Compiler renewal for Hopper",
+    amount: "12500",
+    stage_id: String(stage.id),
+  });
+  const other = await createDeal(t.cookie, { name: "Unrelated 100% deal", amount: "5", stage_id: String(stage.id) });
+  return { ...t, contact, company, deal, other };
+}
+
+const linksIn = (html: string) =>
+  [...html.matchAll(/href="(\/app\/(?:contacts|companies|deals)\/\d+)"/g)].map((m) => m[1]);
+
+describe("global search", () => {
+  it("finds contacts, companies (by domain) and deals together, in the box and on the page", async () => {
+    const w = await workspaceWithHopper("Search Co");
+    const box = await send("/app/search?q=hopp", { cookie: w.cookie, headers: BOX });
+    expect(box.status).toBe(200);
+    const fragment = await box.text();
+    expect(fragment).not.toContain("<html");
+    expect(linksIn(fragment)).toEqual([
+      `/app/contacts/${w.contact}`,
+      `/app/companies/${w.company}`,
+      `/app/deals/${w.deal}`,
+    ]);
+    expect(fragment).toContain(">Contacts</h2>");
+    expect(fragment).toContain("$12,500.00");
+
+    const page = await textOf("/app/search?q=hopp", { cookie: w.cookie });
+    expect(page).toContain("<html");
+    expect(page).toContain('id="global-q"');
+    expect(linksIn(page.slice(page.indexOf("<main")))).toEqual(linksIn(fragment));
+    // Part of a deal's name finds it ("renewal" is not its first word).
+    expect(linksIn(await textOf("/app/search?q=renew", { cookie: w.cookie, headers: BOX }))).toEqual([
+      `/app/deals/${w.deal}`,
+    ]);
+  });
+
+  it("never shows another workspace's records, and every role can search", async () => {
+    const mine = await workspaceWithHopper("Mine Co");
+    const theirs = await workspaceWithHopper("Theirs Co");
+    const viewer = await memberOf(mine.tenantId, "viewer");
+    const found = linksIn(await textOf("/app/search?q=hopp", { cookie: viewer.cookie, headers: BOX }));
+    expect(found).toHaveLength(3);
+    expect(found).toEqual([
+      `/app/contacts/${mine.contact}`,
+      `/app/companies/${mine.company}`,
+      `/app/deals/${mine.deal}`,
+    ]);
+    // A forged workspace cookie naming theirs reads mine again, never theirs.
+    const forged = `${mine.cookie.replace(/__Host-tenant=[^;]+/, "")}; __Host-tenant=${theirs.tenantId}`;
+    const again = linksIn(await textOf("/app/search?q=hopp", { cookie: forged, headers: BOX }));
+    expect(again).toEqual(linksIn(await textOf("/app/search?q=hopp", { cookie: mine.cookie, headers: BOX })));
+  });
+
+  it("takes anything typed as text: search syntax and wildcards match nothing by themselves", async () => {
+    const w = await workspaceWithHopper("Hostile Search Co");
+    for (const q of ['"', "*", "hopp OR x", "NEAR(a b)", "_", "%%", "')--", "a".repeat(500), "\u0000", "%00"]) {
+      const res = await send(`/app/search?q=${encodeURIComponent(q)}`, { cookie: w.cookie, headers: BOX });
+      expect(res.status, q).toBe(200);
+    }
+    // "%" is a literal percent sign: only the deal whose name has one; alone it is not a search at all.
+    expect(linksIn(await textOf("/app/search?q=100%25", { cookie: w.cookie, headers: BOX }))).toEqual([
+      `/app/deals/${w.other}`,
+    ]);
+    expect(linksIn(await textOf("/app/search?q=%25", { cookie: w.cookie, headers: BOX }))).toEqual([]);
+    expect(linksIn(await textOf("/app/search?q=_", { cookie: w.cookie, headers: BOX }))).toEqual([]);
+    expect(await textOf("/app/search?q=zzzzqqq", { cookie: w.cookie, headers: BOX })).toContain("Nothing matches");
+  });
+
+  it("asks who you are first", async () => {
+    const res = await send("/app/search?q=hopp");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toMatch(/^\/login/);
+  });
+});
