@@ -1,4 +1,5 @@
 import { recordPath, type RecordKind } from "../../lib/records";
+import { Card } from "../../components/Card";
 import { Time } from "../../components/Time";
 
 export interface DashboardRecordRef {
@@ -44,6 +45,26 @@ function RecordLink(p: { record: DashboardRecordRef }) {
   );
 }
 
+/** The record counts the home page shows, in order; those with a list link to it. The kind is the plural. */
+const RECORD_COUNTS = [
+  { kind: "contacts", one: "contact", href: "/app/contacts" },
+  { kind: "companies", one: "company", href: "/app/companies" },
+  { kind: "deals", one: "deal", href: "/app/deals" },
+  { kind: "notes", one: "note" },
+] as const;
+
+function RecordCount(p: { count: number; kind: keyof DashboardPageProps["counts"]; one: string; href?: string }) {
+  const stat = (
+    <>
+      <span class="stat" data-count={p.kind}>
+        {p.count.toLocaleString("en-US")}
+      </span>{" "}
+      {p.count === 1 ? p.one : p.kind}
+    </>
+  );
+  return <li>{p.href ? <a href={p.href}>{stat}</a> : stat}</li>;
+}
+
 /** The signed-in home page: counts, quick links, recent activity and recently viewed records. */
 export function DashboardPage(p: DashboardPageProps) {
   return (
@@ -59,44 +80,15 @@ export function DashboardPage(p: DashboardPageProps) {
           </a>
         </nav>
       ) : null}
-      <section class="card" aria-labelledby="counts-heading">
-        <h2 id="counts-heading">Records</h2>
+      <Card id="counts" title="Records">
         <ul class="stat-list">
-          <li>
-            <a href="/app/contacts">
-              <span class="stat" data-count="contacts">
-                {p.counts.contacts.toLocaleString("en-US")}
-              </span>{" "}
-              {p.counts.contacts === 1 ? "contact" : "contacts"}
-            </a>
-          </li>
-          <li>
-            <a href="/app/companies">
-              <span class="stat" data-count="companies">
-                {p.counts.companies.toLocaleString("en-US")}
-              </span>{" "}
-              {p.counts.companies === 1 ? "company" : "companies"}
-            </a>
-          </li>
-          <li>
-            <a href="/app/deals">
-              <span class="stat" data-count="deals">
-                {p.counts.deals.toLocaleString("en-US")}
-              </span>{" "}
-              {p.counts.deals === 1 ? "deal" : "deals"}
-            </a>
-          </li>
-          <li>
-            <span class="stat" data-count="notes">
-              {p.counts.notes.toLocaleString("en-US")}
-            </span>{" "}
-            {p.counts.notes === 1 ? "note" : "notes"}
-          </li>
+          {RECORD_COUNTS.map((r) => (
+            <RecordCount count={p.counts[r.kind]} {...r} />
+          ))}
         </ul>
-      </section>
+      </Card>
       <div class="grid">
-        <section class="card" aria-labelledby="pipeline-heading">
-          <h2 id="pipeline-heading">Open pipeline</h2>
+        <Card id="pipeline" title="Open pipeline">
           {p.deals.openValue.length === 0 ? (
             <p class="muted">No open deals.</p>
           ) : (
@@ -109,9 +101,8 @@ export function DashboardPage(p: DashboardPageProps) {
               ))}
             </ul>
           )}
-        </section>
-        <section class="card" aria-labelledby="closing-heading">
-          <h2 id="closing-heading">Closing this month</h2>
+        </Card>
+        <Card id="closing" title="Closing this month">
           {p.deals.closingThisMonth.length === 0 ? (
             <p class="muted">No open deal is expected to close this month.</p>
           ) : (
@@ -126,11 +117,10 @@ export function DashboardPage(p: DashboardPageProps) {
               ))}
             </ul>
           )}
-        </section>
+        </Card>
       </div>
       <div class="grid">
-        <section class="card" aria-labelledby="recent-heading">
-          <h2 id="recent-heading">Recently viewed</h2>
+        <Card id="recent" title="Recently viewed">
           {p.recent.length === 0 ? (
             <p class="muted">Records you open show up here.</p>
           ) : (
@@ -142,9 +132,8 @@ export function DashboardPage(p: DashboardPageProps) {
               ))}
             </ul>
           )}
-        </section>
-        <section class="card" aria-labelledby="activity-heading">
-          <h2 id="activity-heading">Recent activity</h2>
+        </Card>
+        <Card id="activity" title="Recent activity">
           {p.activity.length === 0 ? (
             <p class="muted">Nothing has happened yet.</p>
           ) : (
@@ -159,20 +148,18 @@ export function DashboardPage(p: DashboardPageProps) {
               ))}
             </ul>
           )}
-        </section>
+        </Card>
       </div>
       <div class="grid">
-        <section class="card" aria-labelledby="you-heading">
-          <h2 id="you-heading">You</h2>
+        <Card id="you" title="You">
           <dl class="facts">
             <dt>Email</dt>
             <dd>{p.email}</dd>
             <dt>Role</dt>
             <dd>{p.role}</dd>
           </dl>
-        </section>
-        <section class="card" aria-labelledby="workspace-heading">
-          <h2 id="workspace-heading">Workspace</h2>
+        </Card>
+        <Card id="workspace" title="Workspace">
           <dl class="facts">
             <dt>Company</dt>
             <dd>{p.tenantName}</dd>
@@ -183,7 +170,7 @@ export function DashboardPage(p: DashboardPageProps) {
               <Time ms={p.createdAt} />
             </dd>
           </dl>
-        </section>
+        </Card>
       </div>
     </div>
   );
