@@ -3,6 +3,18 @@ import type { Child } from "hono/jsx";
 import { CustomValue } from "../components/CustomValue";
 import { Time } from "../components/Time";
 import type { CustomFieldDef } from "../pages/companies/FormFields";
+import type { RelatedDealRow } from "./deals/RelatedDeals";
+import type { TimelineProps } from "./timeline/Timeline";
+
+/** What the page of a contact or a company is given besides the record itself. */
+export interface RecordPageContext {
+  tags: { id: number; name: string; color: string }[];
+  fields: CustomFieldDef[];
+  values: Map<number, string>;
+  deals: { deals: RelatedDealRow[]; more: boolean };
+  canWrite: boolean;
+  timeline: TimelineProps;
+}
 
 /** What a fact without a value shows. */
 export const none = <span class="muted">—</span>;

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { recordPath, type RecordKind } from "../../lib/records";
 import { Card } from "../../components/Card";
 import { Time } from "../../components/Time";
@@ -45,6 +46,15 @@ function RecordLink(p: { record: DashboardRecordRef }) {
   );
 }
 
+/** A dashboard card: its list, or when there is nothing to list, a muted line saying what will show there. */
+function ListCard(p: { id: string; title: string; count: number; empty: string; children: Child }) {
+  return (
+    <Card id={p.id} title={p.title}>
+      {p.count === 0 ? <p class="muted">{p.empty}</p> : p.children}
+    </Card>
+  );
+}
+
 /** The record counts the home page shows, in order; those with a list link to it. The kind is the plural. */
 const RECORD_COUNTS = [
   { kind: "contacts", one: "contact", href: "/app/contacts" },
@@ -88,67 +98,56 @@ export function DashboardPage(p: DashboardPageProps) {
         </ul>
       </Card>
       <div class="grid">
-        <Card id="pipeline" title="Open pipeline">
-          {p.deals.openValue.length === 0 ? (
-            <p class="muted">No open deals.</p>
-          ) : (
-            <ul class="stat-list" data-open-value="">
-              {p.deals.openValue.map((v) => (
-                <li data-currency={v.currency}>
-                  <span class="stat">{v.amount}</span> in {v.deals.toLocaleString("en-US")} open{" "}
-                  {v.deals === 1 ? "deal" : "deals"}
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-        <Card id="closing" title="Closing this month">
-          {p.deals.closingThisMonth.length === 0 ? (
-            <p class="muted">No open deal is expected to close this month.</p>
-          ) : (
-            <ul class="plain-list" data-closing="">
-              {p.deals.closingThisMonth.map((d) => (
-                <li>
-                  <a href={`/app/deals/${d.id}`}>{d.name}</a> <span class="muted">· {d.amount}</span>{" "}
-                  <span class="muted">
-                    · {d.stage} · <time datetime={d.closeDate}>{d.closeDate}</time>
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
+        <ListCard id="pipeline" title="Open pipeline" count={p.deals.openValue.length} empty="No open deals.">
+          <ul class="stat-list" data-open-value="">
+            {p.deals.openValue.map((v) => (
+              <li data-currency={v.currency}>
+                <span class="stat">{v.amount}</span> in {v.deals.toLocaleString("en-US")} open{" "}
+                {v.deals === 1 ? "deal" : "deals"}
+              </li>
+            ))}
+          </ul>
+        </ListCard>
+        <ListCard
+          id="closing"
+          title="Closing this month"
+          count={p.deals.closingThisMonth.length}
+          empty="No open deal is expected to close this month."
+        >
+          <ul class="plain-list" data-closing="">
+            {p.deals.closingThisMonth.map((d) => (
+              <li>
+                <a href={`/app/deals/${d.id}`}>{d.name}</a> <span class="muted">· {d.amount}</span>{" "}
+                <span class="muted">
+                  · {d.stage} · <time datetime={d.closeDate}>{d.closeDate}</time>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </ListCard>
       </div>
       <div class="grid">
-        <Card id="recent" title="Recently viewed">
-          {p.recent.length === 0 ? (
-            <p class="muted">Records you open show up here.</p>
-          ) : (
-            <ul class="plain-list">
-              {p.recent.map((r) => (
-                <li>
-                  <RecordLink record={r.record} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-        <Card id="activity" title="Recent activity">
-          {p.activity.length === 0 ? (
-            <p class="muted">Nothing has happened yet.</p>
-          ) : (
-            <ul class="plain-list">
-              {p.activity.map((a) => (
-                <li>
-                  {a.actor} {ACTIVITY_VERBS[a.kind] ?? a.kind.replace(/_/g, " ")} <RecordLink record={a.record} />{" "}
-                  <span class="muted">
-                    · <Time ms={a.createdAt} precision="minute" />
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
+        <ListCard id="recent" title="Recently viewed" count={p.recent.length} empty="Records you open show up here.">
+          <ul class="plain-list">
+            {p.recent.map((r) => (
+              <li>
+                <RecordLink record={r.record} />
+              </li>
+            ))}
+          </ul>
+        </ListCard>
+        <ListCard id="activity" title="Recent activity" count={p.activity.length} empty="Nothing has happened yet.">
+          <ul class="plain-list">
+            {p.activity.map((a) => (
+              <li>
+                {a.actor} {ACTIVITY_VERBS[a.kind] ?? a.kind.replace(/_/g, " ")} <RecordLink record={a.record} />{" "}
+                <span class="muted">
+                  · <Time ms={a.createdAt} precision="minute" />
+                </span>
+              </li>
+            ))}
+          </ul>
+        </ListCard>
       </div>
       <div class="grid">
         <Card id="you" title="You">

@@ -1,12 +1,18 @@
 import { Card } from "../../components/Card";
 import { RichText } from "../../components/RichText";
-import { CreatedUpdatedFacts, CustomFacts, DeleteRecordConfirm, EditDeleteActions } from "../../partials/RecordPage";
+import {
+  CreatedUpdatedFacts,
+  CustomFacts,
+  DeleteRecordConfirm,
+  EditDeleteActions,
+  type RecordPageContext,
+} from "../../partials/RecordPage";
 import { RecentBeacon } from "../../partials/RecentBeacon";
-import { RelatedDeals, type RelatedDealRow } from "../../partials/deals/RelatedDeals";
-import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
-import { TagList, type CustomFieldDef } from "./FormFields";
+import { RelatedDeals } from "../../partials/deals/RelatedDeals";
+import { Timeline } from "../../partials/timeline/Timeline";
+import { TagList } from "./FormFields";
 
-export interface CompanyPageProps {
+export interface CompanyPageProps extends RecordPageContext {
   company: {
     id: number;
     name: string;
@@ -21,14 +27,8 @@ export interface CompanyPageProps {
     createdAt: number;
     updatedAt: number;
   };
-  tags: { id: number; name: string; color: string }[];
-  fields: CustomFieldDef[];
-  values: Map<number, string>;
   contacts: { id: number; firstName: string; lastName: string; jobTitle: string | null; primaryEmail: string | null }[];
   moreContacts: boolean;
-  deals: { deals: RelatedDealRow[]; more: boolean };
-  canWrite: boolean;
-  timeline: TimelineProps;
 }
 
 /** A company: its fields, tags, contacts and timeline. */

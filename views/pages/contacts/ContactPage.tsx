@@ -6,15 +6,16 @@ import {
   DeleteRecordConfirm,
   EditDeleteActions,
   none,
+  type RecordPageContext,
 } from "../../partials/RecordPage";
 import { RecentBeacon } from "../../partials/RecentBeacon";
-import { RelatedDeals, type RelatedDealRow } from "../../partials/deals/RelatedDeals";
-import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
-import { TagList, type CustomFieldDef } from "../companies/FormFields";
+import { RelatedDeals } from "../../partials/deals/RelatedDeals";
+import { Timeline } from "../../partials/timeline/Timeline";
+import { TagList } from "../companies/FormFields";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { BulkDeleteConfirm, BulkProblem, SHOWN_NAMES } from "../../partials/BulkPages";
 
-export interface ContactPageProps {
+export interface ContactPageProps extends RecordPageContext {
   contact: {
     id: number;
     name: string;
@@ -31,14 +32,8 @@ export interface ContactPageProps {
     createdAt: number;
     updatedAt: number;
   };
-  tags: { id: number; name: string; color: string }[];
-  fields: CustomFieldDef[];
-  values: Map<number, string>;
-  deals: { deals: RelatedDealRow[]; more: boolean };
-  canWrite: boolean;
   /** Admins and owners may erase the contact (a privacy request). */
   canErase?: boolean;
-  timeline: TimelineProps;
 }
 
 /** A contact: every field, tags, custom values, and the timeline with its note form. */
