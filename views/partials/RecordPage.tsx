@@ -1,6 +1,7 @@
 /** Pieces the pages of a contact, a company and a deal share: their actions, custom values and times. */
 import type { Child } from "hono/jsx";
 import { CustomValue } from "../components/CustomValue";
+import { DeleteConfirm } from "../components/DeleteConfirm";
 import { Time } from "../components/Time";
 import type { CustomFieldDef } from "../pages/companies/FormFields";
 import type { RelatedDealRow } from "./deals/RelatedDeals";
@@ -80,17 +81,13 @@ export function CreatedUpdatedFacts(p: { createdAt: number; updatedAt: number; p
 /** The no-JavaScript confirmation before deleting one record at `path`; the children say what goes with it. */
 export function DeleteRecordConfirm(p: { name: string; path: string; what: string; children: Child }) {
   return (
-    <div class="stack narrow">
-      <h1>Delete {p.name}?</h1>
-      <p>{p.children}</p>
-      <form method="post" action={`${p.path}/delete`} class="actions">
-        <button type="submit" class="danger">
-          Delete {p.what}
-        </button>
-        <a class="button secondary" href={p.path}>
-          Cancel
-        </a>
-      </form>
-    </div>
+    <DeleteConfirm
+      heading={<>Delete {p.name}?</>}
+      action={`${p.path}/delete`}
+      button={`Delete ${p.what}`}
+      cancelHref={p.path}
+    >
+      {p.children}
+    </DeleteConfirm>
   );
 }
