@@ -1,4 +1,6 @@
+import type { Child } from "hono/jsx";
 import { recordPath, type RecordKind } from "../../lib/records";
+import { Card } from "../../components/Card";
 import { Time } from "../../components/Time";
 
 export interface DashboardRecordRef {
@@ -44,6 +46,35 @@ function RecordLink(p: { record: DashboardRecordRef }) {
   );
 }
 
+/** A dashboard card: its list, or when there is nothing to list, a muted line saying what will show there. */
+function ListCard(p: { id: string; title: string; count: number; empty: string; children: Child }) {
+  return (
+    <Card id={p.id} title={p.title}>
+      {p.count === 0 ? <p class="muted">{p.empty}</p> : p.children}
+    </Card>
+  );
+}
+
+/** The record counts the home page shows, in order; those with a list link to it. The kind is the plural. */
+const RECORD_COUNTS = [
+  { kind: "contacts", one: "contact", href: "/app/contacts" },
+  { kind: "companies", one: "company", href: "/app/companies" },
+  { kind: "deals", one: "deal", href: "/app/deals" },
+  { kind: "notes", one: "note" },
+] as const;
+
+function RecordCount(p: { count: number; kind: keyof DashboardPageProps["counts"]; one: string; href?: string }) {
+  const stat = (
+    <>
+      <span class="stat" data-count={p.kind}>
+        {p.count.toLocaleString("en-US")}
+      </span>{" "}
+      {p.count === 1 ? p.one : p.kind}
+    </>
+  );
+  return <li>{p.href ? <a href={p.href}>{stat}</a> : stat}</li>;
+}
+
 /** The signed-in home page: counts, quick links, recent activity and recently viewed records. */
 export function DashboardPage(p: DashboardPageProps) {
   return (
@@ -59,120 +90,75 @@ export function DashboardPage(p: DashboardPageProps) {
           </a>
         </nav>
       ) : null}
-      <section class="card" aria-labelledby="counts-heading">
-        <h2 id="counts-heading">Records</h2>
+      <Card id="counts" title="Records">
         <ul class="stat-list">
-          <li>
-            <a href="/app/contacts">
-              <span class="stat" data-count="contacts">
-                {p.counts.contacts.toLocaleString("en-US")}
-              </span>{" "}
-              {p.counts.contacts === 1 ? "contact" : "contacts"}
-            </a>
-          </li>
-          <li>
-            <a href="/app/companies">
-              <span class="stat" data-count="companies">
-                {p.counts.companies.toLocaleString("en-US")}
-              </span>{" "}
-              {p.counts.companies === 1 ? "company" : "companies"}
-            </a>
-          </li>
-          <li>
-            <a href="/app/deals">
-              <span class="stat" data-count="deals">
-                {p.counts.deals.toLocaleString("en-US")}
-              </span>{" "}
-              {p.counts.deals === 1 ? "deal" : "deals"}
-            </a>
-          </li>
-          <li>
-            <span class="stat" data-count="notes">
-              {p.counts.notes.toLocaleString("en-US")}
-            </span>{" "}
-            {p.counts.notes === 1 ? "note" : "notes"}
-          </li>
+          {RECORD_COUNTS.map((r) => (
+            <RecordCount count={p.counts[r.kind]} {...r} />
+          ))}
         </ul>
-      </section>
+      </Card>
       <div class="grid">
-        <section class="card" aria-labelledby="pipeline-heading">
-          <h2 id="pipeline-heading">Open pipeline</h2>
-          {p.deals.openValue.length === 0 ? (
-            <p class="muted">No open deals.</p>
-          ) : (
-            <ul class="stat-list" data-open-value="">
-              {p.deals.openValue.map((v) => (
-                <li data-currency={v.currency}>
-                  <span class="stat">{v.amount}</span> in {v.deals.toLocaleString("en-US")} open{" "}
-                  {v.deals === 1 ? "deal" : "deals"}
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-        <section class="card" aria-labelledby="closing-heading">
-          <h2 id="closing-heading">Closing this month</h2>
-          {p.deals.closingThisMonth.length === 0 ? (
-            <p class="muted">No open deal is expected to close this month.</p>
-          ) : (
-            <ul class="plain-list" data-closing="">
-              {p.deals.closingThisMonth.map((d) => (
-                <li>
-                  <a href={`/app/deals/${d.id}`}>{d.name}</a> <span class="muted">· {d.amount}</span>{" "}
-                  <span class="muted">
-                    · {d.stage} · <time datetime={d.closeDate}>{d.closeDate}</time>
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <ListCard id="pipeline" title="Open pipeline" count={p.deals.openValue.length} empty="No open deals.">
+          <ul class="stat-list" data-open-value="">
+            {p.deals.openValue.map((v) => (
+              <li data-currency={v.currency}>
+                <span class="stat">{v.amount}</span> in {v.deals.toLocaleString("en-US")} open{" "}
+                {v.deals === 1 ? "deal" : "deals"}
+              </li>
+            ))}
+          </ul>
+        </ListCard>
+        <ListCard
+          id="closing"
+          title="Closing this month"
+          count={p.deals.closingThisMonth.length}
+          empty="No open deal is expected to close this month."
+        >
+          <ul class="plain-list" data-closing="">
+            {p.deals.closingThisMonth.map((d) => (
+              <li>
+                <a href={`/app/deals/${d.id}`}>{d.name}</a> <span class="muted">· {d.amount}</span>{" "}
+                <span class="muted">
+                  · {d.stage} · <time datetime={d.closeDate}>{d.closeDate}</time>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </ListCard>
       </div>
       <div class="grid">
-        <section class="card" aria-labelledby="recent-heading">
-          <h2 id="recent-heading">Recently viewed</h2>
-          {p.recent.length === 0 ? (
-            <p class="muted">Records you open show up here.</p>
-          ) : (
-            <ul class="plain-list">
-              {p.recent.map((r) => (
-                <li>
-                  <RecordLink record={r.record} />
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-        <section class="card" aria-labelledby="activity-heading">
-          <h2 id="activity-heading">Recent activity</h2>
-          {p.activity.length === 0 ? (
-            <p class="muted">Nothing has happened yet.</p>
-          ) : (
-            <ul class="plain-list">
-              {p.activity.map((a) => (
-                <li>
-                  {a.actor} {ACTIVITY_VERBS[a.kind] ?? a.kind.replace(/_/g, " ")} <RecordLink record={a.record} />{" "}
-                  <span class="muted">
-                    · <Time ms={a.createdAt} precision="minute" />
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <ListCard id="recent" title="Recently viewed" count={p.recent.length} empty="Records you open show up here.">
+          <ul class="plain-list">
+            {p.recent.map((r) => (
+              <li>
+                <RecordLink record={r.record} />
+              </li>
+            ))}
+          </ul>
+        </ListCard>
+        <ListCard id="activity" title="Recent activity" count={p.activity.length} empty="Nothing has happened yet.">
+          <ul class="plain-list">
+            {p.activity.map((a) => (
+              <li>
+                {a.actor} {ACTIVITY_VERBS[a.kind] ?? a.kind.replace(/_/g, " ")} <RecordLink record={a.record} />{" "}
+                <span class="muted">
+                  · <Time ms={a.createdAt} precision="minute" />
+                </span>
+              </li>
+            ))}
+          </ul>
+        </ListCard>
       </div>
       <div class="grid">
-        <section class="card" aria-labelledby="you-heading">
-          <h2 id="you-heading">You</h2>
+        <Card id="you" title="You">
           <dl class="facts">
             <dt>Email</dt>
             <dd>{p.email}</dd>
             <dt>Role</dt>
             <dd>{p.role}</dd>
           </dl>
-        </section>
-        <section class="card" aria-labelledby="workspace-heading">
-          <h2 id="workspace-heading">Workspace</h2>
+        </Card>
+        <Card id="workspace" title="Workspace">
           <dl class="facts">
             <dt>Company</dt>
             <dd>{p.tenantName}</dd>
@@ -183,7 +169,7 @@ export function DashboardPage(p: DashboardPageProps) {
               <Time ms={p.createdAt} />
             </dd>
           </dl>
-        </section>
+        </Card>
       </div>
     </div>
   );

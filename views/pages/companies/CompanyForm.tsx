@@ -1,12 +1,6 @@
 import { Field, FormAlert } from "../../components/Field";
-import {
-  CustomFieldInputs,
-  InputField,
-  SelectField,
-  TagPicker,
-  TextareaField,
-  type CustomFieldDef,
-} from "./FormFields";
+import { FormActions, OwnerSelect, RecordFormPage, TagsAndCustomFields } from "../../partials/RecordForm";
+import { InputField, SelectField, TextareaField, type CustomFieldDef } from "./FormFields";
 
 export interface CompanyFormProps {
   mode: "new" | "edit";
@@ -91,28 +85,9 @@ export function CompanyForm(p: CompanyFormProps) {
         hint={`Numbers without a country code are read as ${p.region} numbers; start others with + and the country code.`}
       />
       <TextareaField name="address" label="Address" value={v.address} error={p.errors.address} maxlength={500} />
-      <SelectField
-        name="owner_id"
-        label="Owner"
-        value={v.owner_id}
-        empty="No owner"
-        options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
-        error={p.errors.owner_id}
-      />
-      <TagPicker
-        tags={p.tags}
-        checked={p.tagIds}
-        newTag={v.new_tag}
-        error={p.errors.tag_ids}
-        newTagError={p.errors.new_tag}
-      />
-      <CustomFieldInputs fields={p.fields} values={v} errors={p.errors} />
-      <div class="actions">
-        <button type="submit">{p.mode === "new" ? "Create company" : "Save changes"}</button>
-        <a class="button secondary" href={p.cancelHref}>
-          Cancel
-        </a>
-      </div>
+      <OwnerSelect members={p.members} value={v.owner_id} error={p.errors.owner_id} />
+      <TagsAndCustomFields tags={p.tags} tagIds={p.tagIds} fields={p.fields} values={v} errors={p.errors} />
+      <FormActions submit={p.mode === "new" ? "Create company" : "Save changes"} cancelHref={p.cancelHref} />
     </form>
   );
 }
@@ -120,12 +95,8 @@ export function CompanyForm(p: CompanyFormProps) {
 /** The page around the form. */
 export function CompanyFormPage(p: CompanyFormProps & { title: string }) {
   return (
-    <div class="stack">
-      <p class="breadcrumbs">
-        <a href="/app/companies">Companies</a>
-      </p>
-      <h1>{p.title}</h1>
+    <RecordFormPage listHref="/app/companies" listName="Companies" title={p.title}>
       <CompanyForm {...p} />
-    </div>
+    </RecordFormPage>
   );
 }

@@ -1,12 +1,18 @@
-import { CustomValue } from "../../components/CustomValue";
+import { Card } from "../../components/Card";
 import { RichText } from "../../components/RichText";
-import { Time } from "../../components/Time";
+import {
+  CreatedUpdatedFacts,
+  CustomFacts,
+  DeleteRecordConfirm,
+  EditDeleteActions,
+  type RecordPageContext,
+} from "../../partials/RecordPage";
 import { RecentBeacon } from "../../partials/RecentBeacon";
-import { RelatedDeals, type RelatedDealRow } from "../../partials/deals/RelatedDeals";
-import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
-import { TagList, type CustomFieldDef } from "./FormFields";
+import { RelatedDeals } from "../../partials/deals/RelatedDeals";
+import { Timeline } from "../../partials/timeline/Timeline";
+import { TagList } from "./FormFields";
 
-export interface CompanyPageProps {
+export interface CompanyPageProps extends RecordPageContext {
   company: {
     id: number;
     name: string;
@@ -21,14 +27,8 @@ export interface CompanyPageProps {
     createdAt: number;
     updatedAt: number;
   };
-  tags: { id: number; name: string; color: string }[];
-  fields: CustomFieldDef[];
-  values: Map<number, string>;
   contacts: { id: number; firstName: string; lastName: string; jobTitle: string | null; primaryEmail: string | null }[];
   moreContacts: boolean;
-  deals: { deals: RelatedDealRow[]; more: boolean };
-  canWrite: boolean;
-  timeline: TimelineProps;
 }
 
 /** A company: its fields, tags, contacts and timeline. */
@@ -44,29 +44,18 @@ export function CompanyPage(p: CompanyPageProps) {
         <h1>{c.name}</h1>
         {p.canWrite ? (
           <div class="actions">
-            <a class="button secondary" href={`/app/companies/${c.id}/edit`}>
-              Edit
-            </a>
-            {/* Without JavaScript this opens the confirmation page; with htmx it asks, then deletes. */}
-            <form
-              class="inline-form"
-              method="get"
-              action={`/app/companies/${c.id}/delete`}
-              hx-delete={`/app/companies/${c.id}`}
-              hx-confirm={`Delete ${c.name}? Its notes go too; its contacts stay.`}
-            >
-              <button type="submit" class="secondary">
-                Delete
-              </button>
-            </form>
+            <EditDeleteActions
+              path={`/app/companies/${c.id}`}
+              confirm={`Delete ${c.name}? Its notes go too; its contacts stay.`}
+              hxDelete
+            />
           </div>
         ) : null}
       </div>
       <TagList tags={p.tags} />
       <div class="record-layout">
         <div class="stack">
-          <section class="card" aria-labelledby="details-heading">
-            <h2 id="details-heading">Details</h2>
+          <Card id="details" title="Details">
             <dl class="facts">
               <dt>Domain</dt>
               <dd>
@@ -90,29 +79,11 @@ export function CompanyPage(p: CompanyPageProps) {
               <dd>{c.address ? <RichText text={c.address} /> : <span class="muted">—</span>}</dd>
               <dt>Owner</dt>
               <dd>{c.ownerEmail ?? <span class="muted">—</span>}</dd>
-              {p.fields.map((f) => {
-                const value = p.values.get(f.id);
-                return (
-                  <>
-                    <dt>{f.name}</dt>
-                    <dd>
-                      {value !== undefined ? <CustomValue kind={f.kind} value={value} /> : <span class="muted">—</span>}
-                    </dd>
-                  </>
-                );
-              })}
-              <dt>Created</dt>
-              <dd>
-                <Time ms={c.createdAt} />
-              </dd>
-              <dt>Updated</dt>
-              <dd>
-                <Time ms={c.updatedAt} />
-              </dd>
+              <CustomFacts fields={p.fields} values={p.values} />
+              <CreatedUpdatedFacts createdAt={c.createdAt} updatedAt={c.updatedAt} />
             </dl>
-          </section>
-          <section class="card" aria-labelledby="contacts-heading">
-            <h2 id="contacts-heading">Contacts</h2>
+          </Card>
+          <Card id="contacts" title="Contacts">
             {p.contacts.length === 0 ? (
               <p class="muted">No contacts at this company yet.</p>
             ) : (
@@ -133,7 +104,7 @@ export function CompanyPage(p: CompanyPageProps) {
                 </a>
               </p>
             ) : null}
-          </section>
+          </Card>
           <RelatedDeals {...p.deals} empty="No deals with this company yet." />
         </div>
         <Timeline {...p.timeline} />
@@ -146,19 +117,8 @@ export function CompanyPage(p: CompanyPageProps) {
 /** The no-JavaScript confirmation before deleting a company. */
 export function CompanyDeletePage(p: { company: { id: number; name: string } }) {
   return (
-    <div class="stack narrow">
-      <h1>Delete {p.company.name}?</h1>
-      <p>
-        Its notes, tags and custom values are deleted. Its contacts are kept, without a company. This cannot be undone.
-      </p>
-      <form method="post" action={`/app/companies/${p.company.id}/delete`} class="actions">
-        <button type="submit" class="danger">
-          Delete company
-        </button>
-        <a class="button secondary" href={`/app/companies/${p.company.id}`}>
-          Cancel
-        </a>
-      </form>
-    </div>
+    <DeleteRecordConfirm name={p.company.name} path={`/app/companies/${p.company.id}`} what="company">
+      Its notes, tags and custom values are deleted. Its contacts are kept, without a company. This cannot be undone.
+    </DeleteRecordConfirm>
   );
 }

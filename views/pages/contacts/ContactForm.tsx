@@ -1,13 +1,14 @@
 import type { Child } from "hono/jsx";
-import { Field, FormAlert } from "../../components/Field";
+import { Field } from "../../components/Field";
 import {
-  CustomFieldInputs,
-  FieldError,
-  SelectField,
-  TagPicker,
-  TextareaField,
-  type CustomFieldDef,
-} from "../companies/FormFields";
+  CompanySelect,
+  FormActions,
+  OwnerSelect,
+  RecordFormMessages,
+  RecordFormPage,
+  TagsAndCustomFields,
+} from "../../partials/RecordForm";
+import { FieldError, TextareaField, type CustomFieldDef } from "../companies/FormFields";
 
 /** A contact that already has one of the submitted emails or phones. */
 export interface DuplicateContactView {
@@ -127,14 +128,10 @@ export function DuplicateWarning(p: { duplicates: DuplicateContactView[]; withBu
 export function ContactForm(p: ContactFormProps) {
   const v = p.values;
   const e = p.errors;
-  const fieldErrors = Object.keys(e).filter((k) => k !== "form").length > 0;
   const duplicates = p.duplicates ?? [];
   return (
     <form class="stack record-form contact-form" method="post" action={p.action} novalidate>
-      {fieldErrors ? <FormAlert>Please correct the fields marked below.</FormAlert> : null}
-      {e.form ? <FormAlert>{e.form}</FormAlert> : null}
-      {p.alert ? <FormAlert kind="warn">{p.alert}</FormAlert> : null}
-      {p.version !== undefined ? <input type="hidden" name="version" value={String(p.version)} /> : null}
+      <RecordFormMessages errors={e} alert={p.alert} version={p.version} />
       {/* Once warned, the next submission creates the contact: the user has seen who exists already. */}
       <DuplicateWarning duplicates={duplicates} withButton />
       {duplicates.length ? <input type="hidden" name="allow_duplicate" value="1" /> : null}
@@ -198,34 +195,19 @@ export function ContactForm(p: ContactFormProps) {
         maxlength={150}
         autocomplete="off"
       />
-      <SelectField
-        name="company_id"
-        label="Company"
+      <CompanySelect
+        companies={p.companies}
         value={v.company_id}
-        empty="No company"
-        options={p.companies.map((c) => ({ value: String(c.id), label: c.name }))}
         error={e.company_id}
         hint={p.companiesTruncated ? `Showing the first ${p.companies.length} companies by name.` : undefined}
       />
       <TextareaField name="address" label="Address" value={v.address} error={e.address} maxlength={1000} rows={3} />
-      <SelectField
-        name="owner_id"
-        label="Owner"
-        value={v.owner_id}
-        empty="No owner"
-        options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
-        error={e.owner_id}
+      <OwnerSelect members={p.members} value={v.owner_id} error={e.owner_id} />
+      <TagsAndCustomFields tags={p.tags} tagIds={p.tagIds} fields={p.fields} values={v} errors={e} />
+      <FormActions
+        submit={p.mode === "edit" ? "Save changes" : duplicates.length ? "Create anyway" : "Create contact"}
+        cancelHref={p.cancelHref}
       />
-      <TagPicker tags={p.tags} checked={p.tagIds} newTag={v.new_tag} error={e.tag_ids} newTagError={e.new_tag} />
-      <CustomFieldInputs fields={p.fields} values={v} errors={e} />
-      <div class="actions">
-        <button type="submit">
-          {p.mode === "edit" ? "Save changes" : duplicates.length ? "Create anyway" : "Create contact"}
-        </button>
-        <a class="button secondary" href={p.cancelHref}>
-          Cancel
-        </a>
-      </div>
     </form>
   );
 }
@@ -233,12 +215,8 @@ export function ContactForm(p: ContactFormProps) {
 /** The page around the form. */
 export function ContactFormPage(p: ContactFormProps) {
   return (
-    <div class="stack">
-      <p class="breadcrumbs">
-        <a href="/app/contacts">Contacts</a>
-      </p>
-      <h1>{p.title}</h1>
+    <RecordFormPage listHref="/app/contacts" listName="Contacts" title={p.title}>
       <ContactForm {...p} />
-    </div>
+    </RecordFormPage>
   );
 }

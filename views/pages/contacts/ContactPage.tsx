@@ -1,14 +1,21 @@
-import { CustomValue } from "../../components/CustomValue";
+import { Card } from "../../components/Card";
 import { RichText } from "../../components/RichText";
-import { Time } from "../../components/Time";
+import {
+  CreatedUpdatedFacts,
+  CustomFacts,
+  DeleteRecordConfirm,
+  EditDeleteActions,
+  none,
+  type RecordPageContext,
+} from "../../partials/RecordPage";
 import { RecentBeacon } from "../../partials/RecentBeacon";
-import { RelatedDeals, type RelatedDealRow } from "../../partials/deals/RelatedDeals";
-import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
-import { TagList, type CustomFieldDef } from "../companies/FormFields";
+import { RelatedDeals } from "../../partials/deals/RelatedDeals";
+import { Timeline } from "../../partials/timeline/Timeline";
+import { TagList } from "../companies/FormFields";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { BulkDeleteConfirm, BulkProblem, SHOWN_NAMES } from "../../partials/BulkPages";
 
-export interface ContactPageProps {
+export interface ContactPageProps extends RecordPageContext {
   contact: {
     id: number;
     name: string;
@@ -25,17 +32,9 @@ export interface ContactPageProps {
     createdAt: number;
     updatedAt: number;
   };
-  tags: { id: number; name: string; color: string }[];
-  fields: CustomFieldDef[];
-  values: Map<number, string>;
-  deals: { deals: RelatedDealRow[]; more: boolean };
-  canWrite: boolean;
   /** Admins and owners may erase the contact (a privacy request). */
   canErase?: boolean;
-  timeline: TimelineProps;
 }
-
-const none = <span class="muted">—</span>;
 
 /** A contact: every field, tags, custom values, and the timeline with its note form. */
 export function ContactPage(p: ContactPageProps) {
@@ -68,21 +67,11 @@ export function ContactPage(p: ContactPageProps) {
           <ShortcutButton />
           {p.canWrite ? (
             <>
-              <a class="button secondary" href={`/app/contacts/${c.id}/edit`}>
-                Edit
-              </a>
-              {/* Without JavaScript this opens the confirmation page; with htmx it asks, then deletes. */}
-              <form
-                class="inline-form"
-                method="get"
-                action={`/app/contacts/${c.id}/delete`}
-                hx-delete={`/app/contacts/${c.id}`}
-                hx-confirm={`Delete ${c.name}? Their notes go too. This cannot be undone.`}
-              >
-                <button type="submit" class="secondary">
-                  Delete
-                </button>
-              </form>
+              <EditDeleteActions
+                path={`/app/contacts/${c.id}`}
+                confirm={`Delete ${c.name}? Their notes go too. This cannot be undone.`}
+                hxDelete
+              />
               {p.canErase ? (
                 <a class="button secondary" href={`/app/contacts/${c.id}/erase`}>
                   Erase…
@@ -95,8 +84,7 @@ export function ContactPage(p: ContactPageProps) {
       <TagList tags={p.tags} />
       <div class="record-layout">
         <div class="stack">
-          <section class="card" aria-labelledby="details-heading">
-            <h2 id="details-heading">Details</h2>
+          <Card id="details" title="Details">
             <dl class="facts">
               <dt>{c.emails.length > 1 ? "Emails" : "Email"}</dt>
               <dd>
@@ -142,25 +130,10 @@ export function ContactPage(p: ContactPageProps) {
               <dd>{c.address ? <RichText text={c.address} /> : none}</dd>
               <dt>Owner</dt>
               <dd>{c.owner ?? none}</dd>
-              {p.fields.map((f) => {
-                const value = p.values.get(f.id);
-                return (
-                  <>
-                    <dt>{f.name}</dt>
-                    <dd>{value !== undefined ? <CustomValue kind={f.kind} value={value} /> : none}</dd>
-                  </>
-                );
-              })}
-              <dt>Created</dt>
-              <dd>
-                <Time ms={c.createdAt} precision="minute" />
-              </dd>
-              <dt>Updated</dt>
-              <dd>
-                <Time ms={c.updatedAt} precision="minute" />
-              </dd>
+              <CustomFacts fields={p.fields} values={p.values} />
+              <CreatedUpdatedFacts createdAt={c.createdAt} updatedAt={c.updatedAt} precision="minute" />
             </dl>
-          </section>
+          </Card>
           <RelatedDeals {...p.deals} empty="Not on any deal yet." showRole />
         </div>
         <Timeline {...p.timeline} />
@@ -174,20 +147,9 @@ export function ContactPage(p: ContactPageProps) {
 /** The no-JavaScript confirmation before deleting a contact. */
 export function ContactDeletePage(p: { contact: { id: number; name: string } }) {
   return (
-    <div class="stack narrow">
-      <h1>Delete {p.contact.name}?</h1>
-      <p>
-        Their emails, phone numbers, tags, custom values, notes and timeline are deleted too. This cannot be undone.
-      </p>
-      <form method="post" action={`/app/contacts/${p.contact.id}/delete`} class="actions">
-        <button type="submit" class="danger">
-          Delete contact
-        </button>
-        <a class="button secondary" href={`/app/contacts/${p.contact.id}`}>
-          Cancel
-        </a>
-      </form>
-    </div>
+    <DeleteRecordConfirm name={p.contact.name} path={`/app/contacts/${p.contact.id}`} what="contact">
+      Their emails, phone numbers, tags, custom values, notes and timeline are deleted too. This cannot be undone.
+    </DeleteRecordConfirm>
   );
 }
 

@@ -1,4 +1,5 @@
 import { FormAlert } from "../../components/Field";
+import { BulkBar } from "../../partials/BulkBar";
 import { InputField, SelectField, type CustomFieldDef } from "../companies/FormFields";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { ContactResults, type ContactResultsProps } from "./ContactResults";
@@ -146,7 +147,7 @@ export function ContactsListPage(p: ContactsListPageProps) {
         <button type="submit">Search</button>
       </form>
 
-      {p.canWrite ? <BulkBar tags={p.tags} canErase={p.canErase ?? false} /> : null}
+      {p.canWrite ? <ContactsBulkBar tags={p.tags} canErase={p.canErase ?? false} /> : null}
 
       <section id="contact-results" class="card list-results" aria-label="Contacts found">
         <ContactResults {...p.results} />
@@ -156,35 +157,20 @@ export function ContactsListPage(p: ContactsListPageProps) {
   );
 }
 
-/** The bulk action form; the row checkboxes join it with form="bulk-form". Deleting and erasing ask first. */
-function BulkBar(p: { tags: { id: number; name: string }[]; canErase: boolean }) {
+/** The contact list's bulk actions. Deleting and erasing ask first. */
+function ContactsBulkBar(p: { tags: { id: number; name: string }[]; canErase: boolean }) {
   return (
-    <form id="bulk-form" class="bulk-bar" method="post" action="/app/contacts/bulk">
-      <fieldset>
-        <legend>With the selected contacts</legend>
-        <div class="bulk-controls">
-          <SelectField
-            name="action"
-            id="bulk-action"
-            label="Action"
-            options={[
-              { value: "tag", label: "Add a tag" },
-              { value: "untag", label: "Remove a tag" },
-              { value: "delete", label: "Delete" },
-              ...(p.canErase ? [{ value: "erase", label: "Erase (privacy request)" }] : []),
-            ]}
-          />
-          <SelectField
-            name="tag_id"
-            id="bulk-tag"
-            label="Tag"
-            empty="Choose a tag"
-            options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
-            hint="For adding or removing a tag."
-          />
-          <button type="submit">Apply</button>
-        </div>
-      </fieldset>
-    </form>
+    <BulkBar
+      action="/app/contacts/bulk"
+      records="contacts"
+      actions={[
+        { value: "tag", label: "Add a tag" },
+        { value: "untag", label: "Remove a tag" },
+        { value: "delete", label: "Delete" },
+        ...(p.canErase ? [{ value: "erase", label: "Erase (privacy request)" }] : []),
+      ]}
+      tags={p.tags}
+      tagHint="For adding or removing a tag."
+    />
   );
 }

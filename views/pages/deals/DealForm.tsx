@@ -1,14 +1,15 @@
 /** The deal form, for creating and editing. Works without JavaScript; htmx boosts it. */
 import type { Child } from "hono/jsx";
-import { Field, FormAlert } from "../../components/Field";
+import { Field } from "../../components/Field";
 import {
-  CustomFieldInputs,
-  FieldError,
-  InputField,
-  SelectField,
-  TagPicker,
-  type CustomFieldDef,
-} from "../companies/FormFields";
+  CompanySelect,
+  FormActions,
+  OwnerSelect,
+  RecordFormMessages,
+  RecordFormPage,
+  TagsAndCustomFields,
+} from "../../partials/RecordForm";
+import { FieldError, InputField, SelectField, type CustomFieldDef } from "../companies/FormFields";
 
 export interface DealFormProps {
   title: string;
@@ -87,13 +88,9 @@ function ContactRows(p: DealFormProps) {
 export function DealForm(p: DealFormProps) {
   const v = p.values;
   const e = p.errors;
-  const fieldErrors = Object.keys(e).filter((k) => k !== "form").length > 0;
   return (
     <form class="stack record-form deal-form" method="post" action={p.action} novalidate>
-      {fieldErrors ? <FormAlert>Please correct the fields marked below.</FormAlert> : null}
-      {e.form ? <FormAlert>{e.form}</FormAlert> : null}
-      {p.alert ? <FormAlert kind="warn">{p.alert}</FormAlert> : null}
-      {p.version !== undefined ? <input type="hidden" name="version" value={String(p.version)} /> : null}
+      <RecordFormMessages errors={e} alert={p.alert} version={p.version} />
       <Field name="name" label="Name" value={v.name} error={e.name} maxlength={200} autocomplete="off" required />
       <div class="grid two">
         <InputField
@@ -143,43 +140,19 @@ export function DealForm(p: DealFormProps) {
           <FieldError id="f-stage_id" error={e.stage_id} />
         </div>
       </div>
-      <SelectField
-        name="owner_id"
-        label="Owner"
-        value={v.owner_id}
-        empty="No owner"
-        options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
-        error={e.owner_id}
-      />
-      <SelectField
-        name="company_id"
-        label="Company"
-        value={v.company_id}
-        empty="No company"
-        options={p.companies.map((c) => ({ value: String(c.id), label: c.name }))}
-        error={e.company_id}
-      />
+      <OwnerSelect members={p.members} value={v.owner_id} error={e.owner_id} />
+      <CompanySelect companies={p.companies} value={v.company_id} error={e.company_id} />
       <ContactRows {...p} />
-      <TagPicker tags={p.tags} checked={p.tagIds} newTag={v.new_tag} error={e.tag_ids} newTagError={e.new_tag} />
-      <CustomFieldInputs fields={p.fields} values={v} errors={e} />
-      <div class="actions">
-        <button type="submit">{p.mode === "edit" ? "Save changes" : "Create deal"}</button>
-        <a class="button secondary" href={p.cancelHref}>
-          Cancel
-        </a>
-      </div>
+      <TagsAndCustomFields tags={p.tags} tagIds={p.tagIds} fields={p.fields} values={v} errors={e} />
+      <FormActions submit={p.mode === "edit" ? "Save changes" : "Create deal"} cancelHref={p.cancelHref} />
     </form>
   );
 }
 
 export function DealFormPage(p: DealFormProps) {
   return (
-    <div class="stack">
-      <p class="breadcrumbs">
-        <a href="/app/deals">Deals</a>
-      </p>
-      <h1>{p.title}</h1>
+    <RecordFormPage listHref="/app/deals" listName="Deals" title={p.title}>
       <DealForm {...p} />
-    </div>
+    </RecordFormPage>
   );
 }

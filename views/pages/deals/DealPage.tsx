@@ -3,8 +3,9 @@
  * marking it won or lost (with the actual close date and, when lost, a reason), reopening it; and
  * its Timeline with notes.
  */
-import { CustomValue } from "../../components/CustomValue";
+import { Card } from "../../components/Card";
 import { FormAlert } from "../../components/Field";
+import { CustomFacts, EditDeleteActions, none } from "../../partials/RecordPage";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
 import { FieldError, TagList, type CustomFieldDef } from "../companies/FormFields";
 
@@ -40,8 +41,6 @@ export interface DealPageProps {
   typed?: Record<string, string>;
   timeline: TimelineProps;
 }
-
-const none = <span class="muted">—</span>;
 
 function MoveForm(p: DealPageProps) {
   const e = p.errors ?? {};
@@ -164,19 +163,10 @@ export function DealPage(p: DealPageProps) {
         </div>
         {p.canWrite ? (
           <div class="actions">
-            <a class="button secondary" href={`/app/deals/${d.id}/edit`}>
-              Edit
-            </a>
-            <form
-              class="inline-form"
-              method="post"
-              action={`/app/deals/${d.id}/delete`}
-              hx-confirm={`Delete ${d.name}? Its notes go too. This cannot be undone.`}
-            >
-              <button type="submit" class="secondary">
-                Delete
-              </button>
-            </form>
+            <EditDeleteActions
+              path={`/app/deals/${d.id}`}
+              confirm={`Delete ${d.name}? Its notes go too. This cannot be undone.`}
+            />
           </div>
         ) : null}
       </div>
@@ -185,8 +175,7 @@ export function DealPage(p: DealPageProps) {
       {p.canWrite ? <OutcomeForms {...p} /> : null}
       <TagList tags={p.tags} />
       <div class="record-layout">
-        <section class="card" aria-labelledby="details-heading">
-          <h2 id="details-heading">Details</h2>
+        <Card id="details" title="Details">
           <dl class="facts">
             <dt>Amount</dt>
             <dd>{d.amount}</dd>
@@ -218,17 +207,9 @@ export function DealPage(p: DealPageProps) {
                 none
               )}
             </dd>
-            {p.fields.map((f) => {
-              const value = p.values.get(f.id);
-              return (
-                <>
-                  <dt>{f.name}</dt>
-                  <dd>{value !== undefined ? <CustomValue kind={f.kind} value={value} /> : none}</dd>
-                </>
-              );
-            })}
+            <CustomFacts fields={p.fields} values={p.values} />
           </dl>
-        </section>
+        </Card>
         <Timeline {...p.timeline} />
       </div>
     </div>

@@ -1,4 +1,5 @@
 /** The deal list's filter form and bulk-action bar. */
+import { BulkBar } from "../../partials/BulkBar";
 import { InputField, SelectField } from "../companies/FormFields";
 import type { DealsListPageProps } from "./DealsListPage";
 
@@ -86,56 +87,42 @@ export function Filters(p: DealsListPageProps) {
   );
 }
 
-/** The bulk action form; the row checkboxes join it with form="bulk-form". Deleting asks first. */
-export function BulkBar(p: DealsListPageProps) {
+/** The deal list's bulk actions: a move needs a stage, a new owner a member. Deleting asks first. */
+export function DealsBulkBar(p: DealsListPageProps) {
   return (
-    <form id="bulk-form" class="bulk-bar" method="post" action="/app/deals/list/bulk">
-      <fieldset>
-        <legend>With the selected deals</legend>
-        <div class="bulk-controls">
-          <SelectField
-            name="action"
-            id="bulk-action"
-            label="Action"
-            options={[
-              { value: "move", label: "Move to a stage" },
-              { value: "owner", label: "Change the owner" },
-              { value: "tag", label: "Add a tag" },
-              { value: "delete", label: "Delete" },
-            ]}
-          />
-          <div class="field">
-            <label for="bulk-stage">Stage</label>
-            <select id="bulk-stage" name="stage_id">
-              <option value="">Choose a stage</option>
-              {p.context.pipelines.map((pl) => (
-                <optgroup label={pl.name}>
-                  {pl.stages.map((s) => (
-                    <option value={String(s.id)}>{s.name}</option>
-                  ))}
-                </optgroup>
+    <BulkBar
+      action="/app/deals/list/bulk"
+      records="deals"
+      actions={[
+        { value: "move", label: "Move to a stage" },
+        { value: "owner", label: "Change the owner" },
+        { value: "tag", label: "Add a tag" },
+        { value: "delete", label: "Delete" },
+      ]}
+      tags={p.context.tags}
+      note="Deals move only within their own pipeline; others in the selection stay where they are."
+      back={p.selfHref}
+    >
+      <div class="field">
+        <label for="bulk-stage">Stage</label>
+        <select id="bulk-stage" name="stage_id">
+          <option value="">Choose a stage</option>
+          {p.context.pipelines.map((pl) => (
+            <optgroup label={pl.name}>
+              {pl.stages.map((s) => (
+                <option value={String(s.id)}>{s.name}</option>
               ))}
-            </select>
-          </div>
-          <SelectField
-            name="owner_id"
-            id="bulk-owner"
-            label="Owner"
-            empty="Choose a member"
-            options={p.context.members.map((m) => ({ value: m.userId, label: m.email }))}
-          />
-          <SelectField
-            name="tag_id"
-            id="bulk-tag"
-            label="Tag"
-            empty="Choose a tag"
-            options={p.context.tags.map((t) => ({ value: String(t.id), label: t.name }))}
-          />
-          <button type="submit">Apply</button>
-        </div>
-        <p class="hint">Deals move only within their own pipeline; others in the selection stay where they are.</p>
-      </fieldset>
-      <input type="hidden" name="back" value={p.selfHref} />
-    </form>
+            </optgroup>
+          ))}
+        </select>
+      </div>
+      <SelectField
+        name="owner_id"
+        id="bulk-owner"
+        label="Owner"
+        empty="Choose a member"
+        options={p.context.members.map((m) => ({ value: m.userId, label: m.email }))}
+      />
+    </BulkBar>
   );
 }

@@ -1,6 +1,6 @@
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
-import { BulkBar, Filters } from "./DealsListControls";
+import { DealsBulkBar, Filters } from "./DealsListControls";
 import { Pager } from "../../components/Pager";
 
 export const DEAL_LIST_NOTICES = {
@@ -80,7 +80,7 @@ export function DealsListPage(p: DealsListPageProps) {
       </p>
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
       <Filters {...p} />
-      {p.canWrite ? <BulkBar {...p} /> : null}
+      {p.canWrite ? <DealsBulkBar {...p} /> : null}
       {p.rows.length === 0 ? (
         <p>No deals match.</p>
       ) : (

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { TableHead } from "../../components/TableHead";
 /**
  * The preview's lists for a user to check before committing: rows not imported because their email
@@ -58,6 +59,36 @@ function Change(p: { change: ReviewChangeView }) {
   );
 }
 
+/** One review list: a titled card explaining the rows, then the rows in a table. */
+function ReviewSection(p: {
+  id: string;
+  heading: string;
+  intro: Child;
+  caption: Child;
+  columns: string[];
+  children: Child;
+}) {
+  return (
+    <section class="card" aria-labelledby={`${p.id}-heading`}>
+      <h2 id={`${p.id}-heading`}>{p.heading}</h2>
+      <p>{p.intro}</p>
+      <div class="table-wrap">
+        <table class="records">
+          {p.caption}
+          <TableHead columns={p.columns} />
+          <tbody>{p.children}</tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+const RECORD_COLUMN: Record<ImportReviewProps["kind"], string> = {
+  contacts: "Contact",
+  companies: "Company",
+  deals: "Deal",
+};
+
 /** The review sections of an import's page, and the link to download all of it. */
 export function ImportReview(p: ImportReviewProps) {
   const records = p.kind;
@@ -67,116 +98,103 @@ export function ImportReview(p: ImportReviewProps) {
   return (
     <>
       {p.counts.conflicts > 0 ? (
-        <section class="card" aria-labelledby="conflicts-heading">
-          <h2 id="conflicts-heading">Not imported: the email is another person's ({n(p.counts.conflicts)})</h2>
-          <p>
-            Each of these rows has an email address that is on a contact with another name. An import never renames
-            anyone, so the row is skipped. If it is the same person, correct the name on the contact or in the file and
-            import it again.
-          </p>
-          <div class="table-wrap">
-            <table class="records">
-              <Caption shown={conflicts.length} total={p.counts.conflicts} what="rows" />
-              <TableHead columns={["Row", "Name in the file", "Email", "Contact with that email"]} />
-              <tbody>
-                {conflicts.map((c) => (
-                  <tr>
-                    <td>{c.row}</td>
-                    <td>{person(c.name)}</td>
-                    <td>{c.email}</td>
-                    <td>{link(c.id, c.recordName)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <ReviewSection
+          id="conflicts"
+          heading={`Not imported: the email is another person's (${n(p.counts.conflicts)})`}
+          intro={
+            <>
+              Each of these rows has an email address that is on a contact with another name. An import never renames
+              anyone, so the row is skipped. If it is the same person, correct the name on the contact or in the file
+              and import it again.
+            </>
+          }
+          caption={<Caption shown={conflicts.length} total={p.counts.conflicts} what="rows" />}
+          columns={["Row", "Name in the file", "Email", "Contact with that email"]}
+        >
+          {conflicts.map((c) => (
+            <tr>
+              <td>{c.row}</td>
+              <td>{person(c.name)}</td>
+              <td>{c.email}</td>
+              <td>{link(c.id, c.recordName)}</td>
+            </tr>
+          ))}
+        </ReviewSection>
       ) : null}
       {unlinked.length > 0 ? (
-        <section class="card" aria-labelledby="unlinked-heading">
-          <h2 id="unlinked-heading">Companies and contacts not in this workspace</h2>
-          <p>
-            {p.committed ? "These deals were" : "These deals will be"} imported without the company or contact their row
-            names: nothing is created for them. Add the company or contact and import the file again to link them.
-          </p>
-          <div class="table-wrap">
-            <table class="records">
-              <caption>Row 1 is the first row after the header.</caption>
-              <TableHead columns={["Row", "Deal", "What", "Named in the file"]} />
-              <tbody>
-                {unlinked.map((u) => (
-                  <tr data-unlinked>
-                    <td>{u.row}</td>
-                    <td>{u.name}</td>
-                    <td>{u.what}</td>
-                    <td>{u.ref}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <ReviewSection
+          id="unlinked"
+          heading="Companies and contacts not in this workspace"
+          intro={
+            <>
+              {p.committed ? "These deals were" : "These deals will be"} imported without the company or contact their
+              row names: nothing is created for them. Add the company or contact and import the file again to link them.
+            </>
+          }
+          caption={<caption>Row 1 is the first row after the header.</caption>}
+          columns={["Row", "Deal", "What", "Named in the file"]}
+        >
+          {unlinked.map((u) => (
+            <tr data-unlinked>
+              <td>{u.row}</td>
+              <td>{u.name}</td>
+              <td>{u.what}</td>
+              <td>{u.ref}</td>
+            </tr>
+          ))}
+        </ReviewSection>
       ) : null}
       {p.counts.duplicates > 0 ? (
-        <section class="card" aria-labelledby="duplicates-heading">
-          <h2 id="duplicates-heading">Possible duplicates ({n(p.counts.duplicates)})</h2>
-          <p>
-            These rows share a phone number with a contact of another name: colleagues and families often do.{" "}
-            {p.committed ? "They were" : "They will be"} imported as new contacts and nothing is merged. Check each one.
-          </p>
-          <div class="table-wrap">
-            <table class="records">
-              <Caption shown={duplicates.length} total={p.counts.duplicates} what="rows" />
-              <TableHead columns={["Row", "Name in the file", "Shared phone", "Contact it resembles"]} />
-              <tbody>
-                {duplicates.map((d) => (
-                  <tr>
-                    <td>{d.row}</td>
-                    <td>{person(d.name)}</td>
-                    <td>{d.phone}</td>
-                    <td>{link(d.id, d.recordName)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <ReviewSection
+          id="duplicates"
+          heading={`Possible duplicates (${n(p.counts.duplicates)})`}
+          intro={
+            <>
+              These rows share a phone number with a contact of another name: colleagues and families often do.{" "}
+              {p.committed ? "They were" : "They will be"} imported as new contacts and nothing is merged. Check each
+              one.
+            </>
+          }
+          caption={<Caption shown={duplicates.length} total={p.counts.duplicates} what="rows" />}
+          columns={["Row", "Name in the file", "Shared phone", "Contact it resembles"]}
+        >
+          {duplicates.map((d) => (
+            <tr>
+              <td>{d.row}</td>
+              <td>{person(d.name)}</td>
+              <td>{d.phone}</td>
+              <td>{link(d.id, d.recordName)}</td>
+            </tr>
+          ))}
+        </ReviewSection>
       ) : null}
       {p.counts.updates > 0 ? (
-        <section class="card" aria-labelledby="updates-heading">
-          <h2 id="updates-heading">Updates ({n(p.counts.updates)})</h2>
-          <p>
-            {p.committed ? "What the preview found to change" : "What the import changes"} in {records} you have, field
-            by field. Emails, phones, tags and notes are added (+) beside what is there.
-          </p>
-          <div class="table-wrap">
-            <table class="records">
-              <Caption shown={updates.length} total={p.counts.updates} what="updates" />
-              <thead>
-                <tr>
-                  <th scope="col">Row</th>
-                  <th scope="col">{p.kind === "contacts" ? "Contact" : p.kind === "deals" ? "Deal" : "Company"}</th>
-                  <th scope="col">Changes</th>
-                </tr>
-              </thead>
-              <tbody>
-                {updates.map((u) => (
-                  <tr data-update>
-                    <td>{u.row}</td>
-                    <td>{link(u.id, u.name)}</td>
-                    <td>
-                      <ul class="changes">
-                        {u.changes.map((c) => (
-                          <Change change={c} />
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <ReviewSection
+          id="updates"
+          heading={`Updates (${n(p.counts.updates)})`}
+          intro={
+            <>
+              {p.committed ? "What the preview found to change" : "What the import changes"} in {records} you have,
+              field by field. Emails, phones, tags and notes are added (+) beside what is there.
+            </>
+          }
+          caption={<Caption shown={updates.length} total={p.counts.updates} what="updates" />}
+          columns={["Row", RECORD_COLUMN[p.kind], "Changes"]}
+        >
+          {updates.map((u) => (
+            <tr data-update>
+              <td>{u.row}</td>
+              <td>{link(u.id, u.name)}</td>
+              <td>
+                <ul class="changes">
+                  {u.changes.map((c) => (
+                    <Change change={c} />
+                  ))}
+                </ul>
+              </td>
+            </tr>
+          ))}
+        </ReviewSection>
       ) : null}
       <p>
         <a href={`/app/import/${p.jobId}/review.csv`} hx-boost="false" download>

@@ -1,3 +1,5 @@
+import { DeleteConfirm } from "../../components/DeleteConfirm";
+import { CreateCard } from "../../partials/CreateCard";
 import { Field, FormAlert } from "../../components/Field";
 import { SelectField, TextareaField } from "../companies/FormFields";
 import { SettingsNav } from "./SettingsNav";
@@ -71,48 +73,35 @@ export function CustomFieldsPage(p: CustomFieldsPageProps) {
       <FieldTable title="Contact fields" id="contact-fields-heading" rows={p.contactFields} />
       <FieldTable title="Company fields" id="company-fields-heading" rows={p.companyFields} />
       <FieldTable title="Deal fields" id="deal-fields-heading" rows={p.dealFields} />
-      <section class="card" aria-labelledby="new-field-heading">
-        <h2 id="new-field-heading">New field</h2>
-        <form class="stack" method="post" action="/app/settings/fields">
-          <SelectField
-            name="entity"
-            label="For"
-            value={create.values.entity ?? "contact"}
-            options={[
-              { value: "contact", label: "Contacts" },
-              { value: "company", label: "Companies" },
-              { value: "deal", label: "Deals" },
-            ]}
-            error={create.errors.entity}
-          />
-          <Field
-            name="name"
-            label="Name"
-            value={create.values.name}
-            error={create.errors.name}
-            required
-            maxlength={60}
-          />
-          <SelectField
-            name="kind"
-            label="Kind"
-            value={create.values.kind ?? "text"}
-            options={p.kinds.map((k) => ({ value: k, label: KIND_LABELS[k] ?? k }))}
-            error={create.errors.kind}
-          />
-          <TextareaField
-            name="options"
-            label="Options"
-            value={create.values.options}
-            error={create.errors.options}
-            rows={4}
-            hint="Only for a choice from a list: one option per line."
-          />
-          <div class="actions">
-            <button type="submit">Create field</button>
-          </div>
-        </form>
-      </section>
+      <CreateCard id="new-field" title="New field" action="/app/settings/fields" submit="Create field">
+        <SelectField
+          name="entity"
+          label="For"
+          value={create.values.entity ?? "contact"}
+          options={[
+            { value: "contact", label: "Contacts" },
+            { value: "company", label: "Companies" },
+            { value: "deal", label: "Deals" },
+          ]}
+          error={create.errors.entity}
+        />
+        <Field name="name" label="Name" value={create.values.name} error={create.errors.name} required maxlength={60} />
+        <SelectField
+          name="kind"
+          label="Kind"
+          value={create.values.kind ?? "text"}
+          options={p.kinds.map((k) => ({ value: k, label: KIND_LABELS[k] ?? k }))}
+          error={create.errors.kind}
+        />
+        <TextareaField
+          name="options"
+          label="Options"
+          value={create.values.options}
+          error={create.errors.options}
+          rows={4}
+          hint="Only for a choice from a list: one option per line."
+        />
+      </CreateCard>
     </div>
   );
 }
@@ -120,17 +109,13 @@ export function CustomFieldsPage(p: CustomFieldsPageProps) {
 /** Asks before deleting a field and its values (works without JavaScript). */
 export function CustomFieldDeletePage(p: { field: { id: number; name: string; entity: string } }) {
   return (
-    <div class="stack narrow">
-      <h1>Delete the field {p.field.name}?</h1>
-      <p>Its value on every {p.field.entity} is deleted too. This cannot be undone.</p>
-      <form method="post" action={`/app/settings/fields/${p.field.id}/delete`} class="actions">
-        <button type="submit" class="danger">
-          Delete field
-        </button>
-        <a class="button secondary" href="/app/settings/fields">
-          Cancel
-        </a>
-      </form>
-    </div>
+    <DeleteConfirm
+      heading={<>Delete the field {p.field.name}?</>}
+      action={`/app/settings/fields/${p.field.id}/delete`}
+      button="Delete field"
+      cancelHref="/app/settings/fields"
+    >
+      Its value on every {p.field.entity} is deleted too. This cannot be undone.
+    </DeleteConfirm>
   );
 }

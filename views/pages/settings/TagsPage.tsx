@@ -1,3 +1,5 @@
+import { DeleteConfirm } from "../../components/DeleteConfirm";
+import { CreateCard } from "../../partials/CreateCard";
 import { Field, FormAlert } from "../../components/Field";
 import { SelectField, TagChip } from "../companies/FormFields";
 import { SettingsNav } from "./SettingsNav";
@@ -86,29 +88,16 @@ export function TagsPage(p: TagsPageProps) {
           </ul>
         )}
       </section>
-      <section class="card" aria-labelledby="new-tag-heading">
-        <h2 id="new-tag-heading">New tag</h2>
-        <form class="stack" method="post" action="/app/settings/tags">
-          <Field
-            name="name"
-            label="Name"
-            value={create.values.name}
-            error={create.errors.name}
-            required
-            maxlength={50}
-          />
-          <SelectField
-            name="color"
-            label="Colour"
-            value={create.values.color ?? "blue"}
-            options={colorOptions(p.colors)}
-            error={create.errors.color}
-          />
-          <div class="actions">
-            <button type="submit">Create tag</button>
-          </div>
-        </form>
-      </section>
+      <CreateCard id="new-tag" title="New tag" action="/app/settings/tags" submit="Create tag">
+        <Field name="name" label="Name" value={create.values.name} error={create.errors.name} required maxlength={50} />
+        <SelectField
+          name="color"
+          label="Colour"
+          value={create.values.color ?? "blue"}
+          options={colorOptions(p.colors)}
+          error={create.errors.color}
+        />
+      </CreateCard>
       <section class="card" aria-labelledby="palette-heading">
         <h2 id="palette-heading">Colours</h2>
         <p class="tag-list">
@@ -126,20 +115,14 @@ export function TagsPage(p: TagsPageProps) {
 /** Asks before deleting a tag (works without JavaScript). */
 export function TagDeletePage(p: { tag: { id: number; name: string; color: string } }) {
   return (
-    <div class="stack narrow">
-      <h1>Delete the tag {p.tag.name}?</h1>
-      <p>
-        <TagChip name={p.tag.name} color={p.tag.color} /> is taken off every contact and company that has it. The
-        records themselves stay. This cannot be undone.
-      </p>
-      <form method="post" action={`/app/settings/tags/${p.tag.id}/delete`} class="actions">
-        <button type="submit" class="danger">
-          Delete tag
-        </button>
-        <a class="button secondary" href="/app/settings/tags">
-          Cancel
-        </a>
-      </form>
-    </div>
+    <DeleteConfirm
+      heading={<>Delete the tag {p.tag.name}?</>}
+      action={`/app/settings/tags/${p.tag.id}/delete`}
+      button="Delete tag"
+      cancelHref="/app/settings/tags"
+    >
+      <TagChip name={p.tag.name} color={p.tag.color} /> is taken off every contact and company that has it. The records
+      themselves stay. This cannot be undone.
+    </DeleteConfirm>
   );
 }
