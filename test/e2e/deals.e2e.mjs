@@ -1,7 +1,7 @@
 // Deals in chromium: create three deals through the form, drag one card to another column with the
 // mouse, move another with the keyboard only (Tab to its "Move to" select, choose, Enter), reload and
-// see both saved; then the same keyboard move in the dark theme and at phone width (390 px), where
-// the columns scroll sideways.
+// see both saved; find a deal through the header's search box; then the same keyboard move in the dark
+// theme and at phone width (390 px), where the columns scroll sideways.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
@@ -130,6 +130,26 @@ export default {
     await column(page, "Proposal").getByRole("link", { name: "Dragged deal", exact: true }).waitFor();
     await column(page, "Negotiation").getByRole("link", { name: "Keyboard deal", exact: true }).waitFor();
     assert.equal(await column(page, "Lead").locator("li").count(), 0, "nothing left in Lead");
+
+    // The header's search finds the deal by part of its name: "/" focuses the box, results show under
+    // it as one types, Escape closes them, and following one opens the deal.
+    await page.locator("body").press("/");
+    const box = page.getByRole("searchbox", { name: "Search contacts, companies and deals" });
+    assert.equal(await box.evaluate((el) => el === document.activeElement), true, "/ focuses the search box");
+    await box.pressSequentially("board dea");
+    const results = page.locator("#global-results");
+    await results.getByRole("heading", { name: "Deals" }).waitFor();
+    assert.deepEqual(await results.getByRole("link").allTextContents(), []);
+    await box.fill("");
+    await box.pressSequentially("yboard");
+    await results.getByRole("link", { name: "Keyboard deal" }).waitFor();
+    await page.keyboard.press("Escape");
+    await results.getByRole("link").first().waitFor({ state: "detached" });
+    await box.press("End");
+    await box.pressSequentially(" ");
+    await results.getByRole("link", { name: "Keyboard deal" }).click();
+    await page.getByRole("heading", { level: 1, name: "Keyboard deal" }).waitFor();
+    await openBoard(page, baseUrl);
 
     // Dark theme: the board renders in it and the keyboard move still works.
     // The theme form is a full POST and redirect: wait for it to land before reloading.
