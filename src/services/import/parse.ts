@@ -20,6 +20,7 @@ import {
   TEXT_MAX,
 } from "./cells";
 import { fullNameKey } from "./match";
+import type { CompanyDetails } from "../companies/fields";
 
 export interface ContactRecord {
   firstName: string;
@@ -37,13 +38,7 @@ export interface ContactRecord {
   custom: Record<string, string>;
 }
 
-export interface CompanyRecord {
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  size: string | null;
-  phone: string | null;
-  address: string | null;
+export interface CompanyRecord extends CompanyDetails {
   tags: string[];
   note: string | null;
   owner: string | null;
