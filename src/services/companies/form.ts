@@ -12,6 +12,7 @@ import { parseForm, text, type FieldErrors } from "../../lib/validation";
 import { listCustomFields, parseCustomFieldsForm, type CustomField } from "../records/custom-fields";
 import { listTags, type Tag } from "../records/tags";
 import { listOwners, tenantRegion, type Member } from "../records/workspace";
+import type { CompanyDetails } from "./fields";
 
 /** Head-count ranges offered by the size select. */
 export const COMPANY_SIZES = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001+"] as const;
@@ -38,13 +39,7 @@ export async function companyFormContext(t: TenantDb): Promise<CompanyFormContex
 }
 
 /** A company as the form submits it, checked and normalised. */
-export interface CompanyInput {
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  size: string | null;
-  address: string | null;
-  phone: string | null;
+export interface CompanyInput extends CompanyDetails {
   ownerId: string | null;
   /** Tags of the tenant (checked against the context). */
   tagIds: number[];

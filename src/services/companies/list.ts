@@ -4,6 +4,7 @@ import type { TenantDb } from "../../db/scoped";
 import { companies, companyTags } from "../../db/schema";
 import type { Tag } from "../records/tags";
 import { COMPANY_NAME_MAX, nameSortKey } from "./form";
+import type { CompanyDetails } from "./fields";
 
 export const COMPANY_PAGE_SIZE = 50;
 
@@ -19,13 +20,8 @@ export interface CompanyListParams {
   cursor: string | null;
 }
 
-export interface CompanyRow {
+export interface CompanyRow extends Omit<CompanyDetails, "address"> {
   id: number;
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  size: string | null;
-  phone: string | null;
   updatedAt: number;
   createdAt: number;
 }

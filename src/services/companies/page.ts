@@ -12,18 +12,13 @@ import {
 } from "../records/custom-fields";
 import { notesFromRows, notesQuery, type Note } from "../records/notes";
 import { tagsByRecord, tagsForQuery, type Tag } from "../records/tags";
+import type { CompanyDetails } from "./fields";
 
 /** How many of a company's contacts its page shows; the contacts list shows them all. */
 export const COMPANY_CONTACTS_SHOWN = 100;
 
-export interface Company {
+export interface Company extends CompanyDetails {
   id: number;
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  size: string | null;
-  address: string | null;
-  phone: string | null;
   ownerId: string | null;
   ownerEmail: string | null;
   createdAt: number;

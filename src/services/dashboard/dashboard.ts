@@ -44,6 +44,15 @@ export interface DashboardData {
 const recordName = sql<string | null>`coalesce(${companies.name}, ${deals.name},
   CASE WHEN ${contacts.id} IS NULL THEN NULL ELSE trim(${contacts.firstName} || ' ' || ${contacts.lastName}) END)`;
 
+/** Joins the record that a row of `source` (an activity, a recent view) is about, when it is one of `table`'s kind. */
+function isSubjectOf(
+  table: typeof companies | typeof contacts | typeof deals,
+  source: typeof activities | typeof recentViews,
+  type: SubjectType,
+) {
+  return and(eq(source.subjectType, type), eq(table.tenantId, source.tenantId), eq(table.id, source.subjectId));
+}
+
 /** Everything the dashboard shows, or null when the tenant is gone. */
 export async function dashboardData(t: TenantDb, userId: string, now = Date.now()): Promise<DashboardData | null> {
   const db = t.db;
@@ -72,30 +81,9 @@ export async function dashboardData(t: TenantDb, userId: string, now = Date.now(
       })
       .from(activities)
       .leftJoin(users, eq(users.id, activities.actorId))
-      .leftJoin(
-        companies,
-        and(
-          eq(activities.subjectType, "company"),
-          eq(companies.tenantId, activities.tenantId),
-          eq(companies.id, activities.subjectId),
-        ),
-      )
-      .leftJoin(
-        contacts,
-        and(
-          eq(activities.subjectType, "contact"),
-          eq(contacts.tenantId, activities.tenantId),
-          eq(contacts.id, activities.subjectId),
-        ),
-      )
-      .leftJoin(
-        deals,
-        and(
-          eq(activities.subjectType, "deal"),
-          eq(deals.tenantId, activities.tenantId),
-          eq(deals.id, activities.subjectId),
-        ),
-      )
+      .leftJoin(companies, isSubjectOf(companies, activities, "company"))
+      .leftJoin(contacts, isSubjectOf(contacts, activities, "contact"))
+      .leftJoin(deals, isSubjectOf(deals, activities, "deal"))
       .where(t.where(activities))
       .orderBy(desc(activities.id))
       .limit(DASHBOARD_ACTIVITY),
@@ -108,30 +96,9 @@ export async function dashboardData(t: TenantDb, userId: string, now = Date.now(
         name: recordName,
       })
       .from(recentViews)
-      .leftJoin(
-        companies,
-        and(
-          eq(recentViews.subjectType, "company"),
-          eq(companies.tenantId, recentViews.tenantId),
-          eq(companies.id, recentViews.subjectId),
-        ),
-      )
-      .leftJoin(
-        contacts,
-        and(
-          eq(recentViews.subjectType, "contact"),
-          eq(contacts.tenantId, recentViews.tenantId),
-          eq(contacts.id, recentViews.subjectId),
-        ),
-      )
-      .leftJoin(
-        deals,
-        and(
-          eq(recentViews.subjectType, "deal"),
-          eq(deals.tenantId, recentViews.tenantId),
-          eq(deals.id, recentViews.subjectId),
-        ),
-      )
+      .leftJoin(companies, isSubjectOf(companies, recentViews, "company"))
+      .leftJoin(contacts, isSubjectOf(contacts, recentViews, "contact"))
+      .leftJoin(deals, isSubjectOf(deals, recentViews, "deal"))
       .where(
         t.where(
           recentViews,

@@ -1,9 +1,9 @@
 /** The deal list's sort orders and page cursors (keyset paging, like the contacts list's). */
-import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
+import { decodeListCursor, encodeListCursor, type ListCursor, type SortDirection } from "../records/list-cursor";
 
 export const DEAL_SORTS = ["updated", "amount", "close", "stage", "name"] as const;
 export type DealSort = (typeof DEAL_SORTS)[number];
-export type SortDirection = "asc" | "desc";
+export type { SortDirection };
 
 /** Amounts and times read biggest and newest first; dates, stages and names in their natural order. */
 export const DEFAULT_DIRECTION: Record<DealSort, SortDirection> = {
@@ -29,19 +29,11 @@ export const SORT_COLUMNS = {
  */
 export type StageKey = [number, number, number, number, string, string];
 
-export interface DealCursor {
-  sort: DealSort;
-  dir: SortDirection;
-  value: string | number | StageKey;
-  id: number;
-  /** True for a "Previous" link: the rows before this one. */
-  back: boolean;
-}
+export type DealCursor = ListCursor<DealSort, string | number | StageKey>;
 
 /** The cursor as an opaque URL-safe string (base64url JSON). */
 export function encodeDealCursor(c: DealCursor): string {
-  const json = JSON.stringify({ s: c.sort, d: c.dir, v: c.value, i: c.id, ...(c.back ? { b: 1 } : {}) });
-  return encodeBase64urlNoPadding(new TextEncoder().encode(json));
+  return encodeListCursor(c);
 }
 
 function isStageKey(v: unknown): v is StageKey {
@@ -55,21 +47,11 @@ function isStageKey(v: unknown): v is StageKey {
 
 /** A cursor from a URL, or null when it is malformed or belongs to another sort order. */
 export function decodeDealCursor(raw: string | undefined, sort: DealSort, dir: SortDirection): DealCursor | null {
-  if (!raw || raw.length > 1000) return null;
-  try {
-    const o = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(decodeBase64urlIgnorePadding(raw)),
-    ) as Record<string, unknown>;
-    if (o.s !== sort || o.d !== dir || !Number.isSafeInteger(o.i)) return null;
-    const ok =
-      sort === "stage"
-        ? isStageKey(o.v)
-        : sort === "name" || sort === "close"
-          ? typeof o.v === "string" && o.v.length <= 500
-          : Number.isSafeInteger(o.v);
-    if (!ok) return null;
-    return { sort, dir, value: o.v as DealCursor["value"], id: o.i as number, back: o.b === 1 };
-  } catch {
-    return null;
-  }
+  return decodeListCursor(raw, sort, dir, (v) =>
+    sort === "stage"
+      ? isStageKey(v)
+      : sort === "name" || sort === "close"
+        ? typeof v === "string" && v.length <= 500
+        : Number.isSafeInteger(v),
+  );
 }

@@ -6,10 +6,10 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { rawBatchResults } from "../../db/raw-batch";
-import { isUniqueViolation } from "../../db/sql";
 import { lostReasons } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
-import { dealSettingsAudit as audit, moved, type Direction, type NameChange } from "./pipelines";
+import { refusingTakenName } from "../../lib/unique-name";
+import { dealSettingsAudit as audit, movedOrder, type Direction, type NameChange } from "./pipelines";
 
 export interface LostReason {
   id: number;
@@ -39,7 +39,7 @@ export async function getLostReason(t: TenantDb, id: number): Promise<LostReason
 
 /** Adds a reason at the end of the list; one already there (any case) is refused. */
 export async function addLostReason(t: TenantDb, actor: Actor, name: string): Promise<NameChange> {
-  try {
+  return refusingTakenName<NameChange>(REASON_TAKEN, async () => {
     const [rows] = await t.db.batch([
       t.db
         .insert(lostReasons)
@@ -54,10 +54,7 @@ export async function addLostReason(t: TenantDb, actor: Actor, name: string): Pr
       audit(t, actor, "lost_reason.created", { label: name }),
     ]);
     return { ok: true, id: rows[0]!.id };
-  } catch (err) {
-    if (isUniqueViolation(err)) return { ok: false, field: "name", message: REASON_TAKEN };
-    throw err;
-  }
+  });
 }
 
 /** Renames a reason (lost deals keep the text they were given). Null when not the workspace's. */
@@ -70,16 +67,13 @@ export async function renameLostReason(
   const before = await getLostReason(t, id);
   if (!before) return null;
   if (before.name === name) return { ok: true, id };
-  try {
+  return refusingTakenName<NameChange>(REASON_TAKEN, async () => {
     await t.db.batch([
       t.update(lostReasons, { name, nameKey: name.toLowerCase() }, eq(lostReasons.id, id)),
       audit(t, actor, "lost_reason.updated", { id, label: name }, { from: before.name }),
     ]);
     return { ok: true, id };
-  } catch (err) {
-    if (isUniqueViolation(err)) return { ok: false, field: "name", message: REASON_TAKEN };
-    throw err;
-  }
+  });
 }
 
 /** Moves a reason one place up or down. False when not the workspace's. */
@@ -87,12 +81,10 @@ export async function moveLostReason(t: TenantDb, actor: Actor, id: number, dire
   const all = await listLostReasons(t);
   const reason = all.find((r) => r.id === id);
   if (!reason) return false;
-  const order = JSON.stringify(
-    moved(
-      all.map((r) => r.id),
-      id,
-      direction,
-    ),
+  const order = movedOrder(
+    all.map((r) => r.id),
+    id,
+    direction,
   );
   await rawBatchResults(t.db, [
     sql`UPDATE lost_reasons SET position = (SELECT j.key FROM json_each(${order}) j

@@ -3,12 +3,12 @@
  * stages, add (with one stage, "New"), rename, reorder, and delete one that holds no deals (never the
  * last). Each change and its audit entry go in one batch.
  */
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, type SQL, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { rawBatchResults } from "../../db/raw-batch";
-import { isUniqueViolation } from "../../db/sql";
 import { dealStageTotals, pipelineStages, pipelines } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
+import { refusingTakenName } from "../../lib/unique-name";
 import { auditInsert, type AuditAction } from "../audit/audit";
 
 export interface StageSummary {
@@ -90,7 +90,7 @@ export async function createPipeline(t: TenantDb, actor: Actor, name: string): P
   const nameKey = name.toLowerCase();
   const next = sql`(SELECT coalesce(max(position) + 1, 0) FROM pipelines WHERE tenant_id = ${t.tenantId})`;
   const created = sql`(SELECT id FROM pipelines WHERE tenant_id = ${t.tenantId} AND name_key = ${nameKey})`;
-  try {
+  return refusingTakenName<NameChange>(PIPELINE_NAME_TAKEN, async () => {
     const [inserted] = await rawBatchResults(t.db, [
       t.db
         .insert(pipelines)
@@ -103,10 +103,7 @@ export async function createPipeline(t: TenantDb, actor: Actor, name: string): P
       audit(t, actor, "pipeline.created", { label: name }),
     ]);
     return { ok: true, id: (inserted!.results[0] as { id: number }).id };
-  } catch (err) {
-    if (isUniqueViolation(err)) return { ok: false, field: "name", message: PIPELINE_NAME_TAKEN };
-    throw err;
-  }
+  });
 }
 
 /** Renames a pipeline. Null when it is not the workspace's. */
@@ -114,16 +111,13 @@ export async function renamePipeline(t: TenantDb, actor: Actor, id: number, name
   const before = await getPipeline(t, id);
   if (!before) return null;
   if (before.name === name) return { ok: true, id };
-  try {
+  return refusingTakenName<NameChange>(PIPELINE_NAME_TAKEN, async () => {
     await t.db.batch([
       t.update(pipelines, { name, nameKey: name.toLowerCase(), updatedAt: actor.now }, eq(pipelines.id, id)),
       audit(t, actor, "pipeline.renamed", { id, label: name }, { from: before.name }),
     ]);
     return { ok: true, id };
-  } catch (err) {
-    if (isUniqueViolation(err)) return { ok: false, field: "name", message: PIPELINE_NAME_TAKEN };
-    throw err;
-  }
+  });
 }
 
 /** `ids` with `id` swapped with its neighbour in `direction` (unchanged at either end). */
@@ -134,6 +128,11 @@ export function moved<T>(ids: T[], id: T, direction: Direction): T[] {
   const out = [...ids];
   [out[i], out[j]] = [out[j]!, out[i]!];
   return out;
+}
+
+/** The ids in their order once `id` has moved one place, as the JSON the renumbering statements read. */
+export function movedOrder(ids: number[], id: number, direction: Direction): string {
+  return JSON.stringify(moved(ids, id, direction));
 }
 
 /**
@@ -149,12 +148,10 @@ export async function movePipeline(t: TenantDb, actor: Actor, id: number, direct
     .orderBy(asc(pipelines.position), asc(pipelines.id));
   const target = all.find((p) => p.id === id);
   if (!target) return false;
-  const order = JSON.stringify(
-    moved(
-      all.map((p) => p.id),
-      id,
-      direction,
-    ),
+  const order = movedOrder(
+    all.map((p) => p.id),
+    id,
+    direction,
   );
   await rawBatchResults(t.db, [
     sql`UPDATE pipelines SET position = (SELECT j.key FROM json_each(${order}) j WHERE j.value = pipelines.id)
@@ -169,8 +166,13 @@ export async function movePipeline(t: TenantDb, actor: Actor, id: number, direct
 
 /** How many deals (open or closed) a pipeline holds. */
 export async function dealsInPipeline(t: TenantDb, id: number): Promise<number> {
+  return countDeals(t, sql`pipeline_id = ${id}`);
+}
+
+/** How many deals of the workspace meet `condition` (a pipeline's, a stage's). */
+export async function countDeals(t: TenantDb, condition: SQL): Promise<number> {
   const [row] = await t.db.all<{ n: number }>(
-    sql`SELECT count(*) AS n FROM deals WHERE tenant_id = ${t.tenantId} AND pipeline_id = ${id}`,
+    sql`SELECT count(*) AS n FROM deals WHERE tenant_id = ${t.tenantId} AND ${condition}`,
   );
   return row?.n ?? 0;
 }

@@ -10,7 +10,7 @@ import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { pipelineStages } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
-import { dealSettingsAudit as audit, getPipeline, moved, type Direction } from "./pipelines";
+import { countDeals, dealSettingsAudit as audit, getPipeline, movedOrder, type Direction } from "./pipelines";
 
 export interface Stage {
   id: number;
@@ -117,12 +117,10 @@ export async function updateStage(
 export async function moveStage(t: TenantDb, actor: Actor, id: number, direction: Direction): Promise<boolean> {
   const stage = await getStage(t, id);
   if (!stage) return false;
-  const order = JSON.stringify(
-    moved(
-      (await stagesOf(t, stage.pipelineId)).map((s) => s.id),
-      id,
-      direction,
-    ),
+  const order = movedOrder(
+    (await stagesOf(t, stage.pipelineId)).map((s) => s.id),
+    id,
+    direction,
   );
   await rawBatchResults(t.db, [
     sql`UPDATE pipeline_stages SET position = (SELECT j.key FROM json_each(${order}) j
@@ -136,10 +134,7 @@ export async function moveStage(t: TenantDb, actor: Actor, id: number, direction
 
 /** How many deals (open, won or lost) sit in a stage. */
 export async function dealsInStage(t: TenantDb, id: number): Promise<number> {
-  const [row] = await t.db.all<{ n: number }>(
-    sql`SELECT count(*) AS n FROM deals WHERE tenant_id = ${t.tenantId} AND stage_id = ${id}`,
-  );
-  return row?.n ?? 0;
+  return countDeals(t, sql`stage_id = ${id}`);
 }
 
 export type StageRemoval =

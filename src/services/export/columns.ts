@@ -1,4 +1,5 @@
 import type { SubjectType } from "../../db/schema";
+import type { CompanyDetails } from "../companies/fields";
 
 /** Records per page (and per query). */
 export const EXPORT_PAGE_SIZE = 1000;
@@ -25,6 +26,9 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   vcf: "text/vcard; charset=utf-8",
 };
 
+/** The columns that end a contact's, a company's and a deal's row, before their custom fields. */
+const RECORD_CSV_LAST_COLUMNS = ["Tags", "Owner", "Created", "Updated"] as const;
+
 /**
  * The contacts CSV's columns, before one column per contact custom field (named as the field, in
  * field order). The importer maps these names back: change them only together with it.
@@ -45,10 +49,7 @@ export const CONTACT_CSV_COLUMNS = [
   "Job title",
   "Company",
   "Address",
-  "Tags",
-  "Owner",
-  "Created",
-  "Updated",
+  ...RECORD_CSV_LAST_COLUMNS,
 ] as const;
 
 /** The companies CSV's columns, before one column per company custom field. */
@@ -59,10 +60,7 @@ export const COMPANY_CSV_COLUMNS = [
   "Size",
   "Phone",
   "Address",
-  "Tags",
-  "Owner",
-  "Created",
-  "Updated",
+  ...RECORD_CSV_LAST_COLUMNS,
 ] as const;
 
 /** The notes CSV's columns. */
@@ -80,10 +78,7 @@ export const DEAL_CSV_COLUMNS = [
   "Company",
   "Company domain",
   "Contacts",
-  "Tags",
-  "Owner",
-  "Created",
-  "Updated",
+  ...RECORD_CSV_LAST_COLUMNS,
 ] as const;
 
 /** The built-in columns of each kind of record: a custom field may not take one's name. */
@@ -151,17 +146,8 @@ export interface ExportNote {
   updatedAt: number;
 }
 
-export interface ExportContact {
-  id: number;
-  firstName: string;
-  lastName: string;
-  /** The name shown in the app: the name, else the first email, else "Contact #id". */
-  displayName: string;
-  emails: string[];
-  phones: string[];
-  jobTitle: string | null;
-  company: { id: number | null; name: string } | null;
-  address: string | null;
+/** What a contact and a company both carry after their own fields. */
+export interface ExportRecordFields {
   /** Tag names, A to Z. */
   tags: string[];
   /** The owner's email while they are a member; null otherwise. */
@@ -175,21 +161,21 @@ export interface ExportContact {
   lastActivityAt: number;
 }
 
-export interface ExportCompany {
+export interface ExportContact extends ExportRecordFields {
   id: number;
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  size: string | null;
-  phone: string | null;
+  firstName: string;
+  lastName: string;
+  /** The name shown in the app: the name, else the first email, else "Contact #id". */
+  displayName: string;
+  emails: string[];
+  phones: string[];
+  jobTitle: string | null;
+  company: { id: number | null; name: string } | null;
   address: string | null;
-  tags: string[];
-  owner: string | null;
-  custom: Map<number, string>;
-  notes: ExportNote[];
-  createdAt: number;
-  updatedAt: number;
-  lastActivityAt: number;
+}
+
+export interface ExportCompany extends ExportRecordFields, CompanyDetails {
+  id: number;
 }
 
 export interface ExportNoteRow extends ExportNote {

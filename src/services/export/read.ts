@@ -16,9 +16,11 @@ import {
   type ExportContact,
   type ExportNote,
   type ExportNoteRow,
+  type ExportRecordFields,
   NO_COMPANY_FILTERS,
   NO_CONTACT_FILTERS,
 } from "./columns";
+import type { CompanyDetails } from "../companies/fields";
 
 /** Yields pages until a query returns no more than a page: `fetch` gets the last row of the page before. */
 export async function* keysetPages<R>(fetch: (after: R | null) => Promise<R[]>): AsyncGenerator<R[]> {
@@ -60,8 +62,19 @@ const tagsJson = (r: string, link: "contact_tags" | "company_tags", key: "contac
   sql.raw(`(SELECT json_group_array(name) FROM (SELECT t.name AS name FROM ${link} lt CROSS JOIN tags t ON t.id = lt.tag_id AND t.tenant_id = lt.tenant_id
      WHERE lt.tenant_id = ${r}.tenant_id AND lt.${key} = ${r}.id ORDER BY t.name_key))`);
 
-interface ContactRow {
+/** The columns a page of contacts and a page of companies both select (the JSON ones as text). */
+interface RecordRowFields {
   id: number;
+  created_at: number;
+  updated_at: number;
+  last_activity_at: number;
+  owner: string | null;
+  tags: string;
+  custom: string;
+  notes: string | null;
+}
+
+interface ContactRow extends RecordRowFields {
   first_name: string;
   last_name: string;
   primary_email: string | null;
@@ -69,15 +82,8 @@ interface ContactRow {
   company_id: number | null;
   company_name: string | null;
   address: string | null;
-  created_at: number;
-  updated_at: number;
-  last_activity_at: number;
-  owner: string | null;
   emails: string;
   phones: string;
-  tags: string;
-  custom: string;
-  notes: string | null;
 }
 
 /**
@@ -140,20 +146,45 @@ export function parseCustom(json: string): Map<number, string> {
   return new Map(Object.entries(JSON.parse(json) as Record<string, string>).map(([k, v]) => [Number(k), String(v)]));
 }
 
+/** A contact's or company's shared fields from its row. */
+function recordFields(r: RecordRowFields): ExportRecordFields {
+  return {
+    tags: JSON.parse(r.tags) as string[],
+    owner: r.owner,
+    custom: parseCustom(r.custom),
+    notes: parseNotes(r.notes),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    lastActivityAt: r.last_activity_at,
+  };
+}
+
+/**
+ * Contacts or companies, one page (one query) at a time on the (created_at, id) keyset: `pageSql` writes
+ * the query of the page after a row, `ownFields` reads the fields that only that kind of record has.
+ */
+async function* recordPages<R extends RecordRowFields, T>(
+  db: Database,
+  pageSql: (after: { createdAt: number; id: number } | null) => SQL,
+  ownFields: (row: R) => T,
+): AsyncGenerator<(T & ExportRecordFields)[]> {
+  const pages = keysetPages<R>((after) =>
+    db.all<R>(pageSql(after ? { createdAt: after.created_at, id: after.id } : null)),
+  );
+  for await (const rows of pages) yield rows.map((r) => ({ ...ownFields(r), ...recordFields(r) }));
+}
+
 /** The tenant's contacts matching `filters`, one page (one query) at a time. */
-export async function* contactPages(
+export function contactPages(
   db: Database,
   tenantId: string,
   filters: ContactExportFilters = NO_CONTACT_FILTERS,
   opts: { notes?: boolean } = {},
 ): AsyncGenerator<ExportContact[]> {
-  const pages = keysetPages<ContactRow>((after) =>
-    db.all<ContactRow>(
-      contactPageSql(tenantId, filters, after ? { createdAt: after.created_at, id: after.id } : null, opts),
-    ),
-  );
-  for await (const rows of pages) {
-    yield rows.map((r) => ({
+  return recordPages(
+    db,
+    (after) => contactPageSql(tenantId, filters, after, opts),
+    (r: ContactRow) => ({
       id: r.id,
       firstName: r.first_name,
       lastName: r.last_name,
@@ -169,33 +200,11 @@ export async function* contactPages(
       company:
         r.company_name !== null || r.company_id !== null ? { id: r.company_id, name: r.company_name ?? "" } : null,
       address: r.address,
-      tags: JSON.parse(r.tags) as string[],
-      owner: r.owner,
-      custom: parseCustom(r.custom),
-      notes: parseNotes(r.notes),
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      lastActivityAt: r.last_activity_at,
-    }));
-  }
+    }),
+  );
 }
 
-interface CompanyRow {
-  id: number;
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  size: string | null;
-  phone: string | null;
-  address: string | null;
-  created_at: number;
-  updated_at: number;
-  last_activity_at: number;
-  owner: string | null;
-  tags: string;
-  custom: string;
-  notes: string | null;
-}
+type CompanyRow = RecordRowFields & CompanyDetails;
 
 /** " AND c1 AND c2 ..." after a statement's tenant condition; nothing when there are none. */
 export const andAll = (conditions: SQL[]): SQL =>
@@ -229,19 +238,16 @@ export function companyPageSql(
 }
 
 /** The tenant's companies matching `filters`, one page (one query) at a time. */
-export async function* companyPages(
+export function companyPages(
   db: Database,
   tenantId: string,
   filters: CompanyExportFilters = NO_COMPANY_FILTERS,
   opts: { notes?: boolean } = {},
 ): AsyncGenerator<ExportCompany[]> {
-  const pages = keysetPages<CompanyRow>((after) =>
-    db.all<CompanyRow>(
-      companyPageSql(tenantId, filters, after ? { createdAt: after.created_at, id: after.id } : null, opts),
-    ),
-  );
-  for await (const rows of pages) {
-    yield rows.map((r) => ({
+  return recordPages(
+    db,
+    (after) => companyPageSql(tenantId, filters, after, opts),
+    (r: CompanyRow) => ({
       id: r.id,
       name: r.name,
       domain: r.domain,
@@ -249,15 +255,8 @@ export async function* companyPages(
       size: r.size,
       phone: r.phone,
       address: r.address,
-      tags: JSON.parse(r.tags) as string[],
-      owner: r.owner,
-      custom: parseCustom(r.custom),
-      notes: parseNotes(r.notes),
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      lastActivityAt: r.last_activity_at,
-    }));
-  }
+    }),
+  );
 }
 
 interface NoteRow {

@@ -14,6 +14,7 @@ import {
   type ExportKind,
   type ExportNote,
   type ExportNoteRow,
+  type ExportRecordFields,
   NOTE_CSV_COLUMNS,
   NO_COMPANY_FILTERS,
   NO_CONTACT_FILTERS,
@@ -66,11 +67,18 @@ export function contactCsvCells(c: ExportContact, fields: CustomField[]): string
     c.jobTitle ?? "",
     c.company?.name ?? "",
     c.address ?? "",
-    tagsCell(c.tags),
-    c.owner ?? "",
-    isoTime(c.createdAt),
-    isoTime(c.updatedAt),
-    ...customCells(fields, c.custom),
+    ...recordCsvCells(c, fields),
+  ];
+}
+
+/** The last cells of a contact's or company's row (Tags to Updated), then its custom values. */
+function recordCsvCells(r: ExportRecordFields, fields: CustomField[]): string[] {
+  return [
+    tagsCell(r.tags),
+    r.owner ?? "",
+    isoTime(r.createdAt),
+    isoTime(r.updatedAt),
+    ...customCells(fields, r.custom),
   ];
 }
 
@@ -83,11 +91,7 @@ export function companyCsvCells(c: ExportCompany, fields: CustomField[]): string
     c.size ?? "",
     c.phone ?? "",
     c.address ?? "",
-    tagsCell(c.tags),
-    c.owner ?? "",
-    isoTime(c.createdAt),
-    isoTime(c.updatedAt),
-    ...customCells(fields, c.custom),
+    ...recordCsvCells(c, fields),
   ];
 }
 
@@ -207,6 +211,19 @@ export function customJson(fields: CustomField[], values: Map<number, string>) {
   return out;
 }
 
+/** What a contact's and a company's JSON both end with. */
+function recordJson(r: ExportRecordFields, fields: CustomField[]) {
+  return {
+    tags: r.tags,
+    owner: r.owner,
+    custom_fields: customJson(fields, r.custom),
+    notes: r.notes.map(noteJson),
+    created_at: isoTime(r.createdAt),
+    updated_at: isoTime(r.updatedAt),
+    last_activity_at: isoTime(r.lastActivityAt),
+  };
+}
+
 /** A contact as the JSON export writes it (docs/export-format.md). */
 export function contactJson(c: ExportContact, fields: CustomField[]) {
   return {
@@ -219,13 +236,7 @@ export function contactJson(c: ExportContact, fields: CustomField[]) {
     job_title: c.jobTitle,
     company: c.company,
     address: c.address,
-    tags: c.tags,
-    owner: c.owner,
-    custom_fields: customJson(fields, c.custom),
-    notes: c.notes.map(noteJson),
-    created_at: isoTime(c.createdAt),
-    updated_at: isoTime(c.updatedAt),
-    last_activity_at: isoTime(c.lastActivityAt),
+    ...recordJson(c, fields),
   };
 }
 
@@ -239,13 +250,7 @@ export function companyJson(c: ExportCompany, fields: CustomField[]) {
     size: c.size,
     phone: c.phone,
     address: c.address,
-    tags: c.tags,
-    owner: c.owner,
-    custom_fields: customJson(fields, c.custom),
-    notes: c.notes.map(noteJson),
-    created_at: isoTime(c.createdAt),
-    updated_at: isoTime(c.updatedAt),
-    last_activity_at: isoTime(c.lastActivityAt),
+    ...recordJson(c, fields),
   };
 }
 

@@ -66,6 +66,15 @@ export function gather(
 }
 
 /** A row's non-empty cells by target, each with its column's header. */
+/** A header (or a word of a cell) as compared: lower case, without accents, punctuation as single spaces. */
+export const headerKey = (header: string) =>
+  header
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+
 export type Cells = Map<string, { header: string; value: string }[]>;
 /** A value read from the cells, or why the row is refused. */
 export type Check = { ok: true; value: string | null } | { ok: false; reason: string };

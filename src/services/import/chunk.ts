@@ -6,6 +6,7 @@
 import type { SQL } from "drizzle-orm";
 import type { MappableField } from "./mapping";
 import type { ChunkReview } from "./review";
+import type { CompanyDetails } from "../companies/fields";
 
 /** Rows per chunk: one batch of about 20 statements. */
 export const CHUNK_ROWS = 500;
@@ -75,14 +76,8 @@ export interface ContactFields {
 }
 
 /** A company's own columns an import writes. */
-export interface CompanyFields {
-  name: string;
+export interface CompanyFields extends CompanyDetails {
   nameSort: string;
-  domain: string | null;
-  industry: string | null;
-  size: string | null;
-  phone: string | null;
-  address: string | null;
   ownerId: string | null;
 }
 

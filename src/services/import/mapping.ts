@@ -4,7 +4,11 @@
  */
 import type { ImportKind } from "../../db/schema";
 import type { CustomField } from "../records/custom-fields";
+import { headerKey } from "./cells";
 import { DEAL_TARGETS, dealMapping } from "./parse-deals";
+
+/** The targets a contact row and a company row both end with. */
+const RECORD_TARGETS_TAIL = ["address", "address_part", "tags", "note", "owner"] as const;
 
 export const CONTACT_TARGETS = [
   "first_name",
@@ -14,24 +18,9 @@ export const CONTACT_TARGETS = [
   "phone",
   "job_title",
   "company",
-  "address",
-  "address_part",
-  "tags",
-  "note",
-  "owner",
+  ...RECORD_TARGETS_TAIL,
 ] as const;
-export const COMPANY_TARGETS = [
-  "name",
-  "domain",
-  "industry",
-  "size",
-  "phone",
-  "address",
-  "address_part",
-  "tags",
-  "note",
-  "owner",
-] as const;
+export const COMPANY_TARGETS = ["name", "domain", "industry", "size", "phone", ...RECORD_TARGETS_TAIL] as const;
 
 /** What the mapping select shows for each target. */
 export const TARGET_LABELS: Record<string, string> = {
@@ -66,16 +55,8 @@ export const TARGET_LABELS: Record<string, string> = {
 /** A custom field a column can map to. */
 export type MappableField = CustomField;
 
-const key = (header: string) =>
-  header
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
-
 // Header names of Google Contacts, Outlook, HubSpot and our own export, and common variants
-// (English, plus the German and French words European spreadsheets use), after key().
+// (English, plus the German and French words European spreadsheets use), after headerKey().
 const CONTACT_ALIASES: Record<string, (typeof CONTACT_TARGETS)[number]> = {
   "first name": "first_name",
   firstname: "first_name",
@@ -171,10 +152,10 @@ const ADDRESS_PART =
 /** The target of each column, from its header: a field of ours, "cf:<id>" for a custom field, or "" (skipped). */
 export function autoMapping(kind: ImportKind, headers: string[], fields: MappableField[]): string[] {
   if (kind === "deals") return dealMapping(headers);
-  const byName = new Map(fields.map((f) => [key(f.name), `cf:${f.id}`]));
-  const hasFullAddress = headers.some((h) => /^address\b.*\bformatted$|^address$/.test(key(h)));
+  const byName = new Map(fields.map((f) => [headerKey(f.name), `cf:${f.id}`]));
+  const hasFullAddress = headers.some((h) => /^address\b.*\bformatted$|^address$/.test(headerKey(h)));
   const mapping = headers.map((header) => {
-    const k = key(header);
+    const k = headerKey(header);
     if (!k) return "";
     const custom = byName.get(k);
     if (custom) return custom;

@@ -6,7 +6,7 @@
  */
 import { isCurrency, parseAmount } from "../../lib/money";
 import { CONTACT_LIMITS } from "../contacts/form";
-import { type Cells, EMAIL, gather, type RowContext, single, TEXT_MAX, tagsOf } from "./cells";
+import { type Cells, EMAIL, gather, headerKey, type RowContext, single, TEXT_MAX, tagsOf } from "./cells";
 import type { RowResult } from "./parse";
 
 export const DEAL_TARGETS = [
@@ -26,14 +26,6 @@ export const DEAL_TARGETS = [
   "owner",
 ] as const;
 export type DealTarget = (typeof DEAL_TARGETS)[number];
-
-const key = (header: string) =>
-  header
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
 
 // Our export's headers (DEAL_CSV_COLUMNS), Pipedrive's ("Deal - Title"), HubSpot's, and German words.
 const DEAL_ALIASES: Record<string, DealTarget> = {
@@ -84,7 +76,7 @@ const DEAL_ALIASES: Record<string, DealTarget> = {
 export function dealMapping(headers: string[]): string[] {
   const seen = new Set<string>();
   return headers.map((h) => {
-    const k = key(h);
+    const k = headerKey(h);
     const target = DEAL_ALIASES[k] ?? DEAL_ALIASES[k.replace(/^deal /, "")] ?? "";
     // One column per target, but contacts and tags, which may be spread over several.
     if (!target || (seen.has(target) && target !== "contacts" && target !== "tags")) return "";
@@ -219,12 +211,12 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
   const rawStatus = (v.get("status") ?? [])[0]?.value;
   let status: DealRecord["status"] = "open";
   if (rawStatus) {
-    const s = STATUSES[key(rawStatus)];
+    const s = STATUSES[headerKey(rawStatus)];
     if (!s) return { ok: false, reason: `“${rawStatus.slice(0, 40)}” is not a status (open, won or lost).` };
     status = s;
-  } else if (texts.stage && STATUSES[key(texts.stage)] && STATUSES[key(texts.stage)] !== "open") {
+  } else if (texts.stage && STATUSES[headerKey(texts.stage)] && STATUSES[headerKey(texts.stage)] !== "open") {
     // HubSpot writes the outcome as the stage ("Closed won").
-    status = STATUSES[key(texts.stage)]!;
+    status = STATUSES[headerKey(texts.stage)]!;
     texts.stage = null;
   }
   const dates: Partial<Record<"close_date" | "closed_on", string | null>> = {};

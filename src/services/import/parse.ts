@@ -8,6 +8,7 @@ import { COMPANY_NAME_MAX, COMPANY_SIZES } from "../companies/form";
 import { CONTACT_LIMITS } from "../contacts/form";
 import {
   addressOf,
+  type Cells,
   customOf,
   EMAIL,
   gather,
@@ -20,14 +21,10 @@ import {
   TEXT_MAX,
 } from "./cells";
 import { fullNameKey } from "./match";
+import type { CompanyDetails } from "../companies/fields";
 
-export interface ContactRecord {
-  firstName: string;
-  lastName: string;
-  emails: string[];
-  phones: string[];
-  jobTitle: string | null;
-  company: string | null;
+/** What a contact row and a company row both end with. */
+interface RecordExtras {
   address: string | null;
   tags: string[];
   note: string | null;
@@ -37,20 +34,31 @@ export interface ContactRecord {
   custom: Record<string, string>;
 }
 
-export interface CompanyRecord {
-  name: string;
-  domain: string | null;
-  industry: string | null;
-  size: string | null;
-  phone: string | null;
-  address: string | null;
-  tags: string[];
-  note: string | null;
-  owner: string | null;
-  custom: Record<string, string>;
+export interface ContactRecord extends RecordExtras {
+  firstName: string;
+  lastName: string;
+  emails: string[];
+  phones: string[];
+  jobTitle: string | null;
+  company: string | null;
 }
 
+export type CompanyRecord = CompanyDetails & RecordExtras;
+
 export type RowResult<R> = { ok: true; record: R } | { ok: false; reason: string } | { ok: "empty" };
+
+/** A row's address, note, tags and custom values checked (in that order), and its owner; or why it is refused. */
+function extrasOf(v: Cells, ctx: RowContext): Exclude<RowResult<RecordExtras>, { ok: "empty" }> {
+  const address = addressOf(v);
+  if (!address.ok) return { ok: false, reason: address.reason };
+  const note = single(v, "note", "The note", NOTE_MAX);
+  if (!note.ok) return { ok: false, reason: note.reason };
+  const tags = tagsOf(v);
+  if (typeof tags === "string") return { ok: false, reason: tags };
+  const custom = customOf(v, ctx.fields);
+  if (typeof custom === "string") return { ok: false, reason: custom };
+  return { ok: true, record: { address: address.value, tags, note: note.value, owner: ownerOf(v), custom } };
+}
 
 /** One contact row: normalised, or refused with the reason. */
 export function contactFromRow(cells: string[], ctx: RowContext): RowResult<ContactRecord> {
@@ -97,14 +105,8 @@ export function contactFromRow(cells: string[], ctx: RowContext): RowResult<Cont
   if (!jobTitle.ok) return { ok: false, reason: jobTitle.reason };
   const company = single(v, "company", "The company name", COMPANY_NAME_MAX);
   if (!company.ok) return { ok: false, reason: company.reason };
-  const address = addressOf(v);
-  if (!address.ok) return { ok: false, reason: address.reason };
-  const note = single(v, "note", "The note", NOTE_MAX);
-  if (!note.ok) return { ok: false, reason: note.reason };
-  const tags = tagsOf(v);
-  if (typeof tags === "string") return { ok: false, reason: tags };
-  const custom = customOf(v, ctx.fields);
-  if (typeof custom === "string") return { ok: false, reason: custom };
+  const extras = extrasOf(v, ctx);
+  if (!extras.ok) return extras;
   if (!firstName.value && !lastName.value && emails.length === 0 && phones.length === 0) {
     return { ok: false, reason: "The row has no name, email or phone." };
   }
@@ -117,11 +119,7 @@ export function contactFromRow(cells: string[], ctx: RowContext): RowResult<Cont
       phones,
       jobTitle: jobTitle.value,
       company: company.value,
-      address: address.value,
-      tags,
-      note: note.value,
-      owner: ownerOf(v),
-      custom,
+      ...extras.record,
     },
   };
 }
@@ -176,14 +174,8 @@ export function companyFromRow(cells: string[], ctx: RowContext): RowResult<Comp
     if (!p.ok) return { ok: false, reason: `Column “${rawPhone.header}”: ${p.message}` };
     phone = p.e164;
   }
-  const address = addressOf(v);
-  if (!address.ok) return { ok: false, reason: address.reason };
-  const note = single(v, "note", "The note", NOTE_MAX);
-  if (!note.ok) return { ok: false, reason: note.reason };
-  const tags = tagsOf(v);
-  if (typeof tags === "string") return { ok: false, reason: tags };
-  const custom = customOf(v, ctx.fields);
-  if (typeof custom === "string") return { ok: false, reason: custom };
+  const extras = extrasOf(v, ctx);
+  if (!extras.ok) return extras;
   return {
     ok: true,
     record: {
@@ -192,11 +184,7 @@ export function companyFromRow(cells: string[], ctx: RowContext): RowResult<Comp
       industry: industry.value,
       size,
       phone,
-      address: address.value,
-      tags,
-      note: note.value,
-      owner: ownerOf(v),
-      custom,
+      ...extras.record,
     },
   };
 }

@@ -9,7 +9,7 @@ import type { ChunkContext, ChunkPlan, ChunkRow, CompanyFields, CompanyUpdateRow
 import { chunkSql, claimChunk, collectTags, insertedRecords, namedRecords } from "./chunk-sql";
 import { extrasDiff, plannedUpdate, updateDiff } from "./diff";
 import type { CompanyRecord } from "./parse";
-import { emptyReview } from "./review";
+import { ChunkTally, createdExtras } from "./plan-tally";
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -67,16 +67,10 @@ export async function planCompanyChunk(
     if (co.domain && !byDomain.has(co.domain)) byDomain.set(co.domain, co);
     if (!byName.has(co.name_sort)) byName.set(co.name_sort, co);
   }
-  const creates: NewCompanyRow[] = [];
-  const updates: CompanyUpdateRow[] = [];
-  const seen = new Set<number>();
-  const tagNames = new Map<string, string>();
-  const review = emptyReview();
-  let unchanged = 0;
-  let duplicates = 0;
+  const tally = new ChunkTally<NewCompanyRow, CompanyUpdateRow>();
   let newNotes = 0;
   for (const { rowNo, record: r } of rows) {
-    collectTags(tagNames, r.tags);
+    collectTags(tally.tagNames, r.tags);
     const ownerId = r.owner ? (ctx.owners.get(r.owner) ?? null) : null;
     let match = r.domain ? byDomain.get(r.domain) : undefined;
     if (!match) {
@@ -84,7 +78,7 @@ export async function planCompanyChunk(
       if (named && (!named.domain || !r.domain || named.domain === r.domain)) match = named;
     }
     if (!match) {
-      creates.push({
+      tally.creates.push({
         rowNo,
         name: r.name,
         nameSort: r.name.toLowerCase(),
@@ -94,18 +88,12 @@ export async function planCompanyChunk(
         phone: r.phone,
         address: r.address,
         ownerId,
-        tagKeys: r.tags.map((t) => t.toLowerCase()),
-        custom: r.custom,
-        note: r.note,
+        ...createdExtras(r),
       });
       if (r.note) newNotes += 1;
       continue;
     }
-    if (seen.has(match.id)) {
-      duplicates += 1;
-      continue;
-    }
-    seen.add(match.id);
+    if (!tally.firstMatch(match.id)) continue;
     const d = updateDiff<CompanyFields>();
     const { scalar } = d;
     scalar("name", match.name, r.name);
@@ -120,15 +108,16 @@ export async function planCompanyChunk(
     if (extras.note) newNotes += 1;
     const update = plannedUpdate(ctx, d, extras, { rowNo, name: r.name, tags: r.tags, note: r.note }, match);
     if (!update) {
-      unchanged += 1;
+      tally.unchanged += 1;
       continue;
     }
-    review.updates.push(update.review);
-    updates.push(update.row);
+    tally.review.updates.push(update.review);
+    tally.updates.push(update.row);
   }
+  const { creates, updates } = tally;
 
   const shared = chunkSql(t, ctx, now);
-  const s: SQL[] = [claimChunk(t, ctx.importId, "commit", chunkNo, now), ...shared.tags(tagNames)];
+  const s: SQL[] = [claimChunk(t, ctx.importId, "commit", chunkNo, now), ...shared.tags(tally.tagNames)];
   if (creates.length) {
     const list = json(creates);
     s.push(sql`INSERT INTO companies (tenant_id, name, name_sort, domain, industry, size, address, phone, owner_id, created_by,
@@ -164,14 +153,5 @@ export async function planCompanyChunk(
       { created: creates.length, updated: updates.length },
     ),
   );
-  return {
-    creates: creates.length,
-    updates: updates.length,
-    unchanged,
-    duplicates,
-    conflicts: 0,
-    possibleDuplicates: 0,
-    review,
-    statements: s,
-  };
+  return tally.plan(s);
 }

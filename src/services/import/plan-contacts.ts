@@ -13,7 +13,7 @@ import { displayName, extrasDiff, plannedUpdate, updateDiff } from "./diff";
 import { matchContact } from "./match";
 import { nameKey, type ContactRecord } from "./parse";
 import { contactChunkSql } from "./plan-contacts-sql";
-import { emptyReview } from "./review";
+import { ChunkTally, createdExtras } from "./plan-tally";
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -112,15 +112,10 @@ export async function planContactChunk(
     companiesByName(t, companySorts),
   ]);
 
-  const creates: NewContactRow[] = [];
-  const updates: ContactUpdateRow[] = [];
-  const seen = new Set<number>();
-  let unchanged = 0;
-  let duplicates = 0;
+  const tally = new ChunkTally<NewContactRow, ContactUpdateRow>();
+  const { review } = tally;
   let newNotes = 0;
-  const review = emptyReview();
   const newCompanies = new Map<string, string>();
-  const tagNames = new Map<string, string>();
   const holders = (key: string) => current.get(key) ?? [];
 
   for (const { rowNo, record: r } of rows) {
@@ -137,7 +132,7 @@ export async function planContactChunk(
       });
       continue;
     }
-    collectTags(tagNames, r.tags);
+    collectTags(tally.tagNames, r.tags);
     const companySort = r.company ? r.company.toLowerCase() : null;
     if (r.company && companySort && !existingCompanies.has(companySort))
       newCompanies.set(companySort, newCompanies.get(companySort) ?? r.company);
@@ -153,7 +148,7 @@ export async function planContactChunk(
           recordName: displayName(c.first_name, c.last_name),
         });
       }
-      creates.push({
+      tally.creates.push({
         rowNo,
         firstName: r.firstName,
         lastName: r.lastName,
@@ -164,19 +159,13 @@ export async function planContactChunk(
         companySort,
         address: r.address,
         ownerId,
-        tagKeys: r.tags.map((t) => t.toLowerCase()),
-        custom: r.custom,
-        note: r.note,
+        ...createdExtras(r),
       });
       if (r.note) newNotes += 1;
       continue;
     }
     const match = found.contact;
-    if (seen.has(match.id)) {
-      duplicates += 1;
-      continue;
-    }
-    seen.add(match.id);
+    if (!tally.firstMatch(match.id)) continue;
     const d = updateDiff<ContactFields>();
     const { set, before, after, changes, scalar } = d;
     // An import never renames anyone: the names agree (match.ts); a missing part is filled in.
@@ -215,22 +204,17 @@ export async function planContactChunk(
     const record = { ...match, name: displayName(match.first_name, match.last_name) };
     const update = plannedUpdate(ctx, d, extras, file, record, { emails, phones });
     if (!update) {
-      unchanged += 1;
+      tally.unchanged += 1;
       continue;
     }
     review.updates.push(update.review);
-    updates.push({ ...update.row, emails, phones });
+    tally.updates.push({ ...update.row, emails, phones });
   }
 
-  return {
-    creates: creates.length,
-    updates: updates.length,
-    unchanged,
-    duplicates,
+  const { creates, updates, tagNames } = tally;
+  return tally.plan(contactChunkSql(t, ctx, chunkNo, now, { creates, updates, newCompanies, tagNames, newNotes }), {
     suppressed: chunkRows.length - rows.length,
     conflicts: review.conflicts.length,
     possibleDuplicates: review.duplicates.length,
-    review,
-    statements: contactChunkSql(t, ctx, chunkNo, now, { creates, updates, newCompanies, tagNames, newNotes }),
-  };
+  });
 }

@@ -14,7 +14,8 @@ import type { DealChunkRecord } from "./analyse-deals";
 import type { ChunkContext, ChunkPlan, ChunkRow } from "./chunk";
 import { collectTags } from "./chunk-sql";
 import { type DealFields, type DealUpdateRow, dealChunkStatements, type NewDealRow } from "./plan-deals-sql";
-import { emptyReview, type ReviewChange } from "./review";
+import { ChunkTally } from "./plan-tally";
+import type { ReviewChange } from "./review";
 
 const json = (v: unknown) => JSON.stringify(v);
 const lower = (s: string) => s.trim().toLowerCase();
@@ -133,18 +134,8 @@ export async function planDealChunk(
   rows: ChunkRow<DealChunkRecord>[],
   now: number,
 ): Promise<ChunkPlan> {
-  const review = emptyReview();
-  if (rows.length === 0)
-    return {
-      creates: 0,
-      updates: 0,
-      unchanged: 0,
-      duplicates: 0,
-      conflicts: 0,
-      possibleDuplicates: 0,
-      review,
-      statements: [],
-    };
+  const tally = new ChunkTally<NewDealRow, DealUpdateRow>();
+  if (rows.length === 0) return tally.plan([]);
   const [found, money] = await Promise.all([
     lookups(
       t,
@@ -153,13 +144,7 @@ export async function planDealChunk(
     ),
     workspaceMoney(t),
   ]);
-  const unlinked = review.unlinked!;
-  const creates: NewDealRow[] = [];
-  const updates: DealUpdateRow[] = [];
-  const seen = new Set<number>();
-  const tagNames = new Map<string, string>();
-  let unchanged = 0;
-  let duplicates = 0;
+  const unlinked = tally.review.unlinked!;
   for (const { rowNo, record: r } of rows) {
     const companyId = found.company(r);
     if (companyId === null && (r.company || r.companyDomain))
@@ -172,8 +157,8 @@ export async function planDealChunk(
     }
     const match = found.deal(r.name, companyId);
     if (!match) {
-      collectTags(tagNames, r.tags);
-      creates.push({
+      collectTags(tally.tagNames, r.tags);
+      tally.creates.push({
         rowNo,
         name: r.name,
         nameSort: lower(r.name),
@@ -195,29 +180,17 @@ export async function planDealChunk(
       });
       continue;
     }
-    if (seen.has(match.id)) {
-      duplicates += 1;
-      continue;
-    }
-    seen.add(match.id);
+    if (!tally.firstMatch(match.id)) continue;
     const update = dealUpdate(match, r, rowNo, found.stageName, money.locale);
     if (!update) {
-      unchanged += 1;
+      tally.unchanged += 1;
       continue;
     }
-    updates.push(update.row);
-    review.updates.push(update.review);
+    tally.updates.push(update.row);
+    tally.review.updates.push(update.review);
   }
-  return {
-    creates: creates.length,
-    updates: updates.length,
-    unchanged,
-    duplicates,
-    conflicts: 0,
-    possibleDuplicates: 0,
-    review,
-    statements: dealChunkStatements(t, ctx, chunkNo, now, { creates, updates, tagNames }),
-  };
+  const { creates, updates, tagNames } = tally;
+  return tally.plan(dealChunkStatements(t, ctx, chunkNo, now, { creates, updates, tagNames }));
 }
 
 /**

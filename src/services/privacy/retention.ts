@@ -22,7 +22,7 @@
  * only deletes or clears what is past its period, so a run that overlaps another, or runs twice for
  * one minute, does nothing the other would not have done.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Bindings } from "../../env";
 import { createDb } from "../../db/client";
 import { LONGEST_WINDOW_MS } from "../../auth/rate-limit";
@@ -65,6 +65,8 @@ export async function runRetention(
   const periods = retentionPeriods(env);
   const chunk = retentionChunkRows(env);
   const start = budget.left;
+  // Each sweep deletes in chunks of `chunk` rows while the run's budget lasts.
+  const sweepRows = (statement: SQL) => sweep(db, budget, chunk, statement);
   const report: RetentionReport = {
     sessions: 0,
     tokens: 0,
@@ -85,25 +87,16 @@ export async function runRetention(
   // ---- expired sign-in state ----
   // A session is over after 7 idle days (or 30 days in all, which validation enforces and which
   // this sweep catches once it has also been idle).
-  report.sessions = await sweep(
-    db,
-    budget,
-    chunk,
+  report.sessions = await sweepRows(
     sql`DELETE /* all tenants: sessions past the idle timeout */ FROM sessions
         WHERE rowid IN (SELECT rowid FROM sessions
           WHERE last_active_at < ${now - INACTIVITY_TIMEOUT_MS} LIMIT ${chunk})`,
   );
-  report.tokens = await sweep(
-    db,
-    budget,
-    chunk,
+  report.tokens = await sweepRows(
     sql`DELETE FROM auth_tokens
         WHERE rowid IN (SELECT rowid FROM auth_tokens WHERE expires_at < ${now} LIMIT ${chunk})`,
   );
-  report.rateLimits = await sweep(
-    db,
-    budget,
-    chunk,
+  report.rateLimits = await sweepRows(
     sql`DELETE FROM rate_limits WHERE rowid IN (SELECT rowid FROM rate_limits
         WHERE window_start < ${now - LONGEST_WINDOW_MS} LIMIT ${chunk})`,
   );
@@ -116,10 +109,7 @@ export async function runRetention(
     sql`INSERT INTO retention_state (name, horizon, updated_at) VALUES ('audit_log', ${auditHorizon}, ${now})
         ON CONFLICT (name) DO UPDATE SET horizon = excluded.horizon, updated_at = excluded.updated_at`,
   );
-  report.audit = await sweep(
-    db,
-    budget,
-    chunk,
+  report.audit = await sweepRows(
     sql`DELETE /* all tenants: entries past the audit period */ FROM audit_log
         WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
   );
@@ -127,19 +117,13 @@ export async function runRetention(
   // ---- mail: the whole row goes, recipient address included. Mail still pending or retrying by
   // then (the backoff gives up within a day, so only mail that was never attempted) goes unsent. ----
   const mailCutoff = now - periods.mailBodyDays * DAY_MS;
-  report.mailBodies = await sweep(
-    db,
-    budget,
-    chunk,
+  report.mailBodies = await sweepRows(
     sql`DELETE /* all tenants: mail past the mail period */ FROM email_outbox
         WHERE rowid IN (SELECT rowid FROM email_outbox
           WHERE body_cleared_at IS NULL AND created_at < ${mailCutoff} LIMIT ${chunk})`,
   );
   // Rows an earlier version of this job only emptied (body_cleared_at set), kept for their address.
-  report.mailBodies += await sweep(
-    db,
-    budget,
-    chunk,
+  report.mailBodies += await sweepRows(
     sql`DELETE /* all tenants: rows an earlier version only emptied */ FROM email_outbox
         WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`,
   );
@@ -153,24 +137,15 @@ export async function runRetention(
   report.importRecords = await sweepImportRecords(db, budget, chunk, now - periods.importUndoDays * DAY_MS, now);
 
   // ---- contact-page messages, consent records, the ledger of erased workspaces ----
-  report.supportMessages = await sweep(
-    db,
-    budget,
-    chunk,
+  report.supportMessages = await sweepRows(
     sql`DELETE FROM support_messages WHERE rowid IN (SELECT rowid FROM support_messages
         WHERE created_at < ${now - periods.supportMessageDays * DAY_MS} LIMIT ${chunk})`,
   );
-  report.consentRecords = await sweep(
-    db,
-    budget,
-    chunk,
+  report.consentRecords = await sweepRows(
     sql`DELETE FROM consent_records WHERE rowid IN (SELECT rowid FROM consent_records
         WHERE created_at < ${now - periods.consentRecordDays * DAY_MS} LIMIT ${chunk})`,
   );
-  report.ledger = await sweep(
-    db,
-    budget,
-    chunk,
+  report.ledger = await sweepRows(
     sql`DELETE /* all tenants: ledgers past their period */ FROM closed_tenant_ledger
         WHERE rowid IN (SELECT rowid FROM closed_tenant_ledger WHERE keep_until < ${now} LIMIT ${chunk})`,
   );

@@ -4,9 +4,9 @@
  */
 import { eq } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { isUniqueViolation } from "../../db/sql";
 import { customFields, customFieldValues, type CustomFieldKind, type SubjectType } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
+import { refusingTakenName } from "../../lib/unique-name";
 import { auditInsert } from "../audit/audit";
 import { BUILT_IN_COLUMNS } from "../export/columns";
 import { getCustomField, type CustomField } from "./custom-fields";
@@ -31,7 +31,8 @@ export async function createCustomFieldAudited(
       field: "name",
       message: `“${taken}” is already a ${input.entity} column in exports and imports. Choose another name.`,
     };
-  try {
+  const nameTaken = `A ${input.entity} field with this name already exists.`;
+  return refusingTakenName<FieldChange>(nameTaken, async () => {
     const [rows] = await t.db.batch([
       t
         .insert(customFields, {
@@ -66,11 +67,7 @@ export async function createCustomFieldAudited(
         position: 0,
       },
     };
-  } catch (err) {
-    if (isUniqueViolation(err))
-      return { ok: false, field: "name", message: `A ${input.entity} field with this name already exists.` };
-    throw err;
-  }
+  });
 }
 
 /** Deletes a custom field and every value of it. False when it is not the tenant's. */

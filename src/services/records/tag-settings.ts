@@ -4,9 +4,9 @@
  */
 import { eq } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { isUniqueViolation } from "../../db/sql";
 import { companyTags, contactTags, tags } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
+import { refusingTakenName } from "../../lib/unique-name";
 import { auditInsert } from "../audit/audit";
 import type { Tag, TagColor } from "./tags";
 
@@ -30,7 +30,7 @@ export async function createTagAudited(
   actor: Actor,
   input: { name: string; color: TagColor },
 ): Promise<TagChange> {
-  try {
+  return refusingTakenName<TagChange>(NAME_TAKEN, async () => {
     const [rows] = await t.db.batch([
       t
         .insert(tags, { name: input.name, nameKey: input.name.toLowerCase(), color: input.color, createdAt: actor.now })
@@ -46,10 +46,7 @@ export async function createTagAudited(
       }),
     ]);
     return { ok: true, tag: rows[0]! };
-  } catch (err) {
-    if (isUniqueViolation(err)) return { ok: false, field: "name", message: NAME_TAKEN };
-    throw err;
-  }
+  });
 }
 
 /** Renames or recolours a tag. Null when it is not the tenant's. */
@@ -62,7 +59,7 @@ export async function updateTagAudited(
   const before = await getTag(t, id);
   if (!before) return null;
   if (before.name === input.name && before.color === input.color) return { ok: true, tag: before };
-  try {
+  return refusingTakenName<TagChange>(NAME_TAKEN, async () => {
     await t.db.batch([
       t.update(tags, { name: input.name, nameKey: input.name.toLowerCase(), color: input.color }, eq(tags.id, id)),
       auditInsert(t.db, {
@@ -77,10 +74,7 @@ export async function updateTagAudited(
       }),
     ]);
     return { ok: true, tag: { id, ...input } };
-  } catch (err) {
-    if (isUniqueViolation(err)) return { ok: false, field: "name", message: NAME_TAKEN };
-    throw err;
-  }
+  });
 }
 
 /** Deletes a tag and takes it off every contact and company. False when it is not the tenant's. */
