@@ -41,6 +41,31 @@ function Group(p: {
   );
 }
 
+/** Each kind's heading, record path, and where "more" leads (companies have no search of their own). */
+const GROUPS = [
+  {
+    key: "contacts",
+    title: "Contacts",
+    base: "/app/contacts",
+    more: (q: string) => `/app/contacts?q=${q}`,
+    moreText: "All matching contacts",
+  },
+  {
+    key: "companies",
+    title: "Companies",
+    base: "/app/companies",
+    more: (q: string, page: boolean) => (page ? null : `/app/search?q=${q}`),
+    moreText: "More companies",
+  },
+  {
+    key: "deals",
+    title: "Deals",
+    base: "/app/deals",
+    more: (q: string) => `/app/deals/list?q=${q}`,
+    moreText: "All matching deals",
+  },
+] as const;
+
 /** `page`: on the search page itself, which already shows as many as it can of each kind. */
 export function SearchResults(p: { view: SearchHitsView; idPrefix: string; page?: boolean }) {
   const v = p.view;
@@ -49,30 +74,16 @@ export function SearchResults(p: { view: SearchHitsView; idPrefix: string; page?
   return (
     <div class="search-results">
       {none ? <p class="muted">Nothing matches “{v.q}”.</p> : null}
-      <Group
-        title="Contacts"
-        id={`${p.idPrefix}-contacts`}
-        base="/app/contacts"
-        group={v.contacts}
-        moreHref={`/app/contacts?q=${q}`}
-        moreText="All matching contacts"
-      />
-      <Group
-        title="Companies"
-        id={`${p.idPrefix}-companies`}
-        base="/app/companies"
-        group={v.companies}
-        moreHref={p.page ? null : `/app/search?q=${q}`}
-        moreText="More companies"
-      />
-      <Group
-        title="Deals"
-        id={`${p.idPrefix}-deals`}
-        base="/app/deals"
-        group={v.deals}
-        moreHref={`/app/deals/list?q=${q}`}
-        moreText="All matching deals"
-      />
+      {GROUPS.map((g) => (
+        <Group
+          title={g.title}
+          id={`${p.idPrefix}-${g.key}`}
+          base={g.base}
+          group={v[g.key]}
+          moreHref={g.more(q, p.page ?? false)}
+          moreText={g.moreText}
+        />
+      ))}
     </div>
   );
 }
