@@ -165,3 +165,19 @@
     if (form && !form.contains(event.target) && results()) results().innerHTML = "";
   });
 })();
+
+// ---- the browser's time zone ---------------------------------------------------------------------
+// Sign-up and log-in forms carry it, so the first times a user sees are in their own zone.
+(() => {
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    return;
+  }
+  const fill = (root) => {
+    for (const input of root.querySelectorAll?.("input[data-browser-time-zone]") ?? []) input.value = zone;
+  };
+  fill(document);
+  document.addEventListener("htmx:load", (event) => fill(event.target));
+})();

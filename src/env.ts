@@ -112,7 +112,10 @@ export interface Bindings {
 /** What an authenticated request knows about its user. */
 export interface AuthContext {
   sessionId: string;
-  user: Pick<User, "id" | "email" | "emailVerifiedAt" | "termsAcceptedAt" | "privacySeenVersion">;
+  /** timeZone: the IANA zone the user reads times in (their own, else the workspace's). */
+  user: Pick<User, "id" | "email" | "emailVerifiedAt" | "termsAcceptedAt" | "privacySeenVersion"> & {
+    timeZone: string;
+  };
   /** closedAt/eraseAfter are set while the workspace is closed (src/services/privacy/closure.ts): /app then shows only the closed page. */
   tenant: Pick<Tenant, "id" | "name" | "closedAt" | "eraseAfter"> & { billingState: BillingState };
   role: Role;

@@ -93,6 +93,8 @@ export function sessionRowQuery(db: Database, id: string) {
       // For the privacy-policy change notice on every page, without a query of its own.
       termsAcceptedAt: users.termsAcceptedAt,
       privacySeenVersion: users.privacySeenVersion,
+      // The zone pages show times in: the user's own, else the workspace's.
+      timeZone: sql<string>`coalesce(${users.timeZone}, ${tenants.timeZone})`.as("reader_time_zone"),
       tenantId: sql<string>`${tenants.id}`.as("tenant_id"),
       tenantName: tenants.name,
       // A closed workspace answers /app with its closed page only (src/middleware/closed-workspace.tsx).
@@ -146,6 +148,7 @@ export async function checkSessionRow(
         emailVerifiedAt: row.emailVerifiedAt,
         termsAcceptedAt: row.termsAcceptedAt,
         privacySeenVersion: row.privacySeenVersion,
+        timeZone: row.timeZone,
       },
       tenant: {
         id: row.tenantId,

@@ -19,6 +19,8 @@ export const tenants = sqliteTable(
     currency: text("currency").notNull().default("USD"),
     /** BCP 47: how amounts and numbers are written and read ("12,500.50" or "12.500,50"). */
     locale: text("locale").notNull().default("en-US"),
+    /** IANA zone: times are shown in it to members who have not chosen their own. */
+    timeZone: text("time_zone").notNull().default("UTC"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     /** When the owner closed the workspace (src/services/privacy/closure.ts); null while it is open. */
@@ -57,6 +59,8 @@ export const users = sqliteTable(
     privacySeenVersion: text("privacy_seen_version"),
     /** The name the user goes by (display name), as they typed it; optional. */
     name: text("name"),
+    /** IANA zone the user reads times in (from their browser at sign-up, or the profile); null: the workspace's. */
+    timeZone: text("time_zone"),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
 );

@@ -6,6 +6,7 @@ import type { AppEnv } from "../env";
 import { assets } from "../generated/assets";
 import { FormAlert } from "../../views/components/Field";
 import { Layout } from "../../views/layouts/Layout";
+import { ReaderTimeZone } from "../../views/lib/time";
 import { analyticsForPage, consentBannerWanted, gaLoaderUrl } from "./analytics-consent";
 import { PRIVACY_VERSION, needsPrivacyNotice } from "./legal";
 
@@ -39,10 +40,13 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
   );
   if (wantsFragment(c)) {
     return c.html(
-      <>
-        <title>{`${title} · ${appName}`}</title>
-        {body}
-      </>,
+      inReaderZone(
+        c,
+        <>
+          <title>{`${title} · ${appName}`}</title>
+          {body}
+        </>,
+      ),
       status,
     );
   }
@@ -77,8 +81,13 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
           : null
       }
     >
-      {body}
+      {inReaderZone(c, body)}
     </Layout>,
     status,
   );
+}
+
+/** A view whose times (the Time component) read in the signed-in user's zone; UTC for anyone else. */
+export function inReaderZone(c: Context<AppEnv>, view: Child) {
+  return <ReaderTimeZone.Provider value={c.get("auth")?.user.timeZone ?? "UTC"}>{view}</ReaderTimeZone.Provider>;
 }

@@ -8,8 +8,10 @@ import { clearSessionCookie, deviceOf, rememberDevice, setSessionCookie } from "
 import { appBaseUrl, deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
+import { knownTimeZone } from "../lib/time-zone";
 import { email, formValue, parseForm, requiredCheckbox, safeNextPath, text } from "../lib/validation";
 import { logIn, signUp } from "../services/account/accounts";
+import { setTimeZoneIfUnset } from "../services/account/profile";
 import { recordAudit } from "../services/audit/audit";
 import { LoginPage } from "../../views/pages/auth/LoginPage";
 import { SignupPage } from "../../views/pages/auth/SignupPage";
@@ -60,7 +62,12 @@ authRoutes.post("/signup", async (c) => {
   const meta = requestMeta(c);
   const result = await signUp(
     c.get("db"),
-    { email: parsed.data.email, password: parsed.data.password, companyName: parsed.data.company_name },
+    {
+      email: parsed.data.email,
+      password: parsed.data.password,
+      companyName: parsed.data.company_name,
+      timeZone: knownTimeZone(body.time_zone),
+    },
     { ...meta, baseUrl: appBaseUrl(c), signupsPerIpPerHour: Number(c.env.SIGNUP_LIMIT_PER_HOUR) || undefined },
   );
   if (!result.ok && result.reason === "rate_limited") {
@@ -116,6 +123,9 @@ authRoutes.post("/login", async (c) => {
   if (previous) await deleteSession(c.get("db"), previous.sessionId);
   setSessionCookie(c, result.token, newSessionExpiry(meta.now));
   await rememberDevice(c, result.userId);
+  // The first sign-in from a browser that says its zone sets the user's (never changes a chosen one).
+  const zone = knownTimeZone(body.time_zone);
+  if (zone) await setTimeZoneIfUnset(c.get("db"), result.userId, zone);
   return c.redirect(next, 303);
 });
 

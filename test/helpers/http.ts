@@ -96,7 +96,7 @@ export async function textOf(path: string, opts: SendOptions = {}): Promise<stri
 
 /** Signs up a new tenant through the real form and returns the browser's cookies. */
 export async function signUp(
-  fields: Partial<Record<"email" | "password" | "company_name", string>> = {},
+  fields: Partial<Record<"email" | "password" | "company_name" | "time_zone", string>> = {},
   opts: SendOptions = {},
 ) {
   const email = fields.email ?? uniqueEmail();
@@ -108,6 +108,7 @@ export async function signUp(
       company_name: fields.company_name ?? "Acme Ltd",
       age_confirmed: "on",
       accept_terms: "on",
+      ...(fields.time_zone !== undefined ? { time_zone: fields.time_zone } : {}),
     },
   });
   if (res.status !== 303) throw new Error(`sign-up failed with ${res.status}: ${await res.text()}`);

@@ -35,6 +35,7 @@ const APP_ROUTES: RouteRule[] = [
     form: { delete_password: "wrong password", confirm_delete: "on" },
   },
   { method: "POST", path: "/app/settings/profile/name", least: "viewer", form: { name: "A Name" } },
+  { method: "POST", path: "/app/settings/profile/time-zone", least: "viewer", form: { time_zone: "Europe/Berlin" } },
   { method: "POST", path: "/app/settings/profile/email-preferences", least: "viewer", form: { digest: "on" } },
   // The company name is the owner's to correct (here or in Workspace).
   { method: "POST", path: "/app/settings/profile/company", least: "owner", form: { company_name: "" } },

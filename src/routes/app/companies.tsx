@@ -7,7 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../env";
 import { formatPhone } from "../../lib/phone";
 import { errorResponse } from "../../lib/errors";
-import { render, wantsFragment } from "../../lib/render";
+import { inReaderZone, render, wantsFragment } from "../../lib/render";
 import { deferSessionCheck, requireRole, roleAtLeast, withSessionBatch } from "../../middleware/session";
 import { deleteCompany } from "../../services/companies/delete";
 import {
@@ -114,13 +114,16 @@ companiesRoutes.get("/", requireRole("viewer"), async (c) => {
   // The search box asks for the results region only.
   if (wantsFragment(c) && c.req.header("HX-Target") === "company-results") {
     return c.html(
-      <CompanyResults
-        rows={rows}
-        nextHref={nextHref}
-        paged={Boolean(cursor)}
-        filters={filters}
-        exportHref={exportHref}
-      />,
+      inReaderZone(
+        c,
+        <CompanyResults
+          rows={rows}
+          nextHref={nextHref}
+          paged={Boolean(cursor)}
+          filters={filters}
+          exportHref={exportHref}
+        />,
+      ),
     );
   }
   return render(

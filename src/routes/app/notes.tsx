@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { SubjectType } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { errorResponse } from "../../lib/errors";
-import { render, wantsFragment } from "../../lib/render";
+import { inReaderZone, render, wantsFragment } from "../../lib/render";
 import { parseForm, text } from "../../lib/validation";
 import { requireRole } from "../../middleware/session";
 import { recordAudit } from "../../services/audit/audit";
@@ -51,7 +51,7 @@ async function timelineFragment(
   status: 200 | 422 = 200,
 ) {
   const data = await loadTimeline(tenantOf(c), subject);
-  return c.html(<Timeline {...timelineProps(authOf(c), subject, data, noteForm)} />, status);
+  return c.html(inReaderZone(c, <Timeline {...timelineProps(authOf(c), subject, data, noteForm)} />), status);
 }
 
 /** A refusal by the note rule (not the route's role): 403, written to the audit trail like requireRole's. */

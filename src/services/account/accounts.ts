@@ -47,6 +47,8 @@ export interface SignUpInput {
   email: string;
   password: string;
   companyName: string;
+  /** The browser's IANA zone, already checked (knownTimeZone): the user's and the new workspace's. */
+  timeZone?: string | null;
 }
 
 export type SignUpResult =
@@ -63,10 +65,11 @@ export async function findUserByEmail(db: Database, email: string) {
 /** The insert of a new user row; sign-up and accepting an invitation both use it. */
 export function userInsert(
   db: Database,
-  u: { id: string; email: string; passwordHash: string; now: number; verified: boolean },
+  u: { id: string; email: string; passwordHash: string; now: number; verified: boolean; timeZone?: string | null },
 ) {
   return db.insert(users).values({
     id: u.id,
+    timeZone: u.timeZone ?? null,
     email: u.email,
     passwordHash: u.passwordHash,
     ageConfirmedAt: u.now,
@@ -116,8 +119,21 @@ export async function signUp(
   try {
     // Through runRawBatch: drizzle's D1 batch cannot take the default pipeline's raw statements.
     await runRawBatch(db, [
-      db.insert(tenants).values({ id: tenantId, name: input.companyName, createdAt: meta.now, updatedAt: meta.now }),
-      userInsert(db, { id: userId, email: input.email, passwordHash, now: meta.now, verified: false }),
+      db.insert(tenants).values({
+        id: tenantId,
+        name: input.companyName,
+        timeZone: input.timeZone ?? "UTC",
+        createdAt: meta.now,
+        updatedAt: meta.now,
+      }),
+      userInsert(db, {
+        id: userId,
+        email: input.email,
+        passwordHash,
+        now: meta.now,
+        verified: false,
+        timeZone: input.timeZone,
+      }),
       db.insert(memberships).values({ tenantId, userId, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
       ...defaultPipelineStatements(tenantId, meta.now),
       db.insert(sessions).values(session.row),

@@ -3,7 +3,7 @@
  * details, workspaces, sessions, audit entries about them, consent choices and email preferences.
  * Plus the one detail only the profile changes: their name.
  */
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { consentRecords, memberships, tenants, users, type Role } from "../../db/schema";
 import type { AccountHolder, RequestMeta } from "./accounts";
@@ -98,6 +98,8 @@ export interface ProfileData {
   email: string;
   verified: boolean;
   createdAt: number;
+  /** The zone the user chose (or their browser gave at sign-up); null: the workspace's. */
+  timeZone: string | null;
   workspaces: { id: string; name: string; role: Role; since: number }[];
   sessions: SessionSummary[];
   audit: AuditAboutEntry[];
@@ -117,7 +119,13 @@ export async function loadProfile(
 ): Promise<ProfileData | null> {
   const [[user], workspaces, sessions, consent, emailPreferences] = await Promise.all([
     db
-      .select({ name: users.name, email: users.email, verifiedAt: users.emailVerifiedAt, createdAt: users.createdAt })
+      .select({
+        name: users.name,
+        email: users.email,
+        verifiedAt: users.emailVerifiedAt,
+        createdAt: users.createdAt,
+        timeZone: users.timeZone,
+      })
       .from(users)
       .where(eq(users.id, userId))
       .limit(1),
@@ -152,6 +160,7 @@ export async function loadProfile(
   return {
     name: user.name,
     email: user.email,
+    timeZone: user.timeZone,
     verified: user.verifiedAt !== null,
     createdAt: user.createdAt,
     workspaces,
@@ -182,4 +191,32 @@ export async function updateName(
       ...meta,
     }),
   ]);
+}
+
+/** Sets the zone the user reads times in (null: the workspace's), audited like a name change. */
+export async function setTimeZone(
+  db: Database,
+  actor: Pick<AccountHolder, "userId" | "tenantId">,
+  zone: string | null,
+  meta: RequestMeta,
+): Promise<void> {
+  await db.batch([
+    db.update(users).set({ timeZone: zone, updatedAt: meta.now }).where(eq(users.id, actor.userId)),
+    auditInsert(db, {
+      tenantId: actor.tenantId,
+      actorUserId: actor.userId,
+      action: "profile.updated",
+      targetType: "user",
+      targetId: actor.userId,
+      ...meta,
+    }),
+  ]);
+}
+
+/** The browser's zone at a sign-in, kept only while the user has none. */
+export async function setTimeZoneIfUnset(db: Database, userId: string, zone: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ timeZone: zone })
+    .where(and(eq(users.id, userId), isNull(users.timeZone)));
 }

@@ -119,13 +119,14 @@ export async function writeDataExport(
   await addRows(
     "account/user.json",
     "user",
-    "Your account: email address, name, when you signed up, confirmed your email address and your age, " +
+    "Your account: email address, name, time zone, when you signed up, confirmed your email address and your age, " +
       "and accepted the terms. Never your password (we keep only a hash of it).",
     [
       {
         id: user.id,
         email: user.email,
         name: user.name,
+        time_zone: user.timeZone,
         email_verified_at: time(user.emailVerifiedAt),
         age_confirmed_at: time(user.ageConfirmedAt),
         terms_accepted_at: time(user.termsAcceptedAt),

@@ -19,6 +19,8 @@ export interface WorkspaceSettings {
   currency: string;
   /** How amounts are written and read (one of NUMBER_LOCALES). */
   locale: string;
+  /** IANA zone times are shown in to members who have not chosen their own. */
+  timeZone: string;
 }
 
 /** The number formats a workspace chooses from. */
@@ -77,6 +79,7 @@ export async function getWorkspaceSettings(t: TenantDb): Promise<WorkspaceSettin
       defaultRegion: tenants.defaultRegion,
       currency: tenants.currency,
       locale: tenants.locale,
+      timeZone: tenants.timeZone,
     })
     .from(tenants)
     .where(eq(tenants.id, t.tenantId))
@@ -85,13 +88,14 @@ export async function getWorkspaceSettings(t: TenantDb): Promise<WorkspaceSettin
 }
 
 /**
- * Changes the default phone region and, when given, the currency, the number format and (owners
+ * Changes the default phone region and, when given, the currency, the number format, the time zone
+ * (checked by the route: knownTimeZone) and (owners
  * only: the route decides) the name. Returns the changed settings' names (none: nothing was written).
  */
 export async function updateWorkspaceSettings(
   t: TenantDb,
   actor: Actor,
-  input: { defaultRegion: string; name?: string; currency?: string; locale?: string },
+  input: { defaultRegion: string; name?: string; currency?: string; locale?: string; timeZone?: string },
 ): Promise<string[]> {
   if (!isRegion(input.defaultRegion)) throw new Error("updateWorkspaceSettings: not a region");
   if (input.currency !== undefined && !isCurrency(input.currency)) throw new Error("updateWorkspaceSettings: currency");
@@ -111,6 +115,10 @@ export async function updateWorkspaceSettings(
   if (input.locale !== undefined && input.locale !== before.locale) {
     set.locale = input.locale;
     detail.locale = `${before.locale} → ${input.locale}`;
+  }
+  if (input.timeZone !== undefined && input.timeZone !== before.timeZone) {
+    set.timeZone = input.timeZone;
+    detail.time_zone = `${before.timeZone} → ${input.timeZone}`;
   }
   if (input.name !== undefined && input.name !== before.name) {
     set.name = input.name;

@@ -29,6 +29,8 @@ export function LoginPage(p: LoginPageProps) {
         </FormAlert>
       ) : null}
       <form class="stack" method="post" action={action} novalidate>
+        {/* app.js puts the browser's time zone here: times are then shown in it. */}
+        <input type="hidden" name="time_zone" value="" data-browser-time-zone />
         <EmailField label="Email" autocomplete="username" value={p.email} error={p.errors.email} />
         <CurrentPasswordField label="Password" error={p.errors.password} />
         <button type="submit">Log in</button>

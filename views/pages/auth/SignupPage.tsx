@@ -29,6 +29,8 @@ export function SignupPage(p: SignupPageProps) {
         </FormAlert>
       ) : null}
       <form class="stack" method="post" action="/signup" novalidate>
+        {/* app.js puts the browser's time zone here: times are then shown in it. */}
+        <input type="hidden" name="time_zone" value="" data-browser-time-zone />
         <EmailField label="Work email" value={p.values.email} error={p.errors.email} />
         <NewPasswordField name="password" label="Password" error={p.errors.password} />
         <Field

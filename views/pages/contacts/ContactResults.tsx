@@ -4,6 +4,7 @@
  */
 import { html } from "hono/html";
 import { Pager } from "../../components/Pager";
+import { formatInstant, readerTimeZone } from "../../lib/time";
 
 export interface ContactListRow {
   id: number;
@@ -75,7 +76,7 @@ function SortHeader(p: { label: string; link: SortLink }) {
  * components' output included). Stacked on a phone, a cell names its column (data-label); an empty
  * cell says nothing.
  */
-function contactRow(r: ContactListRow, canWrite: boolean) {
+function contactRow(r: ContactListRow, canWrite: boolean, zone: string) {
   const iso = new Date(r.updatedAt).toISOString();
   const label = (name: string, shown: unknown) => (shown ? html` data-label="${name}"` : "");
   return html`<tr id="contact-${r.id}">${
@@ -86,7 +87,7 @@ function contactRow(r: ContactListRow, canWrite: boolean) {
     r.companyId ? html`<a href="/app/companies/${r.companyId}">${r.companyName}</a>` : (r.companyName ?? "")
   }</td><td${label("Email", r.email)}>${r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : ""}</td><td${label("Phone", r.phone)} class="phone-cell">${
     r.phone ? html`<a href="tel:${r.phone}">${r.phoneDisplay}</a>` : ""
-  }</td><td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td><td${label("Owner", r.owner)}>${r.owner ?? ""}</td><td data-label="Updated"><time datetime="${iso}">${iso.slice(0, 10)}</time></td>${
+  }</td><td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td><td${label("Owner", r.owner)}>${r.owner ?? ""}</td><td data-label="Updated"><time datetime="${iso}">${formatInstant(r.updatedAt, zone)}</time></td>${
     canWrite
       ? html`<td><a href="/app/contacts/${r.id}/delete" hx-delete="/app/contacts/${r.id}" hx-target="closest tr" hx-swap="outerHTML" hx-confirm="Delete ${r.name}? Their notes go too. This cannot be undone." class="danger-link">Delete<span class="visually-hidden"> ${r.name}</span></a></td>`
       : ""
@@ -98,6 +99,7 @@ function contactRow(r: ContactListRow, canWrite: boolean) {
  * full page embeds. Row checkboxes belong to the bulk form by its id, so they work wherever they sit.
  */
 export function ContactResults(p: ContactResultsProps) {
+  const zone = readerTimeZone();
   return (
     <>
       <p class="results-summary" role="status">
@@ -150,7 +152,7 @@ export function ContactResults(p: ContactResultsProps) {
                 ) : null}
               </tr>
             </thead>
-            <tbody>{p.rows.map((r) => contactRow(r, p.canWrite))}</tbody>
+            <tbody>{p.rows.map((r) => contactRow(r, p.canWrite, zone))}</tbody>
           </table>
         </div>
       )}

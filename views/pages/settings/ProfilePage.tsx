@@ -1,4 +1,5 @@
 import { Checkbox, Field, FormAlert, CurrentPasswordField, EmailField } from "../../components/Field";
+import { TimeZoneCard } from "./TimeZoneCard";
 import { Time } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
 import { TableHead } from "../../components/TableHead";
@@ -35,6 +36,7 @@ export interface ProfilePageProps {
   profile: ProfileData;
   /** The workspace the user is working in: its name, which the owner may correct here. */
   workspace: { name: string; role: string };
+  timeZone: { chosen: string | null; workspaceZone: string; zones: string[]; error?: string };
 }
 
 /**
@@ -71,6 +73,7 @@ export function ProfilePage(p: ProfilePageProps) {
           <button type="submit">Save name</button>
         </form>
       </section>
+      <TimeZoneCard {...p.timeZone} />
 
       <section class="card" aria-labelledby="email-heading">
         <h2 id="email-heading">Email address</h2>

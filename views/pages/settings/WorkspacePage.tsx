@@ -11,6 +11,8 @@ export interface WorkspacePageProps {
   currencies: string[];
   locale: string;
   locales: { value: string; label: string }[];
+  timeZone: string;
+  timeZones: string[];
   isOwner: boolean;
   notice?: string | null;
   values?: {
@@ -19,6 +21,7 @@ export interface WorkspacePageProps {
     currency?: string;
     currency_other?: string;
     locale?: string;
+    time_zone?: string;
   };
   errors?: Record<string, string>;
 }
@@ -77,6 +80,14 @@ export function WorkspacePage(p: WorkspacePageProps) {
             options={p.locales}
             error={errors.locale}
             hint="How amounts are written and read in forms and lists."
+          />
+          <SelectField
+            name="time_zone"
+            label="Time zone"
+            value={p.values?.time_zone ?? p.timeZone}
+            options={p.timeZones.map((z) => ({ value: z, label: z.replaceAll("_", " ") }))}
+            error={errors.time_zone}
+            hint="Times are shown in it to members who have not chosen their own in their profile."
           />
           <div class="actions">
             <button type="submit">Save</button>

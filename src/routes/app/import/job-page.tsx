@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ImportJob } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
-import { render, wantsFragment } from "../../../lib/render";
+import { inReaderZone, render, wantsFragment } from "../../../lib/render";
 import { DAY_MS, retentionPeriods } from "../../../lib/retention-periods";
 import { firstProblems } from "../../../services/import/files";
 import { canUndo, getImport, hasReview, type ImportServices } from "../../../services/import/jobs";
@@ -103,6 +103,7 @@ export async function jobPage(
     ...extra,
   };
   // While the job works, the status part polls itself; htmx asks for just that part.
-  if (wantsFragment(c) && c.req.query("part") === "status") return c.html(<ImportJobStatus {...props} />, status);
+  if (wantsFragment(c) && c.req.query("part") === "status")
+    return c.html(inReaderZone(c, <ImportJobStatus {...props} />), status);
   return render(c, `Import: ${job.fileName}`, <ImportJobPage {...props} />, status);
 }

@@ -11,11 +11,12 @@ import { appBaseUrl, deliverSoon } from "../../../lib/mail";
 import { render } from "../../../lib/render";
 import { requestMeta } from "../../../lib/request";
 import { stripeFromEnv } from "../../../lib/stripe";
+import { knownTimeZone, timeZones } from "../../../lib/time-zone";
 import { email, formValue, parseForm, requiredCheckbox, text } from "../../../lib/validation";
 import { deleteOwnUser } from "../../../services/account/deletion";
 import { requestEmailChange } from "../../../services/account/email-address";
 import { setEmailPreferences } from "../../../services/account/email-preferences";
-import { loadProfile, NAME_MAX, updateName } from "../../../services/account/profile";
+import { loadProfile, NAME_MAX, setTimeZone, updateName } from "../../../services/account/profile";
 import { syncStripeCustomers } from "../../../services/billing/customers";
 import { getWorkspaceSettings, updateWorkspaceSettings } from "../../../services/team/workspace-settings";
 import { actorOf, authOf, tenantOf } from "../../context";
@@ -34,6 +35,7 @@ const SAVED_NOTICES: Record<string, string> = {
   name: "Your name has been saved.",
   company: "The company name has been saved.",
   email_preferences: "Your email preferences have been saved.",
+  time_zone: "Your time zone has been saved.",
 };
 
 type ProfileValues = { email?: string; name?: string; company_name?: string };
@@ -43,8 +45,11 @@ async function profilePage(
   opts: { values?: ProfileValues; errors?: Record<string, string>; notice?: string; status?: 200 | 422 },
 ) {
   const auth = authOf(c);
-  const data = await loadProfile(c.get("db"), auth.user.id, auth.sessionId, Date.now());
-  if (!data) return errorResponse(c, 404);
+  const [data, workspace] = await Promise.all([
+    loadProfile(c.get("db"), auth.user.id, auth.sessionId, Date.now()),
+    getWorkspaceSettings(tenantOf(c)),
+  ]);
+  if (!data || !workspace) return errorResponse(c, 404);
   const menu = settingsMenuOf(c);
   return render(
     c,
@@ -60,6 +65,12 @@ async function profilePage(
       userId={auth.user.id}
       profile={data}
       workspace={{ name: auth.tenant.name, role: auth.role }}
+      timeZone={{
+        chosen: opts.errors?.time_zone ? null : data.timeZone,
+        workspaceZone: workspace.timeZone,
+        zones: timeZones(),
+        error: opts.errors?.time_zone,
+      }}
     />,
     opts.status ?? 200,
   );
@@ -77,6 +88,16 @@ profileRoutes.post("/name", requireRole("viewer"), async (c) => {
     return profilePage(c, { values: { name: formValue(body, "name") }, errors: parsed.errors, status: 422 });
   await updateName(c.get("db"), accountHolderOf(c), parsed.data.name, requestMeta(c));
   return c.redirect("/app/settings/profile?saved=name", 303);
+});
+
+profileRoutes.post("/time-zone", requireRole("viewer"), async (c) => {
+  const body = await c.req.parseBody();
+  const raw = formValue(body, "time_zone");
+  const zone = raw === "" ? null : knownTimeZone(raw);
+  if (raw !== "" && zone === null)
+    return profilePage(c, { errors: { time_zone: "Choose a time zone from the list." }, status: 422 });
+  await setTimeZone(c.get("db"), accountHolderOf(c), zone, requestMeta(c));
+  return c.redirect("/app/settings/profile?saved=time_zone", 303);
 });
 
 // The owner corrects the company name here too (the workspace settings page has the same field).

@@ -12,6 +12,7 @@ import { isRegion, regions } from "../../../lib/phone";
 import { render } from "../../../lib/render";
 import { stripeFromEnv } from "../../../lib/stripe";
 import { formValue, parseForm, text } from "../../../lib/validation";
+import { knownTimeZone, timeZones } from "../../../lib/time-zone";
 import { requireRole } from "../../../middleware/session";
 import { syncStripeCustomers } from "../../../services/billing/customers";
 import {
@@ -71,6 +72,8 @@ async function workspacePage(
       currencies={[...COMMON_CURRENCIES]}
       locale={settings.locale}
       locales={localeOptions()}
+      timeZone={settings.timeZone}
+      timeZones={timeZones()}
       isOwner={authOf(c).role === "owner"}
       notice={c.req.query("notice") === "saved" ? WORKSPACE_NOTICE : null}
       {...extra}
@@ -90,6 +93,7 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
     currency: formValue(body, "currency"),
     currency_other: formValue(body, "currency_other"),
     locale: formValue(body, "locale"),
+    time_zone: formValue(body, "time_zone"),
   };
   const currency = chosenCurrency(body);
   const currencyField = formValue(body, "currency_other").trim() !== "" ? "currency_other" : "currency";
@@ -104,6 +108,9 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
         : z.unknown().optional(),
       // Left out, the currency and number format stay as they are.
       locale: z.optional(z.string().refine(isNumberLocale, { error: "Choose a number format from the list." })),
+      time_zone: z.optional(
+        z.string().refine((v) => knownTimeZone(v) !== null, { error: "Choose a time zone from the list." }),
+      ),
     }),
     body,
   );
@@ -117,6 +124,7 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
     name: isOwner ? (parsed.data.company_name as string) : undefined,
     currency,
     locale: parsed.data.locale,
+    timeZone: parsed.data.time_zone,
   });
   // The new name reaches the Stripe customer (best effort, after the change).
   if (changed.includes("name")) await syncStripeCustomers(t.db, stripeFromEnv(c.env), { tenantId: t.tenantId });
