@@ -18,3 +18,8 @@ export async function tableCounts() {
     sessions: await countRows("sessions"),
   };
 }
+
+/** Every row `sql` selects for a tenant (its one parameter), for "nothing was written" snapshots. */
+export async function tenantRows(tenantId: string, sql: string): Promise<Record<string, unknown>[]> {
+  return (await env.DB.prepare(sql).bind(tenantId).all<Record<string, unknown>>()).results;
+}
