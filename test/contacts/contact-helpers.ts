@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { ContactListQuery } from "../../src/services/contacts/list";
-import { tenantRows } from "../helpers/db";
+import { queryRows } from "../helpers/db";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 
@@ -43,7 +43,7 @@ export function fieldError(html: string, id: string): string | null {
 
 /** Every row the tenant has in the contact tables, for "nothing was written" checks. */
 export async function tenantState(tenantId: string) {
-  const q = (sql: string) => tenantRows(tenantId, sql);
+  const q = (sql: string) => queryRows(sql, tenantId);
   return {
     contacts: await q("SELECT * FROM contacts WHERE tenant_id = ? ORDER BY id"),
     emails: await q("SELECT * FROM contact_emails WHERE tenant_id = ? ORDER BY contact_id, position"),

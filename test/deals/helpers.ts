@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { post, type Form } from "../contacts/contact-helpers";
-import { tenantRows } from "../helpers/db";
+import { queryRows } from "../helpers/db";
 
 export { fieldError, post } from "../contacts/contact-helpers";
 export type { Form };
@@ -57,7 +57,7 @@ export async function dealRow(id: number) {
 
 /** Every row the workspace has in the deal tables, for "nothing was written" checks. */
 export async function dealState(tenantId: string) {
-  const q = (sql: string) => tenantRows(tenantId, sql);
+  const q = (sql: string) => queryRows(sql, tenantId);
   return {
     deals: await q("SELECT * FROM deals WHERE tenant_id = ? ORDER BY id"),
     contacts: await q("SELECT * FROM deal_contacts WHERE tenant_id = ? ORDER BY deal_id, contact_id"),

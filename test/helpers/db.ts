@@ -19,7 +19,11 @@ export async function tableCounts() {
   };
 }
 
-/** Every row `sql` selects for a tenant (its one parameter), for "nothing was written" snapshots. */
-export async function tenantRows(tenantId: string, sql: string): Promise<Record<string, unknown>[]> {
-  return (await env.DB.prepare(sql).bind(tenantId).all<Record<string, unknown>>()).results;
+/** Every row a query returns, with its values bound (for asserting what was written). */
+export async function queryRows<Row = Record<string, unknown>>(sql: string, ...values: unknown[]): Promise<Row[]> {
+  return (
+    await env.DB.prepare(sql)
+      .bind(...values)
+      .all<Row>()
+  ).results;
 }
