@@ -27,12 +27,12 @@ export async function sendPairs(
   });
 }
 
-/** A contact row, as the contacts feature would write it (setup only). */
+/** A contact row, as the contacts feature would write it (setup only); a company id null names one not on file. */
 export async function insertContact(
   tenantId: string,
   first: string,
   last: string,
-  company?: { id: number; name: string },
+  company?: { id: number | null; name: string },
 ): Promise<number> {
   const now = Date.now();
   const row = await env.DB.prepare(
