@@ -6,7 +6,7 @@ import { METHOD_NAME_ALL } from "hono/router";
 import type { Role } from "../db/schema";
 import { roleAtLeast } from "../lib/roles";
 import { scoped, type TenantDb } from "../db/scoped";
-import type { AppEnv } from "../env";
+import type { AppEnv, AuthContext } from "../env";
 import type { BatchItem } from "drizzle-orm/batch";
 import { DEVICE_COOKIE_MAX_AGE_S, newDeviceCookie, readDeviceCookie, type DeviceCookie } from "../auth/device-cookie";
 import {
@@ -179,6 +179,25 @@ export async function withSessionBatch(
 
 export { roleAtLeast };
 
+/** Writes a refused request (the 403 answer) to the audit trail: who asked, for what, and what it needs. */
+export async function recordRefusal(
+  c: Context<AppEnv>,
+  auth: AuthContext,
+  target: { type: string; id?: string },
+  needs: string,
+): Promise<void> {
+  await recordAudit(c.get("db"), {
+    tenantId: auth.tenant.id,
+    actorUserId: auth.user.id,
+    action: "permission.denied",
+    targetType: target.type,
+    targetId: target.id,
+    targetLabel: `${c.req.method} ${c.req.routePath}`,
+    detail: { role: auth.role, needs },
+    ...requestMeta(c),
+  });
+}
+
 /**
  * The one guard every /app route declares: the least role it needs. A refusal is a 403 and is
  * written to the audit trail.
@@ -188,18 +207,7 @@ export function requireRole(least: Role): MiddlewareHandler<AppEnv> {
     const auth = c.get("auth");
     if (!auth) return c.redirect("/login", 303);
     if (!roleAtLeast(auth.role, least)) {
-      const meta = requestMeta(c);
-      await recordAudit(c.get("db"), {
-        tenantId: auth.tenant.id,
-        actorUserId: auth.user.id,
-        action: "permission.denied",
-        targetType: "route",
-        targetLabel: `${c.req.method} ${c.req.routePath}`,
-        detail: { role: auth.role, needs: least },
-        ip: meta.ip,
-        userAgent: meta.userAgent,
-        now: meta.now,
-      });
+      await recordRefusal(c, auth, { type: "route" }, least);
       return render(c, errorTitle(403), <ErrorPage status={403} />, 403);
     }
     await next();

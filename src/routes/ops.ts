@@ -45,6 +45,11 @@ opsRoutes.get("/mail/failed", async (c) => c.json({ failed: await listFailedMail
 // None of them lists or searches anything: an action names one account by its exact address.
 
 const note = { operator: z.string().trim().min(1).max(100), reason: z.string().trim().min(3).max(1000) };
+/** Who acted and why, as the audit trail records an operator action. */
+const operatorNote = (input: { operator: string; reason: string }) => ({
+  operator: input.operator,
+  reason: input.reason,
+});
 const address = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
 async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S> | Response> {
@@ -77,7 +82,7 @@ opsRoutes.post("/accounts/erase", async (c) => {
       ledgerYears: periods.billingLedgerYears,
     },
     input.email,
-    { operator: input.operator, reason: input.reason },
+    operatorNote(input),
     { ...requestMeta(c), baseUrl: appBaseUrl(c) },
   );
   if (!result.ok)
@@ -103,12 +108,7 @@ opsRoutes.post("/accounts/erase", async (c) => {
 opsRoutes.post("/accounts/export", async (c) => {
   const input = await readJson(c, z.object({ email: address, ...note }));
   if (input instanceof Response) return input;
-  const chunks = await exportAccount(
-    c.get("db"),
-    input.email,
-    { operator: input.operator, reason: input.reason },
-    requestMeta(c),
-  );
+  const chunks = await exportAccount(c.get("db"), input.email, operatorNote(input), requestMeta(c));
   if (!chunks) return c.json({ error: "not_found" }, 404);
   return new Response(await openExportStream(chunks), {
     headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
@@ -119,13 +119,10 @@ opsRoutes.post("/accounts/export", async (c) => {
 opsRoutes.post("/accounts/correct-email", async (c) => {
   const input = await readJson(c, z.object({ old_email: address, new_email: address, ...note }));
   if (input instanceof Response) return input;
-  const result = await correctEmail(
-    c.get("db"),
-    input.old_email,
-    input.new_email,
-    { operator: input.operator, reason: input.reason },
-    { ...requestMeta(c), baseUrl: appBaseUrl(c) },
-  );
+  const result = await correctEmail(c.get("db"), input.old_email, input.new_email, operatorNote(input), {
+    ...requestMeta(c),
+    baseUrl: appBaseUrl(c),
+  });
   if (!result.ok) {
     const status = result.reason === "not_found" ? 404 : result.reason === "email_taken" ? 409 : 400;
     return c.json({ error: result.reason }, status);
@@ -142,12 +139,7 @@ opsRoutes.post("/accounts/correct-email", async (c) => {
 opsRoutes.post("/accounts/erase-contact-messages", async (c) => {
   const input = await readJson(c, z.object({ email: address, ...note }));
   if (input instanceof Response) return input;
-  const result = await eraseContactMessages(
-    c.get("db"),
-    input.email,
-    { operator: input.operator, reason: input.reason },
-    requestMeta(c),
-  );
+  const result = await eraseContactMessages(c.get("db"), input.email, operatorNote(input), requestMeta(c));
   return c.json({ erased: true, messages: result.messages, mail: result.mail });
 });
 
@@ -166,7 +158,7 @@ opsRoutes.post("/accounts/email-preferences", async (c) => {
     c.get("db"),
     input.email,
     { digest: input.digest, news: input.news },
-    { operator: input.operator, reason: input.reason },
+    operatorNote(input),
     requestMeta(c),
   );
   if (!result.ok) return c.json({ error: "not_found" }, 404);

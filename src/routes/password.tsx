@@ -9,25 +9,15 @@ import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { email, formValue, parseForm } from "../lib/validation";
 import { rememberDevice } from "../middleware/session";
+import { expiredLinkPage } from "./expired-link";
 import { requestPasswordReset, resetPassword } from "../services/account/passwords";
-import {
-  ForgotPasswordPage,
-  InvalidLinkPage,
-  MessagePage,
-  ResetPasswordPage,
-} from "../../views/pages/account/AccountPages";
+import { ForgotPasswordPage, MessagePage, ResetPasswordPage } from "../../views/pages/account/AccountPages";
 
 /** Mounted at /password. */
 export const passwordRoutes = new Hono<AppEnv>();
 
-function expiredLink(c: Context<AppEnv>) {
-  return render(
-    c,
-    "Link expired",
-    <InvalidLinkPage what="password reset" retryHref="/password/forgot" retryLabel="Ask for a new link" />,
-    404,
-  );
-}
+const expiredLink = (c: Context<AppEnv>) =>
+  expiredLinkPage(c, "password reset", { href: "/password/forgot", label: "Ask for a new link" });
 
 passwordRoutes.get("/forgot", (c) => render(c, "Reset your password", <ForgotPasswordPage errors={{}} />));
 

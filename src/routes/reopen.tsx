@@ -10,7 +10,7 @@ import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { closureDate } from "../mail/closure-messages";
 import { findReopenable, reopenWorkspace } from "../services/privacy/reopen";
-import { InvalidLinkPage } from "../../views/pages/account/AccountPages";
+import { expiredLinkPage } from "./expired-link";
 import { ReopenedPage, ReopenPage } from "../../views/pages/closure/ClosurePages";
 
 /** Mounted at /reopen. */
@@ -22,12 +22,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TOKEN = /^[a-z2-7]{20,64}$/;
 
 const invalidLink = (c: Context<AppEnv>) =>
-  render(
-    c,
-    "Link expired",
-    <InvalidLinkPage what="reopen" retryHref="/contact" retryLabel="Write to us if you need help" />,
-    404,
-  );
+  expiredLinkPage(c, "reopen", { href: "/contact", label: "Write to us if you need help" });
 
 reopenRoutes.get("/:tenantId/:token", async (c) => {
   const { tenantId, token } = c.req.param();

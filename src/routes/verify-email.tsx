@@ -12,19 +12,14 @@ import { requestMeta } from "../lib/request";
 import { stripeFromEnv } from "../lib/stripe";
 import { confirmAddress, resendVerification } from "../services/account/email-address";
 import { syncStripeCustomers } from "../services/billing/customers";
-import { ConfirmEmailPage, InvalidLinkPage, MessagePage } from "../../views/pages/account/AccountPages";
+import { ConfirmEmailPage, MessagePage } from "../../views/pages/account/AccountPages";
+import { expiredLinkPage } from "./expired-link";
 
 /** Mounted at /verify-email. */
 export const verifyEmailRoutes = new Hono<AppEnv>();
 
-function expiredLink(c: Context<AppEnv>) {
-  return render(
-    c,
-    "Link expired",
-    <InvalidLinkPage what="confirmation" retryHref="/app" retryLabel="Go to your dashboard to get a new link" />,
-    404,
-  );
-}
+const expiredLink = (c: Context<AppEnv>) =>
+  expiredLinkPage(c, "confirmation", { href: "/app", label: "Go to your dashboard to get a new link" });
 
 // Email links open a page with a button; only the POST changes anything (no GET changes state, and
 // mail scanners that follow links confirm nothing).

@@ -1,25 +1,14 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { createDb } from "../../src/db/client";
 import { httpSender } from "../../src/mail/senders";
 import { deliverDue, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../src/services/mail/outbox";
+import { runCron } from "../helpers/cron";
 import { countRows } from "../helpers/db";
 import { send, signUp, uniqueEmail, statusOf } from "../helpers/http";
 import { deliveredTo, lastMail, mailTo } from "../helpers/mail";
 
 const OPS_TOKEN = "ops-token-for-tests-0123456789abcdef0123";
-
-async function runCron(at: number, bindings: Partial<Cloudflare.Env> = {}) {
-  const ctx = createExecutionContext();
-  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(
-    createScheduledController({ scheduledTime: at, cron: "* * * * *" }),
-    { ...env, ...bindings },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-}
 
 describe("email delivery", () => {
   it("queues the verification email in the sign-up batch and delivers it through the provider", async () => {

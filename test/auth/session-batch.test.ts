@@ -31,15 +31,21 @@ async function ownerWithHint(company: string) {
   return { ...owner, cookie: cookieHeader(first, owner.cookie) };
 }
 
+/** The page answers 200 with every one of `shown`, its session check and reads in one round trip. */
+async function expectPageInOneRoundTrip(path: string, cookie: string, shown: string[]) {
+  const counting = countingDb();
+  const res = await send(path, { cookie, env: { DB: counting.binding } });
+  expect(res.status, path).toBe(200);
+  const html = await res.text();
+  for (const part of shown) expect(html, path).toContain(part);
+  expect(counting.roundTrips.count, path).toBe(1);
+}
+
 describe("the contacts list with the workspace cookie", () => {
   it("reads the session and the page in one round trip", async () => {
     const a = await ownerWithHint("Batch Co");
     await addContact(a.tenantId, "Ada");
-    const counting = countingDb();
-    const res = await send("/app/contacts", { cookie: a.cookie, env: { DB: counting.binding } });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain("Ada Person");
-    expect(counting.roundTrips.count).toBe(1);
+    await expectPageInOneRoundTrip("/app/contacts", a.cookie, ["Ada Person"]);
     // Without the cookie: the session check, then the page.
     const plain = countingDb();
     const again = await send("/app/contacts", {
@@ -158,13 +164,8 @@ describe("a contact's page with the workspace cookie", () => {
       }),
     ).toBeLessThan(400);
 
-    const counting = countingDb();
-    const res = await send(`/app/contacts/${id}`, { cookie: a.cookie, env: { DB: counting.binding } });
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    for (const shown of ["Grace Person", "Speaker", "Tier", "Gold", "Met at the conference", a.email])
-      expect(html).toContain(shown);
-    expect(counting.roundTrips.count).toBe(1);
+    const shown = ["Grace Person", "Speaker", "Tier", "Gold", "Met at the conference", a.email];
+    await expectPageInOneRoundTrip(`/app/contacts/${id}`, a.cookie, shown);
     // The same page without the cookie: the session check, then the page.
     const plain = countingDb();
     const again = await send(`/app/contacts/${id}`, {
@@ -229,12 +230,8 @@ describe("a company's page with the workspace cookie", () => {
         form: { body: "Signed the order" },
       }),
     ).toBeLessThan(400);
-    const counting = countingDb();
-    const res = await send(`/app/companies/${id}`, { cookie: a.cookie, env: { DB: counting.binding } });
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    for (const shown of ["Analytical Engines", "Charles Person", "Signed the order"]) expect(html).toContain(shown);
-    expect(counting.roundTrips.count).toBe(1);
+    const shown = ["Analytical Engines", "Charles Person", "Signed the order"];
+    await expectPageInOneRoundTrip(`/app/companies/${id}`, a.cookie, shown);
   });
 
   it("another workspace's company is a 404 with a cookie naming that workspace, and no session is the login redirect", async () => {
@@ -258,21 +255,11 @@ describe("the deal board and list with the workspace cookie", () => {
     const me = await userIdOf(a.email);
     await insertDeal(a.tenantId, { name: "Mine to win", ownerId: me });
     await insertDeal(a.tenantId, { name: "Theirs to win", ownerId: await userIdOf(member.email) });
-    const counting = countingDb();
-    const res = await send("/app/deals", { cookie: a.cookie, env: { DB: counting.binding } });
-    expect(res.status).toBe(200);
-    const board = await res.text();
-    expect(board).toContain("Mine to win");
-    expect(board).toContain("Theirs to win");
-    expect(counting.roundTrips.count).toBe(1);
+    await expectPageInOneRoundTrip("/app/deals", a.cookie, ["Mine to win", "Theirs to win"]);
     const mine = await textOf("/app/deals?owner=me", { cookie: a.cookie });
     expect(mine).toContain("Mine to win");
     expect(mine).not.toContain("Theirs to win");
-    const list = countingDb();
-    const listed = await send("/app/deals/list", { cookie: a.cookie, env: { DB: list.binding } });
-    expect(listed.status).toBe(200);
-    expect(await listed.text()).toContain("Theirs to win");
-    expect(list.roundTrips.count).toBe(1);
+    await expectPageInOneRoundTrip("/app/deals/list", a.cookie, ["Theirs to win"]);
     const myList = await textOf("/app/deals/list?mine=1", { cookie: a.cookie });
     expect(myList).toContain("Mine to win");
     expect(myList).not.toContain("Theirs to win");

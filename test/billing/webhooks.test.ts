@@ -26,6 +26,14 @@ import {
 
 const now = () => Math.floor(Date.now() / 1000);
 
+/** An invoice of the tenant's subscription, as Stripe sends it in invoice events. */
+const invoiceOf = (id: string, t: { customer: string; sub: string }) => ({
+  id,
+  object: "invoice",
+  customer: t.customer,
+  parent: { subscription_details: { subscription: t.sub } },
+});
+
 /** A tenant with its Stripe customer (made through the real checkout) and a live subscription at Stripe. */
 async function subscribedTenant(status: "trialing" | "active" = "active") {
   const owner = await newTenant("Webhook Co");
@@ -238,18 +246,7 @@ describe("subscription state", () => {
 
     // Older, arriving after it, and (as a handler that fetched before the change would) seeing the old state.
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "past_due" });
-    const late = await deliverEvent(
-      stripeEvent(
-        "invoice.payment_failed",
-        {
-          id: "in_old",
-          object: "invoice",
-          customer: t.customer,
-          parent: { subscription_details: { subscription: t.sub } },
-        },
-        { created: base },
-      ),
-    );
+    const late = await deliverEvent(stripeEvent("invoice.payment_failed", invoiceOf("in_old", t), { created: base }));
     expect(late.status).toBe(200);
     const row = await billingRow(t.tenantId);
     expect(row).toMatchObject({ state: "active", cancel_at_period_end: 1, synced_event_created: base + 10 });
@@ -329,35 +326,13 @@ describe("subscription state", () => {
     expect(mail[0]!.text_body).toContain(new Date(trialEnd * 1000).toISOString().slice(0, 10));
 
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "past_due" });
-    await deliverEvent(
-      stripeEvent(
-        "invoice.payment_failed",
-        {
-          id: "in_2",
-          object: "invoice",
-          customer: t.customer,
-          parent: { subscription_details: { subscription: t.sub } },
-        },
-        { created: now() + 41 },
-      ),
-    );
+    await deliverEvent(stripeEvent("invoice.payment_failed", invoiceOf("in_2", t), { created: now() + 41 }));
     const dashboard = await textOf("/app", { cookie: t.cookie });
     expect(dashboard).toContain("did not go through");
     expect(dashboard).toContain('href="/app/settings/billing"');
 
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "active" });
-    await deliverEvent(
-      stripeEvent(
-        "invoice.paid",
-        {
-          id: "in_3",
-          object: "invoice",
-          customer: t.customer,
-          parent: { subscription_details: { subscription: t.sub } },
-        },
-        { created: now() + 42 },
-      ),
-    );
+    await deliverEvent(stripeEvent("invoice.paid", invoiceOf("in_3", t), { created: now() + 42 }));
     expect((await billingRow(t.tenantId))?.state).toBe("active");
     expect(await textOf("/app", { cookie: t.cookie })).not.toContain("did not go through");
   });

@@ -3,23 +3,14 @@
  * of the schema (read from sqlite_master, so a table added later is walked too) looking for any
  * trace of a tenant or of people.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
-import worker from "../../src/index";
+import { runCron } from "../helpers/cron";
 
 export const DAY = 86_400_000;
 
-/** Runs the Worker's scheduled handler (mail sweep + retention job) as the cron does, at `at`. */
-export async function runCron(at: number, bindings: Partial<Cloudflare.Env> = {}): Promise<void> {
-  const ctx = createExecutionContext();
-  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(
-    createScheduledController({ scheduledTime: at, cron: "* * * * *" }),
-    { ...env, ...bindings },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-}
+// The cron (mail sweep + retention job) with a chosen clock.
+export { runCron };
 
 /** Whether the tenant row still exists. */
 export async function tenantExists(tenantId: string): Promise<boolean> {

@@ -27,12 +27,12 @@ export async function sendPairs(
   });
 }
 
-/** A contact row, as the contacts feature would write it (setup only). */
+/** A contact row, as the contacts feature would write it (setup only); a company id null names one not on file. */
 export async function insertContact(
   tenantId: string,
   first: string,
   last: string,
-  company?: { id: number; name: string },
+  company?: { id: number | null; name: string },
 ): Promise<number> {
   const now = Date.now();
   const row = await env.DB.prepare(
@@ -131,15 +131,8 @@ export async function auditOf(tenantId: string, action: string) {
   ).results;
 }
 
-/** Creates a tag and a custom field with SQL (setup), returning their ids. */
-export async function insertTag(tenantId: string, name: string, color = "blue"): Promise<number> {
-  const row = await env.DB.prepare(
-    "INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-  )
-    .bind(tenantId, name, name.toLowerCase(), color, Date.now())
-    .first<{ id: number }>();
-  return row!.id;
-}
+// Tags and custom fields are created with SQL (setup), returning their ids.
+export { insertTag } from "../helpers/records";
 
 export async function insertField(
   tenantId: string,

@@ -1,6 +1,8 @@
 /** Shared pieces of the contacts tests: real requests, plus direct reads of the test D1. */
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { ContactListQuery } from "../../src/services/contacts/list";
+import { queryRows } from "../helpers/db";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 
@@ -41,11 +43,7 @@ export function fieldError(html: string, id: string): string | null {
 
 /** Every row the tenant has in the contact tables, for "nothing was written" checks. */
 export async function tenantState(tenantId: string) {
-  const q = (sql: string) =>
-    env.DB.prepare(sql)
-      .bind(tenantId)
-      .all()
-      .then((r) => r.results);
+  const q = (sql: string) => queryRows(sql, tenantId);
   return {
     contacts: await q("SELECT * FROM contacts WHERE tenant_id = ? ORDER BY id"),
     emails: await q("SELECT * FROM contact_emails WHERE tenant_id = ? ORDER BY contact_id, position"),
@@ -73,15 +71,8 @@ export async function expectCountersExact(tenantId: string) {
   expect(row!.counted_notes, "notes counter").toBe(row!.notes);
 }
 
-/** A tag of the tenant, written directly (tag admin pages are not this area's). */
-export async function insertTag(tenantId: string, name: string, color = "blue"): Promise<number> {
-  const row = await env.DB.prepare(
-    "INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-  )
-    .bind(tenantId, name, name.toLowerCase(), color, Date.now())
-    .first<{ id: number }>();
-  return row!.id;
-}
+// A tag of the tenant, written directly (tag admin pages are not this area's).
+export { insertTag } from "../helpers/records";
 
 /** A company of the tenant, written directly. */
 export async function insertCompany(tenantId: string, name: string): Promise<number> {
@@ -144,3 +135,18 @@ export function pagerHref(html: string, rel: "next" | "prev"): string | null {
 }
 
 export { newTenant };
+
+/** The contacts list's query with nothing filtered, first page by name, with `over` changed. */
+export function contactListQuery(over: Partial<ContactListQuery> = {}): ContactListQuery {
+  return {
+    sort: "name",
+    dir: "asc",
+    match: null,
+    tagId: null,
+    companyId: null,
+    ownerId: null,
+    custom: [],
+    cursor: null,
+    ...over,
+  };
+}

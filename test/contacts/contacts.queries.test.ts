@@ -13,6 +13,7 @@ import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import {
+  contactListQuery,
   createContact,
   insertCompany,
   insertContacts,
@@ -39,12 +40,11 @@ async function filledTenant(n: number) {
   const company = await insertCompany(t.tenantId, "Everyone Inc");
   const field = await insertCustomField(t.tenantId, "Tier", "text");
   await env.DB.batch([
-    env.DB.prepare(
-      "INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ?",
-    ).bind(tag, t.tenantId),
-    env.DB.prepare(
-      "INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ?",
-    ).bind(second, t.tenantId),
+    ...[tag, second].map((tagId) =>
+      env.DB.prepare(
+        "INSERT INTO contact_tags (tenant_id, contact_id, tag_id) SELECT tenant_id, id, ? FROM contacts WHERE tenant_id = ?",
+      ).bind(tagId, t.tenantId),
+    ),
     env.DB.prepare(
       "UPDATE contacts SET company_id = ?1, company_name = 'Everyone Inc', company_sort = 'everyone inc', owner_id = (SELECT user_id FROM memberships WHERE tenant_id = ?2) WHERE tenant_id = ?2",
     ).bind(company, t.tenantId),
@@ -136,17 +136,7 @@ describe("query plans", () => {
     );
   }
 
-  const base = (over: Partial<ContactListQuery> = {}): ContactListQuery => ({
-    sort: "name",
-    dir: "asc",
-    match: null,
-    tagId: null,
-    companyId: null,
-    ownerId: null,
-    custom: [],
-    cursor: null,
-    ...over,
-  });
+  const base = contactListQuery;
 
   it("every sort, both ways, first page and later pages, uses its own index", async () => {
     const t = await filledTenant(120);

@@ -10,9 +10,10 @@ import { sessionRowQuery } from "../../src/auth/session";
 import { createDb } from "../../src/db/client";
 import { scoped } from "../../src/db/scoped";
 import { companyPageStatements } from "../../src/services/companies/page";
-import { contactsListStatements, type ContactListQuery } from "../../src/services/contacts/list";
+import { contactsListStatements } from "../../src/services/contacts/list";
 import { contactPageStatements } from "../../src/services/contacts/page";
 import { ftsQuery, searchTerms } from "../../src/services/records/search";
+import { contactListQuery } from "../contacts/contact-helpers";
 
 type Buildable = { toSQL(): { sql: string; params: unknown[] } };
 
@@ -28,16 +29,7 @@ const duplicates = (names: string[]) => names.filter((n, i) => names.indexOf(n) 
 
 describe("statements read in one batch", () => {
   const db = createDb(env.DB);
-  const base: ContactListQuery = {
-    sort: "name",
-    dir: "asc",
-    match: null,
-    tagId: null,
-    companyId: null,
-    ownerId: null,
-    custom: [],
-    cursor: null,
-  };
+  const base = contactListQuery();
   const cases: [string, Buildable[]][] = [
     ["the session check", [sessionRowQuery(db, "some-session")]],
     ["the contacts list", [...contactsListStatements(scoped(db, "t"), base, null)]],

@@ -2,6 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newTenant } from "../helpers/tenants";
+import { insertContact } from "../companies/helpers";
 
 async function search(tenantId: string, query: string): Promise<number[]> {
   const rows = await env.DB.prepare("SELECT rowid AS id FROM contacts_fts WHERE contacts_fts MATCH ? ORDER BY rowid")
@@ -10,35 +11,10 @@ async function search(tenantId: string, query: string): Promise<number[]> {
   return rows.results.map((r) => r.id);
 }
 
-async function insertContact(
-  tenantId: string,
-  first: string,
-  last: string,
-  company: string | null = null,
-): Promise<number> {
-  const now = Date.now();
-  const row = await env.DB.prepare(
-    "INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, company_name, company_sort, created_at, updated_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-  )
-    .bind(
-      tenantId,
-      first,
-      last,
-      `${last} ${first}`.toLowerCase(),
-      company,
-      (company ?? "").toLowerCase(),
-      now,
-      now,
-      now,
-    )
-    .first<{ id: number }>();
-  return row!.id;
-}
-
 describe("contacts search index", () => {
   it("indexes names, emails, phones, company and notes, with prefixes and without accents", async () => {
     const { tenantId } = await newTenant("Index Co");
-    const id = await insertContact(tenantId, "Zoë", "Lovelace", "Analytical Engines Ltd");
+    const id = await insertContact(tenantId, "Zoë", "Lovelace", { id: null, name: "Analytical Engines Ltd" });
     await env.DB.batch([
       env.DB.prepare(
         "INSERT INTO contact_emails (tenant_id, contact_id, position, email) VALUES (?, ?, 0, 'ada@engines.example')",

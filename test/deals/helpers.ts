@@ -2,6 +2,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { post, type Form } from "../contacts/contact-helpers";
+import { queryRows } from "../helpers/db";
 
 export { fieldError, post } from "../contacts/contact-helpers";
 export type { Form };
@@ -56,11 +57,7 @@ export async function dealRow(id: number) {
 
 /** Every row the workspace has in the deal tables, for "nothing was written" checks. */
 export async function dealState(tenantId: string) {
-  const q = (sql: string) =>
-    env.DB.prepare(sql)
-      .bind(tenantId)
-      .all()
-      .then((r) => r.results);
+  const q = (sql: string) => queryRows(sql, tenantId);
   return {
     deals: await q("SELECT * FROM deals WHERE tenant_id = ? ORDER BY id"),
     contacts: await q("SELECT * FROM deal_contacts WHERE tenant_id = ? ORDER BY deal_id, contact_id"),
@@ -73,20 +70,24 @@ export async function dealState(tenantId: string) {
   };
 }
 
-/** The maintained totals and a recount of the open deals must agree, stage by stage and currency by currency. */
-export async function expectTotalsExact(tenantId: string) {
-  const kept = await env.DB.prepare(
+/** deal_stage_totals as kept (rows not at zero) and as the open deals say they should be, per stage and currency. */
+export async function stageTotals(tenantId: string) {
+  const kept = await queryRows(
     "SELECT stage_id, currency, deals, amount_minor FROM deal_stage_totals WHERE tenant_id = ? AND deals != 0 ORDER BY stage_id, currency",
-  )
-    .bind(tenantId)
-    .all();
-  const counted = await env.DB.prepare(
+    tenantId,
+  );
+  const counted = await queryRows(
     `SELECT stage_id, currency, count(*) AS deals, sum(amount_minor) AS amount_minor FROM deals
      WHERE tenant_id = ? AND status = 'open' GROUP BY stage_id, currency ORDER BY stage_id, currency`,
-  )
-    .bind(tenantId)
-    .all();
-  expect(kept.results).toEqual(counted.results);
+    tenantId,
+  );
+  return { kept, counted };
+}
+
+/** The maintained totals and a recount of the open deals must agree, stage by stage and currency by currency. */
+export async function expectTotalsExact(tenantId: string) {
+  const { kept, counted } = await stageTotals(tenantId);
+  expect(kept).toEqual(counted);
   const zeroRows = await env.DB.prepare(
     "SELECT count(*) AS n FROM deal_stage_totals WHERE tenant_id = ? AND deals = 0 AND amount_minor != 0",
   )

@@ -1,6 +1,7 @@
 /** Settings → Pipelines through real requests: pipelines, stages and lost reasons, roles and isolation. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { queryRows } from "../helpers/db";
 import { send } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { expectTotalsExact, fieldError, insertDeals, page, post, rowsOf, stagesOf } from "./list-helpers";
@@ -8,19 +9,19 @@ import { expectTotalsExact, fieldError, insertDeals, page, post, rowsOf, stagesO
 const BASE = "/app/settings/pipelines";
 
 async function pipelinesOf(tenantId: string) {
-  return (
-    await env.DB.prepare("SELECT id, name, position FROM pipelines WHERE tenant_id = ? ORDER BY position, id")
-      .bind(tenantId)
-      .all<{ id: number; name: string; position: number }>()
-  ).results;
+  return queryRows<{ id: number; name: string; position: number }>(
+    "SELECT id, name, position FROM pipelines WHERE tenant_id = ? ORDER BY position, id",
+    tenantId,
+  );
 }
 
 async function auditActions(tenantId: string) {
   return (
-    await env.DB.prepare("SELECT action FROM audit_log WHERE tenant_id = ? AND action NOT LIKE 'auth.%' ORDER BY id")
-      .bind(tenantId)
-      .all<{ action: string }>()
-  ).results.map((r) => r.action);
+    await queryRows<{ action: string }>(
+      "SELECT action FROM audit_log WHERE tenant_id = ? AND action NOT LIKE 'auth.%' ORDER BY id",
+      tenantId,
+    )
+  ).map((r) => r.action);
 }
 
 describe("pipelines", () => {

@@ -3,35 +3,22 @@
 import assert from "node:assert/strict";
 import {
   PASSWORD,
-  WAIT_MS,
   assertNoProblems,
+  confirmEmailFromMail,
+  linkFromMail,
   logInThroughForm,
   openPage,
-  signUpThroughPages,
+  openSignedUpPage,
   uniqueEmail,
   waitForPath,
 } from "./helpers.mjs";
 
-/** The first link to `prefix` in the newest email to `to`, as the recipient would click it. */
-async function linkFromMail(page, baseUrl, to, prefix) {
-  await page.goto(`${baseUrl}/dev/mail`, { waitUntil: "domcontentloaded" });
-  const item = page.locator("article.mail-item", { has: page.locator(".mail-to", { hasText: to }) }).first();
-  const text = await item.locator("pre.mail").innerText({ timeout: WAIT_MS });
-  const url = text.match(new RegExp(`https?://\\S+${prefix}\\S+`))?.[0];
-  assert.ok(url, `no ${prefix} link in the mail to ${to}`);
-  return url;
-}
-
 export default {
   async "signs up, sees the banner, confirms the email from the link, and the banner goes"({ baseUrl, browser }) {
-    const { context, page, problems } = await openPage(browser);
-    const { email } = await signUpThroughPages(page, baseUrl, { company: "Verify Me Ltd" });
+    const { context, page, problems, email } = await openSignedUpPage(browser, baseUrl, { company: "Verify Me Ltd" });
     await page.getByText("Please confirm your email address").waitFor();
 
-    const link = await linkFromMail(page, baseUrl, email, "/verify-email/");
-    await page.goto(link);
-    await page.getByRole("button", { name: "Confirm my email address" }).click();
-    await page.getByRole("heading", { name: "Email address confirmed" }).waitFor();
+    await confirmEmailFromMail(page, baseUrl, email);
 
     await page.getByRole("link", { name: "Continue to CustomerTrackr" }).click();
     await waitForPath(page, "/app");
@@ -46,8 +33,8 @@ export default {
   },
 
   async "resets a forgotten password from the emailed link and logs in with the new one"({ baseUrl, browser }) {
-    const first = await openPage(browser);
-    const { email } = await signUpThroughPages(first.page, baseUrl, { company: "Forgetful Ltd" });
+    const first = await openSignedUpPage(browser, baseUrl, { company: "Forgetful Ltd" });
+    const { email } = first;
     await first.context.close();
 
     const { context, page, problems } = await openPage(browser);

@@ -8,7 +8,7 @@ import {
   assertNoProblems,
   logInThroughForm,
   openPage,
-  signUpThroughPages,
+  openSignedUpPage,
   uniqueEmail,
   waitForPath,
 } from "./helpers.mjs";
@@ -23,11 +23,18 @@ async function expectHeading(page, text) {
   await page.getByRole("heading", { level: 1, name: text, exact: true }).waitFor({ timeout: WAIT_MS });
 }
 
+/** A new page whose user has signed up and logged out again; ends on /login. */
+async function signUpThenLogOut(browser, baseUrl) {
+  const signedUp = await openSignedUpPage(browser, baseUrl);
+  await signedUp.page.getByRole("button", { name: "Log out" }).click();
+  await waitForPath(signedUp.page, "/login", "?logged_out=1");
+  return signedUp;
+}
+
 export default {
   async "signs up, sees its company, logs out, and logs back in"({ baseUrl, browser }) {
-    const { context, page, problems } = await openPage(browser);
     const company = `Brightside Bakery ${Date.now().toString(36)}`;
-    const { email, password } = await signUpThroughPages(page, baseUrl, { company });
+    const { context, page, problems, email, password } = await openSignedUpPage(browser, baseUrl, { company });
     await expectHeading(page, company);
 
     const cookie = await sessionCookie(context, baseUrl);
@@ -62,10 +69,7 @@ export default {
   },
 
   async "a wrong password shows the error and stays on /login"({ baseUrl, browser }) {
-    const { context, page, problems } = await openPage(browser);
-    const { email } = await signUpThroughPages(page, baseUrl);
-    await page.getByRole("button", { name: "Log out" }).click();
-    await waitForPath(page, "/login", "?logged_out=1");
+    const { context, page, problems, email } = await signUpThenLogOut(browser, baseUrl);
 
     await logInThroughForm(page, email, `${PASSWORD} but wrong`);
     await page.getByRole("alert").filter({ hasText: "That email and password do not match an account." }).waitFor();
@@ -82,10 +86,7 @@ export default {
   },
 
   async "logging in with a next= that a browser would read as another site lands on /app"({ baseUrl, browser }) {
-    const { page, problems } = await openPage(browser);
-    const { email, password } = await signUpThroughPages(page, baseUrl);
-    await page.getByRole("button", { name: "Log out" }).click();
-    await waitForPath(page, "/login", "?logged_out=1");
+    const { page, problems, email, password } = await signUpThenLogOut(browser, baseUrl);
     // "/\t/evil.example/phish": Chromium drops the tab from a Location and reads "//evil.example/phish".
     await page.goto(`${baseUrl}/login?next=%2F%09%2Fevil.example%2Fphish`);
     await logInThroughForm(page, email, password);
@@ -95,8 +96,7 @@ export default {
   },
 
   async "pressing Tab from the top reaches the skip link first"({ baseUrl, browser }) {
-    const { page, problems } = await openPage(browser);
-    await signUpThroughPages(page, baseUrl, { email: uniqueEmail("tab") });
+    const { page, problems } = await openSignedUpPage(browser, baseUrl, { email: uniqueEmail("tab") });
     const signedOut = await browser.newContext();
     const anonymous = await signedOut.newPage();
     const cases = [
@@ -120,9 +120,8 @@ export default {
   },
 
   async "the dashboard in the light and the dark theme (screenshots)"({ baseUrl, browser, artifactsDir }) {
-    const { page, problems } = await openPage(browser);
     const company = "Theme Check Ltd";
-    await signUpThroughPages(page, baseUrl, { company });
+    const { page, problems } = await openSignedUpPage(browser, baseUrl, { company });
     const themes = page.getByRole("group", { name: "Theme" });
     for (const [label, value] of [
       ["Light", "light"],

@@ -3,15 +3,16 @@
 // a note with a URL and some HTML (shown as text, the URL a safe link), edits it inline and deletes
 // it; the dashboard then lists the company as recently viewed. No CSP or script errors on the way.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openSignedUpPage, waitForPath } from "./helpers.mjs";
 
 export default {
   async "an admin sets up a tag and a field, creates a company, and adds, edits and deletes a note"({
     baseUrl,
     browser,
   }) {
-    const { page, problems } = await openPage(browser);
-    await signUpThroughPages(page, baseUrl, { company: `Rocket Supplies ${Date.now().toString(36)}` });
+    const { page, problems } = await openSignedUpPage(browser, baseUrl, {
+      company: `Rocket Supplies ${Date.now().toString(36)}`,
+    });
 
     // Settings: a tag and a custom field for companies.
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();

@@ -1,4 +1,5 @@
 // Shared pieces for the browser tests (scripts/e2e.mjs runs the *.e2e.mjs files beside this one).
+import assert from "node:assert/strict";
 
 /** How long one wait in a browser test may take before it fails. */
 export const WAIT_MS = 10_000;
@@ -80,4 +81,29 @@ export async function logInThroughForm(page, email, password) {
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** A new page (see openPage) whose user has just signed up (see signUpThroughPages); ends on /app. */
+export async function openSignedUpPage(browser, baseUrl, account = {}) {
+  const opened = await openPage(browser);
+  const signedUp = await signUpThroughPages(opened.page, baseUrl, account);
+  return { ...opened, ...signedUp };
+}
+
+/** The first link to `prefix` in the newest email to `to`, as the recipient would click it. */
+export async function linkFromMail(page, baseUrl, to, prefix) {
+  // Only the text is needed, so do not wait for every subresource.
+  await page.goto(`${baseUrl}/dev/mail`, { waitUntil: "domcontentloaded" });
+  const item = page.locator("article.mail-item", { has: page.locator(".mail-to", { hasText: to }) }).first();
+  const text = await item.locator("pre.mail").innerText({ timeout: WAIT_MS });
+  const url = text.match(new RegExp(`https?://\\S+${prefix}\\S+`))?.[0];
+  assert.ok(url, `no ${prefix} link in the mail to ${to}`);
+  return url;
+}
+
+/** Opens the verification link emailed to `email` and confirms the address. */
+export async function confirmEmailFromMail(page, baseUrl, email) {
+  await page.goto(await linkFromMail(page, baseUrl, email, "/verify-email/"));
+  await page.getByRole("button", { name: "Confirm my email address" }).click();
+  await page.getByRole("heading", { name: "Email address confirmed" }).waitFor();
 }

@@ -6,23 +6,22 @@
 import assert from "node:assert/strict";
 import {
   PASSWORD,
-  WAIT_MS,
   assertNoProblems,
+  confirmEmailFromMail,
+  linkFromMail,
   openPage,
-  signUpThroughPages,
+  openSignedUpPage,
   uniqueEmail,
   waitForPath,
 } from "./helpers.mjs";
 
-/** The first link to `prefix` in the newest email to `to`, as the recipient would click it. */
-async function linkFromMail(page, baseUrl, to, prefix) {
-  // Only the text is needed, so do not wait for every subresource.
-  await page.goto(`${baseUrl}/dev/mail`, { waitUntil: "domcontentloaded" });
-  const item = page.locator("article.mail-item", { has: page.locator(".mail-to", { hasText: to }) }).first();
-  const text = await item.locator("pre.mail").innerText({ timeout: WAIT_MS });
-  const url = text.match(new RegExp(`https?://\\S+${prefix}\\S+`))?.[0];
-  assert.ok(url, `no ${prefix} link in the mail to ${to}`);
-  return url;
+/** Creates the invited account on the open invitation page; ends on /app. */
+async function joinThroughInvitation(page) {
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("I am 18 or older.").check();
+  await page.getByLabel(/I accept the Terms of Service/).check();
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await waitForPath(page, "/app");
 }
 
 /** The row of the members table for an address. */
@@ -39,11 +38,8 @@ export default {
     const colleague = uniqueEmail("colleague");
 
     // The owner signs up and confirms their address: only verified owners may invite.
-    const owner = await openPage(browser);
-    const { email: ownerEmail } = await signUpThroughPages(owner.page, baseUrl, { company });
-    await owner.page.goto(await linkFromMail(owner.page, baseUrl, ownerEmail, "/verify-email/"));
-    await owner.page.getByRole("button", { name: "Confirm my email address" }).click();
-    await owner.page.getByRole("heading", { name: "Email address confirmed" }).waitFor();
+    const owner = await openSignedUpPage(browser, baseUrl, { company });
+    await confirmEmailFromMail(owner.page, baseUrl, owner.email);
 
     await owner.page.goto(`${baseUrl}/app`);
     await owner.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Team" }).click();
@@ -64,11 +60,7 @@ export default {
     await guest.page.goto(link);
     await guest.page.getByRole("heading", { level: 1, name: `Join ${company}` }).waitFor();
     await guest.page.getByText(colleague).first().waitFor();
-    await guest.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await guest.page.getByLabel("I am 18 or older.").check();
-    await guest.page.getByLabel(/I accept the Terms of Service/).check();
-    await guest.page.getByRole("button", { name: "Create account and join" }).click();
-    await waitForPath(guest.page, "/app");
+    await joinThroughInvitation(guest.page);
     await guest.page.getByRole("heading", { level: 1, name: company }).waitFor();
     await guest.page
       .getByRole("definition")
@@ -114,11 +106,8 @@ export default {
   },
 
   async "a used invitation link says it is no longer valid"({ baseUrl, browser }) {
-    const owner = await openPage(browser);
-    const { email: ownerEmail } = await signUpThroughPages(owner.page, baseUrl, { company: "Once Only Ltd" });
-    await owner.page.goto(await linkFromMail(owner.page, baseUrl, ownerEmail, "/verify-email/"));
-    await owner.page.getByRole("button", { name: "Confirm my email address" }).click();
-    await owner.page.getByRole("heading", { name: "Email address confirmed" }).waitFor();
+    const owner = await openSignedUpPage(browser, baseUrl, { company: "Once Only Ltd" });
+    await confirmEmailFromMail(owner.page, baseUrl, owner.email);
     const colleague = uniqueEmail("once");
     await owner.page.goto(`${baseUrl}/app/settings/team`);
     await owner.page.getByLabel("Email address").fill(colleague);
@@ -128,11 +117,7 @@ export default {
     const guest = await openPage(browser);
     const link = await linkFromMail(guest.page, baseUrl, colleague, "/invite/");
     await guest.page.goto(link);
-    await guest.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await guest.page.getByLabel("I am 18 or older.").check();
-    await guest.page.getByLabel(/I accept the Terms of Service/).check();
-    await guest.page.getByRole("button", { name: "Create account and join" }).click();
-    await waitForPath(guest.page, "/app");
+    await joinThroughInvitation(guest.page);
 
     const again = await guest.page.goto(link);
     assert.equal(again?.status(), 404);

@@ -8,19 +8,9 @@ import { app } from "../../src/app";
 import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { auditOf } from "../companies/helpers";
-import { download, seededTenant } from "./helpers";
+import { CONTACT_AND_COMPANY_EXPORTS, download, seededTenant } from "./helpers";
 
-const EXPORTS = [
-  "contacts.csv",
-  "contacts.json",
-  "contacts.vcf",
-  "companies.csv",
-  "companies.json",
-  "notes.csv",
-  "notes.json",
-  "deals.csv",
-  "deals.json",
-];
+const EXPORTS = [...CONTACT_AND_COMPANY_EXPORTS, "deals.csv", "deals.json"];
 const PAGES = ["/app/export", ...EXPORTS.map((f) => `/app/export/${f}`)];
 
 /** Every string of tenant A's that must never appear in anything tenant B receives. */

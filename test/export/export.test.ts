@@ -24,6 +24,7 @@ import {
   unescapeVcard,
   vcardComponents,
   type VcardProperty,
+  CONTACT_AND_COMPANY_EXPORTS,
 } from "./helpers";
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -408,15 +409,7 @@ describe("the download", () => {
       json: "application/json; charset=utf-8",
       vcf: "text/vcard; charset=utf-8",
     };
-    for (const file of [
-      "contacts.csv",
-      "contacts.json",
-      "contacts.vcf",
-      "companies.csv",
-      "companies.json",
-      "notes.csv",
-      "notes.json",
-    ]) {
+    for (const file of CONTACT_AND_COMPANY_EXPORTS) {
       const { res } = await download(
         `/app/export/${file}?q=${encodeURIComponent('Ada "; filename=evil.exe')}`,
         t.cookie,
@@ -455,15 +448,7 @@ describe("the export page and its links", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("<h1>Export data</h1>");
-    for (const file of [
-      "contacts.csv",
-      "contacts.json",
-      "contacts.vcf",
-      "companies.csv",
-      "companies.json",
-      "notes.csv",
-      "notes.json",
-    ]) {
+    for (const file of CONTACT_AND_COMPANY_EXPORTS) {
       expect(html).toMatch(
         new RegExp(`<a href="/app/export/${file.replace(".", "\\.")}" download="" hx-boost="false"`),
       );

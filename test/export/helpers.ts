@@ -7,6 +7,17 @@ import { createCompanyThroughForm, insertField, insertTag, sendPairs } from "../
 import { createContact, post } from "../contacts/contact-helpers";
 import { insertDeal } from "../deals/data-helpers";
 
+/** Every export of contacts, companies and their notes (the deals' exports are tested on their own). */
+export const CONTACT_AND_COMPANY_EXPORTS = [
+  "contacts.csv",
+  "contacts.json",
+  "contacts.vcf",
+  "companies.csv",
+  "companies.json",
+  "notes.csv",
+  "notes.json",
+];
+
 /** Downloads an export and checks that it is one. */
 export async function download(path: string, cookie: string, init: { env?: Partial<Cloudflare.Env> } = {}) {
   const res = await send(path, { cookie, ...init });

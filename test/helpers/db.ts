@@ -18,3 +18,12 @@ export async function tableCounts() {
     sessions: await countRows("sessions"),
   };
 }
+
+/** Every row a query returns, with its values bound (for asserting what was written). */
+export async function queryRows<Row = Record<string, unknown>>(sql: string, ...values: unknown[]): Promise<Row[]> {
+  return (
+    await env.DB.prepare(sql)
+      .bind(...values)
+      .all<Row>()
+  ).results;
+}

@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send, textOf } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
+import { stageTotals } from "../deals/helpers";
 import { deliver, HeldQueue, jobEnv } from "../jobs/helpers";
 import { fixture, importFile, job, jobId, utf8, waitFor } from "./helpers";
 
@@ -81,22 +82,6 @@ async function dealsOf(tenantId: string): Promise<DealRow[]> {
   return results;
 }
 
-/** deal_stage_totals as the deals say they should be: open deals per stage and currency. */
-async function totalsCheck(tenantId: string) {
-  const kept = await env.DB.prepare(
-    "SELECT stage_id, currency, deals, amount_minor FROM deal_stage_totals WHERE tenant_id = ? AND deals != 0 ORDER BY 1, 2",
-  )
-    .bind(tenantId)
-    .all();
-  const counted = await env.DB.prepare(
-    `SELECT stage_id, currency, count(*) AS deals, sum(amount_minor) AS amount_minor FROM deals
-     WHERE tenant_id = ? AND status = 'open' GROUP BY stage_id, currency ORDER BY 1, 2`,
-  )
-    .bind(tenantId)
-    .all();
-  return { kept: kept.results, counted: counted.results };
-}
-
 const importDeals = (cookie: string, bytes: Uint8Array | string, name = "deals.csv") =>
   importFile(cookie, bytes, { kind: "deals", name });
 
@@ -154,7 +139,7 @@ describe("deal imports: Pipedrive's export", () => {
     expect(links.results).toHaveLength(deals.filter((d) => /^(Globex|Initech)/.test(d.name)).length);
 
     // The counters the board reads are exact, and every deal has one open stage span.
-    const totals = await totalsCheck(owner.tenantId);
+    const totals = await stageTotals(owner.tenantId);
     expect(totals.kept).toEqual(totals.counted);
     const counter = await env.DB.prepare("SELECT deals FROM tenant_counters WHERE tenant_id = ?")
       .bind(owner.tenantId)
@@ -330,7 +315,7 @@ describe("deal imports: updates and undo", () => {
     expect(deals.find((d) => d.name === "Other deal")!.status).toBe("won");
     expect(deals.filter((d) => d.name === "Globex renewal")).toHaveLength(2);
     expect(deals.some((d) => d.name.startsWith("  GLOBEX"))).toBe(false);
-    let totals = await totalsCheck(owner.tenantId);
+    let totals = await stageTotals(owner.tenantId);
     expect(totals.kept).toEqual(totals.counted);
     const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("Updates (2)");
@@ -340,7 +325,7 @@ describe("deal imports: updates and undo", () => {
     const undone = await waitFor(id, ["undone"]);
     expect(JSON.parse(undone.undo_kept!).total).toBe(0);
     expect(await dealState(owner.tenantId)).toEqual(before);
-    totals = await totalsCheck(owner.tenantId);
+    totals = await stageTotals(owner.tenantId);
     expect(totals.kept).toEqual(totals.counted);
   });
 
@@ -358,7 +343,7 @@ describe("deal imports: updates and undo", () => {
     expect(kept.total).toBe(1);
     expect(kept.items[0]!.name).toBe("Keep me");
     expect((await dealsOf(owner.tenantId)).map((d) => d.name)).toEqual(["Keep me"]);
-    const totals = await totalsCheck(owner.tenantId);
+    const totals = await stageTotals(owner.tenantId);
     expect(totals.kept).toEqual(totals.counted);
     const counter = await env.DB.prepare("SELECT deals FROM tenant_counters WHERE tenant_id = ?")
       .bind(owner.tenantId)
@@ -394,7 +379,7 @@ describe("deal imports: a deleted deal", () => {
     await send(`/app/import/${id}/undo`, { cookie: owner.cookie, form: {} });
     await waitFor(id, ["undone"]);
     expect(await dealsOf(owner.tenantId)).toEqual([]);
-    const totals = await totalsCheck(owner.tenantId);
+    const totals = await stageTotals(owner.tenantId);
     expect(totals.kept).toEqual(totals.counted);
   });
 });
@@ -516,7 +501,7 @@ describe("deal imports: queue steps delivered twice", () => {
       currency: "USD",
       stage: "Negotiation",
     });
-    const totals = await totalsCheck(owner.tenantId);
+    const totals = await stageTotals(owner.tenantId);
     expect(totals.kept).toEqual(totals.counted);
     const counter = await env.DB.prepare("SELECT deals FROM tenant_counters WHERE tenant_id = ?")
       .bind(owner.tenantId)

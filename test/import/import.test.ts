@@ -2,27 +2,15 @@
  * Imports as a user runs them: upload through the form's POST, the real Queue consumer doing the
  * work in workerd, commit and undo through their POSTs, results read from the pages and the D1.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import type { ImportMessage } from "../../src/services/import/jobs";
 import { runImportStep } from "../../src/services/import/steps";
 import { send, textOf } from "../helpers/http";
+import { runCron } from "../helpers/cron";
 import { countRows } from "../helpers/db";
 import { newTenant } from "../helpers/tenants";
 import { fixture, importFile, job, jobId, snapshot, upload, utf8, waitFor } from "./helpers";
-
-/** The Worker's cron, as the Cron Trigger runs it, at `at`. */
-async function runCron(at: number) {
-  const ctx = createExecutionContext();
-  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(
-    createScheduledController({ scheduledTime: at, cron: "* * * * *" }),
-    env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-}
 
 const expected = JSON.parse(new TextDecoder().decode(fixture("expected.json"))) as Record<
   string,

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { send, statusOf, textOf } from "../helpers/http";
+import { send, textOf } from "../helpers/http";
 import { mailTo } from "../helpers/mail";
 import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
@@ -50,12 +50,39 @@ async function downloads(cookie: string, id: string): Promise<boolean> {
   return "manifest.json" in unzipSync(new Uint8Array(await res.arrayBuffer()));
 }
 
+/**
+ * A copy asked for by `t` through a queue that holds its messages for the test to deliver or lose;
+ * `press` posts one of its buttons (cancel, retry), as `t` unless told.
+ */
+async function heldCopy(t: { cookie: string; email: string }) {
+  const q = new HeldQueue();
+  const bindings = jobEnv(q);
+  const copy = await requestCopy(bindings, t);
+  const press = (action: string, cookie = t.cookie) =>
+    send(`/app/settings/privacy/exports/${copy.id}/${action}`, { cookie, form: {}, env: bindings });
+  return { q, bindings, copy, press };
+}
+
+/** The copy is ready, with one archive stored and one email sent; returns its row. */
+async function expectBuiltOnce(t: { tenantId: string; email: string }, id: string): Promise<ExportRow> {
+  const ready = await row(id);
+  expect(ready.status).toBe("ready");
+  expect(await archivesOf(t.tenantId, ready.user_id)).toEqual([ready.object_key]);
+  expect(await readyMails(t.email)).toHaveLength(1);
+  return ready;
+}
+
+/** The copy is cancelled, and nothing was built, kept or mailed. */
+async function expectCancelledWithNothingKept(t: { tenantId: string; email: string }, copy: ExportRow) {
+  expect((await row(copy.id)).status).toBe("cancelled");
+  expect(await archivesOf(t.tenantId, copy.user_id)).toEqual([]);
+  expect(await readyMails(t.email)).toHaveLength(0);
+}
+
 describe("a data export", () => {
   it("whose message was lost is built once the cron has seen it silent for two minutes", async () => {
     const t = await newTenant("Lost Message Ltd");
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
-    const copy = await requestCopy(bindings, t);
+    const { q, bindings, copy } = await heldCopy(t);
     expect(q.takeOne(copy.id)?.type).toBe("privacy.export"); // lost
     await runCron(bindings, Date.now() + 60_000);
     expect(q.of(copy.id)).toEqual([]);
@@ -66,10 +93,7 @@ describe("a data export", () => {
     const [again] = q.of(copy.id);
     expect(again).toMatchObject({ type: "privacy.export", exportId: copy.id, baseUrl: "http://localhost" });
     expect(await deliver(bindings, q.takeOne(copy.id)!)).toBe(true);
-    const ready = await row(copy.id);
-    expect(ready.status).toBe("ready");
-    expect(await archivesOf(t.tenantId, ready.user_id)).toEqual([ready.object_key]);
-    expect(await readyMails(t.email)).toHaveLength(1);
+    await expectBuiltOnce(t, copy.id);
     expect((await readyMails(t.email))[0]!.text_body).toContain(
       `http://localhost/app/settings/privacy/exports/${copy.id}`,
     );
@@ -78,15 +102,10 @@ describe("a data export", () => {
 
   it("delivered twice at once keeps one archive and sends one email", async () => {
     const t = await newTenant("Twice Ltd");
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
-    const copy = await requestCopy(bindings, t);
+    const { q, bindings, copy } = await heldCopy(t);
     const message = q.takeOne(copy.id)!;
     await Promise.all([deliver(bindings, message), deliver(bindings, message)]);
-    const ready = await row(copy.id);
-    expect(ready.status).toBe("ready");
-    expect(await archivesOf(t.tenantId, ready.user_id)).toEqual([ready.object_key]);
-    expect(await readyMails(t.email)).toHaveLength(1);
+    const ready = await expectBuiltOnce(t, copy.id);
     expect(await downloads(t.cookie, copy.id)).toBe(true);
     // A late third delivery finds it ready and does nothing.
     await deliver(bindings, message);
@@ -96,10 +115,8 @@ describe("a data export", () => {
 
   it("that cannot be built fails with a reason after five tries, and Retry builds it", async () => {
     const t = await newTenant("Give Up Ltd");
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
+    const { q, bindings, copy, press } = await heldCopy(t);
     const clock = new CronClock();
-    const copy = await requestCopy(bindings, t);
     q.takeOne(copy.id);
     for (let i = 0; i < 5; i += 1) {
       await runCron(bindings, clock.next());
@@ -118,27 +135,11 @@ describe("a data export", () => {
 
     // Someone else, even in the same workspace, does not find it.
     const colleague = await memberOf(t.tenantId, "admin");
-    expect(
-      await statusOf(`/app/settings/privacy/exports/${copy.id}/retry`, {
-        cookie: colleague.cookie,
-        form: {},
-        env: bindings,
-      }),
-    ).toBe(404);
-    expect(
-      await statusOf(`/app/settings/privacy/exports/${copy.id}/cancel`, {
-        cookie: colleague.cookie,
-        form: {},
-        env: bindings,
-      }),
-    ).toBe(404);
+    expect((await press("retry", colleague.cookie)).status).toBe(404);
+    expect((await press("cancel", colleague.cookie)).status).toBe(404);
     expect(q.of(copy.id)).toEqual([]);
 
-    const retried = await send(`/app/settings/privacy/exports/${copy.id}/retry`, {
-      cookie: t.cookie,
-      form: {},
-      env: bindings,
-    });
+    const retried = await press("retry");
     expect(retried.headers.get("Location")).toBe("/app/settings/privacy?notice=retried");
     expect(await deliver(bindings, q.takeOne(copy.id)!)).toBe(true);
     expect((await row(copy.id)).status).toBe("ready");
@@ -148,32 +149,20 @@ describe("a data export", () => {
 
   it("can be cancelled while it is prepared; a build still running discards its archive; a new copy can be asked for", async () => {
     const t = await newTenant("Cancel Ltd");
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
-    const copy = await requestCopy(bindings, t);
+    const { q, bindings, copy, press } = await heldCopy(t);
     const message = q.takeOne(copy.id)!;
     // Blocked while it is prepared.
     const second = await send("/app/settings/privacy/export", { cookie: t.cookie, form: {}, env: bindings });
     expect(second.headers.get("Location")).toBe("/app/settings/privacy?notice=pending");
-    const cancelled = await send(`/app/settings/privacy/exports/${copy.id}/cancel`, {
-      cookie: t.cookie,
-      form: {},
-      env: bindings,
-    });
+    const cancelled = await press("cancel");
     expect(cancelled.headers.get("Location")).toBe("/app/settings/privacy?notice=cancelled");
     // The message arrives after all: nothing is built, kept or mailed.
     await deliver(bindings, message);
-    expect((await row(copy.id)).status).toBe("cancelled");
-    expect(await archivesOf(t.tenantId, copy.user_id)).toEqual([]);
-    expect(await readyMails(t.email)).toHaveLength(0);
+    await expectCancelledWithNothingKept(t, copy);
     await runCron(bindings, Date.now() + 10 * 60_000);
     expect(q.of(copy.id)).toEqual([]);
     // A cancelled copy cannot be retried; a new one can be asked for.
-    expect(
-      (
-        await send(`/app/settings/privacy/exports/${copy.id}/retry`, { cookie: t.cookie, form: {}, env: bindings })
-      ).headers.get("Location"),
-    ).toBe("/app/settings/privacy?notice=unchanged");
+    expect((await press("retry")).headers.get("Location")).toBe("/app/settings/privacy?notice=unchanged");
     const next = await requestCopy(bindings, t);
     expect(next.id).not.toBe(copy.id);
     expect(await deliver(bindings, q.takeOne(next.id)!)).toBe(true);
@@ -182,15 +171,11 @@ describe("a data export", () => {
 
   it("cancelled while its archive is being written stops, and keeps nothing", async () => {
     const t = await newTenant("Cancel Midway Ltd");
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
-    const copy = await requestCopy(bindings, t);
+    const { q, bindings, copy, press } = await heldCopy(t);
     const build = deliver(bindings, q.takeOne(copy.id)!);
-    await send(`/app/settings/privacy/exports/${copy.id}/cancel`, { cookie: t.cookie, form: {}, env: bindings });
+    await press("cancel");
     await build;
-    expect((await row(copy.id)).status).toBe("cancelled");
-    expect(await archivesOf(t.tenantId, copy.user_id)).toEqual([]);
-    expect(await readyMails(t.email)).toHaveLength(0);
+    await expectCancelledWithNothingKept(t, copy);
   });
 
   it("asked for while the queue refuses messages is left to the cron, not failed", async () => {

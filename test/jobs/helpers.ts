@@ -3,16 +3,11 @@
  * delivers it to the Worker's real queue consumer, or drops it (as a stopped `wrangler dev` loses its
  * messages), and the real cron with a chosen clock.
  */
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 import type { JobMessage } from "../../src/jobs";
+import { runCron as runWorkerCron } from "../helpers/cron";
 
 /** A Queue binding that keeps every message until the test hands it on; `refuse` makes it fail as an outage would. */
 export class HeldQueue {
@@ -100,11 +95,5 @@ export class CronClock {
 
 /** Runs the Worker's scheduled handler as the Cron Trigger does, at `at`. */
 export async function runCron(bindings: JobEnv, at: number): Promise<void> {
-  const ctx = createExecutionContext();
-  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(
-    createScheduledController({ scheduledTime: at, cron: "* * * * *" }),
-    bindings,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
+  await runWorkerCron(at, bindings);
 }

@@ -32,6 +32,19 @@ async function uploadWith(bindings: JobEnv, cookie: string, csv: string): Promis
   return jobId(await send("/app/import", { method: "POST", body: form, cookie, env: bindings }));
 }
 
+/**
+ * A job of the owner's, uploaded through a queue that holds every message for the test to deliver or
+ * lose; `press` posts one of its buttons (commit, undo, cancel, retry), as the owner unless told.
+ */
+async function heldJob(owner: { cookie: string }, csv = peopleCsv()) {
+  const q = new HeldQueue();
+  const bindings = jobEnv(q);
+  const id = await uploadWith(bindings, owner.cookie, csv);
+  const press = (action: string, cookie = owner.cookie) =>
+    send(`/app/import/${id}/${action}`, { method: "POST", cookie, form: {}, env: bindings });
+  return { q, bindings, id, press };
+}
+
 /** A lost-message picker: the `nth` message of `type` (counted over the whole test) never arrives. */
 function lose(type: JobMessage["type"], nth: number) {
   let count = 0;
@@ -82,10 +95,8 @@ async function objectsOf(id: string): Promise<string[]> {
 /** Upload, preview, commit, undo, with `drop` losing messages on the way; checks every count at each stage. */
 async function wholeImport(drop: (m: JobMessage) => boolean) {
   const owner = await newTenant();
-  const q = new HeldQueue();
-  const bindings = jobEnv(q);
+  const { q, bindings, id, press } = await heldJob(owner);
   const clock = new CronClock();
-  const id = await uploadWith(bindings, owner.cookie, peopleCsv());
 
   const preview = await runUntilSettled(q, bindings, id, clock, drop);
   expect(preview.row).toMatchObject({
@@ -100,9 +111,7 @@ async function wholeImport(drop: (m: JobMessage) => boolean) {
   });
   expect(await objectsOf(id)).toEqual(PREPARED);
 
-  expect(
-    (await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
-  ).toBe(303);
+  expect((await press("commit")).status).toBe(303);
   const committed = await runUntilSettled(q, bindings, id, clock, drop);
   expect(committed.row).toMatchObject({ status: "done", created_count: ROWS, updated_count: 0, chunks_done: 3 });
   expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(ROWS);
@@ -115,9 +124,7 @@ async function wholeImport(drop: (m: JobMessage) => boolean) {
     .first<{ contacts: number }>();
   expect(counters!.contacts).toBe(ROWS);
 
-  expect(
-    (await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
-  ).toBe(303);
+  expect((await press("undo")).status).toBe(303);
   const undone = await runUntilSettled(q, bindings, id, clock, drop);
   expect(undone.row.status).toBe("undone");
   expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);
@@ -153,9 +160,7 @@ describe("a lost step message", () => {
 
   it("is not sent again while the job is within its two quiet minutes", async () => {
     const owner = await newTenant();
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
-    const id = await uploadWith(bindings, owner.cookie, "Email\nana@example.com\n");
+    const { q, bindings, id } = await heldJob(owner, "Email\nana@example.com\n");
     expect(q.takeOne(id)?.type).toBe("import.analyse"); // lost
     await runCron(bindings, Date.now() + 60_000);
     expect(q.of(id)).toEqual([]);
@@ -168,9 +173,7 @@ describe("a lost step message", () => {
 
   it("an analysis that died after writing some of its chunks is run again whole", async () => {
     const owner = await newTenant();
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
-    const id = await uploadWith(bindings, owner.cookie, peopleCsv());
+    const { q, bindings, id } = await heldJob(owner);
     // R2 fails on the analysis's second write: chunk 0 is stored, then the step dies (its retry is lost too).
     let puts = 0;
     const flaky = new Proxy(env.FILES, {
@@ -210,9 +213,7 @@ describe("a step delivered twice at once", () => {
   for (const type of ["import.analyse", "import.match", "import.commit", "import.undo"] as const) {
     it(`${type}: writes nothing twice`, async () => {
       const owner = await newTenant();
-      const q = new HeldQueue();
-      const bindings = jobEnv(q);
-      const id = await uploadWith(bindings, owner.cookie, peopleCsv());
+      const { q, bindings, id, press } = await heldJob(owner);
       // Every message of this type reaches two consumers at the same time (a re-sent step racing a late original).
       const twice = async () => {
         for (let m = q.takeOne(id); m; m = q.takeOne(id)) {
@@ -225,13 +226,13 @@ describe("a step delivered twice at once", () => {
       await twice();
       expect(await job(id)).toMatchObject({ status: "ready", new_count: ROWS, duplicate_count: 1, chunk_count: 3 });
       expect(await objectsOf(id)).toEqual(PREPARED);
-      await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
+      await press("commit");
       await twice();
       expect(await job(id)).toMatchObject({ status: "done", created_count: ROWS });
       expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(ROWS);
       expect(await countRows("contact_emails", "tenant_id = ?", owner.tenantId)).toBe(ROWS);
       expect(await countRows("import_records", "import_id = ?", id)).toBe(ROWS);
-      await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
+      await press("undo");
       await twice();
       expect((await job(id)).status).toBe("undone");
       expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);
@@ -246,12 +247,10 @@ describe("a step delivered twice at once", () => {
 describe("a job that cannot move", () => {
   it("is failed with a plain reason after five tries, and Retry takes it on from where it stopped", async () => {
     const owner = await newTenant();
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
+    const { q, bindings, id, press } = await heldJob(owner);
     const clock = new CronClock();
-    const id = await uploadWith(bindings, owner.cookie, peopleCsv());
     await drain(q, bindings, id);
-    await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
+    await press("commit");
     await deliver(bindings, q.takeOne(id)!); // the first chunk lands; every message after it is lost
     expect(q.takeOne(id)?.type).toBe("import.commit");
     for (let i = 0; i < 5; i += 1) {
@@ -271,36 +270,24 @@ describe("a job that cannot move", () => {
 
     // Another workspace's admin does not find it; a member may not retry.
     const stranger = await newTenant();
-    expect(
-      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: stranger.cookie, form: {}, env: bindings }))
-        .status,
-    ).toBe(404);
+    expect((await press("retry", stranger.cookie)).status).toBe(404);
     const member = await memberOf(owner.tenantId, "member");
-    expect(
-      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: member.cookie, form: {}, env: bindings }))
-        .status,
-    ).toBe(403);
+    expect((await press("retry", member.cookie)).status).toBe(403);
     expect(q.of(id)).toEqual([]);
 
-    expect(
-      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
-    ).toBe(303);
+    expect((await press("retry")).status).toBe(303);
     expect(await job(id)).toMatchObject({ status: "committing", message: null });
     const { row } = await runUntilSettled(q, bindings, id, clock);
     expect(row).toMatchObject({ status: "done", created_count: ROWS, chunks_done: 3 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(ROWS);
     // Retrying a job that has not failed changes nothing.
-    expect(
-      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
-    ).toBe(409);
+    expect((await press("retry")).status).toBe(409);
   }, 90_000);
 
   it("a failed analysis is retried from its chunks, and the preview's counts are not added twice", async () => {
     const owner = await newTenant();
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
+    const { q, bindings, id, press } = await heldJob(owner);
     const clock = new CronClock();
-    const id = await uploadWith(bindings, owner.cookie, peopleCsv());
     await deliver(bindings, q.takeOne(id)!); // analysed
     await deliver(bindings, q.takeOne(id)!); // first chunk matched; the rest is lost
     for (let i = 0; i < 6; i += 1) {
@@ -308,9 +295,7 @@ describe("a job that cannot move", () => {
       q.takeOne(id);
     }
     expect(await job(id)).toMatchObject({ status: "failed", chunks_done: 1, new_count: 500 });
-    expect(
-      (await send(`/app/import/${id}/retry`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
-    ).toBe(303);
+    expect((await press("retry")).status).toBe(303);
     expect(q.of(id).map((m) => m.type)).toEqual(["import.match"]);
     const { row } = await runUntilSettled(q, bindings, id, clock);
     expect(row).toMatchObject({ status: "ready", new_count: ROWS, duplicate_count: 1, chunks_done: 3 });
@@ -320,14 +305,9 @@ describe("a job that cannot move", () => {
 describe("cancelling", () => {
   it("an analysis leaves no chunks, even when the step is still writing them", async () => {
     const owner = await newTenant();
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
-    const id = await uploadWith(bindings, owner.cookie, peopleCsv());
+    const { q, bindings, id, press } = await heldJob(owner);
     const analyse = q.takeOne(id)!;
-    const [, cancel] = await Promise.all([
-      deliver(bindings, analyse),
-      send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings }),
-    ]);
+    const [, cancel] = await Promise.all([deliver(bindings, analyse), press("cancel")]);
     expect(cancel.status).toBe(303);
     await drain(q, bindings, id);
     expect(await job(id)).toMatchObject({ status: "cancelled" });
@@ -342,11 +322,9 @@ describe("cancelling", () => {
 
   it("a commit between chunks keeps the chunks written, says so, and undo still takes them back", async () => {
     const owner = await newTenant();
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
-    const id = await uploadWith(bindings, owner.cookie, peopleCsv());
+    const { q, bindings, id, press } = await heldJob(owner);
     await drain(q, bindings, id);
-    await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
+    await press("commit");
     await deliver(bindings, q.takeOne(id)!);
     const working = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(working).toContain(`action="/app/import/${id}/cancel"`);
@@ -359,24 +337,16 @@ describe("cancelling", () => {
       (await send(`/app/import/${id}/cancel`, { method: "POST", cookie: (await newTenant()).cookie, form: {} })).status,
     ).toBe(404);
 
-    expect(
-      (await send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings }))
-        .status,
-    ).toBe(303);
+    expect((await press("cancel")).status).toBe(303);
     await drain(q, bindings, id); // the next chunk's message arrives after the cancellation: it writes nothing
     expect(await job(id)).toMatchObject({ status: "cancelled", chunks_done: 1, created_count: 500 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(500);
     const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("Cancelled while importing: 500 contacts created and 0 updated before it stopped are kept");
     expect(page).toContain(`action="/app/import/${id}/undo"`);
-    expect(
-      (await send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings }))
-        .status,
-    ).toBe(409);
+    expect((await press("cancel")).status).toBe(409);
 
-    expect(
-      (await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
-    ).toBe(303);
+    expect((await press("undo")).status).toBe(303);
     await drain(q, bindings, id);
     expect((await job(id)).status).toBe("undone");
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);
@@ -384,26 +354,19 @@ describe("cancelling", () => {
 
   it("an undo stops between pages, and Undo goes on with the rest", async () => {
     const owner = await newTenant();
-    const q = new HeldQueue();
-    const bindings = jobEnv(q);
-    const id = await uploadWith(bindings, owner.cookie, peopleCsv());
+    const { q, bindings, id, press } = await heldJob(owner);
     await drain(q, bindings, id);
-    await send(`/app/import/${id}/commit`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
+    await press("commit");
     await drain(q, bindings, id);
-    await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings });
+    await press("undo");
     await deliver(bindings, q.takeOne(id)!); // one page of 200 undone
-    expect(
-      (await send(`/app/import/${id}/cancel`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings }))
-        .status,
-    ).toBe(303);
+    expect((await press("cancel")).status).toBe(303);
     await drain(q, bindings, id);
     expect(await job(id)).toMatchObject({ status: "cancelled", chunks_done: 1 });
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(ROWS - 200);
     const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("Undo the rest");
-    expect(
-      (await send(`/app/import/${id}/undo`, { method: "POST", cookie: owner.cookie, form: {}, env: bindings })).status,
-    ).toBe(303);
+    expect((await press("undo")).status).toBe(303);
     await drain(q, bindings, id);
     expect((await job(id)).status).toBe("undone");
     expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(0);

@@ -1,28 +1,17 @@
 /** Notes under attack: other tenants' notes and records, low roles, malformed ids. */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { auditOf, createCompanyThroughForm, crmSnapshot, insertContact } from "../companies/helpers";
+import { companyWithNote, noteRoutes } from "./helpers";
 
 describe("notes across tenants", () => {
   it("answers 404 to another tenant's note on every route, and changes nothing", async () => {
     const a = await newTenant("Notes A");
     const b = await newTenant("Notes B");
-    const company = await createCompanyThroughForm(a.cookie, { name: "A's company" });
-    expect(
-      (await send(`/app/companies/${company}/notes`, { cookie: a.cookie, form: { body: "A's secret note" } })).status,
-    ).toBe(303);
-    const noteId = (await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?")
-      .bind(a.tenantId)
-      .first<{ id: number }>())!.id;
+    const { noteId } = await companyWithNote(a, "A's company", "A's secret note");
     const before = { a: await crmSnapshot(a.tenantId), b: await crmSnapshot(b.tenantId) };
-    for (const [path, method, form] of [
-      [`/app/notes/${noteId}/edit`, "GET", undefined],
-      [`/app/notes/${noteId}`, "POST", { body: "B was here" }],
-      [`/app/notes/${noteId}/delete`, "POST", {}],
-      [`/app/notes/${noteId}`, "DELETE", undefined],
-    ] as const) {
+    for (const [path, method, form] of noteRoutes(noteId, "B was here")) {
       for (const headers of [{}, { "HX-Request": "true" }] as Record<string, string>[]) {
         const res = await send(path, { cookie: b.cookie, method, form, headers });
         expect(res.status, `${method} ${path}`).toBe(404);
@@ -67,22 +56,13 @@ describe("notes and roles", () => {
   it("refuses viewers on every note route with 403, writes the refusal to the audit trail, and changes nothing", async () => {
     const owner = await newTenant("Viewer Notes");
     const viewer = await memberOf(owner.tenantId, "viewer");
-    const company = await createCompanyThroughForm(owner.cookie, { name: "Read only" });
+    const { company, noteId } = await companyWithNote(owner, "Read only", "Owner's note");
     const contact = await insertContact(owner.tenantId, "Read", "Only");
-    expect(
-      (await send(`/app/companies/${company}/notes`, { cookie: owner.cookie, form: { body: "Owner's note" } })).status,
-    ).toBe(303);
-    const noteId = (await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?")
-      .bind(owner.tenantId)
-      .first<{ id: number }>())!.id;
     const before = await crmSnapshot(owner.tenantId);
     const attempts = [
       [`/app/companies/${company}/notes`, "POST", { body: "viewer" }],
       [`/app/contacts/${contact}/notes`, "POST", { body: "viewer" }],
-      [`/app/notes/${noteId}/edit`, "GET", undefined],
-      [`/app/notes/${noteId}`, "POST", { body: "viewer" }],
-      [`/app/notes/${noteId}/delete`, "POST", {}],
-      [`/app/notes/${noteId}`, "DELETE", undefined],
+      ...noteRoutes(noteId, "viewer"),
     ] as const;
     for (const [path, method, form] of attempts)
       expect((await send(path, { cookie: viewer.cookie, method, form })).status, `${method} ${path}`).toBe(403);

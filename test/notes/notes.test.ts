@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { auditOf, counters, createCompanyThroughForm, insertContact, searchContacts } from "../companies/helpers";
+import { noteRoutes } from "./helpers";
 
 const HX = { "HX-Request": "true" };
 
@@ -206,12 +207,7 @@ describe("editing and deleting notes", () => {
     expect(page).toContain("Author&#39;s note");
     expect(page).not.toContain(`/app/notes/${noteId}/edit`);
     expect(page).not.toContain(`/app/notes/${noteId}/delete`);
-    for (const [path, method, form] of [
-      [`/app/notes/${noteId}/edit`, "GET", undefined],
-      [`/app/notes/${noteId}`, "POST", { body: "Hijacked" }],
-      [`/app/notes/${noteId}/delete`, "POST", {}],
-      [`/app/notes/${noteId}`, "DELETE", undefined],
-    ] as const) {
+    for (const [path, method, form] of noteRoutes(noteId, "Hijacked")) {
       const res = await send(path, { cookie: other.cookie, method, form });
       expect(res.status, `${method} ${path}`).toBe(403);
     }

@@ -1,7 +1,6 @@
 /** Helpers for the privacy-controls tests: the cron with a chosen clock, confirmed users, contacts made through the form. */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../../src/index";
+import { runCron as runWorkerCron } from "../helpers/cron";
 
 export const DAY = 86_400_000;
 /** The https origin non-essential mail links to (the one-click headers need https). */
@@ -9,13 +8,7 @@ export const APP_URL = "https://crm.example.test";
 
 /** Runs the Worker's scheduled handler as the cron does, at `at`, with APP_URL set as in production. */
 export async function runCron(at: number, bindings: Partial<Cloudflare.Env> = {}): Promise<void> {
-  const ctx = createExecutionContext();
-  await (worker.scheduled as (c: ScheduledController, e: unknown, x: ExecutionContext) => Promise<void>)(
-    createScheduledController({ scheduledTime: at, cron: "* * * * *" }),
-    { ...env, APP_URL, ...bindings },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
+  await runWorkerCron(at, { APP_URL, ...bindings });
 }
 
 /** Marks a user's address as confirmed (as opening the verification link does). */

@@ -15,6 +15,15 @@ import { newTenant } from "../helpers/tenants";
 import { DAY, r2Keys, runCron } from "../closure/helpers";
 import { MINUTE, count, one, twiceIsOnce } from "./helpers";
 
+/** The row of `table` is kept a minute before `due` and gone a minute after (the cron run twice then). */
+async function expectRowKeptUntil(due: number, table: string, id: string | number) {
+  const row = () => one(`SELECT 1 AS x FROM ${table} WHERE id = ?`, id);
+  await runCron(due - MINUTE);
+  expect(await row(), `${table} ${id} before its time`).not.toBeNull();
+  await twiceIsOnce(due + MINUTE);
+  expect(await row(), `${table} ${id} after its time`).toBeNull();
+}
+
 describe("the audit trail", () => {
   it(`keeps entries ${RETENTION.auditLogDays} days, then deletes them; a second run changes nothing`, async () => {
     const t = await newTenant("Audit Age Co");
@@ -23,10 +32,7 @@ describe("the audit trail", () => {
       t.tenantId,
     ))!;
     const due = signedUp.created_at + RETENTION.auditLogDays * DAY;
-    await runCron(due - MINUTE);
-    expect(await one("SELECT 1 AS x FROM audit_log WHERE id = ?", signedUp.id)).not.toBeNull();
-    await twiceIsOnce(due + MINUTE);
-    expect(await one("SELECT 1 AS x FROM audit_log WHERE id = ?", signedUp.id)).toBeNull();
+    await expectRowKeptUntil(due, "audit_log", signedUp.id);
   });
 
   it("takes its period from RETENTION_AUDIT_LOG_DAYS, and the privacy page says so", async () => {
@@ -194,10 +200,7 @@ describe("messages to support and cookie choices", () => {
       email,
     ))!;
     const due = msg.created_at + RETENTION.supportMessageDays * DAY;
-    await runCron(due - MINUTE);
-    expect(await one("SELECT 1 AS x FROM support_messages WHERE id = ?", msg.id)).not.toBeNull();
-    await twiceIsOnce(due + MINUTE);
-    expect(await one("SELECT 1 AS x FROM support_messages WHERE id = ?", msg.id)).toBeNull();
+    await expectRowKeptUntil(due, "support_messages", msg.id);
   });
 
   it(`keep the record of a cookie choice ${RETENTION.consentRecordDays} days, as the privacy page says`, async () => {
@@ -209,10 +212,7 @@ describe("messages to support and cookie choices", () => {
       id,
     ))!;
     const due = rec.created_at + RETENTION.consentRecordDays * DAY;
-    await runCron(due - MINUTE);
-    expect(await one("SELECT 1 AS x FROM consent_records WHERE id = ?", rec.id)).not.toBeNull();
-    await twiceIsOnce(due + MINUTE);
-    expect(await one("SELECT 1 AS x FROM consent_records WHERE id = ?", rec.id)).toBeNull();
+    await expectRowKeptUntil(due, "consent_records", rec.id);
     expect(await textOf("/privacy")).toContain(
       `the record of each cookie choice (our proof of your consent or refusal): ${RETENTION.consentRecordDays} days`,
     );

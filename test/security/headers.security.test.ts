@@ -4,17 +4,7 @@ import { TOKEN_ROUTES } from "../../src/lib/request";
 import { send, signUp, uniqueEmail, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { failingDatabase } from "../helpers/faults";
-
-function cspDirectives(res: Response): Map<string, string[]> {
-  const csp = res.headers.get("Content-Security-Policy") ?? "";
-  return new Map(
-    csp
-      .split(";")
-      .map((d) => d.trim().split(/\s+/))
-      .filter((d) => d[0])
-      .map(([name, ...values]) => [name!, values]),
-  );
-}
+import { cspDirectives } from "../privacy/helpers";
 
 async function sampleResponses(): Promise<[string, Response][]> {
   const { cookie } = await signUp();

@@ -1,6 +1,7 @@
 /** Workspace settings through real requests: tags, custom fields, the default phone region and the name. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { queryRows } from "../helpers/db";
 import { send, statusOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { auditOf, companyRow, createCompanyThroughForm, fieldError, insertContact } from "../companies/helpers";
@@ -12,19 +13,17 @@ const page = async (path: string, cookie: string) => {
 };
 
 async function tagsOf(tenantId: string) {
-  return (
-    await env.DB.prepare("SELECT id, name, color FROM tags WHERE tenant_id = ? ORDER BY name_key")
-      .bind(tenantId)
-      .all<{ id: number; name: string; color: string }>()
-  ).results;
+  return queryRows<{ id: number; name: string; color: string }>(
+    "SELECT id, name, color FROM tags WHERE tenant_id = ? ORDER BY name_key",
+    tenantId,
+  );
 }
 
 async function fieldsOf(tenantId: string) {
-  return (
-    await env.DB.prepare("SELECT id, entity, name, kind, options FROM custom_fields WHERE tenant_id = ? ORDER BY id")
-      .bind(tenantId)
-      .all<Record<string, unknown>>()
-  ).results;
+  return queryRows<Record<string, unknown>>(
+    "SELECT id, entity, name, kind, options FROM custom_fields WHERE tenant_id = ? ORDER BY id",
+    tenantId,
+  );
 }
 
 describe("tags", () => {

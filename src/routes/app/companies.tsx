@@ -8,7 +8,7 @@ import type { AppEnv } from "../../env";
 import { formatPhone } from "../../lib/phone";
 import { errorResponse } from "../../lib/errors";
 import { inReaderZone, render, wantsFragment } from "../../lib/render";
-import { deferSessionCheck, requireRole, roleAtLeast, withSessionBatch } from "../../middleware/session";
+import { deferSessionCheck, requireRole, roleAtLeast } from "../../middleware/session";
 import { deleteCompany } from "../../services/companies/delete";
 import {
   COMPANY_SIZES,
@@ -31,6 +31,9 @@ import { actorOf, authOf, tenantOf } from "../context";
 import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../list-filters";
 import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../record-helpers";
 import { addNoteRoute } from "./notes";
+import { confirmationPage } from "./shared/delete-routes";
+import { recordFormTarget, withCustomFieldValues } from "./shared/record-form";
+import { readRecordWithDeals } from "./shared/record-page";
 import {
   COMPANY_NOTICES,
   CompaniesListPage,
@@ -66,14 +69,15 @@ function formPage(
   },
   status: ContentfulStatusCode = 200,
 ) {
+  const target = recordFormTarget("/app/companies", opts.mode, opts.id);
   return render(
     c,
     opts.title,
     <CompanyFormPage
       title={opts.title}
       mode={opts.mode}
-      action={opts.mode === "new" ? "/app/companies" : `/app/companies/${opts.id}`}
-      cancelHref={opts.mode === "new" ? "/app/companies" : `/app/companies/${opts.id}`}
+      action={target}
+      cancelHref={target}
       values={opts.values}
       tagIds={opts.tagIds}
       errors={opts.errors ?? {}}
@@ -170,21 +174,12 @@ companiesRoutes.post("/", requireRole("member"), async (c) => {
 
 companiesRoutes.get("/:id", deferSessionCheck, async (c) => {
   const id = parseRecordId(c.req.param("id"));
-  // One round trip for the whole page, the session check included (withSessionBatch); every
-  // statement is scoped by tenant and id, so another tenant's id reads nothing and answers 404.
-  // The company's deals come in the same batch, after the page's own statements.
-  let pageCount = 0;
-  const batch = await withSessionBatch(c, async (t) => {
-    if (id === null) return [];
-    const page = companyPageStatements(t, id);
-    pageCount = page.length;
-    return [...page, ...companyDealsStatements(t, id)];
-  });
-  if (!batch.ok) return batch.response;
+  const read = await readRecordWithDeals(c, id, companyPageStatements, companyDealsStatements);
+  if (!read.ok) return read.response;
   const auth = authOf(c);
-  const data = id === null ? null : companyPageFromResults(id, batch.results.slice(0, pageCount));
+  const data = id === null ? null : companyPageFromResults(id, read.page);
   if (!data) return errorResponse(c, 404);
-  const related = relatedDealsFromResults(batch.results.slice(pageCount));
+  const related = relatedDealsFromResults(read.deals);
   const co = data.company;
   return render(
     c,
@@ -212,16 +207,18 @@ companiesRoutes.get("/:id/edit", requireRole("member"), async (c) => {
   if (!found) return errorResponse(c, 404);
   const ctx = await companyFormContext(t);
   const co = found.company;
-  const values: Record<string, string> = {
-    name: co.name,
-    domain: co.domain ?? "",
-    industry: co.industry ?? "",
-    size: co.size ?? "",
-    address: co.address ?? "",
-    phone: co.phone ? formatPhone(co.phone) : "",
-    owner_id: co.ownerId ?? "",
-  };
-  for (const [fieldId, value] of found.values) values[`cf_${fieldId}`] = value;
+  const values = withCustomFieldValues(
+    {
+      name: co.name,
+      domain: co.domain ?? "",
+      industry: co.industry ?? "",
+      size: co.size ?? "",
+      address: co.address ?? "",
+      phone: co.phone ? formatPhone(co.phone) : "",
+      owner_id: co.ownerId ?? "",
+    },
+    found.values,
+  );
   return formPage(c, ctx, {
     mode: "edit",
     id: co.id,
@@ -276,12 +273,11 @@ companiesRoutes.delete("/:id", requireRole("member"), async (c) => {
 });
 
 // Without JavaScript: a confirmation page, then a form post.
-companiesRoutes.get("/:id/delete", requireRole("member"), async (c) => {
-  const id = parseRecordId(c.req.param("id"));
-  const company = id ? await getCompany(tenantOf(c), id) : null;
-  if (!company) return errorResponse(c, 404);
-  return render(c, `Delete ${company.name}`, <CompanyDeletePage company={company} />);
-});
+companiesRoutes.get(
+  "/:id/delete",
+  requireRole("member"),
+  confirmationPage("Delete", getCompany, (company) => <CompanyDeletePage company={company} />),
+);
 
 companiesRoutes.post("/:id/delete", requireRole("member"), async (c) => {
   if (!(await removeCompany(c))) return errorResponse(c, 404);

@@ -71,6 +71,11 @@ function downloads(kind: ExportKind, query: URLSearchParams): ExportDownload[] {
   }));
 }
 
+/** A section of the export page whose downloads hold every record of the kind, no filter applied. */
+function everythingSection(kind: ExportKind): ExportSection {
+  return { key: kind, title: KIND_TITLES[kind], downloads: downloads(kind, new URLSearchParams()), filters: [] };
+}
+
 /** The contact filters in words ("Tag: VIP"), with the names of the tags, owners, company and fields they name. */
 async function describeContactFilters(c: Context<AppEnv>, f: ContactListFilters): Promise<string[]> {
   const db = c.get("db");
@@ -100,12 +105,7 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
   const sections: ExportSection[] = [];
   let ignored: string[] = [];
 
-  const contactSection: ExportSection = {
-    key: "contacts",
-    title: "Contacts",
-    downloads: downloads("contacts", new URLSearchParams()),
-    filters: [],
-  };
+  const contactSection = everythingSection("contacts");
   if (list === "contacts") {
     const f = await parseContactFilters(scoped(db, auth.tenant.id), query);
     ignored = f.rejected;
@@ -115,12 +115,7 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
       contactSection.allHref = "/app/export";
     }
   }
-  const companySection: ExportSection = {
-    key: "companies",
-    title: "Companies",
-    downloads: downloads("companies", new URLSearchParams()),
-    filters: [],
-  };
+  const companySection = everythingSection("companies");
   if (list === "companies") {
     const f = parseCompanyFilters(query);
     ignored = f.rejected;
@@ -134,12 +129,7 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
       companySection.allHref = "/app/export";
     }
   }
-  sections.push(
-    contactSection,
-    companySection,
-    { key: "deals", title: "Deals", downloads: downloads("deals", new URLSearchParams()), filters: [] },
-    { key: "notes", title: "Notes", downloads: downloads("notes", new URLSearchParams()), filters: [] },
-  );
+  sections.push(contactSection, companySection, everythingSection("deals"), everythingSection("notes"));
   return render(
     c,
     "Export data",

@@ -12,8 +12,7 @@ import type { AppEnv } from "../../env";
 import { errorResponse } from "../../lib/errors";
 import { inReaderZone, render, wantsFragment } from "../../lib/render";
 import { parseForm, text } from "../../lib/validation";
-import { requireRole } from "../../middleware/session";
-import { recordAudit } from "../../services/audit/audit";
+import { recordRefusal, requireRole } from "../../middleware/session";
 import {
   addNote,
   canChangeNote,
@@ -23,7 +22,7 @@ import {
   NOTE_MAX_LENGTH,
   subjectExists,
 } from "../../services/records/notes";
-import { actorOf, authOf, tenantOf } from "../context";
+import { authOf, tenantOf } from "../context";
 import { loadTimeline, parseRecordId, timelineProps } from "../record-helpers";
 import { NoteAddForm, NoteEditForm, NotePage } from "../../../views/partials/timeline/NoteEditForm";
 import { subjectPath, Timeline, timelineId } from "../../../views/partials/timeline/Timeline";
@@ -56,17 +55,7 @@ async function timelineFragment(
 
 /** A refusal by the note rule (not the route's role): 403, written to the audit trail like requireRole's. */
 async function refuse(c: Context<AppEnv>, noteId: number) {
-  const auth = authOf(c);
-  await recordAudit(c.get("db"), {
-    tenantId: auth.tenant.id,
-    actorUserId: auth.user.id,
-    action: "permission.denied",
-    targetType: "note",
-    targetId: String(noteId),
-    targetLabel: `${c.req.method} ${c.req.routePath}`,
-    detail: { role: auth.role, needs: "author or admin" },
-    ...actorOf(c),
-  });
+  await recordRefusal(c, authOf(c), { type: "note", id: String(noteId) }, "author or admin");
   return errorResponse(c, 403);
 }
 

@@ -7,45 +7,25 @@ import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { render } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
-import { safeNextPath } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import { BULK_MAX_IDS, ownedContacts, tagContacts, untagContacts } from "../../../services/contacts/bulk";
 import { deleteContacts } from "../../../services/contacts/delete";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { parseRecordId, type FormBody } from "../../record-helpers";
 import { BulkDeletePage, BulkErasePage, BulkProblemPage } from "../../../../views/pages/contacts/ContactPage";
-import type { ContactNotice } from "../../../../views/pages/contacts/ContactResults";
-import { stringList } from "./form";
+import { type BulkRecords, bulkBack, bulkSelection, withNotice } from "../shared/bulk";
 import { LIST_PATH } from "./list";
 
 /** The bulk route, mounted with the others at /app/contacts (src/routes/app/contacts/index.ts). */
 export const contactBulkRoutes = new Hono<AppEnv>();
 
-/** Where a bulk action returns: the contacts list as it was (its filters and page), never elsewhere. */
-function bulkBack(raw: unknown): string {
-  try {
-    const url = new URL(safeNextPath(raw, LIST_PATH), "http://local");
-    if (url.origin !== "http://local" || url.pathname !== LIST_PATH) return LIST_PATH;
-    url.searchParams.delete("notice");
-    url.searchParams.delete("n");
-    return url.pathname + url.search;
-  } catch {
-    return LIST_PATH;
-  }
-}
-
-function withNotice(back: string, notice: ContactNotice, n: number): string {
-  const url = new URL(back, "http://local");
-  url.searchParams.set("notice", notice);
-  url.searchParams.set("n", String(n));
-  return url.pathname + url.search;
-}
+const CONTACTS: BulkRecords = { one: "contact", many: "contacts", max: BULK_MAX_IDS };
 
 contactBulkRoutes.post("/bulk", requireRole("member"), async (c) => {
   const auth = authOf(c);
   const t = tenantOf(c);
   const body = (await c.req.parseBody({ all: true })) as FormBody;
-  const back = bulkBack(body.back);
+  const back = bulkBack(body.back, LIST_PATH);
   const problem = (message: string) =>
     render(c, "Nothing was changed", <BulkProblemPage message={message} back={back} />, 422);
 
@@ -54,13 +34,9 @@ contactBulkRoutes.post("/bulk", requireRole("member"), async (c) => {
     return problem("Choose what to do with the selected contacts.");
   // Erasing (a privacy request, possibly suppressing future imports) is for admins and owners.
   if (action === "erase" && !roleAtLeast(auth.role, "admin")) return errorResponse(c, 403);
-  const rawIds = stringList(body, "ids");
-  if (rawIds === null || rawIds.length > BULK_MAX_IDS)
-    return problem(`Select at most ${BULK_MAX_IDS} contacts at a time.`);
-  const ids = rawIds.map(parseRecordId);
-  if (ids.some((id) => id === null)) return problem("The selection could not be read. Select the contacts again.");
-  const unique = [...new Set(ids as number[])];
-  if (unique.length === 0) return problem("Select at least one contact first.");
+  const selection = bulkSelection(body, CONTACTS);
+  if ("problem" in selection) return problem(selection.problem);
+  const unique = selection.ids;
   const now = Date.now();
 
   if (action === "delete") {

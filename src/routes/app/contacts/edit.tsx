@@ -12,17 +12,10 @@ import { render } from "../../../lib/render";
 import { billingConfig } from "../../../lib/stripe";
 import { requireRole } from "../../../middleware/session";
 import { PlanLimitError } from "../../../services/billing/limits";
-import {
-  CONTACT_LIMITS,
-  checkReferences,
-  contactFormChoices,
-  findDuplicates,
-  type ContactInput,
-} from "../../../services/contacts/form";
+import { CONTACT_LIMITS, checkReferences, contactFormChoices, findDuplicates } from "../../../services/contacts/form";
 import { getContact, getContactWithExtras } from "../../../services/contacts/page";
 import { createContact, updateContact } from "../../../services/contacts/write";
 import { listCustomFields } from "../../../services/records/custom-fields";
-import { findOrCreateTag } from "../../../services/records/tags";
 import { tenantRegion } from "../../../services/records/workspace";
 import { authOf, tenantOf } from "../../context";
 import { echo, parseRecordId, type FormBody } from "../../record-helpers";
@@ -30,6 +23,7 @@ import { PlanLimitMessage } from "../../../../views/components/PlanLimit";
 import { ContactFormPage, DuplicateWarning, type ContactFormProps } from "../../../../views/pages/contacts/ContactForm";
 import { echoList, echoTagIds, emailSchema, parseContactForm, stringList } from "./form";
 import { LIST_PATH } from "./list";
+import { recordFormTarget, submittedVersion, withCustomFieldValues, withNewTag } from "../shared/record-form";
 
 /** The form's routes, mounted with the others at /app/contacts (src/routes/app/contacts/index.ts). */
 export const contactEditRoutes = new Hono<AppEnv>();
@@ -53,14 +47,15 @@ async function formPage(c: Context<AppEnv>, s: FormState, status: ContentfulStat
   const t = tenantOf(c);
   const companyId = parseRecordId(s.values.company_id);
   const [choices, region] = await Promise.all([contactFormChoices(t, companyId), tenantRegion(t)]);
+  const target = recordFormTarget(LIST_PATH, s.mode, s.id);
   return render(
     c,
     s.title,
     <ContactFormPage
       title={s.title}
       mode={s.mode}
-      action={s.mode === "new" ? LIST_PATH : `${LIST_PATH}/${s.id}`}
-      cancelHref={s.mode === "new" ? LIST_PATH : `${LIST_PATH}/${s.id}`}
+      action={target}
+      cancelHref={target}
       values={s.values}
       emails={s.emails}
       phones={s.phones}
@@ -115,11 +110,6 @@ async function readContactForm(
   return { parsed, companyName: refs.companyName, again };
 }
 
-async function withNewTag(c: Context<AppEnv>, input: ContactInput, now: number): Promise<ContactInput> {
-  if (!input.newTag) return input;
-  const tag = await findOrCreateTag(tenantOf(c), input.newTag, now);
-  return { ...input, tagIds: [...new Set([...input.tagIds, tag.id])] };
-}
 contactEditRoutes.get("/new", requireRole("member"), async (c) => {
   const auth = authOf(c);
   // ?company_id= preselects a company (a link from the company's page).
@@ -147,7 +137,7 @@ contactEditRoutes.post("/", requireRole("member"), async (c) => {
     if (duplicates.length) return formPage(c, { ...again, duplicates }, 409);
   }
   const now = Date.now();
-  const input = await withNewTag(c, parsed.input, now);
+  const input = await withNewTag(t, parsed.input, now);
   // The Free plan's cap is checked inside the create's batch (services/billing/limits.ts), so it holds under races.
   const limit = billingConfig(c.env).limits?.contacts ?? null;
   try {
@@ -187,15 +177,17 @@ contactEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
   const found = id ? await getContactWithExtras(tenantOf(c), id) : null;
   if (!found) return errorResponse(c, 404);
   const k = found.contact;
-  const values: Record<string, string> = {
-    first_name: k.firstName,
-    last_name: k.lastName,
-    job_title: k.jobTitle ?? "",
-    company_id: k.companyId ? String(k.companyId) : "",
-    address: k.address ?? "",
-    owner_id: k.ownerId ?? "",
-  };
-  for (const [fieldId, value] of found.values) values[`cf_${fieldId}`] = value;
+  const values = withCustomFieldValues(
+    {
+      first_name: k.firstName,
+      last_name: k.lastName,
+      job_title: k.jobTitle ?? "",
+      company_id: k.companyId ? String(k.companyId) : "",
+      address: k.address ?? "",
+      owner_id: k.ownerId ?? "",
+    },
+    found.values,
+  );
   return formPage(c, {
     mode: "edit",
     id: k.id,
@@ -215,12 +207,10 @@ contactEditRoutes.post("/:id", requireRole("member"), async (c) => {
   if (!existing) return errorResponse(c, 404);
   const body = (await c.req.parseBody({ all: true })) as FormBody;
   const base = { mode: "edit" as const, id: existing.id, title: `Edit ${existing.name}` };
-  const submittedVersion =
-    typeof body.version === "string" && /^\d{1,16}$/.test(body.version) ? Number(body.version) : undefined;
-  const read = await readContactForm(c, body, base, submittedVersion);
+  const read = await readContactForm(c, body, base, submittedVersion(body));
   if ("response" in read) return read.response;
   const now = Date.now();
-  const input = await withNewTag(c, read.parsed.input, now);
+  const input = await withNewTag(t, read.parsed.input, now);
   const result = await updateContact(
     t,
     authOf(c).user.id,

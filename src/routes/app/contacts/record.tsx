@@ -9,13 +9,15 @@ import { errorResponse } from "../../../lib/errors";
 import { formatPhone } from "../../../lib/phone";
 import { render } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
-import { deferSessionCheck, requireRole, withSessionBatch } from "../../../middleware/session";
+import { deferSessionCheck, requireRole } from "../../../middleware/session";
 import { deleteContacts } from "../../../services/contacts/delete";
 import { contactPageFromResults, contactPageStatements, getContact } from "../../../services/contacts/page";
 import { contactDealsStatements, relatedDealsFromResults } from "../../../services/deals/related";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { parseRecordId, timelineProps } from "../../record-helpers";
 import { addNoteRoute } from "../notes";
+import { confirmationPage } from "../shared/delete-routes";
+import { readRecordWithDeals } from "../shared/record-page";
 import { ContactDeletePage, ContactErasePage, ContactPage } from "../../../../views/pages/contacts/ContactPage";
 import { LIST_PATH } from "./list";
 
@@ -24,20 +26,11 @@ export const contactRecordRoutes = new Hono<AppEnv>();
 
 contactRecordRoutes.get("/:id", deferSessionCheck, async (c) => {
   const id = parseRecordId(c.req.param("id"));
-  // One round trip for the whole page, the session check included (withSessionBatch): the contact,
-  // its tags, fields, values, notes and activity, each read by tenant and id, so another tenant's
-  // id reads nothing and answers 404.
-  // Their deals come in the same batch, after the page's own statements.
-  let pageCount = 0;
-  const batch = await withSessionBatch(c, async (t) => {
-    if (id === null) return [];
-    const page = contactPageStatements(t, id);
-    pageCount = page.length;
-    return [...page, ...contactDealsStatements(t, id)];
-  });
-  if (!batch.ok) return batch.response;
+  // The contact, its tags, fields, values, notes, activity and deals: one round trip.
+  const read = await readRecordWithDeals(c, id, contactPageStatements, contactDealsStatements);
+  if (!read.ok) return read.response;
   const auth = authOf(c);
-  const found = id === null ? null : contactPageFromResults(id, batch.results.slice(0, pageCount));
+  const found = id === null ? null : contactPageFromResults(id, read.page);
   if (!found) return errorResponse(c, 404);
   const { timeline } = found;
   const k = found.contact;
@@ -63,7 +56,7 @@ contactRecordRoutes.get("/:id", deferSessionCheck, async (c) => {
       tags={found.tags}
       fields={found.customFields}
       values={found.values}
-      deals={relatedDealsFromResults(batch.results.slice(pageCount))}
+      deals={relatedDealsFromResults(read.deals)}
       canWrite={roleAtLeast(auth.role, "member")}
       canErase={roleAtLeast(auth.role, "admin")}
       timeline={timelineProps(auth, { type: "contact", id: k.id }, { ...timeline, fields: found.customFields })}
@@ -89,12 +82,13 @@ contactRecordRoutes.delete("/:id", requireRole("member"), async (c) => {
 });
 
 // Without JavaScript: a confirmation page, then a form post.
-contactRecordRoutes.get("/:id/delete", requireRole("member"), async (c) => {
-  const id = parseRecordId(c.req.param("id"));
-  const contact = id ? await getContact(tenantOf(c), id) : null;
-  if (!contact) return errorResponse(c, 404);
-  return render(c, `Delete ${contact.name}`, <ContactDeletePage contact={{ id: contact.id, name: contact.name }} />);
-});
+contactRecordRoutes.get(
+  "/:id/delete",
+  requireRole("member"),
+  confirmationPage("Delete", getContact, (contact) => (
+    <ContactDeletePage contact={{ id: contact.id, name: contact.name }} />
+  )),
+);
 
 contactRecordRoutes.post("/:id/delete", requireRole("member"), async (c) => {
   if (!(await removeContact(c))) return errorResponse(c, 404);
@@ -103,16 +97,13 @@ contactRecordRoutes.post("/:id/delete", requireRole("member"), async (c) => {
 
 // ---- erase (a privacy request; admins and owners) ---------------------------------------------------------
 
-contactRecordRoutes.get("/:id/erase", requireRole("admin"), async (c) => {
-  const id = parseRecordId(c.req.param("id"));
-  const contact = id ? await getContact(tenantOf(c), id) : null;
-  if (!contact) return errorResponse(c, 404);
-  return render(
-    c,
-    `Erase ${contact.name}`,
-    <ContactErasePage contact={{ id: contact.id, name: contact.name }} canSuppress={!!c.env.SUPPRESSION_KEY} />,
-  );
-});
+contactRecordRoutes.get(
+  "/:id/erase",
+  requireRole("admin"),
+  confirmationPage("Erase", getContact, (contact, c) => (
+    <ContactErasePage contact={{ id: contact.id, name: contact.name }} canSuppress={!!c.env.SUPPRESSION_KEY} />
+  )),
+);
 
 contactRecordRoutes.post("/:id/erase", requireRole("admin"), async (c) => {
   const id = parseRecordId(c.req.param("id"));

@@ -7,7 +7,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../../env";
 import { render } from "../../../lib/render";
-import { safeNextPath } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import {
   changeDealsOwner,
@@ -19,51 +18,29 @@ import {
 } from "../../../services/deals/bulk";
 import { actorOf, tenantOf } from "../../context";
 import { parseRecordId, type FormBody } from "../../record-helpers";
-import { stringList } from "../contacts/form";
+import { type BulkRecords, bulkBack, bulkSelection, withNotice } from "../shared/bulk";
 import { DealsBulkDeletePage, DealsBulkProblemPage } from "../../../../views/pages/deals/DealsBulkPages";
 import { DEALS_LIST_PATH } from "./list";
 
 /** Mounted with the list at /app/deals/list. */
 export const dealBulkRoutes = new Hono<AppEnv>();
 
-/** Where a bulk action returns: the deal list as it was (filters and page), never elsewhere. */
-function bulkBack(raw: unknown): string {
-  try {
-    const url = new URL(safeNextPath(raw, DEALS_LIST_PATH), "http://local");
-    if (url.origin !== "http://local" || url.pathname !== DEALS_LIST_PATH) return DEALS_LIST_PATH;
-    url.searchParams.delete("notice");
-    url.searchParams.delete("n");
-    return url.pathname + url.search;
-  } catch {
-    return DEALS_LIST_PATH;
-  }
-}
-
-function withNotice(back: string, notice: string, n: number): string {
-  const url = new URL(back, "http://local");
-  url.searchParams.set("notice", notice);
-  url.searchParams.set("n", String(n));
-  return url.pathname + url.search;
-}
+const DEALS: BulkRecords = { one: "deal", many: "deals", max: DEAL_BULK_MAX_IDS };
 
 dealBulkRoutes.post("/bulk", requireRole("member"), async (c) => {
   const t = tenantOf(c);
   const actor = actorOf(c);
   const body = (await c.req.parseBody({ all: true })) as FormBody;
-  const back = bulkBack(body.back);
+  const back = bulkBack(body.back, DEALS_LIST_PATH);
   const problem = (message: string) =>
     render(c, "Nothing was changed", <DealsBulkProblemPage message={message} back={back} />, 422);
 
   const action = body.action;
   if (action !== "move" && action !== "owner" && action !== "tag" && action !== "delete")
     return problem("Choose what to do with the selected deals.");
-  const rawIds = stringList(body, "ids");
-  if (rawIds === null || rawIds.length > DEAL_BULK_MAX_IDS)
-    return problem(`Select at most ${DEAL_BULK_MAX_IDS} deals at a time.`);
-  const ids = rawIds.map(parseRecordId);
-  if (ids.some((id) => id === null)) return problem("The selection could not be read. Select the deals again.");
-  const unique = [...new Set(ids as number[])];
-  if (unique.length === 0) return problem("Select at least one deal first.");
+  const selection = bulkSelection(body, DEALS);
+  if ("problem" in selection) return problem(selection.problem);
+  const unique = selection.ids;
 
   if (action === "delete") {
     if (body.confirm !== "1") {

@@ -9,23 +9,17 @@ import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { amountForInput, currencyCodes, minorDigits } from "../../../lib/money";
 import { render } from "../../../lib/render";
-import {
-  checkDealReferences,
-  dealFormChoices,
-  parseDealForm,
-  type DealFormBody,
-  type DealInput,
-} from "../../../services/deals/form";
+import { checkDealReferences, dealFormChoices, parseDealForm, type DealFormBody } from "../../../services/deals/form";
 import { workspaceMoney } from "../../../services/deals/choices";
 import { getStage } from "../../../services/deals/stages";
 import { getDealForEdit } from "../../../services/deals/page";
 import { createDeal, updateDeal } from "../../../services/deals/write";
 import { listCustomFields } from "../../../services/records/custom-fields";
-import { findOrCreateTag } from "../../../services/records/tags";
 import { requireRole } from "../../../middleware/session";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { echo, parseRecordId } from "../../record-helpers";
 import { DealFormPage } from "../../../../views/pages/deals/DealForm";
+import { recordFormTarget, submittedVersion, withCustomFieldValues, withNewTag } from "../shared/record-form";
 
 export const dealEditRoutes = new Hono<AppEnv>();
 
@@ -48,14 +42,15 @@ async function formPage(c: Context<AppEnv>, s: FormState, status: ContentfulStat
   });
   const { locale, currency } = choices.money;
   const digits = minorDigits(currency);
+  const target = recordFormTarget("/app/deals", s.mode, s.id);
   return render(
     c,
     s.title,
     <DealFormPage
       title={s.title}
       mode={s.mode}
-      action={s.mode === "new" ? "/app/deals" : `/app/deals/${s.id}`}
-      cancelHref={s.mode === "new" ? "/app/deals" : `/app/deals/${s.id}`}
+      action={target}
+      cancelHref={target}
       values={s.values}
       contactRows={s.contactRows}
       tagIds={s.tagIds}
@@ -108,11 +103,7 @@ async function readDealForm(c: Context<AppEnv>, body: DealFormBody, base: FormSt
   if (!parsed.ok) return { response: await formPage(c, { ...again, errors: parsed.errors }, 422) };
   const refs = await checkDealReferences(t, parsed.input);
   if (!refs.ok) return { response: await formPage(c, { ...again, errors: refs.errors }, 422) };
-  let input: DealInput = parsed.input;
-  if (input.newTag) {
-    const tag = await findOrCreateTag(t, input.newTag, Date.now());
-    input = { ...input, tagIds: [...new Set([...input.tagIds, tag.id])] };
-  }
+  const input = await withNewTag(t, parsed.input, Date.now());
   return { input, refs, money, again };
 }
 
@@ -152,17 +143,19 @@ dealEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
   const [found, money] = await Promise.all([id ? getDealForEdit(t, id) : null, workspaceMoney(t)]);
   if (!found) return errorResponse(c, 404);
   const d = found.deal;
-  const values: Record<string, string> = {
-    name: d.name,
-    amount: amountForInput(d.amountMinor, d.currency, money.locale),
-    currency: d.currency,
-    close_date: d.closeDate ?? "",
-    pipeline_id: String(d.pipelineId),
-    stage_id: String(d.stageId),
-    owner_id: d.ownerId ?? "",
-    company_id: d.companyId ? String(d.companyId) : "",
-  };
-  for (const [fieldId, value] of found.values) values[`cf_${fieldId}`] = value;
+  const values = withCustomFieldValues(
+    {
+      name: d.name,
+      amount: amountForInput(d.amountMinor, d.currency, money.locale),
+      currency: d.currency,
+      close_date: d.closeDate ?? "",
+      pipeline_id: String(d.pipelineId),
+      stage_id: String(d.stageId),
+      owner_id: d.ownerId ?? "",
+      company_id: d.companyId ? String(d.companyId) : "",
+    },
+    found.values,
+  );
   return formPage(c, {
     mode: "edit",
     id: d.id,
@@ -180,7 +173,7 @@ dealEditRoutes.post("/:id", requireRole("member"), async (c) => {
   const existing = id ? await getDealForEdit(t, id) : null;
   if (!existing) return errorResponse(c, 404);
   const body = (await c.req.parseBody({ all: true })) as DealFormBody;
-  const version = typeof body.version === "string" && /^\d{1,16}$/.test(body.version) ? Number(body.version) : null;
+  const version = submittedVersion(body);
   const base: FormState = {
     mode: "edit",
     id: existing.deal.id,
@@ -188,12 +181,12 @@ dealEditRoutes.post("/:id", requireRole("member"), async (c) => {
     values: {},
     contactRows: [],
     tagIds: [],
-    version: version ?? undefined,
+    version,
   };
   const read = await readDealForm(c, body, base);
   if ("response" in read) return read.response;
   const stage = await getStage(t, read.input.stageId);
-  const result = await updateDeal(t, actorOf(c), existing.deal.id, version, read.input, {
+  const result = await updateDeal(t, actorOf(c), existing.deal.id, version ?? null, read.input, {
     pipelineId: read.refs.pipelineId,
     stageName: stage?.name ?? "",
     companyName: read.refs.companyName,

@@ -6,7 +6,14 @@ import type { Actor } from "../../../lib/actor";
 import { errorResponse } from "../../../lib/errors";
 import { requireRole } from "../../../middleware/session";
 import { recordAudit, type AuditAction } from "../../../services/audit/audit";
-import { cancelImport, changeMapping, requestCommit, requestUndo, retryImport } from "../../../services/import/jobs";
+import {
+  cancelImport,
+  changeMapping,
+  requestCommit,
+  requestUndo,
+  retryImport,
+  type StopResult,
+} from "../../../services/import/jobs";
 import { ENCODING_CHOICES, type EncodingChoice } from "../../../services/import/upload";
 import { actorOf, tenantOf } from "../../context";
 import { formChoice, importServices, jobPage, loadJob } from "./job-page";
@@ -62,63 +69,73 @@ jobRoutes.post("/:id/mapping", requireRole("admin"), async (c) => {
   return c.redirect(`/app/import/${job.id}`, 303);
 });
 
-jobRoutes.post("/:id/commit", requireRole("admin"), async (c) => {
-  const job = await loadJob(c);
-  if (!job) return errorResponse(c, 404);
-  const actor = actorOf(c);
-  const result = await requestCommit(importServices(c), job.id, actor.now);
-  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
-  if (!result.ok) {
-    const alert = result.reason === "busy" ? busy("Commit") : "This import cannot be committed now.";
-    return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
-  }
-  if (job.status === "ready") {
-    const detail = { kind: job.kind, new: job.newCount, updates: job.updateCount };
-    await auditImport(c, actor, "data.imported", job, detail);
-  }
-  return c.redirect(`/app/import/${job.id}`, 303);
-});
+/**
+ * One of the job page's buttons: `run` asks the service; a job that is gone is a 404, a refusal shows
+ * the page again with `refusal`'s message (409), and a success runs `after` (its audit entry) and goes
+ * back to the job.
+ */
+function jobButton<Done extends { ok: true }>(
+  run: (c: Context<AppEnv>, id: string, now: number) => Promise<Done | { ok: false; reason: string }>,
+  refusal: (reason: string) => string,
+  after?: (c: Context<AppEnv>, job: ImportJob, actor: Actor, done: Done) => Promise<void>,
+) {
+  return async (c: Context<AppEnv>) => {
+    const job = await loadJob(c);
+    if (!job) return errorResponse(c, 404);
+    const actor = actorOf(c);
+    const result = await run(c, job.id, actor.now);
+    if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
+    if (!result.ok) return jobPage(c, (await loadJob(c)) ?? job, { alert: refusal(result.reason) }, 409);
+    await after?.(c, job, actor, result);
+    return c.redirect(`/app/import/${job.id}`, 303);
+  };
+}
 
-jobRoutes.post("/:id/undo", requireRole("admin"), async (c) => {
-  const job = await loadJob(c);
-  if (!job) return errorResponse(c, 404);
-  const actor = actorOf(c);
-  const result = await requestUndo(importServices(c), job.id, actor.now);
-  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
-  if (!result.ok) {
-    const alert = result.reason === "busy" ? busy("Undo") : "This import has nothing to undo.";
-    return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
-  }
-  if (job.status !== "undoing") {
-    const detail = { kind: job.kind, created: job.createdCount, updated: job.updatedCount };
-    await auditImport(c, actor, "data.import_undone", job, detail);
-  }
-  return c.redirect(`/app/import/${job.id}`, 303);
-});
+jobRoutes.post(
+  "/:id/commit",
+  requireRole("admin"),
+  jobButton(
+    (c, id, now) => requestCommit(importServices(c), id, now),
+    (reason) => (reason === "busy" ? busy("Commit") : "This import cannot be committed now."),
+    async (c, job, actor) => {
+      if (job.status !== "ready") return;
+      const detail = { kind: job.kind, new: job.newCount, updates: job.updateCount };
+      await auditImport(c, actor, "data.imported", job, detail);
+    },
+  ),
+);
+
+jobRoutes.post(
+  "/:id/undo",
+  requireRole("admin"),
+  jobButton(
+    (c, id, now) => requestUndo(importServices(c), id, now),
+    (reason) => (reason === "busy" ? busy("Undo") : "This import has nothing to undo."),
+    async (c, job, actor) => {
+      if (job.status === "undoing") return;
+      const detail = { kind: job.kind, created: job.createdCount, updated: job.updatedCount };
+      await auditImport(c, actor, "data.import_undone", job, detail);
+    },
+  ),
+);
 
 // Cancel a working import (see cancelImport for what stays), and retry one the watchdog gave up on.
-jobRoutes.post("/:id/cancel", requireRole("admin"), async (c) => {
-  const job = await loadJob(c);
-  if (!job) return errorResponse(c, 404);
-  const actor = actorOf(c);
-  const result = await cancelImport(importServices(c), job.id, actor.now);
-  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
-  if (!result.ok) {
-    const alert = "This import is not running, so there is nothing to cancel.";
-    return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
-  }
-  await auditImport(c, actor, "data.import_cancelled", job, { kind: job.kind, during: result.status });
-  return c.redirect(`/app/import/${job.id}`, 303);
-});
+jobRoutes.post(
+  "/:id/cancel",
+  requireRole("admin"),
+  jobButton<Extract<StopResult, { ok: true }>>(
+    (c, id, now) => cancelImport(importServices(c), id, now),
+    () => "This import is not running, so there is nothing to cancel.",
+    (c, job, actor, stopped) =>
+      auditImport(c, actor, "data.import_cancelled", job, { kind: job.kind, during: stopped.status }),
+  ),
+);
 
-jobRoutes.post("/:id/retry", requireRole("admin"), async (c) => {
-  const job = await loadJob(c);
-  if (!job) return errorResponse(c, 404);
-  const result = await retryImport(importServices(c), job.id, Date.now());
-  if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
-  if (!result.ok) {
-    const alert = result.reason === "busy" ? busy("Retry") : "This import cannot be retried.";
-    return jobPage(c, (await loadJob(c)) ?? job, { alert }, 409);
-  }
-  return c.redirect(`/app/import/${job.id}`, 303);
-});
+jobRoutes.post(
+  "/:id/retry",
+  requireRole("admin"),
+  jobButton(
+    (c, id, now) => retryImport(importServices(c), id, now),
+    (reason) => (reason === "busy" ? busy("Retry") : "This import cannot be retried."),
+  ),
+);

@@ -7,14 +7,14 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { CUSTOM_FIELD_KINDS, SUBJECT_TYPES } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
-import { errorResponse } from "../../../lib/errors";
 import { render } from "../../../lib/render";
 import { formValue, parseForm, text } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import { getCustomField, listCustomFields } from "../../../services/records/custom-fields";
 import { createCustomFieldAudited, deleteCustomFieldAudited } from "../../../services/records/field-settings";
 import { actorOf, tenantOf } from "../../context";
-import { noticeOf, parseRecordId } from "../../record-helpers";
+import { noticeOf } from "../../record-helpers";
+import { confirmationPage, deleteThenRedirect } from "../shared/delete-routes";
 import {
   CustomFieldDeletePage,
   CustomFieldsPage,
@@ -108,15 +108,14 @@ fieldsRoutes.post("/", requireRole("admin"), async (c) => {
   return c.redirect("/app/settings/fields?notice=created", 303);
 });
 
-fieldsRoutes.get("/:id/delete", requireRole("admin"), async (c) => {
-  const id = parseRecordId(c.req.param("id"));
-  const field = id === null ? null : await getCustomField(tenantOf(c), id);
-  if (!field) return errorResponse(c, 404);
-  return render(c, `Delete ${field.name}`, <CustomFieldDeletePage field={field} />);
-});
+fieldsRoutes.get(
+  "/:id/delete",
+  requireRole("admin"),
+  confirmationPage("Delete", getCustomField, (field) => <CustomFieldDeletePage field={field} />),
+);
 
-fieldsRoutes.post("/:id/delete", requireRole("admin"), async (c) => {
-  const id = parseRecordId(c.req.param("id"));
-  if (id === null || !(await deleteCustomFieldAudited(tenantOf(c), actorOf(c), id))) return errorResponse(c, 404);
-  return c.redirect("/app/settings/fields?notice=deleted", 303);
-});
+fieldsRoutes.post(
+  "/:id/delete",
+  requireRole("admin"),
+  deleteThenRedirect(deleteCustomFieldAudited, "/app/settings/fields?notice=deleted"),
+);

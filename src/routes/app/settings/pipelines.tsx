@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { render } from "../../../lib/render";
-import { formValue, parseForm, text } from "../../../lib/validation";
+import { formValue, text } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import {
   createPipeline,
@@ -33,7 +33,7 @@ import { actorOf, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
 import { PipelineDeletePage, StageDeletePage } from "../../../../views/pages/settings/PipelineDeletePages";
 import { lostReasonRoutes } from "./lost-reasons";
-import { directionOf, nameSchema, pipelinesPage, PIPELINES_PATH } from "./pipelines-page";
+import { moveRoute, nameSchema, pipelinesPage, PIPELINES_PATH, submitPipelinesForm } from "./pipelines-page";
 
 /** Mounted at /app/settings/pipelines. */
 export const pipelinesRoutes = new Hono<AppEnv>();
@@ -48,6 +48,9 @@ const stageSchema = z.object({
     .refine((n) => n <= 100, { error: "Enter a whole number from 0 to 100." }),
 });
 
+const STAGE_FIELDS = ["name", "probability"] as const;
+const pipelineForm = (key: string) => ({ key, schema: nameSchema("Pipeline name"), fields: ["name"] });
+
 const done = (c: Context<AppEnv>, notice: string, anchor = "") =>
   c.redirect(`${PIPELINES_PATH}?notice=${notice}${anchor ? `#${anchor}` : ""}`, 303);
 
@@ -61,25 +64,19 @@ pipelinesRoutes.post("/stages/:id", requireRole("admin"), async (c) => {
   const t = tenantOf(c);
   const id = parseRecordId(c.req.param("id"));
   if (id === null || !(await getStage(t, id))) return errorResponse(c, 404);
-  const body = await c.req.parseBody();
-  const values = { name: formValue(body, "name"), probability: formValue(body, "probability") };
-  const parsed = parseForm(stageSchema, body);
-  if (!parsed.ok) return pipelinesPage(c, { key: `stage-${id}`, values, errors: parsed.errors }, 422);
-  const result = await updateStage(t, actorOf(c), id, parsed.data);
-  if (!result) return errorResponse(c, 404);
-  if (!result.ok) return pipelinesPage(c, { key: `stage-${id}`, values, errors: { name: result.message } }, 422);
-  return done(c, "stage_saved", `stage-${id}`);
+  return submitPipelinesForm(
+    c,
+    { key: `stage-${id}`, schema: stageSchema, fields: STAGE_FIELDS },
+    (stage) => updateStage(t, actorOf(c), id, stage),
+    () => done(c, "stage_saved", `stage-${id}`),
+  );
 });
 
-pipelinesRoutes.post("/stages/:id/move", requireRole("admin"), async (c) => {
-  const t = tenantOf(c);
-  const id = parseRecordId(c.req.param("id"));
-  const direction = directionOf((await c.req.parseBody()).direction);
-  if (id === null || !(await getStage(t, id))) return errorResponse(c, 404);
-  if (direction === null) return errorResponse(c, 400);
-  await moveStage(t, actorOf(c), id, direction);
-  return done(c, "stage_moved", `stage-${id}`);
-});
+pipelinesRoutes.post(
+  "/stages/:id/move",
+  requireRole("admin"),
+  moveRoute(getStage, moveStage, (c, id) => done(c, "stage_moved", `stage-${id}`)),
+);
 
 async function stageDeletePage(c: Context<AppEnv>, id: number | null, extra: { error?: string; target?: string } = {}) {
   const t = tenantOf(c);
@@ -119,52 +116,43 @@ pipelinesRoutes.post("/stages/:id/delete", requireRole("admin"), async (c) => {
 
 // ---- Pipelines ----------------------------------------------------------------------------------
 
-pipelinesRoutes.post("/", requireRole("admin"), async (c) => {
-  const body = await c.req.parseBody();
-  const values = { name: formValue(body, "name") };
-  const parsed = parseForm(nameSchema("Pipeline name"), body);
-  if (!parsed.ok) return pipelinesPage(c, { key: "new-pipeline", values, errors: parsed.errors }, 422);
-  const result = await createPipeline(tenantOf(c), actorOf(c), parsed.data.name);
-  if (!result.ok) return pipelinesPage(c, { key: "new-pipeline", values, errors: { name: result.message } }, 422);
-  return done(c, "pipeline_created", `pipeline-${result.id}`);
-});
+pipelinesRoutes.post("/", requireRole("admin"), (c) =>
+  submitPipelinesForm(
+    c,
+    pipelineForm("new-pipeline"),
+    ({ name }) => createPipeline(tenantOf(c), actorOf(c), name),
+    (id) => done(c, "pipeline_created", `pipeline-${id}`),
+  ),
+);
 
 pipelinesRoutes.post("/:id", requireRole("admin"), async (c) => {
   const t = tenantOf(c);
   const id = parseRecordId(c.req.param("id"));
   if (id === null || !(await getPipeline(t, id))) return errorResponse(c, 404);
-  const body = await c.req.parseBody();
-  const values = { name: formValue(body, "name") };
-  const parsed = parseForm(nameSchema("Pipeline name"), body);
-  if (!parsed.ok) return pipelinesPage(c, { key: `pipeline-${id}`, values, errors: parsed.errors }, 422);
-  const result = await renamePipeline(t, actorOf(c), id, parsed.data.name);
-  if (!result) return errorResponse(c, 404);
-  if (!result.ok) return pipelinesPage(c, { key: `pipeline-${id}`, values, errors: { name: result.message } }, 422);
-  return done(c, "pipeline_saved", `pipeline-${id}`);
+  return submitPipelinesForm(
+    c,
+    pipelineForm(`pipeline-${id}`),
+    ({ name }) => renamePipeline(t, actorOf(c), id, name),
+    () => done(c, "pipeline_saved", `pipeline-${id}`),
+  );
 });
 
-pipelinesRoutes.post("/:id/move", requireRole("admin"), async (c) => {
-  const id = parseRecordId(c.req.param("id"));
-  const direction = directionOf((await c.req.parseBody()).direction);
-  if (id === null || !(await getPipeline(tenantOf(c), id))) return errorResponse(c, 404);
-  if (direction === null) return errorResponse(c, 400);
-  await movePipeline(tenantOf(c), actorOf(c), id, direction);
-  return done(c, "pipeline_moved", `pipeline-${id}`);
-});
+pipelinesRoutes.post(
+  "/:id/move",
+  requireRole("admin"),
+  moveRoute(getPipeline, movePipeline, (c, id) => done(c, "pipeline_moved", `pipeline-${id}`)),
+);
 
 pipelinesRoutes.post("/:id/stages", requireRole("admin"), async (c) => {
   const t = tenantOf(c);
   const id = parseRecordId(c.req.param("id"));
   if (id === null || !(await getPipeline(t, id))) return errorResponse(c, 404);
-  const body = await c.req.parseBody();
-  const values = { name: formValue(body, "name"), probability: formValue(body, "probability") };
-  const key = `new-stage-${id}`;
-  const parsed = parseForm(stageSchema, body);
-  if (!parsed.ok) return pipelinesPage(c, { key, values, errors: parsed.errors }, 422);
-  const result = await addStage(t, actorOf(c), id, parsed.data);
-  if (!result) return errorResponse(c, 404);
-  if (!result.ok) return pipelinesPage(c, { key, values, errors: { name: result.message } }, 422);
-  return done(c, "stage_created", `stage-${result.id}`);
+  return submitPipelinesForm(
+    c,
+    { key: `new-stage-${id}`, schema: stageSchema, fields: STAGE_FIELDS },
+    (stage) => addStage(t, actorOf(c), id, stage),
+    (stageId) => done(c, "stage_created", `stage-${stageId}`),
+  );
 });
 
 async function pipelineDeletePage(c: Context<AppEnv>, id: number | null, status: ContentfulStatusCode = 200) {

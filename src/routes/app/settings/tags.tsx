@@ -11,6 +11,7 @@ import { createTagAudited, deleteTagAudited, getTag, updateTagAudited } from "..
 import { listTags, TAG_COLORS } from "../../../services/records/tags";
 import { actorOf, tenantOf } from "../../context";
 import { noticeOf, parseRecordId } from "../../record-helpers";
+import { confirmationPage, deleteThenRedirect } from "../shared/delete-routes";
 import { TAG_NOTICES, TagDeletePage, TagsPage, type TagsPageProps } from "../../../../views/pages/settings/TagsPage";
 
 /** Mounted at /app/settings/tags. */
@@ -57,15 +58,14 @@ tagsRoutes.post("/:id", requireRole("admin"), async (c) => {
   return c.redirect("/app/settings/tags?notice=updated", 303);
 });
 
-tagsRoutes.get("/:id/delete", requireRole("admin"), async (c) => {
-  const id = parseRecordId(c.req.param("id"));
-  const tag = id === null ? null : await getTag(tenantOf(c), id);
-  if (!tag) return errorResponse(c, 404);
-  return render(c, `Delete ${tag.name}`, <TagDeletePage tag={tag} />);
-});
+tagsRoutes.get(
+  "/:id/delete",
+  requireRole("admin"),
+  confirmationPage("Delete", getTag, (tag) => <TagDeletePage tag={tag} />),
+);
 
-tagsRoutes.post("/:id/delete", requireRole("admin"), async (c) => {
-  const id = parseRecordId(c.req.param("id"));
-  if (id === null || !(await deleteTagAudited(tenantOf(c), actorOf(c), id))) return errorResponse(c, 404);
-  return c.redirect("/app/settings/tags?notice=deleted", 303);
-});
+tagsRoutes.post(
+  "/:id/delete",
+  requireRole("admin"),
+  deleteThenRedirect(deleteTagAudited, "/app/settings/tags?notice=deleted"),
+);
