@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
@@ -49,8 +50,7 @@ export function ImportPage(p: ImportPageProps) {
       {Object.keys(p.errors).length ? (
         <FormAlert>The file was not imported. Check the fields marked below.</FormAlert>
       ) : null}
-      <section class="card" aria-labelledby="upload-heading">
-        <h2 id="upload-heading">Import a CSV file</h2>
+      <Card id="upload" title="Import a CSV file">
         <p>
           Exports of Google Contacts, Outlook, HubSpot and most spreadsheets work as they are. You see a preview — new
           records, updates, duplicates and rows with problems — before anything is written, and you can undo an import
@@ -118,9 +118,8 @@ export function ImportPage(p: ImportPageProps) {
             <button type="submit">Upload and preview</button>
           </div>
         </form>
-      </section>
-      <section class="card" aria-labelledby="history-heading">
-        <h2 id="history-heading">Recent imports</h2>
+      </Card>
+      <Card id="history" title="Recent imports">
         {p.jobs.length === 0 ? (
           <p class="muted">No imports yet.</p>
         ) : (
@@ -146,7 +145,7 @@ export function ImportPage(p: ImportPageProps) {
             </table>
           </div>
         )}
-      </section>
+      </Card>
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 import { FormAlert } from "../../components/Field";
 import { InputField } from "../companies/FormFields";
 import { SettingsNav } from "./SettingsNav";
@@ -217,8 +218,7 @@ export function PipelinesPage(p: PipelinesPageProps) {
           problem={p.problem}
         />
       ))}
-      <section class="card" aria-labelledby="new-pipeline-heading">
-        <h2 id="new-pipeline-heading">New pipeline</h2>
+      <Card id="new-pipeline" title="New pipeline">
         <form class="filters" method="post" action="/app/settings/pipelines">
           <InputField
             id="new-pipeline-name"
@@ -231,7 +231,7 @@ export function PipelinesPage(p: PipelinesPageProps) {
           />
           <button type="submit">Add pipeline</button>
         </form>
-      </section>
+      </Card>
       <section class="card stack" id="lost-reasons" aria-labelledby="lost-reasons-heading">
         <h2 id="lost-reasons-heading">Lost reasons</h2>
         <p class="muted">
