@@ -29,6 +29,18 @@ export const STATUS_LABELS: Record<string, string> = {
   cancelled: "Cancelled",
 };
 
+/** What an uploaded file may hold, and the encodings it may be read in. */
+const KIND_OPTIONS = [
+  { value: "contacts", label: "Contacts (people)" },
+  { value: "companies", label: "Companies" },
+  { value: "deals", label: "Deals" },
+];
+const ENCODING_OPTIONS = [
+  { value: "auto", label: "Detect (UTF-8, else Windows-1252)" },
+  { value: "utf-8", label: "UTF-8" },
+  { value: "windows-1252", label: "Windows-1252 (older Excel and Outlook on Windows)" },
+];
+
 export interface ImportPageProps {
   jobs: ImportSummary[];
   kind: string;
@@ -63,17 +75,7 @@ export function ImportPage(p: ImportPageProps) {
           enctype="multipart/form-data"
           hx-boost="false"
         >
-          <SelectField
-            name="kind"
-            label="The file holds"
-            value={p.kind}
-            options={[
-              { value: "contacts", label: "Contacts (people)" },
-              { value: "companies", label: "Companies" },
-              { value: "deals", label: "Deals" },
-            ]}
-            error={p.errors.kind}
-          />
+          <SelectField name="kind" label="The file holds" value={p.kind} options={KIND_OPTIONS} error={p.errors.kind} />
           <SelectField
             name="pipeline"
             label="Pipeline (deals only)"
@@ -107,11 +109,7 @@ export function ImportPage(p: ImportPageProps) {
             label="Encoding"
             hint="Leave on Detect unless accented letters look wrong in the preview."
             value={p.encoding}
-            options={[
-              { value: "auto", label: "Detect (UTF-8, else Windows-1252)" },
-              { value: "utf-8", label: "UTF-8" },
-              { value: "windows-1252", label: "Windows-1252 (older Excel and Outlook on Windows)" },
-            ]}
+            options={ENCODING_OPTIONS}
             error={p.errors.encoding}
           />
           <div class="actions">
