@@ -147,7 +147,13 @@ export function EmailField(p: Omit<FieldProps, "name" | "type" | "required"> & {
 }
 
 /** The current password, asked again before a change that needs proof it is you. */
-export function CurrentPasswordField(p: { name?: string; label?: string; error?: string }) {
+export function CurrentPasswordField(p: {
+  name?: string;
+  label?: string;
+  error?: string;
+  hint?: string;
+  maxlength?: number;
+}) {
   return (
     <Field
       name={p.name ?? "password"}
@@ -155,7 +161,23 @@ export function CurrentPasswordField(p: { name?: string; label?: string; error?:
       type="password"
       autocomplete="current-password"
       required
-      maxlength={256}
+      maxlength={p.maxlength ?? 256}
+      hint={p.hint}
+      error={p.error}
+    />
+  );
+}
+
+/** The workspace's company name, as asked at sign-up and corrected by its owner. */
+export function CompanyNameField(p: { value?: string; error?: string }) {
+  return (
+    <Field
+      name="company_name"
+      label="Company name"
+      autocomplete="organization"
+      required
+      maxlength={100}
+      value={p.value}
       error={p.error}
     />
   );

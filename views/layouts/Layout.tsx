@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import { ConsentBanner } from "../components/Consent";
+import { InlinePostButton } from "../components/InlinePostButton";
 import { PrivacyNotice } from "../components/PrivacyNotice";
 
 export type Theme = "light" | "dark" | "system";
@@ -95,14 +96,7 @@ export function Layout(p: LayoutProps) {
                 {p.user?.closed ? (
                   <>
                     <a href="/app/workspaces">Workspaces</a>
-                    <span class="who">
-                      {p.user.email} · {p.user.tenantName} (closed)
-                    </span>
-                    <form class="inline-form" method="post" action="/logout">
-                      <button type="submit" class="link">
-                        Log out
-                      </button>
-                    </form>
+                    <SignedInAs email={p.user.email} tenantName={p.user.tenantName} closed />
                   </>
                 ) : p.user ? (
                   <>
@@ -138,14 +132,7 @@ export function Layout(p: LayoutProps) {
                     <a href="/app/settings/team">Team</a>
                     <a href="/app/workspaces">Workspaces</a>
                     <a href="/app/settings/profile">Settings</a>
-                    <span class="who">
-                      {p.user.email} · {p.user.tenantName}
-                    </span>
-                    <form class="inline-form" method="post" action="/logout">
-                      <button type="submit" class="link">
-                        Log out
-                      </button>
-                    </form>
+                    <SignedInAs email={p.user.email} tenantName={p.user.tenantName} />
                   </>
                 ) : (
                   <>
@@ -167,11 +154,7 @@ export function Layout(p: LayoutProps) {
                   Please confirm your email address: we sent a link to <strong>{p.user.email}</strong>. Until then you
                   cannot invite your team.
                 </p>
-                <form class="inline-form" method="post" action="/verify-email/resend">
-                  <button type="submit" class="secondary">
-                    Send the link again
-                  </button>
-                </form>
+                <InlinePostButton action="/verify-email/resend">Send the link again</InlinePostButton>
               </div>
             ) : null}
             {p.user?.billingState === "past_due" ? (
@@ -224,6 +207,21 @@ export function Layout(p: LayoutProps) {
           </footer>
         </body>
       </html>
+    </>
+  );
+}
+
+/** Who is signed in, to which workspace, and the way out. */
+function SignedInAs(p: { email: string; tenantName: string; closed?: boolean }) {
+  return (
+    <>
+      <span class="who">
+        {p.email} · {p.tenantName}
+        {p.closed ? " (closed)" : null}
+      </span>
+      <InlinePostButton action="/logout" buttonClass="link">
+        Log out
+      </InlinePostButton>
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { Checkbox, Field, FormAlert, NewPasswordField, EmailField } from "../../components/Field";
+import { Checkbox, CompanyNameField, FormAlert, NewPasswordField, EmailField } from "../../components/Field";
 
 export interface SignupPageProps {
   values: { email?: string; company_name?: string; age_confirmed?: boolean; accept_terms?: boolean };
@@ -33,15 +33,7 @@ export function SignupPage(p: SignupPageProps) {
         <input type="hidden" name="time_zone" value="" data-browser-time-zone />
         <EmailField label="Work email" value={p.values.email} error={p.errors.email} />
         <NewPasswordField name="password" label="Password" error={p.errors.password} />
-        <Field
-          name="company_name"
-          label="Company name"
-          autocomplete="organization"
-          required
-          maxlength={100}
-          value={p.values.company_name}
-          error={p.errors.company_name}
-        />
+        <CompanyNameField value={p.values.company_name} error={p.errors.company_name} />
         <Checkbox name="age_confirmed" checked={p.values.age_confirmed} error={p.errors.age_confirmed}>
           I am 18 or older.
         </Checkbox>

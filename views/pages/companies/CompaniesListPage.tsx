@@ -1,6 +1,7 @@
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SelectField, TagChip } from "./FormFields";
+import { liveSearch, OrderFilter, TagFilter } from "../../partials/ListFilters";
 import { TableHead } from "../../components/TableHead";
 
 export interface CompanyListRow {
@@ -137,21 +138,10 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
             maxlength={200}
             autocomplete="off"
             aria-describedby="f-q-hint"
-            hx-get="/app/companies"
-            hx-trigger="input changed delay:250ms, search"
-            hx-target="#company-results"
-            hx-swap="outerHTML"
-            hx-include="closest form"
-            hx-push-url="true"
+            {...liveSearch("/app/companies", "#company-results", "outerHTML")}
           />
         </div>
-        <SelectField
-          name="tag"
-          label="Tag"
-          value={p.filters.tag}
-          empty="Any tag"
-          options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
-        />
+        <TagFilter tags={p.tags} value={p.filters.tag} />
         <SelectField
           name="sort"
           label="Sort by"
@@ -162,15 +152,7 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
             { value: "updated", label: "Last updated" },
           ]}
         />
-        <SelectField
-          name="dir"
-          label="Order"
-          value={p.filters.dir}
-          options={[
-            { value: "asc", label: "Ascending" },
-            { value: "desc", label: "Descending" },
-          ]}
-        />
+        <OrderFilter value={p.filters.dir} />
         <button type="submit">Show</button>
       </form>
       <CompanyResults

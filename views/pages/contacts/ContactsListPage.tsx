@@ -1,6 +1,7 @@
 import { FormAlert } from "../../components/Field";
 import { BulkBar } from "../../partials/BulkBar";
 import { InputField, SelectField, type CustomFieldDef } from "../companies/FormFields";
+import { liveSearch, OrderFilter, OwnerFilter, TagFilter } from "../../partials/ListFilters";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { ContactResults, type ContactResultsProps } from "./ContactResults";
 
@@ -28,6 +29,13 @@ export interface ContactsListPageProps {
   canWrite: boolean;
   /** Admins and owners may erase contacts (a privacy request), with or without suppressing them. */
   canErase?: boolean;
+}
+
+/** A select field is filtered by one of its options, a checkbox by "Yes"; other kinds by what is typed. */
+function filterChoices(cf: CustomFieldDef): { value: string; label: string }[] | null {
+  if (cf.kind === "select") return cf.options.map((o) => ({ value: o, label: o }));
+  if (cf.kind === "checkbox") return [{ value: "1", label: "Yes" }];
+  return null;
 }
 
 /** The contacts list: active search, filters, sorting, keyset pages and bulk actions. */
@@ -62,40 +70,16 @@ export function ContactsListPage(p: ContactsListPageProps) {
             aria-describedby="contact-search-hint"
             aria-controls="contact-results"
             data-shortcut="search"
-            hx-get="/app/contacts"
-            hx-trigger="input changed delay:250ms, search"
-            hx-target="#contact-results"
-            hx-include="closest form"
-            hx-push-url="true"
+            {...liveSearch("/app/contacts", "#contact-results")}
           />
           <p class="hint" id="contact-search-hint">
             Names, emails, phone numbers, companies and notes. Word beginnings are enough.
           </p>
         </div>
-        <SelectField
-          name="tag"
-          label="Tag"
-          value={f.tag}
-          empty="Any tag"
-          options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
-        />
-        <SelectField
-          name="owner"
-          label="Owner"
-          value={f.owner}
-          empty="Anyone"
-          options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
-        />
+        <TagFilter tags={p.tags} value={f.tag} />
+        <OwnerFilter members={p.members} value={f.owner} />
         <SelectField name="sort" label="Sort by" value={f.sort} options={p.sorts} />
-        <SelectField
-          name="dir"
-          label="Order"
-          value={f.dir}
-          options={[
-            { value: "asc", label: "Ascending" },
-            { value: "desc", label: "Descending" },
-          ]}
-        />
+        <OrderFilter value={f.dir} />
         {p.company ? (
           <div class="field filter-chip">
             <input type="hidden" name="company" value={f.company} />
@@ -111,26 +95,9 @@ export function ContactsListPage(p: ContactsListPageProps) {
               {p.customFields.map((cf) => {
                 const name = `cf_${cf.id}`;
                 const value = f.custom[name] ?? "";
-                if (cf.kind === "select")
-                  return (
-                    <SelectField
-                      name={name}
-                      label={cf.name}
-                      value={value}
-                      empty="Any"
-                      options={cf.options.map((o) => ({ value: o, label: o }))}
-                    />
-                  );
-                if (cf.kind === "checkbox")
-                  return (
-                    <SelectField
-                      name={name}
-                      label={cf.name}
-                      value={value}
-                      empty="Any"
-                      options={[{ value: "1", label: "Yes" }]}
-                    />
-                  );
+                const choices = filterChoices(cf);
+                if (choices)
+                  return <SelectField name={name} label={cf.name} value={value} empty="Any" options={choices} />;
                 return (
                   <InputField
                     name={name}

@@ -10,6 +10,7 @@ import {
   TagsAndCustomFields,
 } from "../../partials/RecordForm";
 import { FieldError, InputField, SelectField, type CustomFieldDef } from "../companies/FormFields";
+import { StageSelect } from "./StageSelect";
 
 export interface DealFormProps {
   title: string;
@@ -119,26 +120,7 @@ export function DealForm(p: DealFormProps) {
           options={p.pipelines.map((x) => ({ value: String(x.id), label: x.name }))}
           error={e.pipeline_id}
         />
-        <div class="field">
-          <label for="f-stage_id">Stage</label>
-          <select
-            id="f-stage_id"
-            name="stage_id"
-            aria-invalid={e.stage_id ? "true" : undefined}
-            aria-describedby={e.stage_id ? "f-stage_id-error" : undefined}
-          >
-            {p.pipelines.map((x) => (
-              <optgroup label={x.name}>
-                {x.stages.map((s) => (
-                  <option value={String(s.id)} selected={String(s.id) === v.stage_id}>
-                    {s.name}
-                  </option>
-                ))}
-              </optgroup>
-            ))}
-          </select>
-          <FieldError id="f-stage_id" error={e.stage_id} />
-        </div>
+        <StageSelect id="f-stage_id" label="Stage" pipelines={p.pipelines} value={v.stage_id} error={e.stage_id} />
       </div>
       <OwnerSelect members={p.members} value={v.owner_id} error={e.owner_id} />
       <CompanySelect companies={p.companies} value={v.company_id} error={e.company_id} />

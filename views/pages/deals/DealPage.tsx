@@ -3,11 +3,13 @@
  * marking it won or lost (with the actual close date and, when lost, a reason), reopening it; and
  * its Timeline with notes.
  */
+import type { Child } from "hono/jsx";
 import { Card } from "../../components/Card";
+import { InlinePostButton } from "../../components/InlinePostButton";
 import { FormAlert } from "../../components/Field";
 import { CustomFacts, EditDeleteActions, none } from "../../partials/RecordPage";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
-import { FieldError, TagList, type CustomFieldDef } from "../companies/FormFields";
+import { FieldError, SelectField, TagList, type CustomFieldDef } from "../companies/FormFields";
 
 export interface DealView {
   id: number;
@@ -71,73 +73,60 @@ function OutcomeForms(p: DealPageProps) {
   const e = p.errors ?? {};
   const typed = p.typed ?? {};
   const id = p.deal.id;
-  if (p.deal.status !== "open")
-    return (
-      <form class="inline-form" method="post" action={`/app/deals/${id}/reopen`}>
-        <button type="submit" class="secondary">
-          Reopen
-        </button>
-      </form>
-    );
+  if (p.deal.status !== "open") return <InlinePostButton action={`/app/deals/${id}/reopen`}>Reopen</InlinePostButton>;
   return (
     <div class="grid two outcome-forms">
-      <form class="stack card" method="post" action={`/app/deals/${id}/won`} aria-labelledby="won-heading">
-        <h2 id="won-heading">Mark won</h2>
-        <div class="field">
-          <label for="f-won-date">Closed on</label>
-          <input
-            id="f-won-date"
-            type="date"
-            name="closed_on"
-            value={typed.won_closed_on ?? p.today}
-            aria-invalid={e.won_closed_on ? "true" : undefined}
-            aria-describedby={e.won_closed_on ? "f-won-date-error" : undefined}
-          />
-          <FieldError id="f-won-date" error={e.won_closed_on} />
-        </div>
-        <div class="actions">
-          <button type="submit">Mark won</button>
-        </div>
-      </form>
-      <form class="stack card" method="post" action={`/app/deals/${id}/lost`} aria-labelledby="lost-heading">
-        <h2 id="lost-heading">Mark lost</h2>
-        <div class="field">
-          <label for="f-lost-reason">Reason</label>
-          <select
-            id="f-lost-reason"
-            name="reason_id"
-            aria-invalid={e.reason ? "true" : undefined}
-            aria-describedby={e.reason ? "f-lost-reason-error" : undefined}
-          >
-            <option value="">Choose a reason, or write one below</option>
-            {p.lostReasons.map((r) => (
-              <option value={String(r.id)} selected={typed.reason_id === String(r.id)}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-          <FieldError id="f-lost-reason" error={e.reason} />
-        </div>
+      <OutcomeForm action={`/app/deals/${id}/won`} outcome="won" title="Mark won">
+        <ClosedOnField id="f-won-date" value={typed.won_closed_on ?? p.today} error={e.won_closed_on} />
+      </OutcomeForm>
+      <OutcomeForm action={`/app/deals/${id}/lost`} outcome="lost" title="Mark lost">
+        <SelectField
+          id="f-lost-reason"
+          name="reason_id"
+          label="Reason"
+          empty="Choose a reason, or write one below"
+          value={typed.reason_id}
+          options={p.lostReasons.map((r) => ({ value: String(r.id), label: r.name }))}
+          error={e.reason}
+        />
         <div class="field">
           <label for="f-lost-text">Other reason</label>
           <input id="f-lost-text" name="reason_text" maxlength={200} value={typed.reason_text ?? ""} />
         </div>
-        <div class="field">
-          <label for="f-lost-date">Closed on</label>
-          <input
-            id="f-lost-date"
-            type="date"
-            name="closed_on"
-            value={typed.lost_closed_on ?? p.today}
-            aria-invalid={e.lost_closed_on ? "true" : undefined}
-            aria-describedby={e.lost_closed_on ? "f-lost-date-error" : undefined}
-          />
-          <FieldError id="f-lost-date" error={e.lost_closed_on} />
-        </div>
-        <div class="actions">
-          <button type="submit">Mark lost</button>
-        </div>
-      </form>
+        <ClosedOnField id="f-lost-date" value={typed.lost_closed_on ?? p.today} error={e.lost_closed_on} />
+      </OutcomeForm>
+    </div>
+  );
+}
+
+/** The won or lost form: a card titled by what it does, its fields, and the button saying it again. */
+function OutcomeForm(p: { action: string; outcome: "won" | "lost"; title: string; children: Child }) {
+  const headingId = `${p.outcome}-heading`;
+  return (
+    <form class="stack card" method="post" action={p.action} aria-labelledby={headingId}>
+      <h2 id={headingId}>{p.title}</h2>
+      {p.children}
+      <div class="actions">
+        <button type="submit">{p.title}</button>
+      </div>
+    </form>
+  );
+}
+
+/** The date a deal was actually won or lost (today unless changed). */
+function ClosedOnField(p: { id: string; value: string; error?: string }) {
+  return (
+    <div class="field">
+      <label for={p.id}>Closed on</label>
+      <input
+        id={p.id}
+        type="date"
+        name="closed_on"
+        value={p.value}
+        aria-invalid={p.error ? "true" : undefined}
+        aria-describedby={p.error ? `${p.id}-error` : undefined}
+      />
+      <FieldError id={p.id} error={p.error} />
     </div>
   );
 }

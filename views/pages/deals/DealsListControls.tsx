@@ -1,12 +1,19 @@
 /** The deal list's filter form and bulk-action bar. */
 import { BulkBar } from "../../partials/BulkBar";
+import { OwnerFilter, TagFilter } from "../../partials/ListFilters";
+import { StageSelect } from "./StageSelect";
 import { InputField, SelectField } from "../companies/FormFields";
 import type { DealsListPageProps } from "./DealsListPage";
+
+const STATUS_OPTIONS = [
+  { value: "open", label: "Open" },
+  { value: "won", label: "Won" },
+  { value: "lost", label: "Lost" },
+];
 
 /** The board's filters, as a GET form (works without JavaScript). */
 export function Filters(p: DealsListPageProps) {
   const e = p.echo;
-  const opt = (values: { value: string; label: string }[]) => values;
   return (
     <form class="filters" method="get" action="/app/deals/list" role="search" aria-label="Deals">
       <InputField id="f-deal-q" name="q" label="Name contains" value={e.q} maxlength={100} />
@@ -17,30 +24,15 @@ export function Filters(p: DealsListPageProps) {
         empty="All pipelines"
         value={e.pipeline}
         error={p.errors.pipeline}
-        options={opt(p.context.pipelines.map((x) => ({ value: String(x.id), label: x.name })))}
+        options={p.context.pipelines.map((x) => ({ value: String(x.id), label: x.name }))}
       />
-      <SelectField
-        id="f-deal-owner"
-        name="owner"
-        label="Owner"
-        empty="Anyone"
-        value={e.owner}
-        options={opt(p.context.members.map((m) => ({ value: m.userId, label: m.email })))}
-      />
+      <OwnerFilter id="f-deal-owner" members={p.context.members} value={e.owner} />
       <div class="field">
         <label>
           <input type="checkbox" name="mine" value="1" checked={e.mine === "1"} /> My deals
         </label>
       </div>
-      <SelectField
-        id="f-deal-tag"
-        name="tag"
-        label="Tag"
-        empty="Any tag"
-        value={e.tag}
-        error={p.errors.tag}
-        options={opt(p.context.tags.map((x) => ({ value: String(x.id), label: x.name })))}
-      />
+      <TagFilter id="f-deal-tag" tags={p.context.tags} value={e.tag} error={p.errors.tag} />
       <SelectField
         id="f-deal-status"
         name="status"
@@ -48,11 +40,7 @@ export function Filters(p: DealsListPageProps) {
         empty="Any status"
         value={e.status}
         error={p.errors.status}
-        options={[
-          { value: "open", label: "Open" },
-          { value: "won", label: "Won" },
-          { value: "lost", label: "Lost" },
-        ]}
+        options={STATUS_OPTIONS}
       />
       <InputField
         id="f-deal-close-month"
@@ -103,19 +91,7 @@ export function DealsBulkBar(p: DealsListPageProps) {
       note="Deals move only within their own pipeline; others in the selection stay where they are."
       back={p.selfHref}
     >
-      <div class="field">
-        <label for="bulk-stage">Stage</label>
-        <select id="bulk-stage" name="stage_id">
-          <option value="">Choose a stage</option>
-          {p.context.pipelines.map((pl) => (
-            <optgroup label={pl.name}>
-              {pl.stages.map((s) => (
-                <option value={String(s.id)}>{s.name}</option>
-              ))}
-            </optgroup>
-          ))}
-        </select>
-      </div>
+      <StageSelect id="bulk-stage" label="Stage" empty="Choose a stage" pipelines={p.context.pipelines} />
       <SelectField
         name="owner_id"
         id="bulk-owner"

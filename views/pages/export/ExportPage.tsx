@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 import { FormAlert } from "../../components/Field";
 import { SettingsNav } from "../settings/SettingsNav";
 
@@ -70,8 +71,7 @@ export function ExportPage(p: ExportPageProps) {
           </ul>
         </section>
       ))}
-      <section class="card" aria-labelledby="export-about-heading">
-        <h2 id="export-about-heading">About the files</h2>
+      <Card id="export-about" title="About the files">
         <ul>
           <li>
             CSV files are UTF-8 with a byte order mark, so spreadsheets show accents correctly. A cell that begins with{" "}
@@ -90,7 +90,7 @@ export function ExportPage(p: ExportPageProps) {
           </li>
           <li>The contacts and companies CSV files import again as they are, into this workspace or another one.</li>
         </ul>
-      </section>
+      </Card>
     </div>
   );
 }

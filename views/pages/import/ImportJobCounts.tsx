@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 /** The import job page's numbers (what the file holds, what was written) and the records an undo kept. */
 import { recordPath } from "../../lib/records";
 import { FormAlert } from "../../components/Field";
@@ -16,8 +17,7 @@ export function Counts(p: { job: ImportJobView; problems: { row: string; reason:
   const skipped = j.duplicateCount + j.invalidCount + j.conflictCount + j.emptyCount;
   const suppressed = done ? 0 : Math.max(0, j.totalRows - j.newCount - j.updateCount - j.unchangedCount - skipped);
   return (
-    <section class="card" aria-labelledby="counts-heading">
-      <h2 id="counts-heading">{done ? "Result" : "Preview"}</h2>
+    <Card id="counts" title={done ? "Result" : "Preview"}>
       <ul class="stat-list">
         <li>
           <span class="stat">{n(j.totalRows)}</span> rows in the file
@@ -101,7 +101,7 @@ export function Counts(p: { job: ImportJobView; problems: { row: string; reason:
           </a>
         </p>
       ) : null}
-    </section>
+    </Card>
   );
 }
 
@@ -114,8 +114,7 @@ export function Kept(p: { job: ImportJobView }) {
       </FormAlert>
     );
   return (
-    <section class="card" aria-labelledby="kept-heading">
-      <h2 id="kept-heading">Kept because they were edited after the import ({n(kept.total)})</h2>
+    <Card id="kept" title={`Kept because they were edited after the import (${n(kept.total)})`}>
       <ul>
         {kept.items.map((k) => (
           <li>
@@ -129,6 +128,6 @@ export function Kept(p: { job: ImportJobView }) {
         ))}
       </ul>
       {kept.total > kept.items.length ? <p class="muted">and {n(kept.total - kept.items.length)} more.</p> : null}
-    </section>
+    </Card>
   );
 }

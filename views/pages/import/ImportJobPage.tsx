@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 import type { RecordKind } from "../../lib/records";
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
@@ -211,8 +212,7 @@ export function ImportJobStatus(p: ImportJobPageProps) {
         <Counts job={j} problems={p.problems} />
       ) : null}
       {j.status === "ready" ? (
-        <section class="card" aria-labelledby="commit-heading">
-          <h2 id="commit-heading">Import</h2>
+        <Card id="commit" title="Import">
           {j.newCount + j.updateCount === 0 ? (
             <p>Nothing to write: every valid row matches a record exactly as it is. Importing changes nothing.</p>
           ) : (
@@ -227,7 +227,7 @@ export function ImportJobStatus(p: ImportJobPageProps) {
               Import {n(j.newCount + j.updateCount)} {records}
             </button>
           </form>
-        </section>
+        </Card>
       ) : null}
       {(j.status === "ready" || j.status === "done") && p.review ? (
         <ImportReview
@@ -263,8 +263,7 @@ export function ImportJobStatus(p: ImportJobPageProps) {
 
 function MappingForm(p: ImportJobPageProps) {
   return (
-    <section class="card" aria-labelledby="mapping-heading">
-      <h2 id="mapping-heading">Columns</h2>
+    <Card id="mapping" title="Columns">
       <p>Each column of the file and the field it goes to. Change any, then update the preview.</p>
       {p.mappingError ? <FormAlert>{p.mappingError}</FormAlert> : null}
       <form class="stack" method="post" action={`/app/import/${p.job.id}/mapping`}>
@@ -302,6 +301,6 @@ function MappingForm(p: ImportJobPageProps) {
           </button>
         </div>
       </form>
-    </section>
+    </Card>
   );
 }

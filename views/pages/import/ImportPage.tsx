@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
@@ -28,6 +29,18 @@ export const STATUS_LABELS: Record<string, string> = {
   cancelled: "Cancelled",
 };
 
+/** What an uploaded file may hold, and the encodings it may be read in. */
+const KIND_OPTIONS = [
+  { value: "contacts", label: "Contacts (people)" },
+  { value: "companies", label: "Companies" },
+  { value: "deals", label: "Deals" },
+];
+const ENCODING_OPTIONS = [
+  { value: "auto", label: "Detect (UTF-8, else Windows-1252)" },
+  { value: "utf-8", label: "UTF-8" },
+  { value: "windows-1252", label: "Windows-1252 (older Excel and Outlook on Windows)" },
+];
+
 export interface ImportPageProps {
   jobs: ImportSummary[];
   kind: string;
@@ -49,8 +62,7 @@ export function ImportPage(p: ImportPageProps) {
       {Object.keys(p.errors).length ? (
         <FormAlert>The file was not imported. Check the fields marked below.</FormAlert>
       ) : null}
-      <section class="card" aria-labelledby="upload-heading">
-        <h2 id="upload-heading">Import a CSV file</h2>
+      <Card id="upload" title="Import a CSV file">
         <p>
           Exports of Google Contacts, Outlook, HubSpot and most spreadsheets work as they are. You see a preview — new
           records, updates, duplicates and rows with problems — before anything is written, and you can undo an import
@@ -63,17 +75,7 @@ export function ImportPage(p: ImportPageProps) {
           enctype="multipart/form-data"
           hx-boost="false"
         >
-          <SelectField
-            name="kind"
-            label="The file holds"
-            value={p.kind}
-            options={[
-              { value: "contacts", label: "Contacts (people)" },
-              { value: "companies", label: "Companies" },
-              { value: "deals", label: "Deals" },
-            ]}
-            error={p.errors.kind}
-          />
+          <SelectField name="kind" label="The file holds" value={p.kind} options={KIND_OPTIONS} error={p.errors.kind} />
           <SelectField
             name="pipeline"
             label="Pipeline (deals only)"
@@ -107,20 +109,15 @@ export function ImportPage(p: ImportPageProps) {
             label="Encoding"
             hint="Leave on Detect unless accented letters look wrong in the preview."
             value={p.encoding}
-            options={[
-              { value: "auto", label: "Detect (UTF-8, else Windows-1252)" },
-              { value: "utf-8", label: "UTF-8" },
-              { value: "windows-1252", label: "Windows-1252 (older Excel and Outlook on Windows)" },
-            ]}
+            options={ENCODING_OPTIONS}
             error={p.errors.encoding}
           />
           <div class="actions">
             <button type="submit">Upload and preview</button>
           </div>
         </form>
-      </section>
-      <section class="card" aria-labelledby="history-heading">
-        <h2 id="history-heading">Recent imports</h2>
+      </Card>
+      <Card id="history" title="Recent imports">
         {p.jobs.length === 0 ? (
           <p class="muted">No imports yet.</p>
         ) : (
@@ -146,7 +143,7 @@ export function ImportPage(p: ImportPageProps) {
             </table>
           </div>
         )}
-      </section>
+      </Card>
     </div>
   );
 }

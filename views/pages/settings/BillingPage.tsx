@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 import { FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
@@ -86,8 +87,7 @@ export function BillingPage(p: BillingPageProps) {
         </div>
       ) : null}
 
-      <section class="card" aria-labelledby="plan-heading">
-        <h2 id="plan-heading">Your plan</h2>
+      <Card id="plan" title="Your plan">
         <dl class="facts">
           <dt>Plan</dt>
           <dd>
@@ -120,10 +120,9 @@ export function BillingPage(p: BillingPageProps) {
             contacts and seats. Nothing is deleted. Update your payment method under Manage billing.
           </p>
         ) : null}
-      </section>
+      </Card>
 
-      <section class="card" aria-labelledby="usage-heading">
-        <h2 id="usage-heading">Usage</h2>
+      <Card id="usage" title="Usage">
         <dl class="facts">
           <Usage
             id="usage-seats"
@@ -144,11 +143,10 @@ export function BillingPage(p: BillingPageProps) {
             an upgrade.
           </p>
         ) : null}
-      </section>
+      </Card>
 
       {p.configured && p.state === "free" ? (
-        <section class="card" aria-labelledby="upgrade-heading">
-          <h2 id="upgrade-heading">Upgrade to Team</h2>
+        <Card id="upgrade" title="Upgrade to Team">
           <p>
             No limit on seats or contacts.{" "}
             {p.trialAvailable && p.trialDays > 0
@@ -165,12 +163,11 @@ export function BillingPage(p: BillingPageProps) {
               Upgrade: {p.displayPrices.yearly} per year
             </button>
           </form>
-        </section>
+        </Card>
       ) : null}
 
       {p.configured && p.hasCustomer ? (
-        <section class="card" aria-labelledby="manage-heading">
-          <h2 id="manage-heading">Payment method, invoices and cancellation</h2>
+        <Card id="manage" title="Payment method, invoices and cancellation">
           <p>
             Stripe's customer portal lets you change your card, switch between monthly and yearly, download invoices or
             cancel.
@@ -180,7 +177,7 @@ export function BillingPage(p: BillingPageProps) {
               Manage billing
             </button>
           </form>
-        </section>
+        </Card>
       ) : null}
     </div>
   );

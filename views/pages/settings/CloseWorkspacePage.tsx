@@ -1,4 +1,5 @@
-import { Checkbox, Field, FormAlert } from "../../components/Field";
+import { Card } from "../../components/Card";
+import { Checkbox, CurrentPasswordField, FormAlert } from "../../components/Field";
 import { SettingsNav } from "./SettingsNav";
 
 export interface CloseWorkspacePageProps {
@@ -23,8 +24,7 @@ export function CloseWorkspacePage(p: CloseWorkspacePageProps) {
       <h1>Close this workspace</h1>
       <SettingsNav current="workspace" canSeeAudit canSeeBilling />
       {p.alert ? <FormAlert>{p.alert}</FormAlert> : null}
-      <section class="card" aria-labelledby="close-heading">
-        <h2 id="close-heading">Closing {p.tenantName}</h2>
+      <Card id="close" title={`Closing ${p.tenantName}`}>
         <p>When you close the workspace:</p>
         <ul>
           <li>
@@ -51,12 +51,8 @@ export function CloseWorkspacePage(p: CloseWorkspacePageProps) {
           If you want a copy of your data, export it first: <a href="/app/export">Export</a>.
         </p>
         <form class="stack" method="post" action="/app/settings/close" hx-boost="false">
-          <Field
-            name="password"
+          <CurrentPasswordField
             label="Your password"
-            type="password"
-            autocomplete="current-password"
-            required
             maxlength={1024}
             error={p.errors.password}
             hint="Enter it again to confirm that it is you."
@@ -71,7 +67,7 @@ export function CloseWorkspacePage(p: CloseWorkspacePageProps) {
             <a href="/app/settings/workspace">Keep it open</a>
           </div>
         </form>
-      </section>
+      </Card>
     </div>
   );
 }

@@ -1,5 +1,6 @@
+import { Card } from "../../components/Card";
 import { FormAlert } from "../../components/Field";
-import { InputField } from "../companies/FormFields";
+import { InputField, type InputFieldProps } from "../companies/FormFields";
 import { SettingsNav } from "./SettingsNav";
 
 export const PIPELINE_NOTICES = {
@@ -42,6 +43,14 @@ function formState(problem: Problem, key: string, saved: Record<string, string>)
   };
 }
 
+type FormState = ReturnType<typeof formState>;
+
+/** An input filled from its form's state: what was typed after a refusal, else the saved value; and its error. */
+function StateField(p: Omit<InputFieldProps, "value" | "error"> & { form: FormState }) {
+  const { form, ...field } = p;
+  return <InputField {...field} value={form.value(p.name)} error={form.error(p.name)} />;
+}
+
 /** Up and down buttons: plain forms, so they work from the keyboard and without JavaScript. */
 function MoveButtons(p: { action: string; label: string; first: boolean; last: boolean }) {
   return (
@@ -80,23 +89,8 @@ function StageRow(p: {
         action={`/app/settings/pipelines/stages/${s.id}`}
         aria-label={`Stage ${s.name}`}
       >
-        <InputField
-          id={`${key}-name`}
-          name="name"
-          label="Stage"
-          value={f.value("name")}
-          error={f.error("name")}
-          required
-          maxlength={50}
-        />
-        <InputField
-          id={`${key}-probability`}
-          name="probability"
-          label="Win probability (%)"
-          value={f.value("probability")}
-          error={f.error("probability")}
-          required
-        />
+        <StateField form={f} id={`${key}-name`} name="name" label="Stage" required maxlength={50} />
+        <StateField form={f} id={`${key}-probability`} name="probability" label="Win probability (%)" required />
         <button type="submit" class="secondary">
           Save<span class="visually-hidden"> {s.name}</span>
         </button>
@@ -132,15 +126,7 @@ function PipelineCard(p: {
     <section class="card stack" id={key} aria-labelledby={`${key}-heading`}>
       <h2 id={`${key}-heading`}>{pl.name}</h2>
       <form class="filters" method="post" action={`/app/settings/pipelines/${pl.id}`} aria-label={`Rename ${pl.name}`}>
-        <InputField
-          id={`${key}-name`}
-          name="name"
-          label="Pipeline name"
-          value={f.value("name")}
-          error={f.error("name")}
-          required
-          maxlength={50}
-        />
+        <StateField form={f} id={`${key}-name`} name="name" label="Pipeline name" required maxlength={50} />
         <button type="submit" class="secondary">
           Rename<span class="visually-hidden"> {pl.name}</span>
         </button>
@@ -170,21 +156,12 @@ function PipelineCard(p: {
         action={`/app/settings/pipelines/${pl.id}/stages`}
         aria-label={`New stage in ${pl.name}`}
       >
-        <InputField
-          id={`new-stage-${pl.id}-name`}
-          name="name"
-          label="New stage"
-          value={add.value("name")}
-          error={add.error("name")}
-          required
-          maxlength={50}
-        />
-        <InputField
+        <StateField form={add} id={`new-stage-${pl.id}-name`} name="name" label="New stage" required maxlength={50} />
+        <StateField
+          form={add}
           id={`new-stage-${pl.id}-probability`}
           name="probability"
           label="Win probability (%)"
-          value={add.value("probability")}
-          error={add.error("probability")}
           required
         />
         <button type="submit">
@@ -217,21 +194,12 @@ export function PipelinesPage(p: PipelinesPageProps) {
           problem={p.problem}
         />
       ))}
-      <section class="card" aria-labelledby="new-pipeline-heading">
-        <h2 id="new-pipeline-heading">New pipeline</h2>
+      <Card id="new-pipeline" title="New pipeline">
         <form class="filters" method="post" action="/app/settings/pipelines">
-          <InputField
-            id="new-pipeline-name"
-            name="name"
-            label="Name"
-            value={add.value("name")}
-            error={add.error("name")}
-            required
-            maxlength={50}
-          />
+          <StateField form={add} id="new-pipeline-name" name="name" label="Name" required maxlength={50} />
           <button type="submit">Add pipeline</button>
         </form>
-      </section>
+      </Card>
       <section class="card stack" id="lost-reasons" aria-labelledby="lost-reasons-heading">
         <h2 id="lost-reasons-heading">Lost reasons</h2>
         <p class="muted">
@@ -249,15 +217,7 @@ export function PipelinesPage(p: PipelinesPageProps) {
                   action={`/app/settings/pipelines/lost-reasons/${r.id}`}
                   aria-label={`Lost reason ${r.name}`}
                 >
-                  <InputField
-                    id={`${key}-name`}
-                    name="name"
-                    label="Reason"
-                    value={f.value("name")}
-                    error={f.error("name")}
-                    required
-                    maxlength={80}
-                  />
+                  <StateField form={f} id={`${key}-name`} name="name" label="Reason" required maxlength={80} />
                   <button type="submit" class="secondary">
                     Save<span class="visually-hidden"> {r.name}</span>
                   </button>
@@ -278,15 +238,7 @@ export function PipelinesPage(p: PipelinesPageProps) {
           })}
         </ol>
         <form class="filters" method="post" action="/app/settings/pipelines/lost-reasons">
-          <InputField
-            id="new-reason-name"
-            name="name"
-            label="New reason"
-            value={addReason.value("name")}
-            error={addReason.error("name")}
-            required
-            maxlength={80}
-          />
+          <StateField form={addReason} id="new-reason-name" name="name" label="New reason" required maxlength={80} />
           <button type="submit">Add reason</button>
         </form>
       </section>

@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 import { Field, FormAlert } from "../../components/Field";
 import { Time } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
@@ -48,8 +49,7 @@ export function PrivacyPage(p: PrivacyPageProps) {
       <SettingsNav current="privacy" canSeeAudit={p.canSeeAudit} canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind={p.notice.kind}>{p.notice.text}</FormAlert> : null}
 
-      <section class="card" aria-labelledby="download-heading">
-        <h2 id="download-heading">Download my data</h2>
+      <Card id="download" title="Download my data">
         <p>
           One ZIP file with the personal information we hold about you, in files a computer can read: your account, your
           workspaces and role, your sessions, your cookie choices, your email preferences and the audit entries about
@@ -114,10 +114,9 @@ export function PrivacyPage(p: PrivacyPageProps) {
             </tbody>
           </table>
         ) : null}
-      </section>
+      </Card>
 
-      <section class="card" aria-labelledby="rights-heading">
-        <h2 id="rights-heading">Your other choices</h2>
+      <Card id="rights" title="Your other choices">
         <ul>
           <li>
             <a href="/app/settings/profile">Profile</a>: see and correct your name, email address and company name; see
@@ -136,11 +135,10 @@ export function PrivacyPage(p: PrivacyPageProps) {
             <a href="/privacy">privacy policy</a> says what we collect and why. We do not sell personal information.
           </li>
         </ul>
-      </section>
+      </Card>
 
       {p.suppression ? (
-        <section class="card" aria-labelledby="suppression-heading">
-          <h2 id="suppression-heading">Suppression list</h2>
+        <Card id="suppression" title="Suppression list">
           <p>
             When someone asks this workspace to erase them, erase their contact (Erase on the contact's page, or in bulk
             from the contacts list) and tick the suppression box: later imports then skip anyone with their email
@@ -172,7 +170,7 @@ export function PrivacyPage(p: PrivacyPageProps) {
               The suppression list is not available on this server (SUPPRESSION_KEY is not configured).
             </p>
           )}
-        </section>
+        </Card>
       ) : null}
     </div>
   );

@@ -1,4 +1,5 @@
-import { Checkbox, Field, FormAlert, CurrentPasswordField, EmailField } from "../../components/Field";
+import { Card } from "../../components/Card";
+import { Checkbox, CompanyNameField, Field, FormAlert, CurrentPasswordField, EmailField } from "../../components/Field";
 import { TimeZoneCard } from "./TimeZoneCard";
 import { Time } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
@@ -58,8 +59,7 @@ export function ProfilePage(p: ProfilePageProps) {
         files you can keep, is one click away in <a href="/app/settings/privacy">Privacy, Download my data</a>.
       </p>
 
-      <section class="card" aria-labelledby="name-heading">
-        <h2 id="name-heading">Your name</h2>
+      <Card id="name" title="Your name">
         <p class="muted">Optional. Shown to you; you can leave it empty.</p>
         <form class="stack" method="post" action="/app/settings/profile/name" novalidate>
           <Field
@@ -72,11 +72,10 @@ export function ProfilePage(p: ProfilePageProps) {
           />
           <button type="submit">Save name</button>
         </form>
-      </section>
+      </Card>
       <TimeZoneCard {...p.timeZone} />
 
-      <section class="card" aria-labelledby="email-heading">
-        <h2 id="email-heading">Email address</h2>
+      <Card id="email" title="Email address">
         <p>
           Your address is <strong>{p.email}</strong> ({p.verified ? "confirmed" : "not confirmed yet"}).
         </p>
@@ -89,21 +88,12 @@ export function ProfilePage(p: ProfilePageProps) {
           <CurrentPasswordField error={p.errors.password} />
           <button type="submit">Send confirmation link</button>
         </form>
-      </section>
+      </Card>
 
-      <section class="card" aria-labelledby="company-heading">
-        <h2 id="company-heading">Company</h2>
+      <Card id="company" title="Company">
         {isOwner ? (
           <form class="stack" method="post" action="/app/settings/profile/company" novalidate>
-            <Field
-              name="company_name"
-              label="Company name"
-              autocomplete="organization"
-              required
-              maxlength={100}
-              value={p.values.company_name ?? p.workspace.name}
-              error={p.errors.company_name}
-            />
+            <CompanyNameField value={p.values.company_name ?? p.workspace.name} error={p.errors.company_name} />
             <button type="submit">Save company name</button>
           </form>
         ) : (
@@ -112,7 +102,7 @@ export function ProfilePage(p: ProfilePageProps) {
             {p.workspace.role}. Its owner can correct its name.
           </p>
         )}
-      </section>
+      </Card>
 
       <section class="card" aria-labelledby="email-preferences-heading" id="email-preferences">
         <h2 id="email-preferences-heading">Email preferences</h2>
@@ -140,8 +130,7 @@ export function ProfilePage(p: ProfilePageProps) {
         </form>
       </section>
 
-      <section class="card" aria-labelledby="held-heading">
-        <h2 id="held-heading">What else we hold about you</h2>
+      <Card id="held" title="What else we hold about you">
         <h3>Your account</h3>
         <p>
           Created <Time ms={d.createdAt} />. Your password is kept only as a hash nobody can read.
@@ -234,10 +223,9 @@ export function ProfilePage(p: ProfilePageProps) {
           )}
           .
         </p>
-      </section>
+      </Card>
 
-      <section class="card" aria-labelledby="delete-heading">
-        <h2 id="delete-heading">Delete your account</h2>
+      <Card id="delete" title="Delete your account">
         <p>
           This deletes your login, your sessions and your personal details. What you wrote in your workspaces stays
           there, shown as written by a former member. Owners must transfer ownership first.
@@ -252,7 +240,7 @@ export function ProfilePage(p: ProfilePageProps) {
             Delete my account
           </button>
         </form>
-      </section>
+      </Card>
     </div>
   );
 }

@@ -1,4 +1,6 @@
+import { Card } from "../../components/Card";
 import { FormAlert, NewPasswordField, CurrentPasswordField } from "../../components/Field";
+import { InlinePostButton } from "../../components/InlinePostButton";
 import { SettingsNav } from "./SettingsNav";
 import { Time } from "../../components/Time";
 
@@ -28,17 +30,15 @@ export function SecurityPage(p: SecurityPageProps) {
       <h1>Security</h1>
       <SettingsNav current="security" canSeeAudit={p.canSeeAudit} canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
-      <section class="card" aria-labelledby="password-heading">
-        <h2 id="password-heading">Change your password</h2>
+      <Card id="password" title="Change your password">
         <p class="muted">Your other sessions are signed out when you change it.</p>
         <form class="stack" method="post" action="/app/settings/security/password" novalidate>
           <CurrentPasswordField name="current_password" error={p.errors.current_password} />
           <NewPasswordField name="new_password" label="New password" error={p.errors.new_password} />
           <button type="submit">Change password</button>
         </form>
-      </section>
-      <section class="card" aria-labelledby="sessions-heading">
-        <h2 id="sessions-heading">Where you are signed in</h2>
+      </Card>
+      <Card id="sessions" title="Where you are signed in">
         <table>
           <thead>
             <tr>
@@ -69,11 +69,12 @@ export function SecurityPage(p: SecurityPageProps) {
                 </td>
                 <td>
                   {s.current ? null : (
-                    <form class="inline-form" method="post" action={`/app/settings/security/sessions/${s.id}/revoke`}>
-                      <button type="submit" class="secondary" aria-label={`Sign out ${s.device}`}>
-                        Sign out
-                      </button>
-                    </form>
+                    <InlinePostButton
+                      action={`/app/settings/security/sessions/${s.id}/revoke`}
+                      label={`Sign out ${s.device}`}
+                    >
+                      Sign out
+                    </InlinePostButton>
                   )}
                 </td>
               </tr>
@@ -87,7 +88,7 @@ export function SecurityPage(p: SecurityPageProps) {
             </button>
           </form>
         ) : null}
-      </section>
+      </Card>
     </div>
   );
 }

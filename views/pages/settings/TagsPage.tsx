@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 import { DeleteConfirm } from "../../components/DeleteConfirm";
 import { CreateCard } from "../../partials/CreateCard";
 import { Field, FormAlert } from "../../components/Field";
@@ -31,8 +32,7 @@ export function TagsPage(p: TagsPageProps) {
       <h1>Tags</h1>
       <SettingsNav current="tags" canSeeAudit />
       {p.notice ? <FormAlert kind="ok">{TAG_NOTICES[p.notice]}</FormAlert> : null}
-      <section class="card" aria-labelledby="tags-heading">
-        <h2 id="tags-heading">Your tags</h2>
+      <Card id="tags" title="Your tags">
         {p.tags.length === 0 ? (
           <p class="muted">No tags yet.</p>
         ) : (
@@ -87,7 +87,7 @@ export function TagsPage(p: TagsPageProps) {
             })}
           </ul>
         )}
-      </section>
+      </Card>
       <CreateCard id="new-tag" title="New tag" action="/app/settings/tags" submit="Create tag">
         <Field name="name" label="Name" value={create.values.name} error={create.errors.name} required maxlength={50} />
         <SelectField
@@ -98,8 +98,7 @@ export function TagsPage(p: TagsPageProps) {
           error={create.errors.color}
         />
       </CreateCard>
-      <section class="card" aria-labelledby="palette-heading">
-        <h2 id="palette-heading">Colours</h2>
+      <Card id="palette" title="Colours">
         <p class="tag-list">
           {p.colors.map((c) => (
             <>
@@ -107,7 +106,7 @@ export function TagsPage(p: TagsPageProps) {
             </>
           ))}
         </p>
-      </section>
+      </Card>
     </div>
   );
 }

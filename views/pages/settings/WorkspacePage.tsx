@@ -1,3 +1,4 @@
+import { Card } from "../../components/Card";
 import { Field, FormAlert } from "../../components/Field";
 import { InputField, SelectField } from "../companies/FormFields";
 import { SettingsNav } from "./SettingsNav";
@@ -35,8 +36,7 @@ export function WorkspacePage(p: WorkspacePageProps) {
       <h1>Workspace</h1>
       <SettingsNav current="workspace" canSeeAudit />
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
-      <section class="card" aria-labelledby="workspace-form-heading">
-        <h2 id="workspace-form-heading">{p.name}</h2>
+      <Card id="workspace-form" title={p.name}>
         <form class="stack" method="post" action="/app/settings/workspace">
           {p.isOwner ? (
             <Field
@@ -93,10 +93,9 @@ export function WorkspacePage(p: WorkspacePageProps) {
             <button type="submit">Save</button>
           </div>
         </form>
-      </section>
+      </Card>
       {p.isOwner ? (
-        <section class="card" aria-labelledby="close-workspace-heading">
-          <h2 id="close-workspace-heading">Close the workspace</h2>
+        <Card id="close-workspace" title="Close the workspace">
           <p>
             Closing signs everyone out, cancels the subscription, and erases everything in the workspace after a grace
             period in which you can reopen it.
@@ -106,7 +105,7 @@ export function WorkspacePage(p: WorkspacePageProps) {
               Close this workspace…
             </a>
           </p>
-        </section>
+        </Card>
       ) : null}
     </div>
   );

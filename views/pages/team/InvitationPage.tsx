@@ -1,4 +1,5 @@
 import { Checkbox, FormAlert, NewPasswordField } from "../../components/Field";
+import { InlinePostButton } from "../../components/InlinePostButton";
 
 export interface InvitationFacts {
   tenantName: string;
@@ -70,11 +71,7 @@ export function InvitationPage(p: InvitationPageProps) {
             You are logged in as <strong>{p.signedInAs}</strong>, but this invitation is for <strong>{p.email}</strong>.
             Log out, then open the invitation link again and use the invited address.
           </p>
-          <form class="inline-form" method="post" action="/logout">
-            <button type="submit" class="secondary">
-              Log out
-            </button>
-          </form>
+          <InlinePostButton action="/logout">Log out</InlinePostButton>
         </FormAlert>
       ) : null}
 

@@ -1,5 +1,8 @@
+import { Card } from "../../components/Card";
 import type { Child } from "hono/jsx";
-import { Field, FormAlert, EmailField } from "../../components/Field";
+import { CurrentPasswordField, FormAlert, EmailField } from "../../components/Field";
+import { InlinePostButton } from "../../components/InlinePostButton";
+import { SelectField } from "../companies/FormFields";
 import { RoleSelect } from "./RoleSelect";
 import { Time } from "../../components/Time";
 
@@ -31,6 +34,12 @@ export const TEAM_NOTICES = {
 } as const;
 export type TeamNotice = keyof typeof TEAM_NOTICES;
 
+/** What an admin can do to a pending invitation: the last path segment and the button's word. */
+const INVITATION_ACTIONS = [
+  { path: "resend", button: "Resend" },
+  { path: "revoke", button: "Revoke" },
+] as const;
+
 export interface TeamPageProps {
   tenantName: string;
   me: { userId: string; isAdmin: boolean; isOwner: boolean; verified: boolean };
@@ -56,8 +65,7 @@ export function TeamPage(p: TeamPageProps) {
       {p.notice ? <FormAlert kind="ok">{TEAM_NOTICES[p.notice]}</FormAlert> : null}
       {p.alert ? <FormAlert>{p.alert}</FormAlert> : null}
 
-      <section class="card" aria-labelledby="members-heading">
-        <h2 id="members-heading">Members</h2>
+      <Card id="members" title="Members">
         <table>
           <thead>
             <tr>
@@ -88,16 +96,13 @@ export function TeamPage(p: TeamPageProps) {
                             Change role
                           </button>
                         </form>
-                        <form
-                          class="inline-form"
-                          method="post"
+                        <InlinePostButton
                           action={`/app/settings/team/members/${m.userId}/remove`}
-                          hx-confirm={`Remove ${m.email} from ${p.tenantName}? They lose access at once.`}
+                          confirm={`Remove ${m.email} from ${p.tenantName}? They lose access at once.`}
+                          label={`Remove ${m.email}`}
                         >
-                          <button type="submit" class="secondary" aria-label={`Remove ${m.email}`}>
-                            Remove
-                          </button>
-                        </form>
+                          Remove
+                        </InlinePostButton>
                       </div>
                     ) : (
                       <span class="muted">
@@ -110,10 +115,9 @@ export function TeamPage(p: TeamPageProps) {
             ))}
           </tbody>
         </table>
-      </section>
+      </Card>
 
-      <section class="card" aria-labelledby="invitations-heading">
-        <h2 id="invitations-heading">Pending invitations</h2>
+      <Card id="invitations" title="Pending invitations">
         {p.invitations.length === 0 ? (
           <p class="muted">No pending invitations.</p>
         ) : (
@@ -139,24 +143,14 @@ export function TeamPage(p: TeamPageProps) {
                   {p.me.isAdmin ? (
                     <td>
                       <div class="actions">
-                        <form
-                          class="inline-form"
-                          method="post"
-                          action={`/app/settings/team/invitations/${i.id}/resend`}
-                        >
-                          <button type="submit" class="secondary" aria-label={`Resend the invitation to ${i.email}`}>
-                            Resend
-                          </button>
-                        </form>
-                        <form
-                          class="inline-form"
-                          method="post"
-                          action={`/app/settings/team/invitations/${i.id}/revoke`}
-                        >
-                          <button type="submit" class="secondary" aria-label={`Revoke the invitation to ${i.email}`}>
-                            Revoke
-                          </button>
-                        </form>
+                        {INVITATION_ACTIONS.map((a) => (
+                          <InlinePostButton
+                            action={`/app/settings/team/invitations/${i.id}/${a.path}`}
+                            label={`${a.button} the invitation to ${i.email}`}
+                          >
+                            {a.button}
+                          </InlinePostButton>
+                        ))}
                       </div>
                     </td>
                   ) : null}
@@ -165,11 +159,10 @@ export function TeamPage(p: TeamPageProps) {
             </tbody>
           </table>
         )}
-      </section>
+      </Card>
 
       {p.me.isAdmin ? (
-        <section class="card" aria-labelledby="invite-heading">
-          <h2 id="invite-heading">Invite someone</h2>
+        <Card id="invite" title="Invite someone">
           {p.me.verified ? null : (
             <FormAlert kind="warn">
               <p>Confirm your email address before inviting anyone: we sent you a link when you signed up.</p>
@@ -186,12 +179,11 @@ export function TeamPage(p: TeamPageProps) {
             <RoleSelect id="f-role" label="Role" value={invite.values.role ?? "member"} error={invite.errors.role} />
             <button type="submit">Send invitation</button>
           </form>
-        </section>
+        </Card>
       ) : null}
 
       {p.me.isOwner && others.length > 0 ? (
-        <section class="card" aria-labelledby="transfer-heading">
-          <h2 id="transfer-heading">Transfer ownership</h2>
+        <Card id="transfer" title="Transfer ownership">
           <p class="muted">
             The new owner gets full control, including billing and this form. You stay on as an admin. A workspace
             always has exactly one owner.
@@ -203,39 +195,21 @@ export function TeamPage(p: TeamPageProps) {
             novalidate
             hx-confirm={`Hand ownership of ${p.tenantName} to another member? You will become an admin.`}
           >
-            <div class="field">
-              <label for="f-user_id">New owner</label>
-              <select
-                id="f-user_id"
-                name="user_id"
-                aria-invalid={transfer.errors.user_id ? "true" : undefined}
-                aria-describedby={transfer.errors.user_id ? "f-user_id-error" : undefined}
-              >
-                {others.map((m) => (
-                  <option value={m.userId} selected={transfer.userId === m.userId}>
-                    {m.email} ({m.role})
-                  </option>
-                ))}
-              </select>
-              {transfer.errors.user_id ? (
-                <p class="field-error" id="f-user_id-error">
-                  {transfer.errors.user_id}
-                </p>
-              ) : null}
-            </div>
-            <Field
-              name="password"
+            <SelectField
+              name="user_id"
+              label="New owner"
+              value={transfer.userId}
+              options={others.map((m) => ({ value: m.userId, label: `${m.email} (${m.role})` }))}
+              error={transfer.errors.user_id}
+            />
+            <CurrentPasswordField
               label="Your password"
-              type="password"
-              autocomplete="current-password"
-              required
-              maxlength={256}
               hint="To make sure it is really you."
               error={transfer.errors.password}
             />
             <button type="submit">Transfer ownership</button>
           </form>
-        </section>
+        </Card>
       ) : null}
     </div>
   );

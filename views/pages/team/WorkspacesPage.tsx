@@ -1,4 +1,5 @@
 import { FormAlert } from "../../components/Field";
+import { InlinePostButton } from "../../components/InlinePostButton";
 
 export interface WorkspaceRow {
   tenantId: string;
@@ -41,11 +42,12 @@ function ClosedState(p: { w: WorkspaceRow }) {
         {closed.canReopen ? null : "Only its owner can reopen it."}
       </span>
       {closed.canReopen ? (
-        <form class="inline-form" method="post" action={`/app/workspaces/${p.w.tenantId}/reopen-link`}>
-          <button type="submit" class="secondary" aria-label={`Email me a link to reopen ${p.w.name}`}>
-            Email me a reopen link
-          </button>
-        </form>
+        <InlinePostButton
+          action={`/app/workspaces/${p.w.tenantId}/reopen-link`}
+          label={`Email me a link to reopen ${p.w.name}`}
+        >
+          Email me a reopen link
+        </InlinePostButton>
       ) : null}
     </>
   );
@@ -80,12 +82,13 @@ export function WorkspacesPage(p: { workspaces: WorkspaceRow[]; notice?: Workspa
                 ) : w.current ? (
                   <strong aria-current="true">Current workspace</strong>
                 ) : (
-                  <form class="inline-form" method="post" action="/app/workspaces/switch">
-                    <input type="hidden" name="tenant_id" value={w.tenantId} />
-                    <button type="submit" class="secondary" aria-label={`Switch to ${w.name}`}>
-                      Switch
-                    </button>
-                  </form>
+                  <InlinePostButton
+                    action="/app/workspaces/switch"
+                    hidden={{ tenant_id: w.tenantId }}
+                    label={`Switch to ${w.name}`}
+                  >
+                    Switch
+                  </InlinePostButton>
                 )}
               </td>
             </tr>
