@@ -12,7 +12,7 @@ import { newId } from "../../lib/ids";
 import { newAuthToken } from "../../auth/tokens";
 import { verifyEmailMail } from "../../mail/messages";
 import { auditInsert, recordAudit } from "../audit/audit";
-import { queueMail } from "../mail/outbox";
+import { queueAccountMail } from "../mail/outbox";
 
 import type { RequestMeta } from "../../lib/actor";
 
@@ -106,16 +106,8 @@ export async function signUp(
   const passwordHash = await hashPassword(input.password);
   const session = newSession({ userId, tenantId, ...meta });
   const verification = newAuthToken(db, { kind: "verify_email", userId, email: input.email, now: meta.now });
-  const mail = queueMail(
-    db,
-    {
-      to: input.email,
-      tenantId: null,
-      userId,
-      ...verifyEmailMail(`${meta.baseUrl}/verify-email/${verification.token}`),
-    },
-    meta.now,
-  );
+  const link = `${meta.baseUrl}/verify-email/${verification.token}`;
+  const mail = queueAccountMail(db, input.email, userId, verifyEmailMail(link), meta.now);
   try {
     // Through runRawBatch: drizzle's D1 batch cannot take the default pipeline's raw statements.
     await runRawBatch(db, [

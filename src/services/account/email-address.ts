@@ -14,7 +14,7 @@ import { confirmEmailChangeMail, emailChangedNoticeMail, verifyEmailMail } from 
 import type { AccountHolder, BaseUrl, RequestMeta } from "./accounts";
 import { findUserByEmail, homeTenant, isEmailTaken } from "./accounts";
 import { auditInsert } from "../audit/audit";
-import { queueMail } from "../mail/outbox";
+import { queueAccountMail } from "../mail/outbox";
 
 export type SendResult =
   | { ok: true; mailIds: string[] }
@@ -36,16 +36,8 @@ export async function resendVerification(
   const limit = await hit(db, LIMITS.verificationPerUser, actor.userId, meta.now);
   if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
   const token = newAuthToken(db, { kind: "verify_email", userId: actor.userId, email: actor.email, now: meta.now });
-  const mail = queueMail(
-    db,
-    {
-      to: actor.email,
-      tenantId: null,
-      userId: actor.userId,
-      ...verifyEmailMail(`${meta.baseUrl}/verify-email/${token.token}`),
-    },
-    meta.now,
-  );
+  const link = `${meta.baseUrl}/verify-email/${token.token}`;
+  const mail = queueAccountMail(db, actor.email, actor.userId, verifyEmailMail(link), meta.now);
   await db.batch([retireTokens(db, actor.userId, "verify_email", meta.now), token.query, mail.query]);
   return { ok: true, mailIds: [mail.id] };
 }
@@ -81,11 +73,7 @@ export async function confirmAddress(db: Database, token: string, meta: RequestM
     return { ok: true, kind: "verified", userId: user.id, email: user.email, verifiedAt: meta.now, mailIds: [] };
   }
 
-  const notice = queueMail(
-    db,
-    { to: user.email, tenantId: null, userId: user.id, ...emailChangedNoticeMail(used.email, true) },
-    meta.now,
-  );
+  const notice = queueAccountMail(db, user.email, user.id, emailChangedNoticeMail(used.email, true), meta.now);
   try {
     await db.batch([
       db
@@ -133,21 +121,9 @@ export async function requestEmailChange(
   if (await findUserByEmail(db, input.newEmail))
     return { ok: false, field: "email", message: "Another account already uses this address." };
   const token = newAuthToken(db, { kind: "change_email", userId: user.id, email: input.newEmail, now: meta.now });
-  const confirm = queueMail(
-    db,
-    {
-      to: input.newEmail,
-      tenantId: null,
-      userId: user.id,
-      ...confirmEmailChangeMail(`${meta.baseUrl}/verify-email/${token.token}`),
-    },
-    meta.now,
-  );
-  const notice = queueMail(
-    db,
-    { to: user.email, tenantId: null, userId: user.id, ...emailChangedNoticeMail(input.newEmail, false) },
-    meta.now,
-  );
+  const link = `${meta.baseUrl}/verify-email/${token.token}`;
+  const confirm = queueAccountMail(db, input.newEmail, user.id, confirmEmailChangeMail(link), meta.now);
+  const notice = queueAccountMail(db, user.email, user.id, emailChangedNoticeMail(input.newEmail, false), meta.now);
   await db.batch([
     retireTokens(db, user.id, "change_email", meta.now),
     token.query,

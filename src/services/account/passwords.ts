@@ -13,7 +13,7 @@ import { passwordChangedMail, passwordResetMail } from "../../mail/messages";
 import type { AccountHolder, BaseUrl, RequestMeta } from "./accounts";
 import { findUserByEmail, homeTenant } from "./accounts";
 import { auditInsert } from "../audit/audit";
-import { queueMail } from "../mail/outbox";
+import { queueAccountMail } from "../mail/outbox";
 
 export type ResetRequestResult =
   | { ok: true; mailIds: string[] }
@@ -35,16 +35,8 @@ export async function requestPasswordReset(
   // Per account, extra requests are silently dropped: the answer must not reveal the account.
   if (!(await hit(db, LIMITS.resetPerAccount, user.id, meta.now)).allowed) return { ok: true, mailIds: [] };
   const token = newAuthToken(db, { kind: "password_reset", userId: user.id, email: user.email, now: meta.now });
-  const mail = queueMail(
-    db,
-    {
-      to: user.email,
-      tenantId: null,
-      userId: user.id,
-      ...passwordResetMail(`${meta.baseUrl}/password/reset/${token.token}`),
-    },
-    meta.now,
-  );
+  const link = `${meta.baseUrl}/password/reset/${token.token}`;
+  const mail = queueAccountMail(db, user.email, user.id, passwordResetMail(link), meta.now);
   await db.batch([
     retireTokens(db, user.id, "password_reset", meta.now),
     token.query,
@@ -79,9 +71,11 @@ export async function resetPassword(
   if (!used) return { ok: false, reason: "invalid" };
   const [user] = await db.select().from(users).where(eq(users.id, used.userId)).limit(1);
   if (!user) return { ok: false, reason: "invalid" };
-  const notice = queueMail(
+  const notice = queueAccountMail(
     db,
-    { to: user.email, tenantId: null, userId: user.id, ...passwordChangedMail(`${meta.baseUrl}/password/forgot`) },
+    user.email,
+    user.id,
+    passwordChangedMail(`${meta.baseUrl}/password/forgot`),
     meta.now,
   );
   await db.batch([
@@ -126,9 +120,11 @@ export async function changePassword(
     return { ok: false, field: "current_password", message: "That is not your current password." };
   }
   const passwordHash = await hashPassword(input.newPassword);
-  const notice = queueMail(
+  const notice = queueAccountMail(
     db,
-    { to: user.email, tenantId: null, userId: user.id, ...passwordChangedMail(`${meta.baseUrl}/password/forgot`) },
+    user.email,
+    user.id,
+    passwordChangedMail(`${meta.baseUrl}/password/forgot`),
     meta.now,
   );
   await db.batch([

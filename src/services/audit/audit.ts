@@ -2,7 +2,7 @@
 import { desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import type { TenantDb } from "../../db/scoped";
-import type { RequestMeta } from "../../lib/actor";
+import type { Actor, RequestMeta } from "../../lib/actor";
 import { auditErasures, auditLog, users } from "../../db/schema";
 
 export const AUDIT_ACTIONS = {
@@ -102,6 +102,29 @@ export function auditInsert(db: Database, e: AuditEvent) {
     ip: e.ip,
     userAgent: e.userAgent?.slice(0, 512) ?? null,
     createdAt: e.now,
+  });
+}
+
+/**
+ * An audit insert about a workspace setting (tag, custom field, pipeline, stage, lost reason) that `actor`
+ * changed: the target's type is the action's first word; `target.id` is left out when it is not known yet.
+ */
+export function settingAudit(
+  t: TenantDb,
+  actor: Actor,
+  action: AuditAction,
+  target: { id?: number; label: string },
+  detail?: AuditEvent["detail"],
+) {
+  return auditInsert(t.db, {
+    tenantId: t.tenantId,
+    actorUserId: actor.userId,
+    action,
+    targetType: action.split(".")[0],
+    targetId: target.id === undefined ? undefined : String(target.id),
+    targetLabel: target.label,
+    detail,
+    ...actor,
   });
 }
 

@@ -2,16 +2,16 @@
 import { asc, eq } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { companies, contacts, users } from "../../db/schema";
-import { activityFromRows, activityQuery, type ActivityEntry } from "../records/activity";
+import type { ActivityEntry } from "../records/activity";
+import { type CustomField, recordValuesQuery, valuesOfRecord } from "../records/custom-fields";
+import type { Note } from "../records/notes";
 import {
-  customFieldsQuery,
-  recordValuesQuery,
-  toCustomField,
-  valuesOfRecord,
-  type CustomField,
-} from "../records/custom-fields";
-import { notesFromRows, notesQuery, type Note } from "../records/notes";
-import { tagsByRecord, tagsForQuery, type Tag } from "../records/tags";
+  recordExtrasFromRows,
+  recordExtrasStatements,
+  timelineFromRows,
+  timelineStatements,
+} from "../records/record-page";
+import { type Tag, tagsByRecord, tagsForQuery } from "../records/tags";
 import type { CompanyDetails } from "./fields";
 
 /** How many of a company's contacts its page shows; the contacts list shows them all. */
@@ -93,9 +93,7 @@ export interface CompanyPageData {
 export function companyPageStatements(t: TenantDb, id: number) {
   return [
     companyQuery(t, id),
-    tagsForQuery(t, "company", [id]),
-    customFieldsQuery(t, "company"),
-    recordValuesQuery(t, "company", id),
+    ...recordExtrasStatements(t, "company", id),
     // contacts_tenant_company_idx: (tenant_id, company_id, name_sort, id).
     t.db
       .select({
@@ -109,32 +107,23 @@ export function companyPageStatements(t: TenantDb, id: number) {
       .where(t.where(contacts, eq(contacts.companyId, id)))
       .orderBy(asc(contacts.nameSort), asc(contacts.id))
       .limit(COMPANY_CONTACTS_SHOWN + 1),
-    notesQuery(t, "company", id),
-    activityQuery(t, "company", id),
+    ...timelineStatements(t, "company", id),
   ] as const;
 }
 
 /** The company page's data from what companyPageStatements read; null when there is no such company. */
 export function companyPageFromResults(id: number, results: unknown[]): CompanyPageData | null {
-  const [companyRows, tagRows, fieldRows, valueRows, contactRows, noteRows, activityRows] = results as [
-    Awaited<ReturnType<typeof companyQuery>>,
-    Awaited<ReturnType<typeof tagsForQuery>>,
-    Awaited<ReturnType<typeof customFieldsQuery>>,
-    Awaited<ReturnType<typeof recordValuesQuery>>,
-    CompanyContact[],
-    Awaited<ReturnType<typeof notesQuery>>,
-    Awaited<ReturnType<typeof activityQuery>>,
-  ];
-  const company = companyRows[0];
+  const company = (results[0] as Awaited<ReturnType<typeof companyQuery>>)[0];
+  const contactRows = results[4] as CompanyContact[];
   if (!company) return null;
+  const { tags, customFields, values } = recordExtrasFromRows(id, results.slice(1, 4));
   return {
     company,
-    tags: tagsByRecord(tagRows).get(id) ?? [],
-    values: valuesOfRecord(valueRows),
-    fields: fieldRows.map(toCustomField),
+    tags,
+    values,
+    fields: customFields,
     contacts: contactRows.slice(0, COMPANY_CONTACTS_SHOWN),
     moreContacts: contactRows.length > COMPANY_CONTACTS_SHOWN,
-    notes: notesFromRows(noteRows),
-    activity: activityFromRows(activityRows),
+    ...timelineFromRows(results.slice(5)),
   };
 }

@@ -53,62 +53,44 @@ function timelineStatements(t: TenantDb, actorId: string, changed: SQL, changes:
 }
 
 /**
- * Attaches a tag to the tenant's contacts among `ids` (those that have it already are left alone),
- * with a timeline entry on each contact it changes. Null when the tag is not the tenant's.
+ * Attaches a tag to the tenant's contacts among `ids` that lack it (`adding`), or removes it from those
+ * that have it, with a timeline entry on each contact it changes. Null when the tag is not the tenant's.
  */
-export async function tagContacts(
-  t: TenantDb,
-  actorId: string,
-  ids: number[],
-  tagId: number,
-  now: number,
-): Promise<number | null> {
+async function changeTag(t: TenantDb, actorId: string, ids: number[], tagId: number, now: number, adding: boolean) {
   const tag = (await listTags(t)).find((x) => x.id === tagId);
   if (!tag) return null;
-  const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
-  const lacking = sql`SELECT c.id FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
-    WHERE c.tenant_id = ${t.tenantId} AND NOT EXISTS (SELECT 1 FROM contact_tags ct
+  const idList = JSON.stringify([...new Set(ids)].slice(0, BULK_MAX_IDS));
+  const reached = sql`SELECT c.id FROM json_each(${idList}) j CROSS JOIN contacts c ON c.id = j.value
+    WHERE c.tenant_id = ${t.tenantId} AND ${adding ? sql`NOT EXISTS` : sql`EXISTS`} (SELECT 1 FROM contact_tags ct
       WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
-  const changes = JSON.stringify({ tags: [null, tag.name] });
-  const [, , added] = await t.db.batch([
-    ...timelineStatements(t, actorId, lacking, changes, now),
-    t.db
-      .insert(contactTags)
-      .select(
-        sql`SELECT c.tenant_id, c.id, t.id
-          FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
-          JOIN tags t ON t.id = ${tagId} AND t.tenant_id = c.tenant_id WHERE c.tenant_id = ${t.tenantId}`,
-      )
-      .onConflictDoNothing()
-      .returning({ contactId: contactTags.contactId }),
-  ]);
-  return added.length;
+  const changes = JSON.stringify({ tags: adding ? [null, tag.name] : [tag.name, null] });
+  const write = adding
+    ? t.db
+        .insert(contactTags)
+        .select(
+          sql`SELECT c.tenant_id, c.id, t.id
+            FROM json_each(${idList}) j CROSS JOIN contacts c ON c.id = j.value
+            JOIN tags t ON t.id = ${tagId} AND t.tenant_id = c.tenant_id WHERE c.tenant_id = ${t.tenantId}`,
+        )
+        .onConflictDoNothing()
+        .returning({ contactId: contactTags.contactId })
+    : t
+        .delete(
+          contactTags,
+          eq(contactTags.tagId, tagId),
+          sql`${contactTags.contactId} IN (SELECT value FROM json_each(${idList}))`,
+        )
+        .returning({ contactId: contactTags.contactId });
+  const [, , written] = await t.db.batch([...timelineStatements(t, actorId, reached, changes, now), write]);
+  return written.length;
+}
+
+/** Attaches a tag to the tenant's contacts among `ids` (those that have it already are left alone). */
+export function tagContacts(t: TenantDb, actorId: string, ids: number[], tagId: number, now: number) {
+  return changeTag(t, actorId, ids, tagId, now, true);
 }
 
 /** Removes a tag from the tenant's contacts among `ids`. Null when the tag is not the tenant's. */
-export async function untagContacts(
-  t: TenantDb,
-  actorId: string,
-  ids: number[],
-  tagId: number,
-  now: number,
-): Promise<number | null> {
-  const tag = (await listTags(t)).find((x) => x.id === tagId);
-  if (!tag) return null;
-  const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
-  const having = sql`SELECT c.id FROM json_each(${JSON.stringify(unique)}) j CROSS JOIN contacts c ON c.id = j.value
-    WHERE c.tenant_id = ${t.tenantId} AND EXISTS (SELECT 1 FROM contact_tags ct
-      WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id AND ct.tag_id = ${tagId})`;
-  const changes = JSON.stringify({ tags: [tag.name, null] });
-  const [, , removed] = await t.db.batch([
-    ...timelineStatements(t, actorId, having, changes, now),
-    t
-      .delete(
-        contactTags,
-        eq(contactTags.tagId, tagId),
-        sql`${contactTags.contactId} IN (SELECT value FROM json_each(${JSON.stringify(unique)}))`,
-      )
-      .returning({ contactId: contactTags.contactId }),
-  ]);
-  return removed.length;
+export function untagContacts(t: TenantDb, actorId: string, ids: number[], tagId: number, now: number) {
+  return changeTag(t, actorId, ids, tagId, now, false);
 }

@@ -2,7 +2,8 @@
  * What the contact form needs from the workspace: the choices it offers, the check that the company,
  * tags and owner it names are the tenant's, and the duplicate warning.
  */
-import { asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { TenantDb } from "../../db/scoped";
 import { companies, contactEmails, contactPhones, contacts, memberships } from "../../db/schema";
 import { listCustomFields } from "../records/custom-fields";
@@ -128,23 +129,19 @@ export async function findDuplicates(
     lastName: contacts.lastName,
     primaryEmail: contacts.primaryEmail,
   };
+  // The tenant's contacts with one of `values` in the email or phone table (a contact's other addresses).
+  const holding = (table: typeof contactEmails | typeof contactPhones, column: SQLiteColumn, values: string[]) =>
+    values.length
+      ? t.db
+          .select({ ...fields, matched: sql<string>`${column}` })
+          .from(table)
+          .innerJoin(contacts, t.where(contacts, eq(contacts.id, table.contactId)))
+          .where(t.where(table, inArray(column, values)))
+          .limit(10)
+      : Promise.resolve([]);
   const [byEmail, byPhone] = await Promise.all([
-    input.emails.length
-      ? t.db
-          .select({ ...fields, matched: contactEmails.email })
-          .from(contactEmails)
-          .innerJoin(contacts, t.where(contacts, eq(contacts.id, contactEmails.contactId)))
-          .where(t.where(contactEmails, inArray(contactEmails.email, input.emails.slice(0, CONTACT_LIMITS.emails))))
-          .limit(10)
-      : Promise.resolve([]),
-    input.phones.length
-      ? t.db
-          .select({ ...fields, matched: contactPhones.phone })
-          .from(contactPhones)
-          .innerJoin(contacts, t.where(contacts, eq(contacts.id, contactPhones.contactId)))
-          .where(t.where(contactPhones, inArray(contactPhones.phone, input.phones.slice(0, CONTACT_LIMITS.phones))))
-          .limit(10)
-      : Promise.resolve([]),
+    holding(contactEmails, contactEmails.email, input.emails.slice(0, CONTACT_LIMITS.emails)),
+    holding(contactPhones, contactPhones.phone, input.phones.slice(0, CONTACT_LIMITS.phones)),
   ]);
   const out = new Map<number, DuplicateContact>();
   for (const r of [...byEmail, ...byPhone]) {

@@ -5,10 +5,12 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { contacts, memberships, users } from "../../db/schema";
-import { activityFromRows, activityQuery } from "../records/activity";
-import { customFieldsQuery, recordValuesQuery, toCustomField, valuesOfRecord } from "../records/custom-fields";
-import { notesFromRows, notesQuery } from "../records/notes";
-import { tagsByRecord, tagsForQuery } from "../records/tags";
+import {
+  recordExtrasFromRows,
+  recordExtrasStatements,
+  timelineFromRows,
+  timelineStatements,
+} from "../records/record-page";
 import { contactDisplayName } from "./names";
 
 export interface ContactDetail {
@@ -82,18 +84,14 @@ function contactDetailFromRows(rows: Awaited<ReturnType<typeof contactDetailQuer
  * nothing and the page is a 404.
  */
 export function contactPageStatements(t: TenantDb, id: number) {
-  return [...contactExtrasStatements(t, id), notesQuery(t, "contact", id), activityQuery(t, "contact", id)] as const;
+  return [...contactExtrasStatements(t, id), ...timelineStatements(t, "contact", id)] as const;
 }
 
 /** The contact page's data from what contactPageStatements read; null when there is no such contact. */
 export function contactPageFromResults(id: number, results: unknown[]) {
   const extras = contactExtrasFromResults(id, results.slice(0, 4));
   if (!extras) return null;
-  const [noteRows, activityRows] = results.slice(4) as [
-    Awaited<ReturnType<typeof notesQuery>>,
-    Awaited<ReturnType<typeof activityQuery>>,
-  ];
-  return { ...extras, timeline: { notes: notesFromRows(noteRows), activity: activityFromRows(activityRows) } };
+  return { ...extras, timeline: timelineFromRows(results.slice(4)) };
 }
 
 /** A contact with its tags and custom values too: what the contact page and the edit form show. */
@@ -103,27 +101,11 @@ export async function getContactWithExtras(t: TenantDb, id: number) {
 
 /** The contact with its emails, phones and owner, its tags, the tenant's contact fields and its values of them. */
 function contactExtrasStatements(t: TenantDb, id: number) {
-  return [
-    contactDetailQuery(t, id),
-    tagsForQuery(t, "contact", [id]),
-    customFieldsQuery(t, "contact"),
-    recordValuesQuery(t, "contact", id),
-  ] as const;
+  return [contactDetailQuery(t, id), ...recordExtrasStatements(t, "contact", id)] as const;
 }
 
 function contactExtrasFromResults(id: number, results: readonly unknown[]) {
-  const [detail, tagRows, fieldRows, valueRows] = results as [
-    Awaited<ReturnType<typeof contactDetailQuery>>,
-    Awaited<ReturnType<typeof tagsForQuery>>,
-    Awaited<ReturnType<typeof customFieldsQuery>>,
-    Awaited<ReturnType<typeof recordValuesQuery>>,
-  ];
-  const contact = contactDetailFromRows(detail);
+  const contact = contactDetailFromRows(results[0] as Awaited<ReturnType<typeof contactDetailQuery>>);
   if (!contact) return null;
-  return {
-    contact,
-    tags: tagsByRecord(tagRows).get(id) ?? [],
-    customFields: fieldRows.map(toCustomField),
-    values: valuesOfRecord(valueRows),
-  };
+  return { contact, ...recordExtrasFromRows(id, results.slice(1)) };
 }

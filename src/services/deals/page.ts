@@ -16,10 +16,12 @@ import {
   users,
 } from "../../db/schema";
 import { contactDisplayName } from "../contacts/names";
-import { activityFromRows, activityQuery } from "../records/activity";
-import { customFieldsQuery, recordValuesQuery, toCustomField, valuesOfRecord } from "../records/custom-fields";
-import { notesFromRows, notesQuery } from "../records/notes";
-import { tagsByRecord, tagsForQuery } from "../records/tags";
+import {
+  recordExtrasFromRows,
+  recordExtrasStatements,
+  timelineFromRows,
+  timelineStatements,
+} from "../records/record-page";
 
 /** One deal of the workspace with the names of what it points to. Column names are unique. */
 export function dealQuery(t: TenantDb, id: number) {
@@ -81,29 +83,21 @@ export async function getDeal(t: TenantDb, id: number): Promise<DealDetail | nul
   return row ?? null;
 }
 
+/** The deal, its contacts, tags and values: what the page, the edit form and an update start from. */
+function dealExtrasStatements(t: TenantDb, id: number) {
+  return [dealQuery(t, id), dealContactsQuery(t, id), ...recordExtrasStatements(t, "deal", id)] as const;
+}
+
 /** Everything the deal page shows, for one batch (the route adds the session check). */
 export function dealPageStatements(t: TenantDb, id: number) {
-  return [
-    dealQuery(t, id),
-    dealContactsQuery(t, id),
-    tagsForQuery(t, "deal", [id]),
-    customFieldsQuery(t, "deal"),
-    recordValuesQuery(t, "deal", id),
-    notesQuery(t, "deal", id),
-    activityQuery(t, "deal", id),
-  ] as const;
+  return [...dealExtrasStatements(t, id), ...timelineStatements(t, "deal", id)] as const;
 }
 
 /** The page's data from what dealPageStatements read; null when the workspace has no such deal. */
 export function dealPageFromResults(id: number, results: readonly unknown[]) {
-  const [dealRows, contactRows, tagRows, fieldRows, valueRows, noteRows, activityRows] = results as [
+  const [dealRows, contactRows] = results as [
     Awaited<ReturnType<typeof dealQuery>>,
     Awaited<ReturnType<typeof dealContactsQuery>>,
-    Awaited<ReturnType<typeof tagsForQuery>>,
-    Awaited<ReturnType<typeof customFieldsQuery>>,
-    Awaited<ReturnType<typeof recordValuesQuery>>,
-    Awaited<ReturnType<typeof notesQuery>>,
-    Awaited<ReturnType<typeof activityQuery>>,
   ];
   const deal = dealRows[0];
   if (!deal) return null;
@@ -114,22 +108,14 @@ export function dealPageFromResults(id: number, results: readonly unknown[]) {
       role: c.role,
       name: contactDisplayName({ ...c, id: c.contactId }),
     })),
-    tags: tagsByRecord(tagRows).get(id) ?? [],
-    customFields: fieldRows.map(toCustomField),
-    values: valuesOfRecord(valueRows),
-    timeline: { notes: notesFromRows(noteRows), activity: activityFromRows(activityRows) },
+    ...recordExtrasFromRows(id, results.slice(2, 5)),
+    timeline: timelineFromRows(results.slice(5)),
   };
 }
 
 /** The deal with its contacts, tags and values: what the edit form and an update start from. */
 export async function getDealForEdit(t: TenantDb, id: number) {
-  const results = await t.db.batch([
-    dealQuery(t, id),
-    dealContactsQuery(t, id),
-    tagsForQuery(t, "deal", [id]),
-    customFieldsQuery(t, "deal"),
-    recordValuesQuery(t, "deal", id),
-  ]);
+  const results = await t.db.batch(dealExtrasStatements(t, id));
   const page = dealPageFromResults(id, [...results, [], []]);
   return page;
 }

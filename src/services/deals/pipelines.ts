@@ -9,7 +9,7 @@ import { rawBatchResults } from "../../db/raw-batch";
 import { dealStageTotals, pipelineStages, pipelines } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { refusingTakenName } from "../../lib/unique-name";
-import { auditInsert, type AuditAction } from "../audit/audit";
+import { type AuditAction, settingAudit } from "../audit/audit";
 
 export interface StageSummary {
   id: number;
@@ -70,18 +70,9 @@ export async function getPipeline(t: TenantDb, id: number) {
   return row ?? null;
 }
 
-/** An audit entry about pipelines, stages or lost reasons, for the batch of the change. */
+/** An audit entry about pipelines, stages or lost reasons, for the batch of the change (detail "{}" when none). */
 function audit(t: TenantDb, actor: Actor, action: AuditAction, target: { id?: number; label: string }, detail = {}) {
-  return auditInsert(t.db, {
-    tenantId: t.tenantId,
-    actorUserId: actor.userId,
-    action,
-    targetType: action.split(".")[0],
-    targetId: target.id === undefined ? undefined : String(target.id),
-    targetLabel: target.label,
-    detail,
-    ...actor,
-  });
+  return settingAudit(t, actor, action, target, detail);
 }
 export { audit as dealSettingsAudit };
 

@@ -10,6 +10,7 @@
  *   POST …/cancel      → cancelImport; POST …/retry → retryImport (a job the watchdog gave up on)
  */
 import { desc, eq, sql } from "drizzle-orm";
+import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { importJobs, type ImportJob, type ImportKind } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import { newId } from "../../lib/ids";
@@ -68,14 +69,19 @@ export async function listImports(t: TenantDb): Promise<ImportJob[]> {
     .limit(IMPORT_HISTORY);
 }
 
+/** Moves a job on from the status `from` (done, undone, failed), unless it has moved on meanwhile. */
+export async function moveImportOn(
+  t: TenantDb,
+  job: Pick<ImportJob, "id">,
+  from: ImportJob["status"],
+  values: SQLiteUpdateSetSource<typeof importJobs>,
+): Promise<void> {
+  await t.update(importJobs, values, eq(importJobs.id, job.id), eq(importJobs.status, from));
+}
+
 /** A job stops (a failure the user reads), unless it has moved on since it was read. */
 export async function failImport(t: TenantDb, job: ImportJob, message: string, now: number): Promise<void> {
-  await t.update(
-    importJobs,
-    { status: "failed", message, finishedAt: now, updatedAt: now },
-    eq(importJobs.id, job.id),
-    eq(importJobs.status, job.status),
-  );
+  await moveImportOn(t, job, job.status, { status: "failed", message, finishedAt: now, updatedAt: now });
 }
 
 /** Stores the upload and starts the analysis. The caller has checked the size and that it is a file. */

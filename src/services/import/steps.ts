@@ -23,7 +23,7 @@ import { listCustomFields } from "../records/custom-fields";
 import { analyse } from "./analyse";
 import { CHUNK_ROWS, type ChunkContext } from "./chunk";
 import { readChunk } from "./files";
-import { failImport, getImport, type ImportMessage, type ImportServices } from "./jobs";
+import { failImport, getImport, type ImportMessage, type ImportServices, moveImportOn } from "./jobs";
 import { addToHead, emptyHead, reviewHead, saveChunkReview, saveReviewHead } from "./review";
 import { planUndoPage, type KeptList } from "./undo";
 import { commitChunk, isReplayed, planChunk } from "./write";
@@ -150,7 +150,7 @@ async function commit(
     // Cancelled between chunks: what is written stays, nothing more is.
     if (done > job.chunksDone && (await getImport(s.t, job.id))?.status !== "committing") return;
     const rows = await readChunk(s.files, job, done);
-    const outcome = await commitChunk(s.t, job.kind, ctx, done, rows, Date.now());
+    const outcome = await commitChunk(s.t, ctx, await planChunk(s.t, job.kind, ctx, done, rows, Date.now()));
     if (!outcome.ok && outcome.reason === "replayed") {
       // Written by an earlier delivery: carry on from where the job says it is.
       const fresh = await getImport(s.t, job.id);
@@ -172,12 +172,7 @@ async function commit(
     return;
   }
   const finished = Date.now();
-  await s.t.update(
-    importJobs,
-    { status: "done", finishedAt: finished, updatedAt: finished },
-    eq(importJobs.id, job.id),
-    eq(importJobs.status, "committing"),
-  );
+  await moveImportOn(s.t, job, "committing", { status: "done", finishedAt: finished, updatedAt: finished });
 }
 
 async function undo(s: ImportServices, job: ImportJob, budget: () => boolean): Promise<void> {
@@ -188,12 +183,7 @@ async function undo(s: ImportServices, job: ImportJob, budget: () => boolean): P
     const page = await planUndoPage(s.t, current.id, current.createdBy, current.chunksDone, kept, Date.now());
     if (page.handled === 0) {
       const undone = Date.now();
-      await s.t.update(
-        importJobs,
-        { status: "undone", undoneAt: undone, updatedAt: undone },
-        eq(importJobs.id, job.id),
-        eq(importJobs.status, "undoing"),
-      );
+      await moveImportOn(s.t, job, "undoing", { status: "undone", undoneAt: undone, updatedAt: undone });
       return;
     }
     try {

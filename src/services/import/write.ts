@@ -44,16 +44,8 @@ export type ChunkOutcome =
   | { ok: false; reason: "replayed" }
   | { ok: false; reason: "limit"; error: PlanLimitError };
 
-/** Plans and writes one chunk in one batch. A replayed chunk writes nothing. */
-export async function commitChunk(
-  t: TenantDb,
-  kind: ImportKind,
-  ctx: ChunkContext,
-  chunkNo: number,
-  rows: AnyChunkRows,
-  now: number,
-): Promise<ChunkOutcome> {
-  const plan = await planChunk(t, kind, ctx, chunkNo, rows, now);
+/** Writes one planned chunk (planChunk) in one batch. A replayed chunk writes nothing. */
+export async function commitChunk(t: TenantDb, ctx: ChunkContext, plan: ChunkPlan): Promise<ChunkOutcome> {
   try {
     await runRawBatch(t.db, plan.statements);
   } catch (err) {

@@ -11,6 +11,7 @@
  * partial index of working jobs, so claiming is atomic and two overlapping runs never both re-send.
  */
 import { and, inArray, lte, sql, type SQL } from "drizzle-orm";
+import type { SelectedFields, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { createDb, type Database } from "../../db/client";
 import { dataExports, importJobs } from "../../db/schema";
 import type { Bindings } from "../../env";
@@ -42,66 +43,82 @@ export interface WatchdogReport {
   failed: number;
 }
 
+type JobTable = typeof importJobs | typeof dataExports;
+
 /** The conditions both sweeps of a table share: working, and silent since the last progress and the last re-send. */
-function silent(table: typeof importJobs | typeof dataExports, working: SQL, cutoff: number): SQL {
+function silent(table: JobTable, working: SQL, cutoff: number): SQL {
   return and(working, lte(table.updatedAt, cutoff), sql`coalesce(${table.watchdogAt}, 0) <= ${cutoff}`)!;
 }
 
 /** Nothing moved since the last re-send, and that was the last try. */
-const exhausted = (table: typeof importJobs | typeof dataExports) =>
+const exhausted = (table: JobTable) =>
   sql`(${table.watchdogSeenAt} = ${table.updatedAt} AND ${table.watchdogTries} >= ${MAX_TRIES})`;
 
+/**
+ * The jobs one sweep's UPDATE takes: the oldest JOBS_PER_RUN silent jobs matching `which`, checked again
+ * on the row itself so that an overlapping run never takes the same job twice.
+ */
+function claimed(db: Database, table: JobTable, working: SQL, cutoff: number, which: SQL) {
+  const oldest = db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(silent(table, working, cutoff), which))
+    .orderBy(table.updatedAt)
+    .limit(JOBS_PER_RUN);
+  return and(inArray(table.id, oldest), silent(table, working, cutoff), which);
+}
+
 /** The bookkeeping of one re-send: tries count up while the heartbeat stays where it was seen. */
-const resendSet = (table: typeof importJobs | typeof dataExports, now: number) => ({
+const resendSet = (table: JobTable, now: number) => ({
   watchdogTries: sql`CASE WHEN ${table.watchdogSeenAt} = ${table.updatedAt} THEN ${table.watchdogTries} + 1 ELSE 1 END`,
   watchdogSeenAt: sql`${table.updatedAt}`,
   watchdogAt: now,
 });
 
-async function sweepImports(db: Database, now: number): Promise<{ failed: number; messages: JobMessage[] }> {
-  const cutoff = now - SILENT_MS;
-  const working = WORKING_IMPORT;
-  const pick = (extra: SQL) =>
-    inArray(
-      importJobs.id,
-      db
-        .select({ id: importJobs.id })
-        .from(importJobs)
-        .where(and(silent(importJobs, working, cutoff), extra))
-        .orderBy(importJobs.updatedAt)
-        .limit(JOBS_PER_RUN),
-    );
+/** Sends the other silent jobs of `table` again, returning `fields` of each. */
+function resend<F extends SelectedFields>(db: Database, table: JobTable, working: SQL, now: number, fields: F) {
+  return db
+    .update(table)
+    .set(resendSet(table, now))
+    .where(claimed(db, table, working, now - SILENT_MS, sql`NOT ${exhausted(table)}`))
+    .returning(fields);
+}
+
+/** Fails the exhausted silent jobs of `table` with `failedSet`, logging each; returns how many. */
+async function giveUp<T extends JobTable>(
+  db: Database,
+  table: T,
+  working: SQL,
+  now: number,
+  job: string,
+  failedSet: SQLiteUpdateSetSource<T>,
+) {
   const failed = await db
-    .update(importJobs)
-    .set({
-      status: "failed",
-      stoppedDuring: sql`${importJobs.status}`,
-      message: sql`CASE ${importJobs.status} WHEN 'analysing' THEN ${WATCHDOG_IMPORT_MESSAGES.analysing}
-        WHEN 'committing' THEN ${WATCHDOG_IMPORT_MESSAGES.committing} ELSE ${WATCHDOG_IMPORT_MESSAGES.undoing} END`,
-      finishedAt: now,
-      updatedAt: now,
-    })
-    .where(and(pick(exhausted(importJobs)), silent(importJobs, working, cutoff), exhausted(importJobs)))
-    .returning({ id: importJobs.id, tenantId: importJobs.tenantId });
-  for (const job of failed)
-    console.error(JSON.stringify({ type: "job_gave_up", job: "import", id: job.id, tenant: job.tenantId }));
-  const resent = await db
-    .update(importJobs)
-    .set(resendSet(importJobs, now))
-    .where(
-      and(
-        pick(sql`NOT ${exhausted(importJobs)}`),
-        silent(importJobs, working, cutoff),
-        sql`NOT ${exhausted(importJobs)}`,
-      ),
-    )
-    .returning({
-      id: importJobs.id,
-      tenantId: importJobs.tenantId,
-      status: importJobs.status,
-      chunkCount: importJobs.chunkCount,
-    });
-  return { failed: failed.length, messages: resent.map((job) => importStepMessage(job)) };
+    .update(table)
+    .set(failedSet)
+    .where(claimed(db, table, working, now - SILENT_MS, exhausted(table)))
+    .returning({ id: table.id, tenantId: table.tenantId });
+  for (const row of failed)
+    console.error(JSON.stringify({ type: "job_gave_up", job, id: row.id, tenant: row.tenantId }));
+  return failed.length;
+}
+
+async function sweepImports(db: Database, now: number): Promise<{ failed: number; messages: JobMessage[] }> {
+  const failed = await giveUp(db, importJobs, WORKING_IMPORT, now, "import", {
+    status: "failed",
+    stoppedDuring: sql`${importJobs.status}`,
+    message: sql`CASE ${importJobs.status} WHEN 'analysing' THEN ${WATCHDOG_IMPORT_MESSAGES.analysing}
+      WHEN 'committing' THEN ${WATCHDOG_IMPORT_MESSAGES.committing} ELSE ${WATCHDOG_IMPORT_MESSAGES.undoing} END`,
+    finishedAt: now,
+    updatedAt: now,
+  });
+  const resent = await resend(db, importJobs, WORKING_IMPORT, now, {
+    id: importJobs.id,
+    tenantId: importJobs.tenantId,
+    status: importJobs.status,
+    chunkCount: importJobs.chunkCount,
+  });
+  return { failed, messages: resent.map((job) => importStepMessage(job)) };
 }
 
 async function sweepExports(
@@ -109,42 +126,18 @@ async function sweepExports(
   now: number,
   fallbackBaseUrl: string | undefined,
 ): Promise<{ failed: number; messages: JobMessage[] }> {
-  const cutoff = now - SILENT_MS;
-  const working = WORKING_EXPORT;
-  const pick = (extra: SQL) =>
-    inArray(
-      dataExports.id,
-      db
-        .select({ id: dataExports.id })
-        .from(dataExports)
-        .where(and(silent(dataExports, working, cutoff), extra))
-        .orderBy(dataExports.updatedAt)
-        .limit(JOBS_PER_RUN),
-    );
-  const failed = await db
-    .update(dataExports)
-    .set({ status: "failed", message: WATCHDOG_EXPORT_MESSAGE, updatedAt: now })
-    .where(and(pick(exhausted(dataExports)), silent(dataExports, working, cutoff), exhausted(dataExports)))
-    .returning({ id: dataExports.id, tenantId: dataExports.tenantId });
-  for (const row of failed)
-    console.error(JSON.stringify({ type: "job_gave_up", job: "data_export", id: row.id, tenant: row.tenantId }));
-  const resent = await db
-    .update(dataExports)
-    .set(resendSet(dataExports, now))
-    .where(
-      and(
-        pick(sql`NOT ${exhausted(dataExports)}`),
-        silent(dataExports, working, cutoff),
-        sql`NOT ${exhausted(dataExports)}`,
-      ),
-    )
-    .returning({
-      id: dataExports.id,
-      tenantId: dataExports.tenantId,
-      userId: dataExports.userId,
-      baseUrl: dataExports.baseUrl,
-    });
-  return { failed: failed.length, messages: resent.map((row) => dataExportMessage(row, fallbackBaseUrl)) };
+  const failed = await giveUp(db, dataExports, WORKING_EXPORT, now, "data_export", {
+    status: "failed",
+    message: WATCHDOG_EXPORT_MESSAGE,
+    updatedAt: now,
+  });
+  const resent = await resend(db, dataExports, WORKING_EXPORT, now, {
+    id: dataExports.id,
+    tenantId: dataExports.tenantId,
+    userId: dataExports.userId,
+    baseUrl: dataExports.baseUrl,
+  });
+  return { failed, messages: resent.map((row) => dataExportMessage(row, fallbackBaseUrl)) };
 }
 
 /**

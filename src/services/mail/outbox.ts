@@ -61,6 +61,11 @@ export function queueMail(db: Database, mail: QueueMailInput, now: number) {
   };
 }
 
+/** queueMail for mail about a person's account: to one address of theirs, belonging to no workspace. */
+export function queueAccountMail(db: Database, to: string, userId: string, mail: RenderedMail, now: number) {
+  return queueMail(db, { to, tenantId: null, userId, ...mail }, now);
+}
+
 export interface DeliveryReport {
   sent: number;
   retrying: number;

@@ -10,7 +10,7 @@ import type { RequestMeta } from "../../lib/actor";
 import { emailChangedNoticeMail, verifyEmailMail } from "../../mail/messages";
 import { findUserByEmail, isEmailTaken, type BaseUrl } from "../account/accounts";
 import { getEmailPreferences, type EmailPreferenceValues } from "../account/email-preferences";
-import { queueMail } from "../mail/outbox";
+import { queueAccountMail } from "../mail/outbox";
 import { type OperatorNote, operatorAudit } from "./operator";
 
 export type CorrectEmailResult =
@@ -33,21 +33,9 @@ export async function correctEmail(
   if (!user) return { ok: false, reason: "not_found" };
   if (await findUserByEmail(db, newEmail)) return { ok: false, reason: "email_taken" };
   const verification = newAuthToken(db, { kind: "verify_email", userId: user.id, email: newEmail, now: meta.now });
-  const confirm = queueMail(
-    db,
-    {
-      to: newEmail,
-      tenantId: null,
-      userId: user.id,
-      ...verifyEmailMail(`${meta.baseUrl}/verify-email/${verification.token}`),
-    },
-    meta.now,
-  );
-  const notice = queueMail(
-    db,
-    { to: oldEmail, tenantId: null, userId: user.id, ...emailChangedNoticeMail(newEmail, true) },
-    meta.now,
-  );
+  const link = `${meta.baseUrl}/verify-email/${verification.token}`;
+  const confirm = queueAccountMail(db, newEmail, user.id, verifyEmailMail(link), meta.now);
+  const notice = queueAccountMail(db, oldEmail, user.id, emailChangedNoticeMail(newEmail, true), meta.now);
   try {
     await db.batch([
       db

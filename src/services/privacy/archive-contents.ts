@@ -62,6 +62,30 @@ const WORKSPACE_FILES: { kind: ExportKind; format: "json" | "csv"; description: 
   { kind: "notes", format: "csv", description: "Every note, one row each (for reading; notes are not imported)." },
 ];
 
+/** The account files (account/<name>.json) and what the manifest says of each. */
+const ACCOUNT_FILES = {
+  user:
+    "Your account: email address, name, time zone, when you signed up, confirmed your email address and your age, " +
+    "and accepted the terms. Never your password (we keep only a hash of it).",
+  memberships: "The workspaces you belong to, your role in each, and since when.",
+  sessions:
+    "Your sign-in sessions we hold: when each began and was last active, its IP address and browser. " +
+    "Never the session token.",
+  consent: "The analytics cookie choices you made while signed in, with the cookie-policy version each was made under.",
+  "email-preferences": "Your choice of non-essential email: the weekly activity digest and product news.",
+  "contact-messages":
+    "The messages you sent us through the contact page from your account's address " +
+    `(kept ${RETENTION.supportMessageDays} days).`,
+  emails:
+    `The copies we keep of the emails we sent you (kept ${RETENTION.mailBodyDays} days): address, kind, ` +
+    "subject, status and dates, and the text while we still hold it. " +
+    "Links that carry a one-time token show :token instead.",
+  "audit-log":
+    "Audit-trail entries about you in your workspaces: what you did, and what was done to your account " +
+    "(failed sign-ins, role changes).",
+  "recently-viewed": "The records you opened lately in each workspace (the dashboard's shortcuts), by type and id.",
+} as const;
+
 /** Copies of mail in one archive at most (the mail period keeps far fewer). */
 const MAIL_COPIES_LIMIT = 1000;
 
@@ -112,34 +136,28 @@ export async function writeDataExport(
     await zip.addFile(name, doc(into));
     files.push({ name, format: name.endsWith(".csv") ? "csv" : "json", records: into.records, description });
   };
-  // An account file of the rows given at once.
-  const addRows = (name: string, kind: string, description: string, rows: unknown[]) =>
-    add(name, description, (into) => accountDocument(kind, now, [rows], into));
+  // An account file of the rows given at once; its document kind is its name with underscores.
+  const addRows = (file: keyof typeof ACCOUNT_FILES, rows: unknown[]) =>
+    add(`account/${file}.json`, ACCOUNT_FILES[file], (into) =>
+      accountDocument(file.replaceAll("-", "_"), now, [rows], into),
+    );
 
+  await addRows("user", [
+    {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      time_zone: user.timeZone,
+      email_verified_at: time(user.emailVerifiedAt),
+      age_confirmed_at: time(user.ageConfirmedAt),
+      terms_accepted_at: time(user.termsAcceptedAt),
+      privacy_notice_seen: user.privacySeenVersion,
+      created_at: time(user.createdAt),
+      updated_at: time(user.updatedAt),
+    },
+  ]);
   await addRows(
-    "account/user.json",
-    "user",
-    "Your account: email address, name, time zone, when you signed up, confirmed your email address and your age, " +
-      "and accepted the terms. Never your password (we keep only a hash of it).",
-    [
-      {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        time_zone: user.timeZone,
-        email_verified_at: time(user.emailVerifiedAt),
-        age_confirmed_at: time(user.ageConfirmedAt),
-        terms_accepted_at: time(user.termsAcceptedAt),
-        privacy_notice_seen: user.privacySeenVersion,
-        created_at: time(user.createdAt),
-        updated_at: time(user.updatedAt),
-      },
-    ],
-  );
-  await addRows(
-    "account/memberships.json",
     "memberships",
-    "The workspaces you belong to, your role in each, and since when.",
     memberRows.map((m) => ({
       workspace_id: m.tenantId,
       workspace: m.name,
@@ -148,10 +166,7 @@ export async function writeDataExport(
     })),
   );
   await addRows(
-    "account/sessions.json",
     "sessions",
-    "Your sign-in sessions we hold: when each began and was last active, its IP address and browser. " +
-      "Never the session token.",
     sessionRows.map((s) => ({
       workspace: s.workspace,
       created_at: isoTime(s.createdAt),
@@ -162,21 +177,16 @@ export async function writeDataExport(
     })),
   );
   await addRows(
-    "account/consent.json",
     "consent",
-    "The analytics cookie choices you made while signed in, with the cookie-policy version each was made under.",
     consentRows.map((r) => ({
       analytics: r.analytics,
       policy_version: r.policyVersion,
       created_at: isoTime(r.createdAt),
     })),
   );
-  await addRows(
-    "account/email-preferences.json",
-    "email_preferences",
-    "Your choice of non-essential email: the weekly activity digest and product news.",
-    [{ weekly_digest: prefs.digest, product_news: prefs.news, changed_at: time(prefs.updatedAt) }],
-  );
+  await addRows("email-preferences", [
+    { weekly_digest: prefs.digest, product_news: prefs.news, changed_at: time(prefs.updatedAt) },
+  ]);
   const [messageRows, mailRows] = await db.batch([
     db.select().from(supportMessages).where(eq(supportMessages.email, user.email)).orderBy(supportMessages.createdAt),
     db
@@ -187,10 +197,7 @@ export async function writeDataExport(
       .limit(MAIL_COPIES_LIMIT),
   ]);
   await addRows(
-    "account/contact-messages.json",
-    "contact_messages",
-    "The messages you sent us through the contact page from your account's address " +
-      `(kept ${RETENTION.supportMessageDays} days).`,
+    "contact-messages",
     messageRows.map((m) => ({
       name: m.name,
       email: m.email,
@@ -199,11 +206,7 @@ export async function writeDataExport(
     })),
   );
   await addRows(
-    "account/emails.json",
     "emails",
-    `The copies we keep of the emails we sent you (kept ${RETENTION.mailBodyDays} days): address, kind, ` +
-      "subject, status and dates, and the text while we still hold it. " +
-      "Links that carry a one-time token show :token instead.",
     mailRows.map((m) => ({
       to: m.toAddress,
       kind: m.kind,
@@ -215,29 +218,20 @@ export async function writeDataExport(
       sent_at: time(m.sentAt),
     })),
   );
-  await add(
-    "account/audit-log.json",
-    "Audit-trail entries about you in your workspaces: what you did, and what was done to your account " +
-      "(failed sign-ins, role changes).",
-    (into) =>
-      accountDocument(
-        "audit_log",
-        now,
-        auditPages(
-          db,
-          memberRows.map((m) => m.tenantId),
-          who.userId,
-        ),
-        into,
+  await add("account/audit-log.json", ACCOUNT_FILES["audit-log"], (into) =>
+    accountDocument(
+      "audit_log",
+      now,
+      auditPages(
+        db,
+        memberRows.map((m) => m.tenantId),
+        who.userId,
       ),
+      into,
+    ),
   );
   const recent = await recentViewRows(db, who.userId);
-  await addRows(
-    "account/recently-viewed.json",
-    "recently_viewed",
-    "The records you opened lately in each workspace (the dashboard's shortcuts), by type and id.",
-    recent,
-  );
+  await addRows("recently-viewed", recent);
 
   if (who.includesWorkspace) {
     for (const f of WORKSPACE_FILES) {

@@ -1,5 +1,5 @@
 /** Records of analytics consent, and which privacy-policy notice a user has dismissed. */
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { consentRecords, users, type ConsentChoice } from "../../db/schema";
 
@@ -17,24 +17,19 @@ export async function recordConsent(
   });
 }
 
+/** The newest 50 recorded choices that match `which`, newest first. */
+function latestChoices(db: Database, which: SQL) {
+  return db.select().from(consentRecords).where(which).orderBy(desc(consentRecords.id)).limit(50);
+}
+
 /** The choices recorded for one consent id, newest first. */
 export async function consentHistory(db: Database, consentId: string) {
-  return db
-    .select()
-    .from(consentRecords)
-    .where(eq(consentRecords.consentId, consentId))
-    .orderBy(desc(consentRecords.id))
-    .limit(50);
+  return latestChoices(db, eq(consentRecords.consentId, consentId));
 }
 
 /** The choices a signed-in user made, newest first (for their profile). */
 export async function consentChoicesOfUser(db: Database, userId: string) {
-  return db
-    .select()
-    .from(consentRecords)
-    .where(eq(consentRecords.userId, userId))
-    .orderBy(desc(consentRecords.id))
-    .limit(50);
+  return latestChoices(db, eq(consentRecords.userId, userId));
 }
 
 /** Marks the privacy policy of `version` as seen; never moves the mark back to an older version. */

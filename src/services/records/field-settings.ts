@@ -7,7 +7,7 @@ import type { TenantDb } from "../../db/scoped";
 import { customFields, customFieldValues, type CustomFieldKind, type SubjectType } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { refusingTakenName } from "../../lib/unique-name";
-import { auditInsert } from "../audit/audit";
+import { settingAudit } from "../audit/audit";
 import { BUILT_IN_COLUMNS } from "../export/columns";
 import { getCustomField, type CustomField } from "./custom-fields";
 
@@ -46,15 +46,7 @@ export async function createCustomFieldAudited(
           createdAt: actor.now,
         })
         .returning({ id: customFields.id }),
-      auditInsert(t.db, {
-        tenantId: t.tenantId,
-        actorUserId: actor.userId,
-        action: "custom_field.created",
-        targetType: "custom_field",
-        targetLabel: input.name,
-        detail: { entity: input.entity, kind: input.kind },
-        ...actor,
-      }),
+      settingAudit(t, actor, "custom_field.created", { label: input.name }, { entity: input.entity, kind: input.kind }),
     ]);
     return {
       ok: true,
@@ -77,16 +69,7 @@ export async function deleteCustomFieldAudited(t: TenantDb, actor: Actor, id: nu
   await t.db.batch([
     t.delete(customFieldValues, eq(customFieldValues.fieldId, id)),
     t.delete(customFields, eq(customFields.id, id)),
-    auditInsert(t.db, {
-      tenantId: t.tenantId,
-      actorUserId: actor.userId,
-      action: "custom_field.deleted",
-      targetType: "custom_field",
-      targetId: String(id),
-      targetLabel: field.name,
-      detail: { entity: field.entity },
-      ...actor,
-    }),
+    settingAudit(t, actor, "custom_field.deleted", { id, label: field.name }, { entity: field.entity }),
   ]);
   return true;
 }

@@ -7,7 +7,7 @@ import type { TenantDb } from "../../db/scoped";
 import { companyTags, contactTags, tags } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { refusingTakenName } from "../../lib/unique-name";
-import { auditInsert } from "../audit/audit";
+import { settingAudit } from "../audit/audit";
 import type { Tag, TagColor } from "./tags";
 
 export type TagChange = { ok: true; tag: Tag } | { ok: false; field: "name"; message: string };
@@ -35,15 +35,7 @@ export async function createTagAudited(
       t
         .insert(tags, { name: input.name, nameKey: input.name.toLowerCase(), color: input.color, createdAt: actor.now })
         .returning({ id: tags.id, name: tags.name, color: tags.color }),
-      auditInsert(t.db, {
-        tenantId: t.tenantId,
-        actorUserId: actor.userId,
-        action: "tag.created",
-        targetType: "tag",
-        targetLabel: input.name,
-        detail: { color: input.color },
-        ...actor,
-      }),
+      settingAudit(t, actor, "tag.created", { label: input.name }, { color: input.color }),
     ]);
     return { ok: true, tag: rows[0]! };
   });
@@ -62,16 +54,13 @@ export async function updateTagAudited(
   return refusingTakenName<TagChange>(NAME_TAKEN, async () => {
     await t.db.batch([
       t.update(tags, { name: input.name, nameKey: input.name.toLowerCase(), color: input.color }, eq(tags.id, id)),
-      auditInsert(t.db, {
-        tenantId: t.tenantId,
-        actorUserId: actor.userId,
-        action: "tag.updated",
-        targetType: "tag",
-        targetId: String(id),
-        targetLabel: input.name,
-        detail: { from_name: before.name, from_color: before.color, color: input.color },
-        ...actor,
-      }),
+      settingAudit(
+        t,
+        actor,
+        "tag.updated",
+        { id, label: input.name },
+        { from_name: before.name, from_color: before.color, color: input.color },
+      ),
     ]);
     return { ok: true, tag: { id, ...input } };
   });
@@ -85,15 +74,7 @@ export async function deleteTagAudited(t: TenantDb, actor: Actor, id: number): P
     t.delete(contactTags, eq(contactTags.tagId, id)),
     t.delete(companyTags, eq(companyTags.tagId, id)),
     t.delete(tags, eq(tags.id, id)),
-    auditInsert(t.db, {
-      tenantId: t.tenantId,
-      actorUserId: actor.userId,
-      action: "tag.deleted",
-      targetType: "tag",
-      targetId: String(id),
-      targetLabel: tag.name,
-      ...actor,
-    }),
+    settingAudit(t, actor, "tag.deleted", { id, label: tag.name }),
   ]);
   return true;
 }
