@@ -32,7 +32,7 @@ async function search(page, text) {
     (r) => r.request().headers()["hx-target"] === "contact-results" && new URL(r.url()).searchParams.get("q") === text,
     { timeout: WAIT_MS },
   );
-  const box = page.getByRole("searchbox", { name: "Search" });
+  const box = page.getByRole("searchbox", { name: "Search", exact: true });
   await box.fill("");
   await box.pressSequentially(text, { delay: 40 });
   if (text === "") await box.dispatchEvent("input");
@@ -158,7 +158,7 @@ export default {
     await page.waitForURL(`${baseUrl}/app`);
 
     await page.goto(`${baseUrl}/app/contacts`);
-    await page.getByRole("searchbox", { name: "Search" }).fill("hop");
+    await page.getByRole("searchbox", { name: "Search", exact: true }).fill("hop");
     await page.getByRole("button", { name: "Search" }).click();
     await page.waitForURL((url) => url.searchParams.get("q") === "hop");
     await row(page, "Grace Hopper").waitFor();

@@ -179,18 +179,7 @@ export async function updateName(
   meta: RequestMeta,
 ): Promise<void> {
   const value = name.trim() === "" ? null : name.trim().slice(0, NAME_MAX);
-  await db.batch([
-    db.update(users).set({ name: value, updatedAt: meta.now }).where(eq(users.id, actor.userId)),
-    // The entry says that the name changed, not what it is: the trail outlives a later correction.
-    auditInsert(db, {
-      tenantId: actor.tenantId,
-      actorUserId: actor.userId,
-      action: "profile.updated",
-      targetType: "user",
-      targetId: actor.userId,
-      ...meta,
-    }),
-  ]);
+  await updateProfile(db, actor, { name: value }, meta);
 }
 
 /** Sets the zone the user reads times in (null: the workspace's), audited like a name change. */
@@ -200,8 +189,21 @@ export async function setTimeZone(
   zone: string | null,
   meta: RequestMeta,
 ): Promise<void> {
+  await updateProfile(db, actor, { timeZone: zone }, meta);
+}
+
+async function updateProfile(
+  db: Database,
+  actor: Pick<AccountHolder, "userId" | "tenantId">,
+  set: { name?: string | null; timeZone?: string | null },
+  meta: RequestMeta,
+): Promise<void> {
   await db.batch([
-    db.update(users).set({ timeZone: zone, updatedAt: meta.now }).where(eq(users.id, actor.userId)),
+    db
+      .update(users)
+      .set({ ...set, updatedAt: meta.now })
+      .where(eq(users.id, actor.userId)),
+    // The entry says that the profile changed, not to what: the trail outlives a later correction.
     auditInsert(db, {
       tenantId: actor.tenantId,
       actorUserId: actor.userId,
