@@ -6,7 +6,7 @@ import type { AppEnv } from "../env";
 import { assets } from "../generated/assets";
 import { FormAlert } from "../../views/components/Field";
 import { Layout } from "../../views/layouts/Layout";
-import { ReaderTimeZone } from "../../views/lib/time";
+import { renderInZone } from "../../views/lib/time";
 import { analyticsForPage, consentBannerWanted, gaLoaderUrl } from "./analytics-consent";
 import { PRIVACY_VERSION, needsPrivacyNotice } from "./legal";
 
@@ -54,40 +54,44 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
   const analytics = analyticsForPage(c, status);
   if (analytics) c.set("cspAnalyticsOrigin", analytics.scriptOrigin);
   return c.html(
-    <Layout
-      title={title}
-      appName={appName}
-      assets={assets}
-      nonce={c.get("secureHeadersNonce") ?? ""}
-      theme={c.get("theme") ?? "system"}
-      path={c.req.path}
-      analytics={
-        analytics
-          ? { loaderSrc: gaLoaderUrl(analytics), initSrc: assets.analytics, measurementId: analytics.measurementId }
-          : null
-      }
-      consentBanner={consentBannerWanted(c)}
-      privacyNotice={auth && needsPrivacyNotice(auth.user) ? { version: PRIVACY_VERSION } : null}
-      user={
-        auth
-          ? {
-              email: auth.user.email,
-              tenantName: auth.tenant.name,
-              role: auth.role,
-              verified: auth.user.emailVerifiedAt !== null,
-              billingState: auth.tenant.billingState,
-              closed: auth.tenant.closedAt !== null,
-            }
-          : null
-      }
-    >
-      {inReaderZone(c, body)}
-    </Layout>,
+    inReaderZone(
+      c,
+      <Layout
+        title={title}
+        appName={appName}
+        assets={assets}
+        nonce={c.get("secureHeadersNonce") ?? ""}
+        theme={c.get("theme") ?? "system"}
+        path={c.req.path}
+        analytics={
+          analytics
+            ? { loaderSrc: gaLoaderUrl(analytics), initSrc: assets.analytics, measurementId: analytics.measurementId }
+            : null
+        }
+        consentBanner={consentBannerWanted(c)}
+        privacyNotice={auth && needsPrivacyNotice(auth.user) ? { version: PRIVACY_VERSION } : null}
+        user={
+          auth
+            ? {
+                email: auth.user.email,
+                tenantName: auth.tenant.name,
+                role: auth.role,
+                verified: auth.user.emailVerifiedAt !== null,
+                billingState: auth.tenant.billingState,
+                closed: auth.tenant.closedAt !== null,
+              }
+            : null
+        }
+      >
+        {body}
+      </Layout>,
+    ),
     status,
   );
 }
 
 /** A view whose times (the Time component) read in the signed-in user's zone; UTC for anyone else. */
-export function inReaderZone(c: Context<AppEnv>, view: Child) {
-  return <ReaderTimeZone.Provider value={c.get("auth")?.user.timeZone ?? "UTC"}>{view}</ReaderTimeZone.Provider>;
+export function inReaderZone(c: Context<AppEnv>, view: { toString(): string }) {
+  // A JSX element renders when turned into a string: that is when Time reads the zone.
+  return renderInZone(c.get("auth")?.user.timeZone ?? "UTC", () => view.toString());
 }

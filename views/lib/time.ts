@@ -1,15 +1,29 @@
 /**
  * Times as the reader reads them: in their IANA zone (their own, else their workspace's, else UTC),
- * which render() provides to every view through ReaderTimeZone. Stored times are UTC milliseconds;
- * calendar dates (a close date, a due date) are strings and never pass through here.
+ * set by render() around the page's rendering. Stored times are UTC milliseconds; calendar dates
+ * (a close date, a due date) are strings and never pass through here.
  */
-import { createContext, useContext } from "hono/jsx";
 
-export const ReaderTimeZone = createContext("UTC");
+let readerZone = "UTC";
+
+/**
+ * Renders with `zone` as the reader's. Rendering our views is synchronous, and a Worker runs one
+ * request's synchronous code at a time, so no other request sees it. (hono/jsx's context did the same
+ * through AsyncLocalStorage and cost the contacts list a twentieth of its speed.)
+ */
+export function renderInZone<T>(zone: string, render: () => T): T {
+  const previous = readerZone;
+  readerZone = zone;
+  try {
+    return render();
+  } finally {
+    readerZone = previous;
+  }
+}
 
 /** The zone of the page being rendered (call it while rendering, as a component does). */
 export function readerTimeZone(): string {
-  return useContext(ReaderTimeZone);
+  return readerZone;
 }
 
 export type TimePrecision = "date" | "minute" | "second";
