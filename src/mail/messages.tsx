@@ -1,5 +1,6 @@
 /** Every email the app sends: subject, plain text and HTML, and whether it is essential. */
 import type { Child } from "hono/jsx";
+import { formatInstant } from "../../views/lib/time";
 import type { RenderedMail } from "../services/mail/outbox";
 import { EmailButton, EmailLayout } from "../../views/emails/EmailLayout";
 
@@ -170,8 +171,14 @@ export function paymentFailedMail(p: { tenantName: string; link: string }): Rend
 }
 
 /** Billing: the Team trial ends in a few days (Stripe tells us three days ahead). Sent to the owner. */
-export function trialEndingMail(p: { tenantName: string; trialEnd: number; link: string }): RenderedMail {
-  const date = new Date(p.trialEnd).toISOString().slice(0, 10);
+export function trialEndingMail(p: {
+  tenantName: string;
+  trialEnd: number;
+  link: string;
+  /** The owner's zone: the day the trial ends is their day. */
+  timeZone: string;
+}): RenderedMail {
+  const date = formatInstant(p.trialEnd, p.timeZone);
   return compose(
     "billing_trial_ending",
     true,
@@ -191,8 +198,14 @@ export function trialEndingMail(p: { tenantName: string; trialEnd: number; link:
 }
 
 /** Account: the data export a user asked for is ready. Essential: they asked for it. */
-export function dataExportReadyMail(p: { link: string; expiresAt: number; includesWorkspace: boolean }): RenderedMail {
-  const until = `${new Date(p.expiresAt).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+export function dataExportReadyMail(p: {
+  link: string;
+  expiresAt: number;
+  includesWorkspace: boolean;
+  /** The reader's zone, named in the time. */
+  timeZone: string;
+}): RenderedMail {
+  const until = formatInstant(p.expiresAt, p.timeZone, "minute");
   const what = p.includesWorkspace ? "your account's data and your workspace's records" : "your account's data";
   return compose(
     "data_export_ready",

@@ -311,7 +311,9 @@ describe("subscription state", () => {
 
   it("mails the owner when the trial is about to end, and shows a past_due banner to everyone", async () => {
     const t = await subscribedTenant("trialing");
-    const trialEnd = now() + 3 * 86_400;
+    // 20:00 UTC three days on: already the next day for an owner in Auckland (UTC+12/13), whose mail says so.
+    const trialEnd = Math.floor(Date.UTC(...utcDayIn(3)) / 1000) + 20 * 3600;
+    await env.DB.prepare("UPDATE users SET time_zone = 'Pacific/Auckland' WHERE email = ?").bind(t.email).run();
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "trialing", trialEnd });
     await deliverEvent(
       stripeEvent(
@@ -323,7 +325,8 @@ describe("subscription state", () => {
     const mail = (await mailTo(t.email)).filter((m) => m.kind === "billing_trial_ending");
     expect(mail).toHaveLength(1);
     expect(mail[0]!.essential).toBe(1);
-    expect(mail[0]!.text_body).toContain(new Date(trialEnd * 1000).toISOString().slice(0, 10));
+    const aucklandDay = new Date((trialEnd + 86_400) * 1000).toISOString().slice(0, 10);
+    expect(mail[0]!.text_body).toContain(`ends on ${aucklandDay}`);
 
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "past_due" });
     await deliverEvent(stripeEvent("invoice.payment_failed", invoiceOf("in_2", t), { created: now() + 41 }));
@@ -426,3 +429,9 @@ describe("privacy", () => {
     expect(rows).not.toMatch(/4242|card|pm_/);
   });
 });
+
+/** [year, month, day] of the UTC day `days` from now. */
+function utcDayIn(days: number): [number, number, number] {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
+}

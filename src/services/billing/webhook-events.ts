@@ -195,7 +195,12 @@ async function eventEffects(
   }
   if (!(failed && !facts.ended) && !trialEnding) return { mailIds, queries };
   const owners = await db
-    .select({ id: users.id, email: users.email, tenantName: tenants.name })
+    .select({
+      id: users.id,
+      email: users.email,
+      tenantName: tenants.name,
+      timeZone: sql<string>`coalesce(${users.timeZone}, ${tenants.timeZone})`,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
@@ -204,7 +209,12 @@ async function eventEffects(
   for (const owner of owners) {
     const rendered = failed
       ? paymentFailedMail({ tenantName: owner.tenantName, link })
-      : trialEndingMail({ tenantName: owner.tenantName, trialEnd: facts.trialEnd!, link });
+      : trialEndingMail({
+          tenantName: owner.tenantName,
+          trialEnd: facts.trialEnd!,
+          link,
+          timeZone: owner.timeZone,
+        });
     const mail = queueMail(db, { to: owner.email, tenantId, userId: owner.id, ...rendered }, meta.now);
     mailIds.push(mail.id);
     queries.push(mail.query);

@@ -3,7 +3,7 @@
  * R2 as it is made (src/lib/zip-r2.ts), then the row is marked ready and the requester emailed the
  * link. A build beats a heartbeat, so the job watchdog sees it alive and it sees a cancellation.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { createDb } from "../../db/client";
 import { scoped } from "../../db/scoped";
 import { dataExports, users } from "../../db/schema";
@@ -83,7 +83,14 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
     await env.FILES.delete(key);
     return;
   }
-  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, row.userId)).limit(1);
+  const [user] = await db
+    .select({
+      email: users.email,
+      timeZone: sql<string>`coalesce(${users.timeZone}, (SELECT time_zone FROM tenants WHERE id = ${row.tenantId}), 'UTC')`,
+    })
+    .from(users)
+    .where(eq(users.id, row.userId))
+    .limit(1);
   if (!user) return;
   const mail = queueMail(
     db,
@@ -95,6 +102,7 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
         link: `${message.baseUrl}/app/settings/privacy/exports/${row.id}`,
         expiresAt,
         includesWorkspace: row.includesWorkspace,
+        timeZone: user.timeZone,
       }),
     },
     readyAt,
