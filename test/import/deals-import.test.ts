@@ -171,6 +171,21 @@ describe("deal imports: Pipedrive's export", () => {
     expect(result.status).toBe("done");
     expect(await dealState(owner.tenantId)).toEqual(before);
   });
+
+  it("an empty amount cell leaves a matched deal's amount; 0 sets it to zero", async () => {
+    const owner = await newTenant();
+    await importDeals(owner.cookie, "Name,Amount,Stage\nKept amount,500.00,Lead\nZeroed amount,70.00,Lead");
+    const { preview } = await importDeals(
+      owner.cookie,
+      "Name,Amount,Stage\nKept amount,,Proposal\nZeroed amount,0,Lead",
+    );
+    expect(preview).toMatchObject({ new_count: 0, update_count: 2 });
+    const deals = await dealsOf(owner.tenantId);
+    expect(deals.find((d) => d.name === "Kept amount")).toMatchObject({ amount_minor: 50000, stage: "Proposal" });
+    expect(deals.find((d) => d.name === "Zeroed amount")).toMatchObject({ amount_minor: 0 });
+    const totals = await stageTotals(owner.tenantId);
+    expect(totals.kept).toEqual(totals.counted);
+  });
 });
 
 describe("deal imports: people", () => {
@@ -298,7 +313,7 @@ describe("deal imports: updates and undo", () => {
     const second = [
       "Name,Amount,Currency,Stage,Status,Close date,Company,Tags",
       "  GLOBEX RENEWAL ,250.00,USD,Proposal,open,2027-02-01,Globex,",
-      "Other deal,50.00,USD,Lead,won,,,",
+      "Other deal,0,USD,Lead,won,,,",
       "Brand new,9.99,EUR,Qualified,open,,,Imported; Q1",
       // Same name, another company: another deal.
       "Globex renewal,1.00,USD,Lead,open,,,",
@@ -312,7 +327,8 @@ describe("deal imports: updates and undo", () => {
       stage: "Proposal",
       close_date: "2027-02-01",
     });
-    expect(deals.find((d) => d.name === "Other deal")!.status).toBe("won");
+    // "0" is an amount (the deal's becomes zero); an empty cell leaves it alone (below).
+    expect(deals.find((d) => d.name === "Other deal")).toMatchObject({ status: "won", amount_minor: 0 });
     expect(deals.filter((d) => d.name === "Globex renewal")).toHaveLength(2);
     expect(deals.some((d) => d.name.startsWith("  GLOBEX"))).toBe(false);
     let totals = await stageTotals(owner.tenantId);

@@ -130,6 +130,8 @@ export function dateOf(text: string, locale: string): string | null {
 export interface DealRecord {
   name: string;
   amountMinor: number;
+  /** The row had an amount (0 included); without one, a matched deal keeps its own. */
+  amountGiven: boolean;
   currency: string;
   pipeline: string | null;
   stage: string | null;
@@ -235,6 +237,7 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
     record: {
       name: texts.name,
       amountMinor,
+      amountGiven: Boolean(rawAmount),
       currency,
       pipeline: texts.pipeline ?? null,
       stage: texts.stage ?? null,

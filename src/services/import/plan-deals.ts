@@ -218,8 +218,10 @@ function dealUpdate(
     closeKey: was.close_date ?? "9999-12-31",
     closedOn: was.closed_on,
   };
-  // An amount of 0 is what a row without an amount reads as: it leaves the deal's amount alone.
-  if (r.amountMinor !== 0 && (r.amountMinor !== was.amount_minor || r.currency !== was.currency)) {
+  // A row without an amount leaves the deal's alone; "0" sets it to zero. (Chunks analysed before
+  // amountGiven existed lack it: there, as then, 0 meant no amount.)
+  const amountGiven = r.amountGiven ?? r.amountMinor !== 0;
+  if (amountGiven && (r.amountMinor !== was.amount_minor || r.currency !== was.currency)) {
     set.amountMinor = r.amountMinor;
     set.currency = r.currency;
   }
