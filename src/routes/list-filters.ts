@@ -33,6 +33,39 @@ export interface ContactListFilters {
   rejected: string[];
 }
 
+/**
+ * The cf_<field id> filters of a list, for `entity`'s fields: values in canonical form (a value no field
+ * could hold is kept as typed, so it matches nothing and the form shows it). Keys that are not one of
+ * the workspace's fields of that entity, or past MAX_CUSTOM_FILTERS, go to `rejected`.
+ */
+export async function parseCustomFilters(
+  t: TenantDb,
+  query: URLSearchParams,
+  entity: "contact" | "deal",
+  rejected: string[],
+): Promise<{ custom: { fieldId: number; value: string }[]; customEcho: Record<string, string> }> {
+  const cfEntries = [...query.entries()].filter(([k, v]) => k.startsWith("cf_") && v.trim() !== "");
+  for (const [k] of cfEntries) if (!/^cf_\d{1,12}$/.test(k)) rejected.push(k);
+  const cfParams = cfEntries.filter(([k]) => /^cf_\d{1,12}$/.test(k));
+  if (cfParams.length > MAX_CUSTOM_FILTERS) rejected.push(...cfParams.slice(MAX_CUSTOM_FILTERS).map(([k]) => k));
+  // Custom filters need the fields' kinds (to compare canonical values) before the list is read.
+  const chosen = cfParams.slice(0, MAX_CUSTOM_FILTERS);
+  const fieldsById = new Map((chosen.length ? await listCustomFields(t, entity) : []).map((f) => [f.id, f]));
+  const custom: { fieldId: number; value: string }[] = [];
+  const customEcho: Record<string, string> = {};
+  for (const [key, raw] of chosen) {
+    const field = fieldsById.get(Number(key.slice(3)));
+    if (!field) {
+      rejected.push(key);
+      continue;
+    }
+    const parsed = parseCustomValue(field, raw.slice(0, 200));
+    custom.push({ fieldId: field.id, value: parsed.ok && parsed.value !== null ? parsed.value : raw.trim() });
+    customEcho[key] = raw.slice(0, 200);
+  }
+  return { custom, customEcho };
+}
+
 /** Reads the contacts list's filters: q, tag, company, owner and cf_<field id> (contact fields only). */
 export async function parseContactFilters(t: TenantDb, query: URLSearchParams): Promise<ContactListFilters> {
   const rejected: string[] = [];
@@ -44,27 +77,7 @@ export async function parseContactFilters(t: TenantDb, query: URLSearchParams): 
   const ownerParam = query.get("owner") ?? "";
   const ownerId = ownerParam && ownerParam.length <= 100 ? ownerParam : null;
   if (ownerParam && ownerId === null) rejected.push("owner");
-  const cfEntries = [...query.entries()].filter(([k, v]) => k.startsWith("cf_") && v.trim() !== "");
-  for (const [k] of cfEntries) if (!/^cf_\d{1,12}$/.test(k)) rejected.push(k);
-  const cfParams = cfEntries.filter(([k]) => /^cf_\d{1,12}$/.test(k));
-  if (cfParams.length > MAX_CUSTOM_FILTERS) rejected.push(...cfParams.slice(MAX_CUSTOM_FILTERS).map(([k]) => k));
-
-  // Custom filters need the fields' kinds (to compare canonical values) before the list is read.
-  const chosen = cfParams.slice(0, MAX_CUSTOM_FILTERS);
-  const fieldsById = new Map((chosen.length ? await listCustomFields(t, "contact") : []).map((f) => [f.id, f]));
-  const custom: { fieldId: number; value: string }[] = [];
-  const customEcho: Record<string, string> = {};
-  for (const [key, raw] of chosen) {
-    const field = fieldsById.get(Number(key.slice(3)));
-    if (!field) {
-      rejected.push(key);
-      continue;
-    }
-    const parsed = parseCustomValue(field, raw.slice(0, 200));
-    // A value the field could never hold matches nothing; it is kept as typed so the form shows it.
-    custom.push({ fieldId: field.id, value: parsed.ok && parsed.value !== null ? parsed.value : raw.trim() });
-    customEcho[key] = raw.slice(0, 200);
-  }
+  const { custom, customEcho } = await parseCustomFilters(t, query, "contact", rejected);
   return {
     q,
     match: ftsQuery(t.tenantId, searchTerms(q)),

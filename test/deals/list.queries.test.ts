@@ -34,6 +34,7 @@ const base = (over: Partial<DealListQuery> = {}): DealListQuery => ({
   amountMax: null,
   status: null,
   name: null,
+  custom: [],
   sort: "updated",
   dir: "desc",
   cursor: null,

@@ -217,6 +217,48 @@ describe("filters and footer", () => {
     expect(html).toContain("0 deals match.");
   });
 
+  it("filters by the deals' custom fields, keeps them in the paging links; another workspace's field is a 404", async () => {
+    const t = await newTenant("Deal Fields Co");
+    const stage = (await stagesOf(t.tenantId))[0]!;
+    const ids = await insertDeals(t.tenantId, [
+      { name: "Inbound A", stageId: stage.id },
+      { name: "Inbound B", stageId: stage.id },
+      { name: "Partner C", stageId: stage.id },
+    ]);
+    const field = async (tenantId: string, name: string, kind: string, options: string[] | null) =>
+      (await env.DB.prepare(
+        "INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, options, position, created_at) VALUES (?, 'deal', ?, ?, ?, ?, 0, 0) RETURNING id",
+      )
+        .bind(tenantId, name, name.toLowerCase(), kind, options && JSON.stringify(options))
+        .first<{ id: number }>())!.id;
+    const source = await field(t.tenantId, "Source", "select", ["Inbound", "Partner"]);
+    const seats = await field(t.tenantId, "Seats", "number", null);
+    const value = (fieldId: number, dealId: number, v: string) =>
+      env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, ?)")
+        .bind(t.tenantId, fieldId, dealId, v)
+        .run();
+    await value(source, ids[0]!, "Inbound");
+    await value(source, ids[1]!, "Inbound");
+    await value(source, ids[2]!, "Partner");
+    await value(seats, ids[0]!, "12");
+    await value(seats, ids[1]!, "40");
+
+    const html = await page(`${LIST}?cf_${source}=Inbound`, t.cookie);
+    expect(listedDealIds(html).sort()).toEqual([ids[0], ids[1]].sort());
+    expect(html).toContain(`name="cf_${source}"`);
+    // The sort links keep the filter.
+    expect(html).toContain(`cf_${source}=Inbound&amp;sort=amount`);
+    // Read as the field reads it: "12.0" is 12; two filters together.
+    expect(listedDealIds(await page(`${LIST}?cf_${source}=Inbound&cf_${seats}=12.0`, t.cookie))).toEqual([ids[0]]);
+    // A value the field cannot hold matches nothing, and says so without an error.
+    expect(listedDealIds(await page(`${LIST}?cf_${seats}=lots`, t.cookie))).toEqual([]);
+
+    const theirs = await newTenant("Their Deal Fields Co");
+    const theirField = await field(theirs.tenantId, "Secret", "text", null);
+    expect((await send(`${LIST}?cf_${theirField}=x`, { cookie: t.cookie })).status).toBe(404);
+    expect((await send(`${LIST}?cf_abc=x`, { cookie: t.cookie })).status).toBe(404);
+  });
+
   it('past the footer\'s bound it says "about" and still adds up no more than the bound allows', async () => {
     const owner = await newTenant("Many Deals Co");
     const lead = (await stagesOf(owner.tenantId))[0]!;

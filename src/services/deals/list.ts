@@ -26,6 +26,8 @@ export interface DealListFilters {
   status: DealStatus | null;
   /** Lower-case text the name must contain. */
   name: string | null;
+  /** Custom field equality filters, values in canonical form (as the contacts list's). */
+  custom: { fieldId: number; value: string }[];
 }
 
 export interface DealListQuery extends DealListFilters {
@@ -75,6 +77,9 @@ function filterConditions(t: TenantDb, f: DealListFilters): SQL[] {
   if (f.amountMin !== null) out.push(sql`${scaled} >= ${f.amountMin}`);
   if (f.amountMax !== null) out.push(sql`${scaled} <= ${f.amountMax}`);
   if (f.name !== null && f.name !== "") out.push(sql`instr(d.name_sort, ${f.name}) > 0`);
+  for (const c of f.custom)
+    out.push(sql`d.id IN (SELECT entity_id FROM custom_field_values
+      WHERE tenant_id = ${t.tenantId} AND field_id = ${c.fieldId} AND value = ${c.value})`);
   return out;
 }
 
@@ -191,6 +196,7 @@ export interface DealListContext {
   pipelines: { id: number; name: string; stages: { id: number; name: string }[] }[];
   tags: { id: number; name: string; color: string }[];
   members: { userId: string; email: string }[];
+  customFields: { id: number; name: string; kind: string; options: string[] }[];
   currency: string;
   locale: string;
 }
@@ -207,6 +213,9 @@ export function dealsListContextQuery(t: TenantDb): SQL {
     (SELECT json_group_array(json_object('userId', user_id, 'email', email))
       FROM (SELECT m.user_id, u.email FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.tenant_id = ${t.tenantId} ORDER BY u.email)) AS members,
+    (SELECT json_group_array(json_object('id', id, 'name', name, 'kind', kind, 'options', coalesce(options, '[]')))
+      FROM (SELECT id, name, kind, options FROM custom_fields WHERE tenant_id = ${t.tenantId} AND entity = 'deal'
+        ORDER BY position, id)) AS customFields,
     (SELECT currency FROM tenants WHERE id = ${t.tenantId}) AS currency,
     (SELECT locale FROM tenants WHERE id = ${t.tenantId}) AS locale`;
 }
@@ -218,6 +227,10 @@ export function contextFromRows(rows: Record<string, string>[]): DealListContext
     pipelines: JSON.parse(r.pipelines ?? "[]"),
     tags: JSON.parse(r.tags ?? "[]"),
     members: JSON.parse(r.members ?? "[]"),
+    customFields: (JSON.parse(r.customFields ?? "[]") as { options: string }[]).map((f) => ({
+      ...f,
+      options: JSON.parse(f.options) as string[],
+    })) as DealListContext["customFields"],
     currency: r.currency ?? "USD",
     locale: r.locale ?? "en-US",
   };
@@ -254,7 +267,7 @@ export function dealsListStatements(t: TenantDb, q: DealListQuery) {
   return [
     selectFrom(t, dealsListQuery(t, q), ROW_FIELDS),
     selectFrom(t, dealsFooterQuery(t, q), ["totals"]),
-    selectFrom(t, dealsListContextQuery(t), ["pipelines", "tags", "members", "currency", "locale"]),
+    selectFrom(t, dealsListContextQuery(t), ["pipelines", "tags", "members", "customFields", "currency", "locale"]),
   ] as const;
 }
 

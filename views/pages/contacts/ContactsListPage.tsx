@@ -1,6 +1,7 @@
 import { FormAlert } from "../../components/Field";
 import { BulkBar } from "../../partials/BulkBar";
-import { InputField, SelectField, type CustomFieldDef } from "../companies/FormFields";
+import { CustomFieldFilters } from "../../partials/CustomFieldFilters";
+import { SelectField, type CustomFieldDef } from "../companies/FormFields";
 import { liveSearch, OrderFilter, OwnerFilter, TagFilter } from "../../partials/ListFilters";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { ContactResults, type ContactResultsProps } from "./ContactResults";
@@ -32,11 +33,6 @@ export interface ContactsListPageProps {
 }
 
 /** A select field is filtered by one of its options, a checkbox by "Yes"; other kinds by what is typed. */
-function filterChoices(cf: CustomFieldDef): { value: string; label: string }[] | null {
-  if (cf.kind === "select") return cf.options.map((o) => ({ value: o, label: o }));
-  if (cf.kind === "checkbox") return [{ value: "1", label: "Yes" }];
-  return null;
-}
 
 /** The contacts list: active search, filters, sorting, keyset pages and bulk actions. */
 export function ContactsListPage(p: ContactsListPageProps) {
@@ -88,29 +84,7 @@ export function ContactsListPage(p: ContactsListPageProps) {
             </span>
           </div>
         ) : null}
-        {p.customFields.length ? (
-          <details class="more-filters" open={Object.values(f.custom).some(Boolean)}>
-            <summary>More filters</summary>
-            <div class="filters">
-              {p.customFields.map((cf) => {
-                const name = `cf_${cf.id}`;
-                const value = f.custom[name] ?? "";
-                const choices = filterChoices(cf);
-                if (choices)
-                  return <SelectField name={name} label={cf.name} value={value} empty="Any" options={choices} />;
-                return (
-                  <InputField
-                    name={name}
-                    label={cf.name}
-                    type={cf.kind === "date" ? "date" : "text"}
-                    value={value}
-                    maxlength={200}
-                  />
-                );
-              })}
-            </div>
-          </details>
-        ) : null}
+        <CustomFieldFilters fields={p.customFields} values={f.custom} />
         <button type="submit">Search</button>
       </form>
 

@@ -1,5 +1,6 @@
 /** The deal list's filter form and bulk-action bar. */
 import { BulkBar } from "../../partials/BulkBar";
+import { CustomFieldFilters } from "../../partials/CustomFieldFilters";
 import { OwnerFilter, TagFilter } from "../../partials/ListFilters";
 import { StageSelect } from "./StageSelect";
 import { InputField, SelectField } from "../companies/FormFields";
@@ -66,6 +67,7 @@ export function Filters(p: DealsListPageProps) {
         error={p.errors.amount_max}
         inputmode="decimal"
       />
+      <CustomFieldFilters fields={p.context.customFields} values={e.custom} />
       <input type="hidden" name="sort" value={p.sort} />
       <button type="submit" class="secondary">
         Filter

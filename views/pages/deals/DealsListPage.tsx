@@ -1,4 +1,5 @@
 import { FormAlert } from "../../components/Field";
+import type { CustomFieldDef } from "../companies/FormFields";
 import { Time } from "../../components/Time";
 import { DealsBulkBar, Filters } from "./DealsListControls";
 import { Pager } from "../../components/Pager";
@@ -21,6 +22,8 @@ export interface DealListEcho {
   amount_max: string;
   status: string;
   q: string;
+  /** cf_<field id> → the value as typed. */
+  custom: Record<string, string>;
 }
 
 type SortKey = "updated" | "amount" | "close" | "stage" | "name";
@@ -51,6 +54,7 @@ export interface DealsListPageProps {
     pipelines: { id: number; name: string; stages: { id: number; name: string }[] }[];
     tags: { id: number; name: string }[];
     members: { userId: string; email: string }[];
+    customFields: CustomFieldDef[];
   };
   canWrite: boolean;
   notice: string | null;

@@ -23,6 +23,7 @@ import {
 } from "../../../services/deals/list-sort";
 import { getWorkspaceSettings } from "../../../services/team/workspace-settings";
 import { authOf, tenantOf } from "../../context";
+import { parseCustomFilters } from "../../list-filters";
 import { parseRecordId } from "../../record-helpers";
 import { DEAL_LIST_NOTICES, DealsListPage, type DealListEcho } from "../../../../views/pages/deals/DealsListPage";
 
@@ -47,6 +48,7 @@ const ECHO_KEYS = [
 export function dealsListHref(echo: DealListEcho, sort: DealSort, dir: SortDirection, cursor?: string): string {
   const q = new URLSearchParams();
   for (const k of ECHO_KEYS) if (echo[k]) q.set(k, echo[k]);
+  for (const [k, v] of Object.entries(echo.custom)) if (v) q.set(k, v);
   if (sort !== "updated") q.set("sort", sort);
   if (dir !== DEFAULT_DIRECTION[sort]) q.set("dir", dir);
   if (cursor) q.set("cursor", cursor);
@@ -58,13 +60,22 @@ export function dealsListHref(echo: DealListEcho, sort: DealSort, dir: SortDirec
 // workspace's number format first ("my deals", an amount range).
 dealListRoutes.get("/", deferSessionCheck, async (c) => {
   const query = new URL(c.req.url).searchParams;
-  if (c.get("deferredSession") && (query.get("mine") === "1" || query.get("amount_min") || query.get("amount_max"))) {
+  const customKeys = [...query.keys()].some((k) => k.startsWith("cf_"));
+  const readsFirst = query.get("mine") === "1" || query.get("amount_min") || query.get("amount_max") || customKeys;
+  if (c.get("deferredSession") && readsFirst) {
     const checked = await withSessionBatch(c, async () => []);
     if (!checked.ok) return checked.response;
   }
-  const echo = Object.fromEntries(
-    ECHO_KEYS.map((k) => [k, (query.get(k) ?? "").trim().slice(0, 200)]),
-  ) as unknown as DealListEcho;
+  // Custom field filters need the deal fields' kinds first; one that is not this workspace's is a 404.
+  const rejected: string[] = [];
+  const { custom, customEcho } = customKeys
+    ? await parseCustomFilters(tenantOf(c), query, "deal", rejected)
+    : { custom: [], customEcho: {} };
+  if (rejected.length) return errorResponse(c, 404);
+  const echo = {
+    ...Object.fromEntries(ECHO_KEYS.map((k) => [k, (query.get(k) ?? "").trim().slice(0, 200)])),
+    custom: customEcho,
+  } as unknown as DealListEcho;
   const errors: Record<string, string> = {};
   const sortParam = query.get("sort") ?? "";
   const sort: DealSort = (DEAL_SORTS as readonly string[]).includes(sortParam) ? (sortParam as DealSort) : "updated";
@@ -108,6 +119,7 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
     amountMax,
     status,
     name: echo.q ? echo.q.toLowerCase() : null,
+    custom,
   };
   const cursor = decodeDealCursor(query.get("cursor") ?? undefined, sort, dir);
   const listQuery = { ...filters, sort, dir, cursor };
