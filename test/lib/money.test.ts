@@ -5,22 +5,16 @@ import { amountForInput, formatAmount, isCurrency, minorDigits, parseAmount } fr
 const ok = (minor: number) => ({ ok: true, minor });
 
 describe("parseAmount", () => {
-  // 12,500.50 as each locale writes it, with and without grouping and trailing zeros.
   it.each([
-    ["12,500.50", "en-US", "USD"],
-    ["12500.5", "en-US", "USD"],
-    ["12.500,50", "de-DE", "EUR"],
-    ["12500,5", "de-DE", "EUR"],
-    ["12 500,50", "fr-FR", "EUR"],
-    ["12\u202f500,50", "fr-FR", "EUR"],
-    ["12'500.50", "de-CH", "CHF"],
-  ])("reads %s in %s (%s)", (input, locale, currency) => {
-    expect(parseAmount(input, locale, currency)).toEqual(ok(1_250_050));
-  });
-
-  it.each([
+    ["12,500.50", "en-US", "USD", 1_250_050],
+    ["12500.5", "en-US", "USD", 1_250_050],
     ["1,234,567", "en-US", "USD", 123_456_700],
     ["  300  ", "en-GB", "GBP", 30_000],
+    ["12.500,50", "de-DE", "EUR", 1_250_050],
+    ["12500,5", "de-DE", "EUR", 1_250_050],
+    ["12 500,50", "fr-FR", "EUR", 1_250_050],
+    ["12\u202f500,50", "fr-FR", "EUR", 1_250_050],
+    ["12'500.50", "de-CH", "CHF", 1_250_050],
     ["12,34,567.89", "en-IN", "INR", 1_234_567_89],
     ["12,500", "en-US", "JPY", 12_500],
     ["1.250", "en-US", "BHD", 1_250],
