@@ -9,45 +9,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { freePort, freshLocalD1, root, startWranglerDev } from "./local-wrangler.mjs";
+import { FIRST_NAMES as FIRST, LAST_NAMES as LAST } from "./names.mjs";
 
 const stateDir = join(root, ".wrangler", "bench-import-state");
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const log = (m) => console.log(`[bench] ${m}`);
 
-const FIRST = [
-  "Ada",
-  "Alan",
-  "Grace",
-  "Linus",
-  "Margaret",
-  "Zoë",
-  "José",
-  "Søren",
-  "Chloé",
-  "Björn",
-  "Priya",
-  "Wei",
-  "Kwame",
-  "Fatima",
-  "Mateo",
-];
-const LAST = [
-  "Lovelace",
-  "Turing",
-  "Hopper",
-  "Hamilton",
-  "Müller",
-  "García",
-  "Dubois",
-  "Nielsen",
-  "Rossi",
-  "Nowak",
-  "Khan",
-  "Patel",
-  "Chen",
-  "Tanaka",
-  "Okafor",
-];
 const COMPANIES = Array.from({ length: 200 }, (_, i) => `Company ${i + 1}`);
 
 /** A Google-Contacts-like CSV of `rows` distinct people. */

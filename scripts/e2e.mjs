@@ -11,17 +11,15 @@
 //
 // Every wait is bounded, and wrangler and the browser are stopped on every way out (pass, fail,
 // timeout, Ctrl-C), so a run can neither hang nor leave processes behind.
-import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
-import { freePort, inspectorArgs } from "./ports.mjs";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+import { freePort } from "./ports.mjs";
+import { root, spawnWranglerDev, waitForHealthz, wranglerBin } from "./wrangler-dev.mjs";
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--headless",
@@ -256,59 +254,26 @@ async function startMailStub() {
 
 async function startWrangler(port, artifactsDir) {
   wranglerLog = join(artifactsDir, "wrangler.log");
-  const fd = openSync(wranglerLog, "a");
-  wrangler = spawn(
-    process.execPath,
-    [
-      wranglerBin,
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      ...(await inspectorArgs()),
-      "--persist-to",
-      stateDir,
-      "--log-level",
-      "warn",
-      // As `npm run dev`: the development tools (/dev/mail, /dev/cron).
-      "--var",
-      "DEV_MAIL:1",
-      "--var",
-      "ENVIRONMENT:development",
-      "--var",
-      "SIGNUP_LIMIT_PER_HOUR:1000",
-      "--var",
-      `GA_MEASUREMENT_ID:${GA_E2E_MEASUREMENT_ID}`,
-      "--var",
-      `GA_SCRIPT_ORIGIN:${gaStub.origin}`,
-      "--var",
-      "MAIL_PROVIDER:http",
-      "--var",
-      `MAIL_HTTP_URL:${mailStub.url}`,
-      "--var",
-      "MAIL_HTTP_TOKEN:e2e-mail-token",
-    ],
-    // Its own process group, so stopping it also stops the workerd processes it starts.
-    { cwd: root, detached: true, stdio: ["ignore", fd, fd], env: { ...process.env, FORCE_COLOR: "0" } },
-  );
-  closeSync(fd);
+  // As `npm run dev`: the development tools (/dev/mail, /dev/cron).
+  const vars = {
+    DEV_MAIL: 1,
+    ENVIRONMENT: "development",
+    SIGNUP_LIMIT_PER_HOUR: 1000,
+    GA_MEASUREMENT_ID: GA_E2E_MEASUREMENT_ID,
+    GA_SCRIPT_ORIGIN: gaStub.origin,
+    MAIL_PROVIDER: "http",
+    MAIL_HTTP_URL: mailStub.url,
+    MAIL_HTTP_TOKEN: "e2e-mail-token",
+  };
+  const env = { ...process.env, FORCE_COLOR: "0" };
+  wrangler = await spawnWranglerDev({ port, stateDir, vars, logFile: wranglerLog, env });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + LIMITS.serverReadyMs;
-  while (Date.now() < deadline) {
-    if (!wranglerRunning())
-      throw new Error(`wrangler dev exited early (${wrangler.exitCode ?? wrangler.signalCode}):\n${wranglerLogTail()}`);
-    try {
-      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(3_000) });
-      if (res.ok) return baseUrl;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    await waitForHealthz(baseUrl, wrangler, LIMITS.serverReadyMs);
+  } catch (err) {
+    throw new Error(`${err.message}:\n${wranglerLogTail()}`);
   }
-  throw new Error(
-    `wrangler dev did not answer /healthz within ${seconds(LIMITS.serverReadyMs)}:\n${wranglerLogTail()}`,
-  );
+  return baseUrl;
 }
 
 // ---- tests --------------------------------------------------------------------------------------

@@ -35,6 +35,11 @@ function stripeFake() {
     return `${prefix}_fake${Date.now().toString(36)}${seq}`;
   };
   const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
+  /** A new checkout or billing portal session: its id, its kind, what the SDK reads of it, and its page. */
+  const session = (prefix: string, object: string, fields: Record<string, unknown>, page: (id: string) => string) => {
+    const id = next(prefix);
+    return json(200, { id, object, ...fields, url: page(id) });
+  };
   const missing = (what: string, id: string) =>
     json(404, {
       error: {
@@ -94,27 +99,13 @@ function stripeFake() {
       return json(200, { id: customerId, object: "customer", deleted: true });
     }
     if (method === "POST" && route === "/v1/checkout/sessions") {
-      const sid = next("cs_test");
-      return json(200, {
-        id: sid,
-        object: "checkout.session",
-        mode: params.mode,
-        customer: params.customer,
-        client_reference_id: params.client_reference_id ?? null,
-        subscription: null,
-        status: "open",
-        url: `https://checkout.stripe.com/c/pay/${sid}`,
-      });
+      const { mode, customer, client_reference_id = null } = params;
+      const fields = { mode, customer, client_reference_id, subscription: null, status: "open" };
+      return session("cs_test", "checkout.session", fields, (id) => `https://checkout.stripe.com/c/pay/${id}`);
     }
     if (method === "POST" && route === "/v1/billing_portal/sessions") {
-      const pid = next("bps");
-      return json(200, {
-        id: pid,
-        object: "billing_portal.session",
-        customer: params.customer,
-        return_url: params.return_url,
-        url: `https://billing.stripe.com/p/session/${pid}`,
-      });
+      const fields = { customer: params.customer, return_url: params.return_url };
+      return session("bps", "billing_portal.session", fields, (id) => `https://billing.stripe.com/p/session/${id}`);
     }
     if (method === "GET" && route === "/v1/invoices") {
       const query = new URLSearchParams(path.split("?")[1] ?? "");

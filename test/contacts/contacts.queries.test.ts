@@ -12,6 +12,7 @@ import { CONTACT_SORTS, DEFAULT_DIRECTION } from "../../src/services/contacts/so
 import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
+import { newTenant } from "../helpers/tenants";
 import {
   contactListQuery,
   createContact,
@@ -20,7 +21,6 @@ import {
   insertCustomField,
   insertTag,
   listedIds,
-  newTenant,
   post,
 } from "./contact-helpers";
 

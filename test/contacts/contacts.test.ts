@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { queryRows } from "../helpers/db";
 import { expectToContainAll } from "../helpers/expect-html";
 import { send, textOf } from "../helpers/http";
-import { memberOf } from "../helpers/tenants";
+import { memberOf, newTenant } from "../helpers/tenants";
 import {
   createContact,
   expectCountersExact,
@@ -14,7 +14,6 @@ import {
   insertCustomField,
   insertTag,
   listedIds,
-  newTenant,
   pagerHref,
   post,
   tenantState,

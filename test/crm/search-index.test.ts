@@ -11,20 +11,28 @@ async function search(tenantId: string, query: string): Promise<number[]> {
   return rows.results.map((r) => r.id);
 }
 
+/** A contact's first email or phone, written directly so that only the triggers index it. */
+function firstEmailOrPhone(kind: "email" | "phone", tenantId: string, contactId: number, value: string) {
+  return env.DB.prepare(
+    `INSERT INTO contact_${kind}s (tenant_id, contact_id, position, ${kind}) VALUES (?, ?, 0, ?)`,
+  ).bind(tenantId, contactId, value);
+}
+
+/** A note on a contact, written directly likewise. */
+function noteOn(tenantId: string, contactId: number, body: string) {
+  return env.DB.prepare(
+    "INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) VALUES (?, 'contact', ?, ?, 1, 1)",
+  ).bind(tenantId, contactId, body);
+}
+
 describe("contacts search index", () => {
   it("indexes names, emails, phones, company and notes, with prefixes and without accents", async () => {
     const { tenantId } = await newTenant("Index Co");
     const id = await insertContact(tenantId, "Zoë", "Lovelace", { id: null, name: "Analytical Engines Ltd" });
     await env.DB.batch([
-      env.DB.prepare(
-        "INSERT INTO contact_emails (tenant_id, contact_id, position, email) VALUES (?, ?, 0, 'ada@engines.example')",
-      ).bind(tenantId, id),
-      env.DB.prepare(
-        "INSERT INTO contact_phones (tenant_id, contact_id, position, phone) VALUES (?, ?, 0, '+14155550123')",
-      ).bind(tenantId, id),
-      env.DB.prepare(
-        "INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) VALUES (?, 'contact', ?, 'Met at the Babbage conference', 1, 1)",
-      ).bind(tenantId, id),
+      firstEmailOrPhone("email", tenantId, id, "ada@engines.example"),
+      firstEmailOrPhone("phone", tenantId, id, "+14155550123"),
+      noteOn(tenantId, id, "Met at the Babbage conference"),
     ]);
     for (const q of [
       '"zoe"*',
@@ -45,11 +53,7 @@ describe("contacts search index", () => {
     await env.DB.prepare("UPDATE contacts SET last_name = 'Murray' WHERE id = ?").bind(id).run();
     expect(await search(tenantId, '"hopper"*')).toEqual([]);
     expect(await search(tenantId, '"murray"*')).toEqual([id]);
-    await env.DB.prepare(
-      "INSERT INTO notes (tenant_id, subject_type, subject_id, body, created_at, updated_at) VALUES (?, 'contact', ?, 'cobol', 1, 1)",
-    )
-      .bind(tenantId, id)
-      .run();
+    await noteOn(tenantId, id, "cobol").run();
     expect(await search(tenantId, '"cobol"')).toEqual([id]);
     await env.DB.prepare("DELETE FROM notes WHERE tenant_id = ? AND subject_type = 'contact' AND subject_id = ?")
       .bind(tenantId, id)

@@ -9,7 +9,7 @@ import { GOOD_PASSWORD, logIn, send, signUp, uniqueEmail, statusOf, textOf } fro
 import { lastMail } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { customerFor, stripeRequests } from "../billing/helpers";
-import { createContact, post } from "../contacts/contact-helpers";
+import { createContact, type Form, post } from "../contacts/contact-helpers";
 import { insertDeal } from "../deals/data-helpers";
 import { createCompanyThroughForm } from "../companies/helpers";
 import { r2Keys, tenantExists, tracesOf } from "../closure/helpers";
@@ -55,6 +55,15 @@ async function opsAudit(action: string) {
         detail: string;
       }>()
   ).results;
+}
+
+/** A new workspace with a contact, a company and a note on the contact, made through the app as its owner. */
+async function ownerWithRecords(workspace: string, company: string, note: string, contact: Form) {
+  const owner = await newTenant(workspace);
+  const contactId = await createContact(owner.cookie, contact);
+  await createCompanyThroughForm(owner.cookie, { name: company });
+  expect((await post(`/app/contacts/${contactId}/notes`, owner.cookie, { body: note })).status).toBeLessThan(400);
+  return { owner, contactId };
 }
 
 const ENDPOINTS: [string, string][] = [
@@ -159,16 +168,11 @@ describe("every action needs the operator's name and a reason", () => {
 
 describe("erase-account", () => {
   it("erases the account now: its workspace (Stripe customer deleted), its data, and its traces elsewhere; other workspaces keep what they wrote", async () => {
-    const owner = await newTenant("Erase Me Now Ltd");
-    const contactId = await createContact(owner.cookie, {
+    const { owner } = await ownerWithRecords("Erase Me Now Ltd", "Vexley Holdings", "A note about Ottoline", {
       first_name: "Ottoline",
       last_name: "Vexley",
       emails: ["ottoline@vexley.example"],
     });
-    await createCompanyThroughForm(owner.cookie, { name: "Vexley Holdings" });
-    expect(
-      (await post(`/app/contacts/${contactId}/notes`, owner.cookie, { body: "A note about Ottoline" })).status,
-    ).toBeLessThan(400);
     await env.FILES.put(`imports/${owner.tenantId}/job/upload`, "Ottoline,Vexley");
     const customer = await customerFor(owner);
     const userId = (await one<{ id: string }>("SELECT id FROM users WHERE email = ?", owner.email))!.id;
@@ -254,17 +258,12 @@ describe("erase-account", () => {
 
 describe("export-account", () => {
   it("gives the account's own data and the records of the workspaces it owns, not of those it only belongs to, and is audited", async () => {
-    const owner = await newTenant("Export Me Ltd");
-    const contactId = await createContact(owner.cookie, {
+    const { owner, contactId } = await ownerWithRecords("Export Me Ltd", "Lint Industries", "Perpetua likes tea", {
       first_name: "Perpetua",
       last_name: "Lint",
       emails: ["perpetua@lint.example"],
     });
-    await createCompanyThroughForm(owner.cookie, { name: "Lint Industries" });
     await insertDeal(owner.tenantId, { name: "Lint supply deal", contacts: [{ id: contactId, role: "Buyer" }] });
-    expect(
-      (await post(`/app/contacts/${contactId}/notes`, owner.cookie, { body: "Perpetua likes tea" })).status,
-    ).toBeLessThan(400);
     const other = await newTenant("Not Theirs Co");
     await createContact(other.cookie, { first_name: "Foreign", last_name: "Record" });
     await insertDeal(other.tenantId, { name: "Foreign deal" });

@@ -24,15 +24,20 @@ async function expectRowKeptUntil(due: number, table: string, id: string | numbe
   expect(await row(), `${table} ${id} after its time`).toBeNull();
 }
 
+/** The row of `table` found by `where` (one bound value) is kept `days` after it was created, then deleted. */
+async function expectKeptDaysAfterCreation(days: number, table: string, where: string, value: unknown) {
+  const row = (await one<{ id: string | number; created_at: number }>(
+    `SELECT id, created_at FROM ${table} WHERE ${where}`,
+    value,
+  ))!;
+  await expectRowKeptUntil(row.created_at + days * DAY, table, row.id);
+}
+
 describe("the audit trail", () => {
   it(`keeps entries ${RETENTION.auditLogDays} days, then deletes them; a second run changes nothing`, async () => {
     const t = await newTenant("Audit Age Co");
-    const signedUp = (await one<{ id: number; created_at: number }>(
-      "SELECT id, created_at FROM audit_log WHERE tenant_id = ? AND action = 'auth.sign_up'",
-      t.tenantId,
-    ))!;
-    const due = signedUp.created_at + RETENTION.auditLogDays * DAY;
-    await expectRowKeptUntil(due, "audit_log", signedUp.id);
+    const signUpEntry = "tenant_id = ? AND action = 'auth.sign_up'";
+    await expectKeptDaysAfterCreation(RETENTION.auditLogDays, "audit_log", signUpEntry, t.tenantId);
   });
 
   it("takes its period from RETENTION_AUDIT_LOG_DAYS, and the privacy page says so", async () => {
@@ -195,24 +200,14 @@ describe("messages to support and cookie choices", () => {
       (await send("/contact", { form: { name: "Writer", email, message: "A question about retention periods." } }))
         .status,
     ).toBe(303);
-    const msg = (await one<{ id: string; created_at: number }>(
-      "SELECT id, created_at FROM support_messages WHERE email = ?",
-      email,
-    ))!;
-    const due = msg.created_at + RETENTION.supportMessageDays * DAY;
-    await expectRowKeptUntil(due, "support_messages", msg.id);
+    await expectKeptDaysAfterCreation(RETENTION.supportMessageDays, "support_messages", "email = ?", email);
   });
 
   it(`keep the record of a cookie choice ${RETENTION.consentRecordDays} days, as the privacy page says`, async () => {
     const res = await send("/consent", { form: { analytics: "reject", back: "/" }, ip: randomIp() });
     expect(res.status).toBe(303);
     const id = decodeURIComponent(cookieHeader(res).match(/__Host-consent=([^.;]+)/)![1]!);
-    const rec = (await one<{ id: number; created_at: number }>(
-      "SELECT id, created_at FROM consent_records WHERE consent_id = ?",
-      id,
-    ))!;
-    const due = rec.created_at + RETENTION.consentRecordDays * DAY;
-    await expectRowKeptUntil(due, "consent_records", rec.id);
+    await expectKeptDaysAfterCreation(RETENTION.consentRecordDays, "consent_records", "consent_id = ?", id);
     expect(await textOf("/privacy")).toContain(
       `the record of each cookie choice (our proof of your consent or refusal): ${RETENTION.consentRecordDays} days`,
     );

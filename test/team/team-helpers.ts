@@ -42,6 +42,15 @@ export async function invitationMailTo(email: string) {
   return { ...mail, token };
 }
 
+/** A verified owner who has invited a new address (as a member): the owner, the address, its link's token. */
+export async function pendingInvitation(emailPrefix: string, companyName?: string) {
+  const owner = await verifiedOwner(companyName);
+  const email = uniqueEmail(emailPrefix);
+  await invite(owner.cookie, email);
+  const { token } = await invitationMailTo(email);
+  return { owner, email, token };
+}
+
 /** Accepts an invitation by creating the account on the invitation page; returns the new browser cookie. */
 export async function acceptWithNewAccount(token: string, password = GOOD_PASSWORD) {
   const res = await send(`/invite/${token}`, { form: { password, age_confirmed: "on", accept_terms: "on" } });

@@ -11,6 +11,7 @@ import {
   invite,
   invitedExistingUser,
   invitedMember,
+  pendingInvitation,
   markVerified,
   roleIn,
   teamCounts,
@@ -122,10 +123,7 @@ describe("inviting", () => {
   });
 
   it("tells someone signed in with another address to log out, and changes nothing", async () => {
-    const owner = await verifiedOwner("Other Address Ltd");
-    const email = uniqueEmail("invited");
-    await invite(owner.cookie, email);
-    const { token } = await invitationMailTo(email);
+    const { token } = await pendingInvitation("invited", "Other Address Ltd");
     const stranger = await signUp();
 
     const page = await textOf(`/invite/${token}`, { cookie: stranger.cookie });
@@ -137,10 +135,7 @@ describe("inviting", () => {
   });
 
   it("validates the new account like sign-up and writes nothing until it is right", async () => {
-    const owner = await verifiedOwner();
-    const email = uniqueEmail("careful");
-    await invite(owner.cookie, email);
-    const { token } = await invitationMailTo(email);
+    const { email, token } = await pendingInvitation("careful");
     const before = await teamCounts();
     const cases: [Record<string, string>, string, string][] = [
       [{ password: "password", age_confirmed: "on", accept_terms: "on" }, "f-password", "most common"],
@@ -158,10 +153,7 @@ describe("inviting", () => {
   });
 
   it("lets a link be used once, even by two requests at the same moment", async () => {
-    const owner = await verifiedOwner();
-    const email = uniqueEmail("once");
-    await invite(owner.cookie, email);
-    const { token } = await invitationMailTo(email);
+    const { email, token } = await pendingInvitation("once");
     const form = { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" };
     const [a, b] = await Promise.all([send(`/invite/${token}`, { form }), send(`/invite/${token}`, { form })]);
     expect([a.status, b.status].sort()).toEqual([303, 404]);
@@ -174,10 +166,7 @@ describe("inviting", () => {
   });
 
   it("expires after 7 days", async () => {
-    const owner = await verifiedOwner();
-    const email = uniqueEmail("late");
-    await invite(owner.cookie, email);
-    const { token } = await invitationMailTo(email);
+    const { owner, email, token } = await pendingInvitation("late");
     const row = await env.DB.prepare(
       "SELECT created_at AS createdAt, expires_at AS expiresAt FROM invitations WHERE email = ?",
     )
@@ -200,10 +189,7 @@ describe("inviting", () => {
   });
 
   it("revoking stops the link", async () => {
-    const owner = await verifiedOwner();
-    const email = uniqueEmail("revoked");
-    await invite(owner.cookie, email);
-    const { token } = await invitationMailTo(email);
+    const { owner, email, token } = await pendingInvitation("revoked");
     const { id } = (await env.DB.prepare("SELECT id FROM invitations WHERE email = ?")
       .bind(email)
       .first<{ id: string }>())!;
@@ -266,10 +252,7 @@ describe("inviting", () => {
   });
 
   it("stores only the hash of a token: the link exists in the email and nowhere else", async () => {
-    const owner = await verifiedOwner();
-    const email = uniqueEmail("hashed");
-    await invite(owner.cookie, email);
-    const { token } = await invitationMailTo(email);
+    const { email, token } = await pendingInvitation("hashed");
     const stored = await env.DB.prepare("SELECT token_hash AS tokenHash FROM invitations WHERE email = ?")
       .bind(email)
       .first<{ tokenHash: string }>();
@@ -408,20 +391,15 @@ describe("members", () => {
     }
     expect(await teamState()).toEqual(before);
 
-    expect(
-      await statusOf(`/app/settings/team/members/${member.userId}/role`, {
-        cookie: adminA.cookie,
-        form: { role: "admin" },
-      }),
-    ).toBe(303);
-    expect(await roleIn(owner.tenantId, member.userId)).toBe("admin");
-    expect(
-      await statusOf(`/app/settings/team/members/${adminB.userId}/role`, {
-        cookie: owner.cookie,
-        form: { role: "member" },
-      }),
-    ).toBe(303);
-    expect(await roleIn(owner.tenantId, adminB.userId)).toBe("member");
+    // An admin promotes a member; the owner demotes an admin.
+    for (const [actor, changed, role] of [
+      [adminA, member, "admin"],
+      [owner, adminB, "member"],
+    ] as const) {
+      const path = `/app/settings/team/members/${changed.userId}/role`;
+      expect(await statusOf(path, { cookie: actor.cookie, form: { role } }), role).toBe(303);
+      expect(await roleIn(owner.tenantId, changed.userId)).toBe(role);
+    }
   });
 
   it("removal ends the member's access in this workspace on their next request, and only here", async () => {
