@@ -19,18 +19,18 @@ import { requireRole } from "../../../middleware/session";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { echo, parseRecordId } from "../../record-helpers";
 import { DealFormPage } from "../../../../views/pages/deals/DealForm";
-import { recordFormTarget, submittedVersion, withCustomFieldValues, withNewTag } from "../shared/record-form";
+import {
+  recordFormProps,
+  submittedVersion,
+  withCustomFieldValues,
+  withNewTag,
+  type RecordFormState,
+} from "../shared/record-form";
 
 export const dealEditRoutes = new Hono<AppEnv>();
 
-interface FormState {
-  mode: "new" | "edit";
-  id?: number;
-  title: string;
-  values: Record<string, string>;
+interface FormState extends RecordFormState {
   contactRows: { contactId: string; role: string }[];
-  tagIds: number[];
-  errors?: Record<string, string>;
   version?: number;
   alert?: Child;
 }
@@ -42,19 +42,12 @@ async function formPage(c: Context<AppEnv>, s: FormState, status: ContentfulStat
   });
   const { locale, currency } = choices.money;
   const digits = minorDigits(currency);
-  const target = recordFormTarget("/app/deals", s.mode, s.id);
   return render(
     c,
     s.title,
     <DealFormPage
-      title={s.title}
-      mode={s.mode}
-      action={target}
-      cancelHref={target}
-      values={s.values}
+      {...recordFormProps("/app/deals", s)}
       contactRows={s.contactRows}
-      tagIds={s.tagIds}
-      errors={s.errors ?? {}}
       pipelines={choices.pipelines}
       companies={choices.companies}
       contacts={choices.contacts}

@@ -6,9 +6,28 @@ import type { TenantDb } from "../../../db/scoped";
 import { findOrCreateTag } from "../../../services/records/tags";
 import type { FormBody } from "../../record-helpers";
 
-/** Where a record's form posts and where its Cancel leads: the list for a new record, else the record. */
-export function recordFormTarget(listPath: string, mode: "new" | "edit", id?: number): string {
-  return mode === "new" ? listPath : `${listPath}/${id}`;
+/** What every record's form page is drawn from: new or edit, its title, what was typed and the messages. */
+export interface RecordFormState {
+  mode: "new" | "edit";
+  id?: number;
+  title: string;
+  values: Record<string, string>;
+  tagIds: number[];
+  errors?: Record<string, string>;
+}
+
+/** The props every record's form page takes alike; it posts to, and Cancel leads to, the list or the record. */
+export function recordFormProps(listPath: string, s: RecordFormState) {
+  const target = s.mode === "new" ? listPath : `${listPath}/${s.id}`;
+  return {
+    title: s.title,
+    mode: s.mode,
+    action: target,
+    cancelHref: target,
+    values: s.values,
+    tagIds: s.tagIds,
+    errors: s.errors ?? {},
+  };
 }
 
 /** A record's form values with its custom field values added (their inputs are named cf_<field id>). */
