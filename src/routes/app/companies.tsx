@@ -32,7 +32,7 @@ import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../list
 import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../record-helpers";
 import { addNoteRoute } from "./notes";
 import { confirmationPage } from "./shared/delete-routes";
-import { recordFormProps, withCustomFieldValues, type RecordFormState } from "./shared/record-form";
+import { editPost, recordFormProps, withCustomFieldValues, type RecordFormState } from "./shared/record-form";
 import { readRecordWithDeals } from "./shared/record-page";
 import {
   COMPANY_NOTICES,
@@ -200,10 +200,9 @@ companiesRoutes.get("/:id/edit", requireRole("member"), async (c) => {
 
 companiesRoutes.post("/:id", requireRole("member"), async (c) => {
   const t = tenantOf(c);
-  const id = parseRecordId(c.req.param("id"));
-  const existing = id ? await getCompany(t, id) : null;
-  if (!existing) return errorResponse(c, 404);
-  const body = (await c.req.parseBody({ all: true })) as FormBody;
+  const edit = await editPost(c, getCompany);
+  if (!edit) return errorResponse(c, 404);
+  const { existing, body } = edit;
   const ctx = await companyFormContext(t);
   const parsed = validateCompanyForm(ctx, body);
   if (!parsed.ok) {

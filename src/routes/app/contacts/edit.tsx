@@ -24,6 +24,7 @@ import { ContactFormPage, DuplicateWarning, type ContactFormProps } from "../../
 import { echoList, echoTagIds, emailSchema, parseContactForm, stringList } from "./form";
 import { LIST_PATH } from "./list";
 import {
+  editPost,
   recordFormProps,
   submittedVersion,
   withCustomFieldValues,
@@ -195,10 +196,9 @@ contactEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
 
 contactEditRoutes.post("/:id", requireRole("member"), async (c) => {
   const t = tenantOf(c);
-  const id = parseRecordId(c.req.param("id"));
-  const existing = id ? await getContact(t, id) : null;
-  if (!existing) return errorResponse(c, 404);
-  const body = (await c.req.parseBody({ all: true })) as FormBody;
+  const edit = await editPost(c, getContact);
+  if (!edit) return errorResponse(c, 404);
+  const { existing, body } = edit;
   const base = { mode: "edit" as const, id: existing.id, title: `Edit ${existing.name}` };
   const read = await readContactForm(c, body, base, submittedVersion(body));
   if ("response" in read) return read.response;

@@ -20,6 +20,7 @@ import { actorOf, authOf, tenantOf } from "../../context";
 import { echo, parseRecordId } from "../../record-helpers";
 import { DealFormPage } from "../../../../views/pages/deals/DealForm";
 import {
+  editPost,
   recordFormProps,
   submittedVersion,
   withCustomFieldValues,
@@ -28,6 +29,9 @@ import {
 } from "../shared/record-form";
 
 export const dealEditRoutes = new Hono<AppEnv>();
+
+/** A deal as its edit form reads it (with its contacts, tags and field values). */
+type DealForEdit = NonNullable<Awaited<ReturnType<typeof getDealForEdit>>>;
 
 interface FormState extends RecordFormState {
   contactRows: { contactId: string; role: string }[];
@@ -162,10 +166,9 @@ dealEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
 
 dealEditRoutes.post("/:id", requireRole("member"), async (c) => {
   const t = tenantOf(c);
-  const id = parseRecordId(c.req.param("id"));
-  const existing = id ? await getDealForEdit(t, id) : null;
-  if (!existing) return errorResponse(c, 404);
-  const body = (await c.req.parseBody({ all: true })) as DealFormBody;
+  const edit = await editPost<DealForEdit, DealFormBody>(c, getDealForEdit);
+  if (!edit) return errorResponse(c, 404);
+  const { existing, body } = edit;
   const version = submittedVersion(body);
   const base: FormState = {
     mode: "edit",

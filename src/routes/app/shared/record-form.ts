@@ -4,7 +4,10 @@
  */
 import type { TenantDb } from "../../../db/scoped";
 import { findOrCreateTag } from "../../../services/records/tags";
-import type { FormBody } from "../../record-helpers";
+import type { Context } from "hono";
+import type { AppEnv } from "../../../env";
+import { tenantOf } from "../../context";
+import { parseRecordId, type FormBody } from "../../record-helpers";
 
 /** What every record's form page is drawn from: new or edit, its title, what was typed and the messages. */
 export interface RecordFormState {
@@ -53,4 +56,15 @@ export async function withNewTag<Input extends { newTag: string | null; tagIds: 
   if (!input.newTag) return input;
   const tag = await findOrCreateTag(t, input.newTag, now);
   return { ...input, tagIds: [...new Set([...input.tagIds, tag.id])] };
+}
+
+/** A post to `/:id`: the record it edits (null when it is not the workspace's: answer 404) and the form. */
+export async function editPost<Record, Body = FormBody>(
+  c: Context<AppEnv>,
+  find: (t: TenantDb, id: number) => Promise<Record | null>,
+): Promise<{ existing: Record; body: Body } | null> {
+  const id = parseRecordId(c.req.param("id"));
+  const existing = id ? await find(tenantOf(c), id) : null;
+  if (!existing) return null;
+  return { existing, body: (await c.req.parseBody({ all: true })) as Body };
 }
