@@ -39,20 +39,23 @@ export function newAuthToken(db: Database, input: { kind: TokenKind; userId: str
   };
 }
 
+/** The token given, of this kind, not used yet and not expired: what finding and using one both ask. */
+function isLiveToken(kind: TokenKind, token: string, now: number) {
+  return and(
+    eq(authTokens.tokenHash, hashToken(token)),
+    eq(authTokens.kind, kind),
+    isNull(authTokens.usedAt),
+    gt(authTokens.expiresAt, now),
+  );
+}
+
 /** A token that is of this kind, unused and unexpired, or null. Does not use it up. */
 export async function findLiveToken(db: Database, kind: TokenKind, token: string, now: number) {
   if (token.length < 10 || token.length > 100) return null;
   const [row] = await db
     .select()
     .from(authTokens)
-    .where(
-      and(
-        eq(authTokens.tokenHash, hashToken(token)),
-        eq(authTokens.kind, kind),
-        isNull(authTokens.usedAt),
-        gt(authTokens.expiresAt, now),
-      ),
-    )
+    .where(isLiveToken(kind, token, now))
     .limit(1);
   return row ?? null;
 }
@@ -65,14 +68,7 @@ export async function useToken(db: Database, kind: TokenKind, token: string, now
   const [row] = await db
     .update(authTokens)
     .set({ usedAt: now })
-    .where(
-      and(
-        eq(authTokens.tokenHash, hashToken(token)),
-        eq(authTokens.kind, kind),
-        isNull(authTokens.usedAt),
-        gt(authTokens.expiresAt, now),
-      ),
-    )
+    .where(isLiveToken(kind, token, now))
     .returning();
   return row ?? null;
 }

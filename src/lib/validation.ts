@@ -62,6 +62,14 @@ export function formValue(body: Record<string, unknown>, name: string): string {
   return typeof v === "string" ? v : "";
 }
 
+/** The named fields as typed (formValue of each), to show a refused form again with what was typed. */
+export function formValues<Name extends string>(
+  body: Record<string, unknown>,
+  names: readonly Name[],
+): Record<Name, string> {
+  return Object.fromEntries(names.map((name) => [name, formValue(body, name)])) as Record<Name, string>;
+}
+
 // What a redirect target may contain: printable ASCII path, query and fragment characters. No
 // whitespace or controls (browsers strip tabs and newlines, "/\t/x" becomes "//x"), no backslash
 // (read as "/"), nothing outside ASCII (full-width slashes are normalised to "/").

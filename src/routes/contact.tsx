@@ -6,7 +6,7 @@ import { hashIp } from "../lib/ip-hash";
 import { deliverSoon } from "../lib/mail";
 import { render } from "../lib/render";
 import { clientIp } from "../lib/request";
-import { email, formValue, parseForm, text } from "../lib/validation";
+import { email, formValue, formValues, parseForm, text } from "../lib/validation";
 import { submitSupportMessage } from "../services/support/messages";
 import { CONTACT_LIMITS, ContactPage, ContactSentPage } from "../../views/pages/public/ContactPage";
 
@@ -39,11 +39,7 @@ contactRoutes.post("/", async (c) => {
   // A filled honeypot is a bot: it gets the same answer as a person, and nothing is stored or sent.
   if (formValue(body, "contact_ref") !== "") return c.redirect("/contact?sent", 303);
 
-  const values = {
-    name: formValue(body, "name"),
-    email: formValue(body, "email"),
-    message: formValue(body, "message"),
-  };
+  const values = formValues(body, ["name", "email", "message"]);
   const parsed = parseForm(contactSchema, body);
   if (!parsed.ok) return render(c, "Contact us", <ContactPage values={values} errors={parsed.errors} />, 422);
 

@@ -32,7 +32,7 @@ import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../list
 import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../record-helpers";
 import { addNoteRoute } from "./notes";
 import { confirmationPage } from "./shared/delete-routes";
-import { recordFormTarget, withCustomFieldValues } from "./shared/record-form";
+import { editPost, recordFormProps, withCustomFieldValues, type RecordFormState } from "./shared/record-form";
 import { readRecordWithDeals } from "./shared/record-page";
 import {
   COMPANY_NOTICES,
@@ -58,29 +58,14 @@ function echoTagIds(body: FormBody): number[] {
 function formPage(
   c: Context<AppEnv>,
   ctx: CompanyFormContext,
-  opts: {
-    mode: "new" | "edit";
-    id?: number;
-    title: string;
-    values: Record<string, string>;
-    tagIds: number[];
-    errors?: Record<string, string>;
-    duplicates?: { id: number; name: string }[];
-  },
+  opts: RecordFormState & { duplicates?: { id: number; name: string }[] },
   status: ContentfulStatusCode = 200,
 ) {
-  const target = recordFormTarget("/app/companies", opts.mode, opts.id);
   return render(
     c,
     opts.title,
     <CompanyFormPage
-      title={opts.title}
-      mode={opts.mode}
-      action={target}
-      cancelHref={target}
-      values={opts.values}
-      tagIds={opts.tagIds}
-      errors={opts.errors ?? {}}
+      {...recordFormProps("/app/companies", opts)}
       tags={ctx.tags}
       fields={ctx.fields}
       members={ctx.members}
@@ -115,31 +100,16 @@ companiesRoutes.get("/", requireRole("viewer"), async (c) => {
     listTags(t),
   ]);
   const nextHref = nextCursor ? companiesHref(filters, nextCursor) : null;
+  const results = { rows, nextHref, paged: Boolean(cursor), filters, exportHref };
   // The search box asks for the results region only.
-  if (wantsFragment(c) && c.req.header("HX-Target") === "company-results") {
-    return c.html(
-      inReaderZone(
-        c,
-        <CompanyResults
-          rows={rows}
-          nextHref={nextHref}
-          paged={Boolean(cursor)}
-          filters={filters}
-          exportHref={exportHref}
-        />,
-      ),
-    );
-  }
+  if (wantsFragment(c) && c.req.header("HX-Target") === "company-results")
+    return c.html(inReaderZone(c, <CompanyResults {...results} />));
   return render(
     c,
     "Companies",
     <CompaniesListPage
-      rows={rows}
-      filters={filters}
+      {...results}
       tags={tags}
-      nextHref={nextHref}
-      paged={Boolean(cursor)}
-      exportHref={exportHref}
       canWrite={roleAtLeast(auth.role, "member")}
       notice={noticeOf<CompanyNotice>(c, COMPANY_NOTICES)}
     />,
@@ -230,10 +200,9 @@ companiesRoutes.get("/:id/edit", requireRole("member"), async (c) => {
 
 companiesRoutes.post("/:id", requireRole("member"), async (c) => {
   const t = tenantOf(c);
-  const id = parseRecordId(c.req.param("id"));
-  const existing = id ? await getCompany(t, id) : null;
-  if (!existing) return errorResponse(c, 404);
-  const body = (await c.req.parseBody({ all: true })) as FormBody;
+  const edit = await editPost(c, getCompany);
+  if (!edit) return errorResponse(c, 404);
+  const { existing, body } = edit;
   const ctx = await companyFormContext(t);
   const parsed = validateCompanyForm(ctx, body);
   if (!parsed.ok) {

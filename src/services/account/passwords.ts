@@ -15,9 +15,13 @@ import { findUserByEmail, homeTenant } from "./accounts";
 import { auditInsert } from "../audit/audit";
 import { queueAccountMail } from "../mail/outbox";
 
-export type ResetRequestResult =
-  | { ok: true; mailIds: string[] }
-  | { ok: false; reason: "rate_limited"; retryAfter: number };
+/** What the password services need of the request: who and where from, and the site's address for links. */
+type PasswordMeta = RequestMeta & { baseUrl: BaseUrl };
+
+/** What a password service answers: the mails it queued, or why it did nothing. */
+type MailedOr<Refusal> = { ok: true; mailIds: string[] } | ({ ok: false } & Refusal);
+
+export type ResetRequestResult = MailedOr<{ reason: "rate_limited"; retryAfter: number }>;
 
 /**
  * Mails a reset link if the account exists. The caller shows the same answer either way; only a
@@ -26,7 +30,7 @@ export type ResetRequestResult =
 export async function requestPasswordReset(
   db: Database,
   email: string,
-  meta: RequestMeta & { baseUrl: BaseUrl },
+  meta: PasswordMeta,
 ): Promise<ResetRequestResult> {
   const ipLimit = await hit(db, LIMITS.resetPerIp, meta.ip ?? "unknown", meta.now);
   if (!ipLimit.allowed) return { ok: false, reason: "rate_limited", retryAfter: ipLimit.retryAfter };
@@ -62,7 +66,7 @@ export async function resetPassword(
   db: Database,
   token: string,
   newPassword: string,
-  meta: RequestMeta & { baseUrl: BaseUrl },
+  meta: PasswordMeta,
 ): Promise<ResetResult> {
   // Cheap check first, so a bad link costs no password hashing.
   if (!(await findLiveToken(db, "password_reset", token, meta.now))) return { ok: false, reason: "invalid" };
@@ -71,13 +75,7 @@ export async function resetPassword(
   if (!used) return { ok: false, reason: "invalid" };
   const [user] = await db.select().from(users).where(eq(users.id, used.userId)).limit(1);
   if (!user) return { ok: false, reason: "invalid" };
-  const notice = queueAccountMail(
-    db,
-    user.email,
-    user.id,
-    passwordChangedMail(`${meta.baseUrl}/password/forgot`),
-    meta.now,
-  );
+  const notice = passwordChangedNotice(db, user, meta);
   await db.batch([
     // The link reached the inbox, so the address is proven too.
     db
@@ -101,16 +99,19 @@ export async function resetPassword(
   return { ok: true, mailIds: [notice.id], email: user.email, userId: user.id };
 }
 
-export type ChangePasswordResult =
-  | { ok: true; mailIds: string[] }
-  | { ok: false; field: "current_password"; message: string };
+export type ChangePasswordResult = MailedOr<{ field: "current_password"; message: string }>;
+
+/** The mail telling the account its password changed, with the way back if it was not them. */
+function passwordChangedNotice(db: Database, user: { id: string; email: string }, meta: PasswordMeta) {
+  return queueAccountMail(db, user.email, user.id, passwordChangedMail(`${meta.baseUrl}/password/forgot`), meta.now);
+}
 
 /** Changes the password after checking the current one, and ends the user's other sessions. */
 export async function changePassword(
   db: Database,
   actor: AccountHolder,
   input: { currentPassword: string; newPassword: string },
-  meta: RequestMeta & { baseUrl: BaseUrl },
+  meta: PasswordMeta,
 ): Promise<ChangePasswordResult> {
   const limit = await hit(db, LIMITS.passwordChangePerUser, actor.userId, meta.now);
   if (!limit.allowed)
@@ -120,13 +121,7 @@ export async function changePassword(
     return { ok: false, field: "current_password", message: "That is not your current password." };
   }
   const passwordHash = await hashPassword(input.newPassword);
-  const notice = queueAccountMail(
-    db,
-    user.email,
-    user.id,
-    passwordChangedMail(`${meta.baseUrl}/password/forgot`),
-    meta.now,
-  );
+  const notice = passwordChangedNotice(db, user, meta);
   await db.batch([
     db.update(users).set({ passwordHash, updatedAt: meta.now }).where(eq(users.id, user.id)),
     db.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, actor.sessionId))),

@@ -6,16 +6,10 @@ import { sessions, tenants } from "../../db/schema";
 import { sessionExpiresAt } from "../../auth/session";
 import type { AccountHolder, RequestMeta } from "./accounts";
 import { auditInsert } from "../audit/audit";
+import type { SessionRow } from "../../../views/pages/settings/SecurityPage";
 
-export interface SessionSummary {
-  id: string;
-  device: string;
-  ip: string | null;
-  tenantName: string;
-  createdAt: number;
-  lastActiveAt: number;
-  current: boolean;
-}
+/** One of the user's sessions as the Security page lists it: the view declares its shape. */
+export type SessionSummary = SessionRow;
 
 /** "Chrome 120 on Linux": a readable device from a user agent. */
 export function describeDevice(userAgent: string | null): string {

@@ -9,22 +9,13 @@ import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { dealContacts, deals, dealStageTotals, pipelineStages, tenants } from "../../db/schema";
 import { formatAmount } from "../../lib/money";
+import type { RelatedDealRow } from "../../../views/partials/deals/RelatedDeals";
 
 /** How many deals a company's or a contact's page lists. */
 export const RELATED_DEALS_SHOWN = 50;
 
-export interface RelatedDeal {
-  id: number;
-  name: string;
-  /** Formatted in the workspace's locale: "$12,500.50". */
-  amount: string;
-  stage: string;
-  status: "open" | "won" | "lost";
-  closeDate: string | null;
-  closedOn: string | null;
-  /** On a contact's page: their role on the deal. */
-  role: string | null;
-}
+/** A deal as the pages list it (amount formatted, role on a contact's page): the view declares its shape. */
+export type RelatedDeal = RelatedDealRow;
 
 export interface RelatedDeals {
   deals: RelatedDeal[];

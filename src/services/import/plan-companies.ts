@@ -7,6 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import type { ChunkContext, ChunkPlan, ChunkRow, CompanyFields, CompanyUpdateRow, NewCompanyRow } from "./chunk";
 import { chunkSql, claimChunk, collectTags, insertedRecords, namedRecords } from "./chunk-sql";
+import { currentCustomValues, currentNoteBodies, currentTagKeys } from "./current-sql";
 import { extrasDiff, plannedUpdate, updateDiff } from "./diff";
 import type { CompanyRecord } from "./parse";
 import { ChunkTally, createdExtras } from "./plan-tally";
@@ -35,13 +36,9 @@ function currentCompanies(t: TenantDb, domains: string[], names: string[]) {
   return t.db.all<CurrentCompany>(sql`
     SELECT co.id, co.updated_at, co.last_activity_at, co.name, co.name_sort, co.domain, co.industry, co.size, co.phone,
       co.address, co.owner_id,
-      (SELECT json_group_array(t.name_key) FROM company_tags ct JOIN tags t ON t.id = ct.tag_id
-        WHERE ct.tenant_id = co.tenant_id AND ct.company_id = co.id) AS tags,
-      (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v
-        JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'company'
-        WHERE v.tenant_id = co.tenant_id AND v.entity_id = co.id) AS custom,
-      (SELECT json_group_array(body) FROM notes
-        WHERE tenant_id = co.tenant_id AND subject_type = 'company' AND subject_id = co.id) AS notes
+      ${currentTagKeys("co", "company")} AS tags,
+      ${currentCustomValues("co", "company")} AS custom,
+      ${currentNoteBodies("co", "company")} AS notes
     FROM companies co WHERE co.tenant_id = ${t.tenantId} AND (co.domain IN (SELECT value FROM json_each(${json(domains)}))
       OR co.name_sort IN (SELECT value FROM json_each(${json(names)}))) ORDER BY co.id`);
 }

@@ -9,6 +9,7 @@ import { formatPhone } from "../../lib/phone";
 import { normaliseEmail, suppressedEmails } from "../privacy/suppression";
 import type { ChunkContext, ChunkPlan, ChunkRow, ContactFields, ContactUpdateRow, NewContactRow } from "./chunk";
 import { collectTags } from "./chunk-sql";
+import { currentCustomValues, currentNoteBodies, currentTagKeys } from "./current-sql";
 import { displayName, extrasDiff, plannedUpdate, updateDiff } from "./diff";
 import { matchContact } from "./match";
 import { nameKey, type ContactRecord } from "./parse";
@@ -53,13 +54,9 @@ async function currentContacts(t: TenantDb, emails: string[], phones: string[], 
       c.address, c.owner_id,
       (SELECT json_group_array(email) FROM (SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position)) AS emails,
       (SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY position)) AS phones,
-      (SELECT json_group_array(t.name_key) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
-        WHERE ct.tenant_id = c.tenant_id AND ct.contact_id = c.id) AS tags,
-      (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v
-        JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'contact'
-        WHERE v.tenant_id = c.tenant_id AND v.entity_id = c.id) AS custom,
-      (SELECT json_group_array(body) FROM notes
-        WHERE tenant_id = c.tenant_id AND subject_type = 'contact' AND subject_id = c.id) AS notes
+      ${currentTagKeys("c", "contact")} AS tags,
+      ${currentCustomValues("c", "contact")} AS custom,
+      ${currentNoteBodies("c", "contact")} AS notes
     FROM m JOIN contacts c ON c.id = m.contact_id AND c.tenant_id = ${t.tenantId} ORDER BY c.id`);
   const byKey = new Map<string, CurrentContact[]>();
   for (const r of rows) {

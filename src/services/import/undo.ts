@@ -9,6 +9,7 @@ import { sql, type SQLWrapper } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import type { CompanyFields, ContactFields, ImportedAfter, ImportedBefore } from "./chunk";
 import { claimChunk } from "./chunk-sql";
+import { currentCustomValues } from "./current-sql";
 import { dealUndoPage } from "./undo-deals";
 import { deleteStatements, type RecordType, type RestoreRow, restoreStatements } from "./undo-sql";
 
@@ -89,17 +90,13 @@ async function currentOf(t: TenantDb, type: RecordType, ids: number[]): Promise<
           SELECT c.id, trim(c.first_name || ' ' || c.last_name) AS displayName, c.updated_at, c.last_activity_at,
             0 AS contacts, c.first_name AS firstName, c.last_name AS lastName, c.job_title AS jobTitle, c.address,
             c.owner_id AS ownerId, c.company_name AS companyName,
-            (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v
-              JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'contact'
-              WHERE v.tenant_id = c.tenant_id AND v.entity_id = c.id) AS custom
+            ${currentCustomValues("c", "contact")} AS custom
           FROM json_each(${idList}) j CROSS JOIN contacts c ON c.id = j.value AND c.tenant_id = ${t.tenantId}`)
         : await t.db.all<CurrentRow>(sql`
           SELECT co.id, co.name AS displayName, co.updated_at, co.last_activity_at,
             (SELECT count(*) FROM contacts WHERE tenant_id = co.tenant_id AND company_id = co.id) AS contacts,
             co.name, co.domain, co.industry, co.size, co.phone, co.address, co.owner_id AS ownerId,
-            (SELECT json_group_object(v.field_id, v.value) FROM custom_field_values v
-              JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'company'
-              WHERE v.tenant_id = co.tenant_id AND v.entity_id = co.id) AS custom
+            ${currentCustomValues("co", "company")} AS custom
           FROM json_each(${idList}) j CROSS JOIN companies co ON co.id = j.value AND co.tenant_id = ${t.tenantId}`);
   return new Map(rows.map((r) => [r.id, r]));
 }

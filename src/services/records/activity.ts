@@ -4,6 +4,7 @@ import type { TenantDb } from "../../db/scoped";
 import { activities, users, type SubjectType } from "../../db/schema";
 import { formatPhone } from "../../lib/phone";
 import type { CustomField } from "./custom-fields";
+import type { TimelineActivity, TimelineChange } from "../../../views/partials/timeline/Timeline";
 
 export type ActivityKind = "created" | "updated" | "note_added" | "note_edited" | "note_deleted" | "tagged";
 
@@ -100,24 +101,11 @@ export function activityFromRows(rows: Awaited<ReturnType<typeof activityQuery>>
   }));
 }
 
-/** One change of a timeline entry in words: the field's label and the values as the user typed them. */
-export interface ChangeText {
-  label: string;
-  from: string | null;
-  to: string | null;
-  /** The values were added to a list (an import adds emails, phones, tags), not replaced. */
-  added?: boolean;
-}
+/** One change of a timeline entry in words (label, values as typed): the view declares its shape. */
+export type ChangeText = TimelineChange;
 
-export interface DescribedActivity {
-  id: number;
-  kind: string;
-  actor: string;
-  changes: ChangeText[] | null;
-  /** The import that made this change (or whose undo did), linked from the entry. */
-  via: { kind: "import" | "undo"; importId: string } | null;
-  createdAt: number;
-}
+/** An activity entry in words, as the timeline shows it, with the import it came from linked. */
+export type DescribedActivity = TimelineActivity;
 
 // Keys written over the versions: the forms' property names, import-undo's words, and imports' own.
 const FIELD_LABELS: Record<string, string> = {

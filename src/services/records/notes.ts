@@ -9,17 +9,12 @@ import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import { activityInsert } from "./activity";
 import { counterChange } from "./counters";
+import type { TimelineNote } from "../../../views/partials/timeline/Timeline";
 
 export const NOTE_MAX_LENGTH = 20_000;
 
-export interface Note {
-  id: number;
-  body: string;
-  authorId: string | null;
-  author: string;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A note as the timeline shows it: the view declares its shape. */
+export type Note = TimelineNote;
 
 /** Who changes a note: the author, or an admin or owner, may. */
 export interface NoteActor {

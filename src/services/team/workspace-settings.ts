@@ -87,6 +87,15 @@ export async function getWorkspaceSettings(t: TenantDb): Promise<WorkspaceSettin
   return row ?? null;
 }
 
+/** The settings a change may touch, each with its name in the audit entry's detail (in this order). */
+const AUDITED_SETTINGS = [
+  ["defaultRegion", "default_region"],
+  ["currency", "currency"],
+  ["locale", "locale"],
+  ["timeZone", "time_zone"],
+  ["name", "name"],
+] as const satisfies readonly (readonly [keyof WorkspaceSettings, string])[];
+
 /**
  * Changes the default phone region and, when given, the currency, the number format, the time zone
  * (checked by the route: knownTimeZone) and (owners
@@ -104,25 +113,11 @@ export async function updateWorkspaceSettings(
   if (!before) return [];
   const set: Partial<WorkspaceSettings> = {};
   const detail: Record<string, string> = {};
-  if (input.defaultRegion !== before.defaultRegion) {
-    set.defaultRegion = input.defaultRegion;
-    detail.default_region = `${before.defaultRegion} → ${input.defaultRegion}`;
-  }
-  if (input.currency !== undefined && input.currency !== before.currency) {
-    set.currency = input.currency;
-    detail.currency = `${before.currency} → ${input.currency}`;
-  }
-  if (input.locale !== undefined && input.locale !== before.locale) {
-    set.locale = input.locale;
-    detail.locale = `${before.locale} → ${input.locale}`;
-  }
-  if (input.timeZone !== undefined && input.timeZone !== before.timeZone) {
-    set.timeZone = input.timeZone;
-    detail.time_zone = `${before.timeZone} → ${input.timeZone}`;
-  }
-  if (input.name !== undefined && input.name !== before.name) {
-    set.name = input.name;
-    detail.name = `${before.name} → ${input.name}`;
+  for (const [key, auditName] of AUDITED_SETTINGS) {
+    const value = input[key];
+    if (value === undefined || value === before[key]) continue;
+    set[key] = value;
+    detail[auditName] = `${before[key]} → ${value}`;
   }
   const changed = Object.keys(set);
   if (changed.length === 0) return [];

@@ -23,20 +23,21 @@ import { PlanLimitMessage } from "../../../../views/components/PlanLimit";
 import { ContactFormPage, DuplicateWarning, type ContactFormProps } from "../../../../views/pages/contacts/ContactForm";
 import { echoList, echoTagIds, emailSchema, parseContactForm, stringList } from "./form";
 import { LIST_PATH } from "./list";
-import { recordFormTarget, submittedVersion, withCustomFieldValues, withNewTag } from "../shared/record-form";
+import {
+  editPost,
+  recordFormProps,
+  submittedVersion,
+  withCustomFieldValues,
+  withNewTag,
+  type RecordFormState,
+} from "../shared/record-form";
 
 /** The form's routes, mounted with the others at /app/contacts (src/routes/app/contacts/index.ts). */
 export const contactEditRoutes = new Hono<AppEnv>();
 
-interface FormState {
-  mode: "new" | "edit";
-  id?: number;
-  title: string;
-  values: Record<string, string>;
+interface FormState extends RecordFormState {
   emails: string[];
   phones: string[];
-  tagIds: number[];
-  errors?: Record<string, string>;
   duplicates?: ContactFormProps["duplicates"];
   alert?: Child;
   version?: number;
@@ -47,20 +48,13 @@ async function formPage(c: Context<AppEnv>, s: FormState, status: ContentfulStat
   const t = tenantOf(c);
   const companyId = parseRecordId(s.values.company_id);
   const [choices, region] = await Promise.all([contactFormChoices(t, companyId), tenantRegion(t)]);
-  const target = recordFormTarget(LIST_PATH, s.mode, s.id);
   return render(
     c,
     s.title,
     <ContactFormPage
-      title={s.title}
-      mode={s.mode}
-      action={target}
-      cancelHref={target}
-      values={s.values}
+      {...recordFormProps(LIST_PATH, s)}
       emails={s.emails}
       phones={s.phones}
-      tagIds={s.tagIds}
-      errors={s.errors ?? {}}
       companies={choices.companies}
       companiesTruncated={choices.companiesTruncated}
       tags={choices.tags}
@@ -202,10 +196,9 @@ contactEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
 
 contactEditRoutes.post("/:id", requireRole("member"), async (c) => {
   const t = tenantOf(c);
-  const id = parseRecordId(c.req.param("id"));
-  const existing = id ? await getContact(t, id) : null;
-  if (!existing) return errorResponse(c, 404);
-  const body = (await c.req.parseBody({ all: true })) as FormBody;
+  const edit = await editPost(c, getContact);
+  if (!edit) return errorResponse(c, 404);
+  const { existing, body } = edit;
   const base = { mode: "edit" as const, id: existing.id, title: `Edit ${existing.name}` };
   const read = await readContactForm(c, body, base, submittedVersion(body));
   if ("response" in read) return read.response;

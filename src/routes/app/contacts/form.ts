@@ -46,6 +46,54 @@ export const emailSchema = email();
 /** More inputs than the form ever shows is not a person typing; refuse before looking at each. */
 const MAX_LIST_VALUES = 20;
 
+type ListValue = { value: string } | { message: string };
+
+const TOO_MANY = {
+  emails: `Enter at most ${CONTACT_LIMITS.emails} email addresses.`,
+  phones: `Enter at most ${CONTACT_LIMITS.phones} phone numbers.`,
+};
+
+/** An email as stored (trimmed, lower case), or why it is not one. */
+function readEmail(raw: string): ListValue {
+  const r = emailSchema.safeParse(raw);
+  return r.success
+    ? { value: r.data }
+    : { message: r.error.issues[0]?.message ?? "Enter an email address like name@example.com." };
+}
+
+/** A phone number in E.164 (a national number read in the workspace's region), or why it is not one. */
+function readPhone(raw: string, region: string): ListValue {
+  const r = normalizePhone(raw, region);
+  return r.ok ? { value: r.e164 } : { message: r.message };
+}
+
+/**
+ * The emails' or phones' inputs read one by one: blanks skipped, repeats dropped, each bad value's
+ * message by its input (`<name>_<i>`), and TOO_MANY's by the list when there are too many.
+ */
+function readListInput(
+  body: FormBody,
+  name: "emails" | "phones",
+  errors: Record<string, string>,
+  readOne: (raw: string) => ListValue,
+): string[] {
+  const tooMany = TOO_MANY[name];
+  const values: string[] = [];
+  const raws = stringList(body, name);
+  if (raws === null || raws.length > MAX_LIST_VALUES) {
+    errors[name] = tooMany;
+    return values;
+  }
+  raws.forEach((raw, i) => {
+    if (raw.trim() === "") return;
+    const r = readOne(raw);
+    if ("message" in r) errors[`${name}_${i}`] = r.message;
+    else if (!values.includes(r.value)) values.push(r.value);
+  });
+  if (values.length > CONTACT_LIMITS[name]) errors[name] = tooMany;
+  return values;
+}
+
 type FormResult =
   | { ok: true; input: ContactInput; allowDuplicate: boolean; version: number | null }
   | { ok: false; errors: Record<string, string> };
@@ -66,35 +114,8 @@ export function parseContactForm(
   if (!scalars.success)
     for (const issue of scalars.error.issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
 
-  const emails: string[] = [];
-  const rawEmails = stringList(body, "emails");
-  if (rawEmails === null || rawEmails.length > MAX_LIST_VALUES)
-    errors.emails = `Enter at most ${CONTACT_LIMITS.emails} email addresses.`;
-  else {
-    rawEmails.forEach((raw, i) => {
-      if (raw.trim() === "") return;
-      const r = emailSchema.safeParse(raw);
-      if (!r.success)
-        errors[`emails_${i}`] = r.error.issues[0]?.message ?? "Enter an email address like name@example.com.";
-      else if (!emails.includes(r.data)) emails.push(r.data);
-    });
-    if (emails.length > CONTACT_LIMITS.emails)
-      errors.emails = `Enter at most ${CONTACT_LIMITS.emails} email addresses.`;
-  }
-
-  const phones: string[] = [];
-  const rawPhones = stringList(body, "phones");
-  if (rawPhones === null || rawPhones.length > MAX_LIST_VALUES)
-    errors.phones = `Enter at most ${CONTACT_LIMITS.phones} phone numbers.`;
-  else {
-    rawPhones.forEach((raw, i) => {
-      if (raw.trim() === "") return;
-      const r = normalizePhone(raw, ctx.region);
-      if (!r.ok) errors[`phones_${i}`] = r.message;
-      else if (!phones.includes(r.e164)) phones.push(r.e164);
-    });
-    if (phones.length > CONTACT_LIMITS.phones) errors.phones = `Enter at most ${CONTACT_LIMITS.phones} phone numbers.`;
-  }
+  const emails = readListInput(body, "emails", errors, readEmail);
+  const phones = readListInput(body, "phones", errors, (raw) => readPhone(raw, ctx.region));
 
   const rawTagIds = stringList(body, "tag_ids");
   const tagIds = (rawTagIds ?? []).map(parseRecordId);

@@ -19,18 +19,22 @@ import { requireRole } from "../../../middleware/session";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { echo, parseRecordId } from "../../record-helpers";
 import { DealFormPage } from "../../../../views/pages/deals/DealForm";
-import { recordFormTarget, submittedVersion, withCustomFieldValues, withNewTag } from "../shared/record-form";
+import {
+  editPost,
+  recordFormProps,
+  submittedVersion,
+  withCustomFieldValues,
+  withNewTag,
+  type RecordFormState,
+} from "../shared/record-form";
 
 export const dealEditRoutes = new Hono<AppEnv>();
 
-interface FormState {
-  mode: "new" | "edit";
-  id?: number;
-  title: string;
-  values: Record<string, string>;
+/** A deal as its edit form reads it (with its contacts, tags and field values). */
+type DealForEdit = NonNullable<Awaited<ReturnType<typeof getDealForEdit>>>;
+
+interface FormState extends RecordFormState {
   contactRows: { contactId: string; role: string }[];
-  tagIds: number[];
-  errors?: Record<string, string>;
   version?: number;
   alert?: Child;
 }
@@ -42,19 +46,12 @@ async function formPage(c: Context<AppEnv>, s: FormState, status: ContentfulStat
   });
   const { locale, currency } = choices.money;
   const digits = minorDigits(currency);
-  const target = recordFormTarget("/app/deals", s.mode, s.id);
   return render(
     c,
     s.title,
     <DealFormPage
-      title={s.title}
-      mode={s.mode}
-      action={target}
-      cancelHref={target}
-      values={s.values}
+      {...recordFormProps("/app/deals", s)}
       contactRows={s.contactRows}
-      tagIds={s.tagIds}
-      errors={s.errors ?? {}}
       pipelines={choices.pipelines}
       companies={choices.companies}
       contacts={choices.contacts}
@@ -169,10 +166,9 @@ dealEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
 
 dealEditRoutes.post("/:id", requireRole("member"), async (c) => {
   const t = tenantOf(c);
-  const id = parseRecordId(c.req.param("id"));
-  const existing = id ? await getDealForEdit(t, id) : null;
-  if (!existing) return errorResponse(c, 404);
-  const body = (await c.req.parseBody({ all: true })) as DealFormBody;
+  const edit = await editPost<DealForEdit, DealFormBody>(c, getDealForEdit);
+  if (!edit) return errorResponse(c, 404);
+  const { existing, body } = edit;
   const version = submittedVersion(body);
   const base: FormState = {
     mode: "edit",

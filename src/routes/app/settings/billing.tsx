@@ -59,18 +59,10 @@ async function billingPage(
     c,
     "Billing",
     <BillingPage
+      {...overview}
       configured={config.configured}
-      state={overview.state}
-      interval={overview.interval}
-      currentPeriodEnd={overview.currentPeriodEnd}
-      trialEnd={overview.trialEnd}
-      cancelAtPeriodEnd={overview.cancelAtPeriodEnd}
-      hasCustomer={overview.hasCustomer}
-      trialAvailable={overview.trialAvailable}
       trialDays={config.trialDays}
-      usage={overview.usage}
       limits={config.limits}
-      limited={overview.limited}
       displayPrices={config.displayPrices}
       canSeeAudit={roleAtLeast(auth.role, "admin")}
       {...extra}

@@ -8,13 +8,13 @@ import { z } from "zod";
 import { CUSTOM_FIELD_KINDS, SUBJECT_TYPES } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { render } from "../../../lib/render";
-import { formValue, parseForm, text } from "../../../lib/validation";
+import { formValues, parseForm, text } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import { getCustomField, listCustomFields } from "../../../services/records/custom-fields";
 import { createCustomFieldAudited, deleteCustomFieldAudited } from "../../../services/records/field-settings";
 import { actorOf, tenantOf } from "../../context";
 import { noticeOf } from "../../record-helpers";
-import { confirmationPage, deleteThenRedirect } from "../shared/delete-routes";
+import { adminDeleteRoutes } from "../shared/delete-routes";
 import {
   CustomFieldDeletePage,
   CustomFieldsPage,
@@ -95,12 +95,7 @@ fieldsRoutes.get("/", requireRole("admin"), (c) => fieldsPage(c));
 
 fieldsRoutes.post("/", requireRole("admin"), async (c) => {
   const body = await c.req.parseBody();
-  const values = {
-    entity: formValue(body, "entity"),
-    name: formValue(body, "name"),
-    kind: formValue(body, "kind"),
-    options: formValue(body, "options"),
-  };
+  const values = formValues(body, ["entity", "name", "kind", "options"]);
   const parsed = parseForm(fieldSchema, body);
   if (!parsed.ok) return fieldsPage(c, { create: { values, errors: parsed.errors } }, 422);
   const result = await createCustomFieldAudited(tenantOf(c), actorOf(c), parsed.data);
@@ -108,14 +103,9 @@ fieldsRoutes.post("/", requireRole("admin"), async (c) => {
   return c.redirect("/app/settings/fields?notice=created", 303);
 });
 
-fieldsRoutes.get(
-  "/:id/delete",
-  requireRole("admin"),
-  confirmationPage("Delete", getCustomField, (field) => <CustomFieldDeletePage field={field} />),
-);
-
-fieldsRoutes.post(
-  "/:id/delete",
-  requireRole("admin"),
-  deleteThenRedirect(deleteCustomFieldAudited, "/app/settings/fields?notice=deleted"),
-);
+adminDeleteRoutes(fieldsRoutes, {
+  find: getCustomField,
+  page: (field) => <CustomFieldDeletePage field={field} />,
+  remove: deleteCustomFieldAudited,
+  after: "/app/settings/fields?notice=deleted",
+});

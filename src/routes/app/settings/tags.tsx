@@ -5,13 +5,13 @@ import { z } from "zod";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { render } from "../../../lib/render";
-import { formValue, parseForm, tagName } from "../../../lib/validation";
+import { formValues, parseForm, tagName } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import { createTagAudited, deleteTagAudited, getTag, updateTagAudited } from "../../../services/records/tag-settings";
 import { listTags, TAG_COLORS } from "../../../services/records/tags";
 import { actorOf, tenantOf } from "../../context";
 import { noticeOf, parseRecordId } from "../../record-helpers";
-import { confirmationPage, deleteThenRedirect } from "../shared/delete-routes";
+import { adminDeleteRoutes } from "../shared/delete-routes";
 import { TAG_NOTICES, TagDeletePage, TagsPage, type TagsPageProps } from "../../../../views/pages/settings/TagsPage";
 
 /** Mounted at /app/settings/tags. */
@@ -36,7 +36,7 @@ tagsRoutes.get("/", requireRole("admin"), (c) => tagsPage(c));
 
 tagsRoutes.post("/", requireRole("admin"), async (c) => {
   const body = await c.req.parseBody();
-  const values = { name: formValue(body, "name"), color: formValue(body, "color") };
+  const values = formValues(body, ["name", "color"]);
   const parsed = parseForm(tagSchema, body);
   if (!parsed.ok) return tagsPage(c, { create: { values, errors: parsed.errors } }, 422);
   const result = await createTagAudited(tenantOf(c), actorOf(c), parsed.data);
@@ -49,7 +49,7 @@ tagsRoutes.post("/:id", requireRole("admin"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
   if (id === null || !(await getTag(t, id))) return errorResponse(c, 404);
   const body = await c.req.parseBody();
-  const values = { name: formValue(body, "name"), color: formValue(body, "color") };
+  const values = formValues(body, ["name", "color"]);
   const parsed = parseForm(tagSchema, body);
   if (!parsed.ok) return tagsPage(c, { edit: { id, values, errors: parsed.errors } }, 422);
   const result = await updateTagAudited(t, actorOf(c), id, parsed.data);
@@ -58,14 +58,9 @@ tagsRoutes.post("/:id", requireRole("admin"), async (c) => {
   return c.redirect("/app/settings/tags?notice=updated", 303);
 });
 
-tagsRoutes.get(
-  "/:id/delete",
-  requireRole("admin"),
-  confirmationPage("Delete", getTag, (tag) => <TagDeletePage tag={tag} />),
-);
-
-tagsRoutes.post(
-  "/:id/delete",
-  requireRole("admin"),
-  deleteThenRedirect(deleteTagAudited, "/app/settings/tags?notice=deleted"),
-);
+adminDeleteRoutes(tagsRoutes, {
+  find: getTag,
+  page: (tag) => <TagDeletePage tag={tag} />,
+  remove: deleteTagAudited,
+  after: "/app/settings/tags?notice=deleted",
+});

@@ -12,7 +12,7 @@ import { errorResponse } from "../../../lib/errors";
 import { appBaseUrl, deliverSoon } from "../../../lib/mail";
 import { render } from "../../../lib/render";
 import { billingConfig, stripeFromEnv } from "../../../lib/stripe";
-import { email, formValue, parseForm } from "../../../lib/validation";
+import { email, formValue, formValues, parseForm } from "../../../lib/validation";
 import { syncStripeCustomers } from "../../../services/billing/customers";
 import {
   createInvitation,
@@ -117,7 +117,7 @@ teamRoutes.get("/", requireRole("viewer"), (c) => renderTeam(c));
 
 teamRoutes.post("/invitations", requireRole("admin"), async (c) => {
   const body = await c.req.parseBody();
-  const values = { email: formValue(body, "email"), role: formValue(body, "role") };
+  const values = formValues(body, ["email", "role"]);
   const parsed = parseForm(inviteSchema, body);
   if (!parsed.ok) return renderTeam(c, { invite: { values, errors: parsed.errors } }, 422);
 

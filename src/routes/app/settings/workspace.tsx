@@ -11,7 +11,7 @@ import { amountForInput, isCurrency } from "../../../lib/money";
 import { isRegion, regions } from "../../../lib/phone";
 import { render } from "../../../lib/render";
 import { stripeFromEnv } from "../../../lib/stripe";
-import { formValue, parseForm, text } from "../../../lib/validation";
+import { formValues, parseForm, text } from "../../../lib/validation";
 import { knownTimeZone, timeZones } from "../../../lib/time-zone";
 import { requireRole } from "../../../middleware/session";
 import { syncStripeCustomers } from "../../../services/billing/customers";
@@ -87,16 +87,16 @@ workspaceRoutes.get("/", requireRole("admin"), (c) => workspacePage(c));
 workspaceRoutes.post("/", requireRole("admin"), async (c) => {
   const isOwner = authOf(c).role === "owner";
   const body = await c.req.parseBody();
-  const values = {
-    default_region: formValue(body, "default_region"),
-    company_name: formValue(body, "company_name"),
-    currency: formValue(body, "currency"),
-    currency_other: formValue(body, "currency_other"),
-    locale: formValue(body, "locale"),
-    time_zone: formValue(body, "time_zone"),
-  };
+  const values = formValues(body, [
+    "default_region",
+    "company_name",
+    "currency",
+    "currency_other",
+    "locale",
+    "time_zone",
+  ]);
   const currency = chosenCurrency(body);
-  const currencyField = formValue(body, "currency_other").trim() !== "" ? "currency_other" : "currency";
+  const currencyField = values.currency_other.trim() !== "" ? "currency_other" : "currency";
   const parsed = parseForm(
     z.object({
       default_region: z

@@ -4,11 +4,33 @@
  */
 import type { TenantDb } from "../../../db/scoped";
 import { findOrCreateTag } from "../../../services/records/tags";
-import type { FormBody } from "../../record-helpers";
+import type { Context } from "hono";
+import type { AppEnv } from "../../../env";
+import { tenantOf } from "../../context";
+import { parseRecordId, type FormBody } from "../../record-helpers";
 
-/** Where a record's form posts and where its Cancel leads: the list for a new record, else the record. */
-export function recordFormTarget(listPath: string, mode: "new" | "edit", id?: number): string {
-  return mode === "new" ? listPath : `${listPath}/${id}`;
+/** What every record's form page is drawn from: new or edit, its title, what was typed and the messages. */
+export interface RecordFormState {
+  mode: "new" | "edit";
+  id?: number;
+  title: string;
+  values: Record<string, string>;
+  tagIds: number[];
+  errors?: Record<string, string>;
+}
+
+/** The props every record's form page takes alike; it posts to, and Cancel leads to, the list or the record. */
+export function recordFormProps(listPath: string, s: RecordFormState) {
+  const target = s.mode === "new" ? listPath : `${listPath}/${s.id}`;
+  return {
+    title: s.title,
+    mode: s.mode,
+    action: target,
+    cancelHref: target,
+    values: s.values,
+    tagIds: s.tagIds,
+    errors: s.errors ?? {},
+  };
 }
 
 /** A record's form values with its custom field values added (their inputs are named cf_<field id>). */
@@ -34,4 +56,15 @@ export async function withNewTag<Input extends { newTag: string | null; tagIds: 
   if (!input.newTag) return input;
   const tag = await findOrCreateTag(t, input.newTag, now);
   return { ...input, tagIds: [...new Set([...input.tagIds, tag.id])] };
+}
+
+/** A post to `/:id`: the record it edits (null when it is not the workspace's: answer 404) and the form. */
+export async function editPost<Record, Body = FormBody>(
+  c: Context<AppEnv>,
+  find: (t: TenantDb, id: number) => Promise<Record | null>,
+): Promise<{ existing: Record; body: Body } | null> {
+  const id = parseRecordId(c.req.param("id"));
+  const existing = id ? await find(tenantOf(c), id) : null;
+  if (!existing) return null;
+  return { existing, body: (await c.req.parseBody({ all: true })) as Body };
 }
