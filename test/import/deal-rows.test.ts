@@ -75,6 +75,7 @@ describe("deal rows from other CRMs", () => {
     expect(valid[0]).toEqual({
       name: "Globex – Annual plan 1",
       amountMinor: 4_680_050,
+      amountGiven: true,
       currency: "EUR",
       pipeline: null,
       stage: "Lead",
@@ -173,6 +174,7 @@ describe("our own deals.csv", () => {
       {
         name: '=HYPERLINK("deal")',
         amountMinor: 1_250_050,
+        amountGiven: true,
         currency: "USD",
         pipeline: "Sales",
         stage: "Negotiation",
