@@ -1,5 +1,5 @@
 /** Pieces the contact, company and deal forms share, so the three ask for owner, company and tags alike. */
-import type { Child } from "hono/jsx";
+import type { Child, FC } from "hono/jsx";
 import { FormAlert } from "../components/Field";
 import { CustomFieldInputs, SelectField, TagPicker, type CustomFieldDef } from "../pages/companies/FormFields";
 
@@ -97,5 +97,14 @@ export function RecordFormPage(p: { listHref: string; listName: string; title: s
       <h1>{p.title}</h1>
       {p.children}
     </div>
+  );
+}
+
+/** The page for a record form: `recordFormPage(DealForm, "/app/deals", "Deals")` shows a deal form under its list. */
+export function recordFormPage<P extends { title: string }>(Form: FC<P>, listHref: string, listName: string): FC<P> {
+  return (p: P) => (
+    <RecordFormPage listHref={listHref} listName={listName} title={p.title}>
+      <Form {...p} />
+    </RecordFormPage>
   );
 }

@@ -4,27 +4,7 @@
  * error are tied to it with aria-describedby.
  */
 import type { Child } from "hono/jsx";
-
-function describedBy(id: string, hint?: string, error?: string): string | undefined {
-  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-}
-
-function Hint(p: { id: string; hint?: string }) {
-  return p.hint ? (
-    <p class="hint" id={`${p.id}-hint`}>
-      {p.hint}
-    </p>
-  ) : null;
-}
-
-/** The error beside a field, with the id its control's aria-describedby names. */
-export function FieldError(p: { id: string; error?: string }) {
-  return p.error ? (
-    <p class="field-error" id={`${p.id}-error`}>
-      {p.error}
-    </p>
-  ) : null;
-}
+import { describedBy, FieldError, LabelledField } from "../../components/Field";
 
 export interface SelectFieldProps {
   name: string;
@@ -43,9 +23,7 @@ export interface SelectFieldProps {
 export function SelectField(p: SelectFieldProps) {
   const id = p.id ?? `f-${p.name}`;
   return (
-    <div class="field">
-      <label for={id}>{p.label}</label>
-      <Hint id={id} hint={p.hint} />
+    <LabelledField id={id} label={p.label} hint={p.hint} error={p.error}>
       <select
         id={id}
         name={p.name}
@@ -60,8 +38,7 @@ export function SelectField(p: SelectFieldProps) {
           </option>
         ))}
       </select>
-      <FieldError id={id} error={p.error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -83,9 +60,7 @@ export interface InputFieldProps {
 export function InputField(p: InputFieldProps) {
   const id = p.id ?? `f-${p.name}`;
   return (
-    <div class="field">
-      <label for={id}>{p.label}</label>
-      <Hint id={id} hint={p.hint} />
+    <LabelledField id={id} label={p.label} hint={p.hint} error={p.error}>
       <input
         id={id}
         name={p.name}
@@ -98,8 +73,7 @@ export function InputField(p: InputFieldProps) {
         aria-invalid={p.error ? "true" : undefined}
         aria-describedby={describedBy(id, p.hint, p.error)}
       />
-      <FieldError id={id} error={p.error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -117,9 +91,7 @@ export function TextareaField(p: {
 }) {
   const id = p.id ?? `f-${p.name}`;
   return (
-    <div class="field">
-      <label for={id}>{p.label}</label>
-      <Hint id={id} hint={p.hint} />
+    <LabelledField id={id} label={p.label} hint={p.hint} error={p.error}>
       <textarea
         id={id}
         name={p.name}
@@ -131,8 +103,7 @@ export function TextareaField(p: {
       >
         {p.value ?? ""}
       </textarea>
-      <FieldError id={id} error={p.error} />
-    </div>
+    </LabelledField>
   );
 }
 

@@ -4,6 +4,7 @@
  * (SortableJS, which app.js loads on this page only) or moved with each card's "Move to…" form.
  */
 import { raw } from "hono/html";
+import { SelectField } from "../companies/FormFields";
 import { cardHtml, ColumnHead, loadMoreHtml, type CardView, type HeadView } from "./BoardCards";
 
 export interface BoardFilterValues {
@@ -42,31 +43,20 @@ function Filters(p: BoardPageProps) {
         <label for="f-q">Name</label>
         <input id="f-q" type="search" name="q" value={f.q} maxlength={100} />
       </div>
-      <div class="field">
-        <label for="f-owner">Owner</label>
-        <select id="f-owner" name="owner">
-          <option value="">Anyone</option>
-          <option value="me" selected={f.owner === "me"}>
-            My deals
-          </option>
-          {p.members.map((m) => (
-            <option value={m.userId} selected={f.owner === m.userId}>
-              {m.email}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="f-tag">Tag</label>
-        <select id="f-tag" name="tag">
-          <option value="">Any tag</option>
-          {p.tags.map((t) => (
-            <option value={String(t.id)} selected={f.tag === String(t.id)}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        name="owner"
+        label="Owner"
+        value={f.owner}
+        empty="Anyone"
+        options={[{ value: "me", label: "My deals" }, ...p.members.map((m) => ({ value: m.userId, label: m.email }))]}
+      />
+      <SelectField
+        name="tag"
+        label="Tag"
+        value={f.tag}
+        empty="Any tag"
+        options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
+      />
       <div class="field">
         <label for="f-month">Closing in</label>
         <input id="f-month" type="month" name="month" value={f.month} />
