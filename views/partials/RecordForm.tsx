@@ -1,7 +1,14 @@
 /** Pieces the contact, company and deal forms share, so the three ask for owner, company and tags alike. */
 import type { Child, FC } from "hono/jsx";
 import { FormAlert } from "../components/Field";
-import { CustomFieldInputs, SelectField, TagPicker, type CustomFieldDef } from "../pages/companies/FormFields";
+import {
+  CustomFieldInputs,
+  SelectField,
+  TagPicker,
+  type CustomFieldDef,
+  recordOptions,
+  memberOptions,
+} from "../pages/companies/FormFields";
 
 /**
  * The messages atop a contact or deal form: fields to correct (a form-wide error is said on its own),
@@ -27,7 +34,7 @@ export function OwnerSelect(p: { members: { userId: string; email: string }[]; v
       label="Owner"
       value={p.value}
       empty="No owner"
-      options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
+      options={memberOptions(p.members)}
       error={p.error}
     />
   );
@@ -46,7 +53,7 @@ export function CompanySelect(p: {
       label="Company"
       value={p.value}
       empty="No company"
-      options={p.companies.map((c) => ({ value: String(c.id), label: c.name }))}
+      options={recordOptions(p.companies)}
       error={p.error}
       hint={p.hint}
     />

@@ -19,6 +19,16 @@ export interface SelectFieldProps {
   required?: boolean;
 }
 
+/** A select's choices from named records (tags, pipelines, companies): the id is the value. */
+export function recordOptions(records: { id: number; name: string }[]): { value: string; label: string }[] {
+  return records.map((r) => ({ value: String(r.id), label: r.name }));
+}
+
+/** A select's choices from the workspace's members: the user id is the value, the email the label. */
+export function memberOptions(members: { userId: string; email: string }[]): { value: string; label: string }[] {
+  return members.map((m) => ({ value: m.userId, label: m.email }));
+}
+
 /** A labelled select. */
 export function SelectField(p: SelectFieldProps) {
   const id = p.id ?? `f-${p.name}`;

@@ -4,7 +4,8 @@
  * (SortableJS, which app.js loads on this page only) or moved with each card's "Move to…" form.
  */
 import { raw } from "hono/html";
-import { SelectField } from "../companies/FormFields";
+import { TagFilter } from "../../partials/ListFilters";
+import { SelectField, memberOptions } from "../companies/FormFields";
 import { cardHtml, ColumnHead, loadMoreHtml, type CardView, type HeadView } from "./BoardCards";
 
 export interface BoardFilterValues {
@@ -48,15 +49,9 @@ function Filters(p: BoardPageProps) {
         label="Owner"
         value={f.owner}
         empty="Anyone"
-        options={[{ value: "me", label: "My deals" }, ...p.members.map((m) => ({ value: m.userId, label: m.email }))]}
+        options={[{ value: "me", label: "My deals" }, ...memberOptions(p.members)]}
       />
-      <SelectField
-        name="tag"
-        label="Tag"
-        value={f.tag}
-        empty="Any tag"
-        options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
-      />
+      <TagFilter tags={p.tags} value={f.tag} />
       <div class="field">
         <label for="f-month">Closing in</label>
         <input id="f-month" type="month" name="month" value={f.month} />

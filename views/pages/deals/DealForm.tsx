@@ -9,7 +9,7 @@ import {
   recordFormPage,
   TagsAndCustomFields,
 } from "../../partials/RecordForm";
-import { InputField, SelectField, type CustomFieldDef } from "../companies/FormFields";
+import { InputField, SelectField, type CustomFieldDef, recordOptions } from "../companies/FormFields";
 import { StageSelect } from "./StageSelect";
 
 export interface DealFormProps {
@@ -117,7 +117,7 @@ export function DealForm(p: DealFormProps) {
           name="pipeline_id"
           label="Pipeline"
           value={v.pipeline_id}
-          options={p.pipelines.map((x) => ({ value: String(x.id), label: x.name }))}
+          options={recordOptions(p.pipelines)}
           error={e.pipeline_id}
         />
         <StageSelect id="f-stage_id" label="Stage" pipelines={p.pipelines} value={v.stage_id} error={e.stage_id} />

@@ -9,7 +9,7 @@ import { InlinePostButton } from "../../components/InlinePostButton";
 import { FieldError, FormAlert, LabelledField } from "../../components/Field";
 import { CustomFacts, EditDeleteActions, none } from "../../partials/RecordPage";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
-import { SelectField, TagList, type CustomFieldDef } from "../companies/FormFields";
+import { SelectField, TagList, type CustomFieldDef, recordOptions } from "../companies/FormFields";
 
 export interface DealView {
   id: number;
@@ -86,7 +86,7 @@ function OutcomeForms(p: DealPageProps) {
           label="Reason"
           empty="Choose a reason, or write one below"
           value={typed.reason_id}
-          options={p.lostReasons.map((r) => ({ value: String(r.id), label: r.name }))}
+          options={recordOptions(p.lostReasons)}
           error={e.reason}
         />
         <div class="field">

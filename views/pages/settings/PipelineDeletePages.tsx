@@ -1,5 +1,5 @@
 import { FormAlert } from "../../components/Field";
-import { SelectField } from "../companies/FormFields";
+import { SelectField, recordOptions } from "../companies/FormFields";
 
 const BACK = "/app/settings/pipelines";
 
@@ -65,7 +65,7 @@ export function StageDeletePage(p: {
               id="f-target-stage"
               label={`Move its ${p.deals === 1 ? "deal" : `${p.deals} deals`} to`}
               value={p.target}
-              options={p.others.map((s) => ({ value: String(s.id), label: s.name }))}
+              options={recordOptions(p.others)}
               error={p.error}
               required
             />
