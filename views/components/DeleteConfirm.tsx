@@ -13,13 +13,22 @@ export function DeleteConfirm(p: {
       <h1>{p.heading}</h1>
       <p>{p.children}</p>
       <form method="post" action={p.action} class="actions">
-        <button type="submit" class="danger">
-          {p.button}
-        </button>
-        <a class="button secondary" href={p.cancelHref}>
-          Cancel
-        </a>
+        <DangerButtons button={p.button} cancelHref={p.cancelHref} />
       </form>
     </div>
+  );
+}
+
+/** The buttons that end a confirmation: the destructive submit, and Cancel back to safety. */
+export function DangerButtons(p: { button: Child; cancelHref: string }) {
+  return (
+    <>
+      <button type="submit" class="danger">
+        {p.button}
+      </button>
+      <a class="button secondary" href={p.cancelHref}>
+        Cancel
+      </a>
+    </>
   );
 }

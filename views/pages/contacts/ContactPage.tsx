@@ -1,3 +1,4 @@
+import { DangerButtons } from "../../components/DeleteConfirm";
 import { Card } from "../../components/Card";
 import { RichText } from "../../components/RichText";
 import {
@@ -207,12 +208,7 @@ export function ContactErasePage(p: { contact: { id: number; name: string }; can
       <form method="post" action={`/app/contacts/${p.contact.id}/erase`} class="stack">
         <SuppressChoice available={p.canSuppress} />
         <div class="actions">
-          <button type="submit" class="danger">
-            Erase contact
-          </button>
-          <a class="button secondary" href={`/app/contacts/${p.contact.id}`}>
-            Cancel
-          </a>
+          <DangerButtons button="Erase contact" cancelHref={`/app/contacts/${p.contact.id}`} />
         </div>
       </form>
     </div>
@@ -241,12 +237,7 @@ export function BulkErasePage(p: { contacts: { id: number; name: string }[]; bac
         ))}
         <SuppressChoice available={p.canSuppress} />
         <div class="actions">
-          <button type="submit" class="danger">
-            {n === 1 ? "Erase 1 contact" : `Erase ${n} contacts`}
-          </button>
-          <a class="button secondary" href={p.back}>
-            Cancel
-          </a>
+          <DangerButtons button={n === 1 ? "Erase 1 contact" : `Erase ${n} contacts`} cancelHref={p.back} />
         </div>
       </form>
     </div>

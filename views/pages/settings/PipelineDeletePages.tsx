@@ -1,3 +1,4 @@
+import { DangerButtons } from "../../components/DeleteConfirm";
 import { FormAlert } from "../../components/Field";
 import { SelectField, recordOptions } from "../companies/FormFields";
 
@@ -70,12 +71,7 @@ export function StageDeletePage(p: {
               required
             />
             <div class="actions">
-              <button type="submit" class="danger">
-                Move the deals and remove {p.stage.name}
-              </button>
-              <a class="button secondary" href={BACK}>
-                Cancel
-              </a>
+              <DangerButtons button={<>Move the deals and remove {p.stage.name}</>} cancelHref={BACK} />
             </div>
           </form>
         </>
@@ -83,12 +79,7 @@ export function StageDeletePage(p: {
         <form method="post" action={`${BACK}/stages/${p.stage.id}/delete`} class="stack">
           <p>It holds no deals.</p>
           <div class="actions">
-            <button type="submit" class="danger">
-              Remove stage
-            </button>
-            <a class="button secondary" href={BACK}>
-              Cancel
-            </a>
+            <DangerButtons button="Remove stage" cancelHref={BACK} />
           </div>
         </form>
       )}
