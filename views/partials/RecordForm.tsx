@@ -1,4 +1,5 @@
 /** Pieces the contact, company and deal forms share, so the three ask for owner, company and tags alike. */
+import { Breadcrumb } from "../components/Breadcrumb";
 import type { Child, FC } from "hono/jsx";
 import { FormAlert } from "../components/Field";
 import {
@@ -98,9 +99,7 @@ export function FormActions(p: { submit: Child; cancelHref: string }) {
 export function RecordFormPage(p: { listHref: string; listName: string; title: string; children: Child }) {
   return (
     <div class="stack">
-      <p class="breadcrumbs">
-        <a href={p.listHref}>{p.listName}</a>
-      </p>
+      <Breadcrumb href={p.listHref}>{p.listName}</Breadcrumb>
       <h1>{p.title}</h1>
       {p.children}
     </div>

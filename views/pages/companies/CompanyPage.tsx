@@ -1,3 +1,4 @@
+import { Breadcrumb } from "../../components/Breadcrumb";
 import { Card } from "../../components/Card";
 import { RichText } from "../../components/RichText";
 import {
@@ -37,9 +38,7 @@ export function CompanyPage(p: CompanyPageProps) {
   const contactName = (k: CompanyPageProps["contacts"][number]) => `${k.firstName} ${k.lastName}`.trim() || "(no name)";
   return (
     <div class="stack">
-      <p class="breadcrumbs">
-        <a href="/app/companies">Companies</a>
-      </p>
+      <Breadcrumb href="/app/companies">Companies</Breadcrumb>
       <div class="page-head">
         <h1>{c.name}</h1>
         {p.canWrite ? (

@@ -1,3 +1,4 @@
+import { Breadcrumb } from "../../components/Breadcrumb";
 import { DangerButtons } from "../../components/DeleteConfirm";
 import { Card } from "../../components/Card";
 import { RichText } from "../../components/RichText";
@@ -37,14 +38,27 @@ export interface ContactPageProps extends RecordPageContext {
   canErase?: boolean;
 }
 
+/** A contact's emails or phones as links, the first marked as primary when there are several; or a dash. */
+function ContactPoints(p: { links: { href: string; text: string }[] }) {
+  if (p.links.length === 0) return none;
+  return (
+    <ul class="plain-list">
+      {p.links.map((link, i) => (
+        <li>
+          <a href={link.href}>{link.text}</a>
+          {i === 0 && p.links.length > 1 ? <span class="muted"> (primary)</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** A contact: every field, tags, custom values, and the timeline with its note form. */
 export function ContactPage(p: ContactPageProps) {
   const c = p.contact;
   return (
     <div class="stack contact-page">
-      <p class="breadcrumbs">
-        <a href="/app/contacts">Contacts</a>
-      </p>
+      <Breadcrumb href="/app/contacts">Contacts</Breadcrumb>
       <div class="page-head">
         <div>
           <h1>{c.name}</h1>
@@ -89,33 +103,11 @@ export function ContactPage(p: ContactPageProps) {
             <dl class="facts">
               <dt>{c.emails.length > 1 ? "Emails" : "Email"}</dt>
               <dd>
-                {c.emails.length ? (
-                  <ul class="plain-list">
-                    {c.emails.map((e, i) => (
-                      <li>
-                        <a href={`mailto:${e}`}>{e}</a>
-                        {i === 0 && c.emails.length > 1 ? <span class="muted"> (primary)</span> : null}
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  none
-                )}
+                <ContactPoints links={c.emails.map((e) => ({ href: `mailto:${e}`, text: e }))} />
               </dd>
               <dt>{c.phones.length > 1 ? "Phones" : "Phone"}</dt>
               <dd>
-                {c.phones.length ? (
-                  <ul class="plain-list">
-                    {c.phones.map((ph, i) => (
-                      <li>
-                        <a href={`tel:${ph.e164}`}>{ph.display}</a>
-                        {i === 0 && c.phones.length > 1 ? <span class="muted"> (primary)</span> : null}
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  none
-                )}
+                <ContactPoints links={c.phones.map((ph) => ({ href: `tel:${ph.e164}`, text: ph.display }))} />
               </dd>
               <dt>First name</dt>
               <dd>{c.firstName || none}</dd>

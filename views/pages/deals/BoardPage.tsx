@@ -3,6 +3,7 @@
  * the Won and Lost areas, and the live region board.js announces moves in. Cards can be dragged
  * (SortableJS, which app.js loads on this page only) or moved with each card's "Move to…" form.
  */
+import { Breadcrumb } from "../../components/Breadcrumb";
 import { raw } from "hono/html";
 import { TagFilter } from "../../partials/ListFilters";
 import { SelectField, memberOptions } from "../companies/FormFields";
@@ -159,9 +160,7 @@ export function ColumnPage(p: { cards: CardView[]; moreHref: string | null }) {
 export function ColumnFullPage(p: { stageName: string; cards: CardView[]; moreHref: string | null; back: string }) {
   return (
     <div class="stack">
-      <p class="breadcrumbs">
-        <a href={p.back}>Deals</a>
-      </p>
+      <Breadcrumb href={p.back}>Deals</Breadcrumb>
       <h1>{p.stageName}: more deals</h1>
       <ol class="cards">{raw(p.cards.map((c) => cardHtml(c)).join("") + (loadMoreHtml(p.moreHref) as string))}</ol>
     </div>
