@@ -1,19 +1,10 @@
 import { Breadcrumb } from "../../components/Breadcrumb";
 import { DangerButtons } from "../../components/DeleteConfirm";
-import { Card } from "../../components/Card";
 import { RichText } from "../../components/RichText";
-import {
-  CreatedUpdatedFacts,
-  CustomFacts,
-  DeleteRecordConfirm,
-  EditDeleteActions,
-  none,
-  type RecordPageContext,
-} from "../../partials/RecordPage";
+import { DeleteRecordConfirm, EditDeleteActions, none, type RecordPageContext } from "../../partials/RecordPage";
+import { RecordBody } from "../../partials/RecordBody";
 import { RecentBeacon } from "../../partials/RecentBeacon";
 import { RelatedDeals } from "../../partials/deals/RelatedDeals";
-import { Timeline } from "../../partials/timeline/Timeline";
-import { TagList } from "../companies/FormFields";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { BulkDeleteConfirm, BulkProblem, SHOWN_NAMES } from "../../partials/BulkPages";
 
@@ -96,41 +87,39 @@ export function ContactPage(p: ContactPageProps) {
           ) : null}
         </div>
       </div>
-      <TagList tags={p.tags} />
-      <div class="record-layout">
-        <div class="stack">
-          <Card id="details" title="Details">
-            <dl class="facts">
-              <dt>{c.emails.length > 1 ? "Emails" : "Email"}</dt>
-              <dd>
-                <ContactPoints links={c.emails.map((e) => ({ href: `mailto:${e}`, text: e }))} />
-              </dd>
-              <dt>{c.phones.length > 1 ? "Phones" : "Phone"}</dt>
-              <dd>
-                <ContactPoints links={c.phones.map((ph) => ({ href: `tel:${ph.e164}`, text: ph.display }))} />
-              </dd>
-              <dt>First name</dt>
-              <dd>{c.firstName || none}</dd>
-              <dt>Last name</dt>
-              <dd>{c.lastName || none}</dd>
-              <dt>Job title</dt>
-              <dd>{c.jobTitle ?? none}</dd>
-              <dt>Company</dt>
-              <dd>
-                {c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : (c.companyName ?? none)}
-              </dd>
-              <dt>Address</dt>
-              <dd>{c.address ? <RichText text={c.address} /> : none}</dd>
-              <dt>Owner</dt>
-              <dd>{c.owner ?? none}</dd>
-              <CustomFacts fields={p.fields} values={p.values} />
-              <CreatedUpdatedFacts createdAt={c.createdAt} updatedAt={c.updatedAt} precision="minute" />
-            </dl>
-          </Card>
-          <RelatedDeals {...p.deals} empty="Not on any deal yet." showRole />
-        </div>
-        <Timeline {...p.timeline} />
-      </div>
+      <RecordBody
+        context={p}
+        record={c}
+        precision="minute"
+        facts={
+          <>
+            <dt>{c.emails.length > 1 ? "Emails" : "Email"}</dt>
+            <dd>
+              <ContactPoints links={c.emails.map((e) => ({ href: `mailto:${e}`, text: e }))} />
+            </dd>
+            <dt>{c.phones.length > 1 ? "Phones" : "Phone"}</dt>
+            <dd>
+              <ContactPoints links={c.phones.map((ph) => ({ href: `tel:${ph.e164}`, text: ph.display }))} />
+            </dd>
+            <dt>First name</dt>
+            <dd>{c.firstName || none}</dd>
+            <dt>Last name</dt>
+            <dd>{c.lastName || none}</dd>
+            <dt>Job title</dt>
+            <dd>{c.jobTitle ?? none}</dd>
+            <dt>Company</dt>
+            <dd>
+              {c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : (c.companyName ?? none)}
+            </dd>
+            <dt>Address</dt>
+            <dd>{c.address ? <RichText text={c.address} /> : none}</dd>
+            <dt>Owner</dt>
+            <dd>{c.owner ?? none}</dd>
+          </>
+        }
+      >
+        <RelatedDeals {...p.deals} empty="Not on any deal yet." showRole />
+      </RecordBody>
       <RecentBeacon type="contact" id={c.id} />
       <ShortcutSheet canWrite={p.canWrite} hasSearch={false} />
     </div>
