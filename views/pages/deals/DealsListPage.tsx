@@ -1,5 +1,5 @@
 import { FormAlert } from "../../components/Field";
-import { Time } from "../../components/Time";
+import { TimeCell } from "../../components/Time";
 import { DealsBulkBar, Filters } from "./DealsListControls";
 import { Pager } from "../../components/Pager";
 import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
@@ -115,9 +115,7 @@ export function DealsListPage(p: DealsListPageProps) {
                   <td data-label="Status">{STATUS_LABEL[r.status] ?? r.status}</td>
                   <td data-label="Close date">{r.closeDate ?? ""}</td>
                   <td data-label="Owner">{r.owner ?? ""}</td>
-                  <td data-label="Updated">
-                    <Time ms={r.updatedAt} precision="date" />
-                  </td>
+                  <TimeCell ms={r.updatedAt} precision="date" label="Updated" />
                 </tr>
               ))}
             </tbody>

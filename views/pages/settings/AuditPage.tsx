@@ -1,5 +1,5 @@
 import { SettingsNav } from "./SettingsNav";
-import { Time } from "../../components/Time";
+import { TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
 import { SelectField } from "../companies/FormFields";
 
@@ -49,9 +49,7 @@ export function AuditPage(p: AuditPageProps) {
             <tbody>
               {p.entries.map((e) => (
                 <tr>
-                  <td>
-                    <Time ms={e.createdAt} precision="second" />
-                  </td>
+                  <TimeCell ms={e.createdAt} precision="second" />
                   <td data-label="Who">{e.actor}</td>
                   <td data-label="What">{e.actionLabel}</td>
                   <td data-label="Details">{e.target ?? ""}</td>

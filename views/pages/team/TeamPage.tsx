@@ -4,7 +4,7 @@ import { CurrentPasswordField, FormAlert, EmailField } from "../../components/Fi
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { SelectField } from "../companies/FormFields";
 import { RoleSelect } from "./RoleSelect";
-import { Time } from "../../components/Time";
+import { Time, TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
 
 export interface TeamMemberRow {
@@ -78,9 +78,7 @@ export function TeamPage(p: TeamPageProps) {
                   {m.userId === p.me.userId ? <span class="muted"> (you)</span> : null}
                 </td>
                 <td data-label="Role">{m.role}</td>
-                <td data-label="Joined">
-                  <Time ms={m.joinedAt} />
-                </td>
+                <TimeCell ms={m.joinedAt} label="Joined" />
                 {p.me.isAdmin ? <MemberActions member={m} tenantName={p.tenantName} /> : null}
               </tr>
             ))}
