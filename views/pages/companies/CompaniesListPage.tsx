@@ -153,13 +153,7 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
         <OrderFilter value={p.filters.dir} />
         <button type="submit">Show</button>
       </form>
-      <CompanyResults
-        rows={p.rows}
-        nextHref={p.nextHref}
-        paged={p.paged}
-        filters={p.filters}
-        exportHref={p.exportHref}
-      />
+      <CompanyResults {...p} />
     </div>
   );
 }
