@@ -32,3 +32,30 @@ export function DangerButtons(p: { button: Child; cancelHref: string }) {
     </>
   );
 }
+
+/** The confirmation before deleting one workspace setting (a tag, a custom field) from its list at `listPath`. */
+export function SettingDeleteConfirm(p: { what: string; name: string; id: number; listPath: string; children: Child }) {
+  return (
+    <DeleteConfirm
+      heading={
+        <>
+          Delete the {p.what} {p.name}?
+        </>
+      }
+      action={`${p.listPath}/${p.id}/delete`}
+      button={`Delete ${p.what}`}
+      cancelHref={p.listPath}
+    >
+      {p.children}
+    </DeleteConfirm>
+  );
+}
+
+/** The link to a delete confirmation; screen readers also hear what would be deleted. */
+export function DeleteLink(p: { href: string; name: string }) {
+  return (
+    <a href={p.href}>
+      Delete<span class="visually-hidden"> {p.name}</span>
+    </a>
+  );
+}
