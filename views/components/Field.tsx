@@ -13,19 +13,47 @@ export interface FieldProps {
   minlength?: number;
 }
 
+/** The ids an input's aria-describedby names: its hint and its error, when it has them. */
+export function describedBy(id: string, hint?: string, error?: string): string | undefined {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+}
+
+/** A note under a field (its hint, its error), with the id its control's aria-describedby names. */
+function FieldNote(p: { id: string; class: string; text?: string }) {
+  return p.text ? (
+    <p class={p.class} id={p.id}>
+      {p.text}
+    </p>
+  ) : null;
+}
+
+/** The hint under a field's label. */
+export function Hint(p: { id: string; hint?: string }) {
+  return <FieldNote id={`${p.id}-hint`} class="hint" text={p.hint} />;
+}
+
+/** The error beside a field. */
+export function FieldError(p: { id: string; error?: string }) {
+  return <FieldNote id={`${p.id}-error`} class="field-error" text={p.error} />;
+}
+
+/** A form control in its field box: the label, the hint, the control (the children), its error. */
+export function LabelledField(p: { id: string; label: string; hint?: string; error?: string; children: Child }) {
+  return (
+    <div class="field">
+      <label for={p.id}>{p.label}</label>
+      <Hint id={p.id} hint={p.hint} />
+      {p.children}
+      <FieldError id={p.id} error={p.error} />
+    </div>
+  );
+}
+
 /** A labelled input whose hint and error are tied to it with aria-describedby. */
 export function Field(p: FieldProps) {
   const id = `f-${p.name}`;
-  const describedBy =
-    [p.hint ? `${id}-hint` : null, p.error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
-    <div class="field">
-      <label for={id}>{p.label}</label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
+    <LabelledField id={id} label={p.label} hint={p.hint} error={p.error}>
       <input
         id={id}
         name={p.name}
@@ -36,14 +64,9 @@ export function Field(p: FieldProps) {
         maxlength={p.maxlength}
         minlength={p.minlength}
         aria-invalid={p.error ? "true" : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, p.hint, p.error)}
       />
-      {p.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-    </div>
+    </LabelledField>
   );
 }
 
@@ -72,11 +95,7 @@ export function Checkbox(p: CheckboxProps) {
         />
         <span>{p.children}</span>
       </label>
-      {p.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
+      <FieldError id={id} error={p.error} />
     </div>
   );
 }
@@ -119,8 +138,7 @@ export function TextareaField(p: {
   required?: boolean;
 }) {
   return (
-    <div class="field">
-      <label for={p.id}>{p.label}</label>
+    <LabelledField id={p.id} label={p.label} error={p.error}>
       <textarea
         id={p.id}
         name={p.name}
@@ -132,12 +150,7 @@ export function TextareaField(p: {
       >
         {p.value}
       </textarea>
-      {p.error ? (
-        <p class="field-error" id={`${p.id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-    </div>
+    </LabelledField>
   );
 }
 

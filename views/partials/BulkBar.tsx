@@ -1,6 +1,6 @@
 /** The bar of bulk actions above a list; the row checkboxes join its form with form="bulk-form". */
 import type { Child } from "hono/jsx";
-import { SelectField } from "../pages/companies/FormFields";
+import { SelectField, recordOptions } from "../pages/companies/FormFields";
 
 export interface BulkBarProps {
   /** Where the form posts: the list's bulk route. */
@@ -32,7 +32,7 @@ export function BulkBar(p: BulkBarProps) {
             id="bulk-tag"
             label="Tag"
             empty="Choose a tag"
-            options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
+            options={recordOptions(p.tags)}
             hint={p.tagHint}
           />
           <button type="submit">Apply</button>

@@ -1,4 +1,5 @@
 /** The pages every list's bulk actions share: the confirmation before a delete, and a request that could not run. */
+import { DangerButtons } from "../components/DeleteConfirm";
 import { FormAlert } from "../components/Field";
 
 /** How many of the selected records a confirmation names; the rest are counted. */
@@ -35,12 +36,7 @@ export function BulkDeleteConfirm(p: BulkDeleteProps) {
         {p.records.map((r) => (
           <input type="hidden" name="ids" value={String(r.id)} />
         ))}
-        <button type="submit" class="danger">
-          {n === 1 ? `Delete 1 ${p.one}` : `Delete ${n} ${p.many}`}
-        </button>
-        <a class="button secondary" href={p.back}>
-          Cancel
-        </a>
+        <DangerButtons button={n === 1 ? `Delete 1 ${p.one}` : `Delete ${n} ${p.many}`} cancelHref={p.back} />
       </form>
     </div>
   );

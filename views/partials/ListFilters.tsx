@@ -1,5 +1,5 @@
 /** Filter controls the contacts, companies and deals lists share (each list's GET form holds them). */
-import { SelectField } from "../pages/companies/FormFields";
+import { SelectField, recordOptions, memberOptions } from "../pages/companies/FormFields";
 
 /** The choices of a list's Order select. */
 const DIRECTIONS = [
@@ -22,7 +22,7 @@ export function TagFilter(p: { tags: { id: number; name: string }[]; value?: str
       empty="Any tag"
       value={p.value}
       error={p.error}
-      options={p.tags.map((t) => ({ value: String(t.id), label: t.name }))}
+      options={recordOptions(p.tags)}
     />
   );
 }
@@ -36,7 +36,7 @@ export function OwnerFilter(p: { members: { userId: string; email: string }[]; v
       label="Owner"
       empty="Anyone"
       value={p.value}
-      options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
+      options={memberOptions(p.members)}
     />
   );
 }

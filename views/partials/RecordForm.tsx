@@ -1,7 +1,15 @@
 /** Pieces the contact, company and deal forms share, so the three ask for owner, company and tags alike. */
-import type { Child } from "hono/jsx";
+import { Breadcrumb } from "../components/Breadcrumb";
+import type { Child, FC } from "hono/jsx";
 import { FormAlert } from "../components/Field";
-import { CustomFieldInputs, SelectField, TagPicker, type CustomFieldDef } from "../pages/companies/FormFields";
+import {
+  CustomFieldInputs,
+  SelectField,
+  TagPicker,
+  type CustomFieldDef,
+  recordOptions,
+  memberOptions,
+} from "../pages/companies/FormFields";
 
 /**
  * The messages atop a contact or deal form: fields to correct (a form-wide error is said on its own),
@@ -27,7 +35,7 @@ export function OwnerSelect(p: { members: { userId: string; email: string }[]; v
       label="Owner"
       value={p.value}
       empty="No owner"
-      options={p.members.map((m) => ({ value: m.userId, label: m.email }))}
+      options={memberOptions(p.members)}
       error={p.error}
     />
   );
@@ -46,7 +54,7 @@ export function CompanySelect(p: {
       label="Company"
       value={p.value}
       empty="No company"
-      options={p.companies.map((c) => ({ value: String(c.id), label: c.name }))}
+      options={recordOptions(p.companies)}
       error={p.error}
       hint={p.hint}
     />
@@ -91,11 +99,18 @@ export function FormActions(p: { submit: Child; cancelHref: string }) {
 export function RecordFormPage(p: { listHref: string; listName: string; title: string; children: Child }) {
   return (
     <div class="stack">
-      <p class="breadcrumbs">
-        <a href={p.listHref}>{p.listName}</a>
-      </p>
+      <Breadcrumb href={p.listHref}>{p.listName}</Breadcrumb>
       <h1>{p.title}</h1>
       {p.children}
     </div>
+  );
+}
+
+/** The page for a record form: `recordFormPage(DealForm, "/app/deals", "Deals")` shows a deal form under its list. */
+export function recordFormPage<P extends { title: string }>(Form: FC<P>, listHref: string, listName: string): FC<P> {
+  return (p: P) => (
+    <RecordFormPage listHref={listHref} listName={listName} title={p.title}>
+      <Form {...p} />
+    </RecordFormPage>
   );
 }

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { recordPath, type RecordKind } from "../../lib/records";
 import { Card } from "../../components/Card";
+import { Facts } from "../../components/Facts";
 import { Time } from "../../components/Time";
 
 export interface DashboardRecordRef {
@@ -52,6 +53,26 @@ function ListCard(p: { id: string; title: string; count: number; empty: string; 
     <Card id={p.id} title={p.title}>
       {p.count === 0 ? <p class="muted">{p.empty}</p> : p.children}
     </Card>
+  );
+}
+
+/** A dashboard card whose list is a plain one, an item a line (or the muted line when there is none). */
+function PlainListCard<T>(p: {
+  id: string;
+  title: string;
+  empty: string;
+  items: T[];
+  item: (item: T) => Child;
+  listAttributes?: Record<string, string>;
+}) {
+  return (
+    <ListCard id={p.id} title={p.title} count={p.items.length} empty={p.empty}>
+      <ul class="plain-list" {...p.listAttributes}>
+        {p.items.map((item) => (
+          <li>{p.item(item)}</li>
+        ))}
+      </ul>
+    </ListCard>
   );
 }
 
@@ -108,67 +129,62 @@ export function DashboardPage(p: DashboardPageProps) {
             ))}
           </ul>
         </ListCard>
-        <ListCard
+        <PlainListCard
           id="closing"
           title="Closing this month"
-          count={p.deals.closingThisMonth.length}
           empty="No open deal is expected to close this month."
-        >
-          <ul class="plain-list" data-closing="">
-            {p.deals.closingThisMonth.map((d) => (
-              <li>
-                <a href={`/app/deals/${d.id}`}>{d.name}</a> <span class="muted">· {d.amount}</span>{" "}
-                <span class="muted">
-                  · {d.stage} · <time datetime={d.closeDate}>{d.closeDate}</time>
-                </span>
-              </li>
-            ))}
-          </ul>
-        </ListCard>
+          items={p.deals.closingThisMonth}
+          listAttributes={{ "data-closing": "" }}
+          item={(d) => (
+            <>
+              <a href={`/app/deals/${d.id}`}>{d.name}</a> <span class="muted">· {d.amount}</span>{" "}
+              <span class="muted">
+                · {d.stage} · <time datetime={d.closeDate}>{d.closeDate}</time>
+              </span>
+            </>
+          )}
+        />
       </div>
       <div class="grid">
-        <ListCard id="recent" title="Recently viewed" count={p.recent.length} empty="Records you open show up here.">
-          <ul class="plain-list">
-            {p.recent.map((r) => (
-              <li>
-                <RecordLink record={r.record} />
-              </li>
-            ))}
-          </ul>
-        </ListCard>
-        <ListCard id="activity" title="Recent activity" count={p.activity.length} empty="Nothing has happened yet.">
-          <ul class="plain-list">
-            {p.activity.map((a) => (
-              <li>
-                {a.actor} {ACTIVITY_VERBS[a.kind] ?? a.kind.replace(/_/g, " ")} <RecordLink record={a.record} />{" "}
-                <span class="muted">
-                  · <Time ms={a.createdAt} precision="minute" />
-                </span>
-              </li>
-            ))}
-          </ul>
-        </ListCard>
+        <PlainListCard
+          id="recent"
+          title="Recently viewed"
+          empty="Records you open show up here."
+          items={p.recent}
+          item={(r) => <RecordLink record={r.record} />}
+        />
+        <PlainListCard
+          id="activity"
+          title="Recent activity"
+          empty="Nothing has happened yet."
+          items={p.activity}
+          item={(a) => (
+            <>
+              {a.actor} {ACTIVITY_VERBS[a.kind] ?? a.kind.replace(/_/g, " ")} <RecordLink record={a.record} />{" "}
+              <span class="muted">
+                · <Time ms={a.createdAt} precision="minute" />
+              </span>
+            </>
+          )}
+        />
       </div>
       <div class="grid">
         <Card id="you" title="You">
-          <dl class="facts">
-            <dt>Email</dt>
-            <dd>{p.email}</dd>
-            <dt>Role</dt>
-            <dd>{p.role}</dd>
-          </dl>
+          <Facts
+            facts={[
+              ["Email", p.email],
+              ["Role", p.role],
+            ]}
+          />
         </Card>
         <Card id="workspace" title="Workspace">
-          <dl class="facts">
-            <dt>Company</dt>
-            <dd>{p.tenantName}</dd>
-            <dt>Members</dt>
-            <dd>{p.memberCount}</dd>
-            <dt>Created</dt>
-            <dd>
-              <Time ms={p.createdAt} />
-            </dd>
-          </dl>
+          <Facts
+            facts={[
+              ["Company", p.tenantName],
+              ["Members", p.memberCount],
+              ["Created", <Time ms={p.createdAt} />],
+            ]}
+          />
         </Card>
       </div>
     </div>

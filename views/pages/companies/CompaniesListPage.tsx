@@ -1,5 +1,5 @@
 import { FormAlert } from "../../components/Field";
-import { Time } from "../../components/Time";
+import { TimeCell } from "../../components/Time";
 import { SelectField, TagChip } from "./FormFields";
 import { liveSearch, OrderFilter, TagFilter } from "../../partials/ListFilters";
 import { TableHead } from "../../components/TableHead";
@@ -75,9 +75,7 @@ export function CompanyResults(
                     </>
                   ))}
                 </td>
-                <td data-label="Updated">
-                  <Time ms={r.updatedAt} />
-                </td>
+                <TimeCell ms={r.updatedAt} label="Updated" />
               </tr>
             ))}
           </tbody>
@@ -155,13 +153,7 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
         <OrderFilter value={p.filters.dir} />
         <button type="submit">Show</button>
       </form>
-      <CompanyResults
-        rows={p.rows}
-        nextHref={p.nextHref}
-        paged={p.paged}
-        filters={p.filters}
-        exportHref={p.exportHref}
-      />
+      <CompanyResults {...p} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { Field, FormAlert } from "../../components/Field";
-import { FormActions, OwnerSelect, RecordFormPage, TagsAndCustomFields } from "../../partials/RecordForm";
+import { FormActions, OwnerSelect, recordFormPage, TagsAndCustomFields } from "../../partials/RecordForm";
 import { InputField, SelectField, TextareaField, type CustomFieldDef } from "./FormFields";
 
 export interface CompanyFormProps {
@@ -93,10 +93,8 @@ export function CompanyForm(p: CompanyFormProps) {
 }
 
 /** The page around the form. */
-export function CompanyFormPage(p: CompanyFormProps & { title: string }) {
-  return (
-    <RecordFormPage listHref="/app/companies" listName="Companies" title={p.title}>
-      <CompanyForm {...p} />
-    </RecordFormPage>
-  );
-}
+export const CompanyFormPage = recordFormPage<CompanyFormProps & { title: string }>(
+  CompanyForm,
+  "/app/companies",
+  "Companies",
+);

@@ -1,16 +1,10 @@
+import { Breadcrumb } from "../../components/Breadcrumb";
 import { Card } from "../../components/Card";
 import { RichText } from "../../components/RichText";
-import {
-  CreatedUpdatedFacts,
-  CustomFacts,
-  DeleteRecordConfirm,
-  EditDeleteActions,
-  type RecordPageContext,
-} from "../../partials/RecordPage";
+import { DeleteRecordConfirm, EditDeleteActions, type RecordPageContext } from "../../partials/RecordPage";
+import { RecordBody } from "../../partials/RecordBody";
 import { RecentBeacon } from "../../partials/RecentBeacon";
 import { RelatedDeals } from "../../partials/deals/RelatedDeals";
-import { Timeline } from "../../partials/timeline/Timeline";
-import { TagList } from "./FormFields";
 
 export interface CompanyPageProps extends RecordPageContext {
   company: {
@@ -37,9 +31,7 @@ export function CompanyPage(p: CompanyPageProps) {
   const contactName = (k: CompanyPageProps["contacts"][number]) => `${k.firstName} ${k.lastName}`.trim() || "(no name)";
   return (
     <div class="stack">
-      <p class="breadcrumbs">
-        <a href="/app/companies">Companies</a>
-      </p>
+      <Breadcrumb href="/app/companies">Companies</Breadcrumb>
       <div class="page-head">
         <h1>{c.name}</h1>
         {p.canWrite ? (
@@ -52,63 +44,60 @@ export function CompanyPage(p: CompanyPageProps) {
           </div>
         ) : null}
       </div>
-      <TagList tags={p.tags} />
-      <div class="record-layout">
-        <div class="stack">
-          <Card id="details" title="Details">
-            <dl class="facts">
-              <dt>Domain</dt>
-              <dd>
-                {c.domain ? (
-                  <a href={`https://${c.domain}`} rel="noopener noreferrer nofollow" target="_blank">
-                    {c.domain}
-                  </a>
-                ) : (
-                  <span class="muted">—</span>
-                )}
-              </dd>
-              <dt>Industry</dt>
-              <dd>{c.industry ?? <span class="muted">—</span>}</dd>
-              <dt>Size</dt>
-              <dd>{c.size ? `${c.size} people` : <span class="muted">—</span>}</dd>
-              <dt>Phone</dt>
-              <dd>
-                {c.phone && c.phoneE164 ? <a href={`tel:${c.phoneE164}`}>{c.phone}</a> : <span class="muted">—</span>}
-              </dd>
-              <dt>Address</dt>
-              <dd>{c.address ? <RichText text={c.address} /> : <span class="muted">—</span>}</dd>
-              <dt>Owner</dt>
-              <dd>{c.ownerEmail ?? <span class="muted">—</span>}</dd>
-              <CustomFacts fields={p.fields} values={p.values} />
-              <CreatedUpdatedFacts createdAt={c.createdAt} updatedAt={c.updatedAt} />
-            </dl>
-          </Card>
-          <Card id="contacts" title="Contacts">
-            {p.contacts.length === 0 ? (
-              <p class="muted">No contacts at this company yet.</p>
-            ) : (
-              <ul class="plain-list">
-                {p.contacts.map((k) => (
-                  <li>
-                    <a href={`/app/contacts/${k.id}`}>{contactName(k)}</a>
-                    {k.jobTitle ? <span class="muted"> · {k.jobTitle}</span> : null}
-                    {k.primaryEmail ? <span class="muted"> · {k.primaryEmail}</span> : null}
-                  </li>
-                ))}
-              </ul>
-            )}
-            {p.contacts.length ? (
-              <p>
-                <a href={`/app/contacts?company=${c.id}`}>
-                  {p.moreContacts ? `See all contacts at ${c.name}` : "Open in the contacts list"}
+      <RecordBody
+        context={p}
+        record={c}
+        facts={
+          <>
+            <dt>Domain</dt>
+            <dd>
+              {c.domain ? (
+                <a href={`https://${c.domain}`} rel="noopener noreferrer nofollow" target="_blank">
+                  {c.domain}
                 </a>
-              </p>
-            ) : null}
-          </Card>
-          <RelatedDeals {...p.deals} empty="No deals with this company yet." />
-        </div>
-        <Timeline {...p.timeline} />
-      </div>
+              ) : (
+                <span class="muted">—</span>
+              )}
+            </dd>
+            <dt>Industry</dt>
+            <dd>{c.industry ?? <span class="muted">—</span>}</dd>
+            <dt>Size</dt>
+            <dd>{c.size ? `${c.size} people` : <span class="muted">—</span>}</dd>
+            <dt>Phone</dt>
+            <dd>
+              {c.phone && c.phoneE164 ? <a href={`tel:${c.phoneE164}`}>{c.phone}</a> : <span class="muted">—</span>}
+            </dd>
+            <dt>Address</dt>
+            <dd>{c.address ? <RichText text={c.address} /> : <span class="muted">—</span>}</dd>
+            <dt>Owner</dt>
+            <dd>{c.ownerEmail ?? <span class="muted">—</span>}</dd>
+          </>
+        }
+      >
+        <Card id="contacts" title="Contacts">
+          {p.contacts.length === 0 ? (
+            <p class="muted">No contacts at this company yet.</p>
+          ) : (
+            <ul class="plain-list">
+              {p.contacts.map((k) => (
+                <li>
+                  <a href={`/app/contacts/${k.id}`}>{contactName(k)}</a>
+                  {k.jobTitle ? <span class="muted"> · {k.jobTitle}</span> : null}
+                  {k.primaryEmail ? <span class="muted"> · {k.primaryEmail}</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+          {p.contacts.length ? (
+            <p>
+              <a href={`/app/contacts?company=${c.id}`}>
+                {p.moreContacts ? `See all contacts at ${c.name}` : "Open in the contacts list"}
+              </a>
+            </p>
+          ) : null}
+        </Card>
+        <RelatedDeals {...p.deals} empty="No deals with this company yet." />
+      </RecordBody>
       <RecentBeacon type="company" id={c.id} />
     </div>
   );

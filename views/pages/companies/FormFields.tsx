@@ -4,27 +4,7 @@
  * error are tied to it with aria-describedby.
  */
 import type { Child } from "hono/jsx";
-
-function describedBy(id: string, hint?: string, error?: string): string | undefined {
-  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-}
-
-function Hint(p: { id: string; hint?: string }) {
-  return p.hint ? (
-    <p class="hint" id={`${p.id}-hint`}>
-      {p.hint}
-    </p>
-  ) : null;
-}
-
-/** The error beside a field, with the id its control's aria-describedby names. */
-export function FieldError(p: { id: string; error?: string }) {
-  return p.error ? (
-    <p class="field-error" id={`${p.id}-error`}>
-      {p.error}
-    </p>
-  ) : null;
-}
+import { describedBy, FieldError, LabelledField } from "../../components/Field";
 
 export interface SelectFieldProps {
   name: string;
@@ -39,13 +19,21 @@ export interface SelectFieldProps {
   required?: boolean;
 }
 
+/** A select's choices from named records (tags, pipelines, companies): the id is the value. */
+export function recordOptions(records: { id: number; name: string }[]): { value: string; label: string }[] {
+  return records.map((r) => ({ value: String(r.id), label: r.name }));
+}
+
+/** A select's choices from the workspace's members: the user id is the value, the email the label. */
+export function memberOptions(members: { userId: string; email: string }[]): { value: string; label: string }[] {
+  return members.map((m) => ({ value: m.userId, label: m.email }));
+}
+
 /** A labelled select. */
 export function SelectField(p: SelectFieldProps) {
   const id = p.id ?? `f-${p.name}`;
   return (
-    <div class="field">
-      <label for={id}>{p.label}</label>
-      <Hint id={id} hint={p.hint} />
+    <LabelledField id={id} label={p.label} hint={p.hint} error={p.error}>
       <select
         id={id}
         name={p.name}
@@ -60,8 +48,7 @@ export function SelectField(p: SelectFieldProps) {
           </option>
         ))}
       </select>
-      <FieldError id={id} error={p.error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -83,9 +70,7 @@ export interface InputFieldProps {
 export function InputField(p: InputFieldProps) {
   const id = p.id ?? `f-${p.name}`;
   return (
-    <div class="field">
-      <label for={id}>{p.label}</label>
-      <Hint id={id} hint={p.hint} />
+    <LabelledField id={id} label={p.label} hint={p.hint} error={p.error}>
       <input
         id={id}
         name={p.name}
@@ -98,8 +83,7 @@ export function InputField(p: InputFieldProps) {
         aria-invalid={p.error ? "true" : undefined}
         aria-describedby={describedBy(id, p.hint, p.error)}
       />
-      <FieldError id={id} error={p.error} />
-    </div>
+    </LabelledField>
   );
 }
 
@@ -117,9 +101,7 @@ export function TextareaField(p: {
 }) {
   const id = p.id ?? `f-${p.name}`;
   return (
-    <div class="field">
-      <label for={id}>{p.label}</label>
-      <Hint id={id} hint={p.hint} />
+    <LabelledField id={id} label={p.label} hint={p.hint} error={p.error}>
       <textarea
         id={id}
         name={p.name}
@@ -131,8 +113,7 @@ export function TextareaField(p: {
       >
         {p.value ?? ""}
       </textarea>
-      <FieldError id={id} error={p.error} />
-    </div>
+    </LabelledField>
   );
 }
 

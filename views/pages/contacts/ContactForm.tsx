@@ -1,14 +1,14 @@
 import type { Child } from "hono/jsx";
-import { Field } from "../../components/Field";
+import { Field, FieldError } from "../../components/Field";
 import {
   CompanySelect,
   FormActions,
   OwnerSelect,
   RecordFormMessages,
-  RecordFormPage,
+  recordFormPage,
   TagsAndCustomFields,
 } from "../../partials/RecordForm";
-import { FieldError, TextareaField, type CustomFieldDef } from "../companies/FormFields";
+import { TextareaField, type CustomFieldDef } from "../companies/FormFields";
 
 /** A contact that already has one of the submitted emails or phones. */
 export interface DuplicateContactView {
@@ -50,17 +50,18 @@ function slots(values: string[], max: number): string[] {
   return Array.from({ length: n }, (_, i) => values[i] ?? "");
 }
 
+/** How many emails, and how many phones, a contact can have. */
+const MAX_CONTACT_POINTS = 5;
+
+/** The two lists of contact points: what their fieldsets say and how their inputs are typed. */
+const CONTACT_POINT_LISTS = {
+  emails: { legend: "Email addresses", itemLabel: "Email address", type: "email", maxlength: 254 },
+  phones: { legend: "Phone numbers", itemLabel: "Phone number", type: "tel", maxlength: 40 },
+} as const;
+
 /** A fieldset of like inputs (emails, phones): the first is the primary one. */
-function ListInputs(p: {
-  name: "emails" | "phones";
-  legend: string;
-  itemLabel: string;
-  type: "email" | "tel";
-  values: string[];
-  errors: Record<string, string>;
-  hint: string;
-  max: number;
-}) {
+function ListInputs(p: { name: "emails" | "phones"; values: string[]; errors: Record<string, string>; hint: string }) {
+  const list = CONTACT_POINT_LISTS[p.name];
   const groupError = p.errors[p.name];
   const hintId = `f-${p.name}-hint`;
   return (
@@ -69,27 +70,27 @@ function ListInputs(p: {
       class="field list-inputs"
       aria-describedby={[hintId, groupError ? `f-${p.name}-error` : null].filter(Boolean).join(" ")}
     >
-      <legend>{p.legend}</legend>
+      <legend>{list.legend}</legend>
       <p class="hint" id={hintId}>
         {p.hint}
       </p>
-      {slots(p.values, p.max).map((value, i) => {
+      {slots(p.values, MAX_CONTACT_POINTS).map((value, i) => {
         const id = `f-${p.name}-${i}`;
         const error = p.errors[`${p.name}_${i}`];
         return (
           <div class="list-input">
             <label for={id} class="visually-hidden">
-              {p.itemLabel} {i + 1}
+              {list.itemLabel} {i + 1}
               {i === 0 ? " (primary)" : ""}
             </label>
             <input
               id={id}
               name={p.name}
-              type={p.type}
+              type={list.type}
               value={value}
-              maxlength={p.type === "email" ? 254 : 40}
-              autocomplete={i === 0 ? (p.type === "email" ? "email" : "tel") : "off"}
-              inputmode={p.type === "email" ? "email" : "tel"}
+              maxlength={list.maxlength}
+              autocomplete={i === 0 ? list.type : "off"}
+              inputmode={list.type}
               aria-invalid={error ? "true" : undefined}
               aria-describedby={error ? `${id}-error` : undefined}
             />
@@ -129,6 +130,10 @@ export function ContactForm(p: ContactFormProps) {
   const v = p.values;
   const e = p.errors;
   const duplicates = p.duplicates ?? [];
+  // The contact's plain text inputs; autocomplete is off, as the values are the contact's, not the user's.
+  const textField = (name: string, label: string, maxlength: number) => (
+    <Field name={name} label={label} value={v[name]} error={e[name]} maxlength={maxlength} autocomplete="off" />
+  );
   return (
     <form class="stack record-form contact-form" method="post" action={p.action} novalidate>
       <RecordFormMessages errors={e} alert={p.alert} version={p.version} />
@@ -136,22 +141,8 @@ export function ContactForm(p: ContactFormProps) {
       <DuplicateWarning duplicates={duplicates} withButton />
       {duplicates.length ? <input type="hidden" name="allow_duplicate" value="1" /> : null}
       <div class="grid two">
-        <Field
-          name="first_name"
-          label="First name"
-          value={v.first_name}
-          error={e.first_name}
-          maxlength={100}
-          autocomplete="off"
-        />
-        <Field
-          name="last_name"
-          label="Last name"
-          value={v.last_name}
-          error={e.last_name}
-          maxlength={100}
-          autocomplete="off"
-        />
+        {textField("first_name", "First name", 100)}
+        {textField("last_name", "Last name", 100)}
       </div>
       <div
         class="stack contact-points"
@@ -167,34 +158,19 @@ export function ContactForm(p: ContactFormProps) {
       >
         <ListInputs
           name="emails"
-          legend="Email addresses"
-          itemLabel="Email address"
-          type="email"
           values={p.emails}
           errors={e}
-          max={5}
           hint="Up to five. The first is the one the list shows."
         />
         <ListInputs
           name="phones"
-          legend="Phone numbers"
-          itemLabel="Phone number"
-          type="tel"
           values={p.phones}
           errors={e}
-          max={5}
           hint={`Up to five. Numbers without a country code are read as ${p.region} numbers; start others with + and the country code.`}
         />
       </div>
       {p.mode === "new" ? <div id="duplicate-check" aria-live="polite"></div> : null}
-      <Field
-        name="job_title"
-        label="Job title"
-        value={v.job_title}
-        error={e.job_title}
-        maxlength={150}
-        autocomplete="off"
-      />
+      {textField("job_title", "Job title", 150)}
       <CompanySelect
         companies={p.companies}
         value={v.company_id}
@@ -213,10 +189,4 @@ export function ContactForm(p: ContactFormProps) {
 }
 
 /** The page around the form. */
-export function ContactFormPage(p: ContactFormProps) {
-  return (
-    <RecordFormPage listHref="/app/contacts" listName="Contacts" title={p.title}>
-      <ContactForm {...p} />
-    </RecordFormPage>
-  );
-}
+export const ContactFormPage = recordFormPage(ContactForm, "/app/contacts", "Contacts");

@@ -1,17 +1,10 @@
-import { Card } from "../../components/Card";
+import { Breadcrumb } from "../../components/Breadcrumb";
+import { DangerButtons } from "../../components/DeleteConfirm";
 import { RichText } from "../../components/RichText";
-import {
-  CreatedUpdatedFacts,
-  CustomFacts,
-  DeleteRecordConfirm,
-  EditDeleteActions,
-  none,
-  type RecordPageContext,
-} from "../../partials/RecordPage";
+import { DeleteRecordConfirm, EditDeleteActions, none, type RecordPageContext } from "../../partials/RecordPage";
+import { RecordBody } from "../../partials/RecordBody";
 import { RecentBeacon } from "../../partials/RecentBeacon";
 import { RelatedDeals } from "../../partials/deals/RelatedDeals";
-import { Timeline } from "../../partials/timeline/Timeline";
-import { TagList } from "../companies/FormFields";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { BulkDeleteConfirm, BulkProblem, SHOWN_NAMES } from "../../partials/BulkPages";
 
@@ -36,14 +29,27 @@ export interface ContactPageProps extends RecordPageContext {
   canErase?: boolean;
 }
 
+/** A contact's emails or phones as links, the first marked as primary when there are several; or a dash. */
+function ContactPoints(p: { links: { href: string; text: string }[] }) {
+  if (p.links.length === 0) return none;
+  return (
+    <ul class="plain-list">
+      {p.links.map((link, i) => (
+        <li>
+          <a href={link.href}>{link.text}</a>
+          {i === 0 && p.links.length > 1 ? <span class="muted"> (primary)</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** A contact: every field, tags, custom values, and the timeline with its note form. */
 export function ContactPage(p: ContactPageProps) {
   const c = p.contact;
   return (
     <div class="stack contact-page">
-      <p class="breadcrumbs">
-        <a href="/app/contacts">Contacts</a>
-      </p>
+      <Breadcrumb href="/app/contacts">Contacts</Breadcrumb>
       <div class="page-head">
         <div>
           <h1>{c.name}</h1>
@@ -81,63 +87,39 @@ export function ContactPage(p: ContactPageProps) {
           ) : null}
         </div>
       </div>
-      <TagList tags={p.tags} />
-      <div class="record-layout">
-        <div class="stack">
-          <Card id="details" title="Details">
-            <dl class="facts">
-              <dt>{c.emails.length > 1 ? "Emails" : "Email"}</dt>
-              <dd>
-                {c.emails.length ? (
-                  <ul class="plain-list">
-                    {c.emails.map((e, i) => (
-                      <li>
-                        <a href={`mailto:${e}`}>{e}</a>
-                        {i === 0 && c.emails.length > 1 ? <span class="muted"> (primary)</span> : null}
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  none
-                )}
-              </dd>
-              <dt>{c.phones.length > 1 ? "Phones" : "Phone"}</dt>
-              <dd>
-                {c.phones.length ? (
-                  <ul class="plain-list">
-                    {c.phones.map((ph, i) => (
-                      <li>
-                        <a href={`tel:${ph.e164}`}>{ph.display}</a>
-                        {i === 0 && c.phones.length > 1 ? <span class="muted"> (primary)</span> : null}
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  none
-                )}
-              </dd>
-              <dt>First name</dt>
-              <dd>{c.firstName || none}</dd>
-              <dt>Last name</dt>
-              <dd>{c.lastName || none}</dd>
-              <dt>Job title</dt>
-              <dd>{c.jobTitle ?? none}</dd>
-              <dt>Company</dt>
-              <dd>
-                {c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : (c.companyName ?? none)}
-              </dd>
-              <dt>Address</dt>
-              <dd>{c.address ? <RichText text={c.address} /> : none}</dd>
-              <dt>Owner</dt>
-              <dd>{c.owner ?? none}</dd>
-              <CustomFacts fields={p.fields} values={p.values} />
-              <CreatedUpdatedFacts createdAt={c.createdAt} updatedAt={c.updatedAt} precision="minute" />
-            </dl>
-          </Card>
-          <RelatedDeals {...p.deals} empty="Not on any deal yet." showRole />
-        </div>
-        <Timeline {...p.timeline} />
-      </div>
+      <RecordBody
+        context={p}
+        record={c}
+        precision="minute"
+        facts={
+          <>
+            <dt>{c.emails.length > 1 ? "Emails" : "Email"}</dt>
+            <dd>
+              <ContactPoints links={c.emails.map((e) => ({ href: `mailto:${e}`, text: e }))} />
+            </dd>
+            <dt>{c.phones.length > 1 ? "Phones" : "Phone"}</dt>
+            <dd>
+              <ContactPoints links={c.phones.map((ph) => ({ href: `tel:${ph.e164}`, text: ph.display }))} />
+            </dd>
+            <dt>First name</dt>
+            <dd>{c.firstName || none}</dd>
+            <dt>Last name</dt>
+            <dd>{c.lastName || none}</dd>
+            <dt>Job title</dt>
+            <dd>{c.jobTitle ?? none}</dd>
+            <dt>Company</dt>
+            <dd>
+              {c.companyId ? <a href={`/app/companies/${c.companyId}`}>{c.companyName}</a> : (c.companyName ?? none)}
+            </dd>
+            <dt>Address</dt>
+            <dd>{c.address ? <RichText text={c.address} /> : none}</dd>
+            <dt>Owner</dt>
+            <dd>{c.owner ?? none}</dd>
+          </>
+        }
+      >
+        <RelatedDeals {...p.deals} empty="Not on any deal yet." showRole />
+      </RecordBody>
       <RecentBeacon type="contact" id={c.id} />
       <ShortcutSheet canWrite={p.canWrite} hasSearch={false} />
     </div>
@@ -207,12 +189,7 @@ export function ContactErasePage(p: { contact: { id: number; name: string }; can
       <form method="post" action={`/app/contacts/${p.contact.id}/erase`} class="stack">
         <SuppressChoice available={p.canSuppress} />
         <div class="actions">
-          <button type="submit" class="danger">
-            Erase contact
-          </button>
-          <a class="button secondary" href={`/app/contacts/${p.contact.id}`}>
-            Cancel
-          </a>
+          <DangerButtons button="Erase contact" cancelHref={`/app/contacts/${p.contact.id}`} />
         </div>
       </form>
     </div>
@@ -241,12 +218,7 @@ export function BulkErasePage(p: { contacts: { id: number; name: string }[]; bac
         ))}
         <SuppressChoice available={p.canSuppress} />
         <div class="actions">
-          <button type="submit" class="danger">
-            {n === 1 ? "Erase 1 contact" : `Erase ${n} contacts`}
-          </button>
-          <a class="button secondary" href={p.back}>
-            Cancel
-          </a>
+          <DangerButtons button={n === 1 ? "Erase 1 contact" : `Erase ${n} contacts`} cancelHref={p.back} />
         </div>
       </form>
     </div>

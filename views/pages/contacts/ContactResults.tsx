@@ -4,6 +4,7 @@
  */
 import { html } from "hono/html";
 import { Pager } from "../../components/Pager";
+import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
 import { formatInstant, readerTimeZone } from "../../lib/time";
 
 export interface ContactListRow {
@@ -20,13 +21,8 @@ export interface ContactListRow {
   updatedAt: number;
 }
 
-export type SortState = "ascending" | "descending" | null;
-
-/** The columns a header link sorts by, with where the link goes and whether it is the current sort. */
-export interface SortLink {
-  href: string;
-  state: SortState;
-}
+/** The contacts route builds its header links with this type. */
+export type { SortLink };
 
 export interface ContactResultsProps {
   rows: ContactListRow[];
@@ -54,17 +50,6 @@ export const CONTACT_NOTICES = {
   untagged: (n: number) => (n === 1 ? "Tag removed from 1 contact." : `Tag removed from ${n} contacts.`),
 } as const;
 export type ContactNotice = keyof typeof CONTACT_NOTICES;
-
-function SortHeader(p: { label: string; link: SortLink }) {
-  return (
-    <th scope="col" aria-sort={p.link.state ?? undefined}>
-      <a href={p.link.href}>
-        {p.label}
-        {p.link.state ? <span aria-hidden="true">{p.link.state === "ascending" ? " ▲" : " ▼"}</span> : null}
-      </a>
-    </th>
-  );
-}
 
 /**
  * One row of the table. Written with hono's html template rather than JSX because it is the hottest
@@ -126,18 +111,7 @@ export function ContactResults(p: ContactResultsProps) {
           <table class="records contacts-table">
             <thead>
               <tr>
-                {p.canWrite ? (
-                  <th scope="col" class="select-col">
-                    {/* Ticks every row; shown by app.js, which makes it work. */}
-                    <input
-                      type="checkbox"
-                      id="select-all"
-                      data-select-all
-                      aria-label="Select all contacts on this page"
-                      hidden
-                    />
-                  </th>
-                ) : null}
+                {p.canWrite ? <SelectAllHeader records="contacts" /> : null}
                 <SortHeader label="Name" link={p.sortLinks.name} />
                 <SortHeader label="Company" link={p.sortLinks.company} />
                 <th scope="col">Email</th>

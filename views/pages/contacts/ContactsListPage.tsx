@@ -98,18 +98,22 @@ export function ContactsListPage(p: ContactsListPageProps) {
   );
 }
 
+/** The choices of the contact list's bulk-action select. */
+const BULK_ACTIONS = [
+  { value: "tag", label: "Add a tag" },
+  { value: "untag", label: "Remove a tag" },
+  { value: "delete", label: "Delete" },
+];
+/** Offered to those who may erase personal data. */
+const ERASE_ACTION = { value: "erase", label: "Erase (privacy request)" };
+
 /** The contact list's bulk actions. Deleting and erasing ask first. */
 function ContactsBulkBar(p: { tags: { id: number; name: string }[]; canErase: boolean }) {
   return (
     <BulkBar
       action="/app/contacts/bulk"
       records="contacts"
-      actions={[
-        { value: "tag", label: "Add a tag" },
-        { value: "untag", label: "Remove a tag" },
-        { value: "delete", label: "Delete" },
-        ...(p.canErase ? [{ value: "erase", label: "Erase (privacy request)" }] : []),
-      ]}
+      actions={p.canErase ? [...BULK_ACTIONS, ERASE_ACTION] : BULK_ACTIONS}
       tags={p.tags}
       tagHint="For adding or removing a tag."
     />

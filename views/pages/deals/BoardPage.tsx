@@ -3,7 +3,10 @@
  * the Won and Lost areas, and the live region board.js announces moves in. Cards can be dragged
  * (SortableJS, which app.js loads on this page only) or moved with each card's "Move to…" form.
  */
+import { Breadcrumb } from "../../components/Breadcrumb";
 import { raw } from "hono/html";
+import { TagFilter } from "../../partials/ListFilters";
+import { SelectField, memberOptions } from "../companies/FormFields";
 import { cardHtml, ColumnHead, loadMoreHtml, type CardView, type HeadView } from "./BoardCards";
 
 export interface BoardFilterValues {
@@ -42,31 +45,14 @@ function Filters(p: BoardPageProps) {
         <label for="f-q">Name</label>
         <input id="f-q" type="search" name="q" value={f.q} maxlength={100} />
       </div>
-      <div class="field">
-        <label for="f-owner">Owner</label>
-        <select id="f-owner" name="owner">
-          <option value="">Anyone</option>
-          <option value="me" selected={f.owner === "me"}>
-            My deals
-          </option>
-          {p.members.map((m) => (
-            <option value={m.userId} selected={f.owner === m.userId}>
-              {m.email}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="f-tag">Tag</label>
-        <select id="f-tag" name="tag">
-          <option value="">Any tag</option>
-          {p.tags.map((t) => (
-            <option value={String(t.id)} selected={f.tag === String(t.id)}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        name="owner"
+        label="Owner"
+        value={f.owner}
+        empty="Anyone"
+        options={[{ value: "me", label: "My deals" }, ...memberOptions(p.members)]}
+      />
+      <TagFilter tags={p.tags} value={f.tag} />
       <div class="field">
         <label for="f-month">Closing in</label>
         <input id="f-month" type="month" name="month" value={f.month} />
@@ -174,9 +160,7 @@ export function ColumnPage(p: { cards: CardView[]; moreHref: string | null }) {
 export function ColumnFullPage(p: { stageName: string; cards: CardView[]; moreHref: string | null; back: string }) {
   return (
     <div class="stack">
-      <p class="breadcrumbs">
-        <a href={p.back}>Deals</a>
-      </p>
+      <Breadcrumb href={p.back}>Deals</Breadcrumb>
       <h1>{p.stageName}: more deals</h1>
       <ol class="cards">{raw(p.cards.map((c) => cardHtml(c)).join("") + (loadMoreHtml(p.moreHref) as string))}</ol>
     </div>

@@ -1,15 +1,15 @@
 /** The deal form, for creating and editing. Works without JavaScript; htmx boosts it. */
 import type { Child } from "hono/jsx";
-import { Field } from "../../components/Field";
+import { Field, FieldError } from "../../components/Field";
 import {
   CompanySelect,
   FormActions,
   OwnerSelect,
   RecordFormMessages,
-  RecordFormPage,
+  recordFormPage,
   TagsAndCustomFields,
 } from "../../partials/RecordForm";
-import { FieldError, InputField, SelectField, type CustomFieldDef } from "../companies/FormFields";
+import { InputField, SelectField, type CustomFieldDef, recordOptions } from "../companies/FormFields";
 import { StageSelect } from "./StageSelect";
 
 export interface DealFormProps {
@@ -117,7 +117,7 @@ export function DealForm(p: DealFormProps) {
           name="pipeline_id"
           label="Pipeline"
           value={v.pipeline_id}
-          options={p.pipelines.map((x) => ({ value: String(x.id), label: x.name }))}
+          options={recordOptions(p.pipelines)}
           error={e.pipeline_id}
         />
         <StageSelect id="f-stage_id" label="Stage" pipelines={p.pipelines} value={v.stage_id} error={e.stage_id} />
@@ -131,10 +131,5 @@ export function DealForm(p: DealFormProps) {
   );
 }
 
-export function DealFormPage(p: DealFormProps) {
-  return (
-    <RecordFormPage listHref="/app/deals" listName="Deals" title={p.title}>
-      <DealForm {...p} />
-    </RecordFormPage>
-  );
-}
+/** The page around the form. */
+export const DealFormPage = recordFormPage(DealForm, "/app/deals", "Deals");

@@ -6,10 +6,10 @@
 import type { Child } from "hono/jsx";
 import { Card } from "../../components/Card";
 import { InlinePostButton } from "../../components/InlinePostButton";
-import { FormAlert } from "../../components/Field";
+import { FieldError, FormAlert, LabelledField } from "../../components/Field";
 import { CustomFacts, EditDeleteActions, none } from "../../partials/RecordPage";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
-import { FieldError, SelectField, TagList, type CustomFieldDef } from "../companies/FormFields";
+import { SelectField, TagList, type CustomFieldDef, recordOptions } from "../companies/FormFields";
 
 export interface DealView {
   id: number;
@@ -86,7 +86,7 @@ function OutcomeForms(p: DealPageProps) {
           label="Reason"
           empty="Choose a reason, or write one below"
           value={typed.reason_id}
-          options={p.lostReasons.map((r) => ({ value: String(r.id), label: r.name }))}
+          options={recordOptions(p.lostReasons)}
           error={e.reason}
         />
         <div class="field">
@@ -116,8 +116,7 @@ function OutcomeForm(p: { action: string; outcome: "won" | "lost"; title: string
 /** The date a deal was actually won or lost (today unless changed). */
 function ClosedOnField(p: { id: string; value: string; error?: string }) {
   return (
-    <div class="field">
-      <label for={p.id}>Closed on</label>
+    <LabelledField id={p.id} label="Closed on" error={p.error}>
       <input
         id={p.id}
         type="date"
@@ -126,8 +125,7 @@ function ClosedOnField(p: { id: string; value: string; error?: string }) {
         aria-invalid={p.error ? "true" : undefined}
         aria-describedby={p.error ? `${p.id}-error` : undefined}
       />
-      <FieldError id={p.id} error={p.error} />
-    </div>
+    </LabelledField>
   );
 }
 

@@ -3,13 +3,28 @@ import { BulkBar } from "../../partials/BulkBar";
 import { CustomFieldFilters } from "../../partials/CustomFieldFilters";
 import { OwnerFilter, TagFilter } from "../../partials/ListFilters";
 import { StageSelect } from "./StageSelect";
-import { InputField, SelectField } from "../companies/FormFields";
+import { InputField, SelectField, recordOptions, memberOptions } from "../companies/FormFields";
 import type { DealsListPageProps } from "./DealsListPage";
 
 const STATUS_OPTIONS = [
   { value: "open", label: "Open" },
   { value: "won", label: "Won" },
   { value: "lost", label: "Lost" },
+];
+
+/** The filters that narrow by close month and amount: each echoes its value and shows its error. */
+const RANGE_INPUTS = [
+  { id: "f-deal-close-month", name: "close_month", label: "Closing in (YYYY-MM)", maxlength: 7 },
+  { id: "f-deal-amount-min", name: "amount_min", label: "Amount from", inputmode: "decimal" },
+  { id: "f-deal-amount-max", name: "amount_max", label: "Amount to", inputmode: "decimal" },
+] as const;
+
+/** The choices of the deal list's bulk-action select. */
+const BULK_ACTIONS = [
+  { value: "move", label: "Move to a stage" },
+  { value: "owner", label: "Change the owner" },
+  { value: "tag", label: "Add a tag" },
+  { value: "delete", label: "Delete" },
 ];
 
 /** The board's filters, as a GET form (works without JavaScript). */
@@ -25,7 +40,7 @@ export function Filters(p: DealsListPageProps) {
         empty="All pipelines"
         value={e.pipeline}
         error={p.errors.pipeline}
-        options={p.context.pipelines.map((x) => ({ value: String(x.id), label: x.name }))}
+        options={recordOptions(p.context.pipelines)}
       />
       <OwnerFilter id="f-deal-owner" members={p.context.members} value={e.owner} />
       <div class="field">
@@ -43,30 +58,9 @@ export function Filters(p: DealsListPageProps) {
         error={p.errors.status}
         options={STATUS_OPTIONS}
       />
-      <InputField
-        id="f-deal-close-month"
-        name="close_month"
-        label="Closing in (YYYY-MM)"
-        value={e.close_month}
-        error={p.errors.close_month}
-        maxlength={7}
-      />
-      <InputField
-        id="f-deal-amount-min"
-        name="amount_min"
-        label="Amount from"
-        value={e.amount_min}
-        error={p.errors.amount_min}
-        inputmode="decimal"
-      />
-      <InputField
-        id="f-deal-amount-max"
-        name="amount_max"
-        label="Amount to"
-        value={e.amount_max}
-        error={p.errors.amount_max}
-        inputmode="decimal"
-      />
+      {RANGE_INPUTS.map((input) => (
+        <InputField {...input} value={e[input.name]} error={p.errors[input.name]} />
+      ))}
       <CustomFieldFilters fields={p.context.customFields} values={e.custom} />
       <input type="hidden" name="sort" value={p.sort} />
       <button type="submit" class="secondary">
@@ -83,12 +77,7 @@ export function DealsBulkBar(p: DealsListPageProps) {
     <BulkBar
       action="/app/deals/list/bulk"
       records="deals"
-      actions={[
-        { value: "move", label: "Move to a stage" },
-        { value: "owner", label: "Change the owner" },
-        { value: "tag", label: "Add a tag" },
-        { value: "delete", label: "Delete" },
-      ]}
+      actions={BULK_ACTIONS}
       tags={p.context.tags}
       note="Deals move only within their own pipeline; others in the selection stay where they are."
       back={p.selfHref}
@@ -99,7 +88,7 @@ export function DealsBulkBar(p: DealsListPageProps) {
         id="bulk-owner"
         label="Owner"
         empty="Choose a member"
-        options={p.context.members.map((m) => ({ value: m.userId, label: m.email }))}
+        options={memberOptions(p.context.members)}
       />
     </BulkBar>
   );

@@ -1,8 +1,9 @@
 import { FormAlert } from "../../components/Field";
 import type { CustomFieldDef } from "../companies/FormFields";
-import { Time } from "../../components/Time";
+import { TimeCell } from "../../components/Time";
 import { DealsBulkBar, Filters } from "./DealsListControls";
 import { Pager } from "../../components/Pager";
+import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
 
 export const DEAL_LIST_NOTICES = {
   moved: (n: number) => (n === 1 ? "1 deal moved." : `${n} deals moved.`),
@@ -27,7 +28,6 @@ export interface DealListEcho {
 }
 
 type SortKey = "updated" | "amount" | "close" | "stage" | "name";
-type SortLink = { href: string; state: "ascending" | "descending" | null };
 
 export interface DealsListPageProps {
   rows: {
@@ -60,17 +60,6 @@ export interface DealsListPageProps {
   notice: string | null;
 }
 
-function SortHeader(p: { label: string; link: SortLink }) {
-  return (
-    <th scope="col" aria-sort={p.link.state ?? undefined}>
-      <a href={p.link.href}>
-        {p.label}
-        {p.link.state ? <span aria-hidden="true">{p.link.state === "ascending" ? " ▲" : " ▼"}</span> : null}
-      </a>
-    </th>
-  );
-}
-
 const STATUS_LABEL: Record<string, string> = { open: "Open", won: "Won", lost: "Lost" };
 
 /** The deal list: filters, a sortable table with keyset pages, the totals of what matches, bulk actions. */
@@ -92,17 +81,7 @@ export function DealsListPage(p: DealsListPageProps) {
           <table class="records deals-table">
             <thead>
               <tr>
-                {p.canWrite ? (
-                  <th scope="col" class="select-col">
-                    <input
-                      type="checkbox"
-                      id="select-all"
-                      data-select-all
-                      aria-label="Select all deals on this page"
-                      hidden
-                    />
-                  </th>
-                ) : null}
+                {p.canWrite ? <SelectAllHeader records="deals" /> : null}
                 <SortHeader label="Name" link={p.sortLinks.name} />
                 <th scope="col">Company</th>
                 <SortHeader label="Amount" link={p.sortLinks.amount} />
@@ -140,9 +119,7 @@ export function DealsListPage(p: DealsListPageProps) {
                   <td data-label="Status">{STATUS_LABEL[r.status] ?? r.status}</td>
                   <td data-label="Close date">{r.closeDate ?? ""}</td>
                   <td data-label="Owner">{r.owner ?? ""}</td>
-                  <td data-label="Updated">
-                    <Time ms={r.updatedAt} precision="date" />
-                  </td>
+                  <TimeCell ms={r.updatedAt} precision="date" label="Updated" />
                 </tr>
               ))}
             </tbody>

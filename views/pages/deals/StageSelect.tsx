@@ -1,4 +1,4 @@
-import { FieldError } from "../companies/FormFields";
+import { LabelledField } from "../../components/Field";
 
 /** A labelled stage select, its stages grouped under their pipeline's name (the deal form, the bulk move). */
 export function StageSelect(p: {
@@ -11,8 +11,7 @@ export function StageSelect(p: {
   error?: string;
 }) {
   return (
-    <div class="field">
-      <label for={p.id}>{p.label}</label>
+    <LabelledField id={p.id} label={p.label} error={p.error}>
       <select
         id={p.id}
         name="stage_id"
@@ -30,7 +29,6 @@ export function StageSelect(p: {
           </optgroup>
         ))}
       </select>
-      <FieldError id={p.id} error={p.error} />
-    </div>
+    </LabelledField>
   );
 }

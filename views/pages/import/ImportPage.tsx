@@ -1,6 +1,6 @@
 import { Card } from "../../components/Card";
 import { FormAlert } from "../../components/Field";
-import { Time } from "../../components/Time";
+import { TimeCell } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
 import { SettingsNav } from "../settings/SettingsNav";
 import { TableHead } from "../../components/TableHead";
@@ -131,9 +131,7 @@ export function ImportPage(p: ImportPageProps) {
                       <a href={`/app/import/${j.id}`}>{j.fileName}</a>
                     </td>
                     <td>{j.kind}</td>
-                    <td>
-                      <Time ms={j.createdAt} precision="minute" />
-                    </td>
+                    <TimeCell ms={j.createdAt} precision="minute" />
                     <td>{STATUS_LABELS[j.status] ?? j.status}</td>
                     <td>{j.createdCount}</td>
                     <td>{j.updatedCount}</td>

@@ -1,6 +1,7 @@
 import { SettingsNav } from "./SettingsNav";
-import { Time } from "../../components/Time";
+import { TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
+import { SelectField } from "../companies/FormFields";
 
 export interface AuditRow {
   id: number;
@@ -29,28 +30,14 @@ export function AuditPage(p: AuditPageProps) {
       <h1>Audit trail</h1>
       <SettingsNav current="audit" canSeeAudit canSeeBilling={p.canSeeBilling} />
       <form class="filters" method="get" action="/app/settings/audit">
-        <div class="field">
-          <label for="f-action">Action</label>
-          <select id="f-action" name="action">
-            <option value="">All actions</option>
-            {p.actions.map((a) => (
-              <option value={a.value} selected={a.value === p.filter.action}>
-                {a.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="f-actor">Member</label>
-          <select id="f-actor" name="actor">
-            <option value="">Anyone</option>
-            {p.members.map((m) => (
-              <option value={m.id} selected={m.id === p.filter.actor}>
-                {m.email}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField name="action" label="Action" value={p.filter.action} empty="All actions" options={p.actions} />
+        <SelectField
+          name="actor"
+          label="Member"
+          value={p.filter.actor}
+          empty="Anyone"
+          options={p.members.map((m) => ({ value: m.id, label: m.email }))}
+        />
         <button type="submit">Filter</button>
       </form>
       <section class="card" aria-label="Entries">
@@ -62,9 +49,7 @@ export function AuditPage(p: AuditPageProps) {
             <tbody>
               {p.entries.map((e) => (
                 <tr>
-                  <td>
-                    <Time ms={e.createdAt} precision="second" />
-                  </td>
+                  <TimeCell ms={e.createdAt} precision="second" />
                   <td data-label="Who">{e.actor}</td>
                   <td data-label="What">{e.actionLabel}</td>
                   <td data-label="Details">{e.target ?? ""}</td>

@@ -1,4 +1,4 @@
-import { DeleteConfirm } from "../../components/DeleteConfirm";
+import { DeleteLink, SettingDeleteConfirm } from "../../components/DeleteConfirm";
 import { CreateCard } from "../../partials/CreateCard";
 import { Field, FormAlert } from "../../components/Field";
 import { SelectField, TextareaField } from "../companies/FormFields";
@@ -49,9 +49,7 @@ function FieldTable(p: { title: string; id: string; rows: FieldRow[] }) {
                 <td data-label="Kind">{KIND_LABELS[f.kind] ?? f.kind}</td>
                 <td data-label="Options">{f.options.join(", ")}</td>
                 <td data-label="Actions">
-                  <a href={`/app/settings/fields/${f.id}/delete`}>
-                    Delete<span class="visually-hidden"> {f.name}</span>
-                  </a>
+                  <DeleteLink href={`/app/settings/fields/${f.id}/delete`} name={f.name} />
                 </td>
               </tr>
             ))}
@@ -109,13 +107,8 @@ export function CustomFieldsPage(p: CustomFieldsPageProps) {
 /** Asks before deleting a field and its values (works without JavaScript). */
 export function CustomFieldDeletePage(p: { field: { id: number; name: string; entity: string } }) {
   return (
-    <DeleteConfirm
-      heading={<>Delete the field {p.field.name}?</>}
-      action={`/app/settings/fields/${p.field.id}/delete`}
-      button="Delete field"
-      cancelHref="/app/settings/fields"
-    >
+    <SettingDeleteConfirm what="field" name={p.field.name} id={p.field.id} listPath="/app/settings/fields">
       Its value on every {p.field.entity} is deleted too. This cannot be undone.
-    </DeleteConfirm>
+    </SettingDeleteConfirm>
   );
 }

@@ -1,5 +1,6 @@
+import { DangerButtons } from "../../components/DeleteConfirm";
 import { FormAlert } from "../../components/Field";
-import { SelectField } from "../companies/FormFields";
+import { SelectField, recordOptions } from "../companies/FormFields";
 
 const BACK = "/app/settings/pipelines";
 
@@ -65,17 +66,12 @@ export function StageDeletePage(p: {
               id="f-target-stage"
               label={`Move its ${p.deals === 1 ? "deal" : `${p.deals} deals`} to`}
               value={p.target}
-              options={p.others.map((s) => ({ value: String(s.id), label: s.name }))}
+              options={recordOptions(p.others)}
               error={p.error}
               required
             />
             <div class="actions">
-              <button type="submit" class="danger">
-                Move the deals and remove {p.stage.name}
-              </button>
-              <a class="button secondary" href={BACK}>
-                Cancel
-              </a>
+              <DangerButtons button={<>Move the deals and remove {p.stage.name}</>} cancelHref={BACK} />
             </div>
           </form>
         </>
@@ -83,12 +79,7 @@ export function StageDeletePage(p: {
         <form method="post" action={`${BACK}/stages/${p.stage.id}/delete`} class="stack">
           <p>It holds no deals.</p>
           <div class="actions">
-            <button type="submit" class="danger">
-              Remove stage
-            </button>
-            <a class="button secondary" href={BACK}>
-              Cancel
-            </a>
+            <DangerButtons button="Remove stage" cancelHref={BACK} />
           </div>
         </form>
       )}

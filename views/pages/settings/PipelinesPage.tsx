@@ -1,3 +1,4 @@
+import { DeleteLink } from "../../components/DeleteConfirm";
 import { Card } from "../../components/Card";
 import { FormAlert } from "../../components/Field";
 import { InputField, type InputFieldProps } from "../companies/FormFields";
@@ -138,11 +139,7 @@ function PipelineCard(p: {
           first={p.first}
           last={p.last}
         />
-        {p.only ? null : (
-          <a href={`/app/settings/pipelines/${pl.id}/delete`}>
-            Delete<span class="visually-hidden"> pipeline {pl.name}</span>
-          </a>
-        )}
+        {p.only ? null : <DeleteLink href={`/app/settings/pipelines/${pl.id}/delete`} name={`pipeline ${pl.name}`} />}
       </p>
       <h3>Stages</h3>
       <ol class="plain-list settings-rows">

@@ -1,6 +1,6 @@
 import { Card } from "../../components/Card";
 import { Field, FormAlert } from "../../components/Field";
-import { Time } from "../../components/Time";
+import { Time, TimeCell } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
 import { TableHead } from "../../components/TableHead";
 
@@ -77,9 +77,7 @@ export function PrivacyPage(p: PrivacyPageProps) {
             <tbody>
               {p.exports.map((e) => (
                 <tr>
-                  <td>
-                    <Time ms={e.createdAt} precision="minute" />
-                  </td>
+                  <TimeCell ms={e.createdAt} precision="minute" />
                   <td>{e.includesWorkspace ? "Account and workspace records" : "Account"}</td>
                   <td>
                     {STATE_LABELS[e.state]}

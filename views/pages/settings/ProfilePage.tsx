@@ -1,7 +1,7 @@
 import { Card } from "../../components/Card";
 import { Checkbox, CompanyNameField, Field, FormAlert, CurrentPasswordField, EmailField } from "../../components/Field";
 import { TimeZoneCard } from "./TimeZoneCard";
-import { Time } from "../../components/Time";
+import { Time, TimeCell } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
 import { TableHead } from "../../components/TableHead";
 
@@ -166,9 +166,7 @@ export function ProfilePage(p: ProfilePageProps) {
             <tbody>
               {d.audit.map((e) => (
                 <tr>
-                  <td>
-                    <Time ms={e.createdAt} precision="minute" />
-                  </td>
+                  <TimeCell ms={e.createdAt} precision="minute" />
                   <td>{e.workspace ?? ""}</td>
                   <td>
                     {e.description}

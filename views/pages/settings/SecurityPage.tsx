@@ -2,7 +2,7 @@ import { Card } from "../../components/Card";
 import { FormAlert, NewPasswordField, CurrentPasswordField } from "../../components/Field";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { SettingsNav } from "./SettingsNav";
-import { Time } from "../../components/Time";
+import { TimeCell } from "../../components/Time";
 
 export interface SessionRow {
   id: string;
@@ -61,12 +61,8 @@ export function SecurityPage(p: SecurityPageProps) {
                 </td>
                 <td data-label="IP address">{s.ip ?? "unknown"}</td>
                 <td data-label="Workspace">{s.tenantName}</td>
-                <td data-label="Signed in">
-                  <Time ms={s.createdAt} precision="minute" />
-                </td>
-                <td data-label="Last active">
-                  <Time ms={s.lastActiveAt} precision="minute" />
-                </td>
+                <TimeCell ms={s.createdAt} precision="minute" label="Signed in" />
+                <TimeCell ms={s.lastActiveAt} precision="minute" label="Last active" />
                 <td>
                   {s.current ? null : (
                     <InlinePostButton

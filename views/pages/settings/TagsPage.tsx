@@ -1,5 +1,5 @@
 import { Card } from "../../components/Card";
-import { DeleteConfirm } from "../../components/DeleteConfirm";
+import { DeleteLink, SettingDeleteConfirm } from "../../components/DeleteConfirm";
 import { CreateCard } from "../../partials/CreateCard";
 import { Field, FormAlert } from "../../components/Field";
 import { SelectField, TagChip } from "../companies/FormFields";
@@ -78,9 +78,7 @@ export function TagsPage(p: TagsPageProps) {
                     <button type="submit" class="secondary">
                       Save<span class="visually-hidden"> {t.name}</span>
                     </button>
-                    <a href={`/app/settings/tags/${t.id}/delete`}>
-                      Delete<span class="visually-hidden"> {t.name}</span>
-                    </a>
+                    <DeleteLink href={`/app/settings/tags/${t.id}/delete`} name={t.name} />
                   </form>
                 </li>
               );
@@ -114,14 +112,9 @@ export function TagsPage(p: TagsPageProps) {
 /** Asks before deleting a tag (works without JavaScript). */
 export function TagDeletePage(p: { tag: { id: number; name: string; color: string } }) {
   return (
-    <DeleteConfirm
-      heading={<>Delete the tag {p.tag.name}?</>}
-      action={`/app/settings/tags/${p.tag.id}/delete`}
-      button="Delete tag"
-      cancelHref="/app/settings/tags"
-    >
+    <SettingDeleteConfirm what="tag" name={p.tag.name} id={p.tag.id} listPath="/app/settings/tags">
       <TagChip name={p.tag.name} color={p.tag.color} /> is taken off every contact and company that has it. The records
       themselves stay. This cannot be undone.
-    </DeleteConfirm>
+    </SettingDeleteConfirm>
   );
 }

@@ -1,3 +1,4 @@
+import { Facts } from "../../components/Facts";
 import { Checkbox, FormAlert, NewPasswordField } from "../../components/Field";
 import { InlinePostButton } from "../../components/InlinePostButton";
 
@@ -50,14 +51,13 @@ export function InvitationPage(p: InvitationPageProps) {
         You have been invited to join <strong>{p.tenantName}</strong> on CustomerTrackr as {article(p.role)}{" "}
         <strong>{p.role}</strong>.
       </p>
-      <dl class="facts">
-        <dt>Workspace</dt>
-        <dd>{p.tenantName}</dd>
-        <dt>Role</dt>
-        <dd>{p.role}</dd>
-        <dt>Invited address</dt>
-        <dd>{p.email}</dd>
-      </dl>
+      <Facts
+        facts={[
+          ["Workspace", p.tenantName],
+          ["Role", p.role],
+          ["Invited address", p.email],
+        ]}
+      />
 
       {p.state === "join" ? (
         <form method="post" action={p.action}>

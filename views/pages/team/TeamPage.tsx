@@ -4,7 +4,8 @@ import { CurrentPasswordField, FormAlert, EmailField } from "../../components/Fi
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { SelectField } from "../companies/FormFields";
 import { RoleSelect } from "./RoleSelect";
-import { Time } from "../../components/Time";
+import { Time, TimeCell } from "../../components/Time";
+import { TableHead } from "../../components/TableHead";
 
 export interface TeamMemberRow {
   userId: string;
@@ -58,6 +59,7 @@ export function TeamPage(p: TeamPageProps) {
   const invite = p.invite ?? { values: {}, errors: {} };
   const transfer = p.transfer ?? { errors: {} };
   const others = p.members.filter((m) => m.userId !== p.me.userId);
+  const actionsColumn = p.me.isAdmin ? ["Actions"] : [];
   return (
     <div class="stack">
       <h1>Team</h1>
@@ -67,14 +69,7 @@ export function TeamPage(p: TeamPageProps) {
 
       <Card id="members" title="Members">
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Joined</th>
-              {p.me.isAdmin ? <th scope="col">Actions</th> : null}
-            </tr>
-          </thead>
+          <TableHead columns={["Email", "Role", "Joined", ...actionsColumn]} />
           <tbody>
             {p.members.map((m) => (
               <tr>
@@ -83,34 +78,8 @@ export function TeamPage(p: TeamPageProps) {
                   {m.userId === p.me.userId ? <span class="muted"> (you)</span> : null}
                 </td>
                 <td data-label="Role">{m.role}</td>
-                <td data-label="Joined">
-                  <Time ms={m.joinedAt} />
-                </td>
-                {p.me.isAdmin ? (
-                  <td>
-                    {m.manageable ? (
-                      <div class="actions">
-                        <form class="inline-form" method="post" action={`/app/settings/team/members/${m.userId}/role`}>
-                          <RoleSelect id={`role-${m.userId}`} label={`Role of ${m.email}`} value={m.role} compact />{" "}
-                          <button type="submit" class="secondary">
-                            Change role
-                          </button>
-                        </form>
-                        <InlinePostButton
-                          action={`/app/settings/team/members/${m.userId}/remove`}
-                          confirm={`Remove ${m.email} from ${p.tenantName}? They lose access at once.`}
-                          label={`Remove ${m.email}`}
-                        >
-                          Remove
-                        </InlinePostButton>
-                      </div>
-                    ) : (
-                      <span class="muted">
-                        {m.role === "owner" ? "Owner (change by transfer)" : "Only the owner can change this"}
-                      </span>
-                    )}
-                  </td>
-                ) : null}
+                <TimeCell ms={m.joinedAt} label="Joined" />
+                {p.me.isAdmin ? <MemberActions member={m} tenantName={p.tenantName} /> : null}
               </tr>
             ))}
           </tbody>
@@ -122,15 +91,7 @@ export function TeamPage(p: TeamPageProps) {
           <p class="muted">No pending invitations.</p>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Invited by</th>
-                {p.me.isAdmin ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
+            <TableHead columns={["Email", "Role", "Expires", "Invited by", ...actionsColumn]} />
             <tbody>
               {p.invitations.map((i) => (
                 <tr>
@@ -140,20 +101,7 @@ export function TeamPage(p: TeamPageProps) {
                     {i.expiresAt <= p.now ? <strong>Expired</strong> : <Time ms={i.expiresAt} />}
                   </td>
                   <td data-label="Invited by">{i.invitedByEmail ?? <span class="muted">a former member</span>}</td>
-                  {p.me.isAdmin ? (
-                    <td>
-                      <div class="actions">
-                        {INVITATION_ACTIONS.map((a) => (
-                          <InlinePostButton
-                            action={`/app/settings/team/invitations/${i.id}/${a.path}`}
-                            label={`${a.button} the invitation to ${i.email}`}
-                          >
-                            {a.button}
-                          </InlinePostButton>
-                        ))}
-                      </div>
-                    </td>
-                  ) : null}
+                  {p.me.isAdmin ? <InvitationActions invitation={i} /> : null}
                 </tr>
               ))}
             </tbody>
@@ -212,5 +160,53 @@ export function TeamPage(p: TeamPageProps) {
         </Card>
       ) : null}
     </div>
+  );
+}
+
+/** An admin's controls for one member: change the role, remove; or why they cannot. */
+function MemberActions(p: { member: TeamMemberRow; tenantName: string }) {
+  const member = p.member;
+  return (
+    <td>
+      {member.manageable ? (
+        <div class="actions">
+          <form class="inline-form" method="post" action={`/app/settings/team/members/${member.userId}/role`}>
+            <RoleSelect id={`role-${member.userId}`} label={`Role of ${member.email}`} value={member.role} compact />{" "}
+            <button type="submit" class="secondary">
+              Change role
+            </button>
+          </form>
+          <InlinePostButton
+            action={`/app/settings/team/members/${member.userId}/remove`}
+            confirm={`Remove ${member.email} from ${p.tenantName}? They lose access at once.`}
+            label={`Remove ${member.email}`}
+          >
+            Remove
+          </InlinePostButton>
+        </div>
+      ) : (
+        <span class="muted">
+          {member.role === "owner" ? "Owner (change by transfer)" : "Only the owner can change this"}
+        </span>
+      )}
+    </td>
+  );
+}
+
+/** An admin's buttons for one pending invitation. */
+function InvitationActions(p: { invitation: TeamInvitationRow }) {
+  return (
+    <td>
+      <div class="actions">
+        {INVITATION_ACTIONS.map((a) => (
+          <InlinePostButton
+            action={`/app/settings/team/invitations/${p.invitation.id}/${a.path}`}
+            label={`${a.button} the invitation to ${p.invitation.email}`}
+          >
+            {a.button}
+          </InlinePostButton>
+        ))}
+      </div>
+    </td>
   );
 }

@@ -1,3 +1,4 @@
+import { Breadcrumb } from "../../components/Breadcrumb";
 import type { Child } from "hono/jsx";
 import { subjectPath, timelineId, type TimelineSubjectType } from "./Timeline";
 import { TextareaField } from "../../components/Field";
@@ -48,9 +49,7 @@ export function NoteEditForm(p: NoteEditFormProps) {
 export function NotePage(p: { title: string; subject: { type: TimelineSubjectType; id: number }; children: Child }) {
   return (
     <div class="stack narrow">
-      <p class="breadcrumbs">
-        <a href={subjectPath(p.subject)}>Back to the {p.subject.type}</a>
-      </p>
+      <Breadcrumb href={subjectPath(p.subject)}>Back to the {p.subject.type}</Breadcrumb>
       <h1>{p.title}</h1>
       {p.children}
     </div>
