@@ -61,6 +61,8 @@ export const users = sqliteTable(
     name: text("name"),
     /** IANA zone the user reads times in (from their browser at sign-up, or the profile); null: the workspace's. */
     timeZone: text("time_zone"),
+    /** BCP 47 locale the user reads and types numbers and dates in; null: the workspace's. */
+    locale: text("locale"),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
 );
@@ -276,9 +278,15 @@ export const companies = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     lastActivityAt: integer("last_activity_at").notNull(),
+    /** When a call, meeting or email was last logged on it (interactions), kept in the logging batch. */
+    lastContactedAt: integer("last_contacted_at"),
+    /** The earliest open task's due date ('YYYY-MM-DD'), kept in every task write's batch. */
+    nextTaskDue: text("next_task_due"),
   },
   (t) => [
     index("companies_tenant_name_idx").on(t.tenantId, t.nameSort, t.id),
+    index("companies_tenant_contacted_idx").on(t.tenantId, t.lastContactedAt, t.id),
+    index("companies_tenant_next_task_idx").on(t.tenantId, t.nextTaskDue, t.id),
     index("companies_tenant_domain_idx").on(t.tenantId, t.domain),
     index("companies_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
     index("companies_tenant_updated_idx").on(t.tenantId, t.updatedAt, t.id),
@@ -312,9 +320,15 @@ export const contacts = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     lastActivityAt: integer("last_activity_at").notNull(),
+    /** When a call, meeting or email was last logged on it (interactions), kept in the logging batch. */
+    lastContactedAt: integer("last_contacted_at"),
+    /** The earliest open task's due date ('YYYY-MM-DD'), kept in every task write's batch. */
+    nextTaskDue: text("next_task_due"),
   },
   (t) => [
     index("contacts_tenant_name_idx").on(t.tenantId, t.nameSort, t.id),
+    index("contacts_tenant_contacted_idx").on(t.tenantId, t.lastContactedAt, t.id),
+    index("contacts_tenant_next_task_idx").on(t.tenantId, t.nextTaskDue, t.id),
     index("contacts_tenant_company_sort_idx").on(t.tenantId, t.companySort, t.id),
     index("contacts_tenant_created_idx").on(t.tenantId, t.createdAt, t.id),
     index("contacts_tenant_updated_idx").on(t.tenantId, t.updatedAt, t.id),
@@ -775,16 +789,27 @@ export const supportMessages = sqliteTable(
  * A user's choice of non-essential email. No row means the defaults: the weekly digest on, product
  * news off. Essential mail (security, account, billing) is not optional and has no switch here.
  */
-export const emailPreferences = sqliteTable("email_preferences", {
-  userId: text("user_id")
-    .primaryKey()
-    .references(() => users.id, { onDelete: "cascade" }),
-  digest: integer("digest", { mode: "boolean" }).notNull().default(true),
-  news: integer("news", { mode: "boolean" }).notNull().default(false),
-  /** The ISO week ("2026-W48") of the last digest sent to the user: at most one per week. */
-  digestWeek: text("digest_week"),
-  updatedAt: integer("updated_at").notNull(),
-});
+export const emailPreferences = sqliteTable(
+  "email_preferences",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    digest: integer("digest", { mode: "boolean" }).notNull().default(true),
+    news: integer("news", { mode: "boolean" }).notNull().default(false),
+    /** The ISO week ("2026-W48") of the last digest sent to the user: at most one per week. */
+    digestWeek: text("digest_week"),
+    /** Task reminders by email (the bell in the app shows them either way). */
+    reminders: integer("reminders", { mode: "boolean" }).notNull().default(true),
+    /** The daily agenda at 07:00 in the user's zone: opt-in. */
+    agenda: integer("agenda", { mode: "boolean" }).notNull().default(false),
+    /** The local date ('YYYY-MM-DD') of the last agenda sent: at most one a day. */
+    agendaDate: text("agenda_date"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  // The agenda sweep reads only the users who asked for it.
+  (t) => [index("email_preferences_agenda_idx").on(t.agenda, t.userId)],
+);
 
 /** The weekly digest's progress through the users, one row per ISO week, so a week's sweep resumes and ends. */
 export const digestRuns = sqliteTable("digest_runs", {
@@ -1116,6 +1141,162 @@ export const auditErasures = sqliteTable("audit_erasures", {
   email: text("email").notNull(),
 });
 
+export const TASK_KINDS = ["todo", "call", "email", "meeting"] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+export const TASK_PRIORITIES = ["normal", "high"] as const;
+export const TASK_STATUSES = ["open", "done"] as const;
+/** Recurrence: every N days, weeks or months, or every week on one weekday (repeat_every is 1-7, Monday 1). */
+export const TASK_REPEATS = ["day", "week", "month", "weekday"] as const;
+export type TaskRepeat = (typeof TASK_REPEATS)[number];
+/** Reminder lead times in minutes before a timed task (0: at the time). */
+export const REMINDER_LEADS = [0, 15, 60, 1440] as const;
+
+/** A follow-up: due on a calendar date (and maybe a time), assigned to a member, maybe linked to a record. */
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description"),
+    kind: text("kind", { enum: TASK_KINDS }).notNull().default("todo"),
+    priority: text("priority", { enum: TASK_PRIORITIES }).notNull().default("normal"),
+    /** A calendar date ('YYYY-MM-DD'), never shifted by zones. */
+    dueDate: text("due_date").notNull(),
+    /** 'HH:MM' wall time in time_zone, or null for a task due on a day. */
+    dueTime: text("due_time"),
+    /** The zone due_time was given in (the creator's). */
+    timeZone: text("time_zone").notNull().default("UTC"),
+    /** due_date + due_time in time_zone as UTC ms; null without a time. */
+    dueAt: integer("due_at"),
+    /** Minutes before due_at to remind (timed tasks), or any value for 08:00 on the day (dated tasks); null: none. */
+    remindLead: integer("remind_lead"),
+    /** When the reminder is due (UTC ms), null when none is or the task is done: the sweep's key. */
+    remindAt: integer("remind_at"),
+    /** A member's user id; a removed member's tasks pass to the owner. */
+    assigneeId: text("assignee_id").notNull(),
+    subjectType: text("subject_type", { enum: SUBJECT_TYPES }),
+    subjectId: integer("subject_id"),
+    status: text("status", { enum: TASK_STATUSES }).notNull().default("open"),
+    completedAt: integer("completed_at"),
+    completedBy: text("completed_by"),
+    repeatUnit: text("repeat_unit", { enum: TASK_REPEATS }),
+    repeatEvery: integer("repeat_every"),
+    /** The task this one was created from by completing a recurring task (so undo can remove it). */
+    previousId: integer("previous_id"),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    // My tasks: an assignee's open tasks by due date; everyone's for admins.
+    index("tasks_tenant_assignee_idx").on(t.tenantId, t.assigneeId, t.status, t.dueDate, t.id),
+    index("tasks_tenant_status_idx").on(t.tenantId, t.status, t.dueDate, t.id),
+    // A record's tasks, and its earliest open due date.
+    index("tasks_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.status, t.dueDate),
+    // The reminder sweep across workspaces: only tasks with a reminder still to send.
+    index("tasks_remind_idx").on(t.remindAt).where(sql`remind_at IS NOT NULL`),
+    index("tasks_tenant_previous_idx").on(t.tenantId, t.previousId),
+  ],
+);
+
+/**
+ * Reminders sent, one row per task and due instant and lead time: the unique key that makes a
+ * reminder go out once however often the sweep runs. Written in the same batch as its mail and bell entry.
+ */
+export const taskReminders = sqliteTable(
+  "task_reminders",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    taskId: integer("task_id")
+      .notNull()
+      .references(() => tasks.id, { onDelete: "cascade" }),
+    /** The remind_at it was sent for: rescheduling the task makes a new reminder due. */
+    remindAt: integer("remind_at").notNull(),
+    userId: text("user_id").notNull(),
+    /** The sweep that claimed it, so only that sweep queues its mail. */
+    claim: text("claim").notNull(),
+    sentAt: integer("sent_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.remindAt] }), index("task_reminders_tenant_idx").on(t.tenantId, t.sentAt)],
+);
+
+/** The bell: reminders in the app, per member and workspace. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    taskId: integer("task_id").references(() => tasks.id, { onDelete: "cascade" }),
+    /** What the bell says ("Call Ada — due 14:00"), written when the reminder is sent. */
+    title: text("title").notNull(),
+    createdAt: integer("created_at").notNull(),
+    readAt: integer("read_at"),
+  },
+  (t) => [
+    index("notifications_tenant_user_idx").on(t.tenantId, t.userId, t.readAt, t.id),
+    index("notifications_user_fk_idx").on(t.userId),
+    index("notifications_task_fk_idx").on(t.taskId),
+  ],
+);
+
+export const INTERACTION_KINDS = ["call", "meeting", "email"] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+
+/** A logged call, meeting or email on a contact, company or deal. */
+export const interactions = sqliteTable(
+  "interactions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    subjectType: text("subject_type", { enum: SUBJECT_TYPES }).notNull(),
+    subjectId: integer("subject_id").notNull(),
+    kind: text("kind", { enum: INTERACTION_KINDS }).notNull(),
+    /** When it happened (UTC ms). */
+    occurredAt: integer("occurred_at").notNull(),
+    durationMinutes: integer("duration_minutes"),
+    /** For calls: connected, no_answer, voicemail, busy, wrong_number; free text otherwise. */
+    outcome: text("outcome"),
+    notes: text("notes"),
+    /** Null once the member has left. */
+    loggedBy: text("logged_by"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("interactions_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.occurredAt),
+    // The dashboard's recent activity.
+    index("interactions_tenant_idx").on(t.tenantId, t.occurredAt, t.id),
+  ],
+);
+
+/** A user's private calendar feed: the secret in its URL, stored as SHA-256 only. */
+export const calendarFeeds = sqliteTable(
+  "calendar_feeds",
+  {
+    userId: text("user_id")
+      .primaryKey()
+      .references(() => users.id, { onDelete: "cascade" }),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastReadAt: integer("last_read_at"),
+  },
+  (t) => [uniqueIndex("calendar_feeds_secret_unique").on(t.secretHash)],
+);
+
+export type Task = typeof tasks.$inferSelect;
+export type Interaction = typeof interactions.$inferSelect;
 export type Tenant = typeof tenants.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;

@@ -49,6 +49,9 @@ describe("two tenants", () => {
     // (src/services/account/deletion.ts, the ops erase actions).
     "email_outbox_to_idx",
     "invitations_email_idx",
+    // The every-minute reminder sweep across workspaces: only tasks with a reminder still due
+    // (src/services/reminders/sweep.ts).
+    "tasks_remind_idx",
   ]);
 
   it("every tenant-owned index starts with tenant_id", async () => {

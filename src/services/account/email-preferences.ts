@@ -70,7 +70,7 @@ export async function unsubscribeFromList(db: Database, userId: string, list: Ma
   const rows = await db
     .insert(emailPreferences)
     .select(
-      sql`SELECT id, ${first.digest ? 1 : 0}, ${first.news ? 1 : 0}, NULL, ${now} FROM users WHERE id = ${userId}`,
+      sql`SELECT id, ${first.digest ? 1 : 0}, ${first.news ? 1 : 0}, NULL, 1, 0, NULL, ${now} FROM users WHERE id = ${userId}`,
     )
     .onConflictDoUpdate({ target: emailPreferences.userId, set: { ...off, updatedAt: now } })
     .returning({ userId: emailPreferences.userId });
