@@ -181,3 +181,35 @@
   fill(document);
   document.addEventListener("htmx:load", (event) => fill(event.target));
 })();
+
+// Tasks: `t` opens the add-task form wherever a record (or the tasks page) is open; `x` completes
+// the task whose row has the focus.
+(() => {
+  const typing = (el) =>
+    el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (typing(event.target)) return;
+    if (event.key === "t") {
+      const title = document.querySelector("[data-task-title]");
+      if (!title) return;
+      event.preventDefault();
+      const details = title.closest("details");
+      if (details) details.open = true;
+      title.focus();
+    } else if (event.key === "x") {
+      const row = event.target?.closest?.("[data-task-row]");
+      const button = row?.querySelector("[data-task-complete]");
+      if (!button) return;
+      event.preventDefault();
+      button.click();
+    }
+  });
+  // After an item is swapped (completed, undone), keep the focus on its button so keys go on working.
+  document.addEventListener("htmx:load", (event) => {
+    const item = event.target;
+    if (item?.matches?.("[data-task-row]") && document.activeElement === document.body) {
+      item.querySelector(".task-toggle")?.focus();
+    }
+  });
+})();

@@ -129,6 +129,10 @@ export function Layout(p: LayoutProps) {
                     <a href="/app/contacts">Contacts</a>
                     <a href="/app/companies">Companies</a>
                     <a href="/app/deals">Deals</a>
+                    <a href="/app/tasks">
+                      Tasks{" "}
+                      <span class="nav-badge" hx-get="/app/tasks/badge" hx-trigger="load" hx-swap="innerHTML"></span>
+                    </a>
                     <a href="/app/settings/team">Team</a>
                     <a href="/app/workspaces">Workspaces</a>
                     <a href="/app/settings/profile">Settings</a>

@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import { Card } from "../components/Card";
 import { TagList } from "../pages/companies/FormFields";
 import { CreatedUpdatedFacts, CustomFacts, type RecordPageContext } from "./RecordPage";
+import { RecordTasksSlot } from "../pages/tasks/TasksPage";
 import { Timeline } from "./timeline/Timeline";
 
 /**
@@ -31,6 +32,7 @@ export function RecordBody(p: {
               />
             </dl>
           </Card>
+          <RecordTasksSlot record={`${p.context.timeline.subject.type}:${p.context.timeline.subject.id}`} />
           {p.children}
         </div>
         <Timeline {...p.context.timeline} />

@@ -17,6 +17,7 @@ import {
   invitations,
   memberships,
   notes,
+  tasks,
   recentViews,
   tenants,
   users,
@@ -25,7 +26,9 @@ import { verifyPassword } from "../../auth/password";
 import { LIMITS, limitKey, type Limit } from "../../auth/rate-limit";
 import type { RequestMeta } from "./accounts";
 import { anonymiseActor, anonymiseTarget, auditInsert } from "../audit/audit";
+import { scoped } from "../../db/scoped";
 import { CLOSE_FAILURE_LIMIT } from "../privacy/closure";
+import { reassignToOwnerStatement } from "../tasks/write";
 import { INVITATION_MAIL_LIMIT } from "../team/invitations";
 import { TRANSFER_FAILURE_LIMIT } from "../team/ownership";
 
@@ -125,6 +128,10 @@ export function userDeletionQueries(
     db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
     // What they wrote stays with the tenant; without an author it shows as "former member".
     db.update(notes).set({ authorId: null }).where(eq(notes.authorId, userId)),
+    // Their tasks pass to each workspace's owner (never lost); what they created or completed loses their name.
+    ...tenantIds.map((tenantId) => reassignToOwnerStatement(scoped(db, tenantId), userId)),
+    db.update(tasks).set({ createdBy: null }).where(eq(tasks.createdBy, userId)),
+    db.update(tasks).set({ completedBy: null }).where(eq(tasks.completedBy, userId)),
     db.update(activities).set({ actorId: null }).where(eq(activities.actorId, userId)),
     db.update(contacts).set({ ownerId: null }).where(eq(contacts.ownerId, userId)),
     db.update(contacts).set({ createdBy: null }).where(eq(contacts.createdBy, userId)),

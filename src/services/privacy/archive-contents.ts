@@ -20,7 +20,7 @@ import { exportChunks } from "../export/stream";
 import type { ExportKind } from "../export/columns";
 import { isoTime } from "../export/serialise";
 import { accountDocument, counted, DATA_EXPORT_FORMAT_ID, type ManifestFile } from "./archive-documents";
-import { activityPages, auditPages, recentViewRows, withoutTokens } from "./archive-readers";
+import { activityPages, taskPages, auditPages, recentViewRows, withoutTokens } from "./archive-readers";
 
 const WORKSPACE_FILES: { kind: ExportKind; format: "json" | "csv"; description: string }[] = [
   {
@@ -244,6 +244,12 @@ export async function writeDataExport(
       "The timeline of every record: creations, each change with its values before and after, notes added, " +
         "and who did it.",
       (into) => accountDocument("activity", now, activityPages(t), into),
+    );
+    await add(
+      "workspace/tasks.json",
+      "Every task: title, description, type, priority, due date and time, reminder, assignee, linked record, " +
+        "recurrence, whether and when it was done.",
+      (into) => accountDocument("tasks", now, taskPages(t), into),
     );
   }
 

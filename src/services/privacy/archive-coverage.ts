@@ -41,6 +41,7 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   deal_stage_totals: { leftOut: "open deals' count and amount per stage: sums of the deals, which are in the file" },
   notes: { file: "workspace/notes.json" },
   activities: { file: "workspace/activity.json" },
+  tasks: { file: "workspace/tasks.json" },
   auth_tokens: { leftOut: "single-use links we emailed (their hashes): secrets, and gone when they expire" },
   data_exports: { leftOut: "the list of these archives themselves" },
   import_jobs: {

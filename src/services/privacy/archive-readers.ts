@@ -94,3 +94,25 @@ export function withoutTokens(text: string): string {
     }
   });
 }
+
+/** The workspace's tasks, oldest first, a page of 1,000 at a time, with assignee and creator by address. */
+export async function* taskPages(t: TenantDb): AsyncGenerator<unknown[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await t.db.all<Record<string, string | number | null> & { id: number }>(sql`
+      SELECT k.id, k.title, k.description, k.kind, k.priority, k.due_date, k.due_time, k.time_zone, k.due_at,
+        k.remind_lead, k.status, k.completed_at, k.subject_type, k.subject_id, k.repeat_unit, k.repeat_every,
+        a.email AS assignee, c.email AS created_by, k.created_at, k.updated_at
+      FROM tasks k LEFT JOIN users a ON a.id = k.assignee_id LEFT JOIN users c ON c.id = k.created_by
+      WHERE k.tenant_id = ${t.tenantId} AND k.id > ${after} ORDER BY k.id LIMIT 1000`);
+    yield rows.map((r) => ({
+      ...r,
+      due_at: r.due_at === null ? null : isoTime(Number(r.due_at)),
+      completed_at: r.completed_at === null ? null : isoTime(Number(r.completed_at)),
+      created_at: isoTime(Number(r.created_at)),
+      updated_at: isoTime(Number(r.updated_at)),
+    }));
+    if (rows.length < 1000) return;
+    after = rows.at(-1)!.id;
+  }
+}

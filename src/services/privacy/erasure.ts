@@ -45,6 +45,7 @@ export const TENANT_TABLES = [
   "company_tags",
   "notes",
   "activities",
+  "tasks",
   "custom_field_values",
   "custom_fields",
   "tags",

@@ -4,6 +4,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
+import { reassignToOwnerStatement } from "../tasks/write";
 import { type INVITABLE_ROLES, memberships, sessions, users, type Role } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
@@ -110,6 +111,8 @@ export async function removeMember(t: TenantDb, actor: TeamActor, targetUserId: 
   const refusal = memberChangeRefusal(actor, target);
   if (refusal) return { ok: false, reason: refusal };
   await t.db.batch([
+    // Their tasks pass to the owner first, so none is left with nobody to do it.
+    reassignToOwnerStatement(t, targetUserId),
     t.delete(memberships, eq(memberships.userId, targetUserId), eq(memberships.role, target.role)),
     t.delete(sessions, eq(sessions.userId, targetUserId)),
     auditInsert(t.db, {

@@ -8,6 +8,7 @@ import { Card } from "../../components/Card";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { FieldError, FormAlert, LabelledField } from "../../components/Field";
 import { CustomFacts, EditDeleteActions, none } from "../../partials/RecordPage";
+import { RecordTasksSlot } from "../tasks/TasksPage";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
 import { SelectField, TagList, type CustomFieldDef, recordOptions } from "../companies/FormFields";
 
@@ -162,41 +163,44 @@ export function DealPage(p: DealPageProps) {
       {p.canWrite ? <OutcomeForms {...p} /> : null}
       <TagList tags={p.tags} />
       <div class="record-layout">
-        <Card id="details" title="Details">
-          <dl class="facts">
-            <dt>Amount</dt>
-            <dd>{d.amount}</dd>
-            <dt>Stage</dt>
-            <dd>
-              {d.stageName} ({d.probability} %)
-            </dd>
-            <dt>Expected close</dt>
-            <dd>
-              {d.closeDate ?? none}
-              {d.overdue && d.status === "open" ? <strong class="overdue"> overdue</strong> : null}
-            </dd>
-            <dt>Owner</dt>
-            <dd>{d.owner ?? none}</dd>
-            <dt>Company</dt>
-            <dd>{d.company ? <a href={`/app/companies/${d.company.id}`}>{d.company.name}</a> : none}</dd>
-            <dt>Contacts</dt>
-            <dd>
-              {p.contacts.length ? (
-                <ul class="plain-list">
-                  {p.contacts.map((c) => (
-                    <li>
-                      <a href={`/app/contacts/${c.id}`}>{c.name}</a>
-                      {c.role ? <span class="muted"> · {c.role}</span> : null}
-                    </li>
-                  ))}
-                </ul>
-              ) : (
-                none
-              )}
-            </dd>
-            <CustomFacts fields={p.fields} values={p.values} />
-          </dl>
-        </Card>
+        <div class="stack">
+          <Card id="details" title="Details">
+            <dl class="facts">
+              <dt>Amount</dt>
+              <dd>{d.amount}</dd>
+              <dt>Stage</dt>
+              <dd>
+                {d.stageName} ({d.probability} %)
+              </dd>
+              <dt>Expected close</dt>
+              <dd>
+                {d.closeDate ?? none}
+                {d.overdue && d.status === "open" ? <strong class="overdue"> overdue</strong> : null}
+              </dd>
+              <dt>Owner</dt>
+              <dd>{d.owner ?? none}</dd>
+              <dt>Company</dt>
+              <dd>{d.company ? <a href={`/app/companies/${d.company.id}`}>{d.company.name}</a> : none}</dd>
+              <dt>Contacts</dt>
+              <dd>
+                {p.contacts.length ? (
+                  <ul class="plain-list">
+                    {p.contacts.map((c) => (
+                      <li>
+                        <a href={`/app/contacts/${c.id}`}>{c.name}</a>
+                        {c.role ? <span class="muted"> · {c.role}</span> : null}
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  none
+                )}
+              </dd>
+              <CustomFacts fields={p.fields} values={p.values} />
+            </dl>
+          </Card>
+          <RecordTasksSlot record={`deal:${p.timeline.subject.id}`} />
+        </div>
         <Timeline {...p.timeline} />
       </div>
     </div>

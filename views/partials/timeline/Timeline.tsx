@@ -109,6 +109,15 @@ function ActivityText(p: { entry: TimelineActivity }) {
       </>
     );
   }
+  // A task completed or reopened: "completed the task “Call back”".
+  if ((p.entry.kind === "task_completed" || p.entry.kind === "task_reopened") && changes[0]) {
+    return (
+      <>
+        {p.entry.kind === "task_completed" ? "completed the task " : "reopened the task "}
+        <q>{changes[0].to}</q>
+      </>
+    );
+  }
   if (p.entry.kind === "won" || p.entry.kind === "lost") {
     return (
       <>

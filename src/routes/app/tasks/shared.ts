@@ -1,0 +1,46 @@
+/** What the tasks routes share: the actor, the reader's day, the form's props and the linked record's name. */
+import type { Context } from "hono";
+import type { SubjectType } from "../../../db/schema";
+import type { AppEnv } from "../../../env";
+import { roleAtLeast } from "../../../lib/roles";
+import { dateInZone } from "../../../lib/zoned-time";
+import { listOwners } from "../../../services/records/workspace";
+import { recordName } from "../../../services/tasks/records";
+import type { TaskActor } from "../../../services/tasks/write";
+import { authOf, tenantOf } from "../../context";
+import type { TaskFormProps, TaskFormValues } from "../../../../views/pages/tasks/TaskForm";
+
+export function taskActorOf(c: Context<AppEnv>): TaskActor {
+  const auth = authOf(c);
+  return { userId: auth.user.id, role: auth.role, timeZone: auth.user.timeZone, now: Date.now() };
+}
+
+/** The reader's calendar date: what "today" and "overdue" mean on their pages. */
+export function readerToday(c: Context<AppEnv>): string {
+  return dateInZone(Date.now(), authOf(c).user.timeZone);
+}
+
+export const canWriteTasks = (c: Context<AppEnv>) => roleAtLeast(authOf(c).role, "member");
+
+/** The props of a task form, with the workspace's members to assign to and the linked record's name. */
+export async function taskFormProps(
+  c: Context<AppEnv>,
+  p: { action: string; values: TaskFormValues; errors?: Record<string, string>; submit: string; hxTarget?: string },
+): Promise<TaskFormProps> {
+  const t = tenantOf(c);
+  const ref = /^(contact|company|deal):(\d+)$/.exec(p.values.record ?? "");
+  const [members, name] = await Promise.all([
+    listOwners(t),
+    ref ? recordName(t, ref[1] as SubjectType, Number(ref[2])) : Promise.resolve(null),
+  ]);
+  return {
+    action: p.action,
+    values: p.values,
+    errors: p.errors ?? {},
+    members,
+    currentUserId: authOf(c).user.id,
+    recordName: name,
+    submit: p.submit,
+    hxTarget: p.hxTarget,
+  };
+}

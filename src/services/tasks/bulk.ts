@@ -1,0 +1,100 @@
+/**
+ * Bulk actions on the tasks page: complete (write.ts), reschedule (+1 day, next Monday, a date) and
+ * reassign. Each acts only on the selected tasks the actor may change (or reassign), in one batch with
+ * the records' next_task_due; the answer says how many were changed.
+ */
+import { sql } from "drizzle-orm";
+import { runRawBatchRows } from "../../db/raw-batch";
+import type { TenantDb } from "../../db/scoped";
+import type { Task } from "../../db/schema";
+import { roleAtLeast } from "../../lib/roles";
+import { addDays, isoWeekday } from "../../lib/zoned-time";
+import { nextTaskDueOfTasks } from "./statements";
+import { memberZone, timing, type TaskActor } from "./write";
+
+/** At most this many tasks per bulk action (the page shows at most SECTION_ALL). */
+export const BULK_MAX = 500;
+
+export type Reschedule = { kind: "plus_day" } | { kind: "next_monday" } | { kind: "date"; date: string };
+
+type Row = Pick<Task, "id" | "dueDate" | "dueTime" | "timeZone" | "remindLead" | "assigneeId">;
+
+async function selected(t: TenantDb, actor: TaskActor, ids: number[], reassigning: boolean): Promise<Row[]> {
+  const admin = roleAtLeast(actor.role, "admin");
+  const mine = admin
+    ? sql`1`
+    : reassigning
+      ? sql`assignee_id = ${actor.userId}`
+      : sql`(assignee_id = ${actor.userId} OR created_by = ${actor.userId})`;
+  return t.db.all<Row>(sql`SELECT id, due_date AS dueDate, due_time AS dueTime, time_zone AS timeZone,
+    remind_lead AS remindLead, assignee_id AS assigneeId FROM tasks WHERE tenant_id = ${t.tenantId}
+    AND id IN (SELECT value FROM json_each(${JSON.stringify(ids.slice(0, BULK_MAX))})) AND status = 'open' AND ${mine}`);
+}
+
+/** Writes new timing (and maybe assignee) for rows, in one batch with the records' next task dates. */
+async function writeRows(
+  t: TenantDb,
+  actor: TaskActor,
+  rows: (Row & { newDate: string; newAssignee: string })[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const zones = new Map<string, string>();
+  for (const id of new Set(rows.map((r) => r.newAssignee))) zones.set(id, (await memberZone(t, id)) ?? "UTC");
+  const values = rows.map((r) => {
+    const w = timing(
+      { dueDate: r.newDate, dueTime: r.dueTime, remindLead: r.remindLead },
+      r.timeZone,
+      zones.get(r.newAssignee)!,
+      actor.now,
+    );
+    return { id: r.id, d: w.dueDate, a: w.dueAt, r: w.remindAt, u: r.newAssignee };
+  });
+  await runRawBatchRows(t.db, [
+    sql`UPDATE tasks SET due_date = json_extract(j.value, '$.d'), due_at = json_extract(j.value, '$.a'),
+        remind_at = json_extract(j.value, '$.r'), assignee_id = json_extract(j.value, '$.u'), updated_at = ${actor.now}
+      FROM json_each(${JSON.stringify(values)}) j
+      WHERE tasks.tenant_id = ${t.tenantId} AND tasks.id = json_extract(j.value, '$.id') AND tasks.status = 'open'`,
+    ...nextTaskDueOfTasks(
+      t,
+      rows.map((r) => r.id),
+    ),
+  ]);
+  return rows.length;
+}
+
+/** Moves the selected tasks' due dates; `today` is the reader's date (for "next Monday"). */
+export async function rescheduleTasks(
+  t: TenantDb,
+  actor: TaskActor,
+  ids: number[],
+  how: Reschedule,
+  today: string,
+): Promise<number> {
+  const rows = await selected(t, actor, ids, false);
+  const monday = addDays(today, 8 - isoWeekday(today));
+  return writeRows(
+    t,
+    actor,
+    rows.map((r) => ({
+      ...r,
+      newAssignee: r.assigneeId,
+      newDate: how.kind === "plus_day" ? addDays(r.dueDate, 1) : how.kind === "next_monday" ? monday : how.date,
+    })),
+  );
+}
+
+/** Gives the selected tasks to a member; null when `assigneeId` is not one. */
+export async function reassignTasks(
+  t: TenantDb,
+  actor: TaskActor,
+  ids: number[],
+  assigneeId: string,
+): Promise<number | null> {
+  if ((await memberZone(t, assigneeId)) === null) return null;
+  const rows = await selected(t, actor, ids, true);
+  return writeRows(
+    t,
+    actor,
+    rows.map((r) => ({ ...r, newDate: r.dueDate, newAssignee: assigneeId })),
+  );
+}

@@ -1,0 +1,274 @@
+/**
+ * Creating, changing, completing, reopening and deleting tasks. Each is one batch: the task, the
+ * linked record's next_task_due, the timeline entry and, for a completed recurring task, the next one.
+ *
+ * Who may do what: members create tasks for anyone in the workspace; a task is changed, completed or
+ * deleted by its assignee, its creator, or an admin or owner; it is given to someone else only by its
+ * assignee or an admin or owner ("a member cannot reassign others' tasks").
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { runRawBatchRows } from "../../db/raw-batch";
+import type { TenantDb } from "../../db/scoped";
+import { memberships, tasks, tenants, users, type Role, type Task } from "../../db/schema";
+import { roleAtLeast } from "../../lib/roles";
+import type { FieldErrors } from "../../lib/validation";
+import { subjectExists } from "../records/notes";
+import { dueInstant, remindAtFor } from "../reminders/schedule";
+import type { TaskInput } from "./form";
+import { nextDueDate } from "./recurrence";
+import { nextTaskDueOfTasks, nextTaskDueUpdate, taskTimelineEntries } from "./statements";
+
+export interface TaskActor {
+  userId: string;
+  role: Role;
+  /** The zone a due time typed in the form is read in. */
+  timeZone: string;
+  now: number;
+}
+
+export type TaskWriteResult =
+  | { ok: true; id: number }
+  | { ok: false; errors: FieldErrors }
+  | { ok: false; reason: "not_found" | "forbidden" };
+
+/** Whether the actor may change, complete or delete the task. */
+export function canChangeTask(task: Pick<Task, "assigneeId" | "createdBy">, actor: Pick<TaskActor, "userId" | "role">) {
+  return task.assigneeId === actor.userId || task.createdBy === actor.userId || roleAtLeast(actor.role, "admin");
+}
+
+/** Whether the actor may give the task to someone else. */
+export function canReassignTask(task: Pick<Task, "assigneeId">, actor: Pick<TaskActor, "userId" | "role">) {
+  return task.assigneeId === actor.userId || roleAtLeast(actor.role, "admin");
+}
+
+/** The tenant's task, or null. */
+export async function getTask(t: TenantDb, id: number): Promise<Task | null> {
+  const [row] = await t.db
+    .select()
+    .from(tasks)
+    .where(t.where(tasks, eq(tasks.id, id)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** A member's zone (their own, else the workspace's), or null when they are not a member. */
+export async function memberZone(t: TenantDb, userId: string): Promise<string | null> {
+  const [row] = await t.db
+    .select({ zone: sql<string>`coalesce(${users.timeZone}, ${tenants.timeZone})` })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(t.where(memberships, eq(memberships.userId, userId)))
+    .limit(1);
+  return row?.zone ?? null;
+}
+
+/** The due and reminder columns of a task: the time read in `zone`; a reminder already past is dropped. */
+export function timing(
+  input: Pick<TaskInput, "dueDate" | "dueTime" | "remindLead">,
+  zone: string,
+  assigneeZone: string,
+  now: number,
+) {
+  const task = { dueDate: input.dueDate, dueTime: input.dueTime, timeZone: zone, remindLead: input.remindLead };
+  const dueAt = dueInstant(task);
+  let remindAt = remindAtFor(task, assigneeZone);
+  // A task whose due time (or whose day, in the assignee's zone) is over gets no reminder.
+  const over = dueAt ?? remindAtFor({ ...task, remindLead: 0, dueTime: null }, assigneeZone)! + 16 * 3_600_000;
+  if (remindAt !== null && over < now) remindAt = null;
+  return {
+    dueDate: input.dueDate,
+    dueTime: input.dueTime,
+    timeZone: zone,
+    dueAt,
+    remindLead: input.remindLead,
+    remindAt,
+  };
+}
+
+/** Checks the assignee and the linked record; returns the assignee's id and zone or the fields' errors. */
+async function checkRefs(t: TenantDb, actor: TaskActor, input: TaskInput) {
+  const errors: FieldErrors = {};
+  const assigneeId = input.assigneeId ?? actor.userId;
+  const [zone, subjectOk] = await Promise.all([
+    memberZone(t, assigneeId),
+    input.subject ? subjectExists(t, input.subject.type, input.subject.id) : Promise.resolve(true),
+  ]);
+  if (zone === null) errors.assignee = "Choose someone from the list.";
+  if (!subjectOk) errors.record = "Link the task to a contact, company or deal of this workspace.";
+  if (Object.keys(errors).length) return { ok: false as const, errors };
+  return { ok: true as const, assigneeId, zone: zone! };
+}
+
+/** Creates a task. */
+export async function createTask(t: TenantDb, actor: TaskActor, input: TaskInput): Promise<TaskWriteResult> {
+  const refs = await checkRefs(t, actor, input);
+  if (!refs.ok) return refs;
+  const [inserted] = await runRawBatchRows(t.db, [
+    t
+      .insert(tasks, {
+        title: input.title,
+        description: input.description,
+        kind: input.kind,
+        priority: input.priority,
+        ...timing(input, actor.timeZone, refs.zone, actor.now),
+        assigneeId: refs.assigneeId,
+        subjectType: input.subject?.type ?? null,
+        subjectId: input.subject?.id ?? null,
+        repeatUnit: input.repeat?.unit ?? null,
+        repeatEvery: input.repeat?.every ?? null,
+        createdBy: actor.userId,
+        createdAt: actor.now,
+        updatedAt: actor.now,
+      })
+      .returning({ id: tasks.id }),
+    ...[nextTaskDueUpdate(t, input.subject?.type ?? null, input.subject ? [input.subject.id] : [])].filter(
+      (s) => s !== null,
+    ),
+  ]);
+  return { ok: true, id: Number(inserted![0]!.id) };
+}
+
+/** Changes a task from its form. */
+export async function updateTask(
+  t: TenantDb,
+  actor: TaskActor,
+  id: number,
+  input: TaskInput,
+): Promise<TaskWriteResult> {
+  const before = await getTask(t, id);
+  if (!before) return { ok: false, reason: "not_found" };
+  if (!canChangeTask(before, actor)) return { ok: false, reason: "forbidden" };
+  const assigneeId = input.assigneeId ?? before.assigneeId;
+  if (assigneeId !== before.assigneeId && !canReassignTask(before, actor))
+    return { ok: false, errors: { assignee: "Only the assignee or an admin can give this task to someone else." } };
+  const refs = await checkRefs(t, actor, { ...input, assigneeId });
+  if (!refs.ok) return refs;
+  // The time is read in the zone it was given in, unless it changed (then in the editor's).
+  const sameTime = input.dueDate === before.dueDate && input.dueTime === before.dueTime;
+  const when = timing(input, sameTime ? before.timeZone : actor.timeZone, refs.zone, actor.now);
+  // A reminder already sent stays sent unless the timing, lead or assignee changed.
+  const unchanged = sameTime && input.remindLead === before.remindLead && assigneeId === before.assigneeId;
+  if (unchanged) when.remindAt = before.remindAt;
+  await runRawBatchRows(t.db, [
+    t.update(
+      tasks,
+      {
+        title: input.title,
+        description: input.description,
+        kind: input.kind,
+        priority: input.priority,
+        ...when,
+        assigneeId,
+        subjectType: input.subject?.type ?? null,
+        subjectId: input.subject?.id ?? null,
+        repeatUnit: input.repeat?.unit ?? null,
+        repeatEvery: input.repeat?.every ?? null,
+        updatedAt: actor.now,
+      },
+      eq(tasks.id, id),
+    ),
+    ...[
+      nextTaskDueUpdate(t, before.subjectType, before.subjectId ? [before.subjectId] : []),
+      nextTaskDueUpdate(t, input.subject?.type ?? null, input.subject ? [input.subject.id] : []),
+    ].filter((s) => s !== null),
+  ]);
+  return { ok: true, id };
+}
+
+/**
+ * Completes open tasks the actor may change (others are skipped). A recurring one gets its successor,
+ * due on its next date, in the same batch. Returns the ids completed.
+ */
+export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const list = JSON.stringify(ids);
+  const mine = roleAtLeast(actor.role, "admin")
+    ? sql`1`
+    : sql`(assignee_id = ${actor.userId} OR created_by = ${actor.userId})`;
+  const openOnes = await t.db.all<{ id: number }>(sql`SELECT id FROM tasks WHERE tenant_id = ${t.tenantId}
+    AND id IN (SELECT value FROM json_each(${list})) AND status = 'open' AND ${mine}`);
+  const todo = openOnes.map((r) => r.id);
+  if (todo.length === 0) return [];
+  const todoList = JSON.stringify(todo);
+  // What this batch completed: the rows it stamped (a concurrent completion stamps its own time or user).
+  const stamped = sql`status = 'done' AND completed_at = ${actor.now} AND completed_by = ${actor.userId}`;
+  const recurring = await t.db.all<Task & Record<string, unknown>>(sql`SELECT id, due_date AS dueDate,
+    due_time AS dueTime, time_zone AS timeZone, remind_lead AS remindLead, repeat_unit AS repeatUnit,
+    repeat_every AS repeatEvery, assignee_id AS assigneeId FROM tasks WHERE tenant_id = ${t.tenantId}
+    AND id IN (SELECT value FROM json_each(${todoList})) AND repeat_unit IS NOT NULL`);
+  const successors = [];
+  for (const r of recurring) {
+    const zone = (await memberZone(t, r.assigneeId)) ?? r.timeZone;
+    const dueDate = nextDueDate(r.dueDate, r.repeatUnit!, r.repeatEvery ?? 1);
+    const w = timing({ dueDate, dueTime: r.dueTime, remindLead: r.remindLead }, r.timeZone, zone, actor.now);
+    successors.push(sql`INSERT INTO tasks (tenant_id, title, description, kind, priority, due_date, due_time,
+        time_zone, due_at, remind_lead, remind_at, assignee_id, subject_type, subject_id, status, repeat_unit,
+        repeat_every, previous_id, created_by, created_at, updated_at)
+      SELECT tenant_id, title, description, kind, priority, ${w.dueDate}, ${w.dueTime}, ${w.timeZone}, ${w.dueAt},
+        remind_lead, ${w.remindAt}, assignee_id, subject_type, subject_id, 'open', repeat_unit, repeat_every, id,
+        ${actor.userId}, ${actor.now}, ${actor.now}
+      FROM tasks WHERE tenant_id = ${t.tenantId} AND id = ${r.id} AND ${stamped}`);
+  }
+  await runRawBatchRows(t.db, [
+    sql`UPDATE tasks SET status = 'done', completed_at = ${actor.now}, completed_by = ${actor.userId},
+      remind_at = NULL, updated_at = ${actor.now}
+      WHERE tenant_id = ${t.tenantId} AND id IN (SELECT value FROM json_each(${todoList})) AND status = 'open'`,
+    ...successors,
+    taskTimelineEntries(t, todo, "task_completed", actor.userId, actor.now, stamped),
+    ...nextTaskDueOfTasks(t, todo),
+  ]);
+  const done = await t.db.all<{ id: number }>(sql`SELECT id FROM tasks WHERE tenant_id = ${t.tenantId}
+    AND id IN (SELECT value FROM json_each(${todoList})) AND ${stamped}`);
+  return done.map((r) => r.id);
+}
+
+/**
+ * Reopens a completed task (the Undo after completing): its successor, if it made one that nobody has
+ * touched since, goes again; the reminder comes back if its time is still ahead.
+ */
+export async function reopenTask(t: TenantDb, actor: TaskActor, id: number): Promise<TaskWriteResult> {
+  const task = await getTask(t, id);
+  if (!task) return { ok: false, reason: "not_found" };
+  if (!canChangeTask(task, actor)) return { ok: false, reason: "forbidden" };
+  if (task.status === "open") return { ok: true, id };
+  const zone = (await memberZone(t, task.assigneeId)) ?? task.timeZone;
+  const w = timing(task, task.timeZone, zone, actor.now);
+  const reopened = sql`status = 'open' AND updated_at = ${actor.now} AND completed_at IS NULL`;
+  await runRawBatchRows(t.db, [
+    sql`UPDATE tasks SET status = 'open', completed_at = NULL, completed_by = NULL, remind_at = ${w.remindAt},
+      updated_at = ${actor.now} WHERE tenant_id = ${t.tenantId} AND id = ${id} AND status = 'done'`,
+    sql`DELETE FROM tasks WHERE tenant_id = ${t.tenantId} AND previous_id = ${id} AND status = 'open'
+      AND updated_at = created_at AND EXISTS (SELECT 1 FROM tasks p WHERE p.tenant_id = ${t.tenantId} AND p.id = ${id}
+      AND p.status = 'open' AND p.updated_at = ${actor.now})`,
+    taskTimelineEntries(t, [id], "task_reopened", actor.userId, actor.now, reopened),
+    ...nextTaskDueOfTasks(t, [id]),
+  ]);
+  return { ok: true, id };
+}
+
+/** Deletes a task. */
+export async function deleteTask(t: TenantDb, actor: TaskActor, id: number): Promise<TaskWriteResult> {
+  const task = await getTask(t, id);
+  if (!task) return { ok: false, reason: "not_found" };
+  if (!canChangeTask(task, actor)) return { ok: false, reason: "forbidden" };
+  await runRawBatchRows(t.db, [
+    t.delete(tasks, eq(tasks.id, id)),
+    ...[nextTaskDueUpdate(t, task.subjectType, task.subjectId ? [task.subjectId] : [])].filter((s) => s !== null),
+  ]);
+  return { ok: true, id };
+}
+
+/** Statements giving a leaving member's tasks in this workspace to its owner, for the removal's batch. */
+export function reassignToOwnerStatement(t: TenantDb, userId: string) {
+  return t.update(
+    tasks,
+    {
+      assigneeId: sql`(SELECT m.user_id FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.role = 'owner')`,
+    },
+    and(
+      eq(tasks.assigneeId, userId),
+      sql`EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.role = 'owner' AND m.user_id <> ${userId})`,
+    ),
+  );
+}

@@ -1,0 +1,278 @@
+/** Tasks as a user meets them: adding, My tasks by day in their zone, completing with undo, recurring, the badge. */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { send, textOf } from "../helpers/http";
+import { memberOf, newTenant } from "../helpers/tenants";
+import { insertContact } from "../companies/helpers";
+import { addTask, sectionOf, taskRow, todayIn, userIdOf } from "./helpers";
+
+const HX = { "HX-Request": "true" };
+
+describe("my tasks", () => {
+  it("sorts open tasks into Overdue, Today, Upcoming and Later by the reader's day, with counts and the badge", async () => {
+    const a = await newTenant("Tasks by day");
+    await env.DB.prepare("UPDATE users SET time_zone = 'Pacific/Kiritimati' WHERE email = ?").bind(a.email).run();
+    const zone = "Pacific/Kiritimati"; // UTC+14: its today is often UTC's tomorrow
+    await addTask(a.cookie, { title: "Past due call", due_date: todayIn(zone, -2), kind: "call" });
+    await addTask(a.cookie, { title: "Due today mail", due_date: todayIn(zone), kind: "email" });
+    await addTask(a.cookie, { title: "In three days", due_date: todayIn(zone, 3) });
+    await addTask(a.cookie, { title: "Next month", due_date: todayIn(zone, 30) });
+    const html = await textOf("/app/tasks", { cookie: a.cookie });
+    expect(sectionOf(html, "overdue")).toContain("Past due call");
+    expect(sectionOf(html, "overdue")).toContain("(1)");
+    expect(sectionOf(html, "today")).toContain("Due today mail");
+    expect(sectionOf(html, "upcoming")).toContain("In three days");
+    expect(sectionOf(html, "later")).toContain("Next month");
+    expect(sectionOf(html, "later")).not.toContain("In three days");
+    const badge = await textOf("/app/tasks/badge", { cookie: a.cookie, headers: HX });
+    expect(badge).toContain(">2<");
+    const calls = await textOf("/app/tasks?kind=call", { cookie: a.cookie });
+    expect(calls).toContain("Past due call");
+    expect(calls).not.toContain("Due today mail");
+  });
+
+  it("reads a due time in the creator's zone and keeps the due date a calendar date", async () => {
+    const a = await newTenant("Zoned task");
+    await env.DB.prepare("UPDATE users SET time_zone = 'Europe/Berlin' WHERE email = ?").bind(a.email).run();
+    const task = await addTask(a.cookie, {
+      title: "Berlin call",
+      due_date: "2027-03-28",
+      due_time: "02:30",
+      remind: "15",
+    });
+    expect(task.due_date).toBe("2027-03-28");
+    // 02:30 does not exist in Berlin that night (clocks go 02:00 → 03:00): read as 03:30 CEST = 01:30 UTC.
+    expect(new Date(task.due_at!).toISOString()).toBe("2027-03-28T01:30:00.000Z");
+    expect(new Date(task.remind_at!).toISOString()).toBe("2027-03-28T01:15:00.000Z");
+  });
+
+  it("refuses bad input with the message by the field and writes nothing", async () => {
+    const a = await newTenant("Bad tasks");
+    const b = await newTenant("Other tasks");
+    const theirs = await insertContact(b.tenantId, "Not", "Yours");
+    const cases: [Record<string, string>, string][] = [
+      [{ title: "", due_date: "2026-12-24" }, "Enter title."],
+      [{ title: "x".repeat(201), due_date: "2026-12-24" }, "at most 200"],
+      [{ title: "Bad date", due_date: "2026-02-30" }, "Enter a real date"],
+      [{ title: "No date", due_date: "" }, "Enter a due date."],
+      [{ title: "Bad time", due_date: "2026-12-24", due_time: "25:00" }, "Enter a time like 14:30."],
+      [{ title: "Bad kind", due_date: "2026-12-24", kind: "party" }, "Choose a type"],
+      [{ title: "Bad remind", due_date: "2026-12-24", remind: "7" }, "Choose a reminder"],
+      [{ title: "Bad repeat", due_date: "2026-12-24", repeat: "hourly" }, "Choose how it repeats"],
+      [{ title: "Bad every", due_date: "2026-12-24", repeat: "day", repeat_every: "0" }, "from 1 to 365"],
+      [{ title: "Stranger", due_date: "2026-12-24", assignee: "nobodyatall" }, "Choose someone from the list."],
+      [{ title: "Foreign record", due_date: "2026-12-24", record: `contact:${theirs}` }, "of this workspace"],
+      [{ title: "Odd record", due_date: "2026-12-24", record: "user:1" }, "of this workspace"],
+      [{ title: "Control\u0001char", due_date: "2026-12-24" }, "cannot store"],
+    ];
+    for (const [form, message] of cases) {
+      const res = await send("/app/tasks", { cookie: a.cookie, form });
+      expect(res.status, JSON.stringify(form)).toBe(422);
+      expect(await res.text()).toContain(message);
+    }
+    const n = await env.DB.prepare("SELECT count(*) AS n FROM tasks WHERE tenant_id = ?")
+      .bind(a.tenantId)
+      .first<{ n: number }>();
+    expect(n!.n).toBe(0);
+  });
+});
+
+describe("completing", () => {
+  it("is one click, answers the item with Undo, enters the record's timeline and keeps its next task date", async () => {
+    const a = await newTenant("Complete me");
+    const contact = await insertContact(a.tenantId, "Ada", "Lovelace");
+    const first = await addTask(a.cookie, {
+      title: "Send the notes",
+      record: `contact:${contact}`,
+      due_date: "2031-01-10",
+    });
+    await addTask(a.cookie, { title: "Book the visit", record: `contact:${contact}`, due_date: "2031-02-01" });
+    const next = () =>
+      env.DB.prepare("SELECT next_task_due AS d FROM contacts WHERE id = ?")
+        .bind(contact)
+        .first<{ d: string | null }>();
+    expect((await next())!.d).toBe("2031-01-10");
+    const panel = await textOf(`/app/tasks/panel?record=contact:${contact}`, { cookie: a.cookie, headers: HX });
+    expect(panel).toContain("Send the notes");
+    expect(panel).toContain("data-task-title");
+
+    const done = await send(`/app/tasks/${first.id}/complete`, { cookie: a.cookie, form: {}, headers: HX });
+    expect(done.status).toBe(200);
+    const item = await done.text();
+    expect(item).toContain(">Undo<");
+    expect(item).toContain('hx-trigger="load delay:10s"');
+    expect((await taskRow(first.id))!.status).toBe("done");
+    expect((await next())!.d).toBe("2031-02-01");
+    const page = await textOf(`/app/contacts/${contact}`, { cookie: a.cookie });
+    expect(page).toContain("completed the task <q>Send the notes</q>");
+
+    const undo = await send(`/app/tasks/${first.id}/reopen`, { cookie: a.cookie, form: {}, headers: HX });
+    expect(undo.status).toBe(200);
+    expect(await undo.text()).toContain("✓ Done");
+    expect((await taskRow(first.id))!.status).toBe("open");
+    expect((await next())!.d).toBe("2031-01-10");
+    // Completing twice completes once: one timeline entry per completion.
+    await send(`/app/tasks/${first.id}/complete`, { cookie: a.cookie, form: {} });
+    await send(`/app/tasks/${first.id}/complete`, { cookie: a.cookie, form: {} });
+    const entries = await env.DB.prepare(
+      "SELECT count(*) AS n FROM activities WHERE tenant_id = ? AND kind = 'task_completed'",
+    )
+      .bind(a.tenantId)
+      .first<{ n: number }>();
+    expect(entries!.n).toBe(2);
+  });
+
+  it("makes the next one of a recurring task, from its due date, and undo takes it back", async () => {
+    const a = await newTenant("Recurring");
+    const weekly = await addTask(a.cookie, {
+      title: "Weekly report",
+      due_date: "2031-01-31",
+      repeat: "month",
+      repeat_every: "1",
+    });
+    await send(`/app/tasks/${weekly.id}/complete`, { cookie: a.cookie, form: {} });
+    const next = await env.DB.prepare("SELECT * FROM tasks WHERE previous_id = ?")
+      .bind(weekly.id)
+      .first<{ due_date: string; status: string }>();
+    expect(next).toMatchObject({ due_date: "2031-02-28", status: "open" });
+    await send(`/app/tasks/${weekly.id}/reopen`, { cookie: a.cookie, form: {} });
+    expect(await env.DB.prepare("SELECT id FROM tasks WHERE previous_id = ?").bind(weekly.id).first()).toBeNull();
+    const monday = await addTask(a.cookie, {
+      title: "Monday stand-up",
+      due_date: "2031-01-01",
+      repeat: "weekday",
+      repeat_every: "1",
+    });
+    await send(`/app/tasks/${monday.id}/complete`, { cookie: a.cookie, form: {} });
+    const after = await env.DB.prepare("SELECT due_date FROM tasks WHERE previous_id = ?")
+      .bind(monday.id)
+      .first<{ due_date: string }>();
+    expect(after!.due_date).toBe("2031-01-06");
+  });
+});
+
+describe("whose tasks", () => {
+  it("lets a member act on their own tasks only, and reassign only their own; admins act on everyone's", async () => {
+    const a = await newTenant("Whose");
+    const member = await memberOf(a.tenantId, "member");
+    const other = await memberOf(a.tenantId, "member");
+    const admin = await memberOf(a.tenantId, "admin");
+    const otherId = await userIdOf(other.email);
+    const memberId = await userIdOf(member.email);
+    const theirs = await addTask(other.cookie, { title: "Other's secret task" });
+    for (const path of [`/app/tasks/${theirs.id}/complete`, `/app/tasks/${theirs.id}/delete`]) {
+      expect((await send(path, { cookie: member.cookie, form: {} })).status, path).toBe(403);
+    }
+    expect(
+      (
+        await send(`/app/tasks/${theirs.id}`, {
+          cookie: member.cookie,
+          form: { title: "Mine now", due_date: "2026-12-24", assignee: memberId },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await taskRow(theirs.id))!.assignee_id).toBe(otherId);
+    // A member's list is their own, even when asking for everyone's.
+    expect(await textOf("/app/tasks?assignee=all", { cookie: member.cookie })).not.toContain("Other's secret task");
+    expect(await textOf(`/app/tasks?assignee=${otherId}`, { cookie: member.cookie })).not.toContain(
+      "Other's secret task",
+    );
+    // A task the member made for someone else: they may change it, but not give it away again.
+    const given = await addTask(member.cookie, { title: "For the other", assignee: otherId });
+    const again = await send(`/app/tasks/${given.id}`, {
+      cookie: member.cookie,
+      form: { title: "For the other", due_date: "2026-12-24", assignee: memberId },
+    });
+    expect(again.status).toBe(422);
+    expect(await again.text()).toContain("Only the assignee or an admin");
+    // Bulk skips what is not theirs.
+    const bulk = await send("/app/tasks/bulk", {
+      cookie: member.cookie,
+      form: { action: "complete", ids: String(theirs.id) },
+    });
+    expect(bulk.headers.get("Location")).toContain("n=0");
+    expect((await taskRow(theirs.id))!.status).toBe("open");
+    // An admin sees and acts on everyone's.
+    expect(await textOf("/app/tasks?assignee=all", { cookie: admin.cookie })).toContain("Other&#39;s secret task");
+    expect((await send(`/app/tasks/${theirs.id}/complete`, { cookie: admin.cookie, form: {} })).status).toBe(303);
+  });
+
+  it("answers 404 to another workspace's task on every route and changes nothing", async () => {
+    const a = await newTenant("Task owner");
+    const b = await newTenant("Task thief");
+    const task = await addTask(a.cookie, { title: "Private follow-up" });
+    const routes: [string, string, Record<string, string> | undefined][] = [
+      [`/app/tasks/${task.id}/edit`, "GET", undefined],
+      [`/app/tasks/${task.id}/item`, "GET", undefined],
+      [`/app/tasks/${task.id}`, "POST", { title: "Stolen", due_date: "2026-12-24" }],
+      [`/app/tasks/${task.id}/complete`, "POST", {}],
+      [`/app/tasks/${task.id}/reopen`, "POST", {}],
+      [`/app/tasks/${task.id}/delete`, "POST", {}],
+    ];
+    for (const [path, method, form] of routes) {
+      const res = await send(path, { cookie: b.cookie, method, form });
+      expect(res.status, path).toBe(404);
+      expect(await res.text()).not.toContain("Private follow-up");
+    }
+    const bulk = await send("/app/tasks/bulk", {
+      cookie: b.cookie,
+      form: { action: "plus_day", ids: String(task.id) },
+    });
+    expect(bulk.headers.get("Location")).toContain("n=0");
+    expect(await taskRow(task.id)).toMatchObject({
+      title: "Private follow-up",
+      status: "open",
+      due_date: "2026-12-24",
+    });
+    expect((await send(`/app/tasks/panel?record=contact:1`, { cookie: b.cookie })).status).toBe(404);
+  });
+});
+
+describe("bulk and leaving", () => {
+  it("reschedules by a day, to next Monday or a date, and reassigns, keeping the records' next task date", async () => {
+    const a = await newTenant("Bulk tasks");
+    const colleague = await memberOf(a.tenantId, "member");
+    const colleagueId = await userIdOf(colleague.email);
+    const contact = await insertContact(a.tenantId, "Grace", "Hopper");
+    const one = await addTask(a.cookie, { title: "Bulk one", due_date: "2031-03-10", record: `contact:${contact}` });
+    const two = await addTask(a.cookie, { title: "Bulk two", due_date: "2031-03-12" });
+    const ids = (xs: number[]) => new URLSearchParams(xs.map((x) => ["ids", String(x)])).toString();
+    const post = (form: string) =>
+      send("/app/tasks/bulk", {
+        cookie: a.cookie,
+        body: form,
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        method: "POST",
+      });
+    await post(`${ids([one.id, two.id])}&action=plus_day`);
+    expect((await taskRow(one.id))!.due_date).toBe("2031-03-11");
+    expect((await taskRow(two.id))!.due_date).toBe("2031-03-13");
+    expect(
+      (await env.DB.prepare("SELECT next_task_due AS d FROM contacts WHERE id = ?")
+        .bind(contact)
+        .first<{ d: string }>())!.d,
+    ).toBe("2031-03-11");
+    await post(`${ids([one.id])}&action=date&date=2031-04-01`);
+    expect((await taskRow(one.id))!.due_date).toBe("2031-04-01");
+    const res = await post(`${ids([one.id])}&action=date&date=2031-13-01`);
+    expect(res.status).toBe(400);
+    expect((await taskRow(one.id))!.due_date).toBe("2031-04-01");
+    await post(`${ids([one.id])}&action=next_monday`);
+    const monday = new Date(`${(await taskRow(one.id))!.due_date}T00:00:00Z`);
+    expect(monday.getUTCDay()).toBe(1);
+    await post(`${ids([one.id, two.id])}&action=reassign&assignee=${colleagueId}`);
+    expect((await taskRow(two.id))!.assignee_id).toBe(colleagueId);
+    expect((await post(`${ids([one.id])}&action=reassign&assignee=stranger`)).status).toBe(400);
+  });
+
+  it("gives a removed member's tasks to the owner, never losing them", async () => {
+    const a = await newTenant("Leaving");
+    const leaver = await memberOf(a.tenantId, "member");
+    const task = await addTask(leaver.cookie, { title: "Left behind" });
+    const ownerId = await userIdOf(a.email);
+    const leaverId = await userIdOf(leaver.email);
+    const res = await send(`/app/settings/team/members/${leaverId}/remove`, { cookie: a.cookie, form: {} });
+    expect(res.status).toBeLessThan(400);
+    expect(await taskRow(task.id)).toMatchObject({ title: "Left behind", assignee_id: ownerId, status: "open" });
+  });
+});

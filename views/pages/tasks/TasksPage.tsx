@@ -1,0 +1,225 @@
+/**
+ * My tasks (/app/tasks): filters, the short form to add one, then Overdue, Today, Upcoming, Later and
+ * Done with their counts, each task with its complete button and a checkbox for the bulk actions.
+ */
+import { FormAlert } from "../../components/Field";
+import { TaskForm, type TaskFormProps } from "./TaskForm";
+import { TaskItem, type TaskItemView } from "./TaskItem";
+
+export type SectionKey = "overdue" | "today" | "upcoming" | "later" | "done";
+
+export interface TasksPageProps {
+  sections: Record<SectionKey, { rows: TaskItemView[]; count: number }>;
+  only: SectionKey | null;
+  filter: { assignee: string; kind: string; record: string; recordName: string | null };
+  /** Who the assignee filter offers: admins see everyone; others only themselves. */
+  people: { userId: string; email: string }[];
+  canSeeAll: boolean;
+  canWrite: boolean;
+  form: TaskFormProps | null;
+  notice: string | null;
+  /** The page's own URL with its filters, for the forms to come back to. */
+  here: string;
+  query: (changes: Record<string, string | null>) => string;
+}
+
+const TITLES: Record<SectionKey, string> = {
+  overdue: "Overdue",
+  today: "Today",
+  upcoming: "Upcoming (next 7 days)",
+  later: "Later",
+  done: "Done",
+};
+
+function Filters(p: TasksPageProps) {
+  const f = p.filter;
+  return (
+    <form method="get" action="/app/tasks" class="filter-bar" aria-label="Filter tasks">
+      <label>
+        Assigned to{" "}
+        <select name="assignee">
+          <option value="me" selected={f.assignee === "me"}>
+            Me
+          </option>
+          {p.canSeeAll ? (
+            <option value="all" selected={f.assignee === "all"}>
+              Everyone
+            </option>
+          ) : null}
+          {p.canSeeAll
+            ? p.people.map((m) => (
+                <option value={m.userId} selected={f.assignee === m.userId}>
+                  {m.email}
+                </option>
+              ))
+            : null}
+        </select>
+      </label>{" "}
+      <label>
+        Type{" "}
+        <select name="kind">
+          {[
+            ["", "Any"],
+            ["todo", "To-do"],
+            ["call", "Call"],
+            ["email", "Email"],
+            ["meeting", "Meeting"],
+          ].map(([value, text]) => (
+            <option value={value} selected={f.kind === value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      </label>
+      {f.record ? (
+        <>
+          <input type="hidden" name="record" value={f.record} />{" "}
+          <span class="chip">
+            For {f.recordName ?? f.record}{" "}
+            <a href={p.query({ record: null })} aria-label="Remove the record filter">
+              ×
+            </a>
+          </span>
+        </>
+      ) : null}{" "}
+      <button type="submit" class="secondary">
+        Filter
+      </button>
+    </form>
+  );
+}
+
+function BulkActions(p: { people: { userId: string; email: string }[]; here: string }) {
+  return (
+    <form
+      id="tasks-bulk"
+      method="post"
+      action="/app/tasks/bulk"
+      class="bulk-bar tasks-bulk"
+      aria-label="Selected tasks"
+    >
+      <input type="hidden" name="next" value={p.here} />
+      <span class="muted">With the selected tasks:</span>{" "}
+      <button type="submit" name="action" value="complete" class="secondary">
+        Complete
+      </button>{" "}
+      <button type="submit" name="action" value="plus_day" class="secondary">
+        +1 day
+      </button>{" "}
+      <button type="submit" name="action" value="next_monday" class="secondary">
+        Next Monday
+      </button>{" "}
+      <label>
+        Due on <input type="date" name="date" />
+      </label>{" "}
+      <button type="submit" name="action" value="date" class="secondary">
+        Reschedule
+      </button>{" "}
+      <label>
+        Give to{" "}
+        <select name="assignee">
+          {p.people.map((m) => (
+            <option value={m.userId}>{m.email}</option>
+          ))}
+        </select>
+      </label>{" "}
+      <button type="submit" name="action" value="reassign" class="secondary">
+        Reassign
+      </button>
+    </form>
+  );
+}
+
+export function TasksPage(p: TasksPageProps) {
+  const keys = (p.only ? [p.only] : (Object.keys(TITLES) as SectionKey[])) as SectionKey[];
+  return (
+    <section class="stack tasks-page">
+      <h1>Tasks</h1>
+      {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
+      <Filters {...p} />
+      {p.form ? (
+        <details class="card" open={Object.keys(p.form.errors).length > 0}>
+          <summary>New task</summary>
+          <TaskForm {...p.form} />
+        </details>
+      ) : null}
+      {p.canWrite ? <BulkActions people={p.people} here={p.here} /> : null}
+      {p.only ? <a href={p.query({ section: null })}>← All sections</a> : null}
+      {keys.map((key) => {
+        const s = p.sections[key];
+        return (
+          <section class="task-section" aria-labelledby={`tasks-${key}`}>
+            <h2 id={`tasks-${key}`}>
+              {TITLES[key]} <span class="count">({s.count.toLocaleString("en-US")})</span>
+            </h2>
+            {s.rows.length ? (
+              <ul class="task-list">
+                {s.rows.map((task) => (
+                  <TaskItem task={task} selectable={p.canWrite} next={p.here} />
+                ))}
+              </ul>
+            ) : (
+              <p class="muted">{key === "done" ? "Nothing done yet." : "Nothing here."}</p>
+            )}
+            {!p.only && s.count > s.rows.length ? (
+              <a href={p.query({ section: key })}>
+                Show all {s.count.toLocaleString("en-US")} {TITLES[key].toLowerCase()}
+              </a>
+            ) : null}
+          </section>
+        );
+      })}
+    </section>
+  );
+}
+
+/** A record's tasks, on its page: loaded by htmx, and refreshed after adding one. */
+export function RecordTasks(p: {
+  id: string;
+  tasks: TaskItemView[];
+  form: TaskFormProps | null;
+  here: string;
+  listHref: string;
+}) {
+  return (
+    <section class="card record-tasks" id={p.id} aria-labelledby={`${p.id}-heading`}>
+      <h2 id={`${p.id}-heading`}>Tasks</h2>
+      {p.tasks.length ? (
+        <ul class="task-list">
+          {p.tasks.map((task) => (
+            <TaskItem task={task} showRecord={false} next={p.here} />
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">No tasks yet.</p>
+      )}
+      {p.form ? (
+        <details open={Object.keys(p.form.errors).length > 0}>
+          <summary>
+            Add a task <kbd>t</kbd>
+          </summary>
+          <TaskForm {...p.form} compact />
+        </details>
+      ) : null}
+      <a href={p.listHref}>All tasks for this record</a>
+    </section>
+  );
+}
+
+/** Where a record page's tasks arrive (htmx loads them); without JavaScript, a link to them. */
+export function RecordTasksSlot(p: { record: string }) {
+  const id = "record-tasks";
+  return (
+    <section
+      class="card record-tasks"
+      id={id}
+      aria-labelledby={`${id}-heading`}
+      hx-get={`/app/tasks/panel?record=${p.record}`}
+      hx-trigger="load"
+      hx-swap="outerHTML"
+    >
+      <h2 id={`${id}-heading`}>Tasks</h2>
+      <a href={`/app/tasks?record=${p.record}&assignee=all`}>Tasks for this record</a>
+    </section>
+  );
+}
