@@ -99,14 +99,16 @@ export const taskSchema = z
         .max(64, { error: "Choose someone from the list." })
         .transform((s) => s || null),
     ),
-    record: z.preprocess((v) => v ?? "", z.unknown()).transform((v, ctx) => {
-      const ref = parseSubjectRef(v);
-      if (ref === undefined) {
-        ctx.addIssue({ code: "custom", message: "Link the task to a contact, company or deal of this workspace." });
-        return z.NEVER;
-      }
-      return ref;
-    }),
+    record: z
+      .preprocess((v) => v ?? "", z.unknown())
+      .transform((v, ctx) => {
+        const ref = parseSubjectRef(v);
+        if (ref === undefined) {
+          ctx.addIssue({ code: "custom", message: "Link the task to a contact, company or deal of this workspace." });
+          return z.NEVER;
+        }
+        return ref;
+      }),
     repeat: choice(["", ...TASK_REPEATS] as const, "Choose how it repeats from the list.", ""),
     repeat_every: z.preprocess(
       (v) => (v === undefined || v === "" ? "1" : v),
