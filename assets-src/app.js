@@ -191,6 +191,14 @@
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     if (typing(event.target)) return;
     if (event.key === "t") {
+      // On the board, a focused card's deal gets the new task.
+      const card = event.target?.closest?.("li")?.querySelector?.("a[href^='/app/deals/']");
+      const deal = card && /^\/app\/deals\/(\d+)$/.exec(card.getAttribute("href"));
+      if (deal && !document.querySelector("[data-task-title]")) {
+        event.preventDefault();
+        window.location.assign(`/app/tasks/new?record=deal:${deal[1]}`);
+        return;
+      }
       const title = document.querySelector("[data-task-title]");
       if (!title) return;
       event.preventDefault();

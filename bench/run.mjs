@@ -22,6 +22,7 @@ import { seedSql } from "./seed-sql.mjs";
 const stateDir = join(root, ".wrangler", "bench-state");
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const DEALS = Number(process.env.BENCH_DEALS ?? 10_000);
+const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -91,6 +92,7 @@ async function seed() {
       secretHashHex: createHash("sha256").update(secret).digest("hex"),
       contacts: CONTACTS,
       deals: DEALS,
+      tasks: TASKS,
       now: Date.now(),
     }).replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "") + searchTriggers();
   const started = Date.now();
@@ -229,6 +231,7 @@ async function main() {
     { name: "deal board (6 stages × 50 cards)", url: "/app/deals", headers: auth },
     { name: "card move (htmx POST to another stage)", url: "/app/deals", headers: htmx, script: move },
     { name: "deal list (first page)", url: "/app/deals/list", headers: auth },
+    { name: "my tasks (10,000 open tasks)", url: "/app/tasks", headers: auth },
   ];
   // BENCH_ONLY=board,move: only the targets whose names contain one of these words (and the floor).
   const only = process.env.BENCH_ONLY?.split(",").filter(Boolean);
@@ -284,6 +287,7 @@ async function main() {
     "deal board (6 stages × 50 cards)": 0.5,
     "card move (htmx POST to another stage)": 0.5,
     "deal list (first page)": 0.6,
+    "my tasks (10,000 open tasks)": 0.6,
   };
   console.log(
     `\nCustomerTrackr bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
@@ -314,6 +318,7 @@ async function main() {
         at: new Date().toISOString(),
         contacts: CONTACTS,
         deals: DEALS,
+        tasks: TASKS,
         connections: CONNECTIONS,
         seconds: SECONDS,
         rounds: ROUNDS,

@@ -30,7 +30,18 @@ const json = (a) => `'${JSON.stringify(a).replace(/'/g, "''")}'`;
 const pick = (list, expr) => `json_extract(${json(list)}, '$[' || ((${expr}) % ${list.length}) || ']')`;
 
 /** The whole seed as one SQL script for the sqlite3 shell. */
-export function seedSql({ tenantId, userId, email, passwordHash, sessionId, secretHashHex, contacts, deals = 0, now }) {
+export function seedSql({
+  tenantId,
+  userId,
+  email,
+  passwordHash,
+  sessionId,
+  secretHashHex,
+  contacts,
+  deals = 0,
+  tasks = 0,
+  now,
+}) {
   const companies = Math.max(1, Math.floor(contacts / 10));
   const notes = contacts * 2;
   return `
@@ -74,6 +85,7 @@ FROM seq, base;
 
 INSERT INTO tenant_counters (tenant_id, contacts, companies, notes, deals) VALUES ('${tenantId}', ${contacts}, ${companies}, ${notes}, ${deals});
 ${dealsSql({ tenantId, userId, companies, deals, now })}
+${tasksSql({ tenantId, userId, contacts, tasks, now })}
 
 INSERT INTO contacts_fts (rowid, tenant, name, email, phone, company, notes)
 SELECT c.id, c.tenant_id, c.first_name || ' ' || c.last_name || ' ' || coalesce(c.job_title, ''),
@@ -86,6 +98,27 @@ COMMIT;
 INSERT INTO contacts_fts (contacts_fts) VALUES ('optimize');
 ANALYZE;
 `;
+}
+
+/**
+ * `tasks` open tasks of the bench user, due from 30 days ago to 150 days ahead (some with a time),
+ * each linked to a contact, and the contacts' next task dates kept as the app keeps them.
+ */
+function tasksSql({ tenantId, userId, contacts, tasks, now }) {
+  const today = new Date(now).toISOString().slice(0, 10);
+  return `
+INSERT INTO tasks (tenant_id, title, kind, priority, due_date, due_time, time_zone, due_at, assignee_id, subject_type, subject_id, status, created_by, created_at, updated_at)
+WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i <= ${tasks} - 1),
+     base(first_id) AS (SELECT min(id) FROM contacts WHERE tenant_id = '${tenantId}')
+SELECT '${tenantId}', 'Follow up ' || ${pick(WORDS, "i")} || ' ' || i, CASE i % 4 WHEN 0 THEN 'todo' WHEN 1 THEN 'call' WHEN 2 THEN 'email' ELSE 'meeting' END,
+  CASE WHEN i % 9 = 0 THEN 'high' ELSE 'normal' END, date('${today}', ((i * 7919) % 180 - 30) || ' days'),
+  CASE WHEN i % 3 = 0 THEN printf('%02d:%02d', 8 + i % 10, (i % 4) * 15) END, 'UTC',
+  CASE WHEN i % 3 = 0 THEN (unixepoch(date('${today}', ((i * 7919) % 180 - 30) || ' days')) + (8 + i % 10) * 3600 + (i % 4) * 900) * 1000 END,
+  '${userId}', 'contact', base.first_id + (i % ${contacts}), 'open', '${userId}', ${now} - i * 1000, ${now} - i * 1000
+FROM seq, base WHERE ${tasks} > 0;
+UPDATE contacts SET next_task_due = (SELECT min(k.due_date) FROM tasks k WHERE k.tenant_id = contacts.tenant_id
+  AND k.subject_type = 'contact' AND k.subject_id = contacts.id AND k.status = 'open')
+WHERE tenant_id = '${tenantId}' AND ${tasks} > 0;`;
 }
 
 /** Stages of the bench's pipeline: six, as the deals issue measures the board with. */

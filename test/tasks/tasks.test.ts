@@ -236,7 +236,7 @@ describe("bulk and leaving", () => {
     const contact = await insertContact(a.tenantId, "Grace", "Hopper");
     const one = await addTask(a.cookie, { title: "Bulk one", due_date: "2031-03-10", record: `contact:${contact}` });
     const two = await addTask(a.cookie, { title: "Bulk two", due_date: "2031-03-12" });
-    const ids = (xs: number[]) => new URLSearchParams(xs.map((x) => ["ids", String(x)])).toString();
+    const ids = (xs: number[]) => new URLSearchParams(xs.map((x): [string, string] => ["ids", String(x)])).toString();
     const post = (form: string) =>
       send("/app/tasks/bulk", {
         cookie: a.cookie,

@@ -13,7 +13,7 @@ export const SECTIONS = ["overdue", "today", "upcoming", "later", "done"] as con
 export type Section = (typeof SECTIONS)[number];
 
 /** Rows shown per section on the page; a section opened alone shows up to SECTION_ALL. */
-export const SECTION_ROWS: Record<Section, number> = { overdue: 50, today: 50, upcoming: 50, later: 25, done: 10 };
+export const SECTION_ROWS: Record<Section, number> = { overdue: 25, today: 50, upcoming: 25, later: 10, done: 5 };
 export const SECTION_ALL = 500;
 
 export interface TaskFilter {

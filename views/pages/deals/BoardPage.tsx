@@ -104,6 +104,11 @@ export function BoardPage(p: BoardPageProps) {
           </a>
         ) : null}
       </div>
+      {p.canWrite ? (
+        <p class="muted board-hint">
+          Focus a card and press <kbd>t</kbd> to add a task for its deal.
+        </p>
+      ) : null}
       {p.notice ? (
         <p class="flash ok" role="status">
           {p.notice}

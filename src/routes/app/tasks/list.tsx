@@ -87,6 +87,7 @@ taskListRoutes.get("/", requireRole("viewer"), async (c) => {
         action: "/app/tasks",
         values: { due_date: readerToday(c), record: f.record },
         submit: "Add task",
+        known: { members: people, recordName: name },
       })
     : null;
   return render(
