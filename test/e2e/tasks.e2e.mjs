@@ -1,0 +1,45 @@
+// Tasks in chromium: on a deal's page, `t` opens the task form; a task typed and submitted with the
+// keyboard appears in the record's Tasks panel; Enter on its Done button completes it, Undo brings it
+// back; the tasks page lists it under Today and the navigation's badge counts it.
+import assert from "node:assert/strict";
+import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages } from "./helpers.mjs";
+
+export default {
+  async "a task made with the keyboard, completed and undone"({ baseUrl, browser }) {
+    const { context, page, problems } = await openPage(browser);
+    await signUpThroughPages(page, baseUrl, { company: "Follow-up Ltd" });
+    await page.goto(`${baseUrl}/app/deals/new`);
+    await page.getByLabel("Name", { exact: true }).fill("Keyboard deal");
+    await page.getByRole("button", { name: "Create deal" }).click();
+    await page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+    const panel = page.locator("#record-tasks");
+    await panel.getByText("No tasks yet.").waitFor({ timeout: WAIT_MS });
+
+    // `t` opens the form with the title focused; the rest is typed, Enter submits.
+    await page.locator("body").press("t");
+    const title = panel.getByLabel("Task", { exact: true });
+    await title.waitFor({ timeout: WAIT_MS });
+    assert.equal(await title.evaluate((el) => el === document.activeElement), true, "t focuses the task's title");
+    await page.keyboard.type("Call back about pricing");
+    await page.keyboard.press("Enter");
+    const item = panel.locator("li.task", { hasText: "Call back about pricing" });
+    await item.waitFor({ timeout: WAIT_MS });
+
+    // Complete with the keyboard, then Undo.
+    await item.getByRole("button", { name: /Complete: Call back about pricing/ }).focus();
+    await page.keyboard.press("Enter");
+    const undo = panel.getByRole("button", { name: /Undo: Call back about pricing/ });
+    await undo.waitFor({ timeout: WAIT_MS });
+    await undo.click();
+    await panel.getByRole("button", { name: /Complete: Call back about pricing/ }).waitFor({ timeout: WAIT_MS });
+
+    // It is due today: on the tasks page under Today, and the badge counts it.
+    await page.goto(`${baseUrl}/app/tasks`);
+    const today = page.locator("section.task-section", { has: page.getByRole("heading", { name: /^Today/ }) });
+    await today.getByText("Call back about pricing").waitFor({ timeout: WAIT_MS });
+    await page.locator(".nav-badge .badge").waitFor({ timeout: WAIT_MS });
+    assert.match(await page.locator(".nav-badge").innerText(), /^1/);
+    assertNoProblems(problems);
+    await context.close();
+  },
+};
