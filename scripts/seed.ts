@@ -16,6 +16,7 @@ import { companyFormContext } from "../src/services/companies/form";
 import { createCompany } from "../src/services/companies/write";
 import { createContact } from "../src/services/contacts/write";
 import { addNote } from "../src/services/records/notes";
+import { createTask } from "../src/services/tasks/write";
 import { findOrCreateTag } from "../src/services/records/tags";
 
 const DEMO_COMPANIES = [
@@ -110,6 +111,26 @@ async function seedDemoRecords(db: Database, tenantId: string, ownerId: string, 
       `Called ${first} about the renewal.\nNext step: send the proposal — details at https://example.com/proposals/${id}`,
       now + 200 + i,
     );
+    // A follow-up for some of them: overdue, today and later, so My tasks has something in each section.
+    if (i % 2 === 0) {
+      const day = new Date(now + ((i % 6) - 2) * 86_400_000).toISOString().slice(0, 10);
+      await createTask(
+        t,
+        { userId: ownerId, role: "owner", timeZone: "UTC", now: now + 300 + i },
+        {
+          title: `${i % 4 === 0 ? "Call" : "Email"} ${first} about the proposal`,
+          description: null,
+          kind: i % 4 === 0 ? "call" : "email",
+          priority: i % 8 === 0 ? "high" : "normal",
+          dueDate: day,
+          dueTime: i % 4 === 0 ? "10:30" : null,
+          remindLead: null,
+          assigneeId: i % 3 === 0 ? memberId : ownerId,
+          subject: { type: "contact", id },
+          repeat: null,
+        },
+      );
+    }
   }
 }
 
