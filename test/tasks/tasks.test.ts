@@ -276,3 +276,27 @@ describe("bulk and leaving", () => {
     expect(await taskRow(task.id)).toMatchObject({ title: "Left behind", assignee_id: ownerId, status: "open" });
   });
 });
+
+describe("a record's tasks", () => {
+  it("go with the record when it is deleted (and their reminders with them), and others stay", async () => {
+    const a = await newTenant("Record goes");
+    const gone = await insertContact(a.tenantId, "Gone", "Soon");
+    const stays = await insertContact(a.tenantId, "Stays", "Here");
+    const t1 = await addTask(a.cookie, {
+      title: "About the gone one",
+      record: `contact:${gone}`,
+      due_time: "09:00",
+      remind: "15",
+      due_date: "2031-05-05",
+    });
+    const t2 = await addTask(a.cookie, { title: "About the other", record: `contact:${stays}` });
+    expect(t1.remind_at).not.toBeNull();
+    const res = await send(`/app/contacts/${gone}/delete`, { cookie: a.cookie, form: {} });
+    expect(res.status).toBeLessThan(400);
+    expect(await taskRow(t1.id)).toBeNull();
+    expect(await taskRow(t2.id)).not.toBeNull();
+    const html = await textOf("/app/tasks", { cookie: a.cookie });
+    expect(html).not.toContain("About the gone one");
+    expect(html).toContain("About the other");
+  });
+});

@@ -1,4 +1,5 @@
 /** Deleting a company: its contacts stay, without a company; all that hangs off it goes in one batch. */
+import { deleteTasksOfStatements } from "../tasks/statements";
 import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import {
@@ -39,6 +40,7 @@ export async function deleteCompany(t: TenantDb, actor: Actor, id: number): Prom
     }),
     t.update(contacts, { companyId: null, companyName: null, companySort: "" }, eq(contacts.companyId, id)),
     db.delete(notes).where(ofCompany),
+    ...deleteTasksOfStatements(t, "company", [id]),
     t.delete(
       customFieldValues,
       eq(customFieldValues.entityId, id),

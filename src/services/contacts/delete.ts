@@ -2,6 +2,7 @@
  * Deleting contacts, one or a selection, and erasing them (a privacy request): everything that refers
  * to them goes in the same batch as the rows, with the counters and the audit entry.
  */
+import { deleteTasksOfStatements } from "../tasks/statements";
 import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
@@ -84,6 +85,7 @@ export async function deleteContacts(
       contacts: sql`max(0, ${tenantCounters.contacts} - (SELECT count(*) FROM (${ownedIdsSql(t, owned)})))`,
     }),
     ...deleteNotesOfStatements(t, "contact", owned),
+    ...deleteTasksOfStatements(t, "contact", owned),
     ...valueStatements,
     t.delete(activities, eq(activities.subjectType, "contact"), inJsonList(activities.subjectId, owned)),
     t.delete(recentViews, eq(recentViews.subjectType, "contact"), inJsonList(recentViews.subjectId, owned)),

@@ -4,6 +4,7 @@
  * (json_each), with the stage totals, counters and timeline changed in the same batch. Ids that are not
  * the workspace's are ignored, as in the contacts' bulk actions.
  */
+import { deleteTasksOfStatements } from "../tasks/statements";
 import { eq, sql, type SQL } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
@@ -135,6 +136,7 @@ export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Pro
       WHERE deal_stage_totals.tenant_id = ${tenantId} AND deal_stage_totals.stage_id = x.stage_id
         AND deal_stage_totals.currency = x.currency`,
     ...deleteNotesOfStatements(t, "deal", owned),
+    ...deleteTasksOfStatements(t, "deal", owned),
     ...(fields.length ? [deleteValuesStatement(t, fields, owned)] : []),
     t.delete(activities, eq(activities.subjectType, "deal"), inJsonList(activities.subjectId, owned)),
     t.delete(recentViews, eq(recentViews.subjectType, "deal"), inJsonList(recentViews.subjectId, owned)),

@@ -4,6 +4,7 @@
  * the timeline, tenant_counters.deals and the audit entry. An update is conditional on the version
  * the form was loaded from, so a concurrent edit or move leaves nothing half-written.
  */
+import { deleteTasksOfStatements } from "../tasks/statements";
 import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
@@ -255,6 +256,7 @@ export async function deleteDeal(t: TenantDb, actor: Actor, id: number): Promise
     totalsOut(t, id),
     dealCounter(t, sql`-(SELECT count(*) FROM deals WHERE tenant_id = ${t.tenantId} AND id = ${id})`),
     ...deleteNotesOfStatements(t, "deal", [id]),
+    ...deleteTasksOfStatements(t, "deal", [id]),
     sql`DELETE FROM custom_field_values WHERE tenant_id = ${t.tenantId} AND entity_id = ${id}
       AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${t.tenantId} AND entity = 'deal')`,
     t.delete(activities, eq(activities.subjectType, "deal"), eq(activities.subjectId, id)),

@@ -5,6 +5,7 @@
  * deal_stage_totals out before and in after (read inside the batch), tenant_counters.deals, the stage
  * spans the import closed and opened put back, the import's timeline entries removed.
  */
+import { deleteTasksOfStatements } from "../tasks/statements";
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { deleteNotesOfStatements } from "../records/notes";
@@ -130,6 +131,7 @@ function deleteDeals(t: TenantDb, ids: number[]): SQLWrapper[] {
     totalsOutOf(t, sql`SELECT value FROM json_each(${list})`),
     dealCounter(t, sql`-(SELECT count(*) FROM deals WHERE tenant_id = ${tenant} AND ${inIds("id")})`),
     ...deleteNotesOfStatements(t, "deal", ids),
+    ...deleteTasksOfStatements(t, "deal", ids),
     sql`DELETE FROM custom_field_values WHERE tenant_id = ${tenant} AND ${inIds("entity_id")}
       AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenant} AND entity = 'deal')`,
     sql`DELETE FROM activities WHERE tenant_id = ${tenant} AND subject_type = 'deal' AND ${inIds("subject_id")}`,

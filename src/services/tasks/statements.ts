@@ -2,9 +2,10 @@
  * Statements every task write puts in its batch: the linked record's next_task_due (the earliest open
  * task's due date, read through tasks_tenant_subject_idx, never a scan) and timeline entries.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import type { SubjectType } from "../../db/schema";
+import { tasks, type SubjectType } from "../../db/schema";
+import { inJsonList } from "../../db/sql";
 
 const LISTED: Partial<Record<SubjectType, string>> = { contact: "contacts", company: "companies" };
 
@@ -46,4 +47,12 @@ export function taskTimelineEntries(
     SELECT tenant_id, subject_type, subject_id, ${actorId}, ${kind}, json_object('task', json_array(NULL, title)), ${now}
     FROM tasks WHERE tenant_id = ${t.tenantId} AND id IN (SELECT value FROM json_each(${JSON.stringify(taskIds)}))
       AND subject_type IS NOT NULL AND ${guard}`;
+}
+
+/**
+ * Deletes the tasks linked to some records, for the records' deletion (or erasure, or an import's undo)
+ * batch; their reminders and bell entries go with them (ON DELETE CASCADE).
+ */
+export function deleteTasksOfStatements(t: TenantDb, type: SubjectType, ids: number[]) {
+  return [t.delete(tasks, eq(tasks.subjectType, type), inJsonList(tasks.subjectId, ids))];
 }
