@@ -138,6 +138,8 @@ async function seedWorkspace() {
   ] as const) {
     expect((await post(path, t.cookie, { body })).status).toBeLessThan(400);
   }
+  const task = { title: "Call Ada back", due_date: "2026-12-24", due_time: "09:30", record: `contact:${ada}` };
+  expect((await post("/app/tasks", t.cookie, task)).status).toBe(303);
   const ownerId = await userIdOf(t.email);
   const deal = await insertDeal(t.tenantId, {
     name: "Engine No. 2",
@@ -281,8 +283,21 @@ describe("Download my data (an owner)", () => {
         "workspace/notes.csv",
         "workspace/notes.json",
         "workspace/activity.json",
+        "workspace/tasks.json",
       ].sort(),
     );
+    // The tasks, with their record, time and assignee by address.
+    expect(json(zip!, "workspace/tasks.json").records).toEqual([
+      expect.objectContaining({
+        title: "Call Ada back",
+        due_date: "2026-12-24",
+        due_time: "09:30",
+        subject_type: "contact",
+        subject_id: ids.ada,
+        assignee: t.email,
+        status: "open",
+      }),
+    ]);
 
     // Every contact, with custom fields, tags, emails, phones, company and notes.
     const contacts = json(zip!, "workspace/contacts.json");

@@ -66,9 +66,10 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         </li>
         <li>
           <strong>What your business stores:</strong> the contacts, companies, deals (with their amounts, the people on
-          them and their roles, and each move between stages), pipelines and their stages, lost reasons, notes, tags and
-          custom fields your team puts into CustomerTrackr, and files you import. They belong to your business. We keep
-          them to provide the service and look at them only when you ask us to.
+          them and their roles, and each move between stages), pipelines and their stages, lost reasons, notes, tasks
+          (with their due dates, assignees and whether they are done), tags and custom fields your team puts into
+          CustomerTrackr, and files you import. They belong to your business. We keep them to provide the service and
+          look at them only when you ask us to.
         </li>
         <li>
           <strong>Payments:</strong> Stripe collects and processes card details on its own pages; they never reach our
