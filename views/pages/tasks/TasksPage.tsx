@@ -4,7 +4,8 @@
  */
 import { FormAlert } from "../../components/Field";
 import { TaskForm, type TaskFormProps } from "./TaskForm";
-import { TaskItem, type TaskItemView } from "./TaskItem";
+import { raw } from "hono/html";
+import { TaskItem, taskItemHtml, type TaskItemView } from "./TaskItem";
 
 export type SectionKey = "overdue" | "today" | "upcoming" | "later" | "done";
 
@@ -154,9 +155,7 @@ export function TasksPage(p: TasksPageProps) {
             </h2>
             {s.rows.length ? (
               <ul class="task-list">
-                {s.rows.map((task) => (
-                  <TaskItem task={task} selectable={p.canWrite} next={p.here} />
-                ))}
+                {raw(s.rows.map((task) => taskItemHtml(task, { selectable: p.canWrite, next: p.here })).join(""))}
               </ul>
             ) : (
               <p class="muted">{key === "done" ? "Nothing done yet." : "Nothing here."}</p>
