@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { calendarFeedStatements, FEED_TASK_LIMIT } from "../../src/services/calendar/feed";
 import { createContact } from "../contacts/contact-helpers";
 import { insertDeal, userIdOf } from "../deals/data-helpers";
-import { send } from "../helpers/http";
+import { GOOD_PASSWORD, send } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { eventsOf, insertTask, readFeed, turnOnFeed, unescapeText, unfold } from "./helpers";
 
@@ -225,6 +225,26 @@ describe("the calendar feed", () => {
     expect(after.status).toBe(200);
     expect(after.text).not.toContain("Task while a member");
     expect(after.text).not.toContain("Deal while a member");
+  });
+
+  it("goes with the account: deleting it deletes the feed, and its address stops working", async () => {
+    const owner = await newTenant("Erased Co");
+    const member = await memberOf(owner.tenantId, "member");
+    const memberId = await userIdOf(member.email);
+    // Only a member here, as an invited member is (memberOf also gave them a workspace of their own).
+    await env.DB.prepare("DELETE FROM memberships WHERE user_id = ? AND tenant_id <> ?")
+      .bind(memberId, owner.tenantId)
+      .run();
+    await insertTask(owner.tenantId, { title: "Before erasure", assigneeId: memberId, dueDate: "2026-12-09" });
+    const path = await turnOnFeed(member.cookie);
+    expect((await readFeed(path)).text).toContain("Before erasure");
+    const deleted = await send("/app/settings/profile/delete", {
+      cookie: member.cookie,
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+    });
+    expect(deleted.status).toBe(303);
+    expect(await feedRow(memberId)).toBeNull();
+    expect((await readFeed(path)).status).toBe(404);
   });
 
   it("is bounded: the next tasks first, read through the tenant-leading indexes", async () => {
