@@ -115,6 +115,21 @@ describe("each reader's number and date format", () => {
       (await textOf(`/app/deals/${id}`, { cookie })).match(/<time datetime="2027-03-31">([^<]+)<\/time>/)?.[1];
     expect(await closeShown(owner.cookie)).toBe("3/31/2027");
     expect(await closeShown(german.cookie)).toBe("31.3.2027");
+    // A custom date field is a calendar date too.
+    const field = (await env.DB.prepare(
+      `INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, options, position, created_at)
+       VALUES (?, 'deal', 'Renewal', 'renewal', 'date', NULL, 0, ?) RETURNING id`,
+    )
+      .bind(owner.tenantId, Date.now())
+      .first<{ id: number }>())!.id;
+    await env.DB.prepare(
+      "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, '2027-12-01')",
+    )
+      .bind(owner.tenantId, field, id)
+      .run();
+    expect(await textOf(`/app/deals/${id}`, { cookie: german.cookie })).toContain(
+      '<time datetime="2027-12-01">1.12.2027</time>',
+    );
     // The date input stays ISO, which is what the browser posts back.
     expect(await textOf(`/app/deals/${id}/edit`, { cookie: german.cookie })).toContain('value="2027-03-31"');
     // The contacts list's Updated column follows the locale too.
