@@ -47,6 +47,7 @@ import { privacyNoticeRoutes } from "./routes/app/privacy-notice";
 import { webhookRoutes } from "./routes/webhooks";
 import { privacySettingsRoutes } from "./routes/app/settings/privacy";
 import { unsubscribeRoutes } from "./routes/unsubscribe";
+import { calRoutes } from "./routes/cal";
 
 export const app = new Hono<AppEnv>();
 
@@ -55,6 +56,10 @@ app.use("*", refuseDevSwitchesInProduction, requestLog, securityHeaders, noStore
 // cookie and proves itself with a signature over the raw body (src/routes/webhooks.ts).
 app.use("/webhooks/*", guardBodyStream);
 app.route("/webhooks", webhookRoutes);
+// Private calendar feeds: a secret in the path, read by calendar apps with no cookie and no form, so
+// they answer here with only a database handle, before CSRF, body parsing and the session.
+app.use("/cal/*", database);
+app.route("/cal", calRoutes);
 app.use("*", csrfProtection);
 // Form bodies are read once here, within 64 KB; unreadable ones are a 400 with the form again, before
 // any route (the import upload keeps its own limit on its route). src/middleware/form-body.tsx.

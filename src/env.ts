@@ -112,9 +112,13 @@ export interface Bindings {
 /** What an authenticated request knows about its user. */
 export interface AuthContext {
   sessionId: string;
-  /** timeZone: the IANA zone the user reads times in (their own, else the workspace's). */
+  /**
+   * timeZone: the IANA zone the user reads times in; locale: the BCP 47 locale they read and type
+   * numbers and dates in (each their own, else the workspace's).
+   */
   user: Pick<User, "id" | "email" | "emailVerifiedAt" | "termsAcceptedAt" | "privacySeenVersion"> & {
     timeZone: string;
+    locale: string;
   };
   /** closedAt/eraseAfter are set while the workspace is closed (src/services/privacy/closure.ts): /app then shows only the closed page. */
   tenant: Pick<Tenant, "id" | "name" | "closedAt" | "eraseAfter"> & { billingState: BillingState };

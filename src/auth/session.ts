@@ -95,6 +95,8 @@ export function sessionRowQuery(db: Database, id: string) {
       privacySeenVersion: users.privacySeenVersion,
       // The zone pages show times in: the user's own, else the workspace's.
       timeZone: sql<string>`coalesce(${users.timeZone}, ${tenants.timeZone})`.as("reader_time_zone"),
+      // And the locale numbers and dates are written and read in: likewise.
+      locale: sql<string>`coalesce(${users.locale}, ${tenants.locale})`.as("reader_locale"),
       tenantId: sql<string>`${tenants.id}`.as("tenant_id"),
       tenantName: tenants.name,
       // A closed workspace answers /app with its closed page only (src/middleware/closed-workspace.tsx).
@@ -149,6 +151,7 @@ export async function checkSessionRow(
         termsAcceptedAt: row.termsAcceptedAt,
         privacySeenVersion: row.privacySeenVersion,
         timeZone: row.timeZone,
+        locale: row.locale,
       },
       tenant: {
         id: row.tenantId,

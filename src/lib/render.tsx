@@ -90,8 +90,12 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
   );
 }
 
-/** A view whose times (the Time component) read in the signed-in user's zone; UTC for anyone else. */
+/**
+ * A view whose times and dates (Time, CalendarDate) read in the signed-in user's zone and locale; for
+ * anyone else in UTC, written ISO-like.
+ */
 export function inReaderZone(c: Context<AppEnv>, view: { toString(): string }) {
   // A JSX element renders when turned into a string: that is when Time reads the zone.
-  return renderInZone(c.get("auth")?.user.timeZone ?? "UTC", () => view.toString());
+  const user = c.get("auth")?.user;
+  return renderInZone({ zone: user?.timeZone ?? "UTC", locale: user?.locale ?? null }, () => view.toString());
 }

@@ -12,13 +12,15 @@ export function requestMeta(c: Context<AppEnv>): RequestMeta {
   return { ip: clientIp(c), userAgent: c.req.header("User-Agent") ?? null, now: Date.now() };
 }
 
-/** Routes whose last path segment is a secret token from an email: never cached, never logged. */
+/** Routes whose last path segment is a secret token (mostly from an email): never cached, never logged. */
 export const TOKEN_ROUTES = [
   "/invite/:token",
   "/verify-email/:token",
   "/password/reset/:token",
   "/unsubscribe/:token",
   "/reopen/:tenantId/:token",
+  // Not emailed, but as secret: the calendar feed's address (src/routes/cal.ts).
+  "/cal/:token",
 ] as const;
 
 // "/reopen/:tenantId/:token" → /^(\/reopen\/[^/]+\/)[^/]+$/; the token is the last segment of each.

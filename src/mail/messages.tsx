@@ -175,10 +175,11 @@ export function trialEndingMail(p: {
   tenantName: string;
   trialEnd: number;
   link: string;
-  /** The owner's zone: the day the trial ends is their day. */
+  /** The owner's zone and locale: the day the trial ends is their day, written their way. */
   timeZone: string;
+  locale: string;
 }): RenderedMail {
-  const date = formatInstant(p.trialEnd, p.timeZone);
+  const date = formatInstant(p.trialEnd, p.timeZone, "date", p.locale);
   return compose(
     "billing_trial_ending",
     true,
@@ -202,10 +203,11 @@ export function dataExportReadyMail(p: {
   link: string;
   expiresAt: number;
   includesWorkspace: boolean;
-  /** The reader's zone, named in the time. */
+  /** The reader's zone, named in the time, and their locale. */
   timeZone: string;
+  locale: string;
 }): RenderedMail {
-  const until = formatInstant(p.expiresAt, p.timeZone, "minute");
+  const until = formatInstant(p.expiresAt, p.timeZone, "minute", p.locale);
   const what = p.includesWorkspace ? "your account's data and your workspace's records" : "your account's data";
   return compose(
     "data_export_ready",

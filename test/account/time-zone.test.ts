@@ -36,11 +36,11 @@ describe("time zones", () => {
   it("shows times in the zone the browser gave at sign-up, across summer and winter time", async () => {
     const owner = await signUp({ company_name: "New York Co", time_zone: "America/New_York" });
     expect(await tenantOf(owner.email)).toMatchObject({ userZone: "America/New_York", tenantZone: "America/New_York" });
-    expect(await noteTimeShown(owner.cookie, SUMMER)).toBe("2026-07-01 08:00 EDT");
-    expect(await noteTimeShown(owner.cookie, WINTER)).toBe("2026-01-15 07:00 EST");
+    expect(await noteTimeShown(owner.cookie, SUMMER)).toBe("7/1/2026, 8:00 AM EDT");
+    expect(await noteTimeShown(owner.cookie, WINTER)).toBe("1/15/2026, 7:00 AM EST");
     // Without a zone (no JavaScript), times stay in UTC as before.
     const plain = await signUp({ company_name: "UTC Co" });
-    expect(await noteTimeShown(plain.cookie, SUMMER)).toBe("2026-07-01 12:00 UTC");
+    expect(await noteTimeShown(plain.cookie, SUMMER)).toBe("7/1/2026, 12:00 PM UTC");
   });
 
   it("never stores a zone that is not one: sign-up, sign-in and the profile", async () => {
@@ -68,15 +68,15 @@ describe("time zones", () => {
     });
     expect((await tenantOf(user.email)).userZone).toBe("Europe/Berlin");
     const cookie = cookieHeader(first);
-    expect(await noteTimeShown(cookie, WINTER)).toBe("2026-01-15 13:00 GMT+1");
+    expect(await noteTimeShown(cookie, WINTER)).toBe("1/15/2026, 1:00 PM GMT+1");
 
     const chosen = await send("/app/settings/profile/time-zone", { cookie, form: { time_zone: "Asia/Tokyo" } });
     expect(chosen.status).toBe(303);
-    expect(await noteTimeShown(cookie, WINTER)).toBe("2026-01-15 21:00 GMT+9");
+    expect(await noteTimeShown(cookie, WINTER)).toBe("1/15/2026, 9:00 PM GMT+9");
     // Back to the workspace's zone (UTC here).
     await send("/app/settings/profile/time-zone", { cookie, form: { time_zone: "" } });
     expect((await tenantOf(user.email)).userZone).toBeNull();
-    expect(await noteTimeShown(cookie, WINTER)).toBe("2026-01-15 12:00 UTC");
+    expect(await noteTimeShown(cookie, WINTER)).toBe("1/15/2026, 12:00 PM UTC");
   });
 
   it("members without a zone of their own read times in the workspace's, which admins set", async () => {
@@ -94,6 +94,6 @@ describe("time zones", () => {
     expect(refused.status).toBe(422);
     expect(await refused.text()).toContain("Choose a time zone from the list.");
     expect((await save(owner.cookie, "Europe/Paris")).status).toBe(303);
-    expect(await noteTimeShown(member.cookie, SUMMER)).toBe("2026-07-01 14:00 GMT+2");
+    expect(await noteTimeShown(member.cookie, SUMMER)).toBe("7/1/2026, 2:00 PM GMT+2");
   });
 });

@@ -313,7 +313,10 @@ describe("subscription state", () => {
     const t = await subscribedTenant("trialing");
     // 20:00 UTC three days on: already the next day for an owner in Auckland (UTC+12/13), whose mail says so.
     const trialEnd = Math.floor(Date.UTC(...utcDayIn(3)) / 1000) + 20 * 3600;
-    await env.DB.prepare("UPDATE users SET time_zone = 'Pacific/Auckland' WHERE email = ?").bind(t.email).run();
+    // The owner reads dates the German way: the mail writes the day as they read it.
+    await env.DB.prepare("UPDATE users SET time_zone = 'Pacific/Auckland', locale = 'de-DE' WHERE email = ?")
+      .bind(t.email)
+      .run();
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "trialing", trialEnd });
     await deliverEvent(
       stripeEvent(
@@ -325,8 +328,9 @@ describe("subscription state", () => {
     const mail = (await mailTo(t.email)).filter((m) => m.kind === "billing_trial_ending");
     expect(mail).toHaveLength(1);
     expect(mail[0]!.essential).toBe(1);
-    const aucklandDay = new Date((trialEnd + 86_400) * 1000).toISOString().slice(0, 10);
-    expect(mail[0]!.text_body).toContain(`ends on ${aucklandDay}`);
+    const aucklandDay = new Date((trialEnd + 86_400) * 1000);
+    const germanDay = `${aucklandDay.getUTCDate()}.${aucklandDay.getUTCMonth() + 1}.${aucklandDay.getUTCFullYear()}`;
+    expect(mail[0]!.text_body).toContain(`ends on ${germanDay}`);
 
     await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "past_due" });
     await deliverEvent(stripeEvent("invoice.payment_failed", invoiceOf("in_2", t), { created: now() + 41 }));

@@ -109,7 +109,7 @@ describe("won and lost", () => {
     const wonArea = board.slice(board.indexOf('id="won-area"'), board.indexOf('id="lost-area"'));
     expect(wonArea).toContain("Winner");
     // A closed deal shows the day it closed, and is not "overdue".
-    expect(wonArea).toContain("2026-12-01");
+    expect(wonArea).toContain("12/1/2026");
     expect(wonArea).not.toContain("overdue");
     const reopen = await post(`/app/deals/${id}/reopen`, owner.cookie, {});
     expect(reopen.status).toBe(303);

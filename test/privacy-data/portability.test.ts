@@ -163,6 +163,8 @@ async function seedWorkspace() {
   });
   // A cookie choice made while signed in belongs to the account's data too.
   await send("/consent", { cookie: t.cookie, form: { analytics: "reject", back: "/" } });
+  // So does whether their calendar feed is on (never its secret).
+  expect((await send("/app/settings/profile/calendar-feed", { cookie: t.cookie, form: {} })).status).toBe(200);
   return { t, ids: { ada, charles, third, company, deal, lostDeal } };
 }
 
@@ -265,6 +267,7 @@ describe("Download my data (an owner)", () => {
     expect(Object.keys(zip!).sort()).toEqual(
       [
         "account/audit-log.json",
+        "account/calendar-feed.json",
         "account/consent.json",
         "account/contact-messages.json",
         "account/emails.json",
@@ -391,6 +394,14 @@ describe("Download my data (an owner)", () => {
     expect(json(zip!, "account/email-preferences.json").records).toEqual([
       { weekly_digest: true, product_news: false, changed_at: null },
     ]);
+    const feed = await env.DB.prepare(
+      "SELECT f.secret_hash, f.created_at FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE u.email = ?",
+    )
+      .bind(t.email)
+      .first<{ secret_hash: string; created_at: number }>();
+    expect(json(zip!, "account/calendar-feed.json").records).toEqual([
+      { on: true, turned_on_at: new Date(feed!.created_at).toISOString(), last_read_at: null },
+    ]);
     const audit = json(zip!, "account/audit-log.json").records;
     expect(audit.map((a) => a.action)).toEqual(
       expect.arrayContaining(["auth.sign_up", "profile.updated", "privacy.export_requested"]),
@@ -401,6 +412,7 @@ describe("Download my data (an owner)", () => {
     expect(everything).not.toMatch(/scrypt\$/);
     expect(everything).not.toContain("password_hash");
     expect(everything).not.toContain("secret_hash");
+    expect(everything).not.toContain(feed!.secret_hash);
   });
 
   it("works for 24 hours for the requester only: not for another member, another workspace or nobody; then it is refused and deleted", async () => {

@@ -59,6 +59,9 @@ describe("legal pages", () => {
       "Sentry",
       "never inside the app",
       "Signed-in users see a notice about it once",
+      "Your calendar feed: off unless you turn it on in your profile",
+      "no email addresses, phone numbers, notes or descriptions",
+      "Anyone who holds the address can read the feed",
     ]) {
       expect(text, claim).toContain(claim);
     }

@@ -14,6 +14,8 @@ type Access =
   | "public"
   /** Only with the single-use token of an emailed link (in the path). */
   | "emailed-token"
+  /** Only with a long-lived secret the user was shown once (in the path): their calendar feed. */
+  | "secret-link"
   /** A signed-in user acting on their own session or account. */
   | "signed-in"
   /** The operator API: a bearer token (OPS_TOKEN). */
@@ -51,6 +53,7 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "POST", path: "/unsubscribe/:token", access: "emailed-token" },
   { method: "GET", path: "/reopen/:tenantId/:token", access: "emailed-token" },
   { method: "POST", path: "/reopen/:tenantId/:token", access: "emailed-token" },
+  { method: "GET", path: "/cal/:token", access: "secret-link" },
   { method: "POST", path: "/webhooks/stripe", access: "stripe-signature" },
   { method: "GET", path: "/ops/mail/failed", access: "operator" },
   { method: "POST", path: "/ops/accounts/erase", access: "operator" },
@@ -81,7 +84,7 @@ describe("routes outside /app", () => {
       const label = `${r.method} ${r.path}`;
       const res = await send(sampleOf(r), { method: r.method, form: r.method === "POST" ? {} : undefined });
       expect(res.status, label).toBeLessThan(500);
-      if (r.access === "emailed-token") expect(res.status, label).toBe(404);
+      if (r.access === "emailed-token" || r.access === "secret-link") expect(res.status, label).toBe(404);
       if (r.access === "operator") expect(res.status, label).toBe(401);
       if (r.access === "stripe-signature") expect(res.status, label).toBe(400);
       if (r.access === "development") {

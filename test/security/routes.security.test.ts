@@ -61,6 +61,10 @@ const APP_ROUTES: RouteRule[] = [
   rule("POST /app/settings/profile/delete", "viewer", { delete_password: "wrong password", confirm_delete: "on" }),
   rule("POST /app/settings/profile/name", "viewer", { name: "A Name" }),
   rule("POST /app/settings/profile/time-zone", "viewer", { time_zone: "Europe/Berlin" }),
+  rule("POST /app/settings/profile/locale", "viewer", { locale: "de-DE" }),
+  rule("POST /app/settings/profile/calendar-feed", "viewer"),
+  rule("POST /app/settings/profile/calendar-feed/rotate", "viewer"),
+  rule("POST /app/settings/profile/calendar-feed/off", "viewer"),
   rule("POST /app/settings/profile/email-preferences", "viewer", { digest: "on" }),
   // The company name is the owner's to correct (here or in Workspace).
   rule("POST /app/settings/profile/company", "owner", { company_name: "" }),

@@ -1,8 +1,11 @@
+import { CalendarDate } from "./Time";
 import { RichText } from "./RichText";
 
 /** A custom field's value for display: "Yes" for a ticked checkbox, a safe link for a URL, text otherwise. */
 export function CustomValue(p: { kind: string; value: string }) {
   if (p.kind === "checkbox") return <>Yes</>;
+  // A calendar date, written the reader's way (its datetime stays ISO).
+  if (p.kind === "date") return <CalendarDate date={p.value} />;
   // URL values were checked to be http(s) when saved.
   if (p.kind === "url")
     return (

@@ -149,7 +149,7 @@ companiesRoutes.get("/:id", deferSessionCheck, async (c) => {
   const auth = authOf(c);
   const data = id === null ? null : companyPageFromResults(id, read.page);
   if (!data) return errorResponse(c, 404);
-  const related = relatedDealsFromResults(read.deals);
+  const related = relatedDealsFromResults(read.deals, auth.user.locale);
   const co = data.company;
   return render(
     c,

@@ -18,7 +18,7 @@ export const dashboardRoutes = new Hono<AppEnv>();
 
 dashboardRoutes.get("/", requireRole("viewer"), async (c) => {
   const auth = authOf(c);
-  const data = await dashboardData(tenantOf(c), auth.user.id);
+  const data = await dashboardData(tenantOf(c), { userId: auth.user.id, locale: auth.user.locale });
   if (!data) return errorResponse(c, 404);
   return render(
     c,

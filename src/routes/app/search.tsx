@@ -8,6 +8,7 @@ import type { AppEnv } from "../../env";
 import { formatAmount } from "../../lib/money";
 import { render, wantsFragment } from "../../lib/render";
 import { deferSessionCheck, withSessionBatch } from "../../middleware/session";
+import { authOf } from "../context";
 import {
   HITS_IN_BOX,
   HITS_ON_PAGE,
@@ -55,7 +56,7 @@ searchRoutes.get("/", deferSessionCheck, async (c) => {
   c.header("Cache-Control", "private, no-store");
   if (!text) return inBox ? c.html("") : render(c, "Search", <SearchPage view={null} q={raw} />);
   const found = searchFromRows(batch.results, limit);
-  const view = viewOf(text, found, found.locale);
+  const view = viewOf(text, found, authOf(c).user.locale);
   if (inBox) return c.html(<SearchResults view={view} idPrefix="global-results" />);
   return render(c, `Search: ${text}`, <SearchPage view={view} q={raw} />);
 });

@@ -10,6 +10,7 @@ import type { AccountHolder, RequestMeta } from "./accounts";
 import { auditInsert, AUDIT_ACTIONS, type AuditAction } from "../audit/audit";
 import { getEmailPreferences, type EmailPreferenceValues } from "./email-preferences";
 import { listUserSessions, type SessionSummary } from "./sessions";
+import { isNumberLocale } from "../team/workspace-settings";
 
 /** The longest name we keep (characters, after trimming). */
 export const NAME_MAX = 100;
@@ -100,6 +101,8 @@ export interface ProfileData {
   createdAt: number;
   /** The zone the user chose (or their browser gave at sign-up); null: the workspace's. */
   timeZone: string | null;
+  /** The locale numbers and dates are written in for them; null: the workspace's. */
+  locale: string | null;
   workspaces: { id: string; name: string; role: Role; since: number }[];
   sessions: SessionSummary[];
   audit: AuditAboutEntry[];
@@ -125,6 +128,7 @@ export async function loadProfile(
         verifiedAt: users.emailVerifiedAt,
         createdAt: users.createdAt,
         timeZone: users.timeZone,
+        locale: users.locale,
       })
       .from(users)
       .where(eq(users.id, userId))
@@ -161,6 +165,7 @@ export async function loadProfile(
     name: user.name,
     email: user.email,
     timeZone: user.timeZone,
+    locale: user.locale,
     verified: user.verifiedAt !== null,
     createdAt: user.createdAt,
     workspaces,
@@ -192,10 +197,21 @@ export async function setTimeZone(
   await updateProfile(db, actor, { timeZone: zone }, meta);
 }
 
+/** Sets the locale the user reads and types numbers and dates in (null: the workspace's), audited likewise. */
+export async function setLocale(
+  db: Database,
+  actor: Pick<AccountHolder, "userId" | "tenantId">,
+  locale: string | null,
+  meta: RequestMeta,
+): Promise<void> {
+  if (locale !== null && !isNumberLocale(locale)) throw new Error("setLocale: not one of NUMBER_LOCALES");
+  await updateProfile(db, actor, { locale }, meta);
+}
+
 async function updateProfile(
   db: Database,
   actor: Pick<AccountHolder, "userId" | "tenantId">,
-  set: { name?: string | null; timeZone?: string | null },
+  set: { name?: string | null; timeZone?: string | null; locale?: string | null },
   meta: RequestMeta,
 ): Promise<void> {
   await db.batch([

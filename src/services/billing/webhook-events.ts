@@ -200,6 +200,7 @@ async function eventEffects(
       email: users.email,
       tenantName: tenants.name,
       timeZone: sql<string>`coalesce(${users.timeZone}, ${tenants.timeZone})`,
+      locale: sql<string>`coalesce(${users.locale}, ${tenants.locale})`,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -214,6 +215,7 @@ async function eventEffects(
           trialEnd: facts.trialEnd!,
           link,
           timeZone: owner.timeZone,
+          locale: owner.locale,
         });
     const mail = queueMail(db, { to: owner.email, tenantId, userId: owner.id, ...rendered }, meta.now);
     mailIds.push(mail.id);

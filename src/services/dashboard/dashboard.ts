@@ -53,15 +53,19 @@ function isSubjectOf(
   return and(eq(source.subjectType, type), eq(table.tenantId, source.tenantId), eq(table.id, source.subjectId));
 }
 
-/** Everything the dashboard shows, or null when the tenant is gone. */
-export async function dashboardData(t: TenantDb, userId: string, now = Date.now()): Promise<DashboardData | null> {
+/** Everything the dashboard shows, amounts written in the reader's `locale`, or null when the tenant is gone. */
+export async function dashboardData(
+  t: TenantDb,
+  reader: { userId: string; locale: string },
+  now = Date.now(),
+): Promise<DashboardData | null> {
+  const { userId } = reader;
   const db = t.db;
   const [tenantRows, counterRows, activityRows, recentRows, ...dealResults] = await db.batch([
     db
       .select({
         name: tenants.name,
         createdAt: tenants.createdAt,
-        locale: tenants.locale,
         memberCount: count(memberships.userId),
       })
       .from(tenants)
@@ -116,7 +120,7 @@ export async function dashboardData(t: TenantDb, userId: string, now = Date.now(
   return {
     tenant,
     counts: { contacts: c?.contacts ?? 0, companies: c?.companies ?? 0, notes: c?.notes ?? 0, deals: c?.deals ?? 0 },
-    deals: dashboardDealsFromResults(dealResults, tenant.locale),
+    deals: dashboardDealsFromResults(dealResults, reader.locale),
     activity: activityRows.map((a) => ({
       id: a.id,
       kind: a.kind,

@@ -1,5 +1,5 @@
 /**
- * The deal form: its limits, reading what was submitted (amount in the workspace's locale, a real
+ * The deal form: its limits, reading what was submitted (amount in the reader's locale, a real
  * close date, contacts with roles, tags, custom fields), the check that everything it names is the
  * workspace's, and the choices it offers.
  */
@@ -37,7 +37,7 @@ export interface DealInput {
   customValues: Map<number, string | null>;
 }
 
-/** What the form needs to read a submission: the workspace's locale, currency and deal fields. */
+/** What the form needs to read a submission: the reader's locale, the workspace's currency, the deal fields. */
 export interface DealFormContext {
   locale: string;
   currency: string;

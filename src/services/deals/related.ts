@@ -3,11 +3,11 @@
  * (soonest expected close first) then closed (latest first); and the dashboard's open value and
  * deals closing this month. Statements for the pages' own D1 batch,
  * each scoped by tenant, so another workspace's deals are never read; amounts are formatted in the
- * workspace's locale (tenants.locale), read in the same batch.
+ * reader's locale.
  */
 import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { dealContacts, deals, dealStageTotals, pipelineStages, tenants } from "../../db/schema";
+import { dealContacts, deals, dealStageTotals, pipelineStages } from "../../db/schema";
 import { formatAmount } from "../../lib/money";
 import type { RelatedDealRow } from "../../../views/partials/deals/RelatedDeals";
 
@@ -43,15 +43,9 @@ const relatedOrder = [
   desc(deals.id),
 ];
 
-/** The workspace's number format, for the batch. */
-function localeQuery(t: TenantDb) {
-  return t.db.select({ locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1);
-}
-
-/** A company's deals (deals_tenant_company_idx) and the workspace's locale: two statements for a page batch. */
+/** A company's deals (deals_tenant_company_idx): a statement for a page batch. */
 export function companyDealsStatements(t: TenantDb, companyId: number) {
   return [
-    localeQuery(t),
     t.db
       .select({ ...columns, role: sql<string | null>`NULL` })
       .from(deals)
@@ -62,10 +56,9 @@ export function companyDealsStatements(t: TenantDb, companyId: number) {
   ] as const;
 }
 
-/** A contact's deals with their role (deal_contacts_tenant_contact_idx) and the locale, for a page batch. */
+/** A contact's deals with their role (deal_contacts_tenant_contact_idx), for a page batch. */
 export function contactDealsStatements(t: TenantDb, contactId: number) {
   return [
-    localeQuery(t),
     t.db
       .select({ ...columns, role: dealContacts.role })
       .from(dealContacts)
@@ -89,10 +82,9 @@ type DealRow = {
   role: string | null;
 };
 
-/** The deals from what either pair of statements read (their two results, in order). */
-export function relatedDealsFromResults(results: unknown[]): RelatedDeals {
-  const [localeRows, rows] = results as [{ locale: string }[], DealRow[]];
-  const locale = localeRows[0]?.locale ?? "en-US";
+/** The deals from what either statement read, amounts written in the reader's `locale`. */
+export function relatedDealsFromResults(results: unknown[], locale: string): RelatedDeals {
+  const [rows] = results as [DealRow[]];
   return {
     deals: rows.slice(0, RELATED_DEALS_SHOWN).map((r) => ({
       id: r.id,

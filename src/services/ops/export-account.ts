@@ -7,6 +7,7 @@ import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import {
   auditLog,
+  calendarFeeds,
   consentRecords,
   emailPreferences,
   memberships,
@@ -66,7 +67,7 @@ async function* accountExportDocument(
   now: number,
 ): AsyncGenerator<string> {
   const tenantIds = workspaces.map((w) => w.id);
-  const [userSessions, consents, preferences, support, audit] = await db.batch([
+  const [userSessions, consents, preferences, support, audit, feed] = await db.batch([
     db
       .select({
         createdAt: sessions.createdAt,
@@ -99,6 +100,10 @@ async function* accountExportDocument(
       )
       .orderBy(desc(auditLog.id))
       .limit(AUDIT_ENTRIES_PER_WORKSPACE * Math.max(1, tenantIds.length)),
+    db
+      .select({ createdAt: calendarFeeds.createdAt, lastReadAt: calendarFeeds.lastReadAt })
+      .from(calendarFeeds)
+      .where(eq(calendarFeeds.userId, user.id)),
   ]);
   const head = {
     format: ACCOUNT_EXPORT_FORMAT,
@@ -107,6 +112,8 @@ async function* accountExportDocument(
       id: user.id,
       email: user.email,
       name: user.name,
+      time_zone: user.timeZone,
+      locale: user.locale,
       email_verified_at: ms(user.emailVerifiedAt),
       age_confirmed_at: ms(user.ageConfirmedAt),
       terms_accepted_at: ms(user.termsAcceptedAt),
@@ -133,6 +140,8 @@ async function* accountExportDocument(
       policy_version: c.policyVersion,
       created_at: ms(c.createdAt),
     })),
+    // Whether the private calendar feed is on; never the hash of its secret.
+    calendar_feed: feed[0] ? { turned_on_at: ms(feed[0].createdAt), last_read_at: ms(feed[0].lastReadAt) } : null,
     email_preferences: preferences[0]
       ? { digest: preferences[0].digest, news: preferences[0].news, updated_at: ms(preferences[0].updatedAt) }
       : null,

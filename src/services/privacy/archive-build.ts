@@ -87,6 +87,7 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
     .select({
       email: users.email,
       timeZone: sql<string>`coalesce(${users.timeZone}, (SELECT time_zone FROM tenants WHERE id = ${row.tenantId}), 'UTC')`,
+      locale: sql<string>`coalesce(${users.locale}, (SELECT locale FROM tenants WHERE id = ${row.tenantId}), 'en-US')`,
     })
     .from(users)
     .where(eq(users.id, row.userId))
@@ -103,6 +104,7 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
         expiresAt,
         includesWorkspace: row.includesWorkspace,
         timeZone: user.timeZone,
+        locale: user.locale,
       }),
     },
     readyAt,

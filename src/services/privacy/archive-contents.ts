@@ -1,8 +1,8 @@
 /**
  * What the "Download my data" archive holds: the account's data as JSON (the user, memberships,
  * sessions, consent choices, email preferences, contact-page messages, copies of the mail sent to
- * them, audit entries about them, recently viewed records) and, when the requester is an owner or
- * admin, the workspace's contacts, companies, deals and notes as JSON and CSV (the export serializers,
+ * them, audit entries about them, recently viewed records, whether their calendar feed is on) and,
+ * when the requester is an owner or admin, the workspace's contacts, companies, deals and notes as JSON and CSV (the export serializers,
  * docs/export-format.md) and its timeline; plus manifest.json describing every file.
  *
  * Memory holds one R2 part (5 MiB) and one page of records (1,000); a workspace part costs two
@@ -15,6 +15,7 @@ import { consentRecords, emailOutbox, memberships, sessions, supportMessages, te
 import { RETENTION } from "../../lib/legal";
 import type { R2ZipWriter } from "../../lib/zip-r2";
 import { getEmailPreferences } from "../account/email-preferences";
+import { calendarFeedStatus } from "../calendar/feed-secrets";
 import { describeDevice } from "../account/sessions";
 import { exportChunks } from "../export/stream";
 import type { ExportKind } from "../export/columns";
@@ -65,7 +66,7 @@ const WORKSPACE_FILES: { kind: ExportKind; format: "json" | "csv"; description: 
 /** The account files (account/<name>.json) and what the manifest says of each. */
 const ACCOUNT_FILES = {
   user:
-    "Your account: email address, name, time zone, when you signed up, confirmed your email address and your age, " +
+    "Your account: email address, name, time zone, number and date format, when you signed up, confirmed your email address and your age, " +
     "and accepted the terms. Never your password (we keep only a hash of it).",
   memberships: "The workspaces you belong to, your role in each, and since when.",
   sessions:
@@ -84,6 +85,9 @@ const ACCOUNT_FILES = {
     "Audit-trail entries about you in your workspaces: what you did, and what was done to your account " +
     "(failed sign-ins, role changes).",
   "recently-viewed": "The records you opened lately in each workspace (the dashboard's shortcuts), by type and id.",
+  "calendar-feed":
+    "Your private calendar feed, while it is on: when you turned it on (or last gave it a new address) and when a " +
+    "calendar last read it. Never its address: we keep only a hash of the secret in it.",
 } as const;
 
 /** Copies of mail in one archive at most (the mail period keeps far fewer). */
@@ -148,6 +152,7 @@ export async function writeDataExport(
       email: user.email,
       name: user.name,
       time_zone: user.timeZone,
+      locale: user.locale,
       email_verified_at: time(user.emailVerifiedAt),
       age_confirmed_at: time(user.ageConfirmedAt),
       terms_accepted_at: time(user.termsAcceptedAt),
@@ -232,6 +237,11 @@ export async function writeDataExport(
   );
   const recent = await recentViewRows(db, who.userId);
   await addRows("recently-viewed", recent);
+  const feed = await calendarFeedStatus(db, who.userId);
+  await addRows(
+    "calendar-feed",
+    feed ? [{ on: true, turned_on_at: isoTime(feed.createdAt), last_read_at: time(feed.lastReadAt) }] : [],
+  );
 
   if (who.includesWorkspace) {
     for (const f of WORKSPACE_FILES) {

@@ -22,6 +22,8 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   audit_log: { file: "account/audit-log.json" },
   support_messages: { file: "account/contact-messages.json" },
   recent_views: { file: "account/recently-viewed.json" },
+  // Whether the feed is on and since when; never secret_hash (src/services/calendar/feed-secrets.ts).
+  calendar_feeds: { file: "account/calendar-feed.json" },
   contacts: CONTACTS,
   contact_emails: CONTACTS,
   contact_phones: CONTACTS,

@@ -7,7 +7,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, contacts, deals, pipelineStages, tenants } from "../../db/schema";
+import { companies, contacts, deals, pipelineStages } from "../../db/schema";
 import { ftsQuery, searchTerms } from "../records/search";
 
 /** How many of each kind the box shows and the search page shows; one more is read to know of others. */
@@ -65,7 +65,6 @@ export function searchStatements(t: TenantDb, text: string, limit: number) {
       // In the index's order, so the scan stops at the last hit shown.
       .orderBy(deals.nameSort, deals.id)
       .limit(limit + 1),
-    t.db.select({ locale: tenants.locale }).from(tenants).where(eq(tenants.id, t.tenantId)),
   ] as const;
 }
 
@@ -92,12 +91,11 @@ function group<T>(rows: T[], limit: number): SearchGroup<T> {
   return { hits: rows.slice(0, limit), more: rows.length > limit };
 }
 
-export function searchFromRows(results: readonly unknown[], limit: number): SearchResults & { locale: string } {
-  const [people, firms, sales, workspace] = results as [
+export function searchFromRows(results: readonly unknown[], limit: number): SearchResults {
+  const [people, firms, sales] = results as [
     { id: number; firstName: string; lastName: string; email: string | null; companyName: string | null }[],
     SearchResults["companies"]["hits"],
     SearchResults["deals"]["hits"],
-    { locale: string }[],
   ];
   return {
     contacts: group(
@@ -111,6 +109,5 @@ export function searchFromRows(results: readonly unknown[], limit: number): Sear
     ),
     companies: group(firms, limit),
     deals: group(sales, limit),
-    locale: workspace[0]?.locale ?? "en-US",
   };
 }

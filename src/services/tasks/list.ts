@@ -54,8 +54,9 @@ export const TASK_ROW_SQL = sql`k.id, k.title, k.kind, k.priority, k.due_date AS
     WHEN 'deal' THEN (SELECT d.name FROM deals d WHERE d.tenant_id = k.tenant_id AND d.id = k.subject_id)
   END AS subjectName`;
 
-function filterSql(t: TenantDb, f: TaskFilter): SQL {
-  const parts = [sql`k.tenant_id = ${t.tenantId}`];
+/** The filter's conditions besides the tenant's (which each statement names itself). */
+function filterSql(f: TaskFilter): SQL {
+  const parts = [sql`1`];
   if (f.assigneeId) parts.push(sql`k.assignee_id = ${f.assigneeId}`);
   if (f.kind) parts.push(sql`k.kind = ${f.kind}`);
   if (f.subject) parts.push(sql`k.subject_type = ${f.subject.type} AND k.subject_id = ${f.subject.id}`);
@@ -76,7 +77,7 @@ function sectionRows(t: TenantDb, f: TaskFilter, section: Section, today: string
   const order =
     section === "done" ? sql`k.due_date DESC, k.id DESC` : sql`k.due_date, k.due_time IS NULL, k.due_time, k.id`;
   return sql`SELECT ${TASK_ROW_SQL} FROM tasks k LEFT JOIN users u ON u.id = k.assignee_id
-    WHERE ${filterSql(t, f)} AND ${rangeOf(section, today)} ORDER BY ${order} LIMIT ${limit}`;
+    WHERE k.tenant_id = ${t.tenantId} AND ${filterSql(f)} AND ${rangeOf(section, today)} ORDER BY ${order} LIMIT ${limit}`;
 }
 
 /** The sections of the filter's tasks (or only `only`, with more rows) for a reader whose day is `today`. */
@@ -91,8 +92,8 @@ export async function listTaskSections(
   const statements = [
     sql`SELECT sum(k.due_date < ${today}) AS overdue, sum(k.due_date = ${today}) AS today,
       sum(k.due_date > ${today} AND k.due_date <= ${week}) AS upcoming, sum(k.due_date > ${week}) AS later
-      FROM tasks k WHERE ${filterSql(t, f)} AND k.status = 'open'`,
-    sql`SELECT count(*) AS done FROM tasks k WHERE ${filterSql(t, f)} AND k.status = 'done'`,
+      FROM tasks k WHERE k.tenant_id = ${t.tenantId} AND ${filterSql(f)} AND k.status = 'open'`,
+    sql`SELECT count(*) AS done FROM tasks k WHERE k.tenant_id = ${t.tenantId} AND ${filterSql(f)} AND k.status = 'done'`,
     ...shown.map((s) => sectionRows(t, f, s, today, only ? SECTION_ALL : SECTION_ROWS[s])),
   ];
   const [counts, done, ...rows] = await runRawBatchRows(t.db, statements);

@@ -23,7 +23,7 @@ export interface WorkspaceSettings {
   timeZone: string;
 }
 
-/** The number formats a workspace chooses from. */
+/** The number and date formats a workspace, and each member for themselves, choose from. */
 export const NUMBER_LOCALES = [
   "en-US",
   "en-GB",
@@ -34,6 +34,7 @@ export const NUMBER_LOCALES = [
   "nl-NL",
   "pt-BR",
   "sv-SE",
+  "pl-PL",
   "ja-JP",
 ] as const;
 

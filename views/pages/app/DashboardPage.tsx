@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import { recordPath, type RecordKind } from "../../lib/records";
 import { Card } from "../../components/Card";
 import { Facts } from "../../components/Facts";
-import { Time } from "../../components/Time";
+import { CalendarDate, Time } from "../../components/Time";
 
 export interface DashboardRecordRef {
   type: RecordKind;
@@ -139,7 +139,7 @@ export function DashboardPage(p: DashboardPageProps) {
             <>
               <a href={`/app/deals/${d.id}`}>{d.name}</a> <span class="muted">· {d.amount}</span>{" "}
               <span class="muted">
-                · {d.stage} · <time datetime={d.closeDate}>{d.closeDate}</time>
+                · {d.stage} · <CalendarDate date={d.closeDate} />
               </span>
             </>
           )}

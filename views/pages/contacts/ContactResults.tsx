@@ -5,7 +5,7 @@
 import { html } from "hono/html";
 import { Pager } from "../../components/Pager";
 import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
-import { formatInstant, readerTimeZone } from "../../lib/time";
+import { formatInstant, readerLocale, readerTimeZone } from "../../lib/time";
 
 export interface ContactListRow {
   id: number;
@@ -61,7 +61,7 @@ export type ContactNotice = keyof typeof CONTACT_NOTICES;
  * components' output included). Stacked on a phone, a cell names its column (data-label); an empty
  * cell says nothing.
  */
-function contactRow(r: ContactListRow, canWrite: boolean, zone: string) {
+function contactRow(r: ContactListRow, canWrite: boolean, zone: string, locale: string | null) {
   const iso = new Date(r.updatedAt).toISOString();
   const label = (name: string, shown: unknown) => (shown ? html` data-label="${name}"` : "");
   return html`<tr id="contact-${r.id}">${
@@ -72,7 +72,7 @@ function contactRow(r: ContactListRow, canWrite: boolean, zone: string) {
     r.companyId ? html`<a href="/app/companies/${r.companyId}">${r.companyName}</a>` : (r.companyName ?? "")
   }</td><td${label("Email", r.email)}>${r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : ""}</td><td${label("Phone", r.phone)} class="phone-cell">${
     r.phone ? html`<a href="tel:${r.phone}">${r.phoneDisplay}</a>` : ""
-  }</td><td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td><td${label("Owner", r.owner)}>${r.owner ?? ""}</td><td data-label="Updated"><time datetime="${iso}">${formatInstant(r.updatedAt, zone)}</time></td>${
+  }</td><td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td><td${label("Owner", r.owner)}>${r.owner ?? ""}</td><td data-label="Updated"><time datetime="${iso}">${formatInstant(r.updatedAt, zone, "date", locale)}</time></td>${
     canWrite
       ? html`<td><a href="/app/contacts/${r.id}/delete" hx-delete="/app/contacts/${r.id}" hx-target="closest tr" hx-swap="outerHTML" hx-confirm="Delete ${r.name}? Their notes go too. This cannot be undone." class="danger-link">Delete<span class="visually-hidden"> ${r.name}</span></a></td>`
       : ""
@@ -85,6 +85,7 @@ function contactRow(r: ContactListRow, canWrite: boolean, zone: string) {
  */
 export function ContactResults(p: ContactResultsProps) {
   const zone = readerTimeZone();
+  const locale = readerLocale();
   return (
     <>
       <p class="results-summary" role="status">
@@ -126,7 +127,7 @@ export function ContactResults(p: ContactResultsProps) {
                 ) : null}
               </tr>
             </thead>
-            <tbody>{p.rows.map((r) => contactRow(r, p.canWrite, zone))}</tbody>
+            <tbody>{p.rows.map((r) => contactRow(r, p.canWrite, zone, locale))}</tbody>
           </table>
         </div>
       )}

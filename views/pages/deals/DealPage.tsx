@@ -8,6 +8,7 @@ import { Card } from "../../components/Card";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { FieldError, FormAlert, LabelledField } from "../../components/Field";
 import { CustomFacts, EditDeleteActions, none } from "../../partials/RecordPage";
+import { CalendarDate } from "../../components/Time";
 import { RecordTasksSlot } from "../tasks/TasksPage";
 import { Timeline, type TimelineProps } from "../../partials/timeline/Timeline";
 import { SelectField, TagList, type CustomFieldDef, recordOptions } from "../companies/FormFields";
@@ -145,7 +146,11 @@ export function DealPage(p: DealPageProps) {
           <h1>{d.name}</h1>
           <p class="muted">
             <span class={`deal-status status-${d.status}`}>{STATUS_TEXT[d.status]}</span>
-            {d.status === "open" ? <> · {d.stageName}</> : <> · closed on {d.closedOn}</>}
+            {d.status === "open" ? (
+              <> · {d.stageName}</>
+            ) : (
+              <> · closed on {d.closedOn ? <CalendarDate date={d.closedOn} /> : null}</>
+            )}
             {d.status === "lost" && d.lostReason ? <> · {d.lostReason}</> : null}
           </p>
         </div>
@@ -174,7 +179,7 @@ export function DealPage(p: DealPageProps) {
               </dd>
               <dt>Expected close</dt>
               <dd>
-                {d.closeDate ?? none}
+                {d.closeDate ? <CalendarDate date={d.closeDate} /> : none}
                 {d.overdue && d.status === "open" ? <strong class="overdue"> overdue</strong> : null}
               </dd>
               <dt>Owner</dt>

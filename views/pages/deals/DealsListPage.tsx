@@ -1,6 +1,6 @@
 import { FormAlert } from "../../components/Field";
 import type { CustomFieldDef } from "../companies/FormFields";
-import { TimeCell } from "../../components/Time";
+import { CalendarDate, TimeCell } from "../../components/Time";
 import { DealsBulkBar, Filters } from "./DealsListControls";
 import { Pager } from "../../components/Pager";
 import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
@@ -117,7 +117,7 @@ export function DealsListPage(p: DealsListPageProps) {
                   </td>
                   <td data-label="Stage">{r.stage}</td>
                   <td data-label="Status">{STATUS_LABEL[r.status] ?? r.status}</td>
-                  <td data-label="Close date">{r.closeDate ?? ""}</td>
+                  <td data-label="Close date">{r.closeDate ? <CalendarDate date={r.closeDate} /> : ""}</td>
                   <td data-label="Owner">{r.owner ?? ""}</td>
                   <TimeCell ms={r.updatedAt} precision="date" label="Updated" />
                 </tr>

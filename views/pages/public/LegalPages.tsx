@@ -82,7 +82,17 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
           abuse.
         </li>
         <li>
-          <strong>Your settings:</strong> what you change in your profile and settings, such as your email preferences.
+          <strong>Your settings:</strong> what you change in your profile and settings, such as your email preferences,
+          your time zone and the format you read numbers and dates in.
+        </li>
+        <li id="calendar-feed">
+          <strong>Your calendar feed:</strong> off unless you turn it on in your profile. Then a private address lets
+          your calendar app read your own open tasks (their titles, times and the names of the contacts, companies or
+          deals they belong to) and the names and expected close dates of your own open deals: nothing else, no email
+          addresses, phone numbers, notes or descriptions. We keep only a hash of the secret in the address, when you
+          turned the feed on and, at most hourly, when a calendar last read it. Anyone who holds the address can read
+          the feed, so keep it private; if you shared it, give it a new address in your profile (the old one stops
+          working at once) or turn the feed off.
         </li>
       </ul>
       <h3>What we collect automatically</h3>
@@ -173,7 +183,10 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
       <h2 id="security">6. Security</h2>
       <ul>
         <li>every connection is encrypted (TLS, with HSTS so browsers never fall back to plain HTTP);</li>
-        <li>passwords are hashed with scrypt; session tokens and emailed links are stored only as hashes;</li>
+        <li>
+          passwords are hashed with scrypt; session tokens, emailed links and calendar feed addresses are stored only as
+          hashes;
+        </li>
         <li>every workspace's data is kept apart, and every request is checked against the member's role;</li>
         <li>
           the sign-in cookie cannot be read by scripts and is sent only over encrypted connections; pages carry a strict

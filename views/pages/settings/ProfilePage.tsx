@@ -1,6 +1,8 @@
 import { Card } from "../../components/Card";
 import { Checkbox, CompanyNameField, Field, FormAlert, CurrentPasswordField, EmailField } from "../../components/Field";
 import { TimeZoneCard } from "./TimeZoneCard";
+import { LocaleCard } from "./LocaleCard";
+import { CalendarFeedCard, type CalendarFeedCardProps } from "./CalendarFeedCard";
 import { Time, TimeCell } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
 import { TableHead } from "../../components/TableHead";
@@ -38,6 +40,8 @@ export interface ProfilePageProps {
   /** The workspace the user is working in: its name, which the owner may correct here. */
   workspace: { name: string; role: string };
   timeZone: { chosen: string | null; workspaceZone: string; zones: string[]; error?: string };
+  locale: Parameters<typeof LocaleCard>[0];
+  calendarFeed: CalendarFeedCardProps;
 }
 
 /**
@@ -74,6 +78,8 @@ export function ProfilePage(p: ProfilePageProps) {
         </form>
       </Card>
       <TimeZoneCard {...p.timeZone} />
+      <LocaleCard {...p.locale} />
+      <CalendarFeedCard {...p.calendarFeed} />
 
       <Card id="email" title="Email address">
         <p>
@@ -220,6 +226,17 @@ export function ProfilePage(p: ProfilePageProps) {
             " (as they were when you signed up)"
           )}
           .
+        </p>
+        <h3>Calendar feed</h3>
+        <p>
+          {p.calendarFeed.feed ? (
+            <>
+              On since <Time ms={p.calendarFeed.feed.createdAt} precision="minute" />. We keep only a fingerprint of its
+              address and when a calendar last read it (at most hourly).
+            </>
+          ) : (
+            "Off."
+          )}
         </p>
       </Card>
 

@@ -5,7 +5,7 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { recordPath } from "../../lib/records";
-import { formatInstant, readerTimeZone } from "../../lib/time";
+import { formatCalendarDate, formatInstant, readerLocale, readerTimeZone } from "../../lib/time";
 
 export interface TaskItemView {
   id: number;
@@ -55,8 +55,8 @@ export function taskItemHtml(
       : "";
   const due =
     t.dueAt !== null
-      ? html`<time datetime="${new Date(t.dueAt).toISOString()}">${formatInstant(t.dueAt, readerTimeZone(), "minute")}</time>`
-      : html`<time datetime="${t.dueDate}">${t.dueDate}</time>`;
+      ? html`<time datetime="${new Date(t.dueAt).toISOString()}">${formatInstant(t.dueAt, readerTimeZone(), "minute", readerLocale())}</time>`
+      : html`<time datetime="${t.dueDate}">${formatCalendarDate(t.dueDate, readerLocale())}</time>`;
   const record =
     o.showRecord !== false && t.subjectType && t.subjectId
       ? html` · <a href="${recordPath({ type: t.subjectType, id: t.subjectId })}">${t.subjectName ?? "(deleted)"}</a>`

@@ -1,9 +1,10 @@
 /** A record's deals on a company's or a contact's page: open first, then closed. */
+import { CalendarDate } from "../../components/Time";
 
 export interface RelatedDealRow {
   id: number;
   name: string;
-  /** Already formatted in the workspace's locale. */
+  /** Already formatted in the reader's locale. */
   amount: string;
   stage: string;
   status: "open" | "won" | "lost";
@@ -11,6 +12,8 @@ export interface RelatedDealRow {
   closedOn: string | null;
   role: string | null;
 }
+
+const MaybeDate = (p: { date: string | null }) => (p.date ? <CalendarDate date={p.date} /> : null);
 
 const STATUS_LABELS = { open: "Open", won: "Won", lost: "Lost" } as const;
 
@@ -43,7 +46,9 @@ export function RelatedDeals(p: { deals: RelatedDealRow[]; more: boolean; empty:
                   <td data-label="Amount">{d.amount}</td>
                   <td data-label="Stage">{d.stage}</td>
                   <td data-label="Status">{STATUS_LABELS[d.status]}</td>
-                  <td data-label="Close date">{d.status === "open" ? (d.closeDate ?? "") : (d.closedOn ?? "")}</td>
+                  <td data-label="Close date">
+                    <MaybeDate date={d.status === "open" ? d.closeDate : d.closedOn} />
+                  </td>
                 </tr>
               ))}
             </tbody>

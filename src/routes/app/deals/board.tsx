@@ -40,10 +40,10 @@ async function filtersOf(c: Context<AppEnv>): Promise<{ values: BoardFilterValue
     q: values.q || null,
   };
   if (values.min || values.max) {
-    // Amounts are typed as the workspace writes them, in its currency.
+    // Amounts are typed as the reader writes them, in the workspace's currency.
     const money = await workspaceMoney(tenantOf(c));
     const read = (raw: string) => {
-      const r = raw ? parseAmount(raw, money.locale, money.currency) : null;
+      const r = raw ? parseAmount(raw, authOf(c).user.locale, money.currency) : null;
       return r?.ok ? r.minor : null;
     };
     filters.minMinor = read(values.min);
@@ -63,7 +63,7 @@ function filterQuery(v: BoardFilterValues): string {
 export const boardRoutes = new Hono<AppEnv>();
 
 // The board checks the session in its own batch (one round trip, as the contacts list does), unless a
-// filter needs the user or the workspace's number format first ("my deals", an amount range).
+// filter needs the user or their number format first ("my deals", an amount range).
 boardRoutes.get("/", deferSessionCheck, async (c) => {
   const rawPipeline = c.req.query("pipeline");
   const pipelineId = rawPipeline ? parseRecordId(rawPipeline) : null;
@@ -78,7 +78,9 @@ boardRoutes.get("/", deferSessionCheck, async (c) => {
   if (!batch.ok) return batch.response;
   const board = boardFromRows(batch.results, options);
   if (!board) return errorResponse(c, 404);
-  const { currency, locale } = board.money;
+  // Amounts in the workspace's currency, written the reader's way.
+  const { currency } = board.money;
+  const locale = authOf(c).user.locale;
   const more = (stageId: number, next: string | null) =>
     next ? `${BOARD_PATH}/column?stage=${stageId}&after=${encodeURIComponent(next)}${filterQuery(values)}` : null;
   return render(
@@ -110,12 +112,9 @@ boardRoutes.get("/column", requireRole("viewer"), async (c) => {
   const stageId = parseRecordId(c.req.query("stage"));
   if (stageId === null) return errorResponse(c, 404);
   const { values, filters } = await filtersOf(c);
-  const [page, money] = await Promise.all([
-    loadColumnPage(t, stageId, filters, decodeCursor(c.req.query("after")), Date.now()),
-    workspaceMoney(t),
-  ]);
+  const page = await loadColumnPage(t, stageId, filters, decodeCursor(c.req.query("after")), Date.now());
   if (!page) return errorResponse(c, 404);
-  const cards = page.cards.map((card) => cardView(card, money.locale));
+  const cards = page.cards.map((card) => cardView(card, authOf(c).user.locale));
   const moreHref = page.next
     ? `${BOARD_PATH}/column?stage=${stageId}&after=${encodeURIComponent(page.next)}${filterQuery(values)}`
     : null;

@@ -44,7 +44,9 @@ async function formPage(c: Context<AppEnv>, s: FormState, status: ContentfulStat
     companyId: parseRecordId(s.values.company_id),
     contactIds: s.contactRows.map((r) => parseRecordId(r.contactId)).filter((n): n is number => n !== null),
   });
-  const { locale, currency } = choices.money;
+  // The workspace's currency, written the reader's way.
+  const { currency } = choices.money;
+  const locale = authOf(c).user.locale;
   const digits = minorDigits(currency);
   return render(
     c,
@@ -92,8 +94,10 @@ async function readDealForm(c: Context<AppEnv>, body: DealFormBody, base: FormSt
   const t = tenantOf(c);
   const [money, customFields] = await Promise.all([workspaceMoney(t), listCustomFields(t, "deal")]);
   const again = { ...resubmitted(body, base), version: base.version };
+  // The amount is read as the reader writes numbers (as the form showed it); the timeline keeps the workspace's.
   const parsed = parseDealForm(body, {
     ...money,
+    locale: authOf(c).user.locale,
     customFields,
     defaultOwnerId: base.mode === "new" ? authOf(c).user.id : null,
   });
@@ -137,13 +141,13 @@ dealEditRoutes.post("/", requireRole("member"), async (c) => {
 dealEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
   const t = tenantOf(c);
-  const [found, money] = await Promise.all([id ? getDealForEdit(t, id) : null, workspaceMoney(t)]);
+  const found = id ? await getDealForEdit(t, id) : null;
   if (!found) return errorResponse(c, 404);
   const d = found.deal;
   const values = withCustomFieldValues(
     {
       name: d.name,
-      amount: amountForInput(d.amountMinor, d.currency, money.locale),
+      amount: amountForInput(d.amountMinor, d.currency, authOf(c).user.locale),
       currency: d.currency,
       close_date: d.closeDate ?? "",
       pipeline_id: String(d.pipelineId),

@@ -56,8 +56,8 @@ export function dealsListHref(echo: DealListEcho, sort: DealSort, dir: SortDirec
   return s ? `${DEALS_LIST_PATH}?${s}` : DEALS_LIST_PATH;
 }
 
-// The list checks the session in its own batch (one round trip), unless a filter needs the user or the
-// workspace's number format first ("my deals", an amount range).
+// The list checks the session in its own batch (one round trip), unless a filter needs the user or
+// their number format first ("my deals", an amount range).
 dealListRoutes.get("/", deferSessionCheck, async (c) => {
   const query = new URL(c.req.url).searchParams;
   const customKeys = [...query.keys()].some((k) => k.startsWith("cf_"));
@@ -92,7 +92,7 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
   if (echo.close_month && !closeMonth) errors.close_month = "Enter a month like 2026-03.";
   const status = (DEAL_STATUSES as readonly string[]).includes(echo.status) ? (echo.status as DealStatus) : null;
   if (echo.status && !status) errors.status = "Choose open, won or lost.";
-  // Amounts are typed as the workspace writes them; the bound is compared in each deal's own currency.
+  // Amounts are typed as the reader writes them; the bound is compared in each deal's own currency.
   let amountMin: number | null = null;
   let amountMax: number | null = null;
   if (echo.amount_min || echo.amount_max) {
@@ -100,7 +100,7 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
     const currency = settings?.currency ?? "USD";
     const read = (key: "amount_min" | "amount_max") => {
       if (!echo[key]) return null;
-      const r = parseAmount(echo[key], settings?.locale ?? "en-US", currency);
+      const r = parseAmount(echo[key], authOf(c).user.locale, currency);
       if (!r.ok) {
         errors[key] = r.message;
         return null;
@@ -135,7 +135,7 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
     return errorResponse(c, 404);
 
   const email = new Map(context.members.map((m) => [m.userId, m.email]));
-  const money = (minor: number, currency: string) => formatAmount(minor, currency, context.locale);
+  const money = (minor: number, currency: string) => formatAmount(minor, currency, auth.user.locale);
   const sortLink = (s: DealSort) => {
     const current = sort === s;
     const nextDir: SortDirection = current ? (dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[s];

@@ -12,13 +12,7 @@ import { render, wantsFragment } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { requireRole } from "../../../middleware/session";
 import { moveAnswerFromRows, moveAnswerStatements } from "../../../services/deals/move-answer";
-import {
-  moneyFromRows,
-  pipelinesFromRows,
-  pipelinesQueries,
-  workspaceMoneyQuery,
-  type StageChoice,
-} from "../../../services/deals/choices";
+import { pipelinesFromRows, pipelinesQueries, type StageChoice } from "../../../services/deals/choices";
 import { closeDeal, LOST_REASON_MAX, listLostReasons, moveDeal, reopenDeal } from "../../../services/deals/outcome";
 import { dealPageFromResults, dealPageStatements } from "../../../services/deals/page";
 import { isoDay, isRealDate } from "../../../services/deals/statements";
@@ -41,22 +35,15 @@ async function dealPage(
 ) {
   if (id === null) return errorResponse(c, 404);
   const t = tenantOf(c);
-  // One round trip: the deal's own reads, its pipeline's stages, the lost reasons and the currency.
+  // One round trip: the deal's own reads, its pipeline's stages and the lost reasons.
   const page = dealPageStatements(t, id);
-  const results = (await t.db.batch([
-    ...page,
-    ...pipelinesQueries(t),
-    listLostReasons(t),
-    workspaceMoneyQuery(t),
-  ] as never)) as unknown[];
-  const [pipeRows, stageRows, reasons, moneyRows] = results.slice(page.length) as [
+  const results = (await t.db.batch([...page, ...pipelinesQueries(t), listLostReasons(t)] as never)) as unknown[];
+  const [pipeRows, stageRows, reasons] = results.slice(page.length) as [
     { id: number; name: string }[],
     StageChoice[],
     { id: number; name: string }[],
-    { currency: string; locale: string }[],
   ];
   const pipes = pipelinesFromRows(pipeRows, stageRows);
-  const money = moneyFromRows(moneyRows);
   const found = dealPageFromResults(id, results.slice(0, page.length));
   if (!found) return errorResponse(c, 404);
   const auth = authOf(c);
@@ -69,7 +56,8 @@ async function dealPage(
       deal={{
         id: d.id,
         name: d.name,
-        amount: formatAmount(d.amountMinor, d.currency, money.locale),
+        // Written the reader's way: a German reader and an American colleague each see their own.
+        amount: formatAmount(d.amountMinor, d.currency, auth.user.locale),
         closeDate: d.closeDate,
         overdue: d.closeDate !== null && d.closeDate < today,
         owner: d.ownerId
@@ -124,11 +112,12 @@ dealRecordRoutes.post("/:id/move", requireRole("member"), async (c) => {
   const answer = moveAnswerFromRows(result.reads, Date.now());
   if (!answer) return errorResponse(c, 404);
   const { card, heads, money } = answer;
+  const locale = authOf(c).user.locale;
   return c.html(
     <>
-      {cardHtml(cardView(card, money.locale))}
+      {cardHtml(cardView(card, locale))}
       {heads.map((h) => (
-        <ColumnHead head={headView(h, money.currency, money.locale)} oob />
+        <ColumnHead head={headView(h, money.currency, locale)} oob />
       ))}
     </>,
   );

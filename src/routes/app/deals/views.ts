@@ -1,6 +1,7 @@
-/** Turning the board's data into what its views show: amounts formatted in the workspace's locale. */
+/** Turning the board's data into what its views show: amounts and dates written in the reader's locale. */
 import { minorDigits, numberFormat } from "../../../lib/money";
 import type { Card, StageHead } from "../../../services/deals/board";
+import { formatCalendarDate } from "../../../../views/lib/time";
 import type { CardView, HeadView } from "../../../../views/pages/deals/BoardCards";
 
 /** An amount in whole major units for cards and heads ("$12,500"): the deal page shows the cents. */
@@ -23,7 +24,7 @@ export function cardView(c: Card, locale: string): CardView {
     name: c.name,
     company: c.companyName,
     amount: wholeAmount(c.amountMinor, c.currency, locale),
-    closeDate: c.closeDate,
+    closeDate: c.closeDate ? formatCalendarDate(c.closeDate, locale) : null,
     overdue: c.overdue,
     owner: c.owner,
   };

@@ -1,6 +1,7 @@
 /**
- * /app/settings/profile: what we hold about the user, their name, email address and email
- * preferences, the company name (owners), and deleting their own account.
+ * /app/settings/profile: what we hold about the user, their name, email address, time zone, number and
+ * date format, private calendar feed and email preferences, the company name (owners), and deleting
+ * their own account.
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -16,9 +17,21 @@ import { email, formValue, parseForm, requiredCheckbox, text } from "../../../li
 import { deleteOwnUser } from "../../../services/account/deletion";
 import { requestEmailChange } from "../../../services/account/email-address";
 import { setEmailPreferences } from "../../../services/account/email-preferences";
-import { loadProfile, NAME_MAX, setTimeZone, updateName } from "../../../services/account/profile";
+import { loadProfile, NAME_MAX, setLocale, setTimeZone, updateName } from "../../../services/account/profile";
 import { syncStripeCustomers } from "../../../services/billing/customers";
-import { getWorkspaceSettings, updateWorkspaceSettings } from "../../../services/team/workspace-settings";
+import {
+  getWorkspaceSettings,
+  isNumberLocale,
+  NUMBER_LOCALES,
+  updateWorkspaceSettings,
+} from "../../../services/team/workspace-settings";
+import {
+  calendarFeedStatus,
+  newCalendarFeedSecret,
+  turnOffCalendarFeed,
+} from "../../../services/calendar/feed-secrets";
+import { amountForInput } from "../../../lib/money";
+import { formatCalendarDate } from "../../../../views/lib/time";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { accountHolderOf, settingsMenuOf } from "./settings-context";
 import { ProfilePage } from "../../../../views/pages/settings/ProfilePage";
@@ -36,18 +49,36 @@ const SAVED_NOTICES: Record<string, string> = {
   company: "The company name has been saved.",
   email_preferences: "Your email preferences have been saved.",
   time_zone: "Your time zone has been saved.",
+  locale: "Your number and date format has been saved.",
+  calendar_feed_off: "Your calendar feed is off; its address no longer works.",
+  calendar_feed_on: "Your calendar feed is already on. To see an address again, give it a new one.",
 };
+
+/** Each number and date format with how it writes 12,500.50 and the 5th of December 2026. */
+const localeChoices = () =>
+  NUMBER_LOCALES.map((l) => ({
+    value: l,
+    example: `${amountForInput(1250050, "USD", l)} · ${formatCalendarDate("2026-12-05", l)}`,
+  }));
 
 type ProfileValues = { email?: string; name?: string; company_name?: string };
 
 async function profilePage(
   c: Context<AppEnv>,
-  opts: { values?: ProfileValues; errors?: Record<string, string>; notice?: string; status?: 200 | 422 },
+  opts: {
+    values?: ProfileValues;
+    errors?: Record<string, string>;
+    notice?: string;
+    status?: 200 | 400 | 422;
+    /** A calendar feed address just made, shown this once. */
+    feedUrl?: string;
+  },
 ) {
   const auth = authOf(c);
-  const [data, workspace] = await Promise.all([
+  const [data, workspace, feed] = await Promise.all([
     loadProfile(c.get("db"), auth.user.id, auth.sessionId, Date.now()),
     getWorkspaceSettings(tenantOf(c)),
+    calendarFeedStatus(c.get("db"), auth.user.id),
   ]);
   if (!data || !workspace) return errorResponse(c, 404);
   const menu = settingsMenuOf(c);
@@ -71,6 +102,13 @@ async function profilePage(
         zones: timeZones(),
         error: opts.errors?.time_zone,
       }}
+      locale={{
+        chosen: opts.errors?.locale ? null : data.locale,
+        workspaceLocale: workspace.locale,
+        locales: localeChoices(),
+        error: opts.errors?.locale,
+      }}
+      calendarFeed={{ feed, newUrl: opts.feedUrl }}
     />,
     opts.status ?? 200,
   );
@@ -98,6 +136,38 @@ profileRoutes.post("/time-zone", requireRole("viewer"), async (c) => {
     return profilePage(c, { errors: { time_zone: "Choose a time zone from the list." }, status: 422 });
   await setTimeZone(c.get("db"), accountHolderOf(c), zone, requestMeta(c));
   return c.redirect("/app/settings/profile?saved=time_zone", 303);
+});
+
+profileRoutes.post("/locale", requireRole("viewer"), async (c) => {
+  const body = await c.req.parseBody();
+  const raw = formValue(body, "locale");
+  if (raw !== "" && !isNumberLocale(raw))
+    return profilePage(c, { errors: { locale: "Choose a format from the list." }, status: 400 });
+  await setLocale(c.get("db"), accountHolderOf(c), raw === "" ? null : raw, requestMeta(c));
+  return c.redirect("/app/settings/profile?saved=locale#number-format", 303);
+});
+
+// The calendar feed: its address is shown in the answer that makes it, never again (only its hash is kept).
+const feedAddress = (c: Context<AppEnv>, secret: string) => `${appBaseUrl(c)}/cal/${secret}.ics`;
+
+profileRoutes.post("/calendar-feed", requireRole("viewer"), async (c) => {
+  // Turning it on twice (a double click) keeps the first address rather than silently replacing it.
+  if (await calendarFeedStatus(c.get("db"), authOf(c).user.id))
+    return c.redirect("/app/settings/profile?saved=calendar_feed_on#calendar-feed", 303);
+  const secret = await newCalendarFeedSecret(c.get("db"), accountHolderOf(c), requestMeta(c), false);
+  return profilePage(c, { feedUrl: feedAddress(c, secret) });
+});
+
+profileRoutes.post("/calendar-feed/rotate", requireRole("viewer"), async (c) => {
+  if (!(await calendarFeedStatus(c.get("db"), authOf(c).user.id)))
+    return c.redirect("/app/settings/profile#calendar-feed", 303);
+  const secret = await newCalendarFeedSecret(c.get("db"), accountHolderOf(c), requestMeta(c), true);
+  return profilePage(c, { feedUrl: feedAddress(c, secret) });
+});
+
+profileRoutes.post("/calendar-feed/off", requireRole("viewer"), async (c) => {
+  await turnOffCalendarFeed(c.get("db"), accountHolderOf(c), requestMeta(c));
+  return c.redirect("/app/settings/profile?saved=calendar_feed_off#calendar-feed", 303);
 });
 
 // The owner corrects the company name here too (the workspace settings page has the same field).

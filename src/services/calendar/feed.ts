@@ -1,0 +1,115 @@
+/**
+ * What a user's calendar feed carries: their open tasks in every open workspace they are a member of,
+ * and the close dates of their open deals there. Titles and record names only: no description, note,
+ * email address or phone number. Two statements in one batch, each bounded.
+ */
+import { sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { runRawBatchRows } from "../../db/raw-batch";
+import { writeCalendar, type CalendarEvent } from "./ical";
+
+/** The most tasks and deals one feed carries: the next ones first, then the latest overdue. */
+export const FEED_TASK_LIMIT = 1000;
+export const FEED_DEAL_LIMIT = 500;
+/** How long a timed task's event lasts in the calendar. */
+export const TIMED_TASK_MINUTES = 30;
+
+interface TaskRow {
+  id: number;
+  title: string;
+  dueDate: string;
+  dueAt: number | null;
+  updatedAt: number;
+  subjectType: string | null;
+  subjectId: number | null;
+  subjectName: string | null;
+}
+
+interface DealRow {
+  id: number;
+  name: string;
+  closeDate: string;
+  updatedAt: number;
+}
+
+// The user's open workspaces: a removed member's or a closed workspace's items leave the feed.
+const workspacesOf = (userId: string) => sql`(SELECT m.tenant_id FROM memberships m
+  JOIN tenants w ON w.id = m.tenant_id WHERE m.user_id = ${userId} AND w.closed_at IS NULL)`;
+
+function tasksQuery(userId: string, today: string) {
+  // tasks_tenant_assignee_idx per workspace (tenant_id IN, then assignee, status, due date).
+  return sql`/* all tenants: the feed's owner's own workspaces, from their memberships */
+    SELECT k.id, k.title, k.due_date AS dueDate, k.due_at AS dueAt, k.updated_at AS updatedAt,
+      k.subject_type AS subjectType, k.subject_id AS subjectId,
+      CASE k.subject_type
+        WHEN 'contact' THEN (SELECT trim(c.first_name || ' ' || c.last_name) FROM contacts c
+          WHERE c.tenant_id = k.tenant_id AND c.id = k.subject_id)
+        WHEN 'company' THEN (SELECT co.name FROM companies co WHERE co.tenant_id = k.tenant_id AND co.id = k.subject_id)
+        WHEN 'deal' THEN (SELECT d.name FROM deals d WHERE d.tenant_id = k.tenant_id AND d.id = k.subject_id)
+      END AS subjectName
+    FROM tasks k
+    WHERE k.tenant_id IN ${workspacesOf(userId)} AND k.assignee_id = ${userId} AND k.status = 'open'
+    ORDER BY k.due_date < ${today}, CASE WHEN k.due_date >= ${today} THEN k.due_date END, k.due_date DESC, k.id
+    LIMIT ${FEED_TASK_LIMIT}`;
+}
+
+function dealsQuery(userId: string, today: string) {
+  // deals_tenant_owner_idx per workspace (tenant_id IN, then owner, close key).
+  return sql`/* all tenants: the feed's owner's own workspaces, from their memberships */
+    SELECT d.id, d.name, d.close_date AS closeDate, d.updated_at AS updatedAt
+    FROM deals d
+    WHERE d.tenant_id IN ${workspacesOf(userId)} AND d.owner_id = ${userId} AND d.status = 'open'
+      AND d.close_date IS NOT NULL
+    ORDER BY d.close_key < ${today}, CASE WHEN d.close_key >= ${today} THEN d.close_key END, d.close_key DESC, d.id
+    LIMIT ${FEED_DEAL_LIMIT}`;
+}
+
+/** The feed's two reads, for one batch: the user's tasks, then their deals. */
+export function calendarFeedStatements(userId: string, today: string) {
+  return [tasksQuery(userId, today), dealsQuery(userId, today)];
+}
+
+const RECORD_PATHS: Record<string, string> = { contact: "contacts", company: "companies", deal: "deals" };
+
+function taskEvent(r: TaskRow, origin: string, host: string): CalendarEvent {
+  const path = r.subjectType && r.subjectId !== null ? RECORD_PATHS[r.subjectType] : undefined;
+  const subject = r.subjectName?.trim();
+  return {
+    uid: `task-${r.id}@${host}`,
+    stampMs: r.updatedAt,
+    time:
+      r.dueAt !== null
+        ? { kind: "timed", startMs: r.dueAt, minutes: TIMED_TASK_MINUTES }
+        : { kind: "day", date: r.dueDate },
+    summary: subject ? `${r.title} — ${subject}` : r.title,
+    url: path ? `${origin}/app/${path}/${r.subjectId}` : `${origin}/app/tasks`,
+  };
+}
+
+function dealEvent(r: DealRow, origin: string, host: string): CalendarEvent {
+  return {
+    uid: `deal-${r.id}@${host}`,
+    stampMs: r.updatedAt,
+    time: { kind: "day", date: r.closeDate },
+    summary: `Expected close: ${r.name}`,
+    url: `${origin}/app/deals/${r.id}`,
+  };
+}
+
+/** The user's feed as iCalendar text; `origin` is the app's (links and the events' UIDs). */
+export async function calendarFeedText(
+  db: Database,
+  userId: string,
+  p: { now: number; origin: string; appName: string },
+): Promise<string> {
+  const today = new Date(p.now).toISOString().slice(0, 10);
+  const rows = await runRawBatchRows(db, calendarFeedStatements(userId, today));
+  const tasks = (rows[0] ?? []) as unknown as TaskRow[];
+  const deals = (rows[1] ?? []) as unknown as DealRow[];
+  const host = new URL(p.origin).host;
+  return writeCalendar({
+    prodId: `-//${p.appName}//Calendar feed//EN`,
+    name: `${p.appName}: my tasks`,
+    events: [...tasks.map((r) => taskEvent(r, p.origin, host)), ...deals.map((r) => dealEvent(r, p.origin, host))],
+  });
+}
