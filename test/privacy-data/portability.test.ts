@@ -374,7 +374,7 @@ describe("Download my data (an owner)", () => {
     expect(sessions[0]).toHaveProperty("ip");
     expect(json(zip!, "account/consent.json").records).toEqual([expect.objectContaining({ analytics: "rejected" })]);
     expect(json(zip!, "account/email-preferences.json").records).toEqual([
-      { weekly_digest: true, product_news: false, changed_at: null },
+      { weekly_digest: true, product_news: false, task_reminders: true, daily_agenda: false, changed_at: null },
     ]);
     const audit = json(zip!, "account/audit-log.json").records;
     expect(audit.map((a) => a.action)).toEqual(

@@ -22,6 +22,12 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   audit_log: { file: "account/audit-log.json" },
   support_messages: { file: "account/contact-messages.json" },
   recent_views: { file: "account/recently-viewed.json" },
+  notifications: { file: "account/reminders.json" },
+  task_reminders: {
+    leftOut:
+      "which task reminders were sent and when, so each goes once: the reminders themselves are in " +
+      "account/reminders.json",
+  },
   contacts: CONTACTS,
   contact_emails: CONTACTS,
   contact_phones: CONTACTS,
