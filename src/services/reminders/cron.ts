@@ -19,6 +19,9 @@ function statementBudget(env: Partial<Bindings>): number {
   return Number.isInteger(n) && n > 0 ? Math.min(n, 500) : REMINDER_STATEMENTS;
 }
 
+/** Mails delivered right after the sweep queued them (as many as one delivery run sends). */
+const DELIVER_AT_ONCE = 40;
+
 const errorText = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 300);
 
 /** Runs both at `now`; a failure of one is logged and reported and does not stop the other. */
@@ -28,8 +31,10 @@ export async function runReminderCron(env: Bindings, now: number): Promise<Remin
   const report: ReminderCronReport = { reminders: null, agendasSent: 0, failures: [] };
   try {
     const swept = await runReminderSweep(db, config, now, { left: statementBudget(env) });
-    // The first mails go at once; the outbox's own sweep delivers the rest, with retries.
-    if (swept.mailIds.length) await deliverDue(db, senderFromEnv(env), now, { ids: swept.mailIds });
+    // The first mails go at once (their ids bound within D1's 100 parameters); the outbox's own sweep
+    // delivers the rest, with retries.
+    if (swept.mailIds.length)
+      await deliverDue(db, senderFromEnv(env), now, { ids: swept.mailIds.slice(0, DELIVER_AT_ONCE) });
     if (swept.sent + swept.dropped > 0) {
       report.reminders = swept;
       const { mailIds: _, ...figures } = swept;
