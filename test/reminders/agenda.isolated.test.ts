@@ -12,7 +12,10 @@ import { mailTo, type OutboxRow } from "../helpers/mail";
 import { APP_URL, insertTask, member, MINUTE, runCron } from "./helpers";
 
 const agendas = async (to: string) =>
-  (await mailTo(to)).filter((m) => m.kind === "daily_agenda") as (OutboxRow & { created_at: number; headers: string })[];
+  (await mailTo(to)).filter((m) => m.kind === "daily_agenda") as (OutboxRow & {
+    created_at: number;
+    headers: string;
+  })[];
 
 /** Turns the agenda on through the profile's form (with reminder mail kept on), as the user does. */
 async function turnAgendaOn(cookie: string) {
@@ -40,17 +43,21 @@ describe("the daily agenda", () => {
     await seed("Done thing", "2027-01-20", { status: "done" });
     // Someone else's task in the workspace, and a closed workspace of the user's.
     const colleague = await member("UTC", "Colleague's own");
-    await env.DB.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 0, 0)")
+    await env.DB.prepare(
+      "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 0, 0)",
+    )
       .bind(u.tenantId, colleague.userId)
       .run();
     await insertTask(u.tenantId, colleague.userId, "UTC", { title: "Colleague thing", dueDate: "2027-01-20" });
     const closed = await member("UTC", "Closed Agenda Co");
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 1, 1)").bind(
+      env.DB.prepare(
+        "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 1, 1)",
+      ).bind(closed.tenantId, u.userId),
+      env.DB.prepare("UPDATE tenants SET closed_at = 1, erase_after = ? WHERE id = ?").bind(
+        Date.UTC(2030, 0, 1),
         closed.tenantId,
-        u.userId,
       ),
-      env.DB.prepare("UPDATE tenants SET closed_at = 1, erase_after = ? WHERE id = ?").bind(Date.UTC(2030, 0, 1), closed.tenantId),
     ]);
     await insertTask(closed.tenantId, u.userId, "UTC", { title: "Closed thing", dueDate: "2027-01-20" });
 
@@ -67,7 +74,9 @@ describe("the daily agenda", () => {
     const mail = mails[0]!;
     expect(mail.created_at).toBe(seven);
     expect(mail.subject).toBe("Your agenda for 2027-01-20: 3 tasks");
-    expect(mail.text_body).toContain("Agenda Co\n  - Overdue thing (overdue, due 2027-01-19)\n  - Today todo\n  - Today call at 09:30");
+    expect(mail.text_body).toContain(
+      "Agenda Co\n  - Overdue thing (overdue, due 2027-01-19)\n  - Today todo\n  - Today call at 09:30",
+    );
     for (const absent of ["Tomorrow thing", "Done thing", "Colleague thing", "Closed thing", "Closed Agenda Co"])
       expect(mail.text_body).not.toContain(absent);
     expect(mail.text_body).toContain(`${APP_URL}/app/tasks`);
@@ -86,7 +95,11 @@ describe("the daily agenda", () => {
     await turnAgendaOn(u.cookie);
     const idle = await member("UTC", "Idle Co");
     await turnAgendaOn(idle.cookie);
-    await insertTask(u.tenantId, u.userId, "America/New_York", { title: "NY task", dueDate: "2027-01-22", remindLead: null });
+    await insertTask(u.tenantId, u.userId, "America/New_York", {
+      title: "NY task",
+      dueDate: "2027-01-22",
+      remindLead: null,
+    });
     // 07:00 EST is 12:00 UTC.
     const seven = Date.UTC(2027, 0, 22, 12, 0);
     await runCron(seven - MINUTE);

@@ -75,7 +75,9 @@ describe("the bell", () => {
     await remind(owner.tenantId, viewerId, "Viewer task");
     // The owner belongs to a second workspace, where they have a reminder too.
     const other = await member("UTC", "Bell Other Co");
-    await env.DB.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 0, 0)")
+    await env.DB.prepare(
+      "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 0, 0)",
+    )
       .bind(other.tenantId, owner.userId)
       .run();
     await remind(other.tenantId, owner.userId, "Owner task elsewhere");

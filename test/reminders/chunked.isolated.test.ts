@@ -41,11 +41,16 @@ describe("10,000 due reminders", () => {
     let maxSweepStatements = 0;
     let maxStatements = 0;
     for (;;) {
-      const left = (await env.DB.prepare("SELECT count(*) AS n FROM tasks WHERE remind_at IS NOT NULL").first<{ n: number }>())!.n;
+      const left = (await env.DB.prepare("SELECT count(*) AS n FROM tasks WHERE remind_at IS NOT NULL").first<{
+        n: number;
+      }>())!.n;
       if (left === 0) break;
       const counting = countingDb();
       await runCron(now + runs * MINUTE, { DB: counting.binding, REMINDER_STATEMENTS: String(BUDGET) });
-      maxSweepStatements = Math.max(maxSweepStatements, counting.statements.filter((s) => SWEEP_STATEMENT.test(s)).length);
+      maxSweepStatements = Math.max(
+        maxSweepStatements,
+        counting.statements.filter((s) => SWEEP_STATEMENT.test(s)).length,
+      );
       maxStatements = Math.max(maxStatements, counting.statements.length);
       runs += 1;
       expect(runs).toBeLessThan(30);
@@ -73,6 +78,8 @@ describe("10,000 due reminders", () => {
     // A run after that finds nothing to do.
     await runCron(now + runs * MINUTE, { REMINDER_STATEMENTS: String(BUDGET) });
     expect((await env.DB.prepare("SELECT count(*) AS n FROM notifications").first<{ n: number }>())!.n).toBe(DUE);
-    console.log(JSON.stringify({ type: "reminder_figures", due: DUE, budget: BUDGET, runs, maxSweepStatements, maxStatements }));
+    console.log(
+      JSON.stringify({ type: "reminder_figures", due: DUE, budget: BUDGET, runs, maxSweepStatements, maxStatements }),
+    );
   }, 300_000);
 });

@@ -15,12 +15,9 @@ async function reminded(tenantId: string, userId: string, taskId: number, at: nu
     env.DB.prepare(
       "INSERT INTO task_reminders (tenant_id, task_id, remind_at, user_id, claim, sent_at) VALUES (?, ?, ?, ?, 'c', ?)",
     ).bind(tenantId, taskId, at, userId, at),
-    env.DB.prepare("INSERT INTO notifications (tenant_id, user_id, task_id, title, created_at) VALUES (?, ?, ?, 'x', ?)").bind(
-      tenantId,
-      userId,
-      taskId,
-      at,
-    ),
+    env.DB.prepare(
+      "INSERT INTO notifications (tenant_id, user_id, task_id, title, created_at) VALUES (?, ?, ?, 'x', ?)",
+    ).bind(tenantId, userId, taskId, at),
   ]);
 }
 
@@ -28,7 +25,9 @@ describe("deleting one's account", () => {
   it("deletes their bell entries and their sent-reminder rows, and no one else's", async () => {
     const owner = await member("UTC", "Erase Reminders Co");
     const leaver = await memberOf(owner.tenantId, "member");
-    const leaverId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(leaver.email).first<{ id: string }>())!.id;
+    const leaverId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?")
+      .bind(leaver.email)
+      .first<{ id: string }>())!.id;
     // The workspace memberOf signed them up with is theirs: hand it over, as an owner must before leaving.
     await env.DB.prepare("UPDATE memberships SET role = 'admin' WHERE user_id = ? AND tenant_id <> ?")
       .bind(leaverId, owner.tenantId)

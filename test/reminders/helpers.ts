@@ -85,7 +85,9 @@ export async function insertTask(
 }
 
 /** The reminder mails to an address. */
-export async function reminderMails(to: string): Promise<(OutboxRow & { created_at: number; headers: string | null })[]> {
+export async function reminderMails(
+  to: string,
+): Promise<(OutboxRow & { created_at: number; headers: string | null })[]> {
   return (await mailTo(to)).filter((m) => m.kind === "task_reminder") as (OutboxRow & {
     created_at: number;
     headers: string | null;
@@ -95,14 +97,20 @@ export async function reminderMails(to: string): Promise<(OutboxRow & { created_
 /** The bell entries of a user (every workspace), oldest first. */
 export async function bellEntries(userId: string) {
   return (
-    await env.DB.prepare("SELECT * FROM notifications WHERE user_id = ? ORDER BY id")
-      .bind(userId)
-      .all<{ id: number; tenant_id: string; task_id: number; title: string; created_at: number; read_at: number | null }>()
+    await env.DB.prepare("SELECT * FROM notifications WHERE user_id = ? ORDER BY id").bind(userId).all<{
+      id: number;
+      tenant_id: string;
+      task_id: number;
+      title: string;
+      created_at: number;
+      read_at: number | null;
+    }>()
   ).results;
 }
 
 /** The task's remind_at now. */
 export async function remindAtOf(taskId: number): Promise<number | null> {
-  return (await env.DB.prepare("SELECT remind_at FROM tasks WHERE id = ?").bind(taskId).first<{ remind_at: number | null }>())!
-    .remind_at;
+  return (await env.DB.prepare("SELECT remind_at FROM tasks WHERE id = ?")
+    .bind(taskId)
+    .first<{ remind_at: number | null }>())!.remind_at;
 }

@@ -12,21 +12,27 @@ describe("changing one's time zone", () => {
     const u = await member("UTC", "Zone Home Co");
     const second = await member("UTC", "Zone Second Co");
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 0, 0)").bind(
-        second.tenantId,
-        u.userId,
-      ),
+      env.DB.prepare(
+        "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 0, 0)",
+      ).bind(second.tenantId, u.userId),
       env.DB.prepare("UPDATE tenants SET time_zone = 'Europe/Berlin' WHERE id = ?").bind(second.tenantId),
     ]);
     const home = await insertTask(u.tenantId, u.userId, "UTC", { dueDate: "2027-02-01" });
     const away = await insertTask(second.tenantId, u.userId, "UTC", { dueDate: "2027-02-02" });
-    const timed = await insertTask(u.tenantId, u.userId, "UTC", { dueDate: "2027-02-01", dueTime: "10:00", remindLead: 15 });
+    const timed = await insertTask(u.tenantId, u.userId, "UTC", {
+      dueDate: "2027-02-01",
+      dueTime: "10:00",
+      remindLead: 15,
+    });
     const sent = await insertTask(u.tenantId, u.userId, "UTC", { dueDate: "2027-02-03" });
     await env.DB.prepare("UPDATE tasks SET remind_at = NULL WHERE id = ?").bind(sent.id).run();
     const colleagues = await insertTask(second.tenantId, second.userId, "UTC", { dueDate: "2027-02-01" });
     expect(home.remindAt).toBe(Date.UTC(2027, 1, 1, 8, 0));
 
-    const res = await send("/app/settings/profile/time-zone", { cookie: u.cookie, form: { time_zone: "America/New_York" } });
+    const res = await send("/app/settings/profile/time-zone", {
+      cookie: u.cookie,
+      form: { time_zone: "America/New_York" },
+    });
     expect(res.status).toBe(303);
     // 08:00 EST is 13:00 UTC.
     expect(await remindAtOf(home.id)).toBe(Date.UTC(2027, 1, 1, 13, 0));
@@ -44,7 +50,10 @@ describe("changing one's time zone", () => {
   it("changes nothing when the zone is refused", async () => {
     const u = await member("UTC", "Zone Refused Co");
     const task = await insertTask(u.tenantId, u.userId, "UTC", { dueDate: "2027-02-05" });
-    const res = await send("/app/settings/profile/time-zone", { cookie: u.cookie, form: { time_zone: "Mars/Olympus" } });
+    const res = await send("/app/settings/profile/time-zone", {
+      cookie: u.cookie,
+      form: { time_zone: "Mars/Olympus" },
+    });
     expect(res.status).toBe(422);
     expect(await remindAtOf(task.id)).toBe(task.remindAt);
   });

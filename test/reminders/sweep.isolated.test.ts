@@ -7,16 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { runReminderSweep } from "../../src/services/reminders/sweep";
-import {
-  APP_URL,
-  bellEntries,
-  insertTask,
-  member,
-  MINUTE,
-  reminderMails,
-  remindAtOf,
-  runCron,
-} from "./helpers";
+import { APP_URL, bellEntries, insertTask, member, MINUTE, reminderMails, remindAtOf, runCron } from "./helpers";
 
 const KEY = env.UNSUBSCRIBE_KEY!;
 
@@ -85,7 +76,9 @@ describe("exactly once", () => {
     const at = Date.UTC(2027, 1, 12, 10, 0);
     const tasks = [];
     for (let i = 0; i < 5; i += 1)
-      tasks.push(await insertTask(u.tenantId, u.userId, "UTC", { title: `Side ${i}`, dueDate: "2027-02-12", dueTime: "10:00" }));
+      tasks.push(
+        await insertTask(u.tenantId, u.userId, "UTC", { title: `Side ${i}`, dueDate: "2027-02-12", dueTime: "10:00" }),
+      );
     const db = createDb(env.DB);
     const config = { baseUrl: APP_URL, secret: KEY };
     const [a, b] = await Promise.all([runReminderSweep(db, config, at), runReminderSweep(db, config, at)]);
@@ -172,7 +165,9 @@ describe("never", () => {
     const done = await insertTask(u.tenantId, u.userId, "UTC", { dueDate: "2027-04-01", dueTime: "09:00" });
     const deleted = await insertTask(u.tenantId, u.userId, "UTC", { dueDate: "2027-04-01", dueTime: "09:00" });
     // Completed: status done (the task writes also clear remind_at; the sweep checks the status either way).
-    await env.DB.prepare("UPDATE tasks SET status = 'done', completed_at = ? WHERE id = ?").bind(at - 5 * MINUTE, done.id).run();
+    await env.DB.prepare("UPDATE tasks SET status = 'done', completed_at = ? WHERE id = ?")
+      .bind(at - 5 * MINUTE, done.id)
+      .run();
     await env.DB.prepare("DELETE FROM tasks WHERE id = ?").bind(deleted.id).run();
     await runAround(at);
     expect(await reminderMails(u.email)).toHaveLength(0);
@@ -183,12 +178,16 @@ describe("never", () => {
   it("to a member who was removed from the workspace", async () => {
     const owner = await member("UTC", "Removal Co");
     const gone = await member("UTC", "Gone's own");
-    await env.DB.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 0, 0)")
+    await env.DB.prepare(
+      "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 0, 0)",
+    )
       .bind(owner.tenantId, gone.userId)
       .run();
     const at = Date.UTC(2027, 3, 2, 9, 0);
     const task = await insertTask(owner.tenantId, gone.userId, "UTC", { dueDate: "2027-04-02", dueTime: "09:00" });
-    await env.DB.prepare("DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?").bind(owner.tenantId, gone.userId).run();
+    await env.DB.prepare("DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?")
+      .bind(owner.tenantId, gone.userId)
+      .run();
     await runAround(at);
     expect(await reminderMails(gone.email)).toHaveLength(0);
     expect(await bellEntries(gone.userId)).toHaveLength(0);
@@ -238,8 +237,16 @@ describe("the choice of mail", () => {
 
   it("a reminder first seen more than a day late rings the bell only; one a few hours late is mailed once, saying so", async () => {
     const u = await member("UTC");
-    const stale = await insertTask(u.tenantId, u.userId, "UTC", { title: "Stale", dueDate: "2027-06-01", dueTime: "09:00" });
-    const late = await insertTask(u.tenantId, u.userId, "UTC", { title: "Late", dueDate: "2027-06-02", dueTime: "06:00" });
+    const stale = await insertTask(u.tenantId, u.userId, "UTC", {
+      title: "Stale",
+      dueDate: "2027-06-01",
+      dueTime: "09:00",
+    });
+    const late = await insertTask(u.tenantId, u.userId, "UTC", {
+      title: "Late",
+      dueDate: "2027-06-02",
+      dueTime: "06:00",
+    });
     const now = Date.UTC(2027, 5, 2, 10, 0);
     await runCron(now);
     await runCron(now + MINUTE);
