@@ -8,6 +8,8 @@
 export function describeDid(did) {
   const parts = [];
   if (did.mail) parts.push(`mail ${did.mail.sent} sent, ${did.mail.retrying} to retry, ${did.mail.failed} given up`);
+  if (did.reminders) parts.push(`reminders ${did.reminders.sent} sent (${did.reminders.mailed} by mail)`);
+  if (did.agendasSent) parts.push(`${did.agendasSent} daily agenda(s) sent`);
   if (did.jobs) parts.push(`jobs ${did.jobs.resent} step(s) sent again, ${did.jobs.failed} failed`);
   if (did.retention) parts.push("retention deleted what was past its period");
   if (did.exportsPurged) parts.push(`${did.exportsPurged} expired data export(s) deleted`);

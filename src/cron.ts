@@ -11,6 +11,8 @@ import { runJobWatchdog, type WatchdogReport } from "./services/jobs/watchdog";
 import { deliverDue, type DeliveryReport } from "./services/mail/outbox";
 import { runPrivacyCron } from "./services/privacy/cron";
 import { retentionDidSomething, runRetention, type RetentionReport } from "./services/privacy/retention";
+import { runReminderCron } from "./services/reminders/cron";
+import type { ReminderReport } from "./services/reminders/sweep";
 
 export interface CronFailure {
   part: string;
@@ -26,6 +28,8 @@ export interface CronReport {
     retention?: RetentionReport;
     exportsPurged?: number;
     digestsSent?: number;
+    reminders?: Omit<ReminderReport, "mailIds">;
+    agendasSent?: number;
     jobs?: WatchdogReport;
   };
   failures: CronFailure[];
@@ -33,7 +37,10 @@ export interface CronReport {
 
 const errorText = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 500);
 
-/** Runs every part of the cron at `now`: mail delivery and retries, retention, the privacy jobs, the job watchdog. */
+/**
+ * Runs every part of the cron at `now`: mail delivery and retries, task reminders and the daily agenda,
+ * retention, the privacy jobs, the job watchdog.
+ */
 export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   const report: CronReport = { time: now, did: {}, failures: [] };
   try {
@@ -46,6 +53,14 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
     console.error(JSON.stringify({ type: "mail_sweep_failed", error: errorText(err) }));
     report.failures.push({ part: "mail", error: errorText(err) });
   }
+  // Task reminders (the bell and their mail) and the daily agenda, at their minute, before the heavier parts.
+  const followUps = await runReminderCron(env, now);
+  if (followUps.reminders) {
+    const { mailIds: _, ...reminders } = followUps.reminders;
+    report.did.reminders = reminders;
+  }
+  if (followUps.agendasSent) report.did.agendasSent = followUps.agendasSent;
+  report.failures.push(...followUps.failures);
   try {
     const retention = await runRetention(env, now);
     if (retentionDidSomething(retention)) {

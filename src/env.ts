@@ -107,6 +107,8 @@ export interface Bindings {
   RETENTION_CONSENT_RECORD_DAYS?: string;
   /** Rows one retention statement deletes at most (default 500); the job runs a bounded number of statements per minute. */
   RETENTION_CHUNK_ROWS?: string;
+  /** Statements the reminder sweep makes per cron run at most (default 150, 50 reminders per 5 statements). */
+  REMINDER_STATEMENTS?: string;
 }
 
 /** What an authenticated request knows about its user. */

@@ -7,7 +7,7 @@ import { consumeJobs, type JobMessage } from "./jobs";
 export default {
   fetch: app.fetch,
   /**
-   * Cron, every minute (src/cron.ts): mail delivery and retries, retention, the privacy jobs and the
+   * Cron, every minute (src/cron.ts): mail delivery and retries, task reminders, retention, the privacy jobs and the
    * job watchdog. Time comes from the event, so tests can move the clock. One part failing does not
    * stop the others; the invocation is then reported as failed.
    */

@@ -805,10 +805,15 @@ export const emailPreferences = sqliteTable(
     agenda: integer("agenda", { mode: "boolean" }).notNull().default(false),
     /** The local date ('YYYY-MM-DD') of the last agenda sent: at most one a day. */
     agendaDate: text("agenda_date"),
+    /** When the agenda sweep next looks at the user (their next 07:00, UTC ms); 0: at the next run. */
+    agendaNextAt: integer("agenda_next_at").notNull().default(0),
     updatedAt: integer("updated_at").notNull(),
   },
-  // The agenda sweep reads only the users who asked for it.
-  (t) => [index("email_preferences_agenda_idx").on(t.agenda, t.userId)],
+  // The agenda sweep reads only the users who asked for it, and of those only the ones whose 07:00 has come.
+  (t) => [
+    index("email_preferences_agenda_idx").on(t.agenda, t.userId),
+    index("email_preferences_agenda_due_idx").on(t.agenda, t.agendaNextAt),
+  ],
 );
 
 /** The weekly digest's progress through the users, one row per ISO week, so a week's sweep resumes and ends. */
@@ -1222,7 +1227,12 @@ export const taskReminders = sqliteTable(
     claim: text("claim").notNull(),
     sentAt: integer("sent_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.taskId, t.remindAt] }), index("task_reminders_tenant_idx").on(t.tenantId, t.sentAt)],
+  (t) => [
+    primaryKey({ columns: [t.taskId, t.remindAt] }),
+    index("task_reminders_tenant_idx").on(t.tenantId, t.sentAt),
+    // Account erasure deletes a user's rows in every workspace (src/services/account/deletion.ts).
+    index("task_reminders_user_idx").on(t.userId),
+  ],
 );
 
 /** The bell: reminders in the app, per member and workspace. */

@@ -10,7 +10,7 @@ const APP = "CustomerTrackr";
  * A mail in both forms with its footer: essential mail says it is essential; non-essential mail
  * carries its one-click unsubscribe link (`unsubscribeUrl`, required for it).
  */
-function compose(
+export function compose(
   kind: string,
   essential: boolean,
   subject: string,

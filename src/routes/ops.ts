@@ -143,21 +143,22 @@ opsRoutes.post("/accounts/erase-contact-messages", async (c) => {
   return c.json({ erased: true, messages: result.messages, mail: result.mail });
 });
 
-/** Turns an account's digest and/or product news on or off, for someone who asked by mail. */
+/** Turns an account's lists (digest, news, reminders, agenda) on or off, for someone who asked by mail. */
 opsRoutes.post("/accounts/email-preferences", async (c) => {
+  const list = z.boolean().optional();
   const input = await readJson(
     c,
     z
-      .object({ email: address, digest: z.boolean().optional(), news: z.boolean().optional(), ...note })
-      .refine((v) => v.digest !== undefined || v.news !== undefined, {
-        message: "Give digest and/or news (true or false).",
+      .object({ email: address, digest: list, news: list, reminders: list, agenda: list, ...note })
+      .refine((v) => [v.digest, v.news, v.reminders, v.agenda].some((x) => x !== undefined), {
+        message: "Give digest, news, reminders and/or agenda (true or false).",
       }),
   );
   if (input instanceof Response) return input;
   const result = await setPreferencesFor(
     c.get("db"),
     input.email,
-    { digest: input.digest, news: input.news },
+    { digest: input.digest, news: input.news, reminders: input.reminders, agenda: input.agenda },
     operatorNote(input),
     requestMeta(c),
   );

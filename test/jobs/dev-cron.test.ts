@@ -72,7 +72,15 @@ describe("POST /dev/cron", () => {
     expect(res.status).toBe(500);
     const report = (await res.json()) as { ok: boolean; failures: { part: string; error: string }[] };
     expect(report.ok).toBe(false);
-    expect(report.failures.map((f) => f.part)).toEqual(["mail", "retention", "data_export_purge", "digest", "jobs"]);
+    expect(report.failures.map((f) => f.part)).toEqual([
+      "mail",
+      "reminders",
+      "agenda",
+      "retention",
+      "data_export_purge",
+      "digest",
+      "jobs",
+    ]);
     expect(report.failures[0]!.error).toContain("simulated outage");
   });
 

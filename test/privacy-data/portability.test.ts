@@ -242,6 +242,12 @@ describe("Download my data (an owner)", () => {
   it("holds every record of every kind, the account's data, and a manifest of every file", async () => {
     const { t, ids } = await seedWorkspace();
     await send("/app/settings/profile/name", { cookie: t.cookie, form: { name: "Olive Owner" } });
+    // A reminder in the bell (the reminder sweep writes these).
+    await env.DB.prepare(
+      "INSERT INTO notifications (tenant_id, user_id, title, created_at) SELECT ?, id, 'Call Ada — due 2027-01-04', ? FROM users WHERE email = ?",
+    )
+      .bind(t.tenantId, Date.UTC(2027, 0, 4, 8), t.email)
+      .run();
     const page = await textOf("/app/settings/privacy", { cookie: t.cookie });
     expect(page).toContain("California Consumer Privacy Act");
     expect(page).toContain("right to know");
@@ -274,6 +280,7 @@ describe("Download my data (an owner)", () => {
         "account/email-preferences.json",
         "account/memberships.json",
         "account/recently-viewed.json",
+        "account/reminders.json",
         "account/sessions.json",
         "account/user.json",
         "manifest.json",
@@ -391,8 +398,17 @@ describe("Download my data (an owner)", () => {
     expect(sessions.length).toBeGreaterThanOrEqual(1);
     expect(sessions[0]).toHaveProperty("ip");
     expect(json(zip!, "account/consent.json").records).toEqual([expect.objectContaining({ analytics: "rejected" })]);
+    expect(json(zip!, "account/reminders.json").records).toEqual([
+      {
+        workspace: "Portable Pipes",
+        reminder: "Call Ada — due 2027-01-04",
+        task_id: null,
+        at: "2027-01-04T08:00:00.000Z",
+        read_at: null,
+      },
+    ]);
     expect(json(zip!, "account/email-preferences.json").records).toEqual([
-      { weekly_digest: true, product_news: false, changed_at: null },
+      { weekly_digest: true, product_news: false, task_reminders: true, daily_agenda: false, changed_at: null },
     ]);
     const feed = await env.DB.prepare(
       "SELECT f.secret_hash, f.created_at FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE u.email = ?",

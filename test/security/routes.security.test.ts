@@ -132,6 +132,11 @@ const APP_ROUTES: RouteRule[] = [
   rule("POST /app/tasks/:id/complete", "member"),
   rule("POST /app/tasks/:id/reopen", "member"),
   rule("POST /app/tasks/:id/delete", "member"),
+  // The bell: every role reads and marks its own reminders (another's entry id answers 404).
+  rule("GET /app/notifications", "viewer"),
+  rule("GET /app/notifications/count", "viewer"),
+  rule("POST /app/notifications/read-all", "viewer"),
+  rule("POST /app/notifications/:id/open", "viewer"),
   // Workspace settings: tags, custom fields, the default phone region (the name: owners, inside the route).
   rule("GET /app/settings/tags", "admin"),
   rule("POST /app/settings/tags", "admin", { name: "", color: "blue" }),

@@ -52,6 +52,8 @@ describe("two tenants", () => {
     // The every-minute reminder sweep across workspaces: only tasks with a reminder still due
     // (src/services/reminders/sweep.ts).
     "tasks_remind_idx",
+    // Account erasure deletes a user's sent-reminder rows in every workspace (src/services/account/deletion.ts).
+    "task_reminders_user_idx",
   ]);
 
   it("every tenant-owned index starts with tenant_id", async () => {

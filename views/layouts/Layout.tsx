@@ -136,6 +136,7 @@ export function Layout(p: LayoutProps) {
                     <a href="/app/settings/team">Team</a>
                     <a href="/app/workspaces">Workspaces</a>
                     <a href="/app/settings/profile">Settings</a>
+                    <Bell />
                     <SignedInAs email={p.user.email} tenantName={p.user.tenantName} />
                   </>
                 ) : (
@@ -212,6 +213,23 @@ export function Layout(p: LayoutProps) {
         </body>
       </html>
     </>
+  );
+}
+
+/**
+ * The bell: a link to the user's reminders with the unread count, fetched after the page (so pages stay
+ * fast) and again when the window regains focus. Not on a timer: a forgotten tab would keep its session
+ * alive for ever.
+ */
+function Bell() {
+  return (
+    <a href="/app/notifications" class="bell">
+      <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor">
+        <path stroke-width="2" d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0" />
+      </svg>
+      <span class="visually-hidden">Reminders: </span>
+      <span hx-get="/app/notifications/count" hx-trigger="load, focus from:window" hx-swap="innerHTML"></span>
+    </a>
   );
 }
 

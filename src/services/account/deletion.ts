@@ -19,6 +19,7 @@ import {
   notes,
   tasks,
   recentViews,
+  taskReminders,
   tenants,
   users,
 } from "../../db/schema";
@@ -142,6 +143,8 @@ export function userDeletionQueries(
     db.update(dealStageHistory).set({ actorId: null }).where(eq(dealStageHistory.actorId, userId)),
     db.update(importJobs).set({ createdBy: null }).where(eq(importJobs.createdBy, userId)),
     db.delete(recentViews).where(eq(recentViews.userId, userId)),
+    // Which reminders went to them (their bell entries, notifications, go with the users row).
+    db.delete(taskReminders).where(eq(taskReminders.userId, userId)),
     db.delete(emailOutbox).where(eq(emailOutbox.userId, userId)),
     // Memberships, sessions and tokens go with the user (ON DELETE CASCADE).
     db.delete(users).where(eq(users.id, userId)),

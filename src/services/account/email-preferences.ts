@@ -1,6 +1,6 @@
 /**
- * Non-essential email: the weekly activity digest (on unless turned off) and product news (off
- * unless turned on). Each such mail is queued through `queueListMail`, which checks the user's
+ * Non-essential email: the weekly activity digest and task reminders (on unless turned off), product
+ * news and the daily agenda (off unless turned on). Each such mail is queued through `queueListMail`, which checks the user's
  * choice, and carries a signed one-click unsubscribe link, in its footer and in the
  * List-Unsubscribe / List-Unsubscribe-Post headers (RFC 8058).
  *
@@ -13,24 +13,28 @@ import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/
 import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { emailPreferences } from "../../db/schema";
-import { queueMail, type RenderedMail } from "../mail/outbox";
+import { queueMail, type QueueMailInput, type RenderedMail } from "../mail/outbox";
 
-export const MAIL_LISTS = ["digest", "news"] as const;
+export const MAIL_LISTS = ["digest", "news", "reminders", "agenda"] as const;
 export type MailList = (typeof MAIL_LISTS)[number];
 
 /** What each list is, in the words pages and mails use. */
 export const MAIL_LIST_LABELS: Record<MailList, string> = {
   digest: "the weekly activity digest",
   news: "product news",
+  reminders: "task reminders by email",
+  agenda: "the daily agenda",
 };
 
-export interface EmailPreferenceValues {
-  digest: boolean;
-  news: boolean;
-}
+export type EmailPreferenceValues = Record<MailList, boolean>;
 
-/** The defaults, for a user who never chose: the digest on, news off. */
-export const DEFAULT_EMAIL_PREFERENCES: EmailPreferenceValues = { digest: true, news: false };
+/** The defaults, for a user who never chose: the digest and reminders on, news and the agenda off. */
+export const DEFAULT_EMAIL_PREFERENCES: EmailPreferenceValues = {
+  digest: true,
+  news: false,
+  reminders: true,
+  agenda: false,
+};
 
 /** The user's choices, with the defaults where they never chose; `updatedAt` null when they never did. */
 export async function getEmailPreferences(
@@ -39,24 +43,23 @@ export async function getEmailPreferences(
 ): Promise<EmailPreferenceValues & { updatedAt: number | null }> {
   const [row] = await db.select().from(emailPreferences).where(eq(emailPreferences.userId, userId)).limit(1);
   return row
-    ? { digest: row.digest, news: row.news, updatedAt: row.updatedAt }
+    ? { digest: row.digest, news: row.news, reminders: row.reminders, agenda: row.agenda, updatedAt: row.updatedAt }
     : { ...DEFAULT_EMAIL_PREFERENCES, updatedAt: null };
 }
 
-/** Stores the user's choices (both lists). */
+/** Stores the user's choices (every list). */
 export async function setEmailPreferences(
   db: Database,
   userId: string,
   values: EmailPreferenceValues,
   now: number,
 ): Promise<void> {
+  const choice = { digest: values.digest, news: values.news, reminders: values.reminders, agenda: values.agenda };
   await db
     .insert(emailPreferences)
-    .values({ userId, digest: values.digest, news: values.news, updatedAt: now })
-    .onConflictDoUpdate({
-      target: emailPreferences.userId,
-      set: { digest: values.digest, news: values.news, updatedAt: now },
-    });
+    .values({ userId, ...choice, updatedAt: now })
+    // agendaNextAt 0: the agenda sweep looks at the user again at its next run (the agenda may just have been turned on).
+    .onConflictDoUpdate({ target: emailPreferences.userId, set: { ...choice, agendaNextAt: 0, updatedAt: now } });
 }
 
 /**
@@ -64,13 +67,15 @@ export async function setEmailPreferences(
  * exists; doing it again changes nothing. Returns whether the user exists.
  */
 export async function unsubscribeFromList(db: Database, userId: string, list: MailList, now: number): Promise<boolean> {
-  const off = list === "digest" ? { digest: false } : { news: false };
-  // A first choice: this list off, the other at its default.
+  const off = { [list]: false } as Partial<EmailPreferenceValues>;
+  // A first choice: this list off, the others at their defaults.
   const first = { ...DEFAULT_EMAIL_PREFERENCES, ...off };
+  const bit = (on: boolean) => (on ? 1 : 0);
   const rows = await db
     .insert(emailPreferences)
     .select(
-      sql`SELECT id, ${first.digest ? 1 : 0}, ${first.news ? 1 : 0}, NULL, 1, 0, NULL, ${now} FROM users WHERE id = ${userId}`,
+      sql`SELECT id, ${bit(first.digest)}, ${bit(first.news)}, NULL, ${bit(first.reminders)}, ${bit(first.agenda)},
+        NULL, 0, ${now} FROM users WHERE id = ${userId}`,
     )
     .onConflictDoUpdate({ target: emailPreferences.userId, set: { ...off, updatedAt: now } })
     .returning({ userId: emailPreferences.userId });
@@ -155,6 +160,28 @@ export interface ListMailInput {
 }
 
 /**
+ * A non-essential mail ready for the outbox, with its unsubscribe link in the text and HTML and the
+ * RFC 8058 headers; or null when it must not be sent: the user's `choice` has the list off, or there
+ * is no key to sign its link with. For senders that insert many at once (the reminder sweep).
+ */
+export async function renderListMail(
+  input: ListMailInput,
+  choice: EmailPreferenceValues,
+): Promise<QueueMailInput | null> {
+  if (!input.secret || !choice[input.list]) return null;
+  const url = await unsubscribeUrl(input.baseUrl, input.secret, input.userId, input.list);
+  const rendered = input.render(url);
+  if (rendered.essential) throw new Error("queueListMail: a list mail is never essential");
+  return {
+    ...rendered,
+    headers: { ...rendered.headers, ...listUnsubscribeHeaders(url) },
+    to: input.to,
+    tenantId: input.tenantId,
+    userId: input.userId,
+  };
+}
+
+/**
  * The outbox insert of a non-essential mail (for a batch), or null when it must not be sent: the
  * user turned the list off (or never turned it on), or there is no key to sign its link with.
  * `prefs` may be passed when the caller has read them already.
@@ -166,20 +193,6 @@ export async function queueListMail(
   prefs?: EmailPreferenceValues,
 ): Promise<{ id: string; query: ReturnType<typeof queueMail>["query"] } | null> {
   if (!input.secret) return null;
-  const choice = prefs ?? (await getEmailPreferences(db, input.userId));
-  if (!choice[input.list]) return null;
-  const url = await unsubscribeUrl(input.baseUrl, input.secret, input.userId, input.list);
-  const rendered = input.render(url);
-  if (rendered.essential) throw new Error("queueListMail: a list mail is never essential");
-  return queueMail(
-    db,
-    {
-      ...rendered,
-      headers: { ...rendered.headers, ...listUnsubscribeHeaders(url) },
-      to: input.to,
-      tenantId: input.tenantId,
-      userId: input.userId,
-    },
-    now,
-  );
+  const mail = await renderListMail(input, prefs ?? (await getEmailPreferences(db, input.userId)));
+  return mail ? queueMail(db, mail, now) : null;
 }

@@ -3,14 +3,16 @@
  * details, workspaces, sessions, audit entries about them, consent choices and email preferences.
  * Plus the one detail only the profile changes: their name.
  */
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { consentRecords, memberships, tenants, users, type Role } from "../../db/schema";
+import { runRawBatch } from "../../db/raw-batch";
+import { consentRecords, emailPreferences, memberships, tenants, users, type Role } from "../../db/schema";
 import type { AccountHolder, RequestMeta } from "./accounts";
 import { auditInsert, AUDIT_ACTIONS, type AuditAction } from "../audit/audit";
 import { getEmailPreferences, type EmailPreferenceValues } from "./email-preferences";
 import { listUserSessions, type SessionSummary } from "./sessions";
 import { isNumberLocale } from "../team/workspace-settings";
+import { recomputeDayReminders } from "../reminders/recompute";
 
 /** The longest name we keep (characters, after trimming). */
 export const NAME_MAX = 100;
@@ -187,14 +189,20 @@ export async function updateName(
   await updateProfile(db, actor, { name: value }, meta);
 }
 
-/** Sets the zone the user reads times in (null: the workspace's), audited like a name change. */
+/**
+ * Sets the zone the user reads times in (null: the workspace's), audited like a name change. In the
+ * same batch their tasks due on a day move their pending reminders to 08:00 in the new zone, in every
+ * workspace, and the daily agenda finds its next 07:00 again.
+ */
 export async function setTimeZone(
   db: Database,
   actor: Pick<AccountHolder, "userId" | "tenantId">,
   zone: string | null,
   meta: RequestMeta,
 ): Promise<void> {
-  await updateProfile(db, actor, { timeZone: zone }, meta);
+  const reminders = await recomputeDayReminders(db, actor.userId, zone);
+  const agenda = db.update(emailPreferences).set({ agendaNextAt: 0 }).where(eq(emailPreferences.userId, actor.userId));
+  await updateProfile(db, actor, { timeZone: zone }, meta, [...reminders, agenda]);
 }
 
 /** Sets the locale the user reads and types numbers and dates in (null: the workspace's), audited likewise. */
@@ -213,8 +221,9 @@ async function updateProfile(
   actor: Pick<AccountHolder, "userId" | "tenantId">,
   set: { name?: string | null; timeZone?: string | null; locale?: string | null },
   meta: RequestMeta,
+  alongside: SQLWrapper[] = [],
 ): Promise<void> {
-  await db.batch([
+  await runRawBatch(db, [
     db
       .update(users)
       .set({ ...set, updatedAt: meta.now })
@@ -228,13 +237,17 @@ async function updateProfile(
       targetId: actor.userId,
       ...meta,
     }),
+    ...alongside,
   ]);
 }
 
 /** The browser's zone at a sign-in, kept only while the user has none. */
 export async function setTimeZoneIfUnset(db: Database, userId: string, zone: string): Promise<void> {
-  await db
+  const set = await db
     .update(users)
     .set({ timeZone: zone })
-    .where(and(eq(users.id, userId), isNull(users.timeZone)));
+    .where(and(eq(users.id, userId), isNull(users.timeZone)))
+    .returning({ id: users.id });
+  // Their tasks due on a day then remind at 08:00 in this zone rather than the workspace's.
+  if (set.length) await runRawBatch(db, await recomputeDayReminders(db, userId, zone));
 }

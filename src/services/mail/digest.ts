@@ -17,7 +17,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { digestRuns } from "../../db/schema";
 import { weeklyDigestMail, type DigestWorkspace } from "../../mail/messages";
-import { queueListMail } from "../account/email-preferences";
+import { DEFAULT_EMAIL_PREFERENCES, queueListMail } from "../account/email-preferences";
 
 /** Users looked at per cron run. */
 export const DIGEST_PAGE = 100;
@@ -135,7 +135,7 @@ export async function runDigestStep(
           weeklyDigestMail({ week, from, to, workspaces, appLink: `${baseUrl}/app`, unsubscribeUrl }),
       },
       now,
-      { digest: true, news: false },
+      { ...DEFAULT_EMAIL_PREFERENCES, digest: true },
     );
     if (mail) {
       inserts.push(mail.query);

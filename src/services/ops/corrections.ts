@@ -73,7 +73,12 @@ export async function setPreferencesFor(
   const user = await findUserByEmail(db, email);
   if (!user) return { ok: false, reason: "not_found" };
   const current = await getEmailPreferences(db, user.id);
-  const preferences = { digest: change.digest ?? current.digest, news: change.news ?? current.news };
+  const preferences: EmailPreferenceValues = {
+    digest: change.digest ?? current.digest,
+    news: change.news ?? current.news,
+    reminders: change.reminders ?? current.reminders,
+    agenda: change.agenda ?? current.agenda,
+  };
   await db.batch([
     db
       .insert(emailPreferences)

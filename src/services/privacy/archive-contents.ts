@@ -1,8 +1,9 @@
 /**
  * What the "Download my data" archive holds: the account's data as JSON (the user, memberships,
  * sessions, consent choices, email preferences, contact-page messages, copies of the mail sent to
- * them, audit entries about them, recently viewed records, whether their calendar feed is on) and,
- * when the requester is an owner or admin, the workspace's contacts, companies, deals and notes as JSON and CSV (the export serializers,
+ * them, audit entries about them, recently viewed records, whether their calendar feed is on, their
+ * reminders) and, when the requester is an owner or admin, the workspace's contacts, companies, deals
+ * and notes as JSON and CSV (the export serializers,
  * docs/export-format.md) and its timeline; plus manifest.json describing every file.
  *
  * Memory holds one R2 part (5 MiB) and one page of records (1,000); a workspace part costs two
@@ -21,7 +22,7 @@ import { exportChunks } from "../export/stream";
 import type { ExportKind } from "../export/columns";
 import { isoTime } from "../export/serialise";
 import { accountDocument, counted, DATA_EXPORT_FORMAT_ID, type ManifestFile } from "./archive-documents";
-import { activityPages, taskPages, auditPages, recentViewRows, withoutTokens } from "./archive-readers";
+import { activityPages, auditPages, recentViewRows, reminderPages, taskPages, withoutTokens } from "./archive-readers";
 
 const WORKSPACE_FILES: { kind: ExportKind; format: "json" | "csv"; description: string }[] = [
   {
@@ -73,7 +74,9 @@ const ACCOUNT_FILES = {
     "Your sign-in sessions we hold: when each began and was last active, its IP address and browser. " +
     "Never the session token.",
   consent: "The analytics cookie choices you made while signed in, with the cookie-policy version each was made under.",
-  "email-preferences": "Your choice of non-essential email: the weekly activity digest and product news.",
+  "email-preferences":
+    "Your choice of non-essential email: the weekly activity digest, product news, task reminders " +
+    "and the daily agenda.",
   "contact-messages":
     "The messages you sent us through the contact page from your account's address " +
     `(kept ${RETENTION.supportMessageDays} days).`,
@@ -88,6 +91,7 @@ const ACCOUNT_FILES = {
   "calendar-feed":
     "Your private calendar feed, while it is on: when you turned it on (or last gave it a new address) and when a " +
     "calendar last read it. Never its address: we keep only a hash of the secret in it.",
+  reminders: "Your task reminders in the app (the bell) in each workspace: what each said, when, and when you read it.",
 } as const;
 
 /** Copies of mail in one archive at most (the mail period keeps far fewer). */
@@ -190,7 +194,13 @@ export async function writeDataExport(
     })),
   );
   await addRows("email-preferences", [
-    { weekly_digest: prefs.digest, product_news: prefs.news, changed_at: time(prefs.updatedAt) },
+    {
+      weekly_digest: prefs.digest,
+      product_news: prefs.news,
+      task_reminders: prefs.reminders,
+      daily_agenda: prefs.agenda,
+      changed_at: time(prefs.updatedAt),
+    },
   ]);
   const [messageRows, mailRows] = await db.batch([
     db.select().from(supportMessages).where(eq(supportMessages.email, user.email)).orderBy(supportMessages.createdAt),
@@ -241,6 +251,9 @@ export async function writeDataExport(
   await addRows(
     "calendar-feed",
     feed ? [{ on: true, turned_on_at: isoTime(feed.createdAt), last_read_at: time(feed.lastReadAt) }] : [],
+  );
+  await add("account/reminders.json", ACCOUNT_FILES.reminders, (into) =>
+    accountDocument("reminders", now, reminderPages(db, who.userId), into),
   );
 
   if (who.includesWorkspace) {

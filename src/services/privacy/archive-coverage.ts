@@ -24,6 +24,12 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   recent_views: { file: "account/recently-viewed.json" },
   // Whether the feed is on and since when; never secret_hash (src/services/calendar/feed-secrets.ts).
   calendar_feeds: { file: "account/calendar-feed.json" },
+  notifications: { file: "account/reminders.json" },
+  task_reminders: {
+    leftOut:
+      "which task reminders were sent and when, so each goes once: the reminders themselves are in " +
+      "account/reminders.json",
+  },
   contacts: CONTACTS,
   contact_emails: CONTACTS,
   contact_phones: CONTACTS,

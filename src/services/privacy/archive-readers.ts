@@ -116,3 +116,32 @@ export async function* taskPages(t: TenantDb): AsyncGenerator<unknown[]> {
     after = rows.at(-1)!.id;
   }
 }
+
+/** The user's reminders in the app (the bell), in every workspace they belong to, newest first, 1,000 a page. */
+export async function* reminderPages(db: Database, userId: string): AsyncGenerator<unknown[]> {
+  let before = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const rows = await db.all<{
+      id: number;
+      workspace: string;
+      title: string;
+      task_id: number | null;
+      created_at: number;
+      read_at: number | null;
+    }>(sql`
+      SELECT n.id, t.name AS workspace, n.title, n.task_id, n.created_at, n.read_at
+      FROM memberships m
+      JOIN notifications n ON n.tenant_id = m.tenant_id AND n.user_id = m.user_id
+      JOIN tenants t ON t.id = m.tenant_id
+      WHERE m.user_id = ${userId} AND n.id < ${before} ORDER BY n.id DESC LIMIT 1000`);
+    yield rows.map((r) => ({
+      workspace: r.workspace,
+      reminder: r.title,
+      task_id: r.task_id,
+      at: isoTime(r.created_at),
+      read_at: r.read_at === null ? null : isoTime(r.read_at),
+    }));
+    if (rows.length < 1000) return;
+    before = rows.at(-1)!.id;
+  }
+}

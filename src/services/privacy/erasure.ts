@@ -29,6 +29,8 @@ import { type Budget, deletePrefix, readRows, runBatch, runCounted } from "./sta
  */
 export const TENANT_TABLES = [
   "sessions",
+  "notifications",
+  "task_reminders",
   "deals",
   "deal_contacts",
   "deal_tags",

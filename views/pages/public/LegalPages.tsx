@@ -112,6 +112,11 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
           the workspace can read it.
         </li>
         <li>
+          <strong>Reminders:</strong> when a task assigned to you reminds you, the reminder in the app (the bell: what
+          it said, when, and when you read it) and which reminders were sent, so that each goes only once. They are part
+          of your workspace and go with it, and with your account.
+        </li>
+        <li>
           <strong>Abuse counters:</strong> to slow down password guessing and spam we count recent attempts per network
           address and per account, stored only as one-way hashes.
         </li>
@@ -227,8 +232,10 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         <li>
           <strong>Opting out of email:</strong> besides the essential emails (security, account and billing, which are
           labelled as such) we send a weekly activity digest, on until you turn it off, and product news, off until you
-          turn it on. The digest only counts what your workspaces added in the week, never what the records say. Each of
-          them has a one-click unsubscribe link, and your profile holds the same switches.
+          turn it on. The digest only counts what your workspaces added in the week, never what the records say. Task
+          reminders by email are on until you turn them off (the reminder in the app stays); the daily agenda, at 07:00
+          in your time zone with your tasks due that day and the overdue ones, is off until you turn it on. Each of them
+          has a one-click unsubscribe link, and your profile holds the same switches.
         </li>
         <li>
           <strong>Analytics:</strong> reject or withdraw consent at any time under "Cookie settings" at the bottom of

@@ -24,7 +24,7 @@ export interface ProfileData {
   sessions: { device: string; ip: string | null; lastActiveAt: number; current: boolean }[];
   audit: ProfileAuditEntry[];
   consent: { analytics: string; policyVersion: string; createdAt: number }[];
-  emailPreferences: { digest: boolean; news: boolean; updatedAt: number | null };
+  emailPreferences: { digest: boolean; news: boolean; reminders: boolean; agenda: boolean; updatedAt: number | null };
 }
 
 export interface ProfilePageProps {
@@ -132,6 +132,24 @@ export function ProfilePage(p: ProfilePageProps) {
               <span>Product news: new features, now and then</span>
             </label>
           </div>
+          <div class="field">
+            <label class="check" for="f-reminders">
+              <input
+                id="f-reminders"
+                type="checkbox"
+                name="reminders"
+                value="on"
+                checked={d.emailPreferences.reminders}
+              />
+              <span>Task reminders by email (the bell in the app shows them either way)</span>
+            </label>
+          </div>
+          <div class="field">
+            <label class="check" for="f-agenda">
+              <input id="f-agenda" type="checkbox" name="agenda" value="on" checked={d.emailPreferences.agenda} />
+              <span>Daily agenda at 07:00: your tasks due that day and the overdue ones, in each workspace</span>
+            </label>
+          </div>
           <button type="submit">Save email preferences</button>
         </form>
       </section>
@@ -216,7 +234,8 @@ export function ProfilePage(p: ProfilePageProps) {
         <h3>Email preferences</h3>
         <p>
           Weekly digest {d.emailPreferences.digest ? "on" : "off"}, product news{" "}
-          {d.emailPreferences.news ? "on" : "off"}
+          {d.emailPreferences.news ? "on" : "off"}, task reminders by email{" "}
+          {d.emailPreferences.reminders ? "on" : "off"}, daily agenda {d.emailPreferences.agenda ? "on" : "off"}
           {d.emailPreferences.updatedAt ? (
             <>
               {" "}

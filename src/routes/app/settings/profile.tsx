@@ -200,7 +200,12 @@ profileRoutes.post("/email-preferences", requireRole("viewer"), async (c) => {
   await setEmailPreferences(
     c.get("db"),
     authOf(c).user.id,
-    { digest: body.digest === "on", news: body.news === "on" },
+    {
+      digest: body.digest === "on",
+      news: body.news === "on",
+      reminders: body.reminders === "on",
+      agenda: body.agenda === "on",
+    },
     Date.now(),
   );
   return c.redirect("/app/settings/profile?saved=email_preferences#email-preferences", 303);

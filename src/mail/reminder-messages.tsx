@@ -1,0 +1,89 @@
+/** The follow-up mails: a task's reminder and the daily agenda. Both are non-essential (one-click unsubscribe). */
+import type { RenderedMail } from "../services/mail/outbox";
+import { EmailButton } from "../../views/emails/EmailLayout";
+import { compose } from "./messages";
+
+/** A task's title on one line: it goes into a subject header. */
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+
+/** "Call Ada — due 2026-03-29 14:00 GMT+2": what the bell says. */
+export function bellTitle(title: string, when: string): string {
+  return `${oneLine(title)} — due ${when}`.slice(0, 200);
+}
+
+/** A task's reminder to its assignee, with a link to the task's record (or the tasks page). */
+export function taskReminderMail(p: {
+  title: string;
+  when: string;
+  workspace: string;
+  link: string;
+  late: boolean;
+  unsubscribeUrl: string;
+}): RenderedMail {
+  const headline = `Reminder: ${bellTitle(p.title, p.when)}`;
+  const late = p.late ? "\n\n(This reminder is late: we could not send it at its time.)" : "";
+  return compose(
+    "task_reminder",
+    false,
+    headline.slice(0, 150),
+    `${headline}\nWorkspace: ${p.workspace}${late}\n\nOpen it: ${p.link}`,
+    <>
+      <p style="font-weight:600">{headline}</p>
+      <p>Workspace: {p.workspace}</p>
+      {p.late ? <p>This reminder is late: we could not send it at its time.</p> : null}
+      <EmailButton href={p.link} label="Open the task" />
+    </>,
+    p.unsubscribeUrl,
+  );
+}
+
+export interface AgendaTask {
+  title: string;
+  /** "14:00" for a task with a time (in the reader's zone), null for one due on the day. */
+  time: string | null;
+  /** The due date, for overdue tasks. */
+  dueDate: string;
+  overdue: boolean;
+}
+
+export interface AgendaWorkspace {
+  name: string;
+  tasks: AgendaTask[];
+}
+
+const agendaLine = (t: AgendaTask) =>
+  `${oneLine(t.title)}${t.overdue ? ` (overdue, due ${t.dueDate})` : t.time ? ` at ${t.time}` : ""}`;
+
+/** The daily agenda: per workspace, the reader's open tasks due that day and the overdue ones. */
+export function dailyAgendaMail(p: {
+  date: string;
+  workspaces: AgendaWorkspace[];
+  link: string;
+  unsubscribeUrl: string;
+}): RenderedMail {
+  const count = p.workspaces.reduce((n, w) => n + w.tasks.length, 0);
+  const text = p.workspaces
+    .map((w) => `${w.name}\n${w.tasks.map((t) => `  - ${agendaLine(t)}`).join("\n")}`)
+    .join("\n\n");
+  return compose(
+    "daily_agenda",
+    false,
+    `Your agenda for ${p.date}: ${count} ${count === 1 ? "task" : "tasks"}`,
+    `Your open tasks due ${p.date} and the overdue ones:\n\n${text}\n\nYour tasks: ${p.link}`,
+    <>
+      <p>Your open tasks due {p.date} and the overdue ones:</p>
+      {p.workspaces.map((w) => (
+        <>
+          <p style="margin:16px 0 4px;font-weight:600">{w.name}</p>
+          <ul style="margin:0;padding-left:20px">
+            {w.tasks.map((t) => (
+              <li>{agendaLine(t)}</li>
+            ))}
+          </ul>
+        </>
+      ))}
+      <EmailButton href={p.link} label="Open your tasks" />
+    </>,
+    p.unsubscribeUrl,
+  );
+}

@@ -1,0 +1,58 @@
+/** The follow-ups' share of the every-minute cron: the reminder sweep, then the daily agenda. */
+import { createDb } from "../../db/client";
+import type { Bindings } from "../../env";
+import { senderFromEnv } from "../../mail/senders";
+import { deliverDue } from "../mail/outbox";
+import { runAgendaStep } from "./agenda";
+import { REMINDER_STATEMENTS, runReminderSweep, type ReminderReport } from "./sweep";
+
+export interface ReminderCronReport {
+  reminders: ReminderReport | null;
+  agendasSent: number;
+  /** The parts that failed, each logged; the other part still ran (the next minute tries again). */
+  failures: { part: string; error: string }[];
+}
+
+/** Statements the sweep may make per run: REMINDER_STATEMENTS when set (tests lower it), else the default. */
+function statementBudget(env: Partial<Bindings>): number {
+  const n = Number(env.REMINDER_STATEMENTS);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 500) : REMINDER_STATEMENTS;
+}
+
+/** Mails delivered right after the sweep queued them (as many as one delivery run sends). */
+const DELIVER_AT_ONCE = 40;
+
+const errorText = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 300);
+
+/** Runs both at `now`; a failure of one is logged and reported and does not stop the other. */
+export async function runReminderCron(env: Bindings, now: number): Promise<ReminderCronReport> {
+  const db = createDb(env.DB);
+  const config = { baseUrl: env.APP_URL, secret: env.UNSUBSCRIBE_KEY };
+  const report: ReminderCronReport = { reminders: null, agendasSent: 0, failures: [] };
+  try {
+    const swept = await runReminderSweep(db, config, now, { left: statementBudget(env) });
+    // The first mails go at once (their ids bound within D1's 100 parameters); the outbox's own sweep
+    // delivers the rest, with retries.
+    if (swept.mailIds.length)
+      await deliverDue(db, senderFromEnv(env), now, { ids: swept.mailIds.slice(0, DELIVER_AT_ONCE) });
+    if (swept.sent + swept.dropped > 0) {
+      report.reminders = swept;
+      const { mailIds: _, ...figures } = swept;
+      console.log(JSON.stringify({ type: "reminder_sweep", ...figures }));
+    }
+  } catch (err) {
+    console.error(JSON.stringify({ type: "reminder_sweep_failed", error: errorText(err) }));
+    report.failures.push({ part: "reminders", error: errorText(err) });
+  }
+  try {
+    const agenda = await runAgendaStep(db, config, now);
+    if (agenda.mailIds.length) await deliverDue(db, senderFromEnv(env), now, { ids: agenda.mailIds });
+    report.agendasSent = agenda.sent;
+    if (agenda.looked > 0)
+      console.log(JSON.stringify({ type: "agenda_sweep", looked: agenda.looked, sent: agenda.sent }));
+  } catch (err) {
+    console.error(JSON.stringify({ type: "agenda_failed", error: errorText(err) }));
+    report.failures.push({ part: "agenda", error: errorText(err) });
+  }
+  return report;
+}

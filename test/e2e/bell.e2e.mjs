@@ -1,0 +1,23 @@
+// The header's bell under the real CSP: its unread count is fetched by htmx after the page, says in
+// words how many reminders are unread, and the link opens the reminders page, where "mark all read" works.
+import assert from "node:assert/strict";
+import { WAIT_MS, assertNoProblems, openSignedUpPage, waitForPath } from "./helpers.mjs";
+
+export default {
+  async "the bell loads its count after the page and opens the reminders page"({ baseUrl, browser }) {
+    const { context, page, problems } = await openSignedUpPage(browser, baseUrl, { company: "Bell Browser Ltd" });
+    const count = page.locator("a.bell span[hx-get]");
+    await page.waitForFunction(
+      () => document.querySelector("a.bell span[hx-get]")?.textContent === "no unread reminders",
+      null,
+      { timeout: WAIT_MS },
+    );
+    assert.equal(await count.textContent(), "no unread reminders");
+    await page.getByRole("link", { name: /^Reminders:/ }).click();
+    await waitForPath(page, "/app/notifications");
+    assert.equal(await page.getByRole("heading", { level: 1 }).textContent(), "Reminders");
+    assert.match(await page.locator("main").innerText(), /Nothing unread\./);
+    assertNoProblems(problems);
+    await context.close();
+  },
+};

@@ -1,0 +1,161 @@
+/**
+ * The daily agenda: opt-in in the profile, at 07:00 in the user's zone, once a local day, listing per
+ * open workspace the user's open tasks due that day and the overdue ones; nothing on a day without
+ * any; a one-click unsubscribe like the digest's, which the profile then shows.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../../src/db/client";
+import { runAgendaStep } from "../../src/services/reminders/agenda";
+import { send, textOf } from "../helpers/http";
+import { mailTo, type OutboxRow } from "../helpers/mail";
+import { APP_URL, insertTask, member, MINUTE, runCron } from "./helpers";
+
+const agendas = async (to: string) =>
+  (await mailTo(to)).filter((m) => m.kind === "daily_agenda") as (OutboxRow & {
+    created_at: number;
+    headers: string;
+  })[];
+
+/** Turns the agenda on through the profile's form (with reminder mail kept on), as the user does. */
+async function turnAgendaOn(cookie: string) {
+  const res = await send("/app/settings/profile/email-preferences", {
+    cookie,
+    form: { digest: "on", reminders: "on", agenda: "on" },
+  });
+  expect(res.status).toBe(303);
+}
+
+describe("the daily agenda", () => {
+  it("goes at 07:00 in the user's zone, once a day, with their tasks due that day and the overdue ones", async () => {
+    const u = await member("Europe/Berlin", "Agenda Co");
+    await turnAgendaOn(u.cookie);
+    const page = await textOf("/app/settings/profile", { cookie: u.cookie });
+    expect(page).toMatch(/<input id="f-agenda" type="checkbox" name="agenda" value="on" checked/);
+    expect(page).toMatch(/<input id="f-reminders" type="checkbox" name="reminders" value="on" checked/);
+    const zone = "Europe/Berlin";
+    const seed = (title: string, dueDate: string, extra: object = {}) =>
+      insertTask(u.tenantId, u.userId, zone, { title, dueDate, remindLead: null, ...extra });
+    await seed("Today call", "2027-01-20", { dueTime: "09:30" });
+    await seed("Today todo", "2027-01-20");
+    await seed("Overdue thing", "2027-01-19");
+    await seed("Tomorrow thing", "2027-01-21");
+    await seed("Done thing", "2027-01-20", { status: "done" });
+    // Someone else's task in the workspace, and a closed workspace of the user's.
+    const colleague = await member("UTC", "Colleague's own");
+    await env.DB.prepare(
+      "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 0, 0)",
+    )
+      .bind(u.tenantId, colleague.userId)
+      .run();
+    await insertTask(u.tenantId, colleague.userId, "UTC", { title: "Colleague thing", dueDate: "2027-01-20" });
+    const closed = await member("UTC", "Closed Agenda Co");
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', 1, 1)",
+      ).bind(closed.tenantId, u.userId),
+      env.DB.prepare("UPDATE tenants SET closed_at = 1, erase_after = ? WHERE id = ?").bind(
+        Date.UTC(2030, 0, 1),
+        closed.tenantId,
+      ),
+    ]);
+    await insertTask(closed.tenantId, u.userId, "UTC", { title: "Closed thing", dueDate: "2027-01-20" });
+
+    // 07:00 in Berlin on 20 January is 06:00 UTC.
+    const seven = Date.UTC(2027, 0, 20, 6, 0);
+    await runCron(seven - MINUTE);
+    expect(await agendas(u.email)).toHaveLength(0);
+    await runCron(seven);
+    await runCron(seven);
+    await runCron(seven + MINUTE);
+    await runCron(seven + 60 * MINUTE);
+    const mails = await agendas(u.email);
+    expect(mails).toHaveLength(1);
+    const mail = mails[0]!;
+    expect(mail.created_at).toBe(seven);
+    expect(mail.subject).toBe("Your agenda for 2027-01-20: 3 tasks");
+    expect(mail.text_body).toContain(
+      "Agenda Co\n  - Overdue thing (overdue, due 2027-01-19)\n  - Today todo\n  - Today call at 09:30",
+    );
+    for (const absent of ["Tomorrow thing", "Done thing", "Colleague thing", "Closed thing", "Closed Agenda Co"])
+      expect(mail.text_body).not.toContain(absent);
+    expect(mail.text_body).toContain(`${APP_URL}/app/tasks`);
+    expect(mail.essential).toBe(0);
+
+    // The next day, at its 07:00: one more.
+    await runCron(seven + 24 * 60 * MINUTE - MINUTE);
+    expect(await agendas(u.email)).toHaveLength(1);
+    await runCron(seven + 24 * 60 * MINUTE);
+    expect((await agendas(u.email)).map((m) => m.created_at)).toEqual([seven, seven + 24 * 60 * MINUTE]);
+  });
+
+  it("without a zone of their own, goes at 07:00 in their first workspace's zone; nothing on a day without tasks", async () => {
+    const u = await member(null, "New York Co");
+    await env.DB.prepare("UPDATE tenants SET time_zone = 'America/New_York' WHERE id = ?").bind(u.tenantId).run();
+    await turnAgendaOn(u.cookie);
+    const idle = await member("UTC", "Idle Co");
+    await turnAgendaOn(idle.cookie);
+    await insertTask(u.tenantId, u.userId, "America/New_York", {
+      title: "NY task",
+      dueDate: "2027-01-22",
+      remindLead: null,
+    });
+    // 07:00 EST is 12:00 UTC.
+    const seven = Date.UTC(2027, 0, 22, 12, 0);
+    await runCron(seven - MINUTE);
+    expect(await agendas(u.email)).toHaveLength(0);
+    await runCron(seven);
+    expect((await agendas(u.email)).map((m) => m.created_at)).toEqual([seven]);
+    expect(await agendas(idle.email)).toHaveLength(0);
+    const claimed = await env.DB.prepare("SELECT agenda_date FROM email_preferences WHERE user_id = ?")
+      .bind(idle.userId)
+      .first<{ agenda_date: string }>();
+    expect(claimed!.agenda_date).toBe("2027-01-22");
+  });
+
+  it("is not sent to someone who did not turn it on, and two runs side by side send one", async () => {
+    const off = await member("UTC", "No Agenda Co");
+    await insertTask(off.tenantId, off.userId, "UTC", { title: "Some task", dueDate: "2027-01-25", remindLead: null });
+    const on = await member("UTC", "Side By Side Co");
+    await turnAgendaOn(on.cookie);
+    await insertTask(on.tenantId, on.userId, "UTC", { title: "Some task", dueDate: "2027-01-25", remindLead: null });
+    const db = createDb(env.DB);
+    const config = { baseUrl: APP_URL, secret: env.UNSUBSCRIBE_KEY };
+    const seven = Date.UTC(2027, 0, 25, 7, 0);
+    await runAgendaStep(db, config, seven - MINUTE);
+    await Promise.all([runAgendaStep(db, config, seven), runAgendaStep(db, config, seven)]);
+    expect(await agendas(on.email)).toHaveLength(1);
+    expect(await agendas(off.email)).toHaveLength(0);
+  });
+
+  it("has a one-click unsubscribe link that turns it off, which the profile then shows", async () => {
+    const u = await member("UTC", "Unsubscribe Agenda Co");
+    await turnAgendaOn(u.cookie);
+    await insertTask(u.tenantId, u.userId, "UTC", { title: "Some task", dueDate: "2027-01-27", remindLead: null });
+    const seven = Date.UTC(2027, 0, 27, 7, 0);
+    await runCron(seven - MINUTE);
+    await runCron(seven);
+    const [mail] = await agendas(u.email);
+    const headers = JSON.parse(mail!.headers) as Record<string, string>;
+    expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    const url = headers["List-Unsubscribe"]!.slice(1, -1);
+    expect(url.startsWith(`${APP_URL}/unsubscribe/agenda.${u.userId}.`)).toBe(true);
+    expect(mail!.text_body).toContain(url);
+    const confirm = await textOf(new URL(url).pathname);
+    expect(confirm).toContain("Stop sending the daily agenda to this address?");
+    const res = await send(new URL(url).pathname, { method: "POST", origin: null, body: "List-Unsubscribe=One-Click" });
+    expect(res.status).toBe(200);
+    const prefs = await env.DB.prepare("SELECT digest, reminders, agenda FROM email_preferences WHERE user_id = ?")
+      .bind(u.userId)
+      .first();
+    expect(prefs).toEqual({ digest: 1, reminders: 1, agenda: 0 });
+    // The cron ran far ahead of the session's clock: sign in again to look at the profile.
+    const { logIn } = await import("../helpers/http");
+    const { cookie } = await logIn(u.email);
+    const page = await textOf("/app/settings/profile", { cookie });
+    expect(page).toMatch(/<input id="f-agenda" type="checkbox" name="agenda" value="on"\/?>/);
+    expect(page).toContain("daily agenda off");
+    await runCron(seven + 24 * 60 * MINUTE);
+    expect(await agendas(u.email)).toHaveLength(1);
+  });
+});
