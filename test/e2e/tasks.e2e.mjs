@@ -1,7 +1,9 @@
 // Tasks in chromium: on a deal's page, `t` opens the task form; a task typed and submitted with the
 // keyboard appears in the record's Tasks panel; Enter on its Done button completes it, Undo brings it
-// back; the tasks page lists it under Today and the navigation's badge counts it.
+// back; the tasks page lists it under Today and the navigation's badge counts it; the development cron
+// tick (what `npm run dev` fires each minute) sends its reminder, and the header's bell shows it.
 import assert from "node:assert/strict";
+import { tick } from "../../scripts/dev-tick.mjs";
 import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages } from "./helpers.mjs";
 
 export default {
@@ -39,6 +41,24 @@ export default {
     await today.getByText("Call back about pricing").waitFor({ timeout: WAIT_MS });
     await page.locator(".nav-badge .badge").waitFor({ timeout: WAIT_MS });
     assert.match(await page.locator(".nav-badge").innerText(), /^1/);
+
+    // A task due on a day reminds at 08:00 in the assignee's zone: a tick later today sends it.
+    const quiet = { log: () => {}, error: () => {} };
+    const result = await tick(baseUrl, { time: Date.now() + 16 * 3_600_000, log: quiet });
+    assert.equal(result.ok, true, JSON.stringify(result.report));
+    await page.reload();
+    await page.waitForFunction(
+      () =>
+        (document.querySelector("a.bell .visually-hidden:last-child")?.textContent ?? "").trim() ===
+        "1 unread reminder",
+      null,
+      { timeout: WAIT_MS },
+    );
+    await page.getByRole("link", { name: /^Reminders:/ }).click();
+    await page
+      .getByText(/Call back about pricing/)
+      .first()
+      .waitFor({ timeout: WAIT_MS });
     assertNoProblems(problems);
     await context.close();
   },
