@@ -300,3 +300,25 @@ describe("a record's tasks", () => {
     expect(html).toContain("About the other");
   });
 });
+
+describe("what each reader is offered", () => {
+  it("shows the Done button only on tasks the reader may change; a viewer reads without buttons", async () => {
+    const a = await newTenant("Buttons");
+    const member = await memberOf(a.tenantId, "member");
+    const viewer = await memberOf(a.tenantId, "viewer");
+    const contact = await insertContact(a.tenantId, "Shared", "Record");
+    await addTask(a.cookie, { title: "Owner's own", record: `contact:${contact}` });
+    await addTask(member.cookie, { title: "Member's own", record: `contact:${contact}` });
+    const panel = (cookie: string) => textOf(`/app/tasks/panel?record=contact:${contact}`, { cookie, headers: HX });
+    const forMember = await panel(member.cookie);
+    expect(forMember).toContain('aria-label="Complete: Member&#39;s own"');
+    expect(forMember).not.toContain("Complete: Owner&#39;s own");
+    expect(forMember).toContain("Owner&#39;s own");
+    const forViewer = await panel(viewer.cookie);
+    expect(forViewer).not.toContain("Complete:");
+    expect(forViewer).not.toContain("Add a task");
+    expect(forViewer).toContain("Member&#39;s own");
+    const forOwner = await panel(a.cookie);
+    expect(forOwner).toContain("Complete: Member&#39;s own");
+  });
+});

@@ -18,6 +18,8 @@ export interface TaskItemView {
   status: "open" | "done";
   completedAt: number | null;
   assignee: string;
+  assigneeId?: string;
+  createdBy?: string | null;
   subjectType: "contact" | "company" | "deal" | null;
   subjectId: number | null;
   subjectName: string | null;
@@ -31,6 +33,12 @@ export const KIND_WORDS: Record<TaskItemView["kind"], string> = {
 };
 
 type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** Who reads the list: the buttons show on the tasks they may change; null: nobody may (a viewer). */
+export interface TaskActorView {
+  userId: string;
+  admin: boolean;
+}
 
 /** A task's complete (or, done, its Undo or Reopen) button in its own small form. */
 function toggleHtml(t: TaskItemView, undo: boolean, next: string): Markup {
@@ -46,9 +54,13 @@ function toggleHtml(t: TaskItemView, undo: boolean, next: string): Markup {
  */
 export function taskItemHtml(
   t: TaskItemView,
-  o: { selectable?: boolean; showRecord?: boolean; undo?: boolean; next: string },
+  o: { selectable?: boolean; showRecord?: boolean; undo?: boolean; next: string; actor?: TaskActorView | null },
 ): Markup {
   const done = t.status === "done";
+  // Only who may change it gets the button (its assignee, its creator, an admin); others read.
+  const mayChange =
+    o.actor === undefined ||
+    (o.actor !== null && (o.actor.admin || t.assigneeId === o.actor.userId || t.createdBy === o.actor.userId));
   const select =
     o.selectable && !done
       ? html`<input type="checkbox" name="ids" value="${t.id}" form="tasks-bulk" aria-label="Select ${t.title}"/>`
@@ -66,7 +78,7 @@ export function taskItemHtml(
   const settle = o.undo
     ? html`<span hidden hx-get="/app/tasks/${t.id}/item" hx-trigger="load delay:10s" hx-target="closest li" hx-swap="outerHTML"></span>`
     : "";
-  return html`<li class="task${done ? " task-done" : ""}" id="task-${t.id}" data-task-row>${select}${toggleHtml(t, o.undo ?? false, o.next)}<div class="task-main"><a href="/app/tasks/${t.id}/edit" class="task-title">${done ? html`<s>${t.title}</s>` : t.title}</a><span class="task-meta"><span class="chip">${KIND_WORDS[t.kind]}</span>${high} Due ${due} · ${t.assignee}${record}</span></div>${settle}</li>`;
+  return html`<li class="task${done ? " task-done" : ""}" id="task-${t.id}" data-task-row>${mayChange ? select : ""}${mayChange ? toggleHtml(t, o.undo ?? false, o.next) : ""}<div class="task-main"><a href="/app/tasks/${t.id}/edit" class="task-title">${done ? html`<s>${t.title}</s>` : t.title}</a><span class="task-meta"><span class="chip">${KIND_WORDS[t.kind]}</span>${high} Due ${due} · ${t.assignee}${record}</span></div>${settle}</li>`;
 }
 
 export function TaskItem(p: {
@@ -75,6 +87,7 @@ export function TaskItem(p: {
   showRecord?: boolean;
   undo?: boolean;
   next: string;
+  actor?: TaskActorView | null;
 }) {
   return <>{taskItemHtml(p.task, p)}</>;
 }

@@ -5,7 +5,7 @@
 import { FormAlert } from "../../components/Field";
 import { TaskForm, type TaskFormProps } from "./TaskForm";
 import { raw } from "hono/html";
-import { TaskItem, taskItemHtml, type TaskItemView } from "./TaskItem";
+import { TaskItem, taskItemHtml, type TaskActorView, type TaskItemView } from "./TaskItem";
 
 export type SectionKey = "overdue" | "today" | "upcoming" | "later" | "done";
 
@@ -17,6 +17,7 @@ export interface TasksPageProps {
   people: { userId: string; email: string }[];
   canSeeAll: boolean;
   canWrite: boolean;
+  actor: TaskActorView | null;
   form: TaskFormProps | null;
   notice: string | null;
   /** The page's own URL with its filters, for the forms to come back to. */
@@ -155,7 +156,11 @@ export function TasksPage(p: TasksPageProps) {
             </h2>
             {s.rows.length ? (
               <ul class="task-list">
-                {raw(s.rows.map((task) => taskItemHtml(task, { selectable: p.canWrite, next: p.here })).join(""))}
+                {raw(
+                  s.rows
+                    .map((task) => taskItemHtml(task, { selectable: p.canWrite, next: p.here, actor: p.actor }))
+                    .join(""),
+                )}
               </ul>
             ) : (
               <p class="muted">{key === "done" ? "Nothing done yet." : "Nothing here."}</p>
@@ -175,6 +180,7 @@ export function TasksPage(p: TasksPageProps) {
 /** A record's tasks, on its page: loaded by htmx, and refreshed after adding one. */
 export function RecordTasks(p: {
   id: string;
+  actor: TaskActorView | null;
   tasks: TaskItemView[];
   form: TaskFormProps | null;
   here: string;
@@ -186,7 +192,7 @@ export function RecordTasks(p: {
       {p.tasks.length ? (
         <ul class="task-list">
           {p.tasks.map((task) => (
-            <TaskItem task={task} showRecord={false} next={p.here} />
+            <TaskItem task={task} showRecord={false} next={p.here} actor={p.actor} />
           ))}
         </ul>
       ) : (

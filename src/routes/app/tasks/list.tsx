@@ -30,7 +30,7 @@ import { FormAlert } from "../../../../views/components/Field";
 import { RecordTasks, TasksPage } from "../../../../views/pages/tasks/TasksPage";
 import { authOf, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
-import { canWriteTasks, readerToday, taskActorOf, taskFormProps } from "./shared";
+import { canWriteTasks, readerToday, taskActorOf, taskFormProps, taskReader } from "./shared";
 
 export const taskListRoutes = new Hono<AppEnv>();
 
@@ -100,6 +100,7 @@ taskListRoutes.get("/", requireRole("viewer"), async (c) => {
       people={roleAtLeast(auth.role, "admin") ? people : people.filter((p) => p.userId === auth.user.id)}
       canSeeAll={roleAtLeast(auth.role, "admin")}
       canWrite={canWrite}
+      actor={taskReader(c)}
       form={form}
       notice={NOTICES[noticeKey]?.(Number.isSafeInteger(n) ? n : 0) ?? null}
       here={query({})}
@@ -150,6 +151,7 @@ export async function recordTasksPanel(
     c,
     <RecordTasks
       id="record-tasks"
+      actor={taskReader(c)}
       tasks={tasks}
       form={form}
       here={here}

@@ -22,6 +22,12 @@ export function readerToday(c: Context<AppEnv>): string {
 
 export const canWriteTasks = (c: Context<AppEnv>) => roleAtLeast(authOf(c).role, "member");
 
+/** Who reads a task list, for its buttons: null for a viewer, who changes none. */
+export function taskReader(c: Context<AppEnv>) {
+  const auth = authOf(c);
+  return canWriteTasks(c) ? { userId: auth.user.id, admin: roleAtLeast(auth.role, "admin") } : null;
+}
+
 /** The props of a task form, with the workspace's members to assign to and the linked record's name. */
 export async function taskFormProps(
   c: Context<AppEnv>,

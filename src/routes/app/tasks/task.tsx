@@ -28,7 +28,7 @@ import { TaskItem } from "../../../../views/pages/tasks/TaskItem";
 import { authOf, tenantOf } from "../../context";
 import { echo, parseRecordId } from "../../record-helpers";
 import { recordTasksPanel } from "./list";
-import { readerToday, taskActorOf, taskFormProps } from "./shared";
+import { readerToday, taskActorOf, taskFormProps, taskReader } from "./shared";
 
 export const taskRoutes = new Hono<AppEnv>();
 
@@ -101,20 +101,34 @@ async function taskFromUrl(c: Context<AppEnv>) {
 taskRoutes.get("/:id/edit", requireRole("viewer"), async (c) => {
   const task = await taskFromUrl(c);
   if (!task) return errorResponse(c, 404);
-  const props = await taskFormProps(c, { action: `/app/tasks/${task.id}`, values: formValuesOf(task), submit: "Save" });
   const canChange = canChangeTask(task, taskActorOf(c)) && authOf(c).role !== "viewer";
+  if (!canChange) {
+    // Someone who may not change it reads it: the item as lists show it, and its description.
+    const [row] = await taskRowsById(tenantOf(c), [task.id]);
+    return render(
+      c,
+      task.title,
+      <section class="stack narrow">
+        <h1>{task.title}</h1>
+        <ul class="task-list">
+          <TaskItem task={row!} next="/app/tasks" actor={null} />
+        </ul>
+        {task.description ? <p class="pre-line">{task.description}</p> : null}
+        <a href="/app/tasks">All tasks</a>
+      </section>,
+    );
+  }
+  const props = await taskFormProps(c, { action: `/app/tasks/${task.id}`, values: formValuesOf(task), submit: "Save" });
   return render(
     c,
     task.title,
     <>
-      <TaskFormPage {...props} heading={canChange ? "Edit task" : task.title} cancelHref="/app/tasks" />
-      {canChange ? (
-        <form method="post" action={`/app/tasks/${task.id}/delete`} hx-confirm="Delete this task?" class="inline-form">
-          <button type="submit" class="secondary danger">
-            Delete task
-          </button>
-        </form>
-      ) : null}
+      <TaskFormPage {...props} heading="Edit task" cancelHref="/app/tasks" />
+      <form method="post" action={`/app/tasks/${task.id}/delete`} hx-confirm="Delete this task?" class="inline-form">
+        <button type="submit" class="secondary danger">
+          Delete task
+        </button>
+      </form>
     </>,
   );
 });
@@ -178,7 +192,7 @@ taskRoutes.get("/:id/item", requireRole("viewer"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
   const [row] = id ? await taskRowsById(tenantOf(c), [id]) : [];
   if (!row) return errorResponse(c, 404);
-  return c.html(inReaderZone(c, <TaskItem task={row} next="/app/tasks" selectable={authOf(c).role !== "viewer"} />));
+  return c.html(inReaderZone(c, <TaskItem task={row} next="/app/tasks" selectable actor={taskReader(c)} />));
 });
 
 taskRoutes.post("/:id/delete", requireRole("member"), async (c) => {
