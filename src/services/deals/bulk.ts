@@ -12,6 +12,7 @@ import { activities, importRecords, recentViews, tenantCounters } from "../../db
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
 import { deleteValuesStatement, listCustomFields } from "../records/custom-fields";
+import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { listTags } from "../records/tags";
 import { getStage } from "./stages";
@@ -135,6 +136,7 @@ export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Pro
       WHERE deal_stage_totals.tenant_id = ${tenantId} AND deal_stage_totals.stage_id = x.stage_id
         AND deal_stage_totals.currency = x.currency`,
     ...deleteNotesOfStatements(t, "deal", owned),
+    ...deleteInteractionsOfStatements(t, "deal", owned),
     ...(fields.length ? [deleteValuesStatement(t, fields, owned)] : []),
     t.delete(activities, eq(activities.subjectType, "deal"), inJsonList(activities.subjectId, owned)),
     t.delete(recentViews, eq(recentViews.subjectType, "deal"), inJsonList(recentViews.subjectId, owned)),
