@@ -14,6 +14,7 @@ import {
   dealStageHistory,
   emailOutbox,
   importJobs,
+  interactions,
   invitations,
   memberships,
   notes,
@@ -125,6 +126,7 @@ export function userDeletionQueries(
     db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
     // What they wrote stays with the tenant; without an author it shows as "former member".
     db.update(notes).set({ authorId: null }).where(eq(notes.authorId, userId)),
+    db.update(interactions).set({ loggedBy: null }).where(eq(interactions.loggedBy, userId)),
     db.update(activities).set({ actorId: null }).where(eq(activities.actorId, userId)),
     db.update(contacts).set({ ownerId: null }).where(eq(contacts.ownerId, userId)),
     db.update(contacts).set({ createdBy: null }).where(eq(contacts.createdBy, userId)),

@@ -44,6 +44,7 @@ export const TENANT_TABLES = [
   "companies",
   "company_tags",
   "notes",
+  "interactions",
   "activities",
   "custom_field_values",
   "custom_fields",

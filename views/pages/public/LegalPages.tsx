@@ -66,7 +66,8 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         </li>
         <li>
           <strong>What your business stores:</strong> the contacts, companies, deals (with their amounts, the people on
-          them and their roles, and each move between stages), pipelines and their stages, lost reasons, notes, tags and
+          them and their roles, and each move between stages), pipelines and their stages, lost reasons, notes, the
+          calls, meetings and emails your team logs (when, how long, the outcome, notes and who logged each), tags and
           custom fields your team puts into CustomerTrackr, and files you import. They belong to your business. We keep
           them to provide the service and look at them only when you ask us to.
         </li>
