@@ -120,7 +120,7 @@ export function InteractionLogForm(p: { subject: Subject; state?: InteractionFor
       >
         <InteractionFields prefix={`${timeline}-log`} state={p.state ?? {}} />
         <div class="actions">
-          <button type="submit">Log activity</button>
+          <button type="submit">Add to timeline</button>
         </div>
       </form>
     </details>
@@ -179,7 +179,7 @@ export function InteractionLogPageForm(p: { subject: Subject; state: Interaction
     <form class="stack note-form" method="post" action={`${base}/interactions`}>
       <InteractionFields prefix="interaction-new" state={p.state} />
       <div class="actions">
-        <button type="submit">Log activity</button>
+        <button type="submit">Add to timeline</button>
         <a class="button secondary" href={base}>
           Cancel
         </a>
