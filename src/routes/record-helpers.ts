@@ -6,7 +6,9 @@ import type { TenantDb } from "../db/scoped";
 import { roleAtLeast } from "../lib/roles";
 import { describeActivity, listActivity, type ActivityEntry } from "../services/records/activity";
 import { listCustomFields, type CustomField } from "../services/records/custom-fields";
+import { listInteractions } from "../services/interactions/interactions";
 import { listNotes, type Note } from "../services/records/notes";
+import type { TimelineInteraction } from "../../views/partials/timeline/InteractionItem";
 import type { TimelineProps } from "../../views/partials/timeline/Timeline";
 
 /** A form body as `c.req.parseBody({ all: true })` reads it: repeated fields come as lists. */
@@ -33,28 +35,35 @@ export function parseRecordId(raw: unknown): number | null {
 export function timelineProps(
   auth: AuthContext,
   subject: { type: SubjectType; id: number },
-  data: { notes: Note[]; activity: ActivityEntry[]; fields: readonly Pick<CustomField, "id" | "name" | "kind">[] },
-  noteForm?: TimelineProps["noteForm"],
+  data: {
+    notes: Note[];
+    interactions: TimelineInteraction[];
+    activity: ActivityEntry[];
+    fields: readonly Pick<CustomField, "id" | "name" | "kind">[];
+  },
+  forms: Pick<TimelineProps, "noteForm" | "interactionForm"> = {},
 ): TimelineProps {
   return {
     subject,
     notes: data.notes,
+    interactions: data.interactions,
     activity: data.activity.map((a) => describeActivity(a, data.fields)),
     canWrite: roleAtLeast(auth.role, "member"),
     currentUserId: auth.user.id,
     canModerate: roleAtLeast(auth.role, "admin"),
-    noteForm,
+    ...forms,
   };
 }
 
-/** A record's notes, activity and custom fields for its Timeline (three queries, whatever their number). */
+/** A record's notes, interactions, activity and custom fields for its Timeline (four queries, whatever their number). */
 export async function loadTimeline(t: TenantDb, subject: { type: SubjectType; id: number }) {
-  const [notes, activity, fields] = await Promise.all([
+  const [notes, interactions, activity, fields] = await Promise.all([
     listNotes(t, subject.type, subject.id),
+    listInteractions(t, subject.type, subject.id),
     listActivity(t, subject.type, subject.id),
     listCustomFields(t, subject.type),
   ]);
-  return { notes, activity, fields };
+  return { notes, interactions, activity, fields };
 }
 
 /** The `?notice=` of a page after a redirect, when it is one the page knows. */

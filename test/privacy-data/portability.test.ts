@@ -161,6 +161,16 @@ async function seedWorkspace() {
     closedOn: "2026-11-30",
     contacts: [{ id: charles, role: null }],
   });
+  // A logged call on Ada and a meeting on the deal.
+  for (const [path, form] of [
+    [
+      `/app/contacts/${ada}/interactions`,
+      { kind: "call", occurred_at: "2026-03-04T10:30", outcome: "connected", notes: "Talked engines" },
+    ],
+    [`/app/deals/${deal}/interactions`, { kind: "meeting", occurred_at: "2026-03-05T09:00", duration_minutes: "60" }],
+  ] as const) {
+    expect((await post(path, t.cookie, form)).status).toBe(303);
+  }
   // A cookie choice made while signed in belongs to the account's data too.
   await send("/consent", { cookie: t.cookie, form: { analytics: "reject", back: "/" } });
   // So does whether their calendar feed is on (never its secret).
@@ -294,6 +304,7 @@ describe("Download my data (an owner)", () => {
         "workspace/notes.json",
         "workspace/activity.json",
         "workspace/tasks.json",
+        "workspace/interactions.json",
       ].sort(),
     );
     // The tasks, with their record, time and assignee by address.
@@ -379,6 +390,35 @@ describe("Download my data (an owner)", () => {
     const dealRows = csvRecords(strFromU8(zip!["workspace/deals.csv"]!));
     expect(dealRows).toHaveLength(3);
     expect(dealRows[2]!.slice(0, 3)).toEqual(["Engine No. 2", "12500.50", "GBP"]);
+
+    // Logged calls, meetings and emails: their own file, and each record's in its JSON.
+    const logged = json(zip!, "workspace/interactions.json").records;
+    expect(logged).toEqual([
+      expect.objectContaining({
+        record_type: "contact",
+        record_id: ids.ada,
+        kind: "call",
+        occurred_at: "2026-03-04T10:30:00.000Z",
+        outcome: "connected",
+        notes: "Talked engines",
+        logged_by: t.email,
+      }),
+      expect.objectContaining({ record_type: "deal", record_id: ids.deal, kind: "meeting", duration_minutes: 60 }),
+    ]);
+    expect(ada.interactions).toEqual([
+      {
+        id: logged[0]!.id,
+        kind: "call",
+        occurred_at: "2026-03-04T10:30:00.000Z",
+        duration_minutes: null,
+        outcome: "connected",
+        notes: "Talked engines",
+        logged_by: t.email,
+      },
+    ]);
+    expect(deals.records.find((d) => d.id === ids.deal)!.interactions).toEqual([
+      expect.objectContaining({ kind: "meeting", duration_minutes: 60, logged_by: t.email }),
+    ]);
 
     const notes = json(zip!, "workspace/notes.json");
     expect(notes.records.map((n) => n.body).sort()).toEqual(

@@ -137,6 +137,14 @@ const APP_ROUTES: RouteRule[] = [
   rule("GET /app/notifications/count", "viewer"),
   rule("POST /app/notifications/read-all", "viewer"),
   rule("POST /app/notifications/:id/open", "viewer"),
+  // Logged calls, meetings and emails: members log them; the one who logged it or an admin changes them.
+  rule("POST /app/contacts/:id/interactions", "member", { kind: "call", outcome: "connected" }),
+  rule("POST /app/companies/:id/interactions", "member", { kind: "meeting" }),
+  rule("POST /app/deals/:id/interactions", "member", { kind: "email" }),
+  rule("GET /app/interactions/:id/edit", "member"),
+  rule("POST /app/interactions/:id", "member", { kind: "email" }),
+  rule("POST /app/interactions/:id/delete", "member"),
+  rule("DELETE /app/interactions/:id", "member"),
   // Workspace settings: tags, custom fields, the default phone region (the name: owners, inside the route).
   rule("GET /app/settings/tags", "admin"),
   rule("POST /app/settings/tags", "admin", { name: "", color: "blue" }),

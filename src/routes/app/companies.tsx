@@ -1,5 +1,6 @@
 /**
- * Companies under /app/companies: the list, the record page, create, edit, delete and adding a note.
+ * Companies under /app/companies: the list, the record page, create, edit, delete, adding a note and
+ * logging a call, meeting or email.
  * Viewers read; members write. Another tenant's id is simply not found (404).
  */
 import { Hono, type Context } from "hono";
@@ -30,6 +31,7 @@ import { listTags } from "../../services/records/tags";
 import { actorOf, authOf, tenantOf } from "../context";
 import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../list-filters";
 import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../record-helpers";
+import { addInteractionRoute } from "./interactions";
 import { addNoteRoute } from "./notes";
 import { confirmationPage } from "./shared/delete-routes";
 import { editPost, recordFormProps, withCustomFieldValues, type RecordFormState } from "./shared/record-form";
@@ -254,3 +256,4 @@ companiesRoutes.post("/:id/delete", requireRole("member"), async (c) => {
 });
 
 companiesRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("company"));
+companiesRoutes.post("/:id/interactions", requireRole("member"), addInteractionRoute("company"));

@@ -50,7 +50,7 @@ async function timelineFragment(
   status: 200 | 422 = 200,
 ) {
   const data = await loadTimeline(tenantOf(c), subject);
-  return c.html(inReaderZone(c, <Timeline {...timelineProps(authOf(c), subject, data, noteForm)} />), status);
+  return c.html(inReaderZone(c, <Timeline {...timelineProps(authOf(c), subject, data, { noteForm })} />), status);
 }
 
 /** A refusal by the note rule (not the route's role): 403, written to the audit trail like requireRole's. */

@@ -14,11 +14,12 @@ import {
 } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
+import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { getCompany } from "./page";
 
 /**
- * Deletes a company. Its contacts stay, without a company; its notes, tags, custom values, timeline
- * and recent views go; the counters and the audit trail follow, all in one batch. False when the
+ * Deletes a company. Its contacts stay, without a company; its notes, logged interactions, tags, custom
+ * values, timeline and recent views go; the counters and the audit trail follow, all in one batch. False when the
  * company is not the tenant's.
  */
 export async function deleteCompany(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
@@ -41,6 +42,7 @@ export async function deleteCompany(t: TenantDb, actor: Actor, id: number): Prom
     t.update(contacts, { companyId: null, companyName: null, companySort: "" }, eq(contacts.companyId, id)),
     db.delete(notes).where(ofCompany),
     ...deleteTasksOfStatements(t, "company", [id]),
+    ...deleteInteractionsOfStatements(t, "company", [id]),
     t.delete(
       customFieldValues,
       eq(customFieldValues.entityId, id),

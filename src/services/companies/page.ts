@@ -1,6 +1,7 @@
 /** What a company's page and its edit form read, in one D1 batch each. */
 import { asc, eq } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
+import type { TimelineInteraction } from "../../../views/partials/timeline/InteractionItem";
 import { companies, contacts, users } from "../../db/schema";
 import type { ActivityEntry } from "../records/activity";
 import { type CustomField, recordValuesQuery, valuesOfRecord } from "../records/custom-fields";
@@ -81,6 +82,7 @@ export interface CompanyPageData {
   /** Whether the company has more contacts than the page shows. */
   moreContacts: boolean;
   notes: Note[];
+  interactions: TimelineInteraction[];
   activity: ActivityEntry[];
 }
 

@@ -10,6 +10,7 @@ import { activities, contactEmails, contacts, importRecords, recentViews, tenant
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
 import { suppressStatements } from "../privacy/suppression";
+import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteValuesStatement, listCustomFields } from "../records/custom-fields";
 import { deleteNotesOfStatements } from "../records/notes";
 import { BULK_MAX_IDS, ownedContacts, ownedIdsSql } from "./bulk";
@@ -21,9 +22,9 @@ export interface EraseOptions {
 }
 
 /**
- * Deletes contacts of the tenant with everything that refers to them: notes, custom values, activity,
- * recent views and the import history's rows about them (emails, phones and tags go by foreign-key
- * cascade, the search index by trigger), adjusts the counters and writes the audit entry, all in one
+ * Deletes contacts of the tenant with everything that refers to them: notes, logged interactions, custom
+ * values, activity, recent views and the import history's rows about them (emails, phones and tags go by
+ * foreign-key cascade, the search index by trigger), adjusts the counters and writes the audit entry, all in one
  * batch. With `erase`, the entry says "erased" and the addresses may be suppressed in the same batch.
  * Ids that are not the tenant's are ignored. Returns how many were deleted.
  */
@@ -86,6 +87,7 @@ export async function deleteContacts(
     }),
     ...deleteNotesOfStatements(t, "contact", owned),
     ...deleteTasksOfStatements(t, "contact", owned),
+    ...deleteInteractionsOfStatements(t, "contact", owned),
     ...valueStatements,
     t.delete(activities, eq(activities.subjectType, "contact"), inJsonList(activities.subjectId, owned)),
     t.delete(recentViews, eq(recentViews.subjectType, "contact"), inJsonList(recentViews.subjectId, owned)),

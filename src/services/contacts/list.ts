@@ -16,8 +16,9 @@ import {
 } from "../../db/schema";
 import { toCustomField, type CustomField } from "../records/custom-fields";
 import type { Tag } from "../records/tags";
+import { nullsLastReads, type SegmentRead } from "../records/nulls-last";
 import type { Member } from "../records/workspace";
-import { SORT_COLUMNS, type ContactCursor, type ContactSort, type SortDirection } from "./sort";
+import { NULLABLE_SORTS, SORT_COLUMNS, type ContactCursor, type ContactSort, type SortDirection } from "./sort";
 
 export const CONTACTS_PAGE_SIZE = 50;
 
@@ -44,8 +45,11 @@ export interface ContactListRow {
   companyName: string | null;
   ownerId: string | null;
   updatedAt: number;
+  lastContactedAt: number | null;
+  /** A calendar date ('YYYY-MM-DD'), kept by the tasks. */
+  nextTaskDue: string | null;
   /** The value of the column the page is sorted by, for the cursors. */
-  sortValue: string | number;
+  sortValue: string | number | null;
   /** Comma-separated tag ids, or null. */
   tagIds: string | null;
 }
@@ -64,19 +68,35 @@ const listFields = (sort: ContactSort) => ({
   companyName: contacts.companyName,
   ownerId: contacts.ownerId,
   updatedAt: contacts.updatedAt,
-  sortValue: sql<string | number>`${SORT_COLUMNS[sort]}`.as("sort_value"),
+  lastContactedAt: contacts.lastContactedAt,
+  nextTaskDue: contacts.nextTaskDue,
+  sortValue: sql<string | number | null>`${SORT_COLUMNS[sort]}`.as("sort_value"),
   // The row's tag ids, looked up on contact_tags' primary key: no second query for the page's tags.
   tagIds: sql<string | null>`(SELECT group_concat(${contactTags.tagId}) FROM ${contactTags}
     WHERE ${contactTags.tenantId} = ${contacts.tenantId} AND ${contactTags.contactId} = ${contacts.id})`,
 });
 
 /**
+ * The reads of one page of the list: one query, or for a sort whose column may be null two (the rows
+ * with a value, then those without: records/nulls-last.ts), whose rows together make the page.
+ */
+export function contactsListQueries(t: TenantDb, q: ContactListQuery) {
+  if (!NULLABLE_SORTS.has(q.sort)) return [contactsListQuery(t, q)];
+  return nullsLastReads(SORT_COLUMNS[q.sort], contacts.id, q.dir, q.cursor).map((read) =>
+    contactsListQuery(t, q, read),
+  );
+}
+
+/**
  * The query for one page of the list (PAGE_SIZE + 1 rows, to know whether there is more). Exported
  * so tests can EXPLAIN exactly this SQL. Keyset paging: (sort column, id) beyond the cursor, on the
- * index (tenant_id, sort column, id); never OFFSET.
+ * index (tenant_id, sort column, id); never OFFSET. `read`: one of a nullable sort's reads (by
+ * default its first).
  */
-export function contactsListQuery(t: TenantDb, q: ContactListQuery) {
+export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: SegmentRead) {
   const column = SORT_COLUMNS[q.sort];
+  const segment =
+    read ?? (NULLABLE_SORTS.has(q.sort) ? nullsLastReads(column, contacts.id, q.dir, q.cursor)[0] : undefined);
   const back = q.cursor?.back ?? false;
   // Going back reads the other way from the cursor; the rows are put back in order afterwards.
   const ascending = (q.dir === "asc") !== back;
@@ -99,7 +119,8 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery) {
   // creation) so SQLite streams matches from the index and stops after one page instead of sorting
   // every match. The cursor's id alone is the keyset then.
   const byRowid = q.match !== null && q.sort === "created";
-  if (q.cursor) {
+  if (segment) conditions.push(...segment.where);
+  else if (q.cursor) {
     if (byRowid)
       conditions.push(ascending ? sql`contacts_fts.rowid > ${q.cursor.id}` : sql`contacts_fts.rowid < ${q.cursor.id}`);
     else
@@ -109,11 +130,13 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery) {
           : sql`(${column}, ${contacts.id}) < (${q.cursor.value}, ${q.cursor.id})`,
       );
   }
-  const order = byRowid
-    ? [ascending ? sql`contacts_fts.rowid ASC` : sql`contacts_fts.rowid DESC`]
-    : ascending
-      ? [asc(column), asc(contacts.id)]
-      : [desc(column), desc(contacts.id)];
+  const order = segment
+    ? segment.orderBy
+    : byRowid
+      ? [ascending ? sql`contacts_fts.rowid ASC` : sql`contacts_fts.rowid DESC`]
+      : ascending
+        ? [asc(column), asc(contacts.id)]
+        : [desc(column), desc(contacts.id)];
   if (q.match !== null) {
     // The search index drives (CROSS JOIN fixes SQLite's join order): its MATCH always names the
     // tenant's token, and contacts are joined by rowid with the tenant condition repeated. Left to
@@ -142,9 +165,15 @@ export interface ContactListPage {
   previous: ContactCursor | null;
 }
 
+/** The page's rows from its reads' results, in order: PAGE_SIZE + 1 at most. */
+function pageRows(results: readonly unknown[]): ContactListRow[] {
+  return (results as ContactListRow[][]).flat().slice(0, CONTACTS_PAGE_SIZE + 1);
+}
+
 /** One page of the tenant's contacts, with cursors for the pages after and before it. */
 export async function listContacts(t: TenantDb, q: ContactListQuery): Promise<ContactListPage> {
-  const fetched = (await contactsListQuery(t, q)) as ContactListRow[];
+  const [first, ...rest] = contactsListQueries(t, q);
+  const fetched = pageRows(await t.db.batch([first!, ...rest]));
   // Nothing before the cursor any more (those rows were deleted): start from the beginning.
   if ((q.cursor?.back ?? false) && fetched.length === 0) return listContacts(t, { ...q, cursor: null });
   return pageOf(fetched, q);
@@ -187,9 +216,10 @@ export interface ContactListView {
  */
 export function contactsListStatements(t: TenantDb, q: ContactListQuery, companyId: number | null) {
   const { tenantId } = t;
-  // Two statements: the page, and the page's context aggregated into one row of JSON in SQL.
+  // The page (one read, or two for a nullable sort), and the page's context aggregated into one row of
+  // JSON in SQL, last.
   return [
-    contactsListQuery(t, q),
+    ...contactsListQueries(t, q),
     t.db
       .select({
         fields: sql<string>`(SELECT json_group_array(json_object('id', id, 'tenantId', tenant_id, 'entity', entity,
@@ -221,17 +251,21 @@ export async function contactsListFromResults(
   q: ContactListQuery,
   results: unknown[],
 ): Promise<ContactListView> {
-  const [fetched, contextRows] = results as [
-    ContactListRow[],
-    { fields: string; tags: string; members: string; total: number | null; company: string | null }[],
-  ];
+  const fetched = pageRows(results.slice(0, -1));
+  const contextRows = results.at(-1) as {
+    fields: string;
+    tags: string;
+    members: string;
+    total: number | null;
+    company: string | null;
+  }[];
   const context = contextRows[0]!;
   const fieldRows = JSON.parse(context.fields) as (typeof customFields.$inferSelect)[];
   const tagRows = JSON.parse(context.tags) as Tag[];
   const members = JSON.parse(context.members) as Member[];
   const counterRows = [{ contacts: context.total ?? 0 }];
   const companyRows = context.company === null ? [] : [{ name: context.company }];
-  const rows = fetched as ContactListRow[];
+  const rows = fetched;
   const page =
     (q.cursor?.back ?? false) && rows.length === 0 ? await listContacts(t, { ...q, cursor: null }) : pageOf(rows, q);
   const tagById = new Map(tagRows.map((t) => [t.id, t]));

@@ -1,7 +1,7 @@
 /**
- * The dashboard: record counts (from tenant_counters, never counted), the tenant's newest activity,
- * the user's recently viewed records, the open pipeline value and the deals closing this month, read
- * in one round trip of six statements.
+ * The dashboard: record counts (from tenant_counters, never counted), the tenant's newest activity and
+ * logged calls, meetings and emails, the user's recently viewed records, the open pipeline value and the
+ * deals closing this month, read in one round trip of seven statements.
  */
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
@@ -10,6 +10,7 @@ import {
   companies,
   contacts,
   deals,
+  interactions,
   memberships,
   recentViews,
   tenantCounters,
@@ -32,11 +33,22 @@ export interface DashboardRecord {
   name: string | null;
 }
 
+export interface DashboardActivity {
+  id: number;
+  kind: string;
+  actor: string;
+  createdAt: number;
+  record: DashboardRecord;
+  /** For a logged call, meeting or email: what the list says of it. */
+  interaction?: { kind: string; durationMinutes: number | null; outcome: string | null };
+}
+
 export interface DashboardData {
   tenant: { name: string; createdAt: number; memberCount: number };
   counts: { contacts: number; companies: number; notes: number; deals: number };
   deals: DashboardDeals;
-  activity: { id: number; kind: string; actor: string; createdAt: number; record: DashboardRecord }[];
+  /** Timeline entries and logged interactions together, newest first (an interaction by when it happened). */
+  activity: DashboardActivity[];
   recent: { viewedAt: number; record: DashboardRecord & { name: string } }[];
 }
 
@@ -47,7 +59,7 @@ const recordName = sql<string | null>`coalesce(${companies.name}, ${deals.name},
 /** Joins the record that a row of `source` (an activity, a recent view) is about, when it is one of `table`'s kind. */
 function isSubjectOf(
   table: typeof companies | typeof contacts | typeof deals,
-  source: typeof activities | typeof recentViews,
+  source: typeof activities | typeof recentViews | typeof interactions,
   type: SubjectType,
 ) {
   return and(eq(source.subjectType, type), eq(table.tenantId, source.tenantId), eq(table.id, source.subjectId));
@@ -61,7 +73,7 @@ export async function dashboardData(
 ): Promise<DashboardData | null> {
   const { userId } = reader;
   const db = t.db;
-  const [tenantRows, counterRows, activityRows, recentRows, ...dealResults] = await db.batch([
+  const [tenantRows, counterRows, activityRows, interactionRows, recentRows, ...dealResults] = await db.batch([
     db
       .select({
         name: tenants.name,
@@ -90,6 +102,27 @@ export async function dashboardData(
       .leftJoin(deals, isSubjectOf(deals, activities, "deal"))
       .where(t.where(activities))
       .orderBy(desc(activities.id))
+      .limit(DASHBOARD_ACTIVITY),
+    // interactions_tenant_idx walks the newest first.
+    db
+      .select({
+        id: interactions.id,
+        kind: interactions.kind,
+        subjectType: interactions.subjectType,
+        subjectId: interactions.subjectId,
+        occurredAt: interactions.occurredAt,
+        durationMinutes: interactions.durationMinutes,
+        outcome: interactions.outcome,
+        actorEmail: users.email,
+        name: recordName,
+      })
+      .from(interactions)
+      .leftJoin(users, eq(users.id, interactions.loggedBy))
+      .leftJoin(companies, isSubjectOf(companies, interactions, "company"))
+      .leftJoin(contacts, isSubjectOf(contacts, interactions, "contact"))
+      .leftJoin(deals, isSubjectOf(deals, interactions, "deal"))
+      .where(t.where(interactions))
+      .orderBy(desc(interactions.occurredAt), desc(interactions.id))
       .limit(DASHBOARD_ACTIVITY),
     // recent_views_tenant_user_idx walks this user's views newest first; deleted records drop out.
     db
@@ -121,13 +154,29 @@ export async function dashboardData(
     tenant,
     counts: { contacts: c?.contacts ?? 0, companies: c?.companies ?? 0, notes: c?.notes ?? 0, deals: c?.deals ?? 0 },
     deals: dashboardDealsFromResults(dealResults, reader.locale),
-    activity: activityRows.map((a) => ({
-      id: a.id,
-      kind: a.kind,
-      actor: a.actorEmail ?? "former member",
-      createdAt: a.createdAt,
-      record: { type: a.subjectType, id: a.subjectId, name: a.name },
-    })),
+    activity: [
+      ...activityRows.map(
+        (a): DashboardActivity => ({
+          id: a.id,
+          kind: a.kind,
+          actor: a.actorEmail ?? "former member",
+          createdAt: a.createdAt,
+          record: { type: a.subjectType, id: a.subjectId, name: a.name },
+        }),
+      ),
+      ...interactionRows.map(
+        (i): DashboardActivity => ({
+          id: i.id,
+          kind: "logged",
+          actor: i.actorEmail ?? "former member",
+          createdAt: i.occurredAt,
+          record: { type: i.subjectType, id: i.subjectId, name: i.name },
+          interaction: { kind: i.kind, durationMinutes: i.durationMinutes, outcome: i.outcome },
+        }),
+      ),
+    ]
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, DASHBOARD_ACTIVITY),
     recent: recentRows.map((r) => ({
       viewedAt: r.viewedAt,
       record: { type: r.subjectType, id: r.subjectId, name: r.name ?? "" },

@@ -13,6 +13,7 @@ import { activities, importRecords, recentViews, tenantCounters } from "../../db
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
 import { deleteValuesStatement, listCustomFields } from "../records/custom-fields";
+import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { listTags } from "../records/tags";
 import { getStage } from "./stages";
@@ -137,6 +138,7 @@ export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Pro
         AND deal_stage_totals.currency = x.currency`,
     ...deleteNotesOfStatements(t, "deal", owned),
     ...deleteTasksOfStatements(t, "deal", owned),
+    ...deleteInteractionsOfStatements(t, "deal", owned),
     ...(fields.length ? [deleteValuesStatement(t, fields, owned)] : []),
     t.delete(activities, eq(activities.subjectType, "deal"), inJsonList(activities.subjectId, owned)),
     t.delete(recentViews, eq(recentViews.subjectType, "deal"), inJsonList(recentViews.subjectId, owned)),

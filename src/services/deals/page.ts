@@ -116,6 +116,6 @@ export function dealPageFromResults(id: number, results: readonly unknown[]) {
 /** The deal with its contacts, tags and values: what the edit form and an update start from. */
 export async function getDealForEdit(t: TenantDb, id: number) {
   const results = await t.db.batch(dealExtrasStatements(t, id));
-  const page = dealPageFromResults(id, [...results, [], []]);
+  const page = dealPageFromResults(id, [...results, [], [], []]);
   return page;
 }

@@ -23,6 +23,7 @@ import type { Actor } from "../../lib/actor";
 import { formatAmount } from "../../lib/money";
 import { contactDisplayName } from "../contacts/names";
 import { diff } from "../records/activity";
+import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { listTags } from "../records/tags";
 import { listOwners } from "../records/workspace";
@@ -257,6 +258,7 @@ export async function deleteDeal(t: TenantDb, actor: Actor, id: number): Promise
     dealCounter(t, sql`-(SELECT count(*) FROM deals WHERE tenant_id = ${t.tenantId} AND id = ${id})`),
     ...deleteNotesOfStatements(t, "deal", [id]),
     ...deleteTasksOfStatements(t, "deal", [id]),
+    ...deleteInteractionsOfStatements(t, "deal", [id]),
     sql`DELETE FROM custom_field_values WHERE tenant_id = ${t.tenantId} AND entity_id = ${id}
       AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${t.tenantId} AND entity = 'deal')`,
     t.delete(activities, eq(activities.subjectType, "deal"), eq(activities.subjectId, id)),

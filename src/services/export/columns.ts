@@ -146,6 +146,19 @@ export interface ExportNote {
   updatedAt: number;
 }
 
+/** A logged call, meeting or email as the record exports carry it. */
+export interface ExportInteraction {
+  id: number;
+  kind: string;
+  occurredAt: number;
+  durationMinutes: number | null;
+  /** A call's outcome code (connected, no_answer, voicemail, busy, wrong_number), else the words typed. */
+  outcome: string | null;
+  notes: string | null;
+  /** The email of the one who logged it; null once their account is gone. */
+  loggedBy: string | null;
+}
+
 /** What a contact and a company both carry after their own fields. */
 export interface ExportRecordFields {
   /** Tag names, A to Z. */
@@ -156,6 +169,8 @@ export interface ExportRecordFields {
   custom: Map<number, string>;
   /** Oldest first; empty unless asked for. */
   notes: ExportNote[];
+  /** By when they happened; empty unless asked for (with the notes). */
+  interactions: ExportInteraction[];
   createdAt: number;
   updatedAt: number;
   lastActivityAt: number;

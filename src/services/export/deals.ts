@@ -11,9 +11,18 @@ import { scoped } from "../../db/scoped";
 import { CSV_BOM, csvRow } from "../../lib/csv";
 import { minorDigits } from "../../lib/money";
 import { listCustomFields, type CustomField } from "../records/custom-fields";
-import { DEAL_CSV_COLUMNS, EXPORT_PAGE_SIZE, type ExportNote, tagsCell } from "./columns";
-import { customValuesJson, keysetPages, notesAggregate, ownerEmail, parseCustom, parseNotes } from "./read";
-import { customCells, customJson, document, isoTime, jsonHead, jsonPage, noteJson } from "./serialise";
+import { DEAL_CSV_COLUMNS, EXPORT_PAGE_SIZE, type ExportInteraction, type ExportNote, tagsCell } from "./columns";
+import {
+  customValuesJson,
+  interactionsAggregate,
+  keysetPages,
+  notesAggregate,
+  ownerEmail,
+  parseCustom,
+  parseInteractions,
+  parseNotes,
+} from "./read";
+import { customCells, customJson, document, interactionJson, isoTime, jsonHead, jsonPage, noteJson } from "./serialise";
 
 export interface ExportDealContact {
   id: number;
@@ -50,6 +59,7 @@ export interface ExportDeal {
   createdBy: string | null;
   custom: Map<number, string>;
   notes: ExportNote[];
+  interactions: ExportInteraction[];
   history: ExportDealSpan[];
   createdAt: number;
   updatedAt: number;
@@ -77,6 +87,7 @@ interface DealRow {
   tags: string;
   custom: string;
   notes: string | null;
+  interactions: string | null;
   history: string | null;
   created_at: number;
   updated_at: number;
@@ -95,7 +106,7 @@ export function dealPageSql(
 ): SQL {
   const keyset = after ? sql`AND (d.name_sort, d.id) > (${after.nameSort}, ${after.id})` : sql``;
   const details = opts.details
-    ? sql`${notesAggregate("d", "deal")} AS notes,
+    ? sql`${notesAggregate("d", "deal")} AS notes, ${interactionsAggregate("d", "deal")} AS interactions,
       (SELECT json_group_array(json_object('pipeline', pipeline, 'stage', stage, 'status', status,
           'entered_at', entered_at, 'left_at', left_at, 'by', actor))
         FROM (SELECT hp.name AS pipeline, hs.name AS stage, h.status AS status, h.entered_at AS entered_at,
@@ -105,7 +116,7 @@ export function dealPageSql(
               LEFT JOIN pipeline_stages hs ON hs.id = h.stage_id AND hs.tenant_id = h.tenant_id
               LEFT JOIN users hu ON hu.id = h.actor_id
               WHERE h.tenant_id = d.tenant_id AND h.deal_id = d.id ORDER BY h.entered_at, h.id)) AS history`
-    : sql`NULL AS notes, NULL AS history`;
+    : sql`NULL AS notes, NULL AS interactions, NULL AS history`;
   return sql`SELECT d.id, d.name, d.name_sort, d.amount_minor, d.currency, p.name AS pipeline, s.name AS stage, d.status,
       d.lost_reason, d.close_date, d.closed_on, d.company_id, co.name AS company_name, co.domain AS company_domain,
       ${ownerEmail("d")} AS owner,
@@ -167,6 +178,7 @@ export async function* dealPages(
       createdBy: r.created_by,
       custom: parseCustom(r.custom),
       notes: parseNotes(r.notes),
+      interactions: parseInteractions(r.interactions),
       history: (
         JSON.parse(r.history ?? "[]") as {
           pipeline: string | null;
@@ -252,6 +264,7 @@ export function dealJson(d: ExportDeal, fields: CustomField[]) {
     created_by: d.createdBy,
     custom_fields: customJson(fields, d.custom),
     notes: d.notes.map(noteJson),
+    interactions: d.interactions.map(interactionJson),
     stage_history: d.history.map((h) => ({
       pipeline: h.pipeline,
       stage: h.stage,

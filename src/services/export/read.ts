@@ -14,6 +14,7 @@ import {
   EXPORT_PAGE_SIZE,
   type ExportCompany,
   type ExportContact,
+  type ExportInteraction,
   type ExportNote,
   type ExportNoteRow,
   type ExportRecordFields,
@@ -57,6 +58,16 @@ export const notesAggregate = (r: string, entity: SubjectType) =>
            FROM notes n LEFT JOIN users u ON u.id = n.author_id
            WHERE n.tenant_id = ${r}.tenant_id AND n.subject_type = '${entity}' AND n.subject_id = ${r}.id ORDER BY n.id))`);
 
+/** A record's logged calls, meetings and emails as a JSON array, by when they happened, with who logged each. */
+export const interactionsAggregate = (r: string, entity: SubjectType) =>
+  sql.raw(`(SELECT json_group_array(json_object('id', id, 'kind', kind, 'occurred_at', occurred_at,
+       'duration_minutes', duration_minutes, 'outcome', outcome, 'notes', notes, 'logged_by', logged_by))
+     FROM (SELECT i.id AS id, i.kind AS kind, i.occurred_at AS occurred_at, i.duration_minutes AS duration_minutes,
+             i.outcome AS outcome, i.notes AS notes, u.email AS logged_by
+           FROM interactions i LEFT JOIN users u ON u.id = i.logged_by
+           WHERE i.tenant_id = ${r}.tenant_id AND i.subject_type = '${entity}' AND i.subject_id = ${r}.id
+           ORDER BY i.occurred_at, i.id))`);
+
 /** A record's tag names as a JSON array, A to Z: from the record's links (not from all the tenant's tags). */
 const tagsJson = (r: string, link: "contact_tags" | "company_tags", key: "contact_id" | "company_id") =>
   sql.raw(`(SELECT json_group_array(name) FROM (SELECT t.name AS name FROM ${link} lt CROSS JOIN tags t ON t.id = lt.tag_id AND t.tenant_id = lt.tenant_id
@@ -72,6 +83,7 @@ interface RecordRowFields {
   tags: string;
   custom: string;
   notes: string | null;
+  interactions: string | null;
 }
 
 interface ContactRow extends RecordRowFields {
@@ -117,7 +129,8 @@ export function contactPageSql(
     (SELECT json_group_array(phone) FROM (SELECT p.phone AS phone FROM contact_phones p WHERE p.contact_id = c.id AND p.tenant_id = c.tenant_id ORDER BY p.position)) AS phones,
     ${tagsJson("c", "contact_tags", "contact_id")} AS tags,
     ${customValuesJson("c", "contact")} AS custom,
-    ${opts.notes ? notesAggregate("c", "contact") : sql`NULL`} AS notes`;
+    ${opts.notes ? notesAggregate("c", "contact") : sql`NULL`} AS notes,
+    ${opts.notes ? interactionsAggregate("c", "contact") : sql`NULL`} AS interactions`;
   const limit = EXPORT_PAGE_SIZE + 1;
   if (filters.match !== null) {
     if (after) conditions.push(sql`contacts_fts.rowid > ${after.id}`);
@@ -142,6 +155,29 @@ export function parseNotes(json: string | null): ExportNote[] {
   }));
 }
 
+export function parseInteractions(json: string | null): ExportInteraction[] {
+  if (!json) return [];
+  return (
+    JSON.parse(json) as {
+      id: number;
+      kind: string;
+      occurred_at: number;
+      duration_minutes: number | null;
+      outcome: string | null;
+      notes: string | null;
+      logged_by: string | null;
+    }[]
+  ).map((i) => ({
+    id: i.id,
+    kind: i.kind,
+    occurredAt: i.occurred_at,
+    durationMinutes: i.duration_minutes,
+    outcome: i.outcome,
+    notes: i.notes,
+    loggedBy: i.logged_by,
+  }));
+}
+
 export function parseCustom(json: string): Map<number, string> {
   return new Map(Object.entries(JSON.parse(json) as Record<string, string>).map(([k, v]) => [Number(k), String(v)]));
 }
@@ -153,6 +189,7 @@ function recordFields(r: RecordRowFields): ExportRecordFields {
     owner: r.owner,
     custom: parseCustom(r.custom),
     notes: parseNotes(r.notes),
+    interactions: parseInteractions(r.interactions),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     lastActivityAt: r.last_activity_at,
@@ -233,7 +270,8 @@ export function companyPageSql(
       ${ownerEmail("co")} AS owner,
       ${tagsJson("co", "company_tags", "company_id")} AS tags,
       ${customValuesJson("co", "company")} AS custom,
-      ${opts.notes ? notesAggregate("co", "company") : sql`NULL`} AS notes
+      ${opts.notes ? notesAggregate("co", "company") : sql`NULL`} AS notes,
+      ${opts.notes ? interactionsAggregate("co", "company") : sql`NULL`} AS interactions
     FROM companies co WHERE co.tenant_id = ${tenantId}${andAll(conditions)} ORDER BY co.created_at, co.id LIMIT ${EXPORT_PAGE_SIZE + 1}`;
 }
 

@@ -12,6 +12,7 @@ import {
   type ExportCompany,
   type ExportContact,
   type ExportKind,
+  type ExportInteraction,
   type ExportNote,
   type ExportNoteRow,
   type ExportRecordFields,
@@ -211,6 +212,19 @@ export function customJson(fields: CustomField[], values: Map<number, string>) {
   return out;
 }
 
+/** A logged interaction as the JSON export writes it. */
+export function interactionJson(i: ExportInteraction) {
+  return {
+    id: i.id,
+    kind: i.kind,
+    occurred_at: isoTime(i.occurredAt),
+    duration_minutes: i.durationMinutes,
+    outcome: i.outcome,
+    notes: i.notes,
+    logged_by: i.loggedBy,
+  };
+}
+
 /** What a contact's and a company's JSON both end with. */
 function recordJson(r: ExportRecordFields, fields: CustomField[]) {
   return {
@@ -218,6 +232,7 @@ function recordJson(r: ExportRecordFields, fields: CustomField[]) {
     owner: r.owner,
     custom_fields: customJson(fields, r.custom),
     notes: r.notes.map(noteJson),
+    interactions: r.interactions.map(interactionJson),
     created_at: isoTime(r.createdAt),
     updated_at: isoTime(r.updatedAt),
     last_activity_at: isoTime(r.lastActivityAt),

@@ -8,6 +8,7 @@
 import { deleteTasksOfStatements } from "../tasks/statements";
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
+import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { dealCounter } from "../deals/statements";
 import { type DealFields, totalsInto, totalsOutOf } from "./plan-deals-sql";
@@ -132,6 +133,7 @@ function deleteDeals(t: TenantDb, ids: number[]): SQLWrapper[] {
     dealCounter(t, sql`-(SELECT count(*) FROM deals WHERE tenant_id = ${tenant} AND ${inIds("id")})`),
     ...deleteNotesOfStatements(t, "deal", ids),
     ...deleteTasksOfStatements(t, "deal", ids),
+    ...deleteInteractionsOfStatements(t, "deal", ids),
     sql`DELETE FROM custom_field_values WHERE tenant_id = ${tenant} AND ${inIds("entity_id")}
       AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenant} AND entity = 'deal')`,
     sql`DELETE FROM activities WHERE tenant_id = ${tenant} AND subject_type = 'deal' AND ${inIds("subject_id")}`,

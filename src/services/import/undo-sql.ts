@@ -7,6 +7,7 @@ import { deleteTasksOfStatements } from "../tasks/statements";
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { ImportRecord } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
+import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import type { CompanyFields, ContactFields } from "./chunk";
 
@@ -60,6 +61,7 @@ export function deleteStatements(t: TenantDb, type: RecordType, ids: number[]): 
     // The notes and their counter, as deleting records by hand does.
     ...deleteNotesOfStatements(t, type, ids),
     ...deleteTasksOfStatements(t, type, ids),
+    ...deleteInteractionsOfStatements(t, type, ids),
     sql`DELETE FROM custom_field_values WHERE tenant_id = ${tenantId} AND ${inIds("entity_id")}
       AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${tenantId} AND entity = ${type})`,
     sql`DELETE FROM activities WHERE tenant_id = ${tenantId} AND subject_type = ${type} AND ${inIds("subject_id")}`,

@@ -3,8 +3,8 @@
  * sessions, consent choices, email preferences, contact-page messages, copies of the mail sent to
  * them, audit entries about them, recently viewed records, whether their calendar feed is on, their
  * reminders) and, when the requester is an owner or admin, the workspace's contacts, companies, deals
- * and notes as JSON and CSV (the export serializers,
- * docs/export-format.md) and its timeline; plus manifest.json describing every file.
+ * and notes as JSON and CSV (the export serializers, docs/export-format.md), its timeline, its tasks and
+ * its logged calls, meetings and emails; plus manifest.json describing every file.
  *
  * Memory holds one R2 part (5 MiB) and one page of records (1,000); a workspace part costs two
  * queries per 1,000 records of each kind, so a build fits a Queue invocation's 1,000 queries up to
@@ -22,7 +22,15 @@ import { exportChunks } from "../export/stream";
 import type { ExportKind } from "../export/columns";
 import { isoTime } from "../export/serialise";
 import { accountDocument, counted, DATA_EXPORT_FORMAT_ID, type ManifestFile } from "./archive-documents";
-import { activityPages, auditPages, recentViewRows, reminderPages, taskPages, withoutTokens } from "./archive-readers";
+import {
+  activityPages,
+  auditPages,
+  interactionPages,
+  recentViewRows,
+  reminderPages,
+  taskPages,
+  withoutTokens,
+} from "./archive-readers";
 
 const WORKSPACE_FILES: { kind: ExportKind; format: "json" | "csv"; description: string }[] = [
   {
@@ -273,6 +281,12 @@ export async function writeDataExport(
       "Every task: title, description, type, priority, due date and time, reminder, assignee, linked record, " +
         "recurrence, whether and when it was done.",
       (into) => accountDocument("tasks", now, taskPages(t), into),
+    );
+    await add(
+      "workspace/interactions.json",
+      "Every logged call, meeting and email: the record it is on, when it happened, how long, the outcome, " +
+        "the notes and who logged it.",
+      (into) => accountDocument("interactions", now, interactionPages(t), into),
     );
   }
 

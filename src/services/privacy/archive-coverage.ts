@@ -48,6 +48,7 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   lost_reasons: DEALS,
   deal_stage_totals: { leftOut: "open deals' count and amount per stage: sums of the deals, which are in the file" },
   notes: { file: "workspace/notes.json" },
+  interactions: { file: "workspace/interactions.json" },
   activities: { file: "workspace/activity.json" },
   tasks: { file: "workspace/tasks.json" },
   auth_tokens: { leftOut: "single-use links we emailed (their hashes): secrets, and gone when they expire" },

@@ -1,6 +1,6 @@
 /**
  * The archive's readers that the list exports (src/services/export/serialise.ts) do not have: the
- * workspace's timeline, the records a user opened lately, the audit entries about them, and mail
+ * workspace's timeline, its logged calls, meetings and emails, the records a user opened lately, the audit entries about them, and mail
  * text with its emailed tokens taken out.
  */
 import { sql } from "drizzle-orm";
@@ -37,6 +37,47 @@ export async function* activityPages(t: TenantDb): AsyncGenerator<unknown[]> {
     }));
     if (rows.length < 1000) return;
     after = rows.at(-1)!.id;
+  }
+}
+
+/** The workspace's logged calls, meetings and emails by when they happened, a page of 1,000 (one query) at a time. */
+export async function* interactionPages(t: TenantDb): AsyncGenerator<unknown[]> {
+  let after = { at: -1, id: 0 };
+  for (;;) {
+    // Keyset (occurred_at, id) on interactions_tenant_idx: this workspace's rows only, in its order.
+    const rows = await t.db.all<{
+      id: number;
+      subject_type: string;
+      subject_id: number;
+      kind: string;
+      occurred_at: number;
+      duration_minutes: number | null;
+      outcome: string | null;
+      notes: string | null;
+      logged_by: string | null;
+      created_at: number;
+      updated_at: number;
+    }>(sql`
+      SELECT i.id, i.subject_type, i.subject_id, i.kind, i.occurred_at, i.duration_minutes, i.outcome, i.notes,
+        u.email AS logged_by, i.created_at, i.updated_at
+      FROM interactions i LEFT JOIN users u ON u.id = i.logged_by
+      WHERE i.tenant_id = ${t.tenantId} AND (i.occurred_at, i.id) > (${after.at}, ${after.id})
+      ORDER BY i.occurred_at, i.id LIMIT 1000`);
+    yield rows.map((r) => ({
+      id: r.id,
+      record_type: r.subject_type,
+      record_id: r.subject_id,
+      kind: r.kind,
+      occurred_at: isoTime(r.occurred_at),
+      duration_minutes: r.duration_minutes,
+      outcome: r.outcome,
+      notes: r.notes,
+      logged_by: r.logged_by,
+      created_at: isoTime(r.created_at),
+      updated_at: isoTime(r.updated_at),
+    }));
+    if (rows.length < 1000) return;
+    after = { at: rows.at(-1)!.occurred_at, id: rows.at(-1)!.id };
   }
 }
 

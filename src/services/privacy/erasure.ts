@@ -46,6 +46,7 @@ export const TENANT_TABLES = [
   "companies",
   "company_tags",
   "notes",
+  "interactions",
   "activities",
   "tasks",
   "custom_field_values",

@@ -1,12 +1,20 @@
 /** The timeline of a contact, company or deal: creation, field changes, moves, outcomes and notes, newest first. */
 import { desc, eq, lt } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { activities, users, type SubjectType } from "../../db/schema";
+import { activities, users, type InteractionKind, type SubjectType } from "../../db/schema";
 import { formatPhone } from "../../lib/phone";
 import type { CustomField } from "./custom-fields";
 import type { TimelineActivity, TimelineChange } from "../../../views/partials/timeline/Timeline";
 
-export type ActivityKind = "created" | "updated" | "note_added" | "note_edited" | "note_deleted" | "tagged";
+export type ActivityKind =
+  | "created"
+  | "updated"
+  | "note_added"
+  | "note_edited"
+  | "note_deleted"
+  | "tagged"
+  | `${InteractionKind}_edited`
+  | `${InteractionKind}_deleted`;
 
 /** An activity insert for a batch. `changes` is { field: [before, after] } for "updated". */
 export function activityInsert(

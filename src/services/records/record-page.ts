@@ -1,10 +1,12 @@
 /**
  * What every record page (contact, company, deal) reads besides the record itself: its tags, the
- * workspace's fields of its kind with its values of them, and its timeline (notes and activity).
+ * workspace's fields of its kind with its values of them, and its timeline (notes, logged interactions
+ * and activity).
  * Statements for the page's one D1 batch, and the reading of their rows.
  */
 import type { SubjectType } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
+import { interactionsFromRows, interactionsQuery } from "../interactions/interactions";
 import { activityFromRows, activityQuery } from "./activity";
 import { customFieldsQuery, recordValuesQuery, toCustomField, valuesOfRecord } from "./custom-fields";
 import { notesFromRows, notesQuery } from "./notes";
@@ -29,16 +31,21 @@ export function recordExtrasFromRows(id: number, results: readonly unknown[]) {
   };
 }
 
-/** The record's notes and activity. */
+/** The record's notes, activity and logged interactions. */
 export function timelineStatements(t: TenantDb, type: SubjectType, id: number) {
-  return [notesQuery(t, type, id), activityQuery(t, type, id)] as const;
+  return [notesQuery(t, type, id), activityQuery(t, type, id), interactionsQuery(t, type, id)] as const;
 }
 
 /** What timelineStatements read, in that order. */
 export function timelineFromRows(results: readonly unknown[]) {
-  const [noteRows, activityRows] = results as [
+  const [noteRows, activityRows, interactionRows] = results as [
     Awaited<ReturnType<typeof notesQuery>>,
     Awaited<ReturnType<typeof activityQuery>>,
+    Awaited<ReturnType<typeof interactionsQuery>>,
   ];
-  return { notes: notesFromRows(noteRows), activity: activityFromRows(activityRows) };
+  return {
+    notes: notesFromRows(noteRows),
+    activity: activityFromRows(activityRows),
+    interactions: interactionsFromRows(interactionRows ?? []),
+  };
 }

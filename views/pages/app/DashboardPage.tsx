@@ -3,6 +3,7 @@ import { recordPath, type RecordKind } from "../../lib/records";
 import { Card } from "../../components/Card";
 import { Facts } from "../../components/Facts";
 import { CalendarDate, Time } from "../../components/Time";
+import { durationWords, outcomeWords } from "../../lib/interactions";
 
 export interface DashboardRecordRef {
   type: RecordKind;
@@ -22,7 +23,15 @@ export interface DashboardPageProps {
     openValue: { currency: string; deals: number; amount: string }[];
     closingThisMonth: { id: number; name: string; amount: string; stage: string; closeDate: string }[];
   };
-  activity: { id: number; kind: string; actor: string; createdAt: number; record: DashboardRecordRef }[];
+  /** Timeline entries and logged calls, meetings and emails (`interaction`), newest first. */
+  activity: {
+    id: number;
+    kind: string;
+    actor: string;
+    createdAt: number;
+    record: DashboardRecordRef;
+    interaction?: { kind: string; durationMinutes: number | null; outcome: string | null };
+  }[];
   recent: { viewedAt: number; record: DashboardRecordRef }[];
   canWrite: boolean;
 }
@@ -36,7 +45,25 @@ const ACTIVITY_VERBS: Record<string, string> = {
   note_edited: "edited a note on",
   note_deleted: "deleted a note on",
   tagged: "tagged",
+  call_edited: "edited a logged call on",
+  call_deleted: "deleted a logged call on",
+  meeting_edited: "edited a logged meeting on",
+  meeting_deleted: "deleted a logged meeting on",
+  email_edited: "edited a logged email on",
+  email_deleted: "deleted a logged email on",
 };
+
+type LoggedInteraction = NonNullable<DashboardPageProps["activity"][number]["interaction"]>;
+
+/** "logged a call with" a contact or company, "logged a meeting on" a deal. */
+const loggedVerb = (i: LoggedInteraction, type: string) =>
+  `logged ${i.kind === "email" ? "an" : "a"} ${i.kind} ${type === "deal" ? "on" : "with"}`;
+
+/** A logged interaction's duration and outcome after its record: " · 30 min · connected". */
+function loggedDetails(i: LoggedInteraction): string {
+  const outcome = outcomeWords(i.kind, i.outcome);
+  return `${i.durationMinutes !== null ? ` · ${durationWords(i.durationMinutes)}` : ""}${outcome ? ` · ${outcome}` : ""}`;
+}
 
 function RecordLink(p: { record: DashboardRecordRef }) {
   if (p.record.name === null) return <span class="muted">a deleted {p.record.type}</span>;
@@ -160,7 +187,12 @@ export function DashboardPage(p: DashboardPageProps) {
           items={p.activity}
           item={(a) => (
             <>
-              {a.actor} {ACTIVITY_VERBS[a.kind] ?? a.kind.replace(/_/g, " ")} <RecordLink record={a.record} />{" "}
+              {a.actor}{" "}
+              {a.interaction
+                ? loggedVerb(a.interaction, a.record.type)
+                : (ACTIVITY_VERBS[a.kind] ?? a.kind.replace(/_/g, " "))}{" "}
+              <RecordLink record={a.record} />
+              {a.interaction ? loggedDetails(a.interaction) : null}{" "}
               <span class="muted">
                 · <Time ms={a.createdAt} precision="minute" />
               </span>

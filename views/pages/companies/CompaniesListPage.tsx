@@ -12,6 +12,9 @@ export interface CompanyListRow {
   size: string | null;
   phone: string | null;
   updatedAt: number;
+  lastContactedAt: number | null;
+  /** A calendar date ('YYYY-MM-DD'): never shifted by zones. */
+  nextTaskDue: string | null;
   tags: { id: number; name: string; color: string }[];
 }
 
@@ -58,7 +61,9 @@ export function CompanyResults(
         <p>{p.filters.q || p.filters.tag ? "No companies match." : "No companies yet."}</p>
       ) : (
         <table class="records">
-          <TableHead columns={["Name", "Domain", "Industry", "Size", "Tags", "Updated"]} />
+          <TableHead
+            columns={["Name", "Domain", "Industry", "Size", "Tags", "Updated", "Last contacted", "Next task"]}
+          />
           <tbody>
             {p.rows.map((r) => (
               <tr>
@@ -76,6 +81,14 @@ export function CompanyResults(
                   ))}
                 </td>
                 <TimeCell ms={r.updatedAt} label="Updated" />
+                {r.lastContactedAt !== null ? (
+                  <TimeCell ms={r.lastContactedAt} label="Last contacted" />
+                ) : (
+                  <td data-label="Last contacted" />
+                )}
+                <td data-label="Next task">
+                  {r.nextTaskDue ? <time datetime={r.nextTaskDue}>{r.nextTaskDue}</time> : null}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -148,6 +161,8 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
             { value: "name", label: "Name" },
             { value: "created", label: "Date created" },
             { value: "updated", label: "Last updated" },
+            { value: "contacted", label: "Last contacted" },
+            { value: "next_task", label: "Next task" },
           ]}
         />
         <OrderFilter value={p.filters.dir} />

@@ -5,7 +5,7 @@
 import { html } from "hono/html";
 import { Pager } from "../../components/Pager";
 import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
-import { formatInstant, readerLocale, readerTimeZone } from "../../lib/time";
+import { formatCalendarDate, formatInstant, readerLocale, readerTimeZone } from "../../lib/time";
 
 export interface ContactListRow {
   id: number;
@@ -19,6 +19,9 @@ export interface ContactListRow {
   tags: { id: number; name: string; color: string }[];
   owner: string | null;
   updatedAt: number;
+  lastContactedAt: number | null;
+  /** A calendar date ('YYYY-MM-DD'): never shifted by zones. */
+  nextTaskDue: string | null;
 }
 
 /** The contacts route builds its header links with this type. */
@@ -29,7 +32,7 @@ export interface ContactResultsProps {
   /** The tenant's contact count, shown only for the unfiltered list (no COUNT over contacts). */
   total: number | null;
   filtered: boolean;
-  sortLinks: { name: SortLink; company: SortLink; updated: SortLink };
+  sortLinks: { name: SortLink; company: SortLink; updated: SortLink; contacted: SortLink; next_task: SortLink };
   sortLabel: string;
   nextHref: string | null;
   previousHref: string | null;
@@ -63,6 +66,7 @@ export type ContactNotice = keyof typeof CONTACT_NOTICES;
  */
 function contactRow(r: ContactListRow, canWrite: boolean, zone: string, locale: string | null) {
   const iso = new Date(r.updatedAt).toISOString();
+  const contacted = r.lastContactedAt;
   const label = (name: string, shown: unknown) => (shown ? html` data-label="${name}"` : "");
   return html`<tr id="contact-${r.id}">${
     canWrite
@@ -72,7 +76,11 @@ function contactRow(r: ContactListRow, canWrite: boolean, zone: string, locale: 
     r.companyId ? html`<a href="/app/companies/${r.companyId}">${r.companyName}</a>` : (r.companyName ?? "")
   }</td><td${label("Email", r.email)}>${r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : ""}</td><td${label("Phone", r.phone)} class="phone-cell">${
     r.phone ? html`<a href="tel:${r.phone}">${r.phoneDisplay}</a>` : ""
-  }</td><td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td><td${label("Owner", r.owner)}>${r.owner ?? ""}</td><td data-label="Updated"><time datetime="${iso}">${formatInstant(r.updatedAt, zone, "date", locale)}</time></td>${
+  }</td><td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td><td${label("Owner", r.owner)}>${r.owner ?? ""}</td><td data-label="Updated"><time datetime="${iso}">${formatInstant(r.updatedAt, zone, "date", locale)}</time></td><td${label("Last contacted", contacted !== null)}>${
+    contacted !== null
+      ? html`<time datetime="${new Date(contacted).toISOString()}">${formatInstant(contacted, zone, "date", locale)}</time>`
+      : ""
+  }</td><td${label("Next task", r.nextTaskDue)}>${r.nextTaskDue ? html`<time datetime="${r.nextTaskDue}">${formatCalendarDate(r.nextTaskDue, locale)}</time>` : ""}</td>${
     canWrite
       ? html`<td><a href="/app/contacts/${r.id}/delete" hx-delete="/app/contacts/${r.id}" hx-target="closest tr" hx-swap="outerHTML" hx-confirm="Delete ${r.name}? Their notes go too. This cannot be undone." class="danger-link">Delete<span class="visually-hidden"> ${r.name}</span></a></td>`
       : ""
@@ -120,6 +128,8 @@ export function ContactResults(p: ContactResultsProps) {
                 <th scope="col">Tags</th>
                 <th scope="col">Owner</th>
                 <SortHeader label="Updated" link={p.sortLinks.updated} />
+                <SortHeader label="Last contacted" link={p.sortLinks.contacted} />
+                <SortHeader label="Next task" link={p.sortLinks.next_task} />
                 {p.canWrite ? (
                   <th scope="col">
                     <span class="visually-hidden">Actions</span>

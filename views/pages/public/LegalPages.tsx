@@ -67,7 +67,8 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         <li>
           <strong>What your business stores:</strong> the contacts, companies, deals (with their amounts, the people on
           them and their roles, and each move between stages), pipelines and their stages, lost reasons, notes, tasks
-          (with their due dates, assignees and whether they are done), tags and custom fields your team puts into
+          (with their due dates, assignees and whether they are done), the calls, meetings and emails your team logs
+          (when, how long, the outcome, notes and who logged each), tags and custom fields your team puts into
           CustomerTrackr, and files you import. They belong to your business. We keep them to provide the service and
           look at them only when you ask us to.
         </li>

@@ -1,6 +1,8 @@
 import { recordPath, type RecordKind } from "../../lib/records";
 import { RichText } from "../../components/RichText";
 import { Time } from "../../components/Time";
+import { InteractionLogForm, type InteractionFormState } from "./InteractionForm";
+import { InteractionItem, type TimelineInteraction } from "./InteractionItem";
 
 export type TimelineSubjectType = RecordKind;
 
@@ -35,12 +37,16 @@ export interface TimelineActivity {
 export interface TimelineProps {
   subject: { type: TimelineSubjectType; id: number };
   notes: TimelineNote[];
+  /** Logged calls, meetings and emails: placed by when they happened. */
+  interactions: TimelineInteraction[];
   activity: TimelineActivity[];
   canWrite: boolean;
   currentUserId: string;
   canModerate: boolean;
   /** The "Add a note" form after a refused submission: what was typed and why it was refused. */
   noteForm?: { value?: string; error?: string };
+  /** The "Log activity" form after a refused submission. */
+  interactionForm?: InteractionFormState;
 }
 
 /** The path of a contact's or company's page. */
@@ -87,6 +93,12 @@ const KIND_TEXT: Record<string, string> = {
   note_edited: "edited a note",
   note_deleted: "deleted a note",
   tagged: "changed the tags",
+  call_edited: "edited a logged call",
+  call_deleted: "deleted a logged call",
+  meeting_edited: "edited a logged meeting",
+  meeting_deleted: "deleted a logged meeting",
+  email_edited: "edited a logged email",
+  email_deleted: "deleted a logged email",
   reopened: "reopened it",
 };
 
@@ -153,10 +165,18 @@ function ActivityText(p: { entry: TimelineActivity }) {
   );
 }
 
-type Item = { at: number; order: number; note?: TimelineNote; entry?: TimelineActivity };
+type Item = {
+  at: number;
+  order: number;
+  id: number;
+  note?: TimelineNote;
+  interaction?: TimelineInteraction;
+  entry?: TimelineActivity;
+};
 
 /**
- * A record's timeline: the "Add a note" form for members, then notes and activity merged newest first.
+ * A record's timeline: the "Add a note" and "Log activity" forms for members, then notes, logged calls,
+ * meetings and emails, and activity merged newest first.
  * Note bodies go through RichText (escaped text, line breaks, safe links): user HTML is never rendered.
  * The note forms use htmx to swap in the refreshed timeline; without JavaScript they post and redirect.
  */
@@ -164,12 +184,12 @@ export function Timeline(p: TimelineProps) {
   const id = timelineId(p.subject);
   const base = subjectPath(p.subject);
   // A note and its "added a note" entry share a time; the note (the content) comes first.
+  // A logged interaction sits at the time it happened, not when it was logged.
   const items: Item[] = [
-    ...p.notes.map((n): Item => ({ at: n.createdAt, order: 1, note: n })),
-    ...p.activity.map((a): Item => ({ at: a.createdAt, order: 0, entry: a })),
-  ].sort(
-    (a, b) => b.at - a.at || b.order - a.order || (b.note?.id ?? b.entry?.id ?? 0) - (a.note?.id ?? a.entry?.id ?? 0),
-  );
+    ...p.notes.map((n): Item => ({ at: n.createdAt, order: 1, id: n.id, note: n })),
+    ...p.interactions.map((i): Item => ({ at: i.occurredAt, order: 2, id: i.id, interaction: i })),
+    ...p.activity.map((a): Item => ({ at: a.createdAt, order: 0, id: a.id, entry: a })),
+  ].sort((a, b) => b.at - a.at || b.order - a.order || b.id - a.id);
   const bodyId = `${id}-body`;
   const error = p.noteForm?.error;
   return (
@@ -208,12 +228,19 @@ export function Timeline(p: TimelineProps) {
           </div>
         </form>
       ) : null}
+      {p.canWrite ? <InteractionLogForm subject={p.subject} state={p.interactionForm} /> : null}
       {items.length === 0 ? (
         <p class="muted">Nothing here yet.</p>
       ) : (
         <ol class="timeline-items">
           {items.map((item) =>
-            item.note ? (
+            item.interaction ? (
+              <InteractionItem
+                interaction={item.interaction}
+                timeline={id}
+                mayChange={p.canWrite && (item.interaction.loggedById === p.currentUserId || p.canModerate)}
+              />
+            ) : item.note ? (
               <NoteItem
                 note={item.note}
                 timeline={id}

@@ -42,6 +42,8 @@ const SORT_LABELS: Record<ContactSort, string> = {
   created: "date created",
   updated: "last updated",
   activity: "last activity",
+  contacted: "last contacted",
+  next_task: "next task",
 };
 
 /** The sort when none is chosen: by name, or newest first while searching. */
@@ -142,10 +144,18 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
       tags: tagsByContact.get(r.id) ?? [],
       owner: r.ownerId ? (ownerEmail.get(r.ownerId) ?? "former member") : null,
       updatedAt: r.updatedAt,
+      lastContactedAt: r.lastContactedAt,
+      nextTaskDue: r.nextTaskDue,
     })),
     total: counters?.contacts ?? null,
     filtered,
-    sortLinks: { name: sortLink("name"), company: sortLink("company"), updated: sortLink("updated") },
+    sortLinks: {
+      name: sortLink("name"),
+      company: sortLink("company"),
+      updated: sortLink("updated"),
+      contacted: sortLink("contacted"),
+      next_task: sortLink("next_task"),
+    },
     sortLabel: `${SORT_LABELS[sort]}, ${dir === "asc" ? "ascending" : "descending"}`,
     nextHref: page.next ? listHref(filters, encodeCursor(page.next)) : null,
     previousHref: page.previous ? listHref(filters, encodeCursor(page.previous)) : null,

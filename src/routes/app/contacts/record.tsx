@@ -1,6 +1,7 @@
 /**
  * One contact under /app/contacts/:id: its page (one D1 batch with the session check), deleting it
- * (members), erasing it (a privacy request; admins and owners) and adding a note to it (members).
+ * (members), erasing it (a privacy request; admins and owners), adding a note to it and logging a call,
+ * meeting or email on it (members).
  * Another tenant's contact id is simply not found (404).
  */
 import { Hono, type Context } from "hono";
@@ -15,6 +16,7 @@ import { contactPageFromResults, contactPageStatements, getContact } from "../..
 import { contactDealsStatements, relatedDealsFromResults } from "../../../services/deals/related";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { parseRecordId, timelineProps } from "../../record-helpers";
+import { addInteractionRoute } from "../interactions";
 import { addNoteRoute } from "../notes";
 import { confirmationPage } from "../shared/delete-routes";
 import { readRecordWithDeals } from "../shared/record-page";
@@ -116,3 +118,4 @@ contactRecordRoutes.post("/:id/erase", requireRole("admin"), async (c) => {
 });
 
 contactRecordRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("contact"));
+contactRecordRoutes.post("/:id/interactions", requireRole("member"), addInteractionRoute("contact"));

@@ -1,7 +1,7 @@
 /**
  * One deal under /app/deals/:id: its page (viewers), and for members: move (htmx answers with the card
  * and the column heads out of band; without JavaScript a redirect back), won, lost, reopen, delete and
- * notes. Another workspace's deal or stage id is a 404.
+ * notes and logged calls, meetings and emails. Another workspace's deal or stage id is a 404.
  */
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -19,6 +19,7 @@ import { isoDay, isRealDate } from "../../../services/deals/statements";
 import { deleteDeal } from "../../../services/deals/write";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { parseRecordId, timelineProps } from "../../record-helpers";
+import { addInteractionRoute } from "../interactions";
 import { addNoteRoute } from "../notes";
 import { cardHtml, ColumnHead } from "../../../../views/pages/deals/BoardCards";
 import { DealPage } from "../../../../views/pages/deals/DealPage";
@@ -184,3 +185,4 @@ dealRecordRoutes.post("/:id/delete", requireRole("member"), async (c) => {
 });
 
 dealRecordRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("deal"));
+dealRecordRoutes.post("/:id/interactions", requireRole("member"), addInteractionRoute("deal"));

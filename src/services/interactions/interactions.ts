@@ -1,0 +1,218 @@
+/**
+ * Logged calls, meetings and emails on a contact, company or deal. Each write is one batch with what it
+ * keeps: the record's last activity, a contact's or company's last_contacted_at (the lists' column), and
+ * the timeline entry of an edit or a delete. The one who logged it, or an admin or owner, may change it.
+ */
+import { desc, eq, sql } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { companies, contacts, deals, interactions, users, type Role, type SubjectType } from "../../db/schema";
+import { inJsonList } from "../../db/sql";
+import { roleAtLeast } from "../../lib/roles";
+import { activityInsert } from "../records/activity";
+import { subjectExists } from "../records/notes";
+import type { InteractionInput } from "./form";
+import type { TimelineInteraction } from "../../../views/partials/timeline/InteractionItem";
+
+/** Who changes a logged activity: the one who logged it, or an admin or owner. */
+export interface InteractionActor {
+  userId: string;
+  role: Role;
+}
+
+export type Interaction = typeof interactions.$inferSelect;
+export type InteractionChange = { ok: true } | { ok: false; reason: "not_found" | "forbidden" };
+
+/** The record's last activity, as a note's touches it. */
+function touchSubject(t: TenantDb, type: SubjectType, id: number, now: number) {
+  if (type === "deal") return t.update(deals, { lastActivityAt: now }, eq(deals.id, id));
+  return type === "contact"
+    ? t.update(contacts, { lastActivityAt: now }, eq(contacts.id, id))
+    : t.update(companies, { lastActivityAt: now }, eq(companies.id, id));
+}
+
+/**
+ * A contact's or company's last_contacted_at recomputed from its interactions: max(occurred_at) is
+ * one seek on interactions_tenant_subject_idx, never a scan. Deals keep no such column: nothing to do.
+ */
+function recomputeLastContacted(t: TenantDb, type: SubjectType, id: number) {
+  if (type === "deal") return [];
+  const table = type === "contact" ? contacts : companies;
+  const latest = sql<number | null>`(SELECT max(${interactions.occurredAt}) FROM ${interactions}
+    WHERE ${interactions.tenantId} = ${t.tenantId} AND ${interactions.subjectType} = ${type}
+      AND ${interactions.subjectId} = ${id})`;
+  return [t.update(table, { lastContactedAt: latest }, eq(table.id, id))];
+}
+
+/** Logs an interaction (input already validated). Null when the record is not the tenant's. */
+export async function logInteraction(
+  t: TenantDb,
+  actor: InteractionActor,
+  type: SubjectType,
+  subjectId: number,
+  input: InteractionInput,
+  now: number,
+): Promise<number | null> {
+  if (!(await subjectExists(t, type, subjectId))) return null;
+  const at = input.occurredAt;
+  // The later of what the record had and this one, in the insert's batch.
+  const lastContacted =
+    type === "deal"
+      ? []
+      : type === "contact"
+        ? [
+            t.update(
+              contacts,
+              { lastContactedAt: sql`max(coalesce(${contacts.lastContactedAt}, ${at}), ${at})` },
+              eq(contacts.id, subjectId),
+            ),
+          ]
+        : [
+            t.update(
+              companies,
+              { lastContactedAt: sql`max(coalesce(${companies.lastContactedAt}, ${at}), ${at})` },
+              eq(companies.id, subjectId),
+            ),
+          ];
+  const [inserted] = await t.db.batch([
+    t
+      .insert(interactions, {
+        subjectType: type,
+        subjectId,
+        kind: input.kind,
+        occurredAt: at,
+        durationMinutes: input.durationMinutes,
+        outcome: input.outcome,
+        notes: input.notes,
+        loggedBy: actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: interactions.id }),
+    touchSubject(t, type, subjectId, now),
+    ...lastContacted,
+  ]);
+  return inserted[0]!.id;
+}
+
+/** An interaction of the tenant, or null. */
+export async function getInteraction(t: TenantDb, id: number): Promise<Interaction | null> {
+  const [row] = await t.db
+    .select()
+    .from(interactions)
+    .where(t.where(interactions, eq(interactions.id, id)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The one who logged it may change it; so may admins and owners. */
+export function canChangeInteraction(row: { loggedBy: string | null }, actor: InteractionActor): boolean {
+  return row.loggedBy === actor.userId || roleAtLeast(actor.role, "admin");
+}
+
+/** Changes every field of a logged interaction; the record's last contact follows. */
+export async function editInteraction(
+  t: TenantDb,
+  actor: InteractionActor,
+  id: number,
+  input: InteractionInput,
+  now: number,
+): Promise<InteractionChange> {
+  const row = await getInteraction(t, id);
+  if (!row) return { ok: false, reason: "not_found" };
+  if (!canChangeInteraction(row, actor)) return { ok: false, reason: "forbidden" };
+  await t.db.batch([
+    t.update(
+      interactions,
+      {
+        kind: input.kind,
+        occurredAt: input.occurredAt,
+        durationMinutes: input.durationMinutes,
+        outcome: input.outcome,
+        notes: input.notes,
+        updatedAt: now,
+      },
+      eq(interactions.id, id),
+    ),
+    ...recomputeLastContacted(t, row.subjectType, row.subjectId),
+    activityInsert(t, {
+      subjectType: row.subjectType,
+      subjectId: row.subjectId,
+      actorId: actor.userId,
+      kind: `${input.kind}_edited`,
+      now,
+    }),
+  ]);
+  return { ok: true };
+}
+
+/** Deletes a logged interaction; the record's last contact is what is left. */
+export async function deleteInteraction(
+  t: TenantDb,
+  actor: InteractionActor,
+  id: number,
+  now: number,
+): Promise<InteractionChange> {
+  const row = await getInteraction(t, id);
+  if (!row) return { ok: false, reason: "not_found" };
+  if (!canChangeInteraction(row, actor)) return { ok: false, reason: "forbidden" };
+  await t.db.batch([
+    t.delete(interactions, eq(interactions.id, id)),
+    ...recomputeLastContacted(t, row.subjectType, row.subjectId),
+    activityInsert(t, {
+      subjectType: row.subjectType,
+      subjectId: row.subjectId,
+      actorId: actor.userId,
+      kind: `${row.kind}_deleted`,
+      now,
+    }),
+  ]);
+  return { ok: true };
+}
+
+/** The statement deleting every interaction of some records, for the records' deletion batch. */
+export function deleteInteractionsOfStatements(t: TenantDb, type: SubjectType, ids: number[]) {
+  return [t.delete(interactions, eq(interactions.subjectType, type), inJsonList(interactions.subjectId, ids))];
+}
+
+/** A record's interactions, newest first by when they happened (interactions_tenant_subject_idx), for batches. */
+export function interactionsQuery(t: TenantDb, type: SubjectType, subjectId: number, limit = 100) {
+  return t.db
+    .select({
+      id: interactions.id,
+      kind: interactions.kind,
+      occurredAt: interactions.occurredAt,
+      durationMinutes: interactions.durationMinutes,
+      outcome: interactions.outcome,
+      interactionNotes: interactions.notes,
+      loggedBy: interactions.loggedBy,
+      loggedByEmail: users.email,
+      createdAt: interactions.createdAt,
+      updatedAt: interactions.updatedAt,
+    })
+    .from(interactions)
+    .leftJoin(users, eq(users.id, interactions.loggedBy))
+    .where(t.where(interactions, eq(interactions.subjectType, type), eq(interactions.subjectId, subjectId)))
+    .orderBy(desc(interactions.occurredAt), desc(interactions.id))
+    .limit(limit);
+}
+
+/** What interactionsQuery read, as the timeline shows it. */
+export function interactionsFromRows(rows: Awaited<ReturnType<typeof interactionsQuery>>): TimelineInteraction[] {
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    occurredAt: r.occurredAt,
+    durationMinutes: r.durationMinutes,
+    outcome: r.outcome,
+    notes: r.interactionNotes,
+    loggedById: r.loggedBy,
+    loggedBy: r.loggedByEmail ?? "former member",
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  }));
+}
+
+/** A record's interactions for its timeline. */
+export async function listInteractions(t: TenantDb, type: SubjectType, subjectId: number) {
+  return interactionsFromRows(await interactionsQuery(t, type, subjectId));
+}
