@@ -70,13 +70,13 @@ describe("logging an activity", () => {
 
       const html = await textOf(`/app/${path}/${id}`, { cookie: owner.cookie });
       const call = textOfHtml(interactionItem(html, rows[0]!.id)!);
-      expect(call).toContain("Call · 2026-03-10 14:30 GMT+1 · 25 min · left voicemail");
+      expect(call).toContain("Call · 3/10/2026, 2:30 PM GMT+1 · 25 min · left voicemail");
       expect(call).toContain(`logged by ${owner.email}`);
       expect(interactionItem(html, rows[0]!.id)).toContain("Rang about the renewal.<br/>Call back Tuesday.");
       expect(textOfHtml(interactionItem(html, rows[1]!.id)!)).toContain(
-        "Meeting · 2026-07-01 09:05 GMT+2 · 1 h 30 min · Agreed on a pilot",
+        "Meeting · 7/1/2026, 9:05 AM GMT+2 · 1 h 30 min · Agreed on a pilot",
       );
-      expect(textOfHtml(interactionItem(html, rows[2]!.id)!)).toContain("Email · 2026-07-02 18:00 GMT+2 · logged by");
+      expect(textOfHtml(interactionItem(html, rows[2]!.id)!)).toContain("Email · 7/2/2026, 6:00 PM GMT+2 · logged by");
       // Newest first by when it happened: the email, the meeting, then the call.
       const order = rows.map((r) => html.indexOf(`id="interaction-${r.id}"`));
       expect(order[2]).toBeLessThan(order[1]!);

@@ -1,5 +1,5 @@
 import { FormAlert } from "../../components/Field";
-import { TimeCell } from "../../components/Time";
+import { CalendarDate, TimeCell } from "../../components/Time";
 import { SelectField, TagChip } from "./FormFields";
 import { liveSearch, OrderFilter, TagFilter } from "../../partials/ListFilters";
 import { TableHead } from "../../components/TableHead";
@@ -86,9 +86,7 @@ export function CompanyResults(
                 ) : (
                   <td data-label="Last contacted" />
                 )}
-                <td data-label="Next task">
-                  {r.nextTaskDue ? <time datetime={r.nextTaskDue}>{r.nextTaskDue}</time> : null}
-                </td>
+                <td data-label="Next task">{r.nextTaskDue ? <CalendarDate date={r.nextTaskDue} /> : null}</td>
               </tr>
             ))}
           </tbody>
