@@ -1,7 +1,8 @@
 // Tasks in chromium: on a deal's page, `t` opens the task form; a task typed and submitted with the
 // keyboard appears in the record's Tasks panel; Enter on its Done button completes it, Undo brings it
 // back; the tasks page lists it under Today and the navigation's badge counts it; the development cron
-// tick (what `npm run dev` fires each minute) sends its reminder, and the header's bell shows it.
+// tick (what `npm run dev` fires each minute) sends its reminder, and the header's bell shows it; on
+// the tasks page one click completes it there too.
 import assert from "node:assert/strict";
 import { tick } from "../../scripts/dev-tick.mjs";
 import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages } from "./helpers.mjs";

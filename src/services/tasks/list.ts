@@ -12,9 +12,12 @@ import { addDays } from "../../lib/zoned-time";
 export const SECTIONS = ["overdue", "today", "upcoming", "later", "done"] as const;
 export type Section = (typeof SECTIONS)[number];
 
-/** Rows shown per section on the page; a section opened alone shows up to SECTION_ALL. */
-export const SECTION_ROWS: Record<Section, number> = { overdue: 25, today: 50, upcoming: 25, later: 10, done: 5 };
-export const SECTION_ALL = 500;
+/**
+ * Rows shown per section on the page (about a screen's worth in all, today's first); "Show all N" opens
+ * one section alone with up to SECTION_ALL.
+ */
+export const SECTION_ROWS: Record<Section, number> = { overdue: 10, today: 25, upcoming: 10, later: 5, done: 3 };
+export const SECTION_ALL = 200;
 
 export interface TaskFilter {
   /** One member's tasks, or everyone's (null). */

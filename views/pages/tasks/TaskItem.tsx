@@ -40,12 +40,19 @@ export interface TaskActorView {
   admin: boolean;
 }
 
-/** A task's complete (or, done, its Undo or Reopen) button in its own small form. */
-function toggleHtml(t: TaskItemView, undo: boolean, next: string): Markup {
+/**
+ * A task's complete (or, done, its Undo or Reopen) button. On the tasks page it belongs to the bulk
+ * form (`form`, `formaction`: no form of its own per item); elsewhere it has its own small form. The
+ * list (`ul`) gives htmx the target, the item, for both.
+ */
+function toggleHtml(t: TaskItemView, undo: boolean, next: string, inBulkForm: boolean): Markup {
   const done = t.status === "done";
   const action = `/app/tasks/${t.id}/${done ? "reopen" : "complete"}`;
   const label = done ? (undo ? "Undo" : "Reopen") : "Complete";
-  return html`<form method="post" action="${action}" hx-post="${action}" hx-target="closest li" hx-swap="outerHTML" class="inline-form"><input type="hidden" name="next" value="${next}"/><button type="submit" class="${done ? "secondary task-toggle" : "task-toggle"}" aria-label="${label}: ${t.title}"${done ? "" : raw(" data-task-complete")}>${done ? label : "✓ Done"}</button></form>`;
+  const button = (attrs: Markup | string) =>
+    html`<button${attrs} hx-post="${action}" class="${done ? "secondary task-toggle" : "task-toggle"}" aria-label="${label}: ${t.title}"${done ? "" : raw(" data-task-complete")}>${done ? label : "✓ Done"}</button>`;
+  if (inBulkForm) return button(html` form="tasks-bulk" formaction="${action}"`);
+  return html`<form method="post" action="${action}" class="inline-form"><input type="hidden" name="next" value="${next}"/>${button(' type="submit"')}</form>`;
 }
 
 /**
@@ -78,7 +85,7 @@ export function taskItemHtml(
   const settle = o.undo
     ? html`<span hidden hx-get="/app/tasks/${t.id}/item" hx-trigger="load delay:10s" hx-target="closest li" hx-swap="outerHTML"></span>`
     : "";
-  return html`<li class="task${done ? " task-done" : ""}" id="task-${t.id}" data-task-row>${mayChange ? select : ""}${mayChange ? toggleHtml(t, o.undo ?? false, o.next) : ""}<div class="task-main"><a href="/app/tasks/${t.id}/edit" class="task-title">${done ? html`<s>${t.title}</s>` : t.title}</a><span class="task-meta"><span class="chip">${KIND_WORDS[t.kind]}</span>${high} Due ${due} · ${t.assignee}${record}</span></div>${settle}</li>`;
+  return html`<li class="task${done ? " task-done" : ""}" id="task-${t.id}" data-task-row>${mayChange ? select : ""}${mayChange ? toggleHtml(t, o.undo ?? false, o.next, (o.selectable ?? false) && !done) : ""}<div class="task-main"><a href="/app/tasks/${t.id}/edit" class="task-title">${done ? html`<s>${t.title}</s>` : t.title}</a><span class="task-meta"><span class="chip">${KIND_WORDS[t.kind]}</span>${high} Due ${due} · ${t.assignee}${record}</span></div>${settle}</li>`;
 }
 
 export function TaskItem(p: {

@@ -155,7 +155,7 @@ export function TasksPage(p: TasksPageProps) {
               {TITLES[key]} <span class="count">({s.count.toLocaleString("en-US")})</span>
             </h2>
             {s.rows.length ? (
-              <ul class="task-list">
+              <ul class="task-list" hx-target="closest li" hx-swap="outerHTML">
                 {raw(
                   s.rows
                     .map((task) => taskItemHtml(task, { selectable: p.canWrite, next: p.here, actor: p.actor }))
@@ -190,7 +190,7 @@ export function RecordTasks(p: {
     <section class="card record-tasks" id={p.id} aria-labelledby={`${p.id}-heading`}>
       <h2 id={`${p.id}-heading`}>Tasks</h2>
       {p.tasks.length ? (
-        <ul class="task-list">
+        <ul class="task-list" hx-target="closest li" hx-swap="outerHTML">
           {p.tasks.map((task) => (
             <TaskItem task={task} showRecord={false} next={p.here} actor={p.actor} />
           ))}

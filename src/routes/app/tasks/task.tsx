@@ -110,7 +110,7 @@ taskRoutes.get("/:id/edit", requireRole("viewer"), async (c) => {
       task.title,
       <section class="stack narrow">
         <h1>{task.title}</h1>
-        <ul class="task-list">
+        <ul class="task-list" hx-target="closest li" hx-swap="outerHTML">
           <TaskItem task={row!} next="/app/tasks" actor={null} />
         </ul>
         {task.description ? <p class="pre-line">{task.description}</p> : null}
