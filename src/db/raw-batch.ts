@@ -7,7 +7,7 @@
  * The libSQL seam: a libSQL-backed Database would run the same { sql, params } list through its
  * client's batch("write") instead; this is the one place that would change.
  */
-import type { SQLWrapper } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Database } from "./client";
 
@@ -37,4 +37,11 @@ export async function rawBatchResults(db: Database, statements: SQLWrapper[]): P
 export async function runRawBatchRows(db: Database, statements: SQLWrapper[]): Promise<Record<string, unknown>[][]> {
   if (statements.length === 0) return [];
   return (await rawBatchResults(db, statements)).map((r) => (r.results ?? []) as Record<string, unknown>[]);
+}
+
+/** A hand-written statement's rows as a drizzle select (`fields` name its columns), so it can join a drizzle batch. */
+export function selectFrom<K extends string>(db: Database, statement: SQL, fields: readonly K[]) {
+  return db
+    .select(Object.fromEntries(fields.map((f) => [f, sql.raw(`"${f}"`)])) as Record<K, SQL<unknown>>)
+    .from(sql`(${statement})`);
 }

@@ -11,7 +11,7 @@ import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";
 
 describe("deferSessionCheck", () => {
-  it("starts exactly the contacts list, a contact's page, a company's page, the deal board, the deal list and search", () => {
+  it("starts exactly the contacts list, a contact's page, a company's page, the deal board, the deal list, search and my tasks", () => {
     const firstHandler = new Map<string, unknown>();
     for (const r of app.routes) {
       const key = `${r.method} ${r.path}`;
@@ -25,8 +25,9 @@ describe("deferSessionCheck", () => {
       "GET /app/deals",
       "GET /app/deals/list",
       "GET /app/search",
+      "GET /app/tasks",
     ]);
-    expect(app.routes.filter((r) => r.handler === deferSessionCheck)).toHaveLength(6);
+    expect(app.routes.filter((r) => r.handler === deferSessionCheck)).toHaveLength(7);
   });
 
   it("leaves the routes matched beside them to the usual session check", async () => {

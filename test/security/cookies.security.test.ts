@@ -50,6 +50,7 @@ beforeAll(async () => {
     { method: "GET", path: "/app/deals" },
     { method: "GET", path: "/app/deals/list" },
     { method: "GET", path: "/app/search?q=ada" },
+    { method: "GET", path: "/app/tasks?assignee=all" },
     { method: "GET", path: "/app" },
     { method: "GET", path: "/" },
     { method: "GET", path: "/cookies" },

@@ -4,6 +4,7 @@
  * index; the filtered set's totals per currency (a bounded aggregate); all in one D1 batch.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { selectFrom } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import type { DealStatus } from "../../db/schema";
 import { currencyCodes, minorDigits } from "../../lib/money";
@@ -236,13 +237,6 @@ export function contextFromRows(rows: Record<string, string>[]): DealListContext
   };
 }
 
-/** A hand-written statement's rows as a drizzle select (`fields` name its columns), so it can join a batch. */
-function selectFrom<K extends string>(t: TenantDb, statement: SQL, fields: readonly K[]) {
-  return t.db
-    .select(Object.fromEntries(fields.map((f) => [f, sql.raw(`"${f}"`)])) as Record<K, SQL<unknown>>)
-    .from(sql`(${statement})`);
-}
-
 const ROW_FIELDS = [
   "id",
   "name",
@@ -265,9 +259,9 @@ const ROW_FIELDS = [
  */
 export function dealsListStatements(t: TenantDb, q: DealListQuery) {
   return [
-    selectFrom(t, dealsListQuery(t, q), ROW_FIELDS),
-    selectFrom(t, dealsFooterQuery(t, q), ["totals"]),
-    selectFrom(t, dealsListContextQuery(t), ["pipelines", "tags", "members", "customFields", "currency", "locale"]),
+    selectFrom(t.db, dealsListQuery(t, q), ROW_FIELDS),
+    selectFrom(t.db, dealsFooterQuery(t, q), ["totals"]),
+    selectFrom(t.db, dealsListContextQuery(t), ["pipelines", "tags", "members", "customFields", "currency", "locale"]),
   ] as const;
 }
 

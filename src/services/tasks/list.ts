@@ -4,10 +4,11 @@
  * tasks_tenant_assignee_idx (one assignee) or tasks_tenant_status_idx (everyone's), all in one batch.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { runRawBatchRows } from "../../db/raw-batch";
+import { selectFrom } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import type { SubjectType, TaskKind } from "../../db/schema";
 import { addDays } from "../../lib/zoned-time";
+import { ownersQuery, type Member } from "../records/workspace";
 
 export const SECTIONS = ["overdue", "today", "upcoming", "later", "done"] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -20,8 +21,8 @@ export const SECTION_ROWS: Record<Section, number> = { overdue: 10, today: 25, u
 export const SECTION_ALL = 200;
 
 export interface TaskFilter {
-  /** One member's tasks, or everyone's (null). */
-  assigneeId: string | null;
+  /** One member's tasks (their id, or SQL naming them: the signed-in user read from the session), or everyone's (null). */
+  assigneeId: string | SQL | null;
   kind: TaskKind | null;
   subject: { type: SubjectType; id: number } | null;
 }
@@ -75,38 +76,85 @@ function rangeOf(section: Section, today: string): SQL {
   return sql`k.status = 'done'`;
 }
 
-/** The statement reading one section's rows. */
-function sectionRows(t: TenantDb, f: TaskFilter, section: Section, today: string, limit: number): SQL {
+/** One section's task ids, in the section's order, as a subquery tagged with the section's name. */
+function sectionIds(t: TenantDb, f: TaskFilter, section: Section, today: string, limit: number): SQL {
   const order =
     section === "done" ? sql`k.due_date DESC, k.id DESC` : sql`k.due_date, k.due_time IS NULL, k.due_time, k.id`;
-  return sql`SELECT ${TASK_ROW_SQL} FROM tasks k LEFT JOIN users u ON u.id = k.assignee_id
-    WHERE k.tenant_id = ${t.tenantId} AND ${filterSql(f)} AND ${rangeOf(section, today)} ORDER BY ${order} LIMIT ${limit}`;
+  return sql`SELECT * FROM (SELECT ${section} AS section, k.id FROM tasks k WHERE k.tenant_id = ${t.tenantId}
+    AND ${filterSql(f)} AND ${rangeOf(section, today)} ORDER BY ${order} LIMIT ${limit})`;
 }
 
-/** The sections of the filter's tasks (or only `only`, with more rows) for a reader whose day is `today`. */
-export async function listTaskSections(
-  t: TenantDb,
-  f: TaskFilter,
-  today: string,
-  only: Section | null = null,
-): Promise<TaskSections> {
+/**
+ * Counted per section up to this many (more shows as "100+"): a count reads its index range, so
+ * 10,000 open tasks would otherwise be read whole on every visit.
+ */
+export const COUNT_CAP = 100;
+
+/** The number of the filter's tasks in a section, up to COUNT_CAP, as a scalar subquery. */
+function sectionCount(t: TenantDb, f: TaskFilter, section: Section, today: string): SQL {
+  return sql`(SELECT count(*) FROM (SELECT 1 FROM tasks k WHERE k.tenant_id = ${t.tenantId} AND ${filterSql(f)}
+    AND ${rangeOf(section, today)} LIMIT ${COUNT_CAP})) AS ${sql.identifier(section)}`;
+}
+
+/** The order of items within their section, as the statements read them. */
+function sectionOrder(section: Section) {
+  const key = (r: TaskRow) => `${r.dueDate} ${r.dueTime ?? "~"} ${String(r.id).padStart(15, "0")}`;
+  return section === "done"
+    ? (a: TaskRow, b: TaskRow) => b.dueDate.localeCompare(a.dueDate) || b.id - a.id
+    : (a: TaskRow, b: TaskRow) => (key(a) < key(b) ? -1 : 1);
+}
+
+const ROW_FIELDS = [
+  "section",
+  "id",
+  "title",
+  "kind",
+  "priority",
+  "dueDate",
+  "dueTime",
+  "dueAt",
+  "status",
+  "completedAt",
+  "assigneeId",
+  "assignee",
+  "createdBy",
+  "subjectType",
+  "subjectId",
+  "subjectName",
+] as const;
+
+/**
+ * The page's reads, for one batch (with the session check, when it was deferred): each section's
+ * count, the shown rows of every section, and the workspace's members (for the filter and the form).
+ */
+export function taskSectionStatements(t: TenantDb, f: TaskFilter, today: string, only: Section | null) {
   const shown = only ? [only] : [...SECTIONS];
-  const week = addDays(today, 7);
-  const statements = [
-    sql`SELECT sum(k.due_date < ${today}) AS overdue, sum(k.due_date = ${today}) AS today,
-      sum(k.due_date > ${today} AND k.due_date <= ${week}) AS upcoming, sum(k.due_date > ${week}) AS later
-      FROM tasks k WHERE k.tenant_id = ${t.tenantId} AND ${filterSql(f)} AND k.status = 'open'`,
-    sql`SELECT count(*) AS done FROM tasks k WHERE k.tenant_id = ${t.tenantId} AND ${filterSql(f)} AND k.status = 'done'`,
-    ...shown.map((s) => sectionRows(t, f, s, today, only ? SECTION_ALL : SECTION_ROWS[s])),
-  ];
-  const [counts, done, ...rows] = await runRawBatchRows(t.db, statements);
-  const c: Record<string, unknown> = { ...counts![0], done: done![0]!.done };
-  const out = {} as TaskSections;
-  for (const s of SECTIONS) out[s] = { rows: [], count: Number(c[s] ?? 0) };
-  shown.forEach((s, i) => {
-    out[s].rows = rows[i] as unknown as TaskRow[];
-  });
+  const picked = sql.join(
+    shown.map((s) => sectionIds(t, f, s, today, only ? SECTION_ALL : SECTION_ROWS[s])),
+    sql` UNION ALL `,
+  );
+  const counts = sql`SELECT ${sql.join(
+    SECTIONS.map((s) => sectionCount(t, f, s, today)),
+    sql`, `,
+  )}`;
+  const rows = sql`WITH picked AS (${picked}) SELECT p.section, ${TASK_ROW_SQL} FROM picked p
+    JOIN tasks k ON k.tenant_id = ${t.tenantId} AND k.id = p.id LEFT JOIN users u ON u.id = k.assignee_id`;
+  return [selectFrom(t.db, counts, SECTIONS), selectFrom(t.db, rows, ROW_FIELDS), ownersQuery(t)] as const;
+}
+
+/** What taskSectionStatements read (the batch's results in that order). */
+export function taskSectionsFromResults(results: readonly unknown[], only: Section | null) {
+  const [counts, rows, members] = results as [Record<Section, number>[], (TaskRow & { section: Section })[], Member[]];
+  const out = { members } as TaskSections & { members: Member[] };
+  for (const s of SECTIONS) out[s] = { rows: [], count: Number(counts[0]?.[s] ?? 0) };
+  for (const r of rows) out[r.section].rows.push(r);
+  for (const s of only ? [only] : SECTIONS) out[s].rows.sort(sectionOrder(s));
   return out;
+}
+
+/** The sections of the filter's tasks and the workspace's members, read on their own. */
+export async function listTaskSections(t: TenantDb, f: TaskFilter, today: string, only: Section | null = null) {
+  return taskSectionsFromResults(await t.db.batch(taskSectionStatements(t, f, today, only)), only);
 }
 
 /** A record's open tasks (and the few latest done), for its page. */
@@ -116,10 +164,10 @@ export async function recordTasks(t: TenantDb, type: SubjectType, id: number): P
     ORDER BY k.status = 'done', CASE WHEN k.status = 'open' THEN k.due_date END, k.completed_at DESC, k.id LIMIT 30`);
 }
 
-/** How many open tasks the user has due today or earlier: the navigation's badge. */
+/** How many open tasks the user has due today or earlier (up to 100: the badge says "99+"). */
 export async function dueTaskCount(t: TenantDb, userId: string, today: string): Promise<number> {
-  const [row] = await t.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM tasks WHERE tenant_id = ${t.tenantId}
-    AND assignee_id = ${userId} AND status = 'open' AND due_date <= ${today}`);
+  const [row] = await t.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM tasks
+    WHERE tenant_id = ${t.tenantId} AND assignee_id = ${userId} AND status = 'open' AND due_date <= ${today} LIMIT 100)`);
   return row?.n ?? 0;
 }
 

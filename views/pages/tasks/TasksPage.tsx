@@ -17,6 +17,8 @@ export interface TasksPageProps {
   people: { userId: string; email: string }[];
   canSeeAll: boolean;
   canWrite: boolean;
+  /** Sections are counted up to this; a count that reaches it reads "500+". */
+  countCap: number;
   actor: TaskActorView | null;
   form: TaskFormProps | null;
   notice: string | null;
@@ -132,6 +134,8 @@ function BulkActions(p: { people: { userId: string; email: string }[]; here: str
   );
 }
 
+const countText = (n: number, cap: number) => (n >= cap ? `${cap}+` : String(n));
+
 export function TasksPage(p: TasksPageProps) {
   const keys = (p.only ? [p.only] : (Object.keys(TITLES) as SectionKey[])) as SectionKey[];
   return (
@@ -152,7 +156,7 @@ export function TasksPage(p: TasksPageProps) {
         return (
           <section class="task-section" aria-labelledby={`tasks-${key}`}>
             <h2 id={`tasks-${key}`}>
-              {TITLES[key]} <span class="count">({s.count.toLocaleString("en-US")})</span>
+              {TITLES[key]} <span class="count">({countText(s.count, p.countCap)})</span>
             </h2>
             {s.rows.length ? (
               <ul class="task-list" hx-target="closest li" hx-swap="outerHTML">
@@ -167,7 +171,7 @@ export function TasksPage(p: TasksPageProps) {
             )}
             {!p.only && s.count > s.rows.length ? (
               <a href={p.query({ section: key })}>
-                Show all {s.count.toLocaleString("en-US")} {TITLES[key].toLowerCase()}
+                Show all {countText(s.count, p.countCap)} {TITLES[key].toLowerCase()}
               </a>
             ) : null}
           </section>

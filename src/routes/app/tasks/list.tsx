@@ -3,23 +3,28 @@
  * actions. Viewers read; members act. Only admins and owners see other members' tasks (everyone
  * sees a record's tasks on that record, as they see the record).
  */
+import { sql, type SQL } from "drizzle-orm";
 import { Hono, type Context } from "hono";
-import { TASK_KINDS, type TaskKind } from "../../../db/schema";
+import { parseSessionToken } from "../../../auth/session";
+import { TASK_KINDS, type Role, type TaskKind } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { inReaderZone, render } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { safeNextPath } from "../../../lib/validation";
-import { isCalendarDate } from "../../../lib/zoned-time";
-import { requireRole } from "../../../middleware/session";
-import { listOwners } from "../../../services/records/workspace";
+import { knownTimeZone } from "../../../lib/time-zone";
+import { dateInZone, isCalendarDate } from "../../../lib/zoned-time";
+import { deferSessionCheck, requireRole, withSessionBatch } from "../../../middleware/session";
 import { BULK_MAX, reassignTasks, rescheduleTasks, type Reschedule } from "../../../services/tasks/bulk";
 import { parseSubjectRef } from "../../../services/tasks/form";
 import {
+  COUNT_CAP,
   dueTaskCount,
   listTaskSections,
   recordTasks,
   SECTIONS,
+  taskSectionsFromResults,
+  taskSectionStatements,
   type Section,
   type TaskFilter,
 } from "../../../services/tasks/list";
@@ -42,36 +47,62 @@ const NOTICES: Record<string, (n: number) => string> = {
   reassigned: (n) => `${n} ${n === 1 ? "task" : "tasks"} reassigned.`,
 };
 
-/** The page's filter from its query; members see only their own tasks except on a record's. */
-function filterOf(c: Context<AppEnv>) {
-  const auth = authOf(c);
+/**
+ * The page's filter from its query; members see only their own tasks except on a record's. Before the
+ * session is checked (`role` null) the filter is what was asked, "me" being the session's user in SQL.
+ */
+function filterOf(c: Context<AppEnv>, me: string | SQL, role: Role | null) {
   const subject = parseSubjectRef(c.req.query("record") ?? "") ?? null;
   const kindRaw = c.req.query("kind") ?? "";
   const kind = (TASK_KINDS as readonly string[]).includes(kindRaw) ? (kindRaw as TaskKind) : null;
   const asked = c.req.query("assignee") ?? "me";
-  const admin = roleAtLeast(auth.role, "admin");
+  const admin = role === null || roleAtLeast(role, "admin");
   let assignee = "me";
   if (asked === "all" && (admin || subject)) assignee = "all";
   else if (admin && /^[a-z0-9]{1,64}$/.test(asked) && asked !== "me") assignee = asked;
   const filter: TaskFilter = {
-    assigneeId: assignee === "me" ? auth.user.id : assignee === "all" ? null : assignee,
+    assigneeId: assignee === "me" ? me : assignee === "all" ? null : assignee,
     kind,
     subject,
   };
   return { filter, assignee, kind: kind ?? "", record: subject ? `${subject.type}:${subject.id}` : "" };
 }
 
-taskListRoutes.get("/", requireRole("viewer"), async (c) => {
-  const t = tenantOf(c);
-  const auth = authOf(c);
-  const f = filterOf(c);
+/** Where the request comes from, as Cloudflare places it: the likely zone of the reader, before the session says. */
+function zoneHint(c: Context<AppEnv>): string {
+  return knownTimeZone((c.req.raw as { cf?: { timezone?: unknown } }).cf?.timezone) ?? "UTC";
+}
+
+// The list reads with the session check in one batch (deferSessionCheck): "today" from the request's
+// zone and "me" from the session row; read again only when the reader's own zone makes another day or
+// their role allows less than was asked.
+taskListRoutes.get("/", deferSessionCheck, async (c) => {
   const sectionRaw = c.req.query("section") ?? "";
   const only = (SECTIONS as readonly string[]).includes(sectionRaw) ? (sectionRaw as Section) : null;
-  const [sections, people, name] = await Promise.all([
-    listTaskSections(t, f.filter, readerToday(c), only),
-    listOwners(t),
+  const deferred = c.get("deferredSession");
+  const sessionId = deferred ? parseSessionToken(deferred.token)?.id : undefined;
+  const early = c.get("auth");
+  const guessedToday = early ? readerToday(c) : dateInZone(Date.now(), zoneHint(c));
+  const mine = (tenantId: string) =>
+    early
+      ? early.user.id
+      : sql`(SELECT s.user_id FROM sessions s WHERE s.id = ${sessionId ?? ""} AND s.tenant_id = ${tenantId})`;
+  let asked = filterOf(c, "", early ? early.role : null);
+  const batch = await withSessionBatch(c, async (t) => {
+    asked = filterOf(c, mine(t.tenantId), early ? early.role : null);
+    return taskSectionStatements(t, asked.filter, guessedToday, only);
+  });
+  if (!batch.ok) return batch.response;
+  const t = batch.t;
+  const auth = authOf(c);
+  const f = filterOf(c, auth.user.id, auth.role);
+  const today = readerToday(c);
+  const same = today === guessedToday && f.assignee === asked.assignee;
+  const [sections, name] = await Promise.all([
+    same ? taskSectionsFromResults(batch.results, only) : listTaskSections(t, f.filter, today, only),
     f.filter.subject ? recordName(t, f.filter.subject.type, f.filter.subject.id) : Promise.resolve(null),
   ]);
+  const people = sections.members;
   const params = { assignee: f.assignee, kind: f.kind, record: f.record, section: only ?? "" };
   const query = (changes: Record<string, string | null>) => {
     const q = new URLSearchParams();
@@ -85,7 +116,7 @@ taskListRoutes.get("/", requireRole("viewer"), async (c) => {
   const form = canWrite
     ? await taskFormProps(c, {
         action: "/app/tasks",
-        values: { due_date: readerToday(c), record: f.record },
+        values: { due_date: today, record: f.record },
         submit: "Add task",
         known: { members: people, recordName: name },
       })
@@ -100,6 +131,7 @@ taskListRoutes.get("/", requireRole("viewer"), async (c) => {
       people={roleAtLeast(auth.role, "admin") ? people : people.filter((p) => p.userId === auth.user.id)}
       canSeeAll={roleAtLeast(auth.role, "admin")}
       canWrite={canWrite}
+      countCap={COUNT_CAP}
       actor={taskReader(c)}
       form={form}
       notice={NOTICES[noticeKey]?.(Number.isSafeInteger(n) ? n : 0) ?? null}
