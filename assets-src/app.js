@@ -200,6 +200,12 @@
         return;
       }
       const title = document.querySelector("[data-task-title]");
+      const create = document.querySelector("a[data-shortcut='new-task']");
+      if (!title && create) {
+        event.preventDefault();
+        create.click();
+        return;
+      }
       if (!title) return;
       event.preventDefault();
       const details = title.closest("details");

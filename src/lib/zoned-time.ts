@@ -58,6 +58,7 @@ export function wallTimeToUtc(date: string, time: string, zone: string): number 
 
 /** The calendar date ('YYYY-MM-DD') in `zone` at `ms`. */
 export function dateInZone(ms: number, zone: string): string {
+  if (zone === "UTC") return new Date(ms).toISOString().slice(0, 10);
   const [y, mo, d] = wallClock(ms, zone);
   return `${String(y).padStart(4, "0")}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }

@@ -124,5 +124,15 @@ const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function formatCalendarDate(isoDate: string, locale: string | null): string {
   const m = locale ? CALENDAR_DATE.exec(isoDate) : null;
   if (!m || !locale) return isoDate;
-  return localeFormatFor("UTC", locale, "date").format(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  // Lists repeat the same few dates (a day's tasks, a stage's close dates): each is formatted once.
+  const key = `${locale}|${isoDate}`;
+  let text = calendarTexts.get(key);
+  if (text === undefined) {
+    text = localeFormatFor("UTC", locale, "date").format(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    if (calendarTexts.size >= 5_000) calendarTexts.clear();
+    calendarTexts.set(key, text);
+  }
+  return text;
 }
+
+const calendarTexts = new Map<string, string>();

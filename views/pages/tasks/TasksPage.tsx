@@ -20,7 +20,8 @@ export interface TasksPageProps {
   /** Sections are counted up to this; a count that reaches it reads "500+". */
   countCap: number;
   actor: TaskActorView | null;
-  form: TaskFormProps | null;
+  /** The new-task form's address (with the filtered record), for those who may add tasks. */
+  newTaskHref: string | null;
   notice: string | null;
   /** The page's own URL with its filters, for the forms to come back to. */
   here: string;
@@ -143,11 +144,15 @@ export function TasksPage(p: TasksPageProps) {
       <h1>Tasks</h1>
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
       <Filters {...p} />
-      {p.form ? (
-        <details class="card" open={Object.keys(p.form.errors).length > 0}>
-          <summary>New task</summary>
-          <TaskForm {...p.form} />
-        </details>
+      {p.newTaskHref ? (
+        <p>
+          <a class="button" href={p.newTaskHref} data-shortcut="new-task">
+            New task
+          </a>{" "}
+          <span class="muted">
+            or press <kbd>t</kbd>
+          </span>
+        </p>
       ) : null}
       {p.canWrite ? <BulkActions people={p.people} here={p.here} /> : null}
       {p.only ? <a href={p.query({ section: null })}>← All sections</a> : null}

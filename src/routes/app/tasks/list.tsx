@@ -113,14 +113,6 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
   const n = Number(c.req.query("n") ?? "1");
   const noticeKey = c.req.query("notice") ?? "";
   const canWrite = canWriteTasks(c);
-  const form = canWrite
-    ? await taskFormProps(c, {
-        action: "/app/tasks",
-        values: { due_date: today, record: f.record },
-        submit: "Add task",
-        known: { members: people, recordName: name },
-      })
-    : null;
   return render(
     c,
     "Tasks",
@@ -133,7 +125,7 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
       canWrite={canWrite}
       countCap={COUNT_CAP}
       actor={taskReader(c)}
-      form={form}
+      newTaskHref={canWrite ? (f.record ? `/app/tasks/new?record=${f.record}` : "/app/tasks/new") : null}
       notice={NOTICES[noticeKey]?.(Number.isSafeInteger(n) ? n : 0) ?? null}
       here={query({})}
       query={query}

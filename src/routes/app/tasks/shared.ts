@@ -37,18 +37,14 @@ export async function taskFormProps(
     errors?: Record<string, string>;
     submit: string;
     hxTarget?: string;
-    /** The workspace's members and the record's name when the caller has read them already. */
-    known?: { members: { userId: string; email: string }[]; recordName: string | null };
   },
 ): Promise<TaskFormProps> {
   const t = tenantOf(c);
   const ref = /^(contact|company|deal):(\d+)$/.exec(p.values.record ?? "");
-  const [members, name] = p.known
-    ? [p.known.members, p.known.recordName]
-    : await Promise.all([
-        listOwners(t),
-        ref ? recordName(t, ref[1] as SubjectType, Number(ref[2])) : Promise.resolve(null),
-      ]);
+  const [members, name] = await Promise.all([
+    listOwners(t),
+    ref ? recordName(t, ref[1] as SubjectType, Number(ref[2])) : Promise.resolve(null),
+  ]);
   return {
     action: p.action,
     values: p.values,
