@@ -40,7 +40,7 @@ export default {
     const call = timeline.getByRole("article", { name: /^call logged by / });
     await call.getByText("Asked for a call back").waitFor();
     const meta = await call.locator(".note-meta").innerText();
-    assert.match(meta, /^Call · 2026-03-10 14:30 .* · 25 min · left voicemail · logged by /);
+    assert.match(meta, /^Call · 3\/10\/2026, 2:30 PM .* · 25 min · left voicemail · logged by /);
     // htmx swapped the timeline in place: still on the company's page, the form closed and empty.
     assert.match(new URL(page.url()).pathname, /^\/app\/companies\/\d+$/);
     assert.equal(await timeline.locator("details.interaction-log").getAttribute("open"), null);
@@ -58,7 +58,7 @@ export default {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Companies" }).click();
     await waitForPath(page, "/app/companies");
     const row = page.getByRole("row", { name: /Ringing Ltd/ });
-    await row.getByText("2026-03-10").waitFor();
+    await row.getByText("3/10/2026").waitFor();
     await row.getByRole("link", { name: "Ringing Ltd" }).click();
     await page.getByRole("heading", { level: 1, name: "Ringing Ltd" }).waitFor();
 
