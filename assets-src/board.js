@@ -39,7 +39,7 @@
     return found ? found[1] : "";
   }
 
-  /** Adds the "Move to…" form to a card of a column (not to the Won and Lost areas or "Load more"). */
+  /** Adds the "Move to…" form and the "+ Task" link to a card of a column (not to the Won and Lost areas or "Load more"). */
   function enhanceCard(card, board) {
     const list = card.parentElement;
     if (card.dataset.enhanced || card.classList.contains("more") || !list?.dataset.stage) return;
@@ -71,7 +71,13 @@
     button.className = "secondary";
     button.textContent = "Move";
     button.setAttribute("aria-label", `Move ${name}`);
-    form.append(label, select, button);
+    // The card's other action: a task for its deal (the new-task form, linked to it).
+    const task = document.createElement("a");
+    task.className = "card-task";
+    task.href = `/app/tasks/new?record=deal:${id}`;
+    task.textContent = "+ Task";
+    task.setAttribute("aria-label", `Add a task for ${name}`);
+    form.append(label, select, button, task);
     card.appendChild(form);
   }
 

@@ -1,4 +1,4 @@
-// Tasks in chromium: on a deal's page, `t` opens the task form; a task typed and submitted with the
+// Tasks in chromium: the board's card links to a new task for its deal; on a deal's page, `t` opens the task form; a task typed and submitted with the
 // keyboard appears in the record's Tasks panel; Enter on its Done button completes it, Undo brings it
 // back; the tasks page lists it under Today and the navigation's badge counts it; the development cron
 // tick (what `npm run dev` fires each minute) sends its reminder, and the header's bell shows it; on
@@ -15,6 +15,14 @@ export default {
     await page.getByLabel("Name", { exact: true }).fill("Keyboard deal");
     await page.getByRole("button", { name: "Create deal" }).click();
     await page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+    const dealPath = new URL(page.url()).pathname;
+
+    // The board's card offers a task for its deal: the form opens linked to it.
+    await page.goto(`${baseUrl}/app/deals`);
+    await page.getByRole("link", { name: "Add a task for Keyboard deal" }).click();
+    await page.waitForURL(/\/app\/tasks\/new\?record=deal:\d+$/, { timeout: WAIT_MS });
+    await page.getByText("Linked to Keyboard deal").waitFor({ timeout: WAIT_MS });
+    await page.goto(baseUrl + dealPath);
     const panel = page.locator("#record-tasks");
     await panel.getByText("No tasks yet.").waitFor({ timeout: WAIT_MS });
 
