@@ -92,6 +92,18 @@ describe("email delivery", () => {
     });
   });
 
+  it("delivers the ids it is given however many (a digest run passes up to 100, past D1's 100 parameters)", async () => {
+    const db = createDb(env.DB);
+    const sender = httpSender(env.MAIL_HTTP_URL!, env.MAIL_HTTP_TOKEN!, "test@example.com");
+    const email = uniqueEmail("many-ids");
+    await signUp({ email }, { env: { MAIL_PROVIDER: "http", MAIL_HTTP_URL: "" } });
+    const [mail] = await mailTo(email);
+    const ids = [...Array.from({ length: 149 }, (_, i) => `no-such-mail-${i}`), mail!.id];
+    const report = await deliverDue(db, sender, Date.now() + 1000, { ids });
+    expect(report.sent).toBe(1);
+    expect(await deliveredTo(email)).toHaveLength(1);
+  });
+
   it("sends each message once even when two sweeps run at the same time", async () => {
     const email = uniqueEmail("once");
     await signUp({ email }, { env: { MAIL_PROVIDER: "http", MAIL_HTTP_URL: "" } });

@@ -4,6 +4,7 @@
  * retries with backoff; after the last attempt the row is marked failed and stays for an operator.
  */
 import { and, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { inJsonList } from "../../db/sql";
 import type { Database } from "../../db/client";
 import { emailOutbox } from "../../db/schema";
 import type { Sender } from "../../mail/senders";
@@ -91,7 +92,8 @@ export async function deliverDue(
   const candidates = db
     .select({ id: emailOutbox.id })
     .from(emailOutbox)
-    .where(opts.ids ? and(due, inArray(emailOutbox.id, opts.ids)) : due)
+    // The ids as one JSON parameter: a digest run queues up to 100, past D1's 100 bound parameters.
+    .where(opts.ids ? and(due, inJsonList(emailOutbox.id, opts.ids)) : due)
     .orderBy(emailOutbox.nextAttemptAt)
     .limit(BATCH_SIZE);
   const claimed = await db
