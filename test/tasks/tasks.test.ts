@@ -268,12 +268,18 @@ describe("bulk and leaving", () => {
   it("gives a removed member's tasks to the owner, never losing them", async () => {
     const a = await newTenant("Leaving");
     const leaver = await memberOf(a.tenantId, "member");
+    await env.DB.prepare("UPDATE users SET time_zone = 'Asia/Tokyo' WHERE email = ?").bind(leaver.email).run();
     const task = await addTask(leaver.cookie, { title: "Left behind" });
+    const day = await addTask(leaver.cookie, { title: "Day reminder", due_date: "2031-06-02", remind: "0" });
+    // 08:00 in Tokyo while it is the leaver's...
+    expect(new Date(day.remind_at!).toISOString()).toBe("2031-06-01T23:00:00.000Z");
     const ownerId = await userIdOf(a.email);
     const leaverId = await userIdOf(leaver.email);
     const res = await send(`/app/settings/team/members/${leaverId}/remove`, { cookie: a.cookie, form: {} });
     expect(res.status).toBeLessThan(400);
     expect(await taskRow(task.id)).toMatchObject({ title: "Left behind", assignee_id: ownerId, status: "open" });
+    // ...and 08:00 in the owner's zone (the workspace's, UTC) once it is the owner's.
+    expect(new Date((await taskRow(day.id))!.remind_at!).toISOString()).toBe("2031-06-02T08:00:00.000Z");
   });
 });
 

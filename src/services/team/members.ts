@@ -4,7 +4,9 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { reassignToOwnerStatement } from "../tasks/write";
+import { runRawBatch } from "../../db/raw-batch";
+import { recomputeDayReminders } from "../reminders/recompute";
+import { memberZone, reassignToOwnerStatement } from "../tasks/write";
 import { type INVITABLE_ROLES, memberships, sessions, users, type Role } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
@@ -126,5 +128,21 @@ export async function removeMember(t: TenantDb, actor: TeamActor, targetUserId: 
       ...actor,
     }),
   ]);
+  await moveDayRemindersToOwner(t);
   return { ok: true };
+}
+
+/**
+ * The tasks the owner was just given that are due on a day remind at 08:00 in the owner's zone, not the
+ * leaver's. Idempotent: run after the removal's batch (a failure leaves the leaver's 08:00, nothing lost).
+ */
+async function moveDayRemindersToOwner(t: TenantDb) {
+  const [owner] = await t.db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(t.where(memberships, eq(memberships.role, "owner")))
+    .limit(1);
+  if (!owner) return;
+  const zone = await memberZone(t, owner.userId);
+  await runRawBatch(t.db, await recomputeDayReminders(t.db, owner.userId, zone, { tenantId: t.tenantId }));
 }
