@@ -4,7 +4,7 @@
  * would have made. scripts/seed.mjs bundles this file and runs it against the local D1 that
  * `wrangler dev` uses (through wrangler's getPlatformProxy), so it never drifts from the app.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { getPlatformProxy } from "wrangler";
 import { hashPassword, passwordProblem } from "../src/auth/password";
 import { createDb } from "../src/db/client";
@@ -17,6 +17,10 @@ import { createCompany } from "../src/services/companies/write";
 import { createContact } from "../src/services/contacts/write";
 import { addNote } from "../src/services/records/notes";
 import { createTask } from "../src/services/tasks/write";
+import { runRawBatch } from "../src/db/raw-batch";
+import { defaultPipelineStatements } from "../src/services/deals/defaults";
+import { createDeal } from "../src/services/deals/write";
+import { logInteraction } from "../src/services/interactions/interactions";
 import { findOrCreateTag } from "../src/services/records/tags";
 
 const DEMO_COMPANIES = [
@@ -134,6 +138,85 @@ async function seedDemoRecords(db: Database, tenantId: string, ownerId: string, 
   }
 }
 
+/** Deals over the stages of the default pipeline, with a logged call and a task, so the board is not empty. */
+async function seedDemoDeals(db: Database, tenantId: string, ownerId: string, now: number) {
+  const t = scoped(db, tenantId);
+  const stages = await db.all<{ id: number; pipeline_id: number }>(
+    sql`SELECT id, pipeline_id FROM pipeline_stages WHERE tenant_id = ${tenantId} ORDER BY position`,
+  );
+  const companies = await db.all<{ id: number }>(
+    sql`SELECT id FROM companies WHERE tenant_id = ${tenantId} ORDER BY id`,
+  );
+  const people = await db.all<{ id: number; company_id: number | null }>(
+    sql`SELECT id, company_id FROM contacts WHERE tenant_id = ${tenantId} ORDER BY id`,
+  );
+  const actor = { userId: ownerId, ip: null, userAgent: null, now };
+  const names = [
+    "Bakery POS rollout",
+    "Florist loyalty app",
+    "Wholesale EDI link",
+    "Analytics seats",
+    "Factory kiosks",
+  ];
+  for (const [i, name] of names.concat(names.map((n) => `${n} — phase 2`)).entries()) {
+    const stage = stages[i % stages.length]!;
+    const company = companies[i % companies.length]!.id;
+    const contact = people.find((p) => p.company_id === company);
+    const close = new Date(now + ((i % 7) - 2) * 7 * 86_400_000).toISOString().slice(0, 10);
+    const id = await createDeal(
+      t,
+      { ...actor, now: now + 400 + i },
+      {
+        name,
+        amountMinor: (i + 1) * 125_000,
+        currency: "USD",
+        closeDate: close,
+        ownerId,
+        companyId: company,
+        pipelineId: stage.pipeline_id,
+        stageId: stage.id,
+        contacts: contact ? [{ contactId: contact.id, role: "Decision maker", at: 0 }] : [],
+        tagIds: [],
+        newTag: null,
+        customValues: new Map(),
+      },
+      stage.pipeline_id,
+    );
+    if (i === 0) {
+      await logInteraction(
+        t,
+        { userId: ownerId, role: "owner" },
+        "deal",
+        id,
+        {
+          kind: "call",
+          occurredAt: now - 3_600_000,
+          durationMinutes: 20,
+          outcome: "connected",
+          notes: "Walked through the rollout plan; they want a quote for two stores.",
+        },
+        now + 500,
+      );
+      await createTask(
+        t,
+        { userId: ownerId, role: "owner", timeZone: "UTC", now: now + 501 },
+        {
+          title: "Send the two-store quote",
+          description: null,
+          kind: "email",
+          priority: "high",
+          dueDate: new Date(now + 86_400_000).toISOString().slice(0, 10),
+          dueTime: null,
+          remindLead: 0,
+          assigneeId: ownerId,
+          subject: { type: "deal", id },
+          repeat: null,
+        },
+      );
+    }
+  }
+}
+
 export const DEMO_COMPANY = "Demo Company";
 /** Printed by `npm run dev`; only ever used on a local database. */
 export const DEMO_PASSWORD = "demo-customers-2026";
@@ -208,7 +291,10 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedResul
           people.map((p, i) => ({ tenantId, userId: p.id, role: p.role, createdAt: now + i, updatedAt: now + i })),
         ),
     ]);
+    // The pipeline and lost reasons every workspace starts with (sign-up writes them in its batch).
+    await runRawBatch(db, defaultPipelineStatements(tenantId, now));
     await seedDemoRecords(db, tenantId, people[0]!.id, people[2]!.id, now);
+    await seedDemoDeals(db, tenantId, people[0]!.id, now);
     return { ...result, created: true };
   } finally {
     await proxy.dispose();
