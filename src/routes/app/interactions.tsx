@@ -24,7 +24,14 @@ import {
 } from "../../services/interactions/interactions";
 import { subjectExists } from "../../services/records/notes";
 import { authOf, tenantOf } from "../context";
-import { loadTimeline, parseRecordId, timelineProps } from "../record-helpers";
+import {
+  entryDeleteRoutes,
+  savedEntryAnswer,
+  timelineFragment,
+  type EntryRemoval,
+  type Subject,
+} from "./shared/timeline-entry";
+import { parseRecordId } from "../record-helpers";
 import { outcomeWords } from "../../../views/lib/interactions";
 import {
   InteractionEditForm,
@@ -32,12 +39,10 @@ import {
   InteractionPage,
   type InteractionFormState,
 } from "../../../views/partials/timeline/InteractionForm";
-import { subjectPath, Timeline, timelineId } from "../../../views/partials/timeline/Timeline";
+import { subjectPath, timelineId } from "../../../views/partials/timeline/Timeline";
 
 /** Mounted at /app/interactions. */
 export const interactionsRoutes = new Hono<AppEnv>();
-
-type Subject = { type: SubjectType; id: number };
 
 /** The signed-in user as an interaction's actor: the rule needs their role. */
 function actorOf(c: Context<AppEnv>) {
@@ -46,20 +51,6 @@ function actorOf(c: Context<AppEnv>) {
 }
 
 const zoneOf = (c: Context<AppEnv>) => authOf(c).user.timeZone;
-
-/** The refreshed timeline as an htmx fragment, with the log form's refusal when there is one. */
-async function timelineFragment(
-  c: Context<AppEnv>,
-  subject: Subject,
-  interactionForm?: InteractionFormState,
-  status: 200 | 422 = 200,
-) {
-  const data = await loadTimeline(tenantOf(c), subject);
-  return c.html(
-    inReaderZone(c, <Timeline {...timelineProps(authOf(c), subject, data, { interactionForm })} />),
-    status,
-  );
-}
 
 /** A refusal by the rule (not the route's role): 403, written to the audit trail like requireRole's. */
 async function refuse(c: Context<AppEnv>, id: number) {
@@ -78,7 +69,7 @@ export function addInteractionRoute(type: SubjectType) {
     const parsed = parseInteractionForm(body, zoneOf(c), Date.now());
     if (!parsed.ok) {
       const state = { values: typedValues(body), errors: parsed.errors };
-      if (wantsFragment(c)) return timelineFragment(c, subject, state, 422);
+      if (wantsFragment(c)) return timelineFragment(c, subject, { interactionForm: state }, 422);
       return render(
         c,
         "Log activity",
@@ -155,16 +146,10 @@ interactionsRoutes.post("/:id", requireRole("member"), async (c) => {
   }
   const result = await editInteraction(tenantOf(c), actorOf(c), found.row.id, parsed.data, Date.now());
   if (!result.ok) return result.reason === "forbidden" ? refuse(c, found.row.id) : errorResponse(c, 404);
-  if (inline) {
-    // The inline form targets its own list item; on success the whole timeline is replaced.
-    c.header("HX-Retarget", `#${timelineId(found.subject)}`);
-    c.header("HX-Reswap", "outerHTML");
-    return timelineFragment(c, found.subject);
-  }
-  return c.redirect(`${subjectPath(found.subject)}#interaction-${found.row.id}`, 303);
+  return savedEntryAnswer(c, found.subject, `interaction-${found.row.id}`, inline);
 });
 
-async function removeInteraction(c: Context<AppEnv>) {
+async function removeInteraction(c: Context<AppEnv>): Promise<EntryRemoval> {
   const found = await interactionFromUrl(c);
   if (!found) return { response: errorResponse(c, 404) };
   if (!found.allowed) return { response: await refuse(c, found.row.id) };
@@ -174,15 +159,4 @@ async function removeInteraction(c: Context<AppEnv>) {
   return { subject: found.subject };
 }
 
-interactionsRoutes.post("/:id/delete", requireRole("member"), async (c) => {
-  const r = await removeInteraction(c);
-  if (!r.subject) return r.response;
-  if (wantsFragment(c)) return timelineFragment(c, r.subject);
-  return c.redirect(`${subjectPath(r.subject)}#${timelineId(r.subject)}`, 303);
-});
-
-interactionsRoutes.delete("/:id", requireRole("member"), async (c) => {
-  const r = await removeInteraction(c);
-  if (!r.subject) return r.response;
-  return timelineFragment(c, r.subject);
-});
+entryDeleteRoutes(interactionsRoutes, removeInteraction);

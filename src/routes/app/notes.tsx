@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { SubjectType } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { errorResponse } from "../../lib/errors";
-import { inReaderZone, render, wantsFragment } from "../../lib/render";
+import { render, wantsFragment } from "../../lib/render";
 import { parseForm, text } from "../../lib/validation";
 import { recordRefusal, requireRole } from "../../middleware/session";
 import {
@@ -23,9 +23,16 @@ import {
   subjectExists,
 } from "../../services/records/notes";
 import { authOf, tenantOf } from "../context";
-import { loadTimeline, parseRecordId, timelineProps } from "../record-helpers";
+import {
+  entryDeleteRoutes,
+  savedEntryAnswer,
+  timelineFragment,
+  type EntryRemoval,
+  type Subject,
+} from "./shared/timeline-entry";
+import { parseRecordId } from "../record-helpers";
 import { NoteAddForm, NoteEditForm, NotePage } from "../../../views/partials/timeline/NoteEditForm";
-import { subjectPath, Timeline, timelineId } from "../../../views/partials/timeline/Timeline";
+import { subjectPath, timelineId } from "../../../views/partials/timeline/Timeline";
 
 /** Mounted at /app/notes. */
 export const notesRoutes = new Hono<AppEnv>();
@@ -34,23 +41,10 @@ const noteSchema = z.object({
   body: z.preprocess((v) => (v === undefined ? "" : v), text("Note", { min: 1, max: NOTE_MAX_LENGTH })),
 });
 
-type Subject = { type: SubjectType; id: number };
-
 /** The signed-in user as a note's actor: the note rule needs their role. */
 function noteActorOf(c: Context<AppEnv>) {
   const auth = authOf(c);
   return { userId: auth.user.id, role: auth.role };
-}
-
-/** The refreshed timeline as an htmx fragment. */
-async function timelineFragment(
-  c: Context<AppEnv>,
-  subject: Subject,
-  noteForm?: { value?: string; error?: string },
-  status: 200 | 422 = 200,
-) {
-  const data = await loadTimeline(tenantOf(c), subject);
-  return c.html(inReaderZone(c, <Timeline {...timelineProps(authOf(c), subject, data, { noteForm })} />), status);
 }
 
 /** A refusal by the note rule (not the route's role): 403, written to the audit trail like requireRole's. */
@@ -70,7 +64,8 @@ export function addNoteRoute(type: SubjectType) {
     const parsed = parseForm(noteSchema, body);
     if (!parsed.ok) {
       const value = typeof body.body === "string" ? body.body : "";
-      if (wantsFragment(c)) return timelineFragment(c, subject, { value, error: parsed.errors.body }, 422);
+      if (wantsFragment(c))
+        return timelineFragment(c, subject, { noteForm: { value, error: parsed.errors.body } }, 422);
       return render(
         c,
         "Add a note",
@@ -144,16 +139,10 @@ notesRoutes.post("/:id", requireRole("member"), async (c) => {
   }
   const result = await editNote(tenantOf(c), noteActorOf(c), found.note.id, parsed.data.body, Date.now());
   if (!result.ok) return result.reason === "forbidden" ? refuse(c, found.note.id) : errorResponse(c, 404);
-  if (inline) {
-    // The inline form targets its own list item; on success the whole timeline is replaced.
-    c.header("HX-Retarget", `#${timelineId(found.subject)}`);
-    c.header("HX-Reswap", "outerHTML");
-    return timelineFragment(c, found.subject);
-  }
-  return c.redirect(`${subjectPath(found.subject)}#note-${found.note.id}`, 303);
+  return savedEntryAnswer(c, found.subject, `note-${found.note.id}`, inline);
 });
 
-async function removeNote(c: Context<AppEnv>) {
+async function removeNote(c: Context<AppEnv>): Promise<EntryRemoval> {
   const found = await noteFromUrl(c);
   if (!found) return { response: errorResponse(c, 404) };
   if (!found.allowed) return { response: await refuse(c, found.note.id) };
@@ -163,15 +152,4 @@ async function removeNote(c: Context<AppEnv>) {
   return { subject: found.subject };
 }
 
-notesRoutes.post("/:id/delete", requireRole("member"), async (c) => {
-  const r = await removeNote(c);
-  if (!r.subject) return r.response;
-  if (wantsFragment(c)) return timelineFragment(c, r.subject);
-  return c.redirect(`${subjectPath(r.subject)}#${timelineId(r.subject)}`, 303);
-});
-
-notesRoutes.delete("/:id", requireRole("member"), async (c) => {
-  const r = await removeNote(c);
-  if (!r.subject) return r.response;
-  return timelineFragment(c, r.subject);
-});
+entryDeleteRoutes(notesRoutes, removeNote);
