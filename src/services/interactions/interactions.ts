@@ -3,12 +3,13 @@
  * keeps: the record's last activity, a contact's or company's last_contacted_at (the lists' column), and
  * the timeline entry of an edit or a delete. The one who logged it, or an admin or owner, may change it.
  */
+import type { BatchItem } from "drizzle-orm/batch";
 import { desc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { companies, contacts, deals, interactions, users, type Role, type SubjectType } from "../../db/schema";
 import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
-import { activityInsert } from "../records/activity";
+import { activityInsert, type ActivityKind } from "../records/activity";
 import { subjectExists } from "../records/notes";
 import type { InteractionInput } from "./form";
 import type { TimelineInteraction } from "../../../views/partials/timeline/InteractionItem";
@@ -109,19 +110,39 @@ export function canChangeInteraction(row: { loggedBy: string | null }, actor: In
   return row.loggedBy === actor.userId || roleAtLeast(actor.role, "admin");
 }
 
+/**
+ * A change to a logged interaction by one allowed to make it, in one batch with the record's last contact
+ * and the timeline entry `kind` names.
+ */
+async function changeInteraction(
+  t: TenantDb,
+  actor: InteractionActor,
+  id: number,
+  now: number,
+  change: (row: Interaction) => { statement: BatchItem<"sqlite">; kind: ActivityKind },
+): Promise<InteractionChange> {
+  const row = await getInteraction(t, id);
+  if (!row) return { ok: false, reason: "not_found" };
+  if (!canChangeInteraction(row, actor)) return { ok: false, reason: "forbidden" };
+  const { statement, kind } = change(row);
+  await t.db.batch([
+    statement,
+    ...recomputeLastContacted(t, row.subjectType, row.subjectId),
+    activityInsert(t, { subjectType: row.subjectType, subjectId: row.subjectId, actorId: actor.userId, kind, now }),
+  ]);
+  return { ok: true };
+}
+
 /** Changes every field of a logged interaction; the record's last contact follows. */
-export async function editInteraction(
+export function editInteraction(
   t: TenantDb,
   actor: InteractionActor,
   id: number,
   input: InteractionInput,
   now: number,
-): Promise<InteractionChange> {
-  const row = await getInteraction(t, id);
-  if (!row) return { ok: false, reason: "not_found" };
-  if (!canChangeInteraction(row, actor)) return { ok: false, reason: "forbidden" };
-  await t.db.batch([
-    t.update(
+) {
+  return changeInteraction(t, actor, id, now, () => ({
+    statement: t.update(
       interactions,
       {
         kind: input.kind,
@@ -133,40 +154,16 @@ export async function editInteraction(
       },
       eq(interactions.id, id),
     ),
-    ...recomputeLastContacted(t, row.subjectType, row.subjectId),
-    activityInsert(t, {
-      subjectType: row.subjectType,
-      subjectId: row.subjectId,
-      actorId: actor.userId,
-      kind: `${input.kind}_edited`,
-      now,
-    }),
-  ]);
-  return { ok: true };
+    kind: `${input.kind}_edited` as const,
+  }));
 }
 
 /** Deletes a logged interaction; the record's last contact is what is left. */
-export async function deleteInteraction(
-  t: TenantDb,
-  actor: InteractionActor,
-  id: number,
-  now: number,
-): Promise<InteractionChange> {
-  const row = await getInteraction(t, id);
-  if (!row) return { ok: false, reason: "not_found" };
-  if (!canChangeInteraction(row, actor)) return { ok: false, reason: "forbidden" };
-  await t.db.batch([
-    t.delete(interactions, eq(interactions.id, id)),
-    ...recomputeLastContacted(t, row.subjectType, row.subjectId),
-    activityInsert(t, {
-      subjectType: row.subjectType,
-      subjectId: row.subjectId,
-      actorId: actor.userId,
-      kind: `${row.kind}_deleted`,
-      now,
-    }),
-  ]);
-  return { ok: true };
+export function deleteInteraction(t: TenantDb, actor: InteractionActor, id: number, now: number) {
+  return changeInteraction(t, actor, id, now, (row) => ({
+    statement: t.delete(interactions, eq(interactions.id, id)),
+    kind: `${row.kind}_deleted` as const,
+  }));
 }
 
 /** The statement deleting every interaction of some records, for the records' deletion batch. */
