@@ -198,8 +198,11 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
     repeat_every AS repeatEvery, assignee_id AS assigneeId FROM tasks WHERE tenant_id = ${t.tenantId}
     AND id IN (SELECT value FROM json_each(${todoList})) AND repeat_unit IS NOT NULL`);
   const successors = [];
+  // A bulk completion's recurring tasks mostly share an assignee: their zone is read once.
+  const zones = new Map<string, string | null>();
   for (const r of recurring) {
-    const zone = (await memberZone(t, r.assigneeId)) ?? r.timeZone;
+    if (!zones.has(r.assigneeId)) zones.set(r.assigneeId, await memberZone(t, r.assigneeId));
+    const zone = zones.get(r.assigneeId) ?? r.timeZone;
     const dueDate = nextDueDate(r.dueDate, r.repeatUnit!, r.repeatEvery ?? 1);
     const w = timing({ dueDate, dueTime: r.dueTime, remindLead: r.remindLead }, r.timeZone, zone, actor.now);
     successors.push(sql`INSERT INTO tasks (tenant_id, title, description, kind, priority, due_date, due_time,

@@ -169,6 +169,7 @@ export async function recordTasksPanel(
         errors,
         submit: "Add task",
         hxTarget: "#record-tasks",
+        recordName: name,
       })
     : null;
   return inReaderZone(

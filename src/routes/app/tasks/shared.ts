@@ -1,10 +1,10 @@
 /** What the tasks routes share: the actor, the reader's day, the form's props and the linked record's name. */
 import type { Context } from "hono";
-import type { SubjectType } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { roleAtLeast } from "../../../lib/roles";
 import { dateInZone } from "../../../lib/zoned-time";
 import { listOwners } from "../../../services/records/workspace";
+import { parseSubjectRef } from "../../../services/tasks/form";
 import { recordName } from "../../../services/tasks/records";
 import type { TaskActor } from "../../../services/tasks/write";
 import { authOf, tenantOf } from "../../context";
@@ -37,13 +37,15 @@ export async function taskFormProps(
     errors?: Record<string, string>;
     submit: string;
     hxTarget?: string;
+    /** The linked record's name when the caller has read it already. */
+    recordName?: string | null;
   },
 ): Promise<TaskFormProps> {
   const t = tenantOf(c);
-  const ref = /^(contact|company|deal):(\d+)$/.exec(p.values.record ?? "");
+  const ref = parseSubjectRef(p.values.record ?? "");
   const [members, name] = await Promise.all([
     listOwners(t),
-    ref ? recordName(t, ref[1] as SubjectType, Number(ref[2])) : Promise.resolve(null),
+    p.recordName !== undefined ? p.recordName : ref ? recordName(t, ref.type, ref.id) : null,
   ]);
   return {
     action: p.action,

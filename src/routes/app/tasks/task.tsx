@@ -10,7 +10,7 @@ import { errorResponse } from "../../../lib/errors";
 import { inReaderZone, render, wantsFragment } from "../../../lib/render";
 import { parseForm, safeNextPath } from "../../../lib/validation";
 import { recordRefusal, requireRole } from "../../../middleware/session";
-import { taskSchema } from "../../../services/tasks/form";
+import { parseSubjectRef, taskSchema } from "../../../services/tasks/form";
 import { taskRowsById } from "../../../services/tasks/list";
 import {
   canChangeTask,
@@ -63,7 +63,7 @@ taskRoutes.get("/new", requireRole("member"), async (c) => {
   const record = c.req.query("record") ?? "";
   const props = await taskFormProps(c, {
     action: "/app/tasks",
-    values: { due_date: readerToday(c), record: /^(contact|company|deal):\d+$/.test(record) ? record : "", remind: "" },
+    values: { due_date: readerToday(c), record: parseSubjectRef(record) ? record : "", remind: "" },
     submit: "Add task",
   });
   return render(c, "New task", <TaskFormPage {...props} heading="New task" cancelHref="/app/tasks" />);
