@@ -33,6 +33,10 @@ export const tenants = sqliteTable(
     erasingAt: integer("erasing_at"),
     /** How far the erasure has got (an index into ERASURE_STEPS), so it resumes where it stopped. */
     eraseStep: integer("erase_step").notNull().default(0),
+    /** What members and viewers see in reports: the whole team's figures, or only their own. */
+    reportScope: text("report_scope", { enum: ["team", "own"] })
+      .notNull()
+      .default("team"),
   },
   // The retention job's "closed workspaces whose grace period is over".
   (t) => [index("tenants_erase_after_idx").on(t.eraseAfter)],
@@ -293,6 +297,9 @@ export const companies = sqliteTable(
   ],
 );
 
+export const CONTACT_SOURCES = ["manual", "import", "api"] as const;
+export type ContactSource = (typeof CONTACT_SOURCES)[number];
+
 export const contacts = sqliteTable(
   "contacts",
   {
@@ -324,6 +331,8 @@ export const contacts = sqliteTable(
     lastContactedAt: integer("last_contacted_at"),
     /** The earliest open task's due date ('YYYY-MM-DD'), kept in every task write's batch. */
     nextTaskDue: text("next_task_due"),
+    /** How it came: typed in, imported from a file, or through the API (the contact sources report). */
+    source: text("source", { enum: CONTACT_SOURCES }).notNull().default("manual"),
   },
   (t) => [
     index("contacts_tenant_name_idx").on(t.tenantId, t.nameSort, t.id),
@@ -1303,6 +1312,94 @@ export const calendarFeeds = sqliteTable(
     lastReadAt: integer("last_read_at"),
   },
   (t) => [uniqueIndex("calendar_feeds_secret_unique").on(t.secretHash)],
+);
+
+// ---- Reports: aggregates kept by triggers (migration 0020), read by the dashboard and /app/reports ----------
+// Each row counts what is in its key now; a row that falls to zero is deleted. Days are UTC calendar days.
+
+/** Open deals by stage, close month ('YYYY-MM', '' undated), owner ('' none) and currency. */
+export const reportOpenDeals = sqliteTable(
+  "report_open_deals",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    stageId: integer("stage_id").notNull(),
+    closeMonth: text("close_month").notNull(),
+    ownerKey: text("owner_key").notNull(),
+    currency: text("currency").notNull(),
+    deals: integer("deals").notNull().default(0),
+    amountMinor: integer("amount_minor").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.stageId, t.closeMonth, t.ownerKey, t.currency] })],
+);
+
+/** Won and lost deals by the day they closed, pipeline, owner, lost reason ('' for won) and currency. */
+export const reportDealOutcomes = sqliteTable(
+  "report_deal_outcomes",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["won", "lost"] }).notNull(),
+    day: text("day").notNull(),
+    pipelineId: integer("pipeline_id").notNull(),
+    ownerKey: text("owner_key").notNull(),
+    reason: text("reason").notNull(),
+    currency: text("currency").notNull(),
+    deals: integer("deals").notNull().default(0),
+    amountMinor: integer("amount_minor").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.status, t.day, t.pipelineId, t.ownerKey, t.reason, t.currency] })],
+);
+
+/** Finished stays in an open stage (deal_stage_history spans) by the day they ended: how many, how long in all. */
+export const reportStageDays = sqliteTable(
+  "report_stage_days",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    pipelineId: integer("pipeline_id").notNull(),
+    stageId: integer("stage_id").notNull(),
+    spans: integer("spans").notNull().default(0),
+    totalMs: integer("total_ms").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.pipelineId, t.stageId] })],
+);
+
+export const ACTIVITY_REPORT_KINDS = ["call", "meeting", "email", "note", "task"] as const;
+export type ActivityReportKind = (typeof ACTIVITY_REPORT_KINDS)[number];
+
+/** Calls, meetings, emails (interactions), notes and completed tasks by day, kind and who did them. */
+export const reportActivityDays = sqliteTable(
+  "report_activity_days",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    kind: text("kind", { enum: ACTIVITY_REPORT_KINDS }).notNull(),
+    userKey: text("user_key").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.kind, t.userKey] })],
+);
+
+/** Contacts added by day, source and who added them. */
+export const reportContactDays = sqliteTable(
+  "report_contact_days",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    source: text("source", { enum: CONTACT_SOURCES }).notNull(),
+    userKey: text("user_key").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.source, t.userKey] })],
 );
 
 export type Task = typeof tasks.$inferSelect;

@@ -86,10 +86,11 @@ function createStatements(
       SELECT ${tenant}, ${id}, p.key, p.value FROM json_each(${rows}) j CROSS JOIN json_each(j.value, '$.phones') p`,
     ...shared.extras("contact", { from: sql`FROM json_each(${rows}) j`, id }),
     sql`INSERT INTO contacts (id, tenant_id, first_name, last_name, name_sort, primary_email, primary_phone, job_title,
-        company_id, company_name, company_sort, address, owner_id, created_by, created_at, updated_at, last_activity_at)
+        company_id, company_name, company_sort, address, owner_id, created_by, created_at, updated_at, last_activity_at,
+        source)
       SELECT ${id}, ${tenantValue}, j.value ->> 'firstName', j.value ->> 'lastName', j.value ->> 'nameSort',
         j.value ->> '$.emails[0]', j.value ->> '$.phones[0]', j.value ->> 'jobTitle',
-        co.id, co.name, coalesce(co.name_sort, ''), j.value ->> 'address', j.value ->> 'ownerId', ${ctx.actorId}, ${now}, ${now}, ${now}
+        co.id, co.name, coalesce(co.name_sort, ''), j.value ->> 'address', j.value ->> 'ownerId', ${ctx.actorId}, ${now}, ${now}, ${now}, 'import'
       FROM json_each(${rows}) j
       LEFT JOIN companies co ON co.tenant_id = ${tenant} AND co.id = ${companyIdBySort(t, sql`j.value ->> 'companySort'`)}
       ORDER BY j.key`,
