@@ -232,6 +232,8 @@ async function main() {
     { name: "card move (htmx POST to another stage)", url: "/app/deals", headers: htmx, script: move },
     { name: "deal list (first page)", url: "/app/deals/list", headers: auth },
     { name: "my tasks (10,000 open tasks)", url: "/app/tasks", headers: auth },
+    { name: "dashboard (charts from the report aggregates)", url: "/app", headers: auth },
+    { name: "reports (last 90 days)", url: "/app/reports", headers: auth },
   ];
   // BENCH_ONLY=board,move: only the targets whose names contain one of these words (and the floor).
   const only = process.env.BENCH_ONLY?.split(",").filter(Boolean);

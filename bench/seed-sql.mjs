@@ -80,7 +80,15 @@ WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n
      base(first_id) AS (SELECT min(id) FROM contacts WHERE tenant_id = '${tenantId}')
 SELECT '${tenantId}', 'contact', base.first_id + (i % ${contacts}), '${userId}',
   'Talked about ' || ${pick(WORDS, "i")} || ' and ' || ${pick(WORDS, "i * 3 + 1")} || '. Next step: ' || ${pick(WORDS, "i * 5 + 2")} || '.',
-  ${now} - i * 100, ${now} - i * 100
+  ${now} - (i * 104729 % 31536000) * 1000, ${now} - i * 100
+FROM seq, base;
+
+-- Logged calls, meetings and emails (one for every two contacts) over the last year.
+INSERT INTO interactions (tenant_id, subject_type, subject_id, kind, occurred_at, duration_minutes, logged_by, created_at, updated_at)
+WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${Math.floor(contacts / 2)}),
+     base(first_id) AS (SELECT min(id) FROM contacts WHERE tenant_id = '${tenantId}')
+SELECT '${tenantId}', 'contact', base.first_id + (i * 7 % ${contacts}), CASE i % 3 WHEN 0 THEN 'call' WHEN 1 THEN 'meeting' ELSE 'email' END,
+  ${now} - (i * 7919 % 31536000) * 1000, 15, '${userId}', ${now}, ${now}
 FROM seq, base;
 
 INSERT INTO tenant_counters (tenant_id, contacts, companies, notes, deals) VALUES ('${tenantId}', ${contacts}, ${companies}, ${notes}, ${deals});
@@ -139,6 +147,14 @@ SELECT '${tenantId}', ${pick(WORDS, "i")} || ' deal ' || i, lower(${pick(WORDS, 
   date('2027-01-01', '+' || (i % 365) || ' days'), date('2027-01-01', '+' || (i % 365) || ' days'), '${userId}',
   firsts.company + (i % ${companies}), firsts.pipeline, firsts.stage + (i % 6), 'open', '${userId}', ${now} - i * 1000, ${now} - i * 500, ${now} - i * 500
 FROM seq, firsts WHERE ${deals} > 0;
+-- Three deals in ten closed (won or lost) on a day of the last two years, each after a finished stay in its
+-- stage: what the dashboard's won chart and the reports read (the report triggers count them as they change).
+INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at, left_at, actor_id)
+SELECT tenant_id, id, pipeline_id, stage_id, 'open', created_at - 86400000 * (1 + id % 40), created_at, owner_id
+FROM deals WHERE tenant_id = '${tenantId}' AND id % 10 < 3;
+UPDATE deals SET status = CASE WHEN id % 2 = 0 THEN 'won' ELSE 'lost' END,
+  lost_reason = CASE WHEN id % 2 = 1 THEN 'Price' END, closed_on = date(${Math.floor(now / 1000)}, 'unixepoch', '-' || (id % 730) || ' days')
+WHERE tenant_id = '${tenantId}' AND id % 10 < 3;
 INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
 SELECT tenant_id, stage_id, currency, count(*), sum(amount_minor) FROM deals WHERE tenant_id = '${tenantId}' AND status = 'open' GROUP BY stage_id, currency;
 INSERT INTO lost_reasons (tenant_id, name, name_key, position, created_at) VALUES ('${tenantId}', 'Price', 'price', 0, ${now});

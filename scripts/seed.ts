@@ -21,6 +21,7 @@ import { runRawBatch } from "../src/db/raw-batch";
 import { defaultPipelineStatements } from "../src/services/deals/defaults";
 import { createDeal } from "../src/services/deals/write";
 import { logInteraction } from "../src/services/interactions/interactions";
+import { seedDemoHistory } from "./seed-history";
 import { findOrCreateTag } from "../src/services/records/tags";
 
 const DEMO_COMPANIES = [
@@ -295,6 +296,12 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedResul
     await runRawBatch(db, defaultPipelineStatements(tenantId, now));
     await seedDemoRecords(db, tenantId, people[0]!.id, people[2]!.id, now);
     await seedDemoDeals(db, tenantId, people[0]!.id, now);
+    await seedDemoHistory(
+      db,
+      tenantId,
+      people.slice(0, 3).map((p) => p.id),
+      now,
+    );
     return { ...result, created: true };
   } finally {
     await proxy.dispose();

@@ -135,3 +135,9 @@ export function amountForInput(minor: number, currency: string, locale: string):
     minor / 10 ** digits,
   );
 }
+
+/** Writes an amount given in major units (a chart's value) as formatAmount does: "$12,500.00". */
+export function majorAmountFormatter(currency: string, locale: string): (major: number) => string {
+  const scale = 10 ** minorDigits(currency);
+  return (major) => formatAmount(Math.round(major * scale), currency, locale);
+}

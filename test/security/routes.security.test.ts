@@ -133,6 +133,9 @@ const APP_ROUTES: RouteRule[] = [
   rule("POST /app/tasks/:id/reopen", "member"),
   rule("POST /app/tasks/:id/delete", "member"),
   // The bell: every role reads and marks its own reminders (another's entry id answers 404).
+  // Reports: viewers read them (whose figures is the workspace's report scope), with each as a CSV.
+  rule("GET /app/reports", "viewer"),
+  ...["outcomes", "owners", "stages", "sources"].map((name) => rule(`GET /app/reports/${name}.csv`, "viewer")),
   rule("GET /app/notifications", "viewer"),
   rule("GET /app/notifications/count", "viewer"),
   rule("POST /app/notifications/read-all", "viewer"),

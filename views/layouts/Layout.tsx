@@ -133,6 +133,7 @@ export function Layout(p: LayoutProps) {
                       Tasks{" "}
                       <span class="nav-badge" hx-get="/app/tasks/badge" hx-trigger="load" hx-swap="innerHTML"></span>
                     </a>
+                    <a href="/app/reports">Reports</a>
                     <a href="/app/settings/team">Team</a>
                     <a href="/app/workspaces">Workspaces</a>
                     <a href="/app/settings/profile">Settings</a>

@@ -9,7 +9,9 @@ import { errorResponse } from "../../lib/errors";
 import { render } from "../../lib/render";
 import { requireRole, roleAtLeast } from "../../middleware/session";
 import { dashboardData, recordView } from "../../services/dashboard/dashboard";
+import { dateInZone } from "../../lib/zoned-time";
 import { authOf, tenantOf } from "../context";
+import { chartFormats } from "./reports/formats";
 import { parseRecordId } from "../record-helpers";
 import { DashboardPage } from "../../../views/pages/app/DashboardPage";
 
@@ -18,8 +20,10 @@ export const dashboardRoutes = new Hono<AppEnv>();
 
 dashboardRoutes.get("/", requireRole("viewer"), async (c) => {
   const auth = authOf(c);
-  const data = await dashboardData(tenantOf(c), { userId: auth.user.id, locale: auth.user.locale });
+  const reader = { userId: auth.user.id, role: auth.role, locale: auth.user.locale };
+  const data = await dashboardData(tenantOf(c), { ...reader, today: dateInZone(Date.now(), auth.user.timeZone) });
   if (!data) return errorResponse(c, 404);
+  const { currency } = data.tenant;
   return render(
     c,
     "Dashboard",
@@ -34,6 +38,13 @@ dashboardRoutes.get("/", requireRole("viewer"), async (c) => {
       activity={data.activity}
       recent={data.recent}
       canWrite={roleAtLeast(auth.role, "member")}
+      charts={{
+        ...data.charts,
+        currency,
+        ...chartFormats(currency, reader.locale),
+        ownOnly: data.tenant.reportScope === "own" && !roleAtLeast(auth.role, "admin"),
+        teamTasks: roleAtLeast(auth.role, "admin"),
+      }}
     />,
   );
 });

@@ -21,6 +21,8 @@ export interface WorkspaceSettings {
   locale: string;
   /** IANA zone times are shown in to members who have not chosen their own. */
   timeZone: string;
+  /** Whether members and viewers see the team's figures in reports, or only their own. */
+  reportScope: "team" | "own";
 }
 
 /** The number and date formats a workspace, and each member for themselves, choose from. */
@@ -81,6 +83,7 @@ export async function getWorkspaceSettings(t: TenantDb): Promise<WorkspaceSettin
       currency: tenants.currency,
       locale: tenants.locale,
       timeZone: tenants.timeZone,
+      reportScope: tenants.reportScope,
     })
     .from(tenants)
     .where(eq(tenants.id, t.tenantId))
@@ -94,6 +97,7 @@ const AUDITED_SETTINGS = [
   ["currency", "currency"],
   ["locale", "locale"],
   ["timeZone", "time_zone"],
+  ["reportScope", "report_scope"],
   ["name", "name"],
 ] as const satisfies readonly (readonly [keyof WorkspaceSettings, string])[];
 
@@ -105,14 +109,21 @@ const AUDITED_SETTINGS = [
 export async function updateWorkspaceSettings(
   t: TenantDb,
   actor: Actor,
-  input: { defaultRegion: string; name?: string; currency?: string; locale?: string; timeZone?: string },
+  input: {
+    defaultRegion: string;
+    name?: string;
+    currency?: string;
+    locale?: string;
+    timeZone?: string;
+    reportScope?: "team" | "own";
+  },
 ): Promise<string[]> {
   if (!isRegion(input.defaultRegion)) throw new Error("updateWorkspaceSettings: not a region");
   if (input.currency !== undefined && !isCurrency(input.currency)) throw new Error("updateWorkspaceSettings: currency");
   if (input.locale !== undefined && !isNumberLocale(input.locale)) throw new Error("updateWorkspaceSettings: locale");
   const before = await getWorkspaceSettings(t);
   if (!before) return [];
-  const set: Partial<WorkspaceSettings> = {};
+  const set: Partial<Record<keyof WorkspaceSettings, string>> = {};
   const detail: Record<string, string> = {};
   for (const [key, auditName] of AUDITED_SETTINGS) {
     const value = input[key];
@@ -125,7 +136,7 @@ export async function updateWorkspaceSettings(
   await t.db.batch([
     t.db
       .update(tenants)
-      .set({ ...set, updatedAt: actor.now })
+      .set({ ...(set as Partial<WorkspaceSettings>), updatedAt: actor.now })
       .where(eq(tenants.id, t.tenantId)),
     auditInsert(t.db, {
       tenantId: t.tenantId,

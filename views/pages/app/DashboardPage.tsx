@@ -4,6 +4,7 @@ import { Card } from "../../components/Card";
 import { Facts } from "../../components/Facts";
 import { CalendarDate, Time } from "../../components/Time";
 import { durationWords, outcomeWords } from "../../lib/interactions";
+import { DashboardCharts, type DashboardChartsProps } from "./DashboardCharts";
 
 export interface DashboardRecordRef {
   type: RecordKind;
@@ -34,6 +35,7 @@ export interface DashboardPageProps {
   }[];
   recent: { viewedAt: number; record: DashboardRecordRef }[];
   canWrite: boolean;
+  charts: DashboardChartsProps;
 }
 
 const recordHref = (r: DashboardRecordRef) => recordPath(r);
@@ -145,6 +147,7 @@ export function DashboardPage(p: DashboardPageProps) {
           ))}
         </ul>
       </Card>
+      <DashboardCharts {...p.charts} />
       <div class="grid">
         <ListCard id="pipeline" title="Open pipeline" count={p.deals.openValue.length} empty="No open deals.">
           <ul class="stat-list" data-open-value="">

@@ -14,6 +14,7 @@ export interface WorkspacePageProps {
   locales: { value: string; label: string }[];
   timeZone: string;
   timeZones: string[];
+  reportScope: "team" | "own";
   isOwner: boolean;
   notice?: string | null;
   values?: {
@@ -23,6 +24,7 @@ export interface WorkspacePageProps {
     currency_other?: string;
     locale?: string;
     time_zone?: string;
+    report_scope?: string;
   };
   errors?: Record<string, string>;
 }
@@ -88,6 +90,17 @@ export function WorkspacePage(p: WorkspacePageProps) {
             options={p.timeZones.map((z) => ({ value: z, label: z.replaceAll("_", " ") }))}
             error={errors.time_zone}
             hint="Times are shown in it to members who have not chosen their own in their profile."
+          />
+          <SelectField
+            name="report_scope"
+            label="Reports for members and viewers"
+            value={p.values?.report_scope ?? p.reportScope}
+            options={[
+              { value: "team", label: "The whole team's figures" },
+              { value: "own", label: "Only their own deals and activities" },
+            ]}
+            error={errors.report_scope}
+            hint="Admins and owners always see the whole team's."
           />
           <div class="actions">
             <button type="submit">Save</button>

@@ -74,6 +74,7 @@ async function workspacePage(
       locales={localeOptions()}
       timeZone={settings.timeZone}
       timeZones={timeZones()}
+      reportScope={settings.reportScope}
       isOwner={authOf(c).role === "owner"}
       notice={c.req.query("notice") === "saved" ? WORKSPACE_NOTICE : null}
       {...extra}
@@ -94,6 +95,7 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
     "currency_other",
     "locale",
     "time_zone",
+    "report_scope",
   ]);
   const currency = chosenCurrency(body);
   const currencyField = values.currency_other.trim() !== "" ? "currency_other" : "currency";
@@ -111,6 +113,7 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
       time_zone: z.optional(
         z.string().refine((v) => knownTimeZone(v) !== null, { error: "Choose a time zone from the list." }),
       ),
+      report_scope: z.optional(z.enum(["team", "own"], { error: "Choose what members see in reports." })),
     }),
     body,
   );
@@ -125,6 +128,7 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
     currency,
     locale: parsed.data.locale,
     timeZone: parsed.data.time_zone,
+    reportScope: parsed.data.report_scope,
   });
   // The new name reaches the Stripe customer (best effort, after the change).
   if (changed.includes("name")) await syncStripeCustomers(t.db, stripeFromEnv(c.env), { tenantId: t.tenantId });

@@ -1,0 +1,232 @@
+import type { Child } from "hono/jsx";
+import { Card } from "../../components/Card";
+import { BarChart } from "../../components/charts/BarChart";
+import { FormAlert } from "../../components/Field";
+import { InputField, SelectField } from "../companies/FormFields";
+
+interface Amount {
+  currency: string;
+  amountMinor: number;
+}
+
+export interface ReportLines {
+  outcomes: { label: string; status: "won" | "lost"; deals: number; amounts: Amount[] }[];
+  owners: {
+    ownerId: string;
+    owner: string;
+    won: number;
+    lost: number;
+    winRate: number;
+    wonAmounts: (Amount & { averageMinor: number })[];
+  }[];
+  stages: { stageId: number; label: string; spans: number; averageDays: number }[];
+  sources: { source: string; label: string; contacts: number }[];
+}
+
+export interface ReportsPageProps {
+  values: { from: string; to: string; pipeline: string; owner: string };
+  errors: Partial<Record<"from" | "to" | "pipeline" | "owner", string>>;
+  choices: {
+    currency: string;
+    ownOnly: boolean;
+    pipelines: { id: number; name: string }[];
+    owners: { id: string; name: string }[];
+  };
+  /** The filters as a query, for the CSV links. */
+  csvQuery: string;
+  /** Null when the filters could not be read (the form shows why). */
+  reports: ReportLines | null;
+  formats: {
+    count: (n: number) => string;
+    countTick: (n: number) => string;
+    amount: (minor: number, currency: string) => string;
+    percent: (fraction: number) => string;
+    days: (days: number) => string;
+  };
+}
+
+function Filters(p: ReportsPageProps) {
+  const e = p.errors;
+  return (
+    <form class="report-filters" method="get" action="/app/reports" aria-label="Report filters">
+      <InputField name="from" label="From" type="date" value={p.values.from} error={e.from} />
+      <InputField name="to" label="To" type="date" value={p.values.to} error={e.to} />
+      <SelectField
+        name="pipeline"
+        label="Pipeline"
+        empty="All pipelines"
+        value={p.values.pipeline}
+        options={p.choices.pipelines.map((x) => ({ value: String(x.id), label: x.name }))}
+        error={e.pipeline}
+      />
+      <SelectField
+        name="owner"
+        label="Owner"
+        empty={p.choices.ownOnly ? "You" : "Everyone"}
+        value={p.values.owner}
+        options={[
+          ...p.choices.owners.map((x) => ({ value: x.id, label: x.name })),
+          ...(p.choices.ownOnly ? [] : [{ value: "none", label: "No owner" }]),
+        ]}
+        error={e.owner}
+      />
+      <div class="actions">
+        <button type="submit">Show</button>
+      </div>
+    </form>
+  );
+}
+
+/** One report: its card, the CSV download of the same figures, and what it holds. */
+function Report(p: { id: string; title: string; csv: string; note?: string; children: Child }) {
+  return (
+    <Card id={p.id} title={p.title}>
+      {p.note ? <p class="muted">{p.note}</p> : null}
+      {p.children}
+      <p>
+        <a href={p.csv} download>
+          Download CSV<span class="visually-hidden"> of {p.title.toLowerCase()}</span>
+        </a>
+      </p>
+    </Card>
+  );
+}
+
+const amounts = (list: Amount[], f: ReportsPageProps["formats"]) =>
+  list.length === 0 ? "—" : list.map((a) => f.amount(a.amountMinor, a.currency)).join(" + ");
+
+function Reports(p: ReportsPageProps & { reports: ReportLines }) {
+  const { reports: r, formats: f } = p;
+  const csv = (name: string) => `/app/reports/${name}.csv?${p.csvQuery}`;
+  const counts = { format: f.count, formatTick: f.countTick };
+  return (
+    <div class="reports">
+      <Report id="report-outcomes" title="Won and lost by reason" csv={csv("outcomes")}>
+        <BarChart
+          id="chart-outcomes"
+          title="Deals won, and lost by reason"
+          xLabel="Outcome"
+          yLabel="Deals"
+          categories={r.outcomes.map((l, i) => ({ key: String(i), label: l.label }))}
+          series={[{ key: "deals", name: "Deals", values: r.outcomes.map((l) => l.deals) }]}
+          empty="No deals were won or lost in this period."
+          {...counts}
+        />
+        {r.outcomes.length ? (
+          <table class="table report-table">
+            <caption class="visually-hidden">Won and lost deals by reason, with their amounts</caption>
+            <thead>
+              <tr>
+                <th scope="col">Outcome</th>
+                <th scope="col">Deals</th>
+                <th scope="col">Amount</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.outcomes.map((l) => (
+                <tr>
+                  <th scope="row">{l.status === "won" ? "Won" : `Lost: ${l.label}`}</th>
+                  <td class="num">{f.count(l.deals)}</td>
+                  <td class="num">{amounts(l.amounts, f)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </Report>
+      <Report id="report-owners" title="Win rate and deal size by owner" csv={csv("owners")}>
+        <BarChart
+          id="chart-owners"
+          title="Win rate by owner"
+          xLabel="Owner"
+          yLabel="Win rate"
+          categories={r.owners.map((l) => ({ key: l.ownerId || "none", label: l.owner }))}
+          series={[{ key: "rate", name: "Win rate", values: r.owners.map((l) => l.winRate) }]}
+          format={f.percent}
+          formatTick={f.percent}
+          empty="No deals were won or lost in this period."
+        />
+        {r.owners.length ? (
+          <table class="table report-table">
+            <caption class="visually-hidden">Won and lost deals, win rate and average won deal by owner</caption>
+            <thead>
+              <tr>
+                <th scope="col">Owner</th>
+                <th scope="col">Won</th>
+                <th scope="col">Lost</th>
+                <th scope="col">Win rate</th>
+                <th scope="col">Won amount</th>
+                <th scope="col">Average won deal</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.owners.map((l) => (
+                <tr>
+                  <th scope="row">{l.owner}</th>
+                  <td class="num">{f.count(l.won)}</td>
+                  <td class="num">{f.count(l.lost)}</td>
+                  <td class="num">{f.percent(l.winRate)}</td>
+                  <td class="num">{amounts(l.wonAmounts, f)}</td>
+                  <td class="num">
+                    {amounts(
+                      l.wonAmounts.map((a) => ({ currency: a.currency, amountMinor: a.averageMinor })),
+                      f,
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </Report>
+      <Report
+        id="report-stages"
+        title="Time spent in each stage"
+        csv={csv("stages")}
+        note="Average days a deal stayed in a stage before it moved on, for stays that ended in this period (all owners)."
+      >
+        <BarChart
+          id="chart-stages"
+          title="Average days in stage"
+          xLabel="Stage"
+          yLabel="Days"
+          categories={r.stages.map((l) => ({ key: String(l.stageId), label: l.label }))}
+          series={[{ key: "days", name: "Average days", values: r.stages.map((l) => l.averageDays) }]}
+          format={f.days}
+          formatTick={f.countTick}
+          empty="No deal left a stage in this period."
+        />
+      </Report>
+      <Report id="report-sources" title="Where contacts came from" csv={csv("sources")}>
+        <BarChart
+          id="chart-sources"
+          title="Contacts added by source"
+          xLabel="Source"
+          yLabel="Contacts added"
+          categories={r.sources.map((l) => ({ key: l.source, label: l.label }))}
+          series={[{ key: "contacts", name: "Contacts added", values: r.sources.map((l) => l.contacts) }]}
+          empty="No contacts were added in this period."
+          {...counts}
+        />
+      </Report>
+    </div>
+  );
+}
+
+/** /app/reports: filters, then each report with its chart, table and CSV download. */
+export function ReportsPage(p: ReportsPageProps) {
+  return (
+    <div class="stack">
+      <h1>Reports</h1>
+      {p.choices.ownOnly ? (
+        <p class="muted">Your workspace shows members their own figures: these are your deals and activities.</p>
+      ) : null}
+      <Filters {...p} />
+      {p.reports ? (
+        <Reports {...p} reports={p.reports} />
+      ) : (
+        <FormAlert kind="error">Correct the filters above to see the reports.</FormAlert>
+      )}
+    </div>
+  );
+}
