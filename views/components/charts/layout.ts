@@ -1,0 +1,134 @@
+import { type ScaleBand, type ScaleLinear, scaleBand, scaleLinear } from "d3-scale";
+import type { ChartProps } from "./types";
+
+/** The fixed drawing area; the SVG scales to its container's width. */
+export const WIDTH = 640;
+export const HEIGHT = 280;
+/**
+ * Text is 12 units in a wide chart; app.css raises it to 16 in a narrower one and 20 on a phone, so the layout
+ * makes room for 20. Values over bars show only at 12 (tooltips and the table have them otherwise).
+ */
+export const FONT = 12;
+export const FONT_MAX = 20;
+/** How much app.css enlarges a tooltip in a narrow chart (20 / 12): tooltips are placed to fit even then. */
+export const TIP_SCALE = FONT_MAX / FONT;
+const TOP = 28;
+const BOTTOM = HEIGHT - 60;
+const RIGHT_EDGE = WIDTH - 16;
+/** Category labels beyond this many are thinned to every 2nd/3rd... so they never overlap. */
+const ALL_LABELS_UP_TO = 8;
+
+/** One decimal is plenty on a 640-unit canvas and keeps each chart's markup small. */
+export const r1 = (n: number) => Math.round(n * 10) / 10;
+
+/** A conservative width estimate of a text in a sans-serif font (no DOM on the server to measure it). */
+export function textWidth(text: string, font = FONT_MAX): number {
+  let em = 0;
+  for (const ch of text) {
+    if (/[ .,:;'!|]/.test(ch)) em += 0.3;
+    else if (/[ilIjtfr()[\]]/.test(ch)) em += 0.34;
+    else if (/[mwMW@%]/.test(ch)) em += 0.88;
+    else if (/[0-9€$£¥]/.test(ch)) em += 0.58;
+    else if (/[A-Z]/.test(ch)) em += 0.7;
+    else if (/[a-z]/.test(ch)) em += 0.54;
+    else em += 0.72;
+  }
+  return em * font;
+}
+
+/** The text cut with an ellipsis to fit a width (the full text stays in the marks' names and the table). */
+export function fitText(text: string, width: number, font = FONT_MAX): string {
+  if (textWidth(text, font) <= width) return text;
+  const chars = [...text];
+  while (chars.length > 1 && textWidth(`${chars.join("")}…`, font) > width) chars.pop();
+  return `${chars.join("").trimEnd()}…`;
+}
+
+/** A series' value at a category, as drawn: missing, negative or not-a-number draws as 0. */
+export function drawnValue(values: number[], index: number): number {
+  const v = values[index];
+  return v !== undefined && Number.isFinite(v) && v > 0 ? v : 0;
+}
+
+export function isEmpty(p: ChartProps): boolean {
+  return !p.categories.length || !p.series.some((s) => p.categories.some((_, i) => drawnValue(s.values, i) > 0));
+}
+
+export interface CategoryLabel {
+  x: number;
+  text: string;
+}
+
+export interface Frame {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  y: ScaleLinear<number, number>;
+  x: ScaleBand<string>;
+  ticks: { y: number; label: string }[];
+  labels: CategoryLabel[];
+}
+
+/** Scales, ticks and category labels shared by both charts; padding is the category band's (0 for lines). */
+export function frame(p: ChartProps, padding: { inner: number; outer: number }): Frame {
+  const formatTick = p.formatTick ?? p.format;
+  const max = Math.max(...p.series.flatMap((s) => p.categories.map((_, i) => drawnValue(s.values, i))));
+  const y = scaleLinear().domain([0, max]).nice().range([BOTTOM, TOP]);
+  const tickValues = y.ticks(5);
+  const tickLabels = tickValues.map((t) => formatTick(t));
+  const left = Math.ceil(FONT_MAX + 6 + Math.max(...tickLabels.map((t) => textWidth(t))) + 8);
+  const x = scaleBand<string>()
+    .domain(p.categories.map((c) => c.key))
+    .range([left, RIGHT_EDGE])
+    .paddingInner(padding.inner)
+    .paddingOuter(padding.outer);
+  return {
+    left,
+    right: RIGHT_EDGE,
+    top: TOP,
+    bottom: BOTTOM,
+    y,
+    x,
+    ticks: tickValues.map((t, i) => ({ y: r1(y(t)), label: tickLabels[i]! })),
+    labels: categoryLabels(p, x),
+  };
+}
+
+/** Every category's label up to 8 of them, else every n-th one; each cut to the room it has. */
+function categoryLabels(p: ChartProps, x: ScaleBand<string>): CategoryLabel[] {
+  const step = x.step();
+  const widest = Math.max(...p.categories.map((c) => textWidth(c.label)));
+  const stride = p.categories.length <= ALL_LABELS_UP_TO ? 1 : Math.max(1, Math.ceil((widest + 8) / step));
+  const labels: CategoryLabel[] = [];
+  p.categories.forEach((c, i) => {
+    if (i % stride) return;
+    const centre = x(c.key)! + x.bandwidth() / 2;
+    const room = Math.min(stride * step - 8, 2 * (centre - 2), 2 * (WIDTH - centre - 2));
+    labels.push({ x: r1(centre), text: fitText(c.label, room) });
+  });
+  return labels;
+}
+
+export interface TipBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  centre: number;
+  firstBaseline: number;
+  lines: string[];
+}
+
+export const TIP_LINE = 16;
+
+/** A tooltip box above (x, y), kept inside the canvas even at its enlarged size in a narrow chart. */
+export function tipBox(lines: string[], anchorX: number, anchorY: number): TipBox {
+  const width = 2 * Math.ceil((Math.max(...lines.map((l) => textWidth(l, FONT))) + 14) / 2);
+  const height = lines.length * TIP_LINE + 8;
+  const halfScaled = (width * TIP_SCALE) / 2;
+  const centre = Math.round(Math.min(Math.max(anchorX, halfScaled + 2), WIDTH - halfScaled - 2));
+  const bottom = Math.round(Math.max(anchorY - 8, height * TIP_SCALE + 2));
+  const top = bottom - height;
+  return { x: centre - width / 2, y: top, width, height, centre, firstBaseline: top + 16, lines };
+}

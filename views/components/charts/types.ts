@@ -1,0 +1,27 @@
+/** Shared props of the server-rendered SVG charts (BarChart, LineChart). */
+export interface ChartCategory {
+  key: string;
+  label: string;
+}
+export interface ChartSeries {
+  key: string;
+  name: string;
+  /** One value per category, never negative: amounts in major units, or counts. */
+  values: number[];
+}
+export interface ChartProps {
+  /** Unique on the page: prefixes the aria ids and the marker/pattern ids. */
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  categories: ChartCategory[];
+  series: ChartSeries[];
+  /** The full value in the reader's locale/currency, e.g. "€12,300.00". */
+  format: (value: number) => string;
+  /** Short axis ticks, e.g. "€12K"; defaults to format. */
+  formatTick?: (value: number) => string;
+  summary?: string;
+  /** Shown instead of the chart when every value is 0. */
+  empty?: string;
+}
