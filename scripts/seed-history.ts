@@ -22,14 +22,16 @@ export async function seedDemoHistory(db: Database, tenantId: string, userIds: s
   if (!stage) return;
   for (let i = 0; i < 18; i += 1) {
     const ownerId = userIds[i % userIds.length]!;
-    const actor = { userId: ownerId, ip: null, userAgent: null, now: now + 600 + i };
-    const closedOn = new Date(now - (i * 19 + 5) * DAY).toISOString().slice(0, 10);
+    const closedAt = now - (i * 19 + 5) * DAY;
+    const closedOn = new Date(closedAt).toISOString().slice(0, 10);
+    // Created weeks before it closed, so the time-in-stage report has stays to average.
+    const actor = { userId: ownerId, ip: null, userAgent: null, now: closedAt - (10 + ((i * 7) % 30)) * DAY };
     const id = await createDeal(
       t,
       actor,
       {
         name: `Past deal ${i + 1}`,
-        amountMinor: 80_000 + ((i * 7919) % 40) * 10_000,
+        amountMinor: (((i * 37) % 11) + 4) * 50_000,
         currency: "USD",
         closeDate: closedOn,
         ownerId,
@@ -45,7 +47,7 @@ export async function seedDemoHistory(db: Database, tenantId: string, userIds: s
     );
     await closeDeal(
       t,
-      actor,
+      { ...actor, now: closedAt },
       id,
       i % 3 === 2 ? { status: "lost", closedOn, reason: REASONS[i % REASONS.length]! } : { status: "won", closedOn },
     );

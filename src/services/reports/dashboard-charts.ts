@@ -8,7 +8,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { selectFrom } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { ACTIVITY_REPORT_KINDS, type ActivityReportKind } from "../../db/schema";
-import { monthLabel, weekLabel } from "./labels";
+import { monthLabel, monthTick, weekLabel } from "./labels";
 import { type MoneyRow, type MoneySeries, moneySeries } from "./money-series";
 import { addMonthsTo, lastMonths, lastWeeks, nextMonths, weekOf } from "./periods";
 import { type ReportReader, readerRows, seesWholeTeam } from "./scope";
@@ -31,6 +31,7 @@ export const ACTIVITY_NAMES: Record<ActivityReportKind, string> = {
 export interface Category {
   key: string;
   label: string;
+  tick?: string;
 }
 
 export interface DashboardCharts {
@@ -162,7 +163,8 @@ export function dashboardChartsFromResults(
     rows
       .filter((r) => r.currency !== null)
       .map((r) => ({ key: key(r), currency: String(r.currency), deals: num(r.deals), amountMinor: amount(r) }));
-  const months = (list: string[]) => list.map((m) => ({ key: m, label: monthLabel(m, locale) }));
+  const months = (list: string[]) =>
+    list.map((m) => ({ key: m, label: monthLabel(m, locale), tick: monthTick(m, locale) }));
   const weeks = p.weeks.map((w) => ({ key: w, label: weekLabel(w, locale) }));
   return {
     pipeline: {

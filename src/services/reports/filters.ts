@@ -32,8 +32,8 @@ const dayCount = (from: string, to: string) =>
 export function readFilters(q: ReportQuery, today: string): { filters: ReportFilters; errors: FilterErrors } {
   const errors: FilterErrors = {};
   const to = q.to?.trim() || today;
-  const from = q.from?.trim() || addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   if (!isCalendarDate(to)) errors.to = "Enter a date such as 2026-12-31.";
+  const from = q.from?.trim() || addDays(errors.to ? today : to, -(DEFAULT_RANGE_DAYS - 1));
   if (!isCalendarDate(from)) errors.from = "Enter a date such as 2026-01-01.";
   if (!errors.to && !errors.from) {
     if (from > to) errors.from = "The start must be on or before the end.";

@@ -18,3 +18,9 @@ export const monthLabel = (month: string, locale: string) =>
 /** A week's Monday as "Mar 2". */
 export const weekLabel = (day: string, locale: string) =>
   dateFormat(locale, { month: "short", day: "numeric" }).format(new Date(`${day}T00:00:00Z`));
+
+/** A month on a chart's axis: "Mar", or the year for January ("2027"), so the axis shows where years turn. */
+export const monthTick = (month: string, locale: string) =>
+  month.endsWith("-01")
+    ? month.slice(0, 4)
+    : dateFormat(locale, { month: "short" }).format(new Date(`${month}-01T00:00:00Z`));

@@ -98,14 +98,14 @@ export function frame(p: ChartProps, padding: { inner: number; outer: number }):
 /** Every category's label up to 8 of them, else every n-th one; each cut to the room it has. */
 function categoryLabels(p: ChartProps, x: ScaleBand<string>): CategoryLabel[] {
   const step = x.step();
-  const widest = Math.max(...p.categories.map((c) => textWidth(c.label)));
+  const widest = Math.max(...p.categories.map((c) => textWidth(c.tick ?? c.label)));
   const stride = p.categories.length <= ALL_LABELS_UP_TO ? 1 : Math.max(1, Math.ceil((widest + 8) / step));
   const labels: CategoryLabel[] = [];
   p.categories.forEach((c, i) => {
     if (i % stride) return;
     const centre = x(c.key)! + x.bandwidth() / 2;
     const room = Math.min(stride * step - 8, 2 * (centre - 2), 2 * (WIDTH - centre - 2));
-    labels.push({ x: r1(centre), text: fitText(c.label, room) });
+    labels.push({ x: r1(centre), text: fitText(c.tick ?? c.label, room) });
   });
   return labels;
 }

@@ -2,6 +2,8 @@
 export interface ChartCategory {
   key: string;
   label: string;
+  /** A shorter label for the axis ("Mar" for "Mar 2026"); the tooltip and the table keep `label`. */
+  tick?: string;
 }
 export interface ChartSeries {
   key: string;

@@ -132,10 +132,10 @@ export function DashboardCharts(p: DashboardChartsProps) {
           id="chart-forecast"
           title="Forecast by expected close month"
           xLabel="Expected close month"
-          yLabel={`Weighted by stage probability (${p.currency})`}
+          yLabel={`Weighted value (${p.currency})`}
+          summary={otherCurrencies(p, p.forecast) ?? "Each deal counts at its stage's win probability."}
           categories={p.forecast.categories}
           series={[{ key: "weighted", name: "Weighted value", values: p.forecast.values }]}
-          summary={otherCurrencies(p, p.forecast)}
           empty="No open deals are expected to close in the next six months."
           {...money}
         />

@@ -1,5 +1,4 @@
 import type { Child } from "hono/jsx";
-import { Card } from "../../components/Card";
 import { BarChart } from "../../components/charts/BarChart";
 import { FormAlert } from "../../components/Field";
 import { InputField, SelectField } from "../companies/FormFields";
@@ -80,7 +79,8 @@ function Filters(p: ReportsPageProps) {
 /** One report: its card, the CSV download of the same figures, and what it holds. */
 function Report(p: { id: string; title: string; csv: string; note?: string; children: Child }) {
   return (
-    <Card id={p.id} title={p.title}>
+    <section class="card" id={p.id} aria-labelledby={`${p.id}-heading`}>
+      <h2 id={`${p.id}-heading`}>{p.title}</h2>
       {p.note ? <p class="muted">{p.note}</p> : null}
       {p.children}
       <p>
@@ -88,7 +88,7 @@ function Report(p: { id: string; title: string; csv: string; note?: string; chil
           Download CSV<span class="visually-hidden"> of {p.title.toLowerCase()}</span>
         </a>
       </p>
-    </Card>
+    </section>
   );
 }
 
@@ -113,25 +113,27 @@ function Reports(p: ReportsPageProps & { reports: ReportLines }) {
           {...counts}
         />
         {r.outcomes.length ? (
-          <table class="table report-table">
-            <caption class="visually-hidden">Won and lost deals by reason, with their amounts</caption>
-            <thead>
-              <tr>
-                <th scope="col">Outcome</th>
-                <th scope="col">Deals</th>
-                <th scope="col">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.outcomes.map((l) => (
+          <div class="table-wrap">
+            <table class="table report-table">
+              <caption class="visually-hidden">Won and lost deals by reason, with their amounts</caption>
+              <thead>
                 <tr>
-                  <th scope="row">{l.status === "won" ? "Won" : `Lost: ${l.label}`}</th>
-                  <td class="num">{f.count(l.deals)}</td>
-                  <td class="num">{amounts(l.amounts, f)}</td>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Deals</th>
+                  <th scope="col">Amount</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {r.outcomes.map((l) => (
+                  <tr>
+                    <th scope="row">{l.status === "won" ? "Won" : `Lost: ${l.label}`}</th>
+                    <td class="num">{f.count(l.deals)}</td>
+                    <td class="num">{amounts(l.amounts, f)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ) : null}
       </Report>
       <Report id="report-owners" title="Win rate and deal size by owner" csv={csv("owners")}>
@@ -147,36 +149,38 @@ function Reports(p: ReportsPageProps & { reports: ReportLines }) {
           empty="No deals were won or lost in this period."
         />
         {r.owners.length ? (
-          <table class="table report-table">
-            <caption class="visually-hidden">Won and lost deals, win rate and average won deal by owner</caption>
-            <thead>
-              <tr>
-                <th scope="col">Owner</th>
-                <th scope="col">Won</th>
-                <th scope="col">Lost</th>
-                <th scope="col">Win rate</th>
-                <th scope="col">Won amount</th>
-                <th scope="col">Average won deal</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.owners.map((l) => (
+          <div class="table-wrap">
+            <table class="table report-table">
+              <caption class="visually-hidden">Won and lost deals, win rate and average won deal by owner</caption>
+              <thead>
                 <tr>
-                  <th scope="row">{l.owner}</th>
-                  <td class="num">{f.count(l.won)}</td>
-                  <td class="num">{f.count(l.lost)}</td>
-                  <td class="num">{f.percent(l.winRate)}</td>
-                  <td class="num">{amounts(l.wonAmounts, f)}</td>
-                  <td class="num">
-                    {amounts(
-                      l.wonAmounts.map((a) => ({ currency: a.currency, amountMinor: a.averageMinor })),
-                      f,
-                    )}
-                  </td>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Won</th>
+                  <th scope="col">Lost</th>
+                  <th scope="col">Win rate</th>
+                  <th scope="col">Won amount</th>
+                  <th scope="col">Average won deal</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {r.owners.map((l) => (
+                  <tr>
+                    <th scope="row">{l.owner}</th>
+                    <td class="num">{f.count(l.won)}</td>
+                    <td class="num">{f.count(l.lost)}</td>
+                    <td class="num">{f.percent(l.winRate)}</td>
+                    <td class="num">{amounts(l.wonAmounts, f)}</td>
+                    <td class="num">
+                      {amounts(
+                        l.wonAmounts.map((a) => ({ currency: a.currency, amountMinor: a.averageMinor })),
+                        f,
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         ) : null}
       </Report>
       <Report
