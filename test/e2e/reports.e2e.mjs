@@ -94,8 +94,8 @@ export default {
 
     // The reports' filters: a range that ends before today has no won deal; the form keeps what was asked.
     await page.goto(`${baseUrl}/app/reports`);
-    await page.getByLabel("From").fill("2020-01-01");
-    await page.getByLabel("To").fill("2020-12-31");
+    await page.getByLabel("From", { exact: true }).fill("2020-01-01");
+    await page.getByLabel("To", { exact: true }).fill("2020-12-31");
     await page.getByRole("button", { name: "Show" }).click();
     await waitForPath(page, "/app/reports", /from=2020-01-01/);
     await page.locator("#report-outcomes").getByText("No deals were won or lost in this period.").waitFor();
