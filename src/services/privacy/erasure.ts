@@ -24,13 +24,19 @@ import { type Budget, deletePrefix, readRows, runBatch, runCounted } from "./sta
  * phones and tags (the cascade takes those few rows with each contact, and the search index's
  * triggers then have no contact to re-index). Deals go first, taking their contacts, tags and history
  * with them, before the stages and pipelines their foreign keys (without ON DELETE) point at, and
- * before companies (whose deletion would set each deal's company_id). test/closure checks that this
- * list names every table of the schema that has a tenant_id column.
+ * before companies (whose deletion would set each deal's company_id). The report aggregates go before the
+ * records they count, so the records' delete triggers (migration 0020) find nothing left to lower.
+ * test/closure checks that this list names every table of the schema that has a tenant_id column.
  */
 export const TENANT_TABLES = [
   "sessions",
   "notifications",
   "task_reminders",
+  "report_open_deals",
+  "report_deal_outcomes",
+  "report_stage_days",
+  "report_activity_days",
+  "report_contact_days",
   "deals",
   "deal_contacts",
   "deal_tags",
