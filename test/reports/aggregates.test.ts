@@ -96,7 +96,6 @@ describe("report aggregates", () => {
     expect(await aggregateRowsNaming(leaver!.userId)).toEqual([]);
     const kinds = new Set(log.map((l) => l.split(" ")[1]));
     expect(kinds.size, [...kinds].join(", ")).toBeGreaterThanOrEqual(25);
-    console.info(log.join("\n"));
     console.info(`aggregates mix: ${OPERATIONS} operations in ${Date.now() - started} ms (seed ${SEED})`);
   }, 120_000);
 
