@@ -63,7 +63,7 @@ beforeAll(async () => {
     { name: "member", cookie: member.cookie, userId: member.userId, role: "member" },
     { name: "admin", cookie: admin.cookie, userId: admin.userId, role: "admin" },
   ];
-  // A second pipeline, through the settings form, so edits and bulk moves can change a deal's pipeline.
+  // A second pipeline, through the settings form, so an edit can move a deal to another pipeline.
   expect((await post("/app/settings/pipelines", owner.cookie, { name: "Renewals" })).status).toBe(303);
   ws = { tenantId: owner.tenantId, owner: actors[0]!, actors, imports: [] };
   other = await otherWorkspace();
@@ -99,6 +99,7 @@ describe("report aggregates", () => {
     console.info(`aggregates mix: ${OPERATIONS} operations in ${Date.now() - started} ms (seed ${SEED})`);
   }, 120_000);
 
+  // The two below read the workspaces the mix above left.
   it("are what the migration's backfill computes from the same records", async () => {
     const kept = await keptAggregates(ws.tenantId);
     expect(Object.values(kept).every((rows) => rows.length > 0)).toBe(true);

@@ -39,7 +39,7 @@ const ADMIN_ONLY = new Set([
   "addStage",
 ]);
 
-/** Each member does one of each counted thing first, so every person has rows in every aggregate. */
+/** Each member first does one of each counted thing, so every person's id is in the aggregates. */
 const WARM_UP = [
   "createCompany",
   "createDeal",
