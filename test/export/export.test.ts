@@ -163,6 +163,8 @@ describe("contacts as JSON", () => {
       job_title: 'Mathematician, "Countess"',
       company: { id: t.company, name: "Analytical Engines, Ltd." },
       address: "12 St James's Square\nLondon",
+      // Added through the form (the reports' sources: manual, import, api).
+      source: "manual",
       tags: ["Customer", "VIP"],
       owner: t.email,
       custom_fields: {

@@ -1,4 +1,4 @@
-import type { SubjectType } from "../../db/schema";
+import type { ContactSource, SubjectType } from "../../db/schema";
 import type { CompanyDetails } from "../companies/fields";
 
 /** Records per page (and per query). */
@@ -187,6 +187,8 @@ export interface ExportContact extends ExportRecordFields {
   jobTitle: string | null;
   company: { id: number | null; name: string } | null;
   address: string | null;
+  /** How the contact came in: added by hand, imported, or through the API. */
+  source: ContactSource;
 }
 
 export interface ExportCompany extends ExportRecordFields, CompanyDetails {

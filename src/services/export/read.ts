@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import type { SubjectType } from "../../db/schema";
+import type { ContactSource, SubjectType } from "../../db/schema";
 import { nameSortKey } from "../companies/form";
 import { contactDisplayName } from "../contacts/names";
 import {
@@ -94,6 +94,7 @@ interface ContactRow extends RecordRowFields {
   company_id: number | null;
   company_name: string | null;
   address: string | null;
+  source: ContactSource;
   emails: string;
   phones: string;
 }
@@ -123,7 +124,7 @@ export function contactPageSql(
       sql`EXISTS (SELECT 1 FROM custom_field_values fv WHERE fv.tenant_id = c.tenant_id AND fv.field_id = ${f.fieldId} AND fv.entity_id = c.id AND fv.value = ${f.value})`,
     );
   }
-  const columns = sql`c.id, c.first_name, c.last_name, c.primary_email, c.job_title, c.company_id, c.company_name, c.address,
+  const columns = sql`c.id, c.first_name, c.last_name, c.primary_email, c.job_title, c.company_id, c.company_name, c.address, c.source,
     c.created_at, c.updated_at, c.last_activity_at, ${ownerEmail("c")} AS owner,
     (SELECT json_group_array(email) FROM (SELECT e.email AS email FROM contact_emails e WHERE e.contact_id = c.id AND e.tenant_id = c.tenant_id ORDER BY e.position)) AS emails,
     (SELECT json_group_array(phone) FROM (SELECT p.phone AS phone FROM contact_phones p WHERE p.contact_id = c.id AND p.tenant_id = c.tenant_id ORDER BY p.position)) AS phones,
@@ -237,6 +238,7 @@ export function contactPages(
       company:
         r.company_name !== null || r.company_id !== null ? { id: r.company_id, name: r.company_name ?? "" } : null,
       address: r.address,
+      source: r.source,
     }),
   );
 }

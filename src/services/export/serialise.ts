@@ -251,6 +251,7 @@ export function contactJson(c: ExportContact, fields: CustomField[]) {
     job_title: c.jobTitle,
     company: c.company,
     address: c.address,
+    source: c.source,
     ...recordJson(c, fields),
   };
 }

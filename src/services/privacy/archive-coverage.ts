@@ -68,6 +68,16 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
     leftOut: "keyed hashes of erased people's addresses: meaningless outside this workspace, and not reversible",
   },
   tenant_counters: { leftOut: "record counts, derived from the records" },
+  // The reports' aggregates (migration 0020): sums kept by triggers from rows that are in the files.
+  report_open_deals: { leftOut: "open deals' count and amount per stage, close month and owner: sums of the deals" },
+  report_deal_outcomes: {
+    leftOut: "won and lost deals' count and amount per day, owner and reason: sums of the deals",
+  },
+  report_stage_days: { leftOut: "time deals spent in each stage, summed per day: from the deals' stage history" },
+  report_activity_days: {
+    leftOut: "calls, meetings, emails, notes and completed tasks counted per day and person: from those records",
+  },
+  report_contact_days: { leftOut: "contacts added per day, source and person: counts of the contacts" },
   tenant_billing: {
     leftOut: "the plan and Stripe's ids; invoices and payment details are in Stripe's Customer Portal",
   },

@@ -13,6 +13,14 @@
  * (json_each), and every statement here binds a handful.
  */
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { getTableConfig } from "drizzle-orm/sqlite-core";
+import {
+  reportActivityDays,
+  reportContactDays,
+  reportDealOutcomes,
+  reportOpenDeals,
+  reportStageDays,
+} from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import { ledgerKeepUntil } from "../../lib/retention-periods";
 import { FORMER_ADDRESSES_OF, userDeletionQueries, userErasureStatements } from "../account/deletion";
@@ -24,13 +32,19 @@ import { type Budget, deletePrefix, readRows, runBatch, runCounted } from "./sta
  * phones and tags (the cascade takes those few rows with each contact, and the search index's
  * triggers then have no contact to re-index). Deals go first, taking their contacts, tags and history
  * with them, before the stages and pipelines their foreign keys (without ON DELETE) point at, and
- * before companies (whose deletion would set each deal's company_id). test/closure checks that this
- * list names every table of the schema that has a tenant_id column.
+ * before companies (whose deletion would set each deal's company_id). The report aggregates go before the
+ * records they count, so the records' delete triggers (migration 0020) find nothing left to lower.
+ * test/closure checks that this list names every table of the schema that has a tenant_id column.
  */
 export const TENANT_TABLES = [
   "sessions",
   "notifications",
   "task_reminders",
+  "report_open_deals",
+  "report_deal_outcomes",
+  "report_stage_days",
+  "report_activity_days",
+  "report_contact_days",
   "deals",
   "deal_contacts",
   "deal_tags",
@@ -106,6 +120,23 @@ export interface ErasureProgress {
  */
 const CASCADING = new Set(["contacts", "companies", "deals"]);
 
+/**
+ * Tables created WITHOUT ROWID (the report aggregates, migration 0020) have no rowid to pick a chunk by:
+ * their primary key (from the schema) does it instead.
+ */
+const KEYS_WITHOUT_ROWID = new Map(
+  [reportOpenDeals, reportDealOutcomes, reportStageDays, reportActivityDays, reportContactDays].map((table) => {
+    const config = getTableConfig(table);
+    return [
+      config.name,
+      sql.join(
+        config.primaryKeys[0]!.columns.map((c) => sql.identifier(c.name)),
+        sql`, `,
+      ),
+    ];
+  }),
+);
+
 /** Deletes the tenant's rows of one table, a chunk per statement. True when none are left. */
 async function deleteTenantRows(
   t: TenantDb,
@@ -115,6 +146,9 @@ async function deleteTenantRows(
 ): Promise<boolean> {
   const name = sql.identifier(table);
   const chunk = CASCADING.has(table) ? Math.max(1, Math.floor(ctx.chunk / 10)) : ctx.chunk;
+  const withoutRowid = KEYS_WITHOUT_ROWID.get(table);
+  const key = withoutRowid ? sql`(${withoutRowid})` : sql`rowid`;
+  const keyList = withoutRowid ?? sql`rowid`;
   while (ctx.budget.left > 0) {
     // D1 counts the rows the statement's cascades and triggers wrote too, so "fewer than a chunk"
     // can take one more statement to see; "none" always ends the step.
@@ -122,7 +156,7 @@ async function deleteTenantRows(
       t.db,
       ctx.budget,
       sql`DELETE FROM ${name}
-          WHERE rowid IN (SELECT rowid FROM ${name} WHERE tenant_id = ${t.tenantId} LIMIT ${chunk})`,
+          WHERE ${key} IN (SELECT ${keyList} FROM ${name} WHERE tenant_id = ${t.tenantId} LIMIT ${chunk})`,
     );
     progress.rows += n;
     if (n < chunk) return true;
