@@ -89,6 +89,30 @@ describe("bar chart", () => {
     expect(texts(inner(html, '<g class="chart-values"'), "text")).toEqual(["€10.00", "€20.00", "€40.00"]);
   });
 
+  it("ticks counts at whole numbers only, and puts a category's short tick on the axis", async () => {
+    const counts = props({
+      series: [{ key: "deals", name: "Deals", values: [1, 0, 1] }],
+      categories: [
+        { key: "a", label: "January 2026", tick: "2026" },
+        { key: "b", label: "February 2026", tick: "Feb" },
+        { key: "c", label: "March 2026", tick: "Mar" },
+      ],
+      format: String,
+      formatTick: String,
+      integers: true,
+    });
+    const html = await render(BarChart(counts));
+    const ticks = texts(inner(html, '<g class="chart-ticks"'), "text");
+    expect(ticks).toEqual(["0", "1", "2", "3", "4", "5"]);
+    expect(texts(inner(html, '<g class="chart-categories"'), "text")).toEqual(["2026", "Feb", "Mar"]);
+    // Fractions without `integers`.
+    const fractional = await render(BarChart({ ...counts, integers: false }));
+    expect(texts(inner(fractional, '<g class="chart-ticks"'), "text")).toContain("0.2");
+    // The full label stays in the tooltip and the table.
+    expect(html).toContain("<title>February 2026, Deals: 0</title>");
+    expect(inner(html, "<tbody")).toContain("February 2026");
+  });
+
   it("makes each bar a keyboard stop named by its category and formatted value, with a tooltip", async () => {
     const html = await render(BarChart(props()));
     const marks = tags(html, 'g class="chart-mark"');

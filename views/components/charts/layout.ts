@@ -74,8 +74,12 @@ export interface Frame {
 export function frame(p: ChartProps, padding: { inner: number; outer: number }): Frame {
   const formatTick = p.formatTick ?? p.format;
   const max = Math.max(...p.series.flatMap((s) => p.categories.map((_, i) => drawnValue(s.values, i))));
-  const y = scaleLinear().domain([0, max]).nice().range([BOTTOM, TOP]);
-  const tickValues = y.ticks(5);
+  // Counts tick in whole numbers: a top of at least 5 and no "0.2 deals".
+  const y = scaleLinear()
+    .domain([0, p.integers ? Math.max(max, 5) : max])
+    .nice()
+    .range([BOTTOM, TOP]);
+  const tickValues = y.ticks(5).filter((t) => !p.integers || Number.isInteger(t));
   const tickLabels = tickValues.map((t) => formatTick(t));
   const left = Math.ceil(FONT_MAX + 6 + Math.max(...tickLabels.map((t) => textWidth(t))) + 8);
   const x = scaleBand<string>()

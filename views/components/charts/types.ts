@@ -24,6 +24,8 @@ export interface ChartProps {
   /** Short axis ticks, e.g. "€12K"; defaults to format. */
   formatTick?: (value: number) => string;
   summary?: string;
+  /** The values are counts: ticks only at whole numbers. */
+  integers?: boolean;
   /** Shown instead of the chart when every value is 0. */
   empty?: string;
 }

@@ -97,7 +97,7 @@ function NeedsAttention(p: DashboardChartsProps) {
 /** The dashboard's charts and what needs attention, drawn from the report aggregates. */
 export function DashboardCharts(p: DashboardChartsProps) {
   const money = { format: p.money, formatTick: p.moneyTick };
-  const counts = { format: p.count, formatTick: p.countTick };
+  const counts = { format: p.count, formatTick: p.countTick, integers: true };
   return (
     <>
       <NeedsAttention {...p} />

@@ -84,7 +84,8 @@ function Report(p: { id: string; title: string; csv: string; note?: string; chil
       {p.note ? <p class="muted">{p.note}</p> : null}
       {p.children}
       <p>
-        <a href={p.csv} download>
+        {/* A file, not a page: a plain download, never an htmx swap. */}
+        <a href={p.csv} download hx-boost="false">
           Download CSV<span class="visually-hidden"> of {p.title.toLowerCase()}</span>
         </a>
       </p>
@@ -98,7 +99,7 @@ const amounts = (list: Amount[], f: ReportsPageProps["formats"]) =>
 function Reports(p: ReportsPageProps & { reports: ReportLines }) {
   const { reports: r, formats: f } = p;
   const csv = (name: string) => `/app/reports/${name}.csv?${p.csvQuery}`;
-  const counts = { format: f.count, formatTick: f.countTick };
+  const counts = { format: f.count, formatTick: f.countTick, integers: true };
   return (
     <div class="reports">
       <Report id="report-outcomes" title="Won and lost by reason" csv={csv("outcomes")}>
