@@ -227,3 +227,20 @@
     }
   });
 })();
+
+// Charts: Escape hides the tooltip of the focused (or hovered) mark until focus or the pointer moves on
+// (WCAG 1.4.13: content shown on hover or focus can be dismissed without moving).
+(() => {
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const mark of document.querySelectorAll(".chart-mark:focus, .chart-mark:hover")) {
+      mark.classList.add("tip-dismissed");
+    }
+  });
+  const restore = (event) => {
+    const mark = event.target?.closest?.(".chart-mark");
+    if (mark && !mark.contains(event.relatedTarget)) mark.classList.remove("tip-dismissed");
+  };
+  document.addEventListener("focusout", restore);
+  document.addEventListener("mouseout", restore);
+})();

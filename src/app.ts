@@ -18,7 +18,7 @@ import { dealsRoutes } from "./routes/app/deals/index";
 import { dashboardRoutes } from "./routes/app/dashboard";
 import { searchRoutes } from "./routes/app/search";
 import { tasksRoutes } from "./routes/app/tasks/index";
-import { reportsRoutes } from "./routes/app/reports";
+import { reportsRoutes } from "./routes/app/reports/index";
 import { interactionsRoutes } from "./routes/app/interactions";
 import { notesRoutes } from "./routes/app/notes";
 import { notificationsRoutes } from "./routes/app/notifications";

@@ -65,6 +65,10 @@ export default {
     await mark.focus();
     const tip = mark.locator(".chart-tip");
     await tip.waitFor({ state: "visible", timeout: WAIT_MS });
+    // Escape dismisses it without moving focus; the next focus shows it again.
+    await page.keyboard.press("Escape");
+    await tip.waitFor({ state: "hidden", timeout: WAIT_MS });
+    assert.equal(await mark.evaluate((el) => el === document.activeElement), true);
     // The table toggle opens with the keyboard and shows the same numbers.
     await pipeline.getByText("Show as table").focus();
     await page.keyboard.press("Enter");

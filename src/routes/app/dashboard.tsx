@@ -29,6 +29,10 @@ dashboardRoutes.get("/", requireRole("viewer"), async (c) => {
     "Dashboard",
     <DashboardPage
       tenantName={data.tenant.name}
+      email={auth.user.email}
+      role={auth.role}
+      memberCount={data.tenant.memberCount}
+      createdAt={data.tenant.createdAt}
       counts={data.counts}
       deals={data.deals}
       activity={data.activity}

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { recordPath, type RecordKind } from "../../lib/records";
 import { Card } from "../../components/Card";
+import { Facts } from "../../components/Facts";
 import { CalendarDate, Time } from "../../components/Time";
 import { durationWords, outcomeWords } from "../../lib/interactions";
 import { DashboardCharts, type DashboardChartsProps } from "./DashboardCharts";
@@ -13,6 +14,10 @@ export interface DashboardRecordRef {
 
 export interface DashboardPageProps {
   tenantName: string;
+  email: string;
+  role: string;
+  memberCount: number;
+  createdAt: number;
   counts: { contacts: number; companies: number; notes: number; deals: number };
   deals: {
     /** Amounts already formatted in the workspace's locale. */
@@ -197,6 +202,25 @@ export function DashboardPage(p: DashboardPageProps) {
             </>
           )}
         />
+      </div>
+      <div class="grid">
+        <Card id="you" title="You">
+          <Facts
+            facts={[
+              ["Email", p.email],
+              ["Role", p.role],
+            ]}
+          />
+        </Card>
+        <Card id="workspace" title="Workspace">
+          <Facts
+            facts={[
+              ["Company", p.tenantName],
+              ["Members", p.memberCount],
+              ["Created", <Time ms={p.createdAt} />],
+            ]}
+          />
+        </Card>
       </div>
     </div>
   );
