@@ -10,7 +10,7 @@ import type { TenantDb } from "../../db/scoped";
 import { ACTIVITY_REPORT_KINDS, type ActivityReportKind } from "../../db/schema";
 import { monthLabel, monthTick, weekLabel } from "./labels";
 import { type MoneyRow, type MoneySeries, moneySeries } from "./money-series";
-import { addMonthsTo, lastMonths, lastWeeks, nextMonths, weekOf } from "./periods";
+import { addMonthsTo, lastMonths, lastWeeks, nextMonths } from "./periods";
 import { type ReportReader, readerRows, seesWholeTeam } from "./scope";
 
 export const WON_MONTHS = 12;
@@ -62,6 +62,9 @@ const periodOf = (today: string): Period => ({
   weeks: lastWeeks(today, ACTIVITY_WEEKS),
 });
 
+/** The Monday of a row's day, in SQL, so weeks are summed by the database and not per row here. */
+const MONDAY = sql.raw(`date(day, '-6 days', 'weekday 1')`);
+
 const capped = (inner: SQL) => sql`SELECT count(*) AS n FROM (${inner} LIMIT ${ATTENTION_COUNT_CAP})`;
 
 /** The charts' statements, for the dashboard's batch, as the reader may see them on the reader's `today`. */
@@ -105,14 +108,14 @@ export function dashboardChartStatements(t: TenantDb, reader: ReportReader, toda
       ["key", "currency", "deals", "weighted"],
     ),
     rows(
-      sql`SELECT day, kind, sum(count) AS n FROM report_activity_days
+      sql`SELECT ${MONDAY} AS week, kind, sum(count) AS n FROM report_activity_days
       WHERE tenant_id = ${tenant} AND day >= ${p.weeks[0]} AND ${owner(sql`user_key`)} GROUP BY 1, 2`,
-      ["day", "kind", "n"],
+      ["week", "kind", "n"],
     ),
     rows(
-      sql`SELECT day, sum(count) AS n FROM report_contact_days
+      sql`SELECT ${MONDAY} AS week, sum(count) AS n FROM report_contact_days
       WHERE tenant_id = ${tenant} AND day >= ${p.weeks[0]} AND ${owner(sql`user_key`)} GROUP BY 1`,
-      ["day", "n"],
+      ["week", "n"],
     ),
     rows(
       sql`SELECT k.id, k.title, k.due_date AS dueDate ${overdue} ORDER BY k.due_date, k.id LIMIT ${ATTENTION_SHOWN}`,
@@ -131,12 +134,12 @@ export function dashboardChartStatements(t: TenantDb, reader: ReportReader, toda
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
 
-/** Per week (by its Monday), the sum of `value` over the days of rows. */
+/** Per week (by its Monday, as SQL grouped them), `value` of the rows that `keep`. */
 function byWeek(rows: Row[], weeks: string[], value: (r: Row) => number, keep: (r: Row) => boolean = () => true) {
   const at = new Map(weeks.map((w, i) => [w, i]));
   const out = weeks.map(() => 0);
   for (const r of rows) {
-    const i = at.get(weekOf(String(r.day)));
+    const i = at.get(String(r.week));
     if (i !== undefined && keep(r)) out[i]! += value(r);
   }
   return out;
