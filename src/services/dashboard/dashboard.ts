@@ -20,11 +20,7 @@ import {
 } from "../../db/schema";
 import { dashboardDealsFromResults, dashboardDealsStatements, type DashboardDeals } from "../deals/related";
 import { subjectExists } from "../records/notes";
-import {
-  type DashboardCharts,
-  dashboardChartStatements,
-  dashboardChartsFromResults,
-} from "../reports/dashboard-charts";
+import { type DashboardCharts, dashboardChartStatement, dashboardChartsFromResults } from "../reports/dashboard-charts";
 import type { ReportReader } from "../reports/scope";
 
 /** How many recently viewed records each user keeps; older ones are dropped as new ones come. */
@@ -79,94 +75,86 @@ export async function dashboardData(
   now = Date.now(),
 ): Promise<DashboardData | null> {
   const { userId } = reader;
-  const charts = dashboardChartStatements(t, reader, reader.today);
+  const charts = dashboardChartStatement(t, reader, reader.today);
   const db = t.db;
-  const [
-    tenantRows,
-    counterRows,
-    activityRows,
-    interactionRows,
-    recentRows,
-    dealTotals,
-    dealsClosing,
-    ...chartResults
-  ] = await db.batch([
-    db
-      .select({
-        name: tenants.name,
-        createdAt: tenants.createdAt,
-        memberCount: count(memberships.userId),
-        currency: tenants.currency,
-        reportScope: tenants.reportScope,
-      })
-      .from(tenants)
-      .leftJoin(memberships, eq(memberships.tenantId, tenants.id))
-      .where(eq(tenants.id, t.tenantId))
-      .groupBy(tenants.id),
-    db.select().from(tenantCounters).where(t.where(tenantCounters)).limit(1),
-    db
-      .select({
-        id: activities.id,
-        kind: activities.kind,
-        subjectType: activities.subjectType,
-        subjectId: activities.subjectId,
-        actorEmail: users.email,
-        createdAt: activities.createdAt,
-        name: recordName,
-      })
-      .from(activities)
-      .leftJoin(users, eq(users.id, activities.actorId))
-      .leftJoin(companies, isSubjectOf(companies, activities, "company"))
-      .leftJoin(contacts, isSubjectOf(contacts, activities, "contact"))
-      .leftJoin(deals, isSubjectOf(deals, activities, "deal"))
-      .where(t.where(activities))
-      .orderBy(desc(activities.id))
-      .limit(DASHBOARD_ACTIVITY),
-    // interactions_tenant_idx walks the newest first.
-    db
-      .select({
-        id: interactions.id,
-        kind: interactions.kind,
-        subjectType: interactions.subjectType,
-        subjectId: interactions.subjectId,
-        occurredAt: interactions.occurredAt,
-        durationMinutes: interactions.durationMinutes,
-        outcome: interactions.outcome,
-        actorEmail: users.email,
-        name: recordName,
-      })
-      .from(interactions)
-      .leftJoin(users, eq(users.id, interactions.loggedBy))
-      .leftJoin(companies, isSubjectOf(companies, interactions, "company"))
-      .leftJoin(contacts, isSubjectOf(contacts, interactions, "contact"))
-      .leftJoin(deals, isSubjectOf(deals, interactions, "deal"))
-      .where(t.where(interactions))
-      .orderBy(desc(interactions.occurredAt), desc(interactions.id))
-      .limit(DASHBOARD_ACTIVITY),
-    // recent_views_tenant_user_idx walks this user's views newest first; deleted records drop out.
-    db
-      .select({
-        subjectType: recentViews.subjectType,
-        subjectId: recentViews.subjectId,
-        viewedAt: recentViews.viewedAt,
-        name: recordName,
-      })
-      .from(recentViews)
-      .leftJoin(companies, isSubjectOf(companies, recentViews, "company"))
-      .leftJoin(contacts, isSubjectOf(contacts, recentViews, "contact"))
-      .leftJoin(deals, isSubjectOf(deals, recentViews, "deal"))
-      .where(
-        t.where(
-          recentViews,
-          eq(recentViews.userId, userId),
-          sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL OR ${deals.id} IS NOT NULL)`,
-        ),
-      )
-      .orderBy(desc(recentViews.viewedAt))
-      .limit(RECENT_VIEWS_SHOWN),
-    ...dashboardDealsStatements(t, now),
-    ...charts,
-  ]);
+  const [tenantRows, counterRows, activityRows, interactionRows, recentRows, dealTotals, dealsClosing, chartRows] =
+    await db.batch([
+      db
+        .select({
+          name: tenants.name,
+          createdAt: tenants.createdAt,
+          memberCount: count(memberships.userId),
+          currency: tenants.currency,
+          reportScope: tenants.reportScope,
+        })
+        .from(tenants)
+        .leftJoin(memberships, eq(memberships.tenantId, tenants.id))
+        .where(eq(tenants.id, t.tenantId))
+        .groupBy(tenants.id),
+      db.select().from(tenantCounters).where(t.where(tenantCounters)).limit(1),
+      db
+        .select({
+          id: activities.id,
+          kind: activities.kind,
+          subjectType: activities.subjectType,
+          subjectId: activities.subjectId,
+          actorEmail: users.email,
+          createdAt: activities.createdAt,
+          name: recordName,
+        })
+        .from(activities)
+        .leftJoin(users, eq(users.id, activities.actorId))
+        .leftJoin(companies, isSubjectOf(companies, activities, "company"))
+        .leftJoin(contacts, isSubjectOf(contacts, activities, "contact"))
+        .leftJoin(deals, isSubjectOf(deals, activities, "deal"))
+        .where(t.where(activities))
+        .orderBy(desc(activities.id))
+        .limit(DASHBOARD_ACTIVITY),
+      // interactions_tenant_idx walks the newest first.
+      db
+        .select({
+          id: interactions.id,
+          kind: interactions.kind,
+          subjectType: interactions.subjectType,
+          subjectId: interactions.subjectId,
+          occurredAt: interactions.occurredAt,
+          durationMinutes: interactions.durationMinutes,
+          outcome: interactions.outcome,
+          actorEmail: users.email,
+          name: recordName,
+        })
+        .from(interactions)
+        .leftJoin(users, eq(users.id, interactions.loggedBy))
+        .leftJoin(companies, isSubjectOf(companies, interactions, "company"))
+        .leftJoin(contacts, isSubjectOf(contacts, interactions, "contact"))
+        .leftJoin(deals, isSubjectOf(deals, interactions, "deal"))
+        .where(t.where(interactions))
+        .orderBy(desc(interactions.occurredAt), desc(interactions.id))
+        .limit(DASHBOARD_ACTIVITY),
+      // recent_views_tenant_user_idx walks this user's views newest first; deleted records drop out.
+      db
+        .select({
+          subjectType: recentViews.subjectType,
+          subjectId: recentViews.subjectId,
+          viewedAt: recentViews.viewedAt,
+          name: recordName,
+        })
+        .from(recentViews)
+        .leftJoin(companies, isSubjectOf(companies, recentViews, "company"))
+        .leftJoin(contacts, isSubjectOf(contacts, recentViews, "contact"))
+        .leftJoin(deals, isSubjectOf(deals, recentViews, "deal"))
+        .where(
+          t.where(
+            recentViews,
+            eq(recentViews.userId, userId),
+            sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL OR ${deals.id} IS NOT NULL)`,
+          ),
+        )
+        .orderBy(desc(recentViews.viewedAt))
+        .limit(RECENT_VIEWS_SHOWN),
+      ...dashboardDealsStatements(t, now),
+      charts,
+    ]);
   const tenant = tenantRows[0];
   if (!tenant) return null;
   const c = counterRows[0];
@@ -174,7 +162,7 @@ export async function dashboardData(
     tenant,
     counts: { contacts: c?.contacts ?? 0, companies: c?.companies ?? 0, notes: c?.notes ?? 0, deals: c?.deals ?? 0 },
     deals: dashboardDealsFromResults([dealTotals, dealsClosing], reader.locale),
-    charts: dashboardChartsFromResults(chartResults, reader.today, tenant.currency, reader.locale),
+    charts: dashboardChartsFromResults(chartRows, reader.today, tenant.currency, reader.locale),
     activity: [
       ...activityRows.map(
         (a): DashboardActivity => ({
