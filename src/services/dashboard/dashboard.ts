@@ -1,9 +1,10 @@
 /**
  * The dashboard: record counts (from tenant_counters, never counted), the tenant's newest activity and
  * logged calls, meetings and emails, the user's recently viewed records, the open pipeline value and the
- * deals closing this month, read in one round trip of seven statements.
+ * deals closing this month and the charts (src/services/reports/dashboard-charts.ts), read in one round trip of
+ * seven statements.
  */
-import { and, count, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import {
   activities,
@@ -77,90 +78,92 @@ export async function dashboardData(
   const { userId } = reader;
   const charts = dashboardChartStatement(t, reader, reader.today);
   const db = t.db;
-  const [tenantRows, counterRows, activityRows, interactionRows, recentRows, dealTotals, dealsClosing, chartRows] =
-    await db.batch([
-      db
-        .select({
-          name: tenants.name,
-          createdAt: tenants.createdAt,
-          memberCount: count(memberships.userId),
-          currency: tenants.currency,
-          reportScope: tenants.reportScope,
-        })
-        .from(tenants)
-        .leftJoin(memberships, eq(memberships.tenantId, tenants.id))
-        .where(eq(tenants.id, t.tenantId))
-        .groupBy(tenants.id),
-      db.select().from(tenantCounters).where(t.where(tenantCounters)).limit(1),
-      db
-        .select({
-          id: activities.id,
-          kind: activities.kind,
-          subjectType: activities.subjectType,
-          subjectId: activities.subjectId,
-          actorEmail: users.email,
-          createdAt: activities.createdAt,
-          name: recordName,
-        })
-        .from(activities)
-        .leftJoin(users, eq(users.id, activities.actorId))
-        .leftJoin(companies, isSubjectOf(companies, activities, "company"))
-        .leftJoin(contacts, isSubjectOf(contacts, activities, "contact"))
-        .leftJoin(deals, isSubjectOf(deals, activities, "deal"))
-        .where(t.where(activities))
-        .orderBy(desc(activities.id))
-        .limit(DASHBOARD_ACTIVITY),
-      // interactions_tenant_idx walks the newest first.
-      db
-        .select({
-          id: interactions.id,
-          kind: interactions.kind,
-          subjectType: interactions.subjectType,
-          subjectId: interactions.subjectId,
-          occurredAt: interactions.occurredAt,
-          durationMinutes: interactions.durationMinutes,
-          outcome: interactions.outcome,
-          actorEmail: users.email,
-          name: recordName,
-        })
-        .from(interactions)
-        .leftJoin(users, eq(users.id, interactions.loggedBy))
-        .leftJoin(companies, isSubjectOf(companies, interactions, "company"))
-        .leftJoin(contacts, isSubjectOf(contacts, interactions, "contact"))
-        .leftJoin(deals, isSubjectOf(deals, interactions, "deal"))
-        .where(t.where(interactions))
-        .orderBy(desc(interactions.occurredAt), desc(interactions.id))
-        .limit(DASHBOARD_ACTIVITY),
-      // recent_views_tenant_user_idx walks this user's views newest first; deleted records drop out.
-      db
-        .select({
-          subjectType: recentViews.subjectType,
-          subjectId: recentViews.subjectId,
-          viewedAt: recentViews.viewedAt,
-          name: recordName,
-        })
-        .from(recentViews)
-        .leftJoin(companies, isSubjectOf(companies, recentViews, "company"))
-        .leftJoin(contacts, isSubjectOf(contacts, recentViews, "contact"))
-        .leftJoin(deals, isSubjectOf(deals, recentViews, "deal"))
-        .where(
-          t.where(
-            recentViews,
-            eq(recentViews.userId, userId),
-            sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL OR ${deals.id} IS NOT NULL)`,
-          ),
-        )
-        .orderBy(desc(recentViews.viewedAt))
-        .limit(RECENT_VIEWS_SHOWN),
-      ...dashboardDealsStatements(t, now),
-      charts,
-    ]);
+  // The workspace, its member count and its record counters in one row: each statement costs more than its SQL.
+  const counter = (column: SQL) =>
+    sql<number>`coalesce((SELECT ${column} FROM ${tenantCounters} WHERE ${tenantCounters.tenantId} = ${t.tenantId}), 0)`;
+  const [tenantRows, activityRows, interactionRows, recentRows, dealTotals, dealsClosing, chartRows] = await db.batch([
+    db
+      .select({
+        name: tenants.name,
+        createdAt: tenants.createdAt,
+        memberCount: sql<number>`(SELECT count(*) FROM ${memberships} WHERE ${memberships.tenantId} = ${t.tenantId})`,
+        currency: tenants.currency,
+        reportScope: tenants.reportScope,
+        contacts: counter(sql`${tenantCounters.contacts}`),
+        companies: counter(sql`${tenantCounters.companies}`),
+        notes: counter(sql`${tenantCounters.notes}`),
+        deals: counter(sql`${tenantCounters.deals}`),
+      })
+      .from(tenants)
+      .where(eq(tenants.id, t.tenantId)),
+    db
+      .select({
+        id: activities.id,
+        kind: activities.kind,
+        subjectType: activities.subjectType,
+        subjectId: activities.subjectId,
+        actorEmail: users.email,
+        createdAt: activities.createdAt,
+        name: recordName,
+      })
+      .from(activities)
+      .leftJoin(users, eq(users.id, activities.actorId))
+      .leftJoin(companies, isSubjectOf(companies, activities, "company"))
+      .leftJoin(contacts, isSubjectOf(contacts, activities, "contact"))
+      .leftJoin(deals, isSubjectOf(deals, activities, "deal"))
+      .where(t.where(activities))
+      .orderBy(desc(activities.id))
+      .limit(DASHBOARD_ACTIVITY),
+    // interactions_tenant_idx walks the newest first.
+    db
+      .select({
+        id: interactions.id,
+        kind: interactions.kind,
+        subjectType: interactions.subjectType,
+        subjectId: interactions.subjectId,
+        occurredAt: interactions.occurredAt,
+        durationMinutes: interactions.durationMinutes,
+        outcome: interactions.outcome,
+        actorEmail: users.email,
+        name: recordName,
+      })
+      .from(interactions)
+      .leftJoin(users, eq(users.id, interactions.loggedBy))
+      .leftJoin(companies, isSubjectOf(companies, interactions, "company"))
+      .leftJoin(contacts, isSubjectOf(contacts, interactions, "contact"))
+      .leftJoin(deals, isSubjectOf(deals, interactions, "deal"))
+      .where(t.where(interactions))
+      .orderBy(desc(interactions.occurredAt), desc(interactions.id))
+      .limit(DASHBOARD_ACTIVITY),
+    // recent_views_tenant_user_idx walks this user's views newest first; deleted records drop out.
+    db
+      .select({
+        subjectType: recentViews.subjectType,
+        subjectId: recentViews.subjectId,
+        viewedAt: recentViews.viewedAt,
+        name: recordName,
+      })
+      .from(recentViews)
+      .leftJoin(companies, isSubjectOf(companies, recentViews, "company"))
+      .leftJoin(contacts, isSubjectOf(contacts, recentViews, "contact"))
+      .leftJoin(deals, isSubjectOf(deals, recentViews, "deal"))
+      .where(
+        t.where(
+          recentViews,
+          eq(recentViews.userId, userId),
+          sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL OR ${deals.id} IS NOT NULL)`,
+        ),
+      )
+      .orderBy(desc(recentViews.viewedAt))
+      .limit(RECENT_VIEWS_SHOWN),
+    ...dashboardDealsStatements(t, now),
+    charts,
+  ]);
   const tenant = tenantRows[0];
   if (!tenant) return null;
-  const c = counterRows[0];
   return {
     tenant,
-    counts: { contacts: c?.contacts ?? 0, companies: c?.companies ?? 0, notes: c?.notes ?? 0, deals: c?.deals ?? 0 },
+    counts: { contacts: tenant.contacts, companies: tenant.companies, notes: tenant.notes, deals: tenant.deals },
     deals: dashboardDealsFromResults([dealTotals, dealsClosing], reader.locale),
     charts: dashboardChartsFromResults(chartRows, reader.today, tenant.currency, reader.locale),
     activity: [
