@@ -15,3 +15,8 @@ function zoneSet(): Set<string> {
 export function knownTimeZone(value: unknown): string | null {
   return typeof value === "string" && value.length <= 64 && zoneSet().has(value) ? value : null;
 }
+
+/** Where a request comes from, as Cloudflare places it: the likely zone of the reader before the session says. */
+export function requestZone(request: Request): string {
+  return knownTimeZone((request as { cf?: { timezone?: unknown } }).cf?.timezone) ?? "UTC";
+}

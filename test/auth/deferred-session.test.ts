@@ -19,6 +19,7 @@ describe("deferSessionCheck", () => {
     }
     const deferring = [...firstHandler].filter(([, handler]) => handler === deferSessionCheck).map(([key]) => key);
     expect(deferring.sort()).toEqual([
+      "GET /app",
       "GET /app/companies/:id",
       "GET /app/contacts",
       "GET /app/contacts/:id",
@@ -27,7 +28,7 @@ describe("deferSessionCheck", () => {
       "GET /app/search",
       "GET /app/tasks",
     ]);
-    expect(app.routes.filter((r) => r.handler === deferSessionCheck)).toHaveLength(7);
+    expect(app.routes.filter((r) => r.handler === deferSessionCheck)).toHaveLength(8);
   });
 
   it("leaves the routes matched beside them to the usual session check", async () => {

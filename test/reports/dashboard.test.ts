@@ -7,7 +7,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createContact } from "../contacts/contact-helpers";
 import { insertDeal } from "../deals/data-helpers";
-import { send } from "../helpers/http";
+import { cookieHeader, send } from "../helpers/http";
+import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { addTask, userIdOf } from "../tasks/helpers";
 
@@ -149,5 +150,43 @@ describe("the dashboard's charts", () => {
     expect(mine).toContain("These figures are yours only");
     const owners = await page(t.cookie);
     expect(tableOf(chart(owners, "chart-pipeline"))[0]).toEqual(["Lead", "$6,000.00"]);
+  });
+
+  it("reads the session and every figure in one round trip when the browser names its workspace", async () => {
+    const t = await newTenant("One Trip Co");
+    const member = await memberOf(t.tenantId, "member");
+    const admin = await memberOf(t.tenantId, "admin");
+    const memberId = await userIdOf(member.email);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await insertDeal(t.tenantId, { name: "Member's", amountMinor: 100_000, ownerId: memberId });
+    await insertDeal(t.tenantId, { name: "Nobody's", amountMinor: 700_000 });
+    await addTask(t.cookie, { title: "Owner's overdue", due_date: yesterday });
+    await env.DB.prepare("UPDATE tenants SET report_scope = 'own' WHERE id = ?").bind(t.tenantId).run();
+    // A first page gives each browser the workspace cookie (__Host-tenant).
+    const withHint = async (cookie: string) => cookieHeader(await send("/app", { cookie }), cookie);
+    const counted = async (cookie: string) => {
+      const counting = countingDb();
+      const res = await send("/app", { cookie, env: { DB: counting.binding } });
+      expect(res.status).toBe(200);
+      return { html: await res.text(), trips: counting.roundTrips.count };
+    };
+    const asMember = await counted(await withHint(member.cookie));
+    expect(asMember.trips).toBe(1);
+    // The role came from the membership row inside the batch: a member sees their own figures and tasks.
+    expect(tableOf(chart(asMember.html, "chart-pipeline"))[0]).toEqual(["Lead", "$1,000.00"]);
+    expect(asMember.html).not.toContain("Owner&#39;s overdue");
+    const asAdmin = await counted(await withHint(admin.cookie));
+    expect(asAdmin.trips).toBe(1);
+    expect(tableOf(chart(asAdmin.html, "chart-pipeline"))[0]).toEqual(["Lead", "$8,000.00"]);
+    expect(asAdmin.html).toContain("Owner&#39;s overdue");
+    // A cookie naming another workspace is not believed: the session's own workspace is read.
+    const other = await newTenant("One Trip Other");
+    await insertDeal(other.tenantId, { name: "Theirs", amountMinor: 9_900_000 });
+    const forged = (await withHint(admin.cookie)).replace(/__Host-tenant=[^;]+/, `__Host-tenant=${other.tenantId}`);
+    const res = await send("/app", { cookie: forged });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).not.toContain("$99,000");
+    expect(tableOf(chart(html, "chart-pipeline"))[0]).toEqual(["Lead", "$8,000.00"]);
   });
 });

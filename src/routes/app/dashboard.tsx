@@ -2,13 +2,21 @@
  * The dashboard at /app, and the beacon that records recently viewed records (src/app.ts requires a
  * user for all of /app). Every route declares its least role.
  */
+import { sql } from "drizzle-orm";
 import { Hono } from "hono";
+import { parseSessionToken } from "../../auth/session";
+import { requestZone } from "../../lib/time-zone";
 import { SUBJECT_TYPES, type SubjectType } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { errorResponse } from "../../lib/errors";
 import { render } from "../../lib/render";
-import { requireRole, roleAtLeast } from "../../middleware/session";
-import { dashboardData, recordView } from "../../services/dashboard/dashboard";
+import { deferSessionCheck, requireRole, roleAtLeast, withSessionBatch } from "../../middleware/session";
+import {
+  dashboardData,
+  dashboardFromResults,
+  dashboardStatements,
+  recordView,
+} from "../../services/dashboard/dashboard";
 import { dateInZone } from "../../lib/zoned-time";
 import { authOf, tenantOf } from "../context";
 import { chartFormats } from "./reports/formats";
@@ -18,10 +26,33 @@ import { DashboardPage } from "../../../views/pages/app/DashboardPage";
 /** Mounted at /app. */
 export const dashboardRoutes = new Hono<AppEnv>();
 
-dashboardRoutes.get("/", requireRole("viewer"), async (c) => {
+// The dashboard reads with the session check in one batch (deferSessionCheck): the reader is the session's user
+// in SQL, their role read from their membership, "today" from the request's zone; read again only when the
+// reader's own zone makes another day.
+dashboardRoutes.get("/", deferSessionCheck, async (c) => {
+  const deferred = c.get("deferredSession");
+  const sessionId = deferred ? parseSessionToken(deferred.token)?.id : undefined;
+  const early = c.get("auth");
+  const guessedToday = dateInZone(Date.now(), early ? early.user.timeZone : requestZone(c.req.raw));
+  const batch = await withSessionBatch(c, async (t) =>
+    dashboardStatements(t, {
+      userId: early
+        ? early.user.id
+        : sql`(SELECT s.user_id FROM sessions s WHERE s.id = ${sessionId ?? ""} AND s.tenant_id = ${t.tenantId})`,
+      role: early ? early.role : null,
+      today: guessedToday,
+    }),
+  );
+  if (!batch.ok) return batch.response;
   const auth = authOf(c);
-  const reader = { userId: auth.user.id, role: auth.role, locale: auth.user.locale };
-  const data = await dashboardData(tenantOf(c), { ...reader, today: dateInZone(Date.now(), auth.user.timeZone) });
+  const reader = {
+    userId: auth.user.id,
+    role: auth.role,
+    locale: auth.user.locale,
+    today: dateInZone(Date.now(), auth.user.timeZone),
+  };
+  const data =
+    reader.today === guessedToday ? dashboardFromResults(batch.results, reader) : await dashboardData(batch.t, reader);
   if (!data) return errorResponse(c, 404);
   const { currency } = data.tenant;
   return render(

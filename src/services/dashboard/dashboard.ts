@@ -69,19 +69,18 @@ function isSubjectOf(
   return and(eq(source.subjectType, type), eq(table.tenantId, source.tenantId), eq(table.id, source.subjectId));
 }
 
-/** Everything the dashboard shows, amounts written in the reader's `locale`, or null when the tenant is gone. */
-export async function dashboardData(
-  t: TenantDb,
-  reader: ReportReader & { locale: string; today: string },
-  now = Date.now(),
-): Promise<DashboardData | null> {
+/**
+ * The dashboard's reads as one batch's statements, for the reader on their `today` (the reader may be SQL: the
+ * session's user, when the route checks the session in the same batch).
+ */
+export function dashboardStatements(t: TenantDb, reader: ReportReader & { today: string }, now = Date.now()) {
   const { userId } = reader;
   const charts = dashboardChartStatement(t, reader, reader.today);
   const db = t.db;
   // The workspace, its member count and its record counters in one row: each statement costs more than its SQL.
   const counter = (column: SQL) =>
     sql<number>`coalesce((SELECT ${column} FROM ${tenantCounters} WHERE ${tenantCounters.tenantId} = ${t.tenantId}), 0)`;
-  const [tenantRows, activityRows, interactionRows, recentRows, dealTotals, dealsClosing, chartRows] = await db.batch([
+  return [
     db
       .select({
         name: tenants.name,
@@ -150,7 +149,7 @@ export async function dashboardData(
       .where(
         t.where(
           recentViews,
-          eq(recentViews.userId, userId),
+          sql`${recentViews.userId} = ${userId}`,
           sql`(${companies.id} IS NOT NULL OR ${contacts.id} IS NOT NULL OR ${deals.id} IS NOT NULL)`,
         ),
       )
@@ -158,14 +157,27 @@ export async function dashboardData(
       .limit(RECENT_VIEWS_SHOWN),
     ...dashboardDealsStatements(t, now),
     charts,
-  ]);
+  ] as const;
+}
+
+type DashboardResults = {
+  [K in keyof ReturnType<typeof dashboardStatements>]: Awaited<ReturnType<typeof dashboardStatements>[K]>;
+};
+
+/** What dashboardStatements read, shaped for the page (amounts in the reader's `locale`), or null without a tenant. */
+export function dashboardFromResults(
+  results: readonly unknown[],
+  reader: { locale: string; today: string },
+): DashboardData | null {
+  const [tenantRows, activityRows, interactionRows, recentRows, dealTotals, dealsClosing, chartRows] =
+    results as unknown as DashboardResults;
   const tenant = tenantRows[0];
   if (!tenant) return null;
   return {
     tenant,
     counts: { contacts: tenant.contacts, companies: tenant.companies, notes: tenant.notes, deals: tenant.deals },
     deals: dashboardDealsFromResults([dealTotals, dealsClosing], reader.locale),
-    charts: dashboardChartsFromResults(chartRows, reader.today, tenant.currency, reader.locale),
+    charts: dashboardChartsFromResults(chartRows as { parts: unknown }[], reader.today, tenant.currency, reader.locale),
     activity: [
       ...activityRows.map(
         (a): DashboardActivity => ({
@@ -196,6 +208,15 @@ export async function dashboardData(
   };
 }
 
+/** Everything the dashboard shows, read in one batch (the session already checked). */
+export async function dashboardData(
+  t: TenantDb,
+  reader: ReportReader & { locale: string; today: string },
+  now = Date.now(),
+): Promise<DashboardData | null> {
+  return dashboardFromResults(await t.db.batch(dashboardStatements(t, reader, now)), reader);
+}
+
 /**
  * Records that a user viewed a record of the tenant (the record pages' beacon), keeping only the
  * newest RECENT_VIEWS_KEPT per user. False when the record is not the tenant's.
@@ -217,7 +238,7 @@ export async function recordView(
     // The OFFSET is bounded by RECENT_VIEWS_KEPT on this user's index range, never a page of records.
     t.delete(
       recentViews,
-      eq(recentViews.userId, userId),
+      sql`${recentViews.userId} = ${userId}`,
       sql`${recentViews.viewedAt} < (SELECT ${recentViews.viewedAt} FROM ${recentViews} WHERE ${mine}
         ORDER BY ${recentViews.viewedAt} DESC LIMIT 1 OFFSET ${RECENT_VIEWS_KEPT - 1})`,
     ),

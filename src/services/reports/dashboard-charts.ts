@@ -11,7 +11,7 @@ import { ACTIVITY_REPORT_KINDS, type ActivityReportKind } from "../../db/schema"
 import { monthLabel, monthTick, weekLabel } from "./labels";
 import { type MoneyRow, type MoneySeries, moneySeries } from "./money-series";
 import { addMonthsTo, lastMonths, lastWeeks, nextMonths } from "./periods";
-import { type ReportReader, readerRows, seesWholeTeam } from "./scope";
+import { type ReportReader, readerIsAdmin, readerRows } from "./scope";
 
 export const WON_MONTHS = 12;
 export const FORECAST_MONTHS = 6;
@@ -84,7 +84,7 @@ export function dashboardChartStatement(t: TenantDb, reader: ReportReader, today
     AND d.stage_id IN (SELECT id FROM pipeline_stages WHERE tenant_id = ${tenant})
     AND d.status = 'open' AND d.close_key < ${today} AND ${owner(sql`coalesce(d.owner_id, '')`)}`;
   // Members and viewers are reminded of their own tasks only: the tasks page shows them no one else's.
-  const taskScope = seesWholeTeam(reader) ? sql`1` : sql`k.assignee_id = ${reader.userId}`;
+  const taskScope = sql`(k.assignee_id = ${reader.userId} OR ${readerIsAdmin(t, reader)})`;
   const overdue = sql`FROM tasks k WHERE k.tenant_id = ${tenant} AND k.status = 'open' AND k.due_date < ${today}
     AND ${taskScope}`;
   const parts = [

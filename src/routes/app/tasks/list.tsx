@@ -12,7 +12,7 @@ import { errorResponse } from "../../../lib/errors";
 import { inReaderZone, render } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { safeNextPath } from "../../../lib/validation";
-import { knownTimeZone } from "../../../lib/time-zone";
+import { requestZone } from "../../../lib/time-zone";
 import { dateInZone, isCalendarDate } from "../../../lib/zoned-time";
 import { deferSessionCheck, requireRole, withSessionBatch } from "../../../middleware/session";
 import { BULK_MAX, reassignTasks, rescheduleTasks, type Reschedule } from "../../../services/tasks/bulk";
@@ -68,11 +68,6 @@ function filterOf(c: Context<AppEnv>, me: string | SQL, role: Role | null) {
   return { filter, assignee, kind: kind ?? "", record: subject ? `${subject.type}:${subject.id}` : "" };
 }
 
-/** Where the request comes from, as Cloudflare places it: the likely zone of the reader, before the session says. */
-function zoneHint(c: Context<AppEnv>): string {
-  return knownTimeZone((c.req.raw as { cf?: { timezone?: unknown } }).cf?.timezone) ?? "UTC";
-}
-
 // The list reads with the session check in one batch (deferSessionCheck): "today" from the request's
 // zone and "me" from the session row; read again only when the reader's own zone makes another day or
 // their role allows less than was asked.
@@ -82,7 +77,7 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
   const deferred = c.get("deferredSession");
   const sessionId = deferred ? parseSessionToken(deferred.token)?.id : undefined;
   const early = c.get("auth");
-  const guessedToday = early ? readerToday(c) : dateInZone(Date.now(), zoneHint(c));
+  const guessedToday = early ? readerToday(c) : dateInZone(Date.now(), requestZone(c.req.raw));
   const mine = (tenantId: string) =>
     early
       ? early.user.id
