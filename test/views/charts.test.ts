@@ -215,6 +215,40 @@ describe("bar chart", () => {
     expect(html).not.toContain("<img");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
   });
+
+  it("escapes every text it is given, in both charts, legends, ticks, tooltips, the table and the empty text", async () => {
+    const evil = (what: string) => `<i data-x="${what}">&'`;
+    const escaped = (what: string) => `&lt;i data-x=&quot;${what}&quot;&gt;&amp;&#39;`;
+    const given = props({
+      id: 'c"><i',
+      title: evil("title"),
+      xLabel: evil("x"),
+      yLabel: evil("y"),
+      summary: evil("summary"),
+      categories: [
+        { key: "a", label: evil("label"), tick: evil("tick") },
+        { key: "b", label: "B" },
+      ],
+      series: [
+        { key: "s", name: evil("first"), values: [3, 5] },
+        { key: "t", name: evil("second"), values: [2, 1] },
+      ],
+      format: (n) => `${evil("value")}${n}`,
+      formatTick: (n) => `${evil("axis")}${n}`,
+    });
+    const empty = { ...given, series: [{ key: "z", name: "Z", values: [0, 0] }], empty: evil("empty") };
+    const charts = [BarChart(given), LineChart(given), BarChart(empty), LineChart(empty)];
+    for (const html of await Promise.all(charts.map(render))) {
+      expect(html).not.toMatch(/<i\b/);
+      expect(html).toContain('id="c&quot;&gt;&lt;i"');
+    }
+    for (const html of [await render(BarChart(given)), await render(LineChart(given))]) {
+      for (const what of ["title", "x", "y", "summary", "label", "first", "second", "value", "axis"]) {
+        expect(html, what).toContain(escaped(what));
+      }
+    }
+    expect(await render(BarChart(empty))).toContain(escaped("empty"));
+  });
 });
 
 describe("line chart", () => {

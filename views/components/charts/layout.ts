@@ -21,27 +21,71 @@ const ALL_LABELS_UP_TO = 8;
 /** One decimal is plenty on a 640-unit canvas and keeps each chart's markup small. */
 export const r1 = (n: number) => Math.round(n * 10) / 10;
 
-/** A conservative width estimate of a text in a sans-serif font (no DOM on the server to measure it). */
+/** Each character's width in em: ASCII by table, the currency signs €£¥ like digits, anything else wide. */
+const ASCII_EM = new Float64Array(128).fill(0.72);
+const setEm = (chars: string, em: number) => {
+  for (const ch of chars) ASCII_EM[ch.charCodeAt(0)] = em;
+};
+setEm("abcdefghijklmnopqrstuvwxyz", 0.54);
+setEm("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 0.7);
+setEm("0123456789$", 0.58);
+setEm("mwMW@%", 0.88);
+setEm("ilIjtfr()[]", 0.34);
+setEm(" .,:;'!|", 0.3);
+const ELLIPSIS_EM = 0.72;
+
+/** The em widths of a text's characters (code points: an emoji counts once), in order. */
+function charEms(text: string): number[] {
+  const ems: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    if (code > 0xffff) i++;
+    ems.push(code < 128 ? ASCII_EM[code]! : code === 0x20ac || code === 0xa3 || code === 0xa5 ? 0.58 : 0.72);
+  }
+  return ems;
+}
+
+/**
+ * A conservative width estimate of a text in a sans-serif font (no DOM on the server to measure it). Charts
+ * measure every tick, label and tooltip line, so this is a table lookup per character, not regexes.
+ */
 export function textWidth(text: string, font = FONT_MAX): number {
   let em = 0;
-  for (const ch of text) {
-    if (/[ .,:;'!|]/.test(ch)) em += 0.3;
-    else if (/[ilIjtfr()[\]]/.test(ch)) em += 0.34;
-    else if (/[mwMW@%]/.test(ch)) em += 0.88;
-    else if (/[0-9€$£¥]/.test(ch)) em += 0.58;
-    else if (/[A-Z]/.test(ch)) em += 0.7;
-    else if (/[a-z]/.test(ch)) em += 0.54;
-    else em += 0.72;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 128) em += ASCII_EM[code]!;
+    else if (code === 0x20ac || code === 0xa3 || code === 0xa5) em += 0.58;
+    else {
+      // A surrogate pair is one character.
+      if (code >= 0xd800 && code < 0xdc00) {
+        const next = text.charCodeAt(i + 1);
+        if (next >= 0xdc00 && next < 0xe000) i++;
+      }
+      em += 0.72;
+    }
   }
   return em * font;
 }
 
-/** The text cut with an ellipsis to fit a width (the full text stays in the marks' names and the table). */
+/**
+ * The text cut with an ellipsis to fit a width (the full text stays in the marks' names and the table). The
+ * widths of the shorter prefixes are running sums, not each measured again.
+ */
 export function fitText(text: string, width: number, font = FONT_MAX): string {
   if (textWidth(text, font) <= width) return text;
-  const chars = [...text];
-  while (chars.length > 1 && textWidth(`${chars.join("")}…`, font) > width) chars.pop();
-  return `${chars.join("").trimEnd()}…`;
+  const ems = charEms(text);
+  const prefix = [0];
+  for (const em of ems) prefix.push(prefix[prefix.length - 1]! + em);
+  let keep = ems.length;
+  while (keep > 1 && (prefix[keep]! + ELLIPSIS_EM) * font > width) keep--;
+  return `${[...text].slice(0, keep).join("").trimEnd()}…`;
+}
+
+/** The widest of some texts (a loop: spreading a long array into Math.max costs a copy and can overflow). */
+export function widestOf(texts: string[], font: number): number {
+  let widest = Number.NEGATIVE_INFINITY;
+  for (const text of texts) widest = Math.max(widest, textWidth(text, font));
+  return widest;
 }
 
 /** A series' value at a category, as drawn: missing, negative or not-a-number draws as 0. */
@@ -73,7 +117,8 @@ export interface Frame {
 /** Scales, ticks and category labels shared by both charts; padding is the category band's (0 for lines). */
 export function frame(p: ChartProps, padding: { inner: number; outer: number }): Frame {
   const formatTick = p.formatTick ?? p.format;
-  const max = Math.max(...p.series.flatMap((s) => p.categories.map((_, i) => drawnValue(s.values, i))));
+  let max = Number.NEGATIVE_INFINITY;
+  for (const s of p.series) for (let i = 0; i < p.categories.length; i++) max = Math.max(max, drawnValue(s.values, i));
   // Counts tick in whole numbers: a top of at least 5 and no "0.2 deals".
   const y = scaleLinear()
     .domain([0, p.integers ? Math.max(max, 5) : max])
@@ -81,7 +126,7 @@ export function frame(p: ChartProps, padding: { inner: number; outer: number }):
     .range([BOTTOM, TOP]);
   const tickValues = y.ticks(5).filter((t) => !p.integers || Number.isInteger(t));
   const tickLabels = tickValues.map((t) => formatTick(t));
-  const left = Math.ceil(FONT_MAX + 6 + Math.max(...tickLabels.map((t) => textWidth(t))) + 8);
+  const left = Math.ceil(FONT_MAX + 6 + widestOf(tickLabels, FONT_MAX) + 8);
   const x = scaleBand<string>()
     .domain(p.categories.map((c) => c.key))
     .range([left, RIGHT_EDGE])
@@ -102,7 +147,10 @@ export function frame(p: ChartProps, padding: { inner: number; outer: number }):
 /** Every category's label up to 8 of them, else every n-th one; each cut to the room it has. */
 function categoryLabels(p: ChartProps, x: ScaleBand<string>): CategoryLabel[] {
   const step = x.step();
-  const widest = Math.max(...p.categories.map((c) => textWidth(c.tick ?? c.label)));
+  const widest = widestOf(
+    p.categories.map((c) => c.tick ?? c.label),
+    FONT_MAX,
+  );
   const stride = p.categories.length <= ALL_LABELS_UP_TO ? 1 : Math.max(1, Math.ceil((widest + 8) / step));
   const labels: CategoryLabel[] = [];
   p.categories.forEach((c, i) => {
@@ -128,7 +176,7 @@ export const TIP_LINE = 16;
 
 /** A tooltip box above (x, y), kept inside the canvas even at its enlarged size in a narrow chart. */
 export function tipBox(lines: string[], anchorX: number, anchorY: number): TipBox {
-  const width = 2 * Math.ceil((Math.max(...lines.map((l) => textWidth(l, FONT))) + 14) / 2);
+  const width = 2 * Math.ceil((widestOf(lines, FONT) + 14) / 2);
   const height = lines.length * TIP_LINE + 8;
   const halfScaled = (width * TIP_SCALE) / 2;
   const centre = Math.round(Math.min(Math.max(anchorX, halfScaled + 2), WIDTH - halfScaled - 2));
