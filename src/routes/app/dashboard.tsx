@@ -2,7 +2,6 @@
  * The dashboard at /app, and the beacon that records recently viewed records (src/app.ts requires a
  * user for all of /app). Every route declares its least role.
  */
-import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { parseSessionToken } from "../../auth/session";
 import { requestZone } from "../../lib/time-zone";
@@ -35,13 +34,12 @@ dashboardRoutes.get("/", deferSessionCheck, async (c) => {
   const early = c.get("auth");
   const guessedToday = dateInZone(Date.now(), early ? early.user.timeZone : requestZone(c.req.raw));
   const batch = await withSessionBatch(c, async (t) =>
-    dashboardStatements(t, {
-      userId: early
-        ? early.user.id
-        : sql`(SELECT s.user_id FROM sessions s WHERE s.id = ${sessionId ?? ""} AND s.tenant_id = ${t.tenantId})`,
-      role: early ? early.role : null,
-      today: guessedToday,
-    }),
+    dashboardStatements(
+      t,
+      early
+        ? { userId: early.user.id, role: early.role, today: guessedToday }
+        : { sessionId: sessionId ?? "", role: null, today: guessedToday },
+    ),
   );
   if (!batch.ok) return batch.response;
   const auth = authOf(c);

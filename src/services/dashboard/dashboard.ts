@@ -17,12 +17,17 @@ import {
   tenantCounters,
   tenants,
   users,
+  type Role,
   type SubjectType,
 } from "../../db/schema";
 import { dashboardDealsFromResults, dashboardDealsStatements, type DashboardDeals } from "../deals/related";
 import { subjectExists } from "../records/notes";
-import { type DashboardCharts, dashboardChartStatement, dashboardChartsFromResults } from "../reports/dashboard-charts";
-import type { ReportReader } from "../reports/scope";
+import {
+  type ChartReader,
+  type DashboardCharts,
+  dashboardChartStatement,
+  dashboardChartsFromResults,
+} from "../reports/dashboard-charts";
 
 /** How many recently viewed records each user keeps; older ones are dropped as new ones come. */
 export const RECENT_VIEWS_KEPT = 50;
@@ -73,8 +78,11 @@ function isSubjectOf(
  * The dashboard's reads as one batch's statements, for the reader on their `today` (the reader may be SQL: the
  * session's user, when the route checks the session in the same batch).
  */
-export function dashboardStatements(t: TenantDb, reader: ReportReader & { today: string }, now = Date.now()) {
-  const { userId } = reader;
+export function dashboardStatements(t: TenantDb, reader: ChartReader & { today: string }, now = Date.now()) {
+  const userId =
+    "userId" in reader
+      ? reader.userId
+      : sql`(SELECT s.user_id FROM sessions s WHERE s.id = ${reader.sessionId} AND s.tenant_id = ${t.tenantId})`;
   const charts = dashboardChartStatement(t, reader, reader.today);
   const db = t.db;
   // The workspace, its member count and its record counters in one row: each statement costs more than its SQL.
@@ -211,7 +219,7 @@ export function dashboardFromResults(
 /** Everything the dashboard shows, read in one batch (the session already checked). */
 export async function dashboardData(
   t: TenantDb,
-  reader: ReportReader & { locale: string; today: string },
+  reader: { userId: string; role: Role; locale: string; today: string },
   now = Date.now(),
 ): Promise<DashboardData | null> {
   return dashboardFromResults(await t.db.batch(dashboardStatements(t, reader, now)), reader);

@@ -4,21 +4,20 @@
  * and contacts added per week (12), and what needs attention (overdue tasks, deals past their close date).
  * Every statement reads a bounded range of an aggregate or an index; none counts deals or activities.
  */
-import { sql, type SQL } from "drizzle-orm";
 import { selectFrom } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
-import { ACTIVITY_REPORT_KINDS, type ActivityReportKind } from "../../db/schema";
+import { ACTIVITY_REPORT_KINDS, type ActivityReportKind, type Role } from "../../db/schema";
+import { roleAtLeast } from "../../lib/roles";
 import { monthLabel, monthTick, weekLabel } from "./labels";
 import { type MoneyRow, type MoneySeries, moneySeries } from "./money-series";
 import { addMonthsTo, lastMonths, lastWeeks, nextMonths } from "./periods";
-import { type ReportReader, readerIsAdmin, readerRows } from "./scope";
+import { chartsStatement } from "./dashboard-sql";
+
+export { ATTENTION_COUNT_CAP, ATTENTION_SHOWN } from "./dashboard-sql";
 
 export const WON_MONTHS = 12;
 export const FORECAST_MONTHS = 6;
 export const ACTIVITY_WEEKS = 12;
-/** Needs attention lists this many of each, and counts up to ATTENTION_COUNT_CAP ("100+"). */
-export const ATTENTION_SHOWN = 5;
-export const ATTENTION_COUNT_CAP = 100;
 
 export const ACTIVITY_NAMES: Record<ActivityReportKind, string> = {
   call: "Calls",
@@ -62,81 +61,28 @@ const periodOf = (today: string): Period => ({
   weeks: lastWeeks(today, ACTIVITY_WEEKS),
 });
 
-/** The Monday of a row's day, in SQL, so weeks are summed by the database and not per row here. */
-const MONDAY = sql.raw(`date(day, '-6 days', 'weekday 1')`);
-
-const capped = (inner: SQL) => sql`SELECT count(*) AS n FROM (${inner} LIMIT ${ATTENTION_COUNT_CAP})`;
-
-/** One part of the charts' statement: its rows as a JSON array of objects with `fields`. */
-const rows = (statement: SQL, fields: readonly string[]) =>
-  sql`(SELECT json_group_array(json_object(${sql.raw(fields.map((f) => `'${f}', "${f}"`).join(", "))}))
-    FROM (${statement}))`;
+/** The reader of the dashboard: their id, or (while their session is checked in the same batch) its id. */
+export type ChartReader = { userId: string; role: Role } | { sessionId: string; role: null };
 
 /**
  * The charts' figures as ONE statement for the dashboard's batch (nine parts, each a JSON array in one row: a
  * statement costs more to build and run than its rows cost to parse), as the reader may see them on `today`.
  */
-export function dashboardChartStatement(t: TenantDb, reader: ReportReader, today: string) {
+export function dashboardChartStatement(t: TenantDb, reader: ChartReader, today: string) {
   const p = periodOf(today);
-  const tenant = t.tenantId;
-  const owner = (column: SQL) => readerRows(t, reader, column);
-  const pastDeals = sql`FROM deals d WHERE d.tenant_id = ${tenant}
-    AND d.stage_id IN (SELECT id FROM pipeline_stages WHERE tenant_id = ${tenant})
-    AND d.status = 'open' AND d.close_key < ${today} AND ${owner(sql`coalesce(d.owner_id, '')`)}`;
-  // Members and viewers are reminded of their own tasks only: the tasks page shows them no one else's.
-  const taskScope = sql`(k.assignee_id = ${reader.userId} OR ${readerIsAdmin(t, reader)})`;
-  const overdue = sql`FROM tasks k WHERE k.tenant_id = ${tenant} AND k.status = 'open' AND k.due_date < ${today}
-    AND ${taskScope}`;
-  const parts = [
-    rows(
-      sql`SELECT s.id AS stageId, s.name AS stage, p.name AS pipeline, r.currency AS currency,
-        coalesce(sum(r.deals), 0) AS deals, coalesce(sum(r.amount_minor), 0) AS amountMinor
-      FROM pipeline_stages s JOIN pipelines p ON p.id = s.pipeline_id
-      LEFT JOIN report_open_deals r ON r.tenant_id = s.tenant_id AND r.stage_id = s.id AND ${owner(sql`r.owner_key`)}
-      WHERE s.tenant_id = ${tenant} GROUP BY s.id, r.currency ORDER BY p.position, p.id, s.position, s.id`,
-      ["stageId", "stage", "pipeline", "currency", "deals", "amountMinor"],
-    ),
-    rows(
-      sql`SELECT substr(day, 1, 7) AS key, currency, sum(deals) AS deals, sum(amount_minor) AS amountMinor
-      FROM report_deal_outcomes WHERE tenant_id = ${tenant} AND status = 'won'
-        AND day >= ${`${p.months[0]}-01`} AND day < ${`${addMonthsTo(p.months.at(-1)!, 1)}-01`}
-        AND ${owner(sql`owner_key`)}
-      GROUP BY 1, 2`,
-      ["key", "currency", "deals", "amountMinor"],
-    ),
-    // Weighted: amount × probability (percent); divided by 100 when read, so no rounding per row.
-    rows(
-      sql`SELECT r.close_month AS key, r.currency AS currency, sum(r.deals) AS deals,
-        sum(r.amount_minor * s.probability) AS weighted
-      FROM report_open_deals r JOIN pipeline_stages s ON s.id = r.stage_id
-      WHERE r.tenant_id = ${tenant} AND r.close_month >= ${p.forecast[0]} AND r.close_month <= ${p.forecast.at(-1)}
-        AND ${owner(sql`r.owner_key`)}
-      GROUP BY 1, 2`,
-      ["key", "currency", "deals", "weighted"],
-    ),
-    rows(
-      sql`SELECT ${MONDAY} AS week, kind, sum(count) AS n FROM report_activity_days
-      WHERE tenant_id = ${tenant} AND day >= ${p.weeks[0]} AND ${owner(sql`user_key`)} GROUP BY 1, 2`,
-      ["week", "kind", "n"],
-    ),
-    rows(
-      sql`SELECT ${MONDAY} AS week, sum(count) AS n FROM report_contact_days
-      WHERE tenant_id = ${tenant} AND day >= ${p.weeks[0]} AND ${owner(sql`user_key`)} GROUP BY 1`,
-      ["week", "n"],
-    ),
-    rows(
-      sql`SELECT k.id, k.title, k.due_date AS dueDate ${overdue} ORDER BY k.due_date, k.id LIMIT ${ATTENTION_SHOWN}`,
-      ["id", "title", "dueDate"],
-    ),
-    rows(capped(sql`SELECT 1 ${overdue}`), ["n"]),
-    rows(
-      sql`SELECT d.id, d.name, d.amount_minor AS amountMinor, d.currency, d.close_date AS closeDate ${pastDeals}
-      ORDER BY d.close_key, d.id LIMIT ${ATTENTION_SHOWN}`,
-      ["id", "name", "amountMinor", "currency", "closeDate"],
-    ),
-    rows(capped(sql`SELECT 1 ${pastDeals}`), ["n"]),
-  ];
-  return selectFrom(t.db, sql`SELECT json_array(${sql.join(parts, sql`, `)}) AS parts`, ["parts"]);
+  const statement = chartsStatement({
+    t: t.tenantId,
+    me: "userId" in reader ? reader.userId : null,
+    sid: "sessionId" in reader ? reader.sessionId : null,
+    admin: reader.role === null ? null : roleAtLeast(reader.role, "admin") ? 1 : 0,
+    today,
+    wonFrom: `${p.months[0]}-01`,
+    wonUntil: `${addMonthsTo(p.months.at(-1)!, 1)}-01`,
+    forecastFrom: p.forecast[0]!,
+    forecastTo: p.forecast.at(-1)!,
+    weeksFrom: p.weeks[0]!,
+  });
+  return selectFrom(t.db, statement, ["parts"]);
 }
 
 type Row = Record<string, unknown>;

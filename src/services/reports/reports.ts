@@ -6,7 +6,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { selectFrom } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
-import type { Role } from "../../db/schema";
 import type { ReportFilters } from "./filters";
 import { type ReportReader, readerRows, seesWholeTeam } from "./scope";
 
@@ -65,11 +64,7 @@ export interface ReportsAnswer {
 const num = (v: unknown) => Number(v ?? 0);
 
 /** Reads every report for `f` as the reader may see it; a pipeline or owner not the workspace's is refused. */
-export async function loadReports(
-  t: TenantDb,
-  reader: ReportReader & { role: Role; userId: string },
-  f: ReportFilters,
-): Promise<ReportsAnswer> {
+export async function loadReports(t: TenantDb, reader: ReportReader, f: ReportFilters): Promise<ReportsAnswer> {
   const tenant = t.tenantId;
   const asked = f.owner === "none" ? "" : f.owner;
   const owner = (column: SQL) => readerRows(t, reader, column, asked);
