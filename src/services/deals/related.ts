@@ -5,9 +5,9 @@
  * each scoped by tenant, so another workspace's deals are never read; amounts are formatted in the
  * reader's locale.
  */
-import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { dealContacts, deals, dealStageTotals, pipelineStages } from "../../db/schema";
+import { dealContacts, deals, pipelineStages } from "../../db/schema";
 import { formatAmount } from "../../lib/money";
 import type { RelatedDealRow } from "../../../views/partials/deals/RelatedDeals";
 
@@ -102,9 +102,6 @@ export function relatedDealsFromResults(results: unknown[], locale: string): Rel
 
 // ---- the dashboard --------------------------------------------------------------------------------
 
-/** How many deals closing this month the dashboard lists. */
-export const CLOSING_THIS_MONTH_SHOWN = 10;
-
 export interface DashboardDeals {
   /** Open deals' value per currency, from the maintained totals; largest count first. */
   openValue: { currency: string; deals: number; amount: string }[];
@@ -120,34 +117,7 @@ export function monthBounds(now: number): { from: string; until: string } {
   return { from: from.toISOString().slice(0, 10), until: until.toISOString().slice(0, 10) };
 }
 
-/**
- * The dashboard's deal statements: open value per currency summed from deal_stage_totals (a row per
- * stage and currency, never the deals), and this month's open deals by deals_tenant_close_idx.
- */
-export function dashboardDealsStatements(t: TenantDb, now: number) {
-  const { from, until } = monthBounds(now);
-  return [
-    t.db
-      .select({
-        currency: dealStageTotals.currency,
-        deals: sql<number>`sum(${dealStageTotals.deals})`,
-        amountMinor: sql<number>`sum(${dealStageTotals.amountMinor})`,
-      })
-      .from(dealStageTotals)
-      .where(t.where(dealStageTotals))
-      .groupBy(dealStageTotals.currency)
-      .having(sql`sum(${dealStageTotals.deals}) > 0`),
-    t.db
-      .select({ ...columns, role: sql<string | null>`NULL` })
-      .from(deals)
-      .innerJoin(pipelineStages, eq(pipelineStages.id, deals.stageId))
-      .where(t.where(deals, gte(deals.closeKey, from), lt(deals.closeKey, until), sql`+${deals.status} = 'open'`))
-      .orderBy(asc(deals.closeKey), asc(deals.id))
-      .limit(CLOSING_THIS_MONTH_SHOWN),
-  ] as const;
-}
-
-/** The dashboard's deals from what dashboardDealsStatements read, amounts in `locale`. */
+/** The dashboard's deals from what its lists statement read (src/services/dashboard/dashboard-sql.ts), amounts in `locale`. */
 export function dashboardDealsFromResults(results: unknown[], locale: string): DashboardDeals {
   const [totals, closing] = results as [{ currency: string; deals: number; amountMinor: number }[], DealRow[]];
   return {
