@@ -189,4 +189,42 @@ describe("the dashboard's charts", () => {
     expect(html).not.toContain("$99,000");
     expect(tableOf(chart(html, "chart-pipeline"))[0]).toEqual(["Lead", "$8,000.00"]);
   });
+
+  it("stays under 40 KB over the wire with every chart full", async () => {
+    const t = await newTenant("Full Charts Co");
+    const ownerId = await userIdOf(t.email);
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    for (let i = 0; i < 12; i += 1) {
+      await insertDeal(t.tenantId, {
+        name: `Won ${i}`,
+        status: "won",
+        amountMinor: 1_234_567 * (i + 1),
+        closedOn: day(i * 30),
+      });
+      await insertDeal(t.tenantId, {
+        name: `Open ${i}`,
+        amountMinor: 987_654 * (i + 1),
+        closeDate: monthFromNow(i % 6),
+      });
+    }
+    const kinds = ["call", "meeting", "email"];
+    const interactions = Array.from({ length: 84 }, (_, i) =>
+      env.DB.prepare(
+        `INSERT INTO interactions (tenant_id, subject_type, subject_id, kind, occurred_at, logged_by, created_at, updated_at)
+         VALUES (?, 'deal', 1, ?, ?, ?, ?, ?)`,
+      ).bind(t.tenantId, kinds[i % 3], Date.now() - i * 86_400_000, ownerId, Date.now(), Date.now()),
+    );
+    await env.DB.batch(interactions);
+    const res = await send("/app", { cookie: t.cookie });
+    const html = await res.text();
+    for (const id of ["chart-pipeline", "chart-won", "chart-forecast", "chart-activities"]) {
+      expect(chart(html, id)).toContain("<svg");
+    }
+    // Compressed as Cloudflare serves HTML to browsers (gzip here; brotli is smaller still).
+    const gzipped = await new Response(
+      new Blob([html]).stream().pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer();
+    expect(gzipped.byteLength).toBeLessThan(40 * 1024);
+    console.info(`dashboard: ${html.length} bytes, ${gzipped.byteLength} gzipped`);
+  });
 });
