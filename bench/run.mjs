@@ -5,7 +5,7 @@
 // Then it times the raw search query against SQLite directly. Prints req/s, p50/p95/p99 and each
 // page's ratio to the floor, and writes bench/results/latest.json. Figures go to docs/benchmarks.md by hand.
 //
-// It also seeds BENCH_DEALS deals (default 10000; three in ten closed, with stays) over a pipeline of six stages and measures the
+// It also seeds BENCH_DEALS open deals (default 10000; and 30 % more won or lost long ago) over a pipeline of six stages and measures the
 // deal board, a card move (the board's htmx POST, each request a real move) and the deal list.
 //
 // Options (environment): BENCH_CONTACTS (default 100000), BENCH_SECONDS per target in all

@@ -91,7 +91,7 @@ SELECT '${tenantId}', 'contact', base.first_id + (i * 7 % ${contacts}), CASE i %
   ${now} - (i * 7919 % 31536000) * 1000, 15, '${userId}', ${now}, ${now}
 FROM seq, base;
 
-INSERT INTO tenant_counters (tenant_id, contacts, companies, notes, deals) VALUES ('${tenantId}', ${contacts}, ${companies}, ${notes}, ${deals});
+INSERT INTO tenant_counters (tenant_id, contacts, companies, notes, deals) VALUES ('${tenantId}', ${contacts}, ${companies}, ${notes}, ${deals + Math.floor((deals * 3) / 10)});
 ${dealsSql({ tenantId, userId, companies, deals, now })}
 ${tasksSql({ tenantId, userId, contacts, tasks, now })}
 
@@ -147,14 +147,22 @@ SELECT '${tenantId}', ${pick(WORDS, "i")} || ' deal ' || i, lower(${pick(WORDS, 
   date('2027-01-01', '+' || (i % 365) || ' days'), date('2027-01-01', '+' || (i % 365) || ' days'), '${userId}',
   firsts.company + (i % ${companies}), firsts.pipeline, firsts.stage + (i % 6), 'open', '${userId}', ${now} - i * 1000, ${now} - i * 500, ${now} - i * 500
 FROM seq, firsts WHERE ${deals} > 0;
--- Three deals in ten closed (won or lost) on a day of the last two years, each after a finished stay in its
--- stage: what the dashboard's won chart and the reports read (the report triggers count them as they change).
+-- As many again as three in ten of them, won or lost on a day 31 to 730 days ago, each after a finished stay in
+-- its stage: what the dashboard's won chart and the reports read (the report triggers count them as they are
+-- written). Older than the board's 30 days of won and lost cards, so the board still measures its 6 × 50 open cards.
+INSERT INTO deals (tenant_id, name, name_sort, amount_minor, currency, close_date, close_key, owner_id, company_id, pipeline_id, stage_id, status, lost_reason, closed_on, created_by, created_at, updated_at, last_activity_at)
+WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i <= ${Math.floor((deals * 3) / 10)} - 1),
+     firsts(company, stage, pipeline) AS (SELECT (SELECT min(id) FROM companies WHERE tenant_id = '${tenantId}'),
+       (SELECT min(id) FROM pipeline_stages WHERE tenant_id = '${tenantId}'), (SELECT id FROM pipelines WHERE tenant_id = '${tenantId}'))
+SELECT '${tenantId}', 'closed deal ' || i, 'closed deal ' || i, (i * 7919 % 5000000) + 10000, 'USD',
+  date(${Math.floor(now / 1000)}, 'unixepoch', '-' || (31 + i % 700) || ' days'), date(${Math.floor(now / 1000)}, 'unixepoch', '-' || (31 + i % 700) || ' days'),
+  '${userId}', firsts.company + (i % ${companies}), firsts.pipeline, firsts.stage + (i % 6),
+  CASE WHEN i % 2 = 0 THEN 'won' ELSE 'lost' END, CASE WHEN i % 2 = 1 THEN 'Price' END,
+  date(${Math.floor(now / 1000)}, 'unixepoch', '-' || (31 + i % 700) || ' days'), '${userId}', ${now} - i * 1000, ${now}, ${now}
+FROM seq, firsts WHERE ${deals} > 0;
 INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at, left_at, actor_id)
-SELECT tenant_id, id, pipeline_id, stage_id, 'open', created_at - 86400000 * (1 + id % 40), created_at, owner_id
-FROM deals WHERE tenant_id = '${tenantId}' AND id % 10 < 3;
-UPDATE deals SET status = CASE WHEN id % 2 = 0 THEN 'won' ELSE 'lost' END,
-  lost_reason = CASE WHEN id % 2 = 1 THEN 'Price' END, closed_on = date(${Math.floor(now / 1000)}, 'unixepoch', '-' || (id % 730) || ' days')
-WHERE tenant_id = '${tenantId}' AND id % 10 < 3;
+SELECT tenant_id, id, pipeline_id, stage_id, 'open', unixepoch(closed_on) * 1000 - 86400000 * (1 + id % 40), unixepoch(closed_on) * 1000, owner_id
+FROM deals WHERE tenant_id = '${tenantId}' AND status <> 'open';
 INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
 SELECT tenant_id, stage_id, currency, count(*), sum(amount_minor) FROM deals WHERE tenant_id = '${tenantId}' AND status = 'open' GROUP BY stage_id, currency;
 INSERT INTO lost_reasons (tenant_id, name, name_key, position, created_at) VALUES ('${tenantId}', 'Price', 'price', 0, ${now});
