@@ -114,7 +114,8 @@ function Reports(p: ReportsPageProps & { reports: ReportLines }) {
           {...counts}
         />
         {r.outcomes.length ? (
-          <div class="table-wrap">
+          // A region that can take focus: on a narrow screen it scrolls, and the keyboard must reach it.
+          <div class="table-wrap" tabindex={0} role="region" aria-label="Won and lost by reason, as a table">
             <table class="table report-table">
               <caption class="visually-hidden">Won and lost deals by reason, with their amounts</caption>
               <thead>
@@ -150,7 +151,7 @@ function Reports(p: ReportsPageProps & { reports: ReportLines }) {
           empty="No deals were won or lost in this period."
         />
         {r.owners.length ? (
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0} role="region" aria-label="Win rate and deal size by owner, as a table">
             <table class="table report-table">
               <caption class="visually-hidden">Won and lost deals, win rate and average won deal by owner</caption>
               <thead>
