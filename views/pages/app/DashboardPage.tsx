@@ -40,6 +40,9 @@ export interface DashboardPageProps {
 
 const recordHref = (r: DashboardRecordRef) => recordPath(r);
 
+// Made once: toLocaleString builds a formatter on every call.
+const wholeNumber = new Intl.NumberFormat("en-US");
+
 const ACTIVITY_VERBS: Record<string, string> = {
   created: "created",
   updated: "updated",
@@ -117,7 +120,7 @@ function RecordCount(p: { count: number; kind: keyof DashboardPageProps["counts"
   const stat = (
     <>
       <span class="stat" data-count={p.kind}>
-        {p.count.toLocaleString("en-US")}
+        {wholeNumber.format(p.count)}
       </span>{" "}
       {p.count === 1 ? p.one : p.kind}
     </>
@@ -153,7 +156,7 @@ export function DashboardPage(p: DashboardPageProps) {
           <ul class="stat-list" data-open-value="">
             {p.deals.openValue.map((v) => (
               <li data-currency={v.currency}>
-                <span class="stat">{v.amount}</span> in {v.deals.toLocaleString("en-US")} open{" "}
+                <span class="stat">{v.amount}</span> in {wholeNumber.format(v.deals)} open{" "}
                 {v.deals === 1 ? "deal" : "deals"}
               </li>
             ))}
