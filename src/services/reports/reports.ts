@@ -1,13 +1,14 @@
 /**
  * /app/reports: won and lost by reason, win rate and average deal size by owner, time spent in each stage, and
  * where contacts came from, for a date range, pipeline and owner. One batch over the report aggregates
- * (migration 0020) and the filter choices; each report is a bounded range of an aggregate's primary key.
+ * (migration 0020) and the filter choices, as one statement (reports-sql.ts); each report is a bounded range of an
+ * aggregate's primary key.
  */
-import { sql, type SQL } from "drizzle-orm";
 import { selectFrom } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import type { ReportFilters } from "./filters";
-import { type ReportReader, readerRows, seesWholeTeam } from "./scope";
+import { reportsStatement } from "./reports-sql";
+import { type ReportReader, seesWholeTeam } from "./scope";
 
 export interface ReportChoices {
   currency: string;
@@ -62,55 +63,24 @@ export interface ReportsAnswer {
 }
 
 const num = (v: unknown) => Number(v ?? 0);
+type Row = Record<string, unknown>;
+type Rows7 = [Row[], Row[], Row[], Row[], Row[], Row[], Row[]];
 
 /** Reads every report for `f` as the reader may see it; a pipeline or owner not the workspace's is refused. */
 export async function loadReports(t: TenantDb, reader: ReportReader, f: ReportFilters): Promise<ReportsAnswer> {
-  const tenant = t.tenantId;
-  const asked = f.owner === "none" ? "" : f.owner;
-  const owner = (column: SQL) => readerRows(t, reader, column, asked);
-  const pipeline = (column: SQL) => (f.pipelineId === null ? sql`1` : sql`${column} = ${f.pipelineId}`);
-  const range = (day: SQL) => sql`${day} >= ${f.from} AND ${day} <= ${f.to}`;
-  const rows = <K extends string>(statement: SQL, fields: readonly K[]) => selectFrom(t.db, statement, fields);
-  const [tenantRows, pipelineRows, memberRows, outcomeRows, ownerRows, stageRows, sourceRows] = await t.db.batch([
-    rows(sql`SELECT currency, report_scope AS scope FROM tenants WHERE id = ${tenant}`, ["currency", "scope"]),
-    rows(sql`SELECT id, name FROM pipelines WHERE tenant_id = ${tenant} ORDER BY position, id`, ["id", "name"]),
-    rows(
-      sql`SELECT u.id, coalesce(nullif(u.name, ''), u.email) AS name FROM memberships m JOIN users u ON u.id = m.user_id
-        WHERE m.tenant_id = ${tenant} ORDER BY lower(coalesce(nullif(u.name, ''), u.email))`,
-      ["id", "name"],
-    ),
-    rows(
-      sql`SELECT status, reason, currency, sum(deals) AS deals, sum(amount_minor) AS amountMinor
-        FROM report_deal_outcomes WHERE tenant_id = ${tenant} AND status IN ('won', 'lost') AND ${range(sql`day`)}
-          AND ${pipeline(sql`pipeline_id`)} AND ${owner(sql`owner_key`)}
-        GROUP BY 1, 2, 3 ORDER BY status DESC, deals DESC, reason`,
-      ["status", "reason", "currency", "deals", "amountMinor"],
-    ),
-    rows(
-      sql`SELECT r.owner_key AS ownerId, coalesce(nullif(u.name, ''), u.email, '') AS owner, r.status, r.currency,
-          sum(r.deals) AS deals, sum(r.amount_minor) AS amountMinor
-        FROM report_deal_outcomes r LEFT JOIN users u ON u.id = r.owner_key
-        WHERE r.tenant_id = ${tenant} AND r.status IN ('won', 'lost') AND ${range(sql`r.day`)}
-          AND ${pipeline(sql`r.pipeline_id`)} AND ${owner(sql`r.owner_key`)}
-        GROUP BY 1, 3, 4`,
-      ["ownerId", "owner", "status", "currency", "deals", "amountMinor"],
-    ),
-    // Stays have no owner: the time-in-stage report is the team's process, for every reader.
-    rows(
-      sql`SELECT r.stage_id AS stageId, coalesce(s.name, 'Removed stage') AS stage, coalesce(p.name, '') AS pipeline,
-          sum(r.spans) AS spans, sum(r.total_ms) AS totalMs
-        FROM report_stage_days r LEFT JOIN pipeline_stages s ON s.id = r.stage_id
-        LEFT JOIN pipelines p ON p.id = r.pipeline_id
-        WHERE r.tenant_id = ${tenant} AND ${range(sql`r.day`)} AND ${pipeline(sql`r.pipeline_id`)}
-        GROUP BY r.stage_id ORDER BY p.position, r.pipeline_id, s.position, r.stage_id`,
-      ["stageId", "stage", "pipeline", "spans", "totalMs"],
-    ),
-    rows(
-      sql`SELECT source, sum(count) AS contacts FROM report_contact_days
-        WHERE tenant_id = ${tenant} AND ${range(sql`day`)} AND ${owner(sql`user_key`)} GROUP BY 1 ORDER BY 2 DESC`,
-      ["source", "contacts"],
-    ),
-  ]);
+  const statement = reportsStatement({
+    t: t.tenantId,
+    me: reader.userId,
+    admin: seesWholeTeam(reader) ? 1 : 0,
+    dayFrom: f.from,
+    dayTo: f.to,
+    pipeline: f.pipelineId,
+    owner: f.owner === "none" ? "" : f.owner,
+  });
+  const [result] = await t.db.batch([selectFrom(t.db, statement, ["parts"])]);
+  const [tenantRows, pipelineRows, memberRows, outcomeRows, ownerRows, stageRows, sourceRows] = JSON.parse(
+    String(result[0]?.parts ?? "[[],[],[],[],[],[],[]]"),
+  ) as Rows7;
   const pipelines = pipelineRows.map((r) => ({ id: num(r.id), name: String(r.name) }));
   const members = memberRows.map((r) => ({ id: String(r.id), name: String(r.name) }));
   const ownOnly = tenantRows[0]?.scope === "own" && !seesWholeTeam(reader);
