@@ -93,6 +93,38 @@ function Report(p: { id: string; title: string; csv: string; note?: string; chil
   );
 }
 
+/**
+ * A report's figures as a table beside its chart: the first cell of a row heads it, the others are numbers. A
+ * region that can take focus: on a narrow screen it scrolls, and the keyboard must reach it. Nothing without rows.
+ */
+function ReportTable(p: { label: string; caption: string; headers: string[]; rows: string[][] }) {
+  if (p.rows.length === 0) return null;
+  return (
+    <div class="table-wrap" tabindex={0} role="region" aria-label={p.label}>
+      <table class="table report-table">
+        <caption class="visually-hidden">{p.caption}</caption>
+        <thead>
+          <tr>
+            {p.headers.map((h) => (
+              <th scope="col">{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {p.rows.map(([head, ...cells]) => (
+            <tr>
+              <th scope="row">{head}</th>
+              {cells.map((c) => (
+                <td class="num">{c}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 const amounts = (list: Amount[], f: ReportsPageProps["formats"]) =>
   list.length === 0 ? "—" : list.map((a) => f.amount(a.amountMinor, a.currency)).join(" + ");
 
@@ -113,30 +145,16 @@ function Reports(p: ReportsPageProps & { reports: ReportLines }) {
           empty="No deals were won or lost in this period."
           {...counts}
         />
-        {r.outcomes.length ? (
-          // A region that can take focus: on a narrow screen it scrolls, and the keyboard must reach it.
-          <div class="table-wrap" tabindex={0} role="region" aria-label="Won and lost by reason, as a table">
-            <table class="table report-table">
-              <caption class="visually-hidden">Won and lost deals by reason, with their amounts</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Deals</th>
-                  <th scope="col">Amount</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.outcomes.map((l) => (
-                  <tr>
-                    <th scope="row">{l.status === "won" ? "Won" : `Lost: ${l.label}`}</th>
-                    <td class="num">{f.count(l.deals)}</td>
-                    <td class="num">{amounts(l.amounts, f)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <ReportTable
+          label="Won and lost by reason, as a table"
+          caption="Won and lost deals by reason, with their amounts"
+          headers={["Outcome", "Deals", "Amount"]}
+          rows={r.outcomes.map((l) => [
+            l.status === "won" ? "Won" : `Lost: ${l.label}`,
+            f.count(l.deals),
+            amounts(l.amounts, f),
+          ])}
+        />
       </Report>
       <Report id="report-owners" title="Win rate and deal size by owner" csv={csv("owners")}>
         <BarChart
@@ -150,40 +168,22 @@ function Reports(p: ReportsPageProps & { reports: ReportLines }) {
           formatTick={f.percent}
           empty="No deals were won or lost in this period."
         />
-        {r.owners.length ? (
-          <div class="table-wrap" tabindex={0} role="region" aria-label="Win rate and deal size by owner, as a table">
-            <table class="table report-table">
-              <caption class="visually-hidden">Won and lost deals, win rate and average won deal by owner</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Won</th>
-                  <th scope="col">Lost</th>
-                  <th scope="col">Win rate</th>
-                  <th scope="col">Won amount</th>
-                  <th scope="col">Average won deal</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.owners.map((l) => (
-                  <tr>
-                    <th scope="row">{l.owner}</th>
-                    <td class="num">{f.count(l.won)}</td>
-                    <td class="num">{f.count(l.lost)}</td>
-                    <td class="num">{f.percent(l.winRate)}</td>
-                    <td class="num">{amounts(l.wonAmounts, f)}</td>
-                    <td class="num">
-                      {amounts(
-                        l.wonAmounts.map((a) => ({ currency: a.currency, amountMinor: a.averageMinor })),
-                        f,
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        <ReportTable
+          label="Win rate and deal size by owner, as a table"
+          caption="Won and lost deals, win rate and average won deal by owner"
+          headers={["Owner", "Won", "Lost", "Win rate", "Won amount", "Average won deal"]}
+          rows={r.owners.map((l) => [
+            l.owner,
+            f.count(l.won),
+            f.count(l.lost),
+            f.percent(l.winRate),
+            amounts(l.wonAmounts, f),
+            amounts(
+              l.wonAmounts.map((a) => ({ currency: a.currency, amountMinor: a.averageMinor })),
+              f,
+            ),
+          ])}
+        />
       </Report>
       <Report
         id="report-stages"
