@@ -20,7 +20,6 @@ import {
 
 /** How many recently viewed records each user keeps; older ones are dropped as new ones come. */
 export const RECENT_VIEWS_KEPT = 50;
-export { DASHBOARD_ACTIVITY, RECENT_VIEWS_SHOWN } from "./dashboard-sql";
 
 export interface DashboardRecord {
   type: SubjectType;

@@ -13,8 +13,6 @@ import { type MoneyRow, type MoneySeries, moneySeries } from "./money-series";
 import { addMonthsTo, lastMonths, lastWeeks, nextMonths } from "./periods";
 import { chartsStatement } from "./dashboard-sql";
 
-export { ATTENTION_COUNT_CAP, ATTENTION_SHOWN } from "./dashboard-sql";
-
 export const WON_MONTHS = 12;
 export const FORECAST_MONTHS = 6;
 export const ACTIVITY_WEEKS = 12;
