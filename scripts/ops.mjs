@@ -14,6 +14,9 @@
  *   set-email-preferences <email> [--digest on|off] [--news on|off] [--reminders on|off] [--agenda on|off]
  *                                  turn the account's non-essential mail on or off (an opt-out by mail)
  *   failed-mail                    mail the mailer gave up on (metadata and errors, no bodies)
+ *   create-staff <email> --name "<name>" [--role admin|support|billing]
+ *                                  a staff member (the first admin: later ones are added in the staff console);
+ *                                  prints their one-time enrolment link (24 hours)
  */
 import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
@@ -30,6 +33,8 @@ Actions:
                                          turn the weekly digest, product news, task reminders and/or the
                                          daily agenda on or off for the account
   failed-mail                            list mail the mailer gave up on
+  create-staff <email> --name "<name>" [--role admin|support|billing]
+                                         add a staff member (the first admin); prints their enrolment link
 
 Environment: OPS_URL (the app's origin) and OPS_TOKEN (its operator token).`;
 
@@ -55,7 +60,7 @@ export function parseArgs(argv) {
 /** The request an action makes, or an error message. */
 export function requestFor(action, args, options) {
   const note = { operator: (options.operator ?? "").trim(), reason: (options.reason ?? "").trim() };
-  const needsNote = action !== "failed-mail";
+  const needsNote = action !== "failed-mail" && action !== "create-staff";
   if (needsNote && (!note.operator || !note.reason))
     return { error: 'Every action needs --operator "<your name>" and --reason "<why>" (they are audited).' };
   switch (action) {
@@ -90,6 +95,14 @@ export function requestFor(action, args, options) {
     }
     case "failed-mail":
       return { method: "GET", path: "/ops/mail/failed" };
+    case "create-staff": {
+      if (args.length !== 1) return { error: "create-staff takes one email address." };
+      const name = (options.name ?? "").trim();
+      const role = options.role ?? "admin";
+      if (!name) return { error: 'create-staff needs --name "<their name>".' };
+      if (!["support", "billing", "admin"].includes(role)) return { error: "--role takes support, billing or admin." };
+      return { method: "POST", path: "/ops/staff", body: { email: args[0], name, role } };
+    }
     default:
       return { error: `Unknown action "${action ?? ""}".` };
   }

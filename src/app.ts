@@ -51,6 +51,11 @@ import { webhookRoutes } from "./routes/webhooks";
 import { privacySettingsRoutes } from "./routes/app/settings/privacy";
 import { unsubscribeRoutes } from "./routes/unsubscribe";
 import { calRoutes } from "./routes/cal";
+import { supportAccessRoutes } from "./routes/app/settings/support";
+import { staffRoutes } from "./routes/staff/index";
+import { supportViewRoutes } from "./routes/staff/support-view";
+import { supportViewDispatchesTo } from "./routes/staff/support-view";
+import { staffSession } from "./middleware/staff";
 
 export const app = new Hono<AppEnv>();
 
@@ -84,6 +89,7 @@ app.route("/password", passwordRoutes);
 app.route("/app/settings/profile", profileRoutes);
 app.route("/app/settings/security", securityRoutes);
 app.route("/app/settings/audit", auditRoutes);
+app.route("/app/settings/support", supportAccessRoutes);
 app.route("/app/settings/billing", billingRoutes);
 app.route("/app/settings/close", closeWorkspaceRoutes);
 app.route("/reopen", reopenRoutes);
@@ -112,6 +118,13 @@ app.route("/invite", inviteRoutes);
 app.route("/app/settings/privacy", privacySettingsRoutes);
 // Signed one-click unsubscribe links; the POST is exempt from the Origin check (src/middleware/csrf.ts).
 app.route("/unsubscribe", unsubscribeRoutes);
+// The staff console: its own cookie and guards (src/middleware/staff.tsx); the support view hands requests
+// carrying a grant to the whole app (src/routes/staff/support-view.ts).
+app.use("/staff", staffSession);
+app.use("/staff/*", staffSession);
+app.route("/staff/support", supportViewRoutes);
+app.route("/staff", staffRoutes);
+supportViewDispatchesTo(app);
 
 app.onError(handleError);
 app.notFound(handleNotFound);

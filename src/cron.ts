@@ -12,6 +12,7 @@ import { deliverDue, type DeliveryReport } from "./services/mail/outbox";
 import { runPrivacyCron } from "./services/privacy/cron";
 import { retentionDidSomething, runRetention, type RetentionReport } from "./services/privacy/retention";
 import { runReminderCron } from "./services/reminders/cron";
+import { sendEndedNotices } from "./services/support-access/ended-notices";
 import type { ReminderReport } from "./services/reminders/sweep";
 
 export interface CronFailure {
@@ -31,6 +32,7 @@ export interface CronReport {
     reminders?: Omit<ReminderReport, "mailIds">;
     agendasSent?: number;
     jobs?: WatchdogReport;
+    supportGrantsEnded?: number;
   };
   failures: CronFailure[];
 }
@@ -61,6 +63,14 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   }
   if (followUps.agendasSent) report.did.agendasSent = followUps.agendasSent;
   report.failures.push(...followUps.failures);
+  try {
+    // Support grants that ran out: their owners are told once (what support saw is on their settings page).
+    const ids = await sendEndedNotices(createDb(env.DB), now, (env.APP_URL ?? "").replace(/\/+$/, ""));
+    if (ids.length) report.did.supportGrantsEnded = ids.length;
+  } catch (err) {
+    console.error(JSON.stringify({ type: "support_grant_notices_failed", error: errorText(err) }));
+    report.failures.push({ part: "support", error: errorText(err) });
+  }
   try {
     const retention = await runRetention(env, now);
     if (retentionDidSomething(retention)) {

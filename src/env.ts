@@ -1,6 +1,7 @@
 import type { Database } from "./db/client";
 import type { BillingState, Role, Tenant, User } from "./db/schema";
 import type { JobMessage } from "./jobs";
+import type { StaffAuth } from "./auth/staff-session";
 
 /** Bindings from wrangler.toml, `.dev.vars` and secrets. Every one is listed in `.dev.vars.example`. */
 export interface Bindings {
@@ -125,12 +126,16 @@ export interface AuthContext {
   /** closedAt/eraseAfter are set while the workspace is closed (src/services/privacy/closure.ts): /app then shows only the closed page. */
   tenant: Pick<Tenant, "id" | "name" | "closedAt" | "eraseAfter"> & { billingState: BillingState };
   role: Role;
+  /** Set when a staff member views the workspace through a support grant (src/routes/staff/support-view.ts). */
+  support?: { staffId: string; staffName: string; grantId: string; access: "read" | "write"; expiresAt: number };
 }
 
 export interface Variables {
   requestId: string;
   db: Database;
   auth: AuthContext | null;
+  /** The signed-in staff member on /staff pages (src/middleware/staff.tsx); never set elsewhere. */
+  staff?: StaffAuth | null;
   /** Set by the session middleware for pages that check the session in their own batch (withSessionBatch). */
   deferredSession?: { token: string; tenantHint: string };
   /** Set by the CSP middleware; script tags carry it. */

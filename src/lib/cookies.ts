@@ -38,6 +38,13 @@ export const COOKIES = {
       "signature; nothing about it is stored on our side.",
     lifetime: "1 year from your last sign-in in this browser.",
   },
+  staff: {
+    name: "__Host-staff",
+    category: "essential",
+    purpose:
+      "Keeps a CustomerTrackr staff member signed in to the staff console (never set for customers). Holds a random token; we store only a hash of its secret part.",
+    lifetime: "8 hours at most, and 30 minutes without activity.",
+  },
   bookmark: {
     name: "__Host-d1b",
     category: "essential",

@@ -69,7 +69,17 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
             : null
         }
         consentBanner={consentBannerWanted(c)}
-        privacyNotice={auth && needsPrivacyNotice(auth.user) ? { version: PRIVACY_VERSION } : null}
+        privacyNotice={auth && !auth.support && needsPrivacyNotice(auth.user) ? { version: PRIVACY_VERSION } : null}
+        support={
+          auth?.support
+            ? {
+                staffName: auth.support.staffName,
+                access: auth.support.access,
+                expiresAt: `${new Date(auth.support.expiresAt).toISOString().slice(0, 16).replace("T", " ")} UTC`,
+                exitHref: `/staff/workspaces/${auth.tenant.id}`,
+              }
+            : null
+        }
         user={
           auth
             ? {

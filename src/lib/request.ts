@@ -19,6 +19,7 @@ export const TOKEN_ROUTES = [
   "/password/reset/:token",
   "/unsubscribe/:token",
   "/reopen/:tenantId/:token",
+  "/staff/enrol/:token",
   // Not emailed, but as secret: the calendar feed's address (src/routes/cal.ts).
   "/cal/:token",
 ] as const;

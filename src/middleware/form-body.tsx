@@ -24,9 +24,10 @@ export const UNREADABLE_FORM_MESSAGE =
 
 /**
  * Paths that read their own body: the JSON operator API, and RFC 8058 one-click unsubscribes (the token
- * is the proof; mail clients send any body, multipart or urlencoded, and it is ignored).
+ * is the proof; mail clients send any body, multipart or urlencoded, and it is ignored), and the staff
+ * console's support view, which hands the body on to the app's own route (and this middleware) unread.
  */
-const OWN_BODY_PREFIXES = ["/ops/", "/unsubscribe/"];
+const OWN_BODY_PREFIXES = ["/ops/", "/unsubscribe/", "/staff/support/"];
 
 /** The upload: multipart, up to 20 MB, with its own limit and parsing on its route (src/routes/app/import/upload.tsx). */
 const isImportUpload = (c: Context<AppEnv>) => c.req.method === "POST" && c.req.path === "/app/import";

@@ -17,6 +17,8 @@ import { correctEmail, setPreferencesFor } from "../services/ops/corrections";
 import { eraseAccountNow } from "../services/ops/erase-account";
 import { exportAccount } from "../services/ops/export-account";
 import { listFailedMail } from "../services/mail/outbox";
+import { STAFF_ROLES } from "../db/schema";
+import { createStaff } from "../services/staff/accounts";
 
 export const opsRoutes = new Hono<AppEnv>();
 
@@ -35,6 +37,21 @@ opsRoutes.use("*", async (c, next) => {
   }
   c.header("Cache-Control", "no-store");
   await next();
+});
+
+/**
+ * Creates a staff member (the first admin; later ones are added in the console by an admin) and answers
+ * their enrolment link, good once for 24 hours: the operator hands it to them.
+ */
+opsRoutes.post("/staff", async (c) => {
+  const input = await readJson(
+    c,
+    z.object({ email: address, name: z.string().trim().min(1).max(100), role: z.enum(STAFF_ROLES) }),
+  );
+  if (input instanceof Response) return input;
+  const created = await createStaff(c.get("db"), input, Date.now());
+  if (!created.ok) return c.json({ error: "email_taken" }, 409);
+  return c.json({ id: created.id, enrol_link: `${appBaseUrl(c)}/staff/enrol/${created.enrolToken}` }, 201);
 });
 
 /** Mail the mailer gave up on: who, what kind, how many attempts, the last error. */

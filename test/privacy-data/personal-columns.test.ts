@@ -27,6 +27,8 @@ const HANDLED_ELSEWHERE: Record<string, string> = {
     "kept for the audit period, then deleted by retention; an erased user's entries keep the workspace's trail",
   "digest_runs.after_user_id": "a cursor of the digest run, cleared when the run ends (retention of digest_runs)",
   "closed_tenant_ledger.closed_by": "who closed a workspace, 'owner' or 'operator': not a user id",
+  "staff.email":
+    "a CustomerTrackr staff member's work address, not a customer's: staff are disabled, never erased as users",
   // Derived columns: the triggers of migration 0020 move a count to '' when account erasure nulls its source
   // (deals.owner_id, interactions.logged_by, notes.author_id, tasks.completed_by, contacts.created_by);
   // test/reports/aggregates.test.ts deletes an account and finds no aggregate row with its id.

@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { isAppPath, registeredRoutes, tableRoutes } from "../helpers/route-table";
+import { STAFF_ROUTES } from "../staff/route-table";
 
 type Access =
   /** Anyone, signed in or not. */
@@ -23,7 +24,9 @@ type Access =
   /** Stripe, proving itself with a signature over the body. */
   | "stripe-signature"
   /** Development tools: answer only outside production with DEV_MAIL or BENCH set. */
-  | "development";
+  | "development"
+  /** The staff console: a signed-in staff member (__Host-staff); each route's least staff role is in test/staff/routes.test.ts. */
+  | "staff";
 
 const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "GET", path: "/", access: "public" },
@@ -65,6 +68,13 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "GET", path: "/dev/mail/:id/html", access: "development" },
   { method: "POST", path: "/dev/cron", access: "development" },
   { method: "GET", path: "/bench/floor", access: "development" },
+  { method: "POST", path: "/ops/staff", access: "operator" },
+  { method: "GET", path: "/staff/login", access: "public" },
+  { method: "POST", path: "/staff/login", access: "public" },
+  { method: "POST", path: "/staff/logout", access: "public" },
+  { method: "GET", path: "/staff/enrol/:token", access: "emailed-token" },
+  { method: "POST", path: "/staff/enrol/:token", access: "emailed-token" },
+  ...STAFF_ROUTES.map((r) => ({ method: r.method, path: r.path, access: "staff" as const })),
 ];
 
 /** The route's path with its parameters filled by values nothing has (a token of the right length). */
@@ -96,6 +106,9 @@ describe("routes outside /app", () => {
         expect(production.status, `${label} in production`).toBe(404);
       }
       if (r.access === "signed-in") expect(res.headers.get("Location") ?? "", label).toMatch(/^\/login/);
+      if (r.access === "staff" && r.method === "GET")
+        expect(res.headers.get("Location") ?? "", label).toMatch(/^\/staff\/login/);
+      if (r.access === "staff" && r.method !== "GET") expect(res.status, label).toBe(401);
       if (r.access === "public" && r.method === "GET") expect(res.status, label).toBe(200);
     }
   });

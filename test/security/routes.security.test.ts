@@ -84,6 +84,12 @@ const APP_ROUTES: RouteRule[] = [
   rule("POST /app/settings/security/sessions/:id/revoke", "viewer"),
   // The workspace's audit trail.
   rule("GET /app/settings/audit", "admin"),
+  // Support access: who at CustomerTrackr may open the workspace is the admins' and owner's decision.
+  rule("GET /app/settings/support", "admin"),
+  rule("POST /app/settings/support", "admin", { access: "read", duration: "1h" }),
+  rule("POST /app/settings/support/:id/end", "admin"),
+  rule("POST /app/settings/support/:id/approve", "admin"),
+  rule("POST /app/settings/support/:id/decline", "admin"),
   // The team page: everyone reads it; admins manage invitations and members; only the owner hands over ownership.
   rule("GET /app/settings/team", "viewer"),
   rule("POST /app/settings/team/invitations", "admin", { email: "not-an-email", role: "member" }),

@@ -41,6 +41,8 @@ describe("two tenants", () => {
     "import_jobs_files_due_idx",
     "import_jobs_records_due_idx",
     "closed_tenant_ledger_keep_idx",
+    // The cron's sweep of support grants that ran out, to tell each owner once (src/services/support-access/ended-notices.ts).
+    "support_grants_end_notice_idx",
     // The job watchdog's sweep of working jobs by heartbeat, across workspaces (src/services/jobs/watchdog.ts);
     // partial indexes holding only jobs at work.
     "import_jobs_working_idx",

@@ -27,6 +27,8 @@ export interface LayoutProps {
   analytics?: { loaderSrc: string; initSrc: string; measurementId: string } | null;
   /** Ask for analytics consent on this page. */
   consentBanner?: boolean;
+  /** A staff member is viewing the workspace through a support grant: the banner, and only the record pages. */
+  support?: { staffName: string; access: "read" | "write"; expiresAt: string; exitHref: string } | null;
   /** The privacy policy changed since this user last saw it. */
   privacyNotice?: { version: string } | null;
   children: Child;
@@ -93,7 +95,19 @@ export function Layout(p: LayoutProps) {
                 {p.appName}
               </a>
               <nav class="site-nav" aria-label="Main">
-                {p.user?.closed ? (
+                {p.user && p.support ? (
+                  <>
+                    <a href="/app">Dashboard</a>
+                    <a href="/app/contacts">Contacts</a>
+                    <a href="/app/companies">Companies</a>
+                    <a href="/app/deals">Deals</a>
+                    <a href="/app/tasks">Tasks</a>
+                    <a href="/app/reports">Reports</a>
+                    <a href={p.support.exitHref} hx-boost="false">
+                      Leave the support view
+                    </a>
+                  </>
+                ) : p.user?.closed ? (
                   <>
                     <a href="/app/workspaces">Workspaces</a>
                     <SignedInAs email={p.user.email} tenantName={p.user.tenantName} closed />
@@ -152,6 +166,15 @@ export function Layout(p: LayoutProps) {
             </div>
           </header>
           {p.consentBanner ? <ConsentBanner back={p.path} /> : null}
+          {p.user && p.support ? (
+            <div class="support-banner" role="status">
+              <p>
+                <strong>Support view</strong> of {p.user.tenantName} · {p.support.staffName} ·{" "}
+                {p.support.access === "read" ? "read-only" : "read and write"} · ends {p.support.expiresAt}. Every page
+                you open here is shown to the workspace in its audit trail.
+              </p>
+            </div>
+          ) : null}
           <main id="main" tabindex={-1}>
             {p.user && p.privacyNotice ? <PrivacyNotice version={p.privacyNotice.version} back={p.path} /> : null}
             {p.user && !p.user.verified ? (

@@ -23,6 +23,7 @@ import {
   taskReminders,
   tenants,
   users,
+  supportGrants,
 } from "../../db/schema";
 import { verifyPassword } from "../../auth/password";
 import { LIMITS, limitKey, type Limit } from "../../auth/rate-limit";
@@ -128,6 +129,9 @@ export function userDeletionQueries(
       ),
     db.delete(emailOutbox).where(sql`${emailOutbox.toAddress} IN (SELECT value FROM json_each(${theirAddresses}))`),
     db.update(invitations).set({ invitedBy: null }).where(eq(invitations.invitedBy, userId)),
+    // Who gave or ended support access: the grant stays in the workspace's history, the person goes.
+    db.update(supportGrants).set({ grantedBy: null }).where(eq(supportGrants.grantedBy, userId)),
+    db.update(supportGrants).set({ endedBy: null }).where(eq(supportGrants.endedBy, userId)),
     // What they wrote stays with the tenant; without an author it shows as "former member".
     db.update(notes).set({ authorId: null }).where(eq(notes.authorId, userId)),
     // Their tasks pass to each workspace's owner (never lost); what they created or completed loses their name.

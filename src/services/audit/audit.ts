@@ -3,7 +3,7 @@ import { desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import type { TenantDb } from "../../db/scoped";
 import type { Actor, RequestMeta } from "../../lib/actor";
-import { auditErasures, auditLog, users } from "../../db/schema";
+import { auditErasures, auditLog, staff, users } from "../../db/schema";
 
 export const AUDIT_ACTIONS = {
   "auth.sign_up": "Signed up",
@@ -78,6 +78,20 @@ export const AUDIT_ACTIONS = {
   "ops.email_corrected": "Support corrected an email address",
   "ops.contact_messages_erased": "Support erased a sender's contact-page messages",
   "ops.email_preferences_set": "Support changed email preferences",
+  // Staff (src/services/staff/): the actor is a staff member's id; detail.staff their name then.
+  "staff.signed_in": "Staff signed in to the console",
+  "staff.created": "Added a staff member",
+  "staff.disabled": "Disabled a staff member",
+  "support.granted": "Gave support access",
+  "support.requested": "Support asked for access",
+  "support.request_approved": "Approved support's request for access",
+  "support.request_declined": "Declined support's request for access",
+  "support.ended": "Ended support access",
+  "support.viewed": "Support viewed",
+  "support.acted": "Support changed",
+  "support.break_glass_requested": "Support asked for emergency access",
+  "support.break_glass_opened": "Support opened emergency access (second admin approved)",
+  "support.account_action": "Support acted on an account",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
@@ -153,6 +167,8 @@ export async function listAudit(t: TenantDb, filter: AuditFilter) {
       action: auditLog.action,
       actorUserId: auditLog.actorUserId,
       actorEmail: users.email,
+      // A staff member (the console, the support view): shown as support, never by address.
+      actorStaffName: staff.name,
       targetType: auditLog.targetType,
       targetLabel: auditLog.targetLabel,
       detail: auditLog.detail,
@@ -162,6 +178,7 @@ export async function listAudit(t: TenantDb, filter: AuditFilter) {
     })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
+    .leftJoin(staff, eq(staff.id, auditLog.actorUserId))
     .where(
       t.where(
         auditLog,

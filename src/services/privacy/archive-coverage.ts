@@ -82,6 +82,11 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
     leftOut: "the plan and Stripe's ids; invoices and payment details are in Stripe's Customer Portal",
   },
   stripe_events: { leftOut: "ids of Stripe events already applied: bookkeeping" },
+  support_grants: {
+    leftOut:
+      "support access given, asked for and ended, listed in Settings → Support access; " +
+      "every page support viewed under it is in the audit log file",
+  },
   closed_tenant_ledger: {
     leftOut: "written only once a workspace is erased: its billing ledger, with no personal data",
   },

@@ -73,6 +73,7 @@ export const TENANT_TABLES = [
   "data_exports",
   "suppressions",
   "invitations",
+  "support_grants",
   "tenant_counters",
   "email_outbox",
   "stripe_events",

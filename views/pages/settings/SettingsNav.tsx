@@ -10,6 +10,7 @@ export function SettingsNav(p: {
     | "pipelines"
     | "fields"
     | "audit"
+    | "support"
     | "export"
     | "import"
     | "billing";
@@ -29,6 +30,7 @@ export function SettingsNav(p: {
           { key: "fields", href: "/app/settings/fields", label: "Custom fields" },
           { key: "pipelines", href: "/app/settings/pipelines", label: "Pipelines" },
           { key: "audit", href: "/app/settings/audit", label: "Audit trail" },
+          { key: "support", href: "/app/settings/support", label: "Support access" },
           { key: "import", href: "/app/import", label: "Import" },
           { key: "export", href: "/app/export", label: "Export" },
         ]

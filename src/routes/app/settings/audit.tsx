@@ -36,7 +36,13 @@ auditRoutes.get("/", requireRole("admin"), async (c) => {
         id: e.id,
         action: e.action,
         actionLabel: AUDIT_ACTIONS[e.action as AuditAction] ?? e.action,
-        actor: e.actorEmail ?? (ANONYMOUS_ACTIONS.has(e.action) ? "anonymous visitor" : "former member"),
+        actor:
+          e.actorEmail ??
+          (e.actorStaffName
+            ? `Support · ${e.actorStaffName} (CustomerTrackr)`
+            : ANONYMOUS_ACTIONS.has(e.action)
+              ? "anonymous visitor"
+              : "former member"),
         target: describeTarget(e.targetLabel, e.detail),
         ip: e.ip,
         device: describeDevice(e.userAgent),
@@ -61,7 +67,8 @@ function describeTarget(label: string | null, detail: string | null): string | n
   if (detail) {
     try {
       const d = JSON.parse(detail) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(d)) parts.push(`${k}: ${String(v)}`);
+      // The staff member's name is already in "Who"; a support grant's id means nothing to a reader.
+      for (const [k, v] of Object.entries(d)) if (k !== "staff" && k !== "grant") parts.push(`${k}: ${String(v)}`);
     } catch {
       // Entries are written by us as JSON; anything else is shown as nothing rather than raw.
     }

@@ -1,0 +1,15 @@
+/**
+ * The staff console under /staff: its own sign-in and cookie (staffSession, src/middleware/staff.tsx, on /staff/*), the directory,
+ * grants and break-glass (console.tsx), staff management (team.tsx) and the support view (support-view.ts).
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../../env";
+import { staffConsoleRoutes } from "./console";
+import { staffSignInRoutes } from "./sign-in";
+import { staffTeamRoutes } from "./team";
+
+/** Mounted at /staff (the support view at /staff/support, its own mount). */
+export const staffRoutes = new Hono<AppEnv>()
+  .route("/", staffSignInRoutes)
+  .route("/team", staffTeamRoutes)
+  .route("/", staffConsoleRoutes);

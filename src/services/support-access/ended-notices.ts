@@ -1,0 +1,61 @@
+/**
+ * Grants that ran out by themselves: the cron tells each workspace's owner once (end_notice_at, claimed
+ * by a conditional update in the same batch as the mail), and writes the end to the workspace's trail.
+ */
+import { and, eq, isNotNull, isNull, lte } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { scoped } from "../../db/scoped";
+import { supportGrants } from "../../db/schema";
+import { auditInsert } from "../audit/audit";
+import { supportAccessEndedMail } from "../../mail/support-access-messages";
+import { ownerMail, ownerOf } from "./grants";
+
+/** Grants one run handles at most (each is a few statements). */
+const PER_RUN = 25;
+
+export async function sendEndedNotices(db: Database, now: number, baseUrl: string): Promise<string[]> {
+  /* all tenants: the sweep finds every workspace's grants that ran out and whose owner was not yet told */
+  const due = await db
+    .select({ id: supportGrants.id, tenantId: supportGrants.tenantId })
+    .from(supportGrants)
+    .where(
+      and(isNull(supportGrants.endNoticeAt), isNotNull(supportGrants.startedAt), lte(supportGrants.expiresAt, now)),
+    )
+    .limit(PER_RUN);
+  const mailIds: string[] = [];
+  for (const grant of due) {
+    const t = scoped(db, grant.tenantId);
+    const owner = await ownerOf(t);
+    const mail = owner
+      ? ownerMail(
+          t,
+          owner,
+          supportAccessEndedMail({
+            tenantName: owner.tenantName,
+            endedEarly: false,
+            link: `${baseUrl}/app/settings/support`,
+          }),
+          now,
+        )
+      : null;
+    const [claimed] = await db.batch([
+      t
+        .update(supportGrants, { endNoticeAt: now }, eq(supportGrants.id, grant.id), isNull(supportGrants.endNoticeAt))
+        .returning({ id: supportGrants.id }),
+      ...(mail ? [mail.query] : []),
+      auditInsert(db, {
+        tenantId: grant.tenantId,
+        actorUserId: null,
+        action: "support.ended",
+        targetType: "support_grant",
+        targetId: grant.id,
+        targetLabel: "ran out",
+        ip: null,
+        userAgent: null,
+        now,
+      }),
+    ]);
+    if (claimed.length && mail) mailIds.push(mail.id);
+  }
+  return mailIds;
+}

@@ -1,0 +1,228 @@
+/**
+ * Support grants, the workspace's side: an owner or admin gives support access (read-only or read and
+ * write, for 1 hour, 24 hours or 7 days), approves or declines a staff member's request, and ends any of
+ * them at once. Each change is audited and the owner is mailed, in the same batch.
+ */
+import { and, desc, eq, gt, isNotNull, isNull } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { memberships, supportGrants, tenants, users, type SupportAccess, type SupportGrant } from "../../db/schema";
+import type { Actor } from "../../lib/actor";
+import { newId } from "../../lib/ids";
+import { auditInsert } from "../audit/audit";
+import { queueMail, type RenderedMail } from "../mail/outbox";
+import { supportAccessEndedMail, supportAccessStartedMail } from "../../mail/support-access-messages";
+
+export const GRANT_DURATIONS = {
+  "1h": { ms: 60 * 60 * 1000, label: "1 hour" },
+  "24h": { ms: 24 * 60 * 60 * 1000, label: "24 hours" },
+  "7d": { ms: 7 * 24 * 60 * 60 * 1000, label: "7 days" },
+} as const;
+export type GrantDuration = keyof typeof GRANT_DURATIONS;
+
+/** A request nobody answered is dropped after this long. */
+export const REQUEST_OPEN_MS = 7 * 24 * 60 * 60 * 1000;
+
+export function durationLabel(ms: number): string {
+  return Object.values(GRANT_DURATIONS).find((d) => d.ms === ms)?.label ?? `${Math.round(ms / 3_600_000)} hours`;
+}
+
+/** Live: started, not ended, not run out. */
+export function liveCondition(now: number) {
+  return and(isNotNull(supportGrants.startedAt), isNull(supportGrants.endedAt), gt(supportGrants.expiresAt, now));
+}
+
+/** The workspace's name and its owner's address, for the mail about its grants. */
+export async function ownerOf(t: TenantDb): Promise<{ tenantName: string; email: string; userId: string } | null> {
+  const [row] = await t.db
+    .select({ tenantName: tenants.name, email: users.email, userId: users.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(t.where(memberships, eq(memberships.role, "owner")))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The outbox row for mail to the workspace's owner. */
+export function ownerMail(t: TenantDb, owner: { email: string; userId: string }, mail: RenderedMail, now: number) {
+  return queueMail(t.db, { to: owner.email, tenantId: t.tenantId, userId: owner.userId, ...mail }, now);
+}
+
+export interface GiveGrantInput {
+  access: SupportAccess;
+  duration: GrantDuration;
+  ticket: string | null;
+}
+
+/** Gives any support staff access now; returns the outbox ids to deliver. */
+export async function giveGrant(t: TenantDb, actor: Actor, input: GiveGrantInput, link: string): Promise<string[]> {
+  const owner = await ownerOf(t);
+  const ms = GRANT_DURATIONS[input.duration].ms;
+  const id = newId();
+  const expiresAt = actor.now + ms;
+  const mail = owner
+    ? ownerMail(
+        t,
+        owner,
+        supportAccessStartedMail({
+          tenantName: owner.tenantName,
+          access: input.access,
+          expiresAt,
+          who: "CustomerTrackr support",
+          link,
+        }),
+        actor.now,
+      )
+    : null;
+  await t.db.batch([
+    t.insert(supportGrants, {
+      id,
+      kind: "grant",
+      access: input.access,
+      durationMs: ms,
+      ticket: input.ticket,
+      grantedBy: actor.userId,
+      createdAt: actor.now,
+      startedAt: actor.now,
+      expiresAt,
+    }),
+    auditInsert(t.db, {
+      tenantId: t.tenantId,
+      actorUserId: actor.userId,
+      action: "support.granted",
+      targetType: "support_grant",
+      targetId: id,
+      targetLabel: `${input.access === "read" ? "read-only" : "read and write"}, ${GRANT_DURATIONS[input.duration].label}`,
+      detail: input.ticket ? { ticket: input.ticket } : undefined,
+      ...actor,
+    }),
+    ...(mail ? [mail.query] : []),
+  ]);
+  return mail ? [mail.id] : [];
+}
+
+export type AnswerResult = { ok: true; mailIds: string[] } | { ok: false };
+
+/** Approves a staff member's pending request: it starts now and lasts what they asked for. */
+export async function approveRequest(t: TenantDb, actor: Actor, id: string, link: string): Promise<AnswerResult> {
+  const [request] = await t.db
+    .select()
+    .from(supportGrants)
+    .where(t.where(supportGrants, eq(supportGrants.id, id), pendingCondition(actor.now)))
+    .limit(1);
+  if (!request) return { ok: false };
+  const owner = await ownerOf(t);
+  const expiresAt = actor.now + request.durationMs;
+  const mail = owner
+    ? ownerMail(
+        t,
+        owner,
+        supportAccessStartedMail({
+          tenantName: owner.tenantName,
+          access: request.access,
+          expiresAt,
+          who: `${request.staffName ?? "A staff member"} from CustomerTrackr support`,
+          link,
+        }),
+        actor.now,
+      )
+    : null;
+  const [claimed] = await t.db.batch([
+    t
+      .update(
+        supportGrants,
+        { startedAt: actor.now, expiresAt, grantedBy: actor.userId },
+        eq(supportGrants.id, id),
+        pendingCondition(actor.now),
+      )
+      .returning({ id: supportGrants.id }),
+    auditInsert(t.db, {
+      tenantId: t.tenantId,
+      actorUserId: actor.userId,
+      action: "support.request_approved",
+      targetType: "support_grant",
+      targetId: id,
+      targetLabel: `${request.staffName ?? "support"}, ${request.access === "read" ? "read-only" : "read and write"}`,
+      ...actor,
+    }),
+    ...(mail ? [mail.query] : []),
+  ]);
+  return claimed.length ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false };
+}
+
+/** A request still waiting for an answer. */
+export function pendingCondition(now: number) {
+  return and(
+    eq(supportGrants.kind, "request"),
+    isNull(supportGrants.startedAt),
+    isNull(supportGrants.declinedAt),
+    isNull(supportGrants.endedAt),
+    gt(supportGrants.createdAt, now - REQUEST_OPEN_MS),
+  );
+}
+
+export async function declineRequest(t: TenantDb, actor: Actor, id: string): Promise<boolean> {
+  const [declined] = await t.db.batch([
+    t
+      .update(supportGrants, { declinedAt: actor.now }, eq(supportGrants.id, id), pendingCondition(actor.now))
+      .returning({ id: supportGrants.id }),
+    auditInsert(t.db, {
+      tenantId: t.tenantId,
+      actorUserId: actor.userId,
+      action: "support.request_declined",
+      targetType: "support_grant",
+      targetId: id,
+      ...actor,
+    }),
+  ]);
+  return declined.length > 0;
+}
+
+/** Ends a live grant at once (the next staff request answers 403); the owner is told. */
+export async function endGrant(t: TenantDb, actor: Actor, id: string, link: string): Promise<AnswerResult> {
+  const [live] = await t.db
+    .select({ id: supportGrants.id })
+    .from(supportGrants)
+    .where(t.where(supportGrants, eq(supportGrants.id, id), liveCondition(actor.now)))
+    .limit(1);
+  if (!live) return { ok: false };
+  const owner = await ownerOf(t);
+  const mail = owner
+    ? ownerMail(t, owner, supportAccessEndedMail({ tenantName: owner.tenantName, endedEarly: true, link }), actor.now)
+    : null;
+  const [ended] = await t.db.batch([
+    t
+      .update(
+        supportGrants,
+        { endedAt: actor.now, endedBy: actor.userId, endNoticeAt: actor.now },
+        eq(supportGrants.id, id),
+        liveCondition(actor.now),
+      )
+      .returning({ id: supportGrants.id }),
+    auditInsert(t.db, {
+      tenantId: t.tenantId,
+      actorUserId: actor.userId,
+      action: "support.ended",
+      targetType: "support_grant",
+      targetId: id,
+      ...actor,
+    }),
+    ...(mail ? [mail.query] : []),
+  ]);
+  return ended.length ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false };
+}
+
+/** Every grant and request of the workspace, newest first (the page shows what each one saw). */
+export function listGrants(t: TenantDb, limit = 50): Promise<SupportGrant[]> {
+  return t.db
+    .select()
+    .from(supportGrants)
+    .where(t.where(supportGrants))
+    .orderBy(desc(supportGrants.createdAt))
+    .limit(limit);
+}
+
+/** Whether a grant row is live at `now`. */
+export function isLive(g: Pick<SupportGrant, "startedAt" | "endedAt" | "expiresAt">, now: number): boolean {
+  return g.startedAt !== null && g.endedAt === null && g.expiresAt !== null && g.expiresAt > now;
+}
