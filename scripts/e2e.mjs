@@ -20,6 +20,7 @@ import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { freePort } from "./ports.mjs";
 import { root, spawnWranglerDev, waitForHealthz, wranglerBin } from "./wrangler-dev.mjs";
+import { E2E_OPS_TOKEN } from "../test/e2e/helpers.mjs";
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--headless",
@@ -264,6 +265,8 @@ async function startWrangler(port, artifactsDir) {
     MAIL_PROVIDER: "http",
     MAIL_HTTP_URL: mailStub.url,
     MAIL_HTTP_TOKEN: "e2e-mail-token",
+    // The staff console's bootstrap (npm run ops -- create-staff) in test/e2e/support-access.e2e.mjs.
+    OPS_TOKEN: E2E_OPS_TOKEN,
   };
   const env = { ...process.env, FORCE_COLOR: "0" };
   wrangler = await spawnWranglerDev({ port, stateDir, vars, logFile: wranglerLog, env });

@@ -47,6 +47,11 @@ export function describeLogin(result) {
     `    password: ${result.password}`,
     `  Same password for ${others.map((u) => `${u.email} (${u.role})`).join(", ")}.`,
     `  All in the tenant "${result.company}".`,
+    ...(result.staff
+      ? result.staff.enrolPath
+        ? [`  Staff console: set up ${result.staff.email} (an admin) at ${result.staff.enrolPath}`]
+        : [`  Staff console: /staff/login as ${result.staff.email}, with your authenticator's code`]
+      : []),
     "",
   ].join("\n");
 }

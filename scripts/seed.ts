@@ -5,6 +5,7 @@
  * `wrangler dev` uses (through wrangler's getPlatformProxy), so it never drifts from the app.
  */
 import { eq, sql } from "drizzle-orm";
+import { createStaff, reissueEnrolment } from "../src/services/staff/accounts";
 import { getPlatformProxy } from "wrangler";
 import { hashPassword, passwordProblem } from "../src/auth/password";
 import { createDb } from "../src/db/client";
@@ -235,12 +236,25 @@ export interface SeedOptions {
   configPath?: string;
 }
 
+/** The local demo's staff admin, for trying the staff console (npm run ops -- create-staff in production). */
+export const DEMO_STAFF = { email: "staff@customertrackr.test", name: "Demo Staff Admin" } as const;
+
+/** The demo staff admin: created once; while not enrolled, a fresh enrolment path each run. */
+async function demoStaff(db: ReturnType<typeof createDb>): Promise<SeedResult["staff"]> {
+  const now = Date.now();
+  const created = await createStaff(db, { ...DEMO_STAFF, role: "admin" }, now);
+  const token = created.ok ? created.enrolToken : await reissueEnrolment(db, DEMO_STAFF.email, now);
+  return { email: DEMO_STAFF.email, enrolPath: token ? `/staff/enrol/${token}` : null };
+}
+
 export interface SeedResult {
   /** False when the demo data was already there (nothing was written). */
   created: boolean;
   company: string;
   password: string;
   users: readonly { email: string; role: Role }[];
+  /** The demo staff admin and, until they enrol, the path of their enrolment link. */
+  staff?: { email: string; enrolPath: string | null };
 }
 
 /** Writes the demo tenant and its users unless the owner account already exists. */
@@ -263,6 +277,7 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedResul
       .from(users)
       .where(eq(users.email, DEMO_USERS[0]!.email))
       .limit(1);
+    result.staff = await demoStaff(db);
     if (existing) return result;
 
     const now = Date.now();

@@ -107,3 +107,6 @@ export async function confirmEmailFromMail(page, baseUrl, email) {
   await page.getByRole("button", { name: "Confirm my email address" }).click();
   await page.getByRole("heading", { name: "Email address confirmed" }).waitFor();
 }
+
+/** The operator token scripts/e2e.mjs gives the app: the staff console's bootstrap (create-staff) needs it. */
+export const E2E_OPS_TOKEN = "e2e-operator-token-for-bootstrap-only-0001";

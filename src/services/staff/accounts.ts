@@ -136,3 +136,17 @@ export async function disableStaff(db: Database, id: string, now: number): Promi
   ]);
   return updated.length > 0;
 }
+
+/**
+ * A fresh enrolment link for a staff member who has not enrolled yet (the earlier link stops working),
+ * or null when they have (or do not exist). The local demo uses it to offer its staff admin's set-up.
+ */
+export async function reissueEnrolment(db: Database, email: string, now: number): Promise<string | null> {
+  const token = randomToken();
+  const updated = await db
+    .update(staff)
+    .set({ enrolTokenHash: hashToken(token), enrolExpiresAt: now + ENROL_LINK_MS })
+    .where(and(eq(staff.email, email), isNull(staff.enrolledAt), isNull(staff.disabledAt)))
+    .returning({ id: staff.id });
+  return updated.length ? token : null;
+}

@@ -1,0 +1,109 @@
+// Support access as the issue tells it: an owner gives 1 hour read-only access; a new staff member (created with
+// `npm run ops -- create-staff`) enrols and signs in with a TOTP code, finds the workspace by its owner's address,
+// views a contact in the support view and cannot edit it; the owner sees the view in the audit trail, ends the
+// grant, and the staff member's next page answers 403.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateHOTP, generateTOTP } from "@oslojs/otp";
+import {
+  E2E_OPS_TOKEN,
+  PASSWORD,
+  WAIT_MS,
+  assertNoProblems,
+  openPage,
+  signUpThroughPages,
+  uniqueEmail,
+} from "./helpers.mjs";
+
+/** The bootstrap an operator runs: the documented command, against the running app. */
+function createStaff(baseUrl, email) {
+  const run = spawnSync(
+    process.execPath,
+    [join("scripts", "ops.mjs"), "create-staff", email, "--name", "Alex", "--role", "support"],
+    {
+      env: { ...process.env, OPS_URL: baseUrl, OPS_TOKEN: E2E_OPS_TOKEN },
+      encoding: "utf8",
+    },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  return new URL(JSON.parse(run.stdout).enrol_link).pathname;
+}
+
+export default {
+  async "an owner grants 1 hour read-only; staff sign in with TOTP, view a contact, cannot edit; the owner ends it"({
+    baseUrl,
+    browser,
+    artifactsDir,
+  }) {
+    const owner = await openPage(browser);
+    const { email: ownerEmail } = await signUpThroughPages(owner.page, baseUrl, { company: "Support Me Ltd" });
+    await owner.page.goto(`${baseUrl}/app/contacts/new`);
+    await owner.page.getByLabel("First name").fill("Ada");
+    await owner.page.getByLabel("Last name").fill("Lovelace");
+    await owner.page.getByRole("button", { name: /^(Create|Save)/ }).click();
+    await owner.page.waitForURL(/\/app\/contacts\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+
+    await owner.page.goto(`${baseUrl}/app/settings/support`);
+    await owner.page.getByLabel("Access", { exact: true }).selectOption("read");
+    await owner.page.getByLabel("For", { exact: true }).selectOption("1h");
+    await owner.page.getByLabel("Ticket reference (optional)").fill("T-2001");
+    await owner.page.getByRole("button", { name: "Give access" }).click();
+    await owner.page.getByText("Support access given.").waitFor({ timeout: WAIT_MS });
+
+    // A new staff member: enrols from the link the operator was given, then signs in with the app's code.
+    const staffEmail = uniqueEmail("staff");
+    const enrolPath = createStaff(baseUrl, staffEmail);
+    const staff = await openPage(browser);
+    const s = staff.page;
+    await s.goto(`${baseUrl}${enrolPath}`);
+    const key = decodeBase32IgnorePadding((await s.locator("code.totp-secret").textContent()).trim());
+    await s.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await s.getByLabel("Authenticator code").fill(generateTOTP(key, 30, 6));
+    await s.getByRole("button", { name: "Finish setting up" }).click();
+    assert.equal(await s.locator(".recovery-codes li").count(), 10);
+    await s.getByRole("link", { name: "Sign in" }).click();
+    await s.getByLabel("Email").fill(staffEmail);
+    await s.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    // Each code is good once: the sign-in uses the next 30-second step's code, which the window accepts.
+    await s.getByLabel("Authenticator code").fill(nextCode(key));
+    await s.getByRole("button", { name: "Sign in" }).click();
+    await s.waitForURL(`${baseUrl}/staff`, { timeout: WAIT_MS });
+
+    await s.getByLabel("Workspace id or owner's email").fill(ownerEmail);
+    await s.getByRole("button", { name: "Find" }).click();
+    await s.getByRole("link", { name: "Support Me Ltd" }).click();
+    await s.getByRole("link", { name: /Open the support view \(read-only\)/ }).click();
+    await s.locator(".support-banner").waitFor({ timeout: WAIT_MS });
+    await s.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
+    await s.getByRole("link", { name: "Ada Lovelace" }).first().click();
+    await s.getByRole("heading", { name: "Ada Lovelace" }).waitFor({ timeout: WAIT_MS });
+    // The address stays in the support view (htmx pushes it once the page is swapped in).
+    await s.waitForURL(/\/staff\/support\/[a-z2-7]{24}\/app\/contacts\/\d+$/, { timeout: WAIT_MS });
+    assert.equal(
+      await s.getByRole("link", { name: "Edit", exact: true }).count(),
+      0,
+      "no Edit under a read-only grant",
+    );
+    const edit = await s.goto(`${s.url()}/edit`);
+    assert.equal(edit.status(), 403);
+    await s.screenshot({ path: join(artifactsDir, "support-view-contact.png"), fullPage: true });
+
+    await owner.page.goto(`${baseUrl}/app/settings/audit`);
+    await owner.page.getByText("Support · Alex (CustomerTrackr)").first().waitFor({ timeout: WAIT_MS });
+    assert.ok(await owner.page.getByText("contact Ada Lovelace").count(), "the view is in the audit trail");
+    await owner.page.goto(`${baseUrl}/app/settings/support`);
+    await owner.page.getByRole("button", { name: "End support access now" }).click();
+    await owner.page.getByText("Support access ended.").waitFor({ timeout: WAIT_MS });
+
+    const after = await s.goto(s.url().replace(/\/edit$/, ""));
+    assert.equal(after.status(), 403);
+    assertNoProblems(owner.problems);
+  },
+};
+
+/** The code of the next 30-second step, as the authenticator will show it in a moment. */
+function nextCode(key) {
+  return generateHOTP(key, BigInt(Math.floor(Date.now() / 30_000) + 1), 6);
+}
