@@ -6,7 +6,7 @@
 export const LEGAL_DATES = {
   privacy: "2026-12-05",
   terms: "2026-11-26",
-  cookies: "2026-12-04",
+  cookies: "2026-12-05",
 } as const;
 
 /** The version signed-in users are told about once (users.privacy_seen_version). */
