@@ -140,6 +140,12 @@ describe("the support view", () => {
     const support = await newStaff("support");
     await giveAccess(owner.cookie, "read");
     expect((await send(`/staff/support/${owner.tenantId}/app`, { cookie: billing.cookie })).status).toBe(403);
+    // Billing staff see the plan's metadata in the directory; support staff see the plan, not Stripe's references.
+    const forBilling = await (await send(`/staff/workspaces/${owner.tenantId}`, { cookie: billing.cookie })).text();
+    expect(forBilling).toContain("Stripe customer");
+    expect(forBilling).not.toContain("Open the support view");
+    const forSupport = await (await send(`/staff/workspaces/${owner.tenantId}`, { cookie: support.cookie })).text();
+    expect(forSupport).not.toContain("Stripe customer");
     const [withGrant, withoutGrant] = [owner.tenantId, (await newTenant("Third Ltd")).tenantId];
     expect((await send(`/staff/support/${withGrant}/app`, { cookie: support.cookie })).status).toBe(200);
     expect((await send(`/staff/support/${withoutGrant}/app`, { cookie: support.cookie })).status).toBe(403);

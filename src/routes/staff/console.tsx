@@ -14,6 +14,7 @@ import { requireStaff, staffOf } from "../../middleware/staff";
 import { durationLabel, GRANT_DURATIONS, isLive } from "../../services/support-access/grants";
 import {
   approveBreakGlass,
+  billingOf,
   BREAK_GLASS_DURATIONS,
   findWorkspaces,
   grantsForStaff,
@@ -67,11 +68,13 @@ async function entryPage(
   const opensWorkspaces = who.role !== "billing";
   const grants = opensWorkspaces ? await grantsForStaff(db, tenantId, who.id) : [];
   const live = opensWorkspaces ? await usableGrant(db, tenantId, who.id, now) : null;
+  const billing = who.role === "support" ? null : await billingOf(db, tenantId);
   return renderStaff(
     c,
     entry.name,
     <WorkspaceEntryPage
       entry={directoryRow(entry)}
+      billing={billing}
       grants={grants.map((g) => ({
         id: g.id,
         kind: g.kind === "grant" ? "given by the workspace" : g.kind === "request" ? "your request" : "break-glass",

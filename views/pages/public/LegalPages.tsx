@@ -71,10 +71,9 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
           (when, how long, the outcome, notes and who logged each), tags and custom fields your team puts into
           CustomerTrackr, and files you import. They belong to your business. We keep them to provide the service and
           look at them only when you ask us to: our support staff can open your workspace only while its owner or an
-          admin gives them access in Settings → Support access (read-only or read and write, for up to 7 days, ended
-          at any moment), and every page they view is listed there and in your audit trail. Only a legal or security
-          emergency, approved by two of our admins, opens it without that, and you are told in your trail and by
-          email.
+          admin gives them access in Settings → Support access (read-only or read and write, for up to 7 days, ended at
+          any moment), and every page they view is listed there and in your audit trail. Only a legal or security
+          emergency, approved by two of our admins, opens it without that, and you are told in your trail and by email.
         </li>
         <li>
           <strong>Payments:</strong> Stripe collects and processes card details on its own pages; they never reach our

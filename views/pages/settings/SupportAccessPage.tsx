@@ -26,6 +26,8 @@ export interface SupportAccessPageProps {
   errors?: Record<string, string>;
   values?: { access?: string; duration?: string; ticket?: string };
   notice?: string;
+  /** An action that found nothing to do (already ended, no longer waiting). */
+  problem?: string;
   canSeeBilling?: boolean;
 }
 
@@ -41,6 +43,11 @@ export function SupportAccessPage(p: SupportAccessPageProps) {
       {p.notice ? (
         <FormAlert kind="ok">
           <p>{p.notice}</p>
+        </FormAlert>
+      ) : null}
+      {p.problem ? (
+        <FormAlert>
+          <p>{p.problem}</p>
         </FormAlert>
       ) : null}
       <p>

@@ -74,8 +74,21 @@ export interface GrantRow {
   expiresAt: number | null;
 }
 
+export interface BillingFacts {
+  state: string;
+  stripeCustomerId: string | null;
+  stripeSubscriptionId: string | null;
+  priceId: string | null;
+  currentPeriodEnd: number | null;
+  trialEnd: number | null;
+  cancelAtPeriodEnd: boolean;
+  firstSubscribedAt: number | null;
+}
+
 export interface WorkspaceEntryProps {
   entry: DirectoryRow;
+  /** For billing staff and admins: the subscription's metadata. */
+  billing?: BillingFacts | null;
   grants: GrantRow[];
   live: { access: string; expiresAt: number } | null;
   canRequest: boolean;
@@ -97,6 +110,7 @@ export function WorkspaceEntryPage(p: WorkspaceEntryProps) {
         </FormAlert>
       ) : null}
       <DirectoryTable rows={[p.entry]} />
+      {p.billing ? <BillingSection billing={p.billing} /> : null}
       {p.live ? (
         <p>
           <a class="button" href={`/staff/support/${p.entry.id}/app`}>
@@ -201,5 +215,39 @@ function AccessFields(p: {
         error={p.errors?.duration}
       />
     </>
+  );
+}
+
+function BillingSection(p: { billing: BillingFacts }) {
+  const b = p.billing;
+  const date = (ms: number | null) => (ms ? new Date(ms).toISOString().slice(0, 10) : "—");
+  return (
+    <section class="card" aria-labelledby="billing-h">
+      <h2 id="billing-h">Billing</h2>
+      <dl class="facts">
+        <dt>State</dt>
+        <dd>{b.state}</dd>
+        <dt>Price</dt>
+        <dd>{b.priceId ?? "—"}</dd>
+        <dt>Current period ends</dt>
+        <dd>
+          {date(b.currentPeriodEnd)}
+          {b.cancelAtPeriodEnd ? " (cancels then)" : ""}
+        </dd>
+        <dt>Trial ends</dt>
+        <dd>{date(b.trialEnd)}</dd>
+        <dt>First subscribed</dt>
+        <dd>{date(b.firstSubscribedAt)}</dd>
+        <dt>Stripe customer</dt>
+        <dd>
+          <code>{b.stripeCustomerId ?? "—"}</code>
+        </dd>
+        <dt>Stripe subscription</dt>
+        <dd>
+          <code>{b.stripeSubscriptionId ?? "—"}</code>
+        </dd>
+      </dl>
+      <p class="muted">Invoices and payment methods are in Stripe's dashboard under the customer.</p>
+    </section>
   );
 }

@@ -124,20 +124,20 @@ supportAccessRoutes.post("/", async (c) => {
 
 supportAccessRoutes.post("/:id/end", async (c) => {
   const result = await endGrant(tenantOf(c), actorOf(c), c.req.param("id"), link(c));
-  if (!result.ok) return supportPage(c, { notice: "That access had already ended." }, 404);
+  if (!result.ok) return supportPage(c, { problem: "That access had already ended." }, 404);
   deliverSoon(c, result.mailIds);
   return supportPage(c, { notice: "Support access ended. Support can no longer open the workspace." });
 });
 
 supportAccessRoutes.post("/:id/approve", async (c) => {
   const result = await approveRequest(tenantOf(c), actorOf(c), c.req.param("id"), link(c));
-  if (!result.ok) return supportPage(c, { notice: "That request is no longer waiting." }, 404);
+  if (!result.ok) return supportPage(c, { problem: "That request is no longer waiting." }, 404);
   deliverSoon(c, result.mailIds);
   return supportPage(c, { notice: "Approved: support has access now." });
 });
 
 supportAccessRoutes.post("/:id/decline", async (c) => {
   if (!(await declineRequest(tenantOf(c), actorOf(c), c.req.param("id"))))
-    return supportPage(c, { notice: "That request is no longer waiting." }, 404);
+    return supportPage(c, { problem: "That request is no longer waiting." }, 404);
   return supportPage(c, { notice: "Declined. Support was not given access." });
 });
