@@ -130,6 +130,9 @@ describe("the support view", () => {
     const audit = await (await send("/app/settings/audit", { cookie: owner.cookie })).text();
     expect(audit).toContain("Support · Robin (CustomerTrackr)");
     expect(audit).toContain("Support changed");
+    // The record's own timeline says who changed it: support, not a "former member".
+    const record = await (await send(`/app/contacts/${id}`, { cookie: owner.cookie })).text();
+    expect(record).toContain("Support · Robin (CustomerTrackr)");
   });
 
   it("is not opened by a billing staff member, nor by a grant of another workspace", async () => {

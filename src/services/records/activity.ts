@@ -1,7 +1,7 @@
 /** The timeline of a contact, company or deal: creation, field changes, moves, outcomes and notes, newest first. */
-import { desc, eq, lt } from "drizzle-orm";
+import { desc, eq, lt, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { activities, users, type InteractionKind, type SubjectType } from "../../db/schema";
+import { activities, staff, users, type InteractionKind, type SubjectType } from "../../db/schema";
 import { formatPhone } from "../../lib/phone";
 import type { CustomField } from "./custom-fields";
 import type { TimelineActivity, TimelineChange } from "../../../views/partials/timeline/Timeline";
@@ -80,13 +80,17 @@ export function activityQuery(
     .select({
       id: activities.id,
       kind: activities.kind,
-      actorEmail: users.email,
+      // A staff member's change in the support view (their id is no user's) is shown as support's.
+      actorEmail: sql<string | null>`coalesce(${users.email}, 'Support · ' || ${staff.name} || ' (CustomerTrackr)')`.as(
+        "actor_email",
+      ),
       actorId: activities.actorId,
       detail: activities.detail,
       createdAt: activities.createdAt,
     })
     .from(activities)
     .leftJoin(users, eq(users.id, activities.actorId))
+    .leftJoin(staff, eq(staff.id, activities.actorId))
     .where(
       t.where(
         activities,

@@ -4,7 +4,17 @@
  */
 import { desc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, contacts, deals, notes, tenantCounters, users, type Role, type SubjectType } from "../../db/schema";
+import {
+  companies,
+  contacts,
+  deals,
+  notes,
+  staff,
+  tenantCounters,
+  users,
+  type Role,
+  type SubjectType,
+} from "../../db/schema";
 import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import { activityInsert } from "./activity";
@@ -47,12 +57,16 @@ export function notesQuery(t: TenantDb, type: SubjectType, subjectId: number, li
       id: notes.id,
       body: notes.body,
       authorId: notes.authorId,
-      authorEmail: users.email,
+      // A staff member's change in the support view (their id is no user's) is shown as support's.
+      authorEmail: sql<
+        string | null
+      >`coalesce(${users.email}, 'Support · ' || ${staff.name} || ' (CustomerTrackr)')`.as("author_email"),
       createdAt: notes.createdAt,
       updatedAt: notes.updatedAt,
     })
     .from(notes)
     .leftJoin(users, eq(users.id, notes.authorId))
+    .leftJoin(staff, eq(staff.id, notes.authorId))
     .where(t.where(notes, eq(notes.subjectType, type), eq(notes.subjectId, subjectId)))
     .orderBy(desc(notes.id))
     .limit(limit);
