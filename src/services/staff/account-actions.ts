@@ -65,7 +65,12 @@ export async function accountSummary(db: Database, userId: string, now: number):
     workspaces: workspaces.map((w) => ({ name: w.name, role: w.role, closed: w.closedAt !== null })),
     preferences,
     pendingErasure: pending[0]
-      ? { id: pending[0].id, staffName: pending[0].staffName, reason: pending[0].reason, createdAt: pending[0].createdAt }
+      ? {
+          id: pending[0].id,
+          staffName: pending[0].staffName,
+          reason: pending[0].reason,
+          createdAt: pending[0].createdAt,
+        }
       : null,
   };
 }
@@ -192,10 +197,7 @@ export async function approveErasure(
     meta,
   );
   if (!result.ok) {
-    await db
-      .update(accountActions)
-      .set({ approvedByStaffId: null, approvedAt: null })
-      .where(eq(accountActions.id, id));
+    await db.update(accountActions).set({ approvedByStaffId: null, approvedAt: null }).where(eq(accountActions.id, id));
     return { ok: false, reason: result.reason === "not_found" ? "not_found" : "stripe_unavailable" };
   }
   return result;

@@ -102,8 +102,8 @@ export function AccountPage(p: AccountPageProps) {
         submit="Download the export"
         fields={
           <p class="muted">
-            The account, its sessions, choices and audit entries, and the records of the workspaces it owns, as one
-            JSON file (the same document as an access request by mail gets).
+            The account, its sessions, choices and audit entries, and the records of the workspaces it owns, as one JSON
+            file (the same document as an access request by mail gets).
           </p>
         }
       />
