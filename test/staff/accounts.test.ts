@@ -177,6 +177,7 @@ describe("correcting an address", () => {
     }
     const profile = await textOf("/app/settings/profile", { cookie: signedIn.cookie });
     expect(profile).toContain("Support corrected an email address (on request)");
+    expect(profile).toContain("CustomerTrackr support (Robin)");
   });
 });
 
