@@ -159,7 +159,7 @@ export type ErasureApproval =
 /**
  * A second admin approves: the erasure runs now, as /ops/accounts/erase does, recorded with the approver
  * as actor and the asker's reason in the trails of the workspaces that survive. Claimed first, so two
- * approvals cannot both run it; released again when Stripe could not be reached.
+ * approvals cannot both run it; released again when it could not run (Stripe unreachable, an error).
  */
 export async function approveErasure(
   deps: EraseDeps,
@@ -183,21 +183,29 @@ export async function approveErasure(
     .where(and(eq(accountActions.id, id), isNull(accountActions.approvedAt)))
     .returning({ id: accountActions.id });
   if (!claimed.length) return { ok: false, reason: "not_found" };
-  const result = await eraseAccountNow(
-    deps,
-    request.email,
-    {
-      staff: {
-        staff: approver,
-        reason: request.action.reason,
-        ticket: request.action.ticket,
-        askedBy: request.action.staffName,
+  const release = () =>
+    db.update(accountActions).set({ approvedByStaffId: null, approvedAt: null }).where(eq(accountActions.id, id));
+  let result: EraseAccountResult;
+  try {
+    result = await eraseAccountNow(
+      deps,
+      request.email,
+      {
+        staff: {
+          staff: approver,
+          reason: request.action.reason,
+          ticket: request.action.ticket,
+          askedBy: request.action.staffName,
+        },
       },
-    },
-    meta,
-  );
+      meta,
+    );
+  } catch (err) {
+    await release();
+    throw err;
+  }
   if (!result.ok) {
-    await db.update(accountActions).set({ approvedByStaffId: null, approvedAt: null }).where(eq(accountActions.id, id));
+    await release();
     return { ok: false, reason: result.reason === "not_found" ? "not_found" : "stripe_unavailable" };
   }
   return result;
