@@ -232,6 +232,9 @@ describe("erasing an account now", () => {
     expect(asked.status).toBe(200);
     expect(await asked.text()).toContain("Nothing is erased until a second admin approves it");
     const request = (await one<{ id: string }>("SELECT id FROM account_actions WHERE target_user_id = ?", userId))!;
+    const waiting = await textOf(`/staff/accounts/${userId}`, { cookie: asker.cookie });
+    expect(waiting).toContain("Waiting for a second admin: asked by Sam");
+    expect(waiting).not.toContain(`action="/staff/accounts/${userId}/erase"`);
 
     // The asker's own approval is refused; nothing is erased.
     const own = await send(`/staff/accounts/erasures/${request.id}/approve`, { cookie: asker.cookie, form: {} });
