@@ -1511,6 +1511,37 @@ export const supportGrants = sqliteTable(
   ],
 );
 
+export const ACCOUNT_ACTION_KINDS = ["erase"] as const;
+
+/**
+ * An account action one staff admin asked for and a second must approve (two-person rule): erasing an
+ * account now. Keyed by the account, not a workspace; the row goes with the users row. Waits a day at most.
+ */
+export const accountActions = sqliteTable(
+  "account_actions",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ACCOUNT_ACTION_KINDS }).notNull(),
+    targetUserId: text("target_user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The admin who asked, and their name then. */
+    staffId: text("staff_id").notNull(),
+    staffName: text("staff_name").notNull(),
+    reason: text("reason").notNull(),
+    ticket: text("ticket"),
+    createdAt: integer("created_at").notNull(),
+    /** Set while the approving admin's erasure runs (it deletes the row); cleared again if it could not run. */
+    approvedByStaffId: text("approved_by_staff_id"),
+    approvedAt: integer("approved_at"),
+  },
+  (t) => [
+    index("account_actions_target_user_fk_idx").on(t.targetUserId, t.createdAt),
+    // The console's queue of requests waiting for a second admin.
+    index("account_actions_pending_idx").on(t.createdAt).where(sql`approved_at IS NULL`),
+  ],
+);
+
 export type Staff = typeof staff.$inferSelect;
 export type SupportGrant = typeof supportGrants.$inferSelect;
 

@@ -64,8 +64,7 @@ opsRoutes.get("/mail/failed", async (c) => c.json({ failed: await listFailedMail
 const note = { operator: z.string().trim().min(1).max(100), reason: z.string().trim().min(3).max(1000) };
 /** Who acted and why, as the audit trail records an operator action. */
 const operatorNote = (input: { operator: string; reason: string }) => ({
-  operator: input.operator,
-  reason: input.reason,
+  operator: { operator: input.operator, reason: input.reason },
 });
 const address = z.string().trim().toLowerCase().max(254).pipe(z.email());
 
@@ -156,7 +155,7 @@ opsRoutes.post("/accounts/correct-email", async (c) => {
 opsRoutes.post("/accounts/erase-contact-messages", async (c) => {
   const input = await readJson(c, z.object({ email: address, ...note }));
   if (input instanceof Response) return input;
-  const result = await eraseContactMessages(c.get("db"), input.email, operatorNote(input), requestMeta(c));
+  const result = await eraseContactMessages(c.get("db"), input.email, operatorNote(input).operator, requestMeta(c));
   return c.json({ erased: true, messages: result.messages, mail: result.mail });
 });
 

@@ -39,9 +39,11 @@ export function StaffLayout(p: StaffLayoutProps) {
               {p.staff ? (
                 <nav class="site-nav" aria-label="Console">
                   <a href="/staff">Find a workspace</a>
+                  {p.staff.role === "billing" ? null : <a href="/staff/accounts">Find an account</a>}
                   {p.staff.role === "admin" ? (
                     <>
                       <a href="/staff/break-glass">Break-glass</a>
+                      <a href="/staff/accounts/erasures">Account erasures</a>
                       <a href="/staff/team">Staff</a>
                       <a href="/staff/usage">Usage</a>
                     </>

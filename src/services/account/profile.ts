@@ -22,6 +22,8 @@ export interface AuditRow {
   tenant_name: string | null;
   action: string;
   actor_user_id: string | null;
+  /** The staff member who acted (the console, the support view), by name; null for anyone else. */
+  actor_staff_name: string | null;
   target_type: string | null;
   target_label: string | null;
   detail: string | null;
@@ -43,9 +45,9 @@ export async function auditAboutUser(
 ): Promise<AuditRow[]> {
   if (tenantIds.length === 0) return [];
   const before = opts.before ?? Number.MAX_SAFE_INTEGER;
-  return db.all<AuditRow>(sql`SELECT a.id, t.name AS tenant_name, a.action, a.actor_user_id, a.target_type,
-      a.target_label, a.detail, a.ip, a.user_agent, a.created_at
-    FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id
+  return db.all<AuditRow>(sql`SELECT a.id, t.name AS tenant_name, a.action, a.actor_user_id, s.name AS actor_staff_name,
+      a.target_type, a.target_label, a.detail, a.ip, a.user_agent, a.created_at
+    FROM audit_log a LEFT JOIN tenants t ON t.id = a.tenant_id LEFT JOIN staff s ON s.id = a.actor_user_id
     WHERE a.tenant_id IN (SELECT value FROM json_each(${JSON.stringify(tenantIds)})) AND a.id < ${before}
       AND (a.actor_user_id = ${userId} OR (a.target_type = 'user' AND a.target_id = ${userId}))
     ORDER BY a.id DESC LIMIT ${opts.limit}`);
@@ -56,8 +58,8 @@ export interface AuditAboutEntry {
   workspace: string | null;
   action: string;
   description: string;
-  /** "you", "another member", or nobody (a failed sign-in, a former member). */
-  by: "you" | "another member" | "nobody signed in, or a former member";
+  /** "you", another member, CustomerTrackr's support (a request by mail), or nobody (a failed sign-in, a former member). */
+  by: "you" | "another member" | `CustomerTrackr support (${string})` | "nobody signed in, or a former member";
   targetType: string | null;
   target: string | null;
   detail: unknown;
@@ -86,7 +88,9 @@ export function auditAboutEntry(r: AuditRow, userId: string): AuditAboutEntry {
         ? "you"
         : r.actor_user_id === null
           ? "nobody signed in, or a former member"
-          : "another member",
+          : r.actor_staff_name !== null
+            ? `CustomerTrackr support (${r.actor_staff_name})`
+            : "another member",
     targetType: r.target_type,
     target: r.target_label,
     detail,

@@ -11,7 +11,7 @@ import { emailChangedNoticeMail, verifyEmailMail } from "../../mail/messages";
 import { findUserByEmail, isEmailTaken, type BaseUrl } from "../account/accounts";
 import { getEmailPreferences, type EmailPreferenceValues } from "../account/email-preferences";
 import { queueAccountMail } from "../mail/outbox";
-import { type OperatorNote, operatorAudit } from "./operator";
+import { type AccountActor, accountActionAudit, workspaceIdsOf } from "./operator";
 
 export type CorrectEmailResult =
   | { ok: true; userId: string; mailIds: string[] }
@@ -25,13 +25,14 @@ export async function correctEmail(
   db: Database,
   oldEmail: string,
   newEmail: string,
-  note: OperatorNote,
+  by: AccountActor,
   meta: RequestMeta & { baseUrl: BaseUrl },
 ): Promise<CorrectEmailResult> {
   if (oldEmail === newEmail) return { ok: false, reason: "same_address" };
   const user = await findUserByEmail(db, oldEmail);
   if (!user) return { ok: false, reason: "not_found" };
   if (await findUserByEmail(db, newEmail)) return { ok: false, reason: "email_taken" };
+  const tenantIds = await workspaceIdsOf(db, user.id);
   const verification = newAuthToken(db, { kind: "verify_email", userId: user.id, email: newEmail, now: meta.now });
   const link = `${meta.baseUrl}/verify-email/${verification.token}`;
   const confirm = queueAccountMail(db, newEmail, user.id, verifyEmailMail(link), meta.now);
@@ -49,7 +50,13 @@ export async function correctEmail(
       verification.query,
       confirm.query,
       notice.query,
-      operatorAudit(db, note, meta, { action: "ops.email_corrected", targetType: "user", targetId: user.id }),
+      ...accountActionAudit(db, by, meta, tenantIds, {
+        opsAction: "ops.email_corrected",
+        staffAction: "support.email_corrected",
+        targetType: "user",
+        targetId: user.id,
+        targetLabel: oldEmail,
+      }),
     ]);
   } catch (err) {
     if (isEmailTaken(err)) return { ok: false, reason: "email_taken" };
@@ -62,17 +69,17 @@ export type SetPreferencesResult =
   | { ok: true; preferences: EmailPreferenceValues }
   | { ok: false; reason: "not_found" };
 
-/** Sets either list on or off, the other kept as it is. Audited with the operator, the reason and the new values. */
+/** Sets either list on or off, the other kept as it is. Audited with who acted, the reason and the new values. */
 export async function setPreferencesFor(
   db: Database,
   email: string,
   change: Partial<EmailPreferenceValues>,
-  note: OperatorNote,
+  by: AccountActor,
   meta: RequestMeta,
 ): Promise<SetPreferencesResult> {
   const user = await findUserByEmail(db, email);
   if (!user) return { ok: false, reason: "not_found" };
-  const current = await getEmailPreferences(db, user.id);
+  const [current, tenantIds] = await Promise.all([getEmailPreferences(db, user.id), workspaceIdsOf(db, user.id)]);
   const preferences: EmailPreferenceValues = {
     digest: change.digest ?? current.digest,
     news: change.news ?? current.news,
@@ -84,10 +91,12 @@ export async function setPreferencesFor(
       .insert(emailPreferences)
       .values({ userId: user.id, ...preferences, updatedAt: meta.now })
       .onConflictDoUpdate({ target: emailPreferences.userId, set: { ...preferences, updatedAt: meta.now } }),
-    operatorAudit(db, note, meta, {
-      action: "ops.email_preferences_set",
+    ...accountActionAudit(db, by, meta, tenantIds, {
+      opsAction: "ops.email_preferences_set",
+      staffAction: "support.email_preferences_set",
       targetType: "user",
       targetId: user.id,
+      targetLabel: user.email,
       detail: preferences,
     }),
   ]);

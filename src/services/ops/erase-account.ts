@@ -13,7 +13,8 @@ import { formerAddresses, userDeletionQueries, userErasureStatements } from "../
 import { closeWorkspace } from "../privacy/closure";
 import { eraseTenant, type ErasureProgress } from "../privacy/erasure";
 import { type Budget, runBatch } from "../privacy/statement-budget";
-import { type OperatorNote, operatorAudit } from "./operator";
+import { FORMER_MEMBER } from "../audit/audit";
+import { type AccountActor, accountActionAudit } from "./operator";
 
 /** Statements an erase-account request spends on erasing workspaces before leaving the rest to the retention job. */
 export const OPS_ERASURE_STATEMENTS = 600;
@@ -30,7 +31,7 @@ export type EraseAccountResult =
 export async function eraseAccountNow(
   deps: { db: Database; files: R2Bucket; stripe: Stripe | null; chunk: number; ledgerYears: number },
   email: string,
-  note: OperatorNote,
+  by: AccountActor,
   meta: RequestMeta & { baseUrl: BaseUrl },
 ): Promise<EraseAccountResult> {
   const { db } = deps;
@@ -43,6 +44,16 @@ export async function eraseAccountNow(
     .where(eq(memberships.userId, user.id));
   const owned = rows.filter((r) => r.role === "owner").map((r) => r.tenantId);
   const left = rows.filter((r) => r.role !== "owner" && r.closedAt === null).map((r) => r.tenantId);
+  // The entries outlive the account: a reason quoting its address must not keep it.
+  const withoutAddress = (reason: string) => reason.split(user.email).join("[the address]");
+  const actor: AccountActor =
+    "operator" in by
+      ? { operator: { ...by.operator, reason: withoutAddress(by.operator.reason) } }
+      : { staff: { ...by.staff, reason: withoutAddress(by.staff.reason) } };
+  const closedNote: Record<string, string> =
+    "operator" in actor
+      ? { operator: actor.operator.operator, reason: actor.operator.reason }
+      : { staff: actor.staff.staff.name, reason: actor.staff.reason };
 
   for (const tenantId of owned) {
     const closed = await closeWorkspace(
@@ -53,7 +64,7 @@ export async function eraseAccountNow(
         actorUserId: null,
         graceDays: 0,
         eraseNow: true,
-        auditDetail: { operator: note.operator, reason: note.reason },
+        auditDetail: closedNote,
       },
       meta,
     );
@@ -64,10 +75,13 @@ export async function eraseAccountNow(
   const formerEmails = await formerAddresses(db, user.id);
   await db.batch([
     ...userDeletionQueries(db, { id: user.id, email: user.email, formerEmails }, left, meta.now),
-    // Recorded without the address or the user's id: the entry must not keep what it erased.
-    operatorAudit(db, note, meta, {
-      action: "ops.account_erased",
+    // Recorded without the address or the user's id: the entry must not keep what it erased. Staff
+    // erasures are told to the workspaces that survive (the owned ones are erased).
+    ...accountActionAudit(db, actor, meta, left, {
+      opsAction: "ops.account_erased",
+      staffAction: "support.account_erased",
       targetType: "account",
+      targetLabel: FORMER_MEMBER,
       detail: { workspaces_erased: owned.length },
     }),
   ]);

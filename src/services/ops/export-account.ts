@@ -20,7 +20,7 @@ import { findUserByEmail } from "../account/accounts";
 import { companiesJson, contactsJson, isoTime, notesJson } from "../export/serialise";
 import { NO_COMPANY_FILTERS, NO_CONTACT_FILTERS } from "../export/columns";
 import { dealsJson } from "../export/deals";
-import { type OperatorNote, operatorAudit } from "./operator";
+import { type AccountActor, accountActionAudit } from "./operator";
 
 /** The format id of an account export. */
 export const ACCOUNT_EXPORT_FORMAT = "customertrackr.account-export/1";
@@ -39,7 +39,7 @@ const ms = (v: number | null) => (v === null ? null : isoTime(v));
 export async function exportAccount(
   db: Database,
   email: string,
-  note: OperatorNote,
+  by: AccountActor,
   meta: RequestMeta,
 ): Promise<AsyncGenerator<string> | null> {
   const user = await findUserByEmail(db, email);
@@ -50,12 +50,22 @@ export async function exportAccount(
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(eq(memberships.userId, user.id))
     .orderBy(memberships.createdAt);
-  await operatorAudit(db, note, meta, {
-    action: "ops.account_exported",
-    targetType: "user",
-    targetId: user.id,
-    detail: { workspaces_included: workspaces.filter((w) => w.role === "owner").length },
-  });
+  await db.batch(
+    accountActionAudit(
+      db,
+      by,
+      meta,
+      workspaces.map((w) => w.id),
+      {
+        opsAction: "ops.account_exported",
+        staffAction: "support.account_exported",
+        targetType: "user",
+        targetId: user.id,
+        targetLabel: user.email,
+        detail: { workspaces_included: workspaces.filter((w) => w.role === "owner").length },
+      },
+    ),
+  );
   return accountExportDocument(db, user, workspaces, meta.now);
 }
 
