@@ -51,6 +51,9 @@ import { webhookRoutes } from "./routes/webhooks";
 import { privacySettingsRoutes } from "./routes/app/settings/privacy";
 import { unsubscribeRoutes } from "./routes/unsubscribe";
 import { calRoutes } from "./routes/cal";
+import { usageRoutes } from "./routes/app/usage";
+import { recordUsage } from "./middleware/usage";
+import { registerPagePatterns } from "./lib/page-patterns";
 
 export const app = new Hono<AppEnv>();
 
@@ -73,6 +76,10 @@ app.use("*", database, session, theme);
 // its closed page (src/middleware/closed-workspace.tsx).
 app.use("/app", noStore, requireUser, openWorkspaceOnly);
 app.use("/app/*", noStore, requireUser, openWorkspaceOnly);
+// First-party usage: page views and the features routes track, written after the response
+// (src/middleware/usage.ts). After the guards, so only members' requests reach it; "/app/*" matches
+// "/app" too, so it is registered once.
+app.use("/app/*", recordUsage);
 
 app.route("/", publicRoutes);
 app.route("/contact", contactRoutes);
@@ -112,6 +119,10 @@ app.route("/invite", inviteRoutes);
 app.route("/app/settings/privacy", privacySettingsRoutes);
 // Signed one-click unsubscribe links; the POST is exempt from the Origin check (src/middleware/csrf.ts).
 app.route("/unsubscribe", unsubscribeRoutes);
+app.route("/app/usage", usageRoutes);
+
+// The usage beacon accepts only the app's page patterns, read from the routes mounted above.
+registerPagePatterns(app.routes);
 
 app.onError(handleError);
 app.notFound(handleNotFound);
