@@ -3,9 +3,10 @@
  * owner, each report also a CSV download. Viewers read reports; whose figures they see is the workspace's
  * report scope (src/services/reports/scope.ts).
  */
+import { trackFeature } from "../../../middleware/usage";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../../env";
-import { render } from "../../../lib/render";
+import { render, wantsFragment } from "../../../lib/render";
 import { dateInZone } from "../../../lib/zoned-time";
 import { requireRole } from "../../../middleware/session";
 import { reportCsv } from "../../../services/reports/csv";
@@ -55,6 +56,7 @@ async function reportsOf(c: Context<AppEnv>) {
 reportsRoutes.get("/", requireRole("viewer"), async (c) => {
   const r = await reportsOf(c);
   const { choices } = r.reports;
+  if (!wantsFragment(c)) trackFeature(c, "report.viewed");
   return render(
     c,
     "Reports",
