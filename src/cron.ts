@@ -13,6 +13,7 @@ import { runPrivacyCron } from "./services/privacy/cron";
 import { retentionDidSomething, runRetention, type RetentionReport } from "./services/privacy/retention";
 import { runReminderCron } from "./services/reminders/cron";
 import type { ReminderReport } from "./services/reminders/sweep";
+import { rollUpUsage } from "./services/usage/rollup";
 
 export interface CronFailure {
   part: string;
@@ -31,6 +32,8 @@ export interface CronReport {
     reminders?: Omit<ReminderReport, "mailIds">;
     agendasSent?: number;
     jobs?: WatchdogReport;
+    /** Days of usage the rollup made into daily aggregates. */
+    usageDays?: string[];
   };
   failures: CronFailure[];
 }
@@ -39,7 +42,7 @@ const errorText = (err: unknown) => String(err instanceof Error ? err.message : 
 
 /**
  * Runs every part of the cron at `now`: mail delivery and retries, task reminders and the daily agenda,
- * retention, the privacy jobs, the job watchdog.
+ * retention, the privacy jobs, the job watchdog, the usage rollup.
  */
 export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   const report: CronReport = { time: now, did: {}, failures: [] };
@@ -82,6 +85,17 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   } catch (err) {
     console.error(JSON.stringify({ type: "job_watchdog_failed", error: errorText(err) }));
     report.failures.push({ part: "jobs", error: errorText(err) });
+  }
+  // Finished days' usage points into daily aggregates (src/services/usage/rollup.ts); usually nothing to do.
+  try {
+    const usageDays = await rollUpUsage(createDb(env.DB), now);
+    if (usageDays.length > 0) {
+      report.did.usageDays = usageDays;
+      console.log(JSON.stringify({ type: "usage_rollup", days: usageDays }));
+    }
+  } catch (err) {
+    console.error(JSON.stringify({ type: "usage_rollup_failed", error: errorText(err) }));
+    report.failures.push({ part: "usage", error: errorText(err) });
   }
   return report;
 }
