@@ -3,6 +3,7 @@
  * recorder, the beacon, the rollup, the retention job and the /privacy and /cookies pages all read
  * these, so what we publish is what the code collects.
  */
+import type { UsageDisclosure } from "../../../views/components/UsageDisclosure";
 
 /** The three kinds of usage point. */
 export const USAGE_KINDS = ["page", "feature", "time"] as const;
@@ -58,18 +59,10 @@ export interface UsagePoint {
   at: number;
 }
 
-/** What the privacy and cookies pages say about usage data, all of it from the definitions above. */
-export interface UsageDisclosure {
-  collected: { label: string; detail: string }[];
-  features: { name: string; meaning: string }[];
-  withEach: string[];
-  never: string[];
-  rawEventDays: number;
-  dailyAggregateMonths: number;
-  deviceClasses: string[];
-}
+// The shape is the legal pages' props (views/components/UsageDisclosure.tsx), so they render exactly this.
+export type { UsageDisclosure };
 
-/** The disclosure the legal pages render. */
+/** What the privacy and cookies pages say about usage data, all of it from the definitions above. */
 export function usageDisclosure(): UsageDisclosure {
   return {
     collected: [
