@@ -8,7 +8,9 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../../env";
 import { render, wantsFragment } from "../../../lib/render";
 import { dateInZone } from "../../../lib/zoned-time";
-import { requireRole } from "../../../middleware/session";
+import { requireRole, roleAtLeast } from "../../../middleware/session";
+import { loadTeamUsage } from "../../../services/usage/team-usage";
+import { FEATURE_EVENTS } from "../../../services/usage/definitions";
 import { reportCsv } from "../../../services/reports/csv";
 import { type FilterErrors, filterQuery, readFilters } from "../../../services/reports/filters";
 import { loadReports } from "../../../services/reports/reports";
@@ -57,6 +59,12 @@ reportsRoutes.get("/", requireRole("viewer"), async (c) => {
   const r = await reportsOf(c);
   const { choices } = r.reports;
   if (!wantsFragment(c)) trackFeature(c, "report.viewed");
+  // Owners and admins also see how their own team uses the app (usage data, this workspace only).
+  const auth = authOf(c);
+  const usage =
+    !r.failed && roleAtLeast(auth.role, "admin")
+      ? await loadTeamUsage(tenantOf(c), r.filters.from, r.filters.to)
+      : null;
   return render(
     c,
     "Reports",
@@ -81,10 +89,18 @@ reportsRoutes.get("/", requireRole("viewer"), async (c) => {
             }
       }
       formats={chartFormats(choices.currency, r.locale)}
+      usage={
+        usage && {
+          weeks: usage.weeks.map((w) => ({ ...w, label: w.week })),
+          features: usage.features.map((f) => ({ ...f, label: sentenceCase(FEATURE_EVENTS[f.name]) })),
+        }
+      }
     />,
     r.failed ? 400 : 200,
   );
 });
+
+const sentenceCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 for (const name of REPORT_NAMES) {
   reportsRoutes.get(`/${name}.csv`, requireRole("viewer"), async (c) => {
