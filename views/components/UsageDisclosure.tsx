@@ -23,7 +23,7 @@ export function UsageDataSection(p: { usage: UsageDisclosure }) {
       <ul>
         {u.collected.map((c) => (
           <li>
-            <strong>{c.label}:</strong> {c.detail};
+            <strong>{c.label}:</strong> {c.detail}
           </li>
         ))}
       </ul>
