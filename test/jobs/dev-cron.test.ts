@@ -80,6 +80,7 @@ describe("POST /dev/cron", () => {
       "data_export_purge",
       "digest",
       "jobs",
+      "usage",
     ]);
     expect(report.failures[0]!.error).toContain("simulated outage");
   });
