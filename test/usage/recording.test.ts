@@ -2,7 +2,13 @@
  * Page views and feature events as the policy describes them: the route pattern, never the URL, query or
  * record; full pages only; a feature event once per action; nothing for requests without a session.
  */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import type { AppEnv, AuthContext } from "../../src/env";
+import { recordUsage } from "../../src/middleware/usage";
+import { queryRows } from "../helpers/db";
 import { send, textOf } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { createContact } from "../contacts/contact-helpers";
@@ -58,5 +64,42 @@ describe("page views", () => {
     expect((await send("/app/contacts")).status).toBe(303);
     expect((await send("/app/contacts/999999999", { cookie: t.cookie })).status).toBe(404);
     expect((await usageOf(t.tenantId)).length).toBe(before);
+  });
+});
+
+describe("staff in the support view", () => {
+  /** A tiny app with the recorder, whose auth is the given workspace's owner, marked as support or not. */
+  async function viewAs(tenantId: string, userId: string, support: boolean) {
+    const app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      const auth = {
+        sessionId: "s",
+        user: { id: userId, email: "x@example.com", emailVerifiedAt: 1, termsAcceptedAt: 1, privacySeenVersion: null },
+        tenant: { id: tenantId, name: "T", closedAt: null, eraseAfter: null, billingState: "free" },
+        role: "owner",
+        ...(support ? { support: { staffId: "staff-1" } } : {}),
+      };
+      c.set("auth", auth as unknown as AuthContext);
+      await next();
+    });
+    app.use("/app/*", recordUsage);
+    app.get("/app/contacts/:id", (c) => c.html("<p>a contact</p>"));
+    const ctx = createExecutionContext();
+    const res = await app.request("/app/contacts/7", {}, env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(200);
+  }
+
+  it("never counts a request whose auth is marked as support", async () => {
+    const t = await newTenant("Usage Support Co");
+    const [owner] = await queryRows<{ user_id: string }>(
+      "SELECT user_id FROM memberships WHERE tenant_id = ?",
+      t.tenantId,
+    );
+    const before = (await usageOf(t.tenantId, "page")).length;
+    await viewAs(t.tenantId, owner!.user_id, true);
+    expect((await usageOf(t.tenantId, "page")).length).toBe(before);
+    await viewAs(t.tenantId, owner!.user_id, false);
+    expect((await usageOf(t.tenantId, "page")).slice(before).map((p) => p.name)).toEqual(["/app/contacts/:id"]);
   });
 });
