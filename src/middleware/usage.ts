@@ -85,7 +85,10 @@ export const recordUsage: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === "GET" && c.res.status === 200 && !wantsFragment(c) && isHtml(c.res)) {
     points.push(usagePoint(c, auth, "page", answeringPattern(c)));
   }
-  for (const name of c.get("usageFeatures") ?? []) points.push(usagePoint(c, auth, "feature", name));
+  // A route that tracked a feature and then failed (an error page) did not deliver it.
+  if (c.res.status < 400) {
+    for (const name of c.get("usageFeatures") ?? []) points.push(usagePoint(c, auth, "feature", name));
+  }
   writeUsage(c, points);
 };
 

@@ -4,6 +4,7 @@
  * chooses.
  */
 import type { Bindings } from "../../env";
+import { isProduction } from "../../lib/dev-tools";
 import type { UsagePoint } from "./definitions";
 
 export interface UsageSink {
@@ -64,6 +65,5 @@ export function d1UsageSink(db: D1Database): UsageSink {
  * (wrangler dev and vitest bind a local no-op simulator of it, which would drop everything), else D1.
  */
 export function usageSinkFor(env: Pick<Bindings, "DB" | "USAGE" | "ENVIRONMENT">): UsageSink {
-  const production = (env.ENVIRONMENT ?? "production") === "production";
-  return production && env.USAGE ? analyticsEngineSink(env.USAGE) : d1UsageSink(env.DB);
+  return isProduction(env) && env.USAGE ? analyticsEngineSink(env.USAGE) : d1UsageSink(env.DB);
 }
