@@ -244,3 +244,47 @@
   document.addEventListener("focusout", restore);
   document.addEventListener("mouseout", restore);
 })();
+
+// First-party usage: the seconds this app page was visible, sent with sendBeacon when the page is hidden
+// or left, for the route pattern the server put in #ct-route (never the URL). No cookie, no third party.
+(() => {
+  const MAX_SECONDS = 3600;
+  const routeNow = () => document.getElementById("ct-route")?.dataset.route ?? null;
+  let route = routeNow();
+  let visibleMs = 0;
+  let visibleSince = document.visibilityState === "visible" ? performance.now() : null;
+
+  function pause() {
+    if (visibleSince !== null) visibleMs += performance.now() - visibleSince;
+    visibleSince = null;
+  }
+  function send() {
+    const seconds = Math.min(MAX_SECONDS, Math.round(visibleMs / 1000));
+    // Under a second stays counted for the next beacon of the same page.
+    if (!route || seconds < 1 || !navigator.sendBeacon) return;
+    visibleMs = 0;
+    navigator.sendBeacon("/app/usage/beacon", new URLSearchParams({ route, seconds: String(seconds) }));
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") {
+      pause();
+      send();
+    } else if (visibleSince === null) {
+      visibleSince = performance.now();
+    }
+  });
+  window.addEventListener("pagehide", () => {
+    pause();
+    send();
+  });
+  // Boosted navigation swaps the body: the time so far belongs to the page being left.
+  document.addEventListener("htmx:afterSettle", () => {
+    const next = routeNow();
+    if (next === route) return;
+    pause();
+    send();
+    route = next;
+    visibleMs = 0;
+    if (document.visibilityState === "visible") visibleSince = performance.now();
+  });
+})();

@@ -56,6 +56,9 @@ import { staffRoutes } from "./routes/staff/index";
 import { supportViewRoutes } from "./routes/staff/support-view";
 import { supportViewDispatchesTo } from "./routes/staff/support-view";
 import { staffSession } from "./middleware/staff";
+import { usageRoutes } from "./routes/app/usage";
+import { recordUsage } from "./middleware/usage";
+import { registerPagePatterns } from "./lib/page-patterns";
 
 export const app = new Hono<AppEnv>();
 
@@ -78,6 +81,10 @@ app.use("*", database, session, theme);
 // its closed page (src/middleware/closed-workspace.tsx).
 app.use("/app", noStore, requireUser, openWorkspaceOnly);
 app.use("/app/*", noStore, requireUser, openWorkspaceOnly);
+// First-party usage: page views and the features routes track, written after the response
+// (src/middleware/usage.ts). After the guards, so only members' requests reach it; "/app/*" matches
+// "/app" too, so it is registered once.
+app.use("/app/*", recordUsage);
 
 app.route("/", publicRoutes);
 app.route("/contact", contactRoutes);
@@ -125,6 +132,10 @@ app.use("/staff/*", staffSession);
 app.route("/staff/support", supportViewRoutes);
 app.route("/staff", staffRoutes);
 supportViewDispatchesTo(app);
+app.route("/app/usage", usageRoutes);
+
+// The usage beacon accepts only the app's page patterns, read from the routes mounted above.
+registerPagePatterns(app.routes);
 
 app.onError(handleError);
 app.notFound(handleNotFound);

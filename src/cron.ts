@@ -14,6 +14,7 @@ import { retentionDidSomething, runRetention, type RetentionReport } from "./ser
 import { runReminderCron } from "./services/reminders/cron";
 import { sendEndedNotices } from "./services/support-access/ended-notices";
 import type { ReminderReport } from "./services/reminders/sweep";
+import { rollUpUsage } from "./services/usage/rollup";
 
 export interface CronFailure {
   part: string;
@@ -33,6 +34,8 @@ export interface CronReport {
     agendasSent?: number;
     jobs?: WatchdogReport;
     supportGrantsEnded?: number;
+    /** Days of usage the rollup made into daily aggregates. */
+    usageDays?: string[];
   };
   failures: CronFailure[];
 }
@@ -41,7 +44,7 @@ const errorText = (err: unknown) => String(err instanceof Error ? err.message : 
 
 /**
  * Runs every part of the cron at `now`: mail delivery and retries, task reminders and the daily agenda,
- * retention, the privacy jobs, the job watchdog.
+ * retention, the privacy jobs, the job watchdog, the usage rollup.
  */
 export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   const report: CronReport = { time: now, did: {}, failures: [] };
@@ -92,6 +95,17 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   } catch (err) {
     console.error(JSON.stringify({ type: "job_watchdog_failed", error: errorText(err) }));
     report.failures.push({ part: "jobs", error: errorText(err) });
+  }
+  // Finished days' usage points into daily aggregates (src/services/usage/rollup.ts); usually nothing to do.
+  try {
+    const usageDays = await rollUpUsage(createDb(env.DB), now);
+    if (usageDays.length > 0) {
+      report.did.usageDays = usageDays;
+      console.log(JSON.stringify({ type: "usage_rollup", days: usageDays }));
+    }
+  } catch (err) {
+    console.error(JSON.stringify({ type: "usage_rollup_failed", error: errorText(err) }));
+    report.failures.push({ part: "usage", error: errorText(err) });
   }
   return report;
 }

@@ -2,12 +2,18 @@ import type { Database } from "./db/client";
 import type { BillingState, Role, Tenant, User } from "./db/schema";
 import type { JobMessage } from "./jobs";
 import type { StaffAuth } from "./auth/staff-session";
+import type { FeatureEvent } from "./services/usage/definitions";
 
 /** Bindings from wrangler.toml, `.dev.vars` and secrets. Every one is listed in `.dev.vars.example`. */
 export interface Bindings {
   DB: D1Database;
   /** R2: import uploads, their prepared chunks and error files, data-export archives. */
   FILES: R2Bucket;
+  /**
+   * Analytics Engine dataset of first-party usage points (src/services/usage/sink.ts), used in production;
+   * development and tests write to D1 instead.
+   */
+  USAGE?: AnalyticsEngineDataset;
   /** Queue of background job steps (src/jobs.ts). */
   JOBS: Queue<JobMessage>;
   /** Import chunks one queue step commits before handing over to the next message (default 25). Tests lower it. */
@@ -138,6 +144,8 @@ export interface Variables {
   staff?: StaffAuth | null;
   /** Set by the session middleware for pages that check the session in their own batch (withSessionBatch). */
   deferredSession?: { token: string; tenantHint: string };
+  /** Feature events the route tracked (trackFeature, src/middleware/usage.ts), written after the response. */
+  usageFeatures?: FeatureEvent[];
   /** Set by the CSP middleware; script tags carry it. */
   secureHeadersNonce?: string;
   theme: Theme;

@@ -21,6 +21,8 @@ declare module "vitest" {
     sqlStatements: { file: string; line: number; text: string }[];
     /** src/app.ts and docs/architecture.md as text, and every file under src/routes/. */
     architecture: { app: string; doc: string; routeFiles: string[] };
+    /** Every file under src/routes/, path → text. */
+    routeSources: Record<string, string>;
     /** The text of wrangler.toml. */
     wranglerToml: string;
   }

@@ -190,6 +190,20 @@ export default async function setup(project: TestProject) {
       (name) => `src/routes/${name.split(path.sep).join("/")}`,
     ),
   });
+  // The text of every route file, so test/usage/features.test.ts can check that each defined feature event is
+  // tracked somewhere.
+  const routesDir = path.join(root, "src", "routes");
+  project.provide(
+    "routeSources",
+    Object.fromEntries(
+      readdirSync(routesDir, { recursive: true, encoding: "utf8" })
+        .filter((name) => /\.tsx?$/.test(name))
+        .map((name) => [
+          `src/routes/${name.split(path.sep).join("/")}`,
+          readFileSync(path.join(routesDir, name), "utf8"),
+        ]),
+    ),
+  );
   project.provide("privacyControls", {
     doc: existsSync(docPath) ? readFileSync(docPath, "utf8") : "",
     files: Object.fromEntries(testFiles.map((name) => [name, readFileSync(path.join(root, name), "utf8")])),

@@ -9,6 +9,8 @@ import { Layout } from "../../views/layouts/Layout";
 import { renderInZone } from "../../views/lib/time";
 import { analyticsForPage, consentBannerWanted, gaLoaderUrl } from "./analytics-consent";
 import { PRIVACY_VERSION, needsPrivacyNotice } from "./legal";
+import { routePath } from "hono/route";
+import { isPagePattern } from "./page-patterns";
 
 /** True for htmx requests that want a fragment (not boosted navigation, which wants the page). */
 export function wantsFragment(c: Context<AppEnv>): boolean {
@@ -63,6 +65,7 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
         nonce={c.get("secureHeadersNonce") ?? ""}
         theme={c.get("theme") ?? "system"}
         path={c.req.path}
+        usageRoute={usageRouteOf(c, status)}
         analytics={
           analytics
             ? { loaderSrc: gaLoaderUrl(analytics), initSrc: assets.analytics, measurementId: analytics.measurementId }
@@ -98,6 +101,16 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
     ),
     status,
   );
+}
+
+/**
+ * The route pattern the time-spent script reports for this page (a signed-in member's app page that
+ * answers 200), or null: the pattern of the handler rendering it, only when it is one of the app's pages.
+ */
+function usageRouteOf(c: Context<AppEnv>, status: number): string | null {
+  if (status !== 200 || !c.get("auth")) return null;
+  const pattern = routePath(c);
+  return isPagePattern(pattern) ? pattern : null;
 }
 
 /**

@@ -11,6 +11,7 @@ import { COOKIES, cookieLifetime } from "../lib/cookies";
 import { analyticsConfig, readConsent } from "../lib/analytics-consent";
 import { LEGAL_DATES } from "../lib/legal";
 import { retentionPeriods } from "../lib/retention-periods";
+import { usageDisclosure } from "../services/usage/definitions";
 import { errorResponse } from "../lib/errors";
 import { render } from "../lib/render";
 import { billingConfig } from "../lib/stripe";
@@ -41,7 +42,11 @@ publicRoutes.get("/healthz", async (c) => {
 
 // The periods in force (configured, else RETENTION): the same values the closure and retention job use.
 publicRoutes.get("/privacy", (c) =>
-  render(c, "Privacy policy", <PrivacyPage updated={LEGAL_DATES.privacy} retention={retentionPeriods(c.env)} />),
+  render(
+    c,
+    "Privacy policy",
+    <PrivacyPage updated={LEGAL_DATES.privacy} retention={retentionPeriods(c.env)} usage={usageDisclosure()} />,
+  ),
 );
 publicRoutes.get("/terms", (c) =>
   render(
@@ -63,6 +68,7 @@ publicRoutes.get("/cookies", (c) => {
     <CookiesPage
       updated={LEGAL_DATES.cookies}
       cookies={Object.values(COOKIES).map((k) => ({ ...k, lifetime: cookieLifetime(k) }))}
+      usage={usageDisclosure()}
       settings={settings}
     />,
   );

@@ -9,9 +9,18 @@ export interface CountingDb {
   binding: D1Database;
   /** Every statement prepared, in order. */
   statements: string[];
-  /** Round trips to D1: each batch() and each statement run on its own (first, all, run, raw). */
+  /**
+   * Round trips to D1: each batch() and each statement run on its own (first, all, run, raw). The usage
+   * recorder's write (src/services/usage/sink.ts) is not one: it runs after the response (waitUntil), and in
+   * production goes to Analytics Engine, not D1; it is counted in `usageWrites` instead.
+   */
   roundTrips: { count: number };
+  usageWrites: { count: number };
 }
+
+/** The SQL text of each real statement the counting binding prepared, so a batch knows what it holds. */
+const sqlOf = new WeakMap<D1PreparedStatement, string>();
+const USAGE_WRITE = /^\s*INSERT INTO usage_events\b/;
 
 function wrapStatement(statement: D1PreparedStatement, roundTrips: { count: number }): D1PreparedStatement {
   return new Proxy(statement, {
@@ -37,6 +46,7 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
   target: T,
   statements: string[],
   roundTrips: { count: number },
+  usageWrites: { count: number },
 ): T {
   return new Proxy(target, {
     get(obj, prop, receiver) {
@@ -44,6 +54,7 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
         return (sql: string) => {
           statements.push(sql);
           const real = obj.prepare(sql);
+          sqlOf.set(real, sql);
           const wrapped = wrapStatement(real, roundTrips);
           return new Proxy(wrapped, {
             get(w, p, r) {
@@ -51,6 +62,7 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
               if (p === "bind") {
                 return (...args: unknown[]) => {
                   const bound = real.bind(...args);
+                  sqlOf.set(bound, sql);
                   const wrappedBound = wrapStatement(bound, roundTrips);
                   return new Proxy(wrappedBound, {
                     get: (wb, pp, rr) => (pp === REAL ? bound : Reflect.get(wb, pp, rr)),
@@ -64,13 +76,21 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
       }
       if (prop === "batch") {
         return (list: D1PreparedStatement[]) => {
-          roundTrips.count += 1;
-          return (obj as unknown as D1Database).batch(list.map(unwrap));
+          const real = list.map(unwrap);
+          const usageOnly = real.length > 0 && real.every((s) => USAGE_WRITE.test(sqlOf.get(s) ?? ""));
+          if (usageOnly) usageWrites.count += 1;
+          else roundTrips.count += 1;
+          return (obj as unknown as D1Database).batch(real);
         };
       }
       if (prop === "withSession") {
         return (...args: unknown[]) =>
-          wrapSession((obj as unknown as D1Database).withSession(...(args as [string])), statements, roundTrips);
+          wrapSession(
+            (obj as unknown as D1Database).withSession(...(args as [string])),
+            statements,
+            roundTrips,
+            usageWrites,
+          );
       }
       const value = Reflect.get(obj, prop, receiver);
       return typeof value === "function" ? value.bind(obj) : value;
@@ -82,5 +102,11 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
 export function countingDb(): CountingDb {
   const statements: string[] = [];
   const roundTrips = { count: 0 };
-  return { binding: wrapSession(env.DB, statements, roundTrips), statements, roundTrips };
+  const usageWrites = { count: 0 };
+  return {
+    binding: wrapSession(env.DB, statements, roundTrips, usageWrites),
+    statements,
+    roundTrips,
+    usageWrites,
+  };
 }

@@ -76,10 +76,12 @@ describe("POST /dev/cron", () => {
       "mail",
       "reminders",
       "agenda",
+      "support",
       "retention",
       "data_export_purge",
       "digest",
       "jobs",
+      "usage",
     ]);
     expect(report.failures[0]!.error).toContain("simulated outage");
   });

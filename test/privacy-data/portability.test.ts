@@ -292,6 +292,7 @@ describe("Download my data (an owner)", () => {
         "account/recently-viewed.json",
         "account/reminders.json",
         "account/sessions.json",
+        "account/usage.json",
         "account/user.json",
         "manifest.json",
         "workspace/companies.csv",
@@ -557,6 +558,30 @@ describe("Download my data (a member)", () => {
         .records.map((m) => m.workspace)
         .sort(),
     ).toEqual(["Own workspace of a member", "Portable Pipes"]);
+  });
+
+  it("holds the user's own usage data (pages by pattern, features, time), and no other member's", async () => {
+    const { t } = await seedWorkspace();
+    const member = await memberOf(t.tenantId, "member");
+    expect((await send("/app/tasks", { cookie: member.cookie })).status).toBe(200);
+    const beacon = await send("/app/usage/beacon", {
+      cookie: member.cookie,
+      form: { route: "/app/tasks", seconds: "17" },
+    });
+    expect(beacon.status).toBe(204);
+    // The owner's own usage, which is not the member's to receive.
+    expect((await send("/app/reports", { cookie: t.cookie })).status).toBe(200);
+    const { path } = await requestCopy(member);
+    const { zip } = await download(path, member.cookie);
+    const usage = json(zip!, "account/usage.json").records;
+    expect(usage).toContainEqual(
+      expect.objectContaining({ record: "event", workspace: "Portable Pipes", kind: "page", name: "/app/tasks" }),
+    );
+    expect(usage).toContainEqual(
+      expect.objectContaining({ record: "event", kind: "time", name: "/app/tasks", seconds: 17 }),
+    );
+    expect(usage.map((r) => r.name)).not.toContain("/app/reports");
+    expect(usage.map((r) => r.name)).not.toContain("report.viewed");
   });
 
   it("holds their contact-page messages and the copies of the mail we sent them, with the tokens of emailed links hidden", async () => {

@@ -6,6 +6,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { COOKIES, cookieLifetime } from "../../src/lib/cookies";
 import { LEGAL_DATES, PRIVACY_VERSION, needsPrivacyNotice } from "../../src/lib/legal";
+import {
+  FEATURE_EVENT_NAMES,
+  FEATURE_EVENTS,
+  USAGE_RETENTION,
+  usageDisclosure,
+} from "../../src/services/usage/definitions";
 import { cookieHeader, send, setCookies, signUp, textOf } from "../helpers/http";
 
 /** The page's text without tags, with HTML entities decoded, whitespace collapsed. */
@@ -65,6 +71,24 @@ describe("legal pages", () => {
     ]) {
       expect(text, claim).toContain(claim);
     }
+  });
+
+  it("/privacy and /cookies state the app's usage data from its definitions: what, with what, never what, how long", async () => {
+    // A tag's end leaves a space before punctuation in plainText: "deal.won : a deal marked won".
+    const privacy = plainText(await textOf("/privacy")).replace(/ ([:;,.])/g, "$1");
+    const cookies = plainText(await textOf("/cookies")).replace(/ ([:;,.])/g, "$1");
+    for (const name of FEATURE_EVENT_NAMES) {
+      expect(privacy, name).toContain(`${name}: ${FEATURE_EVENTS[name]}`);
+    }
+    for (const c of usageDisclosure().collected) expect(privacy, c.label).toContain(`${c.label}: ${c.detail}`);
+    for (const text of [privacy, cookies]) {
+      expect(text).toContain(`kept ${USAGE_RETENTION.rawEventDays} days`);
+      expect(text).toContain(`${USAGE_RETENTION.dailyAggregateMonths} months`);
+      expect(text).toContain("no cookie: our usage script sets and reads none");
+      expect(text).toContain("no IP address");
+      expect(text).toContain("no third party");
+    }
+    expect(privacy).toContain(`usage of the app: raw records ${USAGE_RETENTION.rawEventDays} days`);
   });
 
   it("/cookies lists every cookie the code sets, by name, kind, purpose and lifetime", async () => {

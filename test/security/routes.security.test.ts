@@ -142,6 +142,8 @@ const APP_ROUTES: RouteRule[] = [
   // Reports: viewers read them (whose figures is the workspace's report scope), with each as a CSV.
   rule("GET /app/reports", "viewer"),
   ...["outcomes", "owners", "stages", "sources"].map((name) => rule(`GET /app/reports/${name}.csv`, "viewer")),
+  // The time-spent beacon (first-party usage): every signed-in role sends its own page's seconds.
+  rule("POST /app/usage/beacon", "viewer", { route: "/app", seconds: "5" }),
   rule("GET /app/notifications", "viewer"),
   rule("GET /app/notifications/count", "viewer"),
   rule("POST /app/notifications/read-all", "viewer"),

@@ -56,6 +56,12 @@ describe("two tenants", () => {
     "tasks_remind_idx",
     // Account erasure deletes a user's sent-reminder rows in every workspace (src/services/account/deletion.ts).
     "task_reminders_user_idx",
+    // Usage data (src/services/usage/): the rollup and retention work a day across workspaces; account
+    // erasure and the personal data export find a user's rows in every workspace.
+    "usage_events_day_idx",
+    "usage_events_user_idx",
+    "usage_daily_day_idx",
+    "usage_daily_user_idx",
   ]);
 
   it("every tenant-owned index starts with tenant_id", async () => {

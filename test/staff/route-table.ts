@@ -9,6 +9,7 @@ export const STAFF_ROUTES: { method: string; path: string; roles: StaffRoleName[
   { method: "GET", path: "/staff/break-glass", roles: ["admin"] },
   { method: "POST", path: "/staff/break-glass/:id/approve", roles: ["admin"] },
   { method: "GET", path: "/staff/team", roles: ["admin"] },
+  { method: "GET", path: "/staff/usage", roles: ["admin"] },
   { method: "POST", path: "/staff/team", roles: ["admin"] },
   { method: "POST", path: "/staff/team/:id/disable", roles: ["admin"] },
   { method: "GET", path: "/staff/accounts", roles: ["support", "admin"] },

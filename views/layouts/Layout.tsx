@@ -23,6 +23,8 @@ export interface LayoutProps {
     billingState?: string;
     closed?: boolean;
   } | null;
+  /** The route pattern of this app page, for our time-spent script (assets-src/app.js); null elsewhere. */
+  usageRoute?: string | null;
   /** Google Analytics on this page (a consenting, signed-out visitor on a public page), or null. */
   analytics?: { loaderSrc: string; initSrc: string; measurementId: string } | null;
   /** Ask for analytics consent on this page. */
@@ -88,6 +90,8 @@ export function Layout(p: LayoutProps) {
           <a class="skip-link" href="#main">
             Skip to content
           </a>
+          {/* In the body, not <head>: boosted navigation swaps only the body, so the head would keep the first page's. */}
+          {p.usageRoute ? <div id="ct-route" data-route={p.usageRoute} hidden></div> : null}
           <header class="site-header">
             <div class="inner">
               <a class="brand" href={p.user ? "/app" : "/"}>

@@ -3,6 +3,7 @@
  * logging a call, meeting or email.
  * Viewers read; members write. Another tenant's id is simply not found (404).
  */
+import { trackFeature } from "../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../env";
@@ -139,6 +140,7 @@ companiesRoutes.post("/", requireRole("member"), async (c) => {
     if (duplicates.length) return formPage(c, ctx, { ...again, duplicates }, 409);
   }
   const id = await createCompany(t, authOf(c).user.id, parsed.input, ctx, Date.now());
+  trackFeature(c, "company.created");
   return c.redirect(`/app/companies/${id}`, 303);
 });
 

@@ -3,6 +3,7 @@
  * downloads themselves, streamed page by page from services/export/. Contacts and companies take
  * their list's filters (list-filters.ts); a filter that cannot be read is a 400, never a bigger file.
  */
+import { trackFeature } from "../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { render } from "../../lib/render";
@@ -177,6 +178,7 @@ async function sendExport(c: Context<AppEnv>, kind: ExportKind, format: ExportFo
     userAgent: meta.userAgent,
     now: meta.now,
   });
+  trackFeature(c, "export.downloaded");
   c.header("Content-Type", EXPORT_CONTENT_TYPES[format]);
   c.header("Content-Disposition", `attachment; filename="${exportFileName(kind, format, meta.now)}"`);
   c.header("Cache-Control", "no-store");

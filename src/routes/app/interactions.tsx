@@ -5,6 +5,7 @@
  * (services/interactions decides). Another workspace's record or interaction is a 404. With htmx the
  * answer is the refreshed Timeline; without, a redirect back to the record.
  */
+import { trackFeature } from "../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { SubjectType } from "../../db/schema";
@@ -81,6 +82,7 @@ export function addInteractionRoute(type: SubjectType) {
     }
     const logged = await logInteraction(t, actorOf(c), type, id, parsed.data, Date.now());
     if (logged === null) return errorResponse(c, 404); // deleted in the meantime
+    trackFeature(c, "interaction.logged");
     if (wantsFragment(c)) return timelineFragment(c, subject);
     return c.redirect(`${subjectPath(subject)}#${timelineId(subject)}`, 303);
   };

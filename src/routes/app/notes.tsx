@@ -5,6 +5,7 @@
  * decides). Another tenant's note or record is a 404. With htmx the answer is the refreshed Timeline;
  * without, a redirect back to the record.
  */
+import { trackFeature } from "../../middleware/usage";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { SubjectType } from "../../db/schema";
@@ -77,6 +78,7 @@ export function addNoteRoute(type: SubjectType) {
     }
     const added = await addNote(t, noteActorOf(c), type, id, parsed.data.body, Date.now());
     if (added === null) return errorResponse(c, 404); // deleted in the meantime
+    trackFeature(c, "note.added");
     if (wantsFragment(c)) return timelineFragment(c, subject);
     return c.redirect(`${subjectPath(subject)}#${timelineId(subject)}`, 303);
   };

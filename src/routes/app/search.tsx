@@ -3,6 +3,7 @@
  * (HX-Target global-results) and shows them under it; without JavaScript the box submits to this
  * page. Every role reads it; the session is checked in the search's own batch (one round trip).
  */
+import { trackFeature } from "../../middleware/usage";
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { formatAmount } from "../../lib/money";
@@ -56,6 +57,7 @@ searchRoutes.get("/", deferSessionCheck, async (c) => {
   c.header("Cache-Control", "private, no-store");
   if (!text) return inBox ? c.html("") : render(c, "Search", <SearchPage view={null} q={raw} />);
   const found = searchFromRows(batch.results, limit);
+  trackFeature(c, "search.used");
   const view = viewOf(text, found, authOf(c).user.locale);
   if (inBox) return c.html(<SearchResults view={view} idPrefix="global-results" />);
   return render(c, `Search: ${text}`, <SearchPage view={view} q={raw} />);

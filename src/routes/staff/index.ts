@@ -9,10 +9,12 @@ import { staffAccountRoutes } from "./accounts";
 import { staffConsoleRoutes } from "./console";
 import { staffSignInRoutes } from "./sign-in";
 import { staffTeamRoutes } from "./team";
+import { staffUsageRoutes } from "./usage";
 
 /** Mounted at /staff (the support view at /staff/support, its own mount). */
 export const staffRoutes = new Hono<AppEnv>()
   .route("/", staffSignInRoutes)
   .route("/team", staffTeamRoutes)
+  .route("/usage", staffUsageRoutes)
   .route("/accounts", staffAccountRoutes)
   .route("/", staffConsoleRoutes);

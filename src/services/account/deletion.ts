@@ -22,6 +22,8 @@ import {
   recentViews,
   taskReminders,
   tenants,
+  usageDaily,
+  usageEvents,
   users,
   supportGrants,
 } from "../../db/schema";
@@ -152,6 +154,9 @@ export function userDeletionQueries(
     // Which reminders went to them (their bell entries, notifications, go with the users row).
     db.delete(taskReminders).where(eq(taskReminders.userId, userId)),
     db.delete(emailOutbox).where(eq(emailOutbox.userId, userId)),
+    // Their usage data, raw and aggregated, in every workspace (src/services/usage/definitions.ts).
+    db.delete(usageEvents).where(eq(usageEvents.userId, userId)),
+    db.delete(usageDaily).where(eq(usageDaily.userId, userId)),
     // Memberships, sessions and tokens go with the user (ON DELETE CASCADE).
     db.delete(users).where(eq(users.id, userId)),
     ...tenantIds.map((tenantId) =>

@@ -14,6 +14,8 @@ import { desc, eq, or } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { consentRecords, emailOutbox, memberships, sessions, supportMessages, tenants, users } from "../../db/schema";
 import { RETENTION } from "../../lib/legal";
+import { usagePages } from "../usage/archive";
+import { USAGE_RETENTION } from "../usage/definitions";
 import type { R2ZipWriter } from "../../lib/zip-r2";
 import { getEmailPreferences } from "../account/email-preferences";
 import { calendarFeedStatus } from "../calendar/feed-secrets";
@@ -100,6 +102,10 @@ const ACCOUNT_FILES = {
     "Your private calendar feed, while it is on: when you turned it on (or last gave it a new address) and when a " +
     "calendar last read it. Never its address: we keep only a hash of the secret in it.",
   reminders: "Your task reminders in the app (the bell) in each workspace: what each said, when, and when you read it.",
+  usage:
+    `Your usage of the app: each page viewed (its pattern, not its address), feature used and time spent we still ` +
+    `hold (raw, ${USAGE_RETENTION.rawEventDays} days; record "event"), and the daily totals made from them ` +
+    `(${USAGE_RETENTION.dailyAggregateMonths} months; record "daily"), with workspace, day, plan and device class.`,
 } as const;
 
 /** Copies of mail in one archive at most (the mail period keeps far fewer). */
@@ -262,6 +268,9 @@ export async function writeDataExport(
   );
   await add("account/reminders.json", ACCOUNT_FILES.reminders, (into) =>
     accountDocument("reminders", now, reminderPages(db, who.userId), into),
+  );
+  await add("account/usage.json", ACCOUNT_FILES.usage, (into) =>
+    accountDocument("usage", now, usagePages(db, who.userId), into),
   );
 
   if (who.includesWorkspace) {

@@ -90,5 +90,7 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   closed_tenant_ledger: {
     leftOut: "written only once a workspace is erased: its billing ledger, with no personal data",
   },
+  usage_events: { file: "account/usage.json" },
+  usage_daily: { file: "account/usage.json" },
   audit_erasures: { leftOut: "a flag row that lives only inside the batch erasing a user (migration 0011)" },
 };

@@ -38,6 +38,8 @@ import { type Budget, deletePrefix, readRows, runBatch, runCounted } from "./sta
  */
 export const TENANT_TABLES = [
   "sessions",
+  "usage_events",
+  "usage_daily",
   "notifications",
   "task_reminders",
   "report_open_deals",

@@ -13,6 +13,7 @@
  *   undo ends then);
  * - the weekly digest's run records after their period;
  * - contact-page messages and consent records older than their periods;
+ * - raw usage points and their daily aggregates past USAGE_RETENTION (src/services/usage/definitions.ts);
  * - ledger rows of erased workspaces past the ledger period;
  * - closed workspaces whose grace period is over, erased step by step (src/services/privacy/erasure.ts).
  *
@@ -32,6 +33,8 @@ import { scoped } from "../../db/scoped";
 import { eraseTenant, type ErasureProgress } from "./erasure";
 import { sweepImportFiles, sweepImportRecords } from "./retention-imports";
 import { type Budget, runCounted, sweep } from "./statement-budget";
+import { USAGE_RETENTION } from "../usage/definitions";
+import { isoDay } from "../usage/rollup";
 
 /** Statements (D1 queries and R2 calls) one run may make. */
 export const STATEMENTS_PER_RUN = 200;
@@ -51,6 +54,8 @@ export interface RetentionReport {
   digestRuns: number;
   consentRecords: number;
   ledger: number;
+  usageEvents: number;
+  usageDaily: number;
   erasures: ErasureProgress[];
   statements: number;
 }
@@ -80,6 +85,8 @@ export async function runRetention(
     digestRuns: 0,
     consentRecords: 0,
     ledger: 0,
+    usageEvents: 0,
+    usageDaily: 0,
     erasures: [],
     statements: 0,
   };
@@ -156,6 +163,20 @@ export async function runRetention(
     sql`DELETE FROM digest_runs WHERE started_at < ${now - periods.digestRunDays * DAY_MS}`,
   );
 
+  // ---- usage data (by UTC day): raw points after their days, the daily aggregates after their months ----
+  const rawBefore = isoDay(now - USAGE_RETENTION.rawEventDays * DAY_MS);
+  report.usageEvents = await sweepRows(
+    sql`DELETE /* all tenants: usage points past their period */ FROM usage_events
+        WHERE rowid IN (SELECT rowid FROM usage_events WHERE day < ${rawBefore} LIMIT ${chunk})`,
+  );
+  const dailyBefore = new Date(now);
+  dailyBefore.setUTCMonth(dailyBefore.getUTCMonth() - USAGE_RETENTION.dailyAggregateMonths);
+  report.usageDaily = await sweepRows(
+    sql`DELETE /* all tenants: usage aggregates past their period */ FROM usage_daily
+        WHERE rowid IN (SELECT rowid FROM usage_daily WHERE day < ${isoDay(dailyBefore.getTime())} LIMIT ${chunk})`,
+  );
+  await runCounted(db, budget, sql`DELETE FROM usage_rollups WHERE day < ${isoDay(dailyBefore.getTime())}`);
+
   // ---- closed workspaces past their grace period: the rest of the run ----
   budget.left -= 1;
   const due = (
@@ -197,7 +218,9 @@ export function retentionDidSomething(r: RetentionReport): boolean {
       r.supportMessages +
       r.consentRecords +
       r.ledger +
-      r.digestRuns >
+      r.digestRuns +
+      r.usageEvents +
+      r.usageDaily >
       0 || r.erasures.length > 0
   );
 }

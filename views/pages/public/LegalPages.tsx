@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { CookieSettings, type ConsentChoiceValue } from "../../components/Consent";
 import { TableHead } from "../../components/TableHead";
+import { UsageCookieNote, type UsageDisclosure, UsageDataSection } from "../../components/UsageDisclosure";
 
 export interface CookieRow {
   name: string;
@@ -46,7 +47,7 @@ function ContactLine() {
 }
 
 /** Our privacy policy, in our own words, describing what the code does. */
-export function PrivacyPage(p: { updated: string; retention: RetentionPeriods }) {
+export function PrivacyPage(p: { updated: string; retention: RetentionPeriods; usage: UsageDisclosure }) {
   const r = p.retention;
   return (
     <Legal title="Privacy policy" updated={p.updated}>
@@ -127,7 +128,10 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         <li>
           <strong>Usage of our public pages:</strong> only if you accept analytics cookies, Google Analytics measures
           which of our public pages are visited (see <a href="#third-parties">who else handles your information</a>).
-          Nothing is measured inside the app.
+          Google Analytics never runs inside the app.
+        </li>
+        <li>
+          <UsageDataSection usage={p.usage} />
         </li>
         <li>
           <strong>Your cookie choice:</strong> a random id, whether you accepted or rejected analytics cookies, the date
@@ -144,6 +148,7 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         </li>
         <li>to answer your messages and requests;</li>
         <li>to keep the service secure: to detect abuse and fix what breaks;</li>
+        <li>to see which pages and features of the app are used, and how long, to run and improve it;</li>
         <li>with your consent only, to see how our public pages are used;</li>
         <li>
           to meet our legal obligations and enforce our <a href="/terms">terms</a>.
@@ -286,6 +291,9 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods })
         <li>data-export archives: {r.exportArchiveHours} hours;</li>
         <li>the record of each cookie choice (our proof of your consent or refusal): {r.consentRecordDays} days;</li>
         <li>
+          usage of the app: raw records {p.usage.rawEventDays} days, daily totals {p.usage.dailyAggregateMonths} months;
+        </li>
+        <li>
           sign-in sessions: deleted after 7 days without use; emailed links: deleted when they expire; abuse counters:
           one day;
         </li>
@@ -380,6 +388,7 @@ const CATEGORY_LABELS: Record<string, string> = {
 export function CookiesPage(p: {
   updated: string;
   cookies: CookieRow[];
+  usage: UsageDisclosure;
   settings: { configured: boolean; analytics: ConsentChoiceValue | null; back: string };
 }) {
   return (
@@ -406,6 +415,7 @@ export function CookiesPage(p: {
           ))}
         </tbody>
       </table>
+      <UsageCookieNote usage={p.usage} />
       <CookieSettings configured={p.settings.configured} analytics={p.settings.analytics} back={p.settings.back} />
       <p>
         You can also delete cookies or block them in your browser's settings. Blocking essential cookies stops you from

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { BarChart } from "../../components/charts/BarChart";
 import { FormAlert } from "../../components/Field";
+import { TeamUsageSection, type TeamUsageView } from "./TeamUsage";
 import { InputField, SelectField } from "../companies/FormFields";
 
 interface Amount {
@@ -35,6 +36,8 @@ export interface ReportsPageProps {
   csvQuery: string;
   /** Null when the filters could not be read (the form shows why). */
   reports: ReportLines | null;
+  /** The workspace's own usage (owners and admins only); null for others. */
+  usage?: TeamUsageView | null;
   formats: {
     count: (n: number) => string;
     countTick: (n: number) => string;
@@ -233,6 +236,9 @@ export function ReportsPage(p: ReportsPageProps) {
       ) : (
         <FormAlert kind="error">Correct the filters above to see the reports.</FormAlert>
       )}
+      {p.reports && p.usage ? (
+        <TeamUsageSection usage={p.usage} format={p.formats.count} formatTick={p.formats.countTick} />
+      ) : null}
     </div>
   );
 }

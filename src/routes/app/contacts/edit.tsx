@@ -2,6 +2,7 @@
  * Creating and editing a contact under /app/contacts: the form (new, edit), its submissions and the
  * duplicate warning shown while it is filled in. Members only.
  */
+import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -136,6 +137,7 @@ contactEditRoutes.post("/", requireRole("member"), async (c) => {
   const limit = billingConfig(c.env).limits?.contacts ?? null;
   try {
     const id = await createContact(t, auth.user.id, { ...input, companyName: read.companyName }, now, limit);
+    trackFeature(c, "contact.created");
     return c.redirect(`${LIST_PATH}/${id}`, 303);
   } catch (err) {
     if (!(err instanceof PlanLimitError)) throw err;

@@ -2,6 +2,7 @@
  * Creating and editing a deal: GET /new, POST / (create), GET /:id/edit, POST /:id (update). Members
  * only. Bad input is the form again (422) with the message by the field, and nothing is written.
  */
+import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -135,6 +136,7 @@ dealEditRoutes.post("/", requireRole("member"), async (c) => {
   const read = await readDealForm(c, body, { mode: "new", title: "New deal", values: {}, contactRows: [], tagIds: [] });
   if ("response" in read) return read.response;
   const id = await createDeal(tenantOf(c), actorOf(c), read.input, read.refs.pipelineId);
+  trackFeature(c, "deal.created");
   return c.redirect(`/app/deals/${id}`, 303);
 });
 

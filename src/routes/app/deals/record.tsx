@@ -3,6 +3,7 @@
  * and the column heads out of band; without JavaScript a redirect back), won, lost, reopen, delete and
  * notes and logged calls, meetings and emails. Another workspace's deal or stage id is a 404.
  */
+import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../../env";
@@ -108,6 +109,7 @@ dealRecordRoutes.post("/:id/move", requireRole("member"), async (c) => {
     if (wantsFragment(c)) return c.text(message, 422);
     return dealPage(c, id, { errors: { stage_id: message } }, 422);
   }
+  trackFeature(c, "deal.moved");
   if (!wantsFragment(c)) return c.redirect(`/app/deals/${id}`, 303);
   // The card where it now is, and every column head of its pipeline (hx-swap-oob).
   const answer = moveAnswerFromRows(result.reads, Date.now());
@@ -141,6 +143,7 @@ dealRecordRoutes.post("/:id/won", requireRole("member"), async (c) => {
     return dealPage(c, id, { errors: { won_closed_on: "Enter a date that exists, like 2027-03-31." }, typed }, 422);
   }
   if (!(await closeDeal(tenantOf(c), actorOf(c), id, { status: "won", closedOn }))) return errorResponse(c, 404);
+  trackFeature(c, "deal.won");
   return c.redirect(`/app/deals/${id}`, 303);
 });
 

@@ -1,4 +1,5 @@
 /** An import's page, and what a user does to it: change the columns, commit, undo, cancel, retry. */
+import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { ImportJob } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
@@ -99,6 +100,7 @@ jobRoutes.post(
     (reason) => (reason === "busy" ? busy("Commit") : "This import cannot be committed now."),
     async (c, job, actor) => {
       if (job.status !== "ready") return;
+      trackFeature(c, "import.committed");
       const detail = { kind: job.kind, new: job.newCount, updates: job.updateCount };
       await auditImport(c, actor, "data.imported", job, detail);
     },

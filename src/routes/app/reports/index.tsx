@@ -3,11 +3,14 @@
  * owner, each report also a CSV download. Viewers read reports; whose figures they see is the workspace's
  * report scope (src/services/reports/scope.ts).
  */
+import { trackFeature } from "../../../middleware/usage";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../../env";
-import { render } from "../../../lib/render";
+import { render, wantsFragment } from "../../../lib/render";
 import { dateInZone } from "../../../lib/zoned-time";
-import { requireRole } from "../../../middleware/session";
+import { requireRole, roleAtLeast } from "../../../middleware/session";
+import { loadTeamUsage } from "../../../services/usage/team-usage";
+import { FEATURE_EVENTS } from "../../../services/usage/definitions";
 import { reportCsv } from "../../../services/reports/csv";
 import { type FilterErrors, filterQuery, readFilters } from "../../../services/reports/filters";
 import { loadReports } from "../../../services/reports/reports";
@@ -55,6 +58,13 @@ async function reportsOf(c: Context<AppEnv>) {
 reportsRoutes.get("/", requireRole("viewer"), async (c) => {
   const r = await reportsOf(c);
   const { choices } = r.reports;
+  if (!wantsFragment(c)) trackFeature(c, "report.viewed");
+  // Owners and admins also see how their own team uses the app (usage data, this workspace only).
+  const auth = authOf(c);
+  const usage =
+    !r.failed && roleAtLeast(auth.role, "admin")
+      ? await loadTeamUsage(tenantOf(c), r.filters.from, r.filters.to)
+      : null;
   return render(
     c,
     "Reports",
@@ -79,10 +89,18 @@ reportsRoutes.get("/", requireRole("viewer"), async (c) => {
             }
       }
       formats={chartFormats(choices.currency, r.locale)}
+      usage={
+        usage && {
+          weeks: usage.weeks.map((w) => ({ ...w, label: w.week })),
+          features: usage.features.map((f) => ({ ...f, label: sentenceCase(FEATURE_EVENTS[f.name]) })),
+        }
+      }
     />,
     r.failed ? 400 : 200,
   );
 });
+
+const sentenceCase = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 for (const name of REPORT_NAMES) {
   reportsRoutes.get(`/${name}.csv`, requireRole("viewer"), async (c) => {

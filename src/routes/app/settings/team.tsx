@@ -2,6 +2,7 @@
  * /app/settings/team: the members and their roles, invitations (accepted at /invite, src/routes/invite.tsx)
  * and the ownership transfer.
  */
+import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
@@ -158,6 +159,7 @@ teamRoutes.post("/invitations", requireRole("admin"), async (c) => {
     }
   }
   deliverSoon(c, [result.mailId]);
+  trackFeature(c, "member.invited");
   return c.redirect(`${TEAM_PATH}?notice=invited`, 303);
 });
 

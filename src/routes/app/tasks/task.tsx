@@ -3,6 +3,7 @@
  * deleting. Another workspace's task is a 404; a task someone else owns is a 403 unless the actor is an
  * admin (services/tasks/write.ts decides). Without JavaScript every form posts and redirects back.
  */
+import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { Task } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
@@ -175,6 +176,7 @@ taskRoutes.post("/:id/complete", requireRole("member"), async (c) => {
   if (!task) return errorResponse(c, 404);
   if (!canChangeTask(task, taskActorOf(c))) return refuse(c, task.id);
   await completeTasks(tenantOf(c), taskActorOf(c), [task.id]);
+  trackFeature(c, "task.completed");
   return answerWithItem(c, task.id, true);
 });
 

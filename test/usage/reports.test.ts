@@ -1,0 +1,57 @@
+/**
+ * The reports page's team usage: owners and admins see their own workspace's active members and features
+ * used, from the daily aggregates; never another workspace's; members do not get the section.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { textOf } from "../helpers/http";
+import { memberOf, newTenant } from "../helpers/tenants";
+
+async function aggregate(tenantId: string, userId: string, kind: string, name: string, count: number) {
+  await env.DB.prepare(
+    `INSERT INTO usage_daily (tenant_id, day, user_id, kind, name, device, plan, count, seconds)
+     VALUES (?, ?, ?, ?, ?, 'desktop', 'free', ?, 0)`,
+  )
+    .bind(tenantId, new Date().toISOString().slice(0, 10), userId, kind, name, count)
+    .run();
+}
+
+const ownerIdOf = async (tenantId: string) =>
+  (await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ? AND role = 'owner'")
+    .bind(tenantId)
+    .first<{ user_id: string }>())!.user_id;
+
+/** The rows of the features table: label → count as shown. */
+function featureTable(html: string): Map<string, string> {
+  const table = html.match(/<table[^>]*id="usage-features-table"[\s\S]*?<\/table>/)?.[0] ?? "";
+  return new Map(
+    [...table.matchAll(/<th scope="row">([^<]+)<\/th><td class="num">([^<]+)<\/td>/g)].map((m) => [m[1]!, m[2]!]),
+  );
+}
+
+describe("team usage on the reports page", () => {
+  it("shows a workspace its own figures and never another workspace's", async () => {
+    const a = await newTenant("Usage Report Alpha");
+    const b = await newTenant("Usage Report Beta");
+    await aggregate(a.tenantId, await ownerIdOf(a.tenantId), "feature", "deal.won", 3);
+    await aggregate(a.tenantId, "another-member-id", "page", "/app/deals", 5);
+    await aggregate(b.tenantId, await ownerIdOf(b.tenantId), "feature", "import.committed", 7);
+    await aggregate(b.tenantId, await ownerIdOf(b.tenantId), "feature", "deal.won", 40);
+
+    const html = await textOf("/app/reports", { cookie: a.cookie });
+    expect(html).toContain("How your team uses CustomerTrackr");
+    const features = featureTable(html);
+    expect(features.get("A deal marked won")).toBe("3");
+    expect(features.get("An import started")).toBe("0");
+    // Two members were active this week in A (the owner and one other); B's are not counted.
+    expect(html).toMatch(/Active members: 2</);
+  });
+
+  it("is not shown to a member", async () => {
+    const a = await newTenant("Usage Report Member Co");
+    const member = await memberOf(a.tenantId, "member");
+    const html = await textOf("/app/reports", { cookie: member.cookie });
+    expect(html).toContain("<h1>Reports</h1>");
+    expect(html).not.toContain("How your team uses CustomerTrackr");
+  });
+});
