@@ -26,6 +26,11 @@ export function withPageProblem(request: Request, message: string): Request {
   return request;
 }
 
+/** Whether a request only shows a page again for a message (a form that could not be read): not a page view. */
+export function showsPageProblem(request: Request): boolean {
+  return pageProblems.has(request);
+}
+
 /** Renders a view inside the layout, or alone (with its title) for an htmx fragment request. */
 export function render(c: Context<AppEnv>, title: string, page: Child, status: ContentfulStatusCode = 200) {
   const appName = c.env.APP_NAME ?? "CustomerTrackr";

@@ -7,7 +7,7 @@ import Bowser from "bowser";
 import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { AppEnv, AuthContext } from "../env";
-import { wantsFragment } from "../lib/render";
+import { showsPageProblem, wantsFragment } from "../lib/render";
 import {
   DEVICE_CLASSES,
   type DeviceClass,
@@ -28,8 +28,7 @@ export function deviceClassOf(userAgent: string | undefined): DeviceClass {
 function countedAuth(c: Context<AppEnv>): AuthContext | null {
   const auth = c.get("auth");
   if (!auth) return null;
-  // The lead's support view marks its requests; read defensively until that field is typed.
-  if ((auth as AuthContext & { support?: unknown }).support) return null;
+  if (auth.support) return null;
   return auth;
 }
 
@@ -82,7 +81,9 @@ export const recordUsage: MiddlewareHandler<AppEnv> = async (c, next) => {
   const auth = countedAuth(c);
   if (!auth) return;
   const points: UsagePoint[] = [];
-  if (c.req.method === "GET" && c.res.status === 200 && !wantsFragment(c) && isHtml(c.res)) {
+  const pageView = c.req.method === "GET" && c.res.status === 200 && !wantsFragment(c) && isHtml(c.res);
+  // The form page shown again because its body could not be read is the failed POST's answer, not a view.
+  if (pageView && !showsPageProblem(c.req.raw)) {
     points.push(usagePoint(c, auth, "page", answeringPattern(c)));
   }
   // A route that tracked a feature and then failed (an error page) did not deliver it.
