@@ -76,7 +76,9 @@ it(`erases a workspace of ${CONTACTS} contacts (with emails, phones, tags, notes
     const ms = Math.round(performance.now() - started);
     const nowLeft = await tenantRows(t.tenantId);
     perRun.push({ rowsErased: left - nowLeft, statements: counting.statements.length, ms });
-    expect(counting.statements.length).toBeLessThanOrEqual(STATEMENTS_PER_RUN + 10);
+    // The erasure's budget, and the cron's other parts (mail, reminders, ...; the support-grant sweep and
+    // the usage rollup's check of which days are due add one statement each).
+    expect(counting.statements.length).toBeLessThanOrEqual(STATEMENTS_PER_RUN + 12);
     if (await tenantExists(t.tenantId)) expect(nowLeft, `run ${run + 1} made progress`).toBeLessThan(left);
     left = nowLeft;
   }

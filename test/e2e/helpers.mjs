@@ -1,5 +1,7 @@
 // Shared pieces for the browser tests (scripts/e2e.mjs runs the *.e2e.mjs files beside this one).
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 /** How long one wait in a browser test may take before it fails. */
 export const WAIT_MS = 10_000;
@@ -110,3 +112,15 @@ export async function confirmEmailFromMail(page, baseUrl, email) {
 
 /** The operator token scripts/e2e.mjs gives the app: the staff console's bootstrap (create-staff) needs it. */
 export const E2E_OPS_TOKEN = "e2e-operator-token-for-bootstrap-only-0001";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe's violations on the page (WCAG 2.1 A and AA rules), as readable lines. */
+export async function axeViolations(page) {
+  // Evaluated through the DevTools protocol, so the page's CSP does not apply to the injected script.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    globalThis.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
+  );
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+}

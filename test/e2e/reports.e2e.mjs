@@ -3,22 +3,8 @@
 // the reports' filters and CSV download work, axe finds no violations on either page in the light and the dark
 // theme, nothing overflows a phone's width, and screenshots of both pages in both themes are kept.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe's violations on the page (WCAG 2.1 A and AA rules), as readable lines. */
-async function axeViolations(page) {
-  // Evaluated through the DevTools protocol, so the page's CSP does not apply to the injected script.
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    globalThis.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }),
-  );
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
-}
+import { WAIT_MS, assertNoProblems, axeViolations, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
 
 async function createDeal(page, baseUrl, { name, amount, stage }) {
   await page.goto(`${baseUrl}/app/deals/new`);

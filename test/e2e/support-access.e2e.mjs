@@ -51,6 +51,7 @@ export default {
     await owner.page.getByLabel("Ticket reference (optional)").fill("T-2001");
     await owner.page.getByRole("button", { name: "Give access" }).click();
     await owner.page.getByText("Support access given.").waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(await axeViolations(owner.page), [], "axe on Settings → Support access");
 
     // A new staff member: enrols from the link the operator was given, then signs in with the app's code.
     const staffEmail = uniqueEmail("staff");
@@ -74,8 +75,11 @@ export default {
     await s.getByLabel("Workspace id or owner's email").fill(ownerEmail);
     await s.getByRole("button", { name: "Find" }).click();
     await s.getByRole("link", { name: "Support Me Ltd" }).click();
+    await s.getByRole("heading", { name: "Support Me Ltd" }).waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(await axeViolations(s), [], "axe on the console's workspace page");
     await s.getByRole("link", { name: /Open the support view \(read-only\)/ }).click();
     await s.locator(".support-banner").waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(await axeViolations(s), [], "axe on the support view");
     await s.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
     await s.getByRole("link", { name: "Ada Lovelace" }).first().click();
     await s.getByRole("heading", { name: "Ada Lovelace" }).waitFor({ timeout: WAIT_MS });

@@ -91,7 +91,6 @@ export const AUDIT_ACTIONS = {
   "support.acted": "Support changed",
   "support.break_glass_requested": "Support asked for emergency access",
   "support.break_glass_opened": "Support opened emergency access (second admin approved)",
-  "support.account_action": "Support acted on an account",
   // Account actions from the console (src/routes/staff/accounts.tsx), in each workspace of the account.
   "support.account_exported": "Support exported an account's data (on its request)",
   "support.email_corrected": "Support corrected an email address (on request)",
