@@ -3,6 +3,7 @@
 // the reports' filters and CSV download work, axe finds no violations on either page in the light and the dark
 // theme, nothing overflows a phone's width, and screenshots of both pages in both themes are kept.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { WAIT_MS, assertNoProblems, axeViolations, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
 

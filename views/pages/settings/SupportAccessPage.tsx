@@ -137,7 +137,7 @@ function GrantTable(p: { grants: SupportGrantView[]; action?: "end" | "answer" }
             </td>
             <td>
               {p.action === "end" ? (
-                <InlinePostButton action={`/app/settings/support/${g.id}/end`} label="End support access now">
+                <InlinePostButton action={`/app/settings/support/${g.id}/end`} label={`End now: ${g.who}, ${g.access}`}>
                   End now
                 </InlinePostButton>
               ) : p.action === "answer" ? (

@@ -1,8 +1,9 @@
 import type { Child } from "hono/jsx";
-import { FieldError, FormAlert, LabelledField, TextareaField, describedBy } from "../../components/Field";
+import { FieldError, LabelledField, TextareaField, describedBy } from "../../components/Field";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
+import { ASKED_BY_YOU, ConsoleNotices } from "./Notices";
 
 const FIND_HINT = "Exactly as in the verified request. There is no list of accounts to browse.";
 
@@ -65,11 +66,7 @@ export function AccountPage(p: AccountPageProps) {
   return (
     <div class="stack">
       <h1>{a.email}</h1>
-      {p.notice ? (
-        <FormAlert kind="ok">
-          <p>{p.notice}</p>
-        </FormAlert>
-      ) : null}
+      <ConsoleNotices notice={p.notice} />
       <p>
         {a.name ?? "No name given"} · {a.verified ? "address confirmed" : "address not confirmed"}
       </p>
@@ -257,16 +254,7 @@ export function ErasureQueuePage(p: { pending: PendingErasureRow[]; notice?: str
   return (
     <div class="stack">
       <h1>Account erasures</h1>
-      {p.notice ? (
-        <FormAlert kind="ok">
-          <p>{p.notice}</p>
-        </FormAlert>
-      ) : null}
-      {p.error ? (
-        <FormAlert>
-          <p>{p.error}</p>
-        </FormAlert>
-      ) : null}
+      <ConsoleNotices notice={p.notice} error={p.error} />
       {p.pending.length === 0 ? (
         <p>No request is waiting.</p>
       ) : (
@@ -282,7 +270,7 @@ export function ErasureQueuePage(p: { pending: PendingErasureRow[]; notice?: str
                 <td data-label="Ticket">{r.ticket ?? ""}</td>
                 <td>
                   {r.mine ? (
-                    <span class="muted">Yours: another admin approves</span>
+                    ASKED_BY_YOU
                   ) : (
                     <InlinePostButton
                       action={`/staff/accounts/erasures/${r.id}/approve`}

@@ -1,8 +1,9 @@
-import { Field, FormAlert } from "../../components/Field";
+import { Field } from "../../components/Field";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
 import { SelectField } from "../companies/FormFields";
+import { ASKED_BY_YOU, ConsoleNotices } from "./Notices";
 
 export interface PendingGlass {
   id: string;
@@ -21,16 +22,7 @@ export function BreakGlassPage(p: { pending: PendingGlass[]; notice?: string; er
   return (
     <div class="stack">
       <h1>Break-glass requests</h1>
-      {p.notice ? (
-        <FormAlert kind="ok">
-          <p>{p.notice}</p>
-        </FormAlert>
-      ) : null}
-      {p.error ? (
-        <FormAlert>
-          <p>{p.error}</p>
-        </FormAlert>
-      ) : null}
+      <ConsoleNotices notice={p.notice} error={p.error} />
       {p.pending.length === 0 ? (
         <p>No request is waiting.</p>
       ) : (
@@ -48,7 +40,7 @@ export function BreakGlassPage(p: { pending: PendingGlass[]; notice?: string; er
                 <td data-label="Reason">{g.reason ?? ""}</td>
                 <td>
                   {g.mine ? (
-                    <span class="muted">Yours: another admin approves</span>
+                    ASKED_BY_YOU
                   ) : (
                     <InlinePostButton
                       action={`/staff/break-glass/${g.id}/approve`}
@@ -86,11 +78,7 @@ export function StaffTeamPage(p: {
   return (
     <div class="stack">
       <h1>Staff</h1>
-      {p.notice ? (
-        <FormAlert kind="ok">
-          <p>{p.notice}</p>
-        </FormAlert>
-      ) : null}
+      <ConsoleNotices notice={p.notice} />
       <table>
         <TableHead columns={["Name", "Email", "Role", "State", ""]} />
         <tbody>

@@ -1,7 +1,8 @@
-import { Field, FormAlert, TextareaField } from "../../components/Field";
+import { Field, TextareaField } from "../../components/Field";
 import { TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
 import { SelectField } from "../companies/FormFields";
+import { ConsoleNotices } from "./Notices";
 
 export interface DirectoryRow {
   id: string;
@@ -104,11 +105,7 @@ export function WorkspaceEntryPage(p: WorkspaceEntryProps) {
   return (
     <div class="stack">
       <h1>{p.entry.name}</h1>
-      {p.notice ? (
-        <FormAlert kind="ok">
-          <p>{p.notice}</p>
-        </FormAlert>
-      ) : null}
+      <ConsoleNotices notice={p.notice} />
       <DirectoryTable rows={[p.entry]} />
       {p.billing ? <BillingSection billing={p.billing} /> : null}
       {p.live ? (
