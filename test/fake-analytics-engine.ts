@@ -3,9 +3,8 @@
  * production rollup (src/services/usage/ae-source.ts) is tested against the HTTP contract, not a canned answer.
  * Tests seed data points with POST /__ae/points ({ accountId, token, dataset, points: [{ blobs, doubles,
  * sampleInterval? }] }); POST /client/v4/accounts/<account>/analytics_engine/sql then really groups them. It
- * understands only the statement shape the rollup sends (select list of blobN, SUM(_sample_interval) and
- * SUM(doubleN * _sample_interval) with aliases; FROM one dataset; WHERE blobN = 'literal'; GROUP BY the
- * aliases; optional LIMIT; FORMAT JSON) and answers 400 to anything else, 401 to a wrong token, like the API.
+ * understands only the statement shape the rollup sends (a select list of blobN and sums, with aliases; FROM
+ * one dataset; WHERE blobN = 'literal'; GROUP BY the aliases; optional LIMIT; FORMAT JSON) and answers 400 to anything else, 401 to a wrong token, like the API.
  * POST /__ae/outage ({ accountId, mode: "http" | "bad-json" | null }) makes an account's queries fail.
  */
 
@@ -20,8 +19,10 @@ type Answer = { status: number; body: string; type?: string };
 const json = (status: number, body: unknown): Answer => ({ status, body: JSON.stringify(body) });
 const badSql = (why: string): Answer => ({ status: 400, body: `Bad request: ${why}`, type: "text/plain" });
 
+// blobN; SUM(_sample_interval) or SUM(doubleN * _sample_interval) (sampling undone); COUNT() or SUM(doubleN)
+// (the stored points only, as the API also allows: a reader that forgets sampling gets numbers too small).
 const SELECT_ITEM =
-  /^(?:blob(\d{1,2})|SUM\(\s*_sample_interval\s*\)|SUM\(\s*double(\d{1,2})\s*\*\s*_sample_interval\s*\))\s+AS\s+([a-z_]+)$/i;
+  /^(?:blob(\d{1,2})|SUM\(\s*(_sample_interval|double(\d{1,2})\s*\*\s*_sample_interval|double(\d{1,2}))\s*\)|(COUNT)\(\s*\*?\s*\))\s+AS\s+([a-z_]+)$/i;
 const STATEMENT =
   /^SELECT\s+([\s\S]+?)\s+FROM\s+([A-Za-z_][A-Za-z0-9_]*)\s+WHERE\s+blob(\d{1,2})\s*=\s*'([^'\\]*)'\s+GROUP\s+BY\s+([\s\S]+?)(?:\s+LIMIT\s+(\d+))?\s+FORMAT\s+JSON\s*$/i;
 
@@ -35,13 +36,16 @@ export function analyticsEngineFake() {
     const m = sqlText.trim().match(STATEMENT);
     if (!m) return badSql("unable to parse query");
     const [, selectList, dataset, whereBlob, literal, groupList, limit] = m;
-    const items = selectList!.split(",").map((s) => s.trim().match(SELECT_ITEM));
-    if (items.some((i) => !i)) return badSql("unsupported select expression");
-    const columns = items.map((i) => ({
-      blob: i![1] ? Number(i![1]) : null,
-      double: i![2] ? Number(i![2]) : null,
-      sum: !i![1],
-      alias: i![3]!,
+    const matched = selectList!.split(",").map((s) => s.trim().match(SELECT_ITEM));
+    if (matched.some((i) => !i)) return badSql("unsupported select expression");
+    const items = matched as RegExpMatchArray[];
+    const columns = items.map(([, blob, summed, sampledDouble, plainDouble, count, alias]) => ({
+      blob: blob ? Number(blob) : null,
+      double: sampledDouble || plainDouble ? Number(sampledDouble || plainDouble) : null,
+      sampled: summed === "_sample_interval" || Boolean(sampledDouble),
+      sum: !blob,
+      integer: Boolean(count) || summed === "_sample_interval",
+      alias: alias!,
     }));
     const keys = columns.filter((c) => !c.sum).map((c) => c.alias);
     const grouped = groupList!.split(",").map((s) => s.trim());
@@ -58,15 +62,18 @@ export function analyticsEngineFake() {
       const row = groups.get(key) ?? Object.fromEntries(columns.map((c) => [c.alias, c.sum ? 0 : ""]));
       for (const c of columns) {
         if (!c.sum) row[c.alias] = p.blobs[c.blob! - 1] ?? "";
-        else row[c.alias] = (row[c.alias] as number) + (c.double ? (p.doubles[c.double - 1] ?? 0) : 1) * interval;
+        else {
+          const value = c.double ? (p.doubles[c.double - 1] ?? 0) : 1;
+          row[c.alias] = (row[c.alias] as number) + value * (c.sampled ? interval : 1);
+        }
       }
       groups.set(key, row);
     }
     // As ClickHouse's FORMAT JSON does: 64-bit integers (a SUM of _sample_interval) come quoted.
     const data = [...groups.values()]
       .slice(0, limit ? Number(limit) : undefined)
-      .map((r) => Object.fromEntries(columns.map((c) => [c.alias, c.sum && !c.double ? String(r[c.alias]) : r[c.alias]])));
-    const meta = columns.map((c) => ({ name: c.alias, type: !c.sum ? "String" : c.double ? "Float64" : "UInt64" }));
+      .map((r) => Object.fromEntries(columns.map((c) => [c.alias, c.integer ? String(r[c.alias]) : r[c.alias]])));
+    const meta = columns.map((c) => ({ name: c.alias, type: !c.sum ? "String" : c.integer ? "UInt64" : "Float64" }));
     return json(200, { meta, data, rows: data.length, rows_before_limit_at_least: groups.size });
   }
 
