@@ -94,7 +94,8 @@ export function analyticsEngineFake() {
     }
     const accountId = path.match(/^\/client\/v4\/accounts\/([^/?]+)\/analytics_engine\/sql$/)?.[1];
     if (!accountId) return null;
-    if (method !== "POST") return json(405, { success: false, errors: [{ code: 10405, message: "Method not allowed" }] });
+    if (method !== "POST")
+      return json(405, { success: false, errors: [{ code: 10405, message: "Method not allowed" }] });
     const expected = tokens.get(accountId);
     if (!expected || headers.authorization !== `Bearer ${expected}`) {
       return json(401, { success: false, errors: [{ code: 10000, message: "Authentication error" }] });

@@ -126,8 +126,9 @@ describe("the usage rollup in production (Analytics Engine)", () => {
       row("time", "/app/contacts", 6, 80),
     ]);
     expect((await dailyOf(t.tenantId, "2034-02-07")).map((r) => r.name)).toEqual(["search.used"]);
-    expect(await queryRows("SELECT 1 FROM usage_daily WHERE user_id = 'deleted-user' OR tenant_id = 'erased-workspace'"))
-      .toEqual([]);
+    expect(
+      await queryRows("SELECT 1 FROM usage_daily WHERE user_id = 'deleted-user' OR tenant_id = 'erased-workspace'"),
+    ).toEqual([]);
 
     // Rolled up once by the cron; by hand again (twice), the same rows.
     const queries = (await sqlReceived()).length;

@@ -43,9 +43,9 @@ export function UsageDataSection(p: { usage: UsageDisclosure }) {
         Raw usage records are kept at most {u.rawEventDays} days; daily totals made from them are kept{" "}
         {u.dailyAggregateMonths} months. Workspace owners and admins see their own team's totals on the reports page.
         Your daily totals are in your data export, and go when you delete your account. The raw records are held in our
-        host's analytics store (Cloudflare Workers Analytics Engine), which cannot delete one person's records: after you
-        delete your account, yours stay there, no longer used, until they expire (at most {u.rawEventDays} days after
-        they were made).
+        host's analytics store (Cloudflare Workers Analytics Engine), which cannot delete one person's records: after
+        you delete your account, yours stay there, no longer used, until they expire (at most {u.rawEventDays} days
+        after they were made).
       </p>
     </div>
   );
@@ -56,8 +56,8 @@ export function UsageCookieNote(p: { usage: UsageDisclosure }) {
   return (
     <p id="usage-no-cookie">
       Inside the app we record pages viewed, features used and time spent ourselves (see the{" "}
-      <a href="/privacy#usage-data">privacy policy</a>): {p.usage.never.join("; ")}. Raw records are kept at
-      most {p.usage.rawEventDays} days, daily totals {p.usage.dailyAggregateMonths} months.
+      <a href="/privacy#usage-data">privacy policy</a>): {p.usage.never.join("; ")}. Raw records are kept at most{" "}
+      {p.usage.rawEventDays} days, daily totals {p.usage.dailyAggregateMonths} months.
     </p>
   );
 }
