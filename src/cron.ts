@@ -15,6 +15,7 @@ import { runReminderCron } from "./services/reminders/cron";
 import { sendEndedNotices } from "./services/support-access/ended-notices";
 import type { ReminderReport } from "./services/reminders/sweep";
 import { rollUpUsage } from "./services/usage/rollup";
+import { usageSourceFor } from "./services/usage/source";
 
 export interface CronFailure {
   part: string;
@@ -98,7 +99,7 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   }
   // Finished days' usage points into daily aggregates (src/services/usage/rollup.ts); usually nothing to do.
   try {
-    const usageDays = await rollUpUsage(createDb(env.DB), now);
+    const usageDays = await rollUpUsage(createDb(env.DB), now, usageSourceFor(env));
     if (usageDays.length > 0) {
       report.did.usageDays = usageDays;
       console.log(JSON.stringify({ type: "usage_rollup", days: usageDays }));

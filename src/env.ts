@@ -14,6 +14,16 @@ export interface Bindings {
    * development and tests write to D1 instead.
    */
   USAGE?: AnalyticsEngineDataset;
+  /**
+   * Reading the USAGE dataset back for the daily rollup (src/services/usage/ae-source.ts), in production: the
+   * Cloudflare account id, and the dataset's name as bound above (wrangler.toml [vars]).
+   */
+  USAGE_SQL_ACCOUNT_ID?: string;
+  USAGE_DATASET?: string;
+  /** API token with only "Account Analytics Read", for Analytics Engine's SQL API. Secret. */
+  USAGE_SQL_TOKEN?: string;
+  /** The API up to /client/v4; default https://api.cloudflare.com/client/v4. Tests point it at a local fake. */
+  USAGE_SQL_API_URL?: string;
   /** Queue of background job steps (src/jobs.ts). */
   JOBS: Queue<JobMessage>;
   /** Import chunks one queue step commits before handing over to the next message (default 25). Tests lower it. */

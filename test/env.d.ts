@@ -11,7 +11,7 @@ declare global {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    /** Port of the local fake of external HTTP APIs (Sentry's ingest, the mail API, Stripe). */
+    /** Port of the local fake of external HTTP APIs (Sentry's ingest, the mail API, Stripe, Analytics Engine's SQL API). */
     fakeApiPort: number;
     /** test/fixtures/imports/*, file name → base64 of the bytes. */
     importFixtures: Record<string, string>;

@@ -1,8 +1,8 @@
 /**
  * Runs in Node before the tests: starts a local HTTP server that stands in for external APIs the
- * app calls: Sentry's ingest endpoint, an HTTP mail API and Stripe's API (the real stripe SDK talks
- * to it over http). It records what arrives; tests read the record back from GET /__received. Test
- * files run in parallel, so tests look only for their own requests (their own Sentry project id,
+ * app calls: Sentry's ingest endpoint, an HTTP mail API, Stripe's API (the real stripe SDK talks
+ * to it over http) and Analytics Engine's SQL API (test/fake-analytics-engine.ts). It records what
+ * arrives; tests read the record back from GET /__received. Test files run in parallel, so tests look only for their own requests (their own Sentry project id,
  * their own recipients, their own Stripe customers).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -11,6 +11,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import type { TestProject } from "vitest/node";
+import { analyticsEngineFake } from "./fake-analytics-engine";
 import { sqlStatements } from "./sql-statements";
 
 interface Received {
@@ -126,6 +127,7 @@ function stripeFake() {
 export default async function setup(project: TestProject) {
   const received: Received[] = [];
   const stripe = stripeFake();
+  const analyticsEngine = analyticsEngineFake();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -140,6 +142,12 @@ export default async function setup(project: TestProject) {
       if (req.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
       const body = raw.toString("utf8");
       received.push({ method: req.method ?? "", path: url, headers: req.headers, body });
+      const aeAnswer = analyticsEngine(req.method ?? "", url, req.headers, body);
+      if (aeAnswer) {
+        res.writeHead(aeAnswer.status, { "content-type": aeAnswer.type ?? "application/json" });
+        res.end(aeAnswer.body);
+        return;
+      }
       const stripeAnswer = stripe(req.method ?? "", url, body);
       if (stripeAnswer) {
         res.writeHead(stripeAnswer.status, {

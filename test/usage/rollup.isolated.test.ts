@@ -1,11 +1,12 @@
 /**
  * The daily rollup and the retention of usage data, run by the cron at chosen times: a day's raw points
- * become per-workspace aggregates, re-running a day gives the same rows, raw points go after 90 days and
- * aggregates after 25 months, and what is younger stays.
+ * become per-workspace aggregates, re-running a day gives the same rows, raw points go after their days
+ * (USAGE_RETENTION.rawEventDays, what /privacy states) and aggregates after 25 months, and what is younger stays.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
+import { USAGE_RETENTION } from "../../src/services/usage/definitions";
 import { rollUpDay } from "../../src/services/usage/rollup";
 import { runCron } from "../helpers/cron";
 import { queryRows } from "../helpers/db";
@@ -94,12 +95,13 @@ describe("the usage rollup", () => {
 });
 
 describe("usage retention", () => {
-  it("deletes raw points past 90 days and aggregates past 25 months, and keeps the rest", async () => {
+  it("deletes raw points past their days and aggregates past 25 months, and keeps the rest", async () => {
     const t = await newTenant("Usage Retention Co");
     const userId = await userIdOf(t.tenantId);
     const now = Date.parse("2032-06-15T03:00:00Z");
-    await insertPoint(t.tenantId, userId, day(now - 91 * DAY), "page", "/app/tasks");
-    await insertPoint(t.tenantId, userId, day(now - 89 * DAY), "page", "/app/deals");
+    const rawDays = USAGE_RETENTION.rawEventDays;
+    await insertPoint(t.tenantId, userId, day(now - (rawDays + 1) * DAY), "page", "/app/tasks");
+    await insertPoint(t.tenantId, userId, day(now - (rawDays - 1) * DAY), "page", "/app/deals");
     const aggregate = (on: string, name: string) =>
       env.DB.prepare(
         `INSERT INTO usage_daily (tenant_id, day, user_id, kind, name, device, plan, count, seconds)

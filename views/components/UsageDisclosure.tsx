@@ -40,9 +40,12 @@ export function UsageDataSection(p: { usage: UsageDisclosure }) {
         . Staff looking at a workspace to help its team are not counted.
       </p>
       <p>
-        Raw usage records are kept {u.rawEventDays} days; daily totals made from them are kept {u.dailyAggregateMonths}{" "}
-        months. Workspace owners and admins see their own team's totals on the reports page. Your own usage data is in
-        your data export, and goes when you delete your account.
+        Raw usage records are kept at most {u.rawEventDays} days; daily totals made from them are kept{" "}
+        {u.dailyAggregateMonths} months. Workspace owners and admins see their own team's totals on the reports page.
+        Your daily totals are in your data export, and go when you delete your account. The raw records are held in our
+        host's analytics store (Cloudflare Workers Analytics Engine), which cannot delete one person's records: after
+        you delete your account, yours stay there, no longer used, until they expire (at most {u.rawEventDays} days
+        after they were made).
       </p>
     </div>
   );
@@ -53,7 +56,7 @@ export function UsageCookieNote(p: { usage: UsageDisclosure }) {
   return (
     <p id="usage-no-cookie">
       Inside the app we record pages viewed, features used and time spent ourselves (see the{" "}
-      <a href="/privacy#usage-data">privacy policy</a>): {p.usage.never.join("; ")}. Raw records are kept{" "}
+      <a href="/privacy#usage-data">privacy policy</a>): {p.usage.never.join("; ")}. Raw records are kept at most{" "}
       {p.usage.rawEventDays} days, daily totals {p.usage.dailyAggregateMonths} months.
     </p>
   );

@@ -36,8 +36,12 @@ export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 export const USAGE_PLANS = ["free", "team"] as const;
 export type UsagePlan = (typeof USAGE_PLANS)[number];
 
-/** How long usage data is kept: raw events, then the daily aggregates made from them. */
-export const USAGE_RETENTION = { rawEventDays: 90, dailyAggregateMonths: 25 } as const;
+/**
+ * How long usage data is kept: raw events, then the daily aggregates made from them. Production's raw events are
+ * in Analytics Engine, which stores data three months (its limits page) and cannot delete single points: 92 days
+ * is the longest three months can be, and the D1 table used elsewhere is swept at the same age.
+ */
+export const USAGE_RETENTION = { rawEventDays: 92, dailyAggregateMonths: 25 } as const;
 
 /** Seconds one time-spent beacon may carry (one page's visible time since the last beacon). */
 export const BEACON_SECONDS = { min: 1, max: 3600 } as const;

@@ -291,7 +291,8 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods; u
         <li>data-export archives: {r.exportArchiveHours} hours;</li>
         <li>the record of each cookie choice (our proof of your consent or refusal): {r.consentRecordDays} days;</li>
         <li>
-          usage of the app: raw records {p.usage.rawEventDays} days, daily totals {p.usage.dailyAggregateMonths} months;
+          usage of the app: raw records at most {p.usage.rawEventDays} days, daily totals {p.usage.dailyAggregateMonths}{" "}
+          months;
         </li>
         <li>
           sign-in sessions: deleted after 7 days without use; emailed links: deleted when they expire; abuse counters:

@@ -1,0 +1,75 @@
+/**
+ * Where the rollup reads a finished day's usage from, behind one small interface like the sink's: the
+ * usage_events table in development and tests, Analytics Engine's SQL API in production (ae-source.ts).
+ * usageSourceFor() chooses with the same rule as usageSinkFor(), so the rollup reads where the sink wrote.
+ */
+import type { Bindings } from "../../env";
+import { isProduction } from "../../lib/dev-tools";
+import { analyticsEngineUsageSource, sqlApiSettings } from "./ae-source";
+
+/** One aggregate row of a day: a workspace's user's points of one kind, name, device and plan. */
+export interface UsageDayRow {
+  tenantId: string;
+  userId: string;
+  kind: string;
+  name: string;
+  device: string;
+  plan: string;
+  count: number;
+  seconds: number;
+}
+
+export interface UsageSource {
+  /** The aggregate rows of one finished UTC day (YYYY-MM-DD); throws when they cannot be read. */
+  dayRows(day: string): Promise<UsageDayRow[]>;
+}
+
+/** A day with more rows than this is refused (the rollup fails visibly) rather than written in part. */
+export const MAX_ROWS_PER_DAY = 20_000;
+
+/** A day as the rollup makes it: YYYY-MM-DD of a real date. Anything else never reaches a query. */
+export function assertIsoDay(day: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
+    throw new Error(`usage rollup: not a day: ${JSON.stringify(day).slice(0, 40)}`);
+  }
+}
+
+/** D1: the day's raw points in usage_events, grouped. */
+export function d1UsageSource(db: Pick<D1Database, "prepare">): UsageSource {
+  return {
+    async dayRows(day) {
+      assertIsoDay(day);
+      const { results } = await db
+        .prepare(
+          `SELECT /* all tenants: the rollup makes a whole day */ tenant_id AS tenantId, user_id AS userId, kind, name,
+             device, plan, COUNT(*) AS count, SUM(seconds) AS seconds
+           FROM usage_events WHERE day = ? GROUP BY tenant_id, user_id, kind, name, device, plan LIMIT ?`,
+        )
+        .bind(day, MAX_ROWS_PER_DAY + 1)
+        .all<UsageDayRow>();
+      if (results.length > MAX_ROWS_PER_DAY) throw new Error(`usage rollup: ${day} has over ${MAX_ROWS_PER_DAY} rows`);
+      return results;
+    },
+  };
+}
+
+/**
+ * The source for these bindings. Where the sink writes to Analytics Engine (production with the USAGE dataset
+ * bound), the rollup reads it back through the SQL API; if that API's settings are missing it throws at each
+ * read, so the cron reports it and no day is marked rolled up from an empty D1 table. Elsewhere: D1.
+ */
+export function usageSourceFor(
+  env: Pick<
+    Bindings,
+    "DB" | "USAGE" | "ENVIRONMENT" | "USAGE_SQL_ACCOUNT_ID" | "USAGE_SQL_TOKEN" | "USAGE_DATASET" | "USAGE_SQL_API_URL"
+  >,
+): UsageSource {
+  if (!(isProduction(env) && env.USAGE)) return d1UsageSource(env.DB);
+  const settings = sqlApiSettings(env);
+  if (typeof settings === "string") {
+    return {
+      dayRows: () => Promise.reject(new Error(`usage rollup: Analytics Engine SQL API not configured (${settings})`)),
+    };
+  }
+  return analyticsEngineUsageSource(settings);
+}
