@@ -6,7 +6,7 @@
  */
 import type { Bindings } from "../../env";
 import { DEVICE_CLASSES, USAGE_KINDS, USAGE_PLANS } from "./definitions";
-import { assertIsoDay, MAX_ROWS_PER_DAY, type UsageDayRow, type UsageSource } from "./source";
+import { assertIsoDay, MAX_ROWS_PER_DAY, type UsageDayRow, type UsageSource } from "./usage-day";
 
 export const DEFAULT_SQL_API_URL = "https://api.cloudflare.com/client/v4";
 const TIMEOUT_MS = 20_000;

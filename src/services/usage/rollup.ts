@@ -9,7 +9,8 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { runRawBatch } from "../../db/raw-batch";
 import { DAY_MS } from "../../lib/retention-periods";
-import { assertIsoDay, d1UsageSource, type UsageDayRow, type UsageSource } from "./source";
+import { d1UsageSource } from "./source";
+import { assertIsoDay, type UsageDayRow, type UsageSource } from "./usage-day";
 
 /** Days back the rollup looks for days it has not made yet (a missed cron minute, an outage). */
 const LOOKBACK_DAYS = 7;
