@@ -110,10 +110,12 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
 
 /**
  * The route pattern the time-spent script reports for this page (a signed-in member's app page that
- * answers 200), or null: the pattern of the handler rendering it, only when it is one of the app's pages.
+ * answers 200, not the support view's), or null: the pattern of the handler rendering it, only when it is one of the app's pages.
  */
 function usageRouteOf(c: Context<AppEnv>, status: number): string | null {
-  if (status !== 200 || !c.get("auth")) return null;
+  const auth = c.get("auth");
+  // Staff in the support view are not the workspace's users: their time is not its usage.
+  if (status !== 200 || !auth || auth.support) return null;
   const pattern = routePath(c);
   return isPagePattern(pattern) ? pattern : null;
 }

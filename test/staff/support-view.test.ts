@@ -60,6 +60,8 @@ describe("the support view", () => {
     // Links stay in the support view; none leads back into the customer app.
     expect(html).toContain(`href="/staff/support/${owner.tenantId}/app/contacts"`);
     expect(html).not.toMatch(/(href|action|hx-get|hx-post)="\/app[/"?]/);
+    // Staff time is not the workspace's usage: the page gives the time-spent script no route to report.
+    expect(html).not.toContain('id="ct-route"');
 
     const before = await contactCount(owner.tenantId);
     const writes = supportUrls(owner.tenantId, id).filter((r) => r.method !== "GET" && supportViewAllows(r.path));
