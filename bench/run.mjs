@@ -178,7 +178,7 @@ async function main() {
   run(process.execPath, ["scripts/assets.mjs"]);
   const seeded = await seed();
   const port = await freePort();
-  const stop = await startWranglerDev({ port, stateDir, vars: { BENCH: 1 } });
+  const stop = await startWranglerDev({ port, stateDir, vars: { BENCH: 1, USAGE_SINK: "analytics-engine" } });
   const baseUrl = `http://127.0.0.1:${port}`;
   const auth = { Cookie: seeded.cookie };
   const midId = Number(

@@ -15,6 +15,11 @@ export interface Bindings {
    */
   USAGE?: AnalyticsEngineDataset;
   /**
+   * "analytics-engine" writes usage to USAGE outside production too (`npm run bench` sets it, to measure
+   * production's write path; locally the binding drops the points). Unset: D1 outside production.
+   */
+  USAGE_SINK?: string;
+  /**
    * Reading the USAGE dataset back for the daily rollup (src/services/usage/ae-source.ts), in production: the
    * Cloudflare account id, and the dataset's name as bound above (wrangler.toml [vars]).
    */

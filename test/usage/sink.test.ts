@@ -52,4 +52,18 @@ describe("the usage sink", () => {
     // 25 points: more than one statement's 100 parameters, still one batch.
     expect(await countRows("usage_events", "tenant_id = ? AND seconds = 12", t.tenantId)).toBe(25);
   });
+
+  it("writes to Analytics Engine outside production when USAGE_SINK asks (the bench measures production's path)", async () => {
+    const t = await newTenant("Sink Bench Co");
+    const ae = recordingDataset();
+    const sink = usageSinkFor({
+      DB: env.DB,
+      USAGE: ae.dataset as AnalyticsEngineDataset,
+      ENVIRONMENT: "development",
+      USAGE_SINK: "analytics-engine",
+    });
+    await sink.write([point(t.tenantId)]);
+    expect(ae.points).toHaveLength(1);
+    expect(await countRows("usage_events", "tenant_id = ?", t.tenantId)).toBe(0);
+  });
 });

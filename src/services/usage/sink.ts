@@ -61,9 +61,15 @@ export function d1UsageSink(db: D1Database): UsageSink {
 }
 
 /**
- * The sink for these bindings: Analytics Engine when the USAGE dataset is bound and this is production
- * (wrangler dev and vitest bind a local no-op simulator of it, which would drop everything), else D1.
+ * Whether points go to Analytics Engine: when the USAGE dataset is bound and this is production (wrangler
+ * dev and vitest bind a local no-op simulator of it, which would drop everything), or when USAGE_SINK asks
+ * for it — `npm run bench` does, to measure pages with production's write path instead of D1's.
  */
-export function usageSinkFor(env: Pick<Bindings, "DB" | "USAGE" | "ENVIRONMENT">): UsageSink {
-  return isProduction(env) && env.USAGE ? analyticsEngineSink(env.USAGE) : d1UsageSink(env.DB);
+export function writesToAnalyticsEngine(env: Pick<Bindings, "USAGE" | "ENVIRONMENT" | "USAGE_SINK">): boolean {
+  return Boolean(env.USAGE) && (isProduction(env) || env.USAGE_SINK === "analytics-engine");
+}
+
+/** The sink for these bindings: Analytics Engine (see writesToAnalyticsEngine), else D1. */
+export function usageSinkFor(env: Pick<Bindings, "DB" | "USAGE" | "ENVIRONMENT" | "USAGE_SINK">): UsageSink {
+  return writesToAnalyticsEngine(env) ? analyticsEngineSink(env.USAGE!) : d1UsageSink(env.DB);
 }

@@ -4,7 +4,7 @@
  * usageSourceFor() chooses with the same rule as usageSinkFor(), so the rollup reads where the sink wrote.
  */
 import type { Bindings } from "../../env";
-import { isProduction } from "../../lib/dev-tools";
+import { writesToAnalyticsEngine } from "./sink";
 import { analyticsEngineUsageSource, sqlApiSettings } from "./ae-source";
 import { assertIsoDay, MAX_ROWS_PER_DAY, type UsageDayRow, type UsageSource } from "./usage-day";
 
@@ -35,10 +35,17 @@ export function d1UsageSource(db: Pick<D1Database, "prepare">): UsageSource {
 export function usageSourceFor(
   env: Pick<
     Bindings,
-    "DB" | "USAGE" | "ENVIRONMENT" | "USAGE_SQL_ACCOUNT_ID" | "USAGE_SQL_TOKEN" | "USAGE_DATASET" | "USAGE_SQL_API_URL"
+    | "DB"
+    | "USAGE"
+    | "ENVIRONMENT"
+    | "USAGE_SINK"
+    | "USAGE_SQL_ACCOUNT_ID"
+    | "USAGE_SQL_TOKEN"
+    | "USAGE_DATASET"
+    | "USAGE_SQL_API_URL"
   >,
 ): UsageSource {
-  if (!(isProduction(env) && env.USAGE)) return d1UsageSource(env.DB);
+  if (!writesToAnalyticsEngine(env)) return d1UsageSource(env.DB);
   const settings = sqlApiSettings(env);
   if (typeof settings === "string") {
     return {
