@@ -28,7 +28,7 @@ const REFUSED = { pipeline: "Choose a pipeline from the list.", owner: "Choose a
  * The reports a query asks for, with the messages by field when it cannot be answered (then the reports are
  * read for the default filters, so the form still offers the workspace's pipelines and members).
  */
-async function reportsOf(c: Context<AppEnv>) {
+async function reportsOf(c: Context<AppEnv>, opts: { withTeamUsage?: boolean } = {}) {
   const auth = authOf(c);
   const today = dateInZone(Date.now(), auth.user.timeZone);
   const query = {
@@ -40,7 +40,11 @@ async function reportsOf(c: Context<AppEnv>) {
   const asked = readFilters(query, today);
   const dated = Object.keys(asked.errors).length === 0;
   const filters = dated ? asked.filters : readFilters({}, today).filters;
-  const answer = await loadReports(tenantOf(c), { userId: auth.user.id, role: auth.role }, filters);
+  // The team's usage (owners and admins) is read beside the reports, not after them: two reads, one wait.
+  const [answer, usage] = await Promise.all([
+    loadReports(tenantOf(c), { userId: auth.user.id, role: auth.role }, filters),
+    opts.withTeamUsage ? loadTeamUsage(tenantOf(c), filters.from, filters.to) : null,
+  ]);
   const errors: FilterErrors = {
     ...asked.errors,
     ...(answer.refused ? { [answer.refused]: REFUSED[answer.refused] } : {}),
@@ -51,20 +55,17 @@ async function reportsOf(c: Context<AppEnv>) {
     errors,
     failed: Object.keys(errors).length > 0,
     reports: answer.reports,
+    usage,
     locale: auth.user.locale,
   };
 }
 
 reportsRoutes.get("/", requireRole("viewer"), async (c) => {
-  const r = await reportsOf(c);
+  // Owners and admins also see how their own team uses the app (usage data, this workspace only).
+  const r = await reportsOf(c, { withTeamUsage: roleAtLeast(authOf(c).role, "admin") });
   const { choices } = r.reports;
   if (!wantsFragment(c)) trackFeature(c, "report.viewed");
-  // Owners and admins also see how their own team uses the app (usage data, this workspace only).
-  const auth = authOf(c);
-  const usage =
-    !r.failed && roleAtLeast(auth.role, "admin")
-      ? await loadTeamUsage(tenantOf(c), r.filters.from, r.filters.to)
-      : null;
+  const usage = r.failed ? null : r.usage;
   return render(
     c,
     "Reports",
