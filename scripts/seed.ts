@@ -23,6 +23,7 @@ import { defaultPipelineStatements } from "../src/services/deals/defaults";
 import { createDeal } from "../src/services/deals/write";
 import { logInteraction } from "../src/services/interactions/interactions";
 import { seedDemoHistory } from "./seed-history";
+import { seedDemoUsage } from "./seed-usage";
 import { findOrCreateTag } from "../src/services/records/tags";
 
 const DEMO_COMPANIES = [
@@ -315,6 +316,13 @@ export async function seedDemoData(options: SeedOptions = {}): Promise<SeedResul
       db,
       tenantId,
       people.slice(0, 3).map((p) => p.id),
+      now,
+    );
+    await seedDemoUsage(
+      db,
+      proxy.env.DB,
+      tenantId,
+      people.map((p) => p.id),
       now,
     );
     return { ...result, created: true };
