@@ -37,6 +37,8 @@ export const LIMITS = {
   contactAckPerEmail: { name: "contact-ack-email", max: 3, windowMs: 24 * 60 * 60 * 1000 },
   // Cookie choices: each one is a row of the consent record, so anonymous scripts cannot fill D1.
   consentPerIp: { name: "consent-ip", max: 30, windowMs: 10 * 60 * 1000 },
+  // Workspaces a user creates from the switcher (src/services/team/workspaces.ts): a few a day is plenty.
+  workspacesPerUser: { name: "workspace-create-user", max: 5, windowMs: 24 * 60 * 60 * 1000 },
   // The staff console's sign-in (src/services/staff/sign-in.ts): attempts per IP, failures per staff account.
   staffLoginPerIp: { name: "staff-login-ip", max: 20, windowMs: 10 * 60 * 1000 },
   staffLoginFailures: { name: "staff-login-account", max: 5, windowMs: 15 * 60 * 1000 },

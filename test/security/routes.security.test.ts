@@ -98,8 +98,9 @@ const APP_ROUTES: RouteRule[] = [
   rule("POST /app/settings/team/members/:userId/role", "admin", { role: "viewer" }),
   rule("POST /app/settings/team/members/:userId/remove", "admin"),
   rule("POST /app/settings/team/transfer", "owner", { user_id: "nosuchuser", password: "wrong password" }),
-  // Workspaces: every member lists their own and switches between them.
+  // Workspaces: every member lists their own, switches between them and may create one (its owner).
   rule("GET /app/workspaces", "viewer"),
+  rule("POST /app/workspaces", "viewer", { name: "" }),
   rule("POST /app/workspaces/switch", "viewer", { tenant_id: "nosuchtenant" }),
   // A new reopen link for a closed workspace: the owner of that workspace only (others get a 404).
   rule("POST /app/workspaces/:tenantId/reopen-link", "viewer"),

@@ -542,4 +542,44 @@ describe("workspaces", () => {
     const { cookie } = await signUp();
     expect(await textOf("/app", { cookie })).toContain('href="/app/workspaces"');
   });
+
+  it("creates a workspace the user owns, on Free, with the default pipeline, and moves this browser into it", async () => {
+    const owner = await newTenant("First Co");
+    const res = await send("/app/workspaces", { cookie: owner.cookie, form: { name: "  Side Project  " } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe("/app");
+    const created = await env.DB.prepare(
+      `SELECT t.id, t.name, m.role, (SELECT count(*) FROM pipelines p WHERE p.tenant_id = t.id) AS pipelines,
+              (SELECT count(*) FROM tenant_billing b WHERE b.tenant_id = t.id) AS billing
+       FROM tenants t JOIN memberships m ON m.tenant_id = t.id JOIN users u ON u.id = m.user_id
+       WHERE u.email = ? AND t.id <> ?`,
+    )
+      .bind(owner.email, owner.tenantId)
+      .first<{ id: string; name: string; role: string; pipelines: number; billing: number }>();
+    expect(created).toMatchObject({ name: "Side Project", role: "owner", pipelines: 1, billing: 0 });
+    expect(await textOf("/app", { cookie: owner.cookie })).toContain("<h1>Side Project</h1>");
+    expect(await auditEntries(created!.id, "workspace.created")).toHaveLength(1);
+    // Nothing of the first workspace came along, and the first one is still there to switch back to.
+    expect(await textOf("/app/contacts", { cookie: owner.cookie })).not.toContain("First Co");
+    const back = await send("/app/workspaces/switch", { cookie: owner.cookie, form: { tenant_id: owner.tenantId } });
+    expect(back.status).toBe(303);
+  });
+
+  it("refuses a workspace without a name (the form again, the message by the field) and more than five a day", async () => {
+    const owner = await newTenant("Limits Co");
+    const count = () =>
+      env.DB.prepare("SELECT count(*) AS n FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ?")
+        .bind(owner.email)
+        .first<{ n: number }>();
+    const empty = await send("/app/workspaces", { cookie: owner.cookie, form: { name: "   " } });
+    expect(empty.status).toBe(400);
+    expect(fieldError(await empty.text(), "f-name")).toBeTruthy();
+    expect((await count())!.n).toBe(1);
+    for (let i = 0; i < 5; i += 1) {
+      expect((await send("/app/workspaces", { cookie: owner.cookie, form: { name: `W${i}` } })).status).toBe(303);
+    }
+    const sixth = await send("/app/workspaces", { cookie: owner.cookie, form: { name: "One too many" } });
+    expect(sixth.status).toBe(429);
+    expect((await count())!.n).toBe(6);
+  });
 });

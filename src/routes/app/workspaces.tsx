@@ -1,6 +1,6 @@
 /**
  * /app/workspaces: the workspaces the signed-in user belongs to, switching this session between them,
- * and, for an owner of a closed one, a new reopen link by email. These routes stay reachable while the
+ * creating a new one (its owner, on Free), and, for an owner of a closed one, a new reopen link by email. These routes stay reachable while the
  * session is in a closed workspace (src/middleware/closed-workspace.tsx): this is where the user sees
  * what to do.
  */
@@ -13,9 +13,9 @@ import { errorResponse } from "../../lib/errors";
 import { appBaseUrl, deliverSoon } from "../../lib/mail";
 import { render } from "../../lib/render";
 import { requestMeta } from "../../lib/request";
-import { parseForm } from "../../lib/validation";
+import { formValue, parseForm, text } from "../../lib/validation";
 import { closureDate } from "../../mail/closure-messages";
-import { listWorkspaces, sendNewReopenLink, switchWorkspace } from "../../services/team/workspaces";
+import { createWorkspace, listWorkspaces, sendNewReopenLink, switchWorkspace } from "../../services/team/workspaces";
 import { authOf } from "../context";
 import { WorkspacesPage, type WorkspacesNotice } from "../../../views/pages/team/WorkspacesPage";
 
@@ -25,7 +25,12 @@ export const workspacesRoutes = new Hono<AppEnv>();
 const switchSchema = z.object({ tenant_id: z.string().min(1).max(100) });
 const TENANT_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
-async function page(c: Context<AppEnv>, notice: WorkspacesNotice | null, status: ContentfulStatusCode = 200) {
+async function page(
+  c: Context<AppEnv>,
+  notice: WorkspacesNotice | null,
+  status: ContentfulStatusCode = 200,
+  create: { name?: string; error?: string } = {},
+) {
   const auth = authOf(c);
   const workspaces = await listWorkspaces(c.get("db"), auth.user.id);
   const rows = workspaces.map((w) => ({
@@ -42,13 +47,31 @@ async function page(c: Context<AppEnv>, notice: WorkspacesNotice | null, status:
             canReopen: w.role === "owner" && !w.erasing,
           },
   }));
-  return render(c, "Workspaces", <WorkspacesPage workspaces={rows} notice={notice} />, status);
+  return render(c, "Workspaces", <WorkspacesPage workspaces={rows} notice={notice} create={create} />, status);
 }
 
 workspacesRoutes.get("/", requireRole("viewer"), async (c) => {
   const moved = c.req.query("moved_to");
   // Set by the closed-workspace guard when it moved this session: say why the workspace changed.
   return page(c, moved && moved.length <= 200 ? { kind: "moved", to: moved } : null);
+});
+
+const createSchema = z.object({ name: text("Workspace name", { min: 1, max: 100 }) });
+
+/** A new workspace, with the user as its owner (Free plan); this browser moves into it. */
+workspacesRoutes.post("/", requireRole("viewer"), async (c) => {
+  const auth = authOf(c);
+  const body = await c.req.parseBody();
+  const parsed = parseForm(createSchema, body);
+  if (!parsed.ok) return page(c, null, 400, { name: formValue(body, "name"), error: parsed.errors.name });
+  const user = { id: auth.user.id, sessionId: auth.sessionId, timeZone: auth.user.timeZone };
+  const result = await createWorkspace(c.get("db"), user, parsed.data.name, requestMeta(c));
+  if (!result.ok) {
+    c.header("Retry-After", String(result.retryAfter));
+    const error = "You have created several workspaces today. Try again tomorrow.";
+    return page(c, null, 429, { name: parsed.data.name, error });
+  }
+  return c.redirect("/app", 303);
 });
 
 workspacesRoutes.post("/switch", requireRole("viewer"), async (c) => {

@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = {
   "custom_field.created": "Created a custom field",
   "custom_field.deleted": "Deleted a custom field",
   "workspace.updated": "Changed workspace settings",
+  "workspace.created": "Created the workspace",
   "pipeline.created": "Added a pipeline",
   "pipeline.renamed": "Renamed a pipeline",
   "pipeline.moved": "Reordered the pipelines",

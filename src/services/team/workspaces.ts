@@ -6,13 +6,16 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { memberships, sessions, tenants } from "../../db/schema";
-import { hit, type Limit } from "../../auth/rate-limit";
+import { hit, LIMITS, type Limit } from "../../auth/rate-limit";
 import { randomToken } from "../../auth/session";
 import { hashToken } from "../../auth/tokens";
 import { reopenLinkMail } from "../../mail/closure-messages";
 import type { BaseUrl, RequestMeta } from "../account/accounts";
 import { auditInsert } from "../audit/audit";
 import { queueMail } from "../mail/outbox";
+import { runRawBatch } from "../../db/raw-batch";
+import { newId } from "../../lib/ids";
+import { defaultPipelineStatements } from "../deals/defaults";
 
 /** New reopen links per workspace: each one is an essential email to the owner. */
 export const REOPEN_LINK_LIMIT: Limit = { name: "reopen-link-tenant", max: 3, windowMs: 60 * 60_000 };
@@ -178,4 +181,37 @@ export async function sendNewReopenLink(
   // The erasure began between the read and the batch: that mail's link answers that it no longer works.
   if (updated.length === 0) return { ok: false, reason: "not_reopenable" };
   return { ok: true, mailIds: [mail.id], email: owner.email };
+}
+
+export type CreateWorkspaceResult = { ok: true; tenantId: string } | { ok: false; retryAfter: number };
+
+/**
+ * A new workspace with the user as its owner, on Free, with the default pipeline; this session moves into
+ * it. One batch: the workspace exists with its owner and pipeline, or not at all. Limited per user, so one
+ * account cannot fill the database with workspaces.
+ */
+export async function createWorkspace(
+  db: Database,
+  user: { id: string; sessionId: string; timeZone: string },
+  name: string,
+  meta: RequestMeta,
+): Promise<CreateWorkspaceResult> {
+  const limit = await hit(db, LIMITS.workspacesPerUser, user.id, meta.now);
+  if (!limit.allowed) return { ok: false, retryAfter: limit.retryAfter };
+  const tenantId = newId();
+  await runRawBatch(db, [
+    db
+      .insert(tenants)
+      .values({ id: tenantId, name, timeZone: user.timeZone, createdAt: meta.now, updatedAt: meta.now }),
+    db
+      .insert(memberships)
+      .values({ tenantId, userId: user.id, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
+    ...defaultPipelineStatements(tenantId, meta.now),
+    db
+      .update(sessions)
+      .set({ tenantId })
+      .where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
+    auditInsert(db, { tenantId, actorUserId: user.id, action: "workspace.created", targetLabel: name, ...meta }),
+  ]);
+  return { ok: true, tenantId };
 }

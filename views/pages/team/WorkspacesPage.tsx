@@ -1,4 +1,4 @@
-import { FormAlert } from "../../components/Field";
+import { Field, FormAlert } from "../../components/Field";
 import { InlinePostButton } from "../../components/InlinePostButton";
 
 export interface WorkspaceRow {
@@ -54,7 +54,12 @@ function ClosedState(p: { w: WorkspaceRow }) {
 }
 
 /** The workspaces the user belongs to: a switch for each open one they are not in, what to do about a closed one. */
-export function WorkspacesPage(p: { workspaces: WorkspaceRow[]; notice?: WorkspacesNotice | null }) {
+export function WorkspacesPage(p: {
+  workspaces: WorkspaceRow[];
+  notice?: WorkspacesNotice | null;
+  /** The create form's value and error, when it was sent back. */
+  create?: { name?: string; error?: string };
+}) {
   const good = p.notice?.kind === "link_sent" || p.notice?.kind === "moved";
   return (
     <section class="card" aria-labelledby="workspaces-heading">
@@ -95,6 +100,20 @@ export function WorkspacesPage(p: { workspaces: WorkspaceRow[]; notice?: Workspa
           ))}
         </tbody>
       </table>
+      <h2 id="create-workspace-heading">Create a workspace</h2>
+      <p class="muted">A new, empty workspace on the Free plan, with you as its owner. This browser moves into it.</p>
+      <form class="stack" method="post" action="/app/workspaces" aria-labelledby="create-workspace-heading">
+        <Field
+          name="name"
+          label="Workspace name"
+          hint="Usually your company's or team's name."
+          required
+          maxlength={100}
+          value={p.create?.name}
+          error={p.create?.error}
+        />
+        <button type="submit">Create workspace</button>
+      </form>
     </section>
   );
 }
