@@ -42,6 +42,8 @@ const ENCODING_OPTIONS = [
 ];
 
 export interface ImportPageProps {
+  /** The owner also sees Billing in the settings navigation. */
+  canSeeBilling?: boolean;
   jobs: ImportSummary[];
   kind: string;
   encoding: string;
@@ -58,7 +60,7 @@ export function ImportPage(p: ImportPageProps) {
   return (
     <div class="stack">
       <h1>Import</h1>
-      <SettingsNav current="import" canSeeAudit />
+      <SettingsNav current="import" canSeeAudit canSeeBilling={p.canSeeBilling} />
       {Object.keys(p.errors).length ? (
         <FormAlert>The file was not imported. Check the fields marked below.</FormAlert>
       ) : null}

@@ -16,6 +16,8 @@ export interface FieldRow {
 }
 
 export interface CustomFieldsPageProps {
+  /** The owner also sees Billing in the settings navigation. */
+  canSeeBilling?: boolean;
   contactFields: FieldRow[];
   companyFields: FieldRow[];
   dealFields: FieldRow[];
@@ -66,7 +68,7 @@ export function CustomFieldsPage(p: CustomFieldsPageProps) {
   return (
     <div class="stack">
       <h1>Custom fields</h1>
-      <SettingsNav current="fields" canSeeAudit />
+      <SettingsNav current="fields" canSeeAudit canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind="ok">{FIELD_NOTICES[p.notice]}</FormAlert> : null}
       <FieldTable title="Contact fields" id="contact-fields-heading" rows={p.contactFields} />
       <FieldTable title="Company fields" id="company-fields-heading" rows={p.companyFields} />

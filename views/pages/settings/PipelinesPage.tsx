@@ -22,6 +22,8 @@ export const PIPELINE_NOTICES = {
 export type PipelineNotice = keyof typeof PIPELINE_NOTICES;
 
 export interface PipelinesPageProps {
+  /** The owner also sees Billing in the settings navigation. */
+  canSeeBilling?: boolean;
   pipelines: {
     id: number;
     name: string;
@@ -176,7 +178,7 @@ export function PipelinesPage(p: PipelinesPageProps) {
   return (
     <div class="stack">
       <h1>Pipelines</h1>
-      <SettingsNav current="pipelines" canSeeAudit />
+      <SettingsNav current="pipelines" canSeeAudit canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind="ok">{PIPELINE_NOTICES[p.notice]}</FormAlert> : null}
       <p class="muted">
         Won and Lost are not stages: they are a deal's outcome, which anyone who edits deals can set from the deal. A

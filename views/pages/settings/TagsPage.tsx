@@ -13,6 +13,8 @@ export const TAG_NOTICES = {
 export type TagNotice = keyof typeof TAG_NOTICES;
 
 export interface TagsPageProps {
+  /** The owner also sees Billing in the settings navigation. */
+  canSeeBilling?: boolean;
   tags: { id: number; name: string; color: string }[];
   colors: readonly string[];
   notice?: TagNotice | null;
@@ -30,7 +32,7 @@ export function TagsPage(p: TagsPageProps) {
   return (
     <div class="stack">
       <h1>Tags</h1>
-      <SettingsNav current="tags" canSeeAudit />
+      <SettingsNav current="tags" canSeeAudit canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind="ok">{TAG_NOTICES[p.notice]}</FormAlert> : null}
       <Card id="tags" title="Your tags">
         {p.tags.length === 0 ? (

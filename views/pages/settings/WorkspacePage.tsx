@@ -4,6 +4,8 @@ import { InputField, SelectField } from "../companies/FormFields";
 import { SettingsNav } from "./SettingsNav";
 
 export interface WorkspacePageProps {
+  /** The owner also sees Billing in the settings navigation. */
+  canSeeBilling?: boolean;
   name: string;
   defaultRegion: string;
   regions: { code: string; label: string }[];
@@ -36,7 +38,7 @@ export function WorkspacePage(p: WorkspacePageProps) {
   return (
     <div class="stack">
       <h1>Workspace</h1>
-      <SettingsNav current="workspace" canSeeAudit />
+      <SettingsNav current="workspace" canSeeAudit canSeeBilling={p.canSeeBilling} />
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
       <Card id="workspace-form" title={p.name}>
         <form class="stack" method="post" action="/app/settings/workspace">

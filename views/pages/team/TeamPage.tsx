@@ -6,6 +6,7 @@ import { SelectField } from "../companies/FormFields";
 import { RoleSelect } from "./RoleSelect";
 import { Time, TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
+import { SettingsNav } from "../settings/SettingsNav";
 
 export interface TeamMemberRow {
   userId: string;
@@ -63,6 +64,7 @@ export function TeamPage(p: TeamPageProps) {
   return (
     <div class="stack">
       <h1>Team</h1>
+      <SettingsNav current="team" canSeeAudit={p.me.isAdmin || p.me.isOwner} canSeeBilling={p.me.isOwner} />
       <p class="muted">Who can use {p.tenantName}, and what they may do.</p>
       {p.notice ? <FormAlert kind="ok">{TEAM_NOTICES[p.notice]}</FormAlert> : null}
       {p.alert ? <FormAlert>{p.alert}</FormAlert> : null}

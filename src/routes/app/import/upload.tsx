@@ -12,6 +12,7 @@ import { decodeUpload, ENCODING_CHOICES, IMPORT_MAX_BYTES, type EncodingChoice }
 import { ImportPage, type ImportFormErrors } from "../../../../views/pages/import/ImportPage";
 import { authOf, tenantOf } from "../../context";
 import { formChoice, importServices, jobSummary } from "./job-page";
+import { settingsMenuOf } from "../settings/settings-context";
 
 export const uploadRoutes = new Hono<AppEnv>();
 
@@ -28,6 +29,7 @@ async function importPage(
     c,
     "Import",
     <ImportPage
+      canSeeBilling={settingsMenuOf(c).canSeeBilling}
       jobs={jobs.map(jobSummary)}
       kind={form.kind ?? "contacts"}
       encoding={form.encoding ?? "auto"}

@@ -22,6 +22,7 @@ import {
   type CustomFieldsPageProps,
   type FieldNotice,
 } from "../../../../views/pages/settings/CustomFieldsPage";
+import { settingsMenuOf } from "./settings-context";
 
 /** Mounted at /app/settings/fields. */
 export const fieldsRoutes = new Hono<AppEnv>();
@@ -80,6 +81,7 @@ async function fieldsPage(
     c,
     "Custom fields",
     <CustomFieldsPage
+      canSeeBilling={settingsMenuOf(c).canSeeBilling}
       contactFields={contactFields}
       companyFields={companyFields}
       dealFields={dealFields}

@@ -20,6 +20,7 @@ import {
   PipelinesPage,
   type PipelinesPageProps,
 } from "../../../../views/pages/settings/PipelinesPage";
+import { settingsMenuOf } from "./settings-context";
 
 export const PIPELINES_PATH = "/app/settings/pipelines";
 
@@ -43,6 +44,7 @@ export async function pipelinesPage(
     c,
     "Pipelines",
     <PipelinesPage
+      canSeeBilling={settingsMenuOf(c).canSeeBilling}
       pipelines={pipelines}
       lostReasons={lostReasons}
       notice={noticeOf(c, PIPELINE_NOTICES)}

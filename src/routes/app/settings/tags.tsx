@@ -13,6 +13,7 @@ import { actorOf, tenantOf } from "../../context";
 import { noticeOf, parseRecordId } from "../../record-helpers";
 import { adminDeleteRoutes } from "../shared/delete-routes";
 import { TAG_NOTICES, TagDeletePage, TagsPage, type TagsPageProps } from "../../../../views/pages/settings/TagsPage";
+import { settingsMenuOf } from "./settings-context";
 
 /** Mounted at /app/settings/tags. */
 export const tagsRoutes = new Hono<AppEnv>();
@@ -27,7 +28,13 @@ async function tagsPage(c: Context<AppEnv>, extra: Partial<TagsPageProps> = {}, 
   return render(
     c,
     "Tags",
-    <TagsPage tags={tags} colors={TAG_COLORS} notice={noticeOf(c, TAG_NOTICES)} {...extra} />,
+    <TagsPage
+      canSeeBilling={settingsMenuOf(c).canSeeBilling}
+      tags={tags}
+      colors={TAG_COLORS}
+      notice={noticeOf(c, TAG_NOTICES)}
+      {...extra}
+    />,
     status,
   );
 }

@@ -24,6 +24,7 @@ import {
 } from "../../../services/team/workspace-settings";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { WorkspacePage, type WorkspacePageProps } from "../../../../views/pages/settings/WorkspacePage";
+import { settingsMenuOf } from "./settings-context";
 
 /** Mounted at /app/settings/workspace. */
 export const workspaceRoutes = new Hono<AppEnv>();
@@ -65,6 +66,7 @@ async function workspacePage(
     c,
     "Workspace",
     <WorkspacePage
+      canSeeBilling={settingsMenuOf(c).canSeeBilling}
       name={settings.name}
       defaultRegion={settings.defaultRegion}
       regions={regionOptions()}
