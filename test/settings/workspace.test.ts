@@ -150,7 +150,8 @@ describe("custom fields", () => {
     const form = await page("/app/companies/new", owner.cookie);
     expect(form).toContain(`<label for="f-cf_${tier!.id}">Tier</label>`);
     expect(form).toContain(`<option value="Silver">Silver</option>`);
-    expect(form).toContain(`<input id="f-cf_${website!.id}" name="cf_${website!.id}" type="url"`);
+    // A text box with the URL keyboard: the browser's type="url" would refuse "valued.example", which we take.
+    expect(form).toContain(`<input id="f-cf_${website!.id}" name="cf_${website!.id}" type="text"`);
 
     const company = await createCompanyThroughForm(owner.cookie, {
       name: "Valued",
@@ -158,6 +159,18 @@ describe("custom fields", () => {
       [`cf_${website!.id}`]: "https://valued.example/",
     });
     expect(await page(`/app/companies/${company}`, owner.cookie)).toContain("Silver");
+    // Typed without https://, stored with it; another scheme is refused with the message by the field.
+    const typed = await createCompanyThroughForm(owner.cookie, {
+      name: "Typed",
+      [`cf_${website!.id}`]: "typed.example/about",
+    });
+    expect(await page(`/app/companies/${typed}`, owner.cookie)).toContain("https://typed.example/about");
+    const scheme = await send("/app/companies", {
+      cookie: owner.cookie,
+      form: { name: "Scheme", [`cf_${website!.id}`]: "javascript:alert(1)" },
+    });
+    expect(scheme.status).toBe(422);
+    expect(await scheme.text()).toContain("must be a web address, such as example.com");
     expect(
       (await send("/app/companies", { cookie: owner.cookie, form: { name: "Bad", [`cf_${tier!.id}`]: "Bronze" } }))
         .status,
@@ -176,7 +189,7 @@ describe("custom fields", () => {
       await env.DB.prepare("SELECT count(*) AS n FROM custom_field_values WHERE field_id = ?")
         .bind(website!.id)
         .first("n"),
-    ).toBe(1);
+    ).toBe(2); // Valued's and Typed's websites stay
     expect(await page(`/app/companies/${company}`, owner.cookie)).not.toContain("Silver");
     expect((await auditOf(owner.tenantId, "custom_field.created")).length).toBe(3);
     expect((await auditOf(owner.tenantId, "custom_field.deleted")).map((e) => e.target_label)).toEqual(["Tier"]);

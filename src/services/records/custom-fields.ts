@@ -85,13 +85,14 @@ export function parseCustomValue(field: CustomField, raw: string): ValueResult {
         : { ok: false, message: `Choose one of the options for ${field.name}.` };
     case "url": {
       try {
-        const u = new URL(v);
+        // People type "example.com/page": a host with a dot and no scheme gets https:// (stored with it).
+        const u = new URL(/^[^\s:/?#]+\.[^\s:/?#]+([/?#]\S*)?$/.test(v) ? `https://${v}` : v);
         if ((u.protocol === "http:" || u.protocol === "https:") && v.length <= MAX_TEXT)
           return { ok: true, value: u.toString() };
       } catch {
         // fall through to the message
       }
-      return { ok: false, message: `${field.name} must be a web address starting with http:// or https://.` };
+      return { ok: false, message: `${field.name} must be a web address, such as example.com or https://example.com/page.` };
     }
   }
 }

@@ -232,7 +232,8 @@ export function CustomFieldInputs(p: {
           case "date":
             return <InputField name={name} label={f.name} type="date" value={value} error={error} hint="YYYY-MM-DD" />;
           case "url":
-            return <InputField name={name} label={f.name} type="url" value={value} error={error} inputmode="url" />;
+            // Text, not type="url": the browser would refuse "example.com", which we take (and store with https://).
+            return <InputField name={name} label={f.name} value={value} error={error} inputmode="url" />;
           case "number":
             return <InputField name={name} label={f.name} value={value} error={error} inputmode="decimal" />;
           default:
