@@ -230,7 +230,7 @@ export function CustomFieldInputs(p: {
               </div>
             );
           case "date":
-            return <InputField name={name} label={f.name} type="date" value={value} error={error} hint="YYYY-MM-DD" />;
+            return <InputField name={name} label={f.name} type="date" value={value} error={error} />;
           case "url":
             // Text, not type="url": the browser would refuse "example.com", which we take (and store with https://).
             return <InputField name={name} label={f.name} value={value} error={error} inputmode="url" />;
