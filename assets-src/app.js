@@ -288,3 +288,41 @@
     if (document.visibilityState === "visible") visibleSince = performance.now();
   });
 })();
+
+// The phone header's Menu button: the navigation folds behind it once this script can unfold it (without
+// the script the links stay visible). Escape closes it and gives the focus back to the button.
+(() => {
+  function setUp() {
+    const button = document.querySelector(".menu-toggle");
+    const header = button?.closest(".site-header");
+    if (!button || !header || header.classList.contains("menu-ready")) return;
+    header.classList.add("menu-ready");
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      header.classList.toggle("menu-open", open);
+    });
+    header.addEventListener("keydown", (event) => {
+      if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") return;
+      button.setAttribute("aria-expanded", "false");
+      header.classList.remove("menu-open");
+      button.focus();
+    });
+  }
+  setUp();
+  // Boosted navigation swaps the body, header included.
+  document.addEventListener("htmx:afterSettle", setUp);
+})();
+
+// The header's account menu (a <details>): a click elsewhere or Escape closes it.
+document.addEventListener("click", (event) => {
+  for (const menu of document.querySelectorAll(".account-menu[open]"))
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+});
+document.addEventListener("keydown", (event) => {
+  const menu = event.key === "Escape" ? document.querySelector(".account-menu[open]") : null;
+  if (!menu) return;
+  menu.removeAttribute("open");
+  menu.querySelector("summary")?.focus();
+});

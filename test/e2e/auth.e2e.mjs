@@ -11,6 +11,7 @@ import {
   openSignedUpPage,
   uniqueEmail,
   waitForPath,
+  openAccountMenu,
 } from "./helpers.mjs";
 
 const SESSION_COOKIE = "__Host-session";
@@ -26,7 +27,7 @@ async function expectHeading(page, text) {
 /** A new page whose user has signed up and logged out again; ends on /login. */
 async function signUpThenLogOut(browser, baseUrl) {
   const signedUp = await openSignedUpPage(browser, baseUrl);
-  await signedUp.page.getByRole("button", { name: "Log out" }).click();
+  await (await openAccountMenu(signedUp.page)).getByRole("button", { name: "Log out" }).click();
   await waitForPath(signedUp.page, "/login", "?logged_out=1");
   return signedUp;
 }
@@ -49,7 +50,7 @@ export default {
       "scripts must not see the session cookie",
     );
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    await (await openAccountMenu(page)).getByRole("button", { name: "Log out" }).click();
     await waitForPath(page, "/login", "?logged_out=1");
     await page.getByText("You have been logged out.").waitFor();
     assert.equal(await sessionCookie(context, baseUrl), undefined, "logging out must remove the session cookie");

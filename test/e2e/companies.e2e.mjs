@@ -3,7 +3,7 @@
 // a note with a URL and some HTML (shown as text, the URL a safe link), edits it inline and deletes
 // it; the dashboard then lists the company as recently viewed. No CSP or script errors on the way.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, openSignedUpPage, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openSignedUpPage, waitForPath, openAccountMenu } from "./helpers.mjs";
 
 export default {
   async "an admin sets up a tag and a field, creates a company, and adds, edits and deletes a note"({
@@ -15,7 +15,7 @@ export default {
     });
 
     // Settings: a tag and a custom field for companies.
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+    await (await openAccountMenu(page)).getByRole("link", { name: "Settings" }).click();
     await waitForPath(page, "/app/settings/profile");
     await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Tags" }).click();
     await waitForPath(page, "/app/settings/tags");

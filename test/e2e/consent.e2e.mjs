@@ -3,7 +3,7 @@
 // Every request chromium makes is recorded: none may go to a Google host, and none to the stub
 // before consent, after rejecting, or on any /app page.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages, waitForPath, openAccountMenu } from "./helpers.mjs";
 
 const GOOGLE = /(^|\.)(google|googletagmanager|google-analytics|googleadservices|doubleclick|gstatic)\.[a-z.]+$/i;
 const PUBLIC_PAGES = ["/", "/privacy", "/terms", "/cookies", "/contact", "/signup"];
@@ -141,6 +141,8 @@ export default {
     const appRequestsFrom = requests.length;
     const nav = page.getByRole("navigation", { name: "Main" });
     for (const name of ["Contacts", "Companies", "Team", "Settings", "Dashboard"]) {
+      // Team and Settings are in the header's account menu.
+      if (name === "Team" || name === "Settings") await openAccountMenu(page);
       const link = nav.getByRole("link", { name, exact: true });
       const href = await link.getAttribute("href");
       assert.match(href, /^\/app/);

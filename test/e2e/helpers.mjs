@@ -124,3 +124,10 @@ export async function axeViolations(page) {
   );
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
 }
+
+/** Opens the header's account menu (Team, Workspaces, Settings, Log out) and returns it. */
+export async function openAccountMenu(page) {
+  const menu = page.locator(".account-menu");
+  if ((await menu.getAttribute("open")) === null) await menu.locator("summary").click();
+  return menu;
+}

@@ -13,6 +13,7 @@ import {
   openSignedUpPage,
   uniqueEmail,
   waitForPath,
+  openAccountMenu,
 } from "./helpers.mjs";
 
 /** Creates the invited account on the open invitation page; ends on /app. */
@@ -42,7 +43,7 @@ export default {
     await confirmEmailFromMail(owner.page, baseUrl, owner.email);
 
     await owner.page.goto(`${baseUrl}/app`);
-    await owner.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Team" }).click();
+    await (await openAccountMenu(owner.page)).getByRole("link", { name: "Team" }).click();
     await waitForPath(owner.page, "/app/settings/team");
     await owner.page.getByLabel("Email address").fill(colleague);
     await owner.page.getByLabel("Role", { exact: true }).selectOption("member");

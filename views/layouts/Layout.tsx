@@ -98,7 +98,19 @@ export function Layout(p: LayoutProps) {
                 <img src="/favicon.svg" alt="" />
                 {p.appName}
               </a>
-              <nav class="site-nav" aria-label="Main">
+              {p.user ? (
+                // Phones: the navigation folds behind this button (app.js shows it only once it can open it).
+                <button
+                  type="button"
+                  class="menu-toggle secondary"
+                  aria-expanded="false"
+                  aria-controls="site-nav"
+                  hidden
+                >
+                  Menu
+                </button>
+              ) : null}
+              <nav class="site-nav" id="site-nav" aria-label="Main">
                 {p.user && p.support ? (
                   <>
                     <a href="/app">Dashboard</a>
@@ -152,11 +164,8 @@ export function Layout(p: LayoutProps) {
                       <span class="nav-badge" hx-get="/app/tasks/badge" hx-trigger="load" hx-swap="innerHTML"></span>
                     </a>
                     <a href="/app/reports">Reports</a>
-                    <a href="/app/settings/team">Team</a>
-                    <a href="/app/workspaces">Workspaces</a>
-                    <a href="/app/settings/profile">Settings</a>
                     <Bell />
-                    <SignedInAs email={p.user.email} tenantName={p.user.tenantName} />
+                    <AccountMenu email={p.user.email} tenantName={p.user.tenantName} />
                   </>
                 ) : (
                   <>
@@ -258,6 +267,31 @@ function Bell() {
       <span class="visually-hidden">Reminders: </span>
       <span hx-get="/app/notifications/count" hx-trigger="load, focus from:window" hx-swap="innerHTML"></span>
     </a>
+  );
+}
+
+/**
+ * The workspace and the account, folded into one menu so the desktop header keeps to one row: who is signed
+ * in, the team, the workspaces (switch, create), settings, and the way out. A native <details>, so it opens by
+ * keyboard and without a script.
+ */
+function AccountMenu(p: { email: string; tenantName: string }) {
+  return (
+    <details class="account-menu">
+      <summary>
+        <span class="visually-hidden">Account and workspace: </span>
+        {p.tenantName}
+      </summary>
+      <div class="account-panel">
+        <span class="who">{p.email}</span>
+        <a href="/app/settings/team">Team</a>
+        <a href="/app/workspaces">Workspaces</a>
+        <a href="/app/settings/profile">Settings</a>
+        <InlinePostButton action="/logout" buttonClass="link">
+          Log out
+        </InlinePostButton>
+      </div>
+    </details>
   );
 }
 

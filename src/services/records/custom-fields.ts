@@ -92,7 +92,10 @@ export function parseCustomValue(field: CustomField, raw: string): ValueResult {
       } catch {
         // fall through to the message
       }
-      return { ok: false, message: `${field.name} must be a web address, such as example.com or https://example.com/page.` };
+      return {
+        ok: false,
+        message: `${field.name} must be a web address, such as example.com or https://example.com/page.`,
+      };
     }
   }
 }

@@ -1,0 +1,64 @@
+// The header as a newcomer meets it: one row on a desktop, a Menu button on a phone that unfolds the links (and
+// Escape folds them), the account menu by keyboard, axe clean; and a second workspace created from the
+// Workspaces page, which the browser then works in.
+import assert from "node:assert/strict";
+import {
+  WAIT_MS,
+  assertNoProblems,
+  axeViolations,
+  openAccountMenu,
+  openPage,
+  signUpThroughPages,
+  waitForPath,
+} from "./helpers.mjs";
+
+export default {
+  async "one header row on a desktop, a Menu on a phone, the account menu by keyboard, a new workspace"({
+    baseUrl,
+    browser,
+  }) {
+    const { page, problems } = await openPage(browser);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await signUpThroughPages(page, baseUrl, { company: "Header Ltd" });
+    const header = page.locator(".site-header");
+    const rowHeight = await header.evaluate((h) => h.getBoundingClientRect().height);
+    assert.ok(rowHeight < 70, `the desktop header is one row (${rowHeight}px)`);
+    assert.equal(await page.getByRole("button", { name: "Menu" }).isVisible(), false);
+
+    // The account menu by keyboard: focus its summary, open it, reach Workspaces.
+    await page.locator(".account-menu summary").focus();
+    await page.keyboard.press("Enter");
+    const workspaces = page.locator(".account-menu").getByRole("link", { name: "Workspaces" });
+    await workspaces.waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(await axeViolations(page), [], "axe with the account menu open");
+    await page.keyboard.press("Escape");
+    assert.equal(await workspaces.isVisible(), false, "Escape closes the account menu");
+
+    // A second workspace, from the Workspaces page.
+    await (await openAccountMenu(page)).getByRole("link", { name: "Workspaces" }).click();
+    await waitForPath(page, "/app/workspaces");
+    await page.getByLabel("Workspace name").fill("Side Project");
+    await page.getByRole("button", { name: "Create workspace" }).click();
+    await waitForPath(page, "/app");
+    await page.getByRole("heading", { level: 1, name: "Side Project" }).waitFor({ timeout: WAIT_MS });
+
+    // On a phone the links fold behind Menu.
+    await page.setViewportSize({ width: 390, height: 800 });
+    const menu = page.getByRole("button", { name: "Menu" });
+    await menu.waitFor({ timeout: WAIT_MS });
+    const contacts = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" });
+    assert.equal(await contacts.isVisible(), false, "the links are folded on a phone");
+    const mainTop = await page.locator("main").evaluate((m) => m.getBoundingClientRect().top);
+    assert.ok(mainTop < 120, `the page starts right under the header (${mainTop}px)`);
+    await menu.click();
+    assert.equal(await menu.getAttribute("aria-expanded"), "true");
+    await contacts.waitFor({ timeout: WAIT_MS });
+    await page.keyboard.press("Escape");
+    assert.equal(await menu.getAttribute("aria-expanded"), "false");
+    await menu.click();
+    await contacts.click();
+    await waitForPath(page, "/app/contacts");
+    assert.deepEqual(await axeViolations(page), [], "axe on a phone");
+    assertNoProblems(problems);
+  },
+};
