@@ -48,6 +48,16 @@ export function ownerMail(t: TenantDb, owner: { email: string; userId: string },
   return queueMail(t.db, { to: owner.email, tenantId: t.tenantId, userId: owner.userId, ...mail }, now);
 }
 
+/** The outbox row telling the workspace's owner that access has started (none when it has no owner left). */
+export async function startedMail(
+  t: TenantDb,
+  start: { access: SupportAccess; expiresAt: number; who: string; emergencyReason?: string; link: string },
+  now: number,
+) {
+  const owner = await ownerOf(t);
+  return owner ? ownerMail(t, owner, supportAccessStartedMail({ tenantName: owner.tenantName, ...start }), now) : null;
+}
+
 export interface GiveGrantInput {
   access: SupportAccess;
   duration: GrantDuration;
@@ -56,24 +66,14 @@ export interface GiveGrantInput {
 
 /** Gives any support staff access now; returns the outbox ids to deliver. */
 export async function giveGrant(t: TenantDb, actor: Actor, input: GiveGrantInput, link: string): Promise<string[]> {
-  const owner = await ownerOf(t);
   const ms = GRANT_DURATIONS[input.duration].ms;
   const id = newId();
   const expiresAt = actor.now + ms;
-  const mail = owner
-    ? ownerMail(
-        t,
-        owner,
-        supportAccessStartedMail({
-          tenantName: owner.tenantName,
-          access: input.access,
-          expiresAt,
-          who: "CustomerTrackr support",
-          link,
-        }),
-        actor.now,
-      )
-    : null;
+  const mail = await startedMail(
+    t,
+    { access: input.access, expiresAt, who: "CustomerTrackr support", link },
+    actor.now,
+  );
   await t.db.batch([
     t.insert(supportGrants, {
       id,
@@ -111,22 +111,9 @@ export async function approveRequest(t: TenantDb, actor: Actor, id: string, link
     .where(t.where(supportGrants, eq(supportGrants.id, id), pendingCondition(actor.now)))
     .limit(1);
   if (!request) return { ok: false };
-  const owner = await ownerOf(t);
   const expiresAt = actor.now + request.durationMs;
-  const mail = owner
-    ? ownerMail(
-        t,
-        owner,
-        supportAccessStartedMail({
-          tenantName: owner.tenantName,
-          access: request.access,
-          expiresAt,
-          who: `${request.staffName ?? "A staff member"} from CustomerTrackr support`,
-          link,
-        }),
-        actor.now,
-      )
-    : null;
+  const who = `${request.staffName ?? "A staff member"} from CustomerTrackr support`;
+  const mail = await startedMail(t, { access: request.access, expiresAt, who, link }, actor.now);
   const [claimed] = await t.db.batch([
     t
       .update(

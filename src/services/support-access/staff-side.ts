@@ -20,8 +20,8 @@ import type { StaffAuth } from "../../auth/staff-session";
 import type { RequestMeta } from "../../lib/actor";
 import { isId, newId } from "../../lib/ids";
 import { staffAuditInsert } from "../staff/staff-audit";
-import { supportAccessRequestedMail, supportAccessStartedMail } from "../../mail/support-access-messages";
-import { GRANT_DURATIONS, liveCondition, ownerMail, ownerOf, type GrantDuration } from "./grants";
+import { supportAccessRequestedMail } from "../../mail/support-access-messages";
+import { GRANT_DURATIONS, liveCondition, ownerMail, ownerOf, startedMail, type GrantDuration } from "./grants";
 
 export interface DirectoryEntry {
   id: string;
@@ -237,23 +237,18 @@ export async function approveBreakGlass(
   if (!request) return { ok: false, reason: "not_found" };
   if (request.staffId === approver.id) return { ok: false, reason: "same_person" };
   const t = scoped(db, request.tenantId);
-  const owner = await ownerOf(t);
   const expiresAt = meta.now + request.durationMs;
-  const mail = owner
-    ? ownerMail(
-        t,
-        owner,
-        supportAccessStartedMail({
-          tenantName: owner.tenantName,
-          access: request.access,
-          expiresAt,
-          who: request.staffName ?? "CustomerTrackr support",
-          emergencyReason: request.reason ?? "",
-          link,
-        }),
-        meta.now,
-      )
-    : null;
+  const mail = await startedMail(
+    t,
+    {
+      access: request.access,
+      expiresAt,
+      who: request.staffName ?? "CustomerTrackr support",
+      emergencyReason: request.reason ?? "",
+      link,
+    },
+    meta.now,
+  );
   const [opened] = await db.batch([
     t
       .update(
