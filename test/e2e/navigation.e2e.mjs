@@ -1,6 +1,6 @@
 // The header as a newcomer meets it: one row on a desktop, a Menu button on a phone that unfolds the links (and
-// Escape folds them), the account menu by keyboard, axe clean; and a second workspace created from the
-// Workspaces page, which the browser then works in.
+// Escape folds them), the account menu by keyboard, axe clean; a second workspace created from the Workspaces
+// page, which the browser then works in, and the way back through the header's workspace switcher.
 import assert from "node:assert/strict";
 import {
   WAIT_MS,
@@ -41,6 +41,10 @@ export default {
     await page.getByRole("button", { name: "Create workspace" }).click();
     await waitForPath(page, "/app");
     await page.getByRole("heading", { level: 1, name: "Side Project" }).waitFor({ timeout: WAIT_MS });
+    // And back, from the header's switcher (loaded when the menu opens).
+    const switcher = await openAccountMenu(page);
+    await switcher.getByRole("button", { name: "Switch to Header Ltd" }).click();
+    await page.getByRole("heading", { level: 1, name: "Header Ltd" }).waitFor({ timeout: WAIT_MS });
 
     // On a phone the links fold behind Menu.
     await page.setViewportSize({ width: 390, height: 800 });

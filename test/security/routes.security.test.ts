@@ -100,6 +100,7 @@ const APP_ROUTES: RouteRule[] = [
   rule("POST /app/settings/team/transfer", "owner", { user_id: "nosuchuser", password: "wrong password" }),
   // Workspaces: every member lists their own, switches between them and may create one (its owner).
   rule("GET /app/workspaces", "viewer"),
+  rule("GET /app/workspaces/menu", "viewer"),
   rule("POST /app/workspaces", "viewer", { name: "" }),
   rule("POST /app/workspaces/switch", "viewer", { tenant_id: "nosuchtenant" }),
   // A new reopen link for a closed workspace: the owner of that workspace only (others get a 404).

@@ -582,4 +582,19 @@ describe("workspaces", () => {
     expect(sixth.status).toBe(429);
     expect((await count())!.n).toBe(6);
   });
+
+  it("lists the user's workspaces in the header's switcher: the current one, others to switch to, none of anyone else's", async () => {
+    const owner = await verifiedOwner("Switcher Home Ltd");
+    const user = await invitedExistingUser(owner, "member");
+    const stranger = await newTenant("Stranger Co");
+    const menu = await textOf("/app/workspaces/menu", { cookie: user.cookie });
+    expect(menu).toMatch(/<li aria-current="true"><strong>Switcher Home Ltd<\/strong>/);
+    expect(menu).toContain("Their Own Co");
+    expect(menu).toContain('action="/app/workspaces/switch"');
+    expect(menu).not.toContain("Stranger Co");
+    expect(menu).not.toContain(stranger.tenantId);
+    // Fetched when the menu first opens, not with every page.
+    expect(await textOf("/app", { cookie: user.cookie })).toContain('hx-get="/app/workspaces/menu"');
+    expect(await textOf("/app", { cookie: user.cookie })).not.toContain("Their Own Co");
+  });
 });

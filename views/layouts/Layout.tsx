@@ -284,8 +284,11 @@ function AccountMenu(p: { email: string; tenantName: string }) {
       </summary>
       <div class="account-panel">
         <span class="who">{p.email}</span>
+        {/* The switcher, fetched the first time the menu opens: no query on pages nobody opens it on. */}
+        <div class="workspace-switcher" hx-get="/app/workspaces/menu" hx-trigger="toggle once from:closest details">
+          <a href="/app/workspaces">Workspaces</a>
+        </div>
         <a href="/app/settings/team">Team</a>
-        <a href="/app/workspaces">Workspaces</a>
         <a href="/app/settings/profile">Settings</a>
         <InlinePostButton action="/logout" buttonClass="link">
           Log out

@@ -18,6 +18,7 @@ import { closureDate } from "../../mail/closure-messages";
 import { createWorkspace, listWorkspaces, sendNewReopenLink, switchWorkspace } from "../../services/team/workspaces";
 import { authOf } from "../context";
 import { WorkspacesPage, type WorkspacesNotice } from "../../../views/pages/team/WorkspacesPage";
+import { WorkspaceMenu } from "../../../views/pages/team/WorkspaceMenu";
 
 /** Mounted at /app/workspaces. */
 export const workspacesRoutes = new Hono<AppEnv>();
@@ -72,6 +73,23 @@ workspacesRoutes.post("/", requireRole("viewer"), async (c) => {
     return page(c, null, 429, { name: parsed.data.name, error });
   }
   return c.redirect("/app", 303);
+});
+
+/** The header's switcher: this user's workspaces, fetched when the account menu first opens (not on every page). */
+workspacesRoutes.get("/menu", requireRole("viewer"), async (c) => {
+  const auth = authOf(c);
+  const workspaces = await listWorkspaces(c.get("db"), auth.user.id);
+  c.header("Cache-Control", "no-store");
+  return c.html(
+    <WorkspaceMenu
+      workspaces={workspaces.map((w) => ({
+        tenantId: w.tenantId,
+        name: w.name,
+        current: w.tenantId === auth.tenant.id,
+        closed: w.closedAt !== null,
+      }))}
+    />,
+  );
 });
 
 workspacesRoutes.post("/switch", requireRole("viewer"), async (c) => {
