@@ -127,7 +127,7 @@ app.route("/app/settings/privacy", privacySettingsRoutes);
 app.route("/unsubscribe", unsubscribeRoutes);
 // The staff console: its own cookie and guards (src/middleware/staff.tsx); the support view hands requests
 // carrying a grant to the whole app (src/routes/staff/support-view.ts).
-app.use("/staff", staffSession);
+// "/staff/*" matches "/staff" itself too: one registration, one session check per request.
 app.use("/staff/*", staffSession);
 app.route("/staff/support", supportViewRoutes);
 app.route("/staff", staffRoutes);
