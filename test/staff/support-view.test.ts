@@ -178,4 +178,30 @@ describe("the support view", () => {
       .first<{ ended_at: number | null }>();
     expect(still!.ended_at).toBeNull();
   });
+
+  it("answers a garbage or cut-off body sent through the support view with a 4xx, and writes nothing", async () => {
+    const owner = await newTenant("Garbage Ltd");
+    const id = await createContact(owner.cookie, { first_name: "Ada", last_name: "Lovelace" });
+    await giveAccess(owner.cookie, "write");
+    const staff = await newStaff("support");
+    const url = `/staff/support/${owner.tenantId}/app/contacts/${id}`;
+    const bodies: { body: string; headers: Record<string, string> }[] = [
+      { body: "garbage", headers: { "Content-Type": "multipart/form-data" } },
+      { body: '{"first_name":"X"}', headers: { "Content-Type": "application/json" } },
+      // Cut off inside a part: no closing boundary.
+      {
+        body: '--x\r\nContent-Disposition: form-data; name="first_name"\r\n\r\nChan',
+        headers: { "Content-Type": "multipart/form-data; boundary=x" },
+      },
+    ];
+    for (const b of bodies) {
+      const res = await send(url, { method: "POST", cookie: staff.cookie, ...b });
+      expect(res.status, b.headers["Content-Type"]).toBeGreaterThanOrEqual(400);
+      expect(res.status, b.headers["Content-Type"]).toBeLessThan(500);
+    }
+    const row = await env.DB.prepare("SELECT first_name FROM contacts WHERE id = ?")
+      .bind(id)
+      .first<{ first_name: string }>();
+    expect(row!.first_name).toBe("Ada");
+  });
 });
