@@ -23,7 +23,8 @@ export function randomToken(): string {
   return encodeBase32LowerCaseNoPadding(bytes);
 }
 
-function hashSecret(secret: string): Uint8Array {
+/** SHA-256 of a session secret: what a session row stores (staff sessions too, src/auth/staff-session.ts). */
+export function hashSecret(secret: string): Uint8Array {
   return sha256(new TextEncoder().encode(secret));
 }
 

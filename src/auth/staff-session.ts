@@ -3,12 +3,11 @@
  * constant time) with the lifetimes a console with access to many customers needs: 8 hours at most and
  * 30 minutes without activity. Activity is written at most once a minute.
  */
-import { sha256 } from "@oslojs/crypto/sha2";
 import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { staff, staffSessions, type StaffRole } from "../db/schema";
-import { parseSessionToken, randomToken } from "./session";
+import { hashSecret, parseSessionToken, randomToken } from "./session";
 
 export const STAFF_ABSOLUTE_MS = 8 * 60 * 60 * 1000;
 export const STAFF_IDLE_MS = 30 * 60 * 1000;
@@ -20,10 +19,6 @@ export interface StaffAuth {
   email: string;
   name: string;
   role: StaffRole;
-}
-
-function hashSecret(secret: string): Uint8Array {
-  return sha256(new TextEncoder().encode(secret));
 }
 
 /** When a staff session ends: the earlier of its idle timeout and its absolute lifetime. */

@@ -15,14 +15,14 @@ import type { BaseUrl } from "../account/accounts";
 import { getEmailPreferences, type EmailPreferenceValues } from "../account/email-preferences";
 import { eraseAccountNow, type EraseAccountResult } from "../ops/erase-account";
 import { staffAuditInsert } from "./staff-audit";
+import { findUserByEmail } from "../account/accounts";
 
 /** An erasure request waits this long for a second admin; after that it must be asked again. */
 export const ERASE_REQUEST_MS = 24 * 60 * 60 * 1000;
 
 /** The account's id for an exact address (already trimmed and lower-cased), or null. */
 export async function findAccountId(db: Database, email: string): Promise<string | null> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
-  return row?.id ?? null;
+  return (await findUserByEmail(db, email))?.id ?? null;
 }
 
 export interface AccountSummary {

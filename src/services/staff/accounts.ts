@@ -3,22 +3,18 @@
  * admin, enrolled by their owner through a one-time link (password, authenticator, recovery codes),
  * disabled when they leave. Never deleted: grants and trails keep their name.
  */
-import { sha256 } from "@oslojs/crypto/sha2";
-import { encodeBase32LowerCaseNoPadding, encodeBase64url } from "@oslojs/encoding";
+import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { staff, staffRecoveryCodes, staffSessions, type StaffRole } from "../../db/schema";
 import { hashPassword, passwordProblem } from "../../auth/password";
 import { randomToken } from "../../auth/session";
+import { hashToken } from "../../auth/tokens";
 import { matchTotp, newTotpKey, totpSetup } from "../../auth/totp";
 import { newId } from "../../lib/ids";
 
 export const ENROL_LINK_MS = 24 * 60 * 60 * 1000;
 export const RECOVERY_CODE_COUNT = 10;
-
-export function hashToken(token: string): string {
-  return encodeBase64url(sha256(new TextEncoder().encode(token)));
-}
 
 /** A recovery code as people type it: 10 base32 characters in two groups ("abcde-fghij"), 50 bits. */
 function newRecoveryCode(): string {

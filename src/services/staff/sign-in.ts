@@ -11,7 +11,8 @@ import { hit, LIMITS, clear } from "../../auth/rate-limit";
 import { newStaffSession } from "../../auth/staff-session";
 import { matchTotp } from "../../auth/totp";
 import type { RequestMeta } from "../../lib/actor";
-import { hashToken, normaliseRecoveryCode } from "./accounts";
+import { hashToken } from "../../auth/tokens";
+import { normaliseRecoveryCode } from "./accounts";
 import { staffAuditInsert } from "./staff-audit";
 
 export type StaffSignInResult =
