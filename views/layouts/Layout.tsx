@@ -68,6 +68,10 @@ export function Layout(p: LayoutProps) {
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${p.title} · ${p.appName}`}</title>
+          <meta
+            name="description"
+            content={`${p.appName}: the CRM small businesses sell from: contacts, companies, deals and tasks.`}
+          />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <link rel="stylesheet" href={p.assets.css} />
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
