@@ -289,17 +289,17 @@ async function loadTests(filter) {
   for (const file of files) {
     const mod = await import(pathToFileURL(join(dir, file)).href);
     const prefix = basename(file, ".e2e.mjs");
-    if (typeof mod.default === "function") tests.push({ name: prefix, fn: mod.default });
+    const serial = mod.serial === true;
+    if (typeof mod.default === "function") tests.push({ name: prefix, fn: mod.default, serial });
     else if (mod.default && typeof mod.default === "object") {
-      for (const [name, fn] of Object.entries(mod.default)) tests.push({ name: `${prefix} › ${name}`, fn });
+      for (const [name, fn] of Object.entries(mod.default)) tests.push({ name: `${prefix} › ${name}`, fn, serial });
     } else throw new Error(`${file}: the default export must be a function or an object of functions`);
   }
   return tests;
 }
 
 /** Screenshots whatever pages a failed test left open, then closes its contexts. */
-async function closeContexts(artifactsDir, failedTestIndex) {
-  const contexts = browser.contexts();
+async function closeContexts(contexts, artifactsDir, failedTestIndex) {
   let n = 0;
   for (const context of contexts) {
     if (failedTestIndex !== null) {
@@ -360,18 +360,25 @@ async function main() {
   let passed = 0;
   let failed = 0;
   let retried = 0;
-  for (const [i, test] of tests.entries()) {
-    if (stopping) break; // interrupted: bail() is cleaning up and will exit
-    t = Date.now();
+  /** One test, retried once if a browser wait timed out; its own browser contexts closed after it. */
+  async function runTest(test, i) {
+    const t = Date.now();
+    // The test sees the browser through this, so only the contexts it opened are screenshot and closed.
+    const contexts = [];
+    const scopedBrowser = {
+      newContext: async (options) => {
+        const context = await browser.newContext(options);
+        contexts.push(context);
+        return context;
+      },
+      version: () => browser.version(),
+    };
     let error = null;
-    // A browser wait that timed out (a page whose load event never came, seen once in many runs on
-    // this shared machine with every element of the page rendered) gets ONE more try, in a fresh
-    // context, and is reported. Any other failure, an assertion above all, fails at once.
     for (let attempt = 1; attempt <= 2; attempt++) {
       error = null;
       try {
         await withTimeout(
-          Promise.resolve().then(() => test.fn({ baseUrl, browser, artifactsDir, gaStub, mailStub })),
+          Promise.resolve().then(() => test.fn({ baseUrl, browser: scopedBrowser, artifactsDir, gaStub, mailStub })),
           LIMITS.testMs,
           "the test",
         );
@@ -388,9 +395,9 @@ async function main() {
           .join("\n")
           .replace(/^/gm, "    "),
       );
-      await closeContexts(artifactsDir, `${i + 1}-timeout`);
+      await closeContexts(contexts.splice(0), artifactsDir, `${i + 1}-timeout`);
     }
-    if (stopping) break; // a failure caused by the interruption is not worth reporting
+    if (stopping) return; // a failure caused by the interruption is not worth reporting
     if (error) {
       failed += 1;
       console.log(`✗ ${test.name} (${seconds(Date.now() - t)})`);
@@ -399,7 +406,26 @@ async function main() {
       passed += 1;
       console.log(`✓ ${test.name} (${seconds(Date.now() - t)})`);
     }
-    await closeContexts(artifactsDir, error ? i + 1 : null);
+    await closeContexts(contexts, artifactsDir, error ? i + 1 : null);
+  }
+
+  // Every test signs up its own workspaces and addresses, so most run side by side in a few lanes
+  // (they mostly wait on the server and the browser); files that export `serial = true` (the cron
+  // run at a later time sees everyone's data) run alone afterwards.
+  const lanes = Math.max(1, Number(process.env.E2E_LANES ?? 2));
+  const together = tests.filter((test) => !test.serial);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < together.length && !stopping) {
+        const i = next++;
+        await runTest(together[i], tests.indexOf(together[i]));
+      }
+    }),
+  );
+  for (const test of tests.filter((test) => test.serial)) {
+    if (stopping) break; // interrupted: bail() is cleaning up and will exit
+    await runTest(test, tests.indexOf(test));
   }
 
   if (failed > 0) {

@@ -26,6 +26,9 @@ function recorder() {
   return { out, log: { log: (l) => out.lines.push(l), error: (l) => out.errors.push(l) } };
 }
 
+// The cron runs over every workspace and at a later time: it runs after the side-by-side tests (scripts/e2e.mjs).
+export const serial = true;
+
 export default {
   async "a mail whose first delivery failed is delivered by the development tick"({ baseUrl, browser, mailStub }) {
     const email = uniqueEmail(mailStub.firstTryFails);
