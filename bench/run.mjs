@@ -60,7 +60,7 @@ const base32 = (bytes) => {
 };
 
 function searchTriggers() {
-  return readFileSync(join(root, "migrations", "0003_contacts_search.sql"), "utf8")
+  return readFileSync(join(root, "migrations", "0026_inner_word_search.sql"), "utf8")
     .split("--> statement-breakpoint")
     .map((s) => s.trim())
     .filter((s) => s.startsWith("CREATE TRIGGER"))
