@@ -138,7 +138,7 @@ export function Layout(p: LayoutProps) {
                       aria-label="Search the workspace"
                     >
                       <label for="global-q" class="visually-hidden">
-                        Search contacts, companies and deals
+                        Search contacts, companies, deals and tasks
                       </label>
                       <input
                         id="global-q"

@@ -42,6 +42,14 @@ function viewOf(q: string, found: Found, locale: string): SearchHitsView {
         detail: join(formatAmount(h.amountMinor, h.currency, locale), STATUS_WORDS[h.status] ?? h.stage),
       })),
     },
+    tasks: {
+      more: found.tasks.more,
+      hits: found.tasks.hits.map((h) => ({
+        id: h.id,
+        name: h.title,
+        detail: h.status === "done" ? `Done · due ${h.dueDate}` : `Due ${h.dueDate}`,
+      })),
+    },
   };
 }
 
