@@ -184,11 +184,15 @@ function filterConditions(t: TenantDb, q: ContactListQuery): SQL[] {
 
 /**
  * The ids (as `hit`) of the newest `limit` contacts matching the search and the filters, streamed from
- * the search index by rowid: the MATCH names the tenant's token and the join repeats the tenant.
+ * the search index by rowid. The MATCH names the tenant's token; the query that reads the rows repeats the
+ * tenant condition on contacts (and so does this one when filters need the contact's columns).
  */
 function searchWindow(t: TenantDb, q: ContactListQuery, limit: number): SQL {
+  const filters = filterConditions(t, q);
+  if (filters.length === 0)
+    return sql`SELECT rowid AS hit FROM contacts_fts WHERE contacts_fts MATCH ${q.match} ORDER BY rowid DESC LIMIT ${limit}`;
   return sql`SELECT contacts_fts.rowid AS hit FROM contacts_fts CROSS JOIN ${contacts}
-    WHERE ${t.where(contacts, sql`contacts_fts MATCH ${q.match}`, sql`${contacts.id} = contacts_fts.rowid`, ...filterConditions(t, q))}
+    WHERE ${t.where(contacts, sql`contacts_fts MATCH ${q.match}`, sql`${contacts.id} = contacts_fts.rowid`, ...filters)}
     ORDER BY contacts_fts.rowid DESC LIMIT ${limit}`;
 }
 
