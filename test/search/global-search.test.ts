@@ -113,6 +113,23 @@ describe("global search", () => {
     expect(page).not.toContain("Their renewal call");
   });
 
+  it("answers the command palette in JSON: each kind's hits with their links, only the workspace's own", async () => {
+    const mine = await workspaceWithHopper("Palette Json Co");
+    const theirs = await workspaceWithHopper("Palette Json Other Co");
+    const res = await send("/app/search?q=hopp&format=json", { cookie: mine.cookie });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+    const found = (await res.json()) as Record<string, { name: string; detail: string; href: string }[]>;
+    expect(found.contacts!.map((h) => h.href)).toEqual([`/app/contacts/${mine.contact}`]);
+    expect(found.companies!.map((h) => h.href)).toEqual([`/app/companies/${mine.company}`]);
+    expect(found.deals!.map((h) => h.href)).toEqual([`/app/deals/${mine.deal}`]);
+    expect(found.tasks).toEqual([]);
+    expect(found.contacts![0]!.name).toBe("Grace Hopper");
+    expect(JSON.stringify(found)).not.toContain(String(theirs.contact) + '"');
+    const empty = await send("/app/search?q=%22&format=json", { cookie: mine.cookie });
+    expect(await empty.json()).toEqual({ contacts: [], companies: [], deals: [], tasks: [] });
+  });
+
   it("asks who you are first", async () => {
     const res = await send("/app/search?q=hopp");
     expect(res.status).toBe(303);
