@@ -95,13 +95,8 @@ INSERT INTO tenant_counters (tenant_id, contacts, companies, notes, deals) VALUE
 ${dealsSql({ tenantId, userId, companies, deals, now })}
 ${tasksSql({ tenantId, userId, contacts, tasks, now })}
 
-INSERT INTO contacts_fts (rowid, tenant, name, email, phone, company, notes)
-SELECT c.id, c.tenant_id, c.first_name || ' ' || c.last_name || ' ' || coalesce(c.job_title, ''),
-  (SELECT group_concat(e.email, ' ') FROM contact_emails e WHERE e.contact_id = c.id),
-  (SELECT group_concat(substr(p.phone, 2) || ' ' || substr(p.phone, -10) || ' ' || substr(p.phone, -7) || ' ' || substr(p.phone, -4), ' ') FROM contact_phones p WHERE p.contact_id = c.id),
-  coalesce(c.company_name, ''),
-  (SELECT group_concat(n.body, ' ') FROM notes n WHERE n.tenant_id = c.tenant_id AND n.subject_type = 'contact' AND n.subject_id = c.id)
-FROM contacts c WHERE c.tenant_id = '${tenantId}';
+INSERT INTO contacts_fts (rowid, tenant, name, email, phone, company, notes, parts)
+SELECT id, tenant, name, email, phone, company, notes, parts FROM contacts_fts_document WHERE tenant = '${tenantId}';
 COMMIT;
 INSERT INTO contacts_fts (contacts_fts) VALUES ('optimize');
 ANALYZE;

@@ -8,6 +8,7 @@ import { createContact } from "../contacts/contact-helpers";
 import { createDeal, pipelinesOf } from "../deals/helpers";
 import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
+import { addTask } from "../tasks/helpers";
 
 const BOX = { "HX-Request": "true", "HX-Target": "global-results" };
 
@@ -87,6 +88,46 @@ describe("global search", () => {
     expect(linksIn(await textOf("/app/search?q=%25", { cookie: w.cookie, headers: BOX }))).toEqual([]);
     expect(linksIn(await textOf("/app/search?q=_", { cookie: w.cookie, headers: BOX }))).toEqual([]);
     expect(await textOf("/app/search?q=zzzzqqq", { cookie: w.cookie, headers: BOX })).toContain("Nothing matches");
+  });
+
+  it("finds tasks by a part of their title, open ones first, only the workspace's own", async () => {
+    const mine = await newTenant("Task Search Co");
+    const theirs = await newTenant("Task Search Other Co");
+    const done = await addTask(mine.cookie, { title: "Send the renewal quote", due_date: "2026-12-01" });
+    await send(`/app/tasks/${done.id}/complete`, { cookie: mine.cookie, form: {} });
+    const open = await addTask(mine.cookie, { title: "Call about RENEWAL terms", due_date: "2026-12-20" });
+    const other = await addTask(theirs.cookie, { title: "Their renewal call", due_date: "2026-12-02" });
+    const taskLinks = async (cookie: string, q: string) =>
+      [
+        ...(await textOf(`/app/search?q=${q}`, { cookie, headers: BOX })).matchAll(/href="\/app\/tasks\/(\d+)\/edit"/g),
+      ].map((m) => Number(m[1]));
+    expect(await taskLinks(mine.cookie, "enewal")).toEqual([open.id, done.id]);
+    expect(await taskLinks(theirs.cookie, "enewal")).toEqual([other.id]);
+    const viewer = await memberOf(mine.tenantId, "viewer");
+    expect(await taskLinks(viewer.cookie, "quote")).toEqual([done.id]);
+    // Typed text is text: a percent sign or an underscore is no wildcard.
+    expect(await taskLinks(mine.cookie, "%25")).toEqual([]);
+    expect(await taskLinks(mine.cookie, "re_ewal")).toEqual([]);
+    const page = await textOf("/app/search?q=enewal", { cookie: mine.cookie });
+    expect(page).toContain(">Tasks</h2>");
+    expect(page).not.toContain("Their renewal call");
+  });
+
+  it("answers the command palette in JSON: each kind's hits with their links, only the workspace's own", async () => {
+    const mine = await workspaceWithHopper("Palette Json Co");
+    const theirs = await workspaceWithHopper("Palette Json Other Co");
+    const res = await send("/app/search?q=hopp&format=json", { cookie: mine.cookie });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+    const found = (await res.json()) as Record<string, { name: string; detail: string; href: string }[]>;
+    expect(found.contacts!.map((h) => h.href)).toEqual([`/app/contacts/${mine.contact}`]);
+    expect(found.companies!.map((h) => h.href)).toEqual([`/app/companies/${mine.company}`]);
+    expect(found.deals!.map((h) => h.href)).toEqual([`/app/deals/${mine.deal}`]);
+    expect(found.tasks).toEqual([]);
+    expect(found.contacts![0]!.name).toBe("Grace Hopper");
+    expect(JSON.stringify(found)).not.toContain(String(theirs.contact) + '"');
+    const empty = await send("/app/search?q=%22&format=json", { cookie: mine.cookie });
+    expect(await empty.json()).toEqual({ contacts: [], companies: [], deals: [], tasks: [] });
   });
 
   it("asks who you are first", async () => {

@@ -9,7 +9,7 @@ export type Theme = "light" | "dark" | "system";
 export interface LayoutProps {
   title: string;
   appName: string;
-  assets: { htmx: string; css: string; js: string };
+  assets: { htmx: string; css: string; js: string; palette?: string };
   nonce: string;
   theme: Theme;
   /** The path of this page, for the theme switch to come back to. */
@@ -77,6 +77,8 @@ export function Layout(p: LayoutProps) {
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <script src={p.assets.htmx} nonce={p.nonce} defer></script>
           <script src={p.assets.js} nonce={p.nonce} defer></script>
+          {/* The command palette (Ctrl-K), for signed-in pages; it acts only where the header's search is. */}
+          {p.user && p.assets.palette ? <script src={p.assets.palette} nonce={p.nonce} defer></script> : null}
           {p.analytics ? (
             <>
               <script src={p.analytics.loaderSrc} nonce={p.nonce} async></script>
@@ -142,7 +144,7 @@ export function Layout(p: LayoutProps) {
                       aria-label="Search the workspace"
                     >
                       <label for="global-q" class="visually-hidden">
-                        Search contacts, companies and deals
+                        Search contacts, companies, deals and tasks
                       </label>
                       <input
                         id="global-q"

@@ -42,23 +42,53 @@ function viewOf(q: string, found: Found, locale: string): SearchHitsView {
         detail: join(formatAmount(h.amountMinor, h.currency, locale), STATUS_WORDS[h.status] ?? h.stage),
       })),
     },
+    tasks: {
+      more: found.tasks.more,
+      hits: found.tasks.hits.map((h) => ({
+        id: h.id,
+        name: h.title,
+        detail: h.status === "done" ? `Done · due ${h.dueDate}` : `Due ${h.dueDate}`,
+      })),
+    },
   };
 }
 
 export const searchRoutes = new Hono<AppEnv>();
 
+/** Where each kind of hit leads, for the command palette's JSON (the views link the same way). */
+const HIT_PATHS: Record<keyof Omit<SearchHitsView, "q">, (id: number) => string> = {
+  contacts: (id) => `/app/contacts/${id}`,
+  companies: (id) => `/app/companies/${id}`,
+  deals: (id) => `/app/deals/${id}`,
+  tasks: (id) => `/app/tasks/${id}/edit`,
+};
+
+/** The hits as the command palette reads them (assets-src/palette.js): each kind's name, detail and link. */
+function jsonOf(view: SearchHitsView | null) {
+  const kinds = Object.keys(HIT_PATHS) as (keyof typeof HIT_PATHS)[];
+  return Object.fromEntries(
+    kinds.map((k) => [
+      k,
+      (view?.[k].hits ?? []).map((h) => ({ name: h.name, detail: h.detail, href: HIT_PATHS[k](h.id) })),
+    ]),
+  );
+}
+
 searchRoutes.get("/", deferSessionCheck, async (c) => {
   const raw = (c.req.query("q") ?? "").slice(0, 100);
   const text = searchText(raw);
-  const inBox = wantsFragment(c) && c.req.header("HX-Target") === "global-results";
+  const asJson = c.req.query("format") === "json";
+  const inBox = asJson || (wantsFragment(c) && c.req.header("HX-Target") === "global-results");
   const limit = inBox ? HITS_IN_BOX : HITS_ON_PAGE;
   const batch = await withSessionBatch(c, async (t) => (text ? searchStatements(t, text, limit) : []));
   if (!batch.ok) return batch.response;
   c.header("Cache-Control", "private, no-store");
+  if (asJson && !text) return c.json(jsonOf(null));
   if (!text) return inBox ? c.html("") : render(c, "Search", <SearchPage view={null} q={raw} />);
   const found = searchFromRows(batch.results, limit);
   trackFeature(c, "search.used");
   const view = viewOf(text, found, authOf(c).user.locale);
+  if (asJson) return c.json(jsonOf(view));
   if (inBox) return c.html(<SearchResults view={view} idPrefix="global-results" />);
   return render(c, `Search: ${text}`, <SearchPage view={view} q={raw} />);
 });

@@ -1,13 +1,13 @@
 /**
- * The search box in the header: contacts, companies and deals together, a few of each, as one batch
- * of reads. Contacts go through their search index (a prefix of any word of a name, email, phone,
- * company or note); companies match part of their name or the start of their domain; deals part of
- * their name. Nothing typed is ever SQL, a LIKE wildcard or FTS5 syntax: values are bound and compared
+ * The search box in the header: contacts, companies, deals and tasks together, a few of each, as one
+ * batch of reads. Contacts go through their search index (a prefix of any word of a name, email, phone,
+ * company or note, and from 3 characters a part inside a word of a name or email); companies match part
+ * of their name or domain; deals part of their name; tasks part of their title. Nothing typed is ever SQL, a LIKE wildcard or FTS5 syntax: values are bound and compared
  * with instr (D1 also refuses LIKE patterns over 50 bytes); the FTS expression comes from ftsQuery.
  */
 import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, contacts, deals, pipelineStages } from "../../db/schema";
+import { companies, contacts, deals, pipelineStages, tasks } from "../../db/schema";
 import { ftsQuery, searchTerms } from "../records/search";
 
 /** How many of each kind the box shows and the search page shows; one more is read to know of others. */
@@ -45,7 +45,7 @@ export function searchStatements(t: TenantDb, text: string, limit: number) {
       .where(
         t.where(
           companies,
-          sql`(instr(${companies.nameSort}, ${lower}) > 0 OR instr(${companies.domain}, ${lower}) = 1)`,
+          sql`(instr(${companies.nameSort}, ${lower}) > 0 OR instr(${companies.domain}, ${lower}) > 0)`,
         ),
       )
       .orderBy(companies.nameSort, companies.id)
@@ -64,6 +64,13 @@ export function searchStatements(t: TenantDb, text: string, limit: number) {
       .where(t.where(deals, sql`instr(${deals.nameSort}, ${lower}) > 0`))
       // In the index's order, so the scan stops at the last hit shown.
       .orderBy(deals.nameSort, deals.id)
+      .limit(limit + 1),
+    // Every member reads every task of the workspace (the task page is the viewer's too); open ones first.
+    t.db
+      .select({ id: tasks.id, title: tasks.title, status: tasks.status, dueDate: tasks.dueDate })
+      .from(tasks)
+      .where(t.where(tasks, sql`instr(lower(${tasks.title}), ${lower}) > 0`))
+      .orderBy(sql`${tasks.status} = 'done'`, tasks.dueDate, tasks.id)
       .limit(limit + 1),
   ] as const;
 }
@@ -85,6 +92,7 @@ export interface SearchResults {
     currency: string;
     stage: string | null;
   }>;
+  tasks: SearchGroup<{ id: number; title: string; status: string; dueDate: string }>;
 }
 
 function group<T>(rows: T[], limit: number): SearchGroup<T> {
@@ -92,10 +100,11 @@ function group<T>(rows: T[], limit: number): SearchGroup<T> {
 }
 
 export function searchFromRows(results: readonly unknown[], limit: number): SearchResults {
-  const [people, firms, sales] = results as [
+  const [people, firms, sales, todos] = results as [
     { id: number; firstName: string; lastName: string; email: string | null; companyName: string | null }[],
     SearchResults["companies"]["hits"],
     SearchResults["deals"]["hits"],
+    SearchResults["tasks"]["hits"],
   ];
   return {
     contacts: group(
@@ -109,5 +118,6 @@ export function searchFromRows(results: readonly unknown[], limit: number): Sear
     ),
     companies: group(firms, limit),
     deals: group(sales, limit),
+    tasks: group(todos, limit),
   };
 }

@@ -32,6 +32,8 @@ export interface ContactResultsProps {
   /** The tenant's contact count, shown only for the unfiltered list (no COUNT over contacts). */
   total: number | null;
   filtered: boolean;
+  /** A search sorted among only its newest this many matches (more matched), else null or absent. */
+  sortWindow?: number | null;
   sortLinks: { name: SortLink; company: SortLink; updated: SortLink; contacted: SortLink; next_task: SortLink };
   sortLabel: string;
   nextHref: string | null;
@@ -104,6 +106,11 @@ export function ContactResults(p: ContactResultsProps) {
           : `Showing ${p.rows.length}${p.nextHref ? "+" : ""}`}
         <span class="muted"> · sorted by {p.sortLabel}</span>
       </p>
+      {p.sortWindow ? (
+        <p class="sort-window-notice">
+          Sorted among the first {p.sortWindow.toLocaleString("en")} matches — narrow the search to see all.
+        </p>
+      ) : null}
       {p.exportHref ? (
         <p class="export-link">
           <a href={p.exportHref}>{p.filtered ? "Export the contacts that match" : "Export all contacts"}</a> ·{" "}

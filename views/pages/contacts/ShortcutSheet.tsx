@@ -24,6 +24,10 @@ export function ShortcutSheet(p: { canWrite: boolean; hasSearch: boolean }) {
           </>
         ) : null}
         <dt>
+          <kbd>Ctrl</kbd> <kbd>K</kbd> / <kbd>⌘</kbd> <kbd>K</kbd>
+        </dt>
+        <dd>Command palette: go to a record or page, create, switch workspace (any app page)</dd>
+        <dt>
           <kbd>?</kbd>
         </dt>
         <dd>Show these shortcuts</dd>

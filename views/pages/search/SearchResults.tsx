@@ -7,12 +7,13 @@ export interface SearchHitsView {
   contacts: { hits: { id: number; name: string; detail: string }[]; more: boolean };
   companies: { hits: { id: number; name: string; detail: string }[]; more: boolean };
   deals: { hits: { id: number; name: string; detail: string }[]; more: boolean };
+  tasks: { hits: { id: number; name: string; detail: string }[]; more: boolean };
 }
 
 function Group(p: {
   title: string;
   id: string;
-  base: string;
+  href: (id: number) => string;
   group: SearchHitsView["contacts"];
   /** Where the rest are; without one, the group says only that there are more. */
   moreHref: string | null;
@@ -25,7 +26,7 @@ function Group(p: {
       <ul>
         {p.group.hits.map((h) => (
           <li>
-            <a href={`${p.base}/${h.id}`}>{h.name}</a>
+            <a href={p.href(h.id)}>{h.name}</a>
             {h.detail ? <span class="muted"> {h.detail}</span> : null}
           </li>
         ))}
@@ -41,28 +42,35 @@ function Group(p: {
   );
 }
 
-/** Each kind's heading, record path, and where "more" leads (companies have no search of their own). */
+/** Each kind's heading, record link, and where "more" leads (companies and tasks have no search of their own). */
 const GROUPS = [
   {
     key: "contacts",
     title: "Contacts",
-    base: "/app/contacts",
+    href: (id: number) => `/app/contacts/${id}`,
     more: (q: string) => `/app/contacts?q=${q}`,
     moreText: "All matching contacts",
   },
   {
     key: "companies",
     title: "Companies",
-    base: "/app/companies",
+    href: (id: number) => `/app/companies/${id}`,
     more: (q: string, page: boolean) => (page ? null : `/app/search?q=${q}`),
     moreText: "More companies",
   },
   {
     key: "deals",
     title: "Deals",
-    base: "/app/deals",
+    href: (id: number) => `/app/deals/${id}`,
     more: (q: string) => `/app/deals/list?q=${q}`,
     moreText: "All matching deals",
+  },
+  {
+    key: "tasks",
+    title: "Tasks",
+    href: (id: number) => `/app/tasks/${id}/edit`,
+    more: (q: string, page: boolean) => (page ? null : `/app/search?q=${q}`),
+    moreText: "More tasks",
   },
 ] as const;
 
@@ -70,7 +78,7 @@ const GROUPS = [
 export function SearchResults(p: { view: SearchHitsView; idPrefix: string; page?: boolean }) {
   const v = p.view;
   const q = encodeURIComponent(v.q);
-  const none = !v.contacts.hits.length && !v.companies.hits.length && !v.deals.hits.length;
+  const none = GROUPS.every((g) => !v[g.key].hits.length);
   return (
     <div class="search-results">
       {none ? <p class="muted">Nothing matches “{v.q}”.</p> : null}
@@ -78,7 +86,7 @@ export function SearchResults(p: { view: SearchHitsView; idPrefix: string; page?
         <Group
           title={g.title}
           id={`${p.idPrefix}-${g.key}`}
-          base={g.base}
+          href={g.href}
           group={v[g.key]}
           moreHref={g.more(q, p.page ?? false)}
           moreText={g.moreText}
@@ -95,7 +103,7 @@ export function SearchPage(p: { view: SearchHitsView | null; q: string }) {
       <h1>Search</h1>
       <form method="get" action="/app/search" role="search" aria-label="Search the workspace">
         <div class="field">
-          <label for="search-page-q">Contacts, companies and deals</label>
+          <label for="search-page-q">Contacts, companies, deals and tasks</label>
           <input id="search-page-q" type="search" name="q" value={p.q} maxlength={100} />
         </div>
         <button type="submit">Search</button>

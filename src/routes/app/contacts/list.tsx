@@ -9,7 +9,7 @@ import { formatPhone } from "../../../lib/phone";
 import { render, wantsFragment } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { deferSessionCheck, withSessionBatch } from "../../../middleware/session";
-import { contactsListFromResults, contactsListStatements } from "../../../services/contacts/list";
+import { contactsListFromResults, contactsListStatements, SEARCH_SORT_WINDOW } from "../../../services/contacts/list";
 import { contactDisplayName } from "../../../services/contacts/names";
 import {
   CONTACT_SORTS,
@@ -111,6 +111,7 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     members,
     total,
     companyName: company,
+    sortWindowFull,
   } = await contactsListFromResults(batch.t, listQuery, batch.results);
   const counters = filtered ? null : { contacts: total };
   const ownerEmail = new Map(members.map((m) => [m.userId, m.email]));
@@ -149,6 +150,7 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     })),
     total: counters?.contacts ?? null,
     filtered,
+    sortWindow: sortWindowFull ? SEARCH_SORT_WINDOW : null,
     sortLinks: {
       name: sortLink("name"),
       company: sortLink("company"),
