@@ -387,7 +387,7 @@ describe("deleting a company", () => {
     const res = await send(`/app/companies/${id}/delete`, { cookie: owner.cookie, form: {} });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/companies?notice=deleted");
-    expect(await page("/app/companies?notice=deleted", owner.cookie)).toContain("Company deleted.");
+    expect(await page("/app/companies?notice=deleted", owner.cookie)).toContain("Company moved to the trash.");
 
     expect(await companyRow(id)).toBeNull();
     expect(

@@ -329,7 +329,7 @@ describe("creating, reading, editing and deleting", () => {
     const res = await post(`/app/contacts/${id}/delete`, t.cookie, {});
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/contacts?notice=deleted");
-    expect(await html("/app/contacts?notice=deleted", t.cookie)).toContain("Contact deleted.");
+    expect(await html("/app/contacts?notice=deleted", t.cookie)).toContain("Contact moved to the trash.");
 
     const state = await tenantState(t.tenantId);
     expect(state.contacts.map((c) => c.id)).toEqual([keep]);
@@ -917,7 +917,7 @@ describe("bulk actions", () => {
     });
     expect(confirm.status).toBe(200);
     const page = await confirm.text();
-    expect(page).toContain("Delete 125 contacts?");
+    expect(page).toContain("Move 125 contacts to the trash?");
     expect(page).toContain("and 105 more");
     expect((await tenantState(t.tenantId)).contacts).toHaveLength(130); // nothing yet
 

@@ -167,10 +167,10 @@ export default {
     // The delete link of a row leads to the confirmation page; here it is opened directly.
     const confirmation = await page.goto(`${baseUrl}/app/contacts/${grace}/delete`);
     assert.equal(confirmation?.status(), 200);
-    await page.getByRole("heading", { level: 1, name: "Delete Grace Hopper?" }).waitFor();
-    await page.getByRole("button", { name: "Delete contact" }).click();
-    await page.waitForURL(`${baseUrl}/app/contacts?notice=deleted`);
-    await page.getByText("Contact deleted.").waitFor();
+    await page.getByRole("heading", { level: 1, name: "Move Grace Hopper to the trash?" }).waitFor();
+    await page.getByRole("button", { name: "Move to trash" }).click();
+    await page.waitForURL((url) => url.pathname === "/app/contacts" && url.searchParams.get("notice") === "deleted");
+    await page.getByText("Contact moved to the trash.").waitFor();
     assert.equal(await row(page, "Grace Hopper").count(), 0);
     await row(page, "Linus Torvalds").waitFor();
     const gone = await page.goto(`${baseUrl}/app/contacts/${grace}`);

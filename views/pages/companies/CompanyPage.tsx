@@ -38,7 +38,6 @@ export function CompanyPage(p: CompanyPageProps) {
           <div class="actions">
             <EditDeleteActions
               path={`/app/companies/${c.id}`}
-              confirm={`Delete ${c.name}? Its notes go too; its contacts stay.`}
               hxDelete
             />
           </div>
@@ -107,7 +106,8 @@ export function CompanyPage(p: CompanyPageProps) {
 export function CompanyDeletePage(p: { company: { id: number; name: string } }) {
   return (
     <DeleteRecordConfirm name={p.company.name} path={`/app/companies/${p.company.id}`} what="company">
-      Its notes, tags and custom values are deleted. Its contacts are kept, without a company. This cannot be undone.
+      Its notes, tags and custom values go with it. Its contacts are kept, without a company. The trash keeps it for
+      30 days; restoring it links its contacts back.
     </DeleteRecordConfirm>
   );
 }

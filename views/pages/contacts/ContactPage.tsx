@@ -75,7 +75,6 @@ export function ContactPage(p: ContactPageProps) {
             <>
               <EditDeleteActions
                 path={`/app/contacts/${c.id}`}
-                confirm={`Delete ${c.name}? Their notes go too. This cannot be undone.`}
                 hxDelete
               />
               {p.canErase ? (
@@ -130,7 +129,8 @@ export function ContactPage(p: ContactPageProps) {
 export function ContactDeletePage(p: { contact: { id: number; name: string } }) {
   return (
     <DeleteRecordConfirm name={p.contact.name} path={`/app/contacts/${p.contact.id}`} what="contact">
-      Their emails, phone numbers, tags, custom values, notes and timeline are deleted too. This cannot be undone.
+      Their emails, phone numbers, tags, custom values, notes and timeline go with them. The trash keeps them for 30
+      days, and restoring brings everything back.
     </DeleteRecordConfirm>
   );
 }

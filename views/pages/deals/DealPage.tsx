@@ -158,7 +158,6 @@ export function DealPage(p: DealPageProps) {
           <div class="actions">
             <EditDeleteActions
               path={`/app/deals/${d.id}`}
-              confirm={`Delete ${d.name}? Its notes go too. This cannot be undone.`}
             />
           </div>
         ) : null}
