@@ -25,8 +25,10 @@ import {
   type TrashKind,
 } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
+import { RETENTION } from "../../lib/legal";
 
-export const TRASH_DAYS = 30;
+/** How long a deleted record waits in the trash (what /privacy states). */
+export const TRASH_DAYS = RETENTION.trashDays;
 
 /** Rows of one table that belong to a trashed record (`x` is the table's alias). */
 export interface Part {
