@@ -150,8 +150,8 @@ const APP_ROUTES: RouteRule[] = [
   rule("GET /app/notifications/count", "viewer"),
   rule("POST /app/notifications/read-all", "viewer"),
   rule("POST /app/notifications/:id/open", "viewer"),
-  // The trash: members list it and restore (their own items; the service answers 403 for others'), admins purge.
-  rule("GET /app/trash", "member"),
+  // The trash: all list it, members restore (their own items; the service answers 403 for others'), admins purge.
+  rule("GET /app/trash", "viewer"),
   rule("POST /app/trash/:id/restore", "member"),
   rule("POST /app/trash/:id/delete", "admin"),
   // Logged calls, meetings and emails: members log them; the one who logged it or an admin changes them.

@@ -1,6 +1,6 @@
 /**
  * /app/trash: deleted contacts, companies, deals, notes and tasks for 30 days (src/services/trash/).
- * Members list it and restore what they deleted, own, wrote or are assigned; admins and owners restore
+ * Everyone lists it; members restore what they deleted, own, wrote or are assigned; admins and owners restore
  * anything and delete for good. Another workspace's item is a 404; someone else's, for a member, a 403.
  */
 import { Hono, type Context } from "hono";
@@ -12,6 +12,7 @@ import { requireRole } from "../../middleware/session";
 import { listTrash, purgeTrashItem } from "../../services/trash/items";
 import { restoreTrashItem } from "../../services/trash/restore";
 import { actorOf, authOf, tenantOf } from "../context";
+import { settingsMenuOf } from "./settings/settings-context";
 import { TrashPage } from "../../../views/pages/trash/TrashPage";
 
 /** Mounted at /app/trash. */
@@ -36,6 +37,7 @@ async function trashPage(c: Context<AppEnv>, problem: string | null = null, stat
       next={page.next}
       now={Date.now()}
       canPurge={roleAtLeast(auth.role, "admin")}
+      nav={settingsMenuOf(c)}
       notice={notice}
       problem={problem}
     />,
@@ -43,7 +45,8 @@ async function trashPage(c: Context<AppEnv>, problem: string | null = null, stat
   );
 }
 
-trashRoutes.get("/", requireRole("member"), (c) => trashPage(c));
+// Viewers see the list too (the records were theirs to read); restoring is a member's at least.
+trashRoutes.get("/", requireRole("viewer"), (c) => trashPage(c));
 
 trashRoutes.post("/:id/restore", requireRole("member"), async (c) => {
   const id = c.req.param("id");

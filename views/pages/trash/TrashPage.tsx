@@ -1,5 +1,6 @@
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { Time } from "../../components/Time";
+import { SettingsNav } from "../settings/SettingsNav";
 
 export interface TrashRow {
   id: number;
@@ -32,11 +33,14 @@ export function TrashPage(p: {
   next: number | null;
   now: number;
   canPurge: boolean;
+  /** The settings navigation's tabs for this reader (admins' workspace tabs, the owner's Billing). */
+  nav: { canSeeAudit: boolean; canSeeBilling: boolean };
   notice: string | null;
   problem: string | null;
 }) {
   return (
     <section class="card stack" aria-labelledby="trash-heading">
+      <SettingsNav current="trash" canSeeAudit={p.nav.canSeeAudit} canSeeBilling={p.nav.canSeeBilling} />
       <h1 id="trash-heading">Trash</h1>
       <p class="muted">
         Deleted contacts, companies, deals, notes and tasks wait here for 30 days, then they are deleted for good.
@@ -44,7 +48,7 @@ export function TrashPage(p: {
         trash.
       </p>
       {p.notice ? (
-        <p class="flash" role="status">
+        <p class="flash ok" role="status">
           {p.notice}
         </p>
       ) : null}
@@ -111,7 +115,7 @@ export function TrashPage(p: {
 /** After a move to the trash: the way back, as a button (restoring changes data, so it is a POST). */
 export function TrashUndo(p: { id: number }) {
   return (
-    <div class="flash trash-undo" role="status">
+    <div class="flash ok trash-undo" role="status">
       <span>Moved to the trash.</span>{" "}
       <InlinePostButton action={`/app/trash/${p.id}/restore`} buttonClass="link">
         Undo
@@ -124,7 +128,7 @@ export function TrashUndo(p: { id: number }) {
 /** After a restore: where it came back, and what could not (a company deleted meanwhile). */
 export function TrashRestored(p: { withoutCompany: boolean }) {
   return (
-    <div class="flash" role="status">
+    <div class="flash ok" role="status">
       <p>
         Restored from the trash.
         {p.withoutCompany ? " Its company no longer exists, so it came back without one." : null}
