@@ -16,11 +16,9 @@ async function noteOn(cookie: string, contact: number, body: string) {
 }
 
 async function trashRowsMentioning(tenantId: string, text: string) {
-  return (
-    await env.DB.prepare("SELECT count(*) AS n FROM trash_rows WHERE tenant_id = ? AND instr(data, ?) > 0")
-      .bind(tenantId, text)
-      .first<{ n: number }>()
-  )!.n;
+  return (await env.DB.prepare("SELECT count(*) AS n FROM trash_rows WHERE tenant_id = ? AND instr(data, ?) > 0")
+    .bind(tenantId, text)
+    .first<{ n: number }>())!.n;
 }
 
 describe("erasing a person and the trash", () => {

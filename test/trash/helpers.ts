@@ -34,6 +34,7 @@ export async function restoreTo(cookie: string, itemId: number, path: string) {
 /** Every row of the tenant in the tables a record's delete touches (recent views aside), for "all back" checks. */
 export async function recordTables(tenantId: string) {
   const out: Record<string, unknown[]> = {};
+  // Sorted here: some of these tables have no rowid to order by.
   for (const table of [
     "contacts",
     "contact_emails",
@@ -56,7 +57,6 @@ export async function recordTables(tenantId: string) {
     "report_contact_days",
     "report_activity_days",
   ])
-    // Sorted here: some of these tables have no rowid to order by.
     out[table] = (await queryRows(`SELECT * FROM ${table} WHERE tenant_id = ?`, tenantId))
       .map((row) => JSON.stringify(row))
       .sort();

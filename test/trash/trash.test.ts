@@ -138,7 +138,9 @@ describe("a company in the trash", () => {
       .bind(owner.tenantId, company, tag)
       .run();
     const field = await insertField(owner.tenantId, "company", "Tier", "text");
-    await env.DB.prepare("INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, 'Gold')")
+    await env.DB.prepare(
+      "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, 'Gold')",
+    )
       .bind(owner.tenantId, field, company)
       .run();
     await env.DB.prepare("UPDATE deals SET company_id = ? WHERE id = ?").bind(company, deal).run();
@@ -217,7 +219,9 @@ describe("a note or a task in the trash", () => {
     await send(`/app/contacts/${contact}/delete`, { cookie: owner.cookie, form: {} });
     const refused = await restore(owner.cookie, item.id);
     expect(refused.status).toBe(409);
-    expect(await refused.text()).toContain("Its contact Mary Somerville is in the trash too: restore the contact first.");
+    expect(await refused.text()).toContain(
+      "Its contact Mary Somerville is in the trash too: restore the contact first.",
+    );
     expect(await trashItemOf("note", note)).not.toBeNull();
 
     await restoreTo(owner.cookie, (await trashItemOf("contact", contact))!.id, `/app/contacts/${contact}`);

@@ -105,12 +105,19 @@ export async function purgeTrashItem(t: TenantDb, actor: Actor, id: number): Pro
 export function eraseFromTrashStatements(t: TenantDb, type: SubjectType, ids: number[]): SQL[] {
   const list = JSON.stringify(ids);
   return [
-    t.delete(trashItems, eq(trashItems.kind, type), sql`${trashItems.recordId} IN (SELECT value FROM json_each(${list}))`)
+    t
+      .delete(
+        trashItems,
+        eq(trashItems.kind, type),
+        sql`${trashItems.recordId} IN (SELECT value FROM json_each(${list}))`,
+      )
       .getSQL(),
-    t.delete(
-      trashItems,
-      and(eq(trashItems.subjectType, type), sql`${trashItems.subjectId} IN (SELECT value FROM json_each(${list}))`),
-    ).getSQL(),
+    t
+      .delete(
+        trashItems,
+        and(eq(trashItems.subjectType, type), sql`${trashItems.subjectId} IN (SELECT value FROM json_each(${list}))`),
+      )
+      .getSQL(),
   ];
 }
 

@@ -6,6 +6,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
+import { isUniqueViolation } from "../../db/sql";
 import type { TrashItem, TrashKind } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import type { Actor } from "../../lib/actor";
@@ -167,7 +168,7 @@ export async function restoreTrashItem(
       : kind === "task" && item.subjectType
         ? nextTaskDueUpdate(t, item.subjectType, [item.subjectId!])
         : null;
-  const restored = await rawBatchResults(t.db, [
+  const statements = [
     ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now)),
     ...(kind === "deal" ? [totalsIn(t, item.recordId)] : []),
     ...(taskDue ? [taskDue] : []),
@@ -182,7 +183,15 @@ export async function restoreTrashItem(
       ...actor,
     }),
     sql`DELETE FROM trash_items WHERE tenant_id = ${t.tenantId} AND id = ${item.id} RETURNING id`,
-  ]);
+  ];
+  let restored: D1Result[];
+  try {
+    restored = await rawBatchResults(t.db, statements);
+  } catch (err) {
+    // Two restores at once: the other one put the record back first, and this batch changed nothing.
+    if (isUniqueViolation(err)) return { ok: false, reason: "conflict", message: "It is already back." };
+    throw err;
+  }
   if ((restored.at(-1)?.results ?? []).length === 0) return { ok: false, reason: "not_found" };
   return {
     ok: true,

@@ -73,10 +73,7 @@ export function ContactPage(p: ContactPageProps) {
           <ShortcutButton />
           {p.canWrite ? (
             <>
-              <EditDeleteActions
-                path={`/app/contacts/${c.id}`}
-                hxDelete
-              />
+              <EditDeleteActions path={`/app/contacts/${c.id}`} hxDelete />
               {p.canErase ? (
                 <a class="button secondary" href={`/app/contacts/${c.id}/erase`}>
                   Erase…

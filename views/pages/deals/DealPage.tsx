@@ -156,9 +156,7 @@ export function DealPage(p: DealPageProps) {
         </div>
         {p.canWrite ? (
           <div class="actions">
-            <EditDeleteActions
-              path={`/app/deals/${d.id}`}
-            />
+            <EditDeleteActions path={`/app/deals/${d.id}`} />
           </div>
         ) : null}
       </div>

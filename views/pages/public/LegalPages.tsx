@@ -287,8 +287,8 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods; u
         </li>
         <li>
           deleted contacts, companies, deals, notes and tasks wait in the workspace's trash, restorable, for{" "}
-          {r.trashDays} days after they were deleted; then they are deleted for good. Erasing a person on request
-          skips the trash and also removes them from it at once;
+          {r.trashDays} days after they were deleted; then they are deleted for good. Erasing a person on request skips
+          the trash and also removes them from it at once;
         </li>
         <li>
           the weekly digest's record of each run (the week and how far the sending got; no content): {r.digestRunDays}{" "}

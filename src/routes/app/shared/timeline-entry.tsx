@@ -51,9 +51,7 @@ export function savedEntryAnswer(c: Context<AppEnv>, subject: Subject, anchor: s
 }
 
 /** What deleting an entry gave: the record it was on, or the refusal to answer with. */
-export type EntryRemoval =
-  | { subject: Subject; trashed?: number | null }
-  | { subject?: undefined; response: Response };
+export type EntryRemoval = { subject: Subject; trashed?: number | null } | { subject?: undefined; response: Response };
 
 /** `POST /:id/delete` (a form, or htmx) and `DELETE /:id` (htmx) on `routes`, for members; `remove` decides. */
 export function entryDeleteRoutes(routes: Hono<AppEnv>, remove: (c: Context<AppEnv>) => Promise<EntryRemoval>) {
