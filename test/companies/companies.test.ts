@@ -382,11 +382,11 @@ describe("deleting a company", () => {
 
     // Without JavaScript: a confirmation page, then the form post.
     const confirm = await page(`/app/companies/${id}/delete`, owner.cookie);
-    expect(confirm).toContain("Delete Goes Away?");
+    expect(confirm).toContain("Move Goes Away to the trash?");
     expect(confirm).toContain(`action="/app/companies/${id}/delete"`);
     const res = await send(`/app/companies/${id}/delete`, { cookie: owner.cookie, form: {} });
     expect(res.status).toBe(303);
-    expect(res.headers.get("Location")).toBe("/app/companies?notice=deleted");
+    expect(res.headers.get("Location")).toMatch(/^\/app\/companies\?notice=deleted&trashed=\d+$/);
     expect(await page("/app/companies?notice=deleted", owner.cookie)).toContain("Company moved to the trash.");
 
     expect(await companyRow(id)).toBeNull();

@@ -43,7 +43,7 @@ export default {
     await row.getByRole("cell", { name: "30", exact: true }).waitFor();
     assert.deepEqual(await axeViolations(page), [], "axe on the trash page");
 
-    await row.getByRole("button", { name: "Restore Ada Lovelace" }).click();
+    await row.getByRole("button", { name: "Restore: Ada Lovelace" }).click();
     await waitForPath(page, contactPath, "?restored=1");
     await page.getByText("Restored from the trash.").waitFor();
     await page.getByRole("heading", { level: 1, name: "Ada Lovelace" }).waitFor();

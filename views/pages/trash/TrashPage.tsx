@@ -87,14 +87,14 @@ export function TrashPage(p: {
                   <td data-label="Days left">{daysLeft(item.purgeAfter, p.now)}</td>
                   <td class="actions">
                     {item.canRestore ? (
-                      <InlinePostButton action={`/app/trash/${item.id}/restore`} label={`Restore ${item.title}`}>
+                      <InlinePostButton action={`/app/trash/${item.id}/restore`} label={`Restore: ${item.title}`}>
                         Restore
                       </InlinePostButton>
                     ) : null}
                     {p.canPurge ? (
                       <InlinePostButton
                         action={`/app/trash/${item.id}/delete`}
-                        label={`Delete ${item.title} forever`}
+                        label={`Delete forever: ${item.title}`}
                         confirm={`Delete ${item.title} forever? This cannot be undone.`}
                       >
                         Delete forever
