@@ -185,6 +185,21 @@ describe("a deal in the trash", () => {
     await expectTotalsExact(owner.tenantId);
   });
 
+  it("is refused, saying why, when its stage was removed meanwhile; the trash keeps it", async () => {
+    const owner = await newTenant("Trash Stage Gone Co");
+    const stage = (await pipelinesOf(owner.tenantId))[0]!.stages.at(-1)!;
+    const deal = await createDeal(owner.cookie, { name: "Orphan", amount: "5", stage_id: String(stage.id) });
+    await send(`/app/deals/${deal}/delete`, { cookie: owner.cookie, form: {} });
+    // The stage is empty now that its deal is in the trash, so it may go.
+    await env.DB.prepare("DELETE FROM pipeline_stages WHERE id = ?").bind(stage.id).run();
+    const item = (await trashItemOf("deal", deal))!;
+    const res = await restore(owner.cookie, item.id);
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain("Its pipeline stage no longer exists");
+    expect(await trashItemOf("deal", deal)).not.toBeNull();
+    expect((await send(`/app/deals/${deal}`, { cookie: owner.cookie })).status).toBe(404);
+  });
+
   it("bulk delete moves each selected deal to the trash", async () => {
     const owner = await newTenant("Trash Deal Bulk Co");
     const stage = (await pipelinesOf(owner.tenantId))[0]!.stages[0]!;
