@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createContact } from "../contacts/contact-helpers";
-import { send, textOf } from "../helpers/http";
+import { GOOD_PASSWORD, send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { restore, trashItemOf, trashRowCount } from "./helpers";
 
@@ -90,5 +90,38 @@ describe("bodies and ids that make no sense", () => {
     expect(cut.status).toBe(413);
     expect(await trashItemOf("contact", contact)).not.toBeNull();
     expect((await send(`/app/contacts/${contact}`, { cookie: owner.cookie })).status).toBe(404);
+  });
+});
+
+describe("a member who deletes their account", () => {
+  it("is no longer named by what they trashed or own there; the record still comes back, without them", async () => {
+    const owner = await newTenant("Trash Leaver Co");
+    const member = await memberOf(owner.tenantId, "member");
+    const memberId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(member.email).first<{
+      id: string;
+    }>())!.id;
+    // memberOf() gave them a workspace of their own at sign-up; an invited member owns none.
+    await env.DB.prepare(
+      "DELETE FROM tenants WHERE id IN (SELECT tenant_id FROM memberships WHERE user_id = ? AND role = 'owner')",
+    )
+      .bind(memberId)
+      .run();
+    const id = await createContact(member.cookie, { first_name: "Left", last_name: "Behind", owner_id: memberId });
+    await send(`/app/contacts/${id}/delete`, { cookie: member.cookie, form: {} });
+    const left = await send("/app/settings/profile/delete", {
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+      cookie: member.cookie,
+    });
+    expect(left.status).toBe(303);
+    const item = await env.DB.prepare(
+      "SELECT id, deleted_by, owner_id FROM trash_items WHERE kind = 'contact' AND record_id = ?",
+    )
+      .bind(id)
+      .first<{ id: number; deleted_by: string | null; owner_id: string | null }>();
+    expect(item).toMatchObject({ deleted_by: null, owner_id: null });
+    expect(await textOf("/app/trash", { cookie: owner.cookie })).toContain("former member");
+    expect((await restore(owner.cookie, item!.id)).status).toBe(303);
+    const back = await env.DB.prepare("SELECT owner_id, created_by FROM contacts WHERE id = ?").bind(id).first();
+    expect(back).toEqual({ owner_id: null, created_by: null });
   });
 });
