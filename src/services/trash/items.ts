@@ -121,7 +121,7 @@ export function eraseFromTrashStatements(t: TenantDb, type: SubjectType, ids: nu
   ];
 }
 
-/** Of `ids`, the contacts of the tenant that are in the trash. */
+/** Of `ids`, the records of `type` the tenant has in the trash. */
 export async function trashedRecordIds(t: TenantDb, type: SubjectType, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
   const rows = await t.db.all<{ id: number }>(
