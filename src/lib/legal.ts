@@ -58,6 +58,8 @@ export const RETENTION = {
   importFileDays: 30,
   /** What an import changed (the values before, so undo can put them back); undo ends with them. */
   importUndoDays: 30,
+  /** Deleted records wait in the trash (restorable) this long, then the retention job deletes them. */
+  trashDays: 30,
   /** The weekly digest's record of each run (the week, and how far the run got); no content. */
   digestRunDays: 28,
   /** Data-export archives: the download link works for 24 hours. */

@@ -6,6 +6,7 @@ import type { AppEnv } from "../env";
 import { assets } from "../generated/assets";
 import { FormAlert } from "../../views/components/Field";
 import { Layout } from "../../views/layouts/Layout";
+import { TrashRestored, TrashUndo } from "../../views/pages/trash/TrashPage";
 import { renderInZone } from "../../views/lib/time";
 import { analyticsForPage, consentBannerWanted, gaLoaderUrl } from "./analytics-consent";
 import { PRIVACY_VERSION, needsPrivacyNotice } from "./legal";
@@ -31,11 +32,33 @@ export function showsPageProblem(request: Request): boolean {
   return pageProblems.has(request);
 }
 
+/** After a move to the trash (?trashed=<item>) its Undo, after a restore (?restored=) a word: on any page. */
+function withTrashFlash(c: Context<AppEnv>, page: Child): Child {
+  if (!c.get("auth")) return page;
+  const trashed = c.req.query("trashed");
+  const restored = c.req.query("restored");
+  if (trashed && /^[1-9]\d{0,15}$/.test(trashed))
+    return (
+      <>
+        <TrashUndo id={Number(trashed)} />
+        {page}
+      </>
+    );
+  if (restored === "1" || restored === "without_company")
+    return (
+      <>
+        <TrashRestored withoutCompany={restored === "without_company"} />
+        {page}
+      </>
+    );
+  return page;
+}
+
 /** Renders a view inside the layout, or alone (with its title) for an htmx fragment request. */
 export function render(c: Context<AppEnv>, title: string, page: Child, status: ContentfulStatusCode = 200) {
   const appName = c.env.APP_NAME ?? "CustomerTrackr";
   const problem = pageProblems.get(c.req.raw);
-  const body = problem ? (
+  const withProblem = problem ? (
     <>
       <FormAlert>
         <p>{problem}</p>
@@ -45,6 +68,7 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
   ) : (
     page
   );
+  const body = withTrashFlash(c, withProblem);
   if (wantsFragment(c)) {
     return c.html(
       inReaderZone(

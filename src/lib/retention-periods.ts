@@ -37,6 +37,7 @@ export function retentionPeriods(env: Partial<Bindings>): RetentionPeriods {
     digestRunDays: RETENTION.digestRunDays,
     exportArchiveHours: RETENTION.exportArchiveHours,
     consentRecordDays: period(env.RETENTION_CONSENT_RECORD_DAYS, RETENTION.consentRecordDays, 1),
+    trashDays: RETENTION.trashDays,
   };
 }
 

@@ -382,12 +382,12 @@ describe("deleting a company", () => {
 
     // Without JavaScript: a confirmation page, then the form post.
     const confirm = await page(`/app/companies/${id}/delete`, owner.cookie);
-    expect(confirm).toContain("Delete Goes Away?");
+    expect(confirm).toContain("Move Goes Away to the trash?");
     expect(confirm).toContain(`action="/app/companies/${id}/delete"`);
     const res = await send(`/app/companies/${id}/delete`, { cookie: owner.cookie, form: {} });
     expect(res.status).toBe(303);
-    expect(res.headers.get("Location")).toBe("/app/companies?notice=deleted");
-    expect(await page("/app/companies?notice=deleted", owner.cookie)).toContain("Company deleted.");
+    expect(res.headers.get("Location")).toMatch(/^\/app\/companies\?notice=deleted&trashed=\d+$/);
+    expect(await page("/app/companies?notice=deleted", owner.cookie)).toContain("Company moved to the trash.");
 
     expect(await companyRow(id)).toBeNull();
     expect(
@@ -446,19 +446,23 @@ describe("deleting a company", () => {
     expect(await counters(owner.tenantId)).toMatchObject({ companies: 1, notes: 0 });
   });
 
-  it("with htmx, DELETE answers with a redirect header for htmx to follow", async () => {
+  it("with htmx, DELETE (no confirm: it goes to the trash) answers with a redirect header for htmx to follow", async () => {
     const owner = await newTenant("Htmx Delete Co");
     const id = await createCompanyThroughForm(owner.cookie, { name: "Via htmx" });
     const html = await page(`/app/companies/${id}`, owner.cookie);
     expect(html).toContain(`hx-delete="/app/companies/${id}"`);
-    expect(html).toContain("hx-confirm=");
+    expect(html).not.toContain("hx-confirm=");
+    expect(html).toContain("Move to trash");
     const res = await send(`/app/companies/${id}`, {
       cookie: owner.cookie,
       method: "DELETE",
       headers: { "HX-Request": "true" },
     });
     expect(res.status).toBe(200);
-    expect(res.headers.get("HX-Redirect")).toBe("/app/companies?notice=deleted");
+    const item = await env.DB.prepare("SELECT id FROM trash_items WHERE kind = 'company' AND record_id = ?")
+      .bind(id)
+      .first<{ id: number }>();
+    expect(res.headers.get("HX-Redirect")).toBe(`/app/companies?notice=deleted&trashed=${item!.id}`);
     expect(await companyRow(id)).toBeNull();
     expect((await counters(owner.tenantId)).companies).toBe(0);
   });

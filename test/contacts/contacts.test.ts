@@ -324,12 +324,15 @@ describe("creating, reading, editing and deleting", () => {
     await addNote(t.cookie, keep, "A note about the one who stays");
 
     const confirm = await html(`/app/contacts/${id}/delete`, t.cookie);
-    expect(confirm).toContain("Delete Gone?");
+    expect(confirm).toContain("Move Gone to the trash?");
     expect(confirm).toContain(`action="/app/contacts/${id}/delete"`);
     const res = await post(`/app/contacts/${id}/delete`, t.cookie, {});
     expect(res.status).toBe(303);
-    expect(res.headers.get("Location")).toBe("/app/contacts?notice=deleted");
-    expect(await html("/app/contacts?notice=deleted", t.cookie)).toContain("Contact deleted.");
+    const item = await env.DB.prepare("SELECT id FROM trash_items WHERE kind = 'contact' AND record_id = ?")
+      .bind(id)
+      .first<{ id: number }>();
+    expect(res.headers.get("Location")).toBe(`/app/contacts?notice=deleted&trashed=${item!.id}`);
+    expect(await html("/app/contacts?notice=deleted", t.cookie)).toContain("Contact moved to the trash.");
 
     const state = await tenantState(t.tenantId);
     expect(state.contacts.map((c) => c.id)).toEqual([keep]);
@@ -357,7 +360,7 @@ describe("creating, reading, editing and deleting", () => {
     expect((await post(`/app/contacts/${id}/delete`, t.cookie, {})).status).toBe(404);
   });
 
-  it("deletes with htmx: a list row gets an empty answer (the row goes); the contact's page is sent to the list", async () => {
+  it("deletes with htmx: a list row becomes its Undo; the contact's page is sent to the list, which shows it", async () => {
     const t = await newTenant("Htmx Delete Co");
     const a = await createContact(t.cookie, { first_name: "Row" });
     const b = await createContact(t.cookie, { first_name: "Page" });
@@ -367,7 +370,12 @@ describe("creating, reading, editing and deleting", () => {
       headers: { "HX-Request": "true", "HX-Target": `contact-${a}` },
     });
     expect(fromRow.status).toBe(200);
-    expect(await fromRow.text()).toBe("");
+    const rowItem = await env.DB.prepare("SELECT id FROM trash_items WHERE kind = 'contact' AND record_id = ?")
+      .bind(a)
+      .first<{ id: number }>();
+    const rowAnswer = await fromRow.text();
+    expect(rowAnswer).toContain(`<tr id="contact-${a}" class="trashed-row">`);
+    expect(rowAnswer).toContain(`action="/app/trash/${rowItem!.id}/restore"`);
     expect(fromRow.headers.get("HX-Redirect")).toBeNull();
     const fromPage = await send(`/app/contacts/${b}`, {
       method: "DELETE",
@@ -375,7 +383,7 @@ describe("creating, reading, editing and deleting", () => {
       headers: { "HX-Request": "true" },
     });
     expect(fromPage.status).toBe(200);
-    expect(fromPage.headers.get("HX-Redirect")).toBe("/app/contacts?notice=deleted");
+    expect(fromPage.headers.get("HX-Redirect")).toMatch(/^\/app\/contacts\?notice=deleted&trashed=\d+$/);
     expect((await tenantState(t.tenantId)).contacts).toEqual([]);
     await expectCountersExact(t.tenantId);
     expect(
@@ -917,7 +925,7 @@ describe("bulk actions", () => {
     });
     expect(confirm.status).toBe(200);
     const page = await confirm.text();
-    expect(page).toContain("Delete 125 contacts?");
+    expect(page).toContain("Move 125 contacts to the trash?");
     expect(page).toContain("and 105 more");
     expect((await tenantState(t.tenantId)).contacts).toHaveLength(130); // nothing yet
 

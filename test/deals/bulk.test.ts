@@ -106,7 +106,7 @@ describe("bulk actions", () => {
 
     const ask = await post(BULK, member.cookie, { action: "delete", ids: ids.slice(0, 2).map(String) });
     expect(ask.status).toBe(200);
-    expect(await ask.text()).toContain("Delete 2 deals?");
+    expect(await ask.text()).toContain("Move 2 deals to the trash?");
     expect((await dealsOf(owner.tenantId)).length).toBe(5);
     const del = await post(BULK, member.cookie, { action: "delete", confirm: "1", ids: ids.slice(0, 2).map(String) });
     expect(del.headers.get("Location")).toContain("notice=deleted&n=2");

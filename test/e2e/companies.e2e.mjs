@@ -71,7 +71,7 @@ export default {
     assert.match(new URL(page.url()).pathname, /^\/app\/companies\/\d+$/);
     assert.equal(await timeline.getByLabel("Add a note").inputValue(), "");
 
-    // Edit inline, then delete (after a confirmation).
+    // Edit inline, then delete.
     await note.getByRole("link", { name: /^Edit/ }).click();
     const editBox = timeline.getByLabel("Edit note");
     await editBox.waitFor();
@@ -80,7 +80,7 @@ export default {
     await timeline.getByRole("button", { name: "Save note" }).click();
     await timeline.getByRole("link", { name: "https://example.com/v2" }).waitFor();
     await timeline.getByText("edited a note").waitFor();
-    page.once("dialog", (dialog) => void dialog.accept());
+    // No confirm: the note goes to the trash, and an Undo shows above the timeline.
     await timeline
       .getByRole("article")
       .first()

@@ -123,11 +123,11 @@ export default {
     await page.keyboard.press("Escape");
     await sheet.waitFor({ state: "hidden" });
 
-    // Delete a row with htmx: confirm, and the row goes without a page load.
+    // Delete a row with htmx: no confirm (it goes to the trash), the row becomes its Undo without a page load.
     await markDocument(page);
-    page.once("dialog", (dialog) => void dialog.accept());
     await row(page, "Alan Turing").getByRole("link", { name: "Delete Alan Turing" }).click();
     await row(page, "Alan Turing").waitFor({ state: "detached" });
+    await page.locator("#contact-results .trashed-row").getByRole("button", { name: "Undo" }).waitFor();
     assert.ok(await stillSameDocument(page), "deleting a row must not load a new page");
     await page.reload();
     await row(page, "Ada Lovelace").waitFor();
@@ -167,10 +167,10 @@ export default {
     // The delete link of a row leads to the confirmation page; here it is opened directly.
     const confirmation = await page.goto(`${baseUrl}/app/contacts/${grace}/delete`);
     assert.equal(confirmation?.status(), 200);
-    await page.getByRole("heading", { level: 1, name: "Delete Grace Hopper?" }).waitFor();
-    await page.getByRole("button", { name: "Delete contact" }).click();
-    await page.waitForURL(`${baseUrl}/app/contacts?notice=deleted`);
-    await page.getByText("Contact deleted.").waitFor();
+    await page.getByRole("heading", { level: 1, name: "Move Grace Hopper to the trash?" }).waitFor();
+    await page.getByRole("button", { name: "Move to trash" }).click();
+    await page.waitForURL((url) => url.pathname === "/app/contacts" && url.searchParams.get("notice") === "deleted");
+    await page.getByText("Contact moved to the trash.").waitFor();
     assert.equal(await row(page, "Grace Hopper").count(), 0);
     await row(page, "Linus Torvalds").waitFor();
     const gone = await page.goto(`${baseUrl}/app/contacts/${grace}`);

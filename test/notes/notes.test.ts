@@ -231,13 +231,18 @@ describe("editing and deleting notes", () => {
     expect((await counters(owner.tenantId)).notes).toBe(2);
     const res = await send(`/app/notes/${noteId}/delete`, { cookie: author.cookie, form: {} });
     expect(res.status).toBe(303);
-    expect(res.headers.get("Location")).toBe(`/app/companies/${id}#timeline-company-${id}`);
+    // The record's page, with the Undo of the note just moved to the trash.
+    expect(res.headers.get("Location")).toMatch(
+      new RegExp(`^/app/companies/${id}\\?trashed=\\d+#timeline-company-${id}$`),
+    );
     expect((await counters(owner.tenantId)).notes).toBe(1);
     const [second] = await noteIds(owner.tenantId);
     const hx = await send(`/app/notes/${second}`, { cookie: author.cookie, method: "DELETE", headers: HX });
     expect(hx.status).toBe(200);
     const html = await hx.text();
-    expect(html.startsWith(`<section class="timeline card" id="timeline-company-${id}"`)).toBe(true);
+    // The Undo first, then the refreshed timeline (htmx puts both where the timeline was).
+    expect(html.startsWith('<div class="flash ok trash-undo" role="status">')).toBe(true);
+    expect(html).toContain(`<section class="timeline card" id="timeline-company-${id}"`);
     expect(html).not.toContain("Second note");
     expect(html).toContain("deleted a note");
     expect((await counters(owner.tenantId)).notes).toBe(0);

@@ -212,6 +212,9 @@ describe("the archive's coverage", () => {
     expect(
       (await send("/app/recent", { cookie: t.cookie, form: { type: "contact", id: String(ids.ada) } })).status,
     ).toBe(204);
+    // Something in the trash, so workspace/trash.json is shown to hold it.
+    const trashed = await createContact(t.cookie, { first_name: "Trashed", last_name: "Person" });
+    expect((await send(`/app/contacts/${trashed}/delete`, { cookie: t.cookie, form: {} })).status).toBe(303);
     const { path } = await requestCopy(t);
     const { zip } = await download(path, t.cookie);
     const manifest = JSON.parse(strFromU8(zip!["manifest.json"]!)) as Manifest;
@@ -306,6 +309,7 @@ describe("Download my data (an owner)", () => {
         "workspace/activity.json",
         "workspace/tasks.json",
         "workspace/interactions.json",
+        "workspace/trash.json",
       ].sort(),
     );
     // The tasks, with their record, time and assignee by address.

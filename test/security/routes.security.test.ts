@@ -150,6 +150,10 @@ const APP_ROUTES: RouteRule[] = [
   rule("GET /app/notifications/count", "viewer"),
   rule("POST /app/notifications/read-all", "viewer"),
   rule("POST /app/notifications/:id/open", "viewer"),
+  // The trash: all list it, members restore (their own items; the service answers 403 for others'), admins purge.
+  rule("GET /app/trash", "viewer"),
+  rule("POST /app/trash/:id/restore", "member"),
+  rule("POST /app/trash/:id/delete", "admin"),
   // Logged calls, meetings and emails: members log them; the one who logged it or an admin changes them.
   rule("POST /app/contacts/:id/interactions", "member", { kind: "call", outcome: "connected" }),
   rule("POST /app/companies/:id/interactions", "member", { kind: "meeting" }),

@@ -56,6 +56,8 @@ describe("two tenants", () => {
     "tasks_remind_idx",
     // Account erasure deletes a user's sent-reminder rows in every workspace (src/services/account/deletion.ts).
     "task_reminders_user_idx",
+    // The retention job's sweep of trash items past their 30 days, across workspaces (src/services/privacy/retention.ts).
+    "trash_items_purge_idx",
     // Usage data (src/services/usage/): the rollup and retention work a day across workspaces; account
     // erasure and the personal data export find a user's rows in every workspace.
     "usage_events_day_idx",

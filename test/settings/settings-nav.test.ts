@@ -8,6 +8,7 @@ const TABS = [
   ["Security", "/app/settings/security"],
   ["Privacy", "/app/settings/privacy"],
   ["Team", "/app/settings/team"],
+  ["Trash", "/app/trash"],
   ["Workspace", "/app/settings/workspace"],
   ["Tags", "/app/settings/tags"],
   ["Custom fields", "/app/settings/fields"],
@@ -39,8 +40,8 @@ describe("the settings navigation", () => {
     const forAdmin = TABS.filter(([label]) => label !== "Billing").map(([l, h]) => `${l} ${h}`);
     for (const href of ["/app/settings/team", "/app/settings/tags", "/app/import"])
       expect(tabsOf(await textOf(href, { cookie: admin.cookie })), href).toEqual(forAdmin);
-    const forMember = TABS.slice(0, 4).map(([l, h]) => `${l} ${h}`);
-    for (const href of ["/app/settings/team", "/app/settings/profile"])
+    const forMember = TABS.slice(0, 5).map(([l, h]) => `${l} ${h}`);
+    for (const href of ["/app/settings/team", "/app/settings/profile", "/app/trash"])
       expect(tabsOf(await textOf(href, { cookie: member.cookie })), href).toEqual(forMember);
   });
 });

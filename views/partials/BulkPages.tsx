@@ -10,7 +10,7 @@ export interface BulkDeleteProps {
   /** "contact" / "contacts": the words of the heading and the button. */
   one: string;
   many: string;
-  /** What goes with the records, said before "This cannot be undone." */
+  /** What goes with the records, said before where they wait (the trash, 30 days). */
   consequence: string;
   action: string;
   back: string;
@@ -21,14 +21,14 @@ export function BulkDeleteConfirm(p: BulkDeleteProps) {
   const n = p.records.length;
   return (
     <div class="stack narrow">
-      <h1>{n === 1 ? `Delete 1 ${p.one}?` : `Delete ${n} ${p.many}?`}</h1>
+      <h1>{n === 1 ? `Move 1 ${p.one} to the trash?` : `Move ${n} ${p.many} to the trash?`}</h1>
       <ul>
         {p.records.slice(0, SHOWN_NAMES).map((r) => (
           <li>{r.name}</li>
         ))}
         {n > SHOWN_NAMES ? <li class="muted">and {n - SHOWN_NAMES} more</li> : null}
       </ul>
-      <p>{p.consequence} This cannot be undone.</p>
+      <p>{p.consequence} They wait in the trash for 30 days, and restoring one brings it all back.</p>
       <form method="post" action={p.action} class="actions">
         <input type="hidden" name="action" value="delete" />
         <input type="hidden" name="confirm" value="1" />

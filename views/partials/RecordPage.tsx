@@ -21,10 +21,11 @@ export interface RecordPageContext {
 export const none = <span class="muted">—</span>;
 
 /**
- * The Edit link and the Delete button of a record at `path`. With `hxDelete`, no JavaScript opens the
- * confirmation page (GET) and htmx asks, then deletes; without it the form posts after htmx asks.
+ * The Edit link and the "Move to trash" button of a record at `path`. With `hxDelete`, no JavaScript opens the
+ * confirmation page (GET) and htmx deletes at once; without it the form posts. Nobody is asked: the trash
+ * (and the Undo shown next) is the way back.
  */
-export function EditDeleteActions(p: { path: string; confirm: string; hxDelete?: boolean }) {
+export function EditDeleteActions(p: { path: string; hxDelete?: boolean }) {
   return (
     <>
       <a class="button secondary" href={`${p.path}/edit`}>
@@ -35,10 +36,9 @@ export function EditDeleteActions(p: { path: string; confirm: string; hxDelete?:
         method={p.hxDelete ? "get" : "post"}
         action={`${p.path}/delete`}
         hx-delete={p.hxDelete ? p.path : undefined}
-        hx-confirm={p.confirm}
       >
         <button type="submit" class="secondary">
-          Delete
+          Move to trash
         </button>
       </form>
     </>
@@ -82,9 +82,9 @@ export function CreatedUpdatedFacts(p: { createdAt: number; updatedAt: number; p
 export function DeleteRecordConfirm(p: { name: string; path: string; what: string; children: Child }) {
   return (
     <DeleteConfirm
-      heading={<>Delete {p.name}?</>}
+      heading={<>Move {p.name} to the trash?</>}
       action={`${p.path}/delete`}
-      button={`Delete ${p.what}`}
+      button="Move to trash"
       cancelHref={p.path}
     >
       {p.children}

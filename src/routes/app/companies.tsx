@@ -12,6 +12,7 @@ import { errorResponse } from "../../lib/errors";
 import { inReaderZone, render, wantsFragment } from "../../lib/render";
 import { deferSessionCheck, requireRole, roleAtLeast } from "../../middleware/session";
 import { deleteCompany } from "../../services/companies/delete";
+import { withUndo } from "./shared/trash-undo";
 import {
   COMPANY_SIZES,
   companiesWithDomain,
@@ -231,17 +232,18 @@ companiesRoutes.post("/:id", requireRole("member"), async (c) => {
 
 // ---- Delete -------------------------------------------------------------------------------------------
 
-async function removeCompany(c: Context<AppEnv>): Promise<boolean> {
+async function removeCompany(c: Context<AppEnv>): Promise<number | null> {
   const id = parseRecordId(c.req.param("id"));
-  return id !== null && (await deleteCompany(tenantOf(c), actorOf(c), id));
+  return id !== null && (await deleteCompany(tenantOf(c), actorOf(c), id)) ? id : null;
 }
 
 const AFTER_DELETE = "/app/companies?notice=deleted";
 
-// htmx (the page's Delete button, after hx-confirm): htmx follows HX-Redirect.
+// htmx (the page's "Move to trash" button): htmx follows HX-Redirect to the list, which shows the Undo.
 companiesRoutes.delete("/:id", requireRole("member"), async (c) => {
-  if (!(await removeCompany(c))) return errorResponse(c, 404);
-  c.header("HX-Redirect", AFTER_DELETE);
+  const id = await removeCompany(c);
+  if (id === null) return errorResponse(c, 404);
+  c.header("HX-Redirect", await withUndo(c, AFTER_DELETE, "company", id));
   return c.body(null, 200);
 });
 
@@ -253,8 +255,9 @@ companiesRoutes.get(
 );
 
 companiesRoutes.post("/:id/delete", requireRole("member"), async (c) => {
-  if (!(await removeCompany(c))) return errorResponse(c, 404);
-  return c.redirect(AFTER_DELETE, 303);
+  const id = await removeCompany(c);
+  if (id === null) return errorResponse(c, 404);
+  return c.redirect(await withUndo(c, AFTER_DELETE, "company", id), 303);
 });
 
 companiesRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("company"));

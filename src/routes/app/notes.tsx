@@ -6,6 +6,7 @@
  * without, a redirect back to the record.
  */
 import { trackFeature } from "../../middleware/usage";
+import { trashItemIdOf } from "../../services/trash/items";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { SubjectType } from "../../db/schema";
@@ -151,7 +152,7 @@ async function removeNote(c: Context<AppEnv>): Promise<EntryRemoval> {
   const result = await deleteNote(tenantOf(c), noteActorOf(c), found.note.id, Date.now());
   if (!result.ok)
     return { response: result.reason === "forbidden" ? await refuse(c, found.note.id) : errorResponse(c, 404) };
-  return { subject: found.subject };
+  return { subject: found.subject, trashed: await trashItemIdOf(tenantOf(c), "note", found.note.id) };
 }
 
 entryDeleteRoutes(notesRoutes, removeNote);

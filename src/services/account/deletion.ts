@@ -26,6 +26,7 @@ import {
   usageEvents,
   users,
   supportGrants,
+  trashItems,
 } from "../../db/schema";
 import { verifyPassword } from "../../auth/password";
 import { LIMITS, limitKey, type Limit } from "../../auth/rate-limit";
@@ -150,6 +151,14 @@ export function userDeletionQueries(
     db.update(deals).set({ createdBy: null }).where(eq(deals.createdBy, userId)),
     db.update(dealStageHistory).set({ actorId: null }).where(eq(dealStageHistory.actorId, userId)),
     db.update(importJobs).set({ createdBy: null }).where(eq(importJobs.createdBy, userId)),
+    // Who deleted or owns what waits in the trash; restore checks every person's id against users again.
+    db
+      .update(trashItems)
+      .set({
+        deletedBy: sql`CASE WHEN ${trashItems.deletedBy} = ${userId} THEN NULL ELSE ${trashItems.deletedBy} END`,
+        ownerId: sql`CASE WHEN ${trashItems.ownerId} = ${userId} THEN NULL ELSE ${trashItems.ownerId} END`,
+      })
+      .where(or(eq(trashItems.deletedBy, userId), eq(trashItems.ownerId, userId))),
     db.delete(recentViews).where(eq(recentViews.userId, userId)),
     // Which reminders went to them (their bell entries, notifications, go with the users row).
     db.delete(taskReminders).where(eq(taskReminders.userId, userId)),

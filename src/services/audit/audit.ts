@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = {
   "billing.subscription_changed": "Subscription changed (Stripe)",
   "billing.payment_failed": "Payment failed (Stripe)",
   "record.deleted": "Deleted a record",
+  "record.restored": "Restored a record from the trash",
+  "record.purged": "Deleted a record from the trash for good",
   "deal.created": "Created a deal",
   "deal.updated": "Changed a deal",
   "deal.won": "Marked a deal won",

@@ -16,11 +16,13 @@ import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
 import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { getCompany } from "./page";
+import { rawBatchResults } from "../../db/raw-batch";
+import { trashStatements } from "../trash/snapshot";
 
 /**
  * Deletes a company. Its contacts stay, without a company; its notes, logged interactions, tags, custom
- * values, timeline and recent views go; the counters and the audit trail follow, all in one batch. False when the
- * company is not the tenant's.
+ * values, timeline and recent views go; the counters and the audit trail follow, all in one batch that first
+ * copies them to the trash (src/services/trash/). False when the company is not the tenant's.
  */
 export async function deleteCompany(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
   const { db, tenantId } = t;
@@ -32,7 +34,8 @@ export async function deleteCompany(t: TenantDb, actor: Actor, id: number): Prom
   const [{ n: noteCount }] = (await db.select({ n: sql<number>`count(*)` }).from(notes).where(ofCompany)) as [
     { n: number },
   ];
-  await db.batch([
+  await rawBatchResults(db, [
+    ...trashStatements(t, "company", [id], actor),
     t.update(tenantCounters, {
       companies: sql`max(0, ${tenantCounters.companies} - (SELECT count(*) FROM companies c
         WHERE c.tenant_id = ${tenantId} AND c.id = ${id}))`,

@@ -14,6 +14,9 @@ import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteValuesStatement, listCustomFields } from "../records/custom-fields";
 import { deleteNotesOfStatements } from "../records/notes";
 import { BULK_MAX_IDS, ownedContacts, ownedIdsSql } from "./bulk";
+import { rawBatchResults } from "../../db/raw-batch";
+import { eraseFromTrashStatements, trashedRecordIds } from "../trash/items";
+import { trashStatements } from "../trash/snapshot";
 
 /** Erasing (a privacy request) rather than deleting: audited as such, optionally suppressing future imports. */
 export interface EraseOptions {
@@ -25,8 +28,10 @@ export interface EraseOptions {
  * Deletes contacts of the tenant with everything that refers to them: notes, logged interactions, custom
  * values, activity, recent views and the import history's rows about them (emails, phones and tags go by
  * foreign-key cascade, the search index by trigger), adjusts the counters and writes the audit entry, all in one
- * batch. With `erase`, the entry says "erased" and the addresses may be suppressed in the same batch.
- * Ids that are not the tenant's are ignored. Returns how many were deleted.
+ * batch, after copying them all to the trash (src/services/trash/). With `erase`, nothing goes to the trash,
+ * the contacts already there (and their notes and tasks trashed alone) are erased from it too, the entry says
+ * "erased" and the addresses may be suppressed in the same batch.
+ * Ids that are not the tenant's are ignored. Returns how many were deleted (or erased).
  */
 export async function deleteContacts(
   t: TenantDb,
@@ -37,7 +42,9 @@ export async function deleteContacts(
   const { db, tenantId } = t;
   const unique = [...new Set(ids)].slice(0, BULK_MAX_IDS);
   const owned = (await ownedContacts(t, unique)).map((c) => c.id);
-  if (owned.length === 0) return 0;
+  // An erasure reaches the trash too: a person deleted yesterday and erased today is gone from both.
+  const trashed = opts.erase ? await trashedRecordIds(t, "contact", unique) : [];
+  if (owned.length === 0 && trashed.length === 0) return 0;
   const fields = await listCustomFields(t, "contact");
   const valueStatements = fields.length ? [deleteValuesStatement(t, fields, owned)] : [];
   const suppressKey = opts.erase?.suppressKey;
@@ -46,16 +53,20 @@ export async function deleteContacts(
         db,
         tenantId,
         suppressKey,
-        (
-          await db
-            .select({ email: contactEmails.email })
-            .from(contactEmails)
-            .where(t.where(contactEmails, inJsonList(contactEmails.contactId, owned)))
-        ).map((r) => r.email),
+        [
+          ...(
+            await db
+              .select({ email: contactEmails.email })
+              .from(contactEmails)
+              .where(t.where(contactEmails, inJsonList(contactEmails.contactId, owned)))
+          ).map((r) => r.email),
+          ...(await trashedEmails(t, trashed)),
+        ],
         actor.now,
       )
     : [];
   const action = opts.erase ? "record.erased" : "record.deleted";
+  const affected = [...owned, ...trashed];
   const eraseDetail: Record<string, boolean> = opts.erase ? { suppressed: suppression.length > 0 } : {};
   // The audit trail is append-only, so it names contacts by id only: a deleted person's name must not
   // outlive them there.
@@ -65,8 +76,8 @@ export async function deleteContacts(
         actorUserId: actor.userId,
         action,
         targetType: "contact",
-        targetLabel: `${owned.length} contacts (bulk)`,
-        detail: { bulk: true, count: owned.length, ids: owned.join(" "), ...eraseDetail },
+        targetLabel: `${affected.length} contacts (bulk)`,
+        detail: { bulk: true, count: affected.length, ids: affected.join(" "), ...eraseDetail },
         ...actor,
       })
     : auditInsert(db, {
@@ -74,12 +85,14 @@ export async function deleteContacts(
         actorUserId: actor.userId,
         action,
         targetType: "contact",
-        targetId: String(owned[0]),
-        targetLabel: `Contact #${owned[0]}`,
+        targetId: String(affected[0]),
+        targetLabel: `Contact #${affected[0]}`,
         ...(opts.erase ? { detail: eraseDetail } : {}),
         ...actor,
       });
-  const results = await db.batch([
+  const results = await rawBatchResults(db, [
+    // Erasing skips the trash (and empties it of them); deleting moves them there, before the rows go.
+    ...(opts.erase ? eraseFromTrashStatements(t, "contact", affected) : trashStatements(t, "contact", owned, actor)),
     // Counted inside the batch, just before the delete: if someone else deleted some of these a
     // moment ago, they are not subtracted twice.
     t.update(tenantCounters, {
@@ -102,5 +115,16 @@ export async function deleteContacts(
       .where(sql`${contacts.id} IN (${ownedIdsSql(t, owned)})`)
       .returning({ id: contacts.id }),
   ]);
-  return (results[results.length - 1] as { id: number }[]).length;
+  return (results.at(-1)?.results ?? []).length + trashed.length;
+}
+
+/** The addresses of trashed contacts, read from their snapshot (for the suppression list). */
+async function trashedEmails(t: TenantDb, ids: number[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await t.db.all<{ email: string }>(
+    sql`SELECT json_extract(r.data, '$.email') AS email FROM trash_items i
+      JOIN trash_rows r ON r.tenant_id = i.tenant_id AND r.item_id = i.id AND r.table_name = 'contact_emails'
+      WHERE i.tenant_id = ${t.tenantId} AND i.kind = 'contact' AND i.record_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+  );
+  return rows.map((r) => r.email);
 }

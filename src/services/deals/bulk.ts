@@ -5,6 +5,7 @@
  * the workspace's are ignored, as in the contacts' bulk actions.
  */
 import { deleteTasksOfStatements } from "../tasks/statements";
+import { trashStatements } from "../trash/snapshot";
 import { eq, sql, type SQL } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
@@ -119,7 +120,8 @@ export async function tagDeals(t: TenantDb, actor: Actor, ids: number[], tagId: 
 /**
  * Deletes the selected deals with what refers to them (notes, custom values, timeline, recent views;
  * contacts, tags and stage history by cascade), lowering the open totals and the deal counter by what
- * the batch itself finds, with one audit entry naming them by id. Returns how many were deleted.
+ * the batch itself finds, with one audit entry naming them by id; each goes to the trash first, in the same
+ * batch. Returns how many were deleted.
  */
 export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Promise<number> {
   const owned = (await ownedDeals(t, ids)).map((d) => d.id);
@@ -127,6 +129,7 @@ export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Pro
   const fields = await listCustomFields(t, "deal");
   const { tenantId } = t;
   const results = await rawBatchResults(t.db, [
+    ...trashStatements(t, "deal", owned, actor),
     t.update(tenantCounters, {
       deals: sql`max(0, ${tenantCounters.deals} - (SELECT count(*) FROM ${selected(t, owned)}))`,
     }),

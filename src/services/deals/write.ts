@@ -5,6 +5,7 @@
  * the form was loaded from, so a concurrent edit or move leaves nothing half-written.
  */
 import { deleteTasksOfStatements } from "../tasks/statements";
+import { trashStatements } from "../trash/snapshot";
 import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
@@ -249,11 +250,13 @@ export async function updateDeal(
 
 /**
  * Deletes a deal with its notes, custom values, timeline and recent views (contacts, tags and
- * history go by foreign-key cascade), taking it out of the totals and the counter, audited.
+ * history go by foreign-key cascade), taking it out of the totals and the counter, audited; all of it is
+ * copied to the trash first, in the same batch (src/services/trash/).
  * Returns false when the workspace has no such deal.
  */
 export async function deleteDeal(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
   const results = await runRawBatchRows(t.db, [
+    ...trashStatements(t, "deal", [id], actor),
     totalsOut(t, id),
     dealCounter(t, sql`-(SELECT count(*) FROM deals WHERE tenant_id = ${t.tenantId} AND id = ${id})`),
     ...deleteNotesOfStatements(t, "deal", [id]),

@@ -10,6 +10,7 @@
  * queries per 1,000 records of each kind, so a build fits a Queue invocation's 1,000 queries up to
  * about 150,000 of each (larger workspaces' admins download each list at /app/export instead).
  */
+import { trashPages } from "../trash/archive";
 import { desc, eq, or } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { consentRecords, emailOutbox, memberships, sessions, supportMessages, tenants, users } from "../../db/schema";
@@ -296,6 +297,12 @@ export async function writeDataExport(
       "Every logged call, meeting and email: the record it is on, when it happened, how long, the outcome, " +
         "the notes and who logged it.",
       (into) => accountDocument("interactions", now, interactionPages(t), into),
+    );
+    await add(
+      "workspace/trash.json",
+      "Every record in the trash (deleted in the last 30 days, still restorable): what it is, who deleted it and " +
+        "when, when it goes for good, and every row a restore would bring back.",
+      (into) => accountDocument("trash", now, trashPages(t), into),
     );
   }
 

@@ -51,6 +51,8 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   interactions: { file: "workspace/interactions.json" },
   activities: { file: "workspace/activity.json" },
   tasks: { file: "workspace/tasks.json" },
+  trash_items: { file: "workspace/trash.json" },
+  trash_rows: { file: "workspace/trash.json" },
   auth_tokens: { leftOut: "single-use links we emailed (their hashes): secrets, and gone when they expire" },
   data_exports: { leftOut: "the list of these archives themselves" },
   import_jobs: {

@@ -33,7 +33,8 @@ import { type Budget, deletePrefix, readRows, runBatch, runCounted } from "./sta
  * triggers then have no contact to re-index). Deals go first, taking their contacts, tags and history
  * with them, before the stages and pipelines their foreign keys (without ON DELETE) point at, and
  * before companies (whose deletion would set each deal's company_id). The report aggregates go before the
- * records they count, so the records' delete triggers (migration 0020) find nothing left to lower.
+ * records they count, so the records' delete triggers (migration 0020) find nothing left to lower. The
+ * trash's snapshot rows go before its items, so no item's delete cascades over many rows.
  * test/closure checks that this list names every table of the schema that has a tenant_id column.
  */
 export const TENANT_TABLES = [
@@ -42,6 +43,8 @@ export const TENANT_TABLES = [
   "usage_daily",
   "notifications",
   "task_reminders",
+  "trash_rows",
+  "trash_items",
   "report_open_deals",
   "report_deal_outcomes",
   "report_stage_days",

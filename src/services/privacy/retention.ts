@@ -15,6 +15,7 @@
  * - contact-page messages and consent records older than their periods;
  * - raw usage points and their daily aggregates past USAGE_RETENTION (src/services/usage/definitions.ts);
  * - ledger rows of erased workspaces past the ledger period;
+ * - records in the trash past their 30 days (src/services/trash/), with their snapshot rows (cascade);
  * - closed workspaces whose grace period is over, erased step by step (src/services/privacy/erasure.ts).
  *
  * "Now" is the scheduled event's time, so tests move the clock. Every sweep is a bounded statement
@@ -56,6 +57,7 @@ export interface RetentionReport {
   ledger: number;
   usageEvents: number;
   usageDaily: number;
+  trash: number;
   erasures: ErasureProgress[];
   statements: number;
 }
@@ -87,6 +89,7 @@ export async function runRetention(
     ledger: 0,
     usageEvents: 0,
     usageDaily: 0,
+    trash: 0,
     erasures: [],
     statements: 0,
   };
@@ -177,6 +180,12 @@ export async function runRetention(
   );
   await runCounted(db, budget, sql`DELETE FROM usage_rollups WHERE day < ${isoDay(dailyBefore.getTime())}`);
 
+  // ---- the trash: items past their 30 days, their snapshot rows with them (ON DELETE CASCADE) ----
+  report.trash = await sweepRows(
+    sql`DELETE /* all tenants: trash past its 30 days */ FROM trash_items
+        WHERE id IN (SELECT id FROM trash_items WHERE purge_after <= ${now} LIMIT ${chunk})`,
+  );
+
   // ---- closed workspaces past their grace period: the rest of the run ----
   budget.left -= 1;
   const due = (
@@ -220,7 +229,8 @@ export function retentionDidSomething(r: RetentionReport): boolean {
       r.ledger +
       r.digestRuns +
       r.usageEvents +
-      r.usageDaily >
+      r.usageDaily +
+      r.trash >
       0 || r.erasures.length > 0
   );
 }

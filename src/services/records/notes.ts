@@ -19,6 +19,8 @@ import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import { activityInsert } from "./activity";
 import { counterChange } from "./counters";
+import { runRawBatch } from "../../db/raw-batch";
+import { trashStatements } from "../trash/snapshot";
 import type { TimelineNote } from "../../../views/partials/timeline/Timeline";
 
 export const NOTE_MAX_LENGTH = 20_000;
@@ -152,7 +154,7 @@ export async function editNote(
   return { ok: true };
 }
 
-/** Deletes a note. */
+/** Moves a note to the trash. */
 export async function deleteNote(
   t: TenantDb,
   actor: NoteActor,
@@ -162,7 +164,9 @@ export async function deleteNote(
   const note = await getNote(t, id);
   if (!note) return { ok: false, reason: "not_found" };
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
-  await t.db.batch([
+  await runRawBatch(t.db, [
+    // The note waits in the trash for its author (or an admin) to restore it.
+    ...trashStatements(t, "note", [id], { userId: actor.userId, now }),
     t.delete(notes, eq(notes.id, id)),
     counterChange(t, { notes: -1 }),
     activityInsert(t, {

@@ -17,6 +17,7 @@ import { dueInstant, remindAtFor } from "../reminders/schedule";
 import type { TaskInput } from "./form";
 import { nextDueDate } from "./recurrence";
 import { nextTaskDueOfTasks, nextTaskDueUpdate, taskTimelineEntries } from "./statements";
+import { trashStatements } from "../trash/snapshot";
 
 export interface TaskActor {
   userId: string;
@@ -250,12 +251,13 @@ export async function reopenTask(t: TenantDb, actor: TaskActor, id: number): Pro
   return { ok: true, id };
 }
 
-/** Deletes a task. */
+/** Moves a task to the trash. */
 export async function deleteTask(t: TenantDb, actor: TaskActor, id: number): Promise<TaskWriteResult> {
   const task = await getTask(t, id);
   if (!task) return { ok: false, reason: "not_found" };
   if (!canChangeTask(task, actor)) return { ok: false, reason: "forbidden" };
   await runRawBatchRows(t.db, [
+    ...trashStatements(t, "task", [id], actor),
     t.delete(tasks, eq(tasks.id, id)),
     ...[nextTaskDueUpdate(t, task.subjectType, task.subjectId ? [task.subjectId] : [])].filter((s) => s !== null),
   ]);

@@ -26,7 +26,9 @@ export interface CompanyListFilters {
 }
 
 /** Confirmations after a redirect, by key, so no user input is echoed from the URL. */
-export const COMPANY_NOTICES = { deleted: "Company deleted. Its contacts were kept, without a company." } as const;
+export const COMPANY_NOTICES = {
+  deleted: "Company moved to the trash. Its contacts were kept, without a company.",
+} as const;
 export type CompanyNotice = keyof typeof COMPANY_NOTICES;
 
 export interface CompaniesListPageProps {

@@ -36,11 +36,7 @@ export function CompanyPage(p: CompanyPageProps) {
         <h1>{c.name}</h1>
         {p.canWrite ? (
           <div class="actions">
-            <EditDeleteActions
-              path={`/app/companies/${c.id}`}
-              confirm={`Delete ${c.name}? Its notes go too; its contacts stay.`}
-              hxDelete
-            />
+            <EditDeleteActions path={`/app/companies/${c.id}`} hxDelete />
           </div>
         ) : null}
       </div>
@@ -107,7 +103,8 @@ export function CompanyPage(p: CompanyPageProps) {
 export function CompanyDeletePage(p: { company: { id: number; name: string } }) {
   return (
     <DeleteRecordConfirm name={p.company.name} path={`/app/companies/${p.company.id}`} what="company">
-      Its notes, tags and custom values are deleted. Its contacts are kept, without a company. This cannot be undone.
+      Its notes, tags and custom values go with it. Its contacts are kept, without a company. The trash keeps it for 30
+      days; restoring it links its contacts back.
     </DeleteRecordConfirm>
   );
 }

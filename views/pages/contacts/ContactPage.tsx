@@ -73,11 +73,7 @@ export function ContactPage(p: ContactPageProps) {
           <ShortcutButton />
           {p.canWrite ? (
             <>
-              <EditDeleteActions
-                path={`/app/contacts/${c.id}`}
-                confirm={`Delete ${c.name}? Their notes go too. This cannot be undone.`}
-                hxDelete
-              />
+              <EditDeleteActions path={`/app/contacts/${c.id}`} hxDelete />
               {p.canErase ? (
                 <a class="button secondary" href={`/app/contacts/${c.id}/erase`}>
                   Erase…
@@ -130,7 +126,8 @@ export function ContactPage(p: ContactPageProps) {
 export function ContactDeletePage(p: { contact: { id: number; name: string } }) {
   return (
     <DeleteRecordConfirm name={p.contact.name} path={`/app/contacts/${p.contact.id}`} what="contact">
-      Their emails, phone numbers, tags, custom values, notes and timeline are deleted too. This cannot be undone.
+      Their emails, phone numbers, tags, custom values, notes and timeline go with them. The trash keeps them for 30
+      days, and restoring brings everything back.
     </DeleteRecordConfirm>
   );
 }

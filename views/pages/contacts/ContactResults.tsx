@@ -47,8 +47,9 @@ export interface ContactResultsProps {
 
 /** Confirmations after a redirect, by key; counts come as numbers, so no user text is echoed. */
 export const CONTACT_NOTICES = {
-  deleted: () => "Contact deleted.",
-  bulk_deleted: (n: number) => (n === 1 ? "1 contact deleted." : `${n} contacts deleted.`),
+  deleted: () => "Contact moved to the trash.",
+  bulk_deleted: (n: number) =>
+    n === 1 ? "1 contact moved to the trash." : `${n} contacts moved to the trash (Trash restores them).`,
   erased: () => "Contact erased.",
   bulk_erased: (n: number) => (n === 1 ? "1 contact erased." : `${n} contacts erased.`),
   tagged: (n: number) => (n === 1 ? "Tag added to 1 contact." : `Tag added to ${n} contacts.`),
@@ -84,7 +85,7 @@ function contactRow(r: ContactListRow, canWrite: boolean, zone: string, locale: 
       : ""
   }</td><td${label("Next task", r.nextTaskDue)}>${r.nextTaskDue ? html`<time datetime="${r.nextTaskDue}">${formatCalendarDate(r.nextTaskDue, locale)}</time>` : ""}</td>${
     canWrite
-      ? html`<td><a href="/app/contacts/${r.id}/delete" hx-delete="/app/contacts/${r.id}" hx-target="closest tr" hx-swap="outerHTML" hx-confirm="Delete ${r.name}? Their notes go too. This cannot be undone." class="danger-link">Delete<span class="visually-hidden"> ${r.name}</span></a></td>`
+      ? html`<td><a href="/app/contacts/${r.id}/delete" hx-delete="/app/contacts/${r.id}" hx-target="closest tr" hx-swap="outerHTML" class="danger-link">Delete<span class="visually-hidden"> ${r.name}</span></a></td>`
       : ""
   }</tr>`;
 }

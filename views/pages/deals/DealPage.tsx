@@ -156,10 +156,7 @@ export function DealPage(p: DealPageProps) {
         </div>
         {p.canWrite ? (
           <div class="actions">
-            <EditDeleteActions
-              path={`/app/deals/${d.id}`}
-              confirm={`Delete ${d.name}? Its notes go too. This cannot be undone.`}
-            />
+            <EditDeleteActions path={`/app/deals/${d.id}`} />
           </div>
         ) : null}
       </div>

@@ -9,7 +9,7 @@ export const DEAL_LIST_NOTICES = {
   moved: (n: number) => (n === 1 ? "1 deal moved." : `${n} deals moved.`),
   owner_changed: (n: number) => (n === 1 ? "1 deal has a new owner." : `${n} deals have a new owner.`),
   tagged: (n: number) => (n === 1 ? "Tag added to 1 deal." : `Tag added to ${n} deals.`),
-  deleted: (n: number) => (n === 1 ? "1 deal deleted." : `${n} deals deleted.`),
+  deleted: (n: number) => (n === 1 ? "1 deal moved to the trash." : `${n} deals moved to the trash.`),
 } as const;
 
 /** The filters as typed, for the form and the links. */

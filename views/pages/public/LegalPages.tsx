@@ -24,6 +24,7 @@ export interface RetentionPeriods {
   digestRunDays: number;
   exportArchiveHours: number;
   consentRecordDays: number;
+  trashDays: number;
 }
 
 function Legal(p: { title: string; updated: string; children: Child }) {
@@ -283,6 +284,11 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods; u
         <li>
           what an import changed (the values it replaced, so that it can be undone): {r.importUndoDays} days after the
           import; after that it can no longer be undone;
+        </li>
+        <li>
+          deleted contacts, companies, deals, notes and tasks wait in the workspace's trash, restorable, for{" "}
+          {r.trashDays} days after they were deleted; then they are deleted for good. Erasing a person on request skips
+          the trash and also removes them from it at once;
         </li>
         <li>
           the weekly digest's record of each run (the week and how far the sending got; no content): {r.digestRunDays}{" "}

@@ -13,7 +13,8 @@ export function SettingsNav(p: {
     | "support"
     | "export"
     | "import"
-    | "billing";
+    | "billing"
+    | "trash";
   canSeeAudit: boolean;
   canSeeBilling?: boolean;
 }) {
@@ -22,6 +23,8 @@ export function SettingsNav(p: {
     { key: "security", href: "/app/settings/security", label: "Security" },
     { key: "privacy", href: "/app/settings/privacy", label: "Privacy" },
     { key: "team", href: "/app/settings/team", label: "Team" },
+    // Every member sees what was deleted lately; restoring is for its owner or an admin (/app/trash).
+    { key: "trash", href: "/app/trash", label: "Trash" },
     // Workspace-wide settings are for admins and owners, the same people who see the audit trail.
     ...(p.canSeeAudit
       ? [

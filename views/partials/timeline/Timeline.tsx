@@ -293,7 +293,6 @@ function NoteItem(p: { note: TimelineNote; timeline: string; mayChange: boolean 
               hx-delete={`/app/notes/${n.id}`}
               hx-target={`#${p.timeline}`}
               hx-swap="outerHTML"
-              hx-confirm="Delete this note? This cannot be undone."
             >
               <button type="submit" class="link">
                 Delete<span class="visually-hidden"> note by {n.author}</span>

@@ -19,6 +19,9 @@ import { parseRecordId, timelineProps } from "../../record-helpers";
 import { addInteractionRoute } from "../interactions";
 import { addNoteRoute } from "../notes";
 import { confirmationPage } from "../shared/delete-routes";
+import { withUndo } from "../shared/trash-undo";
+import { trashItemIdOf } from "../../../services/trash/items";
+import { TrashedRow } from "../../../../views/pages/trash/TrashPage";
 import { readRecordWithDeals } from "../shared/record-page";
 import { ContactDeletePage, ContactErasePage, ContactPage } from "../../../../views/pages/contacts/ContactPage";
 import { LIST_PATH } from "./list";
@@ -68,22 +71,27 @@ contactRecordRoutes.get("/:id", deferSessionCheck, async (c) => {
 
 // ---- delete -------------------------------------------------------------------------------------------
 
-async function removeContact(c: Context<AppEnv>): Promise<boolean> {
+async function removeContact(c: Context<AppEnv>): Promise<number | null> {
   const id = parseRecordId(c.req.param("id"));
-  return id !== null && (await deleteContacts(tenantOf(c), actorOf(c), [id], { bulk: false })) > 0;
+  if (id === null || (await deleteContacts(tenantOf(c), actorOf(c), [id], { bulk: false })) === 0) return null;
+  return id;
 }
 
-// htmx: from a list row (hx-target is the row) the answer is empty, so the row goes; from the
-// contact's page, htmx follows HX-Redirect to the list.
+// htmx: from a list row (hx-target is the row) the row becomes a line with its Undo; from the contact's
+// page, htmx follows HX-Redirect to the list, which shows the Undo. No confirm: the trash is the way back.
 contactRecordRoutes.delete("/:id", requireRole("member"), async (c) => {
-  if (!(await removeContact(c))) return errorResponse(c, 404);
+  const id = await removeContact(c);
+  if (id === null) return errorResponse(c, 404);
+  const item = await trashItemIdOf(tenantOf(c), "contact", id);
   const target = c.req.header("HX-Target");
-  if (c.req.header("HX-Request") === "true" && target !== `contact-${c.req.param("id")}`)
-    c.header("HX-Redirect", `${LIST_PATH}?notice=deleted`);
-  return c.html("", 200);
+  if (c.req.header("HX-Request") === "true" && target !== `contact-${id}`) {
+    c.header("HX-Redirect", await withUndo(c, `${LIST_PATH}?notice=deleted`, "contact", id));
+    return c.html("", 200);
+  }
+  return c.html(item === null ? "" : <TrashedRow rowId={`contact-${id}`} itemId={item} />, 200);
 });
 
-// Without JavaScript: a confirmation page, then a form post.
+// Without JavaScript: a page saying it goes to the trash, then a form post.
 contactRecordRoutes.get(
   "/:id/delete",
   requireRole("member"),
@@ -93,8 +101,9 @@ contactRecordRoutes.get(
 );
 
 contactRecordRoutes.post("/:id/delete", requireRole("member"), async (c) => {
-  if (!(await removeContact(c))) return errorResponse(c, 404);
-  return c.redirect(`${LIST_PATH}?notice=deleted`, 303);
+  const id = await removeContact(c);
+  if (id === null) return errorResponse(c, 404);
+  return c.redirect(await withUndo(c, `${LIST_PATH}?notice=deleted`, "contact", id), 303);
 });
 
 // ---- erase (a privacy request; admins and owners) ---------------------------------------------------------

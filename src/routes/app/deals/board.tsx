@@ -102,7 +102,7 @@ boardRoutes.get("/", deferSessionCheck, async (c) => {
       canWrite={roleAtLeast(authOf(c).role, "member")}
       currency={currency}
       scripts={[assets.sortable, assets.board]}
-      notice={c.req.query("notice") === "deleted" ? "The deal was deleted." : null}
+      notice={c.req.query("notice") === "deleted" ? "The deal was moved to the trash." : null}
     />,
   );
 });

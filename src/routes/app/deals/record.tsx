@@ -18,6 +18,7 @@ import { closeDeal, LOST_REASON_MAX, listLostReasons, moveDeal, reopenDeal } fro
 import { dealPageFromResults, dealPageStatements } from "../../../services/deals/page";
 import { isoDay, isRealDate } from "../../../services/deals/statements";
 import { deleteDeal } from "../../../services/deals/write";
+import { withUndo } from "../shared/trash-undo";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { parseRecordId, timelineProps } from "../../record-helpers";
 import { addInteractionRoute } from "../interactions";
@@ -184,7 +185,7 @@ dealRecordRoutes.post("/:id/reopen", requireRole("member"), async (c) => {
 dealRecordRoutes.post("/:id/delete", requireRole("member"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
   if (id === null || !(await deleteDeal(tenantOf(c), actorOf(c), id))) return errorResponse(c, 404);
-  return c.redirect("/app/deals?notice=deleted", 303);
+  return c.redirect(await withUndo(c, "/app/deals?notice=deleted", "deal", id), 303);
 });
 
 dealRecordRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("deal"));

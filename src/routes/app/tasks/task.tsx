@@ -5,6 +5,7 @@
  */
 import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
+import { withUndo } from "../shared/trash-undo";
 import type { Task } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
@@ -125,9 +126,9 @@ taskRoutes.get("/:id/edit", requireRole("viewer"), async (c) => {
     task.title,
     <>
       <TaskFormPage {...props} heading="Edit task" cancelHref="/app/tasks" />
-      <form method="post" action={`/app/tasks/${task.id}/delete`} hx-confirm="Delete this task?" class="inline-form">
+      <form method="post" action={`/app/tasks/${task.id}/delete`} class="inline-form">
         <button type="submit" class="secondary danger">
-          Delete task
+          Move to trash
         </button>
       </form>
     </>,
@@ -203,10 +204,9 @@ taskRoutes.post("/:id/delete", requireRole("member"), async (c) => {
   const r = await deleteTask(tenantOf(c), taskActorOf(c), task.id);
   const refused = await refusal(c, task.id, r);
   if (refused) return refused;
-  return c.redirect(
-    task.subjectType && task.subjectId
-      ? `${recordPath({ type: task.subjectType, id: task.subjectId })}#record-tasks`
-      : "/app/tasks?notice=deleted",
-    303,
-  );
+  if (task.subjectType && task.subjectId) {
+    const record = recordPath({ type: task.subjectType, id: task.subjectId });
+    return c.redirect(`${await withUndo(c, record, "task", task.id)}#record-tasks`, 303);
+  }
+  return c.redirect(await withUndo(c, "/app/tasks?notice=deleted", "task", task.id), 303);
 });

@@ -1,0 +1,67 @@
+/**
+ * /app/trash: deleted contacts, companies, deals, notes and tasks for 30 days (src/services/trash/).
+ * Everyone lists it; members restore what they deleted, own, wrote or are assigned; admins and owners restore
+ * anything and delete for good. Another workspace's item is a 404; someone else's, for a member, a 403.
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../../env";
+import { errorResponse } from "../../lib/errors";
+import { render } from "../../lib/render";
+import { roleAtLeast } from "../../lib/roles";
+import { requireRole } from "../../middleware/session";
+import { listTrash, purgeTrashItem } from "../../services/trash/items";
+import { restoreTrashItem } from "../../services/trash/restore";
+import { actorOf, authOf, tenantOf } from "../context";
+import { settingsMenuOf } from "./settings/settings-context";
+import { TrashPage } from "../../../views/pages/trash/TrashPage";
+
+/** Mounted at /app/trash. */
+export const trashRoutes = new Hono<AppEnv>();
+
+const ID = /^[1-9]\d{0,15}$/;
+const NOTICES: Record<string, string> = {
+  purged: "Deleted for good.",
+};
+
+async function trashPage(c: Context<AppEnv>, problem: string | null = null, status: 200 | 409 = 200) {
+  const before = c.req.query("before");
+  if (before !== undefined && !ID.test(before)) return errorResponse(c, 400);
+  const auth = authOf(c);
+  const page = await listTrash(tenantOf(c), { userId: auth.user.id, role: auth.role }, before ? Number(before) : null);
+  const notice = NOTICES[c.req.query("notice") ?? ""] ?? null;
+  return render(
+    c,
+    "Trash",
+    <TrashPage
+      items={page.items}
+      next={page.next}
+      now={Date.now()}
+      canPurge={roleAtLeast(auth.role, "admin")}
+      nav={settingsMenuOf(c)}
+      notice={notice}
+      problem={problem}
+    />,
+    status,
+  );
+}
+
+// Viewers see the list too (the records were theirs to read); restoring is a member's at least.
+trashRoutes.get("/", requireRole("viewer"), (c) => trashPage(c));
+
+trashRoutes.post("/:id/restore", requireRole("member"), async (c) => {
+  const id = c.req.param("id");
+  if (!ID.test(id)) return errorResponse(c, 404);
+  const auth = authOf(c);
+  const result = await restoreTrashItem(tenantOf(c), { userId: auth.user.id, role: auth.role }, actorOf(c), Number(id));
+  if (!result.ok) {
+    if (result.reason === "conflict") return trashPage(c, result.message, 409);
+    return errorResponse(c, result.reason === "forbidden" ? 403 : 404);
+  }
+  return c.redirect(`${result.path}?restored=${result.withoutCompany ? "without_company" : "1"}`, 303);
+});
+
+trashRoutes.post("/:id/delete", requireRole("admin"), async (c) => {
+  const id = c.req.param("id");
+  if (!ID.test(id) || !(await purgeTrashItem(tenantOf(c), actorOf(c), Number(id)))) return errorResponse(c, 404);
+  return c.redirect("/app/trash?notice=purged", 303);
+});

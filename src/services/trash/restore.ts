@@ -1,0 +1,201 @@
+/**
+ * Restoring a trashed record: its rows go back with their own ids, in one batch, with the counters, the
+ * open deal totals, next task dates and an audit entry; the search index and report aggregates follow
+ * by their triggers. What the record pointed at and is gone meanwhile (a tag, a custom field, a deal it
+ * was on) is left out; a company gone meanwhile leaves the contact without one, and the answer says so.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { rawBatchResults } from "../../db/raw-batch";
+import { isUniqueViolation } from "../../db/sql";
+import type { TrashItem, TrashKind } from "../../db/schema";
+import type { TenantDb } from "../../db/scoped";
+import type { Actor } from "../../lib/actor";
+import { auditInsert } from "../audit/audit";
+import { totalsIn } from "../deals/statements";
+import { nextTaskDueUpdate } from "../tasks/statements";
+import { canRestore, getTrashItem, type TrashViewer } from "./items";
+import { columnsOf, MAIN_TABLE, PARTS, type Part, tableName } from "./parts";
+
+export type RestoreResult =
+  | { ok: true; path: string; withoutCompany: boolean }
+  | { ok: false; reason: "not_found" | "forbidden" }
+  | { ok: false; reason: "conflict"; message: string };
+
+const SUBJECT_NAMES = { contact: "contact", company: "company", deal: "deal" } as const;
+const SUBJECT_PATHS = { contact: "/app/contacts", company: "/app/companies", deal: "/app/deals" } as const;
+
+const value = (column: string) => sql.raw(`json_extract(r.data, '$.${column}')`);
+const USER_COLUMN = /(_by|^owner_id|^author_id|^actor_id|^logged_by)$/;
+
+/** The value restored for a column: the stored one, unless what it names is gone (then none, or a stand-in). */
+function restoredValue(t: TenantDb, table: string, column: string, now: number): SQL {
+  const v = value(column);
+  if (table === "tasks" && column === "assignee_id")
+    // The assignee may have left meanwhile: the task goes to the workspace's owner, as on a member's removal.
+    return sql`coalesce((SELECT m.user_id FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.user_id = ${v}),
+      (SELECT m.user_id FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.role = 'owner'))`;
+  if (table === "tasks" && column === "remind_at") return sql`CASE WHEN ${v} > ${now} THEN ${v} END`;
+  if ((table === "contacts" || table === "deals") && column.startsWith("company_")) {
+    const companyLive = sql`EXISTS (SELECT 1 FROM companies c WHERE c.tenant_id = ${t.tenantId}
+      AND c.id = ${value("company_id")})`;
+    return sql`CASE WHEN ${companyLive} THEN ${v} ${column === "company_sort" ? sql`ELSE ''` : sql``} END`;
+  }
+  // An account erased meanwhile must not come back through its id.
+  if (USER_COLUMN.test(column))
+    return sql`CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.id = ${v})
+      OR EXISTS (SELECT 1 FROM staff s WHERE s.id = ${v}) THEN ${v} END`;
+  return v;
+}
+
+/** Rows come back only when what they link to is still there. */
+function guard(t: TenantDb, name: string): SQL {
+  const live = (table: string, column: string) =>
+    sql`EXISTS (SELECT 1 FROM ${sql.identifier(table)} g WHERE g.tenant_id = ${t.tenantId} AND g.id = ${value(column)})`;
+  if (name === "contact_tags" || name === "company_tags" || name === "deal_tags") return live("tags", "tag_id");
+  if (name === "custom_field_values") return live("custom_fields", "field_id");
+  if (name === "deal_contacts") return sql`${live("deals", "deal_id")} AND ${live("contacts", "contact_id")}`;
+  return sql`1`;
+}
+
+function fromItem(t: TenantDb, item: TrashItem, name: string): SQL {
+  return sql`FROM trash_rows r WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id} AND r.table_name = ${name}`;
+}
+
+function restoreStatement(t: TenantDb, item: TrashItem, part: Part, main: boolean, now: number): SQL {
+  if (part.name === "link:contacts")
+    return sql`UPDATE contacts SET company_id = ${item.recordId},
+        company_name = json_extract(l.data, '$.company_name'), company_sort = json_extract(l.data, '$.company_sort')
+      FROM (SELECT r.data ${fromItem(t, item, part.name)}) l
+      WHERE contacts.tenant_id = ${t.tenantId} AND contacts.id = json_extract(l.data, '$.id')
+        AND contacts.company_id IS NULL`;
+  if (part.name === "link:deals")
+    return sql`UPDATE deals SET company_id = ${item.recordId} WHERE tenant_id = ${t.tenantId} AND company_id IS NULL
+      AND id IN (SELECT json_extract(r.data, '$.id') ${fromItem(t, item, part.name)})`;
+  const table = tableName(part);
+  const columns = columnsOf(part);
+  const values = sql.join(
+    columns.map((c) => restoredValue(t, table, c, now)),
+    sql`, `,
+  );
+  // The record's own row must go in (its id was checked free); a dependent row already there is kept.
+  return sql`INSERT INTO ${sql.identifier(table)} (${sql.raw(columns.map((c) => `"${c}"`).join(", "))})
+    SELECT ${values} ${fromItem(t, item, part.name)} AND ${guard(t, part.name)}
+    ${main ? sql`` : sql`ON CONFLICT DO NOTHING`}`;
+}
+
+/** Why the record cannot come back now, or null. */
+async function refusal(t: TenantDb, item: TrashItem): Promise<string | null> {
+  const main = MAIN_TABLE[item.kind];
+  const [taken] = await t.db.all(
+    sql`SELECT 1 FROM ${sql.identifier(main)} /* all tenants: ids are global */ WHERE id = ${item.recordId}`,
+  );
+  if (taken) return "It is already back.";
+  if (item.subjectType && item.subjectId !== null) {
+    const subject = SUBJECT_NAMES[item.subjectType];
+    const [live] = await t.db.all(
+      sql`SELECT 1 FROM ${sql.identifier(MAIN_TABLE[item.subjectType])} WHERE tenant_id = ${t.tenantId}
+        AND id = ${item.subjectId}`,
+    );
+    if (!live) {
+      const [trashed] = await t.db.all<{ title: string }>(
+        sql`SELECT title FROM trash_items WHERE tenant_id = ${t.tenantId} AND kind = ${item.subjectType}
+          AND record_id = ${item.subjectId}`,
+      );
+      return trashed
+        ? `Its ${subject} ${trashed.title} is in the trash too: restore the ${subject} first.`
+        : `Its ${subject} no longer exists, so it cannot come back.`;
+    }
+  }
+  if (item.kind === "deal") {
+    const [stage] = await t.db.all(
+      sql`SELECT 1 FROM trash_rows r JOIN pipeline_stages s ON s.tenant_id = r.tenant_id
+          AND s.id = json_extract(r.data, '$.stage_id') AND s.pipeline_id = json_extract(r.data, '$.pipeline_id')
+        WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id} AND r.table_name = 'deals'`,
+    );
+    if (!stage) return "Its pipeline stage no longer exists: add the stage again, or the deal cannot come back.";
+  }
+  return null;
+}
+
+/** Whether a trashed contact's company is gone (it then comes back without one). */
+async function companyGone(t: TenantDb, item: TrashItem): Promise<boolean> {
+  if (item.kind !== "contact") return false;
+  const [row] = await t.db.all<{ gone: number }>(
+    sql`SELECT json_extract(r.data, '$.company_id') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM companies c
+        WHERE c.tenant_id = r.tenant_id AND c.id = json_extract(r.data, '$.company_id')) AS gone
+      FROM trash_rows r WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id} AND r.table_name = 'contacts'`,
+  );
+  return Boolean(row?.gone);
+}
+
+function counterStatement(t: TenantDb, item: TrashItem): SQL {
+  const count = (name: string) =>
+    sql`(SELECT count(*) FROM trash_rows WHERE tenant_id = ${t.tenantId} AND item_id = ${item.id}
+      AND table_name = ${name})`;
+  return sql`INSERT INTO tenant_counters (tenant_id, contacts, companies, notes, deals)
+    VALUES (${t.tenantId}, ${count("contacts")}, ${count("companies")}, ${count("notes")}, ${count("deals")})
+    ON CONFLICT (tenant_id) DO UPDATE SET contacts = contacts + excluded.contacts,
+      companies = companies + excluded.companies, notes = notes + excluded.notes, deals = deals + excluded.deals`;
+}
+
+/** Where the restored record is seen. */
+export function recordPath(item: Pick<TrashItem, "kind" | "recordId" | "subjectType" | "subjectId">): string {
+  if (item.kind === "note" || item.kind === "task") {
+    if (item.subjectType && item.subjectId !== null) return `${SUBJECT_PATHS[item.subjectType]}/${item.subjectId}`;
+    return "/app/tasks";
+  }
+  return `${SUBJECT_PATHS[item.kind]}/${item.recordId}`;
+}
+
+/** Puts a trashed record back, all or nothing. */
+export async function restoreTrashItem(
+  t: TenantDb,
+  viewer: TrashViewer,
+  actor: Actor,
+  id: number,
+): Promise<RestoreResult> {
+  const item = await getTrashItem(t, id);
+  if (!item) return { ok: false, reason: "not_found" };
+  if (!canRestore(item, viewer)) return { ok: false, reason: "forbidden" };
+  const refused = await refusal(t, item);
+  if (refused) return { ok: false, reason: "conflict", message: refused };
+  const withoutCompany = await companyGone(t, item);
+  const parts = PARTS[item.kind];
+  const kind: TrashKind = item.kind;
+  const taskDue =
+    kind === "contact" || kind === "company"
+      ? nextTaskDueUpdate(t, kind, [item.recordId])
+      : kind === "task" && item.subjectType
+        ? nextTaskDueUpdate(t, item.subjectType, [item.subjectId!])
+        : null;
+  const statements = [
+    ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now)),
+    ...(kind === "deal" ? [totalsIn(t, item.recordId)] : []),
+    ...(taskDue ? [taskDue] : []),
+    counterStatement(t, item),
+    auditInsert(t.db, {
+      tenantId: t.tenantId,
+      actorUserId: actor.userId,
+      action: "record.restored",
+      targetType: kind,
+      targetId: String(item.recordId),
+      targetLabel: `${kind[0]!.toUpperCase()}${kind.slice(1)} #${item.recordId}`,
+      ...actor,
+    }),
+    sql`DELETE FROM trash_items WHERE tenant_id = ${t.tenantId} AND id = ${item.id} RETURNING id`,
+  ];
+  let restored: D1Result[];
+  try {
+    restored = await rawBatchResults(t.db, statements);
+  } catch (err) {
+    // Two restores at once: the other one put the record back first, and this batch changed nothing.
+    if (isUniqueViolation(err)) return { ok: false, reason: "conflict", message: "It is already back." };
+    throw err;
+  }
+  if ((restored.at(-1)?.results ?? []).length === 0) return { ok: false, reason: "not_found" };
+  return {
+    ok: true,
+    path: recordPath(item),
+    withoutCompany,
+  };
+}

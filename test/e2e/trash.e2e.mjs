@@ -1,0 +1,65 @@
+// The trash in chromium: a contact with a tag and a note is moved to the trash from its page (no browser
+// confirm), found in Settings → Trash (axe clean), restored with its tag and note; moved again and brought
+// back with the Undo the list shows.
+import assert from "node:assert/strict";
+import { WAIT_MS, assertNoProblems, axeViolations, openSignedUpPage, waitForPath } from "./helpers.mjs";
+
+export default {
+  async "a contact with a tag and a note goes to the trash and comes back whole"({ baseUrl, browser }) {
+    const { page, problems, context } = await openSignedUpPage(browser, baseUrl, { company: "Trash E2E Ltd" });
+    let dialogs = 0;
+    page.on("dialog", (dialog) => {
+      dialogs += 1;
+      void dialog.dismiss();
+    });
+
+    await page.goto(`${baseUrl}/app/contacts/new`);
+    await page.getByLabel("First name").fill("Ada");
+    await page.getByLabel("Last name").fill("Lovelace");
+    await page.getByLabel("Email address 1 (primary)").fill("ada@engines.example");
+    await page.getByLabel("New tag").fill("Pioneer");
+    await page.getByRole("button", { name: "Create contact" }).click();
+    await page.waitForURL(/\/app\/contacts\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+    const contactPath = new URL(page.url()).pathname;
+    await page.getByRole("heading", { level: 1, name: "Ada Lovelace" }).waitFor();
+    const timeline = page.getByRole("region", { name: "Timeline" });
+    await timeline.getByLabel("Add a note").fill("Wrote the first program");
+    await timeline.getByRole("button", { name: "Add note" }).click();
+    await timeline.getByText("Wrote the first program").waitFor();
+
+    // Move to trash: no confirm, straight to the list with the way back.
+    await page.getByRole("button", { name: "Move to trash" }).click();
+    await waitForPath(page, "/app/contacts", /notice=deleted&trashed=\d+/);
+    await page.getByText("Contact moved to the trash.").waitFor();
+    await page.getByRole("status").filter({ hasText: "Moved to the trash." }).waitFor();
+    assert.equal(await page.getByRole("link", { name: "Ada Lovelace", exact: true }).count(), 0);
+
+    // Settings → Trash lists it; axe finds nothing wrong there.
+    await page.goto(`${baseUrl}/app/settings/profile`);
+    await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Trash" }).click();
+    await waitForPath(page, "/app/trash");
+    const row = page.getByRole("row").filter({ hasText: "Ada Lovelace" });
+    await row.getByRole("cell", { name: "Contact", exact: true }).waitFor();
+    await row.getByRole("cell", { name: "30", exact: true }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], "axe on the trash page");
+
+    await row.getByRole("button", { name: "Restore: Ada Lovelace" }).click();
+    await waitForPath(page, contactPath, "?restored=1");
+    await page.getByText("Restored from the trash.").waitFor();
+    await page.getByRole("heading", { level: 1, name: "Ada Lovelace" }).waitFor();
+    await page.getByText("Pioneer").first().waitFor();
+    await page.getByRole("region", { name: "Timeline" }).getByText("Wrote the first program").waitFor();
+
+    // Again, and back through the list's Undo this time.
+    await page.getByRole("button", { name: "Move to trash" }).click();
+    await waitForPath(page, "/app/contacts", /trashed=\d+/);
+    await page.getByRole("button", { name: "Undo" }).click();
+    await waitForPath(page, contactPath, "?restored=1");
+    await page.getByText("Pioneer").first().waitFor();
+    await page.getByRole("region", { name: "Timeline" }).getByText("Wrote the first program").waitFor();
+
+    assert.equal(dialogs, 0, "moving to the trash asks nothing in a browser dialog");
+    assertNoProblems(problems);
+    await context.close();
+  },
+};
