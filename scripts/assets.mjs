@@ -30,6 +30,7 @@ for (const [key, src] of [
   ["js", "app.js"],
   ["analytics", "analytics.js"],
   ["board", "board.js"],
+  ["lists", "lists.js"],
 ]) {
   const body = readFileSync(join(root, "assets-src", src));
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
@@ -49,6 +50,7 @@ export const assets = {
   analytics: "/assets/${files.analytics.name}",
   sortable: "/assets/${files.sortable.name}",
   board: "/assets/${files.board.name}",
+  lists: "/assets/${files.lists.name}",
 } as const;
 `;
 mkdirSync(join(root, "src", "generated"), { recursive: true });

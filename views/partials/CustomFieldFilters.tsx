@@ -7,14 +7,13 @@ function filterChoices(cf: CustomFieldDef): { value: string; label: string }[] |
   return null;
 }
 
-/** `values`: cf_<id> → the value as typed. Nothing without fields. */
-export function CustomFieldFilters(p: { fields: CustomFieldDef[]; values: Record<string, string> }) {
+/**
+ * `values`: cf_<id> → the value as typed. Nothing without fields. `inline`: the fields alone, for a
+ * list whose filters already sit in a popover (FilterBar).
+ */
+export function CustomFieldFilters(p: { fields: CustomFieldDef[]; values: Record<string, string>; inline?: boolean }) {
   if (!p.fields.length) return null;
-  return (
-    <details class="more-filters" open={Object.values(p.values).some(Boolean)}>
-      <summary>More filters</summary>
-      <div class="filters">
-        {p.fields.map((cf) => {
+  const fields = p.fields.map((cf) => {
           const name = `cf_${cf.id}`;
           const value = p.values[name] ?? "";
           const choices = filterChoices(cf);
@@ -28,8 +27,12 @@ export function CustomFieldFilters(p: { fields: CustomFieldDef[]; values: Record
               maxlength={200}
             />
           );
-        })}
-      </div>
+  });
+  if (p.inline) return <>{fields}</>;
+  return (
+    <details class="more-filters" open={Object.values(p.values).some(Boolean)}>
+      <summary>More filters</summary>
+      <div class="filters">{fields}</div>
     </details>
   );
 }

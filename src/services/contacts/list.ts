@@ -22,6 +22,9 @@ import { NULLABLE_SORTS, SORT_COLUMNS, type ContactCursor, type ContactSort, typ
 
 export const CONTACTS_PAGE_SIZE = 50;
 
+/** What narrows the list: the search and the filters. */
+export type ContactFilterQuery = Pick<ContactListQuery, "match" | "tagId" | "companyId" | "ownerId" | "custom">;
+
 export interface ContactListQuery {
   sort: ContactSort;
   dir: SortDirection;
@@ -87,19 +90,8 @@ export function contactsListQueries(t: TenantDb, q: ContactListQuery) {
   );
 }
 
-/**
- * The query for one page of the list (PAGE_SIZE + 1 rows, to know whether there is more). Exported
- * so tests can EXPLAIN exactly this SQL. Keyset paging: (sort column, id) beyond the cursor, on the
- * index (tenant_id, sort column, id); never OFFSET. `read`: one of a nullable sort's reads (by
- * default its first).
- */
-export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: SegmentRead) {
-  const column = SORT_COLUMNS[q.sort];
-  const segment =
-    read ?? (NULLABLE_SORTS.has(q.sort) ? nullsLastReads(column, contacts.id, q.dir, q.cursor)[0] : undefined);
-  const back = q.cursor?.back ?? false;
-  // Going back reads the other way from the cursor; the rows are put back in order afterwards.
-  const ascending = (q.dir === "asc") !== back;
+/** The conditions of the list's filters (not the search's MATCH, not the page's keyset). */
+function filterConditions(t: TenantDb, q: ContactFilterQuery): SQL[] {
   const conditions: SQL[] = [];
   if (q.companyId !== null) conditions.push(eq(contacts.companyId, q.companyId));
   if (q.ownerId !== null) conditions.push(eq(contacts.ownerId, q.ownerId));
@@ -115,6 +107,57 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: Segme
         WHERE tenant_id = ${t.tenantId} AND field_id = ${f.fieldId} AND value = ${f.value})`,
     );
   }
+  return conditions;
+}
+
+/** A filtered list is counted up to this many matches; beyond, the pager says "over". */
+export const COUNT_BOUND = 10_000;
+
+/**
+ * The ids of the contacts matching the filters and search (SQL selecting `id`), in id order from
+ * `afterId`, at most `limit`: the walk of "select all matching", and (as a subquery) the bounded count.
+ */
+export function matchingIdsQuery(t: TenantDb, q: ContactFilterQuery, afterId: number, limit: number, ordered = true) {
+  const conditions = [...filterConditions(t, q), sql`${contacts.id} > ${afterId}`];
+  // A count needs no order: left free, SQLite picks the cheapest index for the filters.
+  const order = ordered ? [q.match === null ? asc(contacts.id) : sql`contacts_fts.rowid ASC`] : [];
+  if (q.match === null)
+    return t.db
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(t.where(contacts, ...conditions))
+      .orderBy(...order)
+      .limit(limit);
+  // The search index drives, as in the list (contactsListQuery).
+  conditions.push(sql`contacts_fts MATCH ${q.match}`, sql`${contacts.id} = contacts_fts.rowid`);
+  return t.db
+    .select({ id: contacts.id })
+    .from(sql`contacts_fts`)
+    .crossJoin(contacts)
+    .where(t.where(contacts, ...conditions))
+    .orderBy(...order)
+    .limit(limit);
+}
+
+/** How many contacts match, counted up to COUNT_BOUND + 1 (one query; never the whole workspace). */
+export function boundedCountSql(t: TenantDb, q: ContactFilterQuery) {
+  return sql<number>`(SELECT count(*) FROM (${matchingIdsQuery(t, q, 0, COUNT_BOUND + 1, false)}))`;
+}
+
+/**
+ * The query for one page of the list (PAGE_SIZE + 1 rows, to know whether there is more). Exported
+ * so tests can EXPLAIN exactly this SQL. Keyset paging: (sort column, id) beyond the cursor, on the
+ * index (tenant_id, sort column, id); never OFFSET. `read`: one of a nullable sort's reads (by
+ * default its first).
+ */
+export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: SegmentRead) {
+  const column = SORT_COLUMNS[q.sort];
+  const segment =
+    read ?? (NULLABLE_SORTS.has(q.sort) ? nullsLastReads(column, contacts.id, q.dir, q.cursor)[0] : undefined);
+  const back = q.cursor?.back ?? false;
+  // Going back reads the other way from the cursor; the rows are put back in order afterwards.
+  const ascending = (q.dir === "asc") !== back;
+  const conditions = filterConditions(t, q);
   // In a search sorted by creation, order by the contact id (the search index's rowid; ids grow with
   // creation) so SQLite streams matches from the index and stops after one page instead of sorting
   // every match. The cursor's id alone is the keyset then.
@@ -205,6 +248,8 @@ export interface ContactListView {
   tagsByContact: Map<number, Tag[]>;
   members: Member[];
   total: number;
+  /** How many contacts the filters match, up to COUNT_BOUND + 1; null when the list is not filtered. */
+  matching: number | null;
   companyName: string | null;
 }
 
@@ -214,7 +259,12 @@ export interface ContactListView {
  * batch; the route puts the session check in the same batch (withSessionBatch). Each round trip costs
  * about as much as the work it carries at this size.
  */
-export function contactsListStatements(t: TenantDb, q: ContactListQuery, companyId: number | null) {
+export function contactsListStatements(
+  t: TenantDb,
+  q: ContactListQuery,
+  companyId: number | null,
+  filtered: boolean,
+) {
   const { tenantId } = t;
   // The page (one read, or two for a nullable sort), and the page's context aggregated into one row of
   // JSON in SQL, last.
@@ -240,6 +290,8 @@ export function contactsListStatements(t: TenantDb, q: ContactListQuery, company
         >`(SELECT ${tenantCounters.contacts} FROM ${tenantCounters} WHERE ${tenantCounters.tenantId} = ${tenantId})`,
         company: sql<string | null>`(SELECT ${companies.name} FROM ${companies}
           WHERE ${companies.tenantId} = ${tenantId} AND ${companies.id} = ${companyId ?? 0})`,
+        // Only a filtered list is counted (bounded); the unfiltered one has the counter above.
+        matching: filtered ? boundedCountSql(t, q) : sql<number | null>`NULL`,
       })
       .from(sql`(SELECT 1)`),
   ] as const;
@@ -257,6 +309,7 @@ export async function contactsListFromResults(
     tags: string;
     members: string;
     total: number | null;
+    matching: number | null;
     company: string | null;
   }[];
   const context = contextRows[0]!;
@@ -287,6 +340,7 @@ export async function contactsListFromResults(
     tagsByContact,
     members,
     total: counterRows[0]?.contacts ?? 0,
+    matching: context.matching,
     companyName: companyRows[0]?.name ?? null,
   };
 }
