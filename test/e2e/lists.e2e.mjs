@@ -1,6 +1,6 @@
 // Lists in chromium (issue 18): the first data row above the fold on desktop and phone.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, openSignedUpPage } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, confirmEmailFromMail, openSignedUpPage } from "./helpers.mjs";
 
 const LISTS = [
   { name: "contacts", path: "/app/contacts", row: "table.contacts-table tbody tr" },
@@ -15,8 +15,10 @@ async function post(page, baseUrl, path, form) {
 }
 
 export default {
-  async "first rows positions"({ baseUrl, browser }) {
-    const { context, page, problems } = await openSignedUpPage(browser, baseUrl, { company: "Lists Ltd" });
+  async "first rows positions"({ baseUrl, browser, artifactsDir }) {
+    const { context, page, problems, email } = await openSignedUpPage(browser, baseUrl, { company: "Lists Ltd" });
+    // Positions are measured as a confirmed user sees the lists (no banner asking to confirm).
+    await confirmEmailFromMail(page, baseUrl, email);
     for (let i = 0; i < 5; i++) await post(page, baseUrl, "/app/contacts", { first_name: `P${i}`, last_name: "Seed", emails: `p${i}@example.com` });
     await post(page, baseUrl, "/app/companies", { name: "Seed Co" });
     await page.goto(`${baseUrl}/app/deals/new`);
@@ -31,6 +33,7 @@ export default {
         await page.goto(baseUrl + list.path);
         const top = await page.locator(list.row).first().evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
         console.log(`[lists] ${label} ${list.name}: first row top ${Math.round(top)} px`);
+        await page.screenshot({ path: `/tmp/lists/${label}-${list.name}.png` });
       }
     }
     assertNoProblems(problems);

@@ -18,15 +18,17 @@ export interface FilterBarProps {
   action: string;
   /** The form's accessible name ("Contacts"). */
   label: string;
-  /** The search input (with its own id); labelled by `searchLabel`, visually hidden. */
-  search: Child;
-  searchId: string;
-  searchLabel: string;
+  /** The search input (with its own id); labelled by `searchLabel`, visually hidden. None: no search. */
+  search?: Child;
+  searchId?: string;
+  searchLabel?: string;
   chips: FilterChip[];
   /** The fields inside the popover. */
   children?: Child;
   /** Extra fields kept as they are (hidden inputs). */
   hidden?: Child;
+  /** Opens the popover (a filter's error must be seen). */
+  open?: boolean;
 }
 
 /** The list of active filters, each a link that removes it. */
@@ -50,17 +52,19 @@ export function FilterBar(p: FilterBarProps) {
   const active = p.chips.length;
   return (
     <form class="filter-bar" method="get" action={p.action} role="search" aria-label={p.label}>
-      <div class="filter-search">
-        <label for={p.searchId} class="visually-hidden">
-          {p.searchLabel}
-        </label>
-        {p.search}
-        <button type="submit" class="secondary">
-          Search
-        </button>
-      </div>
+      {p.search ? (
+        <div class="filter-search">
+          <label for={p.searchId} class="visually-hidden">
+            {p.searchLabel}
+          </label>
+          {p.search}
+          <button type="submit" class="secondary">
+            Search
+          </button>
+        </div>
+      ) : null}
       {p.children ? (
-        <details class="filters-popover">
+        <details class="filters-popover" open={p.open}>
           <summary>
             Filters{active ? <span class="filter-count"> ({active} active)</span> : null}
           </summary>
