@@ -9,11 +9,7 @@
     const ticked = document.querySelectorAll(`${ROWS}:checked`).length;
     const matching = document.querySelector("input[name='scope'][value='matching'][form='bulk-form']");
     const text =
-      ticked === 0
-        ? ""
-        : matching?.checked
-          ? "Every matching row is selected."
-          : `${ticked} selected on this page.`;
+      ticked === 0 ? "" : matching?.checked ? "Every matching row is selected." : `${ticked} selected on this page.`;
     if (status.textContent !== text) status.textContent = text;
   }
   document.addEventListener("change", (event) => {

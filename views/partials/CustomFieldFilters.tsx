@@ -14,19 +14,19 @@ function filterChoices(cf: CustomFieldDef): { value: string; label: string }[] |
 export function CustomFieldFilters(p: { fields: CustomFieldDef[]; values: Record<string, string>; inline?: boolean }) {
   if (!p.fields.length) return null;
   const fields = p.fields.map((cf) => {
-          const name = `cf_${cf.id}`;
-          const value = p.values[name] ?? "";
-          const choices = filterChoices(cf);
-          if (choices) return <SelectField name={name} label={cf.name} value={value} empty="Any" options={choices} />;
-          return (
-            <InputField
-              name={name}
-              label={cf.name}
-              type={cf.kind === "date" ? "date" : "text"}
-              value={value}
-              maxlength={200}
-            />
-          );
+    const name = `cf_${cf.id}`;
+    const value = p.values[name] ?? "";
+    const choices = filterChoices(cf);
+    if (choices) return <SelectField name={name} label={cf.name} value={value} empty="Any" options={choices} />;
+    return (
+      <InputField
+        name={name}
+        label={cf.name}
+        type={cf.kind === "date" ? "date" : "text"}
+        value={value}
+        maxlength={200}
+      />
+    );
   });
   if (p.inline) return <>{fields}</>;
   return (

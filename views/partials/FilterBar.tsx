@@ -38,7 +38,8 @@ export function FilterChips(p: { chips: FilterChip[] }) {
     <ul class="filter-chips" aria-label="Active filters">
       {p.chips.map((chip) => (
         <li>
-          <a class="filter-chip" href={chip.removeHref} aria-label={`Remove filter: ${chip.name} ${chip.value}`}>
+          <a class="filter-chip" href={chip.removeHref}>
+            <span class="visually-hidden">Remove filter: </span>
             {chip.name}: <strong>{chip.value}</strong> <span aria-hidden="true">×</span>
           </a>
         </li>
@@ -65,9 +66,7 @@ export function FilterBar(p: FilterBarProps) {
       ) : null}
       {p.children ? (
         <details class="filters-popover" open={p.open}>
-          <summary>
-            Filters{active ? <span class="filter-count"> ({active} active)</span> : null}
-          </summary>
+          <summary>Filters{active ? <span class="filter-count"> ({active} active)</span> : null}</summary>
           <div class="filters-panel">
             <div class="filters">{p.children}</div>
             <button type="submit">Apply filters</button>

@@ -19,12 +19,7 @@ import {
   validateCompanyForm,
   type CompanyFormContext,
 } from "../../services/companies/form";
-import {
-  COMPANY_COUNT_BOUND,
-  COMPANY_SORTS,
-  listCompanies,
-  type CompanySort,
-} from "../../services/companies/list";
+import { COMPANY_COUNT_BOUND, COMPANY_SORTS, listCompanies, type CompanySort } from "../../services/companies/list";
 import { pageRange } from "../../../views/lib/page-range";
 import {
   companyPageFromResults,

@@ -155,9 +155,7 @@ export async function listCompanies(
     .from(sql`(SELECT 1)`);
   const results = await t.db.batch([count, first!, ...rest]);
   const counted = (results[0] as { n: number | null }[])[0]?.n ?? 0;
-  const rows = (results.slice(1) as Awaited<NonNullable<typeof first>>[])
-    .flat()
-    .slice(0, COMPANY_PAGE_SIZE + 1);
+  const rows = (results.slice(1) as Awaited<NonNullable<typeof first>>[]).flat().slice(0, COMPANY_PAGE_SIZE + 1);
   const page = rows.slice(0, COMPANY_PAGE_SIZE);
   const last = page[page.length - 1];
   return {

@@ -259,12 +259,7 @@ export interface ContactListView {
  * batch; the route puts the session check in the same batch (withSessionBatch). Each round trip costs
  * about as much as the work it carries at this size.
  */
-export function contactsListStatements(
-  t: TenantDb,
-  q: ContactListQuery,
-  companyId: number | null,
-  filtered: boolean,
-) {
+export function contactsListStatements(t: TenantDb, q: ContactListQuery, companyId: number | null, filtered: boolean) {
   const { tenantId } = t;
   // The page (one read, or two for a nullable sort), and the page's context aggregated into one row of
   // JSON in SQL, last.

@@ -28,7 +28,9 @@ export function BulkMatchingConfirmPage(p: BulkMatchingConfirmProps) {
         {p.action === "delete" ? "deleted" : "erased"}.
       </p>
       {p.action === "delete" ? (
-        <p>Their emails, phone numbers, tags, custom values, notes and timelines are deleted too. This cannot be undone.</p>
+        <p>
+          Their emails, phone numbers, tags, custom values, notes and timelines are deleted too. This cannot be undone.
+        </p>
       ) : (
         <ErasureExplained many />
       )}

@@ -86,9 +86,7 @@ export function ContactsListPage(p: ContactsListPageProps) {
         <CustomFieldFilters fields={p.customFields} values={f.custom} inline />
       </FilterBar>
 
-      {p.canWrite ? (
-<ContactsBulkBar tags={p.tags} canErase={p.canErase ?? false} />
-      ) : null}
+      {p.canWrite ? <ContactsBulkBar tags={p.tags} canErase={p.canErase ?? false} /> : null}
 
       <section id="contact-results" class="card list-results" aria-label="Contacts found">
         <ContactResults {...p.results} />

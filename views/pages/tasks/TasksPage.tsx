@@ -50,7 +50,8 @@ function taskChips(p: TasksPageProps): FilterChip[] {
   const f = p.filter;
   const chips: FilterChip[] = [];
   if (f.assignee !== "me") {
-    const who = f.assignee === "all" ? "Everyone" : (p.people.find((m) => m.userId === f.assignee)?.email ?? "a member");
+    const who =
+      f.assignee === "all" ? "Everyone" : (p.people.find((m) => m.userId === f.assignee)?.email ?? "a member");
     chips.push({ name: "Assigned to", value: who, removeHref: p.query({ assignee: null }) });
   }
   if (f.kind) {

@@ -108,7 +108,11 @@ function dealChips(
             : key === "mine"
               ? "yes"
               : raw;
-    chips.push({ name: CHIP_NAMES[key], value: value ?? raw, removeHref: dealsListHref({ ...echo, [key]: "" }, sort, dir) });
+    chips.push({
+      name: CHIP_NAMES[key],
+      value: value ?? raw,
+      removeHref: dealsListHref({ ...echo, [key]: "" }, sort, dir),
+    });
   }
   for (const [key, raw] of Object.entries(echo.custom)) {
     if (!raw) continue;
