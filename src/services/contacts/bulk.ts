@@ -6,7 +6,8 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { activities, contacts, contactTags } from "../../db/schema";
 import { listTags } from "../records/tags";
-import { boundedCountSql, matchingIdsQuery, type ContactFilterQuery } from "./list";
+import type { ContactFilterQuery } from "./list";
+import { boundedCountSql, matchingIdsQuery } from "./matching";
 import { contactDisplayName } from "./names";
 
 /** Bulk actions take at most this many ids: one bounded batch, well inside D1's per-request limits. */

@@ -9,12 +9,8 @@ import { formatPhone } from "../../../lib/phone";
 import { render, wantsFragment } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { deferSessionCheck, withSessionBatch } from "../../../middleware/session";
-import {
-  CONTACTS_PAGE_SIZE,
-  COUNT_BOUND,
-  contactsListFromResults,
-  contactsListStatements,
-} from "../../../services/contacts/list";
+import { CONTACTS_PAGE_SIZE, contactsListFromResults, contactsListStatements } from "../../../services/contacts/list";
+import { COUNT_BOUND } from "../../../services/contacts/matching";
 import { MATCHING_MAX } from "../../../services/contacts/bulk";
 import type { CustomField } from "../../../services/records/custom-fields";
 import type { Tag } from "../../../services/records/tags";
