@@ -72,6 +72,12 @@ export default {
       }
     }
 
+    // On a phone the Filters popover opens within the screen.
+    await page.goto(`${baseUrl}/app/contacts`);
+    await page.getByText("Filters", { exact: true }).click();
+    const panel = await page.locator(".filters-panel").boundingBox();
+    assert.ok(panel && panel.x >= 0 && panel.x + panel.width <= 390, `the popover at ${JSON.stringify(panel)}`);
+
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${baseUrl}/app/contacts`);
     const bulk = page.getByRole("form", { name: "Bulk actions on contacts" });
