@@ -32,6 +32,7 @@ for (const [key, src] of [
   ["board", "board.js"],
   // The command palette (Ctrl-K), on app pages (views/layouts/Layout.tsx).
   ["palette", "palette.js"],
+  ["lists", "lists.js"],
 ]) {
   const body = readFileSync(join(root, "assets-src", src));
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
@@ -52,6 +53,7 @@ export const assets = {
   sortable: "/assets/${files.sortable.name}",
   board: "/assets/${files.board.name}",
   palette: "/assets/${files.palette.name}",
+  lists: "/assets/${files.lists.name}",
 } as const;
 `;
 mkdirSync(join(root, "src", "generated"), { recursive: true });

@@ -32,7 +32,7 @@ describe("statements read in one batch", () => {
   const base = contactListQuery();
   const cases: [string, Buildable[]][] = [
     ["the session check", [sessionRowQuery(db, "some-session")]],
-    ["the contacts list", [...contactsListStatements(scoped(db, "t"), base, null)]],
+    ["the contacts list", [...contactsListStatements(scoped(db, "t"), base, null, false)]],
     [
       "the contacts list, filtered by tag, company, owner and a custom field",
       [
@@ -40,6 +40,7 @@ describe("statements read in one batch", () => {
           scoped(db, "t"),
           { ...base, tagId: 1, companyId: 2, ownerId: "u", custom: [{ fieldId: 3, value: "x" }] },
           2,
+          true,
         ),
       ],
     ],
@@ -50,6 +51,7 @@ describe("statements read in one batch", () => {
           scoped(db, "t"),
           { ...base, sort: "created", dir: "desc", match: ftsQuery("a".repeat(24), searchTerms("ada")) },
           null,
+          true,
         ),
       ],
     ],

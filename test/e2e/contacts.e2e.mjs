@@ -32,7 +32,7 @@ async function search(page, text) {
     (r) => r.request().headers()["hx-target"] === "contact-results" && new URL(r.url()).searchParams.get("q") === text,
     { timeout: WAIT_MS },
   );
-  const box = page.getByRole("searchbox", { name: "Search", exact: true });
+  const box = page.getByRole("searchbox", { name: "Search contacts", exact: true });
   await box.fill("");
   await box.pressSequentially(text, { delay: 40 });
   if (text === "") await box.dispatchEvent("input");
@@ -82,7 +82,7 @@ export default {
     await waitForPath(page, "/app/contacts");
     await row(page, "Ada Lovelace").waitFor();
     await row(page, "Alan Turing").waitFor();
-    await page.getByText("2 contacts").waitFor();
+    await page.getByText("1–2 of 2").first().waitFor();
 
     // Search as you type: only the results region changes, and the address bar follows.
     await markDocument(page);
@@ -94,7 +94,7 @@ export default {
     await row(page, "Alan Turing").waitFor({ state: "detached" });
     await row(page, "Ada Lovelace").waitFor();
     assert.ok(await stillSameDocument(page), "typing in the search box must not load a new page");
-    await page.getByText("Showing 1").waitFor();
+    await page.getByText("1–1 of 1").first().waitFor();
 
     // "/" focuses the search box (from anywhere but a field); "?" opens the shortcut sheet.
     await search(page, "");
@@ -132,7 +132,7 @@ export default {
     await page.reload();
     await row(page, "Ada Lovelace").waitFor();
     assert.equal(await row(page, "Alan Turing").count(), 0, "the deleted contact must stay gone after a reload");
-    await page.getByText("1 contact").first().waitFor();
+    await page.getByText("1–1 of 1").first().waitFor();
 
     assertNoProblems(problems);
     await context.close();
@@ -158,8 +158,8 @@ export default {
     await page.waitForURL(`${baseUrl}/app`);
 
     await page.goto(`${baseUrl}/app/contacts`);
-    await page.getByRole("searchbox", { name: "Search", exact: true }).fill("hop");
-    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("searchbox", { name: "Search contacts", exact: true }).fill("hop");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
     await page.waitForURL((url) => url.searchParams.get("q") === "hop");
     await row(page, "Grace Hopper").waitFor();
     assert.equal(await row(page, "Linus Torvalds").count(), 0);

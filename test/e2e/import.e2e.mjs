@@ -45,7 +45,7 @@ export default {
 
     await page.getByRole("link", { name: "See your contacts" }).click();
     await waitForPath(page, "/app/contacts");
-    await page.getByText("40 contacts").waitFor();
+    await page.getByText("1–40 of 40").first().waitFor();
     await page.getByRole("link", { name: "Søren Nakamura" }).first().waitFor();
 
     // Undo, from the job's page.

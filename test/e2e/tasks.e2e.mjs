@@ -37,12 +37,12 @@ export default {
     await item.waitFor({ timeout: WAIT_MS });
 
     // Complete with the keyboard, then Undo.
-    await item.getByRole("button", { name: /Complete: Call back about pricing/ }).focus();
+    await item.getByRole("button", { name: /Done: Call back about pricing/ }).focus();
     await page.keyboard.press("Enter");
     const undo = panel.getByRole("button", { name: /Undo: Call back about pricing/ });
     await undo.waitFor({ timeout: WAIT_MS });
     await undo.click();
-    await panel.getByRole("button", { name: /Complete: Call back about pricing/ }).waitFor({ timeout: WAIT_MS });
+    await panel.getByRole("button", { name: /Done: Call back about pricing/ }).waitFor({ timeout: WAIT_MS });
 
     // It is due today: on the tasks page under Today, and the badge counts it.
     await page.goto(`${baseUrl}/app/tasks`);

@@ -317,14 +317,14 @@ describe("what each reader is offered", () => {
     await addTask(member.cookie, { title: "Member's own", record: `contact:${contact}` });
     const panel = (cookie: string) => textOf(`/app/tasks/panel?record=contact:${contact}`, { cookie, headers: HX });
     const forMember = await panel(member.cookie);
-    expect(forMember).toContain('aria-label="Complete: Member&#39;s own"');
-    expect(forMember).not.toContain("Complete: Owner&#39;s own");
+    expect(forMember).toContain('aria-label="Done: Member&#39;s own"');
+    expect(forMember).not.toContain("Done: Owner&#39;s own");
     expect(forMember).toContain("Owner&#39;s own");
     const forViewer = await panel(viewer.cookie);
-    expect(forViewer).not.toContain("Complete:");
+    expect(forViewer).not.toContain("Done:");
     expect(forViewer).not.toContain("Add a task");
     expect(forViewer).toContain("Member&#39;s own");
     const forOwner = await panel(a.cookie);
-    expect(forOwner).toContain("Complete: Member&#39;s own");
+    expect(forOwner).toContain("Done: Member&#39;s own");
   });
 });

@@ -18,12 +18,16 @@ export interface BulkBarProps {
   back?: string;
 }
 
-/** Chooses one action for the selected records, with what it needs (a tag, and for some lists more). */
+/**
+ * Chooses one action for the selected records, with what it needs (a tag, and for some lists more).
+ * Shown only while a row is ticked (app.css, :has(:checked)); lists.js says how many in its status.
+ */
 export function BulkBar(p: BulkBarProps) {
   return (
-    <form id="bulk-form" class="bulk-bar" method="post" action={p.action}>
+    <form id="bulk-form" class="bulk-bar" method="post" action={p.action} aria-label={`Bulk actions on ${p.records}`}>
       <fieldset>
         <legend>With the selected {p.records}</legend>
+        <p class="bulk-status" role="status" data-bulk-status></p>
         <div class="bulk-controls">
           <SelectField name="action" id="bulk-action" label="Action" options={p.actions} />
           {p.children}

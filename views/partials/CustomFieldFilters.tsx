@@ -7,29 +7,32 @@ function filterChoices(cf: CustomFieldDef): { value: string; label: string }[] |
   return null;
 }
 
-/** `values`: cf_<id> → the value as typed. Nothing without fields. */
-export function CustomFieldFilters(p: { fields: CustomFieldDef[]; values: Record<string, string> }) {
+/**
+ * `values`: cf_<id> → the value as typed. Nothing without fields. `inline`: the fields alone, for a
+ * list whose filters already sit in a popover (FilterBar).
+ */
+export function CustomFieldFilters(p: { fields: CustomFieldDef[]; values: Record<string, string>; inline?: boolean }) {
   if (!p.fields.length) return null;
+  const fields = p.fields.map((cf) => {
+    const name = `cf_${cf.id}`;
+    const value = p.values[name] ?? "";
+    const choices = filterChoices(cf);
+    if (choices) return <SelectField name={name} label={cf.name} value={value} empty="Any" options={choices} />;
+    return (
+      <InputField
+        name={name}
+        label={cf.name}
+        type={cf.kind === "date" ? "date" : "text"}
+        value={value}
+        maxlength={200}
+      />
+    );
+  });
+  if (p.inline) return <>{fields}</>;
   return (
     <details class="more-filters" open={Object.values(p.values).some(Boolean)}>
       <summary>More filters</summary>
-      <div class="filters">
-        {p.fields.map((cf) => {
-          const name = `cf_${cf.id}`;
-          const value = p.values[name] ?? "";
-          const choices = filterChoices(cf);
-          if (choices) return <SelectField name={name} label={cf.name} value={value} empty="Any" options={choices} />;
-          return (
-            <InputField
-              name={name}
-              label={cf.name}
-              type={cf.kind === "date" ? "date" : "text"}
-              value={value}
-              maxlength={200}
-            />
-          );
-        })}
-      </div>
+      <div class="filters">{fields}</div>
     </details>
   );
 }

@@ -20,7 +20,8 @@ import {
   validateCompanyForm,
   type CompanyFormContext,
 } from "../../services/companies/form";
-import { COMPANY_SORTS, listCompanies, type CompanySort } from "../../services/companies/list";
+import { COMPANY_COUNT_BOUND, COMPANY_SORTS, listCompanies, type CompanySort } from "../../services/companies/list";
+import { pageRange } from "../../../views/lib/page-range";
 import {
   companyPageFromResults,
   companyPageStatements,
@@ -99,12 +100,17 @@ companiesRoutes.get("/", requireRole("viewer"), async (c) => {
   const exportHref = roleAtLeast(auth.role, "admin")
     ? exportPageHref("companies", companyFilterQuery({ q, tagId }))
     : null;
-  const [{ rows, nextCursor }, tags] = await Promise.all([
+  const [{ rows, nextCursor, count }, tags] = await Promise.all([
     listCompanies(t, { sort, dir, q, tagId, cursor }),
     listTags(t),
   ]);
-  const nextHref = nextCursor ? companiesHref(filters, nextCursor) : null;
-  const results = { rows, nextHref, paged: Boolean(cursor), filters, exportHref };
+  // The offset rides in the URL beside the keyset cursor, for the range shown only.
+  const atParam = Number(c.req.query("at") ?? "0");
+  const at = cursor && Number.isSafeInteger(atParam) && atParam > 0 ? atParam : 0;
+  const nextHref = nextCursor ? companiesHref(filters, nextCursor, at + rows.length) : null;
+  const total = { count: Math.min(count, COMPANY_COUNT_BOUND), over: count > COMPANY_COUNT_BOUND };
+  const range = pageRange(at, rows.length, total, auth.user.locale ?? null);
+  const results = { rows, nextHref, paged: Boolean(cursor), filters, exportHref, range };
   // The search box asks for the results region only.
   if (wantsFragment(c) && c.req.header("HX-Target") === "company-results")
     return c.html(inReaderZone(c, <CompanyResults {...results} />));
@@ -114,6 +120,17 @@ companiesRoutes.get("/", requireRole("viewer"), async (c) => {
     <CompaniesListPage
       {...results}
       tags={tags}
+      chips={
+        tagId
+          ? [
+              {
+                name: "Tag",
+                value: tags.find((tag) => tag.id === tagId)?.name ?? "unknown tag",
+                removeHref: companiesHref({ ...filters, tag: "" }),
+              },
+            ]
+          : []
+      }
       canWrite={roleAtLeast(auth.role, "member")}
       notice={noticeOf<CompanyNotice>(c, COMPANY_NOTICES)}
     />,

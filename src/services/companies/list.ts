@@ -1,7 +1,10 @@
-/** The companies list: one page by keyset (a name prefix, a tag, five sorts), never OFFSET or COUNT(*). */
+/**
+ * The companies list: one page by keyset (a name prefix, a tag, five sorts), never OFFSET; its count from
+ * the tenant's counter, or for a filtered list a count bounded at COMPANY_COUNT_BOUND + 1 rows.
+ */
 import { asc, desc, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, companyTags } from "../../db/schema";
+import { companies, companyTags, tenantCounters } from "../../db/schema";
 import { isCalendarDate } from "../../lib/zoned-time";
 import { nullsLastReads, type SegmentRead } from "../records/nulls-last";
 import type { Tag } from "../records/tags";
@@ -9,6 +12,8 @@ import { COMPANY_NAME_MAX, nameSortKey } from "./form";
 import type { CompanyDetails } from "./fields";
 
 export const COMPANY_PAGE_SIZE = 50;
+/** A filtered list is counted up to this many matches; beyond, the pager says "over". */
+export const COMPANY_COUNT_BOUND = 10_000;
 
 export const COMPANY_SORTS = ["name", "created", "updated", "contacted", "next_task"] as const;
 export type CompanySort = (typeof COMPANY_SORTS)[number];
@@ -83,7 +88,7 @@ const PREFIX_END = "\u{10FFFF}";
 export async function listCompanies(
   t: TenantDb,
   params: CompanyListParams,
-): Promise<{ rows: (CompanyRow & { tags: Tag[] })[]; nextCursor: string | null }> {
+): Promise<{ rows: (CompanyRow & { tags: Tag[] })[]; nextCursor: string | null; count: number }> {
   const q = nameSortKey(params.q.trim()).slice(0, COMPANY_NAME_MAX);
   const sort: CompanySort = q ? "name" : params.sort;
   const key = SORT_COLUMNS[sort];
@@ -137,11 +142,25 @@ export async function listCompanies(
       .orderBy(...read.orderBy)
       .limit(COMPANY_PAGE_SIZE + 1),
   );
-  const rows = (await t.db.batch([first!, ...rest])).flat().slice(0, COMPANY_PAGE_SIZE + 1);
+  const filtered = conditions.length > 0;
+  // The count rides in the same batch: the counter, or a bounded count of the filters' matches.
+  const count = t.db
+    .select({
+      n: filtered
+        ? sql<number>`(SELECT count(*) FROM (SELECT 1 FROM ${companies}
+            WHERE ${t.where(companies, ...conditions)} LIMIT ${COMPANY_COUNT_BOUND + 1}))`
+        : sql<number>`(SELECT ${tenantCounters.companies} FROM ${tenantCounters}
+            WHERE ${tenantCounters.tenantId} = ${t.tenantId})`,
+    })
+    .from(sql`(SELECT 1)`);
+  const results = await t.db.batch([count, first!, ...rest]);
+  const counted = (results[0] as { n: number | null }[])[0]?.n ?? 0;
+  const rows = (results.slice(1) as Awaited<NonNullable<typeof first>>[]).flat().slice(0, COMPANY_PAGE_SIZE + 1);
   const page = rows.slice(0, COMPANY_PAGE_SIZE);
   const last = page[page.length - 1];
   return {
     rows: page.map(({ sortKey: _k, tags: tagJson, ...r }) => ({ ...r, tags: JSON.parse(tagJson) as Tag[] })),
     nextCursor: rows.length > COMPANY_PAGE_SIZE && last ? encodeCursor(last.sortKey, last.id) : null,
+    count: counted,
   };
 }

@@ -6,6 +6,8 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { activities, contacts, contactTags } from "../../db/schema";
 import { listTags } from "../records/tags";
+import type { ContactFilterQuery } from "./list";
+import { boundedCountSql, matchingIdsQuery } from "./matching";
 import { contactDisplayName } from "./names";
 
 /** Bulk actions take at most this many ids: one bounded batch, well inside D1's per-request limits. */
@@ -93,4 +95,40 @@ export function tagContacts(t: TenantDb, actorId: string, ids: number[], tagId: 
 /** Removes a tag from the tenant's contacts among `ids`. Null when the tag is not the tenant's. */
 export function untagContacts(t: TenantDb, actorId: string, ids: number[], tagId: number, now: number) {
   return changeTag(t, actorId, ids, tagId, now, false);
+}
+
+/**
+ * "Select all matching" reaches at most this many contacts in one request: BULK_MAX_IDS at a time, each
+ * chunk a few statements (a delete about 15), so ten chunks stay well inside D1's 1,000 queries.
+ */
+export const MATCHING_MAX = 5_000;
+
+/**
+ * Applies `act` to every contact matching `filters`, BULK_MAX_IDS at a time in id order (each chunk its
+ * own batch, so a chunk is all-or-nothing; running again finds only what is left to do), stopping after
+ * MATCHING_MAX contacts. Returns how many `act` reported changed.
+ */
+export async function forEachMatchingChunk(
+  t: TenantDb,
+  filters: ContactFilterQuery,
+  act: (ids: number[]) => Promise<number>,
+): Promise<number> {
+  let after = 0;
+  let seen = 0;
+  let changed = 0;
+  while (seen < MATCHING_MAX) {
+    const rows = await matchingIdsQuery(t, filters, after, Math.min(BULK_MAX_IDS, MATCHING_MAX - seen));
+    if (rows.length === 0) break;
+    const ids = rows.map((r) => r.id);
+    changed += await act(ids);
+    seen += ids.length;
+    after = ids[ids.length - 1]!;
+  }
+  return changed;
+}
+
+/** How many contacts match `filters`, counted up to COUNT_BOUND + 1. */
+export async function countMatching(t: TenantDb, filters: ContactFilterQuery): Promise<number> {
+  const [row] = await t.db.select({ n: boundedCountSql(t, filters) }).from(sql`(SELECT 1)`);
+  return row?.n ?? 0;
 }

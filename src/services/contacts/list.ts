@@ -2,7 +2,7 @@
  * The contacts list: one page of the tenant's contacts by keyset (search, filters, sorts), and
  * everything the list page shows, read in one D1 batch.
  */
-import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { asc, desc, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import {
   companies,
@@ -18,6 +18,7 @@ import { toCustomField, type CustomField } from "../records/custom-fields";
 import type { Tag } from "../records/tags";
 import { nullsLastReads, type SegmentRead } from "../records/nulls-last";
 import type { Member } from "../records/workspace";
+import { boundedCountSql, filterConditions } from "./matching";
 import { NULLABLE_SORTS, SORT_COLUMNS, type ContactCursor, type ContactSort, type SortDirection } from "./sort";
 
 export const CONTACTS_PAGE_SIZE = 50;
@@ -27,6 +28,9 @@ export const CONTACTS_PAGE_SIZE = 50;
  * (2,000 measured CPU p95 9.9 ms there, too close to the 10 ms goal; docs/benchmarks.md).
  */
 export const SEARCH_SORT_WINDOW = 1000;
+
+/** What narrows the list: the search and the filters. */
+export type ContactFilterQuery = Pick<ContactListQuery, "match" | "tagId" | "companyId" | "ownerId" | "custom">;
 
 export interface ContactListQuery {
   sort: ContactSort;
@@ -163,26 +167,6 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: Segme
     .limit(CONTACTS_PAGE_SIZE + 1);
 }
 
-/** The list's filters besides the search: company, owner, tag and custom field values. */
-function filterConditions(t: TenantDb, q: ContactListQuery): SQL[] {
-  const conditions: SQL[] = [];
-  if (q.companyId !== null) conditions.push(eq(contacts.companyId, q.companyId));
-  if (q.ownerId !== null) conditions.push(eq(contacts.ownerId, q.ownerId));
-  if (q.tagId !== null) {
-    conditions.push(
-      sql`${contacts.id} IN (SELECT contact_id FROM contact_tags
-        WHERE tenant_id = ${t.tenantId} AND tag_id = ${q.tagId})`,
-    );
-  }
-  for (const f of q.custom.slice(0, 5)) {
-    conditions.push(
-      sql`${contacts.id} IN (SELECT entity_id FROM custom_field_values
-        WHERE tenant_id = ${t.tenantId} AND field_id = ${f.fieldId} AND value = ${f.value})`,
-    );
-  }
-  return conditions;
-}
-
 /**
  * The ids (as `hit`) of the newest `limit` contacts matching the search and the filters, streamed from
  * the search index by rowid. The MATCH names the tenant's token; the query that reads the rows repeats the
@@ -249,6 +233,8 @@ export interface ContactListView {
   tagsByContact: Map<number, Tag[]>;
   members: Member[];
   total: number;
+  /** How many contacts the filters match, up to COUNT_BOUND + 1; null when the list is not filtered. */
+  matching: number | null;
   companyName: string | null;
   /** Sorted among only the newest SEARCH_SORT_WINDOW matches: more matched than that. */
   sortWindowFull: boolean;
@@ -260,7 +246,7 @@ export interface ContactListView {
  * batch; the route puts the session check in the same batch (withSessionBatch). Each round trip costs
  * about as much as the work it carries at this size.
  */
-export function contactsListStatements(t: TenantDb, q: ContactListQuery, companyId: number | null) {
+export function contactsListStatements(t: TenantDb, q: ContactListQuery, companyId: number | null, filtered: boolean) {
   const { tenantId } = t;
   // The page (one read, or two for a nullable sort), and the page's context aggregated into one row of
   // JSON in SQL, last.
@@ -286,6 +272,8 @@ export function contactsListStatements(t: TenantDb, q: ContactListQuery, company
         >`(SELECT ${tenantCounters.contacts} FROM ${tenantCounters} WHERE ${tenantCounters.tenantId} = ${tenantId})`,
         company: sql<string | null>`(SELECT ${companies.name} FROM ${companies}
           WHERE ${companies.tenantId} = ${tenantId} AND ${companies.id} = ${companyId ?? 0})`,
+        // Only a filtered list is counted (bounded); the unfiltered one has the counter above.
+        matching: filtered ? boundedCountSql(t, q) : sql<number | null>`NULL`,
         windowFull: windowFull(t, q).as("window_full"),
       })
       .from(sql`(SELECT 1)`),
@@ -304,6 +292,7 @@ export async function contactsListFromResults(
     tags: string;
     members: string;
     total: number | null;
+    matching: number | null;
     company: string | null;
     windowFull: number;
   }[];
@@ -335,6 +324,7 @@ export async function contactsListFromResults(
     tagsByContact,
     members,
     total: counterRows[0]?.contacts ?? 0,
+    matching: context.matching,
     companyName: companyRows[0]?.name ?? null,
     sortWindowFull: context.windowFull === 1,
   };

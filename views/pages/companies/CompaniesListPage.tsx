@@ -2,6 +2,7 @@ import { FormAlert } from "../../components/Field";
 import { CalendarDate, TimeCell } from "../../components/Time";
 import { SelectField, TagChip } from "./FormFields";
 import { liveSearch, OrderFilter, TagFilter } from "../../partials/ListFilters";
+import { FilterBar, type FilterChip } from "../../partials/FilterBar";
 import { TableHead } from "../../components/TableHead";
 
 export interface CompanyListRow {
@@ -43,22 +44,29 @@ export interface CompaniesListPageProps {
   notice?: CompanyNotice | null;
   /** The export page with this list's filters; null for those who may not export. */
   exportHref?: string | null;
+  /** Where this page sits: "1–50 of 2,098". */
+  range: string;
+  /** The active filters, each with the link that drops it. */
+  chips?: FilterChip[];
 }
 
 /** The list region: what the search box swaps with htmx, and what the full page embeds. */
 export function CompanyResults(
-  p: Pick<CompaniesListPageProps, "rows" | "nextHref" | "paged" | "filters" | "exportHref">,
+  p: Pick<CompaniesListPageProps, "rows" | "nextHref" | "paged" | "filters" | "exportHref" | "range">,
 ) {
   return (
     <section id="company-results" class="card list-results" aria-label="Companies" aria-live="polite">
-      {p.exportHref ? (
-        <p class="export-link">
-          <a href={p.exportHref}>
-            {p.filters.q || p.filters.tag ? "Export the companies that match" : "Export all companies"}
-          </a>{" "}
-          · <a href="/app/import">Import companies</a>
-        </p>
-      ) : null}
+      <div class="results-head">
+        <p class="results-summary">{p.range}</p>
+        {p.exportHref ? (
+          <p class="export-link">
+            <a href={p.exportHref}>
+              {p.filters.q || p.filters.tag ? "Export the companies that match" : "Export all companies"}
+            </a>{" "}
+            · <a href="/app/import">Import companies</a>
+          </p>
+        ) : null}
+      </div>
       {p.rows.length === 0 ? (
         <p>{p.filters.q || p.filters.tag ? "No companies match." : "No companies yet."}</p>
       ) : (
@@ -96,6 +104,7 @@ export function CompanyResults(
       )}
       {p.nextHref || p.paged ? (
         <nav class="pager" aria-label="Pages">
+          <span class="pager-range">{p.range}</span>
           {p.paged ? <a href={firstPageHref(p.filters)}>First page</a> : null}
           {p.nextHref ? (
             <a href={p.nextHref} rel="next">
@@ -109,13 +118,14 @@ export function CompanyResults(
 }
 
 /** The list URL for some filters (without a cursor). */
-export function companiesHref(f: Partial<CompanyListFilters>, cursor?: string | null): string {
+export function companiesHref(f: Partial<CompanyListFilters>, cursor?: string | null, at?: number): string {
   const q = new URLSearchParams();
   if (f.q) q.set("q", f.q);
   if (f.tag) q.set("tag", f.tag);
   if (f.sort && f.sort !== "name") q.set("sort", f.sort);
   if (f.dir && f.dir !== "asc") q.set("dir", f.dir);
   if (cursor) q.set("cursor", cursor);
+  if (cursor && at) q.set("at", String(at));
   const s = q.toString();
   return s ? `/app/companies?${s}` : "/app/companies";
 }
@@ -125,7 +135,7 @@ const firstPageHref = (f: CompanyListFilters) => companiesHref(f);
 /** The companies list: name search, tag filter, sort, and pages by keyset. */
 export function CompaniesListPage(p: CompaniesListPageProps) {
   return (
-    <div class="stack">
+    <div class="stack list-page">
       <div class="page-head">
         <h1>Companies</h1>
         {p.canWrite ? (
@@ -135,12 +145,13 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
         ) : null}
       </div>
       {p.notice ? <FormAlert kind="ok">{COMPANY_NOTICES[p.notice]}</FormAlert> : null}
-      <form class="filters" method="get" action="/app/companies" role="search">
-        <div class="field">
-          <label for="f-q">Name starts with</label>
-          <p class="hint" id="f-q-hint">
-            Matches are listed by name.
-          </p>
+      <FilterBar
+        action="/app/companies"
+        label="Companies"
+        searchId="f-q"
+        searchLabel="Company name starts with"
+        chips={p.chips ?? []}
+        search={
           <input
             id="f-q"
             type="search"
@@ -148,10 +159,11 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
             value={p.filters.q}
             maxlength={200}
             autocomplete="off"
-            aria-describedby="f-q-hint"
+            placeholder="Name starts with…"
             {...liveSearch("/app/companies", "#company-results", "outerHTML")}
           />
-        </div>
+        }
+      >
         <TagFilter tags={p.tags} value={p.filters.tag} />
         <SelectField
           name="sort"
@@ -166,8 +178,7 @@ export function CompaniesListPage(p: CompaniesListPageProps) {
           ]}
         />
         <OrderFilter value={p.filters.dir} />
-        <button type="submit">Show</button>
-      </form>
+      </FilterBar>
       <CompanyResults {...p} />
     </div>
   );

@@ -152,7 +152,7 @@ export function BulkProblemPage(p: { message: string; back: string }) {
 }
 
 /** What erasing removes, said the same way on both confirmations. */
-function ErasureExplained(p: { many: boolean }) {
+export function ErasureExplained(p: { many: boolean }) {
   return (
     <p>
       Erasing removes {p.many ? "these people" : "this person"} completely, as a privacy request asks: the contact,
@@ -163,7 +163,7 @@ function ErasureExplained(p: { many: boolean }) {
 }
 
 /** The suppression choice: only a keyed hash of each address is kept, and only when a key is configured. */
-function SuppressChoice(p: { available: boolean }) {
+export function SuppressChoice(p: { available: boolean }) {
   return p.available ? (
     <div class="field">
       <label class="check" for="f-suppress">

@@ -43,6 +43,15 @@ export interface ContactResultsProps {
   selfHref: string;
   /** The export page with this list's filters; null for those who may not export. */
   exportHref?: string | null;
+  /** Where this page sits: "1–50 of 2,098". */
+  range: string;
+  /**
+   * "Select all 2,098 matching" for the bulk form: the filters' query string and the label; here, in the
+   * swapped region, so a search typed since never leaves a stale set behind. `matchingNote` instead when
+   * too many match for one action.
+   */
+  matching?: { query: string; label: string } | null;
+  matchingNote?: string | null;
 }
 
 /** Confirmations after a redirect, by key; counts come as numbers, so no user text is echoed. */
@@ -99,23 +108,28 @@ export function ContactResults(p: ContactResultsProps) {
   const locale = readerLocale();
   return (
     <>
-      <p class="results-summary" role="status">
-        {p.total !== null && !p.filtered
-          ? p.total === 1
-            ? "1 contact"
-            : `${p.total} contacts`
-          : `Showing ${p.rows.length}${p.nextHref ? "+" : ""}`}
-        <span class="muted"> · sorted by {p.sortLabel}</span>
-      </p>
+      <div class="results-head">
+        <p class="results-summary" role="status">
+          {p.range} <span class="muted">· sorted by {p.sortLabel}</span>
+        </p>
+        {p.canWrite && p.matching ? (
+          <label class="select-matching">
+            <input type="checkbox" name="scope" value="matching" form="bulk-form" /> {p.matching.label}
+            <input type="hidden" name="match_query" value={p.matching.query} form="bulk-form" />
+          </label>
+        ) : p.canWrite && p.matchingNote ? (
+          <p class="select-matching hint">{p.matchingNote}</p>
+        ) : null}
+        {p.exportHref ? (
+          <p class="export-link">
+            <a href={p.exportHref}>{p.filtered ? "Export the contacts that match" : "Export all contacts"}</a> ·{" "}
+            <a href="/app/import">Import contacts</a>
+          </p>
+        ) : null}
+      </div>
       {p.sortWindow ? (
         <p class="sort-window-notice">
           Sorted among the first {p.sortWindow.toLocaleString("en")} matches — narrow the search to see all.
-        </p>
-      ) : null}
-      {p.exportHref ? (
-        <p class="export-link">
-          <a href={p.exportHref}>{p.filtered ? "Export the contacts that match" : "Export all contacts"}</a> ·{" "}
-          <a href="/app/import">Import contacts</a>
         </p>
       ) : null}
       {p.rows.length === 0 ? (
@@ -149,7 +163,7 @@ export function ContactResults(p: ContactResultsProps) {
           </table>
         </div>
       )}
-      <Pager previousHref={p.previousHref} nextHref={p.nextHref} />
+      <Pager previousHref={p.previousHref} nextHref={p.nextHref} range={p.range} />
       {p.canWrite ? <input type="hidden" name="back" value={p.selfHref} form="bulk-form" /> : null}
     </>
   );

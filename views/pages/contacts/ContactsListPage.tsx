@@ -1,6 +1,7 @@
 import { FormAlert } from "../../components/Field";
 import { BulkBar } from "../../partials/BulkBar";
 import { CustomFieldFilters } from "../../partials/CustomFieldFilters";
+import { FilterBar, type FilterChip } from "../../partials/FilterBar";
 import { SelectField, type CustomFieldDef } from "../companies/FormFields";
 import { liveSearch, OrderFilter, OwnerFilter, TagFilter } from "../../partials/ListFilters";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
@@ -23,22 +24,25 @@ export interface ContactsListPageProps {
   tags: { id: number; name: string; color: string }[];
   members: { userId: string; email: string }[];
   customFields: CustomFieldDef[];
-  /** The company of the `company` filter, with the link that drops it. */
-  company: { name: string; clearHref: string } | null;
+  /** The active filters, each with the link that drops it. */
+  chips: FilterChip[];
   sorts: { value: string; label: string }[];
   notice: string | null;
   canWrite: boolean;
   /** Admins and owners may erase contacts (a privacy request), with or without suppressing them. */
   canErase?: boolean;
+  /** lists.js, loaded by app.js where a bulk bar is (data-scripts). */
+  scripts?: string[];
 }
 
-/** A select field is filtered by one of its options, a checkbox by "Yes"; other kinds by what is typed. */
-
-/** The contacts list: active search, filters, sorting, keyset pages and bulk actions. */
+/** The contacts list: a one-line filter bar, the table first, keyset pages and bulk actions. */
 export function ContactsListPage(p: ContactsListPageProps) {
   const f = p.filters;
   return (
-    <div class="stack contacts-page">
+    <div
+      class="stack contacts-page list-page"
+      data-scripts={p.canWrite && p.scripts ? JSON.stringify(p.scripts) : undefined}
+    >
       <div class="page-head">
         <h1>Contacts</h1>
         <div class="actions">
@@ -53,9 +57,13 @@ export function ContactsListPage(p: ContactsListPageProps) {
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
 
       {/* A plain GET form: works without JavaScript. With htmx, typing in the box swaps only the results. */}
-      <form class="filters contact-filters" method="get" action="/app/contacts" role="search" aria-label="Contacts">
-        <div class="field search-field">
-          <label for="contact-search">Search</label>
+      <FilterBar
+        action="/app/contacts"
+        label="Contacts"
+        searchId="contact-search"
+        searchLabel="Search contacts"
+        chips={p.chips}
+        search={
           <input
             type="search"
             id="contact-search"
@@ -63,30 +71,20 @@ export function ContactsListPage(p: ContactsListPageProps) {
             value={f.q}
             maxlength={200}
             autocomplete="off"
-            aria-describedby="contact-search-hint"
+            placeholder="Search names, emails, phones, companies, notes"
             aria-controls="contact-results"
             data-shortcut="search"
             {...liveSearch("/app/contacts", "#contact-results")}
           />
-          <p class="hint" id="contact-search-hint">
-            Names, emails, phone numbers, companies and notes. Word beginnings are enough.
-          </p>
-        </div>
+        }
+        hidden={f.company ? <input type="hidden" name="company" value={f.company} /> : null}
+      >
         <TagFilter tags={p.tags} value={f.tag} />
         <OwnerFilter members={p.members} value={f.owner} />
         <SelectField name="sort" label="Sort by" value={f.sort} options={p.sorts} />
         <OrderFilter value={f.dir} />
-        {p.company ? (
-          <div class="field filter-chip">
-            <input type="hidden" name="company" value={f.company} />
-            <span>
-              Company: <strong>{p.company.name}</strong> <a href={p.company.clearHref}>Show all companies</a>
-            </span>
-          </div>
-        ) : null}
-        <CustomFieldFilters fields={p.customFields} values={f.custom} />
-        <button type="submit">Search</button>
-      </form>
+        <CustomFieldFilters fields={p.customFields} values={f.custom} inline />
+      </FilterBar>
 
       {p.canWrite ? <ContactsBulkBar tags={p.tags} canErase={p.canErase ?? false} /> : null}
 

@@ -1,6 +1,7 @@
 /** The deal list's filter form and bulk-action bar. */
 import { BulkBar } from "../../partials/BulkBar";
 import { CustomFieldFilters } from "../../partials/CustomFieldFilters";
+import { FilterBar } from "../../partials/FilterBar";
 import { OwnerFilter, TagFilter } from "../../partials/ListFilters";
 import { StageSelect } from "./StageSelect";
 import { InputField, SelectField, recordOptions, memberOptions } from "../companies/FormFields";
@@ -27,12 +28,20 @@ const BULK_ACTIONS = [
   { value: "delete", label: "Delete" },
 ];
 
-/** The board's filters, as a GET form (works without JavaScript). */
+/** The deal list's filters: a one-line bar (the name search, the rest in its popover), a GET form. */
 export function Filters(p: DealsListPageProps) {
   const e = p.echo;
   return (
-    <form class="filters" method="get" action="/app/deals/list" role="search" aria-label="Deals">
-      <InputField id="f-deal-q" name="q" label="Name contains" value={e.q} maxlength={100} />
+    <FilterBar
+      action="/app/deals/list"
+      label="Deals"
+      searchId="f-deal-q"
+      searchLabel="Deal name contains"
+      chips={p.chips}
+      open={Object.keys(p.errors).length > 0}
+      search={<input id="f-deal-q" type="search" name="q" value={e.q} maxlength={100} placeholder="Name contains…" />}
+      hidden={<input type="hidden" name="sort" value={p.sort} />}
+    >
       <SelectField
         id="f-deal-pipeline"
         name="pipeline"
@@ -61,13 +70,9 @@ export function Filters(p: DealsListPageProps) {
       {RANGE_INPUTS.map((input) => (
         <InputField {...input} value={e[input.name]} error={p.errors[input.name]} />
       ))}
-      <CustomFieldFilters fields={p.context.customFields} values={e.custom} />
-      <input type="hidden" name="sort" value={p.sort} />
-      <button type="submit" class="secondary">
-        Filter
-      </button>
-      <a href="/app/deals/list">Clear</a>
-    </form>
+      <CustomFieldFilters fields={p.context.customFields} values={e.custom} inline />
+      <a href="/app/deals/list">Clear all filters</a>
+    </FilterBar>
   );
 }
 

@@ -3,6 +3,7 @@ import type { CustomFieldDef } from "../companies/FormFields";
 import { CalendarDate, TimeCell } from "../../components/Time";
 import { DealsBulkBar, Filters } from "./DealsListControls";
 import { Pager } from "../../components/Pager";
+import type { FilterChip } from "../../partials/FilterBar";
 import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
 
 export const DEAL_LIST_NOTICES = {
@@ -58,6 +59,10 @@ export interface DealsListPageProps {
   };
   canWrite: boolean;
   notice: string | null;
+  /** Where this page sits: "1–50 of 2,098". */
+  range: string;
+  /** The active filters, each with the link that drops it. */
+  chips: FilterChip[];
 }
 
 const STATUS_LABEL: Record<string, string> = { open: "Open", won: "Won", lost: "Lost" };
@@ -66,14 +71,19 @@ const STATUS_LABEL: Record<string, string> = { open: "Open", won: "Won", lost: "
 export function DealsListPage(p: DealsListPageProps) {
   const f = p.footer;
   return (
-    <div class="stack">
-      <h1>Deals</h1>
-      <p>
-        <a href="/app/deals">Board</a> · <strong aria-current="page">List</strong>
-      </p>
+    <div class="stack list-page">
+      <div class="page-head">
+        <h1>Deals</h1>
+        <p class="actions">
+          <a href="/app/deals">Board</a> · <strong aria-current="page">List</strong>
+        </p>
+      </div>
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
       <Filters {...p} />
       {p.canWrite ? <DealsBulkBar {...p} /> : null}
+      <p class="results-summary" role="status">
+        {p.range}
+      </p>
       {p.rows.length === 0 ? (
         <p>No deals match.</p>
       ) : (
@@ -145,7 +155,7 @@ export function DealsListPage(p: DealsListPageProps) {
           </ul>
         ) : null}
       </section>
-      <Pager previousHref={p.previousHref} nextHref={p.nextHref} />
+      <Pager previousHref={p.previousHref} nextHref={p.nextHref} range={p.range} />
     </div>
   );
 }

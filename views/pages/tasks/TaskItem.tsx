@@ -48,7 +48,8 @@ export interface TaskActorView {
 function toggleHtml(t: TaskItemView, undo: boolean, next: string, inBulkForm: boolean): Markup {
   const done = t.status === "done";
   const action = `/app/tasks/${t.id}/${done ? "reopen" : "complete"}`;
-  const label = done ? (undo ? "Undo" : "Reopen") : "Complete";
+  // The accessible name starts with the visible word (WCAG 2.5.3, axe's label-content-name-mismatch).
+  const label = done ? (undo ? "Undo" : "Reopen") : "Done";
   const button = (attrs: Markup | string) =>
     html`<button${attrs} hx-post="${action}" class="${done ? "secondary task-toggle" : "task-toggle"}" aria-label="${label}: ${t.title}"${done ? "" : raw(" data-task-complete")}>${done ? label : "✓ Done"}</button>`;
   if (inBulkForm) return button(html` form="tasks-bulk" formaction="${action}"`);

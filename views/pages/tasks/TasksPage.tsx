@@ -3,6 +3,7 @@
  * Done with their counts, each task with its complete button and a checkbox for the bulk actions.
  */
 import { FormAlert } from "../../components/Field";
+import { FilterBar, type FilterChip } from "../../partials/FilterBar";
 import { TaskForm, type TaskFormProps } from "./TaskForm";
 import { raw } from "hono/html";
 import { TaskItem, taskItemHtml, type TaskActorView, type TaskItemView } from "./TaskItem";
@@ -36,13 +37,43 @@ const TITLES: Record<SectionKey, string> = {
   done: "Done",
 };
 
+const KIND_CHOICES = [
+  ["", "Any"],
+  ["todo", "To-do"],
+  ["call", "Call"],
+  ["email", "Email"],
+  ["meeting", "Meeting"],
+] as const;
+
+/** The active filters as chips: who (when not "me"), the type, the record. */
+function taskChips(p: TasksPageProps): FilterChip[] {
+  const f = p.filter;
+  const chips: FilterChip[] = [];
+  if (f.assignee !== "me") {
+    const who =
+      f.assignee === "all" ? "Everyone" : (p.people.find((m) => m.userId === f.assignee)?.email ?? "a member");
+    chips.push({ name: "Assigned to", value: who, removeHref: p.query({ assignee: null }) });
+  }
+  if (f.kind) {
+    const kind = KIND_CHOICES.find(([value]) => value === f.kind)?.[1] ?? f.kind;
+    chips.push({ name: "Type", value: kind, removeHref: p.query({ kind: null }) });
+  }
+  if (f.record) chips.push({ name: "For", value: f.recordName ?? f.record, removeHref: p.query({ record: null }) });
+  return chips;
+}
+
 function Filters(p: TasksPageProps) {
   const f = p.filter;
   return (
-    <form method="get" action="/app/tasks" class="filter-bar" aria-label="Filter tasks">
-      <label>
-        Assigned to{" "}
-        <select name="assignee">
+    <FilterBar
+      action="/app/tasks"
+      label="Filter tasks"
+      chips={taskChips(p)}
+      hidden={f.record ? <input type="hidden" name="record" value={f.record} /> : null}
+    >
+      <div class="field">
+        <label for="f-task-assignee">Assigned to</label>
+        <select id="f-task-assignee" name="assignee">
           <option value="me" selected={f.assignee === "me"}>
             Me
           </option>
@@ -59,38 +90,18 @@ function Filters(p: TasksPageProps) {
               ))
             : null}
         </select>
-      </label>{" "}
-      <label>
-        Type{" "}
-        <select name="kind">
-          {[
-            ["", "Any"],
-            ["todo", "To-do"],
-            ["call", "Call"],
-            ["email", "Email"],
-            ["meeting", "Meeting"],
-          ].map(([value, text]) => (
+      </div>
+      <div class="field">
+        <label for="f-task-kind">Type</label>
+        <select id="f-task-kind" name="kind">
+          {KIND_CHOICES.map(([value, text]) => (
             <option value={value} selected={f.kind === value}>
               {text}
             </option>
           ))}
         </select>
-      </label>
-      {f.record ? (
-        <>
-          <input type="hidden" name="record" value={f.record} />{" "}
-          <span class="chip">
-            For {f.recordName ?? f.record}{" "}
-            <a href={p.query({ record: null })} aria-label="Remove the record filter">
-              ×
-            </a>
-          </span>
-        </>
-      ) : null}{" "}
-      <button type="submit" class="secondary">
-        Filter
-      </button>
-    </form>
+      </div>
+    </FilterBar>
   );
 }
 
@@ -140,20 +151,22 @@ const countText = (n: number, cap: number) => (n >= cap ? `${cap}+` : String(n))
 export function TasksPage(p: TasksPageProps) {
   const keys = (p.only ? [p.only] : (Object.keys(TITLES) as SectionKey[])) as SectionKey[];
   return (
-    <section class="stack tasks-page">
-      <h1>Tasks</h1>
+    <section class="stack tasks-page list-page">
+      <div class="page-head">
+        <h1>Tasks</h1>
+        {p.newTaskHref ? (
+          <p class="actions">
+            <span class="muted">
+              Press <kbd>t</kbd> or
+            </span>{" "}
+            <a class="button" href={p.newTaskHref} data-shortcut="new-task">
+              New task
+            </a>
+          </p>
+        ) : null}
+      </div>
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
       <Filters {...p} />
-      {p.newTaskHref ? (
-        <p>
-          <a class="button" href={p.newTaskHref} data-shortcut="new-task">
-            New task
-          </a>{" "}
-          <span class="muted">
-            or press <kbd>t</kbd>
-          </span>
-        </p>
-      ) : null}
       {p.canWrite ? <BulkActions people={p.people} here={p.here} /> : null}
       {p.only ? <a href={p.query({ section: null })}>← All sections</a> : null}
       {keys.map((key) => {

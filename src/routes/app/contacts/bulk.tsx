@@ -2,13 +2,25 @@
  * Bulk actions on the contacts list's selection (POST /app/contacts/bulk): tag, untag, delete (members)
  * and erase (admins and owners). Deleting and erasing ask first, listing who would go.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { render } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { requireRole } from "../../../middleware/session";
-import { BULK_MAX_IDS, ownedContacts, tagContacts, untagContacts } from "../../../services/contacts/bulk";
+import {
+  BULK_MAX_IDS,
+  countMatching,
+  forEachMatchingChunk,
+  MATCHING_MAX,
+  ownedContacts,
+  tagContacts,
+  untagContacts,
+} from "../../../services/contacts/bulk";
+import { listTags } from "../../../services/records/tags";
+import { parseContactFilters } from "../../list-filters";
+import { formatCount } from "../../../../views/lib/page-range";
+import { BulkMatchingConfirmPage } from "../../../../views/pages/contacts/BulkMatchingPage";
 import { deleteContacts } from "../../../services/contacts/delete";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { parseRecordId, type FormBody } from "../../record-helpers";
@@ -20,6 +32,65 @@ import { LIST_PATH } from "./list";
 export const contactBulkRoutes = new Hono<AppEnv>();
 
 const CONTACTS: BulkRecords = { one: "contact", many: "contacts", max: BULK_MAX_IDS };
+
+/**
+ * "Select all matching": the action on every contact the list's filters (match_query, read as the list
+ * reads them) match now, in chunks (forEachMatchingChunk). Deleting and erasing ask first with the count.
+ */
+async function matchingAction(
+  c: Context<AppEnv>,
+  action: "tag" | "untag" | "delete" | "erase",
+  body: FormBody,
+  back: string,
+  problem: (message: string) => Response | Promise<Response>,
+) {
+  const auth = authOf(c);
+  const t = tenantOf(c);
+  const raw = body.match_query;
+  if (typeof raw !== "string" || raw.length > 4_000) return problem("The filters could not be read. Filter again.");
+  const filters = await parseContactFilters(t, new URLSearchParams(raw));
+  // Like an export, refuse filters it cannot read rather than act on more contacts than were shown.
+  if (filters.rejected.length) return problem("The filters could not be read. Filter again.");
+  const count = await countMatching(t, filters);
+  if (count === 0) return problem("No contacts match those filters now.");
+  const locale = auth.user.locale ?? null;
+  if (count > MATCHING_MAX)
+    return problem(`More than ${formatCount(MATCHING_MAX, locale)} contacts match: narrow the filters first.`);
+  let tagId: number | null = null;
+  if (action === "tag" || action === "untag") {
+    tagId = parseRecordId(body.tag_id);
+    if (tagId === null) return problem("Choose the tag to add or remove.");
+  }
+  const suppressKey = c.env.SUPPRESSION_KEY || undefined;
+  if ((action === "delete" || action === "erase") && body.confirm !== "1")
+    return render(
+      c,
+      action === "delete" ? "Delete contacts" : "Erase contacts",
+      <BulkMatchingConfirmPage
+        action={action}
+        count={formatCount(count, locale)}
+        matchQuery={raw}
+        back={back}
+        canSuppress={suppressKey !== undefined}
+      />,
+    );
+  const now = Date.now();
+  const actor = actorOf(c);
+  if (tagId !== null && !(await listTags(t)).some((tag) => tag.id === tagId))
+    return problem("Choose a tag from the list.");
+  const erase = { suppressKey: body.suppress === "1" ? suppressKey : undefined };
+  const changed = await forEachMatchingChunk(t, filters, async (ids) => {
+    if (action === "delete") return deleteContacts(t, actor, ids, { bulk: true });
+    if (action === "erase") return deleteContacts(t, actor, ids, { bulk: true, erase });
+    const done =
+      action === "tag"
+        ? await tagContacts(t, auth.user.id, ids, tagId!, now)
+        : await untagContacts(t, auth.user.id, ids, tagId!, now);
+    return done ?? 0;
+  });
+  const notice = { tag: "tagged", untag: "untagged", delete: "bulk_deleted", erase: "bulk_erased" }[action];
+  return c.redirect(withNotice(back, notice, changed), 303);
+}
 
 contactBulkRoutes.post("/bulk", requireRole("member"), async (c) => {
   const auth = authOf(c);
@@ -34,6 +105,10 @@ contactBulkRoutes.post("/bulk", requireRole("member"), async (c) => {
     return problem("Choose what to do with the selected contacts.");
   // Erasing (a privacy request, possibly suppressing future imports) is for admins and owners.
   if (action === "erase" && !roleAtLeast(auth.role, "admin")) return errorResponse(c, 403);
+  if (body.scope !== undefined) {
+    if (body.scope !== "matching") return problem("The selection could not be read. Select the contacts again.");
+    return matchingAction(c, action, body, back, problem);
+  }
   const selection = bulkSelection(body, CONTACTS);
   if ("problem" in selection) return problem(selection.problem);
   const unique = selection.ids;

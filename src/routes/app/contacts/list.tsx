@@ -9,7 +9,20 @@ import { formatPhone } from "../../../lib/phone";
 import { render, wantsFragment } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { deferSessionCheck, withSessionBatch } from "../../../middleware/session";
-import { contactsListFromResults, contactsListStatements, SEARCH_SORT_WINDOW } from "../../../services/contacts/list";
+import {
+  CONTACTS_PAGE_SIZE,
+  contactsListFromResults,
+  contactsListStatements,
+  SEARCH_SORT_WINDOW,
+} from "../../../services/contacts/list";
+import { COUNT_BOUND } from "../../../services/contacts/matching";
+import { MATCHING_MAX } from "../../../services/contacts/bulk";
+import type { CustomField } from "../../../services/records/custom-fields";
+import type { Tag } from "../../../services/records/tags";
+import type { Member } from "../../../services/records/workspace";
+import { assets } from "../../../generated/assets";
+import { formatCount, pageRange, type ListCount } from "../../../../views/lib/page-range";
+import type { FilterChip } from "../../../../views/partials/FilterBar";
 import { contactDisplayName } from "../../../services/contacts/names";
 import {
   CONTACT_SORTS,
@@ -51,8 +64,8 @@ function defaultSortFor(q: string): ContactSort {
   return searchTerms(q).length > 0 ? "created" : "name";
 }
 
-/** A list URL for some filters; only what differs from the defaults goes in. */
-function listHref(f: ContactFilters, cursor?: string): string {
+/** A list URL for some filters; only what differs from the defaults goes in. `at`: the page's first row's offset. */
+function listHref(f: ContactFilters, cursor?: string, at?: number): string {
   const q = new URLSearchParams();
   if (f.q) q.set("q", f.q);
   if (f.tag) q.set("tag", f.tag);
@@ -62,8 +75,66 @@ function listHref(f: ContactFilters, cursor?: string): string {
   if (f.sort !== defaultSortFor(f.q ?? "")) q.set("sort", f.sort);
   if (f.dir !== DEFAULT_DIRECTION[f.sort as ContactSort]) q.set("dir", f.dir);
   if (cursor) q.set("cursor", cursor);
+  if (cursor && at) q.set("at", String(at));
   const s = q.toString();
   return s ? `${LIST_PATH}?${s}` : LIST_PATH;
+}
+
+/** The active filters as chips, each linking to the list without it (and back on its first page). */
+function filterChips(
+  f: ContactFilters,
+  known: { tags: Tag[]; members: Member[]; customFields: CustomField[]; company: string | null },
+): FilterChip[] {
+  const chips: FilterChip[] = [];
+  const tag = known.tags.find((t) => String(t.id) === f.tag);
+  if (f.tag) chips.push({ name: "Tag", value: tag?.name ?? "unknown tag", removeHref: listHref({ ...f, tag: "" }) });
+  const owner = known.members.find((m) => m.userId === f.owner);
+  if (f.owner)
+    chips.push({ name: "Owner", value: owner?.email ?? "former member", removeHref: listHref({ ...f, owner: "" }) });
+  if (f.company)
+    chips.push({
+      name: "Company",
+      value: known.company ?? "unknown company",
+      removeHref: listHref({ ...f, company: "" }),
+    });
+  for (const [key, value] of Object.entries(f.custom)) {
+    if (!value) continue;
+    const field = known.customFields.find((cf) => `cf_${cf.id}` === key);
+    const shown = field?.kind === "checkbox" && value === "1" ? "Yes" : value;
+    chips.push({
+      name: field?.name ?? "Field",
+      value: shown,
+      removeHref: listHref({ ...f, custom: { ...f.custom, [key]: "" } }),
+    });
+  }
+  return chips;
+}
+
+/**
+ * The bulk form's "select all N matching" when the list runs past this page: offered when the count is
+ * exact and within what one action may reach, otherwise a note saying why not.
+ */
+function matchingOffer(
+  count: ListCount,
+  filtered: boolean,
+  morePages: boolean,
+  locale: string | null,
+  filterQuery: URLSearchParams,
+): { matching: { query: string; label: string } | null; matchingNote: string | null } {
+  if (!morePages) return { matching: null, matchingNote: null };
+  if (count.over || count.count > MATCHING_MAX)
+    return {
+      matching: null,
+      matchingNote: `Bulk actions reach at most ${formatCount(MATCHING_MAX, locale)} contacts at once: narrow the filters to act on all that match.`,
+    };
+  const n = formatCount(count.count, locale);
+  return {
+    matching: {
+      query: filterQuery.toString(),
+      label: filtered ? `Select all ${n} matching contacts` : `Select all ${n} contacts`,
+    },
+    matchingNote: null,
+  };
 }
 
 contactListRoutes.get("/", deferSessionCheck, async (c) => {
@@ -98,9 +169,12 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
   // comes from the tenant's counter, never from counting rows; only the unfiltered list shows it.
   const batch = await withSessionBatch(c, async (t) => {
     read = await readFilters(t);
-    return contactsListStatements(t, read.listQuery, read.companyId);
+    return contactsListStatements(t, read.listQuery, read.companyId, read.filtered);
   });
   if (!batch.ok) return batch.response;
+  // The offset rides in the URL beside the keyset cursor (only for the range shown; SQL never uses it).
+  const atParam = Number(query.get("at") ?? "0");
+  const at = query.get("cursor") && Number.isSafeInteger(atParam) && atParam > 0 ? atParam : 0;
   const auth = authOf(c);
   const { q, tagId, companyId, ownerId, customEcho, filtered, listQuery } = read!;
   const {
@@ -110,11 +184,19 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     tagsByContact,
     members,
     total,
+    matching,
     companyName: company,
     sortWindowFull,
   } = await contactsListFromResults(batch.t, listQuery, batch.results);
   const counters = filtered ? null : { contacts: total };
+  const count: ListCount = filtered
+    ? { count: Math.min(matching ?? 0, COUNT_BOUND), over: (matching ?? 0) > COUNT_BOUND }
+    : { count: total, over: false };
+  // Back at the start (no page before this one) the offset is 0, whatever the URL said.
+  const offset = page.previous ? at : 0;
   const ownerEmail = new Map(members.map((m) => [m.userId, m.email]));
+  const locale = auth.user.locale ?? null;
+  const filterQuery = contactFilterQuery({ q, tagId, companyId, ownerId, customEcho });
 
   const filters: ContactFilters = {
     q,
@@ -159,14 +241,16 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
       next_task: sortLink("next_task"),
     },
     sortLabel: `${SORT_LABELS[sort]}, ${dir === "asc" ? "ascending" : "descending"}`,
-    nextHref: page.next ? listHref(filters, encodeCursor(page.next)) : null,
-    previousHref: page.previous ? listHref(filters, encodeCursor(page.previous)) : null,
-    canWrite: roleAtLeast(auth.role, "member"),
-    selfHref: listHref(filters, query.get("cursor") ?? undefined),
-    // Admins and owners export; the link carries the filters, so the export is what the list shows.
-    exportHref: roleAtLeast(auth.role, "admin")
-      ? exportPageHref("contacts", contactFilterQuery({ q, tagId, companyId, ownerId, customEcho }))
+    nextHref: page.next ? listHref(filters, encodeCursor(page.next), offset + page.rows.length) : null,
+    previousHref: page.previous
+      ? listHref(filters, encodeCursor(page.previous), Math.max(0, offset - CONTACTS_PAGE_SIZE))
       : null,
+    range: pageRange(offset, page.rows.length, count, locale),
+    ...matchingOffer(count, filtered, Boolean(page.next || page.previous), locale, filterQuery),
+    canWrite: roleAtLeast(auth.role, "member"),
+    selfHref: listHref(filters, query.get("cursor") ?? undefined, offset),
+    // Admins and owners export; the link carries the filters, so the export is what the list shows.
+    exportHref: roleAtLeast(auth.role, "admin") ? exportPageHref("contacts", filterQuery) : null,
   };
 
   // The search box (hx-get, hx-target="#contact-results") wants the results region only.
@@ -185,9 +269,8 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
       tags={tags}
       members={members}
       customFields={customFields}
-      company={
-        companyId && company !== null ? { name: company, clearHref: listHref({ ...filters, company: "" }) } : null
-      }
+      chips={filterChips(filters, { tags, members, customFields, company })}
+      scripts={[assets.lists]}
       sorts={CONTACT_SORTS.map((s) => ({
         value: s,
         label: SORT_LABELS[s][0]!.toUpperCase() + SORT_LABELS[s].slice(1),

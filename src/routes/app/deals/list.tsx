@@ -12,7 +12,12 @@ import { formatAmount, minorDigits, parseAmount } from "../../../lib/money";
 import { render } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { deferSessionCheck, withSessionBatch } from "../../../middleware/session";
-import { dealsListFromResults, dealsListStatements, type DealListFilters } from "../../../services/deals/list";
+import {
+  DEALS_PAGE_SIZE,
+  dealsListFromResults,
+  dealsListStatements,
+  type DealListFilters,
+} from "../../../services/deals/list";
 import {
   DEAL_SORTS,
   DEFAULT_DIRECTION,
@@ -25,6 +30,8 @@ import { getWorkspaceSettings } from "../../../services/team/workspace-settings"
 import { authOf, tenantOf } from "../../context";
 import { parseCustomFilters } from "../../list-filters";
 import { parseRecordId } from "../../record-helpers";
+import { pageRange } from "../../../../views/lib/page-range";
+import type { FilterChip } from "../../../../views/partials/FilterBar";
 import { DEAL_LIST_NOTICES, DealsListPage, type DealListEcho } from "../../../../views/pages/deals/DealsListPage";
 
 export const DEALS_LIST_PATH = "/app/deals/list";
@@ -45,15 +52,78 @@ const ECHO_KEYS = [
 ] as const;
 
 /** A list URL with these filters (only what is set), sort and cursor. */
-export function dealsListHref(echo: DealListEcho, sort: DealSort, dir: SortDirection, cursor?: string): string {
+export function dealsListHref(
+  echo: DealListEcho,
+  sort: DealSort,
+  dir: SortDirection,
+  cursor?: string,
+  at?: number,
+): string {
   const q = new URLSearchParams();
   for (const k of ECHO_KEYS) if (echo[k]) q.set(k, echo[k]);
   for (const [k, v] of Object.entries(echo.custom)) if (v) q.set(k, v);
   if (sort !== "updated") q.set("sort", sort);
   if (dir !== DEFAULT_DIRECTION[sort]) q.set("dir", dir);
   if (cursor) q.set("cursor", cursor);
+  if (cursor && at) q.set("at", String(at));
   const s = q.toString();
   return s ? `${DEALS_LIST_PATH}?${s}` : DEALS_LIST_PATH;
+}
+
+const CHIP_NAMES: Record<(typeof ECHO_KEYS)[number], string> = {
+  pipeline: "Pipeline",
+  owner: "Owner",
+  mine: "My deals",
+  tag: "Tag",
+  close_month: "Closing in",
+  amount_min: "Amount from",
+  amount_max: "Amount to",
+  status: "Status",
+  q: "Name contains",
+};
+
+/** The active filters as chips (names for ids), each linking to the list without it. */
+function dealChips(
+  echo: DealListEcho,
+  sort: DealSort,
+  dir: SortDirection,
+  context: {
+    pipelines: { id: number; name: string }[];
+    tags: { id: number; name: string }[];
+    members: { userId: string; email: string }[];
+    customFields: { id: number; name: string; kind: string }[];
+  },
+): FilterChip[] {
+  const chips: FilterChip[] = [];
+  for (const key of ECHO_KEYS) {
+    const raw = echo[key];
+    if (!raw || key === "q") continue;
+    const value =
+      key === "pipeline"
+        ? context.pipelines.find((p) => String(p.id) === raw)?.name
+        : key === "tag"
+          ? context.tags.find((x) => String(x.id) === raw)?.name
+          : key === "owner"
+            ? context.members.find((m) => m.userId === raw)?.email
+            : key === "mine"
+              ? "yes"
+              : raw;
+    chips.push({
+      name: CHIP_NAMES[key],
+      value: value ?? raw,
+      removeHref: dealsListHref({ ...echo, [key]: "" }, sort, dir),
+    });
+  }
+  for (const [key, raw] of Object.entries(echo.custom)) {
+    if (!raw) continue;
+    const field = context.customFields.find((f) => `cf_${f.id}` === key);
+    chips.push({
+      name: field?.name ?? "Field",
+      value: field?.kind === "checkbox" && raw === "1" ? "Yes" : raw,
+      removeHref: dealsListHref({ ...echo, custom: { ...echo.custom, [key]: "" } }, sort, dir),
+    });
+  }
+  return chips;
 }
 
 // The list checks the session in its own batch (one round trip), unless a filter needs the user or
@@ -145,6 +215,12 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
     };
   };
   const notice = DEAL_LIST_NOTICES[query.get("notice") as keyof typeof DEAL_LIST_NOTICES];
+  // The offset rides in the URL beside the keyset cursor (for the range shown; SQL never uses it);
+  // the count is the footer's, bounded like its totals.
+  const atParam = Number(query.get("at") ?? "0");
+  const at = page.previous && Number.isSafeInteger(atParam) && atParam > 0 ? atParam : 0;
+  const total = { count: footer.approximate ? footer.deals - 1 : footer.deals, over: footer.approximate };
+  const range = pageRange(at, page.rows.length, total, auth.user.locale ?? null);
   const n = Number(query.get("n") ?? "0");
   return render(
     c,
@@ -177,9 +253,15 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
       sortLinks={
         Object.fromEntries(DEAL_SORTS.map((s) => [s, sortLink(s)])) as Record<DealSort, ReturnType<typeof sortLink>>
       }
-      nextHref={page.next ? dealsListHref(echo, sort, dir, encodeDealCursor(page.next)) : null}
-      previousHref={page.previous ? dealsListHref(echo, sort, dir, encodeDealCursor(page.previous)) : null}
-      selfHref={dealsListHref(echo, sort, dir, query.get("cursor") ?? undefined)}
+      nextHref={page.next ? dealsListHref(echo, sort, dir, encodeDealCursor(page.next), at + page.rows.length) : null}
+      previousHref={
+        page.previous
+          ? dealsListHref(echo, sort, dir, encodeDealCursor(page.previous), Math.max(0, at - DEALS_PAGE_SIZE))
+          : null
+      }
+      selfHref={dealsListHref(echo, sort, dir, query.get("cursor") ?? undefined, at)}
+      range={range}
+      chips={dealChips(echo, sort, dir, context)}
       context={context}
       canWrite={roleAtLeast(auth.role, "member")}
       notice={notice ? notice(Number.isSafeInteger(n) && n >= 0 ? n : 0) : null}
