@@ -1,5 +1,5 @@
 import { recordPath, type RecordKind } from "../../lib/records";
-import { RichText } from "../../components/RichText";
+import { NoteMarkdown } from "../../components/NoteMarkdown";
 import { Time } from "../../components/Time";
 import { InteractionLogForm, type InteractionFormState } from "./InteractionForm";
 import { InteractionItem, type TimelineInteraction } from "./InteractionItem";
@@ -177,7 +177,7 @@ type Item = {
 /**
  * A record's timeline: the "Add a note" and "Log activity" forms for members, then notes, logged calls,
  * meetings and emails, and activity merged newest first.
- * Note bodies go through RichText (escaped text, line breaks, safe links): user HTML is never rendered.
+ * Note bodies are Markdown rendered by NoteMarkdown (user HTML escaped, only http(s)/mailto links).
  * The note forms use htmx to swap in the refreshed timeline; without JavaScript they post and redirect.
  */
 export function Timeline(p: TimelineProps) {
@@ -274,7 +274,7 @@ function NoteItem(p: { note: TimelineNote; timeline: string; mayChange: boolean 
           </span>
         </p>
         <div class="note-body">
-          <RichText text={n.body} />
+          <NoteMarkdown text={n.body} />
         </div>
         {p.mayChange ? (
           <div class="actions note-actions">
