@@ -30,6 +30,8 @@ for (const [key, src] of [
   ["js", "app.js"],
   ["analytics", "analytics.js"],
   ["board", "board.js"],
+  // Loaded by app.js where a note box is (views/partials/timeline/Timeline.tsx): @mention suggestions.
+  ["mentions", "mentions.js"],
 ]) {
   const body = readFileSync(join(root, "assets-src", src));
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
@@ -49,6 +51,7 @@ export const assets = {
   analytics: "/assets/${files.analytics.name}",
   sortable: "/assets/${files.sortable.name}",
   board: "/assets/${files.board.name}",
+  mentions: "/assets/${files.mentions.name}",
 } as const;
 `;
 mkdirSync(join(root, "src", "generated"), { recursive: true });

@@ -123,6 +123,7 @@ const APP_ROUTES: RouteRule[] = [
   // Notes: members add them; the author or an admin changes them (the service decides, after the role).
   rule("POST /app/contacts/:id/notes", "member", { body: "A note" }),
   rule("POST /app/companies/:id/notes", "member", { body: "A note" }),
+  rule("GET /app/notes/members", "member"),
   rule("GET /app/notes/:id/edit", "member"),
   rule("POST /app/notes/:id", "member", { body: "Edited" }),
   rule("POST /app/notes/:id/delete", "member"),
