@@ -32,6 +32,8 @@ for (const [key, src] of [
   ["board", "board.js"],
   // Loaded by app.js where a note box is (views/partials/timeline/Timeline.tsx): @mention suggestions.
   ["mentions", "mentions.js"],
+  // Loaded by app.js on the contact form: the company combobox.
+  ["combobox", "combobox.js"],
 ]) {
   const body = readFileSync(join(root, "assets-src", src));
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
@@ -52,6 +54,7 @@ export const assets = {
   sortable: "/assets/${files.sortable.name}",
   board: "/assets/${files.board.name}",
   mentions: "/assets/${files.mentions.name}",
+  combobox: "/assets/${files.combobox.name}",
 } as const;
 `;
 mkdirSync(join(root, "src", "generated"), { recursive: true });

@@ -188,6 +188,8 @@ const APP_ROUTES: RouteRule[] = [
   rule("DELETE /app/contacts/:id", "member"),
   ...deleteSteps("/app/contacts/:id", "member"),
   rule("POST /app/contacts/check-duplicates", "member", { emails: "nobody@example.com" }),
+  rule("GET /app/contacts/company-options", "member"),
+  rule("POST /app/contacts/company-options", "member", { name: "Route Test Co" }),
   rule("POST /app/contacts/bulk", "member", { action: "tag", ids: "999999999", tag_id: "999999999" }),
   // Erasing (a privacy request, optionally onto the suppression list): admins and owners.
   rule("GET /app/contacts/:id/erase", "admin"),
