@@ -98,7 +98,7 @@ describe("adding notes", () => {
     expect(bad.status).toBe(422);
     const badHtml = await bad.text();
     expect(badHtml).toContain(`id="timeline-company-${id}-body-error"`);
-    expect(badHtml).toContain(`aria-describedby="timeline-company-${id}-body-error"`);
+    expect(badHtml).toContain(`aria-describedby="timeline-company-${id}-body-error timeline-company-${id}-body-hint"`);
     expect(badHtml).toContain("Enter note.");
     expect(await noteIds(owner.tenantId)).toHaveLength(1);
   });
