@@ -25,7 +25,7 @@
       input.setAttribute(k, v);
     if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", "true");
     input.placeholder = "Type to search, or leave empty";
-    const list = Object.assign(document.createElement("ul"), { id: listId, className: "combobox-options" });
+    const list = Object.assign(document.createElement("div"), { id: listId, className: "combobox-options" });
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Companies");
     list.hidden = true;
@@ -46,7 +46,9 @@
       const all = options();
       if (all.length === 0) return;
       active = (index + all.length) % all.length;
-      all.forEach((o, i) => o.setAttribute("aria-selected", String(i === active)));
+      all.forEach((o, i) => {
+        o.setAttribute("aria-selected", String(i === active));
+      });
       input.setAttribute("aria-activedescendant", all[active].id);
       all[active].scrollIntoView({ block: "nearest" });
     };

@@ -11,7 +11,7 @@ import { memberOf, newTenant } from "../helpers/tenants";
 import { counters, createCompanyThroughForm, fieldError } from "../companies/helpers";
 
 const optionsOf = (html: string) =>
-  [...html.matchAll(/<li role="option" id="([^"]+)"[^>]*>([^<]*)<\/li>/g)].map((m) => m[2]!.trim());
+  [...html.matchAll(/<div role="option" tabindex="-1" id="([^"]+)"[^>]*>([^<]*)<\/div>/g)].map((m) => m[2]!.trim());
 
 async function contactsOf(tenantId: string) {
   return (

@@ -1,25 +1,35 @@
 /**
  * The options of the contact form's company combobox (assets-src/combobox.js swaps them into its
- * listbox): matching companies, then "Create company “X”" when no company has that name.
+ * listbox): matching companies, then "Create company “X”" when no company has that name. Focus stays
+ * in the combobox's input, whose aria-activedescendant points at an option (tabindex -1).
  */
 export function CompanyOptions(p: { query: string; hits: { id: number; name: string }[]; exact: boolean }) {
   const create = p.query !== "" && !p.exact;
   return (
     <>
       {p.hits.map((c) => (
-        <li role="option" id={`company-option-${c.id}`} data-company-id={String(c.id)} data-company-name={c.name}>
+        // biome-ignore lint/a11y/useFocusableInteractive: an aria-activedescendant option; focus stays in the input.
+        <div
+          role="option"
+          tabindex={-1}
+          id={`company-option-${c.id}`}
+          data-company-id={String(c.id)}
+          data-company-name={c.name}
+        >
           {c.name}
-        </li>
+        </div>
       ))}
       {create ? (
-        <li role="option" id="company-option-new" data-create-name={p.query} class="create-option">
+        // biome-ignore lint/a11y/useFocusableInteractive: an aria-activedescendant option; focus stays in the input.
+        <div role="option" tabindex={-1} id="company-option-new" data-create-name={p.query} class="create-option">
           Create company “{p.query}”
-        </li>
+        </div>
       ) : null}
       {p.hits.length === 0 && !create ? (
-        <li role="option" aria-disabled="true" id="company-option-none" class="muted">
+        // biome-ignore lint/a11y/useFocusableInteractive: an aria-activedescendant option; focus stays in the input.
+        <div role="option" tabindex={-1} aria-disabled="true" id="company-option-none" class="muted">
           Type to find a company
-        </li>
+        </div>
       ) : null}
     </>
   );
