@@ -127,6 +127,18 @@ describe("mentioning a member in a note", () => {
     expect(await bellOf(third.id)).toHaveLength(1);
   });
 
+  it("without the suggestions, reads @<a member's email> as their mention, and leaves other addresses alone", async () => {
+    const { owner, member, company } = await team();
+    const stranger = await verified(await newTenant("Typed Elsewhere"));
+    const noteId = await addNote(owner.cookie, company, `Ping @${member.email.toUpperCase()}. And @${stranger.email}`);
+    const stored = (await env.DB.prepare("SELECT body FROM notes WHERE id = ?")
+      .bind(noteId)
+      .first<{ body: string }>())!;
+    expect(stored.body).toBe(`Ping ${mention(member.email, member.id)}. And @${stranger.email}`);
+    expect(await bellOf(member.id)).toHaveLength(1);
+    expect(await bellOf(stranger.id)).toEqual([]);
+  });
+
   it("removes the bell entry with the note", async () => {
     const { owner, member, company } = await team();
     const noteId = await addNote(owner.cookie, company, `${mention("Bea", member.id)} soon gone`);

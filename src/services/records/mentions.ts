@@ -14,6 +14,24 @@ import { mentionedUserIds } from "../../../views/lib/markdown";
 import { DEFAULT_EMAIL_PREFERENCES, renderListMail } from "../account/email-preferences";
 import { taskPath } from "../reminders/links";
 
+/** "@bea@example.com" typed without the suggestions (no JavaScript): a member's address becomes their mention. */
+const EMAIL_MENTION = /(^|[\s(])@([^\s@()[\]]+@[^\s@()[\]]+\.[a-z]{2,})/gi;
+
+/** The body with each "@<member's email>" written as that member's mention; other text as it was. */
+export async function resolveEmailMentions(t: TenantDb, body: string): Promise<string> {
+  const emails = [...new Set([...body.matchAll(EMAIL_MENTION)].map((m) => m[2]!.toLowerCase()))].slice(0, 20);
+  if (emails.length === 0) return body;
+  const rows = await t.db.all<{ id: string; email: string; name: string }>(sql`
+    SELECT u.id, u.email, coalesce(nullif(trim(u.name), ''), u.email) AS name
+    FROM memberships m JOIN users u ON u.id = m.user_id
+    WHERE m.tenant_id = ${t.tenantId} AND u.email IN (SELECT value FROM json_each(${JSON.stringify(emails)}))`);
+  const byEmail = new Map(rows.map((r) => [r.email, r]));
+  return body.replace(EMAIL_MENTION, (whole, before: string, email: string) => {
+    const member = byEmail.get(email.toLowerCase());
+    return member ? `${before}@[${member.name.replace(/[[\]\n]/g, " ").slice(0, 100)}](user:${member.id})` : whole;
+  });
+}
+
 /** At most this many people are told about one save (a pasted team list is not a broadcast). */
 export const MENTIONS_PER_NOTE = 20;
 

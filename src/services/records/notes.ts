@@ -19,7 +19,13 @@ import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import { rawBatchResults } from "../../db/raw-batch";
 import { activityInsert } from "./activity";
-import { insertedNoteId, type MentionContext, mentionStatements, newlyMentioned } from "./mentions";
+import {
+  insertedNoteId,
+  type MentionContext,
+  mentionStatements,
+  newlyMentioned,
+  resolveEmailMentions,
+} from "./mentions";
 import { counterChange } from "./counters";
 import type { TimelineNote } from "../../../views/partials/timeline/Timeline";
 
@@ -106,6 +112,7 @@ export async function addNote(
   mentions?: MentionContext,
 ): Promise<{ id: number; mailIds: string[] } | null> {
   if (!(await subjectExists(t, type, subjectId))) return null;
+  if (mentions) body = await resolveEmailMentions(t, body);
   const told = mentions
     ? await mentionStatements(t, await newlyMentioned(t, body, "", actor.userId), mentions, insertedNoteId, now)
     : { statements: [], mailIds: [] };
@@ -151,6 +158,7 @@ export async function editNote(
   const note = await getNote(t, id);
   if (!note) return { ok: false, reason: "not_found" };
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
+  if (mentions) body = await resolveEmailMentions(t, body);
   const told = mentions
     ? await mentionStatements(t, await newlyMentioned(t, body, note.body, actor.userId), mentions, id, now)
     : { statements: [], mailIds: [] };
