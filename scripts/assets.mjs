@@ -33,6 +33,10 @@ for (const [key, src] of [
   // The command palette (Ctrl-K), on app pages (views/layouts/Layout.tsx).
   ["palette", "palette.js"],
   ["lists", "lists.js"],
+  // Loaded by app.js where a note box is (views/partials/timeline/Timeline.tsx): @mention suggestions.
+  ["mentions", "mentions.js"],
+  // Loaded by app.js on the contact form: the company combobox.
+  ["combobox", "combobox.js"],
 ]) {
   const body = readFileSync(join(root, "assets-src", src));
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
@@ -54,6 +58,8 @@ export const assets = {
   board: "/assets/${files.board.name}",
   palette: "/assets/${files.palette.name}",
   lists: "/assets/${files.lists.name}",
+  mentions: "/assets/${files.mentions.name}",
+  combobox: "/assets/${files.combobox.name}",
 } as const;
 `;
 mkdirSync(join(root, "src", "generated"), { recursive: true });

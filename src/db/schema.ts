@@ -812,6 +812,8 @@ export const emailPreferences = sqliteTable(
     reminders: integer("reminders", { mode: "boolean" }).notNull().default(true),
     /** The daily agenda at 07:00 in the user's zone: opt-in. */
     agenda: integer("agenda", { mode: "boolean" }).notNull().default(false),
+    /** A mail when a colleague @mentions the user in a note (the bell shows it either way); migration 0025. */
+    mentions: integer("mentions", { mode: "boolean" }).notNull().default(true),
     /** The local date ('YYYY-MM-DD') of the last agenda sent: at most one a day. */
     agendaDate: text("agenda_date"),
     /** When the agenda sweep next looks at the user (their next 07:00, UTC ms); 0: at the next run. */
@@ -1256,6 +1258,8 @@ export const notifications = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     taskId: integer("task_id").references(() => tasks.id, { onDelete: "cascade" }),
+    /** The note that @mentioned the user (migration 0025): the entry goes with the note. */
+    noteId: integer("note_id").references(() => notes.id, { onDelete: "cascade" }),
     /** What the bell says ("Call Ada — due 14:00"), written when the reminder is sent. */
     title: text("title").notNull(),
     createdAt: integer("created_at").notNull(),
@@ -1265,6 +1269,7 @@ export const notifications = sqliteTable(
     index("notifications_tenant_user_idx").on(t.tenantId, t.userId, t.readAt, t.id),
     index("notifications_user_fk_idx").on(t.userId),
     index("notifications_task_fk_idx").on(t.taskId),
+    index("notifications_note_fk_idx").on(t.noteId),
   ],
 );
 

@@ -120,6 +120,45 @@ export function parseAmount(input: string, locale: string, currency: string): Am
   return { ok: true, minor };
 }
 
+export type LocaleNumberResult = { ok: true; value: string } | { ok: false; example: string };
+
+/**
+ * Reads a number typed in `locale` ("1.234,5" in de, "1,234.5" in en; a minus sign allowed) into its
+ * canonical text ("1234.5"), with the same grouping rules as parseAmount. Refused: an example in the locale.
+ */
+export function parseLocaleNumber(input: string, locale: string): LocaleNumberResult {
+  const sep = separators(locale);
+  const example = numberFormat(locale, { maximumFractionDigits: 2 }).format(1234.5);
+  const spaceGroups = /\s/.test(sep.group);
+  let text = input.trim().replace(/[\s\u00a0\u202f]+/g, spaceGroups ? " " : "");
+  if (spaceGroups) text = text.replace(/ /g, sep.group);
+  if (sep.group === "\u2019") text = text.replace(/'/g, sep.group);
+  // Some locales write the minus as U+2212; people type "-".
+  const negative = /^[-\u2212]/.test(text);
+  if (negative) text = text.slice(1);
+  const [integerPart, fraction, ...rest] = text.split(sep.decimal);
+  if (rest.length > 0 || integerPart === undefined) return { ok: false, example };
+  if (fraction !== undefined && !/^\d{1,15}$/.test(fraction)) return { ok: false, example };
+  const groups = integerPart === "" && fraction !== undefined ? ["0"] : integerPart.split(sep.group);
+  if (!groups.every((g) => /^\d+$/.test(g))) return { ok: false, example };
+  if (groups.length > 1) {
+    const [first, ...others] = groups;
+    const last = others.pop()!;
+    if (first!.length > sep.secondary || last.length !== sep.primary || others.some((g) => g.length !== sep.secondary))
+      return { ok: false, example };
+  }
+  const digits = groups.join("");
+  if (digits.length > 15) return { ok: false, example };
+  const value = Number(`${digits}${fraction ? `.${fraction}` : ""}`);
+  return { ok: true, value: String(negative && value !== 0 ? -value : value) };
+}
+
+/** A canonical number ("1234.5") as a form shows it in `locale` ("1.234,5"); other text as it is. */
+export function numberForInput(canonical: string, locale: string): string {
+  if (!/^-?\d+(\.\d+)?$/.test(canonical)) return canonical;
+  return numberFormat(locale, { maximumFractionDigits: 15 }).format(Number(canonical));
+}
+
 /** An amount for reading, in the reader's locale: "$12,500.50", "12.500,50 €". */
 export function formatAmount(minor: number, currency: string, locale: string): string {
   const digits = minorDigits(currency);

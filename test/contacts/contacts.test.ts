@@ -125,7 +125,7 @@ describe("creating, reading, editing and deleting", () => {
     expect(page).toMatch(/<span class="tag tag-purple">VIP<\/span>/);
     expectToContainAll(page, [
       "Pioneer",
-      "<dt>Budget</dt><dd>1200.5</dd>",
+      "<dt>Budget</dt><dd>1,200.5</dd>",
       'href="https://ada.example/notes" rel="noopener noreferrer nofollow ugc"',
       "12 St James&#39;s Square<br/>London",
     ]);
@@ -613,7 +613,7 @@ describe("hostile input", () => {
       ],
       [
         { first_name: "A", [`cf_${number}`]: "twelve" },
-        (b) => expect(fieldError(b, `f-cf_${number}`)).toBe("Score must be a number."),
+        (b) => expect(fieldError(b, `f-cf_${number}`)).toBe("Score must be a number, such as 1,234.5."),
       ],
       [
         { first_name: "A", tag_ids: "abc" },

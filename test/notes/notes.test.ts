@@ -62,7 +62,7 @@ describe("adding notes", () => {
     ).toBeGreaterThanOrEqual(before);
 
     const html = await textOf(`/app/companies/${id}`, { cookie: owner.cookie });
-    expect(html).toContain("First call went well.<br/>Follow up Tuesday.");
+    expect(html).toContain("<p>First call went well.<br>\nFollow up Tuesday.</p>");
     expect(html).toContain(`<article aria-label="Note by ${member.email}">`);
     expect(html).toContain("added a note");
     // Newest first: the note, then its "added a note" entry, then "created".
@@ -98,7 +98,7 @@ describe("adding notes", () => {
     expect(bad.status).toBe(422);
     const badHtml = await bad.text();
     expect(badHtml).toContain(`id="timeline-company-${id}-body-error"`);
-    expect(badHtml).toContain(`aria-describedby="timeline-company-${id}-body-error"`);
+    expect(badHtml).toContain(`aria-describedby="timeline-company-${id}-body-error timeline-company-${id}-body-hint"`);
     expect(badHtml).toContain("Enter note.");
     expect(await noteIds(owner.tenantId)).toHaveLength(1);
   });
@@ -128,7 +128,7 @@ describe("adding notes", () => {
       `<b>bold</b> <script>alert(1)</script>\nSee https://example.com/a?b=1&c=2. And javascript:alert(1) or <a href="https://evil.example">x</a>`,
     );
     const html = await textOf(`/app/companies/${id}`, { cookie: owner.cookie });
-    expect(html).toContain("&lt;b&gt;bold&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;<br/>");
+    expect(html).toContain("&lt;b&gt;bold&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;<br>");
     expect(html).not.toContain("<b>bold</b>");
     expect(html).not.toContain("<script>alert");
     expect(html).toContain(
@@ -204,7 +204,7 @@ describe("editing and deleting notes", () => {
   it("refuses another member (403, audited, nothing changed) and shows them no controls; admins and owners may", async () => {
     const { owner, other, admin, id, noteId } = await setup();
     const page = await textOf(`/app/companies/${id}`, { cookie: other.cookie });
-    expect(page).toContain("Author&#39;s note");
+    expect(page).toContain("Author's note");
     expect(page).not.toContain(`/app/notes/${noteId}/edit`);
     expect(page).not.toContain(`/app/notes/${noteId}/delete`);
     for (const [path, method, form] of noteRoutes(noteId, "Hijacked")) {
@@ -258,7 +258,7 @@ describe("editing and deleting notes", () => {
     const { owner, id } = await setup();
     const viewer = await memberOf(owner.tenantId, "viewer");
     const html = await textOf(`/app/companies/${id}`, { cookie: viewer.cookie });
-    expect(html).toContain("Author&#39;s note");
+    expect(html).toContain("Author's note");
     expect(html).not.toContain("Add a note");
     expect(html).not.toContain("/edit");
   });

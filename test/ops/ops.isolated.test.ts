@@ -409,7 +409,14 @@ describe("set-email-preferences", () => {
 
     const off = await ops("/ops/accounts/email-preferences", { email: t.email, digest: false, ...NOTE });
     expect(off.status).toBe(200);
-    expect(await off.json()).toEqual({ email: t.email, digest: false, news: false, reminders: true, agenda: false });
+    expect(await off.json()).toEqual({
+      email: t.email,
+      digest: false,
+      news: false,
+      reminders: true,
+      agenda: false,
+      mentions: true,
+    });
     expect(await profile()).toBe("Weekly digest off, product news off");
     expect((await ops("/ops/accounts/email-preferences", { email: t.email, news: true, ...NOTE })).status).toBe(200);
     expect(await profile()).toBe("Weekly digest off, product news on");
@@ -428,8 +435,8 @@ describe("set-email-preferences", () => {
     const userId = (await one<{ id: string }>("SELECT id FROM users WHERE email = ?", t.email))!.id;
     const entries = (await opsAudit("ops.email_preferences_set")).filter((e) => e.target_id === userId);
     expect(entries.map((e) => JSON.parse(e.detail))).toEqual([
-      { ...NOTE, digest: false, news: false, reminders: true, agenda: false },
-      { ...NOTE, digest: false, news: true, reminders: true, agenda: false },
+      { ...NOTE, digest: false, news: false, reminders: true, agenda: false, mentions: true },
+      { ...NOTE, digest: false, news: true, reminders: true, agenda: false, mentions: true },
     ]);
     expect(entries[0]).toMatchObject({ tenant_id: null, actor_user_id: null, target_type: "user" });
   });

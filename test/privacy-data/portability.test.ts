@@ -448,12 +448,20 @@ describe("Download my data (an owner)", () => {
         workspace: "Portable Pipes",
         reminder: "Call Ada — due 2027-01-04",
         task_id: null,
+        note_id: null,
         at: "2027-01-04T08:00:00.000Z",
         read_at: null,
       },
     ]);
     expect(json(zip!, "account/email-preferences.json").records).toEqual([
-      { weekly_digest: true, product_news: false, task_reminders: true, daily_agenda: false, changed_at: null },
+      {
+        weekly_digest: true,
+        product_news: false,
+        task_reminders: true,
+        daily_agenda: false,
+        mentions: true,
+        changed_at: null,
+      },
     ]);
     const feed = await env.DB.prepare(
       "SELECT f.secret_hash, f.created_at FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE u.email = ?",

@@ -123,6 +123,7 @@ const APP_ROUTES: RouteRule[] = [
   // Notes: members add them; the author or an admin changes them (the service decides, after the role).
   rule("POST /app/contacts/:id/notes", "member", { body: "A note" }),
   rule("POST /app/companies/:id/notes", "member", { body: "A note" }),
+  rule("GET /app/notes/members", "member"),
   rule("GET /app/notes/:id/edit", "member"),
   rule("POST /app/notes/:id", "member", { body: "Edited" }),
   rule("POST /app/notes/:id/delete", "member"),
@@ -191,6 +192,8 @@ const APP_ROUTES: RouteRule[] = [
   rule("DELETE /app/contacts/:id", "member"),
   ...deleteSteps("/app/contacts/:id", "member"),
   rule("POST /app/contacts/check-duplicates", "member", { emails: "nobody@example.com" }),
+  rule("GET /app/contacts/company-options", "member"),
+  rule("POST /app/contacts/company-options", "member", { name: "Route Test Co" }),
   rule("POST /app/contacts/bulk", "member", { action: "tag", ids: "999999999", tag_id: "999999999" }),
   // Erasing (a privacy request, optionally onto the suppression list): admins and owners.
   rule("GET /app/contacts/:id/erase", "admin"),

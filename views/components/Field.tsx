@@ -136,6 +136,8 @@ export function TextareaField(p: {
   rows?: number;
   maxlength?: number;
   required?: boolean;
+  /** Where assets-src/mentions.js reads the members an @mention may name (note boxes only). */
+  mentionSource?: string;
 }) {
   return (
     <LabelledField id={p.id} label={p.label} error={p.error}>
@@ -145,6 +147,7 @@ export function TextareaField(p: {
         rows={p.rows ?? 4}
         required={p.required}
         maxlength={p.maxlength}
+        data-mention-source={p.mentionSource}
         aria-invalid={p.error ? "true" : undefined}
         aria-describedby={p.error ? `${p.id}-error` : undefined}
       >

@@ -149,7 +149,7 @@ companiesRoutes.post("/", requireRole("member"), async (c) => {
   const t = tenantOf(c);
   const body = (await c.req.parseBody({ all: true })) as FormBody;
   const ctx = await companyFormContext(t);
-  const parsed = validateCompanyForm(ctx, body);
+  const parsed = validateCompanyForm(ctx, body, authOf(c).user.locale);
   const again = { mode: "new" as const, title: "New company", values: echo(body), tagIds: echoTagIds(body) };
   if (!parsed.ok) return formPage(c, ctx, { ...again, errors: parsed.errors }, 422);
   // Same domain as an existing company: show it and ask, unless the user already chose "Create anyway".
@@ -210,6 +210,8 @@ companiesRoutes.get("/:id/edit", requireRole("member"), async (c) => {
       owner_id: co.ownerId ?? "",
     },
     found.values,
+    ctx.fields,
+    authOf(c).user.locale,
   );
   return formPage(c, ctx, {
     mode: "edit",
@@ -226,7 +228,7 @@ companiesRoutes.post("/:id", requireRole("member"), async (c) => {
   if (!edit) return errorResponse(c, 404);
   const { existing, body } = edit;
   const ctx = await companyFormContext(t);
-  const parsed = validateCompanyForm(ctx, body);
+  const parsed = validateCompanyForm(ctx, body, authOf(c).user.locale);
   if (!parsed.ok) {
     return formPage(
       c,

@@ -1,5 +1,6 @@
 /**
- * Notes on contacts and companies. A note's own URLs are mounted at /app/notes (edit, delete); adding
+ * Notes on contacts, companies and deals. A note's own URLs are mounted at /app/notes (edit, delete, the
+ * members an @mention may name); adding
  * one is `POST /app/contacts/:id/notes` or `/app/companies/:id/notes`, whose routers use addNoteRoute.
  * Members add notes; the author, or an admin or owner, edits and deletes them (services/records/notes.ts
  * decides). Another tenant's note or record is a 404. With htmx the answer is the refreshed Timeline;
@@ -24,6 +25,8 @@ import {
   NOTE_MAX_LENGTH,
   subjectExists,
 } from "../../services/records/notes";
+import { appBaseUrl, deliverSoon } from "../../lib/mail";
+import { type MentionContext, mentionableMembers } from "../../services/records/mentions";
 import { authOf, tenantOf } from "../context";
 import {
   entryDeleteRoutes,
@@ -47,6 +50,18 @@ const noteSchema = z.object({
 function noteActorOf(c: Context<AppEnv>) {
   const auth = authOf(c);
   return { userId: auth.user.id, role: auth.role };
+}
+
+/** What telling mentioned members needs from the request: who writes, where, and the mail's origin and key. */
+function mentionContext(c: Context<AppEnv>, subject: Subject): MentionContext {
+  const auth = authOf(c);
+  return {
+    authorId: auth.user.id,
+    workspace: auth.tenant.name,
+    subject,
+    baseUrl: appBaseUrl(c),
+    secret: c.env.UNSUBSCRIBE_KEY,
+  };
 }
 
 /** A refusal by the note rule (not the route's role): 403, written to the audit trail like requireRole's. */
@@ -77,8 +92,9 @@ export function addNoteRoute(type: SubjectType) {
         422,
       );
     }
-    const added = await addNote(t, noteActorOf(c), type, id, parsed.data.body, Date.now());
+    const added = await addNote(t, noteActorOf(c), type, id, parsed.data.body, Date.now(), mentionContext(c, subject));
     if (added === null) return errorResponse(c, 404); // deleted in the meantime
+    deliverSoon(c, added.mailIds);
     trackFeature(c, "note.added");
     if (wantsFragment(c)) return timelineFragment(c, subject);
     return c.redirect(`${subjectPath(subject)}#${timelineId(subject)}`, 303);
@@ -96,6 +112,12 @@ async function noteFromUrl(c: Context<AppEnv>) {
     allowed: canChangeNote(note, noteActorOf(c)),
   };
 }
+
+// The note box's @mention suggestions (assets-src/mentions.js): the workspace's members, fetched once per page.
+notesRoutes.get("/members", requireRole("member"), async (c) => {
+  c.header("Cache-Control", "private, no-store");
+  return c.json(await mentionableMembers(tenantOf(c)));
+});
 
 notesRoutes.get("/:id/edit", requireRole("member"), async (c) => {
   const found = await noteFromUrl(c);
@@ -140,8 +162,16 @@ notesRoutes.post("/:id", requireRole("member"), async (c) => {
       422,
     );
   }
-  const result = await editNote(tenantOf(c), noteActorOf(c), found.note.id, parsed.data.body, Date.now());
+  const result = await editNote(
+    tenantOf(c),
+    noteActorOf(c),
+    found.note.id,
+    parsed.data.body,
+    Date.now(),
+    mentionContext(c, found.subject),
+  );
   if (!result.ok) return result.reason === "forbidden" ? refuse(c, found.note.id) : errorResponse(c, 404);
+  deliverSoon(c, result.mailIds ?? []);
   return savedEntryAnswer(c, found.subject, `note-${found.note.id}`, inline);
 });
 

@@ -1,5 +1,5 @@
 /**
- * Non-essential email: the weekly activity digest and task reminders (on unless turned off), product
+ * Non-essential email: the weekly activity digest, task reminders and @mentions (on unless turned off), product
  * news and the daily agenda (off unless turned on). Each such mail is queued through `queueListMail`, which checks the user's
  * choice, and carries a signed one-click unsubscribe link, in its footer and in the
  * List-Unsubscribe / List-Unsubscribe-Post headers (RFC 8058).
@@ -15,7 +15,7 @@ import type { Database } from "../../db/client";
 import { emailPreferences } from "../../db/schema";
 import { queueMail, type QueueMailInput, type RenderedMail } from "../mail/outbox";
 
-export const MAIL_LISTS = ["digest", "news", "reminders", "agenda"] as const;
+export const MAIL_LISTS = ["digest", "news", "reminders", "agenda", "mentions"] as const;
 export type MailList = (typeof MAIL_LISTS)[number];
 
 /** What each list is, in the words pages and mails use. */
@@ -24,16 +24,18 @@ export const MAIL_LIST_LABELS: Record<MailList, string> = {
   news: "product news",
   reminders: "task reminders by email",
   agenda: "the daily agenda",
+  mentions: "mentions in notes by email",
 };
 
 export type EmailPreferenceValues = Record<MailList, boolean>;
 
-/** The defaults, for a user who never chose: the digest and reminders on, news and the agenda off. */
+/** The defaults, for a user who never chose: the digest, reminders and mentions on, news and the agenda off. */
 export const DEFAULT_EMAIL_PREFERENCES: EmailPreferenceValues = {
   digest: true,
   news: false,
   reminders: true,
   agenda: false,
+  mentions: true,
 };
 
 /** The user's choices, with the defaults where they never chose; `updatedAt` null when they never did. */
@@ -43,7 +45,14 @@ export async function getEmailPreferences(
 ): Promise<EmailPreferenceValues & { updatedAt: number | null }> {
   const [row] = await db.select().from(emailPreferences).where(eq(emailPreferences.userId, userId)).limit(1);
   return row
-    ? { digest: row.digest, news: row.news, reminders: row.reminders, agenda: row.agenda, updatedAt: row.updatedAt }
+    ? {
+        digest: row.digest,
+        news: row.news,
+        reminders: row.reminders,
+        agenda: row.agenda,
+        mentions: row.mentions,
+        updatedAt: row.updatedAt,
+      }
     : { ...DEFAULT_EMAIL_PREFERENCES, updatedAt: null };
 }
 
@@ -54,7 +63,13 @@ export async function setEmailPreferences(
   values: EmailPreferenceValues,
   now: number,
 ): Promise<void> {
-  const choice = { digest: values.digest, news: values.news, reminders: values.reminders, agenda: values.agenda };
+  const choice = {
+    digest: values.digest,
+    news: values.news,
+    reminders: values.reminders,
+    agenda: values.agenda,
+    mentions: values.mentions,
+  };
   await db
     .insert(emailPreferences)
     .values({ userId, ...choice, updatedAt: now })
@@ -75,7 +90,7 @@ export async function unsubscribeFromList(db: Database, userId: string, list: Ma
     .insert(emailPreferences)
     .select(
       sql`SELECT id, ${bit(first.digest)}, ${bit(first.news)}, NULL, ${bit(first.reminders)}, ${bit(first.agenda)},
-        NULL, 0, ${now} FROM users WHERE id = ${userId}`,
+        ${bit(first.mentions)}, NULL, 0, ${now} FROM users WHERE id = ${userId}`,
     )
     .onConflictDoUpdate({ target: emailPreferences.userId, set: { ...off, updatedAt: now } })
     .returning({ userId: emailPreferences.userId });

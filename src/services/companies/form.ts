@@ -66,8 +66,12 @@ const companySchema = z.object({
 
 export type CompanyFormResult = { ok: true; input: CompanyInput } | { ok: false; errors: FieldErrors };
 
-/** Checks a submitted company form against the tenant's context. Nothing is read or written here. */
-export function validateCompanyForm(ctx: CompanyFormContext, body: Record<string, unknown>): CompanyFormResult {
+/** Checks a submitted company form against the tenant's context (numbers in `locale`). Nothing is read or written here. */
+export function validateCompanyForm(
+  ctx: CompanyFormContext,
+  body: Record<string, unknown>,
+  locale?: string,
+): CompanyFormResult {
   const parsed = parseForm(companySchema, body);
   const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
   const d = parsed.ok ? parsed.data : null;
@@ -108,7 +112,7 @@ export function validateCompanyForm(ctx: CompanyFormContext, body: Record<string
     } else newTag = d.new_tag;
   }
 
-  const custom = parseCustomFieldsForm(ctx.fields, body);
+  const custom = parseCustomFieldsForm(ctx.fields, body, locale);
   if (!custom.ok) Object.assign(errors, custom.errors);
 
   if (Object.keys(errors).length || !d || !custom.ok) return { ok: false, errors };

@@ -128,7 +128,7 @@ export function parseDealForm(body: DealFormBody, ctx: DealFormContext): DealFor
   const newTag = newTagSchema.safeParse(single(body, "new_tag") ?? undefined);
   if (!newTag.success) errors.new_tag = newTag.error.issues[0]?.message ?? "Check the new tag.";
 
-  const custom = parseCustomFieldsForm(ctx.customFields, body);
+  const custom = parseCustomFieldsForm(ctx.customFields, body, ctx.locale);
   if (!custom.ok) Object.assign(errors, custom.errors);
 
   if (Object.keys(errors).length || !name.success || !custom.ok || !newTag.success) return { ok: false, errors };

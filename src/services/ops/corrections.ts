@@ -85,6 +85,7 @@ export async function setPreferencesFor(
     news: change.news ?? current.news,
     reminders: change.reminders ?? current.reminders,
     agenda: change.agenda ?? current.agenda,
+    mentions: change.mentions ?? current.mentions,
   };
   await db.batch([
     db

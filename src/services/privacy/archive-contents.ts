@@ -86,8 +86,8 @@ const ACCOUNT_FILES = {
     "Never the session token.",
   consent: "The analytics cookie choices you made while signed in, with the cookie-policy version each was made under.",
   "email-preferences":
-    "Your choice of non-essential email: the weekly activity digest, product news, task reminders " +
-    "and the daily agenda.",
+    "Your choice of non-essential email: the weekly activity digest, product news, task reminders, " +
+    "the daily agenda and mentions in notes.",
   "contact-messages":
     "The messages you sent us through the contact page from your account's address " +
     `(kept ${RETENTION.supportMessageDays} days).`,
@@ -102,7 +102,9 @@ const ACCOUNT_FILES = {
   "calendar-feed":
     "Your private calendar feed, while it is on: when you turned it on (or last gave it a new address) and when a " +
     "calendar last read it. Never its address: we keep only a hash of the secret in it.",
-  reminders: "Your task reminders in the app (the bell) in each workspace: what each said, when, and when you read it.",
+  reminders:
+    "Your task reminders and mentions in the app (the bell) in each workspace: what each said, when, and when you " +
+    "read it.",
   usage:
     `Your usage of the app: each page viewed (its pattern, not its address), feature used and time spent we still ` +
     `hold (raw, ${USAGE_RETENTION.rawEventDays} days; record "event"), and the daily totals made from them ` +
@@ -214,6 +216,7 @@ export async function writeDataExport(
       product_news: prefs.news,
       task_reminders: prefs.reminders,
       daily_agenda: prefs.agenda,
+      mentions: prefs.mentions,
       changed_at: time(prefs.updatedAt),
     },
   ]);

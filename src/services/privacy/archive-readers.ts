@@ -158,7 +158,7 @@ export async function* taskPages(t: TenantDb): AsyncGenerator<unknown[]> {
   }
 }
 
-/** The user's reminders in the app (the bell), in every workspace they belong to, newest first, 1,000 a page. */
+/** The user's reminders and mentions in the app (the bell), in every workspace they belong to, newest first, 1,000 a page. */
 export async function* reminderPages(db: Database, userId: string): AsyncGenerator<unknown[]> {
   let before = Number.MAX_SAFE_INTEGER;
   for (;;) {
@@ -167,10 +167,11 @@ export async function* reminderPages(db: Database, userId: string): AsyncGenerat
       workspace: string;
       title: string;
       task_id: number | null;
+      note_id: number | null;
       created_at: number;
       read_at: number | null;
     }>(sql`
-      SELECT n.id, t.name AS workspace, n.title, n.task_id, n.created_at, n.read_at
+      SELECT n.id, t.name AS workspace, n.title, n.task_id, n.note_id, n.created_at, n.read_at
       FROM memberships m
       JOIN notifications n ON n.tenant_id = m.tenant_id AND n.user_id = m.user_id
       JOIN tenants t ON t.id = m.tenant_id
@@ -179,6 +180,7 @@ export async function* reminderPages(db: Database, userId: string): AsyncGenerat
       workspace: r.workspace,
       reminder: r.title,
       task_id: r.task_id,
+      note_id: r.note_id,
       at: isoTime(r.created_at),
       read_at: r.read_at === null ? null : isoTime(r.read_at),
     }));

@@ -2,6 +2,7 @@
  * Tenant-defined fields on contacts and companies. Definitions are managed by admins (audited, in
  * field-settings.ts); values are validated by kind here and stored as canonical text.
  */
+import { parseLocaleNumber } from "../../lib/money";
 import { asc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
@@ -56,8 +57,12 @@ export async function getCustomField(t: TenantDb, id: number): Promise<CustomFie
 
 export type ValueResult = { ok: true; value: string | null } | { ok: false; message: string };
 
-/** Checks one submitted value against its field's kind; "" clears it. Returns the canonical text. */
-export function parseCustomValue(field: CustomField, raw: string): ValueResult {
+/**
+ * Checks one submitted value against its field's kind; "" clears it. Returns the canonical text. With
+ * `locale` (a person's form), numbers are read with that locale's separators; without (files, the API),
+ * in the canonical form.
+ */
+export function parseCustomValue(field: CustomField, raw: string, locale?: string): ValueResult {
   const v = raw.trim();
   if (field.kind === "checkbox") return { ok: true, value: v === "" || v === "0" || v === "off" ? null : "1" };
   if (v === "") return { ok: true, value: null };
@@ -67,6 +72,10 @@ export function parseCustomValue(field: CustomField, raw: string): ValueResult {
         ? { ok: true, value: v }
         : { ok: false, message: `${field.name} has at most ${MAX_TEXT} characters.` };
     case "number": {
+      if (locale !== undefined) {
+        const read = parseLocaleNumber(v, locale);
+        return read.ok ? read : { ok: false, message: `${field.name} must be a number, such as ${read.example}.` };
+      }
       const n = Number(v.replace(/\s/g, ""));
       return Number.isFinite(n) && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v.replace(/\s/g, ""))
         ? { ok: true, value: String(n) }
@@ -105,10 +114,14 @@ export type FormValuesResult =
   | { ok: false; errors: Record<string, string> };
 
 /**
- * Reads the `cf_<id>` fields of a form for the entity's fields. A `cf_` key naming a field that is
- * not one of the tenant's (for this entity) is refused, not ignored.
+ * Reads the `cf_<id>` fields of a form for the entity's fields (numbers in the reader's `locale`). A `cf_`
+ * key naming a field that is not one of the tenant's (for this entity) is refused, not ignored.
  */
-export function parseCustomFieldsForm(fields: CustomField[], body: Record<string, unknown>): FormValuesResult {
+export function parseCustomFieldsForm(
+  fields: CustomField[],
+  body: Record<string, unknown>,
+  locale?: string,
+): FormValuesResult {
   const byId = new Map(fields.map((f) => [f.id, f]));
   const values = new Map<number, string | null>();
   const errors: Record<string, string> = {};
@@ -127,7 +140,7 @@ export function parseCustomFieldsForm(fields: CustomField[], body: Record<string
       errors[`cf_${f.id}`] = `${f.name} must be text.`;
       continue;
     }
-    const r = parseCustomValue(f, raw);
+    const r = parseCustomValue(f, raw, locale);
     if (r.ok) values.set(f.id, r.value);
     else errors[`cf_${f.id}`] = r.message;
   }

@@ -1,6 +1,6 @@
 /**
- * Notes on contacts and companies. Plain text only (views render it escaped, with line breaks and
- * links). The author, or an admin or owner, may edit or delete a note.
+ * Notes on contacts, companies and deals, in Markdown (views/lib/markdown.ts renders it, user HTML
+ * escaped) with @mentions (mentions.ts). The author, or an admin or owner, may edit or delete a note.
  */
 import { desc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
@@ -17,7 +17,15 @@ import {
 } from "../../db/schema";
 import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
+import { rawBatchResults } from "../../db/raw-batch";
 import { activityInsert } from "./activity";
+import {
+  insertedNoteId,
+  type MentionContext,
+  mentionStatements,
+  newlyMentioned,
+  resolveEmailMentions,
+} from "./mentions";
 import { counterChange } from "./counters";
 import { runRawBatch } from "../../db/raw-batch";
 import { trashStatements } from "../trash/snapshot";
@@ -92,7 +100,10 @@ function touchSubject(t: TenantDb, type: SubjectType, id: number, now: number) {
     : t.update(companies, { lastActivityAt: now }, eq(companies.id, id));
 }
 
-/** Adds a note (body already validated). Null when the subject is not the tenant's. */
+/**
+ * Adds a note (body already validated), telling the members it mentions (`mentions`) in the same batch.
+ * Null when the subject is not the tenant's.
+ */
 export async function addNote(
   t: TenantDb,
   actor: NoteActor,
@@ -100,17 +111,24 @@ export async function addNote(
   subjectId: number,
   body: string,
   now: number,
-): Promise<number | null> {
+  mentions?: MentionContext,
+): Promise<{ id: number; mailIds: string[] } | null> {
   if (!(await subjectExists(t, type, subjectId))) return null;
-  const [inserted] = await t.db.batch([
+  if (mentions) body = await resolveEmailMentions(t, body);
+  const told = mentions
+    ? await mentionStatements(t, await newlyMentioned(t, body, "", actor.userId), mentions, insertedNoteId, now)
+    : { statements: [], mailIds: [] };
+  const [inserted] = await rawBatchResults(t.db, [
     t
       .insert(notes, { subjectType: type, subjectId, authorId: actor.userId, body, createdAt: now, updatedAt: now })
       .returning({ id: notes.id }),
+    // Right after the insert: insertedNoteId reads the id it got.
+    ...told.statements,
     counterChange(t, { notes: 1 }),
     touchSubject(t, type, subjectId, now),
     activityInsert(t, { subjectType: type, subjectId, actorId: actor.userId, kind: "note_added", now }),
   ]);
-  return inserted[0]!.id;
+  return { id: (inserted!.results[0] as { id: number }).id, mailIds: told.mailIds };
 }
 
 /** A note of the tenant, or null. */
@@ -128,21 +146,27 @@ export function canChangeNote(note: { authorId: string | null }, actor: NoteActo
   return note.authorId === actor.userId || roleAtLeast(actor.role, "admin");
 }
 
-export type NoteChange = { ok: true } | { ok: false; reason: "not_found" | "forbidden" };
+export type NoteChange = { ok: true; mailIds?: string[] } | { ok: false; reason: "not_found" | "forbidden" };
 
-/** Edits a note's body. */
+/** Edits a note's body; only members it mentions now and did not before are told (`mentions`). */
 export async function editNote(
   t: TenantDb,
   actor: NoteActor,
   id: number,
   body: string,
   now: number,
+  mentions?: MentionContext,
 ): Promise<NoteChange> {
   const note = await getNote(t, id);
   if (!note) return { ok: false, reason: "not_found" };
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
-  await t.db.batch([
+  if (mentions) body = await resolveEmailMentions(t, body);
+  const told = mentions
+    ? await mentionStatements(t, await newlyMentioned(t, body, note.body, actor.userId), mentions, id, now)
+    : { statements: [], mailIds: [] };
+  await rawBatchResults(t.db, [
     t.update(notes, { body, updatedAt: now }, eq(notes.id, id)),
+    ...told.statements,
     activityInsert(t, {
       subjectType: note.subjectType,
       subjectId: note.subjectId,
@@ -151,7 +175,7 @@ export async function editNote(
       now,
     }),
   ]);
-  return { ok: true };
+  return { ok: true, mailIds: told.mailIds };
 }
 
 /** Moves a note to the trash. */

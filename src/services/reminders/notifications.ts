@@ -1,10 +1,10 @@
 /**
- * The bell: a member's reminders in the app, per workspace. Only the member's own, only the active
+ * The bell: a member's reminders and @mentions in the app, per workspace. Only the member's own, only the active
  * workspace's (every query names the user and the TenantDb's workspace); another's is simply not found.
  */
 import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { notifications, tasks } from "../../db/schema";
+import { notes, notifications, tasks } from "../../db/schema";
 import { taskPath } from "./links";
 
 /** Entries per page of /app/notifications. */
@@ -58,14 +58,21 @@ export async function listNotifications(
 }
 
 /**
- * Marks one of the user's entries read and returns the path it leads to (its task's record, or the
- * tasks page); null when the user has no such entry in this workspace.
+ * Marks one of the user's entries read and returns the path it leads to (its task's record or the
+ * tasks page; a mention's note); null when the user has no such entry in this workspace.
  */
 export async function openNotification(t: TenantDb, userId: string, id: number, now: number): Promise<string | null> {
   const [entry] = await t.db
-    .select({ subjectType: tasks.subjectType, subjectId: tasks.subjectId })
+    .select({
+      subjectType: tasks.subjectType,
+      subjectId: tasks.subjectId,
+      noteId: notes.id,
+      noteSubjectType: notes.subjectType,
+      noteSubjectId: notes.subjectId,
+    })
     .from(notifications)
     .leftJoin(tasks, and(eq(tasks.id, notifications.taskId), eq(tasks.tenantId, notifications.tenantId)))
+    .leftJoin(notes, and(eq(notes.id, notifications.noteId), eq(notes.tenantId, notifications.tenantId)))
     .where(t.where(notifications, eq(notifications.userId, userId), eq(notifications.id, id)))
     .limit(1);
   if (!entry) return null;
@@ -76,6 +83,8 @@ export async function openNotification(t: TenantDb, userId: string, id: number, 
     eq(notifications.id, id),
     isNull(notifications.readAt),
   );
+  // A mention leads to its note on the record's page.
+  if (entry.noteId !== null) return `${taskPath(entry.noteSubjectType, entry.noteSubjectId)}#note-${entry.noteId}`;
   return taskPath(entry.subjectType, entry.subjectId);
 }
 

@@ -1,3 +1,4 @@
+import { assets } from "../../../src/generated/assets";
 import type { Child } from "hono/jsx";
 import { Field, FieldError } from "../../components/Field";
 import {
@@ -171,12 +172,19 @@ export function ContactForm(p: ContactFormProps) {
       </div>
       {p.mode === "new" ? <div id="duplicate-check" aria-live="polite"></div> : null}
       {textField("job_title", "Job title", 150)}
-      <CompanySelect
-        companies={p.companies}
-        value={v.company_id}
-        error={e.company_id}
-        hint={p.companiesTruncated ? `Showing the first ${p.companies.length} companies by name.` : undefined}
-      />
+      {/* With JavaScript, assets-src/combobox.js turns the select into a searchable combobox. */}
+      <div
+        class="company-combobox"
+        data-options={COMPANY_OPTIONS_PATH}
+        data-scripts={JSON.stringify([assets.combobox])}
+      >
+        <CompanySelect
+          companies={p.companies}
+          value={v.company_id}
+          error={e.company_id}
+          hint={p.companiesTruncated ? `Showing the first ${p.companies.length} companies by name.` : undefined}
+        />
+      </div>
       <TextareaField name="address" label="Address" value={v.address} error={e.address} maxlength={1000} rows={3} />
       <OwnerSelect members={p.members} value={v.owner_id} error={e.owner_id} />
       <TagsAndCustomFields tags={p.tags} tagIds={p.tagIds} fields={p.fields} values={v} errors={e} />
@@ -187,6 +195,9 @@ export function ContactForm(p: ContactFormProps) {
     </form>
   );
 }
+
+/** Where the combobox reads matching companies and creates a new one (src/routes/app/contacts/company-combobox.tsx). */
+const COMPANY_OPTIONS_PATH = "/app/contacts/company-options";
 
 /** The page around the form. */
 export const ContactFormPage = recordFormPage(ContactForm, "/app/contacts", "Contacts");

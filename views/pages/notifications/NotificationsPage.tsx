@@ -29,7 +29,9 @@ export function NotificationsPage(p: { entries: NotificationItem[]; unread: numb
   return (
     <section class="card stack" aria-labelledby="notifications-heading">
       <h1 id="notifications-heading">Reminders</h1>
-      <p class="muted">Your task reminders in this workspace. {p.unread ? `${p.unread} unread.` : "Nothing unread."}</p>
+      <p class="muted">
+        Your task reminders and mentions in this workspace. {p.unread ? `${p.unread} unread.` : "Nothing unread."}
+      </p>
       {p.unread ? <InlinePostButton action="/app/notifications/read-all">Mark all read</InlinePostButton> : null}
       {p.entries.length === 0 ? (
         <p>No reminders yet. A task with a reminder shows up here at its time.</p>

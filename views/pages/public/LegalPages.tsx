@@ -118,9 +118,10 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods; u
           the workspace can read it.
         </li>
         <li>
-          <strong>Reminders:</strong> when a task assigned to you reminds you, the reminder in the app (the bell: what
-          it said, when, and when you read it) and which reminders were sent, so that each goes only once. They are part
-          of your workspace and go with it, and with your account.
+          <strong>Reminders and mentions:</strong> when a task assigned to you reminds you, or a colleague mentions you
+          in a note, the entry in the app (the bell: what it said, when, and when you read it) and which reminders were
+          sent, so that each goes only once. They are part of your workspace and go with it, and with your account; a
+          mention's entry also goes with its note.
         </li>
         <li>
           <strong>Abuse counters:</strong> to slow down password guessing and spam we count recent attempts per network
@@ -244,8 +245,9 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods; u
           labelled as such) we send a weekly activity digest, on until you turn it off, and product news, off until you
           turn it on. The digest only counts what your workspaces added in the week, never what the records say. Task
           reminders by email are on until you turn them off (the reminder in the app stays); the daily agenda, at 07:00
-          in your time zone with your tasks due that day and the overdue ones, is off until you turn it on. Each of them
-          has a one-click unsubscribe link, and your profile holds the same switches.
+          in your time zone with your tasks due that day and the overdue ones, is off until you turn it on. An email
+          when a colleague mentions you in a note (who, and a link; never the note's words) is on until you turn it off.
+          Each of them has a one-click unsubscribe link, and your profile holds the same switches.
         </li>
         <li>
           <strong>Analytics:</strong> reject or withdraw consent at any time under "Cookie settings" at the bottom of

@@ -24,7 +24,14 @@ export interface ProfileData {
   sessions: { device: string; ip: string | null; lastActiveAt: number; current: boolean }[];
   audit: ProfileAuditEntry[];
   consent: { analytics: string; policyVersion: string; createdAt: number }[];
-  emailPreferences: { digest: boolean; news: boolean; reminders: boolean; agenda: boolean; updatedAt: number | null };
+  emailPreferences: {
+    digest: boolean;
+    news: boolean;
+    reminders: boolean;
+    agenda: boolean;
+    mentions: boolean;
+    updatedAt: number | null;
+  };
 }
 
 export interface ProfilePageProps {
@@ -148,6 +155,12 @@ export function ProfilePage(p: ProfilePageProps) {
             <label class="check" for="f-agenda">
               <input id="f-agenda" type="checkbox" name="agenda" value="on" checked={d.emailPreferences.agenda} />
               <span>Daily agenda at 07:00: your tasks due that day and the overdue ones, in each workspace</span>
+            </label>
+          </div>
+          <div class="field">
+            <label class="check" for="f-mentions">
+              <input id="f-mentions" type="checkbox" name="mentions" value="on" checked={d.emailPreferences.mentions} />
+              <span>When a colleague @mentions you in a note (the bell in the app shows it either way)</span>
             </label>
           </div>
           <button type="submit">Save email preferences</button>

@@ -1,6 +1,6 @@
 import { Breadcrumb } from "../../components/Breadcrumb";
 import type { Child } from "hono/jsx";
-import { subjectPath, timelineId, type TimelineSubjectType } from "./Timeline";
+import { MENTION_SOURCE, subjectPath, timelineId, type TimelineSubjectType } from "./Timeline";
 import { TextareaField } from "../../components/Field";
 
 export interface NoteEditFormProps {
@@ -27,7 +27,16 @@ export function NoteEditForm(p: NoteEditFormProps) {
       hx-target={p.inline ? `#note-${p.note.id}` : undefined}
       hx-swap={p.inline ? "outerHTML" : undefined}
     >
-      <TextareaField id={id} name="body" label="Edit note" value={p.value} error={p.error} required maxlength={20000} />
+      <TextareaField
+        id={id}
+        name="body"
+        label="Edit note"
+        value={p.value}
+        error={p.error}
+        required
+        maxlength={20000}
+        mentionSource={MENTION_SOURCE}
+      />
       <div class="actions">
         <button type="submit">Save note</button>
         <a class="button secondary" href={`${subjectPath(p.subject)}#${timelineId(p.subject)}`}>

@@ -1,5 +1,6 @@
 import { recordPath, type RecordKind } from "../../lib/records";
-import { RichText } from "../../components/RichText";
+import { NoteMarkdown } from "../../components/NoteMarkdown";
+import { assets } from "../../../src/generated/assets";
 import { Time } from "../../components/Time";
 import { InteractionLogForm, type InteractionFormState } from "./InteractionForm";
 import { InteractionItem, type TimelineInteraction } from "./InteractionItem";
@@ -174,10 +175,13 @@ type Item = {
   entry?: TimelineActivity;
 };
 
+/** The members an @mention may name, for the note boxes' suggestions (assets-src/mentions.js). */
+export const MENTION_SOURCE = "/app/notes/members";
+
 /**
  * A record's timeline: the "Add a note" and "Log activity" forms for members, then notes, logged calls,
  * meetings and emails, and activity merged newest first.
- * Note bodies go through RichText (escaped text, line breaks, safe links): user HTML is never rendered.
+ * Note bodies are Markdown rendered by NoteMarkdown (user HTML escaped, only http(s)/mailto links).
  * The note forms use htmx to swap in the refreshed timeline; without JavaScript they post and redirect.
  */
 export function Timeline(p: TimelineProps) {
@@ -203,6 +207,7 @@ export function Timeline(p: TimelineProps) {
           hx-post={`${base}/notes`}
           hx-target={`#${id}`}
           hx-swap="outerHTML"
+          data-scripts={JSON.stringify([assets.mentions])}
         >
           <div class="field">
             <label for={bodyId}>Add a note</label>
@@ -212,11 +217,15 @@ export function Timeline(p: TimelineProps) {
               rows={3}
               required
               maxlength={20000}
+              data-mention-source={MENTION_SOURCE}
               aria-invalid={error ? "true" : undefined}
-              aria-describedby={error ? `${bodyId}-error` : undefined}
+              aria-describedby={error ? `${bodyId}-error ${bodyId}-hint` : `${bodyId}-hint`}
             >
               {p.noteForm?.value ?? ""}
             </textarea>
+            <p class="hint" id={`${bodyId}-hint`}>
+              **bold**, _italic_, - lists, links; type @ to mention a member.
+            </p>
             {error ? (
               <p class="field-error" id={`${bodyId}-error`}>
                 {error}
@@ -274,7 +283,7 @@ function NoteItem(p: { note: TimelineNote; timeline: string; mayChange: boolean 
           </span>
         </p>
         <div class="note-body">
-          <RichText text={n.body} />
+          <NoteMarkdown text={n.body} />
         </div>
         {p.mayChange ? (
           <div class="actions note-actions">

@@ -98,6 +98,7 @@ async function readContactForm(
     region,
     customFields,
     defaultOwnerId: base.mode === "new" ? authOf(c).user.id : null,
+    locale: authOf(c).user.locale,
   });
   if (!parsed.ok) return { response: await formPage(c, { ...again, errors: parsed.errors }, 422) };
   const refs = await checkReferences(t, parsed.input);
@@ -183,6 +184,8 @@ contactEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
       owner_id: k.ownerId ?? "",
     },
     found.values,
+    found.customFields,
+    authOf(c).user.locale,
   );
   return formPage(c, {
     mode: "edit",

@@ -105,7 +105,7 @@ type FormResult =
  */
 export function parseContactForm(
   body: FormBody,
-  ctx: { region: string; customFields: CustomField[]; defaultOwnerId: string | null },
+  ctx: { region: string; customFields: CustomField[]; defaultOwnerId: string | null; locale: string },
 ): FormResult {
   const errors: Record<string, string> = {};
   const scalarInput: Record<string, unknown> = {};
@@ -122,7 +122,7 @@ export function parseContactForm(
   if (rawTagIds === null || tagIds.some((t) => t === null)) errors.tag_ids = "Choose tags from the list.";
   else if (tagIds.length > CONTACT_LIMITS.tags) errors.tag_ids = `Choose at most ${CONTACT_LIMITS.tags} tags.`;
 
-  const custom = parseCustomFieldsForm(ctx.customFields, body);
+  const custom = parseCustomFieldsForm(ctx.customFields, body, ctx.locale);
   if (!custom.ok) Object.assign(errors, custom.errors);
 
   const data = scalars.success ? scalars.data : null;

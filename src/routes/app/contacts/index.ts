@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../../env";
 import { contactBulkRoutes } from "./bulk";
+import { contactCompanyRoutes } from "./company-combobox";
 import { contactEditRoutes } from "./edit";
 import { contactListRoutes } from "./list";
 import { contactRecordRoutes } from "./record";
@@ -13,5 +14,7 @@ import { contactRecordRoutes } from "./record";
 export const contactsRoutes = new Hono<AppEnv>()
   .route("/", contactListRoutes)
   .route("/", contactBulkRoutes)
+  // Before the edit routes: their POST /:id would take /company-options.
+  .route("/", contactCompanyRoutes)
   .route("/", contactEditRoutes)
   .route("/", contactRecordRoutes);

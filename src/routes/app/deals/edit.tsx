@@ -158,6 +158,8 @@ dealEditRoutes.get("/:id/edit", requireRole("member"), async (c) => {
       company_id: d.companyId ? String(d.companyId) : "",
     },
     found.values,
+    found.customFields,
+    authOf(c).user.locale,
   );
   return formPage(c, {
     mode: "edit",

@@ -205,6 +205,7 @@ profileRoutes.post("/email-preferences", requireRole("viewer"), async (c) => {
       news: body.news === "on",
       reminders: body.reminders === "on",
       agenda: body.agenda === "on",
+      mentions: body.mentions === "on",
     },
     Date.now(),
   );

@@ -3,6 +3,7 @@
  * the version an edit started from, and the tag typed in "New tag".
  */
 import type { TenantDb } from "../../../db/scoped";
+import { numberForInput } from "../../../lib/money";
 import { findOrCreateTag } from "../../../services/records/tags";
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
@@ -33,12 +34,19 @@ export function recordFormProps(listPath: string, s: RecordFormState) {
   };
 }
 
-/** A record's form values with its custom field values added (their inputs are named cf_<field id>). */
+/**
+ * A record's form values with its custom field values added (their inputs are named cf_<field id>);
+ * numbers are shown in the reader's locale, as they will type them back.
+ */
 export function withCustomFieldValues(
   values: Record<string, string>,
   fieldValues: Map<number, string>,
+  fields: readonly { id: number; kind: string }[],
+  locale: string,
 ): Record<string, string> {
-  for (const [fieldId, value] of fieldValues) values[`cf_${fieldId}`] = value;
+  const numberFields = new Set(fields.filter((f) => f.kind === "number").map((f) => f.id));
+  for (const [fieldId, value] of fieldValues)
+    values[`cf_${fieldId}`] = numberFields.has(fieldId) ? numberForInput(value, locale) : value;
   return values;
 }
 
