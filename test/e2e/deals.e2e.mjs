@@ -134,7 +134,7 @@ export default {
     // The header's search finds the deal by part of its name: "/" focuses the box, results show under
     // it as one types, Escape closes them, and following one opens the deal.
     await page.locator("body").press("/");
-    const box = page.getByRole("searchbox", { name: "Search contacts, companies and deals" });
+    const box = page.getByRole("searchbox", { name: "Search contacts, companies, deals and tasks" });
     assert.equal(await box.evaluate((el) => el === document.activeElement), true, "/ focuses the search box");
     await box.pressSequentially("zq");
     const results = page.locator("#global-results");
