@@ -34,6 +34,12 @@ export async function openPage(browser) {
     problems.push(`console error on ${page.url()}: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
+  // The console names only the page; this names the request that failed, with what answered.
+  page.on("response", (res) => {
+    if (res.status() < 500) return;
+    const server = res.headers().server ?? "";
+    problems.push(`${res.status()} from ${res.request().method()} ${res.url()}${server ? ` (server: ${server})` : ""}`);
+  });
   return { context, page, problems };
 }
 
