@@ -41,7 +41,9 @@ CREATE VIRTUAL TABLE `contacts_fts` USING fts5(
 -- As migration 0010: a delete removes the document's entries at once (erasure leaves no trace).
 INSERT INTO `contacts_fts` (`contacts_fts`, `rank`) VALUES ('secure-delete', 1);
 --> statement-breakpoint
--- One contact's search document. `parts`: s is the name and emails with @ . - _ + as spaces (at most 500
+-- One contact's search document. `parts`: s is the name and the emails' local parts (a domain is shared by
+-- many contacts, and every common token makes each secure delete rewrite a long doclist: an export test's
+-- 10,000 inserts took 90 s with domains, docs/benchmarks.md), with @ . - _ + as spaces (at most 500
 -- characters); json_each over a JSON array of length(s) zeros (only digits: always valid JSON, whatever the
 -- name holds) numbers its positions, and each position inside a word gives the rest of that word.
 -- group_concat's comma separates tokens for unicode61 as a space does; DISTINCT drops repeats.
@@ -56,7 +58,8 @@ SELECT c.id AS id, c.tenant_id AS tenant,
   (SELECT group_concat(DISTINCT substr(w.s, j.key + 1, instr(substr(w.s, j.key + 1) || ' ', ' ') - 1))
      FROM (SELECT substr(replace(replace(replace(replace(replace(
          c.first_name || ' ' || c.last_name || ' ' ||
-         coalesce((SELECT group_concat(e.email, ' ') FROM `contact_emails` e WHERE e.contact_id = c.id), ''),
+         coalesce((SELECT group_concat(substr(e.email, 1, instr(e.email, '@') - 1), ' ')
+           FROM `contact_emails` e WHERE e.contact_id = c.id), ''),
          '@', ' '), '.', ' '), '-', ' '), '_', ' '), '+', ' '), 1, 500) AS s) w,
        json_each('[' || rtrim(replace(hex(zeroblob(length(w.s))), '00', '0,'), ',') || ']') j
      WHERE j.key > 0 AND substr(w.s, j.key, 1) <> ' ' AND substr(w.s, j.key + 1, 1) <> ' '

@@ -85,7 +85,7 @@ beforeAll(async () => {
   ]);
   small = await newTenant("Three Co");
   await insertContacts(small.tenantId, 3);
-}, 120_000);
+}, 240_000);
 
 describe("an export of 10,000 contacts", () => {
   it("CSV: all 10,000 rows, complete, with exactly ceil(10000/1000) page queries and a fixed few others", async () => {
