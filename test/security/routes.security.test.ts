@@ -192,6 +192,7 @@ const APP_ROUTES: RouteRule[] = [
   ...deleteSteps("/app/contacts/:id", "member"),
   rule("POST /app/contacts/check-duplicates", "member", { emails: "nobody@example.com" }),
   rule("POST /app/contacts/bulk", "member", { action: "tag", ids: "999999999", tag_id: "999999999" }),
+  rule("GET /app/contacts/bulk-jobs/:id", "member"),
   // Erasing (a privacy request, optionally onto the suppression list): admins and owners.
   rule("GET /app/contacts/:id/erase", "admin"),
   rule("POST /app/contacts/:id/erase", "admin"),
