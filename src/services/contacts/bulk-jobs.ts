@@ -129,7 +129,11 @@ export async function runBulkJobStep(env: Bindings, message: BulkJobMessage, now
       updatedAt: Math.max(Date.now(), job.updatedAt + 1),
       ...(finished ? { status: "done" as const, finishedAt: now } : {}),
     };
-    const [moved] = await t.db.update(bulkJobs).set(progress).where(t.where(bulkJobs, stillAt(job))).returning();
+    const [moved] = await t.db
+      .update(bulkJobs)
+      .set(progress)
+      .where(t.where(bulkJobs, stillAt(job)))
+      .returning();
     // Another delivery of this step recorded the chunk first: it carries the job on.
     if (!moved || finished) return;
     job = moved;
