@@ -17,7 +17,7 @@ import { newId } from "../../lib/ids";
 import { parseContactFilters } from "../../routes/list-filters";
 import { enqueue } from "../jobs/enqueue";
 import { listTags } from "../records/tags";
-import { BULK_MAX_IDS, countMatching, tagContacts, untagContacts } from "./bulk";
+import { BULK_MAX_IDS, tagContacts, untagContacts } from "./bulk";
 import { deleteContacts } from "./delete";
 import { matchingIdsQuery } from "./matching";
 

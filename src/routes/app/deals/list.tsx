@@ -5,10 +5,9 @@
  * tag or member is a 404; a filter that cannot be read is a 422 with its message beside it.
  */
 import { Hono } from "hono";
-import { DEAL_STATUSES, type DealStatus } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
-import { formatAmount, minorDigits, parseAmount } from "../../../lib/money";
+import { formatAmount } from "../../../lib/money";
 import { render } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { deferSessionCheck, withSessionBatch } from "../../../middleware/session";
@@ -17,7 +16,6 @@ import {
   DEALS_PAGE_SIZE,
   dealsListFromResults,
   dealsListStatements,
-  type DealListFilters,
 } from "../../../services/deals/list";
 import {
   DEAL_SORTS,
@@ -27,10 +25,8 @@ import {
   type DealSort,
   type SortDirection,
 } from "../../../services/deals/list-sort";
-import { getWorkspaceSettings } from "../../../services/team/workspace-settings";
 import { authOf, tenantOf } from "../../context";
 import { dealFilterQuery, dealFiltersReadFirst, DEAL_ECHO_KEYS, readDealFilters } from "../../deal-filters";
-import { parseRecordId } from "../../record-helpers";
 import { formatCount, pageRange } from "../../../../views/lib/page-range";
 import type { FilterChip } from "../../../../views/partials/FilterBar";
 import { DEAL_LIST_NOTICES, DealsListPage, type DealListEcho } from "../../../../views/pages/deals/DealsListPage";
