@@ -6,12 +6,13 @@
  * Each job area adds its message type to JobMessage and its handler to HANDLERS.
  */
 import type { Bindings } from "./env";
+import { type BulkJobMessage, runBulkJobStep } from "./services/contacts/bulk-jobs";
 import type { ImportMessage } from "./services/import/jobs";
 import { runImportStep } from "./services/import/steps";
 import { runDataExport } from "./services/privacy/archive-build";
 import type { DataExportMessage } from "./services/privacy/archive-requests";
 
-export type JobMessage = ImportMessage | DataExportMessage;
+export type JobMessage = ImportMessage | DataExportMessage | BulkJobMessage;
 
 type Handler<M> = (env: Bindings, message: M, now: number) => Promise<void>;
 
@@ -21,6 +22,7 @@ const HANDLERS: { [T in JobMessage["type"]]: Handler<Extract<JobMessage, { type:
   "import.match": runImportStep,
   "import.undo": runImportStep,
   "privacy.export": runDataExport,
+  "contacts.bulk": runBulkJobStep,
 };
 
 /** The queue consumer: runs each message's step; a failure is retried later with a growing delay. */

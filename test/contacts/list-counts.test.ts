@@ -40,9 +40,9 @@ describe("the contacts list's counts", () => {
     expect(many).not.toContain("10,001");
     const second = await html(pagerHref(many, "next")!, t.cookie);
     expect(second).toContain("51–100 of over 10,000");
-    // Too many to act on at once: said, not offered.
-    expect(many).not.toContain('name="scope"');
-    expect(many).toContain("Bulk actions reach at most 5,000 contacts at once");
+    // Offered, with a note that so many run in the background (test/contacts/bulk-jobs.test.ts).
+    expect(many).toContain("Select all over 10,000 matching contacts");
+    expect(many).toContain("erasing reaches at most 5,000");
   });
 
   it("ignores an offset in the URL that has no cursor, or is not a number", async () => {
@@ -153,8 +153,8 @@ describe("select all matching", () => {
       [{ ...tag, scope: "matching", match_query: ["q=a", "q=b"] }, "filters could not be read"],
       [{ ...tag, scope: "matching", match_query: "cf_abc=1" }, "filters could not be read"],
       [{ ...tag, scope: "matching", match_query: `q=${"x".repeat(5_000)}` }, "filters could not be read"],
-      [{ ...tag, scope: "matching", match_query: "q=huge" }, "More than 5,000 contacts match"],
-      [{ ...tag, scope: "matching", match_query: "" }, "More than 5,000 contacts match"],
+      [{ action: "erase", confirm: "1", scope: "matching", match_query: "q=huge" }, "More than 5,000 contacts match"],
+      [{ action: "erase", confirm: "1", scope: "matching", match_query: "" }, "More than 5,000 contacts match"],
       [{ action: "tag", scope: "matching", match_query: "q=nobody" }, "No contacts match"],
       [{ action: "explode", scope: "matching", match_query: "q=huge" }, "Choose what to do"],
     ];

@@ -36,7 +36,7 @@ export class HeldQueue {
   }
 }
 
-export const jobOf = (m: JobMessage) => ("importId" in m ? m.importId : m.exportId);
+export const jobOf = (m: JobMessage) => ("importId" in m ? m.importId : "exportId" in m ? m.exportId : m.bulkJobId);
 
 export type JobEnv = typeof env;
 

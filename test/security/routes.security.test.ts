@@ -195,6 +195,7 @@ const APP_ROUTES: RouteRule[] = [
   rule("GET /app/contacts/company-options", "member"),
   rule("POST /app/contacts/company-options", "member", { name: "Route Test Co" }),
   rule("POST /app/contacts/bulk", "member", { action: "tag", ids: "999999999", tag_id: "999999999" }),
+  rule("GET /app/contacts/bulk-jobs/:id", "member"),
   // Erasing (a privacy request, optionally onto the suppression list): admins and owners.
   rule("GET /app/contacts/:id/erase", "admin"),
   rule("POST /app/contacts/:id/erase", "admin"),

@@ -47,6 +47,7 @@ describe("two tenants", () => {
     // partial indexes holding only jobs at work.
     "import_jobs_working_idx",
     "data_exports_working_idx",
+    "bulk_jobs_working_idx",
     // Erasing one person's address from every workspace they were mailed or invited in
     // (src/services/account/deletion.ts, the ops erase actions).
     "email_outbox_to_idx",

@@ -14,6 +14,7 @@ import {
   dealStageHistory,
   emailOutbox,
   importJobs,
+  bulkJobs,
   interactions,
   invitations,
   memberships,
@@ -151,6 +152,8 @@ export function userDeletionQueries(
     db.update(deals).set({ createdBy: null }).where(eq(deals.createdBy, userId)),
     db.update(dealStageHistory).set({ actorId: null }).where(eq(dealStageHistory.actorId, userId)),
     db.update(importJobs).set({ createdBy: null }).where(eq(importJobs.createdBy, userId)),
+    // A bulk job whose starter is erased stops at its next step (services/contacts/bulk-jobs.ts).
+    db.update(bulkJobs).set({ createdBy: null }).where(eq(bulkJobs.createdBy, userId)),
     // Who deleted or owns what waits in the trash; restore checks every person's id against users again.
     db
       .update(trashItems)

@@ -274,3 +274,12 @@ export async function dealsListFromResults(t: TenantDb, q: DealListQuery, result
     page = dealsPageOf(await t.db.all<DealListRow>(dealsListQuery(t, { ...q, cursor: null })), { ...q, cursor: null });
   return { page, footer: footerFromRows(footer), context: contextFromRows(context) };
 }
+
+/** Deals one "select all matching" reaches in a request: four chunks of DEAL_BULK_MAX_IDS. */
+export const DEAL_MATCHING_MAX = 2_000;
+
+/** The ids of the deals matching the filters, in id order after `afterId`, at most `limit` (all bound). */
+export function dealMatchingIdsQuery(t: TenantDb, f: DealListFilters, afterId: number, limit: number): SQL {
+  return sql`SELECT d.id AS id FROM deals d WHERE d.tenant_id = ${t.tenantId}${and(filterConditions(t, f))}
+    AND d.id > ${afterId} ORDER BY d.id LIMIT ${limit}`;
+}

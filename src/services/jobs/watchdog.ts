@@ -6,18 +6,19 @@
  * MAX_TRIES re-sends in a row without progress the job is marked failed with a plain reason; the user
  * can retry it (services/import/jobs.ts retryImport, services/privacy/archive.ts retryDataExport).
  *
- * Jobs: import_jobs (analysing → analyse or match, committing → commit, undoing → undo) and
- * data_exports (queued → privacy.export). Each sweep is one bounded UPDATE ... RETURNING over a
+ * Jobs: import_jobs (analysing → analyse or match, committing → commit, undoing → undo),
+ * data_exports (queued → privacy.export) and bulk_jobs (working → contacts.bulk). Each sweep is one bounded UPDATE ... RETURNING over a
  * partial index of working jobs, so claiming is atomic and two overlapping runs never both re-send.
  */
 import { and, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { SelectedFields, SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { createDb, type Database } from "../../db/client";
-import { dataExports, importJobs } from "../../db/schema";
+import { bulkJobs, dataExports, importJobs } from "../../db/schema";
 import type { Bindings } from "../../env";
 import type { JobMessage } from "../../jobs";
 import { dataExportMessage } from "../privacy/archive-requests";
 import { importStepMessage } from "../import/jobs";
+import { bulkJobMessage } from "../contacts/bulk-jobs";
 
 /** A job silent this long (no progress, no re-send) is looked at. */
 export const SILENT_MS = 2 * 60_000;
@@ -30,12 +31,14 @@ const JOBS_PER_RUN = 25;
 // states its WHERE with the same constants (bound parameters would make every run scan the table).
 const WORKING_IMPORT = sql`${importJobs.status} IN ('analysing', 'committing', 'undoing')`;
 const WORKING_EXPORT = sql`${dataExports.status} = 'queued'`;
+const WORKING_BULK = sql`${bulkJobs.status} = 'working'`;
 
 export const WATCHDOG_IMPORT_MESSAGES = {
   analysing: `Reading the file stopped, and it did not start again after ${MAX_TRIES} tries. Nothing was imported. Retry, or upload the file again.`,
   committing: `The import stopped, and it did not start again after ${MAX_TRIES} tries. What it imported so far is kept: Retry goes on where it stopped, or undo it.`,
   undoing: `Undoing the import stopped, and it did not start again after ${MAX_TRIES} tries. What was undone so far stays undone: Retry goes on where it stopped.`,
 } as const;
+export const WATCHDOG_BULK_MESSAGE = `The job stopped, and it did not start again after ${MAX_TRIES} tries. What it did so far stays done: run it again from the list to finish.`;
 export const WATCHDOG_EXPORT_MESSAGE = `Preparing the archive stopped, and it did not start again after ${MAX_TRIES} tries. Retry, or ask for a new copy.`;
 
 export interface WatchdogReport {
@@ -43,7 +46,7 @@ export interface WatchdogReport {
   failed: number;
 }
 
-type JobTable = typeof importJobs | typeof dataExports;
+type JobTable = typeof importJobs | typeof dataExports | typeof bulkJobs;
 
 /** The conditions both sweeps of a table share: working, and silent since the last progress and the last re-send. */
 function silent(table: JobTable, working: SQL, cutoff: number): SQL {
@@ -140,6 +143,17 @@ async function sweepExports(
   return { failed, messages: resent.map((row) => dataExportMessage(row, fallbackBaseUrl)) };
 }
 
+async function sweepBulkJobs(db: Database, now: number): Promise<{ failed: number; messages: JobMessage[] }> {
+  const failed = await giveUp(db, bulkJobs, WORKING_BULK, now, "bulk", {
+    status: "failed",
+    message: WATCHDOG_BULK_MESSAGE,
+    finishedAt: now,
+    updatedAt: now,
+  });
+  const resent = await resend(db, bulkJobs, WORKING_BULK, now, { id: bulkJobs.id, tenantId: bulkJobs.tenantId });
+  return { failed, messages: resent.map((row) => bulkJobMessage(row)) };
+}
+
 /**
  * One watchdog run at `now` (the scheduled time). Throws after doing everything it could when the
  * queue refused the re-sent steps: those jobs are tried again two minutes later.
@@ -148,8 +162,9 @@ export async function runJobWatchdog(env: Bindings, now: number): Promise<Watchd
   const db = createDb(env.DB);
   const imports = await sweepImports(db, now);
   const exports = await sweepExports(db, now, env.APP_URL);
-  const messages = [...imports.messages, ...exports.messages];
-  const report = { resent: messages.length, failed: imports.failed + exports.failed };
+  const bulk = await sweepBulkJobs(db, now);
+  const messages = [...imports.messages, ...exports.messages, ...bulk.messages];
+  const report = { resent: messages.length, failed: imports.failed + exports.failed + bulk.failed };
   if (messages.length) {
     console.log(JSON.stringify({ type: "job_resent", steps: messages.map((m) => m.type) }));
     try {

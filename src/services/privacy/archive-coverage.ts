@@ -58,6 +58,7 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   import_jobs: {
     leftOut: "bookkeeping of imports (file name, counts, progress); the records they made are in the workspace files",
   },
+  bulk_jobs: { leftOut: "bookkeeping of bulk actions (filters, progress); the records they changed are in the files" },
   import_chunks: { leftOut: "which parts of an import were written: numbers only" },
   import_records: {
     leftOut: "the values an import replaced, kept only for undo; the current values are in the workspace files",

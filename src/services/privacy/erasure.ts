@@ -75,6 +75,7 @@ export const TENANT_TABLES = [
   "import_records",
   "import_chunks",
   "import_jobs",
+  "bulk_jobs",
   "data_exports",
   "suppressions",
   "invitations",

@@ -117,9 +117,8 @@ export function ContactResults(p: ContactResultsProps) {
             <input type="checkbox" name="scope" value="matching" form="bulk-form" /> {p.matching.label}
             <input type="hidden" name="match_query" value={p.matching.query} form="bulk-form" />
           </label>
-        ) : p.canWrite && p.matchingNote ? (
-          <p class="select-matching hint">{p.matchingNote}</p>
         ) : null}
+        {p.canWrite && p.matchingNote ? <p class="select-matching hint">{p.matchingNote}</p> : null}
         {p.exportHref ? (
           <p class="export-link">
             <a href={p.exportHref}>{p.filtered ? "Export the contacts that match" : "Export all contacts"}</a> ·{" "}

@@ -63,6 +63,8 @@ export interface DealsListPageProps {
   range: string;
   /** The active filters, each with the link that drops it. */
   chips: FilterChip[];
+  /** "Select all 1,200 matching deals" for the bulk form when the list runs past this page. */
+  matching?: { query: string; label: string } | null;
 }
 
 const STATUS_LABEL: Record<string, string> = { open: "Open", won: "Won", lost: "Lost" };
@@ -84,6 +86,12 @@ export function DealsListPage(p: DealsListPageProps) {
       <p class="results-summary" role="status">
         {p.range}
       </p>
+      {p.canWrite && p.matching ? (
+        <label class="select-matching">
+          <input type="checkbox" name="scope" value="matching" form="bulk-form" /> {p.matching.label}
+          <input type="hidden" name="match_query" value={p.matching.query} form="bulk-form" />
+        </label>
+      ) : null}
       {p.rows.length === 0 ? (
         <p>No deals match.</p>
       ) : (

@@ -18,7 +18,12 @@ import {
   untagContacts,
 } from "../../../services/contacts/bulk";
 import { listTags } from "../../../services/records/tags";
-import { parseContactFilters } from "../../list-filters";
+import { contactFilterQuery, parseContactFilters } from "../../list-filters";
+import { getBulkJob, startBulkJob } from "../../../services/contacts/bulk-jobs";
+import { BulkJobPage, BulkJobStatus, type BulkJobView } from "../../../../views/pages/contacts/BulkJobPage";
+import { COUNT_BOUND } from "../../../services/contacts/matching";
+import { wantsFragment } from "../../../lib/render";
+import { isId } from "../../../lib/ids";
 import { formatCount } from "../../../../views/lib/page-range";
 import { BulkMatchingConfirmPage } from "../../../../views/pages/contacts/BulkMatchingPage";
 import { deleteContacts } from "../../../services/contacts/delete";
@@ -36,6 +41,8 @@ const CONTACTS: BulkRecords = { one: "contact", many: "contacts", max: BULK_MAX_
 /**
  * "Select all matching": the action on every contact the list's filters (match_query, read as the list
  * reads them) match now, in chunks (forEachMatchingChunk). Deleting and erasing ask first with the count.
+ * Over MATCHING_MAX, tagging, untagging and deleting run as a background job with a progress page;
+ * erasing is refused there: it is a privacy request, heavy per contact, and best narrowed to who is meant.
  */
 async function matchingAction(
   c: Context<AppEnv>,
@@ -54,8 +61,9 @@ async function matchingAction(
   const count = await countMatching(t, filters);
   if (count === 0) return problem("No contacts match those filters now.");
   const locale = auth.user.locale ?? null;
-  if (count > MATCHING_MAX)
-    return problem(`More than ${formatCount(MATCHING_MAX, locale)} contacts match: narrow the filters first.`);
+  const inBackground = count > MATCHING_MAX;
+  if (inBackground && action === "erase")
+    return problem(`More than ${formatCount(MATCHING_MAX, locale)} contacts match: narrow the filters to erase them.`);
   let tagId: number | null = null;
   if (action === "tag" || action === "untag") {
     tagId = parseRecordId(body.tag_id);
@@ -78,6 +86,12 @@ async function matchingAction(
   const actor = actorOf(c);
   if (tagId !== null && !(await listTags(t)).some((tag) => tag.id === tagId))
     return problem("Choose a tag from the list.");
+  if (inBackground && action !== "erase") {
+    const matchQuery = contactFilterQuery(filters).toString();
+    const input = { action, tagId, matchQuery, total: count, userId: auth.user.id };
+    const id = await startBulkJob(t, c.env.JOBS, input, now);
+    return c.redirect(`/app/contacts/bulk-jobs/${id}?back=${encodeURIComponent(back)}`, 303);
+  }
   const erase = { suppressKey: body.suppress === "1" ? suppressKey : undefined };
   const changed = await forEachMatchingChunk(t, filters, async (ids) => {
     if (action === "delete") return deleteContacts(t, actor, ids, { bulk: true });
@@ -91,6 +105,31 @@ async function matchingAction(
   const notice = { tag: "tagged", untag: "untagged", delete: "bulk_deleted", erase: "bulk_erased" }[action];
   return c.redirect(withNotice(back, notice, changed), 303);
 }
+
+/** A background job's progress page, or (its htmx poll) only the status part. */
+contactBulkRoutes.get("/bulk-jobs/:id", requireRole("member"), async (c) => {
+  const t = tenantOf(c);
+  const id = c.req.param("id");
+  const job = isId(id) ? await getBulkJob(t, id) : null;
+  if (!job) return errorResponse(c, 404);
+  const locale = authOf(c).user.locale ?? null;
+  const tagName = (await listTags(t)).find((tag) => tag.id === job.tagId)?.name ?? null;
+  const total = job.status === "working" ? job.total : Math.max(job.total, job.walked);
+  const view: BulkJobView = {
+    id: job.id,
+    action: job.action,
+    tagName,
+    status: job.status,
+    total: total > COUNT_BOUND ? `over ${formatCount(COUNT_BOUND, locale)}` : formatCount(total, locale),
+    walked: formatCount(job.walked, locale),
+    changed: formatCount(job.changed, locale),
+    percent: job.status === "done" ? 100 : Math.min(99, Math.floor((job.walked * 100) / Math.max(1, total))),
+    message: job.message,
+  };
+  const back = bulkBack(c.req.query("back"), LIST_PATH);
+  if (wantsFragment(c) && c.req.query("part") === "status") return c.html(<BulkJobStatus job={view} back={back} />);
+  return render(c, "Contacts: bulk job", <BulkJobPage job={view} back={back} />);
+});
 
 contactBulkRoutes.post("/bulk", requireRole("member"), async (c) => {
   const auth = authOf(c);

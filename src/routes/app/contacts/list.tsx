@@ -111,8 +111,8 @@ function filterChips(
 }
 
 /**
- * The bulk form's "select all N matching" when the list runs past this page: offered when the count is
- * exact and within what one action may reach, otherwise a note saying why not.
+ * The bulk form's "select all N matching" when the list runs past this page. Over MATCHING_MAX the action
+ * runs as a background job with a progress page (erasing is refused there), and the note says so.
  */
 function matchingOffer(
   count: ListCount,
@@ -122,18 +122,16 @@ function matchingOffer(
   filterQuery: URLSearchParams,
 ): { matching: { query: string; label: string } | null; matchingNote: string | null } {
   if (!morePages) return { matching: null, matchingNote: null };
-  if (count.over || count.count > MATCHING_MAX)
-    return {
-      matching: null,
-      matchingNote: `Bulk actions reach at most ${formatCount(MATCHING_MAX, locale)} contacts at once: narrow the filters to act on all that match.`,
-    };
-  const n = formatCount(count.count, locale);
+  const n = count.over ? `over ${formatCount(count.count, locale)}` : formatCount(count.count, locale);
+  const large = count.over || count.count > MATCHING_MAX;
   return {
     matching: {
       query: filterQuery.toString(),
       label: filtered ? `Select all ${n} matching contacts` : `Select all ${n} contacts`,
     },
-    matchingNote: null,
+    matchingNote: large
+      ? `Over ${formatCount(MATCHING_MAX, locale)} contacts, tagging and deleting run in the background with a progress page; erasing reaches at most ${formatCount(MATCHING_MAX, locale)}.`
+      : null,
   };
 }
 

@@ -5,18 +5,17 @@
  * tag or member is a 404; a filter that cannot be read is a 422 with its message beside it.
  */
 import { Hono } from "hono";
-import { DEAL_STATUSES, type DealStatus } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
-import { formatAmount, minorDigits, parseAmount } from "../../../lib/money";
+import { formatAmount } from "../../../lib/money";
 import { render } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { deferSessionCheck, withSessionBatch } from "../../../middleware/session";
 import {
+  DEAL_MATCHING_MAX,
   DEALS_PAGE_SIZE,
   dealsListFromResults,
   dealsListStatements,
-  type DealListFilters,
 } from "../../../services/deals/list";
 import {
   DEAL_SORTS,
@@ -26,11 +25,9 @@ import {
   type DealSort,
   type SortDirection,
 } from "../../../services/deals/list-sort";
-import { getWorkspaceSettings } from "../../../services/team/workspace-settings";
 import { authOf, tenantOf } from "../../context";
-import { parseCustomFilters } from "../../list-filters";
-import { parseRecordId } from "../../record-helpers";
-import { pageRange } from "../../../../views/lib/page-range";
+import { dealFilterQuery, dealFiltersReadFirst, DEAL_ECHO_KEYS, readDealFilters } from "../../deal-filters";
+import { formatCount, pageRange } from "../../../../views/lib/page-range";
 import type { FilterChip } from "../../../../views/partials/FilterBar";
 import { DEAL_LIST_NOTICES, DealsListPage, type DealListEcho } from "../../../../views/pages/deals/DealsListPage";
 
@@ -39,17 +36,7 @@ export const DEALS_LIST_PATH = "/app/deals/list";
 /** Mounted at /app/deals/list, BEFORE the board's /app/deals (which would otherwise take /list as a deal id). */
 export const dealListRoutes = new Hono<AppEnv>();
 
-const ECHO_KEYS = [
-  "pipeline",
-  "owner",
-  "mine",
-  "tag",
-  "close_month",
-  "amount_min",
-  "amount_max",
-  "status",
-  "q",
-] as const;
+const ECHO_KEYS = DEAL_ECHO_KEYS;
 
 /** A list URL with these filters (only what is set), sort and cursor. */
 export function dealsListHref(
@@ -130,67 +117,21 @@ function dealChips(
 // their number format first ("my deals", an amount range).
 dealListRoutes.get("/", deferSessionCheck, async (c) => {
   const query = new URL(c.req.url).searchParams;
-  const customKeys = [...query.keys()].some((k) => k.startsWith("cf_"));
-  const readsFirst = query.get("mine") === "1" || query.get("amount_min") || query.get("amount_max") || customKeys;
+  const readsFirst = dealFiltersReadFirst(query);
   if (c.get("deferredSession") && readsFirst) {
     const checked = await withSessionBatch(c, async () => []);
     if (!checked.ok) return checked.response;
   }
   // Custom field filters need the deal fields' kinds first; one that is not this workspace's is a 404.
-  const rejected: string[] = [];
-  const { custom, customEcho } = customKeys
-    ? await parseCustomFilters(tenantOf(c), query, "deal", rejected)
-    : { custom: [], customEcho: {} };
-  if (rejected.length) return errorResponse(c, 404);
-  const echo = {
-    ...Object.fromEntries(ECHO_KEYS.map((k) => [k, (query.get(k) ?? "").trim().slice(0, 200)])),
-    custom: customEcho,
-  } as unknown as DealListEcho;
-  const errors: Record<string, string> = {};
+  const who = c.get("deferredSession") && !readsFirst ? null : { t: tenantOf(c), user: authOf(c).user };
+  const read = await readDealFilters(who, query);
+  if (read.rejected.length) return errorResponse(c, 404);
+  const { echo, errors, filters } = read;
   const sortParam = query.get("sort") ?? "";
   const sort: DealSort = (DEAL_SORTS as readonly string[]).includes(sortParam) ? (sortParam as DealSort) : "updated";
   const dirParam = query.get("dir");
   const dir: SortDirection = dirParam === "asc" || dirParam === "desc" ? dirParam : DEFAULT_DIRECTION[sort];
 
-  const idFilter = (key: "pipeline" | "tag") => {
-    if (!echo[key]) return null;
-    const id = parseRecordId(echo[key]);
-    if (id === null) errors[key] = "Choose one from the list.";
-    return id;
-  };
-  const closeMonth = /^\d{4}-(0[1-9]|1[0-2])$/.test(echo.close_month) ? echo.close_month : null;
-  if (echo.close_month && !closeMonth) errors.close_month = "Enter a month like 2026-03.";
-  const status = (DEAL_STATUSES as readonly string[]).includes(echo.status) ? (echo.status as DealStatus) : null;
-  if (echo.status && !status) errors.status = "Choose open, won or lost.";
-  // Amounts are typed as the reader writes them; the bound is compared in each deal's own currency.
-  let amountMin: number | null = null;
-  let amountMax: number | null = null;
-  if (echo.amount_min || echo.amount_max) {
-    const settings = await getWorkspaceSettings(tenantOf(c));
-    const currency = settings?.currency ?? "USD";
-    const read = (key: "amount_min" | "amount_max") => {
-      if (!echo[key]) return null;
-      const r = parseAmount(echo[key], authOf(c).user.locale, currency);
-      if (!r.ok) {
-        errors[key] = r.message;
-        return null;
-      }
-      return r.minor * 10 ** (3 - minorDigits(currency));
-    };
-    amountMin = read("amount_min");
-    amountMax = read("amount_max");
-  }
-  const filters: DealListFilters = {
-    pipelineId: idFilter("pipeline"),
-    ownerId: echo.mine === "1" ? authOf(c).user.id : echo.owner || null,
-    tagId: idFilter("tag"),
-    closeMonth,
-    amountMin,
-    amountMax,
-    status,
-    name: echo.q ? echo.q.toLowerCase() : null,
-    custom,
-  };
   const cursor = decodeDealCursor(query.get("cursor") ?? undefined, sort, dir);
   const listQuery = { ...filters, sort, dir, cursor };
   const batch = await withSessionBatch(c, async (t) => dealsListStatements(t, listQuery));
@@ -262,6 +203,16 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
       selfHref={dealsListHref(echo, sort, dir, query.get("cursor") ?? undefined, at)}
       range={range}
       chips={dealChips(echo, sort, dir, context)}
+      matching={
+        (page.next || page.previous) && !footer.approximate && footer.deals <= DEAL_MATCHING_MAX
+          ? {
+              query: dealFilterQuery(echo),
+              label: `Select all ${formatCount(footer.deals, auth.user.locale ?? null)} ${
+                dealFilterQuery(echo) ? "matching deals" : "deals"
+              }`,
+            }
+          : null
+      }
       context={context}
       canWrite={roleAtLeast(auth.role, "member")}
       notice={notice ? notice(Number.isSafeInteger(n) && n >= 0 ? n : 0) : null}
