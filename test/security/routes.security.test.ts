@@ -191,6 +191,12 @@ const APP_ROUTES: RouteRule[] = [
   rule("DELETE /app/contacts/:id", "member"),
   ...deleteSteps("/app/contacts/:id", "member"),
   rule("POST /app/contacts/check-duplicates", "member", { emails: "nobody@example.com" }),
+  // Saved views (issue 18): anyone who reads the list keeps private views; a missing view is 404.
+  rule("GET /app/contacts/views", "viewer"),
+  rule("POST /app/contacts/views", "viewer", { name: "" }),
+  rule("POST /app/contacts/views/:id/rename", "viewer", { name: "Renamed" }),
+  rule("POST /app/contacts/views/:id/delete", "viewer"),
+  rule("POST /app/contacts/views/:id/default", "viewer"),
   rule("POST /app/contacts/bulk", "member", { action: "tag", ids: "999999999", tag_id: "999999999" }),
   // Erasing (a privacy request, optionally onto the suppression list): admins and owners.
   rule("GET /app/contacts/:id/erase", "admin"),

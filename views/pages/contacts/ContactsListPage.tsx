@@ -6,6 +6,8 @@ import { SelectField, type CustomFieldDef } from "../companies/FormFields";
 import { liveSearch, OrderFilter, OwnerFilter, TagFilter } from "../../partials/ListFilters";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { ContactResults, type ContactResultsProps } from "./ContactResults";
+import { ColumnsMenu, type ColumnChoice } from "./ColumnsMenu";
+import { ViewTabs, type SavedViewsProps } from "./SavedViews";
 
 export interface ContactFilters {
   q: string;
@@ -16,6 +18,8 @@ export interface ContactFilters {
   company: string;
   /** cf_<id> → value */
   custom: Record<string, string>;
+  /** The chosen columns as the URL says them ("email,cf_12"), or "" for the default ones. */
+  cols?: string;
 }
 
 export interface ContactsListPageProps {
@@ -31,6 +35,9 @@ export interface ContactsListPageProps {
   canWrite: boolean;
   /** Admins and owners may erase contacts (a privacy request), with or without suppressing them. */
   canErase?: boolean;
+  /** Saved views as tabs, and the Columns control (issue 18). */
+  views?: SavedViewsProps;
+  columnChoices?: ColumnChoice[];
   /** lists.js, loaded by app.js where a bulk bar is (data-scripts). */
   scripts?: string[];
 }
@@ -55,6 +62,7 @@ export function ContactsListPage(p: ContactsListPageProps) {
         </div>
       </div>
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
+      {p.views ? <ViewTabs {...p.views} /> : null}
 
       {/* A plain GET form: works without JavaScript. With htmx, typing in the box swaps only the results. */}
       <FilterBar
@@ -77,7 +85,12 @@ export function ContactsListPage(p: ContactsListPageProps) {
             {...liveSearch("/app/contacts", "#contact-results")}
           />
         }
-        hidden={f.company ? <input type="hidden" name="company" value={f.company} /> : null}
+        hidden={
+          <>
+            {f.company ? <input type="hidden" name="company" value={f.company} /> : null}
+            {f.cols ? <input type="hidden" name="cols" value={f.cols} /> : null}
+          </>
+        }
       >
         <TagFilter tags={p.tags} value={f.tag} />
         <OwnerFilter members={p.members} value={f.owner} />
@@ -85,6 +98,8 @@ export function ContactsListPage(p: ContactsListPageProps) {
         <OrderFilter value={f.dir} />
         <CustomFieldFilters fields={p.customFields} values={f.custom} inline />
       </FilterBar>
+
+      {p.columnChoices ? <ColumnsMenu choices={p.columnChoices} keep={keptParams(f)} /> : null}
 
       {p.canWrite ? <ContactsBulkBar tags={p.tags} canErase={p.canErase ?? false} /> : null}
 
@@ -94,6 +109,14 @@ export function ContactsListPage(p: ContactsListPageProps) {
       <ShortcutSheet canWrite={p.canWrite} hasSearch />
     </div>
   );
+}
+
+/** The list's parameters other than the columns, which the Columns form carries along. */
+function keptParams(f: ContactFilters): [string, string][] {
+  const kept: [string, string][] = [];
+  for (const key of ["q", "tag", "owner", "company", "sort", "dir"] as const) if (f[key]) kept.push([key, f[key]]);
+  for (const [key, value] of Object.entries(f.custom)) if (value) kept.push([key, value]);
+  return kept;
 }
 
 /** The choices of the contact list's bulk-action select. */

@@ -8,10 +8,12 @@ import { contactBulkRoutes } from "./bulk";
 import { contactEditRoutes } from "./edit";
 import { contactListRoutes } from "./list";
 import { contactRecordRoutes } from "./record";
+import { contactViewRoutes } from "./views";
 
 /** Mounted at /app/contacts. */
 export const contactsRoutes = new Hono<AppEnv>()
   .route("/", contactListRoutes)
   .route("/", contactBulkRoutes)
+  .route("/", contactViewRoutes)
   .route("/", contactEditRoutes)
   .route("/", contactRecordRoutes);
