@@ -64,42 +64,44 @@ export function ContactsListPage(p: ContactsListPageProps) {
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
       {p.views ? <ViewTabs {...p.views} /> : null}
 
-      {/* A plain GET form: works without JavaScript. With htmx, typing in the box swaps only the results. */}
-      <FilterBar
-        action="/app/contacts"
-        label="Contacts"
-        searchId="contact-search"
-        searchLabel="Search contacts"
-        chips={p.chips}
-        search={
-          <input
-            type="search"
-            id="contact-search"
-            name="q"
-            value={f.q}
-            maxlength={200}
-            autocomplete="off"
-            placeholder="Search names, emails, phones, companies, notes"
-            aria-controls="contact-results"
-            data-shortcut="search"
-            {...liveSearch("/app/contacts", "#contact-results")}
-          />
-        }
-        hidden={
-          <>
-            {f.company ? <input type="hidden" name="company" value={f.company} /> : null}
-            {f.cols ? <input type="hidden" name="cols" value={f.cols} /> : null}
-          </>
-        }
-      >
-        <TagFilter tags={p.tags} value={f.tag} />
-        <OwnerFilter members={p.members} value={f.owner} />
-        <SelectField name="sort" label="Sort by" value={f.sort} options={p.sorts} />
-        <OrderFilter value={f.dir} />
-        <CustomFieldFilters fields={p.customFields} values={f.custom} inline />
-      </FilterBar>
+      <div class="list-toolbar">
+        {/* A plain GET form: works without JavaScript. With htmx, typing in the box swaps only the results. */}
+        <FilterBar
+          action="/app/contacts"
+          label="Contacts"
+          searchId="contact-search"
+          searchLabel="Search contacts"
+          chips={p.chips}
+          search={
+            <input
+              type="search"
+              id="contact-search"
+              name="q"
+              value={f.q}
+              maxlength={200}
+              autocomplete="off"
+              placeholder="Search names, emails, phones, companies, notes"
+              aria-controls="contact-results"
+              data-shortcut="search"
+              {...liveSearch("/app/contacts", "#contact-results")}
+            />
+          }
+          hidden={
+            <>
+              {f.company ? <input type="hidden" name="company" value={f.company} /> : null}
+              {f.cols ? <input type="hidden" name="cols" value={f.cols} /> : null}
+            </>
+          }
+        >
+          <TagFilter tags={p.tags} value={f.tag} />
+          <OwnerFilter members={p.members} value={f.owner} />
+          <SelectField name="sort" label="Sort by" value={f.sort} options={p.sorts} />
+          <OrderFilter value={f.dir} />
+          <CustomFieldFilters fields={p.customFields} values={f.custom} inline />
+        </FilterBar>
 
-      {p.columnChoices ? <ColumnsMenu choices={p.columnChoices} keep={keptParams(f)} /> : null}
+        {p.columnChoices ? <ColumnsMenu choices={p.columnChoices} keep={keptParams(f)} /> : null}
+      </div>
 
       {p.canWrite ? <ContactsBulkBar tags={p.tags} canErase={p.canErase ?? false} /> : null}
 
