@@ -52,6 +52,8 @@ export function ContactsListPage(p: ContactsListPageProps) {
     >
       <div class="page-head">
         <h1>Contacts</h1>
+        {/* The saved views sit in the heading's row, so the table starts no lower for them. */}
+        {p.views ? <ViewTabs {...p.views} /> : null}
         <div class="actions">
           <ShortcutButton />
           {p.canWrite ? (
@@ -62,7 +64,6 @@ export function ContactsListPage(p: ContactsListPageProps) {
         </div>
       </div>
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
-      {p.views ? <ViewTabs {...p.views} /> : null}
 
       <div class="list-toolbar">
         {/* A plain GET form: works without JavaScript. With htmx, typing in the box swaps only the results. */}
