@@ -184,8 +184,10 @@ describe("saved views", () => {
     expect(garbage.status).toBeLessThan(500);
     const id = await saveView(t.cookie, { name: "Fine", query: "" });
     expect((await post(`/app/contacts/views/${id}/rename`, t.cookie, { name: "" })).status).toBe(400);
+    expect((await post(`/app/contacts/views/${id}/rename`, t.cookie, { rename: "x".repeat(61) })).status).toBe(400);
+    expect((await post(`/app/contacts/views/${id}/rename`, t.cookie, { rename: "Better" })).status).toBe(303);
     const rows = await env.DB.prepare("SELECT name FROM saved_views WHERE tenant_id = ?").bind(t.tenantId).all();
-    expect(rows.results).toEqual([{ name: "Fine" }]);
+    expect(rows.results).toEqual([{ name: "Better" }]);
   });
 
   it("a viewer keeps private views but cannot share one; an admin deletes a shared view", async () => {

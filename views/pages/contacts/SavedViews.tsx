@@ -68,7 +68,7 @@ function ViewMenu(p: SavedViewsProps) {
             </form>
             {current.canRename ? (
               <form method="post" action={`/app/contacts/views/${current.id}/rename`} class="stack">
-                <Field name="name" label="Rename this view" value={current.name} maxlength={60} required />
+                <Field name="rename" label="Rename this view" value={current.name} maxlength={60} required />
                 <button type="submit" class="secondary">
                   Rename
                 </button>

@@ -80,7 +80,8 @@ contactViewRoutes.post("/views/:id/rename", requireRole("viewer"), async (c) => 
   const view = await viewOf(c);
   if (!view || view.ownerUserId !== authOf(c).user.id) return errorResponse(c, 404);
   const body = await c.req.parseBody();
-  const name = parseViewName(body.name);
+  // The rename form's field is "rename" (its id must differ from the save form's "name" on the same page).
+  const name = parseViewName(body.rename ?? body.name);
   if (!name.ok)
     return render(
       c,
