@@ -1742,3 +1742,50 @@ export const bulkJobs = sqliteTable(
 );
 
 export type BulkJob = typeof bulkJobs.$inferSelect;
+// ---- saved views (issue 18) ----
+// A named list state (filters + sort + columns) as validated canonical query parameters, never SQL
+// (src/services/records/saved-views.ts). Private to its owner, or shared with the workspace.
+
+export const savedViews = sqliteTable(
+  "saved_views",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    tenantId: text("tenant_id").notNull(),
+    /** Null once its owner's account is erased (only shared views outlive it; admins manage them). */
+    ownerUserId: text("owner_user_id"),
+    entity: text("entity", { enum: ["contact"] }).notNull(),
+    name: text("name").notNull(),
+    shared: integer("shared", { mode: "boolean" }).notNull().default(false),
+    /** The list's canonical query string ("tag=3&cols=email,cf_12"), re-validated whenever it is opened. */
+    query: text("query").notNull(),
+    position: integer("position").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("saved_views_tenant_entity_idx").on(t.tenantId, t.entity, t.position, t.id),
+    // Account erasure deletes a user's private views and releases their shared ones, in every workspace.
+    index("saved_views_owner_idx").on(t.ownerUserId),
+  ],
+);
+
+/** Which saved view opens when a user opens a list with no parameters. */
+export const savedViewDefaults = sqliteTable(
+  "saved_view_defaults",
+  {
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    entity: text("entity", { enum: ["contact"] }).notNull(),
+    viewId: integer("view_id")
+      .notNull()
+      .references(() => savedViews.id, { onDelete: "cascade" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId, t.entity] }),
+    index("saved_view_defaults_user_fk_idx").on(t.userId),
+    index("saved_view_defaults_view_fk_idx").on(t.viewId),
+  ],
+);
+
+export type SavedView = typeof savedViews.$inferSelect;

@@ -194,6 +194,12 @@ const APP_ROUTES: RouteRule[] = [
   rule("POST /app/contacts/check-duplicates", "member", { emails: "nobody@example.com" }),
   rule("GET /app/contacts/company-options", "member"),
   rule("POST /app/contacts/company-options", "member", { name: "Route Test Co" }),
+  // Saved views (issue 18): anyone who reads the list keeps private views; a missing view is 404.
+  rule("GET /app/contacts/views", "viewer"),
+  rule("POST /app/contacts/views", "viewer", { name: "" }),
+  rule("POST /app/contacts/views/:id/rename", "viewer", { name: "Renamed" }),
+  rule("POST /app/contacts/views/:id/delete", "viewer"),
+  rule("POST /app/contacts/views/:id/default", "viewer"),
   rule("POST /app/contacts/bulk", "member", { action: "tag", ids: "999999999", tag_id: "999999999" }),
   rule("GET /app/contacts/bulk-jobs/:id", "member"),
   // Erasing (a privacy request, optionally onto the suppression list): admins and owners.

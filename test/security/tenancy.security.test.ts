@@ -59,6 +59,11 @@ describe("two tenants", () => {
     "task_reminders_user_idx",
     // The retention job's sweep of trash items past their 30 days, across workspaces (src/services/privacy/retention.ts).
     "trash_items_purge_idx",
+    // Account erasure deletes a user's private saved views and defaults in every workspace
+    // (src/services/account/deletion.ts); the defaults' view foreign key.
+    "saved_views_owner_idx",
+    "saved_view_defaults_user_fk_idx",
+    "saved_view_defaults_view_fk_idx",
     // Usage data (src/services/usage/): the rollup and retention work a day across workspaces; account
     // erasure and the personal data export find a user's rows in every workspace.
     "usage_events_day_idx",

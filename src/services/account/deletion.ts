@@ -21,6 +21,7 @@ import {
   notes,
   tasks,
   recentViews,
+  savedViews,
   taskReminders,
   tenants,
   usageDaily,
@@ -163,6 +164,10 @@ export function userDeletionQueries(
       })
       .where(or(eq(trashItems.deletedBy, userId), eq(trashItems.ownerId, userId))),
     db.delete(recentViews).where(eq(recentViews.userId, userId)),
+    // Their private saved views go; shared ones stay with the workspace, owned by no one (admins manage
+    // them). Their default views go with the users row (foreign key).
+    db.delete(savedViews).where(and(eq(savedViews.ownerUserId, userId), eq(savedViews.shared, false))),
+    db.update(savedViews).set({ ownerUserId: null }).where(eq(savedViews.ownerUserId, userId)),
     // Which reminders went to them (their bell entries, notifications, go with the users row).
     db.delete(taskReminders).where(eq(taskReminders.userId, userId)),
     db.delete(emailOutbox).where(eq(emailOutbox.userId, userId)),

@@ -9,7 +9,10 @@ import {
   contacts,
   contactTags,
   customFields,
+  customFieldValues,
   memberships,
+  savedViewDefaults,
+  savedViews,
   tags,
   tenantCounters,
   users,
@@ -43,6 +46,8 @@ export interface ContactListQuery {
   /** Custom field equality filters: values already in canonical form. */
   custom: { fieldId: number; value: string }[];
   cursor: ContactCursor | null;
+  /** Custom fields shown as columns: their values come with each row (one subquery), none if absent. */
+  customColumnIds?: number[];
 }
 
 export interface ContactListRow {
@@ -62,13 +67,15 @@ export interface ContactListRow {
   sortValue: string | number | null;
   /** Comma-separated tag ids, or null. */
   tagIds: string | null;
+  /** The shown custom fields' values as a JSON object (field id → value), or null. */
+  customValues?: string | null;
 }
 
 /**
  * The columns of a list row: what the table shows, and the sort column's value once (the cursors
  * need it for the first and last rows), rather than every sortable column for every row.
  */
-const listFields = (sort: ContactSort) => ({
+const listFields = (sort: ContactSort, customColumnIds: readonly number[] = []) => ({
   id: contacts.id,
   firstName: contacts.firstName,
   lastName: contacts.lastName,
@@ -84,6 +91,19 @@ const listFields = (sort: ContactSort) => ({
   // The row's tag ids, looked up on contact_tags' primary key: no second query for the page's tags.
   tagIds: sql<string | null>`(SELECT group_concat(${contactTags.tagId}) FROM ${contactTags}
     WHERE ${contactTags.tenantId} = ${contacts.tenantId} AND ${contactTags.contactId} = ${contacts.id})`,
+  // The shown custom fields' values, on the values' primary key (tenant, field, contact): no query per row.
+  ...(customColumnIds.length
+    ? {
+        customValues: sql<
+          string | null
+        >`(SELECT json_group_object(CAST(${customFieldValues.fieldId} AS TEXT), ${customFieldValues.value})
+          FROM ${customFieldValues} WHERE ${customFieldValues.tenantId} = ${contacts.tenantId}
+          AND ${customFieldValues.fieldId} IN (${sql.join(
+            customColumnIds.map((id) => sql`${id}`),
+            sql`, `,
+          )}) AND ${customFieldValues.entityId} = ${contacts.id})`.as("custom_values"),
+      }
+    : {}),
 });
 
 /**
@@ -138,7 +158,7 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: Segme
     // Any other sort: the newest SEARCH_SORT_WINDOW matches are read from the search index (as the
     // search by creation reads them), then looked up by id and sorted; the keyset pages within them.
     return t.db
-      .select(listFields(q.sort))
+      .select(listFields(q.sort, q.customColumnIds))
       .from(sql`(${searchWindow(t, q, SEARCH_SORT_WINDOW)}) AS search_window`)
       .crossJoin(contacts)
       .where(t.where(contacts, sql`${contacts.id} = search_window.hit`, ...keyset))
@@ -152,7 +172,7 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: Segme
     // which costs the whole tenant when matches are rare; this way a search costs its matches.
     conditions.push(sql`contacts_fts MATCH ${q.match}`, sql`${contacts.id} = contacts_fts.rowid`);
     return t.db
-      .select(listFields(q.sort))
+      .select(listFields(q.sort, q.customColumnIds))
       .from(sql`contacts_fts`)
       .crossJoin(contacts)
       .where(t.where(contacts, ...conditions))
@@ -160,7 +180,7 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: Segme
       .limit(CONTACTS_PAGE_SIZE + 1);
   }
   return t.db
-    .select(listFields(q.sort))
+    .select(listFields(q.sort, q.customColumnIds))
     .from(contacts)
     .where(t.where(contacts, ...conditions))
     .orderBy(...order)
@@ -238,6 +258,17 @@ export interface ContactListView {
   companyName: string | null;
   /** Sorted among only the newest SEARCH_SORT_WINDOW matches: more matched than that. */
   sortWindowFull: boolean;
+  /** The saved views the viewer sees, in tab order, and the one they chose to open by default. */
+  savedViews: ListedView[];
+  defaultViewId: number | null;
+}
+
+export interface ListedView {
+  id: number;
+  name: string;
+  shared: boolean;
+  ownerUserId: string | null;
+  query: string;
 }
 
 /**
@@ -246,8 +277,18 @@ export interface ContactListView {
  * batch; the route puts the session check in the same batch (withSessionBatch). Each round trip costs
  * about as much as the work it carries at this size.
  */
-export function contactsListStatements(t: TenantDb, q: ContactListQuery, companyId: number | null, filtered: boolean) {
+export function contactsListStatements(
+  t: TenantDb,
+  q: ContactListQuery,
+  companyId: number | null,
+  filtered: boolean,
+  viewer: SQL = sql`NULL`,
+) {
   const { tenantId } = t;
+  // The saved views the viewer sees (their own and the shared ones); `viewer` is their user id, or the
+  // session's when the session is checked in the same batch.
+  const visibleViews = sql`${savedViews.tenantId} = ${tenantId} AND ${savedViews.entity} = 'contact'
+    AND (${savedViews.shared} = 1 OR ${savedViews.ownerUserId} = ${viewer})`;
   // The page (one read, or two for a nullable sort), and the page's context aggregated into one row of
   // JSON in SQL, last.
   return [
@@ -275,6 +316,15 @@ export function contactsListStatements(t: TenantDb, q: ContactListQuery, company
         // Only a filtered list is counted (bounded); the unfiltered one has the counter above.
         matching: filtered ? boundedCountSql(t, q) : sql<number | null>`NULL`,
         windowFull: windowFull(t, q).as("window_full"),
+        views: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'shared', shared,
+            'ownerUserId', owner_user_id, 'query', query))
+          FROM (SELECT * FROM ${savedViews} WHERE ${visibleViews} ORDER BY ${savedViews.position}, ${savedViews.id}))`,
+        defaultView: sql<number | null>`(SELECT ${savedViewDefaults.viewId} FROM ${savedViewDefaults}
+          WHERE ${savedViewDefaults.tenantId} = ${tenantId} AND ${savedViewDefaults.entity} = 'contact'
+            AND ${savedViewDefaults.userId} = ${viewer}
+            AND ${savedViewDefaults.viewId} IN (SELECT ${savedViews.id} FROM ${savedViews} WHERE ${visibleViews}))`.as(
+          "default_view",
+        ),
       })
       .from(sql`(SELECT 1)`),
   ] as const;
@@ -295,6 +345,8 @@ export async function contactsListFromResults(
     matching: number | null;
     company: string | null;
     windowFull: number;
+    views: string;
+    defaultView: number | null;
   }[];
   const context = contextRows[0]!;
   const fieldRows = JSON.parse(context.fields) as (typeof customFields.$inferSelect)[];
@@ -327,5 +379,10 @@ export async function contactsListFromResults(
     matching: context.matching,
     companyName: companyRows[0]?.name ?? null,
     sortWindowFull: context.windowFull === 1,
+    savedViews: (JSON.parse(context.views) as (Omit<ListedView, "shared"> & { shared: number })[]).map((v) => ({
+      ...v,
+      shared: v.shared === 1,
+    })),
+    defaultViewId: context.defaultView,
   };
 }

@@ -53,6 +53,8 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   tasks: { file: "workspace/tasks.json" },
   trash_items: { file: "workspace/trash.json" },
   trash_rows: { file: "workspace/trash.json" },
+  saved_views: { leftOut: "list layouts (filters, sort, columns) people saved: settings of the app, no records" },
+  saved_view_defaults: { leftOut: "which saved view each person opens first: a setting of the app" },
   auth_tokens: { leftOut: "single-use links we emailed (their hashes): secrets, and gone when they expire" },
   data_exports: { leftOut: "the list of these archives themselves" },
   import_jobs: {

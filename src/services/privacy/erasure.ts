@@ -45,6 +45,8 @@ export const TENANT_TABLES = [
   "task_reminders",
   "trash_rows",
   "trash_items",
+  "saved_view_defaults",
+  "saved_views",
   "report_open_deals",
   "report_deal_outcomes",
   "report_stage_days",

@@ -22,7 +22,27 @@ export interface ContactListRow {
   lastContactedAt: number | null;
   /** A calendar date ('YYYY-MM-DD'): never shifted by zones. */
   nextTaskDue: string | null;
+  /** The shown custom fields' values as the reader reads them, by column id (cf_<id>). */
+  custom?: Record<string, string>;
 }
+
+/** A shown column: a built-in one ("email") or a custom field ("cf_12"), with its header. */
+export interface ResultColumn {
+  id: string;
+  label: string;
+}
+
+/** The columns when none were chosen (the table as it always was). */
+export const STANDARD_COLUMNS: ResultColumn[] = [
+  { id: "company", label: "Company" },
+  { id: "email", label: "Email" },
+  { id: "phone", label: "Phone" },
+  { id: "tags", label: "Tags" },
+  { id: "owner", label: "Owner" },
+  { id: "updated", label: "Updated" },
+  { id: "contacted", label: "Last contacted" },
+  { id: "next_task", label: "Next task" },
+];
 
 /** The contacts route builds its header links with this type. */
 export type { SortLink };
@@ -35,6 +55,8 @@ export interface ContactResultsProps {
   /** A search sorted among only its newest this many matches (more matched), else null or absent. */
   sortWindow?: number | null;
   sortLinks: { name: SortLink; company: SortLink; updated: SortLink; contacted: SortLink; next_task: SortLink };
+  /** The columns after the name, in order (issue 18); absent: STANDARD_COLUMNS. */
+  columns?: ResultColumn[];
   sortLabel: string;
   nextHref: string | null;
   previousHref: string | null;
@@ -76,28 +98,66 @@ export type ContactNotice = keyof typeof CONTACT_NOTICES;
  * components' output included). Stacked on a phone, a cell names its column (data-label); an empty
  * cell says nothing.
  */
-function contactRow(r: ContactListRow, canWrite: boolean, zone: string, locale: string | null) {
-  const iso = new Date(r.updatedAt).toISOString();
-  const contacted = r.lastContactedAt;
+function contactRow(
+  r: ContactListRow,
+  columns: ResultColumn[],
+  canWrite: boolean,
+  zone: string,
+  locale: string | null,
+) {
   const label = (name: string, shown: unknown) => (shown ? html` data-label="${name}"` : "");
+  const cell = (col: ResultColumn) => {
+    switch (col.id) {
+      case "company":
+        return html`<td${label("Company", r.companyName)}>${
+          r.companyId ? html`<a href="/app/companies/${r.companyId}">${r.companyName}</a>` : (r.companyName ?? "")
+        }</td>`;
+      case "email":
+        return html`<td${label("Email", r.email)}>${r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : ""}</td>`;
+      case "phone":
+        return html`<td${label("Phone", r.phone)} class="phone-cell">${
+          r.phone ? html`<a href="tel:${r.phone}">${r.phoneDisplay}</a>` : ""
+        }</td>`;
+      case "tags":
+        return html`<td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td>`;
+      case "owner":
+        return html`<td${label("Owner", r.owner)}>${r.owner ?? ""}</td>`;
+      case "updated":
+        return html`<td data-label="Updated"><time datetime="${new Date(r.updatedAt).toISOString()}">${formatInstant(r.updatedAt, zone, "date", locale)}</time></td>`;
+      case "contacted": {
+        const contacted = r.lastContactedAt;
+        return html`<td${label("Last contacted", contacted !== null)}>${
+          contacted !== null
+            ? html`<time datetime="${new Date(contacted).toISOString()}">${formatInstant(contacted, zone, "date", locale)}</time>`
+            : ""
+        }</td>`;
+      }
+      case "next_task":
+        return html`<td${label("Next task", r.nextTaskDue)}>${r.nextTaskDue ? html`<time datetime="${r.nextTaskDue}">${formatCalendarDate(r.nextTaskDue, locale)}</time>` : ""}</td>`;
+      default: {
+        const value = r.custom?.[col.id] ?? "";
+        return html`<td${label(col.label, value)}>${value}</td>`;
+      }
+    }
+  };
   return html`<tr id="contact-${r.id}">${
     canWrite
       ? html`<td class="select-col"><input type="checkbox" name="ids" value="${r.id}" form="bulk-form" id="select-${r.id}" aria-label="Select ${r.name}"/></td>`
       : ""
-  }<td><a href="/app/contacts/${r.id}">${r.name}</a></td><td${label("Company", r.companyName)}>${
-    r.companyId ? html`<a href="/app/companies/${r.companyId}">${r.companyName}</a>` : (r.companyName ?? "")
-  }</td><td${label("Email", r.email)}>${r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : ""}</td><td${label("Phone", r.phone)} class="phone-cell">${
-    r.phone ? html`<a href="tel:${r.phone}">${r.phoneDisplay}</a>` : ""
-  }</td><td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td><td${label("Owner", r.owner)}>${r.owner ?? ""}</td><td data-label="Updated"><time datetime="${iso}">${formatInstant(r.updatedAt, zone, "date", locale)}</time></td><td${label("Last contacted", contacted !== null)}>${
-    contacted !== null
-      ? html`<time datetime="${new Date(contacted).toISOString()}">${formatInstant(contacted, zone, "date", locale)}</time>`
-      : ""
-  }</td><td${label("Next task", r.nextTaskDue)}>${r.nextTaskDue ? html`<time datetime="${r.nextTaskDue}">${formatCalendarDate(r.nextTaskDue, locale)}</time>` : ""}</td>${
+  }<td><a href="/app/contacts/${r.id}">${r.name}</a></td>${columns.map(cell)}${
     canWrite
       ? html`<td><a href="/app/contacts/${r.id}/delete" hx-delete="/app/contacts/${r.id}" hx-target="closest tr" hx-swap="outerHTML" class="danger-link">Delete<span class="visually-hidden"> ${r.name}</span></a></td>`
       : ""
   }</tr>`;
 }
+
+/** The columns whose header sorts the list, and by which sort link. */
+const SORTABLE: Record<string, keyof ContactResultsProps["sortLinks"]> = {
+  company: "company",
+  updated: "updated",
+  contacted: "contacted",
+  next_task: "next_task",
+};
 
 /**
  * The results region: what the search box swaps in with htmx (id="contact-results"), and what the
@@ -106,6 +166,7 @@ function contactRow(r: ContactListRow, canWrite: boolean, zone: string, locale: 
 export function ContactResults(p: ContactResultsProps) {
   const zone = readerTimeZone();
   const locale = readerLocale();
+  const columns = p.columns ?? STANDARD_COLUMNS;
   return (
     <>
       <div class="results-head">
@@ -143,14 +204,10 @@ export function ContactResults(p: ContactResultsProps) {
               <tr>
                 {p.canWrite ? <SelectAllHeader records="contacts" /> : null}
                 <SortHeader label="Name" link={p.sortLinks.name} />
-                <SortHeader label="Company" link={p.sortLinks.company} />
-                <th scope="col">Email</th>
-                <th scope="col">Phone</th>
-                <th scope="col">Tags</th>
-                <th scope="col">Owner</th>
-                <SortHeader label="Updated" link={p.sortLinks.updated} />
-                <SortHeader label="Last contacted" link={p.sortLinks.contacted} />
-                <SortHeader label="Next task" link={p.sortLinks.next_task} />
+                {columns.map((col) => {
+                  const link = SORTABLE[col.id] ? p.sortLinks[SORTABLE[col.id]!] : null;
+                  return link ? <SortHeader label={col.label} link={link} /> : <th scope="col">{col.label}</th>;
+                })}
                 {p.canWrite ? (
                   <th scope="col">
                     <span class="visually-hidden">Actions</span>
@@ -158,7 +215,7 @@ export function ContactResults(p: ContactResultsProps) {
                 ) : null}
               </tr>
             </thead>
-            <tbody>{p.rows.map((r) => contactRow(r, p.canWrite, zone, locale))}</tbody>
+            <tbody>{p.rows.map((r) => contactRow(r, columns, p.canWrite, zone, locale))}</tbody>
           </table>
         </div>
       )}

@@ -6,6 +6,8 @@ import { SelectField, type CustomFieldDef } from "../companies/FormFields";
 import { liveSearch, OrderFilter, OwnerFilter, TagFilter } from "../../partials/ListFilters";
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { ContactResults, type ContactResultsProps } from "./ContactResults";
+import { ColumnsMenu, type ColumnChoice } from "./ColumnsMenu";
+import { ViewTabs, type SavedViewsProps } from "./SavedViews";
 
 export interface ContactFilters {
   q: string;
@@ -16,6 +18,8 @@ export interface ContactFilters {
   company: string;
   /** cf_<id> → value */
   custom: Record<string, string>;
+  /** The chosen columns as the URL says them ("email,cf_12"), or "" for the default ones. */
+  cols?: string;
 }
 
 export interface ContactsListPageProps {
@@ -31,6 +35,9 @@ export interface ContactsListPageProps {
   canWrite: boolean;
   /** Admins and owners may erase contacts (a privacy request), with or without suppressing them. */
   canErase?: boolean;
+  /** Saved views as tabs, and the Columns control (issue 18). */
+  views?: SavedViewsProps;
+  columnChoices?: ColumnChoice[];
   /** lists.js, loaded by app.js where a bulk bar is (data-scripts). */
   scripts?: string[];
 }
@@ -45,6 +52,8 @@ export function ContactsListPage(p: ContactsListPageProps) {
     >
       <div class="page-head">
         <h1>Contacts</h1>
+        {/* The saved views sit in the heading's row, so the table starts no lower for them. */}
+        {p.views ? <ViewTabs {...p.views} /> : null}
         <div class="actions">
           <ShortcutButton />
           {p.canWrite ? (
@@ -56,35 +65,44 @@ export function ContactsListPage(p: ContactsListPageProps) {
       </div>
       {p.notice ? <FormAlert kind="ok">{p.notice}</FormAlert> : null}
 
-      {/* A plain GET form: works without JavaScript. With htmx, typing in the box swaps only the results. */}
-      <FilterBar
-        action="/app/contacts"
-        label="Contacts"
-        searchId="contact-search"
-        searchLabel="Search contacts"
-        chips={p.chips}
-        search={
-          <input
-            type="search"
-            id="contact-search"
-            name="q"
-            value={f.q}
-            maxlength={200}
-            autocomplete="off"
-            placeholder="Search names, emails, phones, companies, notes"
-            aria-controls="contact-results"
-            data-shortcut="search"
-            {...liveSearch("/app/contacts", "#contact-results")}
-          />
-        }
-        hidden={f.company ? <input type="hidden" name="company" value={f.company} /> : null}
-      >
-        <TagFilter tags={p.tags} value={f.tag} />
-        <OwnerFilter members={p.members} value={f.owner} />
-        <SelectField name="sort" label="Sort by" value={f.sort} options={p.sorts} />
-        <OrderFilter value={f.dir} />
-        <CustomFieldFilters fields={p.customFields} values={f.custom} inline />
-      </FilterBar>
+      <div class="list-toolbar">
+        {/* A plain GET form: works without JavaScript. With htmx, typing in the box swaps only the results. */}
+        <FilterBar
+          action="/app/contacts"
+          label="Contacts"
+          searchId="contact-search"
+          searchLabel="Search contacts"
+          chips={p.chips}
+          search={
+            <input
+              type="search"
+              id="contact-search"
+              name="q"
+              value={f.q}
+              maxlength={200}
+              autocomplete="off"
+              placeholder="Search names, emails, phones, companies, notes"
+              aria-controls="contact-results"
+              data-shortcut="search"
+              {...liveSearch("/app/contacts", "#contact-results")}
+            />
+          }
+          hidden={
+            <>
+              {f.company ? <input type="hidden" name="company" value={f.company} /> : null}
+              {f.cols ? <input type="hidden" name="cols" value={f.cols} /> : null}
+            </>
+          }
+        >
+          <TagFilter tags={p.tags} value={f.tag} />
+          <OwnerFilter members={p.members} value={f.owner} />
+          <SelectField name="sort" label="Sort by" value={f.sort} options={p.sorts} />
+          <OrderFilter value={f.dir} />
+          <CustomFieldFilters fields={p.customFields} values={f.custom} inline />
+        </FilterBar>
+
+        {p.columnChoices ? <ColumnsMenu choices={p.columnChoices} keep={keptParams(f)} /> : null}
+      </div>
 
       {p.canWrite ? <ContactsBulkBar tags={p.tags} canErase={p.canErase ?? false} /> : null}
 
@@ -94,6 +112,14 @@ export function ContactsListPage(p: ContactsListPageProps) {
       <ShortcutSheet canWrite={p.canWrite} hasSearch />
     </div>
   );
+}
+
+/** The list's parameters other than the columns, which the Columns form carries along. */
+function keptParams(f: ContactFilters): [string, string][] {
+  const kept: [string, string][] = [];
+  for (const key of ["q", "tag", "owner", "company", "sort", "dir"] as const) if (f[key]) kept.push([key, f[key]]);
+  for (const [key, value] of Object.entries(f.custom)) if (value) kept.push([key, value]);
+  return kept;
 }
 
 /** The choices of the contact list's bulk-action select. */

@@ -9,6 +9,7 @@ import { contactCompanyRoutes } from "./company-combobox";
 import { contactEditRoutes } from "./edit";
 import { contactListRoutes } from "./list";
 import { contactRecordRoutes } from "./record";
+import { contactViewRoutes } from "./views";
 
 /** Mounted at /app/contacts. */
 export const contactsRoutes = new Hono<AppEnv>()
@@ -16,5 +17,6 @@ export const contactsRoutes = new Hono<AppEnv>()
   .route("/", contactBulkRoutes)
   // Before the edit routes: their POST /:id would take /company-options.
   .route("/", contactCompanyRoutes)
+  .route("/", contactViewRoutes)
   .route("/", contactEditRoutes)
   .route("/", contactRecordRoutes);

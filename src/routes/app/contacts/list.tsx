@@ -2,7 +2,9 @@
  * The contacts list at /app/contacts: search as you type, filters, sorts and keyset pages, read in one
  * D1 batch with the session check (deferSessionCheck). Viewers read; the row actions follow the role.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import { sql, type SQL } from "drizzle-orm";
+import { parseSessionToken } from "../../../auth/session";
 import type { TenantDb } from "../../../db/scoped";
 import type { AppEnv } from "../../../env";
 import { formatPhone } from "../../../lib/phone";
@@ -44,6 +46,21 @@ import {
 } from "../../../../views/pages/contacts/ContactResults";
 import { ContactsListPage, type ContactFilters } from "../../../../views/pages/contacts/ContactsListPage";
 
+import {
+  BUILTIN_COLUMNS,
+  COLUMN_LABELS,
+  columnsFromForm,
+  columnsParam,
+  parseColumns,
+  requestedCustomFieldIds,
+} from "../../../services/contacts/columns";
+import { canonicalViewQuery } from "../../../services/records/saved-views";
+import type { ListedView } from "../../../services/contacts/list";
+import type { CustomFieldDef } from "../../../../views/pages/companies/FormFields";
+import type { ColumnChoice } from "../../../../views/pages/contacts/ColumnsMenu";
+import type { ViewTab } from "../../../../views/pages/contacts/SavedViews";
+import { sessions } from "../../../db/schema";
+
 export const LIST_PATH = "/app/contacts";
 
 /** The list's route, mounted with the others at /app/contacts (src/routes/app/contacts/index.ts). */
@@ -74,6 +91,7 @@ function listHref(f: ContactFilters, cursor?: string, at?: number): string {
   for (const [k, v] of Object.entries(f.custom)) if (v) q.set(k, v);
   if (f.sort !== defaultSortFor(f.q ?? "")) q.set("sort", f.sort);
   if (f.dir !== DEFAULT_DIRECTION[f.sort as ContactSort]) q.set("dir", f.dir);
+  if (f.cols) q.set("cols", f.cols);
   if (cursor) q.set("cursor", cursor);
   if (cursor && at) q.set("at", String(at));
   const s = q.toString();
@@ -135,8 +153,56 @@ function matchingOffer(
   };
 }
 
+/**
+ * The user whose saved views the page reads: known when the session is already checked, else the
+ * session's user looked up in the same batch as the session check (used only once that check passes).
+ */
+function viewerOf(c: Context<AppEnv>): SQL {
+  const auth = c.get("auth");
+  if (auth) return sql`${auth.user.id}`;
+  const token = c.get("deferredSession")?.token;
+  const parsed = token ? parseSessionToken(token) : null;
+  return parsed ? sql`(SELECT ${sessions.userId} FROM ${sessions} WHERE ${sessions.id} = ${parsed.id})` : sql`NULL`;
+}
+
+/** The href of a saved view's tab: its query, and which view it is (for aria-current). */
+function viewHref(v: { id: number; query: string }): string {
+  return `${LIST_PATH}?${v.query ? `${v.query}&` : ""}view=${v.id}`;
+}
+
+/** The Columns form's choices: the shown columns in order, then the others (built-in, then custom). */
+function columnChoices(shown: string[], fields: CustomFieldDef[]): ColumnChoice[] {
+  const labelOf = (id: string) =>
+    (COLUMN_LABELS as Record<string, string>)[id] ?? fields.find((f) => `cf_${f.id}` === id)?.name ?? id;
+  const all = [...BUILTIN_COLUMNS, ...fields.map((f) => `cf_${f.id}`)];
+  return [...shown, ...all.filter((id) => !shown.includes(id))].map((id) => ({
+    id,
+    label: labelOf(id),
+    shown: shown.includes(id),
+  }));
+}
+
+/** A custom value as the table shows it (a checkbox's "1" reads Yes). */
+function shownCustomValue(field: CustomField | undefined, value: string): string {
+  if (field?.kind === "checkbox") return value === "1" ? "Yes" : "No";
+  return value;
+}
+
 contactListRoutes.get("/", deferSessionCheck, async (c) => {
   const query = new URL(c.req.url).searchParams;
+  // The Columns form (a GET): its checkboxes and positions become the one `cols` parameter.
+  const formColumns = columnsFromForm(query);
+  if (formColumns) {
+    query.delete("columns_form");
+    query.delete("col");
+    for (const key of [...query.keys()]) if (key.startsWith("pos_")) query.delete(key);
+    query.delete("cursor");
+    query.delete("at");
+    if (formColumns.length) query.set("cols", formColumns.join(","));
+    else query.delete("cols");
+    const rest = canonicalViewQuery(query);
+    return c.redirect(rest ? `${LIST_PATH}?${rest}` : LIST_PATH, 303);
+  }
 
   const sortParam = query.get("sort") ?? "";
   // A search lists newest matches first unless a sort is chosen: that order streams from the search
@@ -159,15 +225,18 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
       ownerId: f.ownerId,
       custom: f.custom,
       cursor: decodeCursor(query.get("cursor") ?? undefined, sort, dir),
+      // Values only of the fields asked for; the tenant condition keeps another workspace's out.
+      customColumnIds: requestedCustomFieldIds(query.get("cols")),
     };
     return { ...f, listQuery };
   };
   let read: Awaited<ReturnType<typeof readFilters>> | null = null;
+  const viewer = viewerOf(c);
   // One round trip for the whole page, the session check included (withSessionBatch). The total
   // comes from the tenant's counter, never from counting rows; only the unfiltered list shows it.
   const batch = await withSessionBatch(c, async (t) => {
     read = await readFilters(t);
-    return contactsListStatements(t, read.listQuery, read.companyId, read.filtered);
+    return contactsListStatements(t, read.listQuery, read.companyId, read.filtered, viewer);
   });
   if (!batch.ok) return batch.response;
   // The offset rides in the URL beside the keyset cursor (only for the range shown; SQL never uses it).
@@ -185,7 +254,14 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     matching,
     companyName: company,
     sortWindowFull,
+    savedViews,
+    defaultViewId,
   } = await contactsListFromResults(batch.t, listQuery, batch.results);
+  // The list with no parameters at all opens the user's default view (`view=all` is the plain list).
+  const defaultView = savedViews.find((v) => v.id === defaultViewId);
+  if (defaultView && [...query.keys()].length === 0) return c.redirect(viewHref(defaultView), 302);
+  const columns = parseColumns(query.get("cols"), customFields);
+  const fieldById = new Map(customFields.map((f) => [`cf_${f.id}`, f]));
   const counters = filtered ? null : { contacts: total };
   const count: ListCount = filtered
     ? { count: Math.min(matching ?? 0, COUNT_BOUND), over: (matching ?? 0) > COUNT_BOUND }
@@ -204,6 +280,7 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     owner: ownerId ?? "",
     company: companyId ? String(companyId) : "",
     custom: customEcho,
+    cols: columnsParam(columns) ?? "",
   };
   const sortLink = (s: ContactSort): SortLink => {
     const current = sort === s;
@@ -227,6 +304,11 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
       updatedAt: r.updatedAt,
       lastContactedAt: r.lastContactedAt,
       nextTaskDue: r.nextTaskDue,
+      custom: customValuesOf(r.customValues, fieldById),
+    })),
+    columns: columns.map((id) => ({
+      id,
+      label: (COLUMN_LABELS as Record<string, string>)[id] ?? fieldById.get(id)?.name ?? id,
     })),
     total: counters?.contacts ?? null,
     filtered,
@@ -274,8 +356,46 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
         label: SORT_LABELS[s][0]!.toUpperCase() + SORT_LABELS[s].slice(1),
       }))}
       notice={notice}
+      views={{
+        tabs: savedViews.map((v) => viewTab(v, auth.user.id, auth.role, defaultViewId)),
+        currentId: savedViews.some((v) => String(v.id) === query.get("view")) ? Number(query.get("view")) : null,
+        query: canonicalViewQuery(new URLSearchParams(listHref(filters).split("?")[1] ?? "")),
+        canShare: roleAtLeast(auth.role, "member"),
+        hasDefault: defaultViewId !== null,
+      }}
+      columnChoices={columnChoices(columns, customFields)}
       canWrite={results.canWrite}
       canErase={roleAtLeast(auth.role, "admin")}
     />,
   );
 });
+
+/** A saved view as a tab, with what this user may do to it. */
+function viewTab(
+  v: ListedView,
+  userId: string,
+  role: Parameters<typeof roleAtLeast>[0],
+  defaultId: number | null,
+): ViewTab {
+  const own = v.ownerUserId === userId;
+  return {
+    id: v.id,
+    name: v.name,
+    shared: v.shared,
+    href: viewHref(v),
+    isDefault: v.id === defaultId,
+    canRename: own,
+    canDelete: own || (v.shared && roleAtLeast(role, "admin")),
+  };
+}
+
+/** The shown custom fields' values of a row, as the table shows them, by column id. */
+function customValuesOf(json: string | null | undefined, fields: Map<string, CustomField>): Record<string, string> {
+  if (!json) return {};
+  const out: Record<string, string> = {};
+  for (const [id, value] of Object.entries(JSON.parse(json) as Record<string, string>)) {
+    const key = `cf_${id}`;
+    out[key] = shownCustomValue(fields.get(key), String(value));
+  }
+  return out;
+}

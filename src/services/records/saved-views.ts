@@ -1,0 +1,107 @@
+/**
+ * Saved views (issue 18): a named list state, stored as the list's canonical query string (never SQL),
+ * private to its owner or shared with the workspace, and each user's default view per list.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+import { savedViewDefaults, savedViews, type SavedView } from "../../db/schema";
+import { CONTACT_SORTS } from "../contacts/sort";
+import { BUILTIN_COLUMNS } from "../contacts/columns";
+
+export const MAX_VIEWS_PER_USER = 50;
+export const MAX_VIEW_NAME = 60;
+
+/** The list parameters a view keeps; anything else in a saved query is dropped. */
+const KEPT = /^(q|tag|owner|company|sort|dir|cols|cf_\d{1,12})$/;
+
+/**
+ * A list's query string in canonical form: only the parameters a view keeps, each once, bounded in
+ * length, in a fixed order. The list re-validates them against the workspace whenever the view opens.
+ */
+export function canonicalViewQuery(params: URLSearchParams): string {
+  const out = new URLSearchParams();
+  const keys = [...new Set([...params.keys()].filter((k) => KEPT.test(k)))].sort().slice(0, 20);
+  for (const key of keys) {
+    const value = (params.get(key) ?? "").trim().slice(0, 200);
+    if (!value) continue;
+    if (key === "sort" && !(CONTACT_SORTS as readonly string[]).includes(value)) continue;
+    if (key === "dir" && value !== "asc" && value !== "desc") continue;
+    if (key === "cols") {
+      const cols = value
+        .split(",")
+        .filter((c) => (BUILTIN_COLUMNS as readonly string[]).includes(c) || /^cf_\d{1,12}$/.test(c));
+      if (cols.length) out.set(key, cols.slice(0, 30).join(","));
+      continue;
+    }
+    out.set(key, value);
+  }
+  return out.toString();
+}
+
+/** A view's name as typed, or the message to show by the field. */
+export function parseViewName(raw: unknown): { ok: true; name: string } | { ok: false; message: string } {
+  const name = typeof raw === "string" ? raw.trim().replace(/\s+/g, " ") : "";
+  if (!name) return { ok: false, message: "Give the view a name." };
+  if (name.length > MAX_VIEW_NAME) return { ok: false, message: `Keep the name to ${MAX_VIEW_NAME} characters.` };
+  return { ok: true, name };
+}
+
+/** A view of this workspace the user may see (their own or a shared one), or null. */
+export async function visibleView(t: TenantDb, userId: string, id: number): Promise<SavedView | null> {
+  const rows = await t.db
+    .select()
+    .from(savedViews)
+    .where(
+      t.where(
+        savedViews,
+        eq(savedViews.id, id),
+        sql`(${savedViews.shared} = 1 OR ${savedViews.ownerUserId} = ${userId})`,
+      ),
+    );
+  return rows[0] ?? null;
+}
+
+/**
+ * Saves a view at the end of the tabs; false when the user already has MAX_VIEWS_PER_USER. One
+ * statement, so two saves at once cannot pass the limit together.
+ */
+export async function createView(
+  t: TenantDb,
+  userId: string,
+  v: { name: string; shared: boolean; query: string },
+): Promise<number | null> {
+  const rows = await t.db.all<{ id: number }>(sql`INSERT INTO ${savedViews}
+      (tenant_id, owner_user_id, entity, name, shared, query, position, created_at)
+    SELECT ${t.tenantId}, ${userId}, 'contact', ${v.name}, ${v.shared ? 1 : 0}, ${v.query},
+      (SELECT coalesce(max(position), 0) + 1 FROM ${savedViews} WHERE tenant_id = ${t.tenantId} AND entity = 'contact'),
+      ${Date.now()}
+    WHERE (SELECT count(*) FROM ${savedViews} WHERE tenant_id = ${t.tenantId} AND owner_user_id = ${userId})
+      < ${MAX_VIEWS_PER_USER}
+    RETURNING id`);
+  return rows[0]?.id ?? null;
+}
+
+export async function renameView(t: TenantDb, id: number, name: string): Promise<void> {
+  await t.update(savedViews, { name }, eq(savedViews.id, id));
+}
+
+/** Deletes a view; the defaults that named it go with it (foreign key, cascade). */
+export async function deleteView(t: TenantDb, id: number): Promise<void> {
+  await t.db.batch([
+    t.delete(savedViewDefaults, eq(savedViewDefaults.viewId, id)),
+    t.delete(savedViews, eq(savedViews.id, id)),
+  ]);
+}
+
+/** Makes a view the user's default for the contacts list, or clears it (null). */
+export async function setDefaultView(t: TenantDb, userId: string, viewId: number | null): Promise<void> {
+  const mine = and(eq(savedViewDefaults.userId, userId), eq(savedViewDefaults.entity, "contact"));
+  if (viewId === null) {
+    await t.delete(savedViewDefaults, mine);
+    return;
+  }
+  await t.insert(savedViewDefaults, { userId, entity: "contact", viewId }).onConflictDoUpdate({
+    target: [savedViewDefaults.tenantId, savedViewDefaults.userId, savedViewDefaults.entity],
+    set: { viewId },
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * Saved views on the contacts list (issue 18): the views as tabs (links; the open one aria-current), a
+ * "Save view" form, and for the open view rename / delete / make default. Plain POST forms.
+ */
+import { Field, FormAlert } from "../../components/Field";
+
+export interface ViewTab {
+  id: number;
+  name: string;
+  shared: boolean;
+  href: string;
+  isDefault: boolean;
+  /** May rename it (its owner) and delete it (its owner, or an admin for a shared view). */
+  canRename: boolean;
+  canDelete: boolean;
+}
+
+export interface SavedViewsProps {
+  tabs: ViewTab[];
+  /** The open view's id, or null for the plain list ("All contacts"). */
+  currentId: number | null;
+  /** The list's canonical query string, which "Save view" saves. */
+  query: string;
+  canShare: boolean;
+  hasDefault: boolean;
+}
+
+/** The tabs above the list. */
+export function ViewTabs(p: SavedViewsProps) {
+  return (
+    <nav class="view-tabs" aria-label="Saved views">
+      <ul>
+        <li>
+          <a href="/app/contacts?view=all" aria-current={p.currentId === null ? "page" : undefined}>
+            All contacts
+          </a>
+        </li>
+        {p.tabs.map((tab) => (
+          <li>
+            <a href={tab.href} aria-current={p.currentId === tab.id ? "page" : undefined}>
+              {tab.name}
+              {tab.shared ? <span class="view-badge"> · shared</span> : null}
+              {tab.isDefault ? <span class="view-badge"> · default</span> : null}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <ViewMenu {...p} />
+    </nav>
+  );
+}
+
+/** Save the list as a view; manage the open one. */
+function ViewMenu(p: SavedViewsProps) {
+  const current = p.tabs.find((t) => t.id === p.currentId) ?? null;
+  return (
+    <details class="view-menu">
+      <summary>Views</summary>
+      <div class="view-menu-panel stack">
+        <SaveViewForm query={p.query} canShare={p.canShare} />
+        {current ? (
+          <div class="stack">
+            <form method="post" action={`/app/contacts/views/${current.id}/default`}>
+              <button type="submit" class="secondary">
+                {current.isDefault ? "Stop opening this view first" : "Open this view by default"}
+              </button>
+              {current.isDefault ? <input type="hidden" name="clear" value="1" /> : null}
+            </form>
+            {current.canRename ? (
+              <form method="post" action={`/app/contacts/views/${current.id}/rename`} class="stack">
+                <Field name="rename" label="Rename this view" value={current.name} maxlength={60} required />
+                <button type="submit" class="secondary">
+                  Rename
+                </button>
+              </form>
+            ) : null}
+            {current.canDelete ? (
+              <form method="post" action={`/app/contacts/views/${current.id}/delete`}>
+                <button type="submit" class="danger">
+                  Delete this view
+                </button>
+              </form>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+    </details>
+  );
+}
+
+/** The "Save view" form, also shown alone with its message when a name is refused. */
+export function SaveViewForm(p: { query: string; canShare: boolean; name?: string; error?: string }) {
+  return (
+    <form method="post" action="/app/contacts/views" class="stack save-view-form">
+      <input type="hidden" name="query" value={p.query} />
+      <Field
+        name="name"
+        label="Save these filters, sort and columns as"
+        value={p.name}
+        maxlength={60}
+        error={p.error}
+      />
+      {p.canShare ? (
+        <label class="checkbox">
+          <input type="checkbox" name="shared" value="1" /> Share with the workspace
+        </label>
+      ) : null}
+      <button type="submit">Save view</button>
+    </form>
+  );
+}
+
+/** The save form on its own page, with what was wrong (a 4xx). */
+export function SaveViewPage(p: { query: string; canShare: boolean; name: string; error: string }) {
+  return (
+    <div class="stack narrow">
+      <h1>Save a view</h1>
+      <FormAlert>{p.error}</FormAlert>
+      <SaveViewForm {...p} />
+      <p>
+        <a href={p.query ? `/app/contacts?${p.query}` : "/app/contacts"}>Back to contacts</a>
+      </p>
+    </div>
+  );
+}
