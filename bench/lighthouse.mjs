@@ -54,6 +54,13 @@ for (const path of (process.argv[2] ?? "/app/contacts").split(",")) {
     const scores = Object.entries(lhr.categories).map(([k, v]) => [k, Math.round(v.score * 100)]);
     worst = Math.min(worst, ...scores.map(([, s]) => s));
     console.log(`${path} ${formFactor}: ${scores.map(([k, s]) => `${k} ${s}`).join(", ")}`);
+    const metrics = [
+      "first-contentful-paint",
+      "largest-contentful-paint",
+      "total-blocking-time",
+      "cumulative-layout-shift",
+    ];
+    console.log(`  ${metrics.map((id) => `${id} ${lhr.audits[id]?.displayValue ?? "?"}`).join(", ")}`);
     for (const [id, audit] of Object.entries(lhr.audits))
       if (audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode === "metricSavings")
         console.log(`  ${id}: ${audit.displayValue ?? audit.score}`);
