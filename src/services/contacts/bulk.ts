@@ -7,7 +7,7 @@ import type { TenantDb } from "../../db/scoped";
 import { activities, contacts, contactTags } from "../../db/schema";
 import { listTags } from "../records/tags";
 import type { ContactFilterQuery } from "./list";
-import { boundedCountSql, matchingIdsQuery } from "./matching";
+import { boundedCountSql, COUNT_BOUND, matchingIdsQuery } from "./matching";
 import { contactDisplayName } from "./names";
 
 /** Bulk actions take at most this many ids: one bounded batch, well inside D1's per-request limits. */
@@ -127,8 +127,8 @@ export async function forEachMatchingChunk(
   return changed;
 }
 
-/** How many contacts match `filters`, counted up to COUNT_BOUND + 1. */
+/** How many contacts match `filters`, counted up to COUNT_BOUND + 1 (a search too: this decides job or not). */
 export async function countMatching(t: TenantDb, filters: ContactFilterQuery): Promise<number> {
-  const [row] = await t.db.select({ n: boundedCountSql(t, filters) }).from(sql`(SELECT 1)`);
+  const [row] = await t.db.select({ n: boundedCountSql(t, filters, COUNT_BOUND) }).from(sql`(SELECT 1)`);
   return row?.n ?? 0;
 }

@@ -29,6 +29,16 @@ export function filterConditions(t: TenantDb, q: ContactFilterQuery): SQL[] {
 
 /** A filtered list is counted up to this many matches; beyond, the pager says "over". */
 export const COUNT_BOUND = 10_000;
+/**
+ * A search is counted up to the matches it sorts (SEARCH_SORT_WINDOW): counting 10,000 matches of a
+ * three-letter word on each keystroke cost search as you type most of its speed (docs/benchmarks.md).
+ */
+export const SEARCH_COUNT_BOUND = 1_000;
+
+/** How far the pager counts this list's matches. */
+export function countBound(q: Pick<ContactFilterQuery, "match">): number {
+  return q.match === null ? COUNT_BOUND : SEARCH_COUNT_BOUND;
+}
 
 /**
  * The ids of the contacts matching the filters and search (SQL selecting `id`), in id order from
@@ -56,7 +66,12 @@ export function matchingIdsQuery(t: TenantDb, q: ContactFilterQuery, afterId: nu
     .limit(limit);
 }
 
-/** How many contacts match, counted up to COUNT_BOUND + 1 (one query; never the whole workspace). */
-export function boundedCountSql(t: TenantDb, q: ContactFilterQuery) {
-  return sql<number>`(SELECT count(*) FROM (${matchingIdsQuery(t, q, 0, COUNT_BOUND + 1, false)}))`;
+/** How many contacts match, counted up to countBound + 1 (one query; never the whole workspace). */
+export function boundedCountSql(t: TenantDb, q: ContactFilterQuery, bound = countBound(q)) {
+  // A search without filters is counted in the search index alone (its MATCH names the tenant's token,
+  // and the index holds one row per contact): no contact row is read per match.
+  if (q.match !== null && filterConditions(t, q).length === 0)
+    return sql<number>`(SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ${q.match}
+      LIMIT ${bound + 1}))`;
+  return sql<number>`(SELECT count(*) FROM (${matchingIdsQuery(t, q, 0, bound + 1, false)}))`;
 }

@@ -17,7 +17,7 @@ import {
   contactsListStatements,
   SEARCH_SORT_WINDOW,
 } from "../../../services/contacts/list";
-import { COUNT_BOUND } from "../../../services/contacts/matching";
+import { countBound } from "../../../services/contacts/matching";
 import { MATCHING_MAX } from "../../../services/contacts/bulk";
 import type { CustomField } from "../../../services/records/custom-fields";
 import type { Tag } from "../../../services/records/tags";
@@ -264,7 +264,7 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
   const fieldById = new Map(customFields.map((f) => [`cf_${f.id}`, f]));
   const counters = filtered ? null : { contacts: total };
   const count: ListCount = filtered
-    ? { count: Math.min(matching ?? 0, COUNT_BOUND), over: (matching ?? 0) > COUNT_BOUND }
+    ? { count: Math.min(matching ?? 0, countBound(listQuery)), over: (matching ?? 0) > countBound(listQuery) }
     : { count: total, over: false };
   // Back at the start (no page before this one) the offset is 0, whatever the URL said.
   const offset = page.previous ? at : 0;
