@@ -6,6 +6,7 @@ import { html } from "hono/html";
 import { Pager } from "../../components/Pager";
 import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
 import { formatCalendarDate, formatInstant, readerLocale, readerTimeZone } from "../../lib/time";
+import { SelectMatching } from "../../components/SelectMatching";
 
 export interface ContactListRow {
   id: number;
@@ -173,12 +174,7 @@ export function ContactResults(p: ContactResultsProps) {
         <p class="results-summary" role="status">
           {p.range} <span class="muted">· sorted by {p.sortLabel}</span>
         </p>
-        {p.canWrite && p.matching ? (
-          <label class="select-matching">
-            <input type="checkbox" name="scope" value="matching" form="bulk-form" /> {p.matching.label}
-            <input type="hidden" name="match_query" value={p.matching.query} form="bulk-form" />
-          </label>
-        ) : null}
+        {p.canWrite && p.matching ? <SelectMatching matching={p.matching} /> : null}
         {p.canWrite && p.matchingNote ? <p class="select-matching hint">{p.matchingNote}</p> : null}
         {p.exportHref ? (
           <p class="export-link">

@@ -5,6 +5,7 @@ import { DealsBulkBar, Filters } from "./DealsListControls";
 import { Pager } from "../../components/Pager";
 import type { FilterChip } from "../../partials/FilterBar";
 import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
+import { SelectMatching } from "../../components/SelectMatching";
 
 export const DEAL_LIST_NOTICES = {
   moved: (n: number) => (n === 1 ? "1 deal moved." : `${n} deals moved.`),
@@ -86,12 +87,7 @@ export function DealsListPage(p: DealsListPageProps) {
       <p class="results-summary" role="status">
         {p.range}
       </p>
-      {p.canWrite && p.matching ? (
-        <label class="select-matching">
-          <input type="checkbox" name="scope" value="matching" form="bulk-form" /> {p.matching.label}
-          <input type="hidden" name="match_query" value={p.matching.query} form="bulk-form" />
-        </label>
-      ) : null}
+      {p.canWrite && p.matching ? <SelectMatching matching={p.matching} /> : null}
       {p.rows.length === 0 ? (
         <p>No deals match.</p>
       ) : (
