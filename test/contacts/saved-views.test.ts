@@ -203,6 +203,38 @@ describe("saved views", () => {
     expect(rows.results).toEqual([{ name: "Just mine" }]);
   });
 
+  it("stays open while the list is refined, says so, and its owner saves or discards the change", async () => {
+    const t = await tenantWithTier("Views refine");
+    const member = await memberOf(t.tenantId, "member");
+    const id = await saveView(t.cookie, { name: "By update", query: "sort=updated", shared: "1" });
+    const opened = (await page(`/app/contacts?sort=updated&view=${id}`, t.cookie)).html;
+    expect(opened).not.toContain("· changed");
+    // The sort links, the filter form and the Columns form carry the view along.
+    expect(opened).toContain(`href="/app/contacts?sort=company&amp;view=${id}"`);
+    expect(opened).toMatch(new RegExp(`<input type="hidden" name="view" value="${id}"`));
+    const cols = await page(`/app/contacts?columns_form=1&col=email&pos_email=1&sort=updated&view=${id}`, t.cookie);
+    expect(cols.location).toBe(`/app/contacts?cols=email&sort=updated&view=${id}`);
+    // Refined: the tab stays current, marked changed, with save and discard for its owner only.
+    const refined = (await page(`/app/contacts?cols=email&sort=updated&view=${id}`, t.cookie)).html;
+    expect(refined).toMatch(new RegExp(`view=${id}" aria-current="page"`));
+    expect(refined).toContain("· changed");
+    expect(refined).toContain(`action="/app/contacts/views/${id}/update"`);
+    const theirs = (await page(`/app/contacts?cols=email&sort=updated&view=${id}`, member.cookie)).html;
+    expect(theirs).toContain("· changed");
+    expect(theirs).not.toContain(`/views/${id}/update`);
+    expect((await post(`/app/contacts/views/${id}/update`, member.cookie, { query: "q=x" })).status).toBe(404);
+    // Saved: the stored query is the canonical one, extra parameters dropped.
+    const saved = await post(`/app/contacts/views/${id}/update`, t.cookie, { query: "cols=email&sort=updated&zzz=1" });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get("Location")).toBe(`/app/contacts?cols=email&sort=updated&view=${id}`);
+    const row = await env.DB.prepare("SELECT query FROM saved_views WHERE id = ?").bind(id).first();
+    expect(row).toEqual({ query: "cols=email&sort=updated" });
+    expect((await page(`/app/contacts?cols=email&sort=updated&view=${id}`, t.cookie)).html).not.toContain("· changed");
+    // Another workspace cannot update it.
+    const other = await newTenant("Views refine other");
+    expect((await post(`/app/contacts/views/${id}/update`, other.cookie, { query: "" })).status).toBe(404);
+  });
+
   it("at most 50 views per user", async () => {
     const t = await newTenant("Views limit");
     const now = Date.now();

@@ -66,6 +66,19 @@ export default {
     assert.deepEqual(await headerTexts(page), ["Name", "Tier", "Email"]);
     assert.deepEqual(await axeViolations(page), [], "axe on the default view");
 
+    // Sorting the open view keeps it open, marked changed; its owner saves the change into it.
+    await page.locator(".filters-popover > summary").click();
+    await page.getByLabel("Sort by").selectOption("updated");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await waitForPath(page, "/app/contacts", /sort=updated/);
+    assert.equal(await tabs.getByRole("link", { name: /^Tiered/ }).getAttribute("aria-current"), "page");
+    assert.match(await tabs.getByRole("link", { name: /^Tiered/ }).innerText(), /changed/);
+    await page.locator(".view-menu > summary").click();
+    await page.getByRole("button", { name: "Save changes to “Tiered”" }).click();
+    await waitForPath(page, "/app/contacts", /sort=updated.*view=\d+/);
+    assert.doesNotMatch(await tabs.getByRole("link", { name: /^Tiered/ }).innerText(), /changed/);
+    assert.deepEqual(await axeViolations(page), [], "axe on the saved, refined view");
+
     // "All contacts" is still one click away, with the standard columns.
     await tabs.getByRole("link", { name: "All contacts" }).click();
     await waitForPath(page, "/app/contacts", "?view=all");

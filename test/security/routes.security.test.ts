@@ -198,6 +198,7 @@ const APP_ROUTES: RouteRule[] = [
   rule("GET /app/contacts/views", "viewer"),
   rule("POST /app/contacts/views", "viewer", { name: "" }),
   rule("POST /app/contacts/views/:id/rename", "viewer", { name: "Renamed" }),
+  rule("POST /app/contacts/views/:id/update", "viewer", { query: "sort=updated" }),
   rule("POST /app/contacts/views/:id/delete", "viewer"),
   rule("POST /app/contacts/views/:id/default", "viewer"),
   rule("POST /app/contacts/bulk", "member", { action: "tag", ids: "999999999", tag_id: "999999999" }),

@@ -85,6 +85,11 @@ export async function renameView(t: TenantDb, id: number, name: string): Promise
   await t.update(savedViews, { name }, eq(savedViews.id, id));
 }
 
+/** Saves a view's list state again (its canonical query), as refined since it was opened. */
+export async function updateViewQuery(t: TenantDb, id: number, query: string): Promise<void> {
+  await t.update(savedViews, { query }, eq(savedViews.id, id));
+}
+
 /** Deletes a view; the defaults that named it go with it (foreign key, cascade). */
 export async function deleteView(t: TenantDb, id: number): Promise<void> {
   await t.db.batch([

@@ -20,6 +20,8 @@ export interface ContactFilters {
   custom: Record<string, string>;
   /** The chosen columns as the URL says them ("email,cf_12"), or "" for the default ones. */
   cols?: string;
+  /** The open saved view's id, kept while the list is refined; "" for none. */
+  view?: string;
 }
 
 export interface ContactsListPageProps {
@@ -91,6 +93,7 @@ export function ContactsListPage(p: ContactsListPageProps) {
             <>
               {f.company ? <input type="hidden" name="company" value={f.company} /> : null}
               {f.cols ? <input type="hidden" name="cols" value={f.cols} /> : null}
+              {f.view ? <input type="hidden" name="view" value={f.view} /> : null}
             </>
           }
         >
@@ -119,6 +122,7 @@ function keptParams(f: ContactFilters): [string, string][] {
   const kept: [string, string][] = [];
   for (const key of ["q", "tag", "owner", "company", "sort", "dir"] as const) if (f[key]) kept.push([key, f[key]]);
   for (const [key, value] of Object.entries(f.custom)) if (value) kept.push([key, value]);
+  if (f.view) kept.push(["view", f.view]);
   return kept;
 }
 

@@ -19,6 +19,8 @@ export interface SavedViewsProps {
   tabs: ViewTab[];
   /** The open view's id, or null for the plain list ("All contacts"). */
   currentId: number | null;
+  /** The open view has been refined (filters, sort or columns) since it was saved. */
+  changed?: boolean;
   /** The list's canonical query string, which "Save view" saves. */
   query: string;
   canShare: boolean;
@@ -41,6 +43,7 @@ export function ViewTabs(p: SavedViewsProps) {
               {tab.name}
               {tab.shared ? <span class="view-badge"> · shared</span> : null}
               {tab.isDefault ? <span class="view-badge"> · default</span> : null}
+              {p.changed && p.currentId === tab.id ? <span class="view-badge"> · changed</span> : null}
             </a>
           </li>
         ))}
@@ -58,6 +61,17 @@ function ViewMenu(p: SavedViewsProps) {
       <summary>Views</summary>
       <div class="view-menu-panel stack">
         <SaveViewForm query={p.query} canShare={p.canShare} />
+        {current && p.changed ? (
+          <div class="stack">
+            {current.canRename ? (
+              <form method="post" action={`/app/contacts/views/${current.id}/update`}>
+                <input type="hidden" name="query" value={p.query} />
+                <button type="submit">Save changes to “{current.name}”</button>
+              </form>
+            ) : null}
+            <a href={current.href}>Discard changes</a>
+          </div>
+        ) : null}
         {current ? (
           <div class="stack">
             <form method="post" action={`/app/contacts/views/${current.id}/default`}>

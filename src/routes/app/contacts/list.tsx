@@ -92,6 +92,8 @@ function listHref(f: ContactFilters, cursor?: string, at?: number): string {
   if (f.sort !== defaultSortFor(f.q ?? "")) q.set("sort", f.sort);
   if (f.dir !== DEFAULT_DIRECTION[f.sort as ContactSort]) q.set("dir", f.dir);
   if (f.cols) q.set("cols", f.cols);
+  // The open saved view stays open (its tab current, "changed" when this differs) while the list is refined.
+  if (f.view) q.set("view", f.view);
   if (cursor) q.set("cursor", cursor);
   if (cursor && at) q.set("at", String(at));
   const s = q.toString();
@@ -200,8 +202,11 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     query.delete("at");
     if (formColumns.length) query.set("cols", formColumns.join(","));
     else query.delete("cols");
-    const rest = canonicalViewQuery(query);
-    return c.redirect(rest ? `${LIST_PATH}?${rest}` : LIST_PATH, 303);
+    const rest = new URLSearchParams(canonicalViewQuery(query));
+    const view = query.get("view");
+    if (view && /^\d{1,12}$/.test(view)) rest.set("view", view);
+    const target = rest.toString();
+    return c.redirect(target ? `${LIST_PATH}?${target}` : LIST_PATH, 303);
   }
 
   const sortParam = query.get("sort") ?? "";
@@ -259,6 +264,7 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
   } = await contactsListFromResults(batch.t, listQuery, batch.results);
   // The list with no parameters at all opens the user's default view (`view=all` is the plain list).
   const defaultView = savedViews.find((v) => v.id === defaultViewId);
+  const currentView = savedViews.find((v) => String(v.id) === query.get("view")) ?? null;
   if (defaultView && [...query.keys()].length === 0) return c.redirect(viewHref(defaultView), 302);
   const columns = parseColumns(query.get("cols"), customFields);
   const fieldById = new Map(customFields.map((f) => [`cf_${f.id}`, f]));
@@ -281,7 +287,10 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     company: companyId ? String(companyId) : "",
     custom: customEcho,
     cols: columnsParam(columns) ?? "",
+    view: currentView ? String(currentView.id) : "",
   };
+  // What "Save view" saves, and whether the open view has been refined since it was saved.
+  const viewQuery = canonicalViewQuery(new URLSearchParams(listHref(filters).split("?")[1] ?? ""));
   const sortLink = (s: ContactSort): SortLink => {
     const current = sort === s;
     const nextDir: SortDirection = current ? (dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[s];
@@ -358,8 +367,9 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
       notice={notice}
       views={{
         tabs: savedViews.map((v) => viewTab(v, auth.user.id, auth.role, defaultViewId)),
-        currentId: savedViews.some((v) => String(v.id) === query.get("view")) ? Number(query.get("view")) : null,
-        query: canonicalViewQuery(new URLSearchParams(listHref(filters).split("?")[1] ?? "")),
+        currentId: currentView?.id ?? null,
+        changed: currentView !== null && currentView.query !== viewQuery,
+        query: viewQuery,
         canShare: roleAtLeast(auth.role, "member"),
         hasDefault: defaultViewId !== null,
       }}

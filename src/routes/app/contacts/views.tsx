@@ -17,6 +17,7 @@ import {
   parseViewName,
   renameView,
   setDefaultView,
+  updateViewQuery,
   visibleView,
 } from "../../../services/records/saved-views";
 import { authOf, tenantOf } from "../../context";
@@ -91,6 +92,17 @@ contactViewRoutes.post("/views/:id/rename", requireRole("viewer"), async (c) => 
     );
   await renameView(tenantOf(c), view.id, name.name);
   return c.redirect(viewHref(view.id, view.query), 303);
+});
+
+// Saves the open view's refinements (its owner only, as renaming): the same canonical query as "Save view".
+contactViewRoutes.post("/views/:id/update", requireRole("viewer"), async (c) => {
+  const view = await viewOf(c);
+  if (!view || view.ownerUserId !== authOf(c).user.id) return errorResponse(c, 404);
+  const body = await c.req.parseBody();
+  const query = typeof body.query === "string" && body.query.length <= 4_000 ? body.query : "";
+  const canonical = canonicalViewQuery(new URLSearchParams(query));
+  await updateViewQuery(tenantOf(c), view.id, canonical);
+  return c.redirect(viewHref(view.id, canonical), 303);
 });
 
 contactViewRoutes.post("/views/:id/delete", requireRole("viewer"), async (c) => {
