@@ -11,3 +11,10 @@ export function newId(): string {
 export function isId(value: unknown): value is string {
   return typeof value === "string" && /^[a-z2-7]{24}$/.test(value);
 }
+
+/** A record id from the URL or a form: a positive integer, or null (which the caller answers with 404). */
+export function parseRecordId(raw: unknown): number | null {
+  if (typeof raw !== "string" || !/^[1-9]\d{0,14}$/.test(raw)) return null;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : null;
+}

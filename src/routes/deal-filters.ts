@@ -7,7 +7,7 @@ import type { TenantDb } from "../db/scoped";
 import { minorDigits, parseAmount } from "../lib/money";
 import type { DealListFilters } from "../services/deals/list";
 import { getWorkspaceSettings } from "../services/team/workspace-settings";
-import { parseCustomFilters } from "./list-filters";
+import { parseCustomFilters } from "../services/records/list-filters";
 import { parseRecordId } from "./record-helpers";
 import type { DealListEcho } from "../../views/pages/deals/DealsListPage";
 

@@ -21,12 +21,8 @@ export function echo(body: FormBody): Record<string, string> {
   return out;
 }
 
-/** A record id from the URL or a form: a positive integer, or null (which the caller answers with 404). */
-export function parseRecordId(raw: unknown): number | null {
-  if (typeof raw !== "string" || !/^[1-9]\d{0,14}$/.test(raw)) return null;
-  const n = Number(raw);
-  return Number.isSafeInteger(n) ? n : null;
-}
+// Also read by services (the list filters), so it lives in src/lib.
+export { parseRecordId } from "../lib/ids";
 
 /**
  * The Timeline's props for the signed-in user: members write notes; admins and owners moderate them.

@@ -32,7 +32,7 @@ import { createCompany, updateCompany } from "../../services/companies/write";
 import { companyDealsStatements, relatedDealsFromResults } from "../../services/deals/related";
 import { listTags } from "../../services/records/tags";
 import { actorOf, authOf, tenantOf } from "../context";
-import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../list-filters";
+import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../../services/records/list-filters";
 import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../record-helpers";
 import { addInteractionRoute } from "./interactions";
 import { addNoteRoute } from "./notes";

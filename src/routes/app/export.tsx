@@ -29,7 +29,7 @@ import {
   parseCompanyFilters,
   parseContactFilters,
   type ContactListFilters,
-} from "../list-filters";
+} from "../../services/records/list-filters";
 import {
   ExportFilterProblemPage,
   ExportPage,

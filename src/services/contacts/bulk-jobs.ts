@@ -14,7 +14,7 @@ import { scoped, type TenantDb } from "../../db/scoped";
 import { bulkJobs, type BulkJob, type BulkJobAction } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { newId } from "../../lib/ids";
-import { parseContactFilters } from "../../routes/list-filters";
+import { parseContactFilters } from "../records/list-filters";
 import { enqueue } from "../jobs/enqueue";
 import { listTags } from "../records/tags";
 import { BULK_MAX_IDS, tagContacts, untagContacts } from "./bulk";

@@ -111,7 +111,7 @@ export function tagsCell(names: string[]): string {
   return names.length === 1 && cell.includes(",") ? `${cell};` : cell;
 }
 
-/** The contacts list's filters (as src/routes/list-filters.ts parses them); none set means every contact. */
+/** The contacts list's filters (as src/services/records/list-filters.ts parses them); none set means every contact. */
 export interface ContactExportFilters {
   /** An FTS5 MATCH expression from ftsQuery() (it names the tenant), or null. */
   match: string | null;

@@ -18,7 +18,7 @@ import {
   untagContacts,
 } from "../../../services/contacts/bulk";
 import { listTags } from "../../../services/records/tags";
-import { contactFilterQuery, parseContactFilters } from "../../list-filters";
+import { contactFilterQuery, parseContactFilters } from "../../../services/records/list-filters";
 import { getBulkJob, startBulkJob } from "../../../services/contacts/bulk-jobs";
 import { BulkJobPage, BulkJobStatus, type BulkJobView } from "../../../../views/pages/contacts/BulkJobPage";
 import { COUNT_BOUND } from "../../../services/contacts/matching";

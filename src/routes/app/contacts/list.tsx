@@ -36,7 +36,7 @@ import {
 } from "../../../services/contacts/sort";
 import { searchTerms } from "../../../services/records/search";
 import { authOf } from "../../context";
-import { contactFilterQuery, exportPageHref, parseContactFilters } from "../../list-filters";
+import { contactFilterQuery, exportPageHref, parseContactFilters } from "../../../services/records/list-filters";
 import { noticeOf } from "../../record-helpers";
 import {
   CONTACT_NOTICES,

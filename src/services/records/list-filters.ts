@@ -4,10 +4,10 @@
  * parameter they cannot read; an export refuses it (`rejected`), rather than quietly exporting more
  * than was asked for.
  */
-import type { TenantDb } from "../db/scoped";
-import { listCustomFields, parseCustomValue } from "../services/records/custom-fields";
-import { ftsQuery, searchTerms } from "../services/records/search";
-import { parseRecordId } from "./record-helpers";
+import type { TenantDb } from "../../db/scoped";
+import { listCustomFields, parseCustomValue } from "./custom-fields";
+import { ftsQuery, searchTerms } from "./search";
+import { parseRecordId } from "../../lib/ids";
 
 /** At most this many custom field filters apply; more are ignored by the list. */
 export const MAX_CUSTOM_FILTERS = 5;
