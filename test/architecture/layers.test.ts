@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The house's layers: routes → services → views. A service never reaches the Hono context or a route
  * (they would tie it to one request and make it unusable from jobs and the cron); a view never reaches

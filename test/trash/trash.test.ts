@@ -108,6 +108,27 @@ describe("a contact in the trash", () => {
     expect(row).toEqual({ company_id: null, company_name: null, company_sort: "" });
   });
 
+  it("comes back only within the Free plan's contact limit, as a new contact would (402, nothing written)", async () => {
+    const owner = await newTenant("Trash Plan Limit Co");
+    const limits = { FREE_MAX_CONTACTS: "2" };
+    const a = await createContact(owner.cookie, { first_name: "Grace", last_name: "Hopper" });
+    const b = await createContact(owner.cookie, { first_name: "Alan", last_name: "Turing" });
+    await send(`/app/contacts/${a}/delete`, { cookie: owner.cookie, form: {} });
+    await createContact(owner.cookie, { first_name: "Edsger", last_name: "Dijkstra" });
+    const item = (await trashItemOf("contact", a))!;
+    const before = await recordTables(owner.tenantId);
+    const refused = await send(`/app/trash/${item.id}/restore`, { cookie: owner.cookie, form: {}, env: limits });
+    expect(refused.status).toBe(402);
+    expect(await refused.text()).toContain("The Free plan holds 2 contacts");
+    expect(await recordTables(owner.tenantId)).toEqual(before);
+    expect(await trashItemOf("contact", a)).not.toBeNull();
+    // With room again (another contact deleted), it comes back.
+    await send(`/app/contacts/${b}/delete`, { cookie: owner.cookie, form: {} });
+    const back = await send(`/app/trash/${item.id}/restore`, { cookie: owner.cookie, form: {}, env: limits });
+    expect(back.status).toBe(303);
+    await expectCountersExact(owner.tenantId);
+  });
+
   it("bulk delete moves each selected contact to the trash on its own", async () => {
     const owner = await newTenant("Trash Bulk Co");
     const a = await createContact(owner.cookie, { first_name: "Grace", last_name: "Hopper" });

@@ -11,6 +11,7 @@ import type { TrashItem, TrashKind } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
+import { contactWithinLimit, guardedValue, isPlanLimitError } from "../billing/limits";
 import { totalsIn } from "../deals/statements";
 import { nextTaskDueUpdate } from "../tasks/statements";
 import { canRestore, getTrashItem, type TrashViewer } from "./items";
@@ -19,7 +20,9 @@ import { columnsOf, MAIN_TABLE, PARTS, type Part, tableName } from "./parts";
 export type RestoreResult =
   | { ok: true; path: string; withoutCompany: boolean }
   | { ok: false; reason: "not_found" | "forbidden" }
-  | { ok: false; reason: "conflict"; message: string };
+  | { ok: false; reason: "conflict"; message: string }
+  /** A contact would take the workspace past the Free plan's limit: nothing was restored. */
+  | { ok: false; reason: "plan_limit"; max: number };
 
 const SUBJECT_NAMES = { contact: "contact", company: "company", deal: "deal" } as const;
 const SUBJECT_PATHS = { contact: "/app/contacts", company: "/app/companies", deal: "/app/deals" } as const;
@@ -61,7 +64,14 @@ function fromItem(t: TenantDb, item: TrashItem, name: string): SQL {
   return sql`FROM trash_rows r WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id} AND r.table_name = ${name}`;
 }
 
-function restoreStatement(t: TenantDb, item: TrashItem, part: Part, main: boolean, now: number): SQL {
+function restoreStatement(
+  t: TenantDb,
+  item: TrashItem,
+  part: Part,
+  main: boolean,
+  now: number,
+  freeMaxContacts: number | null,
+): SQL {
   if (part.name === "link:contacts")
     return sql`UPDATE contacts SET company_id = ${item.recordId},
         company_name = json_extract(l.data, '$.company_name'), company_sort = json_extract(l.data, '$.company_sort')
@@ -73,8 +83,14 @@ function restoreStatement(t: TenantDb, item: TrashItem, part: Part, main: boolea
       AND id IN (SELECT json_extract(r.data, '$.id') ${fromItem(t, item, part.name)})`;
   const table = tableName(part);
   const columns = columnsOf(part);
+  // A contact counts against the Free plan as a new one would: checked inside the batch, so a race cannot pass it.
+  const limited = main && table === "contacts" && freeMaxContacts !== null;
   const values = sql.join(
-    columns.map((c) => restoredValue(t, table, c, now)),
+    columns.map((c) =>
+      limited && c === "tenant_id"
+        ? guardedValue(contactWithinLimit(t.tenantId, freeMaxContacts), restoredValue(t, table, c, now))
+        : restoredValue(t, table, c, now),
+    ),
     sql`, `,
   );
   // The record's own row must go in (its id was checked free); a dependent row already there is kept.
@@ -147,12 +163,13 @@ export function recordPath(item: Pick<TrashItem, "kind" | "recordId" | "subjectT
   return `${SUBJECT_PATHS[item.kind]}/${item.recordId}`;
 }
 
-/** Puts a trashed record back, all or nothing. */
+/** Puts a trashed record back, all or nothing; a contact within the Free plan's limit (`freeMaxContacts`, null: none). */
 export async function restoreTrashItem(
   t: TenantDb,
   viewer: TrashViewer,
   actor: Actor,
   id: number,
+  freeMaxContacts: number | null = null,
 ): Promise<RestoreResult> {
   const item = await getTrashItem(t, id);
   if (!item) return { ok: false, reason: "not_found" };
@@ -169,7 +186,7 @@ export async function restoreTrashItem(
         ? nextTaskDueUpdate(t, item.subjectType, [item.subjectId!])
         : null;
   const statements = [
-    ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now)),
+    ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now, freeMaxContacts)),
     ...(kind === "deal" ? [totalsIn(t, item.recordId)] : []),
     ...(taskDue ? [taskDue] : []),
     counterStatement(t, item),
@@ -190,6 +207,8 @@ export async function restoreTrashItem(
   } catch (err) {
     // Two restores at once: the other one put the record back first, and this batch changed nothing.
     if (isUniqueViolation(err)) return { ok: false, reason: "conflict", message: "It is already back." };
+    if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id"))
+      return { ok: false, reason: "plan_limit", max: freeMaxContacts };
     throw err;
   }
   if ((restored.at(-1)?.results ?? []).length === 0) return { ok: false, reason: "not_found" };
