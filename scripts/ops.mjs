@@ -11,7 +11,7 @@
  *                                  the account's data as JSON (its own data; the records of workspaces it owns)
  *   correct-email <old> <new>      change the account's address; the new one must be confirmed
  *   erase-contact-messages <email> erase a contact-page sender's messages and the mail to them (account or not)
- *   set-email-preferences <email> [--digest on|off] [--news on|off] [--reminders on|off] [--agenda on|off]
+ *   set-email-preferences <email> [--digest on|off] [--news on|off] [--reminders on|off] [--agenda on|off] [--mentions on|off]
  *                                  turn the account's non-essential mail on or off (an opt-out by mail)
  *   failed-mail                    mail the mailer gave up on (metadata and errors, no bodies)
  *   create-staff <email> --name "<name>" [--role admin|support|billing]
@@ -29,9 +29,9 @@ Actions:
   export-account <email> [--out <file>]  the account's data as JSON (printed, or written to <file>)
   correct-email <old-email> <new-email>  correct the account's email address (the new one is confirmed by mail)
   erase-contact-messages <email>         erase a contact-page sender's messages and the mail to them (with or without an account)
-  set-email-preferences <email> [--digest on|off] [--news on|off] [--reminders on|off] [--agenda on|off]
-                                         turn the weekly digest, product news, task reminders and/or the
-                                         daily agenda on or off for the account
+  set-email-preferences <email> [--digest on|off] [--news on|off] [--reminders on|off] [--agenda on|off] [--mentions on|off]
+                                         turn the weekly digest, product news, task reminders, the daily
+                                         agenda and/or mentions in notes on or off for the account
   failed-mail                            list mail the mailer gave up on
   create-staff <email> --name "<name>" [--role admin|support|billing]
                                          add a staff member (the first admin); prints their enrolment link
@@ -83,14 +83,16 @@ export function requestFor(action, args, options) {
     case "set-email-preferences": {
       if (args.length !== 1) return { error: "set-email-preferences takes one email address." };
       const body = { email: args[0] };
-      for (const list of ["digest", "news", "reminders", "agenda"]) {
+      for (const list of ["digest", "news", "reminders", "agenda", "mentions"]) {
         const value = options[list];
         if (value === undefined) continue;
         if (value !== "on" && value !== "off") return { error: `--${list} takes on or off.` };
         body[list] = value === "on";
       }
       if (Object.keys(body).length === 1)
-        return { error: "set-email-preferences needs --digest, --news, --reminders and/or --agenda on|off." };
+        return {
+          error: "set-email-preferences needs --digest, --news, --reminders, --agenda and/or --mentions on|off.",
+        };
       return { method: "POST", path: "/ops/accounts/email-preferences", body: { ...body, ...note } };
     }
     case "failed-mail":

@@ -13,6 +13,7 @@ import { stripeFromEnv } from "../lib/stripe";
 import { syncStripeCustomers } from "../services/billing/customers";
 import { openExportStream } from "../services/export/stream";
 import { eraseContactMessages } from "../services/ops/contact-messages";
+import { MAIL_LISTS, type MailList } from "../services/account/email-preferences";
 import { correctEmail, setPreferencesFor } from "../services/ops/corrections";
 import { eraseAccountNow } from "../services/ops/erase-account";
 import { exportAccount } from "../services/ops/export-account";
@@ -159,22 +160,23 @@ opsRoutes.post("/accounts/erase-contact-messages", async (c) => {
   return c.json({ erased: true, messages: result.messages, mail: result.mail });
 });
 
-/** Turns an account's lists (digest, news, reminders, agenda) on or off, for someone who asked by mail. */
+/** Turns an account's mail lists (every one of MAIL_LISTS) on or off, for someone who asked by mail. */
 opsRoutes.post("/accounts/email-preferences", async (c) => {
-  const list = z.boolean().optional();
+  const lists = Object.fromEntries(MAIL_LISTS.map((name) => [name, z.boolean().optional()])) as Record<
+    MailList,
+    z.ZodOptional<z.ZodBoolean>
+  >;
   const input = await readJson(
     c,
-    z
-      .object({ email: address, digest: list, news: list, reminders: list, agenda: list, ...note })
-      .refine((v) => [v.digest, v.news, v.reminders, v.agenda].some((x) => x !== undefined), {
-        message: "Give digest, news, reminders and/or agenda (true or false).",
-      }),
+    z.object({ email: address, ...lists, ...note }).refine((v) => MAIL_LISTS.some((name) => v[name] !== undefined), {
+      message: `Give ${MAIL_LISTS.join(", ")} (any of them, true or false).`,
+    }),
   );
   if (input instanceof Response) return input;
   const result = await setPreferencesFor(
     c.get("db"),
     input.email,
-    { digest: input.digest, news: input.news, reminders: input.reminders, agenda: input.agenda },
+    Object.fromEntries(MAIL_LISTS.map((name) => [name, input[name]])),
     operatorNote(input),
     requestMeta(c),
   );

@@ -420,6 +420,13 @@ describe("set-email-preferences", () => {
     expect(await profile()).toBe("Weekly digest off, product news off");
     expect((await ops("/ops/accounts/email-preferences", { email: t.email, news: true, ...NOTE })).status).toBe(200);
     expect(await profile()).toBe("Weekly digest off, product news on");
+    // Every list can be switched, mentions included.
+    const mentions = await ops("/ops/accounts/email-preferences", { email: t.email, mentions: false, ...NOTE });
+    expect(await mentions.json()).toMatchObject({ digest: false, news: true, mentions: false });
+    expect(await ops("/ops/accounts/email-preferences", { email: t.email, mentions: true, ...NOTE })).toHaveProperty(
+      "status",
+      200,
+    );
 
     // Neither list, a value that is not a boolean, no reason, an unknown address: refused, nothing changes.
     expect((await ops("/ops/accounts/email-preferences", { email: t.email, ...NOTE })).status).toBe(400);
@@ -436,6 +443,8 @@ describe("set-email-preferences", () => {
     const entries = (await opsAudit("ops.email_preferences_set")).filter((e) => e.target_id === userId);
     expect(entries.map((e) => JSON.parse(e.detail))).toEqual([
       { ...NOTE, digest: false, news: false, reminders: true, agenda: false, mentions: true },
+      { ...NOTE, digest: false, news: true, reminders: true, agenda: false, mentions: true },
+      { ...NOTE, digest: false, news: true, reminders: true, agenda: false, mentions: false },
       { ...NOTE, digest: false, news: true, reminders: true, agenda: false, mentions: true },
     ]);
     expect(entries[0]).toMatchObject({ tenant_id: null, actor_user_id: null, target_type: "user" });

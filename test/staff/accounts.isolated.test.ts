@@ -207,7 +207,8 @@ describe("email preferences", () => {
     const trail = await auditPage(owner.cookie);
     expect(trail).toContain("Support changed email preferences (on request)");
     expect(trail).toContain(`reason: ${REASON}`);
-    expect(trail).toContain("digest: false, news: true, reminders: true, agenda: false");
+    // Every mail list is on the form (an unticked box turns it off), mentions included.
+    expect(trail).toContain("digest: false, news: true, reminders: true, agenda: false, mentions: false");
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { MAIL_LIST_LABELS, MAIL_LISTS, type MailList } from "../../../src/services/account/email-preferences";
 import { FieldError, LabelledField, TextareaField, describedBy } from "../../components/Field";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { TimeCell } from "../../components/Time";
@@ -42,7 +43,7 @@ export interface AccountPageProps {
     verified: boolean;
     createdAt: number;
     workspaces: { name: string; role: string; closed: boolean }[];
-    preferences: { digest: boolean; news: boolean; reminders: boolean; agenda: boolean };
+    preferences: Record<MailList, boolean>;
     pendingErasure: { staffName: string; reason: string; createdAt: number } | null;
   };
   canErase: boolean;
@@ -51,12 +52,11 @@ export interface AccountPageProps {
   notice?: string;
 }
 
-const LISTS = [
-  ["digest", "Weekly activity digest"],
-  ["news", "Product news"],
-  ["reminders", "Task reminders by email"],
-  ["agenda", "Daily agenda"],
-] as const;
+// Every list an account can be on (a new one is offered here without a change to this page).
+const LISTS = MAIL_LISTS.map((list) => {
+  const label = MAIL_LIST_LABELS[list].replace(/^the /, "");
+  return [list, label[0]!.toUpperCase() + label.slice(1)] as const;
+});
 
 /** One account: its workspaces by name and role (never their records) and the actions a request may ask for. */
 export function AccountPage(p: AccountPageProps) {
@@ -167,7 +167,7 @@ function NewAddressField(p: { refused?: Refused }) {
 }
 
 /** The four lists as checkboxes: what was typed when the form was refused, else the account's choices. */
-function ListChoices(p: { current: Record<(typeof LISTS)[number][0], boolean>; typed?: Record<string, string> }) {
+function ListChoices(p: { current: Record<MailList, boolean>; typed?: Record<string, string> }) {
   return (
     <fieldset>
       <legend>Lists the account receives</legend>
