@@ -79,8 +79,7 @@ app.use("*", formBody(app));
 app.use("*", database, session, theme);
 
 // Everything under /app needs a signed-in member and is never cached; a closed workspace shows only
-// its closed page (src/middleware/closed-workspace.tsx).
-app.use("/app", noStore, requireUser, openWorkspaceOnly);
+// its closed page (src/middleware/closed-workspace.tsx). "/app/*" matches "/app" too: registered once.
 app.use("/app/*", noStore, requireUser, openWorkspaceOnly);
 // First-party usage: page views and the features routes track, written after the response
 // (src/middleware/usage.ts). After the guards, so only members' requests reach it; "/app/*" matches
