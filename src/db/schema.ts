@@ -1753,7 +1753,7 @@ export const savedViews = sqliteTable(
     tenantId: text("tenant_id").notNull(),
     /** Null once its owner's account is erased (only shared views outlive it; admins manage them). */
     ownerUserId: text("owner_user_id"),
-    entity: text("entity", { enum: ["contact"] }).notNull(),
+    entity: text("entity", { enum: ["contact", "deal"] }).notNull(),
     name: text("name").notNull(),
     shared: integer("shared", { mode: "boolean" }).notNull().default(false),
     /** The list's canonical query string ("tag=3&cols=email,cf_12"), re-validated whenever it is opened. */
@@ -1776,7 +1776,7 @@ export const savedViewDefaults = sqliteTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    entity: text("entity", { enum: ["contact"] }).notNull(),
+    entity: text("entity", { enum: ["contact", "deal"] }).notNull(),
     viewId: integer("view_id")
       .notNull()
       .references(() => savedViews.id, { onDelete: "cascade" }),

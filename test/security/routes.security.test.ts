@@ -201,6 +201,12 @@ const APP_ROUTES: RouteRule[] = [
   rule("POST /app/contacts/views/:id/update", "viewer", { query: "sort=updated" }),
   rule("POST /app/contacts/views/:id/delete", "viewer"),
   rule("POST /app/contacts/views/:id/default", "viewer"),
+  rule("GET /app/deals/list/views", "viewer"),
+  rule("POST /app/deals/list/views", "viewer", { name: "" }),
+  rule("POST /app/deals/list/views/:id/rename", "viewer", { name: "Renamed" }),
+  rule("POST /app/deals/list/views/:id/update", "viewer", { query: "sort=amount" }),
+  rule("POST /app/deals/list/views/:id/delete", "viewer"),
+  rule("POST /app/deals/list/views/:id/default", "viewer"),
   rule("POST /app/contacts/bulk", "member", { action: "tag", ids: "999999999", tag_id: "999999999" }),
   rule("GET /app/contacts/bulk-jobs/:id", "member"),
   // Erasing (a privacy request, optionally onto the suppression list): admins and owners.

@@ -2,6 +2,7 @@
  * The contacts list: one page of the tenant's contacts by keyset (search, filters, sorts), and
  * everything the list page shows, read in one D1 batch.
  */
+import { listedViews, viewsContextSql, type ListedView } from "../records/saved-views";
 import { asc, desc, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import {
@@ -11,8 +12,6 @@ import {
   customFields,
   customFieldValues,
   memberships,
-  savedViewDefaults,
-  savedViews,
   tags,
   tenantCounters,
   users,
@@ -263,13 +262,7 @@ export interface ContactListView {
   defaultViewId: number | null;
 }
 
-export interface ListedView {
-  id: number;
-  name: string;
-  shared: boolean;
-  ownerUserId: string | null;
-  query: string;
-}
+export type { ListedView };
 
 /**
  * Everything the list page reads (the page of contacts with their tag ids, the tenant's custom
@@ -287,8 +280,7 @@ export function contactsListStatements(
   const { tenantId } = t;
   // The saved views the viewer sees (their own and the shared ones); `viewer` is their user id, or the
   // session's when the session is checked in the same batch.
-  const visibleViews = sql`${savedViews.tenantId} = ${tenantId} AND ${savedViews.entity} = 'contact'
-    AND (${savedViews.shared} = 1 OR ${savedViews.ownerUserId} = ${viewer})`;
+  const views = viewsContextSql(t, "contact", viewer);
   // The page (one read, or two for a nullable sort), and the page's context aggregated into one row of
   // JSON in SQL, last.
   return [
@@ -316,15 +308,8 @@ export function contactsListStatements(
         // Only a filtered list is counted (bounded); the unfiltered one has the counter above.
         matching: filtered ? boundedCountSql(t, q) : sql<number | null>`NULL`,
         windowFull: windowFull(t, q).as("window_full"),
-        views: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'shared', shared,
-            'ownerUserId', owner_user_id, 'query', query))
-          FROM (SELECT * FROM ${savedViews} WHERE ${visibleViews} ORDER BY ${savedViews.position}, ${savedViews.id}))`,
-        defaultView: sql<number | null>`(SELECT ${savedViewDefaults.viewId} FROM ${savedViewDefaults}
-          WHERE ${savedViewDefaults.tenantId} = ${tenantId} AND ${savedViewDefaults.entity} = 'contact'
-            AND ${savedViewDefaults.userId} = ${viewer}
-            AND ${savedViewDefaults.viewId} IN (SELECT ${savedViews.id} FROM ${savedViews} WHERE ${visibleViews}))`.as(
-          "default_view",
-        ),
+        views: views.views,
+        defaultView: views.defaultView.as("default_view"),
       })
       .from(sql`(SELECT 1)`),
   ] as const;
@@ -379,10 +364,6 @@ export async function contactsListFromResults(
     matching: context.matching,
     companyName: companyRows[0]?.name ?? null,
     sortWindowFull: context.windowFull === 1,
-    savedViews: (JSON.parse(context.views) as (Omit<ListedView, "shared"> & { shared: number })[]).map((v) => ({
-      ...v,
-      shared: v.shared === 1,
-    })),
-    defaultViewId: context.defaultView,
+    ...listedViews(context.views, context.defaultView),
   };
 }

@@ -8,6 +8,7 @@ import { selectFrom } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import type { DealStatus } from "../../db/schema";
 import { currencyCodes, minorDigits } from "../../lib/money";
+import { listedViews, viewsContextSql, type ListedView } from "../records/saved-views";
 import { SORT_COLUMNS, type DealCursor, type DealSort, type SortDirection, type StageKey } from "./list-sort";
 
 export const DEALS_PAGE_SIZE = 50;
@@ -200,11 +201,17 @@ export interface DealListContext {
   customFields: { id: number; name: string; kind: string; options: string[] }[];
   currency: string;
   locale: string;
+  /** The saved views the viewer sees, in tab order, and the one they open by default. */
+  savedViews: ListedView[];
+  defaultViewId: number | null;
 }
 
 /** What the page shows around the rows (filters' and bulk actions' choices, the number format), as one row of JSON. */
-export function dealsListContextQuery(t: TenantDb): SQL {
+export function dealsListContextQuery(t: TenantDb, viewer: SQL = sql`NULL`): SQL {
+  const views = viewsContextSql(t, "deal", viewer);
   return sql`SELECT
+    ${views.views} AS views,
+    ${views.defaultView} AS defaultView,
     (SELECT json_group_array(json_object('id', p.id, 'name', p.name, 'stages',
         (SELECT json_group_array(json_object('id', id, 'name', name)) FROM (SELECT s.id, s.name FROM pipeline_stages s
           WHERE s.tenant_id = p.tenant_id AND s.pipeline_id = p.id ORDER BY s.position, s.id))))
@@ -234,6 +241,7 @@ export function contextFromRows(rows: Record<string, string>[]): DealListContext
     })) as DealListContext["customFields"],
     currency: r.currency ?? "USD",
     locale: r.locale ?? "en-US",
+    ...listedViews(r.views ?? "[]", r.defaultView == null ? null : Number(r.defaultView)),
   };
 }
 
@@ -257,11 +265,20 @@ const ROW_FIELDS = [
  * Everything the list page reads, as the statements of ONE batch (the page, the footer, the context);
  * the route adds the session check to it (withSessionBatch). Read them with dealsListFromResults.
  */
-export function dealsListStatements(t: TenantDb, q: DealListQuery) {
+export function dealsListStatements(t: TenantDb, q: DealListQuery, viewer: SQL = sql`NULL`) {
   return [
     selectFrom(t.db, dealsListQuery(t, q), ROW_FIELDS),
     selectFrom(t.db, dealsFooterQuery(t, q), ["totals"]),
-    selectFrom(t.db, dealsListContextQuery(t), ["pipelines", "tags", "members", "customFields", "currency", "locale"]),
+    selectFrom(t.db, dealsListContextQuery(t, viewer), [
+      "views",
+      "defaultView",
+      "pipelines",
+      "tags",
+      "members",
+      "customFields",
+      "currency",
+      "locale",
+    ]),
   ] as const;
 }
 

@@ -1,30 +1,38 @@
 /**
  * Saved views (issue 18): a named list state, stored as the list's canonical query string (never SQL),
- * private to its owner or shared with the workspace, and each user's default view per list.
+ * private to its owner or shared with the workspace, and each user's default view per list. The contacts
+ * and deals lists have them (`entity`); a view of one list is never found through the other's routes.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { savedViewDefaults, savedViews, type SavedView } from "../../db/schema";
 import { CONTACT_SORTS } from "../contacts/sort";
+import { DEAL_SORTS } from "../deals/list-sort";
 import { BUILTIN_COLUMNS } from "../contacts/columns";
 
 export const MAX_VIEWS_PER_USER = 50;
 export const MAX_VIEW_NAME = 60;
 
-/** The list parameters a view keeps; anything else in a saved query is dropped. */
-const KEPT = /^(q|tag|owner|company|sort|dir|cols|cf_\d{1,12})$/;
+export type ViewEntity = "contact" | "deal";
+
+/** The list parameters a view keeps, per list, and the sorts it may name; anything else is dropped. */
+const KEPT: Record<ViewEntity, RegExp> = {
+  contact: /^(q|tag|owner|company|sort|dir|cols|cf_\d{1,12})$/,
+  deal: /^(q|pipeline|owner|mine|tag|close_month|amount_min|amount_max|status|sort|dir|cf_\d{1,12})$/,
+};
+const SORTS: Record<ViewEntity, readonly string[]> = { contact: CONTACT_SORTS, deal: DEAL_SORTS };
 
 /**
  * A list's query string in canonical form: only the parameters a view keeps, each once, bounded in
  * length, in a fixed order. The list re-validates them against the workspace whenever the view opens.
  */
-export function canonicalViewQuery(params: URLSearchParams): string {
+export function canonicalViewQuery(params: URLSearchParams, entity: ViewEntity = "contact"): string {
   const out = new URLSearchParams();
-  const keys = [...new Set([...params.keys()].filter((k) => KEPT.test(k)))].sort().slice(0, 20);
+  const keys = [...new Set([...params.keys()].filter((k) => KEPT[entity].test(k)))].sort().slice(0, 20);
   for (const key of keys) {
     const value = (params.get(key) ?? "").trim().slice(0, 200);
     if (!value) continue;
-    if (key === "sort" && !(CONTACT_SORTS as readonly string[]).includes(value)) continue;
+    if (key === "sort" && !SORTS[entity].includes(value)) continue;
     if (key === "dir" && value !== "asc" && value !== "desc") continue;
     if (key === "cols") {
       const cols = value
@@ -47,7 +55,12 @@ export function parseViewName(raw: unknown): { ok: true; name: string } | { ok: 
 }
 
 /** A view of this workspace the user may see (their own or a shared one), or null. */
-export async function visibleView(t: TenantDb, userId: string, id: number): Promise<SavedView | null> {
+export async function visibleView(
+  t: TenantDb,
+  userId: string,
+  id: number,
+  entity: ViewEntity = "contact",
+): Promise<SavedView | null> {
   const rows = await t.db
     .select()
     .from(savedViews)
@@ -55,6 +68,7 @@ export async function visibleView(t: TenantDb, userId: string, id: number): Prom
       t.where(
         savedViews,
         eq(savedViews.id, id),
+        eq(savedViews.entity, entity),
         sql`(${savedViews.shared} = 1 OR ${savedViews.ownerUserId} = ${userId})`,
       ),
     );
@@ -69,11 +83,12 @@ export async function createView(
   t: TenantDb,
   userId: string,
   v: { name: string; shared: boolean; query: string },
+  entity: ViewEntity = "contact",
 ): Promise<number | null> {
   const rows = await t.db.all<{ id: number }>(sql`INSERT INTO ${savedViews}
       (tenant_id, owner_user_id, entity, name, shared, query, position, created_at)
-    SELECT ${t.tenantId}, ${userId}, 'contact', ${v.name}, ${v.shared ? 1 : 0}, ${v.query},
-      (SELECT coalesce(max(position), 0) + 1 FROM ${savedViews} WHERE tenant_id = ${t.tenantId} AND entity = 'contact'),
+    SELECT ${t.tenantId}, ${userId}, ${entity}, ${v.name}, ${v.shared ? 1 : 0}, ${v.query},
+      (SELECT coalesce(max(position), 0) + 1 FROM ${savedViews} WHERE tenant_id = ${t.tenantId} AND entity = ${entity}),
       ${Date.now()}
     WHERE (SELECT count(*) FROM ${savedViews} WHERE tenant_id = ${t.tenantId} AND owner_user_id = ${userId})
       < ${MAX_VIEWS_PER_USER}
@@ -98,15 +113,57 @@ export async function deleteView(t: TenantDb, id: number): Promise<void> {
   ]);
 }
 
-/** Makes a view the user's default for the contacts list, or clears it (null). */
-export async function setDefaultView(t: TenantDb, userId: string, viewId: number | null): Promise<void> {
-  const mine = and(eq(savedViewDefaults.userId, userId), eq(savedViewDefaults.entity, "contact"));
+/** Makes a view the user's default for its list, or clears it (null). */
+export async function setDefaultView(
+  t: TenantDb,
+  userId: string,
+  viewId: number | null,
+  entity: ViewEntity = "contact",
+): Promise<void> {
+  const mine = and(eq(savedViewDefaults.userId, userId), eq(savedViewDefaults.entity, entity));
   if (viewId === null) {
     await t.delete(savedViewDefaults, mine);
     return;
   }
-  await t.insert(savedViewDefaults, { userId, entity: "contact", viewId }).onConflictDoUpdate({
+  await t.insert(savedViewDefaults, { userId, entity, viewId }).onConflictDoUpdate({
     target: [savedViewDefaults.tenantId, savedViewDefaults.userId, savedViewDefaults.entity],
     set: { viewId },
   });
+}
+
+/**
+ * A list's saved views for its page's batch: the views `viewer` sees (own and shared, in tab order) as
+ * JSON, and their default view's id. `viewer` is the user's id, or the session's when the session is
+ * checked in the same batch.
+ */
+export function viewsContextSql(t: TenantDb, entity: ViewEntity, viewer: SQL) {
+  const visible = sql`${savedViews.tenantId} = ${t.tenantId} AND ${savedViews.entity} = ${entity}
+    AND (${savedViews.shared} = 1 OR ${savedViews.ownerUserId} = ${viewer})`;
+  return {
+    views: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'shared', shared,
+        'ownerUserId', owner_user_id, 'query', query))
+      FROM (SELECT * FROM ${savedViews} WHERE ${visible} ORDER BY ${savedViews.position}, ${savedViews.id}))`,
+    defaultView: sql<number | null>`(SELECT ${savedViewDefaults.viewId} FROM ${savedViewDefaults}
+      WHERE ${savedViewDefaults.tenantId} = ${t.tenantId} AND ${savedViewDefaults.entity} = ${entity}
+        AND ${savedViewDefaults.userId} = ${viewer}
+        AND ${savedViewDefaults.viewId} IN (SELECT ${savedViews.id} FROM ${savedViews} WHERE ${visible}))`,
+  };
+}
+
+/** A saved view as a list reads it. */
+export interface ListedView {
+  id: number;
+  name: string;
+  shared: boolean;
+  ownerUserId: string | null;
+  query: string;
+}
+
+/** The views and default that viewsContextSql read. */
+export function listedViews(views: string, defaultView: number | null) {
+  const listed = (JSON.parse(views) as (Omit<ListedView, "shared"> & { shared: number })[]).map((v) => ({
+    ...v,
+    shared: Boolean(v.shared),
+  }));
+  return { savedViews: listed as ListedView[], defaultViewId: defaultView };
 }

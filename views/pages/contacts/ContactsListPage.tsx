@@ -7,7 +7,7 @@ import { liveSearch, OrderFilter, OwnerFilter, TagFilter } from "../../partials/
 import { ShortcutButton, ShortcutSheet } from "./ShortcutSheet";
 import { ContactResults, type ContactResultsProps } from "./ContactResults";
 import { ColumnsMenu, type ColumnChoice } from "./ColumnsMenu";
-import { ViewTabs, type SavedViewsProps } from "./SavedViews";
+import { ViewTabs, type SavedViewsProps } from "../../partials/SavedViews";
 
 export interface ContactFilters {
   q: string;

@@ -40,7 +40,12 @@ export function Filters(p: DealsListPageProps) {
       chips={p.chips}
       open={Object.keys(p.errors).length > 0}
       search={<input id="f-deal-q" type="search" name="q" value={e.q} maxlength={100} placeholder="Name contains…" />}
-      hidden={<input type="hidden" name="sort" value={p.sort} />}
+      hidden={
+        <>
+          <input type="hidden" name="sort" value={p.sort} />
+          {p.views?.currentId ? <input type="hidden" name="view" value={String(p.views.currentId)} /> : null}
+        </>
+      }
     >
       <SelectField
         id="f-deal-pipeline"

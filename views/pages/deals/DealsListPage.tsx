@@ -6,6 +6,7 @@ import { Pager } from "../../components/Pager";
 import type { FilterChip } from "../../partials/FilterBar";
 import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
 import { SelectMatching } from "../../components/SelectMatching";
+import { ViewTabs, type SavedViewsProps } from "../../partials/SavedViews";
 
 export const DEAL_LIST_NOTICES = {
   moved: (n: number) => (n === 1 ? "1 deal moved." : `${n} deals moved.`),
@@ -32,6 +33,8 @@ export interface DealListEcho {
 type SortKey = "updated" | "amount" | "close" | "stage" | "name";
 
 export interface DealsListPageProps {
+  /** The saved views' tabs and menu. */
+  views?: SavedViewsProps;
   rows: {
     id: number;
     name: string;
@@ -77,6 +80,8 @@ export function DealsListPage(p: DealsListPageProps) {
     <div class="stack list-page">
       <div class="page-head">
         <h1>Deals</h1>
+        {/* The saved views sit in the heading's row, so the table starts no lower for them. */}
+        {p.views ? <ViewTabs {...p.views} /> : null}
         <p class="actions">
           <a href="/app/deals">Board</a> · <strong aria-current="page">List</strong>
         </p>

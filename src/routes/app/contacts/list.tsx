@@ -2,9 +2,8 @@
  * The contacts list at /app/contacts: search as you type, filters, sorts and keyset pages, read in one
  * D1 batch with the session check (deferSessionCheck). Viewers read; the row actions follow the role.
  */
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { sql, type SQL } from "drizzle-orm";
-import { parseSessionToken } from "../../../auth/session";
 import type { TenantDb } from "../../../db/scoped";
 import type { AppEnv } from "../../../env";
 import { formatPhone } from "../../../lib/phone";
@@ -36,6 +35,7 @@ import {
 } from "../../../services/contacts/sort";
 import { searchTerms } from "../../../services/records/search";
 import { authOf } from "../../context";
+import { savedViewsProps, viewerOf, viewHref } from "../shared/saved-views";
 import { contactFilterQuery, exportPageHref, parseContactFilters } from "../../../services/records/list-filters";
 import { noticeOf } from "../../record-helpers";
 import {
@@ -55,11 +55,8 @@ import {
   requestedCustomFieldIds,
 } from "../../../services/contacts/columns";
 import { canonicalViewQuery } from "../../../services/records/saved-views";
-import type { ListedView } from "../../../services/contacts/list";
 import type { CustomFieldDef } from "../../../../views/pages/companies/FormFields";
 import type { ColumnChoice } from "../../../../views/pages/contacts/ColumnsMenu";
-import type { ViewTab } from "../../../../views/pages/contacts/SavedViews";
-import { sessions } from "../../../db/schema";
 
 export const LIST_PATH = "/app/contacts";
 
@@ -155,23 +152,6 @@ function matchingOffer(
   };
 }
 
-/**
- * The user whose saved views the page reads: known when the session is already checked, else the
- * session's user looked up in the same batch as the session check (used only once that check passes).
- */
-function viewerOf(c: Context<AppEnv>): SQL {
-  const auth = c.get("auth");
-  if (auth) return sql`${auth.user.id}`;
-  const token = c.get("deferredSession")?.token;
-  const parsed = token ? parseSessionToken(token) : null;
-  return parsed ? sql`(SELECT ${sessions.userId} FROM ${sessions} WHERE ${sessions.id} = ${parsed.id})` : sql`NULL`;
-}
-
-/** The href of a saved view's tab: its query, and which view it is (for aria-current). */
-function viewHref(v: { id: number; query: string }): string {
-  return `${LIST_PATH}?${v.query ? `${v.query}&` : ""}view=${v.id}`;
-}
-
 /** The Columns form's choices: the shown columns in order, then the others (built-in, then custom). */
 function columnChoices(shown: string[], fields: CustomFieldDef[]): ColumnChoice[] {
   const labelOf = (id: string) =>
@@ -265,7 +245,7 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
   // The list with no parameters at all opens the user's default view (`view=all` is the plain list).
   const defaultView = savedViews.find((v) => v.id === defaultViewId);
   const currentView = savedViews.find((v) => String(v.id) === query.get("view")) ?? null;
-  if (defaultView && [...query.keys()].length === 0) return c.redirect(viewHref(defaultView), 302);
+  if (defaultView && [...query.keys()].length === 0) return c.redirect(viewHref(LIST_PATH, defaultView), 302);
   const columns = parseColumns(query.get("cols"), customFields);
   const fieldById = new Map(customFields.map((f) => [`cf_${f.id}`, f]));
   const counters = filtered ? null : { contacts: total };
@@ -365,39 +345,21 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
         label: SORT_LABELS[s][0]!.toUpperCase() + SORT_LABELS[s].slice(1),
       }))}
       notice={notice}
-      views={{
-        tabs: savedViews.map((v) => viewTab(v, auth.user.id, auth.role, defaultViewId)),
-        currentId: currentView?.id ?? null,
-        changed: currentView !== null && currentView.query !== viewQuery,
+      views={savedViewsProps(c, {
+        listPath: LIST_PATH,
+        allLabel: "All contacts",
+        withColumns: true,
+        views: savedViews,
+        defaultViewId,
+        current: currentView,
         query: viewQuery,
-        canShare: roleAtLeast(auth.role, "member"),
-        hasDefault: defaultViewId !== null,
-      }}
+      })}
       columnChoices={columnChoices(columns, customFields)}
       canWrite={results.canWrite}
       canErase={roleAtLeast(auth.role, "admin")}
     />,
   );
 });
-
-/** A saved view as a tab, with what this user may do to it. */
-function viewTab(
-  v: ListedView,
-  userId: string,
-  role: Parameters<typeof roleAtLeast>[0],
-  defaultId: number | null,
-): ViewTab {
-  const own = v.ownerUserId === userId;
-  return {
-    id: v.id,
-    name: v.name,
-    shared: v.shared,
-    href: viewHref(v),
-    isDefault: v.id === defaultId,
-    canRename: own,
-    canDelete: own || (v.shared && roleAtLeast(role, "admin")),
-  };
-}
 
 /** The shown custom fields' values of a row, as the table shows them, by column id. */
 function customValuesOf(json: string | null | undefined, fields: Map<string, CustomField>): Record<string, string> {

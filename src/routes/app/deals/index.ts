@@ -8,12 +8,14 @@ import { boardRoutes } from "./board";
 import { dealBulkRoutes } from "./bulk";
 import { dealEditRoutes } from "./edit";
 import { dealListRoutes } from "./list";
+import { dealViewRoutes } from "./saved-views";
 import { dealRecordRoutes } from "./record";
 
 /** Mounted at /app/deals. */
 export const dealsRoutes = new Hono<AppEnv>()
   .route("/list", dealListRoutes)
   .route("/list", dealBulkRoutes)
+  .route("/list", dealViewRoutes)
   .route("/", boardRoutes)
   .route("/", dealEditRoutes)
   .route("/", dealRecordRoutes);

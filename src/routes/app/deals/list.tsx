@@ -4,6 +4,8 @@
  * form. Viewers read; members act on the selection. A filter naming another workspace's pipeline,
  * tag or member is a 404; a filter that cannot be read is a 422 with its message beside it.
  */
+import { canonicalViewQuery } from "../../../services/records/saved-views";
+import { savedViewsProps, viewerOf, viewHref } from "../shared/saved-views";
 import { Hono } from "hono";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
@@ -74,6 +76,7 @@ function dealChips(
   echo: DealListEcho,
   sort: DealSort,
   dir: SortDirection,
+  href: typeof dealsListHref,
   context: {
     pipelines: { id: number; name: string }[];
     tags: { id: number; name: string }[];
@@ -98,7 +101,7 @@ function dealChips(
     chips.push({
       name: CHIP_NAMES[key],
       value: value ?? raw,
-      removeHref: dealsListHref({ ...echo, [key]: "" }, sort, dir),
+      removeHref: href({ ...echo, [key]: "" }, sort, dir),
     });
   }
   for (const [key, raw] of Object.entries(echo.custom)) {
@@ -107,7 +110,7 @@ function dealChips(
     chips.push({
       name: field?.name ?? "Field",
       value: field?.kind === "checkbox" && raw === "1" ? "Yes" : raw,
-      removeHref: dealsListHref({ ...echo, custom: { ...echo.custom, [key]: "" } }, sort, dir),
+      removeHref: href({ ...echo, custom: { ...echo.custom, [key]: "" } }, sort, dir),
     });
   }
   return chips;
@@ -134,10 +137,22 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
 
   const cursor = decodeDealCursor(query.get("cursor") ?? undefined, sort, dir);
   const listQuery = { ...filters, sort, dir, cursor };
-  const batch = await withSessionBatch(c, async (t) => dealsListStatements(t, listQuery));
+  const viewer = viewerOf(c);
+  const batch = await withSessionBatch(c, async (t) => dealsListStatements(t, listQuery, viewer));
   if (!batch.ok) return batch.response;
   const auth = authOf(c);
   const { page, footer, context } = await dealsListFromResults(batch.t, listQuery, batch.results);
+  // The list with no parameters opens the user's default view (`view=all` is the plain list); an open view
+  // stays open (its tab current, "changed" when refined) in every link of the page.
+  const defaultView = context.savedViews.find((v) => v.id === context.defaultViewId);
+  if (defaultView && [...query.keys()].length === 0) return c.redirect(viewHref(DEALS_LIST_PATH, defaultView), 302);
+  const currentView = context.savedViews.find((v) => String(v.id) === query.get("view")) ?? null;
+  const href: typeof dealsListHref = (...args) => {
+    const plain = dealsListHref(...args);
+    if (!currentView) return plain;
+    return `${plain}${plain.includes("?") ? "&" : "?"}view=${currentView.id}`;
+  };
+  const viewQuery = canonicalViewQuery(new URLSearchParams(dealsListHref(echo, sort, dir).split("?")[1] ?? ""), "deal");
   // Another workspace's pipeline, tag or member read nothing; say so rather than show an empty list.
   if (filters.pipelineId !== null && !context.pipelines.some((p) => p.id === filters.pipelineId))
     return errorResponse(c, 404);
@@ -151,7 +166,7 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
     const current = sort === s;
     const nextDir: SortDirection = current ? (dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[s];
     return {
-      href: dealsListHref(echo, s, nextDir),
+      href: href(echo, s, nextDir),
       state: current ? (dir === "asc" ? ("ascending" as const) : ("descending" as const)) : null,
     };
   };
@@ -194,15 +209,21 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
       sortLinks={
         Object.fromEntries(DEAL_SORTS.map((s) => [s, sortLink(s)])) as Record<DealSort, ReturnType<typeof sortLink>>
       }
-      nextHref={page.next ? dealsListHref(echo, sort, dir, encodeDealCursor(page.next), at + page.rows.length) : null}
+      nextHref={page.next ? href(echo, sort, dir, encodeDealCursor(page.next), at + page.rows.length) : null}
       previousHref={
-        page.previous
-          ? dealsListHref(echo, sort, dir, encodeDealCursor(page.previous), Math.max(0, at - DEALS_PAGE_SIZE))
-          : null
+        page.previous ? href(echo, sort, dir, encodeDealCursor(page.previous), Math.max(0, at - DEALS_PAGE_SIZE)) : null
       }
-      selfHref={dealsListHref(echo, sort, dir, query.get("cursor") ?? undefined, at)}
+      selfHref={href(echo, sort, dir, query.get("cursor") ?? undefined, at)}
       range={range}
-      chips={dealChips(echo, sort, dir, context)}
+      chips={dealChips(echo, sort, dir, href, context)}
+      views={savedViewsProps(c, {
+        listPath: DEALS_LIST_PATH,
+        allLabel: "All deals",
+        views: context.savedViews,
+        defaultViewId: context.defaultViewId,
+        current: currentView,
+        query: viewQuery,
+      })}
       matching={
         (page.next || page.previous) && !footer.approximate && footer.deals <= DEAL_MATCHING_MAX
           ? {

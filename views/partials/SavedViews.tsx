@@ -1,8 +1,9 @@
 /**
- * Saved views on the contacts list (issue 18): the views as tabs (links; the open one aria-current), a
- * "Save view" form, and for the open view rename / delete / make default. Plain POST forms.
+ * Saved views on the contacts and deals lists (issue 18): the views as tabs (links; the open one
+ * aria-current), a "Save view" form, and for the open view rename / delete / make default. Plain POST forms
+ * to `{listPath}/views…`.
  */
-import { Field, FormAlert } from "../../components/Field";
+import { Field, FormAlert } from "../components/Field";
 
 export interface ViewTab {
   id: number;
@@ -16,6 +17,12 @@ export interface ViewTab {
 }
 
 export interface SavedViewsProps {
+  /** The list's path ("/app/contacts", "/app/deals/list"); the views' routes are under it. */
+  listPath: string;
+  /** The plain list's tab ("All contacts"). */
+  allLabel: string;
+  /** The list has chosen columns, which a view keeps too. */
+  withColumns?: boolean;
   tabs: ViewTab[];
   /** The open view's id, or null for the plain list ("All contacts"). */
   currentId: number | null;
@@ -33,8 +40,8 @@ export function ViewTabs(p: SavedViewsProps) {
     <nav class="view-tabs" aria-label="Saved views">
       <ul>
         <li>
-          <a href="/app/contacts?view=all" aria-current={p.currentId === null ? "page" : undefined}>
-            All contacts
+          <a href={`${p.listPath}?view=all`} aria-current={p.currentId === null ? "page" : undefined}>
+            {p.allLabel}
           </a>
         </li>
         {p.tabs.map((tab) => (
@@ -60,11 +67,11 @@ function ViewMenu(p: SavedViewsProps) {
     <details class="view-menu">
       <summary>Views</summary>
       <div class="view-menu-panel stack">
-        <SaveViewForm query={p.query} canShare={p.canShare} />
+        <SaveViewForm listPath={p.listPath} query={p.query} canShare={p.canShare} withColumns={p.withColumns} />
         {current && p.changed ? (
           <div class="stack">
             {current.canRename ? (
-              <form method="post" action={`/app/contacts/views/${current.id}/update`}>
+              <form method="post" action={`${p.listPath}/views/${current.id}/update`}>
                 <input type="hidden" name="query" value={p.query} />
                 <button type="submit">Save changes to “{current.name}”</button>
               </form>
@@ -74,14 +81,14 @@ function ViewMenu(p: SavedViewsProps) {
         ) : null}
         {current ? (
           <div class="stack">
-            <form method="post" action={`/app/contacts/views/${current.id}/default`}>
+            <form method="post" action={`${p.listPath}/views/${current.id}/default`}>
               <button type="submit" class="secondary">
                 {current.isDefault ? "Stop opening this view first" : "Open this view by default"}
               </button>
               {current.isDefault ? <input type="hidden" name="clear" value="1" /> : null}
             </form>
             {current.canRename ? (
-              <form method="post" action={`/app/contacts/views/${current.id}/rename`} class="stack">
+              <form method="post" action={`${p.listPath}/views/${current.id}/rename`} class="stack">
                 <Field name="rename" label="Rename this view" value={current.name} maxlength={60} required />
                 <button type="submit" class="secondary">
                   Rename
@@ -89,7 +96,7 @@ function ViewMenu(p: SavedViewsProps) {
               </form>
             ) : null}
             {current.canDelete ? (
-              <form method="post" action={`/app/contacts/views/${current.id}/delete`}>
+              <form method="post" action={`${p.listPath}/views/${current.id}/delete`}>
                 <button type="submit" class="danger">
                   Delete this view
                 </button>
@@ -103,13 +110,21 @@ function ViewMenu(p: SavedViewsProps) {
 }
 
 /** The "Save view" form, also shown alone with its message when a name is refused. */
-export function SaveViewForm(p: { query: string; canShare: boolean; name?: string; error?: string }) {
+export function SaveViewForm(p: {
+  listPath: string;
+  query: string;
+  canShare: boolean;
+  /** The list has chosen columns, which a view keeps too. */
+  withColumns?: boolean;
+  name?: string;
+  error?: string;
+}) {
   return (
-    <form method="post" action="/app/contacts/views" class="stack save-view-form">
+    <form method="post" action={`${p.listPath}/views`} class="stack save-view-form">
       <input type="hidden" name="query" value={p.query} />
       <Field
         name="name"
-        label="Save these filters, sort and columns as"
+        label={p.withColumns ? "Save these filters, sort and columns as" : "Save these filters and sort as"}
         value={p.name}
         maxlength={60}
         error={p.error}
@@ -125,14 +140,22 @@ export function SaveViewForm(p: { query: string; canShare: boolean; name?: strin
 }
 
 /** The save form on its own page, with what was wrong (a 4xx). */
-export function SaveViewPage(p: { query: string; canShare: boolean; name: string; error: string }) {
+export function SaveViewPage(p: {
+  listPath: string;
+  withColumns?: boolean;
+  listName: string;
+  query: string;
+  canShare: boolean;
+  name: string;
+  error: string;
+}) {
   return (
     <div class="stack narrow">
       <h1>Save a view</h1>
       <FormAlert>{p.error}</FormAlert>
       <SaveViewForm {...p} />
       <p>
-        <a href={p.query ? `/app/contacts?${p.query}` : "/app/contacts"}>Back to contacts</a>
+        <a href={p.query ? `${p.listPath}?${p.query}` : p.listPath}>Back to {p.listName}</a>
       </p>
     </div>
   );

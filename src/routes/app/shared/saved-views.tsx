@@ -1,0 +1,199 @@
+/**
+ * Saved views' routes (issue 18), the same for each list that has them, under `{listPath}/views`: save the
+ * list as a view, save a refined view again, rename, delete, make default. Anyone who reads the list may
+ * keep private views; members and above may share one. Another workspace's view, another user's private
+ * one, or another list's view is a 404.
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { render } from "../../../lib/render";
+import { roleAtLeast } from "../../../lib/roles";
+import { requireRole } from "../../../middleware/session";
+import { parseSessionToken } from "../../../auth/session";
+import { sessions } from "../../../db/schema";
+import { sql, type SQL } from "drizzle-orm";
+import {
+  canonicalViewQuery,
+  createView,
+  deleteView,
+  MAX_VIEWS_PER_USER,
+  parseViewName,
+  renameView,
+  setDefaultView,
+  updateViewQuery,
+  visibleView,
+  type ListedView,
+  type ViewEntity,
+} from "../../../services/records/saved-views";
+import { authOf, tenantOf } from "../../context";
+import { parseRecordId } from "../../record-helpers";
+import { SaveViewPage, type SavedViewsProps, type ViewTab } from "../../../../views/partials/SavedViews";
+
+export interface SavedViewList {
+  entity: ViewEntity;
+  /** The list's path; the routes are mounted there, before any /:id route. */
+  listPath: string;
+  /** "contacts", for the save page's way back. */
+  listName: string;
+  withColumns?: boolean;
+}
+
+/** The routes of one list's saved views, to mount at its path. */
+export function savedViewRoutes(list: SavedViewList) {
+  const routes = new Hono<AppEnv>();
+  const { entity, listPath } = list;
+  const hrefOf = (id: number, query: string) => viewHref(listPath, { id, query });
+  const canonical = (raw: unknown) =>
+    canonicalViewQuery(new URLSearchParams(typeof raw === "string" && raw.length <= 4_000 ? raw : ""), entity);
+
+  /** The save form again with its message, and the status saying what was wrong. */
+  function saveAgain(c: Context<AppEnv>, status: 400 | 409 | 403, f: { query: string; name: string; error: string }) {
+    const canShare = roleAtLeast(authOf(c).role, "member");
+    return render(c, "Save a view", <SaveViewPage {...list} {...f} canShare={canShare} />, status);
+  }
+
+  /** The view named by the path if this user sees it on this list; else null (the route answers 404). */
+  async function viewOf(c: Context<AppEnv>) {
+    const id = parseRecordId(c.req.param("id"));
+    return id === null ? null : visibleView(tenantOf(c), authOf(c).user.id, id, entity);
+  }
+
+  // The save form's own page: where a refused or unreadable save is shown again.
+  routes.get("/views", requireRole("viewer"), (c) =>
+    render(
+      c,
+      "Save a view",
+      <SaveViewPage
+        {...list}
+        query={canonicalViewQuery(new URL(c.req.url).searchParams, entity)}
+        canShare={roleAtLeast(authOf(c).role, "member")}
+        name=""
+        error="Name the view to save the list as it is."
+      />,
+    ),
+  );
+
+  routes.post("/views", requireRole("viewer"), async (c) => {
+    const auth = authOf(c);
+    const body = await c.req.parseBody();
+    const query = canonical(body.query);
+    const typed = typeof body.name === "string" ? body.name.slice(0, 200) : "";
+    const name = parseViewName(body.name);
+    if (!name.ok) return saveAgain(c, 400, { query, name: typed, error: name.message });
+    const shared = body.shared === "1";
+    if (shared && !roleAtLeast(auth.role, "member"))
+      return saveAgain(c, 403, { query, name: typed, error: "Viewers keep their views to themselves." });
+    const id = await createView(tenantOf(c), auth.user.id, { name: name.name, shared, query }, entity);
+    if (id === null)
+      return saveAgain(c, 409, {
+        query,
+        name: typed,
+        error: `You have ${MAX_VIEWS_PER_USER} views already: delete one first.`,
+      });
+    return c.redirect(hrefOf(id, query), 303);
+  });
+
+  // Saves the open view's refinements (its owner only, as renaming): the same canonical query as "Save view".
+  routes.post("/views/:id/update", requireRole("viewer"), async (c) => {
+    const view = await viewOf(c);
+    if (!view || view.ownerUserId !== authOf(c).user.id) return errorResponse(c, 404);
+    const query = canonical((await c.req.parseBody()).query);
+    await updateViewQuery(tenantOf(c), view.id, query);
+    return c.redirect(hrefOf(view.id, query), 303);
+  });
+
+  routes.post("/views/:id/rename", requireRole("viewer"), async (c) => {
+    const view = await viewOf(c);
+    if (!view || view.ownerUserId !== authOf(c).user.id) return errorResponse(c, 404);
+    const body = await c.req.parseBody();
+    // The rename form's field is "rename" (its id must differ from the save form's "name" on the same page).
+    const name = parseViewName(body.rename ?? body.name);
+    if (!name.ok)
+      return render(
+        c,
+        "Rename a view",
+        <SaveViewPage {...list} query={view.query} canShare={false} name={view.name} error={name.message} />,
+        400,
+      );
+    await renameView(tenantOf(c), view.id, name.name);
+    return c.redirect(hrefOf(view.id, view.query), 303);
+  });
+
+  routes.post("/views/:id/delete", requireRole("viewer"), async (c) => {
+    const auth = authOf(c);
+    const view = await viewOf(c);
+    if (!view) return errorResponse(c, 404);
+    const mayDelete = view.ownerUserId === auth.user.id || (view.shared && roleAtLeast(auth.role, "admin"));
+    if (!mayDelete) return errorResponse(c, 403);
+    await deleteView(tenantOf(c), view.id);
+    return c.redirect(`${listPath}?view=all`, 303);
+  });
+
+  routes.post("/views/:id/default", requireRole("viewer"), async (c) => {
+    const view = await viewOf(c);
+    if (!view) return errorResponse(c, 404);
+    const body = await c.req.parseBody();
+    await setDefaultView(tenantOf(c), authOf(c).user.id, body.clear === "1" ? null : view.id, entity);
+    return c.redirect(hrefOf(view.id, view.query), 303);
+  });
+
+  return routes;
+}
+
+/** The href of a saved view's tab: its query, and which view it is (for aria-current). */
+export function viewHref(listPath: string, v: { id: number; query: string }): string {
+  return `${listPath}?${v.query ? `${v.query}&` : ""}view=${v.id}`;
+}
+
+/**
+ * The user whose saved views a list reads: known when the session is already checked, else the
+ * session's user looked up in the same batch as the session check (used only once that check passes).
+ */
+export function viewerOf(c: Context<AppEnv>): SQL {
+  const auth = c.get("auth");
+  if (auth) return sql`${auth.user.id}`;
+  const token = c.get("deferredSession")?.token;
+  const parsed = token ? parseSessionToken(token) : null;
+  return parsed ? sql`(SELECT ${sessions.userId} FROM ${sessions} WHERE ${sessions.id} = ${parsed.id})` : sql`NULL`;
+}
+
+/** The tabs and the Views menu of a list: the views this user sees, the open one and whether it was refined. */
+export function savedViewsProps(
+  c: Context<AppEnv>,
+  p: {
+    listPath: string;
+    allLabel: string;
+    withColumns?: boolean;
+    views: ListedView[];
+    defaultViewId: number | null;
+    current: ListedView | null;
+    /** The list's canonical query as shown now. */
+    query: string;
+  },
+): SavedViewsProps {
+  const auth = authOf(c);
+  const tab = (v: ListedView): ViewTab => {
+    const own = v.ownerUserId === auth.user.id;
+    return {
+      id: v.id,
+      name: v.name,
+      shared: v.shared,
+      href: viewHref(p.listPath, v),
+      isDefault: v.id === p.defaultViewId,
+      canRename: own,
+      canDelete: own || (v.shared && roleAtLeast(auth.role, "admin")),
+    };
+  };
+  return {
+    listPath: p.listPath,
+    allLabel: p.allLabel,
+    withColumns: p.withColumns,
+    tabs: p.views.map(tab),
+    currentId: p.current?.id ?? null,
+    changed: p.current !== null && p.current.query !== p.query,
+    query: p.query,
+    canShare: roleAtLeast(auth.role, "member"),
+    hasDefault: p.defaultViewId !== null,
+  };
+}
