@@ -84,6 +84,20 @@ export default {
     await waitForPath(page, "/app/contacts", "?view=all");
     assert.ok((await headerTexts(page)).includes("Phone"));
 
+    // The deals list has saved views too: filter, save, and the tab is current.
+    await page.goto(`${baseUrl}/app/deals/list`);
+    await page.locator(".filters-popover > summary").click();
+    await page.getByLabel("Status").selectOption("open");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await waitForPath(page, "/app/deals/list", /status=open/);
+    await page.locator(".view-menu > summary").click();
+    await page.getByLabel("Save these filters and sort as").fill("Open deals");
+    await page.getByRole("button", { name: "Save view" }).click();
+    await waitForPath(page, "/app/deals/list", /status=open&view=\d+/);
+    const dealTab = page.getByRole("navigation", { name: "Saved views" }).getByRole("link", { name: /^Open deals/ });
+    assert.equal(await dealTab.getAttribute("aria-current"), "page");
+    assert.deepEqual(await axeViolations(page), [], "axe on a saved view of the deals list");
+
     assertNoProblems(problems);
     await context.close();
   },
