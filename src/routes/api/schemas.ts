@@ -105,13 +105,10 @@ export const ContactListQuery = z.object({
   tag: z.coerce.number().int().positive().optional().openapi({ description: "Has this tag (id)." }),
   company: z.coerce.number().int().positive().optional().openapi({ description: "Works at this company (id)." }),
   owner: z.string().max(100).optional().openapi({ description: "Owned by this member (user id)." }),
-  updated_since: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .openapi({
-      description: "Only contacts changed at or after this time (for sync).",
-      example: "2026-11-26T00:00:00Z",
-    }),
+  updated_since: z.iso.datetime({ offset: true }).optional().openapi({
+    description: "Only contacts changed at or after this time (for sync).",
+    example: "2026-11-26T00:00:00Z",
+  }),
 });
 
 export const ContactListSchema = z
