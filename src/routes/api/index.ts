@@ -7,6 +7,7 @@
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../../env";
 import { reportError } from "../../lib/sentry";
+import { companiesApi } from "./companies";
 import { contactsApi } from "./contacts";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
@@ -40,6 +41,7 @@ apiRoutes.get("/docs", (c) => apiDocsPage(c, apiRoutes.getOpenAPI31Document(OPEN
 
 apiRoutes.use("*", apiAuth, apiBody);
 apiRoutes.route("/", contactsApi);
+apiRoutes.route("/", companiesApi);
 apiRoutes.all("*", () => {
   throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
 });

@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CONTACT_SOURCES } from "../../db/schema";
+import { COMPANY_SIZES } from "../../services/companies/form";
 import { PROBLEMS } from "./problem";
 
 export const ProblemSchema = z
@@ -117,3 +118,54 @@ export const ContactListSchema = z
     next_cursor: z.string().nullable().openapi({ description: "Pass as cursor for the next page; null on the last." }),
   })
   .openapi("ContactList");
+
+export const CompanySchema = z
+  .object({
+    id: z.number().int().openapi({ example: 45 }),
+    name: z.string().openapi({ example: "Analytical Engines Ltd" }),
+    domain: z.string().nullable().openapi({ example: "analytical.example" }),
+    industry: z.string().nullable(),
+    size: z.string().nullable().openapi({ example: "11-50" }),
+    phone: z.string().nullable(),
+    address: z.string().nullable(),
+    tags: z.array(z.object({ id: z.number().int(), name: z.string() })),
+    owner_id: z.string().nullable(),
+    owner: z.string().nullable().openapi({ description: "The owning member's email while they are a member." }),
+    custom_fields: z.record(z.string(), z.object({ kind: z.string(), value: z.string() })),
+    created_at: time,
+    updated_at: time,
+    last_activity_at: time,
+  })
+  .openapi("Company");
+
+/** A company's writable fields: `name` is needed on create; on update absent is unchanged and null clears. */
+export const CompanyInputSchema = z
+  .object({
+    name: z.string().optional().openapi({ example: "Analytical Engines Ltd" }),
+    domain: z.string().nullable().optional().openapi({ example: "analytical.example" }),
+    industry: z.string().nullable().optional().openapi({ example: "Machinery" }),
+    size: z.enum(COMPANY_SIZES).nullable().optional().openapi({ example: "11-50" }),
+    phone: z.string().nullable().optional(),
+    address: z.string().nullable().optional(),
+    tag_ids: z.array(z.number().int().positive()).max(50).optional(),
+    owner_id: z.string().max(100).nullable().optional().openapi({ description: "A member's user id." }),
+    custom_fields: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .optional()
+      .openapi({ description: "By field name; null clears." }),
+  })
+  .strict()
+  .openapi("CompanyInput");
+export type CompanyJson = z.infer<typeof CompanyInputSchema>;
+
+export const CompanyListQuery = z.object({
+  limit: ContactListQuery.shape.limit,
+  cursor: ContactListQuery.shape.cursor,
+  q: z.string().max(200).optional().openapi({ description: "Name starts with (any case)." }),
+  tag: ContactListQuery.shape.tag,
+  updated_since: ContactListQuery.shape.updated_since,
+});
+
+export const CompanyListSchema = z
+  .object({ data: z.array(CompanySchema), next_cursor: ContactListSchema.shape.next_cursor })
+  .openapi("CompanyList");
