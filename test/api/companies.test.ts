@@ -29,7 +29,15 @@ describe("API companies", () => {
       custom_fields: { Employees: 12.5 },
     });
     expect(company).toMatchObject({ domain: "analytical.example", custom_fields: { Employees: { value: "12.5" } } });
-    await created(key, { name: "Babbage & Co" });
+    // A tag whose id is no company's: each record reads its own tags, not the tag with its id.
+    const tag = await env.DB.prepare(
+      "INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, 'Partner', 'partner', 'blue', 0) RETURNING id",
+    )
+      .bind(owner.tenantId)
+      .first<number>("id");
+    const babbage = await created(key, { name: "Babbage & Co", tag_ids: [tag!] });
+    expect(babbage).toMatchObject({ tags: [{ id: tag, name: "Partner" }] });
+    expect(await (await api(`/companies/${company.id}`, { key })).json()).toMatchObject({ tags: [] });
     const prefix = (await (await api("/companies?q=anal", { key })).json()) as { data: Company[] };
     expect(prefix.data.map((c) => c.name)).toEqual(["Analytical Engines"]);
 

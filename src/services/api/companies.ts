@@ -40,6 +40,10 @@ export interface ApiCompanyQuery {
 /** After every character a name can hold: the end of a prefix range on name_sort. */
 const PREFIX_END = "\u{10FFFF}";
 
+/**
+ * The row's columns. The subqueries name the outer row as `companies.<column>` in their text: drizzle writes a
+ * column of a one-table select unqualified ("id"), which inside a subquery would mean its own table's id.
+ */
 function recordFields(t: TenantDb) {
   return {
     id: companies.id,
@@ -54,14 +58,14 @@ function recordFields(t: TenantDb) {
     updatedAt: companies.updatedAt,
     lastActivityAt: companies.lastActivityAt,
     ownerEmail: sql<string | null>`(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.tenant_id = ${t.tenantId} AND m.user_id = ${companies.ownerId})`,
+      WHERE m.tenant_id = ${t.tenantId} AND m.user_id = companies.owner_id)`,
     tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name)) FROM (SELECT g.id, g.name
       FROM company_tags ct JOIN tags g ON g.tenant_id = ct.tenant_id AND g.id = ct.tag_id
-      WHERE ct.tenant_id = ${t.tenantId} AND ct.company_id = ${companies.id} ORDER BY g.name_key))`,
+      WHERE ct.tenant_id = ${t.tenantId} AND ct.company_id = companies.id ORDER BY g.name_key))`,
     // Values of company fields only: contacts' values share entity ids with companies.
     values: sql<string | null>`(SELECT json_group_object(CAST(v.field_id AS TEXT), v.value)
       FROM custom_field_values v JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id
-      WHERE v.tenant_id = ${t.tenantId} AND v.entity_id = ${companies.id} AND f.entity = 'company')`,
+      WHERE v.tenant_id = ${t.tenantId} AND v.entity_id = companies.id AND f.entity = 'company')`,
   };
 }
 

@@ -47,6 +47,10 @@ export interface ApiContactQuery {
 }
 
 /** The row's columns; lists come as JSON from subqueries on their tenant-leading keys (no query per row). */
+/**
+ * The row's columns. The subqueries name the outer row as `contacts.<column>` in their text: drizzle writes a
+ * column of a one-table select unqualified ("id"), which inside a subquery would mean its own table's id.
+ */
 function recordFields(t: TenantDb) {
   return {
     id: contacts.id,
@@ -63,18 +67,18 @@ function recordFields(t: TenantDb) {
     updatedAt: contacts.updatedAt,
     lastActivityAt: contacts.lastActivityAt,
     ownerEmail: sql<string | null>`(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.tenant_id = ${t.tenantId} AND m.user_id = ${contacts.ownerId})`,
+      WHERE m.tenant_id = ${t.tenantId} AND m.user_id = contacts.owner_id)`,
     emails: sql<string>`(SELECT json_group_array(email) FROM (SELECT email FROM contact_emails
-      WHERE tenant_id = ${t.tenantId} AND contact_id = ${contacts.id} ORDER BY position))`,
+      WHERE tenant_id = ${t.tenantId} AND contact_id = contacts.id ORDER BY position))`,
     phones: sql<string>`(SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones
-      WHERE tenant_id = ${t.tenantId} AND contact_id = ${contacts.id} ORDER BY position))`,
+      WHERE tenant_id = ${t.tenantId} AND contact_id = contacts.id ORDER BY position))`,
     tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name)) FROM (SELECT g.id, g.name
       FROM contact_tags ct JOIN tags g ON g.tenant_id = ct.tenant_id AND g.id = ct.tag_id
-      WHERE ct.tenant_id = ${t.tenantId} AND ct.contact_id = ${contacts.id} ORDER BY g.name_key))`,
+      WHERE ct.tenant_id = ${t.tenantId} AND ct.contact_id = contacts.id ORDER BY g.name_key))`,
     // Values of contact fields only: a company's values share entity ids with contacts.
     values: sql<string | null>`(SELECT json_group_object(CAST(v.field_id AS TEXT), v.value)
       FROM custom_field_values v JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id
-      WHERE v.tenant_id = ${t.tenantId} AND v.entity_id = ${contacts.id} AND f.entity = 'contact')`,
+      WHERE v.tenant_id = ${t.tenantId} AND v.entity_id = contacts.id AND f.entity = 'contact')`,
   };
 }
 
