@@ -171,6 +171,8 @@ describe("API contacts", () => {
     await api(`/contacts/${ids[1]}`, { key, method: "PATCH", json: { tag_ids: [tag] } });
     const tagged = (await (await api(`/contacts?tag=${tag}`, { key })).json()) as { data: Contact[] };
     expect(tagged.data.map((c) => c.id)).toEqual([ids[1]]);
+    expect(tagged.data[0]!.tags).toEqual([{ id: tag, name: "VIP" }]);
+    expect(await (await api("/tags", { key })).json()).toEqual({ data: [{ id: tag, name: "VIP", color: "blue" }] });
   });
 
   it("answers another workspace's ids with 404 and never lists them", async () => {
@@ -211,6 +213,10 @@ describe("API contacts", () => {
     });
     expect(notJson.status).toBe(415);
     expect((await problemOf(notJson)).code).toBe("unsupported_media_type");
+
+    const huge = await api("/contacts", { key, method: "POST", json: { first_name: "x".repeat(300 * 1024) } });
+    expect(huge.status).toBe(413);
+    expect((await problemOf(huge)).code).toBe("payload_too_large");
 
     const typed = await api("/contacts", {
       key,

@@ -9,6 +9,7 @@ import type { AppEnv } from "../../env";
 import { reportError } from "../../lib/sentry";
 import { companiesApi } from "./companies";
 import { contactsApi } from "./contacts";
+import { tagsApi } from "./tags";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
 import { ApiProblem, problemResponse } from "./problem";
@@ -42,6 +43,7 @@ apiRoutes.get("/docs", (c) => apiDocsPage(c, apiRoutes.getOpenAPI31Document(OPEN
 apiRoutes.use("*", apiAuth, apiBody);
 apiRoutes.route("/", contactsApi);
 apiRoutes.route("/", companiesApi);
+apiRoutes.route("/", tagsApi);
 apiRoutes.all("*", () => {
   throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
 });
