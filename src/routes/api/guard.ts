@@ -10,7 +10,7 @@ import { scoped, type TenantDb } from "../../db/scoped";
 import type { AppEnv } from "../../env";
 import { requestMeta } from "../../lib/request";
 import { authenticateApiKey, bearerToken, type ApiCaller } from "../../services/api/auth";
-import { ApiProblem, type ProblemCode } from "./problem";
+import { ApiProblem, rateLimitHeaders, type ProblemCode } from "./problem";
 
 /** The largest JSON body accepted. */
 export const MAX_API_BODY_BYTES = 256 * 1024;
@@ -43,9 +43,20 @@ export const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
       code === "workspace_closed" ? {} : { "WWW-Authenticate": 'Bearer realm="api"' };
     throw new ApiProblem(code, undefined, undefined, challenge);
   }
+  c.set("apiCaller", result.caller);
+  const exceeded = result.caller.limits.filter((l) => l.exceeded);
+  if (exceeded.length) {
+    const wait = Math.max(...exceeded.map((l) => l.resetSeconds));
+    throw new ApiProblem(
+      "rate_limited",
+      `Too many requests ${exceeded.map((l) => l.policy).join(" and ")}; try again in ${wait} s.`,
+      undefined,
+      { "Retry-After": String(wait) },
+    );
+  }
   if (result.caller.scope === "read" && !READS.has(c.req.method))
     throw new ApiProblem("insufficient_scope", "This key is read only; make a read and write key in Settings → API.");
-  c.set("apiCaller", result.caller);
+  for (const [name, value] of Object.entries(rateLimitHeaders(result.caller.limits))) c.header(name, value);
   await next();
 };
 

@@ -5,6 +5,8 @@
  */
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "../../env";
+import type { LimitState } from "../../services/api/rate-limits";
 
 /** Every code, with its status and title. The reference page lists them (src/routes/api/docs.tsx). */
 export const PROBLEMS = {
@@ -15,6 +17,7 @@ export const PROBLEMS = {
   workspace_closed: [403, "The workspace is closed"],
   insufficient_scope: [403, "The API key can only read"],
   not_found: [404, "Not found"],
+  rate_limited: [429, "Too many requests"],
   method_not_allowed: [405, "Method not allowed"],
   conflict: [409, "The record changed meanwhile"],
   plan_limit: [402, "The plan's limit is reached"],
@@ -44,8 +47,20 @@ export class ApiProblem extends Error {
   }
 }
 
-/** The problem+json answer for `p`. */
-export function problemResponse(c: Context, p: ApiProblem): Response {
+/**
+ * The RateLimit and RateLimit-Policy fields (IETF httpapi draft "RateLimit header fields for HTTP") of both
+ * limits: quota and window, what is left and the seconds until the window resets.
+ */
+export function rateLimitHeaders(limits: LimitState[]): Record<string, string> {
+  if (limits.length === 0) return {};
+  return {
+    "RateLimit-Policy": limits.map((l) => `"${l.policy}";q=${l.max};w=${l.windowSeconds}`).join(", "),
+    RateLimit: limits.map((l) => `"${l.policy}";r=${l.remaining};t=${l.resetSeconds}`).join(", "),
+  };
+}
+
+/** The problem+json answer for `p`, with the request's rate-limit fields once its key is known. */
+export function problemResponse(c: Context<AppEnv>, p: ApiProblem): Response {
   const [status, title] = PROBLEMS[p.code];
   const body = {
     type: `/api/v1/docs#problem-${p.code}`,
@@ -58,7 +73,12 @@ export function problemResponse(c: Context, p: ApiProblem): Response {
   };
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "Content-Type": "application/problem+json", "Cache-Control": "no-store", ...p.headers },
+    headers: {
+      "Content-Type": "application/problem+json",
+      "Cache-Control": "no-store",
+      ...rateLimitHeaders(c.get("apiCaller")?.limits ?? []),
+      ...p.headers,
+    },
   });
 }
 

@@ -9,6 +9,7 @@ import type { Database } from "../../db/client";
 import { apiKeys, auditLog, tenants, type ApiKeyScope } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
 import { API_KEY_SHAPE, apiKeyHash } from "./keys";
+import { limitStates, rateLimitStatements, type LimitState } from "./rate-limits";
 
 /** last_used_at moves at most this often: one write a minute per key, not one per request. */
 export const LAST_USED_INTERVAL_MS = 60 * 1000;
@@ -21,6 +22,8 @@ export interface ApiCaller {
   scope: ApiKeyScope;
   /** The member who made the key while their account exists: changes are attributed to them. */
   createdBy: string | null;
+  /** Where this request stands against the per-key and per-workspace limits (src/services/api/rate-limits.ts). */
+  limits: LimitState[];
 }
 
 export type ApiAuthResult =
@@ -48,8 +51,11 @@ export async function authenticateApiKey(
     isNull(apiKeys.revokedAt),
     or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
   );
+  // The same condition in the text of the statements that select the key row as `k`.
+  const usableSql = sql`k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ${now})`;
+  const [countPerKey, countPerWorkspace] = rateLimitStatements(db, hash, usableSql, now);
   const detail = JSON.stringify({ method: use.method, path: use.path.slice(0, 200) });
-  const [rows] = await db.batch([
+  const [rows, , , perKey, perWorkspace] = await db.batch([
     db
       .select({
         id: apiKeys.id,
@@ -70,12 +76,14 @@ export async function authenticateApiKey(
       sql`SELECT NULL, k.tenant_id, NULL, 'api_key.used', 'api_key', k.id, k.name, ${detail},
         ${use.ip}, ${use.userAgent?.slice(0, 512) ?? null}, ${now}
         FROM api_keys k /* all tenants: a key is found by its hash before its workspace is known */
-        WHERE k.secret_hash = ${hash} AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ${now})`,
+        WHERE k.secret_hash = ${hash} AND ${usableSql}`,
     ),
     db
       .update(apiKeys)
       .set({ lastUsedAt: now })
       .where(and(usable, or(isNull(apiKeys.lastUsedAt), lte(apiKeys.lastUsedAt, now - LAST_USED_INTERVAL_MS)))),
+    countPerKey,
+    countPerWorkspace,
   ]);
   const key = rows[0];
   if (!key) return { ok: false, reason: "unknown" };
@@ -84,6 +92,13 @@ export async function authenticateApiKey(
   if (key.closedAt !== null) return { ok: false, reason: "workspace_closed" };
   return {
     ok: true,
-    caller: { keyId: key.id, keyName: key.name, tenantId: key.tenantId, scope: key.scope, createdBy: key.createdBy },
+    caller: {
+      keyId: key.id,
+      keyName: key.name,
+      tenantId: key.tenantId,
+      scope: key.scope,
+      createdBy: key.createdBy,
+      limits: limitStates([perKey, perWorkspace], now),
+    },
   };
 }
