@@ -18,7 +18,6 @@ export const PROBLEMS = {
   insufficient_scope: [403, "The API key can only read"],
   not_found: [404, "Not found"],
   rate_limited: [429, "Too many requests"],
-  method_not_allowed: [405, "Method not allowed"],
   conflict: [409, "The record changed meanwhile"],
   plan_limit: [402, "The plan's limit is reached"],
   payload_too_large: [413, "The body is too large"],
