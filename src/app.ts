@@ -58,6 +58,8 @@ import { supportViewRoutes } from "./routes/staff/support-view";
 import { supportViewDispatchesTo } from "./routes/staff/support-view";
 import { staffSession } from "./middleware/staff";
 import { usageRoutes } from "./routes/app/usage";
+import { apiKeysRoutes } from "./routes/app/settings/api";
+import { apiRoutes } from "./routes/api/index";
 import { recordUsage } from "./middleware/usage";
 import { registerPagePatterns } from "./lib/page-patterns";
 
@@ -72,6 +74,9 @@ app.route("/webhooks", webhookRoutes);
 // they answer here with only a database handle, before CSRF, body parsing and the session.
 app.use("/cal/*", database);
 app.route("/cal", calRoutes);
+// The JSON API answers here too: an API key in the Authorization header, never a cookie, so no CSRF
+// check, bookmark or session; its own JSON body limit (src/routes/api/index.ts).
+app.route("/api/v1", apiRoutes);
 app.use("*", csrfProtection);
 // Form bodies are read once here, within 64 KB; unreadable ones are a 400 with the form again, before
 // any route (the import upload keeps its own limit on its route). src/middleware/form-body.tsx.
@@ -134,6 +139,7 @@ app.route("/staff/support", supportViewRoutes);
 app.route("/staff", staffRoutes);
 supportViewDispatchesTo(app);
 app.route("/app/usage", usageRoutes);
+app.route("/app/settings/api", apiKeysRoutes);
 
 // The usage beacon accepts only the app's page patterns, read from the routes mounted above.
 registerPagePatterns(app.routes);

@@ -3,6 +3,7 @@ import type { BillingState, Role, Tenant, User } from "./db/schema";
 import type { JobMessage } from "./jobs";
 import type { StaffAuth } from "./auth/staff-session";
 import type { FeatureEvent } from "./services/usage/definitions";
+import type { ApiCaller } from "./services/api/auth";
 
 /** Bindings from wrangler.toml, `.dev.vars` and secrets. Every one is listed in `.dev.vars.example`. */
 export interface Bindings {
@@ -161,6 +162,8 @@ export interface Variables {
   deferredSession?: { token: string; tenantHint: string };
   /** Feature events the route tracked (trackFeature, src/middleware/usage.ts), written after the response. */
   usageFeatures?: FeatureEvent[];
+  /** The API key of an /api/v1 request (src/routes/api/guard.ts); never set elsewhere. */
+  apiCaller?: ApiCaller;
   /** Set by the CSP middleware; script tags carry it. */
   secureHeadersNonce?: string;
   theme: Theme;

@@ -42,6 +42,9 @@ export const LIMITS = {
   // The staff console's sign-in (src/services/staff/sign-in.ts): attempts per IP, failures per staff account.
   staffLoginPerIp: { name: "staff-login-ip", max: 20, windowMs: 10 * 60 * 1000 },
   staffLoginFailures: { name: "staff-login-account", max: 5, windowMs: 15 * 60 * 1000 },
+  // The JSON API (src/services/api/rate-limits.ts): requests per key, and per workspace whatever its keys.
+  apiPerKey: { name: "api-key", max: 300, windowMs: 60 * 1000 },
+  apiPerWorkspace: { name: "api-workspace", max: 600, windowMs: 60 * 1000 },
 } as const satisfies Record<string, Limit>;
 
 function keyFor(limit: Limit, subject: string): string {

@@ -1789,3 +1789,38 @@ export const savedViewDefaults = sqliteTable(
 );
 
 export type SavedView = typeof savedViews.$inferSelect;
+
+// ---- API keys (issue 19) ----
+// A workspace's keys for /api/v1 (src/services/api/keys.ts): only the secret's SHA-256 is stored.
+
+export const API_KEY_SCOPES = ["read", "read_write"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    scope: text("scope", { enum: API_KEY_SCOPES }).notNull(),
+    /** The key's first characters ("ct_live_AbCd"), shown in the list so people can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    /** Who made it: nulled by account erasure; the key belongs to the workspace and keeps working. */
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at"),
+    /** Written at most once a minute per key (src/services/api/auth.ts). */
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [
+    // A request arrives with only the key: it is found by its hash, before any workspace is known.
+    uniqueIndex("api_keys_secret_unique").on(t.secretHash),
+    index("api_keys_tenant_idx").on(t.tenantId, t.createdAt),
+  ],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;

@@ -310,6 +310,7 @@ describe("Download my data (an owner)", () => {
         "workspace/tasks.json",
         "workspace/interactions.json",
         "workspace/trash.json",
+        "workspace/api-keys.json",
       ].sort(),
     );
     // The tasks, with their record, time and assignee by address.

@@ -25,6 +25,8 @@ type Access =
   | "stripe-signature"
   /** Development tools: answer only outside production with DEV_MAIL or BENCH set. */
   | "development"
+  /** The JSON API: an API key as a Bearer token, never a cookie (test/api/). */
+  | "api-key"
   /** The staff console: a signed-in staff member (__Host-staff); each route's least staff role is in test/staff/routes.test.ts. */
   | "staff";
 
@@ -74,6 +76,19 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "POST", path: "/staff/logout", access: "public" },
   { method: "GET", path: "/staff/enrol/:token", access: "emailed-token" },
   { method: "POST", path: "/staff/enrol/:token", access: "emailed-token" },
+  { method: "GET", path: "/api/v1/openapi.json", access: "public" },
+  { method: "GET", path: "/api/v1/docs", access: "public" },
+  { method: "GET", path: "/api/v1/contacts", access: "api-key" },
+  { method: "POST", path: "/api/v1/contacts", access: "api-key" },
+  { method: "GET", path: "/api/v1/contacts/:id", access: "api-key" },
+  { method: "PATCH", path: "/api/v1/contacts/:id", access: "api-key" },
+  { method: "DELETE", path: "/api/v1/contacts/:id", access: "api-key" },
+  { method: "GET", path: "/api/v1/companies", access: "api-key" },
+  { method: "POST", path: "/api/v1/companies", access: "api-key" },
+  { method: "GET", path: "/api/v1/companies/:id", access: "api-key" },
+  { method: "PATCH", path: "/api/v1/companies/:id", access: "api-key" },
+  { method: "DELETE", path: "/api/v1/companies/:id", access: "api-key" },
+  { method: "GET", path: "/api/v1/tags", access: "api-key" },
   ...STAFF_ROUTES.map((r) => ({ method: r.method, path: r.path, access: "staff" as const })),
 ];
 
@@ -95,7 +110,7 @@ describe("routes outside /app", () => {
       const res = await send(sampleOf(r), { method: r.method, form: r.method === "POST" ? {} : undefined });
       expect(res.status, label).toBeLessThan(500);
       if (r.access === "emailed-token" || r.access === "secret-link") expect(res.status, label).toBe(404);
-      if (r.access === "operator") expect(res.status, label).toBe(401);
+      if (r.access === "operator" || r.access === "api-key") expect(res.status, label).toBe(401);
       if (r.access === "stripe-signature") expect(res.status, label).toBe(400);
       if (r.access === "development") {
         const production = await send(sampleOf(r), {

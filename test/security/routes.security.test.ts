@@ -90,6 +90,9 @@ const APP_ROUTES: RouteRule[] = [
   rule("POST /app/settings/support/:id/end", "admin"),
   rule("POST /app/settings/support/:id/approve", "admin"),
   rule("POST /app/settings/support/:id/decline", "admin"),
+  rule("GET /app/settings/api", "admin"),
+  rule("POST /app/settings/api", "admin", { name: "", scope: "read", expires: "never" }),
+  rule("POST /app/settings/api/:id/revoke", "admin"),
   // The team page: everyone reads it; admins manage invitations and members; only the owner hands over ownership.
   rule("GET /app/settings/team", "viewer"),
   rule("POST /app/settings/team/invitations", "admin", { email: "not-an-email", role: "member" }),

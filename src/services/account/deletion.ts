@@ -14,6 +14,7 @@ import {
   dealStageHistory,
   emailOutbox,
   importJobs,
+  apiKeys,
   bulkJobs,
   interactions,
   invitations,
@@ -155,6 +156,8 @@ export function userDeletionQueries(
     db.update(importJobs).set({ createdBy: null }).where(eq(importJobs.createdBy, userId)),
     // A bulk job whose starter is erased stops at its next step (services/contacts/bulk-jobs.ts).
     db.update(bulkJobs).set({ createdBy: null }).where(eq(bulkJobs.createdBy, userId)),
+    // An API key belongs to the workspace: it keeps working, made by no one now.
+    db.update(apiKeys).set({ createdBy: null }).where(eq(apiKeys.createdBy, userId)),
     // Who deleted or owns what waits in the trash; restore checks every person's id against users again.
     db
       .update(trashItems)

@@ -68,6 +68,10 @@ export const AUDIT_ACTIONS = {
   "lost_reason.updated": "Renamed a lost reason",
   "lost_reason.moved": "Reordered the lost reasons",
   "lost_reason.deleted": "Removed a lost reason",
+  // API keys (src/services/api/): a use's actor is the key (target), not a member; never the secret.
+  "api_key.created": "Created an API key",
+  "api_key.revoked": "Revoked an API key",
+  "api_key.used": "Used an API key",
   "data.exported": "Exported data",
   "data.imported": "Started an import",
   "data.import_undone": "Undid an import",

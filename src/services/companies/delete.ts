@@ -24,7 +24,12 @@ import { trashStatements } from "../trash/snapshot";
  * values, timeline and recent views go; the counters and the audit trail follow, all in one batch that first
  * copies them to the trash (src/services/trash/). False when the company is not the tenant's.
  */
-export async function deleteCompany(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
+export async function deleteCompany(
+  t: TenantDb,
+  // userId null: an API key whose maker's account is gone (src/services/api/).
+  actor: Omit<Actor, "userId"> & { userId: string | null },
+  id: number,
+): Promise<boolean> {
   const { db, tenantId } = t;
   const company = await getCompany(t, id);
   if (!company) return false;

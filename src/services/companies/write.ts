@@ -78,7 +78,8 @@ function companyColumns(input: CompanyInput) {
  */
 export async function createCompany(
   t: TenantDb,
-  actorId: string,
+  // Null: an API key whose maker's account is gone (src/services/api/).
+  actorId: string | null,
   input: CompanyInput,
   ctx: CompanyFormContext,
   now: number,
@@ -124,7 +125,8 @@ const tagNames = (list: { name: string }[]) => list.map((t) => t.name).sort((a, 
  */
 export async function updateCompany(
   t: TenantDb,
-  actorId: string,
+  // Null: an API key whose maker's account is gone (src/services/api/).
+  actorId: string | null,
   id: number,
   input: CompanyInput,
   ctx: CompanyFormContext,

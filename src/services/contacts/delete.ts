@@ -35,7 +35,8 @@ export interface EraseOptions {
  */
 export async function deleteContacts(
   t: TenantDb,
-  actor: Actor,
+  // userId null: an API key whose maker's account is gone (src/services/api/).
+  actor: Omit<Actor, "userId"> & { userId: string | null },
   ids: number[],
   opts: { bulk: boolean; erase?: EraseOptions },
 ): Promise<number> {

@@ -8,7 +8,15 @@
  */
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { activities, contactEmails, contactPhones, contacts, contactTags, customFieldValues } from "../../db/schema";
+import {
+  activities,
+  contactEmails,
+  contactPhones,
+  contacts,
+  contactTags,
+  customFieldValues,
+  type ContactSource,
+} from "../../db/schema";
 import { contactWithinLimit, guardedValue, isPlanLimitError, PlanLimitError } from "../billing/limits";
 import { diff } from "../records/activity";
 import { counterChange } from "../records/counters";
@@ -120,8 +128,8 @@ function activityFromTarget(
  */
 export async function createContact(
   t: TenantDb,
-  actorId: string,
-  input: ContactInput & { companyName: string | null },
+  actorId: string | null,
+  input: ContactInput & { companyName: string | null; source?: ContactSource },
   now: number,
   freeMaxContacts: number | null = null,
 ): Promise<number> {
@@ -143,6 +151,7 @@ export async function createContact(
           tenantId: guardedTenantId,
           ...contactColumns(input, input.companyName),
           createdBy: actorId,
+          source: input.source ?? "manual",
           createdAt: now,
           updatedAt: now,
           lastActivityAt: now,
@@ -171,7 +180,7 @@ export type UpdateResult =
  */
 export async function updateContact(
   t: TenantDb,
-  actorId: string,
+  actorId: string | null,
   id: number,
   expectedUpdatedAt: number | null,
   input: ContactInput & { companyName: string | null },

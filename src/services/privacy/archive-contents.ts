@@ -16,6 +16,7 @@ import type { TenantDb } from "../../db/scoped";
 import { consentRecords, emailOutbox, memberships, sessions, supportMessages, tenants, users } from "../../db/schema";
 import { RETENTION } from "../../lib/legal";
 import { usagePages } from "../usage/archive";
+import { apiKeysForExport } from "../api/keys";
 import { USAGE_RETENTION } from "../usage/definitions";
 import type { R2ZipWriter } from "../../lib/zip-r2";
 import { getEmailPreferences } from "../account/email-preferences";
@@ -306,6 +307,13 @@ export async function writeDataExport(
       "Every record in the trash (deleted in the last 30 days, still restorable): what it is, who deleted it and " +
         "when, when it goes for good, and every row a restore would bring back.",
       (into) => accountDocument("trash", now, trashPages(t), into),
+    );
+    const keys = await apiKeysForExport(t);
+    await add(
+      "workspace/api-keys.json",
+      "The workspace's API keys by name, with when each was made, expires, was last used and was revoked. " +
+        "Never a key itself: we keep only a hash of it, and leave that out too.",
+      (into) => accountDocument("api_keys", now, [keys], into),
     );
   }
 

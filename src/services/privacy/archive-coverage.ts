@@ -60,6 +60,8 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   import_jobs: {
     leftOut: "bookkeeping of imports (file name, counts, progress); the records they made are in the workspace files",
   },
+  // Names and dates only: never a secret or its hash (src/services/api/keys.ts).
+  api_keys: { file: "workspace/api-keys.json" },
   bulk_jobs: { leftOut: "bookkeeping of bulk actions (filters, progress); the records they changed are in the files" },
   import_chunks: { leftOut: "which parts of an import were written: numbers only" },
   import_records: {

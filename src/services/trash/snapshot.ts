@@ -11,7 +11,8 @@ import { columnsOf, ITEM_FACTS, MAIN_TABLE, PARTS, tableName, TRASH_DAYS } from 
 
 /** Who moves records to the trash, and when. */
 export interface TrashActor {
-  userId: string;
+  /** Null for an API key whose maker's account is gone (src/services/api/). */
+  userId: string | null;
   now: number;
 }
 

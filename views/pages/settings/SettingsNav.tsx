@@ -11,6 +11,7 @@ export function SettingsNav(p: {
     | "fields"
     | "audit"
     | "support"
+    | "api"
     | "export"
     | "import"
     | "billing"
@@ -34,6 +35,7 @@ export function SettingsNav(p: {
           { key: "pipelines", href: "/app/settings/pipelines", label: "Pipelines" },
           { key: "audit", href: "/app/settings/audit", label: "Audit trail" },
           { key: "support", href: "/app/settings/support", label: "Support access" },
+          { key: "api", href: "/app/settings/api", label: "API" },
           { key: "import", href: "/app/import", label: "Import" },
           { key: "export", href: "/app/export", label: "Export" },
         ]

@@ -105,7 +105,8 @@ type FormResult =
  */
 export function parseContactForm(
   body: FormBody,
-  ctx: { region: string; customFields: CustomField[]; defaultOwnerId: string | null; locale: string },
+  // Without a locale (the API), numbers are read in canonical form.
+  ctx: { region: string; customFields: CustomField[]; defaultOwnerId: string | null; locale?: string },
 ): FormResult {
   const errors: Record<string, string> = {};
   const scalarInput: Record<string, unknown> = {};

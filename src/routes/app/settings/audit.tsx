@@ -38,11 +38,14 @@ auditRoutes.get("/", requireRole("admin"), async (c) => {
         actionLabel: AUDIT_ACTIONS[e.action as AuditAction] ?? e.action,
         actor:
           e.actorEmail ??
-          (e.actorStaffName
-            ? `Support · ${e.actorStaffName} (CustomerTrackr)`
-            : ANONYMOUS_ACTIONS.has(e.action)
-              ? "anonymous visitor"
-              : "former member"),
+          // A key's use: the key acted, not a member (src/services/api/auth.ts).
+          (e.action === "api_key.used"
+            ? "API key"
+            : e.actorStaffName
+              ? `Support · ${e.actorStaffName} (CustomerTrackr)`
+              : ANONYMOUS_ACTIONS.has(e.action)
+                ? "anonymous visitor"
+                : "former member"),
         target: describeTarget(e.targetLabel, e.detail),
         ip: e.ip,
         device: describeDevice(e.userAgent),

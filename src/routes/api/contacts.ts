@@ -1,0 +1,163 @@
+/**
+ * /api/v1/contacts: list (keyset), get, create, update (PATCH, partial) and delete. The writes go through
+ * the contacts services the app's forms use (src/services/contacts/), so validation, counters, the search
+ * index, the timeline, the trash and the audit trail are the same; changes are attributed to the member
+ * who made the key (nobody once their account is gone).
+ */
+import { createRoute } from "@hono/zod-openapi";
+import { billingConfig } from "../../lib/stripe";
+import { requestMeta } from "../../lib/request";
+import { getApiContact, listApiContacts } from "../../services/api/contacts";
+import { PlanLimitError } from "../../services/billing/limits";
+import { deleteContacts } from "../../services/contacts/delete";
+import { createContact, updateContact } from "../../services/contacts/write";
+import { parseRecordId } from "../record-helpers";
+import { readContactJson } from "./contact-input";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { apiTenant, callerOf } from "./guard";
+import { ApiProblem, invalidFields } from "./problem";
+import { apiRouter } from "./router";
+import { ContactInputSchema, ContactListQuery, ContactListSchema, ContactSchema, IdParam, problems } from "./schemas";
+
+/** Mounted at /api/v1 (the paths carry /contacts). */
+export const contactsApi = apiRouter();
+
+const tags = ["Contacts"];
+const json = (schema: typeof ContactSchema | typeof ContactListSchema, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const body = { required: true, content: { "application/json": { schema: ContactInputSchema } } };
+
+/** The contact id of the path, or a 404 (an id that is not one is as unknown as another workspace's). */
+function contactId(raw: string): number {
+  const id = parseRecordId(raw);
+  if (id === null) throw new ApiProblem("not_found", "No such contact.");
+  return id;
+}
+
+const notFound = () => new ApiProblem("not_found", "No such contact.");
+
+contactsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/contacts",
+    tags,
+    summary: "List contacts",
+    description: "Oldest first, by id. Filters combine; `updated_since` with the cursor walks every change for a sync.",
+    request: { query: ContactListQuery },
+    responses: { 200: json(ContactListSchema, "A page of contacts"), ...problems(401, 403, 422) },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
+    if (afterId === null) throw invalidFields([{ field: "cursor", message: "Pass next_cursor of a page as it came." }]);
+    const page = await listApiContacts(apiTenant(c), {
+      q: query.q?.trim() || null,
+      tagId: query.tag ?? null,
+      companyId: query.company ?? null,
+      ownerId: query.owner ?? null,
+      updatedSince: query.updated_since === undefined ? null : Date.parse(query.updated_since),
+      afterId,
+      limit: query.limit ?? 50,
+    });
+    return c.json({ data: page.records, next_cursor: page.nextAfterId ? encodeCursor(page.nextAfterId) : null }, 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/contacts",
+    tags,
+    summary: "Create a contact",
+    description: "Needs a first or last name, or an email address. Its source is `api`.",
+    request: { body },
+    responses: {
+      201: json(ContactSchema, "The contact as created"),
+      ...problems(400, 401, 402, 403, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const t = apiTenant(c);
+    const input = await readContactJson(t, c.req.valid("json"), null);
+    // The Free plan's cap is checked inside the create's batch, as for the app's form.
+    const limit = billingConfig(c.env).limits?.contacts ?? null;
+    let id: number;
+    try {
+      id = await createContact(t, callerOf(c).createdBy, { ...input, source: "api" }, Date.now(), limit);
+    } catch (err) {
+      if (err instanceof PlanLimitError)
+        throw new ApiProblem("plan_limit", `The Free plan holds ${err.max} contacts; upgrade in Settings → Billing.`);
+      throw err;
+    }
+    const record = await getApiContact(t, id);
+    if (!record) throw notFound();
+    c.header("Location", `/api/v1/contacts/${id}`);
+    return c.json(record, 201);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/contacts/{id}",
+    tags,
+    summary: "Get a contact",
+    request: { params: IdParam },
+    responses: { 200: json(ContactSchema, "The contact"), ...problems(401, 403, 404) },
+  }),
+  async (c) => {
+    const record = await getApiContact(apiTenant(c), contactId(c.req.valid("param").id));
+    if (!record) throw notFound();
+    return c.json(record, 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/contacts/{id}",
+    tags,
+    summary: "Update a contact",
+    description: "Only the fields sent change; null clears one. Lists (emails, phones, tag_ids) are replaced whole.",
+    request: { params: IdParam, body },
+    responses: {
+      200: json(ContactSchema, "The contact as updated"),
+      ...problems(400, 401, 403, 404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const t = apiTenant(c);
+    const id = contactId(c.req.valid("param").id);
+    const current = await getApiContact(t, id);
+    if (!current) throw notFound();
+    const input = await readContactJson(t, c.req.valid("json"), current);
+    // The version read above: a change saved meanwhile makes this a 409 rather than overwriting it.
+    const result = await updateContact(t, callerOf(c).createdBy, id, Date.parse(current.updated_at), input, Date.now());
+    if (!result.ok && result.reason === "not_found") throw notFound();
+    if (!result.ok) throw new ApiProblem("conflict", "The contact was changed meanwhile; read it again and retry.");
+    const record = await getApiContact(t, id);
+    if (!record) throw notFound();
+    return c.json(record, 200);
+  },
+);
+
+contactsApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/contacts/{id}",
+    tags,
+    summary: "Delete a contact",
+    description: "It goes to the trash for 30 days, with its notes, tasks and logged interactions, as in the app.",
+    request: { params: IdParam },
+    responses: { 204: { description: "Deleted" }, ...problems(401, 403, 404) },
+  }),
+  async (c) => {
+    const id = contactId(c.req.valid("param").id);
+    const actor = { userId: callerOf(c).createdBy, ...requestMeta(c) };
+    const deleted = await deleteContacts(apiTenant(c), actor, [id], { bulk: false });
+    if (deleted === 0) throw notFound();
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,89 @@
+/**
+ * What every /api/v1 request passes before its route: a database handle, the API key (Bearer only: the
+ * session cookie is never read here, so a browser's cookie grants nothing), the key's scope for the
+ * method, and a JSON body of bounded size. Failures are problem+json (src/routes/api/problem.ts).
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createDb } from "../../db/client";
+import { scoped, type TenantDb } from "../../db/scoped";
+import type { AppEnv } from "../../env";
+import { requestMeta } from "../../lib/request";
+import { authenticateApiKey, bearerToken, type ApiCaller } from "../../services/api/auth";
+import { ApiProblem, rateLimitHeaders, type ProblemCode } from "./problem";
+
+/** The largest JSON body accepted. */
+export const MAX_API_BODY_BYTES = 256 * 1024;
+
+const REFUSED: Record<string, ProblemCode> = {
+  missing: "missing_api_key",
+  malformed: "invalid_api_key",
+  unknown: "invalid_api_key",
+  revoked: "revoked_api_key",
+  expired: "expired_api_key",
+  workspace_closed: "workspace_closed",
+};
+
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Checks the key and the scope; sets `db` and `caller`. */
+export const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  // The primary, always: an API client has no bookmark cookie, and must read what it just wrote.
+  const db = createDb(c.env.DB.withSession("first-primary"));
+  c.set("db", db);
+  c.set("auth", null);
+  const result = await authenticateApiKey(db, bearerToken(c.req.header("Authorization")), {
+    ...requestMeta(c),
+    method: c.req.method,
+    path: c.req.path,
+  });
+  if (!result.ok) {
+    const code = REFUSED[result.reason]!;
+    const challenge: Record<string, string> =
+      code === "workspace_closed" ? {} : { "WWW-Authenticate": 'Bearer realm="api"' };
+    throw new ApiProblem(code, undefined, undefined, challenge);
+  }
+  c.set("apiCaller", result.caller);
+  const exceeded = result.caller.limits.filter((l) => l.exceeded);
+  if (exceeded.length) {
+    const wait = Math.max(...exceeded.map((l) => l.resetSeconds));
+    throw new ApiProblem(
+      "rate_limited",
+      `Too many requests ${exceeded.map((l) => l.policy).join(" and ")}; try again in ${wait} s.`,
+      undefined,
+      { "Retry-After": String(wait) },
+    );
+  }
+  if (result.caller.scope === "read" && !READS.has(c.req.method))
+    throw new ApiProblem("insufficient_scope", "This key is read only; make a read and write key in Settings → API.");
+  for (const [name, value] of Object.entries(rateLimitHeaders(result.caller.limits))) c.header(name, value);
+  await next();
+};
+
+/** Bodies: JSON only, at most MAX_API_BODY_BYTES. */
+export const apiBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (READS.has(c.req.method) || c.req.method === "DELETE") return next();
+  const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json")
+    throw new ApiProblem("unsupported_media_type", "Send Content-Type: application/json.");
+  return limit(c, next);
+};
+
+const limit = bodyLimit({
+  maxSize: MAX_API_BODY_BYTES,
+  onError: () => {
+    throw new ApiProblem("payload_too_large", `A body has at most ${MAX_API_BODY_BYTES} bytes.`);
+  },
+});
+
+/** The key the request authenticated with (apiAuth ran before every route that calls this). */
+export function callerOf(c: Context<AppEnv>): ApiCaller {
+  const caller = c.get("apiCaller");
+  if (!caller) throw new Error(`${c.req.method} ${c.req.path}: no API key (is apiAuth on the route?)`);
+  return caller;
+}
+
+/** The calling key's workspace handle. */
+export function apiTenant(c: Context<AppEnv>): TenantDb {
+  return scoped(c.get("db"), callerOf(c).tenantId);
+}

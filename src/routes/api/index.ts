@@ -1,0 +1,62 @@
+/**
+ * /api/v1: the JSON API. Mounted in src/app.ts before the CSRF check, the form-body reader, the database
+ * bookmark and the session: it reads no cookie and sets none, and authenticates only with an API key
+ * (src/routes/api/guard.ts). The OpenAPI document and the reference page are public; everything else needs
+ * a key. Every error under it is problem+json.
+ */
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "../../env";
+import { reportError } from "../../lib/sentry";
+import { companiesApi } from "./companies";
+import { contactsApi } from "./contacts";
+import { tagsApi } from "./tags";
+import { apiDocsPage } from "./docs";
+import { apiAuth, apiBody } from "./guard";
+import { ApiProblem, problemResponse } from "./problem";
+import { apiRouter } from "./router";
+import type { Context } from "hono";
+
+/** Mounted at /api/v1. */
+export const apiRoutes = apiRouter();
+
+/** The OpenAPI document's head; the paths come from the routes' own schemas. */
+export const OPENAPI_HEAD = {
+  openapi: "3.1.0",
+  info: {
+    title: "CustomerTrackr API",
+    version: "1.0.0",
+    description: "A workspace's records as JSON. Authenticate with `Authorization: Bearer ct_live_…`.",
+  },
+  servers: [{ url: "/api/v1" }],
+  security: [{ apiKey: [] }],
+};
+
+apiRoutes.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+  type: "http",
+  scheme: "bearer",
+  description: "An API key from Settings → API (ct_live_…).",
+});
+
+apiRoutes.doc31("/openapi.json", OPENAPI_HEAD);
+apiRoutes.get("/docs", (c) => apiDocsPage(c, apiRoutes.getOpenAPI31Document(OPENAPI_HEAD)));
+
+apiRoutes.use("*", apiAuth, apiBody);
+apiRoutes.route("/", contactsApi);
+apiRoutes.route("/", companiesApi);
+apiRoutes.route("/", tagsApi);
+apiRoutes.all("*", () => {
+  throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
+});
+
+/** Problems as they are; unreadable JSON as malformed_json; anything else a 500, reported. */
+export function apiError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof ApiProblem) return problemResponse(c, err);
+  if (err instanceof HTTPException && err.status === 400)
+    return problemResponse(c, new ApiProblem("malformed_json", "The body could not be read as JSON."));
+  console.error(
+    JSON.stringify({ type: "error", requestId: c.get("requestId"), message: err.message, stack: err.stack }),
+  );
+  reportError(c, err);
+  return problemResponse(c, new ApiProblem("internal_error", `Request id ${c.get("requestId")}.`));
+}
+apiRoutes.onError(apiError);

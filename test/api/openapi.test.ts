@@ -1,0 +1,76 @@
+/**
+ * The OpenAPI document is the API: every /api/v1 route the app registers is in it with its method, the
+ * examples it gives are accepted and answered in the shape it describes, and the reference page lists
+ * every operation. Public: no key needed to read them.
+ */
+import { describe, expect, it } from "vitest";
+import { ContactSchema } from "../../src/routes/api/schemas";
+import { send } from "../helpers/http";
+import { registeredRoutes } from "../helpers/route-table";
+import { newTenant } from "../helpers/tenants";
+import { api, makeKey } from "./helpers";
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
+  components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+};
+
+const PUBLIC = new Set(["GET /api/v1/openapi.json", "GET /api/v1/docs"]);
+
+async function documentOf(): Promise<Doc> {
+  const res = await send("/api/v1/openapi.json");
+  expect(res.status).toBe(200);
+  return (await res.json()) as Doc;
+}
+
+describe("the OpenAPI document", () => {
+  it("is OpenAPI 3.1 and names every /api/v1 route of the app, and nothing the app lacks", async () => {
+    const doc = await documentOf();
+    expect(doc.openapi).toBe("3.1.0");
+    const inApp = registeredRoutes((p) => p.startsWith("/api/v1/")).filter((r) => !PUBLIC.has(r));
+    expect(inApp.length).toBeGreaterThanOrEqual(5);
+    const inDoc = Object.entries(doc.paths)
+      .flatMap(([path, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} /api/v1${path.replace(/\{(\w+)\}/g, ":$1")}`),
+      )
+      .sort();
+    expect(inDoc).toEqual(inApp);
+    // Every operation says what it does and documents its errors.
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops)) {
+        expect(op.summary, `${method} ${path}`).toBeTruthy();
+        expect(Object.keys(op.responses), `${method} ${path}`).toContain("401");
+      }
+  });
+
+  it("gives examples that the API accepts, and answers in the documented shape", async () => {
+    const doc = await documentOf();
+    const example = Object.fromEntries(
+      Object.entries(doc.components.schemas.ContactInput!.properties)
+        .filter(([, p]) => p.example !== undefined)
+        // The example's custom field exists only in a workspace that made it.
+        .filter(([name]) => name !== "custom_fields")
+        .map(([name, p]) => [name, p.example]),
+    );
+    expect(Object.keys(example)).toEqual(expect.arrayContaining(["first_name", "emails", "phones"]));
+    const owner = await newTenant("Example Co");
+    const key = await makeKey(owner.cookie);
+    const res = await api("/contacts", { key, method: "POST", json: example });
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(ContactSchema.strict().safeParse(await res.json()).success).toBe(true);
+    const list = (await (await api("/contacts", { key })).json()) as { data: unknown[] };
+    for (const record of list.data) expect(ContactSchema.strict().safeParse(record).success).toBe(true);
+  });
+
+  it("is rendered as a reference page listing every operation and every error code, with no script", async () => {
+    const doc = await documentOf();
+    const res = await send("/api/v1/docs");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const method of Object.keys(ops)) expect(html).toContain(`${method.toUpperCase()} ${path}`);
+    expect(html).toContain('id="problem-validation_failed"');
+    expect(html).not.toMatch(/<script[^>]*src="https?:/);
+  });
+});
