@@ -17,6 +17,7 @@ import { BULK_MAX_IDS, ownedContacts, ownedIdsSql } from "./bulk";
 import { rawBatchResults } from "../../db/raw-batch";
 import { eraseFromTrashStatements, trashedRecordIds } from "../trash/items";
 import { trashStatements } from "../trash/snapshot";
+import { webhookEventInsert } from "../webhooks/events";
 
 /** Erasing (a privacy request) rather than deleting: audited as such, optionally suppressing future imports. */
 export interface EraseOptions {
@@ -109,6 +110,14 @@ export async function deleteContacts(
     t.delete(importRecords, eq(importRecords.entityType, "contact"), inJsonList(importRecords.entityId, owned)),
     ...suppression,
     audit,
+    // Only the id: an erased person's details must not travel on, and a deleted one's are in the trash.
+    webhookEventInsert(
+      t,
+      "contact.deleted",
+      sql`json_object('id', c.id, 'erased', json(${opts.erase ? "true" : "false"}))`,
+      sql`FROM contacts c WHERE c.tenant_id = ${tenantId} AND c.id IN (${ownedIdsSql(t, owned)})`,
+      actor.now,
+    ),
     // The tenant condition is inside the id list, which drives the delete by primary key.
     db
       .delete(contacts)
