@@ -12,7 +12,6 @@ CREATE TABLE `webhook_endpoints` (
   `enabled` integer DEFAULT true NOT NULL,
   `disabled_reason` text,
   `failing_since` integer,
-  `created_by` text,
   `created_at` integer NOT NULL,
   `updated_at` integer NOT NULL
 );

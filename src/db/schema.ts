@@ -1814,7 +1814,6 @@ export const webhookEndpoints = sqliteTable(
     disabledReason: text("disabled_reason"),
     /** The first failed delivery since the last success; three days of failures disable it. */
     failingSince: integer("failing_since"),
-    createdBy: text("created_by"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

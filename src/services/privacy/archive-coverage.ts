@@ -60,6 +60,11 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   import_jobs: {
     leftOut: "bookkeeping of imports (file name, counts, progress); the records they made are in the workspace files",
   },
+  webhook_endpoints: { leftOut: "where the workspace's webhooks go (URLs, signing secrets): settings of its integrations" },
+  webhook_events: {
+    leftOut: "copies of record changes sent to the workspace's webhooks, kept 30 days; the records are in the files",
+  },
+  webhook_deliveries: { leftOut: "when each webhook was sent and what the receiver answered: delivery bookkeeping" },
   bulk_jobs: { leftOut: "bookkeeping of bulk actions (filters, progress); the records they changed are in the files" },
   import_chunks: { leftOut: "which parts of an import were written: numbers only" },
   import_records: {

@@ -80,7 +80,7 @@ export async function createEndpoint(t: TenantDb, actor: Actor, input: EndpointI
       .insert(webhookEndpoints)
       .select(
         sql`SELECT ${id}, ${t.tenantId}, ${input.url}, ${input.description}, ${JSON.stringify(input.events)},
-          ${newSigningSecret()}, 1, NULL, NULL, ${actor.userId}, ${actor.now}, ${actor.now}
+          ${newSigningSecret()}, 1, NULL, NULL, ${actor.now}, ${actor.now}
           WHERE (SELECT count(*) FROM webhook_endpoints WHERE tenant_id = ${t.tenantId}) < ${MAX_ENDPOINTS}`,
       )
       .returning({ id: webhookEndpoints.id }),

@@ -57,18 +57,17 @@ export async function listDeliveries(t: TenantDb, endpointId: string, now: numbe
 
 /**
  * Sends a delivery's event to its endpoint again, as a new delivery (same webhook-id, so a receiver that
- * saw it already can tell). Null when the delivery is not this endpoint's in this workspace.
+ * saw it already can tell). Returns its endpoint's id; null when the delivery is not this workspace's.
  */
-export async function replayDelivery(t: TenantDb, endpointId: string, deliveryId: string, now: number) {
+export async function replayDelivery(t: TenantDb, deliveryId: string, now: number): Promise<string | null> {
   const [found] = await t.db
-    .select({ eventId: webhookDeliveries.eventId })
+    .select({ eventId: webhookDeliveries.eventId, endpointId: webhookDeliveries.endpointId })
     .from(webhookDeliveries)
-    .where(t.where(webhookDeliveries, eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, endpointId)));
+    .where(t.where(webhookDeliveries, eq(webhookDeliveries.id, deliveryId)));
   if (!found) return null;
-  const id = newId();
   await t.insert(webhookDeliveries, {
-    id,
-    endpointId,
+    id: newId(),
+    endpointId: found.endpointId,
     eventId: found.eventId,
     status: "pending",
     attempts: 0,
@@ -76,5 +75,5 @@ export async function replayDelivery(t: TenantDb, endpointId: string, deliveryId
     createdAt: now,
     updatedAt: now,
   });
-  return id;
+  return found.endpointId;
 }

@@ -14,7 +14,8 @@ export function SettingsNav(p: {
     | "export"
     | "import"
     | "billing"
-    | "trash";
+    | "trash"
+    | "webhooks";
   canSeeAudit: boolean;
   canSeeBilling?: boolean;
 }) {
@@ -34,6 +35,7 @@ export function SettingsNav(p: {
           { key: "pipelines", href: "/app/settings/pipelines", label: "Pipelines" },
           { key: "audit", href: "/app/settings/audit", label: "Audit trail" },
           { key: "support", href: "/app/settings/support", label: "Support access" },
+          { key: "webhooks", href: "/app/settings/webhooks", label: "Webhooks" },
           { key: "import", href: "/app/import", label: "Import" },
           { key: "export", href: "/app/export", label: "Export" },
         ]
