@@ -21,7 +21,11 @@ describe("the webhook outbox", () => {
 
   it("writes contact events with the contact as it is, one delivery per subscribed endpoint", async () => {
     const t = await newTenant("Hooked Contacts");
-    const all = await addEndpoint(t.cookie, receiverUrl("outbox-all"), ["contact.created", "contact.updated", "contact.deleted"]);
+    const all = await addEndpoint(t.cookie, receiverUrl("outbox-all"), [
+      "contact.created",
+      "contact.updated",
+      "contact.deleted",
+    ]);
     const createdOnly = await addEndpoint(t.cookie, receiverUrl("outbox-created"), ["contact.created"]);
     await addEndpoint(t.cookie, receiverUrl("outbox-deals"), ["deal.won"]);
 
@@ -45,11 +49,19 @@ describe("the webhook outbox", () => {
     expect(created.map((d) => d.endpoint_id).sort()).toEqual([all, createdOnly].sort());
     expect(created.every((d) => d.status === "pending" && d.event_id === events[0]!.id)).toBe(true);
 
-    await post(`/app/contacts/${id}`, t.cookie, { first_name: "Grace", last_name: "Murray Hopper", emails: "grace@example.com" });
+    await post(`/app/contacts/${id}`, t.cookie, {
+      first_name: "Grace",
+      last_name: "Murray Hopper",
+      emails: "grace@example.com",
+    });
     await post(`/app/contacts/${id}/delete`, t.cookie, {});
     events = await eventsOf(t.tenantId);
     expect(events.map((e) => e.type)).toEqual(["contact.created", "contact.updated", "contact.deleted"]);
-    expect(JSON.parse(events[1]!.payload)).toMatchObject({ id, last_name: "Murray Hopper", emails: ["grace@example.com"] });
+    expect(JSON.parse(events[1]!.payload)).toMatchObject({
+      id,
+      last_name: "Murray Hopper",
+      emails: ["grace@example.com"],
+    });
     expect(JSON.parse(events[2]!.payload)).toEqual({ id, erased: false });
     // The update and the delete went only to the endpoint subscribed to them.
     const later = (await deliveriesOf(t.tenantId)).filter((d) => d.event_id !== events[0]!.id);
@@ -71,7 +83,12 @@ describe("the webhook outbox", () => {
 
   it("writes deal events: created, stage changed (with where it was), won", async () => {
     const t = await newTenant("Hooked Deals");
-    await addEndpoint(t.cookie, receiverUrl("outbox-deals-2"), ["deal.created", "deal.stage_changed", "deal.won", "deal.lost"]);
+    await addEndpoint(t.cookie, receiverUrl("outbox-deals-2"), [
+      "deal.created",
+      "deal.stage_changed",
+      "deal.won",
+      "deal.lost",
+    ]);
     const stages = (await pipelinesOf(t.tenantId))[0]!.stages;
     const id = await createDeal(t.cookie, { name: "Big one", amount: "1200", stage_id: String(stages[0]!.id) });
     await post(`/app/deals/${id}/move`, t.cookie, { stage_id: String(stages[1]!.id) });

@@ -60,7 +60,9 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   import_jobs: {
     leftOut: "bookkeeping of imports (file name, counts, progress); the records they made are in the workspace files",
   },
-  webhook_endpoints: { leftOut: "where the workspace's webhooks go (URLs, signing secrets): settings of its integrations" },
+  webhook_endpoints: {
+    leftOut: "where the workspace's webhooks go (URLs, signing secrets): settings of its integrations",
+  },
   webhook_events: {
     leftOut: "copies of record changes sent to the workspace's webhooks, kept 30 days; the records are in the files",
   },

@@ -39,13 +39,12 @@ export const RETRY_FOR_MS = 3 * 24 * 3_600_000;
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 15_000;
 /** A message may arrive a little before its time (clocks differ): it still counts as due. */
-const EARLY_MS = 5_000;
+const EARLY_MS = 1_000;
 const SNIPPET_BYTES = 1024;
 export const AUTO_DISABLED_REASON = "Deliveries failed for three days.";
 
 /** The delay before the attempt after `attempts` attempts. */
-export const retryDelayMs = (attempts: number) =>
-  RETRY_DELAYS_S[Math.min(attempts, RETRY_DELAYS_S.length) - 1]! * 1000;
+export const retryDelayMs = (attempts: number) => RETRY_DELAYS_S[Math.min(attempts, RETRY_DELAYS_S.length) - 1]! * 1000;
 
 /** The first SNIPPET_BYTES of an answer's body, without reading the rest. */
 async function snippet(res: Response): Promise<string> {
@@ -107,7 +106,9 @@ async function post(url: string, secret: string, event: { id: string; body: stri
     return {
       status: null,
       durationMs: Date.now() - started,
-      response: timedOut ? `No answer within ${TIMEOUT_MS / 1000} seconds.` : `Could not connect: ${String(err).slice(0, 200)}`,
+      response: timedOut
+        ? `No answer within ${TIMEOUT_MS / 1000} seconds.`
+        : `Could not connect: ${String(err).slice(0, 200)}`,
     };
   }
 }
@@ -161,19 +162,24 @@ export async function runWebhookDelivery(env: Bindings, message: WebhookMessage,
     ]);
     return;
   }
-  const delay = retryDelayMs(delivery.attempts);
-  const retry = now + delay <= delivery.createdAt + RETRY_FOR_MS;
+  // The last attempt is at the deadline itself, so an endpoint that failed all along is disabled by it.
+  const deadline = delivery.createdAt + RETRY_FOR_MS;
+  const retry = now < deadline;
+  const next = Math.min(now + retryDelayMs(delivery.attempts), deadline);
   await db.batch([
-    finish({ status: retry ? "pending" : "failed", nextAttemptAt: now + delay, queuedAt: now, ...recorded }),
+    finish({ status: retry ? "pending" : "failed", nextAttemptAt: next, queuedAt: now, ...recorded }),
     t.update(
       webhookEndpoints,
-      { failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${now})` },
+      // Failing since the first event it could not take arrived, so that event's last attempt, at its
+      // deadline, finds three days of failure.
+      { failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${delivery.createdAt})` },
       eq(webhookEndpoints.id, endpoint.id),
     ),
   ]);
-  if (endpoint.enabled && endpoint.failingSince !== null && endpoint.failingSince <= now - RETRY_FOR_MS)
+  const failingSince = endpoint.failingSince ?? delivery.createdAt;
+  if (endpoint.enabled && failingSince <= now - RETRY_FOR_MS)
     await disableFailing(db, t, endpoint.id, (env.APP_URL ?? "").replace(/\/+$/, ""), now);
-  if (retry) await sendLater(env, message, delay);
+  if (retry) await sendLater(env, message, next - now);
 }
 
 /** The retry's message, delayed; a refused send is left to the sweep. */
@@ -181,7 +187,14 @@ async function sendLater(env: Bindings, message: WebhookMessage, delayMs: number
   try {
     await env.JOBS.send(message, { delaySeconds: Math.min(43_200, Math.ceil(delayMs / 1000)) });
   } catch (err) {
-    console.error(JSON.stringify({ type: "job_send_failed", job: message.type, id: message.deliveryId, error: String(err).slice(0, 300) }));
+    console.error(
+      JSON.stringify({
+        type: "job_send_failed",
+        job: message.type,
+        id: message.deliveryId,
+        error: String(err).slice(0, 300),
+      }),
+    );
   }
 }
 

@@ -44,10 +44,8 @@ export function subscribed(t: TenantDb, type: string): SQL {
  */
 export function webhookEventInsert(t: TenantDb, type: WebhookEventType, data: SQL, source: SQL, now: number) {
   // An insert builder rather than raw SQL: it joins drizzle's batches and the raw ones (runRawBatch) alike.
-  return t.db
-    .insert(webhookEvents)
-    .select(
-      sql`SELECT 'msg_' || lower(hex(randomblob(16))), ${t.tenantId}, ${type}, ${data}, ${now}
+  return t.db.insert(webhookEvents).select(
+    sql`SELECT 'msg_' || lower(hex(randomblob(16))), ${t.tenantId}, ${type}, ${data}, ${now}
         ${source} AND ${subscribed(t, type)}`,
-    );
+  );
 }

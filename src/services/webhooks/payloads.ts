@@ -7,7 +7,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { isoSql } from "./events";
 
 const col = (a: string, name: string) => sql.raw(`${a}.${name}`);
-const times = (a: string) => sql`'created_at', ${isoSql(`${a}.created_at`)}, 'updated_at', ${isoSql(`${a}.updated_at`)}`;
+const times = (a: string) =>
+  sql`'created_at', ${isoSql(`${a}.created_at`)}, 'updated_at', ${isoSql(`${a}.updated_at`)}`;
 
 /** A contact with its emails and phones in order. */
 export function contactData(a = "c"): SQL {

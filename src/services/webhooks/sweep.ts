@@ -27,7 +27,12 @@ const due = (now: number): SQL =>
   )!;
 
 /** Claims up to PER_RUN due deliveries (of one workspace when `tenantId` is given) and sends their messages. */
-export async function dispatchDue(db: Database, jobs: Bindings["JOBS"], now: number, tenantId?: string): Promise<number> {
+export async function dispatchDue(
+  db: Database,
+  jobs: Bindings["JOBS"],
+  now: number,
+  tenantId?: string,
+): Promise<number> {
   const scope = tenantId === undefined ? sql`1` : eq(webhookDeliveries.tenantId, tenantId);
   const oldest = db
     .select({ id: webhookDeliveries.id })

@@ -55,7 +55,9 @@ export function WebhookEndpointPage(p: WebhookEndpointPageProps) {
       </p>
       {p.notice ? <FormAlert kind="ok">{ENDPOINT_NOTICES[p.notice]}</FormAlert> : null}
       {!e.enabled ? (
-        <FormAlert kind="warn">Disabled{e.disabledReason ? `: ${e.disabledReason}` : "."} No events are sent to it.</FormAlert>
+        <FormAlert kind="warn">
+          Disabled{e.disabledReason ? `: ${e.disabledReason}` : "."} No events are sent to it.
+        </FormAlert>
       ) : null}
       <Card id="endpoint" title={e.url}>
         {e.description ? <p>{e.description}</p> : null}
@@ -125,7 +127,10 @@ export function WebhookEndpointPage(p: WebhookEndpointPageProps) {
                     <Time ms={d.createdAt} />
                   </td>
                   <td>
-                    <InlinePostButton action={`/app/settings/webhooks/deliveries/${d.id}/replay`} label={`Replay ${d.type}`}>
+                    <InlinePostButton
+                      action={`/app/settings/webhooks/deliveries/${d.id}/replay`}
+                      label={`Replay ${d.type}`}
+                    >
                       Replay
                     </InlinePostButton>
                   </td>

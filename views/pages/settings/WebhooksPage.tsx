@@ -78,7 +78,9 @@ export function WebhooksPage(p: WebhooksPageProps) {
                     {e.description ? <div class="muted">{e.description}</div> : null}
                   </td>
                   <td data-label="Events">{e.events.length}</td>
-                  <td data-label="State">{e.enabled ? "Enabled" : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ""}`}</td>
+                  <td data-label="State">
+                    {e.enabled ? "Enabled" : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ""}`}
+                  </td>
                   <td data-label="Added">
                     <Time ms={e.createdAt} />
                   </td>

@@ -52,7 +52,11 @@ const endpointSchema = z.object({
   ),
 });
 
-async function listPage(c: Context<AppEnv>, extra: Partial<WebhooksPageProps> = {}, status: ContentfulStatusCode = 200) {
+async function listPage(
+  c: Context<AppEnv>,
+  extra: Partial<WebhooksPageProps> = {},
+  status: ContentfulStatusCode = 200,
+) {
   const endpoints = await listEndpoints(tenantOf(c));
   return render(
     c,
@@ -78,7 +82,11 @@ webhooksRoutes.post("/", admin, async (c) => {
     description: first(body.description),
     events: ([] as unknown[]).concat(body.events ?? []).map(String),
   };
-  const parsed = parseForm(endpointSchema, { url: first(body.url), description: first(body.description), events: body.events });
+  const parsed = parseForm(endpointSchema, {
+    url: first(body.url),
+    description: first(body.description),
+    events: body.events,
+  });
   if (!parsed.ok) return listPage(c, { create: { values, errors: parsed.errors } }, 422);
   const url = checkEndpointUrl(parsed.data.url, isProduction(c.env));
   if (!url.ok) return listPage(c, { create: { values, errors: { url: url.message } } }, 422);
