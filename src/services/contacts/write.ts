@@ -153,7 +153,13 @@ export async function createContact(
       ...childStatements(t, target, input),
       activityFromTarget(t, target, actorId, "created", null, now),
       counterChange(t, { contacts: 1 }),
-      webhookEventInsert(t, "contact.created", contactData(), sql`FROM contacts c WHERE ${target}`, now),
+      webhookEventInsert(
+        t,
+        "contact.created",
+        contactData(),
+        sql`FROM contacts c WHERE c.tenant_id = ${tenantId} AND ${target}`,
+        now,
+      ),
     ]);
   } catch (err) {
     if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id"))
@@ -273,7 +279,13 @@ export async function updateContact(
       customValues: changedValues,
     }),
     activityFromTarget(t, target, actorId, "updated", changes, version),
-    webhookEventInsert(t, "contact.updated", contactData(), sql`FROM contacts c WHERE ${target}`, version),
+    webhookEventInsert(
+      t,
+      "contact.updated",
+      contactData(),
+      sql`FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
+      version,
+    ),
   ]);
   if (updated.length === 0) {
     const current = await getContact(t, id);
