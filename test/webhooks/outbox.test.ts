@@ -107,4 +107,33 @@ describe("the webhook outbox", () => {
     });
     expect(JSON.parse(events[2]!.payload)).toMatchObject({ id, status: "won", closed_on: "2026-12-01" });
   });
+
+  it("writes company events (created, updated, deleted as it was) and note.created", async () => {
+    const t = await newTenant("Hooked Companies");
+    await addEndpoint(t.cookie, receiverUrl("outbox-companies"), [
+      "company.created",
+      "company.updated",
+      "company.deleted",
+      "note.created",
+    ]);
+    const created = await post("/app/companies", t.cookie, { name: "Northwind", domain: "northwind.example" });
+    const id = Number(created.headers.get("Location")!.match(/^\/app\/companies\/(\d+)$/)![1]);
+    await post(`/app/companies/${id}`, t.cookie, { name: "Northwind Traders", domain: "northwind.example" });
+    await post(`/app/companies/${id}/notes`, t.cookie, { body: "Met at the fair" });
+    await post(`/app/companies/${id}/delete`, t.cookie, {});
+    const events = await eventsOf(t.tenantId);
+    expect(events.map((e) => e.type)).toEqual([
+      "company.created",
+      "company.updated",
+      "note.created",
+      "company.deleted",
+    ]);
+    expect(JSON.parse(events[0]!.payload)).toMatchObject({ id, name: "Northwind", domain: "northwind.example" });
+    expect(JSON.parse(events[2]!.payload)).toMatchObject({
+      subject_type: "company",
+      subject_id: id,
+      body: "Met at the fair",
+    });
+    expect(JSON.parse(events[3]!.payload)).toMatchObject({ id, name: "Northwind Traders" });
+  });
 });
