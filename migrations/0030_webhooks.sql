@@ -54,6 +54,8 @@ CREATE INDEX `webhook_deliveries_event_fk_idx` ON `webhook_deliveries` (`event_i
 --> statement-breakpoint
 CREATE INDEX `webhook_deliveries_due_idx` ON `webhook_deliveries` (`next_attempt_at`) WHERE status = 'pending';
 --> statement-breakpoint
+CREATE INDEX `webhook_deliveries_tenant_due_idx` ON `webhook_deliveries` (`tenant_id`, `next_attempt_at`) WHERE status = 'pending';
+--> statement-breakpoint
 CREATE TRIGGER `webhook_events_fan_out` AFTER INSERT ON `webhook_events` BEGIN
   INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, status, attempts, next_attempt_at, created_at, updated_at)
   SELECT lower(hex(randomblob(16))), e.tenant_id, e.id, NEW.id, 'pending', 0, NEW.created_at, NEW.created_at, NEW.created_at

@@ -1872,6 +1872,8 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_event_fk_idx").on(t.eventId),
     // The sweep of due deliveries whose message was lost, across workspaces.
     index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    // The same, for one workspace: the dispatch right after its write (src/middleware/webhook-dispatch.ts).
+    index("webhook_deliveries_tenant_due_idx").on(t.tenantId, t.nextAttemptAt).where(sql`status = 'pending'`),
   ],
 );
 

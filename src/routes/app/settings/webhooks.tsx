@@ -22,7 +22,6 @@ import {
 } from "../../../services/webhooks/endpoints";
 import { WEBHOOK_EVENT_TYPES } from "../../../services/webhooks/events";
 import { listDeliveries, replayDelivery, WEBHOOK_LOG_DAYS } from "../../../services/webhooks/log";
-import { dispatchDue } from "../../../services/webhooks/sweep";
 import { checkEndpointUrl } from "../../../services/webhooks/url";
 import { actorOf, tenantOf } from "../../context";
 import { noticeOf } from "../../record-helpers";
@@ -141,19 +140,9 @@ for (const [verb, enabled] of [
   });
 }
 
-/** Sends the workspace's due deliveries now rather than at the next cron minute; the cron stays the backstop. */
-async function dispatchNow(c: Context<AppEnv>) {
-  try {
-    await dispatchDue(c.get("db"), c.env.JOBS, actorOf(c).now, tenantOf(c).tenantId);
-  } catch (err) {
-    console.error(JSON.stringify({ type: "webhook_dispatch_failed", error: String(err).slice(0, 300) }));
-  }
-}
-
 webhooksRoutes.post("/:id/test", admin, async (c) => {
   const id = c.req.param("id");
   if (!ID.test(id) || !(await sendTestEvent(tenantOf(c), actorOf(c), id))) return errorResponse(c, 404);
-  await dispatchNow(c);
   return c.redirect(`/app/settings/webhooks/${id}?notice=tested#deliveries`, 303);
 });
 
@@ -161,7 +150,6 @@ webhooksRoutes.post("/deliveries/:id/replay", admin, async (c) => {
   const id = c.req.param("id");
   const endpointId = ID.test(id) ? await replayDelivery(tenantOf(c), id, actorOf(c).now) : null;
   if (!endpointId) return errorResponse(c, 404);
-  await dispatchNow(c);
   return c.redirect(`/app/settings/webhooks/${endpointId}?notice=replayed#deliveries`, 303);
 });
 
