@@ -60,7 +60,6 @@ import { supportViewDispatchesTo } from "./routes/staff/support-view";
 import { staffSession } from "./middleware/staff";
 import { usageRoutes } from "./routes/app/usage";
 import { recordUsage } from "./middleware/usage";
-import { dispatchWebhooks } from "./middleware/webhook-dispatch";
 import { registerPagePatterns } from "./lib/page-patterns";
 
 export const app = new Hono<AppEnv>();
@@ -88,8 +87,6 @@ app.use("/app/*", noStore, requireUser, openWorkspaceOnly);
 // (src/middleware/usage.ts). After the guards, so only members' requests reach it; "/app/*" matches
 // "/app" too, so it is registered once.
 app.use("/app/*", recordUsage);
-// Webhook deliveries a write just queued are sent right after the response (src/middleware/webhook-dispatch.ts).
-app.use("/app/*", dispatchWebhooks);
 
 app.route("/", publicRoutes);
 app.route("/contact", contactRoutes);

@@ -1872,7 +1872,7 @@ export const webhookDeliveries = sqliteTable(
     index("webhook_deliveries_event_fk_idx").on(t.eventId),
     // The sweep of due deliveries whose message was lost, across workspaces.
     index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
-    // The same, for one workspace: the dispatch right after its write (src/middleware/webhook-dispatch.ts).
+    // The same, for one workspace: the dispatch right after an admin's test or replay.
     index("webhook_deliveries_tenant_due_idx").on(t.tenantId, t.nextAttemptAt).where(sql`status = 'pending'`),
   ],
 );

@@ -102,12 +102,11 @@ describe("webhook deliveries", () => {
     expect(new Set(got.map((r) => r.headers["webhook-id"])).size).toBe(1);
   });
 
-  it("are queued right after the write, and sent again by the cron when their Queue message is lost", async () => {
+  it("are queued by the cron, and sent again when their Queue message is lost", async () => {
     const { t, q, bindings } = await hookedWorkspace("lost");
+    expect(q.held.filter((m) => m.type === "webhooks.deliver")).toHaveLength(0);
     const t0 = Date.now();
-    // The write's own dispatch queued it already: the cron has nothing to add.
     await runCron(bindings, t0);
-    expect(q.held.filter((m) => m.type === "webhooks.deliver")).toHaveLength(1);
     takeDelivery(q, t.tenantId); // lost
     await runCron(bindings, t0 + 60_000);
     expect(q.held.filter((m) => m.type === "webhooks.deliver")).toHaveLength(0);
@@ -151,5 +150,30 @@ describe("webhook deliveries", () => {
     expect(await eventsOf(t.tenantId)).toHaveLength(1);
     const page = await (await post(`/app/settings/webhooks/${endpoint}/secret`, t.cookie, {})).text();
     expect(page).toContain("Deliveries failed for three days.");
+  });
+
+  it("send an admin's test event at once, to that endpoint alone, and replay a delivery as the same event", async () => {
+    const { t, endpoint, q, bindings } = await hookedWorkspace("tested");
+    await runCron(bindings, Date.now());
+    await deliver(bindings, takeDelivery(q, t.tenantId));
+    const test = await send(`/app/settings/webhooks/${endpoint}/test`, { cookie: t.cookie, form: {}, env: bindings });
+    expect(test.headers.get("Location")).toBe(`/app/settings/webhooks/${endpoint}?notice=tested#deliveries`);
+    expect(await deliver(bindings, takeDelivery(q, t.tenantId))).toBe(true);
+    const got = await received("tested");
+    expect(got.map((r) => (JSON.parse(r.body) as { type: string }).type)).toEqual(["contact.created", "webhook.test"]);
+
+    const first = (await deliveriesOf(t.tenantId))[0]!;
+    const replay = await send(`/app/settings/webhooks/deliveries/${first.id}/replay`, {
+      cookie: t.cookie,
+      form: {},
+      env: bindings,
+    });
+    expect(replay.status).toBe(303);
+    await deliver(bindings, takeDelivery(q, t.tenantId));
+    const again = await received("tested");
+    expect(again).toHaveLength(3);
+    expect(again[2]!.headers["webhook-id"]).toBe(got[0]!.headers["webhook-id"]);
+    const log = await (await send(`/app/settings/webhooks/${endpoint}`, { cookie: t.cookie })).text();
+    expect(log.match(/Succeeded/g)).toHaveLength(3);
   });
 });

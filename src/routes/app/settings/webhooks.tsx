@@ -22,6 +22,7 @@ import {
 } from "../../../services/webhooks/endpoints";
 import { WEBHOOK_EVENT_TYPES } from "../../../services/webhooks/events";
 import { listDeliveries, replayDelivery, WEBHOOK_LOG_DAYS } from "../../../services/webhooks/log";
+import { dispatchDue } from "../../../services/webhooks/sweep";
 import { checkEndpointUrl } from "../../../services/webhooks/url";
 import { actorOf, tenantOf } from "../../context";
 import { noticeOf } from "../../record-helpers";
@@ -39,6 +40,8 @@ export const webhooksRoutes = new Hono<AppEnv>();
 const admin = requireRole("admin");
 /** Endpoint and delivery ids are newId()s: anything else is not found without a query. */
 const ID = /^[a-z2-7]{24}$/;
+/** Deliveries the trigger of migration 0030 adds get 32 hex digits; the others newId()s. */
+const DELIVERY_ID = /^(?:[a-z2-7]{24}|[0-9a-f]{32})$/;
 
 const endpointSchema = z.object({
   url: z.preprocess((v) => v ?? "", text("URL", { min: 1, max: 2000 })),
@@ -140,16 +143,30 @@ for (const [verb, enabled] of [
   });
 }
 
+/**
+ * Sends the workspace's due deliveries now, for an admin waiting on a test or replay; other writes leave
+ * theirs to the cron's next minute, which keeps a write's D1 round trips what they were.
+ */
+async function dispatchNow(c: Context<AppEnv>) {
+  try {
+    await dispatchDue(c.get("db"), c.env.JOBS, actorOf(c).now, tenantOf(c).tenantId);
+  } catch (err) {
+    console.error(JSON.stringify({ type: "webhook_dispatch_failed", error: String(err).slice(0, 300) }));
+  }
+}
+
 webhooksRoutes.post("/:id/test", admin, async (c) => {
   const id = c.req.param("id");
   if (!ID.test(id) || !(await sendTestEvent(tenantOf(c), actorOf(c), id))) return errorResponse(c, 404);
+  await dispatchNow(c);
   return c.redirect(`/app/settings/webhooks/${id}?notice=tested#deliveries`, 303);
 });
 
 webhooksRoutes.post("/deliveries/:id/replay", admin, async (c) => {
   const id = c.req.param("id");
-  const endpointId = ID.test(id) ? await replayDelivery(tenantOf(c), id, actorOf(c).now) : null;
+  const endpointId = DELIVERY_ID.test(id) ? await replayDelivery(tenantOf(c), id, actorOf(c).now) : null;
   if (!endpointId) return errorResponse(c, 404);
+  await dispatchNow(c);
   return c.redirect(`/app/settings/webhooks/${endpointId}?notice=replayed#deliveries`, 303);
 });
 
