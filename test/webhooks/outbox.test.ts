@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { createContact, post } from "../contacts/contact-helpers";
 import { createDeal, pipelinesOf } from "../deals/helpers";
+import { importFile } from "../import/helpers";
 import { newTenant } from "../helpers/tenants";
 import { addEndpoint, deliveriesOf, eventsOf, receiverUrl } from "./helpers";
 
@@ -135,5 +136,24 @@ describe("the webhook outbox", () => {
       body: "Met at the fair",
     });
     expect(JSON.parse(events[3]!.payload)).toMatchObject({ id, name: "Northwind Traders" });
+  });
+
+  it("imports write the same events as the forms, in each chunk's batch", async () => {
+    const t = await newTenant("Hooked Imports");
+    await addEndpoint(t.cookie, receiverUrl("outbox-import"), ["contact.created", "contact.updated"]);
+    const first = await importFile(
+      t.cookie,
+      "First name,Last name,Email\nAda,Lovelace,ada@import.example\nAlan,Turing,alan@import.example\n",
+    );
+    expect(first.result.status).toBe("done");
+    const second = await importFile(
+      t.cookie,
+      "First name,Last name,Email,Job title\nAda,Lovelace,ada@import.example,Countess\n",
+    );
+    expect(second.result.status).toBe("done");
+    const events = await eventsOf(t.tenantId);
+    expect(events.map((e) => e.type).sort()).toEqual(["contact.created", "contact.created", "contact.updated"]);
+    const updated = JSON.parse(events.find((e) => e.type === "contact.updated")!.payload);
+    expect(updated).toMatchObject({ first_name: "Ada", job_title: "Countess", emails: ["ada@import.example"] });
   });
 });

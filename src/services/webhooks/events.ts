@@ -40,10 +40,16 @@ export function subscribed(t: TenantDb, type: string): SQL {
 
 /**
  * The INSERT of one event per row of `source` (a FROM ... WHERE over the changed records, which must bind
- * the tenant itself) with `data` (a json_object over those rows) as its payload.
+ * the tenant itself) with `data` (a json_object over those rows) as its payload, as raw SQL (runRawBatch).
  */
+export function webhookEventSql(t: TenantDb, type: WebhookEventType, data: SQL, source: SQL, now: number): SQL {
+  return sql`INSERT INTO webhook_events (id, tenant_id, type, payload, created_at)
+    SELECT 'msg_' || lower(hex(randomblob(16))), ${t.tenantId}, ${type}, ${data}, ${now}
+    ${source} AND ${subscribed(t, type)}`;
+}
+
+/** webhookEventSql as an insert builder, which joins drizzle's batches and the raw ones alike. */
 export function webhookEventInsert(t: TenantDb, type: WebhookEventType, data: SQL, source: SQL, now: number) {
-  // An insert builder rather than raw SQL: it joins drizzle's batches and the raw ones (runRawBatch) alike.
   return t.db.insert(webhookEvents).select(
     sql`SELECT 'msg_' || lower(hex(randomblob(16))), ${t.tenantId}, ${type}, ${data}, ${now}
         ${source} AND ${subscribed(t, type)}`,
