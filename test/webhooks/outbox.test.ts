@@ -156,4 +156,22 @@ describe("the webhook outbox", () => {
     const updated = JSON.parse(events.find((e) => e.type === "contact.updated")!.payload);
     expect(updated).toMatchObject({ first_name: "Ada", job_title: "Countess", emails: ["ada@import.example"] });
   });
+
+  it("an erased contact's details leave the outbox with it; only the erasure's id-only event stays", async () => {
+    const t = await newTenant("Hooked Erasure");
+    await addEndpoint(t.cookie, receiverUrl("outbox-erasure"), ["contact.created", "contact.deleted", "note.created"]);
+    const id = await createContact(t.cookie, { first_name: "Erin", last_name: "Erased", emails: "erin@example.com" });
+    const kept = await createContact(t.cookie, { first_name: "Kim", last_name: "Kept" });
+    await post(`/app/contacts/${id}/notes`, t.cookie, { body: "Erin's private note" });
+    expect(await eventsOf(t.tenantId)).toHaveLength(3);
+    expect((await post(`/app/contacts/${id}/erase`, t.cookie, {})).status).toBe(303);
+    const events = await eventsOf(t.tenantId);
+    expect(events.map((e) => [e.type, JSON.parse(e.payload).id])).toEqual([
+      ["contact.created", kept],
+      ["contact.deleted", id],
+    ]);
+    expect(JSON.parse(events[1]!.payload)).toEqual({ id, erased: true });
+    expect(JSON.stringify(events)).not.toContain("Erin");
+    expect((await deliveriesOf(t.tenantId)).map((d) => d.event_id).sort()).toEqual(events.map((e) => e.id).sort());
+  });
 });

@@ -55,3 +55,15 @@ export function webhookEventInsert(t: TenantDb, type: WebhookEventType, data: SQ
         ${source} AND ${subscribed(t, type)}`,
   );
 }
+
+/**
+ * Deletes the workspace's events that carry these contacts' details (their own events, and notes and tasks
+ * about them), with their deliveries (ON DELETE CASCADE): for an erasure.
+ */
+export function erasedFromWebhookEvents(t: TenantDb, contactIds: number[]): SQL {
+  const ids = JSON.stringify(contactIds);
+  return sql`DELETE FROM webhook_events WHERE tenant_id = ${t.tenantId} AND (
+    (type IN ('contact.created', 'contact.updated') AND payload ->> '$.id' IN (SELECT value FROM json_each(${ids})))
+    OR (type IN ('note.created', 'task.completed') AND payload ->> '$.subject_type' = 'contact'
+      AND payload ->> '$.subject_id' IN (SELECT value FROM json_each(${ids}))))`;
+}
