@@ -15,6 +15,7 @@ const TABS = [
   ["Pipelines", "/app/settings/pipelines"],
   ["Audit trail", "/app/settings/audit"],
   ["Support access", "/app/settings/support"],
+  ["Webhooks", "/app/settings/webhooks"],
   ["Import", "/app/import"],
   ["Export", "/app/export"],
   ["Billing", "/app/settings/billing"],

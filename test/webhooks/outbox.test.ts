@@ -107,6 +107,19 @@ describe("the webhook outbox", () => {
       previous_stage: stages[0]!.name,
     });
     expect(JSON.parse(events[2]!.payload)).toMatchObject({ id, status: "won", closed_on: "2026-12-01" });
+    // A bulk move from the deal list writes one per deal moved.
+    const other = await createDeal(t.cookie, { name: "Small one", amount: "10", stage_id: String(stages[0]!.id) });
+    await post("/app/deals/list/bulk", t.cookie, {
+      action: "move",
+      stage_id: String(stages[2]!.id),
+      ids: [String(other)],
+    });
+    const moved = (await eventsOf(t.tenantId)).filter((e) => e.type === "deal.stage_changed").at(-1)!;
+    expect(JSON.parse(moved.payload)).toMatchObject({
+      id: other,
+      stage_id: stages[2]!.id,
+      previous_stage_id: stages[0]!.id,
+    });
   });
 
   it("writes company events (created, updated, deleted as it was) and note.created", async () => {

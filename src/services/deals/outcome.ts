@@ -9,7 +9,7 @@ import type { TenantDb } from "../../db/scoped";
 import { deals, lostReasons } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { isoSql, webhookEventInsert } from "../webhooks/events";
-import { dealData } from "../webhooks/payloads";
+import { dealData, stageChangedData } from "../webhooks/payloads";
 import { dealActivity, dealAudit, historyClose, historyOpen, totalsIn, totalsOut } from "./statements";
 
 export const LOST_REASON_MAX = 200;
@@ -55,9 +55,7 @@ export async function moveDeal(
     webhookEventInsert(
       t,
       "deal.stage_changed",
-      sql`json_patch(${dealData("d")}, json_object('stage_id', ${stageId}, 'stage', ${targetName},
-        'updated_at', ${isoSql(sql`${now}`)}, 'previous_stage_id', d.stage_id,
-        'previous_stage', (SELECT s.name FROM pipeline_stages s WHERE s.tenant_id = d.tenant_id AND s.id = d.stage_id)))`,
+      stageChangedData(stageId, targetName, now),
       sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId} AND ${moving}`,
       now,
     ),

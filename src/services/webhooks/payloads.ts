@@ -51,3 +51,10 @@ export function noteData(a = "n"): SQL {
   return sql`json_object('id', ${col(a, "id")}, 'subject_type', ${col(a, "subject_type")}, 'subject_id', ${col(a, "subject_id")},
     'body', ${col(a, "body")}, 'author_id', ${col(a, "author_id")}, ${times(a)})`;
 }
+
+/** A deal moved to `stageId` (`stageName`: its name, as SQL), read from the row before it moves. */
+export function stageChangedData(stageId: number, stageName: SQL, now: number, a = "d"): SQL {
+  return sql`json_patch(${dealData(a)}, json_object('stage_id', ${stageId}, 'stage', ${stageName},
+    'updated_at', ${isoSql(sql`${now}`)}, 'previous_stage_id', ${col(a, "stage_id")},
+    'previous_stage', (SELECT s.name FROM pipeline_stages s WHERE s.tenant_id = ${col(a, "tenant_id")} AND s.id = ${col(a, "stage_id")})))`;
+}
