@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { createContact, post } from "../contacts/contact-helpers";
 import { createDeal, pipelinesOf } from "../deals/helpers";
+import { send } from "../helpers/http";
 import { importFile } from "../import/helpers";
+import { addTask } from "../tasks/helpers";
 import { newTenant } from "../helpers/tenants";
 import { addEndpoint, deliveriesOf, eventsOf, receiverUrl } from "./helpers";
 
@@ -186,5 +188,17 @@ describe("the webhook outbox", () => {
     expect(JSON.parse(events[1]!.payload)).toEqual({ id, erased: true });
     expect(JSON.stringify(events)).not.toContain("Erin");
     expect((await deliveriesOf(t.tenantId)).map((d) => d.event_id).sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
+  it("writes task.completed once, when the task is completed (not again for a second click)", async () => {
+    const t = await newTenant("Hooked Tasks");
+    await addEndpoint(t.cookie, receiverUrl("outbox-tasks"), ["task.completed"]);
+    const task = await addTask(t.cookie, { title: "Call the hooks" });
+    expect(await eventsOf(t.tenantId)).toEqual([]);
+    await send(`/app/tasks/${task.id}/complete`, { cookie: t.cookie, form: {} });
+    await send(`/app/tasks/${task.id}/complete`, { cookie: t.cookie, form: {} });
+    const events = await eventsOf(t.tenantId);
+    expect(events.map((e) => e.type)).toEqual(["task.completed"]);
+    expect(JSON.parse(events[0]!.payload)).toMatchObject({ id: task.id, title: "Call the hooks", status: "done" });
   });
 });
