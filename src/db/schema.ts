@@ -1840,6 +1840,7 @@ export const webhookEvents = sqliteTable(
   ],
 );
 
+/** Rows are added by the trigger webhook_events_fan_out (hand-written in migration 0030), one per subscribed endpoint. */
 export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",
   {

@@ -229,6 +229,7 @@ async function disableFailing(db: Database, t: TenantDb, endpointId: string, bas
         eq(webhookEndpoints.enabled, true),
       )
       .returning({ id: webhookEndpoints.id }),
+    // changes() is the UPDATE's just before, in this batch's one connection: 1 only for the run that disabled it.
     sql`INSERT INTO email_outbox (id, tenant_id, user_id, to_address, kind, essential, subject, text_body, html_body,
         status, attempts, next_attempt_at, created_at, updated_at)
       SELECT json_extract(j.value, '$.id'), ${t.tenantId}, json_extract(j.value, '$.user'), json_extract(j.value, '$.to'),
