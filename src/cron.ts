@@ -14,6 +14,7 @@ import { retentionDidSomething, runRetention, type RetentionReport } from "./ser
 import { runReminderCron } from "./services/reminders/cron";
 import { sendEndedNotices } from "./services/support-access/ended-notices";
 import type { ReminderReport } from "./services/reminders/sweep";
+import { dispatchDue } from "./services/webhooks/sweep";
 import { rollUpUsage } from "./services/usage/rollup";
 import { usageSourceFor } from "./services/usage/source";
 
@@ -34,6 +35,8 @@ export interface CronReport {
     reminders?: Omit<ReminderReport, "mailIds">;
     agendasSent?: number;
     jobs?: WatchdogReport;
+    /** Webhook deliveries whose Queue message was sent (new ones, and those whose message was lost). */
+    webhooksQueued?: number;
     supportGrantsEnded?: number;
     /** Days of usage the rollup made into daily aggregates. */
     usageDays?: string[];
@@ -96,6 +99,13 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   } catch (err) {
     console.error(JSON.stringify({ type: "job_watchdog_failed", error: errorText(err) }));
     report.failures.push({ part: "jobs", error: errorText(err) });
+  }
+  try {
+    const queued = await dispatchDue(createDb(env.DB), env.JOBS, now);
+    if (queued) report.did.webhooksQueued = queued;
+  } catch (err) {
+    console.error(JSON.stringify({ type: "webhook_sweep_failed", error: errorText(err) }));
+    report.failures.push({ part: "webhooks", error: errorText(err) });
   }
   // Finished days' usage points into daily aggregates (src/services/usage/rollup.ts); usually nothing to do.
   try {

@@ -11,8 +11,9 @@ import type { ImportMessage } from "./services/import/jobs";
 import { runImportStep } from "./services/import/steps";
 import { runDataExport } from "./services/privacy/archive-build";
 import type { DataExportMessage } from "./services/privacy/archive-requests";
+import { runWebhookDelivery, type WebhookMessage } from "./services/webhooks/deliver";
 
-export type JobMessage = ImportMessage | DataExportMessage | BulkJobMessage;
+export type JobMessage = ImportMessage | DataExportMessage | BulkJobMessage | WebhookMessage;
 
 type Handler<M> = (env: Bindings, message: M, now: number) => Promise<void>;
 
@@ -23,6 +24,7 @@ const HANDLERS: { [T in JobMessage["type"]]: Handler<Extract<JobMessage, { type:
   "import.undo": runImportStep,
   "privacy.export": runDataExport,
   "contacts.bulk": runBulkJobStep,
+  "webhooks.deliver": runWebhookDelivery,
 };
 
 /** The queue consumer: runs each message's step; a failure is retried later with a growing delay. */

@@ -128,6 +128,9 @@ export default async function setup(project: TestProject) {
   const received: Received[] = [];
   const stripe = stripeFake();
   const analyticsEngine = analyticsEngineFake();
+  // A webhook receiver: POST /hooks/<name> answers the statuses a test queued with POST /__hooks/<name>
+  // (a JSON array), then 200; what it received is in /__received like everything else.
+  const hookScripts = new Map<string, number[]>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -138,10 +141,22 @@ export default async function setup(project: TestProject) {
         res.end(JSON.stringify(received));
         return;
       }
+      if (req.method === "POST" && url.startsWith("/__hooks/")) {
+        hookScripts.set(url.slice("/__hooks/".length), JSON.parse(Buffer.concat(chunks).toString("utf8")) as number[]);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("{}");
+        return;
+      }
       let raw = Buffer.concat(chunks);
       if (req.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
       const body = raw.toString("utf8");
       received.push({ method: req.method ?? "", path: url, headers: req.headers, body });
+      if (url.startsWith("/hooks/")) {
+        const status = hookScripts.get(url.slice("/hooks/".length))?.shift() ?? 200;
+        res.writeHead(status, { "content-type": "text/plain" });
+        res.end(status < 300 ? "received" : `receiver failed with ${status}`);
+        return;
+      }
       const aeAnswer = analyticsEngine(req.method ?? "", url, req.headers, body);
       if (aeAnswer) {
         res.writeHead(aeAnswer.status, { "content-type": aeAnswer.type ?? "application/json" });

@@ -81,6 +81,7 @@ describe("POST /dev/cron", () => {
       "data_export_purge",
       "digest",
       "jobs",
+      "webhooks",
       "usage",
     ]);
     expect(report.failures[0]!.error).toContain("simulated outage");

@@ -36,7 +36,8 @@ export class HeldQueue {
   }
 }
 
-export const jobOf = (m: JobMessage) => ("importId" in m ? m.importId : "exportId" in m ? m.exportId : m.bulkJobId);
+export const jobOf = (m: JobMessage) =>
+  "importId" in m ? m.importId : "exportId" in m ? m.exportId : "deliveryId" in m ? m.deliveryId : m.bulkJobId;
 
 export type JobEnv = typeof env;
 

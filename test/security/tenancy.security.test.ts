@@ -49,6 +49,9 @@ describe("two tenants", () => {
     "import_jobs_working_idx",
     "data_exports_working_idx",
     "bulk_jobs_working_idx",
+    // Webhooks (src/services/webhooks/): the sweep of pending deliveries due, and retention's sweep of old events.
+    "webhook_deliveries_due_idx",
+    "webhook_events_created_idx",
     // Erasing one person's address from every workspace they were mailed or invited in
     // (src/services/account/deletion.ts, the ops erase actions).
     "email_outbox_to_idx",

@@ -16,6 +16,7 @@ const TABS = [
   ["Audit trail", "/app/settings/audit"],
   ["Support access", "/app/settings/support"],
   ["API", "/app/settings/api"],
+  ["Webhooks", "/app/settings/webhooks"],
   ["Import", "/app/import"],
   ["Export", "/app/export"],
   ["Billing", "/app/settings/billing"],

@@ -17,6 +17,8 @@ import { auditInsert } from "../audit/audit";
 import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { getCompany } from "./page";
 import { rawBatchResults } from "../../db/raw-batch";
+import { webhookEventInsert } from "../webhooks/events";
+import { companyData } from "../webhooks/payloads";
 import { trashStatements } from "../trash/snapshot";
 
 /**
@@ -60,6 +62,14 @@ export async function deleteCompany(
     t.delete(companyTags, eq(companyTags.companyId, id)),
     t.delete(activities, eq(activities.subjectType, "company"), eq(activities.subjectId, id)),
     t.delete(recentViews, eq(recentViews.subjectType, "company"), eq(recentViews.subjectId, id)),
+    // Before the row goes: the company as it was.
+    webhookEventInsert(
+      t,
+      "company.deleted",
+      companyData(),
+      sql`FROM companies co WHERE co.tenant_id = ${tenantId} AND co.id = ${id}`,
+      actor.now,
+    ),
     t.delete(companies, eq(companies.id, id)),
     auditInsert(db, {
       tenantId,

@@ -6,6 +6,8 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { activities, companies, companyTags, contacts, customFieldValues, tags } from "../../db/schema";
 import { activityInsert } from "../records/activity";
+import { webhookEventInsert } from "../webhooks/events";
+import { companyData } from "../webhooks/payloads";
 import { counterChange } from "../records/counters";
 import { saveValuesStatements } from "../records/custom-fields";
 import { TAG_COLORS } from "../records/tags";
@@ -110,6 +112,13 @@ export async function createCompany(
       createdAt: now,
     }),
     counterChange(t, { companies: 1 }),
+    webhookEventInsert(
+      t,
+      "company.created",
+      companyData(),
+      sql`FROM companies co WHERE co.tenant_id = ${t.tenantId} AND co.id = ${newId}`,
+      now,
+    ),
   ]);
   return inserted[0]!.id;
 }
@@ -192,6 +201,13 @@ export async function updateCompany(
         ]
       : []),
     activityInsert(t, { subjectType: "company", subjectId: id, actorId, kind: "updated", changes, now }),
+    webhookEventInsert(
+      t,
+      "company.updated",
+      companyData(),
+      sql`FROM companies co WHERE co.tenant_id = ${t.tenantId} AND co.id = ${id}`,
+      now,
+    ),
   ]);
   return true;
 }

@@ -17,6 +17,7 @@ import { BULK_MAX_IDS, ownedContacts, ownedIdsSql } from "./bulk";
 import { rawBatchResults } from "../../db/raw-batch";
 import { eraseFromTrashStatements, trashedRecordIds } from "../trash/items";
 import { trashStatements } from "../trash/snapshot";
+import { erasedFromWebhookEvents, webhookEventInsert } from "../webhooks/events";
 
 /** Erasing (a privacy request) rather than deleting: audited as such, optionally suppressing future imports. */
 export interface EraseOptions {
@@ -109,7 +110,17 @@ export async function deleteContacts(
     // must not keep them, and undo has nothing left to do for them.
     t.delete(importRecords, eq(importRecords.entityType, "contact"), inJsonList(importRecords.entityId, owned)),
     ...suppression,
+    // An erased person leaves no copy in the webhook outbox either (the receivers have what was sent).
+    ...(opts.erase ? [erasedFromWebhookEvents(t, affected)] : []),
     audit,
+    // Only the id: an erased person's details must not travel on, and a deleted one's are in the trash.
+    webhookEventInsert(
+      t,
+      "contact.deleted",
+      sql`json_object('id', c.id, 'erased', json(${opts.erase ? "true" : "false"}))`,
+      sql`FROM contacts c WHERE c.tenant_id = ${tenantId} AND c.id IN (${ownedIdsSql(t, owned)})`,
+      actor.now,
+    ),
     // The tenant condition is inside the id list, which drives the delete by primary key.
     db
       .delete(contacts)

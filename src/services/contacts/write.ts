@@ -22,6 +22,8 @@ import { diff } from "../records/activity";
 import { counterChange } from "../records/counters";
 import { listTags } from "../records/tags";
 import { listOwners } from "../records/workspace";
+import { webhookEventInsert } from "../webhooks/events";
+import { contactData } from "../webhooks/payloads";
 import type { ContactInput } from "./form";
 import { companySortOf, nameSortOf } from "./names";
 import { getContact, getContactWithExtras, type ContactDetail } from "./page";
@@ -160,6 +162,13 @@ export async function createContact(
       ...childStatements(t, target, input),
       activityFromTarget(t, target, actorId, "created", null, now),
       counterChange(t, { contacts: 1 }),
+      webhookEventInsert(
+        t,
+        "contact.created",
+        contactData(),
+        sql`FROM contacts c WHERE c.tenant_id = ${tenantId} AND ${target}`,
+        now,
+      ),
     ]);
   } catch (err) {
     if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id"))
@@ -279,6 +288,13 @@ export async function updateContact(
       customValues: changedValues,
     }),
     activityFromTarget(t, target, actorId, "updated", changes, version),
+    webhookEventInsert(
+      t,
+      "contact.updated",
+      contactData(),
+      sql`FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
+      version,
+    ),
   ]);
   if (updated.length === 0) {
     const current = await getContact(t, id);

@@ -18,6 +18,8 @@ import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { listTags } from "../records/tags";
 import { getStage } from "./stages";
+import { webhookEventSql } from "../webhooks/events";
+import { stageChangedData } from "../webhooks/payloads";
 
 /** Bulk actions take at most this many ids: one bounded batch. */
 export const DEAL_BULK_MAX_IDS = 500;
@@ -46,7 +48,7 @@ export async function moveDealsToStage(t: TenantDb, actor: Actor, ids: number[],
   const now = actor.now;
   const moving = selected(t, ids, sql` AND d.pipeline_id = ${stage.pipelineId} AND d.stage_id <> ${stageId}`);
   const movingIds = sql`SELECT d.id FROM ${moving}`;
-  const [, , , , , changed] = await rawBatchResults(t.db, [
+  const [, , , , , , changed] = await rawBatchResults(t.db, [
     sql`UPDATE deal_stage_history SET left_at = ${now}
       WHERE tenant_id = ${tenantId} AND left_at IS NULL AND deal_id IN (${movingIds})`,
     sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at, left_at,
@@ -68,6 +70,14 @@ export async function moveDealsToStage(t: TenantDb, actor: Actor, ids: number[],
       GROUP BY d.tenant_id, d.currency
       ON CONFLICT (tenant_id, stage_id, currency) DO UPDATE
         SET deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor`,
+    // Before the rows move: each deal as it lands, and where it was.
+    webhookEventSql(
+      t,
+      "deal.stage_changed",
+      stageChangedData(stageId, sql`${stage.name}`, now),
+      sql`FROM ${moving}`,
+      now,
+    ),
     sql`UPDATE deals SET stage_id = ${stageId}, updated_at = ${now}, last_activity_at = ${now}
       WHERE tenant_id = ${tenantId} AND id IN (${movingIds}) RETURNING id`,
   ]);

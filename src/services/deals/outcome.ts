@@ -8,6 +8,8 @@ import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { deals, lostReasons } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
+import { isoSql, webhookEventInsert } from "../webhooks/events";
+import { dealData, stageChangedData } from "../webhooks/payloads";
 import { dealActivity, dealAudit, historyClose, historyOpen, totalsIn, totalsOut } from "./statements";
 
 export const LOST_REASON_MAX = 200;
@@ -49,6 +51,14 @@ export async function moveDeal(
       when: moving,
     }),
     historyClose(t, dealId, now, moving),
+    // Before the row changes, under the same condition as the move: the deal as it lands, and where it was.
+    webhookEventInsert(
+      t,
+      "deal.stage_changed",
+      stageChangedData(stageId, targetName, now),
+      sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId} AND ${moving}`,
+      now,
+    ),
     // Out before and in after the row changes, whatever happened: a deal not moved comes back where it was.
     totalsOut(t, dealId),
     t
@@ -66,10 +76,10 @@ export async function moveDeal(
       (SELECT d.pipeline_id FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId}) AS dealPipeline`,
     ...reads,
   ]);
-  const found = results[6]![0] as { stagePipeline: number | null; dealPipeline: number | null } | undefined;
+  const found = results[7]![0] as { stagePipeline: number | null; dealPipeline: number | null } | undefined;
   if (!found || found.stagePipeline === null || found.dealPipeline === null) return { ok: false, reason: "not_found" };
   if (found.stagePipeline !== found.dealPipeline) return { ok: false, reason: "other_pipeline" };
-  return { ok: true, moved: results[3]!.length > 0, pipelineId: found.stagePipeline, reads: results.slice(7) };
+  return { ok: true, moved: results[4]!.length > 0, pipelineId: found.stagePipeline, reads: results.slice(8) };
 }
 
 /** The workspace's lost reasons, in order (a query: await it, or put it in a batch). */
@@ -96,6 +106,15 @@ export async function closeDeal(t: TenantDb, actor: Actor, dealId: number, outco
       now,
     }),
     historyClose(t, dealId, now, changing),
+    // Before the row changes, only when the outcome is new: the deal as it is closed.
+    webhookEventInsert(
+      t,
+      outcome.status === "won" ? "deal.won" : "deal.lost",
+      sql`json_patch(${dealData("d")}, json_object('status', ${outcome.status}, 'closed_on', ${outcome.closedOn},
+        'lost_reason', ${reason}, 'updated_at', ${isoSql(sql`${now}`)}))`,
+      sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId} AND ${changing}`,
+      now,
+    ),
     totalsOut(t, dealId),
     t
       .update(
@@ -107,7 +126,7 @@ export async function closeDeal(t: TenantDb, actor: Actor, dealId: number, outco
     historyOpen(t, dealId, actor.userId, now, noOpenSpan(t)),
     dealAudit(t, dealId, actor, outcome.status === "won" ? "deal.won" : "deal.lost"),
   ]);
-  return results[3]!.length > 0;
+  return results[4]!.length > 0;
 }
 
 /** Puts a won or lost deal back on the board, open in its stage. False when there is no such deal. */

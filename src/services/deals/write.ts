@@ -28,6 +28,8 @@ import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { listTags } from "../records/tags";
 import { listOwners } from "../records/workspace";
+import { webhookEventInsert } from "../webhooks/events";
+import { dealData } from "../webhooks/payloads";
 import { nameSortOf, type DealInput } from "./form";
 import { getDealForEdit } from "./page";
 import {
@@ -106,6 +108,13 @@ export async function createDeal(t: TenantDb, actor: Actor, input: DealInput, pi
     dealActivity(t, NEW_DEAL_ID, { actorId: actor.userId, kind: "created", detail: null, now }),
     dealCounter(t, 1),
     dealAudit(t, NEW_DEAL_ID, actor, "deal.created"),
+    webhookEventInsert(
+      t,
+      "deal.created",
+      dealData("d"),
+      sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${NEW_DEAL_ID}`,
+      now,
+    ),
   ]);
   return Number(inserted![0]!.id);
 }

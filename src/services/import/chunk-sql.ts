@@ -13,6 +13,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { SubjectType } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
+import { type WebhookEventType, webhookEventSql } from "../webhooks/events";
+import { companyData, contactData, dealData } from "../webhooks/payloads";
 import { TAG_COLORS } from "../records/tags";
 import type { ChunkContext, TagRow } from "./chunk";
 
@@ -45,6 +47,14 @@ export function insertedRecords(
     from: sql`FROM json_each(${rows}) j CROSS JOIN ${table} r ON r.id = ${id} AND r.tenant_id = ${t.tenantId} AND r.created_at = ${now}`,
     id: sql`r.id`,
   };
+}
+
+/** The webhook events of a chunk's records (alias `r`), as the forms write them; a deal's import update has none. */
+function importEvents(t: TenantDb, subject: SubjectType, rows: RowSource, action: "created" | "updated", now: number) {
+  if (subject === "deal" && action === "updated") return [];
+  const data = subject === "contact" ? contactData("r") : subject === "company" ? companyData("r") : dealData("r");
+  const type = `${subject}.${action}` as WebhookEventType;
+  return [webhookEventSql(t, type, data, sql`${rows.from} WHERE true`, now)];
 }
 
 /**
@@ -136,8 +146,10 @@ export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
           sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
             SELECT ${tenant}, ${ctx.importId}, ${subject}, ${rows.id}, 'created', j.value ->> 'rowNo', NULL, NULL, ${now}
             ${rows.from}`,
+          ...importEvents(t, subject, rows, action, now),
         ];
       return [
+        ...importEvents(t, subject, rows, action, now),
         sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
           SELECT ${tenant}, ${subject}, ${rows.id}, ${ctx.actorId}, 'updated',
             json_set(j.value -> 'changes', '$.import', ${ctx.importId}), ${now}

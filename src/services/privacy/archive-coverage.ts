@@ -62,6 +62,13 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   },
   // Names and dates only: never a secret or its hash (src/services/api/keys.ts).
   api_keys: { file: "workspace/api-keys.json" },
+  webhook_endpoints: {
+    leftOut: "where the workspace's webhooks go (URLs, signing secrets): settings of its integrations",
+  },
+  webhook_events: {
+    leftOut: "copies of record changes sent to the workspace's webhooks, kept 30 days; the records are in the files",
+  },
+  webhook_deliveries: { leftOut: "when each webhook was sent and what the receiver answered: delivery bookkeeping" },
   bulk_jobs: { leftOut: "bookkeeping of bulk actions (filters, progress); the records they changed are in the files" },
   import_chunks: { leftOut: "which parts of an import were written: numbers only" },
   import_records: {

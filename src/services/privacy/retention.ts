@@ -35,6 +35,7 @@ import { eraseTenant, type ErasureProgress } from "./erasure";
 import { sweepImportFiles, sweepImportRecords } from "./retention-imports";
 import { type Budget, runCounted, sweep } from "./statement-budget";
 import { USAGE_RETENTION } from "../usage/definitions";
+import { WEBHOOK_LOG_DAYS } from "../webhooks/log";
 import { isoDay } from "../usage/rollup";
 
 /** Statements (D1 queries and R2 calls) one run may make. */
@@ -58,6 +59,7 @@ export interface RetentionReport {
   usageEvents: number;
   usageDaily: number;
   trash: number;
+  webhookEvents: number;
   erasures: ErasureProgress[];
   statements: number;
 }
@@ -90,6 +92,7 @@ export async function runRetention(
     usageEvents: 0,
     usageDaily: 0,
     trash: 0,
+    webhookEvents: 0,
     erasures: [],
     statements: 0,
   };
@@ -186,6 +189,12 @@ export async function runRetention(
         WHERE id IN (SELECT id FROM trash_items WHERE purge_after <= ${now} LIMIT ${chunk})`,
   );
 
+  // ---- webhook events past the delivery log's 30 days, their deliveries with them (ON DELETE CASCADE) ----
+  report.webhookEvents = await sweepRows(
+    sql`DELETE /* all tenants: webhook events past the delivery log's period */ FROM webhook_events
+        WHERE id IN (SELECT id FROM webhook_events WHERE created_at < ${now - WEBHOOK_LOG_DAYS * DAY_MS} LIMIT ${chunk})`,
+  );
+
   // ---- closed workspaces past their grace period: the rest of the run ----
   budget.left -= 1;
   const due = (
@@ -230,7 +239,8 @@ export function retentionDidSomething(r: RetentionReport): boolean {
       r.digestRuns +
       r.usageEvents +
       r.usageDaily +
-      r.trash >
+      r.trash +
+      r.webhookEvents >
       0 || r.erasures.length > 0
   );
 }

@@ -19,6 +19,8 @@ import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import { rawBatchResults } from "../../db/raw-batch";
 import { activityInsert } from "./activity";
+import { webhookEventInsert } from "../webhooks/events";
+import { noteData } from "../webhooks/payloads";
 import {
   insertedNoteId,
   type MentionContext,
@@ -127,6 +129,13 @@ export async function addNote(
     counterChange(t, { notes: 1 }),
     touchSubject(t, type, subjectId, now),
     activityInsert(t, { subjectType: type, subjectId, actorId: actor.userId, kind: "note_added", now }),
+    webhookEventInsert(
+      t,
+      "note.created",
+      noteData(),
+      sql`FROM notes n WHERE n.tenant_id = ${t.tenantId} AND n.id = ${insertedNoteId}`,
+      now,
+    ),
   ]);
   return { id: (inserted!.results[0] as { id: number }).id, mailIds: told.mailIds };
 }

@@ -8,6 +8,8 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
+import { webhookEventInsert } from "../webhooks/events";
+import { taskData } from "../webhooks/payloads";
 import type { TenantDb } from "../../db/scoped";
 import { memberships, tasks, tenants, users, type Role, type Task } from "../../db/schema";
 import { roleAtLeast } from "../../lib/roles";
@@ -221,6 +223,15 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
     ...successors,
     taskTimelineEntries(t, todo, "task_completed", actor.userId, actor.now, stamped),
     ...nextTaskDueOfTasks(t, todo),
+    webhookEventInsert(
+      t,
+      "task.completed",
+      taskData(),
+      sql`FROM tasks tk WHERE tk.tenant_id = ${t.tenantId} AND tk.id IN (SELECT value FROM json_each(${todoList}))
+        AND tk.status = 'done' AND tk.completed_at = ${actor.now}
+        AND tk.completed_by = ${actor.userId}`,
+      actor.now,
+    ),
   ]);
   const done = await t.db.all<{ id: number }>(sql`SELECT id FROM tasks WHERE tenant_id = ${t.tenantId}
     AND id IN (SELECT value FROM json_each(${todoList})) AND ${stamped}`);

@@ -15,7 +15,8 @@ export function SettingsNav(p: {
     | "export"
     | "import"
     | "billing"
-    | "trash";
+    | "trash"
+    | "webhooks";
   canSeeAudit: boolean;
   canSeeBilling?: boolean;
 }) {
@@ -36,6 +37,7 @@ export function SettingsNav(p: {
           { key: "audit", href: "/app/settings/audit", label: "Audit trail" },
           { key: "support", href: "/app/settings/support", label: "Support access" },
           { key: "api", href: "/app/settings/api", label: "API" },
+          { key: "webhooks", href: "/app/settings/webhooks", label: "Webhooks" },
           { key: "import", href: "/app/import", label: "Import" },
           { key: "export", href: "/app/export", label: "Export" },
         ]

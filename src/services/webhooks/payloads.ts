@@ -1,0 +1,60 @@
+/**
+ * Each event's `data`, built in SQL from the row inside the change's own batch (a new record's id exists
+ * only there). Field names are the export's (snake_case, ISO 8601 times, amounts in minor units), so an
+ * integration reads a webhook and an export alike. `a` is the changed row's alias in the event's FROM.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { isoSql } from "./events";
+
+const col = (a: string, name: string) => sql.raw(`${a}.${name}`);
+const times = (a: string) =>
+  sql`'created_at', ${isoSql(`${a}.created_at`)}, 'updated_at', ${isoSql(`${a}.updated_at`)}`;
+
+/** A contact with its emails and phones in order. */
+export function contactData(a = "c"): SQL {
+  const list = (table: string, column: string) =>
+    sql.raw(`json((SELECT json_group_array(x.${column}) FROM (SELECT ${column} FROM ${table} x0
+      WHERE x0.tenant_id = ${a}.tenant_id AND x0.contact_id = ${a}.id ORDER BY x0.position) x))`);
+  return sql`json_object('id', ${col(a, "id")}, 'first_name', ${col(a, "first_name")}, 'last_name', ${col(a, "last_name")},
+    'emails', ${list("contact_emails", "email")}, 'phones', ${list("contact_phones", "phone")},
+    'job_title', ${col(a, "job_title")}, 'company_id', ${col(a, "company_id")}, 'company', ${col(a, "company_name")},
+    'address', ${col(a, "address")}, 'owner_id', ${col(a, "owner_id")}, ${times(a)})`;
+}
+
+/** A company. */
+export function companyData(a = "co"): SQL {
+  return sql`json_object('id', ${col(a, "id")}, 'name', ${col(a, "name")}, 'domain', ${col(a, "domain")},
+    'industry', ${col(a, "industry")}, 'size', ${col(a, "size")}, 'phone', ${col(a, "phone")},
+    'address', ${col(a, "address")}, 'owner_id', ${col(a, "owner_id")}, ${times(a)})`;
+}
+
+/** A deal with its stage's name (`extra`: more json_object pairs, such as the stage it left). */
+export function dealData(a = "d", extra?: SQL): SQL {
+  return sql`json_object('id', ${col(a, "id")}, 'name', ${col(a, "name")}, 'amount_minor', ${col(a, "amount_minor")},
+    'currency', ${col(a, "currency")}, 'pipeline_id', ${col(a, "pipeline_id")}, 'stage_id', ${col(a, "stage_id")},
+    'stage', (SELECT s.name FROM pipeline_stages s WHERE s.tenant_id = ${col(a, "tenant_id")} AND s.id = ${col(a, "stage_id")}),
+    'status', ${col(a, "status")}, 'lost_reason', ${col(a, "lost_reason")}, 'close_date', ${col(a, "close_date")},
+    'closed_on', ${col(a, "closed_on")}, 'company_id', ${col(a, "company_id")}, 'owner_id', ${col(a, "owner_id")},
+    ${times(a)}${extra ? sql`, ${extra}` : sql``})`;
+}
+
+/** A task. */
+export function taskData(a = "tk"): SQL {
+  return sql`json_object('id', ${col(a, "id")}, 'title', ${col(a, "title")}, 'kind', ${col(a, "kind")},
+    'due_date', ${col(a, "due_date")}, 'assignee_id', ${col(a, "assignee_id")}, 'subject_type', ${col(a, "subject_type")},
+    'subject_id', ${col(a, "subject_id")}, 'status', ${col(a, "status")},
+    'completed_at', ${isoSql(`${a}.completed_at`)}, 'completed_by', ${col(a, "completed_by")}, ${times(a)})`;
+}
+
+/** A note (its Markdown as typed). */
+export function noteData(a = "n"): SQL {
+  return sql`json_object('id', ${col(a, "id")}, 'subject_type', ${col(a, "subject_type")}, 'subject_id', ${col(a, "subject_id")},
+    'body', ${col(a, "body")}, 'author_id', ${col(a, "author_id")}, ${times(a)})`;
+}
+
+/** A deal moved to `stageId` (`stageName`: its name, as SQL), read from the row before it moves. */
+export function stageChangedData(stageId: number, stageName: SQL, now: number, a = "d"): SQL {
+  return sql`json_patch(${dealData(a)}, json_object('stage_id', ${stageId}, 'stage', ${stageName},
+    'updated_at', ${isoSql(sql`${now}`)}, 'previous_stage_id', ${col(a, "stage_id")},
+    'previous_stage', (SELECT s.name FROM pipeline_stages s WHERE s.tenant_id = ${col(a, "tenant_id")} AND s.id = ${col(a, "stage_id")})))`;
+}
