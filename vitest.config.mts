@@ -45,6 +45,50 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup.ts"],
       globalSetup: ["./test/global-setup.ts"],
       testTimeout: 20_000,
+      // Every workerd the pool starts loads the app's whole module graph, ~800 modules of packages
+      // (stripe, zod, drizzle, d3, libphonenumber…) one by one; pre-bundled, each package is a file
+      // or two (≈4 s of CPU less per workerd started).
+      deps: {
+        optimizer: {
+          ssr: {
+            enabled: true,
+            include: [
+              "@oslojs/crypto/sha2",
+              "@oslojs/crypto/subtle",
+              "@oslojs/encoding",
+              "@oslojs/otp",
+              "bowser",
+              "d3-scale",
+              "d3-shape",
+              "drizzle-orm",
+              "drizzle-orm/batch",
+              "drizzle-orm/d1",
+              "drizzle-orm/sqlite-core",
+              "fflate",
+              "hono",
+              "hono/body-limit",
+              "hono/cookie",
+              "hono/csrf",
+              "hono/html",
+              "hono/http-exception",
+              "hono/jsx",
+              "hono/jsx/jsx-runtime",
+              "hono/jsx/jsx-dev-runtime",
+              "hono/route",
+              "hono/router",
+              "hono/secure-headers",
+              "hono/utils/html",
+              "hono/utils/http-status",
+              "libphonenumber-js/min",
+              "markdown-it",
+              "papaparse",
+              "stripe",
+              "toucan-js",
+              "zod",
+            ],
+          },
+        },
+      },
       // Vitest's default leaves a core free (one worker on this 2-core machine); the tests mostly wait
       // on workerd, so two workers keep both cores busy.
       maxWorkers: 2,
@@ -53,7 +97,9 @@ export default defineConfig(async () => {
       // Starting workerd with a fresh storage for each file cost half the suite's time. Most files
       // only read what they wrote (their own workspaces, their own addresses), so they share one
       // storage per worker. Files that run the cron at future times or look through every table
-      // see what other files left: they are named *.isolated.test.ts and get a storage of their own.
+      // see what other files left: they are named *.isolated.test.ts and get an empty storage each,
+      // emptied by test/setup.ts in one workerd per worker (a workerd and the app's module graph per
+      // file cost them twice the CPU).
       projects: [
         {
           extends: true as const,
@@ -64,7 +110,15 @@ export default defineConfig(async () => {
             isolate: false,
           },
         },
-        { extends: true as const, test: { name: "isolated", include: ["test/**/*.isolated.test.ts"] } },
+        {
+          extends: true as const,
+          test: {
+            name: "isolated",
+            include: ["test/**/*.isolated.test.ts"],
+            isolate: false,
+            provide: { freshStorage: true },
+          },
+        },
       ],
     },
   };

@@ -23,6 +23,8 @@ declare module "vitest" {
     architecture: { app: string; doc: string; routeFiles: string[] };
     /** Every file under src/routes/, path → text. */
     routeSources: Record<string, string>;
+    /** Set in the `isolated` project: test/setup.ts empties the storage before each file. */
+    freshStorage?: boolean;
     /** The text of wrangler.toml. */
     wranglerToml: string;
   }

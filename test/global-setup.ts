@@ -183,6 +183,10 @@ export default async function setup(project: TestProject) {
       res.end(url === "/mail/send" ? `{"id":"fake-${received.length}"}` : "{}");
     });
   });
+  // Node closes a connection idle for 5 s; workerd may reuse it at that moment and the request fails with
+  // "Network connection lost" (the Stripe SDK's retry then fails a test on a busy machine). Idle
+  // connections stay open for the run instead.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   project.provide("fakeApiPort", (server.address() as AddressInfo).port);
   // Import fixtures, as bytes (base64): the tests run inside workerd, which cannot read the disk, and
@@ -231,5 +235,9 @@ export default async function setup(project: TestProject) {
     doc: existsSync(docPath) ? readFileSync(docPath, "utf8") : "",
     files: Object.fromEntries(testFiles.map((name) => [name, readFileSync(path.join(root, name), "utf8")])),
   });
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
 }

@@ -1,7 +1,11 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { inject } from "vitest";
 import { usePasswordCostForTests } from "../src/auth/password";
+import { emptyStorage } from "./helpers/fresh-storage";
 
+// The *.isolated.test.ts files share one workerd but each starts from an empty storage.
+if (inject("freshStorage")) await emptyStorage();
 // The real migrations, applied once per storage (a storage already migrated is left as it is).
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 // Sign-ups and logins hash with a cheap scrypt cost; test/auth/password.test.ts checks the real one.

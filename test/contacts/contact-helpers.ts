@@ -101,22 +101,44 @@ export async function insertCustomField(
 }
 
 /**
- * `n` contacts for a tenant in one statement (a recursive CTE), named "Bulk <i>" with emails
- * bulk<i>@example.com, so tests can fill a list quickly. The counter follows.
+ * The seeded contacts, one row each: i (1..n), the id the contact gets (ids are global, so they continue
+ * from every tenant's and from the AUTOINCREMENT sequence) and its time. ?1 tenant, ?2 n, ?4 start.
  */
-export async function insertContacts(tenantId: string, n: number, opts: { prefix?: string; start?: number } = {}) {
+const SEED = `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?2),
+  seed(i, id, at) AS (SELECT i, max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'contacts'), 0),
+    coalesce((SELECT max(id) FROM contacts), 0)) + i, ?4 + i FROM seq)`;
+
+/**
+ * `n` contacts for a tenant in a few statements (a recursive CTE), named "Bulk <i>" with emails
+ * bulk<i>@example.com, so tests can fill a list quickly. The counter follows. `children` are more
+ * `INSERT INTO table (columns) SELECT … FROM seed` statements (seed: i, id, at; ?1 is the tenant)
+ * for rows that hang off each contact (emails, phones, notes).
+ *
+ * Children go in before their contacts (foreign keys deferred to the batch's end), so each contact's
+ * search document is written once, complete, by the contacts trigger. Written after, every child row
+ * deletes and rewrites its contact's document, and with secure-delete each delete rewrites the long
+ * doclists of tokens all seeded contacts share (the tenant, "example"): 10,000 contacts took 11 s
+ * instead of 1.3 s, and the export test's seed over a minute.
+ */
+export async function insertContacts(
+  tenantId: string,
+  n: number,
+  opts: { prefix?: string; start?: number; children?: string[] } = {},
+) {
   const prefix = opts.prefix ?? "Bulk";
   const now = opts.start ?? Date.now();
+  const seeded = (sql: string) =>
+    env.DB.prepare(`${sql.replace("SELECT", `${SEED} SELECT`)}`).bind(tenantId, n, prefix, now);
   await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO contacts (tenant_id, first_name, last_name, name_sort, primary_email, created_at, updated_at, last_activity_at)
-       WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?2)
-       SELECT ?1, ?3, printf('%05d', i), lower(printf('%05d', i) || ' ' || ?3), lower(?3) || i || '@example.com', ?4 + i, ?4 + i, ?4 + i FROM seq`,
-    ).bind(tenantId, n, prefix, now),
-    env.DB.prepare(
-      `INSERT INTO contact_emails (tenant_id, contact_id, position, email)
-       SELECT tenant_id, id, 0, primary_email FROM contacts WHERE tenant_id = ? AND first_name = ? AND id NOT IN (SELECT contact_id FROM contact_emails)`,
-    ).bind(tenantId, prefix),
+    env.DB.prepare("PRAGMA defer_foreign_keys = ON"),
+    seeded(
+      "INSERT INTO contact_emails (tenant_id, contact_id, position, email) SELECT ?1, id, 0, lower(?3) || i || '@example.com' FROM seed",
+    ),
+    ...(opts.children ?? []).map(seeded),
+    seeded(
+      `INSERT INTO contacts (id, tenant_id, first_name, last_name, name_sort, primary_email, created_at, updated_at, last_activity_at)
+       SELECT id, ?1, ?3, printf('%05d', i), lower(printf('%05d', i) || ' ' || ?3), lower(?3) || i || '@example.com', at, at, at FROM seed`,
+    ),
     env.DB.prepare(
       "INSERT INTO tenant_counters (tenant_id, contacts) VALUES (?1, ?2) ON CONFLICT (tenant_id) DO UPDATE SET contacts = contacts + ?2",
     ).bind(tenantId, n),
