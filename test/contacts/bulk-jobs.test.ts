@@ -48,7 +48,7 @@ describe("select all matching, in the background", () => {
     await insertContacts(t.tenantId, 5, { prefix: "Other" });
     const vip = await insertTag(t.tenantId, "VIP");
     const list = await page("/app/contacts?q=match", t.cookie);
-    expect(list).toContain("Select all over 1,000 matching contacts"); // a search counts up to 1,000
+    expect(list).toContain("Select all over 200 matching contacts"); // a search counts up to 200
     expect(list).toContain("run in the background with a progress page");
 
     const q = new HeldQueue();

@@ -44,13 +44,13 @@ describe("the contacts list's counts", () => {
     const tagged = await html(`/app/contacts?tag=${everyMany}`, t.cookie);
     expect(tagged).toContain("1–50 of over 10,000");
     expect(tagged).not.toContain("10,001");
-    // A search counts only as far as it sorts (SEARCH_COUNT_BOUND): each keystroke stays cheap.
+    // A search counts only to SEARCH_COUNT_BOUND: each keystroke stays cheap.
     const many = await html("/app/contacts?q=many", t.cookie);
-    expect(many).toContain("1–50 of over 1,000");
+    expect(many).toContain("1–50 of over 200");
     const second = await html(pagerHref(many, "next")!, t.cookie);
-    expect(second).toContain("51–100 of over 1,000");
+    expect(second).toContain("51–100 of over 200");
     // Offered, with a note that so many run in the background (test/contacts/bulk-jobs.test.ts).
-    expect(many).toContain("Select all over 1,000 matching contacts");
+    expect(many).toContain("Select all over 200 matching contacts");
     expect(many).toContain("erasing reaches at most 5,000");
   });
 
@@ -71,7 +71,7 @@ describe("select all matching", () => {
     await insertContacts(t.tenantId, 5, { prefix: "Other" });
     const vip = await insertTag(t.tenantId, "VIP");
     const page = await html("/app/contacts?q=match", t.cookie);
-    expect(page).toContain("Select all over 1,000 matching contacts"); // a search counts up to 1,000
+    expect(page).toContain("Select all over 200 matching contacts"); // a search counts up to 200
     expect(page).toContain('name="match_query" value="q=match"');
     const res = await post("/app/contacts/bulk", t.cookie, {
       action: "tag",

@@ -9,11 +9,22 @@ export interface ListCount {
 
 /** A number as the reader writes it (2,098 or 2.098), falling back to English. */
 export function formatCount(n: number, locale: string | null): string {
-  try {
-    return new Intl.NumberFormat(locale ?? "en").format(n);
-  } catch {
-    return new Intl.NumberFormat("en").format(n);
+  return countFormat(locale ?? "en").format(n);
+}
+
+// One formatter per locale for the isolate's life: building one costs more than the page's other numbers.
+const countFormats = new Map<string, Intl.NumberFormat>();
+function countFormat(locale: string): Intl.NumberFormat {
+  let format = countFormats.get(locale);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(locale);
+    } catch {
+      format = new Intl.NumberFormat("en");
+    }
+    if (countFormats.size < 100) countFormats.set(locale, format);
   }
+  return format;
 }
 
 /** "1–50 of 2,098", "51–100 of over 10,000", or "1–3" when the total is not known. */

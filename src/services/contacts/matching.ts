@@ -30,10 +30,10 @@ export function filterConditions(t: TenantDb, q: ContactFilterQuery): SQL[] {
 /** A filtered list is counted up to this many matches; beyond, the pager says "over". */
 export const COUNT_BOUND = 10_000;
 /**
- * A search is counted up to the matches it sorts (SEARCH_SORT_WINDOW): counting 10,000 matches of a
- * three-letter word on each keystroke cost search as you type most of its speed (docs/benchmarks.md).
+ * A search is counted up to this many matches ("1–50 of over 200"): the count runs on each keystroke, and
+ * counting 1,000 matches of a three-letter word cost more than the page itself (docs/benchmarks.md).
  */
-export const SEARCH_COUNT_BOUND = 1_000;
+export const SEARCH_COUNT_BOUND = 200;
 
 /** How far the pager counts this list's matches. */
 export function countBound(q: Pick<ContactFilterQuery, "match">): number {
