@@ -289,19 +289,27 @@
   });
 })();
 
-// The phone header's Menu button: the navigation folds behind it once this script can unfold it (without
-// the script the links stay visible). Escape closes it and gives the focus back to the button.
+// The phone header's Menu: folded by CSS from the first paint; without this script its link unfolds the
+// navigation (#site-nav:target). Here it becomes a button that toggles it; Escape closes it and gives the
+// focus back to the button.
 (() => {
   function setUp() {
     const button = document.querySelector(".menu-toggle");
     const header = button?.closest(".site-header");
     if (!button || !header || header.classList.contains("menu-ready")) return;
     header.classList.add("menu-ready");
-    button.hidden = false;
-    button.addEventListener("click", () => {
+    button.setAttribute("role", "button");
+    button.setAttribute("aria-expanded", "false");
+    const toggle = (event) => {
+      event.preventDefault();
       const open = button.getAttribute("aria-expanded") !== "true";
       button.setAttribute("aria-expanded", String(open));
       header.classList.toggle("menu-open", open);
+    };
+    button.addEventListener("click", toggle);
+    // A link answers Enter; a button answers Space too.
+    button.addEventListener("keydown", (event) => {
+      if (event.key === " ") toggle(event);
     });
     header.addEventListener("keydown", (event) => {
       if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") return;

@@ -105,16 +105,11 @@ export function Layout(p: LayoutProps) {
                 {p.appName}
               </a>
               {p.user ? (
-                // Phones: the navigation folds behind this button (app.js shows it only once it can open it).
-                <button
-                  type="button"
-                  class="menu-toggle secondary"
-                  aria-expanded="false"
-                  aria-controls="site-nav"
-                  hidden
-                >
+                // Phones: the navigation is folded from the first paint (no shift when scripts run). Without
+                // scripts this link unfolds it (#site-nav:target); app.js makes it a button that toggles it.
+                <a class="menu-toggle button secondary" href="#site-nav" aria-controls="site-nav">
                   Menu
-                </button>
+                </a>
               ) : null}
               <nav class="site-nav" id="site-nav" aria-label="Main">
                 {p.user && p.support ? (

@@ -145,11 +145,7 @@ function contactRow(
     canWrite
       ? html`<td class="select-col"><input type="checkbox" name="ids" value="${r.id}" form="bulk-form" id="select-${r.id}" aria-label="Select ${r.name}"/></td>`
       : ""
-  }<td><a href="/app/contacts/${r.id}">${r.name}</a></td>${columns.map(cell)}${
-    canWrite
-      ? html`<td><a href="/app/contacts/${r.id}/delete" hx-delete="/app/contacts/${r.id}" hx-target="closest tr" hx-swap="outerHTML" class="danger-link">Delete<span class="visually-hidden"> ${r.name}</span></a></td>`
-      : ""
-  }</tr>`;
+  }<td><a href="/app/contacts/${r.id}">${r.name}</a></td>${columns.map(cell)}</tr>`;
 }
 
 /** The columns whose header sorts the list, and by which sort link. */
@@ -204,11 +200,6 @@ export function ContactResults(p: ContactResultsProps) {
                   const link = SORTABLE[col.id] ? p.sortLinks[SORTABLE[col.id]!] : null;
                   return link ? <SortHeader label={col.label} link={link} /> : <th scope="col">{col.label}</th>;
                 })}
-                {p.canWrite ? (
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
               </tr>
             </thead>
             <tbody>{p.rows.map((r) => contactRow(r, columns, p.canWrite, zone, locale))}</tbody>
