@@ -53,6 +53,8 @@ export default defineConfig(async () => {
           ssr: {
             enabled: true,
             include: [
+              // With the hono entries below: its validator must throw hono's own HTTPException class.
+              "@hono/zod-openapi",
               "@oslojs/crypto/sha2",
               "@oslojs/crypto/subtle",
               "@oslojs/encoding",
@@ -82,6 +84,7 @@ export default defineConfig(async () => {
               "libphonenumber-js/min",
               "markdown-it",
               "papaparse",
+              "standardwebhooks",
               "stripe",
               "toucan-js",
               "zod",

@@ -8,6 +8,7 @@ import type { TenantDb } from "../../db/scoped";
 import { companies } from "../../db/schema";
 import { nameSortKey } from "../companies/form";
 import { isoTime } from "../export/serialise";
+import { customFieldsOf, recordExtrasSql } from "./record-sql";
 import { customFieldsQuery, toCustomField, type CustomField } from "../records/custom-fields";
 
 /** A company as the API answers it. */
@@ -57,15 +58,7 @@ function recordFields(t: TenantDb) {
     createdAt: companies.createdAt,
     updatedAt: companies.updatedAt,
     lastActivityAt: companies.lastActivityAt,
-    ownerEmail: sql<string | null>`(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.tenant_id = ${t.tenantId} AND m.user_id = companies.owner_id)`,
-    tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name)) FROM (SELECT g.id, g.name
-      FROM company_tags ct JOIN tags g ON g.tenant_id = ct.tenant_id AND g.id = ct.tag_id
-      WHERE ct.tenant_id = ${t.tenantId} AND ct.company_id = companies.id ORDER BY g.name_key))`,
-    // Values of company fields only: contacts' values share entity ids with companies.
-    values: sql<string | null>`(SELECT json_group_object(CAST(v.field_id AS TEXT), v.value)
-      FROM custom_field_values v JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id
-      WHERE v.tenant_id = ${t.tenantId} AND v.entity_id = companies.id AND f.entity = 'company')`,
+    ...recordExtrasSql(t, "company"),
   };
 }
 
@@ -74,12 +67,7 @@ const recordSelect = (t: TenantDb) => t.db.select(recordFields(t)).from(companie
 type RecordRow = Awaited<ReturnType<typeof recordSelect>>[number];
 
 function toApiCompany(row: RecordRow, fields: CustomField[]): ApiCompany {
-  const values = row.values ? (JSON.parse(row.values) as Record<string, string>) : {};
-  const custom: ApiCompany["custom_fields"] = {};
-  for (const f of fields) {
-    const value = values[String(f.id)];
-    if (value !== undefined) custom[f.name] = { kind: f.kind, value };
-  }
+  const custom = customFieldsOf(row.values, fields);
   return {
     id: row.id,
     name: row.name,

@@ -7,6 +7,7 @@ import { asc, eq, gt, gte, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { contacts, type ContactSource } from "../../db/schema";
 import { isoTime } from "../export/serialise";
+import { customFieldsOf, recordExtrasSql } from "./record-sql";
 import { contactDisplayName } from "../contacts/names";
 import { filterConditions } from "../contacts/matching";
 import { customFieldsQuery, toCustomField, type CustomField } from "../records/custom-fields";
@@ -66,19 +67,11 @@ function recordFields(t: TenantDb) {
     createdAt: contacts.createdAt,
     updatedAt: contacts.updatedAt,
     lastActivityAt: contacts.lastActivityAt,
-    ownerEmail: sql<string | null>`(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.tenant_id = ${t.tenantId} AND m.user_id = contacts.owner_id)`,
     emails: sql<string>`(SELECT json_group_array(email) FROM (SELECT email FROM contact_emails
       WHERE tenant_id = ${t.tenantId} AND contact_id = contacts.id ORDER BY position))`,
     phones: sql<string>`(SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones
       WHERE tenant_id = ${t.tenantId} AND contact_id = contacts.id ORDER BY position))`,
-    tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name)) FROM (SELECT g.id, g.name
-      FROM contact_tags ct JOIN tags g ON g.tenant_id = ct.tenant_id AND g.id = ct.tag_id
-      WHERE ct.tenant_id = ${t.tenantId} AND ct.contact_id = contacts.id ORDER BY g.name_key))`,
-    // Values of contact fields only: a company's values share entity ids with contacts.
-    values: sql<string | null>`(SELECT json_group_object(CAST(v.field_id AS TEXT), v.value)
-      FROM custom_field_values v JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id
-      WHERE v.tenant_id = ${t.tenantId} AND v.entity_id = contacts.id AND f.entity = 'contact')`,
+    ...recordExtrasSql(t, "contact"),
   };
 }
 
@@ -89,12 +82,7 @@ type RecordRow = Awaited<ReturnType<typeof recordSelect>>[number];
 const time = (ms: number) => isoTime(ms);
 
 function toApiContact(row: RecordRow, fields: CustomField[]): ApiContact {
-  const values = row.values ? (JSON.parse(row.values) as Record<string, string>) : {};
-  const custom: ApiContact["custom_fields"] = {};
-  for (const f of fields) {
-    const value = values[String(f.id)];
-    if (value !== undefined) custom[f.name] = { kind: f.kind, value };
-  }
+  const custom = customFieldsOf(row.values, fields);
   return {
     id: row.id,
     first_name: row.firstName,

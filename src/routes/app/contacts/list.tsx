@@ -3,7 +3,6 @@
  * D1 batch with the session check (deferSessionCheck). Viewers read; the row actions follow the role.
  */
 import { Hono } from "hono";
-import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../../db/scoped";
 import type { AppEnv } from "../../../env";
 import { formatPhone } from "../../../lib/phone";
