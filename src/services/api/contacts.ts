@@ -9,6 +9,7 @@ import { contacts, type ContactSource } from "../../db/schema";
 import { isoTime } from "../export/serialise";
 import { customFieldsOf, recordExtrasSql } from "./record-sql";
 import { contactDisplayName } from "../contacts/names";
+import { contactEmailsAndPhonesSql } from "../contacts/page";
 import { filterConditions } from "../contacts/matching";
 import { customFieldsQuery, toCustomField, type CustomField } from "../records/custom-fields";
 import { ftsQuery, searchTerms } from "../records/search";
@@ -47,7 +48,6 @@ export interface ApiContactQuery {
   limit: number;
 }
 
-/** The row's columns; lists come as JSON from subqueries on their tenant-leading keys (no query per row). */
 /**
  * The row's columns. The subqueries name the outer row as `contacts.<column>` in their text: drizzle writes a
  * column of a one-table select unqualified ("id"), which inside a subquery would mean its own table's id.
@@ -67,10 +67,7 @@ function recordFields(t: TenantDb) {
     createdAt: contacts.createdAt,
     updatedAt: contacts.updatedAt,
     lastActivityAt: contacts.lastActivityAt,
-    emails: sql<string>`(SELECT json_group_array(email) FROM (SELECT email FROM contact_emails
-      WHERE tenant_id = ${t.tenantId} AND contact_id = contacts.id ORDER BY position))`,
-    phones: sql<string>`(SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones
-      WHERE tenant_id = ${t.tenantId} AND contact_id = contacts.id ORDER BY position))`,
+    ...contactEmailsAndPhonesSql(t),
     ...recordExtrasSql(t, "contact"),
   };
 }

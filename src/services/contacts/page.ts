@@ -37,6 +37,19 @@ export async function getContact(t: TenantDb, id: number): Promise<ContactDetail
   return contactDetailFromRows(await contactDetailQuery(t, id));
 }
 
+/**
+ * A contact row's emails and phones, in order, as JSON arrays (subqueries on their tenant-leading keys). The
+ * outer row is named as `contacts.id` in the text: in a one-table select drizzle would write it unqualified.
+ */
+export function contactEmailsAndPhonesSql(t: TenantDb) {
+  return {
+    emails: sql<string>`(SELECT json_group_array(email) FROM (SELECT email FROM contact_emails
+      WHERE tenant_id = ${t.tenantId} AND contact_id = contacts.id ORDER BY position))`,
+    phones: sql<string>`(SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones
+      WHERE tenant_id = ${t.tenantId} AND contact_id = contacts.id ORDER BY position))`,
+  };
+}
+
 /** The query behind getContact (map with contactDetailFromRows), for batches. Column names are unique. */
 function contactDetailQuery(t: TenantDb, id: number) {
   return t.db
@@ -53,10 +66,7 @@ function contactDetailQuery(t: TenantDb, id: number) {
       ownerEmail: users.email,
       createdAt: contacts.createdAt,
       updatedAt: contacts.updatedAt,
-      emails: sql<string>`(SELECT json_group_array(email) FROM (SELECT email FROM contact_emails
-        WHERE tenant_id = ${t.tenantId} AND contact_id = ${contacts.id} ORDER BY position))`,
-      phones: sql<string>`(SELECT json_group_array(phone) FROM (SELECT phone FROM contact_phones
-        WHERE tenant_id = ${t.tenantId} AND contact_id = ${contacts.id} ORDER BY position))`,
+      ...contactEmailsAndPhonesSql(t),
     })
     .from(contacts)
     .leftJoin(memberships, and(eq(memberships.tenantId, contacts.tenantId), eq(memberships.userId, contacts.ownerId)))
