@@ -20,7 +20,7 @@ import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { freePort } from "./ports.mjs";
 import { root, spawnWranglerDev, waitForHealthz, wranglerBin } from "./wrangler-dev.mjs";
-import { E2E_OPS_TOKEN } from "../test/e2e/helpers.mjs";
+import { E2E_OPS_TOKEN, WRANGLER_RESTART } from "../test/e2e/helpers.mjs";
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--headless",
@@ -360,7 +360,7 @@ async function main() {
   let passed = 0;
   let failed = 0;
   let retried = 0;
-  /** One test, retried once if a browser wait timed out; its own browser contexts closed after it. */
+  /** One test, retried once after a browser wait timed out or wrangler dev swapped its worker mid-request; its own contexts closed after it. */
   async function runTest(test, i) {
     const t = Date.now();
     // The test sees the browser through this, so only the contexts it opened are screenshot and closed.
@@ -385,9 +385,12 @@ async function main() {
       } catch (err) {
         error = err;
       }
-      if (!error || stopping || attempt === 2 || !/Timeout \d+ms exceeded/.test(String(error?.message ?? error))) break;
+      const message = String(error?.message ?? error);
+      const timedOut = /Timeout \d+ms exceeded/.test(message);
+      if (!error || stopping || attempt === 2 || !(timedOut || message.includes(WRANGLER_RESTART))) break;
       retried += 1;
-      console.log(`↻ ${test.name}: a browser wait timed out, trying once more (${seconds(Date.now() - t)})`);
+      const why = timedOut ? "a browser wait timed out" : `${WRANGLER_RESTART} (its 503, not the app's)`;
+      console.log(`↻ ${test.name}: ${why}, trying once more (${seconds(Date.now() - t)})`);
       console.log(
         String(error?.message ?? error)
           .split("\n")
@@ -433,7 +436,9 @@ async function main() {
     if (tail.trim()) console.log(`\n[e2e] wrangler's last lines (${wranglerLog}):\n${tail}\n`);
   }
   log(`finished in ${seconds(Date.now() - started)}`);
-  console.log(`${passed} passed, ${failed} failed${retried ? `, ${retried} retried once after a timeout` : ""}`);
+  console.log(
+    `${passed} passed, ${failed} failed${retried ? `, ${retried} retried once (a timeout or a dev-server restart)` : ""}`,
+  );
   return failed === 0 ? 0 : 1;
 }
 

@@ -38,10 +38,25 @@ export async function openPage(browser) {
   page.on("response", (res) => {
     if (res.status() < 500) return;
     const server = res.headers().server ?? "";
-    problems.push(`${res.status()} from ${res.request().method()} ${res.url()}${server ? ` (server: ${server})` : ""}`);
+    const i =
+      problems.push(
+        `${res.status()} from ${res.request().method()} ${res.url()}${server ? ` (server: ${server})` : ""}`,
+      ) - 1;
+    // wrangler dev's proxy answers a POST in flight while it swaps its worker with its own 503 (it retries only
+    // GET): the app never saw the request. Named, so scripts/e2e.mjs can run the test again.
+    if (res.status() === 503)
+      res
+        .text()
+        .then((body) => {
+          if (body.startsWith("Your worker restarted mid-request")) problems[i] += ` — ${WRANGLER_RESTART}`;
+        })
+        .catch(() => {});
   });
   return { context, page, problems };
 }
+
+/** How a problem names wrangler dev's own 503 (a worker swapped mid-request, not an answer of the app). */
+export const WRANGLER_RESTART = "wrangler dev restarted its worker mid-request";
 
 /**
  * Waits until the address bar shows `pathname` (and, if given, a query matching `search`). hx-boost
