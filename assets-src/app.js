@@ -3,7 +3,7 @@
   const nonce = document.currentScript?.nonce ?? "";
 
   // The deal board's scripts (SortableJS, then board.js) load only where a board the user may change
-  // is shown, in order, once per page (hx-boost keeps <head>, so a script loaded stays loaded).
+  // is shown, in order, once per page (a boosted navigation keeps <head>, so a script loaded stays loaded).
   function loadBoardScripts(root) {
     if (!root?.querySelector) return;
     const board = root.matches?.("[data-scripts]") ? root : root.querySelector("[data-scripts]");
@@ -28,10 +28,9 @@
   loadBoardScripts(document);
   document.addEventListener("htmx:load", (event) => loadBoardScripts(event.target));
 
-  // After htmx swaps in a form that failed validation, move focus to its first invalid field (or
-  // to the form's alert) so keyboard and screen-reader users land on the message.
-  document.addEventListener("htmx:afterSettle", (event) => {
-    const target = event.detail?.elt;
+  // A form that failed validation (swapped in by htmx, or come back as a page with a 4xx): move focus to its
+  // first invalid field (or to the form's alert) so keyboard and screen-reader users land on the message.
+  function focusProblem(target) {
     if (!target?.querySelector) return;
     const invalid = target.querySelector("[aria-invalid='true']");
     if (invalid) {
@@ -44,7 +43,10 @@
       alert.setAttribute("tabindex", "-1");
       alert.focus();
     }
-  });
+  }
+  document.addEventListener("htmx:afterSettle", (event) => focusProblem(event.detail?.elt));
+  if (performance.getEntriesByType?.("navigation")[0]?.responseStatus >= 400)
+    focusProblem(document.getElementById("main"));
 })();
 
 // ---- contacts: keyboard shortcuts and bulk selection ------------------------------------------
@@ -81,7 +83,7 @@
       const create = document.querySelector("a[data-shortcut='new']");
       if (!create) return;
       event.preventDefault();
-      create.click(); // a boosted link: htmx navigates
+      create.click();
     } else if (event.key === "?") {
       event.preventDefault();
       openSheet(sheet);
@@ -334,3 +336,29 @@ document.addEventListener("keydown", (event) => {
   menu.removeAttribute("open");
   menu.querySelector("summary")?.focus();
 });
+
+// The header's badges (tasks due, unread reminders): fetched once the page is shown and set as they come.
+// Not htmx: its request-and-swap events for two small fragments cost each page load more script time than
+// the page's own. A boosted navigation (the header's links) brings a new header: its badges are filled too.
+(() => {
+  function fill(el) {
+    fetch(el.dataset.fill, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+      .then((response) => (response.ok ? response.text() : null))
+      .then((html) => {
+        if (html !== null) el.innerHTML = html;
+      })
+      .catch(() => {});
+  }
+  function fillNew(root) {
+    for (const el of root.querySelectorAll?.("[data-fill]") ?? []) {
+      if (el.dataset.filled) continue;
+      el.dataset.filled = "1";
+      fill(el);
+    }
+  }
+  fillNew(document);
+  document.addEventListener("htmx:load", (event) => fillNew(event.target));
+  window.addEventListener("focus", () => {
+    for (const el of document.querySelectorAll("[data-fill-on-focus]")) fill(el);
+  });
+})();

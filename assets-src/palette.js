@@ -219,7 +219,6 @@
     form.method = "post";
     form.action = action;
     form.hidden = true;
-    form.setAttribute("hx-boost", "false");
     for (const [name, value] of fields) {
       const field = document.createElement("input");
       field.type = "hidden";

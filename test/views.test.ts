@@ -84,3 +84,25 @@ describe("a record's tags", () => {
     expect(page).not.toMatch(/<p[^>]*aria-label="Tags"/);
   });
 });
+
+describe("navigation", () => {
+  // htmx processes every link under a boosted element as a page loads; a boosted <body> cost the contacts list a
+  // third of its start-up script time on a phone.
+  const boosted = (html: string) => [...html.matchAll(/<(\w+)\b[^>]*\bhx-boost="true"[^>]*>/g)].map((m) => m[0]);
+
+  it("boosts the header's and the settings' navigation only: content links and forms load whole pages", async () => {
+    const user = await newTenant("Nav Co");
+    await createContact(user.cookie, { first_name: "Ada", last_name: "Lovelace" });
+    const list = await textOf("/app/contacts", { cookie: user.cookie });
+    expect(list).toMatch(/<body>/);
+    expect(boosted(list)).toEqual([expect.stringMatching(/^<nav class="site-nav"/)]);
+    expect(list).toMatch(/<a href="\/app\/contacts\/\d+"/);
+
+    // Billing's forms post as pages (the answer is a redirect to Stripe); its tab in the boosted settings
+    // navigation opts out, because the billing page has its own CSP.
+    const billing = await textOf("/app/settings/billing", { cookie: user.cookie });
+    expect(boosted(billing).map((tag) => tag.match(/^<nav class="([^"]+)"/)?.[1])).toEqual(["site-nav", "tabs"]);
+    expect(billing).toMatch(/<a href="\/app\/settings\/billing"[^>]*hx-boost="false"/);
+    expect(billing).toMatch(/<form method="post" action="\/app\/settings\/billing\/checkout"/);
+  });
+});

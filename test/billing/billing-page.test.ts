@@ -48,7 +48,7 @@ describe("the billing page", () => {
     // No portal before there is a Stripe customer.
     expect(html).not.toContain('action="/app/settings/billing/portal"');
     // The forms post natively (their answer is a redirect to Stripe), never through htmx.
-    expect(html).toMatch(/action="\/app\/settings\/billing\/checkout" hx-boost="false"/);
+    expect(html).toMatch(/<form method="post" action="\/app\/settings\/billing\/checkout" class="actions">/);
   });
 
   it("lets Stripe's Checkout and portal origins into form-action on this page only, and changes nothing else in the policy", async () => {

@@ -77,7 +77,8 @@ export default {
     await entry.waitFor({ timeout: WAIT_MS });
     assert.deepEqual(await axeViolations(guest.page), [], "axe on the bell page");
     await entry.click();
-    await guest.page.waitForURL(/\/app\/companies\/\d+$/, { timeout: WAIT_MS });
+    // A page load, not a swap: the address keeps the note's anchor and the browser scrolls to it.
+    await guest.page.waitForURL(/\/app\/companies\/\d+#note-\d+$/, { timeout: WAIT_MS });
     await guest.page.locator(".note-body strong", { hasText: "today" }).waitFor({ timeout: WAIT_MS });
     assertNoProblems(owner.problems);
     assertNoProblems(guest.problems);

@@ -8,10 +8,7 @@ export function PlanLimitMessage(p: { what: "seats" | "contacts"; limit: number;
     <>
       {reached} Nothing is deleted, and everything stays readable, editable and exportable.{" "}
       {p.isOwner ? (
-        // A full page load: the billing page's own CSP lets its forms continue to Stripe.
-        <a href="/app/settings/billing" hx-boost="false">
-          Upgrade to Team for no limit
-        </a>
+        <a href="/app/settings/billing">Upgrade to Team for no limit</a>
       ) : (
         <>Ask the workspace owner to upgrade to Team under Settings, Billing.</>
       )}

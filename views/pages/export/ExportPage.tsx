@@ -56,13 +56,7 @@ export function ExportPage(p: ExportPageProps) {
           <ul class="plain-list">
             {s.downloads.map((d) => (
               <li>
-                {/* A file, not a page: a plain download, never an htmx swap. */}
-                <a
-                  href={d.href}
-                  download
-                  hx-boost="false"
-                  aria-describedby={s.filters.length ? `export-${s.key}-filters` : undefined}
-                >
+                <a href={d.href} download aria-describedby={s.filters.length ? `export-${s.key}-filters` : undefined}>
                   {d.label}
                 </a>
                 <span class="muted"> · {d.description}</span>

@@ -96,7 +96,7 @@ export function Counts(p: { job: ImportJobView; problems: { row: string; reason:
       ) : null}
       {problems > 0 && j.filesDeletedAt === null ? (
         <p>
-          <a href={`/app/import/${j.id}/errors.csv`} hx-boost="false" download>
+          <a href={`/app/import/${j.id}/errors.csv`} download>
             Download the skipped rows (CSV, with the reason for each)
           </a>
         </p>

@@ -123,9 +123,7 @@ function Stopped(p: { job: ImportJobView }) {
       {j.message?.startsWith("The Free plan") ? (
         <>
           {" "}
-          <a href="/app/settings/billing" hx-boost="false">
-            See the plans
-          </a>
+          <a href="/app/settings/billing">See the plans</a>
         </>
       ) : null}
     </FormAlert>

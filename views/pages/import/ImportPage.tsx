@@ -70,13 +70,7 @@ export function ImportPage(p: ImportPageProps) {
           records, updates, duplicates and rows with problems — before anything is written, and you can undo an import
           afterwards.
         </p>
-        <form
-          class="stack record-form"
-          method="post"
-          action="/app/import"
-          enctype="multipart/form-data"
-          hx-boost="false"
-        >
+        <form class="stack record-form" method="post" action="/app/import" enctype="multipart/form-data">
           <SelectField name="kind" label="The file holds" value={p.kind} options={KIND_OPTIONS} error={p.errors.kind} />
           <SelectField
             name="pipeline"

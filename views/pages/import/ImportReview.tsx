@@ -197,7 +197,7 @@ export function ImportReview(p: ImportReviewProps) {
         </ReviewSection>
       ) : null}
       <p>
-        <a href={`/app/import/${p.jobId}/review.csv`} hx-boost="false" download>
+        <a href={`/app/import/${p.jobId}/review.csv`} download>
           Download the full list (CSV: every update with each field's before and after, every possible duplicate and
           every row not imported)
         </a>

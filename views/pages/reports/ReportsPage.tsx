@@ -87,8 +87,7 @@ function Report(p: { id: string; title: string; csv: string; note?: string; chil
       {p.note ? <p class="muted">{p.note}</p> : null}
       {p.children}
       <p>
-        {/* A file, not a page: a plain download, never an htmx swap. */}
-        <a href={p.csv} download hx-boost="false">
+        <a href={p.csv} download>
           Download CSV<span class="visually-hidden"> of {p.title.toLowerCase()}</span>
         </a>
       </p>

@@ -154,8 +154,7 @@ export function BillingPage(p: BillingPageProps) {
               : null}
           </p>
           <p class="muted">You pay on Stripe's secure checkout page. We never see or store your card details.</p>
-          {/* A normal form post (not htmx): the answer is a redirect to Stripe. */}
-          <form method="post" action="/app/settings/billing/checkout" hx-boost="false" class="actions">
+          <form method="post" action="/app/settings/billing/checkout" class="actions">
             <button type="submit" name="interval" value="monthly">
               Upgrade: {p.displayPrices.monthly} per month
             </button>
@@ -172,7 +171,7 @@ export function BillingPage(p: BillingPageProps) {
             Stripe's customer portal lets you change your card, switch between monthly and yearly, download invoices or
             cancel.
           </p>
-          <form method="post" action="/app/settings/billing/portal" hx-boost="false">
+          <form method="post" action="/app/settings/billing/portal">
             <button type="submit" class={p.state === "past_due" ? undefined : "secondary"}>
               Manage billing
             </button>

@@ -50,7 +50,7 @@ export function CloseWorkspacePage(p: CloseWorkspacePageProps) {
         <p>
           If you want a copy of your data, export it first: <a href="/app/export">Export</a>.
         </p>
-        <form class="stack" method="post" action="/app/settings/close" hx-boost="false">
+        <form class="stack" method="post" action="/app/settings/close">
           <CurrentPasswordField
             label="Your password"
             maxlength={1024}

@@ -98,7 +98,7 @@ export function PrivacyPage(p: PrivacyPageProps) {
                     ) : null}
                     {e.state === "ready" && e.expiresAt ? (
                       <>
-                        <a href={`/app/settings/privacy/exports/${e.id}`} hx-boost="false" download>
+                        <a href={`/app/settings/privacy/exports/${e.id}`} download>
                           Download ZIP{e.size ? ` (${size(e.size)})` : ""}
                         </a>{" "}
                         <span class="muted">

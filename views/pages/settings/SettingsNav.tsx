@@ -45,7 +45,7 @@ export function SettingsNav(p: {
     ...(p.canSeeBilling ? [{ key: "billing", href: "/app/settings/billing", label: "Billing" }] : []),
   ];
   return (
-    <nav class="tabs" aria-label="Settings">
+    <nav class="tabs" aria-label="Settings" hx-boost="true">
       {tabs.map((t) => (
         // Billing loads as a full page: its forms post to us and are redirected on to Stripe, which
         // the CSP's form-action allows only on the billing page's own policy.
