@@ -362,3 +362,20 @@ document.addEventListener("keydown", (event) => {
     for (const el of document.querySelectorAll("[data-fill-on-focus]")) fill(el);
   });
 })();
+
+// "Recently viewed": a record page names itself (views/partials/RecentBeacon.tsx); the view is sent as a beacon,
+// which the browser delivers even when the user moves on before it would have been answered.
+(() => {
+  function send(root) {
+    for (const el of root.querySelectorAll?.(".recent-beacon[data-recent-id]") ?? []) {
+      if (el.dataset.sent || !navigator.sendBeacon) continue;
+      el.dataset.sent = "1";
+      navigator.sendBeacon(
+        "/app/recent",
+        new URLSearchParams({ type: el.dataset.recentType, id: el.dataset.recentId }),
+      );
+    }
+  }
+  send(document);
+  document.addEventListener("htmx:load", (event) => send(event.target));
+})();

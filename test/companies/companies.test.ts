@@ -94,9 +94,8 @@ describe("creating a company", () => {
     }
     expect(html).toContain('class="tag tag-purple"');
     expect(html).toContain("created this record");
-    // The page records the view with a POST after it loads; the GET itself writes nothing.
-    expect(html).toContain('hx-post="/app/recent"');
-    expect(html).toContain(`hx-vals="{&quot;type&quot;:&quot;company&quot;,&quot;id&quot;:${id}}"`);
+    // The page records the view with a POST (app.js's beacon) after it loads; the GET itself writes nothing.
+    expect(html).toContain(`<div hidden="" class="recent-beacon" data-recent-type="company" data-recent-id="${id}">`);
     expect(
       await env.DB.prepare("SELECT count(*) AS n FROM recent_views WHERE tenant_id = ?")
         .bind(owner.tenantId)

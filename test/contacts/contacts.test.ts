@@ -131,7 +131,8 @@ describe("creating, reading, editing and deleting", () => {
     ]);
     expect(page).toContain(t.email); // the owner
     expect(page).toContain("created this record");
-    expect(page).toMatch(/hx-post="\/app\/recent"/); // RecentBeacon: the view is recorded by POST, not by this GET
+    // RecentBeacon: the view is recorded by app.js's POST, not by this GET.
+    expect(page).toContain(`class="recent-beacon" data-recent-type="contact" data-recent-id="${id}"`);
     expect(page).toContain(`action="/app/contacts/${id}/notes"`); // the Timeline's note form
     expect(page).toContain(`href="/app/contacts/${id}/edit"`);
   });

@@ -37,20 +37,16 @@ export async function openPage(browser) {
   // The console names only the page; this names the request that failed, with what answered.
   page.on("response", (res) => {
     if (res.status() < 500) return;
-    const server = res.headers().server ?? "";
-    const i =
-      problems.push(
-        `${res.status()} from ${res.request().method()} ${res.url()}${server ? ` (server: ${server})` : ""}`,
-      ) - 1;
-    // wrangler dev's proxy answers a POST in flight while it swaps its worker with its own 503 (it retries only
-    // GET): the app never saw the request. Named, so scripts/e2e.mjs can run the test again.
-    if (res.status() === 503)
-      res
-        .text()
-        .then((body) => {
-          if (body.startsWith("Your worker restarted mid-request")) problems[i] += ` — ${WRANGLER_RESTART}`;
-        })
-        .catch(() => {});
+    const headers = res.headers();
+    const server = headers.server ?? "";
+    // wrangler dev's proxy answers a POST in flight while it swaps its worker, or whose connection to the worker
+    // broke, with its own 503 (it retries only GET): the app never saw the request. Every answer of the app
+    // carries X-Request-Id; that one does not. Named at once (reading its body may outlive the page), so
+    // scripts/e2e.mjs runs the test again.
+    const own = res.status() === 503 && !headers["x-request-id"];
+    problems.push(
+      `${res.status()} from ${res.request().method()} ${res.url()}${server ? ` (server: ${server})` : ""}${own ? ` — ${WRANGLER_RESTART}` : ""}`,
+    );
   });
   return { context, page, problems };
 }
@@ -59,8 +55,8 @@ export async function openPage(browser) {
 export const WRANGLER_RESTART = "wrangler dev restarted its worker mid-request";
 
 /**
- * Waits until the address bar shows `pathname` (and, if given, a query matching `search`). hx-boost
- * navigates with fetch and history.pushState, so there may be no load event to wait for.
+ * Waits until the address bar shows `pathname` (and, if given, a query matching `search`). A boosted link (the
+ * header's navigation) navigates with fetch and history.pushState, so there may be no load event to wait for.
  */
 export async function waitForPath(page, pathname, search) {
   await page.waitForURL(

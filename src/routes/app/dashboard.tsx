@@ -78,7 +78,7 @@ dashboardRoutes.get("/", deferSessionCheck, async (c) => {
   );
 });
 
-// GET pages never write; record pages carry a RecentBeacon that posts here once they load.
+// GET pages never write; record pages carry a RecentBeacon that app.js posts here (sendBeacon) once they load.
 dashboardRoutes.post("/recent", requireRole("viewer"), async (c) => {
   const body = await c.req.parseBody();
   const type =
