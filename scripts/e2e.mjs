@@ -1,5 +1,5 @@
 // Browser tests: the real app under `wrangler dev` with a fresh local D1, driven through Debian's
-// chromium by playwright-core. Run by `npm test` (after vitest) and `npm run test:e2e`.
+// chromium by playwright-core. Run by `npm test` (beside vitest: scripts/test.mjs) and `npm run test:e2e`.
 //
 // Every test/e2e/*.e2e.mjs file is a plain ES module whose default export is either one async
 // function or an object of { "test name": async function }. Each function gets
@@ -319,7 +319,9 @@ async function closeContexts(contexts, artifactsDir, failedTestIndex) {
 async function main() {
   const filter = process.argv[2];
   ensureChromium();
-  runStep("assets built", process.execPath, [join(root, "scripts", "assets.mjs")]);
+  // `npm test` (scripts/test.mjs) builds them once before vitest and this run start side by side.
+  if (process.env.E2E_ASSETS_BUILT !== "1")
+    runStep("assets built", process.execPath, [join(root, "scripts", "assets.mjs")]);
 
   stateDir = mkdtempSync(join(tmpdir(), "customertrackr-e2e-state-"));
   const artifactsDir = mkdtempSync(join(tmpdir(), "customertrackr-e2e-"));
@@ -360,7 +362,7 @@ async function main() {
   let passed = 0;
   let failed = 0;
   let retried = 0;
-  /** One test, retried once after a browser wait timed out or wrangler dev swapped its worker mid-request; its own contexts closed after it. */
+  /** One test, retried once after a browser wait timed out or wrangler dev's proxy lost a POST (its own 503); its own contexts closed after it. */
   async function runTest(test, i) {
     const t = Date.now();
     // The test sees the browser through this, so only the contexts it opened are screenshot and closed.
@@ -389,7 +391,7 @@ async function main() {
       const timedOut = /Timeout \d+ms exceeded/.test(message);
       if (!error || stopping || attempt === 2 || !(timedOut || message.includes(WRANGLER_RESTART))) break;
       retried += 1;
-      const why = timedOut ? "a browser wait timed out" : `${WRANGLER_RESTART} (its 503, not the app's)`;
+      const why = timedOut ? "a browser wait timed out" : `${WRANGLER_RESTART} (its own 503)`;
       console.log(`↻ ${test.name}: ${why}, trying once more (${seconds(Date.now() - t)})`);
       console.log(
         String(error?.message ?? error)
@@ -437,7 +439,7 @@ async function main() {
   }
   log(`finished in ${seconds(Date.now() - started)}`);
   console.log(
-    `${passed} passed, ${failed} failed${retried ? `, ${retried} retried once (a timeout or a dev-server restart)` : ""}`,
+    `${passed} passed, ${failed} failed${retried ? `, ${retried} retried once (a timeout, or a POST lost by wrangler dev's proxy)` : ""}`,
   );
   return failed === 0 ? 0 : 1;
 }

@@ -4,7 +4,7 @@
 // theme and at phone width (390 px), where the columns scroll sideways.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, appPost, assertNoProblems, openPage, signUpThroughPages, waitForPath } from "./helpers.mjs";
 
 /** Fills and submits the new-deal form; ends on the deal's page. */
 async function createDeal(page, baseUrl, { name, amount, stage }) {
@@ -88,7 +88,7 @@ export default {
     await openBoard(page, baseUrl);
 
     // A move that fails (someone deleted the deal meanwhile): the card goes back and the error shows.
-    const deleted = await page.request.post(`${baseUrl}/app/deals/${goneId}/delete`, {
+    const deleted = await appPost(page.request, `${baseUrl}/app/deals/${goneId}/delete`, {
       headers: { Origin: baseUrl },
       maxRedirects: 0,
     });

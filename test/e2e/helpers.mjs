@@ -39,10 +39,9 @@ export async function openPage(browser) {
     if (res.status() < 500) return;
     const headers = res.headers();
     const server = headers.server ?? "";
-    // wrangler dev's proxy answers a POST in flight while it swaps its worker, or whose connection to the worker
-    // broke, with its own 503 (it retries only GET): the app never saw the request. Every answer of the app
-    // carries X-Request-Id; that one does not. Named at once (reading its body may outlive the page), so
-    // scripts/e2e.mjs runs the test again.
+    // wrangler dev's proxy answers a POST whose fetch to the worker failed with its own 503 (it retries only GET;
+    // see WRANGLER_RESTART): the app never saw the request. Every answer of the app carries X-Request-Id; that one
+    // does not. Named at once (reading its body may outlive the page), so scripts/e2e.mjs runs the test again.
     const own = res.status() === 503 && !headers["x-request-id"];
     problems.push(
       `${res.status()} from ${res.request().method()} ${res.url()}${server ? ` (server: ${server})` : ""}${own ? ` — ${WRANGLER_RESTART}` : ""}`,
@@ -51,8 +50,13 @@ export async function openPage(browser) {
   return { context, page, problems };
 }
 
-/** How a problem names wrangler dev's own 503 (a worker swapped mid-request, not an answer of the app). */
-export const WRANGLER_RESTART = "wrangler dev restarted its worker mid-request";
+/**
+ * How a problem names wrangler dev's own 503, not an answer of the app. Its proxy (wrangler 4.86's ProxyWorker)
+ * takes any failed fetch to the worker for a worker swapped mid-request, because it compares the request's whole
+ * URL with the worker's bare origin: GETs are retried, a POST gets "Your worker restarted mid-request". Under load
+ * a broken local connection is enough; no swap shows in wrangler's debug log.
+ */
+export const WRANGLER_RESTART = "wrangler dev's proxy lost the request to the worker";
 
 /**
  * Waits until the address bar shows `pathname` (and, if given, a query matching `search`). A boosted link (the
@@ -69,6 +73,18 @@ export async function waitForPath(page, pathname, search) {
   await page.waitForFunction(() => !document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling"), null, {
     timeout: WAIT_MS,
   });
+}
+
+/**
+ * POST from the test itself (playwright's request context, with the page's cookies). wrangler dev's proxy answers a
+ * POST whose connection to the worker broke with its own 503 (no X-Request-Id: the app never saw it), which it does
+ * not retry as it does GETs; this sends such a POST again, at most twice. Any answer of the app is returned as is.
+ */
+export async function appPost(request, url, options) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await request.post(url, options);
+    if (res.status() !== 503 || res.headers()["x-request-id"] || attempt === 3) return res;
+  }
 }
 
 /** Throws with every console or page error recorded so far. */

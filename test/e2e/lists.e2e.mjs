@@ -4,6 +4,7 @@
 // pager says "1–50 of N" on page 1 and "51–100 of N" on page 2; "select all N" acts on every contact.
 import assert from "node:assert/strict";
 import {
+  appPost,
   WAIT_MS,
   assertNoProblems,
   axeViolations,
@@ -25,7 +26,7 @@ const VIEWPORTS = [
 ];
 
 async function post(page, baseUrl, path, form) {
-  const res = await page.request.post(baseUrl + path, { form, headers: { Origin: baseUrl }, maxRedirects: 0 });
+  const res = await appPost(page.request, baseUrl + path, { form, headers: { Origin: baseUrl }, maxRedirects: 0 });
   assert.ok(res.status() < 400, `${path} answered ${res.status()}`);
 }
 

@@ -30,7 +30,7 @@ describe("the bell", () => {
     const u = await member("UTC", "Bell Header Co");
     const page = await textOf("/app", { cookie: u.cookie });
     expect(page).toMatch(/<a href="\/app\/notifications" class="bell">/);
-    expect(page).toMatch(/<span hx-get="\/app\/notifications\/count" hx-trigger="load, focus from:window"/);
+    expect(page).toMatch(/<span data-fill="\/app\/notifications\/count" data-fill-on-focus/); // app.js fetches it
     expect(page).toContain('<span class="visually-hidden">Reminders: </span>');
     expect(await textOf("/app/notifications/count", { cookie: u.cookie })).toBe(
       '<span class="visually-hidden">no unread reminders</span>',

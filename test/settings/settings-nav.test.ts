@@ -24,7 +24,7 @@ const TABS = [
 
 /** The tabs of the page's settings navigation, as "label href". */
 function tabsOf(html: string): string[] {
-  const nav = html.match(/<nav class="tabs" aria-label="Settings">([\s\S]*?)<\/nav>/)?.[1] ?? "";
+  const nav = html.match(/<nav class="tabs" aria-label="Settings"[^>]*>([\s\S]*?)<\/nav>/)?.[1] ?? "";
   return [...nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[2]} ${m[1]}`);
 }
 

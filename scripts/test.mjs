@@ -1,0 +1,70 @@
+// `npm test`: builds the assets, then runs the typecheck and lint, vitest (inside workerd) and the browser tests
+// (scripts/e2e.mjs) side by side. The browser tests mostly wait on wrangler dev and chromium, and vitest on
+// workerd: one after the other they took 390 s of a 2-core machine, side by side they share it (figures in
+// docs/benchmarks.md, "Suite time"). Output is streamed, each line marked with the part it came from; the run
+// fails when any part fails, and a signal stops every part (each runs in its own process group).
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { root } from "./wrangler-dev.mjs";
+
+const started = Date.now();
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const seconds = (ms) => `${Math.round(ms / 1000)} s`;
+
+const assets = spawnSync(process.execPath, [join(root, "scripts", "assets.mjs")], { stdio: "inherit" });
+if (assets.status !== 0) process.exit(assets.status ?? 1);
+
+const parts = [
+  // biome after tsc, so their messages do not interleave; both are quick.
+  { name: "check", command: "sh", args: ["-c", `"${bin("tsc")}" --noEmit && "${bin("biome")}" check .`] },
+  { name: "vitest", command: bin("vitest"), args: ["run"] },
+  // The assets are built above: rebuilding them would rewrite files vitest is reading.
+  { name: "e2e", command: process.execPath, args: [join(root, "scripts", "e2e.mjs")], env: { E2E_ASSETS_BUILT: "1" } },
+];
+
+const running = new Set();
+let stopping = false;
+function stopAll(signal) {
+  stopping = true;
+  for (const child of running) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {}
+  }
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"])
+  process.on(signal, () => {
+    console.log(`[test] ${signal}: stopping every part`);
+    stopAll(signal);
+  });
+
+function run(part) {
+  return new Promise((resolve) => {
+    const t = Date.now();
+    const child = spawn(part.command, part.args, {
+      cwd: root,
+      env: { ...process.env, ...part.env, FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    running.add(child);
+    const label = `${part.name.padEnd(6)} | `;
+    for (const stream of [child.stdout, child.stderr])
+      createInterface({ input: stream }).on("line", (line) => console.log(label + line));
+    child.on("error", (err) => console.log(`${label}could not start: ${err.message}`));
+    child.on("close", (code, signal) => {
+      running.delete(child);
+      resolve({ name: part.name, code: code ?? 1, signal, ms: Date.now() - t });
+    });
+  });
+}
+
+const results = await Promise.all(parts.map(run));
+console.log("");
+for (const r of results)
+  console.log(
+    `[test] ${r.name}: ${r.code === 0 ? "passed" : `FAILED (${r.signal ?? `exit ${r.code}`})`} in ${seconds(r.ms)}`,
+  );
+console.log(`[test] whole run ${seconds(Date.now() - started)}`);
+process.exit(stopping || results.some((r) => r.code !== 0) ? 1 : 0);
