@@ -11,7 +11,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import worker from "../index";
 import { applyMigrations } from "../platform/node/migrate";
-import { installHtmlRewriter } from "../platform/node/html-rewriter";
+import { installWorkersGlobals } from "../platform/node/globals";
 import {
   createNodePlatform,
   executionContext,
@@ -72,7 +72,7 @@ export async function openPlatform(root: string, vars: Record<string, string | u
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  installHtmlRewriter();
+  installWorkersGlobals();
   const vars = { ...loadVars(options.root), ...options.vars };
   const platform = await openPlatform(options.root, vars);
   const handlers = worker as unknown as WorkerHandlers;

@@ -75,9 +75,3 @@ export class NodeHTMLRewriter {
     return out.join("");
   }
 }
-
-/** Makes HTMLRewriter a global, as on Workers, where the runtime has none. */
-export function installHtmlRewriter(): void {
-  const g = globalThis as { HTMLRewriter?: unknown };
-  g.HTMLRewriter ??= NodeHTMLRewriter;
-}
