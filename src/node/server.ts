@@ -66,6 +66,8 @@ export async function openPlatform(root: string, vars: Record<string, string | u
     libsqlUrl: vars.LIBSQL_URL,
     libsqlAuthToken: vars.LIBSQL_AUTH_TOKEN,
   });
+  // A local file in WAL mode: readers on the client's other connections never wait for a writer.
+  if (!vars.LIBSQL_URL || vars.LIBSQL_URL.startsWith("file:")) await platform.client.execute("PRAGMA journal_mode=WAL");
   const applied = await applyMigrations(platform.client, path.join(root, "migrations"));
   if (applied.length) console.log(JSON.stringify({ type: "migrations_applied", names: applied }));
   return platform;
