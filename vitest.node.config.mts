@@ -14,6 +14,7 @@ export const NODE_SUITE = [
   "test/notes/notes.test.ts",
   "test/crm/search-index.test.ts",
   "test/search/global-search.test.ts",
+  "test/api/keys.test.ts",
   "test/deals/deals.test.ts",
   "test/tasks/tasks.test.ts",
   // import / export

@@ -60,8 +60,10 @@ const matches = (pattern: string, p: string) =>
 /** Settings and data directory from the environment; migrations applied; the Node platform ready. */
 export async function openPlatform(root: string, vars: Record<string, string | undefined>): Promise<NodePlatform> {
   const dataDir = path.resolve(root, vars.DATA_DIR || ".data");
+  // The database's address and token are the platform's business, not bindings the app could read.
+  const { LIBSQL_URL: _url, LIBSQL_AUTH_TOKEN: _token, ...appVars } = vars;
   const platform = createNodePlatform({
-    vars,
+    vars: appVars,
     dataDir,
     libsqlUrl: vars.LIBSQL_URL,
     libsqlAuthToken: vars.LIBSQL_AUTH_TOKEN,
