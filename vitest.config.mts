@@ -109,7 +109,7 @@ export default defineConfig(async () => {
           test: {
             name: "shared",
             include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-            exclude: ["test/e2e/**", "test/**/*.isolated.test.ts"],
+            exclude: ["test/e2e/**", "test/node/**", "test/**/*.isolated.test.ts"],
             isolate: false,
           },
         },

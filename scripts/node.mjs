@@ -1,0 +1,52 @@
+// The self-hosted app on Node: `node scripts/node.mjs start` (npm run start:node) builds the assets and
+// the server bundle (esbuild, packages left external), applies the migrations and serves;
+// `node scripts/node.mjs migrate` (npm run db:migrate:node) only applies the migrations.
+// Settings: wrangler.toml [vars], then .dev.vars, then the environment (PORT, HOST, DATA_DIR,
+// LIBSQL_URL, LIBSQL_AUTH_TOKEN, MAIL_HTTP_URL, ...); docs/self-host.md lists them.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const command = process.argv[2] ?? "start";
+if (!["start", "migrate"].includes(command)) {
+  console.error("usage: node scripts/node.mjs start|migrate");
+  process.exit(2);
+}
+
+const assets = spawnSync(process.execPath, [join(root, "scripts", "assets.mjs")], { cwd: root, stdio: "inherit" });
+if (assets.status !== 0) process.exit(assets.status ?? 1);
+
+const outfile = join(root, "dist", "node", "server.mjs");
+await build({
+  entryPoints: [join(root, "src", "node", "server.ts")],
+  outfile,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: true,
+  logLevel: "warning",
+});
+const { loadVars, openPlatform, startServer } = await import(pathToFileURL(outfile).href);
+
+if (command === "migrate") {
+  const platform = await openPlatform(root, loadVars(root));
+  console.log("Migrations applied.");
+  await platform.close();
+} else {
+  const server = await startServer({
+    root,
+    port: Number(process.env.PORT || 8787),
+    hostname: process.env.HOST || "127.0.0.1",
+  });
+  console.log(`CustomerTrackr on Node + libSQL: ${server.url}`);
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}

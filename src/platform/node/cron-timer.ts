@@ -1,0 +1,45 @@
+/**
+ * The Cron Trigger on Node: at the start of every minute, the Worker's own scheduled() handler with a
+ * ScheduledController of that minute. A run still going when the next minute comes is not doubled:
+ * that minute is skipped, and the cron's parts pick up whatever it left at the next one.
+ */
+export type ScheduledHandler = (controller: ScheduledController) => Promise<void>;
+
+export interface CronTimer {
+  stop(): void;
+}
+
+export function startCronTimer(run: ScheduledHandler, periodMs = 60_000): CronTimer {
+  let busy = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const tick = async (scheduledTime: number) => {
+    if (busy) {
+      console.error(JSON.stringify({ type: "cron_skipped", scheduledTime, reason: "the previous run is still going" }));
+      return;
+    }
+    busy = true;
+    try {
+      await run({ scheduledTime, cron: "* * * * *", noRetry() {} });
+    } catch (err) {
+      console.error(JSON.stringify({ type: "cron_failed", scheduledTime, error: String(err) }));
+    } finally {
+      busy = false;
+    }
+  };
+  const arm = () => {
+    if (stopped) return;
+    const next = (Math.floor(Date.now() / periodMs) + 1) * periodMs;
+    timer = setTimeout(() => {
+      void tick(next);
+      arm();
+    }, next - Date.now());
+  };
+  arm();
+  return {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * R2Bucket on the local disk: the subset the app uses (put, get with a range, head, delete of one or
+ * many keys, list by prefix with a cursor, multipart uploads for export archives). An object is two
+ * files, its bytes and a JSON sidecar of its metadata, each written to a temporary name and renamed,
+ * so a reader never sees half an object.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+
+interface Meta {
+  key: string;
+  size: number;
+  etag: string;
+  uploaded: number;
+  httpMetadata?: R2HTTPMetadata;
+  customMetadata?: Record<string, string>;
+}
+
+type PutValue = string | ArrayBuffer | ArrayBufferView | ReadableStream | Blob | null;
+type PutOptions = { httpMetadata?: R2HTTPMetadata | Headers; customMetadata?: Record<string, string> };
+
+const OBJECT = "~obj";
+const META = "~meta.json";
+
+/** One path segment per key segment, escaped so no key can climb out of the root ("..", "~", empty). */
+function segment(s: string): string {
+  return s === "" ? "%" : encodeURIComponent(s).replace(/\./g, "%2E").replace(/~/g, "%7E");
+}
+
+async function bytesOf(value: PutValue): Promise<Uint8Array> {
+  if (value === null) return new Uint8Array(0);
+  if (typeof value === "string") return new TextEncoder().encode(value);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  return new Uint8Array(await new Response(value as ReadableStream | Blob).arrayBuffer());
+}
+
+function httpMetadataOf(m: PutOptions["httpMetadata"]): R2HTTPMetadata | undefined {
+  if (!(m instanceof Headers)) return m;
+  return {
+    contentType: m.get("Content-Type") ?? undefined,
+    contentDisposition: m.get("Content-Disposition") ?? undefined,
+  };
+}
+
+function objectOf(meta: Meta): R2Object {
+  return {
+    key: meta.key,
+    version: meta.etag,
+    size: meta.size,
+    etag: meta.etag,
+    httpEtag: `"${meta.etag}"`,
+    uploaded: new Date(meta.uploaded),
+    httpMetadata: meta.httpMetadata ?? {},
+    customMetadata: meta.customMetadata ?? {},
+    checksums: { toJSON: () => ({}) },
+    storageClass: "Standard",
+    writeHttpMetadata(headers: Headers) {
+      if (meta.httpMetadata?.contentType) headers.set("Content-Type", meta.httpMetadata.contentType);
+    },
+  } as unknown as R2Object;
+}
+
+export class DiskBucket {
+  constructor(readonly root: string) {}
+
+  private base(key: string): string {
+    return path.join(this.root, "objects", ...key.split("/").map(segment));
+  }
+
+  private async writeAtomically(file: string, data: Uint8Array | string): Promise<void> {
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${randomUUID()}.tmp`;
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  }
+
+  private async meta(key: string): Promise<Meta | null> {
+    try {
+      return JSON.parse(await readFile(this.base(key) + META, "utf8")) as Meta;
+    } catch {
+      return null;
+    }
+  }
+
+  async put(key: string, value: PutValue, options: PutOptions = {}): Promise<R2Object> {
+    const bytes = await bytesOf(value);
+    const meta: Meta = {
+      key,
+      size: bytes.byteLength,
+      etag: createHash("md5").update(bytes).digest("hex"),
+      uploaded: Date.now(),
+      httpMetadata: httpMetadataOf(options.httpMetadata),
+      customMetadata: options.customMetadata,
+    };
+    await this.writeAtomically(this.base(key) + OBJECT, bytes);
+    await this.writeAtomically(this.base(key) + META, JSON.stringify(meta));
+    return objectOf(meta);
+  }
+
+  head(key: string): Promise<R2Object | null> {
+    return this.meta(key).then((m) => (m ? objectOf(m) : null));
+  }
+
+  async get(key: string, options: { range?: R2Range } = {}): Promise<R2ObjectBody | null> {
+    const meta = await this.meta(key);
+    if (!meta) return null;
+    const file = this.base(key) + OBJECT;
+    let start = 0;
+    let end = meta.size; // exclusive
+    const range = options.range as { offset?: number; length?: number; suffix?: number } | undefined;
+    if (range?.suffix !== undefined) start = Math.max(0, meta.size - range.suffix);
+    else if (range) {
+      start = Math.min(meta.size, range.offset ?? 0);
+      if (range.length !== undefined) end = Math.min(meta.size, start + range.length);
+    }
+    const read = async () => {
+      const all = await readFile(file);
+      return all.subarray(start, end);
+    };
+    const stream = () =>
+      end > start
+        ? (Readable.toWeb(createReadStream(file, { start, end: end - 1 })) as unknown as ReadableStream)
+        : new Blob([]).stream();
+    let body: ReadableStream | undefined;
+    const object = objectOf(meta);
+    return Object.assign(object, {
+      get body() {
+        body ??= stream();
+        return body;
+      },
+      get bodyUsed() {
+        return body !== undefined;
+      },
+      range: range ? { offset: start, length: end - start } : undefined,
+      arrayBuffer: async () => {
+        const b = await read();
+        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+      },
+      bytes: async () => new Uint8Array(await read()),
+      text: async () => new TextDecoder().decode(await read()),
+      json: async () => JSON.parse(new TextDecoder().decode(await read())),
+      blob: async () => new Blob([await read()]),
+    }) as unknown as R2ObjectBody;
+  }
+
+  async delete(keys: string | string[]): Promise<void> {
+    for (const key of Array.isArray(keys) ? keys : [keys]) {
+      await rm(this.base(key) + META, { force: true });
+      await rm(this.base(key) + OBJECT, { force: true });
+    }
+  }
+
+  /** Keys in byte order after `cursor` (the last key of the previous page), as R2 lists them. */
+  async list(options: R2ListOptions = {}): Promise<R2Objects> {
+    const prefix = options.prefix ?? "";
+    const limit = Math.min(1000, options.limit ?? 1000);
+    const parts = prefix.split("/");
+    // The folder of the prefix's complete segments holds every key that can start with it.
+    const dir = path.join(this.root, "objects", ...parts.slice(0, -1).map(segment));
+    const keys: string[] = [];
+    await this.collect(dir, keys);
+    const after = options.cursor ?? "";
+    const matching = keys.filter((k) => k.startsWith(prefix) && byBytes(k, after) > 0).sort(byBytes);
+    const page = matching.slice(0, limit);
+    const objects: R2Object[] = [];
+    for (const key of page) {
+      const meta = await this.meta(key);
+      if (meta) objects.push(objectOf(meta));
+    }
+    const truncated = matching.length > limit;
+    return truncated
+      ? { objects, truncated, cursor: page.at(-1)!, delimitedPrefixes: [] }
+      : { objects, truncated, delimitedPrefixes: [] };
+  }
+
+  private async collect(dir: string, into: string[]): Promise<void> {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await this.collect(full, into);
+      else if (e.name.endsWith(META)) {
+        const meta = JSON.parse(await readFile(full, "utf8")) as Meta;
+        into.push(meta.key);
+      }
+    }
+  }
+
+  async createMultipartUpload(key: string, options: PutOptions = {}): Promise<R2MultipartUpload> {
+    const uploadId = randomUUID();
+    const dir = path.join(this.root, "uploads", uploadId);
+    await mkdir(dir, { recursive: true });
+    const partFile = (n: number) => path.join(dir, String(n).padStart(5, "0"));
+    return {
+      key,
+      uploadId,
+      uploadPart: async (partNumber: number, value: PutValue) => {
+        const bytes = await bytesOf(value);
+        await writeFile(partFile(partNumber), bytes);
+        return { partNumber, etag: createHash("md5").update(bytes).digest("hex") };
+      },
+      complete: async (uploaded: R2UploadedPart[]) => {
+        const ordered = [...uploaded].sort((a, b) => a.partNumber - b.partNumber);
+        const chunks = await Promise.all(ordered.map((p) => readFile(partFile(p.partNumber))));
+        const object = await this.put(key, Buffer.concat(chunks), options);
+        await rm(dir, { recursive: true, force: true });
+        return object;
+      },
+      abort: async () => {
+        await rm(dir, { recursive: true, force: true });
+      },
+    } as unknown as R2MultipartUpload;
+  }
+}
+
+const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** The disk bucket typed as the binding the app declares (src/env.ts). */
+export function r2OnDisk(root: string): R2Bucket {
+  return new DiskBucket(root) as unknown as R2Bucket;
+}

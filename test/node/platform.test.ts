@@ -1,0 +1,132 @@
+/**
+ * The Node platform's pieces keep the promises of the Workers bindings they stand in for: D1's result
+ * shapes and all-or-nothing batches, R2's listing and ranges, the Queue's at-least-once delivery.
+ */
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createClient } from "@libsql/client";
+import { describe, expect, it } from "vitest";
+import { d1OverLibsql } from "../../src/platform/node/d1-libsql";
+import { LocalQueue } from "../../src/platform/node/queue-local";
+import { r2OnDisk } from "../../src/platform/node/r2-disk";
+
+const tempDir = (name: string) => mkdtempSync(path.join(tmpdir(), `customertrackr-${name}-`));
+
+describe("D1 over libSQL", () => {
+  const db = d1OverLibsql(createClient({ url: `file:${path.join(tempDir("d1"), "t.db")}` }));
+
+  it("answers with D1's shapes: results and meta, raw arrays, first and first(column)", async () => {
+    await db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, secret BLOB)");
+    const inserted = await db
+      .prepare("INSERT INTO t (name, secret) VALUES (?, ?)")
+      .bind("a", new Uint8Array([1, 2]))
+      .run();
+    expect(inserted.success).toBe(true);
+    expect(inserted.meta.changes).toBe(1);
+    expect(inserted.meta.last_row_id).toBe(1);
+    const all = await db.prepare("SELECT id, name, secret FROM t").all();
+    expect(all.results).toEqual([{ id: 1, name: "a", secret: [1, 2] }]);
+    expect(await db.prepare("SELECT id, name FROM t").raw()).toEqual([[1, "a"]]);
+    expect(await db.prepare("SELECT id, name FROM t").raw({ columnNames: true })).toEqual([
+      ["id", "name"],
+      [1, "a"],
+    ]);
+    expect(await db.prepare("SELECT name FROM t WHERE id = ?").bind(1).first("name")).toBe("a");
+    expect(await db.prepare("SELECT name FROM t WHERE id = ?").bind(9).first()).toBeNull();
+    await expect(db.prepare("SELECT name FROM t").first("nope")).rejects.toThrow(/D1_COLUMN_NOTFOUND/);
+    await expect(db.prepare("SELECT ?").bind(undefined).all()).rejects.toThrow(/D1_TYPE_ERROR/);
+  });
+
+  it("runs a batch as one transaction: a failing statement leaves nothing of the others", async () => {
+    await db.exec("CREATE TABLE b (name TEXT PRIMARY KEY)");
+    const insert = (name: string) => db.prepare("INSERT INTO b (name) VALUES (?)").bind(name);
+    const results = await db.batch([insert("x"), db.prepare("SELECT count(*) AS n FROM b")]);
+    expect(results[1]!.results).toEqual([{ n: 1 }]);
+    await expect(db.batch([insert("y"), insert("x")])).rejects.toThrow(/D1_ERROR: UNIQUE constraint failed: b.name/);
+    expect(await db.prepare("SELECT name FROM b ORDER BY name").raw()).toEqual([["x"]]);
+  });
+
+  it("offers sessions with the same statements and no bookmark (one database has no replicas)", async () => {
+    const session = db.withSession("first-unconstrained");
+    expect(await session.prepare("SELECT 1 AS one").first("one")).toBe(1);
+    expect(session.getBookmark()).toBeNull();
+  });
+});
+
+describe("R2 on disk", () => {
+  it("puts, gets whole and by range, lists by prefix page by page, and deletes", async () => {
+    const root = tempDir("r2");
+    const files = r2OnDisk(root);
+    await files.put("imports/t1/a/upload", "hello world", { customMetadata: { tenantId: "t1" } });
+    for (const n of ["1", "2", "3"]) await files.put(`imports/t1/a/chunk-${n}`, n);
+    await files.put("imports/t2/b/upload", "other");
+    const got = await files.get("imports/t1/a/upload");
+    expect(await got!.text()).toBe("hello world");
+    expect(got!.customMetadata).toEqual({ tenantId: "t1" });
+    expect(await (await files.get("imports/t1/a/upload", { range: { offset: 6, length: 5 } }))!.text()).toBe("world");
+    expect(await new Response((await files.get("imports/t1/a/upload"))!.body).text()).toBe("hello world");
+
+    const first = await files.list({ prefix: "imports/t1/", limit: 2 });
+    expect(first.objects.map((o) => o.key)).toEqual(["imports/t1/a/chunk-1", "imports/t1/a/chunk-2"]);
+    expect(first.truncated).toBe(true);
+    const rest = await files.list({ prefix: "imports/t1/", limit: 2, cursor: first.truncated ? first.cursor : "" });
+    expect(rest.objects.map((o) => o.key)).toEqual(["imports/t1/a/chunk-3", "imports/t1/a/upload"]);
+    expect(rest.truncated).toBe(false);
+
+    await files.delete(["imports/t1/a/upload", "imports/t1/a/chunk-1"]);
+    expect(await files.get("imports/t1/a/upload")).toBeNull();
+    expect((await files.list({ prefix: "imports/" })).objects.length).toBe(3);
+  });
+
+  it("keeps every key inside its folder, whatever the key says", async () => {
+    const root = tempDir("r2-escape");
+    const files = r2OnDisk(path.join(root, "files"));
+    await files.put("../../escape", "x");
+    expect(readdirSync(root)).toEqual(["files"]);
+    expect(await (await files.get("../../escape"))!.text()).toBe("x");
+  });
+
+  it("assembles a multipart upload in part order", async () => {
+    const files = r2OnDisk(tempDir("r2-multipart"));
+    const upload = await files.createMultipartUpload("exports/a.zip");
+    const second = await upload.uploadPart(2, new TextEncoder().encode("world"));
+    const first = await upload.uploadPart(1, new TextEncoder().encode("hello "));
+    await upload.complete([second, first]);
+    expect(await (await files.get("exports/a.zip"))!.text()).toBe("hello world");
+  });
+});
+
+describe("the in-process queue", () => {
+  it("delivers at least once: a consumer that throws gets the message again, then it is acked", async () => {
+    const queue = new LocalQueue<{ n: number }>();
+    const seen: { n: number; attempts: number }[] = [];
+    queue.consume(async (batch) => {
+      const m = batch.messages[0]!;
+      seen.push({ n: m.body.n, attempts: m.attempts });
+      if (m.attempts === 1) throw new Error("a step failed");
+    });
+    const body = { n: 1 };
+    await queue.send(body);
+    body.n = 2; // the queue keeps what was sent, not what the sender changes afterwards
+    await new Promise((r) => setTimeout(r, 50));
+    await queue.idle();
+    expect(seen).toEqual([
+      { n: 1, attempts: 1 },
+      { n: 1, attempts: 2 },
+    ]);
+  }, 10_000);
+
+  it("retries with the delay the consumer asks for, and drops a message after its retries", async () => {
+    const queue = new LocalQueue<string>({ maxRetries: 2 });
+    const attempts: number[] = [];
+    queue.consume(async (batch) => {
+      attempts.push(batch.messages[0]!.attempts);
+      batch.messages[0]!.retry({ delaySeconds: 0.01 });
+    });
+    await queue.sendBatch([{ body: "x" }]);
+    await new Promise((r) => setTimeout(r, 50));
+    await queue.idle();
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+});

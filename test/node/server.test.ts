@@ -1,0 +1,136 @@
+/**
+ * The self-hosted server as a user meets it: `startServer` (what `npm run start:node` runs) on a
+ * libSQL file and a files folder of its own, spoken to over real HTTP. Sign up, contacts (create,
+ * edit, list, search), a CSV import run by the in-process job worker, the export, and erasure.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { type RunningServer, startServer } from "../../src/node/server";
+import { testBindings } from "./bindings";
+
+const root = path.resolve(import.meta.dirname, "../..");
+let server: RunningServer;
+let cookies = new Map<string, string>();
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "customertrackr-node-server-"));
+  server = await startServer({
+    root,
+    port: 0,
+    cron: false,
+    vars: { ...testBindings(inject("fakeApiPort")), DATA_DIR: dataDir, LIBSQL_URL: "" },
+  });
+});
+afterAll(() => server?.close());
+
+/** A request as the browser sends it: our Origin on writes, the cookies it was given. */
+async function http(
+  p: string,
+  init: { form?: Record<string, string | string[]>; body?: BodyInit; method?: string } = {},
+) {
+  const headers = new Headers({ "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) NodeTest/1.0" });
+  if (cookies.size) headers.set("Cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+  let body = init.body;
+  if (init.form) {
+    const f = new URLSearchParams();
+    for (const [k, v] of Object.entries(init.form)) for (const item of [v].flat()) f.append(k, item);
+    body = f.toString();
+    headers.set("Content-Type", "application/x-www-form-urlencoded");
+  }
+  const method = init.method ?? (body !== undefined ? "POST" : "GET");
+  if (method !== "GET") headers.set("Origin", server.url);
+  const res = await fetch(server.url + p, { method, headers, body, redirect: "manual" });
+  for (const line of (res.headers as Headers & { getSetCookie(): string[] }).getSetCookie()) {
+    const [pair] = line.split(";");
+    const eq = pair!.indexOf("=");
+    const value = pair!.slice(eq + 1);
+    if (value === "" || /max-age=0/i.test(line)) cookies.delete(pair!.slice(0, eq));
+    else cookies.set(pair!.slice(0, eq), value);
+  }
+  return res;
+}
+
+async function jobStatus(id: string): Promise<string> {
+  const row = await server.platform.env.DB.prepare("SELECT status FROM import_jobs WHERE id = ?").bind(id).first();
+  return String((row as { status: string }).status);
+}
+
+async function waitForJob(id: string, statuses: string[]): Promise<string> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const status = await jobStatus(id);
+    if (statuses.includes(status) || Date.now() > until) return status;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("the app on Node + libSQL, over HTTP", () => {
+  it("serves the static assets with public/_headers, and not _headers itself", async () => {
+    const page = await (await http("/")).text();
+    const asset = page.match(/\/assets\/app\.[0-9a-f]+\.css/)![0];
+    const res = await http(asset);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    expect((await http("/_headers")).status).toBe(404);
+  });
+
+  it("signs up, keeps contacts, searches them, imports a CSV, exports and erases", async () => {
+    cookies = new Map();
+    const signup = await http("/signup", {
+      form: {
+        email: `owner-${Date.now()}@node.example`,
+        password: "correct horse battery staple 42",
+        company_name: "Self-hosted Ltd",
+        age_confirmed: "on",
+        accept_terms: "on",
+      },
+    });
+    expect(signup.status).toBe(303);
+
+    const created = await http("/app/contacts", {
+      form: { first_name: "Ada", last_name: "Lovelace", emails: ["ada@engines.example"], allow_duplicate: "1" },
+    });
+    expect(created.status).toBe(303);
+    const contact = created.headers.get("Location")!;
+    expect(contact).toMatch(/^\/app\/contacts\/\d+$/);
+
+    const edited = await http(contact, {
+      form: { first_name: "Ada", last_name: "King", emails: ["ada@engines.example"], allow_duplicate: "1" },
+    });
+    expect(edited.status).toBe(303);
+    expect(await (await http(contact)).text()).toContain("King");
+    // Full-text search (FTS5 and its triggers, as migrated on libSQL) finds the edited name by its beginning.
+    expect(await (await http("/app/contacts?q=kin")).text()).toContain("Ada King");
+    expect(await (await http("/app/contacts?q=lovelace")).text()).not.toContain("Ada King");
+
+    // The import: the upload on disk, the analysis and the commit run by the in-process job worker.
+    const form = new FormData();
+    form.set("kind", "contacts");
+    form.set("encoding", "auto");
+    const csv = readFileSync(path.join(root, "test/fixtures/imports/hubspot.csv"));
+    form.set("file", new File([csv], "hubspot.csv", { type: "text/csv" }));
+    const uploaded = await http("/app/import", { body: form, method: "POST" });
+    expect(uploaded.status).toBe(303);
+    const job = uploaded.headers.get("Location")!.split("/").pop()!;
+    expect(await waitForJob(job, ["ready", "failed"])).toBe("ready");
+    expect((await http(`/app/import/${job}/commit`, { form: {} })).status).toBe(303);
+    expect(await waitForJob(job, ["done", "failed"])).toBe("done");
+    const list = await (await http("/app/contacts?q=kierkegaard")).text();
+    expect(list).toContain("Yara");
+
+    const exported = await http("/app/export/contacts.csv");
+    expect(exported.status).toBe(200);
+    const text = await exported.text();
+    expect(text).toContain("ada@engines.example");
+    expect(text.split("\n").filter((l) => l.trim()).length).toBe(1 + 1 + 40);
+
+    // Erasure: the contact is gone from its page, the search and the export.
+    const erased = await http(`${contact}/erase`, { form: { suppress: "1" } });
+    expect(erased.status).toBe(303);
+    expect((await http(contact)).status).toBe(404);
+    expect(await (await http("/app/contacts?q=king")).text()).not.toContain("Ada King");
+    expect(await (await http("/app/export/contacts.csv")).text()).not.toContain("ada@engines.example");
+  });
+});
