@@ -89,6 +89,13 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "PATCH", path: "/api/v1/companies/:id", access: "api-key" },
   { method: "DELETE", path: "/api/v1/companies/:id", access: "api-key" },
   { method: "GET", path: "/api/v1/tags", access: "api-key" },
+  { method: "GET", path: "/api/v1/deals", access: "api-key" },
+  { method: "POST", path: "/api/v1/deals", access: "api-key" },
+  { method: "GET", path: "/api/v1/deals/:id", access: "api-key" },
+  { method: "PATCH", path: "/api/v1/deals/:id", access: "api-key" },
+  { method: "DELETE", path: "/api/v1/deals/:id", access: "api-key" },
+  { method: "GET", path: "/api/v1/pipelines", access: "api-key" },
+  { method: "GET", path: "/api/v1/pipelines/:id", access: "api-key" },
   ...STAFF_ROUTES.map((r) => ({ method: r.method, path: r.path, access: "staff" as const })),
 ];
 

@@ -10,6 +10,8 @@ import { reportError } from "../../lib/sentry";
 import { companiesApi } from "./companies";
 import { contactsApi } from "./contacts";
 import { tagsApi } from "./tags";
+import { dealsApi } from "./deals";
+import { pipelinesApi } from "./pipelines";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
 import { ApiProblem, problemResponse } from "./problem";
@@ -44,6 +46,8 @@ apiRoutes.use("*", apiAuth, apiBody);
 apiRoutes.route("/", contactsApi);
 apiRoutes.route("/", companiesApi);
 apiRoutes.route("/", tagsApi);
+apiRoutes.route("/", dealsApi);
+apiRoutes.route("/", pipelinesApi);
 apiRoutes.all("*", () => {
   throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
 });
