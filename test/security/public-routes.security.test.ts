@@ -96,6 +96,11 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "DELETE", path: "/api/v1/deals/:id", access: "api-key" },
   { method: "GET", path: "/api/v1/pipelines", access: "api-key" },
   { method: "GET", path: "/api/v1/pipelines/:id", access: "api-key" },
+  { method: "GET", path: "/api/v1/tasks", access: "api-key" },
+  { method: "POST", path: "/api/v1/tasks", access: "api-key" },
+  { method: "GET", path: "/api/v1/tasks/:id", access: "api-key" },
+  { method: "PATCH", path: "/api/v1/tasks/:id", access: "api-key" },
+  { method: "DELETE", path: "/api/v1/tasks/:id", access: "api-key" },
   ...STAFF_ROUTES.map((r) => ({ method: r.method, path: r.path, access: "staff" as const })),
 ];
 

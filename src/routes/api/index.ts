@@ -12,6 +12,7 @@ import { contactsApi } from "./contacts";
 import { tagsApi } from "./tags";
 import { dealsApi } from "./deals";
 import { pipelinesApi } from "./pipelines";
+import { tasksApi } from "./tasks";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
 import { ApiProblem, problemResponse } from "./problem";
@@ -48,6 +49,7 @@ apiRoutes.route("/", companiesApi);
 apiRoutes.route("/", tagsApi);
 apiRoutes.route("/", dealsApi);
 apiRoutes.route("/", pipelinesApi);
+apiRoutes.route("/", tasksApi);
 apiRoutes.all("*", () => {
   throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
 });
