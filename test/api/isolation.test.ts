@@ -17,6 +17,12 @@ const FIXTURES: Record<string, (key: string) => Promise<number>> = {
   "/companies": (key) => createdId(key, "/companies", { name: "Theirs Ltd" }),
   "/deals": (key) => createdId(key, "/deals", { name: "Their deal" }),
   "/tasks": (key) => createdId(key, "/tasks", { title: "Their task", due_date: "2026-12-24" }),
+  "/notes": async (key) =>
+    createdId(key, "/notes", {
+      subject_type: "contact",
+      subject_id: await createdId(key, "/contacts", { first_name: "Noted" }),
+      body: "Their note",
+    }),
   "/pipelines": async (key) =>
     ((await (await api("/pipelines", { key })).json()) as { data: { id: number }[] }).data[0]!.id,
 };

@@ -101,6 +101,11 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "GET", path: "/api/v1/tasks/:id", access: "api-key" },
   { method: "PATCH", path: "/api/v1/tasks/:id", access: "api-key" },
   { method: "DELETE", path: "/api/v1/tasks/:id", access: "api-key" },
+  { method: "GET", path: "/api/v1/notes", access: "api-key" },
+  { method: "POST", path: "/api/v1/notes", access: "api-key" },
+  { method: "GET", path: "/api/v1/notes/:id", access: "api-key" },
+  { method: "PATCH", path: "/api/v1/notes/:id", access: "api-key" },
+  { method: "DELETE", path: "/api/v1/notes/:id", access: "api-key" },
   ...STAFF_ROUTES.map((r) => ({ method: r.method, path: r.path, access: "staff" as const })),
 ];
 

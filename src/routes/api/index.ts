@@ -13,6 +13,7 @@ import { tagsApi } from "./tags";
 import { dealsApi } from "./deals";
 import { pipelinesApi } from "./pipelines";
 import { tasksApi } from "./tasks";
+import { notesApi } from "./notes";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
 import { ApiProblem, problemResponse } from "./problem";
@@ -50,6 +51,7 @@ apiRoutes.route("/", tagsApi);
 apiRoutes.route("/", dealsApi);
 apiRoutes.route("/", pipelinesApi);
 apiRoutes.route("/", tasksApi);
+apiRoutes.route("/", notesApi);
 apiRoutes.all("*", () => {
   throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
 });

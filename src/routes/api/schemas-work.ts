@@ -85,3 +85,40 @@ export const TaskListQuery = z.object({
 });
 
 export const TaskListSchema = z.object({ data: z.array(TaskSchema), next_cursor }).openapi("TaskList");
+
+export const NoteSchema = z
+  .object({
+    id: z.number().int().openapi({ example: 501 }),
+    subject_type: z.enum(SUBJECT_TYPES),
+    subject_id: z.number().int().openapi({ example: 123 }),
+    body: z.string().openapi({ description: "Markdown, as typed.", example: "Called @[Grace](user:u_1): **yes**." }),
+    author_id: z.string().nullable(),
+    author: z.string().nullable().openapi({ description: "The author's email while their account exists." }),
+    created_at: time,
+    updated_at: time,
+  })
+  .openapi("Note");
+
+export const NoteInputSchema = z
+  .object({
+    subject_type: z.enum(SUBJECT_TYPES).optional().openapi({ description: "On create: the record it is on." }),
+    subject_id: z.number().int().positive().optional().openapi({ example: 123 }),
+    body: z
+      .string()
+      .optional()
+      .openapi({ description: "Markdown; @mentions as in the app.", example: "Met at the fair." }),
+  })
+  .strict()
+  .openapi("NoteInput");
+export type NoteJson = z.infer<typeof NoteInputSchema>;
+
+/** A record to list by: subject_type and subject_id, both or neither. */
+export const SubjectListQuery = z.object({
+  limit: ContactListQuery.shape.limit,
+  cursor: ContactListQuery.shape.cursor,
+  subject_type: TaskListQuery.shape.subject_type,
+  subject_id: TaskListQuery.shape.subject_id,
+  updated_since: ContactListQuery.shape.updated_since,
+});
+
+export const NoteListSchema = z.object({ data: z.array(NoteSchema), next_cursor }).openapi("NoteList");
