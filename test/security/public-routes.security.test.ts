@@ -106,6 +106,7 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "GET", path: "/api/v1/notes/:id", access: "api-key" },
   { method: "PATCH", path: "/api/v1/notes/:id", access: "api-key" },
   { method: "DELETE", path: "/api/v1/notes/:id", access: "api-key" },
+  { method: "GET", path: "/api/v1/custom_fields", access: "api-key" },
   ...STAFF_ROUTES.map((r) => ({ method: r.method, path: r.path, access: "staff" as const })),
 ];
 

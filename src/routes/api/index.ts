@@ -14,6 +14,7 @@ import { dealsApi } from "./deals";
 import { pipelinesApi } from "./pipelines";
 import { tasksApi } from "./tasks";
 import { notesApi } from "./notes";
+import { customFieldsApi } from "./custom-fields";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
 import { ApiProblem, problemResponse } from "./problem";
@@ -52,6 +53,7 @@ apiRoutes.route("/", dealsApi);
 apiRoutes.route("/", pipelinesApi);
 apiRoutes.route("/", tasksApi);
 apiRoutes.route("/", notesApi);
+apiRoutes.route("/", customFieldsApi);
 apiRoutes.all("*", () => {
   throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
 });
