@@ -17,6 +17,12 @@ const FIXTURES: Record<string, (key: string) => Promise<number>> = {
   "/companies": (key) => createdId(key, "/companies", { name: "Theirs Ltd" }),
   "/deals": (key) => createdId(key, "/deals", { name: "Their deal" }),
   "/tasks": (key) => createdId(key, "/tasks", { title: "Their task", due_date: "2026-12-24" }),
+  "/activities": async (key) =>
+    createdId(key, "/activities", {
+      subject_type: "company",
+      subject_id: await createdId(key, "/companies", { name: "Called Ltd" }),
+      kind: "meeting",
+    }),
   "/notes": async (key) =>
     createdId(key, "/notes", {
       subject_type: "contact",

@@ -15,6 +15,7 @@ import { pipelinesApi } from "./pipelines";
 import { tasksApi } from "./tasks";
 import { notesApi } from "./notes";
 import { customFieldsApi } from "./custom-fields";
+import { activitiesApi } from "./activities";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
 import { ApiProblem, problemResponse } from "./problem";
@@ -54,6 +55,7 @@ apiRoutes.route("/", pipelinesApi);
 apiRoutes.route("/", tasksApi);
 apiRoutes.route("/", notesApi);
 apiRoutes.route("/", customFieldsApi);
+apiRoutes.route("/", activitiesApi);
 apiRoutes.all("*", () => {
   throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
 });

@@ -3,7 +3,14 @@
  * the OpenAPI document). A record they hang off is `subject_type` (contact, company, deal) and `subject_id`.
  */
 import { z } from "@hono/zod-openapi";
-import { REMINDER_LEADS, SUBJECT_TYPES, TASK_KINDS, TASK_PRIORITIES, TASK_REPEATS } from "../../db/schema";
+import {
+  INTERACTION_KINDS,
+  REMINDER_LEADS,
+  SUBJECT_TYPES,
+  TASK_KINDS,
+  TASK_PRIORITIES,
+  TASK_REPEATS,
+} from "../../db/schema";
 import { DESCRIPTION_MAX, TITLE_MAX } from "../../services/tasks/form";
 import { ContactListQuery, ContactListSchema } from "./schemas";
 
@@ -122,3 +129,43 @@ export const SubjectListQuery = z.object({
 });
 
 export const NoteListSchema = z.object({ data: z.array(NoteSchema), next_cursor }).openapi("NoteList");
+
+export const ActivitySchema = z
+  .object({
+    id: z.number().int().openapi({ example: 77 }),
+    subject_type: z.enum(SUBJECT_TYPES),
+    subject_id: z.number().int().openapi({ example: 123 }),
+    kind: z.enum(INTERACTION_KINDS),
+    occurred_at: time,
+    duration_minutes: z.number().int().nullable().openapi({ example: 15 }),
+    outcome: z.string().nullable().openapi({ example: "connected" }),
+    notes: z.string().nullable(),
+    logged_by: z.string().nullable().openapi({ description: "The member who logged it; null once they have left." }),
+    created_at: time,
+    updated_at: time,
+  })
+  .openapi("Activity");
+
+/**
+ * A logged call, meeting or email. On create the record (subject_type, subject_id) and kind are needed; on
+ * update absent is unchanged and null clears. A call's outcome is one of connected, no_answer, voicemail, busy,
+ * wrong_number; a meeting's or email's is free words.
+ */
+export const ActivityInputSchema = z
+  .object({
+    subject_type: z.enum(SUBJECT_TYPES).optional().openapi({ description: "On create: the record it is on." }),
+    subject_id: z.number().int().positive().optional().openapi({ example: 123 }),
+    kind: z.enum(INTERACTION_KINDS).optional().openapi({ example: "call" }),
+    occurred_at: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: "When it happened (to the minute); now by default.", example: "2026-12-05T14:30:00Z" }),
+    duration_minutes: z.number().int().min(0).nullable().optional().openapi({ example: 15 }),
+    outcome: z.string().nullable().optional().openapi({ example: "connected" }),
+    notes: z.string().nullable().optional(),
+  })
+  .strict()
+  .openapi("ActivityInput");
+export type ActivityJson = z.infer<typeof ActivityInputSchema>;
+
+export const ActivityListSchema = z.object({ data: z.array(ActivitySchema), next_cursor }).openapi("ActivityList");
