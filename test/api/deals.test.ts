@@ -6,7 +6,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addPipeline, dealState, expectTotalsExact, pipelinesOf } from "../deals/helpers";
-import { insertCompany } from "../contacts/contact-helpers";
+import { insertCompany, insertTag } from "../contacts/contact-helpers";
+import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";
 import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
 import { api, makeKey, problemOf } from "./helpers";
@@ -212,5 +213,33 @@ describe("API deals", () => {
       .all();
     expect(trashed.results).toEqual([{ kind: "deal", record_id: deal.id }]);
     await expectTotalsExact(a.tenantId);
+  });
+
+  it("list 200 deals with their contacts, tags and custom values in two round trips (the key, one batch)", async () => {
+    const owner = await newTenant("Deals API Queries");
+    const key = await makeKey(owner.cookie);
+    const [sales] = await pipelinesOf(owner.tenantId);
+    const tag = await insertTag(owner.tenantId, "Big");
+    const ada = await contactOf(key, "ada");
+    await env.DB.batch([
+      env.DB.prepare(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 210)
+         INSERT INTO deals (tenant_id, name, name_sort, amount_minor, currency, pipeline_id, stage_id, created_at,
+           updated_at, last_activity_at) SELECT ?, 'Deal ' || i, 'deal ' || i, i * 100, 'USD', ?, ?, 0, 0, 0 FROM n`,
+      ).bind(owner.tenantId, sales!.id, sales!.stages[0]!.id),
+      env.DB.prepare(
+        "INSERT INTO deal_tags (tenant_id, deal_id, tag_id) SELECT tenant_id, id, ? FROM deals WHERE tenant_id = ?",
+      ).bind(tag, owner.tenantId),
+      env.DB.prepare(
+        "INSERT INTO deal_contacts (tenant_id, deal_id, contact_id, role) SELECT tenant_id, id, ?, 'Buyer' FROM deals WHERE tenant_id = ?",
+      ).bind(ada, owner.tenantId),
+    ]);
+    const counting = countingDb();
+    const res = await api("/deals?limit=200", { key, env: { DB: counting.binding } });
+    const page = (await res.json()) as { data: (Deal & { tags: unknown[] })[]; next_cursor: string | null };
+    expect(page.data).toHaveLength(200);
+    expect(page.data[199]).toMatchObject({ tags: [{ id: tag, name: "Big" }], contacts: [{ id: ada, role: "Buyer" }] });
+    expect(page.next_cursor).not.toBeNull();
+    expect(counting.roundTrips.count).toBe(2);
   });
 });
