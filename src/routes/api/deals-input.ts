@@ -57,11 +57,13 @@ function currentBody(current: ApiDeal): DealFormBody {
 /** The outcome a body asks for, or problems; lost_reason and closed_on only go with a change of status. */
 function outcomeOf(json: DealJson, current: ApiDeal | null, problems: FieldProblem[]): DealRead["outcome"] {
   const changing = json.status !== undefined && json.status !== (current?.status ?? "open");
-  if (json.status !== undefined && json.status !== "open" && !current)
+  if (json.status !== undefined && json.status !== "open" && !current) {
     problems.push({ field: "status", message: "A new deal is open; set won or lost once it is created." });
+    return null;
+  }
   const extra = (["lost_reason", "closed_on"] as const).filter((k) => json[k] !== undefined);
   if (!changing || json.status === "open") {
-    for (const k of extra) problems.push({ field: k, message: "Send it with status won or lost." });
+    for (const k of extra) problems.push({ field: k, message: "Send it with a change of status to won or lost." });
     return changing ? { status: "open" } : null;
   }
   const closedOn = json.closed_on?.trim() || isoDay(Date.now());

@@ -134,6 +134,7 @@ dealsApi.openapi(
     const read = await readDealJson(t, c.req.valid("json"), current);
     const actor = keyActor(c);
     // Within its pipeline the stage changes by a move, as on the board; the other fields by the edit form's update.
+    // Each step is its own batch, as a person's edit, drag and close are; every check ran before the first.
     const moveTo =
       read.pipelineId === current.pipeline.id && read.input.stageId !== current.stage.id ? read.input.stageId : null;
     const fields = moveTo === null ? read : { ...read, input: { ...read.input, stageId: current.stage.id } };
