@@ -14,3 +14,6 @@ export interface RequestMeta {
 export interface Actor extends RequestMeta {
   userId: string;
 }
+
+/** An actor who may be nobody: an API key whose maker's account is gone (src/services/api/). */
+export type KeyActor = Omit<Actor, "userId"> & { userId: string | null };

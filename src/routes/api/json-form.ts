@@ -17,7 +17,7 @@ export function customFieldsIntoBody(
   body: FormBody,
   values: Record<string, string | number | boolean | null> | undefined,
   fields: CustomField[],
-  entity: "contact" | "company",
+  entity: "contact" | "company" | "deal",
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const [name, value] of Object.entries(values ?? {})) {

@@ -6,10 +6,11 @@ import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import type { CustomField } from "../records/custom-fields";
 
-type Kind = "contact" | "company";
+type Kind = "contact" | "company" | "deal";
 const TABLES: Record<Kind, { table: string; tagLinks: string; tagColumn: string }> = {
   contact: { table: "contacts", tagLinks: "contact_tags", tagColumn: "contact_id" },
   company: { table: "companies", tagLinks: "company_tags", tagColumn: "company_id" },
+  deal: { table: "deals", tagLinks: "deal_tags", tagColumn: "deal_id" },
 };
 
 /** The owner's email (while a member), the tags as JSON and the custom values as JSON of one record row. */
@@ -22,7 +23,7 @@ export function recordExtrasSql(t: TenantDb, kind: Kind) {
     tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name)) FROM (SELECT g.id, g.name
       FROM ${sql.raw(tagLinks)} ct JOIN tags g ON g.tenant_id = ct.tenant_id AND g.id = ct.tag_id
       WHERE ct.tenant_id = ${t.tenantId} AND ${sql.raw(`ct.${tagColumn}`)} = ${id} ORDER BY g.name_key))`,
-    // Values of this kind's fields only: contacts and companies share entity ids.
+    // Values of this kind's fields only: contacts, companies and deals share entity ids.
     values: sql<string | null>`(SELECT json_group_object(CAST(v.field_id AS TEXT), v.value)
       FROM custom_field_values v JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id
       WHERE v.tenant_id = ${t.tenantId} AND v.entity_id = ${id} AND f.entity = ${kind})`,

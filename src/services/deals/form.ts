@@ -39,7 +39,8 @@ export interface DealInput {
 
 /** What the form needs to read a submission: the reader's locale, the workspace's currency, the deal fields. */
 export interface DealFormContext {
-  locale: string;
+  /** The reader's locale for amounts and numbers; none (the API) reads custom numbers in canonical form. */
+  locale?: string;
   currency: string;
   customFields: CustomField[];
   defaultOwnerId: string | null;
@@ -84,7 +85,7 @@ export function parseDealForm(body: DealFormBody, ctx: DealFormContext): DealFor
   const amountRaw = single(body, "amount");
   if (amountRaw === null) errors.amount = "Enter an amount.";
   else if (amountRaw.trim() !== "" && !errors.currency) {
-    const parsed = parseAmount(amountRaw, ctx.locale, currencyRaw);
+    const parsed = parseAmount(amountRaw, ctx.locale ?? "en-US", currencyRaw);
     if (parsed.ok) amountMinor = parsed.minor;
     else errors.amount = parsed.message;
   }

@@ -7,7 +7,7 @@ import { asc, eq, sql, type SQL } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { deals, lostReasons } from "../../db/schema";
-import type { Actor } from "../../lib/actor";
+import type { KeyActor } from "../../lib/actor";
 import { isoSql, webhookEventInsert } from "../webhooks/events";
 import { dealData, stageChangedData } from "../webhooks/payloads";
 import { dealActivity, dealAudit, historyClose, historyOpen, totalsIn, totalsOut } from "./statements";
@@ -30,7 +30,7 @@ export type MoveResult =
  */
 export async function moveDeal(
   t: TenantDb,
-  actor: Actor,
+  actor: KeyActor,
   dealId: number,
   stageId: number,
   /** Reads to run after the move in the same batch (the board's answer); their rows come back in `reads`. */
@@ -94,7 +94,7 @@ export function listLostReasons(t: TenantDb) {
 export type Outcome = { status: "won"; closedOn: string } | { status: "lost"; closedOn: string; reason: string };
 
 /** Marks a deal won or lost on `closedOn`; returns false when the workspace has no such deal. */
-export async function closeDeal(t: TenantDb, actor: Actor, dealId: number, outcome: Outcome): Promise<boolean> {
+export async function closeDeal(t: TenantDb, actor: KeyActor, dealId: number, outcome: Outcome): Promise<boolean> {
   const now = actor.now;
   const reason = outcome.status === "lost" ? outcome.reason : null;
   const changing = sql`d.status != ${outcome.status}`;
@@ -130,7 +130,7 @@ export async function closeDeal(t: TenantDb, actor: Actor, dealId: number, outco
 }
 
 /** Puts a won or lost deal back on the board, open in its stage. False when there is no such deal. */
-export async function reopenDeal(t: TenantDb, actor: Actor, dealId: number): Promise<boolean> {
+export async function reopenDeal(t: TenantDb, actor: KeyActor, dealId: number): Promise<boolean> {
   const now = actor.now;
   const changing = sql`d.status != 'open'`;
   const results = await runRawBatchRows(t.db, [

@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import type { Actor } from "../../lib/actor";
+import type { KeyActor } from "../../lib/actor";
 
 /** The id of the deal a create batch has just inserted: AUTOINCREMENT's counter, exact as a batch runs alone. */
 export const NEW_DEAL_ID = sql`(SELECT seq FROM sqlite_sequence WHERE name = 'deals')`;
@@ -37,7 +37,13 @@ export function historyClose(t: TenantDb, dealId: number | SQL, now: number, whe
 }
 
 /** Opens a span for where the deal is now (run after the row changed). */
-export function historyOpen(t: TenantDb, dealId: number | SQL, actorId: string, now: number, when: SQL = sql`1`): SQL {
+export function historyOpen(
+  t: TenantDb,
+  dealId: number | SQL,
+  actorId: string | null,
+  now: number,
+  when: SQL = sql`1`,
+): SQL {
   return sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at, actor_id)
     SELECT d.tenant_id, d.id, d.pipeline_id, d.stage_id, d.status, ${now}, ${actorId} FROM deals d
     WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId} AND ${when}`;
@@ -47,7 +53,7 @@ export function historyOpen(t: TenantDb, dealId: number | SQL, actorId: string, 
 export function dealActivity(
   t: TenantDb,
   dealId: number | SQL,
-  e: { actorId: string; kind: string; detail: SQL | string | null; now: number; when?: SQL },
+  e: { actorId: string | null; kind: string; detail: SQL | string | null; now: number; when?: SQL },
 ): SQL {
   return sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
     SELECT d.tenant_id, 'deal', d.id, ${e.actorId}, ${e.kind}, ${e.detail}, ${e.now} FROM deals d
@@ -58,7 +64,7 @@ export function dealActivity(
 export function dealAudit(
   t: TenantDb,
   dealId: number | SQL,
-  actor: Actor,
+  actor: KeyActor,
   action: string,
   detail: Record<string, string | number | boolean | null> | null = null,
   when: SQL = sql`1`,

@@ -20,7 +20,7 @@ import {
   importRecords,
   recentViews,
 } from "../../db/schema";
-import type { Actor } from "../../lib/actor";
+import type { KeyActor } from "../../lib/actor";
 import { formatAmount } from "../../lib/money";
 import { contactDisplayName } from "../contacts/names";
 import { diff } from "../records/activity";
@@ -90,7 +90,7 @@ function childStatements(
 }
 
 /** Creates a deal with everything that hangs off it, in one batch. Returns its id. */
-export async function createDeal(t: TenantDb, actor: Actor, input: DealInput, pipelineId: number): Promise<number> {
+export async function createDeal(t: TenantDb, actor: KeyActor, input: DealInput, pipelineId: number): Promise<number> {
   const now = actor.now;
   const [inserted] = await runRawBatchRows(t.db, [
     t
@@ -127,7 +127,7 @@ export type DealUpdateResult = { ok: true; changed: boolean } | { ok: false; rea
  */
 export async function updateDeal(
   t: TenantDb,
-  actor: Actor,
+  actor: KeyActor,
   id: number,
   expected: number | null,
   input: DealInput,
@@ -263,7 +263,7 @@ export async function updateDeal(
  * copied to the trash first, in the same batch (src/services/trash/).
  * Returns false when the workspace has no such deal.
  */
-export async function deleteDeal(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
+export async function deleteDeal(t: TenantDb, actor: KeyActor, id: number): Promise<boolean> {
   const results = await runRawBatchRows(t.db, [
     ...trashStatements(t, "deal", [id], actor),
     totalsOut(t, id),

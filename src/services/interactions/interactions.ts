@@ -16,7 +16,8 @@ import type { TimelineInteraction } from "../../../views/partials/timeline/Inter
 
 /** Who changes a logged activity: the one who logged it, or an admin or owner. */
 export interface InteractionActor {
-  userId: string;
+  /** Null for an API key whose maker's account is gone (src/services/api/). */
+  userId: string | null;
   role: Role;
 }
 
@@ -107,7 +108,7 @@ export async function getInteraction(t: TenantDb, id: number): Promise<Interacti
 
 /** The one who logged it may change it; so may admins and owners. */
 export function canChangeInteraction(row: { loggedBy: string | null }, actor: InteractionActor): boolean {
-  return row.loggedBy === actor.userId || roleAtLeast(actor.role, "admin");
+  return (actor.userId !== null && row.loggedBy === actor.userId) || roleAtLeast(actor.role, "admin");
 }
 
 /**

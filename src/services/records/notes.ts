@@ -40,7 +40,8 @@ export type Note = TimelineNote;
 
 /** Who changes a note: the author, or an admin or owner, may. */
 export interface NoteActor {
-  userId: string;
+  /** Null for an API key whose maker's account is gone (src/services/api/). */
+  userId: string | null;
   role: Role;
 }
 
@@ -118,7 +119,7 @@ export async function addNote(
   if (!(await subjectExists(t, type, subjectId))) return null;
   if (mentions) body = await resolveEmailMentions(t, body);
   const told = mentions
-    ? await mentionStatements(t, await newlyMentioned(t, body, "", actor.userId), mentions, insertedNoteId, now)
+    ? await mentionStatements(t, await newlyMentioned(t, body, "", mentions.authorId), mentions, insertedNoteId, now)
     : { statements: [], mailIds: [] };
   const [inserted] = await rawBatchResults(t.db, [
     t
@@ -152,7 +153,7 @@ export async function getNote(t: TenantDb, id: number) {
 
 /** The author may change their note; so may admins and owners. */
 export function canChangeNote(note: { authorId: string | null }, actor: NoteActor): boolean {
-  return note.authorId === actor.userId || roleAtLeast(actor.role, "admin");
+  return (actor.userId !== null && note.authorId === actor.userId) || roleAtLeast(actor.role, "admin");
 }
 
 export type NoteChange = { ok: true; mailIds?: string[] } | { ok: false; reason: "not_found" | "forbidden" };
@@ -171,7 +172,7 @@ export async function editNote(
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
   if (mentions) body = await resolveEmailMentions(t, body);
   const told = mentions
-    ? await mentionStatements(t, await newlyMentioned(t, body, note.body, actor.userId), mentions, id, now)
+    ? await mentionStatements(t, await newlyMentioned(t, body, note.body, mentions.authorId), mentions, id, now)
     : { statements: [], mailIds: [] };
   await rawBatchResults(t.db, [
     t.update(notes, { body, updatedAt: now }, eq(notes.id, id)),

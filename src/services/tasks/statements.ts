@@ -39,7 +39,7 @@ export function taskTimelineEntries(
   t: TenantDb,
   taskIds: number[],
   kind: "task_completed" | "task_reopened" | "task_added",
-  actorId: string,
+  actorId: string | null,
   now: number,
   guard: SQL,
 ): SQL {

@@ -22,7 +22,8 @@ import { nextTaskDueOfTasks, nextTaskDueUpdate, taskTimelineEntries } from "./st
 import { trashStatements } from "../trash/snapshot";
 
 export interface TaskActor {
-  userId: string;
+  /** Null for an API key whose maker's account is gone (src/services/api/): it acts as an admin. */
+  userId: string | null;
   role: Role;
   /** The zone a due time typed in the form is read in. */
   timeZone: string;
@@ -36,12 +37,13 @@ export type TaskWriteResult =
 
 /** Whether the actor may change, complete or delete the task. */
 export function canChangeTask(task: Pick<Task, "assigneeId" | "createdBy">, actor: Pick<TaskActor, "userId" | "role">) {
-  return task.assigneeId === actor.userId || task.createdBy === actor.userId || roleAtLeast(actor.role, "admin");
+  const own = actor.userId !== null && (task.assigneeId === actor.userId || task.createdBy === actor.userId);
+  return own || roleAtLeast(actor.role, "admin");
 }
 
 /** Whether the actor may give the task to someone else. */
 export function canReassignTask(task: Pick<Task, "assigneeId">, actor: Pick<TaskActor, "userId" | "role">) {
-  return task.assigneeId === actor.userId || roleAtLeast(actor.role, "admin");
+  return (actor.userId !== null && task.assigneeId === actor.userId) || roleAtLeast(actor.role, "admin");
 }
 
 /** The tenant's task, or null. */
@@ -94,13 +96,13 @@ async function checkRefs(t: TenantDb, actor: TaskActor, input: TaskInput) {
   const errors: FieldErrors = {};
   const assigneeId = input.assigneeId ?? actor.userId;
   const [zone, subjectOk] = await Promise.all([
-    memberZone(t, assigneeId),
+    assigneeId === null ? null : memberZone(t, assigneeId),
     input.subject ? subjectExists(t, input.subject.type, input.subject.id) : Promise.resolve(true),
   ]);
   if (zone === null) errors.assignee = "Choose someone from the list.";
   if (!subjectOk) errors.record = "Link the task to a contact, company or deal of this workspace.";
   if (Object.keys(errors).length) return { ok: false as const, errors };
-  return { ok: true as const, assigneeId, zone: zone! };
+  return { ok: true as const, assigneeId: assigneeId!, zone: zone! };
 }
 
 /** Creates a task. */
@@ -194,8 +196,9 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
   const todo = openOnes.map((r) => r.id);
   if (todo.length === 0) return [];
   const todoList = JSON.stringify(todo);
-  // What this batch completed: the rows it stamped (a concurrent completion stamps its own time or user).
-  const stamped = sql`status = 'done' AND completed_at = ${actor.now} AND completed_by = ${actor.userId}`;
+  // What this batch completed: the rows it stamped (a concurrent completion stamps its own time or user;
+  // IS, so a key acting for nobody matches its own NULL).
+  const stamped = sql`status = 'done' AND completed_at = ${actor.now} AND completed_by IS ${actor.userId}`;
   const recurring = await t.db.all<Task & Record<string, unknown>>(sql`SELECT id, due_date AS dueDate,
     due_time AS dueTime, time_zone AS timeZone, remind_lead AS remindLead, repeat_unit AS repeatUnit,
     repeat_every AS repeatEvery, assignee_id AS assigneeId FROM tasks WHERE tenant_id = ${t.tenantId}
@@ -229,7 +232,7 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
       taskData(),
       sql`FROM tasks tk WHERE tk.tenant_id = ${t.tenantId} AND tk.id IN (SELECT value FROM json_each(${todoList}))
         AND tk.status = 'done' AND tk.completed_at = ${actor.now}
-        AND tk.completed_by = ${actor.userId}`,
+        AND tk.completed_by IS ${actor.userId}`,
       actor.now,
     ),
   ]);
