@@ -1,8 +1,9 @@
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 
 /**
- * The database handle every service takes. Services use only the query builder and `batch`, which
- * drizzle's libSQL driver offers too, so a self-hosted build can pass a libSQL-backed handle here.
+ * The database handle every service takes: drizzle's D1 driver over a D1 binding, or, self-hosted on Node,
+ * over the D1 facade of libSQL (src/platform/node/d1-libsql.ts; docs/self-host.md says why not drizzle's
+ * libSQL driver: services also call `$client.prepare` and `$client.batch`).
  */
 export type Database = DrizzleD1Database & { $client: Pick<D1Database, "prepare" | "batch"> };
 

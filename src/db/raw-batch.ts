@@ -3,9 +3,8 @@
  * take raw `sql` statements that have parameters (db.run(sql) has no prepared statement to bind), so
  * the import's JSON-driven INSERT ... SELECT statements go through here: drizzle's own dialect turns
  * each into SQL text and parameters, and the D1 client runs them in one batch.
- *
- * The libSQL seam: a libSQL-backed Database would run the same { sql, params } list through its
- * client's batch("write") instead; this is the one place that would change.
+ * Self-hosted, the client is the D1 facade of libSQL (src/platform/node/d1-libsql.ts), whose batch is one
+ * libSQL write transaction: the same code on both.
  */
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
