@@ -12,6 +12,7 @@ import { contactsApi } from "./contacts";
 import { tagsApi } from "./tags";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
+import { apiIdempotency, withIdempotencyKey } from "./idempotency";
 import { ApiProblem, problemResponse } from "./problem";
 import { apiRouter } from "./router";
 import type { Context } from "hono";
@@ -37,10 +38,11 @@ apiRoutes.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   description: "An API key from Settings → API (ct_live_…).",
 });
 
-apiRoutes.doc31("/openapi.json", OPENAPI_HEAD);
-apiRoutes.get("/docs", (c) => apiDocsPage(c, apiRoutes.getOpenAPI31Document(OPENAPI_HEAD)));
+const openApiDocument = () => withIdempotencyKey(apiRoutes.getOpenAPI31Document(OPENAPI_HEAD));
+apiRoutes.get("/openapi.json", (c) => c.json(openApiDocument()));
+apiRoutes.get("/docs", (c) => apiDocsPage(c, openApiDocument()));
 
-apiRoutes.use("*", apiAuth, apiBody);
+apiRoutes.use("*", apiAuth, apiBody, apiIdempotency);
 apiRoutes.route("/", contactsApi);
 apiRoutes.route("/", companiesApi);
 apiRoutes.route("/", tagsApi);
