@@ -14,6 +14,8 @@ import { ApiProblem, rateLimitHeaders, type ProblemCode } from "./problem";
 
 /** The largest JSON body accepted. */
 export const MAX_API_BODY_BYTES = 256 * 1024;
+/** The largest body of a bulk request (/…/bulk): 1,000 records with room for notes. */
+export const MAX_BULK_BODY_BYTES = 1024 * 1024;
 
 const REFUSED: Record<string, ProblemCode> = {
   missing: "missing_api_key",
@@ -66,15 +68,18 @@ export const apiBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json")
     throw new ApiProblem("unsupported_media_type", "Send Content-Type: application/json.");
-  return limit(c, next);
+  return (c.req.path.endsWith("/bulk") ? bulkLimit : limit)(c, next);
 };
 
-const limit = bodyLimit({
-  maxSize: MAX_API_BODY_BYTES,
-  onError: () => {
-    throw new ApiProblem("payload_too_large", `A body has at most ${MAX_API_BODY_BYTES} bytes.`);
-  },
-});
+const limitOf = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiProblem("payload_too_large", `A body here has at most ${maxSize} bytes.`);
+    },
+  });
+const limit = limitOf(MAX_API_BODY_BYTES);
+const bulkLimit = limitOf(MAX_BULK_BODY_BYTES);
 
 /** The key the request authenticated with (apiAuth ran before every route that calls this). */
 export function callerOf(c: Context<AppEnv>): ApiCaller {

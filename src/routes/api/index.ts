@@ -7,6 +7,7 @@
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../../env";
 import { reportError } from "../../lib/sentry";
+import { bulkApi } from "./bulk";
 import { companiesApi } from "./companies";
 import { contactsApi } from "./contacts";
 import { tagsApi } from "./tags";
@@ -46,6 +47,7 @@ apiRoutes.use("*", apiAuth, apiBody, apiIdempotency);
 apiRoutes.route("/", contactsApi);
 apiRoutes.route("/", companiesApi);
 apiRoutes.route("/", tagsApi);
+apiRoutes.route("/", bulkApi);
 apiRoutes.all("*", () => {
   throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
 });
