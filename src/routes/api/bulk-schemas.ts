@@ -44,14 +44,10 @@ export const BulkContactSchema = z
       .optional()
       .openapi({ example: ["+442071234567"] }),
     job_title: z.string().nullable().optional(),
-    company: z
-      .string()
-      .nullable()
-      .optional()
-      .openapi({
-        description: "A company name, created when the workspace has none of that name.",
-        example: "Analytical Engines Ltd",
-      }),
+    company: z.string().nullable().optional().openapi({
+      description: "A company name, created when the workspace has none of that name.",
+      example: "Analytical Engines Ltd",
+    }),
     address: z.string().nullable().optional(),
     tags,
     owner,
