@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createDb } from "../../db/client";
 import { scoped, type TenantDb } from "../../db/scoped";
 import type { AppEnv } from "../../env";
+import { benchEnabled } from "../../lib/dev-tools";
 import { requestMeta } from "../../lib/request";
 import { authenticateApiKey, bearerToken, type ApiCaller } from "../../services/api/auth";
 import { ApiProblem, rateLimitHeaders, type ProblemCode } from "./problem";
@@ -46,7 +47,9 @@ export const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new ApiProblem(code, undefined, undefined, challenge);
   }
   c.set("apiCaller", result.caller);
-  const exceeded = result.caller.limits.filter((l) => l.exceeded);
+  // `npm run bench` measures throughput with one key: the counting still runs, only the 429 is not given
+  // (BENCH=1 works only outside production, src/lib/dev-tools.ts).
+  const exceeded = benchEnabled(c.env) ? [] : result.caller.limits.filter((l) => l.exceeded);
   if (exceeded.length) {
     const wait = Math.max(...exceeded.map((l) => l.resetSeconds));
     throw new ApiProblem(
