@@ -329,6 +329,12 @@ async function main() {
     { name: "my tasks (10,000 open tasks)", url: "/app/tasks", headers: auth },
     { name: "dashboard (charts from the report aggregates)", url: "/app", headers: auth },
     { name: "reports (last 90 days)", url: "/app/reports", headers: auth },
+    // What every API request pays before its route: the key check's batch (lookup, audit entry, rate counters).
+    {
+      name: "api: the key check and the tags (GET /api/v1/tags)",
+      url: "/api/v1/tags",
+      headers: { Authorization: `Bearer ${seeded.apiKey}` },
+    },
     {
       name: "api: 200 contacts (GET /api/v1/contacts?limit=200)",
       url: "/api/v1/contacts?limit=200",
@@ -377,12 +383,14 @@ async function main() {
     log(
       `${r.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`,
     );
-  const bulk = !only || only.includes("bulk") ? await bulkUpsertTimes(baseUrl, seeded.apiKey) : null;
-  stop();
+  // The raw statements read the seeded database before the bulk upsert writes to it: the search index it
+  // writes through workerd's SQLite is a newer FTS5 format than the sqlite3 shell reads.
   const raw = rawSearch(seeded.dbFile, seeded.tenantId);
   const rawByName = rawSearch(seeded.dbFile, seeded.tenantId, "name");
   const rawWindow = rawSearch(seeded.dbFile, seeded.tenantId, "window");
   const rawByNameAll = rawSearch(seeded.dbFile, seeded.tenantId, "name-all");
+  const bulk = !only || only.includes("bulk") ? await bulkUpsertTimes(baseUrl, seeded.apiKey) : null;
+  stop();
 
   const floor = results[0].rps;
   const goals = {

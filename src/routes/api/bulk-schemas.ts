@@ -93,9 +93,9 @@ export function bulkRequest(item: "BulkContact" | "BulkCompany") {
 
 export const BulkResultSchema = z
   .object({
-    import_id: z
-      .string()
-      .openapi({ description: "The import on the Import page that records this request; it can be undone there." }),
+    import_id: z.string().nullable().openapi({
+      description: "The import on the Import page that records this request (it can be undone there); null when no record was valid.",
+    }),
     results: z.array(
       z.object({
         index: z.number().int().openapi({ description: "The record's position in `records`, from 0." }),

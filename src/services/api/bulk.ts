@@ -44,7 +44,8 @@ export interface BulkResult {
 }
 
 export type BulkOutcome =
-  | { ok: true; importId: string; results: BulkResult[] }
+  /** importId: the import recording what was written; null when no record was valid to write. */
+  | { ok: true; importId: string | null; results: BulkResult[] }
   /** Another import (or bulk request) of the workspace is being written: two at once could create one person twice. */
   | { ok: false; reason: "busy" }
   /** Nothing could be written: every record that would be is past the Free plan's cap. */
@@ -136,7 +137,7 @@ export async function bulkUpsert(t: TenantDb, input: BulkInput): Promise<BulkOut
           rows.splice(i, 1);
         }
   }
-  if (rows.length === 0) return { ok: true, importId, results };
+  if (rows.length === 0) return { ok: true, importId: null, results };
 
   const chunks = Math.ceil(rows.length / CHUNK_ROWS);
   // No files: files_deleted_at is set, so neither the job page nor the retention job looks for any.
