@@ -94,7 +94,8 @@ export function bulkRequest(item: "BulkContact" | "BulkCompany") {
 export const BulkResultSchema = z
   .object({
     import_id: z.string().nullable().openapi({
-      description: "The import on the Import page that records this request (it can be undone there); null when no record was valid.",
+      description:
+        "The import on the Import page that records this request (it can be undone there); null when no record was valid.",
     }),
     results: z.array(
       z.object({
