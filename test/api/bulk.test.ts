@@ -85,6 +85,19 @@ describe("bulk upsert of contacts", () => {
       { index: 0, status: "unchanged", id: ada.id },
       { index: 1, status: "unchanged", id: out.results[1]!.id },
     ]);
+    // Two records reaching one person through two of her addresses: the second is not applied, and says so.
+    await api(`/contacts/${ada.id}`, {
+      key,
+      method: "PATCH",
+      json: { emails: ["ada@example.com", "countess@example.com"] },
+    });
+    const twice = await bulkOk(key, "contacts", [
+      { first_name: "Ada", emails: ["ada@example.com"], job_title: "Analyst" },
+      { first_name: "Ada", emails: ["countess@example.com"], job_title: "Countess" },
+    ]);
+    expect(twice.results[0]).toEqual({ index: 0, status: "unchanged", id: ada.id });
+    expect(twice.results[1]).toMatchObject({ index: 1, status: "error", id: null });
+    expect(twice.results[1]!.errors![0]!.message).toContain("Record 0");
     // Someone else's address is never a merge: an error for that record, Ada unchanged.
     const other = await bulkOk(key, "contacts", [
       { first_name: "Bob", last_name: "Babbage", emails: ["ada@example.com"], job_title: "Engineer" },

@@ -151,10 +151,12 @@ export async function bulkUpsert(t: TenantDb, input: BulkInput): Promise<BulkOut
   );
   if (started.length === 0) return { ok: false, reason: "busy" };
 
+  const chunkOf = new Map<number, number>();
   let limit: PlanLimitError | null = null;
   let written = 0;
   for (let n = 0; n < chunks; n += 1) {
     const chunk = rows.slice(n * CHUNK_ROWS, (n + 1) * CHUNK_ROWS);
+    for (const row of chunk) chunkOf.set(row.rowNo - 1, n);
     const plan = await planChunk(t, kind, ctx, n, chunk as AnyChunkRows, Date.now());
     const outcome = await commitChunk(t, ctx, plan);
     if (!outcome.ok) {
@@ -175,6 +177,7 @@ export async function bulkUpsert(t: TenantDb, input: BulkInput): Promise<BulkOut
       ]);
     await resolveIds(t, kind, importId, chunk, results);
   }
+  sameRecordTwice(results, kind, chunkOf);
 
   const finished = Date.now();
   await t.update(
@@ -225,6 +228,31 @@ async function resolveIds(
       .map((k) => byKey.get(k))
       .find((v) => v !== undefined);
     Object.assign(results[r.rowNo - 1]!, { status: "unchanged", id: id ?? null });
+  }
+}
+
+/**
+ * A record that reached a record an earlier one of the request already wrote (two emails of one person, say)
+ * in the same chunk was skipped by the planner, which takes one row per record there: an error naming the earlier
+ * one, not "unchanged".
+ */
+function sameRecordTwice(results: BulkResult[], kind: "contacts" | "companies", chunkOf: Map<number, number>): void {
+  const first = new Map<number, number>();
+  for (const r of results) {
+    if (r.id === null || r.status === "error") continue;
+    const earlier = first.get(r.id);
+    if (earlier === undefined) first.set(r.id, r.index);
+    // In another chunk the planner saw the earlier write and applied this one too.
+    else if (r.status === "unchanged" && chunkOf.get(earlier) === chunkOf.get(r.index))
+      Object.assign(r, {
+        status: "error",
+        id: null,
+        errors: [
+          {
+            message: `Record ${earlier} is the same ${kind === "contacts" ? "person" : "company"}; this one was not applied.`,
+          },
+        ],
+      });
   }
 }
 
