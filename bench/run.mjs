@@ -8,9 +8,13 @@
 // It also seeds BENCH_DEALS open deals (default 10000; and 30 % more won or lost long ago) over a pipeline of six stages and measures the
 // deal board, a card move (the board's htmx POST, each request a real move) and the deal list.
 //
+// The API (issue 19): 200 contacts through GET /api/v1/contacts?limit=200 beside the floor, and a
+// 1,000-record bulk upsert timed as one request (three of new people, then one updating them all).
+//
 // Options (environment): BENCH_CONTACTS (default 100000), BENCH_SECONDS per target in all
 // (default 20), BENCH_ROUNDS to split them into (default 5), BENCH_CONNECTIONS (default 16), BENCH_ONLY
-// (words naming the targets to run besides the floor, e.g. `board,move`).
+// (words naming the targets to run besides the floor, e.g. `board,move`; `api` the API list, `bulk` the
+// bulk upsert timing, so BENCH_ONLY=api,bulk runs only the API's cases).
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes, scryptSync } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -77,6 +81,7 @@ async function seed() {
     sessionId: base32(randomBytes(20)),
   };
   const secret = base32(randomBytes(20));
+  const apiKey = `ct_live_${randomBytes(32).toString("base64url")}`;
   const salt = randomBytes(16);
   const passwordHash = [
     "scrypt",
@@ -96,14 +101,24 @@ async function seed() {
       deals: DEALS,
       tasks: TASKS,
       now: Date.now(),
-    }).replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "") + searchTriggers();
+    }).replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "") +
+    searchTriggers() +
+    // A read and write API key of the owner's (only its SHA-256 is stored, as Settings → API does).
+    `\nINSERT INTO api_keys (id, tenant_id, name, scope, prefix, secret_hash, created_by, created_at)
+      VALUES ('${base32(randomBytes(15))}', '${ids.tenantId}', 'Bench', 'read_write', '${apiKey.slice(0, 12)}',
+      '${createHash("sha256").update(apiKey).digest("hex")}', '${ids.userId}', ${Date.now()});\n`;
   const started = Date.now();
   run("sqlite3", [dbFile], { input: sql });
   log(
     `seeded ${CONTACTS.toLocaleString("en")} contacts, ${(CONTACTS / 10).toLocaleString("en")} companies, ${(CONTACTS * 2).toLocaleString("en")} notes in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   // A browser that has been on any page carries the workspace cookie too (src/middleware/session.tsx).
-  return { ...ids, cookie: `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}`, dbFile };
+  return {
+    ...ids,
+    cookie: `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}`,
+    apiKey,
+    dbFile,
+  };
 }
 
 function wrk(url, headers, seconds, script) {
@@ -206,6 +221,46 @@ function rawOnly(dbFile) {
   }
 }
 
+/**
+ * One 1,000-record bulk upsert timed end to end, as a client sees it: three requests of new people (each its
+ * own emails), then one matching the first request's people and changing each one's job title.
+ */
+async function bulkUpsertTimes(baseUrl, apiKey) {
+  const people = (run, jobTitle) =>
+    Array.from({ length: 1000 }, (_, i) => ({
+      first_name: `Bulk${i}`,
+      last_name: `Run${run}`,
+      emails: [`bulk${run}-${i}@bench.example`],
+      phones: [`+44207946${String(i).padStart(4, "0")}`],
+      job_title: jobTitle,
+      tags: ["Bench"],
+    }));
+  const send = async (records, want) => {
+    // Undici keeps the connections of the checks before wrk, and wrangler dev has closed them since: a GET
+    // first (harmless to retry) takes the stale one, so the timed POST gets a fresh connection.
+    await fetch(`${baseUrl}/healthz`).catch(() => fetch(`${baseUrl}/healthz`));
+    const started = performance.now();
+    const res = await fetch(`${baseUrl}/api/v1/contacts/bulk`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ records }),
+    }).catch((err) => {
+      throw new Error(`bulk upsert: ${err.message} (${err.cause?.code ?? err.cause?.message ?? "no cause"})`);
+    });
+    const body = await res.json();
+    const ms = performance.now() - started;
+    const done = res.status === 200 ? body.results.filter((r) => r.status === want).length : 0;
+    if (done !== 1000)
+      throw new Error(`bulk upsert: ${res.status}, ${done} of 1000 ${want}: ${JSON.stringify(body).slice(0, 300)}`);
+    return ms;
+  };
+  const creates = [];
+  for (const run of [1, 2, 3]) creates.push(await send(people(run, "Engineer"), "created"));
+  const update = await send(people(1, "Manager"), "updated");
+  log(`bulk upsert: new ${creates.map((ms) => ms.toFixed(0)).join(", ")} ms; update ${update.toFixed(0)} ms`);
+  return { creates, update };
+}
+
 async function main() {
   if (process.env.BENCH_RAW_DB) return rawOnly(process.env.BENCH_RAW_DB);
   ensureTool("wrk", "wrk");
@@ -213,7 +268,12 @@ async function main() {
   run(process.execPath, ["scripts/assets.mjs"]);
   const seeded = await seed();
   const port = await freePort();
-  const stop = await startWranglerDev({ port, stateDir, vars: { BENCH: 1, USAGE_SINK: "analytics-engine" } });
+  const stop = await startWranglerDev({
+    port,
+    stateDir,
+    vars: { BENCH: 1, USAGE_SINK: "analytics-engine" },
+    logFile: process.env.BENCH_WRANGLER_LOG ?? null,
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   const auth = { Cookie: seeded.cookie };
   const midId = Number(
@@ -269,6 +329,17 @@ async function main() {
     { name: "my tasks (10,000 open tasks)", url: "/app/tasks", headers: auth },
     { name: "dashboard (charts from the report aggregates)", url: "/app", headers: auth },
     { name: "reports (last 90 days)", url: "/app/reports", headers: auth },
+    // What every API request pays before its route: the key check's batch (lookup, audit entry, rate counters).
+    {
+      name: "api: the key check and the tags (GET /api/v1/tags)",
+      url: "/api/v1/tags",
+      headers: { Authorization: `Bearer ${seeded.apiKey}` },
+    },
+    {
+      name: "api: 200 contacts (GET /api/v1/contacts?limit=200)",
+      url: "/api/v1/contacts?limit=200",
+      headers: { Authorization: `Bearer ${seeded.apiKey}` },
+    },
   ];
   // BENCH_ONLY=board,move: only the targets whose names contain one of these words (and the floor).
   const only = process.env.BENCH_ONLY?.split(",").filter(Boolean);
@@ -312,11 +383,14 @@ async function main() {
     log(
       `${r.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`,
     );
-  stop();
+  // The raw statements read the seeded database before the bulk upsert writes to it: the search index it
+  // writes through workerd's SQLite is a newer FTS5 format than the sqlite3 shell reads.
   const raw = rawSearch(seeded.dbFile, seeded.tenantId);
   const rawByName = rawSearch(seeded.dbFile, seeded.tenantId, "name");
   const rawWindow = rawSearch(seeded.dbFile, seeded.tenantId, "window");
   const rawByNameAll = rawSearch(seeded.dbFile, seeded.tenantId, "name-all");
+  const bulk = !only || only.includes("bulk") ? await bulkUpsertTimes(baseUrl, seeded.apiKey) : null;
+  stop();
 
   const floor = results[0].rps;
   const goals = {
@@ -327,6 +401,7 @@ async function main() {
     "card move (htmx POST to another stage)": 0.5,
     "deal list (first page)": 0.6,
     "my tasks (10,000 open tasks)": 0.6,
+    "api: 200 contacts (GET /api/v1/contacts?limit=200)": 0.6,
   };
   console.log(
     `\nCustomerTrackr bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
@@ -355,6 +430,10 @@ async function main() {
   console.log(
     `raw search sorted by name over every match (before issue 18): p50 ${rawByNameAll.p50.toFixed(2)} ms, p95 ${rawByNameAll.p95.toFixed(2)} ms, max ${rawByNameAll.max.toFixed(2)} ms`,
   );
+  if (bulk)
+    console.log(
+      `bulk upsert of 1,000 contacts in one request (POST /api/v1/contacts/bulk): new people ${bulk.creates.map((ms) => ms.toFixed(0)).join(" / ")} ms, updating them all ${bulk.update.toFixed(0)} ms — goal < 2,000 ms ${Math.max(...bulk.creates, bulk.update) < 2000 ? "met" : "MISSED"}`,
+    );
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   writeFileSync(
     join(root, "bench", "results", "latest.json"),
@@ -372,6 +451,7 @@ async function main() {
         rawSearchByName: rawByName,
         rawSearchWindowFull: rawWindow,
         rawSearchByNameAll: rawByNameAll,
+        bulkUpsert: bulk,
       },
       null,
       2,

@@ -25,6 +25,8 @@ declare module "vitest" {
     routeSources: Record<string, string>;
     /** Set in the `isolated` project: test/setup.ts empties the storage before each file. */
     freshStorage?: boolean;
+    /** The text of docs/api.md. */
+    apiDoc: string;
     /** The text of wrangler.toml. */
     wranglerToml: string;
   }

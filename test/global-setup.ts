@@ -231,6 +231,8 @@ export default async function setup(project: TestProject) {
         ]),
     ),
   );
+  // docs/api.md, so test/api/quick-start.test.ts runs the commands and the snippet it documents.
+  project.provide("apiDoc", readFileSync(path.join(root, "docs", "api.md"), "utf8"));
   project.provide("privacyControls", {
     doc: existsSync(docPath) ? readFileSync(docPath, "utf8") : "",
     files: Object.fromEntries(testFiles.map((name) => [name, readFileSync(path.join(root, name), "utf8")])),

@@ -1915,3 +1915,31 @@ export const webhookDeliveries = sqliteTable(
 
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+
+export const API_IDEMPOTENCY_STATES = ["in_progress", "done"] as const;
+
+/** The first answer to a POST under an Idempotency-Key, per API key, replayed for 24 h (src/services/api/idempotency.ts). */
+export const apiIdempotency = sqliteTable(
+  "api_idempotency",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** The API key's id; no foreign key: keys are revoked, never deleted, and go with their workspace. */
+    keyId: text("key_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** SHA-256 (hex) of the method, path and body: the same key with another request is refused. */
+    requestHash: text("request_hash").notNull(),
+    state: text("state", { enum: API_IDEMPOTENCY_STATES }).notNull(),
+    status: integer("status"),
+    /** JSON: the answer's Content-Type and Location. */
+    responseHeaders: text("response_headers"),
+    responseBody: text("response_body"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.keyId, t.idempotencyKey] }),
+    // The retention job's sweep of rows past 24 h, across workspaces.
+    index("api_idempotency_created_idx").on(t.createdAt),
+  ],
+);

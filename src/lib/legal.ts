@@ -64,6 +64,8 @@ export const RETENTION = {
   digestRunDays: 28,
   /** Data-export archives: the download link works for 24 hours. */
   exportArchiveHours: 24,
+  /** The API's answers to requests sent with an Idempotency-Key, kept to answer a retry the same way. */
+  apiAnswerHours: 24,
   /** The record of each analytics cookie choice (proof of consent): the choice lasts 6 months; its record two years. */
   consentRecordDays: 730,
 } as const;

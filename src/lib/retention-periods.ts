@@ -36,6 +36,7 @@ export function retentionPeriods(env: Partial<Bindings>): RetentionPeriods {
     importUndoDays: period(env.RETENTION_IMPORT_UNDO_DAYS, RETENTION.importUndoDays, 1),
     digestRunDays: RETENTION.digestRunDays,
     exportArchiveHours: RETENTION.exportArchiveHours,
+    apiAnswerHours: RETENTION.apiAnswerHours,
     consentRecordDays: period(env.RETENTION_CONSENT_RECORD_DAYS, RETENTION.consentRecordDays, 1),
     trashDays: RETENTION.trashDays,
   };

@@ -89,6 +89,8 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "PATCH", path: "/api/v1/companies/:id", access: "api-key" },
   { method: "DELETE", path: "/api/v1/companies/:id", access: "api-key" },
   { method: "GET", path: "/api/v1/tags", access: "api-key" },
+  { method: "POST", path: "/api/v1/contacts/bulk", access: "api-key" },
+  { method: "POST", path: "/api/v1/companies/bulk", access: "api-key" },
   { method: "GET", path: "/api/v1/deals", access: "api-key" },
   { method: "POST", path: "/api/v1/deals", access: "api-key" },
   { method: "GET", path: "/api/v1/deals/:id", access: "api-key" },

@@ -52,6 +52,8 @@ describe("two tenants", () => {
     // Webhooks (src/services/webhooks/): the sweep of pending deliveries due, and retention's sweep of old events.
     "webhook_deliveries_due_idx",
     "webhook_events_created_idx",
+    // The retention job's sweep of the API's kept answers past 24 h (src/services/api/idempotency.ts).
+    "api_idempotency_created_idx",
     // Erasing one person's address from every workspace they were mailed or invited in
     // (src/services/account/deletion.ts, the ops erase actions).
     "email_outbox_to_idx",

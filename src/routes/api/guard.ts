@@ -8,12 +8,15 @@ import { bodyLimit } from "hono/body-limit";
 import { createDb } from "../../db/client";
 import { scoped, type TenantDb } from "../../db/scoped";
 import type { AppEnv } from "../../env";
+import { benchEnabled } from "../../lib/dev-tools";
 import { requestMeta } from "../../lib/request";
 import { authenticateApiKey, bearerToken, type ApiCaller } from "../../services/api/auth";
 import { ApiProblem, rateLimitHeaders, type ProblemCode } from "./problem";
 
 /** The largest JSON body accepted. */
 export const MAX_API_BODY_BYTES = 256 * 1024;
+/** The largest body of a bulk request (/…/bulk): 1,000 records with room for notes. */
+export const MAX_BULK_BODY_BYTES = 1024 * 1024;
 
 const REFUSED: Record<string, ProblemCode> = {
   missing: "missing_api_key",
@@ -44,7 +47,9 @@ export const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new ApiProblem(code, undefined, undefined, challenge);
   }
   c.set("apiCaller", result.caller);
-  const exceeded = result.caller.limits.filter((l) => l.exceeded);
+  // `npm run bench` measures throughput with one key: the counting still runs, only the 429 is not given
+  // (BENCH=1 works only outside production, src/lib/dev-tools.ts).
+  const exceeded = benchEnabled(c.env) ? [] : result.caller.limits.filter((l) => l.exceeded);
   if (exceeded.length) {
     const wait = Math.max(...exceeded.map((l) => l.resetSeconds));
     throw new ApiProblem(
@@ -66,15 +71,18 @@ export const apiBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json")
     throw new ApiProblem("unsupported_media_type", "Send Content-Type: application/json.");
-  return limit(c, next);
+  return (c.req.path.endsWith("/bulk") ? bulkLimit : limit)(c, next);
 };
 
-const limit = bodyLimit({
-  maxSize: MAX_API_BODY_BYTES,
-  onError: () => {
-    throw new ApiProblem("payload_too_large", `A body has at most ${MAX_API_BODY_BYTES} bytes.`);
-  },
-});
+const limitOf = (maxSize: number) =>
+  bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiProblem("payload_too_large", `A body here has at most ${maxSize} bytes.`);
+    },
+  });
+const limit = limitOf(MAX_API_BODY_BYTES);
+const bulkLimit = limitOf(MAX_BULK_BODY_BYTES);
 
 /** The key the request authenticated with (apiAuth ran before every route that calls this). */
 export function callerOf(c: Context<AppEnv>): ApiCaller {

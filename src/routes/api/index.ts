@@ -7,6 +7,7 @@
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../../env";
 import { reportError } from "../../lib/sentry";
+import { bulkApi } from "./bulk";
 import { companiesApi } from "./companies";
 import { contactsApi } from "./contacts";
 import { tagsApi } from "./tags";
@@ -18,6 +19,7 @@ import { customFieldsApi } from "./custom-fields";
 import { activitiesApi } from "./activities";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
+import { apiIdempotency, withIdempotencyKey } from "./idempotency";
 import { ApiProblem, problemResponse } from "./problem";
 import { apiRouter } from "./router";
 import type { Context } from "hono";
@@ -43,13 +45,15 @@ apiRoutes.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   description: "An API key from Settings → API (ct_live_…).",
 });
 
-apiRoutes.doc31("/openapi.json", OPENAPI_HEAD);
-apiRoutes.get("/docs", (c) => apiDocsPage(c, apiRoutes.getOpenAPI31Document(OPENAPI_HEAD)));
+const openApiDocument = () => withIdempotencyKey(apiRoutes.getOpenAPI31Document(OPENAPI_HEAD));
+apiRoutes.get("/openapi.json", (c) => c.json(openApiDocument()));
+apiRoutes.get("/docs", (c) => apiDocsPage(c, openApiDocument()));
 
-apiRoutes.use("*", apiAuth, apiBody);
+apiRoutes.use("*", apiAuth, apiBody, apiIdempotency);
 apiRoutes.route("/", contactsApi);
 apiRoutes.route("/", companiesApi);
 apiRoutes.route("/", tagsApi);
+apiRoutes.route("/", bulkApi);
 apiRoutes.route("/", dealsApi);
 apiRoutes.route("/", pipelinesApi);
 apiRoutes.route("/", tasksApi);

@@ -19,6 +19,8 @@ export const PROBLEMS = {
   not_found: [404, "Not found"],
   rate_limited: [429, "Too many requests"],
   conflict: [409, "The record changed meanwhile"],
+  idempotency_key_reused: [409, "The Idempotency-Key was used for another request"],
+  idempotency_key_in_use: [409, "A request with this Idempotency-Key is still running"],
   plan_limit: [402, "The plan's limit is reached"],
   payload_too_large: [413, "The body is too large"],
   unsupported_media_type: [415, "The body must be JSON"],

@@ -4,7 +4,7 @@ import type { AppEnv } from "../../env";
 import { invalidFields, type FieldProblem } from "./problem";
 
 /** `["emails", 1]` → "emails[1]"; `["custom_fields", "Tier"]` → "custom_fields.Tier". */
-function fieldName(path: readonly PropertyKey[]): string {
+export function fieldName(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (name, part) => (typeof part === "number" ? `${name}[${part}]` : name ? `${name}.${String(part)}` : String(part)),
     "",

@@ -1,11 +1,14 @@
 /**
  * Actions on many contacts at once (the list's selection): which of the ids are the tenant's, and
- * tagging or untagging them, each with a timeline entry on every contact it changes, in one batch.
+ * tagging or untagging them, each with a timeline entry and a contact.updated webhook event on every contact
+ * it changes, in one batch.
  */
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { activities, contacts, contactTags } from "../../db/schema";
 import { listTags } from "../records/tags";
+import { webhookEventInsert } from "../webhooks/events";
+import { contactData } from "../webhooks/payloads";
 import type { ContactFilterQuery } from "./list";
 import { boundedCountSql, COUNT_BOUND, matchingIdsQuery } from "./matching";
 import { contactDisplayName } from "./names";
@@ -83,7 +86,16 @@ async function changeTag(t: TenantDb, actorId: string, ids: number[], tagId: num
           sql`${contactTags.contactId} IN (SELECT value FROM json_each(${idList}))`,
         )
         .returning({ contactId: contactTags.contactId });
-  const [, , written] = await t.db.batch([...timelineStatements(t, actorId, reached, changes, now), write]);
+  // The event goes in the change's batch, before the write changes which contacts `reached` selects; its
+  // data is the contact as the other contact.updated events carry it (a receiver reads the tags through the API).
+  const event = webhookEventInsert(
+    t,
+    "contact.updated",
+    contactData("c"),
+    sql`FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND c.id IN (${reached})`,
+    now,
+  );
+  const [, , , written] = await t.db.batch([event, ...timelineStatements(t, actorId, reached, changes, now), write]);
   return written.length;
 }
 

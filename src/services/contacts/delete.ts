@@ -18,6 +18,7 @@ import { rawBatchResults } from "../../db/raw-batch";
 import { eraseFromTrashStatements, trashedRecordIds } from "../trash/items";
 import { trashStatements } from "../trash/snapshot";
 import { erasedFromWebhookEvents, webhookEventInsert } from "../webhooks/events";
+import { erasedFromApiAnswers } from "../api/idempotency";
 
 /** Erasing (a privacy request) rather than deleting: audited as such, optionally suppressing future imports. */
 export interface EraseOptions {
@@ -110,8 +111,8 @@ export async function deleteContacts(
     // must not keep them, and undo has nothing left to do for them.
     t.delete(importRecords, eq(importRecords.entityType, "contact"), inJsonList(importRecords.entityId, owned)),
     ...suppression,
-    // An erased person leaves no copy in the webhook outbox either (the receivers have what was sent).
-    ...(opts.erase ? [erasedFromWebhookEvents(t, affected)] : []),
+    // An erased person leaves no copy in the webhook outbox (the receivers have what was sent) or the API's kept answers.
+    ...(opts.erase ? [erasedFromWebhookEvents(t, affected), erasedFromApiAnswers(t, affected)] : []),
     audit,
     // Only the id: an erased person's details must not travel on, and a deleted one's are in the trash.
     webhookEventInsert(

@@ -62,6 +62,9 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
   },
   // Names and dates only: never a secret or its hash (src/services/api/keys.ts).
   api_keys: { file: "workspace/api-keys.json" },
+  api_idempotency: {
+    leftOut: "the API's answers kept 24 h to replay a retried request: copies of records, which are in the files",
+  },
   webhook_endpoints: {
     leftOut: "where the workspace's webhooks go (URLs, signing secrets): settings of its integrations",
   },

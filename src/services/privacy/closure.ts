@@ -8,7 +8,15 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { TenantDb } from "../../db/scoped";
-import { closedTenantLedger, memberships, sessions, tenantBilling, tenants, users } from "../../db/schema";
+import {
+  apiIdempotency,
+  closedTenantLedger,
+  memberships,
+  sessions,
+  tenantBilling,
+  tenants,
+  users,
+} from "../../db/schema";
 import { verifyPassword } from "../../auth/password";
 import { hit, isLimited, type Limit } from "../../auth/rate-limit";
 import { randomToken } from "../../auth/session";
@@ -132,6 +140,8 @@ export async function closeWorkspace(
         }),
       // Every session working in the workspace ends now; members keep their other workspaces.
       t.delete(sessions),
+      // The API's kept answers copy records; nothing replays them in a closed workspace.
+      t.delete(apiIdempotency),
       t.update(tenantBilling, {
         state: "free",
         stripeCustomerId: null,

@@ -78,6 +78,7 @@ export const TENANT_TABLES = [
   "import_chunks",
   "import_jobs",
   "bulk_jobs",
+  "api_idempotency",
   "api_keys",
   "data_exports",
   "suppressions",

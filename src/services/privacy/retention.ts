@@ -15,6 +15,7 @@
  * - contact-page messages and consent records older than their periods;
  * - raw usage points and their daily aggregates past USAGE_RETENTION (src/services/usage/definitions.ts);
  * - ledger rows of erased workspaces past the ledger period;
+ * - the API's kept answers to Idempotency-Key requests after 24 h (src/services/api/idempotency.ts);
  * - records in the trash past their 30 days (src/services/trash/), with their snapshot rows (cascade);
  * - closed workspaces whose grace period is over, erased step by step (src/services/privacy/erasure.ts).
  *
@@ -36,6 +37,7 @@ import { sweepImportFiles, sweepImportRecords } from "./retention-imports";
 import { type Budget, runCounted, sweep } from "./statement-budget";
 import { USAGE_RETENTION } from "../usage/definitions";
 import { WEBHOOK_LOG_DAYS } from "../webhooks/log";
+import { IDEMPOTENCY_WINDOW_MS } from "../api/idempotency";
 import { isoDay } from "../usage/rollup";
 
 /** Statements (D1 queries and R2 calls) one run may make. */
@@ -60,6 +62,7 @@ export interface RetentionReport {
   usageDaily: number;
   trash: number;
   webhookEvents: number;
+  apiIdempotency: number;
   erasures: ErasureProgress[];
   statements: number;
 }
@@ -93,6 +96,7 @@ export async function runRetention(
     usageDaily: 0,
     trash: 0,
     webhookEvents: 0,
+    apiIdempotency: 0,
     erasures: [],
     statements: 0,
   };
@@ -195,6 +199,12 @@ export async function runRetention(
         WHERE id IN (SELECT id FROM webhook_events WHERE created_at < ${now - WEBHOOK_LOG_DAYS * DAY_MS} LIMIT ${chunk})`,
   );
 
+  // ---- the API's kept answers (they may name people) once their 24 h of replay are over ----
+  report.apiIdempotency = await sweepRows(
+    sql`DELETE /* all tenants: kept API answers past their 24 h */ FROM api_idempotency
+        WHERE rowid IN (SELECT rowid FROM api_idempotency WHERE created_at < ${now - IDEMPOTENCY_WINDOW_MS} LIMIT ${chunk})`,
+  );
+
   // ---- closed workspaces past their grace period: the rest of the run ----
   budget.left -= 1;
   const due = (
@@ -240,7 +250,8 @@ export function retentionDidSomething(r: RetentionReport): boolean {
       r.usageEvents +
       r.usageDaily +
       r.trash +
-      r.webhookEvents >
+      r.webhookEvents +
+      r.apiIdempotency >
       0 || r.erasures.length > 0
   );
 }

@@ -14,6 +14,8 @@ import { auditInsert } from "../audit/audit";
 import { contactWithinLimit, guardedValue, isPlanLimitError } from "../billing/limits";
 import { totalsIn } from "../deals/statements";
 import { nextTaskDueUpdate } from "../tasks/statements";
+import { webhookEventSql } from "../webhooks/events";
+import { companyData, contactData, dealData, noteData } from "../webhooks/payloads";
 import { canRestore, getTrashItem, type TrashViewer } from "./items";
 import { columnsOf, MAIN_TABLE, PARTS, type Part, tableName } from "./parts";
 
@@ -154,6 +156,30 @@ function counterStatement(t: TenantDb, item: TrashItem): SQL {
       companies = companies + excluded.companies, notes = notes + excluded.notes, deals = deals + excluded.deals`;
 }
 
+/**
+ * The webhook event of a restored record, in the restore's batch after its rows are back: the record is there
+ * again for receivers that deleted it on its `*.deleted` event, so it is its `*.created` event, with
+ * `restored: true`. A task has no created event (only task.completed).
+ */
+function restoredEvent(t: TenantDb, item: TrashItem, now: number): SQL[] {
+  const id = item.recordId;
+  const restored = (data: SQL) => sql`json_set(${data}, '$.restored', json('true'))`;
+  const of = (table: string, alias: string) =>
+    sql`FROM ${sql.identifier(table)} ${sql.raw(alias)} WHERE ${sql.raw(alias)}.tenant_id = ${t.tenantId} AND ${sql.raw(alias)}.id = ${id}`;
+  switch (item.kind) {
+    case "contact":
+      return [webhookEventSql(t, "contact.created", restored(contactData("c")), of("contacts", "c"), now)];
+    case "company":
+      return [webhookEventSql(t, "company.created", restored(companyData("co")), of("companies", "co"), now)];
+    case "deal":
+      return [webhookEventSql(t, "deal.created", restored(dealData("d")), of("deals", "d"), now)];
+    case "note":
+      return [webhookEventSql(t, "note.created", restored(noteData("n")), of("notes", "n"), now)];
+    default:
+      return [];
+  }
+}
+
 /** Where the restored record is seen. */
 export function recordPath(item: Pick<TrashItem, "kind" | "recordId" | "subjectType" | "subjectId">): string {
   if (item.kind === "note" || item.kind === "task") {
@@ -190,6 +216,7 @@ export async function restoreTrashItem(
     ...(kind === "deal" ? [totalsIn(t, item.recordId)] : []),
     ...(taskDue ? [taskDue] : []),
     counterStatement(t, item),
+    ...restoredEvent(t, item, actor.now),
     auditInsert(t.db, {
       tenantId: t.tenantId,
       actorUserId: actor.userId,

@@ -23,6 +23,7 @@ export interface RetentionPeriods {
   importUndoDays: number;
   digestRunDays: number;
   exportArchiveHours: number;
+  apiAnswerHours: number;
   consentRecordDays: number;
   trashDays: number;
 }
@@ -297,6 +298,10 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods; u
           days;
         </li>
         <li>data-export archives: {r.exportArchiveHours} hours;</li>
+        <li>
+          the API's answers to requests sent with an Idempotency-Key (which can contain the records they wrote), kept to
+          answer a retried request the same way: {r.apiAnswerHours} hours;
+        </li>
         <li>the record of each cookie choice (our proof of your consent or refusal): {r.consentRecordDays} days;</li>
         <li>
           usage of the app: raw records at most {p.usage.rawEventDays} days, daily totals {p.usage.dailyAggregateMonths}{" "}

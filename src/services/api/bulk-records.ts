@@ -1,0 +1,133 @@
+/**
+ * A bulk upsert's JSON records read as rows of an import (src/services/import/parse.ts), so a record passes
+ * exactly the checks an imported row does (lengths, addresses, phones in the workspace's region, tags,
+ * custom values in canonical form) and is matched and written by the import's own planner. Each field is
+ * one column named as the JSON names it, so a row's refusal reads "Column “phones”: …".
+ */
+import type { ImportKind } from "../../db/schema";
+import type { RowContext } from "../import/cells";
+import type { MappableField } from "../import/mapping";
+import { type CompanyRecord, type ContactRecord, companyFromRow, contactFromRow, matchKeys } from "../import/parse";
+
+/** A custom value as JSON sends it. */
+export type JsonCustomValue = string | number | boolean | null;
+
+/** A contact of a bulk request (the shape its zod schema checks). */
+export interface BulkContactJson {
+  first_name?: string;
+  last_name?: string;
+  emails?: string[];
+  phones?: string[];
+  job_title?: string | null;
+  company?: string | null;
+  address?: string | null;
+  tags?: string[];
+  owner?: string | null;
+  note?: string | null;
+  custom_fields?: Record<string, JsonCustomValue>;
+}
+
+/** A company of a bulk request. */
+export interface BulkCompanyJson {
+  name?: string;
+  domain?: string | null;
+  industry?: string | null;
+  size?: string | null;
+  phone?: string | null;
+  address?: string | null;
+  tags?: string[];
+  owner?: string | null;
+  note?: string | null;
+  custom_fields?: Record<string, JsonCustomValue>;
+}
+
+export type BulkRecordResult<R> = { ok: true; record: R; keys: string[] } | { ok: false; errors: BulkError[] };
+
+/** Why a record was not written: the field when one is to blame, and a sentence. */
+export interface BulkError {
+  field?: string;
+  message: string;
+}
+
+/** A custom value as a cell: null and false clear, true ticks (as the form reads "1"). */
+const cell = (v: JsonCustomValue | undefined) =>
+  v === null || v === undefined || v === false ? "" : v === true ? "1" : String(v);
+
+/** The columns (header = JSON name, mapping = import target) and cells of one record. */
+function columnsOf(pairs: [string, string, string][]): { headers: string[]; mapping: string[]; cells: string[] } {
+  return { headers: pairs.map((p) => p[0]), mapping: pairs.map((p) => p[1]), cells: pairs.map((p) => p[2]) };
+}
+
+/** custom_fields by name → cf:<id> columns; names the workspace lacks become errors. */
+function customColumns(
+  values: Record<string, JsonCustomValue> | undefined,
+  fields: MappableField[],
+  errors: BulkError[],
+): [string, string, string][] {
+  const out: [string, string, string][] = [];
+  for (const [name, value] of Object.entries(values ?? {})) {
+    const field = fields.find((f) => f.name === name);
+    if (!field) errors.push({ field: `custom_fields.${name}`, message: "This workspace has no field of this name." });
+    else out.push([name, `cf:${field.id}`, cell(value)]);
+  }
+  return out;
+}
+
+const text = (v: string | null | undefined) => v ?? "";
+
+/** One contact of a bulk request as an import row: the record, and the keys that make two records one person. */
+export function bulkContact(
+  json: BulkContactJson,
+  fields: MappableField[],
+  region: string,
+): BulkRecordResult<ContactRecord> {
+  const errors: BulkError[] = [];
+  const pairs: [string, string, string][] = [
+    ["first_name", "first_name", text(json.first_name)],
+    ["last_name", "last_name", text(json.last_name)],
+    ...(json.emails ?? []).map((e, i): [string, string, string] => [`emails[${i}]`, "email", e]),
+    ...(json.phones ?? []).map((p, i): [string, string, string] => [`phones[${i}]`, "phone", p]),
+    ["job_title", "job_title", text(json.job_title)],
+    ["company", "company", text(json.company)],
+    ["address", "address", text(json.address)],
+    // One tag a cell, joined as our export writes them.
+    ["tags", "tags", (json.tags ?? []).join("; ")],
+    ["owner", "owner", text(json.owner)],
+    ["note", "note", text(json.note)],
+    ...customColumns(json.custom_fields, fields, errors),
+  ];
+  if (errors.length) return { ok: false, errors };
+  const { headers, mapping, cells } = columnsOf(pairs);
+  const ctx: RowContext = { headers, mapping, fields, region };
+  const row = contactFromRow(cells, ctx);
+  if (row.ok === "empty") return { ok: false, errors: [{ message: "The record has no name, email or phone." }] };
+  if (!row.ok) return { ok: false, errors: [{ message: row.reason }] };
+  return { ok: true, record: row.record, keys: matchKeys("contacts" satisfies ImportKind, row.record) };
+}
+
+/** One company of a bulk request as an import row, with its match keys (the domain, else the name). */
+export function bulkCompany(
+  json: BulkCompanyJson,
+  fields: MappableField[],
+  region: string,
+): BulkRecordResult<CompanyRecord> {
+  const errors: BulkError[] = [];
+  const pairs: [string, string, string][] = [
+    ["name", "name", text(json.name)],
+    ["domain", "domain", text(json.domain)],
+    ["industry", "industry", text(json.industry)],
+    ["size", "size", text(json.size)],
+    ["phone", "phone", text(json.phone)],
+    ["address", "address", text(json.address)],
+    ["tags", "tags", (json.tags ?? []).join("; ")],
+    ["owner", "owner", text(json.owner)],
+    ["note", "note", text(json.note)],
+    ...customColumns(json.custom_fields, fields, errors),
+  ];
+  if (errors.length) return { ok: false, errors };
+  const { headers, mapping, cells } = columnsOf(pairs);
+  const row = companyFromRow(cells, { headers, mapping, fields, region });
+  if (row.ok === "empty") return { ok: false, errors: [{ field: "name", message: "The record has no company name." }] };
+  if (!row.ok) return { ok: false, errors: [{ message: row.reason }] };
+  return { ok: true, record: row.record, keys: matchKeys("companies", row.record) };
+}
