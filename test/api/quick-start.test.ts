@@ -137,16 +137,20 @@ describe("the quick start of docs/api.md", () => {
         expect(res.status, `${command}\n→ ${res.status} ${text}`).toBeLessThan(300);
         last = text ? JSON.parse(text) : null;
         ran += 1;
-        // The contact the documented create made is the one the next commands change.
-        if (curl.method === "POST" && curl.path === "/api/v1/contacts" && res.status === 201) {
-          vars.CONTACT_ID = String((last as { id: number }).id);
-          expect(res.headers.get("Location")).toBe(`/api/v1/contacts/${vars.CONTACT_ID}`);
+        // The record a documented create made is the one the next commands change: a create of
+        // /api/v1/deals sets DEAL_ID, of /api/v1/contacts CONTACT_ID.
+        const created = /^\/api\/v1\/(\w+)$/.exec(curl.path);
+        if (curl.method === "POST" && created && res.status === 201) {
+          const id = String((last as { id: number }).id);
+          vars[`${created[1]!.replace(/ies$/, "y").replace(/s$/, "").toUpperCase()}_ID`] = id;
+          expect(res.headers.get("Location")).toBe(`${curl.path}/${id}`);
         }
       }
     }
     // List, create, change, delete; bulk; a retry-safe create.
     expect(ran).toBeGreaterThanOrEqual(6);
     expect(vars.CONTACT_ID).toBeDefined();
+    expect(vars.DEAL_ID).toBeDefined();
   });
 
   it("verifies a delivery the app signed with the receiver's own code and the Standard Webhooks library", async () => {
