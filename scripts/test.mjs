@@ -1,8 +1,8 @@
-// `npm test`: builds the assets, then runs the typecheck and lint, vitest (inside workerd) and the browser tests
-// (scripts/e2e.mjs) side by side. The browser tests mostly wait on wrangler dev and chromium, and vitest on
-// workerd: one after the other they took 390 s of a 2-core machine, side by side they share it (figures in
-// docs/benchmarks.md, "Suite time"). Output is streamed, each line marked with the part it came from; the run
-// fails when any part fails, and a signal stops every part (each runs in its own process group).
+// `npm test`: builds the assets, runs the typecheck and lint beside vitest (inside workerd), then the browser
+// tests (scripts/e2e.mjs). The browser tests beside vitest too were no faster on this 2-core machine (454 s
+// against about 440 s one after the other, docs/benchmarks.md "Suite time") and made both slower and
+// flakier, so they run after. Output is streamed, each line marked with the part it came from; the run fails
+// when any part fails, and a signal stops every part (each runs in its own process group).
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -15,12 +15,21 @@ const seconds = (ms) => `${Math.round(ms / 1000)} s`;
 const assets = spawnSync(process.execPath, [join(root, "scripts", "assets.mjs")], { stdio: "inherit" });
 if (assets.status !== 0) process.exit(assets.status ?? 1);
 
-const parts = [
-  // biome after tsc, so their messages do not interleave; both are quick.
-  { name: "check", command: "sh", args: ["-c", `"${bin("tsc")}" --noEmit && "${bin("biome")}" check .`] },
-  { name: "vitest", command: bin("vitest"), args: ["run"] },
-  // The assets are built above: rebuilding them would rewrite files vitest is reading.
-  { name: "e2e", command: process.execPath, args: [join(root, "scripts", "e2e.mjs")], env: { E2E_ASSETS_BUILT: "1" } },
+const stages = [
+  [
+    // biome after tsc, so their messages do not interleave.
+    { name: "check", command: "sh", args: ["-c", `"${bin("tsc")}" --noEmit && "${bin("biome")}" check .`] },
+    { name: "vitest", command: bin("vitest"), args: ["run"] },
+  ],
+  // The assets are built above.
+  [
+    {
+      name: "e2e",
+      command: process.execPath,
+      args: [join(root, "scripts", "e2e.mjs")],
+      env: { E2E_ASSETS_BUILT: "1" },
+    },
+  ],
 ];
 
 const running = new Set();
@@ -60,7 +69,11 @@ function run(part) {
   });
 }
 
-const results = await Promise.all(parts.map(run));
+const results = [];
+for (const stage of stages) {
+  if (stopping) break;
+  results.push(...(await Promise.all(stage.map(run))));
+}
 console.log("");
 for (const r of results)
   console.log(
