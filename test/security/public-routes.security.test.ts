@@ -109,6 +109,7 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "PATCH", path: "/api/v1/notes/:id", access: "api-key" },
   { method: "DELETE", path: "/api/v1/notes/:id", access: "api-key" },
   { method: "GET", path: "/api/v1/custom_fields", access: "api-key" },
+  { method: "GET", path: "/api/v1/search", access: "api-key" },
   { method: "GET", path: "/api/v1/activities", access: "api-key" },
   { method: "POST", path: "/api/v1/activities", access: "api-key" },
   { method: "GET", path: "/api/v1/activities/:id", access: "api-key" },

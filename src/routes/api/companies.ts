@@ -10,9 +10,9 @@ import { deleteCompany } from "../../services/companies/delete";
 import { createCompany, updateCompany } from "../../services/companies/write";
 import { parseRecordId } from "../record-helpers";
 import { readCompanyJson } from "./company-input";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { listParams, pageBody } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
-import { ApiProblem, invalidFields } from "./problem";
+import { ApiProblem } from "./problem";
 import { apiRouter } from "./router";
 import { CompanyInputSchema, CompanyListQuery, CompanyListSchema, CompanySchema, IdParam, problems } from "./schemas";
 
@@ -46,16 +46,15 @@ companiesApi.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-    if (afterId === null) throw invalidFields([{ field: "cursor", message: "Pass next_cursor of a page as it came." }]);
+    const { afterId, limit, updatedSince } = listParams(query);
     const page = await listApiCompanies(apiTenant(c), {
       q: query.q?.trim() || null,
       tagId: query.tag ?? null,
-      updatedSince: query.updated_since === undefined ? null : Date.parse(query.updated_since),
+      updatedSince,
       afterId,
-      limit: query.limit ?? 50,
+      limit,
     });
-    return c.json({ data: page.records, next_cursor: page.nextAfterId ? encodeCursor(page.nextAfterId) : null }, 200);
+    return c.json(pageBody(page), 200);
   },
 );
 

@@ -13,9 +13,9 @@ import { deleteContacts } from "../../services/contacts/delete";
 import { createContact, updateContact } from "../../services/contacts/write";
 import { parseRecordId } from "../record-helpers";
 import { readContactJson } from "./contact-input";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { listParams, pageBody } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
-import { ApiProblem, invalidFields } from "./problem";
+import { ApiProblem } from "./problem";
 import { apiRouter } from "./router";
 import { ContactInputSchema, ContactListQuery, ContactListSchema, ContactSchema, IdParam, problems } from "./schemas";
 
@@ -50,18 +50,17 @@ contactsApi.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-    if (afterId === null) throw invalidFields([{ field: "cursor", message: "Pass next_cursor of a page as it came." }]);
+    const { afterId, limit, updatedSince } = listParams(query);
     const page = await listApiContacts(apiTenant(c), {
       q: query.q?.trim() || null,
       tagId: query.tag ?? null,
       companyId: query.company ?? null,
       ownerId: query.owner ?? null,
-      updatedSince: query.updated_since === undefined ? null : Date.parse(query.updated_since),
+      updatedSince,
       afterId,
-      limit: query.limit ?? 50,
+      limit,
     });
-    return c.json({ data: page.records, next_cursor: page.nextAfterId ? encodeCursor(page.nextAfterId) : null }, 200);
+    return c.json(pageBody(page), 200);
   },
 );
 

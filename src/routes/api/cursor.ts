@@ -1,5 +1,6 @@
 /** The list's opaque keyset cursors: the last id of a page, so clients never build or parse one. */
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
+import { type FieldProblem, invalidFields } from "./problem";
 
 /** The cursor after `id`. */
 export function encodeCursor(id: number): string {
@@ -14,4 +15,39 @@ export function decodeCursor(cursor: string): number | null {
   } catch {
     return null;
   }
+}
+
+interface ListQuery {
+  cursor?: string;
+  limit?: number;
+  updated_since?: string;
+  subject_type?: string;
+  subject_id?: number;
+}
+
+/**
+ * A list query's paging (where the page starts, its length, changes since when) and, for lists of one record's
+ * notes, tasks or activities, that record. Every problem at once, as a 422 listing the fields.
+ */
+export function listParams<Q extends ListQuery>(query: Q) {
+  const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
+  const problems: FieldProblem[] = [];
+  if (afterId === null) problems.push({ field: "cursor", message: "Pass next_cursor of a page as it came." });
+  if ((query.subject_type === undefined) !== (query.subject_id === undefined))
+    problems.push({ field: "subject_id", message: "Filter by subject_type and subject_id together." });
+  if (problems.length) throw invalidFields(problems);
+  return {
+    afterId: afterId ?? 0,
+    limit: query.limit ?? 50,
+    updatedSince: query.updated_since === undefined ? null : Date.parse(query.updated_since),
+    subject:
+      query.subject_type && query.subject_id
+        ? { type: query.subject_type as NonNullable<Q["subject_type"]>, id: query.subject_id }
+        : null,
+  };
+}
+
+/** A page as every list answers it. */
+export function pageBody<T>(page: { records: T[]; nextAfterId: number | null }) {
+  return { data: page.records, next_cursor: page.nextAfterId ? encodeCursor(page.nextAfterId) : null };
 }

@@ -14,10 +14,10 @@ import { getApiDeal, listApiDeals } from "../../services/api/deals";
 import { closeDeal, moveDeal, reopenDeal } from "../../services/deals/outcome";
 import { createDeal, deleteDeal, updateDeal } from "../../services/deals/write";
 import { parseRecordId } from "../record-helpers";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { listParams, pageBody } from "./cursor";
 import { readDealJson } from "./deals-input";
 import { apiTenant, callerOf } from "./guard";
-import { ApiProblem, invalidFields } from "./problem";
+import { ApiProblem } from "./problem";
 import { apiRouter } from "./router";
 import { IdParam, problems } from "./schemas";
 import { DealInputSchema, DealListQuery, DealListSchema, DealSchema } from "./schemas-deals";
@@ -58,8 +58,7 @@ dealsApi.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-    if (afterId === null) throw invalidFields([{ field: "cursor", message: "Pass next_cursor of a page as it came." }]);
+    const { afterId, limit, updatedSince } = listParams(query);
     const page = await listApiDeals(apiTenant(c), {
       pipelineId: query.pipeline ?? null,
       stageId: query.stage ?? null,
@@ -68,11 +67,11 @@ dealsApi.openapi(
       companyId: query.company ?? null,
       contactId: query.contact ?? null,
       tagId: query.tag ?? null,
-      updatedSince: query.updated_since === undefined ? null : Date.parse(query.updated_since),
+      updatedSince,
       afterId,
-      limit: query.limit ?? 50,
+      limit,
     });
-    return c.json({ data: page.records, next_cursor: page.nextAfterId ? encodeCursor(page.nextAfterId) : null }, 200);
+    return c.json(pageBody(page), 200);
   },
 );
 

@@ -17,6 +17,7 @@ import { tasksApi } from "./tasks";
 import { notesApi } from "./notes";
 import { customFieldsApi } from "./custom-fields";
 import { activitiesApi } from "./activities";
+import { searchApi } from "./search";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
 import { apiIdempotency, withIdempotencyKey } from "./idempotency";
@@ -60,6 +61,7 @@ apiRoutes.route("/", tasksApi);
 apiRoutes.route("/", notesApi);
 apiRoutes.route("/", customFieldsApi);
 apiRoutes.route("/", activitiesApi);
+apiRoutes.route("/", searchApi);
 apiRoutes.all("*", () => {
   throw new ApiProblem("not_found", "No such endpoint; see /api/v1/docs.");
 });

@@ -15,7 +15,7 @@ import { getApiNote, listApiNotes, workspaceName } from "../../services/api/note
 import type { MentionContext } from "../../services/records/mentions";
 import { addNote, deleteNote, editNote, NOTE_MAX_LENGTH, type NoteActor } from "../../services/records/notes";
 import { parseRecordId } from "../record-helpers";
-import { decodeCursor, encodeCursor } from "./cursor";
+import { listParams, pageBody } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
 import { ApiProblem, invalidFields, type FieldProblem } from "./problem";
 import { apiRouter } from "./router";
@@ -77,19 +77,14 @@ notesApi.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const afterId = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-    const problems: FieldProblem[] = [];
-    if (afterId === null) problems.push({ field: "cursor", message: "Pass next_cursor of a page as it came." });
-    if ((query.subject_type === undefined) !== (query.subject_id === undefined))
-      problems.push({ field: "subject_id", message: "Filter by subject_type and subject_id together." });
-    if (problems.length) throw invalidFields(problems);
+    const { afterId, limit, updatedSince, subject } = listParams(query);
     const page = await listApiNotes(apiTenant(c), {
-      subject: query.subject_type && query.subject_id ? { type: query.subject_type, id: query.subject_id } : null,
-      updatedSince: query.updated_since === undefined ? null : Date.parse(query.updated_since),
-      afterId: afterId!,
-      limit: query.limit ?? 50,
+      subject,
+      updatedSince,
+      afterId,
+      limit,
     });
-    return c.json({ data: page.records, next_cursor: page.nextAfterId ? encodeCursor(page.nextAfterId) : null }, 200);
+    return c.json(pageBody(page), 200);
   },
 );
 
