@@ -1,5 +1,5 @@
 // Browser tests: the real app under `wrangler dev` with a fresh local D1, driven through Debian's
-// chromium by playwright-core. Run by `npm test` (after vitest: scripts/test.mjs) and `npm run test:e2e`.
+// chromium by playwright-core. Run by `npm test` (beside vitest: scripts/test.mjs) and `npm run test:e2e`.
 //
 // Every test/e2e/*.e2e.mjs file is a plain ES module whose default export is either one async
 // function or an object of { "test name": async function }. Each function gets

@@ -1,8 +1,8 @@
-// `npm test`: builds the assets, runs the typecheck and lint beside vitest (inside workerd), then the browser
-// tests (scripts/e2e.mjs). The browser tests beside vitest too were no faster on this 2-core machine (454 s
-// against about 440 s one after the other, docs/benchmarks.md "Suite time") and made both slower and
-// flakier, so they run after. Output is streamed, each line marked with the part it came from; the run fails
-// when any part fails, and a signal stops every part (each runs in its own process group).
+// `npm test`: builds the assets, then runs the typecheck and lint, vitest (inside workerd) and the browser tests
+// (scripts/e2e.mjs) side by side. The browser tests mostly wait on wrangler dev and chromium, and vitest on
+// workerd: measured alone on this 2-core machine, side by side took 454 s and one after the other 624 s
+// (docs/benchmarks.md). Output is streamed, each line marked with the part it came from; the run fails when any
+// part fails, and a signal stops every part (each runs in its own process group).
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -20,9 +20,7 @@ const stages = [
     // biome after tsc, so their messages do not interleave.
     { name: "check", command: "sh", args: ["-c", `"${bin("tsc")}" --noEmit && "${bin("biome")}" check .`] },
     { name: "vitest", command: bin("vitest"), args: ["run"] },
-  ],
-  // The assets are built above.
-  [
+    // The assets are built above: rebuilding them would rewrite files vitest is reading.
     {
       name: "e2e",
       command: process.execPath,
