@@ -125,7 +125,7 @@ describe("global search", () => {
     expect(found.deals!.map((h) => h.href)).toEqual([`/app/deals/${mine.deal}`]);
     expect(found.tasks).toEqual([]);
     expect(found.contacts![0]!.name).toBe("Grace Hopper");
-    expect(JSON.stringify(found)).not.toContain(String(theirs.contact) + '"');
+    expect(JSON.stringify(found)).not.toContain(`${String(theirs.contact)}"`);
     const empty = await send("/app/search?q=%22&format=json", { cookie: mine.cookie });
     expect(await empty.json()).toEqual({ contacts: [], companies: [], deals: [], tasks: [] });
   });
