@@ -19,7 +19,7 @@ import {
   type InteractionActor,
 } from "../../services/interactions/interactions";
 import { parseRecordId } from "../record-helpers";
-import { listParams, pageBody } from "./cursor";
+import { listParams, pageBody, refuseMove } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
 import { ApiProblem, invalidFields, type FieldProblem } from "./problem";
 import { apiRouter } from "./router";
@@ -161,8 +161,7 @@ activitiesApi.openapi(
     if (!current) throw notFound();
     const sent = c.req.valid("json");
     const problems: FieldProblem[] = [];
-    for (const field of ["subject_type", "subject_id"] as const)
-      if (sent[field] !== undefined) problems.push({ field, message: "An activity stays on its record." });
+    refuseMove(sent, "An activity", problems);
     const input = readActivityJson(sent, current, problems);
     if (!(await editInteraction(t, keyActor(c), id, input, Date.now())).ok) throw notFound();
     const row = await getInteraction(t, id);

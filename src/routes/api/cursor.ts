@@ -1,4 +1,4 @@
-/** The list's opaque keyset cursors: the last id of a page, so clients never build or parse one. */
+/** The lists' opaque keyset cursors (the last id of a page, so clients never build or parse one) and query checks. */
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
 import { type FieldProblem, invalidFields } from "./problem";
 
@@ -50,4 +50,10 @@ export function listParams<Q extends ListQuery>(query: Q) {
 /** A page as every list answers it. */
 export function pageBody<T>(page: { records: T[]; nextAfterId: number | null }) {
   return { data: page.records, next_cursor: page.nextAfterId ? encodeCursor(page.nextAfterId) : null };
+}
+
+/** A PATCH of a note or activity cannot move it: a sent subject_type or subject_id is a problem by its field. */
+export function refuseMove(sent: { subject_type?: unknown; subject_id?: unknown }, what: string, into: FieldProblem[]) {
+  for (const field of ["subject_type", "subject_id"] as const)
+    if (sent[field] !== undefined) into.push({ field, message: `${what} stays on its record.` });
 }

@@ -15,7 +15,7 @@ import { getApiNote, listApiNotes, workspaceName } from "../../services/api/note
 import type { MentionContext } from "../../services/records/mentions";
 import { addNote, deleteNote, editNote, NOTE_MAX_LENGTH, type NoteActor } from "../../services/records/notes";
 import { parseRecordId } from "../record-helpers";
-import { listParams, pageBody } from "./cursor";
+import { listParams, pageBody, refuseMove } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
 import { ApiProblem, invalidFields, type FieldProblem } from "./problem";
 import { apiRouter } from "./router";
@@ -159,8 +159,7 @@ notesApi.openapi(
     if (!current) throw notFound();
     const sent = c.req.valid("json");
     const problems: FieldProblem[] = [];
-    for (const field of ["subject_type", "subject_id"] as const)
-      if (sent[field] !== undefined) problems.push({ field, message: "A note stays on its record." });
+    refuseMove(sent, "A note", problems);
     const text = sent.body === undefined ? current.body : noteBody(sent.body, problems);
     if (problems.length) throw invalidFields(problems);
     const subject = { type: current.subject_type, id: current.subject_id };

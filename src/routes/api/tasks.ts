@@ -11,7 +11,7 @@ import type { AppEnv } from "../../env";
 import type { Task } from "../../db/schema";
 import { parseForm } from "../../lib/validation";
 import { getApiTask, listApiTasks, workspaceTimeZone } from "../../services/api/tasks";
-import { taskSchema } from "../../services/tasks/form";
+import { taskFormValues, taskSchema } from "../../services/tasks/form";
 import {
   completeTasks,
   createTask,
@@ -63,21 +63,7 @@ async function keyActor(c: Context<AppEnv>, t: TenantDb): Promise<TaskActor> {
 
 /** The task form's body: from the task as it is (an update), with what the JSON sends over it. */
 function formBody(json: TaskJson, current: Task | null): Record<string, string> {
-  const body: Record<string, string> = current
-    ? {
-        title: current.title,
-        description: current.description ?? "",
-        kind: current.kind,
-        priority: current.priority,
-        due_date: current.dueDate,
-        due_time: current.dueTime ?? "",
-        remind: current.remindLead === null ? "" : String(current.remindLead),
-        assignee: current.assigneeId,
-        record: current.subjectType ? `${current.subjectType}:${current.subjectId}` : "",
-        repeat: current.repeatUnit ?? "",
-        repeat_every: String(current.repeatEvery ?? 1),
-      }
-    : {};
+  const body: Record<string, string> = current ? taskFormValues(current) : {};
   for (const key of ["title", "description", "kind", "priority", "due_date", "due_time"] as const)
     if (json[key] !== undefined) body[key] = json[key] ?? "";
   if (json.remind_lead !== undefined) body.remind = json.remind_lead === null ? "" : String(json.remind_lead);

@@ -12,6 +12,7 @@ import {
   TASK_REPEATS,
   type SubjectType,
   type TaskKind,
+  type Task,
   type TaskRepeat,
 } from "../../db/schema";
 import { text } from "../../lib/validation";
@@ -138,3 +139,20 @@ export const taskSchema = z
       repeat: v.repeat ? { unit: v.repeat, every: v.repeat_every } : null,
     }),
   );
+
+/** A task as the task form's values (editing it, or an API PATCH applying its fields over them). */
+export function taskFormValues(task: Task): Record<string, string> {
+  return {
+    title: task.title,
+    description: task.description ?? "",
+    kind: task.kind,
+    priority: task.priority,
+    due_date: task.dueDate,
+    due_time: task.dueTime ?? "",
+    remind: task.remindLead === null ? "" : String(task.remindLead),
+    assignee: task.assigneeId,
+    record: task.subjectType ? `${task.subjectType}:${task.subjectId}` : "",
+    repeat: task.repeatUnit ?? "",
+    repeat_every: task.repeatEvery ? String(task.repeatEvery) : "1",
+  };
+}

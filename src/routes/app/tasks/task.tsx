@@ -6,13 +6,12 @@
 import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
 import { withUndo } from "../shared/trash-undo";
-import type { Task } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { inReaderZone, render, wantsFragment } from "../../../lib/render";
 import { parseForm, safeNextPath } from "../../../lib/validation";
 import { recordRefusal, requireRole } from "../../../middleware/session";
-import { parseSubjectRef, taskSchema } from "../../../services/tasks/form";
+import { parseSubjectRef, taskFormValues, taskSchema } from "../../../services/tasks/form";
 import { taskRowsById } from "../../../services/tasks/list";
 import {
   canChangeTask,
@@ -33,22 +32,6 @@ import { recordTasksPanel } from "./list";
 import { readerToday, taskActorOf, taskFormProps, taskReader } from "./shared";
 
 export const taskRoutes = new Hono<AppEnv>();
-
-function formValuesOf(task: Task) {
-  return {
-    title: task.title,
-    description: task.description ?? "",
-    kind: task.kind,
-    priority: task.priority,
-    due_date: task.dueDate,
-    due_time: task.dueTime ?? "",
-    remind: task.remindLead === null ? "" : String(task.remindLead),
-    assignee: task.assigneeId,
-    record: task.subjectType ? `${task.subjectType}:${task.subjectId}` : "",
-    repeat: task.repeatUnit ?? "",
-    repeat_every: task.repeatEvery ? String(task.repeatEvery) : "1",
-  };
-}
 
 async function refuse(c: Context<AppEnv>, id: number) {
   await recordRefusal(c, authOf(c), { type: "task", id: String(id) }, "assignee, creator or admin");
@@ -120,7 +103,11 @@ taskRoutes.get("/:id/edit", requireRole("viewer"), async (c) => {
       </section>,
     );
   }
-  const props = await taskFormProps(c, { action: `/app/tasks/${task.id}`, values: formValuesOf(task), submit: "Save" });
+  const props = await taskFormProps(c, {
+    action: `/app/tasks/${task.id}`,
+    values: taskFormValues(task),
+    submit: "Save",
+  });
   return render(
     c,
     task.title,
