@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
+import { ContactSchema } from "../../src/routes/api/schemas";
 import { api, makeKey, problemOf } from "./helpers";
 
 type Contact = { id: number; emails: string[]; first_name: string; source: string; tags: { id: number }[] };
@@ -249,5 +250,104 @@ describe("API contacts", () => {
     expect(
       await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE tenant_id = ?").bind(owner.tenantId).first("n"),
     ).toBe(0);
+  });
+});
+
+describe("API contact records", () => {
+  it("carry every field exactly, the same in the list as on their own", async () => {
+    const owner = await newTenant("Fields Co");
+    const key = await makeKey(owner.cookie);
+    const q = (sql: string, ...binds: unknown[]) => env.DB.prepare(sql).bind(...binds);
+    const fieldIds: number[] = [];
+    for (const [name, kind, position] of [
+      ["Tier", "text", 1],
+      ["Renewal", "date", 0],
+    ] as const)
+      fieldIds.push(
+        (await q(
+          "INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, position, created_at) VALUES (?, 'contact', ?, ?, ?, ?, 0) RETURNING id",
+          owner.tenantId,
+          name,
+          name.toLowerCase(),
+          kind,
+          position,
+        ).first<number>("id"))!,
+      );
+    const tagIds: number[] = [];
+    for (const name of ["Zeta", "Alpha"])
+      tagIds.push(
+        (await q(
+          "INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, ?, ?, 'blue', 0) RETURNING id",
+          owner.tenantId,
+          name,
+          name.toLowerCase(),
+        ).first<number>("id"))!,
+      );
+    const company = (await (
+      await api("/companies", { key, method: "POST", json: { name: "Analytical Engines" } })
+    ).json()) as { id: number };
+    const full = await created(key, {
+      first_name: "Ada",
+      last_name: "Lovelace",
+      emails: ["ada@example.com", "countess@example.com"],
+      phones: ["+44 20 7123 4567", "+44 20 7946 0000"],
+      job_title: "Analyst",
+      company_id: company.id,
+      address: "12 St James's Square, London",
+      tag_ids: tagIds,
+      custom_fields: { Tier: 'gold "quoted"', Renewal: "2027-01-31" },
+    });
+    const byEmail = await created(key, { emails: ["only@example.com"] });
+    const ownerId = await q("SELECT id FROM users WHERE email = ?", owner.email).first<string>("id");
+    await q(
+      "UPDATE contacts SET owner_id = ?, created_at = 1733400000999, updated_at = 1733400001000 WHERE tenant_id = ? AND id = ?",
+      ownerId,
+      owner.tenantId,
+      full.id,
+    ).run();
+
+    const one = (await (await api(`/contacts/${full.id}`, { key })).json()) as Contact;
+    expect(one).toEqual({
+      id: full.id,
+      first_name: "Ada",
+      last_name: "Lovelace",
+      display_name: "Ada Lovelace",
+      emails: ["ada@example.com", "countess@example.com"],
+      phones: ["+442071234567", "+442079460000"],
+      job_title: "Analyst",
+      company: { id: company.id, name: "Analytical Engines" },
+      address: "12 St James's Square, London",
+      source: "api",
+      tags: [
+        { id: tagIds[1], name: "Alpha" },
+        { id: tagIds[0], name: "Zeta" },
+      ],
+      owner_id: ownerId,
+      owner: owner.email,
+      custom_fields: { Renewal: { kind: "date", value: "2027-01-31" }, Tier: { kind: "text", value: 'gold "quoted"' } },
+      created_at: "2024-12-05T12:00:00.999Z",
+      updated_at: "2024-12-05T12:00:01.000Z",
+      last_activity_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    });
+    const list = (await (await api("/contacts", { key })).json()) as { data: Contact[]; next_cursor: null };
+    expect(list).toEqual({ data: [one, expect.objectContaining({ id: byEmail.id })], next_cursor: null });
+    expect(list.data[1]).toMatchObject({
+      display_name: "only@example.com",
+      company: null,
+      tags: [],
+      custom_fields: {},
+      phones: [],
+      owner: null,
+    });
+    // A contact with neither name nor email (as an import can leave one) is named by its number.
+    await q("DELETE FROM contact_emails WHERE tenant_id = ? AND contact_id = ?", owner.tenantId, byEmail.id).run();
+    await q(
+      "UPDATE contacts SET primary_email = NULL WHERE tenant_id = ? AND id = ?",
+      owner.tenantId,
+      byEmail.id,
+    ).run();
+    const bare = (await (await api(`/contacts/${byEmail.id}`, { key })).json()) as Contact;
+    expect(bare).toMatchObject({ display_name: `Contact #${byEmail.id}`, emails: [] });
+    for (const record of [one, bare]) expect(ContactSchema.strict().safeParse(record).success).toBe(true);
   });
 });

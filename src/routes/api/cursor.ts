@@ -52,6 +52,15 @@ export function pageBody<T>(page: { records: T[]; nextAfterId: number | null }) 
   return { data: page.records, next_cursor: page.nextAfterId ? encodeCursor(page.nextAfterId) : null };
 }
 
+/**
+ * The same page from records that are already JSON texts (the contacts list, whose rows SQLite serialises):
+ * joined as they are, with nothing parsed and written again.
+ */
+export function pageJson(page: { records: string[]; nextAfterId: number | null }): string {
+  const next = page.nextAfterId ? JSON.stringify(encodeCursor(page.nextAfterId)) : "null";
+  return `{"data":[${page.records.join(",")}],"next_cursor":${next}}`;
+}
+
 /** A PATCH of a note or activity cannot move it: a sent subject_type or subject_id is a problem by its field. */
 export function refuseMove(sent: { subject_type?: unknown; subject_id?: unknown }, what: string, into: FieldProblem[]) {
   for (const field of ["subject_type", "subject_id"] as const)

@@ -1,15 +1,16 @@
 /**
  * Checking an API request's key. One D1 batch does all of it in one round trip: the lookup by the
  * secret's hash (its unique index; nothing compared in code that could leak timing), the audit entry of
- * the use (the key's name, never the secret) and the key's last-used time, written at most once a
- * minute. The two writes select the key row themselves, so a revoked or expired key writes nothing.
+ * the use (the key's name, never the secret), the key's last-used time (written at most once a minute) and
+ * the rate counters (src/services/api/rate-limits.ts). The writes select the key row themselves, so a
+ * revoked or expired key writes nothing. Fixed statement texts with bound values: every API request runs
+ * them, and building them with the query builder cost more CPU than the rest of the check.
  */
-import { and, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { apiKeys, auditLog, tenants, type ApiKeyScope } from "../../db/schema";
+import type { ApiKeyScope } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
 import { API_KEY_SHAPE, apiKeyHash } from "./keys";
-import { limitStates, rateLimitStatements, type LimitState } from "./rate-limits";
+import { limitStates, rateLimitStatements, USABLE_KEY, type LimitState } from "./rate-limits";
 
 /** last_used_at moves at most this often: one write a minute per key, not one per request. */
 export const LAST_USED_INTERVAL_MS = 60 * 1000;
@@ -36,6 +37,28 @@ export function bearerToken(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
+const LOOKUP = `SELECT k.id, k.tenant_id, k.name, k.scope, k.created_by, k.expires_at, k.revoked_at, t.closed_at
+  FROM api_keys k /* all tenants: a key is found by its hash before its workspace is known */
+  JOIN tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ?1 LIMIT 1`;
+const AUDIT = `INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, target_id, target_label, detail,
+    ip, user_agent, created_at)
+  SELECT k.tenant_id, NULL, 'api_key.used', 'api_key', k.id, k.name, ?3, ?4, ?5, ?2
+  FROM api_keys k /* all tenants: a key is found by its hash before its workspace is known */
+  WHERE ${USABLE_KEY}`;
+const LAST_USED = `UPDATE api_keys AS k SET last_used_at = ?2 /* all tenants: a key is found by its hash */
+  WHERE ${USABLE_KEY} AND (k.last_used_at IS NULL OR k.last_used_at <= ?3)`;
+
+interface KeyRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  scope: ApiKeyScope;
+  created_by: string | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+  closed_at: number | null;
+}
+
 /** Checks `token`; a valid key's use is audited (method and path, no query string: a search can name a person). */
 export async function authenticateApiKey(
   db: Database,
@@ -46,59 +69,29 @@ export async function authenticateApiKey(
   if (!API_KEY_SHAPE.test(token)) return { ok: false, reason: "malformed" };
   const hash = apiKeyHash(token);
   const { now } = use;
-  const usable = and(
-    eq(apiKeys.secretHash, hash),
-    isNull(apiKeys.revokedAt),
-    or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
-  );
-  // The same condition in the text of the statements that select the key row as `k`.
-  const usableSql = sql`k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ${now})`;
-  const [countPerKey, countPerWorkspace] = rateLimitStatements(db, hash, usableSql, now);
+  const d1 = db.$client;
   const detail = JSON.stringify({ method: use.method, path: use.path.slice(0, 200) });
-  const [rows, , , perKey, perWorkspace] = await db.batch([
-    db
-      .select({
-        id: apiKeys.id,
-        tenantId: apiKeys.tenantId,
-        name: apiKeys.name,
-        scope: apiKeys.scope,
-        createdBy: apiKeys.createdBy,
-        expiresAt: apiKeys.expiresAt,
-        revokedAt: apiKeys.revokedAt,
-        closedAt: tenants.closedAt,
-      })
-      .from(apiKeys)
-      .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-      .where(eq(apiKeys.secretHash, hash))
-      .limit(1),
-    // Columns in table order; the id is a new one.
-    db.insert(auditLog).select(
-      sql`SELECT NULL, k.tenant_id, NULL, 'api_key.used', 'api_key', k.id, k.name, ${detail},
-        ${use.ip}, ${use.userAgent?.slice(0, 512) ?? null}, ${now}
-        FROM api_keys k /* all tenants: a key is found by its hash before its workspace is known */
-        WHERE k.secret_hash = ${hash} AND ${usableSql}`,
-    ),
-    db
-      .update(apiKeys)
-      .set({ lastUsedAt: now })
-      .where(and(usable, or(isNull(apiKeys.lastUsedAt), lte(apiKeys.lastUsedAt, now - LAST_USED_INTERVAL_MS)))),
-    countPerKey,
-    countPerWorkspace,
+  const [lookup, , , perKey, perWorkspace] = await d1.batch([
+    d1.prepare(LOOKUP).bind(hash),
+    d1.prepare(AUDIT).bind(hash, now, detail, use.ip, use.userAgent?.slice(0, 512) ?? null),
+    d1.prepare(LAST_USED).bind(hash, now, now - LAST_USED_INTERVAL_MS),
+    ...rateLimitStatements(d1, hash, now),
   ]);
-  const key = rows[0];
+  const key = (lookup!.results as KeyRow[])[0];
   if (!key) return { ok: false, reason: "unknown" };
-  if (key.revokedAt !== null) return { ok: false, reason: "revoked" };
-  if (key.expiresAt !== null && key.expiresAt <= now) return { ok: false, reason: "expired" };
-  if (key.closedAt !== null) return { ok: false, reason: "workspace_closed" };
+  if (key.revoked_at !== null) return { ok: false, reason: "revoked" };
+  if (key.expires_at !== null && key.expires_at <= now) return { ok: false, reason: "expired" };
+  if (key.closed_at !== null) return { ok: false, reason: "workspace_closed" };
+  const counts = (r: D1Result | undefined) => (r?.results ?? []) as { count: number; window_start: number }[];
   return {
     ok: true,
     caller: {
       keyId: key.id,
       keyName: key.name,
-      tenantId: key.tenantId,
+      tenantId: key.tenant_id,
       scope: key.scope,
-      createdBy: key.createdBy,
-      limits: limitStates([perKey, perWorkspace], now),
+      createdBy: key.created_by,
+      limits: limitStates([counts(perKey), counts(perWorkspace)], now),
     },
   };
 }

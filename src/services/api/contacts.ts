@@ -6,12 +6,9 @@
 import { asc, eq, gt, gte, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { contacts, type ContactSource } from "../../db/schema";
-import { isoTime } from "../export/serialise";
-import { customFieldsOf, recordExtrasSql } from "./record-sql";
-import { contactDisplayName } from "../contacts/names";
+import { customFieldsJsonSql, recordExtrasSql } from "./record-sql";
 import { contactEmailsAndPhonesSql } from "../contacts/page";
 import { filterConditions } from "../contacts/matching";
-import { customFieldsQuery, toCustomField, type CustomField } from "../records/custom-fields";
 import { ftsQuery, searchTerms } from "../records/search";
 
 /** A contact as the API answers it. */
@@ -48,97 +45,69 @@ export interface ApiContactQuery {
   limit: number;
 }
 
+/** A time column as the export writes it (isoTime): integer arithmetic, so no float rounding of the milliseconds. */
+const isoSql = (column: string) =>
+  sql.raw(`strftime('%Y-%m-%dT%H:%M:%S', ${column} / 1000, 'unixepoch') || printf('.%03dZ', ${column} % 1000)`);
+
 /**
- * The row's columns. The subqueries name the outer row as `contacts.<column>` in their text: drizzle writes a
- * column of a one-table select unqualified ("id"), which inside a subquery would mean its own table's id.
+ * A contact as one JSON text, built by SQLite from the row and its subqueries: the API's largest answers (200
+ * records) then cost no per-field mapping in the Worker, and the list's body is these texts joined. The
+ * subqueries name the outer row as `contacts.<column>` in their text: drizzle writes a column of a one-table
+ * select unqualified ("id"), which inside a subquery would mean its own table's id. Subquery results lose
+ * SQLite's JSON subtype, hence json(...) around them. The shape is ApiContact (checked by the record tests).
  */
-function recordFields(t: TenantDb) {
-  return {
-    id: contacts.id,
-    firstName: contacts.firstName,
-    lastName: contacts.lastName,
-    primaryEmail: contacts.primaryEmail,
-    jobTitle: contacts.jobTitle,
-    companyId: contacts.companyId,
-    companyName: contacts.companyName,
-    address: contacts.address,
-    source: contacts.source,
-    ownerId: contacts.ownerId,
-    createdAt: contacts.createdAt,
-    updatedAt: contacts.updatedAt,
-    lastActivityAt: contacts.lastActivityAt,
-    ...contactEmailsAndPhonesSql(t),
-    ...recordExtrasSql(t, "contact"),
-  };
-}
-
-/** Only for its row type: every read selects recordFields, whatever it reads from. */
-const recordSelect = (t: TenantDb) => t.db.select(recordFields(t)).from(contacts);
-type RecordRow = Awaited<ReturnType<typeof recordSelect>>[number];
-
-const time = (ms: number) => isoTime(ms);
-
-function toApiContact(row: RecordRow, fields: CustomField[]): ApiContact {
-  const custom = customFieldsOf(row.values, fields);
-  return {
-    id: row.id,
-    first_name: row.firstName,
-    last_name: row.lastName,
-    display_name: contactDisplayName(row),
-    emails: JSON.parse(row.emails) as string[],
-    phones: JSON.parse(row.phones) as string[],
-    job_title: row.jobTitle,
-    company: row.companyId !== null && row.companyName !== null ? { id: row.companyId, name: row.companyName } : null,
-    address: row.address,
-    source: row.source,
-    tags: JSON.parse(row.tags) as { id: number; name: string }[],
-    owner_id: row.ownerId,
-    owner: row.ownerEmail,
-    custom_fields: custom,
-    created_at: time(row.createdAt),
-    updated_at: time(row.updatedAt),
-    last_activity_at: time(row.lastActivityAt),
-  };
+function contactJsonSql(t: TenantDb): SQL<string> {
+  const extras = recordExtrasSql(t, "contact");
+  const { emails, phones } = contactEmailsAndPhonesSql(t);
+  return sql<string>`json_object(
+    'id', contacts.id, 'first_name', contacts.first_name, 'last_name', contacts.last_name,
+    'display_name', coalesce(nullif(trim(contacts.first_name || ' ' || contacts.last_name), ''),
+      nullif(contacts.primary_email, ''), 'Contact #' || contacts.id),
+    'emails', json(${emails}), 'phones', json(${phones}), 'job_title', contacts.job_title,
+    'company', CASE WHEN contacts.company_id IS NOT NULL AND contacts.company_name IS NOT NULL
+      THEN json_object('id', contacts.company_id, 'name', contacts.company_name) END,
+    'address', contacts.address, 'source', contacts.source, 'tags', json(${extras.tags}),
+    'owner_id', contacts.owner_id, 'owner', ${extras.ownerEmail},
+    'custom_fields', json(${customFieldsJsonSql(t, "contact", "contacts")}),
+    'created_at', ${isoSql("contacts.created_at")}, 'updated_at', ${isoSql("contacts.updated_at")},
+    'last_activity_at', ${isoSql("contacts.last_activity_at")})`;
 }
 
 /** One contact of the workspace as the API shows it, or null (another workspace's id is not found). */
 export async function getApiContact(t: TenantDb, id: number): Promise<ApiContact | null> {
-  const [fieldRows, rows] = await t.db.batch([
-    customFieldsQuery(t, "contact"),
-    t.db
-      .select(recordFields(t))
-      .from(contacts)
-      .where(t.where(contacts, eq(contacts.id, id)))
-      .limit(1),
-  ]);
-  const row = rows[0] as RecordRow | undefined;
-  return row ? toApiContact(row, fieldRows.map(toCustomField)) : null;
+  const [row] = await t.db
+    .select({ json: contactJsonSql(t) })
+    .from(contacts)
+    .where(t.where(contacts, eq(contacts.id, id)))
+    .limit(1);
+  return row ? (JSON.parse(row.json) as ApiContact) : null;
 }
 
 /**
- * One page of contacts by id (the keyset), with the filters: `limit` records and the id to continue
- * after, or null on the last page. A search is driven by the search index, as in the app's list.
+ * One page of contacts by id (the keyset), with the filters: `limit` records as JSON texts and the id to
+ * continue after, or null on the last page. A search is driven by the search index, as in the app's list.
  */
 export async function listApiContacts(
   t: TenantDb,
   q: ApiContactQuery,
-): Promise<{ records: ApiContact[]; nextAfterId: number | null }> {
+): Promise<{ records: string[]; nextAfterId: number | null }> {
   const match = q.q ? ftsQuery(t.tenantId, searchTerms(q.q)) : null;
   const conditions: SQL[] = [
     ...filterConditions(t, { match, tagId: q.tagId, companyId: q.companyId, ownerId: q.ownerId, custom: [] }),
     gt(contacts.id, q.afterId),
   ];
   if (q.updatedSince !== null) conditions.push(gte(contacts.updatedAt, q.updatedSince));
-  const page =
+  const fields = { id: contacts.id, json: contactJsonSql(t) };
+  const rows =
     match === null
-      ? t.db
-          .select(recordFields(t))
+      ? await t.db
+          .select(fields)
           .from(contacts)
           .where(t.where(contacts, ...conditions))
           .orderBy(asc(contacts.id))
           .limit(q.limit + 1)
-      : t.db
-          .select(recordFields(t))
+      : await t.db
+          .select(fields)
           .from(sql`contacts_fts`)
           .crossJoin(contacts)
           .where(
@@ -151,8 +120,6 @@ export async function listApiContacts(
           )
           .orderBy(sql`contacts_fts.rowid ASC`)
           .limit(q.limit + 1);
-  const [fieldRows, rows] = await t.db.batch([customFieldsQuery(t, "contact"), page]);
-  const fields = fieldRows.map(toCustomField);
-  const records = (rows as RecordRow[]).slice(0, q.limit).map((r) => toApiContact(r, fields));
-  return { records, nextAfterId: rows.length > q.limit ? records[records.length - 1]!.id : null };
+  const page = rows.slice(0, q.limit);
+  return { records: page.map((r) => r.json), nextAfterId: rows.length > q.limit ? page[page.length - 1]!.id : null };
 }

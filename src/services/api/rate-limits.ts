@@ -4,9 +4,7 @@
  * in the key check's batch, so counting costs no round trip of its own. Each upsert selects the key row
  * itself: an unknown, revoked or expired key counts nothing.
  */
-import { sql, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { rateLimits } from "../../db/schema";
 import { LIMITS, limitKey, type Limit } from "../../auth/rate-limit";
 
 /** Where a request stands against one limit, for the RateLimit headers and a 429. */
@@ -20,38 +18,31 @@ export interface LimitState {
   exceeded: boolean;
 }
 
-/** The counter key of a workspace: its id is no personal data, and the key check knows it only inside SQL. */
-const workspaceCounter = sql`'api-workspace:' || k.tenant_id`;
+/** The key row `k` can still be used at ?2 (its hash is ?1): the condition of every write of the key check. */
+export const USABLE_KEY = "k.secret_hash = ?1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?2)";
 
-/** The two counting upserts for the batch of the key whose secret hashes to `hash` (`usable`: its validity). */
-export function rateLimitStatements(db: Database, hash: string, usable: SQL, now: number) {
-  const count = (limit: Limit, counterKey: SQL) => {
-    const expired = now - limit.windowMs;
-    return db
-      .insert(rateLimits)
-      .select(
-        sql`SELECT ${counterKey}, ${now}, 1 FROM api_keys k
-          /* all tenants: a key is found by its hash before its workspace is known */
-          WHERE k.secret_hash = ${hash} AND ${usable}`,
-      )
-      .onConflictDoUpdate({
-        target: rateLimits.key,
-        set: {
-          count: sql`CASE WHEN ${rateLimits.windowStart} <= ${expired} THEN 1 ELSE ${rateLimits.count} + 1 END`,
-          windowStart: sql`CASE WHEN ${rateLimits.windowStart} <= ${expired} THEN ${now} ELSE ${rateLimits.windowStart} END`,
-        },
-      })
-      .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });
-  };
+/** One limit's counting upsert: ?1 the key's hash, ?2 now, ?3 the counter, ?4 where an expired window ends. */
+const COUNT = `INSERT INTO rate_limits (key, window_start, count)
+  SELECT ?3, ?2, 1 FROM api_keys k /* all tenants: a key is found by its hash before its workspace is known */
+  WHERE ${USABLE_KEY}
+  ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN window_start <= ?4 THEN 1 ELSE count + 1 END,
+    window_start = CASE WHEN window_start <= ?4 THEN ?2 ELSE window_start END
+  RETURNING count, window_start`;
+/** The same for the key's workspace: its id is no personal data, and only the statement knows it. */
+const COUNT_WORKSPACE = COUNT.replace("SELECT ?3,", "SELECT 'api-workspace:' || k.tenant_id,");
+
+/** The two counting upserts for the batch of the key whose secret hashes to `hash`. */
+export function rateLimitStatements(d1: Database["$client"], hash: string, now: number) {
   return [
-    count(LIMITS.apiPerKey, sql`${limitKey(LIMITS.apiPerKey, hash)}`),
-    count(LIMITS.apiPerWorkspace, workspaceCounter),
+    d1.prepare(COUNT).bind(hash, now, limitKey(LIMITS.apiPerKey, hash), now - LIMITS.apiPerKey.windowMs),
+    d1.prepare(COUNT_WORKSPACE).bind(hash, now, null, now - LIMITS.apiPerWorkspace.windowMs),
   ] as const;
 }
 
 /** The states of both limits from what the upserts returned. */
 export function limitStates(
-  rows: [{ count: number; windowStart: number }[], { count: number; windowStart: number }[]],
+  rows: [{ count: number; window_start: number }[], { count: number; window_start: number }[]],
   now: number,
 ): LimitState[] {
   return [
@@ -59,7 +50,7 @@ export function limitStates(
     ["per-workspace", LIMITS.apiPerWorkspace, rows[1][0]],
   ].flatMap(([policy, limit, row]) => {
     const l = limit as Limit;
-    const r = row as { count: number; windowStart: number } | undefined;
+    const r = row as { count: number; window_start: number } | undefined;
     if (!r) return [];
     return [
       {
@@ -67,7 +58,7 @@ export function limitStates(
         max: l.max,
         windowSeconds: l.windowMs / 1000,
         remaining: Math.max(0, l.max - r.count),
-        resetSeconds: Math.max(1, Math.ceil((r.windowStart + l.windowMs - now) / 1000)),
+        resetSeconds: Math.max(1, Math.ceil((r.window_start + l.windowMs - now) / 1000)),
         exceeded: r.count > l.max,
       },
     ];
