@@ -28,6 +28,27 @@
   loadBoardScripts(document);
   document.addEventListener("htmx:load", (event) => loadBoardScripts(event.target));
 
+  // The command palette: Ctrl-K / ⌘-K loads assets-src/palette.js the first time (from <meta name=palette-src>,
+  // signed-in pages only), then opens or closes it. Only where the header's search is (an open workspace).
+  let paletteLoading = false;
+  document.addEventListener("keydown", (event) => {
+    if (event.key.toLowerCase() !== "k" || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    const src = document.querySelector('meta[name="palette-src"]')?.content;
+    if (!src || !document.getElementById("global-q")) return;
+    event.preventDefault();
+    if (window.ctPalette) return window.ctPalette.toggle();
+    if (paletteLoading) return;
+    paletteLoading = true;
+    const script = document.createElement("script");
+    script.src = src;
+    script.nonce = nonce;
+    script.onload = () => window.ctPalette?.toggle();
+    script.onerror = () => {
+      paletteLoading = false;
+    };
+    document.head.appendChild(script);
+  });
+
   // A form that failed validation (swapped in by htmx, or come back as a page with a 4xx): move focus to its
   // first invalid field (or to the form's alert) so keyboard and screen-reader users land on the message.
   function focusProblem(target) {

@@ -1,4 +1,4 @@
-// The command palette (issue 18): Ctrl-K / ⌘-K on every app page opens a dialog to jump to a record or a
+// The command palette (issue 18): Ctrl-K / ⌘-K on every app page (app.js loads this at the first press) opens a dialog to jump to a record or a
 // page, create a record, switch workspace or change the theme, all by keyboard. An ARIA combobox over a
 // listbox (aria-activedescendant); a live region says how many results there are. Records come from
 // /app/search?format=json; the workspaces from the account menu's /app/workspaces/menu. No inline script.
@@ -246,11 +246,12 @@
     }
   }
 
-  document.addEventListener("keydown", (event) => {
-    if (event.key.toLowerCase() !== "k" || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
-    if (!onAppPage()) return;
-    event.preventDefault();
-    if (dialog?.open) close();
-    else open();
-  });
+  // app.js loaded this script at the first Ctrl-K and calls this for that press and every later one.
+  window.ctPalette = {
+    toggle() {
+      if (!onAppPage()) return;
+      if (dialog?.open) close();
+      else open();
+    },
+  };
 })();

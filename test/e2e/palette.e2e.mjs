@@ -35,7 +35,11 @@ export default {
 
     // From the dashboard: Ctrl-K, type the inside of a word, the record comes first; arrows move; Enter opens it.
     await page.goto(`${baseUrl}/app`);
+    // A page load does not start the palette's script: the first Ctrl-K loads it.
+    const paletteScripts = () => page.locator('script[src*="/assets/palette."]').count();
+    assert.equal(await paletteScripts(), 0, "no palette script before Ctrl-K");
     let box = await openPalette(page);
+    assert.equal(await paletteScripts(), 1, "loaded at the first Ctrl-K");
     assert.equal(await page.evaluate(() => document.activeElement?.id), "palette-input", "the box has focus");
     assert.match(await page.locator("#palette-status").textContent(), /^\d+ results$/, "the count is announced");
     assert.deepEqual(await axeViolations(page), [], "axe with the palette open");

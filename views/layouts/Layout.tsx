@@ -77,8 +77,9 @@ export function Layout(p: LayoutProps) {
           <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
           <script src={p.assets.htmx} nonce={p.nonce} defer></script>
           <script src={p.assets.js} nonce={p.nonce} defer></script>
-          {/* The command palette (Ctrl-K), for signed-in pages; it acts only where the header's search is. */}
-          {p.user && p.assets.palette ? <script src={p.assets.palette} nonce={p.nonce} defer></script> : null}
+          {/* The command palette (Ctrl-K), for signed-in pages; it acts only where the header's search is. app.js
+              loads it at the first Ctrl-K: most page loads never open it, and its start-up was on every one. */}
+          {p.user && p.assets.palette ? <meta name="palette-src" content={p.assets.palette} /> : null}
           {p.analytics ? (
             <>
               <script src={p.analytics.loaderSrc} nonce={p.nonce} async></script>
