@@ -11,6 +11,8 @@ import { api, makeKey, problemOf } from "./helpers";
 
 type Doc = { paths: Record<string, Record<string, unknown>> };
 
+let made = 0;
+
 /** How to get one record of each resource in a workspace, by its collection's path. */
 const FIXTURES: Record<string, (key: string) => Promise<number>> = {
   "/contacts": (key) => createdId(key, "/contacts", { first_name: "Theirs" }),
@@ -31,6 +33,8 @@ const FIXTURES: Record<string, (key: string) => Promise<number>> = {
     }),
   "/pipelines": async (key) => (await pipelinesOf(key))[0]!.id,
   "/stages": async (key) => (await pipelinesOf(key))[0]!.stages[0]!.id,
+  // Names are unique per workspace: one per operation tried.
+  "/tags": (key) => createdId(key, "/tags", { name: `Theirs ${++made}` }),
 };
 
 /**
