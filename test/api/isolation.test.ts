@@ -35,6 +35,8 @@ const FIXTURES: Record<string, (key: string) => Promise<number>> = {
   "/stages": async (key) => (await pipelinesOf(key))[0]!.stages[0]!.id,
   // Names are unique per workspace: one per operation tried.
   "/tags": (key) => createdId(key, "/tags", { name: `Theirs ${++made}` }),
+  "/custom_fields": (key) =>
+    createdId(key, "/custom_fields", { entity: "deal", name: `Theirs ${++made}`, kind: "select", options: ["a"] }),
 };
 
 /**

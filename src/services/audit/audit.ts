@@ -58,6 +58,7 @@ export const AUDIT_ACTIONS = {
   "tag.updated": "Changed a tag",
   "tag.deleted": "Deleted a tag",
   "custom_field.created": "Created a custom field",
+  "custom_field.updated": "Changed a custom field",
   "custom_field.deleted": "Deleted a custom field",
   "workspace.updated": "Changed workspace settings",
   "workspace.created": "Created the workspace",
