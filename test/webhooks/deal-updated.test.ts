@@ -1,6 +1,7 @@
 /**
  * deal.updated: written in the change's own batch when a deal's fields change, from the deal form, an API PATCH
- * and the deal list's bulk owner and tag changes, carrying the deal as it now is and the fields that changed.
+ * the deal list's bulk owner and tag changes and a deal import's updates, carrying the deal as it now is and the
+ * fields that changed.
  * A stage change alone is deal.stage_changed, not deal.updated.
  */
 import { describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import { api, makeKey } from "../api/helpers";
 import { createDeal, dealRow, pipelinesOf } from "../deals/helpers";
 import { insertDeals, post, userIdOf } from "../deals/list-helpers";
 import { insertTag } from "../helpers/records";
+import { importFile } from "../import/helpers";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { addEndpoint, deliveriesOf, eventsOf, receiverUrl } from "./helpers";
 
@@ -121,5 +123,28 @@ describe("deal.updated", () => {
 
     expect(await eventsOf(stranger.tenantId)).toEqual([]);
     expect(await deliveriesOf(stranger.tenantId)).toEqual([]);
+  });
+
+  it("a deal import's update of amount or close date sends deal.updated; one changing only the stage does not", async () => {
+    const t = await newTenant("Updated Deals Import");
+    const header = "Name,Amount,Currency,Stage,Status,Close date";
+    const file = (...rows: string[]) => [header, ...rows].join("\n");
+    const first = await importFile(
+      t.cookie,
+      file("Renewal,100.00,USD,Lead,open,2027-01-01", "Upsell,50.00,USD,Lead,open,"),
+      { kind: "deals", name: "deals.csv" },
+    );
+    expect(first.result.status).toBe("done");
+    await addEndpoint(t.cookie, receiverUrl("deal-updated-import"), ["deal.updated"]);
+    const second = await importFile(
+      t.cookie,
+      file("Renewal,250.00,USD,Lead,open,2027-02-01", "Upsell,50.00,USD,Qualified,open,"),
+      { kind: "deals", name: "deals.csv" },
+    );
+    expect(second.result.status).toBe("done");
+    const events = await payloads(t.tenantId, "deal.updated");
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ name: "Renewal", amount_minor: 25000, close_date: "2027-02-01" });
+    expect(events[0].changed.sort()).toEqual(["amount_minor", "close_date"]);
   });
 });

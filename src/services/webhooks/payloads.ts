@@ -40,9 +40,10 @@ export function dealData(a = "d", extra?: SQL): SQL {
 
 /**
  * A deal as deal.updated carries it: dealData with its tags, contacts (ids and roles) and custom values by field
- * name, and `changed`, the API names of the fields that changed. `plusTagId`: a tag being added in the same batch.
+ * name, and `changed`, the API names of the fields that changed (or SQL giving their JSON list). `plusTagId`: a tag
+ * being added in the same batch.
  */
-export function dealUpdatedData(changed: string[], a = "d", plusTagId: number | null = null): SQL {
+export function dealUpdatedData(changed: string[] | SQL, a = "d", plusTagId: number | null = null): SQL {
   const tenant = col(a, "tenant_id");
   const id = col(a, "id");
   const plus = plusTagId === null ? sql`` : sql`g.id = ${plusTagId} OR `;
@@ -58,7 +59,7 @@ export function dealUpdatedData(changed: string[], a = "d", plusTagId: number | 
       'custom_fields', json((SELECT json_group_object(f.name, v.value) FROM custom_field_values v
         JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id AND f.entity = 'deal'
         WHERE v.tenant_id = ${tenant} AND v.entity_id = ${id})),
-      'changed', json(${JSON.stringify(changed)})`,
+      'changed', json(${Array.isArray(changed) ? JSON.stringify(changed) : changed})`,
   );
 }
 
