@@ -90,7 +90,9 @@ stagesApi.openapi(
       name: body.name ?? current.name,
       probability: String(body.probability ?? current.probability),
     });
-    const last = (await getApiPipeline(t, current.pipeline_id))!.stages.length - 1;
+    const pipeline = await getApiPipeline(t, current.pipeline_id);
+    if (!pipeline) throw notFound();
+    const last = pipeline.stages.length - 1;
     const { position } = body;
     if (position !== undefined && !(Number.isInteger(position) && position >= 0 && position <= last))
       throw invalidFields([{ field: "position", message: `Enter a whole number from 0 to ${last}.` }]);
