@@ -60,7 +60,14 @@ describe("bulk upsert of contacts", () => {
     expect(updated).toMatchObject({ first_name: "Ada", last_name: "Lovelace", job_title: "Analyst" });
     expect((updated.tags as { name: string }[]).map((t) => t.name)).toEqual(["VIP"]);
     const grace = (await (await api(`/contacts/${out.results[1]!.id}`, { key })).json()) as Record<string, unknown>;
-    expect(grace).toMatchObject({ emails: ["grace@example.com"], company: { name: "Navy" } });
+    // A contact the request created came through the API (the sources report counts it so), not from a file.
+    expect(grace).toMatchObject({ emails: ["grace@example.com"], company: { name: "Navy" }, source: "api" });
+    const sources = await env.DB.prepare(
+      "SELECT source, sum(count) AS n FROM report_contact_days WHERE tenant_id = ? GROUP BY source",
+    )
+      .bind(owner.tenantId)
+      .all();
+    expect(sources.results).toEqual([{ source: "api", n: 2 }]);
     // Counters, the search index, notes and webhook events, as an import keeps them.
     const counters = await env.DB.prepare("SELECT contacts, companies, notes FROM tenant_counters WHERE tenant_id = ?")
       .bind(owner.tenantId)

@@ -11,6 +11,8 @@ import { api, makeKey, problemOf } from "./helpers";
 
 type Doc = { paths: Record<string, Record<string, unknown>> };
 
+let made = 0;
+
 /** How to get one record of each resource in a workspace, by its collection's path. */
 const FIXTURES: Record<string, (key: string) => Promise<number>> = {
   "/contacts": (key) => createdId(key, "/contacts", { first_name: "Theirs" }),
@@ -29,9 +31,26 @@ const FIXTURES: Record<string, (key: string) => Promise<number>> = {
       subject_id: await createdId(key, "/contacts", { first_name: "Noted" }),
       body: "Their note",
     }),
-  "/pipelines": async (key) =>
-    ((await (await api("/pipelines", { key })).json()) as { data: { id: number }[] }).data[0]!.id,
+  "/pipelines": async (key) => (await pipelinesOf(key))[0]!.id,
+  "/stages": async (key) => (await pipelinesOf(key))[0]!.stages[0]!.id,
+  // Names are unique per workspace: one per operation tried.
+  "/tags": (key) => createdId(key, "/tags", { name: `Theirs ${++made}` }),
+  "/custom_fields": (key) =>
+    createdId(key, "/custom_fields", { entity: "deal", name: `Theirs ${++made}`, kind: "select", options: ["a"] }),
 };
+
+/**
+ * A valid body for each POST on an `{id}` (PATCHes send `{}`), so that the answer is about the id and not the
+ * body. A new one fails below until it has its body here.
+ */
+const BODIES: Record<string, unknown> = {
+  "POST /pipelines/{id}/stages": { name: "Not theirs", probability: 10 },
+};
+
+async function pipelinesOf(key: string) {
+  return ((await (await api("/pipelines", { key })).json()) as { data: { id: number; stages: { id: number }[] }[] })
+    .data;
+}
 
 async function createdId(key: string, path: string, json: unknown): Promise<number> {
   const res = await api(path, { key, method: "POST", json });
@@ -58,12 +77,16 @@ describe("API isolation and scopes, for every operation of the OpenAPI document"
       expect(fixture, `no fixture for ${collection}: add one to FIXTURES`).toBeDefined();
       const id = await fixture!(theirKey);
       const url = path.replace("{id}", String(id));
-      const before = await (await api(url, { key: theirKey })).text();
+      // The record the operation names (for /pipelines/{id}/stages, the pipeline), read before and after.
+      const record = path.slice(0, path.indexOf("{id}") + "{id}".length).replace("{id}", String(id));
+      const before = await (await api(record, { key: theirKey })).text();
       const label = `${method.toUpperCase()} ${path}`;
-      const res = await api(url, { key, method: method.toUpperCase(), json: method === "patch" ? {} : undefined });
+      const json = method === "patch" ? {} : BODIES[label];
+      if (method === "post") expect(json, `no body for ${label}: add one to BODIES`).toBeDefined();
+      const res = await api(url, { key, method: method.toUpperCase(), json });
       expect(res.status, label).toBe(404);
       expect((await problemOf(res)).code, label).toBe("not_found");
-      expect(await (await api(url, { key: theirKey })).text(), label).toBe(before);
+      expect(await (await api(record, { key: theirKey })).text(), label).toBe(before);
     }
   });
 

@@ -19,6 +19,7 @@ export const PROBLEMS = {
   not_found: [404, "Not found"],
   rate_limited: [429, "Too many requests"],
   conflict: [409, "The record changed meanwhile"],
+  in_use: [409, "The record is still in use"],
   idempotency_key_reused: [409, "The Idempotency-Key was used for another request"],
   idempotency_key_in_use: [409, "A request with this Idempotency-Key is still running"],
   plan_limit: [402, "The plan's limit is reached"],

@@ -90,6 +90,8 @@ async function context(t: TenantDb, kind: ImportKind, input: BulkInput, importId
     fields,
     freeMaxContacts: input.freeMaxContacts,
     suppressionKey: input.suppressionKey,
+    // The contacts sources report tells the API's contacts from a file's.
+    source: "api",
   };
   return { region, ctx };
 }

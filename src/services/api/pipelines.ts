@@ -37,3 +37,15 @@ export async function listApiPipelines(t: TenantDb): Promise<ApiPipeline[]> {
 export async function getApiPipeline(t: TenantDb, id: number): Promise<ApiPipeline | null> {
   return (await listApiPipelines(t)).find((p) => p.id === id) ?? null;
 }
+
+/** A stage as the API answers it. */
+export type ApiStage = ApiPipeline["stages"][number] & { pipeline_id: number };
+
+/** One stage of the workspace with its pipeline's id, or null. */
+export async function getApiStage(t: TenantDb, id: number): Promise<ApiStage | null> {
+  for (const p of await listApiPipelines(t)) {
+    const stage = p.stages.find((s) => s.id === id);
+    if (stage) return { ...stage, pipeline_id: p.id };
+  }
+  return null;
+}

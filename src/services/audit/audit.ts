@@ -2,7 +2,7 @@
 import { desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import type { TenantDb } from "../../db/scoped";
-import type { Actor, RequestMeta } from "../../lib/actor";
+import type { KeyActor, RequestMeta } from "../../lib/actor";
 import { auditErasures, auditLog, staff, users } from "../../db/schema";
 
 export const AUDIT_ACTIONS = {
@@ -58,6 +58,7 @@ export const AUDIT_ACTIONS = {
   "tag.updated": "Changed a tag",
   "tag.deleted": "Deleted a tag",
   "custom_field.created": "Created a custom field",
+  "custom_field.updated": "Changed a custom field",
   "custom_field.deleted": "Deleted a custom field",
   "workspace.updated": "Changed workspace settings",
   "workspace.created": "Created the workspace",
@@ -145,7 +146,7 @@ export function auditInsert(db: Database, e: AuditEvent) {
  */
 export function settingAudit(
   t: TenantDb,
-  actor: Actor,
+  actor: KeyActor,
   action: AuditAction,
   target: { id?: number; label: string },
   detail?: AuditEvent["detail"],

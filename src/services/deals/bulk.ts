@@ -18,8 +18,8 @@ import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { listTags } from "../records/tags";
 import { getStage } from "./stages";
-import { webhookEventSql } from "../webhooks/events";
-import { stageChangedData } from "../webhooks/payloads";
+import { isoSql, webhookEventSql } from "../webhooks/events";
+import { dealUpdatedData, stageChangedData } from "../webhooks/payloads";
 
 /** Bulk actions take at most this many ids: one bounded batch. */
 export const DEAL_BULK_MAX_IDS = 500;
@@ -94,10 +94,19 @@ export async function changeDealsOwner(t: TenantDb, actor: Actor, ids: number[],
   const changing = selected(t, ids, sql` AND d.owner_id IS NOT ${ownerId}`);
   const ownerEmail = sql`CASE WHEN d.owner_id IS NULL THEN NULL ELSE coalesce((SELECT u.email FROM memberships m
     JOIN users u ON u.id = m.user_id WHERE m.tenant_id = d.tenant_id AND m.user_id = d.owner_id), 'former member') END`;
-  const [, changed] = await rawBatchResults(t.db, [
+  const [, , changed] = await rawBatchResults(t.db, [
     sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT d.tenant_id, 'deal', d.id, ${actor.userId}, 'updated',
         json_object('owner', json_array(${ownerEmail}, ${member.email})), ${actor.now} FROM ${changing}`,
+    // Before the rows change (after it `changing` selects none): each deal as it will be.
+    webhookEventSql(
+      t,
+      "deal.updated",
+      sql`json_patch(${dealUpdatedData(["owner_id"])}, json_object('owner_id', ${ownerId},
+        'updated_at', ${isoSql(sql`${actor.now}`)}))`,
+      sql`FROM ${changing}`,
+      actor.now,
+    ),
     sql`UPDATE deals SET owner_id = ${ownerId}, updated_at = ${actor.now},
         last_activity_at = ${actor.now}
       WHERE tenant_id = ${t.tenantId} AND id IN (SELECT d.id FROM ${changing}) RETURNING id`,
@@ -115,12 +124,14 @@ export async function tagDeals(t: TenantDb, actor: Actor, ids: number[], tagId: 
     sql` AND NOT EXISTS (SELECT 1 FROM deal_tags dt WHERE dt.tenant_id = d.tenant_id AND dt.deal_id = d.id
       AND dt.tag_id = ${tagId})`,
   );
-  const [, , added] = await rawBatchResults(t.db, [
+  const [, , , added] = await rawBatchResults(t.db, [
     sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT d.tenant_id, 'deal', d.id, ${actor.userId}, 'tagged', ${JSON.stringify({ tags: [null, tag.name] })},
         ${actor.now} FROM ${lacking}`,
     sql`UPDATE deals SET updated_at = ${actor.now}, last_activity_at = ${actor.now}
       WHERE tenant_id = ${t.tenantId} AND id IN (SELECT d.id FROM ${lacking})`,
+    // Before the tag is attached (after it `lacking` selects none): each deal with the tag it is getting.
+    webhookEventSql(t, "deal.updated", dealUpdatedData(["tags"], "d", tagId), sql`FROM ${lacking}`, actor.now),
     sql`INSERT INTO deal_tags (tenant_id, deal_id, tag_id)
       SELECT d.tenant_id, d.id, ${tagId} FROM ${selected(t, ids)} ON CONFLICT DO NOTHING RETURNING deal_id`,
   ]);

@@ -1,13 +1,16 @@
 /**
  * What admins do with the workspace's pipelines at /app/settings/pipelines: list them with their
  * stages, add (with one stage, "New"), rename, reorder, and delete one that holds no deals (never the
- * last). Each change and its audit entry go in one batch.
+ * last). Each change and its audit entry go in one batch. An API key's actor (KeyActor) may do the same:
+ * keys are made by admins (src/routes/api/pipelines.ts).
  */
 import { asc, eq, type SQL, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { rawBatchResults } from "../../db/raw-batch";
 import { dealStageTotals, pipelineStages, pipelines } from "../../db/schema";
-import type { Actor } from "../../lib/actor";
+import { z } from "zod";
+import type { KeyActor } from "../../lib/actor";
+import { text } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
 import { type AuditAction, settingAudit } from "../audit/audit";
 
@@ -35,6 +38,11 @@ export type Direction = "up" | "down";
 export const FIRST_STAGE = { name: "New", probability: 0 } as const;
 
 const PIPELINE_NAME_TAKEN = "A pipeline with this name already exists.";
+
+/** The pipeline form (Settings → Pipelines and the API): a name. */
+export const pipelineNameSchema = z.object({
+  name: z.preprocess((v) => v ?? "", text("Pipeline name", { min: 1, max: 50 })),
+});
 
 /** The workspace's pipelines in order, each with its stages in order and their open deal counts. */
 export async function listPipelines(t: TenantDb): Promise<PipelineSummary[]> {
@@ -71,13 +79,21 @@ export async function getPipeline(t: TenantDb, id: number) {
 }
 
 /** An audit entry about pipelines, stages or lost reasons, for the batch of the change (detail "{}" when none). */
-function audit(t: TenantDb, actor: Actor, action: AuditAction, target: { id?: number; label: string }, detail = {}) {
+function audit(t: TenantDb, actor: KeyActor, action: AuditAction, target: { id?: number; label: string }, detail = {}) {
   return settingAudit(t, actor, action, target, detail);
 }
 export { audit as dealSettingsAudit };
 
-/** Adds a pipeline at the end, with one stage ("New", 0 %). A name the workspace has (any case) is refused. */
-export async function createPipeline(t: TenantDb, actor: Actor, name: string): Promise<NameChange> {
+/**
+ * Adds a pipeline at the end with `stages` (by default one, "New", 0 %; the caller has checked their names are
+ * distinct). A name the workspace has (any case) is refused.
+ */
+export async function createPipeline(
+  t: TenantDb,
+  actor: KeyActor,
+  name: string,
+  stages: readonly { name: string; probability: number }[] = [FIRST_STAGE],
+): Promise<NameChange> {
   const nameKey = name.toLowerCase();
   const next = sql`(SELECT coalesce(max(position) + 1, 0) FROM pipelines WHERE tenant_id = ${t.tenantId})`;
   const created = sql`(SELECT id FROM pipelines WHERE tenant_id = ${t.tenantId} AND name_key = ${nameKey})`;
@@ -89,8 +105,9 @@ export async function createPipeline(t: TenantDb, actor: Actor, name: string): P
         .returning({ id: pipelines.id }),
       sql`INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, pipeline_position, probability,
           created_at, updated_at)
-        SELECT ${t.tenantId}, p.id, ${FIRST_STAGE.name}, 0, p.position, ${FIRST_STAGE.probability}, ${actor.now},
-          ${actor.now} FROM pipelines p WHERE p.tenant_id = ${t.tenantId} AND p.id = ${created}`,
+        SELECT ${t.tenantId}, p.id, j.value ->> 'name', j.key, p.position, j.value ->> 'probability', ${actor.now},
+          ${actor.now} FROM pipelines p CROSS JOIN json_each(${JSON.stringify(stages)}) j
+        WHERE p.tenant_id = ${t.tenantId} AND p.id = ${created} ORDER BY j.key`,
       audit(t, actor, "pipeline.created", { label: name }),
     ]);
     return { ok: true, id: (inserted!.results[0] as { id: number }).id };
@@ -98,7 +115,12 @@ export async function createPipeline(t: TenantDb, actor: Actor, name: string): P
 }
 
 /** Renames a pipeline. Null when it is not the workspace's. */
-export async function renamePipeline(t: TenantDb, actor: Actor, id: number, name: string): Promise<NameChange | null> {
+export async function renamePipeline(
+  t: TenantDb,
+  actor: KeyActor,
+  id: number,
+  name: string,
+): Promise<NameChange | null> {
   const before = await getPipeline(t, id);
   if (!before) return null;
   if (before.name === name) return { ok: true, id };
@@ -131,7 +153,7 @@ export function movedOrder(ids: number[], id: number, direction: Direction): str
  * its stages get the new position too (the deal list's stage sort reads it), in one batch. False when
  * the pipeline is not the workspace's.
  */
-export async function movePipeline(t: TenantDb, actor: Actor, id: number, direction: Direction): Promise<boolean> {
+export async function movePipeline(t: TenantDb, actor: KeyActor, id: number, direction: Direction): Promise<boolean> {
   const all = await t.db
     .select({ id: pipelines.id, name: pipelines.name })
     .from(pipelines)
@@ -178,7 +200,7 @@ export type PipelineDeletion =
  * Deletes a pipeline with its stages, only while it holds no deals and is not the workspace's last.
  * The delete itself re-checks both, so a deal added a moment ago keeps its pipeline.
  */
-export async function deletePipeline(t: TenantDb, actor: Actor, id: number): Promise<PipelineDeletion> {
+export async function deletePipeline(t: TenantDb, actor: KeyActor, id: number): Promise<PipelineDeletion> {
   const pipeline = await getPipeline(t, id);
   if (!pipeline) return { ok: false, reason: "not_found" };
   const deals = await dealsInPipeline(t, id);

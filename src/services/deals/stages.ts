@@ -3,13 +3,18 @@
  * and remove. A stage that holds deals (open or closed) is removed only together with moving its
  * deals to another stage of the same pipeline, in ONE batch that keeps deal_stage_totals exact and
  * gives every moved deal a stage-history span and a timeline entry (set-based, never a statement per
- * deal). A pipeline keeps at least one stage.
+ * deal), and a deal.stage_changed webhook event for each. A pipeline keeps at least one stage. The API's
+ * stage endpoints (src/routes/api/pipelines.ts) use the same functions and form schema.
  */
 import { asc, eq, sql } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { pipelineStages } from "../../db/schema";
-import type { Actor } from "../../lib/actor";
+import { z } from "zod";
+import type { KeyActor } from "../../lib/actor";
+import { text } from "../../lib/validation";
+import { webhookEventSql } from "../webhooks/events";
+import { stageChangedData } from "../webhooks/payloads";
 import { countDeals, dealSettingsAudit as audit, getPipeline, movedOrder, type Direction } from "./pipelines";
 
 export interface Stage {
@@ -28,7 +33,18 @@ export interface StageInput {
 
 export type StageChange = { ok: true; id: number } | { ok: false; field: "name"; message: string };
 
-const STAGE_NAME_TAKEN = "This pipeline has a stage with this name already.";
+export const STAGE_NAME_TAKEN = "This pipeline has a stage with this name already.";
+
+/** The stage form (Settings → Pipelines and the API): a name and a whole-number probability, as typed. */
+export const stageInputSchema = z.object({
+  name: z.preprocess((v) => v ?? "", text("Stage name", { min: 1, max: 50 })),
+  probability: z
+    .string({ error: "Enter the win probability." })
+    .trim()
+    .regex(/^\d{1,3}$/, { error: "Enter a whole number from 0 to 100." })
+    .transform(Number)
+    .refine((n) => n <= 100, { error: "Enter a whole number from 0 to 100." }),
+});
 
 /** A stage of the workspace with its pipeline's name, or null. */
 export async function getStage(t: TenantDb, id: number): Promise<Stage | null> {
@@ -57,7 +73,7 @@ async function nameTaken(t: TenantDb, pipelineId: number, name: string, except =
 /** Adds a stage at the end of a pipeline. Null when the pipeline is not the workspace's. */
 export async function addStage(
   t: TenantDb,
-  actor: Actor,
+  actor: KeyActor,
   pipelineId: number,
   input: StageInput,
 ): Promise<StageChange | null> {
@@ -87,7 +103,7 @@ export async function addStage(
 /** Renames a stage and sets its probability. Null when the stage is not the workspace's. */
 export async function updateStage(
   t: TenantDb,
-  actor: Actor,
+  actor: KeyActor,
   id: number,
   input: StageInput,
 ): Promise<StageChange | null> {
@@ -114,7 +130,7 @@ export async function updateStage(
 }
 
 /** Moves a stage one place up or down in its pipeline (renumbering 0..n-1). False when not the workspace's. */
-export async function moveStage(t: TenantDb, actor: Actor, id: number, direction: Direction): Promise<boolean> {
+export async function moveStage(t: TenantDb, actor: KeyActor, id: number, direction: Direction): Promise<boolean> {
   const stage = await getStage(t, id);
   if (!stage) return false;
   const order = movedOrder(
@@ -122,14 +138,32 @@ export async function moveStage(t: TenantDb, actor: Actor, id: number, direction
     id,
     direction,
   );
+  await reorderStages(t, actor, stage, order, { direction });
+  return true;
+}
+
+/**
+ * Puts a stage at `position` (0 first; past the end is last) in its pipeline, renumbering 0..n-1.
+ * False when the stage is not the workspace's.
+ */
+export async function placeStage(t: TenantDb, actor: KeyActor, id: number, position: number): Promise<boolean> {
+  const stage = await getStage(t, id);
+  if (!stage) return false;
+  const others = (await stagesOf(t, stage.pipelineId)).map((s) => s.id).filter((s) => s !== id);
+  others.splice(Math.max(0, position), 0, id);
+  await reorderStages(t, actor, stage, JSON.stringify(others), { position });
+  return true;
+}
+
+/** Renumbers a pipeline's stages in `order` (a JSON list of ids), audited as a move of `stage`. */
+async function reorderStages(t: TenantDb, actor: KeyActor, stage: Stage, order: string, detail: object) {
   await rawBatchResults(t.db, [
     sql`UPDATE pipeline_stages SET position = (SELECT j.key FROM json_each(${order}) j
         WHERE j.value = pipeline_stages.id)
       WHERE tenant_id = ${t.tenantId} AND pipeline_id = ${stage.pipelineId}
         AND id IN (SELECT value FROM json_each(${order}))`,
-    audit(t, actor, "stage.moved", { id, label: `${stage.pipelineName}: ${stage.name}` }, { direction }),
+    audit(t, actor, "stage.moved", { id: stage.id, label: `${stage.pipelineName}: ${stage.name}` }, detail),
   ]);
-  return true;
 }
 
 /** How many deals (open, won or lost) sit in a stage. */
@@ -146,12 +180,12 @@ export type StageRemoval =
  * Removes a stage. When it holds deals, `targetId` (another stage of the same pipeline) must be given:
  * its deals move there in the same batch as the removal. The statements work on "the deals in the
  * stage" as a set, so the batch's size does not grow with the deals (no chunking: D1's limits are per
- * statement and per batch, and this batch has a fixed eight statements), and a deal added to the
+ * statement and per batch, and this batch has a fixed nine statements), and a deal added to the
  * stage a moment before still moves with the others.
  */
 export async function removeStage(
   t: TenantDb,
-  actor: Actor,
+  actor: KeyActor,
   id: number,
   targetId: number | null,
 ): Promise<StageRemoval> {
@@ -184,6 +218,14 @@ export async function removeStage(
           WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND status = 'open' GROUP BY tenant_id, currency
           ON CONFLICT (tenant_id, stage_id, currency) DO UPDATE
             SET deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor`,
+        // Before the deals move: each as it lands, and where it was.
+        webhookEventSql(
+          t,
+          "deal.stage_changed",
+          stageChangedData(target.id, sql`${target.name}`, now),
+          sql`FROM deals d WHERE d.tenant_id = ${tenantId} AND d.stage_id = ${id}`,
+          now,
+        ),
         sql`UPDATE deals SET stage_id = ${target.id}, updated_at = ${now}, last_activity_at = ${now}
           WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
       ]

@@ -32,6 +32,7 @@ import { webhookEventInsert } from "../webhooks/events";
 import { dealData } from "../webhooks/payloads";
 import { nameSortOf, type DealInput } from "./form";
 import { getDealForEdit } from "./page";
+import { updatedFields, updateEvents } from "./update-events";
 import {
   NEW_DEAL_ID,
   dealActivity,
@@ -250,6 +251,7 @@ export async function updateDeal(
       when: afterGuard,
     }),
     dealAudit(t, id, actor, "deal.updated", null, afterGuard),
+    ...updateEvents(t, id, version, afterGuard, updatedFields(changes, d, input), stageChanged ? d : null),
   ];
   const results = await runRawBatchRows(t.db, statements);
   const updated = results[stageChanged ? 2 : 1]!;

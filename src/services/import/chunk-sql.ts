@@ -14,7 +14,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { SubjectType } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import { type WebhookEventType, webhookEventSql } from "../webhooks/events";
-import { companyData, contactData, dealData } from "../webhooks/payloads";
+import { companyData, contactData, dealData, dealUpdatedData } from "../webhooks/payloads";
 import { TAG_COLORS } from "../records/tags";
 import type { ChunkContext, TagRow } from "./chunk";
 
@@ -49,9 +49,19 @@ export function insertedRecords(
   };
 }
 
-/** The webhook events of a chunk's records (alias `r`), as the forms write them; a deal's import update has none. */
+/**
+ * The webhook events of a chunk's records (alias `r`), as the forms write them. A deal's import update is
+ * deal.updated when its amount, currency or close date changed (its row's `set`); a stage or status it
+ * changes sends no event of its own here.
+ */
 function importEvents(t: TenantDb, subject: SubjectType, rows: RowSource, action: "created" | "updated", now: number) {
-  if (subject === "deal" && action === "updated") return [];
+  if (subject === "deal" && action === "updated") {
+    const fields = sql`FROM json_each(j.value, '$.set') s WHERE s.key IN ('amountMinor', 'currency', 'closeDate')`;
+    const changed = sql`(SELECT json_group_array(CASE s.key WHEN 'amountMinor' THEN 'amount_minor'
+      WHEN 'closeDate' THEN 'close_date' ELSE s.key END) ${fields})`;
+    const source = sql`${rows.from} WHERE EXISTS (SELECT 1 ${fields})`;
+    return [webhookEventSql(t, "deal.updated", dealUpdatedData(changed, "r"), source, now)];
+  }
   const data = subject === "contact" ? contactData("r") : subject === "company" ? companyData("r") : dealData("r");
   const type = `${subject}.${action}` as WebhookEventType;
   return [webhookEventSql(t, type, data, sql`${rows.from} WHERE true`, now)];

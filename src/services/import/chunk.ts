@@ -4,6 +4,7 @@
  * row; the statements in plan-*.ts, chunk-sql.ts and undo-sql.ts spell the same key names).
  */
 import type { SQL } from "drizzle-orm";
+import type { ContactSource } from "../../db/schema";
 import type { MappableField } from "./mapping";
 import type { ChunkReview } from "./review";
 import type { CompanyDetails } from "../companies/fields";
@@ -30,6 +31,8 @@ export interface ChunkContext {
   freeMaxContacts: number | null;
   /** The key of the suppression list's HMAC (SUPPRESSION_KEY); unset: no list to check. */
   suppressionKey: string | undefined;
+  /** New contacts' source: "import" (a file) unless said ("api": a bulk request). */
+  source?: ContactSource;
 }
 
 export interface ChunkPlan {

@@ -90,7 +90,7 @@ function createStatements(
         source)
       SELECT ${id}, ${tenantValue}, j.value ->> 'firstName', j.value ->> 'lastName', j.value ->> 'nameSort',
         j.value ->> '$.emails[0]', j.value ->> '$.phones[0]', j.value ->> 'jobTitle',
-        co.id, co.name, coalesce(co.name_sort, ''), j.value ->> 'address', j.value ->> 'ownerId', ${ctx.actorId}, ${now}, ${now}, ${now}, 'import'
+        co.id, co.name, coalesce(co.name_sort, ''), j.value ->> 'address', j.value ->> 'ownerId', ${ctx.actorId}, ${now}, ${now}, ${now}, ${ctx.source ?? "import"}
       FROM json_each(${rows}) j
       LEFT JOIN companies co ON co.tenant_id = ${tenant} AND co.id = ${companyIdBySort(t, sql`j.value ->> 'companySort'`)}
       ORDER BY j.key`,

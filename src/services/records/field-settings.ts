@@ -1,38 +1,97 @@
 /**
  * What admins do with the workspace's custom field definitions at /app/settings/fields: create and
- * delete (with every value). Each change and its audit entry go in one batch.
+ * delete (with every value); the API (src/routes/api/custom-fields.ts) also renames a field and changes a
+ * choice field's options, never dropping an option a record holds. Each change and its audit entry go in
+ * one batch.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { TenantDb } from "../../db/scoped";
-import { customFields, customFieldValues, type CustomFieldKind, type SubjectType } from "../../db/schema";
-import type { Actor } from "../../lib/actor";
+import {
+  CUSTOM_FIELD_KINDS,
+  customFields,
+  customFieldValues,
+  SUBJECT_TYPES,
+  type CustomFieldKind,
+  type SubjectType,
+} from "../../db/schema";
+import type { KeyActor } from "../../lib/actor";
+import { text } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
 import { settingAudit } from "../audit/audit";
 import { BUILT_IN_COLUMNS } from "../export/columns";
 import { getCustomField, type CustomField } from "./custom-fields";
 
+const MAX_OPTIONS = 50;
+const OPTION_MAX = 100;
+
+/** The custom field form (Settings → Custom fields and the API); options one per line, as typed. */
+export const customFieldInputSchema = z
+  .object({
+    entity: z.enum(SUBJECT_TYPES, { error: "Choose contacts, companies or deals." }),
+    name: z.preprocess((v) => v ?? "", text("Name", { min: 1, max: 60 })),
+    kind: z.enum(CUSTOM_FIELD_KINDS, { error: "Choose one of the kinds." }),
+    options: z.preprocess((v) => v ?? "", text("Options", { max: MAX_OPTIONS * (OPTION_MAX + 2) })),
+  })
+  .transform((v) => ({
+    ...v,
+    // One option per line; blank lines and repeats are dropped, so what is stored is a clean list.
+    options:
+      v.kind === "select"
+        ? [
+            ...new Set(
+              v.options
+                .split(/\r\n|\r|\n/)
+                .map((o) => o.trim())
+                .filter(Boolean),
+            ),
+          ]
+        : [],
+  }))
+  .superRefine((v, ctx) => {
+    if (v.kind !== "select") return;
+    if (v.options.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["options"],
+        message: "A choice field needs at least one option, one per line.",
+      });
+    else if (v.options.length > MAX_OPTIONS)
+      ctx.addIssue({ code: "custom", path: ["options"], message: `At most ${MAX_OPTIONS} options.` });
+    else if (v.options.some((o) => o.length > OPTION_MAX))
+      ctx.addIssue({ code: "custom", path: ["options"], message: `Each option has at most ${OPTION_MAX} characters.` });
+  });
+
 export type FieldChange = { ok: true; field: CustomField } | { ok: false; field: "name" | "options"; message: string };
+
+const nameTaken = (entity: SubjectType) => `A ${entity} field with this name already exists.`;
+
+/**
+ * Exports name a field's column after it, next to the built-in columns, and imports map columns back by
+ * name: a field called "Email" would make two "Email" columns and take the other's data.
+ */
+function builtInClash(entity: SubjectType, name: string): FieldChange | null {
+  const builtIn: readonly string[] = BUILT_IN_COLUMNS[entity];
+  const taken = builtIn.find((column) => column.toLowerCase() === name.trim().toLowerCase());
+  if (!taken) return null;
+  return {
+    ok: false,
+    field: "name",
+    message: `“${taken}” is already a ${entity} column in exports and imports. Choose another name.`,
+  };
+}
 
 /** Creates a custom field definition (input checked by the route; options only for "select"). */
 export async function createCustomFieldAudited(
   t: TenantDb,
-  actor: Actor,
+  actor: KeyActor,
   input: { entity: SubjectType; name: string; kind: CustomFieldKind; options: string[] },
 ): Promise<FieldChange> {
   if (input.kind === "select" && input.options.length === 0)
     return { ok: false, field: "options", message: "A select field needs at least one option." };
-  // Exports name a field's column after it, next to the built-in columns, and imports map columns
-  // back by name: a field called "Email" would make two "Email" columns and take the other's data.
-  const builtIn: readonly string[] = BUILT_IN_COLUMNS[input.entity];
-  const taken = builtIn.find((column) => column.toLowerCase() === input.name.trim().toLowerCase());
-  if (taken)
-    return {
-      ok: false,
-      field: "name",
-      message: `“${taken}” is already a ${input.entity} column in exports and imports. Choose another name.`,
-    };
-  const nameTaken = `A ${input.entity} field with this name already exists.`;
-  return refusingTakenName<FieldChange>(nameTaken, async () => {
+  const builtIn = builtInClash(input.entity, input.name);
+  if (builtIn) return builtIn;
+  return refusingTakenName<FieldChange>(nameTaken(input.entity), async () => {
     const [rows] = await t.db.batch([
       t
         .insert(customFields, {
@@ -62,8 +121,73 @@ export async function createCustomFieldAudited(
   });
 }
 
+/**
+ * Renames a field and, for a choice field, sets its options (in order). An option some record holds cannot be
+ * dropped: the batch re-checks that no value uses a dropped option, so a value set a moment ago is kept valid.
+ * Null when the field is not the tenant's.
+ */
+export async function updateCustomFieldAudited(
+  t: TenantDb,
+  actor: KeyActor,
+  id: number,
+  input: { name: string; options: string[] },
+): Promise<FieldChange | null> {
+  const before = await getCustomField(t, id);
+  if (!before) return null;
+  const options = before.kind === "select" ? input.options : [];
+  if (before.kind === "select" && options.length === 0)
+    return { ok: false, field: "options", message: "A select field needs at least one option." };
+  const after: CustomField = { ...before, name: input.name, options };
+  if (before.name === input.name && JSON.stringify(before.options) === JSON.stringify(options))
+    return { ok: true, field: before };
+  if (before.name.toLowerCase() !== input.name.toLowerCase()) {
+    const builtIn = builtInClash(before.entity, input.name);
+    if (builtIn) return builtIn;
+  }
+  const dropped = JSON.stringify(before.options.filter((o) => !options.includes(o)));
+  const heldValues = sql`SELECT v.value FROM custom_field_values v WHERE v.tenant_id = ${t.tenantId}
+    AND v.field_id = ${id} AND v.value IN (SELECT value FROM json_each(${dropped}))`;
+  const inUse = async (): Promise<FieldChange | null> => {
+    const [held] = await t.db.all<{ value: string }>(sql`${heldValues} LIMIT 1`);
+    return held
+      ? { ok: false, field: "options", message: `Records hold “${held.value}”: change them before dropping it.` }
+      : null;
+  };
+  const held = await inUse();
+  if (held) return held;
+  return refusingTakenName<FieldChange>(nameTaken(before.entity), async () => {
+    const [rows] = await t.db.batch([
+      t
+        .update(
+          customFields,
+          {
+            name: input.name,
+            nameKey: input.name.toLowerCase(),
+            options: before.kind === "select" ? JSON.stringify(options) : null,
+          },
+          eq(customFields.id, id),
+          sql`NOT EXISTS (${heldValues})`,
+        )
+        .returning({ id: customFields.id }),
+      settingAudit(
+        t,
+        actor,
+        "custom_field.updated",
+        { id, label: input.name },
+        {
+          entity: before.entity,
+          from_name: before.name,
+          ...(before.kind === "select" ? { options: options.join(", ") } : {}),
+        },
+      ),
+    ]);
+    if (rows.length === 0) return (await inUse()) ?? { ok: false, field: "options", message: "Try again." };
+    return { ok: true, field: after };
+  });
+}
+
 /** Deletes a custom field and every value of it. False when it is not the tenant's. */
-export async function deleteCustomFieldAudited(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
+export async function deleteCustomFieldAudited(t: TenantDb, actor: KeyActor, id: number): Promise<boolean> {
   const field = await getCustomField(t, id);
   if (!field) return false;
   await t.db.batch([

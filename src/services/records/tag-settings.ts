@@ -1,18 +1,27 @@
 /**
  * What admins do with the workspace's tags at /app/settings/tags: create, rename or recolour, and
- * delete. Each change and its audit entry go in one batch.
+ * delete; the API's /tags writes use the same functions and form schema. Each change and its audit entry go in
+ * one batch.
  */
 import { eq } from "drizzle-orm";
+import { z } from "zod";
 import type { TenantDb } from "../../db/scoped";
 import { companyTags, contactTags, tags } from "../../db/schema";
-import type { Actor } from "../../lib/actor";
+import type { KeyActor } from "../../lib/actor";
+import { tagName } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
 import { settingAudit } from "../audit/audit";
-import type { Tag, TagColor } from "./tags";
+import { TAG_COLORS, type Tag, type TagColor } from "./tags";
 
 export type TagChange = { ok: true; tag: Tag } | { ok: false; field: "name"; message: string };
 
 const NAME_TAKEN = "A tag with this name already exists.";
+
+/** The tag form (Settings → Tags and the API): a name and one of the colours. */
+export const tagInputSchema = z.object({
+  name: z.preprocess((v) => v ?? "", tagName("Name", { min: 1, max: 50 })),
+  color: z.enum(TAG_COLORS, { error: "Choose one of the colours." }),
+});
 
 /** A tag of the tenant, or null. */
 export async function getTag(t: TenantDb, id: number): Promise<Tag | null> {
@@ -27,7 +36,7 @@ export async function getTag(t: TenantDb, id: number): Promise<Tag | null> {
 /** Creates a tag; a name that exists in any case is refused. */
 export async function createTagAudited(
   t: TenantDb,
-  actor: Actor,
+  actor: KeyActor,
   input: { name: string; color: TagColor },
 ): Promise<TagChange> {
   return refusingTakenName<TagChange>(NAME_TAKEN, async () => {
@@ -44,7 +53,7 @@ export async function createTagAudited(
 /** Renames or recolours a tag. Null when it is not the tenant's. */
 export async function updateTagAudited(
   t: TenantDb,
-  actor: Actor,
+  actor: KeyActor,
   id: number,
   input: { name: string; color: TagColor },
 ): Promise<TagChange | null> {
@@ -67,7 +76,7 @@ export async function updateTagAudited(
 }
 
 /** Deletes a tag and takes it off every contact and company. False when it is not the tenant's. */
-export async function deleteTagAudited(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
+export async function deleteTagAudited(t: TenantDb, actor: KeyActor, id: number): Promise<boolean> {
   const tag = await getTag(t, id);
   if (!tag) return false;
   await t.db.batch([

@@ -17,6 +17,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "company.updated",
   "company.deleted",
   "deal.created",
+  "deal.updated",
   "deal.stage_changed",
   "deal.won",
   "deal.lost",

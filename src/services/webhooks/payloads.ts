@@ -38,6 +38,31 @@ export function dealData(a = "d", extra?: SQL): SQL {
     ${times(a)}${extra ? sql`, ${extra}` : sql``})`;
 }
 
+/**
+ * A deal as deal.updated carries it: dealData with its tags, contacts (ids and roles) and custom values by field
+ * name, and `changed`, the API names of the fields that changed (or SQL giving their JSON list). `plusTagId`: a tag
+ * being added in the same batch.
+ */
+export function dealUpdatedData(changed: string[] | SQL, a = "d", plusTagId: number | null = null): SQL {
+  const tenant = col(a, "tenant_id");
+  const id = col(a, "id");
+  const plus = plusTagId === null ? sql`` : sql`g.id = ${plusTagId} OR `;
+  // json(...) keeps each list JSON through its subquery, which drops SQLite's JSON subtype.
+  return dealData(
+    a,
+    sql`'tags', json((SELECT json_group_array(json_object('id', x.id, 'name', x.name)) FROM (SELECT g.id, g.name
+        FROM tags g WHERE g.tenant_id = ${tenant} AND (${plus}g.id IN (SELECT dt.tag_id FROM deal_tags dt
+          WHERE dt.tenant_id = ${tenant} AND dt.deal_id = ${id})) ORDER BY g.name, g.id) x)),
+      'contacts', json((SELECT json_group_array(json_object('id', x.contact_id, 'role', x.role)) FROM (
+        SELECT dc.contact_id, dc.role FROM deal_contacts dc WHERE dc.tenant_id = ${tenant} AND dc.deal_id = ${id}
+        ORDER BY dc.contact_id) x)),
+      'custom_fields', json((SELECT json_group_object(f.name, v.value) FROM custom_field_values v
+        JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id AND f.entity = 'deal'
+        WHERE v.tenant_id = ${tenant} AND v.entity_id = ${id})),
+      'changed', json(${Array.isArray(changed) ? JSON.stringify(changed) : changed})`,
+  );
+}
+
 /** A task. */
 export function taskData(a = "tk"): SQL {
   return sql`json_object('id', ${col(a, "id")}, 'title', ${col(a, "title")}, 'kind', ${col(a, "kind")},

@@ -4,14 +4,17 @@
  */
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
-import { CUSTOM_FIELD_KINDS, SUBJECT_TYPES } from "../../../db/schema";
+import { CUSTOM_FIELD_KINDS } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { render } from "../../../lib/render";
-import { formValues, parseForm, text } from "../../../lib/validation";
+import { formValues, parseForm } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import { getCustomField, listCustomFields } from "../../../services/records/custom-fields";
-import { createCustomFieldAudited, deleteCustomFieldAudited } from "../../../services/records/field-settings";
+import {
+  createCustomFieldAudited,
+  customFieldInputSchema,
+  deleteCustomFieldAudited,
+} from "../../../services/records/field-settings";
 import { actorOf, tenantOf } from "../../context";
 import { noticeOf } from "../../record-helpers";
 import { adminDeleteRoutes } from "../shared/delete-routes";
@@ -26,45 +29,6 @@ import { settingsMenuOf } from "./settings-context";
 
 /** Mounted at /app/settings/fields. */
 export const fieldsRoutes = new Hono<AppEnv>();
-
-const MAX_OPTIONS = 50;
-const OPTION_MAX = 100;
-
-const fieldSchema = z
-  .object({
-    entity: z.enum(SUBJECT_TYPES, { error: "Choose contacts, companies or deals." }),
-    name: z.preprocess((v) => v ?? "", text("Name", { min: 1, max: 60 })),
-    kind: z.enum(CUSTOM_FIELD_KINDS, { error: "Choose one of the kinds." }),
-    options: z.preprocess((v) => v ?? "", text("Options", { max: MAX_OPTIONS * (OPTION_MAX + 2) })),
-  })
-  .transform((v) => ({
-    ...v,
-    // One option per line; blank lines and repeats are dropped, so what is stored is a clean list.
-    options:
-      v.kind === "select"
-        ? [
-            ...new Set(
-              v.options
-                .split(/\r\n|\r|\n/)
-                .map((o) => o.trim())
-                .filter(Boolean),
-            ),
-          ]
-        : [],
-  }))
-  .superRefine((v, ctx) => {
-    if (v.kind !== "select") return;
-    if (v.options.length === 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["options"],
-        message: "A choice field needs at least one option, one per line.",
-      });
-    else if (v.options.length > MAX_OPTIONS)
-      ctx.addIssue({ code: "custom", path: ["options"], message: `At most ${MAX_OPTIONS} options.` });
-    else if (v.options.some((o) => o.length > OPTION_MAX))
-      ctx.addIssue({ code: "custom", path: ["options"], message: `Each option has at most ${OPTION_MAX} characters.` });
-  });
 
 async function fieldsPage(
   c: Context<AppEnv>,
@@ -98,7 +62,7 @@ fieldsRoutes.get("/", requireRole("admin"), (c) => fieldsPage(c));
 fieldsRoutes.post("/", requireRole("admin"), async (c) => {
   const body = await c.req.parseBody();
   const values = formValues(body, ["entity", "name", "kind", "options"]);
-  const parsed = parseForm(fieldSchema, body);
+  const parsed = parseForm(customFieldInputSchema, body);
   if (!parsed.ok) return fieldsPage(c, { create: { values, errors: parsed.errors } }, 422);
   const result = await createCustomFieldAudited(tenantOf(c), actorOf(c), parsed.data);
   if (!result.ok) return fieldsPage(c, { create: { values, errors: { [result.field]: result.message } } }, 422);

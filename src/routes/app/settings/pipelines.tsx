@@ -5,11 +5,10 @@
  */
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { render } from "../../../lib/render";
-import { formValue, text } from "../../../lib/validation";
+import { formValue } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import {
   createPipeline,
@@ -18,6 +17,7 @@ import {
   getPipeline,
   listPipelines,
   movePipeline,
+  pipelineNameSchema,
   renamePipeline,
 } from "../../../services/deals/pipelines";
 import {
@@ -26,6 +26,7 @@ import {
   getStage,
   moveStage,
   removeStage,
+  stageInputSchema,
   stagesOf,
   updateStage,
 } from "../../../services/deals/stages";
@@ -33,23 +34,13 @@ import { actorOf, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
 import { PipelineDeletePage, StageDeletePage } from "../../../../views/pages/settings/PipelineDeletePages";
 import { lostReasonRoutes } from "./lost-reasons";
-import { moveRoute, nameSchema, pipelinesPage, PIPELINES_PATH, submitPipelinesForm } from "./pipelines-page";
+import { moveRoute, pipelinesPage, PIPELINES_PATH, submitPipelinesForm } from "./pipelines-page";
 
 /** Mounted at /app/settings/pipelines. */
 export const pipelinesRoutes = new Hono<AppEnv>();
 
-const stageSchema = z.object({
-  name: z.preprocess((v) => v ?? "", text("Stage name", { min: 1, max: 50 })),
-  probability: z
-    .string({ error: "Enter the win probability." })
-    .trim()
-    .regex(/^\d{1,3}$/, { error: "Enter a whole number from 0 to 100." })
-    .transform(Number)
-    .refine((n) => n <= 100, { error: "Enter a whole number from 0 to 100." }),
-});
-
 const STAGE_FIELDS = ["name", "probability"] as const;
-const pipelineForm = (key: string) => ({ key, schema: nameSchema("Pipeline name"), fields: ["name"] });
+const pipelineForm = (key: string) => ({ key, schema: pipelineNameSchema, fields: ["name"] });
 
 const done = (c: Context<AppEnv>, notice: string, anchor = "") =>
   c.redirect(`${PIPELINES_PATH}?notice=${notice}${anchor ? `#${anchor}` : ""}`, 303);
@@ -66,7 +57,7 @@ pipelinesRoutes.post("/stages/:id", requireRole("admin"), async (c) => {
   if (id === null || !(await getStage(t, id))) return errorResponse(c, 404);
   return submitPipelinesForm(
     c,
-    { key: `stage-${id}`, schema: stageSchema, fields: STAGE_FIELDS },
+    { key: `stage-${id}`, schema: stageInputSchema, fields: STAGE_FIELDS },
     (stage) => updateStage(t, actorOf(c), id, stage),
     () => done(c, "stage_saved", `stage-${id}`),
   );
@@ -149,7 +140,7 @@ pipelinesRoutes.post("/:id/stages", requireRole("admin"), async (c) => {
   if (id === null || !(await getPipeline(t, id))) return errorResponse(c, 404);
   return submitPipelinesForm(
     c,
-    { key: `new-stage-${id}`, schema: stageSchema, fields: STAGE_FIELDS },
+    { key: `new-stage-${id}`, schema: stageInputSchema, fields: STAGE_FIELDS },
     (stage) => addStage(t, actorOf(c), id, stage),
     (stageId) => done(c, "stage_created", `stage-${stageId}`),
   );

@@ -1,13 +1,18 @@
 /** The workspace's tags at /app/settings/tags, for admins and owners. Another tenant's tag is a 404. */
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { render } from "../../../lib/render";
-import { formValues, parseForm, tagName } from "../../../lib/validation";
+import { formValues, parseForm } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
-import { createTagAudited, deleteTagAudited, getTag, updateTagAudited } from "../../../services/records/tag-settings";
+import {
+  createTagAudited,
+  deleteTagAudited,
+  getTag,
+  tagInputSchema,
+  updateTagAudited,
+} from "../../../services/records/tag-settings";
 import { listTags, TAG_COLORS } from "../../../services/records/tags";
 import { actorOf, tenantOf } from "../../context";
 import { noticeOf, parseRecordId } from "../../record-helpers";
@@ -17,11 +22,6 @@ import { settingsMenuOf } from "./settings-context";
 
 /** Mounted at /app/settings/tags. */
 export const tagsRoutes = new Hono<AppEnv>();
-
-const tagSchema = z.object({
-  name: z.preprocess((v) => v ?? "", tagName("Name", { min: 1, max: 50 })),
-  color: z.enum(TAG_COLORS, { error: "Choose one of the colours." }),
-});
 
 async function tagsPage(c: Context<AppEnv>, extra: Partial<TagsPageProps> = {}, status: ContentfulStatusCode = 200) {
   const tags = await listTags(tenantOf(c));
@@ -44,7 +44,7 @@ tagsRoutes.get("/", requireRole("admin"), (c) => tagsPage(c));
 tagsRoutes.post("/", requireRole("admin"), async (c) => {
   const body = await c.req.parseBody();
   const values = formValues(body, ["name", "color"]);
-  const parsed = parseForm(tagSchema, body);
+  const parsed = parseForm(tagInputSchema, body);
   if (!parsed.ok) return tagsPage(c, { create: { values, errors: parsed.errors } }, 422);
   const result = await createTagAudited(tenantOf(c), actorOf(c), parsed.data);
   if (!result.ok) return tagsPage(c, { create: { values, errors: { [result.field]: result.message } } }, 422);
@@ -57,7 +57,7 @@ tagsRoutes.post("/:id", requireRole("admin"), async (c) => {
   if (id === null || !(await getTag(t, id))) return errorResponse(c, 404);
   const body = await c.req.parseBody();
   const values = formValues(body, ["name", "color"]);
-  const parsed = parseForm(tagSchema, body);
+  const parsed = parseForm(tagInputSchema, body);
   if (!parsed.ok) return tagsPage(c, { edit: { id, values, errors: parsed.errors } }, 422);
   const result = await updateTagAudited(t, actorOf(c), id, parsed.data);
   if (!result) return errorResponse(c, 404);
