@@ -191,15 +191,23 @@
 
 // ---- the browser's time zone ---------------------------------------------------------------------
 // Sign-up and log-in forms carry it, so the first times a user sees are in their own zone.
+// Asked only where such a field is: a page's first Intl.DateTimeFormat loads ICU's time zone data, the longest
+// task of every page's start-up on a phone when it ran on all of them (docs/benchmarks.md).
 (() => {
-  let zone = "";
-  try {
-    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-  } catch {
-    return;
-  }
+  let zone = null;
+  const browserZone = () => {
+    if (zone === null) {
+      try {
+        zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+      } catch {
+        zone = "";
+      }
+    }
+    return zone;
+  };
   const fill = (root) => {
-    for (const input of root.querySelectorAll?.("input[data-browser-time-zone]") ?? []) input.value = zone;
+    const inputs = root.querySelectorAll?.("input[data-browser-time-zone]") ?? [];
+    for (const input of inputs) input.value = browserZone();
   };
   fill(document);
   document.addEventListener("htmx:load", (event) => fill(event.target));

@@ -9,6 +9,7 @@ import {
   logInThroughForm,
   openPage,
   openSignedUpPage,
+  signUpThroughPages,
   uniqueEmail,
   waitForPath,
   openAccountMenu,
@@ -67,6 +68,18 @@ export default {
     await expectHeading(page, company);
     assert.ok(await sessionCookie(context, baseUrl), "logging in must set the session cookie");
     assertNoProblems(problems);
+  },
+
+  async "a browser in Tokyo signs up, and its workspace's times are Tokyo's"({ baseUrl, browser }) {
+    // app.js fills the sign-up form's time zone from the browser (asked only on such forms).
+    const context = await browser.newContext({ timezoneId: "Asia/Tokyo" });
+    context.setDefaultTimeout(WAIT_MS);
+    const page = await context.newPage();
+    await signUpThroughPages(page, baseUrl, { company: "Tokyo Tea" });
+    await page.goto(`${baseUrl}/app/settings/profile`);
+    const zone = await page.getByLabel("Your time zone").locator("option:checked").textContent();
+    assert.match(zone, /Asia\/Tokyo/, `the profile's zone: ${zone}`);
+    await context.close();
   },
 
   async "a wrong password shows the error and stays on /login"({ baseUrl, browser }) {
