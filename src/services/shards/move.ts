@@ -70,7 +70,6 @@ async function sendStep(env: Bindings, message: MoveMessage, delaySeconds?: numb
  */
 async function advance(env: Bindings, move: ShardMove, to: NextState, now: number): Promise<boolean> {
   const db = env.DB;
-  const where = `id = ? AND tenant_id = ? AND status = ? AND table_index = ? AND coalesce(cursor, '') = ? AND coalesce(tally, '') = ?`;
   const was = [move.id, move.tenantId, move.status, move.tableIndex, move.cursor ?? "", move.tally ?? ""];
   const statements: D1PreparedStatement[] = [];
   if (to.directory)
@@ -78,7 +77,8 @@ async function advance(env: Bindings, move: ShardMove, to: NextState, now: numbe
       db
         .prepare(
           `INSERT INTO workspace_shards (tenant_id, shard, state, moved_at, created_at)
-           SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM shard_moves WHERE ${where})
+           SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM shard_moves WHERE id = ? AND tenant_id = ? AND status = ?
+             AND table_index = ? AND coalesce(cursor, '') = ? AND coalesce(tally, '') = ?)
            ON CONFLICT (tenant_id) DO UPDATE SET shard = excluded.shard, state = excluded.state,
              moved_at = coalesce(excluded.moved_at, workspace_shards.moved_at)`,
         )
@@ -90,7 +90,8 @@ async function advance(env: Bindings, move: ShardMove, to: NextState, now: numbe
       .prepare(
         `UPDATE shard_moves SET status = ?, table_index = ?, cursor = ?, tally = ?, frozen_at = coalesce(?, frozen_at),
            message = coalesce(?, message), updated_at = ?, finished_at = ?, watchdog_tries = 0
-         WHERE ${where}`,
+         WHERE id = ? AND tenant_id = ? AND status = ? AND table_index = ? AND coalesce(cursor, '') = ?
+           AND coalesce(tally, '') = ?`,
       )
       .bind(
         to.status,
