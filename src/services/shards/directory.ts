@@ -8,6 +8,9 @@ import type { Database } from "../../db/client";
 import { type ShardState, shardStats, tenants, workspaceShards } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { boundDatabases, databaseOf, type DatabaseName, isDatabaseName } from "./databases";
+import { chooseShard, type DatabaseLoad as RuleLoad } from "./placement-rule";
+
+export { chooseShard };
 
 export interface Placement {
   shard: DatabaseName;
@@ -31,29 +34,7 @@ export async function shardOf(db: Database, tenantId: string): Promise<Placement
  */
 export const PLACEMENT_TARGETS: readonly DatabaseName[] = ["DB"];
 
-export interface DatabaseLoad {
-  shard: DatabaseName;
-  /** The database's size as D1 last reported it (shard_stats), 0 before the first measurement. */
-  bytes: number;
-  workspaces: number;
-}
-
-/**
- * The placement rule, in one place: the database with the fewest bytes, then the fewest workspaces,
- * then the first named. Bytes come from the last measurement, so between measurements the workspace
- * count spreads a burst of sign-ups instead of sending all to the one that was smallest.
- *
- * @example chooseShard([{ shard: "SHARD_0", bytes: 9e9, workspaces: 10 }, { shard: "SHARD_1", bytes: 1e9, workspaces: 900 }]) // "SHARD_1"
- */
-export function chooseShard(loads: readonly DatabaseLoad[]): DatabaseName {
-  if (loads.length === 0) throw new Error("no database to place a workspace on");
-  // Sizes within a megabyte of each other count as equal: a measurement is never that exact anyway.
-  const MB = 1_000_000;
-  const sorted = [...loads].sort(
-    (a, b) => Math.round(a.bytes / MB) - Math.round(b.bytes / MB) || a.workspaces - b.workspaces,
-  );
-  return sorted[0]!.shard;
-}
+export type DatabaseLoad = RuleLoad<DatabaseName>;
 
 /** The load of each candidate database, from shard_stats (one query on the control database). */
 export async function loadsOf(db: Database, candidates: readonly DatabaseName[]): Promise<DatabaseLoad[]> {
