@@ -8,6 +8,7 @@ import type { Database } from "../../db/client";
 import { type ShardState, shardStats, tenants, workspaceShards } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { boundDatabases, databaseOf, type DatabaseName, isDatabaseName } from "./databases";
+import { ensureIdRange } from "./id-ranges";
 import { chooseShard, type DatabaseLoad as RuleLoad } from "./placement-rule";
 
 export { chooseShard };
@@ -69,7 +70,8 @@ export async function placementStatements(
 
 /**
  * Measures every bound database (D1 reports its size with each query) and recounts its workspaces from
- * the directory: what placement reads. One query per database and two on the control database.
+ * the directory: what placement reads. Also makes sure each shard counts ids from its own range
+ * (id-ranges.ts). Three queries per shard, three on the control database.
  */
 export async function measureDatabases(env: Bindings, control: Database, now: number): Promise<DatabaseLoad[]> {
   const names = boundDatabases(env);
@@ -87,6 +89,7 @@ export async function measureDatabases(env: Bindings, control: Database, now: nu
   counts.set("DB", (counts.get("DB") ?? 0) + (unplaced?.n ?? 0));
   const loads: DatabaseLoad[] = [];
   for (const shard of names) {
+    await ensureIdRange(databaseOf(env, shard), shard);
     const result = await databaseOf(env, shard).prepare("SELECT 1").run();
     loads.push({ shard, bytes: result.meta.size_after ?? 0, workspaces: counts.get(shard) ?? 0 });
   }

@@ -15,6 +15,7 @@
  */
 import type { ShardMove, ShardMoveStatus } from "../../db/schema";
 import type { DatabaseName } from "./databases";
+import { ensureIdRange } from "./id-ranges";
 import {
   addRows,
   type Cursor,
@@ -112,6 +113,7 @@ async function copyStep(ctx: StepContext): Promise<StepResult> {
   const cursor = cursorOf(ctx.move);
   const statements: D1PreparedStatement[] = [];
   if (i === 0 && cursor === null) {
+    await ensureIdRange(ctx.target, ctx.targetName);
     // The anchor of every foreign key to tenants on the target (on DB, the real row is kept).
     const tenantRow = await ctx.source.prepare("SELECT * FROM tenants WHERE id = ?").bind(ctx.tenantId).first();
     if (!tenantRow) throw new Error(`workspace ${ctx.tenantId} has no tenants row on ${ctx.sourceName}`);
