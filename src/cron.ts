@@ -109,21 +109,16 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
     console.error(JSON.stringify({ type: "job_watchdog_failed", error: errorText(err) }));
     report.failures.push({ part: "jobs", error: errorText(err) });
   }
+  // Workspace moves between databases (src/services/shards/): their watchdog, and once an hour the
+  // databases' sizes that placement reads.
   try {
     const moves = await runMoveWatchdog(env, now);
     if (moves.resent + moves.rolledBack > 0) report.did.moves = moves;
-  } catch (err) {
-    console.error(JSON.stringify({ type: "move_watchdog_failed", error: errorText(err) }));
-    report.failures.push({ part: "moves", error: errorText(err) });
-  }
-  // What placement reads: each database's size, once an hour (src/services/shards/directory.ts).
-  if (new Date(now).getUTCMinutes() === MEASURE_MINUTE) {
-    try {
+    if (new Date(now).getUTCMinutes() === MEASURE_MINUTE)
       report.did.databasesMeasured = (await measureDatabases(env, createDb(env.DB), now)).length;
-    } catch (err) {
-      console.error(JSON.stringify({ type: "database_measure_failed", error: errorText(err) }));
-      report.failures.push({ part: "shards", error: errorText(err) });
-    }
+  } catch (err) {
+    console.error(JSON.stringify({ type: "shards_cron_failed", error: errorText(err) }));
+    report.failures.push({ part: "shards", error: errorText(err) });
   }
   try {
     const queued = await dispatchDue(createDb(env.DB), env.JOBS, now);

@@ -56,7 +56,9 @@ describe("a move killed at every step", () => {
       // Killed before it could send the next step: only the watchdog gets the move going again.
       expect(q.of(m.moveId)).toEqual([]);
       now += 3 * MINUTE;
-      expect(await runMoveWatchdog(bindings, now)).toEqual({ resent: 1, rolledBack: 0 });
+      // (Other files' moves in this storage may be re-sent too; this move's step must be among them.)
+      expect((await runMoveWatchdog(bindings, now)).rolledBack).toBe(0);
+      expect(q.of(m.moveId)).toHaveLength(1);
       await runMoveStep(bindings, q.takeOne(m.moveId) as MoveMessage, now);
     }
     expect(control.kills()).toBeGreaterThan(100);
