@@ -5,8 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import type { MoveMessage } from "../../src/services/shards/move";
-import { runMoveStep, startMove } from "../../src/services/shards/move";
+import { type MoveMessage, runMoveStep, startMove } from "../../src/services/shards/move";
 import { FREEZE_GRACE_MS } from "../../src/services/shards/phases";
 import { insertContacts } from "../contacts/contact-helpers";
 import { newTenant } from "../helpers/tenants";
@@ -31,7 +30,8 @@ it(`moves ${CONTACTS} contacts in bounded steps, and says how long the writes we
     // The catch-up's grace is a wait, not work: the clock jumps past it.
     if (status === "catching_up") now = Math.max(now, Number(move.frozen_at) + FREEZE_GRACE_MS);
     await runMoveStep(bindings, q.takeOne(m.moveId) as MoveMessage, now);
-    const phase = (phases[status] ??= { steps: 0, ms: 0 });
+    phases[status] ??= { steps: 0, ms: 0 };
+    const phase = phases[status]!;
     phase.steps += 1;
     phase.ms += performance.now() - started;
   }
