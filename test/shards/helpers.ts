@@ -79,10 +79,13 @@ export const moveRow = async (id: string) =>
 export const directoryOf = (tenantId: string) =>
   env.DB.prepare("SELECT shard, state FROM workspace_shards WHERE tenant_id = ?").bind(tenantId).first();
 
-/** Bindings whose queue the test delivers from; pages of two rows, so every table takes several steps. */
+/**
+ * Bindings whose queue the test delivers from; pages of two rows, so every table takes several steps, and
+ * one step per message, so a test can stop (or kill) the move between any two steps.
+ */
 export function moveEnv(pageRows = 2): { q: HeldQueue; bindings: JobEnv } {
   const q = new HeldQueue();
-  return { q, bindings: jobEnv(q, { SHARD_MOVE_PAGE_ROWS: String(pageRows) }) };
+  return { q, bindings: jobEnv(q, { SHARD_MOVE_PAGE_ROWS: String(pageRows), SHARD_MOVE_STEPS: "1" }) };
 }
 
 /** Runs the move's held steps one by one at `clock()` until it is done or failed, `until` says stop, or `max` steps ran. */

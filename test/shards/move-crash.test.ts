@@ -16,11 +16,13 @@ import { directoryOf, MINUTE, moveEnv, moveRow, rowsOf, seededWorkspace, snapsho
 /** The control database, whose next batch (a step's record of its progress) fails once armed. */
 function killable(real: D1Database) {
   let armed = false;
+  let spared = 0;
   let kills = 0;
   const binding = {
     prepare: (q: string) => real.prepare(q),
     batch: async (statements: D1PreparedStatement[]) => {
-      if (armed) {
+      if (armed && spared > 0) spared -= 1;
+      else if (armed) {
         armed = false;
         kills += 1;
         throw new Error("killed after the step's work, before its record (test fault injection)");
@@ -30,7 +32,12 @@ function killable(real: D1Database) {
     exec: (q: string) => real.exec(q),
     withSession: (b?: string) => real.withSession(b),
   } as unknown as D1Database;
-  return { binding, arm: () => (armed = true), kills: () => kills };
+  /** The next batch fails, or the one after `spare` more have gone through. */
+  const arm = (spare = 0) => {
+    armed = true;
+    spared = spare;
+  };
+  return { binding, arm, kills: () => kills };
 }
 
 describe("a move killed at every step", () => {
@@ -67,6 +74,39 @@ describe("a move killed at every step", () => {
     expect(await snapshot(env.SHARD_2!, t.tenantId)).toEqual(before);
     expect(await rowsOf(env.DB, t.tenantId)).toBe(1);
     expect(await directoryOf(t.tenantId)).toEqual({ shard: "SHARD_2", state: "active" });
+  }, 120_000);
+});
+
+describe("a message of many steps", () => {
+  it("killed midway resumes at the last step it recorded, and the move ends exactly", async () => {
+    const t = await seededWorkspace("Killed Midway");
+    const before = await snapshot(env.DB, t.tenantId);
+    const { q, bindings: oneStep } = moveEnv(3);
+    const bindings = { ...oneStep, SHARD_MOVE_STEPS: undefined };
+    const control = killable(env.DB);
+    const killing = { ...bindings, DB: control.binding };
+    let now = Date.now();
+    const m = await startMove(bindings, t.tenantId, "SHARD_1", now);
+    if (!m.ok) throw new Error(m.reason);
+    let messages = 0;
+    for (;;) {
+      const move = await moveRow(m.moveId);
+      if (move.status === "done" || move.status === "failed") break;
+      now += 3 * MINUTE;
+      // Each message dies at its 7th step (after six were recorded); the watchdog sends it again.
+      control.arm(6);
+      await runMoveStep(killing, q.takeOne(m.moveId) as MoveMessage, now).catch(() => undefined);
+      messages += 1;
+      if (q.of(m.moveId).length === 0) {
+        now += 3 * MINUTE;
+        await runMoveWatchdog(bindings, now);
+      }
+      expect(messages).toBeLessThan(500);
+    }
+    expect(control.kills()).toBeGreaterThan(10);
+    expect((await moveRow(m.moveId)).status).toBe("done");
+    expect(await snapshot(env.SHARD_1!, t.tenantId)).toEqual(before);
+    expect(await rowsOf(env.DB, t.tenantId)).toBe(1);
   }, 120_000);
 });
 

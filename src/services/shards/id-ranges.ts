@@ -17,23 +17,24 @@ export function idRangeStart(name: DatabaseName): number {
 }
 
 /**
- * Raises every AUTOINCREMENT sequence of the database to its range start (never lowers one). Idempotent,
- * two queries; run by the hourly measure and before a move writes to a database.
+ * Raises every AUTOINCREMENT sequence of the database to its range start (never lowers one). Idempotent;
+ * run by the hourly measure and before a move writes to a database. Returns the queries it made (a read,
+ * then a batch of two statements per table).
  */
-export async function ensureIdRange(db: D1Database, name: DatabaseName): Promise<void> {
+export async function ensureIdRange(db: D1Database, name: DatabaseName): Promise<number> {
   const start = idRangeStart(name);
-  if (start === 0) return;
+  if (start === 0) return 0;
   const { results } = await db
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'")
     .all<{ name: string }>();
-  await db.batch(
-    results.flatMap(({ name: table }) => [
-      db
-        .prepare(
-          "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
-        )
-        .bind(table, start, table),
-      db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?").bind(start, table, start),
-    ]),
-  );
+  const statements = results.flatMap(({ name: table }) => [
+    db
+      .prepare(
+        "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+      )
+      .bind(table, start, table),
+    db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?").bind(start, table, start),
+  ]);
+  await db.batch(statements);
+  return 1 + statements.length;
 }

@@ -109,29 +109,55 @@ async function advance(env: Bindings, move: ShardMove, to: NextState, now: numbe
   return (results.at(-1)?.meta.changes ?? 0) === 1;
 }
 
-/** The queue's handler of "shards.move": runs the move's current step and sends the next. */
+/** D1 allows 1,000 queries per invocation; a message stops taking steps before it could pass this. */
+const QUERY_BUDGET = 900;
+
+/**
+ * The queue's handler of "shards.move": runs the move's steps, each recorded before the next begins,
+ * while the next could not pass the query budget (a step makes at most a page's rows in statements,
+ * plus a few), then sends a message for the rest. Copy steps write a page each, so most messages carry
+ * one; the freeze's steps mostly read, so one message carries many, which keeps the freeze short.
+ */
 export async function runMoveStep(env: Bindings, message: MoveMessage, now: number): Promise<void> {
-  const [move] = await createDb(env.DB).select().from(shardMoves).where(eq(shardMoves.id, message.moveId));
-  if (!move || move.status === "done" || move.status === "failed") return;
-  if (!isDatabaseName(move.source) || !isDatabaseName(move.target))
-    throw new Error(`move ${move.id} names an unknown database`);
+  const [loaded] = await createDb(env.DB).select().from(shardMoves).where(eq(shardMoves.id, message.moveId));
+  if (!loaded || loaded.status === "done" || loaded.status === "failed") return;
+  if (!isDatabaseName(loaded.source) || !isDatabaseName(loaded.target))
+    throw new Error(`move ${loaded.id} names an unknown database`);
   const pageRows = Number(env.SHARD_MOVE_PAGE_ROWS) > 0 ? Number(env.SHARD_MOVE_PAGE_ROWS) : PAGE_ROWS;
-  const result = await runPhase({
-    move,
-    tenantId: move.tenantId,
-    source: databaseOf(env, move.source),
-    target: databaseOf(env, move.target),
-    sourceName: move.source,
-    targetName: move.target,
-    pageRows,
-    now,
-  });
-  if (result.kind === "wait") return sendStep(env, message, result.seconds);
-  const moved = await advance(env, move, result.next, now);
-  if (!moved) return;
-  if (result.next.status === "failed" || result.next.status === "done")
-    console.log(
-      JSON.stringify({ type: "shard_move", id: move.id, status: result.next.status, message: result.next.message }),
-    );
-  else await sendStep(env, message);
+  const maxSteps = Number(env.SHARD_MOVE_STEPS) > 0 ? Number(env.SHARD_MOVE_STEPS) : Number.POSITIVE_INFINITY;
+  const queries = { made: 1 };
+  let move: ShardMove = loaded;
+  for (let steps = 1; ; steps += 1) {
+    const result = await runPhase({
+      move,
+      tenantId: move.tenantId,
+      source: databaseOf(env, loaded.source),
+      target: databaseOf(env, loaded.target),
+      sourceName: loaded.source,
+      targetName: loaded.target,
+      pageRows,
+      now,
+      queries,
+    });
+    if (result.kind === "wait") return sendStep(env, message, result.seconds);
+    const to = result.next;
+    queries.made += 1;
+    if (!(await advance(env, move, to, now))) return;
+    if (to.status === "failed" || to.status === "done") {
+      console.log(JSON.stringify({ type: "shard_move", id: move.id, status: to.status, message: to.message }));
+      return;
+    }
+    if (steps >= maxSteps || queries.made + pageRows + 70 > QUERY_BUDGET) return sendStep(env, message);
+    // The row as advance() wrote it, so the next step's guard matches.
+    move = {
+      ...move,
+      status: to.status,
+      tableIndex: to.tableIndex,
+      cursor: to.cursor === null ? null : JSON.stringify(to.cursor),
+      tally: to.tally ? JSON.stringify(to.tally) : null,
+      frozenAt: to.frozenAt ?? move.frozenAt,
+      message: to.message ?? move.message,
+      updatedAt: now,
+    };
+  }
 }

@@ -50,6 +50,8 @@ export interface StepContext {
   /** Rows per page. */
   pageRows: number;
   now: number;
+  /** Queries the message has made so far (D1 allows 1,000 per invocation); each step adds its own. */
+  queries: { made: number };
 }
 
 export interface VerifyTally {
@@ -113,8 +115,9 @@ async function copyStep(ctx: StepContext): Promise<StepResult> {
   const cursor = cursorOf(ctx.move);
   const statements: D1PreparedStatement[] = [];
   if (i === 0 && cursor === null) {
-    await ensureIdRange(ctx.target, ctx.targetName);
+    ctx.queries.made += await ensureIdRange(ctx.target, ctx.targetName);
     // The anchor of every foreign key to tenants on the target (on DB, the real row is kept).
+    ctx.queries.made += 1;
     const tenantRow = await ctx.source.prepare("SELECT * FROM tenants WHERE id = ?").bind(ctx.tenantId).first();
     if (!tenantRow) throw new Error(`workspace ${ctx.tenantId} has no tenants row on ${ctx.sourceName}`);
     statements.push(...insertStatements(ctx.target, await shapeOf(ctx.source, "tenants"), [tenantRow], "keep"));
@@ -123,6 +126,8 @@ async function copyStep(ctx: StepContext): Promise<StepResult> {
   const page = await readPage(ctx.source, shape, ctx.tenantId, cursor, ctx.pageRows);
   statements.push(...userAnchorStatements(ctx.target, shape, page.rows));
   statements.push(...insertStatements(ctx.target, shape, page.rows, "keep"));
+  // The table's shape, the page, the batch's statements, the collision check.
+  ctx.queries.made += 3 + statements.length;
   if (statements.length > 0) await ctx.target.batch(statements);
   const collision = await collisionOf(ctx, shape, page.rows);
   if (collision) return collision;
@@ -152,11 +157,12 @@ async function catchUpStep(ctx: StepContext): Promise<StepResult> {
   const values = (row: Record<string, unknown>) => JSON.stringify(shape.columns.map((c) => row[c]));
   const seen = new Map(there.map((r) => [JSON.stringify(keyOf(shape, r)), values(r)]));
   const stale = page.rows.filter((r) => seen.get(JSON.stringify(keyOf(shape, r))) !== values(r));
-  if (stale.length > 0)
-    await ctx.target.batch([
-      ...userAnchorStatements(ctx.target, shape, stale),
-      ...insertStatements(ctx.target, shape, stale, "overwrite"),
-    ]);
+  const writes = [
+    ...userAnchorStatements(ctx.target, shape, stale),
+    ...insertStatements(ctx.target, shape, stale, "overwrite"),
+  ];
+  ctx.queries.made += 4 + writes.length;
+  if (writes.length > 0) await ctx.target.batch(writes);
   const collision = await collisionOf(ctx, shape, stale);
   if (collision) return collision;
   return next(
@@ -178,6 +184,7 @@ async function pruneStep(ctx: StepContext): Promise<StepResult> {
     (await rowsByKeys(ctx.source, shape, ctx.tenantId, keys)).map((r) => JSON.stringify(keyOf(shape, r))),
   );
   const gone = keys.filter((k) => !kept.has(JSON.stringify(k)));
+  ctx.queries.made += 4;
   if (gone.length > 0) await deleteByKeys(ctx.target, shape, ctx.tenantId, gone).run();
   return next(
     page.next === null
@@ -203,6 +210,7 @@ async function verifyStep(ctx: StepContext): Promise<StepResult> {
     ? (JSON.parse(ctx.move.tally) as VerifyTally)
     : { side: "source", at: null, source: emptyTally(), target: emptyTally() };
   const db = tally.side === "source" ? ctx.source : ctx.target;
+  ctx.queries.made += 2;
   const page = await readPage(db, shape, ctx.tenantId, tally.at, ctx.pageRows);
   tally[tally.side] = addRows(tally[tally.side], shape, page.rows);
   tally.at = page.next;
@@ -227,12 +235,14 @@ async function deleteStep(ctx: StepContext, db: D1Database, name: DatabaseName, 
   const table = DELETED_TABLES[i];
   if (!table) {
     // On DB the tenants row is the workspace itself; on a shard it only anchored the copied rows.
+    ctx.queries.made += 1;
     if (name !== "DB") await db.prepare("DELETE FROM tenants WHERE id = ?").bind(ctx.tenantId).run();
     return next(done);
   }
   const shape = await shapeOf(ctx.source, table);
   // Deletes cascade and fire the report triggers: a tenth of a page keeps each statement small.
   const limit = Math.max(1, Math.floor(ctx.pageRows / 10));
+  ctx.queries.made += 3;
   const n = await deleteSome(db, shape, ctx.tenantId, limit);
   return next({ status: ctx.move.status, tableIndex: n < limit ? i + 1 : i, cursor: null });
 }
