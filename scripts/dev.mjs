@@ -57,9 +57,8 @@ const url = `http://${HOST}:${port}`;
 step("Building assets");
 run("Building assets", [join(root, "scripts", "assets.mjs")]);
 
-step("Applying migrations to the local D1 (.wrangler/state)");
-// CI=true: wrangler takes the default answer instead of asking "continue?".
-run("Applying migrations", [wranglerBin, "d1", "migrations", "apply", "DB", "--local"], { CI: "true" });
+step("Applying migrations to the local D1 databases, control and shards (.wrangler/state)");
+run("Applying migrations", [join(root, "scripts", "db-migrate.mjs")]);
 
 step("Seeding demo data (once)");
 // A child process of its own: wrangler's getPlatformProxy, loaded in-process, installs signal

@@ -8,6 +8,7 @@ import { requestLog } from "./middleware/request-log";
 import { securityHeaders } from "./middleware/security-headers";
 import { noStore, noStoreOnTokenPages } from "./middleware/security-headers";
 import { requireUser, session } from "./middleware/session";
+import { frozenWhileMoving } from "./middleware/moving-workspace";
 import { openWorkspaceOnly } from "./middleware/closed-workspace";
 import { theme } from "./middleware/theme";
 import { refuseDevSwitchesInProduction } from "./lib/dev-tools";
@@ -86,7 +87,7 @@ app.use("*", database, session, theme);
 
 // Everything under /app needs a signed-in member and is never cached; a closed workspace shows only
 // its closed page (src/middleware/closed-workspace.tsx). "/app/*" matches "/app" too: registered once.
-app.use("/app/*", noStore, requireUser, openWorkspaceOnly);
+app.use("/app/*", noStore, requireUser, openWorkspaceOnly, frozenWhileMoving);
 // First-party usage: page views and the features routes track, written after the response
 // (src/middleware/usage.ts). After the guards, so only members' requests reach it; "/app/*" matches
 // "/app" too, so it is registered once.

@@ -15,6 +15,8 @@ import { runReminderCron } from "./services/reminders/cron";
 import { sendEndedNotices } from "./services/support-access/ended-notices";
 import type { ReminderReport } from "./services/reminders/sweep";
 import { dispatchDue } from "./services/webhooks/sweep";
+import { measureDatabases } from "./services/shards/directory";
+import { runMoveWatchdog, type MoveWatchdogReport } from "./services/shards/watchdog";
 import { rollUpUsage } from "./services/usage/rollup";
 import { usageSourceFor } from "./services/usage/source";
 
@@ -35,6 +37,10 @@ export interface CronReport {
     reminders?: Omit<ReminderReport, "mailIds">;
     agendasSent?: number;
     jobs?: WatchdogReport;
+    /** Workspace moves between databases sent again (src/services/shards/watchdog.ts). */
+    moves?: MoveWatchdogReport;
+    /** The databases measured for placement (hourly). */
+    databasesMeasured?: number;
     /** Webhook deliveries whose Queue message was sent (new ones, and those whose message was lost). */
     webhooksQueued?: number;
     supportGrantsEnded?: number;
@@ -43,6 +49,9 @@ export interface CronReport {
   };
   failures: CronFailure[];
 }
+
+/** The minute of each hour the databases are measured. */
+const MEASURE_MINUTE = 7;
 
 const errorText = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 500);
 
@@ -99,6 +108,17 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   } catch (err) {
     console.error(JSON.stringify({ type: "job_watchdog_failed", error: errorText(err) }));
     report.failures.push({ part: "jobs", error: errorText(err) });
+  }
+  // Workspace moves between databases (src/services/shards/): their watchdog, and once an hour the
+  // databases' sizes that placement reads.
+  try {
+    const moves = await runMoveWatchdog(env, now);
+    if (moves.resent + moves.rolledBack > 0) report.did.moves = moves;
+    if (new Date(now).getUTCMinutes() === MEASURE_MINUTE)
+      report.did.databasesMeasured = (await measureDatabases(env, createDb(env.DB), now)).length;
+  } catch (err) {
+    console.error(JSON.stringify({ type: "shards_cron_failed", error: errorText(err) }));
+    report.failures.push({ part: "shards", error: errorText(err) });
   }
   try {
     const queued = await dispatchDue(createDb(env.DB), env.JOBS, now);

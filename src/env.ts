@@ -8,6 +8,13 @@ import type { ApiCaller } from "./services/api/auth";
 /** Bindings from wrangler.toml, `.dev.vars` and secrets. Every one is listed in `.dev.vars.example`. */
 export interface Bindings {
   DB: D1Database;
+  /**
+   * Shard databases (wrangler.toml; src/services/shards/). DB stays the control database. Optional: the
+   * self-hosted Node server has one libSQL database and no shards.
+   */
+  SHARD_0?: D1Database;
+  SHARD_1?: D1Database;
+  SHARD_2?: D1Database;
   /** R2: import uploads, their prepared chunks and error files, data-export archives. */
   FILES: R2Bucket;
   /**
@@ -32,6 +39,10 @@ export interface Bindings {
   USAGE_SQL_API_URL?: string;
   /** Queue of background job steps (src/jobs.ts). */
   JOBS: Queue<JobMessage>;
+  /** Rows a workspace move's step reads per table page (default 500, src/services/shards/move.ts). Tests lower it. */
+  SHARD_MOVE_PAGE_ROWS?: string;
+  /** Steps one message of a move runs at most (default: as many as D1's query budget allows). Tests set 1. */
+  SHARD_MOVE_STEPS?: string;
   /** Import chunks one queue step commits before handing over to the next message (default 25). Tests lower it. */
   IMPORT_STEP_CHUNKS?: string;
   APP_NAME?: string;
@@ -146,7 +157,11 @@ export interface AuthContext {
     locale: string;
   };
   /** closedAt/eraseAfter are set while the workspace is closed (src/services/privacy/closure.ts): /app then shows only the closed page. */
-  tenant: Pick<Tenant, "id" | "name" | "closedAt" | "eraseAfter"> & { billingState: BillingState };
+  tenant: Pick<Tenant, "id" | "name" | "closedAt" | "eraseAfter"> & {
+    billingState: BillingState;
+    /** True while the workspace is moved to another database: its writes answer 503 (src/services/shards/). */
+    moving?: boolean;
+  };
   role: Role;
   /** Set when a staff member views the workspace through a support grant (src/routes/staff/support-view.ts). */
   support?: { staffId: string; staffName: string; grantId: string; access: "read" | "write"; expiresAt: number };

@@ -12,8 +12,9 @@ import { runImportStep } from "./services/import/steps";
 import { runDataExport } from "./services/privacy/archive-build";
 import type { DataExportMessage } from "./services/privacy/archive-requests";
 import { runWebhookDelivery, type WebhookMessage } from "./services/webhooks/deliver";
+import { type MoveMessage, runMoveStep } from "./services/shards/move";
 
-export type JobMessage = ImportMessage | DataExportMessage | BulkJobMessage | WebhookMessage;
+export type JobMessage = ImportMessage | DataExportMessage | BulkJobMessage | WebhookMessage | MoveMessage;
 
 type Handler<M> = (env: Bindings, message: M, now: number) => Promise<void>;
 
@@ -25,6 +26,7 @@ const HANDLERS: { [T in JobMessage["type"]]: Handler<Extract<JobMessage, { type:
   "privacy.export": runDataExport,
   "contacts.bulk": runBulkJobStep,
   "webhooks.deliver": runWebhookDelivery,
+  "shards.move": runMoveStep,
 };
 
 /** The queue consumer: runs each message's step; a failure is retried later with a growing delay. */

@@ -8,7 +8,7 @@ import { constantTimeEqual } from "@oslojs/crypto/subtle";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { memberships, sessions, tenantBilling, tenants, users, type Role } from "../db/schema";
+import { memberships, sessions, tenantBilling, tenants, users, workspaceShards, type Role } from "../db/schema";
 import type { AuthContext } from "../env";
 
 export const SESSION_COOKIE = "__Host-session";
@@ -106,12 +106,15 @@ export function sessionRowQuery(db: Database, id: string) {
       role: memberships.role,
       // For the past_due banner on every page, without a query of its own.
       billingState: tenantBilling.state,
+      // A workspace being moved to another database takes no writes (src/middleware/moving-workspace.tsx).
+      shardState: workspaceShards.state,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .innerJoin(tenants, eq(tenants.id, sessions.tenantId))
     .innerJoin(memberships, and(eq(memberships.tenantId, sessions.tenantId), eq(memberships.userId, sessions.userId)))
     .leftJoin(tenantBilling, eq(tenantBilling.tenantId, sessions.tenantId))
+    .leftJoin(workspaceShards, eq(workspaceShards.tenantId, sessions.tenantId))
     .where(eq(sessions.id, id))
     .limit(1);
 }
@@ -160,6 +163,7 @@ export async function checkSessionRow(
         closedAt: row.closedAt,
         eraseAfter: row.eraseAfter,
         billingState: row.billingState ?? "free",
+        moving: row.shardState === "moving",
       },
       role: row.role as Role,
     },

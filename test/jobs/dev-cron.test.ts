@@ -81,6 +81,7 @@ describe("POST /dev/cron", () => {
       "data_export_purge",
       "digest",
       "jobs",
+      "shards",
       "webhooks",
       "usage",
     ]);

@@ -37,7 +37,15 @@ export class HeldQueue {
 }
 
 export const jobOf = (m: JobMessage) =>
-  "importId" in m ? m.importId : "exportId" in m ? m.exportId : "deliveryId" in m ? m.deliveryId : m.bulkJobId;
+  "importId" in m
+    ? m.importId
+    : "exportId" in m
+      ? m.exportId
+      : "deliveryId" in m
+        ? m.deliveryId
+        : "moveId" in m
+          ? m.moveId
+          : m.bulkJobId;
 
 export type JobEnv = typeof env;
 

@@ -49,6 +49,7 @@ describe("two tenants", () => {
     "import_jobs_working_idx",
     "data_exports_working_idx",
     "bulk_jobs_working_idx",
+    "shard_moves_working_idx",
     // Webhooks (src/services/webhooks/): the sweep of pending deliveries due, and retention's sweep of old events.
     "webhook_deliveries_due_idx",
     "webhook_events_created_idx",

@@ -13,6 +13,7 @@ import { newAuthToken } from "../../auth/tokens";
 import { verifyEmailMail } from "../../mail/messages";
 import { auditInsert, recordAudit } from "../audit/audit";
 import { queueAccountMail } from "../mail/outbox";
+import { placementStatements } from "../shards/directory";
 
 import type { RequestMeta } from "../../lib/actor";
 
@@ -108,6 +109,7 @@ export async function signUp(
   const verification = newAuthToken(db, { kind: "verify_email", userId, email: input.email, now: meta.now });
   const link = `${meta.baseUrl}/verify-email/${verification.token}`;
   const mail = queueAccountMail(db, input.email, userId, verifyEmailMail(link), meta.now);
+  const placement = await placementStatements(db, tenantId, meta.now);
   try {
     // Through runRawBatch: drizzle's D1 batch cannot take the default pipeline's raw statements.
     await runRawBatch(db, [
@@ -127,6 +129,7 @@ export async function signUp(
         timeZone: input.timeZone,
       }),
       db.insert(memberships).values({ tenantId, userId, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
+      ...placement,
       ...defaultPipelineStatements(tenantId, meta.now),
       db.insert(sessions).values(session.row),
       verification.query,

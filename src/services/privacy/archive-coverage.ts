@@ -85,6 +85,10 @@ export const ARCHIVE_COVERAGE: Record<string, Coverage> = {
     leftOut: "keyed hashes of erased people's addresses: meaningless outside this workspace, and not reversible",
   },
   tenant_counters: { leftOut: "record counts, derived from the records" },
+  workspace_shards: {
+    leftOut: "which of our databases holds the workspace: operations bookkeeping, no record of yours",
+  },
+  shard_moves: { leftOut: "the progress of moving the workspace between our databases: operations bookkeeping" },
   // The reports' aggregates (migration 0020): sums kept by triggers from rows that are in the files.
   report_open_deals: { leftOut: "open deals' count and amount per stage, close month and owner: sums of the deals" },
   report_deal_outcomes: {

@@ -92,6 +92,8 @@ export const TENANT_TABLES = [
   "stripe_events",
   "tenant_billing",
   "audit_log",
+  "shard_moves",
+  "workspace_shards",
 ] as const;
 
 /** R2 prefixes that hold a tenant's files: import uploads, chunks and error files; export archives. */

@@ -11,6 +11,7 @@ import { randomToken } from "../../auth/session";
 import { hashToken } from "../../auth/tokens";
 import { reopenLinkMail } from "../../mail/closure-messages";
 import type { BaseUrl, RequestMeta } from "../account/accounts";
+import { placementStatements } from "../shards/directory";
 import { auditInsert } from "../audit/audit";
 import { queueMail } from "../mail/outbox";
 import { runRawBatch } from "../../db/raw-batch";
@@ -199,6 +200,7 @@ export async function createWorkspace(
   const limit = await hit(db, LIMITS.workspacesPerUser, user.id, meta.now);
   if (!limit.allowed) return { ok: false, retryAfter: limit.retryAfter };
   const tenantId = newId();
+  const placement = await placementStatements(db, tenantId, meta.now);
   await runRawBatch(db, [
     db
       .insert(tenants)
@@ -206,6 +208,7 @@ export async function createWorkspace(
     db
       .insert(memberships)
       .values({ tenantId, userId: user.id, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
+    ...placement,
     ...defaultPipelineStatements(tenantId, meta.now),
     db
       .update(sessions)

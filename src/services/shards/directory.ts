@@ -1,0 +1,108 @@
+/**
+ * The workspace directory (workspace_shards, on the control database): which database holds each
+ * workspace's CRM data, and whether its writes are frozen for a move. A workspace without an entry lives
+ * on DB, where every workspace lived before shards, so existing workspaces need no backfill.
+ */
+import { eq, sql, type SQLWrapper } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { type ShardState, shardStats, tenants, workspaceShards } from "../../db/schema";
+import type { Bindings } from "../../env";
+import { boundDatabases, databaseOf, type DatabaseName, isDatabaseName } from "./databases";
+import { ensureIdRange } from "./id-ranges";
+import { chooseShard, type DatabaseLoad as RuleLoad } from "./placement-rule";
+
+export { chooseShard };
+
+export interface Placement {
+  shard: DatabaseName;
+  state: ShardState;
+}
+
+/** Where a workspace lives (DB when it has no entry). */
+export async function shardOf(db: Database, tenantId: string): Promise<Placement> {
+  const [row] = await db
+    .select({ shard: workspaceShards.shard, state: workspaceShards.state })
+    .from(workspaceShards)
+    .where(eq(workspaceShards.tenantId, tenantId));
+  if (!row) return { shard: "DB", state: "active" };
+  if (!isDatabaseName(row.shard)) throw new Error(`workspace ${tenantId} is on unknown database ${row.shard}`);
+  return { shard: row.shard, state: row.state };
+}
+
+/**
+ * Where new workspaces go. Only DB until requests open a workspace's shard (docs/scale.md, "Routing"):
+ * placed on a shard now, a workspace's first writes would still land on DB. Then: SHARD_NAMES.
+ */
+export const PLACEMENT_TARGETS: readonly DatabaseName[] = ["DB"];
+
+export type DatabaseLoad = RuleLoad<DatabaseName>;
+
+/** The load of each candidate database, from shard_stats (one query on the control database). */
+export async function loadsOf(db: Database, candidates: readonly DatabaseName[]): Promise<DatabaseLoad[]> {
+  const rows = await db.select().from(shardStats);
+  const byName = new Map(rows.map((r) => [r.shard, r]));
+  return candidates.map((shard) => ({
+    shard,
+    bytes: byName.get(shard)?.bytes ?? 0,
+    workspaces: byName.get(shard)?.workspaces ?? 0,
+  }));
+}
+
+/**
+ * The statements that place a new workspace, for the batch that creates it: its directory entry and
+ * one more workspace on the chosen database's count. Reads shard_stats once.
+ */
+export async function placementStatements(
+  db: Database,
+  tenantId: string,
+  now: number,
+  candidates: readonly DatabaseName[] = PLACEMENT_TARGETS,
+): Promise<SQLWrapper[]> {
+  const shard = chooseShard(await loadsOf(db, candidates));
+  return [
+    db.insert(workspaceShards).values({ tenantId, shard, state: "active", createdAt: now }),
+    db
+      .insert(shardStats)
+      .values({ shard, workspaces: 1 })
+      .onConflictDoUpdate({ target: shardStats.shard, set: { workspaces: sql`${shardStats.workspaces} + 1` } }),
+  ];
+}
+
+/**
+ * Measures every bound database (D1 reports its size with each query) and recounts its workspaces from
+ * the directory: what placement reads. Also makes sure each shard counts ids from its own range
+ * (id-ranges.ts). Three queries per shard, three on the control database.
+ */
+export async function measureDatabases(env: Bindings, control: Database, now: number): Promise<DatabaseLoad[]> {
+  const names = boundDatabases(env);
+  const counts = new Map<string, number>();
+  for (const row of await control
+    .select({ shard: workspaceShards.shard, n: sql<number>`count(*)` })
+    .from(workspaceShards)
+    .groupBy(workspaceShards.shard))
+    counts.set(row.shard, row.n);
+  // Workspaces without an entry live on DB.
+  const [unplaced] = await control
+    .select({ n: sql<number>`count(*)` })
+    .from(tenants)
+    .where(sql`NOT EXISTS (SELECT 1 FROM ${workspaceShards} WHERE ${workspaceShards.tenantId} = ${tenants.id})`);
+  counts.set("DB", (counts.get("DB") ?? 0) + (unplaced?.n ?? 0));
+  const loads: DatabaseLoad[] = [];
+  for (const shard of names) {
+    await ensureIdRange(databaseOf(env, shard), shard);
+    const result = await databaseOf(env, shard).prepare("SELECT 1").run();
+    loads.push({ shard, bytes: result.meta.size_after ?? 0, workspaces: counts.get(shard) ?? 0 });
+  }
+  await control.batch(
+    loads.map((l) =>
+      control
+        .insert(shardStats)
+        .values({ shard: l.shard, bytes: l.bytes, workspaces: l.workspaces, measuredAt: now })
+        .onConflictDoUpdate({
+          target: shardStats.shard,
+          set: { bytes: l.bytes, workspaces: l.workspaces, measuredAt: now },
+        }),
+    ) as [never, ...never[]],
+  );
+  return loads;
+}
