@@ -107,7 +107,8 @@ export function sessionRowQuery(db: Database, id: string) {
       // For the past_due banner on every page, without a query of its own.
       billingState: tenantBilling.state,
       // A workspace being moved to another database takes no writes (src/middleware/moving-workspace.tsx).
-      shardState: workspaceShards.state,
+      // Named apart from tenant_billing.state: a batch's rows are keyed by column name.
+      shardState: sql<string | null>`${workspaceShards.state}`.as("shard_state"),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
