@@ -45,6 +45,8 @@ export interface Bindings {
   SHARD_MOVE_STEPS?: string;
   /** Import chunks one queue step commits before handing over to the next message (default 25). Tests lower it. */
   IMPORT_STEP_CHUNKS?: string;
+  /** Rows per import chunk (default and most 500, within D1's limits). Tests lower it to make many chunks of few rows. */
+  IMPORT_CHUNK_ROWS?: string;
   APP_NAME?: string;
   /** Sentry DSN; when unset, errors are only logged. */
   SENTRY_DSN?: string;

@@ -14,9 +14,11 @@ import { job, jobId, utf8 } from "../import/helpers";
 import { CronClock, deliver, drain, HeldQueue, jobEnv, runCron, type JobEnv } from "./helpers";
 
 const WORKING = ["analysing", "committing", "undoing"];
-const ROWS = 1_200; // three chunks of 500
+/** Rows per chunk: lowered from 500 (IMPORT_CHUNK_ROWS) so three chunks are 250 rows, not 1,200. */
+const CHUNK = 100;
+const ROWS = 250; // three chunks (100, 100, 50); an undo page is 200
 
-/** 1,200 people and, last, a row repeating the first one's email. */
+/** 250 people and, last, a row repeating the first one's email. */
 function peopleCsv(): string {
   const lines = ["Email,First name,Last name"];
   for (let i = 0; i < ROWS; i += 1) lines.push(`person${i}@example.com,Person,Number ${i}`);
@@ -38,7 +40,7 @@ async function uploadWith(bindings: JobEnv, cookie: string, csv: string): Promis
  */
 async function heldJob(owner: { cookie: string }, csv = peopleCsv()) {
   const q = new HeldQueue();
-  const bindings = jobEnv(q);
+  const bindings = jobEnv(q, { IMPORT_CHUNK_ROWS: String(CHUNK) });
   const id = await uploadWith(bindings, owner.cookie, csv);
   const press = (action: string, cookie = owner.cookie) =>
     send(`/app/import/${id}/${action}`, { method: "POST", cookie, form: {}, env: bindings });
@@ -188,7 +190,7 @@ describe("a lost step message", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    expect(await deliver(jobEnv(q, { FILES: flaky }), q.takeOne(id)!)).toBe(false);
+    expect(await deliver(jobEnv(q, { FILES: flaky, IMPORT_CHUNK_ROWS: String(CHUNK) }), q.takeOne(id)!)).toBe(false);
     expect(await job(id)).toMatchObject({ status: "analysing", chunk_count: 0 });
     const { row, crons } = await runUntilSettled(q, bindings, id, new CronClock());
     expect(crons).toBe(1);
@@ -261,7 +263,7 @@ describe("a job that cannot move", () => {
     await runCron(bindings, clock.next());
     expect(q.of(id)).toEqual([]);
     const failed = await job(id);
-    expect(failed).toMatchObject({ status: "failed", chunks_done: 1, created_count: 500 });
+    expect(failed).toMatchObject({ status: "failed", chunks_done: 1, created_count: CHUNK });
     expect(failed.message).toMatch(/did not start again after 5 tries/);
     const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain("did not start again after 5 tries");
@@ -294,7 +296,7 @@ describe("a job that cannot move", () => {
       await runCron(bindings, clock.next());
       q.takeOne(id);
     }
-    expect(await job(id)).toMatchObject({ status: "failed", chunks_done: 1, new_count: 500 });
+    expect(await job(id)).toMatchObject({ status: "failed", chunks_done: 1, new_count: CHUNK });
     expect((await press("retry")).status).toBe(303);
     expect(q.of(id).map((m) => m.type)).toEqual(["import.match"]);
     const { row } = await runUntilSettled(q, bindings, id, clock);
@@ -339,10 +341,12 @@ describe("cancelling", () => {
 
     expect((await press("cancel")).status).toBe(303);
     await drain(q, bindings, id); // the next chunk's message arrives after the cancellation: it writes nothing
-    expect(await job(id)).toMatchObject({ status: "cancelled", chunks_done: 1, created_count: 500 });
-    expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(500);
+    expect(await job(id)).toMatchObject({ status: "cancelled", chunks_done: 1, created_count: CHUNK });
+    expect(await countRows("contacts", "tenant_id = ?", owner.tenantId)).toBe(CHUNK);
     const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
-    expect(page).toContain("Cancelled while importing: 500 contacts created and 0 updated before it stopped are kept");
+    expect(page).toContain(
+      `Cancelled while importing: ${CHUNK} contacts created and 0 updated before it stopped are kept`,
+    );
     expect(page).toContain(`action="/app/import/${id}/undo"`);
     expect((await press("cancel")).status).toBe(409);
 

@@ -110,10 +110,11 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
   }
   const mapping = ctx ? (ctx as RowContext).mapping : autoMapping(job.kind, header, fields);
 
-  const chunkCount = Math.ceil(valid.length / CHUNK_ROWS);
+  const rows = s.chunkRows ?? CHUNK_ROWS;
+  const chunkCount = Math.ceil(valid.length / rows);
   await Promise.all([resetReview(s.files, job), saveSamples(s.files, job, samples)]);
   for (let i = 0; i < chunkCount; i += 1) {
-    await writeChunk(s.files, job, i, valid.slice(i * CHUNK_ROWS, (i + 1) * CHUNK_ROWS));
+    await writeChunk(s.files, job, i, valid.slice(i * rows, (i + 1) * rows));
   }
   if (errors.length) await writeErrors(s.files, job, header, errors);
   const [updated] = await s.t

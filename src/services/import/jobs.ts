@@ -36,6 +36,8 @@ export interface ImportServices {
   t: TenantDb;
   files: R2Bucket;
   jobs: Queue<ImportMessage>;
+  /** Rows per chunk the analysis writes (CHUNK_ROWS unless the environment lowers it). */
+  chunkRows?: number;
 }
 
 /** The message that runs a working job's current step (the watchdog and Retry send it again). */

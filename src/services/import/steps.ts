@@ -36,7 +36,9 @@ const STEP_CHUNKS = 25;
 /** The queue consumer's entry for import messages. */
 export async function runImportStep(env: Bindings, message: ImportMessage, now: number): Promise<void> {
   const t = scoped(createDb(env.DB), message.tenantId);
-  const s: ImportServices = { t, files: env.FILES, jobs: env.JOBS as Queue<ImportMessage> };
+  const lowered = Number(env.IMPORT_CHUNK_ROWS);
+  const chunkRows = lowered > 0 && lowered < CHUNK_ROWS ? Math.floor(lowered) : CHUNK_ROWS;
+  const s: ImportServices = { t, files: env.FILES, jobs: env.JOBS as Queue<ImportMessage>, chunkRows };
   const job = await getImport(t, message.importId);
   if (!job) return; // deleted with its tenant
   // A closed workspace is locked: its imports stop (and are erased with it after the grace period).
@@ -159,7 +161,7 @@ async function commit(
       continue;
     }
     if (!outcome.ok) {
-      const imported = done * CHUNK_ROWS;
+      const imported = done * (s.chunkRows ?? CHUNK_ROWS);
       const after = imported ? ` after about ${imported.toLocaleString("en-US")} rows` : "";
       const max = outcome.error.max.toLocaleString("en-US");
       const message = `The Free plan holds ${max} contacts. The import stopped there${after}; upgrade to import the rest, or undo it.`;
