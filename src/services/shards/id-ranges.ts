@@ -35,6 +35,7 @@ export async function ensureIdRange(db: D1Database, name: DatabaseName): Promise
       .bind(table, start, table),
     db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = ? AND seq < ?").bind(start, table, start),
   ]);
-  await db.batch(statements);
+  // A database not migrated yet has no such table (D1 refuses an empty batch): its range is set once it is.
+  if (statements.length) await db.batch(statements);
   return 1 + statements.length;
 }
