@@ -61,7 +61,7 @@ describe("the tables a move works on", () => {
     const tenantWritten = [...written.keys()].filter((t) => (TENANT_TABLES as readonly string[]).includes(t));
     for (const table of Object.keys(DERIVED_TABLES)) expect(tenantWritten, table).toContain(table);
     // webhook_events' fan-out trigger makes deliveries on the target for each copied event; the prune
-    // step deletes those the source does not have (test/shards/move.test.ts has a webhook endpoint).
+    // step deletes those the source does not have (test/shards/move.isolated.test.ts has a webhook endpoint).
     expect(tenantWritten.filter((t) => !(t in DERIVED_TABLES)).sort()).toEqual(["webhook_deliveries"]);
   });
 });
