@@ -27,7 +27,7 @@ async function tagOn(db: D1Database, tenantId: string, name: string): Promise<nu
   return row!.id;
 }
 
-describe("id ranges", () => {
+describe("id ranges", { timeout: 90_000 }, () => {
   it("start at 0 on DB and at (i + 1) × 2^40 on SHARD_i, within JavaScript's exact integers", () => {
     expect(idRangeStart("DB")).toBe(0);
     expect(idRangeStart("SHARD_0")).toBe(RANGE);

@@ -110,7 +110,7 @@ describe("a message of many steps", () => {
   }, 120_000);
 });
 
-describe("a move that never gets on", () => {
+describe("a move that never gets on", { timeout: 90_000 }, () => {
   it("is sent again by the cron, then rolled back after five silent tries: the workspace stays where it was, writable", async () => {
     const t = await seededWorkspace("Stuck Mover");
     const before = await snapshot(env.DB, t.tenantId);

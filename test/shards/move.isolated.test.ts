@@ -14,7 +14,8 @@ import { insertTag } from "../helpers/records";
 import { deliver } from "../jobs/helpers";
 import { database, directoryOf, moveEnv, moveRow, rowsOf, runSteps, seededWorkspace, snapshot } from "./helpers";
 
-describe("moving a workspace", () => {
+// Each test runs a whole move step by step (dozens of batches): beyond the default timeout under CI's load.
+describe("moving a workspace", { timeout: 90_000 }, () => {
   it("from DB to a shard while it is used: the shard ends with exactly what DB had at the freeze, and DB keeps only the control rows", async () => {
     const t = await seededWorkspace("Mover One");
     const { q, bindings } = moveEnv();
