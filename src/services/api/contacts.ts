@@ -6,6 +6,7 @@
 import { asc, eq, gt, gte, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { contacts, type ContactSource } from "../../db/schema";
+import { isoSql } from "../webhooks/events";
 import { customFieldsJsonSql, recordExtrasSql } from "./record-sql";
 import { contactEmailsAndPhonesSql } from "../contacts/page";
 import { filterConditions } from "../contacts/matching";
@@ -44,10 +45,6 @@ export interface ApiContactQuery {
   afterId: number;
   limit: number;
 }
-
-/** A time column as the export writes it (isoTime): integer arithmetic, so no float rounding of the milliseconds. */
-const isoSql = (column: string) =>
-  sql.raw(`strftime('%Y-%m-%dT%H:%M:%S', ${column} / 1000, 'unixepoch') || printf('.%03dZ', ${column} % 1000)`);
 
 /**
  * A contact as one JSON text, built by SQLite from the row and its subqueries: the API's largest answers (200

@@ -29,9 +29,11 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** The test event an admin sends from the settings page; no write ever emits it. */
 export const TEST_EVENT_TYPE = "webhook.test";
 
-/** ISO 8601 in UTC of a millisecond column, as the export writes times. */
-export const isoSql = (column: SQL | string) =>
-  sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${typeof column === "string" ? sql.raw(column) : column} / 1000.0, 'unixepoch')`;
+/** ISO 8601 in UTC of a millisecond column, as the export writes times (isoTime): integer arithmetic, no float rounding. */
+export const isoSql = (column: SQL | string) => {
+  const ms = typeof column === "string" ? sql.raw(column) : column;
+  return sql`(strftime('%Y-%m-%dT%H:%M:%S', ${ms} / 1000, 'unixepoch') || printf('.%03dZ', ${ms} % 1000))`;
+};
 
 /** Whether the workspace has an enabled endpoint subscribed to `type`: the cheap guard of every event row. */
 export function subscribed(t: TenantDb, type: string): SQL {
