@@ -131,7 +131,13 @@ export async function tagDeals(t: TenantDb, actor: Actor, ids: number[], tagId: 
     sql`UPDATE deals SET updated_at = ${actor.now}, last_activity_at = ${actor.now}
       WHERE tenant_id = ${t.tenantId} AND id IN (SELECT d.id FROM ${lacking})`,
     // Before the tag is attached (after it `lacking` selects none): each deal with the tag it is getting.
-    webhookEventSql(t, "deal.updated", dealUpdatedData(["tags"], "d", tagId), sql`FROM ${lacking}`, actor.now),
+    webhookEventSql(
+      t,
+      "deal.updated",
+      dealUpdatedData(["tags"], "d", { addTagId: tagId }),
+      sql`FROM ${lacking}`,
+      actor.now,
+    ),
     sql`INSERT INTO deal_tags (tenant_id, deal_id, tag_id)
       SELECT d.tenant_id, d.id, ${tagId} FROM ${selected(t, ids)} ON CONFLICT DO NOTHING RETURNING deal_id`,
   ]);

@@ -20,6 +20,7 @@ import { text } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
 import { settingAudit } from "../audit/audit";
 import { BUILT_IN_COLUMNS } from "../export/columns";
+import { fieldRemovalEvent } from "./removal-events";
 import { getCustomField, type CustomField } from "./custom-fields";
 
 const MAX_OPTIONS = 50;
@@ -186,11 +187,16 @@ export async function updateCustomFieldAudited(
   });
 }
 
-/** Deletes a custom field and every value of it. False when it is not the tenant's. */
+/**
+ * Deletes a custom field and every value of it, each record that held one getting its *.updated webhook event in
+ * the same batch. False when it is not the tenant's.
+ */
 export async function deleteCustomFieldAudited(t: TenantDb, actor: KeyActor, id: number): Promise<boolean> {
   const field = await getCustomField(t, id);
   if (!field) return false;
   await t.db.batch([
+    // First: the event reads which records hold a value.
+    fieldRemovalEvent(t, field, actor.now),
     t.delete(customFieldValues, eq(customFieldValues.fieldId, id)),
     t.delete(customFields, eq(customFields.id, id)),
     settingAudit(t, actor, "custom_field.deleted", { id, label: field.name }, { entity: field.entity }),

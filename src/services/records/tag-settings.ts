@@ -11,6 +11,7 @@ import type { KeyActor } from "../../lib/actor";
 import { tagName } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
 import { settingAudit } from "../audit/audit";
+import { tagRemovalEvents } from "./removal-events";
 import { TAG_COLORS, type Tag, type TagColor } from "./tags";
 
 export type TagChange = { ok: true; tag: Tag } | { ok: false; field: "name"; message: string };
@@ -75,11 +76,16 @@ export async function updateTagAudited(
   });
 }
 
-/** Deletes a tag and takes it off every contact and company. False when it is not the tenant's. */
+/**
+ * Deletes a tag and takes it off every contact, company and deal (deal_tags by cascade), each of them getting its
+ * *.updated webhook event in the same batch. False when it is not the tenant's.
+ */
 export async function deleteTagAudited(t: TenantDb, actor: KeyActor, id: number): Promise<boolean> {
   const tag = await getTag(t, id);
   if (!tag) return false;
   await t.db.batch([
+    // First: the events read which records carry the tag.
+    ...tagRemovalEvents(t, id, actor.now),
     t.delete(contactTags, eq(contactTags.tagId, id)),
     t.delete(companyTags, eq(companyTags.tagId, id)),
     t.delete(tags, eq(tags.id, id)),

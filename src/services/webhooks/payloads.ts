@@ -39,26 +39,37 @@ export function dealData(a = "d", extra?: SQL): SQL {
 }
 
 /**
- * A deal as deal.updated carries it: dealData with its tags, contacts (ids and roles) and custom values by field
- * name, and `changed`, the API names of the fields that changed (or SQL giving their JSON list). `plusTagId`: a tag
- * being added in the same batch.
+ * What the batch changes after its deal.updated row is written, so the payload shows the deal as the batch leaves
+ * it: a tag being added, or a tag or custom field definition being deleted.
  */
-export function dealUpdatedData(changed: string[] | SQL, a = "d", plusTagId: number | null = null): SQL {
+export interface PendingDealChange {
+  addTagId?: number;
+  dropTagId?: number;
+  dropFieldId?: number;
+}
+
+/**
+ * A deal as deal.updated carries it: dealData with its tags, contacts (ids and roles) and custom values by field
+ * name, and `changed`, the API names of the fields that changed (or SQL giving their JSON list).
+ */
+export function dealUpdatedData(changed: string[] | SQL, a = "d", pending: PendingDealChange = {}): SQL {
   const tenant = col(a, "tenant_id");
   const id = col(a, "id");
-  const plus = plusTagId === null ? sql`` : sql`g.id = ${plusTagId} OR `;
+  const plus = pending.addTagId === undefined ? sql`` : sql`g.id = ${pending.addTagId} OR `;
+  const minusTag = pending.dropTagId === undefined ? sql`` : sql` AND g.id <> ${pending.dropTagId}`;
+  const minusField = pending.dropFieldId === undefined ? sql`` : sql` AND v.field_id <> ${pending.dropFieldId}`;
   // json(...) keeps each list JSON through its subquery, which drops SQLite's JSON subtype.
   return dealData(
     a,
     sql`'tags', json((SELECT json_group_array(json_object('id', x.id, 'name', x.name)) FROM (SELECT g.id, g.name
         FROM tags g WHERE g.tenant_id = ${tenant} AND (${plus}g.id IN (SELECT dt.tag_id FROM deal_tags dt
-          WHERE dt.tenant_id = ${tenant} AND dt.deal_id = ${id})) ORDER BY g.name, g.id) x)),
+          WHERE dt.tenant_id = ${tenant} AND dt.deal_id = ${id}))${minusTag} ORDER BY g.name, g.id) x)),
       'contacts', json((SELECT json_group_array(json_object('id', x.contact_id, 'role', x.role)) FROM (
         SELECT dc.contact_id, dc.role FROM deal_contacts dc WHERE dc.tenant_id = ${tenant} AND dc.deal_id = ${id}
         ORDER BY dc.contact_id) x)),
       'custom_fields', json((SELECT json_group_object(f.name, v.value) FROM custom_field_values v
         JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id AND f.entity = 'deal'
-        WHERE v.tenant_id = ${tenant} AND v.entity_id = ${id})),
+        WHERE v.tenant_id = ${tenant} AND v.entity_id = ${id}${minusField})),
       'changed', json(${Array.isArray(changed) ? JSON.stringify(changed) : changed})`,
   );
 }
