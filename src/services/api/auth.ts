@@ -1,5 +1,6 @@
 /**
- * Checking an API request's key. One D1 batch does all of it in one round trip: the lookup by the
+ * Checking an API request's key. One D1 batch does all of it in one round trip (for a read by a key this
+ * isolate knows, the route's first batch): the lookup by the
  * secret's hash (its unique index; nothing compared in code that could leak timing), the audit entry of
  * the use (the key's name, never the secret), the key's last-used time (written at most once a minute) and
  * the rate counters (src/services/api/rate-limits.ts). The writes select the key row themselves, so a
@@ -59,24 +60,28 @@ interface KeyRow {
   closed_at: number | null;
 }
 
-/** Checks `token`; a valid key's use is audited (method and path, no query string: a search can name a person). */
-export async function authenticateApiKey(
-  db: Database,
-  token: string | null,
-  use: RequestMeta & { method: string; path: string },
-): Promise<ApiAuthResult> {
-  if (token === null) return { ok: false, reason: "missing" };
-  if (!API_KEY_SHAPE.test(token)) return { ok: false, reason: "malformed" };
-  const hash = apiKeyHash(token);
+/** A key request's use: where it comes from, and what it asks for (method and path, no query string). */
+export type KeyUse = RequestMeta & { method: string; path: string };
+
+/**
+ * The key check's statements for the key whose secret hashes to `hash`: the lookup, the audit entry, the
+ * last-used time and the two rate counters. Sent in a batch of their own, or in front of a read's first query
+ * (src/db/piggyback.ts); the writes select the key row themselves, so an unusable key writes nothing.
+ */
+export function keyCheckStatements(d1: Database["$client"], hash: string, use: KeyUse): D1PreparedStatement[] {
   const { now } = use;
-  const d1 = db.$client;
   const detail = JSON.stringify({ method: use.method, path: use.path.slice(0, 200) });
-  const [lookup, , , perKey, perWorkspace] = await d1.batch([
+  return [
     d1.prepare(LOOKUP).bind(hash),
     d1.prepare(AUDIT).bind(hash, now, detail, use.ip, use.userAgent?.slice(0, 512) ?? null),
     d1.prepare(LAST_USED).bind(hash, now, now - LAST_USED_INTERVAL_MS),
     ...rateLimitStatements(d1, hash, now),
-  ]);
+  ];
+}
+
+/** What the key check's results say. */
+export function keyCheckOutcome(results: D1Result[], now: number): ApiAuthResult {
+  const [lookup, , , perKey, perWorkspace] = results;
   const key = (lookup!.results as KeyRow[])[0];
   if (!key) return { ok: false, reason: "unknown" };
   if (key.revoked_at !== null) return { ok: false, reason: "revoked" };
@@ -94,4 +99,34 @@ export async function authenticateApiKey(
       limits: limitStates([counts(perKey), counts(perWorkspace)], now),
     },
   };
+}
+
+/** The hash of `token`, or why it is refused before any lookup. */
+export function keyHashOf(token: string | null): { hash: string } | { reason: "missing" | "malformed" } {
+  if (token === null) return { reason: "missing" };
+  if (!API_KEY_SHAPE.test(token)) return { reason: "malformed" };
+  return { hash: apiKeyHash(token) };
+}
+
+/**
+ * The keys this isolate has seen pass, by hash: the workspace a key belongs to never changes, so a read by a
+ * known key can query its workspace before the check's answer arrives, in the same batch (src/routes/api/guard.ts).
+ * Whether the key may still be used is never remembered: every request checks it in D1.
+ */
+const knownKeys = new Map<string, Omit<ApiCaller, "limits">>();
+const KNOWN_KEYS_MAX = 1000;
+
+/** The caller a known key was last time (its limits to come from this request's check), or undefined. */
+export function knownKey(hash: string): ApiCaller | undefined {
+  const known = knownKeys.get(hash);
+  return known && { ...known, limits: [] };
+}
+
+/** Remembers a key that passed (forgets one that did not). */
+export function rememberKey(hash: string, result: ApiAuthResult): void {
+  knownKeys.delete(hash);
+  if (!result.ok) return;
+  if (knownKeys.size >= KNOWN_KEYS_MAX) knownKeys.delete(knownKeys.keys().next().value!);
+  const { limits: _, ...identity } = result.caller;
+  knownKeys.set(hash, identity);
 }

@@ -18,8 +18,12 @@ export interface LimitState {
   exceeded: boolean;
 }
 
-/** The key row `k` can still be used at ?2 (its hash is ?1): the condition of every write of the key check. */
-export const USABLE_KEY = "k.secret_hash = ?1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?2)";
+/**
+ * The key row `k` can still be used at ?2 (its hash is ?1), in a workspace not closed: the condition of every
+ * write of the key check, so a refused request is neither audited nor counted.
+ */
+export const USABLE_KEY = `k.secret_hash = ?1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?2)
+  AND (SELECT closed_at FROM tenants WHERE id = k.tenant_id) IS NULL`;
 
 /** One limit's counting upsert: ?1 the key's hash, ?2 now, ?3 the counter, ?4 where an expired window ends. */
 const COUNT = `INSERT INTO rate_limits (key, window_start, count)
