@@ -48,7 +48,7 @@ function sqlite(dbFile, query) {
 
 async function main() {
   if (spawnSync("which", ["sqlite3"]).status !== 0) throw new Error("sqlite3 is missing (bench/run.mjs installs it)");
-  const dbFile = freshLocalD1(stateDir);
+  const dbFile = await freshLocalD1(stateDir);
   const port = await freePort();
   const logFile = join(stateDir, "wrangler.log");
   log(`wrangler dev on port ${port}, log in ${logFile}`);

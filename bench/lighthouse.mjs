@@ -18,7 +18,7 @@ const [{ default: lighthouse }, chromeLauncher, { default: desktopConfig }] = aw
 });
 
 const stateDir = join(root, ".wrangler", "lighthouse-state");
-freshLocalD1(stateDir);
+await freshLocalD1(stateDir);
 const seeded = await runSeed({ persistTo: stateDir });
 const port = await freePort();
 const stop = await startWranglerDev({ port, stateDir });

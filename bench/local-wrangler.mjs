@@ -1,24 +1,22 @@
 // What both bench scripts need from a local Worker: a free port, a fresh local D1 with the
 // migrations applied, and `wrangler dev --log-level warn` started and answering.
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../scripts/ports.mjs";
-import { root, spawnWranglerDev, waitForHealthz, wranglerBin } from "../scripts/wrangler-dev.mjs";
+import { migrateLocal } from "../scripts/db-migrate.mjs";
+import { root, spawnWranglerDev, waitForHealthz } from "../scripts/wrangler-dev.mjs";
 
 export { freePort, root };
 export const benchEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", FORCE_COLOR: "0" };
 
-/** Empties `stateDir`, applies the migrations to a local D1 there, and returns the D1's SQLite file. */
-export function freshLocalD1(stateDir) {
+/**
+ * Empties `stateDir`, applies the migrations to a local control database (DB) there, and returns its SQLite file
+ * (the only one: the bench's workspace lives on DB, and no shard is migrated).
+ */
+export async function freshLocalD1(stateDir) {
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true });
-  const r = spawnSync(
-    process.execPath,
-    [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir],
-    { cwd: root, env: benchEnv, encoding: "utf8" },
-  );
-  if (r.status !== 0) throw new Error(`migrations failed:\n${r.stdout}\n${r.stderr}`);
+  await migrateLocal({ persistTo: stateDir, bindings: ["DB"], log: () => {} });
   const dir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
   const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
   if (!file) throw new Error(`no D1 file in ${dir}`);

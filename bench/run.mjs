@@ -74,7 +74,7 @@ function searchTriggers() {
 }
 
 async function seed() {
-  const dbFile = freshLocalD1(stateDir);
+  const dbFile = await freshLocalD1(stateDir);
   const ids = {
     tenantId: base32(randomBytes(15)),
     userId: base32(randomBytes(15)),

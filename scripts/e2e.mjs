@@ -19,7 +19,7 @@ import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { freePort } from "./ports.mjs";
-import { root, spawnWranglerDev, waitForHealthz, wranglerBin } from "./wrangler-dev.mjs";
+import { root, spawnWranglerDev, waitForHealthz } from "./wrangler-dev.mjs";
 import { E2E_OPS_TOKEN, WRANGLER_RESTART } from "../test/e2e/helpers.mjs";
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -326,9 +326,9 @@ async function main() {
   stateDir = mkdtempSync(join(tmpdir(), "customertrackr-e2e-state-"));
   const artifactsDir = mkdtempSync(join(tmpdir(), "customertrackr-e2e-"));
   runStep(
-    "migrations applied to a fresh local D1",
+    "migrations applied to fresh local D1 databases (control and shards)",
     process.execPath,
-    [wranglerBin, "d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir],
+    [join(root, "scripts", "db-migrate.mjs"), "--persist-to", stateDir],
     {
       env: { CI: "true" }, // never prompt
     },

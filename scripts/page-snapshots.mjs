@@ -17,7 +17,7 @@ if (!out) {
 mkdirSync(out, { recursive: true });
 
 const stateDir = join(root, ".wrangler", "snapshot-state");
-freshLocalD1(stateDir);
+await freshLocalD1(stateDir);
 const seeded = await runSeed({ persistTo: stateDir });
 const port = await freePort();
 const stop = await startWranglerDev({ port, stateDir, vars: { DEV_MAIL: "1" } });
