@@ -29,6 +29,8 @@ export async function migrateLocal({
   bindings = databaseBindings(),
   log = console.log,
 } = {}) {
+  // Offline, the local runtime's start warns that it cannot fetch Request.cf; wrangler dev says it again anyway.
+  process.env.WRANGLER_LOG ??= "error";
   const { getPlatformProxy, unstable_splitSqlQuery } = await import("wrangler");
   const dir = join(root, "migrations");
   const migrations = readdirSync(dir)
