@@ -2,6 +2,8 @@
  * Deleting a tag or a custom field definition changes every record that carried it: each such deal, contact and
  * company gets its *.updated event in the deletion's own batch (a deal's payload without what was deleted), and
  * records without it, and other workspaces, get nothing.
+ *
+ * Isolated: its 2,500 pending deliveries would fill another file's cron run (it sends the oldest due first).
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
