@@ -362,6 +362,36 @@ async function main() {
   let passed = 0;
   let failed = 0;
   let retried = 0;
+  // Under load, workerd has died mid-run (a broken pipe in wrangler.log) and every later test met a refused
+  // connection. It is started again on the same port and storage (once per run), and the tests that met it
+  // run again; the run still fails if it dies twice.
+  let restart = null;
+  /** Whether wrangler dev is gone: exited, or its port refuses connections (its workerd died). */
+  async function wranglerGone() {
+    if (wrangler.exitCode !== null || wrangler.signalCode !== null) return true;
+    try {
+      await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5000) });
+      return false;
+    } catch (err) {
+      return err?.cause?.code === "ECONNREFUSED";
+    }
+  }
+  /** Starts wrangler dev again if it is gone (one start, however many lanes ask); whether it was ever restarted. */
+  async function restartWranglerIfGone() {
+    if (restart === null && (await wranglerGone()) && restart === null) {
+      console.log("↻ wrangler dev stopped answering (see wrangler.log); starting it again");
+      const old = wrangler;
+      restart = (async () => {
+        try {
+          process.kill(-old.pid, "SIGKILL");
+        } catch {}
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await startWrangler(port, artifactsDir);
+      })();
+    }
+    if (restart !== null) await restart;
+    return restart !== null;
+  }
   /** One test, retried once after a browser wait timed out or wrangler dev's proxy lost a POST (its own 503); its own contexts closed after it. */
   async function runTest(test, i) {
     const t = Date.now();
@@ -376,6 +406,7 @@ async function main() {
       version: () => browser.version(),
     };
     let error = null;
+    const restartedBefore = restart !== null;
     for (let attempt = 1; attempt <= 2; attempt++) {
       error = null;
       try {
@@ -389,9 +420,15 @@ async function main() {
       }
       const message = String(error?.message ?? error);
       const timedOut = /Timeout \d+ms exceeded/.test(message);
-      if (!error || stopping || attempt === 2 || !(timedOut || message.includes(WRANGLER_RESTART))) break;
+      // The test ran into the restart: wrangler dev was restarted while it ran, or exits now.
+      const restarted = error && !stopping && attempt === 1 && (await restartWranglerIfGone()) && !restartedBefore;
+      if (!error || stopping || attempt === 2 || !(timedOut || restarted || message.includes(WRANGLER_RESTART))) break;
       retried += 1;
-      const why = timedOut ? "a browser wait timed out" : `${WRANGLER_RESTART} (its own 503)`;
+      const why = restarted
+        ? "wrangler dev stopped answering and was started again"
+        : timedOut
+          ? "a browser wait timed out"
+          : `${WRANGLER_RESTART} (its own 503)`;
       console.log(`↻ ${test.name}: ${why}, trying once more (${seconds(Date.now() - t)})`);
       console.log(
         String(error?.message ?? error)
@@ -439,7 +476,7 @@ async function main() {
   }
   log(`finished in ${seconds(Date.now() - started)}`);
   console.log(
-    `${passed} passed, ${failed} failed${retried ? `, ${retried} retried once (a timeout, or a POST lost by wrangler dev's proxy)` : ""}`,
+    `${passed} passed, ${failed} failed${retried ? `, ${retried} retried once (a timeout, a POST lost by wrangler dev's proxy, or wrangler dev started again)` : ""}`,
   );
   return failed === 0 ? 0 : 1;
 }

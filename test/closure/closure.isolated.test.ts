@@ -191,7 +191,8 @@ describe("closing a workspace: the confirmation", () => {
   });
 });
 
-describe("closing a workspace, then erasing it after the grace period", () => {
+// Each test closes, erases or reopens a whole seeded workspace: beyond the default timeout under CI's load.
+describe("closing a workspace, then erasing it after the grace period", { timeout: 90_000 }, () => {
   it("locks it, ends its sessions, deletes the Stripe customer, mails the reopen link, and after 30 days leaves nothing but the ledger", async () => {
     const t = await seededWorkspace("Quartermaine Salvage");
     const ownerId = (await row<{ id: string }>("SELECT id FROM users WHERE email = ?", t.email))!.id;
@@ -409,7 +410,7 @@ describe("closing a workspace, then erasing it after the grace period", () => {
   });
 });
 
-describe("reopening", () => {
+describe("reopening", { timeout: 90_000 }, () => {
   it("works within the grace period, once: members sign in again, everything is there, billing is Free", async () => {
     const owner = await newTenant("Second Thoughts Ltd");
     const contactId = await createContact(owner.cookie, { first_name: "Kept", last_name: "Safe" });
