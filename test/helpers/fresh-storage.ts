@@ -25,7 +25,7 @@ async function emptyDatabase(db: D1Database): Promise<void> {
   // sqlite_* and _cf_* belong to SQLite and to D1; d1_migrations says the schema is there.
   const { results } = await db
     .prepare(
-      "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND type IN ('table', 'trigger') ORDER BY rowid",
+      "SELECT type, name, sql FROM sqlite_master WHERE (name = 'sqlite_sequence' OR name NOT LIKE 'sqlite_%') AND name NOT LIKE '_cf_%' AND type IN ('table', 'trigger') ORDER BY rowid",
     )
     .all<{ type: string; name: string; sql: string }>();
   // An FTS table's shadow tables (contacts_fts_data, …) are emptied with it.
@@ -35,16 +35,15 @@ async function emptyDatabase(db: D1Database): Promise<void> {
       .flatMap((r) => ["data", "idx", "content", "docsize", "config"].map((part) => `${r.name}_${part}`)),
   );
   const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  // sqlite_sequence (AUTOINCREMENT's counters) is emptied too, so ids start again as in a new database.
   const tables = results.filter((r) => r.type === "table" && !shadows.has(r.name) && r.name !== "d1_migrations");
   if (tables.length === 0) return;
   const triggers = results.filter((r) => r.type === "trigger");
-  const sequences = await db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first();
   await db.batch([
     // Parents and children go in any order: the foreign keys are checked at the batch's end.
     db.prepare("PRAGMA defer_foreign_keys = ON"),
     ...triggers.map((t) => db.prepare(`DROP TRIGGER ${quoted(t.name)}`)),
     ...tables.map((t) => db.prepare(`DELETE FROM ${quoted(t.name)}`)),
-    ...(sequences ? [db.prepare("DELETE FROM sqlite_sequence")] : []),
     ...triggers.map((t) => db.prepare(t.sql)),
   ]);
 }

@@ -76,6 +76,9 @@ export type StepResult = { kind: "next"; next: NextState } | { kind: "wait"; sec
 
 const cursorOf = (move: ShardMove): Cursor => (move.cursor === null ? null : (JSON.parse(move.cursor) as Cursor));
 const next = (n: NextState): StepResult => ({ kind: "next", next: n });
+/** The same phase again: the table's next page, or the next table once this one's last page is done. */
+const paged = (status: ShardMoveStatus, i: number, after: Cursor): StepResult =>
+  next(after === null ? { status, tableIndex: i + 1, cursor: null } : { status, tableIndex: i, cursor: after });
 
 /**
  * The rollback when rows just written are not the workspace's on the target: their keys belong to
@@ -131,11 +134,7 @@ async function copyStep(ctx: StepContext): Promise<StepResult> {
   if (statements.length > 0) await ctx.target.batch(statements);
   const collision = await collisionOf(ctx, shape, page.rows);
   if (collision) return collision;
-  return next(
-    page.next === null
-      ? { status: "copying", tableIndex: i + 1, cursor: null }
-      : { status: "copying", tableIndex: i, cursor: page.next },
-  );
+  return paged("copying", i, page.next);
 }
 
 /** One page of one table compared with the target; what is new or changed is written over it. */
@@ -165,11 +164,7 @@ async function catchUpStep(ctx: StepContext): Promise<StepResult> {
   if (writes.length > 0) await ctx.target.batch(writes);
   const collision = await collisionOf(ctx, shape, stale);
   if (collision) return collision;
-  return next(
-    page.next === null
-      ? { status: "catching_up", tableIndex: i + 1, cursor: null }
-      : { status: "catching_up", tableIndex: i, cursor: page.next },
-  );
+  return paged("catching_up", i, page.next);
 }
 
 /** One page of the target's rows of one table: those the source no longer has are deleted. */
@@ -186,11 +181,7 @@ async function pruneStep(ctx: StepContext): Promise<StepResult> {
   const gone = keys.filter((k) => !kept.has(JSON.stringify(k)));
   ctx.queries.made += 4;
   if (gone.length > 0) await deleteByKeys(ctx.target, shape, ctx.tenantId, gone).run();
-  return next(
-    page.next === null
-      ? { status: "pruning", tableIndex: i + 1, cursor: null }
-      : { status: "pruning", tableIndex: i, cursor: page.next },
-  );
+  return paged("pruning", i, page.next);
 }
 
 /** One page of one side of one table added to its tally; at the table's end both sides must agree. */
