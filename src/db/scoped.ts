@@ -19,7 +19,10 @@ export type TenantTable = SQLiteTable & { tenantId: SQLiteColumn };
 
 /** One workspace's view of the database. */
 export interface TenantDb {
+  /** The database that holds the workspace's records: DB, or its shard (src/services/shards/workspace-db.ts). */
   readonly db: Database;
+  /** The control database (users, sessions, memberships, billing, the directory); `db` itself when the workspace lives on DB. */
+  readonly control: Database;
   readonly tenantId: string;
   /** The tenant filter of `table`, and-ed with the other conditions (undefined ones are skipped). */
   where(table: TenantTable, ...conditions: (SQL | undefined)[]): SQL;
@@ -41,12 +44,13 @@ export interface TenantDb {
   ): ReturnType<ReturnType<Database["insert"]>["values"]>;
 }
 
-/** The handle for one workspace. */
-export function scoped(db: Database, tenantId: string): TenantDb {
+/** The handle for one workspace, whose records are on `db` (on the control database unless `control` says otherwise). */
+export function scoped(db: Database, tenantId: string, control: Database = db): TenantDb {
   const where = (table: TenantTable, ...conditions: (SQL | undefined)[]) =>
     and(eq(table.tenantId, tenantId), ...conditions) as SQL;
   return {
     db,
+    control,
     tenantId,
     where,
     update: (table, values, ...conditions) =>

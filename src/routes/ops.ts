@@ -93,6 +93,7 @@ opsRoutes.post("/accounts/erase", async (c) => {
   const result = await eraseAccountNow(
     {
       db: c.get("db"),
+      databases: c.env,
       files: c.env.FILES,
       stripe: stripeFromEnv(c.env),
       chunk: retentionChunkRows(c.env),

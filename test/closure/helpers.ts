@@ -56,7 +56,7 @@ export interface Trace {
  * email addresses, names), compared as bytes, so text, numbers and the search index's blobs are all
  * searched. `except` names tables not to report (the ledger, checked on its own).
  */
-export async function tracesOf(needles: string[], except: string[] = []): Promise<Trace[]> {
+export async function tracesOf(needles: string[], except: string[] = [], db: D1Database = env.DB): Promise<Trace[]> {
   const found: Trace[] = [];
   const wanted = needles.filter((n) => n.length > 0);
   for (const table of await schemaTables()) {
@@ -64,9 +64,10 @@ export async function tracesOf(needles: string[], except: string[] = []): Promis
     const columns = await columnsOf(table);
     if (columns.length === 0) continue;
     const conditions = columns.map((c) => `instr(CAST("${c}" AS BLOB), CAST(needle.value AS BLOB)) > 0`);
-    const row = await env.DB.prepare(
-      `SELECT count(*) AS n FROM "${table}" WHERE EXISTS (SELECT 1 FROM json_each(?1) AS needle WHERE ${conditions.join(" OR ")})`,
-    )
+    const row = await db
+      .prepare(
+        `SELECT count(*) AS n FROM "${table}" WHERE EXISTS (SELECT 1 FROM json_each(?1) AS needle WHERE ${conditions.join(" OR ")})`,
+      )
       .bind(JSON.stringify(wanted))
       .first<{ n: number }>();
     if (row && row.n > 0) found.push({ table, rows: row.n });

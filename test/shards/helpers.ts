@@ -2,8 +2,9 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { ShardMove } from "../../src/db/schema";
-import type { DatabaseName } from "../../src/services/shards/databases";
-import { type MoveMessage, runMoveStep } from "../../src/services/shards/move";
+import type { DatabaseName, ShardName } from "../../src/services/shards/databases";
+import { type MoveMessage, runMoveStep, startMove } from "../../src/services/shards/move";
+import { FREEZE_GRACE_MS } from "../../src/services/shards/phases";
 import { DELETED_TABLES, VERIFIED_TABLES } from "../../src/services/shards/tables";
 import { createContact, post } from "../contacts/contact-helpers";
 import { createDeal } from "../deals/helpers";
@@ -105,5 +106,21 @@ export async function runSteps(
     if (!message) throw new Error(`move ${moveId} in ${String(move.status)} has no step waiting`);
     await runMoveStep(bindings, message, clock());
     steps += 1;
+  }
+}
+
+/** Moves the workspace to `shard` from start to end, many steps per message, the clock jumping the freeze's grace. */
+export async function moveWhole(tenantId: string, shard: ShardName): Promise<void> {
+  const { q, bindings: oneStep } = moveEnv(500);
+  const bindings = { ...oneStep, SHARD_MOVE_STEPS: undefined };
+  let now = Date.now();
+  const started = await startMove(bindings, tenantId, shard, now);
+  if (!started.ok) throw new Error(started.reason);
+  for (;;) {
+    const move = await moveRow(started.moveId);
+    if (move.status === "done") return;
+    if (move.status === "failed") throw new Error(`the move failed: ${String(move.message)}`);
+    if (move.status === "catching_up") now = Math.max(now, Number(move.frozen_at) + FREEZE_GRACE_MS);
+    await runMoveStep(bindings, q.takeOne(started.moveId) as MoveMessage, now);
   }
 }

@@ -76,6 +76,7 @@ staffAccountRoutes.post("/erasures/:id/approve", admins, async (c) => {
   const result = await approveErasure(
     {
       db: c.get("db"),
+      databases: c.env,
       files: c.env.FILES,
       stripe: stripeFromEnv(c.env),
       chunk: retentionChunkRows(c.env),

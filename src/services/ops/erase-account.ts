@@ -7,11 +7,13 @@ import type Stripe from "stripe";
 import type { Database } from "../../db/client";
 import { scoped } from "../../db/scoped";
 import { memberships, tenants } from "../../db/schema";
+import type { Bindings } from "../../env";
 import type { RequestMeta } from "../../lib/actor";
 import { findUserByEmail, type BaseUrl } from "../account/accounts";
 import { formerAddresses, userDeletionQueries, userErasureStatements } from "../account/deletion";
 import { closeWorkspace } from "../privacy/closure";
 import { eraseTenant, type ErasureProgress } from "../privacy/erasure";
+import { erasureTargetOf } from "../shards/workspace-db";
 import { type Budget, runBatch } from "../privacy/statement-budget";
 import { FORMER_MEMBER } from "../audit/audit";
 import { type AccountActor, accountActionAudit } from "./operator";
@@ -29,7 +31,15 @@ export type EraseAccountResult =
  * the user's own data goes. Workspaces where they are only a member keep what they wrote, as "former member".
  */
 export async function eraseAccountNow(
-  deps: { db: Database; files: R2Bucket; stripe: Stripe | null; chunk: number; ledgerYears: number },
+  deps: {
+    db: Database;
+    /** The bindings of the databases the owned workspaces' records may be on (src/services/shards/workspace-db.ts). */
+    databases: Pick<Bindings, "DB"> & Partial<Bindings>;
+    files: R2Bucket;
+    stripe: Stripe | null;
+    chunk: number;
+    ledgerYears: number;
+  },
   email: string,
   by: AccountActor,
   meta: RequestMeta & { baseUrl: BaseUrl },
@@ -92,7 +102,7 @@ export async function eraseAccountNow(
   for (const tenantId of owned) {
     if (budget.left < 10) break;
     erasures.push(
-      await eraseTenant(scoped(db, tenantId), {
+      await eraseTenant(await erasureTargetOf(deps.databases, db, tenantId), {
         files: deps.files,
         now: meta.now,
         chunk: deps.chunk,

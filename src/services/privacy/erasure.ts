@@ -21,7 +21,8 @@ import {
   reportOpenDeals,
   reportStageDays,
 } from "../../db/schema";
-import type { TenantDb } from "../../db/scoped";
+import type { Database } from "../../db/client";
+import { CONTROL_TABLES } from "../shards/control-tables";
 import { ledgerKeepUntil } from "../../lib/retention-periods";
 import { FORMER_ADDRESSES_OF, userDeletionQueries, userErasureStatements } from "../account/deletion";
 import { type Budget, deletePrefix, readRows, runBatch, runCounted } from "./statement-budget";
@@ -111,6 +112,17 @@ export const ERASURE_STEPS: readonly StepName[] = [
   "finish",
 ];
 
+/**
+ * Where a workspace's rows are: the control database (its tenants row, members, sessions, billing: the tables
+ * CONTROL_TABLES names) and the databases that may hold its records — the one the directory names, and both
+ * ends of a move not finished (src/services/shards/workspace-db.ts). On DB alone, `records` is `[control]`.
+ */
+export interface ErasureTarget {
+  tenantId: string;
+  control: Database;
+  records: readonly Database[];
+}
+
 /** What one run of erasures works with, besides the workspace's handle. */
 export interface ErasureContext {
   files: R2Bucket;
@@ -153,9 +165,27 @@ const KEYS_WITHOUT_ROWID = new Map(
   }),
 );
 
-/** Deletes the tenant's rows of one table, a chunk per statement. True when none are left. */
+/** The directory entry and the moves of the workspace: they say which databases hold its rows. */
+const KEPT_TO_THE_END = ["workspace_shards", "shard_moves"];
+
+/** Deletes the tenant's rows of one table wherever they are (a control table on control, the rest on every records database). */
+async function deleteTenantRowsEverywhere(
+  t: ErasureTarget,
+  ctx: ErasureContext,
+  table: string,
+  progress: ErasureProgress,
+): Promise<boolean> {
+  // Where the rest is: read by every run of this erasure (workspaceDb), so kept until the last step's batch.
+  if (KEPT_TO_THE_END.includes(table)) return true;
+  const databases = table in CONTROL_TABLES || table === "memberships" ? [t.control] : t.records;
+  for (const db of databases) if (!(await deleteTenantRows(db, t.tenantId, ctx, table, progress))) return false;
+  return true;
+}
+
+/** Deletes the tenant's rows of one table on one database, a chunk per statement. True when none are left. */
 async function deleteTenantRows(
-  t: TenantDb,
+  db: Database,
+  tenantId: string,
   ctx: ErasureContext,
   table: string,
   progress: ErasureProgress,
@@ -169,10 +199,10 @@ async function deleteTenantRows(
     // D1 counts the rows the statement's cascades and triggers wrote too, so "fewer than a chunk"
     // can take one more statement to see; "none" always ends the step.
     const n = await runCounted(
-      t.db,
+      db,
       ctx.budget,
       sql`DELETE FROM ${name}
-          WHERE ${key} IN (SELECT ${keyList} FROM ${name} WHERE tenant_id = ${t.tenantId} LIMIT ${chunk})`,
+          WHERE ${key} IN (SELECT ${keyList} FROM ${name} WHERE tenant_id = ${tenantId} LIMIT ${chunk})`,
     );
     progress.rows += n;
     if (n < chunk) return true;
@@ -193,14 +223,14 @@ async function deleteTenantRows(
  * user alone needs more (three statements per former address, each of which is an invitation they
  * accepted under another address: formerAddresses() in src/services/account/deletion.ts).
  */
-async function eraseOnlyMembers(t: TenantDb, ctx: ErasureContext, progress: ErasureProgress): Promise<boolean> {
-  const perUser = userDeletionQueries(t.db, { id: "", email: "" }, [], ctx.now).length;
+async function eraseOnlyMembers(t: ErasureTarget, ctx: ErasureContext, progress: ErasureProgress): Promise<boolean> {
+  const perUser = userDeletionQueries(t.control, { id: "", email: "" }, [], ctx.now).length;
   const shared = userErasureStatements([]).length;
   while (ctx.budget.left > 5) {
     const chunk = Math.min(ctx.chunk, 100, Math.floor((ctx.budget.left - 1 - shared) / perUser));
     if (chunk < 1) return false;
     const rows = await readRows<{ id: string; email: string; former: string }>(
-      t.db,
+      t.control,
       ctx.budget,
       sql`SELECT u.id AS id, u.email AS email, ${sql.raw(FORMER_ADDRESSES_OF("u.id"))} AS former
           FROM memberships m JOIN users u ON u.id = m.user_id
@@ -215,7 +245,7 @@ async function eraseOnlyMembers(t: TenantDb, ctx: ErasureContext, progress: Eras
     const accounts: { id: string; email: string }[] = [];
     for (const r of rows) {
       const statements = userDeletionQueries(
-        t.db,
+        t.control,
         { id: r.id, email: r.email, formerEmails: JSON.parse(r.former) as string[] },
         [],
         ctx.now,
@@ -224,7 +254,16 @@ async function eraseOnlyMembers(t: TenantDb, ctx: ErasureContext, progress: Eras
       batch.push(...statements);
       accounts.push({ id: r.id, email: r.email });
     }
-    await runBatch(t.db, ctx.budget, [...batch, ...userErasureStatements(accounts)]);
+    // A shard holds, for the ids its rows name, users rows with no more than the id (src/services/shards/rows.ts):
+    // they go first, so a run that stops between the two finds these users again, still members, and ends it.
+    const ids = JSON.stringify(accounts.map((a) => a.id));
+    for (const db of t.records.filter((d) => d !== t.control))
+      await runCounted(
+        db,
+        ctx.budget,
+        sql`DELETE FROM users WHERE id IN (SELECT value FROM json_each(${ids})) AND email LIKE '%@anchor.invalid'`,
+      );
+    await runBatch(t.control, ctx.budget, [...batch, ...userErasureStatements(accounts)]);
     progress.users += accounts.length;
     if (rows.length < chunk && accounts.length === rows.length) return true;
   }
@@ -244,22 +283,31 @@ function leftoversQuery(tenantId: string): SQL {
  * goes. If something arrived meanwhile (a late write), the erasure starts over from the first step.
  */
 async function finish(
-  t: TenantDb,
+  t: ErasureTarget,
   ctx: ErasureContext,
   progress: ErasureProgress,
   restarted: { done: boolean },
 ): Promise<"done" | "restart"> {
-  const [left] = await readRows<Record<string, number | null>>(t.db, ctx.budget, leftoversQuery(t.tenantId));
-  const remaining = Object.entries(left ?? {}).filter(([, v]) => v !== null);
+  const databases = [t.control, ...t.records.filter((d) => d !== t.control)];
+  const remaining: [string, unknown][] = [];
+  for (const db of databases) {
+    const [left] = await readRows<Record<string, number | null>>(db, ctx.budget, leftoversQuery(t.tenantId));
+    remaining.push(...Object.entries(left ?? {}).filter(([k, v]) => v !== null && !KEPT_TO_THE_END.includes(k)));
+  }
   if (remaining.length > 0 && !restarted.done) {
     console.error(JSON.stringify({ type: "erasure_restart", tenantId: t.tenantId, tables: remaining.map(([k]) => k) }));
     restarted.done = true;
     return "restart";
   }
-  await runBatch(t.db, ctx.budget, [
+  // A shard's copy of the tenants row (the anchor of its foreign keys) before the control database's: once
+  // that one is gone no run comes back to this workspace.
+  for (const db of databases.slice(1))
+    await runCounted(db, ctx.budget, sql`DELETE FROM tenants WHERE id = ${t.tenantId}`);
+  await runBatch(t.control, ctx.budget, [
     sql`UPDATE closed_tenant_ledger
         SET erased_at = ${ctx.now}, keep_until = ${ledgerKeepUntil(ctx.now, ctx.ledgerYears)}
         WHERE tenant_id = ${t.tenantId} AND erased_at IS NULL`,
+    ...KEPT_TO_THE_END.map((table) => sql`DELETE FROM ${sql.identifier(table)} WHERE tenant_id = ${t.tenantId}`),
     // Cascades reach whatever a late write left in tables with a foreign key to tenants.
     sql`DELETE FROM tenants WHERE id = ${t.tenantId}`,
   ]);
@@ -271,12 +319,12 @@ async function finish(
  * Runs the erasure of one tenant from the step it reached, within the budget. Returns what it did
  * and whether the tenant is gone. The caller decides that the tenant is due (erase_after passed).
  */
-export async function eraseTenant(t: TenantDb, ctx: ErasureContext): Promise<ErasureProgress> {
+export async function eraseTenant(t: ErasureTarget, ctx: ErasureContext): Promise<ErasureProgress> {
   const { tenantId } = t;
   const start = ctx.budget.left;
   const progress: ErasureProgress = { tenantId, done: false, rows: 0, objects: 0, users: 0, statements: 0 };
   const [tenant] = await readRows<{ step: number; erasing: number | null }>(
-    t.db,
+    t.control,
     ctx.budget,
     sql`SELECT erase_step AS step, erasing_at AS erasing FROM tenants WHERE id = ${tenantId} AND closed_at IS NOT NULL`,
   );
@@ -289,7 +337,7 @@ export async function eraseTenant(t: TenantDb, ctx: ErasureContext): Promise<Era
   // reopen link no longer works.
   if (tenant.erasing === null)
     await runCounted(
-      t.db,
+      t.control,
       ctx.budget,
       sql`UPDATE tenants SET erasing_at = ${ctx.now}, reopen_token_hash = NULL WHERE id = ${tenantId}`,
     );
@@ -300,11 +348,11 @@ export async function eraseTenant(t: TenantDb, ctx: ErasureContext): Promise<Era
   while (ctx.budget.left > 2 && !progress.done) {
     const name = ERASURE_STEPS[step]!;
     let finished: boolean;
-    if (name.startsWith("table:")) finished = await deleteTenantRows(t, ctx, name.slice(6), progress);
+    if (name.startsWith("table:")) finished = await deleteTenantRowsEverywhere(t, ctx, name.slice(6), progress);
     else if (name.startsWith("r2:"))
       finished = await deletePrefix(ctx.files, ctx.budget, TENANT_PREFIXES(tenantId)[Number(name.slice(3))]!, files);
     else if (name === "users") finished = await eraseOnlyMembers(t, ctx, progress);
-    else if (name === "memberships") finished = await deleteTenantRows(t, ctx, "memberships", progress);
+    else if (name === "memberships") finished = await deleteTenantRowsEverywhere(t, ctx, "memberships", progress);
     else {
       const outcome = await finish(t, ctx, progress, restarted);
       if (outcome === "done") {
@@ -312,12 +360,12 @@ export async function eraseTenant(t: TenantDb, ctx: ErasureContext): Promise<Era
         break;
       }
       step = 0;
-      await runCounted(t.db, ctx.budget, sql`UPDATE tenants SET erase_step = 0 WHERE id = ${tenantId}`);
+      await runCounted(t.control, ctx.budget, sql`UPDATE tenants SET erase_step = 0 WHERE id = ${tenantId}`);
       continue;
     }
     if (!finished) break;
     step += 1;
-    await runCounted(t.db, ctx.budget, sql`UPDATE tenants SET erase_step = ${step} WHERE id = ${tenantId}`);
+    await runCounted(t.control, ctx.budget, sql`UPDATE tenants SET erase_step = ${step} WHERE id = ${tenantId}`);
   }
   progress.objects = files.objects;
   progress.statements = start - ctx.budget.left;

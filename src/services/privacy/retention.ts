@@ -31,13 +31,11 @@ import { createDb } from "../../db/client";
 import { LONGEST_WINDOW_MS } from "../../auth/rate-limit";
 import { INACTIVITY_TIMEOUT_MS } from "../../auth/session";
 import { DAY_MS, retentionChunkRows, retentionPeriods } from "../../lib/retention-periods";
-import { scoped } from "../../db/scoped";
 import { eraseTenant, type ErasureProgress } from "./erasure";
-import { sweepImportFiles, sweepImportRecords } from "./retention-imports";
+import { erasureTargetOf } from "../shards/workspace-db";
+import { sweepRecordsEverywhere } from "./retention-records";
 import { type Budget, runCounted, sweep } from "./statement-budget";
 import { USAGE_RETENTION } from "../usage/definitions";
-import { WEBHOOK_LOG_DAYS } from "../webhooks/log";
-import { IDEMPOTENCY_WINDOW_MS } from "../api/idempotency";
 import { isoDay } from "../usage/rollup";
 
 /** Statements (D1 queries and R2 calls) one run may make. */
@@ -145,14 +143,6 @@ export async function runRetention(
         WHERE rowid IN (SELECT rowid FROM email_outbox WHERE body_cleared_at IS NOT NULL LIMIT ${chunk})`,
   );
 
-  // ---- import files in R2 ----
-  const files = await sweepImportFiles(db, env.FILES, budget, now - periods.importFileDays * DAY_MS, now);
-  report.importJobs = files.jobs;
-  report.importObjects = files.objects;
-
-  // ---- what imports changed (the values before, for undo): undo ends with them ----
-  report.importRecords = await sweepImportRecords(db, budget, chunk, now - periods.importUndoDays * DAY_MS, now);
-
   // ---- contact-page messages, consent records, the ledger of erased workspaces ----
   report.supportMessages = await sweepRows(
     sql`DELETE FROM support_messages WHERE rowid IN (SELECT rowid FROM support_messages
@@ -187,23 +177,8 @@ export async function runRetention(
   );
   await runCounted(db, budget, sql`DELETE FROM usage_rollups WHERE day < ${isoDay(dailyBefore.getTime())}`);
 
-  // ---- the trash: items past their 30 days, their snapshot rows with them (ON DELETE CASCADE) ----
-  report.trash = await sweepRows(
-    sql`DELETE /* all tenants: trash past its 30 days */ FROM trash_items
-        WHERE id IN (SELECT id FROM trash_items WHERE purge_after <= ${now} LIMIT ${chunk})`,
-  );
-
-  // ---- webhook events past the delivery log's 30 days, their deliveries with them (ON DELETE CASCADE) ----
-  report.webhookEvents = await sweepRows(
-    sql`DELETE /* all tenants: webhook events past the delivery log's period */ FROM webhook_events
-        WHERE id IN (SELECT id FROM webhook_events WHERE created_at < ${now - WEBHOOK_LOG_DAYS * DAY_MS} LIMIT ${chunk})`,
-  );
-
-  // ---- the API's kept answers (they may name people) once their 24 h of replay are over ----
-  report.apiIdempotency = await sweepRows(
-    sql`DELETE /* all tenants: kept API answers past their 24 h */ FROM api_idempotency
-        WHERE rowid IN (SELECT rowid FROM api_idempotency WHERE created_at < ${now - IDEMPOTENCY_WINDOW_MS} LIMIT ${chunk})`,
-  );
+  // ---- what moves with a workspace (imports, trash, webhook log, API answers), on every database ----
+  await sweepRecordsEverywhere(env, db, budget, chunk, now, periods, report);
 
   // ---- closed workspaces past their grace period: the rest of the run ----
   budget.left -= 1;
@@ -218,7 +193,8 @@ export async function runRetention(
   ).results;
   for (const { id } of due) {
     if (budget.left < 10) break;
-    const progress = await eraseTenant(scoped(db, id), {
+    budget.left -= 1;
+    const progress = await eraseTenant(await erasureTargetOf(env, db, id), {
       files: env.FILES,
       now,
       chunk,

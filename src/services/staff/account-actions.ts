@@ -6,6 +6,7 @@
  */
 import { and, desc, eq, gt, isNull, lt, type SQL } from "drizzle-orm";
 import type Stripe from "stripe";
+import type { Bindings } from "../../env";
 import type { Database } from "../../db/client";
 import { accountActions, memberships, tenants, users, type Role } from "../../db/schema";
 import type { StaffAuth } from "../../auth/staff-session";
@@ -146,6 +147,7 @@ export function pendingErasures(db: Database, now: number) {
 
 export interface EraseDeps {
   db: Database;
+  databases: Pick<Bindings, "DB"> & Partial<Bindings>;
   files: R2Bucket;
   stripe: Stripe | null;
   chunk: number;
