@@ -1,6 +1,6 @@
 /**
  * Deleting a tag or a custom field definition changes every record that carried it: each such deal, contact and
- * company gets its *.updated event in the deletion's own batch (a deal's payload without what was deleted), and
+ * company gets a new updated_at (an API sync by updated_since sees it) and its *.updated event in the deletion's own batch (a deal's payload without what was deleted), and
  * records without it, and other workspaces, get nothing.
  *
  * Isolated: its 2,500 pending deliveries would fill another file's cron run (it sends the oldest due first).
@@ -163,6 +163,45 @@ describe("events of deleting a tag or a custom field", () => {
     expect(await eventsOf(t.tenantId)).toHaveLength(2);
     expect(await deliveriesOf(t.tenantId)).toHaveLength(2);
     expect(await eventsOf(stranger.tenantId)).toEqual([]);
+  });
+
+  it("an API client syncing by updated_since sees exactly the records that lost the tag or the value, at the events' time", async () => {
+    const t = await workspace("Definition Delete Sync");
+    await addEndpoint(t.cookie, receiverUrl("definition-delete-sync"), UPDATED);
+    const key = await makeKey(t.cookie, { scope: "read" });
+    const changedSince = async (since: number) => {
+      const out: Record<string, { id: number; updated_at: string }[]> = {};
+      for (const kind of ["deals", "contacts", "companies"]) {
+        const res = await api(`/${kind}?updated_since=${encodeURIComponent(new Date(since).toISOString())}`, { key });
+        expect(res.status).toBe(200);
+        out[kind] = ((await res.json()) as { data: { id: number; updated_at: string }[] }).data;
+      }
+      return out;
+    };
+    const since = Date.now() + 1;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(Object.values(await changedSince(since)).flat()).toEqual([]);
+
+    expect((await post(`/app/settings/tags/${t.hot}/delete`, t.cookie, {})).status).toBe(303);
+    const afterTag = await changedSince(since);
+    expect(afterTag.deals!.map((r) => r.id)).toEqual([t.deals[0]]);
+    expect(afterTag.contacts!.map((r) => r.id)).toEqual([t.contacts[0]]);
+    expect(afterTag.companies!.map((r) => r.id)).toEqual([t.companies[0]]);
+    // Each event says the record's new time, as the API does.
+    for (const e of await eventsByType(t.tenantId)) {
+      const kind = { "deal.updated": "deals", "contact.updated": "contacts", "company.updated": "companies" }[e.type]!;
+      expect(e.data.updated_at, e.type).toBe(afterTag[kind]![0]!.updated_at);
+    }
+
+    const sinceTag = Date.now() + 1;
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await post(`/app/settings/fields/${t.fields.company}/delete`, t.cookie, {})).status).toBe(303);
+    const afterField = await changedSince(sinceTag);
+    expect(afterField).toEqual({
+      deals: [],
+      contacts: [],
+      companies: [expect.objectContaining({ id: t.companies[0] })],
+    });
   });
 
   it("a tag on thousands of contacts: one event each, from a batch of a few statements (the API's DELETE)", async () => {

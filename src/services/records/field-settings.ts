@@ -20,7 +20,7 @@ import { text } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
 import { settingAudit } from "../audit/audit";
 import { BUILT_IN_COLUMNS } from "../export/columns";
-import { fieldRemovalEvent } from "./removal-events";
+import { fieldRemovalChanges } from "./removal-events";
 import { getCustomField, type CustomField } from "./custom-fields";
 
 const MAX_OPTIONS = 50;
@@ -195,8 +195,8 @@ export async function deleteCustomFieldAudited(t: TenantDb, actor: KeyActor, id:
   const field = await getCustomField(t, id);
   if (!field) return false;
   await t.db.batch([
-    // First: the event reads which records hold a value.
-    fieldRemovalEvent(t, field, actor.now),
+    // First: the new times and the events read which records hold a value.
+    ...fieldRemovalChanges(t, field, actor.now),
     t.delete(customFieldValues, eq(customFieldValues.fieldId, id)),
     t.delete(customFields, eq(customFields.id, id)),
     settingAudit(t, actor, "custom_field.deleted", { id, label: field.name }, { entity: field.entity }),

@@ -11,7 +11,7 @@ import type { KeyActor } from "../../lib/actor";
 import { tagName } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
 import { settingAudit } from "../audit/audit";
-import { tagRemovalEvents } from "./removal-events";
+import { tagRemovalChanges } from "./removal-events";
 import { TAG_COLORS, type Tag, type TagColor } from "./tags";
 
 export type TagChange = { ok: true; tag: Tag } | { ok: false; field: "name"; message: string };
@@ -84,8 +84,8 @@ export async function deleteTagAudited(t: TenantDb, actor: KeyActor, id: number)
   const tag = await getTag(t, id);
   if (!tag) return false;
   await t.db.batch([
-    // First: the events read which records carry the tag.
-    ...tagRemovalEvents(t, id, actor.now),
+    // First: the new times and the events read which records carry the tag.
+    ...tagRemovalChanges(t, id, actor.now),
     t.delete(contactTags, eq(contactTags.tagId, id)),
     t.delete(companyTags, eq(companyTags.tagId, id)),
     t.delete(tags, eq(tags.id, id)),
