@@ -87,11 +87,11 @@ async function changeTag(t: TenantDb, actorId: string, ids: number[], tagId: num
         )
         .returning({ contactId: contactTags.contactId });
   // The event goes in the change's batch, before the write changes which contacts `reached` selects; its
-  // data is the contact as the other contact.updated events carry it (a receiver reads the tags through the API).
+  // data is the contact as the write leaves it (with the tag, or without it).
   const event = webhookEventInsert(
     t,
     "contact.updated",
-    contactData("c"),
+    contactData("c", adding ? { addTagId: tagId } : { dropTagId: tagId }),
     sql`FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND c.id IN (${reached})`,
     now,
   );

@@ -10,22 +10,28 @@ import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { companies, contacts, deals, type SubjectType } from "../../db/schema";
 import { webhookEventInsert } from "../webhooks/events";
-import { companyData, contactData, dealUpdatedData, type PendingDealChange } from "../webhooks/payloads";
+import { companyData, contactData, dealUpdatedData, type PendingChange } from "../webhooks/payloads";
 
 const TABLES = { contact: contacts, company: companies, deal: deals } as const;
 
 /** Each record type: its table and alias, its tag links, and its *.updated payload. */
 const RECORDS: Record<
   SubjectType,
-  { table: string; a: string; tagLinks: string; tagged: string; data: (p: PendingDealChange) => SQL }
+  { table: string; a: string; tagLinks: string; tagged: string; data: (p: PendingChange) => SQL }
 > = {
-  contact: { table: "contacts", a: "c", tagLinks: "contact_tags", tagged: "contact_id", data: () => contactData("c") },
+  contact: {
+    table: "contacts",
+    a: "c",
+    tagLinks: "contact_tags",
+    tagged: "contact_id",
+    data: (p) => contactData("c", p),
+  },
   company: {
     table: "companies",
     a: "co",
     tagLinks: "company_tags",
     tagged: "company_id",
-    data: () => companyData("co"),
+    data: (p) => companyData("co", p),
   },
   deal: {
     table: "deals",
@@ -37,14 +43,13 @@ const RECORDS: Record<
 };
 
 /** The new updated_at and the *.updated event of each `entity` record whose id `links` (a SELECT of ids) gives. */
-function updated(t: TenantDb, entity: SubjectType, links: SQL, pending: PendingDealChange, now: number) {
+function updated(t: TenantDb, entity: SubjectType, links: SQL, pending: PendingChange, now: number) {
   const { table, a, data } = RECORDS[entity];
   const record = TABLES[entity];
   const touch = t.update(record, { updatedAt: now }, sql`${record.id} IN (${links})`);
   const source = sql`FROM ${sql.raw(`${table} ${a}`)} WHERE ${sql.raw(a)}.tenant_id = ${t.tenantId}
     AND ${sql.raw(a)}.id IN (${links})`;
-  // Contacts' and companies' payloads carry no tags or values (a receiver reads them through the API), as in
-  // every other contact.updated and company.updated; a deal's shows it without what is being deleted.
+  // Each payload shows the record without what is being deleted.
   return [touch, webhookEventInsert(t, `${entity}.updated`, data(pending), source, now)] as const;
 }
 

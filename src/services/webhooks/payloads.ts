@@ -10,22 +10,57 @@ const col = (a: string, name: string) => sql.raw(`${a}.${name}`);
 const times = (a: string) =>
   sql`'created_at', ${isoSql(`${a}.created_at`)}, 'updated_at', ${isoSql(`${a}.updated_at`)}`;
 
-/** A contact with its emails and phones in order. */
-export function contactData(a = "c"): SQL {
+/**
+ * What the batch changes after its *.updated row is written, so the payload shows the record as the batch leaves
+ * it: a tag being added or removed, or a tag or custom field definition being deleted.
+ */
+export interface PendingChange {
+  addTagId?: number;
+  dropTagId?: number;
+  dropFieldId?: number;
+}
+
+const LINKS = {
+  contact: { links: "contact_tags", column: "contact_id" },
+  company: { links: "company_tags", column: "company_id" },
+  deal: { links: "deal_tags", column: "deal_id" },
+} as const;
+
+/**
+ * A record's `'tags', [{id, name}], 'custom_fields', {name: value}` pairs for its json_object, as the API shows
+ * them, with `pending` applied. json(...) keeps each list JSON through its subquery, which drops SQLite's JSON subtype.
+ */
+function labels(kind: keyof typeof LINKS, a: string, pending: PendingChange): SQL {
+  const tenant = col(a, "tenant_id");
+  const id = col(a, "id");
+  const { links, column } = LINKS[kind];
+  const plus = pending.addTagId === undefined ? sql`` : sql`g.id = ${pending.addTagId} OR `;
+  const minusTag = pending.dropTagId === undefined ? sql`` : sql` AND g.id <> ${pending.dropTagId}`;
+  const minusField = pending.dropFieldId === undefined ? sql`` : sql` AND v.field_id <> ${pending.dropFieldId}`;
+  return sql`'tags', json((SELECT json_group_array(json_object('id', x.id, 'name', x.name)) FROM (SELECT g.id, g.name
+      FROM tags g WHERE g.tenant_id = ${tenant} AND (${plus}g.id IN (SELECT l.tag_id FROM ${sql.raw(links)} l
+        WHERE l.tenant_id = ${tenant} AND l.${sql.raw(column)} = ${id}))${minusTag} ORDER BY g.name, g.id) x)),
+    'custom_fields', json((SELECT json_group_object(f.name, v.value) FROM custom_field_values v
+      JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id AND f.entity = ${kind}
+      WHERE v.tenant_id = ${tenant} AND v.entity_id = ${id}${minusField}))`;
+}
+
+/** A contact with its emails and phones in order, its tags and its custom values. */
+export function contactData(a = "c", pending: PendingChange = {}): SQL {
   const list = (table: string, column: string) =>
     sql.raw(`json((SELECT json_group_array(x.${column}) FROM (SELECT ${column} FROM ${table} x0
       WHERE x0.tenant_id = ${a}.tenant_id AND x0.contact_id = ${a}.id ORDER BY x0.position) x))`);
   return sql`json_object('id', ${col(a, "id")}, 'first_name', ${col(a, "first_name")}, 'last_name', ${col(a, "last_name")},
     'emails', ${list("contact_emails", "email")}, 'phones', ${list("contact_phones", "phone")},
     'job_title', ${col(a, "job_title")}, 'company_id', ${col(a, "company_id")}, 'company', ${col(a, "company_name")},
-    'address', ${col(a, "address")}, 'owner_id', ${col(a, "owner_id")}, ${times(a)})`;
+    'address', ${col(a, "address")}, 'owner_id', ${col(a, "owner_id")}, ${labels("contact", a, pending)}, ${times(a)})`;
 }
 
-/** A company. */
-export function companyData(a = "co"): SQL {
+/** A company with its tags and its custom values. */
+export function companyData(a = "co", pending: PendingChange = {}): SQL {
   return sql`json_object('id', ${col(a, "id")}, 'name', ${col(a, "name")}, 'domain', ${col(a, "domain")},
     'industry', ${col(a, "industry")}, 'size', ${col(a, "size")}, 'phone', ${col(a, "phone")},
-    'address', ${col(a, "address")}, 'owner_id', ${col(a, "owner_id")}, ${times(a)})`;
+    'address', ${col(a, "address")}, 'owner_id', ${col(a, "owner_id")}, ${labels("company", a, pending)}, ${times(a)})`;
 }
 
 /** A deal with its stage's name (`extra`: more json_object pairs, such as the stage it left). */
@@ -39,37 +74,18 @@ export function dealData(a = "d", extra?: SQL): SQL {
 }
 
 /**
- * What the batch changes after its deal.updated row is written, so the payload shows the deal as the batch leaves
- * it: a tag being added, or a tag or custom field definition being deleted.
- */
-export interface PendingDealChange {
-  addTagId?: number;
-  dropTagId?: number;
-  dropFieldId?: number;
-}
-
-/**
  * A deal as deal.updated carries it: dealData with its tags, contacts (ids and roles) and custom values by field
  * name, and `changed`, the API names of the fields that changed (or SQL giving their JSON list).
  */
-export function dealUpdatedData(changed: string[] | SQL, a = "d", pending: PendingDealChange = {}): SQL {
+export function dealUpdatedData(changed: string[] | SQL, a = "d", pending: PendingChange = {}): SQL {
   const tenant = col(a, "tenant_id");
   const id = col(a, "id");
-  const plus = pending.addTagId === undefined ? sql`` : sql`g.id = ${pending.addTagId} OR `;
-  const minusTag = pending.dropTagId === undefined ? sql`` : sql` AND g.id <> ${pending.dropTagId}`;
-  const minusField = pending.dropFieldId === undefined ? sql`` : sql` AND v.field_id <> ${pending.dropFieldId}`;
-  // json(...) keeps each list JSON through its subquery, which drops SQLite's JSON subtype.
   return dealData(
     a,
-    sql`'tags', json((SELECT json_group_array(json_object('id', x.id, 'name', x.name)) FROM (SELECT g.id, g.name
-        FROM tags g WHERE g.tenant_id = ${tenant} AND (${plus}g.id IN (SELECT dt.tag_id FROM deal_tags dt
-          WHERE dt.tenant_id = ${tenant} AND dt.deal_id = ${id}))${minusTag} ORDER BY g.name, g.id) x)),
+    sql`${labels("deal", a, pending)},
       'contacts', json((SELECT json_group_array(json_object('id', x.contact_id, 'role', x.role)) FROM (
         SELECT dc.contact_id, dc.role FROM deal_contacts dc WHERE dc.tenant_id = ${tenant} AND dc.deal_id = ${id}
         ORDER BY dc.contact_id) x)),
-      'custom_fields', json((SELECT json_group_object(f.name, v.value) FROM custom_field_values v
-        JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id AND f.entity = 'deal'
-        WHERE v.tenant_id = ${tenant} AND v.entity_id = ${id}${minusField})),
       'changed', json(${Array.isArray(changed) ? JSON.stringify(changed) : changed})`,
   );
 }
