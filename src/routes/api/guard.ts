@@ -97,6 +97,14 @@ function admit(c: Context<AppEnv>, result: ApiAuthResult): void {
   }
   if (result.caller.scope === "read" && !READS.has(c.req.method))
     throw new ApiProblem("insufficient_scope", "This key is read only; make a read and write key in Settings → API.");
+  // As /app's changes are (src/middleware/moving-workspace.tsx): the move's catch-up must see every write.
+  if (result.caller.moving && !READS.has(c.req.method))
+    throw new ApiProblem(
+      "workspace_moving",
+      "The workspace is being moved to another database; its data can be read, and changed again in a minute.",
+      undefined,
+      { "Retry-After": "60" },
+    );
 }
 
 /** Bodies: JSON only, at most MAX_API_BODY_BYTES. */

@@ -18,6 +18,7 @@ export const PROBLEMS = {
   insufficient_scope: [403, "The API key can only read"],
   not_found: [404, "Not found"],
   rate_limited: [429, "Too many requests"],
+  workspace_moving: [503, "The workspace is being moved"],
   conflict: [409, "The record changed meanwhile"],
   in_use: [409, "The record is still in use"],
   idempotency_key_reused: [409, "The Idempotency-Key was used for another request"],

@@ -26,6 +26,8 @@ export interface ApiCaller {
   createdBy: string | null;
   /** Where this request stands against the per-key and per-workspace limits (src/services/api/rate-limits.ts). */
   limits: LimitState[];
+  /** The workspace is being moved to another database: its writes are frozen (src/services/shards/phases.ts). */
+  moving?: boolean;
 }
 
 export type ApiAuthResult =
@@ -38,7 +40,8 @@ export function bearerToken(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
-const LOOKUP = `SELECT k.id, k.tenant_id, k.name, k.scope, k.created_by, k.expires_at, k.revoked_at, t.closed_at
+const LOOKUP = `SELECT k.id, k.tenant_id, k.name, k.scope, k.created_by, k.expires_at, k.revoked_at, t.closed_at,
+    (SELECT s.state FROM workspace_shards s WHERE s.tenant_id = k.tenant_id) AS shard_state
   FROM api_keys k /* all tenants: a key is found by its hash before its workspace is known */
   JOIN tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ?1 LIMIT 1`;
 const AUDIT = `INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, target_id, target_label, detail,
@@ -58,6 +61,7 @@ interface KeyRow {
   expires_at: number | null;
   revoked_at: number | null;
   closed_at: number | null;
+  shard_state: string | null;
 }
 
 /** A key request's use: where it comes from, and what it asks for (method and path, no query string). */
@@ -97,6 +101,7 @@ export function keyCheckOutcome(results: D1Result[], now: number): ApiAuthResult
       scope: key.scope,
       createdBy: key.created_by,
       limits: limitStates([counts(perKey), counts(perWorkspace)], now),
+      moving: key.shard_state === "moving",
     },
   };
 }
@@ -127,6 +132,6 @@ export function rememberKey(hash: string, result: ApiAuthResult): void {
   knownKeys.delete(hash);
   if (!result.ok) return;
   if (knownKeys.size >= KNOWN_KEYS_MAX) knownKeys.delete(knownKeys.keys().next().value!);
-  const { limits: _, ...identity } = result.caller;
+  const { limits: _, moving: __, ...identity } = result.caller;
   knownKeys.set(hash, identity);
 }
