@@ -10,7 +10,7 @@ import { getCookie } from "hono/cookie";
 import { eq } from "drizzle-orm";
 import type { AppEnv, AuthContext, Bindings } from "../../env";
 import { scoped } from "../../db/scoped";
-import { tenantBilling, tenants, type SupportGrant } from "../../db/schema";
+import { tenantBilling, tenants, workspaceShards, type SupportGrant } from "../../db/schema";
 import type { StaffAuth } from "../../auth/staff-session";
 import { COOKIES } from "../../lib/cookies";
 import { isId } from "../../lib/ids";
@@ -45,9 +45,12 @@ async function supportAuth(c: Context<AppEnv>, who: StaffAuth, grant: SupportGra
       timeZone: tenants.timeZone,
       locale: tenants.locale,
       billingState: tenantBilling.state,
+      shardState: workspaceShards.state,
     })
     .from(tenants)
     .leftJoin(tenantBilling, eq(tenantBilling.tenantId, tenants.id))
+    // A workspace being moved takes no writes from support either (src/middleware/moving-workspace.tsx).
+    .leftJoin(workspaceShards, eq(workspaceShards.tenantId, tenants.id))
     .where(eq(tenants.id, grant.tenantId))
     .limit(1);
   if (!tenant) return null;
@@ -69,6 +72,7 @@ async function supportAuth(c: Context<AppEnv>, who: StaffAuth, grant: SupportGra
       closedAt: tenant.closedAt,
       eraseAfter: tenant.eraseAfter,
       billingState: tenant.billingState ?? "free",
+      moving: tenant.shardState === "moving",
     },
     role: grant.access === "write" ? "member" : "viewer",
     support: {

@@ -1,12 +1,17 @@
 /**
- * The API during a move: while the workspace's writes are frozen (the catch-up must see every change), a key's
- * changes answer 503 workspace_moving with Retry-After, as /app's do, and reads go on; after the move, changes
- * work again.
+ * The ways into a workspace besides its members' pages, during a move: while its writes are frozen (the catch-up
+ * must see every change), a key's changes answer 503 workspace_moving with Retry-After, as /app's do, and so do
+ * support staff's under a write grant; reads go on, and after the move changes work again.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { startMove } from "../../src/services/shards/move";
 import { FREEZE_GRACE_MS } from "../../src/services/shards/phases";
 import { api, makeKey } from "../api/helpers";
+import { createContact } from "../contacts/contact-helpers";
+import { send } from "../helpers/http";
+import { newTenant } from "../helpers/tenants";
+import { giveAccess, newStaff } from "../staff/helpers";
 import { directoryOf, moveEnv, moveRow, runSteps, seededWorkspace } from "./helpers";
 
 describe("the API while its workspace moves", { timeout: 90_000 }, () => {
@@ -47,5 +52,37 @@ describe("the API while its workspace moves", { timeout: 90_000 }, () => {
     // Until requests open the workspace's shard (docs/scale.md, "Routing") they still write DB: only the
     // freeze's end is checked here.
     expect((await api("/tags", { key, method: "POST", json: { name: "After the move" } })).status).toBe(201);
+  });
+
+  it("refuses support staff's changes under a write grant with the moving page, and shows them the pages", async () => {
+    const owner = await newTenant("Support Freeze");
+    const id = await createContact(owner.cookie, { first_name: "Ada", last_name: "Lovelace" });
+    await giveAccess(owner.cookie, "write", "1h", "T-77");
+    const staff = await newStaff("support");
+    const base = `/staff/support/${owner.tenantId}/app`;
+    // A write goes through before the freeze.
+    expect(
+      (
+        await send(`${base}/contacts/${id}`, {
+          cookie: staff.cookie,
+          form: { first_name: "Before", last_name: "Freeze" },
+        })
+      ).status,
+    ).toBe(303);
+    // Frozen as a move's freeze leaves it (a new workspace has its directory entry from sign-up).
+    await env.DB.prepare("UPDATE workspace_shards SET state = 'moving' WHERE tenant_id = ?").bind(owner.tenantId).run();
+
+    const refused = await send(`${base}/contacts/${id}`, {
+      cookie: staff.cookie,
+      form: { first_name: "During", last_name: "Freeze" },
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("Retry-After")).toBe("60");
+    expect(await refused.text()).toContain("This workspace is being moved");
+    const page = await send(`${base}/contacts/${id}`, { cookie: staff.cookie });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Before Freeze");
+    const name = await env.DB.prepare("SELECT first_name FROM contacts WHERE id = ?").bind(id).first("first_name");
+    expect(name).toBe("Before");
   });
 });
