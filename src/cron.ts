@@ -14,7 +14,7 @@ import { retentionDidSomething, runRetention, type RetentionReport } from "./ser
 import { runReminderCron } from "./services/reminders/cron";
 import { sendEndedNotices } from "./services/support-access/ended-notices";
 import type { ReminderReport } from "./services/reminders/sweep";
-import { dispatchDue } from "./services/webhooks/sweep";
+import { dispatchDueEverywhere } from "./services/webhooks/sweep";
 import { measureDatabases } from "./services/shards/directory";
 import { runMoveWatchdog, type MoveWatchdogReport } from "./services/shards/watchdog";
 import { rollUpUsage } from "./services/usage/rollup";
@@ -121,7 +121,7 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
     report.failures.push({ part: "shards", error: errorText(err) });
   }
   try {
-    const queued = await dispatchDue(createDb(env.DB), env.JOBS, now);
+    const queued = await dispatchDueEverywhere(env, now);
     if (queued) report.did.webhooksQueued = queued;
   } catch (err) {
     console.error(JSON.stringify({ type: "webhook_sweep_failed", error: errorText(err) }));

@@ -5,16 +5,17 @@
  * sent with a delay; the sweep (sweep.ts) re-sends any message that was lost. An endpoint that has
  * failed for three days without a success is disabled and the workspace's admins are emailed.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { createDb, type Database } from "../../db/client";
-import { scoped, type TenantDb } from "../../db/scoped";
+import { createDb } from "../../db/client";
+import type { TenantDb } from "../../db/scoped";
 import { memberships, tenants, users, webhookDeliveries, webhookEndpoints, webhookEvents } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { isProduction } from "../../lib/dev-tools";
 import { webhookDisabledMail } from "../../mail/webhook-messages";
 import { newId } from "../../lib/ids";
 import { runRawBatchRows } from "../../db/raw-batch";
+import { workspaceDb } from "../shards/workspace-db";
 import { TEST_EVENT_TYPE } from "./events";
 import { checkEndpointUrl } from "./url";
 
@@ -135,8 +136,8 @@ async function claim(t: TenantDb, id: string, now: number) {
 
 /** Runs one delivery's attempt at `now`. */
 export async function runWebhookDelivery(env: Bindings, message: WebhookMessage, now: number): Promise<void> {
-  const db = createDb(env.DB);
-  const t = scoped(db, message.tenantId);
+  // The delivery is where the workspace's records are (a shard, after a move); its people on the control database.
+  const t = await workspaceDb(env, createDb(env.DB), message.tenantId);
   const claimed = await claim(t, message.deliveryId, now);
   if (!claimed) return;
   const { delivery, endpoint, event } = claimed;
@@ -156,7 +157,7 @@ export async function runWebhookDelivery(env: Bindings, message: WebhookMessage,
   const recorded = { lastStatus: attempt.status, durationMs: attempt.durationMs, response: attempt.response };
   const ok = attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
   if (ok) {
-    await db.batch([
+    await t.db.batch([
       finish({ status: "succeeded", ...recorded }),
       t.update(webhookEndpoints, { failingSince: null }, eq(webhookEndpoints.id, endpoint.id)),
     ]);
@@ -166,7 +167,7 @@ export async function runWebhookDelivery(env: Bindings, message: WebhookMessage,
   const deadline = delivery.createdAt + RETRY_FOR_MS;
   const retry = now < deadline;
   const next = Math.min(now + retryDelayMs(delivery.attempts), deadline);
-  await db.batch([
+  await t.db.batch([
     finish({ status: retry ? "pending" : "failed", nextAttemptAt: next, queuedAt: now, ...recorded }),
     t.update(
       webhookEndpoints,
@@ -178,7 +179,7 @@ export async function runWebhookDelivery(env: Bindings, message: WebhookMessage,
   ]);
   const failingSince = endpoint.failingSince ?? delivery.createdAt;
   if (endpoint.enabled && failingSince <= now - RETRY_FOR_MS)
-    await disableFailing(db, t, endpoint.id, (env.APP_URL ?? "").replace(/\/+$/, ""), now);
+    await disableFailing(t, endpoint.id, (env.APP_URL ?? "").replace(/\/+$/, ""), now);
   if (retry) await sendLater(env, message, next - now);
 }
 
@@ -199,12 +200,15 @@ async function sendLater(env: Bindings, message: WebhookMessage, delayMs: number
 }
 
 /**
- * Disables an endpoint that has failed for three days and emails the workspace's admins and owners, in one
- * batch: the mails are written only when this batch's UPDATE is the one that disabled it, so they go out once.
+ * Disables an endpoint that has failed for three days and emails the workspace's admins and owners: the mails
+ * are written only when this run's UPDATE is the one that disabled it, so they go out once. On DB both go in
+ * one batch; for a workspace on a shard the endpoint is there and the outbox on the control database, so the
+ * mails follow the UPDATE that disabled it (a crash between the two loses them, never sends them twice; the
+ * endpoint's page says why it was disabled).
  */
-async function disableFailing(db: Database, t: TenantDb, endpointId: string, baseUrl: string, now: number) {
-  const [tenant] = await db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, t.tenantId));
-  const admins = await db
+async function disableFailing(t: TenantDb, endpointId: string, baseUrl: string, now: number) {
+  const [tenant] = await t.control.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, t.tenantId));
+  const admins = await t.control
     .select({ id: users.id, email: users.email })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -220,24 +224,32 @@ async function disableFailing(db: Database, t: TenantDb, endpointId: string, bas
     link: `${baseUrl}/app/settings/webhooks/${endpointId}`,
   });
   const recipients = JSON.stringify(admins.map((a) => ({ id: newId(), user: a.id, to: a.email })));
-  const results = await runRawBatchRows(db, [
-    t
-      .update(
-        webhookEndpoints,
-        { enabled: false, disabledReason: AUTO_DISABLED_REASON, updatedAt: now },
-        eq(webhookEndpoints.id, endpointId),
-        eq(webhookEndpoints.enabled, true),
-      )
-      .returning({ id: webhookEndpoints.id }),
+  const disable = t
+    .update(
+      webhookEndpoints,
+      { enabled: false, disabledReason: AUTO_DISABLED_REASON, updatedAt: now },
+      eq(webhookEndpoints.id, endpointId),
+      eq(webhookEndpoints.enabled, true),
+    )
+    .returning({ id: webhookEndpoints.id });
+  const mails = (condition: SQL) => sql`INSERT INTO email_outbox (id, tenant_id, user_id, to_address, kind, essential,
+      subject, text_body, html_body, status, attempts, next_attempt_at, created_at, updated_at)
+    SELECT json_extract(j.value, '$.id'), ${t.tenantId}, json_extract(j.value, '$.user'), json_extract(j.value, '$.to'),
+      ${mail.kind}, 1, ${mail.subject}, ${mail.text}, ${mail.html}, 'pending', 0, ${now}, ${now}, ${now}
+    FROM json_each(${recipients}) j WHERE ${condition}`;
+  let disabled: boolean;
+  if (t.db === t.control) {
     // changes() is the UPDATE's just before, in this batch's one connection: 1 only for the run that disabled it.
-    sql`INSERT INTO email_outbox (id, tenant_id, user_id, to_address, kind, essential, subject, text_body, html_body,
-        status, attempts, next_attempt_at, created_at, updated_at)
-      SELECT json_extract(j.value, '$.id'), ${t.tenantId}, json_extract(j.value, '$.user'), json_extract(j.value, '$.to'),
-        ${mail.kind}, 1, ${mail.subject}, ${mail.text}, ${mail.html}, 'pending', 0, ${now}, ${now}, ${now}
-      FROM json_each(${recipients}) j
-      WHERE changes() = 1 AND EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant_id = ${t.tenantId}
-        AND id = ${endpointId} AND enabled = 0 AND updated_at = ${now} AND disabled_reason = ${AUTO_DISABLED_REASON})`,
-  ]);
-  if (results[0]!.length)
+    const results = await runRawBatchRows(t.db, [
+      disable,
+      mails(sql`changes() = 1 AND EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant_id = ${t.tenantId}
+        AND id = ${endpointId} AND enabled = 0 AND updated_at = ${now} AND disabled_reason = ${AUTO_DISABLED_REASON})`),
+    ]);
+    disabled = results[0]!.length > 0;
+  } else {
+    disabled = (await disable).length > 0;
+    if (disabled) await t.control.run(mails(sql`true`));
+  }
+  if (disabled)
     console.log(JSON.stringify({ type: "webhook_endpoint_disabled", tenant: t.tenantId, endpoint: endpointId }));
 }

@@ -6,9 +6,10 @@
  * a duplicate message would find it claimed or done anyway (deliver.ts).
  */
 import { and, eq, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import { createDb, type Database } from "../../db/client";
 import { webhookDeliveries } from "../../db/schema";
 import type { Bindings } from "../../env";
+import { boundDatabases, databaseOf } from "../shards/databases";
 import { webhookMessage } from "./deliver";
 
 /** A delivery whose message is this late is sent again. */
@@ -54,4 +55,24 @@ export async function dispatchDue(
     throw new Error(`the queue refused ${claimed.length} webhook deliveries: ${String(err).slice(0, 300)}`);
   }
   return claimed.length;
+}
+
+/**
+ * dispatchDue on every bound database: deliveries live with their workspace's records (docs/scale.md). A shard
+ * that fails is logged and the others go on, as in the retention job; DB failing fails the sweep.
+ */
+export async function dispatchDueEverywhere(env: Bindings, now: number): Promise<number> {
+  let queued = 0;
+  for (const name of boundDatabases(env)) {
+    if (name === "DB") {
+      queued += await dispatchDue(createDb(env.DB), env.JOBS, now);
+      continue;
+    }
+    try {
+      queued += await dispatchDue(createDb(databaseOf(env, name)), env.JOBS, now);
+    } catch (err) {
+      console.error(JSON.stringify({ type: "webhook_sweep_database_failed", database: name, error: String(err) }));
+    }
+  }
+  return queued;
 }
