@@ -100,7 +100,7 @@ inviteRoutes.post("/:token", async (c) => {
       // invitationView() answers "join" only to a signed-in visitor.
       const auth = authOf(c);
       const user = { id: auth.user.id, email: auth.user.email, sessionId: auth.sessionId };
-      const result = await acceptInvitationAsUser(db, token, user, meta, freeMaxSeats);
+      const result = await acceptInvitationAsUser(db, c.env, token, user, meta, freeMaxSeats);
       if (!result.ok && result.reason === "seat_limit")
         return render(c, title, <SeatLimitPage tenantName={result.tenantName} />, 402);
       if (!result.ok) return invalidInvitation(c);
@@ -115,7 +115,7 @@ inviteRoutes.post("/:token", async (c) => {
       const values = { age_confirmed: body.age_confirmed !== undefined, accept_terms: body.accept_terms !== undefined };
       const parsed = parseForm(acceptSchema(invitation.email), body);
       if (!parsed.ok) return render(c, title, <InvitationPage {...view} values={values} errors={parsed.errors} />, 422);
-      const result = await acceptInvitationWithNewAccount(db, token, parsed.data.password, meta, freeMaxSeats);
+      const result = await acceptInvitationWithNewAccount(db, c.env, token, parsed.data.password, meta, freeMaxSeats);
       if (!result.ok && result.reason === "invalid") return invalidInvitation(c);
       if (!result.ok && result.reason === "seat_limit")
         return render(c, title, <SeatLimitPage tenantName={result.tenantName} />, 402);

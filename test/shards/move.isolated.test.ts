@@ -12,7 +12,19 @@ import { createContact, post } from "../contacts/contact-helpers";
 import { send, textOf } from "../helpers/http";
 import { insertTag } from "../helpers/records";
 import { deliver } from "../jobs/helpers";
-import { database, directoryOf, moveEnv, moveRow, rowsOf, runSteps, seededWorkspace, snapshot } from "./helpers";
+import { memberOf } from "../helpers/tenants";
+import { invitedExistingUser, invitedMember, markVerified } from "../team/team-helpers";
+import {
+  database,
+  directoryOf,
+  moveEnv,
+  moveRow,
+  moveWhole,
+  rowsOf,
+  runSteps,
+  seededWorkspace,
+  snapshot,
+} from "./helpers";
 
 // Each test runs a whole move step by step (dozens of batches): beyond the default timeout under CI's load.
 describe("moving a workspace", { timeout: 90_000 }, () => {
@@ -193,5 +205,53 @@ describe("moving a workspace", { timeout: 90_000 }, () => {
     expect((await moveRow(m.moveId)).table_index).toBe(1);
     expect(q.of(m.moveId)).toHaveLength(1);
     expect(await rowsOf(database("SHARD_1"), t.tenantId)).toBeGreaterThan(0);
+  });
+
+  it("gives every member a placeholder users row on the target, those who never wrote anything and those who joined meanwhile", async () => {
+    const t = await seededWorkspace("Mover Six");
+    const idOf = async (email: string) =>
+      (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>())!.id;
+    const quiet = await idOf((await memberOf(t.tenantId, "viewer")).email);
+    const { q, bindings } = moveEnv();
+    let now = Date.now();
+    const m = await startMove(bindings, t.tenantId, "SHARD_0", now);
+    if (!m.ok) throw new Error(m.reason);
+    await runSteps(bindings, q, m.moveId, () => now, { max: 10 });
+    const joined = await idOf((await memberOf(t.tenantId, "member")).email);
+    await runSteps(bindings, q, m.moveId, () => now, { until: (move) => move.status !== "copying" });
+    now += FREEZE_GRACE_MS + 1000;
+    await runSteps(bindings, q, m.moveId, () => now);
+    expect((await moveRow(m.moveId)).status).toBe("done");
+    const anchors = await env
+      .SHARD_0!.prepare("SELECT id, email, password_hash FROM users WHERE id IN (?, ?)")
+      .bind(quiet, joined)
+      .all<{ id: string; email: string; password_hash: string }>();
+    expect(anchors.results.map((a) => [a.id, a.email, a.password_hash]).sort()).toEqual(
+      [
+        [quiet, `${quiet}@anchor.invalid`, "!"],
+        [joined, `${joined}@anchor.invalid`, "!"],
+      ].sort(),
+    );
+  });
+
+  it("after the move, a member joining by invitation (new account or existing) gets a users row on the shard first", async () => {
+    const t = await seededWorkspace("Mover Seven");
+    await markVerified(t.email);
+    await moveWhole(t.tenantId, "SHARD_2");
+    // Invitations are sent before the move's switch as after it: both are control data.
+    const fresh = await invitedMember(t, "member");
+    const existing = await invitedExistingUser(t, "viewer");
+    for (const id of [fresh.userId, existing.userId])
+      expect(await env.SHARD_2!.prepare("SELECT email FROM users WHERE id = ?").bind(id).first("email")).toBe(
+        `${id}@anchor.invalid`,
+      );
+    // A workspace on DB writes nothing to any shard when someone joins it.
+    const onDb = await seededWorkspace("Stays On DB");
+    await markVerified(onDb.email);
+    const other = await invitedMember(onDb, "member");
+    for (const shard of ["SHARD_0", "SHARD_1", "SHARD_2"] as const)
+      expect(
+        await database(shard).prepare("SELECT 1 AS x FROM users WHERE id = ?").bind(other.userId).first(),
+      ).toBeNull();
   });
 });

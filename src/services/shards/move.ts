@@ -135,6 +135,7 @@ export async function runMoveStep(env: Bindings, message: MoveMessage, now: numb
       target: databaseOf(env, loaded.target),
       sourceName: loaded.source,
       targetName: loaded.target,
+      control: env.DB,
       pageRows,
       now,
       queries,

@@ -31,6 +31,7 @@ import {
   type TableShape,
   type Tally,
   userAnchorStatements,
+  anchorStatements,
 } from "./rows";
 import { DELETED_TABLES, MOVED_TABLES, VERIFIED_TABLES } from "./tables";
 
@@ -47,6 +48,8 @@ export interface StepContext {
   target: D1Database;
   sourceName: DatabaseName;
   targetName: DatabaseName;
+  /** The control database: the workspace's members are there, whichever database holds its records. */
+  control: D1Database;
   /** Rows per page. */
   pageRows: number;
   now: number;
@@ -103,7 +106,22 @@ async function collisionOf(ctx: StepContext, shape: TableShape, rows: Row[]): Pr
   });
 }
 
-/** One page of one table copied; the first page also copies the workspace's tenants row. */
+/**
+ * A users row on the target for every member of the workspace, so a member's first record there (its owner,
+ * author or assignee) meets its foreign key, whether or not they have written anything yet.
+ */
+async function memberAnchorStatements(ctx: StepContext): Promise<D1PreparedStatement[]> {
+  const { results } = await ctx.control
+    .prepare("SELECT user_id AS id FROM memberships WHERE tenant_id = ?")
+    .bind(ctx.tenantId)
+    .all<{ id: string }>();
+  return anchorStatements(
+    ctx.target,
+    results.map((r) => r.id),
+  );
+}
+
+/** One page of one table copied; the first page also copies the workspace's tenants row and anchors its members. */
 async function copyStep(ctx: StepContext): Promise<StepResult> {
   const i = ctx.move.tableIndex;
   const table = MOVED_TABLES[i];
@@ -124,6 +142,8 @@ async function copyStep(ctx: StepContext): Promise<StepResult> {
     const tenantRow = await ctx.source.prepare("SELECT * FROM tenants WHERE id = ?").bind(ctx.tenantId).first();
     if (!tenantRow) throw new Error(`workspace ${ctx.tenantId} has no tenants row on ${ctx.sourceName}`);
     statements.push(...insertStatements(ctx.target, await shapeOf(ctx.source, "tenants"), [tenantRow], "keep"));
+    ctx.queries.made += 1;
+    statements.push(...(await memberAnchorStatements(ctx)));
   }
   const shape = await shapeOf(ctx.source, table);
   const page = await readPage(ctx.source, shape, ctx.tenantId, cursor, ctx.pageRows);
@@ -145,6 +165,12 @@ async function catchUpStep(ctx: StepContext): Promise<StepResult> {
   const i = ctx.move.tableIndex;
   const table = MOVED_TABLES[i];
   if (!table) return next({ status: "pruning", tableIndex: 0, cursor: null });
+  // Members who joined during the copy (joining is not a change under /app, so the freeze does not stop it).
+  if (i === 0 && cursorOf(ctx.move) === null) {
+    ctx.queries.made += 2;
+    const anchors = await memberAnchorStatements(ctx);
+    if (anchors.length > 0) await ctx.target.batch(anchors);
+  }
   const shape = await shapeOf(ctx.source, table);
   const page = await readPage(ctx.source, shape, ctx.tenantId, cursorOf(ctx.move), ctx.pageRows);
   const there = await rowsByKeys(

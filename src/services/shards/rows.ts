@@ -155,9 +155,13 @@ export function insertStatements(db: D1Database, shape: TableShape, rows: Row[],
  * control database) and can never sign in; an existing row (on DB, the real one) is left alone.
  */
 export function userAnchorStatements(db: D1Database, shape: TableShape, rows: Row[]): D1PreparedStatement[] {
-  const ids = [
-    ...new Set(rows.flatMap((r) => shape.userColumns.map((c) => r[c])).filter((v) => typeof v === "string")),
-  ];
+  const ids = rows.flatMap((r) => shape.userColumns.map((c) => r[c])).filter((v) => typeof v === "string");
+  return anchorStatements(db, ids);
+}
+
+/** Placeholder users rows (see userAnchorStatements) for these user ids. */
+export function anchorStatements(db: D1Database, userIds: string[]): D1PreparedStatement[] {
+  const ids = [...new Set(userIds)];
   if (ids.length === 0) return [];
   return [
     db

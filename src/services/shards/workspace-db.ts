@@ -10,6 +10,7 @@ import type { Bindings } from "../../env";
 import type { ErasureTarget } from "../privacy/erasure";
 import { databaseOf, isDatabaseName } from "./databases";
 import { shardOf } from "./directory";
+import { anchorStatements } from "./rows";
 
 /** The workspace's handle: its records on its database (one directory read), `control` the control database. */
 export async function workspaceDb(
@@ -42,4 +43,20 @@ export async function erasureTargetOf(
     name === "DB" ? control : createDb(databaseOf(env as Bindings, name)),
   );
   return { tenantId, control, records };
+}
+
+/**
+ * A placeholder users row for a member joining a workspace whose records are on a shard, written before the
+ * membership: the member's first record there (as owner, author or assignee) then meets its foreign key.
+ */
+export async function anchorMember(
+  env: Pick<Bindings, "DB"> & Partial<Bindings>,
+  control: Database,
+  tenantId: string,
+  userId: string,
+): Promise<void> {
+  const { shard } = await shardOf(control, tenantId);
+  if (shard === "DB") return;
+  const db = databaseOf(env as Bindings, shard);
+  await db.batch(anchorStatements(db, [userId]));
 }

@@ -6,6 +6,7 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { scoped } from "../../db/scoped";
 import { invitations, memberships, sessions, tenants } from "../../db/schema";
+import type { Bindings } from "../../env";
 import type { RequestMeta } from "../../lib/actor";
 import { hashPassword } from "../../auth/password";
 import { newSession } from "../../auth/session";
@@ -16,6 +17,7 @@ import { auditInsert } from "../audit/audit";
 import { guardedValue, isPlanLimitError, membershipWithinLimit } from "../billing/limits";
 import type { InvitableRole } from "./members";
 import { workspaceName } from "./workspace-settings";
+import { anchorMember } from "../shards/workspace-db";
 
 /** What the invitation page shows about a live invitation. */
 export interface LiveInvitation {
@@ -84,6 +86,9 @@ async function releaseInvitation(db: Database, invitationId: string, userId: str
     .where(and(eq(invitations.id, invitationId), eq(invitations.acceptedBy, userId)));
 }
 
+/** The bindings of the databases a workspace's records may be on: a member joining one on a shard is anchored there. */
+type JoinDatabases = Pick<Bindings, "DB"> & Partial<Bindings>;
+
 export type AcceptResult =
   | { ok: true; tenantId: string }
   | { ok: false; reason: "invalid" }
@@ -144,6 +149,7 @@ function acceptedAudit(
  */
 export async function acceptInvitationAsUser(
   db: Database,
+  databases: JoinDatabases,
   token: string,
   user: { id: string; email: string; sessionId: string },
   meta: RequestMeta,
@@ -152,6 +158,7 @@ export async function acceptInvitationAsUser(
   const invitation = await claimInvitation(db, token, user.email, user.id, meta.now);
   if (!invitation) return { ok: false, reason: "invalid" };
   try {
+    await anchorMember(databases, db, invitation.tenantId, user.id);
     await db.batch([
       membershipInsert(db, {
         tenantId: invitation.tenantId,
@@ -186,6 +193,7 @@ export type AcceptWithNewAccountResult =
  */
 export async function acceptInvitationWithNewAccount(
   db: Database,
+  databases: JoinDatabases,
   token: string,
   password: string,
   meta: RequestMeta,
@@ -200,6 +208,7 @@ export async function acceptInvitationWithNewAccount(
   if (!claimed) return { ok: false, reason: "invalid" };
   const session = newSession({ userId, tenantId: claimed.tenantId, ...meta });
   try {
+    await anchorMember(databases, db, claimed.tenantId, userId);
     await db.batch([
       userInsert(db, { id: userId, email: claimed.email, passwordHash, now: meta.now, verified: true }),
       membershipInsert(db, { tenantId: claimed.tenantId, userId, role: claimed.role, now: meta.now, freeMaxSeats }),
