@@ -89,10 +89,14 @@ describe("erasing a workspace that lives on a shard", { timeout: 180_000 }, () =
 
       // The neighbour on the same shard: every row as it was, still placed there, but for its webhook log: the
       // runs are 30 days on, past the log's period, and the retention job swept it on the shard.
-      const { webhook_events, webhook_deliveries, ...kept } = neighbourBefore;
+      // Its data export waiting in the queue was looked at by the job watchdog, on the shard (its try counters).
+      const { webhook_events, webhook_deliveries, data_exports, ...kept } = neighbourBefore;
       expect(webhook_events).toHaveLength(5);
-      const neighbourAfter = await snapshot(database(shard), neighbour.tenantId);
+      const { data_exports: exportsAfter, ...neighbourAfter } = await snapshot(database(shard), neighbour.tenantId);
       expect(neighbourAfter).toEqual({ ...kept, webhook_events: [], webhook_deliveries: [] });
+      const idAndStatus = (rows: string[] = []) =>
+        rows.map((r) => Object.fromEntries(JSON.parse(r) as [string, unknown][])).map((r) => [r.id, r.status]);
+      expect(idAndStatus(exportsAfter)).toEqual(idAndStatus(data_exports));
       expect(await directoryOf(neighbour.tenantId)).toEqual({ shard, state: "active" });
     });
 

@@ -19,6 +19,7 @@ import type { JobMessage } from "../../jobs";
 import { dataExportMessage } from "../privacy/archive-requests";
 import { importStepMessage } from "../import/jobs";
 import { bulkJobMessage } from "../contacts/bulk-jobs";
+import { boundDatabases, databaseOf } from "../shards/databases";
 
 /** A job silent this long (no progress, no re-send) is looked at. */
 export const SILENT_MS = 2 * 60_000;
@@ -159,12 +160,27 @@ async function sweepBulkJobs(db: Database, now: number): Promise<{ failed: numbe
  * queue refused the re-sent steps: those jobs are tried again two minutes later.
  */
 export async function runJobWatchdog(env: Bindings, now: number): Promise<WatchdogReport> {
-  const db = createDb(env.DB);
-  const imports = await sweepImports(db, now);
-  const exports = await sweepExports(db, now, env.APP_URL);
-  const bulk = await sweepBulkJobs(db, now);
-  const messages = [...imports.messages, ...exports.messages, ...bulk.messages];
-  const report = { resent: messages.length, failed: imports.failed + exports.failed + bulk.failed };
+  const messages: JobMessage[] = [];
+  let failed = 0;
+  // Jobs live with their workspace's records: every bound database is swept (docs/scale.md).
+  for (const name of boundDatabases(env)) {
+    const db = createDb(databaseOf(env, name));
+    try {
+      for (const swept of [
+        await sweepImports(db, now),
+        await sweepExports(db, now, env.APP_URL),
+        await sweepBulkJobs(db, now),
+      ]) {
+        messages.push(...swept.messages);
+        failed += swept.failed;
+      }
+    } catch (err) {
+      // DB failing fails the run; a shard down is logged and the others go on, as in the other sweeps.
+      if (name === "DB") throw err;
+      console.error(JSON.stringify({ type: "job_watchdog_database_failed", database: name, error: String(err) }));
+    }
+  }
+  const report = { resent: messages.length, failed };
   if (messages.length) {
     console.log(JSON.stringify({ type: "job_resent", steps: messages.map((m) => m.type) }));
     try {

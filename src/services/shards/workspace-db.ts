@@ -18,9 +18,21 @@ export async function workspaceDb(
   control: Database,
   tenantId: string,
 ): Promise<TenantDb> {
-  const { shard } = await shardOf(control, tenantId);
-  if (shard === "DB") return scoped(control, tenantId);
-  return scoped(createDb(databaseOf(env as Bindings, shard)), tenantId, control);
+  return (await workspacePlacement(env, control, tenantId)).t;
+}
+
+/** The workspace's handle, and whether a move has frozen its writes (its catch-up must see every one). */
+export async function workspacePlacement(
+  env: Pick<Bindings, "DB"> & Partial<Bindings>,
+  control: Database,
+  tenantId: string,
+): Promise<{ t: TenantDb; moving: boolean }> {
+  const { shard, state } = await shardOf(control, tenantId);
+  const t =
+    shard === "DB"
+      ? scoped(control, tenantId)
+      : scoped(createDb(databaseOf(env as Bindings, shard)), tenantId, control);
+  return { t, moving: state === "moving" };
 }
 
 /**
