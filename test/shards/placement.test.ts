@@ -4,7 +4,7 @@
  * candidate is DB; the rule itself is checked with the three shards as candidates.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
 import { runRawBatch } from "../../src/db/raw-batch";
 import {
@@ -14,6 +14,7 @@ import {
   placementStatements,
   shardOf,
 } from "../../src/services/shards/directory";
+import { failingDatabase } from "../helpers/faults";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 
@@ -110,5 +111,18 @@ describe("measuring the databases", () => {
     const tenants = (await env.DB.prepare("SELECT count(*) AS n FROM tenants").first<{ n: number }>())!.n;
     expect(loads.reduce((n, l) => n + l.workspaces, 0)).toBe(tenants);
     expect(await workspacesOn("DB")).toBe(loads[0]!.workspaces);
+  });
+
+  it("keeps a shard that does not answer at its last measure, and measures the others", async () => {
+    await measureDatabases(env, createDb(env.DB), Date.now());
+    const stats = () => env.DB.prepare("SELECT * FROM shard_stats WHERE shard = 'SHARD_1'").first();
+    const before = await stats();
+    const errors = vi.spyOn(console, "error");
+    const loads = await measureDatabases({ ...env, SHARD_1: failingDatabase() }, createDb(env.DB), Date.now() + 1);
+    const logged = errors.mock.calls.map((c) => String(c[0])).filter((l) => l.includes("shard_measure_failed"));
+    errors.mockRestore();
+    expect(loads.map((l) => l.shard)).toEqual(["DB", "SHARD_0", "SHARD_2"]);
+    expect(await stats()).toEqual(before);
+    expect(logged.map((l) => JSON.parse(l).database)).toEqual(["SHARD_1"]);
   });
 });

@@ -89,9 +89,15 @@ export async function measureDatabases(env: Bindings, control: Database, now: nu
   counts.set("DB", (counts.get("DB") ?? 0) + (unplaced?.n ?? 0));
   const loads: DatabaseLoad[] = [];
   for (const shard of names) {
-    await ensureIdRange(databaseOf(env, shard), shard);
-    const result = await databaseOf(env, shard).prepare("SELECT 1").run();
-    loads.push({ shard, bytes: result.meta.size_after ?? 0, workspaces: counts.get(shard) ?? 0 });
+    try {
+      await ensureIdRange(databaseOf(env, shard), shard);
+      const result = await databaseOf(env, shard).prepare("SELECT 1").run();
+      loads.push({ shard, bytes: result.meta.size_after ?? 0, workspaces: counts.get(shard) ?? 0 });
+    } catch (err) {
+      // A shard down keeps its last measure (placement reads it) and does not hold back the others'.
+      if (shard === "DB") throw err;
+      console.error(JSON.stringify({ type: "shard_measure_failed", database: shard, error: String(err) }));
+    }
   }
   await control.batch(
     loads.map((l) =>
