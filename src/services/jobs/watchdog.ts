@@ -19,12 +19,14 @@ import type { JobMessage } from "../../jobs";
 import { dataExportMessage } from "../privacy/archive-requests";
 import { importStepMessage } from "../import/jobs";
 import { bulkJobMessage } from "../contacts/bulk-jobs";
-import { boundDatabases, databaseOf } from "../shards/databases";
+import { databaseOf, databasesForRun } from "../shards/databases";
 
 /** A job silent this long (no progress, no re-send) is looked at. */
 export const SILENT_MS = 2 * 60_000;
 /** Re-sends in a row without progress before the job is failed. */
 export const MAX_TRIES = 5;
+/** Databases one run sweeps at most (six statements each): with more shards, they take turns. */
+const DATABASES_PER_RUN = 20;
 /** Jobs of each table one run re-sends or fails at most. */
 const JOBS_PER_RUN = 25;
 
@@ -162,8 +164,8 @@ async function sweepBulkJobs(db: Database, now: number): Promise<{ failed: numbe
 export async function runJobWatchdog(env: Bindings, now: number): Promise<WatchdogReport> {
   const messages: JobMessage[] = [];
   let failed = 0;
-  // Jobs live with their workspace's records: every bound database is swept (docs/scale.md).
-  for (const name of boundDatabases(env)) {
+  // Jobs live with their workspace's records: DB and the shards whose turn it is are swept (docs/scale.md).
+  for (const name of databasesForRun(env, now, DATABASES_PER_RUN)) {
     const db = createDb(databaseOf(env, name));
     try {
       for (const swept of [

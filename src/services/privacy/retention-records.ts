@@ -7,7 +7,7 @@ import { createDb, type Database } from "../../db/client";
 import type { Bindings } from "../../env";
 import { DAY_MS, type RetentionPeriods } from "../../lib/retention-periods";
 import { IDEMPOTENCY_WINDOW_MS } from "../api/idempotency";
-import { boundDatabases, databaseOf } from "../shards/databases";
+import { databaseOf, databasesForRun } from "../shards/databases";
 import { WEBHOOK_LOG_DAYS } from "../webhooks/log";
 import { sweepImportFiles, sweepImportRecords } from "./retention-imports";
 import { type Budget, sweep } from "./statement-budget";
@@ -21,7 +21,10 @@ export interface RecordsSweepReport {
   apiIdempotency: number;
 }
 
-/** Sweeps every bound database's records tables in turn (`control` is DB's handle), adding to `report`. */
+/** Databases one run sweeps at most (about ten statements each): with more shards, they take turns. */
+const DATABASES_PER_RUN = 8;
+
+/** Sweeps the records tables of DB and of the shards whose turn it is (`control` is DB's handle), adding to `report`. */
 export async function sweepRecordsEverywhere(
   env: Pick<Bindings, "DB" | "FILES"> & Partial<Bindings>,
   control: Database,
@@ -31,7 +34,7 @@ export async function sweepRecordsEverywhere(
   periods: RetentionPeriods,
   report: RecordsSweepReport,
 ): Promise<void> {
-  for (const name of boundDatabases(env as Bindings)) {
+  for (const name of databasesForRun(env as Bindings, now, DATABASES_PER_RUN)) {
     if (budget.left < 10) return;
     if (name === "DB") {
       await sweepRecords(control, env.FILES, budget, chunk, now, periods, report);

@@ -30,3 +30,16 @@ export function databaseOf(env: Bindings, name: DatabaseName): D1Database {
 export function boundDatabases(env: Bindings): DatabaseName[] {
   return DATABASE_NAMES.filter((name) => env[name] !== undefined);
 }
+
+/**
+ * The databases one cron run sweeps, at most `count`: DB always, then the shards in turn from where the
+ * minute puts them, so a deployment with more shards than one invocation can sweep (D1 allows 1,000 queries)
+ * still reaches each of them every ceil(shards / (count - 1)) minutes.
+ */
+export function databasesForRun(env: Bindings, now: number, count: number): DatabaseName[] {
+  const shards = boundDatabases(env).filter((name) => name !== "DB");
+  const room = Math.max(1, count - 1);
+  if (shards.length <= room) return ["DB", ...shards];
+  const start = (Math.floor(now / 60_000) * room) % shards.length;
+  return ["DB", ...Array.from({ length: room }, (_, i) => shards[(start + i) % shards.length]!)];
+}
