@@ -24,6 +24,18 @@ import {
   snapshot,
 } from "./helpers";
 
+/** Closes the workspace as its owner; when its erasure is due. */
+async function closeNow(t: { cookie: string; tenantId: string }): Promise<number> {
+  const res = await send("/app/settings/close", {
+    cookie: t.cookie,
+    form: { password: GOOD_PASSWORD, confirm_close: "on" },
+  });
+  expect(res.status).toBe(200);
+  return (await env.DB.prepare("SELECT erase_after FROM tenants WHERE id = ?")
+    .bind(t.tenantId)
+    .first<number>("erase_after"))!;
+}
+
 async function ownerOf(email: string): Promise<string> {
   return (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>())!.id;
 }
@@ -61,14 +73,7 @@ describe("erasing a workspace that lives on a shard", { timeout: 180_000 }, () =
       ).not.toBeNull();
       const neighbourBefore = await snapshot(database(shard), neighbour.tenantId);
 
-      const res = await send("/app/settings/close", {
-        cookie: t.cookie,
-        form: { password: GOOD_PASSWORD, confirm_close: "on" },
-      });
-      expect(res.status).toBe(200);
-      const { erase_after } = (await env.DB.prepare("SELECT erase_after FROM tenants WHERE id = ?")
-        .bind(t.tenantId)
-        .first<{ erase_after: number }>())!;
+      const erase_after = await closeNow(t);
       // Within the grace period the shard keeps the records.
       await runCron(erase_after - DAY);
       expect(await rowsOf(database(shard), t.tenantId)).toBeGreaterThan(20);
@@ -111,14 +116,7 @@ describe("erasing a workspace that lives on a shard", { timeout: 180_000 }, () =
     expect((await moveRow(started.moveId)).status).toBe("copying");
     expect(await rowsOf(env.SHARD_2!, t.tenantId)).toBeGreaterThan(1);
 
-    const res = await send("/app/settings/close", {
-      cookie: t.cookie,
-      form: { password: GOOD_PASSWORD, confirm_close: "on" },
-    });
-    expect(res.status).toBe(200);
-    const { erase_after } = (await env.DB.prepare("SELECT erase_after FROM tenants WHERE id = ?")
-      .bind(t.tenantId)
-      .first<{ erase_after: number }>())!;
+    const erase_after = await closeNow(t);
     await runCronUntilErased(t.tenantId, erase_after + 60_000);
     expect(await leftovers(t.tenantId)).toEqual([]);
     // The move went with the workspace: its waiting step finds no move and writes nothing.

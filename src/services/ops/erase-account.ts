@@ -21,6 +21,17 @@ import { type AccountActor, accountActionAudit } from "./operator";
 /** Statements an erase-account request spends on erasing workspaces before leaving the rest to the retention job. */
 export const OPS_ERASURE_STATEMENTS = 600;
 
+/** What erasing an account now works with. */
+export interface EraseAccountDeps {
+  db: Database;
+  /** The bindings of the databases the owned workspaces' records may be on (src/services/shards/workspace-db.ts). */
+  databases: Pick<Bindings, "DB"> & Partial<Bindings>;
+  files: R2Bucket;
+  stripe: Stripe | null;
+  chunk: number;
+  ledgerYears: number;
+}
+
 export type EraseAccountResult =
   | { ok: true; workspacesErased: number; complete: boolean; erasures: ErasureProgress[] }
   | { ok: false; reason: "not_found" | "stripe_unavailable" };
@@ -31,15 +42,7 @@ export type EraseAccountResult =
  * the user's own data goes. Workspaces where they are only a member keep what they wrote, as "former member".
  */
 export async function eraseAccountNow(
-  deps: {
-    db: Database;
-    /** The bindings of the databases the owned workspaces' records may be on (src/services/shards/workspace-db.ts). */
-    databases: Pick<Bindings, "DB"> & Partial<Bindings>;
-    files: R2Bucket;
-    stripe: Stripe | null;
-    chunk: number;
-    ledgerYears: number;
-  },
+  deps: EraseAccountDeps,
   email: string,
   by: AccountActor,
   meta: RequestMeta & { baseUrl: BaseUrl },

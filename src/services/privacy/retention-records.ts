@@ -36,14 +36,13 @@ export async function sweepRecordsEverywhere(
 ): Promise<void> {
   for (const name of databasesForRun(env as Bindings, now, DATABASES_PER_RUN)) {
     if (budget.left < 10) return;
-    if (name === "DB") {
-      await sweepRecords(control, env.FILES, budget, chunk, now, periods, report);
-      continue;
-    }
-    // One shard down must not hold back the others' retention: it is logged, and the next run tries it again.
+    const db = name === "DB" ? control : createDb(databaseOf(env as Bindings, name));
     try {
-      await sweepRecords(createDb(databaseOf(env as Bindings, name)), env.FILES, budget, chunk, now, periods, report);
+      await sweepRecords(db, env.FILES, budget, chunk, now, periods, report);
     } catch (err) {
+      // DB failing fails the run; a shard down must not hold back the others' retention: it is logged, and
+      // its next turn tries it again.
+      if (name === "DB") throw err;
       console.error(JSON.stringify({ type: "retention_database_failed", database: name, error: String(err) }));
     }
   }

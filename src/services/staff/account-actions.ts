@@ -5,8 +5,6 @@
  * does it run (the same erasure as /ops/accounts/erase, recorded in the surviving workspaces' trails).
  */
 import { and, desc, eq, gt, isNull, lt, type SQL } from "drizzle-orm";
-import type Stripe from "stripe";
-import type { Bindings } from "../../env";
 import type { Database } from "../../db/client";
 import { accountActions, memberships, tenants, users, type Role } from "../../db/schema";
 import type { StaffAuth } from "../../auth/staff-session";
@@ -14,7 +12,7 @@ import type { RequestMeta } from "../../lib/actor";
 import { isId, newId } from "../../lib/ids";
 import type { BaseUrl } from "../account/accounts";
 import { getEmailPreferences, type EmailPreferenceValues } from "../account/email-preferences";
-import { eraseAccountNow, type EraseAccountResult } from "../ops/erase-account";
+import { type EraseAccountDeps, eraseAccountNow, type EraseAccountResult } from "../ops/erase-account";
 import { staffAuditInsert } from "./staff-audit";
 import { findUserByEmail } from "../account/accounts";
 
@@ -145,14 +143,7 @@ export function pendingErasures(db: Database, now: number) {
     .limit(50);
 }
 
-export interface EraseDeps {
-  db: Database;
-  databases: Pick<Bindings, "DB"> & Partial<Bindings>;
-  files: R2Bucket;
-  stripe: Stripe | null;
-  chunk: number;
-  ledgerYears: number;
-}
+export type EraseDeps = EraseAccountDeps;
 
 export type ErasureApproval =
   | Extract<EraseAccountResult, { ok: true }>
