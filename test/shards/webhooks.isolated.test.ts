@@ -89,4 +89,36 @@ describe("webhooks of a workspace on a shard", { timeout: 90_000 }, () => {
         who,
       ).toHaveLength(1);
   });
+
+  it("wait while their workspace's writes are frozen for a move, then go", async () => {
+    const t = await newTenant("Shard Hooks Frozen");
+    await addEndpoint(t.cookie, receiverUrl("shard-frozen"), ["contact.created"]);
+    const q = new HeldQueue();
+    const bindings = jobEnv(q);
+    const res = await send("/app/contacts", {
+      cookie: t.cookie,
+      env: bindings,
+      form: { first_name: "Ada", last_name: "Frozen" },
+    });
+    expect(res.status).toBe(303);
+    const at = Date.now() + 3 * 60_000;
+    await runCron(bindings, at);
+    const message = heldDeliveries(q, t.tenantId)[0]!;
+    q.held.length = 0;
+    const delivery = () =>
+      env.DB.prepare("SELECT status, attempts FROM webhook_deliveries WHERE tenant_id = ?").bind(t.tenantId).first();
+    const freeze = (state: string) =>
+      env.DB.prepare("UPDATE workspace_shards SET state = ? WHERE tenant_id = ?").bind(state, t.tenantId).run();
+
+    await freeze("moving");
+    await runWebhookDelivery(bindings as never, message, at);
+    expect(await received("shard-frozen")).toEqual([]);
+    expect(await delivery()).toEqual({ status: "pending", attempts: 0 });
+    expect(heldDeliveries(q, t.tenantId)).toHaveLength(1);
+
+    await freeze("active");
+    await runWebhookDelivery(bindings as never, heldDeliveries(q, t.tenantId)[0]!, at + 60_000);
+    expect(await received("shard-frozen")).toHaveLength(1);
+    expect(await delivery()).toEqual({ status: "succeeded", attempts: 1 });
+  });
 });

@@ -175,7 +175,7 @@ async function deleteTenantRowsEverywhere(
   table: string,
   progress: ErasureProgress,
 ): Promise<boolean> {
-  // Where the rest is: read by every run of this erasure (workspaceDb), so kept until the last step's batch.
+  // Where the rest is: read by every run of this erasure (erasureTargetOf), so kept until the last step's batch.
   if (KEPT_TO_THE_END.includes(table)) return true;
   const databases = table in CONTROL_TABLES || table === "memberships" ? [t.control] : t.records;
   for (const db of databases) if (!(await deleteTenantRows(db, t.tenantId, ctx, table, progress))) return false;

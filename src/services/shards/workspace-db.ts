@@ -1,7 +1,7 @@
 /**
  * A workspace's handle on the database the directory says holds its records, with the control database beside
- * it (docs/scale.md). Work that runs for one workspace outside a request (erasure, and the sweeps that loop
- * over the bound databases) opens it here, so it reaches the workspace's rows wherever a move put them.
+ * it (docs/scale.md). Work that runs for one workspace outside a request (queue steps, erasure, a member
+ * joining) opens it here, so it reaches the workspace's rows wherever a move put them.
  */
 import { sql } from "drizzle-orm";
 import { createDb, type Database } from "../../db/client";
@@ -12,16 +12,10 @@ import { databaseOf, isDatabaseName } from "./databases";
 import { shardOf } from "./directory";
 import { anchorStatements } from "./rows";
 
-/** The workspace's handle: its records on its database (one directory read), `control` the control database. */
-export async function workspaceDb(
-  env: Pick<Bindings, "DB"> & Partial<Bindings>,
-  control: Database,
-  tenantId: string,
-): Promise<TenantDb> {
-  return (await workspacePlacement(env, control, tenantId)).t;
-}
-
-/** The workspace's handle, and whether a move has frozen its writes (its catch-up must see every one). */
+/**
+ * The workspace's handle (its records on its database, `control` the control database: one directory read), and
+ * whether a move has frozen its writes (its catch-up must see every one).
+ */
 export async function workspacePlacement(
   env: Pick<Bindings, "DB"> & Partial<Bindings>,
   control: Database,

@@ -15,7 +15,7 @@ import { isProduction } from "../../lib/dev-tools";
 import { webhookDisabledMail } from "../../mail/webhook-messages";
 import { newId } from "../../lib/ids";
 import { runRawBatchRows } from "../../db/raw-batch";
-import { workspaceDb } from "../shards/workspace-db";
+import { workspacePlacement } from "../shards/workspace-db";
 import { TEST_EVENT_TYPE } from "./events";
 import { checkEndpointUrl } from "./url";
 
@@ -137,7 +137,9 @@ async function claim(t: TenantDb, id: string, now: number) {
 /** Runs one delivery's attempt at `now`. */
 export async function runWebhookDelivery(env: Bindings, message: WebhookMessage, now: number): Promise<void> {
   // The delivery is where the workspace's records are (a shard, after a move); its people on the control database.
-  const t = await workspaceDb(env, createDb(env.DB), message.tenantId);
+  const { t, moving } = await workspacePlacement(env, createDb(env.DB), message.tenantId);
+  // A move's catch-up must see every write: the attempt waits out the freeze, then runs where the directory says.
+  if (moving) return sendLater(env, message, FROZEN_RETRY_MS);
   const claimed = await claim(t, message.deliveryId, now);
   if (!claimed) return;
   const { delivery, endpoint, event } = claimed;
@@ -182,6 +184,9 @@ export async function runWebhookDelivery(env: Bindings, message: WebhookMessage,
     await disableFailing(t, endpoint.id, (env.APP_URL ?? "").replace(/\/+$/, ""), now);
   if (retry) await sendLater(env, message, next - now);
 }
+
+/** How long an attempt waits, when its workspace is being moved, before it looks again. */
+const FROZEN_RETRY_MS = 60_000;
 
 /** The retry's message, delayed; a refused send is left to the sweep. */
 async function sendLater(env: Bindings, message: WebhookMessage, delayMs: number): Promise<void> {
