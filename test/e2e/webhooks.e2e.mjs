@@ -1,6 +1,6 @@
 // Webhooks in chromium: an owner adds an endpoint from Settings → Webhooks (axe clean), reveals its secret,
 // sends a test event, and a local receiver gets it signed so that the Standard Webhooks library verifies it;
-// the delivery log then says it succeeded.
+// the delivery log then says it succeeded. On a phone, a long endpoint URL never makes a page wider than it.
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
@@ -62,6 +62,20 @@ export default {
       }
       await page.getByRole("cell", { name: "200 thanks" }).waitFor();
       assert.deepEqual(await axeViolations(page), [], "axe on the endpoint page");
+
+      // On a phone, an endpoint's long URL (as Zapier-like services hand out) wraps: no page is wider than it.
+      await page.setViewportSize({ width: 375, height: 800 });
+      await page.goto(`${baseUrl}/app/settings/webhooks`);
+      await page.getByLabel("URL", { exact: true }).fill(`${hooks.url}/catch/${"a1b2c3d4e5".repeat(12)}/`);
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      await page.getByText("Endpoint added.").waitFor();
+      const wider = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.equal(await wider(), 0, "the endpoint page on a phone");
+      await page.getByRole("link", { name: "Delete" }).click();
+      await page.getByRole("heading", { name: "Delete this endpoint?" }).waitFor();
+      assert.equal(await wider(), 0, "the delete page on a phone");
+      await page.goto(`${baseUrl}/app/settings/webhooks`);
+      assert.equal(await wider(), 0, "the endpoints list on a phone");
       assertNoProblems(problems);
       await context.close();
     } finally {
