@@ -63,6 +63,22 @@ export default {
     await contacts.click();
     await waitForPath(page, "/app/contacts");
     assert.deepEqual(await axeViolations(page), [], "axe on a phone");
+
+    // Long words someone typed wrap on a phone: the contact's page and the search never get wider than it.
+    const long = `Maximilian${"x".repeat(60)}`;
+    await page.goto(`${baseUrl}/app/contacts/new`);
+    await page.getByLabel("First name").fill(long);
+    await page.getByLabel("Last name").fill("Long");
+    await page.getByLabel("Job title").fill(`Chief${"y".repeat(80)}`);
+    await page.getByLabel("Email address 1 (primary)").fill(`${"z".repeat(60)}@example.com`);
+    await page.getByRole("button", { name: "Create contact" }).click();
+    await page.waitForURL(/\/app\/contacts\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+    await page.getByRole("heading", { level: 1, name: `${long} Long` }).waitFor();
+    const wider = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.equal(await wider(), 0, "the contact's page on a phone");
+    await page.goto(`${baseUrl}/app/search?q=Maximilian`);
+    await page.getByRole("link", { name: `${long} Long` }).waitFor();
+    assert.equal(await wider(), 0, "the search page on a phone");
     assertNoProblems(problems);
   },
 };
