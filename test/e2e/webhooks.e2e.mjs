@@ -76,6 +76,10 @@ export default {
       assert.equal(await wider(), 0, "the delete page on a phone");
       await page.goto(`${baseUrl}/app/settings/webhooks`);
       assert.equal(await wider(), 0, "the endpoints list on a phone");
+      // The API reference a receiver's developer opens next: its curl sample scrolls in its own box.
+      await page.goto(`${baseUrl}/api/v1/docs`);
+      await page.getByRole("heading", { level: 1, name: "API reference" }).waitFor();
+      assert.equal(await wider(), 0, "the API reference on a phone");
       assertNoProblems(problems);
       await context.close();
     } finally {
