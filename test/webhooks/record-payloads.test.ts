@@ -2,33 +2,13 @@
  * What contact and company events carry: the record with its tags and custom values, as the batch leaves it, the
  * tags as the API lists them and each value by its field's name (as the export's columns and deal events do).
  */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, makeKey } from "../api/helpers";
+import { insertField } from "../companies/helpers";
 import { post } from "../contacts/contact-helpers";
+import { insertTag } from "../helpers/records";
 import { newTenant } from "../helpers/tenants";
 import { addEndpoint, eventsOf, receiverUrl } from "./helpers";
-
-const q = (sql: string, ...binds: unknown[]) => env.DB.prepare(sql).bind(...binds);
-
-async function field(tenantId: string, entity: string, name: string): Promise<number> {
-  return (await q(
-    "INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, position, created_at) VALUES (?, ?, ?, ?, 'text', 0, 0) RETURNING id",
-    tenantId,
-    entity,
-    name,
-    name.toLowerCase(),
-  ).first<number>("id"))!;
-}
-
-async function tag(tenantId: string, name: string): Promise<number> {
-  return (await q(
-    "INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, ?, ?, 'blue', 0) RETURNING id",
-    tenantId,
-    name,
-    name.toLowerCase(),
-  ).first<number>("id"))!;
-}
 
 type Payload = { id: number; tags: { id: number; name: string }[]; custom_fields: Record<string, string> };
 const payloads = async (tenantId: string) =>
@@ -44,9 +24,9 @@ describe("contact and company events carry tags and custom values", () => {
       "company.updated",
     ]);
     const key = await makeKey(t.cookie);
-    await field(t.tenantId, "contact", "Tier");
-    await field(t.tenantId, "company", "Region");
-    const [zeta, alpha] = [await tag(t.tenantId, "Zeta"), await tag(t.tenantId, "Alpha")];
+    await insertField(t.tenantId, "contact", "Tier");
+    await insertField(t.tenantId, "company", "Region");
+    const [zeta, alpha] = [await insertTag(t.tenantId, "Zeta"), await insertTag(t.tenantId, "Alpha")];
 
     const contact = (await (
       await api("/contacts", {
@@ -93,8 +73,8 @@ describe("contact and company events carry tags and custom values", () => {
     const t = await newTenant("Payload Bulk Tags");
     await addEndpoint(t.cookie, receiverUrl("payload-bulk-tags"), ["contact.updated"]);
     const key = await makeKey(t.cookie);
-    const vip = await tag(t.tenantId, "VIP");
-    const old = await tag(t.tenantId, "Old");
+    const vip = await insertTag(t.tenantId, "VIP");
+    const old = await insertTag(t.tenantId, "Old");
     const ada = (await (
       await api("/contacts", { key, method: "POST", json: { first_name: "Ada", tag_ids: [old] } })
     ).json()) as { id: number };
@@ -111,7 +91,7 @@ describe("contact and company events carry tags and custom values", () => {
     const t = await newTenant("Payload Tag Delete");
     await addEndpoint(t.cookie, receiverUrl("payload-tag-delete"), ["contact.updated", "company.updated"]);
     const key = await makeKey(t.cookie);
-    const [gone, kept] = [await tag(t.tenantId, "Gone"), await tag(t.tenantId, "Kept")];
+    const [gone, kept] = [await insertTag(t.tenantId, "Gone"), await insertTag(t.tenantId, "Kept")];
     await api("/contacts", { key, method: "POST", json: { first_name: "Ada", tag_ids: [gone, kept] } });
     await api("/companies", { key, method: "POST", json: { name: "Engines Ltd", tag_ids: [gone] } });
 

@@ -19,7 +19,7 @@ import type { JobMessage } from "../../jobs";
 import { dataExportMessage } from "../privacy/archive-requests";
 import { importStepMessage } from "../import/jobs";
 import { bulkJobMessage } from "../contacts/bulk-jobs";
-import { databaseOf, databasesForRun } from "../shards/databases";
+import { databasesForRun, eachDatabase } from "../shards/databases";
 
 /** A job silent this long (no progress, no re-send) is looked at. */
 export const SILENT_MS = 2 * 60_000;
@@ -165,23 +165,17 @@ export async function runJobWatchdog(env: Bindings, now: number): Promise<Watchd
   const messages: JobMessage[] = [];
   let failed = 0;
   // Jobs live with their workspace's records: DB and the shards whose turn it is are swept (docs/scale.md).
-  for (const name of databasesForRun(env, now, DATABASES_PER_RUN)) {
-    const db = createDb(databaseOf(env, name));
-    try {
-      for (const swept of [
-        await sweepImports(db, now),
-        await sweepExports(db, now, env.APP_URL),
-        await sweepBulkJobs(db, now),
-      ]) {
-        messages.push(...swept.messages);
-        failed += swept.failed;
-      }
-    } catch (err) {
-      // DB failing fails the run; a shard down is logged and the others go on, as in the other sweeps.
-      if (name === "DB") throw err;
-      console.error(JSON.stringify({ type: "job_watchdog_database_failed", database: name, error: String(err) }));
+  await eachDatabase(env, databasesForRun(env, now, DATABASES_PER_RUN), "job_watchdog_database_failed", async (d1) => {
+    const db = createDb(d1);
+    for (const swept of [
+      await sweepImports(db, now),
+      await sweepExports(db, now, env.APP_URL),
+      await sweepBulkJobs(db, now),
+    ]) {
+      messages.push(...swept.messages);
+      failed += swept.failed;
     }
-  }
+  });
   const report = { resent: messages.length, failed };
   if (messages.length) {
     console.log(JSON.stringify({ type: "job_resent", steps: messages.map((m) => m.type) }));

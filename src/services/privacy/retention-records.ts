@@ -7,7 +7,7 @@ import { createDb, type Database } from "../../db/client";
 import type { Bindings } from "../../env";
 import { DAY_MS, type RetentionPeriods } from "../../lib/retention-periods";
 import { IDEMPOTENCY_WINDOW_MS } from "../api/idempotency";
-import { databaseOf, databasesForRun } from "../shards/databases";
+import { databasesForRun, eachDatabase } from "../shards/databases";
 import { WEBHOOK_LOG_DAYS } from "../webhooks/log";
 import { sweepImportFiles, sweepImportRecords } from "./retention-imports";
 import { type Budget, sweep } from "./statement-budget";
@@ -24,39 +24,33 @@ export interface RecordsSweepReport {
 /** Databases one run sweeps at most (about ten statements each): with more shards, they take turns. */
 const DATABASES_PER_RUN = 8;
 
-/** Sweeps the records tables of DB and of the shards whose turn it is (`control` is DB's handle), adding to `report`. */
-export async function sweepRecordsEverywhere(
-  env: Pick<Bindings, "DB" | "FILES"> & Partial<Bindings>,
-  control: Database,
-  budget: Budget,
-  chunk: number,
-  now: number,
-  periods: RetentionPeriods,
-  report: RecordsSweepReport,
-): Promise<void> {
-  for (const name of databasesForRun(env as Bindings, now, DATABASES_PER_RUN)) {
-    if (budget.left < 10) return;
-    const db = name === "DB" ? control : createDb(databaseOf(env as Bindings, name));
-    try {
-      await sweepRecords(db, env.FILES, budget, chunk, now, periods, report);
-    } catch (err) {
-      // DB failing fails the run; a shard down must not hold back the others' retention: it is logged, and
-      // its next turn tries it again.
-      if (name === "DB") throw err;
-      console.error(JSON.stringify({ type: "retention_database_failed", database: name, error: String(err) }));
-    }
-  }
+/** What a run's sweeps share: its statement budget, rows per statement, clock, periods, and the report they add to. */
+export interface RecordsSweepContext {
+  budget: Budget;
+  chunk: number;
+  now: number;
+  periods: RetentionPeriods;
+  report: RecordsSweepReport;
 }
 
-async function sweepRecords(
-  db: Database,
-  files: R2Bucket,
-  budget: Budget,
-  chunk: number,
-  now: number,
-  periods: RetentionPeriods,
-  report: RecordsSweepReport,
+/** Sweeps the records tables of DB and of the shards whose turn it is, adding to the report. */
+export async function sweepRecordsEverywhere(
+  env: Pick<Bindings, "DB" | "FILES"> & Partial<Bindings>,
+  ctx: RecordsSweepContext,
 ): Promise<void> {
+  const bindings = env as Bindings;
+  await eachDatabase(
+    bindings,
+    databasesForRun(bindings, ctx.now, DATABASES_PER_RUN),
+    "retention_database_failed",
+    async (db) => {
+      if (ctx.budget.left >= 10) await sweepRecords(createDb(db), env.FILES, ctx);
+    },
+  );
+}
+
+async function sweepRecords(db: Database, files: R2Bucket, ctx: RecordsSweepContext): Promise<void> {
+  const { budget, chunk, now, periods, report } = ctx;
   const sweepRows = (statement: Parameters<typeof sweep>[3]) => sweep(db, budget, chunk, statement);
 
   // ---- import files in R2 ----

@@ -178,7 +178,7 @@ export async function runRetention(
   await runCounted(db, budget, sql`DELETE FROM usage_rollups WHERE day < ${isoDay(dailyBefore.getTime())}`);
 
   // ---- what moves with a workspace (imports, trash, webhook log, API answers), on every database ----
-  await sweepRecordsEverywhere(env, db, budget, chunk, now, periods, report);
+  await sweepRecordsEverywhere(env, { budget, chunk, now, periods, report });
 
   // ---- closed workspaces past their grace period: the rest of the run ----
   budget.left -= 1;

@@ -43,3 +43,24 @@ export function databasesForRun(env: Bindings, now: number, count: number): Data
   const start = (Math.floor(now / 60_000) * room) % shards.length;
   return ["DB", ...Array.from({ length: room }, (_, i) => shards[(start + i) % shards.length]!)];
 }
+
+/**
+ * Runs `work` on each of `names` in turn, as every sweep over the databases does: DB failing fails the whole
+ * (it is the control database); a shard that fails is logged as `failedLog` and the others go on, its next
+ * run trying it again.
+ */
+export async function eachDatabase(
+  env: Bindings,
+  names: readonly DatabaseName[],
+  failedLog: string,
+  work: (db: D1Database, name: DatabaseName) => Promise<void>,
+): Promise<void> {
+  for (const name of names) {
+    try {
+      await work(databaseOf(env, name), name);
+    } catch (err) {
+      if (name === "DB") throw err;
+      console.error(JSON.stringify({ type: failedLog, database: name, error: String(err) }));
+    }
+  }
+}

@@ -7,7 +7,7 @@ import { eq, sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type ShardState, shardStats, tenants, workspaceShards } from "../../db/schema";
 import type { Bindings } from "../../env";
-import { boundDatabases, databaseOf, type DatabaseName, isDatabaseName } from "./databases";
+import { boundDatabases, type DatabaseName, eachDatabase, isDatabaseName } from "./databases";
 import { ensureIdRange } from "./id-ranges";
 import { chooseShard, type DatabaseLoad as RuleLoad } from "./placement-rule";
 
@@ -88,17 +88,12 @@ export async function measureDatabases(env: Bindings, control: Database, now: nu
     .where(sql`NOT EXISTS (SELECT 1 FROM ${workspaceShards} WHERE ${workspaceShards.tenantId} = ${tenants.id})`);
   counts.set("DB", (counts.get("DB") ?? 0) + (unplaced?.n ?? 0));
   const loads: DatabaseLoad[] = [];
-  for (const shard of names) {
-    try {
-      await ensureIdRange(databaseOf(env, shard), shard);
-      const result = await databaseOf(env, shard).prepare("SELECT 1").run();
-      loads.push({ shard, bytes: result.meta.size_after ?? 0, workspaces: counts.get(shard) ?? 0 });
-    } catch (err) {
-      // A shard down keeps its last measure (placement reads it) and does not hold back the others'.
-      if (shard === "DB") throw err;
-      console.error(JSON.stringify({ type: "shard_measure_failed", database: shard, error: String(err) }));
-    }
-  }
+  // A shard down keeps its last measure (placement reads it) and does not hold back the others'.
+  await eachDatabase(env, names, "shard_measure_failed", async (db, shard) => {
+    await ensureIdRange(db, shard);
+    const result = await db.prepare("SELECT 1").run();
+    loads.push({ shard, bytes: result.meta.size_after ?? 0, workspaces: counts.get(shard) ?? 0 });
+  });
   await control.batch(
     loads.map((l) =>
       control

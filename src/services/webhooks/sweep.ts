@@ -9,7 +9,7 @@ import { and, eq, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import { createDb, type Database } from "../../db/client";
 import { webhookDeliveries } from "../../db/schema";
 import type { Bindings } from "../../env";
-import { boundDatabases, databaseOf } from "../shards/databases";
+import { boundDatabases, eachDatabase } from "../shards/databases";
 import { webhookMessage } from "./deliver";
 
 /** A delivery whose message is this late is sent again. */
@@ -63,16 +63,8 @@ export async function dispatchDue(
  */
 export async function dispatchDueEverywhere(env: Bindings, now: number): Promise<number> {
   let queued = 0;
-  for (const name of boundDatabases(env)) {
-    if (name === "DB") {
-      queued += await dispatchDue(createDb(env.DB), env.JOBS, now);
-      continue;
-    }
-    try {
-      queued += await dispatchDue(createDb(databaseOf(env, name)), env.JOBS, now);
-    } catch (err) {
-      console.error(JSON.stringify({ type: "webhook_sweep_database_failed", database: name, error: String(err) }));
-    }
-  }
+  await eachDatabase(env, boundDatabases(env), "webhook_sweep_database_failed", async (db) => {
+    queued += await dispatchDue(createDb(db), env.JOBS, now);
+  });
   return queued;
 }
