@@ -16,6 +16,7 @@ import { sendEndedNotices } from "./services/support-access/ended-notices";
 import type { ReminderReport } from "./services/reminders/sweep";
 import { dispatchDueEverywhere } from "./services/webhooks/sweep";
 import { measureDatabases } from "./services/shards/directory";
+import { boundDatabases, eachDatabase } from "./services/shards/databases";
 import { runMoveWatchdog, type MoveWatchdogReport } from "./services/shards/watchdog";
 import { rollUpUsage } from "./services/usage/rollup";
 import { usageSourceFor } from "./services/usage/source";
@@ -62,7 +63,14 @@ const errorText = (err: unknown) => String(err instanceof Error ? err.message : 
 export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   const report: CronReport = { time: now, did: {}, failures: [] };
   try {
-    const mail = await deliverDue(createDb(env.DB), senderFromEnv(env), now);
+    // Every database's outbox: mail written with a workspace's records is on its database (docs/scale.md, item 11).
+    const mail: DeliveryReport = { sent: 0, retrying: 0, failed: 0 };
+    await eachDatabase(env, boundDatabases(env), "mail_database_failed", async (db) => {
+      const one = await deliverDue(createDb(db), senderFromEnv(env), now);
+      mail.sent += one.sent;
+      mail.retrying += one.retrying;
+      mail.failed += one.failed;
+    });
     if (mail.sent + mail.retrying + mail.failed > 0) {
       report.did.mail = mail;
       console.log(JSON.stringify({ type: "mail_sweep", ...mail }));

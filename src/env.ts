@@ -4,6 +4,7 @@ import type { JobMessage } from "./jobs";
 import type { StaffAuth } from "./auth/staff-session";
 import type { FeatureEvent } from "./services/usage/definitions";
 import type { ApiCaller } from "./services/api/auth";
+import type { DatabaseName } from "./services/shards/databases";
 
 /** Bindings from wrangler.toml, `.dev.vars` and secrets. Every one is listed in `.dev.vars.example`. */
 export interface Bindings {
@@ -163,6 +164,8 @@ export interface AuthContext {
     billingState: BillingState;
     /** True while the workspace is moved to another database: its writes answer 503 (src/services/shards/). */
     moving?: boolean;
+    /** The database holding the workspace's records (the directory's entry; DB without one). */
+    shard?: DatabaseName;
   };
   role: Role;
   /** Set when a staff member views the workspace through a support grant (src/routes/staff/support-view.ts). */
@@ -171,12 +174,15 @@ export interface AuthContext {
 
 export interface Variables {
   requestId: string;
+  /** The control database (users, sessions, memberships, billing, the directory): src/middleware/db.ts. */
   db: Database;
+  /** The signed-in workspace's records database when a shard holds them (tenantOf in src/routes/context.ts). */
+  recordsDb?: Database;
   auth: AuthContext | null;
   /** The signed-in staff member on /staff pages (src/middleware/staff.tsx); never set elsewhere. */
   staff?: StaffAuth | null;
   /** Set by the session middleware for pages that check the session in their own batch (withSessionBatch). */
-  deferredSession?: { token: string; tenantHint: string };
+  deferredSession?: { token: string; tenantHint: string; shardHint: DatabaseName };
   /** Feature events the route tracked (trackFeature, src/middleware/usage.ts), written after the response. */
   usageFeatures?: FeatureEvent[];
   /** The API key of an /api/v1 request (src/routes/api/guard.ts); never set elsewhere. */

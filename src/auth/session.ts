@@ -10,6 +10,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { memberships, sessions, tenantBilling, tenants, users, workspaceShards, type Role } from "../db/schema";
 import type { AuthContext } from "../env";
+import { isDatabaseName } from "../services/shards/databases";
 
 export const SESSION_COOKIE = "__Host-session";
 export const INACTIVITY_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
@@ -109,6 +110,8 @@ export function sessionRowQuery(db: Database, id: string) {
       // A workspace being moved to another database takes no writes (src/middleware/moving-workspace.tsx).
       // Named apart from tenant_billing.state: a batch's rows are keyed by column name.
       shardState: sql<string | null>`${workspaceShards.state}`.as("shard_state"),
+      // Where the workspace's records are (src/middleware/db.ts opens it): null is DB.
+      shardName: sql<string | null>`${workspaceShards.shard}`.as("shard_name"),
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -165,6 +168,7 @@ export async function checkSessionRow(
         eraseAfter: row.eraseAfter,
         billingState: row.billingState ?? "free",
         moving: row.shardState === "moving",
+        shard: row.shardName && isDatabaseName(row.shardName) ? row.shardName : "DB",
       },
       role: row.role as Role,
     },

@@ -51,6 +51,13 @@ export const COOKIES = {
     purpose: "Lets the database replica nearest to you show your own latest changes. Holds no personal data.",
     lifetime: "Until you close your browser.",
   },
+  recordsBookmark: {
+    name: "__Host-d1r",
+    category: "essential",
+    purpose:
+      "The same for the database holding your workspace's records, when it is not the main one: names that database and the point your latest change reached. Holds no personal data.",
+    lifetime: "Until you close your browser.",
+  },
   theme: {
     name: "theme",
     category: "preference",

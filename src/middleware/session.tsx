@@ -17,6 +17,8 @@ import {
   type SessionRow,
 } from "../auth/session";
 import { openWorkspaceOnly } from "./closed-workspace";
+import { openRecordsDb } from "./db";
+import { type DatabaseName, isDatabaseName } from "../services/shards/databases";
 import { COOKIES } from "../lib/cookies";
 import { isId } from "../lib/ids";
 import { supportAuthOf } from "../lib/support-identity";
@@ -65,10 +67,21 @@ export function forgetDevice(c: Context<AppEnv>): void {
   if (getCookie(c, COOKIES.device.name)) deleteCookie(c, COOKIES.device.name, DEVICE_COOKIE_OPTIONS);
 }
 
-/** Keeps the workspace hint (COOKIES.workspace) in step with the session's active tenant. */
-function syncWorkspaceHint(c: Context<AppEnv>, tenantId: string): void {
-  if (getCookie(c, COOKIES.workspace.name) === tenantId) return;
-  setCookie(c, COOKIES.workspace.name, tenantId, {
+/** The workspace hint's value: the workspace's id, and the database of its records when not DB. */
+const hintOf = (tenant: AuthContext["tenant"]) =>
+  tenant.shard && tenant.shard !== "DB" ? `${tenant.id}.${tenant.shard}` : tenant.id;
+
+/** The workspace and records database a hint cookie names, when well-formed (anything else is checked the usual way). */
+function parseHint(value: string | undefined): { tenantId: string; shard: DatabaseName } | null {
+  const [tenantId, shard = "DB"] = (value ?? "").split(".", 2);
+  return isId(tenantId) && isDatabaseName(shard) ? { tenantId, shard } : null;
+}
+
+/** Keeps the workspace hint (COOKIES.workspace) in step with the session's active tenant and its database. */
+function syncWorkspaceHint(c: Context<AppEnv>, tenant: AuthContext["tenant"]): void {
+  const value = hintOf(tenant);
+  if (getCookie(c, COOKIES.workspace.name) === value) return;
+  setCookie(c, COOKIES.workspace.name, value, {
     path: "/",
     secure: true,
     httpOnly: true,
@@ -92,22 +105,24 @@ export const session: MiddlewareHandler<AppEnv> = async (c, next) => {
   const support = supportAuthOf(c.env);
   if (support) {
     c.set("auth", support);
+    openRecordsDb(c, support.tenant.shard);
     return next();
   }
   const token = getCookie(c, COOKIES.session.name);
   if (token) {
-    const hint = getCookie(c, COOKIES.workspace.name);
-    // Only a well-formed id is used to build a page's reads; anything else is checked the usual way.
-    if (isId(hint) && c.req.method === "GET" && answeringRouteDefersSession(c)) {
+    const hint = parseHint(getCookie(c, COOKIES.workspace.name));
+    // Only a well-formed hint is used to build a page's reads; anything else is checked the usual way.
+    if (hint && c.req.method === "GET" && answeringRouteDefersSession(c)) {
       // Checked by the page, in its batch: until then there is no auth, and the /app guards let it through.
-      c.set("deferredSession", { token, tenantHint: hint });
+      c.set("deferredSession", { token, tenantHint: hint.tenantId, shardHint: hint.shard });
       return next();
     }
     const result = await validateSessionToken(c.get("db"), token, Date.now());
     if (result) {
       c.set("auth", result.auth);
+      openRecordsDb(c, result.auth.tenant.shard);
       if (result.refreshedExpiresAt) setSessionCookie(c, token, result.refreshedExpiresAt);
-      syncWorkspaceHint(c, result.auth.tenant.id);
+      syncWorkspaceHint(c, result.auth.tenant);
     } else {
       clearSessionCookie(c);
     }
@@ -149,36 +164,46 @@ export async function withSessionBatch(
   const run = async (t: TenantDb) => {
     const items = await build(t);
     return items.length
-      ? ((await db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[])
+      ? ((await t.db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[])
       : [];
   };
   const deferred = c.get("deferredSession");
   if (!deferred) {
-    const t = scoped(db, c.get("auth")!.tenant.id);
+    const auth = c.get("auth")!;
+    const t = scoped(c.get("recordsDb") ?? db, auth.tenant.id, db);
     return { ok: true, t, results: await run(t) };
   }
   c.set("deferredSession", undefined);
   const parsed = parseSessionToken(deferred.token);
-  const hinted = scoped(db, deferred.tenantHint);
+  openRecordsDb(c, deferred.shardHint);
+  const hinted = scoped(c.get("recordsDb") ?? db, deferred.tenantHint, db);
   const items = await build(hinted);
-  const [sessionRows, ...results] = parsed
-    ? ((await db.batch([sessionRowQuery(db, parsed.id), ...items] as [
-        BatchItem<"sqlite">,
-        ...BatchItem<"sqlite">[],
-      ])) as [SessionRow[], ...unknown[]])
-    : [[]];
+  let sessionRows: SessionRow[] = [];
+  let results: unknown[] = [];
+  if (parsed && hinted.db === db) {
+    [sessionRows, ...results] = (await db.batch([sessionRowQuery(db, parsed.id), ...items] as [
+      BatchItem<"sqlite">,
+      ...BatchItem<"sqlite">[],
+    ])) as [SessionRow[], ...unknown[]];
+  } else if (parsed) {
+    // Records on a shard: the session on the control database and the page's reads on the shard, side by side.
+    const batch = items.length ? hinted.db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]) : [];
+    [sessionRows, results] = (await Promise.all([sessionRowQuery(db, parsed.id), batch])) as [SessionRow[], unknown[]];
+  }
   const validated = parsed ? await checkSessionRow(db, parsed, sessionRows[0], Date.now()) : null;
   if (!validated) {
     clearSessionCookie(c);
     return { ok: false, response: loginRedirect(c) };
   }
+  const { tenant } = validated.auth;
   c.set("auth", validated.auth);
   if (validated.refreshedExpiresAt) setSessionCookie(c, deferred.token, validated.refreshedExpiresAt);
-  syncWorkspaceHint(c, validated.auth.tenant.id);
+  syncWorkspaceHint(c, tenant);
   const closed = await openWorkspaceOnly(c, async () => {});
   if (closed instanceof Response) return { ok: false, response: closed };
-  if (validated.auth.tenant.id !== deferred.tenantHint) {
-    const own = scoped(db, validated.auth.tenant.id);
+  if (tenant.id !== deferred.tenantHint || (tenant.shard ?? "DB") !== deferred.shardHint) {
+    openRecordsDb(c, tenant.shard);
+    const own = scoped(c.get("recordsDb") ?? db, tenant.id, db);
     return { ok: true, t: own, results: await run(own) };
   }
   return { ok: true, t: hinted, results };

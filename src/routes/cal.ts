@@ -9,6 +9,7 @@ import { errorResponse } from "../lib/errors";
 import { appBaseUrl } from "../lib/mail";
 import { calendarFeedText } from "../services/calendar/feed";
 import { calendarFeedOwner } from "../services/calendar/feed-secrets";
+import { databasesOfUser } from "../services/shards/workspace-db";
 
 /** Mounted at /cal. */
 export const calRoutes = new Hono<AppEnv>();
@@ -19,7 +20,8 @@ calRoutes.get("/:token", async (c) => {
   const now = Date.now();
   const userId = file.endsWith(".ics") ? await calendarFeedOwner(c.get("db"), file.slice(0, -4), now) : null;
   if (!userId) return errorResponse(c, 404);
-  const body = await calendarFeedText(c.get("db"), userId, {
+  // The user's tasks and deals are on the databases of their workspaces' records.
+  const body = await calendarFeedText(await databasesOfUser(c.env, c.get("db"), userId), userId, {
     now,
     origin: appBaseUrl(c),
     appName: c.env.APP_NAME ?? "CustomerTrackr",

@@ -21,7 +21,18 @@ export function actorOf(c: Context<AppEnv>): Actor {
   return { userId: authOf(c).user.id, ...requestMeta(c) };
 }
 
-/** The signed-in workspace's database handle: every query through it is scoped to that workspace. */
+/**
+ * The signed-in workspace's handle on its records (on the shard the directory names, src/middleware/db.ts), with
+ * the control database beside it: every query through it is scoped to that workspace.
+ */
 export function tenantOf(c: Context<AppEnv>): TenantDb {
+  return scoped(c.get("recordsDb") ?? c.get("db"), authOf(c).tenant.id, c.get("db"));
+}
+
+/**
+ * The signed-in workspace's handle on the control database, for the services of its people and account (team,
+ * billing, API keys, support grants): their tables stay there wherever the records are.
+ */
+export function controlOf(c: Context<AppEnv>): TenantDb {
   return scoped(c.get("db"), authOf(c).tenant.id);
 }

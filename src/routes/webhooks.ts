@@ -9,6 +9,7 @@ import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { deliverSoon, appBaseUrl } from "../lib/mail";
 import { stripeFromEnv, WEBHOOK_TOLERANCE_SECONDS, webhookCryptoProvider } from "../lib/stripe";
+import { mirrorAfterChange } from "../services/shards/mirror";
 import { applyStripeEvent, wellFormedStripeEvent } from "../services/billing/webhook-events";
 
 /** Stripe's event payloads are small; this is generous and still bounds what we buffer. */
@@ -69,6 +70,8 @@ webhookRoutes.post(
       }),
     );
     if (result.outcome === "applied") deliverSoon(c, result.mailIds);
+    // Plan limits are checked beside the records: a workspace on a shard gets its new plan state there.
+    if (result.outcome === "applied" && result.changed) await mirrorAfterChange(c.env, [result.tenantId]);
     // The outcome (and why an event was ignored) shows in Stripe's delivery log, for operators.
     return c.json({
       received: true,

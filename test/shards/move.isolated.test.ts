@@ -78,16 +78,21 @@ describe("moving a workspace", { timeout: 90_000 }, () => {
       .bind(t.tenantId)
       .first("n");
     expect(control).toBeGreaterThan(0);
-    // The shard holds no one's personal data: the users rows it needs for foreign keys are placeholders.
-    const anchors = await env
-      .SHARD_1!.prepare("SELECT email, password_hash FROM users")
-      .all<{ email: string; password_hash: string }>();
-    expect(anchors.results.length).toBeGreaterThan(0);
-    for (const a of anchors.results) {
-      expect(a.email).toMatch(/@anchor\.invalid$/);
-      expect(a.password_hash).toBe("!");
+    // The shard holds what its pages show of people (src/services/shards/mirror.ts): members' addresses and names,
+    // never a password or a consent; anyone else a foreign key names is an id-only placeholder.
+    const copies = await env
+      .SHARD_1!.prepare(
+        `SELECT u.email, u.password_hash, u.terms_accepted_at, m.role FROM users u
+         LEFT JOIN memberships m ON m.user_id = u.id`,
+      )
+      .all<{ email: string; password_hash: string; terms_accepted_at: number; role: string | null }>();
+    expect(copies.results.length).toBeGreaterThan(0);
+    for (const u of copies.results) {
+      expect(u.password_hash).toBe("!");
+      expect(u.terms_accepted_at).toBe(0);
+      if (u.role === null) expect(u.email).toMatch(/@anchor\.invalid$/);
     }
-    expect(anchors.results.some((a) => a.email === t.email)).toBe(false);
+    expect(copies.results.find((u) => u.email === t.email)?.role).toBe("owner");
   });
 
   it("from shard to shard keeps each shard to its own workspaces, and leaves nothing of it behind", async () => {
@@ -207,10 +212,12 @@ describe("moving a workspace", { timeout: 90_000 }, () => {
     expect(await rowsOf(database("SHARD_1"), t.tenantId)).toBeGreaterThan(0);
   });
 
-  it("gives every member a placeholder users row on the target, those who never wrote anything and those who joined meanwhile", async () => {
+  it("copies every member to the target, those who never wrote anything and those who joined meanwhile", async () => {
     const t = await seededWorkspace("Mover Six");
-    const idOf = async (email: string) =>
-      (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>())!.id;
+    const idOf = async (email: string) => ({
+      email,
+      id: (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>())!.id,
+    });
     const quiet = await idOf((await memberOf(t.tenantId, "viewer")).email);
     const { q, bindings } = moveEnv();
     let now = Date.now();
@@ -222,29 +229,38 @@ describe("moving a workspace", { timeout: 90_000 }, () => {
     now += FREEZE_GRACE_MS + 1000;
     await runSteps(bindings, q, m.moveId, () => now);
     expect((await moveRow(m.moveId)).status).toBe("done");
-    const anchors = await env
-      .SHARD_0!.prepare("SELECT id, email, password_hash FROM users WHERE id IN (?, ?)")
-      .bind(quiet, joined)
-      .all<{ id: string; email: string; password_hash: string }>();
-    expect(anchors.results.map((a) => [a.id, a.email, a.password_hash]).sort()).toEqual(
+    const copies = await env
+      .SHARD_0!.prepare(
+        `SELECT u.id, u.email, u.password_hash, m.role FROM users u JOIN memberships m ON m.user_id = u.id
+         WHERE m.tenant_id = ? AND u.id IN (?, ?)`,
+      )
+      .bind(t.tenantId, quiet.id, joined.id)
+      .all<{ id: string; email: string; password_hash: string; role: string }>();
+    expect(copies.results.map((a) => [a.id, a.email, a.password_hash, a.role]).sort()).toEqual(
       [
-        [quiet, `${quiet}@anchor.invalid`, "!"],
-        [joined, `${joined}@anchor.invalid`, "!"],
+        [quiet.id, quiet.email, "!", "viewer"],
+        [joined.id, joined.email, "!", "member"],
       ].sort(),
     );
   });
 
-  it("after the move, a member joining by invitation (new account or existing) gets a users row on the shard first", async () => {
+  it("after the move, a member joining by invitation (new account or existing) is copied to the shard", async () => {
     const t = await seededWorkspace("Mover Seven");
     await markVerified(t.email);
     await moveWhole(t.tenantId, "SHARD_2");
     // Invitations are sent before the move's switch as after it: both are control data.
     const fresh = await invitedMember(t, "member");
     const existing = await invitedExistingUser(t, "viewer");
-    for (const id of [fresh.userId, existing.userId])
-      expect(await env.SHARD_2!.prepare("SELECT email FROM users WHERE id = ?").bind(id).first("email")).toBe(
-        `${id}@anchor.invalid`,
-      );
+    for (const [joiner, role] of [
+      [fresh, "member"],
+      [existing, "viewer"],
+    ] as const) {
+      const copy = await env
+        .SHARD_2!.prepare("SELECT u.email, m.role FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.id = ?")
+        .bind(joiner.userId)
+        .first();
+      expect(copy).toEqual({ email: joiner.email, role });
+    }
     // A workspace on DB writes nothing to any shard when someone joins it.
     const onDb = await seededWorkspace("Stays On DB");
     await markVerified(onDb.email);

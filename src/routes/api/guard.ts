@@ -11,6 +11,7 @@ import type { AppEnv } from "../../env";
 import { benchEnabled } from "../../lib/dev-tools";
 import { requestMeta } from "../../lib/request";
 import { piggyback } from "../../db/piggyback";
+import { openRecordsDb } from "../../middleware/db";
 import {
   type ApiAuthResult,
   type ApiCaller,
@@ -58,19 +59,41 @@ export const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     const result = keyCheckOutcome(await session.batch(keyCheckStatements(session, parsed.hash, use)), use.now);
     rememberKey(parsed.hash, result);
     admit(c, result);
+    openRecordsDb(c, callerOf(c).shard, "first-primary");
     for (const [name, value] of Object.entries(rateLimitHeaders(callerOf(c).limits))) c.header(name, value);
     return next();
   }
-  const ride = piggyback(session, keyCheckStatements(session, parsed.hash, use));
+  // Records on DB: the check rides in front of the route's first query. On a shard: it runs beside the route.
+  const ride =
+    known.shard === "DB"
+      ? piggyback(session, keyCheckStatements(session, parsed.hash, use))
+      : beside(session, keyCheckStatements(session, parsed.hash, use));
   c.set("db", createDb(ride.session as D1Database));
   c.set("apiCaller", known);
+  openRecordsDb(c, known.shard, "first-primary");
   await next();
   const result = keyCheckOutcome(await ride.results(), use.now);
   rememberKey(parsed.hash, result);
-  // A key's workspace never changes; were it to, the answer read another workspace's data: refuse it.
   admit(c, result.ok && result.caller.tenantId !== known.tenantId ? { ok: false, reason: "unknown" } : result);
+  // A move switched the workspace's database since this isolate last saw the key: what it read may be stale.
+  if (result.ok && result.caller.shard !== known.shard)
+    throw new ApiProblem(
+      "workspace_moving",
+      "The workspace has just moved to another database; ask again.",
+      undefined,
+      {
+        "Retry-After": "1",
+      },
+    );
   for (const [name, value] of Object.entries(rateLimitHeaders(callerOf(c).limits))) c.res.headers.set(name, value);
 };
+
+/** The key check sent now, on its own, while the route reads its shard. */
+function beside(session: D1DatabaseSession, statements: D1PreparedStatement[]) {
+  const sent = session.batch(statements);
+  sent.catch(() => {}); // awaited after the route; a failure then is the request's
+  return { session, results: () => sent };
+}
 
 function refuse(reason: Exclude<ApiAuthResult, { ok: true }>["reason"]): never {
   const code = REFUSED[reason]!;
@@ -133,7 +156,12 @@ export function callerOf(c: Context<AppEnv>): ApiCaller {
   return caller;
 }
 
-/** The calling key's workspace handle. */
+/** The calling key's workspace handle: its records' database, with the control database beside it. */
 export function apiTenant(c: Context<AppEnv>): TenantDb {
+  return scoped(c.get("recordsDb") ?? c.get("db"), callerOf(c).tenantId, c.get("db"));
+}
+
+/** The calling key's workspace handle on the control database (its keys, its people). */
+export function apiControl(c: Context<AppEnv>): TenantDb {
   return scoped(c.get("db"), callerOf(c).tenantId);
 }

@@ -10,7 +10,7 @@ import { render } from "../../lib/render";
 import { requestMeta } from "../../lib/request";
 import { requireRole } from "../../middleware/session";
 import { recordAudit } from "../../services/audit/audit";
-import { scoped } from "../../db/scoped";
+import { tenantOf } from "../context";
 import { getCompany } from "../../services/companies/page";
 import { listCustomFields } from "../../services/records/custom-fields";
 import {
@@ -79,13 +79,11 @@ function everythingSection(kind: ExportKind): ExportSection {
 
 /** The contact filters in words ("Tag: VIP"), with the names of the tags, owners, company and fields they name. */
 async function describeContactFilters(c: Context<AppEnv>, f: ContactListFilters): Promise<string[]> {
-  const db = c.get("db");
-  const tenantId = c.get("auth")!.tenant.id;
   const [tags, owners, fields, company] = await Promise.all([
-    f.tagId ? listTags(scoped(db, tenantId)) : [],
-    f.ownerId ? listOwners(scoped(db, tenantId)) : [],
-    f.custom.length ? listCustomFields(scoped(db, tenantId), "contact") : [],
-    f.companyId ? getCompany(scoped(db, tenantId), f.companyId) : null,
+    f.tagId ? listTags(tenantOf(c)) : [],
+    f.ownerId ? listOwners(tenantOf(c)) : [],
+    f.custom.length ? listCustomFields(tenantOf(c), "contact") : [],
+    f.companyId ? getCompany(tenantOf(c), f.companyId) : null,
   ]);
   const out: string[] = [];
   if (f.q.trim()) out.push(`Search: “${f.q.trim()}”`);
@@ -100,7 +98,6 @@ async function describeContactFilters(c: Context<AppEnv>, f: ContactListFilters)
 
 exportRoutes.get("/", requireRole("admin"), async (c) => {
   const auth = c.get("auth")!;
-  const db = c.get("db");
   const query = new URL(c.req.url).searchParams;
   const list = query.get("list");
   const sections: ExportSection[] = [];
@@ -108,7 +105,7 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
 
   const contactSection = everythingSection("contacts");
   if (list === "contacts") {
-    const f = await parseContactFilters(scoped(db, auth.tenant.id), query);
+    const f = await parseContactFilters(tenantOf(c), query);
     ignored = f.rejected;
     if (f.filtered) {
       contactSection.downloads = downloads("contacts", contactFilterQuery(f));
@@ -122,7 +119,7 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
     ignored = f.rejected;
     if (f.filtered) {
       companySection.downloads = downloads("companies", companyFilterQuery(f));
-      const tag = f.tagId ? (await listTags(scoped(db, auth.tenant.id))).find((t) => t.id === f.tagId) : null;
+      const tag = f.tagId ? (await listTags(tenantOf(c))).find((t) => t.id === f.tagId) : null;
       companySection.filters = [
         ...(f.q.trim() ? [`Name starts with: “${f.q.trim()}”`] : []),
         ...(f.tagId ? [`Tag: ${tag?.name ?? "a tag that no longer exists"}`] : []),
@@ -146,7 +143,7 @@ async function sendExport(c: Context<AppEnv>, kind: ExportKind, format: ExportFo
   const opts: ExportOptions = {};
   let applied: string[] = [];
   if (kind === "contacts") {
-    const f = await parseContactFilters(scoped(db, auth.tenant.id), query);
+    const f = await parseContactFilters(tenantOf(c), query);
     if (f.rejected.length) return render(c, "Export refused", <ExportFilterProblemPage rejected={f.rejected} />, 400);
     opts.contactFilters = {
       match: f.match,
@@ -165,7 +162,9 @@ async function sendExport(c: Context<AppEnv>, kind: ExportKind, format: ExportFo
   const meta = requestMeta(c);
   // The request's D1 session: it keeps reading (one page per pull) after this handler has returned,
   // while the body streams. The first page is read here, so a failure is an error page, not a cut file.
-  const body = await openExportStream(exportChunks(db, auth.tenant.id, kind, format, { ...opts, now: meta.now }));
+  const body = await openExportStream(
+    exportChunks(tenantOf(c).db, auth.tenant.id, kind, format, { ...opts, now: meta.now }),
+  );
   // Which filters applied, by name only: search words and values can name a person, and the trail outlives them.
   await recordAudit(db, {
     tenantId: auth.tenant.id,

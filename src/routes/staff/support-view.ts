@@ -10,6 +10,7 @@ import { getCookie } from "hono/cookie";
 import { eq } from "drizzle-orm";
 import type { AppEnv, AuthContext, Bindings } from "../../env";
 import { scoped } from "../../db/scoped";
+import { isDatabaseName } from "../../services/shards/databases";
 import { tenantBilling, tenants, workspaceShards, type SupportGrant } from "../../db/schema";
 import type { StaffAuth } from "../../auth/staff-session";
 import { COOKIES } from "../../lib/cookies";
@@ -46,6 +47,7 @@ async function supportAuth(c: Context<AppEnv>, who: StaffAuth, grant: SupportGra
       locale: tenants.locale,
       billingState: tenantBilling.state,
       shardState: workspaceShards.state,
+      shardName: workspaceShards.shard,
     })
     .from(tenants)
     .leftJoin(tenantBilling, eq(tenantBilling.tenantId, tenants.id))
@@ -73,6 +75,7 @@ async function supportAuth(c: Context<AppEnv>, who: StaffAuth, grant: SupportGra
       eraseAfter: tenant.eraseAfter,
       billingState: tenant.billingState ?? "free",
       moving: tenant.shardState === "moving",
+      shard: tenant.shardName && isDatabaseName(tenant.shardName) ? tenant.shardName : "DB",
     },
     role: grant.access === "write" ? "member" : "viewer",
     support: {

@@ -10,6 +10,7 @@
 import type { Database } from "../../db/client";
 import type { ApiKeyScope } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
+import { type DatabaseName, isDatabaseName } from "../shards/databases";
 import { API_KEY_SHAPE, apiKeyHash } from "./keys";
 import { limitStates, rateLimitStatements, USABLE_KEY, type LimitState } from "./rate-limits";
 
@@ -28,6 +29,8 @@ export interface ApiCaller {
   limits: LimitState[];
   /** The workspace is being moved to another database: its writes are frozen (src/services/shards/phases.ts). */
   moving?: boolean;
+  /** The database holding the workspace's records (the directory's entry; DB without one). */
+  shard: DatabaseName;
 }
 
 export type ApiAuthResult =
@@ -41,7 +44,8 @@ export function bearerToken(header: string | undefined): string | null {
 }
 
 const LOOKUP = `SELECT k.id, k.tenant_id, k.name, k.scope, k.created_by, k.expires_at, k.revoked_at, t.closed_at,
-    (SELECT s.state FROM workspace_shards s WHERE s.tenant_id = k.tenant_id) AS shard_state
+    (SELECT s.state FROM workspace_shards s WHERE s.tenant_id = k.tenant_id) AS shard_state,
+    (SELECT s.shard FROM workspace_shards s WHERE s.tenant_id = k.tenant_id) AS shard_name
   FROM api_keys k /* all tenants: a key is found by its hash before its workspace is known */
   JOIN tenants t ON t.id = k.tenant_id WHERE k.secret_hash = ?1 LIMIT 1`;
 const AUDIT = `INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, target_id, target_label, detail,
@@ -62,6 +66,7 @@ interface KeyRow {
   revoked_at: number | null;
   closed_at: number | null;
   shard_state: string | null;
+  shard_name: string | null;
 }
 
 /** A key request's use: where it comes from, and what it asks for (method and path, no query string). */
@@ -102,6 +107,7 @@ export function keyCheckOutcome(results: D1Result[], now: number): ApiAuthResult
       createdBy: key.created_by,
       limits: limitStates([counts(perKey), counts(perWorkspace)], now),
       moving: key.shard_state === "moving",
+      shard: key.shard_name && isDatabaseName(key.shard_name) ? key.shard_name : "DB",
     },
   };
 }

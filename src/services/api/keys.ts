@@ -7,7 +7,7 @@ import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { TenantDb } from "../../db/scoped";
+import { scoped, type TenantDb } from "../../db/scoped";
 import { API_KEY_SCOPES, apiKeys, type ApiKeyScope } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { newId } from "../../lib/ids";
@@ -137,7 +137,8 @@ const time = (ms: number | null) => (ms === null ? null : isoTime(ms));
 
 /** What the personal data export holds of the workspace's keys: names and dates, never a secret or its hash. */
 export async function apiKeysForExport(t: TenantDb) {
-  const rows = await listApiKeys(t);
+  // Keys are on the control database wherever the workspace's records are.
+  const rows = await listApiKeys(t.db === t.control ? t : scoped(t.control, t.tenantId));
   return rows.map((k) => ({
     name: k.name,
     created_at: isoTime(k.createdAt),

@@ -1,5 +1,5 @@
 /** The audit trail: who did what, when, from where. Append-only; never a secret or token. */
-import { desc, eq, lt, or, sql } from "drizzle-orm";
+import { desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import type { TenantDb } from "../../db/scoped";
 import type { KeyActor, RequestMeta } from "../../lib/actor";
@@ -171,15 +171,38 @@ export async function recordAudit(db: Database, e: AuditEvent): Promise<void> {
 export interface AuditFilter {
   action?: AuditAction;
   actorUserId?: string;
-  /** Keyset cursor: entries older than this id. */
-  before?: number;
+  /** Keyset cursor: entries older than these ids, one per database the trail is on. */
+  before?: AuditCursor;
 }
+
+/**
+ * Where a page of the trail ends on each database: the control database's entries (sign-ins, account and team
+ * changes) and, for a workspace on a shard, those written there with its records (docs/scale.md, item 11).
+ */
+export interface AuditCursor {
+  control?: number;
+  records?: number;
+}
+
+const cursorPart = (text: string | undefined) => {
+  const n = Number(text);
+  return text && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+};
+
+/** The cursor a link's `before` holds ("control.records", either side empty), or none when malformed. */
+export function parseAuditCursor(text: string | undefined): AuditCursor | undefined {
+  if (!text || !/^\d*(\.\d*)?$/.test(text)) return undefined;
+  const [control, records] = text.split(".");
+  const cursor = { control: cursorPart(control), records: cursorPart(records) };
+  return cursor.control || cursor.records ? cursor : undefined;
+}
+
+export const auditCursorText = (c: AuditCursor) => `${c.control ?? ""}.${c.records ?? ""}`;
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** One page of a tenant's audit trail, newest first, with each actor's current email (or none). */
-export async function listAudit(t: TenantDb, filter: AuditFilter) {
-  const rows = await t.db
+function auditQuery(t: TenantDb, db: Database, filter: AuditFilter, before: number | undefined) {
+  return db
     .select({
       id: auditLog.id,
       action: auditLog.action,
@@ -202,14 +225,51 @@ export async function listAudit(t: TenantDb, filter: AuditFilter) {
         auditLog,
         filter.action ? eq(auditLog.action, filter.action) : undefined,
         filter.actorUserId ? eq(auditLog.actorUserId, filter.actorUserId) : undefined,
-        filter.before ? lt(auditLog.id, filter.before) : undefined,
+        before ? lt(auditLog.id, before) : undefined,
       ),
     )
     .orderBy(desc(auditLog.id))
     .limit(AUDIT_PAGE_SIZE + 1);
-  const hasMore = rows.length > AUDIT_PAGE_SIZE;
-  const page = rows.slice(0, AUDIT_PAGE_SIZE);
-  return { entries: page, nextBefore: hasMore ? page[page.length - 1]!.id : null };
+}
+
+/**
+ * One page of a tenant's audit trail, newest first, with each actor's current email (or none). A workspace on a
+ * shard has entries on both databases: each is read by its own keyset and the two are merged by time.
+ */
+export async function listAudit(t: TenantDb, filter: AuditFilter) {
+  const split = t.db !== t.control;
+  const [onControl, onRecords] = await Promise.all([
+    auditQuery(t, t.control, filter, filter.before?.control),
+    split ? auditQuery(t, t.db, filter, filter.before?.records) : [],
+  ]);
+  // Staff are on the control database only: name those who acted on the shard from there.
+  const unnamed = [...new Set(onRecords.filter((r) => r.actorUserId && !r.actorEmail).map((r) => r.actorUserId!))];
+  const staffNames = unnamed.length
+    ? new Map(
+        (await t.control.select({ id: staff.id, name: staff.name }).from(staff).where(inArray(staff.id, unnamed))).map(
+          (s) => [s.id, s.name],
+        ),
+      )
+    : new Map<string, string>();
+  const merged = [
+    ...onControl.map((r) => ({ ...r, side: "control" as const })),
+    ...onRecords.map((r) => ({
+      ...r,
+      actorStaffName: r.actorStaffName ?? staffNames.get(r.actorUserId ?? "") ?? null,
+      side: "records" as const,
+    })),
+  ].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  const page = merged.slice(0, AUDIT_PAGE_SIZE);
+  if (merged.length <= AUDIT_PAGE_SIZE) return { entries: page, nextBefore: null };
+  const lowest = (side: "control" | "records") =>
+    page
+      .filter((e) => e.side === side)
+      .reduce<number | undefined>((m, e) => (m === undefined || e.id < m ? e.id : m), undefined);
+  const next = {
+    control: lowest("control") ?? filter.before?.control,
+    records: lowest("records") ?? filter.before?.records,
+  };
+  return { entries: page, nextBefore: auditCursorText(next) };
 }
 
 /** Erases a departed member's personal data from the trail; the entries themselves stay. */

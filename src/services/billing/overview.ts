@@ -19,13 +19,37 @@ export interface BillingOverview {
   usage: { contacts: number; members: number; pendingInvitations: number };
 }
 
-/** The tenant's plan, state and usage in one query. */
+/** The tenant's plan, state and usage in one query (two side by side when its records are on a shard). */
 export async function getBillingOverview(
   t: TenantDb,
   config: BillingConfig,
   now: number,
 ): Promise<BillingOverview | null> {
-  const [row] = await t.db
+  const counted = (db: TenantDb["db"]) =>
+    db
+      .select({ contacts: tenantCounters.contacts })
+      .from(tenantCounters)
+      .where(eq(tenantCounters.tenantId, t.tenantId));
+  const [[row], shardCounts] = await Promise.all([overviewQuery(t, now), t.db === t.control ? null : counted(t.db)]);
+  if (!row) return null;
+  const contacts = shardCounts ? (shardCounts[0]?.contacts ?? 0) : row.contacts;
+  const state = row.state ?? "free";
+  return {
+    state,
+    limited: !PAID_STATES.includes(state),
+    interval: intervalOfPrice(config, row.priceId),
+    currentPeriodEnd: row.currentPeriodEnd,
+    trialEnd: row.trialEnd,
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd ?? false,
+    hasCustomer: Boolean(row.customerId),
+    trialAvailable: config.trialDays > 0 && !row.firstSubscribedAt,
+    usage: { contacts: contacts ?? 0, members: row.members, pendingInvitations: row.pendingInvitations },
+  };
+}
+
+/** The plan and people on the control database, with the counters there (the records' when they live there). */
+function overviewQuery(t: TenantDb, now: number) {
+  return t.control
     .select({
       state: tenantBilling.state,
       customerId: tenantBilling.stripeCustomerId,
@@ -45,17 +69,4 @@ export async function getBillingOverview(
     .leftJoin(tenantCounters, eq(tenantCounters.tenantId, tenants.id))
     .where(eq(tenants.id, t.tenantId))
     .limit(1);
-  if (!row) return null;
-  const state = row.state ?? "free";
-  return {
-    state,
-    limited: !PAID_STATES.includes(state),
-    interval: intervalOfPrice(config, row.priceId),
-    currentPeriodEnd: row.currentPeriodEnd,
-    trialEnd: row.trialEnd,
-    cancelAtPeriodEnd: row.cancelAtPeriodEnd ?? false,
-    hasCustomer: Boolean(row.customerId),
-    trialAvailable: config.trialDays > 0 && !row.firstSubscribedAt,
-    usage: { contacts: row.contacts ?? 0, members: row.members, pendingInvitations: row.pendingInvitations },
-  };
 }

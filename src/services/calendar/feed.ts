@@ -98,14 +98,15 @@ function dealEvent(r: DealRow, origin: string, host: string): CalendarEvent {
 
 /** The user's feed as iCalendar text; `origin` is the app's (links and the events' UIDs). */
 export async function calendarFeedText(
-  db: Database,
+  dbs: Database[],
   userId: string,
   p: { now: number; origin: string; appName: string },
 ): Promise<string> {
   const today = new Date(p.now).toISOString().slice(0, 10);
-  const rows = await runRawBatchRows(db, calendarFeedStatements(userId, today));
-  const tasks = (rows[0] ?? []) as unknown as TaskRow[];
-  const deals = (rows[1] ?? []) as unknown as DealRow[];
+  // Each database holding one of the user's workspaces answers for its own (they have its memberships).
+  const all = await Promise.all(dbs.map((db) => runRawBatchRows(db, calendarFeedStatements(userId, today))));
+  const tasks = all.flatMap((rows) => rows[0] ?? []) as unknown as TaskRow[];
+  const deals = all.flatMap((rows) => rows[1] ?? []) as unknown as DealRow[];
   const host = new URL(p.origin).host;
   return writeCalendar({
     prodId: `-//${p.appName}//Calendar feed//EN`,

@@ -9,8 +9,8 @@
  * without it, and deleting walks only the contacts still there (deleted ones went to the trash).
  */
 import { and, desc, eq, sql } from "drizzle-orm";
-import { createDb } from "../../db/client";
-import { scoped, type TenantDb } from "../../db/scoped";
+import type { TenantDb } from "../../db/scoped";
+import { placementForStep } from "../shards/workspace-db";
 import { bulkJobs, type BulkJob, type BulkJobAction } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { newId } from "../../lib/ids";
@@ -108,7 +108,9 @@ async function act(t: TenantDb, job: BulkJob, ids: number[], now: number): Promi
  * finishes, then the next message (or done). Safe to deliver twice, or after a worker was killed.
  */
 export async function runBulkJobStep(env: Bindings, message: BulkJobMessage, now: number): Promise<void> {
-  const t = scoped(createDb(env.DB), message.tenantId);
+  // On the workspace's database; nothing while a move has frozen it (the message comes back a minute later).
+  const t = await placementForStep(env, message.tenantId, message);
+  if (!t) return;
   const found = await getBulkJob(t, message.bulkJobId);
   if (found?.status !== "working") return;
   let job: BulkJob = found;

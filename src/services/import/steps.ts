@@ -13,13 +13,12 @@
  * for two minutes.
  */
 import { eq, sql } from "drizzle-orm";
-import { createDb } from "../../db/client";
 import { runRawBatch } from "../../db/raw-batch";
 import { importJobs, memberships, tenants, users, type ImportJob } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { billingConfig } from "../../lib/stripe";
 import { listCustomFields } from "../records/custom-fields";
-import { workspacePlacement } from "../shards/workspace-db";
+import { placementForStep } from "../shards/workspace-db";
 import { analyse } from "./analyse";
 import { CHUNK_ROWS, type ChunkContext } from "./chunk";
 import { readChunk } from "./files";
@@ -33,19 +32,11 @@ const STEP_MS = 15_000;
 /** Chunks per step: about 25 batches of ~20 statements, well inside D1's 1,000 queries per invocation. */
 const STEP_CHUNKS = 25;
 
-/** How long a step waits, when its workspace is being moved, before it looks again. */
-const FROZEN_RETRY_S = 60;
-
 /** The queue consumer's entry for import messages. */
 export async function runImportStep(env: Bindings, message: ImportMessage, now: number): Promise<void> {
   // The import's rows are where the workspace's records are (a shard, after a move); its people on control.
-  const { t, moving } = await workspacePlacement(env, createDb(env.DB), message.tenantId);
-  if (moving) {
-    // A move's catch-up must see every write: the step writes nothing now and comes back after the freeze,
-    // then runs where the directory says (the move may have switched it). The watchdog re-sends a lost one.
-    await env.JOBS.send(message, { delaySeconds: FROZEN_RETRY_S });
-    return;
-  }
+  const t = await placementForStep(env, message.tenantId, message);
+  if (!t) return;
   const lowered = Number(env.IMPORT_CHUNK_ROWS);
   const chunkRows = lowered > 0 && lowered < CHUNK_ROWS ? Math.floor(lowered) : CHUNK_ROWS;
   const s: ImportServices = { t, files: env.FILES, jobs: env.JOBS as Queue<ImportMessage>, chunkRows };

@@ -15,6 +15,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { readEverywhere } from "../shards/workspace-db";
 import { digestRuns } from "../../db/schema";
 import { weeklyDigestMail, type DigestWorkspace } from "../../mail/messages";
 import { DEFAULT_EMAIL_PREFERENCES, queueListMail } from "../account/email-preferences";
@@ -62,6 +63,7 @@ export async function runDigestStep(
   db: Database,
   config: DigestConfig,
   now: number,
+  recordsDbs: Database[] = [db],
 ): Promise<DigestReport & { mailIds: string[] }> {
   const week = isoWeek(now);
   const report = { week, looked: 0, sent: 0, finished: false, mailIds: [] as string[] };
@@ -94,7 +96,7 @@ export async function runDigestStep(
   const to = weekStart(now);
   const byUser = wanting.length
     ? await workspaceWeeks(
-        db,
+        recordsDbs,
         wanting.map((u) => u.id),
         from,
         to,
@@ -154,15 +156,40 @@ export async function runDigestStep(
   return report;
 }
 
-/** For each user, the week's counts in each of their workspaces: one query for all of them. */
+/**
+ * For each user, the week's counts in each of their workspaces: one query for all of them on each database holding
+ * workspaces' records (each has its workspaces' memberships, src/services/shards/mirror.ts).
+ */
 async function workspaceWeeks(
-  db: Database,
+  dbs: Database[],
   userIds: string[],
   from: number,
   to: number,
 ): Promise<Map<string, DigestWorkspace[]>> {
-  const rows = await db.all<{
+  const all = await Promise.all(dbs.map((db) => weekCounts(db, userIds, from, to)));
+  const rows = all
+    .flat()
+    .sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : a.joined - b.joined));
+  const out = new Map<string, DigestWorkspace[]>();
+  for (const r of rows) {
+    const list = out.get(r.user_id) ?? [];
+    list.push({
+      name: r.name,
+      newContacts: r.new_contacts,
+      updatedContacts: r.updated_contacts,
+      newCompanies: r.new_companies,
+      newNotes: r.new_notes,
+    });
+    out.set(r.user_id, list);
+  }
+  return out;
+}
+
+/** One database's share of workspaceWeeks. */
+function weekCounts(db: Database, userIds: string[], from: number, to: number) {
+  return db.all<{
     user_id: string;
+    joined: number;
     name: string;
     new_contacts: number;
     updated_contacts: number;
@@ -185,21 +212,8 @@ async function workspaceWeeks(
           AND n.created_at < ${to}) AS new_notes
       FROM ws
     )
-    SELECT m.user_id, t.name, counts.new_contacts, counts.updated_contacts, counts.new_companies, counts.new_notes
+    SELECT m.user_id, m.created_at AS joined, t.name, counts.new_contacts, counts.updated_contacts, counts.new_companies, counts.new_notes
     FROM memberships m JOIN counts ON counts.tenant_id = m.tenant_id JOIN tenants t ON t.id = m.tenant_id
     WHERE m.user_id IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))
     ORDER BY m.user_id, m.created_at`);
-  const out = new Map<string, DigestWorkspace[]>();
-  for (const r of rows) {
-    const list = out.get(r.user_id) ?? [];
-    list.push({
-      name: r.name,
-      newContacts: r.new_contacts,
-      updatedContacts: r.updated_contacts,
-      newCompanies: r.new_companies,
-      newNotes: r.new_notes,
-    });
-    out.set(r.user_id, list);
-  }
-  return out;
 }

@@ -5,7 +5,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { createDb } from "../../db/client";
-import { scoped } from "../../db/scoped";
+import { databasesOfUser, placementForStep } from "../shards/workspace-db";
 import { dataExports, users } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { newId } from "../../lib/ids";
@@ -31,8 +31,10 @@ class ExportStopped extends Error {}
 /** The queue consumer's step: builds the archive, marks it ready and emails the link. Safe to run twice, or at once. */
 export async function runDataExport(env: Bindings, message: DataExportMessage, now: number): Promise<void> {
   const db = createDb(env.DB);
-  const t = scoped(db, message.tenantId);
-  const [row] = await db
+  // The request is kept with the workspace's records; nothing is built while a move has frozen them.
+  const t = await placementForStep(env, message.tenantId, message);
+  if (!t) return;
+  const [row] = await t.db
     .select()
     .from(dataExports)
     .where(t.where(dataExports, eq(dataExports.id, message.exportId), eq(dataExports.userId, message.userId)))
@@ -52,7 +54,7 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
   const zip = await R2ZipWriter.open(env.FILES, key, { mtime: now, onProgress: heartbeat });
   let size: number;
   try {
-    await writeDataExport(t, zip, row, now);
+    await writeDataExport(t, zip, row, now, await databasesOfUser(env, db, row.userId));
     size = await zip.close();
   } catch (err) {
     await zip.abort();

@@ -12,6 +12,7 @@
  */
 import { trashPages } from "../trash/archive";
 import { desc, eq, or } from "drizzle-orm";
+import type { Database } from "../../db/client";
 import type { TenantDb } from "../../db/scoped";
 import { consentRecords, emailOutbox, memberships, sessions, supportMessages, tenants, users } from "../../db/schema";
 import { RETENTION } from "../../lib/legal";
@@ -117,14 +118,22 @@ const MAIL_COPIES_LIMIT = 1000;
 
 const time = (ms: number | null) => (ms === null ? null : isoTime(ms));
 
+/** The pages of `pages` on each database in turn. */
+async function* chained<T>(dbs: Database[], pages: (db: Database) => AsyncGenerator<T>): AsyncGenerator<T> {
+  for (const db of dbs) yield* pages(db);
+}
+
 /** Writes the whole archive for a requester in the workspace of `t`; returns its manifest's file list. */
 export async function writeDataExport(
   t: TenantDb,
   zip: R2ZipWriter,
   who: { userId: string; includesWorkspace: boolean },
   now: number,
+  userDbs: Database[] = [t.control],
 ): Promise<ManifestFile[]> {
-  const { db } = t;
+  // The account's own rows are on the control database; its reminders, recent records and audit entries also on
+  // each database holding one of its workspaces (userDbs); the workspace's records on the workspace's (t.db).
+  const db = t.control;
   const files: ManifestFile[] = [];
   const [[user], memberRows, sessionRows, consentRows, prefs, [tenant]] = await Promise.all([
     db.select().from(users).where(eq(users.id, who.userId)).limit(1),
@@ -256,15 +265,17 @@ export async function writeDataExport(
     accountDocument(
       "audit_log",
       now,
-      auditPages(
-        db,
-        memberRows.map((m) => m.tenantId),
-        who.userId,
+      chained(userDbs, (d) =>
+        auditPages(
+          d,
+          memberRows.map((m) => m.tenantId),
+          who.userId,
+        ),
       ),
       into,
     ),
   );
-  const recent = await recentViewRows(db, who.userId);
+  const recent = (await Promise.all(userDbs.map((d) => recentViewRows(d, who.userId)))).flat();
   await addRows("recently-viewed", recent);
   const feed = await calendarFeedStatus(db, who.userId);
   await addRows(
@@ -272,7 +283,12 @@ export async function writeDataExport(
     feed ? [{ on: true, turned_on_at: isoTime(feed.createdAt), last_read_at: time(feed.lastReadAt) }] : [],
   );
   await add("account/reminders.json", ACCOUNT_FILES.reminders, (into) =>
-    accountDocument("reminders", now, reminderPages(db, who.userId), into),
+    accountDocument(
+      "reminders",
+      now,
+      chained(userDbs, (d) => reminderPages(d, who.userId)),
+      into,
+    ),
   );
   await add("account/usage.json", ACCOUNT_FILES.usage, (into) =>
     accountDocument("usage", now, usagePages(db, who.userId), into),
@@ -281,7 +297,7 @@ export async function writeDataExport(
   if (who.includesWorkspace) {
     for (const f of WORKSPACE_FILES) {
       await add(`workspace/${f.kind}.${f.format}`, f.description, (into) =>
-        counted(exportChunks(db, t.tenantId, f.kind, f.format, { now }), f.format, into),
+        counted(exportChunks(t.db, t.tenantId, f.kind, f.format, { now }), f.format, into),
       );
     }
     await add(

@@ -1,6 +1,7 @@
 /**
  * The end of "Download my data" archives: each is deleted once its link's 24 hours are over, and its
- * row a month later (so an old link says "expired"). Run every minute by the privacy cron.
+ * row a month later (so an old link says "expired"). Run every minute by the privacy cron, on each database
+ * holding workspaces' records (the requests are kept with them); R2's own sweep once, with the first.
  */
 import { and, eq, inArray, lt, lte } from "drizzle-orm";
 import type { Database } from "../../db/client";
@@ -37,8 +38,13 @@ async function sweepExportObjects(files: R2Bucket, now: number): Promise<number>
  * month old (a build that went silent is the job watchdog's); once an hour also sweeps R2 for archives whose
  * row is gone. Bounded per run, across all workspaces.
  */
-export async function purgeExpiredExports(db: Database, files: R2Bucket, now: number): Promise<number> {
-  const swept = new Date(now).getUTCMinutes() === 0 ? await sweepExportObjects(files, now) : 0;
+export async function purgeExpiredExports(
+  db: Database,
+  files: R2Bucket,
+  now: number,
+  opts: { sweepObjects: boolean } = { sweepObjects: true },
+): Promise<number> {
+  const swept = opts.sweepObjects && new Date(now).getUTCMinutes() === 0 ? await sweepExportObjects(files, now) : 0;
   const due = await db
     .select({ id: dataExports.id, objectKey: dataExports.objectKey })
     .from(dataExports)

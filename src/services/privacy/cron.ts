@@ -1,5 +1,7 @@
 /** The privacy controls' share of the every-minute cron: expired data-export archives, and the weekly digest. */
 import { createDb } from "../../db/client";
+import { boundDatabases, eachDatabase } from "../shards/databases";
+import { recordsDatabases } from "../shards/workspace-db";
 import type { Bindings } from "../../env";
 import { senderFromEnv } from "../../mail/senders";
 import { purgeExpiredExports } from "./archive-purge";
@@ -18,14 +20,19 @@ export async function runPrivacyCron(env: Bindings, now: number): Promise<Privac
   const db = createDb(env.DB);
   const report: PrivacyCronReport = { purged: 0, digestsSent: 0, failures: [] };
   try {
-    report.purged = await purgeExpiredExports(db, env.FILES, now);
+    // Export requests are kept with their workspace's records: every database's expired archives go.
+    await eachDatabase(env, boundDatabases(env), "data_export_purge_database_failed", async (d, name) => {
+      const records = name === "DB" ? db : createDb(d);
+      report.purged += await purgeExpiredExports(records, env.FILES, now, { sweepObjects: name === "DB" });
+    });
     if (report.purged > 0) console.log(JSON.stringify({ type: "data_exports_purged", count: report.purged }));
   } catch (err) {
     console.error(JSON.stringify({ type: "data_export_purge_failed", error: String(err).slice(0, 300) }));
     report.failures.push({ part: "data_export_purge", error: String(err).slice(0, 300) });
   }
   try {
-    const digest = await runDigestStep(db, { baseUrl: env.APP_URL, secret: env.UNSUBSCRIBE_KEY }, now);
+    const config = { baseUrl: env.APP_URL, secret: env.UNSUBSCRIBE_KEY };
+    const digest = await runDigestStep(db, config, now, recordsDatabases(env, db));
     if (digest.mailIds.length) await deliverDue(db, senderFromEnv(env), now, { ids: digest.mailIds });
     report.digestsSent = digest.mailIds.length;
     if (digest.looked > 0)

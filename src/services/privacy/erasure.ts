@@ -168,6 +168,9 @@ const KEYS_WITHOUT_ROWID = new Map(
 /** The directory entry and the moves of the workspace: they say which databases hold its rows. */
 const KEPT_TO_THE_END = ["workspace_shards", "shard_moves"];
 
+/** Control tables whose rows a records change writes in its own batch, so on the records' database too (item 11). */
+const WRITTEN_WITH_RECORDS = new Set(["audit_log", "email_outbox"]);
+
 /** Deletes the tenant's rows of one table wherever they are (a control table on control, the rest on every records database). */
 async function deleteTenantRowsEverywhere(
   t: ErasureTarget,
@@ -177,7 +180,11 @@ async function deleteTenantRowsEverywhere(
 ): Promise<boolean> {
   // Where the rest is: read by every run of this erasure (erasureTargetOf), so kept until the last step's batch.
   if (KEPT_TO_THE_END.includes(table)) return true;
-  const databases = table in CONTROL_TABLES || table === "memberships" ? [t.control] : t.records;
+  const databases = WRITTEN_WITH_RECORDS.has(table)
+    ? [t.control, ...t.records.filter((d) => d !== t.control)]
+    : table in CONTROL_TABLES || table === "memberships"
+      ? [t.control]
+      : t.records;
   for (const db of databases) if (!(await deleteTenantRows(db, t.tenantId, ctx, table, progress))) return false;
   return true;
 }
@@ -254,15 +261,11 @@ async function eraseOnlyMembers(t: ErasureTarget, ctx: ErasureContext, progress:
       batch.push(...statements);
       accounts.push({ id: r.id, email: r.email });
     }
-    // A shard holds, for the ids its rows name, users rows with no more than the id (src/services/shards/rows.ts):
-    // they go first, so a run that stops between the two finds these users again, still members, and ends it.
+    // A shard holds copies of members' users rows (src/services/shards/mirror.ts), never an account: they go
+    // first, so a run that stops between the two finds these users again, still members, and ends it.
     const ids = JSON.stringify(accounts.map((a) => a.id));
     for (const db of t.records.filter((d) => d !== t.control))
-      await runCounted(
-        db,
-        ctx.budget,
-        sql`DELETE FROM users WHERE id IN (SELECT value FROM json_each(${ids})) AND email LIKE '%@anchor.invalid'`,
-      );
+      await runCounted(db, ctx.budget, sql`DELETE FROM users WHERE id IN (SELECT value FROM json_each(${ids}))`);
     await runBatch(t.control, ctx.budget, [...batch, ...userErasureStatements(accounts)]);
     progress.users += accounts.length;
     if (rows.length < chunk && accounts.length === rows.length) return true;
@@ -340,6 +343,13 @@ export async function eraseTenant(t: ErasureTarget, ctx: ErasureContext): Promis
       t.control,
       ctx.budget,
       sql`UPDATE tenants SET erasing_at = ${ctx.now}, reopen_token_hash = NULL WHERE id = ${tenantId}`,
+    );
+  // A shard's copy of the tenants row says so too: entries written there with the records (item 11) go as well.
+  for (const db of t.records.filter((d) => d !== t.control))
+    await runCounted(
+      db,
+      ctx.budget,
+      sql`UPDATE tenants SET erasing_at = coalesce(erasing_at, ${ctx.now}) WHERE id = ${tenantId}`,
     );
 
   let step = Math.max(0, Math.min(tenant.step, ERASURE_STEPS.length - 1));

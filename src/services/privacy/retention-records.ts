@@ -10,7 +10,7 @@ import { IDEMPOTENCY_WINDOW_MS } from "../api/idempotency";
 import { databasesForRun, eachDatabase } from "../shards/databases";
 import { WEBHOOK_LOG_DAYS } from "../webhooks/log";
 import { sweepImportFiles, sweepImportRecords } from "./retention-imports";
-import { type Budget, sweep } from "./statement-budget";
+import { type Budget, runCounted, sweep } from "./statement-budget";
 
 export interface RecordsSweepReport {
   importJobs: number;
@@ -19,6 +19,9 @@ export interface RecordsSweepReport {
   trash: number;
   webhookEvents: number;
   apiIdempotency: number;
+  /** Audit entries and mail written on shards with a workspace's records (docs/scale.md, item 11). */
+  shardAudit: number;
+  shardMail: number;
 }
 
 /** Databases one run sweeps at most (about ten statements each): with more shards, they take turns. */
@@ -43,8 +46,9 @@ export async function sweepRecordsEverywhere(
     bindings,
     databasesForRun(bindings, ctx.now, DATABASES_PER_RUN),
     "retention_database_failed",
-    async (db) => {
+    async (db, name) => {
       if (ctx.budget.left >= 10) await sweepRecords(createDb(db), env.FILES, ctx);
+      if (name !== "DB" && ctx.budget.left >= 4) await sweepWrittenWithRecords(createDb(db), ctx);
     },
   );
 }
@@ -77,5 +81,35 @@ async function sweepRecords(db: Database, files: R2Bucket, ctx: RecordsSweepCont
   report.apiIdempotency += await sweepRows(
     sql`DELETE /* all tenants: kept API answers past their 24 h */ FROM api_idempotency
         WHERE rowid IN (SELECT rowid FROM api_idempotency WHERE created_at < ${now - IDEMPOTENCY_WINDOW_MS} LIMIT ${chunk})`,
+  );
+}
+
+/**
+ * A shard's audit entries and mail (written there in a records change's batch), past the same periods as the
+ * control database's (src/services/privacy/retention.ts): the horizon first, which the append-only trigger allows
+ * deletions before.
+ */
+async function sweepWrittenWithRecords(db: Database, ctx: RecordsSweepContext): Promise<void> {
+  const { budget, chunk, now, periods, report } = ctx;
+  const auditHorizon = now - periods.auditLogDays * DAY_MS;
+  await runCounted(
+    db,
+    budget,
+    sql`INSERT INTO retention_state (name, horizon, updated_at) VALUES ('audit_log', ${auditHorizon}, ${now})
+        ON CONFLICT (name) DO UPDATE SET horizon = excluded.horizon, updated_at = excluded.updated_at`,
+  );
+  report.shardAudit += await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE /* all tenants: entries past the audit period */ FROM audit_log
+        WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
+  );
+  report.shardMail += await sweep(
+    db,
+    budget,
+    chunk,
+    sql`DELETE /* all tenants: mail past the mail period */ FROM email_outbox
+        WHERE rowid IN (SELECT rowid FROM email_outbox WHERE created_at < ${now - periods.mailBodyDays * DAY_MS} LIMIT ${chunk})`,
   );
 }

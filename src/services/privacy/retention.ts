@@ -61,6 +61,8 @@ export interface RetentionReport {
   trash: number;
   webhookEvents: number;
   apiIdempotency: number;
+  shardAudit: number;
+  shardMail: number;
   erasures: ErasureProgress[];
   statements: number;
 }
@@ -95,6 +97,8 @@ export async function runRetention(
     trash: 0,
     webhookEvents: 0,
     apiIdempotency: 0,
+    shardAudit: 0,
+    shardMail: 0,
     erasures: [],
     statements: 0,
   };
@@ -227,7 +231,9 @@ export function retentionDidSomething(r: RetentionReport): boolean {
       r.usageDaily +
       r.trash +
       r.webhookEvents +
-      r.apiIdempotency >
+      r.apiIdempotency +
+      r.shardAudit +
+      r.shardMail >
       0 || r.erasures.length > 0
   );
 }

@@ -16,6 +16,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { readEverywhere } from "../shards/workspace-db";
 import { addDays, dateInZone, timeInZone, wallTimeToUtc } from "../../lib/zoned-time";
 import { type AgendaWorkspace, dailyAgendaMail } from "../../mail/reminder-messages";
 import { DEFAULT_EMAIL_PREFERENCES, queueListMail } from "../account/email-preferences";
@@ -50,7 +51,12 @@ interface DueUser {
 }
 
 /** One step at `now`: the users whose 07:00 has come, each mailed (or not) and scheduled for their next 07:00. */
-export async function runAgendaStep(db: Database, config: AgendaConfig, now: number): Promise<AgendaReport> {
+export async function runAgendaStep(
+  db: Database,
+  config: AgendaConfig,
+  now: number,
+  recordsDbs: Database[] = [db],
+): Promise<AgendaReport> {
   const report: AgendaReport = { looked: 0, sent: 0, mailIds: [] };
   if (!config.baseUrl || !config.secret) return report;
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
@@ -75,8 +81,8 @@ export async function runAgendaStep(db: Database, config: AgendaConfig, now: num
   });
   const wanted = plans.filter((p) => p.due);
   const tasks = wanted.length
-    ? await agendaTasks(
-        db,
+    ? await agendaTasksEverywhere(
+        recordsDbs,
         wanted.map((p) => ({ user: p.user.user_id, date: p.today })),
       )
     : [];
@@ -137,6 +143,7 @@ export async function runAgendaStep(db: Database, config: AgendaConfig, now: num
 interface AgendaRow {
   user_id: string;
   tenant_id: string;
+  joined: number;
   workspace: string;
   title: string;
   due_date: string;
@@ -146,7 +153,7 @@ interface AgendaRow {
 /** The users' open tasks due on or before their day, in their open workspaces: one query for all of them. */
 async function agendaTasks(db: Database, users: { user: string; date: string }[]): Promise<AgendaRow[]> {
   return db.all<AgendaRow>(sql`
-    SELECT user_id, tenant_id, workspace, title, due_date, due_at FROM (
+    SELECT user_id, tenant_id, workspace, joined, title, due_date, due_at FROM (
       SELECT /* all tenants: each user's own tasks in every workspace they belong to */
         m.user_id, m.tenant_id, tn.name AS workspace, m.created_at AS joined, t.title, t.due_date, t.due_at,
         row_number() OVER (PARTITION BY m.user_id, m.tenant_id ORDER BY t.due_date, t.due_at, t.id) AS n
@@ -157,6 +164,20 @@ async function agendaTasks(db: Database, users: { user: string; date: string }[]
         AND t.due_date <= json_extract(j.value, '$.date'))
     WHERE n <= ${AGENDA_TASKS_PER_WORKSPACE}
     ORDER BY user_id, joined, tenant_id, due_date, due_at`);
+}
+
+/**
+ * The same on every database holding workspaces' records (each has its workspaces' memberships and tenants rows,
+ * src/services/shards/mirror.ts), in one order: by user, the workspaces in the order they joined them.
+ */
+async function agendaTasksEverywhere(dbs: Database[], users: { user: string; date: string }[]): Promise<AgendaRow[]> {
+  const rows = await readEverywhere(dbs, "agenda_database_failed", (d) => agendaTasks(d, users));
+  const key = (r: AgendaRow) => [r.user_id, String(r.joined).padStart(16, "0"), r.tenant_id, r.due_date];
+  return rows.sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    for (let i = 0; i < ka.length; i += 1) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
+    return (a.due_at ?? 0) - (b.due_at ?? 0);
+  });
 }
 
 /** One user's rows as the mail's workspaces, each task today (with its time in the user's zone) or overdue. */

@@ -3,6 +3,8 @@ import { createDb } from "../../db/client";
 import type { Bindings } from "../../env";
 import { senderFromEnv } from "../../mail/senders";
 import { deliverDue } from "../mail/outbox";
+import { boundDatabases } from "../shards/databases";
+import { recordsDatabases } from "../shards/workspace-db";
 import { runAgendaStep } from "./agenda";
 import { REMINDER_STATEMENTS, runReminderSweep, type ReminderReport } from "./sweep";
 
@@ -24,28 +26,46 @@ const DELIVER_AT_ONCE = 40;
 
 const errorText = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 300);
 
+/** Two sweeps' reports as one. */
+const addReports = (a: ReminderReport, b: ReminderReport): ReminderReport => ({
+  sent: a.sent + b.sent,
+  mailed: a.mailed + b.mailed,
+  dropped: a.dropped + b.dropped,
+  statements: a.statements + b.statements,
+  finished: a.finished && b.finished,
+  mailIds: [...a.mailIds, ...b.mailIds],
+});
+
 /** Runs both at `now`; a failure of one is logged and reported and does not stop the other. */
 export async function runReminderCron(env: Bindings, now: number): Promise<ReminderCronReport> {
   const db = createDb(env.DB);
   const config = { baseUrl: env.APP_URL, secret: env.UNSUBSCRIBE_KEY };
   const report: ReminderCronReport = { reminders: null, agendasSent: 0, failures: [] };
-  try {
-    const swept = await runReminderSweep(db, config, now, { left: statementBudget(env) });
-    // The first mails go at once (their ids bound within D1's 100 parameters); the outbox's own sweep
-    // delivers the rest, with retries.
-    if (swept.mailIds.length)
-      await deliverDue(db, senderFromEnv(env), now, { ids: swept.mailIds.slice(0, DELIVER_AT_ONCE) });
-    if (swept.sent + swept.dropped > 0) {
-      report.reminders = swept;
-      const { mailIds: _, ...figures } = swept;
-      console.log(JSON.stringify({ type: "reminder_sweep", ...figures }));
+  // Tasks are where their workspace's records are: each database is swept, within one statement budget.
+  const budget = { left: statementBudget(env) };
+  const names = boundDatabases(env);
+  const recordsDbs = recordsDatabases(env, db);
+  for (const [i, name] of names.entries()) {
+    try {
+      const records = recordsDbs[i]!;
+      const swept = await runReminderSweep(records, config, now, budget);
+      // The first mails go at once (their ids bound within D1's 100 parameters); the outbox's own sweep
+      // delivers the rest, with retries.
+      if (swept.mailIds.length)
+        await deliverDue(records, senderFromEnv(env), now, { ids: swept.mailIds.slice(0, DELIVER_AT_ONCE) });
+      if (swept.sent + swept.dropped > 0) {
+        const { mailIds: _, ...figures } = swept;
+        report.reminders = report.reminders ? addReports(report.reminders, swept) : swept;
+        console.log(JSON.stringify({ type: "reminder_sweep", database: name, ...figures }));
+      }
+    } catch (err) {
+      // A shard down is logged and tried again next minute; the control database's failure fails the run.
+      console.error(JSON.stringify({ type: "reminder_sweep_failed", database: name, error: errorText(err) }));
+      if (name === "DB") report.failures.push({ part: "reminders", error: errorText(err) });
     }
-  } catch (err) {
-    console.error(JSON.stringify({ type: "reminder_sweep_failed", error: errorText(err) }));
-    report.failures.push({ part: "reminders", error: errorText(err) });
   }
   try {
-    const agenda = await runAgendaStep(db, config, now);
+    const agenda = await runAgendaStep(db, config, now, recordsDbs);
     if (agenda.mailIds.length) await deliverDue(db, senderFromEnv(env), now, { ids: agenda.mailIds });
     report.agendasSent = agenda.sent;
     if (agenda.looked > 0)

@@ -15,6 +15,7 @@
  */
 import type { ShardMove, ShardMoveStatus } from "../../db/schema";
 import type { DatabaseName } from "./databases";
+import { forgetWorkspaceStatements, mirrorStatements } from "./mirror";
 import { ensureIdRange } from "./id-ranges";
 import {
   addRows,
@@ -31,7 +32,6 @@ import {
   type TableShape,
   type Tally,
   userAnchorStatements,
-  anchorStatements,
 } from "./rows";
 import { DELETED_TABLES, MOVED_TABLES, VERIFIED_TABLES } from "./tables";
 
@@ -107,18 +107,14 @@ async function collisionOf(ctx: StepContext, shape: TableShape, rows: Row[]): Pr
 }
 
 /**
- * A users row on the target for every member of the workspace, so a member's first record there (its owner,
- * author or assignee) meets its foreign key, whether or not they have written anything yet.
+ * The workspace's people on the target (src/services/shards/mirror.ts): its members' users rows, so a member's first
+ * record there (its owner, author or assignee) meets its foreign key, with the names and roles pages show. On DB
+ * they are the real rows already.
  */
 async function memberAnchorStatements(ctx: StepContext): Promise<D1PreparedStatement[]> {
-  const { results } = await ctx.control
-    .prepare("SELECT user_id AS id FROM memberships WHERE tenant_id = ?")
-    .bind(ctx.tenantId)
-    .all<{ id: string }>();
-  return anchorStatements(
-    ctx.target,
-    results.map((r) => r.id),
-  );
+  if (ctx.targetName === "DB") return [];
+  ctx.queries.made += 5;
+  return mirrorStatements(ctx.control, ctx.target, ctx.tenantId);
 }
 
 /** One page of one table copied; the first page also copies the workspace's tenants row and anchors its members. */
@@ -142,7 +138,6 @@ async function copyStep(ctx: StepContext): Promise<StepResult> {
     const tenantRow = await ctx.source.prepare("SELECT * FROM tenants WHERE id = ?").bind(ctx.tenantId).first();
     if (!tenantRow) throw new Error(`workspace ${ctx.tenantId} has no tenants row on ${ctx.sourceName}`);
     statements.push(...insertStatements(ctx.target, await shapeOf(ctx.source, "tenants"), [tenantRow], "keep"));
-    ctx.queries.made += 1;
     statements.push(...(await memberAnchorStatements(ctx)));
   }
   const shape = await shapeOf(ctx.source, table);
@@ -167,7 +162,7 @@ async function catchUpStep(ctx: StepContext): Promise<StepResult> {
   if (!table) return next({ status: "pruning", tableIndex: 0, cursor: null });
   // Members who joined during the copy (joining is not a change under /app, so the freeze does not stop it).
   if (i === 0 && cursorOf(ctx.move) === null) {
-    ctx.queries.made += 2;
+    ctx.queries.made += 1;
     const anchors = await memberAnchorStatements(ctx);
     if (anchors.length > 0) await ctx.target.batch(anchors);
   }
@@ -252,8 +247,8 @@ async function deleteStep(ctx: StepContext, db: D1Database, name: DatabaseName, 
   const table = DELETED_TABLES[i];
   if (!table) {
     // On DB the tenants row is the workspace itself; on a shard it only anchored the copied rows.
-    ctx.queries.made += 1;
-    if (name !== "DB") await db.prepare("DELETE FROM tenants WHERE id = ?").bind(ctx.tenantId).run();
+    ctx.queries.made += 4;
+    if (name !== "DB") await db.batch(forgetWorkspaceStatements(db, ctx.tenantId));
     return next(done);
   }
   const shape = await shapeOf(ctx.source, table);

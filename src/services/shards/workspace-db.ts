@@ -7,8 +7,9 @@ import { sql } from "drizzle-orm";
 import { createDb, type Database } from "../../db/client";
 import { scoped, type TenantDb } from "../../db/scoped";
 import type { Bindings } from "../../env";
+import type { JobMessage } from "../../jobs";
 import type { ErasureTarget } from "../privacy/erasure";
-import { databaseOf, isDatabaseName } from "./databases";
+import { boundDatabases, databaseOf, isDatabaseName } from "./databases";
 import { shardOf } from "./directory";
 import { anchorStatements } from "./rows";
 
@@ -65,4 +66,64 @@ export async function anchorMember(
   if (shard === "DB") return;
   const db = databaseOf(env as Bindings, shard);
   await db.batch(anchorStatements(db, [userId]));
+}
+
+/** Seconds a queue step of a workspace frozen by a move waits before it runs again. */
+export const FROZEN_RETRY_S = 60;
+
+/**
+ * The workspace's handle for a queue step, or null when a move has frozen its writes: the step then writes
+ * nothing and the same message comes back a minute later, running where the directory says by then (a move's
+ * catch-up must see every write). The job watchdogs re-send a message that is lost.
+ */
+export async function placementForStep(env: Bindings, tenantId: string, message: JobMessage): Promise<TenantDb | null> {
+  const { t, moving } = await workspacePlacement(env, createDb(env.DB), tenantId);
+  if (!moving) return t;
+  await env.JOBS.send(message, { delaySeconds: FROZEN_RETRY_S });
+  return null;
+}
+
+/**
+ * Every database holding records of a workspace `userId` belongs to, the control database first: what a person's
+ * own data export reads their reminders, recent records and audit entries from (each shard has its workspaces'
+ * memberships, src/services/shards/mirror.ts, so the same query works on each).
+ */
+export async function databasesOfUser(
+  env: Pick<Bindings, "DB"> & Partial<Bindings>,
+  control: Database,
+  userId: string,
+): Promise<Database[]> {
+  const rows = await control.all<{ shard: string }>(
+    sql`SELECT DISTINCT s.shard FROM memberships m JOIN workspace_shards s ON s.tenant_id = m.tenant_id
+        WHERE m.user_id = ${userId} AND s.shard <> 'DB' ORDER BY s.shard`,
+  );
+  const shards = rows.map((r) => r.shard).filter(isDatabaseName);
+  return [control, ...shards.map((name) => createDb(databaseOf(env as Bindings, name)))];
+}
+
+/** Every bound database that holds workspaces' records, as handles: `control` (DB) first, then the shards. */
+export function recordsDatabases(env: Bindings, control: Database): Database[] {
+  return boundDatabases(env).map((name) => (name === "DB" ? control : createDb(databaseOf(env, name))));
+}
+
+/**
+ * `read` on each of `dbs` side by side, the rows together. For sweeps that serve many people at once (the agenda,
+ * the digest): a shard that fails is logged as `failedLog` and left out rather than holding everyone back; the
+ * control database (the first) failing fails the whole.
+ */
+export async function readEverywhere<T>(
+  dbs: Database[],
+  failedLog: string,
+  read: (db: Database) => Promise<T[]>,
+): Promise<T[]> {
+  const results = await Promise.all(
+    dbs.map((db, i) =>
+      read(db).catch((err: unknown) => {
+        if (i === 0) throw err;
+        console.error(JSON.stringify({ type: failedLog, database: i, error: String(err) }));
+        return [] as T[];
+      }),
+    ),
+  );
+  return results.flat();
 }

@@ -17,6 +17,7 @@ import { auditInsert } from "../audit/audit";
 import { guardedValue, isPlanLimitError, membershipWithinLimit } from "../billing/limits";
 import type { InvitableRole } from "./members";
 import { workspaceName } from "./workspace-settings";
+import { mirrorAfterChange } from "../shards/mirror";
 import { anchorMember } from "../shards/workspace-db";
 
 /** What the invitation page shows about a live invitation. */
@@ -178,6 +179,7 @@ export async function acceptInvitationAsUser(
     if (isPlanLimitError(err, "memberships.tenant_id")) return seatLimitResult(db, invitation.tenantId);
     throw err;
   }
+  await mirrorAfterChange(databases, [invitation.tenantId]);
   return { ok: true, tenantId: invitation.tenantId };
 }
 
@@ -222,5 +224,6 @@ export async function acceptInvitationWithNewAccount(
     if (isPlanLimitError(err, "memberships.tenant_id")) return seatLimitResult(db, claimed.tenantId);
     throw err;
   }
+  await mirrorAfterChange(databases, [claimed.tenantId]);
   return { ok: true, sessionToken: session.token, userId, tenantId: claimed.tenantId };
 }

@@ -10,7 +10,7 @@ import { render } from "../../../lib/render";
 import { formValues } from "../../../lib/validation";
 import { requireRole } from "../../../middleware/session";
 import { createApiKey, listApiKeys, parseApiKeyForm, revokeApiKey } from "../../../services/api/keys";
-import { actorOf, tenantOf } from "../../context";
+import { actorOf, controlOf } from "../../context";
 import { noticeOf } from "../../record-helpers";
 import { API_KEY_NOTICES, ApiKeysPage, type ApiKeysPageProps } from "../../../../views/pages/settings/ApiKeysPage";
 import { settingsMenuOf } from "./settings-context";
@@ -19,7 +19,7 @@ import { settingsMenuOf } from "./settings-context";
 export const apiKeysRoutes = new Hono<AppEnv>();
 
 async function keysPage(c: Context<AppEnv>, extra: Partial<ApiKeysPageProps> = {}, status: ContentfulStatusCode = 200) {
-  const keys = await listApiKeys(tenantOf(c));
+  const keys = await listApiKeys(controlOf(c));
   return render(
     c,
     "API keys",
@@ -47,12 +47,12 @@ apiKeysRoutes.post("/", requireRole("admin"), async (c) => {
       { create: { values: formValues(body, ["name", "scope", "expires"]), errors: parsed.errors } },
       422,
     );
-  const { key, secret } = await createApiKey(tenantOf(c), actorOf(c), parsed.data);
+  const { key, secret } = await createApiKey(controlOf(c), actorOf(c), parsed.data);
   return keysPage(c, { created: { name: key.name, secret } }, 201);
 });
 
 apiKeysRoutes.post("/:id/revoke", requireRole("admin"), async (c) => {
-  const revoked = await revokeApiKey(tenantOf(c), actorOf(c), c.req.param("id"));
+  const revoked = await revokeApiKey(controlOf(c), actorOf(c), c.req.param("id"));
   if (!revoked) return errorResponse(c, 404);
   return c.redirect("/app/settings/api?notice=revoked", 303);
 });

@@ -4,7 +4,7 @@ import type { AppEnv } from "../../../env";
 import { requireRole } from "../../../middleware/session";
 import { render } from "../../../lib/render";
 import { describeDevice } from "../../../services/account/sessions";
-import { AUDIT_ACTIONS, listAudit, type AuditAction } from "../../../services/audit/audit";
+import { AUDIT_ACTIONS, listAudit, parseAuditCursor, type AuditAction } from "../../../services/audit/audit";
 import { listMembers } from "../../../services/team/members";
 import { tenantOf } from "../../context";
 import { settingsMenuOf } from "./settings-context";
@@ -18,8 +18,7 @@ auditRoutes.get("/", requireRole("admin"), async (c) => {
   const actionParam = c.req.query("action");
   const action = actionParam && actionParam in AUDIT_ACTIONS ? (actionParam as AuditAction) : undefined;
   const actorParam = c.req.query("actor") || undefined;
-  const beforeParam = Number(c.req.query("before"));
-  const before = Number.isSafeInteger(beforeParam) && beforeParam > 0 ? beforeParam : undefined;
+  const before = parseAuditCursor(c.req.query("before"));
   const members = await listMembers(t);
   const actorUserId = members.some((m) => m.userId === actorParam) ? actorParam : undefined;
   const { entries, nextBefore } = await listAudit(t, { action, actorUserId, before });
@@ -27,7 +26,7 @@ auditRoutes.get("/", requireRole("admin"), async (c) => {
   const query = new URLSearchParams();
   if (action) query.set("action", action);
   if (actorUserId) query.set("actor", actorUserId);
-  if (nextBefore) query.set("before", String(nextBefore));
+  if (nextBefore) query.set("before", nextBefore);
   return render(
     c,
     "Audit trail",

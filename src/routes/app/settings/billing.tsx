@@ -16,7 +16,7 @@ import { parseForm } from "../../../lib/validation";
 import { getBillingOverview } from "../../../services/billing/overview";
 import { openPortal, startCheckout } from "../../../services/billing/checkout";
 import { BillingPage, type BillingPageProps } from "../../../../views/pages/settings/BillingPage";
-import { actorOf, authOf, tenantOf } from "../../context";
+import { actorOf, authOf, controlOf, tenantOf } from "../../context";
 
 /** Mounted at /app/settings/billing (src/app.ts requires a signed-in user there). */
 export const billingRoutes = new Hono<AppEnv>();
@@ -104,7 +104,7 @@ billingRoutes.post("/checkout", requireRole("owner"), async (c) => {
   let result: Awaited<ReturnType<typeof startCheckout>>;
   try {
     result = await startCheckout(
-      tenantOf(c),
+      controlOf(c),
       stripe,
       { interval: parsed.data.interval, owner: { id: auth.user.id, email: auth.user.email } },
       config,
@@ -131,7 +131,7 @@ billingRoutes.post("/portal", requireRole("owner"), async (c) => {
   if (!billingConfig(c.env).configured || !stripe) return billingPage(c, { alert: NOT_CONFIGURED }, 503);
   let result: Awaited<ReturnType<typeof openPortal>>;
   try {
-    result = await openPortal(tenantOf(c), stripe, { ...actorOf(c), baseUrl: appBaseUrl(c) });
+    result = await openPortal(controlOf(c), stripe, { ...actorOf(c), baseUrl: appBaseUrl(c) });
   } catch (err) {
     logStripeError(c, "portal", err);
     return billingPage(c, { alert: STRIPE_DOWN }, 502);

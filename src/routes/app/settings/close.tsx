@@ -15,7 +15,7 @@ import { closeWorkspaceAsOwner } from "../../../services/privacy/closure";
 import { listMembers } from "../../../services/team/members";
 import { WorkspaceClosedDonePage } from "../../../../views/pages/closure/ClosurePages";
 import { CloseWorkspacePage } from "../../../../views/pages/settings/CloseWorkspacePage";
-import { actorOf, authOf, tenantOf } from "../../context";
+import { actorOf, authOf, controlOf } from "../../context";
 
 /** Mounted at /app/settings/close. */
 export const closeWorkspaceRoutes = new Hono<AppEnv>();
@@ -33,7 +33,7 @@ async function closePage(
 ) {
   const auth = authOf(c);
   const periods = retentionPeriods(c.env);
-  const members = await listMembers(tenantOf(c));
+  const members = await listMembers(controlOf(c));
   return render(
     c,
     "Close this workspace",
@@ -58,7 +58,7 @@ closeWorkspaceRoutes.post("/", requireRole("owner"), async (c) => {
   const parsed = parseForm(closeSchema, await c.req.parseBody());
   if (!parsed.ok) return closePage(c, parsed.errors, null, 422);
   const result = await closeWorkspaceAsOwner(
-    tenantOf(c),
+    controlOf(c),
     stripeFromEnv(c.env),
     parsed.data.password,
     retentionPeriods(c.env).closureGraceDays,

@@ -5,6 +5,7 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
+import { mirrorsPeople } from "../../../middleware/mirror-people";
 import type { AppEnv } from "../../../env";
 import { clearSessionCookie, forgetDevice, requireRole } from "../../../middleware/session";
 import { errorResponse } from "../../../lib/errors";
@@ -32,12 +33,14 @@ import {
 } from "../../../services/calendar/feed-secrets";
 import { amountForInput } from "../../../lib/money";
 import { formatCalendarDate } from "../../../../views/lib/time";
-import { actorOf, authOf, tenantOf } from "../../context";
+import { actorOf, authOf, controlOf } from "../../context";
 import { accountHolderOf, settingsMenuOf } from "./settings-context";
 import { ProfilePage } from "../../../../views/pages/settings/ProfilePage";
 
 /** Mounted at /app/settings/profile. */
 export const profileRoutes = new Hono<AppEnv>();
+// Names, addresses, zones and preferences are copied to the shards of the user's workspaces after a change.
+profileRoutes.use("*", mirrorsPeople("user"));
 
 const currentPassword = z
   .string({ error: "Enter your current password." })
@@ -77,7 +80,7 @@ async function profilePage(
   const auth = authOf(c);
   const [data, workspace, feed] = await Promise.all([
     loadProfile(c.get("db"), auth.user.id, auth.sessionId, Date.now()),
-    getWorkspaceSettings(tenantOf(c)),
+    getWorkspaceSettings(controlOf(c)),
     calendarFeedStatus(c.get("db"), auth.user.id),
   ]);
   if (!data || !workspace) return errorResponse(c, 404);
@@ -183,7 +186,7 @@ profileRoutes.post("/company", requireRole("owner"), async (c) => {
       errors: parsed.errors,
       status: 422,
     });
-  const t = tenantOf(c);
+  const t = controlOf(c);
   const current = await getWorkspaceSettings(t);
   if (!current) return errorResponse(c, 404);
   const changed = await updateWorkspaceSettings(t, actorOf(c), {

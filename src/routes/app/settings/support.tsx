@@ -23,7 +23,7 @@ import {
   REQUEST_OPEN_MS,
 } from "../../../services/support-access/grants";
 import { seenUnder } from "../../../services/support-access/history";
-import { actorOf, tenantOf } from "../../context";
+import { actorOf, controlOf } from "../../context";
 import { settingsMenuOf } from "./settings-context";
 import {
   SupportAccessPage,
@@ -58,7 +58,7 @@ async function supportPage(
   extra: Partial<SupportAccessPageProps> = {},
   status: ContentfulStatusCode = 200,
 ) {
-  const t = tenantOf(c);
+  const t = controlOf(c);
   const grants = await listGrants(t);
   const seen = await seenUnder(
     t,
@@ -117,27 +117,27 @@ supportAccessRoutes.post("/", async (c) => {
   const parsed = parseForm(giveSchema, { ticket: "", ...body });
   if (!parsed.ok)
     return supportPage(c, { errors: parsed.errors, values: formValues(body, ["access", "duration", "ticket"]) }, 400);
-  const mailIds = await giveGrant(tenantOf(c), actorOf(c), parsed.data, link(c));
+  const mailIds = await giveGrant(controlOf(c), actorOf(c), parsed.data, link(c));
   deliverSoon(c, mailIds);
   return supportPage(c, { notice: "Support access given. The owner was emailed." });
 });
 
 supportAccessRoutes.post("/:id/end", async (c) => {
-  const result = await endGrant(tenantOf(c), actorOf(c), c.req.param("id"), link(c));
+  const result = await endGrant(controlOf(c), actorOf(c), c.req.param("id"), link(c));
   if (!result.ok) return supportPage(c, { problem: "That access had already ended." }, 404);
   deliverSoon(c, result.mailIds);
   return supportPage(c, { notice: "Support access ended. Support can no longer open the workspace." });
 });
 
 supportAccessRoutes.post("/:id/approve", async (c) => {
-  const result = await approveRequest(tenantOf(c), actorOf(c), c.req.param("id"), link(c));
+  const result = await approveRequest(controlOf(c), actorOf(c), c.req.param("id"), link(c));
   if (!result.ok) return supportPage(c, { problem: "That request is no longer waiting." }, 404);
   deliverSoon(c, result.mailIds);
   return supportPage(c, { notice: "Approved: support has access now." });
 });
 
 supportAccessRoutes.post("/:id/decline", async (c) => {
-  if (!(await declineRequest(tenantOf(c), actorOf(c), c.req.param("id"))))
+  if (!(await declineRequest(controlOf(c), actorOf(c), c.req.param("id"))))
     return supportPage(c, { problem: "That request is no longer waiting." }, 404);
   return supportPage(c, { notice: "Declined. Support was not given access." });
 });

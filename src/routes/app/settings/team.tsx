@@ -7,6 +7,7 @@ import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { INVITABLE_ROLES } from "../../../db/schema";
+import { mirrorsPeople } from "../../../middleware/mirror-people";
 import type { AppEnv } from "../../../env";
 import { requireRole, roleAtLeast } from "../../../middleware/session";
 import { errorResponse } from "../../../lib/errors";
@@ -30,12 +31,15 @@ import {
   type TeamActor,
 } from "../../../services/team/members";
 import { transferOwnership } from "../../../services/team/ownership";
-import { actorOf, authOf, tenantOf } from "../../context";
+import { actorOf, authOf, controlOf } from "../../context";
 import { TEAM_NOTICES, TeamPage, type TeamNotice, type TeamPageProps } from "../../../../views/pages/team/TeamPage";
 import { PlanLimitMessage } from "../../../../views/components/PlanLimit";
 
 /** Mounted at /app/settings/team. */
 export const teamRoutes = new Hono<AppEnv>();
+// Members and their roles are copied to the workspace's shard after a change (docs/scale.md, "Routing", item 3).
+teamRoutes.use("/members/*", mirrorsPeople("workspace"));
+teamRoutes.use("/transfer", mirrorsPeople("workspace"));
 
 const TEAM_PATH = "/app/settings/team";
 const ROLE_ERROR = "Choose viewer, member or admin.";
@@ -82,7 +86,7 @@ function tooManyMessage(retryAfter: number) {
 /** The team page with its current data, plus whatever form state or message the handler has. */
 async function renderTeam(c: Context<AppEnv>, extra: Partial<TeamPageProps> = {}, status: ContentfulStatusCode = 200) {
   const auth = authOf(c);
-  const t = tenantOf(c);
+  const t = controlOf(c);
   const [members, invitations] = await Promise.all([listMembers(t), listPendingInvitations(t)]);
   const notice = c.req.query("notice");
   const isAdmin = roleAtLeast(auth.role, "admin");
@@ -123,7 +127,7 @@ teamRoutes.post("/invitations", requireRole("admin"), async (c) => {
   if (!parsed.ok) return renderTeam(c, { invite: { values, errors: parsed.errors } }, 422);
 
   const freeMaxSeats = billingConfig(c.env).limits?.seats ?? null;
-  const result = await createInvitation(tenantOf(c), teamActorOf(c), {
+  const result = await createInvitation(controlOf(c), teamActorOf(c), {
     email: parsed.data.email,
     role: parsed.data.role,
     freeMaxSeats,
@@ -164,13 +168,13 @@ teamRoutes.post("/invitations", requireRole("admin"), async (c) => {
 });
 
 teamRoutes.post("/invitations/:id/revoke", requireRole("admin"), async (c) => {
-  const found = await revokeInvitation(tenantOf(c), c.req.param("id"), actorOf(c));
+  const found = await revokeInvitation(controlOf(c), c.req.param("id"), actorOf(c));
   if (!found) return errorResponse(c, 404);
   return c.redirect(`${TEAM_PATH}?notice=revoked`, 303);
 });
 
 teamRoutes.post("/invitations/:id/resend", requireRole("admin"), async (c) => {
-  const result = await resendInvitation(tenantOf(c), c.req.param("id"), teamActorOf(c), appBaseUrl(c));
+  const result = await resendInvitation(controlOf(c), c.req.param("id"), teamActorOf(c), appBaseUrl(c));
   if (!result.ok) {
     switch (result.reason) {
       case "not_found":
@@ -205,12 +209,12 @@ function memberChangeResponse(c: Context<AppEnv>, result: MemberChangeResult, no
 teamRoutes.post("/members/:userId/role", requireRole("admin"), async (c) => {
   const parsed = parseForm(roleSchema, await c.req.parseBody());
   if (!parsed.ok) return renderTeam(c, { alert: ROLE_ERROR }, 422);
-  const result = await changeMemberRole(tenantOf(c), teamActorOf(c), c.req.param("userId"), parsed.data.role);
+  const result = await changeMemberRole(controlOf(c), teamActorOf(c), c.req.param("userId"), parsed.data.role);
   return memberChangeResponse(c, result, "role_changed");
 });
 
 teamRoutes.post("/members/:userId/remove", requireRole("admin"), async (c) => {
-  const result = await removeMember(tenantOf(c), teamActorOf(c), c.req.param("userId"));
+  const result = await removeMember(controlOf(c), teamActorOf(c), c.req.param("userId"));
   return memberChangeResponse(c, result, "removed");
 });
 
@@ -219,7 +223,7 @@ teamRoutes.post("/transfer", requireRole("owner"), async (c) => {
   const userId = formValue(body, "user_id");
   const parsed = parseForm(transferSchema, body);
   if (!parsed.ok) return renderTeam(c, { transfer: { userId, errors: parsed.errors } }, 422);
-  const t = tenantOf(c);
+  const t = controlOf(c);
   const result = await transferOwnership(t, teamActorOf(c), {
     targetUserId: parsed.data.user_id,
     password: parsed.data.password,

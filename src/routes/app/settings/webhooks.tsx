@@ -149,7 +149,7 @@ for (const [verb, enabled] of [
  */
 async function dispatchNow(c: Context<AppEnv>) {
   try {
-    await dispatchDue(c.get("db"), c.env.JOBS, actorOf(c).now, tenantOf(c).tenantId);
+    await dispatchDue(tenantOf(c).db, c.env.JOBS, actorOf(c).now, tenantOf(c).tenantId);
   } catch (err) {
     console.error(JSON.stringify({ type: "webhook_dispatch_failed", error: String(err).slice(0, 300) }));
   }

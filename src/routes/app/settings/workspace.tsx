@@ -5,6 +5,7 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import { mirrorsPeople } from "../../../middleware/mirror-people";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { amountForInput, isCurrency } from "../../../lib/money";
@@ -22,12 +23,14 @@ import {
   NUMBER_LOCALES,
   updateWorkspaceSettings,
 } from "../../../services/team/workspace-settings";
-import { actorOf, authOf, tenantOf } from "../../context";
+import { actorOf, authOf, controlOf } from "../../context";
 import { WorkspacePage, type WorkspacePageProps } from "../../../../views/pages/settings/WorkspacePage";
 import { settingsMenuOf } from "./settings-context";
 
 /** Mounted at /app/settings/workspace. */
 export const workspaceRoutes = new Hono<AppEnv>();
+// The workspace's settings are copied to its shard after a change (its tenants row).
+workspaceRoutes.use("*", mirrorsPeople("workspace"));
 
 /** Region codes with their English names, sorted by name, for the select. */
 function regionOptions(): { code: string; label: string }[] {
@@ -60,7 +63,7 @@ async function workspacePage(
   extra: Partial<WorkspacePageProps> = {},
   status: ContentfulStatusCode = 200,
 ) {
-  const settings = await getWorkspaceSettings(tenantOf(c));
+  const settings = await getWorkspaceSettings(controlOf(c));
   if (!settings) return errorResponse(c, 404);
   return render(
     c,
@@ -123,7 +126,7 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
   if (currency !== undefined && !isCurrency(currency))
     errors[currencyField] = "Enter a three-letter ISO 4217 currency code, such as USD or EUR.";
   if (!parsed.ok || Object.keys(errors).length > 0) return workspacePage(c, { values, errors }, 422);
-  const t = tenantOf(c);
+  const t = controlOf(c);
   const changed = await updateWorkspaceSettings(t, actorOf(c), {
     defaultRegion: parsed.data.default_region,
     name: isOwner ? (parsed.data.company_name as string) : undefined,
