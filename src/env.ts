@@ -42,6 +42,8 @@ export interface Bindings {
   JOBS: Queue<JobMessage>;
   /** Rows a workspace move's step reads per table page (default 500, src/services/shards/move.ts). Tests lower it. */
   SHARD_MOVE_PAGE_ROWS?: string;
+  /** Databases new workspaces are placed on, comma-separated binding names (default DB): src/services/shards/new-workspace.ts. */
+  PLACEMENT_TARGETS?: string;
   /** Steps one message of a move runs at most (default: as many as D1's query budget allows). Tests set 1. */
   SHARD_MOVE_STEPS?: string;
   /** Import chunks one queue step commits before handing over to the next message (default 25). Tests lower it. */

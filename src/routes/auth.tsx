@@ -69,6 +69,7 @@ authRoutes.post("/signup", async (c) => {
       timeZone: knownTimeZone(body.time_zone),
     },
     { ...meta, baseUrl: appBaseUrl(c), signupsPerIpPerHour: Number(c.env.SIGNUP_LIMIT_PER_HOUR) || undefined },
+    c.env,
   );
   if (!result.ok && result.reason === "rate_limited") {
     c.header("Retry-After", String(result.retryAfter));

@@ -7,13 +7,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client";
 import { runRawBatch } from "../../src/db/raw-batch";
-import {
-  chooseShard,
-  measureDatabases,
-  PLACEMENT_TARGETS,
-  placementStatements,
-  shardOf,
-} from "../../src/services/shards/directory";
+import { chooseShard, measureDatabases, placementStatements, shardOf } from "../../src/services/shards/directory";
+import { placementTargets } from "../../src/services/shards/new-workspace";
 import { failingDatabase } from "../helpers/faults";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
@@ -67,7 +62,8 @@ describe("the placement rule", () => {
       const t = await newTenant(`Placed ${i}`);
       // The test's own workspaces are on DB already; their entries are placed again with three candidates.
       await env.DB.prepare("DELETE FROM workspace_shards WHERE tenant_id = ?").bind(t.tenantId).run();
-      await runRawBatch(db, await placementStatements(db, t.tenantId, now, ["SHARD_0", "SHARD_1", "SHARD_2"]));
+      const placement = await placementStatements(db, t.tenantId, now, ["SHARD_0", "SHARD_1", "SHARD_2"]);
+      await runRawBatch(db, placement.statements);
       placed.push((await shardOf(db, t.tenantId)).shard);
     }
     // SHARD_1 and SHARD_2 are the smallest: they take turns by workspace count; SHARD_0 gets none.
@@ -79,7 +75,8 @@ describe("the placement rule", () => {
 
 describe("a new workspace", () => {
   it("is placed on DB at sign-up, where requests read it, and counted there", async () => {
-    expect(PLACEMENT_TARGETS).toEqual(["DB"]);
+    // PLACEMENT_TARGETS is not set here (the suite's own workspaces stay on DB); production names its shards.
+    expect(placementTargets(env)).toEqual(["DB"]);
     const before = await workspacesOn("DB");
     const t = await newTenant("Placed At Signup");
     expect(await entry(t.tenantId)).toEqual({ shard: "DB", state: "active", moved_at: null });

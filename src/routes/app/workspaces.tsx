@@ -66,7 +66,7 @@ workspacesRoutes.post("/", requireRole("viewer"), async (c) => {
   const parsed = parseForm(createSchema, body);
   if (!parsed.ok) return page(c, null, 400, { name: formValue(body, "name"), error: parsed.errors.name });
   const user = { id: auth.user.id, sessionId: auth.sessionId, timeZone: auth.user.timeZone };
-  const result = await createWorkspace(c.get("db"), user, parsed.data.name, requestMeta(c));
+  const result = await createWorkspace(c.get("db"), user, parsed.data.name, requestMeta(c), c.env);
   if (!result.ok) {
     c.header("Retry-After", String(result.retryAfter));
     const error = "You have created several workspaces today. Try again tomorrow.";

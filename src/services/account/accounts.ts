@@ -13,7 +13,10 @@ import { newAuthToken } from "../../auth/tokens";
 import { verifyEmailMail } from "../../mail/messages";
 import { auditInsert, recordAudit } from "../audit/audit";
 import { queueAccountMail } from "../mail/outbox";
+import type { Bindings } from "../../env";
 import { placementStatements } from "../shards/directory";
+import { mirrorAfterChange } from "../shards/mirror";
+import { openOnShard, placementTargets } from "../shards/new-workspace";
 
 import type { RequestMeta } from "../../lib/actor";
 
@@ -94,6 +97,7 @@ export async function signUp(
   db: Database,
   input: SignUpInput,
   meta: RequestMeta & { baseUrl: BaseUrl; signupsPerIpPerHour?: number },
+  env?: Pick<Bindings, "DB"> & Partial<Bindings>,
 ): Promise<SignUpResult> {
   const perIp = meta.signupsPerIpPerHour
     ? { ...LIMITS.signupPerIp, max: meta.signupsPerIpPerHour }
@@ -109,7 +113,18 @@ export async function signUp(
   const verification = newAuthToken(db, { kind: "verify_email", userId, email: input.email, now: meta.now });
   const link = `${meta.baseUrl}/verify-email/${verification.token}`;
   const mail = queueAccountMail(db, input.email, userId, verifyEmailMail(link), meta.now);
-  const placement = await placementStatements(db, tenantId, meta.now);
+  const placement = await placementStatements(db, tenantId, meta.now, env ? placementTargets(env) : ["DB"]);
+  const onShard = placement.shard !== "DB";
+  // On a shard its records side goes first (src/services/shards/new-workspace.ts).
+  const undo = env
+    ? await openOnShard(env, placement.shard, {
+        tenantId,
+        name: input.companyName,
+        timeZone: input.timeZone ?? "UTC",
+        ownerId: userId,
+        now: meta.now,
+      })
+    : async () => {};
   try {
     // Through runRawBatch: drizzle's D1 batch cannot take the default pipeline's raw statements.
     await runRawBatch(db, [
@@ -129,8 +144,8 @@ export async function signUp(
         timeZone: input.timeZone,
       }),
       db.insert(memberships).values({ tenantId, userId, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
-      ...placement,
-      ...defaultPipelineStatements(tenantId, meta.now),
+      ...placement.statements,
+      ...(onShard ? [] : defaultPipelineStatements(tenantId, meta.now)),
       db.insert(sessions).values(session.row),
       verification.query,
       mail.query,
@@ -142,10 +157,12 @@ export async function signUp(
       }),
     ]);
   } catch (err) {
+    await undo();
     // Two sign-ups with one email racing: the unique index stops the second, and the batch rolls back.
     if (isEmailTaken(err)) return { ok: false, reason: "email_taken" };
     throw err;
   }
+  if (env && onShard) await mirrorAfterChange(env, [tenantId]);
   return { ok: true, token: session.token, userId, tenantId, mailIds: [mail.id] };
 }
 

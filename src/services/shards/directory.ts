@@ -29,12 +29,6 @@ export async function shardOf(db: Database, tenantId: string): Promise<Placement
   return { shard: row.shard, state: row.state };
 }
 
-/**
- * Where new workspaces go. Only DB until requests open a workspace's shard (docs/scale.md, "Routing"):
- * placed on a shard now, a workspace's first writes would still land on DB. Then: SHARD_NAMES.
- */
-export const PLACEMENT_TARGETS: readonly DatabaseName[] = ["DB"];
-
 export type DatabaseLoad = RuleLoad<DatabaseName>;
 
 /** The load of each candidate database, from shard_stats (one query on the control database). */
@@ -49,23 +43,27 @@ export async function loadsOf(db: Database, candidates: readonly DatabaseName[])
 }
 
 /**
- * The statements that place a new workspace, for the batch that creates it: its directory entry and
- * one more workspace on the chosen database's count. Reads shard_stats once.
+ * The database a new workspace goes to, among `candidates` (placementTargets in new-workspace.ts), and the
+ * statements that place it, for the batch that creates it: its directory entry and one more workspace on the
+ * chosen database's count. Reads shard_stats once.
  */
 export async function placementStatements(
   db: Database,
   tenantId: string,
   now: number,
-  candidates: readonly DatabaseName[] = PLACEMENT_TARGETS,
-): Promise<SQLWrapper[]> {
+  candidates: readonly DatabaseName[] = ["DB"],
+): Promise<{ shard: DatabaseName; statements: SQLWrapper[] }> {
   const shard = chooseShard(await loadsOf(db, candidates));
-  return [
-    db.insert(workspaceShards).values({ tenantId, shard, state: "active", createdAt: now }),
-    db
-      .insert(shardStats)
-      .values({ shard, workspaces: 1 })
-      .onConflictDoUpdate({ target: shardStats.shard, set: { workspaces: sql`${shardStats.workspaces} + 1` } }),
-  ];
+  return {
+    shard,
+    statements: [
+      db.insert(workspaceShards).values({ tenantId, shard, state: "active", createdAt: now }),
+      db
+        .insert(shardStats)
+        .values({ shard, workspaces: 1 })
+        .onConflictDoUpdate({ target: shardStats.shard, set: { workspaces: sql`${shardStats.workspaces} + 1` } }),
+    ],
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * they can be reopened), switching this session between them, moving a session out of a closed one
  * when the user has another, and a new reopen link for an owner (the old one stops working).
  */
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { memberships, sessions, tenants } from "../../db/schema";
 import { hit, LIMITS, type Limit } from "../../auth/rate-limit";
@@ -11,7 +11,10 @@ import { randomToken } from "../../auth/session";
 import { hashToken } from "../../auth/tokens";
 import { reopenLinkMail } from "../../mail/closure-messages";
 import type { BaseUrl, RequestMeta } from "../account/accounts";
+import type { Bindings } from "../../env";
 import { placementStatements } from "../shards/directory";
+import { mirrorAfterChange } from "../shards/mirror";
+import { openOnShard, placementTargets } from "../shards/new-workspace";
 import { auditInsert } from "../audit/audit";
 import { queueMail } from "../mail/outbox";
 import { runRawBatch } from "../../db/raw-batch";
@@ -196,11 +199,36 @@ export async function createWorkspace(
   user: { id: string; sessionId: string; timeZone: string },
   name: string,
   meta: RequestMeta,
+  env?: Pick<Bindings, "DB"> & Partial<Bindings>,
 ): Promise<CreateWorkspaceResult> {
   const limit = await hit(db, LIMITS.workspacesPerUser, user.id, meta.now);
   if (!limit.allowed) return { ok: false, retryAfter: limit.retryAfter };
   const tenantId = newId();
-  const placement = await placementStatements(db, tenantId, meta.now);
+  const placement = await placementStatements(db, tenantId, meta.now, env ? placementTargets(env) : ["DB"]);
+  const onShard = placement.shard !== "DB";
+  // On a shard its records side goes first (src/services/shards/new-workspace.ts).
+  const seed = { tenantId, name, timeZone: user.timeZone, ownerId: user.id, now: meta.now };
+  const undo = env ? await openOnShard(env, placement.shard, seed) : async () => {};
+  try {
+    await createOnControl(db, user, tenantId, name, meta, placement.statements, onShard);
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+  if (env && onShard) await mirrorAfterChange(env, [tenantId]);
+  return { ok: true, tenantId };
+}
+
+/** The control database's batch of a new workspace (with its default pipeline when its records are there too). */
+async function createOnControl(
+  db: Database,
+  user: { id: string; sessionId: string; timeZone: string },
+  tenantId: string,
+  name: string,
+  meta: RequestMeta,
+  placement: SQLWrapper[],
+  onShard: boolean,
+): Promise<void> {
   await runRawBatch(db, [
     db
       .insert(tenants)
@@ -209,12 +237,11 @@ export async function createWorkspace(
       .insert(memberships)
       .values({ tenantId, userId: user.id, role: "owner", createdAt: meta.now, updatedAt: meta.now }),
     ...placement,
-    ...defaultPipelineStatements(tenantId, meta.now),
+    ...(onShard ? [] : defaultPipelineStatements(tenantId, meta.now)),
     db
       .update(sessions)
       .set({ tenantId })
       .where(and(eq(sessions.id, user.sessionId), eq(sessions.userId, user.id))),
     auditInsert(db, { tenantId, actorUserId: user.id, action: "workspace.created", targetLabel: name, ...meta }),
   ]);
-  return { ok: true, tenantId };
 }
