@@ -166,10 +166,8 @@ async function workspaceWeeks(
   from: number,
   to: number,
 ): Promise<Map<string, DigestWorkspace[]>> {
-  const all = await Promise.all(dbs.map((db) => weekCounts(db, userIds, from, to)));
-  const rows = all
-    .flat()
-    .sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : a.joined - b.joined));
+  const all = await readEverywhere(dbs, "digest_database_failed", (db) => weekCounts(db, userIds, from, to));
+  const rows = all.sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : a.joined - b.joined));
   const out = new Map<string, DigestWorkspace[]>();
   for (const r of rows) {
     const list = out.get(r.user_id) ?? [];

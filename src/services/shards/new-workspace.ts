@@ -52,8 +52,12 @@ export async function openOnShard(
   await runRawBatch(db, [
     sql`INSERT INTO users (id, email, password_hash, age_confirmed_at, terms_accepted_at, created_at, updated_at)
         VALUES (${w.ownerId}, ${`${w.ownerId}@anchor.invalid`}, '!', 0, 0, 0, 0) ON CONFLICT DO NOTHING`,
-    db.insert(tenants).values({ id: w.tenantId, name: w.name, timeZone: w.timeZone, createdAt: w.now, updatedAt: w.now }),
-    db.insert(memberships).values({ tenantId: w.tenantId, userId: w.ownerId, role: "owner", createdAt: w.now, updatedAt: w.now }),
+    db
+      .insert(tenants)
+      .values({ id: w.tenantId, name: w.name, timeZone: w.timeZone, createdAt: w.now, updatedAt: w.now }),
+    db
+      .insert(memberships)
+      .values({ tenantId: w.tenantId, userId: w.ownerId, role: "owner", createdAt: w.now, updatedAt: w.now }),
     ...defaultPipelineStatements(w.tenantId, w.now),
   ]);
   return async () => {
