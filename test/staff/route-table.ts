@@ -6,6 +6,7 @@ export const STAFF_ROUTES: { method: string; path: string; roles: StaffRoleName[
   { method: "GET", path: "/staff/workspaces/:id", roles: ["support", "billing", "admin"] },
   { method: "POST", path: "/staff/workspaces/:id/requests", roles: ["support", "admin"] },
   { method: "POST", path: "/staff/workspaces/:id/break-glass", roles: ["admin"] },
+  { method: "POST", path: "/staff/workspaces/:id/move", roles: ["admin"] },
   { method: "GET", path: "/staff/break-glass", roles: ["admin"] },
   { method: "POST", path: "/staff/break-glass/:id/approve", roles: ["admin"] },
   { method: "GET", path: "/staff/team", roles: ["admin"] },

@@ -24,6 +24,13 @@ import {
   usableGrant,
 } from "../../services/support-access/staff-side";
 import { refuseStaff, renderStaff } from "./page";
+import { boundDatabases, isDatabaseName } from "../../services/shards/databases";
+import {
+  countsWhereTheyAre,
+  MOVE_REFUSALS,
+  placementForStaff,
+  startMoveAsStaff,
+} from "../../services/shards/staff-view";
 import { FindWorkspacePage, WorkspaceEntryPage, type DirectoryRow } from "../../../views/pages/staff/ConsolePages";
 import { BreakGlassPage } from "../../../views/pages/staff/AdminPages";
 
@@ -35,14 +42,18 @@ const admins = requireStaff("admin");
 
 const durations = Object.entries(GRANT_DURATIONS).map(([value, d]) => ({ value, label: d.label }));
 
-const directoryRow = (e: Awaited<ReturnType<typeof findWorkspaces>>[number]): DirectoryRow => ({
+const directoryRow = (
+  e: Awaited<ReturnType<typeof findWorkspaces>>[number] & { database: string; moving: boolean },
+): DirectoryRow => ({
   ...e,
+  database: e.moving ? `${e.database} (moving)` : e.database,
   closed: e.closedAt !== null,
 });
 
 staffConsoleRoutes.get("/", anyStaff, async (c) => {
   const query = (c.req.query("q") ?? "").slice(0, 254);
-  const results = query.trim() ? (await findWorkspaces(c.get("db"), query)).map(directoryRow) : null;
+  const found = query.trim() ? await findWorkspaces(c.get("db"), query) : null;
+  const results = found ? (await countsWhereTheyAre(c.env, c.get("db"), found)).map(directoryRow) : null;
   return renderStaff(c, "Find a workspace", <FindWorkspacePage query={query} results={results} />);
 });
 
@@ -57,13 +68,15 @@ function grantState(g: SupportGrant, now: number): string {
 async function entryPage(
   c: Context<AppEnv>,
   tenantId: string,
-  extra: { errors?: Record<string, string>; notice?: string } = {},
+  extra: { errors?: Record<string, string>; notice?: string; moveError?: string } = {},
   status: 200 | 400 = 200,
 ) {
   const db = c.get("db");
   const who = staffOf(c);
-  const [entry] = isId(tenantId) ? await findWorkspaces(db, tenantId) : [];
-  if (!entry) return refuseStaff(c, 404, "No workspace has that id.");
+  const [found] = isId(tenantId) ? await findWorkspaces(db, tenantId) : [];
+  if (!found) return refuseStaff(c, 404, "No workspace has that id.");
+  const [entry] = await countsWhereTheyAre(c.env, db, [found]);
+  const placement = await placementForStaff(c.env, db, tenantId);
   const now = Date.now();
   const opensWorkspaces = who.role !== "billing";
   const grants = opensWorkspaces ? await grantsForStaff(db, tenantId, who.id) : [];
@@ -71,9 +84,16 @@ async function entryPage(
   const billing = who.role === "support" ? null : await billingOf(db, tenantId);
   return renderStaff(
     c,
-    entry.name,
+    found.name,
     <WorkspaceEntryPage
-      entry={directoryRow(entry)}
+      entry={directoryRow(entry!)}
+      database={{
+        database: placement.database,
+        latest: placement.latest,
+        targets: placement.targets,
+        canMove: who.role === "admin",
+        error: extra.moveError,
+      }}
       billing={billing}
       grants={grants.map((g) => ({
         id: g.id,
@@ -94,6 +114,18 @@ async function entryPage(
 }
 
 staffConsoleRoutes.get("/workspaces/:id", anyStaff, (c) => entryPage(c, c.req.param("id")));
+
+// Moving a workspace to another database (docs/operations.md, "Shards"): admins only, written to its audit trail.
+staffConsoleRoutes.post("/workspaces/:id/move", admins, async (c) => {
+  const tenantId = c.req.param("id");
+  if (!isId(tenantId)) return refuseStaff(c, 404, "No workspace has that id.");
+  const target = String((await c.req.parseBody()).target ?? "");
+  if (!isDatabaseName(target) || !boundDatabases(c.env).includes(target))
+    return entryPage(c, tenantId, { moveError: "Choose one of the databases listed." }, 400);
+  const started = await startMoveAsStaff(c.env, c.get("db"), staffOf(c), tenantId, target, requestMeta(c));
+  if (!started.ok) return entryPage(c, tenantId, { moveError: MOVE_REFUSALS[started.reason] }, 400);
+  return entryPage(c, tenantId, { notice: `The move to ${target} has started.` });
+});
 
 const askSchema = z.object({
   access: z.enum(["read", "write"], { error: "Choose read-only or read and write." }),

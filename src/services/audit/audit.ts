@@ -110,6 +110,7 @@ export const AUDIT_ACTIONS = {
   "support.email_preferences_set": "Support changed email preferences (on request)",
   "support.account_erase_requested": "Support asked to erase an account",
   "support.account_erased": "Support erased an account (second admin approved)",
+  "support.workspace_move_started": "Staff started moving the workspace to another database",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

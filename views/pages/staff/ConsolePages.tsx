@@ -2,6 +2,7 @@ import { Field, TextareaField } from "../../components/Field";
 import { TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
 import { SelectField } from "../companies/FormFields";
+import { DatabaseSection, type WorkspaceDatabase } from "./DatabaseSection";
 import { ConsoleNotices } from "./Notices";
 
 export interface DirectoryRow {
@@ -13,6 +14,8 @@ export interface DirectoryRow {
   contacts: number;
   companies: number;
   deals: number;
+  /** The database holding its records (the staff console reads each workspace's counts there). */
+  database: string;
 }
 
 /** Finding a workspace: only by an exact id or owner address from a support request; no list to browse. */
@@ -44,7 +47,7 @@ export function FindWorkspacePage(p: { query: string; results: DirectoryRow[] | 
 export function DirectoryTable(p: { rows: DirectoryRow[] }) {
   return (
     <table>
-      <TableHead columns={["Workspace", "Plan", "Status", "Contacts", "Companies", "Deals", "Created"]} />
+      <TableHead columns={["Workspace", "Plan", "Status", "Database", "Contacts", "Companies", "Deals", "Created"]} />
       <tbody>
         {p.rows.map((r) => (
           <tr>
@@ -55,6 +58,7 @@ export function DirectoryTable(p: { rows: DirectoryRow[] }) {
             </td>
             <td data-label="Plan">{r.billingState}</td>
             <td data-label="Status">{r.closed ? "closed" : "open"}</td>
+            <td data-label="Database">{r.database}</td>
             <td data-label="Contacts">{r.contacts}</td>
             <td data-label="Companies">{r.companies}</td>
             <td data-label="Deals">{r.deals}</td>
@@ -97,6 +101,7 @@ export interface WorkspaceEntryProps {
   durations: { value: string; label: string }[];
   errors?: Record<string, string>;
   notice?: string;
+  database: WorkspaceDatabase;
 }
 
 /** One workspace in the console: its directory facts, this staff member's grants, and the ways in. */
@@ -108,6 +113,7 @@ export function WorkspaceEntryPage(p: WorkspaceEntryProps) {
       <ConsoleNotices notice={p.notice} />
       <DirectoryTable rows={[p.entry]} />
       {p.billing ? <BillingSection billing={p.billing} /> : null}
+      <DatabaseSection {...p.database} action={`${base}/move`} />
       {p.live ? (
         <p>
           <a class="button" href={`/staff/support/${p.entry.id}/app`}>

@@ -1,0 +1,62 @@
+/**
+ * Moving a workspace from the staff console (docs/operations.md, "Shards"): admins see where each workspace's records
+ * are and start a move there; the directory and the counts then come from the shard. Support staff cannot.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { MoveMessage } from "../../src/services/shards/move";
+import { runMoveStep } from "../../src/services/shards/move";
+import { FREEZE_GRACE_MS } from "../../src/services/shards/phases";
+import { send } from "../helpers/http";
+import { newStaff } from "../staff/helpers";
+import { directoryOf, moveEnv, moveRow, seededWorkspace } from "./helpers";
+
+describe("the staff console's Database section", () => {
+  it("lets an admin move a workspace and shows it on its new database, with its counts read there", async () => {
+    const w = await seededWorkspace("Console Mover");
+    const admin = await newStaff("admin");
+    const support = await newStaff("support");
+    const page = `/staff/workspaces/${w.tenantId}`;
+    const before = await (await send(page, { cookie: admin.cookie })).text();
+    expect(before).toContain('data-database="DB"');
+    expect(before).toMatch(/data-label="Contacts">5</);
+
+    expect((await send(`${page}/move`, { cookie: support.cookie, form: { target: "SHARD_1" } })).status).toBe(403);
+    const bad = await send(`${page}/move`, { cookie: admin.cookie, form: { target: "SHARD_9" } });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("Choose one of the databases listed.");
+    const same = await send(`${page}/move`, { cookie: admin.cookie, form: { target: "DB" } });
+    expect(same.status).toBe(400);
+    expect(await same.text()).toContain("The workspace is on that database already.");
+
+    const { q, bindings } = moveEnv(500);
+    const started = await send(`${page}/move`, {
+      cookie: admin.cookie,
+      form: { target: "SHARD_1" },
+      env: { ...bindings, SHARD_MOVE_STEPS: undefined },
+    });
+    expect(started.status).toBe(200);
+    expect(await started.text()).toContain("The move to SHARD_1 has started.");
+    const moveId = (await env.DB.prepare("SELECT id FROM shard_moves WHERE tenant_id = ?").bind(w.tenantId).first<{
+      id: string;
+    }>())!.id;
+    let now = Date.now();
+    for (;;) {
+      const move = await moveRow(moveId);
+      if (move.status === "done" || move.status === "failed") break;
+      if (move.status === "catching_up") now = Math.max(now, Number(move.frozen_at) + FREEZE_GRACE_MS);
+      await runMoveStep({ ...bindings, SHARD_MOVE_STEPS: undefined }, q.takeOne(moveId) as MoveMessage, now);
+    }
+    expect(await directoryOf(w.tenantId)).toEqual({ shard: "SHARD_1", state: "active" });
+    const after = await (await send(page, { cookie: admin.cookie })).text();
+    expect(after).toContain('data-database="SHARD_1"');
+    expect(after).toMatch(/data-label="Contacts">5</);
+    expect(after).toContain('data-move-status="done"');
+    const audit = await env.DB.prepare(
+      "SELECT target_label FROM audit_log WHERE tenant_id = ? AND action = 'support.workspace_move_started'",
+    )
+      .bind(w.tenantId)
+      .first("target_label");
+    expect(audit).toBe("DB → SHARD_1");
+  });
+});
