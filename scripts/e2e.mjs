@@ -267,6 +267,8 @@ async function startWrangler(port, artifactsDir) {
     MAIL_HTTP_TOKEN: "e2e-mail-token",
     // The staff console's bootstrap (npm run ops -- create-staff) in test/e2e/support-access.e2e.mjs.
     OPS_TOKEN: E2E_OPS_TOKEN,
+    // A workspace move's freeze waits 2 s instead of 30 for requests begun before it (test/e2e/shards.e2e.mjs).
+    SHARD_FREEZE_GRACE_S: 2,
   };
   const env = { ...process.env, FORCE_COLOR: "0" };
   wrangler = await spawnWranglerDev({ port, stateDir, vars, logFile: wranglerLog, env });

@@ -42,6 +42,8 @@ export interface Bindings {
   JOBS: Queue<JobMessage>;
   /** Rows a workspace move's step reads per table page (default 500, src/services/shards/move.ts). Tests lower it. */
   SHARD_MOVE_PAGE_ROWS?: string;
+  /** Seconds a move's freeze waits before its catch-up (default 30, src/services/shards/phases.ts); the browser tests shorten it. */
+  SHARD_FREEZE_GRACE_S?: string;
   /** Databases new workspaces are placed on, comma-separated binding names (default DB): src/services/shards/new-workspace.ts. */
   PLACEMENT_TARGETS?: string;
   /** Steps one message of a move runs at most (default: as many as D1's query budget allows). Tests set 1. */

@@ -3,34 +3,9 @@
 // views a contact in the support view and cannot edit it; the owner sees the view in the audit trail, ends the
 // grant, and the staff member's next page answers 403.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { decodeBase32IgnorePadding } from "@oslojs/encoding";
-import { generateHOTP, generateTOTP } from "@oslojs/otp";
-import {
-  E2E_OPS_TOKEN,
-  PASSWORD,
-  WAIT_MS,
-  assertNoProblems,
-  axeViolations,
-  openPage,
-  signUpThroughPages,
-  uniqueEmail,
-} from "./helpers.mjs";
-
-/** The bootstrap an operator runs: the documented command, against the running app. */
-function createStaff(baseUrl, email) {
-  const run = spawnSync(
-    process.execPath,
-    [join("scripts", "ops.mjs"), "create-staff", email, "--name", "Alex", "--role", "support"],
-    {
-      env: { ...process.env, OPS_URL: baseUrl, OPS_TOKEN: E2E_OPS_TOKEN },
-      encoding: "utf8",
-    },
-  );
-  assert.equal(run.status, 0, run.stderr);
-  return new URL(JSON.parse(run.stdout).enrol_link).pathname;
-}
+import { WAIT_MS, assertNoProblems, axeViolations, openPage, signUpThroughPages } from "./helpers.mjs";
+import { signedInStaff } from "./staff.mjs";
 
 export default {
   async "an owner grants 1 hour read-only; staff sign in with TOTP, view a contact, cannot edit; the owner ends it"({
@@ -55,23 +30,8 @@ export default {
     assert.deepEqual(await axeViolations(owner.page), [], "axe on Settings → Support access");
 
     // A new staff member: enrols from the link the operator was given, then signs in with the app's code.
-    const staffEmail = uniqueEmail("staff");
-    const enrolPath = createStaff(baseUrl, staffEmail);
-    const staff = await openPage(browser);
+    const staff = await signedInStaff(browser, baseUrl, "support");
     const s = staff.page;
-    await s.goto(`${baseUrl}${enrolPath}`);
-    const key = decodeBase32IgnorePadding((await s.locator("code.totp-secret").textContent()).trim());
-    await s.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    await s.getByLabel("Authenticator code").fill(generateTOTP(key, 30, 6));
-    await s.getByRole("button", { name: "Finish setting up" }).click();
-    assert.equal(await s.locator(".recovery-codes li").count(), 10);
-    await s.getByRole("link", { name: "Sign in" }).click();
-    await s.getByLabel("Email").fill(staffEmail);
-    await s.getByLabel("Password", { exact: true }).fill(PASSWORD);
-    // Each code is good once: the sign-in uses the next 30-second step's code, which the window accepts.
-    await s.getByLabel("Authenticator code").fill(nextCode(key));
-    await s.getByRole("button", { name: "Sign in" }).click();
-    await s.waitForURL(`${baseUrl}/staff`, { timeout: WAIT_MS });
 
     await s.getByLabel("Workspace id or owner's email").fill(ownerEmail);
     await s.getByRole("button", { name: "Find" }).click();
@@ -109,8 +69,3 @@ export default {
     assertNoProblems(owner.problems);
   },
 };
-
-/** The code of the next 30-second step, as the authenticator will show it in a moment. */
-function nextCode(key) {
-  return generateHOTP(key, BigInt(Math.floor(Date.now() / 30_000) + 1), 6);
-}

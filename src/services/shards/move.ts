@@ -13,7 +13,7 @@ import type { Bindings } from "../../env";
 import { newId } from "../../lib/ids";
 import { type DatabaseName, databaseOf, isDatabaseName } from "./databases";
 import { shardOf } from "./directory";
-import { type NextState, runPhase } from "./phases";
+import { FREEZE_GRACE_MS, type NextState, runPhase } from "./phases";
 
 export type MoveMessage = { type: "shards.move"; moveId: string };
 
@@ -124,6 +124,9 @@ export async function runMoveStep(env: Bindings, message: MoveMessage, now: numb
   if (!isDatabaseName(loaded.source) || !isDatabaseName(loaded.target))
     throw new Error(`move ${loaded.id} names an unknown database`);
   const pageRows = Number(env.SHARD_MOVE_PAGE_ROWS) > 0 ? Number(env.SHARD_MOVE_PAGE_ROWS) : PAGE_ROWS;
+  const grace = Number(env.SHARD_FREEZE_GRACE_S);
+  const freezeGraceMs =
+    Number.isFinite(grace) && grace >= 0 && env.SHARD_FREEZE_GRACE_S ? grace * 1000 : FREEZE_GRACE_MS;
   const maxSteps = Number(env.SHARD_MOVE_STEPS) > 0 ? Number(env.SHARD_MOVE_STEPS) : Number.POSITIVE_INFINITY;
   const queries = { made: 1 };
   let move: ShardMove = loaded;
@@ -137,6 +140,7 @@ export async function runMoveStep(env: Bindings, message: MoveMessage, now: numb
       targetName: loaded.target,
       control: env.DB,
       pageRows,
+      freezeGraceMs,
       now,
       queries,
     });

@@ -52,6 +52,8 @@ export interface StepContext {
   control: D1Database;
   /** Rows per page. */
   pageRows: number;
+  /** How long the freeze waits for requests begun before it (FREEZE_GRACE_MS; the browser tests shorten it). */
+  freezeGraceMs: number;
   now: number;
   /** Queries the message has made so far (D1 allows 1,000 per invocation); each step adds its own. */
   queries: { made: number };
@@ -155,8 +157,8 @@ async function copyStep(ctx: StepContext): Promise<StepResult> {
 /** One page of one table compared with the target; what is new or changed is written over it. */
 async function catchUpStep(ctx: StepContext): Promise<StepResult> {
   const frozenAt = ctx.move.frozenAt ?? ctx.now;
-  if (ctx.now < frozenAt + FREEZE_GRACE_MS)
-    return { kind: "wait", seconds: Math.ceil((frozenAt + FREEZE_GRACE_MS - ctx.now) / 1000) };
+  if (ctx.now < frozenAt + ctx.freezeGraceMs)
+    return { kind: "wait", seconds: Math.ceil((frozenAt + ctx.freezeGraceMs - ctx.now) / 1000) };
   const i = ctx.move.tableIndex;
   const table = MOVED_TABLES[i];
   if (!table) return next({ status: "pruning", tableIndex: 0, cursor: null });
