@@ -150,23 +150,35 @@ describe("a moved workspace's people and trail", () => {
     expect(await copyOf(memberId)).toEqual({ email: `${memberId}@anchor.invalid`, name: null, role: null });
   });
 
-  it("shows the audit entries written beside the records with those of the control database, newest first", async () => {
+  it("shows the audit entries written beside the records with those of the control database, and moves them along", async () => {
     const w = await seededWorkspace("Trail Co");
-    await moveWhole(w.tenantId, "SHARD_2");
+    await moveWhole(w.tenantId, "SHARD_1");
     const [contact] = w.contacts;
     const deleted = await send(`/app/contacts/${contact}/delete`, { cookie: w.cookie, form: {} });
     expect(deleted.status).toBe(303);
     // The entry is written in the deletion's batch, so on the shard; the sign-up's stays on DB.
-    const onShard = await database("SHARD_2")
-      .prepare("SELECT action FROM audit_log WHERE tenant_id = ?")
-      .bind(w.tenantId)
-      .all<{ action: string }>();
-    expect(onShard.results.map((r) => r.action)).toContain("record.deleted");
-    const html = await (await send("/app/settings/audit", { cookie: w.cookie })).text();
-    const page = html.slice(html.indexOf("<tbody"));
-    const deletedAt = page.indexOf("Deleted a record");
-    expect(deletedAt).toBeGreaterThan(0);
-    expect(page.indexOf("Signed up")).toBeGreaterThan(deletedAt);
+    const actionsOn = async (name: "SHARD_1" | "SHARD_2") =>
+      (
+        await database(name)
+          .prepare("SELECT action FROM audit_log WHERE tenant_id = ?")
+          .bind(w.tenantId)
+          .all<{ action: string }>()
+      ).results.map((r) => r.action);
+    expect(await actionsOn("SHARD_1")).toContain("record.deleted");
+    const trail = async () => {
+      const html = await (await send("/app/settings/audit", { cookie: w.cookie })).text();
+      const page = html.slice(html.indexOf("<tbody"));
+      const deletedAt = page.indexOf("Deleted a record");
+      expect(deletedAt).toBeGreaterThan(0);
+      expect(page.indexOf("Signed up")).toBeGreaterThan(deletedAt);
+    };
+    await trail();
+
+    // Moved on to another shard: its entries go with it, nothing of them stays behind, the page shows the same.
+    await moveWhole(w.tenantId, "SHARD_2");
+    expect(await actionsOn("SHARD_2")).toContain("record.deleted");
+    expect(await actionsOn("SHARD_1")).toEqual([]);
+    await trail();
   });
 });
 

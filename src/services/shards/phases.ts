@@ -248,9 +248,18 @@ async function deleteStep(ctx: StepContext, db: D1Database, name: DatabaseName, 
   const i = ctx.move.tableIndex;
   const table = DELETED_TABLES[i];
   if (!table) {
-    // On DB the tenants row is the workspace itself; on a shard it only anchored the copied rows.
-    ctx.queries.made += 4;
-    if (name !== "DB") await db.batch(forgetWorkspaceStatements(db, ctx.tenantId));
+    if (name === "DB") return next(done); // there the tenants row is the workspace itself
+    // A shard the records leave: the audit entries written there with them go along first (item 11), a page a step.
+    if (ctx.move.status === "cleaning") {
+      const carried = await carryAuditPage(ctx);
+      if (carried !== null) return next({ status: "cleaning", tableIndex: i, cursor: carried });
+    }
+    // Then its tenants anchor (memberships and plan copy by cascade), names nobody there needs, and those entries.
+    ctx.queries.made += 5;
+    await db.batch([
+      ...forgetWorkspaceStatements(db, ctx.tenantId),
+      db.prepare("DELETE FROM audit_log WHERE tenant_id = ?").bind(ctx.tenantId),
+    ]);
     return next(done);
   }
   const shape = await shapeOf(ctx.source, table);
@@ -259,6 +268,19 @@ async function deleteStep(ctx: StepContext, db: D1Database, name: DatabaseName, 
   ctx.queries.made += 3;
   const n = await deleteSome(db, shape, ctx.tenantId, limit);
   return next({ status: ctx.move.status, tableIndex: n < limit ? i + 1 : i, cursor: null });
+}
+
+/**
+ * Copies one page of the workspace's audit entries from the shard its records left to the one they are on now
+ * (kept ids: each database's range is its own); the cursor of the next page, or null after the last.
+ */
+async function carryAuditPage(ctx: StepContext): Promise<Cursor> {
+  const shape = await shapeOf(ctx.source, "audit_log");
+  const page = await readPage(ctx.source, shape, ctx.tenantId, cursorOf(ctx.move), ctx.pageRows);
+  const statements = insertStatements(ctx.target, shape, page.rows, "keep");
+  ctx.queries.made += 2 + statements.length;
+  if (statements.length) await ctx.target.batch(statements);
+  return page.next;
 }
 
 /** The step for the move's status. */
