@@ -120,6 +120,8 @@ describe("a moved workspace's people and trail", () => {
     const w = await seededWorkspace("People Co");
     const member = await memberOf(w.tenantId, "member");
     const memberId = await userIdOf(member.email);
+    const task = { title: "Call the landlord", due_date: "2026-12-24", assignee: memberId };
+    expect((await send("/app/tasks", { cookie: w.cookie, form: task })).status).toBe(303);
     await moveWhole(w.tenantId, "SHARD_0");
     const shard = database("SHARD_0");
     const copyOf = (id: string) =>
@@ -148,6 +150,12 @@ describe("a moved workspace's people and trail", () => {
     expect(removed.status).toBe(303);
     // Gone from the workspace there, and their name and address with it: only the id their records point to.
     expect(await copyOf(memberId)).toEqual({ email: `${memberId}@anchor.invalid`, name: null, role: null });
+    // Their task passed to the owner, on the shard where the tasks are.
+    const assignee = await shard
+      .prepare("SELECT assignee_id FROM tasks WHERE tenant_id = ? AND title = ?")
+      .bind(w.tenantId, task.title)
+      .first("assignee_id");
+    expect(assignee).toBe(await userIdOf(w.email));
   });
 
   it("shows the audit entries written beside the records with those of the control database, and moves them along", async () => {

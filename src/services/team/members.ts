@@ -3,7 +3,7 @@
  * another workspace is simply not found.
  */
 import { eq, sql } from "drizzle-orm";
-import type { TenantDb } from "../../db/scoped";
+import { scoped, type TenantDb } from "../../db/scoped";
 import { runRawBatch } from "../../db/raw-batch";
 import { recomputeDayReminders } from "../reminders/recompute";
 import { memberZone, reassignToOwnerStatement } from "../tasks/write";
@@ -108,16 +108,18 @@ export async function changeMemberRole(
  * access on their very next request; their account and other workspaces are untouched.
  */
 export async function removeMember(t: TenantDb, actor: TeamActor, targetUserId: string): Promise<MemberChangeResult> {
-  const target = await memberById(t, targetUserId);
+  // Members and sessions are on the control database; their tasks with the records (a shard, docs/scale.md).
+  const people = t.db === t.control ? t : scoped(t.control, t.tenantId);
+  const target = await memberById(people, targetUserId);
   if (!target) return { ok: false, reason: "not_found" };
   const refusal = memberChangeRefusal(actor, target);
   if (refusal) return { ok: false, reason: refusal };
-  await t.db.batch([
-    // Their tasks pass to the owner first, so none is left with nobody to do it.
-    reassignToOwnerStatement(t, targetUserId),
-    t.delete(memberships, eq(memberships.userId, targetUserId), eq(memberships.role, target.role)),
-    t.delete(sessions, eq(sessions.userId, targetUserId)),
-    auditInsert(t.db, {
+  // Their tasks pass to the owner first, so none is left with nobody to do it (on a shard, its own batch before).
+  const reassign = reassignToOwnerStatement(t, targetUserId);
+  const leave = [
+    people.delete(memberships, eq(memberships.userId, targetUserId), eq(memberships.role, target.role)),
+    people.delete(sessions, eq(sessions.userId, targetUserId)),
+    auditInsert(people.db, {
       tenantId: t.tenantId,
       actorUserId: actor.userId,
       action: "member.removed",
@@ -127,7 +129,12 @@ export async function removeMember(t: TenantDb, actor: TeamActor, targetUserId: 
       detail: { role: target.role },
       ...actor,
     }),
-  ]);
+  ] as const;
+  if (people === t) await t.db.batch([reassign, ...leave]);
+  else {
+    await t.db.batch([reassign]);
+    await people.db.batch(leave);
+  }
   await moveDayRemindersToOwner(t);
   return { ok: true };
 }

@@ -31,7 +31,7 @@ import {
   type TeamActor,
 } from "../../../services/team/members";
 import { transferOwnership } from "../../../services/team/ownership";
-import { actorOf, authOf, controlOf } from "../../context";
+import { actorOf, authOf, controlOf, tenantOf } from "../../context";
 import { TEAM_NOTICES, TeamPage, type TeamNotice, type TeamPageProps } from "../../../../views/pages/team/TeamPage";
 import { PlanLimitMessage } from "../../../../views/components/PlanLimit";
 
@@ -214,7 +214,7 @@ teamRoutes.post("/members/:userId/role", requireRole("admin"), async (c) => {
 });
 
 teamRoutes.post("/members/:userId/remove", requireRole("admin"), async (c) => {
-  const result = await removeMember(controlOf(c), teamActorOf(c), c.req.param("userId"));
+  const result = await removeMember(tenantOf(c), teamActorOf(c), c.req.param("userId"));
   return memberChangeResponse(c, result, "removed");
 });
 
