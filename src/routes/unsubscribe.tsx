@@ -5,6 +5,7 @@
  * one-click requests ("List-Unsubscribe=One-Click") without one. GET only shows what the POST would do.
  */
 import { Hono, type Context } from "hono";
+import { mirrorAfterChange, workspacesOfUser } from "../services/shards/mirror";
 import type { AppEnv } from "../env";
 import { render } from "../lib/render";
 import { MAIL_LIST_LABELS, readUnsubscribeToken, unsubscribeFromList } from "../services/account/email-preferences";
@@ -41,5 +42,7 @@ unsubscribeRoutes.post("/:token", async (c) => {
   if (!target) return render(c, "Unsubscribe", <UnsubscribeInvalidPage />, 404);
   // A user who has since deleted their account has nothing left to unsubscribe: the answer is the same.
   await unsubscribeFromList(c.get("db"), target.userId, target.list, Date.now());
+  // The copies on the shards of the user's workspaces stop their mail of that list too.
+  await mirrorAfterChange(c.env, await workspacesOfUser(c.get("db").$client, target.userId));
   return render(c, "Unsubscribed", <UnsubscribedPage listLabel={MAIL_LIST_LABELS[target.list]} />);
 });

@@ -3,6 +3,7 @@
  * change), and sending the verification link again.
  */
 import { Hono, type Context } from "hono";
+import { mirrorAfterChange, workspacesOfUser } from "../services/shards/mirror";
 import type { AppEnv } from "../env";
 import { EMAILED_TOKEN, findLiveToken } from "../auth/tokens";
 import { errorResponse } from "../lib/errors";
@@ -81,6 +82,8 @@ verifyEmailRoutes.post("/:token", async (c) => {
   }
   if (!result.ok) return expiredLink(c);
   deliverSoon(c, result.mailIds);
+  // The confirmed (or new) address reaches the copies on its workspaces' shards: their mail goes to it from there.
+  await mirrorAfterChange(c.env, await workspacesOfUser(c.get("db").$client, result.userId));
   // The session was read before the confirmation: this page must not still ask to confirm.
   const auth = c.get("auth");
   if (auth && auth.user.id === result.userId)

@@ -6,7 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createContact } from "../contacts/contact-helpers";
+import { runCron } from "../reminders/helpers";
 import { send, signUp } from "../helpers/http";
+import { deliveredTo, lastMail, linkPath } from "../helpers/mail";
 import { database, directoryOf, rowsOf } from "./helpers";
 
 const count = (db: D1Database, table: string, tenantId: string) =>
@@ -59,6 +61,41 @@ describe("a workspace born on a shard", () => {
     await createContact(owner.cookie, { first_name: "Second", last_name: "Home" });
     expect(await count(database("SHARD_1"), "contacts", second)).toBe(1);
     expect(await count(database("SHARD_0"), "contacts", first)).toBe(0);
+  });
+
+  it("rings and mails its task reminders from its shard once the owner has confirmed their address", async () => {
+    const owner = await signUp({ company_name: "Reminded On A Shard" }, { env: { PLACEMENT_TARGETS: "SHARD_0" } });
+    const tenantId = await tenantOf(owner.email);
+    const shard = database("SHARD_0");
+    const verified = () =>
+      shard.prepare("SELECT email_verified_at FROM users WHERE email = ?").bind(owner.email).first("email_verified_at");
+    expect(await verified()).toBeNull();
+    const confirm = await send(linkPath(await lastMail(owner.email, "verify_email"), "/verify-email/"), {
+      method: "POST",
+    });
+    expect(confirm.status).toBe(200);
+    expect(await verified()).not.toBeNull(); // the copy learnt it: reminder mail needs a confirmed address
+
+    const form = { title: "Renew the lease", due_date: "2027-03-01", due_time: "10:00", remind: "0" };
+    expect((await send("/app/tasks", { cookie: owner.cookie, form })).status).toBe(303);
+    const task = await shard
+      .prepare("SELECT id, remind_at FROM tasks WHERE tenant_id = ?")
+      .bind(tenantId)
+      .first<{ id: number; remind_at: number }>();
+    await runCron(task!.remind_at);
+    const bell = await shard
+      .prepare("SELECT title FROM notifications WHERE tenant_id = ? AND task_id = ?")
+      .bind(tenantId, task!.id)
+      .all();
+    expect(bell.results).toHaveLength(1);
+    // Written with the reminder on the shard, sent by the mailer's sweep of every database.
+    const mail = await shard
+      .prepare("SELECT subject, status FROM email_outbox WHERE to_address = ? AND kind = 'task_reminder'")
+      .bind(owner.email)
+      .first<{ subject: string; status: string }>();
+    expect(mail).toMatchObject({ status: "sent" });
+    expect(mail!.subject).toContain("Renew the lease");
+    expect((await deliveredTo(owner.email)).some((m) => m.message.subject.includes("Renew the lease"))).toBe(true);
   });
 
   it("whose control batch fails leaves nothing on its shard", async () => {

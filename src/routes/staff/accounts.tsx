@@ -7,6 +7,7 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
+import { mirrorsPeople } from "../../middleware/mirror-people";
 import type { AppEnv } from "../../env";
 import { appBaseUrl, deliverSoon } from "../../lib/mail";
 import { requestMeta } from "../../lib/request";
@@ -37,6 +38,10 @@ import {
 } from "../../../views/pages/staff/AccountPages";
 
 export const staffAccountRoutes = new Hono<AppEnv>();
+// An account's corrected address or preferences reach the copies on its workspaces' shards (src/services/shards/).
+const mirrorsAccount = mirrorsPeople((c) => c.req.param("id"));
+staffAccountRoutes.use("/:id/email", mirrorsAccount);
+staffAccountRoutes.use("/:id/preferences", mirrorsAccount);
 
 const supportStaff = requireStaff("support", "admin");
 const admins = requireStaff("admin");

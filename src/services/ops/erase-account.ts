@@ -7,6 +7,7 @@ import type Stripe from "stripe";
 import type { Database } from "../../db/client";
 import { scoped } from "../../db/scoped";
 import { memberships, tenants } from "../../db/schema";
+import { mirrorAfterChange } from "../shards/mirror";
 import type { Bindings } from "../../env";
 import type { RequestMeta } from "../../lib/actor";
 import { findUserByEmail, type BaseUrl } from "../account/accounts";
@@ -100,6 +101,8 @@ export async function eraseAccountNow(
   ]);
   // What deleting the users row does not reach: account mail, support messages, rate-limit counters.
   await runBatch(db, budget, userErasureStatements([{ id: user.id, email: user.email, formerEmails }]));
+  // The workspaces they were only a member of keep an id-only row of them on their shards, nothing more.
+  await mirrorAfterChange(deps.databases, left);
 
   const erasures: ErasureProgress[] = [];
   for (const tenantId of owned) {
