@@ -7,9 +7,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { APP_ROUTES, urlOf } from "../helpers/app-routes";
-import { send } from "../helpers/http";
+import { GOOD_PASSWORD, send } from "../helpers/http";
 import { createContact, post } from "../contacts/contact-helpers";
 import { memberOf } from "../helpers/tenants";
+import { invitedMember, markVerified } from "../team/team-helpers";
 import { database, moveWhole, rowsOf, seededWorkspace } from "./helpers";
 
 const first = async (query: string, tenantId: string) =>
@@ -151,6 +152,34 @@ describe("a moved workspace's people and trail", () => {
     // Gone from the workspace there, and their name and address with it: only the id their records point to.
     expect(await copyOf(memberId)).toEqual({ email: `${memberId}@anchor.invalid`, name: null, role: null });
     // Their task passed to the owner, on the shard where the tasks are.
+    const assignee = await shard
+      .prepare("SELECT assignee_id FROM tasks WHERE tenant_id = ? AND title = ?")
+      .bind(w.tenantId, task.title)
+      .first("assignee_id");
+    expect(assignee).toBe(await userIdOf(w.email));
+  });
+
+  it("forgets a member who deletes their account on the shard too: their tasks pass to the owner there", async () => {
+    const w = await seededWorkspace("Leaver Co");
+    await markVerified(w.email);
+    // Invited with a new account: a member with no workspace of their own, free to delete their account.
+    const member = await invitedMember(w, "member");
+    const memberId = member.userId;
+    const task = { title: "Chase the invoice", due_date: "2026-12-24", assignee: memberId };
+    expect((await send("/app/tasks", { cookie: w.cookie, form: task })).status).toBe(303);
+    await moveWhole(w.tenantId, "SHARD_0");
+    const shard = database("SHARD_0");
+    expect(await shard.prepare("SELECT email FROM users WHERE id = ?").bind(memberId).first("email")).toBe(
+      member.email,
+    );
+
+    const gone = await send("/app/settings/profile/delete", {
+      cookie: member.cookie,
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+    });
+    expect(gone.status).toBe(303);
+    expect(await shard.prepare("SELECT 1 AS x FROM users WHERE id = ?").bind(memberId).first()).toBeNull();
+    expect(await shard.prepare("SELECT 1 AS x FROM users WHERE email = ?").bind(member.email).first()).toBeNull();
     const assignee = await shard
       .prepare("SELECT assignee_id FROM tasks WHERE tenant_id = ? AND title = ?")
       .bind(w.tenantId, task.title)

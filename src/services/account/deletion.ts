@@ -37,6 +37,8 @@ import type { RequestMeta } from "./accounts";
 import { anonymiseActor, anonymiseTarget, auditInsert } from "../audit/audit";
 import { scoped } from "../../db/scoped";
 import { CLOSE_FAILURE_LIMIT } from "../privacy/closure";
+import type { Bindings } from "../../env";
+import { databasesOfUser } from "../shards/workspace-db";
 import { reassignToOwnerStatement } from "../tasks/write";
 import { INVITATION_MAIL_LIMIT } from "../team/invitations";
 import { TRANSFER_FAILURE_LIMIT } from "../team/ownership";
@@ -49,6 +51,7 @@ export async function deleteOwnUser(
   userId: string,
   password: string,
   meta: RequestMeta,
+  env?: Pick<Bindings, "DB"> & Partial<Bindings>,
 ): Promise<DeleteUserResult> {
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user || !(await verifyPassword(user.passwordHash, password))) {
@@ -70,6 +73,7 @@ export async function deleteOwnUser(
     await db.select({ tenantId: memberships.tenantId }).from(memberships).where(eq(memberships.userId, userId))
   ).map((m) => m.tenantId);
   const formerEmails = await formerAddresses(db, userId);
+  if (env) await deleteOnShards(env, db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now);
   // The same erasure as an operator's erase-account: what the users row does not reach goes too
   // (their contact-page messages and our inbox's copies, account mail, rate-limit counters).
   await runRawBatch(db, [
@@ -77,6 +81,22 @@ export async function deleteOwnUser(
     ...userErasureStatements([{ id: userId, email: user.email, formerEmails }]),
   ]);
   return { ok: true };
+}
+
+/**
+ * The same deletion on each shard holding one of the user's workspaces, first (docs/scale.md, "Routing"): their
+ * tasks there pass to the owner, their records lose their name, their copy goes. A shard failing fails the
+ * deletion before anything on the control database changed; run again, each statement finds its work done.
+ */
+export async function deleteOnShards(
+  env: Pick<Bindings, "DB"> & Partial<Bindings>,
+  db: Database,
+  user: { id: string; email: string; formerEmails?: readonly string[] },
+  tenantIds: string[],
+  now: number,
+): Promise<void> {
+  for (const shard of (await databasesOfUser(env, db, user.id)).slice(1))
+    await runRawBatch(shard, [...userDeletionQueries(shard, user, tenantIds, now)]);
 }
 
 /**

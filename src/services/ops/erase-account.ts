@@ -11,7 +11,7 @@ import { mirrorAfterChange } from "../shards/mirror";
 import type { Bindings } from "../../env";
 import type { RequestMeta } from "../../lib/actor";
 import { findUserByEmail, type BaseUrl } from "../account/accounts";
-import { formerAddresses, userDeletionQueries, userErasureStatements } from "../account/deletion";
+import { deleteOnShards, formerAddresses, userDeletionQueries, userErasureStatements } from "../account/deletion";
 import { closeWorkspace } from "../privacy/closure";
 import { eraseTenant, type ErasureProgress } from "../privacy/erasure";
 import { erasureTargetOf } from "../shards/workspace-db";
@@ -87,6 +87,7 @@ export async function eraseAccountNow(
 
   const budget: Budget = { left: OPS_ERASURE_STATEMENTS };
   const formerEmails = await formerAddresses(db, user.id);
+  await deleteOnShards(deps.databases, db, { id: user.id, email: user.email, formerEmails }, left, meta.now);
   await db.batch([
     ...userDeletionQueries(db, { id: user.id, email: user.email, formerEmails }, left, meta.now),
     // Recorded without the address or the user's id: the entry must not keep what it erased. Staff

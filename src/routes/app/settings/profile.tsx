@@ -245,7 +245,8 @@ profileRoutes.post("/delete", requireRole("viewer"), async (c) => {
     body,
   );
   if (!parsed.ok) return profilePage(c, { errors: parsed.errors, status: 422 });
-  const result = await deleteOwnUser(c.get("db"), authOf(c).user.id, parsed.data.delete_password, requestMeta(c));
+  const userId = authOf(c).user.id;
+  const result = await deleteOwnUser(c.get("db"), userId, parsed.data.delete_password, requestMeta(c), c.env);
   if (!result.ok) return profilePage(c, { errors: { [`delete_${result.field}`]: result.message }, status: 422 });
   clearSessionCookie(c);
   forgetDevice(c);
