@@ -16,6 +16,7 @@ import { sendEndedNotices } from "./services/support-access/ended-notices";
 import type { ReminderReport } from "./services/reminders/sweep";
 import { dispatchDueEverywhere } from "./services/webhooks/sweep";
 import { measureDatabases } from "./services/shards/directory";
+import { copyStalePeople } from "./services/shards/mirror";
 import { boundDatabases, eachDatabase } from "./services/shards/databases";
 import { runMoveWatchdog, type MoveWatchdogReport } from "./services/shards/watchdog";
 import { rollUpUsage } from "./services/usage/rollup";
@@ -40,6 +41,8 @@ export interface CronReport {
     jobs?: WatchdogReport;
     /** Workspace moves between databases sent again (src/services/shards/watchdog.ts). */
     moves?: MoveWatchdogReport;
+    /** Workspaces whose people were copied to their shard again, a change's own copy having failed. */
+    peopleCopied?: number;
     /** The databases measured for placement (hourly). */
     databasesMeasured?: number;
     /** Webhook deliveries whose Queue message was sent (new ones, and those whose message was lost). */
@@ -122,6 +125,9 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   try {
     const moves = await runMoveWatchdog(env, now);
     if (moves.resent + moves.rolledBack > 0) report.did.moves = moves;
+    // People copies a request could not write (src/services/shards/mirror.ts).
+    const peopleCopied = await copyStalePeople(env, now);
+    if (peopleCopied) report.did.peopleCopied = peopleCopied;
     if (new Date(now).getUTCMinutes() === MEASURE_MINUTE)
       report.did.databasesMeasured = (await measureDatabases(env, createDb(env.DB), now)).length;
   } catch (err) {

@@ -1957,6 +1957,8 @@ export const workspaceShards = sqliteTable("workspace_shards", {
   state: text("state", { enum: SHARD_STATES }).notNull().default("active"),
   movedAt: integer("moved_at"),
   createdAt: integer("created_at").notNull(),
+  /** Set when the workspace's people changed and their copy on its shard may not have (src/services/shards/mirror.ts). */
+  peopleStaleSince: integer("people_stale_since"),
 });
 
 /** What placement reads per database: its size as D1 reported it, and its workspaces. */

@@ -7,6 +7,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { APP_ROUTES, urlOf } from "../helpers/app-routes";
+import { runCron } from "../helpers/cron";
+import { failingDatabase } from "../helpers/faults";
 import { GOOD_PASSWORD, send } from "../helpers/http";
 import { createContact, post } from "../contacts/contact-helpers";
 import { memberOf } from "../helpers/tenants";
@@ -157,6 +159,31 @@ describe("a moved workspace's people and trail", () => {
       .bind(w.tenantId, task.title)
       .first("assignee_id");
     expect(assignee).toBe(await userIdOf(w.email));
+  });
+
+  it("copies again, from the cron, the people a change could not copy (its shard was down)", async () => {
+    const w = await seededWorkspace("Outage Co");
+    await moveWhole(w.tenantId, "SHARD_1");
+    const ownerId = await userIdOf(w.email);
+    const nameThere = () =>
+      database("SHARD_1").prepare("SELECT name FROM users WHERE id = ?").bind(ownerId).first("name");
+    const mark = () =>
+      env.DB.prepare("SELECT people_stale_since AS since FROM workspace_shards WHERE tenant_id = ?")
+        .bind(w.tenantId)
+        .first<number | null>("since");
+    const named = await send("/app/settings/profile/name", {
+      cookie: w.cookie,
+      form: { name: "Olive Outage" },
+      env: { SHARD_1: failingDatabase() },
+    });
+    expect(named.status).toBe(303); // the change is done; its copy waits
+    expect(await nameThere()).toBeNull();
+    const since = await mark();
+    expect(since).not.toBeNull();
+    // The cron a minute on copies it and clears the mark.
+    await runCron(since! + 61_000);
+    expect(await nameThere()).toBe("Olive Outage");
+    expect(await mark()).toBeNull();
   });
 
   it("forgets a member who deletes their account on the shard too: their tasks pass to the owner there", async () => {

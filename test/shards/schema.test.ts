@@ -44,7 +44,8 @@ describe("the shards' schema", () => {
         (r) => r.name,
       );
     const control = await applied(env.DB);
-    expect(control.at(-1)).toMatch(/^0032_/);
+    // Every migration of the folder, the last included (vitest.config.mts reads them into TEST_MIGRATIONS).
+    expect(control.at(-1)).toBe(env.TEST_MIGRATIONS.at(-1)!.name);
     for (const shard of [env.SHARD_0!, env.SHARD_1!, env.SHARD_2!]) expect(await applied(shard)).toEqual(control);
   });
 });

@@ -144,24 +144,55 @@ export async function mirrorPeople(env: Bindings, shardName: DatabaseName, tenan
 /**
  * After a change to people on the control database (a member joined, left or changed role; a name, address or zone
  * changed; the workspace's settings or plan): copies each of these workspaces' people to its shard. Workspaces on
- * DB need nothing. A shard that fails is logged (`people_mirror_failed`) and does not fail the change, which is
- * done; the next change to the workspace's people, or a move, copies them whole again.
+ * DB need nothing. Each is marked stale first (one statement that also reads where they are) and unmarked once
+ * copied, unless a newer change marked it meanwhile; a copy that fails is logged (`people_mirror_failed`) and
+ * left marked for the cron (copyStalePeople), so the change, which is done, never waits on it.
  */
-export async function mirrorAfterChange(env: JoinBindings, tenantIds: string[]): Promise<void> {
+export async function mirrorAfterChange(env: JoinBindings, tenantIds: string[], now = Date.now()): Promise<void> {
   if (tenantIds.length === 0) return;
   const { results } = await env.DB.prepare(
-    `SELECT tenant_id, shard FROM workspace_shards WHERE shard <> 'DB' AND tenant_id IN (SELECT value FROM json_each(?))`,
+    `UPDATE workspace_shards SET people_stale_since = ?1
+     WHERE shard <> 'DB' AND tenant_id IN (SELECT value FROM json_each(?2)) RETURNING tenant_id, shard`,
   )
-    .bind(JSON.stringify(tenantIds))
+    .bind(now, JSON.stringify(tenantIds))
     .all<{ tenant_id: string; shard: string }>();
-  for (const row of results) {
-    if (!isDatabaseName(row.shard)) continue;
-    try {
-      await mirrorPeople(env as Bindings, row.shard, row.tenant_id);
-    } catch (err) {
-      console.error(JSON.stringify({ type: "people_mirror_failed", tenant: row.tenant_id, error: String(err) }));
-    }
+  for (const row of results) await copyMarked(env, row.tenant_id, row.shard, now);
+}
+
+/** Copies one marked workspace's people and unmarks it if its mark is still `since`; false when the copy failed. */
+async function copyMarked(env: JoinBindings, tenantId: string, shard: string, since: number): Promise<boolean> {
+  if (!isDatabaseName(shard)) return false;
+  try {
+    await mirrorPeople(env as Bindings, shard, tenantId);
+  } catch (err) {
+    console.error(JSON.stringify({ type: "people_mirror_failed", tenant: tenantId, error: String(err) }));
+    return false;
   }
+  await env.DB.prepare(
+    "UPDATE workspace_shards SET people_stale_since = NULL WHERE tenant_id = ? AND people_stale_since = ?",
+  )
+    .bind(tenantId, since)
+    .run();
+  return true;
+}
+
+/** Copies left marked this long ago are the cron's: the request that marked them has ended by then. */
+const STALE_AFTER_MS = 60_000;
+
+/**
+ * The cron's share: copies again the people of workspaces still marked stale a minute after their change (a copy
+ * that failed, a worker killed between a change and its copy), at most `limit` a run. Returns how many it copied.
+ */
+export async function copyStalePeople(env: Bindings, now: number, limit = 20): Promise<number> {
+  const { results } = await env.DB.prepare(
+    `SELECT /* all tenants: the directory's stale copies */ tenant_id, shard, people_stale_since AS since FROM workspace_shards
+     WHERE people_stale_since IS NOT NULL AND people_stale_since <= ? ORDER BY people_stale_since LIMIT ?`,
+  )
+    .bind(now - STALE_AFTER_MS, limit)
+    .all<{ tenant_id: string; shard: string; since: number }>();
+  let copied = 0;
+  for (const row of results) if (await copyMarked(env, row.tenant_id, row.shard, row.since)) copied += 1;
+  return copied;
 }
 
 /** The workspaces `userId` is a member of (on the control database). */

@@ -283,6 +283,19 @@ async function carryAuditPage(ctx: StepContext): Promise<Cursor> {
   return page.next;
 }
 
+/**
+ * After the switch: the records' new database first gets the people as they are now (a change during the
+ * catch-up was copied to the old one), then the old copy is deleted.
+ */
+async function cleaningStep(ctx: StepContext): Promise<StepResult> {
+  if (ctx.move.tableIndex === 0 && cursorOf(ctx.move) === null) {
+    const people = await memberAnchorStatements(ctx);
+    ctx.queries.made += people.length;
+    if (people.length) await ctx.target.batch(people);
+  }
+  return deleteStep(ctx, ctx.source, ctx.sourceName, { status: "done", tableIndex: 0, cursor: null });
+}
+
 /** The step for the move's status. */
 export function runPhase(ctx: StepContext): Promise<StepResult> {
   switch (ctx.move.status) {
@@ -295,7 +308,7 @@ export function runPhase(ctx: StepContext): Promise<StepResult> {
     case "verifying":
       return verifyStep(ctx);
     case "cleaning":
-      return deleteStep(ctx, ctx.source, ctx.sourceName, { status: "done", tableIndex: 0, cursor: null });
+      return cleaningStep(ctx);
     case "rolling_back":
       return deleteStep(ctx, ctx.target, ctx.targetName, {
         status: "failed",
