@@ -77,6 +77,8 @@ describe("two tenants", () => {
     "usage_events_user_idx",
     "usage_daily_day_idx",
     "usage_daily_user_idx",
+    // The directory's stale people copies, found by the cron across workspaces (src/services/shards/mirror.ts).
+    "workspace_shards_people_stale_idx",
   ]);
 
   it("every tenant-owned index starts with tenant_id", async () => {

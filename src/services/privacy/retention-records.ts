@@ -85,12 +85,14 @@ async function sweepRecords(db: Database, files: R2Bucket, ctx: RecordsSweepCont
 }
 
 /**
- * A shard's audit entries and mail (written there in a records change's batch), past the same periods as the
- * control database's (src/services/privacy/retention.ts): the horizon first, which the append-only trigger allows
- * deletions before.
+ * Moves the horizon the audit trail's append-only trigger allows deletions before (migration 0009), then deletes
+ * the entries past it: on the control database, and on each shard for the entries written there with records.
  */
-async function sweepWrittenWithRecords(db: Database, ctx: RecordsSweepContext): Promise<void> {
-  const { budget, chunk, now, periods, report } = ctx;
+export async function sweepAuditTrail(
+  db: Database,
+  ctx: Pick<RecordsSweepContext, "budget" | "chunk" | "now" | "periods">,
+): Promise<number> {
+  const { budget, chunk, now, periods } = ctx;
   const auditHorizon = now - periods.auditLogDays * DAY_MS;
   await runCounted(
     db,
@@ -98,13 +100,19 @@ async function sweepWrittenWithRecords(db: Database, ctx: RecordsSweepContext): 
     sql`INSERT INTO retention_state (name, horizon, updated_at) VALUES ('audit_log', ${auditHorizon}, ${now})
         ON CONFLICT (name) DO UPDATE SET horizon = excluded.horizon, updated_at = excluded.updated_at`,
   );
-  report.shardAudit += await sweep(
+  return sweep(
     db,
     budget,
     chunk,
     sql`DELETE /* all tenants: entries past the audit period */ FROM audit_log
         WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
   );
+}
+
+/** A shard's audit entries and mail (written there in a records change's batch), past the control database's periods. */
+async function sweepWrittenWithRecords(db: Database, ctx: RecordsSweepContext): Promise<void> {
+  const { budget, chunk, now, periods, report } = ctx;
+  report.shardAudit += await sweepAuditTrail(db, ctx);
   report.shardMail += await sweep(
     db,
     budget,

@@ -33,7 +33,7 @@ import { INACTIVITY_TIMEOUT_MS } from "../../auth/session";
 import { DAY_MS, retentionChunkRows, retentionPeriods } from "../../lib/retention-periods";
 import { eraseTenant, type ErasureProgress } from "./erasure";
 import { erasureTargetOf } from "../shards/workspace-db";
-import { sweepRecordsEverywhere } from "./retention-records";
+import { sweepAuditTrail, sweepRecordsEverywhere } from "./retention-records";
 import { type Budget, runCounted, sweep } from "./statement-budget";
 import { USAGE_RETENTION } from "../usage/definitions";
 import { isoDay } from "../usage/rollup";
@@ -121,17 +121,7 @@ export async function runRetention(
   );
 
   // ---- the audit trail: move the horizon the append-only trigger allows deletions before, then delete ----
-  const auditHorizon = now - periods.auditLogDays * DAY_MS;
-  await runCounted(
-    db,
-    budget,
-    sql`INSERT INTO retention_state (name, horizon, updated_at) VALUES ('audit_log', ${auditHorizon}, ${now})
-        ON CONFLICT (name) DO UPDATE SET horizon = excluded.horizon, updated_at = excluded.updated_at`,
-  );
-  report.audit = await sweepRows(
-    sql`DELETE /* all tenants: entries past the audit period */ FROM audit_log
-        WHERE rowid IN (SELECT rowid FROM audit_log WHERE created_at < ${auditHorizon} LIMIT ${chunk})`,
-  );
+  report.audit = await sweepAuditTrail(db, { budget, chunk, now, periods });
 
   // ---- mail: the whole row goes, recipient address included. Mail still pending or retrying by
   // then (the backoff gives up within a day, so only mail that was never attempted) goes unsent. ----

@@ -1,3 +1,4 @@
+import { TableHead } from "../../components/TableHead";
 import { TimeCell } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
 
@@ -24,15 +25,7 @@ export function DatabaseSection(p: WorkspaceDatabase & { action: string }) {
       {p.latest ? (
         <table>
           <caption class="muted">Its latest move</caption>
-          <thead>
-            <tr>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-              <th scope="col">State</th>
-              <th scope="col">Note</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
+          <TableHead columns={["From", "To", "State", "Note", "Updated"]} />
           <tbody>
             <tr>
               <td data-label="From">{p.latest.source}</td>
