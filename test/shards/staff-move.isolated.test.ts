@@ -8,7 +8,7 @@ import type { MoveMessage } from "../../src/services/shards/move";
 import { runMoveStep } from "../../src/services/shards/move";
 import { FREEZE_GRACE_MS } from "../../src/services/shards/phases";
 import { send } from "../helpers/http";
-import { newStaff } from "../staff/helpers";
+import { giveAccess, newStaff } from "../staff/helpers";
 import { directoryOf, moveEnv, moveRow, seededWorkspace } from "./helpers";
 
 describe("the staff console's Database section", () => {
@@ -58,5 +58,23 @@ describe("the staff console's Database section", () => {
       .bind(w.tenantId)
       .first("target_label");
     expect(audit).toBe("DB → SHARD_1");
+
+    // The support view opens the workspace where it now is: its contacts, and an edit made with a write grant there.
+    await giveAccess(w.cookie, "write");
+    const view = `/staff/support/${w.tenantId}/app`;
+    const list = await send(`${view}/contacts`, { cookie: support.cookie });
+    expect(list.status).toBe(200);
+    expect(await list.text()).toContain("Person0");
+    const [contact] = w.contacts;
+    const edited = await send(`${view}/contacts/${contact}`, {
+      cookie: support.cookie,
+      form: { first_name: "Edited", last_name: "BySupport" },
+    });
+    expect(edited.status).toBe(303);
+    const onShard = await env
+      .SHARD_1!.prepare("SELECT count(*) AS n FROM contacts WHERE tenant_id = ? AND first_name = ?")
+      .bind(w.tenantId, "Edited")
+      .first("n");
+    expect(onShard).toBe(1);
   });
 });
