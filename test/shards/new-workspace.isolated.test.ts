@@ -42,7 +42,7 @@ describe("a workspace born on a shard", () => {
     const board = await (await send("/app/deals", { cookie: owner.cookie })).text();
     expect(board).toContain("Qualified");
     expect(await (await send(`/app/contacts/${id}`, { cookie: owner.cookie })).text()).toContain("First Customer");
-  });
+  }, 120_000);
 
   it("from the workspaces page: a second workspace on another shard, the first one where it was", async () => {
     const owner = await signUp({ company_name: "Has Two" }, { env: { PLACEMENT_TARGETS: "SHARD_0" } });
@@ -61,7 +61,7 @@ describe("a workspace born on a shard", () => {
     await createContact(owner.cookie, { first_name: "Second", last_name: "Home" });
     expect(await count(database("SHARD_1"), "contacts", second)).toBe(1);
     expect(await count(database("SHARD_0"), "contacts", first)).toBe(0);
-  });
+  }, 120_000);
 
   it("rings and mails its task reminders from its shard once the owner has confirmed their address", async () => {
     const owner = await signUp({ company_name: "Reminded On A Shard" }, { env: { PLACEMENT_TARGETS: "SHARD_0" } });
@@ -96,7 +96,7 @@ describe("a workspace born on a shard", () => {
     expect(mail).toMatchObject({ status: "sent" });
     expect(mail!.subject).toContain("Renew the lease");
     expect((await deliveredTo(owner.email)).some((m) => m.message.subject.includes("Renew the lease"))).toBe(true);
-  });
+  }, 120_000);
 
   it("whose control batch fails leaves nothing on its shard", async () => {
     const shard = database("SHARD_1");
@@ -139,5 +139,5 @@ describe("a workspace born on a shard", () => {
     expect(await shard.prepare("SELECT count(*) AS n FROM tenants WHERE name = 'Never Born'").first<number>("n")).toBe(
       0,
     );
-  });
+  }, 120_000);
 });

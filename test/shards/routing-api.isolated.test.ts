@@ -47,5 +47,5 @@ describe("the API on a moved workspace", () => {
     expect(
       await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE tenant_id = ?").bind(w.tenantId).first("n"),
     ).toBe(2);
-  });
+  }, 120_000);
 });

@@ -159,7 +159,7 @@ describe("a moved workspace's people and trail", () => {
       .bind(w.tenantId, task.title)
       .first("assignee_id");
     expect(assignee).toBe(await userIdOf(w.email));
-  });
+  }, 120_000);
 
   it("copies again, from the cron, the people a change could not copy (its shard was down)", async () => {
     const w = await seededWorkspace("Outage Co");
@@ -184,7 +184,7 @@ describe("a moved workspace's people and trail", () => {
     await runCron(since! + 61_000);
     expect(await nameThere()).toBe("Olive Outage");
     expect(await mark()).toBeNull();
-  });
+  }, 120_000);
 
   it("forgets a member who deletes their account on the shard too: their tasks pass to the owner there", async () => {
     const w = await seededWorkspace("Leaver Co");
@@ -212,7 +212,7 @@ describe("a moved workspace's people and trail", () => {
       .bind(w.tenantId, task.title)
       .first("assignee_id");
     expect(assignee).toBe(await userIdOf(w.email));
-  });
+  }, 120_000);
 
   it("shows the audit entries written beside the records with those of the control database, and moves them along", async () => {
     const w = await seededWorkspace("Trail Co");
@@ -243,7 +243,7 @@ describe("a moved workspace's people and trail", () => {
     expect(await actionsOn("SHARD_2")).toContain("record.deleted");
     expect(await actionsOn("SHARD_1")).toEqual([]);
     await trail();
-  });
+  }, 120_000);
 });
 
 async function userIdOf(email: string) {

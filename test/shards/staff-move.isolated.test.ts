@@ -76,5 +76,5 @@ describe("the staff console's Database section", () => {
       .bind(w.tenantId, "Edited")
       .first("n");
     expect(onShard).toBe(1);
-  });
+  }, 120_000);
 });

@@ -121,6 +121,16 @@ describe("the support view", () => {
       .bind(id)
       .first<{ last_name: string }>();
     expect(row!.last_name).toBe("Brewster Hopper");
+    // A contact support adds has no owner (support is no member) until a member takes it.
+    const added = await send(`/staff/support/${owner.tenantId}/app/contacts`, {
+      cookie: staff.cookie,
+      form: { first_name: "Added", last_name: "BySupport" },
+    });
+    expect(added.status).toBe(303);
+    const addedRow = await env.DB.prepare("SELECT owner_id FROM contacts WHERE tenant_id = ? AND first_name = 'Added'")
+      .bind(owner.tenantId)
+      .first<{ owner_id: string | null }>();
+    expect(addedRow).toEqual({ owner_id: null });
     for (const path of [
       "/app/settings/team",
       "/app/settings/support",

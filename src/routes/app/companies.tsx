@@ -141,7 +141,7 @@ companiesRoutes.get("/", requireRole("viewer"), async (c) => {
 
 companiesRoutes.get("/new", requireRole("member"), async (c) => {
   const ctx = await companyFormContext(tenantOf(c));
-  const values = { owner_id: authOf(c).user.id };
+  const values = { owner_id: authOf(c).support ? "" : authOf(c).user.id };
   return formPage(c, ctx, { mode: "new", title: "New company", values, tagIds: [] });
 });
 

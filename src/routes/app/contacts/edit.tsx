@@ -97,7 +97,8 @@ async function readContactForm(
   const parsed = parseContactForm(body, {
     region,
     customFields,
-    defaultOwnerId: base.mode === "new" ? authOf(c).user.id : null,
+    // Support staff are no member: what they add has no owner until a member takes it.
+    defaultOwnerId: base.mode === "new" && !authOf(c).support ? authOf(c).user.id : null,
     locale: authOf(c).user.locale,
   });
   if (!parsed.ok) return { response: await formPage(c, { ...again, errors: parsed.errors }, 422) };
@@ -113,7 +114,7 @@ contactEditRoutes.get("/new", requireRole("member"), async (c) => {
   return formPage(c, {
     mode: "new",
     title: "New contact",
-    values: { owner_id: auth.user.id, company_id: companyId ? String(companyId) : "" },
+    values: { owner_id: auth.support ? "" : auth.user.id, company_id: companyId ? String(companyId) : "" },
     emails: [],
     phones: [],
     tagIds: [],

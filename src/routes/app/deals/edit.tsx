@@ -100,7 +100,8 @@ async function readDealForm(c: Context<AppEnv>, body: DealFormBody, base: FormSt
     ...money,
     locale: authOf(c).user.locale,
     customFields,
-    defaultOwnerId: base.mode === "new" ? authOf(c).user.id : null,
+    // Support staff are no member: what they add has no owner until a member takes it.
+    defaultOwnerId: base.mode === "new" && !authOf(c).support ? authOf(c).user.id : null,
   });
   if (!parsed.ok) return { response: await formPage(c, { ...again, errors: parsed.errors }, 422) };
   const refs = await checkDealReferences(t, parsed.input);
@@ -121,7 +122,7 @@ dealEditRoutes.get("/new", requireRole("member"), async (c) => {
     title: "New deal",
     values: {
       currency: money.currency,
-      owner_id: authOf(c).user.id,
+      owner_id: authOf(c).support ? "" : authOf(c).user.id,
       pipeline_id: pipeline ? String(pipeline.id) : "",
       stage_id: pipeline?.stages[0] ? String(pipeline.stages[0].id) : "",
       company_id: companyId ? String(companyId) : "",
