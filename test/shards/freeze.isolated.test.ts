@@ -49,9 +49,13 @@ describe("the API while its workspace moves", { timeout: 90_000 }, () => {
     await runSteps(bindings, q, started.moveId, () => now);
     expect((await moveRow(started.moveId)).status).toBe("done");
     expect(await directoryOf(t.tenantId)).toEqual({ shard: "SHARD_1", state: "active" });
-    // Until requests open the workspace's shard (docs/scale.md, "Routing") they still write DB: only the
-    // freeze's end is checked here.
+    // The freeze is over, and the write lands where the workspace now is (docs/scale.md, "Routing").
     expect((await api("/tags", { key, method: "POST", json: { name: "After the move" } })).status).toBe(201);
+    const tag = await env
+      .SHARD_1!.prepare("SELECT count(*) AS n FROM tags WHERE tenant_id = ? AND name = 'After the move'")
+      .bind(t.tenantId)
+      .first("n");
+    expect(tag).toBe(1);
   });
 
   it("refuses support staff's changes under a write grant with the moving page, and shows them the pages", async () => {
