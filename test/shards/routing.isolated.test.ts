@@ -154,11 +154,7 @@ describe("a moved workspace's people and trail", () => {
     // Gone from the workspace there, and their name and address with it: only the id their records point to.
     expect(await copyOf(memberId)).toEqual({ email: `${memberId}@anchor.invalid`, name: null, role: null });
     // Their task passed to the owner, on the shard where the tasks are.
-    const assignee = await shard
-      .prepare("SELECT assignee_id FROM tasks WHERE tenant_id = ? AND title = ?")
-      .bind(w.tenantId, task.title)
-      .first("assignee_id");
-    expect(assignee).toBe(await userIdOf(w.email));
+    expect(await assigneeOn(shard, w.tenantId, task.title)).toBe(await userIdOf(w.email));
   }, 120_000);
 
   it("copies again, from the cron, the people a change could not copy (its shard was down)", async () => {
@@ -207,11 +203,7 @@ describe("a moved workspace's people and trail", () => {
     expect(gone.status).toBe(303);
     expect(await shard.prepare("SELECT 1 AS x FROM users WHERE id = ?").bind(memberId).first()).toBeNull();
     expect(await shard.prepare("SELECT 1 AS x FROM users WHERE email = ?").bind(member.email).first()).toBeNull();
-    const assignee = await shard
-      .prepare("SELECT assignee_id FROM tasks WHERE tenant_id = ? AND title = ?")
-      .bind(w.tenantId, task.title)
-      .first("assignee_id");
-    expect(assignee).toBe(await userIdOf(w.email));
+    expect(await assigneeOn(shard, w.tenantId, task.title)).toBe(await userIdOf(w.email));
   }, 120_000);
 
   it("shows the audit entries written beside the records with those of the control database, and moves them along", async () => {
@@ -245,6 +237,13 @@ describe("a moved workspace's people and trail", () => {
     await trail();
   }, 120_000);
 });
+
+/** Who a task is assigned to on a database. */
+const assigneeOn = (db: D1Database, tenantId: string, title: string) =>
+  db
+    .prepare("SELECT assignee_id FROM tasks WHERE tenant_id = ? AND title = ?")
+    .bind(tenantId, title)
+    .first("assignee_id");
 
 async function userIdOf(email: string) {
   return (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>())!.id;
