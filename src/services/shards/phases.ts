@@ -248,9 +248,16 @@ async function deleteStep(ctx: StepContext, db: D1Database, name: DatabaseName, 
   const i = ctx.move.tableIndex;
   const table = DELETED_TABLES[i];
   if (!table) {
+    // Once, before the old copy's last pieces go: the new database gets the people as they are now (a change the
+    // freeze does not stop, such as an invitation accepted during the catch-up, went to the old one).
+    if (ctx.move.status === "cleaning" && cursorOf(ctx.move) === null) {
+      const people = await memberAnchorStatements(ctx);
+      ctx.queries.made += people.length;
+      if (people.length) await ctx.target.batch(people);
+    }
     if (name === "DB") return next(done); // there the tenants row is the workspace itself
-    // A shard the records leave: the audit entries written there with them go along first (item 11), a page a step.
     if (ctx.move.status === "cleaning") {
+      // A shard the records leave: the audit entries written there with them go along (item 11), a page a step.
       const carried = await carryAuditPage(ctx);
       if (carried !== null) return next({ status: "cleaning", tableIndex: i, cursor: carried });
     }
@@ -283,19 +290,6 @@ async function carryAuditPage(ctx: StepContext): Promise<Cursor> {
   return page.next;
 }
 
-/**
- * After the switch: the records' new database first gets the people as they are now (a change during the
- * catch-up was copied to the old one), then the old copy is deleted.
- */
-async function cleaningStep(ctx: StepContext): Promise<StepResult> {
-  if (ctx.move.tableIndex === 0 && cursorOf(ctx.move) === null) {
-    const people = await memberAnchorStatements(ctx);
-    ctx.queries.made += people.length;
-    if (people.length) await ctx.target.batch(people);
-  }
-  return deleteStep(ctx, ctx.source, ctx.sourceName, { status: "done", tableIndex: 0, cursor: null });
-}
-
 /** The step for the move's status. */
 export function runPhase(ctx: StepContext): Promise<StepResult> {
   switch (ctx.move.status) {
@@ -308,7 +302,7 @@ export function runPhase(ctx: StepContext): Promise<StepResult> {
     case "verifying":
       return verifyStep(ctx);
     case "cleaning":
-      return cleaningStep(ctx);
+      return deleteStep(ctx, ctx.source, ctx.sourceName, { status: "done", tableIndex: 0, cursor: null });
     case "rolling_back":
       return deleteStep(ctx, ctx.target, ctx.targetName, {
         status: "failed",
