@@ -57,12 +57,16 @@ function run(part) {
     });
     running.add(child);
     const label = `${part.name.padEnd(6)} | `;
+    const lines = [];
     for (const stream of [child.stdout, child.stderr])
-      createInterface({ input: stream }).on("line", (line) => console.log(label + line));
+      createInterface({ input: stream }).on("line", (line) => {
+        lines.push(line);
+        console.log(label + line);
+      });
     child.on("error", (err) => console.log(`${label}could not start: ${err.message}`));
     child.on("close", (code, signal) => {
       running.delete(child);
-      resolve({ name: part.name, code: code ?? 1, signal, ms: Date.now() - t });
+      resolve({ name: part.name, code: code ?? 1, signal, ms: Date.now() - t, lines });
     });
   });
 }
@@ -71,6 +75,15 @@ const results = [];
 for (const stage of stages) {
   if (stopping) break;
   results.push(...(await Promise.all(stage.map(run))));
+}
+// A failed part's failures again at the end: CI keeps only the tail of a long log, where the parts interleave.
+const FAILURE = /^(✗|↻| FAIL | +× |\s*(Error|AssertionError|TypeError)\b)/;
+for (const r of results.filter((r) => r.code !== 0)) {
+  const marks = r.lines.flatMap((line, i) => (FAILURE.test(line) ? [i] : []));
+  const shown = new Set(marks.flatMap((i) => Array.from({ length: 12 }, (_, k) => i + k)));
+  const excerpt = [...shown].filter((i) => i < r.lines.length).slice(0, 150);
+  console.log(`\n[test] ${r.name} failed; its failures again:`);
+  for (const i of excerpt) console.log(`${r.name.padEnd(6)} | ${r.lines[i]}`);
 }
 console.log("");
 for (const r of results)
