@@ -3,7 +3,7 @@
  * Times are Unix epoch milliseconds (integers). Ids are random, unguessable strings.
  */
 import { sql } from "drizzle-orm";
-import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["viewer", "member", "admin", "owner"] as const;
 export type Role = (typeof ROLES)[number];
@@ -1305,18 +1305,27 @@ export const interactions = sqliteTable(
   ],
 );
 
-/** A user's private calendar feed: the secret in its URL, stored as SHA-256 only. */
+/**
+ * A member's private calendar feed of one workspace: the secret in its URL, stored as SHA-256 only. One per
+ * membership (migration 0034), so reading a feed reads one workspace's database; it goes with the membership.
+ */
 export const calendarFeeds = sqliteTable(
   "calendar_feeds",
   {
-    userId: text("user_id")
-      .primaryKey()
-      .references(() => users.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id").notNull(),
+    userId: text("user_id").notNull(),
     secretHash: text("secret_hash").notNull(),
     createdAt: integer("created_at").notNull(),
     lastReadAt: integer("last_read_at"),
   },
-  (t) => [uniqueIndex("calendar_feeds_secret_unique").on(t.secretHash)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId] }),
+    foreignKey({
+      columns: [t.tenantId, t.userId],
+      foreignColumns: [memberships.tenantId, memberships.userId],
+    }).onDelete("cascade"),
+    uniqueIndex("calendar_feeds_secret_unique").on(t.secretHash),
+  ],
 );
 
 // ---- Reports: aggregates kept by triggers (migration 0020), read by the dashboard and /app/reports ----------

@@ -1,5 +1,6 @@
 /**
- * GET /cal/:token, a user's private calendar feed (`<secret>.ics`, src/services/calendar/). The secret in
+ * GET /cal/:token, a member's private calendar feed of one workspace (`<secret>.ics`, src/services/calendar/),
+ * read from that workspace's database alone (the directory's entry comes with the feed). The secret in
  * the path alone authenticates: calendar apps send no cookie. A wrong, malformed, rotated or revoked
  * secret is the plain 404 page. The path is one of TOKEN_ROUTES, so it is never logged and never cached.
  */
@@ -9,7 +10,8 @@ import { errorResponse } from "../lib/errors";
 import { appBaseUrl } from "../lib/mail";
 import { calendarFeedText } from "../services/calendar/feed";
 import { calendarFeedOwner } from "../services/calendar/feed-secrets";
-import { databasesOfUser } from "../services/shards/workspace-db";
+import { isDatabaseName } from "../services/shards/databases";
+import { databaseHandle } from "../services/shards/workspace-db";
 
 /** Mounted at /cal. */
 export const calRoutes = new Hono<AppEnv>();
@@ -18,10 +20,9 @@ calRoutes.get("/:token", async (c) => {
   c.header("X-Robots-Tag", "noindex");
   const file = c.req.param("token");
   const now = Date.now();
-  const userId = file.endsWith(".ics") ? await calendarFeedOwner(c.get("db"), file.slice(0, -4), now) : null;
-  if (!userId) return errorResponse(c, 404);
-  // The user's tasks and deals are on the databases of their workspaces' records.
-  const body = await calendarFeedText(await databasesOfUser(c.env, c.get("db"), userId), userId, {
+  const feed = file.endsWith(".ics") ? await calendarFeedOwner(c.get("db"), file.slice(0, -4), now) : null;
+  if (!feed || !isDatabaseName(feed.shard)) return errorResponse(c, 404);
+  const body = await calendarFeedText(databaseHandle(c.env, c.get("db"), feed.shard), feed, {
     now,
     origin: appBaseUrl(c),
     appName: c.env.APP_NAME ?? "CustomerTrackr",

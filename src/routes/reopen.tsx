@@ -10,6 +10,7 @@ import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { closureDate } from "../mail/closure-messages";
 import { findReopenable, reopenWorkspace } from "../services/privacy/reopen";
+import { mirrorAfterChange } from "../services/shards/mirror";
 import { expiredLinkPage } from "./expired-link";
 import { ReopenedPage, ReopenPage } from "../../views/pages/closure/ClosurePages";
 
@@ -49,5 +50,6 @@ reopenRoutes.post("/:tenantId/:token", async (c) => {
       ? await reopenWorkspace(scoped(c.get("db"), tenantId), token, requestMeta(c))
       : { ok: false as const };
   if (!result.ok) return invalidLink(c);
+  await mirrorAfterChange(c.env, [tenantId]);
   return render(c, "Workspace reopened", <ReopenedPage tenantName={result.name} />);
 });

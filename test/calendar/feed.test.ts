@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { calendarFeedStatements, FEED_TASK_LIMIT } from "../../src/services/calendar/feed";
 import { createContact } from "../contacts/contact-helpers";
 import { insertDeal, userIdOf } from "../deals/data-helpers";
-import { GOOD_PASSWORD, send } from "../helpers/http";
+import { GOOD_PASSWORD, send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { eventsOf, insertTask, readFeed, turnOnFeed, unescapeText, unfold } from "./helpers";
 
@@ -24,7 +24,7 @@ async function feedRow(userId: string) {
 }
 
 describe("the calendar feed", () => {
-  it("carries the user's open tasks and open deals' close dates as valid iCalendar, and nothing else", async () => {
+  it("carries the member's open tasks and open deals' close dates in one workspace as valid iCalendar, and nothing else", async () => {
     const owner = await newTenant("Feed Co");
     const member = await memberOf(owner.tenantId, "member");
     const memberId = await userIdOf(member.email);
@@ -95,13 +95,11 @@ describe("the calendar feed", () => {
     expect(lines.slice(0, 2)).toEqual(["BEGIN:VCALENDAR", "VERSION:2.0"]);
     expect(lines).toContain("CALSCALE:GREGORIAN");
     expect(lines.some((l) => l.startsWith("PRODID:"))).toBe(true);
-    expect(lines.some((l) => l.startsWith("X-WR-CALNAME:"))).toBe(true);
+    expect(lines).toContain("X-WR-CALNAME:CustomerTrackr: my tasks in Feed Co");
     expect(lines.at(-1)).toBe("END:VCALENDAR");
 
     const events = eventsOf(text);
-    expect(events.map((e) => e.UID).sort()).toEqual(
-      [`task-${timed}@localhost`, `task-${dated}@localhost`, `deal-${deal}@localhost`].sort(),
-    );
+    expect(events.map((e) => e.UID).sort()).toEqual([`task-${timed}@localhost`, `deal-${deal}@localhost`].sort());
     for (const e of events) expect(e.DTSTAMP, e.UID).toMatch(/^\d{8}T\d{6}Z$/);
     const timedEvent = events.find((e) => e.UID === `task-${timed}@localhost`)!;
     expect(timedEvent.DTSTART).toBe("20261205T140400Z");
@@ -109,16 +107,13 @@ describe("the calendar feed", () => {
     expect(unescapeText(timedEvent.SUMMARY!)).toBe(`${title} — Ada Lovelace`);
     expect(timedEvent.SUMMARY).toContain("Call back\\; ask about the engine\\, the C:\\\\path\\nand then");
     expect(timedEvent.URL).toBe(`http://localhost/app/contacts/${ada}`);
-    const datedEvent = events.find((e) => e.UID === `task-${dated}@localhost`)!;
-    expect(datedEvent["DTSTART;VALUE=DATE"]).toBe("20261224");
-    expect(datedEvent["DTEND;VALUE=DATE"]).toBe("20261225");
-    expect(datedEvent.SUMMARY).toBe("Send the contract");
     const dealEvent = events.find((e) => e.UID === `deal-${deal}@localhost`)!;
     expect(dealEvent["DTSTART;VALUE=DATE"]).toBe("20270115");
     expect(unescapeText(dealEvent.SUMMARY!)).toContain("Engine No. 2");
     expect(dealEvent.URL).toBe(`http://localhost/app/deals/${deal}`);
 
     for (const absent of [
+      "Send the contract", // their own workspace's: in that workspace's feed (below)
       "Already done",
       "owner's own",
       "Not their workspace",
@@ -145,6 +140,21 @@ describe("the calendar feed", () => {
       .run();
     await readFeed(path);
     expect((await feedRow(memberId))!.last_read_at).toBeGreaterThan(row.last_read_at! - 3600001);
+
+    // Their other workspace has a feed of its own, turned on while in it: its tasks only, its own address.
+    const switched = await send("/app/workspaces/switch", { cookie: member.cookie, form: { tenant_id: ownWorkspace } });
+    expect(switched.status).toBe(303);
+    expect(await textOf("/app/settings/profile", { cookie: member.cookie })).toContain("Turn on the calendar feed");
+    const ownPath = await turnOnFeed(member.cookie);
+    expect(ownPath).not.toBe(path);
+    const own = await readFeed(ownPath);
+    expect(unfold(own.text)).toContain("X-WR-CALNAME:CustomerTrackr: my tasks in Own workspace of a member");
+    const ownEvents = eventsOf(own.text);
+    expect(ownEvents.map((e) => e.UID)).toEqual([`task-${dated}@localhost`]);
+    expect(ownEvents[0]!["DTSTART;VALUE=DATE"]).toBe("20261224");
+    expect(ownEvents[0]!["DTEND;VALUE=DATE"]).toBe("20261225");
+    expect(ownEvents[0]!.SUMMARY).toBe("Send the contract");
+    expect((await readFeed(path)).text).not.toContain("Send the contract");
   });
 
   it("a new address stops the old one at once; turning it off stops it too; turning it on twice keeps the first", async () => {
@@ -203,7 +213,7 @@ describe("the calendar feed", () => {
     }
   });
 
-  it("drops a workspace the user was removed from, and a closed one", async () => {
+  it("stops for a closed workspace and goes with the membership of a member removed", async () => {
     const owner = await newTenant("Leaving Co");
     const member = await memberOf(owner.tenantId, "member");
     const memberId = await userIdOf(member.email);
@@ -214,15 +224,18 @@ describe("the calendar feed", () => {
     expect((await readFeed(path)).text).toContain("Deal while a member");
 
     await env.DB.prepare("UPDATE tenants SET closed_at = ? WHERE id = ?").bind(Date.now(), owner.tenantId).run();
-    expect((await readFeed(path)).text).not.toContain("Task while a member");
+    const closed = await readFeed(path);
+    expect(closed.status).toBe(404);
+    expect(closed.text).not.toContain("Task while a member");
     await env.DB.prepare("UPDATE tenants SET closed_at = NULL WHERE id = ?").bind(owner.tenantId).run();
     expect((await readFeed(path)).text).toContain("Task while a member");
 
-    await env.DB.prepare("DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?")
-      .bind(owner.tenantId, memberId)
-      .run();
+    // Removed from the team by the owner, as the Team page does it.
+    const removed = await send(`/app/settings/team/members/${memberId}/remove`, { cookie: owner.cookie, form: {} });
+    expect(removed.status).toBe(303);
+    expect(await feedRow(memberId)).toBeNull();
     const after = await readFeed(path);
-    expect(after.status).toBe(200);
+    expect(after.status).toBe(404);
     expect(after.text).not.toContain("Task while a member");
     expect(after.text).not.toContain("Deal while a member");
   });
@@ -270,7 +283,7 @@ describe("the calendar feed", () => {
 
     const dialect = new SQLiteAsyncDialect();
     const [tasksPlan, dealsPlan] = await Promise.all(
-      calendarFeedStatements(userId, tomorrow).map(async (s) => {
+      calendarFeedStatements(user.tenantId, userId, tomorrow).map(async (s) => {
         const q = dialect.sqlToQuery(s.getSQL());
         const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
           .bind(...q.params)

@@ -57,15 +57,32 @@ async function personalColumns(): Promise<Column[]> {
 
 /**
  * Whether the column follows the users row by itself: its row is deleted with the user (a foreign key
- * to users that cascades), or the column itself is nulled (one that sets null).
+ * to users that cascades, or to a row that does), or the column itself is nulled (one that sets null).
  */
-async function followsUsersRow({ table, column }: Column): Promise<boolean> {
+async function followsUsersRow({ table, column }: Column, seen = new Set<string>()): Promise<boolean> {
   const fks = await env.DB.prepare('SELECT "table" AS parent, "from" AS col, on_delete FROM pragma_foreign_key_list(?)')
     .bind(table)
     .all<{ parent: string; col: string; on_delete: string }>();
-  return fks.results.some(
-    (fk) => fk.parent === "users" && (fk.on_delete === "CASCADE" || (fk.col === column && fk.on_delete === "SET NULL")),
-  );
+  seen.add(table);
+  for (const fk of fks.results) {
+    if (fk.parent === "users" && (fk.on_delete === "CASCADE" || (fk.col === column && fk.on_delete === "SET NULL")))
+      return true;
+    // A row that cascades from a row that cascades from the user's (calendar_feeds from memberships).
+    if (fk.on_delete === "CASCADE" && !seen.has(fk.parent) && (await cascadesFromUsers(fk.parent, seen))) return true;
+  }
+  return false;
+}
+
+async function cascadesFromUsers(table: string, seen: Set<string>): Promise<boolean> {
+  const fks = await env.DB.prepare('SELECT "table" AS parent, on_delete FROM pragma_foreign_key_list(?)')
+    .bind(table)
+    .all<{ parent: string; on_delete: string }>();
+  seen.add(table);
+  for (const fk of fks.results.filter((f) => f.on_delete === "CASCADE")) {
+    if (fk.parent === "users") return true;
+    if (!seen.has(fk.parent) && (await cascadesFromUsers(fk.parent, seen))) return true;
+  }
+  return false;
 }
 
 /** The SQL text of account erasure, as self-deletion runs it for a user with one former address. */

@@ -465,12 +465,19 @@ describe("Download my data (an owner)", () => {
       },
     ]);
     const feed = await env.DB.prepare(
-      "SELECT f.secret_hash, f.created_at FROM calendar_feeds f JOIN users u ON u.id = f.user_id WHERE u.email = ?",
+      `SELECT f.secret_hash, f.created_at, f.tenant_id, w.name FROM calendar_feeds f JOIN users u ON u.id = f.user_id
+       JOIN tenants w ON w.id = f.tenant_id WHERE u.email = ?`,
     )
       .bind(t.email)
-      .first<{ secret_hash: string; created_at: number }>();
+      .first<{ secret_hash: string; created_at: number; tenant_id: string; name: string }>();
     expect(json(zip!, "account/calendar-feed.json").records).toEqual([
-      { on: true, turned_on_at: new Date(feed!.created_at).toISOString(), last_read_at: null },
+      {
+        workspace: feed!.name,
+        workspace_id: feed!.tenant_id,
+        on: true,
+        turned_on_at: new Date(feed!.created_at).toISOString(),
+        last_read_at: null,
+      },
     ]);
     const audit = json(zip!, "account/audit-log.json").records;
     expect(audit.map((a) => a.action)).toEqual(

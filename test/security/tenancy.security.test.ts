@@ -35,6 +35,7 @@ describe("two tenants", () => {
     "invitations_token_unique", // an invitee arrives with a token, before any tenant is known
     "tenant_billing_customer_unique", // a Stripe webhook arrives with a customer id, before any tenant is known
     "api_keys_secret_unique", // an API request arrives with only its key, before any tenant is known
+    "calendar_feeds_secret_unique", // a calendar app arrives with only its feed's secret, before any tenant is known
     // The retention job's sweeps of what is past its period, across workspaces (src/services/privacy/retention.ts).
     "sessions_last_active_idx",
     "audit_log_created_idx",

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createContact } from "../contacts/contact-helpers";
 import { runCron } from "../reminders/helpers";
-import { send, signUp } from "../helpers/http";
+import { GOOD_PASSWORD, send, signUp } from "../helpers/http";
 import { deliveredTo, lastMail, linkPath } from "../helpers/mail";
 import { database, directoryOf, rowsOf } from "./helpers";
 
@@ -96,6 +96,43 @@ describe("a workspace born on a shard", () => {
     expect(mail).toMatchObject({ status: "sent" });
     expect(mail!.subject).toContain("Renew the lease");
     expect((await deliveredTo(owner.email)).some((m) => m.message.subject.includes("Renew the lease"))).toBe(true);
+  }, 120_000);
+
+  it("closed by its owner: its shard's copy knows at once, so no reminder rings there; reopened, they ring again", async () => {
+    const owner = await signUp({ company_name: "Closed On A Shard" }, { env: { PLACEMENT_TARGETS: "SHARD_2" } });
+    const tenantId = await tenantOf(owner.email);
+    // A confirmed address: the reopen link is mailed only to one.
+    await send(linkPath(await lastMail(owner.email, "verify_email"), "/verify-email/"), { method: "POST" });
+    const shard = database("SHARD_2");
+    // Due within the closure's grace period, so the cron's run at its time does not erase the workspace.
+    const dueDate = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const form = { title: "Pay the closed shop's rent", due_date: dueDate, due_time: "09:00", remind: "0" };
+    expect((await send("/app/tasks", { cookie: owner.cookie, form })).status).toBe(303);
+    const task = await shard
+      .prepare("SELECT id, remind_at FROM tasks WHERE tenant_id = ?")
+      .bind(tenantId)
+      .first<{ id: number; remind_at: number }>();
+    const closedCopy = () =>
+      shard.prepare("SELECT closed_at FROM tenants WHERE id = ?").bind(tenantId).first("closed_at");
+
+    const closed = await send("/app/settings/close", {
+      cookie: owner.cookie,
+      form: { password: GOOD_PASSWORD, confirm_close: "on" },
+    });
+    expect(closed.status).toBe(200);
+    expect(await closedCopy()).not.toBeNull();
+    // Read before the cron's run at the reminder's time, whose retention sweep would take the mail.
+    const reopenLink = linkPath(await lastMail(owner.email, "workspace_closed"), "/reopen/");
+    await runCron(task!.remind_at);
+    const rung = () =>
+      shard.prepare("SELECT count(*) AS n FROM notifications WHERE task_id = ?").bind(task!.id).first<number>("n");
+    expect(await rung()).toBe(0);
+
+    const reopened = await send(reopenLink, { method: "POST" });
+    expect(reopened.status).toBe(200);
+    expect(await closedCopy()).toBeNull();
+    await runCron(task!.remind_at + 60_000);
+    expect(await rung()).toBe(1);
   }, 120_000);
 
   it("whose control batch fails leaves nothing on its shard", async () => {

@@ -132,3 +132,11 @@ export function erasedFromApiAnswers(t: TenantDb, contactIds: number[]): SQL {
     SELECT 1 FROM json_each(${JSON.stringify(contactIds)}) j
     WHERE response_body LIKE '%"id":' || j.value || ',%' OR response_body LIKE '%"id":' || j.value || '}%')`;
 }
+
+/**
+ * Deletes every answer the workspace's keys had kept, on its records' database: a closed workspace's keys are
+ * refused, and the answers copy records. (On DB the closure's own batch has done it.)
+ */
+export async function forgetKeptAnswers(t: TenantDb): Promise<void> {
+  await t.delete(apiIdempotency);
+}

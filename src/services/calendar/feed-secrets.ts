@@ -5,9 +5,9 @@
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
-import { and, eq, lte, or, isNull } from "drizzle-orm";
+import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { calendarFeeds } from "../../db/schema";
+import { calendarFeeds, memberships, tenants, workspaceShards } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
 
@@ -31,14 +31,40 @@ export interface CalendarFeedStatus {
   lastReadAt: number | null;
 }
 
-/** The user's feed (when it was made and last read), or null when it is off. */
-export async function calendarFeedStatus(db: Database, userId: string): Promise<CalendarFeedStatus | null> {
+/** The member's feed of the workspace (when it was made and last read), or null when it is off. */
+export async function calendarFeedStatus(
+  db: Database,
+  member: { userId: string; tenantId: string },
+): Promise<CalendarFeedStatus | null> {
   const [row] = await db
     .select({ createdAt: calendarFeeds.createdAt, lastReadAt: calendarFeeds.lastReadAt })
     .from(calendarFeeds)
-    .where(eq(calendarFeeds.userId, userId))
+    .where(and(eq(calendarFeeds.tenantId, member.tenantId), eq(calendarFeeds.userId, member.userId)))
     .limit(1);
   return row ?? null;
+}
+
+/** Every feed the user has, with its workspace's name, for their own data export. */
+export async function calendarFeedsOfUser(
+  db: Database,
+  userId: string,
+): Promise<(CalendarFeedStatus & { tenantId: string; workspace: string })[]> {
+  // Through memberships_user_idx, then each feed by its key.
+  return db
+    .select({
+      tenantId: calendarFeeds.tenantId,
+      workspace: tenants.name,
+      createdAt: calendarFeeds.createdAt,
+      lastReadAt: calendarFeeds.lastReadAt,
+    })
+    .from(memberships)
+    .innerJoin(
+      calendarFeeds,
+      and(eq(calendarFeeds.tenantId, memberships.tenantId), eq(calendarFeeds.userId, memberships.userId)),
+    )
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(tenants.name, calendarFeeds.tenantId);
 }
 
 type FeedActor = { userId: string; tenantId: string };
@@ -55,8 +81,8 @@ function audit(db: Database, actor: FeedActor, action: "on" | "rotated" | "off",
 }
 
 /**
- * Gives the user a feed with a new secret, replacing any old one (which stops working at once), and
- * returns the secret: the only time it exists outside the user's calendar app.
+ * Gives the member a feed of the workspace with a new secret, replacing any old one (which stops working at
+ * once), and returns the secret: the only time it exists outside the member's calendar app.
  */
 export async function newCalendarFeedSecret(
   db: Database,
@@ -68,9 +94,15 @@ export async function newCalendarFeedSecret(
   await db.batch([
     db
       .insert(calendarFeeds)
-      .values({ userId: actor.userId, secretHash: hash, createdAt: meta.now, lastReadAt: null })
+      .values({
+        tenantId: actor.tenantId,
+        userId: actor.userId,
+        secretHash: hash,
+        createdAt: meta.now,
+        lastReadAt: null,
+      })
       .onConflictDoUpdate({
-        target: calendarFeeds.userId,
+        target: [calendarFeeds.tenantId, calendarFeeds.userId],
         set: { secretHash: hash, createdAt: meta.now, lastReadAt: null },
       }),
     audit(db, actor, rotating ? "rotated" : "on", meta),
@@ -78,24 +110,43 @@ export async function newCalendarFeedSecret(
   return secret;
 }
 
-/** Turns the feed off: the row goes, and with it every address it ever had. */
+/** Turns the member's feed of the workspace off: the row goes, and with it every address it ever had. */
 export async function turnOffCalendarFeed(db: Database, actor: FeedActor, meta: RequestMeta): Promise<void> {
   await db.batch([
-    db.delete(calendarFeeds).where(eq(calendarFeeds.userId, actor.userId)),
+    db
+      .delete(calendarFeeds)
+      .where(and(eq(calendarFeeds.tenantId, actor.tenantId), eq(calendarFeeds.userId, actor.userId))),
     audit(db, actor, "off", meta),
   ]);
 }
 
+/** Whose feed of which workspace an address opens, and the database its records are on. */
+export interface FeedOwner {
+  userId: string;
+  tenantId: string;
+  workspace: string;
+  shard: string;
+}
+
 /**
- * The user whose feed `secret` opens, or null (malformed, unknown, rotated or turned off). Notes the
- * read at most hourly, so polling calendar apps do not write on every fetch.
+ * The member and workspace whose feed `secret` opens, or null (malformed, unknown, rotated, turned off, or the
+ * workspace closed). One read on the control database, with the directory's entry. Notes the read at most
+ * hourly, so polling calendar apps do not write on every fetch.
  */
-export async function calendarFeedOwner(db: Database, secret: string, now: number): Promise<string | null> {
+export async function calendarFeedOwner(db: Database, secret: string, now: number): Promise<FeedOwner | null> {
   if (!SECRET_SHAPE.test(secret)) return null;
   const hash = hashOf(secret);
   const [row] = await db
-    .select({ userId: calendarFeeds.userId, lastReadAt: calendarFeeds.lastReadAt })
+    .select({
+      userId: calendarFeeds.userId,
+      tenantId: calendarFeeds.tenantId,
+      workspace: tenants.name,
+      shard: sql<string>`coalesce(${workspaceShards.shard}, 'DB')`,
+      lastReadAt: calendarFeeds.lastReadAt,
+    })
     .from(calendarFeeds)
+    .innerJoin(tenants, and(eq(tenants.id, calendarFeeds.tenantId), isNull(tenants.closedAt)))
+    .leftJoin(workspaceShards, eq(workspaceShards.tenantId, calendarFeeds.tenantId))
     .where(eq(calendarFeeds.secretHash, hash))
     .limit(1);
   if (!row) return null;
@@ -110,5 +161,5 @@ export async function calendarFeedOwner(db: Database, secret: string, now: numbe
         ),
       );
   }
-  return row.userId;
+  return { userId: row.userId, tenantId: row.tenantId, workspace: row.workspace, shard: row.shard };
 }

@@ -1,7 +1,7 @@
 /**
- * What a user's calendar feed carries: their open tasks in every open workspace they are a member of,
- * and the close dates of their open deals there. Titles and record names only: no description, note,
- * email address or phone number. Two statements in one batch, each bounded.
+ * What a member's calendar feed of a workspace carries: their open tasks there, and the close dates of their
+ * open deals. Titles and record names only: no description, note, email address or phone number. Two
+ * statements in one batch on the workspace's database, each bounded.
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
@@ -32,14 +32,9 @@ interface DealRow {
   updatedAt: number;
 }
 
-// The user's open workspaces: a removed member's or a closed workspace's items leave the feed.
-const workspacesOf = (userId: string) => sql`(SELECT m.tenant_id FROM memberships m
-  JOIN tenants w ON w.id = m.tenant_id WHERE m.user_id = ${userId} AND w.closed_at IS NULL)`;
-
-function tasksQuery(userId: string, today: string) {
-  // tasks_tenant_assignee_idx per workspace (tenant_id IN, then assignee, status, due date).
-  return sql`/* all tenants: the feed's owner's own workspaces, from their memberships */
-    SELECT k.id, k.title, k.due_date AS dueDate, k.due_at AS dueAt, k.updated_at AS updatedAt,
+function tasksQuery(tenantId: string, userId: string, today: string) {
+  // tasks_tenant_assignee_idx (tenant_id, then assignee, status, due date).
+  return sql`SELECT k.id, k.title, k.due_date AS dueDate, k.due_at AS dueAt, k.updated_at AS updatedAt,
       k.subject_type AS subjectType, k.subject_id AS subjectId,
       CASE k.subject_type
         WHEN 'contact' THEN (SELECT trim(c.first_name || ' ' || c.last_name) FROM contacts c
@@ -48,25 +43,23 @@ function tasksQuery(userId: string, today: string) {
         WHEN 'deal' THEN (SELECT d.name FROM deals d WHERE d.tenant_id = k.tenant_id AND d.id = k.subject_id)
       END AS subjectName
     FROM tasks k
-    WHERE k.tenant_id IN ${workspacesOf(userId)} AND k.assignee_id = ${userId} AND k.status = 'open'
+    WHERE k.tenant_id = ${tenantId} AND k.assignee_id = ${userId} AND k.status = 'open'
     ORDER BY k.due_date < ${today}, CASE WHEN k.due_date >= ${today} THEN k.due_date END, k.due_date DESC, k.id
     LIMIT ${FEED_TASK_LIMIT}`;
 }
 
-function dealsQuery(userId: string, today: string) {
-  // deals_tenant_owner_idx per workspace (tenant_id IN, then owner, close key).
-  return sql`/* all tenants: the feed's owner's own workspaces, from their memberships */
-    SELECT d.id, d.name, d.close_date AS closeDate, d.updated_at AS updatedAt
+function dealsQuery(tenantId: string, userId: string, today: string) {
+  // deals_tenant_owner_idx (tenant_id, then owner, close key).
+  return sql`SELECT d.id, d.name, d.close_date AS closeDate, d.updated_at AS updatedAt
     FROM deals d
-    WHERE d.tenant_id IN ${workspacesOf(userId)} AND d.owner_id = ${userId} AND d.status = 'open'
-      AND d.close_date IS NOT NULL
+    WHERE d.tenant_id = ${tenantId} AND d.owner_id = ${userId} AND d.status = 'open' AND d.close_date IS NOT NULL
     ORDER BY d.close_key < ${today}, CASE WHEN d.close_key >= ${today} THEN d.close_key END, d.close_key DESC, d.id
     LIMIT ${FEED_DEAL_LIMIT}`;
 }
 
-/** The feed's two reads, for one batch: the user's tasks, then their deals. */
-export function calendarFeedStatements(userId: string, today: string) {
-  return [tasksQuery(userId, today), dealsQuery(userId, today)];
+/** The feed's two reads, for one batch: the member's tasks, then their deals. */
+export function calendarFeedStatements(tenantId: string, userId: string, today: string) {
+  return [tasksQuery(tenantId, userId, today), dealsQuery(tenantId, userId, today)];
 }
 
 const RECORD_PATHS: Record<string, string> = { contact: "contacts", company: "companies", deal: "deals" };
@@ -96,21 +89,23 @@ function dealEvent(r: DealRow, origin: string, host: string): CalendarEvent {
   };
 }
 
-/** The user's feed as iCalendar text; `origin` is the app's (links and the events' UIDs). */
+/**
+ * The member's feed of one workspace as iCalendar text, read from `db`, the database holding that workspace's
+ * records; `origin` is the app's (links and the events' UIDs).
+ */
 export async function calendarFeedText(
-  dbs: Database[],
-  userId: string,
+  db: Database,
+  feed: { tenantId: string; userId: string; workspace: string },
   p: { now: number; origin: string; appName: string },
 ): Promise<string> {
   const today = new Date(p.now).toISOString().slice(0, 10);
-  // Each database holding one of the user's workspaces answers for its own (they have its memberships).
-  const all = await Promise.all(dbs.map((db) => runRawBatchRows(db, calendarFeedStatements(userId, today))));
-  const tasks = all.flatMap((rows) => rows[0] ?? []) as unknown as TaskRow[];
-  const deals = all.flatMap((rows) => rows[1] ?? []) as unknown as DealRow[];
+  const [taskRows, dealRows] = await runRawBatchRows(db, calendarFeedStatements(feed.tenantId, feed.userId, today));
+  const tasks = (taskRows ?? []) as unknown as TaskRow[];
+  const deals = (dealRows ?? []) as unknown as DealRow[];
   const host = new URL(p.origin).host;
   return writeCalendar({
     prodId: `-//${p.appName}//Calendar feed//EN`,
-    name: `${p.appName}: my tasks`,
+    name: `${p.appName}: my tasks in ${feed.workspace}`,
     events: [...tasks.map((r) => taskEvent(r, p.origin, host)), ...deals.map((r) => dealEvent(r, p.origin, host))],
   });
 }

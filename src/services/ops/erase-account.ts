@@ -84,6 +84,7 @@ export async function eraseAccountNow(
     );
     if (!closed.ok && closed.reason === "stripe_unavailable") return { ok: false, reason: "stripe_unavailable" };
   }
+  await mirrorAfterChange(deps.databases, owned);
 
   const budget: Budget = { left: OPS_ERASURE_STATEMENTS };
   const formerEmails = await formerAddresses(db, user.id);

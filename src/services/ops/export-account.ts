@@ -111,9 +111,17 @@ async function* accountExportDocument(
       .orderBy(desc(auditLog.id))
       .limit(AUDIT_ENTRIES_PER_WORKSPACE * Math.max(1, tenantIds.length)),
     db
-      .select({ createdAt: calendarFeeds.createdAt, lastReadAt: calendarFeeds.lastReadAt })
-      .from(calendarFeeds)
-      .where(eq(calendarFeeds.userId, user.id)),
+      .select({
+        tenantId: calendarFeeds.tenantId,
+        createdAt: calendarFeeds.createdAt,
+        lastReadAt: calendarFeeds.lastReadAt,
+      })
+      .from(memberships)
+      .innerJoin(
+        calendarFeeds,
+        and(eq(calendarFeeds.tenantId, memberships.tenantId), eq(calendarFeeds.userId, memberships.userId)),
+      )
+      .where(eq(memberships.userId, user.id)),
   ]);
   const head = {
     format: ACCOUNT_EXPORT_FORMAT,
@@ -150,8 +158,12 @@ async function* accountExportDocument(
       policy_version: c.policyVersion,
       created_at: ms(c.createdAt),
     })),
-    // Whether the private calendar feed is on; never the hash of its secret.
-    calendar_feed: feed[0] ? { turned_on_at: ms(feed[0].createdAt), last_read_at: ms(feed[0].lastReadAt) } : null,
+    // Which workspaces' private calendar feeds are on; never the hash of a secret.
+    calendar_feeds: feed.map((f) => ({
+      workspace_id: f.tenantId,
+      turned_on_at: ms(f.createdAt),
+      last_read_at: ms(f.lastReadAt),
+    })),
     email_preferences: preferences[0]
       ? { digest: preferences[0].digest, news: preferences[0].news, updated_at: ms(preferences[0].updatedAt) }
       : null,

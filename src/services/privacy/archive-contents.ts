@@ -1,7 +1,7 @@
 /**
  * What the "Download my data" archive holds: the account's data as JSON (the user, memberships,
  * sessions, consent choices, email preferences, contact-page messages, copies of the mail sent to
- * them, audit entries about them, recently viewed records, whether their calendar feed is on, their
+ * them, audit entries about them, recently viewed records, which of their calendar feeds are on, their
  * reminders) and, when the requester is an owner or admin, the workspace's contacts, companies, deals
  * and notes as JSON and CSV (the export serializers, docs/export-format.md), its timeline, its tasks and
  * its logged calls, meetings and emails; plus manifest.json describing every file.
@@ -21,7 +21,7 @@ import { apiKeysForExport } from "../api/keys";
 import { USAGE_RETENTION } from "../usage/definitions";
 import type { R2ZipWriter } from "../../lib/zip-r2";
 import { getEmailPreferences } from "../account/email-preferences";
-import { calendarFeedStatus } from "../calendar/feed-secrets";
+import { calendarFeedsOfUser } from "../calendar/feed-secrets";
 import { describeDevice } from "../account/sessions";
 import { exportChunks } from "../export/stream";
 import type { ExportKind } from "../export/columns";
@@ -102,8 +102,8 @@ const ACCOUNT_FILES = {
     "(failed sign-ins, role changes).",
   "recently-viewed": "The records you opened lately in each workspace (the dashboard's shortcuts), by type and id.",
   "calendar-feed":
-    "Your private calendar feed, while it is on: when you turned it on (or last gave it a new address) and when a " +
-    "calendar last read it. Never its address: we keep only a hash of the secret in it.",
+    "Your private calendar feeds, one per workspace where you turned one on: when you turned it on (or last gave it " +
+    "a new address) and when a calendar last read it. Never its address: we keep only a hash of the secret in it.",
   reminders:
     "Your task reminders and mentions in the app (the bell) in each workspace: what each said, when, and when you " +
     "read it.",
@@ -277,10 +277,16 @@ export async function writeDataExport(
   );
   const recent = (await Promise.all(userDbs.map((d) => recentViewRows(d, who.userId)))).flat();
   await addRows("recently-viewed", recent);
-  const feed = await calendarFeedStatus(db, who.userId);
+  const feeds = await calendarFeedsOfUser(db, who.userId);
   await addRows(
     "calendar-feed",
-    feed ? [{ on: true, turned_on_at: isoTime(feed.createdAt), last_read_at: time(feed.lastReadAt) }] : [],
+    feeds.map((f) => ({
+      workspace: f.workspace,
+      workspace_id: f.tenantId,
+      on: true,
+      turned_on_at: isoTime(f.createdAt),
+      last_read_at: time(f.lastReadAt),
+    })),
   );
   await add("account/reminders.json", ACCOUNT_FILES.reminders, (into) =>
     accountDocument(

@@ -29,6 +29,7 @@ import { auditInsert } from "../audit/audit";
 import { failedWith } from "../billing/errors";
 import { guardedValue } from "../billing/limits";
 import { queueMail } from "../mail/outbox";
+import { markPeopleStale } from "../shards/mirror";
 import { endStripeCustomer } from "./closure-stripe";
 
 /** Wrong passwords on the closing form, per user: the form must not become a password oracle. */
@@ -166,6 +167,8 @@ export async function closeWorkspace(
         ...meta,
       }),
       ...mails.map((m) => m.query),
+      // Its shard's copy of the tenants row must learn it (the caller copies it; this mark is for a worker gone first).
+      markPeopleStale(db, tenantId, meta.now),
     ]);
   } catch (err) {
     // The ledger guard refused: another closure of this tenant won.

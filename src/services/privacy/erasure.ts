@@ -95,6 +95,7 @@ export const TENANT_TABLES = [
   "audit_log",
   "shard_moves",
   "workspace_shards",
+  "calendar_feeds",
 ] as const;
 
 /** R2 prefixes that hold a tenant's files: import uploads, chunks and error files; export archives. */

@@ -10,6 +10,7 @@ import { closedTenantLedger, tenants } from "../../db/schema";
 import { hashToken } from "../../auth/tokens";
 import type { RequestMeta } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
+import { markPeopleStale } from "../shards/mirror";
 
 export interface ReopenableWorkspace {
   tenantId: string;
@@ -45,18 +46,22 @@ export async function reopenWorkspace(
 ): Promise<{ ok: true; name: string } | { ok: false }> {
   const { db, tenantId } = t;
   if (!(await findReopenable(t, token, meta.now))) return { ok: false };
-  const [reopened] = await db
-    .update(tenants)
-    .set({ closedAt: null, eraseAfter: null, reopenTokenHash: null, eraseStep: 0, updatedAt: meta.now })
-    .where(
-      and(
-        eq(tenants.id, tenantId),
-        eq(tenants.reopenTokenHash, hashToken(token)),
-        isNull(tenants.erasingAt),
-        gt(tenants.eraseAfter, meta.now),
-      ),
-    )
-    .returning({ name: tenants.name });
+  // The shard's copy of the tenants row must learn it (the caller copies it; the mark is for a worker gone first).
+  const [[reopened]] = await db.batch([
+    db
+      .update(tenants)
+      .set({ closedAt: null, eraseAfter: null, reopenTokenHash: null, eraseStep: 0, updatedAt: meta.now })
+      .where(
+        and(
+          eq(tenants.id, tenantId),
+          eq(tenants.reopenTokenHash, hashToken(token)),
+          isNull(tenants.erasingAt),
+          gt(tenants.eraseAfter, meta.now),
+        ),
+      )
+      .returning({ name: tenants.name }),
+    markPeopleStale(db, tenantId, meta.now),
+  ]);
   if (!reopened) return { ok: false };
   await db.batch([
     t.delete(closedTenantLedger, isNull(closedTenantLedger.erasedAt)),

@@ -15,5 +15,6 @@ export const CONTROL_TABLES: Record<string, string> = {
   email_outbox: "the mailer's every-minute sweep covers every workspace's mail in one query",
   audit_log: "sign-ins and account changes are written where sessions are; append-only by trigger",
   workspace_shards: "the directory itself",
+  calendar_feeds: "a calendar app arrives with only its feed's secret, before any workspace is known",
   shard_moves: "the moves' own bookkeeping, read by the watchdog",
 };

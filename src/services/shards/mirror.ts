@@ -5,12 +5,15 @@
  * `email_preferences`, and their `memberships`. The control database stays the truth: sessions and roles are
  * checked there. The copy is written again, whole (a workspace has few members), after every change to them.
  */
+import { and, eq, ne } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { workspaceShards } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { databaseOf, type DatabaseName, isDatabaseName } from "./databases";
+import { quoted } from "./tables";
 
 /** The bindings a mirror needs: the control database and whichever shards are bound. */
 type JoinBindings = Pick<Bindings, "DB"> & Partial<Bindings>;
-import { quoted } from "./tables";
 
 type Row = Record<string, unknown>;
 
@@ -139,6 +142,17 @@ export async function mirrorPeople(env: Bindings, shardName: DatabaseName, tenan
   const shard = databaseOf(env, shardName);
   const statements = await mirrorStatements(env.DB, shard, tenantId);
   if (statements.length) await shard.batch(statements);
+}
+
+/**
+ * Marks the workspace's copy stale, for the batch of a change that the copy must follow (a closure, a reopening):
+ * a worker gone before mirrorAfterChange leaves it marked, and the cron copies it a minute on. Nothing on DB.
+ */
+export function markPeopleStale(db: Database, tenantId: string, now: number) {
+  return db
+    .update(workspaceShards)
+    .set({ peopleStaleSince: now })
+    .where(and(eq(workspaceShards.tenantId, tenantId), ne(workspaceShards.shard, "DB")));
 }
 
 /**

@@ -9,9 +9,18 @@ import { scoped, type TenantDb } from "../../db/scoped";
 import type { Bindings } from "../../env";
 import type { JobMessage } from "../../jobs";
 import type { ErasureTarget } from "../privacy/erasure";
-import { boundDatabases, databaseOf, isDatabaseName } from "./databases";
+import { boundDatabases, type DatabaseName, databaseOf, isDatabaseName } from "./databases";
 import { shardOf } from "./directory";
 import { anchorStatements } from "./rows";
+
+/** A handle on the database `name`: the control database's own for DB. */
+export function databaseHandle(
+  env: Pick<Bindings, "DB"> & Partial<Bindings>,
+  control: Database,
+  name: DatabaseName,
+): Database {
+  return name === "DB" ? control : createDb(databaseOf(env as Bindings, name));
+}
 
 /**
  * The workspace's handle (its records on its database, `control` the control database: one directory read), and
@@ -23,10 +32,7 @@ export async function workspacePlacement(
   tenantId: string,
 ): Promise<{ t: TenantDb; moving: boolean }> {
   const { shard, state } = await shardOf(control, tenantId);
-  const t =
-    shard === "DB"
-      ? scoped(control, tenantId)
-      : scoped(createDb(databaseOf(env as Bindings, shard)), tenantId, control);
+  const t = shard === "DB" ? scoped(control, tenantId) : scoped(databaseHandle(env, control, shard), tenantId, control);
   return { t, moving: state === "moving" };
 }
 
@@ -46,9 +52,7 @@ export async function erasureTargetOf(
   );
   const names = [...new Set(rows.map((r) => r.name).filter(isDatabaseName))];
   // No entry: the workspace lives on DB, where every workspace lived before shards.
-  const records = (names.length ? names : ["DB" as const]).map((name) =>
-    name === "DB" ? control : createDb(databaseOf(env as Bindings, name)),
-  );
+  const records = (names.length ? names : ["DB" as const]).map((name) => databaseHandle(env, control, name));
   return { tenantId, control, records };
 }
 
@@ -98,12 +102,12 @@ export async function databasesOfUser(
         WHERE m.user_id = ${userId} AND s.shard <> 'DB' ORDER BY s.shard`,
   );
   const shards = rows.map((r) => r.shard).filter(isDatabaseName);
-  return [control, ...shards.map((name) => createDb(databaseOf(env as Bindings, name)))];
+  return [control, ...shards.map((name) => databaseHandle(env, control, name))];
 }
 
 /** Every bound database that holds workspaces' records, as handles: `control` (DB) first, then the shards. */
 export function recordsDatabases(env: Bindings, control: Database): Database[] {
-  return boundDatabases(env).map((name) => (name === "DB" ? control : createDb(databaseOf(env, name))));
+  return boundDatabases(env).map((name) => databaseHandle(env, control, name));
 }
 
 /**

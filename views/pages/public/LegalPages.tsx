@@ -93,13 +93,13 @@ export function PrivacyPage(p: { updated: string; retention: RetentionPeriods; u
           your time zone and the format you read numbers and dates in.
         </li>
         <li id="calendar-feed">
-          <strong>Your calendar feed:</strong> off unless you turn it on in your profile. Then a private address lets
-          your calendar app read your own open tasks (their titles, times and the names of the contacts, companies or
-          deals they belong to) and the names and expected close dates of your own open deals: nothing else, no email
-          addresses, phone numbers, notes or descriptions. We keep only a hash of the secret in the address, when you
-          turned the feed on and, at most hourly, when a calendar last read it. Anyone who holds the address can read
-          the feed, so keep it private; if you shared it, give it a new address in your profile (the old one stops
-          working at once) or turn the feed off.
+          <strong>Your calendar feed:</strong> off unless you turn it on in your profile, one for each workspace. Then a
+          private address lets your calendar app read your own open tasks in that workspace (their titles, times and the
+          names of the contacts, companies or deals they belong to) and the names and expected close dates of your own
+          open deals there: nothing else, no email addresses, phone numbers, notes or descriptions. We keep only a hash
+          of the secret in the address, when you turned the feed on and, at most hourly, when a calendar last read it.
+          Anyone who holds the address can read the feed, so keep it private; if you shared it, give it a new address in
+          your profile (the old one stops working at once) or turn the feed off.
         </li>
       </ul>
       <h3>What we collect automatically</h3>

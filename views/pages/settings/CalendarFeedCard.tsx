@@ -6,18 +6,24 @@ export interface CalendarFeedCardProps {
   feed: { createdAt: number; lastReadAt: number | null } | null;
   /** The address, only in the answer that just made it: it is never stored and cannot be shown again. */
   newUrl?: string;
+  /** The workspace whose tasks and deals this feed carries. */
+  workspace: string;
 }
 
-/** The profile's private calendar feed: turn it on, see its address once, give it a new one, turn it off. */
+/**
+ * The profile's private calendar feed of this workspace: turn it on, see its address once, give it a new one,
+ * turn it off. One per workspace: a member of several subscribes to each they want (each its own calendar).
+ */
 export function CalendarFeedCard(p: CalendarFeedCardProps) {
   return (
     <section class="card" aria-labelledby="calendar-feed-heading" id="calendar-feed">
       <h2 id="calendar-feed-heading">Calendar feed</h2>
       <p class="muted">
-        A private address your calendar app can subscribe to: your open tasks in every workspace you belong to, with
-        their times, and the expected close dates of your open deals. It carries their titles and the names of the
-        records they belong to, nothing else. Anyone who has the address can read it, so keep it to yourself; if you
-        shared it by mistake, give it a new address.
+        A private address your calendar app can subscribe to: your open tasks in <strong>{p.workspace}</strong>, with
+        their times, and the expected close dates of your open deals there. It carries their titles and the names of the
+        records they belong to, nothing else. Each of your workspaces has its own feed, turned on from this page while
+        you are in it. Anyone who has the address can read it, so keep it to yourself; if you shared it by mistake, give
+        it a new address.
       </p>
       {p.newUrl ? (
         <div class="stack">

@@ -259,7 +259,7 @@ export function ProfilePage(p: ProfilePageProps) {
           )}
           .
         </p>
-        <h3>Calendar feed</h3>
+        <h3>Calendar feed of this workspace</h3>
         <p>
           {p.calendarFeed.feed ? (
             <>

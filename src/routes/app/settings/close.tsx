@@ -15,7 +15,9 @@ import { closeWorkspaceAsOwner } from "../../../services/privacy/closure";
 import { listMembers } from "../../../services/team/members";
 import { WorkspaceClosedDonePage } from "../../../../views/pages/closure/ClosurePages";
 import { CloseWorkspacePage } from "../../../../views/pages/settings/CloseWorkspacePage";
-import { actorOf, authOf, controlOf } from "../../context";
+import { forgetKeptAnswers } from "../../../services/api/idempotency";
+import { mirrorAfterChange } from "../../../services/shards/mirror";
+import { actorOf, authOf, controlOf, tenantOf } from "../../context";
 
 /** Mounted at /app/settings/close. */
 export const closeWorkspaceRoutes = new Hono<AppEnv>();
@@ -89,6 +91,9 @@ closeWorkspaceRoutes.post("/", requireRole("owner"), async (c) => {
     }
   }
   deliverSoon(c, result.mailIds);
+  // Its shard learns it is closed (no reminder, agenda or digest from it), and forgets the API's kept answers.
+  await mirrorAfterChange(c.env, [auth.tenant.id]);
+  if (c.get("recordsDb")) await forgetKeptAnswers(tenantOf(c));
   // This session was one of those that ended with the closure.
   clearSessionCookie(c);
   c.set("auth", null);

@@ -81,7 +81,7 @@ async function profilePage(
   const [data, workspace, feed] = await Promise.all([
     loadProfile(c.get("db"), auth.user.id, auth.sessionId, Date.now()),
     getWorkspaceSettings(controlOf(c)),
-    calendarFeedStatus(c.get("db"), auth.user.id),
+    calendarFeedStatus(c.get("db"), accountHolderOf(c)),
   ]);
   if (!data || !workspace) return errorResponse(c, 404);
   const menu = settingsMenuOf(c);
@@ -111,7 +111,7 @@ async function profilePage(
         locales: localeChoices(),
         error: opts.errors?.locale,
       }}
-      calendarFeed={{ feed, newUrl: opts.feedUrl }}
+      calendarFeed={{ feed, newUrl: opts.feedUrl, workspace: auth.tenant.name }}
     />,
     opts.status ?? 200,
   );
@@ -155,14 +155,14 @@ const feedAddress = (c: Context<AppEnv>, secret: string) => `${appBaseUrl(c)}/ca
 
 profileRoutes.post("/calendar-feed", requireRole("viewer"), async (c) => {
   // Turning it on twice (a double click) keeps the first address rather than silently replacing it.
-  if (await calendarFeedStatus(c.get("db"), authOf(c).user.id))
+  if (await calendarFeedStatus(c.get("db"), accountHolderOf(c)))
     return c.redirect("/app/settings/profile?saved=calendar_feed_on#calendar-feed", 303);
   const secret = await newCalendarFeedSecret(c.get("db"), accountHolderOf(c), requestMeta(c), false);
   return profilePage(c, { feedUrl: feedAddress(c, secret) });
 });
 
 profileRoutes.post("/calendar-feed/rotate", requireRole("viewer"), async (c) => {
-  if (!(await calendarFeedStatus(c.get("db"), authOf(c).user.id)))
+  if (!(await calendarFeedStatus(c.get("db"), accountHolderOf(c))))
     return c.redirect("/app/settings/profile#calendar-feed", 303);
   const secret = await newCalendarFeedSecret(c.get("db"), accountHolderOf(c), requestMeta(c), true);
   return profilePage(c, { feedUrl: feedAddress(c, secret) });
