@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "@libsql/client";
 import { describe, expect, it } from "vitest";
+import { openPlatform } from "../../src/node/server";
 import { d1OverLibsql } from "../../src/platform/node/d1-libsql";
 import { LocalQueue } from "../../src/platform/node/queue-local";
 import { r2OnDisk } from "../../src/platform/node/r2-disk";
@@ -128,5 +129,31 @@ describe("the in-process queue", () => {
     await new Promise((r) => setTimeout(r, 50));
     await queue.idle();
     expect(attempts).toEqual([1, 2, 3]);
+  });
+});
+
+describe("the local database as the server opens it", () => {
+  it("is one connection in WAL mode synced at checkpoints, after the migrations and for every later statement", async () => {
+    const root = path.resolve(__dirname, "../..");
+    const platform = await openPlatform(root, { DATA_DIR: tempDir("pragmas") });
+    try {
+      // Several statements at once, as concurrent requests send them: each lands on the same connection.
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          i % 2
+            ? platform.env.DB.prepare("PRAGMA synchronous").first<number>("synchronous")
+            : platform.env.DB.batch([platform.env.DB.prepare("PRAGMA synchronous")]).then(
+                (r) => (r[0]!.results[0] as { synchronous: number }).synchronous,
+              ),
+        ),
+      );
+      expect(answers).toEqual(Array(8).fill(1)); // NORMAL
+      expect(await platform.env.DB.prepare("PRAGMA journal_mode").first<string>("journal_mode")).toBe("wal");
+      expect(
+        await platform.env.DB.prepare("SELECT count(*) AS n FROM d1_migrations").first<number>("n"),
+      ).toBeGreaterThan(30);
+    } finally {
+      await platform.close();
+    }
   });
 });

@@ -177,7 +177,7 @@ describe("unreadable bodies on every route that takes one", () => {
       }
       expect(await everything()).toEqual(before);
       expect(await preferencesOf(owner.email)).toEqual({ digest: 1, news: 1 });
-    });
+    }, 120_000); // every route that takes a body, twice for public ones: ~10 s alone, several times that under load
   }
 });
 

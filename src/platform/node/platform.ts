@@ -60,7 +60,14 @@ export function executionContext(): ExecutionContext & { settled(): Promise<void
 export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
   mkdirSync(options.dataDir, { recursive: true });
   const url = options.libsqlUrl || `file:${path.join(options.dataDir, "customertrackr.db")}`;
-  const client = createClient({ url, authToken: options.libsqlAuthToken || undefined, intMode: "number" });
+  // One connection to a local file: every call but a transaction's runs synchronously once it has one, so a second
+  // adds nothing, and the connection's settings (openPlatform's PRAGMAs) then hold for every statement.
+  const client = createClient({
+    url,
+    authToken: options.libsqlAuthToken || undefined,
+    intMode: "number",
+    ...(url.startsWith("file:") ? { concurrency: 1 } : {}),
+  });
   // The Worker's queue settings (wrangler.toml [[queues.consumers]]): one message per batch, 10 retries.
   const jobs = new LocalQueue<JobMessage>({ name: "customertrackr-jobs", maxRetries: 10 });
   const env = {
