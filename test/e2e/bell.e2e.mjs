@@ -1,11 +1,11 @@
 // The header's bell under the real CSP: its unread count is fetched by app.js after the page, says in
 // words how many reminders are unread, and the link opens the reminders page, where "mark all read" works.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, openSignedUpPage, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
 export default {
   async "the bell loads its count after the page and opens the reminders page"({ baseUrl, browser }) {
-    const { context, page, problems } = await openSignedUpPage(browser, baseUrl, { company: "Bell Browser Ltd" });
+    const { context, page, problems } = await openNewAccountPage(browser, baseUrl, { company: "Bell Browser Ltd" });
     const count = page.locator("a.bell span[data-fill]");
     await page.waitForFunction(
       () => document.querySelector("a.bell span[data-fill]")?.textContent === "no unread reminders",

@@ -3,14 +3,14 @@
 // a note with a URL and some HTML (shown as text, the URL a safe link), edits it inline and deletes
 // it; the dashboard then lists the company as recently viewed. No CSP or script errors on the way.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, openSignedUpPage, waitForPath, openAccountMenu } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openNewAccountPage, waitForPath, openAccountMenu } from "./helpers.mjs";
 
 export default {
   async "an admin sets up a tag and a field, creates a company, and adds, edits and deletes a note"({
     baseUrl,
     browser,
   }) {
-    const { page, problems } = await openSignedUpPage(browser, baseUrl, {
+    const { page, problems } = await openNewAccountPage(browser, baseUrl, {
       company: `Rocket Supplies ${Date.now().toString(36)}`,
     });
 

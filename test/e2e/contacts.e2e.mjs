@@ -3,7 +3,7 @@
 // and "?" shortcuts, deleting a row with htmx, and, with JavaScript switched off, searching with the
 // submit button and deleting through the confirmation page.
 import assert from "node:assert/strict";
-import { PASSWORD, WAIT_MS, assertNoProblems, logInThroughForm, openSignedUpPage, waitForPath } from "./helpers.mjs";
+import { PASSWORD, WAIT_MS, assertNoProblems, logInThroughForm, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
 /** The list's row for a contact name. */
 function row(page, name) {
@@ -55,7 +55,7 @@ async function stillSameDocument(page) {
 
 export default {
   async "create, list, search as you type, shortcuts, and delete from the bulk bar"({ baseUrl, browser }) {
-    const { page, problems, context } = await openSignedUpPage(browser, baseUrl, { company: "Contacts E2E Ltd" });
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Contacts E2E Ltd" });
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
     await waitForPath(page, "/app/contacts");
     await page.getByText("No contacts yet.").waitFor();
@@ -149,7 +149,7 @@ export default {
 
   async "without JavaScript: search with the button, and delete through the confirmation page"({ baseUrl, browser }) {
     // Make the account and the contacts with JavaScript, then look at them without.
-    const setup = await openSignedUpPage(browser, baseUrl, { company: "No Script Ltd" });
+    const setup = await openNewAccountPage(browser, baseUrl, { company: "No Script Ltd" });
     const { email } = setup;
     await setup.page.goto(`${baseUrl}/app/contacts/new`);
     const grace = await createThroughForm(setup.page, { first: "Grace", last: "Hopper", email: "grace@navy.example" });

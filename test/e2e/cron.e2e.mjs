@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { tick } from "../../scripts/dev-tick.mjs";
-import { WAIT_MS, assertNoProblems, openSignedUpPage, uniqueEmail } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openNewAccountPage, uniqueEmail } from "./helpers.mjs";
 
 async function waitUntil(check, what) {
   const until = Date.now() + WAIT_MS;
@@ -32,7 +32,10 @@ export const serial = true;
 export default {
   async "a mail whose first delivery failed is delivered by the development tick"({ baseUrl, browser, mailStub }) {
     const email = uniqueEmail(mailStub.firstTryFails);
-    const { context, page, problems } = await openSignedUpPage(browser, baseUrl, { email, company: "Second Try Ltd" });
+    const { context, page, problems } = await openNewAccountPage(browser, baseUrl, {
+      email,
+      company: "Second Try Ltd",
+    });
     // The verification email was sent right after sign-up, and the provider refused it.
     await waitUntil(() => mailStub.attemptsTo(email).length === 1, "the first delivery attempt");
     assert.equal(mailStub.deliveredTo(email).length, 0);

@@ -3,14 +3,14 @@
 // the workspace lacks listed), commit, and find the deals with their amounts on /app/deals/list.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { WAIT_MS, assertNoProblems, openSignedUpPage, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
 const PIPEDRIVE = readFileSync(new URL("../fixtures/imports/pipedrive-deals.csv", import.meta.url));
 const SLOW = WAIT_MS * 3;
 
 export default {
   async "upload Pipedrive's deals, preview, commit, see them in the deal list"({ baseUrl, browser }) {
-    const { page, problems, context } = await openSignedUpPage(browser, baseUrl, { company: "Deal Import E2E Ltd" });
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Deal Import E2E Ltd" });
     await page.goto(`${baseUrl}/app/import`);
     await page.getByLabel("The file holds").selectOption("deals");
     await page.getByLabel("Pipeline (deals only)").selectOption({ label: "Sales" });

@@ -2,7 +2,7 @@
 // pipelines with the keyboard only (focus a move button, press Enter); the order survives a reload.
 // The deal list opens without script or CSP errors.
 import assert from "node:assert/strict";
-import { assertNoProblems, openSignedUpPage, waitForPath } from "./helpers.mjs";
+import { assertNoProblems, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
 async function stageNames(page, pipeline) {
   return page
@@ -13,7 +13,7 @@ async function stageNames(page, pipeline) {
 
 export default {
   async "an owner adds a pipeline and a stage and reorders them with the keyboard"({ baseUrl, browser }) {
-    const { page, problems } = await openSignedUpPage(browser, baseUrl, {
+    const { page, problems } = await openNewAccountPage(browser, baseUrl, {
       company: `Pipes ${Date.now().toString(36)}`,
     });
     await page.goto(`${baseUrl}/app/settings/pipelines`);

@@ -118,11 +118,39 @@ export async function logInThroughForm(page, email, password) {
   await page.getByRole("button", { name: "Log in" }).click();
 }
 
-/** A new page (see openPage) whose user has just signed up (see signUpThroughPages); ends on /app. */
+/** A new page (see openPage) whose user has just signed up through the pages (see signUpThroughPages); on /app. */
 export async function openSignedUpPage(browser, baseUrl, account = {}) {
   const opened = await openPage(browser);
   const signedUp = await signUpThroughPages(opened.page, baseUrl, account);
   return { ...opened, ...signedUp };
+}
+
+/**
+ * Signs up by posting the sign-up form from the test (the context's cookies take the session), then opens /app:
+ * for tests about something else, the landing and sign-up pages cost chromium ~2 s of CPU each time
+ * (docs/benchmarks.md); those pages have tests of their own (auth, account).
+ */
+export async function signUpByRequest(
+  context,
+  page,
+  baseUrl,
+  { email = uniqueEmail(), password = PASSWORD, company = "Acme Ltd" } = {},
+) {
+  const res = await appPost(context.request, `${baseUrl}/signup`, {
+    form: { email, password, company_name: company, age_confirmed: "on", accept_terms: "on", time_zone: "" },
+    headers: { Origin: baseUrl },
+    maxRedirects: 0,
+  });
+  assert.equal(res.status(), 303, `sign-up answered ${res.status()}: ${(await res.text()).slice(0, 300)}`);
+  await page.goto(`${baseUrl}/app`);
+  await waitForPath(page, "/app");
+  return { email, password, company };
+}
+
+/** A new page (see openPage) whose user has just signed up by a request (see signUpByRequest); on /app. */
+export async function openNewAccountPage(browser, baseUrl, account = {}) {
+  const opened = await openPage(browser);
+  return { ...opened, ...(await signUpByRequest(opened.context, opened.page, baseUrl, account)) };
 }
 
 /** The first link to `prefix` in the newest email to `to`, as the recipient would click it. */

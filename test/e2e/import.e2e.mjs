@@ -5,14 +5,14 @@
 // and possible duplicates.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { WAIT_MS, assertNoProblems, openSignedUpPage, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
 const GOOGLE = readFileSync(new URL("../fixtures/imports/google-contacts.csv", import.meta.url));
 const SLOW = WAIT_MS * 3;
 
 export default {
   async "upload, preview, commit with progress, see the contacts, undo"({ baseUrl, browser }) {
-    const { page, problems, context } = await openSignedUpPage(browser, baseUrl, { company: "Import E2E Ltd" });
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Import E2E Ltd" });
     await page.goto(`${baseUrl}/app/settings/profile`);
     await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Import" }).click();
     await waitForPath(page, "/app/import");
@@ -63,7 +63,7 @@ export default {
     baseUrl,
     browser,
   }) {
-    const { page, problems, context } = await openSignedUpPage(browser, baseUrl, { company: "Import Review Ltd" });
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Import Review Ltd" });
     const upload = async (name, buffer) => {
       await page.goto(`${baseUrl}/app/import`);
       await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name, mimeType: "text/csv", buffer });
@@ -104,7 +104,7 @@ export default {
   },
 
   async "a binary file is refused on the form, with the message by the field"({ baseUrl, browser }) {
-    const { page, problems, context } = await openSignedUpPage(browser, baseUrl, { company: "Import Refusal Ltd" });
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Import Refusal Ltd" });
     await page.goto(`${baseUrl}/app/import`);
     await page.getByLabel("CSV file", { exact: true }).setInputFiles({
       name: "contacts.xlsx",

@@ -3,14 +3,14 @@
 // inline and deleted after a confirmation; then the company list's "Last contacted" column. No CSP or
 // script errors on the way.
 import assert from "node:assert/strict";
-import { openSignedUpPage, waitForPath, WAIT_MS, assertNoProblems } from "./helpers.mjs";
+import { openNewAccountPage, waitForPath, WAIT_MS, assertNoProblems } from "./helpers.mjs";
 
 export default {
   async "a member logs a call on a company, fixes a refused field, edits it inline and deletes it"({
     baseUrl,
     browser,
   }) {
-    const { page, problems } = await openSignedUpPage(browser, baseUrl, {
+    const { page, problems } = await openNewAccountPage(browser, baseUrl, {
       company: `Call Centre ${Date.now().toString(36)}`,
     });
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Companies" }).click();

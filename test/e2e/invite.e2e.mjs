@@ -10,7 +10,7 @@ import {
   confirmEmailFromMail,
   linkFromMail,
   openPage,
-  openSignedUpPage,
+  openNewAccountPage,
   uniqueEmail,
   waitForPath,
   openAccountMenu,
@@ -39,7 +39,7 @@ export default {
     const colleague = uniqueEmail("colleague");
 
     // The owner signs up and confirms their address: only verified owners may invite.
-    const owner = await openSignedUpPage(browser, baseUrl, { company });
+    const owner = await openNewAccountPage(browser, baseUrl, { company });
     await confirmEmailFromMail(owner.page, baseUrl, owner.email);
 
     await owner.page.goto(`${baseUrl}/app`);
@@ -107,7 +107,7 @@ export default {
   },
 
   async "a used invitation link says it is no longer valid"({ baseUrl, browser }) {
-    const owner = await openSignedUpPage(browser, baseUrl, { company: "Once Only Ltd" });
+    const owner = await openNewAccountPage(browser, baseUrl, { company: "Once Only Ltd" });
     await confirmEmailFromMail(owner.page, baseUrl, owner.email);
     const colleague = uniqueEmail("once");
     await owner.page.goto(`${baseUrl}/app/settings/team`);

@@ -9,7 +9,7 @@ import {
   assertNoProblems,
   axeViolations,
   confirmEmailFromMail,
-  openSignedUpPage,
+  openNewAccountPage,
   waitForPath,
 } from "./helpers.mjs";
 
@@ -54,7 +54,7 @@ async function seed(page, baseUrl) {
 
 export default {
   async "the lists show data first, count their pages, and act on every match"({ baseUrl, browser }) {
-    const { context, page, problems, email } = await openSignedUpPage(browser, baseUrl, { company: "Lists Ltd" });
+    const { context, page, problems, email } = await openNewAccountPage(browser, baseUrl, { company: "Lists Ltd" });
     // Measured as a confirmed user sees the lists (without the banner asking to confirm the address).
     await confirmEmailFromMail(page, baseUrl, email);
     await seed(page, baseUrl);

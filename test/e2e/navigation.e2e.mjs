@@ -8,7 +8,7 @@ import {
   axeViolations,
   openAccountMenu,
   openPage,
-  signUpThroughPages,
+  signUpByRequest,
   waitForPath,
 } from "./helpers.mjs";
 
@@ -17,9 +17,9 @@ export default {
     baseUrl,
     browser,
   }) {
-    const { page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(browser);
     await page.setViewportSize({ width: 1280, height: 800 });
-    await signUpThroughPages(page, baseUrl, { company: "Header Ltd" });
+    await signUpByRequest(context, page, baseUrl, { company: "Header Ltd" });
     const header = page.locator(".site-header");
     const rowHeight = await header.evaluate((h) => h.getBoundingClientRect().height);
     assert.ok(rowHeight < 70, `the desktop header is one row (${rowHeight}px)`);

@@ -12,7 +12,7 @@ import {
   linkFromMail,
   openAccountMenu,
   openPage,
-  openSignedUpPage,
+  openNewAccountPage,
   uniqueEmail,
   waitForPath,
 } from "./helpers.mjs";
@@ -39,7 +39,7 @@ async function inviteColleague(owner, baseUrl, browser, email) {
 
 export default {
   async "a Markdown note with an @mention: formatted, and the colleague's bell leads to it"({ baseUrl, browser }) {
-    const owner = await openSignedUpPage(browser, baseUrl, { company: "Mention Works" });
+    const owner = await openNewAccountPage(browser, baseUrl, { company: "Mention Works" });
     const colleague = uniqueEmail("bea");
     const guest = await inviteColleague(owner, baseUrl, browser, colleague);
 
@@ -85,7 +85,7 @@ export default {
   },
 
   async "the contact form's company combobox: search and pick by keyboard, and create inline"({ baseUrl, browser }) {
-    const { page, problems } = await openSignedUpPage(browser, baseUrl, { company: "Combo Works" });
+    const { page, problems } = await openNewAccountPage(browser, baseUrl, { company: "Combo Works" });
     await page.goto(`${baseUrl}/app/companies/new`);
     await page.getByLabel("Name", { exact: true }).fill("Grace Hopper Labs");
     await page.getByRole("button", { name: /Create company/ }).click();

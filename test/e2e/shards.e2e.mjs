@@ -3,7 +3,7 @@
 // contact added after the move opens, and the console counts it where it now lives. The move's freeze is shortened
 // here (SHARD_FREEZE_GRACE_S, scripts/e2e.mjs) so the test does not wait half a minute.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, axeViolations, openSignedUpPage } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, axeViolations, openNewAccountPage } from "./helpers.mjs";
 import { signedInStaff } from "./staff.mjs";
 
 /** Adds a contact through the form and returns its page's path. */
@@ -22,7 +22,7 @@ export default {
     baseUrl,
     browser,
   }) {
-    const owner = await openSignedUpPage(browser, baseUrl, { company: "Moving House Ltd" });
+    const owner = await openNewAccountPage(browser, baseUrl, { company: "Moving House Ltd" });
     await addContact(owner.page, baseUrl, "Ada", "Lovelace");
     await addContact(owner.page, baseUrl, "Grace", "Hopper");
 

@@ -4,7 +4,7 @@
 // grant, and the staff member's next page answers 403.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { WAIT_MS, assertNoProblems, axeViolations, openPage, signUpThroughPages } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, axeViolations, openPage, signUpByRequest } from "./helpers.mjs";
 import { signedInStaff } from "./staff.mjs";
 
 export default {
@@ -14,7 +14,9 @@ export default {
     artifactsDir,
   }) {
     const owner = await openPage(browser);
-    const { email: ownerEmail } = await signUpThroughPages(owner.page, baseUrl, { company: "Support Me Ltd" });
+    const { email: ownerEmail } = await signUpByRequest(owner.context, owner.page, baseUrl, {
+      company: "Support Me Ltd",
+    });
     await owner.page.goto(`${baseUrl}/app/contacts/new`);
     await owner.page.getByLabel("First name").fill("Ada");
     await owner.page.getByLabel("Last name").fill("Lovelace");

@@ -5,12 +5,12 @@
 // the tasks page one click completes it there too.
 import assert from "node:assert/strict";
 import { tick } from "../../scripts/dev-tick.mjs";
-import { WAIT_MS, assertNoProblems, openPage, signUpThroughPages } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openPage, signUpByRequest } from "./helpers.mjs";
 
 export default {
   async "a task made with the keyboard, completed and undone"({ baseUrl, browser }) {
     const { context, page, problems } = await openPage(browser);
-    await signUpThroughPages(page, baseUrl, { company: "Follow-up Ltd" });
+    await signUpByRequest(context, page, baseUrl, { company: "Follow-up Ltd" });
     await page.goto(`${baseUrl}/app/deals/new`);
     await page.getByLabel("Name", { exact: true }).fill("Keyboard deal");
     await page.getByRole("button", { name: "Create deal" }).click();

@@ -2,11 +2,11 @@
 // confirm), found in Settings → Trash (axe clean), restored with its tag and note; moved again and brought
 // back with the Undo the list shows.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, axeViolations, openSignedUpPage, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, axeViolations, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
 export default {
   async "a contact with a tag and a note goes to the trash and comes back whole"({ baseUrl, browser }) {
-    const { page, problems, context } = await openSignedUpPage(browser, baseUrl, { company: "Trash E2E Ltd" });
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Trash E2E Ltd" });
     let dialogs = 0;
     page.on("dialog", (dialog) => {
       dialogs += 1;

@@ -2,7 +2,7 @@
 // visible and, when the page is hidden, sends them with navigator.sendBeacon for the page's route pattern
 // (never its URL); the server stores them (204).
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, openSignedUpPage, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
 /** Pretends the user switched tabs: the page becomes hidden, as Chromium reports it. */
 function hide(page) {
@@ -14,7 +14,7 @@ function hide(page) {
 
 export default {
   async "a hidden page sends its visible seconds with sendBeacon, and they are stored"({ baseUrl, browser }) {
-    const { context, page, problems } = await openSignedUpPage(browser, baseUrl, { company: "Beacon Browser Ltd" });
+    const { context, page, problems } = await openNewAccountPage(browser, baseUrl, { company: "Beacon Browser Ltd" });
     const beacons = [];
     page.on("response", async (res) => {
       if (!res.url().endsWith("/app/usage/beacon")) return;

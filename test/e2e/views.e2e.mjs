@@ -2,7 +2,7 @@
 // included, moved first), save that as a view, see it as the current tab, make it the default, and
 // land on it when /app/contacts opens with no parameters. axe finds nothing wrong on the way.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, axeViolations, openSignedUpPage, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, axeViolations, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
 /** The table's column headers, without sort arrows. */
 async function headerTexts(page) {
@@ -12,7 +12,7 @@ async function headerTexts(page) {
 
 export default {
   async "columns chosen and saved as a default view"({ baseUrl, browser }) {
-    const { page, problems, context } = await openSignedUpPage(browser, baseUrl, { company: "Views E2E Ltd" });
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Views E2E Ltd" });
 
     await page.goto(`${baseUrl}/app/settings/fields`);
     const newField = page.getByRole("region", { name: "New field" });
