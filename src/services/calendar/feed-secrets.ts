@@ -44,12 +44,11 @@ export async function calendarFeedStatus(
   return row ?? null;
 }
 
-/** Every feed the user has, with its workspace's name, for their own data export. */
-export async function calendarFeedsOfUser(
-  db: Database,
-  userId: string,
-): Promise<(CalendarFeedStatus & { tenantId: string; workspace: string })[]> {
-  // Through memberships_user_idx, then each feed by its key.
+/**
+ * Every feed the user has, with its workspace's name, for their own data export and the operator's: a query to
+ * await or to put in a batch. Through memberships_user_idx, then each feed by its key.
+ */
+export function calendarFeedsOfUser(db: Database, userId: string) {
   return db
     .select({
       tenantId: calendarFeeds.tenantId,

@@ -7,7 +7,6 @@ import { and, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import {
   auditLog,
-  calendarFeeds,
   consentRecords,
   emailPreferences,
   memberships,
@@ -17,6 +16,7 @@ import {
 } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
 import { findUserByEmail } from "../account/accounts";
+import { calendarFeedsOfUser } from "../calendar/feed-secrets";
 import { companiesJson, contactsJson, isoTime, notesJson } from "../export/serialise";
 import { NO_COMPANY_FILTERS, NO_CONTACT_FILTERS } from "../export/columns";
 import { dealsJson } from "../export/deals";
@@ -110,18 +110,7 @@ async function* accountExportDocument(
       )
       .orderBy(desc(auditLog.id))
       .limit(AUDIT_ENTRIES_PER_WORKSPACE * Math.max(1, tenantIds.length)),
-    db
-      .select({
-        tenantId: calendarFeeds.tenantId,
-        createdAt: calendarFeeds.createdAt,
-        lastReadAt: calendarFeeds.lastReadAt,
-      })
-      .from(memberships)
-      .innerJoin(
-        calendarFeeds,
-        and(eq(calendarFeeds.tenantId, memberships.tenantId), eq(calendarFeeds.userId, memberships.userId)),
-      )
-      .where(eq(memberships.userId, user.id)),
+    calendarFeedsOfUser(db, user.id),
   ]);
   const head = {
     format: ACCOUNT_EXPORT_FORMAT,
