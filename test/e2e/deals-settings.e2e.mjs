@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { assertNoProblems, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
 async function stageNames(page, pipeline) {
-  return page
-    .getByRole("region", { name: pipeline, exact: true })
-    .locator("ol li")
-    .evaluateAll((items) => items.map((li) => li.querySelector("input[name='name']").value));
+  // The address bar changes before the new page is parsed, and evaluateAll does not wait: wait for its first stage.
+  const stages = page.getByRole("region", { name: pipeline, exact: true }).locator("ol li");
+  await stages.first().waitFor();
+  return stages.evaluateAll((items) => items.map((li) => li.querySelector("input[name='name']").value));
 }
 
 export default {

@@ -674,7 +674,7 @@ describe("the archive writer", () => {
     expect(random.length).toBe(200 * 65_536);
     for (let i = 0; i < 200; i += 37) expect(random.subarray(i * 65_536, (i + 1) * 65_536)).toEqual(chunks[i]);
     await env.FILES.delete(key);
-  });
+  }, 120_000); // 13 MB through R2 multipart: ~2 s alone, over 20 s beside the browser tests
 });
 
 describe("archives whose row is gone", () => {
