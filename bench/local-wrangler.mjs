@@ -24,6 +24,20 @@ export async function freshLocalD1(stateDir) {
 }
 
 /**
+ * Migrates the local SHARD_0 beside the DB that freshLocalD1 made, and returns its SQLite file (the one file in
+ * the D1 folder that is neither DB's nor miniflare's metadata).
+ */
+export async function localShard(stateDir, dbFile) {
+  await migrateLocal({ persistTo: stateDir, bindings: ["SHARD_0"], log: () => {} });
+  const dir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
+  const file = readdirSync(dir).find(
+    (f) => f.endsWith(".sqlite") && f !== "metadata.sqlite" && join(dir, f) !== dbFile,
+  );
+  if (!file) throw new Error(`no SHARD_0 file in ${dir}`);
+  return join(dir, file);
+}
+
+/**
  * Starts `wrangler dev --log-level warn` on `port` over `stateDir` (output to `logFile`, or nowhere)
  * and waits up to 60 s for /healthz. Returns the function that stops it (also run at exit).
  */

@@ -14,13 +14,14 @@
 // Options (environment): BENCH_CONTACTS (default 100000), BENCH_SECONDS per target in all
 // (default 20), BENCH_ROUNDS to split them into (default 5), BENCH_CONNECTIONS (default 16), BENCH_ONLY
 // (words naming the targets to run besides the floor, e.g. `board,move`; `api` the API list, `bulk` the
-// bulk upsert timing, so BENCH_ONLY=api,bulk runs only the API's cases).
+// bulk upsert timing, so BENCH_ONLY=api,bulk runs only the API's cases; `shard` the contacts list of a second
+// workspace, as large, whose records are on SHARD_0: the directory and people on DB, the rest there).
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes, scryptSync } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { benchEnv as env, freePort, freshLocalD1, root, startWranglerDev } from "./local-wrangler.mjs";
+import { benchEnv as env, freePort, freshLocalD1, localShard, root, startWranglerDev } from "./local-wrangler.mjs";
 import { seedSql } from "./seed-sql.mjs";
 
 const stateDir = join(root, ".wrangler", "bench-state");
@@ -119,6 +120,43 @@ async function seed() {
     apiKey,
     dbFile,
   };
+}
+
+/**
+ * A second workspace like the first, its records on SHARD_0 as a move or a placement leaves them (docs/scale.md):
+ * its people, session and directory entry on DB, its records and the copy of its people on the shard.
+ */
+function seedOnShard(dbFile) {
+  return (async () => {
+    const shardFile = await localShard(stateDir, dbFile);
+    const ids = {
+      tenantId: base32(randomBytes(15)),
+      userId: base32(randomBytes(15)),
+      sessionId: base32(randomBytes(20)),
+    };
+    const secret = base32(randomBytes(20));
+    const common = {
+      ...ids,
+      email: "bench-shard@customertrackr.test",
+      passwordHash: "scrypt$16384$8$5$AAAA$AAAA",
+      secretHashHex: createHash("sha256").update(secret).digest("hex"),
+      deals: 0,
+      tasks: 0,
+      now: Date.now(),
+    };
+    const strip = (sql) => sql.replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "");
+    run("sqlite3", [shardFile], { input: strip(seedSql({ ...common, contacts: CONTACTS })) + searchTriggers() });
+    // On DB: the workspace's people and session (the seed's own first statements) and its directory entry.
+    const seeded = seedSql({ ...common, contacts: 1 });
+    const people = seeded.slice(seeded.indexOf("INSERT INTO tenants"), seeded.indexOf("INSERT INTO companies"));
+    run("sqlite3", [dbFile], {
+      input: `PRAGMA foreign_keys = ON;\nBEGIN;\n${people}
+        INSERT INTO workspace_shards (tenant_id, shard, state, created_at) VALUES ('${ids.tenantId}', 'SHARD_0', 'active', ${Date.now()});
+        COMMIT;\n`,
+    });
+    log(`seeded a second workspace of ${CONTACTS.toLocaleString("en")} contacts on SHARD_0`);
+    return `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}.SHARD_0`;
+  })();
 }
 
 function wrk(url, headers, seconds, script) {
@@ -267,6 +305,9 @@ async function main() {
   ensureTool("sqlite3", "sqlite3");
   run(process.execPath, ["scripts/assets.mjs"]);
   const seeded = await seed();
+  // BENCH_ONLY=board,move: only the targets whose names contain one of these words (and the floor).
+  const only = process.env.BENCH_ONLY?.split(",").filter(Boolean);
+  const shardCookie = !only || only.includes("shard") ? await seedOnShard(seeded.dbFile) : null;
   const port = await freePort();
   const stop = await startWranglerDev({
     port,
@@ -309,6 +350,15 @@ async function main() {
       headers: {},
     },
     { name: "contacts list (first page, sorted by name)", url: "/app/contacts", headers: auth },
+    ...(shardCookie
+      ? [
+          {
+            name: "contacts list of a workspace on a shard (SHARD_0)",
+            url: "/app/contacts",
+            headers: { Cookie: shardCookie },
+          },
+        ]
+      : []),
     // What htmx sends for the search box (hx-get, hx-target="#contact-results"): the results region.
     {
       name: "search as you type: fragment for ?q=lov",
@@ -341,8 +391,6 @@ async function main() {
       headers: { Authorization: `Bearer ${seeded.apiKey}` },
     },
   ];
-  // BENCH_ONLY=board,move: only the targets whose names contain one of these words (and the floor).
-  const only = process.env.BENCH_ONLY?.split(",").filter(Boolean);
   if (only) targets.splice(1, targets.length, ...targets.slice(1).filter((t) => only.some((w) => t.name.includes(w))));
   for (const t of targets) {
     if (t.script) continue; // checked by its first round: a failed move is a non-2xx answer there
