@@ -32,8 +32,7 @@ export async function workspacePlacement(
   tenantId: string,
 ): Promise<{ t: TenantDb; moving: boolean }> {
   const { shard, state } = await shardOf(control, tenantId);
-  const t = shard === "DB" ? scoped(control, tenantId) : scoped(databaseHandle(env, control, shard), tenantId, control);
-  return { t, moving: state === "moving" };
+  return { t: scoped(databaseHandle(env, control, shard), tenantId, control), moving: state === "moving" };
 }
 
 /**

@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { AppEnv } from "../../../env";
+import { mirrorsPeople } from "../../../middleware/mirror-people";
 import { clearSessionCookie, requireRole } from "../../../middleware/session";
 import { appBaseUrl, deliverSoon } from "../../../lib/mail";
 import { render } from "../../../lib/render";
@@ -16,11 +17,13 @@ import { listMembers } from "../../../services/team/members";
 import { WorkspaceClosedDonePage } from "../../../../views/pages/closure/ClosurePages";
 import { CloseWorkspacePage } from "../../../../views/pages/settings/CloseWorkspacePage";
 import { forgetKeptAnswers } from "../../../services/api/idempotency";
-import { mirrorAfterChange } from "../../../services/shards/mirror";
 import { actorOf, authOf, controlOf, tenantOf } from "../../context";
 
 /** Mounted at /app/settings/close. */
 export const closeWorkspaceRoutes = new Hono<AppEnv>();
+
+// A closed workspace's shard copy must say so: its reminder sweep, agenda and digest stop there too.
+closeWorkspaceRoutes.use("/", mirrorsPeople("workspace"));
 
 const closeSchema = z.object({
   password: z.string({ error: "Enter your password." }).min(1, { error: "Enter your password." }).max(1024),
@@ -91,8 +94,7 @@ closeWorkspaceRoutes.post("/", requireRole("owner"), async (c) => {
     }
   }
   deliverSoon(c, result.mailIds);
-  // Its shard learns it is closed (no reminder, agenda or digest from it), and forgets the API's kept answers.
-  await mirrorAfterChange(c.env, [auth.tenant.id]);
+  // Its shard forgets the API's kept answers (mirrorsPeople, above, tells it the workspace is closed).
   if (c.get("recordsDb")) await forgetKeptAnswers(tenantOf(c));
   // This session was one of those that ended with the closure.
   clearSessionCookie(c);
