@@ -126,37 +126,35 @@ async function seed() {
  * A second workspace like the first, its records on SHARD_0 as a move or a placement leaves them (docs/scale.md):
  * its people, session and directory entry on DB, its records and the copy of its people on the shard.
  */
-function seedOnShard(dbFile) {
-  return (async () => {
-    const shardFile = await localShard(stateDir, dbFile);
-    const ids = {
-      tenantId: base32(randomBytes(15)),
-      userId: base32(randomBytes(15)),
-      sessionId: base32(randomBytes(20)),
-    };
-    const secret = base32(randomBytes(20));
-    const common = {
-      ...ids,
-      email: "bench-shard@customertrackr.test",
-      passwordHash: "scrypt$16384$8$5$AAAA$AAAA",
-      secretHashHex: createHash("sha256").update(secret).digest("hex"),
-      deals: 0,
-      tasks: 0,
-      now: Date.now(),
-    };
-    const strip = (sql) => sql.replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "");
-    run("sqlite3", [shardFile], { input: strip(seedSql({ ...common, contacts: CONTACTS })) + searchTriggers() });
-    // On DB: the workspace's people and session (the seed's own first statements) and its directory entry.
-    const seeded = seedSql({ ...common, contacts: 1 });
-    const people = seeded.slice(seeded.indexOf("INSERT INTO tenants"), seeded.indexOf("INSERT INTO companies"));
-    run("sqlite3", [dbFile], {
-      input: `PRAGMA foreign_keys = ON;\nBEGIN;\n${people}
-        INSERT INTO workspace_shards (tenant_id, shard, state, created_at) VALUES ('${ids.tenantId}', 'SHARD_0', 'active', ${Date.now()});
-        COMMIT;\n`,
-    });
-    log(`seeded a second workspace of ${CONTACTS.toLocaleString("en")} contacts on SHARD_0`);
-    return `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}.SHARD_0`;
-  })();
+async function seedOnShard(dbFile) {
+  const shardFile = await localShard(stateDir, dbFile);
+  const ids = {
+    tenantId: base32(randomBytes(15)),
+    userId: base32(randomBytes(15)),
+    sessionId: base32(randomBytes(20)),
+  };
+  const secret = base32(randomBytes(20));
+  const common = {
+    ...ids,
+    email: "bench-shard@customertrackr.test",
+    passwordHash: "scrypt$16384$8$5$AAAA$AAAA",
+    secretHashHex: createHash("sha256").update(secret).digest("hex"),
+    deals: 0,
+    tasks: 0,
+    now: Date.now(),
+  };
+  const strip = (sql) => sql.replace(/^CREATE TEMP TABLE saved_triggers.*$/m, "");
+  run("sqlite3", [shardFile], { input: strip(seedSql({ ...common, contacts: CONTACTS })) + searchTriggers() });
+  // On DB: the workspace's people and session (the seed's own first statements) and its directory entry.
+  const seeded = seedSql({ ...common, contacts: 1 });
+  const people = seeded.slice(seeded.indexOf("INSERT INTO tenants"), seeded.indexOf("INSERT INTO companies"));
+  run("sqlite3", [dbFile], {
+    input: `PRAGMA foreign_keys = ON;\nBEGIN;\n${people}
+      INSERT INTO workspace_shards (tenant_id, shard, state, created_at) VALUES ('${ids.tenantId}', 'SHARD_0', 'active', ${Date.now()});
+      COMMIT;\n`,
+  });
+  log(`seeded a second workspace of ${CONTACTS.toLocaleString("en")} contacts on SHARD_0`);
+  return `__Host-session=${ids.sessionId}.${secret}; __Host-tenant=${ids.tenantId}.SHARD_0`;
 }
 
 function wrk(url, headers, seconds, script) {
