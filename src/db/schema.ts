@@ -289,6 +289,8 @@ export const companies = sqliteTable(
   },
   (t) => [
     index("companies_tenant_name_idx").on(t.tenantId, t.nameSort, t.id),
+    // The API's keyset order: without it and without statistics, SQLite sorts the workspace for each page.
+    index("companies_tenant_id_idx").on(t.tenantId, t.id),
     index("companies_tenant_contacted_idx").on(t.tenantId, t.lastContactedAt, t.id),
     index("companies_tenant_next_task_idx").on(t.tenantId, t.nextTaskDue, t.id),
     index("companies_tenant_domain_idx").on(t.tenantId, t.domain),
@@ -336,6 +338,8 @@ export const contacts = sqliteTable(
   },
   (t) => [
     index("contacts_tenant_name_idx").on(t.tenantId, t.nameSort, t.id),
+    // The API's keyset order: without it and without statistics, SQLite sorts the workspace for each page.
+    index("contacts_tenant_id_idx").on(t.tenantId, t.id),
     index("contacts_tenant_contacted_idx").on(t.tenantId, t.lastContactedAt, t.id),
     index("contacts_tenant_next_task_idx").on(t.tenantId, t.nextTaskDue, t.id),
     index("contacts_tenant_company_sort_idx").on(t.tenantId, t.companySort, t.id),
@@ -398,7 +402,11 @@ export const notes = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("notes_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.id)],
+  (t) => [
+    index("notes_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.id),
+    // The API's keyset order (see contacts_tenant_id_idx).
+    index("notes_tenant_id_idx").on(t.tenantId, t.id),
+  ],
 );
 
 export const tags = sqliteTable(
@@ -498,7 +506,9 @@ export const customFieldValues = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.fieldId, t.entityId] }),
     index("custom_field_values_tenant_value_idx").on(t.tenantId, t.fieldId, t.value, t.entityId),
-    index("custom_field_values_tenant_entity_idx").on(t.tenantId, t.entityId),
+    // A record's values: covering, so that without statistics SQLite prefers it to the value index, which has
+    // tenant_id first too and would walk every value of the workspace for each record.
+    index("custom_field_values_tenant_entity_idx").on(t.tenantId, t.entityId, t.fieldId, t.value),
     // Foreign-key lookup by field id alone, when a field is deleted.
     index("custom_field_values_field_fk_idx").on(t.fieldId),
   ],
@@ -1044,6 +1054,8 @@ export const deals = sqliteTable(
     index("deals_tenant_amount_idx").on(t.tenantId, t.amountMinor, t.id),
     index("deals_tenant_close_idx").on(t.tenantId, t.closeKey, t.id),
     index("deals_tenant_updated_idx").on(t.tenantId, t.updatedAt, t.id),
+    // The API's keyset order (see contacts_tenant_id_idx).
+    index("deals_tenant_id_idx").on(t.tenantId, t.id),
     index("deals_tenant_name_idx").on(t.tenantId, t.nameSort, t.id),
     index("deals_tenant_owner_idx").on(t.tenantId, t.ownerId, t.closeKey, t.id),
     index("deals_tenant_company_idx").on(t.tenantId, t.companyId, t.status, t.id),
@@ -1215,6 +1227,8 @@ export const tasks = sqliteTable(
     // The reminder sweep across workspaces: only tasks with a reminder still to send.
     index("tasks_remind_idx").on(t.remindAt).where(sql`remind_at IS NOT NULL`),
     index("tasks_tenant_previous_idx").on(t.tenantId, t.previousId),
+    // The API's keyset order (see contacts_tenant_id_idx).
+    index("tasks_tenant_id_idx").on(t.tenantId, t.id),
   ],
 );
 
@@ -1302,6 +1316,8 @@ export const interactions = sqliteTable(
     index("interactions_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.occurredAt),
     // The dashboard's recent activity.
     index("interactions_tenant_idx").on(t.tenantId, t.occurredAt, t.id),
+    // The API's keyset order (see contacts_tenant_id_idx).
+    index("interactions_tenant_id_idx").on(t.tenantId, t.id),
   ],
 );
 

@@ -16,6 +16,13 @@ export interface CountingDb {
    */
   roundTrips: { count: number };
   usageWrites: { count: number };
+  /** Every statement with the values bound to it (one entry per bind), for EXPLAIN QUERY PLAN. */
+  bound: BoundStatement[];
+}
+
+export interface BoundStatement {
+  sql: string;
+  params: unknown[];
 }
 
 /** The SQL text of each real statement the counting binding prepared, so a batch knows what it holds. */
@@ -47,12 +54,17 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
   statements: string[],
   roundTrips: { count: number },
   usageWrites: { count: number },
+  bound: BoundStatement[],
 ): T {
   return new Proxy(target, {
     get(obj, prop, receiver) {
       if (prop === "prepare") {
         return (sql: string) => {
           statements.push(sql);
+          // Replaced by its bound values on the first bind; a statement run without any keeps none.
+          const entry: BoundStatement = { sql, params: [] };
+          bound.push(entry);
+          let bindings = 0;
           const real = obj.prepare(sql);
           sqlOf.set(real, sql);
           const wrapped = wrapStatement(real, roundTrips);
@@ -61,11 +73,13 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
               if (p === REAL) return real;
               if (p === "bind") {
                 return (...args: unknown[]) => {
-                  const bound = real.bind(...args);
-                  sqlOf.set(bound, sql);
-                  const wrappedBound = wrapStatement(bound, roundTrips);
+                  if (bindings++ === 0) entry.params = args;
+                  else bound.push({ sql, params: args });
+                  const withValues = real.bind(...args);
+                  sqlOf.set(withValues, sql);
+                  const wrappedBound = wrapStatement(withValues, roundTrips);
                   return new Proxy(wrappedBound, {
-                    get: (wb, pp, rr) => (pp === REAL ? bound : Reflect.get(wb, pp, rr)),
+                    get: (wb, pp, rr) => (pp === REAL ? withValues : Reflect.get(wb, pp, rr)),
                   });
                 };
               }
@@ -90,6 +104,7 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
             statements,
             roundTrips,
             usageWrites,
+            bound,
           );
       }
       const value = Reflect.get(obj, prop, receiver);
@@ -103,10 +118,12 @@ export function countingDb(): CountingDb {
   const statements: string[] = [];
   const roundTrips = { count: 0 };
   const usageWrites = { count: 0 };
+  const bound: BoundStatement[] = [];
   return {
-    binding: wrapSession(env.DB, statements, roundTrips, usageWrites),
+    binding: wrapSession(env.DB, statements, roundTrips, usageWrites, bound),
     statements,
     roundTrips,
     usageWrites,
+    bound,
   };
 }

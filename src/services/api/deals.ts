@@ -70,10 +70,11 @@ function recordFields(t: TenantDb) {
     updatedAt: deals.updatedAt,
     lastActivityAt: deals.lastActivityAt,
     // The display name as contactDisplayName writes it: the name, else the primary email, else "Contact #id".
+    // From the deal's links: joined the other way, SQLite walks the workspace's contacts by name for each deal.
     contacts: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'role', role)) FROM (
       SELECT c.id, coalesce(nullif(trim(c.first_name || ' ' || c.last_name), ''), c.primary_email,
         'Contact #' || c.id) AS name, dc.role
-      FROM deal_contacts dc JOIN contacts c ON c.tenant_id = dc.tenant_id AND c.id = dc.contact_id
+      FROM deal_contacts dc CROSS JOIN contacts c ON c.tenant_id = dc.tenant_id AND c.id = dc.contact_id
       WHERE dc.tenant_id = ${t.tenantId} AND dc.deal_id = deals.id ORDER BY c.name_sort, c.id))`,
     ...recordExtrasSql(t, "deal"),
   };

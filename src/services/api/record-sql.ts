@@ -20,8 +20,10 @@ export function recordExtrasSql(t: TenantDb, kind: Kind) {
   return {
     ownerEmail: sql<string | null>`(SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
       WHERE m.tenant_id = ${t.tenantId} AND m.user_id = ${sql.raw(`${table}.owner_id`)})`,
+    // From the record's links (their primary key) to each tag: left to itself, without statistics, SQLite walks
+    // the workspace's tags in name order for every record (test/db/query-plans.test.ts).
     tags: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name)) FROM (SELECT g.id, g.name
-      FROM ${sql.raw(tagLinks)} ct JOIN tags g ON g.tenant_id = ct.tenant_id AND g.id = ct.tag_id
+      FROM ${sql.raw(tagLinks)} ct CROSS JOIN tags g ON g.tenant_id = ct.tenant_id AND g.id = ct.tag_id
       WHERE ct.tenant_id = ${t.tenantId} AND ${sql.raw(`ct.${tagColumn}`)} = ${id} ORDER BY g.name_key))`,
     // Values of this kind's fields only: contacts, companies and deals share entity ids.
     values: sql<string | null>`(SELECT json_group_object(CAST(v.field_id AS TEXT), v.value)

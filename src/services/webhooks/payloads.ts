@@ -34,12 +34,14 @@ function labels(kind: keyof typeof LINKS, a: string, pending: PendingChange): SQ
   const tenant = col(a, "tenant_id");
   const id = col(a, "id");
   const { links, column } = LINKS[kind];
-  const plus = pending.addTagId === undefined ? sql`` : sql`g.id = ${pending.addTagId} OR `;
+  const plus = pending.addTagId === undefined ? sql`` : sql` UNION SELECT ${pending.addTagId}`;
   const minusTag = pending.dropTagId === undefined ? sql`` : sql` AND g.id <> ${pending.dropTagId}`;
   const minusField = pending.dropFieldId === undefined ? sql`` : sql` AND v.field_id <> ${pending.dropFieldId}`;
+  // From the record's links to each tag (CROSS JOIN keeps that order): the other way round, SQLite walks the
+  // workspace's tags for each write (test/db/query-plans.test.ts).
   return sql`'tags', json((SELECT json_group_array(json_object('id', x.id, 'name', x.name)) FROM (SELECT g.id, g.name
-      FROM tags g WHERE g.tenant_id = ${tenant} AND (${plus}g.id IN (SELECT l.tag_id FROM ${sql.raw(links)} l
-        WHERE l.tenant_id = ${tenant} AND l.${sql.raw(column)} = ${id}))${minusTag} ORDER BY g.name, g.id) x)),
+      FROM (SELECT l.tag_id AS id FROM ${sql.raw(links)} l WHERE l.tenant_id = ${tenant} AND l.${sql.raw(column)} = ${id}${plus}) k
+      CROSS JOIN tags g ON g.id = k.id AND g.tenant_id = ${tenant}${minusTag} ORDER BY g.name, g.id) x)),
     'custom_fields', json((SELECT json_group_object(f.name, v.value) FROM custom_field_values v
       JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id AND f.entity = ${kind}
       WHERE v.tenant_id = ${tenant} AND v.entity_id = ${id}${minusField}))`;
