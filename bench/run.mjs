@@ -274,7 +274,16 @@ async function bulkUpsertTimes(baseUrl, apiKey) {
   const send = async (records, want) => {
     // Undici keeps the connections of the checks before wrk, and wrangler dev has closed them since: a GET
     // first (harmless to retry) takes the stale one, so the timed POST gets a fresh connection.
-    await fetch(`${baseUrl}/healthz`).catch(() => fetch(`${baseUrl}/healthz`));
+    // After minutes of wrk, wrangler's proxy can refuse a few connections: a few tries, a second apart.
+    for (let tries = 1; ; tries++) {
+      const ok = await fetch(`${baseUrl}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (tries === 10) throw new Error("bulk upsert: /healthz did not answer after 10 tries");
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     const started = performance.now();
     const res = await fetch(`${baseUrl}/api/v1/contacts/bulk`, {
       method: "POST",

@@ -1,14 +1,13 @@
 /**
  * Contacts as the API reads them: the record in the export format's field names (docs/export-format.md),
  * one page of the keyset list with the list's filters and `updated_since`, and one contact. Each read is one
- * D1 batch: the workspace's contact fields and the rows, every list value in a subquery of its row.
+ * D1 batch: the rows (every list value in a subquery of its row), the workspace's contact fields and its members'
+ * emails; the Worker writes the records (contact-json.ts).
  */
 import { asc, eq, gt, gte, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { contacts, type ContactSource } from "../../db/schema";
-import { isoSql } from "../webhooks/events";
-import { customFieldsJsonSql, recordExtrasSql } from "./record-sql";
-import { contactEmailsAndPhonesSql } from "../contacts/page";
+import { type ContactRow, contactJson, contactLookups, contactRowFields } from "./contact-json";
 import { filterConditions } from "../contacts/matching";
 import { ftsQuery, searchTerms } from "../records/search";
 
@@ -46,38 +45,38 @@ export interface ApiContactQuery {
   limit: number;
 }
 
-/**
- * A contact as one JSON text, built by SQLite from the row and its subqueries: the API's largest answers (200
- * records) then cost no per-field mapping in the Worker, and the list's body is these texts joined. The
- * subqueries name the outer row as `contacts.<column>` in their text: drizzle writes a column of a one-table
- * select unqualified ("id"), which inside a subquery would mean its own table's id. Subquery results lose
- * SQLite's JSON subtype, hence json(...) around them. The shape is ApiContact (checked by the record tests).
- */
-function contactJsonSql(t: TenantDb): SQL<string> {
-  const extras = recordExtrasSql(t, "contact");
-  const { emails, phones } = contactEmailsAndPhonesSql(t);
-  return sql<string>`json_object(
-    'id', contacts.id, 'first_name', contacts.first_name, 'last_name', contacts.last_name,
-    'display_name', coalesce(nullif(trim(contacts.first_name || ' ' || contacts.last_name), ''),
-      nullif(contacts.primary_email, ''), 'Contact #' || contacts.id),
-    'emails', json(${emails}), 'phones', json(${phones}), 'job_title', contacts.job_title,
-    'company', CASE WHEN contacts.company_id IS NOT NULL AND contacts.company_name IS NOT NULL
-      THEN json_object('id', contacts.company_id, 'name', contacts.company_name) END,
-    'address', contacts.address, 'source', contacts.source, 'tags', json(${extras.tags}),
-    'owner_id', contacts.owner_id, 'owner', ${extras.ownerEmail},
-    'custom_fields', json(${customFieldsJsonSql(t, "contact", "contacts")}),
-    'created_at', ${isoSql("contacts.created_at")}, 'updated_at', ${isoSql("contacts.updated_at")},
-    'last_activity_at', ${isoSql("contacts.last_activity_at")})`;
+/** The rows' statement and the lookups', sent in one batch; the records written from them. */
+async function readRecords(
+  t: TenantDb,
+  rows: { toSQL(): { sql: string; params: unknown[] } },
+): Promise<{ rows: ContactRow[]; records: string[] }> {
+  const client = t.db.$client;
+  const statement = rows.toSQL();
+  const [found, fields, members] = await client.batch([
+    client.prepare(statement.sql).bind(...statement.params),
+    client
+      .prepare(
+        "SELECT id, name, kind FROM custom_fields WHERE tenant_id = ? AND entity = 'contact' ORDER BY position, id",
+      )
+      .bind(t.tenantId),
+    client
+      .prepare("SELECT m.user_id, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ?")
+      .bind(t.tenantId),
+  ]);
+  const lookups = contactLookups(fields!.results, members!.results);
+  const list = found!.results as unknown as ContactRow[];
+  return { rows: list, records: list.map((r) => contactJson(r, lookups)) };
 }
 
 /** One contact of the workspace as the API shows it, or null (another workspace's id is not found). */
 export async function getApiContact(t: TenantDb, id: number): Promise<ApiContact | null> {
-  const [row] = await t.db
-    .select({ json: contactJsonSql(t) })
+  const query = t.db
+    .select(contactRowFields(t))
     .from(contacts)
     .where(t.where(contacts, eq(contacts.id, id)))
     .limit(1);
-  return row ? (JSON.parse(row.json) as ApiContact) : null;
+  const { records } = await readRecords(t, query);
+  return records[0] ? (JSON.parse(records[0]) as ApiContact) : null;
 }
 
 /**
@@ -94,16 +93,16 @@ export async function listApiContacts(
     gt(contacts.id, q.afterId),
   ];
   if (q.updatedSince !== null) conditions.push(gte(contacts.updatedAt, q.updatedSince));
-  const fields = { id: contacts.id, json: contactJsonSql(t) };
-  const rows =
+  const fields = contactRowFields(t);
+  const query =
     match === null
-      ? await t.db
+      ? t.db
           .select(fields)
           .from(contacts)
           .where(t.where(contacts, ...conditions))
           .orderBy(asc(contacts.id))
           .limit(q.limit + 1)
-      : await t.db
+      : t.db
           .select(fields)
           .from(sql`contacts_fts`)
           .crossJoin(contacts)
@@ -117,6 +116,7 @@ export async function listApiContacts(
           )
           .orderBy(sql`contacts_fts.rowid ASC`)
           .limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
-  return { records: page.map((r) => r.json), nextAfterId: rows.length > q.limit ? page[page.length - 1]!.id : null };
+  const { rows, records } = await readRecords(t, query);
+  const more = rows.length > q.limit;
+  return { records: records.slice(0, q.limit), nextAfterId: more ? rows[q.limit - 1]!.id : null };
 }
