@@ -205,6 +205,14 @@ async function workspace(writes: BoundStatement[] | null = null) {
   return { ...t, key, ids };
 }
 
+/** The problems of the pages at `urls`, as `cookie` sees them, each once. */
+async function pagesProblems(urls: string[], cookie: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const url of urls)
+    problems.push(...(await problemsOf((db) => send(url, { cookie, env: { DB: db } }), `GET ${url}`)));
+  return distinct(problems);
+}
+
 /** One workspace for the read tests (made once: each is a dozen API calls). */
 let shared: ReturnType<typeof workspace> | null = null;
 const readWorkspace = () => {
@@ -244,10 +252,7 @@ describe("query plans without statistics", () => {
       return r.path.includes(":") ? [] : [urlOf(r)];
     });
     expect(urls.length).toBeGreaterThan(40);
-    const problems: string[] = [];
-    for (const url of urls)
-      problems.push(...(await problemsOf((db) => send(url, { cookie: w.cookie, env: { DB: db } }), `GET ${url}`)));
-    expect(distinct(problems)).toEqual([]);
+    expect(await pagesProblems(urls, w.cookie)).toEqual([]);
   }, 120_000);
 
   it("read no workspace whole for a page of any list, in each order and with each filter", async () => {
@@ -274,10 +279,7 @@ describe("query plans without statistics", () => {
       ...orders("/app/deals/list", DEAL_SORTS),
       "/app/deals/list?q=renewal",
     ];
-    const problems: string[] = [];
-    for (const url of urls)
-      problems.push(...(await problemsOf((db) => send(url, { cookie: w.cookie, env: { DB: db } }), `GET ${url}`)));
-    expect(distinct(problems)).toEqual([]);
+    expect(await pagesProblems(urls, w.cookie)).toEqual([]);
   }, 120_000);
 
   it("read no workspace whole in the writes of records and their events", async () => {
