@@ -3,16 +3,19 @@
  * statistics (nothing runs ANALYZE), and without them SQLite picks an index by its columns alone, so a query that
  * is fast on an analysed copy can walk a whole workspace for every row. Every statement a request sends is
  * explained here (the test database has no statistics either) and its plan must not:
- * - scan a table of the schema (every workspace's rows);
+ * - scan a table of the schema that holds records (every workspace's rows);
  * - sort a workspace's rows to answer one page (a temporary B-tree under a search on `tenant_id` alone);
  * - walk a workspace's rows for each row of the answer (a correlated subquery searching on `tenant_id` alone).
- * The requests are every API read (from the OpenAPI document, ids filled with real records) and the app's pages
- * that read records, so a new read is checked without being named here.
+ * What is explained: every API read (from the OpenAPI document, ids filled with real records), every page of the
+ * app (from the route table), every list in each order and with each filter, the writes of each kind of record
+ * with a webhook subscribed, and an import's preview and commit steps; so a new read is checked without being
+ * named here. The rules are in test/helpers/query-plans.ts.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { type BoundStatement, countingDb } from "../helpers/query-count";
+import { distinct, explain } from "../helpers/query-plans";
 import { newTenant } from "../helpers/tenants";
 import { api, makeKey } from "../api/helpers";
 import { APP_ROUTES, urlOf } from "../helpers/app-routes";
@@ -21,121 +24,9 @@ import { WEBHOOK_EVENT_TYPES } from "../../src/services/webhooks/events";
 import { CONTACT_SORTS } from "../../src/services/contacts/sort";
 import { COMPANY_SORTS } from "../../src/services/companies/list";
 import { DEAL_SORTS } from "../../src/services/deals/list-sort";
-
-interface PlanRow {
-  id: number;
-  parent: number;
-  detail: string;
-}
-
-/**
- * A workspace's settings rather than its records: tens of rows each (members, pipelines and their stages, fields,
- * saved views, endpoints), so walking or sorting them in a request is fine.
- */
-const SMALL = new Set([
-  "memberships",
-  "invitations",
-  "pipelines",
-  "pipeline_stages",
-  "deal_stage_totals",
-  "lost_reasons",
-  "custom_fields",
-  "saved_views",
-  "webhook_endpoints",
-  "api_keys",
-  // One row per table with AUTOINCREMENT: the writes read the id just given from it.
-  "sqlite_sequence",
-]);
-
-interface Schema {
-  tables: Set<string>;
-  /** Unique indexes on tenant_id alone (a table with one row per workspace): their search is a lookup. */
-  unique: Set<string>;
-}
-
-/** The tables a statement names and their aliases (`FROM contacts c`, `JOIN tags AS g`), alias → table. */
-function aliasesOf(sql: string, tables: Set<string>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of sql.matchAll(/\b(?:FROM|JOIN)\s+["`]?(\w+)["`]?(?:\s+(?:AS\s+)?["`]?(\w+)["`]?)?/gi)) {
-    const table = m[1]!;
-    if (!tables.has(table)) continue;
-    out.set(table, table);
-    if (m[2] && !/^(ON|WHERE|JOIN|LEFT|INNER|CROSS|USING|GROUP|ORDER|LIMIT)$/i.test(m[2])) out.set(m[2], table);
-  }
-  return out;
-}
-
-/** What is wrong with one statement's plan, one line each (empty: nothing). */
-function planProblems(sql: string, rows: PlanRow[], schema: Schema): string[] {
-  const aliases = aliasesOf(sql, schema.tables);
-  const large = (name: string) => {
-    const table = aliases.get(name);
-    return table !== undefined && !SMALL.has(table);
-  };
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const correlated = (r: PlanRow) => {
-    for (let p = byId.get(r.parent); p; p = byId.get(p.parent)) if (p.detail.startsWith("CORRELATED")) return true;
-    return false;
-  };
-  // A statement whose outer loop is over its one row of parameters (`WITH a AS (SELECT ? AS j)`), as the dashboard
-  // and reports send, runs each correlated subquery once.
-  const perRow = rows.some((r) => r.parent === 0 && aliases.has(r.detail.match(/^(?:SCAN|SEARCH) (\w+)/)?.[1] ?? ""));
-  const problems: string[] = [];
-  for (const r of rows) {
-    const scan = r.detail.match(/^SCAN (\w+)(?: USING (?:COVERING )?INDEX \w+)?$/);
-    if (scan && large(scan[1]!)) problems.push(`full scan: ${r.detail}`);
-    const search = r.detail.match(/^SEARCH (\w+) USING (?:COVERING )?INDEX (\w+) \(tenant_id=\?\)$/);
-    if (!search || schema.unique.has(search[2]!) || !large(search[1]!)) continue;
-    if (perRow && correlated(r)) problems.push(`a workspace's rows for each row: ${r.detail}`);
-    const sorted = rows.some(
-      (s) => s.parent === r.parent && s.id > r.id && /^USE TEMP B-TREE FOR (?:RIGHT PART OF )?ORDER BY$/.test(s.detail),
-    );
-    if (sorted) problems.push(`a workspace's rows sorted: ${r.detail}`);
-  }
-  return problems;
-}
-
-/** The schema's tables and its unique indexes on tenant_id alone, from its SQL (D1 refuses the pragma functions). */
-async function schemaOf(): Promise<Schema> {
-  const { results } = await env.DB.prepare(
-    "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL",
-  ).all<{ type: string; name: string; tbl_name: string; sql: string }>();
-  const tables = new Set(results.filter((r) => r.type === "table").map((r) => r.name));
-  const unique = new Set<string>();
-  for (const r of results) {
-    if (r.type === "table" && /`tenant_id` text PRIMARY KEY|PRIMARY KEY\(`tenant_id`\)/.test(r.sql))
-      unique.add(`sqlite_autoindex_${r.tbl_name}_1`);
-    if (r.type === "index" && /^CREATE UNIQUE INDEX .* \(`tenant_id`\)$/.test(r.sql)) unique.add(r.name);
-  }
-  return { tables, unique };
-}
-
-let schema: Schema | null = null;
-
-/**
- * Statements that read a workspace's rows by design, each with why. The task titles of the search: a substring of
- * a title has no index to serve it, so the search reads the workspace's tasks (no more: the list of results is short).
- */
-const BY_DESIGN = [/instr\(lower\("tasks"\."title"\), \?\) > 0/];
-
-async function explain(s: BoundStatement): Promise<string[]> {
-  if (!/^\s*(SELECT|WITH|UPDATE|DELETE|INSERT)/i.test(s.sql) || BY_DESIGN.some((re) => re.test(s.sql))) return [];
-  schema ??= await schemaOf();
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${s.sql}`)
-    .bind(...s.params)
-    .all<PlanRow>();
-  return planProblems(s.sql, results, schema);
-}
-
-/** Each problem once, with the first request that showed it. */
-const distinct = (problems: string[]) => {
-  const seen = new Map<string, string>();
-  for (const p of problems) {
-    const key = p.slice(p.indexOf(" :: ") + 4);
-    if (!seen.has(key)) seen.set(key, p);
-  }
-  return [...seen.values()];
-};
+import { runImportStep } from "../../src/services/import/steps";
+import type { ImportMessage } from "../../src/services/import/jobs";
+import { jobId, upload, waitFor } from "../import/helpers";
 
 /** Problems of every statement `request` sends, as "problem — statement". */
 async function problemsOf(request: (db: D1Database) => Promise<Response>, label: string): Promise<string[]> {
@@ -280,6 +171,39 @@ describe("query plans without statistics", () => {
       "/app/deals/list?q=renewal",
     ];
     expect(await pagesProblems(urls, w.cookie)).toEqual([]);
+  }, 120_000);
+
+  it("read no workspace whole in an import's preview and commit, run as the queue runs them", async () => {
+    const w = await readWorkspace();
+    const csv = [
+      "Email,First name,Last name,Phone,Tags,Tier",
+      "ada@plans.example,Ada,Plans,+44 20 7946 0000,Plans,gold",
+      "grace@plans.example,Grace,Hopper,+44 20 7946 0001,Navy,silver",
+    ].join("\n");
+    const id = jobId(await upload(w.cookie, csv));
+    await waitFor(id, ["ready"]);
+    const steps: BoundStatement[] = [];
+    const run = async (type: ImportMessage["type"], status: string, reset: string) => {
+      await env.DB.prepare(`UPDATE import_jobs SET ${reset} WHERE id = ?`).bind(id).run();
+      const counting = countingDb();
+      const stepEnv = { ...env, DB: counting.binding, JOBS: { send: async () => {} } } as unknown as typeof env;
+      await runImportStep(stepEnv, { type, importId: id, tenantId: w.tenantId }, Date.now());
+      expect((await waitFor(id, [status], 1_000)).status).toBe(status);
+      steps.push(...counting.bound);
+    };
+    // The preview again from its first chunk, then the commit, each as one step of the queue.
+    const counts = "new_count = 0, update_count = 0, unchanged_count = 0, duplicate_count = 0, conflict_count = 0";
+    await run(
+      "import.match",
+      "ready",
+      `status = 'analysing', chunks_done = 0, ${counts}, possible_duplicate_count = 0`,
+    );
+    await run("import.commit", "done", `status = 'committing', chunks_done = 0, committed_at = ${Date.now()}`);
+    expect(steps.length).toBeGreaterThan(10);
+    const problems: string[] = [];
+    for (const s of steps)
+      for (const p of await explain(s)) problems.push(`import :: ${p} — ${s.sql.replace(/\s+/g, " ").slice(0, 240)}`);
+    expect(distinct(problems)).toEqual([]);
   }, 120_000);
 
   it("read no workspace whole in the writes of records and their events", async () => {
