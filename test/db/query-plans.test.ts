@@ -28,16 +28,20 @@ import { runImportStep } from "../../src/services/import/steps";
 import type { ImportMessage } from "../../src/services/import/jobs";
 import { jobId, upload, waitFor } from "../import/helpers";
 
+/** Problems of `statements`, each once, labelled. */
+async function statementsProblems(statements: BoundStatement[], label: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of statements)
+    for (const p of await explain(s)) out.push(`${label} :: ${p} — ${s.sql.replace(/\s+/g, " ").slice(0, 240)}`);
+  return distinct(out);
+}
+
 /** Problems of every statement `request` sends, as "problem — statement". */
 async function problemsOf(request: (db: D1Database) => Promise<Response>, label: string): Promise<string[]> {
   const counting = countingDb();
   const res = await request(counting.binding);
   expect(res.status, label).toBeLessThan(500);
-  const out: string[] = [];
-  for (const s of counting.bound) {
-    for (const p of await explain(s)) out.push(`${label} :: ${p} — ${s.sql.replace(/\s+/g, " ").slice(0, 240)}`);
-  }
-  return out;
+  return statementsProblems(counting.bound, label);
 }
 
 /**
@@ -200,19 +204,13 @@ describe("query plans without statistics", () => {
     );
     await run("import.commit", "done", `status = 'committing', chunks_done = 0, committed_at = ${Date.now()}`);
     expect(steps.length).toBeGreaterThan(10);
-    const problems: string[] = [];
-    for (const s of steps)
-      for (const p of await explain(s)) problems.push(`import :: ${p} — ${s.sql.replace(/\s+/g, " ").slice(0, 240)}`);
-    expect(distinct(problems)).toEqual([]);
+    expect(await statementsProblems(steps, "import")).toEqual([]);
   }, 120_000);
 
   it("read no workspace whole in the writes of records and their events", async () => {
     const writes: BoundStatement[] = [];
     await workspace(writes);
     expect(writes.length).toBeGreaterThan(50);
-    const problems: string[] = [];
-    for (const s of writes)
-      for (const p of await explain(s)) problems.push(`write :: ${p} — ${s.sql.replace(/\s+/g, " ").slice(0, 240)}`);
-    expect(distinct(problems)).toEqual([]);
+    expect(await statementsProblems(writes, "write")).toEqual([]);
   }, 120_000);
 });
