@@ -7,9 +7,11 @@
 import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { contacts } from "../../db/schema";
+import { contactDisplayName } from "../contacts/names";
 import { contactEmailsAndPhonesSql } from "../contacts/page";
+import { recordExtrasSql } from "./record-sql";
 
-/** The columns a record is written from: lists as compact JSON (`[[id, name]]`, `[[field id, value]]`), times in ms. */
+/** The columns a record is written from: lists as JSON (custom values as `[[field id, value]]`), times in ms. */
 export function contactRowFields(t: TenantDb) {
   const { emails, phones } = contactEmailsAndPhonesSql(t);
   return {
@@ -24,10 +26,8 @@ export function contactRowFields(t: TenantDb) {
     companyName: contacts.companyName,
     address: contacts.address,
     source: contacts.source,
-    // From the contact's links to each tag (CROSS JOIN keeps that order; see test/db/query-plans.test.ts).
-    tags: sql<string>`(SELECT json_group_array(json_array(id, name)) FROM (SELECT g.id, g.name
-      FROM contact_tags ct CROSS JOIN tags g ON g.tenant_id = ct.tenant_id AND g.id = ct.tag_id
-      WHERE ct.tenant_id = ${t.tenantId} AND ct.contact_id = contacts.id ORDER BY g.name_key))`.as("tags"),
+    // Already the record's [{id, name}], in name order.
+    tags: recordExtrasSql(t, "contact").tags.as("tags"),
     ownerId: contacts.ownerId,
     // Every value on this id; those of company or deal fields (which share ids) are left out by the fields' lookup.
     custom: sql<string>`(SELECT json_group_array(json_array(v.field_id, v.value)) FROM custom_field_values v
@@ -73,13 +73,15 @@ export function contactLookups(fields: unknown[], members: unknown[]): ContactLo
 
 const text = JSON.stringify;
 const time = (ms: number | null) => (ms === null ? "null" : `"${new Date(ms).toISOString()}"`);
-/** SQLite's trim: spaces only. */
-const trimSpaces = (s: string) => s.replace(/^ +| +$/g, "");
 
 /** The record's JSON text: ApiContact's fields in its order (the record tests check the shape). */
 export function contactJson(r: ContactRow, lookups: ContactLookups): string {
-  const name = trimSpaces(`${r.first_name} ${r.last_name}`) || r.primary_email || `Contact #${r.id}`;
-  const tags = (JSON.parse(r.tags) as [number, string][]).map(([id, n]) => `{"id":${id},"name":${text(n)}}`);
+  const name = contactDisplayName({
+    id: r.id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    primaryEmail: r.primary_email,
+  });
   const values = new Map(JSON.parse(r.custom) as [number, string][]);
   const custom: string[] = [];
   for (const f of lookups.fields) {
@@ -89,5 +91,5 @@ export function contactJson(r: ContactRow, lookups: ContactLookups): string {
   const company =
     r.company_id !== null && r.company_name !== null ? `{"id":${r.company_id},"name":${text(r.company_name)}}` : "null";
   const owner = r.owner_id === null ? null : (lookups.owners.get(r.owner_id) ?? null);
-  return `{"id":${r.id},"first_name":${text(r.first_name)},"last_name":${text(r.last_name)},"display_name":${text(name)},"emails":${r.emails},"phones":${r.phones},"job_title":${text(r.job_title)},"company":${company},"address":${text(r.address)},"source":${text(r.source)},"tags":[${tags.join(",")}],"owner_id":${text(r.owner_id)},"owner":${text(owner)},"custom_fields":{${custom.join(",")}},"created_at":${time(r.created_at)},"updated_at":${time(r.updated_at)},"last_activity_at":${time(r.last_activity_at)}}`;
+  return `{"id":${r.id},"first_name":${text(r.first_name)},"last_name":${text(r.last_name)},"display_name":${text(name)},"emails":${r.emails},"phones":${r.phones},"job_title":${text(r.job_title)},"company":${company},"address":${text(r.address)},"source":${text(r.source)},"tags":${r.tags},"owner_id":${text(r.owner_id)},"owner":${text(owner)},"custom_fields":{${custom.join(",")}},"created_at":${time(r.created_at)},"updated_at":${time(r.updated_at)},"last_activity_at":${time(r.last_activity_at)}}`;
 }

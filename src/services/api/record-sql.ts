@@ -32,17 +32,6 @@ export function recordExtrasSql(t: TenantDb, kind: Kind) {
   } satisfies Record<string, SQL>;
 }
 
-/**
- * A record's custom values by field name with the field's kind, as a JSON object built in SQL (the same as
- * customFieldsOf makes of recordExtrasSql's values, in the fields' order). `row` names the outer table.
- */
-export function customFieldsJsonSql(t: TenantDb, kind: Kind, row: string): SQL<string> {
-  return sql<string>`(SELECT json_group_object(name, json_object('kind', kind, 'value', value)) FROM (
-    SELECT f.name, f.kind, v.value FROM custom_field_values v JOIN custom_fields f ON f.tenant_id = v.tenant_id AND f.id = v.field_id
-    WHERE v.tenant_id = ${t.tenantId} AND v.entity_id = ${sql.raw(`${row}.id`)} AND f.entity = ${kind}
-    ORDER BY f.position, f.id))`;
-}
-
 /** A record's custom values by field name, with the field's kind, from what recordExtrasSql read. */
 export function customFieldsOf(
   values: string | null,
