@@ -165,6 +165,9 @@ describe("query plans without statistics", () => {
       `cf_${w.ids.custom_fields}=gold`,
       `q=ada&sort=name`,
       `tag=${w.ids.tags}&sort=company&dir=desc`,
+      // A custom field shown as a column, and sorted by another column beside it.
+      `cols=name,cf_${w.ids.custom_fields}`,
+      `cols=name,cf_${w.ids.custom_fields}&q=ada&sort=updated`,
     ];
     const urls = [
       ...orders("/app/contacts", CONTACT_SORTS),

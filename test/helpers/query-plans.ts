@@ -64,9 +64,18 @@ function planProblems(sql: string, rows: PlanRow[], schema: Schema): string[] {
   // and reports send, runs each correlated subquery once.
   const perRow = rows.some((r) => r.parent === 0 && aliases.has(r.detail.match(/^(?:SCAN|SEARCH) (\w+)/)?.[1] ?? ""));
   const problems: string[] = [];
+  // A column compared with itself: drizzle writes a one-table select's columns unqualified, so inside a subquery
+  // `${inner.tenantId} = ${outer.tenantId}` reads "tenant_id" = "tenant_id", true of every row of every workspace.
+  for (const m of sql.matchAll(/("\w+"(?:\."\w+")?) = \1(?![."\w])/g))
+    problems.push(`a column compared with itself: ${m[0]}`);
   for (const r of rows) {
     const scan = r.detail.match(/^SCAN (\w+)(?: USING (?:COVERING )?INDEX \w+)?$/);
     if (scan && large(scan[1]!)) problems.push(`full scan: ${r.detail}`);
+    // Per row, a record's own rows are found on a key that starts with the workspace. A foreign key's own index
+    // (`custom_field_values_field_fk_idx (field_id=?)`) walks every row sharing that field or tag, for each row.
+    const byForeignKey = r.detail.match(/^SEARCH (\w+) USING (?:COVERING )?INDEX \w+_fk_idx /);
+    if (byForeignKey && correlated(r) && large(byForeignKey[1]!))
+      problems.push(`a foreign key's rows for each row: ${r.detail}`);
     const search = r.detail.match(/^SEARCH (\w+) USING (?:COVERING )?INDEX (\w+) \(tenant_id=\?\)$/);
     if (!search || schema.unique.has(search[2]!) || !large(search[1]!)) continue;
     if (perRow && correlated(r)) problems.push(`a workspace's rows for each row: ${r.detail}`);

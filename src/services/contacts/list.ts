@@ -74,7 +74,7 @@ export interface ContactListRow {
  * The columns of a list row: what the table shows, and the sort column's value once (the cursors
  * need it for the first and last rows), rather than every sortable column for every row.
  */
-const listFields = (sort: ContactSort, customColumnIds: readonly number[] = []) => ({
+const listFields = (tenantId: string, sort: ContactSort, customColumnIds: readonly number[] = []) => ({
   id: contacts.id,
   firstName: contacts.firstName,
   lastName: contacts.lastName,
@@ -87,20 +87,22 @@ const listFields = (sort: ContactSort, customColumnIds: readonly number[] = []) 
   lastContactedAt: contacts.lastContactedAt,
   nextTaskDue: contacts.nextTaskDue,
   sortValue: sql<string | number | null>`${SORT_COLUMNS[sort]}`.as("sort_value"),
-  // The row's tag ids, looked up on contact_tags' primary key: no second query for the page's tags.
+  // The row's tag ids, looked up on contact_tags' primary key: no second query for the page's tags. The outer
+  // row is `contacts.id` in the text: drizzle writes a one-table select's columns unqualified, and inside the
+  // subquery "id" or "tenant_id" would name the subquery's own table (tenant_id = tenant_id, always true).
   tagIds: sql<string | null>`(SELECT group_concat(${contactTags.tagId}) FROM ${contactTags}
-    WHERE ${contactTags.tenantId} = ${contacts.tenantId} AND ${contactTags.contactId} = ${contacts.id})`,
+    WHERE ${contactTags.tenantId} = ${tenantId} AND ${contactTags.contactId} = contacts.id)`,
   // The shown custom fields' values, on the values' primary key (tenant, field, contact): no query per row.
   ...(customColumnIds.length
     ? {
         customValues: sql<
           string | null
         >`(SELECT json_group_object(CAST(${customFieldValues.fieldId} AS TEXT), ${customFieldValues.value})
-          FROM ${customFieldValues} WHERE ${customFieldValues.tenantId} = ${contacts.tenantId}
+          FROM ${customFieldValues} WHERE ${customFieldValues.tenantId} = ${tenantId}
           AND ${customFieldValues.fieldId} IN (${sql.join(
             customColumnIds.map((id) => sql`${id}`),
             sql`, `,
-          )}) AND ${customFieldValues.entityId} = ${contacts.id})`.as("custom_values"),
+          )}) AND ${customFieldValues.entityId} = contacts.id)`.as("custom_values"),
       }
     : {}),
 });
@@ -157,7 +159,7 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: Segme
     // Any other sort: the newest SEARCH_SORT_WINDOW matches are read from the search index (as the
     // search by creation reads them), then looked up by id and sorted; the keyset pages within them.
     return t.db
-      .select(listFields(q.sort, q.customColumnIds))
+      .select(listFields(t.tenantId, q.sort, q.customColumnIds))
       .from(sql`(${searchWindow(t, q, SEARCH_SORT_WINDOW)}) AS search_window`)
       .crossJoin(contacts)
       .where(t.where(contacts, sql`${contacts.id} = search_window.hit`, ...keyset))
@@ -171,7 +173,7 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: Segme
     // which costs the whole tenant when matches are rare; this way a search costs its matches.
     conditions.push(sql`contacts_fts MATCH ${q.match}`, sql`${contacts.id} = contacts_fts.rowid`);
     return t.db
-      .select(listFields(q.sort, q.customColumnIds))
+      .select(listFields(t.tenantId, q.sort, q.customColumnIds))
       .from(sql`contacts_fts`)
       .crossJoin(contacts)
       .where(t.where(contacts, ...conditions))
@@ -179,7 +181,7 @@ export function contactsListQuery(t: TenantDb, q: ContactListQuery, read?: Segme
       .limit(CONTACTS_PAGE_SIZE + 1);
   }
   return t.db
-    .select(listFields(q.sort, q.customColumnIds))
+    .select(listFields(t.tenantId, q.sort, q.customColumnIds))
     .from(contacts)
     .where(t.where(contacts, ...conditions))
     .orderBy(...order)
