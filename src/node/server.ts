@@ -75,7 +75,8 @@ export async function openPlatform(root: string, vars: Record<string, string | u
   if (applied.length) console.log(JSON.stringify({ type: "migrations_applied", names: applied }));
   // Synced at checkpoints rather than at every commit: a page view's usage write then costs no fsync on the one
   // thread every request shares (docs/benchmarks.md). A crash of the process loses nothing; a power cut may lose
-  // the last commits, never the file (SQLite's WAL with synchronous=NORMAL). Set on the client's one connection.
+  // the last commits, never the file (SQLite's WAL with synchronous=NORMAL). Set on the client's connection here,
+  // and by the requests' own connection when it opens (src/platform/node/libsql-local.ts).
   if (local) await platform.client.execute("PRAGMA synchronous=NORMAL");
   return platform;
 }

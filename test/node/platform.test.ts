@@ -8,14 +8,21 @@ import path from "node:path";
 import { createClient } from "@libsql/client";
 import { describe, expect, it } from "vitest";
 import { openPlatform } from "../../src/node/server";
-import { d1OverLibsql } from "../../src/platform/node/d1-libsql";
+import { d1OverLibsql, d1OverLocalFile } from "../../src/platform/node/d1-libsql";
 import { LocalQueue } from "../../src/platform/node/queue-local";
 import { r2OnDisk } from "../../src/platform/node/r2-disk";
 
 const tempDir = (name: string) => mkdtempSync(path.join(tmpdir(), `customertrackr-${name}-`));
 
-describe("D1 over libSQL", () => {
-  const db = d1OverLibsql(createClient({ url: `file:${path.join(tempDir("d1"), "t.db")}` }));
+// A libSQL server goes through @libsql/client; a local file through the facade's own connection, which keeps its
+// statements prepared. Both must answer as D1 does.
+const facades: [string, () => D1Database][] = [
+  ["through @libsql/client", () => d1OverLibsql(createClient({ url: `file:${path.join(tempDir("d1"), "t.db")}` }))],
+  ["on a local file", () => d1OverLocalFile(path.join(tempDir("d1-local"), "t.db")).db],
+];
+
+describe.each(facades)("D1 over libSQL %s", (_, open) => {
+  const db = open();
 
   it("answers with D1's shapes: results and meta, raw arrays, first and first(column)", async () => {
     await db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, secret BLOB)");
@@ -46,6 +53,14 @@ describe("D1 over libSQL", () => {
     expect(results[1]!.results).toEqual([{ n: 1 }]);
     await expect(db.batch([insert("y"), insert("x")])).rejects.toThrow(/D1_ERROR: UNIQUE constraint failed: b.name/);
     expect(await db.prepare("SELECT name FROM b ORDER BY name").raw()).toEqual([["x"]]);
+  });
+
+  it("reads a table's new columns after a schema change, though its statement was prepared before", async () => {
+    await db.exec("CREATE TABLE s (id INTEGER PRIMARY KEY)");
+    await db.prepare("INSERT INTO s (id) VALUES (1)").run();
+    expect((await db.prepare("SELECT * FROM s").all()).results).toEqual([{ id: 1 }]);
+    await db.exec("ALTER TABLE s ADD COLUMN label TEXT DEFAULT 'new'");
+    expect((await db.prepare("SELECT * FROM s").all()).results).toEqual([{ id: 1, label: "new" }]);
   });
 
   it("offers sessions with the same statements and no bookmark (one database has no replicas)", async () => {
@@ -133,11 +148,11 @@ describe("the in-process queue", () => {
 });
 
 describe("the local database as the server opens it", () => {
-  it("is one connection in WAL mode synced at checkpoints, after the migrations and for every later statement", async () => {
+  it("runs every request's statement in WAL mode synced at checkpoints, after the migrations", async () => {
     const root = path.resolve(__dirname, "../..");
     const platform = await openPlatform(root, { DATA_DIR: tempDir("pragmas") });
     try {
-      // Several statements at once, as concurrent requests send them: each lands on the same connection.
+      // Several statements at once, as concurrent requests send them: each lands on a connection so set.
       const answers = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
           i % 2

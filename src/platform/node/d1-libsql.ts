@@ -4,9 +4,46 @@
  * `$client.prepare` calls run unchanged on Node. A batch is one libSQL "write" transaction, as a D1
  * batch is one transaction.
  */
-import type { Client, InArgs, InValue, ResultSet } from "@libsql/client";
+import type { Client, InValue, ResultSet } from "@libsql/client";
+import { LocalLibsqlRunner } from "./libsql-local";
 
 type Bound = readonly unknown[];
+
+/** A statement as libSQL takes it. */
+export interface SqlStatement {
+  sql: string;
+  args: InValue[];
+}
+
+/** A statement's answer: rows as arrays, in `columns`' order. */
+export interface SqlResult {
+  columns: string[];
+  rows: unknown[][];
+  rowsAffected: number;
+  lastInsertRowid?: number;
+}
+
+/** What the facade needs of a libSQL connection: a statement, several in one write transaction, a script. */
+export interface SqlRunner {
+  execute(statement: SqlStatement): Promise<SqlResult>;
+  batch(statements: SqlStatement[]): Promise<SqlResult[]>;
+  executeMultiple(sql: string): Promise<void>;
+}
+
+/** A libSQL server (`sqld`, or any URL) through `@libsql/client`. */
+function clientRunner(client: Client): SqlRunner {
+  const result = (rs: ResultSet): SqlResult => ({
+    columns: rs.columns,
+    rows: rs.rows.map((row) => Array.from(row as ArrayLike<unknown>)),
+    rowsAffected: rs.rowsAffected,
+    lastInsertRowid: rs.lastInsertRowid === undefined ? undefined : Number(rs.lastInsertRowid),
+  });
+  return {
+    execute: async (s) => result(await client.execute(s)),
+    batch: async (statements) => (await client.batch(statements, "write")).map(result),
+    executeMultiple: (sql) => client.executeMultiple(sql),
+  };
+}
 
 /** D1 binds null, numbers, strings, booleans (as 0/1) and bytes; anything else is its D1_TYPE_ERROR. */
 function toLibsqlValue(value: unknown): InValue {
@@ -20,7 +57,8 @@ function toLibsqlValue(value: unknown): InValue {
 
 /** D1 reads a BLOB as an array of byte values (drizzle's blob columns accept that). */
 function fromLibsqlValue(value: unknown): unknown {
-  return value instanceof ArrayBuffer ? Array.from(new Uint8Array(value)) : value;
+  if (value instanceof ArrayBuffer) return Array.from(new Uint8Array(value));
+  return value instanceof Uint8Array ? Array.from(value) : value;
 }
 
 /** libSQL's error, worded as D1 words it ("D1_ERROR: UNIQUE constraint failed: ..."), the original as cause. */
@@ -29,17 +67,16 @@ function d1Error(err: unknown): Error {
   return new Error(`D1_ERROR: ${message.replace(/^(SQLITE_\w+: )+/, "")}`, { cause: err });
 }
 
-function rowObjects(rs: ResultSet): Record<string, unknown>[] {
+function rowObjects(rs: SqlResult): Record<string, unknown>[] {
+  const { columns } = rs;
   return rs.rows.map((row) => {
     const out: Record<string, unknown> = {};
-    rs.columns.forEach((name, i) => {
-      out[name] = fromLibsqlValue(row[i]);
-    });
+    for (let i = 0; i < columns.length; i++) out[columns[i]!] = fromLibsqlValue(row[i]);
     return out;
   });
 }
 
-function d1Result<T>(rs: ResultSet, started: number): D1Result<T> {
+function d1Result<T>(rs: SqlResult, started: number): D1Result<T> {
   return {
     success: true,
     results: rowObjects(rs) as T[],
@@ -48,7 +85,7 @@ function d1Result<T>(rs: ResultSet, started: number): D1Result<T> {
       size_after: 0,
       rows_read: rs.rows.length,
       rows_written: rs.rowsAffected,
-      last_row_id: rs.lastInsertRowid === undefined ? 0 : Number(rs.lastInsertRowid),
+      last_row_id: rs.lastInsertRowid ?? 0,
       changed_db: rs.rowsAffected > 0,
       changes: rs.rowsAffected,
     },
@@ -57,23 +94,23 @@ function d1Result<T>(rs: ResultSet, started: number): D1Result<T> {
 
 export class LibsqlPreparedStatement {
   constructor(
-    private readonly client: Client,
+    private readonly runner: SqlRunner,
     readonly sql: string,
     readonly params: Bound = [],
   ) {}
 
   bind(...values: unknown[]): LibsqlPreparedStatement {
-    return new LibsqlPreparedStatement(this.client, this.sql, values);
+    return new LibsqlPreparedStatement(this.runner, this.sql, values);
   }
 
   /** The statement as libSQL takes it (batch() runs several of these in one transaction). */
-  get libsql(): { sql: string; args: InArgs } {
+  get libsql(): SqlStatement {
     return { sql: this.sql, args: this.params.map(toLibsqlValue) };
   }
 
-  private async execute(): Promise<ResultSet> {
+  private async execute(): Promise<SqlResult> {
     try {
-      return await this.client.execute(this.libsql);
+      return await this.runner.execute(this.libsql);
     } catch (err) {
       throw d1Error(err);
     }
@@ -109,21 +146,18 @@ export class LibsqlPreparedStatement {
  * database has none of: withSession() hands back the same database, and no bookmark.
  */
 export class LibsqlD1Database {
-  constructor(readonly client: Client) {}
+  constructor(readonly runner: SqlRunner) {}
 
   prepare(sql: string): LibsqlPreparedStatement {
-    return new LibsqlPreparedStatement(this.client, sql);
+    return new LibsqlPreparedStatement(this.runner, sql);
   }
 
   async batch<T = unknown>(statements: LibsqlPreparedStatement[]): Promise<D1Result<T>[]> {
     if (statements.length === 0) return [];
     const started = performance.now();
-    let results: ResultSet[];
+    let results: SqlResult[];
     try {
-      results = await this.client.batch(
-        statements.map((s) => s.libsql),
-        "write",
-      );
+      results = await this.runner.batch(statements.map((s) => s.libsql));
     } catch (err) {
       throw d1Error(err);
     }
@@ -133,7 +167,7 @@ export class LibsqlD1Database {
   async exec(sql: string): Promise<D1ExecResult> {
     const started = performance.now();
     try {
-      await this.client.executeMultiple(sql);
+      await this.runner.executeMultiple(sql);
     } catch (err) {
       throw d1Error(err);
     }
@@ -168,5 +202,11 @@ export class LibsqlD1Session {
 
 /** The facade typed as the binding the app declares (src/env.ts), where the two differ only in generics. */
 export function d1OverLibsql(client: Client): D1Database {
-  return new LibsqlD1Database(client) as unknown as D1Database;
+  return new LibsqlD1Database(clientRunner(client)) as unknown as D1Database;
+}
+
+/** The facade over a local libSQL file, its statements kept prepared (src/platform/node/libsql-local.ts). */
+export function d1OverLocalFile(file: string): { db: D1Database; close(): void } {
+  const runner = new LocalLibsqlRunner(file);
+  return { db: new LibsqlD1Database(runner) as unknown as D1Database, close: () => runner.close() };
 }

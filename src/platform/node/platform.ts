@@ -10,7 +10,7 @@ import { type Client, createClient } from "@libsql/client";
 import type { Bindings } from "../../env";
 import type { JobMessage } from "../../jobs";
 import { type CronTimer, startCronTimer } from "./cron-timer";
-import { d1OverLibsql } from "./d1-libsql";
+import { d1OverLibsql, d1OverLocalFile } from "./d1-libsql";
 import { LocalQueue } from "./queue-local";
 import { r2OnDisk } from "./r2-disk";
 
@@ -68,13 +68,16 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     intMode: "number",
     ...(url.startsWith("file:") ? { concurrency: 1 } : {}),
   });
+  // The client applies the migrations; a local file's requests then run on a connection of their own that keeps
+  // its statements prepared (src/platform/node/libsql-local.ts). A server's go through the client.
+  const local = url.startsWith("file:") ? d1OverLocalFile(url.replace(/^file:(\/\/(?=\/))?/, "")) : null;
   // The Worker's queue settings (wrangler.toml [[queues.consumers]]): one message per batch, 10 retries.
   const jobs = new LocalQueue<JobMessage>({ name: "customertrackr-jobs", maxRetries: 10 });
   const env = {
     // Mail goes through the HTTP provider: there is no Email Service binding off Cloudflare.
     MAIL_PROVIDER: "http",
     ...Object.fromEntries(Object.entries(options.vars).filter(([, v]) => v !== undefined && v !== "")),
-    DB: d1OverLibsql(client),
+    DB: local ? local.db : d1OverLibsql(client),
     FILES: r2OnDisk(path.join(options.dataDir, "files")),
     JOBS: jobs as unknown as Queue<JobMessage>,
   } as Bindings;
@@ -99,6 +102,7 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     async close() {
       cron?.stop();
       jobs.stop();
+      local?.close();
       client.close();
     },
   };
