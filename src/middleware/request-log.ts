@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
-import { clientIp, redactPath } from "../lib/request";
+import { clientIp, redactPath, setResponseHeader } from "../lib/request";
 
 /**
  * Gives each request an id and writes one JSON line per request for Workers Logs. It records the
@@ -14,7 +14,7 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     await next();
   } finally {
-    c.header("X-Request-Id", requestId);
+    setResponseHeader(c, "X-Request-Id", requestId);
     const auth = c.get("auth");
     console.log(
       JSON.stringify({

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../env";
 import { withAnalyticsSources } from "../lib/analytics-consent";
-import { carriesToken } from "../lib/request";
+import { carriesToken, setResponseHeader } from "../lib/request";
 
 /**
  * Security headers on every response the Worker makes. Scripts run only from our own origin and
@@ -48,7 +48,7 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** Authenticated pages must never be kept by the browser or a proxy. */
 export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  c.header("Cache-Control", "no-store");
+  setResponseHeader(c, "Cache-Control", "no-store");
 };
 
 /**
@@ -59,5 +59,5 @@ export const noStoreOnTokenPages: MiddlewareHandler<AppEnv> = async (c, next) =>
   await next();
   const back = c.req.query("next");
   if (carriesToken(c.req.path) || (back !== undefined && carriesToken(back.split(/[?#]/)[0]!)))
-    c.header("Cache-Control", "no-store");
+    setResponseHeader(c, "Cache-Control", "no-store");
 };

@@ -8,6 +8,7 @@ import type { StaffRole } from "../db/schema";
 import type { AppEnv } from "../env";
 import { STAFF_ABSOLUTE_MS, validateStaffSession } from "../auth/staff-session";
 import { COOKIES } from "../lib/cookies";
+import { setResponseHeader } from "../lib/request";
 
 const OPTIONS = { path: "/", secure: true, httpOnly: true, sameSite: "Strict" } as const;
 
@@ -30,7 +31,7 @@ export const staffSession: MiddlewareHandler<AppEnv> = async (c, next) => {
     else clearStaffCookie(c);
   }
   await next();
-  c.header("Cache-Control", "no-store");
+  setResponseHeader(c, "Cache-Control", "no-store");
 };
 
 /** The least a staff route needs: a signed-in staff member with one of `roles`; else sign in, or 403. */
