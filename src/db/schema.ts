@@ -219,6 +219,8 @@ export const emailOutbox = sqliteTable(
     index("email_outbox_body_due_idx").on(t.bodyClearedAt, t.createdAt),
     // Erasing and exporting what was mailed to one address (a deleted user, a contact-page sender).
     index("email_outbox_to_idx").on(t.toAddress),
+    // A data export's mail of its user, by id (with the address above: one OR, an index each).
+    index("email_outbox_user_idx").on(t.userId, t.createdAt),
   ],
 );
 
@@ -887,6 +889,9 @@ export const dataExports = sqliteTable(
     index("data_exports_user_fk_idx").on(t.userId),
     // The watchdog's sweep of archives being built, across workspaces.
     index("data_exports_working_idx").on(t.updatedAt).where(sql`status = 'queued'`),
+    // The cron's sweeps: archives past their link's expiry, and rows past their keeping.
+    index("data_exports_expiry_idx").on(t.expiresAt).where(sql`status = 'ready'`),
+    index("data_exports_updated_idx").on(t.updatedAt),
   ],
 );
 

@@ -17,14 +17,15 @@ export const SILENT_MS = 2 * 60_000;
 /** Messages one sweep sends at most (a Queue sendBatch takes 100). */
 const PER_RUN = 100;
 
-/** Pending and due: never queued, or queued and silent since its time. Written as the partial index's condition. */
+/**
+ * Pending and due: never queued, or queued and silent since its time. Written as the partial index's condition,
+ * with the bound both cases share on its own: inside the OR alone, SQLite walked every pending delivery.
+ */
 const due = (now: number): SQL =>
   and(
     sql`${webhookDeliveries.status} = 'pending'`,
-    or(
-      and(isNull(webhookDeliveries.queuedAt), lte(webhookDeliveries.nextAttemptAt, now)),
-      lte(webhookDeliveries.nextAttemptAt, now - SILENT_MS),
-    ),
+    lte(webhookDeliveries.nextAttemptAt, now),
+    or(isNull(webhookDeliveries.queuedAt), lte(webhookDeliveries.nextAttemptAt, now - SILENT_MS)),
   )!;
 
 /** Claims up to PER_RUN due deliveries (of one workspace when `tenantId` is given) and sends their messages. */

@@ -1,0 +1,7 @@
+-- Background work's plans without statistics (test/db/job-plans.test.ts), as 0035 did for requests.
+-- A data export reads the mail sent to its user by address or by user id: without an index on the user, it read
+-- every workspace's outbox.
+CREATE INDEX `email_outbox_user_idx` ON `email_outbox` (`user_id`,`created_at`);--> statement-breakpoint
+-- The cron's sweeps of data export archives: those past their link's expiry, and rows past their keeping.
+CREATE INDEX `data_exports_expiry_idx` ON `data_exports` (`expires_at`) WHERE status = 'ready';--> statement-breakpoint
+CREATE INDEX `data_exports_updated_idx` ON `data_exports` (`updated_at`);
