@@ -60,6 +60,13 @@ describe("two tenants", () => {
     // (src/services/account/deletion.ts, the ops erase actions).
     "email_outbox_to_idx",
     "invitations_email_idx",
+    // A user's data export reads the mail sent to them, by address or by user id, from every workspace
+    // (src/services/privacy/archive-contents.ts; test/db/job-plans.test.ts).
+    "email_outbox_user_idx",
+    // The cron's sweeps of data export archives past their link's expiry and rows past their keeping
+    // (src/services/privacy/archive-purge.ts).
+    "data_exports_expiry_idx",
+    "data_exports_updated_idx",
     // The every-minute reminder sweep across workspaces: only tasks with a reminder still due
     // (src/services/reminders/sweep.ts).
     "tasks_remind_idx",
