@@ -562,6 +562,8 @@ export const recentViews = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.userId, t.subjectType, t.subjectId] }),
     index("recent_views_tenant_user_idx").on(t.tenantId, t.userId, t.viewedAt),
+    // Erasing a person: what they viewed, in every workspace.
+    index("recent_views_user_idx").on(t.userId),
   ],
 );
 
@@ -603,13 +605,18 @@ export const tenantBilling = sqliteTable(
 );
 
 /** Stripe events already processed, by id, written in the same batch as their effect. */
-export const stripeEvents = sqliteTable("stripe_events", {
-  id: text("id").primaryKey(),
-  type: text("type").notNull(),
-  /** The tenant the event was applied to (for operators tracing a change). */
-  tenantId: text("tenant_id"),
-  receivedAt: integer("received_at").notNull(),
-});
+export const stripeEvents = sqliteTable(
+  "stripe_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    /** The tenant the event was applied to (for operators tracing a change). */
+    tenantId: text("tenant_id"),
+    receivedAt: integer("received_at").notNull(),
+  },
+  // Erasing a closed workspace deletes its events.
+  (t) => [index("stripe_events_tenant_idx").on(t.tenantId)],
+);
 
 // ---- Imports ---------------------------------------------------------------------------------
 // An upload is stored in R2; a Queue consumer reads it (analyse: preview counts, prepared chunks

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
-import { distinct, explain } from "../helpers/query-plans";
+import { statementsProblems } from "../helpers/query-plans";
 import { newTenant } from "../helpers/tenants";
 import { CronClock, drain, HeldQueue, jobEnv, runCron } from "../jobs/helpers";
 import { insertContacts, insertTag } from "../contacts/contact-helpers";
@@ -22,10 +22,7 @@ function recorded() {
 /** Problems of everything `run` sent, each once, labelled. */
 async function problems(label: string, run: ReturnType<typeof recorded>): Promise<string[]> {
   expect(run.counting.bound.length, label).toBeGreaterThan(5);
-  const out: string[] = [];
-  for (const s of run.counting.bound)
-    for (const p of await explain(s)) out.push(`${label} :: ${p} — ${s.sql.replace(/\s+/g, " ").slice(0, 240)}`);
-  return distinct(out);
+  return statementsProblems(run.counting.bound, label);
 }
 
 describe("query plans without statistics, in background work", () => {

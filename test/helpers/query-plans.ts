@@ -125,3 +125,11 @@ export const distinct = (problems: string[]) => {
   }
   return [...seen.values()];
 };
+
+/** Problems of `statements`, each once, labelled: "label :: problem — statement". */
+export async function statementsProblems(statements: BoundStatement[], label: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const s of statements)
+    for (const p of await explain(s)) out.push(`${label} :: ${p} — ${s.sql.replace(/\s+/g, " ").slice(0, 240)}`);
+  return distinct(out);
+}

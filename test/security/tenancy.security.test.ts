@@ -67,6 +67,8 @@ describe("two tenants", () => {
     // (src/services/privacy/archive-purge.ts).
     "data_exports_expiry_idx",
     "data_exports_updated_idx",
+    // Erasing a person deletes what they viewed in every workspace (src/services/account/deletion.ts).
+    "recent_views_user_idx",
     // The every-minute reminder sweep across workspaces: only tasks with a reminder still due
     // (src/services/reminders/sweep.ts).
     "tasks_remind_idx",
