@@ -11,3 +11,7 @@ CREATE INDEX `data_exports_updated_idx` ON `data_exports` (`updated_at`);
 CREATE INDEX `stripe_events_tenant_idx` ON `stripe_events` (`tenant_id`);--> statement-breakpoint
 -- Erasing a person deletes what they viewed in every workspace: without an index on the user, every view of all.
 CREATE INDEX `recent_views_user_idx` ON `recent_views` (`user_id`);
+--> statement-breakpoint
+-- A move pages each table in the order of an index on the workspace and NOT NULL columns (src/services/shards/
+-- rows.ts); the notifications' one holds read_at, which may be null: without this, each page sorted them all.
+CREATE INDEX `notifications_tenant_id_idx` ON `notifications` (`tenant_id`,`id`);

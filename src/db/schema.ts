@@ -1293,6 +1293,8 @@ export const notifications = sqliteTable(
   },
   (t) => [
     index("notifications_tenant_user_idx").on(t.tenantId, t.userId, t.readAt, t.id),
+    // A move's pages (src/services/shards/rows.ts): the index above holds read_at, which may be null.
+    index("notifications_tenant_id_idx").on(t.tenantId, t.id),
     index("notifications_user_fk_idx").on(t.userId),
     index("notifications_task_fk_idx").on(t.taskId),
     index("notifications_note_fk_idx").on(t.noteId),

@@ -114,13 +114,13 @@ function wrapSession<T extends { prepare(sql: string): D1PreparedStatement }>(
 }
 
 /** A D1 binding that records every statement; pass it as `env: { DB: counting.binding }`. */
-export function countingDb(): CountingDb {
+export function countingDb(db: D1Database = env.DB): CountingDb {
   const statements: string[] = [];
   const roundTrips = { count: 0 };
   const usageWrites = { count: 0 };
   const bound: BoundStatement[] = [];
   return {
-    binding: wrapSession(env.DB, statements, roundTrips, usageWrites, bound),
+    binding: wrapSession(db, statements, roundTrips, usageWrites, bound),
     statements,
     roundTrips,
     usageWrites,

@@ -17,8 +17,23 @@ export interface TableShape {
   pk: string[];
   /** Columns with a foreign key to users: the target needs a users row for each id they hold. */
   userColumns: string[];
-  /** WITHOUT ROWID tables (the report aggregates) are paged by primary key instead of rowid. */
+  /** WITHOUT ROWID tables (the report aggregates) have no rowid to delete by. */
   withoutRowid: boolean;
+  /** How a workspace's rows are paged in an index's own order (pagerOf). */
+  pager: Pager;
+}
+
+/**
+ * A workspace's rows in the order of an index that starts with tenant_id, so a page starts where the last ended:
+ * `tenant_id = ? AND (columns…) > (cursor…)`. Paged by rowid instead, SQLite sorted all of the workspace's rows of
+ * the table by rowid for every page (test/db/plans.isolated.test.ts).
+ */
+export interface Pager {
+  /** The index's columns after tenant_id, then rowid when `withRowid`; all NOT NULL. */
+  columns: string[];
+  withRowid: boolean;
+  /** The index named to SQLite (INDEXED BY), or null for the primary key. */
+  index: string | null;
 }
 
 const shapes = new Map<string, TableShape>();
@@ -29,32 +44,64 @@ export async function shapeOf(db: D1Database, table: string): Promise<TableShape
   if (known) return known;
   const { results } = await db
     .prepare(
-      `SELECT 'c' AS kind, name, pk, cid AS n FROM pragma_table_info(?1)
-       UNION ALL SELECT 'f', "from", 0, id FROM pragma_foreign_key_list(?1) WHERE "table" = 'users'
-       UNION ALL SELECT 'w', name, 0, 0 FROM sqlite_master WHERE name = ?1 AND sql LIKE '%WITHOUT ROWID%'
-       ORDER BY kind, n`,
+      `SELECT 'c' AS kind, name, pk, cid AS n, "notnull" AS required, NULL AS sql FROM pragma_table_info(?1)
+       UNION ALL SELECT 'f', "from", 0, id, 0, NULL FROM pragma_foreign_key_list(?1) WHERE "table" = 'users'
+       UNION ALL SELECT 'w', name, 0, 0, 0, NULL FROM sqlite_master WHERE name = ?1 AND sql LIKE '%WITHOUT ROWID%'
+       UNION ALL SELECT 'x', name, 0, 0, 0, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL
+       ORDER BY kind, n, name`,
     )
     .bind(table)
-    .all<{ kind: string; name: string; pk: number }>();
+    .all<{ kind: string; name: string; pk: number; required: number; sql: string | null }>();
   const columns = results.filter((r) => r.kind === "c");
   if (columns.length === 0) throw new Error(`no table ${table}`);
+  const pk = columns
+    .filter((c) => c.pk > 0)
+    .sort((a, b) => a.pk - b.pk)
+    .map((c) => c.name);
+  if (pk.length === 0) throw new Error(`${table} has no primary key: a move could not match its rows`);
+  const withoutRowid = results.some((r) => r.kind === "w");
+  const required = new Set(columns.filter((c) => c.required || c.pk > 0).map((c) => c.name));
+  const indexes = results.filter((r) => r.kind === "x").map((r) => ({ name: r.name, sql: r.sql! }));
   const shape: TableShape = {
     name: table,
     columns: columns.map((c) => c.name),
-    pk: columns
-      .filter((c) => c.pk > 0)
-      .sort((a, b) => a.pk - b.pk)
-      .map((c) => c.name),
+    pk,
     userColumns: results.filter((r) => r.kind === "f").map((r) => r.name),
-    withoutRowid: results.some((r) => r.kind === "w"),
+    withoutRowid,
+    pager: pagerOf(pk, withoutRowid, required, indexes),
   };
-  if (shape.pk.length === 0) throw new Error(`${table} has no primary key: a move could not match its rows`);
   shapes.set(table, shape);
   return shape;
 }
 
-/** A page cursor: the last rowid, or the last primary key of a WITHOUT ROWID table. */
-export type Cursor = number | unknown[] | null;
+/**
+ * The primary key when it starts with tenant_id (or the table has no rowid); else the narrowest index on
+ * tenant_id and NOT NULL columns, then rowid (its entries' order); else rowid alone, which sorts.
+ */
+function pagerOf(pk: string[], withoutRowid: boolean, required: Set<string>, indexes: { name: string; sql: string }[]) {
+  if (withoutRowid || pk[0] === "tenant_id")
+    return { columns: pk[0] === "tenant_id" ? pk.slice(1) : pk, withRowid: false, index: null };
+  const candidates = indexes
+    .map((i) => ({ name: i.name, columns: indexColumns(i.sql) }))
+    .filter((i): i is { name: string; columns: string[] } => i.columns?.[0] === "tenant_id")
+    .filter((i) => i.columns.slice(1).every((c) => required.has(c)))
+    .sort((a, b) => a.columns.length - b.columns.length || a.name.localeCompare(b.name));
+  const best = candidates[0];
+  return best
+    ? { columns: best.columns.slice(1), withRowid: true, index: best.name }
+    : { columns: [], withRowid: true, index: null };
+}
+
+/** The columns of a CREATE INDEX on plain columns; null for a partial index or one on expressions. */
+function indexColumns(sql: string): string[] | null {
+  const m = /\(([^()]*)\)\s*$/.exec(sql);
+  if (!m) return null;
+  const names = m[1]!.split(",").map((c) => c.trim().replace(/^[`"[](.*)[`"\]]$/, "$1"));
+  return names.every((n) => /^\w+$/.test(n)) ? names : null;
+}
+
+/** A page cursor: the last row's pager columns (src/services/shards/rows.ts, Pager). */
+export type Cursor = unknown[] | null;
 
 export interface Page {
   rows: Row[];
@@ -65,7 +112,7 @@ export interface Page {
 const list = (names: string[]) => names.map(quoted).join(", ");
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 
-/** The workspace's rows after `after`, in rowid order (or key order without a rowid), at most `limit`. */
+/** The workspace's rows after `after`, in the pager's order, at most `limit`. */
 export async function readPage(
   db: D1Database,
   shape: TableShape,
@@ -73,25 +120,25 @@ export async function readPage(
   after: Cursor,
   limit: number,
 ): Promise<Page> {
-  const t = quoted(shape.name);
-  let statement: D1PreparedStatement;
-  if (shape.withoutRowid) {
-    const keys = list(shape.pk);
-    const from = Array.isArray(after) ? `AND (${keys}) > (${marks(after.length)})` : "";
-    statement = db
-      .prepare(`SELECT * FROM ${t} WHERE tenant_id = ? ${from} ORDER BY ${keys} LIMIT ?`)
-      .bind(tenantId, ...(Array.isArray(after) ? after : []), limit);
-  } else {
-    statement = db
-      .prepare(`SELECT rowid AS "__rowid", * FROM ${t} WHERE tenant_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`)
-      .bind(tenantId, typeof after === "number" ? after : -1, limit);
-  }
+  const { columns, withRowid, index } = shape.pager;
+  const keys = [...columns.map(quoted), ...(withRowid ? ["rowid"] : [])];
+  // A cursor of another shape (written before a deploy changed the pager) starts the table again: each step is
+  // harmless run twice.
+  const from = Array.isArray(after) && after.length === keys.length && keys.length > 0 ? after : null;
+  const statement = db
+    .prepare(
+      `SELECT ${withRowid ? `rowid AS "__rowid", ` : ""}* FROM ${quoted(shape.name)}${index ? ` INDEXED BY ${quoted(index)}` : ""}
+       WHERE tenant_id = ?${from ? ` AND (${keys.join(", ")}) > (${marks(keys.length)})` : ""}
+       ${keys.length ? `ORDER BY ${keys.join(", ")}` : ""} LIMIT ?`,
+    )
+    .bind(tenantId, ...(from ?? []), limit);
   const rows = (await statement.all<Row>()).results;
   if (rows.length === 0) return { rows, next: null };
   const last = rows.at(-1)!;
-  const next: Cursor = shape.withoutRowid ? shape.pk.map((k) => last[k]) : (last.__rowid as number);
+  const next: Cursor = [...columns.map((c) => last[c]), ...(withRowid ? [last.__rowid] : [])];
   for (const row of rows) delete row.__rowid;
-  return { rows, next: rows.length < limit ? null : next };
+  // No key after tenant_id: the table holds one row per workspace.
+  return { rows, next: rows.length < limit || keys.length === 0 ? null : next };
 }
 
 /** A row's primary key, as a list of values. */
