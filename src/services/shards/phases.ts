@@ -220,9 +220,12 @@ async function verifyStep(ctx: StepContext): Promise<StepResult> {
       directory: { shard: ctx.targetName, state: "active", movedAt: ctx.now },
     });
   const shape = await shapeOf(ctx.source, table);
-  const tally: VerifyTally = ctx.move.tally
-    ? (JSON.parse(ctx.move.tally) as VerifyTally)
-    : { side: "source", at: null, source: emptyTally(), target: emptyTally() };
+  const kept = ctx.move.tally ? (JSON.parse(ctx.move.tally) as VerifyTally) : null;
+  // A cursor from before a deploy changed how tables are paged (a number) counts the table again from the start.
+  const tally: VerifyTally =
+    kept && (kept.at === null || Array.isArray(kept.at))
+      ? kept
+      : { side: "source", at: null, source: emptyTally(), target: emptyTally() };
   const db = tally.side === "source" ? ctx.source : ctx.target;
   ctx.queries.made += 2;
   const page = await readPage(db, shape, ctx.tenantId, tally.at, ctx.pageRows);
