@@ -1,8 +1,9 @@
 /**
  * The plans of erasing and moving, by the rules of test/db/query-plans.test.ts (test/helpers/query-plans.ts): a
  * contact erased on request, then the workspace closed and erased by the cron after its grace period; a workspace
- * moved from DB to a shard, step by step. Every statement is recorded and explained (a shard's on DB: the same
- * schema). Isolated: the cron runs past the grace period, when it erases every workspace closed.
+ * moved from DB to a shard, step by step; the cron a year on, when every sweep has work. Every statement is
+ * recorded and explained (a shard's on DB: the same schema). Isolated: the cron runs at times that erase, purge
+ * and expire whatever other files left.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -11,7 +12,7 @@ import { countingDb } from "../helpers/query-count";
 import { statementsProblems } from "../helpers/query-plans";
 import { workspace } from "../helpers/plans-workspace";
 import { markVerified } from "../team/team-helpers";
-import { runCronUntilErased } from "../closure/helpers";
+import { runCron, runCronUntilErased } from "../closure/helpers";
 import { seededWorkspace } from "../shards/helpers";
 import { HeldQueue, jobEnv } from "../jobs/helpers";
 import { type MoveMessage, runMoveStep, startMove } from "../../src/services/shards/move";
@@ -64,5 +65,18 @@ describe("query plans without statistics, in erasure and moves", () => {
       await runMoveStep(bindings, q.takeOne(started.moveId) as MoveMessage, now);
     }
     expect(await statementsProblems([...control.bound, ...shard.bound], "move")).toEqual([]);
+  }, 120_000);
+
+  it("read no workspace whole in the cron's sweeps when each has work: a year on, then a day later", async () => {
+    // Records of each kind with an endpoint subscribed (deliveries), a contact in the trash, a data export.
+    const w = await workspace([]);
+    expect((await send(`/app/contacts/${w.ids.contacts}/delete`, { cookie: w.cookie, form: {} })).status).toBe(303);
+    expect((await send("/app/settings/privacy/export", { cookie: w.cookie, form: {} })).status).toBe(303);
+    const counting = countingDb();
+    const year = Date.now() + 365 * 86_400_000;
+    await runCron(year, { DB: counting.binding });
+    await runCron(year + 86_400_000, { DB: counting.binding });
+    expect(counting.bound.length).toBeGreaterThan(30);
+    expect(await statementsProblems(counting.bound, "cron")).toEqual([]);
   }, 120_000);
 });
