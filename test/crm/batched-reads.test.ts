@@ -10,7 +10,7 @@ import { sessionRowQuery } from "../../src/auth/session";
 import { createDb } from "../../src/db/client";
 import { scoped } from "../../src/db/scoped";
 import { companyPageStatements } from "../../src/services/companies/page";
-import { contactsListStatements } from "../../src/services/contacts/list";
+import { contactsListStatements } from "../../src/services/contacts/list-page";
 import { contactPageStatements } from "../../src/services/contacts/page";
 import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { contactListQuery } from "../contacts/contact-helpers";

@@ -9,12 +9,8 @@ import { formatPhone } from "../../../lib/phone";
 import { render, wantsFragment } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { deferSessionCheck, withSessionBatch } from "../../../middleware/session";
-import {
-  CONTACTS_PAGE_SIZE,
-  contactsListFromResults,
-  contactsListStatements,
-  SEARCH_SORT_WINDOW,
-} from "../../../services/contacts/list";
+import { CONTACTS_PAGE_SIZE, SEARCH_SORT_WINDOW } from "../../../services/contacts/list";
+import { contactsListFromResults, contactsListStatements } from "../../../services/contacts/list-page";
 import { countBound } from "../../../services/contacts/matching";
 import { MATCHING_MAX } from "../../../services/contacts/bulk";
 import type { CustomField } from "../../../services/records/custom-fields";
