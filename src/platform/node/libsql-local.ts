@@ -21,7 +21,8 @@ export class LocalLibsqlRunner implements SqlRunner {
   /** Opened at the first statement: the platform applies its migrations (and WAL mode) on its client first. */
   private connection(): InstanceType<typeof Database> {
     if (this.db) return this.db;
-    const db = new Database(this.file, { timeout: 5 });
+    // Waits up to 5 s (milliseconds here) for another connection's write, e.g. `npm run db:migrate:node` beside it.
+    const db = new Database(this.file, { timeout: 5000 });
     // As the platform's client connection is set (src/node/server.ts): WAL commits without an fsync each.
     db.exec("PRAGMA synchronous=NORMAL");
     this.db = db;
