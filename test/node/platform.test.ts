@@ -2,6 +2,7 @@
  * The Node platform's pieces keep the promises of the Workers bindings they stand in for: D1's result
  * shapes and all-or-nothing batches, R2's listing and ranges, the Queue's at-least-once delivery.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -67,6 +68,29 @@ describe.each(facades)("D1 over libSQL %s", (_, open) => {
     const session = db.withSession("first-unconstrained");
     expect(await session.prepare("SELECT 1 AS one").first("one")).toBe(1);
     expect(session.getBookmark()).toBeNull();
+  });
+});
+
+describe("D1 over a local libSQL file, beside another process", () => {
+  it("waits for another process's write to end, rather than failing as busy", async () => {
+    const file = path.join(tempDir("d1-busy"), "t.db");
+    const { db, close } = d1OverLocalFile(file);
+    await db.exec("CREATE TABLE w (n INTEGER)");
+    // Another process (as `npm run db:migrate:node` beside the server) holds the write lock for 400 ms.
+    const holder = spawn(process.execPath, [
+      "-e",
+      `const D = require("libsql"); const d = new D(${JSON.stringify(file)}); d.exec("BEGIN IMMEDIATE");
+       d.exec("INSERT INTO w VALUES (1)"); console.log("locked"); setTimeout(() => d.exec("COMMIT"), 400);`,
+    ]);
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on("data", (d: Buffer) => d.toString().includes("locked") && resolve());
+      holder.on("exit", (code) => reject(new Error(`the holder exited (${code}) before locking`)));
+    });
+    const started = Date.now();
+    await db.batch([db.prepare("INSERT INTO w VALUES (2)")]);
+    expect(Date.now() - started).toBeGreaterThan(200);
+    expect(await db.prepare("SELECT n FROM w ORDER BY n").raw()).toEqual([[1], [2]]);
+    close();
   });
 });
 
