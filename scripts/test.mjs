@@ -1,5 +1,5 @@
-// `npm test`: builds the assets, then runs three lanes side by side: the typecheck and lint then vitest's isolated
-// files, vitest's shared files (inside workerd), and the browser tests (scripts/e2e.mjs) (docs/benchmarks.md has the
+// `npm test`: builds the assets, then runs the typecheck and lint, vitest's shared files (inside workerd) and the
+// browser tests (scripts/e2e.mjs) side by side, then vitest's isolated files alone (docs/benchmarks.md has the
 // measurements behind the split). Output is streamed, each line marked with the part it came from; the run fails when any
 // part fails, and a signal stops every part (each runs in its own process group).
 import { spawn, spawnSync } from "node:child_process";
@@ -14,17 +14,12 @@ const seconds = (ms) => `${Math.round(ms / 1000)} s`;
 const assets = spawnSync(process.execPath, [join(root, "scripts", "assets.mjs")], { stdio: "inherit" });
 if (assets.status !== 0) process.exit(assets.status ?? 1);
 
-// Lanes run side by side; the parts of a lane one after another.
-const lanes = [
+const stages = [
   [
     // biome after tsc, so their messages do not interleave.
     { name: "check", command: "sh", args: ["-c", `"${bin("tsc")}" --noEmit && "${bin("biome")}" check .`] },
-    // The isolated files (moves, erasures, cron sweeps: many statements each) after the check, beside the others.
-    { name: "isolated", command: bin("vitest"), args: ["run", "--project", "isolated"] },
-  ],
-  [{ name: "vitest", command: bin("vitest"), args: ["run", "--project", "shared"] }],
-  // The assets are built above: rebuilding them would rewrite files vitest is reading.
-  [
+    { name: "vitest", command: bin("vitest"), args: ["run", "--project", "shared"] },
+    // The assets are built above: rebuilding them would rewrite files vitest is reading.
     {
       name: "e2e",
       command: process.execPath,
@@ -32,6 +27,9 @@ const lanes = [
       env: { E2E_ASSETS_BUILT: "1" },
     },
   ],
+  // The isolated files (moves, erasures, cron sweeps: many statements each) ran 6 times slower beside chromium
+  // than alone, the shared ones 1.4 times (docs/benchmarks.md): they run alone, after.
+  [{ name: "isolated", command: bin("vitest"), args: ["run", "--project", "isolated"] }],
 ];
 
 const running = new Set();
@@ -76,14 +74,10 @@ function run(part) {
 }
 
 const results = [];
-await Promise.all(
-  lanes.map(async (lane) => {
-    for (const part of lane) {
-      if (stopping) return;
-      results.push(await run(part));
-    }
-  }),
-);
+for (const stage of stages) {
+  if (stopping) break;
+  results.push(...(await Promise.all(stage.map(run))));
+}
 // A failed part's failures again at the end: CI keeps only the tail of a long log, where the parts interleave.
 const FAILURE = /^(✗|↻| FAIL | +× |\s*(Error|AssertionError|TypeError)\b)/;
 for (const r of results.filter((r) => r.code !== 0)) {
