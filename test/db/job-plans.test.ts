@@ -1,6 +1,7 @@
 /**
  * The plans of background work, by the rules of test/db/query-plans.test.ts (test/helpers/query-plans.ts): a
- * bulk action on every match (a job over 5,000 contacts), an import from upload to undo, the data export and a
+ * bulk action on every match (a job over 5,000 contacts), an import from upload to undo (matching existing
+ * records), the data export and a
  * run of the cron, each step delivered to the Worker's own queue consumer with every statement recorded.
  */
 import { describe, expect, it } from "vitest";
@@ -10,7 +11,8 @@ import { statementsProblems } from "../helpers/query-plans";
 import { newTenant } from "../helpers/tenants";
 import { CronClock, drain, HeldQueue, jobEnv, runCron } from "../jobs/helpers";
 import { insertContacts, insertTag } from "../contacts/contact-helpers";
-import { job, jobId } from "../import/helpers";
+import { job, jobId, upload } from "../import/helpers";
+import { workspace } from "../helpers/plans-workspace";
 
 /** The bindings of a job run: the held queue, and a database recording what it is sent. */
 function recorded() {
@@ -41,14 +43,15 @@ describe("query plans without statistics, in background work", () => {
   }, 120_000);
 
   it("read no workspace whole in an import from upload to undo", async () => {
-    const t = await newTenant("Plans Import Co");
+    // Into a workspace with records (Ada is there, with the Tier field): the preview finds an update to make.
+    const t = await workspace();
     const run = recorded();
-    const form = new FormData();
-    form.set("kind", "contacts");
-    form.set("encoding", "auto");
-    const csv = "Email,First name,Last name,Tags\nada@plans.example,Ada,Plans,Plans\ngrace@plans.example,Grace,H,Navy";
-    form.set("file", new File([csv], "contacts.csv", { type: "text/csv" }));
-    const id = jobId(await send("/app/import", { method: "POST", body: form, cookie: t.cookie, env: run.bindings }));
+    const csv = [
+      "Email,First name,Last name,Phone,Tags,Tier",
+      "ada@plans.example,Ada,Plans,+44 20 7946 0000,Plans,gold",
+      "grace@plans.example,Grace,Hopper,+44 20 7946 0001,Navy,silver",
+    ].join("\n");
+    const id = jobId(await upload(t.cookie, csv, { env: run.bindings }));
     await drain(run.queue, run.bindings, id);
     expect((await job(id)).status).toBe("ready");
     const commit = await send(`/app/import/${id}/commit`, { cookie: t.cookie, form: {}, env: run.bindings });

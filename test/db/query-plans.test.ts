@@ -7,9 +7,9 @@
  * - sort a workspace's rows to answer one page (a temporary B-tree under a search on `tenant_id` alone);
  * - walk a workspace's rows for each row of the answer (a correlated subquery searching on `tenant_id` alone).
  * What is explained: every API read (from the OpenAPI document, ids filled with real records), every page of the
- * app (from the route table), every list in each order and with each filter, the writes of each kind of record
- * with a webhook subscribed, and an import's preview and commit steps; so a new read is checked without being
- * named here. The rules are in test/helpers/query-plans.ts.
+ * app (from the route table), every list in each order and with each filter, and the writes of each kind of
+ * record with a webhook subscribed; so a new read is checked without being named here. Jobs (an import's steps
+ * among them) are in job-plans.test.ts; the rules in test/helpers/query-plans.ts.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -22,9 +22,6 @@ import { APP_ROUTES, urlOf } from "../helpers/app-routes";
 import { CONTACT_SORTS } from "../../src/services/contacts/sort";
 import { COMPANY_SORTS } from "../../src/services/companies/list";
 import { DEAL_SORTS } from "../../src/services/deals/list-sort";
-import { runImportStep } from "../../src/services/import/steps";
-import type { ImportMessage } from "../../src/services/import/jobs";
-import { jobId, upload, waitFor } from "../import/helpers";
 
 /** Problems of every statement `request` sends, as "problem — statement". */
 async function problemsOf(request: (db: D1Database) => Promise<Response>, label: string): Promise<string[]> {
@@ -114,36 +111,6 @@ describe("query plans without statistics", () => {
       "/app/deals/list?q=renewal",
     ];
     expect(await pagesProblems(urls, w.cookie)).toEqual([]);
-  }, 120_000);
-
-  it("read no workspace whole in an import's preview and commit, run as the queue runs them", async () => {
-    const w = await readWorkspace();
-    const csv = [
-      "Email,First name,Last name,Phone,Tags,Tier",
-      "ada@plans.example,Ada,Plans,+44 20 7946 0000,Plans,gold",
-      "grace@plans.example,Grace,Hopper,+44 20 7946 0001,Navy,silver",
-    ].join("\n");
-    const id = jobId(await upload(w.cookie, csv));
-    await waitFor(id, ["ready"]);
-    const steps: BoundStatement[] = [];
-    const run = async (type: ImportMessage["type"], status: string, reset: string) => {
-      await env.DB.prepare(`UPDATE import_jobs SET ${reset} WHERE id = ?`).bind(id).run();
-      const counting = countingDb();
-      const stepEnv = { ...env, DB: counting.binding, JOBS: { send: async () => {} } } as unknown as typeof env;
-      await runImportStep(stepEnv, { type, importId: id, tenantId: w.tenantId }, Date.now());
-      expect((await waitFor(id, [status], 1_000)).status).toBe(status);
-      steps.push(...counting.bound);
-    };
-    // The preview again from its first chunk, then the commit, each as one step of the queue.
-    const counts = "new_count = 0, update_count = 0, unchanged_count = 0, duplicate_count = 0, conflict_count = 0";
-    await run(
-      "import.match",
-      "ready",
-      `status = 'analysing', chunks_done = 0, ${counts}, possible_duplicate_count = 0`,
-    );
-    await run("import.commit", "done", `status = 'committing', chunks_done = 0, committed_at = ${Date.now()}`);
-    expect(steps.length).toBeGreaterThan(10);
-    expect(await statementsProblems(steps, "import")).toEqual([]);
   }, 120_000);
 
   it("read no workspace whole in the writes of records and their events", async () => {

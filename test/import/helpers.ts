@@ -16,7 +16,7 @@ export const utf8 = (text: string) => new TextEncoder().encode(text);
 export async function upload(
   cookie: string,
   bytes: Uint8Array | string,
-  opts: { name?: string; kind?: string; encoding?: string } = {},
+  opts: { name?: string; kind?: string; encoding?: string; env?: Partial<Cloudflare.Env> } = {},
 ): Promise<Response> {
   const form = new FormData();
   form.set("kind", opts.kind ?? "contacts");
@@ -25,7 +25,7 @@ export async function upload(
     "file",
     new File([typeof bytes === "string" ? utf8(bytes) : bytes], opts.name ?? "contacts.csv", { type: "text/csv" }),
   );
-  return send("/app/import", { method: "POST", body: form, cookie });
+  return send("/app/import", { method: "POST", body: form, cookie, env: opts.env });
 }
 
 export interface JobRow {
