@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ERASURE_STEPS, TENANT_TABLES } from "../../src/services/privacy/erasure";
+import { ERASURE_STEPS, TENANT_TABLES } from "../../src/services/privacy/erasure-steps";
 import { cookieHeader, GOOD_PASSWORD, logIn, send, signUp, statusOf, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";

@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { TENANT_TABLES } from "../../src/services/privacy/erasure";
+import { TENANT_TABLES } from "../../src/services/privacy/erasure-steps";
 import { STATEMENTS_PER_RUN } from "../../src/services/privacy/retention";
 import { GOOD_PASSWORD, statusOf } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { TENANT_TABLES } from "../../src/services/privacy/erasure";
+import { TENANT_TABLES } from "../../src/services/privacy/erasure-steps";
 import { shapeOf } from "../../src/services/shards/rows";
 import { CONTROL_TABLES, DELETED_TABLES, DERIVED_TABLES, MOVED_TABLES } from "../../src/services/shards/tables";
 

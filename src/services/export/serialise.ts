@@ -21,7 +21,8 @@ import {
   NO_CONTACT_FILTERS,
   tagsCell,
 } from "./columns";
-import { companyPages, contactPages, notePages } from "./read";
+import { notePages } from "./notes";
+import { companyPages, contactPages } from "./read";
 
 /** A time as ISO 8601 UTC (2026-11-26T10:15:00.000Z). */
 export function isoTime(ms: number): string {

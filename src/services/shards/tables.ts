@@ -6,7 +6,7 @@
  */
 import { getTableConfig, SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as schema from "../../db/schema";
-import { TENANT_TABLES } from "../privacy/erasure";
+import { TENANT_TABLES } from "../privacy/erasure-steps";
 import { CONTROL_TABLES } from "./control-tables";
 
 export { CONTROL_TABLES };

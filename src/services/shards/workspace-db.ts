@@ -8,7 +8,7 @@ import { createDb, type Database } from "../../db/client";
 import { scoped, type TenantDb } from "../../db/scoped";
 import type { Bindings } from "../../env";
 import type { JobMessage } from "../../jobs";
-import type { ErasureTarget } from "../privacy/erasure";
+import type { ErasureTarget } from "../privacy/erasure-steps";
 import { boundDatabases, type DatabaseName, databaseOf, isDatabaseName } from "./databases";
 import { shardOf } from "./directory";
 import { anchorStatements } from "./rows";

@@ -31,7 +31,7 @@ import { actorOf, authOf, tenantOf } from "../../context";
 import { parseRecordId, type FormBody } from "../../record-helpers";
 import { BulkDeletePage, BulkErasePage, BulkProblemPage } from "../../../../views/pages/contacts/ContactPage";
 import { type BulkRecords, bulkBack, bulkSelection, withNotice } from "../shared/bulk";
-import { LIST_PATH } from "./list";
+import { LIST_PATH } from "./list-parts";
 
 /** The bulk route, mounted with the others at /app/contacts (src/routes/app/contacts/index.ts). */
 export const contactBulkRoutes = new Hono<AppEnv>();

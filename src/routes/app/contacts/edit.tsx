@@ -23,7 +23,7 @@ import { echo, parseRecordId, type FormBody } from "../../record-helpers";
 import { PlanLimitMessage } from "../../../../views/components/PlanLimit";
 import { ContactFormPage, DuplicateWarning, type ContactFormProps } from "../../../../views/pages/contacts/ContactForm";
 import { echoList, echoTagIds, emailSchema, parseContactForm, stringList } from "./form";
-import { LIST_PATH } from "./list";
+import { LIST_PATH } from "./list-parts";
 import {
   editPost,
   recordFormProps,

@@ -24,7 +24,7 @@ import { trashItemIdOf } from "../../../services/trash/items";
 import { TrashedRow } from "../../../../views/pages/trash/TrashPage";
 import { readRecordWithDeals } from "../shared/record-page";
 import { ContactDeletePage, ContactErasePage, ContactPage } from "../../../../views/pages/contacts/ContactPage";
-import { LIST_PATH } from "./list";
+import { LIST_PATH } from "./list-parts";
 
 /** The record's routes, mounted with the others at /app/contacts (src/routes/app/contacts/index.ts). */
 export const contactRecordRoutes = new Hono<AppEnv>();
