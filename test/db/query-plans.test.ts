@@ -7,8 +7,9 @@
  * - sort a workspace's rows to answer one page (a temporary B-tree under a search on `tenant_id` alone);
  * - walk a workspace's rows for each row of the answer (a correlated subquery searching on `tenant_id` alone).
  * What is explained: every API read (from the OpenAPI document, ids filled with real records), every page of the
- * app (from the route table), every list in each order and with each filter, and the writes of each kind of
- * record with a webhook subscribed; so a new read is checked without being named here. Jobs (an import's steps
+ * app and every form it posts (from the route table, with its form, on real records), every list in each order and
+ * with each filter, and the writes of each kind of record with a webhook subscribed; so a new read or form is
+ * checked without being named here. Jobs (an import's steps
  * among them) are in job-plans.test.ts; the rules in test/helpers/query-plans.ts.
  */
 import { env } from "cloudflare:workers";
@@ -112,6 +113,49 @@ describe("query plans without statistics", () => {
     ];
     expect(await pagesProblems(urls, w.cookie)).toEqual([]);
   }, 120_000);
+
+  it("read no workspace whole in any form the app posts, on real records", async () => {
+    // Its own workspace: these forms delete, erase and rename what the read tests look at.
+    const w = await workspace();
+    const records: [RegExp, number][] = [
+      [/^\/app\/(contacts|companies|deals|tasks|notes)\/:id(\/|$)/, 0],
+      [/^\/app\/interactions\/:id/, w.ids.activities!],
+      [/^\/app\/settings\/tags\/:id/, w.ids.tags!],
+      [/^\/app\/settings\/fields\/:id/, w.ids.custom_fields!],
+      [/^\/app\/settings\/pipelines\/stages\/:id/, w.ids.stages!],
+      [/^\/app\/settings\/pipelines\/:id/, w.ids.pipelines!],
+    ];
+    const urlFor = (r: (typeof APP_ROUTES)[number]) => {
+      for (const [pattern, id] of records) {
+        const m = r.path.match(pattern);
+        if (m) return r.path.replace(/:id/, String(id || w.ids[m[1]!]));
+      }
+      return urlOf(r);
+    };
+    // What removes a record or the session goes last, so the other forms find theirs.
+    const last = /\/(delete|erase|remove|close)$/;
+    const posts = APP_ROUTES.filter((r) => r.method === "POST").sort(
+      (a, b) => Number(last.test(a.path)) - Number(last.test(b.path)),
+    );
+    expect(posts.length).toBeGreaterThan(90);
+    const problems: string[] = [];
+    let onRecords = 0;
+    for (const r of posts) {
+      const url = urlFor(r);
+      if (url !== urlOf(r)) onRecords += 1;
+      const label = `POST ${url}`;
+      problems.push(
+        ...(await problemsOf(async (db) => {
+          const res = await send(url, { method: "POST", form: r.form, cookie: w.cookie, env: { DB: db } });
+          // Still signed in: a form that ended the session would leave the rest unexplained.
+          expect(res.headers.get("Location") ?? "", label).not.toMatch(/^\/login/);
+          return res;
+        }, label)),
+      );
+    }
+    expect(onRecords).toBeGreaterThan(30);
+    expect(distinct(problems)).toEqual([]);
+  }, 180_000);
 
   it("read no workspace whole in the writes of records and their events", async () => {
     const writes: BoundStatement[] = [];

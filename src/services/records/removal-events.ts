@@ -57,8 +57,9 @@ function updated(t: TenantDb, entity: SubjectType, links: SQL, pending: PendingC
 export function tagRemovalChanges(t: TenantDb, tagId: number, now: number) {
   const carrying = (entity: SubjectType) => {
     const { tagLinks, tagged } = RECORDS[entity];
-    const links = sql`SELECT x.${sql.raw(tagged)} FROM ${sql.raw(tagLinks)} x
-      WHERE x.tenant_id = ${t.tenantId} AND x.tag_id = ${tagId}`;
+    // Not `x`: the payload's subqueries name their derived tables so, and one alias for both reads ambiguously.
+    const links = sql`SELECT tl.${sql.raw(tagged)} FROM ${sql.raw(tagLinks)} tl
+      WHERE tl.tenant_id = ${t.tenantId} AND tl.tag_id = ${tagId}`;
     return updated(t, entity, links, { dropTagId: tagId }, now);
   };
   return [...carrying("deal"), ...carrying("contact"), ...carrying("company")] as const;
