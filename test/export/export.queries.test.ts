@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { notePageSql } from "../../src/services/export/notes";
 import { companyPageSql, contactPageSql } from "../../src/services/export/read";
 import { EXPORT_PAGE_SIZE, NO_CONTACT_FILTERS } from "../../src/services/export/columns";
-import { dealPageSql } from "../../src/services/export/deals";
+import { dealPageSql } from "../../src/services/export/deals-read";
 import { ftsQuery, searchTerms } from "../../src/services/records/search";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";

@@ -7,17 +7,9 @@ import {
   NO_COMPANY_FILTERS,
   NO_CONTACT_FILTERS,
 } from "./columns";
-import {
-  companiesCsv,
-  companiesJson,
-  contactsCsv,
-  contactsJson,
-  contactsVcard,
-  isoTime,
-  notesCsv,
-  notesJson,
-} from "./serialise";
+import { companiesCsv, companiesJson, contactsCsv, contactsJson, isoTime, notesCsv, notesJson } from "./serialise";
 import { dealsCsv, dealsJson } from "./deals";
+import { contactsVcard } from "./vcard";
 
 export interface ExportOptions {
   contactFilters?: ContactExportFilters;
