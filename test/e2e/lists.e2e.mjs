@@ -1,7 +1,8 @@
 // Lists in chromium (issue 18): the first data row above the fold on a laptop (1280×800, under 300 px)
-// and a phone (390×844, under 500 px) on the contacts, companies, deals and tasks lists, printed; axe
-// finds nothing; the bulk bar appears only while a row is ticked; a filter's chip removes it; the
-// pager says "1–50 of N" on page 1 and "51–100 of N" on page 2; "select all N" acts on every contact.
+// and a phone (390×844, under 500 px), the heading on one line, room in the search box and nothing wider
+// than the screen, on the contacts, companies, deals and tasks lists, printed; axe finds nothing; the
+// bulk bar appears only while a row is ticked; a filter's chip removes it; the pager says "1–50 of N" on
+// page 1 and "51–100 of N" on page 2; "select all N" acts on every contact.
 import assert from "node:assert/strict";
 import {
   appPost,
@@ -69,6 +70,24 @@ export default {
           .evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
         console.log(`[lists] ${view.label} ${list.name}: first row top ${Math.round(top)} px`);
         assert.ok(top < view.limit, `${view.label} ${list.name}: first row at ${top} px`);
+        // The heading on one line (squeezed beside the saved views' tabs it once broke as "Cont / acts"), room to
+        // type in the search box, and nothing wider than the screen.
+        const layout = await page.evaluate(() => {
+          const range = document.createRange();
+          range.selectNodeContents(document.querySelector("h1"));
+          const search = document.querySelector(".filter-search input");
+          return {
+            headingLines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size,
+            searchWidth: search ? search.getBoundingClientRect().width : null,
+            pageWidth: document.documentElement.scrollWidth,
+          };
+        });
+        assert.equal(layout.headingLines, 1, `${view.label} ${list.name}: the heading on ${layout.headingLines} lines`);
+        assert.ok(
+          layout.searchWidth === null || layout.searchWidth >= 90,
+          `${view.label} ${list.name}: ${JSON.stringify(layout)}`,
+        );
+        assert.ok(layout.pageWidth <= view.size.width, `${view.label} ${list.name}: ${JSON.stringify(layout)}`);
         assert.deepEqual(await axeViolations(page), [], `${view.label} ${list.name}`);
       }
     }
