@@ -1,0 +1,80 @@
+// Every page of the app on a small phone (360 px, dark theme): none is wider than the screen. The pages are found
+// as a user finds them, by following the app's own links from the dashboard (one page per path shape, its ids as
+// :id), so a new page is checked once something links to it. Billing's usage list once pushed its values 36 px
+// off the screen.
+import assert from "node:assert/strict";
+import { WAIT_MS, appPost, assertNoProblems, openNewAccountPage } from "./helpers.mjs";
+
+const WIDTH = 360;
+const MAX_PAGES = 80;
+
+/** A path's shape: numbers and long ids as :id, so one record's page stands for all. */
+const shapeOf = (path) => path.replace(/\/(\d+|[a-z0-9]{20,})(?=\/|$)/g, "/:id");
+
+export default {
+  async "no page of the app is wider than a small phone's screen"({ baseUrl, browser }) {
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Narrow Screens Ltd" });
+    const post = async (path, form) => {
+      const res = await appPost(context.request, baseUrl + path, {
+        form,
+        headers: { Origin: baseUrl },
+        maxRedirects: 0,
+      });
+      assert.ok(res.status() < 400, `${path} answered ${res.status()}`);
+    };
+    // A record of each kind, with long words where people type them, so their pages have something to lay out.
+    await post("/app/companies", { name: "Internationalisation Consultancy Partners" });
+    await post("/app/contacts", {
+      first_name: "Maximiliane",
+      last_name: "Oberholzer-Wittgenstein",
+      emails: "maximiliane.oberholzer-wittgenstein@internationalisation.example",
+      job_title: "Head of Customer Relationship Management",
+    });
+    await post("/app/tasks", { title: "Call back about the proposal", kind: "todo", due_date: "2026-12-24" });
+    await page.goto(`${baseUrl}/app/deals/new`);
+    await page.getByLabel("Name", { exact: true }).fill("Enterprise-wide rollout");
+    await page.getByRole("button", { name: "Create deal" }).click();
+    await page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+
+    await page.setViewportSize({ width: WIDTH, height: 740 });
+    await page.emulateMedia({ colorScheme: "dark" });
+    const queue = ["/app"];
+    const seen = new Set(queue.map(shapeOf));
+    const tooWide = [];
+    let visited = 0;
+    while (queue.length > 0 && visited < MAX_PAGES) {
+      const path = queue.shift();
+      // A download (an export's file) is not a page: chromium refuses to show it.
+      const res = await page.goto(baseUrl + path).catch((err) => {
+        if (String(err).includes("Download is starting")) return null;
+        throw err;
+      });
+      if (!res || !(res.headers()["content-type"] ?? "").startsWith("text/html")) continue;
+      visited += 1;
+      const found = await page.evaluate(() => {
+        const vw = document.documentElement.clientWidth;
+        // The widest elements past the screen's edge, for the message (a board scrolls inside itself).
+        const past = [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > vw + 1 && el.checkVisibility())
+          .slice(0, 3)
+          .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ")[0]}` : ""}`);
+        const links = [...document.querySelectorAll("a[href]")]
+          .filter((a) => !a.hasAttribute("download"))
+          .map((a) => new URL(a.href, location.href))
+          .filter((u) => u.origin === location.origin && u.pathname.startsWith("/app"))
+          .map((u) => u.pathname);
+        return { width: document.documentElement.scrollWidth, past, links };
+      });
+      if (found.width > WIDTH) tooWide.push(`${path}: ${found.width} px (${found.past.join(", ")})`);
+      for (const link of found.links)
+        if (!seen.has(shapeOf(link))) {
+          seen.add(shapeOf(link));
+          queue.push(link);
+        }
+    }
+    assert.ok(visited >= 30, `only ${visited} pages found from the dashboard`);
+    assert.deepEqual(tooWide, []);
+    assertNoProblems(problems);
+    await context.close();
+  },
+};
