@@ -1,15 +1,59 @@
 // Every page of the app on a small phone (360 px, dark theme): none is wider than the screen. The pages are found
-// as a user finds them, by following the app's own links from the dashboard (one page per path shape, its ids as
-// :id), so a new page is checked once something links to it. Billing's usage list once pushed its values 36 px
-// off the screen.
+// as a user finds them, by following the app's own links from the dashboard, and a visitor's from the home page
+// (one page per path shape, its ids as :id), so a new page is checked once something links to it. Billing's usage
+// list once pushed its values 36 px off the screen.
 import assert from "node:assert/strict";
-import { WAIT_MS, appPost, assertNoProblems, openNewAccountPage } from "./helpers.mjs";
+import { WAIT_MS, appPost, assertNoProblems, openNewAccountPage, openPage } from "./helpers.mjs";
 
 const WIDTH = 360;
 const MAX_PAGES = 80;
 
 /** A path's shape: numbers and long ids as :id, so one record's page stands for all. */
 const shapeOf = (path) => path.replace(/\/(\d+|[a-z0-9]{20,})(?=\/|$)/g, "/:id");
+
+/**
+ * Follows the links from `start` (under /app or outside it, as `inApp` says) at WIDTH in the dark theme, one page
+ * per path shape; returns the pages wider than the screen and how many pages were seen.
+ */
+async function pagesTooWide(page, baseUrl, start, inApp) {
+  await page.setViewportSize({ width: WIDTH, height: 740 });
+  await page.emulateMedia({ colorScheme: "dark" });
+  const queue = [start];
+  const seen = new Set(queue.map(shapeOf));
+  const tooWide = [];
+  let visited = 0;
+  while (queue.length > 0 && visited < MAX_PAGES) {
+    const path = queue.shift();
+    // A download (an export's file) is not a page: chromium refuses to show it.
+    const res = await page.goto(baseUrl + path).catch((err) => {
+      if (String(err).includes("Download is starting")) return null;
+      throw err;
+    });
+    if (!res || !(res.headers()["content-type"] ?? "").startsWith("text/html")) continue;
+    visited += 1;
+    const found = await page.evaluate((inApp) => {
+      const vw = document.documentElement.clientWidth;
+      // The first elements past the screen's edge, for the message (a board scrolls inside itself).
+      const past = [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > vw + 1 && el.checkVisibility())
+        .slice(0, 3)
+        .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ")[0]}` : ""}`);
+      const links = [...document.querySelectorAll("a[href]")]
+        .filter((a) => !a.hasAttribute("download"))
+        .map((a) => new URL(a.href, location.href))
+        .filter((u) => u.origin === location.origin && u.pathname.startsWith("/app") === inApp)
+        .map((u) => u.pathname);
+      return { width: document.documentElement.scrollWidth, past, links };
+    }, inApp);
+    if (found.width > WIDTH) tooWide.push(`${path}: ${found.width} px (${found.past.join(", ")})`);
+    for (const link of found.links)
+      if (!seen.has(shapeOf(link))) {
+        seen.add(shapeOf(link));
+        queue.push(link);
+      }
+  }
+  return { tooWide, visited };
+}
 
 export default {
   async "no page of the app is wider than a small phone's screen"({ baseUrl, browser }) {
@@ -36,45 +80,15 @@ export default {
     await page.getByRole("button", { name: "Create deal" }).click();
     await page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
 
-    await page.setViewportSize({ width: WIDTH, height: 740 });
-    await page.emulateMedia({ colorScheme: "dark" });
-    const queue = ["/app"];
-    const seen = new Set(queue.map(shapeOf));
-    const tooWide = [];
-    let visited = 0;
-    while (queue.length > 0 && visited < MAX_PAGES) {
-      const path = queue.shift();
-      // A download (an export's file) is not a page: chromium refuses to show it.
-      const res = await page.goto(baseUrl + path).catch((err) => {
-        if (String(err).includes("Download is starting")) return null;
-        throw err;
-      });
-      if (!res || !(res.headers()["content-type"] ?? "").startsWith("text/html")) continue;
-      visited += 1;
-      const found = await page.evaluate(() => {
-        const vw = document.documentElement.clientWidth;
-        // The widest elements past the screen's edge, for the message (a board scrolls inside itself).
-        const past = [...document.querySelectorAll("body *")]
-          .filter((el) => el.getBoundingClientRect().right > vw + 1 && el.checkVisibility())
-          .slice(0, 3)
-          .map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ")[0]}` : ""}`);
-        const links = [...document.querySelectorAll("a[href]")]
-          .filter((a) => !a.hasAttribute("download"))
-          .map((a) => new URL(a.href, location.href))
-          .filter((u) => u.origin === location.origin && u.pathname.startsWith("/app"))
-          .map((u) => u.pathname);
-        return { width: document.documentElement.scrollWidth, past, links };
-      });
-      if (found.width > WIDTH) tooWide.push(`${path}: ${found.width} px (${found.past.join(", ")})`);
-      for (const link of found.links)
-        if (!seen.has(shapeOf(link))) {
-          seen.add(shapeOf(link));
-          queue.push(link);
-        }
-    }
-    assert.ok(visited >= 30, `only ${visited} pages found from the dashboard`);
-    assert.deepEqual(tooWide, []);
-    assertNoProblems(problems);
+    const app = await pagesTooWide(page, baseUrl, "/app", true);
+    assert.ok(app.visited >= 30, `only ${app.visited} pages found from the dashboard`);
+    // The public pages, as a visitor without an account finds them from the home page.
+    const visitor = await openPage(browser);
+    const pub = await pagesTooWide(visitor.page, baseUrl, "/", false);
+    assert.ok(pub.visited >= 6, `only ${pub.visited} public pages found from the home page`);
+    assert.deepEqual([...app.tooWide, ...pub.tooWide], []);
+    assertNoProblems([...problems, ...visitor.problems]);
+    await visitor.context.close();
     await context.close();
   },
 };
