@@ -37,10 +37,15 @@ if (command === "migrate") {
   console.log("Migrations applied.");
   await platform.close();
 } else {
+  // A setting missing is a sentence for the operator, not a stack trace (anything else keeps its stack).
   const server = await startServer({
     root,
     port: Number(process.env.PORT || 8787),
     hostname: process.env.HOST || "127.0.0.1",
+  }).catch((err) => {
+    console.error(`CustomerTrackr did not start: ${err.message}`);
+    if (!/^HOST=/.test(err.message)) console.error(err.stack);
+    process.exit(1);
   });
   console.log(`CustomerTrackr on Node + libSQL: ${server.url}`);
   const stop = async () => {

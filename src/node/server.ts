@@ -81,9 +81,21 @@ export async function openPlatform(root: string, vars: Record<string, string | u
   return platform;
 }
 
+/** Addresses only this machine can reach: a server listening there may take its own address for links. */
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   installWorkersGlobals();
   const vars = { ...loadVars(options.root), ...options.vars };
+  const hostname = options.hostname ?? "127.0.0.1";
+  // Links in emails (password resets, invitations, confirmations) take APP_URL, else the request's origin: on Node
+  // that is the Host header, which whoever asks for a reset chooses, so the victim's link would carry the token to
+  // their site. Served to other machines, APP_URL is required; on this machine alone it is the server's address.
+  if (!vars.APP_URL && !LOOPBACK.has(hostname))
+    throw new Error(
+      `HOST=${hostname} serves other machines: set APP_URL to the address people open (e.g. https://crm.example.com). ` +
+        "Links in emails are built from it; without it they would follow the Host header of whoever asks.",
+    );
   const platform = await openPlatform(options.root, vars);
   const handlers = worker as unknown as WorkerHandlers;
   platform.run(handlers, { cron: options.cron });
@@ -122,13 +134,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return handlers.fetch(request, env, executionContext());
   });
 
-  const hostname = options.hostname ?? "127.0.0.1";
   const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: server.fetch, port: options.port ?? 8787, hostname }, () => resolve(s));
   });
   const { port } = http.address() as AddressInfo;
+  const url = `http://${hostname}:${port}`;
+  // The bindings object every request gets: set before the first request is answered.
+  if (!vars.APP_URL) (env as { APP_URL?: string }).APP_URL = url;
   return {
-    url: `http://${hostname}:${port}`,
+    url,
     platform,
     async close() {
       await new Promise<void>((resolve) => http.close(() => resolve()));

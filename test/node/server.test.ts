@@ -4,6 +4,7 @@
  * edit, list, search), a CSV import run by the in-process job worker, the export, and erasure.
  */
 import { mkdtempSync, readFileSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
@@ -74,6 +75,60 @@ describe("the app on Node + libSQL, over HTTP", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
     expect((await http("/_headers")).status).toBe(404);
+  });
+
+  it("builds a password reset's link from its own address, not from the Host header the asker sent", async () => {
+    cookies = new Map();
+    const email = `reset-${Date.now()}@node.example`;
+    const signup = await http("/signup", {
+      form: {
+        email,
+        password: "correct horse battery staple 42",
+        company_name: "Reset Ltd",
+        age_confirmed: "on",
+        accept_terms: "on",
+      },
+    });
+    expect(signup.status).toBe(303);
+    // fetch refuses to set Host: a raw request, as an attacker's script sends it.
+    const { port } = new URL(server.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const body = new URLSearchParams({ email }).toString();
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: "/password/forgot",
+          headers: {
+            Host: "evil.example",
+            Origin: "http://evil.example",
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Length": Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+    expect(status).toBeLessThan(400);
+    const mail = await server.platform.env.DB.prepare(
+      "SELECT text_body FROM email_outbox WHERE to_address = ? AND kind = 'password_reset'",
+    )
+      .bind(email)
+      .first<{ text_body: string }>();
+    expect(mail?.text_body).toContain(`${server.url}/password/reset/`);
+    expect(mail?.text_body).not.toContain("evil.example");
+  });
+
+  it("refuses to serve other machines without APP_URL, the address links in emails are built from", async () => {
+    await expect(
+      startServer({ root, port: 0, cron: false, hostname: "0.0.0.0", vars: { APP_URL: "" } }),
+    ).rejects.toThrow(/set APP_URL/);
   });
 
   it("signs up, keeps contacts, searches them, imports a CSV, exports and erases", async () => {
