@@ -1,0 +1,158 @@
+/**
+ * Another workspace's ids inside a form, not in its URL. Every form the app posts (the role table's, on this
+ * workspace's real records) is sent with each field that names a record or a person set to another workspace's:
+ * its company, contact, deal, tag, stage, pipeline, lost reason, field and owner. Afterwards the other workspace is
+ * exactly as it was, and no row of this one points at anything of the other's. The tables and their columns come
+ * from the schema, so a new table or reference is checked without being named here.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { send } from "../helpers/http";
+import { APP_ROUTES, urlOf } from "../helpers/app-routes";
+import { workspace } from "../helpers/plans-workspace";
+
+/** The table a reference column points into, by its name; null for a person. */
+const TABLE_OF: Record<string, string | null> = {
+  company: "companies",
+  contact: "contacts",
+  deal: "deals",
+  tag: "tags",
+  stage: "pipeline_stages",
+  target_stage: "pipeline_stages",
+  pipeline: "pipelines",
+  reason: "lost_reasons",
+  field: "custom_fields",
+  task: "tasks",
+  note: "notes",
+  owner: null,
+  assignee: null,
+  user: null,
+  author: null,
+  actor_user: null,
+};
+
+/** Every table with a tenant_id column, with its columns, from the schema. */
+async function tenantTables(): Promise<Map<string, string[]>> {
+  const { results } = await env.DB.prepare(
+    "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%tenant_id%'",
+  ).all<{ name: string; sql: string }>();
+  const out = new Map<string, string[]>();
+  for (const t of results) {
+    const body = t.sql.slice(t.sql.indexOf("(") + 1);
+    const columns = [...body.matchAll(/^\s*[`"]?(\w+)[`"]?\s+(?:integer|text|real|blob|numeric)/gim)].map((m) => m[1]!);
+    if (columns.includes("tenant_id")) out.set(t.name, columns);
+  }
+  return out;
+}
+
+/** A workspace's rows of every table, as text, for comparing before and after. */
+async function snapshot(tables: Map<string, string[]>, tenantId: string): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const table of tables.keys()) {
+    const { results } = await env.DB.prepare(`SELECT * FROM "${table}" WHERE tenant_id = ?`).bind(tenantId).all();
+    out[table] = results.map((r) => JSON.stringify(r)).sort();
+  }
+  return out;
+}
+
+describe("another workspace's ids in a form", () => {
+  it("change nothing of the other workspace and leave no reference to it", async () => {
+    const mine = await workspace();
+    const theirs = await workspace();
+    const theirOwner = (await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?")
+      .bind(theirs.tenantId)
+      .first<string>("user_id"))!;
+    const ids = theirs.ids;
+    const foreign: Record<string, string | string[]> = {
+      company_id: String(ids.companies),
+      contact_id: String(ids.contacts),
+      contact_ids: [String(ids.contacts)],
+      contact_ref: String(ids.contacts),
+      deal_id: String(ids.deals),
+      tag_id: String(ids.tags),
+      tag_ids: [String(ids.tags)],
+      stage_id: String(ids.stages),
+      target_stage_id: String(ids.stages),
+      pipeline_id: String(ids.pipelines),
+      pipeline: String(ids.pipelines),
+      ids: [String(ids.contacts), String(ids.companies), String(ids.deals), String(ids.tasks)],
+      subject_type: "contact",
+      subject_id: String(ids.contacts),
+      record: `contact:${ids.contacts}`,
+      field_id: String(ids.custom_fields),
+      owner_id: theirOwner,
+      owner: theirOwner,
+      assignee: theirOwner,
+      user_id: theirOwner,
+    };
+    const tables = await tenantTables();
+    expect(tables.size).toBeGreaterThan(40);
+    const before = await snapshot(tables, theirs.tenantId);
+
+    /** Reference columns of my rows that name their records or their owner, and how many references were read. */
+    const pointingAtTheirs = async () => {
+      const theirIds = new Map<string, Set<number>>();
+      for (const table of new Set(Object.values(TABLE_OF).filter((t): t is string => t !== null))) {
+        const { results } = await env.DB.prepare(`SELECT id FROM "${table}" WHERE tenant_id = ?`)
+          .bind(theirs.tenantId)
+          .all<{ id: number }>();
+        theirIds.set(table, new Set(results.map((row) => row.id)));
+      }
+      const pointing: string[] = [];
+      let checked = 0;
+      for (const [table, columns] of tables) {
+        const refs = columns.filter((c) => c.replace(/_ids?$/, "") in TABLE_OF);
+        if (refs.length === 0 || table === "audit_log") continue;
+        const { results } = await env.DB.prepare(
+          `SELECT ${refs.map((c) => `"${c}"`).join(", ")} FROM "${table}" WHERE tenant_id = ?`,
+        )
+          .bind(mine.tenantId)
+          .all<Record<string, unknown>>();
+        for (const row of results)
+          for (const c of refs) {
+            const into = TABLE_OF[c.replace(/_ids?$/, "")];
+            const value = row[c];
+            if (value !== null) checked += 1;
+            if (into === null ? value === theirOwner : theirIds.get(into!)!.has(Number(value)))
+              pointing.push(`${table}.${c} = ${String(value)}`);
+          }
+      }
+      return { pointing, checked };
+    };
+
+    const records = /^\/app\/(contacts|companies|deals|tasks|notes)\/:id(\/|$)/;
+    const last = /\/(delete|erase|remove|close)$/;
+    const posts = APP_ROUTES.filter((r) => r.method === "POST").sort(
+      (a, b) => Number(last.test(a.path)) - Number(last.test(b.path)),
+    );
+    const firstRemoval = posts.findIndex((r) => last.test(r.path));
+    for (const [n, r] of posts.entries()) {
+      // Before the removals, what the other forms wrote is all there: no row of mine names anything of theirs.
+      if (n === firstRemoval) {
+        const found = await pointingAtTheirs();
+        expect(found.pointing).toEqual([]);
+        // The forms did write: my records, stages, tags and their references are there to be checked.
+        expect(found.checked).toBeGreaterThan(20);
+      }
+      const m = r.path.match(records);
+      const url = m ? r.path.replace(":id", String(mine.ids[m[1]!])) : urlOf(r);
+      // A list field goes as repeated fields, as a form's checkboxes send it.
+      const body = new URLSearchParams(r.form);
+      for (const [k, v] of Object.entries(foreign)) {
+        body.delete(k);
+        for (const item of [v].flat()) body.append(k, item);
+      }
+      const res = await send(url, {
+        method: "POST",
+        body: body.toString(),
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        cookie: mine.cookie,
+      });
+      expect(res.status, `POST ${url}`).toBeLessThan(500);
+      await res.arrayBuffer();
+    }
+
+    expect((await pointingAtTheirs()).pointing).toEqual([]);
+    expect(await snapshot(tables, theirs.tenantId)).toEqual(before);
+  }, 180_000);
+});
