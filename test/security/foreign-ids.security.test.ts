@@ -6,54 +6,11 @@
  * from the schema, so a new table or reference is checked without being named here.
  */
 import { env } from "cloudflare:workers";
+import { pointingAt, snapshot, tenantTables } from "../helpers/foreign-refs";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { APP_ROUTES, urlOf } from "../helpers/app-routes";
 import { workspace } from "../helpers/plans-workspace";
-
-/** The table a reference column points into, by its name; null for a person. */
-const TABLE_OF: Record<string, string | null> = {
-  company: "companies",
-  contact: "contacts",
-  deal: "deals",
-  tag: "tags",
-  stage: "pipeline_stages",
-  target_stage: "pipeline_stages",
-  pipeline: "pipelines",
-  reason: "lost_reasons",
-  field: "custom_fields",
-  task: "tasks",
-  note: "notes",
-  owner: null,
-  assignee: null,
-  user: null,
-  author: null,
-  actor_user: null,
-};
-
-/** Every table with a tenant_id column, with its columns, from the schema. */
-async function tenantTables(): Promise<Map<string, string[]>> {
-  const { results } = await env.DB.prepare(
-    "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%tenant_id%'",
-  ).all<{ name: string; sql: string }>();
-  const out = new Map<string, string[]>();
-  for (const t of results) {
-    const body = t.sql.slice(t.sql.indexOf("(") + 1);
-    const columns = [...body.matchAll(/^\s*[`"]?(\w+)[`"]?\s+(?:integer|text|real|blob|numeric)/gim)].map((m) => m[1]!);
-    if (columns.includes("tenant_id")) out.set(t.name, columns);
-  }
-  return out;
-}
-
-/** A workspace's rows of every table, as text, for comparing before and after. */
-async function snapshot(tables: Map<string, string[]>, tenantId: string): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const table of tables.keys()) {
-    const { results } = await env.DB.prepare(`SELECT * FROM "${table}" WHERE tenant_id = ?`).bind(tenantId).all();
-    out[table] = results.map((r) => JSON.stringify(r)).sort();
-  }
-  return out;
-}
 
 describe("another workspace's ids in a form", () => {
   it("change nothing of the other workspace and leave no reference to it", async () => {
@@ -89,37 +46,6 @@ describe("another workspace's ids in a form", () => {
     expect(tables.size).toBeGreaterThan(40);
     const before = await snapshot(tables, theirs.tenantId);
 
-    /** Reference columns of my rows that name their records or their owner, and how many references were read. */
-    const pointingAtTheirs = async () => {
-      const theirIds = new Map<string, Set<number>>();
-      for (const table of new Set(Object.values(TABLE_OF).filter((t): t is string => t !== null))) {
-        const { results } = await env.DB.prepare(`SELECT id FROM "${table}" WHERE tenant_id = ?`)
-          .bind(theirs.tenantId)
-          .all<{ id: number }>();
-        theirIds.set(table, new Set(results.map((row) => row.id)));
-      }
-      const pointing: string[] = [];
-      let checked = 0;
-      for (const [table, columns] of tables) {
-        const refs = columns.filter((c) => c.replace(/_ids?$/, "") in TABLE_OF);
-        if (refs.length === 0 || table === "audit_log") continue;
-        const { results } = await env.DB.prepare(
-          `SELECT ${refs.map((c) => `"${c}"`).join(", ")} FROM "${table}" WHERE tenant_id = ?`,
-        )
-          .bind(mine.tenantId)
-          .all<Record<string, unknown>>();
-        for (const row of results)
-          for (const c of refs) {
-            const into = TABLE_OF[c.replace(/_ids?$/, "")];
-            const value = row[c];
-            if (value !== null) checked += 1;
-            if (into === null ? value === theirOwner : theirIds.get(into!)!.has(Number(value)))
-              pointing.push(`${table}.${c} = ${String(value)}`);
-          }
-      }
-      return { pointing, checked };
-    };
-
     const records = /^\/app\/(contacts|companies|deals|tasks|notes)\/:id(\/|$)/;
     const last = /\/(delete|erase|remove|close)$/;
     const posts = APP_ROUTES.filter((r) => r.method === "POST").sort(
@@ -129,7 +55,7 @@ describe("another workspace's ids in a form", () => {
     for (const [n, r] of posts.entries()) {
       // Before the removals, what the other forms wrote is all there: no row of mine names anything of theirs.
       if (n === firstRemoval) {
-        const found = await pointingAtTheirs();
+        const found = await pointingAt(tables, mine.tenantId, theirs.tenantId, theirOwner);
         expect(found.pointing).toEqual([]);
         // The forms did write: my records, stages, tags and their references are there to be checked.
         expect(found.checked).toBeGreaterThan(20);
@@ -152,7 +78,7 @@ describe("another workspace's ids in a form", () => {
       await res.arrayBuffer();
     }
 
-    expect((await pointingAtTheirs()).pointing).toEqual([]);
+    expect((await pointingAt(tables, mine.tenantId, theirs.tenantId, theirOwner)).pointing).toEqual([]);
     expect(await snapshot(tables, theirs.tenantId)).toEqual(before);
   }, 180_000);
 });
