@@ -5,11 +5,9 @@
  * names anything of the other's (test/helpers/foreign-refs.ts: from the schema). A create is sent with a valid
  * body of its resource, so its references are read; a new resource fails here until it has one below.
  */
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
-import { pointingAt, snapshot, tenantTables } from "../helpers/foreign-refs";
-import { workspace } from "../helpers/plans-workspace";
+import { pointingAt, snapshot, tenantTables, twoWorkspaces } from "../helpers/foreign-refs";
 import { api } from "./helpers";
 
 type Doc = { paths: Record<string, Record<string, unknown>> };
@@ -32,11 +30,7 @@ const CREATE: Record<string, Record<string, unknown>> = {
 
 describe("another workspace's ids in an API body", () => {
   it("change nothing of the other workspace and leave no reference to it", async () => {
-    const mine = await workspace();
-    const theirs = await workspace();
-    const theirOwner = (await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?")
-      .bind(theirs.tenantId)
-      .first<string>("user_id"))!;
+    const { mine, theirs, theirOwner } = await twoWorkspaces();
     const ids = theirs.ids;
     const foreign = {
       company_id: ids.companies,

@@ -3,6 +3,7 @@
  * the API): its rows of every table, and the reference columns of this workspace's rows. From the schema.
  */
 import { env } from "cloudflare:workers";
+import { workspace } from "./plans-workspace";
 
 /** The table a reference column points into, by its name; null for a person. */
 export const TABLE_OF: Record<string, string | null> = {
@@ -85,4 +86,14 @@ export async function pointingAt(
       }
   }
   return { pointing, checked };
+}
+
+/** Two workspaces with a record of each kind: mine, theirs, and their owner's user id. */
+export async function twoWorkspaces() {
+  const mine = await workspace();
+  const theirs = await workspace();
+  const theirOwner = (await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?")
+    .bind(theirs.tenantId)
+    .first<string>("user_id"))!;
+  return { mine, theirs, theirOwner };
 }

@@ -5,20 +5,14 @@
  * exactly as it was, and no row of this one points at anything of the other's. The tables and their columns come
  * from the schema, so a new table or reference is checked without being named here.
  */
-import { env } from "cloudflare:workers";
-import { pointingAt, snapshot, tenantTables } from "../helpers/foreign-refs";
+import { pointingAt, snapshot, tenantTables, twoWorkspaces } from "../helpers/foreign-refs";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { APP_ROUTES, urlOf } from "../helpers/app-routes";
-import { workspace } from "../helpers/plans-workspace";
 
 describe("another workspace's ids in a form", () => {
   it("change nothing of the other workspace and leave no reference to it", async () => {
-    const mine = await workspace();
-    const theirs = await workspace();
-    const theirOwner = (await env.DB.prepare("SELECT user_id FROM memberships WHERE tenant_id = ?")
-      .bind(theirs.tenantId)
-      .first<string>("user_id"))!;
+    const { mine, theirs, theirOwner } = await twoWorkspaces();
     const ids = theirs.ids;
     const foreign: Record<string, string | string[]> = {
       company_id: String(ids.companies),
