@@ -19,7 +19,7 @@ import { type BoundStatement, countingDb } from "../helpers/query-count";
 import { distinct, statementsProblems } from "../helpers/query-plans";
 import { workspace } from "../helpers/plans-workspace";
 import { api } from "../api/helpers";
-import { APP_ROUTES, urlOf } from "../helpers/app-routes";
+import { APP_ROUTES, postsOnRecords, urlOf } from "../helpers/app-routes";
 import { CONTACT_SORTS } from "../../src/services/contacts/sort";
 import { COMPANY_SORTS } from "../../src/services/companies/list";
 import { DEAL_SORTS } from "../../src/services/deals/list-sort";
@@ -117,32 +117,13 @@ describe("query plans without statistics", () => {
   it("read no workspace whole in any form the app posts, on real records", async () => {
     // Its own workspace: these forms delete, erase and rename what the read tests look at.
     const w = await workspace();
-    const records: [RegExp, number][] = [
-      [/^\/app\/(contacts|companies|deals|tasks|notes)\/:id(\/|$)/, 0],
-      [/^\/app\/interactions\/:id/, w.ids.activities!],
-      [/^\/app\/settings\/tags\/:id/, w.ids.tags!],
-      [/^\/app\/settings\/fields\/:id/, w.ids.custom_fields!],
-      [/^\/app\/settings\/pipelines\/stages\/:id/, w.ids.stages!],
-      [/^\/app\/settings\/pipelines\/:id/, w.ids.pipelines!],
-    ];
-    const urlFor = (r: (typeof APP_ROUTES)[number]) => {
-      for (const [pattern, id] of records) {
-        const m = r.path.match(pattern);
-        if (m) return r.path.replace(/:id/, String(id || w.ids[m[1]!]));
-      }
-      return urlOf(r);
-    };
     // What removes a record or the session goes last, so the other forms find theirs.
-    const last = /\/(delete|erase|remove|close)$/;
-    const posts = APP_ROUTES.filter((r) => r.method === "POST").sort(
-      (a, b) => Number(last.test(a.path)) - Number(last.test(b.path)),
-    );
+    const posts = postsOnRecords(w.ids);
     expect(posts.length).toBeGreaterThan(90);
     const problems: string[] = [];
     let onRecords = 0;
-    for (const r of posts) {
-      const url = urlFor(r);
-      if (url !== urlOf(r)) onRecords += 1;
+    for (const { route: r, url, onRecord } of posts) {
+      if (onRecord) onRecords += 1;
       const label = `POST ${url}`;
       problems.push(
         ...(await problemsOf(async (db) => {

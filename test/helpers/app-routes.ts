@@ -263,3 +263,33 @@ export function urlOf(r: RouteRule): string {
   if (after === undefined) return r.path;
   return before + (MISSING_TEXT_IDS[before] ?? "999999999") + after;
 }
+
+/** Which record each /app path's :id names, as the ids of plans-workspace's workspace() are keyed. */
+const RECORD_OF: [RegExp, string | null][] = [
+  // The kind is the path's own: /app/contacts/:id → ids.contacts.
+  [/^\/app\/(contacts|companies|deals|tasks|notes)\/:id(\/|$)/, null],
+  [/^\/app\/interactions\/:id/, "activities"],
+  [/^\/app\/settings\/tags\/:id/, "tags"],
+  [/^\/app\/settings\/fields\/:id/, "custom_fields"],
+  [/^\/app\/settings\/pipelines\/stages\/:id/, "stages"],
+  [/^\/app\/settings\/pipelines\/:id/, "pipelines"],
+];
+
+/** A form that removes a record, a member or the workspace. */
+export const REMOVES = /\/(delete|erase|remove|close)$/;
+
+/**
+ * Every POST of the table with the URL it is tried at on a workspace's real records (`ids`; urlOf where its
+ * record is of no kind there), the removals last so the other forms find their records.
+ */
+export function postsOnRecords(ids: Record<string, number>): { route: RouteRule; url: string; onRecord: boolean }[] {
+  return APP_ROUTES.filter((r) => r.method === "POST")
+    .sort((a, b) => Number(REMOVES.test(a.path)) - Number(REMOVES.test(b.path)))
+    .map((route) => {
+      for (const [pattern, kind] of RECORD_OF) {
+        const m = route.path.match(pattern);
+        if (m) return { route, url: route.path.replace(":id", String(ids[kind ?? m[1]!])), onRecord: true };
+      }
+      return { route, url: urlOf(route), onRecord: false };
+    });
+}

@@ -8,7 +8,7 @@
 import { pointingAt, snapshot, tenantTables, twoWorkspaces } from "../helpers/foreign-refs";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
-import { APP_ROUTES, urlOf } from "../helpers/app-routes";
+import { postsOnRecords, REMOVES } from "../helpers/app-routes";
 
 describe("another workspace's ids in a form", () => {
   it("change nothing of the other workspace and leave no reference to it", async () => {
@@ -40,13 +40,9 @@ describe("another workspace's ids in a form", () => {
     expect(tables.size).toBeGreaterThan(40);
     const before = await snapshot(tables, theirs.tenantId);
 
-    const records = /^\/app\/(contacts|companies|deals|tasks|notes)\/:id(\/|$)/;
-    const last = /\/(delete|erase|remove|close)$/;
-    const posts = APP_ROUTES.filter((r) => r.method === "POST").sort(
-      (a, b) => Number(last.test(a.path)) - Number(last.test(b.path)),
-    );
-    const firstRemoval = posts.findIndex((r) => last.test(r.path));
-    for (const [n, r] of posts.entries()) {
+    const posts = postsOnRecords(mine.ids);
+    const firstRemoval = posts.findIndex(({ route }) => REMOVES.test(route.path));
+    for (const [n, { route: r, url }] of posts.entries()) {
       // Before the removals, what the other forms wrote is all there: no row of mine names anything of theirs.
       if (n === firstRemoval) {
         const found = await pointingAt(tables, mine.tenantId, theirs.tenantId, theirOwner);
@@ -54,8 +50,6 @@ describe("another workspace's ids in a form", () => {
         // The forms did write: my records, stages, tags and their references are there to be checked.
         expect(found.checked).toBeGreaterThan(20);
       }
-      const m = r.path.match(records);
-      const url = m ? r.path.replace(":id", String(mine.ids[m[1]!])) : urlOf(r);
       // A list field goes as repeated fields, as a form's checkboxes send it.
       const body = new URLSearchParams(r.form);
       for (const [k, v] of Object.entries(foreign)) {

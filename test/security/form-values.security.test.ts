@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
-import { APP_ROUTES, urlOf } from "../helpers/app-routes";
+import { postsOnRecords } from "../helpers/app-routes";
 import { workspace } from "../helpers/plans-workspace";
 
 const VALUES = [
@@ -24,29 +24,11 @@ const VALUES = [
 describe("forms sent values nobody should type", () => {
   it("answer every field's hostile value below 500, on real records", async () => {
     const w = await workspace();
-    const records = /^\/app\/(contacts|companies|deals|tasks|notes)\/:id(\/|$)/;
-    const others: [RegExp, string][] = [
-      [/^\/app\/interactions\/:id/, "activities"],
-      [/^\/app\/settings\/tags\/:id/, "tags"],
-      [/^\/app\/settings\/fields\/:id/, "custom_fields"],
-      [/^\/app\/settings\/pipelines\/stages\/:id/, "stages"],
-      [/^\/app\/settings\/pipelines\/:id/, "pipelines"],
-    ];
-    const urlFor = (r: (typeof APP_ROUTES)[number]) => {
-      const m = r.path.match(records);
-      if (m) return r.path.replace(":id", String(w.ids[m[1]!]));
-      const other = others.find(([pattern]) => pattern.test(r.path));
-      return other ? r.path.replace(":id", String(w.ids[other[1]])) : urlOf(r);
-    };
     // Removals last (a removal with a form, such as closing the workspace, refuses the role table's password).
-    const last = /\/(delete|erase|remove|close)$/;
-    const posts = APP_ROUTES.filter((r) => r.method === "POST" && r.form && Object.keys(r.form).length > 0).sort(
-      (a, b) => Number(last.test(a.path)) - Number(last.test(b.path)),
-    );
+    const posts = postsOnRecords(w.ids).filter(({ route }) => route.form && Object.keys(route.form).length > 0);
     const failures: string[] = [];
     let sent = 0;
-    for (const r of posts) {
-      const url = urlFor(r);
+    for (const { route: r, url } of posts) {
       for (const field of Object.keys(r.form!))
         for (const value of VALUES) {
           sent += 1;
