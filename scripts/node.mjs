@@ -44,7 +44,7 @@ if (command === "migrate") {
     hostname: process.env.HOST || "127.0.0.1",
   }).catch((err) => {
     console.error(`CustomerTrackr did not start: ${err.message}`);
-    if (!/^HOST=/.test(err.message)) console.error(err.stack);
+    if (err.name !== "SettingsError") console.error(err.stack);
     process.exit(1);
   });
   console.log(`CustomerTrackr on Node + libSQL: ${server.url}`);

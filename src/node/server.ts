@@ -81,6 +81,11 @@ export async function openPlatform(root: string, vars: Record<string, string | u
   return platform;
 }
 
+/** A setting the server cannot start without: its message is for the operator, its stack for nobody. */
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
 /** Addresses only this machine can reach: a server listening there may take its own address for links. */
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
@@ -92,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // that is the Host header, which whoever asks for a reset chooses, so the victim's link would carry the token to
   // their site. Served to other machines, APP_URL is required; on this machine alone it is the server's address.
   if (!vars.APP_URL && !LOOPBACK.has(hostname))
-    throw new Error(
+    throw new SettingsError(
       `HOST=${hostname} serves other machines: set APP_URL to the address people open (e.g. https://crm.example.com). ` +
         "Links in emails are built from it; without it they would follow the Host header of whoever asks.",
     );
