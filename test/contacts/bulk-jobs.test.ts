@@ -41,6 +41,18 @@ async function page(path: string, cookie: string): Promise<string> {
   return res.text();
 }
 
+/** The status part the page polls. */
+const status = async (path: string, cookie: string) =>
+  (await send(`${path}&part=status`, { cookie, headers: { "HX-Request": "true" } })).text();
+
+/** Moves a job's last progress (and, with `seen`, the watchdog's view of it) by `ms`: time passing for its page. */
+const shiftHeartbeat = (id: string, ms: number, seen = false) =>
+  env.DB.prepare(
+    `UPDATE bulk_jobs SET updated_at = updated_at + ?1${seen ? ", watchdog_seen_at = watchdog_seen_at + ?1" : ""} WHERE id = ?2`,
+  )
+    .bind(ms, id)
+    .run();
+
 describe("select all matching, in the background", () => {
   it("tags 6,000 contacts in chunks with progress, and finishes after a lost message via the watchdog", async () => {
     const t = await newTenant("Big Tag Co");
@@ -70,6 +82,14 @@ describe("select all matching, in the background", () => {
     expect(midwayText).toContain("2,000 of 6,000 contacts done");
     expect(midwayText).toContain('value="33"');
     expect(midwayText).not.toContain("<html");
+    expect(midwayText).not.toContain("No progress");
+
+    // Still at 33 % 45 s later (the heartbeat moved back, as the clock cannot be): the page says what happens next.
+    await shiftHeartbeat(id, -45_000);
+    const quiet = await status(path, t.cookie);
+    expect(quiet).toMatch(/No progress for 4\d seconds\./);
+    expect(quiet).toContain("started again by itself 2 minutes after its last progress");
+    await shiftHeartbeat(id, 45_000);
 
     // Not yet silent for two minutes: nothing is sent. Later, the watchdog sends the step again.
     await runCron(bindings, Date.now() + 60_000);
@@ -77,6 +97,11 @@ describe("select all matching, in the background", () => {
     const clock = new CronClock();
     await runCron(bindings, clock.next());
     expect(q.of(id)).toHaveLength(1);
+    // Seen 3 minutes after the last progress, before the re-sent step has run: the page counts the tries.
+    await shiftHeartbeat(id, -180_000, true);
+    expect(await status(path, t.cookie)).toContain(
+      "No progress for 3 minutes. It was started again by itself (1 of 5 tries).",
+    );
     await drain(q, bindings, id);
 
     expect(await tagged(t.tenantId, vip, "Match")).toBe(6_000);

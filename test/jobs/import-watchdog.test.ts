@@ -173,6 +173,25 @@ describe("a lost step message", () => {
     expect(q.of(id)).toHaveLength(1);
   });
 
+  it("while it waits, its page says so and what happens next, instead of a still bar", async () => {
+    const owner = await newTenant();
+    const { q, bindings, id } = await heldJob(owner, "Email\nana@example.com\n");
+    const lost = q.takeOne(id)!;
+    const status = async () =>
+      (await send(`/app/import/${id}?part=status`, { cookie: owner.cookie, headers: { "HX-Request": "true" } })).text();
+    expect(await status()).not.toContain("No progress");
+    // 70 s without progress (the heartbeat moved back, as the clock cannot be).
+    await env.DB.prepare("UPDATE import_jobs SET updated_at = updated_at - 70000 WHERE id = ?").bind(id).run();
+    const quiet = await status();
+    expect(quiet).toContain("Reading the file");
+    expect(quiet).toContain("No progress for 1 minute. If its last step was lost, it is started again by itself");
+    expect(await deliver(bindings, lost)).toBe(true);
+    await drain(q, bindings, id);
+    const ready = await status();
+    expect(ready).toContain("Preview ready");
+    expect(ready).not.toContain("No progress");
+  });
+
   it("an analysis that died after writing some of its chunks is run again whole", async () => {
     const owner = await newTenant();
     const { q, bindings, id } = await heldJob(owner);

@@ -3,6 +3,7 @@
  * got, and how it ended. While it works the status part asks for itself again every two seconds (htmx).
  */
 import { FormAlert } from "../../components/Field";
+import { JobStall, type JobStallView } from "../../components/JobStall";
 
 export interface BulkJobView {
   id: string;
@@ -17,6 +18,8 @@ export interface BulkJobView {
   /** 0–100 (an estimate while working: the total was counted when it started). */
   percent: number;
   message: string | null;
+  /** Set while working when it has not moved for a while. */
+  stall: JobStallView | null;
 }
 
 function describe(j: BulkJobView): string {
@@ -51,6 +54,7 @@ export function BulkJobStatus(p: { job: BulkJobView; back: string }) {
           <p class="muted" role="status">
             {j.walked} of {j.total} contacts done. You can leave this page: the job goes on without it.
           </p>
+          <JobStall stall={j.stall} />
           <noscript>
             <p>
               <a href={`/app/contacts/bulk-jobs/${j.id}`}>Reload to see the progress.</a>

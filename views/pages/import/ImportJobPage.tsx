@@ -1,6 +1,7 @@
 import { Card } from "../../components/Card";
 import type { RecordKind } from "../../lib/records";
 import { FormAlert } from "../../components/Field";
+import { JobStall, type JobStallView } from "../../components/JobStall";
 import { Time } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
 import { STATUS_LABELS, type ImportSummary } from "./ImportPage";
@@ -37,6 +38,8 @@ export interface ImportJobView extends ImportSummary {
     total: number;
     items: { type: RecordKind | "tag"; id: number; name: string; fields: string[] }[];
   } | null;
+  /** Set while working when it has not moved for a while. */
+  stall: JobStallView | null;
 }
 
 export interface ImportJobPageProps {
@@ -187,6 +190,7 @@ export function ImportJobStatus(p: ImportJobPageProps) {
           total={Math.max(j.chunksDone + 1, Math.ceil((j.createdCount + j.updatedCount) / 200))}
         />
       ) : null}
+      {working ? <JobStall stall={j.stall} /> : null}
       {working ? <CancelForm job={j} /> : null}
       {working ? (
         <noscript>

@@ -32,6 +32,7 @@ import { parseRecordId, type FormBody } from "../../record-helpers";
 import { BulkDeletePage, BulkErasePage, BulkProblemPage } from "../../../../views/pages/contacts/ContactPage";
 import { type BulkRecords, bulkBack, bulkSelection, withNotice } from "../shared/bulk";
 import { LIST_PATH } from "./list-parts";
+import { jobStall } from "../../../services/jobs/stall";
 
 /** The bulk route, mounted with the others at /app/contacts (src/routes/app/contacts/index.ts). */
 export const contactBulkRoutes = new Hono<AppEnv>();
@@ -125,6 +126,7 @@ contactBulkRoutes.get("/bulk-jobs/:id", requireRole("member"), async (c) => {
     changed: formatCount(job.changed, locale),
     percent: job.status === "done" ? 100 : Math.min(99, Math.floor((job.walked * 100) / Math.max(1, total))),
     message: job.message,
+    stall: jobStall(job, Date.now()),
   };
   const back = bulkBack(c.req.query("back"), LIST_PATH);
   if (wantsFragment(c) && c.req.query("part") === "status") return c.html(<BulkJobStatus job={view} back={back} />);

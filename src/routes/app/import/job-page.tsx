@@ -7,6 +7,7 @@ import { inReaderZone, render, wantsFragment } from "../../../lib/render";
 import { DAY_MS, retentionPeriods } from "../../../lib/retention-periods";
 import { firstProblems } from "../../../services/import/files";
 import { canUndo, getImport, hasReview, type ImportServices } from "../../../services/import/jobs";
+import { jobStall } from "../../../services/jobs/stall";
 import { TARGET_LABELS, targetsOf } from "../../../services/import/mapping";
 import { readSamples, reviewHead } from "../../../services/import/review";
 import type { KeptList } from "../../../services/import/undo";
@@ -93,6 +94,7 @@ export async function jobPage(
       canUndo: canUndo(job),
       stoppedDuring: job.stoppedDuring,
       kept: job.undoKept ? (JSON.parse(job.undoKept) as KeptList) : null,
+      stall: jobStall(job, Date.now()),
     },
     problems,
     headers: JSON.parse(job.headers ?? "[]") as string[],
