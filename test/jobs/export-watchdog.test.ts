@@ -89,6 +89,13 @@ describe("a data export", () => {
     const page = await textOf("/app/settings/privacy", { cookie: t.cookie });
     expect(page).toContain("Being prepared");
     expect(page).toContain(`action="/app/settings/privacy/exports/${copy.id}/cancel"`);
+    expect(page).not.toContain("No progress");
+    // Seen again 50 s later (the heartbeat moved back, as the clock cannot be): the row says what happens next.
+    await env.DB.prepare("UPDATE data_exports SET updated_at = updated_at - 50000 WHERE id = ?").bind(copy.id).run();
+    expect(await textOf("/app/settings/privacy", { cookie: t.cookie })).toMatch(
+      /No progress for 5\d seconds\. If its last step was lost, it is started again by itself/,
+    );
+    await env.DB.prepare("UPDATE data_exports SET updated_at = updated_at + 50000 WHERE id = ?").bind(copy.id).run();
     await runCron(bindings, Date.now() + 3 * 60_000);
     const [again] = q.of(copy.id);
     expect(again).toMatchObject({ type: "privacy.export", exportId: copy.id, baseUrl: "http://localhost" });

@@ -3,6 +3,7 @@ import { Field, FormAlert } from "../../components/Field";
 import { Time, TimeCell } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
 import { TableHead } from "../../components/TableHead";
+import { JobStall, type JobStallView } from "../../components/JobStall";
 
 export interface DataExportRow {
   id: string;
@@ -13,6 +14,8 @@ export interface DataExportRow {
   size: number | null;
   /** Why a failed build stopped. */
   message: string | null;
+  /** Set while it is being prepared when it has not moved for a while. */
+  stall: JobStallView | null;
 }
 
 export interface PrivacyPageProps {
@@ -82,6 +85,7 @@ export function PrivacyPage(p: PrivacyPageProps) {
                   <td>
                     {STATE_LABELS[e.state]}
                     {e.message ? <p class="muted">{e.message}</p> : null}
+                    <JobStall stall={e.stall} />
                   </td>
                   <td>
                     {e.state === "queued" ? (

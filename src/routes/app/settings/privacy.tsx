@@ -35,6 +35,7 @@ import {
   type PrivacyPageProps,
 } from "../../../../views/pages/settings/PrivacyPage";
 import { actorOf, authOf, tenantOf } from "../../context";
+import { jobStall } from "../../../services/jobs/stall";
 
 /** Mounted at /app/settings/privacy. */
 export const privacySettingsRoutes = new Hono<AppEnv>();
@@ -86,6 +87,7 @@ async function privacyPage(
       exports={rows.map((r) => ({
         id: r.id,
         state: exportState(r, now),
+        stall: jobStall(r, now),
         includesWorkspace: r.includesWorkspace,
         createdAt: r.createdAt,
         expiresAt: r.expiresAt,
