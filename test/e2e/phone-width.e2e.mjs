@@ -13,7 +13,7 @@ const shapeOf = (path) => path.replace(/\/(\d+|[a-z0-9]{20,})(?=\/|$)/g, "/:id")
 
 /**
  * Follows the links from `start` (under /app or outside it, as `inApp` says) at WIDTH in the dark theme, one page
- * per path shape; returns the pages wider than the screen and how many pages were seen.
+ * per path shape; returns the pages wider than the screen or with a nameless column, and how many pages were seen.
  */
 async function pagesTooWide(page, baseUrl, start, inApp) {
   await page.setViewportSize({ width: WIDTH, height: 740 });
@@ -43,9 +43,14 @@ async function pagesTooWide(page, baseUrl, start, inApp) {
         .map((a) => new URL(a.href, location.href))
         .filter((u) => u.origin === location.origin && u.pathname.startsWith("/app") === inApp)
         .map((u) => u.pathname);
-      return { width: document.documentElement.scrollWidth, past, links };
+      // A column header with no name leaves a screen reader's cells of that column unnamed (axe's empty-table-header).
+      const nameless = [...document.querySelectorAll("th")].filter(
+        (th) => th.textContent.trim() === "" && !th.querySelector("[aria-label]"),
+      ).length;
+      return { width: document.documentElement.scrollWidth, past, links, nameless };
     }, inApp);
     if (found.width > WIDTH) tooWide.push(`${path}: ${found.width} px (${found.past.join(", ")})`);
+    if (found.nameless > 0) tooWide.push(`${path}: ${found.nameless} column header(s) without a name`);
     for (const link of found.links)
       if (!seen.has(shapeOf(link))) {
         seen.add(shapeOf(link));
@@ -56,7 +61,10 @@ async function pagesTooWide(page, baseUrl, start, inApp) {
 }
 
 export default {
-  async "no page of the app is wider than a small phone's screen"({ baseUrl, browser }) {
+  async "no page of the app is wider than a small phone's screen, and none has a nameless column"({
+    baseUrl,
+    browser,
+  }) {
     const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Narrow Screens Ltd" });
     const post = async (path, form) => {
       const res = await appPost(context.request, baseUrl + path, {
@@ -75,6 +83,9 @@ export default {
       job_title: "Head of Customer Relationship Management",
     });
     await post("/app/tasks", { title: "Call back about the proposal", kind: "todo", due_date: "2026-12-24" });
+    // An API key and a support grant, so their settings pages show their tables.
+    await post("/app/settings/api", { name: "Accounting sync", scope: "read", expires: "never" });
+    await post("/app/settings/support", { access: "read", duration: "1h", ticket: "" });
     await page.goto(`${baseUrl}/app/deals/new`);
     await page.getByLabel("Name", { exact: true }).fill("Enterprise-wide rollout");
     await page.getByRole("button", { name: "Create deal" }).click();

@@ -1,10 +1,13 @@
-/** A table's header row of column names, each a column header for screen readers. */
-export function TableHead(p: { columns: string[] }) {
+/**
+ * A table's header row of column names, each a column header for screen readers. A column of buttons names itself
+ * to them only (`{ hidden: "Actions" }`): an empty header leaves its cells without a name.
+ */
+export function TableHead(p: { columns: (string | { hidden: string })[] }) {
   return (
     <thead>
       <tr>
         {p.columns.map((name) => (
-          <th scope="col">{name}</th>
+          <th scope="col">{typeof name === "string" ? name : <span class="visually-hidden">{name.hidden}</span>}</th>
         ))}
       </tr>
     </thead>

@@ -78,7 +78,9 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
           <p class="muted">No keys yet.</p>
         ) : (
           <table>
-            <TableHead columns={["Name", "Key", "Access", "Created", "Expires", "Last used", "Status", ""]} />
+            <TableHead
+              columns={["Name", "Key", "Access", "Created", "Expires", "Last used", "Status", { hidden: "Actions" }]}
+            />
             <tbody>
               {p.keys.map((k) => (
                 <tr>

@@ -105,7 +105,7 @@ export function SupportAccessPage(p: SupportAccessPageProps) {
 function GrantTable(p: { grants: SupportGrantView[]; action?: "end" | "answer" }) {
   return (
     <table>
-      <TableHead columns={["Given", "To", "Access", "State", "What support saw", ""]} />
+      <TableHead columns={["Given", "To", "Access", "State", "What support saw", { hidden: "Actions" }]} />
       <tbody>
         {p.grants.map((g) => (
           <tr id={`grant-${g.id}`}>

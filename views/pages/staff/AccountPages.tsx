@@ -259,7 +259,7 @@ export function ErasureQueuePage(p: { pending: PendingErasureRow[]; notice?: str
         <p>No request is waiting.</p>
       ) : (
         <table>
-          <TableHead columns={["Asked", "Account", "By", "Reason", "Ticket", ""]} />
+          <TableHead columns={["Asked", "Account", "By", "Reason", "Ticket", { hidden: "Actions" }]} />
           <tbody>
             {p.pending.map((r) => (
               <tr>

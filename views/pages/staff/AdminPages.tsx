@@ -27,7 +27,7 @@ export function BreakGlassPage(p: { pending: PendingGlass[]; notice?: string; er
         <p>No request is waiting.</p>
       ) : (
         <table>
-          <TableHead columns={["Asked", "Workspace", "By", "Access", "Reason", ""]} />
+          <TableHead columns={["Asked", "Workspace", "By", "Access", "Reason", { hidden: "Actions" }]} />
           <tbody>
             {p.pending.map((g) => (
               <tr>
@@ -80,7 +80,7 @@ export function StaffTeamPage(p: {
       <h1>Staff</h1>
       <ConsoleNotices notice={p.notice} />
       <table>
-        <TableHead columns={["Name", "Email", "Role", "State", ""]} />
+        <TableHead columns={["Name", "Email", "Role", "State", { hidden: "Actions" }]} />
         <tbody>
           {p.members.map((m) => (
             <tr>
