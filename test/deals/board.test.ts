@@ -126,6 +126,20 @@ describe("the board", () => {
     expect(await board("month=2027-06")).toContain("Big_one");
     expect(await board("min=1%2C000")).not.toContain("100% renewal");
     expect(await board("max=100")).not.toContain("Big_one");
+
+    // What it cannot read it says by the field (a browser without a month picker sends what was typed), keeping
+    // the typed text; the board then shows every deal rather than seeming filtered.
+    const typed = await send("/app/deals?month=June+2027&min=lots&max=100", { cookie: t.cookie });
+    expect(typed.status).toBe(422);
+    const page = await typed.text();
+    expect(page).toContain("The filters marked below could not be read");
+    expect(page).toMatch(/id="f-month"[^>]*value="June 2027"[^>]*aria-invalid="true"/);
+    expect(page).toContain("Enter a month like 2026-03.");
+    expect(page).toMatch(/id="f-min"[^>]*value="lots"[^>]*aria-invalid="true"/);
+    expect(page).toContain("Enter an amount like");
+    expect(page).not.toMatch(/id="f-max"[^>]*aria-invalid/);
+    expect(page).toContain("100% renewal");
+    expect(page).not.toContain("Big_one"); // the amount it could read still applies
   });
 
   it("the board and a move cost the same statements and round trips for 4 deals as for 200", async () => {

@@ -55,7 +55,7 @@ export function SelectField(p: SelectFieldProps) {
 export interface InputFieldProps {
   name: string;
   label: string;
-  type?: "text" | "url" | "tel" | "date" | "number";
+  type?: "text" | "url" | "tel" | "date" | "month" | "number";
   value?: string;
   error?: string;
   hint?: string;

@@ -6,7 +6,8 @@
 import { Breadcrumb } from "../../components/Breadcrumb";
 import { raw } from "hono/html";
 import { TagFilter } from "../../partials/ListFilters";
-import { SelectField, memberOptions } from "../companies/FormFields";
+import { InputField, SelectField, memberOptions } from "../companies/FormFields";
+import { FormAlert } from "../../components/Field";
 import { cardHtml, ColumnHead, loadMoreHtml, type CardView, type HeadView } from "./BoardCards";
 
 export interface BoardFilterValues {
@@ -19,6 +20,9 @@ export interface BoardFilterValues {
   showClosed: boolean;
 }
 
+/** Why a typed filter was not applied, by its field. */
+export type BoardFilterErrors = Partial<Record<"month" | "min" | "max", string>>;
+
 export interface BoardPageProps {
   pipelines: { id: number; name: string }[];
   pipelineId: number;
@@ -26,6 +30,7 @@ export interface BoardPageProps {
   won: { cards: CardView[]; more: boolean };
   lost: { cards: CardView[]; more: boolean };
   filters: BoardFilterValues;
+  filterErrors: BoardFilterErrors;
   members: { userId: string; email: string }[];
   tags: { id: number; name: string }[];
   canWrite: boolean;
@@ -53,18 +58,33 @@ function Filters(p: BoardPageProps) {
         options={[{ value: "me", label: "My deals" }, ...memberOptions(p.members)]}
       />
       <TagFilter tags={p.tags} value={f.tag} />
-      <div class="field">
-        <label for="f-month">Closing in</label>
-        <input id="f-month" type="month" name="month" value={f.month} />
-      </div>
-      <div class="field">
-        <label for="f-min">From ({p.currency})</label>
-        <input id="f-min" name="min" inputmode="decimal" value={f.min} size={8} />
-      </div>
-      <div class="field">
-        <label for="f-max">To ({p.currency})</label>
-        <input id="f-max" name="max" inputmode="decimal" value={f.max} size={8} />
-      </div>
+      <InputField
+        id="f-month"
+        type="month"
+        name="month"
+        label="Closing in"
+        value={f.month}
+        maxlength={7}
+        error={p.filterErrors.month}
+      />
+      <InputField
+        id="f-min"
+        name="min"
+        label={`From (${p.currency})`}
+        inputmode="decimal"
+        value={f.min}
+        maxlength={30}
+        error={p.filterErrors.min}
+      />
+      <InputField
+        id="f-max"
+        name="max"
+        label={`To (${p.currency})`}
+        inputmode="decimal"
+        value={f.max}
+        maxlength={30}
+        error={p.filterErrors.max}
+      />
       <label class="check" for="f-closed">
         <input id="f-closed" type="checkbox" name="closed" value="1" checked={f.showClosed} /> Show closed
       </label>
@@ -128,6 +148,9 @@ export function BoardPage(p: BoardPageProps) {
             Show
           </button>
         </form>
+      ) : null}
+      {Object.keys(p.filterErrors).length > 0 ? (
+        <FormAlert>The filters marked below could not be read, so the board shows deals without them.</FormAlert>
       ) : null}
       <Filters {...p} />
       <p id="board-status" class="visually-hidden" role="status" aria-live="polite"></p>

@@ -16,18 +16,30 @@ import { decodeCursor } from "../../../services/deals/cards";
 import { workspaceMoney } from "../../../services/deals/choices";
 import { authOf, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
-import { BoardPage, ColumnFullPage, ColumnPage, type BoardFilterValues } from "../../../../views/pages/deals/BoardPage";
+import {
+  BoardPage,
+  ColumnFullPage,
+  ColumnPage,
+  type BoardFilterErrors,
+  type BoardFilterValues,
+} from "../../../../views/pages/deals/BoardPage";
 import { cardView, headView } from "./views";
 
 export const BOARD_PATH = "/app/deals";
 
-/** The filters as typed (for the form) and as the service reads them. */
-async function filtersOf(c: Context<AppEnv>): Promise<{ values: BoardFilterValues; filters: BoardFilters }> {
+/** The filters as typed (for the form), as the service reads them, and why a typed one was not applied. */
+async function filtersOf(
+  c: Context<AppEnv>,
+): Promise<{ values: BoardFilterValues; filters: BoardFilters; errors: BoardFilterErrors }> {
   const q = (name: string) => (c.req.query(name) ?? "").slice(0, 100);
+  const errors: BoardFilterErrors = {};
+  const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(q("month")) ? q("month") : "";
+  // The deal list's words (src/routes/deal-filters.ts): a browser without a month picker shows a text box.
+  if (q("month") && !month) errors.month = "Enter a month like 2026-03.";
   const values: BoardFilterValues = {
     owner: q("owner"),
     tag: q("tag"),
-    month: /^\d{4}-(0[1-9]|1[0-2])$/.test(q("month")) ? q("month") : "",
+    month: month || q("month"),
     min: q("min"),
     max: q("max"),
     q: q("q").trim(),
@@ -36,20 +48,21 @@ async function filtersOf(c: Context<AppEnv>): Promise<{ values: BoardFilterValue
   const filters: BoardFilters = {
     ownerId: values.owner === "me" ? authOf(c).user.id : values.owner || null,
     tagId: parseRecordId(values.tag),
-    month: values.month || null,
+    month: month || null,
     q: values.q || null,
   };
   if (values.min || values.max) {
     // Amounts are typed as the reader writes them, in the workspace's currency.
     const money = await workspaceMoney(tenantOf(c));
-    const read = (raw: string) => {
-      const r = raw ? parseAmount(raw, authOf(c).user.locale, money.currency) : null;
+    const read = (key: "min" | "max") => {
+      const r = values[key] ? parseAmount(values[key], authOf(c).user.locale, money.currency) : null;
+      if (r && !r.ok) errors[key] = r.message;
       return r?.ok ? r.minor : null;
     };
-    filters.minMinor = read(values.min);
-    filters.maxMinor = read(values.max);
+    filters.minMinor = read("min");
+    filters.maxMinor = read("max");
   }
-  return { values, filters };
+  return { values, filters, errors };
 }
 
 /** The query string that carries the filters to "Load more". */
@@ -72,7 +85,7 @@ boardRoutes.get("/", deferSessionCheck, async (c) => {
     const checked = await withSessionBatch(c, async () => []);
     if (!checked.ok) return checked.response;
   }
-  const { values, filters } = await filtersOf(c);
+  const { values, filters, errors } = await filtersOf(c);
   const options = { pipelineId, filters, showClosed: values.showClosed, now: Date.now() };
   const batch = await withSessionBatch(c, async (t) => boardStatements(t, options));
   if (!batch.ok) return batch.response;
@@ -97,6 +110,7 @@ boardRoutes.get("/", deferSessionCheck, async (c) => {
       won={{ cards: board.won.cards.map((x) => cardView(x, locale)), more: board.won.next !== null }}
       lost={{ cards: board.lost.cards.map((x) => cardView(x, locale)), more: board.lost.next !== null }}
       filters={values}
+      filterErrors={errors}
       members={board.members}
       tags={board.tags}
       canWrite={roleAtLeast(authOf(c).role, "member")}
@@ -104,6 +118,7 @@ boardRoutes.get("/", deferSessionCheck, async (c) => {
       scripts={[assets.sortable, assets.board]}
       notice={c.req.query("notice") === "deleted" ? "The deal was moved to the trash." : null}
     />,
+    Object.keys(errors).length > 0 ? 422 : 200,
   );
 });
 
