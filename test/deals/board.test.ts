@@ -10,7 +10,7 @@ import { CARDS_PER_COLUMN, columnQuery, filterConditions } from "../../src/servi
 import { boardColumnsQuery } from "../../src/services/deals/columns";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
-import { newTenant } from "../helpers/tenants";
+import { memberOf, newTenant } from "../helpers/tenants";
 import { createDeal, pipelinesOf } from "./helpers";
 
 /** Inserts `perStage` open deals in every stage of the first pipeline, with their totals, as the app would. */
@@ -95,6 +95,23 @@ describe("the board", () => {
     const fragment = await page.text();
     expect((fragment.match(/<li><a href/g) ?? []).length).toBe(5);
     expect(fragment).not.toContain('class="more"');
+  });
+
+  it("says what to do over an empty board: create or import, or clear the filters", async () => {
+    const t = await newTenant("Empty Board Co");
+    const board = async (q: string, cookie = t.cookie) => await (await send(`/app/deals${q}`, { cookie })).text();
+    const empty = await board("");
+    expect(empty).toContain("No deals in this pipeline yet.");
+    expect(empty).toContain('<a href="/app/deals/new">Create the first one</a>');
+    expect(empty).toContain('<a href="/app/import">import them</a>');
+    // Importing is for admins and owners: a member is not sent to a page that refuses them.
+    const member = await memberOf(t.tenantId, "member");
+    expect(await board("", member.cookie)).toContain("No deals in this pipeline yet.");
+    expect(await board("", member.cookie)).not.toContain('href="/app/import"');
+    const lead = (await pipelinesOf(t.tenantId))[0]!.stages[0]!;
+    await createDeal(t.cookie, { name: "First deal", amount: "10", stage_id: String(lead.id) });
+    expect(await board("")).not.toContain("No deals in this pipeline yet.");
+    expect(await board("?q=nothing+like+it")).toContain("No open deals match these filters.");
   });
 
   it("filters by name (LIKE characters are literal), owner, month and amount", async () => {

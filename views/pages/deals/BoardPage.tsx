@@ -34,6 +34,8 @@ export interface BoardPageProps {
   members: { userId: string; email: string }[];
   tags: { id: number; name: string }[];
   canWrite: boolean;
+  /** Admins and owners import files: an empty board points them to the import. */
+  canImport: boolean;
   /** The workspace's currency, named in the filter's amount labels. */
   currency: string;
   /** SortableJS and assets-src/board.js: app.js loads them when a board that can be changed is on the page. */
@@ -96,6 +98,31 @@ function Filters(p: BoardPageProps) {
   );
 }
 
+/** Said over an empty board, so a newcomer sees what to do rather than four empty columns. */
+function EmptyBoard(p: BoardPageProps) {
+  const f = p.filters;
+  if (p.columns.some((col) => col.cards.length > 0)) return null;
+  if (f.owner || f.tag || f.month || f.min || f.max || f.q)
+    return (
+      <p class="board-empty">
+        No open deals match these filters. <a href={`/app/deals?pipeline=${p.pipelineId}`}>Clear the filters</a>
+      </p>
+    );
+  if (p.won.cards.length > 0 || p.lost.cards.length > 0 || !p.canWrite)
+    return <p class="board-empty">No open deals in this pipeline.</p>;
+  return (
+    <p class="board-empty">
+      No deals in this pipeline yet. <a href="/app/deals/new">Create the first one</a>
+      {p.canImport ? (
+        <>
+          , or <a href="/app/import">import them</a> from a Pipedrive or HubSpot export
+        </>
+      ) : null}
+      .
+    </p>
+  );
+}
+
 function ClosedArea(p: { title: string; area: { cards: CardView[]; more: boolean }; id: string }) {
   return (
     <details class="closed-area" id={p.id}>
@@ -153,6 +180,7 @@ export function BoardPage(p: BoardPageProps) {
         <FormAlert>The filters marked below could not be read, so the board shows deals without them.</FormAlert>
       ) : null}
       <Filters {...p} />
+      <EmptyBoard {...p} />
       <p id="board-status" class="visually-hidden" role="status" aria-live="polite"></p>
       <p id="board-error" class="flash error" role="alert" hidden></p>
       <div

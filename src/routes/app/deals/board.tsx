@@ -114,6 +114,7 @@ boardRoutes.get("/", deferSessionCheck, async (c) => {
       members={board.members}
       tags={board.tags}
       canWrite={roleAtLeast(authOf(c).role, "member")}
+      canImport={roleAtLeast(authOf(c).role, "admin")}
       currency={currency}
       scripts={[assets.sortable, assets.board]}
       notice={c.req.query("notice") === "deleted" ? "The deal was moved to the trash." : null}
