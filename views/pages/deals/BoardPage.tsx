@@ -152,7 +152,7 @@ export function BoardPage(p: BoardPageProps) {
         ) : null}
       </div>
       {p.canWrite ? (
-        <p class="muted board-hint">
+        <p class="muted board-hint keyboard-hint">
           Focus a card and press <kbd>t</kbd> to add a task for its deal.
         </p>
       ) : null}

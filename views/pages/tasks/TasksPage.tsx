@@ -156,7 +156,7 @@ export function TasksPage(p: TasksPageProps) {
         <h1>Tasks</h1>
         {p.newTaskHref ? (
           <p class="actions">
-            <span class="muted">
+            <span class="muted keyboard-hint">
               Press <kbd>t</kbd> or
             </span>{" "}
             <a class="button" href={p.newTaskHref} data-shortcut="new-task">
