@@ -47,6 +47,13 @@ describe("team usage on the reports page", () => {
     expect(html).toMatch(/Active members: 2</);
   });
 
+  it("a workspace with no usage yet gets the charts' words, not a table of zeros", async () => {
+    const a = await newTenant("Usage Report New Co");
+    const html = await textOf("/app/reports", { cookie: a.cookie });
+    expect(html).toContain("No features were used in this period yet.");
+    expect(html).not.toContain('id="usage-features-table"');
+  });
+
   it("is not shown to a member", async () => {
     const a = await newTenant("Usage Report Member Co");
     const member = await memberOf(a.tenantId, "member");

@@ -41,23 +41,26 @@ export function TeamUsageSection(p: {
         empty="No features were used in this period yet."
         {...counts}
       />
-      <table class="table report-table" id="usage-features-table">
-        <caption>Features used in this period</caption>
-        <thead>
-          <tr>
-            <th scope="col">Feature</th>
-            <th scope="col">Times used</th>
-          </tr>
-        </thead>
-        <tbody>
-          {u.features.map((f) => (
+      {/* Thirteen rows of zeros would only repeat the chart's "none yet". */}
+      {u.features.some((f) => f.count > 0) ? (
+        <table class="table report-table" id="usage-features-table">
+          <caption>Features used in this period</caption>
+          <thead>
             <tr>
-              <th scope="row">{f.label}</th>
-              <td class="num">{p.format(f.count)}</td>
+              <th scope="col">Feature</th>
+              <th scope="col">Times used</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {u.features.map((f) => (
+              <tr>
+                <th scope="row">{f.label}</th>
+                <td class="num">{p.format(f.count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
     </section>
   );
 }
