@@ -223,7 +223,7 @@ export function RecordTasks(p: {
       {p.form ? (
         <details open={Object.keys(p.form.errors).length > 0}>
           <summary>
-            Add a task <kbd>t</kbd>
+            Add a task <kbd class="keyboard-hint">t</kbd>
           </summary>
           <TaskForm {...p.form} compact />
         </details>
