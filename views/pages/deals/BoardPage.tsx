@@ -69,24 +69,17 @@ function Filters(p: BoardPageProps) {
         maxlength={7}
         error={p.filterErrors.month}
       />
-      <InputField
-        id="f-min"
-        name="min"
-        label={`From (${p.currency})`}
-        inputmode="decimal"
-        value={f.min}
-        maxlength={30}
-        error={p.filterErrors.min}
-      />
-      <InputField
-        id="f-max"
-        name="max"
-        label={`To (${p.currency})`}
-        inputmode="decimal"
-        value={f.max}
-        maxlength={30}
-        error={p.filterErrors.max}
-      />
+      {(["min", "max"] as const).map((key) => (
+        <InputField
+          id={`f-${key}`}
+          name={key}
+          label={`${key === "min" ? "From" : "To"} (${p.currency})`}
+          inputmode="decimal"
+          value={f[key]}
+          maxlength={30}
+          error={p.filterErrors[key]}
+        />
+      ))}
       <label class="check" for="f-closed">
         <input id="f-closed" type="checkbox" name="closed" value="1" checked={f.showClosed} /> Show closed
       </label>
