@@ -19,7 +19,7 @@ export function JobStall(p: { stall: JobStallView | null }) {
   if (!s) return null;
   const next =
     s.resends === 0
-      ? `If its last step was lost, it is started again by itself ${s.resendAfterMinutes} minutes after its last progress, where it stopped: nothing is done twice. You need not do anything.`
+      ? `If its last step was lost, it is started again by itself ${s.resendAfterMinutes} minutes after its last progress: nothing is lost or done twice. You need not do anything.`
       : `It was started again by itself (${s.resends} of ${s.maxTries} tries). If it still does not move after ${s.maxTries} tries, it stops and this page says why.`;
   return (
     <p class="hint job-stall">
