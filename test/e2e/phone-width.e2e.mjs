@@ -1,4 +1,5 @@
-// Every page of the app on a small phone (360 px, dark theme): none is wider than the screen. The pages are found
+// Every page of the app on a small phone (360 px, dark theme): none is wider than the screen, and none has a column
+// without a name, a table caption squeezed to a word a line or a field too small to tap. The pages are found
 // as a user finds them, by following the app's own links from the dashboard, and a visitor's from the home page
 // (one page per path shape, its ids as :id), so a new page is checked once something links to it. Billing's usage
 // list once pushed its values 36 px off the screen.
@@ -13,8 +14,8 @@ const shapeOf = (path) => path.replace(/\/(\d+|[a-z0-9]{20,})(?=\/|$)/g, "/:id")
 
 /**
  * Follows the links from `start` (under /app or outside it, as `inApp` says) at WIDTH in the dark theme, one page
- * per path shape; returns the pages wider than the screen, with a nameless column or a field too small to tap, and
- * how many pages were seen.
+ * per path shape; returns the pages wider than the screen, with a nameless column, a squeezed caption or a field too
+ * small to tap, and how many pages were seen.
  */
 async function pageFaults(page, baseUrl, start, inApp) {
   await page.setViewportSize({ width: WIDTH, height: 740 });
@@ -54,8 +55,14 @@ async function pageFaults(page, baseUrl, start, inApp) {
         .filter((el) => !["checkbox", "radio", "hidden", "file", "range", "color", "submit"].includes(el.type))
         .filter((el) => el.checkVisibility() && el.getBoundingClientRect().height < 40)
         .map((el) => el.name || el.id);
-      return { width: document.documentElement.scrollWidth, past, links, nameless, small };
+      // A table's caption as wide as its table: left a table-caption in a stacked table, it was a word a line.
+      const squeezed = [...document.querySelectorAll("caption")].filter(
+        (c) =>
+          c.checkVisibility() && c.getBoundingClientRect().width < c.closest("table").getBoundingClientRect().width / 2,
+      ).length;
+      return { width: document.documentElement.scrollWidth, past, links, nameless, small, squeezed };
     }, inApp);
+    if (found.squeezed > 0) faults.push(`${path}: ${found.squeezed} table caption(s) squeezed to a word a line`);
     if (found.small.length > 0) faults.push(`${path}: fields under 40 px tall (${found.small.join(", ")})`);
     if (found.width > WIDTH) faults.push(`${path}: ${found.width} px (${found.past.join(", ")})`);
     if (found.nameless > 0) faults.push(`${path}: ${found.nameless} column header(s) without a name`);
@@ -69,7 +76,7 @@ async function pageFaults(page, baseUrl, start, inApp) {
 }
 
 export default {
-  async "no page is wider than a small phone's screen, has a nameless column or a field too small to tap"({
+  async "no page is wider than a small phone's screen, or has a nameless column, a squeezed caption or a field too small to tap"({
     baseUrl,
     browser,
   }) {
@@ -98,6 +105,8 @@ export default {
     // An API key and a support grant, so their settings pages show their tables.
     await post("/app/settings/api", { name: "Accounting sync", scope: "read", expires: "never" });
     await post("/app/settings/support", { access: "read", duration: "1h", ticket: "" });
+    // A copy of my data asked for: the privacy page lists it in a table with a caption.
+    await post("/app/settings/privacy/export", {});
     await page.goto(`${baseUrl}/app/deals/new`);
     await page.getByLabel("Name", { exact: true }).fill("Enterprise-wide rollout");
     await page.getByRole("button", { name: "Create deal" }).click();
