@@ -1,5 +1,6 @@
 // Every page of the app on a small phone (360 px, dark theme): none is wider than the screen, and none has a column
-// without a name, a table caption squeezed to a word a line or a field too small to tap. The pages are found
+// without a name, a table caption squeezed to a word a line, a number in a stacked table without its column's name
+// or a field too small to tap. The pages are found
 // as a user finds them, by following the app's own links from the dashboard, and a visitor's from the home page
 // (one page per path shape, its ids as :id), so a new page is checked once something links to it. Billing's usage
 // list once pushed its values 36 px off the screen.
@@ -57,11 +58,25 @@ async function pageFaults(page, baseUrl, start, inApp) {
         .map((el) => el.name || el.id);
       // A table's caption as wide as its table: left a table-caption in a stacked table, it was a word a line.
       const squeezed = [...document.querySelectorAll("caption")].filter(
+        // A caption hidden for the eye (visually-hidden, 1 px) is read whole by a screen reader.
         (c) =>
-          c.checkVisibility() && c.getBoundingClientRect().width < c.closest("table").getBoundingClientRect().width / 2,
+          c.checkVisibility() &&
+          c.getBoundingClientRect().width > 1 &&
+          c.getBoundingClientRect().width < c.closest("table").getBoundingClientRect().width / 2,
       ).length;
-      return { width: document.documentElement.scrollWidth, past, links, nameless, small, squeezed };
+      // On a phone a table's rows stack and its header row is hidden: a number needs its column's name beside it
+      // (data-label), or "40" and "0" under an import's name say nothing. The row's first cell names the row.
+      const unnamed = [...document.querySelectorAll("table")]
+        .filter((table) => table.checkVisibility() && getComputedStyle(table).display === "block")
+        .flatMap((table) => [...table.querySelectorAll("tbody tr")].flatMap((tr) => [...tr.children].slice(1)))
+        .filter(
+          (cell) => cell.tagName === "TD" && !cell.hasAttribute("data-label") && !cell.querySelector("button, input"),
+        )
+        .filter((cell) => /^[\d$€£¥+−-]/.test(cell.textContent.trim())).length;
+      return { width: document.documentElement.scrollWidth, past, links, nameless, small, squeezed, unnamed };
     }, inApp);
+    if (found.unnamed > 0)
+      faults.push(`${path}: ${found.unnamed} number(s) in a stacked table without their column's name`);
     if (found.squeezed > 0) faults.push(`${path}: ${found.squeezed} table caption(s) squeezed to a word a line`);
     if (found.small.length > 0) faults.push(`${path}: fields under 40 px tall (${found.small.join(", ")})`);
     if (found.width > WIDTH) faults.push(`${path}: ${found.width} px (${found.past.join(", ")})`);
@@ -76,7 +91,7 @@ async function pageFaults(page, baseUrl, start, inApp) {
 }
 
 export default {
-  async "no page is wider than a small phone's screen, or has a nameless column, a squeezed caption or a field too small to tap"({
+  async "every page fits a small phone: no nameless column, squeezed caption, unnamed number or field too small to tap"({
     baseUrl,
     browser,
   }) {
@@ -107,6 +122,21 @@ export default {
     await post("/app/settings/support", { access: "read", duration: "1h", ticket: "" });
     // A copy of my data asked for: the privacy page lists it in a table with a caption.
     await post("/app/settings/privacy/export", {});
+    // A file uploaded: the import page lists it with its counts.
+    const upload = await appPost(context.request, `${baseUrl}/app/import`, {
+      multipart: {
+        kind: "contacts",
+        encoding: "auto",
+        file: {
+          name: "people.csv",
+          mimeType: "text/csv",
+          buffer: Buffer.from("Email,First name\nana@example.com,Ana\n"),
+        },
+      },
+      headers: { Origin: baseUrl },
+      maxRedirects: 0,
+    });
+    assert.equal(upload.status(), 303, `the upload answered ${upload.status()}`);
     await page.goto(`${baseUrl}/app/deals/new`);
     await page.getByLabel("Name", { exact: true }).fill("Enterprise-wide rollout");
     await page.getByRole("button", { name: "Create deal" }).click();

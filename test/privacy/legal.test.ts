@@ -100,7 +100,7 @@ describe("legal pages", () => {
     const html = await textOf("/cookies");
     const rows = [
       ...html.matchAll(
-        /<tr><td><code>([\s\S]*?)<\/code><\/td><td>([\s\S]*?)<\/td><td>([\s\S]*?)<\/td><td>([\s\S]*?)<\/td><\/tr>/g,
+        /<tr><td><code>([\s\S]*?)<\/code><\/td><td[^>]*>([\s\S]*?)<\/td><td[^>]*>([\s\S]*?)<\/td><td[^>]*>([\s\S]*?)<\/td><\/tr>/g,
       ),
     ].map((m) =>
       m

@@ -76,7 +76,8 @@ export function chartMark(
 function chartTable(chart: ChartProps, formatted: Formatted): Markup {
   const heads = chart.series.map((s) => markup`<th scope="col">${s.name}</th>`);
   const rows = chart.categories.map((c, ci) => {
-    const cells = formatted.map((values) => markup`<td>${values[ci]}</td>`);
+    // Labelled: on a phone a table's cells stack, and its header row is not shown.
+    const cells = formatted.map((values, si) => markup`<td data-label="${chart.series[si]!.name}">${values[ci]}</td>`);
     return markup`<tr><th scope="row">${c.label}</th>${cells}</tr>`;
   });
   const head = markup`<thead><tr><th scope="col">${chart.xLabel}</th>${heads}</tr></thead>`;

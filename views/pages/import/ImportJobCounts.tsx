@@ -80,7 +80,7 @@ export function Counts(p: { job: ImportJobView; problems: { row: string; reason:
             <tbody>
               {p.problems.map((r) => (
                 <tr>
-                  <td>{r.row}</td>
+                  <td data-label="Row">{r.row}</td>
                   <td>{r.reason}</td>
                 </tr>
               ))}

@@ -126,11 +126,11 @@ export function ImportPage(p: ImportPageProps) {
                     <td>
                       <a href={`/app/import/${j.id}`}>{j.fileName}</a>
                     </td>
-                    <td>{j.kind}</td>
-                    <TimeCell ms={j.createdAt} precision="minute" />
-                    <td>{STATUS_LABELS[j.status] ?? j.status}</td>
-                    <td>{j.createdCount}</td>
-                    <td>{j.updatedCount}</td>
+                    <td data-label="Kind">{j.kind}</td>
+                    <TimeCell ms={j.createdAt} precision="minute" label="Uploaded" />
+                    <td data-label="Status">{STATUS_LABELS[j.status] ?? j.status}</td>
+                    <td data-label="Created">{j.createdCount}</td>
+                    <td data-label="Updated">{j.updatedCount}</td>
                   </tr>
                 ))}
               </tbody>

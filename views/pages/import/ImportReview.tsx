@@ -113,10 +113,10 @@ export function ImportReview(p: ImportReviewProps) {
         >
           {conflicts.map((c) => (
             <tr>
-              <td>{c.row}</td>
-              <td>{person(c.name)}</td>
-              <td>{c.email}</td>
-              <td>{link(c.id, c.recordName)}</td>
+              <td data-label="Row">{c.row}</td>
+              <td data-label="Name in the file">{person(c.name)}</td>
+              <td data-label="Email">{c.email}</td>
+              <td data-label="Contact with that email">{link(c.id, c.recordName)}</td>
             </tr>
           ))}
         </ReviewSection>
@@ -136,10 +136,10 @@ export function ImportReview(p: ImportReviewProps) {
         >
           {unlinked.map((u) => (
             <tr data-unlinked>
-              <td>{u.row}</td>
-              <td>{u.name}</td>
-              <td>{u.what}</td>
-              <td>{u.ref}</td>
+              <td data-label="Row">{u.row}</td>
+              <td data-label="Deal">{u.name}</td>
+              <td data-label="What">{u.what}</td>
+              <td data-label="Named in the file">{u.ref}</td>
             </tr>
           ))}
         </ReviewSection>
@@ -160,10 +160,10 @@ export function ImportReview(p: ImportReviewProps) {
         >
           {duplicates.map((d) => (
             <tr>
-              <td>{d.row}</td>
-              <td>{person(d.name)}</td>
-              <td>{d.phone}</td>
-              <td>{link(d.id, d.recordName)}</td>
+              <td data-label="Row">{d.row}</td>
+              <td data-label="Name in the file">{person(d.name)}</td>
+              <td data-label="Shared phone">{d.phone}</td>
+              <td data-label="Contact it resembles">{link(d.id, d.recordName)}</td>
             </tr>
           ))}
         </ReviewSection>
@@ -183,8 +183,8 @@ export function ImportReview(p: ImportReviewProps) {
         >
           {updates.map((u) => (
             <tr data-update>
-              <td>{u.row}</td>
-              <td>{link(u.id, u.name)}</td>
+              <td data-label="Row">{u.row}</td>
+              <td data-label={RECORD_COLUMN[p.kind]}>{link(u.id, u.name)}</td>
               <td>
                 <ul class="changes">
                   {u.changes.map((c) => (

@@ -422,9 +422,9 @@ export function CookiesPage(p: {
               <td>
                 <code>{c.name}</code>
               </td>
-              <td>{CATEGORY_LABELS[c.category] ?? c.category}</td>
-              <td>{c.purpose}</td>
-              <td>{c.lifetime}</td>
+              <td data-label="Kind">{CATEGORY_LABELS[c.category] ?? c.category}</td>
+              <td data-label="Purpose">{c.purpose}</td>
+              <td data-label="Lifetime">{c.lifetime}</td>
             </tr>
           ))}
         </tbody>

@@ -116,8 +116,10 @@ function ReportTable(p: { label: string; caption: string; headers: string[]; row
           {p.rows.map(([head, ...cells]) => (
             <tr>
               <th scope="row">{head}</th>
-              {cells.map((c) => (
-                <td class="num">{c}</td>
+              {cells.map((c, i) => (
+                <td class="num" data-label={p.headers[i + 1]}>
+                  {c}
+                </td>
               ))}
             </tr>
           ))}

@@ -55,7 +55,9 @@ export function TeamUsageSection(p: {
             {u.features.map((f) => (
               <tr>
                 <th scope="row">{f.label}</th>
-                <td class="num">{p.format(f.count)}</td>
+                <td class="num" data-label="Times used">
+                  {p.format(f.count)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -53,7 +53,7 @@ export function AuditPage(p: AuditPageProps) {
                   <td data-label="Who">{e.actor}</td>
                   <td data-label="What">{e.actionLabel}</td>
                   <td data-label="Details">{e.target ?? ""}</td>
-                  <td>
+                  <td data-label="From">
                     {e.ip ?? ""}
                     {e.ip ? <br /> : null}
                     <span class="muted">{e.device}</span>

@@ -81,8 +81,8 @@ export function PrivacyPage(p: PrivacyPageProps) {
               {p.exports.map((e) => (
                 <tr>
                   <TimeCell ms={e.createdAt} precision="minute" />
-                  <td>{e.includesWorkspace ? "Account and workspace records" : "Account"}</td>
-                  <td>
+                  <td data-label="Contents">{e.includesWorkspace ? "Account and workspace records" : "Account"}</td>
+                  <td data-label="Status">
                     {STATE_LABELS[e.state]}
                     {e.message ? <p class="muted">{e.message}</p> : null}
                     <JobStall stall={e.stall} />

@@ -204,13 +204,13 @@ export function ProfilePage(p: ProfilePageProps) {
               {d.audit.map((e) => (
                 <tr>
                   <TimeCell ms={e.createdAt} precision="minute" />
-                  <td>{e.workspace ?? ""}</td>
-                  <td>
+                  <td data-label="Workspace">{e.workspace ?? ""}</td>
+                  <td data-label="What">
                     {e.description}
                     {e.target ? <span class="muted"> ({e.target})</span> : null}
                   </td>
-                  <td>{e.by}</td>
-                  <td>{e.ip ?? ""}</td>
+                  <td data-label="By">{e.by}</td>
+                  <td data-label="IP address">{e.ip ?? ""}</td>
                 </tr>
               ))}
             </tbody>

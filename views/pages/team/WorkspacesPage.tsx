@@ -80,7 +80,7 @@ export function WorkspacesPage(p: {
           {p.workspaces.map((w) => (
             <tr>
               <td>{w.name}</td>
-              <td>{w.role}</td>
+              <td data-label="Your role">{w.role}</td>
               <td>
                 {w.closed ? (
                   <ClosedState w={w} />
