@@ -180,7 +180,9 @@ describe("bad rows and bad files", () => {
     const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
     expect(page).toContain(`/app/import/${id}/errors.csv`);
     expect(page).toContain("The first 10 skipped rows");
-    expect(page).toMatch(/<td data-label="Row">4<\/td><td>“not-an-email-3” in column “Email” is not an email address\.<\/td>/);
+    expect(page).toMatch(
+      /<td data-label="Row">4<\/td><td>“not-an-email-3” in column “Email” is not an email address\.<\/td>/,
+    );
   });
 
   it("an empty, a binary and a 25 MB file are refused with a message, and nothing is written", async () => {

@@ -25,7 +25,9 @@ const ownerIdOf = async (tenantId: string) =>
 function featureTable(html: string): Map<string, string> {
   const table = html.match(/<table[^>]*id="usage-features-table"[\s\S]*?<\/table>/)?.[0] ?? "";
   return new Map(
-    [...table.matchAll(/<th scope="row">([^<]+)<\/th><td class="num" data-label="Times used">([^<]+)<\/td>/g)].map((m) => [m[1]!, m[2]!]),
+    [...table.matchAll(/<th scope="row">([^<]+)<\/th><td class="num" data-label="Times used">([^<]+)<\/td>/g)].map(
+      (m) => [m[1]!, m[2]!],
+    ),
   );
 }
 
