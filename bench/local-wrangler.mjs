@@ -7,6 +7,8 @@ import { migrateLocal } from "../scripts/db-migrate.mjs";
 import { root, spawnWranglerDev, waitForHealthz } from "../scripts/wrangler-dev.mjs";
 
 export { freePort, root };
+/** Whether the bench's Worker runs with DevTools' inspector, as `wrangler dev` does (BENCH_INSPECTOR=off: not). */
+export const inspectorOn = () => process.env.BENCH_INSPECTOR !== "off";
 export const benchEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", FORCE_COLOR: "0" };
 
 /**
@@ -40,6 +42,7 @@ export async function localShard(stateDir, dbFile) {
 /**
  * Starts `wrangler dev --log-level warn` on `port` over `stateDir` (output to `logFile`, or nowhere)
  * and waits up to 60 s for /healthz. Returns the function that stops it (also run at exit).
+ * BENCH_INSPECTOR=off serves the same app without DevTools' inspector (scripts/worker-without-inspector.mjs).
  */
 export async function startWranglerDev({ port, stateDir, vars = {}, logFile = null }) {
   // Development: wrangler.toml says production, where BENCH is refused (src/lib/dev-tools.ts).
@@ -48,7 +51,10 @@ export async function startWranglerDev({ port, stateDir, vars = {}, logFile = nu
     stateDir,
     vars: { ENVIRONMENT: "development", ...vars },
     logFile,
-    env: benchEnv,
+    // wrangler writes every inspector message to a debug log, ~180 MB a bench run: kept in the state folder,
+    // which the next run empties, rather than added to ~/.config/.wrangler/logs each time.
+    env: { ...benchEnv, WRANGLER_LOG_PATH: join(stateDir, "wrangler-debug.log") },
+    inspector: inspectorOn(),
   });
   const stop = () => {
     try {

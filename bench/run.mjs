@@ -15,13 +15,23 @@
 // (default 20), BENCH_ROUNDS to split them into (default 5), BENCH_CONNECTIONS (default 16), BENCH_ONLY
 // (words naming the targets to run besides the floor, e.g. `board,move`; `api` the API list, `bulk` the
 // bulk upsert timing, so BENCH_ONLY=api,bulk runs only the API's cases; `shard` the contacts list of a second
-// workspace, as large, whose records are on SHARD_0: the directory and people on DB, the rest there).
+// workspace, as large, whose records are on SHARD_0: the directory and people on DB, the rest there),
+// BENCH_INSPECTOR=off (the Worker served without DevTools' inspector, which wrangler dev always runs and
+// production never has: every console line and D1 call goes through it, a cost per request of the floor too).
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes, scryptSync } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { benchEnv as env, freePort, freshLocalD1, localShard, root, startWranglerDev } from "./local-wrangler.mjs";
+import {
+  benchEnv as env,
+  freePort,
+  freshLocalD1,
+  inspectorOn,
+  localShard,
+  root,
+  startWranglerDev,
+} from "./local-wrangler.mjs";
 import { seedSql } from "./seed-sql.mjs";
 
 const stateDir = join(root, ".wrangler", "bench-state");
@@ -462,7 +472,7 @@ async function main() {
     `\nCustomerTrackr bench — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
   );
   console.log(
-    `${CONTACTS.toLocaleString("en")} contacts in one tenant · wrk -t2 -c${CONNECTIONS}, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(0)} s per target · wrangler dev --log-level warn\n`,
+    `${CONTACTS.toLocaleString("en")} contacts in one tenant · wrk -t2 -c${CONNECTIONS}, ${ROUNDS} rounds of ${(SECONDS / ROUNDS).toFixed(0)} s per target · ${inspectorOn() ? "wrangler dev --log-level warn" : "wrangler's startWorker without the inspector (BENCH_INSPECTOR=off)"}\n`,
   );
   console.log("| target | req/s | per round | p50 ms | p95 ms | p99 ms | × floor | goal |");
   console.log("|---|---:|---|---:|---:|---:|---:|---|");
@@ -501,6 +511,7 @@ async function main() {
         connections: CONNECTIONS,
         seconds: SECONDS,
         rounds: ROUNDS,
+        inspector: inspectorOn(),
         results,
         rawSearch: raw,
         rawSearchByName: rawByName,

@@ -270,7 +270,9 @@ async function startWrangler(port, artifactsDir) {
     // A workspace move's freeze waits 2 s instead of 30 for requests begun before it (test/e2e/shards.e2e.mjs).
     SHARD_FREEZE_GRACE_S: 2,
   };
-  const env = { ...process.env, FORCE_COLOR: "0" };
+  // wrangler writes every inspector message to a debug log (~16 MB a run): kept in the state folder this run
+  // removes, rather than added to ~/.config/.wrangler/logs each time.
+  const env = { ...process.env, FORCE_COLOR: "0", WRANGLER_LOG_PATH: join(stateDir, "wrangler-debug.log") };
   wrangler = await spawnWranglerDev({ port, stateDir, vars, logFile: wranglerLog, env });
   const baseUrl = `http://127.0.0.1:${port}`;
   try {

@@ -12,9 +12,20 @@ export const wranglerBin = join(root, "node_modules", "wrangler", "bin", "wrangl
 /**
  * Spawns `wrangler dev --log-level warn` on 127.0.0.1:`port` over the local state in `stateDir`, with
  * `vars` as --var, appending its output to `logFile` (or dropping it). It runs in its own process group,
- * so that signalling the group (-pid) stops the workerd processes it starts too.
+ * so that signalling the group (-pid) stops the workerd processes it starts too. `inspector: false` serves
+ * the same app without DevTools' inspector (scripts/worker-without-inspector.mjs).
  */
-export async function spawnWranglerDev({ port, stateDir, vars, logFile = null, env }) {
+export async function spawnWranglerDev({ port, stateDir, vars, logFile = null, env, inspector = true }) {
+  const args = inspector
+    ? await wranglerDevArgs(port, stateDir, vars)
+    : [join(root, "scripts", "worker-without-inspector.mjs"), JSON.stringify({ port, stateDir, vars })];
+  const out = logFile ? openSync(logFile, "a") : "ignore";
+  const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ["ignore", out, out] });
+  if (logFile) closeSync(out);
+  return child;
+}
+
+async function wranglerDevArgs(port, stateDir, vars) {
   const args = [
     wranglerBin,
     "dev",
@@ -29,10 +40,7 @@ export async function spawnWranglerDev({ port, stateDir, vars, logFile = null, e
     "warn",
   ];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const out = logFile ? openSync(logFile, "a") : "ignore";
-  const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ["ignore", out, out] });
-  if (logFile) closeSync(out);
-  return child;
+  return args;
 }
 
 /** Waits up to `ms` for `baseUrl`/healthz to answer; throws if it does not, or if `child` exits first. */
