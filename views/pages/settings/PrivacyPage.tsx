@@ -43,9 +43,83 @@ function size(bytes: number | null): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/**
+ * The request button and the recent requests: the part that polls while a copy is being prepared, so its
+ * Download link, a failure or the words of a stalled build appear without a reload.
+ */
+export function DataExports(p: { exports: DataExportRow[]; perDay: number }) {
+  const pending = p.exports.some((e) => e.state === "queued");
+  return (
+    <div
+      id="data-exports"
+      class="stack"
+      hx-get={pending ? "/app/settings/privacy?part=exports" : undefined}
+      hx-trigger={pending ? "every 3s" : undefined}
+      hx-swap={pending ? "outerHTML" : undefined}
+    >
+      {/* Ids on the buttons: htmx gives the focus back to the same id after each swap. */}
+      <form method="post" action="/app/settings/privacy/export">
+        <button id="export-request" type="submit" disabled={pending}>
+          {pending ? "Being prepared…" : "Download my data"}
+        </button>
+      </form>
+      <p class="muted">At most {p.perDay} requests a day.</p>
+      {pending ? (
+        <noscript>
+          <p>
+            <a href="/app/settings/privacy">Reload to see when it is ready.</a>
+          </p>
+        </noscript>
+      ) : null}
+      {p.exports.length ? (
+        <table>
+          <caption class="muted">Your recent requests in this workspace</caption>
+          <TableHead columns={["Asked", "Contents", "Status", "Download"]} />
+          <tbody>
+            {p.exports.map((e) => (
+              <tr>
+                <TimeCell ms={e.createdAt} precision="minute" />
+                <td data-label="Contents">{e.includesWorkspace ? "Account and workspace records" : "Account"}</td>
+                <td data-label="Status">
+                  {STATE_LABELS[e.state]}
+                  {e.message ? <p class="muted">{e.message}</p> : null}
+                  <JobStall stall={e.stall} />
+                </td>
+                <td>
+                  {e.state === "queued" ? (
+                    <form method="post" action={`/app/settings/privacy/exports/${e.id}/cancel`}>
+                      <button id={`cancel-export-${e.id}`} type="submit" class="secondary">
+                        Cancel
+                      </button>
+                    </form>
+                  ) : null}
+                  {e.state === "failed" ? (
+                    <form method="post" action={`/app/settings/privacy/exports/${e.id}/retry`}>
+                      <button type="submit">Retry</button>
+                    </form>
+                  ) : null}
+                  {e.state === "ready" && e.expiresAt ? (
+                    <>
+                      <a href={`/app/settings/privacy/exports/${e.id}`} download>
+                        Download ZIP{e.size ? ` (${size(e.size)})` : ""}
+                      </a>{" "}
+                      <span class="muted">
+                        until <Time ms={e.expiresAt} precision="minute" />
+                      </span>
+                    </>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </div>
+  );
+}
+
 /** Your privacy rights in the app: a copy of your data (access, portability, the CCPA's right to know), and where the others are. */
 export function PrivacyPage(p: PrivacyPageProps) {
-  const pending = p.exports.some((e) => e.state === "queued");
   return (
     <div class="stack">
       <h1>Privacy</h1>
@@ -67,55 +141,7 @@ export function PrivacyPage(p: PrivacyPageProps) {
           Privacy Act (CCPA), and your rights of access and portability. We prepare the file in the background and email
           you a link; the link works for you only, while you are signed in, for {p.linkHours} hours.
         </p>
-        <form method="post" action="/app/settings/privacy/export">
-          <button type="submit" disabled={pending}>
-            {pending ? "Being prepared…" : "Download my data"}
-          </button>
-        </form>
-        <p class="muted">At most {p.perDay} requests a day.</p>
-        {p.exports.length ? (
-          <table>
-            <caption class="muted">Your recent requests in this workspace</caption>
-            <TableHead columns={["Asked", "Contents", "Status", "Download"]} />
-            <tbody>
-              {p.exports.map((e) => (
-                <tr>
-                  <TimeCell ms={e.createdAt} precision="minute" />
-                  <td data-label="Contents">{e.includesWorkspace ? "Account and workspace records" : "Account"}</td>
-                  <td data-label="Status">
-                    {STATE_LABELS[e.state]}
-                    {e.message ? <p class="muted">{e.message}</p> : null}
-                    <JobStall stall={e.stall} />
-                  </td>
-                  <td>
-                    {e.state === "queued" ? (
-                      <form method="post" action={`/app/settings/privacy/exports/${e.id}/cancel`}>
-                        <button type="submit" class="secondary">
-                          Cancel
-                        </button>
-                      </form>
-                    ) : null}
-                    {e.state === "failed" ? (
-                      <form method="post" action={`/app/settings/privacy/exports/${e.id}/retry`}>
-                        <button type="submit">Retry</button>
-                      </form>
-                    ) : null}
-                    {e.state === "ready" && e.expiresAt ? (
-                      <>
-                        <a href={`/app/settings/privacy/exports/${e.id}`} download>
-                          Download ZIP{e.size ? ` (${size(e.size)})` : ""}
-                        </a>{" "}
-                        <span class="muted">
-                          until <Time ms={e.expiresAt} precision="minute" />
-                        </span>
-                      </>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
+        <DataExports exports={p.exports} perDay={p.perDay} />
       </Card>
 
       <Card id="rights" title="Your other choices">

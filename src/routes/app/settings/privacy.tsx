@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AppEnv, AuthContext } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { appBaseUrl } from "../../../lib/mail";
-import { render } from "../../../lib/render";
+import { render, wantsFragment } from "../../../lib/render";
 import { requestMeta } from "../../../lib/request";
 import { roleAtLeast } from "../../../lib/roles";
 import { email, formValue, parseForm } from "../../../lib/validation";
@@ -30,6 +30,8 @@ import {
 } from "../../../services/privacy/archive-requests";
 import { countSuppressions, unsuppressEmail } from "../../../services/privacy/suppression";
 import {
+  type DataExportRow,
+  DataExports,
   DataExportUnavailablePage,
   PrivacyPage,
   type PrivacyPageProps,
@@ -60,6 +62,22 @@ const NOTICES: Record<string, PrivacyPageProps["notice"]> = {
   unchanged: { kind: "warn", text: "That request is no longer being prepared or has not failed, so nothing changed." },
 };
 
+/** The member's recent copies in this workspace, as the page and its polling part show them. */
+async function exportRows(c: Context<AppEnv>): Promise<DataExportRow[]> {
+  const now = Date.now();
+  const rows = await listDataExports(tenantOf(c), authOf(c).user.id);
+  return rows.map((r) => ({
+    id: r.id,
+    state: exportState(r, now),
+    stall: jobStall(r, now),
+    includesWorkspace: r.includesWorkspace,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    size: r.size,
+    message: r.status === "failed" ? r.message : null,
+  }));
+}
+
 async function privacyPage(
   c: Context<AppEnv>,
   opts: {
@@ -70,12 +88,10 @@ async function privacyPage(
   } = {},
 ) {
   const auth = authOf(c);
-  const t = tenantOf(c);
   const isAdmin = roleAtLeast(auth.role, "admin");
-  const now = Date.now();
   const [rows, count] = await Promise.all([
-    listDataExports(t, auth.user.id),
-    isAdmin && c.env.SUPPRESSION_KEY ? countSuppressions(t) : Promise.resolve(0),
+    exportRows(c),
+    isAdmin && c.env.SUPPRESSION_KEY ? countSuppressions(tenantOf(c)) : Promise.resolve(0),
   ]);
   return render(
     c,
@@ -84,16 +100,7 @@ async function privacyPage(
       canSeeAudit={isAdmin}
       canSeeBilling={auth.role === "owner"}
       isAdmin={isAdmin}
-      exports={rows.map((r) => ({
-        id: r.id,
-        state: exportState(r, now),
-        stall: jobStall(r, now),
-        includesWorkspace: r.includesWorkspace,
-        createdAt: r.createdAt,
-        expiresAt: r.expiresAt,
-        size: r.size,
-        message: r.status === "failed" ? r.message : null,
-      }))}
+      exports={rows}
       linkHours={LINK_HOURS}
       perDay={EXPORT_REQUESTS_PER_DAY}
       notice={opts.notice}
@@ -107,9 +114,12 @@ async function privacyPage(
   );
 }
 
-privacySettingsRoutes.get("/", requireRole("viewer"), (c) =>
-  privacyPage(c, { notice: NOTICES[c.req.query("notice") ?? ""] }),
-);
+privacySettingsRoutes.get("/", requireRole("viewer"), async (c) => {
+  // The part the page polls while a copy is being prepared.
+  if (wantsFragment(c) && c.req.query("part") === "exports")
+    return c.html(<DataExports exports={await exportRows(c)} perDay={EXPORT_REQUESTS_PER_DAY} />);
+  return privacyPage(c, { notice: NOTICES[c.req.query("notice") ?? ""] });
+});
 
 privacySettingsRoutes.post("/export", requireRole("viewer"), async (c) => {
   const result = await requestDataExport(tenantOf(c), jobsOf(c), who(authOf(c)), {
