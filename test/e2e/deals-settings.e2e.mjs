@@ -1,5 +1,6 @@
 // Settings → Pipelines in chromium: an owner adds a pipeline and a stage, then reorders stages and
-// pipelines with the keyboard only (focus a move button, press Enter); the order survives a reload.
+// pipelines with the keyboard only (focus a move button, press Enter); the order survives a reload, and a move
+// that cannot be made is a button that looks disabled.
 // The deal list opens without script or CSP errors.
 import assert from "node:assert/strict";
 import { assertNoProblems, openNewAccountPage, waitForPath } from "./helpers.mjs";
@@ -43,6 +44,14 @@ export default {
 
     await page.reload();
     assert.deepEqual(await stageNames(page, "Renewals"), ["Call back", "New"]);
+    // The first stage cannot go up: its button is disabled and must not look like the one beside it that works.
+    const [up, down] = ["up", "down"].map((way) => page.getByRole("button", { name: `Move stage Call back ${way}` }));
+    assert.equal(await up.isDisabled(), true);
+    const look = (button) =>
+      button.evaluate((b) => ["backgroundColor", "color", "cursor"].map((k) => getComputedStyle(b)[k]).join(" "));
+    const [upLook, downLook] = [await look(up), await look(down)];
+    assert.notEqual(upLook, downLook);
+    assert.match(upLook, /not-allowed$/);
     const headings = await page.locator("section.card h2").allTextContents();
     assert.ok(headings.indexOf("Renewals") < headings.indexOf("Sales"), headings.join(", "));
 
