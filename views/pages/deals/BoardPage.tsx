@@ -95,7 +95,9 @@ function Filters(p: BoardPageProps) {
 function EmptyBoard(p: BoardPageProps) {
   const f = p.filters;
   if (p.columns.some((col) => col.cards.length > 0)) return null;
-  if (f.owner || f.tag || f.month || f.min || f.max || f.q)
+  // A filter that could not be read was not applied (the alert above says so): it filtered nothing out.
+  const applied = (key: "month" | "min" | "max") => f[key] && !p.filterErrors[key];
+  if (f.owner || f.tag || f.q || applied("month") || applied("min") || applied("max"))
     return (
       <p class="board-empty">
         No open deals match these filters. <a href={`/app/deals?pipeline=${p.pipelineId}`}>Clear the filters</a>
