@@ -77,4 +77,27 @@ describe("the staff console's Database section", () => {
       .first("n");
     expect(onShard).toBe(1);
   }, 120_000);
+
+  it("says why an unfinished move shows no progress, and that cleaning is never given up", async () => {
+    const w = await seededWorkspace("Console Stalled");
+    const admin = await newStaff("admin");
+    const page = `/staff/workspaces/${w.tenantId}`;
+    const { bindings } = moveEnv(500);
+    const form = { target: "SHARD_2" };
+    await send(`${page}/move`, { cookie: admin.cookie, form, env: { ...bindings, SHARD_MOVE_STEPS: undefined } });
+    // Its first step's message is held, never delivered: the heartbeat moved back 50 s, as the clock cannot be.
+    const set = (columns: string) =>
+      env.DB.prepare(`UPDATE shard_moves SET ${columns} WHERE tenant_id = ?`).bind(w.tenantId).run();
+    const shown = async () => (await send(page, { cookie: admin.cookie })).text();
+    expect(await shown()).not.toContain("No progress");
+    await set("updated_at = updated_at - 50000");
+    expect(await shown()).toMatch(/No progress for 5\d seconds\. If its last step was lost, it is started again/);
+    // The watchdog has sent it again twice since that progress.
+    await set("watchdog_seen_at = updated_at, watchdog_tries = 2");
+    expect(await shown()).toContain("It was started again by itself (2 of 5 tries).");
+    await set("status = 'cleaning'");
+    expect(await shown()).toContain("(2 times). This step must finish, so it is started again until it does.");
+    await set("status = 'done'");
+    expect(await shown()).not.toContain("No progress");
+  }, 60_000);
 });

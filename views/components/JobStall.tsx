@@ -6,6 +6,7 @@ export interface JobStallView {
   resends: number;
   maxTries: number;
   resendAfterMinutes: number;
+  untilDone?: boolean;
 }
 
 function since(seconds: number): string {
@@ -20,7 +21,9 @@ export function JobStall(p: { stall: JobStallView | null }) {
   const next =
     s.resends === 0
       ? `If its last step was lost, it is started again by itself ${s.resendAfterMinutes} minutes after its last progress: nothing is lost or done twice. You need not do anything.`
-      : `It was started again by itself (${s.resends} of ${s.maxTries} tries). If it still does not move after ${s.maxTries} tries, it stops and this page says why.`;
+      : s.untilDone
+        ? `It was started again by itself (${s.resends} ${s.resends === 1 ? "time" : "times"}). This step must finish, so it is started again until it does.`
+        : `It was started again by itself (${s.resends} of ${s.maxTries} tries). If it still does not move after ${s.maxTries} tries, it stops and this page says why.`;
   return (
     <p class="hint job-stall">
       No progress for {since(s.silentSeconds)}. {next}

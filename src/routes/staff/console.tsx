@@ -33,6 +33,7 @@ import {
 } from "../../services/shards/staff-view";
 import { FindWorkspacePage, WorkspaceEntryPage, type DirectoryRow } from "../../../views/pages/staff/ConsolePages";
 import { BreakGlassPage } from "../../../views/pages/staff/AdminPages";
+import { moveStall } from "../../services/jobs/stall";
 
 export const staffConsoleRoutes = new Hono<AppEnv>();
 
@@ -90,6 +91,7 @@ async function entryPage(
       database={{
         database: placement.database,
         latest: placement.latest,
+        stall: placement.latest ? moveStall(placement.latest, now) : null,
         targets: placement.targets,
         canMove: who.role === "admin",
         error: extra.moveError,

@@ -15,10 +15,15 @@ export interface JobStall {
   maxTries: number;
   /** After how long without progress the watchdog sends the step again. */
   resendAfterMinutes: number;
+  /** A step that must finish (a move's cleaning or roll-back): sent again for as long as it takes, never given up. */
+  untilDone?: boolean;
 }
 
 /** The statuses the watchdog looks after: import_jobs', data_exports' and bulk_jobs' working ones. */
 const WORKING = new Set(["analysing", "committing", "undoing", "queued", "working"]);
+/** A shard move works until done or failed (src/services/shards/watchdog.ts); these two steps are never given up. */
+const MOVE_ENDED = new Set(["done", "failed"]);
+const MOVE_MUST_FINISH = new Set(["cleaning", "rolling_back"]);
 
 /** The status and heartbeat columns every job table has. */
 interface Heartbeat {
@@ -39,4 +44,11 @@ export function jobStall(job: Heartbeat, now: number): JobStall | null {
     maxTries: MAX_TRIES,
     resendAfterMinutes: SILENT_MS / 60_000,
   };
+}
+
+/** The same for a workspace's move between databases, as the staff console shows it. */
+export function moveStall(move: Heartbeat, now: number): JobStall | null {
+  if (MOVE_ENDED.has(move.status)) return null;
+  const stall = jobStall({ ...move, status: "working" }, now);
+  return stall && MOVE_MUST_FINISH.has(move.status) ? { ...stall, untilDone: true } : stall;
 }

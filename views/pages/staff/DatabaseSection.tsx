@@ -1,10 +1,13 @@
 import { TableHead } from "../../components/TableHead";
 import { TimeCell } from "../../components/Time";
 import { SelectField } from "../companies/FormFields";
+import { JobStall, type JobStallView } from "../../components/JobStall";
 
 export interface WorkspaceDatabase {
   database: string;
   latest: { status: string; source: string; target: string; message: string | null; updatedAt: number } | null;
+  /** Set while its unfinished move has not moved for a while. */
+  stall: JobStallView | null;
   /** Databases it may move to now; empty while a move is unfinished. */
   targets: string[];
   canMove: boolean;
@@ -33,7 +36,10 @@ export function DatabaseSection(p: WorkspaceDatabase & { action: string }) {
               <td data-label="State" data-move-status={p.latest.status}>
                 {p.latest.status}
               </td>
-              <td data-label="Note">{p.latest.message ?? ""}</td>
+              <td data-label="Note">
+                {p.latest.message ?? ""}
+                <JobStall stall={p.stall} />
+              </td>
               <TimeCell ms={p.latest.updatedAt} />
             </tr>
           </tbody>
