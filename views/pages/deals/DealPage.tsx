@@ -49,7 +49,7 @@ export interface DealPageProps {
 function MoveForm(p: DealPageProps) {
   const e = p.errors ?? {};
   return (
-    <form class="inline-form move-form" id="move" method="post" action={`/app/deals/${p.deal.id}/move`}>
+    <form class="move-form" id="move" method="post" action={`/app/deals/${p.deal.id}/move`}>
       <label for="f-move-stage">Move to</label>{" "}
       <select
         id="f-move-stage"
