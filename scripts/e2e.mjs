@@ -1,5 +1,7 @@
 // Browser tests: the real app under `wrangler dev` with a fresh local D1, driven through Debian's
 // chromium by playwright-core. Run by `npm test` (beside vitest: scripts/test.mjs) and `npm run test:e2e`.
+// wrangler dev runs without DevTools' inspector here (scripts/worker-without-inspector.mjs): relaying every
+// console line and D1 call to wrangler's Node process cost a run ~29 s of CPU (docs/benchmarks.md).
 //
 // Every test/e2e/*.e2e.mjs file is a plain ES module whose default export is either one async
 // function or an object of { "test name": async function }. Each function gets
@@ -270,10 +272,9 @@ async function startWrangler(port, artifactsDir) {
     // A workspace move's freeze waits 2 s instead of 30 for requests begun before it (test/e2e/shards.e2e.mjs).
     SHARD_FREEZE_GRACE_S: 2,
   };
-  // wrangler writes every inspector message to a debug log (~16 MB a run): kept in the state folder this run
-  // removes, rather than added to ~/.config/.wrangler/logs each time.
+  // wrangler's debug log goes to the state folder this run removes, not to ~/.config/.wrangler/logs.
   const env = { ...process.env, FORCE_COLOR: "0", WRANGLER_LOG_PATH: join(stateDir, "wrangler-debug.log") };
-  wrangler = await spawnWranglerDev({ port, stateDir, vars, logFile: wranglerLog, env });
+  wrangler = await spawnWranglerDev({ port, stateDir, vars, logFile: wranglerLog, env, inspector: false });
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await waitForHealthz(baseUrl, wrangler, LIMITS.serverReadyMs);

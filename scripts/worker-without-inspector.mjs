@@ -1,8 +1,9 @@
 // The app as `wrangler dev` serves it, but without the DevTools inspector: started through wrangler's own
 // `unstable_startWorker` with `inspector: false`. With the inspector on, every console line and every D1 call's
 // network events travel through wrangler's inspector proxy to its Node process, which writes each to a debug log:
-// a cost per request that production never pays (docs/benchmarks.md, 2026-12-06 21:30). `npm run bench` uses this
-// when BENCH_INSPECTOR=off. Arguments: one JSON object { port, stateDir, vars }; prints "ready <url>" when serving.
+// a cost per request that production never pays (docs/benchmarks.md, 2026-12-06 21:30). The browser tests use this,
+// and `npm run bench` when BENCH_INSPECTOR=off. Arguments: one JSON object { port, stateDir, vars }; prints
+// "ready <url>" when serving.
 import { unstable_startWorker } from "wrangler";
 import { root } from "./wrangler-dev.mjs";
 
