@@ -73,4 +73,23 @@ describe("the OpenAPI document", () => {
     expect(html).toContain('id="problem-validation_failed"');
     expect(html).not.toMatch(/<script[^>]*src="https?:/);
   });
+
+  it("describes every schema's fields, links each operation to its body and answer, and shows code as code", async () => {
+    const doc = await documentOf();
+    const html = await (await send("/api/v1/docs")).text();
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      const section = html.match(new RegExp(`<section class="card" id="schema-${name}"[\\s\\S]*?</section>`))?.[0];
+      expect(section, name).toBeDefined();
+      for (const field of Object.keys(schema.properties)) expect(section).toContain(`<code>${field}</code>`);
+    }
+    // A body and an answer are links to their schema's section; a list's items name theirs.
+    const create = html.match(/<section class="card" id="post-contacts"[\s\S]*?<\/section>/)![0];
+    expect(create).toContain('Body (application/json): <a href="#schema-ContactInput">');
+    expect(create).toContain('Answers: <a href="#schema-Contact">');
+    expect(html).toMatch(/<code>data<\/code>[\s\S]*?array of <a href="#schema-Contact"><code>Contact<\/code><\/a>/);
+    // The document's Markdown code spans are code, not backticks; the curl sample is this deployment's address.
+    expect(html).not.toContain("`");
+    expect(html).toContain("<code>updated_since</code> with the cursor walks every change");
+    expect(html).toContain("http://localhost/api/v1/contacts?limit=2</code>");
+  });
 });

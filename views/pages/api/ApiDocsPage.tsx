@@ -1,4 +1,5 @@
 /** The API reference, rendered on the server from the OpenAPI document (src/routes/api/docs.tsx). */
+import { TableHead } from "../../components/TableHead";
 
 export interface ApiOperation {
   method: string;
@@ -6,13 +7,84 @@ export interface ApiOperation {
   summary: string;
   description: string | null;
   parameters: { name: string; in: string; description: string | null; required: boolean }[];
+  /** The request body's schema and the success answer's, by name (see ApiSchema). */
   body: string | null;
+  answer: string | null;
   responses: { status: string; description: string }[];
 }
 
+/** A named schema of the document: its fields with their types in words, required or not, and notes. */
+export interface ApiSchema {
+  name: string;
+  description: string | null;
+  fields: { name: string; type: string; ref: string | null; required: boolean; notes: string }[];
+}
+
 export interface ApiDocsPageProps {
+  /** This deployment's origin, so the curl sample runs as it is. */
+  origin: string;
   operations: ApiOperation[];
+  schemas: ApiSchema[];
   problems: { code: string; status: number; title: string }[];
+}
+
+/** The document's descriptions are CommonMark: their `code` spans shown as code (text escaped by JSX), nothing else. */
+function Prose(p: { text: string }) {
+  return <>{p.text.split("`").map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part))}</>;
+}
+
+const SchemaLink = (p: { name: string }) => (
+  <a href={`#schema-${p.name}`}>
+    <code>{p.name}</code>
+  </a>
+);
+
+/** A field's type in words, the schema it names linked: "array of Company". */
+function TypeText(p: { type: string; schema: string | null }) {
+  if (!p.schema || !p.type.includes(p.schema)) return <>{p.type}</>;
+  const [before, ...after] = p.type.split(p.schema);
+  return (
+    <>
+      {before}
+      <SchemaLink name={p.schema} />
+      {after.join(p.schema)}
+    </>
+  );
+}
+
+function Schema(p: { schema: ApiSchema }) {
+  const s = p.schema;
+  return (
+    <section class="card" id={`schema-${s.name}`} aria-labelledby={`schema-${s.name}-h`}>
+      <h3 id={`schema-${s.name}-h`}>
+        <code>{s.name}</code>
+      </h3>
+      {s.description ? (
+        <p>
+          <Prose text={s.description} />
+        </p>
+      ) : null}
+      <table>
+        <TableHead columns={["Field", "Type", "Notes"]} />
+        <tbody>
+          {s.fields.map((f) => (
+            <tr>
+              <td data-label="Field">
+                <code>{f.name}</code>
+                {f.required ? <span class="muted"> (required)</span> : null}
+              </td>
+              <td data-label="Type">
+                <TypeText type={f.type} schema={f.ref} />
+              </td>
+              <td data-label={f.notes ? "Notes" : undefined}>
+                <Prose text={f.notes} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
 }
 
 const anchor = (op: ApiOperation) => `${op.method}-${op.path}`.toLowerCase().replace(/[^a-z0-9]+/g, "-");
@@ -34,7 +106,7 @@ export function ApiDocsPage(p: ApiDocsPageProps) {
           read: a browser's session grants nothing here, and a key grants nothing in the app.
         </p>
         <pre>
-          <code>{'curl -H "Authorization: Bearer $CT_KEY" https://<your host>/api/v1/contacts?limit=2'}</code>
+          <code>{`curl -H "Authorization: Bearer $CT_KEY" ${p.origin}/api/v1/contacts?limit=2`}</code>
         </pre>
         <p>
           Times are ISO 8601 in UTC. Lists are paged by keyset: pass <code>next_cursor</code> as <code>cursor</code>{" "}
@@ -64,7 +136,11 @@ export function ApiDocsPage(p: ApiDocsPageProps) {
             </code>
           </h2>
           <p>{op.summary}</p>
-          {op.description ? <p>{op.description}</p> : null}
+          {op.description ? (
+            <p>
+              <Prose text={op.description} />
+            </p>
+          ) : null}
           {op.parameters.length ? (
             <>
               <h3>Parameters</h3>
@@ -72,7 +148,8 @@ export function ApiDocsPage(p: ApiDocsPageProps) {
                 {op.parameters.map((param) => (
                   <li>
                     <code>{param.name}</code> ({param.in}
-                    {param.required ? ", required" : ""}){param.description ? `: ${param.description}` : ""}
+                    {param.required ? ", required" : ""}){param.description ? ": " : ""}
+                    {param.description ? <Prose text={param.description} /> : null}
                   </li>
                 ))}
               </ul>
@@ -80,7 +157,12 @@ export function ApiDocsPage(p: ApiDocsPageProps) {
           ) : null}
           {op.body ? (
             <p>
-              Body: <code>{op.body}</code> (application/json)
+              Body (application/json): <SchemaLink name={op.body} />
+            </p>
+          ) : null}
+          {op.answer ? (
+            <p>
+              Answers: <SchemaLink name={op.answer} />
             </p>
           ) : null}
           <h3>Responses</h3>
@@ -93,6 +175,16 @@ export function ApiDocsPage(p: ApiDocsPageProps) {
           </ul>
         </section>
       ))}
+      <section class="stack" aria-labelledby="schemas">
+        <h2 id="schemas">Schemas</h2>
+        <p>
+          The bodies the operations take and answer. Lists answer <code>{"{ data, next_cursor }"}</code>; amounts are in
+          minor units with their currency; times are ISO 8601 in UTC.
+        </p>
+        {p.schemas.map((schema) => (
+          <Schema schema={schema} />
+        ))}
+      </section>
       <section class="card" aria-labelledby="problems">
         <h2 id="problems">Errors</h2>
         <p>
