@@ -1,48 +1,59 @@
-/** One settings navigation on every settings page: the same tabs wherever the user is, Billing for the owner. */
+/** One settings navigation on every settings page: the same tabs in the same named groups wherever the user is, Billing for the owner. */
 import { describe, expect, it } from "vitest";
 import { textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 
+/** Every tab an owner sees, in order, under its group's name. */
 const TABS = [
-  ["Profile", "/app/settings/profile"],
-  ["Security", "/app/settings/security"],
-  ["Privacy", "/app/settings/privacy"],
-  ["Team", "/app/settings/team"],
-  ["Trash", "/app/trash"],
-  ["Workspace", "/app/settings/workspace"],
-  ["Tags", "/app/settings/tags"],
-  ["Custom fields", "/app/settings/fields"],
-  ["Pipelines", "/app/settings/pipelines"],
-  ["Audit trail", "/app/settings/audit"],
-  ["Support access", "/app/settings/support"],
-  ["API", "/app/settings/api"],
-  ["Webhooks", "/app/settings/webhooks"],
-  ["Import", "/app/import"],
-  ["Export", "/app/export"],
-  ["Billing", "/app/settings/billing"],
+  ["Your account", "Profile", "/app/settings/profile"],
+  ["Your account", "Security", "/app/settings/security"],
+  ["Your account", "Privacy", "/app/settings/privacy"],
+  ["Workspace", "Team", "/app/settings/team"],
+  ["Workspace", "Workspace", "/app/settings/workspace"],
+  ["Workspace", "Billing", "/app/settings/billing"],
+  ["Workspace", "Support access", "/app/settings/support"],
+  ["Records", "Tags", "/app/settings/tags"],
+  ["Records", "Custom fields", "/app/settings/fields"],
+  ["Records", "Pipelines", "/app/settings/pipelines"],
+  ["Records", "Trash", "/app/trash"],
+  ["Data", "Import", "/app/import"],
+  ["Data", "Export", "/app/export"],
+  ["Data", "Audit trail", "/app/settings/audit"],
+  ["Developers", "API", "/app/settings/api"],
+  ["Developers", "Webhooks", "/app/settings/webhooks"],
 ] as const;
+/** What a member sees: their account, the team and the trash. */
+const MEMBER_TABS = ["Profile", "Security", "Privacy", "Team", "Trash"];
 
-/** The tabs of the page's settings navigation, as "label href". */
+/** The tabs of the page's settings navigation, as "group: label href", each group named by its label's id. */
 function tabsOf(html: string): string[] {
-  const nav = html.match(/<nav class="tabs" aria-label="Settings"[^>]*>([\s\S]*?)<\/nav>/)?.[1] ?? "";
-  return [...nav.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[2]} ${m[1]}`);
+  const nav = html.match(/<nav class="tabs settings-nav" aria-label="Settings"[^>]*>([\s\S]*?)<\/nav>/)?.[1] ?? "";
+  const groups = [
+    ...nav.matchAll(/<div class="settings-group" role="group" aria-labelledby="([^"]+)">([\s\S]*?)<\/div>/g),
+  ];
+  return groups.flatMap(([, id, inner]) => {
+    const name = inner!.match(new RegExp(`<span class="settings-group-label" id="${id}">([^<]+)</span>`))?.[1];
+    return [...inner!.matchAll(/<a href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${name}: ${m[2]} ${m[1]}`);
+  });
 }
+
+const line = ([group, label, href]: readonly [string, string, string]) => `${group}: ${label} ${href}`;
 
 describe("the settings navigation", () => {
   it("is the same on every settings page for the owner, Billing and Team included", async () => {
     const owner = await newTenant("Nav Co");
-    const all = TABS.map(([label, href]) => `${label} ${href}`);
-    for (const [, href] of TABS) expect(tabsOf(await textOf(href, { cookie: owner.cookie })), href).toEqual(all);
+    const all = TABS.map(line);
+    for (const [, , href] of TABS) expect(tabsOf(await textOf(href, { cookie: owner.cookie })), href).toEqual(all);
   });
 
   it("leaves out Billing for an admin, and the workspace's settings for a member", async () => {
     const owner = await newTenant("Nav Roles Co");
     const admin = await memberOf(owner.tenantId, "admin");
     const member = await memberOf(owner.tenantId, "member");
-    const forAdmin = TABS.filter(([label]) => label !== "Billing").map(([l, h]) => `${l} ${h}`);
+    const forAdmin = TABS.filter(([, label]) => label !== "Billing").map(line);
     for (const href of ["/app/settings/team", "/app/settings/tags", "/app/import"])
       expect(tabsOf(await textOf(href, { cookie: admin.cookie })), href).toEqual(forAdmin);
-    const forMember = TABS.slice(0, 5).map(([l, h]) => `${l} ${h}`);
+    const forMember = TABS.filter(([, label]) => MEMBER_TABS.includes(label)).map(line);
     for (const href of ["/app/settings/team", "/app/settings/profile", "/app/trash"])
       expect(tabsOf(await textOf(href, { cookie: member.cookie })), href).toEqual(forMember);
   });
