@@ -105,7 +105,8 @@ export function ApiDocsPage(p: ApiDocsPageProps) {
           <code>Authorization: Bearer ct_live_…</code>. A read-only key may only <code>GET</code>. Cookies are never
           read: a browser's session grants nothing here, and a key grants nothing in the app.
         </p>
-        <pre>
+        {/* It scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+        <pre tabindex={0} role="region" aria-label="Example request">
           <code>{`curl -H "Authorization: Bearer $CT_KEY" ${p.origin}/api/v1/contacts?limit=2`}</code>
         </pre>
         <p>
