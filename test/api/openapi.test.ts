@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ContactSchema } from "../../src/routes/api/schemas";
+import { WEBHOOK_EVENT_TYPES } from "../../src/services/webhooks/events";
 import { send } from "../helpers/http";
 import { registeredRoutes } from "../helpers/route-table";
 import { newTenant } from "../helpers/tenants";
@@ -14,6 +15,13 @@ type Doc = {
   openapi: string;
   paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
   components: { schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+};
+
+type WebhookOp = {
+  parameters: { name: string }[];
+  requestBody: {
+    content: Record<string, { schema: { properties: { type: { enum: string[] }; data: { description: string } } } }>;
+  };
 };
 
 const PUBLIC = new Set(["GET /api/v1/openapi.json", "GET /api/v1/docs"]);
@@ -91,5 +99,18 @@ describe("the OpenAPI document", () => {
     expect(html).not.toContain("`");
     expect(html).toContain("<code>updated_since</code> with the cursor walks every change");
     expect(html).toContain("http://localhost/api/v1/contacts?limit=2</code>");
+  });
+
+  it("lists every webhook event a workspace can subscribe to, signed headers and all, on the page too", async () => {
+    const doc = (await documentOf()) as Doc & { webhooks: Record<string, { post: WebhookOp }> };
+    expect(Object.keys(doc.webhooks)).toEqual([...WEBHOOK_EVENT_TYPES]);
+    const html = await (await send("/api/v1/docs")).text();
+    for (const [type, { post }] of Object.entries(doc.webhooks)) {
+      expect(post.parameters.map((h) => h.name)).toEqual(["webhook-id", "webhook-timestamp", "webhook-signature"]);
+      const body = post.requestBody.content["application/json"]!.schema;
+      expect(body.properties.type.enum).toEqual([type]);
+      expect(body.properties.data.description.length).toBeGreaterThan(5);
+      expect(html).toContain(`<tr id="event-${type}"><td data-label="Event"><code>${type}</code></td>`);
+    }
   });
 });

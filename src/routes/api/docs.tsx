@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { appBaseUrl } from "../../lib/mail";
 import { render } from "../../lib/render";
-import { ApiDocsPage, type ApiOperation, type ApiSchema } from "../../../views/pages/api/ApiDocsPage";
+import { ApiDocsPage, type ApiOperation, type ApiSchema, type ApiWebhook } from "../../../views/pages/api/ApiDocsPage";
 import { PROBLEMS } from "./problem";
 
 /** The parts of a JSON Schema (as zod-openapi writes them) the page describes. */
@@ -29,7 +29,11 @@ export interface JsonSchema {
 }
 
 type Content = { content?: Record<string, { schema?: JsonSchema }> };
-type Doc = { paths?: object; components?: { schemas?: Record<string, JsonSchema> } };
+type Doc = {
+  paths?: object;
+  webhooks?: object;
+  components?: { schemas?: Record<string, JsonSchema> };
+};
 type Op = {
   summary?: string;
   description?: string;
@@ -117,12 +121,27 @@ export function schemasOf(doc: Doc): ApiSchema[] {
     }));
 }
 
+/** The document's webhook events: when each is sent and what its `data` holds. */
+export function webhooksOf(doc: Doc): ApiWebhook[] {
+  return (Object.entries(doc.webhooks ?? {}) as [string, { post?: Op }][]).map(([name, item]) => ({
+    name,
+    when: item.post?.description ?? "",
+    data: item.post?.requestBody?.content?.["application/json"]?.schema?.properties?.data?.description ?? "",
+  }));
+}
+
 /** The page. */
 export function apiDocsPage(c: Context<AppEnv>, doc: Doc) {
   const problems = Object.entries(PROBLEMS).map(([code, [status, title]]) => ({ code, status, title }));
   return render(
     c,
     "API reference",
-    <ApiDocsPage origin={appBaseUrl(c)} operations={operationsOf(doc)} schemas={schemasOf(doc)} problems={problems} />,
+    <ApiDocsPage
+      origin={appBaseUrl(c)}
+      operations={operationsOf(doc)}
+      schemas={schemasOf(doc)}
+      webhooks={webhooksOf(doc)}
+      problems={problems}
+    />,
   );
 }

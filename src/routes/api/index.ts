@@ -24,6 +24,7 @@ import { apiAuth, apiBody } from "./guard";
 import { apiIdempotency, withIdempotencyKey } from "./idempotency";
 import { ApiProblem, problemResponse } from "./problem";
 import { apiRouter } from "./router";
+import { registerWebhookEvents } from "./webhook-events";
 import type { Context } from "hono";
 
 /** Mounted at /api/v1. */
@@ -46,6 +47,8 @@ apiRoutes.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
   scheme: "bearer",
   description: "An API key from Settings → API (ct_live_…).",
 });
+
+registerWebhookEvents(apiRoutes.openAPIRegistry);
 
 const openApiDocument = () => withIdempotencyKey(apiRoutes.getOpenAPI31Document(OPENAPI_HEAD));
 apiRoutes.get("/openapi.json", (c) => c.json(openApiDocument()));

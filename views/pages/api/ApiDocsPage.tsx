@@ -20,11 +20,19 @@ export interface ApiSchema {
   fields: { name: string; type: string; ref: string | null; required: boolean; notes: string }[];
 }
 
+/** A webhook event of the document: when it is sent and what its `data` holds. */
+export interface ApiWebhook {
+  name: string;
+  when: string;
+  data: string;
+}
+
 export interface ApiDocsPageProps {
   /** This deployment's origin, so the curl sample runs as it is. */
   origin: string;
   operations: ApiOperation[];
   schemas: ApiSchema[];
+  webhooks: ApiWebhook[];
   problems: { code: string; status: number; title: string }[];
 }
 
@@ -176,6 +184,35 @@ export function ApiDocsPage(p: ApiDocsPageProps) {
           </ul>
         </section>
       ))}
+      <section class="card" id="webhooks" aria-labelledby="webhooks-h">
+        <h2 id="webhooks-h">Webhook events</h2>
+        <p>
+          An admin adds an endpoint in Settings → Webhooks with the events it wants. Each event is POSTed to it as{" "}
+          <code>{'{"type", "timestamp", "data"}'}</code>, signed per Standard Webhooks (<code>webhook-id</code>,{" "}
+          <code>webhook-timestamp</code>, <code>webhook-signature</code>): verify the signature with the endpoint's
+          secret before trusting the body. Any 2xx within 15 s acknowledges it; anything else is retried with backoff
+          for three days, so the same <code>webhook-id</code> can arrive twice. <code>data</code> uses the API's field
+          names.
+        </p>
+        <table>
+          <TableHead columns={["Event", "Sent when", "data"]} />
+          <tbody>
+            {p.webhooks.map((w) => (
+              <tr id={`event-${w.name}`}>
+                <td data-label="Event">
+                  <code>{w.name}</code>
+                </td>
+                <td data-label="Sent when">
+                  <Prose text={w.when} />
+                </td>
+                <td data-label="data">
+                  <Prose text={w.data} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <section class="stack" aria-labelledby="schemas">
         <h2 id="schemas">Schemas</h2>
         <p>
