@@ -101,7 +101,10 @@ describe("navigation", () => {
     // Billing's forms post as pages (the answer is a redirect to Stripe); its tab in the boosted settings
     // navigation opts out, because the billing page has its own CSP.
     const billing = await textOf("/app/settings/billing", { cookie: user.cookie });
-    expect(boosted(billing).map((tag) => tag.match(/^<nav class="([^"]+)"/)?.[1])).toEqual(["site-nav", "tabs"]);
+    expect(boosted(billing).map((tag) => tag.match(/^<nav class="([^"]+)"/)?.[1])).toEqual([
+      "site-nav",
+      "tabs settings-nav",
+    ]);
     expect(billing).toMatch(/<a href="\/app\/settings\/billing"[^>]*hx-boost="false"/);
     expect(billing).toMatch(/<form method="post" action="\/app\/settings\/billing\/checkout"/);
   });
