@@ -28,12 +28,12 @@ import { boundDatabases, isDatabaseName } from "../../services/shards/databases"
 import {
   countsWhereTheyAre,
   MOVE_REFUSALS,
+  moveStall,
   placementForStaff,
   startMoveAsStaff,
 } from "../../services/shards/staff-view";
 import { FindWorkspacePage, WorkspaceEntryPage, type DirectoryRow } from "../../../views/pages/staff/ConsolePages";
 import { BreakGlassPage } from "../../../views/pages/staff/AdminPages";
-import { moveStall } from "../../services/jobs/stall";
 
 export const staffConsoleRoutes = new Hono<AppEnv>();
 

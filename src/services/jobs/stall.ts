@@ -21,12 +21,9 @@ export interface JobStall {
 
 /** The statuses the watchdog looks after: import_jobs', data_exports' and bulk_jobs' working ones. */
 const WORKING = new Set(["analysing", "committing", "undoing", "queued", "working"]);
-/** A shard move works until done or failed (src/services/shards/watchdog.ts); these two steps are never given up. */
-const MOVE_ENDED = new Set(["done", "failed"]);
-const MOVE_MUST_FINISH = new Set(["cleaning", "rolling_back"]);
 
-/** The status and heartbeat columns every job table has. */
-interface Heartbeat {
+/** The status and heartbeat columns every job table (and shard_moves) has. */
+export interface Heartbeat {
   status: string;
   updatedAt: number;
   watchdogSeenAt: number | null;
@@ -35,8 +32,13 @@ interface Heartbeat {
 
 /** Why a working job's page shows no progress, or null while it moves (and once it has ended). */
 export function jobStall(job: Heartbeat, now: number): JobStall | null {
+  return WORKING.has(job.status) ? heartbeatStall(job, now) : null;
+}
+
+/** The same for any working job, whatever its statuses: null while its heartbeat is recent. */
+export function heartbeatStall(job: Heartbeat, now: number): JobStall | null {
   const silent = now - job.updatedAt;
-  if (!WORKING.has(job.status) || silent < STALL_SHOWN_MS) return null;
+  if (silent < STALL_SHOWN_MS) return null;
   return {
     silentSeconds: Math.floor(silent / 1000),
     // The watchdog counts its tries while the heartbeat stays where it saw it; progress starts them again.
@@ -44,11 +46,4 @@ export function jobStall(job: Heartbeat, now: number): JobStall | null {
     maxTries: MAX_TRIES,
     resendAfterMinutes: SILENT_MS / 60_000,
   };
-}
-
-/** The same for a workspace's move between databases, as the staff console shows it. */
-export function moveStall(move: Heartbeat, now: number): JobStall | null {
-  if (MOVE_ENDED.has(move.status)) return null;
-  const stall = jobStall({ ...move, status: "working" }, now);
-  return stall && MOVE_MUST_FINISH.has(move.status) ? { ...stall, untilDone: true } : stall;
 }

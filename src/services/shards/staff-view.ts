@@ -12,6 +12,8 @@ import { staffAuditInsert } from "../staff/staff-audit";
 import { boundDatabases, databaseOf, type DatabaseName } from "./databases";
 import { shardOf } from "./directory";
 import { startMove, type StartMoveResult } from "./move";
+import { NEVER_GIVEN_UP } from "./watchdog";
+import { type Heartbeat, heartbeatStall, type JobStall } from "../jobs/stall";
 
 export interface Counts {
   contacts: number;
@@ -58,6 +60,13 @@ export async function placementForStaff(env: Bindings, control: Database, tenant
     latest: (latest ?? null) as ShardMove | null,
     targets: unfinished ? [] : boundDatabases(env).filter((name) => name !== at.shard),
   };
+}
+
+/** Why an unfinished move shows no progress, as the job pages say it; its last steps are never given up. */
+export function moveStall(move: Heartbeat, now: number): JobStall | null {
+  if (move.status === "done" || move.status === "failed") return null;
+  const stall = heartbeatStall(move, now);
+  return stall && NEVER_GIVEN_UP.has(move.status) ? { ...stall, untilDone: true } : stall;
 }
 
 export const MOVE_REFUSALS: Record<Exclude<StartMoveResult, { ok: true }>["reason"], string> = {

@@ -16,6 +16,9 @@ import { moveMessage } from "./move";
 /** Moves one run looks at, at most. */
 const MOVES_PER_RUN = 25;
 
+/** Steps after the switch and of a roll-back: they must finish, so they are only ever sent again. */
+export const NEVER_GIVEN_UP: ReadonlySet<string> = new Set(["cleaning", "rolling_back"]);
+
 export const MOVE_GAVE_UP_MESSAGE = `The move stopped, and it did not start again after ${MAX_TRIES} tries: it was rolled back, and the workspace stayed where it was.`;
 
 export interface MoveWatchdogReport {
@@ -49,9 +52,7 @@ export async function runMoveWatchdog(env: Bindings, now: number): Promise<MoveW
     })
     .where(and(inArray(shardMoves.id, oldest), silent))
     .returning({ id: shardMoves.id, status: shardMoves.status, tries: shardMoves.watchdogTries });
-  const exhausted = claimed.filter(
-    (m) => m.tries > MAX_TRIES && m.status !== "cleaning" && m.status !== "rolling_back",
-  );
+  const exhausted = claimed.filter((m) => m.tries > MAX_TRIES && !NEVER_GIVEN_UP.has(m.status));
   if (exhausted.length > 0) {
     // Guarded by the status read, so a step that succeeded meanwhile is not undone.
     for (const m of exhausted)
