@@ -50,7 +50,12 @@ apiRoutes.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
 
 registerWebhookEvents(apiRoutes.openAPIRegistry);
 
-const openApiDocument = () => withIdempotencyKey(apiRoutes.getOpenAPI31Document(OPENAPI_HEAD));
+// Built once per isolate: the routes and their schemas do not change after start-up, and both public routes use it.
+let builtDocument: ReturnType<typeof apiRoutes.getOpenAPI31Document> | undefined;
+const openApiDocument = () => {
+  builtDocument ??= withIdempotencyKey(apiRoutes.getOpenAPI31Document(OPENAPI_HEAD));
+  return builtDocument;
+};
 apiRoutes.get("/openapi.json", (c) => c.json(openApiDocument()));
 apiRoutes.get("/docs", (c) => apiDocsPage(c, openApiDocument()));
 
