@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { ContactSchema } from "../../src/routes/api/schemas";
-import { WEBHOOK_EVENT_TYPES } from "../../src/services/webhooks/events";
+import { WEBHOOK_DATA } from "../../src/routes/api/webhook-schemas";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from "../../src/services/webhooks/events";
 import { send } from "../helpers/http";
 import { registeredRoutes } from "../helpers/route-table";
 import { newTenant } from "../helpers/tenants";
@@ -20,7 +21,8 @@ type Doc = {
 type WebhookOp = {
   parameters: { name: string }[];
   requestBody: {
-    content: Record<string, { schema: { properties: { type: { enum: string[] }; data: { description: string } } } }>;
+    description: string;
+    content: Record<string, { schema: { properties: { type: { enum: string[] }; data: { $ref: string } } } }>;
   };
 };
 
@@ -103,14 +105,21 @@ describe("the OpenAPI document", () => {
 
   it("lists every webhook event a workspace can subscribe to, signed headers and all, on the page too", async () => {
     const doc = (await documentOf()) as Doc & { webhooks: Record<string, { post: WebhookOp }> };
-    expect(Object.keys(doc.webhooks)).toEqual([...WEBHOOK_EVENT_TYPES]);
+    expect(Object.keys(doc.webhooks)).toEqual([...WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE]);
     const html = await (await send("/api/v1/docs")).text();
     for (const [type, { post }] of Object.entries(doc.webhooks)) {
       expect(post.parameters.map((h) => h.name)).toEqual(["webhook-id", "webhook-timestamp", "webhook-signature"]);
       const body = post.requestBody.content["application/json"]!.schema;
       expect(body.properties.type.enum).toEqual([type]);
-      expect(body.properties.data.description.length).toBeGreaterThan(5);
+      expect(post.requestBody.description.length).toBeGreaterThan(5);
+      // data names a schema of the document, whose fields the page describes and the event's row links.
+      const schema = body.properties.data.$ref.replace("#/components/schemas/", "");
+      expect(Object.keys(doc.components.schemas[schema]!.properties)).toEqual(
+        Object.keys(WEBHOOK_DATA[type as keyof typeof WEBHOOK_DATA].shape),
+      );
       expect(html).toContain(`<tr id="event-${type}"><td data-label="Event"><code>${type}</code></td>`);
+      expect(html).toMatch(new RegExp(`<tr id="event-${type}">.*?<a href="#schema-${schema}">.*?</tr>`, "s"));
+      expect(html).toContain(`id="schema-${schema}"`);
     }
   });
 });

@@ -1,6 +1,7 @@
 /** Webhook tests: endpoints added through the settings page, events and deliveries read from D1, the local receiver. */
 import { env } from "cloudflare:workers";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
+import { WEBHOOK_DATA } from "../../src/routes/api/webhook-schemas";
 import { post } from "../contacts/contact-helpers";
 
 const receiver = () => `http://127.0.0.1:${inject("fakeApiPort")}`;
@@ -38,13 +39,26 @@ export interface EventRow {
   created_at: number;
 }
 
-/** The workspace's webhook events, oldest first. */
+/**
+ * The workspace's webhook events, oldest first. Each payload is held to the schema the OpenAPI document gives its
+ * type, so every test that reads events checks its path's payloads: parsing drops unknown fields, so the parsed
+ * data equals the payload only when no field is missing, mistyped or unknown.
+ */
 export async function eventsOf(tenantId: string): Promise<EventRow[]> {
-  return (
+  const events = (
     await env.DB.prepare("SELECT * FROM webhook_events WHERE tenant_id = ? ORDER BY created_at, rowid")
       .bind(tenantId)
       .all<EventRow>()
   ).results;
+  for (const e of events) {
+    const data = JSON.parse(e.payload);
+    const schema = WEBHOOK_DATA[e.type as keyof typeof WEBHOOK_DATA];
+    expect(schema, `${e.type} has a schema`).toBeDefined();
+    const parsed = schema.safeParse(data);
+    expect(parsed.error?.issues, `${e.type}: ${e.payload}`).toBeUndefined();
+    expect(parsed.data, `${e.type} carries only its schema's fields`).toEqual(data);
+  }
+  return events;
 }
 
 export interface DeliveryRow {

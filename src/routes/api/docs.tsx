@@ -38,7 +38,7 @@ type Op = {
   summary?: string;
   description?: string;
   parameters?: { name: string; in: string; description?: string; required?: boolean }[];
-  requestBody?: Content;
+  requestBody?: Content & { description?: string };
   responses?: Record<string, { description?: string } & Content>;
 };
 
@@ -121,12 +121,13 @@ export function schemasOf(doc: Doc): ApiSchema[] {
     }));
 }
 
-/** The document's webhook events: when each is sent and what its `data` holds. */
+/** The document's webhook events: when each is sent, what its `data` holds and the schema naming its fields. */
 export function webhooksOf(doc: Doc): ApiWebhook[] {
   return (Object.entries(doc.webhooks ?? {}) as [string, { post?: Op }][]).map(([name, item]) => ({
     name,
     when: item.post?.description ?? "",
-    data: item.post?.requestBody?.content?.["application/json"]?.schema?.properties?.data?.description ?? "",
+    data: item.post?.requestBody?.description ?? "",
+    schema: refName(item.post?.requestBody?.content?.["application/json"]?.schema?.properties?.data),
   }));
 }
 

@@ -5,15 +5,16 @@
  * since each payload is built in SQL with the event's change. A new event type without its words fails to compile.
  */
 import { z } from "@hono/zod-openapi";
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../services/webhooks/events";
+import { TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../services/webhooks/events";
 import type { apiRouter } from "./router";
+import { WEBHOOK_DATA } from "./webhook-schemas";
 
 type Registry = ReturnType<typeof apiRouter>["openAPIRegistry"];
 
 const RECORD_DATA = "with its `tags` (id, name) and `custom_fields` (value by field name)";
 
 /** When each event is sent and what its `data` holds. */
-export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType, { when: string; data: string }> = {
+export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType | typeof TEST_EVENT_TYPE, { when: string; data: string }> = {
   "contact.created": {
     when: "A contact is created: form, API, import or restore.",
     data: `The contact ${RECORD_DATA}; a restore from the trash adds \`restored: true\`.`,
@@ -25,7 +26,7 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType, { when: string; data:
   "contact.deleted": { when: "A contact is deleted or erased.", data: "`id` and `erased`." },
   "company.created": { when: "A company is created.", data: `The company ${RECORD_DATA}.` },
   "company.updated": { when: "A company changes.", data: `The company as it now is, ${RECORD_DATA}.` },
-  "company.deleted": { when: "A company is deleted or erased.", data: "`id` and `erased`." },
+  "company.deleted": { when: "A company is deleted.", data: `The company as it was, ${RECORD_DATA}.` },
   "deal.created": { when: "A deal is created.", data: "The deal." },
   "deal.updated": {
     when: "A deal's name, amount, currency, owner, close date, company, contacts, tags or custom values change.",
@@ -39,6 +40,10 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType, { when: string; data:
   "deal.lost": { when: "A deal is marked lost.", data: "The deal as closed, with its lost reason." },
   "task.completed": { when: "A task is completed.", data: "The task." },
   "note.created": { when: "A note is added.", data: "The note." },
+  [TEST_EVENT_TYPE]: {
+    when: "An admin sends a test event from Settings → Webhooks: to that endpoint only, enabled or not, whatever it subscribes to.",
+    data: "The endpoint's id and a message.",
+  },
 };
 
 const headers = z.object({
@@ -57,19 +62,19 @@ export const ACKNOWLEDGED =
 
 /** Adds every event to the registry's `webhooks`. */
 export function registerWebhookEvents(registry: Registry): void {
-  for (const type of WEBHOOK_EVENT_TYPES) {
+  for (const type of [...WEBHOOK_EVENT_TYPES, TEST_EVENT_TYPE] as const) {
     const words = WEBHOOK_EVENT_WORDS[type];
     const body = z.object({
       type: z.literal(type),
       timestamp: z.string().openapi({ format: "date-time", description: "When the change happened (UTC)." }),
-      data: z.object({}).passthrough().openapi({ description: words.data }),
+      data: WEBHOOK_DATA[type],
     });
     registry.registerWebhook({
       method: "post",
       path: type,
       summary: type,
       description: words.when,
-      request: { headers, body: { content: { "application/json": { schema: body } } } },
+      request: { headers, body: { description: words.data, content: { "application/json": { schema: body } } } },
       responses: { 200: { description: ACKNOWLEDGED } },
     });
   }

@@ -110,8 +110,9 @@ export async function closeDeal(t: TenantDb, actor: KeyActor, dealId: number, ou
     webhookEventInsert(
       t,
       outcome.status === "won" ? "deal.won" : "deal.lost",
-      sql`json_patch(${dealData("d")}, json_object('status', ${outcome.status}, 'closed_on', ${outcome.closedOn},
-        'lost_reason', ${reason}, 'updated_at', ${isoSql(sql`${now}`)}))`,
+      // json_set, not json_patch: a merge patch drops a field set to null (a won deal's lost_reason).
+      sql`json_set(${dealData("d")}, '$.status', ${outcome.status}, '$.closed_on', ${outcome.closedOn},
+        '$.lost_reason', ${reason}, '$.updated_at', ${isoSql(sql`${now}`)})`,
       sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId} AND ${changing}`,
       now,
     ),

@@ -106,9 +106,12 @@ export function noteData(a = "n"): SQL {
     'body', ${col(a, "body")}, 'author_id', ${col(a, "author_id")}, ${times(a)})`;
 }
 
-/** A deal moved to `stageId` (`stageName`: its name, as SQL), read from the row before it moves. */
+/**
+ * A deal moved to `stageId` (`stageName`: its name, as SQL), read from the row before it moves. json_set, not
+ * json_patch: a merge patch drops a field whose new value is null.
+ */
 export function stageChangedData(stageId: number, stageName: SQL, now: number, a = "d"): SQL {
-  return sql`json_patch(${dealData(a)}, json_object('stage_id', ${stageId}, 'stage', ${stageName},
-    'updated_at', ${isoSql(sql`${now}`)}, 'previous_stage_id', ${col(a, "stage_id")},
-    'previous_stage', (SELECT s.name FROM pipeline_stages s WHERE s.tenant_id = ${col(a, "tenant_id")} AND s.id = ${col(a, "stage_id")})))`;
+  return sql`json_set(${dealData(a)}, '$.stage_id', ${stageId}, '$.stage', ${stageName},
+    '$.updated_at', ${isoSql(sql`${now}`)}, '$.previous_stage_id', ${col(a, "stage_id")},
+    '$.previous_stage', (SELECT s.name FROM pipeline_stages s WHERE s.tenant_id = ${col(a, "tenant_id")} AND s.id = ${col(a, "stage_id")}))`;
 }

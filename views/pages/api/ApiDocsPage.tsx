@@ -20,11 +20,12 @@ export interface ApiSchema {
   fields: { name: string; type: string; ref: string | null; required: boolean; notes: string }[];
 }
 
-/** A webhook event of the document: when it is sent and what its `data` holds. */
+/** A webhook event of the document: when it is sent, what its `data` holds and the schema of its fields. */
 export interface ApiWebhook {
   name: string;
   when: string;
   data: string;
+  schema: string | null;
 }
 
 export interface ApiDocsPageProps {
@@ -207,6 +208,12 @@ export function ApiDocsPage(p: ApiDocsPageProps) {
                 </td>
                 <td data-label="data">
                   <Prose text={w.data} />
+                  {w.schema ? (
+                    <>
+                      {" "}
+                      <SchemaLink name={w.schema} />
+                    </>
+                  ) : null}
                 </td>
               </tr>
             ))}
@@ -216,8 +223,9 @@ export function ApiDocsPage(p: ApiDocsPageProps) {
       <section class="stack" aria-labelledby="schemas">
         <h2 id="schemas">Schemas</h2>
         <p>
-          The bodies the operations take and answer. Lists answer <code>{"{ data, next_cursor }"}</code>; amounts are in
-          minor units with their currency; times are ISO 8601 in UTC.
+          The bodies the operations take and answer, and the webhook events' <code>data</code> (the{" "}
+          <code>Webhook…</code> schemas). Lists answer <code>{"{ data, next_cursor }"}</code>; amounts are in minor
+          units with their currency; times are ISO 8601 in UTC.
         </p>
         {p.schemas.map((schema) => (
           <Schema schema={schema} />
