@@ -1,6 +1,7 @@
 /** Making API keys through Settings → API as an admin would, and calling /api/v1 as a client would. */
 import { expect } from "vitest";
 import { send, type SendOptions } from "../helpers/http";
+import { expectDocumentedAnswer } from "./answer-schemas";
 
 /** Makes a key through the settings page; returns the secret the page shows once. */
 export async function makeKey(
@@ -18,7 +19,7 @@ export async function makeKey(
 }
 
 /** A request to the API with a key (or none), a JSON body when given. */
-export function api(
+export async function api(
   path: string,
   opts: {
     key?: string | null;
@@ -33,14 +34,10 @@ export function api(
   const body = opts.json !== undefined ? JSON.stringify(opts.json) : opts.body;
   if (body !== undefined && !headers["Content-Type"]) headers["Content-Type"] = "application/json";
   // A program sends no Origin (the API does not need one).
-  return send(`/api/v1${path}`, {
-    method: opts.method ?? "GET",
-    headers,
-    body,
-    cookie: opts.cookie,
-    env: opts.env,
-    origin: null,
-  });
+  const method = opts.method ?? "GET";
+  const res = await send(`/api/v1${path}`, { method, headers, body, cookie: opts.cookie, env: opts.env, origin: null });
+  await expectDocumentedAnswer(method, path, res);
+  return res;
 }
 
 /** The problem+json of an error answer, checking its shape. */
