@@ -11,6 +11,7 @@ import { boardColumnsQuery } from "../../src/services/deals/columns";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
+import { insertTag } from "../helpers/records";
 import { createDeal, pipelinesOf } from "./helpers";
 
 /** Inserts `perStage` open deals in every stage of the first pipeline, with their totals, as the app would. */
@@ -162,6 +163,37 @@ describe("the board", () => {
     expect(page).not.toMatch(/id="f-max"[^>]*aria-invalid/);
     expect(page).toContain("100% renewal");
     expect(page).not.toContain("Big_one"); // the amount it could read still applies
+    // The popover holding them is open, so the messages are seen without a click.
+    expect(page).toMatch(/<details class="filters-popover" open="">/);
+  });
+
+  it("shows each active filter as a chip that leads to the board without it", async () => {
+    const t = await newTenant("Chip Co");
+    const pipeline = (await pipelinesOf(t.tenantId))[0]!.id;
+    const tag = await insertTag(t.tenantId, "Hot");
+    const page = await (
+      await send(`/app/deals?pipeline=${pipeline}&owner=me&tag=${tag}&min=500&closed=1&q=renewal`, {
+        cookie: t.cookie,
+      })
+    ).text();
+    const chips = [
+      ...page.matchAll(/<a class="filter-chip" href="([^"]+)">.*?<\/span>([^:]+): <strong>([^<]+)<\/strong>/g),
+    ];
+    expect(chips.map(([, , name, value]) => `${name}: ${value}`)).toEqual([
+      "Owner: My deals",
+      "Tag: Hot",
+      "From: 500",
+      "Closed deals: shown",
+    ]);
+    const hrefs = chips.map(([, href]) => href!.replaceAll("&amp;", "&"));
+    expect(hrefs[0]).toBe(`/app/deals?pipeline=${pipeline}&tag=${tag}&min=500&q=renewal&closed=1`);
+    expect(hrefs[3]).toBe(`/app/deals?pipeline=${pipeline}&owner=me&tag=${tag}&min=500&q=renewal`);
+    expect(page).toContain('Filters<span class="filter-count"> (4 active)</span>');
+    expect(page).toMatch(/<input id="f-q" type="search" name="q" value="renewal"/);
+    // Without filters: no chips, nothing counted.
+    const bare = await (await send("/app/deals", { cookie: t.cookie })).text();
+    expect(bare).not.toContain("filter-chip");
+    expect(bare).not.toContain("active)");
   });
 
   it("the board and a move cost the same statements and round trips for 4 deals as for 200", async () => {

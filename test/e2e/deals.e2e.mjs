@@ -7,10 +7,12 @@ import { join } from "node:path";
 import { WAIT_MS, appPost, assertNoProblems, openPage, signUpByRequest, waitForPath } from "./helpers.mjs";
 
 /** Fills and submits the new-deal form; ends on the deal's page. */
-async function createDeal(page, baseUrl, { name, amount, stage }) {
+async function createDeal(page, baseUrl, { name, amount, stage, closeDate, company }) {
   await page.goto(`${baseUrl}/app/deals/new`);
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Amount").fill(amount);
+  if (closeDate) await page.getByLabel("Expected close date").fill(closeDate);
+  if (company) await page.getByLabel("Company").selectOption({ label: company });
   await page.getByLabel("Stage").selectOption({ label: stage });
   await page.getByRole("button", { name: "Create deal" }).click();
   await page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
@@ -27,6 +29,28 @@ function column(page, stage) {
 
 function card(page, name) {
   return page.locator("ol.cards > li").filter({ has: page.getByRole("link", { name, exact: true }) });
+}
+
+/**
+ * Every line of every open card shows whole: none squeezed under its text's height (its row shrunk to fit the
+ * card's fixed height, the name and company then overlap) and none overlapping the next.
+ */
+async function assertCardsWhole(page, where) {
+  const cut = await page.evaluate(() =>
+    [...document.querySelectorAll("#board ol.cards > li:not(.more)")].flatMap((li) => {
+      const rows = [...li.children].filter((el) => el.tagName !== "ABBR");
+      return rows.flatMap((el, i) => {
+        const box = el.getBoundingClientRect();
+        const next = rows[i + 1]?.getBoundingClientRect();
+        const line = Number.parseFloat(getComputedStyle(el).lineHeight) || 0;
+        const squeezed = el.tagName !== "FORM" && box.height + 0.5 < line;
+        const overlaps = next && box.bottom > next.top + 0.5;
+        const clipped = box.bottom > li.getBoundingClientRect().bottom + 0.5;
+        return squeezed || overlaps || clipped ? [`${li.querySelector("a")?.textContent}: ${el.tagName}`] : [];
+      });
+    }),
+  );
+  assert.deepEqual(cut, [], `card lines cut ${where}`);
 }
 
 /** Waits until the board script has given every card its "Move to" form. */
@@ -80,12 +104,26 @@ export default {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Deals" }).click();
     await waitForPath(page, "/app/deals");
 
+    // A card with every line (company and close date too) shows each of them whole.
+    const company = await appPost(page.request, `${baseUrl}/app/companies`, {
+      headers: { Origin: baseUrl },
+      form: { name: "Analytical Engines Ltd" },
+      maxRedirects: 0,
+    });
+    assert.equal(company.status(), 303);
     await createDeal(page, baseUrl, { name: "Dragged deal", amount: "12,500.50", stage: "Lead" });
     await createDeal(page, baseUrl, { name: "Keyboard deal", amount: "800", stage: "Lead" });
-    await createDeal(page, baseUrl, { name: "Phone deal", amount: "99", stage: "Qualified" });
+    await createDeal(page, baseUrl, {
+      name: "Phone deal",
+      amount: "99",
+      stage: "Qualified",
+      closeDate: "2027-03-31",
+      company: "Analytical Engines Ltd",
+    });
     await createDeal(page, baseUrl, { name: "Gone deal", amount: "1", stage: "Lead" });
     const goneId = new URL(page.url()).pathname.split("/").pop();
     await openBoard(page, baseUrl);
+    await assertCardsWhole(page, "at 1400 px");
 
     // A move that fails (someone deleted the deal meanwhile): the card goes back and the error shows.
     const deleted = await appPost(page.request, `${baseUrl}/app/deals/${goneId}/delete`, {
@@ -174,6 +212,7 @@ export default {
     });
     assert.ok(widths.page <= 390 + 1, `the page is ${widths.page}px wide at 390px`);
     assert.ok(widths.board > widths.boardBox, "the columns scroll sideways");
+    await assertCardsWhole(page, "at 390 px");
     await moveWithKeyboard(page, "Phone deal", "Negotiation");
     await page.screenshot({ path: join(artifactsDir, "deals-board-390.png"), fullPage: true });
     await page.reload();

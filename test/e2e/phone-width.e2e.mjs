@@ -1,6 +1,6 @@
 // Every page of the app on a small phone (360 px, dark theme): none is wider than the screen, and none has a column
 // without a name, a table caption squeezed to a word a line, a number in a stacked table without its column's name
-// or a field too small to tap. The pages are found
+// or a field too small to tap, nor two controls drawn over each other. The pages are found
 // as a user finds them, by following the app's own links from the dashboard, and a visitor's from the home page
 // (one page per path shape, its ids as :id), so a new page is checked once something links to it. Billing's usage
 // list once pushed its values 36 px off the screen.
@@ -18,10 +18,10 @@ const shapeOf = (path) => path.replace(/\/(\d+|[a-z0-9]{20,})(?=\/|$)/g, "/:id")
  * per path shape; returns the pages wider than the screen, with a nameless column, a squeezed caption or a field too
  * small to tap, and how many pages were seen.
  */
-async function pageFaults(page, baseUrl, start, inApp) {
+async function pageFaults(page, baseUrl, starts, inApp) {
   await page.setViewportSize({ width: WIDTH, height: 740 });
   await page.emulateMedia({ colorScheme: "dark" });
-  const queue = [start];
+  const queue = [...starts];
   const seen = new Set(queue.map(shapeOf));
   const faults = [];
   let visited = 0;
@@ -73,8 +73,37 @@ async function pageFaults(page, baseUrl, start, inApp) {
           (cell) => cell.tagName === "TD" && !cell.hasAttribute("data-label") && !cell.querySelector("button, input"),
         )
         .filter((cell) => /^[\d$€£¥+−-]/.test(cell.textContent.trim())).length;
-      return { width: document.documentElement.scrollWidth, past, links, nameless, small, squeezed, unnamed };
+      // Two controls drawn over each other: a list's Search button once slid under "Filters (3 active)".
+      const name = (el) =>
+        `${el.tagName.toLowerCase()} "${(el.textContent || el.name || el.id || "").trim().slice(0, 20)}"`;
+      // A link that wraps is two boxes (getClientRects), not the one box around both lines.
+      const controls = [...document.querySelectorAll("a[href], button, input, select, textarea, summary")]
+        .filter((el) => el.type !== "hidden" && el.checkVisibility({ visibilityProperty: true }))
+        .map((el) => [el, [...el.getClientRects()].filter((r) => r.width > 2 && r.height > 2)]);
+      const over = (ra, rb) =>
+        Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left) > 2 &&
+        Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top) > 2;
+      const overlapping = [];
+      for (let i = 0; i < controls.length; i++)
+        for (let j = i + 1; j < controls.length; j++) {
+          const [a, ras] = controls[i];
+          const [b, rbs] = controls[j];
+          if (a.contains(b) || b.contains(a)) continue;
+          if (ras.some((ra) => rbs.some((rb) => over(ra, rb)))) overlapping.push(`${name(a)} and ${name(b)}`);
+        }
+      return {
+        width: document.documentElement.scrollWidth,
+        past,
+        links,
+        nameless,
+        small,
+        squeezed,
+        unnamed,
+        overlapping,
+      };
     }, inApp);
+    if (found.overlapping.length > 0)
+      faults.push(`${path}: controls over each other (${found.overlapping.join("; ")})`);
     if (found.unnamed > 0)
       faults.push(`${path}: ${found.unnamed} number(s) in a stacked table without their column's name`);
     if (found.squeezed > 0) faults.push(`${path}: ${found.squeezed} table caption(s) squeezed to a word a line`);
@@ -91,7 +120,7 @@ async function pageFaults(page, baseUrl, start, inApp) {
 }
 
 export default {
-  async "every page fits a small phone: no nameless column, squeezed caption, unnamed number or field too small to tap"({
+  async "every page fits a small phone: no nameless column, squeezed caption, unnamed number, field too small to tap or control over another"({
     baseUrl,
     browser,
   }) {
@@ -142,11 +171,13 @@ export default {
     await page.getByRole("button", { name: "Create deal" }).click();
     await page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
 
-    const app = await pageFaults(page, baseUrl, "/app", true);
+    // Lists with filters applied too: their chips and "Filters (n active)" take room no link leads to.
+    const filtered = ["/app/deals?owner=me&closed=1&min=1", "/app/deals/list?mine=1&status=open"];
+    const app = await pageFaults(page, baseUrl, ["/app", ...filtered], true);
     assert.ok(app.visited >= 30, `only ${app.visited} pages found from the dashboard`);
     // The public pages, as a visitor without an account finds them from the home page.
     const visitor = await openPage(browser);
-    const pub = await pageFaults(visitor.page, baseUrl, "/", false);
+    const pub = await pageFaults(visitor.page, baseUrl, ["/"], false);
     assert.ok(pub.visited >= 6, `only ${pub.visited} public pages found from the home page`);
     assert.deepEqual([...app.faults, ...pub.faults], []);
     assertNoProblems([...problems, ...visitor.problems]);

@@ -5,6 +5,7 @@
  */
 import { Breadcrumb } from "../../components/Breadcrumb";
 import { raw } from "hono/html";
+import { FilterBar, type FilterChip } from "../../partials/FilterBar";
 import { TagFilter } from "../../partials/ListFilters";
 import { InputField, SelectField, memberOptions } from "../companies/FormFields";
 import { FormAlert } from "../../components/Field";
@@ -31,6 +32,8 @@ export interface BoardPageProps {
   lost: { cards: CardView[]; more: boolean };
   filters: BoardFilterValues;
   filterErrors: BoardFilterErrors;
+  /** The active filters, each linking to the board without it. */
+  chips: FilterChip[];
   members: { userId: string; email: string }[];
   tags: { id: number; name: string }[];
   canWrite: boolean;
@@ -43,15 +46,23 @@ export interface BoardPageProps {
   notice?: string | null;
 }
 
+/**
+ * The board's filters as the lists have them: the name search on one line, the rest in the Filters popover
+ * (open while one of them could not be read), each active filter a chip that removes it.
+ */
 function Filters(p: BoardPageProps) {
   const f = p.filters;
   return (
-    <form class="board-filters" method="get" action="/app/deals" role="search" aria-label="Filter deals">
-      <input type="hidden" name="pipeline" value={String(p.pipelineId)} />
-      <div class="field">
-        <label for="f-q">Name</label>
-        <input id="f-q" type="search" name="q" value={f.q} maxlength={100} />
-      </div>
+    <FilterBar
+      action="/app/deals"
+      label="Filter deals"
+      searchId="f-q"
+      searchLabel="Deal name contains"
+      search={<input id="f-q" type="search" name="q" value={f.q} maxlength={100} placeholder="Name contains…" />}
+      chips={p.chips}
+      open={Object.keys(p.filterErrors).length > 0}
+      hidden={<input type="hidden" name="pipeline" value={String(p.pipelineId)} />}
+    >
       <SelectField
         name="owner"
         label="Owner"
@@ -83,11 +94,8 @@ function Filters(p: BoardPageProps) {
       <label class="check" for="f-closed">
         <input id="f-closed" type="checkbox" name="closed" value="1" checked={f.showClosed} /> Show closed
       </label>
-      <div class="actions">
-        <button type="submit">Apply</button>
-        <a href={`/app/deals?pipeline=${p.pipelineId}`}>Clear</a>
-      </div>
-    </form>
+      <a href={`/app/deals?pipeline=${p.pipelineId}`}>Clear all filters</a>
+    </FilterBar>
   );
 }
 

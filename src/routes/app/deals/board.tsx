@@ -23,6 +23,7 @@ import {
   type BoardFilterErrors,
   type BoardFilterValues,
 } from "../../../../views/pages/deals/BoardPage";
+import type { FilterChip } from "../../../../views/partials/FilterBar";
 import { cardView, headView } from "./views";
 
 export const BOARD_PATH = "/app/deals";
@@ -73,6 +74,36 @@ function filterQuery(v: BoardFilterValues): string {
   return s ? `&${s}` : "";
 }
 
+const CHIP_NAMES = { owner: "Owner", tag: "Tag", month: "Closing in", min: "From", max: "To" };
+
+/** The active filters as chips (names for ids), each linking to the board without it; the search box shows q. */
+function boardChips(
+  v: BoardFilterValues,
+  pipelineId: number,
+  board: { members: { userId: string; email: string }[]; tags: { id: number; name: string }[] },
+): FilterChip[] {
+  const href = (without: Partial<BoardFilterValues>) => {
+    const rest = { ...v, ...without };
+    return `${BOARD_PATH}?pipeline=${pipelineId}${filterQuery(rest)}${rest.showClosed ? "&closed=1" : ""}`;
+  };
+  const chips: FilterChip[] = [];
+  for (const key of ["owner", "tag", "month", "min", "max"] as const) {
+    const raw = v[key];
+    if (!raw) continue;
+    const value =
+      key === "owner"
+        ? raw === "me"
+          ? "My deals"
+          : board.members.find((m) => m.userId === raw)?.email
+        : key === "tag"
+          ? board.tags.find((x) => String(x.id) === raw)?.name
+          : raw;
+    chips.push({ name: CHIP_NAMES[key], value: value ?? raw, removeHref: href({ [key]: "" }) });
+  }
+  if (v.showClosed) chips.push({ name: "Closed deals", value: "shown", removeHref: href({ showClosed: false }) });
+  return chips;
+}
+
 export const boardRoutes = new Hono<AppEnv>();
 
 // The board checks the session in its own batch (one round trip, as the contacts list does), unless a
@@ -111,6 +142,7 @@ boardRoutes.get("/", deferSessionCheck, async (c) => {
       lost={{ cards: board.lost.cards.map((x) => cardView(x, locale)), more: board.lost.next !== null }}
       filters={values}
       filterErrors={errors}
+      chips={boardChips(values, board.pipeline.id, board)}
       members={board.members}
       tags={board.tags}
       canWrite={roleAtLeast(authOf(c).role, "member")}
