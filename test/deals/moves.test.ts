@@ -131,7 +131,13 @@ describe("won and lost", () => {
     const id = await createDeal(owner.cookie, { name: "Loser", amount: "300", stage_id: String(stages[1]!.id) });
     const none = await post(`/app/deals/${id}/lost`, owner.cookie, { reason_id: "", reason_text: "" });
     expect(none.status).toBe(422);
-    expect(fieldError(await none.text(), "f-lost-reason")).toMatch(/Choose a reason/);
+    const refused = await none.text();
+    expect(fieldError(refused, "f-lost-reason")).toMatch(/Choose a reason/);
+    // The Lost form sits behind a disclosure: refused, it is open so the message is seen without a click.
+    expect(refused).toContain('<details class="outcome-lost" open="">');
+    expect(await (await send(`/app/deals/${id}`, { cookie: owner.cookie })).text()).toContain(
+      '<details class="outcome-lost"><summary>',
+    );
     const other = await newTenant("Reasons elsewhere");
     const theirReason = await env.DB.prepare("SELECT id FROM lost_reasons WHERE tenant_id = ? LIMIT 1")
       .bind(other.tenantId)

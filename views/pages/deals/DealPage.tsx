@@ -3,7 +3,6 @@
  * marking it won or lost (with the actual close date and, when lost, a reason), reopening it; and
  * its Timeline with notes.
  */
-import type { Child } from "hono/jsx";
 import { Card } from "../../components/Card";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { FieldError, FormAlert, LabelledField } from "../../components/Field";
@@ -71,63 +70,62 @@ function MoveForm(p: DealPageProps) {
   );
 }
 
+/**
+ * Won in one click (the date is today unless changed, beside the button); Lost behind a disclosure, since it
+ * asks for a reason. A refused submission opens its form with the message by the field.
+ */
 function OutcomeForms(p: DealPageProps) {
   const e = p.errors ?? {};
   const typed = p.typed ?? {};
   const id = p.deal.id;
   if (p.deal.status !== "open") return <InlinePostButton action={`/app/deals/${id}/reopen`}>Reopen</InlinePostButton>;
   return (
-    <div class="grid two outcome-forms">
-      <OutcomeForm action={`/app/deals/${id}/won`} outcome="won" title="Mark won">
-        <ClosedOnField id="f-won-date" value={typed.won_closed_on ?? p.today} error={e.won_closed_on} />
-      </OutcomeForm>
-      <OutcomeForm action={`/app/deals/${id}/lost`} outcome="lost" title="Mark lost">
-        <SelectField
-          id="f-lost-reason"
-          name="reason_id"
-          label="Reason"
-          empty="Choose a reason, or write one below"
-          value={typed.reason_id}
-          options={recordOptions(p.lostReasons)}
-          error={e.reason}
-        />
-        <div class="field">
-          <label for="f-lost-text">Other reason</label>
-          <input id="f-lost-text" name="reason_text" maxlength={200} value={typed.reason_text ?? ""} />
-        </div>
-        <ClosedOnField id="f-lost-date" value={typed.lost_closed_on ?? p.today} error={e.lost_closed_on} />
-      </OutcomeForm>
-    </div>
-  );
-}
-
-/** The won or lost form: a card titled by what it does, its fields, and the button saying it again. */
-function OutcomeForm(p: { action: string; outcome: "won" | "lost"; title: string; children: Child }) {
-  const headingId = `${p.outcome}-heading`;
-  return (
-    <form class="stack card" method="post" action={p.action} aria-labelledby={headingId}>
-      <h2 id={headingId}>{p.title}</h2>
-      {p.children}
-      <div class="actions">
-        <button type="submit">{p.title}</button>
-      </div>
-    </form>
+    <>
+      <form class="outcome-won" method="post" action={`/app/deals/${id}/won`} aria-label="Mark won">
+        <label for="f-won-date">Won on</label>
+        <DateInput id="f-won-date" value={typed.won_closed_on ?? p.today} error={e.won_closed_on} />
+        <button type="submit">Mark won</button>
+        <FieldError id="f-won-date" error={e.won_closed_on} />
+      </form>
+      <details class="outcome-lost" open={Boolean(e.reason || e.lost_closed_on)}>
+        <summary>Mark lost…</summary>
+        <form class="stack" method="post" action={`/app/deals/${id}/lost`} aria-label="Mark lost">
+          <SelectField
+            id="f-lost-reason"
+            name="reason_id"
+            label="Reason"
+            empty="Choose a reason, or write one below"
+            value={typed.reason_id}
+            options={recordOptions(p.lostReasons)}
+            error={e.reason}
+          />
+          <div class="field">
+            <label for="f-lost-text">Other reason</label>
+            <input id="f-lost-text" name="reason_text" maxlength={200} value={typed.reason_text ?? ""} />
+          </div>
+          <LabelledField id="f-lost-date" label="Lost on" error={e.lost_closed_on}>
+            <DateInput id="f-lost-date" value={typed.lost_closed_on ?? p.today} error={e.lost_closed_on} />
+          </LabelledField>
+          <div class="actions">
+            <button type="submit">Mark lost</button>
+          </div>
+        </form>
+      </details>
+    </>
   );
 }
 
 /** The date a deal was actually won or lost (today unless changed). */
-function ClosedOnField(p: { id: string; value: string; error?: string }) {
+function DateInput(p: { id: string; value: string; error?: string }) {
   return (
-    <LabelledField id={p.id} label="Closed on" error={p.error}>
-      <input
-        id={p.id}
-        type="date"
-        name="closed_on"
-        value={p.value}
-        aria-invalid={p.error ? "true" : undefined}
-        aria-describedby={p.error ? `${p.id}-error` : undefined}
-      />
-    </LabelledField>
+    <input
+      id={p.id}
+      type="date"
+      name="closed_on"
+      value={p.value}
+      aria-invalid={p.error ? "true" : undefined}
+      aria-describedby={p.error ? `${p.id}-error` : undefined}
+    />
   );
 }
 
@@ -161,8 +159,12 @@ export function DealPage(p: DealPageProps) {
         ) : null}
       </div>
       {hasErrors ? <FormAlert>Please correct the fields marked below.</FormAlert> : null}
-      {p.canWrite && d.status === "open" ? <MoveForm {...p} /> : null}
-      {p.canWrite ? <OutcomeForms {...p} /> : null}
+      {p.canWrite ? (
+        <div class="deal-actions">
+          {d.status === "open" ? <MoveForm {...p} /> : null}
+          <OutcomeForms {...p} />
+        </div>
+      ) : null}
       <TagList tags={p.tags} />
       <div class="record-layout">
         <div class="stack">
