@@ -39,6 +39,13 @@ const monthFromNow = (n: number) => {
 const page = async (cookie: string) => (await send("/app", { cookie })).text();
 
 describe("the dashboard's charts", () => {
+  it("says what a new workspace has not got yet: its pipeline has stages, but no open deals", async () => {
+    const t = await newTenant("Empty Charts Co");
+    const html = await page(t.cookie);
+    expect(chart(html, "chart-pipeline")).toContain('<p class="chart-empty">No open deals yet.</p>');
+    expect(chart(html, "chart-won")).toContain('<p class="chart-empty">No deals won in the last 12 months.</p>');
+  });
+
   it("draws the open pipeline by stage, won per month and the weighted forecast from the deals", async () => {
     const t = await newTenant("Charts Co");
     await insertDeal(t.tenantId, { name: "A", amountMinor: 40_000, stage: "Lead", closeDate: monthFromNow(0) });

@@ -114,7 +114,7 @@ export function DashboardCharts(p: DashboardChartsProps) {
           categories={p.pipeline.categories}
           series={[{ key: "open", name: "Open value", values: p.pipeline.values }]}
           summary={otherCurrencies(p, p.pipeline)}
-          empty="No stages yet."
+          empty="No open deals yet."
           {...money}
         />
         <BarChart
