@@ -1,7 +1,8 @@
-// The contact form's company picker as an ARIA combobox: the plain <select> (what works without
-// JavaScript) is replaced by a text input whose listbox htmx fills with matching companies as one
-// types (GET data-options?q=). Arrows move, Enter picks, Escape closes. "Create company “X”" creates it
-// at once (POST data-options, answered with its id); the pick goes into a hidden company_id.
+// A record picker as an ARIA combobox (the contact form's company, the deal form's company and contacts):
+// the plain <select> (what works without JavaScript, the first records by name) is replaced by a text input
+// whose listbox htmx fills with the matching records as one types (GET data-options?q=). Arrows move, Enter
+// picks, Escape closes. An option "Create company “X”" creates it at once (POST data-options, answered with
+// its id); the pick goes into a hidden input of the select's name. data-one / data-many name the records.
 (() => {
   let counter = 0;
 
@@ -10,6 +11,8 @@
     if (!select || box.dataset.ready) return;
     box.dataset.ready = "1";
     const source = box.dataset.options;
+    const one = box.dataset.one ?? "company";
+    const many = box.dataset.many ?? "companies";
     const hidden = Object.assign(document.createElement("input"), { type: "hidden", name: select.name });
     hidden.value = select.value;
     const input = Object.assign(document.createElement("input"), { type: "text", id: select.id, autocomplete: "off" });
@@ -27,11 +30,14 @@
     input.placeholder = "Type to search, or leave empty";
     const list = Object.assign(document.createElement("div"), { id: listId, className: "combobox-options" });
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Companies");
+    list.setAttribute("aria-label", many[0].toUpperCase() + many.slice(1));
     list.hidden = true;
     const status = Object.assign(document.createElement("p"), { id: `${listId}-status`, className: "visually-hidden" });
     status.setAttribute("role", "status");
-    select.replaceWith(hidden, input, list, status);
+    // The listbox opens under the input, whatever lays out the field around it.
+    const anchor = Object.assign(document.createElement("div"), { className: "combobox-anchor" });
+    anchor.append(input, list);
+    select.replaceWith(hidden, anchor, status);
     let active = -1;
     let timer = 0;
 
@@ -56,16 +62,16 @@
       htmx
         .ajax("GET", `${source}?q=${encodeURIComponent(input.value)}`, { target: list, swap: "innerHTML" })
         .then(() => {
-          const count = list.querySelectorAll("[data-company-id]").length;
+          const count = list.querySelectorAll("[data-id]").length;
           list.hidden = false;
           input.setAttribute("aria-expanded", "true");
           active = -1;
-          status.textContent = `${count} ${count === 1 ? "company" : "companies"} found.`;
+          status.textContent = `${count} ${count === 1 ? one : many} found.`;
         });
     const pick = async (option) => {
-      if (option.dataset.companyId) {
-        hidden.value = option.dataset.companyId;
-        input.value = option.dataset.companyName;
+      if (option.dataset.id) {
+        hidden.value = option.dataset.id;
+        input.value = option.dataset.name;
         status.textContent = `${input.value} chosen.`;
       } else if (option.dataset.createName !== undefined) {
         const res = await fetch(source, {
@@ -114,14 +120,15 @@
     input.addEventListener("blur", () => {
       close();
       if (input.value.trim() === "") hidden.value = "";
-      else if (hidden.value === "") status.textContent = "Pick a company from the list, or create it there.";
+      else if (hidden.value === "")
+        status.textContent = `Pick a ${one} from the list${box.dataset.create ? ", or create it there" : ""}.`;
     });
   }
 
   function enhance(root) {
     if (!root?.querySelectorAll) return;
-    if (root.matches?.(".company-combobox")) setup(root);
-    for (const box of root.querySelectorAll(".company-combobox")) setup(box);
+    if (root.matches?.(".record-combobox")) setup(root);
+    for (const box of root.querySelectorAll(".record-combobox")) setup(box);
   }
   enhance(document);
   document.addEventListener("htmx:load", (event) => enhance(event.target));

@@ -98,7 +98,7 @@ describe("the company combobox", () => {
     const t = await newTenant("Combo Plain");
     await createCompanyThroughForm(t.cookie, { name: "Plain Co" });
     const html = await textOf("/app/contacts/new", { cookie: t.cookie });
-    expect(html).toMatch(/<div class="company-combobox" data-options="\/app\/contacts\/company-options"/);
+    expect(html).toMatch(/<div class="record-combobox" data-options="\/app\/contacts\/company-options"/);
     expect(html).toMatch(/<select id="f-company_id" name="company_id"/);
     expect(html).toContain(">Plain Co</option>");
   });

@@ -1,7 +1,8 @@
 // Notes and the contact form in chromium: an owner invites a colleague, writes a note with **bold**, a
 // list and an @mention picked from the suggestions by keyboard, and sees it formatted; the colleague
 // finds the mention in their bell and lands on the note. The contact form's company combobox: typing
-// finds a company, arrows and Enter pick it; "Create company “X”" creates one inline. axe stays at 0.
+// finds a company, arrows and Enter pick it; "Create company “X”" creates one inline; the deal form's company
+// and contact comboboxes fill a deal. axe stays at 0.
 import assert from "node:assert/strict";
 import {
   PASSWORD,
@@ -84,7 +85,10 @@ export default {
     assertNoProblems(guest.problems);
   },
 
-  async "the contact form's company combobox: search and pick by keyboard, and create inline"({ baseUrl, browser }) {
+  async "the company and contact comboboxes: search and pick by keyboard, create a company inline, fill a deal"({
+    baseUrl,
+    browser,
+  }) {
     const { page, problems } = await openNewAccountPage(browser, baseUrl, { company: "Combo Works" });
     await page.goto(`${baseUrl}/app/companies/new`);
     await page.getByLabel("Name", { exact: true }).fill("Grace Hopper Labs");
@@ -118,6 +122,36 @@ export default {
     await page.getByRole("button", { name: "Create contact" }).click();
     await page.waitForURL(/\/app\/contacts\/\d+$/, { timeout: WAIT_MS });
     await page.getByRole("link", { name: "Difference Engines" }).first().waitFor({ timeout: WAIT_MS });
+
+    // The deal form: its company and each contact row are the same comboboxes, searching the whole workspace.
+    await page.goto(`${baseUrl}/app/contacts/new`);
+    await page.getByLabel("First name").fill("Augusta");
+    await page.getByLabel("Last name").fill("Lovelace");
+    await page.getByRole("button", { name: "Create contact" }).click();
+    await page.waitForURL(/\/app\/contacts\/\d+$/, { timeout: WAIT_MS });
+    await page.goto(`${baseUrl}/app/deals/new`);
+    await page.getByLabel("Name", { exact: true }).fill("Engine order");
+    const dealCompany = page.getByRole("combobox", { name: "Company" });
+    await dealCompany.click();
+    await dealCompany.pressSequentially("differ");
+    await page.getByRole("option", { name: "Difference Engines" }).waitFor({ timeout: WAIT_MS });
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    const contact = page.getByRole("combobox", { name: "Contact 1", exact: true });
+    await contact.click();
+    await contact.pressSequentially("lovel");
+    await page.getByRole("option", { name: "Augusta Lovelace" }).waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(await axeViolations(page), [], "axe with the contact options open");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    assert.equal(await contact.inputValue(), "Augusta Lovelace");
+    await page.getByLabel("Role of contact 1").fill("Champion");
+    await page.getByRole("button", { name: "Create deal" }).click();
+    await page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+    const details = page.getByRole("region", { name: "Details" });
+    await details.getByRole("link", { name: "Difference Engines" }).waitFor({ timeout: WAIT_MS });
+    await details.getByRole("link", { name: "Augusta Lovelace" }).waitFor({ timeout: WAIT_MS });
+    await details.getByText("Champion").waitFor({ timeout: WAIT_MS });
     assertNoProblems(problems);
   },
 };

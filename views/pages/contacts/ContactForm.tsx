@@ -174,8 +174,9 @@ export function ContactForm(p: ContactFormProps) {
       {textField("job_title", "Job title", 150)}
       {/* With JavaScript, assets-src/combobox.js turns the select into a searchable combobox. */}
       <div
-        class="company-combobox"
+        class="record-combobox"
         data-options={COMPANY_OPTIONS_PATH}
+        data-create="1"
         data-scripts={JSON.stringify([assets.combobox])}
       >
         <CompanySelect
@@ -197,7 +198,7 @@ export function ContactForm(p: ContactFormProps) {
 }
 
 /** Where the combobox reads matching companies and creates a new one (src/routes/app/contacts/company-combobox.tsx). */
-const COMPANY_OPTIONS_PATH = "/app/contacts/company-options";
+export const COMPANY_OPTIONS_PATH = "/app/contacts/company-options";
 
 /** The page around the form. */
 export const ContactFormPage = recordFormPage(ContactForm, "/app/contacts", "Contacts");

@@ -1,4 +1,5 @@
 /** The deal form, for creating and editing. Works without JavaScript; htmx boosts it. */
+import { assets } from "../../../src/generated/assets";
 import type { Child } from "hono/jsx";
 import { Field, FieldError } from "../../components/Field";
 import {
@@ -10,7 +11,11 @@ import {
   TagsAndCustomFields,
 } from "../../partials/RecordForm";
 import { InputField, SelectField, type CustomFieldDef, recordOptions } from "../companies/FormFields";
+import { COMPANY_OPTIONS_PATH } from "../contacts/ContactForm";
 import { StageSelect } from "./StageSelect";
+
+/** Where the contact comboboxes read matching contacts (src/routes/app/deals/contact-combobox.tsx). */
+const CONTACT_OPTIONS_PATH = "/app/deals/contact-options";
 
 export interface DealFormProps {
   title: string;
@@ -54,7 +59,12 @@ function ContactRows(p: DealFormProps) {
       <p class="hint">Up to 20 people, each with a role such as “decision maker” or “champion”.</p>
       {contactSlots(p.contactRows).map((row, i) => (
         <div class="contact-row grid two">
-          <div class="field">
+          <div
+            class="field record-combobox"
+            data-options={CONTACT_OPTIONS_PATH}
+            data-one="contact"
+            data-many="contacts"
+          >
             <label for={`f-contact_ids-${i}`}>Contact {i + 1}</label>
             <select
               id={`f-contact_ids-${i}`}
@@ -123,7 +133,15 @@ export function DealForm(p: DealFormProps) {
         <StageSelect id="f-stage_id" label="Stage" pipelines={p.pipelines} value={v.stage_id} error={e.stage_id} />
       </div>
       <OwnerSelect members={p.members} value={v.owner_id} error={e.owner_id} />
-      <CompanySelect companies={p.companies} value={v.company_id} error={e.company_id} />
+      {/* With JavaScript, assets-src/combobox.js turns the company and contact selects into searchable comboboxes. */}
+      <div
+        class="record-combobox"
+        data-options={COMPANY_OPTIONS_PATH}
+        data-create="1"
+        data-scripts={JSON.stringify([assets.combobox])}
+      >
+        <CompanySelect companies={p.companies} value={v.company_id} error={e.company_id} />
+      </div>
       <ContactRows {...p} />
       <TagsAndCustomFields tags={p.tags} tagIds={p.tagIds} fields={p.fields} values={v} errors={e} />
       <FormActions submit={p.mode === "edit" ? "Save changes" : "Create deal"} cancelHref={p.cancelHref} />

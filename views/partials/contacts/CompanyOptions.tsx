@@ -1,5 +1,5 @@
 /**
- * The options of the contact form's company combobox (assets-src/combobox.js swaps them into its
+ * The options of the company combobox of the contact and deal forms (assets-src/combobox.js swaps them into its
  * listbox): matching companies, then "Create company “X”" when no company has that name. Focus stays
  * in the combobox's input, whose aria-activedescendant points at an option (tabindex -1).
  */
@@ -9,13 +9,7 @@ export function CompanyOptions(p: { query: string; hits: { id: number; name: str
     <>
       {p.hits.map((c) => (
         // biome-ignore lint/a11y/useFocusableInteractive: an aria-activedescendant option; focus stays in the input.
-        <div
-          role="option"
-          tabindex={-1}
-          id={`company-option-${c.id}`}
-          data-company-id={String(c.id)}
-          data-company-name={c.name}
-        >
+        <div role="option" tabindex={-1} id={`company-option-${c.id}`} data-id={String(c.id)} data-name={c.name}>
           {c.name}
         </div>
       ))}

@@ -1,11 +1,12 @@
 /**
  * Deals under /app/deals. Viewers read the board and deals; members create, edit, move, close and
- * delete them. Fixed paths (/list, /new, /column) come before /:id, which would match them too.
+ * delete them. Fixed paths (/list, /new, /column, /contact-options) come before /:id, which would match them too.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../../../env";
 import { boardRoutes } from "./board";
 import { dealBulkRoutes } from "./bulk";
+import { dealContactRoutes } from "./contact-combobox";
 import { dealEditRoutes } from "./edit";
 import { dealListRoutes } from "./list";
 import { dealViewRoutes } from "./saved-views";
@@ -17,5 +18,6 @@ export const dealsRoutes = new Hono<AppEnv>()
   .route("/list", dealBulkRoutes)
   .route("/list", dealViewRoutes)
   .route("/", boardRoutes)
+  .route("/", dealContactRoutes)
   .route("/", dealEditRoutes)
   .route("/", dealRecordRoutes);
