@@ -19,6 +19,8 @@ const tags = z
 const customFields = z
   .record(z.string(), z.string())
   .openapi({ description: "Each value as stored, by its field's name.", example: { Tier: "gold" } });
+/** Every record's labels and times, as each payload ends. */
+const labelled = { tags, custom_fields: customFields, created_at: time, updated_at: time };
 const restored = z
   .literal(true)
   .optional()
@@ -35,10 +37,7 @@ const contactFields = {
   company: z.string().nullable().openapi({ description: "The company's name." }),
   address: z.string().nullable(),
   owner_id: member,
-  tags,
-  custom_fields: customFields,
-  created_at: time,
-  updated_at: time,
+  ...labelled,
 };
 
 export const WebhookContact = z.object({ ...contactFields, restored }).openapi("WebhookContact", {
@@ -55,10 +54,7 @@ export const WebhookCompany = z
     phone: z.string().nullable(),
     address: z.string().nullable(),
     owner_id: member,
-    tags,
-    custom_fields: customFields,
-    created_at: time,
-    updated_at: time,
+    ...labelled,
     restored,
   })
   .openapi("WebhookCompany", { description: "A company in company.created, company.updated and company.deleted." });

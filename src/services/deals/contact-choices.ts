@@ -4,11 +4,10 @@
  * or email), as the header's search box finds them. What was typed is bound into the FTS expression by
  * ftsQuery, never written into SQL.
  */
-import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { contacts } from "../../db/schema";
 import { contactDisplayName } from "../contacts/names";
-import { ftsQuery, searchTerms } from "../records/search";
+import { searchTerms } from "../records/search";
+import { contactMatches } from "../search/global";
 
 /** Contacts shown per keystroke. */
 export const CONTACT_OPTIONS_LIMIT = 10;
@@ -23,24 +22,14 @@ export interface ContactOption {
 /** The workspace's contacts matching `query` (at most 100 characters), newest first. */
 export async function contactOptions(t: TenantDb, query: string): Promise<{ query: string; hits: ContactOption[] }> {
   const typed = query.trim().slice(0, 100);
-  const match = ftsQuery(t.tenantId, searchTerms(typed));
-  if (match === null) return { query: typed, hits: [] };
-  const rows = await t.db
-    .select({
-      id: contacts.id,
-      firstName: contacts.firstName,
-      lastName: contacts.lastName,
-      primaryEmail: contacts.primaryEmail,
-      companyName: contacts.companyName,
-    })
-    .from(sql`contacts_fts`)
-    .crossJoin(contacts)
-    // The index drives, as in the contacts list and the header's search: the MATCH names the tenant's token.
-    .where(t.where(contacts, sql`contacts_fts MATCH ${match}`, sql`${contacts.id} = contacts_fts.rowid`))
-    .orderBy(sql`contacts_fts.rowid DESC`)
-    .limit(CONTACT_OPTIONS_LIMIT);
+  if (searchTerms(typed).length === 0) return { query: typed, hits: [] };
+  const rows = await contactMatches(t, typed, CONTACT_OPTIONS_LIMIT);
   return {
     query: typed,
-    hits: rows.map((r) => ({ id: r.id, name: contactDisplayName(r), detail: r.primaryEmail ?? r.companyName })),
+    hits: rows.map((r) => ({
+      id: r.id,
+      name: contactDisplayName({ ...r, primaryEmail: r.email }),
+      detail: r.email ?? r.companyName,
+    })),
   };
 }

@@ -20,11 +20,10 @@ export function searchText(raw: string | undefined): string | null {
   return searchTerms(text).length ? text : null;
 }
 
-/** The reads of a search, for the page's batch; read them with searchFromRows. */
-export function searchStatements(t: TenantDb, text: string, limit: number) {
-  const lower = text.toLowerCase();
+/** The contacts `text` finds through their search index, newest first (also the deal form's contact picker). */
+export function contactMatches(t: TenantDb, text: string, limit: number) {
   const match = ftsQuery(t.tenantId, searchTerms(text));
-  return [
+  return (
     t.db
       .select({
         id: contacts.id,
@@ -38,7 +37,15 @@ export function searchStatements(t: TenantDb, text: string, limit: number) {
       // The index drives, as in the contacts list: the MATCH names the tenant's token.
       .where(t.where(contacts, sql`contacts_fts MATCH ${match}`, sql`${contacts.id} = contacts_fts.rowid`))
       .orderBy(sql`contacts_fts.rowid DESC`)
-      .limit(limit + 1),
+      .limit(limit)
+  );
+}
+
+/** The reads of a search, for the page's batch; read them with searchFromRows. */
+export function searchStatements(t: TenantDb, text: string, limit: number) {
+  const lower = text.toLowerCase();
+  return [
+    contactMatches(t, text, limit + 1),
     t.db
       .select({ id: companies.id, name: companies.name, domain: companies.domain })
       .from(companies)
