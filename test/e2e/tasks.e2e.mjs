@@ -2,10 +2,11 @@
 // keyboard appears in the record's Tasks panel; Enter on its Done button completes it, Undo brings it
 // back; the tasks page lists it under Today and the navigation's badge counts it; the development cron
 // tick (what `npm run dev` fires each minute) sends its reminder, and the header's bell shows it; on
-// the tasks page one click completes it there too.
+// the tasks page one click completes it there too. A task written on the tasks page is linked to a contact
+// through the form's search.
 import assert from "node:assert/strict";
 import { tick } from "../../scripts/dev-tick.mjs";
-import { WAIT_MS, assertNoProblems, openPage, signUpByRequest } from "./helpers.mjs";
+import { WAIT_MS, appPost, assertNoProblems, axeViolations, openPage, signUpByRequest } from "./helpers.mjs";
 
 export default {
   async "a task made with the keyboard, completed and undone"({ baseUrl, browser }) {
@@ -21,7 +22,9 @@ export default {
     await page.goto(`${baseUrl}/app/deals`);
     await page.getByRole("link", { name: "Add a task for Keyboard deal" }).click();
     await page.waitForURL(/\/app\/tasks\/new\?record=deal:\d+$/, { timeout: WAIT_MS });
-    await page.getByText("Linked to Keyboard deal").waitFor({ timeout: WAIT_MS });
+    const linked = page.getByRole("combobox", { name: "Linked to (optional)" });
+    await linked.waitFor({ timeout: WAIT_MS });
+    assert.equal(await linked.inputValue(), "Keyboard deal");
     await page.goto(baseUrl + dealPath);
     const panel = page.locator("#record-tasks");
     await panel.getByText("No tasks yet.").waitFor({ timeout: WAIT_MS });
@@ -68,6 +71,34 @@ export default {
       .getByText(/Call back about pricing/)
       .first()
       .waitFor({ timeout: WAIT_MS });
+    assertNoProblems(problems);
+    await context.close();
+  },
+
+  async "a task written on the tasks page, linked by searching for the contact it is about"({ baseUrl, browser }) {
+    const { context, page, problems } = await openPage(browser);
+    await signUpByRequest(context, page, baseUrl, { company: "Linked Tasks Ltd" });
+    const made = await appPost(context.request, `${baseUrl}/app/contacts`, {
+      form: { first_name: "Augusta", last_name: "Lovelace" },
+      headers: { Origin: baseUrl },
+      maxRedirects: 0,
+    });
+    assert.equal(made.status(), 303);
+    const contactPath = made.headers().location;
+    await page.goto(`${baseUrl}/app/tasks/new`);
+    await page.getByLabel("Task", { exact: true }).fill("Send Augusta the notes");
+    const record = page.getByRole("combobox", { name: "Linked to (optional)" });
+    await record.click();
+    await record.pressSequentially("lovel");
+    await page.getByRole("option", { name: /Augusta Lovelace · Contact/ }).waitFor({ timeout: WAIT_MS });
+    assert.deepEqual(await axeViolations(page), [], "axe with the record options open");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    assert.equal(await record.inputValue(), "Augusta Lovelace");
+    await page.getByRole("button", { name: "Add task" }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith("/new"), { timeout: WAIT_MS, waitUntil: "commit" });
+    await page.goto(baseUrl + contactPath);
+    await page.locator("#record-tasks").getByText("Send Augusta the notes").waitFor({ timeout: WAIT_MS });
     assertNoProblems(problems);
     await context.close();
   },

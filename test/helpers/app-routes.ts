@@ -202,6 +202,7 @@ export const APP_ROUTES: RouteRule[] = [
   rule("GET /app/contacts/company-options", "member"),
   rule("POST /app/contacts/company-options", "member", { name: "Route Test Co" }),
   rule("GET /app/deals/contact-options?q=ada", "member"),
+  rule("GET /app/tasks/record-options?q=ada", "member"),
   // Saved views (issue 18): anyone who reads the list keeps private views; a missing view is 404.
   rule("GET /app/contacts/views", "viewer"),
   rule("POST /app/contacts/views", "viewer", { name: "" }),

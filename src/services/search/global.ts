@@ -41,22 +41,22 @@ export function contactMatches(t: TenantDb, text: string, limit: number) {
   );
 }
 
-/** The reads of a search, for the page's batch; read them with searchFromRows. */
-export function searchStatements(t: TenantDb, text: string, limit: number) {
+/** The companies whose name or domain contains `text`, by name (also the task form's record picker). */
+export function companyMatches(t: TenantDb, text: string, limit: number) {
   const lower = text.toLowerCase();
-  return [
-    contactMatches(t, text, limit + 1),
-    t.db
-      .select({ id: companies.id, name: companies.name, domain: companies.domain })
-      .from(companies)
-      .where(
-        t.where(
-          companies,
-          sql`(instr(${companies.nameSort}, ${lower}) > 0 OR instr(${companies.domain}, ${lower}) > 0)`,
-        ),
-      )
-      .orderBy(companies.nameSort, companies.id)
-      .limit(limit + 1),
+  return t.db
+    .select({ id: companies.id, name: companies.name, domain: companies.domain })
+    .from(companies)
+    .where(
+      t.where(companies, sql`(instr(${companies.nameSort}, ${lower}) > 0 OR instr(${companies.domain}, ${lower}) > 0)`),
+    )
+    .orderBy(companies.nameSort, companies.id)
+    .limit(limit);
+}
+
+/** The deals whose name contains `text`, by name, with their stage (also the task form's record picker). */
+export function dealMatches(t: TenantDb, text: string, limit: number) {
+  return (
     t.db
       .select({
         id: deals.id,
@@ -68,10 +68,20 @@ export function searchStatements(t: TenantDb, text: string, limit: number) {
       })
       .from(deals)
       .leftJoin(pipelineStages, eq(pipelineStages.id, deals.stageId))
-      .where(t.where(deals, sql`instr(${deals.nameSort}, ${lower}) > 0`))
+      .where(t.where(deals, sql`instr(${deals.nameSort}, ${text.toLowerCase()}) > 0`))
       // In the index's order, so the scan stops at the last hit shown.
       .orderBy(deals.nameSort, deals.id)
-      .limit(limit + 1),
+      .limit(limit)
+  );
+}
+
+/** The reads of a search, for the page's batch; read them with searchFromRows. */
+export function searchStatements(t: TenantDb, text: string, limit: number) {
+  const lower = text.toLowerCase();
+  return [
+    contactMatches(t, text, limit + 1),
+    companyMatches(t, text, limit + 1),
+    dealMatches(t, text, limit + 1),
     // Every member reads every task of the workspace (the task page is the viewer's too); open ones first.
     t.db
       .select({ id: tasks.id, title: tasks.title, status: tasks.status, dueDate: tasks.dueDate })

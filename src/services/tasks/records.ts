@@ -1,7 +1,13 @@
-/** The name of the record a task is linked to, as pages show it. */
+/**
+ * The record a task is linked to: its name as pages show it, and the task form's picker, which finds contacts,
+ * companies and deals as the header's search does (src/services/search/global.ts), a few of each.
+ */
 import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import type { SubjectType } from "../../db/schema";
+import { contactDisplayName } from "../contacts/names";
+import { searchTerms } from "../records/search";
+import { companyMatches, contactMatches, dealMatches } from "../search/global";
 
 export async function recordName(t: TenantDb, type: SubjectType, id: number): Promise<string | null> {
   const read =
@@ -12,4 +18,40 @@ export async function recordName(t: TenantDb, type: SubjectType, id: number): Pr
         : sql`SELECT name FROM deals WHERE tenant_id = ${t.tenantId} AND id = ${id}`;
   const [row] = await t.db.all<{ name: string }>(read);
   return row?.name ?? null;
+}
+
+/** Of each kind the picker shows per keystroke. */
+export const RECORD_OPTIONS_EACH = 4;
+
+export interface RecordOption {
+  /** The form's value: "contact:12". */
+  ref: string;
+  kind: SubjectType;
+  name: string;
+  /** Told apart from namesakes: an email or domain, a deal's stage. */
+  detail: string | null;
+}
+
+/** The workspace's contacts, companies and deals matching `query` (at most 100 characters), in one batch. */
+export async function recordOptions(t: TenantDb, query: string): Promise<{ query: string; hits: RecordOption[] }> {
+  const typed = query.trim().slice(0, 100);
+  if (searchTerms(typed).length === 0) return { query: typed, hits: [] };
+  const [people, firms, sales] = await t.db.batch([
+    contactMatches(t, typed, RECORD_OPTIONS_EACH),
+    companyMatches(t, typed, RECORD_OPTIONS_EACH),
+    dealMatches(t, typed, RECORD_OPTIONS_EACH),
+  ]);
+  return {
+    query: typed,
+    hits: [
+      ...people.map((c) => ({
+        ref: `contact:${c.id}`,
+        kind: "contact" as const,
+        name: contactDisplayName({ ...c, primaryEmail: c.email }),
+        detail: c.email ?? c.companyName,
+      })),
+      ...firms.map((c) => ({ ref: `company:${c.id}`, kind: "company" as const, name: c.name, detail: c.domain })),
+      ...sales.map((d) => ({ ref: `deal:${d.id}`, kind: "deal" as const, name: d.name, detail: d.stage })),
+    ],
+  };
 }

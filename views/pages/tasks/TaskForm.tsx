@@ -2,6 +2,7 @@
  * The task form: on its own page (new, edit) and as the short form on a record's page and the tasks
  * page (title, type, due date and time, assignee; the rest on the full form). Errors sit by their fields.
  */
+import { assets } from "../../../src/generated/assets";
 import { FieldError, FormAlert, LabelledField, describedBy } from "../../components/Field";
 
 export interface TaskFormValues {
@@ -213,13 +214,38 @@ export function TaskForm(p: TaskFormProps) {
           </LabelledField>
         </>
       )}
-      {v.record ? (
-        <p class="muted">
-          <input type="hidden" name="record" value={v.record} />
-          Linked to {p.recordName ?? v.record}
-        </p>
-      ) : null}
-      <FieldError id={id("record")} error={e.record} />
+      {p.compact ? (
+        <>
+          {v.record ? (
+            <p class="muted">
+              <input type="hidden" name="record" value={v.record} />
+              Linked to {p.recordName ?? v.record}
+            </p>
+          ) : null}
+          <FieldError id={id("record")} error={e.record} />
+        </>
+      ) : (
+        // With JavaScript, assets-src/combobox.js makes the select a search of the workspace's records.
+        <div
+          class="record-combobox"
+          data-options="/app/tasks/record-options"
+          data-one="record"
+          data-many="records"
+          data-scripts={JSON.stringify([assets.combobox])}
+        >
+          <Select
+            id={id("record")}
+            name="record"
+            label="Linked to (optional)"
+            value={v.record}
+            options={[
+              ["", "Not linked"],
+              ...(v.record ? [[v.record, p.recordName ?? v.record] as [string, string]] : []),
+            ]}
+            error={e.record}
+          />
+        </div>
+      )}
       {p.compact ? <input type="hidden" name="remind" value={v.remind ?? "0"} /> : null}
       <div class="actions">
         <button type="submit">{p.submit}</button>
