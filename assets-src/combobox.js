@@ -18,12 +18,19 @@
     const input = Object.assign(document.createElement("input"), { type: "text", id: select.id, autocomplete: "off" });
     input.value = select.value ? select.selectedOptions[0].textContent.trim() : "";
     const listId = `${select.id}-listbox-${++counter}`;
+    // A hint about the plain select only ("the first 500 by name") is not true of the search: it goes.
+    const selectHint = box.dataset.selectHint ? document.getElementById(`${select.id}-hint`) : null;
+    selectHint?.remove();
+    const describedBy = (select.getAttribute("aria-describedby") ?? "")
+      .split(" ")
+      .filter((ref) => ref && ref !== selectHint?.id)
+      .join(" ");
     for (const [k, v] of Object.entries({
       role: "combobox",
       "aria-autocomplete": "list",
       "aria-expanded": "false",
       "aria-controls": listId,
-      "aria-describedby": `${select.getAttribute("aria-describedby") ?? ""} ${listId}-status`.trim(),
+      "aria-describedby": `${describedBy} ${listId}-status`.trim(),
     }))
       input.setAttribute(k, v);
     if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", "true");

@@ -177,6 +177,7 @@ export function ContactForm(p: ContactFormProps) {
         class="record-combobox"
         data-options={COMPANY_OPTIONS_PATH}
         data-create="1"
+        data-select-hint="drop"
         data-scripts={JSON.stringify([assets.combobox])}
       >
         <CompanySelect
