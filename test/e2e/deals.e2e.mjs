@@ -12,7 +12,14 @@ async function createDeal(page, baseUrl, { name, amount, stage, closeDate, compa
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Amount").fill(amount);
   if (closeDate) await page.getByLabel("Expected close date").fill(closeDate);
-  if (company) await page.getByLabel("Company").selectOption({ label: company });
+  if (company) {
+    // The company picker is a combobox searching the workspace (assets-src/combobox.js).
+    const box = page.getByRole("combobox", { name: "Company" });
+    await box.click();
+    await box.pressSequentially(company.slice(0, 6));
+    await page.getByRole("option", { name: company }).click();
+    assert.equal(await box.inputValue(), company);
+  }
   await page.getByLabel("Stage").selectOption({ label: stage });
   await page.getByRole("button", { name: "Create deal" }).click();
   await page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });

@@ -37,6 +37,8 @@ export async function signedInStaff(browser, baseUrl, role) {
   await s.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await s.getByLabel("Authenticator code").fill(generateTOTP(key, 30, 6));
   await s.getByRole("button", { name: "Finish setting up" }).click();
+  // count() does not wait: the page with the codes must have arrived first.
+  await s.locator(".recovery-codes li").first().waitFor({ timeout: WAIT_MS });
   assert.equal(await s.locator(".recovery-codes li").count(), 10);
   await s.getByRole("link", { name: "Sign in" }).click();
   await s.getByLabel("Email").fill(email);

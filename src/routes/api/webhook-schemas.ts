@@ -99,7 +99,19 @@ export const WebhookDealUpdated = z
       .array(z.object({ id, role: z.string().nullable() }))
       .openapi({ description: "Its contacts' ids and roles, by id." }),
     changed: z
-      .array(z.string())
+      .array(
+        z.enum([
+          "name",
+          "amount_minor",
+          "currency",
+          "close_date",
+          "owner_id",
+          "company_id",
+          "contacts",
+          "tags",
+          "custom_fields",
+        ]),
+      )
       .openapi({ description: "The fields that changed, by these names.", example: ["amount_minor"] }),
   })
   .openapi("WebhookDealUpdated", { description: "A deal in deal.updated." });
