@@ -142,6 +142,22 @@ describe("a contact's page", () => {
     expect(await (await send(`/app/contacts/${lonely}`, { cookie: t.cookie })).text()).toContain(
       "Not on any deal yet.",
     );
+    // A viewer may not create deals: no link to the form.
+    expect(html).not.toContain("/app/deals/new?");
+  });
+
+  it("starts a new deal with the contact on it and their company as its company; the company's page too", async () => {
+    const t = await newTenant("New Deal Links Co");
+    const company = await createCompanyThroughForm(t.cookie, { name: "Byron Engines" });
+    const ada = await createContact(t.cookie, { first_name: "Ada", last_name: "Byron", company_id: String(company) });
+    const page = await (await send(`/app/contacts/${ada}`, { cookie: t.cookie })).text();
+    const href = page.match(/<a href="(\/app\/deals\/new\?[^"]+)">New deal<\/a>/)?.[1]?.replaceAll("&amp;", "&");
+    expect(href).toBe(`/app/deals/new?contact_id=${ada}&company_id=${company}`);
+    const form = await (await send(href!, { cookie: t.cookie })).text();
+    expect(form).toContain(`<option value="${ada}" selected="">Ada Byron</option>`);
+    expect(form).toContain(`<option value="${company}" selected="">Byron Engines</option>`);
+    const companyPage = await (await send(`/app/companies/${company}`, { cookie: t.cookie })).text();
+    expect(companyPage).toContain(`<a href="/app/deals/new?company_id=${company}">New deal</a>`);
   });
 });
 

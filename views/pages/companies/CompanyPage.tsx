@@ -92,7 +92,11 @@ export function CompanyPage(p: CompanyPageProps) {
             </p>
           ) : null}
         </Card>
-        <RelatedDeals {...p.deals} empty="No deals with this company yet." />
+        <RelatedDeals
+          {...p.deals}
+          empty="No deals with this company yet."
+          newHref={p.canWrite ? `/app/deals/new?company_id=${c.id}` : null}
+        />
       </RecordBody>
       <RecentBeacon type="company" id={c.id} />
     </div>

@@ -114,7 +114,15 @@ export function ContactPage(p: ContactPageProps) {
           </>
         }
       >
-        <RelatedDeals {...p.deals} empty="Not on any deal yet." showRole />
+        <RelatedDeals
+          {...p.deals}
+          empty="Not on any deal yet."
+          showRole
+          // The contact on the deal, and their company as its company.
+          newHref={
+            p.canWrite ? `/app/deals/new?contact_id=${c.id}${c.companyId ? `&company_id=${c.companyId}` : ""}` : null
+          }
+        />
       </RecordBody>
       <RecentBeacon type="contact" id={c.id} />
       <ShortcutSheet canWrite={p.canWrite} hasSearch={false} />

@@ -17,7 +17,14 @@ const MaybeDate = (p: { date: string | null }) => (p.date ? <CalendarDate date={
 
 const STATUS_LABELS = { open: "Open", won: "Won", lost: "Lost" } as const;
 
-export function RelatedDeals(p: { deals: RelatedDealRow[]; more: boolean; empty: string; showRole?: boolean }) {
+export function RelatedDeals(p: {
+  deals: RelatedDealRow[];
+  more: boolean;
+  empty: string;
+  showRole?: boolean;
+  /** The new-deal form with this record filled in, for those who may create deals. */
+  newHref?: string | null;
+}) {
   return (
     <section class="card" aria-labelledby="deals-heading">
       <h2 id="deals-heading">Deals</h2>
@@ -56,6 +63,11 @@ export function RelatedDeals(p: { deals: RelatedDealRow[]; more: boolean; empty:
         </div>
       )}
       {p.more ? <p class="muted">Showing the first {p.deals.length} deals.</p> : null}
+      {p.newHref ? (
+        <p>
+          <a href={p.newHref}>New deal</a>
+        </p>
+      ) : null}
     </section>
   );
 }
