@@ -103,7 +103,8 @@ export function DealForm(p: DealFormProps) {
     <form class="stack record-form deal-form" method="post" action={p.action} novalidate>
       <RecordFormMessages errors={e} alert={p.alert} version={p.version} />
       <Field name="name" label="Name" value={v.name} error={e.name} maxlength={200} autocomplete="off" required />
-      <div class="grid two">
+      {/* Bottoms aligned: the amount's hint would push its box below the currency's. */}
+      <div class="grid two align-end">
         <InputField
           name="amount"
           label="Amount"
