@@ -230,6 +230,9 @@ describe("the edit form keeps what the deal has", () => {
     });
     const form = await (await send(`/app/deals/${id}/edit`, { cookie: t.cookie })).text();
     expect(form).toContain(`<option value="${last!.id}" selected="">Zed Zulu</option>`);
+    // The filled row offers only its contact; each empty row the first 500 by name and the deal's own (not 3 × 501).
+    const rows = [...form.matchAll(/<select id="f-contact_ids-(\d+)"[^>]*>([\s\S]*?)<\/select>/g)];
+    expect(rows.map((m) => (m[2]!.match(/<option value="\d+"/g) ?? []).length)).toEqual([1, 501, 501]);
   });
 });
 

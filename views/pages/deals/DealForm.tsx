@@ -73,7 +73,8 @@ function ContactRows(p: DealFormProps) {
               aria-describedby={e[`contact_ids_${i}`] ? `f-contact_ids-${i}-error` : undefined}
             >
               <option value="">—</option>
-              {p.contacts.map((c) => (
+              {/* A filled row offers only its contact (or none): the full list once per empty row, not per contact. */}
+              {(row.contactId ? p.contacts.filter((c) => String(c.id) === row.contactId) : p.contacts).map((c) => (
                 <option value={String(c.id)} selected={String(c.id) === row.contactId}>
                   {c.name}
                 </option>
