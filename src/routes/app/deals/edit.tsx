@@ -11,7 +11,7 @@ import { errorResponse } from "../../../lib/errors";
 import { amountForInput, currencyCodes, minorDigits } from "../../../lib/money";
 import { render } from "../../../lib/render";
 import { checkDealReferences, dealFormChoices, parseDealForm, type DealFormBody } from "../../../services/deals/form";
-import { workspaceMoney } from "../../../services/deals/choices";
+import { pipelinesWithStages, workspaceMoney } from "../../../services/deals/choices";
 import { getStage } from "../../../services/deals/stages";
 import { getDealForEdit } from "../../../services/deals/page";
 import { createDeal, updateDeal } from "../../../services/deals/write";
@@ -112,9 +112,10 @@ async function readDealForm(c: Context<AppEnv>, body: DealFormBody, base: FormSt
 
 dealEditRoutes.get("/new", requireRole("member"), async (c) => {
   const t = tenantOf(c);
-  const [choices, money] = await Promise.all([dealFormChoices(t), workspaceMoney(t)]);
+  // Only what the defaults need: formPage reads the form's choices (companies, contacts, members…) itself.
+  const [pipelines, money] = await Promise.all([pipelinesWithStages(t), workspaceMoney(t)]);
   const wanted = parseRecordId(c.req.query("pipeline"));
-  const pipeline = choices.pipelines.find((p) => p.id === wanted) ?? choices.pipelines[0];
+  const pipeline = pipelines.find((p) => p.id === wanted) ?? pipelines[0];
   const companyId = parseRecordId(c.req.query("company_id"));
   const contactId = parseRecordId(c.req.query("contact_id"));
   return formPage(c, {
