@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import type { TestProject } from "vitest/node";
 import { analyticsEngineFake } from "./fake-analytics-engine";
+import type { RepoTexts } from "./helpers/repo";
 import { sqlStatements } from "./sql-statements";
 
 interface Received {
@@ -124,6 +125,37 @@ function stripeFake() {
   };
 }
 
+/** What tests that check the repository's files against each other read (test/helpers/repo.ts). */
+function repoTexts(root: string): RepoTexts {
+  const docPath = path.join(root, "docs", "privacy-controls.md");
+  const testDir = path.join(root, "test");
+  const testFiles = readdirSync(testDir, { recursive: true, encoding: "utf8" })
+    .map((name) => `test/${name.split(path.sep).join("/")}`)
+    .filter((name) => /\.test\.tsx?$/.test(name) || /^test\/e2e\/[^/]+\.e2e\.mjs$/.test(name));
+  const routesDir = path.join(root, "src", "routes");
+  const routeFiles = readdirSync(routesDir, { recursive: true, encoding: "utf8" }).map(
+    (name) => `src/routes/${name.split(path.sep).join("/")}`,
+  );
+  return {
+    sqlStatements: sqlStatements(root),
+    architecture: {
+      app: readFileSync(path.join(root, "src", "app.ts"), "utf8"),
+      doc: readFileSync(path.join(root, "docs", "architecture.md"), "utf8"),
+      routeFiles,
+    },
+    routeSources: Object.fromEntries(
+      routeFiles
+        .filter((name) => /\.tsx?$/.test(name))
+        .map((name) => [name, readFileSync(path.join(root, name), "utf8")]),
+    ),
+    apiDoc: readFileSync(path.join(root, "docs", "api.md"), "utf8"),
+    privacyControls: {
+      doc: existsSync(docPath) ? readFileSync(docPath, "utf8") : "",
+      files: Object.fromEntries(testFiles.map((name) => [name, readFileSync(path.join(root, name), "utf8")])),
+    },
+  };
+}
+
 export default async function setup(project: TestProject) {
   const received: Received[] = [];
   const stripe = stripeFake();
@@ -131,11 +163,18 @@ export default async function setup(project: TestProject) {
   // A webhook receiver: POST /hooks/<name> answers the statuses a test queued with POST /__hooks/<name>
   // (a JSON array), then 200; what it received is in /__received like everything else.
   const hookScripts = new Map<string, number[]>();
+  const repo: Partial<RepoTexts> = {};
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const url = req.url ?? "/";
+      if (req.method === "GET" && url.startsWith("/__repo/")) {
+        const text = repo[url.slice("/__repo/".length) as keyof RepoTexts];
+        res.writeHead(text === undefined ? 404 : 200, { "content-type": "application/json" });
+        res.end(JSON.stringify(text ?? null));
+        return;
+      }
       if (req.method === "GET" && url === "/__received") {
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(received));
@@ -198,45 +237,12 @@ export default async function setup(project: TestProject) {
       readdirSync(fixtureDir).map((name) => [name, readFileSync(path.join(fixtureDir, name)).toString("base64")]),
     ),
   );
-  // docs/privacy-controls.md and the text of every test file, keyed by path from the repository root,
-  // so test/privacy/privacy-controls.test.ts can check that every test the doc names exists.
-  const root = path.join(import.meta.dirname, "..");
-  const docPath = path.join(root, "docs", "privacy-controls.md");
-  const testFiles = readdirSync(import.meta.dirname, { recursive: true, encoding: "utf8" })
-    .map((name) => `test/${name.split(path.sep).join("/")}`)
-    .filter((name) => /\.test\.tsx?$/.test(name) || /^test\/e2e\/[^/]+\.e2e\.mjs$/.test(name));
-  project.provide("sqlStatements", sqlStatements(root));
   // wrangler.toml as deployed, so test/security/production-config.test.ts can check its production vars.
+  const root = path.join(import.meta.dirname, "..");
   project.provide("wranglerToml", readFileSync(path.join(root, "wrangler.toml"), "utf8"));
-  // src/app.ts and docs/architecture.md, so test/architecture/route-files.test.ts can check that a
-  // router's file is found from its URL and that the doc's table names it.
-  project.provide("architecture", {
-    app: readFileSync(path.join(root, "src", "app.ts"), "utf8"),
-    doc: readFileSync(path.join(root, "docs", "architecture.md"), "utf8"),
-    routeFiles: readdirSync(path.join(root, "src", "routes"), { recursive: true, encoding: "utf8" }).map(
-      (name) => `src/routes/${name.split(path.sep).join("/")}`,
-    ),
-  });
-  // The text of every route file, so test/usage/features.test.ts can check that each defined feature event is
-  // tracked somewhere.
-  const routesDir = path.join(root, "src", "routes");
-  project.provide(
-    "routeSources",
-    Object.fromEntries(
-      readdirSync(routesDir, { recursive: true, encoding: "utf8" })
-        .filter((name) => /\.tsx?$/.test(name))
-        .map((name) => [
-          `src/routes/${name.split(path.sep).join("/")}`,
-          readFileSync(path.join(routesDir, name), "utf8"),
-        ]),
-    ),
-  );
-  // docs/api.md, so test/api/quick-start.test.ts runs the commands and the snippet it documents.
-  project.provide("apiDoc", readFileSync(path.join(root, "docs", "api.md"), "utf8"));
-  project.provide("privacyControls", {
-    doc: existsSync(docPath) ? readFileSync(docPath, "utf8") : "",
-    files: Object.fromEntries(testFiles.map((name) => [name, readFileSync(path.join(root, name), "utf8")])),
-  });
+  // The larger texts are read once and served at GET /__repo/<name> (test/helpers/repo.ts): vitest sends every
+  // provided value with each test file it starts, and these ~3 MB cost ~25 s of a run's CPU that way.
+  Object.assign(repo, repoTexts(root));
   return () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());

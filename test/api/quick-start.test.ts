@@ -6,7 +6,8 @@
  * So the doc cannot drift from the API.
  */
 import { Webhook } from "standardwebhooks";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { repoText } from "../helpers/repo";
 import type { WebhookMessage } from "../../src/services/webhooks/deliver";
 import { post } from "../contacts/contact-helpers";
 import { newTenant } from "../helpers/tenants";
@@ -14,7 +15,7 @@ import { deliver, HeldQueue, jobEnv, runCron } from "../jobs/helpers";
 import { addEndpoint, received, receiverUrl } from "../webhooks/helpers";
 import { api, makeKey } from "./helpers";
 
-const doc = inject("apiDoc");
+const doc = await repoText("apiDoc");
 
 /** The fenced blocks of the doc in order: their language and text (indented blocks of a list item too). */
 function blocks(text: string): { lang: string; code: string }[] {

@@ -2,10 +2,10 @@
  * A URL tells you its file: every router under /app is mounted at the path its file has under
  * src/routes/, and docs/architecture.md's table names each mount with its file.
  */
-import { inject } from "vitest";
+import { repoText } from "../helpers/repo";
 import { describe, expect, it } from "vitest";
 
-const { app, doc, routeFiles } = inject("architecture");
+const { app, doc, routeFiles } = await repoText("architecture");
 
 /** Each `app.route(prefix, router)` with the file its router is imported from. */
 function mounts(): { prefix: string; file: string }[] {

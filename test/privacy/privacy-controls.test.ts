@@ -4,9 +4,10 @@
  * (in a browser test, a key of the default export) with exactly that title. The doc and the test
  * files are read in Node by test/global-setup.ts, since workerd cannot read the disk.
  */
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { repoText } from "../helpers/repo";
 
-const { doc, files } = inject("privacyControls");
+const { doc, files } = await repoText("privacyControls");
 
 /** Every `path` › "title" in the doc. A title is written as in the source, `${...}` included. */
 const references = [...doc.matchAll(/`([^`\s]+)`\s*›\s*"([^"\n]+)"/g)].map((m) => ({ path: m[1]!, title: m[2]! }));

@@ -7,7 +7,8 @@
  * (src/db/scoped.ts).
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { repoText } from "../helpers/repo";
 
 async function tenantTables(): Promise<string[]> {
   const rows = await env.DB.prepare(
@@ -35,7 +36,7 @@ function problemsOf(text: string, tables: Set<string>): string[] {
 
 describe("raw SQL on tenant tables", () => {
   it("finds the statements (the parser still sees the code), and the rule catches what it should", async () => {
-    const statements = inject("sqlStatements");
+    const statements = await repoText("sqlStatements");
     expect(statements.length).toBeGreaterThan(100);
     expect(statements.some((s) => s.file === "src/services/privacy/retention.ts")).toBe(true);
     const tables = new Set(await tenantTables());
@@ -47,7 +48,7 @@ describe("raw SQL on tenant tables", () => {
   it("always names a tenant_id condition, or says why it spans all tenants", async () => {
     const tables = new Set(await tenantTables());
     expect(tables.has("contacts")).toBe(true);
-    const unscoped = inject("sqlStatements").flatMap((s) =>
+    const unscoped = (await repoText("sqlStatements")).flatMap((s) =>
       problemsOf(s.text, tables).map((p) => `${s.file}:${s.line} ${p}: ${s.text.replace(/\s+/g, " ").slice(0, 100)}`),
     );
     expect(unscoped).toEqual([]);

@@ -2,7 +2,8 @@
  * Feature events: each lands once, by name only, for the action that happened; a failed action records
  * none; and every event the definitions name is tracked by some route (none is dead).
  */
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { repoText } from "../helpers/repo";
 import { FEATURE_EVENT_NAMES } from "../../src/services/usage/definitions";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
@@ -49,8 +50,8 @@ describe("feature events", () => {
     ]);
   });
 
-  it("every defined event is tracked by some route", () => {
-    const sources = Object.values(inject("routeSources")).join("\n");
+  it("every defined event is tracked by some route", async () => {
+    const sources = Object.values(await repoText("routeSources")).join("\n");
     const tracked = new Set([...sources.matchAll(/trackFeature\(\s*\w+\s*,\s*"([^"]+)"\s*\)/g)].map((m) => m[1]));
     expect(FEATURE_EVENT_NAMES.filter((name) => !tracked.has(name))).toEqual([]);
     // And nothing is tracked that the definitions (and so the privacy page) do not name.
