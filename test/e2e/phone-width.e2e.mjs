@@ -1,6 +1,6 @@
 // Every page of the app on a small phone (360 px, dark theme): none is wider than the screen, and none has a column
 // without a name, a table caption squeezed to a word a line, a number in a stacked table without its column's name
-// or a field too small to tap, nor two controls drawn over each other. The pages are found
+// or a field too small to tap, nor two controls drawn over each other, nor a disclosure opening off the screen. The pages are found
 // as a user finds them, by following the app's own links from the dashboard, and a visitor's from the home page
 // (one page per path shape, its ids as :id), so a new page is checked once something links to it. Billing's usage
 // list once pushed its values 36 px off the screen.
@@ -91,7 +91,19 @@ async function pageFaults(page, baseUrl, starts, inApp) {
           if (a.contains(b) || b.contains(a)) continue;
           if (ras.some((ra) => rbs.some((rb) => over(ra, rb)))) overlapping.push(`${name(a)} and ${name(b)}`);
         }
+      // What a disclosure opens stays on the screen: the contacts list's Columns and Views panels once opened past
+      // its left edge, where nothing scrolls to.
+      const offscreen = [];
+      for (const d of document.querySelectorAll("details:not([open])")) {
+        if (!d.checkVisibility()) continue;
+        d.open = true;
+        const panels = [...d.children].filter((el) => el.tagName !== "SUMMARY" && el.checkVisibility());
+        if (panels.some((el) => el.getBoundingClientRect().left < -1 || el.getBoundingClientRect().right > vw + 1))
+          offscreen.push(`"${(d.querySelector("summary")?.textContent ?? "").trim().slice(0, 20)}"`);
+        d.open = false;
+      }
       return {
+        offscreen,
         width: document.documentElement.scrollWidth,
         past,
         links,
@@ -102,6 +114,8 @@ async function pageFaults(page, baseUrl, starts, inApp) {
         overlapping,
       };
     }, inApp);
+    if (found.offscreen.length > 0)
+      faults.push(`${path}: opens past the screen's edge (${found.offscreen.join(", ")})`);
     if (found.overlapping.length > 0)
       faults.push(`${path}: controls over each other (${found.overlapping.join("; ")})`);
     if (found.unnamed > 0)

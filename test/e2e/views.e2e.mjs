@@ -2,7 +2,7 @@
 // included, moved first), save that as a view, see it as the current tab, make it the default, and
 // land on it when /app/contacts opens with no parameters. axe finds nothing wrong on the way.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, axeViolations, openNewAccountPage, waitForPath } from "./helpers.mjs";
+import { WAIT_MS, assertNoProblems, axeViolations, openNewAccountPage, uniqueEmail, waitForPath } from "./helpers.mjs";
 
 /** The table's column headers, without sort arrows. */
 async function headerTexts(page) {
@@ -97,6 +97,66 @@ export default {
     const dealTab = page.getByRole("navigation", { name: "Saved views" }).getByRole("link", { name: /^Open deals/ });
     assert.equal(await dealTab.getAttribute("aria-current"), "page");
     assert.deepEqual(await axeViolations(page), [], "axe on a saved view of the deals list");
+
+    assertNoProblems(problems);
+    await context.close();
+  },
+
+  async "a desktop shows every default column; a narrower one scrolls sideways under the row's box and name"({
+    baseUrl,
+    browser,
+  }) {
+    // A long address, as the owner's and the contact's: the list once hid Updated, Last contacted and Next task
+    // past its right edge on every desktop.
+    const email = uniqueEmail("maximiliane.oberholzerwittgenstein");
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, {
+      company: "Wide Lists Ltd",
+      email,
+    });
+    await page.goto(`${baseUrl}/app/contacts/new`);
+    await page.getByLabel("First name").fill("Maximiliane");
+    await page.getByLabel("Last name").fill("Oberholzer-Wittgenstein");
+    await page
+      .getByLabel("Email address 1 (primary)")
+      .fill("maximiliane.oberholzer-wittgenstein@internationalisation.example");
+    await page.getByRole("button", { name: "Create contact" }).click();
+    await page.waitForURL(/\/app\/contacts\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+
+    const layout = () =>
+      page.evaluate(() => {
+        const wrap = document.querySelector("table.contacts-table").parentElement;
+        const row = document.querySelector("table.contacts-table tbody tr");
+        return {
+          overflow: wrap.scrollWidth - wrap.clientWidth,
+          lastHeaderRight: [...document.querySelectorAll("table.contacts-table thead th")]
+            .at(-1)
+            .getBoundingClientRect().right,
+          viewport: document.documentElement.clientWidth,
+          box: row.children[0].getBoundingClientRect().left,
+          name: row.children[1].getBoundingClientRect().left,
+          company: row.children[2].getBoundingClientRect().left,
+          ownerTitle: row.querySelector(".owner-cell")?.getAttribute("title"),
+        };
+      });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${baseUrl}/app/contacts`);
+    const wide = await layout();
+    assert.ok(wide.overflow <= 1, `the table is ${wide.overflow} px wider than its card at 1280 px`);
+    assert.ok(wide.lastHeaderRight <= wide.viewport, "the last column (Next task) is on the screen");
+    assert.equal(wide.ownerTitle, email, "the owner cut short keeps the whole address as its title");
+
+    await page.setViewportSize({ width: 1024, height: 800 });
+    const before = await layout();
+    assert.ok(before.overflow > 0, "at 1024 px the default columns need more room than the card");
+    await page.evaluate(() => {
+      const wrap = document.querySelector("table.contacts-table").parentElement;
+      wrap.scrollLeft = wrap.scrollWidth;
+    });
+    const after = await layout();
+    assert.ok(after.company <= before.company - before.overflow + 1, "the other columns scroll");
+    assert.ok(after.lastHeaderRight <= after.viewport, "scrolled to its end, the last column is on the screen");
+    assert.equal(after.box, before.box, "the row's box stays");
+    assert.equal(after.name, before.name, "the row's name stays");
 
     assertNoProblems(problems);
     await context.close();

@@ -114,7 +114,7 @@ function contactRow(
           r.companyId ? html`<a href="/app/companies/${r.companyId}">${r.companyName}</a>` : (r.companyName ?? "")
         }</td>`;
       case "email":
-        return html`<td${label("Email", r.email)}>${r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : ""}</td>`;
+        return html`<td${label("Email", r.email)} class="email-cell">${r.email ? html`<a href="mailto:${r.email}">${r.email}</a>` : ""}</td>`;
       case "phone":
         return html`<td${label("Phone", r.phone)} class="phone-cell">${
           r.phone ? html`<a href="tel:${r.phone}">${r.phoneDisplay}</a>` : ""
@@ -122,7 +122,8 @@ function contactRow(
       case "tags":
         return html`<td${label("Tags", r.tags.length)}>${r.tags.map((t) => html`<span class="tag tag-${t.color}">${t.name}</span> `)}</td>`;
       case "owner":
-        return html`<td${label("Owner", r.owner)}>${r.owner ?? ""}</td>`;
+        // Cut short on a desktop (.owner-cell): the whole address is the cell's title.
+        return html`<td${label("Owner", r.owner)} class="owner-cell"${r.owner ? html` title="${r.owner}"` : ""}>${r.owner ?? ""}</td>`;
       case "updated":
         return html`<td data-label="Updated"><time datetime="${new Date(r.updatedAt).toISOString()}">${formatInstant(r.updatedAt, zone, "date", locale)}</time></td>`;
       case "contacted": {

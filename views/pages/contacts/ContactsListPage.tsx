@@ -54,8 +54,11 @@ export function ContactsListPage(p: ContactsListPageProps) {
     >
       <div class="page-head">
         <h1>Contacts</h1>
-        {/* The saved views sit in the heading's row, so the table starts no lower for them. */}
-        {p.views ? <ViewTabs {...p.views} /> : null}
+        {/* The saved views and the columns sit in the heading's row, so the table starts no lower for them. */}
+        <div class="view-bar">
+          {p.views ? <ViewTabs {...p.views} /> : null}
+          {p.columnChoices ? <ColumnsMenu choices={p.columnChoices} keep={keptParams(f)} /> : null}
+        </div>
         <div class="actions">
           <ShortcutButton />
           {p.canWrite ? (
@@ -103,8 +106,6 @@ export function ContactsListPage(p: ContactsListPageProps) {
           <OrderFilter value={f.dir} />
           <CustomFieldFilters fields={p.customFields} values={f.custom} inline />
         </FilterBar>
-
-        {p.columnChoices ? <ColumnsMenu choices={p.columnChoices} keep={keptParams(f)} /> : null}
       </div>
 
       {p.canWrite ? <ContactsBulkBar tags={p.tags} canErase={p.canErase ?? false} /> : null}

@@ -137,7 +137,9 @@ export function DealsListPage(p: DealsListPageProps) {
                   <td data-label="Stage">{r.stage}</td>
                   <td data-label="Status">{STATUS_LABEL[r.status] ?? r.status}</td>
                   <td data-label="Close date">{r.closeDate ? <CalendarDate date={r.closeDate} /> : ""}</td>
-                  <td data-label="Owner">{r.owner ?? ""}</td>
+                  <td data-label="Owner" class="owner-cell" title={r.owner ?? undefined}>
+                    {r.owner ?? ""}
+                  </td>
                   <TimeCell ms={r.updatedAt} precision="date" label="Updated" />
                 </tr>
               ))}
