@@ -201,7 +201,7 @@ export function TaskForm(p: TaskFormProps) {
             <Input
               id={id("repeat_every")}
               name="repeat_every"
-              label="N"
+              label="Every N"
               type="number"
               value={v.repeat_every || "1"}
               error={e.repeat_every}
