@@ -135,7 +135,7 @@ const firstPageHref = (f: CompanyListFilters) => companiesHref(f);
 /** The companies list: name search, tag filter, sort, and pages by keyset. */
 export function CompaniesListPage(p: CompaniesListPageProps) {
   return (
-    <div class="stack list-page">
+    <div class="stack list-page wide-page">
       <div class="page-head">
         <h1>Companies</h1>
         {p.canWrite ? (

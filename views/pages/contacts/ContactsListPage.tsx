@@ -49,7 +49,7 @@ export function ContactsListPage(p: ContactsListPageProps) {
   const f = p.filters;
   return (
     <div
-      class="stack contacts-page list-page"
+      class="stack contacts-page list-page wide-page"
       data-scripts={p.canWrite && p.scripts ? JSON.stringify(p.scripts) : undefined}
     >
       <div class="page-head">

@@ -145,7 +145,7 @@ function ClosedArea(p: { title: string; area: { cards: CardView[]; more: boolean
 export function BoardPage(p: BoardPageProps) {
   const stages = JSON.stringify(p.columns.map((c) => [c.head.stageId, c.head.name]));
   return (
-    <div class="stack deals-page">
+    <div class="stack deals-page wide-page">
       <div class="page-head">
         <h1>Deals</h1>
         {p.canWrite ? (

@@ -77,7 +77,7 @@ const STATUS_LABEL: Record<string, string> = { open: "Open", won: "Won", lost: "
 export function DealsListPage(p: DealsListPageProps) {
   const f = p.footer;
   return (
-    <div class="stack list-page">
+    <div class="stack list-page wide-page">
       <div class="page-head">
         <h1>Deals</h1>
         {/* The saved views sit in the heading's row, so the table starts no lower for them. */}
