@@ -104,7 +104,7 @@ export function Layout(p: LayoutProps) {
             <div class="inner">
               <a class="brand" href={p.user ? "/app" : "/"}>
                 <img src="/favicon.svg" alt="" />
-                {p.appName}
+                <span class="brand-name">{p.appName}</span>
               </a>
               {p.user ? (
                 // Phones: the navigation is folded from the first paint (no shift when scripts run). Without

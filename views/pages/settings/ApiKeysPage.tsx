@@ -77,39 +77,41 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
         {p.keys.length === 0 ? (
           <p class="muted">No keys yet.</p>
         ) : (
-          <table>
-            <TableHead
-              columns={["Name", "Key", "Access", "Created", "Expires", "Last used", "Status", { hidden: "Actions" }]}
-            />
-            <tbody>
-              {p.keys.map((k) => (
-                <tr>
-                  <td data-label="Name">{k.name}</td>
-                  <td data-label="Key">
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td data-label="Access">{k.scope === "read" ? "Read only" : "Read and write"}</td>
-                  <td data-label="Created">
-                    <Time ms={k.createdAt} />
-                  </td>
-                  <td data-label="Expires">{k.expiresAt === null ? "Never" : <Time ms={k.expiresAt} />}</td>
-                  <td data-label="Last used">{k.lastUsedAt === null ? "Never" : <Time ms={k.lastUsedAt} />}</td>
-                  <td data-label="Status">{status(k, p.now)}</td>
-                  <td>
-                    {k.revokedAt === null ? (
-                      <InlinePostButton
-                        action={`/app/settings/api/${k.id}/revoke`}
-                        label={`Revoke ${k.name}`}
-                        confirm={`Revoke the key “${k.name}”? Requests with it are refused at once.`}
-                      >
-                        Revoke
-                      </InlinePostButton>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div class="table-wrap">
+            <table>
+              <TableHead
+                columns={["Name", "Key", "Access", "Created", "Expires", "Last used", "Status", { hidden: "Actions" }]}
+              />
+              <tbody>
+                {p.keys.map((k) => (
+                  <tr>
+                    <td data-label="Name">{k.name}</td>
+                    <td data-label="Key">
+                      <code>{k.prefix}…</code>
+                    </td>
+                    <td data-label="Access">{k.scope === "read" ? "Read only" : "Read and write"}</td>
+                    <td data-label="Created">
+                      <Time ms={k.createdAt} />
+                    </td>
+                    <td data-label="Expires">{k.expiresAt === null ? "Never" : <Time ms={k.expiresAt} />}</td>
+                    <td data-label="Last used">{k.lastUsedAt === null ? "Never" : <Time ms={k.lastUsedAt} />}</td>
+                    <td data-label="Status">{status(k, p.now)}</td>
+                    <td>
+                      {k.revokedAt === null ? (
+                        <InlinePostButton
+                          action={`/app/settings/api/${k.id}/revoke`}
+                          label={`Revoke ${k.name}`}
+                          confirm={`Revoke the key “${k.name}”? Requests with it are refused at once.`}
+                        >
+                          Revoke
+                        </InlinePostButton>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </Card>
       <CreateCard id="new-key" title="New key" action="/app/settings/api" submit="Create key">

@@ -44,24 +44,26 @@ export function AuditPage(p: AuditPageProps) {
         {p.entries.length === 0 ? (
           <p>No entries match.</p>
         ) : (
-          <table>
-            <TableHead columns={["When", "Who", "What", "Details", "From"]} />
-            <tbody>
-              {p.entries.map((e) => (
-                <tr>
-                  <TimeCell ms={e.createdAt} precision="second" />
-                  <td data-label="Who">{e.actor}</td>
-                  <td data-label="What">{e.actionLabel}</td>
-                  <td data-label="Details">{e.target ?? ""}</td>
-                  <td data-label="From">
-                    {e.ip ?? ""}
-                    {e.ip ? <br /> : null}
-                    <span class="muted">{e.device}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div class="table-wrap">
+            <table>
+              <TableHead columns={["When", "Who", "What", "Details", "From"]} />
+              <tbody>
+                {p.entries.map((e) => (
+                  <tr>
+                    <TimeCell ms={e.createdAt} precision="second" />
+                    <td data-label="Who">{e.actor}</td>
+                    <td data-label="What">{e.actionLabel}</td>
+                    <td data-label="Details">{e.target ?? ""}</td>
+                    <td data-label="From">
+                      {e.ip ?? ""}
+                      {e.ip ? <br /> : null}
+                      <span class="muted">{e.device}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         {p.olderHref ? (
           <p>
