@@ -30,7 +30,7 @@ export interface WebhooksPageProps {
 /** The event checkboxes of the add form, all ticked until the admin chooses. */
 function EventChoices(p: { eventTypes: readonly string[]; chosen?: string[]; error?: string }) {
   return (
-    <fieldset class="field" aria-describedby={p.error ? "f-events-error" : undefined}>
+    <fieldset class="field event-choices" aria-describedby={p.error ? "f-events-error" : undefined}>
       <legend>Events</legend>
       {p.eventTypes.map((type) => (
         <label class="check">
