@@ -7,7 +7,7 @@
 import type { TenantDb } from "../../db/scoped";
 import { contactDisplayName } from "../contacts/names";
 import { searchTerms } from "../records/search";
-import { contactMatches } from "../search/global";
+import { type ContactMatch, contactMatches } from "../search/global";
 
 /** Contacts shown per keystroke. */
 export const CONTACT_OPTIONS_LIMIT = 10;
@@ -23,13 +23,10 @@ export interface ContactOption {
 export async function contactOptions(t: TenantDb, query: string): Promise<{ query: string; hits: ContactOption[] }> {
   const typed = query.trim().slice(0, 100);
   if (searchTerms(typed).length === 0) return { query: typed, hits: [] };
-  const rows = await contactMatches(t, typed, CONTACT_OPTIONS_LIMIT);
-  return {
-    query: typed,
-    hits: rows.map((r) => ({
-      id: r.id,
-      name: contactDisplayName({ ...r, primaryEmail: r.email }),
-      detail: r.email ?? r.companyName,
-    })),
-  };
+  return { query: typed, hits: (await contactMatches(t, typed, CONTACT_OPTIONS_LIMIT)).map(contactOption) };
+}
+
+/** A contact the header's search found, as a picker offers it (the task form's picker too). */
+export function contactOption(r: ContactMatch): ContactOption {
+  return { id: r.id, name: contactDisplayName({ ...r, primaryEmail: r.email }), detail: r.email ?? r.companyName };
 }

@@ -20,6 +20,9 @@ export function searchText(raw: string | undefined): string | null {
   return searchTerms(text).length ? text : null;
 }
 
+/** A contact `contactMatches` finds. */
+export type ContactMatch = Awaited<ReturnType<typeof contactMatches>>[number];
+
 /** The contacts `text` finds through their search index, newest first (also the deal form's contact picker). */
 export function contactMatches(t: TenantDb, text: string, limit: number) {
   const match = ftsQuery(t.tenantId, searchTerms(text));

@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import type { SubjectType } from "../../db/schema";
-import { contactDisplayName } from "../contacts/names";
+import { contactOption } from "../deals/contact-choices";
 import { searchTerms } from "../records/search";
 import { companyMatches, contactMatches, dealMatches } from "../search/global";
 
@@ -44,12 +44,7 @@ export async function recordOptions(t: TenantDb, query: string): Promise<{ query
   return {
     query: typed,
     hits: [
-      ...people.map((c) => ({
-        ref: `contact:${c.id}`,
-        kind: "contact" as const,
-        name: contactDisplayName({ ...c, primaryEmail: c.email }),
-        detail: c.email ?? c.companyName,
-      })),
+      ...people.map(contactOption).map(({ id, ...o }) => ({ ref: `contact:${id}`, kind: "contact" as const, ...o })),
       ...firms.map((c) => ({ ref: `company:${c.id}`, kind: "company" as const, name: c.name, detail: c.domain })),
       ...sales.map((d) => ({ ref: `deal:${d.id}`, kind: "deal" as const, name: d.name, detail: d.stage })),
     ],
