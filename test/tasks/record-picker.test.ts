@@ -83,4 +83,18 @@ describe("the task form's record picker", () => {
     expect(await foreign.text()).toContain("of this workspace");
     expect(await subjectOf(task.id)).toEqual({ type: "company", id: company });
   });
+
+  it("names a linked contact without a name by its email, as the picker and every page do", async () => {
+    const t = await newTenant("Picker Nameless");
+    const nameless = await createContact(t.cookie, { emails: "only.an.address@example.com" });
+    const task = await addTask(t.cookie, {
+      title: "Write back",
+      due_date: "2031-01-10",
+      record: `contact:${nameless}`,
+    });
+    const edit = await textOf(`/app/tasks/${task.id}/edit`, { cookie: t.cookie });
+    expect(edit).toContain(`<option value="contact:${nameless}" selected="">only.an.address@example.com</option>`);
+    const list = await textOf(`/app/tasks?record=contact:${nameless}&assignee=all`, { cookie: t.cookie });
+    expect(list).toContain("only.an.address@example.com");
+  });
 });

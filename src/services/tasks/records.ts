@@ -5,17 +5,24 @@
 import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import type { SubjectType } from "../../db/schema";
+import { contactDisplayName } from "../contacts/names";
 import { contactOption } from "../deals/contact-choices";
 import { searchTerms } from "../records/search";
 import { companyMatches, contactMatches, dealMatches } from "../search/global";
 
 export async function recordName(t: TenantDb, type: SubjectType, id: number): Promise<string | null> {
+  if (type === "contact") {
+    // Named as every page names a contact: a contact with only an email is its email, not "".
+    const [c] = await t.db.all<{ id: number; firstName: string; lastName: string; primaryEmail: string | null }>(
+      sql`SELECT id, first_name AS firstName, last_name AS lastName, primary_email AS primaryEmail
+          FROM contacts WHERE tenant_id = ${t.tenantId} AND id = ${id}`,
+    );
+    return c ? contactDisplayName(c) : null;
+  }
   const read =
-    type === "contact"
-      ? sql`SELECT trim(first_name || ' ' || last_name) AS name FROM contacts WHERE tenant_id = ${t.tenantId} AND id = ${id}`
-      : type === "company"
-        ? sql`SELECT name FROM companies WHERE tenant_id = ${t.tenantId} AND id = ${id}`
-        : sql`SELECT name FROM deals WHERE tenant_id = ${t.tenantId} AND id = ${id}`;
+    type === "company"
+      ? sql`SELECT name FROM companies WHERE tenant_id = ${t.tenantId} AND id = ${id}`
+      : sql`SELECT name FROM deals WHERE tenant_id = ${t.tenantId} AND id = ${id}`;
   const [row] = await t.db.all<{ name: string }>(read);
   return row?.name ?? null;
 }
