@@ -71,13 +71,15 @@
     button.className = "secondary";
     button.textContent = "Move";
     button.setAttribute("aria-label", `Move ${name}`);
-    // The card's other action: a task for its deal (the new-task form, linked to it).
+    // The card's other action: a task for its deal (the new-task form, linked to it). It sits on the amount's
+    // line, so the stage select keeps the width its longest name needs in a four-column board.
     const task = document.createElement("a");
     task.className = "card-task";
     task.href = `/app/tasks/new?record=deal:${id}`;
     task.textContent = "+ Task";
     task.setAttribute("aria-label", `Add a task for ${name}`);
-    form.append(label, select, button, task);
+    form.append(label, select, button);
+    card.querySelector(":scope > b")?.after(task);
     card.appendChild(form);
   }
 

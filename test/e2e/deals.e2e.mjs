@@ -1,5 +1,5 @@
 // Deals in chromium: create three deals through the form, drag one card to another column with the
-// mouse, move another with the keyboard only (Tab to its "Move to" select, choose, Enter), reload and
+// mouse, move another with the keyboard only (Tab past "+ Task" to its "Move to" select, choose, Enter), reload and
 // see both saved; find a deal through the header's search box; then the same keyboard move in the dark
 // theme and at phone width (390 px), where the columns scroll sideways.
 import assert from "node:assert/strict";
@@ -45,7 +45,8 @@ function card(page, name) {
 async function assertCardsWhole(page, where) {
   const cut = await page.evaluate(() =>
     [...document.querySelectorAll("#board ol.cards > li:not(.more)")].flatMap((li) => {
-      const rows = [...li.children].filter((el) => el.tagName !== "ABBR");
+      // The owner and "+ Task" sit on the amount's line.
+      const rows = [...li.children].filter((el) => el.tagName !== "ABBR" && !el.classList.contains("card-task"));
       return rows.flatMap((el, i) => {
         const box = el.getBoundingClientRect();
         const next = rows[i + 1]?.getBoundingClientRect();
@@ -58,6 +59,18 @@ async function assertCardsWhole(page, where) {
     }),
   );
   assert.deepEqual(cut, [], `card lines cut ${where}`);
+  // Each "Move to" select shows its stage's whole name: the text, the select's padding and its arrow (~20 px) fit.
+  const narrow = await page.evaluate(() =>
+    [...document.querySelectorAll("#board .card-move select")].flatMap((select) => {
+      const style = getComputedStyle(select);
+      const context = document.createElement("canvas").getContext("2d");
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const text = context.measureText(select.options[select.selectedIndex].text).width;
+      const room = select.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+      return text + 20 > room ? [`${select.options[select.selectedIndex].text}: ${Math.round(room)} px`] : [];
+    }),
+  );
+  assert.deepEqual(narrow, [], `stage names cut ${where}`);
 }
 
 /** Waits until the board script has given every card its "Move to" form. */
@@ -78,12 +91,21 @@ async function openBoard(page, baseUrl) {
   await boardReady(page);
 }
 
-/** Moves a card with the keyboard only: focus its link, Tab to its select, arrows to the stage, Enter. */
-async function moveWithKeyboard(page, name, stage) {
+/** Focuses a card's link, then Tabs past its "+ Task" (in reading order) to its "Move to" select. */
+async function tabToMoveSelect(page, name) {
   await card(page, name).getByRole("link", { name, exact: true }).focus();
+  await page.keyboard.press("Tab");
+  const task = card(page, name).getByRole("link", { name: `Add a task for ${name}` });
+  assert.equal(await task.evaluate((el) => el === document.activeElement), true, "Tab reaches + Task, as read");
   await page.keyboard.press("Tab");
   const select = card(page, name).locator("select");
   assert.equal(await select.evaluate((el) => el === document.activeElement), true, "Tab reaches the Move to select");
+  return select;
+}
+
+/** Moves a card with the keyboard only: Tab to its select, arrows to the stage, Enter. */
+async function moveWithKeyboard(page, name, stage) {
+  const select = await tabToMoveSelect(page, name);
   const labels = await select.locator("option").allTextContents();
   const from = labels.indexOf(await select.evaluate((el) => el.options[el.selectedIndex].text));
   const to = labels.indexOf(stage);
@@ -131,6 +153,12 @@ export default {
     const goneId = new URL(page.url()).pathname.split("/").pop();
     await openBoard(page, baseUrl);
     await assertCardsWhole(page, "at 1400 px");
+    // Four columns on a 1,024 px screen: the longest stage name ("Negotiation") still shows whole in a select.
+    await moveWithKeyboard(page, "Phone deal", "Negotiation");
+    await page.setViewportSize({ width: 1024, height: 900 });
+    await assertCardsWhole(page, "at 1024 px");
+    await moveWithKeyboard(page, "Phone deal", "Qualified");
+    await page.setViewportSize({ width: 1400, height: 900 });
 
     // A move that fails (someone deleted the deal meanwhile): the card goes back and the error shows.
     const deleted = await appPost(page.request, `${baseUrl}/app/deals/${goneId}/delete`, {
@@ -138,8 +166,7 @@ export default {
       maxRedirects: 0,
     });
     assert.equal(deleted.status(), 303);
-    await card(page, "Gone deal").getByRole("link", { name: "Gone deal", exact: true }).focus();
-    await page.keyboard.press("Tab");
+    await tabToMoveSelect(page, "Gone deal");
     await page.keyboard.press("ArrowDown");
     const refused = page.waitForResponse((r) => r.url().endsWith(`/app/deals/${goneId}/move`));
     await page.keyboard.press("Enter");
