@@ -1,6 +1,6 @@
 // Every page of the app on a small phone (360 px, dark theme) and again on a small tablet (700 px): none is wider than the screen, and none has a column
 // without a name, a table caption squeezed to a word a line, a number in a stacked table without its column's name
-// or a field too small to tap, nor two controls drawn over each other, nor a disclosure opening off the screen. The pages are found
+// or a field too small to tap or a search box too narrow to read, nor two controls drawn over each other, nor a disclosure opening off the screen. The pages are found
 // as a user finds them, by following the app's own links from the dashboard, and a visitor's from the home page
 // (one page per path shape, its ids as :id), so a new page is checked once something links to it. Billing's usage
 // list once pushed its values 36 px off the screen.
@@ -57,6 +57,10 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
         .filter((el) => !["checkbox", "radio", "hidden", "file", "range", "color", "submit"].includes(el.type))
         .filter((el) => el.checkVisibility() && el.getBoundingClientRect().height < 40)
         .map((el) => el.name || el.id);
+      // A list's search box with room to read what one types: squeezed beside Search and Filters it showed "Search na".
+      const cramped = [...document.querySelectorAll("main input[type=search]")]
+        .filter((el) => el.checkVisibility() && el.getBoundingClientRect().width < 192)
+        .map((el) => el.name || el.id);
       // A table's caption as wide as its table: left a table-caption in a stacked table, it was a word a line.
       const squeezed = [...document.querySelectorAll("caption")].filter(
         // A caption hidden for the eye (visually-hidden, 1 px) is read whole by a screen reader.
@@ -104,6 +108,7 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
         d.open = false;
       }
       return {
+        cramped,
         offscreen,
         width: document.documentElement.scrollWidth,
         past,
@@ -121,6 +126,7 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
     if (found.unnamed > 0)
       faults.push(`${at}: ${found.unnamed} number(s) in a stacked table without their column's name`);
     if (found.squeezed > 0) faults.push(`${at}: ${found.squeezed} table caption(s) squeezed to a word a line`);
+    if (found.cramped.length > 0) faults.push(`${at}: search boxes under 12rem wide (${found.cramped.join(", ")})`);
     if (found.small.length > 0) faults.push(`${at}: fields under 40 px tall (${found.small.join(", ")})`);
     if (found.width > width) faults.push(`${at}: ${found.width} px (${found.past.join(", ")})`);
     if (found.nameless > 0) faults.push(`${at}: ${found.nameless} column header(s) without a name`);
