@@ -61,6 +61,20 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
       const cramped = [...document.querySelectorAll("main input[type=search]")]
         .filter((el) => el.checkVisibility() && el.getBoundingClientRect().width < 192)
         .map((el) => el.name || el.id);
+      // A record's label level with its value: the first email and phone sat a list row's padding below "Email".
+      const unlevel = [...document.querySelectorAll("dl.facts > dt + dd")]
+        .filter((dd) => dd.checkVisibility() && dd.textContent.trim() !== "")
+        .filter((dd) => {
+          // The first line of text, not the box of the list around it.
+          const walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT, (n) =>
+            n.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP,
+          );
+          const range = document.createRange();
+          range.selectNodeContents(walker.nextNode());
+          const first = [...range.getClientRects()].find((r) => r.height > 0);
+          return first && Math.abs(first.top - dd.previousElementSibling.getBoundingClientRect().top) > 2;
+        })
+        .map((dd) => dd.previousElementSibling.textContent.trim());
       // A table's caption as wide as its table: left a table-caption in a stacked table, it was a word a line.
       const squeezed = [...document.querySelectorAll("caption")].filter(
         // A caption hidden for the eye (visually-hidden, 1 px) is read whole by a screen reader.
@@ -108,6 +122,7 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
         d.open = false;
       }
       return {
+        unlevel,
         cramped,
         offscreen,
         width: document.documentElement.scrollWidth,
@@ -126,6 +141,7 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
     if (found.unnamed > 0)
       faults.push(`${at}: ${found.unnamed} number(s) in a stacked table without their column's name`);
     if (found.squeezed > 0) faults.push(`${at}: ${found.squeezed} table caption(s) squeezed to a word a line`);
+    if (found.unlevel.length > 0) faults.push(`${at}: values below their labels (${found.unlevel.join(", ")})`);
     if (found.cramped.length > 0) faults.push(`${at}: search boxes under 12rem wide (${found.cramped.join(", ")})`);
     if (found.small.length > 0) faults.push(`${at}: fields under 40 px tall (${found.small.join(", ")})`);
     if (found.width > width) faults.push(`${at}: ${found.width} px (${found.past.join(", ")})`);
