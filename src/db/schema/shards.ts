@@ -9,18 +9,23 @@ import { tenants } from "./accounts";
 export const SHARD_STATES = ["active", "moving"] as const;
 export type ShardState = (typeof SHARD_STATES)[number];
 
-export const workspaceShards = sqliteTable("workspace_shards", {
-  tenantId: text("tenant_id")
-    .primaryKey()
-    .references(() => tenants.id, { onDelete: "cascade" }),
-  /** A D1 binding name: "DB" or "SHARD_0".."SHARD_n" (src/services/shards/bindings.ts). */
-  shard: text("shard").notNull(),
-  state: text("state", { enum: SHARD_STATES }).notNull().default("active"),
-  movedAt: integer("moved_at"),
-  createdAt: integer("created_at").notNull(),
-  /** Set when the workspace's people changed and their copy on its shard may not have (src/services/shards/mirror.ts). */
-  peopleStaleSince: integer("people_stale_since"),
-});
+export const workspaceShards = sqliteTable(
+  "workspace_shards",
+  {
+    tenantId: text("tenant_id")
+      .primaryKey()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** A D1 binding name: "DB" or "SHARD_0".."SHARD_n" (src/services/shards/bindings.ts). */
+    shard: text("shard").notNull(),
+    state: text("state", { enum: SHARD_STATES }).notNull().default("active"),
+    movedAt: integer("moved_at"),
+    createdAt: integer("created_at").notNull(),
+    /** Set when the workspace's people changed and their copy on its shard may not have (src/services/shards/mirror.ts). */
+    peopleStaleSince: integer("people_stale_since"),
+  },
+  // The sweep that brings stale copies up to date (migration 0033).
+  (t) => [index("workspace_shards_people_stale_idx").on(t.peopleStaleSince).where(sql`people_stale_since IS NOT NULL`)],
+);
 
 /** What placement reads per database: its size as D1 reported it, and its workspaces. */
 export const shardStats = sqliteTable("shard_stats", {
