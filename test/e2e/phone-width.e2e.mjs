@@ -1,9 +1,10 @@
-// Every page of the app on a small phone (360 px, dark theme) and again on a small tablet (700 px): none is wider than the screen, and none has a column
-// without a name, a table caption squeezed to a word a line, a number in a stacked table without its column's name
-// or a field too small to tap or a search box too narrow to read, nor two controls drawn over each other, nor a disclosure opening off the screen. The pages are found
-// as a user finds them, by following the app's own links from the dashboard, and a visitor's from the home page
-// (one page per path shape, its ids as :id), so a new page is checked once something links to it. Billing's usage
-// list once pushed its values 36 px off the screen.
+// Every page of the app on a small phone (360 px, dark theme) and again on a small tablet (700 px, light theme): none
+// is wider than the screen, and none has a column without a name, a table caption squeezed to a word a line, a
+// number in a stacked table without its column's name, a field too small to tap, a search box too narrow to read, a
+// record's value below its label or text under WCAG's contrast, nor two controls drawn over each other, nor a
+// disclosure opening off the screen. The pages are found as a user finds them, by following the app's own links from
+// the dashboard, and a visitor's from the home page (one page per path shape, its ids as :id), so a new page is
+// checked once something links to it. Billing's usage list once pushed its values 36 px off the screen.
 import assert from "node:assert/strict";
 import { WAIT_MS, appPost, assertNoProblems, openNewAccountPage, openPage, uniqueEmail } from "./helpers.mjs";
 
@@ -19,9 +20,9 @@ const shapeOf = (path) => path.replace(/\/(\d+|[a-z0-9]{20,})(?=\/|$)/g, "/:id")
  * per path shape; returns the pages wider than the screen, with a nameless column, a squeezed caption or a field too
  * small to tap, and how many pages were seen.
  */
-async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
+async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH, colorScheme = "dark") {
   await page.setViewportSize({ width, height: 740 });
-  await page.emulateMedia({ colorScheme: "dark" });
+  await page.emulateMedia({ colorScheme });
   const queue = [...starts];
   const seen = new Set(queue.map(shapeOf));
   const faults = [];
@@ -75,6 +76,43 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
           return first && Math.abs(first.top - dd.previousElementSibling.getBoundingClientRect().top) > 2;
         })
         .map((dd) => dd.previousElementSibling.textContent.trim());
+      // Text against what is behind it, as WCAG 1.4.3 asks (4.5:1, 3:1 from 18.66 px bold or 24 px): the first
+      // background colour up the tree, its transparency blended over the one below. Inactive controls are exempt.
+      const rgba = (c) => (c.match(/[\d.]+/g) ?? []).map(Number).concat([1]).slice(0, 4);
+      const blend = (top, below) =>
+        top
+          .slice(0, 3)
+          .map((v, i) => v * top[3] + below[i] * (1 - top[3]))
+          .concat([1]);
+      const backgroundOf = (el) => {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+          const bg = rgba(getComputedStyle(e).backgroundColor);
+          if (bg[3] > 0) layers.push(bg);
+          if (bg[3] >= 1) break;
+        }
+        return layers.reduceRight((below, top) => blend(top, below), [255, 255, 255, 1]);
+      };
+      const luminance = (c) =>
+        c
+          .slice(0, 3)
+          .map((v) => v / 255)
+          .map((v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+          .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const faint = [];
+      for (const el of document.querySelectorAll("body *")) {
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== "");
+        if (!own || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+        if (el.closest(":disabled, [aria-disabled=true], .visually-hidden, svg, option")) continue;
+        const style = getComputedStyle(el);
+        const background = backgroundOf(el);
+        const text = blend(rgba(style.color), background);
+        const [hi, lo] = [luminance(text), luminance(background)].sort((a, b) => b - a);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        const size = Number.parseFloat(style.fontSize);
+        const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+        if (ratio < (large ? 3 : 4.5)) faint.push(`"${el.textContent.trim().slice(0, 24)}" ${ratio.toFixed(2)}:1`);
+      }
       // A table's caption as wide as its table: left a table-caption in a stacked table, it was a word a line.
       const squeezed = [...document.querySelectorAll("caption")].filter(
         // A caption hidden for the eye (visually-hidden, 1 px) is read whole by a screen reader.
@@ -122,6 +160,7 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
         d.open = false;
       }
       return {
+        faint: faint.slice(0, 5),
         unlevel,
         cramped,
         offscreen,
@@ -141,6 +180,7 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH) {
     if (found.unnamed > 0)
       faults.push(`${at}: ${found.unnamed} number(s) in a stacked table without their column's name`);
     if (found.squeezed > 0) faults.push(`${at}: ${found.squeezed} table caption(s) squeezed to a word a line`);
+    if (found.faint.length > 0) faults.push(`${at}: text under WCAG contrast (${found.faint.join(", ")})`);
     if (found.unlevel.length > 0) faults.push(`${at}: values below their labels (${found.unlevel.join(", ")})`);
     if (found.cramped.length > 0) faults.push(`${at}: search boxes under 12rem wide (${found.cramped.join(", ")})`);
     if (found.small.length > 0) faults.push(`${at}: fields under 40 px tall (${found.small.join(", ")})`);
@@ -213,7 +253,8 @@ export default {
     assert.ok(app.visited >= 30, `only ${app.visited} pages found from the dashboard`);
     // A small tablet, just wider than the phone layout: tables are tables again, and popovers open from their
     // buttons. Three tables widened the page there and the tasks' Filters opened past the screen's left edge.
-    const tablet = await pageFaults(page, baseUrl, ["/app", ...filtered], true, TABLET_WIDTH);
+    // In the light theme, the phone's pass being in the dark one.
+    const tablet = await pageFaults(page, baseUrl, ["/app", ...filtered], true, TABLET_WIDTH, "light");
     // The public pages, as a visitor without an account finds them from the home page.
     const visitor = await openPage(browser);
     const pub = await pageFaults(visitor.page, baseUrl, ["/"], false);
