@@ -1,10 +1,11 @@
 // Every page of the app on a small phone (360 px, dark theme) and again on a small tablet (700 px, light theme): none
 // is wider than the screen, and none has a column without a name, a table caption squeezed to a word a line, a
 // number in a stacked table without its column's name, a field too small to tap, a search box too narrow to read, a
-// record's value below its label or text under WCAG's contrast, nor two controls drawn over each other, nor a
-// disclosure opening off the screen. The pages are found as a user finds them, by following the app's own links from
-// the dashboard, and a visitor's from the home page (one page per path shape, its ids as :id), so a new page is
-// checked once something links to it. Billing's usage list once pushed its values 36 px off the screen.
+// record's value below its label, text under WCAG's contrast or a control without a name, nor two controls drawn
+// over each other, nor a disclosure opening off the screen. The pages are found as a user finds them, by following
+// the app's own links from the dashboard, and a visitor's from the home page (one page per path shape, its ids as
+// :id), so a new page is checked once something links to it. Billing's usage list once pushed its values 36 px off
+// the screen.
 import assert from "node:assert/strict";
 import { WAIT_MS, appPost, assertNoProblems, openNewAccountPage, openPage, uniqueEmail } from "./helpers.mjs";
 
@@ -62,6 +63,19 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH, colorSche
       const cramped = [...document.querySelectorAll("main input[type=search]")]
         .filter((el) => el.checkVisibility() && el.getBoundingClientRect().width < 192)
         .map((el) => el.name || el.id);
+      // Every control has a name a screen reader says (WCAG 4.1.2): a label, aria-label(ledby), its text or an image's alt.
+      const unnamedControls = [...document.querySelectorAll("input, select, textarea, button, a[href], summary")]
+        .filter((el) => el.type !== "hidden" && el.checkVisibility({ visibilityProperty: true }))
+        .filter((el) => {
+          if (el.labels?.length || el.getAttribute("aria-label")?.trim() || el.getAttribute("title")?.trim())
+            return false;
+          const by = el.getAttribute("aria-labelledby");
+          if (by?.split(/\s+/).some((id) => document.getElementById(id)?.textContent.trim())) return false;
+          if (["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName))
+            return !["submit", "button", "reset"].includes(el.type) || !el.value.trim();
+          return !el.textContent.trim() && ![...el.querySelectorAll("img[alt]")].some((img) => img.alt.trim());
+        })
+        .map((el) => `${el.tagName.toLowerCase()}${el.name ? ` ${el.name}` : el.id ? `#${el.id}` : ""}`);
       // A record's label level with its value: the first email and phone sat a list row's padding below "Email".
       const unlevel = [...document.querySelectorAll("dl.facts > dt + dd")]
         .filter((dd) => dd.checkVisibility() && dd.textContent.trim() !== "")
@@ -160,6 +174,7 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH, colorSche
         d.open = false;
       }
       return {
+        unnamedControls: unnamedControls.slice(0, 5),
         faint: faint.slice(0, 5),
         unlevel,
         cramped,
@@ -180,6 +195,8 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH, colorSche
     if (found.unnamed > 0)
       faults.push(`${at}: ${found.unnamed} number(s) in a stacked table without their column's name`);
     if (found.squeezed > 0) faults.push(`${at}: ${found.squeezed} table caption(s) squeezed to a word a line`);
+    if (found.unnamedControls.length > 0)
+      faults.push(`${at}: controls without an accessible name (${found.unnamedControls.join(", ")})`);
     if (found.faint.length > 0) faults.push(`${at}: text under WCAG contrast (${found.faint.join(", ")})`);
     if (found.unlevel.length > 0) faults.push(`${at}: values below their labels (${found.unlevel.join(", ")})`);
     if (found.cramped.length > 0) faults.push(`${at}: search boxes under 12rem wide (${found.cramped.join(", ")})`);
