@@ -186,4 +186,35 @@ export default {
     assert.equal(gone?.status(), 404);
     await context.close();
   },
+  async "a duplicate merged into a contact: found by search, reviewed, merged; the other's page is gone"({
+    baseUrl,
+    browser,
+  }) {
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Merge Ltd" });
+    await page.goto(`${baseUrl}/app/contacts/new`);
+    const kept = await createThroughForm(page, { first: "Ada", last: "Lovelace", email: "ada@engines.example" });
+    await page.goto(`${baseUrl}/app/contacts/new`);
+    const other = await createThroughForm(page, {
+      first: "Ada",
+      last: "King",
+      email: "countess@lovelace.example",
+      phone: "+44 20 7946 0002",
+    });
+    await page.goto(`${baseUrl}/app/contacts/${kept}`);
+    await page.getByRole("link", { name: "Merge…" }).click();
+    await page.getByRole("heading", { level: 1, name: "Merge a duplicate into Ada Lovelace" }).waitFor();
+    await page.getByRole("searchbox", { name: "Find the duplicate by name, email, phone or company" }).fill("king");
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await page.getByRole("link", { name: "Ada King" }).click();
+    await page.getByRole("heading", { level: 1, name: "Merge Ada King into Ada Lovelace?" }).waitFor();
+    await page.getByRole("cell", { name: "ada@engines.example, countess@lovelace.example" }).waitFor();
+    await page.getByRole("button", { name: "Merge", exact: true }).click();
+    await page.waitForURL(`${baseUrl}/app/contacts/${kept}`);
+    await page.getByRole("link", { name: "countess@lovelace.example" }).waitFor();
+    await page.getByText("merged a duplicate contact into this one").waitFor();
+    assertNoProblems(problems);
+    const gone = await page.goto(`${baseUrl}/app/contacts/${other}`);
+    assert.equal(gone?.status(), 404);
+    await context.close();
+  },
 };

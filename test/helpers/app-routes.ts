@@ -199,6 +199,8 @@ export const APP_ROUTES: RouteRule[] = [
   rule("DELETE /app/contacts/:id", "member"),
   ...deleteSteps("/app/contacts/:id", "member"),
   rule("POST /app/contacts/check-duplicates", "member", { emails: "nobody@example.com" }),
+  rule("GET /app/contacts/:id/merge", "member"),
+  rule("POST /app/contacts/:id/merge", "member", { with: "999999999", kept_version: "1", merged_version: "1" }),
   rule("GET /app/contacts/company-options", "member"),
   rule("POST /app/contacts/company-options", "member", { name: "Route Test Co" }),
   rule("GET /app/deals/contact-options?q=ada", "member"),

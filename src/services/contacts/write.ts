@@ -29,7 +29,7 @@ import { companySortOf, nameSortOf } from "./names";
 import { getContact, getContactWithExtras, type ContactDetail } from "./page";
 
 /** A contact's columns from the input (companyName already looked up by checkReferences). */
-function contactColumns(input: ContactInput, companyName: string | null) {
+export function contactColumns(input: ContactInput, companyName: string | null) {
   return {
     firstName: input.firstName,
     lastName: input.lastName,
@@ -52,7 +52,7 @@ function contactColumns(input: ContactInput, companyName: string | null) {
  * bound parameters whatever the input. Parts left out are not written (an update rewrites only what
  * changed: every row written, index entries included, costs).
  */
-function childStatements(
+export function childStatements(
   t: TenantDb,
   target: SQL,
   parts: { emails?: string[]; phones?: string[]; tagIds?: number[]; customValues?: Map<number, string | null> },
@@ -107,11 +107,11 @@ function childStatements(
 }
 
 /** The timeline entry for the contact matched by `target` (columns in table order; id NULL is a new id). */
-function activityFromTarget(
+export function activityFromTarget(
   t: TenantDb,
   target: SQL,
   actorId: string | null,
-  kind: "created" | "updated",
+  kind: "created" | "updated" | "merged",
   changes: Record<string, [unknown, unknown]> | null,
   now: number,
 ) {

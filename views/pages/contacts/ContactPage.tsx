@@ -74,6 +74,9 @@ export function ContactPage(p: ContactPageProps) {
           {p.canWrite ? (
             <>
               <EditDeleteActions path={`/app/contacts/${c.id}`} hxDelete />
+              <a class="button secondary" href={`/app/contacts/${c.id}/merge`}>
+                Merge…
+              </a>
               {p.canErase ? (
                 <a class="button secondary" href={`/app/contacts/${c.id}/erase`}>
                   Erase…

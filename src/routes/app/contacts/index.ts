@@ -8,6 +8,7 @@ import { contactBulkRoutes } from "./bulk";
 import { contactCompanyRoutes } from "./company-combobox";
 import { contactEditRoutes } from "./edit";
 import { contactListRoutes } from "./list";
+import { contactMergeRoutes } from "./merge";
 import { contactRecordRoutes } from "./record";
 import { contactViewRoutes } from "./views";
 
@@ -19,4 +20,5 @@ export const contactsRoutes = new Hono<AppEnv>()
   .route("/", contactCompanyRoutes)
   .route("/", contactViewRoutes)
   .route("/", contactEditRoutes)
+  .route("/", contactMergeRoutes)
   .route("/", contactRecordRoutes);

@@ -1,0 +1,148 @@
+/**
+ * Merging a duplicate into a contact, under /app/contacts/:id/merge (members): find the other contact, review
+ * what the kept one becomes, merge (src/services/contacts/merge.ts). Another workspace's contact, or the contact
+ * itself, is not found.
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../../../env";
+import { errorResponse } from "../../../lib/errors";
+import { parseRecordId } from "../../../lib/ids";
+import { formatPhone } from "../../../lib/phone";
+import { render } from "../../../lib/render";
+import { requireRole } from "../../../middleware/session";
+import { findDuplicates } from "../../../services/contacts/form";
+import { mergeContacts, mergeReview, type MergeReview } from "../../../services/contacts/merge";
+import { getContact, type ContactDetail } from "../../../services/contacts/page";
+import { contactOptions } from "../../../services/deals/contact-choices";
+import { actorOf, tenantOf } from "../../context";
+import { MergeFindPage, MergeReviewPage, type MergeSideView } from "../../../../views/pages/contacts/MergePage";
+
+/** Mounted with the other contact routes at /app/contacts (src/routes/app/contacts/index.ts). */
+export const contactMergeRoutes = new Hono<AppEnv>();
+
+/** The fields of the review, each written for reading. */
+function rowsOf(
+  c: Pick<ContactDetail, "firstName" | "lastName" | "jobTitle" | "companyName" | "address" | "emails" | "phones">,
+  owner: string | null,
+  tags: string[],
+  values: Map<number, string | null>,
+  fields: MergeReview["into"]["customFields"],
+): Record<string, string> {
+  const text = (v: string | null | undefined) => (v ? v : "—");
+  const rows: Record<string, string> = {
+    "First name": text(c.firstName),
+    "Last name": text(c.lastName),
+    Emails: text(c.emails.join(", ")),
+    Phones: text(c.phones.map(formatPhone).join(", ")),
+    "Job title": text(c.jobTitle),
+    Company: text(c.companyName),
+    Address: text(c.address),
+    Owner: text(owner),
+    Tags: text(tags.join(", ")),
+  };
+  for (const f of fields) {
+    const v = values.get(f.id) ?? null;
+    rows[f.name] = f.kind === "checkbox" && v !== null ? (v === "1" ? "yes" : "no") : text(v);
+  }
+  return rows;
+}
+
+function sideView(side: MergeReview["into"]): MergeSideView {
+  const c = side.contact;
+  const owner = c.ownerId ? (c.ownerEmail ?? "former member") : null;
+  const rows = rowsOf(
+    c,
+    owner,
+    side.tags.map((g) => g.name),
+    side.values,
+    side.customFields,
+  );
+  return { id: c.id, name: c.name, updatedAt: c.updatedAt, rows };
+}
+
+function reviewPage(c: Context<AppEnv>, review: MergeReview, problem?: string, status: 200 | 409 | 422 = 200) {
+  const { into, from, merged } = review;
+  const names = new Map([...into.tags, ...from.tags].map((g) => [g.id, g.name]));
+  const owner = merged.ownerId === into.contact.ownerId ? into.contact.ownerEmail : from.contact.ownerEmail;
+  const after = rowsOf(
+    merged,
+    merged.ownerId ? (owner ?? "former member") : null,
+    merged.tagIds.map((id) => names.get(id) ?? ""),
+    merged.customValues,
+    into.customFields,
+  );
+  return render(
+    c,
+    `Merge ${from.contact.name} into ${into.contact.name}`,
+    <MergeReviewPage
+      kept={sideView(into)}
+      other={sideView(from)}
+      after={after}
+      problem={problem ?? review.refused ?? undefined}
+      canMerge={review.refused === null}
+    />,
+    review.refused && status === 200 ? 422 : status,
+  );
+}
+
+async function findPage(c: Context<AppEnv>, contact: ContactDetail, problem?: string) {
+  const t = tenantOf(c);
+  const query = (c.req.query("q") ?? "").trim().slice(0, 100);
+  const [duplicates, found] = await Promise.all([
+    findDuplicates(t, contact, contact.id),
+    query ? contactOptions(t, query) : null,
+  ]);
+  return render(
+    c,
+    `Merge a duplicate into ${contact.name}`,
+    <MergeFindPage
+      contact={{ id: contact.id, name: contact.name }}
+      duplicates={duplicates.map((d) => ({ id: d.id, name: d.name, detail: `shares ${d.matched.join(", ")}` }))}
+      query={query}
+      hits={found ? found.hits.filter((h) => h.id !== contact.id) : null}
+      problem={problem}
+    />,
+    problem ? 400 : 200,
+  );
+}
+
+contactMergeRoutes.get("/:id/merge", requireRole("member"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  const contact = id === null ? null : await getContact(tenantOf(c), id);
+  if (!contact) return errorResponse(c, 404);
+  const other = c.req.query("with");
+  if (other === undefined) return findPage(c, contact);
+  const otherId = parseRecordId(other);
+  const review = otherId === null ? null : await mergeReview(tenantOf(c), contact.id, otherId);
+  if (!review) return findPage(c, contact, "Choose another contact of this workspace to merge into this one.");
+  return reviewPage(c, review);
+});
+
+contactMergeRoutes.post("/:id/merge", requireRole("member"), async (c) => {
+  const id = parseRecordId(c.req.param("id"));
+  const t = tenantOf(c);
+  const contact = id === null ? null : await getContact(t, id);
+  if (!contact) return errorResponse(c, 404);
+  const body = await c.req.parseBody();
+  const otherId = typeof body.with === "string" ? parseRecordId(body.with) : null;
+  const version = (v: unknown) => (typeof v === "string" && /^\d{1,15}$/.test(v) ? Number(v) : null);
+  const keptVersion = version(body.kept_version);
+  const mergedVersion = version(body.merged_version);
+  const review = otherId === null ? null : await mergeReview(t, contact.id, otherId);
+  if (!review) return findPage(c, contact, "Choose another contact of this workspace to merge into this one.");
+  if (review.refused) return reviewPage(c, review);
+  if (keptVersion === null || mergedVersion === null)
+    return reviewPage(c, review, "Review the merge below, then press Merge.", 409);
+  const result = await mergeContacts(t, actorOf(c), contact.id, review.from.contact.id, {
+    into: keptVersion,
+    from: mergedVersion,
+  });
+  if (result === "merged") return c.redirect(`/app/contacts/${contact.id}`, 303);
+  const now = await mergeReview(t, contact.id, review.from.contact.id);
+  if (!now) return findPage(c, contact, "The other contact is no longer there: nothing was merged.");
+  const problem =
+    result === "conflict"
+      ? "One of them was changed while you reviewed the merge; nothing was merged. This is how they are now."
+      : undefined;
+  return reviewPage(c, now, problem, result === "conflict" ? 409 : 422);
+});

@@ -1,0 +1,157 @@
+/**
+ * Merging a duplicate into a contact (src/routes/app/contacts/merge.tsx): finding the other contact, then the
+ * review of what the kept one becomes, with the Merge button.
+ */
+import { Breadcrumb } from "../../components/Breadcrumb";
+import { DangerButtons } from "../../components/DeleteConfirm";
+import { FormAlert } from "../../components/Field";
+
+/** A contact offered as the duplicate: its name and what tells it apart (an email, a company, what it shares). */
+export interface MergeCandidate {
+  id: number;
+  name: string;
+  detail: string | null;
+}
+
+const mergePath = (id: number) => `/app/contacts/${id}/merge`;
+
+function Candidates(p: { into: number; list: MergeCandidate[] }) {
+  return (
+    <ul class="plain-list">
+      {p.list.map((c) => (
+        <li>
+          <a href={`${mergePath(p.into)}?with=${c.id}`}>{c.name}</a>
+          {c.detail ? <span class="muted"> · {c.detail}</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Step one: the contacts sharing an email or phone with this one, and a search for any other. */
+export function MergeFindPage(p: {
+  contact: { id: number; name: string };
+  duplicates: MergeCandidate[];
+  query: string;
+  hits: MergeCandidate[] | null;
+  problem?: string;
+}) {
+  const c = p.contact;
+  return (
+    <div class="stack narrow">
+      <Breadcrumb href={`/app/contacts/${c.id}`}>{c.name}</Breadcrumb>
+      <h1>Merge a duplicate into {c.name}</h1>
+      {p.problem ? (
+        <FormAlert>
+          <p>{p.problem}</p>
+        </FormAlert>
+      ) : null}
+      <p>
+        Choose the other contact that is the same person. {c.name} is kept: the other's emails, phone numbers, tags,
+        custom values, notes, tasks, deals and history move to it, and the other is deleted. You review it all before
+        anything changes.
+      </p>
+      {p.duplicates.length ? (
+        <section class="card" aria-labelledby="same-details">
+          <h2 id="same-details">Same email or phone</h2>
+          <Candidates into={c.id} list={p.duplicates} />
+        </section>
+      ) : null}
+      <form method="get" action={mergePath(c.id)} role="search" class="stack">
+        <div class="field">
+          <label for="f-merge-q">Find the duplicate by name, email, phone or company</label>
+          <div class="merge-search">
+            <input id="f-merge-q" type="search" name="q" value={p.query} maxlength={100} />
+            <button type="submit" class="secondary">
+              Search
+            </button>
+          </div>
+        </div>
+      </form>
+      {p.hits === null ? null : p.hits.length ? (
+        <Candidates into={c.id} list={p.hits} />
+      ) : (
+        <p class="muted">No other contact matches “{p.query}”.</p>
+      )}
+    </div>
+  );
+}
+
+/** One side of the review, every value already written for reading ("—" for none). */
+export interface MergeSideView {
+  id: number;
+  name: string;
+  updatedAt: number;
+  rows: Record<string, string>;
+}
+
+/** Step two: both contacts side by side with what the kept one becomes, and the Merge button. */
+export function MergeReviewPage(p: {
+  kept: MergeSideView;
+  other: MergeSideView;
+  after: Record<string, string>;
+  /** Why they cannot be merged as they are (too many emails together), or a conflict to explain. */
+  problem?: string;
+  canMerge: boolean;
+}) {
+  const { kept, other } = p;
+  return (
+    <div class="stack">
+      <Breadcrumb href={`/app/contacts/${kept.id}`}>{kept.name}</Breadcrumb>
+      <h1>
+        Merge {other.name} into {kept.name}?
+      </h1>
+      {p.problem ? (
+        <FormAlert>
+          <p>{p.problem}</p>
+        </FormAlert>
+      ) : null}
+      <div class="table-wrap card">
+        <table class="merge-review">
+          <caption>What {kept.name} becomes</caption>
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">{kept.name} (kept)</th>
+              <th scope="col">{other.name} (merged in)</th>
+              <th scope="col">After the merge</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.keys(p.after).map((label) => (
+              <tr>
+                <th scope="row">{label}</th>
+                <td data-label={`${kept.name} (kept)`}>{kept.rows[label] ?? "—"}</td>
+                <td data-label={`${other.name} (merged in)`}>{other.rows[label] ?? "—"}</td>
+                <td data-label="After the merge">
+                  <strong>{p.after[label]}</strong>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p>
+        {other.name}'s notes, tasks, logged calls, meetings and emails, deals and history move to {kept.name}. Then{" "}
+        {other.name} is deleted for good: a merge is not kept in the trash.
+      </p>
+      {p.canMerge ? (
+        <form method="post" action={mergePath(kept.id)} class="actions">
+          <input type="hidden" name="with" value={String(other.id)} />
+          <input type="hidden" name="kept_version" value={String(kept.updatedAt)} />
+          <input type="hidden" name="merged_version" value={String(other.updatedAt)} />
+          <DangerButtons button="Merge" cancelHref={`/app/contacts/${kept.id}`} />
+        </form>
+      ) : (
+        <p>
+          <a class="button secondary" href={`/app/contacts/${kept.id}`}>
+            Back to {kept.name}
+          </a>
+        </p>
+      )}
+      <p>
+        <a href={`${mergePath(other.id)}?with=${kept.id}`}>Keep {other.name} instead</a>
+      </p>
+    </div>
+  );
+}
