@@ -11,6 +11,7 @@ import { send } from "../helpers/http";
 import { textOfHtml as textOf } from "../interactions/helpers";
 import { createDeal } from "../deals/helpers";
 import { addTask } from "../tasks/helpers";
+import { restoreTo, trashItemOf } from "../trash/helpers";
 import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
 import {
   createContact,
@@ -70,6 +71,13 @@ describe("merging a duplicate", () => {
       (await post(`/app/contacts/${other}/notes`, owner.cookie, { body: "Prefers the analytical engine" })).status,
     ).toBe(303);
     const task = await addTask(owner.cookie, { title: "Call the countess", record: `contact:${other}` });
+    // A note of the other's in the trash comes back onto the kept contact after the merge.
+    await post(`/app/contacts/${other}/notes`, owner.cookie, { body: "Bernoulli numbers draft" });
+    const [trashedNote] = await queryRows<{ id: number }>(
+      "SELECT id FROM notes WHERE tenant_id = ? AND body = 'Bernoulli numbers draft'",
+      owner.tenantId,
+    );
+    expect((await send(`/app/notes/${trashedNote!.id}/delete`, { cookie: owner.cookie, form: {} })).status).toBe(303);
     const [stage] = await queryRows<{ id: number }>(
       "SELECT id FROM pipeline_stages WHERE tenant_id = ? ORDER BY position LIMIT 1",
       owner.tenantId,
@@ -141,6 +149,11 @@ describe("merging a duplicate", () => {
     expect((await queryRows("SELECT subject_id FROM tasks WHERE id = ?", task.id))[0]).toEqual({ subject_id: kept });
     expect(await queryRows("SELECT contact_id, role FROM deal_contacts WHERE deal_id = ?", deal)).toEqual([
       { contact_id: kept, role: "Buyer" },
+    ]);
+    await expectCountersExact(owner.tenantId);
+    await restoreTo(owner.cookie, (await trashItemOf("note", trashedNote!.id))!.id, `/app/contacts/${kept}`);
+    expect(await queryRows("SELECT subject_id FROM notes WHERE id = ?", trashedNote!.id)).toEqual([
+      { subject_id: kept },
     ]);
     await expectCountersExact(owner.tenantId);
 
@@ -223,6 +236,13 @@ describe("merging a duplicate", () => {
     expect(refused.status).toBe(422);
     expect(await tenantState(owner.tenantId)).toEqual(state);
     expect(await tenantState(stranger.tenantId)).toEqual(theirsBefore);
+    expect(
+      await queryRows(
+        "SELECT id FROM audit_log WHERE action = 'record.merged' AND tenant_id IN (?, ?)",
+        owner.tenantId,
+        stranger.tenantId,
+      ),
+    ).toEqual([]);
   });
 
   it("has a plan for every table that points at a contact (read from the schema)", async () => {

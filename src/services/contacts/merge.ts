@@ -11,7 +11,6 @@ import type { TenantDb } from "../../db/scoped";
 import { rawBatchResults } from "../../db/raw-batch";
 import { contactEmails, contactPhones, contacts, importRecords, recentViews, tenantCounters } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
-import { auditInsert } from "../audit/audit";
 import { diff } from "../records/activity";
 import { webhookEventInsert } from "../webhooks/events";
 import { contactData } from "../webhooks/payloads";
@@ -188,6 +187,11 @@ export async function mergeContacts(
     // its notes and tasks in the trash.
     sql`DELETE FROM activities WHERE tenant_id = ${tenantId} AND subject_type = 'contact' AND subject_id = ${fromId}
       AND kind = 'created' AND ${done}`,
+    // A trashed note or task comes back from its snapshot: the snapshot names the kept contact too.
+    sql`UPDATE trash_rows SET data = json_set(data, '$.subject_id', ${intoId})
+      WHERE tenant_id = ${tenantId} AND item_id IN (SELECT i.id FROM trash_items i
+        WHERE i.tenant_id = ${tenantId} AND i.subject_type = 'contact' AND i.subject_id = ${fromId})
+      AND data ->> '$.subject_type' = 'contact' AND data ->> '$.subject_id' = ${fromId} AND ${done}`,
     ...(["notes", "tasks", "interactions", "activities", "trash_items"] as const).map((table) =>
       moveSubject(t, table, ids),
     ),
@@ -201,17 +205,12 @@ export async function mergeContacts(
     activityFromTarget(t, target, actor.userId, "merged", null, version),
     ...(Object.keys(changes).length ? [activityFromTarget(t, target, actor.userId, "updated", changes, version)] : []),
     t.update(tenantCounters, { contacts: sql`max(0, ${tenantCounters.contacts} - 1)` }, done),
-    auditInsert(db, {
-      tenantId,
-      actorUserId: actor.userId,
-      action: "record.merged",
-      targetType: "contact",
-      targetId: String(intoId),
-      targetLabel: `Contact #${intoId}`,
-      // Ids only, as for a delete: the merged contact's details live on in the kept one, not in the trail.
-      detail: { merged: fromId },
-      ...actor,
-    }),
+    // Ids only, as for a delete: the merged contact's details live on in the kept one, not in the trail.
+    sql`INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, target_id, target_label, detail, ip,
+        user_agent, created_at)
+      SELECT ${tenantId}, ${actor.userId}, 'record.merged', 'contact', ${String(intoId)}, ${`Contact #${intoId}`},
+        ${JSON.stringify({ merged: fromId })}, ${actor.ip}, ${actor.userAgent?.slice(0, 512) ?? null}, ${actor.now}
+      WHERE ${done}`,
     webhookEventInsert(
       t,
       "contact.updated",
