@@ -98,14 +98,16 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH, colorSche
           .slice(0, 3)
           .map((v, i) => v * top[3] + below[i] * (1 - top[3]))
           .concat([1]);
+      // Each element's once: the text of a page shares its ancestors.
+      const backgrounds = new Map();
       const backgroundOf = (el) => {
-        const layers = [];
-        for (let e = el; e; e = e.parentElement) {
-          const bg = rgba(getComputedStyle(e).backgroundColor);
-          if (bg[3] > 0) layers.push(bg);
-          if (bg[3] >= 1) break;
+        if (!el) return [255, 255, 255, 1];
+        if (!backgrounds.has(el)) {
+          const bg = rgba(getComputedStyle(el).backgroundColor);
+          const behind = bg[3] >= 1 ? null : backgroundOf(el.parentElement);
+          backgrounds.set(el, behind === null ? bg : bg[3] > 0 ? blend(bg, behind) : behind);
         }
-        return layers.reduceRight((below, top) => blend(top, below), [255, 255, 255, 1]);
+        return backgrounds.get(el);
       };
       const luminance = (c) =>
         c
