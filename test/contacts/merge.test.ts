@@ -93,6 +93,12 @@ describe("merging a duplicate", () => {
       form: { kind: "call", outcome: "connected", notes: "Talked numbers" },
     });
     expect(logged.status).toBe(303);
+    const [{ last_contacted_at: otherContacted }] = (await queryRows<{ last_contacted_at: number }>(
+      "SELECT last_contacted_at FROM contacts WHERE tenant_id = ? AND id = ?",
+      owner.tenantId,
+      other,
+    )) as [{ last_contacted_at: number }];
+    expect(otherContacted).toBeGreaterThan(0);
 
     // The page offers the contact sharing an email, and the review shows what the kept one becomes.
     const find = await send(`/app/contacts/${kept}/merge`, { cookie: owner.cookie });
@@ -130,8 +136,17 @@ describe("merging a duplicate", () => {
         { field_id: region, value: "London" },
       ].sort((a, b) => a.field_id - b.field_id),
     );
-    const [row] = await q("SELECT first_name, last_name, job_title FROM contacts WHERE tenant_id = ? AND id = ?");
-    expect(row).toEqual({ first_name: "Ada", last_name: "Lovelace", job_title: "Analyst" });
+    const [row] = await q(
+      "SELECT first_name, last_name, job_title, next_task_due, last_contacted_at FROM contacts WHERE tenant_id = ? AND id = ?",
+    );
+    // The list's Next task and Last contacted follow the task and the call it gained.
+    expect(row).toEqual({
+      first_name: "Ada",
+      last_name: "Lovelace",
+      job_title: "Analyst",
+      next_task_due: "2026-12-24",
+      last_contacted_at: otherContacted,
+    });
     // What referred to the other now refers to the kept one; nothing refers to the other any more.
     for (const table of ["notes", "tasks", "interactions", "activities"]) {
       const rows = await queryRows<{ subject_id: number }>(

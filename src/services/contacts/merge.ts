@@ -12,6 +12,7 @@ import { rawBatchResults } from "../../db/raw-batch";
 import { contactEmails, contactPhones, contacts, importRecords, recentViews, tenantCounters } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { diff } from "../records/activity";
+import { nextTaskDueUpdate } from "../tasks/statements";
 import { webhookEventInsert } from "../webhooks/events";
 import { contactData } from "../webhooks/payloads";
 import { CONTACT_LIMITS, type ContactInput } from "./form";
@@ -162,7 +163,10 @@ export async function mergeContacts(
         {
           ...contactColumns(merged, merged.companyName),
           updatedAt: version,
-          lastActivityAt: sql`max(coalesce(${contacts.lastActivityAt}, 0), ${version})`,
+          lastActivityAt: version,
+          // The later of the two (null when neither was contacted): the other's logged calls come along below.
+          lastContactedAt: sql`nullif(max(coalesce(${contacts.lastContactedAt}, 0), coalesce((SELECT b.last_contacted_at
+            FROM contacts b WHERE b.tenant_id = ${tenantId} AND b.id = ${fromId}), 0)), 0)`,
         },
         eq(contacts.id, intoId),
         eq(contacts.updatedAt, versions.into),
@@ -195,6 +199,8 @@ export async function mergeContacts(
     ...(["notes", "tasks", "interactions", "activities", "trash_items"] as const).map((table) =>
       moveSubject(t, table, ids),
     ),
+    // The list's "Next task" of the kept contact, with the tasks it gained.
+    nextTaskDueUpdate(t, "contact", [intoId])!,
     t.delete(recentViews, eq(recentViews.subjectType, "contact"), eq(recentViews.subjectId, fromId), done),
     // As a delete does: an import's undo has nothing left to do for the merged contact.
     t.delete(importRecords, eq(importRecords.entityType, "contact"), eq(importRecords.entityId, fromId), done),
