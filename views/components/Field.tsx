@@ -109,6 +109,15 @@ export function FormAlert(p: { kind?: "error" | "ok" | "warn"; children: Child }
   );
 }
 
+/** A page's one-line message in a FormAlert, or nothing when there is none. */
+export function FormMessage(p: { message?: string | null; kind?: "error" | "ok" | "warn" }) {
+  return p.message ? (
+    <FormAlert kind={p.kind}>
+      <p>{p.message}</p>
+    </FormAlert>
+  ) : null;
+}
+
 /** The field for choosing a password, with our rules as its hint. */
 export function NewPasswordField(p: { name: string; label: string; error?: string }) {
   return (

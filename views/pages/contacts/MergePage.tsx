@@ -4,7 +4,7 @@
  */
 import { Breadcrumb } from "../../components/Breadcrumb";
 import { DangerButtons } from "../../components/DeleteConfirm";
-import { FormAlert } from "../../components/Field";
+import { FormMessage } from "../../components/Field";
 
 /** A contact offered as the duplicate: its name and what tells it apart (an email, a company, what it shares). */
 export interface MergeCandidate {
@@ -41,11 +41,7 @@ export function MergeFindPage(p: {
     <div class="stack narrow">
       <Breadcrumb href={`/app/contacts/${c.id}`}>{c.name}</Breadcrumb>
       <h1>Merge a duplicate into {c.name}</h1>
-      {p.problem ? (
-        <FormAlert>
-          <p>{p.problem}</p>
-        </FormAlert>
-      ) : null}
+      <FormMessage message={p.problem} />
       <p>
         Choose the other contact that is the same person. {c.name} is kept: the other's emails, phone numbers, tags,
         custom values, notes, tasks, deals and history move to it, and the other is deleted. You review it all before
@@ -101,11 +97,7 @@ export function MergeReviewPage(p: {
       <h1>
         Merge {other.name} into {kept.name}?
       </h1>
-      {p.problem ? (
-        <FormAlert>
-          <p>{p.problem}</p>
-        </FormAlert>
-      ) : null}
+      <FormMessage message={p.problem} />
       <div class="table-wrap card">
         <table class="merge-review">
           <caption>What {kept.name} becomes</caption>

@@ -1,4 +1,4 @@
-import { FormAlert } from "../../components/Field";
+import { FormMessage } from "../../components/Field";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { Time, TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
@@ -40,16 +40,8 @@ export function SupportAccessPage(p: SupportAccessPageProps) {
     <div class="stack">
       <h1>Support access</h1>
       <SettingsNav current="support" canSeeAudit canSeeBilling={p.canSeeBilling} />
-      {p.notice ? (
-        <FormAlert kind="ok">
-          <p>{p.notice}</p>
-        </FormAlert>
-      ) : null}
-      {p.problem ? (
-        <FormAlert>
-          <p>{p.problem}</p>
-        </FormAlert>
-      ) : null}
+      <FormMessage message={p.notice} kind="ok" />
+      <FormMessage message={p.problem} />
       <p>
         CustomerTrackr staff can open this workspace only while you give them access, and only as you choose. Everything
         they view or change is written to the audit trail and listed below. You are emailed when access starts and ends.

@@ -1,19 +1,11 @@
-import { FormAlert } from "../../components/Field";
+import { FormMessage } from "../../components/Field";
 
 /** What the last action did (notice) or why it did nothing (error), at the top of a console page. */
 export function ConsoleNotices(p: { notice?: string; error?: string }) {
   return (
     <>
-      {p.notice ? (
-        <FormAlert kind="ok">
-          <p>{p.notice}</p>
-        </FormAlert>
-      ) : null}
-      {p.error ? (
-        <FormAlert>
-          <p>{p.error}</p>
-        </FormAlert>
-      ) : null}
+      <FormMessage message={p.notice} kind="ok" />
+      <FormMessage message={p.error} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { Field, FormAlert, NewPasswordField } from "../../components/Field";
+import { Field, FormMessage, NewPasswordField } from "../../components/Field";
 
 /** The console's sign-in: address, password and the authenticator's code (or a recovery code). */
 export function StaffLoginPage(p: { email?: string; error?: string; next?: string }) {
@@ -6,11 +6,7 @@ export function StaffLoginPage(p: { email?: string; error?: string; next?: strin
     <div class="stack narrow">
       <h1>Staff sign-in</h1>
       <p class="muted">For CustomerTrackr staff. Customers sign in at /login.</p>
-      {p.error ? (
-        <FormAlert>
-          <p>{p.error}</p>
-        </FormAlert>
-      ) : null}
+      <FormMessage message={p.error} />
       <form class="stack" method="post" action="/staff/login">
         {p.next ? <input type="hidden" name="next" value={p.next} /> : null}
         <Field name="email" label="Email" type="email" value={p.email} autocomplete="username" required />
