@@ -175,6 +175,9 @@ describe("merging a duplicate", () => {
     // The page, the search and the trail tell the same story.
     const page = textOf(await (await send(`/app/contacts/${kept}`, { cookie: owner.cookie })).text());
     expect(page).toContain("merged a duplicate contact into this one");
+    expect(page).toContain(
+      "changed email addresses from ada@engines.example to ada@engines.example, countess@lovelace.example",
+    );
     expect(page).toContain("Prefers the analytical engine");
     const taskList = await send(`/app/tasks?record=contact:${kept}&assignee=all`, { cookie: owner.cookie });
     expect(textOf(await taskList.text())).toContain("Call the countess");

@@ -17,6 +17,7 @@ import { webhookEventInsert } from "../webhooks/events";
 import { contactData } from "../webhooks/payloads";
 import { CONTACT_LIMITS, type ContactInput } from "./form";
 import { getContactWithExtras } from "./page";
+import { watchedRecord } from "./watched";
 import { activityFromTarget, childStatements, contactColumns } from "./write";
 
 type Side = NonNullable<Awaited<ReturnType<typeof getContactWithExtras>>>;
@@ -97,23 +98,20 @@ export async function mergeReview(t: TenantDb, intoId: number, fromId: number): 
 
 export type MergeResult = "merged" | "not_found" | "conflict" | "refused";
 
-/** The fields a merge may change, as the timeline's "updated" entry names them (as updateContact's). */
-function watched(side: Side, merged?: MergeReview["merged"]): Record<string, unknown> {
-  const c = merged ?? side.contact;
-  const tagIds = merged ? merged.tagIds : side.tags.map((g) => g.id);
-  const values = merged ? merged.customValues : side.values;
-  const record: Record<string, unknown> = {
-    firstName: c.firstName,
-    lastName: c.lastName,
-    jobTitle: c.jobTitle,
-    company: c.companyName,
-    address: c.address,
-    emails: c.emails.join(", ") || null,
-    phones: c.phones.join(", ") || null,
-    tags: tagIds.length ? String(tagIds.length) : null,
+/** The kept contact before and after, as its "updated" entry records a change (updateContact's record). */
+function watchedPair(review: MergeReview) {
+  const { into, from, merged } = review;
+  const emails = new Map([into.contact, from.contact].map((c) => [c.ownerId, c.ownerEmail ?? "former member"]));
+  const tagNames = new Map([...into.tags, ...from.tags].map((g) => [g.id, g.name]));
+  const names = {
+    owner: (id: string | null) => (id === null ? null : (emails.get(id) ?? "former member")),
+    tags: (ids: number[]) => ids.map((id) => tagNames.get(id) ?? "").join(", "),
   };
-  for (const f of side.customFields) record[`cf_${f.id}`] = values.get(f.id) ?? null;
-  return record;
+  const before = { ...into.contact, tagIds: into.tags.map((g) => g.id), values: into.values };
+  return [
+    watchedRecord(before, names, into.customFields),
+    watchedRecord({ ...merged, values: merged.customValues }, names, into.customFields),
+  ] as const;
 }
 
 /** `UPDATE <table> SET subject_id = <kept>` for the merged contact's rows, once the kept one is written. */
@@ -155,7 +153,8 @@ export async function mergeContacts(
     done: sql`EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = ${tenantId} AND ${target})`,
   };
   const { done } = ids;
-  const changes = diff(watched(into), watched(into, merged), Object.keys(watched(into)));
+  const [before, after] = watchedPair(review);
+  const changes = diff(before, after, Object.keys(before));
   const results = await rawBatchResults(db, [
     t
       .update(

@@ -27,6 +27,7 @@ import { contactData } from "../webhooks/payloads";
 import type { ContactInput } from "./form";
 import { companySortOf, nameSortOf } from "./names";
 import { getContact, getContactWithExtras, type ContactDetail } from "./page";
+import { type WatchedContact, watchedRecord } from "./watched";
 
 /** A contact's columns from the input (companyName already looked up by checkReferences). */
 export function contactColumns(input: ContactInput, companyName: string | null) {
@@ -209,32 +210,7 @@ export async function updateContact(
       .filter((t) => ids.includes(t.id))
       .map((t) => t.name)
       .join(", ");
-  const watched = (c: {
-    firstName: string;
-    lastName: string;
-    jobTitle: string | null;
-    companyName: string | null;
-    address: string | null;
-    ownerId: string | null;
-    emails: string[];
-    phones: string[];
-    tagIds: number[];
-    values: Map<number, string | null>;
-  }) => {
-    const record: Record<string, unknown> = {
-      firstName: c.firstName,
-      lastName: c.lastName,
-      jobTitle: c.jobTitle,
-      company: c.companyName,
-      address: c.address,
-      owner: ownerLabel(c.ownerId),
-      emails: c.emails.join(", ") || null,
-      phones: c.phones.join(", ") || null,
-      tags: tagNames(c.tagIds) || null,
-    };
-    for (const f of before.customFields) record[`cf_${f.id}`] = c.values.get(f.id) ?? null;
-    return record;
-  };
+  const watched = (c: WatchedContact) => watchedRecord(c, { owner: ownerLabel, tags: tagNames }, before.customFields);
   const beforeRecord = watched({ ...before.contact, tagIds: before.tags.map((t) => t.id), values: before.values });
   const afterValues = new Map<number, string | null>(before.values);
   for (const [k, v] of input.customValues) afterValues.set(k, v);
