@@ -100,10 +100,18 @@ describe("merging a duplicate", () => {
     )) as [{ last_contacted_at: number }];
     expect(otherContacted).toBeGreaterThan(0);
 
-    // The page offers the contact sharing an email, and the review shows what the kept one becomes.
+    // The page offers the contact sharing an email and a namesake, and the review shows what the kept one becomes.
+    const namesake = await createContact(owner.cookie, {
+      first_name: "ada",
+      last_name: "LOVELACE",
+      emails: ["ada@elsewhere.example"],
+    });
     const find = await send(`/app/contacts/${kept}/merge`, { cookie: owner.cookie });
     expect(find.status).toBe(200);
-    expect(await find.text()).toContain(`href="/app/contacts/${kept}/merge?with=${other}"`);
+    const offered = await find.text();
+    expect(offered).toContain(`href="/app/contacts/${kept}/merge?with=${other}"`);
+    expect(offered).toContain(`href="/app/contacts/${kept}/merge?with=${namesake}"`);
+    expect(textOf(offered)).toContain("ada LOVELACE · same name");
     const review = await reviewed(owner.cookie, kept, other);
     expect(review.res.status).toBe(200);
     const text = textOf(review.html);

@@ -6,7 +6,7 @@
  * only if both are still at the versions the review showed, and every later one only if that write happened, so a
  * change made meanwhile leaves nothing half-merged.
  */
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, ne, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { rawBatchResults } from "../../db/raw-batch";
 import { contactEmails, contactPhones, contacts, importRecords, recentViews, tenantCounters } from "../../db/schema";
@@ -16,6 +16,7 @@ import { nextTaskDueUpdate } from "../tasks/statements";
 import { webhookEventInsert } from "../webhooks/events";
 import { contactData } from "../webhooks/payloads";
 import { CONTACT_LIMITS, type ContactInput } from "./form";
+import { contactDisplayName, nameSortOf } from "./names";
 import { getContactWithExtras } from "./page";
 import { watchedRecord } from "./watched";
 import { activityFromTarget, childStatements, contactColumns } from "./write";
@@ -42,6 +43,27 @@ export const MERGE_PLAN = {
   recent_views: "dropped",
   import_records: "dropped",
 } as const;
+
+/** Other contacts of the workspace with the same name as `contact` (none for a contact without one), at most 10. */
+export async function sameNameContacts(
+  t: TenantDb,
+  contact: { id: number; firstName: string; lastName: string },
+): Promise<{ id: number; name: string }[]> {
+  const key = nameSortOf(contact.firstName, contact.lastName);
+  if (key === "") return [];
+  const rows = await t.db
+    .select({
+      id: contacts.id,
+      firstName: contacts.firstName,
+      lastName: contacts.lastName,
+      primaryEmail: contacts.primaryEmail,
+    })
+    .from(contacts)
+    .where(t.where(contacts, eq(contacts.nameSort, key), ne(contacts.id, contact.id)))
+    .orderBy(contacts.id)
+    .limit(10);
+  return rows.map((r) => ({ id: r.id, name: contactDisplayName(r) }));
+}
 
 /** What the two contacts become: the kept one's fields, filled from the merged one's, and the lists joined. */
 export interface MergeReview {

@@ -28,7 +28,7 @@ function Candidates(p: { into: number; list: MergeCandidate[] }) {
   );
 }
 
-/** Step one: the contacts sharing an email or phone with this one, and a search for any other. */
+/** Step one: the contacts sharing an email or phone or the name with this one, and a search for any other. */
 export function MergeFindPage(p: {
   contact: { id: number; name: string };
   duplicates: MergeCandidate[];
@@ -49,7 +49,7 @@ export function MergeFindPage(p: {
       </p>
       {p.duplicates.length ? (
         <section class="card" aria-labelledby="same-details">
-          <h2 id="same-details">Same email or phone</h2>
+          <h2 id="same-details">Likely the same person</h2>
           <Candidates into={c.id} list={p.duplicates} />
         </section>
       ) : null}

@@ -11,7 +11,7 @@ import { formatPhone } from "../../../lib/phone";
 import { render } from "../../../lib/render";
 import { requireRole } from "../../../middleware/session";
 import { findDuplicates } from "../../../services/contacts/form";
-import { mergeContacts, mergeReview, type MergeReview } from "../../../services/contacts/merge";
+import { mergeContacts, mergeReview, sameNameContacts, type MergeReview } from "../../../services/contacts/merge";
 import { getContact, type ContactDetail } from "../../../services/contacts/page";
 import { contactOptions } from "../../../services/deals/contact-choices";
 import { actorOf, tenantOf } from "../../context";
@@ -88,16 +88,22 @@ function reviewPage(c: Context<AppEnv>, review: MergeReview, problem?: string, s
 async function findPage(c: Context<AppEnv>, contact: ContactDetail, problem?: string) {
   const t = tenantOf(c);
   const query = (c.req.query("q") ?? "").trim().slice(0, 100);
-  const [duplicates, found] = await Promise.all([
+  const [duplicates, namesakes, found] = await Promise.all([
     findDuplicates(t, contact, contact.id),
+    sameNameContacts(t, contact),
     query ? contactOptions(t, query) : null,
   ]);
+  // Those sharing an email or phone first, then namesakes not among them.
+  const likely = [
+    ...duplicates.map((d) => ({ id: d.id, name: d.name, detail: `shares ${d.matched.join(", ")}` })),
+    ...namesakes.filter((n) => !duplicates.some((d) => d.id === n.id)).map((n) => ({ ...n, detail: "same name" })),
+  ];
   return render(
     c,
     `Merge a duplicate into ${contact.name}`,
     <MergeFindPage
       contact={{ id: contact.id, name: contact.name }}
-      duplicates={duplicates.map((d) => ({ id: d.id, name: d.name, detail: `shares ${d.matched.join(", ")}` }))}
+      duplicates={likely}
       query={query}
       hits={found ? found.hits.filter((h) => h.id !== contact.id) : null}
       problem={problem}
