@@ -56,7 +56,7 @@ async function pageFaults(page, baseUrl, starts, inApp, width = WIDTH, colorSche
       // A field a finger can hit (our inputs are 2.75rem): unstyled ones (a month, a time, an input without a type)
       // were 21 px tall.
       const small = [...document.querySelectorAll("input, select, textarea")]
-        .filter((el) => !["checkbox", "radio", "hidden", "file", "range", "color", "submit"].includes(el.type))
+        .filter((el) => !["checkbox", "radio", "hidden", "range", "color", "submit"].includes(el.type))
         .filter((el) => el.checkVisibility() && el.getBoundingClientRect().height < 40)
         .map((el) => el.name || el.id);
       // A list's search box with room to read what one types: squeezed beside Search and Filters it showed "Search na".
