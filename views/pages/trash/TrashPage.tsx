@@ -39,76 +39,79 @@ export function TrashPage(p: {
   problem: string | null;
 }) {
   return (
-    <section class="card stack" aria-labelledby="trash-heading">
+    // The heading above the settings tabs and the content in its card, as on every other settings page.
+    <div class="stack">
+      <h1>Trash</h1>
       <SettingsNav current="trash" canSeeAudit={p.nav.canSeeAudit} canSeeBilling={p.nav.canSeeBilling} />
-      <h1 id="trash-heading">Trash</h1>
-      <p class="muted">
-        Deleted contacts, companies, deals, notes and tasks wait here for 30 days, then they are deleted for good.
-        Restoring one brings back its tags, values, notes and links. Erasing a person (a privacy request) skips the
-        trash.
-      </p>
-      {p.notice ? (
-        <p class="flash ok" role="status">
-          {p.notice}
+      <section class="card stack" aria-label="Deleted records">
+        <p class="muted">
+          Deleted contacts, companies, deals, notes and tasks wait here for 30 days, then they are deleted for good.
+          Restoring one brings back its tags, values, notes and links. Erasing a person (a privacy request) skips the
+          trash.
         </p>
-      ) : null}
-      {p.problem ? (
-        <div class="flash error" role="alert">
-          <p>{p.problem}</p>
-        </div>
-      ) : null}
-      {p.items.length === 0 ? (
-        <p>The trash is empty.</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="trash-table">
-            <caption class="visually-hidden">Items in the trash, most recently deleted first</caption>
-            <thead>
-              <tr>
-                <th scope="col">What</th>
-                <th scope="col">Name</th>
-                <th scope="col">Deleted by</th>
-                <th scope="col">Deleted</th>
-                <th scope="col">Days left</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.items.map((item) => (
-                <tr id={`trash-${item.id}`}>
-                  <td data-label="What">{KIND_NAMES[item.kind]}</td>
-                  <td data-label="Name">{item.title}</td>
-                  <td data-label="Deleted by">{item.deletedBy ?? "former member"}</td>
-                  <td data-label="Deleted">
-                    <Time ms={item.deletedAt} precision="minute" />
-                  </td>
-                  <td data-label="Days left">{daysLeft(item.purgeAfter, p.now)}</td>
-                  <td class="actions">
-                    {item.canRestore ? (
-                      <InlinePostButton action={`/app/trash/${item.id}/restore`} label={`Restore: ${item.title}`}>
-                        Restore
-                      </InlinePostButton>
-                    ) : null}
-                    {p.canPurge ? (
-                      <InlinePostButton
-                        action={`/app/trash/${item.id}/delete`}
-                        label={`Delete forever: ${item.title}`}
-                        confirm={`Delete ${item.title} forever? This cannot be undone.`}
-                      >
-                        Delete forever
-                      </InlinePostButton>
-                    ) : null}
-                  </td>
+        {p.notice ? (
+          <p class="flash ok" role="status">
+            {p.notice}
+          </p>
+        ) : null}
+        {p.problem ? (
+          <div class="flash error" role="alert">
+            <p>{p.problem}</p>
+          </div>
+        ) : null}
+        {p.items.length === 0 ? (
+          <p>The trash is empty.</p>
+        ) : (
+          <div class="table-wrap">
+            <table class="trash-table">
+              <caption class="visually-hidden">Items in the trash, most recently deleted first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">What</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Deleted by</th>
+                  <th scope="col">Deleted</th>
+                  <th scope="col">Days left</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {p.next !== null ? <a href={`/app/trash?before=${p.next}`}>Older items</a> : null}
-    </section>
+              </thead>
+              <tbody>
+                {p.items.map((item) => (
+                  <tr id={`trash-${item.id}`}>
+                    <td data-label="What">{KIND_NAMES[item.kind]}</td>
+                    <td data-label="Name">{item.title}</td>
+                    <td data-label="Deleted by">{item.deletedBy ?? "former member"}</td>
+                    <td data-label="Deleted">
+                      <Time ms={item.deletedAt} precision="minute" />
+                    </td>
+                    <td data-label="Days left">{daysLeft(item.purgeAfter, p.now)}</td>
+                    <td class="actions">
+                      {item.canRestore ? (
+                        <InlinePostButton action={`/app/trash/${item.id}/restore`} label={`Restore: ${item.title}`}>
+                          Restore
+                        </InlinePostButton>
+                      ) : null}
+                      {p.canPurge ? (
+                        <InlinePostButton
+                          action={`/app/trash/${item.id}/delete`}
+                          label={`Delete forever: ${item.title}`}
+                          confirm={`Delete ${item.title} forever? This cannot be undone.`}
+                        >
+                          Delete forever
+                        </InlinePostButton>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {p.next !== null ? <a href={`/app/trash?before=${p.next}`}>Older items</a> : null}
+      </section>
+    </div>
   );
 }
 
