@@ -271,6 +271,29 @@ describe("merging a duplicate", () => {
     ).toEqual([]);
   });
 
+  it("from the list: two ticked contacts open the review, the first kept; any other selection is refused", async () => {
+    const { owner, kept, other } = await twoAdas();
+    const stranger = await newTenant("Bulk Stranger Co");
+    const theirs = await createContact(stranger.cookie, { first_name: "Grace" });
+    const bulk = (ids: string[], extra: Record<string, string> = {}) =>
+      post("/app/contacts/bulk", owner.cookie, { action: "merge", ids, ...extra });
+    const two = await bulk([String(kept), String(other)]);
+    expect(two.status).toBe(303);
+    expect(two.headers.get("Location")).toBe(`/app/contacts/${kept}/merge?with=${other}`);
+    const before = await tenantState(owner.tenantId);
+    for (const [ids, extra, message] of [
+      [[String(kept)], {}, "Select exactly two contacts to merge."],
+      [[String(kept), String(other), String(kept + other)], {}, "Select exactly two contacts to merge."],
+      [[String(kept), String(theirs)], {}, "The selected contacts no longer exist."],
+      [[String(kept), String(other)], { scope: "matching", match_query: "" }, "Select exactly two contacts to merge."],
+    ] as const) {
+      const res = await bulk([...ids], extra);
+      expect(res.status, ids.join(",")).toBe(422);
+      expect(textOf(await res.text())).toContain(message);
+    }
+    expect(await tenantState(owner.tenantId)).toEqual(before);
+  });
+
   it("has a plan for every table that points at a contact (read from the schema)", async () => {
     const all = (
       await env.DB.prepare(

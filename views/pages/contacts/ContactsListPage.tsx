@@ -132,6 +132,8 @@ const BULK_ACTIONS = [
   { value: "tag", label: "Add a tag" },
   { value: "untag", label: "Remove a tag" },
   { value: "delete", label: "Delete" },
+  // Two rows ticked: the merge's review, the first kept (the review offers keeping the other instead).
+  { value: "merge", label: "Merge the two selected" },
 ];
 /** Offered to those who may erase personal data. */
 const ERASE_ACTION = { value: "erase", label: "Erase (privacy request)" };

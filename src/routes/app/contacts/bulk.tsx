@@ -107,6 +107,21 @@ async function matchingAction(
   return c.redirect(withNotice(back, notice, changed), 303);
 }
 
+/** Two ticked contacts: to the merge's review (src/routes/app/contacts/merge.tsx), the first one kept. */
+async function mergeSelected(
+  c: Context<AppEnv>,
+  body: FormBody,
+  problem: (message: string) => Response | Promise<Response>,
+) {
+  const selection = body.scope === undefined ? bulkSelection(body, CONTACTS) : null;
+  if (!selection || "problem" in selection || selection.ids.length !== 2)
+    return problem("Select exactly two contacts to merge.");
+  const owned = await ownedContacts(tenantOf(c), selection.ids);
+  if (owned.length !== 2) return problem("The selected contacts no longer exist.");
+  const [kept, other] = selection.ids as [number, number];
+  return c.redirect(`/app/contacts/${kept}/merge?with=${other}`, 303);
+}
+
 /** A background job's progress page, or (its htmx poll) only the status part. */
 contactBulkRoutes.get("/bulk-jobs/:id", requireRole("member"), async (c) => {
   const t = tenantOf(c);
@@ -142,6 +157,7 @@ contactBulkRoutes.post("/bulk", requireRole("member"), async (c) => {
     render(c, "Nothing was changed", <BulkProblemPage message={message} back={back} />, 422);
 
   const action = body.action;
+  if (action === "merge") return mergeSelected(c, body, problem);
   if (action !== "tag" && action !== "untag" && action !== "delete" && action !== "erase")
     return problem("Choose what to do with the selected contacts.");
   // Erasing (a privacy request, possibly suppressing future imports) is for admins and owners.
