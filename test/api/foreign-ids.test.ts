@@ -26,6 +26,8 @@ const CREATE: Record<string, Record<string, unknown>> = {
   "/custom_fields": { entity: "contact", name: "Foreign field", kind: "text" },
   "/pipelines": { name: "Foreign pipeline" },
   "/pipelines/{id}/stages": { name: "Foreign stage", probability: 10 },
+  // Its only id is the duplicate's; another workspace's is refused as unknown (test/contacts/merge.test.ts).
+  "/contacts/{id}/merge": {},
 };
 
 describe("another workspace's ids in an API body", () => {

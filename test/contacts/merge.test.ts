@@ -13,6 +13,7 @@ import { createDeal } from "../deals/helpers";
 import { addTask } from "../tasks/helpers";
 import { restoreTo, trashItemOf } from "../trash/helpers";
 import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
+import { api, makeKey, problemOf } from "../api/helpers";
 import {
   createContact,
   expectCountersExact,
@@ -292,6 +293,39 @@ describe("merging a duplicate", () => {
       expect(textOf(await res.text())).toContain(message);
     }
     expect(await tenantState(owner.tenantId)).toEqual(before);
+  });
+
+  it("through the API: POST /contacts/{id}/merge keeps the contact of the path; refused for a read key and others' ids", async () => {
+    const { owner, kept, other } = await twoAdas();
+    const stranger = await newTenant("API Stranger Co");
+    const theirs = await createContact(stranger.cookie, { first_name: "Grace" });
+    const key = await makeKey(owner.cookie);
+    const readKey = await makeKey(owner.cookie, { name: "Reader", scope: "read" });
+    const before = await tenantState(owner.tenantId);
+    const path = `/contacts/${kept}/merge`;
+    expect((await api(path, { key: readKey, method: "POST", json: { merge_id: other } })).status).toBe(403);
+    for (const [url, json, status] of [
+      [path, { merge_id: theirs }, 404],
+      [path, { merge_id: kept }, 404],
+      [`/contacts/${theirs}/merge`, { merge_id: other }, 404],
+      [path, { merge_id: "two" }, 422],
+      [path, { merge_id: other, extra: true }, 422],
+      [path, {}, 422],
+    ] as const) {
+      const res = await api(url, { key, method: "POST", json });
+      expect(res.status, JSON.stringify(json)).toBe(status);
+      await problemOf(res);
+    }
+    expect(await tenantState(owner.tenantId)).toEqual(before);
+    const res = await api(path, { key, method: "POST", json: { merge_id: other } });
+    expect(res.status).toBe(200);
+    const record = (await res.json()) as { id: number; emails: string[]; job_title: string };
+    expect(record).toMatchObject({
+      id: kept,
+      emails: ["ada@engines.example", "countess@lovelace.example"],
+      job_title: "Analyst",
+    });
+    expect((await api(`/contacts/${other}`, { key })).status).toBe(404);
   });
 
   it("has a plan for every table that points at a contact (read from the schema)", async () => {

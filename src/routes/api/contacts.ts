@@ -4,12 +4,13 @@
  * index, the timeline, the trash and the audit trail are the same; changes are attributed to the member
  * who made the key (nobody once their account is gone).
  */
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { billingConfig } from "../../lib/stripe";
 import { requestMeta } from "../../lib/request";
 import { getApiContact, listApiContacts } from "../../services/api/contacts";
 import { PlanLimitError } from "../../services/billing/limits";
 import { deleteContacts } from "../../services/contacts/delete";
+import { mergeContacts, mergeReview } from "../../services/contacts/merge";
 import { createContact, updateContact } from "../../services/contacts/write";
 import { parseRecordId } from "../record-helpers";
 import { readContactJson } from "./contact-input";
@@ -159,5 +160,51 @@ contactsApi.openapi(
     const deleted = await deleteContacts(apiTenant(c), actor, [id], { bulk: false });
     if (deleted === 0) throw notFound();
     return c.body(null, 204);
+  },
+);
+
+const MergeSchema = z
+  .object({
+    merge_id: z
+      .number()
+      .int()
+      .positive()
+      .openapi({ example: 124, description: "The duplicate: merged into the contact of the path, then deleted." }),
+  })
+  .strict()
+  .openapi("ContactMerge");
+
+contactsApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/contacts/{id}/merge",
+    tags,
+    summary: "Merge a duplicate into a contact",
+    description:
+      "As Merge in the app: the contact of the path is kept, with its own values; the duplicate's emails, phones, tags, custom values and empty fields it lacks come over, its notes, tasks, logged interactions, history and deals move to it, and the duplicate is deleted (not kept in the trash). More than 5 emails or phones together is a 422.",
+    request: { params: IdParam, body: { required: true, content: { "application/json": { schema: MergeSchema } } } },
+    responses: {
+      200: json(ContactSchema, "The kept contact after the merge"),
+      ...problems(400, 401, 403, 404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const t = apiTenant(c);
+    const id = contactId(c.req.valid("param").id);
+    const other = c.req.valid("json").merge_id;
+    // Either one not the workspace's, or the contact itself: as unknown as any other id.
+    const review = await mergeReview(t, id, other);
+    if (!review) throw notFound();
+    if (review.refused) throw new ApiProblem("validation_failed", review.refused);
+    const actor = { userId: callerOf(c).createdBy, ...requestMeta(c) };
+    const versions = { into: review.into.contact.updatedAt, from: review.from.contact.updatedAt };
+    const result = await mergeContacts(t, actor, id, other, versions);
+    if (result === "not_found") throw notFound();
+    if (result === "refused") throw new ApiProblem("validation_failed", review.refused ?? "They cannot be merged.");
+    if (result === "conflict")
+      throw new ApiProblem("conflict", "A contact was changed meanwhile; read them again and retry.");
+    const record = await getApiContact(t, id);
+    if (!record) throw notFound();
+    return c.json(record, 200);
   },
 );

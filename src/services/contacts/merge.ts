@@ -10,7 +10,7 @@ import { eq, ne, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { rawBatchResults } from "../../db/raw-batch";
 import { contactEmails, contactPhones, contacts, importRecords, recentViews, tenantCounters } from "../../db/schema";
-import type { Actor } from "../../lib/actor";
+import type { KeyActor } from "../../lib/actor";
 import { diff } from "../records/activity";
 import { nextTaskDueUpdate } from "../tasks/statements";
 import { webhookEventInsert } from "../webhooks/events";
@@ -156,7 +156,8 @@ interface Ids {
  */
 export async function mergeContacts(
   t: TenantDb,
-  actor: Actor,
+  // userId null: an API key whose maker's account is gone (src/services/api/).
+  actor: KeyActor,
   intoId: number,
   fromId: number,
   versions: { into: number; from: number },
