@@ -198,8 +198,7 @@ contactsApi.openapi(
     if (review.refused) throw new ApiProblem("validation_failed", review.refused);
     const actor = { userId: callerOf(c).createdBy, ...requestMeta(c) };
     const versions = { into: review.into.contact.updatedAt, from: review.from.contact.updatedAt };
-    const result = await mergeContacts(t, actor, id, other, versions);
-    if (result === "not_found") throw notFound();
+    const result = await mergeContacts(t, actor, review, versions);
     if (result === "refused") throw new ApiProblem("validation_failed", review.refused ?? "They cannot be merged.");
     if (result === "conflict")
       throw new ApiProblem("conflict", "A contact was changed meanwhile; read them again and retry.");

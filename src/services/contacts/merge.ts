@@ -118,7 +118,7 @@ export async function mergeReview(t: TenantDb, intoId: number, fromId: number): 
   return { into, from, merged, refused };
 }
 
-export type MergeResult = "merged" | "not_found" | "conflict" | "refused";
+export type MergeResult = "merged" | "conflict" | "refused";
 
 /** The kept contact before and after, as its "updated" entry records a change (updateContact's record). */
 function watchedPair(review: MergeReview) {
@@ -150,21 +150,20 @@ interface Ids {
 }
 
 /**
- * Merges contact `fromId` into `intoId` if both are still at the versions the review showed (`versions`). The
- * kept contact's history says so, the audit trail names both by id, and webhooks hear contact.updated for the one
- * kept and contact.deleted for the other.
+ * Merges what `review` (just read by mergeReview) shows, if both contacts are still at the versions the reader saw
+ * (`versions`). The kept contact's history says so, the audit trail names both by id, and webhooks hear
+ * contact.updated for the one kept and contact.deleted for the other.
  */
 export async function mergeContacts(
   t: TenantDb,
   // userId null: an API key whose maker's account is gone (src/services/api/).
   actor: KeyActor,
-  intoId: number,
-  fromId: number,
+  review: MergeReview,
   versions: { into: number; from: number },
 ): Promise<MergeResult> {
-  const review = await mergeReview(t, intoId, fromId);
-  if (!review) return "not_found";
   const { into, from, merged } = review;
+  const intoId = into.contact.id;
+  const fromId = from.contact.id;
   if (into.contact.updatedAt !== versions.into || from.contact.updatedAt !== versions.from) return "conflict";
   if (review.refused) return "refused";
   const { db, tenantId } = t;

@@ -139,10 +139,7 @@ contactMergeRoutes.post("/:id/merge", requireRole("member"), async (c) => {
   if (review.refused) return reviewPage(c, review);
   if (keptVersion === null || mergedVersion === null)
     return reviewPage(c, review, "Review the merge below, then press Merge.", 409);
-  const result = await mergeContacts(t, actorOf(c), contact.id, review.from.contact.id, {
-    into: keptVersion,
-    from: mergedVersion,
-  });
+  const result = await mergeContacts(t, actorOf(c), review, { into: keptVersion, from: mergedVersion });
   if (result === "merged") return c.redirect(`/app/contacts/${contact.id}`, 303);
   const now = await mergeReview(t, contact.id, review.from.contact.id);
   if (!now) return findPage(c, contact, "The other contact is no longer there: nothing was merged.");
