@@ -17,6 +17,9 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             ENVIRONMENT: "test",
+            // No line per request: vitest relayed each to its own process (an eighth of the suite's CPU).
+            // test/security/headers.security.test.ts turns it on to check the line.
+            REQUEST_LOG: "off",
             MAIL_PROVIDER: "http",
             MAIL_HTTP_URL: `http://127.0.0.1:${inject("fakeApiPort")}/mail/send`,
             MAIL_HTTP_TOKEN: "test-mail-token",

@@ -63,6 +63,8 @@ export interface Bindings {
   BENCH?: string;
   /** "1" mounts the development tools, /dev/mail and POST /dev/cron (set by `npm run dev`); never in production. */
   DEV_MAIL?: string;
+  /** "off" leaves out the one JSON line per request (set by the test suites); never in production, which always logs. */
+  REQUEST_LOG?: string;
   /** The public origin for links in emails, e.g. https://app.customertrackr.com. Defaults to the request's. */
   APP_URL?: string;
   /** Cloudflare Email Service binding (`[[send_email]]` in wrangler.toml). */

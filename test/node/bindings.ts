@@ -5,6 +5,7 @@
 export function testBindings(fakeApiPort: number): Record<string, string> {
   return {
     ENVIRONMENT: "test",
+    REQUEST_LOG: "off",
     MAIL_PROVIDER: "http",
     MAIL_HTTP_URL: `http://127.0.0.1:${fakeApiPort}/mail/send`,
     MAIL_HTTP_TOKEN: "test-mail-token",

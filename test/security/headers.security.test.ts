@@ -120,6 +120,8 @@ describe("pages that carry an emailed token", () => {
 
 describe("request log", () => {
   afterEach(() => vi.restoreAllMocks());
+  // The suite's bindings leave the line out (REQUEST_LOG=off); these requests have it, as every deployment does.
+  const logging = { REQUEST_LOG: "on" };
 
   it("writes one JSON line per request with ids, and never a body, cookie, token or query", async () => {
     const { cookie, email } = await signUp();
@@ -129,6 +131,7 @@ describe("request log", () => {
       cookie,
       ip: "192.0.2.33",
       headers: { Authorization: "Bearer abc.def" },
+      env: logging,
     });
     const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"type":"request"'));
     expect(lines).toHaveLength(1);
@@ -148,7 +151,8 @@ describe("request log", () => {
   it("never logs the token of an emailed link", async () => {
     const log = vi.spyOn(console, "log");
     const token = "abcdefghijklmnopqrstuvwxyz234567";
-    for (const path of [`/invite/${token}`, `/verify-email/${token}`, `/password/reset/${token}`]) await send(path);
+    for (const path of [`/invite/${token}`, `/verify-email/${token}`, `/password/reset/${token}`])
+      await send(path, { env: logging });
     const lines = log.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"type":"request"'));
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line).not.toContain(token);
@@ -161,8 +165,17 @@ describe("request log", () => {
 
   it("logs anonymous requests with null ids", async () => {
     const log = vi.spyOn(console, "log");
-    await send(`/signup?email=${uniqueEmail()}`);
+    await send(`/signup?email=${uniqueEmail()}`, { env: logging });
     const entry = JSON.parse(log.mock.calls.map((c) => String(c[0])).find((l) => l.includes('"type":"request"'))!);
     expect(entry).toMatchObject({ path: "/signup", status: 200, tenantId: null, userId: null });
+  });
+
+  it("REQUEST_LOG=off leaves the line out outside production only", async () => {
+    const log = vi.spyOn(console, "log");
+    const lines = () => log.mock.calls.filter((c) => String(c[0]).includes('"type":"request"')).length;
+    await send("/login", { env: { REQUEST_LOG: "off", ENVIRONMENT: "test" } });
+    expect(lines()).toBe(0);
+    await send("/login", { env: { REQUEST_LOG: "off", ENVIRONMENT: "production" } });
+    expect(lines()).toBe(1);
   });
 });
