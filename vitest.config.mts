@@ -1,6 +1,19 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * vitest's order (the slowest files first, by the last run's times), with the *.isolated.test.ts files after every
+ * other: each empties its worker's storage, which costs most after the other files have filled it.
+ */
+class IsolatedLast extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isolated = (f: TestSpecification) => f.moduleId.endsWith(".isolated.test.ts");
+    return [...sorted.filter((f) => !isolated(f)), ...sorted.filter(isolated)];
+  }
+}
 
 // Tests run inside workerd with the bindings of wrangler.toml and a real local D1, migrated by
 // test/setup.ts (which does nothing when the storage is migrated already).
@@ -103,31 +116,15 @@ export default defineConfig(async () => {
       // The app logs one JSON line per request; tests that care read them with a spy.
       onConsoleLog: (log: string) => !log.includes(`"type":"request"`) && !log.includes("simulated outage"),
       // Starting workerd with a fresh storage for each file cost half the suite's time. Most files
-      // only read what they wrote (their own workspaces, their own addresses), so they share one
-      // storage per worker. Files that run the cron at future times or look through every table
-      // see what other files left: they are named *.isolated.test.ts and get an empty storage each,
-      // emptied by test/setup.ts in one workerd per worker (a workerd and the app's module graph per
-      // file cost them twice the CPU).
-      projects: [
-        {
-          extends: true as const,
-          test: {
-            name: "shared",
-            include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-            exclude: ["test/e2e/**", "test/node/**", "test/**/*.isolated.test.ts"],
-            isolate: false,
-          },
-        },
-        {
-          extends: true as const,
-          test: {
-            name: "isolated",
-            include: ["test/**/*.isolated.test.ts"],
-            isolate: false,
-            provide: { freshStorage: true },
-          },
-        },
-      ],
+      // only read what they wrote (their own workspaces, their own addresses), so the files of a worker
+      // share its storage. Files that run the cron at future times or look through every table would see
+      // what other files left: they are named *.isolated.test.ts and test/setup.ts empties the worker's
+      // storage before each of them (a workerd and the app's module graph per file cost them twice the
+      // CPU; a second pool of workers for them, its start-up again).
+      include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+      exclude: ["test/e2e/**", "test/node/**"],
+      isolate: false,
+      sequence: { sequencer: IsolatedLast },
     },
   };
 });

@@ -1,6 +1,5 @@
-// `npm test`: builds the assets, then runs the typecheck and lint, vitest's shared files (inside workerd) and the
-// browser tests (scripts/e2e.mjs) side by side, then vitest's isolated files alone (docs/benchmarks.md has the
-// measurements behind the split). Output is streamed, each line marked with the part it came from; the run fails when any
+// `npm test`: builds the assets, then runs the typecheck and lint, vitest (inside workerd) and the browser tests
+// (scripts/e2e.mjs) side by side (docs/benchmarks.md has the measurements behind it). Output is streamed, each line marked with the part it came from; the run fails when any
 // part fails, and a signal stops every part (each runs in its own process group).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statfsSync } from "node:fs";
@@ -36,7 +35,7 @@ const stages = [
   [
     // biome after tsc, so their messages do not interleave.
     { name: "check", command: "sh", args: ["-c", `"${bin("tsc")}" --noEmit && "${bin("biome")}" check .`] },
-    { name: "vitest", command: bin("vitest"), args: ["run", "--project", "shared"] },
+    { name: "vitest", command: bin("vitest"), args: ["run"] },
     // The assets are built above: rebuilding them would rewrite files vitest is reading.
     {
       name: "e2e",
@@ -45,9 +44,6 @@ const stages = [
       env: { E2E_ASSETS_BUILT: "1" },
     },
   ],
-  // The isolated files (moves, erasures, cron sweeps: many statements each) ran 6 times slower beside chromium
-  // than alone, the shared ones 1.4 times (docs/benchmarks.md): they run alone, after.
-  [{ name: "isolated", command: bin("vitest"), args: ["run", "--project", "isolated"] }],
 ];
 
 const running = new Set();

@@ -15,8 +15,6 @@ declare module "vitest" {
     fakeApiPort: number;
     /** test/fixtures/imports/*, file name → base64 of the bytes. */
     importFixtures: Record<string, string>;
-    /** Set in the `isolated` project: test/setup.ts empties the storage before each file. */
-    freshStorage?: boolean;
     /** The text of wrangler.toml. */
     wranglerToml: string;
   }
