@@ -202,6 +202,12 @@ describe("merging a duplicate", () => {
       ["contact.updated", kept],
       ["contact.deleted", other],
     ]);
+    // A receiver learns where the merged contact went.
+    expect(JSON.parse((await eventsOf(owner.tenantId)).at(-1)!.payload)).toEqual({
+      id: other,
+      erased: false,
+      merged_into: kept,
+    });
   });
 
   it("changes nothing for another workspace's contact, the contact itself, garbage, a stale review or too many emails", async () => {

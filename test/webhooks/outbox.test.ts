@@ -65,7 +65,7 @@ describe("the webhook outbox", () => {
       last_name: "Murray Hopper",
       emails: ["grace@example.com"],
     });
-    expect(JSON.parse(events[2]!.payload)).toEqual({ id, erased: false });
+    expect(JSON.parse(events[2]!.payload)).toEqual({ id, erased: false, merged_into: null });
     // The update and the delete went only to the endpoint subscribed to them.
     const later = (await deliveriesOf(t.tenantId)).filter((d) => d.event_id !== events[0]!.id);
     expect(later.map((d) => d.endpoint_id)).toEqual([all, all]);
@@ -185,7 +185,7 @@ describe("the webhook outbox", () => {
       ["contact.created", kept],
       ["contact.deleted", id],
     ]);
-    expect(JSON.parse(events[1]!.payload)).toEqual({ id, erased: true });
+    expect(JSON.parse(events[1]!.payload)).toEqual({ id, erased: true, merged_into: null });
     expect(JSON.stringify(events)).not.toContain("Erin");
     expect((await deliveriesOf(t.tenantId)).map((d) => d.event_id).sort()).toEqual(events.map((e) => e.id).sort());
   });

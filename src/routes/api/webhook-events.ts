@@ -23,7 +23,10 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType | typeof TEST_EVENT_TY
     when: "A contact changes, a bulk tag or untag included.",
     data: `The contact as it now is, ${RECORD_DATA}.`,
   },
-  "contact.deleted": { when: "A contact is deleted or erased.", data: "`id` and `erased`." },
+  "contact.deleted": {
+    when: "A contact is deleted, erased or merged into another.",
+    data: "`id`, `erased` and `merged_into` (the kept contact's id after a merge, else null).",
+  },
   "company.created": { when: "A company is created.", data: `The company ${RECORD_DATA}.` },
   "company.updated": { when: "A company changes.", data: `The company as it now is, ${RECORD_DATA}.` },
   "company.deleted": { when: "A company is deleted.", data: `The company as it was, ${RECORD_DATA}.` },

@@ -65,8 +65,12 @@ export const WebhookDeleted = z
     erased: z
       .boolean()
       .openapi({ description: "Erased for a privacy request (nothing kept), not moved to the trash." }),
+    merged_into: id.nullable().openapi({
+      description: "The contact it was merged into (Merge), which now has its emails, notes, deals…; otherwise null.",
+      example: null,
+    }),
   })
-  .openapi("WebhookDeleted", { description: "A contact in contact.deleted: only its id." });
+  .openapi("WebhookDeleted", { description: "A contact in contact.deleted: its id, and where it went if merged." });
 
 const dealFields = {
   id: id.openapi({ example: 311 }),

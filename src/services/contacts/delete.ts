@@ -118,7 +118,7 @@ export async function deleteContacts(
     webhookEventInsert(
       t,
       "contact.deleted",
-      sql`json_object('id', c.id, 'erased', json(${opts.erase ? "true" : "false"}))`,
+      sql`json_object('id', c.id, 'erased', json(${opts.erase ? "true" : "false"}), 'merged_into', NULL)`,
       sql`FROM contacts c WHERE c.tenant_id = ${tenantId} AND c.id IN (${ownedIdsSql(t, owned)})`,
       actor.now,
     ),

@@ -248,7 +248,7 @@ export async function mergeContacts(
     webhookEventInsert(
       t,
       "contact.deleted",
-      sql`json_object('id', b.id, 'erased', json('false'))`,
+      sql`json_object('id', b.id, 'erased', json('false'), 'merged_into', ${intoId})`,
       sql`FROM contacts b WHERE b.tenant_id = ${tenantId} AND b.id = ${fromId} AND ${done}`,
       version,
     ),
