@@ -12,6 +12,7 @@ export const NODE_SUITE = [
   "test/contacts/contacts.security.test.ts",
   // merging a duplicate: one batch of hand-written statements (INSERT OR IGNORE, ->>, the search index) on libSQL too
   "test/contacts/merge.test.ts",
+  "test/companies/merge.test.ts",
   "test/companies/companies.test.ts",
   "test/notes/notes.test.ts",
   "test/crm/search-index.test.ts",

@@ -13,7 +13,7 @@ import { openWorkspaceOnly } from "./middleware/closed-workspace";
 import { theme } from "./middleware/theme";
 import { refuseDevSwitchesInProduction } from "./lib/dev-tools";
 import { handleError, handleNotFound } from "./lib/errors";
-import { companiesRoutes } from "./routes/app/companies";
+import { companiesRoutes } from "./routes/app/companies/index";
 import { contactsRoutes } from "./routes/app/contacts/index";
 import { dealsRoutes } from "./routes/app/deals/index";
 import { dashboardRoutes } from "./routes/app/dashboard";

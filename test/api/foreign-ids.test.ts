@@ -28,6 +28,7 @@ const CREATE: Record<string, Record<string, unknown>> = {
   "/pipelines/{id}/stages": { name: "Foreign stage", probability: 10 },
   // Its only id is the duplicate's; another workspace's is refused as unknown (test/contacts/merge.test.ts).
   "/contacts/{id}/merge": {},
+  "/companies/{id}/merge": {},
 };
 
 describe("another workspace's ids in an API body", () => {

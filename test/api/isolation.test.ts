@@ -46,6 +46,7 @@ const FIXTURES: Record<string, (key: string) => Promise<number>> = {
 const BODIES: Record<string, unknown> = {
   "POST /pipelines/{id}/stages": { name: "Not theirs", probability: 10 },
   "POST /contacts/{id}/merge": { merge_id: 1 },
+  "POST /companies/{id}/merge": { merge_id: 1 },
 };
 
 async function pipelinesOf(key: string) {

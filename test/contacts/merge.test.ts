@@ -183,7 +183,7 @@ describe("merging a duplicate", () => {
 
     // The page, the search and the trail tell the same story.
     const page = textOf(await (await send(`/app/contacts/${kept}`, { cookie: owner.cookie })).text());
-    expect(page).toContain("merged a duplicate contact into this one");
+    expect(page).toContain("merged a duplicate into this one");
     expect(page).toContain(
       "changed email addresses from ada@engines.example to ada@engines.example, countess@lovelace.example",
     );

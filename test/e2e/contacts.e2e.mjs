@@ -211,7 +211,7 @@ export default {
     await page.getByRole("button", { name: "Merge", exact: true }).click();
     await page.waitForURL(`${baseUrl}/app/contacts/${kept}`);
     await page.getByRole("link", { name: "countess@lovelace.example" }).waitFor();
-    await page.getByText("merged a duplicate contact into this one").waitFor();
+    await page.getByText("merged a duplicate into this one").waitFor();
     assertNoProblems(problems);
     const gone = await page.goto(`${baseUrl}/app/contacts/${other}`);
     assert.equal(gone?.status(), 404);

@@ -118,6 +118,8 @@ export const APP_ROUTES: RouteRule[] = [
   ...recordRoutes("/app/companies", { name: "" }, { name: "Renamed" }),
   rule("DELETE /app/companies/:id", "member"),
   ...deleteSteps("/app/companies/:id", "member"),
+  rule("GET /app/companies/:id/merge", "member"),
+  rule("POST /app/companies/:id/merge", "member", { with: "999999999", kept_version: "1", merged_version: "1" }),
   // Notes: members add them; the author or an admin changes them (the service decides, after the role).
   rule("POST /app/contacts/:id/notes", "member", { body: "A note" }),
   rule("POST /app/companies/:id/notes", "member", { body: "A note" }),

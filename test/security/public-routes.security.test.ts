@@ -84,6 +84,7 @@ const OTHER_ROUTES: { method: string; path: string; access: Access }[] = [
   { method: "PATCH", path: "/api/v1/contacts/:id", access: "api-key" },
   { method: "DELETE", path: "/api/v1/contacts/:id", access: "api-key" },
   { method: "POST", path: "/api/v1/contacts/:id/merge", access: "api-key" },
+  { method: "POST", path: "/api/v1/companies/:id/merge", access: "api-key" },
   { method: "GET", path: "/api/v1/companies", access: "api-key" },
   { method: "POST", path: "/api/v1/companies", access: "api-key" },
   { method: "GET", path: "/api/v1/companies/:id", access: "api-key" },

@@ -7,6 +7,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { requestMeta } from "../../lib/request";
 import { getApiCompany, listApiCompanies } from "../../services/api/companies";
 import { deleteCompany } from "../../services/companies/delete";
+import { companyMergeReview, mergeCompanies } from "../../services/companies/merge";
 import { createCompany, updateCompany } from "../../services/companies/write";
 import { parseRecordId } from "../record-helpers";
 import { readCompanyJson } from "./company-input";
@@ -14,7 +15,15 @@ import { listParams, pageBody } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
 import { ApiProblem } from "./problem";
 import { apiRouter } from "./router";
-import { CompanyInputSchema, CompanyListQuery, CompanyListSchema, CompanySchema, IdParam, problems } from "./schemas";
+import {
+  CompanyInputSchema,
+  CompanyListQuery,
+  CompanyListSchema,
+  CompanySchema,
+  IdParam,
+  MergeSchema,
+  problems,
+} from "./schemas";
 
 /** Mounted at /api/v1 (the paths carry /companies). */
 export const companiesApi = apiRouter();
@@ -133,5 +142,35 @@ companiesApi.openapi(
     const actor = { userId: callerOf(c).createdBy, ...requestMeta(c) };
     if (!(await deleteCompany(apiTenant(c), actor, id))) throw notFound();
     return c.body(null, 204);
+  },
+);
+
+companiesApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/companies/{id}/merge",
+    tags,
+    summary: "Merge a duplicate into a company",
+    description:
+      "As Merge in the app: the company of the path is kept, with its own values; the fields it left empty are filled from the duplicate, the duplicate's tags and the custom values it lacks come over, its contacts, deals, notes, tasks, logged interactions and history move to it, and the duplicate is deleted (not kept in the trash).",
+    request: { params: IdParam, body: { required: true, content: { "application/json": { schema: MergeSchema } } } },
+    responses: {
+      200: json(CompanySchema, "The kept company after the merge"),
+      ...problems(400, 401, 403, 404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const t = apiTenant(c);
+    const id = companyId(c.req.valid("param").id);
+    // Either one not the workspace's, or the company itself: as unknown as any other id.
+    const review = await companyMergeReview(t, id, c.req.valid("json").merge_id);
+    if (!review) throw notFound();
+    const actor = { userId: callerOf(c).createdBy, ...requestMeta(c) };
+    const versions = { into: review.into.company.updatedAt, from: review.from.company.updatedAt };
+    if (!(await mergeCompanies(t, actor, review, versions)))
+      throw new ApiProblem("conflict", "A company was changed meanwhile; read them again and retry.");
+    const record = await getApiCompany(t, id);
+    if (!record) throw notFound();
+    return c.json(record, 200);
   },
 );

@@ -4,7 +4,7 @@
  * index, the timeline, the trash and the audit trail are the same; changes are attributed to the member
  * who made the key (nobody once their account is gone).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { billingConfig } from "../../lib/stripe";
 import { requestMeta } from "../../lib/request";
 import { getApiContact, listApiContacts } from "../../services/api/contacts";
@@ -18,7 +18,15 @@ import { listParams, pageJson } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
 import { ApiProblem } from "./problem";
 import { apiRouter } from "./router";
-import { ContactInputSchema, ContactListQuery, ContactListSchema, ContactSchema, IdParam, problems } from "./schemas";
+import {
+  ContactInputSchema,
+  ContactListQuery,
+  ContactListSchema,
+  ContactSchema,
+  IdParam,
+  MergeSchema,
+  problems,
+} from "./schemas";
 
 /** Mounted at /api/v1 (the paths carry /contacts). */
 export const contactsApi = apiRouter();
@@ -162,17 +170,6 @@ contactsApi.openapi(
     return c.body(null, 204);
   },
 );
-
-const MergeSchema = z
-  .object({
-    merge_id: z
-      .number()
-      .int()
-      .positive()
-      .openapi({ example: 124, description: "The duplicate: merged into the contact of the path, then deleted." }),
-  })
-  .strict()
-  .openapi("ContactMerge");
 
 contactsApi.openapi(
   createRoute({

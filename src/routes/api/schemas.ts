@@ -41,6 +41,18 @@ export const IdParam = z.object({
   id: z.string().openapi({ param: { name: "id", in: "path" }, example: "123" }),
 });
 
+/** The body of a merge (POST /contacts/{id}/merge, /companies/{id}/merge): the duplicate's id. */
+export const MergeSchema = z
+  .object({
+    merge_id: z
+      .number()
+      .int()
+      .positive()
+      .openapi({ example: 124, description: "The duplicate: merged into the record of the path, then deleted." }),
+  })
+  .strict()
+  .openapi("Merge");
+
 const time = z.string().openapi({ format: "date-time", example: "2026-11-26T10:15:00.000Z" });
 
 export const ContactSchema = z

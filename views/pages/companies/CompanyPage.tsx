@@ -37,6 +37,9 @@ export function CompanyPage(p: CompanyPageProps) {
         {p.canWrite ? (
           <div class="actions">
             <EditDeleteActions path={`/app/companies/${c.id}`} hxDelete />
+            <a class="button secondary" href={`/app/companies/${c.id}/merge`}>
+              Merge…
+            </a>
           </div>
         ) : null}
       </div>

@@ -90,7 +90,7 @@ function ChangeSentence(p: { change: TimelineChange }) {
 
 const KIND_TEXT: Record<string, string> = {
   created: "created this record",
-  merged: "merged a duplicate contact into this one",
+  merged: "merged a duplicate into this one",
   note_added: "added a note",
   note_edited: "edited a note",
   note_deleted: "deleted a note",

@@ -15,10 +15,23 @@ import { mergeContacts, mergeReview, sameNameContacts, type MergeReview } from "
 import { getContact, type ContactDetail } from "../../../services/contacts/page";
 import { contactOptions } from "../../../services/deals/contact-choices";
 import { actorOf, tenantOf } from "../../context";
-import { MergeFindPage, MergeReviewPage, type MergeSideView } from "../../../../views/pages/contacts/MergePage";
+import {
+  MergeFindPage,
+  MergeReviewPage,
+  type MergeKind,
+  type MergeSideView,
+} from "../../../../views/partials/MergePage";
 
 /** Mounted with the other contact routes at /app/contacts (src/routes/app/contacts/index.ts). */
 export const contactMergeRoutes = new Hono<AppEnv>();
+
+const KIND: MergeKind = {
+  base: "/app/contacts",
+  noun: "contact",
+  moves:
+    "emails, phone numbers, tags, custom values, notes, tasks, logged calls, meetings and emails, deals and history",
+  searchLabel: "Find the duplicate by name, email, phone or company",
+};
 
 /** The fields of the review, each written for reading. */
 function rowsOf(
@@ -75,6 +88,7 @@ function reviewPage(c: Context<AppEnv>, review: MergeReview, problem?: string, s
     c,
     `Merge ${from.contact.name} into ${into.contact.name}`,
     <MergeReviewPage
+      kind={KIND}
       kept={sideView(into)}
       other={sideView(from)}
       after={after}
@@ -102,6 +116,7 @@ async function findPage(c: Context<AppEnv>, contact: ContactDetail, problem?: st
     c,
     `Merge a duplicate into ${contact.name}`,
     <MergeFindPage
+      kind={KIND}
       contact={{ id: contact.id, name: contact.name }}
       duplicates={likely}
       query={query}

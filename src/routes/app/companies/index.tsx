@@ -3,51 +3,52 @@
  * logging a call, meeting or email.
  * Viewers read; members write. Another tenant's id is simply not found (404).
  */
-import { trackFeature } from "../../middleware/usage";
+import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../../env";
-import { formatPhone } from "../../lib/phone";
-import { errorResponse } from "../../lib/errors";
-import { inReaderZone, render, wantsFragment } from "../../lib/render";
-import { deferSessionCheck, requireRole, roleAtLeast } from "../../middleware/session";
-import { deleteCompany } from "../../services/companies/delete";
-import { withUndo } from "./shared/trash-undo";
+import type { AppEnv } from "../../../env";
+import { formatPhone } from "../../../lib/phone";
+import { errorResponse } from "../../../lib/errors";
+import { inReaderZone, render, wantsFragment } from "../../../lib/render";
+import { deferSessionCheck, requireRole, roleAtLeast } from "../../../middleware/session";
+import { deleteCompany } from "../../../services/companies/delete";
+import { withUndo } from "../shared/trash-undo";
 import {
   COMPANY_SIZES,
   companiesWithDomain,
   companyFormContext,
   validateCompanyForm,
   type CompanyFormContext,
-} from "../../services/companies/form";
-import { COMPANY_COUNT_BOUND, COMPANY_SORTS, listCompanies, type CompanySort } from "../../services/companies/list";
-import { pageRange } from "../../../views/lib/page-range";
+} from "../../../services/companies/form";
+import { COMPANY_COUNT_BOUND, COMPANY_SORTS, listCompanies, type CompanySort } from "../../../services/companies/list";
+import { pageRange } from "../../../../views/lib/page-range";
 import {
   companyPageFromResults,
   companyPageStatements,
   getCompany,
   getCompanyForEdit,
-} from "../../services/companies/page";
-import { createCompany, updateCompany } from "../../services/companies/write";
-import { companyDealsStatements, relatedDealsFromResults } from "../../services/deals/related";
-import { listTags } from "../../services/records/tags";
-import { actorOf, authOf, tenantOf } from "../context";
-import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../../services/records/list-filters";
-import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../record-helpers";
-import { addInteractionRoute } from "./interactions";
-import { addNoteRoute } from "./notes";
-import { confirmationPage } from "./shared/delete-routes";
-import { editPost, recordFormProps, withCustomFieldValues, type RecordFormState } from "./shared/record-form";
-import { readRecordWithDeals } from "./shared/record-page";
+} from "../../../services/companies/page";
+import { createCompany, updateCompany } from "../../../services/companies/write";
+import { companyDealsStatements, relatedDealsFromResults } from "../../../services/deals/related";
+import { listTags } from "../../../services/records/tags";
+import { actorOf, authOf, tenantOf } from "../../context";
+import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../../../services/records/list-filters";
+import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../../record-helpers";
+import { addInteractionRoute } from "../interactions";
+import { addNoteRoute } from "../notes";
+import { confirmationPage } from "../shared/delete-routes";
+import { companyMergeRoutes } from "./merge";
+import { editPost, recordFormProps, withCustomFieldValues, type RecordFormState } from "../shared/record-form";
+import { readRecordWithDeals } from "../shared/record-page";
 import {
   COMPANY_NOTICES,
   CompaniesListPage,
   CompanyResults,
   companiesHref,
   type CompanyNotice,
-} from "../../../views/pages/companies/CompaniesListPage";
-import { CompanyFormPage } from "../../../views/pages/companies/CompanyForm";
-import { CompanyDeletePage, CompanyPage } from "../../../views/pages/companies/CompanyPage";
+} from "../../../../views/pages/companies/CompaniesListPage";
+import { CompanyFormPage } from "../../../../views/pages/companies/CompanyForm";
+import { CompanyDeletePage, CompanyPage } from "../../../../views/pages/companies/CompanyPage";
 
 /** Mounted at /app/companies. */
 export const companiesRoutes = new Hono<AppEnv>();
@@ -281,3 +282,6 @@ companiesRoutes.post("/:id/delete", requireRole("member"), async (c) => {
 
 companiesRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("company"));
 companiesRoutes.post("/:id/interactions", requireRole("member"), addInteractionRoute("company"));
+
+// Merging a duplicate into a company (its own file: src/routes/app/companies/merge.tsx).
+companiesRoutes.route("/", companyMergeRoutes);
