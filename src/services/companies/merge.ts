@@ -5,14 +5,14 @@
  * to it, and the other is deleted. One batch, written only if both are still at the versions the review showed
  * (src/services/contacts/merge.ts merges contacts the same way).
  */
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
-import { companies, deals, contacts, importRecords, recentViews, tenantCounters } from "../../db/schema";
+import { companies, contacts, deals, tenantCounters } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
 import { diff } from "../records/activity";
 import { listCustomFields, type CustomField } from "../records/custom-fields";
-import { nextTaskDueUpdate } from "../tasks/statements";
+import { laterContacted, mergeAuditInsert, movedSubjectStatements, type MergeIds } from "../records/merge-moves";
 import { webhookEventInsert } from "../webhooks/events";
 import { companyData } from "../webhooks/payloads";
 import { nameSortKey } from "./form";
@@ -161,9 +161,7 @@ export async function mergeCompanies(
     sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT ${tenantId}, 'company', ${intoId}, ${actor.userId}, ${kind}, ${detail ? JSON.stringify(detail) : null},
         ${version} WHERE ${done}`;
-  const move = (table: "notes" | "tasks" | "interactions" | "activities" | "trash_items"): SQL =>
-    sql`UPDATE ${sql.raw(table)} SET subject_id = ${intoId}
-      WHERE tenant_id = ${tenantId} AND subject_type = 'company' AND subject_id = ${fromId} AND ${done}`;
+  const ids: MergeIds = { into: intoId, from: fromId, done };
   const companyFields = sql`(SELECT f.id FROM custom_fields f WHERE f.tenant_id = ${tenantId} AND f.entity = 'company')`;
   const results = await rawBatchResults(db, [
     t
@@ -178,8 +176,7 @@ export async function mergeCompanies(
           ownerId: merged.ownerId,
           updatedAt: version,
           lastActivityAt: version,
-          lastContactedAt: sql`nullif(max(coalesce(${companies.lastContactedAt}, 0), coalesce((SELECT b.last_contacted_at
-            FROM companies b WHERE b.tenant_id = ${tenantId} AND b.id = ${fromId}), 0)), 0)`,
+          lastContactedAt: laterContacted(t, "companies", fromId),
         },
         eq(companies.id, intoId),
         eq(companies.updatedAt, versions.into),
@@ -215,25 +212,11 @@ export async function mergeCompanies(
       eq(deals.companyId, fromId),
       done,
     ),
-    sql`DELETE FROM activities WHERE tenant_id = ${tenantId} AND subject_type = 'company' AND subject_id = ${fromId}
-      AND kind = 'created' AND ${done}`,
-    // A trashed note or task comes back from its snapshot: the snapshot names the kept company too.
-    sql`UPDATE trash_rows SET data = json_set(data, '$.subject_id', ${intoId})
-      WHERE tenant_id = ${tenantId} AND item_id IN (SELECT i.id FROM trash_items i
-        WHERE i.tenant_id = ${tenantId} AND i.subject_type = 'company' AND i.subject_id = ${fromId})
-      AND data ->> '$.subject_type' = 'company' AND data ->> '$.subject_id' = ${fromId} AND ${done}`,
-    ...(["notes", "tasks", "interactions", "activities", "trash_items"] as const).map(move),
-    nextTaskDueUpdate(t, "company", [intoId])!,
-    t.delete(recentViews, eq(recentViews.subjectType, "company"), eq(recentViews.subjectId, fromId), done),
-    t.delete(importRecords, eq(importRecords.entityType, "company"), eq(importRecords.entityId, fromId), done),
+    ...movedSubjectStatements(t, "company", ids),
     activity("merged", null),
     ...(Object.keys(changes).length ? [activity("updated", changes)] : []),
     t.update(tenantCounters, { companies: sql`max(0, ${tenantCounters.companies} - 1)` }, done),
-    sql`INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, target_id, target_label, detail, ip,
-        user_agent, created_at)
-      SELECT ${tenantId}, ${actor.userId}, 'record.merged', 'company', ${String(intoId)}, ${into.company.name},
-        ${JSON.stringify({ merged: fromId })}, ${actor.ip}, ${actor.userAgent?.slice(0, 512) ?? null}, ${actor.now}
-      WHERE ${done}`,
+    mergeAuditInsert(t, actor, "company", ids, into.company.name),
     webhookEventInsert(
       t,
       "company.updated",

@@ -6,13 +6,13 @@
  * only if both are still at the versions the review showed, and every later one only if that write happened, so a
  * change made meanwhile leaves nothing half-merged.
  */
-import { eq, ne, sql, type SQL } from "drizzle-orm";
+import { eq, ne, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { rawBatchResults } from "../../db/raw-batch";
-import { contactEmails, contactPhones, contacts, importRecords, recentViews, tenantCounters } from "../../db/schema";
+import { contactEmails, contactPhones, contacts, tenantCounters } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
 import { diff } from "../records/activity";
-import { nextTaskDueUpdate } from "../tasks/statements";
+import { laterContacted, mergeAuditInsert, movedSubjectStatements, type MergeIds } from "../records/merge-moves";
 import { webhookEventInsert } from "../webhooks/events";
 import { contactData } from "../webhooks/payloads";
 import { CONTACT_LIMITS, type ContactInput } from "./form";
@@ -136,19 +136,6 @@ function watchedPair(review: MergeReview) {
   ] as const;
 }
 
-/** `UPDATE <table> SET subject_id = <kept>` for the merged contact's rows, once the kept one is written. */
-function moveSubject(t: TenantDb, table: "notes" | "tasks" | "interactions" | "activities" | "trash_items", ids: Ids) {
-  return sql`UPDATE ${sql.raw(table)} SET subject_id = ${ids.into}
-    WHERE tenant_id = ${t.tenantId} AND subject_type = 'contact' AND subject_id = ${ids.from} AND ${ids.done}`;
-}
-
-interface Ids {
-  into: number;
-  from: number;
-  /** True once the batch has written the kept contact (its version is this batch's). */
-  done: SQL;
-}
-
 /**
  * Merges what `review` (just read by mergeReview) shows, if both contacts are still at the versions the reader saw
  * (`versions`). The kept contact's history says so, the audit trail names both by id, and webhooks hear
@@ -169,7 +156,7 @@ export async function mergeContacts(
   const { db, tenantId } = t;
   const version = Math.max(actor.now, versions.into + 1);
   const target = sql`c.id = ${intoId} AND c.updated_at = ${version}`;
-  const ids: Ids = {
+  const ids: MergeIds = {
     into: intoId,
     from: fromId,
     done: sql`EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = ${tenantId} AND ${target})`,
@@ -186,8 +173,7 @@ export async function mergeContacts(
           updatedAt: version,
           lastActivityAt: version,
           // The later of the two (null when neither was contacted): the other's logged calls come along below.
-          lastContactedAt: sql`nullif(max(coalesce(${contacts.lastContactedAt}, 0), coalesce((SELECT b.last_contacted_at
-            FROM contacts b WHERE b.tenant_id = ${tenantId} AND b.id = ${fromId}), 0)), 0)`,
+          lastContactedAt: laterContacted(t, "contacts", fromId),
         },
         eq(contacts.id, intoId),
         eq(contacts.updatedAt, versions.into),
@@ -208,23 +194,7 @@ export async function mergeContacts(
     sql`INSERT OR IGNORE INTO deal_contacts (tenant_id, deal_id, contact_id, role)
       SELECT tenant_id, deal_id, ${intoId}, role FROM deal_contacts
       WHERE tenant_id = ${tenantId} AND contact_id = ${fromId} AND ${done}`,
-    // Its notes, tasks, logged interactions and history (but its "created", which the merge's entry stands for), and
-    // its notes and tasks in the trash.
-    sql`DELETE FROM activities WHERE tenant_id = ${tenantId} AND subject_type = 'contact' AND subject_id = ${fromId}
-      AND kind = 'created' AND ${done}`,
-    // A trashed note or task comes back from its snapshot: the snapshot names the kept contact too.
-    sql`UPDATE trash_rows SET data = json_set(data, '$.subject_id', ${intoId})
-      WHERE tenant_id = ${tenantId} AND item_id IN (SELECT i.id FROM trash_items i
-        WHERE i.tenant_id = ${tenantId} AND i.subject_type = 'contact' AND i.subject_id = ${fromId})
-      AND data ->> '$.subject_type' = 'contact' AND data ->> '$.subject_id' = ${fromId} AND ${done}`,
-    ...(["notes", "tasks", "interactions", "activities", "trash_items"] as const).map((table) =>
-      moveSubject(t, table, ids),
-    ),
-    // The list's "Next task" of the kept contact, with the tasks it gained.
-    nextTaskDueUpdate(t, "contact", [intoId])!,
-    t.delete(recentViews, eq(recentViews.subjectType, "contact"), eq(recentViews.subjectId, fromId), done),
-    // As a delete does: an import's undo has nothing left to do for the merged contact.
-    t.delete(importRecords, eq(importRecords.entityType, "contact"), eq(importRecords.entityId, fromId), done),
+    ...movedSubjectStatements(t, "contact", ids),
     // Its custom values (those the kept contact lacked are copied above); contacts, companies and deals share ids.
     sql`DELETE FROM custom_field_values WHERE tenant_id = ${tenantId} AND entity_id = ${fromId}
       AND field_id IN (SELECT f.id FROM custom_fields f WHERE f.tenant_id = ${tenantId} AND f.entity = 'contact')
@@ -233,11 +203,7 @@ export async function mergeContacts(
     ...(Object.keys(changes).length ? [activityFromTarget(t, target, actor.userId, "updated", changes, version)] : []),
     t.update(tenantCounters, { contacts: sql`max(0, ${tenantCounters.contacts} - 1)` }, done),
     // Ids only, as for a delete: the merged contact's details live on in the kept one, not in the trail.
-    sql`INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, target_id, target_label, detail, ip,
-        user_agent, created_at)
-      SELECT ${tenantId}, ${actor.userId}, 'record.merged', 'contact', ${String(intoId)}, ${`Contact #${intoId}`},
-        ${JSON.stringify({ merged: fromId })}, ${actor.ip}, ${actor.userAgent?.slice(0, 512) ?? null}, ${actor.now}
-      WHERE ${done}`,
+    mergeAuditInsert(t, actor, "contact", ids, `Contact #${intoId}`),
     webhookEventInsert(
       t,
       "contact.updated",
