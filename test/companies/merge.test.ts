@@ -161,6 +161,11 @@ describe("merging a duplicate company", () => {
       ["company.updated", kept],
       ["company.deleted", other],
     ]);
+    expect(JSON.parse((await eventsOf(owner.tenantId)).at(-1)!.payload)).toMatchObject({
+      id: other,
+      name: "ACME",
+      merged_into: kept,
+    });
   });
 
   it("changes nothing for another workspace's company, the company itself, garbage or a stale review", async () => {

@@ -150,7 +150,7 @@ describe("the webhook outbox", () => {
       subject_id: id,
       body: "Met at the fair",
     });
-    expect(JSON.parse(events[3]!.payload)).toMatchObject({ id, name: "Northwind Traders" });
+    expect(JSON.parse(events[3]!.payload)).toMatchObject({ id, name: "Northwind Traders", merged_into: null });
   });
 
   it("imports write the same events as the forms, in each chunk's batch", async () => {

@@ -29,7 +29,10 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType | typeof TEST_EVENT_TY
   },
   "company.created": { when: "A company is created.", data: `The company ${RECORD_DATA}.` },
   "company.updated": { when: "A company changes.", data: `The company as it now is, ${RECORD_DATA}.` },
-  "company.deleted": { when: "A company is deleted.", data: `The company as it was, ${RECORD_DATA}.` },
+  "company.deleted": {
+    when: "A company is deleted or merged into another.",
+    data: `The company as it was, ${RECORD_DATA}, and \`merged_into\` (the kept company's id after a merge, else null).`,
+  },
   "deal.created": { when: "A deal is created.", data: "The deal." },
   "deal.updated": {
     when: "A deal's name, amount, currency, owner, close date, company, contacts, tags or custom values change.",

@@ -44,20 +44,31 @@ export const WebhookContact = z.object({ ...contactFields, restored }).openapi("
   description: "A contact in contact.created and contact.updated.",
 });
 
+const companyFields = {
+  id: id.openapi({ example: 45 }),
+  name: z.string().openapi({ example: "Analytical Engines Ltd" }),
+  domain: z.string().nullable().openapi({ example: "engines.example" }),
+  industry: z.string().nullable(),
+  size: z.enum(COMPANY_SIZES).nullable(),
+  phone: z.string().nullable(),
+  address: z.string().nullable(),
+  owner_id: member,
+  ...labelled,
+};
+
 export const WebhookCompany = z
+  .object({ ...companyFields, restored })
+  .openapi("WebhookCompany", { description: "A company in company.created and company.updated." });
+
+export const WebhookCompanyDeleted = z
   .object({
-    id: id.openapi({ example: 45 }),
-    name: z.string().openapi({ example: "Analytical Engines Ltd" }),
-    domain: z.string().nullable().openapi({ example: "engines.example" }),
-    industry: z.string().nullable(),
-    size: z.enum(COMPANY_SIZES).nullable(),
-    phone: z.string().nullable(),
-    address: z.string().nullable(),
-    owner_id: member,
-    ...labelled,
-    restored,
+    ...companyFields,
+    merged_into: id.nullable().openapi({
+      description: "The company it was merged into (Merge), which now has its contacts, deals…; otherwise null.",
+      example: null,
+    }),
   })
-  .openapi("WebhookCompany", { description: "A company in company.created, company.updated and company.deleted." });
+  .openapi("WebhookCompanyDeleted", { description: "A company in company.deleted, as it was." });
 
 export const WebhookDeleted = z
   .object({
@@ -172,7 +183,7 @@ export const WEBHOOK_DATA: Record<WebhookEventType | typeof TEST_EVENT_TYPE, z.Z
   "contact.deleted": WebhookDeleted,
   "company.created": WebhookCompany,
   "company.updated": WebhookCompany,
-  "company.deleted": WebhookCompany,
+  "company.deleted": WebhookCompanyDeleted,
   "deal.created": WebhookDeal,
   "deal.updated": WebhookDealUpdated,
   "deal.stage_changed": WebhookDealStageChanged,

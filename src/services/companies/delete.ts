@@ -66,7 +66,7 @@ export async function deleteCompany(
     webhookEventInsert(
       t,
       "company.deleted",
-      companyData(),
+      sql`json_set(${companyData()}, '$.merged_into', NULL)`,
       sql`FROM companies co WHERE co.tenant_id = ${tenantId} AND co.id = ${id}`,
       actor.now,
     ),

@@ -227,7 +227,7 @@ export async function mergeCompanies(
     webhookEventInsert(
       t,
       "company.deleted",
-      companyData(),
+      sql`json_set(${companyData()}, '$.merged_into', ${intoId})`,
       sql`FROM companies co WHERE co.tenant_id = ${tenantId} AND co.id = ${fromId} AND ${done}`,
       version,
     ),
