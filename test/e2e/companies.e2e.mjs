@@ -96,4 +96,41 @@ export default {
     await page.getByRole("region", { name: "Recently viewed" }).getByRole("link", { name: "Acme Rockets" }).waitFor();
     assertNoProblems(problems);
   },
+
+  async "a duplicate company merged: offered by its name, reviewed, merged with its contact; the other's page is gone"({
+    baseUrl,
+    browser,
+  }) {
+    const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Merge Companies Ltd" });
+    const create = async (fields) => {
+      await page.goto(`${baseUrl}/app/companies/new`);
+      for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
+      await page.getByRole("button", { name: "Create company" }).click();
+      await page.waitForURL(/\/app\/companies\/\d+$/, { timeout: WAIT_MS });
+      return Number(new URL(page.url()).pathname.split("/").pop());
+    };
+    const kept = await create({ Name: "Initech", "Website domain": "initech.example" });
+    const other = await create({ Name: "INITECH", Industry: "Software" });
+    // A contact at the duplicate (the form's company preselected, as the company page's link does).
+    await page.goto(`${baseUrl}/app/contacts/new?company_id=${other}`);
+    await page.getByLabel("First name").fill("Peter");
+    await page.getByLabel("Last name").fill("Gibbons");
+    await page.getByRole("button", { name: "Create contact" }).click();
+    await page.waitForURL(/\/app\/contacts\/\d+$/, { timeout: WAIT_MS });
+
+    await page.goto(`${baseUrl}/app/companies/${kept}`);
+    await page.getByRole("link", { name: "Merge…" }).click();
+    await page.getByRole("heading", { level: 1, name: "Merge a duplicate into Initech" }).waitFor();
+    await page.getByRole("link", { name: "INITECH", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Merge INITECH into Initech?" }).waitFor();
+    await page.getByRole("cell", { name: "Software" }).first().waitFor();
+    await page.getByRole("button", { name: "Merge", exact: true }).click();
+    await page.waitForURL(`${baseUrl}/app/companies/${kept}`, { timeout: WAIT_MS });
+    await page.getByRole("link", { name: "Peter Gibbons" }).waitFor();
+    await page.getByText("merged a duplicate into this one").waitFor();
+    assertNoProblems(problems);
+    const gone = await page.goto(`${baseUrl}/app/companies/${other}`);
+    assert.equal(gone?.status(), 404);
+    await context.close();
+  },
 };
