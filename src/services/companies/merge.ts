@@ -51,16 +51,13 @@ export interface CompanyMergeReview {
 }
 
 async function side(t: TenantDb, id: number): Promise<Side | null> {
-  const [edit, counts] = await Promise.all([
+  const [edit, [counts]] = await Promise.all([
     getCompanyForEdit(t, id),
-    t.db
-      .select({
-        contacts: sql<number>`(SELECT count(*) FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND c.company_id = ${id})`,
-        deals: sql<number>`(SELECT count(*) FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.company_id = ${id})`,
-      })
-      .from(sql`(SELECT 1)`),
+    t.db.all<{ contacts: number; deals: number }>(sql`SELECT
+      (SELECT count(*) FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND c.company_id = ${id}) AS contacts,
+      (SELECT count(*) FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.company_id = ${id}) AS deals`),
   ]);
-  return edit ? { ...edit, ...counts[0]! } : null;
+  return edit ? { ...edit, ...counts! } : null;
 }
 
 /** The review of merging company `fromId` into `intoId`; null when either is not the workspace's (or they are one). */
