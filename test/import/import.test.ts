@@ -10,6 +10,8 @@ import { send, textOf } from "../helpers/http";
 import { runCron } from "../helpers/cron";
 import { countRows } from "../helpers/db";
 import { newTenant } from "../helpers/tenants";
+import { createDeal, pipelinesOf } from "../deals/helpers";
+import { addTask } from "../tasks/helpers";
 import { fixture, importFile, job, jobId, snapshot, upload, utf8, waitFor } from "./helpers";
 
 const expected = JSON.parse(new TextDecoder().decode(fixture("expected.json"))) as Record<
@@ -322,8 +324,102 @@ describe("undo", () => {
       1,
     );
     const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
-    expect(page).toContain("Kept because they were edited after the import (2)");
+    expect(page).toContain("Kept because they changed or were worked on after the import (2)");
     expect(page).toContain("Grace Hopper");
+  });
+});
+
+describe("undo after work on the imported records", () => {
+  it("keeps a contact with a task, a contact on a deal and a company with deals; an untouched one goes", async () => {
+    const owner = await newTenant();
+    const { id } = await importFile(
+      owner.cookie,
+      "First name,Last name,Email,Company\nAda,Lovelace,ada@example.com,Analytical Engines\nGrace,Hopper,grace@example.com,Navy\nAlan,Turing,alan@example.com,",
+    );
+    const idOf = async (email: string) =>
+      (await env.DB.prepare("SELECT id FROM contacts WHERE tenant_id = ? AND primary_email = ?")
+        .bind(owner.tenantId, email)
+        .first<{ id: number }>())!.id;
+    const ada = await idOf("ada@example.com");
+    const grace = await idOf("grace@example.com");
+    const engines = (await env.DB.prepare(
+      "SELECT id FROM companies WHERE tenant_id = ? AND name = 'Analytical Engines'",
+    )
+      .bind(owner.tenantId)
+      .first<{ id: number }>())!.id;
+    // Work a user adds after the import, through the forms: none of it edits the records themselves.
+    const task = await addTask(owner.cookie, { title: "Call Ada back", record: `contact:${ada}` });
+    const stage = (await pipelinesOf(owner.tenantId))[0]!.stages[0]!;
+    const deal = await createDeal(owner.cookie, {
+      name: "Navy engines",
+      amount: "100",
+      stage_id: String(stage.id),
+      company_id: String(engines),
+      contact_ids: [String(grace)],
+      contact_roles: [""],
+    });
+    await send(`/app/import/${id}/undo`, { cookie: owner.cookie, form: {} });
+    const undone = await waitFor(id, ["undone"]);
+    const kept = JSON.parse(undone.undo_kept!) as { items: { name: string; fields: string[] }[] };
+    const reasons = Object.fromEntries(kept.items.map((k) => [k.name, k.fields.join("; ")]));
+    expect(reasons).toEqual({
+      "Ada Lovelace": "it has tasks",
+      "Grace Hopper": "it is on a deal",
+      "Analytical Engines": "contacts still belong to it",
+      Navy: "contacts still belong to it",
+    });
+    // The task, the deal's contact and company are all still there; Alan, untouched, is gone.
+    expect(await env.DB.prepare("SELECT subject_id FROM tasks WHERE id = ?").bind(task.id).first()).toEqual({
+      subject_id: ada,
+    });
+    expect(
+      await env.DB.prepare(
+        "SELECT d.company_id, (SELECT group_concat(contact_id) FROM deal_contacts WHERE deal_id = d.id) AS contacts FROM deals d WHERE id = ?",
+      )
+        .bind(deal)
+        .first(),
+    ).toEqual({ company_id: engines, contacts: String(grace) });
+    expect(await countRows("contacts", "tenant_id = ? AND primary_email = 'alan@example.com'", owner.tenantId)).toBe(0);
+    const page = await textOf(`/app/import/${id}`, { cookie: owner.cookie });
+    expect(page).toContain("Ada Lovelace</a>: it has tasks");
+  });
+
+  it("keeps a company whose only link is a deal, and an imported deal with a task", async () => {
+    const owner = await newTenant();
+    const { id } = await importFile(owner.cookie, "Name,Domain\nHooli,hooli.example", { kind: "companies" });
+    const hooli = (await env.DB.prepare("SELECT id FROM companies WHERE tenant_id = ? AND name = 'Hooli'")
+      .bind(owner.tenantId)
+      .first<{ id: number }>())!.id;
+    const stage = (await pipelinesOf(owner.tenantId))[0]!.stages[0]!;
+    await createDeal(owner.cookie, {
+      name: "Hooli XYZ",
+      amount: "5",
+      stage_id: String(stage.id),
+      company_id: String(hooli),
+    });
+    await send(`/app/import/${id}/undo`, { cookie: owner.cookie, form: {} });
+    const undone = await waitFor(id, ["undone"]);
+    expect(JSON.parse(undone.undo_kept!).items).toEqual([
+      { type: "company", id: hooli, name: "Hooli", fields: ["it has deals"] },
+    ]);
+
+    const deals = await importFile(
+      owner.cookie,
+      "Name,Amount,Currency,Stage\nKeep me,10,USD,Lead\nDrop me,20,USD,Lead",
+      {
+        kind: "deals",
+      },
+    );
+    const keep = (await env.DB.prepare("SELECT id FROM deals WHERE tenant_id = ? AND name = 'Keep me'")
+      .bind(owner.tenantId)
+      .first<{ id: number }>())!.id;
+    await addTask(owner.cookie, { title: "Send the quote", record: `deal:${keep}` });
+    await send(`/app/import/${deals.id}/undo`, { cookie: owner.cookie, form: {} });
+    const dealsUndone = await waitFor(deals.id, ["undone"]);
+    expect(JSON.parse(dealsUndone.undo_kept!).items).toEqual([
+      { type: "deal", id: keep, name: "Keep me", fields: ["it has tasks"] },
+    ]);
+    expect(await countRows("deals", "tenant_id = ? AND name = 'Drop me'", owner.tenantId)).toBe(0);
   });
 });
 

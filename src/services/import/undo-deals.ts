@@ -1,6 +1,6 @@
 /**
  * Undoing a page of a deals import (undo.ts hands it over): created deals are deleted unless edited
- * since, matched deals get back the amount, stage, close date and status the import replaced unless
+ * or worked on since (later-work.ts), matched deals get back the amount, stage, close date and status the import replaced unless
  * someone changed that field since. One batch, as every deal write: each deal's share of
  * deal_stage_totals out before and in after (read inside the batch), tenant_counters.deals, the stage
  * spans the import closed and opened put back, the import's timeline entries removed.
@@ -11,6 +11,7 @@ import type { TenantDb } from "../../db/scoped";
 import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { dealCounter } from "../deals/statements";
+import { type LaterWork, laterWorkColumns, laterWorkReason } from "./later-work";
 import { type DealFields, totalsInto, totalsOutOf } from "./plan-deals-sql";
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -23,7 +24,7 @@ interface DealHistory {
   written_at: number;
 }
 
-interface CurrentDeal extends DealFields {
+interface CurrentDeal extends DealFields, LaterWork {
   id: number;
   name: string;
   updatedAt: number;
@@ -62,7 +63,7 @@ export async function dealUndoPage(
   const rows = await t.db.all<CurrentDeal>(sql`
     SELECT d.id, d.name, d.amount_minor AS amountMinor, d.currency, d.stage_id AS stageId, d.status,
       d.lost_reason AS lostReason, d.close_date AS closeDate, d.close_key AS closeKey, d.closed_on AS closedOn,
-      d.updated_at AS updatedAt, d.last_activity_at AS lastActivityAt
+      d.updated_at AS updatedAt, d.last_activity_at AS lastActivityAt, ${laterWorkColumns(t.tenantId, "deal", "d")}
     FROM json_each(${json(page.map((h) => h.entity_id))}) j
     CROSS JOIN deals d ON d.id = j.value AND d.tenant_id = ${t.tenantId}`);
   const current = new Map(rows.map((r) => [r.id, r]));
@@ -73,8 +74,11 @@ export async function dealUndoPage(
     const deal = current.get(h.entity_id);
     if (!deal) continue; // deleted since: nothing to undo
     if (h.action === "created") {
-      if (deal.updatedAt > h.written_at || deal.lastActivityAt > h.written_at)
-        kept.push({ id: deal.id, name: deal.name, fields: ["edited after the import"] });
+      const reason =
+        deal.updatedAt > h.written_at || deal.lastActivityAt > h.written_at
+          ? "edited after the import"
+          : laterWorkReason(deal, "deal", h.written_at);
+      if (reason) kept.push({ id: deal.id, name: deal.name, fields: [reason] });
       else toDelete.push(deal.id);
       continue;
     }

@@ -1,7 +1,7 @@
 /**
  * Undoing an import, a page of its records at a time, each page one batch: records it created are
- * deleted and fields it changed are restored — except where someone edited them since, which are
- * kept and listed. Contacts go first, then companies (a contacts import may have created companies
+ * deleted and fields it changed are restored — except where someone edited them or added work to them
+ * since (later-work.ts), which are kept and listed. Contacts go first, then companies (a contacts import may have created companies
  * for them). A processed record's history row is deleted in the same batch, so a resumed undo
  * continues with what is left; the page's key in import_chunks makes a replayed message harmless.
  */
@@ -11,6 +11,7 @@ import type { CompanyFields, ContactFields, ImportedAfter, ImportedBefore } from
 import { claimChunk } from "./chunk-sql";
 import { currentCustomValues } from "./current-sql";
 import { dealUndoPage } from "./undo-deals";
+import { type LaterWork, laterWorkColumns, laterWorkReason } from "./later-work";
 import { deleteStatements, type RecordType, type RestoreRow, restoreStatements } from "./undo-sql";
 
 export const UNDO_PAGE = 200;
@@ -51,7 +52,7 @@ type CurrentRow = { [K in keyof Fields]: string | null } & {
   contacts: number;
   companyName: string | null;
   custom: string;
-};
+} & LaterWork;
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -90,13 +91,13 @@ async function currentOf(t: TenantDb, type: RecordType, ids: number[]): Promise<
           SELECT c.id, trim(c.first_name || ' ' || c.last_name) AS displayName, c.updated_at, c.last_activity_at,
             0 AS contacts, c.first_name AS firstName, c.last_name AS lastName, c.job_title AS jobTitle, c.address,
             c.owner_id AS ownerId, c.company_name AS companyName,
-            ${currentCustomValues("c", "contact")} AS custom
+            ${currentCustomValues("c", "contact")} AS custom, ${laterWorkColumns(t.tenantId, "contact", "c")}
           FROM json_each(${idList}) j CROSS JOIN contacts c ON c.id = j.value AND c.tenant_id = ${t.tenantId}`)
         : await t.db.all<CurrentRow>(sql`
           SELECT co.id, co.name AS displayName, co.updated_at, co.last_activity_at,
             (SELECT count(*) FROM contacts WHERE tenant_id = co.tenant_id AND company_id = co.id) AS contacts,
             co.name, co.domain, co.industry, co.size, co.phone, co.address, co.owner_id AS ownerId,
-            ${currentCustomValues("co", "company")} AS custom
+            ${currentCustomValues("co", "company")} AS custom, ${laterWorkColumns(t.tenantId, "company", "co")}
           FROM json_each(${idList}) j CROSS JOIN companies co ON co.id = j.value AND co.tenant_id = ${t.tenantId}`);
   return new Map(rows.map((r) => [r.id, r]));
 }
@@ -164,7 +165,8 @@ function restoreOf(h: HistoryRow, type: "contact" | "company", now: CurrentRow):
 function keptReason(h: HistoryRow, type: RecordType, now: CurrentRow): string | null {
   if (type === "tag") return now.contacts > 0 ? "records still carry it" : null;
   if (now.updated_at > h.written_at || now.last_activity_at > h.written_at) return "edited after the import";
-  return type === "company" && now.contacts > 0 ? "contacts still belong to it" : null;
+  if (type === "company" && now.contacts > 0) return "contacts still belong to it";
+  return laterWorkReason(now, type, h.written_at);
 }
 
 export interface UndoPage {

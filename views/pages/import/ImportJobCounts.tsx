@@ -114,7 +114,7 @@ export function Kept(p: { job: ImportJobView }) {
       </FormAlert>
     );
   return (
-    <Card id="kept" title={`Kept because they were edited after the import (${n(kept.total)})`}>
+    <Card id="kept" title={`Kept because they changed or were worked on after the import (${n(kept.total)})`}>
       <ul>
         {kept.items.map((k) => (
           <li>
