@@ -135,12 +135,17 @@ export interface DealRecord {
   currency: string;
   pipeline: string | null;
   stage: string | null;
+  /** The row named a stage, or an outcome: without, a matched deal keeps its own. */
+  stageGiven: boolean;
   status: "open" | "won" | "lost";
+  statusGiven: boolean;
   lostReason: string | null;
   closeDate: string | null;
   closedOn: string | null;
   company: string | null;
   companyDomain: string | null;
+  /** The file has a company (or company domain) column: an empty cell there means "no company". */
+  companyInFile: boolean;
   /** Each an email, or a name when the file gives no email, with the role in parentheses if any. */
   contacts: { ref: string; byEmail: boolean; role: string | null }[];
   tags: string[];
@@ -212,6 +217,7 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
   }
   const rawStatus = (v.get("status") ?? [])[0]?.value;
   let status: DealRecord["status"] = "open";
+  let statusGiven = Boolean(rawStatus);
   if (rawStatus) {
     const s = STATUSES[headerKey(rawStatus)];
     if (!s) return { ok: false, reason: `“${rawStatus.slice(0, 40)}” is not a status (open, won or lost).` };
@@ -219,6 +225,7 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
   } else if (texts.stage && STATUSES[headerKey(texts.stage)] && STATUSES[headerKey(texts.stage)] !== "open") {
     // HubSpot writes the outcome as the stage ("Closed won").
     status = STATUSES[headerKey(texts.stage)]!;
+    statusGiven = true;
     texts.stage = null;
   }
   const dates: Partial<Record<"close_date" | "closed_on", string | null>> = {};
@@ -241,12 +248,15 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
       currency,
       pipeline: texts.pipeline ?? null,
       stage: texts.stage ?? null,
+      stageGiven: Boolean(texts.stage),
       status,
+      statusGiven,
       lostReason: status === "lost" ? (texts.lost_reason ?? null) : null,
       closeDate: dates.close_date ?? null,
       closedOn: status === "open" ? null : (dates.closed_on ?? dates.close_date ?? null),
       company: texts.company ?? null,
       companyDomain: texts.company_domain ?? null,
+      companyInFile: ctx.mapping.includes("company") || ctx.mapping.includes("company_domain"),
       contacts,
       tags: tags.slice(0, CONTACT_LIMITS.tags),
       owner: owner && EMAIL.test(owner) ? owner : null,

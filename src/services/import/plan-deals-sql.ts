@@ -14,6 +14,8 @@ const json = (v: unknown) => JSON.stringify(v);
 
 /** A deal's columns an import writes on a matched deal (import_records before/after spell these). */
 export interface DealFields {
+  /** On a matched deal, only set when it had no company and the row names one of the workspace's. */
+  companyId: number | null;
   amountMinor: number;
   currency: string;
   stageId: number;
@@ -28,7 +30,6 @@ export interface NewDealRow extends RowExtras, DealFields {
   name: string;
   nameSort: string;
   ownerId: string | null;
-  companyId: number | null;
   pipelineId: number;
   contacts: { id: number; role: string | null }[];
 }
@@ -128,12 +129,15 @@ export function dealChunkStatements(
           company_id, pipeline_id, stage_id, status, lost_reason, closed_on, created_by, created_at, updated_at,
           last_activity_at)
         SELECT r.id, r.tenant_id, r.name, r.name_sort, ${setOr("amountMinor", "amount_minor")}, ${setOr("currency", "currency")},
-          ${setOr("closeDate", "close_date")}, ${setOr("closeKey", "close_key")}, r.owner_id, r.company_id, r.pipeline_id,
+          ${setOr("closeDate", "close_date")}, ${setOr("closeKey", "close_key")}, r.owner_id,
+          CASE WHEN json_type(j.value, '$.set.companyId') IS NOT NULL THEN (SELECT id FROM companies
+            WHERE tenant_id = ${tenant} AND id = j.value ->> '$.set.companyId') ELSE r.company_id END, r.pipeline_id,
           ${setOr("stageId", "stage_id")}, ${setOr("status", "status")}, ${setOr("lostReason", "lost_reason")},
           ${setOr("closedOn", "closed_on")}, r.created_by, r.created_at, ${now}, ${now}
         ${matched.from} WHERE true
         ON CONFLICT (id) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency,
-          close_date = excluded.close_date, close_key = excluded.close_key, stage_id = excluded.stage_id,
+          company_id = excluded.company_id, close_date = excluded.close_date, close_key = excluded.close_key,
+          stage_id = excluded.stage_id,
           status = excluded.status, lost_reason = excluded.lost_reason, closed_on = excluded.closed_on,
           updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`,
       totalsInto(t, ids),

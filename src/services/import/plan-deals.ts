@@ -1,9 +1,10 @@
 /**
  * Planning a chunk of deal rows against the workspace: the company (by domain, else by name) and the
  * contacts (by email, else by a full name only one contact has) it names, linked only when they are
- * the workspace's own; the deal it is (the same name, case-insensitive, in the same pipeline with the
- * same company); and the statements that write it in one batch (plan-deals-sql.ts). A matched deal is
- * updated (amount, stage, close date, status), never renamed; the preview runs the same plan.
+ * the workspace's own; the deal it is (matchingDeal: the same name, case-insensitive, in the same pipeline,
+ * at the same company); and the statements that write it in one batch (plan-deals-sql.ts). A matched deal
+ * is updated with what the row gives (amount, stage, close date, status; its company when it had none),
+ * never renamed; a column the file lacks or an empty cell changes nothing. The preview runs the same plan.
  */
 import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
@@ -103,9 +104,11 @@ async function lookups(t: TenantDb, pipelineId: number, records: DealChunkRecord
     contactsByName.set(k, [...(contactsByName.get(k) ?? []), c.id]);
   }
   const dealByKey = new Map<string, CurrentDeal>();
+  const dealsByName = new Map<string, CurrentDeal[]>();
   for (const d of deals) {
     const k = `${lower(d.name_sort)}|${d.company_id ?? ""}`;
     if (!dealByKey.has(k)) dealByKey.set(k, d);
+    dealsByName.set(lower(d.name_sort), [...(dealsByName.get(lower(d.name_sort)) ?? []), d]);
   }
   return {
     company(r: DealChunkRecord): number | null {
@@ -121,8 +124,20 @@ async function lookups(t: TenantDb, pipelineId: number, records: DealChunkRecord
       const ids = contactsByName.get(lower(ref.ref).replace(/\s+/g, " ")) ?? [];
       return ids.length === 1 ? ids[0]! : null;
     },
-    deal: (name: string, companyId: number | null) => dealByKey.get(`${lower(name)}|${companyId ?? ""}`),
+    /**
+     * The deal a row is: the same name at the same company; else, for a row whose company is known now, the
+     * same name without a company (imported before the company existed: it is linked now); else, from a file
+     * without a company column, the one deal of that name. Never a guess between two.
+     */
+    deal(name: string, companyId: number | null, companyInFile: boolean): CurrentDeal | undefined {
+      const exact = dealByKey.get(`${lower(name)}|${companyId ?? ""}`);
+      if (exact) return exact;
+      if (companyId !== null) return dealByKey.get(`${lower(name)}|`);
+      const same = companyInFile ? [] : (dealsByName.get(lower(name)) ?? []);
+      return same.length === 1 ? same[0] : undefined;
+    },
     stageName: new Map(stages.map((s) => [s.id, s.name])),
+    companyName: new Map(companies.map((co) => [co.id, co.name])),
   };
 }
 
@@ -155,7 +170,8 @@ export async function planDealChunk(
       if (id === null) unlinked.push({ row: rowNo, name: r.name, what: "contact", ref: c.ref });
       else if (!links.some((l) => l.id === id)) links.push({ id, role: c.role });
     }
-    const match = found.deal(r.name, companyId);
+    // Chunks analysed before companyInFile existed lack it: there, as then, the company is part of the key.
+    const match = found.deal(r.name, companyId, r.companyInFile ?? true);
     if (!match) {
       collectTags(tally.tagNames, r.tags);
       tally.creates.push({
@@ -181,7 +197,7 @@ export async function planDealChunk(
       continue;
     }
     if (!tally.firstMatch(match.id)) continue;
-    const update = dealUpdate(match, r, rowNo, found.stageName, money.locale);
+    const update = dealUpdate(match, { ...r, companyId }, rowNo, found, money.locale);
     if (!update) {
       tally.unchanged += 1;
       continue;
@@ -195,20 +211,24 @@ export async function planDealChunk(
 
 /**
  * What a row changes on the deal it matched: amount (with its currency), stage, close date, status
- * (with the lost reason and closing date). An empty cell never clears a value; the name never changes.
+ * (with the lost reason and closing date), the company when the deal had none. An empty cell or a missing
+ * column never changes a value (a re-import of a file without statuses does not reopen won deals); the
+ * name never changes.
  */
 function dealUpdate(
   was: CurrentDeal,
-  r: DealChunkRecord,
+  r: DealChunkRecord & { companyId: number | null },
   rowNo: number,
-  stageName: Map<number, string>,
+  names: { stageName: Map<number, string>; companyName: Map<number, string> },
   locale: string,
 ): {
   row: DealUpdateRow;
   review: { row: number; rowName: string; id: number; name: string; changes: ReviewChange[] };
 } | null {
   const set: Partial<DealFields> = {};
+  const { stageName, companyName } = names;
   const current: DealFields = {
+    companyId: was.company_id,
     amountMinor: was.amount_minor,
     currency: was.currency,
     stageId: was.stage_id,
@@ -225,16 +245,20 @@ function dealUpdate(
     set.amountMinor = r.amountMinor;
     set.currency = r.currency;
   }
-  if (r.stageId !== was.stage_id) set.stageId = r.stageId;
+  if (was.company_id === null && r.companyId !== null) set.companyId = r.companyId;
+  // Chunks analysed before stageGiven/statusGiven existed lack them: there, as then, the row's are used.
+  if ((r.stageGiven ?? true) && r.stageId !== was.stage_id) set.stageId = r.stageId;
   if (r.closeDate && r.closeDate !== was.close_date) {
     set.closeDate = r.closeDate;
     set.closeKey = r.closeDate;
   }
-  if (r.status !== was.status) {
+  const statusGiven = r.statusGiven ?? true;
+  if (statusGiven && r.status !== was.status) {
     set.status = r.status;
     set.lostReason = r.status === "lost" ? r.lostReason : null;
     set.closedOn = r.status === "open" ? null : r.closedOn;
-  } else if (r.status === "lost" && r.lostReason && r.lostReason !== was.lost_reason) set.lostReason = r.lostReason;
+  } else if (statusGiven && r.status === "lost" && r.lostReason && r.lostReason !== was.lost_reason)
+    set.lostReason = r.lostReason;
   for (const k of Object.keys(set) as (keyof DealFields)[]) if (set[k] === current[k]) delete set[k];
   if (Object.keys(set).length === 0) return null;
   const before: Partial<DealFields> = {};
@@ -242,6 +266,8 @@ function dealUpdate(
   const after = { ...current, ...set };
   const changes: Record<string, [unknown, unknown]> = {};
   const amount = (f: DealFields) => formatAmount(f.amountMinor, f.currency, locale);
+  if ("companyId" in set)
+    changes.company = [null, after.companyId === null ? null : (companyName.get(after.companyId) ?? null)];
   if ("amountMinor" in set) changes.amount = [amount(current), amount(after)];
   if ("stageId" in set) changes.stage = [stageName.get(current.stageId) ?? null, stageName.get(after.stageId) ?? null];
   if ("closeDate" in set) changes.closeDate = [current.closeDate, after.closeDate];
@@ -249,6 +275,7 @@ function dealUpdate(
   if ("lostReason" in set && (current.lostReason || after.lostReason))
     changes.lostReason = [current.lostReason, after.lostReason];
   const labels: Record<string, string> = {
+    company: "Company",
     amount: "Amount",
     stage: "Stage",
     closeDate: "Close date",

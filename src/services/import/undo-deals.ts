@@ -32,6 +32,7 @@ interface CurrentDeal extends DealFields, LaterWork {
 }
 
 const LABELS: Record<keyof DealFields, string> = {
+  companyId: "company",
   amountMinor: "amount",
   currency: "currency",
   stageId: "stage",
@@ -61,7 +62,7 @@ export async function dealUndoPage(
   now: number,
 ): Promise<{ statements: SQLWrapper[]; kept: { id: number; name: string; fields: string[] }[] }> {
   const rows = await t.db.all<CurrentDeal>(sql`
-    SELECT d.id, d.name, d.amount_minor AS amountMinor, d.currency, d.stage_id AS stageId, d.status,
+    SELECT d.id, d.name, d.company_id AS companyId, d.amount_minor AS amountMinor, d.currency, d.stage_id AS stageId, d.status,
       d.lost_reason AS lostReason, d.close_date AS closeDate, d.close_key AS closeKey, d.closed_on AS closedOn,
       d.updated_at AS updatedAt, d.last_activity_at AS lastActivityAt, ${laterWorkColumns(t.tenantId, "deal", "d")}
     FROM json_each(${json(page.map((h) => h.entity_id))}) j
@@ -181,12 +182,12 @@ function restoreDeals(
         last_activity_at)
       SELECT r.id, r.tenant_id, r.name, r.name_sort, ${restored("amountMinor", "amount_minor")},
         ${restored("currency", "currency")}, ${restored("closeDate", "close_date")}, ${restored("closeKey", "close_key")},
-        r.owner_id, r.company_id, r.pipeline_id, ${restored("stageId", "stage_id")}, ${restored("status", "status")},
+        r.owner_id, ${restored("companyId", "company_id")}, r.pipeline_id, ${restored("stageId", "stage_id")}, ${restored("status", "status")},
         ${restored("lostReason", "lost_reason")}, ${restored("closedOn", "closed_on")}, r.created_by, r.created_at,
         coalesce(j.value ->> '$.set.updatedAt', ${now}), coalesce(j.value ->> '$.set.lastActivityAt', ${now})
       ${from} WHERE true
       ON CONFLICT (id) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency,
-        close_date = excluded.close_date, close_key = excluded.close_key, stage_id = excluded.stage_id,
+        company_id = excluded.company_id, close_date = excluded.close_date, close_key = excluded.close_key, stage_id = excluded.stage_id,
         status = excluded.status, lost_reason = excluded.lost_reason, closed_on = excluded.closed_on,
         updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`,
     totalsInto(t, ids),
