@@ -119,8 +119,22 @@ async function richContact(
   expect(
     (await send("/app/recent", { cookie: t.cookie, form: { type: "contact", id: String(id) } })).status,
   ).toBeLessThan(400);
-  // A deal they take part in: erasing them takes them off it (and the deal stays).
-  await insertDeal(t.tenantId, { name: "Fair stand", contacts: [{ id, role: "Champion" }] });
+  // A deal they are added to through its form (its timeline names them): erasing them takes them off it and
+  // out of that entry, and the deal stays.
+  const deal = await insertDeal(t.tenantId, { name: "Fair stand", amountMinor: 100 });
+  const row = await env.DB.prepare("SELECT stage_id, updated_at FROM deals WHERE id = ?")
+    .bind(deal)
+    .first<{ stage_id: number; updated_at: number }>();
+  const added = await post(`/app/deals/${deal}`, t.cookie, {
+    name: "Fair stand",
+    amount: "1",
+    stage_id: String(row!.stage_id),
+    contact_ids: [String(id), ""],
+    contact_roles: ["Champion", ""],
+    version: String(row!.updated_at),
+  });
+  expect(added.status, await added.clone().text()).toBe(303);
+  expect(await textOf(`/app/deals/${deal}`, { cookie: t.cookie })).toContain(`${name.first} ${name.last} (Champion)`);
   expect(await rowsReferring(t.tenantId, id)).toContain("deal_contacts: 1");
   return id;
 }

@@ -19,6 +19,7 @@ import { eraseFromTrashStatements, trashedRecordIds } from "../trash/items";
 import { trashStatements } from "../trash/snapshot";
 import { erasedFromWebhookEvents, webhookEventInsert } from "../webhooks/events";
 import { erasedFromApiAnswers } from "../api/idempotency";
+import { erasedFromDealTimelines } from "./erase-names";
 
 /** Erasing (a privacy request) rather than deleting: audited as such, optionally suppressing future imports. */
 export interface EraseOptions {
@@ -112,7 +113,9 @@ export async function deleteContacts(
     t.delete(importRecords, eq(importRecords.entityType, "contact"), inJsonList(importRecords.entityId, owned)),
     ...suppression,
     // An erased person leaves no copy in the webhook outbox (the receivers have what was sent) or the API's kept answers.
-    ...(opts.erase ? [erasedFromWebhookEvents(t, affected), erasedFromApiAnswers(t, affected)] : []),
+    ...(opts.erase
+      ? [erasedFromWebhookEvents(t, affected), erasedFromApiAnswers(t, affected), erasedFromDealTimelines(t, affected)]
+      : []),
     audit,
     // Only the id: an erased person's details must not travel on, and a deleted one's are in the trash.
     webhookEventInsert(

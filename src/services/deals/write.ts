@@ -181,7 +181,12 @@ export async function updateDeal(
     contactKey(before.contacts) !== contactKey(input.contacts.map((c) => ({ id: c.contactId, role: c.role })));
   if (contactsChanged) {
     const rows = await t.db
-      .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName })
+      .select({
+        id: contacts.id,
+        firstName: contacts.firstName,
+        lastName: contacts.lastName,
+        primaryEmail: contacts.primaryEmail,
+      })
       .from(contacts)
       .where(
         t.where(
@@ -193,11 +198,12 @@ export async function updateDeal(
         ),
       );
     const nameOf = new Map(rows.map((r) => [r.id, contactDisplayName(r)]));
-    const text = (list: { name: string; role: string | null }[]) =>
-      list.map((c) => (c.role ? `${c.name} (${c.role})` : c.name)).join(", ") || null;
+    // Each person with their id, so erasing them can take their name out of this entry (contacts/erase-names.ts).
+    const people = (list: { id: number; name: string; role: string | null }[]) =>
+      list.length ? list.map((c) => ({ id: c.id, name: c.name, role: c.role })) : null;
     changes.contacts = [
-      text(before.contacts),
-      text(input.contacts.map((c) => ({ name: nameOf.get(c.contactId) ?? "", role: c.role }))),
+      people(before.contacts),
+      people(input.contacts.map((c) => ({ id: c.contactId, name: nameOf.get(c.contactId) ?? "", role: c.role }))),
     ];
   }
   if (Object.keys(changes).length === 0) return { ok: true, changed: false };

@@ -155,6 +155,11 @@ type FieldInfo = Pick<CustomField, "id" | "name" | "kind">;
 function valueText(v: unknown, phone: boolean, field: FieldInfo | undefined): string | null {
   if (v === null || v === undefined || v === "") return null;
   if (Array.isArray(v)) return v.length ? v.map((x) => valueText(x, phone, field)).join(", ") : null;
+  // A deal's people ({id, name, role}); entries written before they were kept so are text.
+  if (typeof v === "object" && typeof (v as { name?: unknown }).name === "string") {
+    const p = v as { name: string; role?: string | null };
+    return p.role ? `${p.name} (${p.role})` : p.name;
+  }
   if (typeof v === "object") return JSON.stringify(v);
   const s = String(v);
   if (phone) return s.split(", ").map(formatPhone).join(", ");

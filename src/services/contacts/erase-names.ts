@@ -1,0 +1,43 @@
+/**
+ * An erased person's name out of deals' timelines. A deal's "changed contacts" entry names the people it
+ * had before and after ({id, name, role} each, deals/write.ts); erasing a contact turns theirs into
+ * "an erased contact" and keeps the others. Entries written before the ids were kept hold text: one that
+ * contains an erased person's name or address loses its list of names entirely (over-redacting is the safe
+ * side). Part of the erasure's batch, before the contacts' rows go (their names are read from them).
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { TenantDb } from "../../db/scoped";
+
+const ERASED = "an erased contact";
+const REMOVED = "names removed (a person was erased)";
+
+export function erasedFromDealTimelines(t: TenantDb, contactIds: number[]): SQL {
+  const tenantId = t.tenantId;
+  const ids = sql`(SELECT value FROM json_each(${JSON.stringify(contactIds)}))`;
+  // What a text entry may have called them: their name, or an address when they had no name.
+  const names = sql`(SELECT trim(first_name || ' ' || last_name) AS name FROM contacts
+      WHERE tenant_id = ${tenantId} AND id IN ${ids}
+    UNION SELECT email FROM contact_emails WHERE tenant_id = ${tenantId} AND contact_id IN ${ids})`;
+  const side = (i: 0 | 1) => {
+    const path = `$.contacts[${i}]`;
+    // Only a list is read as people: a text entry is not JSON to walk.
+    const list = sql`json_each(CASE WHEN json_type(detail, ${path}) = 'array' THEN detail -> ${path} ELSE '[]' END)`;
+    const people = sql`(SELECT 1 FROM ${list} p WHERE p.value ->> 'id' IN ${ids})`;
+    const text = sql`(SELECT 1 FROM ${names} n WHERE n.name <> ''
+      AND instr(lower(detail ->> ${path}), lower(n.name)) > 0)`;
+    return {
+      mentions: sql`(json_type(detail, ${path}) = 'array' AND EXISTS ${people}
+        OR json_type(detail, ${path}) = 'text' AND EXISTS ${text})`,
+      redacted: sql`CASE json_type(detail, ${path})
+        WHEN 'array' THEN json((SELECT json_group_array(CASE WHEN p.value ->> 'id' IN ${ids}
+            THEN json_object('id', NULL, 'name', ${ERASED}, 'role', NULL) ELSE json(p.value) END)
+          FROM ${list} p))
+        WHEN 'text' THEN CASE WHEN EXISTS ${text} THEN ${REMOVED} ELSE detail ->> ${path} END
+        END`,
+    };
+  };
+  const [before, after] = [side(0), side(1)];
+  return sql`UPDATE activities SET detail = json_set(detail, '$.contacts', json_array(${before.redacted}, ${after.redacted}))
+    WHERE tenant_id = ${tenantId} AND subject_type = 'deal' AND kind = 'updated'
+      AND json_type(detail, '$.contacts') = 'array' AND (${before.mentions} OR ${after.mentions})`;
+}

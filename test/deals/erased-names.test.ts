@@ -1,0 +1,85 @@
+/**
+ * A person erased on request leaves deals' timelines: the "changed contacts" entries that named them say
+ * "an erased contact" in their place and keep everyone else; older entries kept as text lose their names.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { send, textOf } from "../helpers/http";
+import { createContact, newTenant, post } from "../contacts/contact-helpers";
+import { insertDeal } from "./data-helpers";
+
+const detailsOf = async (dealId: number) =>
+  (
+    await env.DB.prepare(
+      "SELECT detail FROM activities WHERE subject_type = 'deal' AND subject_id = ? AND kind = 'updated' ORDER BY id",
+    )
+      .bind(dealId)
+      .all<{ detail: string }>()
+  ).results.map((r) => JSON.parse(r.detail).contacts);
+
+describe("erasing a person named in a deal's timeline", () => {
+  it("puts 'an erased contact' in their place, keeps the others, and redacts older text entries naming them", async () => {
+    const t = await newTenant("Erased Names");
+    const ada = await createContact(t.cookie, { first_name: "Ada", last_name: "Lovelace" });
+    const grace = await createContact(t.cookie, { first_name: "Grace", last_name: "Hopper" });
+    const deal = await insertDeal(t.tenantId, { name: "Engines", amountMinor: 100 });
+    const row = await env.DB.prepare("SELECT stage_id, updated_at FROM deals WHERE id = ?")
+      .bind(deal)
+      .first<{ stage_id: number; updated_at: number }>();
+    const edit = await post(`/app/deals/${deal}`, t.cookie, {
+      name: "Engines",
+      amount: "1",
+      stage_id: String(row!.stage_id),
+      contact_ids: [String(ada), String(grace), ""],
+      contact_roles: ["Champion", "Buyer", ""],
+      version: String(row!.updated_at),
+    });
+    expect(edit.status).toBe(303);
+    // Entries written before people were kept with their ids: one naming Ada, one not.
+    for (const text of ["Ada Lovelace (Champion), Grace Hopper", "Grace Hopper (Buyer)"])
+      await env.DB.prepare(
+        "INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at) VALUES (?, 'deal', ?, NULL, 'updated', ?, 1)",
+      )
+        .bind(t.tenantId, deal, JSON.stringify({ contacts: [null, text] }))
+        .run();
+    expect(await textOf(`/app/deals/${deal}`, { cookie: t.cookie })).toContain(
+      "Ada Lovelace (Champion), Grace Hopper (Buyer)",
+    );
+
+    expect((await send(`/app/contacts/${ada}/erase`, { cookie: t.cookie, form: {} })).status).toBe(303);
+
+    expect(await detailsOf(deal)).toEqual([
+      [
+        null,
+        [
+          { id: null, name: "an erased contact", role: null },
+          { id: grace, name: "Grace Hopper", role: "Buyer" },
+        ],
+      ],
+      [null, "names removed (a person was erased)"],
+      [null, "Grace Hopper (Buyer)"],
+    ]);
+    const page = await textOf(`/app/deals/${deal}`, { cookie: t.cookie });
+    expect(page).toContain("an erased contact, Grace Hopper (Buyer)");
+    expect(page).not.toContain("Lovelace");
+  });
+
+  it("a deleted (not erased) contact keeps their name in the deal's history: the trash can bring them back", async () => {
+    const t = await newTenant("Deleted Names");
+    const ada = await createContact(t.cookie, { first_name: "Ada", last_name: "Lovelace" });
+    const deal = await insertDeal(t.tenantId, { name: "Engines", amountMinor: 100 });
+    const row = await env.DB.prepare("SELECT stage_id, updated_at FROM deals WHERE id = ?")
+      .bind(deal)
+      .first<{ stage_id: number; updated_at: number }>();
+    await post(`/app/deals/${deal}`, t.cookie, {
+      name: "Engines",
+      amount: "1",
+      stage_id: String(row!.stage_id),
+      contact_ids: [String(ada), ""],
+      contact_roles: ["", ""],
+      version: String(row!.updated_at),
+    });
+    expect((await send(`/app/contacts/${ada}/delete`, { cookie: t.cookie, form: {} })).status).toBe(303);
+    expect(await detailsOf(deal)).toEqual([[null, [{ id: ada, name: "Ada Lovelace", role: null }]]]);
+  });
+});
