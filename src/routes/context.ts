@@ -8,6 +8,7 @@ import { scoped, type TenantDb } from "../db/scoped";
 import type { AppEnv, AuthContext } from "../env";
 import type { Actor } from "../lib/actor";
 import { requestMeta } from "../lib/request";
+import { dateInZone } from "../lib/zoned-time";
 
 /** The signed-in user, their workspace and role. Only for routes behind requireRole(), which guarantees them. */
 export function authOf(c: Context<AppEnv>): AuthContext {
@@ -35,4 +36,9 @@ export function tenantOf(c: Context<AppEnv>): TenantDb {
  */
 export function controlOf(c: Context<AppEnv>): TenantDb {
   return scoped(c.get("db"), authOf(c).tenant.id);
+}
+
+/** The reader's calendar date (their time zone): what "today", "overdue" and a blank closing date mean. */
+export function readerToday(c: Context<AppEnv>): string {
+  return dateInZone(Date.now(), authOf(c).user.timeZone);
 }

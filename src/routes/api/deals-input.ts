@@ -8,10 +8,11 @@
 import type { TenantDb } from "../../db/scoped";
 import { MAX_AMOUNT_MAJOR, minorDigits } from "../../lib/money";
 import type { ApiDeal } from "../../services/api/deals";
-import { pipelinesWithStages, workspaceMoney } from "../../services/deals/choices";
+import { pipelinesWithStages, workspaceMoney, workspaceTimeZone } from "../../services/deals/choices";
+import { dateInZone } from "../../lib/zoned-time";
 import { checkDealReferences, parseDealForm, type DealFormBody, type DealInput } from "../../services/deals/form";
 import type { Outcome } from "../../services/deals/outcome";
-import { isoDay, isRealDate } from "../../services/deals/statements";
+import { isRealDate } from "../../services/deals/statements";
 import { listCustomFields } from "../../services/records/custom-fields";
 import { currentCustomValues, customFieldsIntoBody, jsonProblems } from "./json-form";
 import { invalidFields, type FieldProblem } from "./problem";
@@ -55,7 +56,12 @@ function currentBody(current: ApiDeal): DealFormBody {
 }
 
 /** The outcome a body asks for, or problems; lost_reason and closed_on only go with a change of status. */
-function outcomeOf(json: DealJson, current: ApiDeal | null, problems: FieldProblem[]): DealRead["outcome"] {
+function outcomeOf(
+  json: DealJson,
+  current: ApiDeal | null,
+  today: string,
+  problems: FieldProblem[],
+): DealRead["outcome"] {
   const changing = json.status !== undefined && json.status !== (current?.status ?? "open");
   if (json.status !== undefined && json.status !== "open" && !current) {
     problems.push({ field: "status", message: "A new deal is open; set won or lost once it is created." });
@@ -66,7 +72,7 @@ function outcomeOf(json: DealJson, current: ApiDeal | null, problems: FieldProbl
     for (const k of extra) problems.push({ field: k, message: "Send it with a change of status to won or lost." });
     return changing ? { status: "open" } : null;
   }
-  const closedOn = json.closed_on?.trim() || isoDay(Date.now());
+  const closedOn = json.closed_on?.trim() || today;
   if (!isRealDate(closedOn))
     problems.push({ field: "closed_on", message: "Enter a date that exists, like 2027-03-31." });
   if (json.status === "won") {
@@ -80,10 +86,11 @@ function outcomeOf(json: DealJson, current: ApiDeal | null, problems: FieldProbl
 
 /** Reads a deal body (and, for an update, the deal as it is). Throws a validation problem listing every field. */
 export async function readDealJson(t: TenantDb, json: DealJson, current: ApiDeal | null): Promise<DealRead> {
-  const [money, fields, pipes] = await Promise.all([
+  const [money, fields, pipes, zone] = await Promise.all([
     workspaceMoney(t),
     listCustomFields(t, "deal"),
     pipelinesWithStages(t),
+    workspaceTimeZone(t),
   ]);
   const body: DealFormBody = current ? currentBody(current) : {};
   if (current) currentCustomValues(body, current.custom_fields, fields);
@@ -113,7 +120,7 @@ export async function readDealJson(t: TenantDb, json: DealJson, current: ApiDeal
     if (json.pipeline_id === undefined) body.pipeline_id = "";
   }
   const unknown = customFieldsIntoBody(body, json.custom_fields, fields, "deal");
-  const outcome = outcomeOf(json, current, problems);
+  const outcome = outcomeOf(json, current, dateInZone(Date.now(), zone), problems);
   const parsed = parseDealForm(body, { currency: money.currency, customFields: fields, defaultOwnerId: null });
   if (!parsed.ok) {
     // An unknown pipeline leaves no stage to start in: one problem, by the pipeline.

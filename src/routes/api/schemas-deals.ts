@@ -74,11 +74,9 @@ export const DealInputSchema = z
       .max(LOST_REASON_MAX)
       .optional()
       .openapi({ description: "Needed with status lost (the list's reason or any text)." }),
-    closed_on: z
-      .string()
-      .max(10)
-      .optional()
-      .openapi({ description: "With status won or lost: the actual close date; today by default." }),
+    closed_on: z.string().max(10).optional().openapi({
+      description: "With status won or lost: the actual close date; by default today in the workspace's time zone.",
+    }),
   })
   .strict()
   .openapi("DealInput");

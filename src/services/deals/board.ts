@@ -169,6 +169,8 @@ export interface BoardOptions {
   filters: BoardFilters;
   showClosed: boolean;
   now: number;
+  /** The reader's calendar date (their time zone), for "overdue". */
+  today: string;
 }
 
 /**
@@ -195,7 +197,7 @@ export function boardStatements(t: TenantDb, o: BoardOptions) {
 
 /** The board from boardStatements' results. Null when the pipeline asked for is not the workspace's. */
 export function boardFromRows(results: readonly unknown[], o: BoardOptions) {
-  const today = isoDay(o.now);
+  const today = o.today;
   const [pipeRows, stageRows, money, owners, tagRows, totals, won, lost, cardRows] = results as [
     { id: number; name: string }[],
     StageChoice[],
@@ -242,7 +244,7 @@ export async function loadColumnPage(
   stageId: number,
   filters: BoardFilters,
   after: ColumnCursor | null,
-  now: number,
+  today: string,
 ) {
   const pipes = await pipelinesWithStages(t);
   const stage = pipes.flatMap((p) => p.stages).find((s) => s.id === stageId);
@@ -252,7 +254,7 @@ export async function loadColumnPage(
     stages: pipes.find((p) => p.id === stage.pipelineId)!.stages,
     ...toCards(
       (await columnQuery(t, stageId, filters, after)).map((r) => parseCard(r.card)),
-      isoDay(now),
+      today,
     ),
   };
 }

@@ -21,6 +21,12 @@ export async function workspaceMoney(t: TenantDb): Promise<{ currency: string; l
   return moneyFromRows(await workspaceMoneyQuery(t));
 }
 
+/** The workspace's time zone: where "today" is for what an API key does (a key has no person's zone). */
+export async function workspaceTimeZone(t: TenantDb): Promise<string> {
+  const rows = await t.db.select({ zone: tenants.timeZone }).from(tenants).where(eq(tenants.id, t.tenantId)).limit(1);
+  return rows[0]?.zone ?? "UTC";
+}
+
 export interface StageChoice {
   id: number;
   name: string;

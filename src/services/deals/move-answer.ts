@@ -5,7 +5,6 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { isoDay } from "./statements";
 import { headsOf, toCards, type CardRow } from "./board";
 import type { StageChoice } from "./choices";
 
@@ -31,14 +30,14 @@ export function moveAnswerStatements(t: TenantDb, dealId: number, stageId: numbe
 }
 
 /** The answer from those reads' rows. Null when the deal is gone. */
-export function moveAnswerFromRows(rows: Record<string, unknown>[][], now: number) {
+export function moveAnswerFromRows(rows: Record<string, unknown>[][], today: string) {
   const [cardRows, stageRows, totals, money] = rows as [
     CardRow[],
     StageChoice[],
     { stageId: number; currency: string; deals: number; amountMinor: number }[],
     { currency: string; locale: string }[],
   ];
-  const card = toCards(cardRows, isoDay(now)).cards[0];
+  const card = toCards(cardRows, today).cards[0];
   if (!card) return null;
   return { card, heads: headsOf(stageRows, totals), money: money[0] ?? { currency: "USD", locale: "en-US" } };
 }

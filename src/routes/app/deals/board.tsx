@@ -14,7 +14,7 @@ import { deferSessionCheck, requireRole, withSessionBatch } from "../../../middl
 import { boardFromRows, boardStatements, loadColumnPage, type BoardFilters } from "../../../services/deals/board";
 import { decodeCursor } from "../../../services/deals/cards";
 import { workspaceMoney } from "../../../services/deals/choices";
-import { authOf, tenantOf } from "../../context";
+import { authOf, readerToday, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
 import {
   BoardPage,
@@ -117,7 +117,7 @@ boardRoutes.get("/", deferSessionCheck, async (c) => {
     if (!checked.ok) return checked.response;
   }
   const { values, filters, errors } = await filtersOf(c);
-  const options = { pipelineId, filters, showClosed: values.showClosed, now: Date.now() };
+  const options = { pipelineId, filters, showClosed: values.showClosed, now: Date.now(), today: readerToday(c) };
   const batch = await withSessionBatch(c, async (t) => boardStatements(t, options));
   if (!batch.ok) return batch.response;
   const board = boardFromRows(batch.results, options);
@@ -160,7 +160,7 @@ boardRoutes.get("/column", requireRole("viewer"), async (c) => {
   const stageId = parseRecordId(c.req.query("stage"));
   if (stageId === null) return errorResponse(c, 404);
   const { values, filters } = await filtersOf(c);
-  const page = await loadColumnPage(t, stageId, filters, decodeCursor(c.req.query("after")), Date.now());
+  const page = await loadColumnPage(t, stageId, filters, decodeCursor(c.req.query("after")), readerToday(c));
   if (!page) return errorResponse(c, 404);
   const cards = page.cards.map((card) => cardView(card, authOf(c).user.locale));
   const moreHref = page.next

@@ -16,10 +16,10 @@ import { moveAnswerFromRows, moveAnswerStatements } from "../../../services/deal
 import { pipelinesFromRows, pipelinesQueries, type StageChoice } from "../../../services/deals/choices";
 import { closeDeal, LOST_REASON_MAX, listLostReasons, moveDeal, reopenDeal } from "../../../services/deals/outcome";
 import { dealPageFromResults, dealPageStatements } from "../../../services/deals/page";
-import { isoDay, isRealDate } from "../../../services/deals/statements";
+import { isRealDate } from "../../../services/deals/statements";
 import { deleteDeal } from "../../../services/deals/write";
 import { withUndo } from "../shared/trash-undo";
-import { actorOf, authOf, tenantOf } from "../../context";
+import { actorOf, authOf, readerToday, tenantOf } from "../../context";
 import { parseRecordId, timelineProps } from "../../record-helpers";
 import { addInteractionRoute } from "../interactions";
 import { addNoteRoute } from "../notes";
@@ -51,7 +51,7 @@ async function dealPage(
   if (!found) return errorResponse(c, 404);
   const auth = authOf(c);
   const d = found.deal;
-  const today = isoDay(Date.now());
+  const today = readerToday(c);
   return render(
     c,
     d.name,
@@ -113,7 +113,7 @@ dealRecordRoutes.post("/:id/move", requireRole("member"), async (c) => {
   trackFeature(c, "deal.moved");
   if (!wantsFragment(c)) return c.redirect(`/app/deals/${id}`, 303);
   // The card where it now is, and every column head of its pipeline (hx-swap-oob).
-  const answer = moveAnswerFromRows(result.reads, Date.now());
+  const answer = moveAnswerFromRows(result.reads, readerToday(c));
   if (!answer) return errorResponse(c, 404);
   const { card, heads, money } = answer;
   const locale = authOf(c).user.locale;
@@ -127,10 +127,10 @@ dealRecordRoutes.post("/:id/move", requireRole("member"), async (c) => {
   );
 });
 
-/** The actual close date from a won/lost form: blank is today. */
-function closedOnOf(raw: unknown): string | null {
+/** The actual close date from a won/lost form: blank is today where the user is. */
+function closedOnOf(raw: unknown, today: string): string | null {
   const v = typeof raw === "string" ? raw.trim() : "";
-  if (v === "") return isoDay(Date.now());
+  if (v === "") return today;
   return isRealDate(v) ? v : null;
 }
 
@@ -138,7 +138,7 @@ dealRecordRoutes.post("/:id/won", requireRole("member"), async (c) => {
   const id = parseRecordId(c.req.param("id"));
   if (id === null) return errorResponse(c, 404);
   const body = await c.req.parseBody();
-  const closedOn = closedOnOf(body.closed_on);
+  const closedOn = closedOnOf(body.closed_on, readerToday(c));
   if (!closedOn) {
     const typed = { won_closed_on: String(body.closed_on ?? "") };
     return dealPage(c, id, { errors: { won_closed_on: "Enter a date that exists, like 2027-03-31." }, typed }, 422);
@@ -159,7 +159,7 @@ dealRecordRoutes.post("/:id/lost", requireRole("member"), async (c) => {
     lost_closed_on: typeof body.closed_on === "string" ? body.closed_on : "",
   };
   const errors: Record<string, string> = {};
-  const closedOn = closedOnOf(body.closed_on);
+  const closedOn = closedOnOf(body.closed_on, readerToday(c));
   if (!closedOn) errors.lost_closed_on = "Enter a date that exists, like 2027-03-31.";
   const text = typed.reason_text.trim();
   let reason = text;

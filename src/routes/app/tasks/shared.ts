@@ -2,7 +2,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
 import { roleAtLeast } from "../../../lib/roles";
-import { dateInZone } from "../../../lib/zoned-time";
 import { listOwners } from "../../../services/records/workspace";
 import { parseSubjectRef } from "../../../services/tasks/form";
 import { recordName } from "../../../services/tasks/records";
@@ -15,10 +14,7 @@ export function taskActorOf(c: Context<AppEnv>): TaskActor {
   return { userId: auth.user.id, role: auth.role, timeZone: auth.user.timeZone, now: Date.now() };
 }
 
-/** The reader's calendar date: what "today" and "overdue" mean on their pages. */
-export function readerToday(c: Context<AppEnv>): string {
-  return dateInZone(Date.now(), authOf(c).user.timeZone);
-}
+export { readerToday } from "../../context";
 
 export const canWriteTasks = (c: Context<AppEnv>) => roleAtLeast(authOf(c).role, "member");
 
