@@ -137,6 +137,19 @@ describe("completing", () => {
     expect(next).toMatchObject({ due_date: "2031-02-28", status: "open" });
     await send(`/app/tasks/${weekly.id}/reopen`, { cookie: a.cookie, form: {} });
     expect(await env.DB.prepare("SELECT id FROM tasks WHERE previous_id = ?").bind(weekly.id).first()).toBeNull();
+    // Completed again and again: back on the 31st where the month has one, not on the 28th for good.
+    await send(`/app/tasks/${weekly.id}/complete`, { cookie: a.cookie, form: {} });
+    let id = weekly.id;
+    const dues: string[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const row = (await env.DB.prepare("SELECT id, due_date FROM tasks WHERE previous_id = ?")
+        .bind(id)
+        .first<{ id: number; due_date: string }>())!;
+      dues.push(row.due_date);
+      id = row.id;
+      await send(`/app/tasks/${id}/complete`, { cookie: a.cookie, form: {} });
+    }
+    expect(dues).toEqual(["2031-02-28", "2031-03-31", "2031-04-30", "2031-05-31"]);
     const monday = await addTask(a.cookie, {
       title: "Monday stand-up",
       due_date: "2031-01-01",

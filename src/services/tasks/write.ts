@@ -201,7 +201,9 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
   const stamped = sql`status = 'done' AND completed_at = ${actor.now} AND completed_by IS ${actor.userId}`;
   const recurring = await t.db.all<Task & Record<string, unknown>>(sql`SELECT id, due_date AS dueDate,
     due_time AS dueTime, time_zone AS timeZone, remind_lead AS remindLead, repeat_unit AS repeatUnit,
-    repeat_every AS repeatEvery, assignee_id AS assigneeId FROM tasks WHERE tenant_id = ${t.tenantId}
+    repeat_every AS repeatEvery, assignee_id AS assigneeId,
+    (SELECT p.due_date FROM tasks p WHERE p.tenant_id = tasks.tenant_id AND p.id = tasks.previous_id) AS previousDue
+    FROM tasks WHERE tenant_id = ${t.tenantId}
     AND id IN (SELECT value FROM json_each(${todoList})) AND repeat_unit IS NOT NULL`);
   const successors = [];
   // A bulk completion's recurring tasks mostly share an assignee: their zone is read once.
@@ -209,7 +211,7 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
   for (const r of recurring) {
     if (!zones.has(r.assigneeId)) zones.set(r.assigneeId, await memberZone(t, r.assigneeId));
     const zone = zones.get(r.assigneeId) ?? r.timeZone;
-    const dueDate = nextDueDate(r.dueDate, r.repeatUnit!, r.repeatEvery ?? 1);
+    const dueDate = nextDueDate(r.dueDate, r.repeatUnit!, r.repeatEvery ?? 1, (r.previousDue as string | null) ?? null);
     const w = timing({ dueDate, dueTime: r.dueTime, remindLead: r.remindLead }, r.timeZone, zone, actor.now);
     successors.push(sql`INSERT INTO tasks (tenant_id, title, description, kind, priority, due_date, due_time,
         time_zone, due_at, remind_lead, remind_at, assignee_id, subject_type, subject_id, status, repeat_unit,
