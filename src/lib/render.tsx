@@ -44,10 +44,10 @@ function withTrashFlash(c: Context<AppEnv>, page: Child): Child {
         {page}
       </>
     );
-  if (restored === "1" || restored === "without_company")
+  if (restored === "1" || restored === "without_company" || restored === "new_stage")
     return (
       <>
-        <TrashRestored withoutCompany={restored === "without_company"} />
+        <TrashRestored note={restored === "1" ? null : restored} />
         {page}
       </>
     );

@@ -206,19 +206,34 @@ describe("a deal in the trash", () => {
     await expectTotalsExact(owner.tenantId);
   });
 
-  it("is refused, saying why, when its stage was removed meanwhile; the trash keeps it", async () => {
+  it("comes back in its pipeline's first stage when its stage was removed meanwhile, and says so", async () => {
     const owner = await newTenant("Trash Stage Gone Co");
-    const stage = (await pipelinesOf(owner.tenantId))[0]!.stages.at(-1)!;
+    const stages = (await pipelinesOf(owner.tenantId))[0]!.stages;
+    const stage = stages.at(-1)!;
     const deal = await createDeal(owner.cookie, { name: "Orphan", amount: "5", stage_id: String(stage.id) });
     await send(`/app/deals/${deal}/delete`, { cookie: owner.cookie, form: {} });
-    // The stage is empty now that its deal is in the trash, so it may go.
-    await env.DB.prepare("DELETE FROM pipeline_stages WHERE id = ?").bind(stage.id).run();
+    // The stage is empty now that its deal is in the trash, so an admin may remove it in settings.
+    const removed = await post(`/app/settings/pipelines/stages/${stage.id}/delete`, owner.cookie, { confirm: "1" });
+    expect(removed.status).toBe(303);
+    expect((await pipelinesOf(owner.tenantId))[0]!.stages.map((s) => s.id)).not.toContain(stage.id);
     const item = (await trashItemOf("deal", deal))!;
-    const res = await restore(owner.cookie, item.id);
-    expect(res.status).toBe(409);
-    expect(await res.text()).toContain("Its pipeline stage no longer exists");
-    expect(await trashItemOf("deal", deal)).not.toBeNull();
-    expect((await send(`/app/deals/${deal}`, { cookie: owner.cookie })).status).toBe(404);
+    const location = await restoreTo(owner.cookie, item.id, `/app/deals/${deal}`);
+    expect(location).toBe(`/app/deals/${deal}?restored=new_stage`);
+    expect(await textOf(location, { cookie: owner.cookie })).toContain("Its stage was removed meanwhile");
+    const row = await env.DB.prepare("SELECT stage_id, pipeline_id FROM deals WHERE id = ?").bind(deal).first();
+    expect(row).toEqual({ stage_id: stages[0]!.id, pipeline_id: (await pipelinesOf(owner.tenantId))[0]!.id });
+    // One open span, in the stage it is in now; the one in the removed stage has ended.
+    const spans = await env.DB.prepare(
+      "SELECT stage_id, left_at IS NULL AS open FROM deal_stage_history WHERE deal_id = ? ORDER BY id",
+    )
+      .bind(deal)
+      .all();
+    expect(spans.results).toEqual([
+      { stage_id: stage.id, open: 0 },
+      { stage_id: stages[0]!.id, open: 1 },
+    ]);
+    await expectTotalsExact(owner.tenantId);
+    expect(await trashItemOf("deal", deal)).toBeNull();
   });
 
   it("bulk delete moves each selected deal to the trash", async () => {

@@ -67,7 +67,7 @@ trashRoutes.post("/:id/restore", requireRole("member"), async (c) => {
     if (result.reason === "conflict") return trashPage(c, result.message, 409);
     return errorResponse(c, result.reason === "forbidden" ? 403 : 404);
   }
-  return c.redirect(`${result.path}?restored=${result.withoutCompany ? "without_company" : "1"}`, 303);
+  return c.redirect(`${result.path}?restored=${result.note ?? "1"}`, 303);
 });
 
 trashRoutes.post("/:id/delete", requireRole("admin"), async (c) => {

@@ -2,7 +2,8 @@
  * Restoring a trashed record: its rows go back with their own ids, in one batch, with the counters, the
  * open deal totals, next task dates and an audit entry; the search index and report aggregates follow
  * by their triggers. What the record pointed at and is gone meanwhile (a tag, a custom field, a deal it
- * was on) is left out; a company gone meanwhile leaves the contact without one, and the answer says so.
+ * was on) is left out; a company gone meanwhile leaves the contact without one, and a stage removed meanwhile
+ * brings the deal back in its pipeline's first stage (or the first pipeline's); the answer says so.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
@@ -19,8 +20,11 @@ import { companyData, contactData, dealData, noteData } from "../webhooks/payloa
 import { canRestore, getTrashItem, type TrashViewer } from "./items";
 import { columnsOf, MAIN_TABLE, PARTS, type Part, tableName } from "./parts";
 
+/** What came back differently from how it went: the contact without its company, the deal in another stage. */
+export type RestoreNote = "without_company" | "new_stage" | null;
+
 export type RestoreResult =
-  | { ok: true; path: string; withoutCompany: boolean }
+  | { ok: true; path: string; note: RestoreNote }
   | { ok: false; reason: "not_found" | "forbidden" }
   | { ok: false; reason: "conflict"; message: string }
   /** A contact would take the workspace past the Free plan's limit: nothing was restored. */
@@ -40,6 +44,12 @@ function restoredValue(t: TenantDb, table: string, column: string, now: number):
     return sql`coalesce((SELECT m.user_id FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.user_id = ${v}),
       (SELECT m.user_id FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.role = 'owner'))`;
   if (table === "tasks" && column === "remind_at") return sql`CASE WHEN ${v} > ${now} THEN ${v} END`;
+  if (table === "deals" && (column === "stage_id" || column === "pipeline_id")) {
+    const fallback = fallbackStage(t);
+    return sql`CASE WHEN ${stageLive(t)} THEN ${v} ELSE ${
+      column === "stage_id" ? fallback : sql`(SELECT s.pipeline_id FROM pipeline_stages s WHERE s.id = ${fallback})`
+    } END`;
+  }
   if ((table === "contacts" || table === "deals") && column.startsWith("company_")) {
     const companyLive = sql`EXISTS (SELECT 1 FROM companies c WHERE c.tenant_id = ${t.tenantId}
       AND c.id = ${value("company_id")})`;
@@ -50,6 +60,37 @@ function restoredValue(t: TenantDb, table: string, column: string, now: number):
     return sql`CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.id = ${v})
       OR EXISTS (SELECT 1 FROM staff s WHERE s.id = ${v}) THEN ${v} END`;
   return v;
+}
+
+/** Whether the trashed deal's (row r) stage is still a stage of its pipeline. */
+function stageLive(t: TenantDb): SQL {
+  return sql`EXISTS (SELECT 1 FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId} AND s.id = ${value("stage_id")}
+    AND s.pipeline_id = ${value("pipeline_id")})`;
+}
+
+/** Where a deal whose stage was removed comes back: its pipeline's first stage, else the first pipeline's. */
+function fallbackStage(t: TenantDb): SQL {
+  return sql`coalesce((SELECT s.id FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId}
+      AND s.pipeline_id = ${value("pipeline_id")} ORDER BY s.position LIMIT 1),
+    (SELECT s.id FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId}
+      ORDER BY s.pipeline_position, s.pipeline_id, s.position LIMIT 1))`;
+}
+
+/**
+ * A deal that came back in another stage: the span it was in when trashed (in the removed stage) ends now, and one
+ * opens in the stage it is in, so the report's days in stage and the board agree.
+ */
+function restagedSpans(t: TenantDb, dealId: number, actor: Actor): SQL[] {
+  const now = actor.now;
+  const current = sql`(SELECT d.stage_id FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId})`;
+  return [
+    sql`UPDATE deal_stage_history SET left_at = ${now} WHERE tenant_id = ${t.tenantId} AND deal_id = ${dealId}
+      AND left_at IS NULL AND stage_id <> ${current}`,
+    sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at, actor_id)
+      SELECT d.tenant_id, d.id, d.pipeline_id, d.stage_id, d.status, ${now}, ${actor.userId} FROM deals d
+      WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId} AND NOT EXISTS (SELECT 1 FROM deal_stage_history h
+        WHERE h.tenant_id = d.tenant_id AND h.deal_id = d.id AND h.left_at IS NULL)`,
+  ];
 }
 
 /** Rows come back only when what they link to is still there. */
@@ -125,25 +166,26 @@ async function refusal(t: TenantDb, item: TrashItem): Promise<string | null> {
     }
   }
   if (item.kind === "deal") {
-    const [stage] = await t.db.all(
-      sql`SELECT 1 FROM trash_rows r JOIN pipeline_stages s ON s.tenant_id = r.tenant_id
-          AND s.id = json_extract(r.data, '$.stage_id') AND s.pipeline_id = json_extract(r.data, '$.pipeline_id')
-        WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id} AND r.table_name = 'deals'`,
-    );
-    if (!stage) return "Its pipeline stage no longer exists: add the stage again, or the deal cannot come back.";
+    const [stage] = await t.db.all(sql`SELECT 1 FROM pipeline_stages WHERE tenant_id = ${t.tenantId} LIMIT 1`);
+    if (!stage) return "The workspace has no pipeline stage to put the deal in: add a pipeline first.";
   }
   return null;
 }
 
-/** Whether a trashed contact's company is gone (it then comes back without one). */
-async function companyGone(t: TenantDb, item: TrashItem): Promise<boolean> {
-  if (item.kind !== "contact") return false;
+/** What will come back differently: a contact whose company is gone, a deal whose stage is. */
+async function restoreNote(t: TenantDb, item: TrashItem): Promise<RestoreNote> {
+  if (item.kind !== "contact" && item.kind !== "deal") return null;
+  const gone =
+    item.kind === "contact"
+      ? sql`json_extract(r.data, '$.company_id') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM companies c
+          WHERE c.tenant_id = r.tenant_id AND c.id = json_extract(r.data, '$.company_id'))`
+      : sql`NOT ${stageLive(t)}`;
   const [row] = await t.db.all<{ gone: number }>(
-    sql`SELECT json_extract(r.data, '$.company_id') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM companies c
-        WHERE c.tenant_id = r.tenant_id AND c.id = json_extract(r.data, '$.company_id')) AS gone
-      FROM trash_rows r WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id} AND r.table_name = 'contacts'`,
+    sql`SELECT ${gone} AS gone FROM trash_rows r WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id}
+      AND r.table_name = ${MAIN_TABLE[item.kind]}`,
   );
-  return Boolean(row?.gone);
+  if (!row?.gone) return null;
+  return item.kind === "contact" ? "without_company" : "new_stage";
 }
 
 function counterStatement(t: TenantDb, item: TrashItem): SQL {
@@ -202,7 +244,7 @@ export async function restoreTrashItem(
   if (!canRestore(item, viewer)) return { ok: false, reason: "forbidden" };
   const refused = await refusal(t, item);
   if (refused) return { ok: false, reason: "conflict", message: refused };
-  const withoutCompany = await companyGone(t, item);
+  const note = await restoreNote(t, item);
   const parts = PARTS[item.kind];
   const kind: TrashKind = item.kind;
   const taskDue =
@@ -213,6 +255,7 @@ export async function restoreTrashItem(
         : null;
   const statements = [
     ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now, freeMaxContacts)),
+    ...(note === "new_stage" ? restagedSpans(t, item.recordId, actor) : []),
     ...(kind === "deal" ? [totalsIn(t, item.recordId)] : []),
     ...(taskDue ? [taskDue] : []),
     counterStatement(t, item),
@@ -242,6 +285,6 @@ export async function restoreTrashItem(
   return {
     ok: true,
     path: recordPath(item),
-    withoutCompany,
+    note,
   };
 }

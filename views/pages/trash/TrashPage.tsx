@@ -129,12 +129,15 @@ export function TrashUndo(p: { id: number }) {
 }
 
 /** After a restore: where it came back, and what could not (a company deleted meanwhile). */
-export function TrashRestored(p: { withoutCompany: boolean }) {
+export function TrashRestored(p: { note: "without_company" | "new_stage" | null }) {
   return (
     <div class="flash ok" role="status">
       <p>
         Restored from the trash.
-        {p.withoutCompany ? " Its company no longer exists, so it came back without one." : null}
+        {p.note === "without_company" ? " Its company no longer exists, so it came back without one." : null}
+        {p.note === "new_stage"
+          ? " Its stage was removed meanwhile, so it came back in the first stage of its pipeline (or of the first pipeline, if its own was removed too)."
+          : null}
       </p>
     </div>
   );
