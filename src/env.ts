@@ -65,6 +65,11 @@ export interface Bindings {
   DEV_MAIL?: string;
   /** "off" leaves out the one JSON line per request (set by the test suites); never in production, which always logs. */
   REQUEST_LOG?: string;
+  /**
+   * The fetch webhooks are sent with, when the platform needs its own: a self-hosted server's refuses hosts
+   * that resolve to internal addresses (src/platform/node/guarded-fetch.ts). Unset on Cloudflare: the global fetch.
+   */
+  WEBHOOK_FETCH?: typeof fetch;
   /** The public origin for links in emails, e.g. https://app.customertrackr.com. Defaults to the request's. */
   APP_URL?: string;
   /** Cloudflare Email Service binding (`[[send_email]]` in wrangler.toml). */

@@ -28,6 +28,15 @@ describe("endpoint URLs", () => {
       "https://[fd00::1]/hook",
       "https://[fe80::1]/hook",
       "https://[::ffff:127.0.0.1]/hook",
+      // Benchmarking, IETF protocol assignments, IPv4-compatible, NAT64 and 6to4 forms of internal addresses.
+      "https://198.18.0.1/hook",
+      "https://192.0.0.8/hook",
+      "https://[::10.0.0.1]/hook",
+      "https://[64:ff9b::a00:1]/hook",
+      "https://[64:ff9b:1::1]/hook",
+      "https://[2002:c0a8:101::1]/hook",
+      "https://[ff02::1]/hook",
+      "https://2130706433/hook",
       "ftp://example.com/hook",
       "https://user:pw@example.com/hook",
       "not a url",
@@ -37,6 +46,9 @@ describe("endpoint URLs", () => {
       "https://example.com/hook",
       "https://93.184.216.34/hook",
       "https://hooks.example.org:8443/x?y=1",
+      "https://[2606:4700::1111]/hook",
+      "https://[64:ff9b::5db8:d822]/hook",
+      "https://[::ffff:93.184.216.34]/hook",
     ])
       expect(checkEndpointUrl(url, true).ok, url).toBe(true);
   });

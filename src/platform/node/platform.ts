@@ -1,6 +1,7 @@
 /**
  * The Node platform, chosen once at start: the Worker's bindings built from Node implementations
- * (DB: libSQL, FILES: the disk, JOBS: an in-process queue, mail: the HTTP provider) and the Worker's
+ * (DB: libSQL, FILES: the disk, JOBS: an in-process queue, mail: the HTTP provider, webhooks: a fetch that
+ * refuses internal addresses in production) and the Worker's
  * own handlers wired to them (queue() consumes JOBS, scheduled() runs every minute). Nothing else in
  * the app knows which platform it runs on.
  */
@@ -10,7 +11,9 @@ import { type Client, createClient } from "@libsql/client";
 import type { Bindings } from "../../env";
 import type { JobMessage } from "../../jobs";
 import { type CronTimer, startCronTimer } from "./cron-timer";
+import { isProduction } from "../../lib/dev-tools";
 import { d1OverLibsql, d1OverLocalFile } from "./d1-libsql";
+import { guardedFetch } from "./guarded-fetch";
 import { LocalQueue } from "./queue-local";
 import { r2OnDisk } from "./r2-disk";
 
@@ -80,6 +83,8 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     DB: local ? local.db : d1OverLibsql(client),
     FILES: r2OnDisk(path.join(options.dataDir, "files")),
     JOBS: jobs as unknown as Queue<JobMessage>,
+    // Outside production a developer's receiver on localhost is allowed, as the endpoint form allows it.
+    ...(isProduction(options.vars) ? { WEBHOOK_FETCH: guardedFetch() } : {}),
   } as Bindings;
   let cron: CronTimer | null = null;
   return {

@@ -81,12 +81,18 @@ interface Attempt {
 }
 
 /** POSTs a signed event; never throws (a network failure is an attempt without a status). */
-async function post(url: string, secret: string, event: { id: string; body: string }, now: number): Promise<Attempt> {
+async function post(
+  send: typeof fetch,
+  url: string,
+  secret: string,
+  event: { id: string; body: string },
+  now: number,
+): Promise<Attempt> {
   const at = new Date(now);
   const signature = new Webhook(secret).sign(event.id, at, event.body);
   const started = Date.now();
   try {
-    const res = await fetch(url, {
+    const res = await send(url, {
       method: "POST",
       // Redirects are not followed: a receiver must answer at the address its admin typed.
       redirect: "manual",
@@ -155,7 +161,8 @@ export async function runWebhookDelivery(env: Bindings, message: WebhookMessage,
     await finish({ status: "failed", response: `Not sent: ${url.message}` });
     return;
   }
-  const attempt = await post(url.url, endpoint.secret, { id: event.id, body: eventBody(event) }, now);
+  const send = env.WEBHOOK_FETCH ?? fetch;
+  const attempt = await post(send, url.url, endpoint.secret, { id: event.id, body: eventBody(event) }, now);
   const recorded = { lastStatus: attempt.status, durationMs: attempt.durationMs, response: attempt.response };
   const ok = attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
   if (ok) {
