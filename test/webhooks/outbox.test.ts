@@ -190,6 +190,29 @@ describe("the webhook outbox", () => {
     expect((await deliveriesOf(t.tenantId)).map((d) => d.event_id).sort()).toEqual(events.map((e) => e.id).sort());
   });
 
+  it("erasing a contact also erases what was sent about a contact merged into it (the same person)", async () => {
+    const t = await newTenant("Hooked Merged Erasure");
+    await addEndpoint(t.cookie, receiverUrl("outbox-merged"), ["contact.created", "contact.updated"]);
+    const kept = await createContact(t.cookie, { first_name: "Erin", last_name: "Erased", emails: "erin@example.com" });
+    const twin = await createContact(t.cookie, { first_name: "Erin", last_name: "E.", emails: "erin@home.example" });
+    const other = await createContact(t.cookie, { first_name: "Kim", last_name: "Kept" });
+    const review = await send(`/app/contacts/${kept}/merge?with=${twin}`, { cookie: t.cookie });
+    const html = await review.text();
+    const version = (name: string) => html.match(new RegExp(`name="${name}" value="(\\d+)"`))?.[1] ?? "";
+    const merged = await post(`/app/contacts/${kept}/merge`, t.cookie, {
+      with: String(twin),
+      kept_version: version("kept_version"),
+      merged_version: version("merged_version"),
+    });
+    expect(merged.status).toBe(303);
+    expect(JSON.stringify(await eventsOf(t.tenantId))).toContain("erin@home.example");
+
+    expect((await post(`/app/contacts/${kept}/erase`, t.cookie, {})).status).toBe(303);
+    const left = await eventsOf(t.tenantId);
+    expect(JSON.stringify(left)).not.toMatch(/erin|Erased/i);
+    expect(left.map((e) => JSON.parse(e.payload).id)).toEqual([other]);
+  });
+
   it("writes task.completed once, when the task is completed (not again for a second click)", async () => {
     const t = await newTenant("Hooked Tasks");
     await addEndpoint(t.cookie, receiverUrl("outbox-tasks"), ["task.completed"]);

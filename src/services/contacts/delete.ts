@@ -19,7 +19,7 @@ import { eraseFromTrashStatements, trashedRecordIds } from "../trash/items";
 import { trashStatements } from "../trash/snapshot";
 import { erasedFromWebhookEvents, webhookEventInsert } from "../webhooks/events";
 import { erasedFromApiAnswers } from "../api/idempotency";
-import { erasedFromDealTimelines } from "./erase-names";
+import { erasedFromDealTimelines, withMergedIds } from "./erase-names";
 
 /** Erasing (a privacy request) rather than deleting: audited as such, optionally suppressing future imports. */
 export interface EraseOptions {
@@ -71,6 +71,8 @@ export async function deleteContacts(
     : [];
   const action = opts.erase ? "record.erased" : "record.deleted";
   const affected = [...owned, ...trashed];
+  // Erasure also reaches what is kept under the ids of contacts merged into these.
+  const traced = opts.erase ? await withMergedIds(t, affected) : null;
   const eraseDetail: Record<string, boolean> = opts.erase ? { suppressed: suppression.length > 0 } : {};
   // The audit trail is append-only, so it names contacts by id only: a deleted person's name must not
   // outlive them there.
@@ -113,8 +115,8 @@ export async function deleteContacts(
     t.delete(importRecords, eq(importRecords.entityType, "contact"), inJsonList(importRecords.entityId, owned)),
     ...suppression,
     // An erased person leaves no copy in the webhook outbox (the receivers have what was sent) or the API's kept answers.
-    ...(opts.erase
-      ? [erasedFromWebhookEvents(t, affected), erasedFromApiAnswers(t, affected), erasedFromDealTimelines(t, affected)]
+    ...(traced
+      ? [erasedFromWebhookEvents(t, traced), erasedFromApiAnswers(t, traced), erasedFromDealTimelines(t, traced)]
       : []),
     audit,
     // Only the id: an erased person's details must not travel on, and a deleted one's are in the trash.

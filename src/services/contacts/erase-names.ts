@@ -1,9 +1,13 @@
 /**
- * An erased person's name out of deals' timelines. A deal's "changed contacts" entry names the people it
- * had before and after ({id, name, role} each, deals/write.ts); erasing a contact turns theirs into
- * "an erased contact" and keeps the others. Entries written before the ids were kept hold text: one that
- * contains an erased person's name or address loses its list of names entirely (over-redacting is the safe
- * side). Part of the erasure's batch, before the contacts' rows go (their names are read from them).
+ * What an erased person leaves beyond their own rows.
+ *
+ * Deals' timelines: a deal's "changed contacts" entry names the people it had before and after ({id, name, role}
+ * each, deals/write.ts); erasing a contact turns theirs into "an erased contact" and keeps the others. Entries
+ * written before the ids were kept hold text: one that contains an erased person's name or address loses its list
+ * of names entirely (over-redacting is the safe side). Part of the erasure's batch, before the contacts' rows go
+ * (their names are read from them).
+ *
+ * Merged records: what is kept under the id of a contact merged into the erased one (withMergedIds).
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
@@ -40,4 +44,19 @@ export function erasedFromDealTimelines(t: TenantDb, contactIds: number[]): SQL 
   return sql`UPDATE activities SET detail = json_set(detail, '$.contacts', json_array(${before.redacted}, ${after.redacted}))
     WHERE tenant_id = ${tenantId} AND subject_type = 'deal' AND kind = 'updated'
       AND json_type(detail, '$.contacts') = 'array' AND (${before.mentions} OR ${after.mentions})`;
+}
+
+/**
+ * The ids of the contacts merged into these, and into those, as the audit trail records each merge: copies kept
+ * elsewhere under a merged record's id (webhook events, the API's kept answers, deals' timelines) carry the same
+ * person's details, so erasing the kept contact erases them too.
+ */
+export async function withMergedIds(t: TenantDb, contactIds: number[]): Promise<number[]> {
+  const rows = await t.db.all<{ id: number }>(sql`WITH RECURSIVE m(id) AS (
+      SELECT value FROM json_each(${JSON.stringify(contactIds)})
+      UNION SELECT CAST(json_extract(a.detail, '$.merged') AS INTEGER) FROM m JOIN audit_log a
+        ON a.tenant_id = ${t.tenantId} AND a.target_type = 'contact' AND a.target_id = CAST(m.id AS TEXT)
+        AND a.action = 'record.merged'
+    ) SELECT id FROM m WHERE id IS NOT NULL`);
+  return [...new Set([...contactIds, ...rows.map((r) => Number(r.id))])];
 }
