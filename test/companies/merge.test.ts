@@ -168,6 +168,56 @@ describe("merging a duplicate company", () => {
     });
   });
 
+  it("repoints what still named the other: a saved view filtered by it, its contact and deal in the trash", async () => {
+    const { owner, kept, other } = await twoAcmes();
+    const ada = await createContact(owner.cookie, {
+      first_name: "Ada",
+      last_name: "Trashed",
+      company_id: String(other),
+    });
+    const [stage] = await queryRows<{ id: number }>(
+      "SELECT id FROM pipeline_stages WHERE tenant_id = ? ORDER BY position LIMIT 1",
+      owner.tenantId,
+    );
+    const deal = await createDeal(owner.cookie, {
+      name: "Trashed deal",
+      stage_id: String(stage!.id),
+      company_id: String(other),
+    });
+    const view = await post("/app/contacts/views", owner.cookie, { name: "ACME people", query: `company=${other}` });
+    expect(view.status).toBe(303);
+    for (const path of [`/app/contacts/${ada}/delete`, `/app/deals/${deal}/delete`])
+      expect((await send(path, { cookie: owner.cookie, form: {} })).status, path).toBe(303);
+
+    const review = await reviewed(owner.cookie, kept, other);
+    expect((await post(`/app/companies/${kept}/merge`, owner.cookie, review.form)).status).toBe(303);
+
+    const views = await queryRows<{ query: string }>(
+      "SELECT query FROM saved_views WHERE tenant_id = ?",
+      owner.tenantId,
+    );
+    expect(views).toEqual([{ query: `company=${kept}` }]);
+    const items = await queryRows<{ id: number; kind: string }>(
+      "SELECT id, kind FROM trash_items WHERE tenant_id = ? ORDER BY kind",
+      owner.tenantId,
+    );
+    for (const item of items) {
+      const res = await send(`/app/trash/${item.id}/restore`, { cookie: owner.cookie, form: {} });
+      expect(res.status, item.kind).toBe(303);
+      expect(res.headers.get("Location"), item.kind).toMatch(/\?restored=1$/);
+    }
+    expect(
+      await queryRows(
+        "SELECT company_id, company_name FROM contacts WHERE tenant_id = ? AND id = ?",
+        owner.tenantId,
+        ada,
+      ),
+    ).toEqual([{ company_id: kept, company_name: "Acme" }]);
+    expect(
+      await queryRows("SELECT company_id FROM deals WHERE tenant_id = ? AND id = ?", owner.tenantId, deal),
+    ).toEqual([{ company_id: kept }]);
+  });
+
   it("changes nothing for another workspace's company, the company itself, garbage or a stale review", async () => {
     const { owner, kept, other } = await twoAcmes();
     const stranger = await newTenant("Stranger Co");

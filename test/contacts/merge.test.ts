@@ -210,6 +210,35 @@ describe("merging a duplicate", () => {
     });
   });
 
+  it("a deal of the other in the trash comes back with the kept contact on it", async () => {
+    const { owner, kept, other } = await twoAdas();
+    const [stage] = await queryRows<{ id: number }>(
+      "SELECT id FROM pipeline_stages WHERE tenant_id = ? ORDER BY position LIMIT 1",
+      owner.tenantId,
+    );
+    const deal = await createDeal(owner.cookie, {
+      name: "Engines",
+      stage_id: String(stage!.id),
+      contact_ids: [String(other), ""],
+      contact_roles: ["Champion", ""],
+    });
+    expect((await send(`/app/deals/${deal}/delete`, { cookie: owner.cookie, form: {} })).status).toBe(303);
+    const review = await reviewed(owner.cookie, kept, other);
+    expect((await post(`/app/contacts/${kept}/merge`, owner.cookie, review.form)).status).toBe(303);
+    const [item] = await queryRows<{ id: number }>(
+      "SELECT id FROM trash_items WHERE tenant_id = ? AND kind = 'deal'",
+      owner.tenantId,
+    );
+    expect((await send(`/app/trash/${item!.id}/restore`, { cookie: owner.cookie, form: {} })).status).toBe(303);
+    expect(
+      await queryRows(
+        "SELECT contact_id, role FROM deal_contacts WHERE tenant_id = ? AND deal_id = ?",
+        owner.tenantId,
+        deal,
+      ),
+    ).toEqual([{ contact_id: kept, role: "Champion" }]);
+  });
+
   it("changes nothing for another workspace's contact, the contact itself, garbage, a stale review or too many emails", async () => {
     const { owner, kept, other } = await twoAdas();
     const stranger = await newTenant("Stranger Co");

@@ -12,7 +12,13 @@ import { companies, contacts, deals, tenantCounters } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
 import { diff } from "../records/activity";
 import { listCustomFields, type CustomField } from "../records/custom-fields";
-import { laterContacted, mergeAuditInsert, movedSubjectStatements, type MergeIds } from "../records/merge-moves";
+import {
+  laterContacted,
+  mergeAuditInsert,
+  mergedCompanyReferences,
+  movedSubjectStatements,
+  type MergeIds,
+} from "../records/merge-moves";
 import { webhookEventInsert } from "../webhooks/events";
 import { companyData } from "../webhooks/payloads";
 import { nameSortKey } from "./form";
@@ -210,6 +216,7 @@ export async function mergeCompanies(
       done,
     ),
     ...movedSubjectStatements(t, "company", ids),
+    ...mergedCompanyReferences(t, ids, { name: into.company.name, sort: nameSortKey(into.company.name) }),
     activity("merged", null),
     ...(Object.keys(changes).length ? [activity("updated", changes)] : []),
     t.update(tenantCounters, { companies: sql`max(0, ${tenantCounters.companies} - 1)` }, done),

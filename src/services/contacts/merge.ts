@@ -12,7 +12,13 @@ import { rawBatchResults } from "../../db/raw-batch";
 import { contactEmails, contactPhones, contacts, tenantCounters } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
 import { diff } from "../records/activity";
-import { laterContacted, mergeAuditInsert, movedSubjectStatements, type MergeIds } from "../records/merge-moves";
+import {
+  laterContacted,
+  mergeAuditInsert,
+  mergedContactReferences,
+  movedSubjectStatements,
+  type MergeIds,
+} from "../records/merge-moves";
 import { webhookEventInsert } from "../webhooks/events";
 import { contactData } from "../webhooks/payloads";
 import { CONTACT_LIMITS, type ContactInput } from "./form";
@@ -195,6 +201,7 @@ export async function mergeContacts(
       SELECT tenant_id, deal_id, ${intoId}, role FROM deal_contacts
       WHERE tenant_id = ${tenantId} AND contact_id = ${fromId} AND ${done}`,
     ...movedSubjectStatements(t, "contact", ids),
+    ...mergedContactReferences(t, ids),
     // Its custom values (those the kept contact lacked are copied above); contacts, companies and deals share ids.
     sql`DELETE FROM custom_field_values WHERE tenant_id = ${tenantId} AND entity_id = ${fromId}
       AND field_id IN (SELECT f.id FROM custom_fields f WHERE f.tenant_id = ${tenantId} AND f.entity = 'contact')

@@ -48,6 +48,36 @@ export function movedSubjectStatements(t: TenantDb, subject: "contact" | "compan
   ];
 }
 
+/**
+ * What still names the merged company after its rows moved: saved contact views filtered by it (`company=<id>` in
+ * their canonical query) now filter by the kept one, and contacts and deals in the trash come back at the kept
+ * company (their snapshots are repointed, with its name) instead of without one.
+ */
+export function mergedCompanyReferences(t: TenantDb, ids: MergeIds, kept: { name: string; sort: string }): SQL[] {
+  const { tenantId } = t;
+  const { into, from, done } = ids;
+  const wrapped = sql`'&' || query || '&'`;
+  return [
+    sql`UPDATE saved_views SET query = trim(replace(${wrapped}, ${`&company=${from}&`}, ${`&company=${into}&`}), '&')
+      WHERE tenant_id = ${tenantId} AND entity = 'contact' AND instr(${wrapped}, ${`&company=${from}&`}) > 0
+      AND ${done}`,
+    sql`UPDATE trash_rows SET data = json_set(data, '$.company_id', ${into}, '$.company_name', ${kept.name},
+        '$.company_sort', ${kept.sort})
+      WHERE tenant_id = ${tenantId} AND table_name = 'contacts' AND data ->> '$.company_id' = ${from} AND ${done}`,
+    sql`UPDATE trash_rows SET data = json_set(data, '$.company_id', ${into})
+      WHERE tenant_id = ${tenantId} AND table_name = 'deals' AND data ->> '$.company_id' = ${from} AND ${done}`,
+  ];
+}
+
+/** A trashed deal of the merged contact comes back with the kept one as its contact (its snapshot's link is repointed). */
+export function mergedContactReferences(t: TenantDb, ids: MergeIds): SQL[] {
+  return [
+    sql`UPDATE trash_rows SET data = json_set(data, '$.contact_id', ${ids.into})
+      WHERE tenant_id = ${t.tenantId} AND table_name = 'deal_contacts' AND data ->> '$.contact_id' = ${ids.from}
+      AND ${ids.done}`,
+  ];
+}
+
 /** The merge's audit entry, naming both by id (a merged contact's details live on in the kept one, not here). */
 export function mergeAuditInsert(
   t: TenantDb,
