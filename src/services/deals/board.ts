@@ -169,8 +169,6 @@ export interface BoardOptions {
   filters: BoardFilters;
   showClosed: boolean;
   now: number;
-  /** The reader's calendar date (their time zone), for "overdue". */
-  today: string;
 }
 
 /**
@@ -195,9 +193,11 @@ export function boardStatements(t: TenantDb, o: BoardOptions) {
   ] as const;
 }
 
-/** The board from boardStatements' results. Null when the pipeline asked for is not the workspace's. */
-export function boardFromRows(results: readonly unknown[], o: BoardOptions) {
-  const today = o.today;
+/**
+ * The board from boardStatements' results; `today`: the reader's calendar date (their time zone), for "overdue".
+ * Null when the pipeline asked for is not the workspace's.
+ */
+export function boardFromRows(results: readonly unknown[], o: BoardOptions, today: string) {
   const [pipeRows, stageRows, money, owners, tagRows, totals, won, lost, cardRows] = results as [
     { id: number; name: string }[],
     StageChoice[],

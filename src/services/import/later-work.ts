@@ -10,7 +10,8 @@ export type WorkSubject = "contact" | "company" | "deal";
 /** The columns a current-record read adds for `alias` (a row of `type`'s table): see laterWorkReason. */
 export function laterWorkColumns(tenantId: string, type: WorkSubject, alias: string): SQL {
   const id = sql.raw(`${alias}.id`);
-  const on = sql`tenant_id = ${tenantId} AND subject_type = ${type} AND subject_id = ${id}`;
+  // The tenant condition written out in each statement, where the raw-SQL check reads it.
+  const on = sql`subject_type = ${type} AND subject_id = ${id}`;
   // An import writes no tasks, interactions or deal links of a record it created; its own note has the
   // record's write time, so only later notes count.
   const deals =
@@ -19,9 +20,9 @@ export function laterWorkColumns(tenantId: string, type: WorkSubject, alias: str
       : type === "company"
         ? sql`EXISTS (SELECT 1 FROM deals WHERE tenant_id = ${tenantId} AND company_id = ${id})`
         : sql`0`;
-  return sql`EXISTS (SELECT 1 FROM tasks WHERE ${on}) AS work_tasks,
-    EXISTS (SELECT 1 FROM interactions WHERE ${on}) AS work_interactions,
-    (SELECT max(created_at) FROM notes WHERE ${on}) AS work_note_at,
+  return sql`EXISTS (SELECT 1 FROM tasks WHERE tenant_id = ${tenantId} AND ${on}) AS work_tasks,
+    EXISTS (SELECT 1 FROM interactions WHERE tenant_id = ${tenantId} AND ${on}) AS work_interactions,
+    (SELECT max(created_at) FROM notes WHERE tenant_id = ${tenantId} AND ${on}) AS work_note_at,
     ${deals} AS work_deals`;
 }
 

@@ -46,9 +46,10 @@ function restoredValue(t: TenantDb, table: string, column: string, now: number):
   if (table === "tasks" && column === "remind_at") return sql`CASE WHEN ${v} > ${now} THEN ${v} END`;
   if (table === "deals" && (column === "stage_id" || column === "pipeline_id")) {
     const fallback = fallbackStage(t);
-    return sql`CASE WHEN ${stageLive(t)} THEN ${v} ELSE ${
-      column === "stage_id" ? fallback : sql`(SELECT s.pipeline_id FROM pipeline_stages s WHERE s.id = ${fallback})`
-    } END`;
+    const fallbackPipeline = sql`(SELECT s.pipeline_id FROM pipeline_stages s
+      WHERE s.tenant_id = ${t.tenantId} AND s.id = ${fallback})`;
+    const live = stageLive(t);
+    return sql`CASE WHEN ${live} THEN ${v} ELSE ${column === "stage_id" ? fallback : fallbackPipeline} END`;
   }
   if ((table === "contacts" || table === "deals") && column.startsWith("company_")) {
     const companyLive = sql`EXISTS (SELECT 1 FROM companies c WHERE c.tenant_id = ${t.tenantId}

@@ -117,10 +117,11 @@ boardRoutes.get("/", deferSessionCheck, async (c) => {
     if (!checked.ok) return checked.response;
   }
   const { values, filters, errors } = await filtersOf(c);
-  const options = { pipelineId, filters, showClosed: values.showClosed, now: Date.now(), today: readerToday(c) };
+  const options = { pipelineId, filters, showClosed: values.showClosed, now: Date.now() };
   const batch = await withSessionBatch(c, async (t) => boardStatements(t, options));
   if (!batch.ok) return batch.response;
-  const board = boardFromRows(batch.results, options);
+  // The reader is known once the batch has checked the session.
+  const board = boardFromRows(batch.results, options, readerToday(c));
   if (!board) return errorResponse(c, 404);
   // Amounts in the workspace's currency, written the reader's way.
   const { currency } = board.money;
