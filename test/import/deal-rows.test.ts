@@ -91,6 +91,7 @@ describe("deal rows from other CRMs", () => {
       contacts: [{ ref: "Søren Nakamura", byEmail: false, role: null }],
       tags: [],
       owner: null,
+      custom: {},
     });
     expect(valid.find((d) => d.name === "Acme, Inc. – Pilot 6")).toMatchObject({
       amountMinor: 970_000,
@@ -196,6 +197,7 @@ describe("our own deals.csv", () => {
         ],
         tags: ["VIP", "Partners, EU"],
         owner: "owner@example.com",
+        custom: {},
       },
     ]);
   });

@@ -91,4 +91,27 @@ describe("deal imports: the same deals again", () => {
     expect(result).toMatchObject({ created_count: 1, updated_count: 0 });
     expect(await dealsOf(owner.tenantId)).toHaveLength(2);
   });
+
+  it("a deal field's column (named as the deals export names it) fills the field on new deals; a bad value is the row's error", async () => {
+    const owner = await newTenant();
+    const made = await send("/app/settings/fields", {
+      cookie: owner.cookie,
+      form: { entity: "deal", name: "Seats", kind: "number" },
+    });
+    expect(made.status).toBe(303);
+    const { preview, result } = await importDeals(owner.cookie, [
+      "Name,Amount,Currency,Seats",
+      "Kiosks,10,USD,12",
+      "Tablets,5,USD,many",
+    ]);
+    expect(preview).toMatchObject({ new_count: 1, invalid_count: 1 });
+    expect(result).toMatchObject({ status: "done", created_count: 1 });
+    const values = await env.DB.prepare(
+      `SELECT d.name, v.value FROM deals d JOIN custom_field_values v ON v.tenant_id = d.tenant_id AND v.entity_id = d.id
+       JOIN custom_fields f ON f.id = v.field_id AND f.entity = 'deal' WHERE d.tenant_id = ?`,
+    )
+      .bind(owner.tenantId)
+      .all();
+    expect(values.results).toEqual([{ name: "Kiosks", value: "12" }]);
+  });
 });

@@ -6,7 +6,7 @@
 import { eq } from "drizzle-orm";
 import { importJobs, type ImportJob } from "../../db/schema";
 import { tenantRegion } from "../records/workspace";
-import { listCustomFields } from "../records/custom-fields";
+import { importFields } from "./fields";
 import { dealKey, dealReader, type DealChunkRecord } from "./analyse-deals";
 import type { RowContext } from "./cells";
 import { CHUNK_ROWS, type ChunkRow } from "./chunk";
@@ -37,10 +37,7 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
   const decoded = decodeUpload(new Uint8Array(await object.arrayBuffer()), job.encodingChoice as EncodingChoice);
   if (!decoded.ok) return failImport(s.t, job, decoded.message, now);
   const delimiter = detectDelimiter(decoded.text);
-  const [fields, region] = await Promise.all([
-    job.kind === "deals" ? Promise.resolve([]) : listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company"),
-    tenantRegion(s.t),
-  ]);
+  const [fields, region] = await Promise.all([importFields(s.t, job.kind), tenantRegion(s.t)]);
   // Deals: the pipeline's stages and the file's number format, known before the rows are read.
   const deals = job.kind === "deals" ? await dealReader(s.t, job, decoded.text, delimiter) : null;
   if (deals && !deals.ok) return failImport(s.t, job, deals.message, now);

@@ -14,7 +14,7 @@ import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { importJobs, type ImportJob, type ImportKind } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import { newId } from "../../lib/ids";
-import { listCustomFields } from "../records/custom-fields";
+import { importFields } from "./fields";
 import { deleteImportFiles, uploadKey } from "./files";
 import { validTarget } from "./mapping";
 import type { EncodingChoice } from "./upload";
@@ -135,8 +135,7 @@ export async function changeMapping(
   if (!job) return { ok: false, reason: "not_found" };
   if (job.status !== "ready") return { ok: false, reason: "conflict" };
   const headers = JSON.parse(job.headers ?? "[]") as string[];
-  const fields =
-    job.kind === "deals" ? [] : await listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company");
+  const fields = await importFields(s.t, job.kind);
   if (mapping.length !== headers.length || !mapping.every((m) => validTarget(job.kind, m, fields)))
     return { ok: false, reason: "invalid" };
   const [updated] = await s.t

@@ -151,8 +151,12 @@ const ADDRESS_PART =
 
 /** The target of each column, from its header: a field of ours, "cf:<id>" for a custom field, or "" (skipped). */
 export function autoMapping(kind: ImportKind, headers: string[], fields: MappableField[]): string[] {
-  if (kind === "deals") return dealMapping(headers);
   const byName = new Map(fields.map((f) => [headerKey(f.name), `cf:${f.id}`]));
+  // A deal field's column by its name (as the deals export writes it), else the deal's own targets.
+  if (kind === "deals") {
+    const own = dealMapping(headers);
+    return headers.map((h, i) => byName.get(headerKey(h)) ?? own[i]!);
+  }
   const hasFullAddress = headers.some((h) => /^address\b.*\bformatted$|^address$/.test(headerKey(h)));
   const mapping = headers.map((header) => {
     const k = headerKey(header);
@@ -185,7 +189,7 @@ export function autoMapping(kind: ImportKind, headers: string[], fields: Mappabl
 /** The targets a mapping may use, for validating a user's choice. */
 export function validTarget(kind: ImportKind, target: string, fields: MappableField[]): boolean {
   if (target === "") return true;
-  if (target.startsWith("cf:")) return kind !== "deals" && fields.some((f) => `cf:${f.id}` === target);
+  if (target.startsWith("cf:")) return fields.some((f) => `cf:${f.id}` === target);
   return (targetsOf(kind) as readonly string[]).includes(target);
 }
 

@@ -6,7 +6,7 @@
  */
 import { isCurrency, parseAmount } from "../../lib/money";
 import { CONTACT_LIMITS } from "../contacts/form";
-import { type Cells, EMAIL, gather, headerKey, type RowContext, single, TEXT_MAX, tagsOf } from "./cells";
+import { type Cells, customOf, EMAIL, gather, headerKey, type RowContext, single, TEXT_MAX, tagsOf } from "./cells";
 import type { RowResult } from "./parse";
 
 export const DEAL_TARGETS = [
@@ -150,6 +150,8 @@ export interface DealRecord {
   contacts: { ref: string; byEmail: boolean; role: string | null }[];
   tags: string[];
   owner: string | null;
+  /** Deal field id → value (checked as the form checks it); a matched deal's values are left as they are. */
+  custom: Record<string, string>;
 }
 
 /** What reading deal rows needs besides the cells. */
@@ -239,6 +241,8 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
   const tags = tagsOf(v);
   if (typeof tags === "string") return { ok: false, reason: tags };
   const owner = (v.get("owner") ?? [])[0]?.value.toLowerCase() ?? null;
+  const custom = customOf(v, ctx.fields);
+  if (typeof custom === "string") return { ok: false, reason: custom };
   return {
     ok: true,
     record: {
@@ -260,6 +264,7 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
       contacts,
       tags: tags.slice(0, CONTACT_LIMITS.tags),
       owner: owner && EMAIL.test(owner) ? owner : null,
+      custom,
     },
   };
 }

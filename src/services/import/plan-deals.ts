@@ -191,7 +191,8 @@ export async function planDealChunk(
         closedOn: r.closedOn,
         contacts: links,
         tagKeys: r.tags.map((tag) => tag.toLowerCase()),
-        custom: {},
+        // Chunks analysed before deal fields were read lack them.
+        custom: r.custom ?? {},
         note: null,
       });
       continue;

@@ -17,7 +17,7 @@ import { runRawBatch } from "../../db/raw-batch";
 import { importJobs, memberships, tenants, users, type ImportJob } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { billingConfig } from "../../lib/stripe";
-import { listCustomFields } from "../records/custom-fields";
+import { importFields } from "./fields";
 import { placementForStep } from "../shards/workspace-db";
 import { analyse } from "./analyse";
 import { CHUNK_ROWS, type ChunkContext } from "./chunk";
@@ -77,7 +77,7 @@ async function chunkContext(
   suppressionKey: string | undefined,
 ): Promise<ChunkContext> {
   const [fields, members] = await Promise.all([
-    job.kind === "deals" ? Promise.resolve([]) : listCustomFields(s.t, job.kind === "contacts" ? "contact" : "company"),
+    importFields(s.t, job.kind),
     s.t.control
       .select({ id: users.id, email: users.email })
       .from(memberships)

@@ -11,7 +11,7 @@ import { jobStall } from "../../../services/jobs/stall";
 import { TARGET_LABELS, targetsOf } from "../../../services/import/mapping";
 import { readSamples, reviewHead } from "../../../services/import/review";
 import type { KeptList } from "../../../services/import/undo";
-import { listCustomFields } from "../../../services/records/custom-fields";
+import { importFields } from "../../../services/import/fields";
 import { ImportJobPage, ImportJobStatus } from "../../../../views/pages/import/ImportJobPage";
 import { tenantOf } from "../../context";
 
@@ -54,9 +54,7 @@ export async function jobPage(
   const ready = job.status === "ready";
   const listed = (ready || job.status === "done") && hasReview(job);
   const [fields, problems, samples, review] = await Promise.all([
-    ready && job.kind !== "deals"
-      ? listCustomFields(t, job.kind === "contacts" ? "contact" : "company")
-      : Promise.resolve([]),
+    ready ? importFields(t, job.kind) : Promise.resolve([]),
     ready || job.status === "done" ? firstProblems(c.env.FILES, job) : Promise.resolve([]),
     ready && job.filesDeletedAt === null ? readSamples(c.env.FILES, job) : Promise.resolve([]),
     listed ? reviewHead(c.env.FILES, job, job.chunkCount) : Promise.resolve(null),
