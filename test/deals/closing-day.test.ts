@@ -36,7 +36,10 @@ describe("the day a deal closes on, and overdue", () => {
     // yesterday in UTC): overdue only where the user's day has passed it.
     const due = ahead ? utcToday : zoneToday;
     await createDeal(owner.cookie, { name: "Due", amount: "5", stage_id: String(stage.id), close_date: due });
-    const board = await (await send("/app/deals", { cookie: owner.cookie })).text();
+    const res = await send("/app/deals", { cookie: owner.cookie });
+    expect(res.status).toBe(200);
+    const board = await res.text();
+    expect(board).toContain(">Due<");
     const card = board.slice(board.indexOf(">Due<"), board.indexOf(">Due<") + 400);
     expect(card.includes("overdue"), card).toBe(ahead);
   });
