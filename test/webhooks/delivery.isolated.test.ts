@@ -152,6 +152,40 @@ describe("webhook deliveries", () => {
     expect(page).toContain("Deliveries failed for three days.");
   });
 
+  it("keep an endpoint that takes the other events enabled, however long it refuses one", async () => {
+    const { t, endpoint, q, bindings } = await hookedWorkspace("picky");
+    // The first event is refused every time; one made two days later is taken.
+    await scriptReceiver("picky", Array(40).fill(400));
+    const t0 = Date.now();
+    await runCron(bindings, t0);
+    const refused = takeDelivery(q, t.tenantId);
+    let at = t0;
+    let tookAnother = false;
+    for (let i = 0; i < 30; i += 1) {
+      if (!tookAnother && at > t0 + 2 * 86_400_000) {
+        tookAnother = true;
+        q.held.splice(0); // the refused one's retry messages: the test runs its attempts itself
+        await scriptReceiver("picky", [200, ...Array(40).fill(400)]);
+        await addContact(t.cookie, bindings, "Grace");
+        await runCron(bindings, at - 1);
+        await attemptAt(bindings, takeDelivery(q, t.tenantId), at - 1);
+      }
+      await attemptAt(bindings, refused, at);
+      const row = (await deliveriesOf(t.tenantId)).find((d) => d.id === refused.deliveryId)!;
+      if (row.status !== "pending") break;
+      at = row.next_attempt_at;
+    }
+    expect(tookAnother).toBe(true);
+    const statuses = (await deliveriesOf(t.tenantId)).map((d) => [d.id === refused.deliveryId, d.status]);
+    expect(statuses.sort()).toEqual([
+      [false, "succeeded"],
+      [true, "failed"],
+    ]);
+    const ep = await env.DB.prepare("SELECT enabled FROM webhook_endpoints WHERE id = ?").bind(endpoint).first();
+    expect(ep).toEqual({ enabled: 1 });
+    expect((await mailTo(t.email)).filter((m) => m.kind === "webhook_disabled")).toHaveLength(0);
+  });
+
   it("send an admin's test event at once, to that endpoint alone, and replay a delivery as the same event", async () => {
     const { t, endpoint, q, bindings } = await hookedWorkspace("tested");
     await runCron(bindings, Date.now());

@@ -36,6 +36,12 @@ export const webhookMessage = (row: { tenantId: string; id: string }): WebhookMe
 export const RETRY_DELAYS_S = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600] as const;
 /** How long a delivery is tried, and how long an endpoint may fail without a success before it is disabled. */
 export const RETRY_FOR_MS = 3 * 24 * 3_600_000;
+/**
+ * An endpoint is disabled when it has failed for RETRY_FOR_MS less this: its first failure is the first event's
+ * first attempt, a little after the event (the sweep runs every minute), and that event's last attempt, at its
+ * deadline, must find the endpoint failing for three days.
+ */
+const FIRST_ATTEMPT_SLACK_MS = 15 * 60_000;
 /** How long one attempt holds its claim: longer than the request's timeout. */
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 15_000;
@@ -180,14 +186,14 @@ export async function runWebhookDelivery(env: Bindings, message: WebhookMessage,
     finish({ status: retry ? "pending" : "failed", nextAttemptAt: next, queuedAt: now, ...recorded }),
     t.update(
       webhookEndpoints,
-      // Failing since the first event it could not take arrived, so that event's last attempt, at its
-      // deadline, finds three days of failure.
-      { failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${delivery.createdAt})` },
+      // Failing since this attempt, unless already failing: the first failure after its last success (an old
+      // event it keeps refusing while it takes the others does not make it "failing for three days").
+      { failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${now})` },
       eq(webhookEndpoints.id, endpoint.id),
     ),
   ]);
-  const failingSince = endpoint.failingSince ?? delivery.createdAt;
-  if (endpoint.enabled && failingSince <= now - RETRY_FOR_MS)
+  const failingSince = endpoint.failingSince ?? now;
+  if (endpoint.enabled && failingSince <= now - RETRY_FOR_MS + FIRST_ATTEMPT_SLACK_MS)
     await disableFailing(t, endpoint.id, (env.APP_URL ?? "").replace(/\/+$/, ""), now);
   if (retry) await sendLater(env, message, next - now);
 }
