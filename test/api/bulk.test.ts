@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
+import { HeldQueue, jobEnv, runCron } from "../jobs/helpers";
 import { api, makeKey, problemOf } from "./helpers";
 
 type Result = { index: number; status: string; id: number | null; errors?: { field?: string; message: string }[] };
@@ -227,6 +228,41 @@ describe("bulk upsert of contacts", () => {
     expect(undo.status).toBeLessThan(400);
     const job = await one<{ status: string }>("SELECT status FROM import_jobs WHERE id = ?", out.import_id);
     expect(["undoing", "undone"]).toContain(job.status);
+  });
+});
+
+describe("bulk tags and the webhooks of a big request", () => {
+  it("takes each tag as one name: a comma or a leading '*' is part of it", async () => {
+    const owner = await newTenant("Bulk Tags Co");
+    const key = await makeKey(owner.cookie);
+    const out = await bulkOk(key, "contacts", [
+      { first_name: "Ada", tags: ["Partner, EMEA", "*VIP", "partner, emea"] },
+    ]);
+    const tags = await env.DB.prepare(
+      "SELECT g.name FROM contact_tags ct JOIN tags g ON g.id = ct.tag_id WHERE ct.contact_id = ? ORDER BY g.name",
+    )
+      .bind(out.results[0]!.id)
+      .all();
+    expect(tags.results).toEqual([{ name: "*VIP" }, { name: "Partner, EMEA" }]);
+    const refused = await bulk(key, "companies", [{ name: "Acme", tags: ["a;b"] }]);
+    expect(((await refused.json()) as Bulk).results[0]).toMatchObject({
+      status: "error",
+      errors: [{ field: "tags[0]" }],
+    });
+  });
+
+  it("a request of 250 new contacts has all its deliveries queued by the next cron run, not 100 a minute", async () => {
+    const owner = await newTenant("Bulk Hooks Co");
+    const key = await makeKey(owner.cookie);
+    await addEndpoint(owner.cookie, receiverUrl("bulk-250"), ["contact.created"]);
+    const records = Array.from({ length: 250 }, (_, i) => ({
+      first_name: `Person ${i}`,
+      emails: [`p${i}@example.com`],
+    }));
+    expect((await bulkOk(key, "contacts", records)).results.filter((r) => r.status === "created")).toHaveLength(250);
+    const q = new HeldQueue();
+    await runCron(jobEnv(q), Date.now());
+    expect(q.held.filter((m) => m.type === "webhooks.deliver" && m.tenantId === owner.tenantId)).toHaveLength(250);
   });
 });
 

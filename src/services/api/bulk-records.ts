@@ -6,6 +6,7 @@
  */
 import type { ImportKind } from "../../db/schema";
 import type { RowContext } from "../import/cells";
+import { CONTACT_LIMITS } from "../contacts/form";
 import type { MappableField } from "../import/mapping";
 import { type CompanyRecord, type ContactRecord, companyFromRow, contactFromRow, matchKeys } from "../import/parse";
 
@@ -90,19 +91,40 @@ export function bulkContact(
     ["job_title", "job_title", text(json.job_title)],
     ["company", "company", text(json.company)],
     ["address", "address", text(json.address)],
-    // One tag a cell, joined as our export writes them.
-    ["tags", "tags", (json.tags ?? []).join("; ")],
     ["owner", "owner", text(json.owner)],
     ["note", "note", text(json.note)],
     ...customColumns(json.custom_fields, fields, errors),
   ];
+  const tags = tagList(json.tags, errors);
   if (errors.length) return { ok: false, errors };
   const { headers, mapping, cells } = columnsOf(pairs);
   const ctx: RowContext = { headers, mapping, fields, region };
   const row = contactFromRow(cells, ctx);
   if (row.ok === "empty") return { ok: false, errors: [{ message: "The record has no name, email or phone." }] };
   if (!row.ok) return { ok: false, errors: [{ message: row.reason }] };
-  return { ok: true, record: row.record, keys: matchKeys("contacts" satisfies ImportKind, row.record) };
+  const record = { ...row.record, tags };
+  return { ok: true, record, keys: matchKeys("contacts" satisfies ImportKind, record) };
+}
+
+/**
+ * A record's tags as the request lists them: each item one tag name, as written (a comma or a leading "*" is part
+ * of the name, not a CSV file's separator or a Google system label), distinct regardless of case.
+ */
+function tagList(names: string[] | undefined, errors: BulkError[]): string[] {
+  const out = new Map<string, string>();
+  for (const [i, raw] of (names ?? []).entries()) {
+    const name = raw.trim();
+    if (!name) continue;
+    if (name.length > CONTACT_LIMITS.tagName || name.includes(";"))
+      errors.push({
+        field: `tags[${i}]`,
+        message: `A tag has at most ${CONTACT_LIMITS.tagName} characters and no “;”.`,
+      });
+    else out.set(name.toLowerCase(), out.get(name.toLowerCase()) ?? name);
+  }
+  if (out.size > CONTACT_LIMITS.tags)
+    errors.push({ field: "tags", message: `At most ${CONTACT_LIMITS.tags} tags per record.` });
+  return [...out.values()];
 }
 
 /** One company of a bulk request as an import row, with its match keys (the domain, else the name). */
@@ -119,15 +141,16 @@ export function bulkCompany(
     ["size", "size", text(json.size)],
     ["phone", "phone", text(json.phone)],
     ["address", "address", text(json.address)],
-    ["tags", "tags", (json.tags ?? []).join("; ")],
     ["owner", "owner", text(json.owner)],
     ["note", "note", text(json.note)],
     ...customColumns(json.custom_fields, fields, errors),
   ];
+  const tags = tagList(json.tags, errors);
   if (errors.length) return { ok: false, errors };
   const { headers, mapping, cells } = columnsOf(pairs);
   const row = companyFromRow(cells, { headers, mapping, fields, region });
   if (row.ok === "empty") return { ok: false, errors: [{ field: "name", message: "The record has no company name." }] };
   if (!row.ok) return { ok: false, errors: [{ message: row.reason }] };
-  return { ok: true, record: row.record, keys: matchKeys("companies", row.record) };
+  const record = { ...row.record, tags };
+  return { ok: true, record, keys: matchKeys("companies", record) };
 }
