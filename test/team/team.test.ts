@@ -511,6 +511,106 @@ describe("ownership", () => {
   });
 });
 
+/**
+ * The database as the app sees it, but `before` runs first when a batch holds a statement matching `trigger`:
+ * another request's write landing between a service's checks and its batch, at exactly that moment.
+ */
+function landingBefore(trigger: RegExp, before: () => Promise<unknown>): D1Database {
+  const sqlOf = new WeakMap<object, string>();
+  const rawOf = new WeakMap<object, D1PreparedStatement>();
+  const tracked = (statement: D1PreparedStatement, text: string): D1PreparedStatement => {
+    const proxy = new Proxy(statement, {
+      get(obj, prop) {
+        const value = Reflect.get(obj, prop, obj);
+        if (prop === "bind") return (...args: unknown[]) => tracked(obj.bind(...args), text);
+        return typeof value === "function" ? value.bind(obj) : value;
+      },
+    });
+    sqlOf.set(proxy, text);
+    rawOf.set(proxy, statement);
+    return proxy;
+  };
+  let fired = false;
+  // A request reads through a D1 session (withSession), which gets the same watch.
+  const watched = <T extends D1Database | D1DatabaseSession>(base: T): T =>
+    new Proxy(base, {
+      get(db, prop) {
+        const value = Reflect.get(db, prop, db);
+        if (prop === "prepare") return (text: string) => tracked(db.prepare(text), text);
+        if (prop === "withSession")
+          return (...args: unknown[]) => watched((db as D1Database).withSession(...(args as [string])));
+        if (prop === "batch")
+          return async (statements: D1PreparedStatement[]) => {
+            if (!fired && statements.some((st) => trigger.test(sqlOf.get(st) ?? ""))) {
+              fired = true;
+              await before();
+            }
+            return db.batch(statements.map((st) => rawOf.get(st) ?? st));
+          };
+        return typeof value === "function" ? value.bind(db) : value;
+      },
+    });
+  return watched(env.DB);
+}
+
+describe("ownership transfer racing a removal", () => {
+  it("a target removed after the transfer checked them leaves the owner in place, never no owner", async () => {
+    const owner = await verifiedOwner();
+    const target = await invitedMember(owner, "admin");
+    // As removing a member does, in the moment between the transfer's checks and its batch.
+    const DB = landingBefore(/^update "memberships" set "role"/i, () =>
+      env.DB.prepare("DELETE FROM memberships WHERE tenant_id = ? AND user_id = ? AND role = 'admin'")
+        .bind(owner.tenantId, target.userId)
+        .run(),
+    );
+    const res = await send("/app/settings/team/transfer", {
+      cookie: owner.cookie,
+      form: { user_id: target.userId, password: GOOD_PASSWORD },
+      env: { DB },
+    });
+    expect(res.status).not.toBe(303);
+    expect(res.status).toBeLessThan(500);
+    const roles = await env.DB.prepare("SELECT user_id AS userId, role FROM memberships WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .all();
+    expect(roles.results).toEqual([{ userId: owner.userId, role: "owner" }]);
+  });
+
+  it("an account deleted while a workspace is handed to it is refused, and the workspace keeps its new owner", async () => {
+    const owner = await verifiedOwner();
+    const member = await invitedMember(owner, "admin");
+    // The transfer lands after the deletion checked that they own nothing, before its batch.
+    const DB = landingBefore(/^UPDATE users SET email = CASE/, () =>
+      env.DB.batch([
+        env.DB.prepare("UPDATE memberships SET role = 'owner' WHERE tenant_id = ? AND user_id = ?").bind(
+          owner.tenantId,
+          member.userId,
+        ),
+        env.DB.prepare("UPDATE memberships SET role = 'admin' WHERE tenant_id = ? AND user_id = ?").bind(
+          owner.tenantId,
+          owner.userId,
+        ),
+      ]),
+    );
+    const res = await send("/app/settings/profile/delete", {
+      cookie: member.cookie,
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+      env: { DB },
+    });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain("You own a workspace now");
+    expect(await env.DB.prepare("SELECT 1 AS ok FROM users WHERE id = ?").bind(member.userId).first()).toEqual({
+      ok: 1,
+    });
+    const owners = await env.DB.prepare(
+      "SELECT user_id AS userId FROM memberships WHERE tenant_id = ? AND role = 'owner'",
+    )
+      .bind(owner.tenantId)
+      .all();
+    expect(owners.results).toEqual([{ userId: member.userId }]);
+  });
+});
+
 describe("workspaces", () => {
   it("lists the user's workspaces and switches this session between them", async () => {
     const owner = await verifiedOwner("Second Home Ltd");

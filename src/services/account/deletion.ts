@@ -4,6 +4,7 @@
  * attributed to "former member".
  */
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
+import { failedWith } from "../billing/errors";
 import type { Database } from "../../db/client";
 import { runRawBatch } from "../../db/raw-batch";
 import {
@@ -76,10 +77,19 @@ export async function deleteOwnUser(
   if (env) await deleteOnShards(env, db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now);
   // The same erasure as an operator's erase-account: what the users row does not reach goes too
   // (their contact-page messages and our inbox's copies, account mail, rate-limit counters).
-  await runRawBatch(db, [
-    ...userDeletionQueries(db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now),
-    ...userErasureStatements([{ id: userId, email: user.email, formerEmails }]),
-  ]);
+  try {
+    await runRawBatch(db, [
+      // First: a workspace handed to them since the check above fails the batch, which then writes nothing
+      // (their memberships would go with their users row, leaving that workspace without an owner).
+      sql`UPDATE users SET email = CASE WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id
+          AND m.role = 'owner') THEN NULL ELSE email END WHERE id = ${userId}`,
+      ...userDeletionQueries(db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now),
+      ...userErasureStatements([{ id: userId, email: user.email, formerEmails }]),
+    ]);
+  } catch (err) {
+    if (!failedWith(err, "NOT NULL constraint failed: users.email")) throw err;
+    return { ok: false, field: "form", message: "You own a workspace now. Transfer the ownership first." };
+  }
   return { ok: true };
 }
 

@@ -44,6 +44,12 @@ export async function transferOwnership(
 
   const stillOwner = t.where(memberships, eq(memberships.userId, owner.userId), eq(memberships.role, "owner"));
   const stillOwnerQuery = db.select({ one: sql`1` }).from(memberships).where(stillOwner);
+  // The owner steps down only once the target is owner: a target removed (or gone) meanwhile is promoted
+  // nowhere, and the workspace must not be left without an owner.
+  const targetOwnerQuery = db
+    .select({ one: sql`1` })
+    .from(memberships)
+    .where(t.where(memberships, eq(memberships.userId, target.userId), eq(memberships.role, "owner")));
   const [promoted] = await db.batch([
     t
       .update(
@@ -58,6 +64,7 @@ export async function transferOwnership(
       { role: "admin", updatedAt: owner.now },
       eq(memberships.userId, owner.userId),
       eq(memberships.role, "owner"),
+      exists(targetOwnerQuery),
     ),
     auditInsert(db, {
       tenantId: t.tenantId,
@@ -70,8 +77,9 @@ export async function transferOwnership(
       ...owner,
     }),
   ]);
-  // Only a second, simultaneous transfer by the same owner gets here: its batch changed no role
-  // (its audit entry then records an attempt without effect).
-  if (promoted.length === 0) return { ok: false, reason: "not_owner" };
+  // A second, simultaneous transfer by the same owner, or a target removed meanwhile, gets here: its batch
+  // changed no role (its audit entry then records an attempt without effect).
+  if (promoted.length === 0)
+    return { ok: false, reason: (await memberById(t, target.userId)) ? "not_owner" : "not_found" };
   return { ok: true };
 }
