@@ -253,6 +253,18 @@ describe("subscription state", () => {
     expect(row).toMatchObject({ state: "active", cancel_at_period_end: 1, synced_event_created: base + 10 });
   });
 
+  it("sends no 'payment failed' mail for a failure delivered after the invoice was paid", async () => {
+    const t = await subscribedTenant("active");
+    await stripeHasSubscription({ id: t.sub, customer: t.customer, status: "active" });
+    const late = await deliverEvent(
+      stripeEvent("invoice.payment_failed", invoiceOf("in_paid", t), { created: now() + 30 }),
+    );
+    expect(late.status).toBe(200);
+    expect((await billingRow(t.tenantId))?.state).toBe("active");
+    expect((await billingAudit(t.tenantId)).filter((a) => a.action === "billing.payment_failed")).toHaveLength(1);
+    expect((await mailTo(t.email)).filter((m) => m.kind === "billing_payment_failed")).toHaveLength(0);
+  });
+
   it("goes back to Free when the subscription ends, keeping the customer and every record", async () => {
     const t = await subscribedTenant("active");
     await env.DB.prepare(

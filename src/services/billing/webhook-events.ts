@@ -193,7 +193,10 @@ async function eventEffects(
       }),
     );
   }
-  if (!(failed && !facts.ended) && !trialEnding) return { mailIds, queries };
+  // The owners are told only while the subscription is still unpaid as Stripe has it now: a failure event
+  // delivered late (a retry, a backlog), after the invoice was paid, sends no "payment failed" mail.
+  const stillFailing = failed && !facts.ended && ["past_due", "unpaid", "incomplete"].includes(facts.status);
+  if (!stillFailing && !trialEnding) return { mailIds, queries };
   const owners = await db
     .select({
       id: users.id,
