@@ -99,6 +99,26 @@ describe("Idempotency-Key", () => {
     expect((await problemOf(again)).errors).toEqual((await problemOf(first)).errors);
   });
 
+  it("keeps no 'not now' answer: a request refused at the Free plan's limit runs afresh under the same key", async () => {
+    const owner = await newTenant("Not Now Co");
+    const key = await makeKey(owner.cookie);
+    const capped = { FREE_MAX_CONTACTS: "1" };
+    const send = (env: Partial<Cloudflare.Env>, json: unknown) =>
+      api("/contacts/bulk", { key, method: "POST", json, env, headers: { "Idempotency-Key": "bulk-1" } });
+    expect((await api("/contacts", { key, method: "POST", json: { first_name: "First" }, env: capped })).status).toBe(
+      201,
+    );
+    const body = { records: [{ first_name: "Ada", emails: ["ada@example.com"] }] };
+    const refused = await send(capped, body);
+    expect(refused.status).toBe(402);
+    // The workspace upgrades (here: a higher limit), and the client's retry under the same key is done.
+    const retried = await send({ FREE_MAX_CONTACTS: "10" }, body);
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get("Idempotent-Replayed")).toBeNull();
+    const replayed = await send({ FREE_MAX_CONTACTS: "10" }, body);
+    expect(replayed.headers.get("Idempotent-Replayed")).toBe("true");
+  });
+
   it("refuses a retry while the first request runs, and lets a retry take over one that crashed", async () => {
     const owner = await newTenant("In Flight Co");
     const key = await makeKey(owner.cookie);

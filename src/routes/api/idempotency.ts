@@ -21,6 +21,12 @@ import { ApiProblem, invalidFields, rateLimitHeaders } from "./problem";
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 /** The answer's headers a replay repeats (the rate-limit fields are the replay's own). */
 const KEPT_HEADERS = ["Content-Type", "Location"];
+/**
+ * Answers that say "not now" rather than "no": a conflict with a change or an import running meanwhile (409), the
+ * Free plan's limit (402, until an upgrade), a rate limit (429). A retry under the same key must run afresh, as
+ * after a 5xx, not replay the refusal for 24 hours.
+ */
+const NOT_NOW = new Set([402, 409, 429]);
 
 /** Claims the key, replays a kept answer, or runs the request and keeps its answer. */
 export const apiIdempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -65,7 +71,7 @@ export const apiIdempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   const res = c.res;
   try {
-    if (res.status >= 500) {
+    if (res.status >= 500 || NOT_NOW.has(res.status)) {
       await releaseIdempotencyKey(t, caller.keyId, key, claim.token);
       return;
     }
