@@ -1,6 +1,7 @@
 /** /api/v1/companies as a client sees it: CRUD through the app's services, isolation, validation, scopes. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { api, makeKey, problemOf } from "./helpers";
 
@@ -65,6 +66,48 @@ describe("API companies", () => {
     expect((await api(`/companies/${company.id}`, { key, method: "DELETE" })).status).toBe(204);
     expect((await api(`/companies/${company.id}`, { key })).status).toBe(404);
     expect(await (await api(`/contacts/${contactId}`, { key })).json()).toMatchObject({ company: null });
+  });
+
+  it("a sync by updated_since sees the contacts and deals a company's rename, delete and restore changed", async () => {
+    const owner = await newTenant("Sync Co");
+    const key = await makeKey(owner.cookie);
+    const company = await created(key, { name: "Globex" });
+    const contact = (await (
+      await api("/contacts", { key, method: "POST", json: { first_name: "Hank", company_id: company.id } })
+    ).json()) as { id: number };
+    const deal = (await (
+      await api("/deals", { key, method: "POST", json: { name: "Globex deal", company_id: company.id } })
+    ).json()) as { id: number };
+    const changedSince = async (since: number) => {
+      const q = `?updated_since=${encodeURIComponent(new Date(since).toISOString())}`;
+      const ids = async (path: string) =>
+        ((await (await api(`${path}${q}`, { key })).json()) as { data: { id: number }[] }).data.map((r) => r.id);
+      return { contacts: await ids("/contacts"), deals: await ids("/deals") };
+    };
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+    await tick();
+    let since = Date.now();
+    await tick();
+    expect(
+      (await api(`/companies/${company.id}`, { key, method: "PATCH", json: { name: "Globex Corp" } })).status,
+    ).toBe(200);
+    expect((await changedSince(since)).contacts).toEqual([contact.id]);
+
+    await tick();
+    since = Date.now();
+    await tick();
+    expect((await api(`/companies/${company.id}`, { key, method: "DELETE" })).status).toBe(204);
+    expect(await changedSince(since)).toEqual({ contacts: [contact.id], deals: [deal.id] });
+
+    await tick();
+    since = Date.now();
+    await tick();
+    const item = (await env.DB.prepare("SELECT id FROM trash_items WHERE tenant_id = ? AND kind = 'company'")
+      .bind(owner.tenantId)
+      .first<{ id: number }>())!;
+    expect((await send(`/app/trash/${item.id}/restore`, { cookie: owner.cookie, form: {} })).status).toBe(303);
+    expect(await changedSince(since)).toEqual({ contacts: [contact.id], deals: [deal.id] });
   });
 
   it("answers another workspace's ids with 404, never lists them, and refuses bad input field by field", async () => {

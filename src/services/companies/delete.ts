@@ -8,6 +8,7 @@ import {
   companyTags,
   contacts,
   customFieldValues,
+  deals,
   notes,
   recentViews,
   tenantCounters,
@@ -49,7 +50,23 @@ export async function deleteCompany(
       notes: sql`max(0, ${tenantCounters.notes} - (SELECT count(*) FROM notes n
         WHERE n.tenant_id = ${tenantId} AND n.subject_type = 'company' AND n.subject_id = ${id}))`,
     }),
-    t.update(contacts, { companyId: null, companyName: null, companySort: "" }, eq(contacts.companyId, id)),
+    // Its contacts and deals lose it: they count as changed (a newer version), so an API sync by updated_since
+    // reads them again (the deals' foreign key would clear it silently).
+    t.update(
+      contacts,
+      {
+        companyId: null,
+        companyName: null,
+        companySort: "",
+        updatedAt: sql`max(${contacts.updatedAt} + 1, ${actor.now})`,
+      },
+      eq(contacts.companyId, id),
+    ),
+    t.update(
+      deals,
+      { companyId: null, updatedAt: sql`max(${deals.updatedAt} + 1, ${actor.now})` },
+      eq(deals.companyId, id),
+    ),
     db.delete(notes).where(ofCompany),
     ...deleteTasksOfStatements(t, "company", [id]),
     ...deleteInteractionsOfStatements(t, "company", [id]),

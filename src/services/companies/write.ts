@@ -195,7 +195,12 @@ export async function updateCompany(
       ? [
           t.update(
             contacts,
-            { companyName: input.name, companySort: nameSortKey(input.name) },
+            // The contacts' company name changes: a newer version, so an API sync reads them again.
+            {
+              companyName: input.name,
+              companySort: nameSortKey(input.name),
+              updatedAt: sql`max(${contacts.updatedAt} + 1, ${now})`,
+            },
             eq(contacts.companyId, id),
           ),
         ]

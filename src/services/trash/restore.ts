@@ -118,12 +118,14 @@ function restoreStatement(
 ): SQL {
   if (part.name === "link:contacts")
     return sql`UPDATE contacts SET company_id = ${item.recordId},
-        company_name = json_extract(l.data, '$.company_name'), company_sort = json_extract(l.data, '$.company_sort')
+        company_name = json_extract(l.data, '$.company_name'), company_sort = json_extract(l.data, '$.company_sort'),
+        updated_at = max(contacts.updated_at + 1, ${now})
       FROM (SELECT r.data ${fromItem(t, item, part.name)}) l
       WHERE contacts.tenant_id = ${t.tenantId} AND contacts.id = json_extract(l.data, '$.id')
         AND contacts.company_id IS NULL`;
   if (part.name === "link:deals")
-    return sql`UPDATE deals SET company_id = ${item.recordId} WHERE tenant_id = ${t.tenantId} AND company_id IS NULL
+    return sql`UPDATE deals SET company_id = ${item.recordId}, updated_at = max(updated_at + 1, ${now})
+      WHERE tenant_id = ${t.tenantId} AND company_id IS NULL
       AND id IN (SELECT json_extract(r.data, '$.id') ${fromItem(t, item, part.name)})`;
   const table = tableName(part);
   const columns = columnsOf(part);
