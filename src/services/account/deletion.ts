@@ -81,8 +81,8 @@ export async function deleteOwnUser(
     await runRawBatch(db, [
       // First: a workspace handed to them since the check above fails the batch, which then writes nothing
       // (their memberships would go with their users row, leaving that workspace without an owner).
-      sql`UPDATE users SET email = CASE WHEN EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id
-          AND m.role = 'owner') THEN NULL ELSE email END WHERE id = ${userId}`,
+      sql`UPDATE users SET email = CASE WHEN EXISTS (SELECT 1 FROM memberships m /* all tenants: any workspace
+          they own */ WHERE m.user_id = users.id AND m.role = 'owner') THEN NULL ELSE email END WHERE id = ${userId}`,
       ...userDeletionQueries(db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now),
       ...userErasureStatements([{ id: userId, email: user.email, formerEmails }]),
     ]);
