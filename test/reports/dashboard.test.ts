@@ -148,15 +148,28 @@ describe("the dashboard's charts", () => {
     const member = await memberOf(t.tenantId, "member");
     const memberId = await userIdOf(member.email);
     const ownerId = await userIdOf(t.email);
-    await insertDeal(t.tenantId, { name: "Mine", amountMinor: 100_000, ownerId: memberId });
-    await insertDeal(t.tenantId, { name: "The owner's", amountMinor: 500_000, ownerId });
+    await insertDeal(t.tenantId, { name: "Mine", amountMinor: 100_000, ownerId: memberId, closeDate: monthFromNow(0) });
+    await insertDeal(t.tenantId, { name: "The owner's", amountMinor: 500_000, ownerId, closeDate: monthFromNow(0) });
     await env.DB.prepare("UPDATE tenants SET report_scope = 'own' WHERE id = ?").bind(t.tenantId).run();
 
     const mine = await page(member.cookie);
     expect(tableOf(chart(mine, "chart-pipeline"))[0]).toEqual(["Lead", "$1,000.00"]);
     expect(mine).toContain("These figures are yours only");
+    // The Open pipeline card and Closing this month beside the charts follow the same rule.
+    // A card is the section labelled by its heading, `<id>-heading`.
+    const card = (html: string, id: string) => {
+      const at = html.indexOf(`id="${id}-heading"`);
+      return at < 0 ? "" : html.slice(at, html.indexOf("</section>", at));
+    };
+    expect(card(mine, "pipeline")).toContain("$1,000.00");
+    expect(card(mine, "pipeline")).not.toContain("$6,000.00");
+    expect(card(mine, "closing")).toContain("Mine");
+    expect(card(mine, "closing")).not.toContain("The owner&#39;s");
+    expect(card(mine, "closing")).not.toContain("The owner's");
     const owners = await page(t.cookie);
     expect(tableOf(chart(owners, "chart-pipeline"))[0]).toEqual(["Lead", "$6,000.00"]);
+    expect(card(owners, "pipeline")).toContain("$6,000.00");
+    expect(card(owners, "closing")).toContain("Mine");
   });
 
   it("reads the session and every figure in one round trip when the browser names its workspace", async () => {

@@ -35,6 +35,13 @@ const recordJoins = (source: string) => `
   LEFT JOIN deals d ON ${source}.subject_type = 'deal' AND d.tenant_id = ${source}.tenant_id
     AND d.id = ${source}.subject_id`;
 
+/**
+ * The reader sees only their own figures: the workspace says so (Settings → Workspace) and they are a member or
+ * viewer. The charts apply it (reports-sql); so do the Open pipeline card and Closing this month.
+ */
+const OWN_ONLY = `EXISTS (SELECT 1 FROM tenants w JOIN memberships m ON m.tenant_id = w.id
+  WHERE w.id = v.t AND w.report_scope = 'own' AND m.user_id = v.me AND m.role NOT IN ('owner', 'admin'))`;
+
 const LISTS = sql.raw(`,
 p AS (SELECT j ->> '$.t' AS t, j ->> '$.me' AS me0, j ->> '$.sid' AS sid, j ->> '$.monthFrom' AS monthFrom,
   j ->> '$.monthUntil' AS monthUntil FROM a),
@@ -69,12 +76,15 @@ SELECT json_array(
       ORDER BY x.viewed_at DESC LIMIT ${RECENT_VIEWS_SHOWN})),
   (SELECT json_group_array(json_object('currency', currency, 'deals', deals, 'amountMinor', amountMinor))
     FROM (SELECT currency, sum(deals) AS deals, sum(amount_minor) AS amountMinor FROM deal_stage_totals
-      WHERE tenant_id = v.t GROUP BY currency HAVING sum(deals) > 0)),
+      WHERE tenant_id = v.t AND NOT ${OWN_ONLY} GROUP BY currency HAVING sum(deals) > 0
+      UNION ALL SELECT d.currency, count(*), sum(d.amount_minor) FROM deals d
+      WHERE d.tenant_id = v.t AND d.owner_id = v.me AND d.status = 'open' AND ${OWN_ONLY} GROUP BY d.currency)),
   (SELECT json_group_array(json_object('id', id, 'name', name, 'amountMinor', amountMinor, 'currency', currency,
       'stage', stage, 'status', status, 'closeDate', closeDate))
     FROM (SELECT d.id, d.name, d.amount_minor AS amountMinor, d.currency, s.name AS stage, d.status,
         d.close_date AS closeDate
       FROM deals d JOIN pipeline_stages s ON s.id = d.stage_id
       WHERE d.tenant_id = v.t AND d.close_key >= v.monthFrom AND d.close_key < v.monthUntil AND +d.status = 'open'
+        AND (+d.owner_id IS v.me OR NOT ${OWN_ONLY})
       ORDER BY d.close_key, d.id LIMIT ${CLOSING_THIS_MONTH_SHOWN}))
 ) AS parts FROM v`);
