@@ -124,6 +124,34 @@ describe("reports", () => {
     expect(partners).toContain("No deals were won or lost in this period.");
   });
 
+  it("gives each currency's row its own deal counts, so a spreadsheet's sums are right", async () => {
+    const t = await newTenant("Reports Currencies Co");
+    for (const currency of ["USD", "USD", "EUR"])
+      await insertDeal(t.tenantId, {
+        name: "L",
+        status: "lost",
+        lostReason: "Price",
+        currency,
+        amountMinor: 1_000,
+        closedOn: today(),
+      });
+    await insertDeal(t.tenantId, { name: "W", status: "won", currency: "EUR", amountMinor: 5_000, closedOn: today() });
+    const csv = async (name: string) =>
+      (await (await send(`/app/reports/${name}.csv`, { cookie: t.cookie })).text())
+        .replace(/^\uFEFF/, "")
+        .trimEnd()
+        .split("\r\n");
+    expect((await csv("outcomes")).slice(1).sort()).toEqual([
+      "lost,Price,1,EUR,10.00",
+      "lost,Price,2,USD,20.00",
+      "won,,1,EUR,50.00",
+    ]);
+    expect((await csv("owners")).slice(1).sort()).toEqual([
+      "No owner,0,2,0.0000,USD,0.00,",
+      "No owner,1,1,0.5000,EUR,50.00,50.00",
+    ]);
+  });
+
   it("downloads each report as CSV with the page's figures, amounts as decimals and formula cells neutralised", async () => {
     const t = await newTenant("Reports CSV Co");
     await insertDeal(t.tenantId, { name: "W", status: "won", amountMinor: 123_456, closedOn: today() });

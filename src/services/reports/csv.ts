@@ -25,24 +25,25 @@ function rowsOf(name: ReportName, r: Reports): (string | number)[][] {
           l.amounts.map((a) => [
             l.status,
             l.status === "won" ? "" : l.label,
-            l.deals,
+            a.deals,
             a.currency,
             decimal(a.amountMinor, a.currency),
           ]),
         ),
       ];
     case "owners":
+      // A row per member and currency, each with that currency's deals (the page sums a member's currencies).
       return [
         ["owner", "won", "lost", "win_rate", "currency", "won_amount", "average_won_deal"],
         ...ownerLines(r.owners).flatMap((l) =>
-          (l.wonAmounts.length ? l.wonAmounts : [null]).map((a) => [
+          ownerCurrencies(r.owners, l.ownerId).map((c) => [
             l.owner,
-            l.won,
-            l.lost,
-            l.winRate.toFixed(4),
-            a?.currency ?? "",
-            a ? decimal(a.amountMinor, a.currency) : "",
-            a ? decimal(a.averageMinor, a.currency) : "",
+            c.won,
+            c.lost,
+            (c.won + c.lost === 0 ? 0 : c.won / (c.won + c.lost)).toFixed(4),
+            c.currency,
+            decimal(c.wonMinor, c.currency),
+            c.won ? decimal(Math.round(c.wonMinor / c.won), c.currency) : "",
           ]),
         ),
       ];
@@ -54,6 +55,21 @@ function rowsOf(name: ReportName, r: Reports): (string | number)[][] {
     case "sources":
       return [["source", "contacts"], ...sourceLines(r.sources).map((l) => [l.source, l.contacts])];
   }
+}
+
+/** A member's won and lost deals and won amount per currency, in the order the rows give them. */
+function ownerCurrencies(rows: Reports["owners"], ownerId: string) {
+  const by = new Map<string, { currency: string; won: number; lost: number; wonMinor: number }>();
+  for (const r of rows) {
+    if (r.ownerId !== ownerId) continue;
+    const c = by.get(r.currency) ?? { currency: r.currency, won: 0, lost: 0, wonMinor: 0 };
+    if (r.status === "won") {
+      c.won += r.deals;
+      c.wonMinor += r.amountMinor;
+    } else c.lost += r.deals;
+    by.set(r.currency, c);
+  }
+  return [...by.values()];
 }
 
 /** The report `name` as CSV text (with a BOM so spreadsheets read it as UTF-8). */

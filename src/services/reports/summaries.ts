@@ -13,7 +13,8 @@ export interface OutcomeLine {
   label: string;
   status: "won" | "lost";
   deals: number;
-  amounts: { currency: string; amountMinor: number }[];
+  /** Per currency: its deals and their amount (a CSV row each, so a spreadsheet's sums are right). */
+  amounts: { currency: string; deals: number; amountMinor: number }[];
 }
 
 /** Won first, then each lost reason by how many deals it lost. */
@@ -24,7 +25,7 @@ export function outcomeLines(rows: OutcomeRow[]): OutcomeLine[] {
     const label = r.status === "won" ? "Won" : r.reason || "No reason given";
     const line = lines.get(key) ?? { label, status: r.status, deals: 0, amounts: [] };
     line.deals += r.deals;
-    line.amounts.push({ currency: r.currency, amountMinor: r.amountMinor });
+    line.amounts.push({ currency: r.currency, deals: r.deals, amountMinor: r.amountMinor });
     lines.set(key, line);
   }
   return [...lines.values()].sort(
