@@ -232,6 +232,10 @@ export function ReportsPage(p: ReportsPageProps) {
         <p class="muted">Your workspace shows members their own figures: these are your deals and activities.</p>
       ) : null}
       <Filters {...p} />
+      {/* The report tables count timestamps by day in UTC (migration 0020); deals close on a calendar date. */}
+      <p class="muted">
+        Won and lost deals count on the day they closed; contacts added, activities and stage stays by day in UTC.
+      </p>
       {p.reports ? (
         <Reports {...p} reports={p.reports} />
       ) : (
