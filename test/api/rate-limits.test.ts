@@ -64,4 +64,18 @@ describe("API rate limits", () => {
     for (const key of [keyA1, keyA2]) expect((await api("/contacts", { key })).status).toBe(429);
     expect((await api("/contacts", { key: keyB })).status).toBe(200);
   });
+
+  it("do not count a key's refused requests against its workspace: the other keys keep their share", async () => {
+    const owner = await newTenant("Rate Loop Co");
+    const looping = await makeKey(owner.cookie);
+    const other = await makeKey(owner.cookie, { name: "Other" });
+    const workspace = `api-workspace:${owner.tenantId}`;
+    await counted(limitKey(LIMITS.apiPerKey, apiKeyHash(looping)), LIMITS.apiPerKey.max);
+    await counted(workspace, LIMITS.apiPerWorkspace.max - 1);
+    // The looping key is refused again and again; none of it is the workspace's.
+    for (let i = 0; i < 5; i += 1) expect((await api("/contacts", { key: looping })).status).toBe(429);
+    const left = await env.DB.prepare("SELECT count FROM rate_limits WHERE key = ?").bind(workspace).first("count");
+    expect(left).toBe(LIMITS.apiPerWorkspace.max - 1);
+    expect((await api("/contacts", { key: other })).status).toBe(200);
+  });
 });

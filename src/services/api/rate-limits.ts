@@ -33,14 +33,30 @@ const COUNT = `INSERT INTO rate_limits (key, window_start, count)
     count = CASE WHEN window_start <= ?4 THEN 1 ELSE count + 1 END,
     window_start = CASE WHEN window_start <= ?4 THEN ?2 ELSE window_start END
   RETURNING count, window_start`;
-/** The same for the key's workspace: its id is no personal data, and only the statement knows it. */
-const COUNT_WORKSPACE = COUNT.replace("SELECT ?3,", "SELECT 'api-workspace:' || k.tenant_id,");
+/**
+ * The same for the key's workspace: its id is no personal data, and only the statement knows it. A request its
+ * key's own limit already refused (the per-key counter, ?5, past its max, ?6, just above in the batch) is not
+ * counted: one key looping past its limit must not use up its workspace's, refusing the other keys.
+ */
+const COUNT_WORKSPACE = COUNT.replace("SELECT ?3,", "SELECT 'api-workspace:' || k.tenant_id,").replace(
+  `WHERE ${USABLE_KEY}`,
+  `WHERE ${USABLE_KEY} AND (SELECT count FROM rate_limits WHERE key = ?5) <= ?6`,
+);
 
 /** The two counting upserts for the batch of the key whose secret hashes to `hash`. */
 export function rateLimitStatements(d1: Database["$client"], hash: string, now: number) {
   return [
     d1.prepare(COUNT).bind(hash, now, limitKey(LIMITS.apiPerKey, hash), now - LIMITS.apiPerKey.windowMs),
-    d1.prepare(COUNT_WORKSPACE).bind(hash, now, null, now - LIMITS.apiPerWorkspace.windowMs),
+    d1
+      .prepare(COUNT_WORKSPACE)
+      .bind(
+        hash,
+        now,
+        null,
+        now - LIMITS.apiPerWorkspace.windowMs,
+        limitKey(LIMITS.apiPerKey, hash),
+        LIMITS.apiPerKey.max,
+      ),
   ] as const;
 }
 
