@@ -290,6 +290,23 @@ describe("bulk upsert of companies", () => {
     const read = (await (await api(`/companies/${acme.id}`, { key })).json()) as Record<string, unknown>;
     expect(read).toMatchObject({ industry: "Anvils", domain: "acme.example" });
   });
+
+  it("takes one company listed twice, with its domain and by its name alone, as one; same names, other domains as two", async () => {
+    const owner = await newTenant("Bulk Same Company Co");
+    const key = await makeKey(owner.cookie);
+    const out = await bulkOk(key, "companies", [
+      { name: "Initech", domain: "initech.example" },
+      { name: "INITECH", industry: "Software" },
+      { name: "Hooli" },
+      { name: "hooli", domain: "hooli.example" },
+      { name: "Acme", domain: "acme.example" },
+      { name: "Acme", domain: "acme.de" },
+    ]);
+    expect(out.results.map((r) => r.status)).toEqual(["created", "error", "created", "error", "created", "created"]);
+    expect(out.results[1]!.errors![0]!.message).toBe("Record 0 is the same company.");
+    expect(out.results[3]!.errors![0]!.message).toBe("Record 2 is the same company.");
+    expect(await one("SELECT count(*) AS n FROM companies WHERE tenant_id = ?", owner.tenantId)).toEqual({ n: 4 });
+  });
 });
 
 describe("the bulk endpoints in the OpenAPI document", () => {

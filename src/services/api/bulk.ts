@@ -109,6 +109,16 @@ export async function bulkUpsert(t: TenantDb, input: BulkInput): Promise<BulkOut
   // Read every record; a second record with a key an earlier one has (an email, a domain) is refused.
   const rows: ChunkRow<ContactRecord | CompanyRecord>[] = [];
   const seen = new Map<string, number>();
+  // A company listed twice, once with its domain and once by its name alone, is one company (two with different
+  // domains may share a name); the keys above, a domain or else a name, do not see it.
+  const namedWithDomain = new Map<string, number>();
+  const namedWithout = new Map<string, number>();
+  const sameCompany = (record: ContactRecord | CompanyRecord): number | undefined => {
+    if (kind !== "companies") return undefined;
+    const co = record as CompanyRecord;
+    const name = co.name.toLowerCase();
+    return co.domain ? namedWithout.get(name) : (namedWithDomain.get(name) ?? namedWithout.get(name));
+  };
   for (const [index, json] of input.records.entries()) {
     if (json === null) continue;
     const read: BulkRecordResult<ContactRecord | CompanyRecord> =
@@ -119,12 +129,16 @@ export async function bulkUpsert(t: TenantDb, input: BulkInput): Promise<BulkOut
       fail(index, read.errors);
       continue;
     }
-    const earlier = read.keys.map((k) => seen.get(k)).find((i) => i !== undefined);
+    const earlier = read.keys.map((k) => seen.get(k)).find((i) => i !== undefined) ?? sameCompany(read.record);
     if (earlier !== undefined) {
       fail(index, [{ message: `Record ${earlier} is the same ${kind === "contacts" ? "person" : "company"}.` }]);
       continue;
     }
     for (const k of read.keys) seen.set(k, index);
+    if (kind === "companies") {
+      const co = read.record as CompanyRecord;
+      (co.domain ? namedWithDomain : namedWithout).set(co.name.toLowerCase(), index);
+    }
     rows.push({ rowNo: index + 1, record: read.record });
   }
 
