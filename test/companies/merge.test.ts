@@ -9,7 +9,7 @@ import { COMPANY_MERGE_PLAN } from "../../src/services/companies/merge";
 import { queryRows } from "../helpers/db";
 import { send } from "../helpers/http";
 import { textOfHtml as textOf } from "../interactions/helpers";
-import { createDeal } from "../deals/helpers";
+import { createDeal, firstStageId } from "../deals/helpers";
 import { addTask } from "../tasks/helpers";
 import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
 import { api, makeKey, problemOf } from "../api/helpers";
@@ -70,13 +70,9 @@ describe("merging a duplicate company", () => {
     });
     expect((await post(`/app/companies/${other}/notes`, owner.cookie, { body: "Ships anvils" })).status).toBe(303);
     await addTask(owner.cookie, { title: "Call about the anvils", record: `company:${other}` });
-    const [stage] = await queryRows<{ id: number }>(
-      "SELECT id FROM pipeline_stages WHERE tenant_id = ? ORDER BY position LIMIT 1",
-      owner.tenantId,
-    );
     const deal = await createDeal(owner.cookie, {
       name: "Anvils",
-      stage_id: String(stage!.id),
+      stage_id: String(await firstStageId(owner.tenantId)),
       company_id: String(other),
     });
     const sister = await createCompanyThroughForm(owner.cookie, {
@@ -175,13 +171,9 @@ describe("merging a duplicate company", () => {
       last_name: "Trashed",
       company_id: String(other),
     });
-    const [stage] = await queryRows<{ id: number }>(
-      "SELECT id FROM pipeline_stages WHERE tenant_id = ? ORDER BY position LIMIT 1",
-      owner.tenantId,
-    );
     const deal = await createDeal(owner.cookie, {
       name: "Trashed deal",
-      stage_id: String(stage!.id),
+      stage_id: String(await firstStageId(owner.tenantId)),
       company_id: String(other),
     });
     const view = await post("/app/contacts/views", owner.cookie, { name: "ACME people", query: `company=${other}` });

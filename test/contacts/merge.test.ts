@@ -9,7 +9,7 @@ import { MERGE_PLAN } from "../../src/services/contacts/merge";
 import { queryRows } from "../helpers/db";
 import { send } from "../helpers/http";
 import { textOfHtml as textOf } from "../interactions/helpers";
-import { createDeal } from "../deals/helpers";
+import { createDeal, firstStageId } from "../deals/helpers";
 import { addTask } from "../tasks/helpers";
 import { restoreTo, trashItemOf } from "../trash/helpers";
 import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
@@ -79,13 +79,9 @@ describe("merging a duplicate", () => {
       owner.tenantId,
     );
     expect((await send(`/app/notes/${trashedNote!.id}/delete`, { cookie: owner.cookie, form: {} })).status).toBe(303);
-    const [stage] = await queryRows<{ id: number }>(
-      "SELECT id FROM pipeline_stages WHERE tenant_id = ? ORDER BY position LIMIT 1",
-      owner.tenantId,
-    );
     const deal = await createDeal(owner.cookie, {
       name: "Engines",
-      stage_id: String(stage!.id),
+      stage_id: String(await firstStageId(owner.tenantId)),
       contact_ids: String(other),
       contact_roles: "Buyer",
     });
@@ -212,13 +208,9 @@ describe("merging a duplicate", () => {
 
   it("a deal of the other in the trash comes back with the kept contact on it", async () => {
     const { owner, kept, other } = await twoAdas();
-    const [stage] = await queryRows<{ id: number }>(
-      "SELECT id FROM pipeline_stages WHERE tenant_id = ? ORDER BY position LIMIT 1",
-      owner.tenantId,
-    );
     const deal = await createDeal(owner.cookie, {
       name: "Engines",
-      stage_id: String(stage!.id),
+      stage_id: String(await firstStageId(owner.tenantId)),
       contact_ids: [String(other), ""],
       contact_roles: ["Champion", ""],
     });

@@ -5,8 +5,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send, textOf } from "../helpers/http";
-import { createContact, newTenant, post } from "../contacts/contact-helpers";
-import { insertDeal } from "./data-helpers";
+import { createContact, newTenant } from "../contacts/contact-helpers";
+import { dealWithPeople } from "./helpers";
 
 const detailsOf = async (dealId: number) =>
   (
@@ -22,19 +22,10 @@ describe("erasing a person named in a deal's timeline", () => {
     const t = await newTenant("Erased Names");
     const ada = await createContact(t.cookie, { first_name: "Ada", last_name: "Lovelace" });
     const grace = await createContact(t.cookie, { first_name: "Grace", last_name: "Hopper" });
-    const deal = await insertDeal(t.tenantId, { name: "Engines", amountMinor: 100 });
-    const row = await env.DB.prepare("SELECT stage_id, updated_at FROM deals WHERE id = ?")
-      .bind(deal)
-      .first<{ stage_id: number; updated_at: number }>();
-    const edit = await post(`/app/deals/${deal}`, t.cookie, {
-      name: "Engines",
-      amount: "1",
-      stage_id: String(row!.stage_id),
-      contact_ids: [String(ada), String(grace), ""],
-      contact_roles: ["Champion", "Buyer", ""],
-      version: String(row!.updated_at),
-    });
-    expect(edit.status).toBe(303);
+    const deal = await dealWithPeople(t.cookie, t.tenantId, "Engines", [
+      { id: ada, role: "Champion" },
+      { id: grace, role: "Buyer" },
+    ]);
     // Entries written before people were kept with their ids: one naming Ada, one not.
     for (const text of ["Ada Lovelace (Champion), Grace Hopper", "Grace Hopper (Buyer)"])
       await env.DB.prepare(
@@ -67,18 +58,7 @@ describe("erasing a person named in a deal's timeline", () => {
   it("a deleted (not erased) contact keeps their name in the deal's history: the trash can bring them back", async () => {
     const t = await newTenant("Deleted Names");
     const ada = await createContact(t.cookie, { first_name: "Ada", last_name: "Lovelace" });
-    const deal = await insertDeal(t.tenantId, { name: "Engines", amountMinor: 100 });
-    const row = await env.DB.prepare("SELECT stage_id, updated_at FROM deals WHERE id = ?")
-      .bind(deal)
-      .first<{ stage_id: number; updated_at: number }>();
-    await post(`/app/deals/${deal}`, t.cookie, {
-      name: "Engines",
-      amount: "1",
-      stage_id: String(row!.stage_id),
-      contact_ids: [String(ada), ""],
-      contact_roles: ["", ""],
-      version: String(row!.updated_at),
-    });
+    const deal = await dealWithPeople(t.cookie, t.tenantId, "Engines", [{ id: ada, role: "" }]);
     expect((await send(`/app/contacts/${ada}/delete`, { cookie: t.cookie, form: {} })).status).toBe(303);
     expect(await detailsOf(deal)).toEqual([[null, [{ id: ada, name: "Ada Lovelace", role: null }]]]);
   });

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { post, type Form } from "../contacts/contact-helpers";
 import { queryRows } from "../helpers/db";
+import { insertDeal } from "./data-helpers";
 
 export { fieldError, post } from "../contacts/contact-helpers";
 export type { Form };
@@ -100,4 +101,32 @@ export async function expectTotalsExact(tenantId: string) {
     .bind(tenantId)
     .first<{ kept: number; counted: number }>();
   expect(counter!.kept).toBe(counter!.counted);
+}
+
+/** The id of the workspace's first stage (of its first pipeline). */
+export async function firstStageId(tenantId: string): Promise<number> {
+  return (await pipelinesOf(tenantId))[0]!.stages[0]!.id;
+}
+
+/** A deal whose people are set through its edit form, as a user does (the timeline's "changed contacts" entry). */
+export async function dealWithPeople(
+  cookie: string,
+  tenantId: string,
+  name: string,
+  people: { id: number; role: string }[],
+): Promise<number> {
+  const deal = await insertDeal(tenantId, { name, amountMinor: 100 });
+  const row = (await env.DB.prepare("SELECT stage_id, updated_at FROM deals WHERE id = ?")
+    .bind(deal)
+    .first<{ stage_id: number; updated_at: number }>())!;
+  const res = await post(`/app/deals/${deal}`, cookie, {
+    name,
+    amount: "1",
+    stage_id: String(row.stage_id),
+    contact_ids: [...people.map((p) => String(p.id)), ""],
+    contact_roles: [...people.map((p) => p.role), ""],
+    version: String(row.updated_at),
+  });
+  expect(res.status, await res.clone().text()).toBe(303);
+  return deal;
 }

@@ -9,7 +9,7 @@ import { send, textOf } from "../helpers/http";
 import { memberOf } from "../helpers/tenants";
 import { createContact, insertCustomField, insertTag, newTenant, post } from "../contacts/contact-helpers";
 import { importFile, job } from "../import/helpers";
-import { insertDeal } from "../deals/data-helpers";
+import { dealWithPeople } from "../deals/helpers";
 
 /** Every table of the database, but SQLite's and D1's own and the FTS index's shadow tables. */
 async function tables(): Promise<string[]> {
@@ -121,19 +121,7 @@ async function richContact(
   ).toBeLessThan(400);
   // A deal they are added to through its form (its timeline names them): erasing them takes them off it and
   // out of that entry, and the deal stays.
-  const deal = await insertDeal(t.tenantId, { name: "Fair stand", amountMinor: 100 });
-  const row = await env.DB.prepare("SELECT stage_id, updated_at FROM deals WHERE id = ?")
-    .bind(deal)
-    .first<{ stage_id: number; updated_at: number }>();
-  const added = await post(`/app/deals/${deal}`, t.cookie, {
-    name: "Fair stand",
-    amount: "1",
-    stage_id: String(row!.stage_id),
-    contact_ids: [String(id), ""],
-    contact_roles: ["Champion", ""],
-    version: String(row!.updated_at),
-  });
-  expect(added.status, await added.clone().text()).toBe(303);
+  const deal = await dealWithPeople(t.cookie, t.tenantId, "Fair stand", [{ id, role: "Champion" }]);
   expect(await textOf(`/app/deals/${deal}`, { cookie: t.cookie })).toContain(`${name.first} ${name.last} (Champion)`);
   expect(await rowsReferring(t.tenantId, id)).toContain("deal_contacts: 1");
   return id;
