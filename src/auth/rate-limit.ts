@@ -30,6 +30,7 @@ export const LIMITS = {
   resetPerIp: { name: "reset-ip", max: 10, windowMs: 60 * 60 * 1000 },
   resetPerAccount: { name: "reset-account", max: 3, windowMs: 60 * 60 * 1000 },
   verificationPerUser: { name: "verify-user", max: 5, windowMs: 60 * 60 * 1000 },
+  // A signed-in user typing their password again (src/services/account/reauth.ts): password, email, deletion.
   passwordChangePerUser: { name: "password-change-user", max: 10, windowMs: 15 * 60 * 1000 },
   // /contact: messages per network address, and acknowledgements per recipient, so the form
   // cannot be used to flood someone else's inbox from many addresses.

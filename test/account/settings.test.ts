@@ -111,6 +111,80 @@ describe("changing the email address", () => {
   });
 });
 
+describe("links asked for with a password that has since changed", () => {
+  /** Asks for an email change to a fresh address and answers the confirmation link it mails. */
+  async function pendingEmailChange(cookie: string) {
+    const next = uniqueEmail("taker");
+    await send("/app/settings/profile/email", { form: { email: next, password: GOOD_PASSWORD }, cookie });
+    return { next, path: linkPath(await lastMail(next, "change_email"), "/verify-email/") };
+  }
+
+  it("an email change asked for before a password reset cannot be confirmed after it", async () => {
+    // Whoever knew the password asks to move the account to their address; the owner, warned, resets it.
+    const { email, cookie } = await signUp();
+    const taker = await pendingEmailChange(cookie);
+    await send("/password/forgot", { form: { email } });
+    const reset = linkPath(await lastMail(email, "password_reset"), "/password/reset/");
+    expect((await send(reset, { form: { password: "a brand new passphrase" } })).status).toBe(200);
+
+    expect((await send(taker.path, { method: "POST" })).status).toBe(404);
+    expect((await logIn(email, "a brand new passphrase")).response.status).toBe(303);
+    expect((await logIn(taker.next, "a brand new passphrase")).response.status).toBe(401);
+  });
+
+  it("a password change cancels a pending email change and earlier reset links", async () => {
+    const { email, cookie } = await signUp();
+    const taker = await pendingEmailChange(cookie);
+    await send("/password/forgot", { form: { email } });
+    const reset = linkPath(await lastMail(email, "password_reset"), "/password/reset/");
+    const changed = await send("/app/settings/security/password", {
+      form: { current_password: GOOD_PASSWORD, new_password: "a brand new passphrase" },
+      cookie,
+    });
+    expect(changed.status).toBe(200);
+
+    expect((await send(taker.path, { method: "POST" })).status).toBe(404);
+    expect((await send(reset, { form: { password: "the taker's passphrase" } })).status).toBe(404);
+    expect((await logIn(email, "a brand new passphrase")).response.status).toBe(303);
+  });
+
+  it("a confirmed email change ends the reset links sent to the old address", async () => {
+    const { email, cookie } = await signUp();
+    await send("/password/forgot", { form: { email } });
+    const reset = linkPath(await lastMail(email, "password_reset"), "/password/reset/");
+    const moved = await pendingEmailChange(cookie);
+    expect((await send(moved.path, { method: "POST" })).status).toBe(200);
+
+    expect((await send(reset, { form: { password: "the old inbox's passphrase" } })).status).toBe(404);
+    expect((await logIn(moved.next, GOOD_PASSWORD)).response.status).toBe(303);
+  });
+});
+
+describe("guessing the password through the forms that ask for it again", () => {
+  it("refuses the eleventh try in 15 minutes across the email, deletion and password forms, even the right one", async () => {
+    const { email, cookie } = await signUp();
+    const next = uniqueEmail("guess");
+    const forms: [string, (password: string) => Record<string, string>][] = [
+      ["/app/settings/profile/email", (password) => ({ email: next, password })],
+      ["/app/settings/profile/delete", (password) => ({ delete_password: password, confirm_delete: "on" })],
+      ["/app/settings/security/password", (password) => ({ current_password: password, new_password: "x".repeat(20) })],
+    ];
+    for (let i = 0; i < 10; i++) {
+      const [path, form] = forms[i % forms.length]!;
+      const res = await send(path, { form: form(`guess number ${i}`), cookie });
+      expect(res.status).toBe(422);
+      expect(await res.text()).toContain("That is not your current password");
+    }
+    for (const [path, form] of forms) {
+      const res = await send(path, { form: form(GOOD_PASSWORD), cookie });
+      expect(res.status).toBe(422);
+      expect(await res.text()).toContain("Too many attempts");
+    }
+    expect(await countRows("auth_tokens", "kind = 'change_email' AND email = ?", next)).toBe(0);
+    expect(await countRows("users", "email = ?", email)).toBe(1);
+  });
+});
+
 describe("deleting one's own account", () => {
   it("removes the member's login, sessions and personal data; the trail keeps entries without them", async () => {
     const owner = await newTenant("Leavers Co");

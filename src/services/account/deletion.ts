@@ -32,7 +32,7 @@ import {
   supportGrants,
   trashItems,
 } from "../../db/schema";
-import { verifyPassword } from "../../auth/password";
+import { checkOwnPassword } from "./reauth";
 import { LIMITS, limitKey, type Limit } from "../../auth/rate-limit";
 import type { RequestMeta } from "./accounts";
 import { anonymiseActor, anonymiseTarget, auditInsert } from "../audit/audit";
@@ -54,10 +54,9 @@ export async function deleteOwnUser(
   meta: RequestMeta,
   env?: Pick<Bindings, "DB"> & Partial<Bindings>,
 ): Promise<DeleteUserResult> {
-  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
-  if (!user || !(await verifyPassword(user.passwordHash, password))) {
-    return { ok: false, field: "password", message: "That is not your current password." };
-  }
+  const checked = await checkOwnPassword(db, userId, password, meta.now);
+  if (!checked.ok) return { ok: false, field: "password", message: checked.message };
+  const { user } = checked;
   const owned = await db
     .select({ name: tenants.name })
     .from(memberships)

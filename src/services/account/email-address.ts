@@ -7,7 +7,6 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { users } from "../../db/schema";
-import { verifyPassword } from "../../auth/password";
 import { hit, LIMITS } from "../../auth/rate-limit";
 import { newAuthToken, retireTokens, useToken } from "../../auth/tokens";
 import { confirmEmailChangeMail, emailChangedNoticeMail, verifyEmailMail } from "../../mail/messages";
@@ -15,6 +14,7 @@ import type { AccountHolder, BaseUrl, RequestMeta } from "./accounts";
 import { findUserByEmail, homeTenant, isEmailTaken } from "./accounts";
 import { auditInsert } from "../audit/audit";
 import { queueAccountMail } from "../mail/outbox";
+import { checkOwnPassword } from "./reauth";
 
 export type SendResult =
   | { ok: true; mailIds: string[] }
@@ -80,6 +80,8 @@ export async function confirmAddress(db: Database, token: string, meta: RequestM
         .update(users)
         .set({ email: used.email, emailVerifiedAt: meta.now, updatedAt: meta.now })
         .where(eq(users.id, user.id)),
+      // Reset links went to the old address, which may no longer be the owner's.
+      retireTokens(db, user.id, "password_reset", meta.now),
       notice.query,
       auditInsert(db, {
         tenantId,
@@ -112,10 +114,9 @@ export async function requestEmailChange(
   input: { newEmail: string; password: string },
   meta: RequestMeta & { baseUrl: BaseUrl },
 ): Promise<EmailChangeResult> {
-  const [user] = await db.select().from(users).where(eq(users.id, actor.userId)).limit(1);
-  if (!user || !(await verifyPassword(user.passwordHash, input.password))) {
-    return { ok: false, field: "password", message: "That is not your current password." };
-  }
+  const checked = await checkOwnPassword(db, actor.userId, input.password, meta.now);
+  if (!checked.ok) return { ok: false, field: "password", message: checked.message };
+  const { user } = checked;
   if (input.newEmail === user.email)
     return { ok: false, field: "email", message: "That is already your email address." };
   if (await findUserByEmail(db, input.newEmail))

@@ -6,7 +6,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { sessions, users } from "../../db/schema";
-import { hashPassword, verifyPassword } from "../../auth/password";
+import { hashPassword } from "../../auth/password";
 import { hit, LIMITS } from "../../auth/rate-limit";
 import { findLiveToken, newAuthToken, retireTokens, useToken } from "../../auth/tokens";
 import { passwordChangedMail, passwordResetMail } from "../../mail/messages";
@@ -14,6 +14,7 @@ import type { AccountHolder, BaseUrl, RequestMeta } from "./accounts";
 import { findUserByEmail, homeTenant } from "./accounts";
 import { auditInsert } from "../audit/audit";
 import { queueAccountMail } from "../mail/outbox";
+import { checkOwnPassword } from "./reauth";
 
 /** What the password services need of the request: who and where from, and the site's address for links. */
 type PasswordMeta = RequestMeta & { baseUrl: BaseUrl };
@@ -88,6 +89,8 @@ export async function resetPassword(
       .where(eq(users.id, user.id)),
     db.delete(sessions).where(eq(sessions.userId, user.id)),
     retireTokens(db, user.id, "password_reset", meta.now),
+    // An email change asked for with the old password (perhaps by whoever made the owner reset it) dies here.
+    retireTokens(db, user.id, "change_email", meta.now),
     notice.query,
     auditInsert(db, {
       tenantId: await homeTenant(db, user.id),
@@ -113,18 +116,18 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   meta: PasswordMeta,
 ): Promise<ChangePasswordResult> {
-  const limit = await hit(db, LIMITS.passwordChangePerUser, actor.userId, meta.now);
-  if (!limit.allowed)
-    return { ok: false, field: "current_password", message: "Too many attempts. Wait a few minutes and try again." };
-  const [user] = await db.select().from(users).where(eq(users.id, actor.userId)).limit(1);
-  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    return { ok: false, field: "current_password", message: "That is not your current password." };
-  }
+  const checked = await checkOwnPassword(db, actor.userId, input.currentPassword, meta.now);
+  if (!checked.ok) return { ok: false, field: "current_password", message: checked.message };
+  const { user } = checked;
   const passwordHash = await hashPassword(input.newPassword);
   const notice = passwordChangedNotice(db, user, meta);
   await db.batch([
     db.update(users).set({ passwordHash, updatedAt: meta.now }).where(eq(users.id, user.id)),
     db.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, actor.sessionId))),
+    // Links made before the change stop working: a pending email change or a reset link could have been asked
+    // for by whoever knew the old password.
+    retireTokens(db, user.id, "change_email", meta.now),
+    retireTokens(db, user.id, "password_reset", meta.now),
     notice.query,
     auditInsert(db, {
       tenantId: actor.tenantId,
