@@ -129,7 +129,11 @@ supportViewRoutes.all("/:tenantId/*", async (c) => {
   const grant = await usableGrant(c.get("db"), tenantId, who.id, now);
   if (!grant)
     return refuseStaff(c, 403, "There is no live grant for this workspace: it was never given, ended, or ran out.");
-  if (!supportViewAllows(innerPath)) return refuseStaff(c, 403, "This page is not part of the support view.");
+  // The path as the app will see it: `..`, a backslash or an encoded slash must not walk out of the allowed pages.
+  const url = new URL(c.req.url);
+  url.pathname = innerPath;
+  if (url.pathname !== innerPath || !supportViewAllows(innerPath))
+    return refuseStaff(c, 403, "This page is not part of the support view.");
   const method = c.req.method;
   const reading = method === "GET" || method === "HEAD";
   const t = scoped(c.get("db"), tenantId);
@@ -141,8 +145,6 @@ supportViewRoutes.all("/:tenantId/*", async (c) => {
   const auth = await supportAuth(c, who, grant);
   if (!auth) return refuseStaff(c, 404, "No workspace has that id.");
 
-  const url = new URL(c.req.url);
-  url.pathname = innerPath;
   const headers = new Headers(c.req.raw.headers);
   headers.delete("Cookie");
   const theme = getCookie(c, COOKIES.theme.name);

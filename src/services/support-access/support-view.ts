@@ -1,10 +1,10 @@
 /**
  * What the support view lets staff open, and what it writes to the workspace's trail: every page viewed
- * ("viewed contact Ada Lovelace") and every change attempted, with the staff member's name and grant.
+ * ("viewed company Acme", "viewed contact #12") and every change attempted, with the staff member's name and grant.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, contacts, deals, tasks } from "../../db/schema";
+import { companies, deals, tasks } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
 import { staffAuditInsert } from "../staff/staff-audit";
 
@@ -49,7 +49,8 @@ export async function describeSupportPage(
     if (!m) continue;
     if (!m[1]) return { type: "page", label: page.list };
     const id = Number(m[1]);
-    const label = await recordLabel(t, page.type, id);
+    // A contact is a person the workspace may have to erase, and the trail is append-only: it keeps their id only.
+    const label = page.type === "contact" ? null : await recordLabel(t, page.type, id);
     return { type: page.type, id: m[1], label: label ? `${page.type} ${label}` : `${page.type} #${id}` };
   }
   if (path === "/app") return { type: "page", label: "the dashboard" };
@@ -59,25 +60,20 @@ export async function describeSupportPage(
 async function recordLabel(t: TenantDb, type: string, id: number): Promise<string | null> {
   if (!Number.isSafeInteger(id)) return null;
   const q =
-    type === "contact"
+    type === "company"
       ? t.db
-          .select({ label: sql<string>`trim(${contacts.firstName} || ' ' || ${contacts.lastName})` })
-          .from(contacts)
-          .where(t.where(contacts, eq(contacts.id, id)))
-      : type === "company"
+          .select({ label: companies.name })
+          .from(companies)
+          .where(t.where(companies, eq(companies.id, id)))
+      : type === "deal"
         ? t.db
-            .select({ label: companies.name })
-            .from(companies)
-            .where(t.where(companies, eq(companies.id, id)))
-        : type === "deal"
-          ? t.db
-              .select({ label: deals.name })
-              .from(deals)
-              .where(t.where(deals, eq(deals.id, id)))
-          : t.db
-              .select({ label: tasks.title })
-              .from(tasks)
-              .where(t.where(tasks, eq(tasks.id, id)));
+            .select({ label: deals.name })
+            .from(deals)
+            .where(t.where(deals, eq(deals.id, id)))
+        : t.db
+            .select({ label: tasks.title })
+            .from(tasks)
+            .where(t.where(tasks, eq(tasks.id, id)));
   const [row] = await q.limit(1);
   return row?.label ?? null;
 }
