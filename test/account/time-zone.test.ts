@@ -56,6 +56,26 @@ describe("time zones", () => {
     }
   });
 
+  it("takes the current names Firefox and Safari send for zones the runtime lists under an older one", async () => {
+    // V8 lists Asia/Calcutta and Europe/Kiev; browsers other than Chrome send Asia/Kolkata and Europe/Kyiv.
+    for (const [sent, summer] of [
+      ["Asia/Kolkata", "7/1/2026, 5:30 PM GMT+5:30"],
+      ["Europe/Kyiv", "7/1/2026, 3:00 PM GMT+3"],
+    ] as const) {
+      const user = await signUp({ company_name: "Renamed Zone Co", time_zone: sent });
+      const stored = await tenantOf(user.email);
+      expect(stored.userZone, sent).not.toBeNull();
+      expect(stored.tenantZone).toBe(stored.userZone);
+      expect(await noteTimeShown(user.cookie, SUMMER)).toBe(summer);
+      // The profile's list shows it chosen, so saving the form keeps it.
+      const profile = await textOf("/app/settings/profile", { cookie: user.cookie });
+      expect(profile).toContain(`<option value="${stored.userZone}" selected="">`);
+      const chosen = await send("/app/settings/profile/time-zone", { cookie: user.cookie, form: { time_zone: sent } });
+      expect(chosen.status).toBe(303);
+      expect((await tenantOf(user.email)).userZone).toBe(stored.userZone);
+    }
+  });
+
   it("the first sign-in sets the browser's zone; after that only the profile changes it", async () => {
     const user = await signUp({ company_name: "Sign In Co" });
     const first = await send("/login", {
