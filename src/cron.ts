@@ -21,6 +21,7 @@ import { boundDatabases, eachDatabase } from "./services/shards/databases";
 import { runMoveWatchdog, type MoveWatchdogReport } from "./services/shards/watchdog";
 import { rollUpUsage } from "./services/usage/rollup";
 import { usageSourceFor } from "./services/usage/source";
+import { errorText } from "./lib/error-text";
 
 export interface CronFailure {
   part: string;
@@ -56,8 +57,6 @@ export interface CronReport {
 
 /** The minute of each hour the databases are measured. */
 const MEASURE_MINUTE = 7;
-
-const errorText = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 500);
 
 /**
  * Runs every part of the cron at `now`: mail delivery and retries, task reminders and the daily agenda,

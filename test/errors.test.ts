@@ -1,6 +1,6 @@
-import { inject } from "vitest";
-import { describe, expect, it } from "vitest";
-import { failingDatabase } from "./helpers/faults";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it, vi } from "vitest";
+import { failingDatabase, failingStatements } from "./helpers/faults";
 import { send, signUp } from "./helpers/http";
 
 const fakeApi = () => `http://127.0.0.1:${inject("fakeApiPort")}`;
@@ -95,6 +95,35 @@ describe("Sentry reporting", () => {
     }
     expect(raw.toLowerCase()).not.toContain('"cookie"');
     expect(raw.toLowerCase()).not.toContain('"authorization"');
+  });
+
+  it("a failed statement's values (what the user typed) reach neither Sentry nor the log; the statement does", async () => {
+    // drizzle writes a failed statement as "Failed query: …\nparams: …", the values being the typed address.
+    const typed = "typed-address-6d1f@example.com";
+    const logged = vi.spyOn(console, "error");
+    try {
+      const res = await send("/password/forgot", {
+        form: { email: typed },
+        env: {
+          DB: failingStatements(env.DB, /from "users" where "users"."email"/i),
+          SENTRY_DSN: `http://publickey@127.0.0.1:${inject("fakeApiPort")}/44`,
+        },
+      });
+      expect(res.status).toBe(500);
+      const lines = logged.mock.calls.map((args) => args.join(" "));
+      expect(lines.join("\n")).toContain("Failed query: select");
+      expect(lines.join("\n")).not.toContain(typed);
+    } finally {
+      logged.mockRestore();
+    }
+    const envelopes = (await received()).filter((r) => r.path.startsWith("/api/44/envelope"));
+    expect(envelopes).toHaveLength(1);
+    expect(envelopes[0]!.body).toContain("Failed query: select");
+    expect(envelopes[0]!.body).toContain("simulated timeout");
+    expect(envelopes[0]!.body).not.toContain(typed);
+    expect(envelopes[0]!.body).not.toContain("typed-address-6d1f");
+    // Sentry cuts a long message at 250 characters, so the values part is looked for by its marker too.
+    expect(envelopes[0]!.body).not.toContain("\\nparams");
   });
 
   it("sends nothing for 4xx, and nothing at all without a DSN", async () => {

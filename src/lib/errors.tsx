@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { render } from "./render";
 import { reportError } from "./sentry";
 import { ErrorPage, errorTitle } from "../../views/pages/ErrorPage";
+import { errorText, withoutQueryValues } from "./error-text";
 
 /** A friendly error page (or fragment) for a status. */
 export function errorResponse(
@@ -20,10 +21,11 @@ export function handleError(err: Error, c: Context<AppEnv>) {
   if (err instanceof HTTPException && err.status < 500) {
     return errorResponse(c, err.status as ContentfulStatusCode);
   }
+  const clean = withoutQueryValues(err) as Error;
   console.error(
-    JSON.stringify({ type: "error", requestId: c.get("requestId"), message: err.message, stack: err.stack }),
+    JSON.stringify({ type: "error", requestId: c.get("requestId"), message: errorText(err), stack: clean.stack }),
   );
-  reportError(c, err);
+  reportError(c, clean);
   return errorResponse(c, 500);
 }
 

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { Toucan } from "toucan-js";
 import type { AppEnv } from "../env";
 import { redactPath } from "./request";
+import { withoutQueryValues } from "./error-text";
 
 const SCRUBBED_HEADERS =
   /^(cookie|authorization|proxy-authorization|x-forwarded-for|cf-connecting-ip|x-real-ip|stripe-signature)$/i;
@@ -49,5 +50,5 @@ export function reportError(c: Context<AppEnv>, err: unknown): void {
     sentry.setTag("tenant_id", auth.tenant.id);
   }
   sentry.setTag("request_id", c.get("requestId"));
-  sentry.captureException(err);
+  sentry.captureException(withoutQueryValues(err));
 }

@@ -16,6 +16,7 @@ import {
   type UsagePoint,
 } from "../services/usage/definitions";
 import { usageSinkFor } from "../services/usage/sink";
+import { errorText } from "../lib/error-text";
 
 /** The device class of a user agent (only the class is kept, never the user agent). */
 export function deviceClassOf(userAgent: string | undefined): DeviceClass {
@@ -58,7 +59,7 @@ export function writeUsage(c: Context<AppEnv>, points: UsagePoint[]): void {
   if (points.length === 0) return;
   const written = usageSinkFor(c.env)
     .write(points)
-    .catch((err) => console.error(JSON.stringify({ type: "usage_write_failed", error: String(err).slice(0, 300) })));
+    .catch((err) => console.error(JSON.stringify({ type: "usage_write_failed", error: errorText(err, 300) })));
   try {
     c.executionCtx.waitUntil(written);
   } catch {

@@ -3,6 +3,7 @@
  * ScheduledController of that minute. A run still going when the next minute comes is not doubled:
  * that minute is skipped, and the cron's parts pick up whatever it left at the next one.
  */
+import { errorText } from "../../lib/error-text";
 export type ScheduledHandler = (controller: ScheduledController) => Promise<void>;
 
 export interface CronTimer {
@@ -22,7 +23,7 @@ export function startCronTimer(run: ScheduledHandler, periodMs = 60_000): CronTi
     try {
       await run({ scheduledTime, cron: "* * * * *", noRetry() {} });
     } catch (err) {
-      console.error(JSON.stringify({ type: "cron_failed", scheduledTime, error: String(err) }));
+      console.error(JSON.stringify({ type: "cron_failed", scheduledTime, error: errorText(err) }));
     } finally {
       busy = false;
     }

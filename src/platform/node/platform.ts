@@ -16,6 +16,7 @@ import { d1OverLibsql, d1OverLocalFile } from "./d1-libsql";
 import { guardedFetch } from "./guarded-fetch";
 import { LocalQueue } from "./queue-local";
 import { r2OnDisk } from "./r2-disk";
+import { errorText } from "../../lib/error-text";
 
 export interface NodePlatformOptions {
   /** Settings as the Worker reads them ([vars], .dev.vars, the process environment). */
@@ -49,7 +50,7 @@ export function executionContext(): ExecutionContext & { settled(): Promise<void
   return {
     waitUntil(promise: Promise<unknown>) {
       pending.push(
-        promise.catch((err) => console.error(JSON.stringify({ type: "wait_until_failed", error: String(err) }))),
+        promise.catch((err) => console.error(JSON.stringify({ type: "wait_until_failed", error: errorText(err) }))),
       );
     },
     passThroughOnException() {},

@@ -6,6 +6,7 @@
  * watchdog in the cron re-sends the steps that were waiting, as it does for a lost Queue message.
  */
 import { randomUUID } from "node:crypto";
+import { errorText } from "../../lib/error-text";
 
 type Consumer<Body> = (batch: MessageBatch<Body>) => Promise<void>;
 
@@ -135,7 +136,7 @@ export class LocalQueue<Body = unknown> {
       await consumer(batch);
       outcome ??= { ack: true };
     } catch (err) {
-      console.error(JSON.stringify({ type: "queue_consumer_failed", queue: this.name, error: String(err) }));
+      console.error(JSON.stringify({ type: "queue_consumer_failed", queue: this.name, error: errorText(err) }));
       outcome ??= { retry: backoff(message.attempts) };
     }
     if ("ack" in outcome) return;

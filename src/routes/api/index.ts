@@ -7,6 +7,7 @@
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../../env";
 import { reportError } from "../../lib/sentry";
+import { errorText, withoutQueryValues } from "../../lib/error-text";
 import { bulkApi } from "./bulk";
 import { companiesApi } from "./companies";
 import { contactsApi } from "./contacts";
@@ -81,10 +82,11 @@ export function apiError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiProblem) return problemResponse(c, err);
   if (err instanceof HTTPException && err.status === 400)
     return problemResponse(c, new ApiProblem("malformed_json", "The body could not be read as JSON."));
+  const clean = withoutQueryValues(err) as Error;
   console.error(
-    JSON.stringify({ type: "error", requestId: c.get("requestId"), message: err.message, stack: err.stack }),
+    JSON.stringify({ type: "error", requestId: c.get("requestId"), message: errorText(err), stack: clean.stack }),
   );
-  reportError(c, err);
+  reportError(c, clean);
   return problemResponse(c, new ApiProblem("internal_error", `Request id ${c.get("requestId")}.`));
 }
 apiRoutes.onError(apiError);

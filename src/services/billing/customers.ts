@@ -9,6 +9,7 @@ import type { TenantDb } from "../../db/scoped";
 import { memberships, tenantBilling, tenants, users } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
 import { auditWhere } from "./audit-where";
+import { errorText } from "../../lib/error-text";
 
 export interface BillingOwner {
   id: string;
@@ -69,9 +70,7 @@ export async function ensureCustomer(
   await stripe.customers
     .del(customer.id)
     .catch((err: unknown) =>
-      console.error(
-        JSON.stringify({ type: "stripe_error", op: "delete_orphan_customer", error: String(err).slice(0, 300) }),
-      ),
+      console.error(JSON.stringify({ type: "stripe_error", op: "delete_orphan_customer", error: errorText(err, 300) })),
     );
   if (!winner?.customerId) throw new Error("billing: no Stripe customer stored after the race");
   return winner.customerId;
@@ -118,7 +117,7 @@ export async function syncStripeCustomers(
           type: "stripe_error",
           op: "update_customer",
           tenant_id: row.tenantId,
-          error: String(err).slice(0, 300),
+          error: errorText(err, 300),
         }),
       );
     }

@@ -10,6 +10,7 @@ import {
 import { companiesCsv, companiesJson, contactsCsv, contactsJson, isoTime, notesCsv, notesJson } from "./serialise";
 import { dealsCsv, dealsJson } from "./deals";
 import { contactsVcard } from "./vcard";
+import { errorText } from "../../lib/error-text";
 
 export interface ExportOptions {
   contactFilters?: ContactExportFilters;
@@ -80,7 +81,7 @@ export async function openExportStream(chunks: AsyncGenerator<string>): Promise<
         } catch (err) {
           // The status has gone out already: all that is left is to cut the download short (the
           // browser reports it as failed) and to say so in the logs.
-          console.error(JSON.stringify({ type: "export_stream_failed", error: String(err) }));
+          console.error(JSON.stringify({ type: "export_stream_failed", error: errorText(err) }));
           controller.error(err);
         }
       },

@@ -20,6 +20,7 @@ import { dataExportMessage } from "../privacy/archive-requests";
 import { importStepMessage } from "../import/jobs";
 import { bulkJobMessage } from "../contacts/bulk-jobs";
 import { databasesForRun, eachDatabase } from "../shards/databases";
+import { errorText } from "../../lib/error-text";
 
 /** A job silent this long (no progress, no re-send) is looked at. */
 export const SILENT_MS = 2 * 60_000;
@@ -182,7 +183,7 @@ export async function runJobWatchdog(env: Bindings, now: number): Promise<Watchd
     try {
       await env.JOBS.sendBatch(messages.map((body) => ({ body })));
     } catch (err) {
-      throw new Error(`the queue refused ${messages.length} re-sent job steps: ${String(err).slice(0, 300)}`);
+      throw new Error(`the queue refused ${messages.length} re-sent job steps: ${errorText(err, 300)}`);
     }
   }
   return report;

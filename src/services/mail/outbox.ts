@@ -9,6 +9,7 @@ import type { Database } from "../../db/client";
 import { emailOutbox } from "../../db/schema";
 import type { Sender } from "../../mail/senders";
 import { newId } from "../../lib/ids";
+import { errorText } from "../../lib/error-text";
 
 /** Delays before attempts 2, 3, ...; after the last, the mail is marked failed. */
 export const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 6 * 3_600_000] as const;
@@ -124,7 +125,7 @@ export async function deliverDue(
       report.sent += 1;
     } catch (err) {
       const giveUp = mail.attempts >= MAX_ATTEMPTS;
-      const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+      const message = errorText(err);
       await db
         .update(emailOutbox)
         .set({

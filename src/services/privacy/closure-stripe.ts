@@ -5,6 +5,7 @@
  */
 import type Stripe from "stripe";
 import { isMissingResource } from "../billing/errors";
+import { errorText } from "../../lib/error-text";
 
 /** Invoices read from Stripe before the customer is deleted: at most this many pages of 100. */
 const MAX_INVOICE_PAGES = 20;
@@ -70,7 +71,7 @@ export async function endStripeCustomer(
     await stripe.customers.del(customerId);
   } catch (err) {
     if (!isMissingResource(err)) {
-      console.error(JSON.stringify({ type: "stripe_error", op: "closure", error: String(err).slice(0, 300) }));
+      console.error(JSON.stringify({ type: "stripe_error", op: "closure", error: errorText(err, 300) }));
       return { ok: false };
     }
   }

@@ -7,6 +7,7 @@ import { senderFromEnv } from "../../mail/senders";
 import { purgeExpiredExports } from "./archive-purge";
 import { runDigestStep } from "../mail/digest";
 import { deliverDue } from "../mail/outbox";
+import { errorText } from "../../lib/error-text";
 
 export interface PrivacyCronReport {
   purged: number;
@@ -27,8 +28,8 @@ export async function runPrivacyCron(env: Bindings, now: number): Promise<Privac
     });
     if (report.purged > 0) console.log(JSON.stringify({ type: "data_exports_purged", count: report.purged }));
   } catch (err) {
-    console.error(JSON.stringify({ type: "data_export_purge_failed", error: String(err).slice(0, 300) }));
-    report.failures.push({ part: "data_export_purge", error: String(err).slice(0, 300) });
+    console.error(JSON.stringify({ type: "data_export_purge_failed", error: errorText(err, 300) }));
+    report.failures.push({ part: "data_export_purge", error: errorText(err, 300) });
   }
   try {
     const config = { baseUrl: env.APP_URL, secret: env.UNSUBSCRIBE_KEY };
@@ -46,8 +47,8 @@ export async function runPrivacyCron(env: Bindings, now: number): Promise<Privac
         }),
       );
   } catch (err) {
-    console.error(JSON.stringify({ type: "digest_failed", error: String(err).slice(0, 300) }));
-    report.failures.push({ part: "digest", error: String(err).slice(0, 300) });
+    console.error(JSON.stringify({ type: "digest_failed", error: errorText(err, 300) }));
+    report.failures.push({ part: "digest", error: errorText(err, 300) });
   }
   return report;
 }

@@ -7,6 +7,7 @@ import { boundDatabases } from "../shards/databases";
 import { recordsDatabases } from "../shards/workspace-db";
 import { runAgendaStep } from "./agenda";
 import { REMINDER_STATEMENTS, runReminderSweep, type ReminderReport } from "./sweep";
+import { errorText } from "../../lib/error-text";
 
 export interface ReminderCronReport {
   reminders: ReminderReport | null;
@@ -23,8 +24,6 @@ function statementBudget(env: Partial<Bindings>): number {
 
 /** Mails delivered right after the sweep queued them (as many as one delivery run sends). */
 const DELIVER_AT_ONCE = 40;
-
-const errorText = (err: unknown) => String(err instanceof Error ? err.message : err).slice(0, 300);
 
 /** Two sweeps' reports as one. */
 const addReports = (a: ReminderReport, b: ReminderReport): ReminderReport => ({
@@ -60,8 +59,8 @@ export async function runReminderCron(env: Bindings, now: number): Promise<Remin
       }
     } catch (err) {
       // A shard down is logged and tried again next minute; the control database's failure fails the run.
-      console.error(JSON.stringify({ type: "reminder_sweep_failed", database: name, error: errorText(err) }));
-      if (name === "DB") report.failures.push({ part: "reminders", error: errorText(err) });
+      console.error(JSON.stringify({ type: "reminder_sweep_failed", database: name, error: errorText(err, 300) }));
+      if (name === "DB") report.failures.push({ part: "reminders", error: errorText(err, 300) });
     }
   }
   try {
@@ -71,8 +70,8 @@ export async function runReminderCron(env: Bindings, now: number): Promise<Remin
     if (agenda.looked > 0)
       console.log(JSON.stringify({ type: "agenda_sweep", looked: agenda.looked, sent: agenda.sent }));
   } catch (err) {
-    console.error(JSON.stringify({ type: "agenda_failed", error: errorText(err) }));
-    report.failures.push({ part: "agenda", error: errorText(err) });
+    console.error(JSON.stringify({ type: "agenda_failed", error: errorText(err, 300) }));
+    report.failures.push({ part: "agenda", error: errorText(err, 300) });
   }
   return report;
 }

@@ -5,6 +5,7 @@
  * bindings of wrangler.toml: Workers cannot bind a database at run time (docs/operations.md adds one).
  */
 import type { Bindings } from "../../env";
+import { errorText } from "../../lib/error-text";
 
 /** The shard bindings, in wrangler.toml's order. Adding a shard adds its name here. */
 export const SHARD_NAMES = ["SHARD_0", "SHARD_1", "SHARD_2"] as const;
@@ -60,7 +61,7 @@ export async function eachDatabase(
       await work(databaseOf(env, name), name);
     } catch (err) {
       if (name === "DB") throw err;
-      console.error(JSON.stringify({ type: failedLog, database: name, error: String(err) }));
+      console.error(JSON.stringify({ type: failedLog, database: name, error: errorText(err) }));
     }
   }
 }

@@ -11,6 +11,7 @@ import { workspaceShards } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { databaseOf, type DatabaseName, isDatabaseName } from "./databases";
 import { quoted } from "./tables";
+import { errorText } from "../../lib/error-text";
 
 /** The bindings a mirror needs: the control database and whichever shards are bound. */
 type JoinBindings = Pick<Bindings, "DB"> & Partial<Bindings>;
@@ -179,7 +180,7 @@ async function copyMarked(env: JoinBindings, tenantId: string, shard: string, si
   try {
     await mirrorPeople(env as Bindings, shard, tenantId);
   } catch (err) {
-    console.error(JSON.stringify({ type: "people_mirror_failed", tenant: tenantId, error: String(err) }));
+    console.error(JSON.stringify({ type: "people_mirror_failed", tenant: tenantId, error: errorText(err) }));
     return false;
   }
   await env.DB.prepare(

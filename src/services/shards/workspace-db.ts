@@ -12,6 +12,7 @@ import type { ErasureTarget } from "../privacy/erasure-steps";
 import { boundDatabases, type DatabaseName, databaseOf, isDatabaseName } from "./databases";
 import { shardOf } from "./directory";
 import { anchorStatements } from "./rows";
+import { errorText } from "../../lib/error-text";
 
 /** A handle on the database `name`: the control database's own for DB. */
 export function databaseHandle(
@@ -123,7 +124,7 @@ export async function readEverywhere<T>(
     dbs.map((db, i) =>
       read(db).catch((err: unknown) => {
         if (i === 0) throw err;
-        console.error(JSON.stringify({ type: failedLog, database: i, error: String(err) }));
+        console.error(JSON.stringify({ type: failedLog, database: i, error: errorText(err) }));
         return [] as T[];
       }),
     ),
