@@ -17,6 +17,7 @@ import { MAIL_LISTS, type MailList } from "../services/account/email-preferences
 import { correctEmail, setPreferencesFor } from "../services/ops/corrections";
 import { eraseAccountNow } from "../services/ops/erase-account";
 import { exportAccount } from "../services/ops/export-account";
+import { workspacePlacement } from "../services/shards/workspace-db";
 import { listFailedMail } from "../services/mail/outbox";
 import { STAFF_ROLES } from "../db/schema";
 import { createStaff } from "../services/staff/accounts";
@@ -126,7 +127,10 @@ opsRoutes.post("/accounts/erase", async (c) => {
 opsRoutes.post("/accounts/export", async (c) => {
   const input = await readJson(c, z.object({ email: address, ...note }));
   if (input instanceof Response) return input;
-  const chunks = await exportAccount(c.get("db"), input.email, operatorNote(input), requestMeta(c));
+  const db = c.get("db");
+  // The operator's request reads every owned workspace, on the database the directory says holds it.
+  const records = async (tenantId: string) => (await workspacePlacement(c.env, db, tenantId)).t.db;
+  const chunks = await exportAccount(db, input.email, operatorNote(input), requestMeta(c), records);
   if (!chunks) return c.json({ error: "not_found" }, 404);
   return new Response(await openExportStream(chunks), {
     headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },

@@ -118,6 +118,25 @@ describe("requests follow the directory", () => {
   }, 180_000);
 });
 
+describe("an account's data on request, for a workspace on a shard", () => {
+  it("the operator's export has the records of an owned workspace a move put on a shard", async () => {
+    const w = await seededWorkspace("Exported Shard");
+    await moveWhole(w.tenantId, "SHARD_1");
+    const token = "ops-token-for-tests-0123456789abcdef-shards";
+    const res = await send("/ops/accounts/export", {
+      method: "POST",
+      body: JSON.stringify({ email: w.email, operator: "Ana Operator", reason: "Verified request, ticket #4712" }),
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      origin: null,
+      env: { OPS_TOKEN: token },
+    });
+    expect(res.status).toBe(200);
+    const data = (await res.json()) as { owned_workspaces: { contacts: { records: unknown[] } }[] };
+    expect(data.owned_workspaces[0]!.contacts.records).toHaveLength(5);
+    expect(JSON.stringify(data)).toContain("ExportedShard");
+  }, 120_000);
+});
+
 describe("a moved workspace's people and trail", () => {
   it("copies names, roles and departures to the shard as they change on the control database", async () => {
     const w = await seededWorkspace("People Co");

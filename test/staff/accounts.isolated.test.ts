@@ -11,7 +11,7 @@ import { newTenant } from "../helpers/tenants";
 import { newId } from "../../src/lib/ids";
 import { createContact } from "../contacts/contact-helpers";
 import { tenantExists, tracesOf } from "../closure/helpers";
-import { newStaff } from "./helpers";
+import { giveAccess, newStaff } from "./helpers";
 
 const REASON = "Verified request by mail from the account holder";
 
@@ -117,12 +117,26 @@ describe("export on request", () => {
     const data = (await res.json()) as {
       account: { email: string };
       memberships: { workspace: string; role: string }[];
-      owned_workspaces: { name: string; contacts: { records: unknown[] } }[];
+      owned_workspaces: { name: string; records_included: boolean; records_note?: string; contacts?: unknown }[];
     };
     expect(data.account.email).toBe(owner.email);
     expect(data.memberships.map((m) => m.role).sort()).toEqual(["member", "owner"]);
     expect(data.owned_workspaces.map((w) => w.name)).toEqual(["Export Own Ltd"]);
-    expect(JSON.stringify(data)).toContain("Lovelace");
+    // Without the owner's grant, support gets the account's own data and not the workspace's records.
+    expect(data.owned_workspaces[0]).toMatchObject({ records_included: false });
+    expect(data.owned_workspaces[0]!.records_note).toContain("Support access");
+    expect(JSON.stringify(data)).not.toContain("Lovelace");
+
+    // Under a grant the owner gave (to any staff member), the records are in it.
+    await giveAccess(owner.cookie, "read");
+    const granted = await send(`/staff/accounts/${userId}/export`, {
+      cookie: staff.cookie,
+      form: { reason: REASON, ticket: "T-1001" },
+    });
+    expect(granted.status).toBe(200);
+    const withRecords = (await granted.json()) as typeof data;
+    expect(withRecords.owned_workspaces[0]).toMatchObject({ records_included: true });
+    expect(JSON.stringify(withRecords)).toContain("Lovelace");
 
     for (const cookie of [owner.cookie, other.cookie]) {
       const trail = await auditPage(cookie);

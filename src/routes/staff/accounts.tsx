@@ -20,6 +20,8 @@ import { openExportStream } from "../../services/export/stream";
 import { MAIL_LISTS, type MailList } from "../../services/account/email-preferences";
 import { correctEmail, setPreferencesFor } from "../../services/ops/corrections";
 import { exportAccount } from "../../services/ops/export-account";
+import { workspacePlacement } from "../../services/shards/workspace-db";
+import { usableGrant } from "../../services/support-access/staff-side";
 import type { AccountActor } from "../../services/ops/operator";
 import {
   accountSummary,
@@ -163,7 +165,11 @@ staffAccountRoutes.post("/:id/export", supportStaff, async (c) => {
   const read = await readAction(c, "export", {}, []);
   if (read instanceof Response) return read;
   const db = c.get("db");
-  const chunks = await exportAccount(db, read.address, staffNote(c, read.input), requestMeta(c));
+  // A workspace's records only under its owner's grant to this staff member, as the support view (the policy).
+  const me = staffOf(c);
+  const records = async (tenantId: string) =>
+    (await usableGrant(db, tenantId, me.id, Date.now())) ? (await workspacePlacement(c.env, db, tenantId)).t.db : null;
+  const chunks = await exportAccount(db, read.address, staffNote(c, read.input), requestMeta(c), records);
   if (!chunks) return refuseStaff(c, 404, "No account has that id.");
   return new Response(await openExportStream(chunks), {
     headers: {

@@ -27,6 +27,11 @@ export const ACCOUNT_EXPORT_FORMAT = "customertrackr.account-export/1";
 /** Audit entries per workspace an account export includes (the newest). */
 const AUDIT_ENTRIES_PER_WORKSPACE = 1000;
 
+/** Said in place of an owned workspace's records when support has no grant to see them. */
+const RECORDS_NOT_INCLUDED =
+  "The workspace's records are not included: support sees them only while its owner or an admin gives access " +
+  "(Settings → Support access). The owner can download them at any time from the Export page (/app/export).";
+
 const ms = (v: number | null) => (v === null ? null : isoTime(v));
 
 /**
@@ -41,15 +46,19 @@ export async function exportAccount(
   email: string,
   by: AccountActor,
   meta: RequestMeta,
+  recordsOf: RecordsOf,
 ): Promise<AsyncGenerator<string> | null> {
   const user = await findUserByEmail(db, email);
   if (!user) return null;
-  const workspaces = await db
+  const listed = await db
     .select({ id: tenants.id, name: tenants.name, role: memberships.role, joinedAt: memberships.createdAt })
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(eq(memberships.userId, user.id))
     .orderBy(memberships.createdAt);
+  const workspaces = await Promise.all(
+    listed.map(async (w) => ({ ...w, records: w.role === "owner" ? await recordsOf(w.id) : null })),
+  );
   await db.batch(
     accountActionAudit(
       db,
@@ -62,18 +71,24 @@ export async function exportAccount(
         targetType: "user",
         targetId: user.id,
         targetLabel: user.email,
-        detail: { workspaces_included: workspaces.filter((w) => w.role === "owner").length },
+        detail: { workspaces_included: workspaces.filter((w) => w.records).length },
       },
     ),
   );
   return accountExportDocument(db, user, workspaces, meta.now);
 }
 
+/**
+ * Where an owned workspace's records are read for the export, or null when they are not to be included (support
+ * staff see a workspace's records only under its owner's grant). The operator reads every owned one.
+ */
+export type RecordsOf = (tenantId: string) => Promise<Database | null>;
+
 /** The document in chunks: the account's own data, then each owned workspace's records page by page. */
 async function* accountExportDocument(
   db: Database,
   user: NonNullable<Awaited<ReturnType<typeof findUserByEmail>>>,
-  workspaces: { id: string; name: string; role: string; joinedAt: number }[],
+  workspaces: { id: string; name: string; role: string; joinedAt: number; records: Database | null }[],
   now: number,
 ): AsyncGenerator<string> {
   const tenantIds = workspaces.map((w) => w.id);
@@ -178,15 +193,21 @@ async function* accountExportDocument(
   yield `${JSON.stringify(head).slice(0, -1)},"owned_workspaces":[`;
   let first = true;
   for (const w of workspaces.filter((x) => x.role === "owner")) {
-    yield `${first ? "" : ","}\n{"id":${JSON.stringify(w.id)},"name":${JSON.stringify(w.name)},"contacts":`;
+    const opening = `${first ? "" : ","}\n{"id":${JSON.stringify(w.id)},"name":${JSON.stringify(w.name)}`;
     first = false;
-    yield* contactsJson(db, w.id, NO_CONTACT_FILTERS, now);
+    const records = w.records;
+    if (!records) {
+      yield `${opening},"records_included":false,"records_note":${JSON.stringify(RECORDS_NOT_INCLUDED)}}`;
+      continue;
+    }
+    yield `${opening},"records_included":true,"contacts":`;
+    yield* contactsJson(records, w.id, NO_CONTACT_FILTERS, now);
     yield `,"companies":`;
-    yield* companiesJson(db, w.id, NO_COMPANY_FILTERS, now);
+    yield* companiesJson(records, w.id, NO_COMPANY_FILTERS, now);
     yield `,"deals":`;
-    yield* dealsJson(db, w.id, now);
+    yield* dealsJson(records, w.id, now);
     yield `,"notes":`;
-    yield* notesJson(db, w.id, now);
+    yield* notesJson(records, w.id, now);
     yield "}";
   }
   yield "\n]}\n";
