@@ -125,6 +125,22 @@ describe("API tasks", () => {
     expect((await tasksOf(owner.tenantId)).results).toEqual([{ id: task.id, status: "open" }]);
   });
 
+  it("read a PATCH's day and time in the task's own time_zone, as the record shows them", async () => {
+    const owner = await newTenant("Tasks API Zones");
+    const key = await makeKey(owner.cookie);
+    const task = await created(key, { title: "Tokyo call", due_date: "2026-06-10", due_time: "09:00" });
+    // A task made in the app by someone in Tokyo, in a UTC workspace.
+    await env.DB.prepare("UPDATE tasks SET time_zone = 'Asia/Tokyo', due_at = ? WHERE id = ?")
+      .bind(Date.UTC(2026, 5, 10, 0, 0), task.id)
+      .run();
+    const moved = (await patched(key, task.id, { due_date: "2026-06-11" })) as Task & {
+      time_zone: string;
+      due_at: string;
+    };
+    expect(moved).toMatchObject({ due_date: "2026-06-11", due_time: "09:00", time_zone: "Asia/Tokyo" });
+    expect(moved.due_at).toBe("2026-06-11T00:00:00.000Z");
+  });
+
   it("refuse bad bodies with every field named, and write nothing", async () => {
     const owner = await newTenant("Tasks API Bad");
     const other = await newTenant("Tasks API Other");

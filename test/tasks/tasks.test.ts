@@ -46,6 +46,45 @@ describe("my tasks", () => {
     expect(new Date(task.remind_at!).toISOString()).toBe("2027-03-28T01:15:00.000Z");
   });
 
+  it("shows a colleague in another zone the time their list shows, and saving changes only what they changed", async () => {
+    const a = await newTenant("Zones apart");
+    await env.DB.prepare("UPDATE users SET time_zone = 'Europe/Berlin' WHERE email = ?").bind(a.email).run();
+    const bob = await memberOf(a.tenantId, "admin");
+    await env.DB.prepare("UPDATE users SET time_zone = 'America/Los_Angeles' WHERE email = ?").bind(bob.email).run();
+    const form = { due_date: "2026-06-10", due_time: "08:00", remind: "15" };
+    const moved = await addTask(a.cookie, { title: "Berlin morning call", ...form });
+    const kept = await addTask(a.cookie, { title: "Berlin call kept", ...form });
+    expect(new Date(moved.due_at!).toISOString()).toBe("2026-06-10T06:00:00.000Z");
+
+    // 08:00 in Berlin is 23:00 the evening before in Los Angeles: Bob's form says so.
+    const edit = await textOf(`/app/tasks/${moved.id}/edit`, { cookie: bob.cookie });
+    expect(edit).toMatch(/name="due_date"[^>]*value="2026-06-09"/);
+    expect(edit).toMatch(/name="due_time"[^>]*value="23:00"/);
+
+    // He moves it a day on: the same time, the next day (not 08:00 in Los Angeles, nine hours later).
+    const changed = { title: "Berlin morning call", due_date: "2026-06-10", due_time: "23:00", remind: "15" };
+    expect((await send(`/app/tasks/${moved.id}`, { cookie: bob.cookie, form: changed })).status).toBe(303);
+    expect(new Date((await taskRow(moved.id))!.due_at!).toISOString()).toBe("2026-06-11T06:00:00.000Z");
+
+    // Saving the form as shown changes nothing: Berlin's day and time, its zone, a reminder already sent.
+    await env.DB.prepare("UPDATE tasks SET remind_at = NULL WHERE id = ?").bind(kept.id).run();
+    const same = { title: "Berlin call, renamed", due_date: "2026-06-09", due_time: "23:00", remind: "15" };
+    expect((await send(`/app/tasks/${kept.id}`, { cookie: bob.cookie, form: same })).status).toBe(303);
+    const after = await env.DB.prepare(
+      "SELECT title, due_date, due_time, time_zone, due_at, remind_at FROM tasks WHERE id = ?",
+    )
+      .bind(kept.id)
+      .first();
+    expect(after).toEqual({
+      title: "Berlin call, renamed",
+      due_date: "2026-06-10",
+      due_time: "08:00",
+      time_zone: "Europe/Berlin",
+      due_at: kept.due_at,
+      remind_at: null,
+    });
+  });
+
   it("refuses bad input with the message by the field and writes nothing", async () => {
     const a = await newTenant("Bad tasks");
     const b = await newTenant("Other tasks");

@@ -186,7 +186,9 @@ tasksApi.openapi(
     const input = readTaskJson(sent, current);
     const actor = await keyActor(c, t);
     // Only a body with more than a status is an edit: completing alone leaves the rest as it is.
-    if (Object.keys(sent).some((k) => k !== "status")) refused(await updateTask(t, actor, id, input));
+    // A day or time sent is in the task's time_zone, as the record shows them; a new task's in the workspace's.
+    if (Object.keys(sent).some((k) => k !== "status"))
+      refused(await updateTask(t, { ...actor, timeZone: current.timeZone }, id, input));
     if (sent.status === "done" && current.status === "open") await completeTasks(t, actor, [id]);
     if (sent.status === "open" && current.status === "done") refused(await reopenTask(t, actor, id));
     const record = await getApiTask(t, id);

@@ -16,7 +16,7 @@ import {
   type TaskRepeat,
 } from "../../db/schema";
 import { text } from "../../lib/validation";
-import { isCalendarDate, isWallTime } from "../../lib/zoned-time";
+import { dateInZone, isCalendarDate, isWallTime, timeInZone } from "../../lib/zoned-time";
 
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 5_000;
@@ -140,15 +140,20 @@ export const taskSchema = z
     }),
   );
 
-/** A task as the task form's values (editing it, or an API PATCH applying its fields over them). */
-export function taskFormValues(task: Task): Record<string, string> {
+/**
+ * A task as the task form's values (editing it, or an API PATCH applying its fields over them). A timed task's
+ * day and time are shown in `zone`, the one the form will read them in, when it is not the task's own: the
+ * editor sees the time their list shows, and saving changes only what they changed.
+ */
+export function taskFormValues(task: Task, zone: string = task.timeZone): Record<string, string> {
+  const shifted = task.dueTime !== null && task.dueAt !== null && zone !== task.timeZone;
   return {
     title: task.title,
     description: task.description ?? "",
     kind: task.kind,
     priority: task.priority,
-    due_date: task.dueDate,
-    due_time: task.dueTime ?? "",
+    due_date: shifted ? dateInZone(task.dueAt!, zone) : task.dueDate,
+    due_time: shifted ? timeInZone(task.dueAt!, zone) : (task.dueTime ?? ""),
     remind: task.remindLead === null ? "" : String(task.remindLead),
     assignee: task.assigneeId,
     record: task.subjectType ? `${task.subjectType}:${task.subjectId}` : "",

@@ -16,6 +16,7 @@ import { roleAtLeast } from "../../lib/roles";
 import type { FieldErrors } from "../../lib/validation";
 import { subjectExists } from "../records/notes";
 import { dueInstant, remindAtFor } from "../reminders/schedule";
+import { wallTimeToUtc } from "../../lib/zoned-time";
 import type { TaskInput } from "./form";
 import { nextDueDate } from "./recurrence";
 import { nextTaskDueOfTasks, nextTaskDueUpdate, taskTimelineEntries } from "./statements";
@@ -149,9 +150,16 @@ export async function updateTask(
     return { ok: false, errors: { assignee: "Only the assignee or an admin can give this task to someone else." } };
   const refs = await checkRefs(t, actor, { ...input, assigneeId });
   if (!refs.ok) return refs;
-  // The time is read in the zone it was given in, unless it changed (then in the editor's).
-  const sameTime = input.dueDate === before.dueDate && input.dueTime === before.dueTime;
-  const when = timing(input, sameTime ? before.timeZone : actor.timeZone, refs.zone, actor.now);
+  // The form shows a timed task's day and time in the editor's zone (taskFormValues): the same instant sent back
+  // is no change, and the task keeps the day, time and zone it was given in; a changed one is the editor's.
+  const sameTime =
+    (input.dueDate === before.dueDate && input.dueTime === before.dueTime) ||
+    (input.dueTime !== null &&
+      before.dueAt !== null &&
+      wallTimeToUtc(input.dueDate, input.dueTime, actor.timeZone) === before.dueAt);
+  const when = sameTime
+    ? timing({ ...input, dueDate: before.dueDate, dueTime: before.dueTime }, before.timeZone, refs.zone, actor.now)
+    : timing(input, actor.timeZone, refs.zone, actor.now);
   // A reminder already sent stays sent unless the timing, lead or assignee changed.
   const unchanged = sameTime && input.remindLead === before.remindLead && assigneeId === before.assigneeId;
   if (unchanged) when.remindAt = before.remindAt;

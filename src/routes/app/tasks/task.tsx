@@ -105,7 +105,7 @@ taskRoutes.get("/:id/edit", requireRole("viewer"), async (c) => {
   }
   const props = await taskFormProps(c, {
     action: `/app/tasks/${task.id}`,
-    values: taskFormValues(task),
+    values: taskFormValues(task, taskActorOf(c).timeZone),
     submit: "Save",
   });
   return render(
