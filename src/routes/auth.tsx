@@ -1,5 +1,6 @@
 /** Sign-up, login and logout: /signup, /login and /logout (mounted at /, one router for the three). */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { passwordProblem } from "../auth/password";
@@ -11,7 +12,10 @@ import { requestMeta } from "../lib/request";
 import { knownTimeZone } from "../lib/time-zone";
 import { email, formValue, parseForm, requiredCheckbox, safeNextPath, text } from "../lib/validation";
 import { logIn, signUp } from "../services/account/accounts";
+import { giveWorkspace } from "../services/account/no-workspace";
 import { setTimeZoneIfUnset } from "../services/account/profile";
+import { billingConfig } from "../lib/stripe";
+import { SeatLimitPage } from "../../views/components/PlanLimit";
 import { recordAudit } from "../services/audit/audit";
 import { LoginPage } from "../../views/pages/auth/LoginPage";
 import { SignupPage } from "../../views/pages/auth/SignupPage";
@@ -30,6 +34,8 @@ const signupSchema = z
     const problem = passwordProblem(v.password, { email: v.email });
     if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
   });
+
+const workspaceNameSchema = z.object({ company_name: text("Company name", { min: 1, max: 100 }) });
 
 const loginSchema = z.object({
   email: email(),
@@ -101,17 +107,23 @@ authRoutes.get("/login", (c) => {
 });
 
 authRoutes.post("/login", async (c) => {
-  const next = safeNextPath(c.req.query("next"));
+  let next = safeNextPath(c.req.query("next"));
   const body = await c.req.parseBody();
   const typedEmail = formValue(body, "email");
   const parsed = parseForm(loginSchema, body);
   if (!parsed.ok) return render(c, "Log in", <LoginPage email={typedEmail} next={next} errors={parsed.errors} />, 422);
 
   const meta = requestMeta(c);
-  const result = await logIn(c.get("db"), parsed.data.email, parsed.data.password, {
-    ...meta,
-    device: await deviceOf(c),
-  });
+  const signIn = async () =>
+    logIn(c.get("db"), parsed.data.email, parsed.data.password, { ...meta, device: await deviceOf(c) });
+  let result = await signIn();
+  if (!result.ok && result.reason === "no_workspace") {
+    const refused = await withoutWorkspace(c, result, body, next);
+    if (refused) return refused;
+    // An invitation it came from is used up now: the workspace is where to go.
+    if (INVITE_NEXT.test(next)) next = "/app";
+    result = await signIn();
+  }
   if (!result.ok && result.reason === "rate_limited") {
     c.header("Retry-After", String(result.retryAfter));
     const limited = { scope: result.scope, retryAfterSeconds: result.retryAfter };
@@ -129,6 +141,50 @@ authRoutes.post("/login", async (c) => {
   if (zone) await setTimeZoneIfUnset(c.get("db"), result.userId, zone);
   return c.redirect(next, 303);
 });
+
+const INVITE_NEXT = /^\/invite\/([a-z2-7]{20,64})$/;
+
+/**
+ * A right password for an account in no workspace: it joins the one whose invitation it came from (`next`), or
+ * starts one with the name typed on the page this answers otherwise. Null once it has a workspace to sign in to.
+ */
+async function withoutWorkspace(
+  c: Context<AppEnv>,
+  account: { userId: string; email: string },
+  body: Record<string, unknown>,
+  next: string,
+): Promise<Response | null> {
+  // Only the page this answers has the field: the login form's post is asked which way.
+  const typed = "company_name" in body ? formValue(body, "company_name") : undefined;
+  const name = typed === undefined ? null : parseForm(workspaceNameSchema, { company_name: typed });
+  const page = (status: ContentfulStatusCode, error?: string) =>
+    render(
+      c,
+      "Log in",
+      <LoginPage email={account.email} next={next} errors={{}} noWorkspace={{ companyName: typed, error }} />,
+      status,
+    );
+  if (name && !name.ok) return page(422, name.errors.company_name);
+  const given = await giveWorkspace(
+    c.get("db"),
+    c.env,
+    account,
+    {
+      inviteToken: INVITE_NEXT.exec(next)?.[1] ?? null,
+      companyName: name?.ok ? name.data.company_name : null,
+      timeZone: knownTimeZone(body.time_zone),
+    },
+    requestMeta(c),
+    billingConfig(c.env).limits?.seats ?? null,
+  );
+  if (given.ok) return null;
+  if (given.reason === "seat_limit") return render(c, "Log in", <SeatLimitPage tenantName={given.tenantName} />, 402);
+  if (given.reason === "rate_limited") {
+    c.header("Retry-After", String(given.retryAfter));
+    return page(429, "You have created several workspaces today. Try again tomorrow.");
+  }
+  return page(409);
+}
 
 authRoutes.post("/logout", async (c) => {
   const auth = c.get("auth");

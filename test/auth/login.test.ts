@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countRows } from "../helpers/db";
 import { GOOD_PASSWORD, logIn, send, setCookies, signUp, uniqueEmail } from "../helpers/http";
+import { invitationMailTo, invite, invitedMember, verifiedOwner } from "../team/team-helpers";
 
 /** The text of the form-level alert, if any. */
 function alertText(html: string): string | null {
@@ -90,6 +91,75 @@ describe("login", () => {
       expect(key).not.toContain(email);
       expect(key).not.toContain("192.0.2.9");
     }
+  });
+});
+
+describe("an account removed from its last workspace", () => {
+  async function removed(label: string) {
+    const owner = await verifiedOwner(`${label} Ltd`);
+    const member = await invitedMember(owner, "member");
+    const res = await send(`/app/settings/team/members/${member.userId}/remove`, { cookie: owner.cookie, form: {} });
+    expect(res.status).toBeLessThan(400);
+    expect(await countRows("memberships", "user_id = ?", member.userId)).toBe(0);
+    return { owner, member };
+  }
+
+  it("is told so with the right password (a wrong one fails as ever) and can start a workspace of its own", async () => {
+    const { member } = await removed("Left Behind");
+    expect((await logIn(member.email, "not the password")).response.status).toBe(401);
+    const told = await send("/login", { form: { email: member.email, password: GOOD_PASSWORD } });
+    expect(told.status).toBe(409);
+    const page = await told.text();
+    expect(page).toContain("not part of any workspace");
+    expect(page).toContain('name="company_name"');
+    expect(setCookies(told).has("__Host-session")).toBe(false);
+
+    const unnamed = await send("/login", { form: { email: member.email, password: GOOD_PASSWORD, company_name: " " } });
+    expect(unnamed.status).toBe(422);
+    expect(await unnamed.text()).toMatch(/id="f-company_name-error"/);
+    const guessed = await send("/login", { form: { email: member.email, password: "a guess", company_name: "Mine" } });
+    expect(guessed.status).toBe(401);
+    expect(await countRows("memberships", "user_id = ?", member.userId)).toBe(0);
+
+    const started = await send("/login", {
+      form: { email: member.email, password: GOOD_PASSWORD, company_name: "Fresh Start Co" },
+    });
+    expect(started.status).toBe(303);
+    expect(started.headers.get("Location")).toBe("/app");
+    const cookie = `__Host-session=${setCookies(started).get("__Host-session")!.value}`;
+    const home = await send("/app", { cookie });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain("Fresh Start Co");
+    expect(await countRows("memberships", "user_id = ? AND role = 'owner'", member.userId)).toBe(1);
+  });
+
+  it("joins the workspace whose invitation it logs in from", async () => {
+    const { owner, member } = await removed("Invites Back");
+    await invite(owner.cookie, member.email, "viewer");
+    const { token } = await invitationMailTo(member.email);
+    const res = await send(`/login?next=${encodeURIComponent(`/invite/${token}`)}`, {
+      form: { email: member.email, password: GOOD_PASSWORD },
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe("/app");
+    expect(
+      await countRows(
+        "memberships",
+        "user_id = ? AND tenant_id = ? AND role = 'viewer'",
+        member.userId,
+        owner.tenantId,
+      ),
+    ).toBe(1);
+    // An invitation to someone else's address joins nothing.
+    const other = await removed("Not Theirs");
+    const stranger = uniqueEmail("stranger");
+    await invite(other.owner.cookie, stranger, "member");
+    const theirs = await invitationMailTo(stranger);
+    const refused = await send(`/login?next=${encodeURIComponent(`/invite/${theirs.token}`)}`, {
+      form: { email: other.member.email, password: GOOD_PASSWORD },
+    });
+    expect(refused.status).toBe(409);
+    expect(await countRows("memberships", "user_id = ?", other.member.userId)).toBe(0);
   });
 });
 

@@ -191,6 +191,8 @@ async function recordFailedSignIn(db: Database, userId: string, meta: RequestMet
 export type LogInResult =
   | { ok: true; token: string; userId: string; tenantId: string }
   | { ok: false; reason: "invalid" }
+  /** The password is right but the account belongs to no workspace (it was removed from its last one). */
+  | { ok: false; reason: "no_workspace"; userId: string; email: string }
   | { ok: false; reason: "rate_limited"; retryAfter: number; scope: LoginLimitScope };
 
 /**
@@ -253,6 +255,15 @@ export async function logIn(
         .orderBy(sql`${tenants.closedAt} is not null`, memberships.createdAt)
         .limit(1)
     : [];
+  if (user && valid && !membership) {
+    // Not a guess: the person may join a workspace or start one (services/account/no-workspace.ts).
+    await clear(
+      db,
+      device ? LIMITS.loginFailuresPerDevice : LIMITS.loginFailuresPerSource,
+      device ? device.nonce : source,
+    );
+    return { ok: false, reason: "no_workspace", userId: user.id, email: user.email };
+  }
   if (!user || !valid || !membership) {
     if (device) await hit(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
     else {

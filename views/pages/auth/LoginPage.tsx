@@ -1,4 +1,4 @@
-import { FormAlert, CurrentPasswordField, EmailField } from "../../components/Field";
+import { FormAlert, CurrentPasswordField, EmailField, Field } from "../../components/Field";
 
 export interface LoginPageProps {
   email?: string;
@@ -9,11 +9,14 @@ export interface LoginPageProps {
   /** A limit refused the attempt: which one (LoginLimitScope in src/services/account/accounts.ts) and for how long. */
   limited?: { scope: "ip" | "source" | "account" | "device"; retryAfterSeconds: number };
   loggedOut?: boolean;
+  /** The password was right but the account belongs to no workspace: start one (the name's error, if any). */
+  noWorkspace?: { companyName?: string; error?: string };
 }
 
 /** The login form. */
 export function LoginPage(p: LoginPageProps) {
   const action = p.next && p.next !== "/app" ? `/login?next=${encodeURIComponent(p.next)}` : "/login";
+  if (p.noWorkspace) return <NoWorkspace {...p} noWorkspace={p.noWorkspace} action={action} />;
   return (
     <section class="card narrow">
       <h1>Log in</h1>
@@ -38,6 +41,40 @@ export function LoginPage(p: LoginPageProps) {
       <p class="muted">
         <a href="/password/forgot">Forgot your password?</a> · New here? <a href="/signup">Create an account</a>.
       </p>
+    </section>
+  );
+}
+
+/** A right password for an account that belongs to no workspace: join by an invitation, or start one. */
+function NoWorkspace(p: LoginPageProps & { noWorkspace: NonNullable<LoginPageProps["noWorkspace"]>; action: string }) {
+  return (
+    <section class="card narrow">
+      <h1>Log in</h1>
+      <FormAlert kind="warn">
+        <p>
+          Your password is right, but your account is not part of any workspace now: it was removed from its last one.
+        </p>
+      </FormAlert>
+      <p>
+        If a colleague has invited you, open the link in their invitation email and log in from there: you join their
+        workspace.
+      </p>
+      <h2>Start a workspace of your own</h2>
+      <form class="stack" method="post" action={p.action} novalidate>
+        <input type="hidden" name="time_zone" value="" data-browser-time-zone />
+        <input type="hidden" name="email" value={p.email ?? ""} />
+        <Field
+          name="company_name"
+          label="Company name"
+          value={p.noWorkspace.companyName}
+          error={p.noWorkspace.error}
+          maxlength={100}
+          required
+        />
+        <CurrentPasswordField label="Your password, again" error={p.errors.password} />
+        <button type="submit">Start it and log in</button>
+      </form>
+      <p class="muted">Once in, your profile lets you download your account's data or delete the account.</p>
     </section>
   );
 }
