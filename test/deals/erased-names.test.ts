@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { send, textOf } from "../helpers/http";
 import { createContact, newTenant } from "../contacts/contact-helpers";
 import { dealWithPeople } from "./helpers";
+import { restore, trashItemOf } from "../trash/helpers";
 
 const detailsOf = async (dealId: number) =>
   (
@@ -49,6 +50,37 @@ describe("erasing a person named in a deal's timeline", () => {
       ],
       [null, "names removed (a person was erased)"],
       [null, "Grace Hopper (Buyer)"],
+    ]);
+    const page = await textOf(`/app/deals/${deal}`, { cookie: t.cookie });
+    expect(page).toContain("an erased contact, Grace Hopper (Buyer)");
+    expect(page).not.toContain("Lovelace");
+  });
+
+  it("also in a trashed deal's timeline, so restoring the deal does not bring the name back", async () => {
+    const t = await newTenant("Erased While Trashed");
+    const ada = await createContact(t.cookie, { first_name: "Ada", last_name: "Lovelace" });
+    const grace = await createContact(t.cookie, { first_name: "Grace", last_name: "Hopper" });
+    const deal = await dealWithPeople(t.cookie, t.tenantId, "Engines", [
+      { id: ada, role: "Champion" },
+      { id: grace, role: "Buyer" },
+    ]);
+    expect((await send(`/app/deals/${deal}/delete`, { cookie: t.cookie, form: {} })).status).toBe(303);
+    const item = (await trashItemOf("deal", deal))!;
+    expect((await send(`/app/contacts/${ada}/erase`, { cookie: t.cookie, form: {} })).status).toBe(303);
+
+    const kept = await env.DB.prepare("SELECT data FROM trash_rows WHERE item_id = ?")
+      .bind(item.id)
+      .all<{ data: string }>();
+    expect(kept.results.map((r) => r.data).join("\n")).not.toContain("Lovelace");
+    expect((await restore(t.cookie, item.id)).status).toBe(303);
+    expect(await detailsOf(deal)).toEqual([
+      [
+        null,
+        [
+          { id: null, name: "an erased contact", role: null },
+          { id: grace, name: "Grace Hopper", role: "Buyer" },
+        ],
+      ],
     ]);
     const page = await textOf(`/app/deals/${deal}`, { cookie: t.cookie });
     expect(page).toContain("an erased contact, Grace Hopper (Buyer)");

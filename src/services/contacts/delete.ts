@@ -116,7 +116,7 @@ export async function deleteContacts(
     ...suppression,
     // An erased person leaves no copy in the webhook outbox (the receivers have what was sent) or the API's kept answers.
     ...(traced
-      ? [erasedFromWebhookEvents(t, traced), erasedFromApiAnswers(t, traced), erasedFromDealTimelines(t, traced)]
+      ? [erasedFromWebhookEvents(t, traced), erasedFromApiAnswers(t, traced), ...erasedFromDealTimelines(t, traced)]
       : []),
     audit,
     // Only the id: an erased person's details must not travel on, and a deleted one's are in the trash.
