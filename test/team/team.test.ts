@@ -434,6 +434,36 @@ describe("members", () => {
   });
 });
 
+describe("invitations an admin sent, once they lose the right to send them", () => {
+  it("end when the admin is removed or demoted, so an address of their own cannot join through them", async () => {
+    const owner = await verifiedOwner("Rogue Admin Co");
+    for (const step of ["removed", "demoted"] as const) {
+      const admin = await invitedMember(owner, "admin");
+      await markVerified(admin.email);
+      const theirOwn = uniqueEmail(`their-own-${step}`);
+      await invite(admin.cookie, theirOwn, "admin");
+      const { token } = await invitationMailTo(theirOwn);
+      // Another admin's invitation stays.
+      const colleague = uniqueEmail(`colleague-${step}`);
+      await invite(owner.cookie, colleague, "member");
+      const change =
+        step === "removed"
+          ? send(`/app/settings/team/members/${admin.userId}/remove`, { cookie: owner.cookie, form: {} })
+          : send(`/app/settings/team/members/${admin.userId}/role`, { cookie: owner.cookie, form: { role: "member" } });
+      expect((await change).status, step).toBe(303);
+
+      expect((await send(`/invite/${token}`)).status, step).toBe(404);
+      const joined = await send(`/invite/${token}`, {
+        form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on" },
+      });
+      expect(joined.status, step).toBe(404);
+      expect(await env.DB.prepare("SELECT 1 FROM users WHERE email = ?").bind(theirOwn).first(), step).toBeNull();
+      const { token: kept } = await invitationMailTo(colleague);
+      expect((await send(`/invite/${kept}`)).status, step).toBe(200);
+    }
+  });
+});
+
 describe("ownership", () => {
   it("needs the owner's password, then swaps owner and admin in one step, keeping exactly one owner", async () => {
     const owner = await verifiedOwner("Handover Ltd");

@@ -178,6 +178,14 @@ async function pendingInvitation(t: TenantDb, invitationId: string) {
 }
 
 /** Revokes a pending invitation; its link stops working. False when there is no such pending invitation here. */
+/**
+ * Ends the pending invitations someone sent, for the batch that removes them or takes away their right to invite:
+ * an admin who invited an address of their own must not come back through it once removed or demoted.
+ */
+export function revokeInvitationsBy(t: TenantDb, userId: string, now: number) {
+  return t.update(invitations, { revokedAt: now }, eq(invitations.invitedBy, userId), ...pending());
+}
+
 export async function revokeInvitation(t: TenantDb, invitationId: string, actor: Actor): Promise<boolean> {
   const invitation = await pendingInvitation(t, invitationId);
   if (!invitation) return false;

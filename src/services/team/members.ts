@@ -10,6 +10,8 @@ import { memberZone, reassignToOwnerStatement } from "../tasks/write";
 import { type INVITABLE_ROLES, memberships, sessions, users, type Role } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
+import { roleAtLeast } from "../../lib/roles";
+import { revokeInvitationsBy } from "./invitations";
 
 export type InvitableRole = (typeof INVITABLE_ROLES)[number];
 
@@ -89,6 +91,8 @@ export async function changeMemberRole(
       eq(memberships.userId, targetUserId),
       eq(memberships.role, target.role),
     ),
+    // Only admins invite: a demoted one's invitations end with the right.
+    ...(roleAtLeast(role, "admin") ? [] : [revokeInvitationsBy(t, targetUserId, actor.now)]),
     auditInsert(t.db, {
       tenantId: t.tenantId,
       actorUserId: actor.userId,
@@ -119,6 +123,7 @@ export async function removeMember(t: TenantDb, actor: TeamActor, targetUserId: 
   const leave = [
     people.delete(memberships, eq(memberships.userId, targetUserId), eq(memberships.role, target.role)),
     people.delete(sessions, eq(sessions.userId, targetUserId)),
+    revokeInvitationsBy(people, targetUserId, actor.now),
     auditInsert(people.db, {
       tenantId: t.tenantId,
       actorUserId: actor.userId,
