@@ -40,7 +40,7 @@ export const LIMITS = {
   consentPerIp: { name: "consent-ip", max: 30, windowMs: 10 * 60 * 1000 },
   // Workspaces a user creates from the switcher (src/services/team/workspaces.ts): a few a day is plenty.
   workspacesPerUser: { name: "workspace-create-user", max: 5, windowMs: 24 * 60 * 60 * 1000 },
-  // The staff console's sign-in (src/services/staff/sign-in.ts): attempts per IP, failures per staff account.
+  // The staff console's sign-in (src/services/staff/sign-in.ts): attempts per IP, and per address from one IP.
   staffLoginPerIp: { name: "staff-login-ip", max: 20, windowMs: 10 * 60 * 1000 },
   staffLoginFailures: { name: "staff-login-account", max: 5, windowMs: 15 * 60 * 1000 },
   // The JSON API (src/services/api/rate-limits.ts): requests per key, and per workspace whatever its keys.

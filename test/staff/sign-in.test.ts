@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { totpCodeAt } from "../../src/auth/totp";
-import { GOOD_PASSWORD, send, setCookies, signUp } from "../helpers/http";
+import { GOOD_PASSWORD, send, setCookies, signUp, uniqueEmail } from "../helpers/http";
 import { createStaffLink, forgetLastCode, newStaff, OPS_ENV, staffSignIn, totpKeyOf } from "./helpers";
 
 describe("staff sign-in", () => {
@@ -22,6 +22,28 @@ describe("staff sign-in", () => {
     expect(cookie.attributes).toEqual(expect.arrayContaining(["HttpOnly", "Secure", "SameSite=Strict", "Path=/"]));
     // The same code again (seen over a shoulder) opens nothing.
     expect((await staffSignIn(staff.email, code)).response.status).toBe(401);
+  });
+
+  it("locks out a guesser's network, not the staff member, and answers an unknown address the same", async () => {
+    const staff = await newStaff("admin");
+    const key = await totpKeyOf(staff.email);
+    const guess = (email: string, ip: string) =>
+      send("/staff/login", { form: { email, password: "a wrong guess", code: "000000" }, ip });
+    const ghost = uniqueEmail("not-staff");
+    for (let i = 0; i < 5; i++) {
+      expect((await guess(staff.email, "203.0.113.7")).status).toBe(401);
+      expect((await guess(ghost, "203.0.113.7")).status).toBe(401);
+    }
+    // The sixth from there is refused, for a staff address and for one that is none alike.
+    expect((await guess(staff.email, "203.0.113.7")).status).toBe(429);
+    expect((await guess(ghost, "203.0.113.7")).status).toBe(429);
+    // The staff member, elsewhere, signs in.
+    await forgetLastCode(staff.email);
+    const own = await send("/staff/login", {
+      form: { email: staff.email, password: GOOD_PASSWORD, code: totpCodeAt(key, Date.now()) },
+      ip: "198.51.100.20",
+    });
+    expect(own.status).toBe(303);
   });
 
   it("takes each recovery code once, in place of the authenticator", async () => {

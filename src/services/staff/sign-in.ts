@@ -26,6 +26,11 @@ export async function signInStaff(
 ): Promise<StaffSignInResult> {
   const perIp = await hit(db, LIMITS.staffLoginPerIp, meta.ip ?? "unknown", meta.now);
   if (!perIp.allowed) return { ok: false, reason: "limited", retryAfter: perIp.retryAfter };
+  // Attempts at one address from one IP, counted whether or not the address is staff's: the answer is the same for
+  // both (no list of staff addresses), and someone elsewhere cannot lock a staff member out (the code is the wall).
+  const source = `${input.email} ${meta.ip ?? "unknown"}`;
+  const failures = await hit(db, LIMITS.staffLoginFailures, source, meta.now);
+  if (!failures.allowed) return { ok: false, reason: "limited", retryAfter: failures.retryAfter };
   const [row] = await db
     .select()
     .from(staff)
@@ -35,8 +40,6 @@ export async function signInStaff(
     await verifyAgainstDummy(input.password);
     return { ok: false, reason: "invalid" };
   }
-  const failures = await hit(db, LIMITS.staffLoginFailures, row.id, meta.now);
-  if (!failures.allowed) return { ok: false, reason: "limited", retryAfter: failures.retryAfter };
   if (!(await verifyPassword(row.passwordHash, input.password))) return { ok: false, reason: "invalid" };
 
   const code = input.code.trim();
@@ -74,6 +77,6 @@ export async function signInStaff(
     if (!used.length) return { ok: false, reason: "invalid" };
     await db.batch([session.query, audit]);
   }
-  await clear(db, LIMITS.staffLoginFailures, row.id);
+  await clear(db, LIMITS.staffLoginFailures, source);
   return { ok: true, token: session.token, staffId: row.id, usedRecoveryCode: step === null };
 }
