@@ -138,7 +138,7 @@ authRoutes.post("/login", async (c) => {
   await rememberDevice(c, result.userId);
   // The first sign-in from a browser that says its zone sets the user's (never changes a chosen one).
   const zone = knownTimeZone(body.time_zone);
-  if (zone) await setTimeZoneIfUnset(c.get("db"), result.userId, zone);
+  if (zone) await setTimeZoneIfUnset(c.get("db"), result.userId, zone, c.env);
   return c.redirect(next, 303);
 });
 

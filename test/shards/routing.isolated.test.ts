@@ -137,6 +137,25 @@ describe("an account's data on request, for a workspace on a shard", () => {
   }, 120_000);
 });
 
+describe("a reader's zone, for a workspace on a shard", () => {
+  it("moves the pending 08:00 reminders of their tasks due on a day there when they change zone", async () => {
+    const w = await seededWorkspace("Zoned Shard");
+    await moveWhole(w.tenantId, "SHARD_0");
+    const due = "2027-01-20";
+    expect((await post("/app/tasks", w.cookie, { title: "Day task", due_date: due, remind: "0" })).status).toBe(303);
+    const remindAt = () =>
+      database("SHARD_0")
+        .prepare("SELECT remind_at FROM tasks WHERE tenant_id = ? AND title = 'Day task'")
+        .bind(w.tenantId)
+        .first<number>("remind_at");
+    expect(await remindAt()).toBe(Date.UTC(2027, 0, 20, 8, 0));
+    const res = await send("/app/settings/profile/time-zone", { cookie: w.cookie, form: { time_zone: "Asia/Tokyo" } });
+    expect(res.status).toBe(303);
+    // 08:00 in Tokyo is 23:00 UTC the day before.
+    expect(await remindAt()).toBe(Date.UTC(2027, 0, 19, 23, 0));
+  }, 120_000);
+});
+
 describe("a moved workspace's people and trail", () => {
   it("copies names, roles and departures to the shard as they change on the control database", async () => {
     const w = await seededWorkspace("People Co");

@@ -13,6 +13,8 @@ import { getEmailPreferences, type EmailPreferenceValues } from "./email-prefere
 import { listUserSessions, type SessionSummary } from "./sessions";
 import { isNumberLocale } from "../team/workspace-settings";
 import { recomputeDayReminders } from "../reminders/recompute";
+import type { Bindings } from "../../env";
+import { databasesOfUser } from "../shards/workspace-db";
 
 /** The longest name we keep (characters, after trimming). */
 export const NAME_MAX = 100;
@@ -203,10 +205,27 @@ export async function setTimeZone(
   actor: Pick<AccountHolder, "userId" | "tenantId">,
   zone: string | null,
   meta: RequestMeta,
+  env?: Pick<Bindings, "DB"> & Partial<Bindings>,
 ): Promise<void> {
   const reminders = await recomputeDayReminders(db, actor.userId, zone);
   const agenda = db.update(emailPreferences).set({ agendaNextAt: 0 }).where(eq(emailPreferences.userId, actor.userId));
   await updateProfile(db, actor, { timeZone: zone }, meta, [...reminders, agenda]);
+  await dayRemindersOnShards(db, actor.userId, zone, env);
+}
+
+/**
+ * The same move of day reminders for their workspaces whose tasks are on a shard (docs/scale.md): each after the
+ * control database's batch, idempotent, so a shard that fails keeps the old 08:00 and loses nothing.
+ */
+async function dayRemindersOnShards(
+  db: Database,
+  userId: string,
+  zone: string | null,
+  env?: Pick<Bindings, "DB"> & Partial<Bindings>,
+): Promise<void> {
+  if (!env) return;
+  for (const shard of (await databasesOfUser(env, db, userId)).slice(1))
+    await runRawBatch(shard, await recomputeDayReminders(shard, userId, zone));
 }
 
 /** Sets the locale the user reads and types numbers and dates in (null: the workspace's), audited likewise. */
@@ -246,12 +265,19 @@ async function updateProfile(
 }
 
 /** The browser's zone at a sign-in, kept only while the user has none. */
-export async function setTimeZoneIfUnset(db: Database, userId: string, zone: string): Promise<void> {
+export async function setTimeZoneIfUnset(
+  db: Database,
+  userId: string,
+  zone: string,
+  env?: Pick<Bindings, "DB"> & Partial<Bindings>,
+): Promise<void> {
   const set = await db
     .update(users)
     .set({ timeZone: zone })
     .where(and(eq(users.id, userId), isNull(users.timeZone)))
     .returning({ id: users.id });
   // Their tasks due on a day then remind at 08:00 in this zone rather than the workspace's.
-  if (set.length) await runRawBatch(db, await recomputeDayReminders(db, userId, zone));
+  if (!set.length) return;
+  await runRawBatch(db, await recomputeDayReminders(db, userId, zone));
+  await dayRemindersOnShards(db, userId, zone, env);
 }

@@ -137,7 +137,7 @@ profileRoutes.post("/time-zone", requireRole("viewer"), async (c) => {
   const zone = raw === "" ? null : knownTimeZone(raw);
   if (raw !== "" && zone === null)
     return profilePage(c, { errors: { time_zone: "Choose a time zone from the list." }, status: 422 });
-  await setTimeZone(c.get("db"), accountHolderOf(c), zone, requestMeta(c));
+  await setTimeZone(c.get("db"), accountHolderOf(c), zone, requestMeta(c), c.env);
   return c.redirect("/app/settings/profile?saved=time_zone", 303);
 });
 
