@@ -12,6 +12,7 @@ import { createContact } from "../contacts/contact-helpers";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { giveAccess, newStaff } from "../staff/helpers";
+import { runCron } from "../helpers/cron";
 import { directoryOf, moveEnv, moveRow, runSteps, seededWorkspace } from "./helpers";
 
 describe("the API while its workspace moves", { timeout: 90_000 }, () => {
@@ -88,5 +89,32 @@ describe("the API while its workspace moves", { timeout: 90_000 }, () => {
     expect(await page.text()).toContain("Before Freeze");
     const name = await env.DB.prepare("SELECT first_name FROM contacts WHERE id = ?").bind(id).first("first_name");
     expect(name).toBe("Before");
+  });
+});
+
+describe("reminders while a workspace moves", { timeout: 90_000 }, () => {
+  it("ring once, from the copy the directory names, though the task is on both databases", async () => {
+    const t = await seededWorkspace("Reminder Move");
+    const { q, bindings } = moveEnv(500);
+    const now = Date.now();
+    const started = await startMove(bindings, t.tenantId, "SHARD_1", now);
+    if (!started.ok) throw new Error(started.reason);
+    await runSteps(bindings, q, started.moveId, () => now, { until: (m) => m.status !== "copying" });
+    // The task is copied to the target with its reminder; it falls due on both copies.
+    const due = "UPDATE tasks SET remind_at = ?, due_time = NULL WHERE tenant_id = ? AND title = 'Call back'";
+    for (const db of [env.DB, env.SHARD_1!]) {
+      const set = await db
+        .prepare(due)
+        .bind(now - 60_000, t.tenantId)
+        .run();
+      expect(set.meta.changes).toBe(1);
+    }
+    await runCron(now);
+    const rung = async (db: D1Database) =>
+      Number(
+        await db.prepare("SELECT count(*) AS n FROM task_reminders WHERE tenant_id = ?").bind(t.tenantId).first("n"),
+      );
+    expect(await rung(env.DB)).toBe(1);
+    expect(await rung(env.SHARD_1!)).toBe(0);
   });
 });

@@ -33,6 +33,8 @@ export interface AgendaConfig {
   baseUrl: string | undefined;
   secret: string | undefined;
   pageSize?: number;
+  /** Per database (as `recordsDbs`), the workspaces it has a copy of that a move made, not theirs. */
+  notHere?: string[][];
 }
 
 export interface AgendaReport {
@@ -84,6 +86,7 @@ export async function runAgendaStep(
     ? await agendaTasksEverywhere(
         recordsDbs,
         wanted.map((p) => ({ user: p.user.user_id, date: p.today })),
+        config.notHere,
       )
     : [];
 
@@ -170,8 +173,16 @@ async function agendaTasks(db: Database, users: { user: string; date: string }[]
  * The same on every database holding workspaces' records (each has its workspaces' memberships and tenants rows,
  * src/services/shards/mirror.ts), in one order: by user, the workspaces in the order they joined them.
  */
-async function agendaTasksEverywhere(dbs: Database[], users: { user: string; date: string }[]): Promise<AgendaRow[]> {
-  const rows = await readEverywhere(dbs, "agenda_database_failed", (d) => agendaTasks(d, users));
+async function agendaTasksEverywhere(
+  dbs: Database[],
+  users: { user: string; date: string }[],
+  notHere: string[][] = [],
+): Promise<AgendaRow[]> {
+  // A workspace a move has on two databases is read where the directory says it is (copiesElsewhere).
+  const rows = await readEverywhere(dbs, "agenda_database_failed", async (d) => {
+    const skip = new Set(notHere[dbs.indexOf(d)] ?? []);
+    return (await agendaTasks(d, users)).filter((r) => !skip.has(r.tenant_id));
+  });
   const key = (r: AgendaRow) => [r.user_id, String(r.joined).padStart(16, "0"), r.tenant_id, r.due_date];
   return rows.sort((a, b) => {
     const [ka, kb] = [key(a), key(b)];

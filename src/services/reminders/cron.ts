@@ -5,6 +5,7 @@ import { senderFromEnv } from "../../mail/senders";
 import { deliverDue } from "../mail/outbox";
 import { boundDatabases } from "../shards/databases";
 import { recordsDatabases } from "../shards/workspace-db";
+import { copiesElsewhere } from "../shards/directory";
 import { runAgendaStep } from "./agenda";
 import { REMINDER_STATEMENTS, runReminderSweep, type ReminderReport } from "./sweep";
 import { errorText } from "../../lib/error-text";
@@ -44,10 +45,12 @@ export async function runReminderCron(env: Bindings, now: number): Promise<Remin
   const budget = { left: statementBudget(env) };
   const names = boundDatabases(env);
   const recordsDbs = recordsDatabases(env, db);
+  const elsewhere = await copiesElsewhere(db);
+  budget.left -= 1;
   for (const [i, name] of names.entries()) {
     try {
       const records = recordsDbs[i]!;
-      const swept = await runReminderSweep(records, config, now, budget);
+      const swept = await runReminderSweep(records, { ...config, notHere: elsewhere(name) }, now, budget);
       // The first mails go at once (their ids bound within D1's 100 parameters); the outbox's own sweep
       // delivers the rest, with retries.
       if (swept.mailIds.length)
@@ -64,7 +67,7 @@ export async function runReminderCron(env: Bindings, now: number): Promise<Remin
     }
   }
   try {
-    const agenda = await runAgendaStep(db, config, now, recordsDbs);
+    const agenda = await runAgendaStep(db, { ...config, notHere: names.map(elsewhere) }, now, recordsDbs);
     if (agenda.mailIds.length) await deliverDue(db, senderFromEnv(env), now, { ids: agenda.mailIds });
     report.agendasSent = agenda.sent;
     if (agenda.looked > 0)

@@ -38,6 +38,8 @@ export interface ReminderConfig {
   /** UNSUBSCRIBE_KEY, which signs the mail's unsubscribe link. */
   secret: string | undefined;
   perChunk?: number;
+  /** Workspaces this database holds a copy of that a move has made, not theirs (shards/directory.ts copiesElsewhere). */
+  notHere?: string[];
 }
 
 export interface ReminderReport {
@@ -73,7 +75,7 @@ interface DueRow {
 }
 
 /** Due reminders, oldest first, through tasks_remind_idx; a closed workspace's wait (it may be reopened). */
-const dueQuery = (now: number, limit: number) => sql`
+const dueQuery = (now: number, limit: number, notHere: string[]) => sql`
   SELECT /* all tenants: the reminder sweep reads every workspace's due reminders */
     t.id AS task_id, t.tenant_id, t.title, t.due_date, t.due_at, t.remind_at, t.status, t.assignee_id,
     t.subject_type, t.subject_id, tn.name AS workspace, m.user_id AS member, u.email,
@@ -84,6 +86,7 @@ const dueQuery = (now: number, limit: number) => sql`
   LEFT JOIN users u ON u.id = m.user_id
   LEFT JOIN email_preferences p ON p.user_id = m.user_id
   WHERE t.remind_at IS NOT NULL AND t.remind_at <= ${now} AND tn.closed_at IS NULL
+    AND t.tenant_id NOT IN (SELECT value FROM json_each(${JSON.stringify(notHere)}))
   ORDER BY t.remind_at, t.id LIMIT ${limit}`;
 
 /** Runs the sweep at `now` until nothing is due or the budget is spent. */
@@ -98,7 +101,7 @@ export async function runReminderSweep(
   const claim = newId();
   const report: ReminderReport = { sent: 0, mailed: 0, dropped: 0, statements: 0, finished: false, mailIds: [] };
   while (budget.left >= CHUNK_STATEMENTS) {
-    const rows = await readRows<DueRow>(db, budget, dueQuery(now, perChunk));
+    const rows = await readRows<DueRow>(db, budget, dueQuery(now, perChunk, config.notHere ?? []));
     if (rows.length === 0) {
       report.finished = true;
       break;

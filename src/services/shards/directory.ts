@@ -105,3 +105,17 @@ export async function measureDatabases(env: Bindings, control: Database, now: nu
   );
   return loads;
 }
+
+/**
+ * For each database, the workspaces it holds a copy of that is not theirs: a move not finished has the workspace
+ * on two databases (the target being filled, or the source not yet cleaned), and work that sweeps every database
+ * (reminders, the agenda) must act on the directory's copy only, or a reminder goes out twice.
+ */
+export async function copiesElsewhere(control: Database): Promise<(name: DatabaseName) => string[]> {
+  const moving = await control.all<{ tenant_id: string; home: string }>(
+    sql`SELECT /* all tenants: the moves under way, a handful */ m.tenant_id, coalesce(s.shard, 'DB') AS home
+        FROM shard_moves m LEFT JOIN workspace_shards s ON s.tenant_id = m.tenant_id
+        WHERE m.status NOT IN ('done', 'failed')`,
+  );
+  return (name) => moving.filter((m) => m.home !== name).map((m) => m.tenant_id);
+}
