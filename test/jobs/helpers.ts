@@ -21,7 +21,10 @@ export class HeldQueue {
 
   async sendBatch(messages: Iterable<{ body: JobMessage }>): Promise<void> {
     if (this.refuse) throw new Error("queue unavailable (test fault injection)");
-    for (const m of messages) this.held.push(m.body);
+    const batch = [...messages];
+    // As the Queue: a batch holds at most 100 messages.
+    if (batch.length > 100) throw new Error(`sendBatch takes at most 100 messages, not ${batch.length}`);
+    for (const m of batch) this.held.push(m.body);
   }
 
   /** Takes the oldest held message of one job (an import's or an export's id); the rest stay. */

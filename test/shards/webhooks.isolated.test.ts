@@ -122,3 +122,45 @@ describe("webhooks of a workspace on a shard", { timeout: 90_000 }, () => {
     expect(await delivery()).toEqual({ status: "succeeded", attempts: 1 });
   });
 });
+
+describe("the job watchdog across databases", () => {
+  it("sends again the steps of more silent jobs than one Queue batch holds (100), over several databases", async () => {
+    const t = await newTenant("Many Silent Jobs");
+    const long = Date.now() - 60 * 60_000;
+    const perDatabase = 26;
+    const databases = [env.DB, env.SHARD_0!, env.SHARD_1!, env.SHARD_2!];
+    for (const [d, db] of databases.entries()) {
+      // The workspace's row, as a move leaves it on a shard, and imports whose step messages were lost an hour ago.
+      await db
+        .prepare(
+          "INSERT OR IGNORE INTO tenants (id, name, time_zone, created_at, updated_at) VALUES (?, 'Silent', 'UTC', 0, 0)",
+        )
+        .bind(t.tenantId)
+        .run();
+      await db.batch(
+        Array.from({ length: perDatabase }, (_, i) =>
+          db
+            .prepare(
+              `INSERT INTO import_jobs (id, tenant_id, kind, status, file_name, file_size, file_key, created_at, updated_at)
+               VALUES (?, ?, 'contacts', 'analysing', 'a.csv', 1, 'imports/x', ?, ?)`,
+            )
+            .bind(`silent-${d}-${i}`, t.tenantId, long, long),
+        ),
+      );
+      // And a "select all matching" delete whose step was lost, on the control database.
+      if (d === 0)
+        await db
+          .prepare(
+            `INSERT INTO bulk_jobs (id, tenant_id, entity, action, match_query, status, created_at, updated_at)
+             VALUES ('silent-bulk', ?, 'contacts', 'delete', '', 'working', ?, ?)`,
+          )
+          .bind(t.tenantId, long, long)
+          .run();
+    }
+    const q = new HeldQueue();
+    await runCron(jobEnv(q), Date.now());
+    // 25 a table on each database per run: 101 steps, in batches the Queue takes.
+    expect(q.held.filter((m) => "importId" in m && m.importId.startsWith("silent-"))).toHaveLength(100);
+    expect(q.held.filter((m) => "bulkJobId" in m && m.bulkJobId === "silent-bulk")).toHaveLength(1);
+  });
+});

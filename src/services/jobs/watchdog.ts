@@ -30,6 +30,8 @@ export const MAX_TRIES = 5;
 const DATABASES_PER_RUN = 20;
 /** Jobs of each table one run re-sends or fails at most. */
 const JOBS_PER_RUN = 25;
+/** Messages a Queue's sendBatch takes at most. */
+const QUEUE_BATCH = 100;
 
 // The partial indexes' own conditions, written out: SQLite uses a partial index only when the query
 // states its WHERE with the same constants (bound parameters would make every run scan the table).
@@ -181,7 +183,9 @@ export async function runJobWatchdog(env: Bindings, now: number): Promise<Watchd
   if (messages.length) {
     console.log(JSON.stringify({ type: "job_resent", steps: messages.map((m) => m.type) }));
     try {
-      await env.JOBS.sendBatch(messages.map((body) => ({ body })));
+      // A Queue's sendBatch takes 100 messages: one run may re-send 25 jobs of three kinds on each of 20 databases.
+      for (let i = 0; i < messages.length; i += QUEUE_BATCH)
+        await env.JOBS.sendBatch(messages.slice(i, i + QUEUE_BATCH).map((body) => ({ body })));
     } catch (err) {
       throw new Error(`the queue refused ${messages.length} re-sent job steps: ${errorText(err, 300)}`);
     }
