@@ -213,6 +213,14 @@ export default async function setup(project: TestProject) {
       }
       // The mail API refuses recipients whose address contains "undeliverable", as a provider
       // does when it is down or rejects the message, so tests can watch retries.
+      // One whose address contains "unresponsive" gets no answer for a minute, as a provider that hangs.
+      if (url === "/mail/send" && body.includes("unresponsive")) {
+        setTimeout(() => {
+          res.writeHead(504);
+          res.end();
+        }, 60_000).unref();
+        return;
+      }
       if (url === "/mail/send" && body.includes("undeliverable")) {
         res.writeHead(503, { "content-type": "application/json" });
         res.end('{"error":"unavailable"}');

@@ -38,13 +38,18 @@ export function bindingSender(binding: SendEmail, from: string): Sender {
   };
 }
 
+/** How long a mail provider has to answer one send before it counts as a failed attempt (retried later). */
+export const SEND_TIMEOUT_MS = 10_000;
+
 /** An HTTP mail API taking `{from, to, subject, text, html, headers}` as JSON with a bearer token (Resend's shape). */
-export function httpSender(url: string, token: string, from: string): Sender {
+export function httpSender(url: string, token: string, from: string, timeoutMs = SEND_TIMEOUT_MS): Sender {
   return {
     name: "http",
     async send(mail) {
       const res = await fetch(url, {
         method: "POST",
+        // A provider that never answers must not hold the sweep (and every later mail) past its lease.
+        signal: AbortSignal.timeout(timeoutMs),
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
         body: JSON.stringify({
           from,

@@ -104,6 +104,19 @@ describe("email delivery", () => {
     expect(await deliveredTo(email)).toHaveLength(1);
   });
 
+  it("gives up on a provider that does not answer, and retries the mail later", async () => {
+    const email = uniqueEmail("unresponsive");
+    await signUp({ email }, { env: { MAIL_PROVIDER: "http", MAIL_HTTP_URL: "" } });
+    const db = createDb(env.DB);
+    const sender = httpSender(env.MAIL_HTTP_URL!, env.MAIL_HTTP_TOKEN!, "test@example.com", 300);
+    const started = Date.now();
+    const report = await deliverDue(db, sender, Date.now() + 1000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(report.sent).toBe(0);
+    const [mail] = await mailTo(email);
+    expect(mail).toMatchObject({ status: "pending", attempts: 1 });
+  });
+
   it("sends each message once even when two sweeps run at the same time", async () => {
     const email = uniqueEmail("once");
     await signUp({ email }, { env: { MAIL_PROVIDER: "http", MAIL_HTTP_URL: "" } });

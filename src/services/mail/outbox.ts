@@ -7,7 +7,7 @@ import { and, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
 import { inJsonList } from "../../db/sql";
 import type { Database } from "../../db/client";
 import { emailOutbox } from "../../db/schema";
-import type { Sender } from "../../mail/senders";
+import { SEND_TIMEOUT_MS, type Sender } from "../../mail/senders";
 import { newId } from "../../lib/ids";
 import { errorText } from "../../lib/error-text";
 
@@ -108,7 +108,10 @@ export async function deliverDue(
     .where(and(inArray(emailOutbox.id, candidates), due))
     .returning();
 
+  const started = Date.now();
   for (const mail of claimed) {
+    // Past most of the lease, the rest wait for it to end and the next sweep: sent now, one could go out twice.
+    if (Date.now() - started > LEASE_MS - SEND_TIMEOUT_MS * 2) break;
     try {
       const headers = mail.headers ? (JSON.parse(mail.headers) as Record<string, string>) : undefined;
       await sender.send({
