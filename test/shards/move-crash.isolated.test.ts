@@ -11,7 +11,7 @@ import { MOVE_GAVE_UP_MESSAGE, runMoveWatchdog } from "../../src/services/shards
 import { post } from "../contacts/contact-helpers";
 import { failingDatabase } from "../helpers/faults";
 import { runCron } from "../jobs/helpers";
-import { directoryOf, MINUTE, moveEnv, moveRow, rowsOf, seededWorkspace, snapshot } from "./helpers";
+import { directoryOf, MINUTE, moveEnv, moveRow, rowsOf, runSteps, seededWorkspace, snapshot } from "./helpers";
 
 /** The control database, whose next batch (a step's record of its progress) fails once armed. */
 function killable(real: D1Database) {
@@ -139,5 +139,26 @@ describe("a move that never gets on", { timeout: 90_000 }, () => {
     expect(await directoryOf(t.tenantId)).toEqual({ shard: "DB", state: "active" });
     const after = await snapshot(env.DB, t.tenantId);
     expect(after.companies).toHaveLength(before.companies!.length + 1);
+  });
+
+  it("given up while frozen, is writable where it was as soon as the rollback starts", async () => {
+    const t = await seededWorkspace("Stuck Frozen");
+    const { q, bindings } = moveEnv(500);
+    let now = Date.now();
+    const m = await startMove(bindings, t.tenantId, "SHARD_0", now);
+    if (!m.ok) throw new Error(m.reason);
+    await runSteps(bindings, q, m.moveId, () => now, { until: (move) => move.status !== "copying" });
+    expect(await directoryOf(t.tenantId)).toEqual({ shard: "DB", state: "moving" });
+    // Then the target fails every query, and the steps stop getting on.
+    const broken = { ...bindings, SHARD_0: failingDatabase() };
+    for (let run = 0; run <= MAX_TRIES; run += 1) {
+      const message = q.takeOne(m.moveId) as MoveMessage | undefined;
+      if (message) await runMoveStep(broken, message, now).catch(() => undefined);
+      now += 3 * MINUTE;
+      await runCron(broken, now);
+    }
+    expect(await moveRow(m.moveId)).toMatchObject({ status: "rolling_back", message: MOVE_GAVE_UP_MESSAGE });
+    expect(await directoryOf(t.tenantId)).toEqual({ shard: "DB", state: "active" });
+    expect((await post("/app/companies", t.cookie, { name: "Written While Rolling Back" })).status).toBe(303);
   });
 });

@@ -157,13 +157,21 @@ describe("moving a workspace", { timeout: 90_000 }, () => {
       .bind(t.tenantId)
       .first();
     expect(tag).not.toBeNull();
+    await runSteps(bindings, q, m.moveId, clock, { until: (move) => move.status === "rolling_back" });
+    // Writable again as soon as the rollback starts, not once the target's copy is deleted.
+    expect(await directoryOf(t.tenantId)).toEqual({ shard: "DB", state: "active" });
+    expect((await post("/app/companies", t.cookie, { name: "Written While Rolling Back" })).status).toBe(303);
     await runSteps(bindings, q, m.moveId, clock);
     const failed = await moveRow(m.moveId);
     expect(failed.status).toBe("failed");
     expect(failed.message).toMatch(/^tags differs after the copy: \d+ rows on DB, \d+ on SHARD_0/);
     expect(await directoryOf(t.tenantId)).toEqual({ shard: "DB", state: "active" });
     expect(await rowsOf(env.SHARD_0!, t.tenantId)).toBe(0);
-    expect(await snapshot(env.DB, t.tenantId)).toEqual(before);
+    const after = await snapshot(env.DB, t.tenantId);
+    for (const table of ["contacts", "contact_emails", "deals", "notes", "tasks", "tags"])
+      expect(after[table], table).toEqual(before[table]);
+    // The company written during the rollback is kept.
+    expect(after.companies).toHaveLength(before.companies!.length + 1);
     expect((await post("/app/contacts", t.cookie, { first_name: "Writable", last_name: "Again" })).status).toBe(303);
   });
 

@@ -241,6 +241,8 @@ async function verifyStep(ctx: StepContext): Promise<StepResult> {
       tableIndex: 0,
       cursor: null,
       tally: null,
+      // The source is whole and the workspace's own again at once: writes need not wait for the target's deletion.
+      directory: { shard: ctx.sourceName, state: "active", movedAt: null },
       message: `${table} differs after the copy: ${source.rows} rows on ${ctx.sourceName}, ${target.rows} on ${ctx.targetName}${source.rows === target.rows ? " (checksums differ)" : ""}`,
     });
   return next({ status: "verifying", tableIndex: i + 1, cursor: null, tally: null });

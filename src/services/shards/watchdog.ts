@@ -6,9 +6,9 @@
  * it was; after the switch (cleaning) and while rolling back it is only ever sent again, since those
  * must finish. One statement a run (an UPDATE ... RETURNING over the partial index of working moves).
  */
-import { and, inArray, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { createDb } from "../../db/client";
-import { shardMoves } from "../../db/schema";
+import { shardMoves, workspaceShards } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { MAX_TRIES, SILENT_MS } from "../jobs/watchdog";
 import { moveMessage } from "./move";
@@ -55,8 +55,8 @@ export async function runMoveWatchdog(env: Bindings, now: number): Promise<MoveW
   const exhausted = claimed.filter((m) => m.tries > MAX_TRIES && !NEVER_GIVEN_UP.has(m.status));
   if (exhausted.length > 0) {
     // Guarded by the status read, so a step that succeeded meanwhile is not undone.
-    for (const m of exhausted)
-      await db
+    for (const m of exhausted) {
+      const [rolled] = await db
         .update(shardMoves)
         .set({
           status: "rolling_back",
@@ -67,7 +67,16 @@ export async function runMoveWatchdog(env: Bindings, now: number): Promise<MoveW
           updatedAt: now,
           watchdogTries: 0,
         })
-        .where(and(inArray(shardMoves.id, [m.id]), sql`${shardMoves.status} = ${m.status}`));
+        .where(and(inArray(shardMoves.id, [m.id]), sql`${shardMoves.status} = ${m.status}`))
+        .returning({ tenantId: shardMoves.tenantId, source: shardMoves.source });
+      // Given up before the switch, the source is whole: the workspace is writable there again at once, not only
+      // once the rollback has deleted the target's copy (hours for a large one).
+      if (rolled)
+        await db
+          .update(workspaceShards)
+          .set({ state: "active" })
+          .where(and(eq(workspaceShards.tenantId, rolled.tenantId), eq(workspaceShards.shard, rolled.source)));
+    }
     console.error(JSON.stringify({ type: "shard_move_gave_up", ids: exhausted.map((m) => m.id) }));
   }
   if (claimed.length > 0) {
