@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { send, textOf } from "../helpers/http";
+import { GOOD_PASSWORD, send, textOf } from "../helpers/http";
 import { mailTo } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { createCompanyThroughForm } from "../companies/helpers";
@@ -71,6 +71,45 @@ describe("mentioning a member in a note", () => {
     expect(open.status).toBe(303);
     expect(open.headers.get("Location")).toBe(`/app/companies/${company}#note-${noteId}`);
     expect((await bellOf(member.id))[0]!.read_at).not.toBeNull();
+  });
+
+  it("leaves no name or address of a member who deletes their account in notes or colleagues' bells", async () => {
+    const { owner, member, company } = await team();
+    // Bea has no name: her mention is her address. She mentions the owner too, which rings the owner's bell.
+    await addNote(
+      owner.cookie,
+      company,
+      `Ask ${mention(member.email, member.id)} and ${mention("Cy", "abcdefghijklmnopqrstuvwx")}`,
+    );
+    await addNote(member.cookie, company, `${mention(owner.email, owner.id)} I called them`);
+    expect((await bellOf(owner.id))[0]!.title).toContain(member.email);
+    // memberOf() gave her a workspace of her own at sign-up; an invited member owns none.
+    await env.DB.prepare(
+      "DELETE FROM tenants WHERE id IN (SELECT tenant_id FROM memberships WHERE user_id = ? AND role = 'owner')",
+    )
+      .bind(member.id)
+      .run();
+    const deleted = await send("/app/settings/profile/delete", {
+      cookie: member.cookie,
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+    });
+    expect(deleted.status).toBe(303);
+
+    const bodies = (
+      await env.DB.prepare("SELECT body FROM notes WHERE tenant_id = ? ORDER BY id")
+        .bind(owner.tenantId)
+        .all<{ body: string }>()
+    ).results.map((n) => n.body);
+    expect(bodies).toEqual([
+      `Ask @former member and ${mention("Cy", "abcdefghijklmnopqrstuvwx")}`,
+      `${mention(owner.email, owner.id)} I called them`,
+    ]);
+    expect((await bellOf(owner.id)).map((b) => b.title)).toEqual([
+      "A former member mentioned you in a note on a company",
+    ]);
+    const page = await textOf(`/app/companies/${company}`, { cookie: owner.cookie });
+    expect(page).toContain("Ask @former member and");
+    expect(page).not.toContain(member.email);
   });
 
   it("rings the bell but sends no mail to a member who turned mention mails off", async () => {

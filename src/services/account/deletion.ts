@@ -33,6 +33,7 @@ import {
   trashItems,
 } from "../../db/schema";
 import { checkOwnPassword } from "./reauth";
+import { erasedMentionStatements } from "./erase-mentions";
 import { LIMITS, limitKey, type Limit } from "../../auth/rate-limit";
 import type { RequestMeta } from "./accounts";
 import { anonymiseActor, anonymiseTarget, auditInsert } from "../audit/audit";
@@ -82,6 +83,7 @@ export async function deleteOwnUser(
       // (their memberships would go with their users row, leaving that workspace without an owner).
       sql`UPDATE users SET email = CASE WHEN EXISTS (SELECT 1 FROM memberships m /* all tenants: any workspace
           they own */ WHERE m.user_id = users.id AND m.role = 'owner') THEN NULL ELSE email END WHERE id = ${userId}`,
+      ...(await erasedMentionStatements(db, userId)),
       ...userDeletionQueries(db, { id: userId, email: user.email, formerEmails }, tenantIds, meta.now),
       ...userErasureStatements([{ id: userId, email: user.email, formerEmails }]),
     ]);
@@ -105,7 +107,10 @@ export async function deleteOnShards(
   now: number,
 ): Promise<void> {
   for (const shard of (await databasesOfUser(env, db, user.id)).slice(1))
-    await runRawBatch(shard, [...userDeletionQueries(shard, user, tenantIds, now)]);
+    await runRawBatch(shard, [
+      ...(await erasedMentionStatements(shard, user.id)),
+      ...userDeletionQueries(shard, user, tenantIds, now),
+    ]);
 }
 
 /**

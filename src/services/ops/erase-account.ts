@@ -19,6 +19,8 @@ import { erasureTargetOf } from "../shards/workspace-db";
 import { type Budget, runBatch } from "../privacy/statement-budget";
 import { FORMER_MEMBER } from "../audit/audit";
 import { type AccountActor, accountActionAudit } from "./operator";
+import { runRawBatch } from "../../db/raw-batch";
+import { erasedMentionStatements } from "../account/erase-mentions";
 
 /** Statements an erase-account request spends on erasing workspaces before leaving the rest to the retention job. */
 export const OPS_ERASURE_STATEMENTS = 600;
@@ -90,6 +92,8 @@ export async function eraseAccountNow(
   const budget: Budget = { left: OPS_ERASURE_STATEMENTS };
   const formerEmails = await formerAddresses(db, user.id);
   await deleteOnShards(deps.databases, db, { id: user.id, email: user.email, formerEmails }, left, meta.now);
+  // Their mentions in colleagues' notes and bells first (idempotent): the batch below takes the notes' author.
+  await runRawBatch(db, await erasedMentionStatements(db, user.id));
   await db.batch([
     ...userDeletionQueries(db, { id: user.id, email: user.email, formerEmails }, left, meta.now),
     // Recorded without the address or the user's id: the entry must not keep what it erased. Staff
