@@ -12,6 +12,7 @@ import { rememberDevice, setSessionCookie } from "../middleware/session";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
 import { billingConfig } from "../lib/stripe";
+import { knownTimeZone } from "../lib/time-zone";
 import { parseForm, requiredCheckbox } from "../lib/validation";
 import { findUserByEmail } from "../services/account/accounts";
 import {
@@ -115,7 +116,16 @@ inviteRoutes.post("/:token", async (c) => {
       const values = { age_confirmed: body.age_confirmed !== undefined, accept_terms: body.accept_terms !== undefined };
       const parsed = parseForm(acceptSchema(invitation.email), body);
       if (!parsed.ok) return render(c, title, <InvitationPage {...view} values={values} errors={parsed.errors} />, 422);
-      const result = await acceptInvitationWithNewAccount(db, c.env, token, parsed.data.password, meta, freeMaxSeats);
+      const zone = knownTimeZone(body.time_zone);
+      const result = await acceptInvitationWithNewAccount(
+        db,
+        c.env,
+        token,
+        parsed.data.password,
+        meta,
+        freeMaxSeats,
+        zone,
+      );
       if (!result.ok && result.reason === "invalid") return invalidInvitation(c);
       if (!result.ok && result.reason === "seat_limit")
         return render(c, title, <SeatLimitPage tenantName={result.tenantName} />, 402);

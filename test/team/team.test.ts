@@ -87,6 +87,21 @@ describe("inviting", () => {
     expect(after).toMatch(new RegExp(`${email.replace(/[.]/g, "\\.")}</td><td[^>]*>member</td>`));
   });
 
+  it("gives the new account the zone its browser says, as sign-up does, so the times it types are its own", async () => {
+    const owner = await verifiedOwner("Zoned Invites Co");
+    const email = uniqueEmail("zoned");
+    await invite(owner.cookie, email, "member");
+    const { token } = await invitationMailTo(email);
+    expect(await textOf(`/invite/${token}`)).toContain('name="time_zone"');
+    const res = await send(`/invite/${token}`, {
+      form: { password: GOOD_PASSWORD, age_confirmed: "on", accept_terms: "on", time_zone: "America/New_York" },
+    });
+    expect(res.status).toBe(303);
+    expect(await env.DB.prepare("SELECT time_zone FROM users WHERE email = ?").bind(email).first("time_zone")).toBe(
+      "America/New_York",
+    );
+  });
+
   it("asks an existing account to log in, then joins it and moves its session into the workspace", async () => {
     const owner = await verifiedOwner("Granite Works");
     const user = await signUp({ company_name: "Own Shop" });

@@ -200,6 +200,7 @@ export async function acceptInvitationWithNewAccount(
   password: string,
   meta: RequestMeta,
   freeMaxSeats: number | null = null,
+  timeZone: string | null = null,
 ): Promise<AcceptWithNewAccountResult> {
   const invitation = await findLiveInvitation(db, token, meta.now);
   if (!invitation) return { ok: false, reason: "invalid" };
@@ -212,7 +213,7 @@ export async function acceptInvitationWithNewAccount(
   try {
     await anchorMember(databases, db, claimed.tenantId, userId);
     await db.batch([
-      userInsert(db, { id: userId, email: claimed.email, passwordHash, now: meta.now, verified: true }),
+      userInsert(db, { id: userId, email: claimed.email, passwordHash, now: meta.now, verified: true, timeZone }),
       membershipInsert(db, { tenantId: claimed.tenantId, userId, role: claimed.role, now: meta.now, freeMaxSeats }),
       db.insert(sessions).values(session.row),
       acceptedAudit(db, claimed, userId, true, meta),

@@ -96,6 +96,8 @@ export function InvitationPage(p: InvitationPageProps) {
         <>
           <p>Create your account to accept. Your email address is the one the invitation was sent to.</p>
           <form class="stack" method="post" action={p.action} novalidate>
+            {/* app.js puts the browser's time zone here: the new account reads and types times in it. */}
+            <input type="hidden" name="time_zone" value="" data-browser-time-zone />
             <div class="field">
               <label for="f-email">Email</label>
               <input id="f-email" type="email" value={p.email} autocomplete="username" readonly />
