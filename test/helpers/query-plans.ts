@@ -38,6 +38,12 @@ interface Schema {
   unique: Set<string>;
 }
 
+/**
+ * Partial indexes of the moves under way (status not done or failed): a handful of rows in all, so walking one is
+ * reading those moves, not a table (the reminder sweep reads them to skip a move's second copy).
+ */
+const UNDER_WAY = new Set(["shard_moves_working_idx", "shard_moves_one_working"]);
+
 /** The tables a statement names and their aliases (`FROM contacts c`, `JOIN tags AS g`), alias → table. */
 function aliasesOf(sql: string, tables: Set<string>): Map<string, string> {
   const out = new Map<string, string>();
@@ -71,8 +77,8 @@ function planProblems(sql: string, rows: PlanRow[], schema: Schema): string[] {
   for (const m of sql.matchAll(/("\w+"(?:\."\w+")?) = \1(?![."\w])/g))
     problems.push(`a column compared with itself: ${m[0]}`);
   for (const r of rows) {
-    const scan = r.detail.match(/^SCAN (\w+)(?: USING (?:COVERING )?INDEX \w+)?$/);
-    if (scan && large(scan[1]!)) problems.push(`full scan: ${r.detail}`);
+    const scan = r.detail.match(/^SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?$/);
+    if (scan && large(scan[1]!) && !UNDER_WAY.has(scan[2] ?? "")) problems.push(`full scan: ${r.detail}`);
     const search = r.detail.match(/^SEARCH (\w+) USING (?:COVERING )?INDEX (\w+) \(tenant_id=\?\)$/);
     if (!search || schema.unique.has(search[2]!) || !large(search[1]!)) continue;
     if (perRow && correlated(r)) problems.push(`a workspace's rows for each row: ${r.detail}`);

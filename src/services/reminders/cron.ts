@@ -45,12 +45,17 @@ export async function runReminderCron(env: Bindings, now: number): Promise<Remin
   const budget = { left: statementBudget(env) };
   const names = boundDatabases(env);
   const recordsDbs = recordsDatabases(env, db);
-  const elsewhere = await copiesElsewhere(db);
+  // Without the moves under way a database's sweep could ring a second copy's reminders: none runs then.
+  const elsewhere = await copiesElsewhere(db).catch((err: unknown) => {
+    console.error(JSON.stringify({ type: "reminder_sweep_failed", database: "DB", error: errorText(err, 300) }));
+    report.failures.push({ part: "reminders", error: errorText(err, 300) });
+    return null;
+  });
   budget.left -= 1;
-  for (const [i, name] of names.entries()) {
+  for (const [i, name] of elsewhere ? names.entries() : []) {
     try {
       const records = recordsDbs[i]!;
-      const swept = await runReminderSweep(records, { ...config, notHere: elsewhere(name) }, now, budget);
+      const swept = await runReminderSweep(records, { ...config, notHere: elsewhere!(name) }, now, budget);
       // The first mails go at once (their ids bound within D1's 100 parameters); the outbox's own sweep
       // delivers the rest, with retries.
       if (swept.mailIds.length)
@@ -67,7 +72,7 @@ export async function runReminderCron(env: Bindings, now: number): Promise<Remin
     }
   }
   try {
-    const agenda = await runAgendaStep(db, { ...config, notHere: names.map(elsewhere) }, now, recordsDbs);
+    const agenda = await runAgendaStep(db, { ...config, notHere: names.map(elsewhere ?? (() => [])) }, now, recordsDbs);
     if (agenda.mailIds.length) await deliverDue(db, senderFromEnv(env), now, { ids: agenda.mailIds });
     report.agendasSent = agenda.sent;
     if (agenda.looked > 0)
