@@ -120,6 +120,23 @@ describe("staff sign-in", () => {
   it("lets only admins manage staff, and the operator token create them", async () => {
     const support = await newStaff("support");
     expect((await send("/staff/team", { cookie: support.cookie })).status).toBe(403);
+    // An admin adds support and billing staff; another admin only the operator token makes (the two-person rule).
+    const admin = await newStaff("admin");
+    const second = uniqueEmail("second-admin");
+    const refused = await send("/staff/team", {
+      cookie: admin.cookie,
+      form: { name: "Me Again", email: second, role: "admin" },
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Admins are added with the operator token");
+    expect(await env.DB.prepare("SELECT 1 FROM staff WHERE email = ?").bind(second).first()).toBeNull();
+    const helper = uniqueEmail("support-helper");
+    const added = await send("/staff/team", {
+      cookie: admin.cookie,
+      form: { name: "Helper", email: helper, role: "support" },
+    });
+    expect(added.status).toBe(200);
+    expect(await env.DB.prepare("SELECT role FROM staff WHERE email = ?").bind(helper).first("role")).toBe("support");
     const noToken = await send("/ops/staff", {
       method: "POST",
       headers: { "Content-Type": "application/json" },

@@ -36,10 +36,14 @@ async function teamPage(
 
 staffTeamRoutes.get("/", (c) => teamPage(c));
 
+const CONSOLE_ROLES = STAFF_ROLES.filter((r) => r !== "admin") as ["support", "billing"];
+
 const addSchema = z.object({
   name: z.string().trim().min(1, "Enter their name.").max(100, "At most 100 characters."),
   email: email("Enter their work email address."),
-  role: z.enum(STAFF_ROLES, { error: "Choose support, billing or admin." }),
+  // Admins come from the operator token only (npm run ops -- create-staff): an admin who could make another admin
+  // of an address of their own could approve their own break-glass or erasure, and the two-person rule is gone.
+  role: z.enum(CONSOLE_ROLES, { error: "Choose support or billing. Admins are added with the operator token." }),
 });
 
 staffTeamRoutes.post("/", async (c) => {

@@ -111,10 +111,13 @@ export function StaffTeamPage(p: {
             options={[
               { value: "support", label: "Support: workspaces' pages, with their grant" },
               { value: "billing", label: "Billing: plans and invoice metadata only" },
-              { value: "admin", label: "Admin: manages staff, break-glass" },
             ]}
             error={p.errors?.role}
           />
+          <p class="muted">
+            Admins are added by an operator with the operator token (<code>npm run ops -- create-staff</code>), so no
+            admin can make a second one to approve their own break-glass or erasure.
+          </p>
           <button type="submit">Send the enrolment link</button>
         </form>
       </section>
