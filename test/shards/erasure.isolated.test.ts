@@ -10,8 +10,9 @@ import { DATABASE_NAMES, SHARD_NAMES } from "../../src/services/shards/databases
 import { type MoveMessage, runMoveStep, startMove } from "../../src/services/shards/move";
 import { DAY, runCron, runCronUntilErased, tablesWithColumn, tenantExists, tracesOf } from "../closure/helpers";
 import { failingDatabase } from "../helpers/faults";
-import { GOOD_PASSWORD, send } from "../helpers/http";
+import { GOOD_PASSWORD, logIn, send } from "../helpers/http";
 import { markVerified } from "../team/team-helpers";
+import { memberOf } from "../helpers/tenants";
 import {
   database,
   directoryOf,
@@ -102,6 +103,21 @@ describe("erasing a workspace that lives on a shard", { timeout: 180_000 }, () =
       expect(neighbourAfter).toEqual({ ...kept, webhook_events: [], webhook_deliveries: [], data_exports: [] });
       expect(await directoryOf(neighbour.tenantId)).toEqual({ shard, state: "active" });
     });
+
+  it("leaves no copy of a member who stays in another workspace on the shard: their account does not look there later", async () => {
+    const t = await seededWorkspace("Erased With A Member");
+    const member = await memberOf(t.tenantId, "member");
+    await moveWhole(t.tenantId, "SHARD_1");
+    const copy = () =>
+      database("SHARD_1").prepare("SELECT 1 AS x FROM users WHERE email = ?").bind(member.email).first();
+    expect(await copy()).not.toBeNull();
+    const erase_after = await closeNow(t);
+    await runCronUntilErased(t.tenantId, erase_after + 60_000);
+    expect(await tenantExists(t.tenantId)).toBe(false);
+    expect(await tracesOf([member.email], [], database("SHARD_1"))).toEqual([]);
+    // Their account is untouched: they sign in to their own workspace.
+    expect((await logIn(member.email)).response.status).toBe(303);
+  });
 
   it("closed while a move copies it: both the old copy and the part copied are erased, and the move's next step does nothing", async () => {
     const t = await seededWorkspace("Erased Mid Move");

@@ -73,11 +73,14 @@ async function deleteTenantRowsEverywhere(
 ): Promise<boolean> {
   // Where the rest is: read by every run of this erasure (erasureTargetOf), so kept until the last step's batch.
   if (KEPT_TO_THE_END.includes(table)) return true;
-  const databases = WRITTEN_WITH_RECORDS.has(table)
-    ? [t.control, ...t.records.filter((d) => d !== t.control)]
-    : table in CONTROL_TABLES || table === "memberships"
-      ? [t.control]
-      : t.records;
+  // A shard's memberships are copies (shards/mirror.ts), and the last step's check finds them there too: a member
+  // who keeps another workspace is not erased with the users, so their copy would stop the erasure for good.
+  const databases =
+    WRITTEN_WITH_RECORDS.has(table) || table === "memberships"
+      ? [t.control, ...t.records.filter((d) => d !== t.control)]
+      : table in CONTROL_TABLES
+        ? [t.control]
+        : t.records;
   for (const db of databases) if (!(await deleteTenantRows(db, t.tenantId, ctx, table, progress))) return false;
   return true;
 }
@@ -164,6 +167,23 @@ async function eraseOnlyMembers(t: ErasureTarget, ctx: ErasureContext, progress:
     if (rows.length < chunk && accounts.length === rows.length) return true;
   }
   return false;
+}
+
+/**
+ * A shard's copies of the members who keep their accounts for other workspaces (src/services/shards/mirror.ts):
+ * with the workspace gone, nothing on that shard needs their address, name or email lists, and their account's
+ * deletion later would not look there. Their row stays as an anonymous anchor, as a move's cleaning leaves it.
+ * Idempotent, before the memberships that name them go.
+ */
+async function forgetPeopleCopies(t: ErasureTarget, ctx: ErasureContext): Promise<void> {
+  const leaving = sql`(SELECT m.user_id FROM memberships m WHERE m.tenant_id = ${t.tenantId}
+    AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = m.user_id AND o.tenant_id <> ${t.tenantId}))`;
+  for (const db of t.records.filter((d) => d !== t.control))
+    await runBatch(db, ctx.budget, [
+      sql`DELETE FROM email_preferences WHERE user_id IN ${leaving}`,
+      sql`UPDATE users SET email = id || '@anchor.invalid', name = NULL, time_zone = NULL, locale = NULL,
+            email_verified_at = NULL WHERE id IN ${leaving} AND email NOT LIKE '%@anchor.invalid'`,
+    ]);
 }
 
 /** Columns of one row that say which tenant tables still hold rows of the tenant (1) or not (null). */
@@ -255,8 +275,10 @@ export async function eraseTenant(t: ErasureTarget, ctx: ErasureContext): Promis
     else if (name.startsWith("r2:"))
       finished = await deletePrefix(ctx.files, ctx.budget, TENANT_PREFIXES(tenantId)[Number(name.slice(3))]!, files);
     else if (name === "users") finished = await eraseOnlyMembers(t, ctx, progress);
-    else if (name === "memberships") finished = await deleteTenantRowsEverywhere(t, ctx, "memberships", progress);
-    else {
+    else if (name === "memberships") {
+      await forgetPeopleCopies(t, ctx);
+      finished = await deleteTenantRowsEverywhere(t, ctx, "memberships", progress);
+    } else {
       const outcome = await finish(t, ctx, progress, restarted);
       if (outcome === "done") {
         progress.done = true;
