@@ -3,7 +3,7 @@
  * shapes and all-or-nothing batches, R2's listing and ranges, the Queue's at-least-once delivery.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "@libsql/client";
@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { openPlatform } from "../../src/node/server";
 import { d1OverLibsql, d1OverLocalFile } from "../../src/platform/node/d1-libsql";
 import { LocalQueue } from "../../src/platform/node/queue-local";
-import { r2OnDisk } from "../../src/platform/node/r2-disk";
+import { ABANDONED_UPLOAD_MS, r2OnDisk } from "../../src/platform/node/r2-disk";
 
 const tempDir = (name: string) => mkdtempSync(path.join(tmpdir(), `customertrackr-${name}-`));
 
@@ -134,6 +134,22 @@ describe("R2 on disk", () => {
     const first = await upload.uploadPart(1, new TextEncoder().encode("hello "));
     await upload.complete([second, first]);
     expect(await (await files.get("exports/a.zip"))!.text()).toBe("hello world");
+  });
+
+  it("aborts an upload given up part way (a restart while an export was built): its parts leave the disk", async () => {
+    const root = tempDir("r2-abandoned");
+    const files = r2OnDisk(root);
+    const killed = await files.createMultipartUpload("exports/killed.zip");
+    await killed.uploadPart(1, new TextEncoder().encode("a workspace's contacts"));
+    const live = await files.createMultipartUpload("exports/live.zip");
+    await live.uploadPart(1, new TextEncoder().encode("still going"));
+    // A day without a part written: the first upload's folder is that old.
+    const dayAgo = new Date(Date.now() - ABANDONED_UPLOAD_MS - 60_000);
+    utimesSync(path.join(root, "uploads", killed.uploadId), dayAgo, dayAgo);
+    await files.list({ prefix: "exports/" });
+    expect(readdirSync(path.join(root, "uploads"))).toEqual([live.uploadId]);
+    await live.complete([await live.uploadPart(1, new TextEncoder().encode("done"))]);
+    expect(await (await files.get("exports/live.zip"))!.text()).toBe("done");
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 
@@ -24,6 +24,12 @@ type PutOptions = { httpMetadata?: R2HTTPMetadata | Headers; customMetadata?: Re
 
 const OBJECT = "~obj";
 const META = "~meta.json";
+/**
+ * A multipart upload with no part written for this long is aborted, its parts deleted: a build killed part way (a restart
+ * while "Download my data" is being made) must not leave a workspace's data on disk, where no listing, sweep or
+ * erasure sees it. R2 has a rule to the same end; a day is the export archive's own life.
+ */
+export const ABANDONED_UPLOAD_MS = 24 * 3_600_000;
 
 /** One path segment per key segment, escaped so no key can climb out of the root ("..", "~", empty). */
 function segment(s: string): string {
@@ -148,14 +154,31 @@ export class DiskBucket {
   }
 
   async delete(keys: string | string[]): Promise<void> {
+    // The bytes first: a crash between the two leaves a listed key that a later delete finds, never bytes no one sees.
     for (const key of Array.isArray(keys) ? keys : [keys]) {
-      await rm(this.base(key) + META, { force: true });
       await rm(this.base(key) + OBJECT, { force: true });
+      await rm(this.base(key) + META, { force: true });
     }
+  }
+
+  /** Deletes the parts of uploads begun before `now - ABANDONED_UPLOAD_MS` and never completed. */
+  async abortAbandonedUploads(now = Date.now()): Promise<number> {
+    const dir = path.join(this.root, "uploads");
+    let aborted = 0;
+    for (const id of await readdir(dir).catch(() => [] as string[])) {
+      const started = await stat(path.join(dir, id)).catch(() => null);
+      // The folder changes with each part written: a day without one is an upload given up.
+      if (!started || started.mtimeMs > now - ABANDONED_UPLOAD_MS) continue;
+      await rm(path.join(dir, id), { recursive: true, force: true });
+      aborted += 1;
+    }
+    return aborted;
   }
 
   /** Keys in byte order after `cursor` (the last key of the previous page), as R2 lists them. */
   async list(options: R2ListOptions = {}): Promise<R2Objects> {
+    // The export sweep lists every hour: abandoned uploads go then, as R2's own rule removes them.
+    await this.abortAbandonedUploads();
     const prefix = options.prefix ?? "";
     const limit = Math.min(1000, options.limit ?? 1000);
     const parts = prefix.split("/");
