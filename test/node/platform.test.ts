@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "@libsql/client";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { openPlatform } from "../../src/node/server";
 import { d1OverLibsql, d1OverLocalFile } from "../../src/platform/node/d1-libsql";
 import { LocalQueue } from "../../src/platform/node/queue-local";
@@ -207,6 +207,31 @@ describe("the local database as the server opens it", () => {
       expect(
         await platform.env.DB.prepare("SELECT count(*) AS n FROM d1_migrations").first<number>("n"),
       ).toBeGreaterThan(30);
+    } finally {
+      await platform.close();
+    }
+  });
+});
+
+describe("the platform's queue", () => {
+  it("runs the next job step while another waits on the network, as Queues run consumers side by side", async () => {
+    const root = path.resolve(__dirname, "../..");
+    const platform = await openPlatform(root, { DATA_DIR: tempDir("queue") });
+    try {
+      let release = () => {};
+      const slow = new Promise<void>((resolve) => (release = resolve));
+      const handled: string[] = [];
+      platform.jobs.consume(async (batch) => {
+        const body = batch.messages[0]!.body as unknown as { step: string };
+        if (body.step === "webhook") await slow; // a receiver that does not answer
+        handled.push(body.step);
+      });
+      await platform.jobs.send({ step: "webhook" } as never);
+      await platform.jobs.send({ step: "import" } as never);
+      await vi.waitFor(() => expect(handled).toEqual(["import"]), { timeout: 2_000 });
+      release();
+      await platform.jobs.idle();
+      expect(handled).toEqual(["import", "webhook"]);
     } finally {
       await platform.close();
     }

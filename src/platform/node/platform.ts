@@ -18,6 +18,9 @@ import { LocalQueue } from "./queue-local";
 import { r2OnDisk } from "./r2-disk";
 import { errorText } from "../../lib/error-text";
 
+/** Queue messages the in-process consumer handles at once. */
+export const QUEUE_CONCURRENCY = 4;
+
 export interface NodePlatformOptions {
   /** Settings as the Worker reads them ([vars], .dev.vars, the process environment). */
   vars: Record<string, string | undefined>;
@@ -75,8 +78,14 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
   // The client applies the migrations; a local file's requests then run on a connection of their own that keeps
   // its statements prepared (src/platform/node/libsql-local.ts). A server's go through the client.
   const local = url.startsWith("file:") ? d1OverLocalFile(url.replace(/^file:(\/\/(?=\/))?/, "")) : null;
-  // The Worker's queue settings (wrangler.toml [[queues.consumers]]): one message per batch, 10 retries.
-  const jobs = new LocalQueue<JobMessage>({ name: "customertrackr-jobs", maxRetries: 10 });
+  // The Worker's queue settings (wrangler.toml [[queues.consumers]]): one message per batch, 10 retries; several at
+  // once, as Queues run consumers side by side, so a step waiting on the network (a webhook delivery given 15 s, an
+  // export's upload) does not hold an import's next step until the watchdog gives it up.
+  const jobs = new LocalQueue<JobMessage>({
+    name: "customertrackr-jobs",
+    maxRetries: 10,
+    concurrency: QUEUE_CONCURRENCY,
+  });
   const env = {
     // Mail goes through the HTTP provider: there is no Email Service binding off Cloudflare.
     MAIL_PROVIDER: "http",
