@@ -14,6 +14,16 @@ const SAFARI_IPHONE =
 
 const sessionIdOf = (cookie: string) => cookie.match(/__Host-session=([^.;]+)\./)![1]!;
 
+describe("/app/settings", () => {
+  it("opens the reader's profile, where the menu's Settings link goes (it was a 404)", async () => {
+    const { cookie } = await signUp();
+    const res = await send("/app/settings", { cookie });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/app/settings/profile");
+    expect((await send("/app/settings")).headers.get("Location")).toMatch(/^\/login/);
+  });
+});
+
 describe("sessions page", () => {
   it("lists each session with its device, IP and times, and marks this one", async () => {
     const { email, cookie } = await signUp({}, { headers: { "User-Agent": CHROME_LINUX }, ip: "192.0.2.10" });

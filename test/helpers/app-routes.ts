@@ -51,6 +51,7 @@ const orderedListRoutes = (list: string) => [
 export const APP_ROUTES: RouteRule[] = [
   rule("GET /app", "viewer"),
   // Settings that are the user's own: every role manages its own profile, password and sessions.
+  rule("GET /app/settings", "viewer"),
   rule("GET /app/settings/profile", "viewer"),
   rule("POST /app/settings/profile/email", "viewer", { email: "new@example.com", password: "wrong password" }),
   rule("POST /app/settings/profile/delete", "viewer", { delete_password: "wrong password", confirm_delete: "on" }),
