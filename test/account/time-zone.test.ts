@@ -99,6 +99,34 @@ describe("time zones", () => {
     expect(await noteTimeShown(cookie, WINTER)).toBe("1/15/2026, 12:00 PM UTC");
   });
 
+  it("moves the 08:00 reminders of members without a zone of their own when the workspace's zone changes", async () => {
+    const owner = await signUp({ company_name: "Zone Moves Co" });
+    const { id: tenantId } = await tenantOf(owner.email);
+    const member = await memberOf(tenantId, "member");
+    await env.DB.prepare("UPDATE users SET time_zone = NULL WHERE email = ?").bind(member.email).run();
+    await env.DB.prepare("UPDATE users SET time_zone = 'Asia/Tokyo' WHERE email = ?").bind(owner.email).run();
+    for (const [cookie, title] of [
+      [member.cookie, "Member's day task"],
+      [owner.cookie, "Owner's day task"],
+    ] as const)
+      expect((await send("/app/tasks", { cookie, form: { title, due_date: "2027-02-10", remind: "0" } })).status).toBe(
+        303,
+      );
+    const remindAt = (title: string) =>
+      env.DB.prepare("SELECT remind_at FROM tasks WHERE tenant_id = ? AND title = ?")
+        .bind(tenantId, title)
+        .first("remind_at");
+    expect(await remindAt("Member's day task")).toBe(Date.UTC(2027, 1, 10, 8, 0)); // the workspace's UTC
+    const saved = await send("/app/settings/workspace", {
+      cookie: owner.cookie,
+      form: { default_region: "US", company_name: "Zone Moves Co", time_zone: "America/New_York" },
+    });
+    expect(saved.status).toBe(303);
+    // 08:00 in New York (winter) is 13:00 UTC; the owner's own zone keeps theirs at 08:00 Tokyo.
+    expect(await remindAt("Member's day task")).toBe(Date.UTC(2027, 1, 10, 13, 0));
+    expect(await remindAt("Owner's day task")).toBe(Date.UTC(2027, 1, 9, 23, 0));
+  });
+
   it("members without a zone of their own read times in the workspace's, which admins set", async () => {
     const owner = await signUp({ company_name: "Workspace Zone Co" });
     const { id: tenantId } = await tenantOf(owner.email);

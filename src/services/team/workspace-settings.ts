@@ -2,7 +2,9 @@
  * Workspace settings that admins manage: the default phone region, the default currency and number
  * format of deals, and (owners only) the workspace's name. Each change and its audit entry go in one batch. Tags and custom fields: services/records/.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { runRawBatch } from "../../db/raw-batch";
+import { recomputeDayReminders } from "../reminders/recompute";
 import type { TenantDb } from "../../db/scoped";
 import { tenants } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
@@ -150,4 +152,18 @@ export async function updateWorkspaceSettings(
     }),
   ]);
   return changed;
+}
+
+/**
+ * After the workspace's zone changed: the members who read times in it (no zone of their own) have their tasks due
+ * on a day remind at 08:00 in the new zone, as a change of their own zone moves them. `t` is the records' handle.
+ * Idempotent, after the settings' batch: a failure leaves the old 08:00, nothing lost.
+ */
+export async function moveZonelessDayReminders(t: TenantDb, zone: string): Promise<void> {
+  const members = await t.control.all<{ id: string }>(
+    sql`SELECT m.user_id AS id FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.tenant_id = ${t.tenantId} AND u.time_zone IS NULL`,
+  );
+  for (const m of members)
+    await runRawBatch(t.db, await recomputeDayReminders(t.db, m.id, zone, { tenantId: t.tenantId }));
 }

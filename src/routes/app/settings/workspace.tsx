@@ -21,9 +21,10 @@ import {
   getWorkspaceSettings,
   isNumberLocale,
   NUMBER_LOCALES,
+  moveZonelessDayReminders,
   updateWorkspaceSettings,
 } from "../../../services/team/workspace-settings";
-import { actorOf, authOf, controlOf } from "../../context";
+import { actorOf, authOf, controlOf, tenantOf } from "../../context";
 import { WorkspacePage, type WorkspacePageProps } from "../../../../views/pages/settings/WorkspacePage";
 import { settingsMenuOf } from "./settings-context";
 
@@ -135,6 +136,7 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
     timeZone: parsed.data.time_zone,
     reportScope: parsed.data.report_scope,
   });
+  if (changed.includes("timeZone")) await moveZonelessDayReminders(tenantOf(c), parsed.data.time_zone as string);
   // The new name reaches the Stripe customer (best effort, after the change).
   if (changed.includes("name")) await syncStripeCustomers(t.db, stripeFromEnv(c.env), { tenantId: t.tenantId });
   return c.redirect("/app/settings/workspace?notice=saved", 303);
