@@ -55,8 +55,12 @@ export async function job(id: string): Promise<JobRow> {
   return (await env.DB.prepare("SELECT * FROM import_jobs WHERE id = ?").bind(id).first<JobRow>())!;
 }
 
-/** Waits until the queue consumer has moved the job to one of `statuses` (it runs on its own). */
-export async function waitFor(id: string, statuses: string[], timeoutMs = 15_000): Promise<JobRow> {
+/**
+ * Waits until the queue consumer has moved the job to one of `statuses` (it runs on its own). The queue is one
+ * for every test file, so on a busy machine a step may wait behind other files' work: 30 s, within the 60 s a
+ * test has (15 s failed one clean-clone run of a commit whose next run passed).
+ */
+export async function waitFor(id: string, statuses: string[], timeoutMs = 30_000): Promise<JobRow> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const row = await job(id);
