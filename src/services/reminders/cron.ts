@@ -52,25 +52,26 @@ export async function runReminderCron(env: Bindings, now: number): Promise<Remin
     return null;
   });
   budget.left -= 1;
-  for (const [i, name] of elsewhere ? names.entries() : []) {
-    try {
-      const records = recordsDbs[i]!;
-      const swept = await runReminderSweep(records, { ...config, notHere: elsewhere!(name) }, now, budget);
-      // The first mails go at once (their ids bound within D1's 100 parameters); the outbox's own sweep
-      // delivers the rest, with retries.
-      if (swept.mailIds.length)
-        await deliverDue(records, senderFromEnv(env), now, { ids: swept.mailIds.slice(0, DELIVER_AT_ONCE) });
-      if (swept.sent + swept.dropped > 0) {
-        const { mailIds: _, ...figures } = swept;
-        report.reminders = report.reminders ? addReports(report.reminders, swept) : swept;
-        console.log(JSON.stringify({ type: "reminder_sweep", database: name, ...figures }));
+  if (elsewhere)
+    for (const [i, name] of names.entries()) {
+      try {
+        const records = recordsDbs[i]!;
+        const swept = await runReminderSweep(records, { ...config, notHere: elsewhere(name) }, now, budget);
+        // The first mails go at once (their ids bound within D1's 100 parameters); the outbox's own sweep
+        // delivers the rest, with retries.
+        if (swept.mailIds.length)
+          await deliverDue(records, senderFromEnv(env), now, { ids: swept.mailIds.slice(0, DELIVER_AT_ONCE) });
+        if (swept.sent + swept.dropped > 0) {
+          const { mailIds: _, ...figures } = swept;
+          report.reminders = report.reminders ? addReports(report.reminders, swept) : swept;
+          console.log(JSON.stringify({ type: "reminder_sweep", database: name, ...figures }));
+        }
+      } catch (err) {
+        // A shard down is logged and tried again next minute; the control database's failure fails the run.
+        console.error(JSON.stringify({ type: "reminder_sweep_failed", database: name, error: errorText(err, 300) }));
+        if (name === "DB") report.failures.push({ part: "reminders", error: errorText(err, 300) });
       }
-    } catch (err) {
-      // A shard down is logged and tried again next minute; the control database's failure fails the run.
-      console.error(JSON.stringify({ type: "reminder_sweep_failed", database: name, error: errorText(err, 300) }));
-      if (name === "DB") report.failures.push({ part: "reminders", error: errorText(err, 300) });
     }
-  }
   try {
     const agenda = await runAgendaStep(db, { ...config, notHere: names.map(elsewhere ?? (() => [])) }, now, recordsDbs);
     if (agenda.mailIds.length) await deliverDue(db, senderFromEnv(env), now, { ids: agenda.mailIds });
