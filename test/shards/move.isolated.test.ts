@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { startMove } from "../../src/services/shards/move";
 import { FREEZE_GRACE_MS } from "../../src/services/shards/phases";
+import { MOVED_TABLES } from "../../src/services/shards/tables";
 import { createContact, post } from "../contacts/contact-helpers";
 import { send, textOf } from "../helpers/http";
 import { insertTag } from "../helpers/records";
@@ -207,6 +208,35 @@ describe("moving a workspace", { timeout: 90_000 }, () => {
     expect(await rowsOf(env.SHARD_1!, t.tenantId)).toBe(0);
     expect(await snapshot(env.DB, t.tenantId)).toEqual(before);
     expect(await directoryOf(t.tenantId)).toEqual({ shard: "DB", state: "active" });
+  });
+
+  it("carries a row deleted and made again under a new id during the copy (a contact trashed, restored and trashed again)", async () => {
+    const t = await seededWorkspace("Mover Eight");
+    const trashed = t.contacts[2]!;
+    const trashItem = async () =>
+      (await env.DB.prepare("SELECT id FROM trash_items WHERE tenant_id = ? AND record_id = ?")
+        .bind(t.tenantId, trashed)
+        .first<{ id: number }>())!.id;
+    expect((await send(`/app/contacts/${trashed}/delete`, { cookie: t.cookie, form: {} })).status).toBe(303);
+    const first = await trashItem();
+    const { q, bindings } = moveEnv();
+    let now = Date.now();
+    const m = await startMove(bindings, t.tenantId, "SHARD_2", now);
+    if (!m.ok) throw new Error(m.reason);
+    // Past the trash's table, its first entry is on the target; then the same contact leaves the trash and goes back.
+    const past = MOVED_TABLES.indexOf("trash_items") + 1;
+    await runSteps(bindings, q, m.moveId, () => now, { until: (move) => Number(move.table_index) > past });
+    expect((await moveRow(m.moveId)).status).toBe("copying");
+    expect((await send(`/app/trash/${first}/restore`, { cookie: t.cookie, form: {} })).status).toBe(303);
+    expect((await send(`/app/contacts/${trashed}/delete`, { cookie: t.cookie, form: {} })).status).toBe(303);
+    expect(await trashItem()).not.toBe(first);
+    const atFreeze = async () => snapshot(env.DB, t.tenantId);
+    await runSteps(bindings, q, m.moveId, () => now, { until: (move) => move.status !== "copying" });
+    const frozen = await atFreeze();
+    now += FREEZE_GRACE_MS + 1000;
+    await runSteps(bindings, q, m.moveId, () => now);
+    expect(await moveRow(m.moveId)).toMatchObject({ status: "done", message: null });
+    expect(await snapshot(env.SHARD_2!, t.tenantId)).toEqual(frozen);
   });
 
   it("runs its steps from the job queue's consumer", async () => {

@@ -19,6 +19,7 @@ import { forgetWorkspaceStatements, mirrorStatements } from "./mirror";
 import { ensureIdRange } from "./id-ranges";
 import {
   addRows,
+  clashStatements,
   type Cursor,
   deleteByKeys,
   deleteSome,
@@ -145,6 +146,7 @@ async function copyStep(ctx: StepContext): Promise<StepResult> {
   const shape = await shapeOf(ctx.source, table);
   const page = await readPage(ctx.source, shape, ctx.tenantId, cursor, ctx.pageRows);
   statements.push(...userAnchorStatements(ctx.target, shape, page.rows));
+  statements.push(...clashStatements(ctx.target, shape, ctx.tenantId, page.rows));
   statements.push(...insertStatements(ctx.target, shape, page.rows, "keep"));
   // The table's shape, the page, the batch's statements, the collision check.
   ctx.queries.made += 3 + statements.length;
@@ -181,6 +183,7 @@ async function catchUpStep(ctx: StepContext): Promise<StepResult> {
   const stale = page.rows.filter((r) => seen.get(JSON.stringify(keyOf(shape, r))) !== values(r));
   const writes = [
     ...userAnchorStatements(ctx.target, shape, stale),
+    ...clashStatements(ctx.target, shape, ctx.tenantId, stale),
     ...insertStatements(ctx.target, shape, stale, "overwrite"),
   ];
   ctx.queries.made += 4 + writes.length;

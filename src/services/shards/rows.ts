@@ -21,6 +21,8 @@ export interface TableShape {
   withoutRowid: boolean;
   /** How a workspace's rows are paged in an index's own order (pagerOf). */
   pager: Pager;
+  /** The columns of each UNIQUE index other than the primary key (plain columns, not partial). */
+  uniques: string[][];
 }
 
 /**
@@ -69,6 +71,10 @@ export async function shapeOf(db: D1Database, table: string): Promise<TableShape
     userColumns: results.filter((r) => r.kind === "f").map((r) => r.name),
     withoutRowid,
     pager: pagerOf(pk, withoutRowid, required, indexes),
+    uniques: indexes
+      .filter((i) => /^CREATE UNIQUE INDEX/i.test(i.sql))
+      .map((i) => indexColumns(i.sql))
+      .filter((c): c is string[] => c !== null && c.join() !== pk.join()),
   };
   shapes.set(table, shape);
   return shape;
@@ -219,6 +225,29 @@ export function anchorStatements(db: D1Database, userIds: string[]): D1PreparedS
       )
       .bind(JSON.stringify(ids)),
   ];
+}
+
+/**
+ * Deletes the workspace's rows on `db` that hold one of `rows`' unique values (other than the primary key) under
+ * another key: the old copy of a row deleted and made again under a new id since it was copied (a contact trashed,
+ * restored and trashed again; a tag deleted and added again), which would otherwise refuse the new row. Such a row
+ * is not on the source any more, or is there with other values and is written again later in the same pass; its
+ * children on `db` go by cascade and come back when the pass reaches their tables (parents are copied first).
+ */
+export function clashStatements(db: D1Database, shape: TableShape, tenantId: string, rows: Row[]) {
+  if (rows.length === 0) return [];
+  return shape.uniques.map((unique) => {
+    const n = unique.length;
+    const values = rows.map((r) => [...unique.map((c) => r[c]), ...keyOf(shape, r)]);
+    const picks = (count: number) => Array.from({ length: count }, (_, i) => `value ->> ${i}`).join(", ");
+    return db
+      .prepare(
+        `DELETE FROM ${quoted(shape.name)} WHERE tenant_id = ?1
+         AND (${list(unique)}) IN (SELECT ${picks(n)} FROM json_each(?2))
+         AND (${list([...unique, ...shape.pk])}) NOT IN (SELECT ${picks(n + shape.pk.length)} FROM json_each(?2))`,
+      )
+      .bind(tenantId, JSON.stringify(values));
+  });
 }
 
 /** Deletes the workspace's rows of `shape` with these primary keys. */
