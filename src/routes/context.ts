@@ -42,3 +42,9 @@ export function controlOf(c: Context<AppEnv>): TenantDb {
 export function readerToday(c: Context<AppEnv>): string {
   return dateInZone(Date.now(), authOf(c).user.timeZone);
 }
+
+/** The reader's calendar date and their zone: where a colleague's timed task falls for them. */
+export function readerDay(c: Context<AppEnv>): { today: string; zone: string } {
+  const zone = authOf(c).user.timeZone;
+  return { today: dateInZone(Date.now(), zone), zone };
+}

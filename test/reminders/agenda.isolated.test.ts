@@ -89,6 +89,23 @@ describe("the daily agenda", () => {
     expect((await agendas(u.email)).map((m) => m.created_at)).toEqual([seven, seven + 24 * 60 * MINUTE]);
   });
 
+  it("lists a colleague's timed task on the user's own day: the evening's here, the last afternoon's overdue", async () => {
+    const u = await member("America/Los_Angeles", "Agenda Apart Co");
+    await turnAgendaOn(u.cookie);
+    const berlin = (title: string, dueDate: string, dueTime: string) =>
+      insertTask(u.tenantId, u.userId, "America/Los_Angeles", { title, dueDate, dueTime, timeZone: "Europe/Berlin" });
+    await berlin("Berlin breakfast", "2027-01-21", "07:00"); // 22:00 on the 20th in Los Angeles
+    await berlin("Berlin night", "2027-01-20", "01:00"); // 16:00 on the 19th in Los Angeles
+    await berlin("Berlin next evening", "2027-01-21", "18:00"); // 09:00 on the 21st in Los Angeles
+    // 07:00 in Los Angeles on 20 January is 15:00 UTC.
+    await runCron(Date.UTC(2027, 0, 20, 15, 0));
+    const [mail] = await agendas(u.email);
+    expect(mail?.subject).toBe("Your agenda for 2027-01-20: 2 tasks");
+    expect(mail?.text_body).toContain("Berlin night (overdue, due 2027-01-19)");
+    expect(mail?.text_body).toContain("Berlin breakfast at 22:00");
+    expect(mail?.text_body).not.toContain("Berlin next evening");
+  });
+
   it("without a zone of their own, goes at 07:00 in their first workspace's zone; nothing on a day without tasks", async () => {
     const u = await member(null, "New York Co");
     await env.DB.prepare("UPDATE tenants SET time_zone = 'America/New_York' WHERE id = ?").bind(u.tenantId).run();

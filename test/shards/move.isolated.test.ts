@@ -225,7 +225,9 @@ describe("moving a workspace", { timeout: 90_000 }, () => {
     if (!m.ok) throw new Error(m.reason);
     // Past the trash's table, its first entry is on the target; then the same contact leaves the trash and goes back.
     const past = MOVED_TABLES.indexOf("trash_items") + 1;
-    await runSteps(bindings, q, m.moveId, () => now, { until: (move) => Number(move.table_index) > past });
+    await runSteps(bindings, q, m.moveId, () => now, {
+      until: (move) => Number((move as unknown as { table_index: number }).table_index) > past,
+    });
     expect((await moveRow(m.moveId)).status).toBe("copying");
     expect((await send(`/app/trash/${first}/restore`, { cookie: t.cookie, form: {} })).status).toBe(303);
     expect((await send(`/app/contacts/${trashed}/delete`, { cookie: t.cookie, form: {} })).status).toBe(303);

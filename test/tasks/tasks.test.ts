@@ -85,6 +85,30 @@ describe("my tasks", () => {
     });
   });
 
+  it("puts a colleague's timed task under the reader's own day: Today, Overdue, the badge and the dashboard", async () => {
+    const a = await newTenant("Zones by day");
+    await env.DB.prepare("UPDATE users SET time_zone = 'Europe/Berlin' WHERE email = ?").bind(a.email).run();
+    const bob = await memberOf(a.tenantId, "member");
+    await env.DB.prepare("UPDATE users SET time_zone = 'America/Los_Angeles' WHERE email = ?").bind(bob.email).run();
+    const assignee = await userIdOf(bob.email);
+    const la = "America/Los_Angeles";
+    // 07:00 in Berlin tomorrow (by Los Angeles' calendar) is 22:00 or 23:00 today in Los Angeles.
+    await addTask(a.cookie, { title: "Tonight here", due_date: todayIn(la, 1), due_time: "07:00", assignee });
+    // 01:00 in Berlin on Los Angeles' today is the afternoon before there: already a day late.
+    await addTask(a.cookie, { title: "Yesterday here", due_date: todayIn(la), due_time: "01:00", assignee });
+    // A task due on a day (no time) stays on its calendar date wherever it is read.
+    await addTask(a.cookie, { title: "Dated tomorrow", due_date: todayIn(la, 1), assignee });
+    const html = await textOf("/app/tasks", { cookie: bob.cookie });
+    expect(sectionOf(html, "today")).toContain("Tonight here");
+    expect(sectionOf(html, "upcoming")).not.toContain("Tonight here");
+    expect(sectionOf(html, "overdue")).toContain("Yesterday here");
+    expect(sectionOf(html, "today")).not.toContain("Yesterday here");
+    expect(sectionOf(html, "upcoming")).toContain("Dated tomorrow");
+    expect(await textOf("/app/tasks?section=today", { cookie: bob.cookie })).toContain("Tonight here");
+    expect(await textOf("/app/tasks/badge", { cookie: bob.cookie, headers: HX })).toContain(">2<");
+    expect(await textOf("/app", { cookie: bob.cookie })).toMatch(/1 overdue task/);
+  });
+
   it("refuses bad input with the message by the field and writes nothing", async () => {
     const a = await newTenant("Bad tasks");
     const b = await newTenant("Other tasks");

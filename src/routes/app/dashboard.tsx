@@ -32,13 +32,14 @@ dashboardRoutes.get("/", deferSessionCheck, async (c) => {
   const deferred = c.get("deferredSession");
   const sessionId = deferred ? parseSessionToken(deferred.token)?.id : undefined;
   const early = c.get("auth");
-  const guessedToday = dateInZone(Date.now(), early ? early.user.timeZone : requestZone(c.req.raw));
+  const guessedZone = early ? early.user.timeZone : requestZone(c.req.raw);
+  const guessedToday = dateInZone(Date.now(), guessedZone);
   const batch = await withSessionBatch(c, async (t) =>
     dashboardStatements(
       t,
       early
-        ? { userId: early.user.id, role: early.role, today: guessedToday }
-        : { sessionId: sessionId ?? "", role: null, today: guessedToday },
+        ? { userId: early.user.id, role: early.role, today: guessedToday, zone: guessedZone }
+        : { sessionId: sessionId ?? "", role: null, today: guessedToday, zone: guessedZone },
     ),
   );
   if (!batch.ok) return batch.response;
@@ -48,9 +49,12 @@ dashboardRoutes.get("/", deferSessionCheck, async (c) => {
     role: auth.role,
     locale: auth.user.locale,
     today: dateInZone(Date.now(), auth.user.timeZone),
+    zone: auth.user.timeZone,
   };
   const data =
-    reader.today === guessedToday ? dashboardFromResults(batch.results, reader) : await dashboardData(batch.t, reader);
+    reader.today === guessedToday && reader.zone === guessedZone
+      ? dashboardFromResults(batch.results, reader)
+      : await dashboardData(batch.t, reader);
   if (!data) return errorResponse(c, 404);
   const { currency } = data.tenant;
   return render(

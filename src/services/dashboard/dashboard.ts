@@ -52,7 +52,11 @@ export interface DashboardData {
  * The dashboard's reads as one batch's two statements (its lists, its charts), for the reader on their `today`:
  * the reader's id, or the session being checked in the same batch.
  */
-export function dashboardStatements(t: TenantDb, reader: ChartReader & { today: string }, now = Date.now()) {
+export function dashboardStatements(
+  t: TenantDb,
+  reader: ChartReader & { today: string; zone: string },
+  now = Date.now(),
+) {
   const { from, until } = monthBounds(now);
   const lists = listsStatement({
     t: t.tenantId,
@@ -61,7 +65,7 @@ export function dashboardStatements(t: TenantDb, reader: ChartReader & { today: 
     monthFrom: from,
     monthUntil: until,
   });
-  return [selectFrom(t.db, lists, ["parts"]), dashboardChartStatement(t, reader, reader.today)] as const;
+  return [selectFrom(t.db, lists, ["parts"]), dashboardChartStatement(t, reader, reader.today, reader.zone)] as const;
 }
 
 type Row = Record<string, unknown>;
@@ -140,7 +144,7 @@ export function dashboardFromResults(
 /** Everything the dashboard shows, read in one batch (the session already checked). */
 export async function dashboardData(
   t: TenantDb,
-  reader: { userId: string; role: Role; locale: string; today: string },
+  reader: { userId: string; role: Role; locale: string; today: string; zone: string },
   now = Date.now(),
 ): Promise<DashboardData | null> {
   return dashboardFromResults(await t.db.batch(dashboardStatements(t, reader, now)), reader);

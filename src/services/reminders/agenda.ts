@@ -17,6 +17,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { readEverywhere } from "../shards/workspace-db";
+import { dayStart, readerDueDate, SLACK_DAYS } from "../tasks/due-day";
 import { addDays, dateInZone, timeInZone, wallTimeToUtc } from "../../lib/zoned-time";
 import { type AgendaWorkspace, dailyAgendaMail } from "../../mail/reminder-messages";
 import { DEFAULT_EMAIL_PREFERENCES, queueListMail } from "../account/email-preferences";
@@ -85,7 +86,13 @@ export async function runAgendaStep(
   const tasks = wanted.length
     ? await agendaTasksEverywhere(
         recordsDbs,
-        wanted.map((p) => ({ user: p.user.user_id, date: p.today })),
+        wanted.map((p) => ({
+          user: p.user.user_id,
+          // Due by the end of the user's day: a dated task on or before it, a timed one before the next day begins.
+          date: p.today,
+          dateBelow: addDays(p.today, SLACK_DAYS + 1),
+          end: dayStart(addDays(p.today, 1), p.user.zone),
+        })),
         config.notHere,
       )
     : [];
@@ -154,7 +161,9 @@ interface AgendaRow {
 }
 
 /** The users' open tasks due on or before their day, in their open workspaces: one query for all of them. */
-async function agendaTasks(db: Database, users: { user: string; date: string }[]): Promise<AgendaRow[]> {
+type AgendaDay = { user: string; date: string; dateBelow: string; end: number };
+
+async function agendaTasks(db: Database, users: AgendaDay[]): Promise<AgendaRow[]> {
   return db.all<AgendaRow>(sql`
     SELECT user_id, tenant_id, workspace, joined, title, due_date, due_at FROM (
       SELECT /* all tenants: each user's own tasks in every workspace they belong to */
@@ -164,7 +173,8 @@ async function agendaTasks(db: Database, users: { user: string; date: string }[]
       JOIN memberships m ON m.user_id = json_extract(j.value, '$.user')
       JOIN tenants tn ON tn.id = m.tenant_id AND tn.closed_at IS NULL
       JOIN tasks t ON t.tenant_id = m.tenant_id AND t.assignee_id = m.user_id AND t.status = 'open'
-        AND t.due_date <= json_extract(j.value, '$.date'))
+        AND t.due_date < json_extract(j.value, '$.dateBelow') AND CASE WHEN t.due_at IS NULL
+          THEN t.due_date <= json_extract(j.value, '$.date') ELSE t.due_at < json_extract(j.value, '$.end') END)
     WHERE n <= ${AGENDA_TASKS_PER_WORKSPACE}
     ORDER BY user_id, joined, tenant_id, due_date, due_at`);
 }
@@ -175,7 +185,7 @@ async function agendaTasks(db: Database, users: { user: string; date: string }[]
  */
 async function agendaTasksEverywhere(
   dbs: Database[],
-  users: { user: string; date: string }[],
+  users: AgendaDay[],
   notHere: string[][] = [],
 ): Promise<AgendaRow[]> {
   // A workspace a move has on two databases is read where the directory says it is (copiesElsewhere).
@@ -200,8 +210,8 @@ function workspacesOf(rows: AgendaRow[], userId: string, today: string, zone: st
     w.tasks.push({
       title: r.title,
       time: r.due_at === null ? null : timeInZone(r.due_at, zone),
-      dueDate: r.due_date,
-      overdue: r.due_date < today,
+      dueDate: readerDueDate({ dueDate: r.due_date, dueAt: r.due_at }, zone),
+      overdue: readerDueDate({ dueDate: r.due_date, dueAt: r.due_at }, zone) < today,
     });
     out.set(r.tenant_id, w);
   }

@@ -11,6 +11,8 @@ import { roleAtLeast } from "../../lib/roles";
 import { monthLabel, monthTick, weekLabel } from "./labels";
 import { type MoneyRow, type MoneySeries, moneySeries } from "./money-series";
 import { addMonthsTo, lastMonths, lastWeeks, nextMonths } from "./periods";
+import { addDays } from "../../lib/zoned-time";
+import { dayStart, SLACK_DAYS } from "../tasks/due-day";
 import { chartsStatement } from "./dashboard-sql";
 
 export const WON_MONTHS = 12;
@@ -66,7 +68,7 @@ export type ChartReader = { userId: string; role: Role } | { sessionId: string; 
  * The charts' figures as ONE statement for the dashboard's batch (nine parts, each a JSON array in one row: a
  * statement costs more to build and run than its rows cost to parse), as the reader may see them on `today`.
  */
-export function dashboardChartStatement(t: TenantDb, reader: ChartReader, today: string) {
+export function dashboardChartStatement(t: TenantDb, reader: ChartReader, today: string, zone: string) {
   const p = periodOf(today);
   const statement = chartsStatement({
     t: t.tenantId,
@@ -74,6 +76,8 @@ export function dashboardChartStatement(t: TenantDb, reader: ChartReader, today:
     sid: "sessionId" in reader ? reader.sessionId : null,
     admin: reader.role === null ? null : roleAtLeast(reader.role, "admin") ? 1 : 0,
     today,
+    taskBefore: dayStart(today, zone),
+    taskDateBelow: addDays(today, SLACK_DAYS),
     wonFrom: `${p.months[0]}-01`,
     wonUntil: `${addMonthsTo(p.months.at(-1)!, 1)}-01`,
     forecastFrom: p.forecast[0]!,

@@ -19,6 +19,10 @@ export interface ChartValues {
   sid: string | null;
   admin: 0 | 1 | null;
   today: string;
+  /** Overdue tasks: a timed one due before this instant (today's start in the reader's zone), a dated one before
+   * today; both with a due date below taskDateBelow (today + 2 days), so the count stays a range of the index. */
+  taskBefore: number;
+  taskDateBelow: string;
   /** Won deals: days in [wonFrom, wonUntil). */
   wonFrom: string;
   wonUntil: string;
@@ -37,7 +41,8 @@ export const chartsStatement = (values: ChartValues) => sql`WITH a AS (SELECT ${
 
 const CHARTS = sql.raw(`,
 p AS (SELECT j ->> '$.t' AS t, j ->> '$.me' AS me0, j ->> '$.sid' AS sid, j ->> '$.admin' AS admin0,
-  j ->> '$.today' AS today, j ->> '$.wonFrom' AS wonFrom, j ->> '$.wonUntil' AS wonUntil,
+  j ->> '$.today' AS today, j ->> '$.taskBefore' AS taskBefore, j ->> '$.taskDateBelow' AS taskDateBelow,
+  j ->> '$.wonFrom' AS wonFrom, j ->> '$.wonUntil' AS wonUntil,
   j ->> '$.forecastFrom' AS forecastFrom, j ->> '$.forecastTo' AS forecastTo, j ->> '$.weeksFrom' AS weeksFrom
   FROM a),
 r AS MATERIALIZED (SELECT p.*, coalesce(p.me0, (SELECT s.user_id FROM sessions s WHERE s.id = p.sid AND s.tenant_id = p.t)) AS me
@@ -74,10 +79,12 @@ SELECT json_array(
       WHERE tenant_id = v.t AND day >= v.weeksFrom AND (v.admin OR v.team OR user_key = v.me) GROUP BY 1)),
   (SELECT json_group_array(json_object('id', id, 'title', title, 'dueDate', dueDate))
     FROM (SELECT k.id, k.title, k.due_date AS dueDate FROM tasks k
-      WHERE k.tenant_id = v.t AND k.status = 'open' AND k.due_date < v.today AND (k.assignee_id = v.me OR v.admin)
+      WHERE k.tenant_id = v.t AND k.status = 'open' AND k.due_date < v.taskDateBelow
+        AND CASE WHEN k.due_at IS NULL THEN k.due_date < v.today ELSE k.due_at < v.taskBefore END AND (k.assignee_id = v.me OR v.admin)
       ORDER BY k.due_date, k.id LIMIT ${ATTENTION_SHOWN})),
   (SELECT json_group_array(json_object('n', n)) FROM (SELECT count(*) AS n FROM (SELECT 1 FROM tasks k
-      INDEXED BY tasks_tenant_status_idx WHERE k.tenant_id = v.t AND k.status = 'open' AND k.due_date < v.today AND (k.assignee_id = v.me OR v.admin)
+      INDEXED BY tasks_tenant_status_idx WHERE k.tenant_id = v.t AND k.status = 'open' AND k.due_date < v.taskDateBelow
+        AND CASE WHEN k.due_at IS NULL THEN k.due_date < v.today ELSE k.due_at < v.taskBefore END AND (k.assignee_id = v.me OR v.admin)
       LIMIT ${ATTENTION_COUNT_CAP}))),
   (SELECT json_group_array(json_object('id', id, 'name', name, 'amountMinor', amountMinor, 'currency', currency,
       'closeDate', closeDate))

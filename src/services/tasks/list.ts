@@ -1,6 +1,6 @@
 /**
- * My tasks: a member's open tasks in sections by due date in the reader's zone (Overdue, Today,
- * Upcoming = the next 7 days, Later) and the latest done, each section a bounded read of
+ * My tasks: a member's open tasks in sections by their day in the reader's zone (Overdue, Today,
+ * Upcoming = the next 7 days, Later: due-day.ts) and the latest done, each section a bounded read of
  * tasks_tenant_assignee_idx (one assignee) or tasks_tenant_status_idx (everyone's), all in one batch.
  */
 import { sql, type SQL } from "drizzle-orm";
@@ -8,6 +8,7 @@ import { selectFrom } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import type { SubjectType, TaskKind } from "../../db/schema";
 import { addDays } from "../../lib/zoned-time";
+import { dueBefore, dueFrom, readerDueDate } from "./due-day";
 import { ownersQuery, type Member } from "../records/workspace";
 
 export const SECTIONS = ["overdue", "today", "upcoming", "later", "done"] as const;
@@ -67,17 +68,23 @@ function filterSql(f: TaskFilter): SQL {
   return sql.join(parts, sql` AND `);
 }
 
-function rangeOf(section: Section, today: string): SQL {
-  const week = addDays(today, 7);
-  if (section === "overdue") return sql`k.status = 'open' AND k.due_date < ${today}`;
-  if (section === "today") return sql`k.status = 'open' AND k.due_date = ${today}`;
-  if (section === "upcoming") return sql`k.status = 'open' AND k.due_date > ${today} AND k.due_date <= ${week}`;
-  if (section === "later") return sql`k.status = 'open' AND k.due_date > ${week}`;
+/** The reader's day: their calendar date and zone. */
+export interface ReaderDay {
+  today: string;
+  zone: string;
+}
+
+function rangeOf(section: Section, { today, zone }: ReaderDay): SQL {
+  const [tomorrow, week] = [addDays(today, 1), addDays(today, 8)];
+  if (section === "overdue") return sql`k.status = 'open' AND ${dueBefore(today, zone)}`;
+  if (section === "today") return sql`k.status = 'open' AND ${dueFrom(today, zone)} AND ${dueBefore(tomorrow, zone)}`;
+  if (section === "upcoming") return sql`k.status = 'open' AND ${dueFrom(tomorrow, zone)} AND ${dueBefore(week, zone)}`;
+  if (section === "later") return sql`k.status = 'open' AND ${dueFrom(week, zone)}`;
   return sql`k.status = 'done'`;
 }
 
 /** One section's task ids, in the section's order, as a subquery tagged with the section's name. */
-function sectionIds(t: TenantDb, f: TaskFilter, section: Section, today: string, limit: number): SQL {
+function sectionIds(t: TenantDb, f: TaskFilter, section: Section, today: ReaderDay, limit: number): SQL {
   const order =
     section === "done" ? sql`k.due_date DESC, k.id DESC` : sql`k.due_date, k.due_time IS NULL, k.due_time, k.id`;
   return sql`SELECT * FROM (SELECT ${section} AS section, k.id FROM tasks k WHERE k.tenant_id = ${t.tenantId}
@@ -91,14 +98,15 @@ function sectionIds(t: TenantDb, f: TaskFilter, section: Section, today: string,
 export const COUNT_CAP = 100;
 
 /** The number of the filter's tasks in a section, up to COUNT_CAP, as a scalar subquery. */
-function sectionCount(t: TenantDb, f: TaskFilter, section: Section, today: string): SQL {
+function sectionCount(t: TenantDb, f: TaskFilter, section: Section, today: ReaderDay): SQL {
   return sql`(SELECT count(*) FROM (SELECT 1 FROM tasks k WHERE k.tenant_id = ${t.tenantId} AND ${filterSql(f)}
     AND ${rangeOf(section, today)} LIMIT ${COUNT_CAP})) AS ${sql.identifier(section)}`;
 }
 
-/** The order of items within their section, as the statements read them. */
-function sectionOrder(section: Section) {
-  const key = (r: TaskRow) => `${r.dueDate} ${r.dueTime ?? "~"} ${String(r.id).padStart(15, "0")}`;
+/** The order of items within their section: by the reader's day, timed tasks by their instant before dated ones. */
+function sectionOrder(section: Section, zone: string) {
+  const key = (r: TaskRow) =>
+    `${readerDueDate(r, zone)} ${r.dueAt === null ? "~" : String(r.dueAt).padStart(15, "0")} ${String(r.id).padStart(15, "0")}`;
   return section === "done"
     ? (a: TaskRow, b: TaskRow) => b.dueDate.localeCompare(a.dueDate) || b.id - a.id
     : (a: TaskRow, b: TaskRow) => (key(a) < key(b) ? -1 : 1);
@@ -127,7 +135,7 @@ const ROW_FIELDS = [
  * The page's reads, for one batch (with the session check, when it was deferred): each section's
  * count, the shown rows of every section, and the workspace's members (for the filter and the form).
  */
-export function taskSectionStatements(t: TenantDb, f: TaskFilter, today: string, only: Section | null) {
+export function taskSectionStatements(t: TenantDb, f: TaskFilter, today: ReaderDay, only: Section | null) {
   const shown = only ? [only] : [...SECTIONS];
   const picked = sql.join(
     shown.map((s) => sectionIds(t, f, s, today, only ? SECTION_ALL : SECTION_ROWS[s])),
@@ -143,18 +151,18 @@ export function taskSectionStatements(t: TenantDb, f: TaskFilter, today: string,
 }
 
 /** What taskSectionStatements read (the batch's results in that order). */
-export function taskSectionsFromResults(results: readonly unknown[], only: Section | null) {
+export function taskSectionsFromResults(results: readonly unknown[], only: Section | null, zone: string) {
   const [counts, rows, members] = results as [Record<Section, number>[], (TaskRow & { section: Section })[], Member[]];
   const out = { members } as TaskSections & { members: Member[] };
   for (const s of SECTIONS) out[s] = { rows: [], count: Number(counts[0]?.[s] ?? 0) };
   for (const r of rows) out[r.section].rows.push(r);
-  for (const s of only ? [only] : SECTIONS) out[s].rows.sort(sectionOrder(s));
+  for (const s of only ? [only] : SECTIONS) out[s].rows.sort(sectionOrder(s, zone));
   return out;
 }
 
 /** The sections of the filter's tasks and the workspace's members, read on their own. */
-export async function listTaskSections(t: TenantDb, f: TaskFilter, today: string, only: Section | null = null) {
-  return taskSectionsFromResults(await t.db.batch(taskSectionStatements(t, f, today, only)), only);
+export async function listTaskSections(t: TenantDb, f: TaskFilter, today: ReaderDay, only: Section | null = null) {
+  return taskSectionsFromResults(await t.db.batch(taskSectionStatements(t, f, today, only)), only, today.zone);
 }
 
 /** A record's open tasks (and the few latest done), for its page. */
@@ -165,9 +173,10 @@ export async function recordTasks(t: TenantDb, type: SubjectType, id: number): P
 }
 
 /** How many open tasks the user has due today or earlier (up to 100: the badge says "99+"). */
-export async function dueTaskCount(t: TenantDb, userId: string, today: string): Promise<number> {
-  const [row] = await t.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM tasks
-    WHERE tenant_id = ${t.tenantId} AND assignee_id = ${userId} AND status = 'open' AND due_date <= ${today} LIMIT 100)`);
+export async function dueTaskCount(t: TenantDb, userId: string, { today, zone }: ReaderDay): Promise<number> {
+  const [row] = await t.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (SELECT 1 FROM tasks k
+    WHERE k.tenant_id = ${t.tenantId} AND k.assignee_id = ${userId} AND k.status = 'open'
+    AND ${dueBefore(addDays(today, 1), zone)} LIMIT 100)`);
   return row?.n ?? 0;
 }
 

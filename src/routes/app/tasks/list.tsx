@@ -33,7 +33,7 @@ import { completeTasks } from "../../../services/tasks/write";
 import { recordPath } from "../../../../views/lib/records";
 import { FormAlert } from "../../../../views/components/Field";
 import { RecordTasks, TasksPage } from "../../../../views/pages/tasks/TasksPage";
-import { authOf, tenantOf } from "../../context";
+import { authOf, readerDay, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
 import { canWriteTasks, readerToday, taskActorOf, taskFormProps, taskReader } from "./shared";
 
@@ -77,7 +77,8 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
   const deferred = c.get("deferredSession");
   const sessionId = deferred ? parseSessionToken(deferred.token)?.id : undefined;
   const early = c.get("auth");
-  const guessedToday = early ? readerToday(c) : dateInZone(Date.now(), requestZone(c.req.raw));
+  const guessedZone = early ? early.user.timeZone : requestZone(c.req.raw);
+  const guessed = { today: dateInZone(Date.now(), guessedZone), zone: guessedZone };
   const mine = (tenantId: string) =>
     early
       ? early.user.id
@@ -85,16 +86,16 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
   let asked = filterOf(c, "", early ? early.role : null);
   const batch = await withSessionBatch(c, async (t) => {
     asked = filterOf(c, mine(t.tenantId), early ? early.role : null);
-    return taskSectionStatements(t, asked.filter, guessedToday, only);
+    return taskSectionStatements(t, asked.filter, guessed, only);
   });
   if (!batch.ok) return batch.response;
   const t = batch.t;
   const auth = authOf(c);
   const f = filterOf(c, auth.user.id, auth.role);
-  const today = readerToday(c);
-  const same = today === guessedToday && f.assignee === asked.assignee;
+  const day = readerDay(c);
+  const same = day.today === guessed.today && day.zone === guessed.zone && f.assignee === asked.assignee;
   const [sections, name] = await Promise.all([
-    same ? taskSectionsFromResults(batch.results, only) : listTaskSections(t, f.filter, today, only),
+    same ? taskSectionsFromResults(batch.results, only, day.zone) : listTaskSections(t, f.filter, day, only),
     f.filter.subject ? recordName(t, f.filter.subject.type, f.filter.subject.id) : Promise.resolve(null),
   ]);
   const people = sections.members;
@@ -130,7 +131,7 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
 
 /** The navigation's badge: the reader's open tasks due today or before. */
 taskListRoutes.get("/badge", requireRole("viewer"), async (c) => {
-  const n = await dueTaskCount(tenantOf(c), authOf(c).user.id, readerToday(c));
+  const n = await dueTaskCount(tenantOf(c), authOf(c).user.id, readerDay(c));
   c.header("Cache-Control", "private, no-store");
   if (n === 0) return c.html("");
   return c.html(
