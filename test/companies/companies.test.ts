@@ -512,6 +512,17 @@ describe("the list", () => {
     expect(names(await page("/app/companies?sort=bogus&dir=sideways", owner.cookie))).toEqual(byName.slice(0, 50));
   });
 
+  it("pages through names in any script: Polish, Czech, curly quotes, dashes, Cyrillic, Japanese, emoji", async () => {
+    const owner = await newTenant("Names Co");
+    const odd = ["Łukasiewicz SA", "Dvořák s.r.o.", "McDonald’s", "Acme – EU", "Газпром", "株式会社", "Cafe ☕"];
+    const all = Array.from({ length: 105 }, (_, i) => `${odd[i % odd.length]} ${String(i).padStart(3, "0")}`);
+    await insertCompanies(owner.tenantId, all);
+    const seen = await allPages(owner.cookie, "/app/companies");
+    expect(seen.pages).toBe(3);
+    expect([...seen.seen].sort()).toEqual([...all].sort());
+    expect((await allPages(owner.cookie, "/app/companies?dir=desc")).seen).toEqual([...seen.seen].reverse());
+  });
+
   it("searches by name prefix on the name index, case-insensitively, and filters by tag", async () => {
     const owner = await newTenant("Search Co");
     await insertCompanies(owner.tenantId, ["Zeta One", "zebra two", "Zoo", "Alpha", "Ze", "Éclair"]);

@@ -2,6 +2,7 @@
  * The companies list: one page by keyset (a name prefix, a tag, five sorts), never OFFSET; its count from
  * the tenant's counter, or for a filtered list a count bounded at COMPANY_COUNT_BOUND + 1 rows.
  */
+import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
 import { asc, desc, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { companies, companyTags, tenantCounters } from "../../db/schema";
@@ -49,16 +50,15 @@ export interface CompanyRow extends Omit<CompanyDetails, "address"> {
 
 /** A page cursor: the sort key and id of the last row shown, base64url JSON (opaque to users). */
 function encodeCursor(key: string | number | null, id: number): string {
-  return btoa(JSON.stringify([key, id]))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  // UTF-8 first: btoa takes Latin-1 only, and a name such as "Łukasiewicz" made the list answer 500.
+  return encodeBase64urlNoPadding(new TextEncoder().encode(JSON.stringify([key, id])));
 }
 
 function decodeCursor(cursor: string | null, sort: CompanySort): [string | number | null, number] | null {
   if (!cursor || cursor.length > 1200) return null;
   try {
-    const v = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/"))) as unknown;
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(decodeBase64urlIgnorePadding(cursor));
+    const v = JSON.parse(text) as unknown;
     if (!Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(v[1])) return null;
     const key = v[0] as unknown;
     const valid =
