@@ -28,6 +28,14 @@ describe("the production configuration", () => {
     expect(inject("wranglerToml")).not.toMatch(/^\s*(DEV_MAIL|BENCH)\s*=/m);
   });
 
+  it("keeps the platform's own request records out of Workers Logs: their URLs hold reset, invitation and feed secrets", () => {
+    // Invocation logs record every request's full URL and headers; the app's own line redacts them (redactPath).
+    const toml = inject("wranglerToml");
+    const logs = toml.split(/^\[observability\.logs\]\s*$/m)[1]?.split(/^\[/m)[0] ?? "";
+    expect(logs).toMatch(/^invocation_logs\s*=\s*false\s*$/m);
+    expect(toml).not.toMatch(/^\s*invocation_logs\s*=\s*true/m);
+  });
+
   it("refuses the development switches when they are set anyway, also with ENVIRONMENT unset", async () => {
     const { tenantId } = await newTenant("Production Guard Co");
     for (const environment of ["production", undefined]) {
