@@ -50,7 +50,8 @@ export function queueMail(db: Database, mail: QueueMailInput, now: number) {
       toAddress: mail.to,
       kind: mail.kind,
       essential: mail.essential,
-      subject: mail.subject,
+      // One line whatever a typed name holds: a line break could read as a header of its own at the provider.
+      subject: mail.subject.replace(/[\u0000-\u001f\u007f]+/g, " ").trim(),
       textBody: mail.text,
       htmlBody: mail.html,
       headers: mail.headers && Object.keys(mail.headers).length ? JSON.stringify(mail.headers) : null,
