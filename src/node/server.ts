@@ -124,7 +124,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   server.all("*", async (c) => {
     const headers = new Headers(c.req.raw.headers);
-    const forwarded = ipHeader ? headers.get(ipHeader)?.split(",")[0]?.trim() : undefined;
+    // The last entry is the one the proxy wrote: proxies append to X-Forwarded-For what the client already sent.
+    const forwarded = ipHeader ? headers.get(ipHeader)?.split(",").at(-1)?.trim() : undefined;
     headers.set("CF-Connecting-IP", forwarded || c.env.incoming.socket.remoteAddress || "0.0.0.0");
     const raw = c.req.raw;
     const hasBody = raw.method !== "GET" && raw.method !== "HEAD";

@@ -131,6 +131,50 @@ describe("the app on Node + libSQL, over HTTP", () => {
     ).rejects.toThrow(/set APP_URL/);
   });
 
+  it("behind a proxy that appends to X-Forwarded-For, takes the address the proxy saw, not one the client wrote", async () => {
+    const proxied = await startServer({
+      root,
+      port: 0,
+      cron: false,
+      vars: {
+        ...testBindings(inject("fakeApiPort")),
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), "customertrackr-node-proxied-")),
+        LIBSQL_URL: "",
+        CLIENT_IP_HEADER: "X-Forwarded-For",
+      },
+    });
+    try {
+      const email = `proxied-${Date.now()}@node.example`;
+      const form = new URLSearchParams({
+        email,
+        password: "correct horse battery staple 42",
+        company_name: "Proxied Ltd",
+        age_confirmed: "on",
+        accept_terms: "on",
+      });
+      const res = await fetch(`${proxied.url}/signup`, {
+        method: "POST",
+        redirect: "manual",
+        body: form.toString(),
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Origin: proxied.url,
+          // nginx's $proxy_add_x_forwarded_for: what the client sent, then the address the proxy saw.
+          "X-Forwarded-For": "6.6.6.6, 203.0.113.9",
+        },
+      });
+      expect(res.status).toBe(303);
+      const row = await proxied.platform.env.DB.prepare(
+        "SELECT s.ip FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?",
+      )
+        .bind(email)
+        .first<{ ip: string }>();
+      expect(row?.ip).toBe("203.0.113.9");
+    } finally {
+      proxied.close();
+    }
+  });
+
   it("signs up, keeps contacts, searches them, imports a CSV, exports and erases", async () => {
     cookies = new Map();
     const signup = await http("/signup", {
