@@ -108,6 +108,21 @@ describe("a contact in the trash", () => {
     expect(row).toEqual({ company_id: null, company_name: null, company_sort: "" });
   });
 
+  it("comes back with its company's name as it is now, when the company was renamed meanwhile", async () => {
+    const owner = await newTenant("Trash Company Renamed Co");
+    const { contact, company } = await richContact(owner);
+    await send(`/app/contacts/${contact}/delete`, { cookie: owner.cookie, form: {} });
+    const renamed = await send(`/app/companies/${company}`, { cookie: owner.cookie, form: { name: "Babbage & Co" } });
+    expect(renamed.status).toBe(303);
+    const item = (await trashItemOf("contact", contact))!;
+    const location = await restoreTo(owner.cookie, item.id, `/app/contacts/${contact}`);
+    expect(await textOf(location, { cookie: owner.cookie })).toContain("Babbage &amp; Co");
+    const row = await env.DB.prepare("SELECT company_id, company_name, company_sort FROM contacts WHERE id = ?")
+      .bind(contact)
+      .first();
+    expect(row).toEqual({ company_id: company, company_name: "Babbage & Co", company_sort: "babbage & co" });
+  });
+
   it("comes back only within the Free plan's contact limit, as a new contact would (402, nothing written)", async () => {
     const owner = await newTenant("Trash Plan Limit Co");
     const limits = { FREE_MAX_CONTACTS: "2" };

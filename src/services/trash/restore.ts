@@ -51,6 +51,12 @@ function restoredValue(t: TenantDb, table: string, column: string, now: number):
     const live = stageLive(t);
     return sql`CASE WHEN ${live} THEN ${v} ELSE ${column === "stage_id" ? fallback : fallbackPipeline} END`;
   }
+  // The company's name as it is now: a rename meanwhile rewrote the live contacts only.
+  if (table === "contacts" && (column === "company_name" || column === "company_sort")) {
+    const current = sql`(SELECT c.${sql.raw(column === "company_name" ? "name" : "name_sort")} FROM companies c
+      WHERE c.tenant_id = ${t.tenantId} AND c.id = ${value("company_id")})`;
+    return column === "company_sort" ? sql`coalesce(${current}, '')` : current;
+  }
   if ((table === "contacts" || table === "deals") && column.startsWith("company_")) {
     const companyLive = sql`EXISTS (SELECT 1 FROM companies c WHERE c.tenant_id = ${t.tenantId}
       AND c.id = ${value("company_id")})`;
