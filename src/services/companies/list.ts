@@ -57,7 +57,9 @@ function encodeCursor(key: string | number | null, id: number): string {
 function decodeCursor(cursor: string | null, sort: CompanySort): [string | number | null, number] | null {
   if (!cursor || cursor.length > 1200) return null;
   try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(decodeBase64urlIgnorePadding(cursor));
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+      decodeBase64urlIgnorePadding(cursor),
+    );
     const v = JSON.parse(text) as unknown;
     if (!Array.isArray(v) || v.length !== 2 || !Number.isSafeInteger(v[1])) return null;
     const key = v[0] as unknown;
