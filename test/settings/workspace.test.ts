@@ -238,6 +238,28 @@ describe("custom fields", () => {
 });
 
 describe("the workspace page", () => {
+  it("puts a new field after every field there is, whenever it was made", async () => {
+    const owner = await newTenant("Fields Order Co");
+    // A field made before a new one: its place is the highest a field has had (creation times once gave places).
+    await env.DB.prepare(
+      "INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, position, created_at) VALUES (?, 'contact', 'Older', 'older', 'text', 999999999, 0)",
+    )
+      .bind(owner.tenantId)
+      .run();
+    for (const name of ["Newer", "Newest"])
+      expect(
+        await statusOf("/app/settings/fields", {
+          cookie: owner.cookie,
+          form: { entity: "contact", name, kind: "text" },
+        }),
+      ).toBe(303);
+    const form = await page("/app/contacts/new", owner.cookie);
+    const at = (label: string) => form.indexOf(`>${label}<`);
+    expect(at("Older")).toBeGreaterThan(0);
+    expect(at("Older")).toBeLessThan(at("Newer"));
+    expect(at("Newer")).toBeLessThan(at("Newest"));
+  });
+
   it("the default region decides how national phone numbers are read", async () => {
     const owner = await newTenant("Region Co");
     const london = "020 7946 0018";

@@ -101,8 +101,9 @@ export async function createCustomFieldAudited(
           nameKey: input.name.toLowerCase(),
           kind: input.kind,
           options: input.kind === "select" ? JSON.stringify(input.options) : null,
-          // New fields go last: creation time orders them, within the column's integer range.
-          position: actor.now % 1_000_000_000,
+          // New fields go last: after the highest place of the entity's fields (creation times wrapped around).
+          position: sql`(SELECT coalesce(max(f.position), 0) + 1 FROM custom_fields f
+            WHERE f.tenant_id = ${t.tenantId} AND f.entity = ${input.entity})`,
           createdAt: actor.now,
         })
         .returning({ id: customFields.id }),
