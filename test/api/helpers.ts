@@ -1,6 +1,7 @@
 /** Making API keys through Settings → API as an admin would, and calling /api/v1 as a client would. */
 import { expect } from "vitest";
 import { send, type SendOptions } from "../helpers/http";
+import { confirmAddressOf } from "../helpers/tenants";
 import { expectDocumentedAnswer } from "./answer-schemas";
 
 /** Makes a key through the settings page; returns the secret the page shows once. */
@@ -8,6 +9,7 @@ export async function makeKey(
   cookie: string,
   fields: { name?: string; scope?: "read" | "read_write"; expires?: string } = {},
 ): Promise<string> {
+  await confirmAddressOf(cookie);
   const res = await send("/app/settings/api", {
     cookie,
     form: { name: fields.name ?? "Zapier", scope: fields.scope ?? "read_write", expires: fields.expires ?? "never" },

@@ -2,6 +2,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { send } from "../helpers/http";
+import { confirmAddressOf } from "../helpers/tenants";
 
 export interface TaskSeed {
   title: string;
@@ -45,6 +46,7 @@ export async function insertTask(tenantId: string, t: TaskSeed): Promise<number>
 
 /** Turns the feed on from the profile and returns its path (/cal/<secret>.ics), shown this once. */
 export async function turnOnFeed(cookie: string, action = "/app/settings/profile/calendar-feed"): Promise<string> {
+  await confirmAddressOf(cookie);
   const res = await send(action, { cookie, form: {} });
   expect(res.status).toBe(200);
   const html = await res.text();

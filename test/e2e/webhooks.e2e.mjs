@@ -4,7 +4,14 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
-import { WAIT_MS, assertNoProblems, axeViolations, openNewAccountPage, waitForPath } from "./helpers.mjs";
+import {
+  WAIT_MS,
+  assertNoProblems,
+  axeViolations,
+  confirmEmailFromMail,
+  openNewAccountPage,
+  waitForPath,
+} from "./helpers.mjs";
 
 /** A local receiver that answers 200 and keeps what it got. */
 async function receiver() {
@@ -26,7 +33,11 @@ export default {
   async "an owner adds an endpoint, and its test event arrives signed"({ baseUrl, browser }) {
     const hooks = await receiver();
     try {
-      const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Webhooks E2E Ltd" });
+      const { page, problems, context, email } = await openNewAccountPage(browser, baseUrl, {
+        company: "Webhooks E2E Ltd",
+      });
+      // Endpoints outlive a password reset, so they take a confirmed address: the owner confirms it from the mail.
+      await confirmEmailFromMail(page, baseUrl, email);
       await page.goto(`${baseUrl}/app/settings/profile`);
       await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Webhooks" }).click();
       await waitForPath(page, "/app/settings/webhooks");

@@ -29,3 +29,13 @@ export async function memberOf(tenantId: string, role: Role) {
   ]);
   return user;
 }
+
+/** Confirms the signed-in account's address, as its emailed link would: API keys, webhooks and feeds need it. */
+export async function confirmAddressOf(cookie: string): Promise<void> {
+  const token = decodeURIComponent(/__Host-session=([^;]+)/.exec(cookie)?.[1] ?? "");
+  await env.DB.prepare(
+    "UPDATE users SET email_verified_at = coalesce(email_verified_at, ?) WHERE id = (SELECT user_id FROM sessions WHERE id = ?)",
+  )
+    .bind(Date.now(), token.split(".")[0] ?? "")
+    .run();
+}

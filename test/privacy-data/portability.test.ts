@@ -8,7 +8,7 @@ import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { send, statusOf, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
-import { memberOf } from "../helpers/tenants";
+import { confirmAddressOf, memberOf } from "../helpers/tenants";
 import {
   createContact,
   insertCompany,
@@ -173,7 +173,8 @@ async function seedWorkspace() {
   }
   // A cookie choice made while signed in belongs to the account's data too.
   await send("/consent", { cookie: t.cookie, form: { analytics: "reject", back: "/" } });
-  // So does whether their calendar feed is on (never its secret).
+  // So does whether their calendar feed is on (never its secret); turning it on takes a confirmed address.
+  await confirmAddressOf(t.cookie);
   expect((await send("/app/settings/profile/calendar-feed", { cookie: t.cookie, form: {} })).status).toBe(200);
   return { t, ids: { ada, charles, third, company, deal, lostDeal } };
 }

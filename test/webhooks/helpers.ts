@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { expect, inject } from "vitest";
 import { WEBHOOK_DATA } from "../../src/routes/api/webhook-schemas";
 import { post } from "../contacts/contact-helpers";
+import { confirmAddressOf } from "../helpers/tenants";
 
 const receiver = () => `http://127.0.0.1:${inject("fakeApiPort")}`;
 
@@ -26,6 +27,7 @@ export async function received(name: string): Promise<{ headers: Record<string, 
 
 /** Adds an endpoint through Settings → Webhooks as `cookie`; returns its id. */
 export async function addEndpoint(cookie: string, url: string, events: string[]): Promise<string> {
+  await confirmAddressOf(cookie);
   const res = await post("/app/settings/webhooks", cookie, { url, events });
   const id = res.headers.get("Location")?.match(/^\/app\/settings\/webhooks\/([a-z2-7]{24})\?notice=created$/)?.[1];
   if (res.status !== 303 || !id) throw new Error(`adding the endpoint answered ${res.status}: ${await res.text()}`);

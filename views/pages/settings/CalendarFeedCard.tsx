@@ -8,6 +8,8 @@ export interface CalendarFeedCardProps {
   newUrl?: string;
   /** The workspace whose tasks and deals this feed carries. */
   workspace: string;
+  /** Why turning it on was refused. */
+  error?: string;
 }
 
 /**
@@ -76,6 +78,7 @@ export function CalendarFeedCard(p: CalendarFeedCardProps) {
         </>
       ) : (
         <form method="post" action="/app/settings/profile/calendar-feed">
+          {p.error ? <FormAlert>{p.error}</FormAlert> : null}
           <button type="submit">Turn on the calendar feed</button>
         </form>
       )}

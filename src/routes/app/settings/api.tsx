@@ -13,6 +13,7 @@ import { createApiKey, listApiKeys, parseApiKeyForm, revokeApiKey } from "../../
 import { actorOf, controlOf } from "../../context";
 import { noticeOf } from "../../record-helpers";
 import { API_KEY_NOTICES, ApiKeysPage, type ApiKeysPageProps } from "../../../../views/pages/settings/ApiKeysPage";
+import { unconfirmedRefusal } from "./confirmed-address";
 import { settingsMenuOf } from "./settings-context";
 
 /** Mounted at /app/settings/api. */
@@ -45,6 +46,14 @@ apiKeysRoutes.post("/", requireRole("admin"), async (c) => {
     return keysPage(
       c,
       { create: { values: formValues(body, ["name", "scope", "expires"]), errors: parsed.errors } },
+      422,
+    );
+  // 422 rather than 403, as for invitations: the role allows it; the account is missing a step it can take.
+  const refused = unconfirmedRefusal(c, "making an API key");
+  if (refused)
+    return keysPage(
+      c,
+      { create: { values: formValues(body, ["name", "scope", "expires"]), errors: { name: refused } } },
       422,
     );
   const { key, secret } = await createApiKey(controlOf(c), actorOf(c), parsed.data);

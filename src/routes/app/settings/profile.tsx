@@ -34,6 +34,7 @@ import {
 import { amountForInput } from "../../../lib/money";
 import { formatCalendarDate } from "../../../../views/lib/time";
 import { actorOf, authOf, controlOf } from "../../context";
+import { unconfirmedRefusal } from "./confirmed-address";
 import { accountHolderOf, settingsMenuOf } from "./settings-context";
 import { ProfilePage } from "../../../../views/pages/settings/ProfilePage";
 
@@ -111,7 +112,7 @@ async function profilePage(
         locales: localeChoices(),
         error: opts.errors?.locale,
       }}
-      calendarFeed={{ feed, newUrl: opts.feedUrl, workspace: auth.tenant.name }}
+      calendarFeed={{ feed, newUrl: opts.feedUrl, workspace: auth.tenant.name, error: opts.errors?.calendar_feed }}
     />,
     opts.status ?? 200,
   );
@@ -157,6 +158,8 @@ profileRoutes.post("/calendar-feed", requireRole("viewer"), async (c) => {
   // Turning it on twice (a double click) keeps the first address rather than silently replacing it.
   if (await calendarFeedStatus(c.get("db"), accountHolderOf(c)))
     return c.redirect("/app/settings/profile?saved=calendar_feed_on#calendar-feed", 303);
+  const refused = unconfirmedRefusal(c, "turning on a calendar feed");
+  if (refused) return profilePage(c, { errors: { calendar_feed: refused }, status: 422 });
   const secret = await newCalendarFeedSecret(c.get("db"), accountHolderOf(c), requestMeta(c), false);
   return profilePage(c, { feedUrl: feedAddress(c, secret) });
 });

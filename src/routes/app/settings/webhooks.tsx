@@ -32,6 +32,7 @@ import {
   WebhookEndpointPage,
 } from "../../../../views/pages/settings/WebhookEndpointPage";
 import { WEBHOOK_NOTICES, WebhooksPage, type WebhooksPageProps } from "../../../../views/pages/settings/WebhooksPage";
+import { unconfirmedRefusal } from "./confirmed-address";
 import { settingsMenuOf } from "./settings-context";
 
 /** Mounted at /app/settings/webhooks. */
@@ -92,6 +93,8 @@ webhooksRoutes.post("/", admin, async (c) => {
   if (!parsed.ok) return listPage(c, { create: { values, errors: parsed.errors } }, 422);
   const url = checkEndpointUrl(parsed.data.url, isProduction(c.env));
   if (!url.ok) return listPage(c, { create: { values, errors: { url: url.message } } }, 422);
+  const refused = unconfirmedRefusal(c, "adding a webhook endpoint");
+  if (refused) return listPage(c, { create: { values, errors: { url: refused } } }, 422);
   const created = await createEndpoint(tenantOf(c), actorOf(c), {
     url: url.url,
     description: parsed.data.description || null,
