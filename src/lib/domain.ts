@@ -21,3 +21,68 @@ export function normalizeDomain(input: string): DomainResult {
   }
   return { ok: true, domain: host };
 }
+
+// Hosts many companies share, so a website there ("facebook.com/acmebakery") says nothing about which
+// company it is. Platforms: the host and every subdomain (m.facebook.com, uk.linkedin.com, sites.google.com).
+const SHARED_PLATFORMS = [
+  "facebook.com",
+  "fb.com",
+  "fb.me",
+  "linkedin.com",
+  "lnkd.in",
+  "instagram.com",
+  "twitter.com",
+  "x.com",
+  "t.co",
+  "youtube.com",
+  "youtu.be",
+  "tiktok.com",
+  "pinterest.com",
+  "threads.net",
+  "google.com",
+  "gmail.com",
+  "googlemail.com",
+  "outlook.com",
+  "hotmail.com",
+  "live.com",
+  "msn.com",
+  "yahoo.com",
+  "aol.com",
+  "icloud.com",
+  "proton.me",
+  "protonmail.com",
+  "gmx.com",
+  "gmx.de",
+  "gmx.net",
+  "web.de",
+  "linktr.ee",
+  "github.com",
+  "etsy.com",
+  "yelp.com",
+  "bit.ly",
+  "goo.gl",
+];
+// Site builders and hosts: only the bare host is shared; each subdomain (acme.github.io) is one customer's site.
+const SHARED_HOSTS = [
+  "github.io",
+  "wordpress.com",
+  "wix.com",
+  "wixsite.com",
+  "squarespace.com",
+  "blogspot.com",
+  "business.site",
+  "medium.com",
+  "substack.com",
+  "webflow.io",
+  "carrd.co",
+];
+
+/** Whether a normalised domain is a host many companies share (a social network, webmail, a site builder). */
+export function isSharedHost(domain: string): boolean {
+  return SHARED_HOSTS.includes(domain) || SHARED_PLATFORMS.some((d) => domain === d || domain.endsWith(`.${d}`));
+}
+
+/** The domain a company is matched and told apart by: its normalised domain, or null for a shared host. */
+export function matchingDomain(domain: string | null): string | null {
+  return domain && !isSharedHost(domain) ? domain : null;
+}

@@ -14,6 +14,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { importJobs, type ImportKind, memberships, users } from "../../db/schema";
+import { matchingDomain } from "../../lib/domain";
 import { newId } from "../../lib/ids";
 import type { PlanLimitError } from "../billing/limits";
 import { CHUNK_ROWS, type ChunkContext, type ChunkRow } from "../import/chunk";
@@ -117,7 +118,7 @@ export async function bulkUpsert(t: TenantDb, input: BulkInput): Promise<BulkOut
     if (kind !== "companies") return undefined;
     const co = record as CompanyRecord;
     const name = co.name.toLowerCase();
-    return co.domain ? namedWithout.get(name) : (namedWithDomain.get(name) ?? namedWithout.get(name));
+    return matchingDomain(co.domain) ? namedWithout.get(name) : (namedWithDomain.get(name) ?? namedWithout.get(name));
   };
   for (const [index, json] of input.records.entries()) {
     if (json === null) continue;
@@ -137,7 +138,7 @@ export async function bulkUpsert(t: TenantDb, input: BulkInput): Promise<BulkOut
     for (const k of read.keys) seen.set(k, index);
     if (kind === "companies") {
       const co = read.record as CompanyRecord;
-      (co.domain ? namedWithDomain : namedWithout).set(co.name.toLowerCase(), index);
+      (matchingDomain(co.domain) ? namedWithDomain : namedWithout).set(co.name.toLowerCase(), index);
     }
     rows.push({ rowNo: index + 1, record: read.record });
   }
@@ -279,5 +280,7 @@ function matchKeysOf(kind: "contacts" | "companies", record: ContactRecord | Com
     return [...c.emails.map((e) => `e:${e}`), ...c.phones.map((p) => `p:${p}`)];
   }
   const co = record as CompanyRecord;
-  return [...(co.domain ? [`d:${co.domain}`] : []), `n:${co.name.toLowerCase()}`];
+  // A shared host (facebook.com/…) is many companies' domain, as the planner reads it.
+  const domain = matchingDomain(co.domain);
+  return [...(domain ? [`d:${domain}`] : []), `n:${co.name.toLowerCase()}`];
 }

@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { TenantDb } from "../../db/scoped";
 import { companies } from "../../db/schema";
-import { normalizeDomain } from "../../lib/domain";
+import { isSharedHost, normalizeDomain } from "../../lib/domain";
 import { normalizePhone } from "../../lib/phone";
 import { parseForm, text, type FieldErrors } from "../../lib/validation";
 import { listCustomFields, parseCustomFieldsForm, type CustomField } from "../records/custom-fields";
@@ -133,12 +133,13 @@ export function validateCompanyForm(
   };
 }
 
-/** The tenant's companies with this (normalised) domain, for the duplicate warning. */
+/** The tenant's companies with this (normalised) domain, for the duplicate warning; none for a shared host (facebook.com). */
 export async function companiesWithDomain(
   t: TenantDb,
   domain: string,
   exceptId?: number,
 ): Promise<{ id: number; name: string }[]> {
+  if (isSharedHost(domain)) return [];
   const rows = await t.db
     .select({ id: companies.id, name: companies.name })
     .from(companies)

@@ -79,10 +79,21 @@ export type Cells = Map<string, { header: string; value: string }[]>;
 /** A value read from the cells, or why the row is refused. */
 export type Check = { ok: true; value: string | null } | { ok: false; reason: string };
 
-/** The cells of one target joined by spaces, refused past `max` characters. */
+/**
+ * The first non-empty cell of a single-value target (a name, company, job title), refused past `max`
+ * characters. Two columns of one value ("Company Name" and "Associated Company") name it twice, so
+ * joining them would write it twice.
+ */
 export function single(values: Cells, target: string, label: string, max: number): Check {
-  const list = values.get(target) ?? [];
-  const value = list.map((v) => v.value).join(" ");
+  return checked((values.get(target) ?? [])[0]?.value ?? "", label, max);
+}
+
+/** The cells of one target joined by spaces (a note from several columns), refused past `max` characters. */
+export function joined(values: Cells, target: string, label: string, max: number): Check {
+  return checked((values.get(target) ?? []).map((v) => v.value).join(" "), label, max);
+}
+
+function checked(value: string, label: string, max: number): Check {
   if (!value) return { ok: true, value: null };
   if (value.length > max)
     return { ok: false, reason: `${label} has ${value.length} characters; at most ${max} are accepted.` };

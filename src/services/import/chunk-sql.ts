@@ -103,6 +103,32 @@ export interface Added {
   notes: number;
 }
 
+/** A list in import_records.after that a later chunk adds to: the union of both (a JSON array). */
+const unionOf = (key: string) => {
+  const path = `$.${key}`;
+  return sql`CASE WHEN import_records.after -> ${path} IS NOT NULL OR excluded.after -> ${path} IS NOT NULL THEN
+    json((SELECT json_group_array(value) FROM (SELECT value FROM json_each(import_records.after, ${path})
+      UNION SELECT value FROM json_each(excluded.after, ${path})))) END`;
+};
+
+/** The notes earlier chunks added (after.notes), with the record's note so far and its time (written_at). */
+const earlierNotes = sql`CASE WHEN import_records.after -> '$.note' IS NOT NULL OR import_records.after -> '$.notes' IS NOT NULL
+  THEN json((SELECT json_group_array(json(value)) FROM (SELECT value FROM json_each(import_records.after, '$.notes')
+    UNION ALL SELECT json_object('body', import_records.after ->> 'note', 'at', import_records.written_at)
+    WHERE import_records.after ->> 'note' IS NOT NULL))) END`;
+
+/**
+ * A contact's or company's import record merged with a later chunk's update of it (the upsert's SET).
+ * `before` keeps each field's value from the first change (json_patch drops a null it carries; undo
+ * reads a missing field as null); `after` takes the later values, the union of added emails, phones
+ * and tags, and earlier notes with their times. written_at moves on, so a record the import created
+ * and a later chunk updated is still unedited since. (A deal's after carries nulls json_patch would drop.)
+ */
+const mergedHistory = sql`before = json_patch(excluded.before, import_records.before),
+  after = json_patch(json_patch(import_records.after, excluded.after), json_object('emails', ${unionOf("emails")},
+    'phones', ${unionOf("phones")}, 'tagKeys', ${unionOf("tagKeys")}, 'note', excluded.after ->> 'note', 'notes', ${earlierNotes})),
+  written_at = excluded.written_at`;
+
 /** The statements both planners share, for one chunk of one import. */
 export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
   const tenant = t.tenantId;
@@ -145,7 +171,8 @@ export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
 
     /**
      * Each row's timeline entry and import record: "created", or "updated" with the values before and
-     * after (the first import of a record keeps its "before"; a later row of the same import moves "after").
+     * after. A record a later chunk of the same import updates again gets one record merged per field
+     * (mergedHistory), so undo restores what either chunk changed.
      */
     history(subject: SubjectType, rows: RowSource, action: "created" | "updated"): SQL[] {
       if (action === "created")
@@ -167,7 +194,7 @@ export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
         sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
           SELECT ${tenant}, ${ctx.importId}, ${subject}, ${rows.id}, 'updated', j.value ->> 'rowNo',
             j.value -> 'before', j.value -> 'after', ${now}
-          ${rows.from} WHERE true ON CONFLICT DO UPDATE SET after = excluded.after, written_at = excluded.written_at`,
+          ${rows.from} WHERE true ON CONFLICT DO UPDATE SET ${subject === "deal" ? sql`after = excluded.after, written_at = excluded.written_at` : mergedHistory}`,
       ];
     },
 

@@ -146,6 +146,14 @@ const COMPANY_ALIASES: Record<string, (typeof COMPANY_TARGETS)[number]> = {
   "company owner": "owner",
 };
 
+/**
+ * Headers that name email but hold something else: Outlook's "E-mail Display Name" ("Grace (grace@…)"),
+ * HubSpot's "Email Domain", "Unsubscribed from all email", bounce and consent columns. Mapped to Email,
+ * each would refuse every row.
+ */
+const NOT_AN_EMAIL =
+  /\b(display|name|domain|opt|opted|optout|optin|unsubscribed?|subscribed|subscriptions?|bounced?|bounces|quarantined?|consent|confirmed|verified|valid|invalid|status|reason|format|date|sent|opened|clicked|count)\b/;
+
 const ADDRESS_PART =
   /\b(street|city|town|state|region|province|postal|postcode|zip|country|ort|stadt|plz|land|ville|pays)\b/;
 
@@ -169,7 +177,7 @@ export function autoMapping(kind: ImportKind, headers: string[], fields: Mappabl
     if (exact) return exact;
     if (kind === "contacts") {
       // "E-mail 2 Address", "E-mail 1 - Value", "Email 3", "Work email"; "Business Phone", "Phone 1 - Value", "Telefon".
-      if (/\b(e ?mail|mail)\b/.test(k)) return "email";
+      if (/\b(e ?mail|mail)\b/.test(k)) return NOT_AN_EMAIL.test(k) ? "" : "email";
       if (/\b(phone|mobile|telephone|telefon|handy|tel|cell)\b/.test(k)) return "phone";
       if (/\baddress\b.*\bformatted$/.test(k)) return "address";
     } else {

@@ -3,7 +3,7 @@
  * keys that make two rows the same person (or company). Pure functions: the analyse step drives them.
  */
 import type { ImportKind } from "../../db/schema";
-import { normalizeDomain } from "../../lib/domain";
+import { matchingDomain, normalizeDomain } from "../../lib/domain";
 import { COMPANY_NAME_MAX, COMPANY_SIZES } from "../companies/form";
 import { CONTACT_LIMITS } from "../contacts/form";
 import {
@@ -12,6 +12,7 @@ import {
   customOf,
   EMAIL,
   gather,
+  joined,
   NOTE_MAX,
   ownerOf,
   phoneOf,
@@ -51,7 +52,7 @@ export type RowResult<R> = { ok: true; record: R } | { ok: false; reason: string
 function extrasOf(v: Cells, ctx: RowContext): Exclude<RowResult<RecordExtras>, { ok: "empty" }> {
   const address = addressOf(v);
   if (!address.ok) return { ok: false, reason: address.reason };
-  const note = single(v, "note", "The note", NOTE_MAX);
+  const note = joined(v, "note", "The note", NOTE_MAX);
   if (!note.ok) return { ok: false, reason: note.reason };
   const tags = tagsOf(v);
   if (typeof tags === "string") return { ok: false, reason: tags };
@@ -197,7 +198,7 @@ export function nameKey(firstName: string, lastName: string, company: string | n
 /**
  * The keys that make two rows of one file the same person (or company), strongest first: an email,
  * or a phone together with the same name (colleagues share a switchboard: a phone alone is not a
- * person; import-match.ts); a domain, else the name, for companies.
+ * person; import-match.ts); a domain (not a shared host's), else the name, for companies.
  */
 export function matchKeys(kind: ImportKind, record: ContactRecord | CompanyRecord): string[] {
   if (kind === "contacts") {
@@ -209,5 +210,7 @@ export function matchKeys(kind: ImportKind, record: ContactRecord | CompanyRecor
     return keys.length ? keys : [nameKey(c.firstName, c.lastName, c.company)];
   }
   const co = record as CompanyRecord;
-  return co.domain ? [`d:${co.domain}`] : [`n:${co.name.toLowerCase()}`];
+  // A shared host (facebook.com/acmebakery) is many companies' domain: such a row is told apart by its name.
+  const domain = matchingDomain(co.domain);
+  return domain ? [`d:${domain}`] : [`n:${co.name.toLowerCase()}`];
 }

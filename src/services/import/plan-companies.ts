@@ -5,6 +5,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
+import { matchingDomain } from "../../lib/domain";
 import type { ChunkContext, ChunkPlan, ChunkRow, CompanyFields, CompanyUpdateRow, NewCompanyRow } from "./chunk";
 import { chunkSql, claimChunk, collectTags, insertedRecords, namedRecords } from "./chunk-sql";
 import { currentCustomValues, currentNoteBodies, currentTagKeys } from "./current-sql";
@@ -54,14 +55,16 @@ export async function planCompanyChunk(
   const records = rows.map((row) => row.record);
   const found = await currentCompanies(
     t,
-    records.map((r) => r.domain).filter((d): d is string => !!d),
+    records.map((r) => matchingDomain(r.domain)).filter((d): d is string => !!d),
     records.map((r) => r.name.toLowerCase()),
   );
-  // By domain first; then by name among companies without a different domain.
+  // By domain first; then by name among companies without a different domain. A shared host
+  // (facebook.com/acmebakery) is no company's own domain: it counts as none.
   const byDomain = new Map<string, CurrentCompany>();
   const byName = new Map<string, CurrentCompany>();
   for (const co of found) {
-    if (co.domain && !byDomain.has(co.domain)) byDomain.set(co.domain, co);
+    const domain = matchingDomain(co.domain);
+    if (domain && !byDomain.has(domain)) byDomain.set(domain, co);
     if (!byName.has(co.name_sort)) byName.set(co.name_sort, co);
   }
   const tally = new ChunkTally<NewCompanyRow, CompanyUpdateRow>();
@@ -69,10 +72,11 @@ export async function planCompanyChunk(
   for (const { rowNo, record: r } of rows) {
     collectTags(tally.tagNames, r.tags);
     const ownerId = r.owner ? (ctx.owners.get(r.owner) ?? null) : null;
-    let match = r.domain ? byDomain.get(r.domain) : undefined;
+    const domain = matchingDomain(r.domain);
+    let match = domain ? byDomain.get(domain) : undefined;
     if (!match) {
       const named = byName.get(r.name.toLowerCase());
-      if (named && (!named.domain || !r.domain || named.domain === r.domain)) match = named;
+      if (named && (!matchingDomain(named.domain) || !domain || named.domain === domain)) match = named;
     }
     if (!match) {
       tally.creates.push({
@@ -95,7 +99,8 @@ export async function planCompanyChunk(
     const { scalar } = d;
     scalar("name", match.name, r.name);
     if (d.set.name !== undefined) d.set.nameSort = r.name.toLowerCase();
-    scalar("domain", match.domain, r.domain);
+    // A shared host never replaces the company's own domain.
+    if (domain || !matchingDomain(match.domain)) scalar("domain", match.domain, r.domain);
     scalar("industry", match.industry, r.industry);
     scalar("size", match.size, r.size);
     scalar("phone", match.phone, r.phone);

@@ -28,10 +28,8 @@ export interface RestoreRow {
   tagKeys: string[];
   /** Custom field id → the value before (null: none). */
   custom: Record<string, string | null>;
-  /** The note the import added: deleted unless edited since. */
-  note: string | null;
-  /** When the import wrote the record (its note's creation time). */
-  writtenAt: number;
+  /** The notes the import added, each with its creation time: deleted unless edited since. */
+  notes: { body: string; at: number }[];
   /** The undo's own timeline entry, when it is not whole. */
   changes: Record<string, [unknown, unknown]>;
   /** Everything restored: the import's timeline entry goes, and no entry of the undo's is written. */
@@ -135,6 +133,10 @@ function restoreCompanies(t: TenantDb, rows: string, now: number): SQL[] {
   ];
 }
 
+/** Each row's added notes as (record id, body, creation time). */
+const addedNotes = (rows: string) =>
+  sql`SELECT j.value ->> 'id', x.value ->> 'body', x.value ->> 'at' FROM json_each(${rows}) j CROSS JOIN json_each(j.value, '$.notes') x`;
+
 /** The statements that restore a page of updated records of one type. */
 export function restoreStatements(
   t: TenantDb,
@@ -157,14 +159,12 @@ export function restoreStatements(
       SELECT ${tenantId}, f.id, j.value ->> 'id', v.value FROM json_each(${rows}) j CROSS JOIN json_each(j.value, '$.custom') v
         JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = ${tenantId} AND f.entity = ${type}
       WHERE v.value IS NOT NULL ON CONFLICT DO UPDATE SET value = excluded.value`,
-    // The note the import added, if nobody edited it.
-    sql`UPDATE tenant_counters SET notes = max(0, notes - (SELECT count(*) FROM notes n JOIN json_each(${rows}) j
-        ON n.subject_id = j.value ->> 'id' AND n.body = j.value ->> 'note' AND n.created_at = j.value ->> 'writtenAt'
-          AND n.updated_at = n.created_at
-        WHERE n.tenant_id = ${tenantId} AND n.subject_type = ${type})) WHERE tenant_id = ${tenantId}`,
+    // The notes the import added, if nobody edited them.
+    sql`UPDATE tenant_counters SET notes = max(0, notes - (SELECT count(*) FROM notes n
+        WHERE n.tenant_id = ${tenantId} AND n.subject_type = ${type} AND n.updated_at = n.created_at
+          AND (n.subject_id, n.body, n.created_at) IN (${addedNotes(rows)}))) WHERE tenant_id = ${tenantId}`,
     sql`DELETE FROM notes WHERE tenant_id = ${tenantId} AND subject_type = ${type} AND updated_at = created_at
-      AND (subject_id, body, created_at) IN (SELECT j.value ->> 'id', j.value ->> 'note', j.value ->> 'writtenAt'
-        FROM json_each(${rows}) j WHERE j.value ->> 'note' IS NOT NULL)`,
+      AND (subject_id, body, created_at) IN (${addedNotes(rows)})`,
     sql`DELETE FROM activities WHERE tenant_id = ${tenantId} AND subject_type = ${type}
       AND json_extract(detail, '$.import') = ${importId}
       AND subject_id IN (SELECT j.value ->> 'id' FROM json_each(${rows}) j WHERE j.value ->> 'whole')`,

@@ -109,7 +109,8 @@ const unchangedSince = (current: string | null, written: unknown) =>
 /** What undoing one updated record restores, or the fields someone changed since (kept). */
 function restoreOf(h: HistoryRow, type: "contact" | "company", now: CurrentRow): { row: RestoreRow; kept: string[] } {
   const before = JSON.parse(h.before ?? "{}") as ImportedBefore<Fields>;
-  const after = JSON.parse(h.after ?? "{}") as ImportedAfter<Fields>;
+  // notes: those earlier chunks of the import added, when a later one updated the record again (chunk-sql.ts).
+  const after = JSON.parse(h.after ?? "{}") as ImportedAfter<Fields> & { notes?: RestoreRow["notes"] };
   const set: RestoreRow["set"] = {};
   const kept: string[] = [];
   const changes: Record<string, [unknown, unknown]> = {};
@@ -153,8 +154,7 @@ function restoreOf(h: HistoryRow, type: "contact" | "company", now: CurrentRow):
     phones: after.phones ?? [],
     tagKeys: after.tagKeys ?? [],
     custom,
-    note: after.note ?? null,
-    writtenAt: h.written_at,
+    notes: [...(after.notes ?? []), ...(after.note ? [{ body: after.note, at: h.written_at }] : [])],
     changes: whole ? {} : changes,
     whole,
   };
