@@ -77,6 +77,7 @@ describe("deal rows from other CRMs", () => {
       amountMinor: 4_680_050,
       amountGiven: true,
       currency: "EUR",
+      currencyGiven: true,
       pipeline: null,
       stage: "Lead",
       stageGiven: true,
@@ -180,6 +181,7 @@ describe("our own deals.csv", () => {
         amountMinor: 1_250_050,
         amountGiven: true,
         currency: "USD",
+        currencyGiven: true,
         pipeline: "Sales",
         stage: "Negotiation",
         stageGiven: true,
@@ -200,6 +202,23 @@ describe("our own deals.csv", () => {
         custom: {},
       },
     ]);
+  });
+});
+
+describe("a file's number format", () => {
+  it.each([
+    [["1.234,56 €", "99,50 €"], "en-US", "de-DE"],
+    [["€ 1.234,56"], "en-US", "de-DE"],
+    [["5.000,00", "130,00"], "fr-FR", "de-DE"],
+    [["12 500,50", "130,00"], "fr-FR", "fr-FR"],
+    [["12 500,50"], "en-US", "fr-FR"],
+    [["5.000,00"], "de-DE", "de-DE"],
+    [["1,234.50", "$99.00"], "de-DE", "en-US"],
+    [["1,234.50"], "en-GB", "en-GB"],
+    [["5000", "130"], "fr-FR", "fr-FR"],
+    [["5.000", "12.000"], "en-US", "de-DE"],
+  ])("%j in a %s workspace reads as %s", (amounts, workspace, want) => {
+    expect(amountLocaleOf(amounts, workspace)).toBe(want);
   });
 });
 

@@ -85,22 +85,46 @@ export function dealMapping(headers: string[]): string[] {
   });
 }
 
+/** An amount cell without the currency around it ("1.234,56 €", "$ 12,500.50", "EUR 100"). */
+export function bareAmount(cell: string): string {
+  return cell.replace(/^[^\d-]+|[^\d]+$/g, "");
+}
+
+// Every kind of space groups alike (parseAmount reads them so), and the straight apostrophe stands for the Swiss one.
+const groupOf = (ch: string) => (/[\s\u00a0\u202f]/.test(ch) ? " " : ch === "\u2019" ? "'" : ch);
+
 /**
- * The locale a file's amounts are written in, from the amount cells: comma decimals ("5.000,00")
- * where they outnumber dot decimals. The workspace's own locale when it writes decimals the same way
- * (so "12 500,50" reads in fr-FR), else en-US or de-DE.
+ * The locale a file's amounts are written in, from the amount cells without their currency signs: comma
+ * decimals ("5.000,00 €") where they outnumber dot decimals, and the most common group separator. The
+ * workspace's own locale when it writes both the same way (so "12 500,50" reads in fr-FR), else one that
+ * does: de-DE (dot groups), fr-FR (space groups) or en-US.
  */
 export function amountLocaleOf(amounts: string[], workspaceLocale: string): string {
   let comma = 0;
   let dot = 0;
-  for (const a of amounts) {
-    if (/,\d{1,2}\s*$/.test(a)) comma += 1;
-    else if (/\.\d{1,2}\s*$/.test(a)) dot += 1;
+  const bare = amounts.map(bareAmount);
+  for (const a of bare) {
+    if (/,\d{1,2}$/.test(a)) comma += 1;
+    else if (/\.\d{1,2}$/.test(a)) dot += 1;
   }
-  const decimal = comma > dot ? "," : ".";
-  const own = new Intl.NumberFormat(workspaceLocale).formatToParts(1.5).find((p) => p.type === "decimal")?.value;
-  if (own === decimal) return workspaceLocale;
-  return decimal === "," ? "de-DE" : "en-US";
+  const decimal = comma > dot ? "," : dot > comma ? "." : null;
+  const groups = new Map<string, number>();
+  for (const a of bare) {
+    const integer = decimal ? a.replace(decimal === "," ? /,\d{1,2}$/ : /\.\d{1,2}$/, "") : a;
+    for (const ch of integer.match(/(?<=\d)\D(?=\d)/g) ?? []) {
+      const g = groupOf(ch);
+      if (g !== decimal) groups.set(g, (groups.get(g) ?? 0) + 1);
+    }
+  }
+  const group = [...groups].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const parts = new Intl.NumberFormat(workspaceLocale, { useGrouping: true }).formatToParts(1234567.5);
+  const own = (type: string) => groupOf(parts.find((p) => p.type === type)?.value ?? "");
+  if ((decimal ?? own("decimal")) === own("decimal") && (group === null || group === own("group")))
+    return workspaceLocale;
+  // Without a decimal in the file, a dot or a space between digits groups thousands ("5.000", "5 000").
+  const commaDecimal = (decimal ?? (group === "." || group === " " ? "," : ".")) === ",";
+  if (commaDecimal) return group === " " ? "fr-FR" : "de-DE";
+  return "en-US";
 }
 
 /**
@@ -132,7 +156,10 @@ export interface DealRecord {
   amountMinor: number;
   /** The row had an amount (0 included); without one, a matched deal keeps its own. */
   amountGiven: boolean;
+  /** The row's currency, else the workspace's (and amountMinor is in it). */
   currency: string;
+  /** The row had a currency: without one, a matched deal keeps its own and the amount is read in it. */
+  currencyGiven: boolean;
   pipeline: string | null;
   stage: string | null;
   /** The row named a stage, or an outcome: without, a matched deal keeps its own. */
@@ -207,13 +234,15 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
     texts[target] = s.value;
   }
   if (!texts.name) return { ok: false, reason: "The row has no deal name." };
-  const currency = ((v.get("currency") ?? [])[0]?.value ?? ctx.currency).toUpperCase();
+  const givenCurrency = (v.get("currency") ?? [])[0]?.value;
+  // Without one, the workspace's: what a new deal gets (a matched deal keeps its own, plan-deals.ts).
+  const currency = (givenCurrency || ctx.currency).toUpperCase();
   if (!isCurrency(currency))
     return { ok: false, reason: `“${currency.slice(0, 20)}” is not a currency code (ISO 4217).` };
   let amountMinor = 0;
   const rawAmount = (v.get("amount") ?? [])[0]?.value;
   if (rawAmount) {
-    const parsed = parseAmount(rawAmount.replace(/^[^\d-]+|[^\d]+$/g, ""), ctx.amountLocale, currency);
+    const parsed = parseAmount(bareAmount(rawAmount), ctx.amountLocale, currency);
     if (!parsed.ok) return { ok: false, reason: `Amount “${rawAmount.slice(0, 40)}”: ${parsed.message}` };
     amountMinor = parsed.minor;
   }
@@ -250,6 +279,7 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
       amountMinor,
       amountGiven: Boolean(rawAmount),
       currency,
+      currencyGiven: Boolean(givenCurrency),
       pipeline: texts.pipeline ?? null,
       stage: texts.stage ?? null,
       stageGiven: Boolean(texts.stage),

@@ -9,8 +9,9 @@
 import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { normalizeDomain } from "../../lib/domain";
-import { formatAmount } from "../../lib/money";
-import { workspaceMoney } from "../deals/choices";
+import { formatAmount, minorDigits } from "../../lib/money";
+import { dateInZone } from "../../lib/zoned-time";
+import { workspaceMoney, workspaceTimeZone } from "../deals/choices";
 import type { DealChunkRecord } from "./analyse-deals";
 import type { ChunkContext, ChunkPlan, ChunkRow } from "./chunk";
 import { collectTags } from "./chunk-sql";
@@ -42,6 +43,13 @@ function domainOf(text: string | null): string | null {
   if (!text || !/\.[a-z]{2,}\/?$/i.test(text.trim()) || /\s/.test(text.trim())) return null;
   const d = normalizeDomain(text);
   return d.ok ? d.domain : null;
+}
+
+/** The same amount in the minor units of `to` (12.50: 1250 for EUR, null for JPY, which has no decimals). */
+function inCurrency(minor: number, from: string, to: string): number | null {
+  const shift = minorDigits(to) - minorDigits(from);
+  if (shift >= 0) return minor * 10 ** shift;
+  return minor % 10 ** -shift === 0 ? minor / 10 ** -shift : null;
 }
 
 /**
@@ -151,14 +159,17 @@ export async function planDealChunk(
 ): Promise<ChunkPlan> {
   const tally = new ChunkTally<NewDealRow, DealUpdateRow>();
   if (rows.length === 0) return tally.plan([]);
-  const [found, money] = await Promise.all([
+  const [found, money, zone] = await Promise.all([
     lookups(
       t,
       rows[0]!.record.pipelineId,
       rows.map((r) => r.record),
     ),
     workspaceMoney(t),
+    workspaceTimeZone(t),
   ]);
+  // A row closing a deal without saying when closes it on the import's day, as the API does.
+  const today = dateInZone(now, zone);
   const unlinked = tally.review.unlinked!;
   for (const { rowNo, record: r } of rows) {
     const companyId = found.company(r);
@@ -188,7 +199,7 @@ export async function planDealChunk(
         stageId: r.stageId,
         status: r.status,
         lostReason: r.lostReason,
-        closedOn: r.closedOn,
+        closedOn: r.status === "open" ? null : (r.closedOn ?? today),
         contacts: links,
         tagKeys: r.tags.map((tag) => tag.toLowerCase()),
         // Chunks analysed before deal fields were read lack them.
@@ -198,7 +209,7 @@ export async function planDealChunk(
       continue;
     }
     if (!tally.firstMatch(match.id)) continue;
-    const update = dealUpdate(match, { ...r, companyId }, rowNo, found, money.locale);
+    const update = dealUpdate(match, { ...r, companyId }, rowNo, found, money.locale, today);
     if (!update) {
       tally.unchanged += 1;
       continue;
@@ -211,8 +222,8 @@ export async function planDealChunk(
 }
 
 /**
- * What a row changes on the deal it matched: amount (with its currency), stage, close date, status
- * (with the lost reason and closing date), the company when the deal had none. An empty cell or a missing
+ * What a row changes on the deal it matched: amount (with its currency, else in the deal's), stage, close
+ * date, status (with the lost reason and closing date), the company when the deal had none. An empty cell or a missing
  * column never changes a value (a re-import of a file without statuses does not reopen won deals); the
  * name never changes.
  */
@@ -222,6 +233,7 @@ function dealUpdate(
   rowNo: number,
   names: { stageName: Map<number, string>; companyName: Map<number, string> },
   locale: string,
+  today: string,
 ): {
   row: DealUpdateRow;
   review: { row: number; rowName: string; id: number; name: string; changes: ReviewChange[] };
@@ -242,9 +254,12 @@ function dealUpdate(
   // A row without an amount leaves the deal's alone; "0" sets it to zero. (Chunks analysed before
   // amountGiven existed lack it: there, as then, 0 meant no amount.)
   const amountGiven = r.amountGiven ?? r.amountMinor !== 0;
-  if (amountGiven && (r.amountMinor !== was.amount_minor || r.currency !== was.currency)) {
-    set.amountMinor = r.amountMinor;
-    set.currency = r.currency;
+  // Without a currency the amount is in the deal's own (null: it has more decimals than that one allows).
+  const currencyGiven = r.currencyGiven ?? true;
+  const minor = currencyGiven ? r.amountMinor : inCurrency(r.amountMinor, r.currency, was.currency);
+  if (amountGiven && minor !== null) {
+    set.amountMinor = minor;
+    set.currency = currencyGiven ? r.currency : was.currency;
   }
   if (was.company_id === null && r.companyId !== null) set.companyId = r.companyId;
   // Chunks analysed before stageGiven/statusGiven existed lack them: there, as then, the row's are used.
@@ -257,7 +272,7 @@ function dealUpdate(
   if (statusGiven && r.status !== was.status) {
     set.status = r.status;
     set.lostReason = r.status === "lost" ? r.lostReason : null;
-    set.closedOn = r.status === "open" ? null : r.closedOn;
+    set.closedOn = r.status === "open" ? null : (r.closedOn ?? today);
   } else if (statusGiven && r.status === "lost" && r.lostReason && r.lostReason !== was.lost_reason)
     set.lostReason = r.lostReason;
   for (const k of Object.keys(set) as (keyof DealFields)[]) if (set[k] === current[k]) delete set[k];
@@ -269,7 +284,8 @@ function dealUpdate(
   const amount = (f: DealFields) => formatAmount(f.amountMinor, f.currency, locale);
   if ("companyId" in set)
     changes.company = [null, after.companyId === null ? null : (companyName.get(after.companyId) ?? null)];
-  if ("amountMinor" in set) changes.amount = [amount(current), amount(after)];
+  // A currency-only change (the same number in another currency) is an amount change too.
+  if ("amountMinor" in set || "currency" in set) changes.amount = [amount(current), amount(after)];
   if ("stageId" in set) changes.stage = [stageName.get(current.stageId) ?? null, stageName.get(after.stageId) ?? null];
   if ("closeDate" in set) changes.closeDate = [current.closeDate, after.closeDate];
   if ("status" in set) changes.status = [current.status, after.status];

@@ -1,9 +1,10 @@
 /**
  * Undoing a page of a deals import (undo.ts hands it over): created deals are deleted unless edited
- * or worked on since (later-work.ts), matched deals get back the amount, stage, close date and status the import replaced unless
- * someone changed that field since. One batch, as every deal write: each deal's share of
- * deal_stage_totals out before and in after (read inside the batch), tenant_counters.deals, the stage
- * spans the import closed and opened put back, the import's timeline entries removed.
+ * or worked on since (later-work.ts), matched deals get back the amount, stage, close date and status
+ * the import replaced unless someone changed that field since, or (the stage) it was removed since.
+ * One batch, as every deal write: each deal's share of deal_stage_totals out before and in after (read
+ * inside the batch), tenant_counters.deals, the stage spans the import closed and opened put back, the
+ * import's timeline entries removed.
  */
 import { deleteTasksOfStatements } from "../tasks/statements";
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
@@ -27,6 +28,7 @@ interface DealHistory {
 interface CurrentDeal extends DealFields, LaterWork {
   id: number;
   name: string;
+  pipelineId: number;
   updatedAt: number;
   lastActivityAt: number;
 }
@@ -42,6 +44,9 @@ const LABELS: Record<keyof DealFields, string> = {
   closeKey: "close date",
   closedOn: "closed on",
 };
+
+/** Why a deal keeps the stage the import gave it: the one it had before is gone. */
+const STAGE_GONE = "stage (the stage it was in before the import was removed)";
 
 interface DealRestore {
   id: number;
@@ -61,13 +66,21 @@ export async function dealUndoPage(
   page: DealHistory[],
   now: number,
 ): Promise<{ statements: SQLWrapper[]; kept: { id: number; name: string; fields: string[] }[] }> {
-  const rows = await t.db.all<CurrentDeal>(sql`
-    SELECT d.id, d.name, d.company_id AS companyId, d.amount_minor AS amountMinor, d.currency, d.stage_id AS stageId, d.status,
-      d.lost_reason AS lostReason, d.close_date AS closeDate, d.close_key AS closeKey, d.closed_on AS closedOn,
-      d.updated_at AS updatedAt, d.last_activity_at AS lastActivityAt, ${laterWorkColumns(t.tenantId, "deal", "d")}
-    FROM json_each(${json(page.map((h) => h.entity_id))}) j
-    CROSS JOIN deals d ON d.id = j.value AND d.tenant_id = ${t.tenantId}`);
+  const stageIdsBefore = page.map((h) => (JSON.parse(h.before ?? "{}") as Partial<DealFields>).stageId ?? null);
+  const [rows, stages] = await Promise.all([
+    t.db.all<CurrentDeal>(sql`
+      SELECT d.id, d.name, d.pipeline_id AS pipelineId, d.company_id AS companyId, d.amount_minor AS amountMinor,
+        d.currency, d.stage_id AS stageId, d.status, d.lost_reason AS lostReason, d.close_date AS closeDate,
+        d.close_key AS closeKey, d.closed_on AS closedOn, d.updated_at AS updatedAt,
+        d.last_activity_at AS lastActivityAt, ${laterWorkColumns(t.tenantId, "deal", "d")}
+      FROM json_each(${json(page.map((h) => h.entity_id))}) j
+      CROSS JOIN deals d ON d.id = j.value AND d.tenant_id = ${t.tenantId}`),
+    t.db.all<{ id: number; pipelineId: number }>(sql`
+      SELECT id, pipeline_id AS pipelineId FROM pipeline_stages WHERE tenant_id = ${t.tenantId}
+        AND id IN (SELECT value FROM json_each(${json(stageIdsBefore.filter((id) => id !== null))}))`),
+  ]);
   const current = new Map(rows.map((r) => [r.id, r]));
+  const stagePipeline = new Map(stages.map((s) => [s.id, s.pipelineId]));
   const kept: { id: number; name: string; fields: string[] }[] = [];
   const toDelete: number[] = [];
   const restores: DealRestore[] = [];
@@ -91,8 +104,11 @@ export async function dealUndoPage(
     const set: DealRestore["set"] = {};
     const keptFields = new Set<string>();
     const changes: Record<string, [unknown, unknown]> = {};
+    // The stage the import moved it out of was removed since: it stays where it is (trash restore does alike).
+    const stageGone = "stageId" in after && stagePipeline.get(before.stageId ?? -1) !== deal.pipelineId;
     for (const field of Object.keys(after) as (keyof DealFields)[]) {
-      if ((deal[field] ?? null) === (after[field] ?? null)) {
+      if (field === "stageId" && stageGone) keptFields.add(STAGE_GONE);
+      else if ((deal[field] ?? null) === (after[field] ?? null)) {
         (set as Record<string, unknown>)[field] = before[field] ?? null;
         changes[LABELS[field]] = [after[field] ?? null, before[field] ?? null];
       } else keptFields.add(LABELS[field]);
@@ -103,7 +119,7 @@ export async function dealUndoPage(
       set.lastActivityAt = before.lastActivityAt;
     }
     const moved = "stageId" in set || "status" in set;
-    const stuck = keptFields.has("stage") || keptFields.has("status");
+    const stuck = keptFields.has("stage") || stageGone || keptFields.has("status");
     restores.push({
       id: deal.id,
       set,
