@@ -102,6 +102,7 @@ export const APP_ROUTES: RouteRule[] = [
   rule("GET /app/workspaces/menu", "viewer"),
   rule("POST /app/workspaces", "viewer", { name: "" }),
   rule("POST /app/workspaces/switch", "viewer", { tenant_id: "nosuchtenant" }),
+  rule("GET /app/workspaces/open/:tenantId", "viewer"),
   // A new reopen link for a closed workspace: the owner of that workspace only (others get a 404).
   rule("POST /app/workspaces/:tenantId/reopen-link", "viewer"),
   // Billing: only the owner sees the plan and goes to Stripe (checkout answers 303 to Stripe here).

@@ -48,6 +48,39 @@ async function addNote(cookie: string, company: number, body: string) {
 }
 
 describe("mentioning a member in a note", () => {
+  it("mails a link that opens the note's workspace, even from a browser working in another of theirs", async () => {
+    const { owner, member, company } = await team();
+    await addNote(owner.cookie, company, `Ask ${mention("Bea", member.id)} about pricing`);
+    const [mail] = await mentionMails(member.email);
+    const link = new URL(mail!.text_body.match(/https?:\/\/\S+\/app\/workspaces\/open\/\S+/)![0]);
+    const path = link.pathname + link.search;
+    // Bea works in her own workspace in this browser: the record's own address is a 404 there.
+    const own = (await env.DB.prepare(
+      "SELECT m.tenant_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ? AND m.role = 'owner'",
+    )
+      .bind(member.email)
+      .first<{ tenant_id: string }>())!.tenant_id;
+    expect((await send("/app/workspaces/switch", { cookie: member.cookie, form: { tenant_id: own } })).status).toBe(
+      303,
+    );
+    expect((await send(`/app/companies/${company}`, { cookie: member.cookie })).status).toBe(404);
+    const offer = await send(path, { cookie: member.cookie });
+    expect(offer.status).toBe(200);
+    expect(await offer.text()).toContain("Switch to Mention Co and open it");
+    const switched = await send("/app/workspaces/switch", {
+      cookie: member.cookie,
+      form: { tenant_id: owner.tenantId, next: `/app/companies/${company}` },
+    });
+    expect(switched.headers.get("Location")).toBe(`/app/companies/${company}`);
+    expect((await send(`/app/companies/${company}`, { cookie: member.cookie })).status).toBe(200);
+    // In it already: straight through. Not a member, or a "to" off the app: nothing of it.
+    expect((await send(path, { cookie: member.cookie })).headers.get("Location")).toBe(`/app/companies/${company}`);
+    const stranger = await newTenant("Stranger Co");
+    expect((await send(path, { cookie: stranger.cookie })).status).toBe(404);
+    const offSite = await send(`/app/workspaces/open/${owner.tenantId}?to=//evil.example/x`, { cookie: member.cookie });
+    expect(offSite.headers.get("Location")).toBe("/app");
+  });
+
   it("rings their bell and mails them, and the bell leads to the note", async () => {
     const { owner, member, company } = await team();
     const noteId = await addNote(owner.cookie, company, `Ask ${mention("Bea", member.id)} about **pricing**`);
@@ -56,7 +89,9 @@ describe("mentioning a member in a note", () => {
     expect(entry!.title).toBe(`${owner.email} mentioned you in a note on a company`);
     const [mail] = await mentionMails(member.email);
     expect(mail).toMatchObject({ essential: 0, subject: `${owner.email} mentioned you in a note on a company` });
-    expect(mail!.text_body).toContain(`/app/companies/${company}`);
+    expect(mail!.text_body).toContain(
+      `/app/workspaces/open/${owner.tenantId}?to=${encodeURIComponent(`/app/companies/${company}`)}`,
+    );
     expect(mail!.text_body).toContain("/unsubscribe/mentions.");
     // The author is never told about themselves.
     expect(await bellOf(owner.id)).toEqual([]);

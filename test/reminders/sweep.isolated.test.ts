@@ -44,7 +44,7 @@ describe("a timed task", () => {
     expect(mails[0]!.created_at).toBe(at);
     expect(mails[0]!.subject).toBe(`Reminder: Call Ada (${lead}) — due 2027-02-10 15:00 GMT+1`);
     expect(mails[0]!.status).toBe("sent");
-    expect(mails[0]!.text_body).toContain(`${APP_URL}/app/tasks`);
+    expect(mails[0]!.text_body).toContain(`${APP_URL}/app/workspaces/open/${u.tenantId}?to=%2Fapp%2Ftasks`);
     const bell = await bellEntries(u.userId);
     expect(bell).toHaveLength(1);
     expect(bell[0]).toMatchObject({ task_id: task.id, tenant_id: u.tenantId, created_at: at, read_at: null });
@@ -63,7 +63,7 @@ describe("a timed task", () => {
     await runCron(at);
     const [mail] = await reminderMails(u.email);
     expect(mail!.essential).toBe(0);
-    expect(mail!.text_body).toContain(`${APP_URL}/app/companies/4242`);
+    expect(mail!.text_body).toContain(`?to=${encodeURIComponent("/app/companies/4242")}`);
     const headers = JSON.parse(mail!.headers!) as Record<string, string>;
     expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     expect(headers["List-Unsubscribe"]).toMatch(new RegExp(`^<${APP_URL}/unsubscribe/reminders\\.${u.userId}\\.`));

@@ -13,12 +13,13 @@ import { errorResponse } from "../../lib/errors";
 import { appBaseUrl, deliverSoon } from "../../lib/mail";
 import { render } from "../../lib/render";
 import { requestMeta } from "../../lib/request";
-import { formValue, parseForm, text } from "../../lib/validation";
+import { formValue, parseForm, safeNextPath, text } from "../../lib/validation";
 import { closureDate } from "../../mail/closure-messages";
 import { createWorkspace, listWorkspaces, sendNewReopenLink, switchWorkspace } from "../../services/team/workspaces";
 import { authOf } from "../context";
 import { WorkspacesPage, type WorkspacesNotice } from "../../../views/pages/team/WorkspacesPage";
 import { WorkspaceMenu } from "../../../views/pages/team/WorkspaceMenu";
+import { OpenInWorkspacePage } from "../../../views/pages/team/OpenInWorkspacePage";
 
 /** Mounted at /app/workspaces. */
 export const workspacesRoutes = new Hono<AppEnv>();
@@ -92,16 +93,43 @@ workspacesRoutes.get("/menu", requireRole("viewer"), async (c) => {
   );
 });
 
+/** Where a switch may go next: a page under /app, else the dashboard. */
+const appPath = (raw: unknown) => {
+  const path = safeNextPath(raw);
+  return path.startsWith("/app/") ? path : "/app";
+};
+
 workspacesRoutes.post("/switch", requireRole("viewer"), async (c) => {
   const auth = authOf(c);
-  const parsed = parseForm(switchSchema, await c.req.parseBody());
+  const body = await c.req.parseBody();
+  const parsed = parseForm(switchSchema, body);
   // A malformed id names no workspace of this user, just like a foreign one.
   if (!parsed.ok) return errorResponse(c, 404);
   const user = { id: auth.user.id, sessionId: auth.sessionId };
   const result = await switchWorkspace(c.get("db"), user, parsed.data.tenant_id, requestMeta(c));
   if (result === "not_found") return errorResponse(c, 404);
   if (result === "closed") return page(c, { kind: "closed" }, 409);
-  return c.redirect("/app", 303);
+  return c.redirect(appPath(formValue(body, "next")), 303);
+});
+
+/**
+ * A mail's link to a record (a mention, a reminder) names its workspace: opened at once in it, or, when this browser
+ * works in another of the user's workspaces, a page offering the switch (a session is in one workspace at a time).
+ */
+workspacesRoutes.get("/open/:tenantId", requireRole("viewer"), async (c) => {
+  const tenantId = c.req.param("tenantId");
+  const to = appPath(c.req.query("to"));
+  const auth = authOf(c);
+  if (tenantId === auth.tenant.id) return c.redirect(to, 302);
+  const workspace = TENANT_ID.test(tenantId)
+    ? (await listWorkspaces(c.get("db"), auth.user.id)).find((w) => w.tenantId === tenantId && w.closedAt === null)
+    : undefined;
+  if (!workspace) return errorResponse(c, 404);
+  return render(
+    c,
+    `Open in ${workspace.name}`,
+    <OpenInWorkspacePage workspace={workspace.name} current={auth.tenant.name} tenantId={tenantId} to={to} />,
+  );
 });
 
 workspacesRoutes.post("/:tenantId/reopen-link", requireRole("viewer"), async (c) => {

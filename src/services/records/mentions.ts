@@ -12,7 +12,7 @@ import { newId } from "../../lib/ids";
 import { mentionMail, mentionTitle } from "../../mail/mention-messages";
 import { mentionedUserIds } from "../../../views/lib/markdown";
 import { DEFAULT_EMAIL_PREFERENCES, renderListMail } from "../account/email-preferences";
-import { taskPath } from "../reminders/links";
+import { mailLink, taskPath } from "../reminders/links";
 
 /** "@bea@example.com" typed without the suggestions (no JavaScript): a member's address becomes their mention. */
 const EMAIL_MENTION = /(^|[\s(])@([^\s@()[\]]+@[^\s@()[\]]+\.[a-z]{2,})/gi;
@@ -87,7 +87,7 @@ export async function mentionStatements(
     SELECT coalesce(nullif(trim(name), ''), email) AS name FROM users WHERE id = ${ctx.authorId}`);
   const authorName = author?.name ?? "A colleague";
   const title = mentionTitle(authorName, ctx.subject.type);
-  const link = `${ctx.baseUrl}${taskPath(ctx.subject.type, ctx.subject.id)}`;
+  const link = mailLink(ctx.baseUrl, t.tenantId, taskPath(ctx.subject.type, ctx.subject.id));
   const mails = [];
   for (const r of recipients) {
     if (!r.wants_mail || r.verified === null) continue;

@@ -19,7 +19,7 @@ import { formatInstant } from "../../../views/lib/time";
 import { DEFAULT_EMAIL_PREFERENCES, renderListMail } from "../account/email-preferences";
 import type { QueueMailInput } from "../mail/outbox";
 import { type Budget, readRows } from "../privacy/statement-budget";
-import { taskPath } from "./links";
+import { mailLink, taskPath } from "./links";
 
 /** Tasks per chunk (one read and one batch of four statements). */
 export const REMINDERS_PER_CHUNK = 50;
@@ -231,7 +231,7 @@ async function reminderFor(config: ReminderConfig, now: number, row: DueRow): Pr
           title: row.title,
           when,
           workspace: row.workspace,
-          link: `${baseUrl}${taskPath(row.subject_type, row.subject_id)}`,
+          link: mailLink(baseUrl, row.tenant_id, taskPath(row.subject_type, row.subject_id)),
           late: now - row.remind_at > LATE_NOTE_MS,
           unsubscribeUrl,
         }),
