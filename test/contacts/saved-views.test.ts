@@ -136,6 +136,17 @@ describe("saved views", () => {
     expect(row).toEqual({ query: "cols=email&dir=desc&q=ann" });
   });
 
+  it("a view filtering by a field deleted since opens without that filter and says so, not as the whole list", async () => {
+    const t = await tenantWithTier("Gone field views");
+    const view = await saveView(t.cookie, { name: "Gold", query: `cf_${t.field}=gold` });
+    expect((await post(`/app/settings/fields/${t.field}/delete`, t.cookie, {})).status).toBe(303);
+    const opened = await page(`/app/contacts?cf_${t.field}=gold&view=${view}`, t.cookie);
+    expect(opened.location).toBe(`/app/contacts?view=${view}&notice=view_stale`);
+    const shown = await page(opened.location!, t.cookie);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain("no longer exists");
+  });
+
   it("another workspace's view id answers 404", async () => {
     const a = await newTenant("Views A");
     const b = await newTenant("Views B");

@@ -49,6 +49,42 @@ describe("saved views of the deals list", () => {
     expect((await page(LIST, t.cookie)).status).toBe(200);
   });
 
+  it("opens without a filter on what was deleted since (a tag, a field), saying so, and never locks the list", async () => {
+    const t = await newTenant("Deal views gone");
+    const tag = Number(
+      (await env.DB.prepare(
+        "INSERT INTO tags (tenant_id, name, name_key, color, created_at) VALUES (?, 'Hot', 'hot', 'red', 0) RETURNING id",
+      )
+        .bind(t.tenantId)
+        .first<{ id: number }>())!.id,
+    );
+    const field = Number(
+      (await env.DB.prepare(
+        "INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, position, created_at) VALUES (?, 'deal', 'Tier', 'tier', 'text', 1, 0) RETURNING id",
+      )
+        .bind(t.tenantId)
+        .first<{ id: number }>())!.id,
+    );
+    const view = await saveView(t.cookie, { name: "Hot ones", query: `status=open&tag=${tag}&cf_${field}=gold` });
+    expect((await post(`${LIST}/views/${view}/default`, t.cookie, {})).status).toBe(303);
+    expect((await post(`/app/settings/tags/${tag}/delete`, t.cookie, {})).status).toBe(303);
+    expect((await post(`/app/settings/fields/${field}/delete`, t.cookie, {})).status).toBe(303);
+    // The list's plain address opens the default view, which opens without the gone filters and says so.
+    const opened = await page(LIST, t.cookie);
+    expect(opened.location).toBe(`${LIST}?cf_${field}=gold&status=open&tag=${tag}&view=${view}`);
+    let shown = await page(opened.location!, t.cookie);
+    const hops: string[] = [];
+    while (shown.status === 302 && hops.length < 3) {
+      hops.push(shown.location!);
+      shown = await page(shown.location!, t.cookie);
+    }
+    expect(hops.at(-1)).toBe(`${LIST}?status=open&view=${view}&notice=view_stale`);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain("no longer exists");
+    // Typed by hand (no view open), another workspace's or a gone tag is still a 404.
+    expect((await page(`${LIST}?tag=${tag}`, t.cookie)).status).toBe(404);
+  });
+
   it("stays open while refined, marked changed; its owner saves the change; others and other workspaces cannot", async () => {
     const t = await newTenant("Deal views refine");
     const member = await memberOf(t.tenantId, "member");

@@ -86,6 +86,8 @@ export const CONTACT_NOTICES = {
   bulk_erased: (n: number) => (n === 1 ? "1 contact erased." : `${n} contacts erased.`),
   tagged: (n: number) => (n === 1 ? "Tag added to 1 contact." : `Tag added to ${n} contacts.`),
   untagged: (n: number) => (n === 1 ? "Tag removed from 1 contact." : `Tag removed from ${n} contacts.`),
+  view_stale: () =>
+    "This view filtered by a field or member that no longer exists: it is shown without that filter. Update the view to keep it this way.",
 } as const;
 export type ContactNotice = keyof typeof CONTACT_NOTICES;
 

@@ -13,6 +13,8 @@ export const DEAL_LIST_NOTICES = {
   owner_changed: (n: number) => (n === 1 ? "1 deal has a new owner." : `${n} deals have a new owner.`),
   tagged: (n: number) => (n === 1 ? "Tag added to 1 deal." : `Tag added to ${n} deals.`),
   deleted: (n: number) => (n === 1 ? "1 deal moved to the trash." : `${n} deals moved to the trash.`),
+  view_stale: (_n: number) =>
+    "This view filtered by a tag, field, pipeline or member that no longer exists: it is shown without that filter. Update the view to keep it this way.",
 } as const;
 
 /** The filters as typed, for the form and the links. */

@@ -24,7 +24,7 @@ import {
   type SortDirection,
 } from "../../../services/contacts/sort";
 import { authOf } from "../../context";
-import { savedViewsProps, viewerOf, viewHref } from "../shared/saved-views";
+import { savedViewsProps, viewerOf, viewHref, withoutStaleFilters } from "../shared/saved-views";
 import { contactFilterQuery, exportPageHref, parseContactFilters } from "../../../services/records/list-filters";
 import { noticeOf } from "../../record-helpers";
 import {
@@ -134,6 +134,8 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
   const defaultView = savedViews.find((v) => v.id === defaultViewId);
   const currentView = savedViews.find((v) => String(v.id) === query.get("view")) ?? null;
   if (defaultView && [...query.keys()].length === 0) return c.redirect(viewHref(LIST_PATH, defaultView), 302);
+  if (currentView && read!.rejected.length)
+    return c.redirect(withoutStaleFilters(LIST_PATH, query, read!.rejected), 302);
   const columns = parseColumns(query.get("cols"), customFields);
   const fieldById = new Map(customFields.map((f) => [`cf_${f.id}`, f]));
   const counters = filtered ? null : { contacts: total };

@@ -5,7 +5,7 @@
  * tag or member is a 404; a filter that cannot be read is a 422 with its message beside it.
  */
 import { canonicalViewQuery } from "../../../services/records/saved-views";
-import { savedViewsProps, viewerOf, viewHref } from "../shared/saved-views";
+import { savedViewsProps, viewerOf, viewHref, withoutStaleFilters } from "../shared/saved-views";
 import { Hono } from "hono";
 import type { AppEnv } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
@@ -128,7 +128,10 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
   // Custom field filters need the deal fields' kinds first; one that is not this workspace's is a 404.
   const who = c.get("deferredSession") && !readsFirst ? null : { t: tenantOf(c), user: authOf(c).user };
   const read = await readDealFilters(who, query);
-  if (read.rejected.length) return errorResponse(c, 404);
+  if (read.rejected.length)
+    return query.get("view")
+      ? c.redirect(withoutStaleFilters(DEALS_LIST_PATH, query, read.rejected), 302)
+      : errorResponse(c, 404);
   const { echo, errors, filters } = read;
   const sortParam = query.get("sort") ?? "";
   const sort: DealSort = (DEAL_SORTS as readonly string[]).includes(sortParam) ? (sortParam as DealSort) : "updated";
@@ -153,12 +156,15 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
     return `${plain}${plain.includes("?") ? "&" : "?"}view=${currentView.id}`;
   };
   const viewQuery = canonicalViewQuery(new URLSearchParams(dealsListHref(echo, sort, dir).split("?")[1] ?? ""), "deal");
-  // Another workspace's pipeline, tag or member read nothing; say so rather than show an empty list.
-  if (filters.pipelineId !== null && !context.pipelines.some((p) => p.id === filters.pipelineId))
-    return errorResponse(c, 404);
-  if (filters.tagId !== null && !context.tags.some((x) => x.id === filters.tagId)) return errorResponse(c, 404);
-  if (filters.ownerId !== null && !context.members.some((m) => m.userId === filters.ownerId))
-    return errorResponse(c, 404);
+  // Another workspace's pipeline, tag or member read nothing; say so rather than show an empty list. In an open
+  // saved view they are ones deleted or removed since: the view opens without them.
+  const stale = [
+    filters.pipelineId !== null && !context.pipelines.some((p) => p.id === filters.pipelineId) ? "pipeline" : "",
+    filters.tagId !== null && !context.tags.some((x) => x.id === filters.tagId) ? "tag" : "",
+    filters.ownerId !== null && !context.members.some((m) => m.userId === filters.ownerId) ? "owner" : "",
+  ].filter(Boolean);
+  if (stale.length)
+    return currentView ? c.redirect(withoutStaleFilters(DEALS_LIST_PATH, query, stale), 302) : errorResponse(c, 404);
 
   const email = new Map(context.members.map((m) => [m.userId, m.email]));
   const money = (minor: number, currency: string) => formatAmount(minor, currency, auth.user.locale);

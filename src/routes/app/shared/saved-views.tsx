@@ -147,6 +147,18 @@ export function viewHref(listPath: string, v: { id: number; query: string }): st
 }
 
 /**
+ * An open view whose filter names what no longer exists (a deleted tag, field or pipeline, a removed member): the
+ * list without those filters, saying so. A 404 instead would be every link to the list once it is the default view;
+ * silently dropping them would show a wider list under the view's name.
+ */
+export function withoutStaleFilters(listPath: string, query: URLSearchParams, stale: string[]): string {
+  const rest = new URLSearchParams(query);
+  for (const key of [...stale, "cursor", "at", "notice"]) rest.delete(key);
+  rest.set("notice", "view_stale");
+  return `${listPath}?${rest}`;
+}
+
+/**
  * The user whose saved views a list reads: known when the session is already checked, else the
  * session's user looked up in the same batch as the session check (used only once that check passes).
  */
