@@ -354,16 +354,39 @@
   document.addEventListener("htmx:afterSettle", setUp);
 })();
 
-// The header's account menu (a <details>): a click elsewhere or Escape closes it.
+// The header's account menu and the lists' Filters, Views and Columns panels (each a <details> over the page):
+// a click elsewhere or Escape closes it, focus back on its summary.
+const POPOVERS = ".account-menu[open], .filters-popover[open], .view-menu[open], .columns-menu[open]";
 document.addEventListener("click", (event) => {
-  for (const menu of document.querySelectorAll(".account-menu[open]"))
+  for (const menu of document.querySelectorAll(POPOVERS))
     if (!menu.contains(event.target)) menu.removeAttribute("open");
 });
 document.addEventListener("keydown", (event) => {
-  const menu = event.key === "Escape" ? document.querySelector(".account-menu[open]") : null;
-  if (!menu) return;
+  const menu = event.key === "Escape" ? document.activeElement?.closest?.("details[open]") : null;
+  if (!menu?.matches(POPOVERS)) return;
   menu.removeAttribute("open");
   menu.querySelector("summary")?.focus();
+});
+
+// A plain POST form with hx-confirm (a button that deletes for good, revokes, removes): htmx asks only before the
+// requests it makes itself, so this asks before the browser posts one.
+document.addEventListener(
+  "submit",
+  (event) => {
+    const form = event.target;
+    const question = form instanceof HTMLFormElement ? form.getAttribute("hx-confirm") : null;
+    if (!question || form.matches("[hx-post], [hx-get], [hx-put], [hx-patch], [hx-delete]")) return;
+    if (form.closest("[hx-boost]")?.getAttribute("hx-boost") === "true") return;
+    if (!window.confirm(question)) event.preventDefault();
+  },
+  true,
+);
+
+// A boosted navigation (the main and settings menus) swaps the page: focus its main part, so a screen reader
+// reads the new page rather than nothing, as after a full load.
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (!event.detail?.boosted || document.activeElement !== document.body) return;
+  document.getElementById("main")?.focus({ preventScroll: true });
 });
 
 // The header's badges (tasks due, unread reminders): fetched once the page is shown and set as they come.

@@ -1,6 +1,6 @@
 // The trash in chromium: a contact with a tag and a note is moved to the trash from its page (no browser
 // confirm), found in Settings → Trash (axe clean), restored with its tag and note; moved again and brought
-// back with the Undo the list shows.
+// back with the Undo the list shows; then deleted for good, which asks first.
 import assert from "node:assert/strict";
 import { WAIT_MS, assertNoProblems, axeViolations, openNewAccountPage, waitForPath } from "./helpers.mjs";
 
@@ -8,9 +8,10 @@ export default {
   async "a contact with a tag and a note goes to the trash and comes back whole"({ baseUrl, browser }) {
     const { page, problems, context } = await openNewAccountPage(browser, baseUrl, { company: "Trash E2E Ltd" });
     let dialogs = 0;
+    let answer = "dismiss";
     page.on("dialog", (dialog) => {
       dialogs += 1;
-      void dialog.dismiss();
+      void (answer === "accept" ? dialog.accept() : dialog.dismiss());
     });
 
     await page.goto(`${baseUrl}/app/contacts/new`);
@@ -59,6 +60,31 @@ export default {
     await page.getByRole("region", { name: "Timeline" }).getByText("Wrote the first program").waitFor();
 
     assert.equal(dialogs, 0, "moving to the trash asks nothing in a browser dialog");
+
+    // Deleting for good asks first (a plain form: htmx's own confirm never ran for it); "Cancel" keeps it.
+    await page.getByRole("button", { name: "Move to trash" }).click();
+    await waitForPath(page, "/app/contacts", /trashed=\d+/);
+    await page.goto(`${baseUrl}/app/trash`);
+    const forever = page.getByRole("button", { name: "Delete forever: Ada Lovelace" });
+    await forever.click();
+    await page.waitForTimeout(300);
+    assert.equal(dialogs, 1, "Delete forever asks in a browser dialog");
+    assert.equal(new URL(page.url()).pathname, "/app/trash");
+    await page.reload();
+    assert.equal(await forever.count(), 1, "dismissed, the contact stays in the trash");
+    answer = "accept";
+    await forever.click();
+    await waitForPath(page, "/app/trash", "?notice=purged");
+    assert.equal(await page.getByRole("row").filter({ hasText: "Ada Lovelace" }).count(), 0);
+
+    // The Filters panel over the contacts list closes with Escape, focus back on its summary.
+    await page.goto(`${baseUrl}/app/contacts`);
+    const filters = page.locator("details.filters-popover");
+    await filters.locator("summary").click();
+    await filters.locator("select, input").first().focus();
+    await page.keyboard.press("Escape");
+    assert.equal(await filters.evaluate((d) => d.open), false, "Escape closes the Filters panel");
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), "SUMMARY");
     assertNoProblems(problems);
     await context.close();
   },

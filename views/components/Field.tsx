@@ -147,12 +147,15 @@ export function TextareaField(p: {
   required?: boolean;
   /** Where assets-src/mentions.js reads the members an @mention may name (note boxes only). */
   mentionSource?: string;
+  /** Focused when it appears (an inline edit swapped in by htmx, which honours autofocus). */
+  autofocus?: boolean;
 }) {
   return (
     <LabelledField id={p.id} label={p.label} error={p.error}>
       <textarea
         id={p.id}
         name={p.name}
+        autofocus={p.autofocus}
         rows={p.rows ?? 4}
         required={p.required}
         maxlength={p.maxlength}

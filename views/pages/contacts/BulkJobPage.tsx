@@ -74,7 +74,10 @@ export function BulkJobStatus(p: { job: BulkJobView; back: string }) {
         </>
       ) : null}
       <p>
-        <a href={p.back}>Back to the contacts</a>
+        {/* An id htmx finds again after each poll's swap, so keyboard focus on it stays there. */}
+        <a href={p.back} id="bulk-job-back">
+          Back to the contacts
+        </a>
       </p>
     </div>
   );

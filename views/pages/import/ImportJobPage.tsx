@@ -101,7 +101,8 @@ function CancelForm(p: { job: ImportJobView }) {
   return (
     <form method="post" action={`/app/import/${p.job.id}/cancel`}>
       <p class="hint">{what}</p>
-      <button type="submit" class="secondary">
+      {/* An id htmx finds again after each poll's swap, so keyboard focus on it stays there. */}
+      <button type="submit" class="secondary" id="import-cancel">
         Cancel
       </button>
     </form>

@@ -36,6 +36,7 @@ export function NoteEditForm(p: NoteEditFormProps) {
         required
         maxlength={20000}
         mentionSource={MENTION_SOURCE}
+        autofocus={p.inline}
       />
       <div class="actions">
         <button type="submit">Save note</button>
