@@ -134,10 +134,10 @@ INSERT INTO contacts_fts (contacts_fts) VALUES ('optimize');
 function tasksSql({ tenantId, userId, contacts, tasks, now }) {
   const today = new Date(now).toISOString().slice(0, 10);
   return `
-INSERT INTO tasks (tenant_id, title, kind, priority, due_date, due_time, time_zone, due_at, assignee_id, subject_type, subject_id, status, created_by, created_at, updated_at)
+INSERT INTO tasks (tenant_id, title, title_sort, kind, priority, due_date, due_time, time_zone, due_at, assignee_id, subject_type, subject_id, status, created_by, created_at, updated_at)
 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i <= ${tasks} - 1),
      base(first_id) AS (SELECT min(id) FROM contacts WHERE tenant_id = '${tenantId}')
-SELECT '${tenantId}', 'Follow up ' || ${pick(WORDS, "i")} || ' ' || i, CASE i % 4 WHEN 0 THEN 'todo' WHEN 1 THEN 'call' WHEN 2 THEN 'email' ELSE 'meeting' END,
+SELECT '${tenantId}', 'Follow up ' || ${pick(WORDS, "i")} || ' ' || i, lower('Follow up ' || ${pick(WORDS, "i")} || ' ' || i), CASE i % 4 WHEN 0 THEN 'todo' WHEN 1 THEN 'call' WHEN 2 THEN 'email' ELSE 'meeting' END,
   CASE WHEN i % 9 = 0 THEN 'high' ELSE 'normal' END, date('${today}', ((i * 7919) % 180 - 30) || ' days'),
   CASE WHEN i % 3 = 0 THEN printf('%02d:%02d', 8 + i % 10, (i % 4) * 15) END, 'UTC',
   CASE WHEN i % 3 = 0 THEN (unixepoch(date('${today}', ((i * 7919) % 180 - 30) || ' days')) + (8 + i % 10) * 3600 + (i % 4) * 900) * 1000 END,

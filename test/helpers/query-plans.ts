@@ -108,14 +108,11 @@ async function schemaOf(): Promise<Schema> {
 let schema: Schema | null = null;
 
 /**
- * Statements that read a workspace's rows by design, each with why. The task titles of the search: a substring of
- * a title has no index to serve it, so the search reads the workspace's tasks (no more: the list of results is short).
- * The cron's hourly measure for placement (src/services/shards/directory.ts measureDatabases, at minute 7): it counts
+ * Statements that read a workspace's rows by design, each with why. The cron's hourly measure for placement (src/services/shards/directory.ts measureDatabases, at minute 7): it counts
  * every workspace per database from the directory, one row per workspace. Any test whose cron ran at minute 7 of an
  * hour met it, and failed by the clock.
  */
 const BY_DESIGN = [
-  /instr\(lower\("tasks"\."title"\), \?\) > 0/,
   /^select "shard", count\(\*\) from "workspace_shards" group by "workspace_shards"\."shard"$/,
   /^select count\(\*\) from "tenants" where NOT EXISTS \(SELECT 1 FROM "workspace_shards" WHERE "workspace_shards"\."tenant_id" = "tenants"\."id"\)$/,
 ];

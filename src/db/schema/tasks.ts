@@ -25,6 +25,12 @@ export const tasks = sqliteTable(
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
+    /**
+     * The title lower-cased in JavaScript, which folds every script (SQLite's lower() folds ASCII only): what the
+     * header search matches, as companies' and deals' name_sort. The database's DEFAULT '' only lets migration
+     * 0037 add the column; every write of a title writes this too.
+     */
+    titleSort: text("title_sort").notNull(),
     description: text("description"),
     kind: text("kind", { enum: TASK_KINDS }).notNull().default("todo"),
     priority: text("priority", { enum: TASK_PRIORITIES }).notNull().default("normal"),

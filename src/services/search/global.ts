@@ -7,7 +7,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, contacts, deals, pipelineStages, tasks } from "../../db/schema";
+import { companies, contacts, deals, pipelineStages, type TASK_STATUSES, tasks } from "../../db/schema";
 import { ftsQuery, searchTerms } from "../records/search";
 
 /** How many of each kind the box shows and the search page shows; one more is read to know of others. */
@@ -78,20 +78,30 @@ export function dealMatches(t: TenantDb, text: string, limit: number) {
   );
 }
 
+/**
+ * The tasks of one status whose title contains `text`, by due date. Every member reads every task of the workspace
+ * (the task page is the viewer's too). title_sort is the title lower-cased in JavaScript: SQLite's lower() folds
+ * ASCII only, so "ölwechsel" would miss "Ölwechsel". One status at a time walks tasks_tenant_status_idx in order,
+ * and the scan stops at the last hit shown instead of sorting the workspace's tasks.
+ */
+function taskMatches(t: TenantDb, text: string, status: (typeof TASK_STATUSES)[number], limit: number) {
+  return t.db
+    .select({ id: tasks.id, title: tasks.title, status: tasks.status, dueDate: tasks.dueDate })
+    .from(tasks)
+    .where(t.where(tasks, eq(tasks.status, status), sql`instr(${tasks.titleSort}, ${text.toLowerCase()}) > 0`))
+    .orderBy(tasks.dueDate, tasks.id)
+    .limit(limit);
+}
+
 /** The reads of a search, for the page's batch; read them with searchFromRows. */
 export function searchStatements(t: TenantDb, text: string, limit: number) {
-  const lower = text.toLowerCase();
   return [
     contactMatches(t, text, limit + 1),
     companyMatches(t, text, limit + 1),
     dealMatches(t, text, limit + 1),
-    // Every member reads every task of the workspace (the task page is the viewer's too); open ones first.
-    t.db
-      .select({ id: tasks.id, title: tasks.title, status: tasks.status, dueDate: tasks.dueDate })
-      .from(tasks)
-      .where(t.where(tasks, sql`instr(lower(${tasks.title}), ${lower}) > 0`))
-      .orderBy(sql`${tasks.status} = 'done'`, tasks.dueDate, tasks.id)
-      .limit(limit + 1),
+    // Open tasks first, then done ones.
+    taskMatches(t, text, "open", limit + 1),
+    taskMatches(t, text, "done", limit + 1),
   ] as const;
 }
 
@@ -120,10 +130,11 @@ function group<T>(rows: T[], limit: number): SearchGroup<T> {
 }
 
 export function searchFromRows(results: readonly unknown[], limit: number): SearchResults {
-  const [people, firms, sales, todos] = results as [
+  const [people, firms, sales, open, done] = results as [
     { id: number; firstName: string; lastName: string; email: string | null; companyName: string | null }[],
     SearchResults["companies"]["hits"],
     SearchResults["deals"]["hits"],
+    SearchResults["tasks"]["hits"],
     SearchResults["tasks"]["hits"],
   ];
   return {
@@ -138,6 +149,6 @@ export function searchFromRows(results: readonly unknown[], limit: number): Sear
     ),
     companies: group(firms, limit),
     deals: group(sales, limit),
-    tasks: group(todos, limit),
+    tasks: group([...open, ...done], limit),
   };
 }

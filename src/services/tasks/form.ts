@@ -21,6 +21,11 @@ import { dateInZone, isCalendarDate, isWallTime, timeInZone } from "../../lib/zo
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 5_000;
 
+/** A title as the header search matches it (tasks.title_sort): lower-cased here, as SQLite's lower() folds ASCII only. */
+export function titleSortOf(title: string): string {
+  return title.toLowerCase();
+}
+
 export const KIND_LABELS: Record<TaskKind, string> = {
   todo: "To-do",
   call: "Call",

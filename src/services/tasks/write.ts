@@ -17,7 +17,7 @@ import type { FieldErrors } from "../../lib/validation";
 import { subjectExists } from "../records/notes";
 import { dueInstant, remindAtFor } from "../reminders/schedule";
 import { wallTimeToUtc } from "../../lib/zoned-time";
-import type { TaskInput } from "./form";
+import { type TaskInput, titleSortOf } from "./form";
 import { nextDueDate } from "./recurrence";
 import { nextTaskDueOfTasks, nextTaskDueUpdate, taskTimelineEntries } from "./statements";
 import { trashStatements } from "../trash/snapshot";
@@ -114,6 +114,7 @@ export async function createTask(t: TenantDb, actor: TaskActor, input: TaskInput
     t
       .insert(tasks, {
         title: input.title,
+        titleSort: titleSortOf(input.title),
         description: input.description,
         kind: input.kind,
         priority: input.priority,
@@ -168,6 +169,7 @@ export async function updateTask(
       tasks,
       {
         title: input.title,
+        titleSort: titleSortOf(input.title),
         description: input.description,
         kind: input.kind,
         priority: input.priority,
@@ -221,10 +223,10 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
     const zone = zones.get(r.assigneeId) ?? r.timeZone;
     const dueDate = nextDueDate(r.dueDate, r.repeatUnit!, r.repeatEvery ?? 1, (r.previousDue as string | null) ?? null);
     const w = timing({ dueDate, dueTime: r.dueTime, remindLead: r.remindLead }, r.timeZone, zone, actor.now);
-    successors.push(sql`INSERT INTO tasks (tenant_id, title, description, kind, priority, due_date, due_time,
-        time_zone, due_at, remind_lead, remind_at, assignee_id, subject_type, subject_id, status, repeat_unit,
-        repeat_every, previous_id, created_by, created_at, updated_at)
-      SELECT tenant_id, title, description, kind, priority, ${w.dueDate}, ${w.dueTime}, ${w.timeZone}, ${w.dueAt},
+    successors.push(sql`INSERT INTO tasks (tenant_id, title, title_sort, description, kind, priority, due_date,
+        due_time, time_zone, due_at, remind_lead, remind_at, assignee_id, subject_type, subject_id, status,
+        repeat_unit, repeat_every, previous_id, created_by, created_at, updated_at)
+      SELECT tenant_id, title, title_sort, description, kind, priority, ${w.dueDate}, ${w.dueTime}, ${w.timeZone}, ${w.dueAt},
         remind_lead, ${w.remindAt}, assignee_id, subject_type, subject_id, 'open', repeat_unit, repeat_every, id,
         ${actor.userId}, ${actor.now}, ${actor.now}
       FROM tasks WHERE tenant_id = ${t.tenantId} AND id = ${r.id} AND ${stamped}`);

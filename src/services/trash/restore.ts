@@ -44,6 +44,8 @@ function restoredValue(t: TenantDb, table: string, column: string, now: number):
     return sql`coalesce((SELECT m.user_id FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.user_id = ${v}),
       (SELECT m.user_id FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.role = 'owner'))`;
   if (table === "tasks" && column === "remind_at") return sql`CASE WHEN ${v} > ${now} THEN ${v} END`;
+  // A task trashed before migration 0037 has no title_sort in its snapshot: folded as that migration did.
+  if (table === "tasks" && column === "title_sort") return sql`coalesce(${v}, lower(${value("title")}))`;
   if (table === "deals" && (column === "stage_id" || column === "pipeline_id")) {
     const fallback = fallbackStage(t);
     const fallbackPipeline = sql`(SELECT s.pipeline_id FROM pipeline_stages s
