@@ -233,7 +233,7 @@ describe("the board", () => {
       ["plain", {}, null],
       ["next page", {}, { closeKey: "2027-01-01", id: 5 }],
       ["month and name", { month: "2027-03", q: "acme" }, null],
-      ["tag and amounts", { tagId: 3, minMinor: 100, maxMinor: 5000 }, null],
+      ["tag and amounts", { tagId: 3, amountMin: 100_000, amountMax: 5_000_000 }, null],
     ] as const) {
       const { sql, params } = columnQuery(db, stage.id, filters, after).toSQL();
       const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
@@ -245,7 +245,7 @@ describe("the board", () => {
       expect(plan, label).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
     }
     // The board's first pages of every column, in one statement: each stage's subquery on the same index.
-    for (const filters of [{}, { ownerId: "someone", minMinor: 100 }]) {
+    for (const filters of [{}, { ownerId: "someone", amountMin: 100_000 }]) {
       const { sql, params } = boardColumnsQuery(
         db,
         stage.id,

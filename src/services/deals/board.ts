@@ -11,6 +11,7 @@ import { ownersQuery } from "../records/workspace";
 import { boardColumnsQuery, cardJson, cardsOfColumns, parseCard, type CardRow } from "./columns";
 import { pipelinesFromRows, pipelinesQueries, pipelinesWithStages, type StageChoice } from "./choices";
 import { encodeCursor, initialsOf, type ColumnCursor } from "./cards";
+import { amountThousandths } from "./list";
 import { isoDay } from "./statements";
 
 export const CARDS_PER_COLUMN = 50;
@@ -22,15 +23,18 @@ export interface BoardFilters {
   tagId?: number | null;
   /** 'YYYY-MM': deals expected to close that month. */
   month?: string | null;
-  minMinor?: number | null;
-  maxMinor?: number | null;
+  /** Thousandths of a major unit (so 12.5 is 12500), compared in each deal's own currency, as the deal list does. */
+  amountMin?: number | null;
+  amountMax?: number | null;
   /** Part of the name, as typed. */
   q?: string | null;
 }
 
-// Owner and amount are compared as "+column": the unary plus keeps SQLite from choosing their indexes
-// over deals_tenant_stage_idx, whose order is the column's order (no sort, stops at 51 rows).
+// Owner is compared as "+column": the unary plus keeps SQLite from choosing its index over deals_tenant_stage_idx,
+// whose order is the column's order (no sort, stops at 51 rows); an amount is scaled, so no index serves it.
 export function filterConditions(t: TenantDb, f: BoardFilters): (SQL | undefined)[] {
+  // "From 1,000" is 1,000 yen for a yen deal and 1,000 dollars for a dollar deal, as in the deal list.
+  const amount = amountThousandths(deals.amountMinor, deals.currency);
   return [
     f.ownerId ? sql`+${deals.ownerId} = ${f.ownerId}` : undefined,
     f.tagId
@@ -38,8 +42,8 @@ export function filterConditions(t: TenantDb, f: BoardFilters): (SQL | undefined
           AND dt.tag_id = ${f.tagId})`
       : undefined,
     f.month ? and(gte(deals.closeKey, `${f.month}-01`), lte(deals.closeKey, `${f.month}-31`)) : undefined,
-    f.minMinor != null ? sql`+${deals.amountMinor} >= ${f.minMinor}` : undefined,
-    f.maxMinor != null ? sql`+${deals.amountMinor} <= ${f.maxMinor}` : undefined,
+    f.amountMin != null ? sql`${amount} >= ${f.amountMin}` : undefined,
+    f.amountMax != null ? sql`${amount} <= ${f.amountMax}` : undefined,
     // instr, not LIKE: D1 refuses LIKE patterns over 50 bytes, and nothing typed is a wildcard.
     f.q ? sql`instr(${deals.nameSort}, ${f.q.toLowerCase()}) > 0` : undefined,
   ];

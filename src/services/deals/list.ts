@@ -3,7 +3,7 @@
  * filtered like the board, sorted by amount, close date, stage, last update or name, each on its
  * index; the filtered set's totals per currency (a bounded aggregate); all in one D1 batch.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { selectFrom } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import type { DealStatus } from "../../db/schema";
@@ -65,6 +65,16 @@ const THOUSANDTHS_FACTOR = JSON.stringify(
   ),
 );
 
+/** A deal's amount in thousandths of a major unit of its own currency, from its amount and currency columns. */
+export function amountThousandths(amountMinor: SQLWrapper, currency: SQLWrapper): SQL {
+  return sql`${amountMinor} * coalesce(${THOUSANDTHS_FACTOR} ->> ${currency}, 10)`;
+}
+
+/** A typed amount (minor units of `currency`) in thousandths of a major unit, the bound amountThousandths meets. */
+export function thousandthsOf(minor: number, currency: string): number {
+  return minor * 10 ** (3 - minorDigits(currency));
+}
+
 /** The filters as conditions on `d` (deals); every value is bound. */
 function filterConditions(t: TenantDb, f: DealListFilters): SQL[] {
   const out: SQL[] = [];
@@ -75,7 +85,7 @@ function filterConditions(t: TenantDb, f: DealListFilters): SQL[] {
     out.push(sql`d.id IN (SELECT deal_id FROM deal_tags WHERE tenant_id = ${t.tenantId} AND tag_id = ${f.tagId})`);
   if (f.closeMonth !== null)
     out.push(sql`d.close_key >= ${`${f.closeMonth}-01`} AND d.close_key <= ${`${f.closeMonth}-31`}`);
-  const scaled = sql`d.amount_minor * coalesce(${THOUSANDTHS_FACTOR} ->> d.currency, 10)`;
+  const scaled = amountThousandths(sql`d.amount_minor`, sql`d.currency`);
   if (f.amountMin !== null) out.push(sql`${scaled} >= ${f.amountMin}`);
   if (f.amountMax !== null) out.push(sql`${scaled} <= ${f.amountMax}`);
   if (f.name !== null && f.name !== "") out.push(sql`instr(d.name_sort, ${f.name}) > 0`);

@@ -14,6 +14,7 @@ import { deferSessionCheck, requireRole, withSessionBatch } from "../../../middl
 import { boardFromRows, boardStatements, loadColumnPage, type BoardFilters } from "../../../services/deals/board";
 import { decodeCursor } from "../../../services/deals/cards";
 import { workspaceMoney } from "../../../services/deals/choices";
+import { thousandthsOf } from "../../../services/deals/list";
 import { authOf, readerToday, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
 import {
@@ -53,15 +54,16 @@ async function filtersOf(
     q: values.q || null,
   };
   if (values.min || values.max) {
-    // Amounts are typed as the reader writes them, in the workspace's currency.
+    // Amounts are typed as the reader writes them (read with the workspace currency's decimals), and compared in
+    // each deal's own currency, as the deal list's filter: so the bound is in thousandths of a major unit.
     const money = await workspaceMoney(tenantOf(c));
     const read = (key: "min" | "max") => {
       const r = values[key] ? parseAmount(values[key], authOf(c).user.locale, money.currency) : null;
       if (r && !r.ok) errors[key] = r.message;
-      return r?.ok ? r.minor : null;
+      return r?.ok ? thousandthsOf(r.minor, money.currency) : null;
     };
-    filters.minMinor = read("min");
-    filters.maxMinor = read("max");
+    filters.amountMin = read("min");
+    filters.amountMax = read("max");
   }
   return { values, filters, errors };
 }
