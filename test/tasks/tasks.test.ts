@@ -109,6 +109,19 @@ describe("my tasks", () => {
     expect(await textOf("/app", { cookie: bob.cookie })).toMatch(/1 overdue task/);
   });
 
+  it("ties a refused description's message to its box, for a screen reader", async () => {
+    const a = await newTenant("Long description");
+    const res = await send("/app/tasks", {
+      cookie: a.cookie,
+      form: { title: "Call", due_date: "2026-12-24", description: "x".repeat(5001) },
+    });
+    expect(res.status).toBe(422);
+    const box = (await res.text()).match(/<textarea[^>]*name="description"[^>]*>/)?.[0] ?? "";
+    expect(box).toContain('aria-invalid="true"');
+    const describedBy = box.match(/aria-describedby="([^"]+)"/)?.[1];
+    expect(describedBy).toBeTruthy();
+  });
+
   it("refuses bad input with the message by the field and writes nothing", async () => {
     const a = await newTenant("Bad tasks");
     const b = await newTenant("Other tasks");

@@ -208,7 +208,14 @@ export function TaskForm(p: TaskFormProps) {
             />
           </div>
           <LabelledField id={id("description")} label="Description (optional)" error={e.description}>
-            <textarea id={id("description")} name="description" rows={3} maxlength={5000}>
+            <textarea
+              id={id("description")}
+              name="description"
+              rows={3}
+              maxlength={5000}
+              aria-invalid={e.description ? "true" : undefined}
+              aria-describedby={e.description ? `${id("description")}-error` : undefined}
+            >
               {v.description ?? ""}
             </textarea>
           </LabelledField>
