@@ -45,6 +45,31 @@
     const anchor = Object.assign(document.createElement("div"), { className: "combobox-anchor" });
     anchor.append(input, list);
     select.replaceWith(hidden, anchor, status);
+    // Typed text never picked would be saved as no record at all: the form stays, saying so by the field.
+    const error = Object.assign(document.createElement("p"), { id: `${listId}-error`, className: "field-error" });
+    error.hidden = true;
+    status.after(error);
+    const showError = (on) => {
+      error.hidden = !on;
+      error.textContent = on
+        ? `Pick a ${one} from the list${box.dataset.create ? ", or create it there" : ""}, or empty the field.`
+        : "";
+      if (on) input.setAttribute("aria-invalid", "true");
+      else if (!select.getAttribute("aria-invalid")) input.removeAttribute("aria-invalid");
+      const refs = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((r) => r && r !== error.id);
+      input.setAttribute("aria-describedby", [...refs, ...(on ? [error.id] : [])].join(" "));
+    };
+    input.form?.addEventListener(
+      "submit",
+      (event) => {
+        if (input.value.trim() === "" || hidden.value !== "") return;
+        event.preventDefault();
+        event.stopImmediatePropagation(); // htmx's own submit handler too
+        showError(true);
+        input.focus();
+      },
+      true,
+    );
     let active = -1;
     let timer = 0;
 
@@ -80,6 +105,7 @@
         hidden.value = option.dataset.id;
         input.value = option.dataset.name;
         status.textContent = `${input.value} chosen.`;
+        showError(false);
       } else if (option.dataset.createName !== undefined) {
         const res = await fetch(source, {
           method: "POST",
@@ -94,6 +120,7 @@
         }
         hidden.value = String(answer.id);
         input.value = answer.name;
+        showError(false);
         status.textContent = `Company ${answer.name} created and chosen.`;
       }
       close();
@@ -102,6 +129,7 @@
 
     input.addEventListener("input", () => {
       hidden.value = ""; // typed text is not a company until one is picked
+      if (input.value.trim() === "") showError(false);
       clearTimeout(timer);
       timer = setTimeout(search, 200);
     });

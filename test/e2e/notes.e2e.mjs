@@ -110,10 +110,20 @@ export default {
     await page.waitForURL(/\/app\/contacts\/\d+$/, { timeout: WAIT_MS });
     await page.getByRole("link", { name: "Grace Hopper Labs" }).first().waitFor({ timeout: WAIT_MS });
 
-    // A company nobody has yet: created from the list, then the contact belongs to it.
+    // Typed but never picked: the form stays, saying so by the field, rather than saving no company at all.
     await page.goto(`${baseUrl}/app/contacts/new`);
     await page.getByLabel("First name").fill("Charles");
     await company.click();
+    await company.pressSequentially("Difference Engines");
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Create contact" }).click();
+    await page.getByText("Pick a company from the list, or create it there, or empty the field.").waitFor();
+    assert.equal(new URL(page.url()).pathname, "/app/contacts/new");
+    assert.equal(await company.getAttribute("aria-invalid"), "true");
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("role")), "combobox");
+
+    // A company nobody has yet: created from the list, then the contact belongs to it.
+    await company.fill("");
     await company.pressSequentially("Difference Engines");
     const create = page.getByRole("option", { name: "Create company “Difference Engines”" });
     await create.waitFor({ timeout: WAIT_MS });
