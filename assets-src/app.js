@@ -383,10 +383,14 @@ document.addEventListener(
 );
 
 // A boosted navigation (the main and settings menus) swaps the page: focus its main part, so a screen reader
-// reads the new page rather than nothing, as after a full load.
+// reads the new page rather than nothing, as after a full load. Another swap that took focus away (the element
+// focused was replaced) gives it to the new content's [data-focus-after], such as the timeline's heading.
 document.addEventListener("htmx:afterSettle", (event) => {
-  if (!event.detail?.boosted || document.activeElement !== document.body) return;
-  document.getElementById("main")?.focus({ preventScroll: true });
+  if (document.activeElement !== document.body) return;
+  if (event.detail?.boosted) return document.getElementById("main")?.focus({ preventScroll: true });
+  const target = event.target instanceof Element ? event.target : null;
+  const next = target?.matches("[data-focus-after]") ? target : target?.querySelector("[data-focus-after]");
+  next?.focus({ preventScroll: true });
 });
 
 // The header's badges (tasks due, unread reminders): fetched once the page is shown and set as they come.

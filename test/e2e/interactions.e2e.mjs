@@ -15,6 +15,8 @@ export default {
     });
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Companies" }).click();
     await waitForPath(page, "/app/companies");
+    // A boosted navigation: focus on the new page's main part, as after a full load.
+    await page.waitForFunction(() => document.activeElement?.id === "main", null, { timeout: WAIT_MS });
     await page.getByRole("link", { name: "New company" }).click();
     await waitForPath(page, "/app/companies/new");
     await page.getByLabel("Name", { exact: true }).fill("Ringing Ltd");
@@ -44,6 +46,8 @@ export default {
     // htmx swapped the timeline in place: still on the company's page, the form closed and empty.
     assert.match(new URL(page.url()).pathname, /^\/app\/companies\/\d+$/);
     assert.equal(await timeline.locator("details.interaction-log").getAttribute("open"), null);
+    // Its button went with the old timeline: focus is on the new one's heading, not lost to the page.
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "Timeline");
 
     // Edit inline, then delete after the confirmation.
     await call.getByRole("link", { name: /^Edit/ }).click();
@@ -57,6 +61,8 @@ export default {
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Companies" }).click();
     await waitForPath(page, "/app/companies");
+    // A boosted navigation: focus on the new page's main part, as after a full load.
+    await page.waitForFunction(() => document.activeElement?.id === "main", null, { timeout: WAIT_MS });
     const row = page.getByRole("row", { name: /Ringing Ltd/ });
     await row.getByText("3/10/2026").waitFor();
     await row.getByRole("link", { name: "Ringing Ltd" }).click();

@@ -199,7 +199,10 @@ export function Timeline(p: TimelineProps) {
   const error = p.noteForm?.error;
   return (
     <section class="timeline card" id={id} aria-labelledby={`${id}-heading`}>
-      <h2 id={`${id}-heading`}>Timeline</h2>
+      {/* Where focus goes when a swap of the timeline (an activity logged, a note deleted) took it away. */}
+      <h2 id={`${id}-heading`} tabindex={-1} data-focus-after="">
+        Timeline
+      </h2>
       {p.canWrite ? (
         <form
           class="stack note-form"
@@ -234,7 +237,10 @@ export function Timeline(p: TimelineProps) {
             ) : null}
           </div>
           <div class="actions">
-            <button type="submit">Add note</button>
+            {/* An id htmx finds again in the new timeline, so focus stays on the button after adding. */}
+            <button type="submit" id={`${id}-add-note`}>
+              Add note
+            </button>
           </div>
         </form>
       ) : null}
