@@ -382,10 +382,21 @@ document.addEventListener(
   true,
 );
 
+// A live region must exist before its text changes: one swapped in anew each time (a list's "1–1 of 1" as the
+// search box refreshes it) is not read. Its text goes to the page's own #live-announce, which stays.
+function announce(event) {
+  if (event.detail?.boosted || !(event.target instanceof Element)) return;
+  const said = event.target.matches("[data-announce]") ? event.target : event.target.querySelector("[data-announce]");
+  const region = document.getElementById("live-announce");
+  if (!said || !region) return;
+  region.textContent = said.textContent.replace(/\s+/g, " ").trim();
+}
+
 // A boosted navigation (the main and settings menus) swaps the page: focus its main part, so a screen reader
 // reads the new page rather than nothing, as after a full load. Another swap that took focus away (the element
 // focused was replaced) gives it to the new content's [data-focus-after], such as the timeline's heading.
 document.addEventListener("htmx:afterSettle", (event) => {
+  announce(event);
   if (document.activeElement !== document.body) return;
   if (event.detail?.boosted) return document.getElementById("main")?.focus({ preventScroll: true });
   const target = event.target instanceof Element ? event.target : null;

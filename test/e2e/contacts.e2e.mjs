@@ -95,6 +95,8 @@ export default {
     await row(page, "Ada Lovelace").waitFor();
     assert.ok(await stillSameDocument(page), "typing in the search box must not load a new page");
     await page.getByText("1–1 of 1").first().waitFor();
+    // Said in the page's live region, which outlives the swap (a region swapped in anew is not read).
+    assert.match(await page.locator("#live-announce").textContent(), /^1–1 of 1/);
 
     // "/" focuses the search box (from anywhere but a field); "?" opens the shortcut sheet.
     await search(page, "");

@@ -218,6 +218,8 @@ export function Layout(p: LayoutProps) {
               </div>
             ) : null}
             {p.children}
+            {/* One region that outlives htmx swaps: app.js says here what a swapped [data-announce] says. */}
+            <p id="live-announce" class="visually-hidden" role="status"></p>
           </main>
           <footer class="site-footer">
             <div class="inner">

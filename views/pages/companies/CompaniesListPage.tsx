@@ -55,9 +55,11 @@ export function CompanyResults(
   p: Pick<CompaniesListPageProps, "rows" | "nextHref" | "paged" | "filters" | "exportHref" | "range">,
 ) {
   return (
-    <section id="company-results" class="card list-results" aria-label="Companies" aria-live="polite">
+    <section id="company-results" class="card list-results" aria-label="Companies">
       <div class="results-head">
-        <p class="results-summary">{p.range}</p>
+        <p class="results-summary" data-announce="">
+          {p.range}
+        </p>
         {p.exportHref ? (
           <p class="export-link">
             <a href={p.exportHref}>

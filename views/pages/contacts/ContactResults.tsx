@@ -170,7 +170,7 @@ export function ContactResults(p: ContactResultsProps) {
   return (
     <>
       <div class="results-head">
-        <p class="results-summary" role="status">
+        <p class="results-summary" data-announce="">
           {p.range} <span class="muted">· sorted by {p.sortLabel}</span>
         </p>
         {p.canWrite && p.matching ? <SelectMatching matching={p.matching} /> : null}
