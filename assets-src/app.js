@@ -1,4 +1,22 @@
 // CustomerTrackr's own small behaviours. No inline scripts anywhere: the CSP forbids them.
+
+// Single-key shortcuts (/, n, t, x, ?) can be turned off, per browser, from the shortcut sheet (WCAG 2.1.4: a
+// speech-input user's stray "n" opened a new contact's form).
+const SHORTCUTS_KEY = "ct-single-key-shortcuts";
+function singleKeysOff() {
+  try {
+    return localStorage.getItem(SHORTCUTS_KEY) === "off";
+  } catch {
+    return false;
+  }
+}
+document.addEventListener("change", (event) => {
+  if (!event.target?.matches?.("[data-single-key-shortcuts]")) return;
+  try {
+    if (event.target.checked) localStorage.removeItem(SHORTCUTS_KEY);
+    else localStorage.setItem(SHORTCUTS_KEY, "off");
+  } catch {}
+});
 (() => {
   const nonce = document.currentScript?.nonce ?? "";
 
@@ -86,12 +104,14 @@
   }
 
   function openSheet(sheet) {
+    const box = sheet?.querySelector("[data-single-key-shortcuts]");
+    if (box) box.checked = !singleKeysOff();
     if (sheet && !sheet.open && typeof sheet.showModal === "function") sheet.showModal();
   }
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
-    if (isTyping(event.target)) return;
+    if (isTyping(event.target) || singleKeysOff()) return;
     const sheet = document.getElementById("shortcut-sheet");
     if (!sheet || sheet.open) return;
     if (event.key === "/") {
@@ -176,6 +196,7 @@
       return;
     }
     if (event.key !== "/" || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (singleKeysOff()) return;
     const tag = event.target?.tagName;
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || event.target?.isContentEditable) return;
     if (document.querySelector("[data-shortcut='search']")) return;
@@ -220,7 +241,7 @@
     el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
-    if (typing(event.target)) return;
+    if (typing(event.target) || singleKeysOff()) return;
     if (event.key === "t") {
       // On the board, a focused card's deal gets the new task.
       const card = event.target?.closest?.("li")?.querySelector?.("a[href^='/app/deals/']");

@@ -122,6 +122,18 @@ export default {
     const sheet = page.getByRole("dialog", { name: "Keyboard shortcuts" });
     await sheet.waitFor();
     await sheet.getByText("New contact").waitFor();
+    // Single-key shortcuts can be turned off there (WCAG 2.1.4); then "n" and "?" do nothing, until turned on again.
+    await sheet.getByLabel(/Single-key shortcuts/).uncheck();
+    await page.keyboard.press("Escape");
+    await sheet.waitFor({ state: "hidden" });
+    await page.getByRole("heading", { level: 1, name: "Contacts" }).click();
+    await page.keyboard.press("n");
+    await page.keyboard.press("?");
+    await page.waitForTimeout(200);
+    assert.equal(new URL(page.url()).pathname, "/app/contacts", '"n" does nothing once turned off');
+    assert.equal(await page.locator("#shortcut-sheet").evaluate((d) => d.open), false);
+    await page.getByRole("button", { name: /Keyboard shortcuts/ }).click();
+    await sheet.getByLabel(/Single-key shortcuts/).check();
     await page.keyboard.press("Escape");
     await sheet.waitFor({ state: "hidden" });
 

@@ -37,6 +37,10 @@ export function ShortcutSheet(p: { canWrite: boolean; hasSearch: boolean }) {
         <dd>Close this window</dd>
       </dl>
       <p class="hint">Shortcuts do nothing while you are typing in a field.</p>
+      <label class="checkbox">
+        <input type="checkbox" data-single-key-shortcuts="" checked />
+        Single-key shortcuts (<kbd>/</kbd>, <kbd>n</kbd>, <kbd>t</kbd>, <kbd>x</kbd>, <kbd>?</kbd>) in this browser
+      </label>
       <form method="dialog">
         <button type="submit">Close</button>
       </form>
