@@ -9,7 +9,7 @@ import { tenantRegion } from "../records/workspace";
 import { importFields } from "./fields";
 import { dealKey, dealReader, type DealChunkRecord } from "./analyse-deals";
 import type { RowContext } from "./cells";
-import { CHUNK_ROWS, type ChunkRow } from "./chunk";
+import { CHUNK_BYTES, CHUNK_ROWS, type ChunkRow, cutChunks, rowWeight } from "./chunk";
 import { deleteImportFiles, uploadKey, writeChunk, writeErrors } from "./files";
 import { failImport, getImport, type ImportServices } from "./jobs";
 import { autoMapping } from "./mapping";
@@ -46,6 +46,8 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
 
   let ctx: RowContext | null = null;
   const valid: ChunkRow<ContactRecord | CompanyRecord | DealChunkRecord>[] = [];
+  // Each valid row's weight in its chunk's JSON: chunks are cut by size as well as by rows.
+  const weights: number[] = [];
   const errors: string[][] = [];
   const seen = new Map<string, number>();
   const samples: string[][] = [];
@@ -82,6 +84,17 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
       errors.push([String(rowNo), result.reason, ...cells]);
       return;
     }
+    const weight = rowWeight(result.record);
+    if (weight > CHUNK_BYTES) {
+      // Dozens of full cells: even alone its update could not be written in one statement.
+      invalid += 1;
+      errors.push([
+        String(rowNo),
+        "The row holds too much text to import in one piece; split its long cells.",
+        ...cells,
+      ]);
+      return;
+    }
     // Inside a file, rows are one person by email, or by phone and the same name (matchKeys).
     const keys =
       job.kind === "deals"
@@ -99,6 +112,7 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
     }
     for (const k of keys) seen.set(k, rowNo);
     valid.push({ rowNo, record: result.record });
+    weights.push(weight);
   });
   if (header.length === 0) return failImport(s.t, job, "The file has no header row.", now);
   if (tooMany) {
@@ -107,12 +121,10 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
   }
   const mapping = ctx ? (ctx as RowContext).mapping : autoMapping(job.kind, header, fields);
 
-  const rows = s.chunkRows ?? CHUNK_ROWS;
-  const chunkCount = Math.ceil(valid.length / rows);
+  const chunks = cutChunks(valid, weights, s.chunkRows ?? CHUNK_ROWS);
+  const chunkCount = chunks.length;
   await Promise.all([resetReview(s.files, job), saveSamples(s.files, job, samples)]);
-  for (let i = 0; i < chunkCount; i += 1) {
-    await writeChunk(s.files, job, i, valid.slice(i * rows, (i + 1) * rows));
-  }
+  for (const [i, rows] of chunks.entries()) await writeChunk(s.files, job, i, rows);
   if (errors.length) await writeErrors(s.files, job, header, errors);
   const [updated] = await s.t
     .update(

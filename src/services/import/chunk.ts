@@ -12,6 +12,68 @@ import type { CompanyDetails } from "../companies/fields";
 /** Rows per chunk: one batch of about 20 statements. */
 export const CHUNK_ROWS = 500;
 
+/**
+ * The most JSON a chunk's statement binds, in UTF-8 bytes: D1 refuses a bound string over 2,000,000 bytes
+ * (SQLITE_TOOBIG), which 500 rows with long notes pass. Kept well under, for the values an update replaces.
+ */
+export const CHUNK_BYTES = 1_500_000;
+
+/** An update's JSON carries the file's values up to three times: `set`, import_records' `after`, the timeline's changes. */
+const UPDATE_COPIES = 3;
+
+/** A text's length in UTF-8 bytes, as D1 measures a bound string. */
+export const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
+
+/** What a row may weigh in its chunk's JSON, as a new record or an update (UTF-8 bytes). */
+export function rowWeight(record: unknown): number {
+  return UPDATE_COPIES * utf8Bytes(JSON.stringify(record));
+}
+
+/**
+ * The valid rows cut into chunks of at most `maxRows` rows and CHUNK_BYTES of weight (`weights`, one per row).
+ * Decided once, by analyse: the chunks in R2 and their numbers (import_chunks' keys, the job's chunk_count)
+ * stay the same for the preview, the commit and a resumed commit.
+ */
+export function cutChunks<R>(rows: ChunkRow<R>[], weights: number[], maxRows: number): ChunkRow<R>[][] {
+  const chunks: ChunkRow<R>[][] = [];
+  let current: ChunkRow<R>[] = [];
+  let bytes = 0;
+  rows.forEach((row, i) => {
+    const weight = weights[i] ?? 0;
+    if (current.length > 0 && (current.length >= maxRows || bytes + weight > CHUNK_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += weight;
+  });
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * `rows` in consecutive parts whose JSON stays within CHUNK_BYTES: one part, unless the values the updates
+ * replace (which analyse could not weigh) push a chunk's update list past it; each part gets its own statements.
+ */
+export function boundParts<T>(rows: T[]): T[][] {
+  const parts: T[][] = [];
+  let current: T[] = [];
+  let bytes = 2;
+  for (const row of rows) {
+    const weight = utf8Bytes(JSON.stringify(row)) + 1;
+    if (current.length > 0 && bytes + weight > CHUNK_BYTES) {
+      parts.push(current);
+      current = [];
+      bytes = 2;
+    }
+    current.push(row);
+    bytes += weight;
+  }
+  if (current.length) parts.push(current);
+  return parts;
+}
+
 /** One valid row of the file as analyse stores it (chunk-<i>.json) for the match and commit steps. */
 export interface ChunkRow<R> {
   /** Row number in the file (1 = first row after the header). */

@@ -6,7 +6,15 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { matchingDomain } from "../../lib/domain";
-import type { ChunkContext, ChunkPlan, ChunkRow, CompanyFields, CompanyUpdateRow, NewCompanyRow } from "./chunk";
+import {
+  boundParts,
+  type ChunkContext,
+  type ChunkPlan,
+  type ChunkRow,
+  type CompanyFields,
+  type CompanyUpdateRow,
+  type NewCompanyRow,
+} from "./chunk";
 import { chunkSql, claimChunk, collectTags, insertedRecords, namedRecords } from "./chunk-sql";
 import { currentCustomValues, currentNoteBodies, currentTagKeys } from "./current-sql";
 import { extrasDiff, plannedUpdate, updateDiff } from "./diff";
@@ -130,8 +138,9 @@ export async function planCompanyChunk(
     const inserted = insertedRecords(t, "company", list, creates.length, now);
     s.push(...shared.extras("company", inserted), ...shared.history("company", inserted, "created"));
   }
-  if (updates.length) {
-    const matched = namedRecords(t, "company", json(updates));
+  // In parts only when the values the updates replace push their JSON past D1's limit (chunk.ts).
+  for (const part of boundParts(updates)) {
+    const matched = namedRecords(t, "company", json(part));
     const set = (field: keyof CompanyFields, column: string) =>
       sql.raw(`coalesce(j.value ->> '$.set.${field}', r.${column})`);
     s.push(sql`INSERT INTO companies (id, tenant_id, name, name_sort, domain, industry, size, address, phone, owner_id,

@@ -5,7 +5,13 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import type { ChunkContext, ContactUpdateRow, NamedCompanyRow, NewContactRow } from "./chunk";
+import {
+  boundParts,
+  type ChunkContext,
+  type ContactUpdateRow,
+  type NamedCompanyRow,
+  type NewContactRow,
+} from "./chunk";
 import { chunkSql, claimChunk, insertedRecords, namedRecords } from "./chunk-sql";
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -41,7 +47,7 @@ export function contactChunkSql(t: TenantDb, ctx: ChunkContext, chunkNo: number,
   }
   s.push(...shared.tags(chunk.tagNames));
   if (creates.length) s.push(...createStatements(t, ctx, shared, now, creates));
-  if (updates.length) s.push(...updateStatements(t, shared, now, updates));
+  for (const part of boundParts(updates)) s.push(...updateStatements(t, shared, now, part));
   return [
     ...s,
     ...shared.finish(

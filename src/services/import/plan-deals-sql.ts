@@ -7,7 +7,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { dealCounter } from "../deals/statements";
-import type { ChunkContext, RowExtras } from "./chunk";
+import { boundParts, type ChunkContext, type RowExtras } from "./chunk";
 import { chunkSql, claimChunk, insertedRecords, namedRecords, type RowSource } from "./chunk-sql";
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -116,8 +116,9 @@ export function dealChunkStatements(
       dealCounter(t, creates.length),
     );
   }
-  if (updates.length) {
-    const list = json(updates);
+  // In parts only when the values the updates replace push their JSON past D1's limit (chunk.ts).
+  for (const part of boundParts(updates)) {
+    const list = json(part);
     const ids = sql`SELECT j.value ->> 'id' FROM json_each(${list}) j`;
     const matched = namedRecords(t, "deal", list);
     s.push(

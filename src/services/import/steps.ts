@@ -162,7 +162,8 @@ async function commit(
       continue;
     }
     if (!outcome.ok) {
-      const imported = done * (s.chunkRows ?? CHUNK_ROWS);
+      // Chunks vary in rows (cut by size too): the file's rows before this chunk's first.
+      const imported = (rows[0]?.rowNo ?? 1) - 1;
       const after = imported ? ` after about ${imported.toLocaleString("en-US")} rows` : "";
       const max = outcome.error.max.toLocaleString("en-US");
       const message = `The Free plan holds ${max} contacts. The import stopped there${after}; upgrade to import the rest, or undo it.`;

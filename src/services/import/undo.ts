@@ -7,7 +7,14 @@
  */
 import { sql, type SQLWrapper } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import type { CompanyFields, ContactFields, ImportedAfter, ImportedBefore } from "./chunk";
+import {
+  CHUNK_BYTES,
+  type CompanyFields,
+  type ContactFields,
+  type ImportedAfter,
+  type ImportedBefore,
+  utf8Bytes,
+} from "./chunk";
 import { claimChunk } from "./chunk-sql";
 import { currentCustomValues } from "./current-sql";
 import { dealUndoPage } from "./undo-deals";
@@ -169,6 +176,21 @@ function keptReason(h: HistoryRow, type: RecordType, now: CurrentRow): string | 
   return laterWorkReason(now, type, h.written_at);
 }
 
+/**
+ * The first records of a page whose restores stay within CHUNK_BYTES of JSON (at least one): a restore carries
+ * the values before and, twice at most, what the import wrote (its notes too). The next page starts where it ends.
+ */
+function withinBytes(page: HistoryRow[]): HistoryRow[] {
+  let bytes = 0;
+  const out: HistoryRow[] = [];
+  for (const h of page) {
+    bytes += utf8Bytes(h.before ?? "") + 2 * utf8Bytes(h.after ?? "");
+    if (out.length > 0 && bytes > CHUNK_BYTES) break;
+    out.push(h);
+  }
+  return out;
+}
+
 export interface UndoPage {
   /** Records handled in this page; 0 when the undo is complete. */
   handled: number;
@@ -196,7 +218,7 @@ export async function planUndoPage(
   if (history.length === 0) return { handled: 0, statements: [], kept: [] };
   // One type per page keeps the statements simple: contacts first, then companies, deals, then tags.
   const type = history[0]!.entity_type;
-  const page = history.filter((h) => h.entity_type === type);
+  const page = withinBytes(history.filter((h) => h.entity_type === type));
   if (type === "deal") {
     const deals = await dealUndoPage(t, importId, actorId, page, now);
     const kept = deals.kept.map((k) => ({ type, ...k }));
