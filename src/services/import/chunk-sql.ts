@@ -14,9 +14,10 @@ import { sql, type SQL } from "drizzle-orm";
 import type { SubjectType } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import { type WebhookEventType, webhookEventSql } from "../webhooks/events";
-import { companyData, contactData, dealData, dealUpdatedData } from "../webhooks/payloads";
+import { companyData, contactData, dealData } from "../webhooks/payloads";
 import { TAG_COLORS } from "../records/tags";
 import type { ChunkContext, TagRow } from "./chunk";
+import { dealBefore, dealUpdateEvents, mergedDealHistory } from "./chunk-deals-sql";
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -49,19 +50,9 @@ export function insertedRecords(
   };
 }
 
-/**
- * The webhook events of a chunk's records (alias `r`), as the forms write them. A deal's import update is
- * deal.updated when its amount, currency or close date changed (its row's `set`); a stage or status it
- * changes sends no event of its own here.
- */
+/** The webhook events of a chunk's records (alias `r`), as the forms write them; a deal's updates: chunk-deals-sql.ts. */
 function importEvents(t: TenantDb, subject: SubjectType, rows: RowSource, action: "created" | "updated", now: number) {
-  if (subject === "deal" && action === "updated") {
-    const fields = sql`FROM json_each(j.value, '$.set') s WHERE s.key IN ('amountMinor', 'currency', 'closeDate')`;
-    const changed = sql`(SELECT json_group_array(CASE s.key WHEN 'amountMinor' THEN 'amount_minor'
-      WHEN 'closeDate' THEN 'close_date' ELSE s.key END) ${fields})`;
-    const source = sql`${rows.from} WHERE EXISTS (SELECT 1 ${fields})`;
-    return [webhookEventSql(t, "deal.updated", dealUpdatedData(changed, "r"), source, now)];
-  }
+  if (subject === "deal" && action === "updated") return dealUpdateEvents(t, rows, now);
   const data = subject === "contact" ? contactData("r") : subject === "company" ? companyData("r") : dealData("r");
   const type = `${subject}.${action}` as WebhookEventType;
   return [webhookEventSql(t, type, data, sql`${rows.from} WHERE true`, now)];
@@ -122,7 +113,8 @@ const earlierNotes = sql`CASE WHEN import_records.after -> '$.note' IS NOT NULL 
  * `before` keeps each field's value from the first change (json_patch drops a null it carries; undo
  * reads a missing field as null); `after` takes the later values, the union of added emails, phones
  * and tags, and earlier notes with their times. written_at moves on, so a record the import created
- * and a later chunk updated is still unedited since. (A deal's after carries nulls json_patch would drop.)
+ * and a later chunk updated is still unedited since. (A deal's after carries nulls
+ * json_patch would drop: mergedDealHistory.)
  */
 const mergedHistory = sql`before = json_patch(excluded.before, import_records.before),
   after = json_patch(json_patch(import_records.after, excluded.after), json_object('emails', ${unionOf("emails")},
@@ -172,7 +164,7 @@ export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
     /**
      * Each row's timeline entry and import record: "created", or "updated" with the values before and
      * after. A record a later chunk of the same import updates again gets one record merged per field
-     * (mergedHistory), so undo restores what either chunk changed.
+     * (mergedHistory, mergedDealHistory), so undo restores what either chunk changed.
      */
     history(subject: SubjectType, rows: RowSource, action: "created" | "updated"): SQL[] {
       if (action === "created")
@@ -193,8 +185,8 @@ export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
           ${rows.from}`,
         sql`INSERT INTO import_records (tenant_id, import_id, entity_type, entity_id, action, row_no, before, after, written_at)
           SELECT ${tenant}, ${ctx.importId}, ${subject}, ${rows.id}, 'updated', j.value ->> 'rowNo',
-            j.value -> 'before', j.value -> 'after', ${now}
-          ${rows.from} WHERE true ON CONFLICT DO UPDATE SET ${subject === "deal" ? sql`after = excluded.after, written_at = excluded.written_at` : mergedHistory}`,
+            ${subject === "deal" ? dealBefore(now) : sql`j.value -> 'before'`}, j.value -> 'after', ${now}
+          ${rows.from} WHERE true ON CONFLICT DO UPDATE SET ${subject === "deal" ? mergedDealHistory : mergedHistory}`,
       ];
     },
 

@@ -51,6 +51,8 @@ const STAGE_GONE = "stage (the stage it was in before the import was removed)";
 interface DealRestore {
   id: number;
   set: Partial<DealFields> & { updatedAt?: number; lastActivityAt?: number };
+  /** When the import first and last changed the deal (two chunks of one file may both have). */
+  firstAt: number;
   writtenAt: number;
   /** "restore": the import's span goes and the one it closed reopens; "move": a new span, as a move. */
   spans: "restore" | "move" | null;
@@ -66,8 +68,14 @@ export async function dealUndoPage(
   page: DealHistory[],
   now: number,
 ): Promise<{ statements: SQLWrapper[]; kept: { id: number; name: string; fields: string[] }[] }> {
-  const stageIdsBefore = page.map((h) => (JSON.parse(h.before ?? "{}") as Partial<DealFields>).stageId ?? null);
-  const [rows, stages] = await Promise.all([
+  const befores = page.map((h) => JSON.parse(h.before ?? "{}") as Partial<DealFields> & { firstWrittenAt?: number });
+  const stageIdsBefore = befores.map((b) => b.stageId ?? null);
+  // Since when each deal's spans are the import's: a created deal's all, an updated one's from its first change.
+  const since = page.map((h, i) => ({
+    id: h.entity_id,
+    at: h.action === "created" ? 0 : (befores[i]!.firstWrittenAt ?? h.written_at),
+  }));
+  const [rows, stages, visited] = await Promise.all([
     t.db.all<CurrentDeal>(sql`
       SELECT d.id, d.name, d.pipeline_id AS pipelineId, d.company_id AS companyId, d.amount_minor AS amountMinor,
         d.currency, d.stage_id AS stageId, d.status, d.lost_reason AS lostReason, d.close_date AS closeDate,
@@ -78,6 +86,10 @@ export async function dealUndoPage(
     t.db.all<{ id: number; pipelineId: number }>(sql`
       SELECT id, pipeline_id AS pipelineId FROM pipeline_stages WHERE tenant_id = ${t.tenantId}
         AND id IN (SELECT value FROM json_each(${json(stageIdsBefore.filter((id) => id !== null))}))`),
+    // The stages the import moved them through: their totals rows, left empty, go too.
+    t.db.all<{ stageId: number }>(sql`
+      SELECT DISTINCT h.stage_id AS stageId FROM json_each(${json(since)}) j CROSS JOIN deal_stage_history h
+        ON h.tenant_id = ${t.tenantId} AND h.deal_id = j.value ->> 'id' AND h.entered_at >= j.value ->> 'at'`),
   ]);
   const current = new Map(rows.map((r) => [r.id, r]));
   const stagePipeline = new Map(stages.map((s) => [s.id, s.pipelineId]));
@@ -99,6 +111,8 @@ export async function dealUndoPage(
     const before = JSON.parse(h.before ?? "{}") as Partial<DealFields> & {
       updatedAt?: number;
       lastActivityAt?: number;
+      /** Records written before it was kept have only written_at. */
+      firstWrittenAt?: number;
     };
     const after = JSON.parse(h.after ?? "{}") as Partial<DealFields>;
     const set: DealRestore["set"] = {};
@@ -123,6 +137,7 @@ export async function dealUndoPage(
     restores.push({
       id: deal.id,
       set,
+      firstAt: before.firstWrittenAt ?? h.written_at,
       writtenAt: h.written_at,
       spans: moved ? (stuck ? "move" : "restore") : null,
       whole,
@@ -130,7 +145,7 @@ export async function dealUndoPage(
     });
     if (!whole) kept.push({ id: deal.id, name: deal.name, fields: [...keptFields] });
   }
-  const stageIds = json([...new Set(rows.map((r) => r.stageId))]);
+  const stageIds = json([...new Set([...rows.map((r) => r.stageId), ...visited.map((v) => v.stageId)])]);
   return {
     statements: [
       ...deleteDeals(t, toDelete),
@@ -184,11 +199,15 @@ function restoreDeals(
     sql`SELECT j.value ->> 'id' FROM json_each(${list}) j WHERE j.value ->> 'spans' = ${kind}`;
   return [
     totalsOutOf(t, ids),
-    // The span the import opened goes, and the one it closed is open again.
-    sql`DELETE FROM deal_stage_history WHERE tenant_id = ${tenant} AND left_at IS NULL AND (deal_id, entered_at) IN
-      (SELECT j.value ->> 'id', j.value ->> 'writtenAt' FROM json_each(${list}) j WHERE j.value ->> 'spans' = 'restore')`,
-    sql`UPDATE deal_stage_history SET left_at = NULL WHERE tenant_id = ${tenant} AND (deal_id, left_at) IN
-        (SELECT j.value ->> 'id', j.value ->> 'writtenAt' FROM json_each(${list}) j WHERE j.value ->> 'spans' = 'restore')
+    // The spans the import opened go (one per chunk that moved the deal), and the one it first closed is open again.
+    sql`DELETE FROM deal_stage_history WHERE tenant_id = ${tenant} AND deal_id IN (${spans("restore")})
+      AND EXISTS (SELECT 1 FROM json_each(${list}) j WHERE j.value ->> 'id' = deal_stage_history.deal_id
+        AND deal_stage_history.entered_at BETWEEN j.value ->> 'firstAt' AND j.value ->> 'writtenAt'
+        AND coalesce(deal_stage_history.left_at, 0) <= j.value ->> 'writtenAt')`,
+    sql`UPDATE deal_stage_history SET left_at = NULL WHERE tenant_id = ${tenant} AND deal_id IN (${spans("restore")})
+      AND EXISTS (SELECT 1 FROM json_each(${list}) j WHERE j.value ->> 'id' = deal_stage_history.deal_id
+        AND deal_stage_history.entered_at < j.value ->> 'firstAt'
+        AND deal_stage_history.left_at BETWEEN j.value ->> 'firstAt' AND j.value ->> 'writtenAt')
       AND NOT EXISTS (SELECT 1 FROM deal_stage_history o WHERE o.tenant_id = deal_stage_history.tenant_id
         AND o.deal_id = deal_stage_history.deal_id AND o.left_at IS NULL)`,
     sql`UPDATE deal_stage_history SET left_at = ${now} WHERE tenant_id = ${tenant} AND left_at IS NULL
