@@ -83,15 +83,15 @@ export function jobId(res: Response): string {
 export async function importFile(
   cookie: string,
   bytes: Uint8Array | string,
-  opts: { name?: string; kind?: string; encoding?: string } = {},
+  opts: { name?: string; kind?: string; encoding?: string; waitMs?: number } = {},
 ) {
   const res = await upload(cookie, bytes, opts);
   const id = jobId(res);
-  const preview = await waitFor(id, ["ready", "failed"]);
+  const preview = await waitFor(id, ["ready", "failed"], opts.waitMs ?? 30_000);
   if (preview.status !== "ready") return { id, preview, result: preview };
   const commit = await send(`/app/import/${id}/commit`, { method: "POST", cookie, form: {} });
   if (commit.status !== 303) throw new Error(`commit answered ${commit.status}`);
-  const result = await waitFor(id, ["done", "failed"], 60_000);
+  const result = await waitFor(id, ["done", "failed"], opts.waitMs ?? 60_000);
   return { id, preview, result };
 }
 

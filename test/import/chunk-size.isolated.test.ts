@@ -35,7 +35,13 @@ async function sameNotes(tenantId: string, subject: string, expected: string[]) 
   return same;
 }
 
-describe("an import of rows with long notes", () => {
+/**
+ * Megabytes through the job queue every test file shares: under the whole suite's load a step takes seconds. An
+ * isolated file (run after the shared ones) with waits to match; alone, each test takes a few seconds.
+ */
+const WAIT = 150_000;
+
+describe("an import of rows with long notes", { timeout: 4 * WAIT }, () => {
   it("contacts: 300 rows with 9 KB notes (≈ 2.7 MB) import completely, every note arrives", async () => {
     const owner = await newTenant();
     const rows = Array.from({ length: 300 }, (_, i) => i + 1);
@@ -45,7 +51,7 @@ describe("an import of rows with long notes", () => {
     ].join("\n");
     expect(new TextEncoder().encode(csv).length).toBeGreaterThan(2_700_000);
 
-    const { preview, result } = await importFile(owner.cookie, csv);
+    const { preview, result } = await importFile(owner.cookie, csv, { waitMs: WAIT });
     expect(preview).toMatchObject({ status: "ready", new_count: 300, total_rows: 300 });
     expect(preview.chunk_count).toBeGreaterThan(1);
     expect(result).toMatchObject({ status: "done", created_count: 300, message: null });
@@ -78,7 +84,7 @@ describe("an import of rows with long notes", () => {
     const first = await importFile(
       owner.cookie,
       file((n) => germanNote(n), "Long Road"),
-      { kind: "companies" },
+      { kind: "companies", waitMs: WAIT },
     );
     expect(first.result).toMatchObject({ status: "done", created_count: 240 });
     const before = await snapshot(owner.tenantId);
@@ -86,9 +92,7 @@ describe("an import of rows with long notes", () => {
     const second = await importFile(
       owner.cookie,
       file((n) => germanNote(n + 1000), "Short Street"),
-      {
-        kind: "companies",
-      },
+      { kind: "companies", waitMs: WAIT },
     );
     expect(second.preview).toMatchObject({ update_count: 240 });
     expect(second.result).toMatchObject({ status: "done", updated_count: 240, message: null });
@@ -97,7 +101,7 @@ describe("an import of rows with long notes", () => {
     expect(await sameNotes(owner.tenantId, "company", both)).toBe(true);
 
     expect((await send(`/app/import/${second.id}/undo`, { cookie: owner.cookie, form: {} })).status).toBe(303);
-    const undone = await waitFor(second.id, ["undone", "failed"], 60_000);
+    const undone = await waitFor(second.id, ["undone", "failed"], WAIT);
     expect(undone).toMatchObject({ status: "undone", message: null });
     expect(await snapshot(owner.tenantId)).toEqual(before);
   });
@@ -120,7 +124,7 @@ describe("an import of rows with long notes", () => {
       ...rows.map((n) => `Deal ${n},${n},EUR,Lead,${[0, 1, 2].map((f) => csvCell(value(n, f))).join(",")}`),
     ].join("\n");
     expect(new TextEncoder().encode(csv).length).toBeGreaterThan(2_900_000);
-    const { preview, result } = await importFile(owner.cookie, csv, { kind: "deals" });
+    const { preview, result } = await importFile(owner.cookie, csv, { kind: "deals", waitMs: WAIT });
     expect(preview).toMatchObject({ status: "ready", new_count: 400 });
     expect(result).toMatchObject({ status: "done", created_count: 400, message: null });
     expect(result.chunks_done).toBe(result.chunk_count);
@@ -154,7 +158,7 @@ describe("an import of rows with long notes", () => {
     const first = await importFile(
       owner.cookie,
       file((n, f) => germanNote(n * 10 + f, 2_000)),
-      { kind: "companies" },
+      { kind: "companies", waitMs: WAIT },
     );
     expect(first.result).toMatchObject({ status: "done", created_count: 500 });
     const before = await snapshot(owner.tenantId);
@@ -162,7 +166,7 @@ describe("an import of rows with long notes", () => {
     const second = await importFile(
       owner.cookie,
       file((n, f) => `short ${n}.${f}`),
-      { kind: "companies" },
+      { kind: "companies", waitMs: WAIT },
     );
     expect(second.preview).toMatchObject({ chunk_count: 1, update_count: 500 });
     expect(second.result).toMatchObject({ status: "done", updated_count: 500, message: null });
@@ -174,7 +178,7 @@ describe("an import of rows with long notes", () => {
     expect(short!.n).toBe(1_500);
 
     expect((await send(`/app/import/${second.id}/undo`, { cookie: owner.cookie, form: {} })).status).toBe(303);
-    expect(await waitFor(second.id, ["undone", "failed"], 60_000)).toMatchObject({ status: "undone" });
+    expect(await waitFor(second.id, ["undone", "failed"], WAIT)).toMatchObject({ status: "undone" });
     expect(await snapshot(owner.tenantId)).toEqual(before);
   });
 });
