@@ -32,6 +32,10 @@ function stripeFake() {
   const customers = new Map<string, Record<string, unknown>>();
   const subscriptions = new Map<string, unknown>();
   const invoices: { customer: string }[] = [];
+  const checkoutSessions = new Map<
+    string,
+    Record<string, unknown> & { status: string; customer?: string; url: string | null }
+  >();
   const next = (prefix: string) => {
     seq += 1;
     return `${prefix}_fake${Date.now().toString(36)}${seq}`;
@@ -102,8 +106,33 @@ function stripeFake() {
     }
     if (method === "POST" && route === "/v1/checkout/sessions") {
       const { mode, customer, client_reference_id = null } = params;
-      const fields = { mode, customer, client_reference_id, subscription: null, status: "open" };
-      return session("cs_test", "checkout.session", fields, (id) => `https://checkout.stripe.com/c/pay/${id}`);
+      const id = next("cs_test");
+      const created = { id, object: "checkout.session", mode, customer, client_reference_id, subscription: null };
+      checkoutSessions.set(id, { ...created, status: "open", url: `https://checkout.stripe.com/c/pay/${id}` });
+      return json(200, checkoutSessions.get(id));
+    }
+    // A customer's Checkout sessions by status, and expiring one (its page then takes no payment).
+    if (method === "GET" && route === "/v1/checkout/sessions") {
+      const query = new URLSearchParams(path.split("?")[1] ?? "");
+      const data = [...checkoutSessions.values()].filter(
+        (c) => c.customer === query.get("customer") && (!query.get("status") || c.status === query.get("status")),
+      );
+      return json(200, { object: "list", url: "/v1/checkout/sessions", has_more: false, data });
+    }
+    const expiring = route.match(/^\/v1\/checkout\/sessions\/([^/]+)\/expire$/)?.[1];
+    if (method === "POST" && expiring) {
+      const found = checkoutSessions.get(expiring);
+      if (!found) return missing("checkout.session", expiring);
+      if (found.status !== "open")
+        return json(400, { error: { type: "invalid_request_error", message: "Only open sessions can be expired." } });
+      found.status = "expired";
+      found.url = null;
+      return json(200, found);
+    }
+    const sessionId = route.match(/^\/v1\/checkout\/sessions\/([^/]+)$/)?.[1];
+    if (method === "GET" && sessionId) {
+      const found = checkoutSessions.get(sessionId);
+      return found ? json(200, found) : missing("checkout.session", sessionId);
     }
     if (method === "POST" && route === "/v1/billing_portal/sessions") {
       const fields = { customer: params.customer, return_url: params.return_url };

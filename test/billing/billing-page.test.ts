@@ -18,6 +18,7 @@ import {
   stripeEvent,
   stripeHasSubscription,
   stripeRequests,
+  stripeSession,
   subscriptionObject,
 } from "./helpers";
 
@@ -155,6 +156,11 @@ describe("checkout", () => {
       cancel_url: "http://localhost/app/settings/billing?checkout=cancelled",
     });
     expect(sessions[1]!.params["line_items[0][price]"]).toBe(PRICE_MONTHLY);
+    // The first Checkout page closed when the second opened: paying in both tabs cannot make two subscriptions.
+    const firstId = first.headers.get("Location")!.split("/").pop()!;
+    const secondId = second.headers.get("Location")!.split("/").pop()!;
+    expect((await stripeSession(firstId)).status).toBe("expired");
+    expect((await stripeSession(secondId)).status).toBe("open");
 
     const actions = (await billingAudit(owner.tenantId)).map((a) => a.action);
     expect(actions).toEqual(["billing.customer_created", "billing.checkout_started", "billing.checkout_started"]);

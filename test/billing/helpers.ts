@@ -190,3 +190,11 @@ export function newSubscriptionId(): string {
   eventSeq += 1;
   return `sub_test_${Date.now().toString(36)}_${eventSeq}`;
 }
+
+/** A Checkout session as the fake Stripe holds it (its status: open, expired). */
+export async function stripeSession(id: string): Promise<{ status: string; url: string | null }> {
+  return (await fetch(`${FAKE()}/v1/checkout/sessions/${id}`)).json() as Promise<{
+    status: string;
+    url: string | null;
+  }>;
+}

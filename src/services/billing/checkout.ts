@@ -33,6 +33,9 @@ export async function startCheckout(
   if (overview && overview.state !== "free") return { ok: false, reason: "already_subscribed" };
 
   const customer = await ensureCustomer(t, stripe, input.owner, meta);
+  // An earlier Checkout page still open (another tab, yesterday's) closes: paying on both made two subscriptions.
+  const open = await stripe.checkout.sessions.list({ customer, status: "open", limit: 20 });
+  for (const earlier of open.data) await stripe.checkout.sessions.expire(earlier.id).catch(() => undefined);
   const back = `${meta.baseUrl}/app/settings/billing`;
   const session = await stripe.checkout.sessions.create({
     mode: "subscription",
