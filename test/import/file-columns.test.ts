@@ -4,6 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { importFile } from "./helpers";
 
@@ -59,6 +60,21 @@ describe("email-like columns that hold no address", () => {
       "yara@piedpiper.example",
       "ole@hooli.example",
     ]);
+  });
+});
+
+describe("an address two people share", () => {
+  it("is one person only when the names agree: another name on info@ is skipped as such, not called a duplicate", async () => {
+    const owner = await newTenant();
+    const { id, preview } = await importFile(
+      owner.cookie,
+      "First name,Last name,Email\r\nJohn,Smith,info@acme.example\r\nJane,Doe,info@acme.example\r\nJohn,,info@acme.example\r\n",
+      { name: "shared-address.csv" },
+    );
+    expect(preview).toMatchObject({ new_count: 1, duplicate_count: 1, invalid_count: 1 });
+    const errors = (await (await send(`/app/import/${id}/errors.csv`, { cookie: owner.cookie })).text()).split("\r\n");
+    expect(errors.find((l) => l.startsWith("2,"))).toContain("also on row 1, of another name");
+    expect(errors.find((l) => l.startsWith("3,"))).toContain("Duplicate of row 1 (same email)");
   });
 });
 

@@ -13,6 +13,7 @@ import { CHUNK_BYTES, CHUNK_ROWS, type ChunkRow, cutChunks, rowWeight } from "./
 import { deleteImportFiles, uploadKey, writeChunk, writeErrors } from "./files";
 import { failImport, getImport, type ImportServices } from "./jobs";
 import { autoMapping } from "./mapping";
+import { namesAgree } from "./match";
 import { companyFromRow, contactFromRow, matchKeys, type CompanyRecord, type ContactRecord } from "./parse";
 import { collectSamples, resetReview, saveSamples } from "./review";
 import { decodeUpload, detectDelimiter, IMPORT_MAX_ROWS, parseCsv, type EncodingChoice } from "./upload";
@@ -50,6 +51,8 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
   const weights: number[] = [];
   const errors: string[][] = [];
   const seen = new Map<string, number>();
+  /** The name on the row an email key was first seen on (contacts). */
+  const namedBy = new Map<string, { id: number; first_name: string; last_name: string }>();
   const samples: string[][] = [];
   let wantSamples = true;
   let total = 0;
@@ -101,6 +104,20 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
         ? [dealKey(result.record as DealChunkRecord)]
         : matchKeys(job.kind, result.record as ContactRecord | CompanyRecord);
     const same = keys.find((k) => seen.has(k));
+    // An address two people of other names share (info@) is not one person: say so, as matching the workspace does.
+    const shared =
+      same?.startsWith("e:") && job.kind === "contacts"
+        ? namedBy.get(same) && !namesAgree(result.record as ContactRecord, namedBy.get(same)!)
+        : false;
+    if (same !== undefined && shared) {
+      invalid += 1;
+      errors.push([
+        String(rowNo),
+        `The address ${same.slice(2)} is also on row ${seen.get(same)}, of another name; skipped (add it by hand to the right person).`,
+        ...cells,
+      ]);
+      return;
+    }
     if (same !== undefined) {
       duplicates += 1;
       errors.push([
@@ -111,6 +128,11 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
       return;
     }
     for (const k of keys) seen.set(k, rowNo);
+    if (job.kind === "contacts") {
+      const c = result.record as ContactRecord;
+      for (const k of keys)
+        if (k.startsWith("e:")) namedBy.set(k, { id: rowNo, first_name: c.firstName, last_name: c.lastName });
+    }
     valid.push({ rowNo, record: result.record });
     weights.push(weight);
   });
