@@ -78,6 +78,21 @@ describe("an address two people share", () => {
   });
 });
 
+describe("a company named twice in one file", () => {
+  it("once with its website and once without is one company, as a later import would read it", async () => {
+    const owner = await newTenant();
+    const { preview, result } = await importFile(
+      owner.cookie,
+      "Name,Website\r\nAcme,acme.example\r\nAcme,\r\nAcme,acme-eu.example\r\n",
+      { kind: "companies", name: "companies.csv" },
+    );
+    // The third row, with a website of its own, is another company of that name.
+    expect(preview).toMatchObject({ new_count: 2, duplicate_count: 1 });
+    expect(result).toMatchObject({ status: "done", created_count: 2 });
+    expect((await companiesOf(owner.tenantId)).map((c) => c.domain)).toEqual(["acme.example", "acme-eu.example"]);
+  });
+});
+
 describe("two columns of one value", () => {
   it("HubSpot's Company Name and Associated Company give the company once, not twice", async () => {
     const owner = await newTenant();

@@ -128,6 +128,12 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
       return;
     }
     for (const k of keys) seen.set(k, rowNo);
+    // A company with a domain is also the one a later row of its name without a domain means, as the workspace's
+    // matching reads such a row (by name); a row with another domain is another company.
+    if (job.kind === "companies") {
+      const byName = `n:${(result.record as CompanyRecord).name.toLowerCase()}`;
+      if (!seen.has(byName)) seen.set(byName, rowNo);
+    }
     if (job.kind === "contacts") {
       const c = result.record as ContactRecord;
       for (const k of keys)
