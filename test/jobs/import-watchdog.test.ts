@@ -22,7 +22,8 @@ const ROWS = 250; // three chunks (100, 100, 50); an undo page is 200
 function peopleCsv(): string {
   const lines = ["Email,First name,Last name"];
   for (let i = 0; i < ROWS; i += 1) lines.push(`person${i}@example.com,Person,Number ${i}`);
-  lines.push("person0@example.com,Again,Duplicate");
+  // The same person again (the same address and name): a duplicate inside the file.
+  lines.push("person0@example.com,Person,Number 0");
   return lines.join("\n");
 }
 
