@@ -534,3 +534,19 @@ describe("deal imports: queue steps delivered twice", () => {
     expect(countersAfter).toMatchObject([{ deals: 0, contacts: 0, companies: 0, notes: 0 }]);
   });
 });
+
+describe("deal imports: a company's website on a shared host", () => {
+  it("links a deal by the company's name, not to another company whose site is on the same host", async () => {
+    const owner = await newTenant();
+    const ids = await seed(owner.tenantId, ["Bakery Bread", "Bakery Cakes"], []);
+    // Bakery Bread's site is its Facebook page: facebook.com is its stored domain, and many others' too.
+    await env.DB.prepare("UPDATE companies SET domain = 'facebook.com' WHERE id = ?").bind(ids["Bakery Bread"]).run();
+    const { result } = await importDeals(
+      owner.cookie,
+      "Deal name,Amount,Company,Company domain\nWedding cake,1200,Bakery Cakes,facebook.com\n",
+    );
+    expect(result).toMatchObject({ status: "done", created_count: 1 });
+    const [deal] = await dealsOf(owner.tenantId);
+    expect(deal!.company_id).toBe(ids["Bakery Cakes"]);
+  });
+});

@@ -8,7 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { normalizeDomain } from "../../lib/domain";
+import { matchingDomain, normalizeDomain } from "../../lib/domain";
 import { formatAmount, minorDigits } from "../../lib/money";
 import { dateInZone } from "../../lib/zoned-time";
 import { workspaceMoney, workspaceTimeZone } from "../deals/choices";
@@ -38,11 +38,11 @@ interface CurrentDeal {
   last_activity_at: number;
 }
 
-/** A domain when the text is one ("acme.com", "https://acme.com/"), else null. */
+/** A domain when the text is one ("acme.com", "https://acme.com/") and not a shared host's (facebook.com), else null. */
 function domainOf(text: string | null): string | null {
   if (!text || !/\.[a-z]{2,}\/?$/i.test(text.trim()) || /\s/.test(text.trim())) return null;
   const d = normalizeDomain(text);
-  return d.ok ? d.domain : null;
+  return d.ok ? matchingDomain(d.domain) : null;
 }
 
 /** The same amount in the minor units of `to` (12.50: 1250 for EUR, null for JPY, which has no decimals). */
