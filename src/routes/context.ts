@@ -40,7 +40,7 @@ export function controlOf(c: Context<AppEnv>): TenantDb {
 
 /** The reader's calendar date (their time zone): what "today", "overdue" and a blank closing date mean. */
 export function readerToday(c: Context<AppEnv>): string {
-  return dateInZone(Date.now(), authOf(c).user.timeZone);
+  return readerDay(c).today;
 }
 
 /** The reader's calendar date and their zone: where a colleague's timed task falls for them. */

@@ -29,49 +29,42 @@ export function rowWeight(record: unknown): number {
   return UPDATE_COPIES * utf8Bytes(JSON.stringify(record));
 }
 
+/** `items` in consecutive runs of at most `maxItems` items and `maxWeight` of weight (at least one item a run). */
+function cutByWeight<T>(items: T[], weights: number[], maxItems: number, maxWeight: number): T[][] {
+  const runs: T[][] = [];
+  let current: T[] = [];
+  let weight = 0;
+  items.forEach((item, i) => {
+    const w = weights[i] ?? 0;
+    if (current.length > 0 && (current.length >= maxItems || weight + w > maxWeight)) {
+      runs.push(current);
+      current = [];
+      weight = 0;
+    }
+    current.push(item);
+    weight += w;
+  });
+  if (current.length) runs.push(current);
+  return runs;
+}
+
 /**
  * The valid rows cut into chunks of at most `maxRows` rows and CHUNK_BYTES of weight (`weights`, one per row).
  * Decided once, by analyse: the chunks in R2 and their numbers (import_chunks' keys, the job's chunk_count)
  * stay the same for the preview, the commit and a resumed commit.
  */
 export function cutChunks<R>(rows: ChunkRow<R>[], weights: number[], maxRows: number): ChunkRow<R>[][] {
-  const chunks: ChunkRow<R>[][] = [];
-  let current: ChunkRow<R>[] = [];
-  let bytes = 0;
-  rows.forEach((row, i) => {
-    const weight = weights[i] ?? 0;
-    if (current.length > 0 && (current.length >= maxRows || bytes + weight > CHUNK_BYTES)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(row);
-    bytes += weight;
-  });
-  if (current.length) chunks.push(current);
-  return chunks;
+  return cutByWeight(rows, weights, maxRows, CHUNK_BYTES);
 }
 
 /**
  * `rows` in consecutive parts whose JSON stays within CHUNK_BYTES: one part, unless the values the updates
  * replace (which analyse could not weigh) push a chunk's update list past it; each part gets its own statements.
+ * Each row weighs its JSON and a comma; the array's brackets take two bytes.
  */
 export function boundParts<T>(rows: T[]): T[][] {
-  const parts: T[][] = [];
-  let current: T[] = [];
-  let bytes = 2;
-  for (const row of rows) {
-    const weight = utf8Bytes(JSON.stringify(row)) + 1;
-    if (current.length > 0 && bytes + weight > CHUNK_BYTES) {
-      parts.push(current);
-      current = [];
-      bytes = 2;
-    }
-    current.push(row);
-    bytes += weight;
-  }
-  if (current.length) parts.push(current);
-  return parts;
+  const weights = rows.map((row) => utf8Bytes(JSON.stringify(row)) + 1);
+  return cutByWeight(rows, weights, Number.POSITIVE_INFINITY, CHUNK_BYTES - 2);
 }
 
 /** One valid row of the file as analyse stores it (chunk-<i>.json) for the match and commit steps. */
