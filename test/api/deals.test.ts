@@ -146,6 +146,48 @@ describe("API deals", () => {
     await expectTotalsExact(owner.tenantId);
   });
 
+  it("a PATCH of fields, stage and status is one change: all of it lands, or none when a step fails", async () => {
+    const owner = await newTenant("Deals API One Change");
+    const key = await makeKey(owner.cookie);
+    await addEndpoint(owner.cookie, receiverUrl("deals-api-one"), ["deal.stage_changed", "deal.won", "deal.updated"]);
+    const [sales] = await pipelinesOf(owner.tenantId);
+    const deal = await created(key, { name: "Whole", amount_minor: 700 });
+    const before = await dealState(owner.tenantId);
+
+    // The close fails inside the database (as a lost connection or a crash would): the rename and move go too.
+    const trigger = `fail_close_${owner.tenantId.replace(/[^A-Za-z0-9]/g, "")}`;
+    await env.DB.exec(
+      `CREATE TRIGGER ${trigger} BEFORE UPDATE OF status ON deals WHEN NEW.tenant_id = '${owner.tenantId}' AND NEW.status = 'won' BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+    );
+    try {
+      const res = await api(`/deals/${deal.id}`, {
+        key,
+        method: "PATCH",
+        json: { name: "Renamed", stage_id: sales!.stages[1]!.id, status: "won" },
+      });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await env.DB.exec(`DROP TRIGGER ${trigger}`);
+    }
+    expect(await dealState(owner.tenantId)).toEqual(before);
+    expect(await eventsOf(owner.tenantId)).toEqual([]);
+
+    const done = await patched(key, deal.id, { name: "Renamed", stage_id: sales!.stages[1]!.id, status: "won" });
+    expect(done).toMatchObject({ name: "Renamed", stage: { id: sales!.stages[1]!.id }, status: "won" });
+    expect((await dealState(owner.tenantId)).activities.map((a) => a.kind)).toEqual([
+      "created",
+      "updated",
+      "moved",
+      "won",
+    ]);
+    expect((await eventsOf(owner.tenantId)).map((e) => e.type)).toEqual([
+      "deal.updated",
+      "deal.stage_changed",
+      "deal.won",
+    ]);
+    await expectTotalsExact(owner.tenantId);
+  });
+
   it("refuse bad bodies with every field named, and write nothing", async () => {
     const owner = await newTenant("Deals API Bad");
     const other = await newTenant("Deals API Other");

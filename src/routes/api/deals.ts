@@ -1,9 +1,9 @@
 /**
  * /api/v1/deals: list (keyset), get, create, update (PATCH, partial) and delete, through the deals services the
  * app uses (src/services/deals/): the form's checks, the stage totals, the stage history, the timeline, the
- * audit trail, the trash. A PATCH that moves the deal to another stage of its pipeline goes through moveDeal and
- * a change of status through closeDeal/reopenDeal, as on the board and the deal page, so deal.stage_changed,
- * deal.won and deal.lost webhooks are sent.
+ * audit trail, the trash. A PATCH that moves the deal to another stage of its pipeline writes the board's move and
+ * a change of status the deal page's close or reopen, in the same batch as its fields (services/deals/patch.ts),
+ * so deal.stage_changed, deal.won and deal.lost webhooks are sent.
  */
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -11,8 +11,8 @@ import type { AppEnv } from "../../env";
 import type { KeyActor } from "../../lib/actor";
 import { requestMeta } from "../../lib/request";
 import { getApiDeal, listApiDeals } from "../../services/api/deals";
-import { closeDeal, moveDeal, reopenDeal } from "../../services/deals/outcome";
-import { createDeal, deleteDeal, updateDeal } from "../../services/deals/write";
+import { patchDeal } from "../../services/deals/patch";
+import { createDeal, deleteDeal } from "../../services/deals/write";
 import { parseRecordId } from "../record-helpers";
 import { listParams, pageBody } from "./cursor";
 import { readDealJson } from "./deals-input";
@@ -131,28 +131,21 @@ dealsApi.openapi(
     const current = await getApiDeal(t, id);
     if (!current) throw notFound();
     const read = await readDealJson(t, c.req.valid("json"), current);
-    const actor = keyActor(c);
     // Within its pipeline the stage changes by a move, as on the board; the other fields by the edit form's update.
-    // Each step is its own batch, as a person's edit, drag and close are; every check ran before the first.
     const moveTo =
       read.pipelineId === current.pipeline.id && read.input.stageId !== current.stage.id ? read.input.stageId : null;
-    const fields = moveTo === null ? read : { ...read, input: { ...read.input, stageId: current.stage.id } };
-    const updated = await updateDeal(t, actor, id, Date.parse(current.updated_at), fields.input, {
-      pipelineId: read.pipelineId,
-      stageName: moveTo === null ? read.stageName : current.stage.name,
-      companyName: read.companyName,
-      locale: read.locale,
+    const done = await patchDeal(t, keyActor(c), id, Date.parse(current.updated_at), {
+      input: moveTo === null ? read.input : { ...read.input, stageId: current.stage.id },
+      ctx: {
+        pipelineId: read.pipelineId,
+        stageName: moveTo === null ? read.stageName : current.stage.name,
+        companyName: read.companyName,
+        locale: read.locale,
+      },
+      moveTo,
+      outcome: read.outcome,
     });
-    if (!updated.ok) throw updated.reason === "not_found" ? notFound() : conflict();
-    if (moveTo !== null) {
-      const moved = await moveDeal(t, actor, id, moveTo);
-      if (!moved.ok) throw moved.reason === "not_found" ? notFound() : conflict();
-    }
-    const outcome = read.outcome;
-    if (outcome !== null) {
-      const done = outcome.status === "open" ? await reopenDeal(t, actor, id) : await closeDeal(t, actor, id, outcome);
-      if (!done) throw notFound();
-    }
+    if (!done.ok) throw done.reason === "not_found" ? notFound() : conflict();
     const record = await getApiDeal(t, id);
     if (!record) throw notFound();
     return c.json(record, 200);

@@ -3,7 +3,7 @@
  * Each is one batch that reads the deal where it is when the batch runs, so two people moving the
  * same deal at once both land in order (the later move wins) and the totals stay exact.
  */
-import { asc, eq, sql, type SQL } from "drizzle-orm";
+import { asc, eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { deals, lostReasons } from "../../db/schema";
@@ -36,12 +36,39 @@ export async function moveDeal(
   /** Reads to run after the move in the same batch (the board's answer); their rows come back in `reads`. */
   reads: SQL[] = [],
 ): Promise<MoveResult> {
+  const target = stagePipeline(t, stageId);
+  const results = await runRawBatchRows(t.db, [
+    ...moveStatements(t, actor, dealId, stageId),
+    sql`SELECT ${target} AS stagePipeline,
+      (SELECT d.pipeline_id FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId}) AS dealPipeline`,
+    ...reads,
+  ]);
+  const found = results[7]![0] as { stagePipeline: number | null; dealPipeline: number | null } | undefined;
+  if (!found || found.stagePipeline === null || found.dealPipeline === null) return { ok: false, reason: "not_found" };
+  if (found.stagePipeline !== found.dealPipeline) return { ok: false, reason: "other_pipeline" };
+  return { ok: true, moved: results[4]!.length > 0, pipelineId: found.stagePipeline, reads: results.slice(8) };
+}
+
+const stagePipeline = (t: TenantDb, stageId: number) =>
+  sql`(SELECT s.pipeline_id FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId} AND s.id = ${stageId})`;
+
+/**
+ * A move's seven statements (the deal row's update fifth), every write only while `guard` holds: a condition
+ * that must not name the alias `d` (the row's update has none), such as `dealAt` below.
+ */
+export function moveStatements(
+  t: TenantDb,
+  actor: KeyActor,
+  dealId: number,
+  stageId: number,
+  guard = sql`1`,
+): SQLWrapper[] {
   const now = actor.now;
-  const target = sql`(SELECT s.pipeline_id FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId} AND s.id = ${stageId})`;
+  const target = stagePipeline(t, stageId);
   const targetName = sql`(SELECT s.name FROM pipeline_stages s WHERE s.tenant_id = ${t.tenantId} AND s.id = ${stageId})`;
   // Only while the deal is elsewhere in the stage's pipeline: a concurrent edit that changed its pipeline wins.
-  const moving = sql`d.stage_id != ${stageId} AND d.pipeline_id = ${target}`;
-  const results = await runRawBatchRows(t.db, [
+  const moving = sql`d.stage_id != ${stageId} AND d.pipeline_id = ${target} AND ${guard}`;
+  return [
     dealActivity(t, dealId, {
       actorId: actor.userId,
       kind: "moved",
@@ -68,18 +95,21 @@ export async function moveDeal(
         eq(deals.id, dealId),
         sql`${deals.stageId} != ${stageId}`,
         sql`${deals.pipelineId} = ${target}`,
+        guard,
       )
       .returning({ id: deals.id }),
     totalsIn(t, dealId),
     historyOpen(t, dealId, actor.userId, now, noOpenSpan(t)),
-    sql`SELECT ${target} AS stagePipeline,
-      (SELECT d.pipeline_id FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId}) AS dealPipeline`,
-    ...reads,
-  ]);
-  const found = results[7]![0] as { stagePipeline: number | null; dealPipeline: number | null } | undefined;
-  if (!found || found.stagePipeline === null || found.dealPipeline === null) return { ok: false, reason: "not_found" };
-  if (found.stagePipeline !== found.dealPipeline) return { ok: false, reason: "other_pipeline" };
-  return { ok: true, moved: results[4]!.length > 0, pipelineId: found.stagePipeline, reads: results.slice(8) };
+  ];
+}
+
+/** True while the deal's version is one of `versions` (a guard for the statement builders here). */
+export function dealAt(t: TenantDb, dealId: number, versions: number[]): SQL {
+  return sql`EXISTS (SELECT 1 FROM deals g WHERE g.tenant_id = ${t.tenantId} AND g.id = ${dealId}
+    AND g.updated_at IN (${sql.join(
+      versions.map((v) => sql`${v}`),
+      sql`, `,
+    )}))`;
 }
 
 /** The workspace's lost reasons, in order (a query: await it, or put it in a batch). */
@@ -95,15 +125,28 @@ export type Outcome = { status: "won"; closedOn: string } | { status: "lost"; cl
 
 /** Marks a deal won or lost on `closedOn`; returns false when the workspace has no such deal. */
 export async function closeDeal(t: TenantDb, actor: KeyActor, dealId: number, outcome: Outcome): Promise<boolean> {
+  const results = await runRawBatchRows(t.db, closeStatements(t, actor, dealId, outcome));
+  return results[4]!.length > 0;
+}
+
+/** Closing's seven statements (the deal row's update fifth), every write only while `guard` holds. */
+export function closeStatements(
+  t: TenantDb,
+  actor: KeyActor,
+  dealId: number,
+  outcome: Outcome,
+  guard = sql`1`,
+): SQLWrapper[] {
   const now = actor.now;
   const reason = outcome.status === "lost" ? outcome.reason : null;
-  const changing = sql`d.status != ${outcome.status}`;
-  const results = await runRawBatchRows(t.db, [
+  const changing = sql`d.status != ${outcome.status} AND ${guard}`;
+  return [
     dealActivity(t, dealId, {
       actorId: actor.userId,
       kind: outcome.status,
       detail: JSON.stringify({ closedOn: [null, outcome.closedOn], ...(reason ? { lostReason: [null, reason] } : {}) }),
       now,
+      when: guard,
     }),
     historyClose(t, dealId, now, changing),
     // Before the row changes, only when the outcome is new: the deal as it is closed.
@@ -122,19 +165,25 @@ export async function closeDeal(t: TenantDb, actor: KeyActor, dealId: number, ou
         deals,
         { status: outcome.status, closedOn: outcome.closedOn, lostReason: reason, updatedAt: now, lastActivityAt: now },
         eq(deals.id, dealId),
+        guard,
       )
       .returning({ id: deals.id }),
     historyOpen(t, dealId, actor.userId, now, noOpenSpan(t)),
-    dealAudit(t, dealId, actor, outcome.status === "won" ? "deal.won" : "deal.lost"),
-  ]);
-  return results[4]!.length > 0;
+    dealAudit(t, dealId, actor, outcome.status === "won" ? "deal.won" : "deal.lost", null, guard),
+  ];
 }
 
 /** Puts a won or lost deal back on the board, open in its stage. False when there is no such deal. */
 export async function reopenDeal(t: TenantDb, actor: KeyActor, dealId: number): Promise<boolean> {
+  const results = await runRawBatchRows(t.db, reopenStatements(t, actor, dealId));
+  return results[3]!.length > 0;
+}
+
+/** Reopening's seven statements (the deal row's update fourth), every write only while `guard` holds. */
+export function reopenStatements(t: TenantDb, actor: KeyActor, dealId: number, guard = sql`1`): SQLWrapper[] {
   const now = actor.now;
-  const changing = sql`d.status != 'open'`;
-  const results = await runRawBatchRows(t.db, [
+  const changing = sql`d.status != 'open' AND ${guard}`;
+  return [
     dealActivity(t, dealId, { actorId: actor.userId, kind: "reopened", detail: null, now, when: changing }),
     historyClose(t, dealId, now, changing),
     totalsOut(t, dealId),
@@ -143,11 +192,11 @@ export async function reopenDeal(t: TenantDb, actor: KeyActor, dealId: number): 
         deals,
         { status: "open", closedOn: null, lostReason: null, updatedAt: now, lastActivityAt: now },
         eq(deals.id, dealId),
+        guard,
       )
       .returning({ id: deals.id }),
     totalsIn(t, dealId),
     historyOpen(t, dealId, actor.userId, now, noOpenSpan(t)),
-    dealAudit(t, dealId, actor, "deal.reopened"),
-  ]);
-  return results[3]!.length > 0;
+    dealAudit(t, dealId, actor, "deal.reopened", null, guard),
+  ];
 }

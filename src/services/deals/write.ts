@@ -121,6 +121,10 @@ export async function createDeal(t: TenantDb, actor: KeyActor, input: DealInput,
 }
 
 export type DealUpdateResult = { ok: true; changed: boolean } | { ok: false; reason: "not_found" | "conflict" };
+type DealUpdatePlan =
+  | { ok: true; changed: false }
+  | { ok: false; reason: "not_found" | "conflict" }
+  | { ok: true; changed: true; statements: SQLWrapper[]; updatedIndex: number; version: number };
 
 /**
  * Updates a deal if it is still at `expected` (the version the form showed; null: whatever it is).
@@ -132,8 +136,26 @@ export async function updateDeal(
   id: number,
   expected: number | null,
   input: DealInput,
-  ctx: { pipelineId: number; stageName: string; companyName: string | null; locale: string },
+  ctx: DealUpdateContext,
 ): Promise<DealUpdateResult> {
+  const plan = await planDealUpdate(t, actor, id, expected, input, ctx);
+  if (!plan.ok || !plan.changed) return plan;
+  const results = await runRawBatchRows(t.db, plan.statements);
+  if (results[plan.updatedIndex]!.length === 0) return { ok: false, reason: "conflict" };
+  return { ok: true, changed: true };
+}
+
+type DealUpdateContext = { pipelineId: number; stageName: string; companyName: string | null; locale: string };
+
+/** updateDeal's checks and its batch, not run: the API's PATCH runs it with a move and an outcome (patch.ts). */
+export async function planDealUpdate(
+  t: TenantDb,
+  actor: KeyActor,
+  id: number,
+  expected: number | null,
+  input: DealInput,
+  ctx: DealUpdateContext,
+): Promise<DealUpdatePlan> {
   const before = await getDealForEdit(t, id);
   if (!before) return { ok: false, reason: "not_found" };
   const d = before.deal;
@@ -259,10 +281,7 @@ export async function updateDeal(
     dealAudit(t, id, actor, "deal.updated", null, afterGuard),
     ...updateEvents(t, id, version, afterGuard, updatedFields(changes, d, input), stageChanged ? d : null),
   ];
-  const results = await runRawBatchRows(t.db, statements);
-  const updated = results[stageChanged ? 2 : 1]!;
-  if (updated.length === 0) return { ok: false, reason: "conflict" };
-  return { ok: true, changed: true };
+  return { ok: true, changed: true, statements, updatedIndex: stageChanged ? 2 : 1, version };
 }
 
 /**
