@@ -138,6 +138,20 @@ describe("an account's data on request, for a workspace on a shard", () => {
 });
 
 describe("a reader's zone, for a workspace on a shard", () => {
+  it("shows the reader's own overdue tasks on the dashboard of a workspace on a shard", async () => {
+    const w = await seededWorkspace("Dashboard Shard");
+    await moveWhole(w.tenantId, "SHARD_0");
+    const lastWeek = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+    expect((await post("/app/tasks", w.cookie, { title: "Overdue on a shard", due_date: lastWeek })).status).toBe(303);
+    // With the hint a browser holds after the move, the dashboard reads beside the session check on the shard.
+    const cookie = `${w.cookie
+      .split("; ")
+      .filter((c) => !c.startsWith("__Host-tenant="))
+      .join("; ")}; __Host-tenant=${w.tenantId}.SHARD_0`;
+    const page = await (await send("/app", { cookie })).text();
+    expect(page).toContain("Overdue on a shard");
+    expect(page).not.toContain("Nothing overdue");
+  }, 120_000);
   it("moves the pending 08:00 reminders of their tasks due on a day there when they change zone", async () => {
     const w = await seededWorkspace("Zoned Shard");
     await moveWhole(w.tenantId, "SHARD_0");

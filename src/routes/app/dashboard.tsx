@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { parseSessionToken } from "../../auth/session";
+import type { TenantDb } from "../../db/scoped";
 import { requestZone } from "../../lib/time-zone";
 import { SUBJECT_TYPES, type SubjectType } from "../../db/schema";
 import type { AppEnv } from "../../env";
@@ -34,14 +35,19 @@ dashboardRoutes.get("/", deferSessionCheck, async (c) => {
   const early = c.get("auth");
   const guessedZone = early ? early.user.timeZone : requestZone(c.req.raw);
   const guessedToday = dateInZone(Date.now(), guessedZone);
-  const batch = await withSessionBatch(c, async (t) =>
-    dashboardStatements(
+  // Reads that find the reader through `sessions` only where that table is: a shard has none (it holds
+  // records), so there the page reads after the check, for the user it found.
+  let builtFor: TenantDb | null = null;
+  const batch = await withSessionBatch(c, async (t) => {
+    if (!early && t.db !== c.get("db")) return [];
+    builtFor = t;
+    return dashboardStatements(
       t,
       early
         ? { userId: early.user.id, role: early.role, today: guessedToday, zone: guessedZone }
         : { sessionId: sessionId ?? "", role: null, today: guessedToday, zone: guessedZone },
-    ),
-  );
+    );
+  });
   if (!batch.ok) return batch.response;
   const auth = authOf(c);
   const reader = {
@@ -52,7 +58,7 @@ dashboardRoutes.get("/", deferSessionCheck, async (c) => {
     zone: auth.user.timeZone,
   };
   const data =
-    reader.today === guessedToday && reader.zone === guessedZone
+    builtFor === batch.t && reader.today === guessedToday && reader.zone === guessedZone
       ? dashboardFromResults(batch.results, reader)
       : await dashboardData(batch.t, reader);
   if (!data) return errorResponse(c, 404);
