@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
-import { send, statusOf, textOf } from "../helpers/http";
+import { send, signUp, statusOf, textOf } from "../helpers/http";
 import { lastMail, linkPath } from "../helpers/mail";
 import { confirmAddressOf, memberOf } from "../helpers/tenants";
 import {
@@ -608,6 +608,7 @@ describe("Download my data (a member)", () => {
   it("holds their contact-page messages and the copies of the mail we sent them, with the tokens of emailed links hidden", async () => {
     const { t } = await seedWorkspace();
     const member = await memberOf(t.tenantId, "member");
+    await confirmAddressOf(member.cookie);
     expect(
       await statusOf("/contact", {
         form: { name: "Mia Member", email: member.email, message: "Which data do you hold about me?" },
@@ -644,6 +645,25 @@ describe("Download my data (a member)", () => {
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(stranger);
     expect(everything).not.toContain("Not about the member");
+  });
+
+  it("leaves out what was sent to the address until the account proves it holds it", async () => {
+    const address = `held-by-someone-else-${crypto.randomUUID()}@example.com`;
+    const form = { name: "The Real Holder", email: address, message: "My order number is 4471." };
+    expect(await statusOf("/contact", { form })).toBe(303);
+    // Someone signs up with that address, without confirming it, and asks for a copy of their data.
+    const squatter = await signUp({ email: address, company_name: "Squatter Ltd" });
+    const first = await download((await requestCopy(squatter)).path, squatter.cookie);
+    expect(json(first.zip!, "account/contact-messages.json").records).toEqual([]);
+    const mail = json(first.zip!, "account/emails.json").records;
+    expect(mail.map((m) => m.kind)).not.toContain("support_ack");
+    expect(JSON.stringify(first.zip ? Object.keys(first.zip) : [])).not.toContain("4471");
+    // Once the address is confirmed, the messages sent from it are theirs.
+    await confirmAddressOf(squatter.cookie);
+    const second = await download((await requestCopy(squatter)).path, squatter.cookie);
+    expect(json(second.zip!, "account/contact-messages.json").records).toEqual([
+      expect.objectContaining({ message: "My order number is 4471." }),
+    ]);
   });
 
   it("asks again only when the last copy is done, and at most five times a day", async () => {

@@ -11,7 +11,7 @@
  * about 150,000 of each (larger workspaces' admins download each list at /app/export instead).
  */
 import { trashPages } from "../trash/archive";
-import { desc, eq, or } from "drizzle-orm";
+import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import type { TenantDb } from "../../db/scoped";
 import { consentRecords, emailOutbox, memberships, sessions, supportMessages, tenants, users } from "../../db/schema";
@@ -152,12 +152,24 @@ export async function writeDataExport(
       changed_at: time(prefs.updatedAt),
     },
   ]);
+  // What was written to the address rather than the account is theirs only once they proved they hold it: anyone
+  // may sign up with another person's address. Mail to the address for another account is never theirs.
+  const ownsAddress = user.emailVerifiedAt !== null;
   const [messageRows, mailRows] = await db.batch([
-    db.select().from(supportMessages).where(eq(supportMessages.email, user.email)).orderBy(supportMessages.createdAt),
+    db
+      .select()
+      .from(supportMessages)
+      .where(and(eq(supportMessages.email, user.email), sql`${ownsAddress ? 1 : 0} = 1`))
+      .orderBy(supportMessages.createdAt),
     db
       .select()
       .from(emailOutbox)
-      .where(or(eq(emailOutbox.toAddress, user.email), eq(emailOutbox.userId, user.id)))
+      .where(
+        or(
+          eq(emailOutbox.userId, user.id),
+          and(eq(emailOutbox.toAddress, user.email), isNull(emailOutbox.userId), sql`${ownsAddress ? 1 : 0} = 1`),
+        ),
+      )
       .orderBy(emailOutbox.createdAt)
       .limit(MAIL_COPIES_LIMIT),
   ]);

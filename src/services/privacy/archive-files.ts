@@ -60,7 +60,7 @@ export const ACCOUNT_FILES = {
     "Your choice of non-essential email: the weekly activity digest, product news, task reminders, " +
     "the daily agenda and mentions in notes.",
   "contact-messages":
-    "The messages you sent us through the contact page from your account's address " +
+    "The messages you sent us through the contact page from your account's address, once you have confirmed it " +
     `(kept ${RETENTION.supportMessageDays} days).`,
   emails:
     `The copies we keep of the emails we sent you (kept ${RETENTION.mailBodyDays} days): address, kind, ` +
