@@ -34,8 +34,9 @@ function readDeals(bytes: Uint8Array, locale = "en-US", currency = "USD") {
   });
   const mapping = dealMapping(headers);
   const amountColumn = mapping.indexOf("amount");
+  const currencyColumn = mapping.indexOf("currency");
   const amountLocale = amountLocaleOf(
-    rows.map((r) => r[amountColumn] ?? ""),
+    rows.map((r) => ({ text: r[amountColumn] ?? "", currency: r[currencyColumn]?.trim() || currency })),
     locale,
   );
   const ctx = { headers, mapping, fields: [], region: "US", currency, amountLocale, locale };
@@ -217,8 +218,16 @@ describe("a file's number format", () => {
     [["1,234.50"], "en-GB", "en-GB"],
     [["5000", "130"], "fr-FR", "fr-FR"],
     [["5.000", "12.000"], "en-US", "de-DE"],
-  ])("%j in a %s workspace reads as %s", (amounts, workspace, want) => {
-    expect(amountLocaleOf(amounts, workspace)).toBe(want);
+    // Our own export of a currency with three minor digits: "12.500" KWD is twelve and a half.
+    [["12.500", "3000.000"], "en-US", "en-US", "KWD"],
+    [["12.500,000"], "en-US", "de-DE", "BHD"],
+  ])("%j in a %s workspace reads as %s (%s)", (amounts, workspace, want, currency = "USD") => {
+    expect(
+      amountLocaleOf(
+        amounts.map((text) => ({ text, currency })),
+        workspace,
+      ),
+    ).toBe(want);
   });
 });
 

@@ -261,6 +261,23 @@ describe("deal imports: HubSpot's European export", () => {
     expect(errors).toMatch(/twelve/);
   });
 
+  it("reads back its own export of amounts in a currency of three minor digits (12.500 KWD is twelve and a half)", async () => {
+    const origin = await newTenant("Kuwait Origin");
+    const file = "Name,Amount,Currency,Stage\nHalf,12.500,KWD,Qualified\nThree thousand,3000.000,KWD,Qualified\n";
+    expect((await importDeals(origin.cookie, file)).result.status).toBe("done");
+    const amounts = (await dealsOf(origin.tenantId)).map((d) => [d.name, d.amount_minor, d.currency]);
+    expect(amounts).toEqual([
+      ["Half", 12_500, "KWD"],
+      ["Three thousand", 3_000_000, "KWD"],
+    ]);
+    const exported = await send("/app/export/deals.csv", { cookie: origin.cookie });
+    expect(exported.status).toBe(200);
+    const copy = await newTenant("Kuwait Copy");
+    const again = await importDeals(copy.cookie, new Uint8Array(await exported.arrayBuffer()));
+    expect(again.preview.invalid_count).toBe(0);
+    expect((await dealsOf(copy.tenantId)).map((d) => [d.name, d.amount_minor, d.currency])).toEqual(amounts);
+  });
+
   it("refuses a bad amount, an impossible date, an unknown currency and a stage not in the pipeline, row by row", async () => {
     const owner = await newTenant();
     const csv = [

@@ -40,15 +40,18 @@ export async function dealReader(
   const [pipe, money] = await Promise.all([importPipeline(t, job.pipelineId), workspaceMoney(t)]);
   if (!pipe)
     return { ok: false, message: "The pipeline chosen for this import no longer exists. Upload the file again." };
-  const amounts: string[] = [];
+  const amounts: { text: string; currency: string }[] = [];
   let amountColumn = -1;
+  let currencyColumn = -1;
   parseCsv(text, delimiter, (cells, rowNo, headers) => {
     if (rowNo === 1) {
       const mapping = job.mapping ? (JSON.parse(job.mapping) as string[]) : dealMapping(headers);
       amountColumn = mapping.indexOf("amount");
+      currencyColumn = mapping.indexOf("currency");
     }
     if (amountColumn < 0) return false;
-    if (cells[amountColumn]) amounts.push(cells[amountColumn]!);
+    const currency = (currencyColumn < 0 ? "" : (cells[currencyColumn] ?? "").trim().toUpperCase()) || money.currency;
+    if (cells[amountColumn]) amounts.push({ text: cells[amountColumn]!, currency });
     return amounts.length < AMOUNT_SAMPLE;
   });
   const amountLocale = amountLocaleOf(amounts, money.locale);

@@ -4,7 +4,7 @@
  * row read into a deal record or refused with the reason. Stage, company, contacts and owner stay
  * names here; the plan resolves them against the workspace.
  */
-import { isCurrency, parseAmount } from "../../lib/money";
+import { isCurrency, minorDigits, parseAmount } from "../../lib/money";
 import { CONTACT_LIMITS } from "../contacts/form";
 import { type Cells, customOf, EMAIL, gather, headerKey, type RowContext, single, TEXT_MAX, tagsOf } from "./cells";
 import type { RowResult } from "./parse";
@@ -99,18 +99,20 @@ const groupOf = (ch: string) => (/[\s\u00a0\u202f]/.test(ch) ? " " : ch === "\u2
  * workspace's own locale when it writes both the same way (so "12 500,50" reads in fr-FR), else one that
  * does: de-DE (dot groups), fr-FR (space groups) or en-US.
  */
-export function amountLocaleOf(amounts: string[], workspaceLocale: string): string {
+export function amountLocaleOf(amounts: { text: string; currency: string }[], workspaceLocale: string): string {
   let comma = 0;
   let dot = 0;
-  const bare = amounts.map(bareAmount);
+  // A currency with three minor digits (KWD, BHD…) writes them all, as our own export does: "12.500" is 12.5.
+  const bare = amounts.map((a) => ({ text: bareAmount(a.text), tail: minorDigits(a.currency) === 3 ? 3 : 2 }));
+  const decimalAt = (sep: string, tail: number) => new RegExp(`\\${sep}\\d{1,${tail}}$`);
   for (const a of bare) {
-    if (/,\d{1,2}$/.test(a)) comma += 1;
-    else if (/\.\d{1,2}$/.test(a)) dot += 1;
+    if (decimalAt(",", a.tail).test(a.text)) comma += 1;
+    else if (decimalAt(".", a.tail).test(a.text)) dot += 1;
   }
   const decimal = comma > dot ? "," : dot > comma ? "." : null;
   const groups = new Map<string, number>();
-  for (const a of bare) {
-    const integer = decimal ? a.replace(decimal === "," ? /,\d{1,2}$/ : /\.\d{1,2}$/, "") : a;
+  for (const { text: a, tail } of bare) {
+    const integer = decimal ? a.replace(decimalAt(decimal, tail), "") : a;
     for (const ch of integer.match(/(?<=\d)\D(?=\d)/g) ?? []) {
       const g = groupOf(ch);
       if (g !== decimal) groups.set(g, (groups.get(g) ?? 0) + 1);
