@@ -9,6 +9,8 @@ import { GOOD_PASSWORD, send, textOf } from "../helpers/http";
 import { mailTo } from "../helpers/mail";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { createCompanyThroughForm } from "../companies/helpers";
+import { restoreTo, trashItemOf } from "../trash/helpers";
+import { addEndpoint, receiverUrl } from "../webhooks/helpers";
 
 async function userOf(email: string) {
   return (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>())!.id;
@@ -145,6 +147,36 @@ describe("mentioning a member in a note", () => {
     const page = await textOf(`/app/companies/${company}`, { cookie: owner.cookie });
     expect(page).toContain("Ask @former member and");
     expect(page).not.toContain(member.email);
+  });
+
+  it("takes their name out of the trash's copy and the webhook event too, so a restore does not bring it back", async () => {
+    const { owner, member, company } = await team();
+    await addEndpoint(owner.cookie, receiverUrl("mentions-erased"), ["note.created"]);
+    await addNote(owner.cookie, company, `Ask ${mention('Bea Quoted "B"', member.id)} about pricing`);
+    expect((await send(`/app/companies/${company}/delete`, { cookie: owner.cookie, form: {} })).status).toBe(303);
+    await env.DB.prepare(
+      "DELETE FROM tenants WHERE id IN (SELECT tenant_id FROM memberships WHERE user_id = ? AND role = 'owner')",
+    )
+      .bind(member.id)
+      .run();
+    const deleted = await send("/app/settings/profile/delete", {
+      cookie: member.cookie,
+      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+    });
+    expect(deleted.status).toBe(303);
+
+    const kept = async (query: string) =>
+      (await env.DB.prepare(query).bind(owner.tenantId).all<{ v: string }>()).results.map((r) => r.v).join("\n");
+    const copies = `${await kept("SELECT data AS v FROM trash_rows WHERE tenant_id = ?")}
+      ${await kept("SELECT payload AS v FROM webhook_events WHERE tenant_id = ?")}`;
+    expect(copies).toContain("Ask @former member about pricing");
+    expect(copies).not.toContain("Bea Quoted");
+    expect(copies).not.toContain(member.id);
+    const item = await trashItemOf("company", company);
+    await restoreTo(owner.cookie, item!.id, `/app/companies/${company}`);
+    const page = await textOf(`/app/companies/${company}`, { cookie: owner.cookie });
+    expect(page).toContain("Ask @former member about pricing");
+    expect(page).not.toContain("Bea Quoted");
   });
 
   it("rings the bell but sends no mail to a member who turned mention mails off", async () => {
