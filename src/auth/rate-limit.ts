@@ -40,9 +40,13 @@ export const LIMITS = {
   consentPerIp: { name: "consent-ip", max: 30, windowMs: 10 * 60 * 1000 },
   // Workspaces a user creates from the switcher (src/services/team/workspaces.ts): a few a day is plenty.
   workspacesPerUser: { name: "workspace-create-user", max: 5, windowMs: 24 * 60 * 60 * 1000 },
-  // The staff console's sign-in (src/services/staff/sign-in.ts): attempts per IP, and per address from one IP.
+  // The staff console's sign-in (src/services/staff/sign-in.ts): attempts per IP, and per address from one IP;
+  // failures per address from anywhere (an attacker rotating IPs), past which the address gets one attempt per
+  // `staffLoginPaceUnderAttack` window, as customers' unrecognised browsers do.
   staffLoginPerIp: { name: "staff-login-ip", max: 20, windowMs: 10 * 60 * 1000 },
   staffLoginFailures: { name: "staff-login-account", max: 5, windowMs: 15 * 60 * 1000 },
+  staffLoginFailuresPerAccount: { name: "staff-login-address", max: 10, windowMs: 15 * 60 * 1000 },
+  staffLoginPaceUnderAttack: { name: "staff-login-address-pace", max: 1, windowMs: 60 * 1000 },
   // The JSON API (src/services/api/rate-limits.ts): requests per key, and per workspace whatever its keys.
   apiPerKey: { name: "api-key", max: 300, windowMs: 60 * 1000 },
   apiPerWorkspace: { name: "api-workspace", max: 600, windowMs: 60 * 1000 },

@@ -7,9 +7,14 @@ import { requestMeta } from "../../lib/request";
 import { email, formValue, parseForm, safeNextPath } from "../../lib/validation";
 import { clearStaffCookie, setStaffCookie } from "../../middleware/staff";
 import { completeEnrolment, findEnrolment } from "../../services/staff/accounts";
-import { signInStaff } from "../../services/staff/sign-in";
+import { recoveryCodesLeft, signInStaff } from "../../services/staff/sign-in";
 import { refuseStaff, renderStaff } from "./page";
-import { RecoveryCodesPage, StaffEnrolPage, StaffLoginPage } from "../../../views/pages/staff/SignInPages";
+import {
+  RecoveryCodesPage,
+  RecoveryCodeUsedPage,
+  StaffEnrolPage,
+  StaffLoginPage,
+} from "../../../views/pages/staff/SignInPages";
 
 export const staffSignInRoutes = new Hono<AppEnv>();
 
@@ -18,8 +23,21 @@ const staffNext = (value: unknown) => {
   return next.startsWith("/staff") ? next : "/staff";
 };
 
-staffSignInRoutes.get("/login", (c) => {
-  if (c.get("staff")) return c.redirect("/staff", 303);
+/** Where a sign-in with a recovery code lands: the count of codes left, then on to `next`. */
+const RECOVERY_CODE_USED = "recovery-code";
+
+staffSignInRoutes.get("/login", async (c) => {
+  const who = c.get("staff");
+  if (who && c.req.query("signed_in_with") === RECOVERY_CODE_USED) {
+    // The count is read afresh for whoever is signed in, so the query string can only show them their own.
+    const left = await recoveryCodesLeft(c.get("db"), who.id);
+    return renderStaff(
+      c,
+      "Signed in with a recovery code",
+      <RecoveryCodeUsedPage left={left} next={staffNext(c.req.query("next"))} />,
+    );
+  }
+  if (who) return c.redirect("/staff", 303);
   return renderStaff(c, "Staff sign-in", <StaffLoginPage next={staffNext(c.req.query("next"))} />);
 });
 
@@ -50,6 +68,9 @@ staffSignInRoutes.post("/login", async (c) => {
     return again("That email, password and code do not match a staff account.", 401);
   }
   setStaffCookie(c, result.token, Date.now());
+  // A recovery code used up is worth knowing at once: the staff member sees how many are left.
+  if (result.usedRecoveryCode)
+    return c.redirect(`/staff/login?signed_in_with=${RECOVERY_CODE_USED}&next=${encodeURIComponent(next)}`, 303);
   return c.redirect(next, 303);
 });
 

@@ -1,23 +1,50 @@
 /**
  * The console's sign-in: email, password and a second factor (the authenticator's code, or a recovery
  * code, each good once) in one form, so nothing tells an attacker which of the three was wrong.
- * Rate-limited per IP and per account; a customer's password opens nothing here (separate table).
+ * Rate-limited per IP, per address from one IP and per address from anywhere; a customer's password opens
+ * nothing here (separate table). Failures go to the trail (tenant null), so a guessing attack shows.
  */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, count, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { staff, staffRecoveryCodes } from "../../db/schema";
 import { verifyAgainstDummy, verifyPassword } from "../../auth/password";
-import { hit, LIMITS, clear } from "../../auth/rate-limit";
+import { hit, isLimited, LIMITS, clear } from "../../auth/rate-limit";
 import { newStaffSession } from "../../auth/staff-session";
 import { matchTotp } from "../../auth/totp";
 import type { RequestMeta } from "../../lib/actor";
 import { hashToken } from "../../auth/tokens";
+import { recordAudit } from "../audit/audit";
 import { normaliseRecoveryCode } from "./accounts";
 import { staffAuditInsert } from "./staff-audit";
 
 export type StaffSignInResult =
   | { ok: true; token: string; staffId: string; usedRecoveryCode: boolean }
   | { ok: false; reason: "invalid" | "limited"; retryAfter?: number };
+
+/** How many of a staff member's recovery codes are still unused. */
+export async function recoveryCodesLeft(db: Database, staffId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(staffRecoveryCodes)
+    .where(and(eq(staffRecoveryCodes.staffId, staffId), isNull(staffRecoveryCodes.usedAt)));
+  return row?.n ?? 0;
+}
+
+/**
+ * A failed or refused attempt, in the trail with no workspace and no actor (whoever tried is not known): aimed at
+ * the staff member when the address is theirs, else at no one (the address is not kept: it may be anyone's).
+ */
+function recordStaffFailure(db: Database, staffId: string | null, reason: string, meta: RequestMeta) {
+  return recordAudit(db, {
+    tenantId: null,
+    actorUserId: null,
+    action: "auth.sign_in_failed",
+    targetType: "staff",
+    targetId: staffId ?? undefined,
+    detail: { console: "staff", reason },
+    ...meta,
+  });
+}
 
 export async function signInStaff(
   db: Database,
@@ -26,26 +53,37 @@ export async function signInStaff(
 ): Promise<StaffSignInResult> {
   const perIp = await hit(db, LIMITS.staffLoginPerIp, meta.ip ?? "unknown", meta.now);
   if (!perIp.allowed) return { ok: false, reason: "limited", retryAfter: perIp.retryAfter };
+  const [row] = await db.select().from(staff).where(eq(staff.email, input.email)).limit(1);
+  const staffId = row?.id ?? null;
+  const refuse = async (limit: { retryAfter: number }, reason: string) => {
+    await recordStaffFailure(db, staffId, reason, meta);
+    return { ok: false, reason: "limited", retryAfter: limit.retryAfter } as const;
+  };
   // Attempts at one address from one IP, counted whether or not the address is staff's: the answer is the same for
-  // both (no list of staff addresses), and someone elsewhere cannot lock a staff member out (the code is the wall).
+  // both (no list of staff addresses).
   const source = `${input.email} ${meta.ip ?? "unknown"}`;
   const failures = await hit(db, LIMITS.staffLoginFailures, source, meta.now);
-  if (!failures.allowed) return { ok: false, reason: "limited", retryAfter: failures.retryAfter };
-  const [row] = await db
-    .select()
-    .from(staff)
-    .where(and(eq(staff.email, input.email), isNull(staff.disabledAt)))
-    .limit(1);
-  if (!row?.passwordHash) {
-    await verifyAgainstDummy(input.password);
-    return { ok: false, reason: "invalid" };
+  if (!failures.allowed) return refuse(failures, "locked (this address)");
+  // Failures at the address from every IP: past the limit it gets one attempt a minute, so rotating IPv6
+  // addresses buys no more guesses, while the staff member can still get in between an attacker's tries.
+  if (!(await isLimited(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now)).allowed) {
+    const turn = await hit(db, LIMITS.staffLoginPaceUnderAttack, input.email, meta.now);
+    if (!turn.allowed) return refuse(turn, "slowed down");
   }
-  if (!(await verifyPassword(row.passwordHash, input.password))) return { ok: false, reason: "invalid" };
+  const fail = async (reason: string) => {
+    await hit(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now);
+    await recordStaffFailure(db, staffId, reason, meta);
+    return { ok: false, reason: "invalid" } as const;
+  };
+  if (!row?.passwordHash || row.disabledAt !== null) {
+    await verifyAgainstDummy(input.password);
+    return fail(row ? "disabled or not enrolled" : "unknown address");
+  }
+  if (!(await verifyPassword(row.passwordHash, input.password))) return fail("wrong password");
 
   const code = input.code.trim();
   const step = matchTotp(row.totpKey, code, meta.now, row.totpLastStep);
   const session = newStaffSession(db, row.id, meta.now);
-  const audit = staffAuditInsert(db, { staffId: row.id, action: "staff.signed_in", ...meta });
   if (step !== null) {
     // The step is claimed by a conditional update, so two sign-ins racing with one code get one session.
     const [claimed] = await db.batch([
@@ -60,8 +98,8 @@ export async function signInStaff(
         )
         .returning({ id: staff.id }),
     ]);
-    if (!claimed.length) return { ok: false, reason: "invalid" };
-    await db.batch([session.query, audit]);
+    if (!claimed.length) return fail("code already used");
+    await db.batch([session.query, staffAuditInsert(db, { staffId: row.id, action: "staff.signed_in", ...meta })]);
   } else {
     const used = await db
       .update(staffRecoveryCodes)
@@ -74,9 +112,19 @@ export async function signInStaff(
         ),
       )
       .returning({ staffId: staffRecoveryCodes.staffId });
-    if (!used.length) return { ok: false, reason: "invalid" };
+    if (!used.length) return fail("wrong code");
+    const codesLeft = await recoveryCodesLeft(db, row.id);
+    // A recovery code means the authenticator was not at hand (lost, or someone else has the code list): marked.
+    const audit = staffAuditInsert(db, {
+      staffId: row.id,
+      action: "staff.signed_in",
+      targetLabel: "with a recovery code",
+      detail: { recovery_code: true, recovery_codes_left: codesLeft },
+      ...meta,
+    });
     await db.batch([session.query, audit]);
   }
+  // Only this source's count is forgiven: the address's stays while others guess.
   await clear(db, LIMITS.staffLoginFailures, source);
   return { ok: true, token: session.token, staffId: row.id, usedRecoveryCode: step === null };
 }

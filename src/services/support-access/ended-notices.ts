@@ -1,6 +1,7 @@
 /**
  * Grants that ran out by themselves: the cron tells each workspace's owner once (end_notice_at, claimed
- * by a conditional update in the same batch as the mail), and writes the end to the workspace's trail.
+ * by a conditional update in the same batch as the mail, which is written only with the claim), and writes the
+ * end to the workspace's trail.
  */
 import { and, eq, isNotNull, isNull, lte } from "drizzle-orm";
 import type { Database } from "../../db/client";
@@ -8,7 +9,7 @@ import { scoped } from "../../db/scoped";
 import { supportGrants } from "../../db/schema";
 import { auditInsert } from "../audit/audit";
 import { supportAccessEndedMail } from "../../mail/support-access-messages";
-import { ownerMail, ownerOf } from "./grants";
+import { claimGrant, ownerMail, ownerOf } from "./grants";
 
 /** Grants one run handles at most (each is a few statements). */
 const PER_RUN = 25;
@@ -38,24 +39,30 @@ export async function sendEndedNotices(db: Database, now: number, baseUrl: strin
           now,
         )
       : null;
-    const [claimed] = await db.batch([
+    // Two overlapping runs both find the grant: the mail and the entry are written only by the one that claims it.
+    const claimed = await claimGrant(
+      t,
+      grant.id,
+      isNull(supportGrants.endNoticeAt),
       t
         .update(supportGrants, { endNoticeAt: now }, eq(supportGrants.id, grant.id), isNull(supportGrants.endNoticeAt))
         .returning({ id: supportGrants.id }),
-      ...(mail ? [mail.query] : []),
-      auditInsert(db, {
-        tenantId: grant.tenantId,
-        actorUserId: null,
-        action: "support.ended",
-        targetType: "support_grant",
-        targetId: grant.id,
-        targetLabel: "ran out",
-        ip: null,
-        userAgent: null,
-        now,
-      }),
-    ]);
-    if (claimed.length && mail) mailIds.push(mail.id);
+      [
+        mail?.query ?? null,
+        auditInsert(db, {
+          tenantId: grant.tenantId,
+          actorUserId: null,
+          action: "support.ended",
+          targetType: "support_grant",
+          targetId: grant.id,
+          targetLabel: "ran out",
+          ip: null,
+          userAgent: null,
+          now,
+        }),
+      ],
+    );
+    if (claimed && mail) mailIds.push(mail.id);
   }
   return mailIds;
 }

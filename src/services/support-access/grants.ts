@@ -1,11 +1,22 @@
 /**
  * Support grants, the workspace's side: an owner or admin gives support access (read-only or read and
  * write, for 1 hour, 24 hours or 7 days), approves or declines a staff member's request, and ends any of
- * them at once. Each change is audited and the owner is mailed, in the same batch.
+ * them at once. Each change is audited and the owner is mailed, in the same batch, and only if the change happened.
  */
-import { and, desc, eq, gt, isNotNull, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Database } from "../../db/client";
 import type { TenantDb } from "../../db/scoped";
-import { memberships, supportGrants, tenants, users, type SupportAccess, type SupportGrant } from "../../db/schema";
+import {
+  auditLog,
+  emailOutbox,
+  memberships,
+  supportGrants,
+  tenants,
+  users,
+  type SupportAccess,
+  type SupportGrant,
+} from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { newId } from "../../lib/ids";
 import { auditInsert } from "../audit/audit";
@@ -56,6 +67,49 @@ export async function startedMail(
 ) {
   const owner = await ownerOf(t);
   return owner ? ownerMail(t, owner, supportAccessStartedMail({ tenantName: owner.tenantName, ...start }), now) : null;
+}
+
+/** The tables whose rows follow a claim (its audit entry, its mail), by the name an INSERT names them. */
+const FOLLOWING = { audit_log: auditLog, email_outbox: emailOutbox } as const;
+
+/**
+ * A one-row INSERT … VALUES (an auditInsert, a queueMail query) as INSERT … SELECT … WHERE `condition`, so it
+ * writes only when the condition holds as the batch runs. Refuses any other shape rather than guess at it.
+ */
+export function insertWhere(db: Database, insert: { toSQL(): { sql: string; params: unknown[] } }, condition: SQL) {
+  const { sql: text, params } = insert.toSQL();
+  const parts = /^insert into "(\w+)" \([\w", ]+\) values \(((?:\?|null)(?:, (?:\?|null))*)\)$/.exec(text);
+  const table = FOLLOWING[parts?.[1] as keyof typeof FOLLOWING];
+  const values = parts?.[2]?.split(", ") ?? [];
+  if (!table || values.filter((v) => v === "?").length !== params.length)
+    throw new Error(`insertWhere: not a one-row insert into ${Object.keys(FOLLOWING).join(" or ")}: ${text}`);
+  let next = 0;
+  // drizzle lists the same columns in the same order for INSERT … SELECT as it did for VALUES.
+  const selected = values.map((v) => (v === "?" ? sql`${params[next++]}` : sql`null`));
+  return db.insert(table).select(sql`select ${sql.join(selected, sql`, `)} where ${condition}`);
+}
+
+/**
+ * Runs `writes` and then `claim` (a conditional UPDATE … RETURNING of grant `id` out of `state`) in one batch, each
+ * write only if the grant is still in `state` just before the claim: D1 goes on after an UPDATE that matched nothing,
+ * and of two racing batches only the one that claims writes (even in the same millisecond). Says if it claimed.
+ */
+export async function claimGrant(
+  t: TenantDb,
+  id: string,
+  state: SQL | undefined,
+  claim: BatchItem<"sqlite">,
+  writes: ({ toSQL(): { sql: string; params: unknown[] } } | null)[],
+): Promise<boolean> {
+  const inState = t.db
+    .select({ one: sql`1` })
+    .from(supportGrants)
+    .where(t.where(supportGrants, eq(supportGrants.id, id), state));
+  // drizzle puts the subquery in parentheses itself: EXISTS ((…)) would not parse.
+  const guarded = writes.flatMap((w) => (w ? [insertWhere(t.db, w, sql`exists ${inState}`)] : []));
+  const statements: BatchItem<"sqlite">[] = [...guarded, claim];
+  const results = await t.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  return (results.at(-1) as unknown[]).length > 0;
 }
 
 export interface GiveGrantInput {
@@ -114,7 +168,10 @@ export async function approveRequest(t: TenantDb, actor: Actor, id: string, link
   const expiresAt = actor.now + request.durationMs;
   const who = `${request.staffName ?? "A staff member"} from CustomerTrackr support`;
   const mail = await startedMail(t, { access: request.access, expiresAt, who, link }, actor.now);
-  const [claimed] = await t.db.batch([
+  const claimed = await claimGrant(
+    t,
+    id,
+    pendingCondition(actor.now),
     t
       .update(
         supportGrants,
@@ -123,18 +180,20 @@ export async function approveRequest(t: TenantDb, actor: Actor, id: string, link
         pendingCondition(actor.now),
       )
       .returning({ id: supportGrants.id }),
-    auditInsert(t.db, {
-      tenantId: t.tenantId,
-      actorUserId: actor.userId,
-      action: "support.request_approved",
-      targetType: "support_grant",
-      targetId: id,
-      targetLabel: `${request.staffName ?? "support"}, ${request.access === "read" ? "read-only" : "read and write"}`,
-      ...actor,
-    }),
-    ...(mail ? [mail.query] : []),
-  ]);
-  return claimed.length ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false };
+    [
+      auditInsert(t.db, {
+        tenantId: t.tenantId,
+        actorUserId: actor.userId,
+        action: "support.request_approved",
+        targetType: "support_grant",
+        targetId: id,
+        targetLabel: `${request.staffName ?? "support"}, ${request.access === "read" ? "read-only" : "read and write"}`,
+        ...actor,
+      }),
+      mail?.query ?? null,
+    ],
+  );
+  return claimed ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false };
 }
 
 /** A request still waiting for an answer. */
@@ -149,20 +208,24 @@ export function pendingCondition(now: number) {
 }
 
 export async function declineRequest(t: TenantDb, actor: Actor, id: string): Promise<boolean> {
-  const [declined] = await t.db.batch([
+  return claimGrant(
+    t,
+    id,
+    pendingCondition(actor.now),
     t
       .update(supportGrants, { declinedAt: actor.now }, eq(supportGrants.id, id), pendingCondition(actor.now))
       .returning({ id: supportGrants.id }),
-    auditInsert(t.db, {
-      tenantId: t.tenantId,
-      actorUserId: actor.userId,
-      action: "support.request_declined",
-      targetType: "support_grant",
-      targetId: id,
-      ...actor,
-    }),
-  ]);
-  return declined.length > 0;
+    [
+      auditInsert(t.db, {
+        tenantId: t.tenantId,
+        actorUserId: actor.userId,
+        action: "support.request_declined",
+        targetType: "support_grant",
+        targetId: id,
+        ...actor,
+      }),
+    ],
+  );
 }
 
 /** Ends a live grant at once (the next staff request answers 403); the owner is told. */
@@ -177,7 +240,10 @@ export async function endGrant(t: TenantDb, actor: Actor, id: string, link: stri
   const mail = owner
     ? ownerMail(t, owner, supportAccessEndedMail({ tenantName: owner.tenantName, endedEarly: true, link }), actor.now)
     : null;
-  const [ended] = await t.db.batch([
+  const ended = await claimGrant(
+    t,
+    id,
+    liveCondition(actor.now),
     t
       .update(
         supportGrants,
@@ -186,17 +252,19 @@ export async function endGrant(t: TenantDb, actor: Actor, id: string, link: stri
         liveCondition(actor.now),
       )
       .returning({ id: supportGrants.id }),
-    auditInsert(t.db, {
-      tenantId: t.tenantId,
-      actorUserId: actor.userId,
-      action: "support.ended",
-      targetType: "support_grant",
-      targetId: id,
-      ...actor,
-    }),
-    ...(mail ? [mail.query] : []),
-  ]);
-  return ended.length ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false };
+    [
+      auditInsert(t.db, {
+        tenantId: t.tenantId,
+        actorUserId: actor.userId,
+        action: "support.ended",
+        targetType: "support_grant",
+        targetId: id,
+        ...actor,
+      }),
+      mail?.query ?? null,
+    ],
+  );
+  return ended ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false };
 }
 
 /** Every grant and request of the workspace, newest first (the page shows what each one saw). */

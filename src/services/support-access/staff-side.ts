@@ -3,7 +3,7 @@
  * address; no list to browse), the grant a staff member may use now, asking a workspace for access, and
  * break-glass (an admin's written reason, live only once a second admin approves).
  */
-import { desc, eq, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { scoped } from "../../db/scoped";
 import {
@@ -21,7 +21,15 @@ import type { RequestMeta } from "../../lib/actor";
 import { isId, newId } from "../../lib/ids";
 import { staffAuditInsert } from "../staff/staff-audit";
 import { supportAccessRequestedMail } from "../../mail/support-access-messages";
-import { GRANT_DURATIONS, liveCondition, ownerMail, ownerOf, startedMail, type GrantDuration } from "./grants";
+import {
+  claimGrant,
+  GRANT_DURATIONS,
+  liveCondition,
+  ownerMail,
+  ownerOf,
+  startedMail,
+  type GrantDuration,
+} from "./grants";
 
 export interface DirectoryEntry {
   id: string;
@@ -249,29 +257,36 @@ export async function approveBreakGlass(
     },
     meta.now,
   );
-  const [opened] = await db.batch([
+  // Two admins approving at once: only the one whose batch opens it writes the entry and the mail.
+  const waiting = and(isNull(supportGrants.startedAt), isNull(supportGrants.endedAt));
+  const opened = await claimGrant(
+    t,
+    id,
+    waiting,
     t
       .update(
         supportGrants,
         { startedAt: meta.now, expiresAt, approvedByStaffId: approver.id },
         eq(supportGrants.id, id),
-        isNull(supportGrants.startedAt),
+        waiting,
       )
       .returning({ id: supportGrants.id }),
-    staffAuditInsert(db, {
-      staffId: approver.id,
-      staffName: approver.name,
-      tenantId: request.tenantId,
-      action: "support.break_glass_opened",
-      targetType: "support_grant",
-      targetId: id,
-      targetLabel: `${request.staffName ?? "support"}, ${request.access === "read" ? "read-only" : "read and write"}`,
-      detail: { reason: request.reason ?? "", asked_by: request.staffName ?? "" },
-      ...meta,
-    }),
-    ...(mail ? [mail.query] : []),
-  ]);
-  return opened.length ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false, reason: "not_found" };
+    [
+      staffAuditInsert(db, {
+        staffId: approver.id,
+        staffName: approver.name,
+        tenantId: request.tenantId,
+        action: "support.break_glass_opened",
+        targetType: "support_grant",
+        targetId: id,
+        targetLabel: `${request.staffName ?? "support"}, ${request.access === "read" ? "read-only" : "read and write"}`,
+        detail: { reason: request.reason ?? "", asked_by: request.staffName ?? "" },
+        ...meta,
+      }),
+      mail?.query ?? null,
+    ],
+  );
+  return opened ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false, reason: "not_found" };
 }
 
 /** Plan and subscription metadata (for billing staff): Stripe's references and dates, never card details. */

@@ -89,6 +89,28 @@ export function RecoveryCodesPage(p: { codes: string[] }) {
   );
 }
 
+/** After a sign-in with a recovery code: how many are left, since each works once and they are not renewed. */
+export function RecoveryCodeUsedPage(p: { left: number; next: string }) {
+  return (
+    <div class="stack narrow">
+      <h1>Signed in with a recovery code</h1>
+      <FormMessage
+        kind="warn"
+        message={`That recovery code is used up. You have ${p.left} recovery code${p.left === 1 ? "" : "s"} left.`}
+      />
+      <p>
+        If you lost your authenticator, or did not use this code yourself, ask a staff admin for a new enrolment link
+        before the codes run out.
+      </p>
+      <p>
+        <a class="button" href={p.next}>
+          Continue
+        </a>
+      </p>
+    </div>
+  );
+}
+
 /** A refusal inside the console, saying why. */
 export function StaffRefusedPage(p: { status: 401 | 403 | 404; message: string }) {
   return (
