@@ -69,6 +69,11 @@ export function timeInZone(ms: number, zone: string): string {
   return `${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}`;
 }
 
+/** The datetime-local value ('YYYY-MM-DDTHH:MM') of the wall clock in `zone` at `ms`. */
+export function wallTimeValue(ms: number, zone: string): string {
+  return `${dateInZone(ms, zone)}T${timeInZone(ms, zone)}`;
+}
+
 /** A calendar date `days` later (or earlier): plain date arithmetic, no zone. */
 export function addDays(date: string, days: number): string {
   const [y, mo, d] = date.split("-").map(Number);

@@ -13,8 +13,12 @@ import type { AppEnv } from "../env";
 import { errorResponse } from "../lib/errors";
 import { wantsFragment, withPageProblem } from "../lib/render";
 
-/** Forms are small; the import upload has its own, larger limit on its route. */
-export const MAX_FORM_BYTES = 64 * 1024;
+/**
+ * Room for the largest form within its advertised limits: a note of 20,000 characters urlencoded at up
+ * to 9 bytes each (a CJK character is %XX%XX%XX) is 180 KB before its other fields. The import upload has
+ * its own, larger limit on its route.
+ */
+export const MAX_FORM_BYTES = 256 * 1024;
 
 const FORM_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data"]);
 

@@ -196,7 +196,7 @@ describe("sign-up", () => {
 
   it("answers 413 to a body over the limit and writes nothing", async () => {
     const before = await tableCounts();
-    const res = await send("/signup", { form: signupForm({ company_name: "x".repeat(70_000) }) });
+    const res = await send("/signup", { form: signupForm({ company_name: "x".repeat(300_000) }) });
     expect(res.status).toBe(413);
     expect(await res.text()).toContain("Too large");
     expect(await tableCounts()).toEqual(before);

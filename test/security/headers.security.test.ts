@@ -18,7 +18,7 @@ async function sampleResponses(): Promise<[string, Response][]> {
     ["404", await send("/no-such-page")],
     ["csrf 403", await send("/logout", { method: "POST", origin: "https://evil.example" })],
     ["422", await send("/signup", { form: { email: "bad" } })],
-    ["413", await send("/signup", { form: { email: "x".repeat(70_000) } })],
+    ["413", await send("/signup", { form: { email: "x".repeat(300_000) } })],
     ["500", await send("/app", { cookie, env: { DB: failingDatabase() } })],
     ["healthz", await send("/healthz")],
     ["htmx fragment", await send("/login", { headers: { "HX-Request": "true" } })],

@@ -12,7 +12,7 @@ import type { SubjectType } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { errorResponse } from "../../lib/errors";
 import { inReaderZone, render, wantsFragment } from "../../lib/render";
-import { dateInZone, timeInZone } from "../../lib/zoned-time";
+import { wallTimeValue } from "../../lib/zoned-time";
 import { recordRefusal, requireRole } from "../../middleware/session";
 import { parseInteractionForm, typedValues } from "../../services/interactions/form";
 import {
@@ -104,7 +104,7 @@ async function interactionFromUrl(c: Context<AppEnv>) {
 function storedValues(row: Interaction, zone: string): InteractionFormState["values"] {
   return {
     kind: row.kind,
-    occurred_at: `${dateInZone(row.occurredAt, zone)}T${timeInZone(row.occurredAt, zone)}`,
+    occurred_at: wallTimeValue(row.occurredAt, zone),
     duration_minutes: row.durationMinutes === null ? "" : String(row.durationMinutes),
     outcome: outcomeWords(row.kind, row.outcome) ?? "",
     notes: row.notes ?? "",
@@ -138,7 +138,7 @@ interactionsRoutes.post("/:id", requireRole("member"), async (c) => {
   if (!found) return errorResponse(c, 404);
   if (!found.allowed) return refuse(c, found.row.id);
   const body = await c.req.parseBody();
-  const parsed = parseInteractionForm(body, zoneOf(c), Date.now());
+  const parsed = parseInteractionForm(body, zoneOf(c), Date.now(), found.row.occurredAt);
   const inline = wantsFragment(c);
   if (!parsed.ok) {
     const state = { values: typedValues(body), errors: parsed.errors };

@@ -3,7 +3,7 @@
  * how long, the outcome and notes. Pure: the routes hand it the body, the reader's zone and the time.
  */
 import { INTERACTION_KINDS, type InteractionKind } from "../../db/schema";
-import { isCalendarDate, isWallTime, wallTimeToUtc } from "../../lib/zoned-time";
+import { isCalendarDate, isWallTime, wallTimeToUtc, wallTimeValue } from "../../lib/zoned-time";
 import { CALL_OUTCOME_WORDS } from "../../../views/lib/interactions";
 
 export const INTERACTION_NOTES_MAX = 20_000;
@@ -60,8 +60,16 @@ export function typedValues(body: Record<string, unknown>): InteractionFormValue
   return out;
 }
 
-/** Reads a submitted form: each problem as a message by its field. `zone`: the reader's; `now`: UTC ms. */
-export function parseInteractionForm(body: Record<string, unknown>, zone: string, now: number): InteractionParse {
+/**
+ * Reads a submitted form: each problem as a message by its field. `zone`: the reader's; `now`: UTC ms;
+ * `stored`: on an edit, the instant the form was filled with.
+ */
+export function parseInteractionForm(
+  body: Record<string, unknown>,
+  zone: string,
+  now: number,
+  stored?: number,
+): InteractionParse {
   const errors: Partial<Record<keyof InteractionFormValues, string>> = {};
   const raw = (name: keyof InteractionFormValues) => body[name];
   const str = (name: keyof InteractionFormValues) => {
@@ -81,7 +89,10 @@ export function parseInteractionForm(body: Record<string, unknown>, zone: string
 
   let occurredAt = now;
   const when = str("occurred_at");
-  if (when) {
+  // The wall time the edit form showed, sent back unchanged, is the stored instant: read again it would be
+  // the first of a repeated (fall-back) hour, an hour off for a call in the second.
+  if (stored !== undefined && when === wallTimeValue(stored, zone)) occurredAt = stored;
+  else if (when) {
     const at = wallTimeValueToUtc(when, zone);
     if (at === null) errors.occurred_at = "Enter a date and time, like 2026-12-05 14:30.";
     else if (at > now + FUTURE_SLACK_MS) errors.occurred_at = "That is in the future: log what has happened.";

@@ -3,14 +3,23 @@
  * keeps: the record's last activity, a contact's or company's last_contacted_at (the lists' column), and
  * the timeline entry of an edit or a delete. The one who logged it, or an admin or owner, may change it.
  */
-import type { BatchItem } from "drizzle-orm/batch";
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, eq, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { companies, contacts, deals, interactions, users, type Role, type SubjectType } from "../../db/schema";
+import { rawBatchResults } from "../../db/raw-batch";
+import {
+  activities,
+  companies,
+  contacts,
+  deals,
+  interactions,
+  users,
+  type Role,
+  type SubjectType,
+} from "../../db/schema";
 import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
-import { activityInsert, type ActivityKind } from "../records/activity";
-import { subjectExists } from "../records/notes";
+import type { ActivityKind } from "../records/activity";
+import { insertWhere, subjectExists, subjectExistsSql } from "../records/notes";
 import type { InteractionInput } from "./form";
 import type { TimelineInteraction } from "../../../views/partials/timeline/InteractionItem";
 
@@ -45,7 +54,7 @@ function recomputeLastContacted(t: TenantDb, type: SubjectType, id: number) {
   return [t.update(table, { lastContactedAt: latest }, eq(table.id, id))];
 }
 
-/** Logs an interaction (input already validated). Null when the record is not the tenant's. */
+/** Logs an interaction (input already validated). Null when the record is not the tenant's, or is deleted meanwhile. */
 export async function logInteraction(
   t: TenantDb,
   actor: InteractionActor,
@@ -75,25 +84,25 @@ export async function logInteraction(
               eq(companies.id, subjectId),
             ),
           ];
-  const [inserted] = await t.db.batch([
-    t
-      .insert(interactions, {
-        subjectType: type,
-        subjectId,
-        kind: input.kind,
-        occurredAt: at,
-        durationMinutes: input.durationMinutes,
-        outcome: input.outcome,
-        notes: input.notes,
-        loggedBy: actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: interactions.id }),
+  const values = {
+    subjectType: type,
+    subjectId,
+    kind: input.kind,
+    occurredAt: at,
+    durationMinutes: input.durationMinutes,
+    outcome: input.outcome,
+    notes: input.notes,
+    loggedBy: actor.userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // The record may be deleted since the check: then nothing is written (its updates find no row either).
+  const [inserted] = await rawBatchResults(t.db, [
+    sql`${insertWhere(t, interactions, values, subjectExistsSql(t, type, subjectId))} RETURNING id`,
     touchSubject(t, type, subjectId, now),
     ...lastContacted,
   ]);
-  return inserted[0]!.id;
+  return (inserted!.results[0] as { id: number } | undefined)?.id ?? null;
 }
 
 /** An interaction of the tenant, or null. */
@@ -120,17 +129,22 @@ async function changeInteraction(
   actor: InteractionActor,
   id: number,
   now: number,
-  change: (row: Interaction) => { statement: BatchItem<"sqlite">; kind: ActivityKind },
+  change: (row: Interaction) => { statement: SQLWrapper; kind: ActivityKind },
 ): Promise<InteractionChange> {
   const row = await getInteraction(t, id);
   if (!row) return { ok: false, reason: "not_found" };
   if (!canChangeInteraction(row, actor)) return { ok: false, reason: "forbidden" };
   const { statement, kind } = change(row);
-  await t.db.batch([
+  // Deleted by another request since the check: no timeline entry, and the caller hears not_found.
+  const stillThere: SQL = sql`EXISTS (SELECT 1 FROM ${interactions} WHERE ${t.where(interactions, eq(interactions.id, id))})`;
+  const entry = { subjectType: row.subjectType, subjectId: row.subjectId, actorId: actor.userId, kind, createdAt: now };
+  const [, changed] = await rawBatchResults(t.db, [
+    // Before the change, so a delete's entry still sees the row it removes.
+    insertWhere(t, activities, entry, stillThere),
     statement,
     ...recomputeLastContacted(t, row.subjectType, row.subjectId),
-    activityInsert(t, { subjectType: row.subjectType, subjectId: row.subjectId, actorId: actor.userId, kind, now }),
   ]);
+  if (changed!.meta.changes === 0) return { ok: false, reason: "not_found" };
   return { ok: true };
 }
 

@@ -80,6 +80,8 @@ export async function mentionStatements(
   ctx: MentionContext,
   noteId: number | SQL,
   now: number,
+  /** Written only while this holds as the batch runs (the note or its record still there). */
+  when: SQL = sql`1`,
 ): Promise<{ statements: SQL[]; mailIds: string[] }> {
   if (recipients.length === 0) return { statements: [], mailIds: [] };
   // Only a save that tells someone pays for the author's name.
@@ -130,7 +132,7 @@ export async function mentionStatements(
   const statements = [
     sql`INSERT INTO notifications (tenant_id, user_id, note_id, title, created_at)
         SELECT ${t.tenantId}, j.value, ${noteId}, ${title}, ${now} FROM json_each(${users}) j
-        WHERE ${member(sql`j.value`)}`,
+        WHERE ${member(sql`j.value`)} AND ${when}`,
   ];
   if (mails.length)
     statements.push(sql`INSERT INTO email_outbox (id, tenant_id, user_id, to_address, kind, essential, subject,
@@ -140,7 +142,7 @@ export async function mentionStatements(
           json_extract(j.value, '$.text'), json_extract(j.value, '$.html'), json_extract(j.value, '$.headers'),
           'pending', 0, ${now}, ${now}, ${now}
         FROM json_each(${JSON.stringify(mails)}) j
-        WHERE ${member(sql`json_extract(j.value, '$.user')`)}`);
+        WHERE ${member(sql`json_extract(j.value, '$.user')`)} AND ${when}`);
   return { statements, mailIds: mails.map((m) => m.id) };
 }
 

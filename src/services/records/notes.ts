@@ -2,9 +2,11 @@
  * Notes on contacts, companies and deals, in Markdown (views/lib/markdown.ts renders it, user HTML
  * escaped) with @mentions (mentions.ts). The author, or an admin or owner, may edit or delete a note.
  */
-import { desc, eq, sql } from "drizzle-orm";
+import { desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { TenantDb } from "../../db/scoped";
 import {
+  activities,
   companies,
   contacts,
   deals,
@@ -18,7 +20,6 @@ import {
 import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import { rawBatchResults } from "../../db/raw-batch";
-import { activityInsert } from "./activity";
 import { webhookEventInsert } from "../webhooks/events";
 import { noteData } from "../webhooks/payloads";
 import {
@@ -28,8 +29,6 @@ import {
   newlyMentioned,
   resolveEmailMentions,
 } from "./mentions";
-import { counterChange } from "./counters";
-import { runRawBatch } from "../../db/raw-batch";
 import { trashStatements } from "../trash/snapshot";
 import type { TimelineNote } from "../../../views/partials/timeline/Timeline";
 
@@ -57,6 +56,45 @@ export async function subjectExists(t: TenantDb, type: SubjectType, id: number):
     .limit(1);
   return Boolean(row);
 }
+
+/** In SQL, whether the subject exists in the tenant when the statement runs: a batch's guard. */
+export function subjectExistsSql(t: TenantDb, type: SubjectType, id: number): SQL {
+  const table = SUBJECT_TABLES[type];
+  return sql`EXISTS (SELECT 1 FROM ${table} WHERE ${t.where(table, eq(table.id, id))})`;
+}
+
+/** In SQL, whether the tenant's note `id` exists when the statement runs. */
+const noteExistsSql = (t: TenantDb, id: number) =>
+  sql`EXISTS (SELECT 1 FROM ${notes} WHERE ${t.where(notes, eq(notes.id, id))})`;
+
+/**
+ * One row of the tenant's into `table` (`values` by property name), written only if `condition` holds when
+ * the statement runs: a check made before a batch may no longer hold inside it.
+ */
+export function insertWhere(t: TenantDb, table: SQLiteTable, values: Record<string, unknown>, condition: SQL): SQL {
+  const columns = getTableColumns(table);
+  const names = [sql.identifier("tenant_id"), ...Object.keys(values).map((k) => sql.identifier(columns[k]!.name))];
+  const params = [t.tenantId, ...Object.values(values)].map((v) => sql`${v}`);
+  return sql`INSERT INTO ${table} (${sql.join(names, sql`, `)}) SELECT ${sql.join(params, sql`, `)} WHERE ${condition}`;
+}
+
+/** A timeline entry on a note's record, written only if `condition` holds inside the batch. */
+function noteActivity(
+  t: TenantDb,
+  subject: { type: SubjectType; id: number },
+  actorId: string | null,
+  kind: string,
+  now: number,
+  condition: SQL,
+) {
+  const values = { subjectType: subject.type, subjectId: subject.id, actorId, kind, createdAt: now };
+  return insertWhere(t, activities, values, condition);
+}
+
+/** The notes counter moved by what `delta` counts inside the batch (an EXISTS is 0 or 1), as dealCounter. */
+const notesCounterBy = (t: TenantDb, delta: SQL) =>
+  sql`INSERT INTO tenant_counters (tenant_id, notes) VALUES (${t.tenantId}, max(0, ${delta}))
+    ON CONFLICT (tenant_id) DO UPDATE SET notes = max(0, notes + ${delta})`;
 
 /** A record's notes, newest first, with authors' emails (or "former member"). */
 export async function listNotes(t: TenantDb, type: SubjectType, subjectId: number, limit = 100): Promise<Note[]> {
@@ -105,7 +143,7 @@ function touchSubject(t: TenantDb, type: SubjectType, id: number, now: number) {
 
 /**
  * Adds a note (body already validated), telling the members it mentions (`mentions`) in the same batch.
- * Null when the subject is not the tenant's.
+ * Null when the subject is not the tenant's, or is deleted before the batch runs.
  */
 export async function addNote(
   t: TenantDb,
@@ -119,26 +157,35 @@ export async function addNote(
   if (!(await subjectExists(t, type, subjectId))) return null;
   if (mentions) body = await resolveEmailMentions(t, body);
   const told = mentions
-    ? await mentionStatements(t, await newlyMentioned(t, body, "", mentions.authorId), mentions, insertedNoteId, now)
+    ? await mentionStatements(
+        t,
+        await newlyMentioned(t, body, "", mentions.authorId),
+        mentions,
+        insertedNoteId,
+        now,
+        subjectExistsSql(t, type, subjectId),
+      )
     : { statements: [], mailIds: [] };
+  // The record may be deleted since the check: then every statement writes nothing, and no orphan is left.
+  const subjectLives = subjectExistsSql(t, type, subjectId);
+  const values = { subjectType: type, subjectId, authorId: actor.userId, body, createdAt: now, updatedAt: now };
   const [inserted] = await rawBatchResults(t.db, [
-    t
-      .insert(notes, { subjectType: type, subjectId, authorId: actor.userId, body, createdAt: now, updatedAt: now })
-      .returning({ id: notes.id }),
+    sql`${insertWhere(t, notes, values, subjectLives)} RETURNING id`,
     // Right after the insert: insertedNoteId reads the id it got.
     ...told.statements,
-    counterChange(t, { notes: 1 }),
+    notesCounterBy(t, subjectLives),
     touchSubject(t, type, subjectId, now),
-    activityInsert(t, { subjectType: type, subjectId, actorId: actor.userId, kind: "note_added", now }),
+    noteActivity(t, { type, id: subjectId }, actor.userId, "note_added", now, subjectLives),
     webhookEventInsert(
       t,
       "note.created",
       noteData(),
-      sql`FROM notes n WHERE n.tenant_id = ${t.tenantId} AND n.id = ${insertedNoteId}`,
+      sql`FROM notes n WHERE n.tenant_id = ${t.tenantId} AND n.id = ${insertedNoteId} AND ${subjectLives}`,
       now,
     ),
   ]);
-  return { id: (inserted!.results[0] as { id: number }).id, mailIds: told.mailIds };
+  const row = inserted!.results[0] as { id: number } | undefined;
+  return row ? { id: row.id, mailIds: told.mailIds } : null;
 }
 
 /** A note of the tenant, or null. */
@@ -172,19 +219,23 @@ export async function editNote(
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
   if (mentions) body = await resolveEmailMentions(t, body);
   const told = mentions
-    ? await mentionStatements(t, await newlyMentioned(t, body, note.body, mentions.authorId), mentions, id, now)
+    ? await mentionStatements(
+        t,
+        await newlyMentioned(t, body, note.body, mentions.authorId),
+        mentions,
+        id,
+        now,
+        noteExistsSql(t, id),
+      )
     : { statements: [], mailIds: [] };
-  await rawBatchResults(t.db, [
-    t.update(notes, { body, updatedAt: now }, eq(notes.id, id)),
+  // Deleted since the check: nothing is written (a mention of a gone note would break its foreign key).
+  const noteLives = noteExistsSql(t, id);
+  const [updated] = await rawBatchResults(t.db, [
+    t.update(notes, { body, updatedAt: now }, eq(notes.id, id)).returning({ id: notes.id }),
     ...told.statements,
-    activityInsert(t, {
-      subjectType: note.subjectType,
-      subjectId: note.subjectId,
-      actorId: actor.userId,
-      kind: "note_edited",
-      now,
-    }),
+    noteActivity(t, { type: note.subjectType, id: note.subjectId }, actor.userId, "note_edited", now, noteLives),
   ]);
+  if (updated!.results.length === 0) return { ok: false, reason: "not_found" };
   return { ok: true, mailIds: told.mailIds };
 }
 
@@ -198,19 +249,16 @@ export async function deleteNote(
   const note = await getNote(t, id);
   if (!note) return { ok: false, reason: "not_found" };
   if (!canChangeNote(note, actor)) return { ok: false, reason: "forbidden" };
-  await runRawBatch(t.db, [
+  // Another delete may have run since the check: what follows counts only a note this batch deletes.
+  const noteLives = noteExistsSql(t, id);
+  const results = await rawBatchResults(t.db, [
     // The note waits in the trash for its author (or an admin) to restore it.
     ...trashStatements(t, "note", [id], { userId: actor.userId, now }),
-    t.delete(notes, eq(notes.id, id)),
-    counterChange(t, { notes: -1 }),
-    activityInsert(t, {
-      subjectType: note.subjectType,
-      subjectId: note.subjectId,
-      actorId: actor.userId,
-      kind: "note_deleted",
-      now,
-    }),
+    notesCounterBy(t, sql`-${noteLives}`),
+    noteActivity(t, { type: note.subjectType, id: note.subjectId }, actor.userId, "note_deleted", now, noteLives),
+    t.delete(notes, eq(notes.id, id)).returning({ id: notes.id }),
   ]);
+  if (results.at(-1)!.results.length === 0) return { ok: false, reason: "not_found" };
   return { ok: true, subject: { type: note.subjectType, id: note.subjectId } };
 }
 
