@@ -7,6 +7,7 @@
  * and the open deals expected to close this month.
  */
 import { sql } from "drizzle-orm";
+import { moneySum } from "../reports/dashboard-sql";
 
 export interface ListValues {
   t: string;
@@ -75,9 +76,9 @@ SELECT json_array(
       WHERE x.tenant_id = v.t AND x.user_id = v.me AND (co.id IS NOT NULL OR c.id IS NOT NULL OR d.id IS NOT NULL)
       ORDER BY x.viewed_at DESC LIMIT ${RECENT_VIEWS_SHOWN})),
   (SELECT json_group_array(json_object('currency', currency, 'deals', deals, 'amountMinor', amountMinor))
-    FROM (SELECT currency, sum(deals) AS deals, sum(amount_minor) AS amountMinor FROM deal_stage_totals
+    FROM (SELECT currency, sum(deals) AS deals, ${moneySum("amount_minor")} AS amountMinor FROM deal_stage_totals
       WHERE tenant_id = v.t AND NOT ${OWN_ONLY} GROUP BY currency HAVING sum(deals) > 0
-      UNION ALL SELECT d.currency, count(*), sum(d.amount_minor) FROM deals d
+      UNION ALL SELECT d.currency, count(*), ${moneySum("d.amount_minor")} FROM deals d
       WHERE d.tenant_id = v.t AND d.owner_id = v.me AND d.status = 'open' AND ${OWN_ONLY} GROUP BY d.currency)),
   (SELECT json_group_array(json_object('id', id, 'name', name, 'amountMinor', amountMinor, 'currency', currency,
       'stage', stage, 'status', status, 'closeDate', closeDate))

@@ -8,7 +8,8 @@ import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { recentViews, type Role, type SubjectType } from "../../db/schema";
 import { selectFrom } from "../../db/raw-batch";
-import { dashboardDealsFromResults, type DashboardDeals, monthBounds } from "../deals/related";
+import { dashboardDealsFromResults, type DashboardDeals } from "../deals/related";
+import { addMonthsTo } from "../reports/periods";
 import { subjectExists } from "../records/notes";
 import { DASHBOARD_ACTIVITY, listsStatement } from "./dashboard-sql";
 import {
@@ -52,12 +53,12 @@ export interface DashboardData {
  * The dashboard's reads as one batch's two statements (its lists, its charts), for the reader on their `today`:
  * the reader's id, or the session being checked in the same batch.
  */
-export function dashboardStatements(
-  t: TenantDb,
-  reader: ChartReader & { today: string; zone: string },
-  now = Date.now(),
-) {
-  const { from, until } = monthBounds(now);
+export function dashboardStatements(t: TenantDb, reader: ChartReader & { today: string; zone: string }) {
+  // "Closing this month" is the reader's month, as the charts' periods are: not UTC's, which in Los Angeles turns
+  // at 16:00 on the last day.
+  const month = reader.today.slice(0, 7);
+  const from = `${month}-01`;
+  const until = `${addMonthsTo(month, 1)}-01`;
   const lists = listsStatement({
     t: t.tenantId,
     me: "userId" in reader ? reader.userId : null,
@@ -145,9 +146,8 @@ export function dashboardFromResults(
 export async function dashboardData(
   t: TenantDb,
   reader: { userId: string; role: Role; locale: string; today: string; zone: string },
-  now = Date.now(),
 ): Promise<DashboardData | null> {
-  return dashboardFromResults(await t.db.batch(dashboardStatements(t, reader, now)), reader);
+  return dashboardFromResults(await t.db.batch(dashboardStatements(t, reader)), reader);
 }
 
 /**

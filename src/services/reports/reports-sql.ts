@@ -10,6 +10,7 @@
  * the owner asked for, if any.
  */
 import { sql } from "drizzle-orm";
+import { moneySum } from "./dashboard-sql";
 
 export interface ReportValues {
   t: string;
@@ -40,14 +41,14 @@ SELECT json_array(
       WHERE m.tenant_id = v.t ORDER BY lower(coalesce(nullif(u.name, ''), u.email)))),
   (SELECT json_group_array(json_object('status', status, 'reason', reason, 'currency', currency, 'deals', deals,
       'amountMinor', amountMinor))
-    FROM (SELECT status, reason, currency, sum(deals) AS deals, sum(amount_minor) AS amountMinor
+    FROM (SELECT status, reason, currency, sum(deals) AS deals, ${moneySum("amount_minor")} AS amountMinor
       FROM report_deal_outcomes WHERE tenant_id = v.t AND status IN ('won', 'lost') AND day >= v.dayFrom
         AND day <= v.dayTo AND ${PIPELINE("pipeline_id")} AND ${SEES("owner_key")}
       GROUP BY 1, 2, 3 ORDER BY status DESC, deals DESC, reason)),
   (SELECT json_group_array(json_object('ownerId', ownerId, 'owner', owner, 'status', status, 'currency', currency,
       'deals', deals, 'amountMinor', amountMinor))
     FROM (SELECT r.owner_key AS ownerId, coalesce(nullif(u.name, ''), u.email, '') AS owner, r.status, r.currency,
-        sum(r.deals) AS deals, sum(r.amount_minor) AS amountMinor
+        sum(r.deals) AS deals, ${moneySum("r.amount_minor")} AS amountMinor
       FROM report_deal_outcomes r LEFT JOIN users u ON u.id = r.owner_key
       WHERE r.tenant_id = v.t AND r.status IN ('won', 'lost') AND r.day >= v.dayFrom AND r.day <= v.dayTo
         AND ${PIPELINE("r.pipeline_id")} AND ${SEES("r.owner_key")}

@@ -94,8 +94,14 @@ export function drawnValue(values: number[], index: number): number {
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : 0;
 }
 
+/**
+ * Whether the chart shows its `empty` text instead: the caller's counts decide when it gives `hasData` (a win rate
+ * of 0 % or stays under 0.1 days are figures, not "nothing"); otherwise, when no value is drawn above 0.
+ */
 export function isEmpty(p: ChartProps): boolean {
-  return !p.categories.length || !p.series.some((s) => p.categories.some((_, i) => drawnValue(s.values, i) > 0));
+  if (!p.categories.length || !p.series.length) return true;
+  if (p.hasData !== undefined) return !p.hasData;
+  return !p.series.some((s) => p.categories.some((_, i) => drawnValue(s.values, i) > 0));
 }
 
 export interface CategoryLabel {
@@ -120,8 +126,9 @@ export function frame(p: ChartProps, padding: { inner: number; outer: number }):
   let max = Number.NEGATIVE_INFINITY;
   for (const s of p.series) for (let i = 0; i < p.categories.length; i++) max = Math.max(max, drawnValue(s.values, i));
   // Counts tick in whole numbers: a top of at least 5 and no "0.2 deals".
+  // Every value 0 (and counted, see isEmpty): an axis up to 1, not a scale of zero height.
   const y = scaleLinear()
-    .domain([0, p.integers ? Math.max(max, 5) : max])
+    .domain([0, p.integers ? Math.max(max, 5) : max > 0 ? max : 1])
     .nice()
     .range([BOTTOM, TOP]);
   const tickValues = y.ticks(5).filter((t) => !p.integers || Number.isInteger(t));
@@ -173,9 +180,15 @@ export interface TipBox {
 }
 
 export const TIP_LINE = 16;
+/** The widest a tooltip line may be at FONT: its box (padding 14, rounded up to even) fits the canvas enlarged. */
+const TIP_TEXT_MAX = (WIDTH - 4) / TIP_SCALE - 16;
 
-/** A tooltip box above (x, y), kept inside the canvas even at its enlarged size in a narrow chart. */
-export function tipBox(lines: string[], anchorX: number, anchorY: number): TipBox {
+/**
+ * A tooltip box above (x, y), kept inside the canvas even at its enlarged size in a narrow chart. A line too long
+ * for it (a long lost reason or name) is cut with an ellipsis; the mark's <title> and the table keep it whole.
+ */
+export function tipBox(fullLines: string[], anchorX: number, anchorY: number): TipBox {
+  const lines = fullLines.map((line) => fitText(line, TIP_TEXT_MAX, FONT));
   const width = 2 * Math.ceil((widestOf(lines, FONT) + 14) / 2);
   const height = lines.length * TIP_LINE + 8;
   const halfScaled = (width * TIP_SCALE) / 2;

@@ -26,6 +26,11 @@ export interface ChartProps {
   summary?: string;
   /** The values are counts: ticks only at whole numbers. */
   integers?: boolean;
-  /** Shown instead of the chart when every value is 0. */
+  /** Shown instead of the chart when there is nothing to chart (see hasData). */
   empty?: string;
+  /**
+   * Whether there is anything to chart, from what the caller counted (deals, stays): a chart of zeros (every deal
+   * lost) is still drawn. Without it, the chart is empty when every value is 0.
+   */
+  hasData?: boolean;
 }

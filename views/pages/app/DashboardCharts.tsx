@@ -46,6 +46,17 @@ function otherCurrencies(p: DashboardChartsProps, chart: MoneyChart): string | u
   return `Not drawn (other currencies): ${parts.join(", ")}`;
 }
 
+/**
+ * A money chart's `hasData` and `empty` from its deals: drawn when it counts deals in the workspace's currency
+ * (even of 0 value); when its deals are all in other currencies, it says so rather than that there are none.
+ */
+function moneyEmpty(p: DashboardChartsProps, chart: MoneyChart, none: string) {
+  return {
+    hasData: chart.deals.some((n) => n > 0),
+    empty: chart.other.length ? `Nothing in ${p.currency} to draw: these deals are in other currencies.` : none,
+  };
+}
+
 const capped = (n: number, count: (n: number) => string) => (n >= 100 ? "100+" : count(n));
 
 function NeedsAttention(p: DashboardChartsProps) {
@@ -114,7 +125,7 @@ export function DashboardCharts(p: DashboardChartsProps) {
           categories={p.pipeline.categories}
           series={[{ key: "open", name: "Open value", values: p.pipeline.values }]}
           summary={otherCurrencies(p, p.pipeline)}
-          empty="No open deals yet."
+          {...moneyEmpty(p, p.pipeline, "No open deals yet.")}
           {...money}
         />
         <BarChart
@@ -125,7 +136,7 @@ export function DashboardCharts(p: DashboardChartsProps) {
           categories={p.won.categories}
           series={[{ key: "won", name: "Won", values: p.won.values }]}
           summary={otherCurrencies(p, p.won)}
-          empty="No deals won in the last 12 months."
+          {...moneyEmpty(p, p.won, "No deals won in the last 12 months.")}
           {...money}
         />
         <BarChart
@@ -136,7 +147,7 @@ export function DashboardCharts(p: DashboardChartsProps) {
           summary={otherCurrencies(p, p.forecast) ?? "Each deal counts at its stage's win probability."}
           categories={p.forecast.categories}
           series={[{ key: "weighted", name: "Weighted value", values: p.forecast.values }]}
-          empty="No open deals are expected to close in the next six months."
+          {...moneyEmpty(p, p.forecast, "No open deals are expected to close in the next six months.")}
           {...money}
         />
         <LineChart

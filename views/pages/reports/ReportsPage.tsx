@@ -146,6 +146,7 @@ function Reports(p: ReportsPageProps & { reports: ReportLines }) {
           yLabel="Deals"
           categories={r.outcomes.map((l, i) => ({ key: String(i), label: l.label }))}
           series={[{ key: "deals", name: "Deals", values: r.outcomes.map((l) => l.deals) }]}
+          hasData={r.outcomes.length > 0}
           empty="No deals were won or lost in this period."
           {...counts}
         />
@@ -170,6 +171,8 @@ function Reports(p: ReportsPageProps & { reports: ReportLines }) {
           series={[{ key: "rate", name: "Win rate", values: r.owners.map((l) => l.winRate) }]}
           format={f.percent}
           formatTick={f.percent}
+          // An owner is listed for a deal won or lost: every one lost is a 0 % bar, not "nothing".
+          hasData={r.owners.length > 0}
           empty="No deals were won or lost in this period."
         />
         <ReportTable
@@ -204,6 +207,8 @@ function Reports(p: ReportsPageProps & { reports: ReportLines }) {
           series={[{ key: "days", name: "Average days", values: r.stages.map((l) => l.averageDays) }]}
           format={f.days}
           formatTick={f.countTick}
+          // Stays under 0.1 days average 0.0: still stays.
+          hasData={r.stages.some((l) => l.spans > 0)}
           empty="No deal left a stage in this period."
         />
       </Report>
