@@ -54,7 +54,7 @@ export async function readDealFilters(
   const rejected: string[] = [];
   const customKeys = [...query.keys()].some((k) => k.startsWith("cf_"));
   const { custom, customEcho } = customKeys
-    ? await parseCustomFilters(t(), query, "deal", rejected)
+    ? await parseCustomFilters(t(), query, "deal", rejected, user().locale)
     : { custom: [], customEcho: {} };
   const echo = {
     ...Object.fromEntries(DEAL_ECHO_KEYS.map((k) => [k, (query.get(k) ?? "").trim().slice(0, 200)])),

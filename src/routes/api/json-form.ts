@@ -3,13 +3,18 @@
  * These are the two ends of that: custom values by field name into `cf_<id>` form fields, and the form's
  * error keys back into the JSON's field names.
  */
-import type { CustomField } from "../../services/records/custom-fields";
+import { checkboxWord, type CustomField } from "../../services/records/custom-fields";
 import type { FormBody } from "../record-helpers";
 import type { FieldProblem } from "./problem";
 
-/** A custom value as the form sends it: null and false clear, true ticks, numbers as written. */
-function formValue(value: string | number | boolean | null): string {
-  return value === null || value === false ? "" : value === true ? "1" : String(value);
+/** A custom value as the form sends it: null and false clear, true ticks, numbers as written; null: unreadable. */
+function formValue(field: CustomField, value: string | number | boolean | null): string | null {
+  if (value === null || value === false) return "";
+  if (value === true) return "1";
+  if (field.kind !== "checkbox" || String(value).trim() === "") return String(value);
+  // A box reads the words the importer reads ("false", "no", "0"...): the form's own "anything ticks" would tick them.
+  const ticked = checkboxWord(String(value));
+  return ticked === null ? null : ticked ? "1" : "";
 }
 
 /** Puts `custom_fields` (by name) into the form body; names the workspace lacks become problems. */
@@ -22,7 +27,13 @@ export function customFieldsIntoBody(
   const problems: FieldProblem[] = [];
   for (const [name, value] of Object.entries(values ?? {})) {
     const field = fields.find((f) => f.name === name);
-    if (field) body[`cf_${field.id}`] = formValue(value);
+    const read = field ? formValue(field, value) : null;
+    if (field && read !== null) body[`cf_${field.id}`] = read;
+    else if (field)
+      problems.push({
+        field: `custom_fields.${name}`,
+        message: `${name} is a checkbox: send true or false (or yes/no, 1/0, on/off).`,
+      });
     else
       problems.push({ field: `custom_fields.${name}`, message: `This workspace has no ${entity} field of this name.` });
   }

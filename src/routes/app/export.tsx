@@ -105,7 +105,7 @@ exportRoutes.get("/", requireRole("admin"), async (c) => {
 
   const contactSection = everythingSection("contacts");
   if (list === "contacts") {
-    const f = await parseContactFilters(tenantOf(c), query);
+    const f = await parseContactFilters(tenantOf(c), query, auth.user.locale);
     ignored = f.rejected;
     if (f.filtered) {
       contactSection.downloads = downloads("contacts", contactFilterQuery(f));
@@ -143,7 +143,7 @@ async function sendExport(c: Context<AppEnv>, kind: ExportKind, format: ExportFo
   const opts: ExportOptions = {};
   let applied: string[] = [];
   if (kind === "contacts") {
-    const f = await parseContactFilters(tenantOf(c), query);
+    const f = await parseContactFilters(tenantOf(c), query, auth.user.locale);
     if (f.rejected.length) return render(c, "Export refused", <ExportFilterProblemPage rejected={f.rejected} />, 400);
     opts.contactFilters = {
       match: f.match,

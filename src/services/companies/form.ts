@@ -8,7 +8,7 @@ import type { TenantDb } from "../../db/scoped";
 import { companies } from "../../db/schema";
 import { isSharedHost, normalizeDomain } from "../../lib/domain";
 import { normalizePhone } from "../../lib/phone";
-import { parseForm, text, type FieldErrors } from "../../lib/validation";
+import { parseForm, tagName, text, type FieldErrors } from "../../lib/validation";
 import { listCustomFields, parseCustomFieldsForm, type CustomField } from "../records/custom-fields";
 import { listTags, type Tag } from "../records/tags";
 import { listOwners, tenantRegion, type Member } from "../records/workspace";
@@ -61,7 +61,8 @@ const companySchema = z.object({
   address: optional("Address", 500),
   phone: optional("Phone", 60),
   owner_id: optional("Owner", 100),
-  new_tag: optional("New tag", TAG_NAME_MAX),
+  // ";" separates tags in exports and imports, as the contact and deal forms refuse it.
+  new_tag: z.preprocess((v) => (v === undefined ? "" : v), tagName("New tag", { max: TAG_NAME_MAX })),
 });
 
 export type CompanyFormResult = { ok: true; input: CompanyInput } | { ok: false; errors: FieldErrors };

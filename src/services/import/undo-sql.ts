@@ -155,10 +155,13 @@ export function restoreStatements(
       (SELECT f.id, j.value ->> 'id' FROM json_each(${rows}) j CROSS JOIN json_each(j.value, '$.custom') v
         JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = ${tenantId} AND f.entity = ${type}
         WHERE v.value IS NULL)`,
+    // A select value whose option was removed since is not put back (the import's value stays): no form could keep it.
     sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value)
       SELECT ${tenantId}, f.id, j.value ->> 'id', v.value FROM json_each(${rows}) j CROSS JOIN json_each(j.value, '$.custom') v
         JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = ${tenantId} AND f.entity = ${type}
-      WHERE v.value IS NOT NULL ON CONFLICT DO UPDATE SET value = excluded.value`,
+      WHERE v.value IS NOT NULL
+        AND (f.kind <> 'select' OR EXISTS (SELECT 1 FROM json_each(f.options) o WHERE o.value = v.value))
+      ON CONFLICT DO UPDATE SET value = excluded.value`,
     // The notes the import added, if nobody edited them.
     sql`UPDATE tenant_counters SET notes = max(0, notes - (SELECT count(*) FROM notes n
         WHERE n.tenant_id = ${tenantId} AND n.subject_type = ${type} AND n.updated_at = n.created_at

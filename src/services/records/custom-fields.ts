@@ -2,7 +2,7 @@
  * Tenant-defined fields on contacts and companies. Definitions are managed by admins (audited, in
  * field-settings.ts); values are validated by kind here and stored as canonical text.
  */
-import { parseLocaleNumber } from "../../lib/money";
+import { numberFormat, parseLocaleNumber } from "../../lib/money";
 import { asc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
@@ -64,7 +64,7 @@ export type ValueResult = { ok: true; value: string | null } | { ok: false; mess
  */
 export function parseCustomValue(field: CustomField, raw: string, locale?: string): ValueResult {
   const v = raw.trim();
-  if (field.kind === "checkbox") return { ok: true, value: v === "" || v === "0" || v === "off" ? null : "1" };
+  if (field.kind === "checkbox") return { ok: true, value: v === "" || checkboxWord(v) === false ? null : "1" };
   if (v === "") return { ok: true, value: null };
   switch (field.kind) {
     case "text":
@@ -72,14 +72,17 @@ export function parseCustomValue(field: CustomField, raw: string, locale?: strin
         ? { ok: true, value: v }
         : { ok: false, message: `${field.name} has at most ${MAX_TEXT} characters.` };
     case "number": {
+      let read: PlainDecimal | null;
       if (locale !== undefined) {
-        const read = parseLocaleNumber(v, locale);
-        return read.ok ? read : { ok: false, message: `${field.name} must be a number, such as ${read.example}.` };
-      }
-      const n = Number(v.replace(/\s/g, ""));
-      return Number.isFinite(n) && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v.replace(/\s/g, ""))
-        ? { ok: true, value: String(n) }
-        : { ok: false, message: `${field.name} must be a number.` };
+        const typed = parseLocaleNumber(v, locale);
+        if (!typed.ok) return { ok: false, message: `${field.name} must be a number, such as ${typed.example}.` };
+        read = localeDecimal(v, locale);
+      } else read = canonicalDecimal(v.replace(/\s/g, ""));
+      if (!read) return { ok: false, message: `${field.name} must be a number.` };
+      // The edit form shows and reads back at most 15 digits, and a double keeps no more.
+      return read.digits <= MAX_DIGITS
+        ? { ok: true, value: read.text }
+        : { ok: false, message: `${field.name} has more than ${MAX_DIGITS} digits.` };
     }
     case "date": {
       const m = v.match(/^(\d{4})-(\d{2})-(\d{2})$/);
@@ -107,6 +110,54 @@ export function parseCustomValue(field: CustomField, raw: string, locale?: strin
       };
     }
   }
+}
+
+const MAX_DIGITS = 15;
+
+/** How files and the API write a ticked (true) or unticked (false) box; null: neither. */
+export function checkboxWord(raw: string): boolean | null {
+  const v = raw.trim().toLowerCase();
+  if (["true", "yes", "y", "1", "on"].includes(v)) return true;
+  if (["false", "no", "n", "0", "off"].includes(v)) return false;
+  return null;
+}
+
+/** A number as plain decimal text ("0.0000001", never "1e-7") and how many digits that text has. */
+interface PlainDecimal {
+  text: string;
+  digits: number;
+}
+
+/** The plain decimal of sign, integer digits, fraction digits and a power of ten; exact, with no rounding. */
+function plainDecimal(negative: boolean, integer: string, fraction: string, exponent: number): PlainDecimal {
+  const all = `${integer}${fraction}`;
+  const lead = all.length - all.replace(/^0+/, "").length;
+  const significant = all.slice(lead).replace(/0+$/, "");
+  if (significant === "") return { text: "0", digits: 1 };
+  // The value is 0.<significant> × 10^point.
+  const point = integer.length + exponent - lead;
+  const digits = point <= 0 ? significant.length - point : Math.max(point, significant.length);
+  // Too long to keep: the caller refuses it, so the text is never built (an exponent may be huge).
+  if (digits > MAX_DIGITS) return { text: "", digits };
+  const whole = point <= 0 ? "0" : significant.slice(0, point).padEnd(point, "0");
+  const part = point <= 0 ? `${"0".repeat(-point)}${significant}` : significant.slice(point);
+  return { text: `${negative ? "-" : ""}${whole}${part ? `.${part}` : ""}`, digits };
+}
+
+/** A number in the canonical form files and the API write ("-12.5", "1.5e3"), or null. */
+function canonicalDecimal(v: string): PlainDecimal | null {
+  const m = /^([-+])?(?:(\d+)\.?(\d*)|\.(\d+))(?:e([-+]?\d+))?$/i.exec(v);
+  if (!m) return null;
+  return plainDecimal(m[1] === "-", m[2] ?? "", m[3] ?? m[4] ?? "", Number(m[5] ?? 0));
+}
+
+/** The digits of a number parseLocaleNumber accepted, read exactly (its own answer went through a double). */
+function localeDecimal(v: string, locale: string): PlainDecimal {
+  const decimal = numberFormat(locale, { useGrouping: true })
+    .formatToParts(1.5)
+    .find((p) => p.type === "decimal");
+  const [integer = "", fraction = ""] = v.split(decimal?.value ?? ".");
+  return plainDecimal(/^[-\u2212]/.test(v), integer.replace(/\D/g, ""), fraction.replace(/\D/g, ""), 0);
 }
 
 export type FormValuesResult =

@@ -36,13 +36,15 @@ export interface ContactListFilters {
 /**
  * The cf_<field id> filters of a list, for `entity`'s fields: values in canonical form (a value no field
  * could hold is kept as typed, so it matches nothing and the form shows it). Keys that are not one of
- * the workspace's fields of that entity, or past MAX_CUSTOM_FILTERS, go to `rejected`.
+ * the workspace's fields of that entity, or past MAX_CUSTOM_FILTERS, go to `rejected`. Numbers are read
+ * in the reader's `locale`, as the list shows them, else (and without one) in canonical form.
  */
 export async function parseCustomFilters(
   t: TenantDb,
   query: URLSearchParams,
   entity: "contact" | "deal",
   rejected: string[],
+  locale?: string,
 ): Promise<{ custom: { fieldId: number; value: string }[]; customEcho: Record<string, string> }> {
   const cfEntries = [...query.entries()].filter(([k, v]) => k.startsWith("cf_") && v.trim() !== "");
   for (const [k] of cfEntries) if (!/^cf_\d{1,12}$/.test(k)) rejected.push(k);
@@ -59,15 +61,24 @@ export async function parseCustomFilters(
       rejected.push(key);
       continue;
     }
-    const parsed = parseCustomValue(field, raw.slice(0, 200));
+    // The reader's own way first, as the list shows numbers ("1.500" in de); else the canonical form ("1e1").
+    const localized = parseCustomValue(field, raw.slice(0, 200), locale);
+    const parsed = localized.ok || locale === undefined ? localized : parseCustomValue(field, raw.slice(0, 200));
     custom.push({ fieldId: field.id, value: parsed.ok && parsed.value !== null ? parsed.value : raw.trim() });
     customEcho[key] = raw.slice(0, 200);
   }
   return { custom, customEcho };
 }
 
-/** Reads the contacts list's filters: q, tag, company, owner and cf_<field id> (contact fields only). */
-export async function parseContactFilters(t: TenantDb, query: URLSearchParams): Promise<ContactListFilters> {
+/**
+ * Reads the contacts list's filters: q, tag, company, owner and cf_<field id> (contact fields only), numbers
+ * in the reader's `locale` (none: canonical, as a background job's stored query is).
+ */
+export async function parseContactFilters(
+  t: TenantDb,
+  query: URLSearchParams,
+  locale?: string,
+): Promise<ContactListFilters> {
   const rejected: string[] = [];
   const q = (query.get("q") ?? "").slice(0, 200);
   const tagId = parseRecordId(query.get("tag"));
@@ -77,7 +88,7 @@ export async function parseContactFilters(t: TenantDb, query: URLSearchParams): 
   const ownerParam = query.get("owner") ?? "";
   const ownerId = ownerParam && ownerParam.length <= 100 ? ownerParam : null;
   if (ownerParam && ownerId === null) rejected.push("owner");
-  const { custom, customEcho } = await parseCustomFilters(t, query, "contact", rejected);
+  const { custom, customEcho } = await parseCustomFilters(t, query, "contact", rejected, locale);
   return {
     q,
     match: ftsQuery(t.tenantId, searchTerms(q)),
@@ -133,4 +144,13 @@ export function exportPageHref(list: "contacts" | "companies", filters: URLSearc
   const query = new URLSearchParams({ list });
   for (const [k, v] of filters) query.append(k, v);
   return `/app/export?${query}`;
+}
+
+/**
+ * The filters' query with custom values in canonical form, for work that reads them later with no reader
+ * (a background job): "1.500" typed in de is stored as "1500", not read again as 1.5.
+ */
+export function canonicalFilterQuery(f: Pick<ContactListFilters, "q" | "tagId" | "companyId" | "ownerId" | "custom">) {
+  const customEcho = Object.fromEntries(f.custom.map((c) => [`cf_${c.fieldId}`, c.value]));
+  return contactFilterQuery({ ...f, customEcho });
 }

@@ -1,9 +1,9 @@
 /**
  * Restoring a trashed record: its rows go back with their own ids, in one batch, with the counters, the
  * open deal totals, next task dates and an audit entry; the search index and report aggregates follow
- * by their triggers. What the record pointed at and is gone meanwhile (a tag, a custom field, a deal it
- * was on) is left out; a company gone meanwhile leaves the contact without one, and a stage removed meanwhile
- * brings the deal back in its pipeline's first stage (or the first pipeline's); the answer says so.
+ * by their triggers. What the record pointed at and is gone meanwhile (a tag, a custom field or a select
+ * option, a deal it was on) is left out; a company gone meanwhile leaves the contact without one, and a stage
+ * removed meanwhile brings the deal back in its pipeline's first stage (or the first pipeline's); the answer says so.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
@@ -107,7 +107,10 @@ function guard(t: TenantDb, name: string): SQL {
   const live = (table: string, column: string) =>
     sql`EXISTS (SELECT 1 FROM ${sql.identifier(table)} g WHERE g.tenant_id = ${t.tenantId} AND g.id = ${value(column)})`;
   if (name === "contact_tags" || name === "company_tags" || name === "deal_tags") return live("tags", "tag_id");
-  if (name === "custom_field_values") return live("custom_fields", "field_id");
+  // A select value whose option was removed meanwhile stays out: no form could keep it (the record would not save).
+  if (name === "custom_field_values")
+    return sql`EXISTS (SELECT 1 FROM custom_fields g WHERE g.tenant_id = ${t.tenantId} AND g.id = ${value("field_id")}
+      AND (g.kind <> 'select' OR EXISTS (SELECT 1 FROM json_each(g.options) o WHERE o.value = ${value("value")})))`;
   if (name === "deal_contacts") return sql`${live("deals", "deal_id")} AND ${live("contacts", "contact_id")}`;
   return sql`1`;
 }

@@ -18,7 +18,7 @@ import {
   untagContacts,
 } from "../../../services/contacts/bulk";
 import { listTags } from "../../../services/records/tags";
-import { contactFilterQuery, parseContactFilters } from "../../../services/records/list-filters";
+import { canonicalFilterQuery, parseContactFilters } from "../../../services/records/list-filters";
 import { getBulkJob, startBulkJob } from "../../../services/contacts/bulk-jobs";
 import { BulkJobPage, BulkJobStatus, type BulkJobView } from "../../../../views/pages/contacts/BulkJobPage";
 import { COUNT_BOUND } from "../../../services/contacts/matching";
@@ -56,7 +56,7 @@ async function matchingAction(
   const t = tenantOf(c);
   const raw = body.match_query;
   if (typeof raw !== "string" || raw.length > 4_000) return problem("The filters could not be read. Filter again.");
-  const filters = await parseContactFilters(t, new URLSearchParams(raw));
+  const filters = await parseContactFilters(t, new URLSearchParams(raw), auth.user.locale);
   // Like an export, refuse filters it cannot read rather than act on more contacts than were shown.
   if (filters.rejected.length) return problem("The filters could not be read. Filter again.");
   const count = await countMatching(t, filters);
@@ -88,7 +88,8 @@ async function matchingAction(
   if (tagId !== null && !(await listTags(t)).some((tag) => tag.id === tagId))
     return problem("Choose a tag from the list.");
   if (inBackground && action !== "erase") {
-    const matchQuery = contactFilterQuery(filters).toString();
+    // The job reads its query with no reader: custom values go in canonical form.
+    const matchQuery = canonicalFilterQuery(filters).toString();
     const input = { action, tagId, matchQuery, total: count, userId: auth.user.id };
     const id = await startBulkJob(t, c.env.JOBS, input, now);
     return c.redirect(`/app/contacts/bulk-jobs/${id}?back=${encodeURIComponent(back)}`, 303);

@@ -86,9 +86,14 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     : defaultSort;
   const dirParam = query.get("dir");
   const dir: SortDirection = dirParam === "asc" || dirParam === "desc" ? dirParam : DEFAULT_DIRECTION[sort];
+  // A custom filter's number is read in the reader's locale, as the list shows it: the session goes first then.
+  if (c.get("deferredSession") && [...query.keys()].some((k) => k.startsWith("cf_"))) {
+    const checked = await withSessionBatch(c, async () => []);
+    if (!checked.ok) return checked.response;
+  }
   // The same reading of the filters as the exports (list-filters.ts); the list ignores what it cannot read.
   const readFilters = async (t: TenantDb) => {
-    const f = await parseContactFilters(t, query);
+    const f = await parseContactFilters(t, query, c.get("auth")?.user.locale);
     const listQuery = {
       sort,
       dir,
