@@ -4,6 +4,7 @@
  * custom values in canonical form) and is matched and written by the import's own planner. Each field is
  * one column named as the JSON names it, so a row's refusal reads "Column “phones”: …".
  */
+import { cleanName } from "../../lib/setting-names";
 import type { ImportKind } from "../../db/schema";
 import type { RowContext } from "../import/cells";
 import { CONTACT_LIMITS } from "../contacts/form";
@@ -113,7 +114,8 @@ export function bulkContact(
 function tagList(names: string[] | undefined, errors: BulkError[]): string[] {
   const out = new Map<string, string>();
   for (const [i, raw] of (names ?? []).entries()) {
-    const name = raw.trim();
+    // Stored as the other paths store names (tag-settings, the importer), so a look-alike finds the same tag.
+    const name = cleanName(raw);
     if (!name) continue;
     if (name.length > CONTACT_LIMITS.tagName || name.includes(";"))
       errors.push({

@@ -5,12 +5,14 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { activities, companies, companyTags, contacts, customFieldValues, tags } from "../../db/schema";
+import { cleanName, nameKeyOf } from "../../lib/setting-names";
+import { guardedValue, isPlanLimitError } from "../billing/limits";
 import { activityInsert } from "../records/activity";
 import { webhookEventInsert } from "../webhooks/events";
 import { companyData } from "../webhooks/payloads";
 import { counterChange } from "../records/counters";
 import { saveValuesStatements } from "../records/custom-fields";
-import { TAG_COLORS } from "../records/tags";
+import { TAG_COLORS, TagLimitError, tagRoomLeft } from "../records/tags";
 import { nameSortKey, type CompanyFormContext, type CompanyInput } from "./form";
 import { getCompanyForEdit } from "./page";
 
@@ -26,11 +28,15 @@ function tagStatements(
   now: number,
 ) {
   const statements = [];
-  const newKey = input.newTag?.toLowerCase() ?? null;
-  if (input.newTag) {
+  const newKey = input.newTag ? nameKeyOf(input.newTag) : null;
+  if (input.newTag && newKey) {
     const color = TAG_COLORS[ctx.tags.length % TAG_COLORS.length]!;
+    // NULL past the workspace's tag limit (unless the tag exists): NOT NULL fails and the batch writes nothing.
+    const allowed = sql`(${tagRoomLeft(t)} OR EXISTS (SELECT 1 FROM tags WHERE tenant_id = ${t.tenantId} AND name_key = ${newKey}))`;
     statements.push(
-      t.insert(tags, { name: input.newTag, nameKey: newKey!, color, createdAt: now }).onConflictDoNothing(),
+      t
+        .insert(tags, { name: cleanName(input.newTag), nameKey: guardedValue(allowed, newKey), color, createdAt: now })
+        .onConflictDoNothing(),
     );
   }
   if (input.tagIds.length || newKey) {
@@ -57,6 +63,45 @@ function tagStatements(
     );
   }
   return statements;
+}
+
+/**
+ * Statements that set a company's custom values (`companyId` may be a subquery) and clear those set to null. Set
+ * values are joined with the workspace's company fields, so a field deleted during the request is skipped, as
+ * contacts and deals do, instead of failing the batch on the foreign key.
+ */
+function valueStatements(t: TenantDb, companyId: number | SQL, values: Map<number, string | null>) {
+  const set: Record<string, string> = {};
+  for (const [fieldId, value] of values) if (value !== null) set[String(fieldId)] = value;
+  const cleared = new Map([...values].filter(([, value]) => value === null));
+  const statements = [];
+  if (Object.keys(set).length)
+    statements.push(
+      t.db
+        .insert(customFieldValues)
+        .select(
+          sql`SELECT f.tenant_id, f.id, ${companyId}, j.value FROM json_each(${JSON.stringify(set)}) j
+            JOIN custom_fields f ON f.id = CAST(j.key AS INTEGER) AND f.tenant_id = ${t.tenantId} AND f.entity = 'company'
+            WHERE true`,
+        )
+        .onConflictDoUpdate({
+          target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId],
+          set: { value: sql`excluded.value` },
+        }),
+    );
+  // Clearing needs no join (deleting a deleted field's value deletes nothing); a new company has none to clear.
+  if (typeof companyId === "number") statements.push(...saveValuesStatements(t, companyId, cleared));
+  return statements;
+}
+
+/** Runs a company's batch; the guard of a new tag past the workspace's limit becomes TagLimitError. */
+async function withTagLimit<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isPlanLimitError(err, "tags.name_key")) throw new TagLimitError();
+    throw err;
+  }
 }
 
 /** A company's columns from the form's input. */
@@ -88,38 +133,38 @@ export async function createCompany(
 ): Promise<number> {
   const newId = sql`(SELECT max(${companies.id}) FROM ${companies}
     WHERE ${companies.tenantId} = ${t.tenantId} AND ${companies.createdAt} = ${now})`;
-  const values = [...input.customValues].filter((e): e is [number, string] => e[1] !== null);
-  const [inserted] = await t.db.batch([
-    t
-      .insert(companies, {
-        ...companyColumns(input),
-        createdBy: actorId,
+  const values = new Map([...input.customValues].filter(([, value]) => value !== null));
+  const [inserted] = await withTagLimit(() =>
+    t.db.batch([
+      t
+        .insert(companies, {
+          ...companyColumns(input),
+          createdBy: actorId,
+          createdAt: now,
+          updatedAt: now,
+          lastActivityAt: now,
+        })
+        .returning({ id: companies.id }),
+      ...tagStatements(t, newId, input, ctx, now),
+      ...valueStatements(t, newId, values),
+      t.insert(activities, {
+        subjectType: "company",
+        subjectId: newId as unknown as number,
+        actorId,
+        kind: "created",
+        detail: null,
         createdAt: now,
-        updatedAt: now,
-        lastActivityAt: now,
-      })
-      .returning({ id: companies.id }),
-    ...tagStatements(t, newId, input, ctx, now),
-    ...values.map(([fieldId, value]) =>
-      t.insert(customFieldValues, { fieldId, entityId: newId as unknown as number, value }),
-    ),
-    t.insert(activities, {
-      subjectType: "company",
-      subjectId: newId as unknown as number,
-      actorId,
-      kind: "created",
-      detail: null,
-      createdAt: now,
-    }),
-    counterChange(t, { companies: 1 }),
-    webhookEventInsert(
-      t,
-      "company.created",
-      companyData(),
-      sql`FROM companies co WHERE co.tenant_id = ${t.tenantId} AND co.id = ${newId}`,
-      now,
-    ),
-  ]);
+      }),
+      counterChange(t, { companies: 1 }),
+      webhookEventInsert(
+        t,
+        "company.created",
+        companyData(),
+        sql`FROM companies co WHERE co.tenant_id = ${t.tenantId} AND co.id = ${newId}`,
+        now,
+      ),
+    ]),
+  );
   return inserted[0]!.id;
 }
 
@@ -160,7 +205,7 @@ export async function updateCompany(
 
   const afterTags = tagNames([
     ...ctx.tags.filter((t) => input.tagIds.includes(t.id)),
-    ...(input.newTag ? [{ name: input.newTag }] : []),
+    ...(input.newTag ? [{ name: cleanName(input.newTag) }] : []),
   ]);
   const beforeTags = tagNames(before.tags);
   if (afterTags.join("\n") !== beforeTags.join("\n")) changes.tags = [beforeTags, afterTags];
@@ -176,43 +221,45 @@ export async function updateCompany(
   if (Object.keys(changes).length === 0) return true;
 
   const renamed = input.name !== b.name;
-  await t.db.batch([
-    t.update(
-      companies,
-      {
-        ...companyColumns(input),
-        updatedAt: now,
-        lastActivityAt: now,
-      },
-      eq(companies.id, id),
-    ),
-    ...(changes.tags
-      ? [t.delete(companyTags, eq(companyTags.companyId, id)), ...tagStatements(t, id, input, ctx, now)]
-      : []),
-    ...saveValuesStatements(t, id, changedValues),
-    // contacts_tenant_company_idx finds them; the contacts_fts_update trigger re-indexes each one.
-    ...(renamed
-      ? [
-          t.update(
-            contacts,
-            // The contacts' company name changes: a newer version, so an API sync reads them again.
-            {
-              companyName: input.name,
-              companySort: nameSortKey(input.name),
-              updatedAt: sql`max(${contacts.updatedAt} + 1, ${now})`,
-            },
-            eq(contacts.companyId, id),
-          ),
-        ]
-      : []),
-    activityInsert(t, { subjectType: "company", subjectId: id, actorId, kind: "updated", changes, now }),
-    webhookEventInsert(
-      t,
-      "company.updated",
-      companyData(),
-      sql`FROM companies co WHERE co.tenant_id = ${t.tenantId} AND co.id = ${id}`,
-      now,
-    ),
-  ]);
+  await withTagLimit(() =>
+    t.db.batch([
+      t.update(
+        companies,
+        {
+          ...companyColumns(input),
+          updatedAt: now,
+          lastActivityAt: now,
+        },
+        eq(companies.id, id),
+      ),
+      ...(changes.tags
+        ? [t.delete(companyTags, eq(companyTags.companyId, id)), ...tagStatements(t, id, input, ctx, now)]
+        : []),
+      ...valueStatements(t, id, changedValues),
+      // contacts_tenant_company_idx finds them; the contacts_fts_update trigger re-indexes each one.
+      ...(renamed
+        ? [
+            t.update(
+              contacts,
+              // The contacts' company name changes: a newer version, so an API sync reads them again.
+              {
+                companyName: input.name,
+                companySort: nameSortKey(input.name),
+                updatedAt: sql`max(${contacts.updatedAt} + 1, ${now})`,
+              },
+              eq(contacts.companyId, id),
+            ),
+          ]
+        : []),
+      activityInsert(t, { subjectType: "company", subjectId: id, actorId, kind: "updated", changes, now }),
+      webhookEventInsert(
+        t,
+        "company.updated",
+        companyData(),
+        sql`FROM companies co WHERE co.tenant_id = ${t.tenantId} AND co.id = ${id}`,
+        now,
+      ),
+    ]),
+  );
   return true;
 }

@@ -4,6 +4,7 @@
  */
 import { restoreCell } from "../../lib/csv";
 import { normalizePhone } from "../../lib/phone";
+import { cleanName } from "../../lib/setting-names";
 import { CONTACT_LIMITS } from "../contacts/form";
 import { parseCustomValue } from "../records/custom-fields";
 import type { MappableField } from "./mapping";
@@ -65,7 +66,6 @@ export function gather(
   return { ok: true, values };
 }
 
-/** A row's non-empty cells by target, each with its column's header. */
 /** A header (or a word of a cell) as compared: lower case, without accents, punctuation as single spaces. */
 export const headerKey = (header: string) =>
   header
@@ -73,6 +73,18 @@ export const headerKey = (header: string) =>
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+
+/**
+ * A custom field's name or a header as matched to each other: as headerKey, but keeping the letters, marks and
+ * digits of every script, so "Регион" or "地域" map too (headerKey makes both ""). Empty for a name of none.
+ */
+export const fieldColumnKey = (name: string) =>
+  cleanName(name)
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, " ")
     .trim();
 
 export type Cells = Map<string, { header: string; value: string }[]>;
@@ -100,14 +112,17 @@ function checked(value: string, label: string, max: number): Check {
   return { ok: true, value };
 }
 
-/** The row's tag names, distinct regardless of case, or the reason they are refused. */
+/**
+ * The row's tag names, clean (lib/setting-names.ts: NFC, no invisible characters) and distinct regardless of
+ * case, or the reason they are refused. A clean name's toLowerCase() is its tags.name_key.
+ */
 export function tagsOf(values: Cells): string[] | string {
   const out = new Map<string, string>();
   for (const { value } of values.get("tags") ?? []) {
     // Google's labels: "* myContacts ::: Customers" (its own system labels start with "*"). Our
     // export separates tags with "; ", so a comma splits only where nothing else does.
     for (const part of value.split(/:::|;/.test(value) ? /\s*(?::::|;)\s*/ : /\s*,\s*/)) {
-      const name = part.trim();
+      const name = cleanName(part);
       if (!name || name.startsWith("*")) continue;
       if (name.length > CONTACT_LIMITS.tagName)
         return `The tag “${name.slice(0, 60)}…” is longer than ${CONTACT_LIMITS.tagName} characters.`;

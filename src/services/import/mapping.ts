@@ -4,7 +4,7 @@
  */
 import type { ImportKind } from "../../db/schema";
 import type { CustomField } from "../records/custom-fields";
-import { headerKey } from "./cells";
+import { fieldColumnKey, headerKey } from "./cells";
 import { DEAL_TARGETS, dealMapping } from "./parse-deals";
 
 /** The targets a contact row and a company row both end with. */
@@ -159,18 +159,21 @@ const ADDRESS_PART =
 
 /** The target of each column, from its header: a field of ours, "cf:<id>" for a custom field, or "" (skipped). */
 export function autoMapping(kind: ImportKind, headers: string[], fields: MappableField[]): string[] {
-  const byName = new Map(fields.map((f) => [headerKey(f.name), `cf:${f.id}`]));
+  // Custom fields by a key of any script; an empty key (a name of punctuation only) never maps.
+  const byName = new Map(fields.map((f) => [fieldColumnKey(f.name), `cf:${f.id}`]));
+  byName.delete("");
+  const customOf = (header: string) => byName.get(fieldColumnKey(header));
   // A deal field's column by its name (as the deals export writes it), else the deal's own targets.
   if (kind === "deals") {
     const own = dealMapping(headers);
-    return headers.map((h, i) => byName.get(headerKey(h)) ?? own[i]!);
+    return headers.map((h, i) => customOf(h) ?? own[i]!);
   }
   const hasFullAddress = headers.some((h) => /^address\b.*\bformatted$|^address$/.test(headerKey(h)));
   const mapping = headers.map((header) => {
+    const custom = customOf(header);
+    if (custom) return custom;
     const k = headerKey(header);
     if (!k) return "";
-    const custom = byName.get(k);
-    if (custom) return custom;
     if (/\b(label|type)$/.test(k)) return "";
     const aliases: Record<string, string> = kind === "contacts" ? CONTACT_ALIASES : COMPANY_ALIASES;
     const exact = aliases[k];

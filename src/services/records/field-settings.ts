@@ -16,12 +16,15 @@ import {
   type SubjectType,
 } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
+import { cleanName, nameKeyOf, SETTING_LIMITS } from "../../lib/setting-names";
 import { text } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
 import { settingAudit } from "../audit/audit";
+import { guardedValue, isPlanLimitError } from "../billing/limits";
 import { BUILT_IN_COLUMNS } from "../export/columns";
 import { fieldRemovalChanges } from "./removal-events";
 import { getCustomField, type CustomField } from "./custom-fields";
+import { settingAuditWhen } from "./tag-settings";
 
 const MAX_OPTIONS = 50;
 const OPTION_MAX = 100;
@@ -30,7 +33,8 @@ const OPTION_MAX = 100;
 export const customFieldInputSchema = z
   .object({
     entity: z.enum(SUBJECT_TYPES, { error: "Choose contacts, companies or deals." }),
-    name: z.preprocess((v) => v ?? "", text("Name", { min: 1, max: 60 })),
+    // Cleaned before the checks: a name of invisible characters only is no name.
+    name: z.preprocess((v) => (typeof v === "string" ? cleanName(v) : (v ?? "")), text("Name", { min: 1, max: 60 })),
     kind: z.enum(CUSTOM_FIELD_KINDS, { error: "Choose one of the kinds." }),
     options: z.preprocess((v) => v ?? "", text("Options", { max: MAX_OPTIONS * (OPTION_MAX + 2) })),
   })
@@ -66,6 +70,8 @@ export const customFieldInputSchema = z
 export type FieldChange = { ok: true; field: CustomField } | { ok: false; field: "name" | "options"; message: string };
 
 const nameTaken = (entity: SubjectType) => `A ${entity} field with this name already exists.`;
+const limitReached = (entity: SubjectType) =>
+  `This workspace has ${SETTING_LIMITS.customFieldsPerType} ${entity} fields, the most it can have. Delete one you no longer use first.`;
 
 /**
  * Exports name a field's column after it, next to the built-in columns, and imports map columns back by
@@ -73,7 +79,7 @@ const nameTaken = (entity: SubjectType) => `A ${entity} field with this name alr
  */
 function builtInClash(entity: SubjectType, name: string): FieldChange | null {
   const builtIn: readonly string[] = BUILT_IN_COLUMNS[entity];
-  const taken = builtIn.find((column) => column.toLowerCase() === name.trim().toLowerCase());
+  const taken = builtIn.find((column) => nameKeyOf(column) === nameKeyOf(name));
   if (!taken) return null;
   return {
     ok: false,
@@ -90,43 +96,53 @@ export async function createCustomFieldAudited(
 ): Promise<FieldChange> {
   if (input.kind === "select" && input.options.length === 0)
     return { ok: false, field: "options", message: "A select field needs at least one option." };
-  const builtIn = builtInClash(input.entity, input.name);
+  const name = cleanName(input.name);
+  const builtIn = builtInClash(input.entity, name);
   if (builtIn) return builtIn;
-  return refusingTakenName<FieldChange>(nameTaken(input.entity), async () => {
-    const [rows] = await t.db.batch([
-      t
-        .insert(customFields, {
+  // NULL at the limit: NOT NULL fails and the batch writes nothing (counted inside it, so it holds).
+  const roomLeft = sql`(SELECT count(*) FROM custom_fields WHERE tenant_id = ${t.tenantId}
+    AND entity = ${input.entity}) < ${SETTING_LIMITS.customFieldsPerType}`;
+  try {
+    return await refusingTakenName<FieldChange>(nameTaken(input.entity), async () => {
+      const [rows] = await t.db.batch([
+        t
+          .insert(customFields, {
+            entity: input.entity,
+            name,
+            nameKey: guardedValue(roomLeft, nameKeyOf(name)),
+            kind: input.kind,
+            options: input.kind === "select" ? JSON.stringify(input.options) : null,
+            // New fields go last: after the highest place of the entity's fields (creation times wrapped around).
+            position: sql`(SELECT coalesce(max(f.position), 0) + 1 FROM custom_fields f
+              WHERE f.tenant_id = ${t.tenantId} AND f.entity = ${input.entity})`,
+            createdAt: actor.now,
+          })
+          .returning({ id: customFields.id }),
+        settingAudit(t, actor, "custom_field.created", { label: name }, { entity: input.entity, kind: input.kind }),
+      ]);
+      return {
+        ok: true,
+        field: {
+          id: rows[0]!.id,
           entity: input.entity,
-          name: input.name,
-          nameKey: input.name.toLowerCase(),
+          name,
           kind: input.kind,
-          options: input.kind === "select" ? JSON.stringify(input.options) : null,
-          // New fields go last: after the highest place of the entity's fields (creation times wrapped around).
-          position: sql`(SELECT coalesce(max(f.position), 0) + 1 FROM custom_fields f
-            WHERE f.tenant_id = ${t.tenantId} AND f.entity = ${input.entity})`,
-          createdAt: actor.now,
-        })
-        .returning({ id: customFields.id }),
-      settingAudit(t, actor, "custom_field.created", { label: input.name }, { entity: input.entity, kind: input.kind }),
-    ]);
-    return {
-      ok: true,
-      field: {
-        id: rows[0]!.id,
-        entity: input.entity,
-        name: input.name,
-        kind: input.kind,
-        options: input.kind === "select" ? input.options : [],
-        position: 0,
-      },
-    };
-  });
+          options: input.kind === "select" ? input.options : [],
+          position: 0,
+        },
+      };
+    });
+  } catch (err) {
+    if (isPlanLimitError(err, "custom_fields.name_key"))
+      return { ok: false, field: "name", message: limitReached(input.entity) };
+    throw err;
+  }
 }
 
 /**
  * Renames a field and, for a choice field, sets its options (in order). An option some record holds cannot be
  * dropped: the batch re-checks that no value uses a dropped option, so a value set a moment ago is kept valid.
- * Null when the field is not the tenant's.
+ * Null when the field is not the tenant's (or was deleted a moment ago).
  */
 export async function updateCustomFieldAudited(
   t: TenantDb,
@@ -139,11 +155,12 @@ export async function updateCustomFieldAudited(
   const options = before.kind === "select" ? input.options : [];
   if (before.kind === "select" && options.length === 0)
     return { ok: false, field: "options", message: "A select field needs at least one option." };
-  const after: CustomField = { ...before, name: input.name, options };
-  if (before.name === input.name && JSON.stringify(before.options) === JSON.stringify(options))
+  const name = cleanName(input.name);
+  const after: CustomField = { ...before, name, options };
+  if (before.name === name && JSON.stringify(before.options) === JSON.stringify(options))
     return { ok: true, field: before };
-  if (before.name.toLowerCase() !== input.name.toLowerCase()) {
-    const builtIn = builtInClash(before.entity, input.name);
+  if (nameKeyOf(before.name) !== nameKeyOf(name)) {
+    const builtIn = builtInClash(before.entity, name);
     if (builtIn) return builtIn;
   }
   const dropped = JSON.stringify(before.options.filter((o) => !options.includes(o)));
@@ -157,34 +174,40 @@ export async function updateCustomFieldAudited(
   };
   const held = await inUse();
   if (held) return held;
-  return refusingTakenName<FieldChange>(nameTaken(before.entity), async () => {
+  return refusingTakenName<FieldChange | null>(nameTaken(before.entity), async () => {
     const [rows] = await t.db.batch([
       t
         .update(
           customFields,
           {
-            name: input.name,
-            nameKey: input.name.toLowerCase(),
+            name,
+            nameKey: nameKeyOf(name),
             options: before.kind === "select" ? JSON.stringify(options) : null,
           },
           eq(customFields.id, id),
           sql`NOT EXISTS (${heldValues})`,
         )
         .returning({ id: customFields.id }),
-      settingAudit(
+      settingAuditWhen(
         t,
         actor,
         "custom_field.updated",
-        { id, label: input.name },
+        { id, label: name },
         {
           entity: before.entity,
           from_name: before.name,
           ...(before.kind === "select" ? { options: options.join(", ") } : {}),
         },
+        // The update's own condition, read after it in the same transaction: true exactly when it changed the row.
+        sql`EXISTS (SELECT 1 FROM custom_fields WHERE tenant_id = ${t.tenantId} AND id = ${id})
+          AND NOT EXISTS (${heldValues})`,
       ),
     ]);
-    if (rows.length === 0) return (await inUse()) ?? { ok: false, field: "options", message: "Try again." };
-    return { ok: true, field: after };
+    if (rows.length > 0) return { ok: true, field: after };
+    // Nothing changed: a record took a dropped option a moment ago, or the field was deleted.
+    const heldNow = await inUse();
+    if (heldNow) return heldNow;
+    return (await getCustomField(t, id)) ? { ok: false, field: "options", message: "Try again." } : null;
   });
 }
 

@@ -3,24 +3,29 @@
  * delete; the API's /tags writes use the same functions and form schema. Each change and its audit entry go in
  * one batch.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { TenantDb } from "../../db/scoped";
-import { companyTags, contactTags, tags } from "../../db/schema";
+import { auditLog, companyTags, contactTags, tags } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
+import { cleanName, nameKeyOf, SETTING_LIMITS } from "../../lib/setting-names";
 import { tagName } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
-import { settingAudit } from "../audit/audit";
+import { type AuditAction, settingAudit } from "../audit/audit";
+import { guardedValue, isPlanLimitError } from "../billing/limits";
 import { tagRemovalChanges } from "./removal-events";
-import { TAG_COLORS, type Tag, type TagColor } from "./tags";
+import { TAG_COLORS, type Tag, type TagColor, tagRoomLeft } from "./tags";
 
 export type TagChange = { ok: true; tag: Tag } | { ok: false; field: "name"; message: string };
 
 const NAME_TAKEN = "A tag with this name already exists.";
+/** Why a new tag is refused when the workspace has as many as it may. */
+export const TAG_LIMIT_REACHED = `This workspace has ${SETTING_LIMITS.tags.toLocaleString("en-US")} tags, the most it can have. Delete one you no longer use first.`;
 
 /** The tag form (Settings → Tags and the API): a name and one of the colours. */
 export const tagInputSchema = z.object({
-  name: z.preprocess((v) => v ?? "", tagName("Name", { min: 1, max: 50 })),
+  // Cleaned before the checks: a name of invisible characters only is no name.
+  name: z.preprocess((v) => (typeof v === "string" ? cleanName(v) : (v ?? "")), tagName("Name", { min: 1, max: 50 })),
   color: z.enum(TAG_COLORS, { error: "Choose one of the colours." }),
 });
 
@@ -34,24 +39,36 @@ export async function getTag(t: TenantDb, id: number): Promise<Tag | null> {
   return row ?? null;
 }
 
-/** Creates a tag; a name that exists in any case is refused. */
+/** Creates a tag; a name that exists in any case, or one past the workspace's limit, is refused. */
 export async function createTagAudited(
   t: TenantDb,
   actor: KeyActor,
   input: { name: string; color: TagColor },
 ): Promise<TagChange> {
-  return refusingTakenName<TagChange>(NAME_TAKEN, async () => {
-    const [rows] = await t.db.batch([
-      t
-        .insert(tags, { name: input.name, nameKey: input.name.toLowerCase(), color: input.color, createdAt: actor.now })
-        .returning({ id: tags.id, name: tags.name, color: tags.color }),
-      settingAudit(t, actor, "tag.created", { label: input.name }, { color: input.color }),
-    ]);
-    return { ok: true, tag: rows[0]! };
-  });
+  const name = cleanName(input.name);
+  try {
+    return await refusingTakenName<TagChange>(NAME_TAKEN, async () => {
+      const [rows] = await t.db.batch([
+        t
+          .insert(tags, {
+            name,
+            // NULL at the limit: NOT NULL fails and the batch writes nothing (counted inside it, so it holds).
+            nameKey: guardedValue(tagRoomLeft(t), nameKeyOf(name)),
+            color: input.color,
+            createdAt: actor.now,
+          })
+          .returning({ id: tags.id, name: tags.name, color: tags.color }),
+        settingAudit(t, actor, "tag.created", { label: name }, { color: input.color }),
+      ]);
+      return { ok: true, tag: rows[0]! };
+    });
+  } catch (err) {
+    if (isPlanLimitError(err, "tags.name_key")) return { ok: false, field: "name", message: TAG_LIMIT_REACHED };
+    throw err;
+  }
 }
 
-/** Renames or recolours a tag. Null when it is not the tenant's. */
+/** Renames or recolours a tag. Null when it is not the tenant's (or was deleted a moment ago). */
 export async function updateTagAudited(
   t: TenantDb,
   actor: KeyActor,
@@ -60,20 +77,44 @@ export async function updateTagAudited(
 ): Promise<TagChange | null> {
   const before = await getTag(t, id);
   if (!before) return null;
-  if (before.name === input.name && before.color === input.color) return { ok: true, tag: before };
-  return refusingTakenName<TagChange>(NAME_TAKEN, async () => {
-    await t.db.batch([
-      t.update(tags, { name: input.name, nameKey: input.name.toLowerCase(), color: input.color }, eq(tags.id, id)),
-      settingAudit(
+  const name = cleanName(input.name);
+  if (before.name === name && before.color === input.color) return { ok: true, tag: before };
+  return refusingTakenName<TagChange | null>(NAME_TAKEN, async () => {
+    const [rows] = await t.db.batch([
+      t
+        .update(tags, { name, nameKey: nameKeyOf(name), color: input.color }, eq(tags.id, id))
+        .returning({ id: tags.id }),
+      settingAuditWhen(
         t,
         actor,
         "tag.updated",
-        { id, label: input.name },
+        { id, label: name },
         { from_name: before.name, from_color: before.color, color: input.color },
+        sql`EXISTS (SELECT 1 FROM tags WHERE tenant_id = ${t.tenantId} AND id = ${id})`,
       ),
     ]);
-    return { ok: true, tag: { id, ...input } };
+    if (rows.length === 0) return null;
+    return { ok: true, tag: { id, name, color: input.color } };
   });
+}
+
+/**
+ * settingAudit written only when `changed` holds, checked after the change in the same batch: a change that
+ * found no row (deleted meanwhile) or whose guard refused it leaves no entry. Columns in table order.
+ */
+export function settingAuditWhen(
+  t: TenantDb,
+  actor: KeyActor,
+  action: AuditAction,
+  target: { id: number; label: string },
+  detail: Record<string, string | number | boolean | null>,
+  changed: SQL,
+) {
+  return t.db.insert(auditLog).select(
+    sql`SELECT NULL, ${t.tenantId}, ${actor.userId}, ${action}, ${action.split(".")[0]}, ${String(target.id)},
+      ${target.label.slice(0, 300)}, ${JSON.stringify(detail)}, ${actor.ip}, ${actor.userAgent?.slice(0, 512) ?? null},
+      ${actor.now} WHERE ${changed}`,
+  );
 }
 
 /**

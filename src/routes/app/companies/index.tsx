@@ -30,7 +30,7 @@ import {
 } from "../../../services/companies/page";
 import { createCompany, updateCompany } from "../../../services/companies/write";
 import { companyDealsStatements, relatedDealsFromResults } from "../../../services/deals/related";
-import { listTags } from "../../../services/records/tags";
+import { listTags, TagLimitError } from "../../../services/records/tags";
 import { actorOf, authOf, tenantOf } from "../../context";
 import { companyFilterQuery, exportPageHref, parseCompanyFilters } from "../../../services/records/list-filters";
 import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../../record-helpers";
@@ -158,10 +158,21 @@ companiesRoutes.post("/", requireRole("member"), async (c) => {
     const duplicates = await companiesWithDomain(t, parsed.input.domain);
     if (duplicates.length) return formPage(c, ctx, { ...again, duplicates }, 409);
   }
-  const id = await createCompany(t, authOf(c).user.id, parsed.input, ctx, Date.now());
+  const id = await tagLimited(() => createCompany(t, authOf(c).user.id, parsed.input, ctx, Date.now()));
+  if (id instanceof TagLimitError) return formPage(c, ctx, { ...again, errors: { new_tag: id.message } }, 422);
   trackFeature(c, "company.created");
   return c.redirect(`/app/companies/${id}`, 303);
 });
+
+/** A write whose "New tag" the workspace has no room for: the error, to show by the field (nothing written). */
+async function tagLimited<T>(write: () => Promise<T>): Promise<T | TagLimitError> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof TagLimitError) return err;
+    throw err;
+  }
+}
 
 // ---- Read -----------------------------------------------------------------------------------------
 
@@ -230,23 +241,20 @@ companiesRoutes.post("/:id", requireRole("member"), async (c) => {
   const { existing, body } = edit;
   const ctx = await companyFormContext(t);
   const parsed = validateCompanyForm(ctx, body, authOf(c).user.locale);
-  if (!parsed.ok) {
-    return formPage(
-      c,
-      ctx,
-      {
-        mode: "edit",
-        id: existing.id,
-        title: `Edit ${existing.name}`,
-        values: echo(body),
-        tagIds: echoTagIds(body),
-        errors: parsed.errors,
-      },
-      422,
-    );
-  }
-  if (!(await updateCompany(t, authOf(c).user.id, existing.id, parsed.input, ctx, Date.now())))
-    return errorResponse(c, 404);
+  const again = {
+    mode: "edit" as const,
+    id: existing.id,
+    title: `Edit ${existing.name}`,
+    values: echo(body),
+    tagIds: echoTagIds(body),
+  };
+  if (!parsed.ok) return formPage(c, ctx, { ...again, errors: parsed.errors }, 422);
+  const updated = await tagLimited(() =>
+    updateCompany(t, authOf(c).user.id, existing.id, parsed.input, ctx, Date.now()),
+  );
+  if (updated instanceof TagLimitError)
+    return formPage(c, ctx, { ...again, errors: { new_tag: updated.message } }, 422);
+  if (!updated) return errorResponse(c, 404);
   return c.redirect(`/app/companies/${existing.id}`, 303);
 });
 

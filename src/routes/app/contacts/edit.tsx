@@ -134,7 +134,9 @@ contactEditRoutes.post("/", requireRole("member"), async (c) => {
     if (duplicates.length) return formPage(c, { ...again, duplicates }, 409);
   }
   const now = Date.now();
-  const input = await withNewTag(t, parsed.input, now);
+  const tagged = await withNewTag(t, parsed.input, now);
+  if (!tagged.ok) return formPage(c, { ...again, errors: tagged.errors }, 422);
+  const input = tagged.input;
   // The Free plan's cap is checked inside the create's batch (services/billing/limits.ts), so it holds under races.
   const limit = billingConfig(c.env).limits?.contacts ?? null;
   try {
@@ -209,7 +211,9 @@ contactEditRoutes.post("/:id", requireRole("member"), async (c) => {
   const read = await readContactForm(c, body, base, submittedVersion(body));
   if ("response" in read) return read.response;
   const now = Date.now();
-  const input = await withNewTag(t, read.parsed.input, now);
+  const tagged = await withNewTag(t, read.parsed.input, now);
+  if (!tagged.ok) return formPage(c, { ...read.again, errors: tagged.errors }, 422);
+  const input = tagged.input;
   const result = await updateContact(
     t,
     authOf(c).user.id,

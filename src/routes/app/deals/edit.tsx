@@ -106,8 +106,9 @@ async function readDealForm(c: Context<AppEnv>, body: DealFormBody, base: FormSt
   if (!parsed.ok) return { response: await formPage(c, { ...again, errors: parsed.errors }, 422) };
   const refs = await checkDealReferences(t, parsed.input);
   if (!refs.ok) return { response: await formPage(c, { ...again, errors: refs.errors }, 422) };
-  const input = await withNewTag(t, parsed.input, Date.now());
-  return { input, refs, money, again };
+  const tagged = await withNewTag(t, parsed.input, Date.now());
+  if (!tagged.ok) return { response: await formPage(c, { ...again, errors: tagged.errors }, 422) };
+  return { input: tagged.input, refs, money, again };
 }
 
 dealEditRoutes.get("/new", requireRole("member"), async (c) => {

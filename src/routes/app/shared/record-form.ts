@@ -4,7 +4,7 @@
  */
 import type { TenantDb } from "../../../db/scoped";
 import { numberForInput } from "../../../lib/money";
-import { findOrCreateTag } from "../../../services/records/tags";
+import { findOrCreateTag, TagLimitError } from "../../../services/records/tags";
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
 import { tenantOf } from "../../context";
@@ -55,15 +55,23 @@ export function submittedVersion(body: FormBody): number | undefined {
   return typeof body.version === "string" && /^\d{1,16}$/.test(body.version) ? Number(body.version) : undefined;
 }
 
-/** The input with the tag typed in "New tag" found or created, and added to its tags. */
+/**
+ * The input with the tag typed in "New tag" found or created, and added to its tags; or the form's error by the
+ * field when the workspace has as many tags as it may (nothing written).
+ */
 export async function withNewTag<Input extends { newTag: string | null; tagIds: number[] }>(
   t: TenantDb,
   input: Input,
   now: number,
-): Promise<Input> {
-  if (!input.newTag) return input;
-  const tag = await findOrCreateTag(t, input.newTag, now);
-  return { ...input, tagIds: [...new Set([...input.tagIds, tag.id])] };
+): Promise<{ ok: true; input: Input } | { ok: false; errors: Record<string, string> }> {
+  if (!input.newTag) return { ok: true, input };
+  try {
+    const tag = await findOrCreateTag(t, input.newTag, now);
+    return { ok: true, input: { ...input, tagIds: [...new Set([...input.tagIds, tag.id])] } };
+  } catch (err) {
+    if (err instanceof TagLimitError) return { ok: false, errors: { [err.field]: err.message } };
+    throw err;
+  }
 }
 
 /** A post to `/:id`: the record it edits (null when it is not the workspace's: answer 404) and the form. */

@@ -1,0 +1,108 @@
+/**
+ * Tag and custom field names that look the same are the same name: "Café" typed on a Mac (e + combining accent,
+ * NFD) or with a zero-width space pasted in finds the existing tag or field instead of making a twin, on every
+ * path that makes one (API, settings forms, "New tag" on records, imports). Names are stored clean.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, makeKey, problemOf } from "../api/helpers";
+import { fieldError } from "../companies/helpers";
+import { send } from "../helpers/http";
+import { newTenant } from "../helpers/tenants";
+import { importFile } from "../import/helpers";
+
+const NFC = "Caf\u00e9";
+const NFD = "Cafe\u0301";
+const ZWSP = "\u200b";
+
+async function tagsOf(tenantId: string) {
+  const { results } = await env.DB.prepare("SELECT id, name FROM tags WHERE tenant_id = ? ORDER BY id")
+    .bind(tenantId)
+    .all<{ id: number; name: string }>();
+  return results;
+}
+
+async function linkedTags(table: "contact_tags" | "company_tags", tenantId: string): Promise<number[]> {
+  const { results } = await env.DB.prepare(`SELECT tag_id FROM ${table} WHERE tenant_id = ? ORDER BY tag_id`)
+    .bind(tenantId)
+    .all<{ tag_id: number }>();
+  return results.map((r) => r.tag_id);
+}
+
+describe("look-alike tag and field names", () => {
+  it("the API and Settings → Tags refuse a tag that looks like an existing one, and store names clean", async () => {
+    const owner = await newTenant("Look-alike Tags");
+    const key = await makeKey(owner.cookie);
+    const post = (name: string) => api("/tags", { key, method: "POST", json: { name } });
+    expect((await post(NFC)).status).toBe(201);
+    expect((await post("VIP")).status).toBe(201);
+    for (const twin of [NFD, `VIP${ZWSP}`, `V${ZWSP}IP`, "vip\u2060"]) {
+      const res = await post(twin);
+      expect(res.status, JSON.stringify(twin)).toBe(422);
+      expect((await problemOf(res)).errors).toEqual([
+        { field: "name", message: "A tag with this name already exists." },
+      ]);
+    }
+    const clean = await post(`Key${ZWSP} \u00a0 account`);
+    expect(await clean.json()).toMatchObject({ name: "Key account" });
+    expect((await post(ZWSP)).status).toBe(422);
+
+    const form = await send("/app/settings/tags", { cookie: owner.cookie, form: { name: NFD, color: "red" } });
+    expect(form.status).toBe(422);
+    expect(fieldError(await form.text(), "f-name")).toBe("A tag with this name already exists.");
+    expect((await tagsOf(owner.tenantId)).map((t) => t.name)).toEqual([NFC, "VIP", "Key account"]);
+  });
+
+  it("a record's New tag and an import find the existing tag, however it is written", async () => {
+    const owner = await newTenant("Look-alike Records");
+    const key = await makeKey(owner.cookie);
+    const cafe = ((await (await api("/tags", { key, method: "POST", json: { name: NFC } })).json()) as { id: number })
+      .id;
+    const vip = ((await (await api("/tags", { key, method: "POST", json: { name: "VIP" } })).json()) as { id: number })
+      .id;
+
+    const contact = await send("/app/contacts", { cookie: owner.cookie, form: { first_name: "Ada", new_tag: NFD } });
+    expect(contact.status).toBe(303);
+    const company = await send("/app/companies", { cookie: owner.cookie, form: { name: "Acme", new_tag: NFD } });
+    expect(company.status).toBe(303);
+    expect(await linkedTags("company_tags", owner.tenantId)).toEqual([cafe]);
+
+    const { result } = await importFile(
+      owner.cookie,
+      `First name,Email,Tags\nGrace,grace@example.com,"${NFD}; VIP${ZWSP}"`,
+    );
+    expect(result).toMatchObject({ status: "done", created_count: 1 });
+    expect(await linkedTags("contact_tags", owner.tenantId)).toEqual([cafe, cafe, vip]);
+    expect((await tagsOf(owner.tenantId)).map((t) => t.id)).toEqual([cafe, vip]);
+  });
+
+  it("the API and Settings → Fields refuse a field name that looks like an existing one of the record type", async () => {
+    const owner = await newTenant("Look-alike Fields");
+    const key = await makeKey(owner.cookie);
+    const post = (name: string, entity = "contact") =>
+      api("/custom_fields", { key, method: "POST", json: { entity, name, kind: "text" } });
+    expect((await post(`R\u00e9gion`)).status).toBe(201);
+    const twin = await post(`Re\u0301gion${ZWSP}`);
+    expect(twin.status).toBe(422);
+    expect((await problemOf(twin)).errors).toEqual([
+      { field: "name", message: "A contact field with this name already exists." },
+    ]);
+    // A built-in column written with an invisible character is still that column.
+    const builtIn = await post(`E${ZWSP}mail`);
+    expect(builtIn.status).toBe(422);
+    const form = await send("/app/settings/fields", {
+      cookie: owner.cookie,
+      form: { entity: "contact", name: `Re\u0301gion`, kind: "text", options: "" },
+    });
+    expect(form.status).toBe(422);
+    expect(fieldError(await form.text(), "f-name")).toBe("A contact field with this name already exists.");
+    // Renaming to a look-alike of another field is refused too.
+    const other = (await (await post("Area")).json()) as { id: number };
+    const rename = await api(`/custom_fields/${other.id}`, { key, method: "PATCH", json: { name: `Re\u0301gion` } });
+    expect(rename.status).toBe(422);
+    const { results } = await env.DB.prepare("SELECT name FROM custom_fields WHERE tenant_id = ? ORDER BY id")
+      .bind(owner.tenantId)
+      .all<{ name: string }>();
+    expect(results.map((r) => r.name)).toEqual([`R\u00e9gion`, "Area"]);
+  });
+});
