@@ -127,8 +127,8 @@ describe("export on request", () => {
     expect(data.owned_workspaces[0]!.records_note).toContain("Support access");
     expect(JSON.stringify(data)).not.toContain("Lovelace");
 
-    // Under a grant the owner gave (to any staff member), the records are in it.
-    await giveAccess(owner.cookie, "read");
+    // Under a read-and-write grant the owner gave (to any staff member), the records are in it.
+    await giveAccess(owner.cookie, "write");
     const granted = await send(`/staff/accounts/${userId}/export`, {
       cookie: staff.cookie,
       form: { reason: REASON, ticket: "T-1001" },
@@ -152,6 +152,7 @@ describe("correcting an address", () => {
   it("changes it to one that must be confirmed, tells the old one, and shows in the trails and on the user's profile", async () => {
     const { owner, other, userId } = await accountInTwoWorkspaces("Correct");
     const staff = await newStaff("admin", "Robin");
+    const second = await newStaff("admin", "Kim");
     const taken = (await signUp()).email;
 
     const bad = await send(`/staff/accounts/${userId}/email`, {
@@ -174,6 +175,11 @@ describe("correcting an address", () => {
       form: { new_email: corrected, reason: REASON },
     });
     expect(res.status).toBe(200);
+    // Asked only: a second admin approves it (test/staff/email-correction.test.ts tries the rule itself).
+    expect(await userIdOf(owner.email)).toBe(userId);
+    const request = (await one<{ id: string }>("SELECT id FROM account_actions WHERE target_user_id = ?", userId))!;
+    const approved = await send(`/staff/accounts/erasures/${request.id}/approve`, { cookie: second.cookie, form: {} });
+    expect(approved.status).toBe(200);
     expect(await one("SELECT email, email_verified_at FROM users WHERE id = ?", userId)).toEqual({
       email: corrected,
       email_verified_at: null,
@@ -186,12 +192,13 @@ describe("correcting an address", () => {
 
     for (const cookie of [owner.cookie, other.cookie]) {
       const trail = await auditPage(cookie);
-      expect(trail).toContain("Support · Robin (CustomerTrackr)");
+      expect(trail).toContain("Support · Kim (CustomerTrackr)");
       expect(trail).toContain("Support corrected an email address (on request)");
+      expect(trail).toContain("asked_by: Robin");
     }
     const profile = await textOf("/app/settings/profile", { cookie: signedIn.cookie });
     expect(profile).toContain("Support corrected an email address (on request)");
-    expect(profile).toContain("CustomerTrackr support (Robin)");
+    expect(profile).toContain("CustomerTrackr support (Kim)");
   });
 });
 

@@ -43,7 +43,7 @@ export function StaffLayout(p: StaffLayoutProps) {
                   {p.staff.role === "admin" ? (
                     <>
                       <a href="/staff/break-glass">Break-glass</a>
-                      <a href="/staff/accounts/erasures">Account erasures</a>
+                      <a href="/staff/accounts/erasures">Second-admin requests</a>
                       <a href="/staff/team">Staff</a>
                       <a href="/staff/usage">Usage</a>
                     </>

@@ -113,11 +113,14 @@ export const supportGrants = sqliteTable(
   ],
 );
 
-export const ACCOUNT_ACTION_KINDS = ["erase"] as const;
+export const ACCOUNT_ACTION_KINDS = ["erase", "correct_email"] as const;
+export type AccountActionKind = (typeof ACCOUNT_ACTION_KINDS)[number];
 
 /**
- * An account action one staff admin asked for and a second must approve (two-person rule): erasing an
- * account now. Keyed by the account, not a workspace; the row goes with the users row. Waits a day at most.
+ * An account action one staff member asked for and a second, different admin must approve (two-person rule):
+ * erasing an account now, or correcting its address (one person alone could otherwise take the account over
+ * through a reset link sent to the new address). Keyed by the account, not a workspace; the row goes with the
+ * users row. Waits a day at most.
  */
 export const accountActions = sqliteTable(
   "account_actions",
@@ -127,13 +130,15 @@ export const accountActions = sqliteTable(
     targetUserId: text("target_user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    /** The admin who asked, and their name then. */
+    /** The staff member who asked, and their name then. */
     staffId: text("staff_id").notNull(),
     staffName: text("staff_name").notNull(),
     reason: text("reason").notNull(),
     ticket: text("ticket"),
+    /** correct_email: the address asked for (trimmed, lower-cased); null for an erasure. */
+    newEmail: text("new_email"),
     createdAt: integer("created_at").notNull(),
-    /** Set while the approving admin's erasure runs (it deletes the row); cleared again if it could not run. */
+    /** Set once a second admin approves (an erasure then deletes the row); cleared again if it could not run. */
     approvedByStaffId: text("approved_by_staff_id"),
     approvedAt: integer("approved_at"),
   },

@@ -1,9 +1,10 @@
 /**
  * /staff/accounts: the request-driven account actions (issue 17), for a person who asked by mail: find
- * the account by its exact address, then export its data, correct its address or its email preferences
- * (support and admins), or erase it (an admin asks, a second admin approves). Each is written with the
- * staff member and the reason into the trail of every workspace the account belongs to
- * (src/services/ops/operator.ts); the services are the ones /ops runs for automation.
+ * the account by its exact address, then export its data or set its email preferences (support and admins),
+ * correct its address (support or an admin asks, a different admin approves) or erase it (an admin asks, a
+ * different admin approves). Each is written with the staff member and the reason into the trail of every
+ * workspace the account belongs to (src/services/ops/operator.ts); the services are the ones /ops runs for
+ * automation. The queue of requests waiting for a second admin keeps its address, /staff/accounts/erasures.
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -18,32 +19,32 @@ import { requireStaff, staffOf } from "../../middleware/staff";
 import { syncStripeCustomers } from "../../services/billing/customers";
 import { openExportStream } from "../../services/export/stream";
 import { MAIL_LISTS, type MailList } from "../../services/account/email-preferences";
-import { correctEmail, setPreferencesFor } from "../../services/ops/corrections";
+import { setPreferencesFor } from "../../services/ops/corrections";
 import { exportAccount } from "../../services/ops/export-account";
+import { mirrorAfterChange, workspacesOfUser } from "../../services/shards/mirror";
 import { workspacePlacement } from "../../services/shards/workspace-db";
 import { usableGrant } from "../../services/support-access/staff-side";
 import type { AccountActor } from "../../services/ops/operator";
 import {
   accountSummary,
-  approveErasure,
+  approveAccountAction,
   findAccountId,
-  pendingErasures,
+  pendingAccountActions,
   requestErasure,
   type StaffReason,
 } from "../../services/staff/account-actions";
+import { requestEmailCorrection } from "../../services/staff/email-correction-requests";
 import { refuseStaff, renderStaff } from "./page";
-import {
-  AccountPage,
-  ErasureQueuePage,
-  FindAccountPage,
-  type AccountForm,
-} from "../../../views/pages/staff/AccountPages";
+import { AccountPage, FindAccountPage, type AccountForm } from "../../../views/pages/staff/AccountPages";
+import { SecondAdminQueuePage } from "../../../views/pages/staff/SecondAdminQueuePage";
 
 export const staffAccountRoutes = new Hono<AppEnv>();
-// An account's corrected address or preferences reach the copies on its workspaces' shards (src/services/shards/).
-const mirrorsAccount = mirrorsPeople((c) => c.req.param("id"));
-staffAccountRoutes.use("/:id/email", mirrorsAccount);
-staffAccountRoutes.use("/:id/preferences", mirrorsAccount);
+// An account's preferences reach the copies on its workspaces' shards (src/services/shards/); a corrected address
+// does so where its approval runs.
+staffAccountRoutes.use(
+  "/:id/preferences",
+  mirrorsPeople((c) => c.req.param("id")),
+);
 
 const supportStaff = requireStaff("support", "admin");
 const admins = requireStaff("admin");
@@ -59,30 +60,31 @@ staffAccountRoutes.get("/", supportStaff, async (c) => {
   return c.redirect(`/staff/accounts/${id}`, 303);
 });
 
-// ---- erasure: one admin asks, a second approves -----------------------------------------------------
+// ---- erasure and address corrections: one asks, a different admin approves ---------------------------
 
-async function erasuresPage(
+async function queuePage(
   c: Context<AppEnv>,
   extra: { notice?: string; error?: string } = {},
-  status: 200 | 403 | 404 | 503 = 200,
+  status: 200 | 403 | 404 | 409 | 503 = 200,
 ) {
   const me = staffOf(c);
-  const pending = await pendingErasures(c.get("db"), Date.now());
+  const pending = await pendingAccountActions(c.get("db"), Date.now());
   return renderStaff(
     c,
-    "Account erasures",
-    <ErasureQueuePage pending={pending.map((r) => ({ ...r, mine: r.staffId === me.id }))} {...extra} />,
+    "Requests waiting for a second admin",
+    <SecondAdminQueuePage pending={pending.map((r) => ({ ...r, mine: r.staffId === me.id }))} {...extra} />,
     status,
   );
 }
 
-staffAccountRoutes.get("/erasures", admins, (c) => erasuresPage(c));
+staffAccountRoutes.get("/erasures", admins, (c) => queuePage(c));
 
 staffAccountRoutes.post("/erasures/:id/approve", admins, async (c) => {
   const periods = retentionPeriods(c.env);
-  const result = await approveErasure(
+  const db = c.get("db");
+  const result = await approveAccountAction(
     {
-      db: c.get("db"),
+      db,
       databases: c.env,
       files: c.env.FILES,
       stripe: stripeFromEnv(c.env),
@@ -95,12 +97,27 @@ staffAccountRoutes.post("/erasures/:id/approve", admins, async (c) => {
   );
   if (!result.ok) {
     if (result.reason === "same_person")
-      return erasuresPage(c, { error: "A second admin must approve: you asked for this one." }, 403);
+      return queuePage(c, { error: "A second admin must approve: you asked for this one." }, 403);
     if (result.reason === "stripe_unavailable")
-      return erasuresPage(c, { error: "Stripe could not be reached; nothing was erased. Try again." }, 503);
-    return erasuresPage(c, { error: "That request is gone (approved, or more than a day old)." }, 404);
+      return queuePage(c, { error: "Stripe could not be reached; nothing was erased. Try again." }, 503);
+    if (result.reason === "email_taken" || result.reason === "same_address")
+      return queuePage(
+        c,
+        { error: "Nothing was changed: that address is now another account's or this one's. The request is dropped." },
+        409,
+      );
+    return queuePage(c, { error: "That request is gone (approved, or more than a day old)." }, 404);
   }
-  return erasuresPage(c, {
+  if (result.kind === "correct_email") {
+    deliverSoon(c, result.mailIds);
+    await syncStripeCustomers(db, stripeFromEnv(c.env), { ownerEmail: result.newEmail });
+    // The corrected address reaches the copies of people on the account's workspaces' shards.
+    await mirrorAfterChange(c.env, await workspacesOfUser(db.$client, result.userId));
+    return queuePage(c, {
+      notice: `Corrected to ${result.newEmail}. A link to confirm it went there, and the old address was told.`,
+    });
+  }
+  return queuePage(c, {
     notice: result.complete
       ? "Erased. The workspaces it was a member of were told in their trails."
       : "Erased. Its large workspaces finish erasing in the retention job's next runs (every minute).",
@@ -165,10 +182,15 @@ staffAccountRoutes.post("/:id/export", supportStaff, async (c) => {
   const read = await readAction(c, "export", {}, []);
   if (read instanceof Response) return read;
   const db = c.get("db");
-  // A workspace's records only under its owner's grant to this staff member, as the support view (the policy).
+  // A whole workspace's records only where support could read and change them anyway: a live read-and-write grant
+  // of an open workspace. The export is then recorded under that grant, where the owner sees what support saw.
   const me = staffOf(c);
-  const records = async (tenantId: string) =>
-    (await usableGrant(db, tenantId, me.id, Date.now())) ? (await workspacePlacement(c.env, db, tenantId)).t.db : null;
+  const records = async (tenantId: string, w: { closed: boolean }) => {
+    if (w.closed) return null;
+    const grant = await usableGrant(db, tenantId, me.id, Date.now());
+    if (grant?.access !== "write") return null;
+    return { db: (await workspacePlacement(c.env, db, tenantId)).t.db, grantId: grant.id };
+  };
   const chunks = await exportAccount(db, read.address, staffNote(c, read.input), requestMeta(c), records);
   if (!chunks) return refuseStaff(c, 404, "No account has that id.");
   return new Response(await openExportStream(chunks), {
@@ -183,23 +205,20 @@ staffAccountRoutes.post("/:id/export", supportStaff, async (c) => {
 staffAccountRoutes.post("/:id/email", supportStaff, async (c) => {
   const read = await readAction(c, "email", { new_email: email("Enter the new address.") }, ["new_email"]);
   if (read instanceof Response) return read;
-  const db = c.get("db");
   const { new_email: newEmail, ...reason } = read.input;
-  const result = await correctEmail(db, read.address, newEmail, staffNote(c, reason), {
-    ...requestMeta(c),
-    baseUrl: appBaseUrl(c),
-  });
+  // Only asked here: the address changes once a different admin approves (a new address is a takeover otherwise).
+  const result = await requestEmailCorrection(c.get("db"), staffOf(c), read.userId, newEmail, reason, requestMeta(c));
   if (!result.ok) {
     if (result.reason === "not_found") return refuseStaff(c, 404, "No account has that id.");
+    if (result.reason === "already_asked")
+      return accountPage(c, { notice: "A correction of this address is already waiting for a second admin." });
     const message =
       result.reason === "email_taken" ? "Another account has this address." : "That is the account's address now.";
     const values = { new_email: newEmail, reason: reason.reason, ticket: reason.ticket ?? "" };
     return accountPage(c, { refused: { form: "email", errors: { new_email: message }, values } }, 409);
   }
-  deliverSoon(c, result.mailIds);
-  await syncStripeCustomers(db, stripeFromEnv(c.env), { ownerEmail: newEmail });
   return accountPage(c, {
-    notice: `Corrected to ${newEmail}. A link to confirm it went there, and the old address was told.`,
+    notice: `Asked to correct it to ${newEmail}. Nothing changes until a second staff admin approves it under Requests waiting for a second admin.`,
   });
 });
 
@@ -222,7 +241,7 @@ staffAccountRoutes.post("/:id/erase", admins, async (c) => {
   if (!result.ok && result.reason === "not_found") return refuseStaff(c, 404, "No account has that id.");
   return accountPage(c, {
     notice: result.ok
-      ? "Asked. Nothing is erased until a second admin approves it under Account erasures."
+      ? "Asked. Nothing is erased until a second admin approves it under Requests waiting for a second admin."
       : "An erasure of this account is already waiting for a second admin.",
   });
 });

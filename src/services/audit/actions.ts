@@ -104,6 +104,7 @@ export const AUDIT_ACTIONS = {
   "support.email_corrected": "Support corrected an email address (on request)",
   "support.email_preferences_set": "Support changed email preferences (on request)",
   "support.account_erase_requested": "Support asked to erase an account",
+  "support.email_correction_requested": "Support asked to correct an email address",
   "support.account_erased": "Support erased an account (second admin approved)",
   "support.workspace_move_started": "Staff started moving the workspace to another database",
 } as const;

@@ -20,6 +20,8 @@ export type CorrectEmailResult =
 /**
  * Corrects an account's address on a verified request. The new address must be confirmed again
  * (a verification link goes to it), and the old one is told, as with a change the user makes.
+ * From the console it runs only once a second staff admin approves (approveAccountAction): a reset
+ * link to the new address would otherwise let one person take the account over.
  */
 export async function correctEmail(
   db: Database,

@@ -20,6 +20,7 @@ import { calendarFeedsOfUser } from "../calendar/feed-secrets";
 import { companiesJson, contactsJson, isoTime, notesJson } from "../export/serialise";
 import { NO_COMPANY_FILTERS, NO_CONTACT_FILTERS } from "../export/columns";
 import { dealsJson } from "../export/deals";
+import { supportExportSeen } from "../support-access/support-view";
 import { type AccountActor, accountActionAudit } from "./operator";
 
 /** The format id of an account export. */
@@ -51,38 +52,59 @@ export async function exportAccount(
   const user = await findUserByEmail(db, email);
   if (!user) return null;
   const listed = await db
-    .select({ id: tenants.id, name: tenants.name, role: memberships.role, joinedAt: memberships.createdAt })
+    .select({
+      id: tenants.id,
+      name: tenants.name,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+      closedAt: tenants.closedAt,
+    })
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(eq(memberships.userId, user.id))
     .orderBy(memberships.createdAt);
   const workspaces = await Promise.all(
-    listed.map(async (w) => ({ ...w, records: w.role === "owner" ? await recordsOf(w.id) : null })),
+    listed.map(async (w) => {
+      const source = w.role === "owner" ? await recordsOf(w.id, { closed: w.closedAt !== null }) : null;
+      return { ...w, ...recordsAndGrant(source) };
+    }),
   );
-  await db.batch(
-    accountActionAudit(
-      db,
-      by,
-      meta,
-      workspaces.map((w) => w.id),
-      {
-        opsAction: "ops.account_exported",
-        staffAction: "support.account_exported",
-        targetType: "user",
-        targetId: user.id,
-        targetLabel: user.email,
-        detail: { workspaces_included: workspaces.filter((w) => w.records).length },
-      },
-    ),
+  const audit = accountActionAudit(
+    db,
+    by,
+    meta,
+    workspaces.map((w) => w.id),
+    {
+      opsAction: "ops.account_exported",
+      staffAction: "support.account_exported",
+      targetType: "user",
+      targetId: user.id,
+      targetLabel: user.email,
+      detail: { workspaces_included: workspaces.filter((w) => w.records).length },
+    },
   );
+  // Records taken under a support grant are listed under it in the workspace's "What support saw", as a page is.
+  const seen =
+    "staff" in by
+      ? workspaces.flatMap((w) => (w.grantId ? [supportExportSeen(db, w.id, by.staff.staff, w.grantId, meta)] : []))
+      : [];
+  await db.batch([...audit, ...seen]);
   return accountExportDocument(db, user, workspaces, meta.now);
 }
 
 /**
- * Where an owned workspace's records are read for the export, or null when they are not to be included (support
- * staff see a workspace's records only under its owner's grant). The operator reads every owned one.
+ * Where an owned workspace's records are read for the export, or null when they are not to be included. Staff read
+ * them under a support grant (its id given, so the export is recorded under it); the operator reads every owned one.
  */
-export type RecordsOf = (tenantId: string) => Promise<Database | null>;
+export type RecordsOf = (
+  tenantId: string,
+  workspace: { closed: boolean },
+) => Promise<Database | { db: Database; grantId: string } | null>;
+
+function recordsAndGrant(source: Awaited<ReturnType<RecordsOf>>): { records: Database | null; grantId: string | null } {
+  if (!source) return { records: null, grantId: null };
+  return "grantId" in source ? { records: source.db, grantId: source.grantId } : { records: source, grantId: null };
+}
 
 /** The document in chunks: the account's own data, then each owned workspace's records page by page. */
 async function* accountExportDocument(

@@ -1,8 +1,9 @@
 /**
  * The console's side of the request-driven account actions: finding one account by its exact address
- * (no list), what staff see of it (its workspaces by name and role, never their records), and erasure
- * under the two-person rule: one admin asks with a written reason, another approves, and only then
- * does it run (the same erasure as /ops/accounts/erase, recorded in the surviving workspaces' trails).
+ * (no list), what staff see of it (its workspaces by name and role, never their records), and the actions
+ * under the two-person rule: one staff member asks with a written reason, a different admin approves, and
+ * only then does it run. Erasure (the same as /ops/accounts/erase, recorded in the surviving workspaces'
+ * trails) and correcting the address (asked for in ./email-correction-requests.ts).
  */
 import { and, desc, eq, gt, isNull, lt, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client";
@@ -13,11 +14,12 @@ import { isId, newId } from "../../lib/ids";
 import type { BaseUrl } from "../account/accounts";
 import { getEmailPreferences, type EmailPreferenceValues } from "../account/email-preferences";
 import { type EraseAccountDeps, eraseAccountNow, type EraseAccountResult } from "../ops/erase-account";
+import { correctEmail } from "../ops/corrections";
 import { staffAuditInsert } from "./staff-audit";
 import { findUserByEmail } from "../account/accounts";
 
-/** An erasure request waits this long for a second admin; after that it must be asked again. */
-export const ERASE_REQUEST_MS = 24 * 60 * 60 * 1000;
+/** A request waits this long for a second admin; after that it must be asked again. */
+export const ACCOUNT_ACTION_MS = 24 * 60 * 60 * 1000;
 
 /** The account's id for an exact address (already trimmed and lower-cased), or null. */
 export async function findAccountId(db: Database, email: string): Promise<string | null> {
@@ -32,7 +34,15 @@ export interface AccountSummary {
   createdAt: number;
   workspaces: { name: string; role: Role; closed: boolean }[];
   preferences: EmailPreferenceValues;
-  pendingErasure: { id: string; staffName: string; reason: string; createdAt: number } | null;
+  pendingErasure: PendingOnAccount | null;
+  pendingEmailCorrection: (PendingOnAccount & { newEmail: string }) | null;
+}
+
+interface PendingOnAccount {
+  id: string;
+  staffName: string;
+  reason: string;
+  createdAt: number;
 }
 
 /** What the console shows of an account: who it is, its workspaces by name and role, its mail lists. */
@@ -51,10 +61,12 @@ export async function accountSummary(db: Database, userId: string, now: number):
       .from(accountActions)
       .where(pendingFor(now, eq(accountActions.targetUserId, userId)))
       .orderBy(desc(accountActions.createdAt))
-      .limit(1),
+      .limit(10),
   ]);
   if (!user) return null;
   const { updatedAt: _, ...preferences } = await getEmailPreferences(db, userId);
+  const erase = pending.find((r) => r.kind === "erase");
+  const correction = pending.find((r) => r.kind === "correct_email");
   return {
     id: user.id,
     email: user.email,
@@ -63,19 +75,25 @@ export async function accountSummary(db: Database, userId: string, now: number):
     createdAt: user.createdAt,
     workspaces: workspaces.map((w) => ({ name: w.name, role: w.role, closed: w.closedAt !== null })),
     preferences,
-    pendingErasure: pending[0]
-      ? {
-          id: pending[0].id,
-          staffName: pending[0].staffName,
-          reason: pending[0].reason,
-          createdAt: pending[0].createdAt,
-        }
-      : null,
+    pendingErasure: erase ? asPending(erase) : null,
+    pendingEmailCorrection: correction?.newEmail ? { ...asPending(correction), newEmail: correction.newEmail } : null,
   };
 }
 
-const pendingFor = (now: number, ...more: SQL[]) =>
-  and(isNull(accountActions.approvedAt), gt(accountActions.createdAt, now - ERASE_REQUEST_MS), ...more);
+const asPending = (row: typeof accountActions.$inferSelect): PendingOnAccount => ({
+  id: row.id,
+  staffName: row.staffName,
+  reason: row.reason,
+  createdAt: row.createdAt,
+});
+
+/** Requests not yet approved and less than a day old (the only ones that can still run). */
+export const pendingFor = (now: number, ...more: SQL[]) =>
+  and(isNull(accountActions.approvedAt), gt(accountActions.createdAt, now - ACCOUNT_ACTION_MS), ...more);
+
+/** Drops requests past their day, which can no longer run (the new address of a correction goes with them). */
+export const dropExpired = (db: Database, now: number) =>
+  db.delete(accountActions).where(lt(accountActions.createdAt, now - ACCOUNT_ACTION_MS));
 
 export interface StaffReason {
   reason: string;
@@ -99,7 +117,7 @@ export async function requestErasure(
   if (summary.pendingErasure) return { ok: false, reason: "already_asked" };
   const id = newId();
   await db.batch([
-    db.delete(accountActions).where(lt(accountActions.createdAt, meta.now - ERASE_REQUEST_MS)),
+    dropExpired(db, meta.now),
     db.insert(accountActions).values({
       id,
       kind: "erase",
@@ -124,12 +142,14 @@ export async function requestErasure(
   return { ok: true, id };
 }
 
-/** Erasure requests waiting for a second admin (the console's queue), with the account's address. */
-export function pendingErasures(db: Database, now: number) {
+/** Requests waiting for a second admin, of every kind (the console's queue), with the account's address. */
+export function pendingAccountActions(db: Database, now: number) {
   return db
     .select({
       id: accountActions.id,
+      kind: accountActions.kind,
       email: users.email,
+      newEmail: accountActions.newEmail,
       staffId: accountActions.staffId,
       staffName: accountActions.staffName,
       reason: accountActions.reason,
@@ -145,21 +165,25 @@ export function pendingErasures(db: Database, now: number) {
 
 export type EraseDeps = EraseAccountDeps;
 
-export type ErasureApproval =
-  | Extract<EraseAccountResult, { ok: true }>
-  | { ok: false; reason: "not_found" | "same_person" | "stripe_unavailable" };
+export type AccountActionApproval =
+  | ({ kind: "erase" } & Extract<EraseAccountResult, { ok: true }>)
+  | { kind: "correct_email"; ok: true; userId: string; newEmail: string; mailIds: string[] }
+  | {
+      ok: false;
+      reason: "not_found" | "same_person" | "stripe_unavailable" | "email_taken" | "same_address";
+    };
 
 /**
- * A second admin approves: the erasure runs now, as /ops/accounts/erase does, recorded with the approver
- * as actor and the asker's reason in the trails of the workspaces that survive. Claimed first, so two
- * approvals cannot both run it; released again when it could not run (Stripe unreachable, an error).
+ * A second admin approves a request: it runs now, recorded with the approver as actor and the asker
+ * (asked_by) and their reason, as /ops would run it. Claimed first, so two approvals cannot both run it;
+ * released again when it could not run for now (Stripe unreachable, an error).
  */
-export async function approveErasure(
+export async function approveAccountAction(
   deps: EraseDeps,
   approver: StaffAuth,
   id: string,
   meta: RequestMeta & { baseUrl: BaseUrl },
-): Promise<ErasureApproval> {
+): Promise<AccountActionApproval> {
   const { db } = deps;
   const [request] = await db
     .select({ action: accountActions, email: users.email })
@@ -178,28 +202,27 @@ export async function approveErasure(
   if (!claimed.length) return { ok: false, reason: "not_found" };
   const release = () =>
     db.update(accountActions).set({ approvedByStaffId: null, approvedAt: null }).where(eq(accountActions.id, id));
-  let result: EraseAccountResult;
+  const { action } = request;
+  const by = {
+    staff: { staff: approver, reason: action.reason, ticket: action.ticket, askedBy: action.staffName },
+  };
   try {
-    result = await eraseAccountNow(
-      deps,
-      request.email,
-      {
-        staff: {
-          staff: approver,
-          reason: request.action.reason,
-          ticket: request.action.ticket,
-          askedBy: request.action.staffName,
-        },
-      },
-      meta,
-    );
+    if (action.kind === "correct_email") {
+      const newEmail = action.newEmail ?? "";
+      const result = await correctEmail(db, request.email, newEmail, by, meta);
+      // Done, or no longer possible (the address was taken or became the account's since): either way it goes.
+      if (result.ok || result.reason !== "not_found") await db.delete(accountActions).where(eq(accountActions.id, id));
+      if (!result.ok) return { ok: false, reason: result.reason };
+      return { kind: "correct_email", ok: true, userId: result.userId, newEmail, mailIds: result.mailIds };
+    }
+    const result = await eraseAccountNow(deps, request.email, by, meta);
+    if (!result.ok) {
+      await release();
+      return { ok: false, reason: result.reason === "not_found" ? "not_found" : "stripe_unavailable" };
+    }
+    return { kind: "erase", ...result };
   } catch (err) {
     await release();
     throw err;
   }
-  if (!result.ok) {
-    await release();
-    return { ok: false, reason: result.reason === "not_found" ? "not_found" : "stripe_unavailable" };
-  }
-  return result;
 }

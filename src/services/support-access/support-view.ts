@@ -3,6 +3,7 @@
  * ("viewed company Acme", "viewed contact #12") and every change attempted, with the staff member's name and grant.
  */
 import { eq } from "drizzle-orm";
+import type { Database } from "../../db/client";
 import type { TenantDb } from "../../db/scoped";
 import { companies, deals, tasks } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
@@ -27,8 +28,12 @@ export const SUPPORT_VIEW_PREFIXES = [
   "/app/settings/pipelines",
 ] as const;
 
+/** Pages under those prefixes that show the team: the note box's @mention list (every member's name and address). */
+export const SUPPORT_VIEW_EXCLUDED = ["/app/notes/members"] as const;
+
 /** Whether an /app path may be opened in the support view (the dashboard, or under one of the prefixes). */
 export function supportViewAllows(path: string): boolean {
+  if (SUPPORT_VIEW_EXCLUDED.some((p) => path === p || path.startsWith(`${p}/`))) return false;
   return path === "/app" || SUPPORT_VIEW_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
@@ -100,6 +105,32 @@ export async function recordSupportRequest(t: TenantDb, facts: SupportRequestFac
     targetId: page.id,
     targetLabel: page.label,
     detail: { grant: facts.grantId, ...(viewing ? {} : { request: facts.method, status: facts.status }) },
+    ...meta,
+  });
+}
+
+/** The trail's label for a workspace's records taken whole in the console's account export. */
+export const EXPORT_SEEN_LABEL = "every record, downloaded in an account export";
+
+/**
+ * The entry an account export writes in a workspace whose records it took under a grant: a view under that
+ * grant, so it is listed in Settings → Support access with the pages support opened.
+ */
+export function supportExportSeen(
+  db: Database,
+  tenantId: string,
+  staff: { id: string; name: string },
+  grantId: string,
+  meta: RequestMeta,
+) {
+  return staffAuditInsert(db, {
+    staffId: staff.id,
+    staffName: staff.name,
+    tenantId,
+    action: "support.viewed",
+    targetType: "page",
+    targetLabel: EXPORT_SEEN_LABEL,
+    detail: { grant: grantId, export: true },
     ...meta,
   });
 }

@@ -1,10 +1,8 @@
 import type { Child } from "hono/jsx";
 import { MAIL_LIST_LABELS, MAIL_LISTS, type MailList } from "../../../src/services/account/email-preferences";
 import { FieldError, LabelledField, TextareaField, describedBy } from "../../components/Field";
-import { InlinePostButton } from "../../components/InlinePostButton";
-import { TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
-import { ASKED_BY_YOU, ConsoleNotices } from "./Notices";
+import { ConsoleNotices } from "./Notices";
 
 const FIND_HINT = "Exactly as in the verified request. There is no list of accounts to browse.";
 
@@ -35,6 +33,8 @@ export function FindAccountPage(p: { email: string; error?: string; notFound?: b
 
 export type AccountForm = "export" | "email" | "preferences" | "erase";
 
+type Pending = { staffName: string; reason: string; createdAt: number };
+
 export interface AccountPageProps {
   account: {
     id: string;
@@ -44,7 +44,8 @@ export interface AccountPageProps {
     createdAt: number;
     workspaces: { name: string; role: string; closed: boolean }[];
     preferences: Record<MailList, boolean>;
-    pendingErasure: { staffName: string; reason: string; createdAt: number } | null;
+    pendingErasure: Pending | null;
+    pendingEmailCorrection: (Pending & { newEmail: string }) | null;
   };
   canErase: boolean;
   /** The form that was refused, its fields' messages and what was typed in it. */
@@ -110,7 +111,9 @@ export function AccountPage(p: AccountPageProps) {
         title="Correct the email address"
         action={`${base}/email`}
         refused={refused("email")}
-        submit="Correct the address"
+        pending={a.pendingEmailCorrection}
+        pendingWhat={a.pendingEmailCorrection ? `to ${a.pendingEmailCorrection.newEmail}` : undefined}
+        submit="Ask a second admin"
         fields={<NewAddressField refused={refused("email")} />}
       />
 
@@ -134,7 +137,7 @@ export function AccountPage(p: AccountPageProps) {
           fields={
             <p class="muted">
               Its own workspaces are closed and erased, its data goes; workspaces where it is a member keep what it
-              wrote. Runs only when a second admin approves under Account erasures.
+              wrote. Runs only when a second admin approves under Requests waiting for a second admin.
             </p>
           }
         />
@@ -161,7 +164,10 @@ function NewAddressField(p: { refused?: Refused }) {
           aria-describedby={describedBy("email-new", undefined, error)}
         />
       </LabelledField>
-      <p class="muted">The new address must be confirmed from the link sent to it; the old one is told.</p>
+      <p class="muted">
+        Nothing changes until a different staff admin approves it (whoever holds the new address could reset the
+        password). Then the new address must be confirmed from the link sent to it, and the old one is told.
+      </p>
     </>
   );
 }
@@ -195,7 +201,9 @@ function ActionCard(p: {
   title: string;
   action: string;
   refused?: Refused;
-  pending?: { staffName: string; reason: string; createdAt: number } | null;
+  pending?: Pending | null;
+  /** What the waiting request asks for, after "asked by …". */
+  pendingWhat?: string;
   fields: Child;
   submit: string;
 }) {
@@ -205,7 +213,8 @@ function ActionCard(p: {
       <h2 id={`${p.id}-h`}>{p.title}</h2>
       {p.pending ? (
         <p role="status">
-          Waiting for a second admin: asked by {p.pending.staffName} ("{p.pending.reason}").
+          Waiting for a second admin: asked by {p.pending.staffName}
+          {p.pendingWhat ? ` ${p.pendingWhat}` : ""} ("{p.pending.reason}").
         </p>
       ) : (
         <form class="stack" method="post" action={p.action}>
@@ -236,56 +245,5 @@ function ActionCard(p: {
         </form>
       )}
     </section>
-  );
-}
-
-export interface PendingErasureRow {
-  id: string;
-  email: string;
-  staffName: string;
-  reason: string;
-  ticket: string | null;
-  createdAt: number;
-  mine: boolean;
-}
-
-/** Erasure requests waiting for a second admin; the one who asked cannot approve their own. */
-export function ErasureQueuePage(p: { pending: PendingErasureRow[]; notice?: string; error?: string }) {
-  return (
-    <div class="stack">
-      <h1>Account erasures</h1>
-      <ConsoleNotices notice={p.notice} error={p.error} />
-      {p.pending.length === 0 ? (
-        <p>No request is waiting.</p>
-      ) : (
-        <table>
-          <TableHead columns={["Asked", "Account", "By", "Reason", "Ticket", { hidden: "Actions" }]} />
-          <tbody>
-            {p.pending.map((r) => (
-              <tr>
-                <TimeCell ms={r.createdAt} />
-                <td data-label="Account">{r.email}</td>
-                <td data-label="By">{r.staffName}</td>
-                <td data-label="Reason">{r.reason}</td>
-                <td data-label="Ticket">{r.ticket ?? ""}</td>
-                <td>
-                  {r.mine ? (
-                    ASKED_BY_YOU
-                  ) : (
-                    <InlinePostButton
-                      action={`/staff/accounts/erasures/${r.id}/approve`}
-                      label={`Approve erasing ${r.email}`}
-                      confirm={`Erase ${r.email} now? This cannot be undone.`}
-                    >
-                      Approve and erase
-                    </InlinePostButton>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
   );
 }
