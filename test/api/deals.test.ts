@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addPipeline, dealState, expectTotalsExact, pipelinesOf } from "../deals/helpers";
 import { insertCompany, insertTag } from "../contacts/contact-helpers";
+import { raceBeforeBatch } from "../helpers/batch-race";
 import { countingDb } from "../helpers/query-count";
 import { newTenant } from "../helpers/tenants";
 import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
@@ -186,6 +187,25 @@ describe("API deals", () => {
       "deal.won",
     ]);
     await expectTotalsExact(owner.tenantId);
+  });
+
+  it("a PATCH that finds the deal changed meanwhile answers 409 and leaves its stage totals exact", async () => {
+    const owner = await newTenant("Deals API Conflict");
+    const key = await makeKey(owner.cookie);
+    const deal = await created(key, { name: "Contested", amount_minor: 900 });
+    // Someone renames it between the PATCH's read and its batch.
+    const rename = () =>
+      env.DB.prepare("UPDATE deals SET name = 'Renamed meanwhile', updated_at = updated_at + 7 WHERE id = ?")
+        .bind(deal.id)
+        .run();
+    for (const json of [{ status: "won" }, { status: "lost", lost_reason: "Price" }, { name: "Mine" }]) {
+      const DB = raceBeforeBatch(env.DB, /deal_stage_totals/i, rename);
+      const res = await api(`/deals/${deal.id}`, { key, method: "PATCH", json, env: { DB } });
+      expect(res.status, JSON.stringify(json)).toBe(409);
+      await expectTotalsExact(owner.tenantId);
+    }
+    const now = (await (await api(`/deals/${deal.id}`, { key })).json()) as Deal;
+    expect(now).toMatchObject({ name: "Renamed meanwhile", status: "open" });
   });
 
   it("refuse bad bodies with every field named, and write nothing", async () => {

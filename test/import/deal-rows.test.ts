@@ -221,6 +221,9 @@ describe("a file's number format", () => {
     // Our own export of a currency with three minor digits: "12.500" KWD is twelve and a half.
     [["12.500", "3000.000"], "en-US", "en-US", "KWD"],
     [["12.500,000"], "en-US", "de-DE", "BHD"],
+    // An en-US sheet's thousands in dinars stay thousands; a cell that is no currency code counts as two digits.
+    [["12,500", "3,000", "150,000"], "en-US", "en-US", "KWD"],
+    [["12.50", "1,200.00"], "en-US", "en-US", "$"],
   ])("%j in a %s workspace reads as %s (%s)", (amounts, workspace, want, currency = "USD") => {
     expect(
       amountLocaleOf(

@@ -159,7 +159,8 @@ export function closeStatements(
       sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId} AND ${changing}`,
       now,
     ),
-    totalsOut(t, dealId),
+    // Closed, it leaves the totals; only if it is closed here (no totalsIn follows to put it back).
+    totalsOut(t, dealId, guard),
     t
       .update(
         deals,

@@ -102,9 +102,12 @@ const groupOf = (ch: string) => (/[\s\u00a0\u202f]/.test(ch) ? " " : ch === "\u2
 export function amountLocaleOf(amounts: { text: string; currency: string }[], workspaceLocale: string): string {
   let comma = 0;
   let dot = 0;
-  // A currency with three minor digits (KWD, BHD…) writes them all, as our own export does: "12.500" is 12.5.
-  const bare = amounts.map((a) => ({ text: bareAmount(a.text), tail: minorDigits(a.currency) === 3 ? 3 : 2 }));
-  const decimalAt = (sep: string, tail: number) => new RegExp(`\\${sep}\\d{1,${tail}}$`);
+  // Our own export writes a currency of three minor digits (KWD, BHD…) with a dot and all three: "12.500" is 12.5.
+  // A comma before three digits stays a thousands separator ("12,500" from an en-US sheet). A cell that is no
+  // currency code is refused by its row later; here it counts as two digits.
+  const tailOf = (currency: string) => (isCurrency(currency) && minorDigits(currency) === 3 ? 3 : 2);
+  const bare = amounts.map((a) => ({ text: bareAmount(a.text), tail: tailOf(a.currency) }));
+  const decimalAt = (sep: string, tail: number) => new RegExp(`\\${sep}\\d{1,${sep === "." ? tail : 2}}$`);
   for (const a of bare) {
     if (decimalAt(",", a.tail).test(a.text)) comma += 1;
     else if (decimalAt(".", a.tail).test(a.text)) dot += 1;
