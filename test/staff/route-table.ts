@@ -18,7 +18,7 @@ export const STAFF_ROUTES: { method: string; path: string; roles: StaffRoleName[
   { method: "POST", path: "/staff/accounts/erasures/:id/approve", roles: ["admin"] },
   { method: "GET", path: "/staff/accounts/:id", roles: ["support", "admin"] },
   { method: "POST", path: "/staff/accounts/:id/export", roles: ["support", "admin"] },
-  { method: "POST", path: "/staff/accounts/:id/email", roles: ["support", "admin"] },
+  { method: "POST", path: "/staff/accounts/:id/email", roles: ["admin"] },
   { method: "POST", path: "/staff/accounts/:id/preferences", roles: ["support", "admin"] },
   { method: "POST", path: "/staff/accounts/:id/erase", roles: ["admin"] },
 ];

@@ -139,7 +139,7 @@ async function accountPage(
   return renderStaff(
     c,
     account.email,
-    <AccountPage account={account} canErase={staffOf(c).role === "admin"} {...extra} />,
+    <AccountPage account={account} adminActions={staffOf(c).role === "admin"} {...extra} />,
     status,
   );
 }
@@ -202,7 +202,9 @@ staffAccountRoutes.post("/:id/export", supportStaff, async (c) => {
   });
 });
 
-staffAccountRoutes.post("/:id/email", supportStaff, async (c) => {
+// Admins only, as erasure: an admin can add support staff (not admins), so a support member's request approved by
+// the admin who made that member would be one person's decision.
+staffAccountRoutes.post("/:id/email", admins, async (c) => {
   const read = await readAction(c, "email", { new_email: email("Enter the new address.") }, ["new_email"]);
   if (read instanceof Response) return read;
   const { new_email: newEmail, ...reason } = read.input;

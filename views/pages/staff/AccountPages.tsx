@@ -47,7 +47,7 @@ export interface AccountPageProps {
     pendingErasure: Pending | null;
     pendingEmailCorrection: (Pending & { newEmail: string }) | null;
   };
-  canErase: boolean;
+  adminActions: boolean;
   /** The form that was refused, its fields' messages and what was typed in it. */
   refused?: { form: AccountForm; errors: Record<string, string>; values: Record<string, string> };
   notice?: string;
@@ -106,16 +106,18 @@ export function AccountPage(p: AccountPageProps) {
         }
       />
 
-      <ActionCard
-        id="email"
-        title="Correct the email address"
-        action={`${base}/email`}
-        refused={refused("email")}
-        pending={a.pendingEmailCorrection}
-        pendingWhat={a.pendingEmailCorrection ? `to ${a.pendingEmailCorrection.newEmail}` : undefined}
-        submit="Ask a second admin"
-        fields={<NewAddressField refused={refused("email")} />}
-      />
+      {p.adminActions ? (
+        <ActionCard
+          id="email"
+          title="Correct the email address"
+          action={`${base}/email`}
+          refused={refused("email")}
+          pending={a.pendingEmailCorrection}
+          pendingWhat={a.pendingEmailCorrection ? `to ${a.pendingEmailCorrection.newEmail}` : undefined}
+          submit="Ask a second admin"
+          fields={<NewAddressField refused={refused("email")} />}
+        />
+      ) : null}
 
       <ActionCard
         id="preferences"
@@ -126,7 +128,7 @@ export function AccountPage(p: AccountPageProps) {
         fields={<ListChoices current={a.preferences} typed={refused("preferences")?.values} />}
       />
 
-      {p.canErase ? (
+      {p.adminActions ? (
         <ActionCard
           id="erase"
           title="Erase the account now"
