@@ -32,6 +32,24 @@ async function one<T>(query: string, ...args: unknown[]): Promise<T> {
 }
 
 describe("bulk upsert of contacts", () => {
+  it("answers an unchanged record matched by a shared phone with its own id, not a colleague's on that line", async () => {
+    const owner = await newTenant("Bulk Switchboard Co");
+    const key = await makeKey(owner.cookie);
+    const line = "+44 20 7946 0777";
+    const made = async (first_name: string, last_name: string) =>
+      (
+        (await (
+          await api("/contacts", { key, method: "POST", json: { first_name, last_name, phones: [line] } })
+        ).json()) as { id: number }
+      ).id;
+    // Ada's id first, so the colleagues made after her come later in any order the lookup reads.
+    const ada = await made("Ada", "Lovelace");
+    await made("Bob", "Babbage");
+    await made("Cy", "Clerk");
+    const out = await bulkOk(key, "contacts", [{ first_name: "Ada", last_name: "Lovelace", phones: [line] }]);
+    expect(out.results).toEqual([{ index: 0, status: "unchanged", id: ada }]);
+  });
+
   it("creates new people and updates the ones it matches by email in any case, a result per record", async () => {
     const owner = await newTenant("Bulk Co");
     const key = await makeKey(owner.cookie);

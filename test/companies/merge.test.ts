@@ -210,6 +210,24 @@ describe("merging a duplicate company", () => {
     ).toEqual([{ company_id: kept }]);
   });
 
+  it("offers no company as a duplicate for sharing a host like facebook.com, only by the same name", async () => {
+    const owner = await newTenant("Shared Host Merge Co");
+    const bakery = await createCompanyThroughForm(owner.cookie, {
+      name: "Acme Bakery",
+      domain: "facebook.com/acmebakery",
+    });
+    const plumber = await createCompanyThroughForm(owner.cookie, { name: "Zed Plumbing", domain: "facebook.com/zed" });
+    const namesake = await createCompanyThroughForm(owner.cookie, {
+      name: "Acme Bakery",
+      domain: "facebook.com/other",
+    });
+    const offered = await (await send(`/app/companies/${bakery}/merge`, { cookie: owner.cookie })).text();
+    expect(offered).not.toContain(`merge?with=${plumber}"`);
+    expect(offered).toContain(`merge?with=${namesake}"`);
+    expect(textOf(offered)).toContain("Acme Bakery · same name");
+    expect(textOf(offered)).not.toContain("same domain");
+  });
+
   it("changes nothing for another workspace's company, the company itself, garbage or a stale review", async () => {
     const { owner, kept, other } = await twoAcmes();
     const stranger = await newTenant("Stranger Co");

@@ -206,6 +206,45 @@ describe("merging a duplicate", () => {
     });
   });
 
+  it("offers a colleague on the same switchboard last, as such, and keeps the merged one's role on a shared deal", async () => {
+    const owner = await newTenant("Switchboard Merge Co");
+    const line = "+44 20 7946 0999";
+    const ada = await createContact(owner.cookie, { first_name: "Ada", last_name: "Lovelace", phones: [line] });
+    const bob = await createContact(owner.cookie, {
+      first_name: "Bob",
+      last_name: "Babbage",
+      phones: [line],
+      allow_duplicate: "1",
+    });
+    const twin = await createContact(owner.cookie, {
+      first_name: "Ada",
+      last_name: "Lovelace",
+      emails: ["ada@twin.example"],
+      allow_duplicate: "1",
+    });
+    const offered = textOf(await (await send(`/app/contacts/${ada}/merge`, { cookie: owner.cookie })).text());
+    expect(offered).toContain("Ada Lovelace · same name");
+    expect(offered).toMatch(/Bob Babbage · same phone only/);
+    expect(offered.indexOf("Ada Lovelace · same name")).toBeLessThan(offered.indexOf("Bob Babbage"));
+
+    // Both on one deal: the kept one without a role, the merged one the decision maker.
+    const deal = await createDeal(owner.cookie, {
+      name: "Engines",
+      stage_id: String(await firstStageId(owner.tenantId)),
+      contact_ids: [String(ada), String(twin)],
+      contact_roles: ["", "Decision maker"],
+    });
+    const review = await reviewed(owner.cookie, ada, twin);
+    expect((await post(`/app/contacts/${ada}/merge`, owner.cookie, review.form)).status).toBe(303);
+    const links = await queryRows(
+      "SELECT contact_id, role FROM deal_contacts WHERE tenant_id = ? AND deal_id = ?",
+      owner.tenantId,
+      deal,
+    );
+    expect(links).toEqual([{ contact_id: ada, role: "Decision maker" }]);
+    expect(bob).toBeGreaterThan(0);
+  });
+
   it("a deal of the other in the trash comes back with the kept contact on it", async () => {
     const { owner, kept, other } = await twoAdas();
     const deal = await createDeal(owner.cookie, {

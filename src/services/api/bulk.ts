@@ -19,6 +19,7 @@ import { newId } from "../../lib/ids";
 import type { PlanLimitError } from "../billing/limits";
 import { CHUNK_ROWS, type ChunkContext, type ChunkRow } from "../import/chunk";
 import type { CompanyRecord, ContactRecord } from "../import/parse";
+import { foldName } from "../import/match";
 import { type AnyChunkRows, commitChunk, planChunk } from "../import/write";
 import { suppressedEmails } from "../privacy/suppression";
 import { listCustomFields } from "../records/custom-fields";
@@ -228,21 +229,30 @@ async function resolveIds(
   const rest = chunk.filter((r) => results[r.rowNo - 1]!.status === "error" && !results[r.rowNo - 1]!.errors);
   if (rest.length === 0) return;
   const keys = JSON.stringify(rest.flatMap((r) => matchKeysOf(kind, r.record)));
-  const found = await t.db.all<{ k: string; id: number }>(
+  const found = await t.db.all<{ k: string; id: number; first: string | null; last: string | null }>(
     kind === "contacts"
-      ? sql`SELECT 'e:' || email AS k, contact_id AS id FROM contact_emails WHERE tenant_id = ${t.tenantId}
+      ? sql`SELECT 'e:' || email AS k, contact_id AS id, NULL AS first, NULL AS last FROM contact_emails
+            WHERE tenant_id = ${t.tenantId}
             AND email IN (SELECT substr(value, 3) FROM json_each(${keys}) WHERE value LIKE 'e:%')
-          UNION ALL SELECT 'p:' || phone, contact_id FROM contact_phones WHERE tenant_id = ${t.tenantId}
-            AND phone IN (SELECT substr(value, 3) FROM json_each(${keys}) WHERE value LIKE 'p:%')`
+          UNION ALL SELECT 'p:' || p.phone, p.contact_id, c.first_name, c.last_name FROM contact_phones p
+            JOIN contacts c ON c.tenant_id = p.tenant_id AND c.id = p.contact_id WHERE p.tenant_id = ${t.tenantId}
+            AND p.phone IN (SELECT substr(value, 3) FROM json_each(${keys}) WHERE value LIKE 'p:%')`
       : sql`SELECT 'd:' || domain AS k, min(id) AS id FROM companies WHERE tenant_id = ${t.tenantId}
             AND domain IN (SELECT substr(value, 3) FROM json_each(${keys}) WHERE value LIKE 'd:%') GROUP BY domain
           UNION ALL SELECT 'n:' || name_sort, min(id) FROM companies WHERE tenant_id = ${t.tenantId}
             AND name_sort IN (SELECT substr(value, 3) FROM json_each(${keys}) WHERE value LIKE 'n:%') GROUP BY name_sort`,
   );
-  const byKey = new Map(found.map((f) => [f.k, f.id]));
+  const byKey = new Map<string, typeof found>();
+  for (const f of found) byKey.set(f.k, [...(byKey.get(f.k) ?? []), f]);
   for (const r of rest) {
+    // A phone is the person's only with the same name, as the planner matches (import/match.ts): colleagues
+    // on one switchboard are different people.
+    const person = r.record as ContactRecord;
+    const samePerson = (f: (typeof found)[number]) =>
+      !f.k.startsWith("p:") ||
+      (foldName(f.first ?? "") === foldName(person.firstName) && foldName(f.last ?? "") === foldName(person.lastName));
     const id = matchKeysOf(kind, r.record)
-      .map((k) => byKey.get(k))
+      .map((k) => byKey.get(k)?.find(samePerson)?.id)
       .find((v) => v !== undefined);
     Object.assign(results[r.rowNo - 1]!, { status: "unchanged", id: id ?? null });
   }

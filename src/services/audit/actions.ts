@@ -28,7 +28,7 @@ export const AUDIT_ACTIONS = {
   "billing.subscription_changed": "Subscription changed (Stripe)",
   "billing.payment_failed": "Payment failed (Stripe)",
   "record.deleted": "Deleted a record",
-  "record.merged": "Merged a duplicate contact into another",
+  "record.merged": "Merged a duplicate record into another",
   "record.restored": "Restored a record from the trash",
   "record.purged": "Deleted a record from the trash for good",
   "deal.created": "Created a deal",

@@ -10,6 +10,7 @@ import { rawBatchResults } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { companies, contacts, deals, tenantCounters } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
+import { matchingDomain } from "../../lib/domain";
 import { diff } from "../records/activity";
 import { listCustomFields, type CustomField } from "../records/custom-fields";
 import {
@@ -102,18 +103,20 @@ export async function likelyDuplicateCompanies(
   t: TenantDb,
   company: Pick<Company, "id" | "name" | "domain">,
 ): Promise<{ id: number; name: string; detail: string }[]> {
-  // Two index lookups (by name, by domain), not one OR that would walk the workspace's companies.
+  // Two index lookups (by name, by domain), not one OR that would walk the workspace's companies. A shared host
+  // (facebook.com, gmail.com) says nothing of who a company is: only the name counts then.
+  const domain = matchingDomain(company.domain);
   const rows = await t.db.all<{ id: number; name: string; domain: string | null }>(sql`
     SELECT id, name, domain FROM companies WHERE tenant_id = ${t.tenantId} AND name_sort = ${nameSortKey(company.name)}
       AND id <> ${company.id}
     UNION
-    SELECT id, name, domain FROM companies WHERE tenant_id = ${t.tenantId} AND domain = ${company.domain}
+    SELECT id, name, domain FROM companies WHERE tenant_id = ${t.tenantId} AND domain = ${domain}
       AND id <> ${company.id}
     ORDER BY id LIMIT 10`);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
-    detail: company.domain && r.domain === company.domain ? `same domain, ${r.domain}` : "same name",
+    detail: domain && r.domain === domain ? `same domain, ${r.domain}` : "same name",
   }));
 }
 

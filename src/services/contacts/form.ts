@@ -2,7 +2,7 @@
  * What the contact form needs from the workspace: the choices it offers, the check that the company,
  * tags and owner it names are the tenant's, and the duplicate warning.
  */
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { TenantDb } from "../../db/scoped";
 import { companies, contactEmails, contactPhones, contacts, memberships } from "../../db/schema";
@@ -113,8 +113,12 @@ export async function checkReferences(
 export interface DuplicateContact {
   id: number;
   name: string;
+  firstName: string;
+  lastName: string;
   /** The emails and phones it shares with the new contact. */
   matched: string[];
+  /** Whether an email is among them (a phone alone may be a shared line: a switchboard, a family's landline). */
+  sharesEmail: boolean;
 }
 
 /** Contacts of the tenant that already have one of these emails or phones (at most 10). */
@@ -136,7 +140,9 @@ export async function findDuplicates(
           .select({ ...fields, matched: sql<string>`${column}` })
           .from(table)
           .innerJoin(contacts, t.where(contacts, eq(contacts.id, table.contactId)))
-          .where(t.where(table, inArray(column, values)))
+          .where(
+            t.where(table, inArray(column, values), excludeId === undefined ? undefined : ne(contacts.id, excludeId)),
+          )
           .limit(10)
       : Promise.resolve([]);
   const [byEmail, byPhone] = await Promise.all([
@@ -144,11 +150,22 @@ export async function findDuplicates(
     holding(contactPhones, contactPhones.phone, input.phones.slice(0, CONTACT_LIMITS.phones)),
   ]);
   const out = new Map<number, DuplicateContact>();
-  for (const r of [...byEmail, ...byPhone]) {
-    if (r.id === excludeId) continue;
-    const d = out.get(r.id) ?? { id: r.id, name: contactDisplayName(r), matched: [] };
-    if (!d.matched.includes(r.matched)) d.matched.push(r.matched);
-    out.set(r.id, d);
-  }
+  for (const [list, email] of [
+    [byEmail, true],
+    [byPhone, false],
+  ] as const)
+    for (const r of list) {
+      const d = out.get(r.id) ?? {
+        id: r.id,
+        name: contactDisplayName(r),
+        firstName: r.firstName,
+        lastName: r.lastName,
+        matched: [],
+        sharesEmail: false,
+      };
+      if (!d.matched.includes(r.matched)) d.matched.push(r.matched);
+      d.sharesEmail ||= email;
+      out.set(r.id, d);
+    }
   return [...out.values()].slice(0, 10);
 }

@@ -196,10 +196,12 @@ export async function mergeContacts(
       tagIds: merged.tagIds,
       customValues: new Map([...merged.customValues].filter(([field]) => !into.values.has(field))),
     }),
-    // The kept contact joins each deal the merged one was on (keeping its own role on a deal they shared).
-    sql`INSERT OR IGNORE INTO deal_contacts (tenant_id, deal_id, contact_id, role)
+    // The kept contact joins each deal the merged one was on; on a deal they shared it keeps its own role, or
+    // takes the merged one's when it had none.
+    sql`INSERT INTO deal_contacts (tenant_id, deal_id, contact_id, role)
       SELECT tenant_id, deal_id, ${intoId}, role FROM deal_contacts
-      WHERE tenant_id = ${tenantId} AND contact_id = ${fromId} AND ${done}`,
+      WHERE tenant_id = ${tenantId} AND contact_id = ${fromId} AND ${done}
+      ON CONFLICT (tenant_id, deal_id, contact_id) DO UPDATE SET role = coalesce(deal_contacts.role, excluded.role)`,
     ...movedSubjectStatements(t, "contact", ids),
     ...mergedContactReferences(t, ids),
     // Its custom values (those the kept contact lacked are copied above); contacts, companies and deals share ids.

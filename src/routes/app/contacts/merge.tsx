@@ -11,6 +11,7 @@ import { formatPhone } from "../../../lib/phone";
 import { render } from "../../../lib/render";
 import { requireRole } from "../../../middleware/session";
 import { findDuplicates } from "../../../services/contacts/form";
+import { foldName } from "../../../services/import/match";
 import { mergeContacts, mergeReview, sameNameContacts, type MergeReview } from "../../../services/contacts/merge";
 import { getContact, type ContactDetail } from "../../../services/contacts/page";
 import { contactOptions } from "../../../services/deals/contact-choices";
@@ -107,10 +108,16 @@ async function findPage(c: Context<AppEnv>, contact: ContactDetail, problem?: st
     sameNameContacts(t, contact),
     query ? contactOptions(t, query) : null,
   ]);
-  // Those sharing an email or phone first, then namesakes not among them.
+  // Those sharing an email, or a phone and the name, first; then namesakes; then those sharing only a phone, as
+  // such: colleagues on one switchboard are different people (the importer's rule, import/match.ts).
+  const sameName = (d: { firstName: string; lastName: string }) =>
+    foldName(d.firstName) === foldName(contact.firstName) && foldName(d.lastName) === foldName(contact.lastName);
+  const strong = duplicates.filter((d) => d.sharesEmail || sameName(d));
+  const phoneOnly = duplicates.filter((d) => !strong.includes(d));
   const likely = [
-    ...duplicates.map((d) => ({ id: d.id, name: d.name, detail: `shares ${d.matched.join(", ")}` })),
+    ...strong.map((d) => ({ id: d.id, name: d.name, detail: `shares ${d.matched.join(", ")}` })),
     ...namesakes.filter((n) => !duplicates.some((d) => d.id === n.id)).map((n) => ({ ...n, detail: "same name" })),
+    ...phoneOnly.map((d) => ({ id: d.id, name: d.name, detail: `same phone only, ${d.matched.join(", ")}` })),
   ];
   return render(
     c,
