@@ -45,6 +45,15 @@ export const COOKIES = {
       "Keeps a CustomerTrackr staff member signed in to the staff console (never set for customers). Holds a random token; we store only a hash of its secret part.",
     lifetime: "8 hours at most, and 30 minutes without activity.",
   },
+  staffDevice: {
+    name: "__Host-staff-device",
+    category: "essential",
+    purpose:
+      "Recognises this browser as one a CustomerTrackr staff member signed in to the staff console with, so that " +
+      "someone guessing at their sign-in elsewhere cannot lock them out (never set for customers). Holds the staff " +
+      "member's id, a random number and our signature.",
+    lifetime: "1 year from their last sign-in in this browser.",
+  },
   bookmark: {
     name: "__Host-d1b",
     category: "essential",

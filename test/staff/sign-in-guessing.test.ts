@@ -67,6 +67,23 @@ describe("staff sign-in under a spraying attack", () => {
     expect((await attempt(staff.email, GOOD_PASSWORD, totpCodeAt(key, Date.now()))).status).toBe(303);
   });
 
+  it("lets the staff member in at once from a browser they signed in with before, while others wait", async () => {
+    const staff = await newStaff("admin");
+    const device = staff.cookie.split("; ").find((c) => c.startsWith("__Host-staff-device="));
+    expect(device).toBeDefined();
+    for (let i = 0; i < 14; i++) await attempt(staff.email, `guess ${i}`, "000000");
+    const key = await totpKeyOf(staff.email);
+    const rightAnswer = () => ({ email: staff.email, password: GOOD_PASSWORD, code: totpCodeAt(key, Date.now()) });
+    await forgetLastCode(staff.email);
+    // An unrecognised browser waits its turn, and so does one with a forged cookie.
+    expect((await attempt(staff.email, GOOD_PASSWORD, totpCodeAt(key, Date.now()))).status).toBe(429);
+    const forged = `${device!.slice(0, -2)}${device!.endsWith("AA") ? "BB" : "AA"}`;
+    expect((await send("/staff/login", { form: rightAnswer(), ip: nextIp(), cookie: forged })).status).toBe(429);
+    // Their own browser is not slowed down by the attack.
+    const own = await send("/staff/login", { form: rightAnswer(), ip: nextIp(), cookie: device! });
+    expect(own.status).toBe(303);
+  });
+
   it("writes each failure to the trail: aimed at the staff member, or at no one for an unknown address", async () => {
     const since = Date.now();
     const staff = await newStaff("support");

@@ -3,6 +3,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env";
 import { deleteStaffSession } from "../../auth/staff-session";
+import { getCookie, setCookie } from "hono/cookie";
+import { DEVICE_COOKIE_MAX_AGE_S, newDeviceCookie, readDeviceCookie } from "../../auth/device-cookie";
+import { COOKIES } from "../../lib/cookies";
 import { requestMeta } from "../../lib/request";
 import { email, formValue, parseForm, safeNextPath } from "../../lib/validation";
 import { clearStaffCookie, setStaffCookie } from "../../middleware/staff";
@@ -59,7 +62,9 @@ staffSignInRoutes.post("/login", async (c) => {
       status,
     );
   if (!parsed.ok) return again(Object.values(parsed.errors)[0] ?? "Fill in every field.", 400);
-  const result = await signInStaff(c.get("db"), parsed.data, requestMeta(c));
+  const key = c.env.DEVICE_COOKIE_KEY;
+  const device = key ? await readDeviceCookie(key, getCookie(c, COOKIES.staffDevice.name)) : null;
+  const result = await signInStaff(c.get("db"), parsed.data, { ...requestMeta(c), device });
   if (!result.ok) {
     if (result.reason === "limited") {
       c.header("Retry-After", String(result.retryAfter ?? 60));
@@ -68,6 +73,15 @@ staffSignInRoutes.post("/login", async (c) => {
     return again("That email, password and code do not match a staff account.", 401);
   }
   setStaffCookie(c, result.token, Date.now());
+  // This browser is now one the staff member signed in with: guessing elsewhere does not slow it down.
+  if (key)
+    setCookie(c, COOKIES.staffDevice.name, await newDeviceCookie(key, result.staffId), {
+      path: "/",
+      secure: true,
+      httpOnly: true,
+      sameSite: "Strict",
+      maxAge: DEVICE_COOKIE_MAX_AGE_S,
+    });
   // A recovery code used up is worth knowing at once: the staff member sees how many are left.
   if (result.usedRecoveryCode)
     return c.redirect(`/staff/login?signed_in_with=${RECOVERY_CODE_USED}&next=${encodeURIComponent(next)}`, 303);

@@ -13,6 +13,7 @@ import { newStaffSession } from "../../auth/staff-session";
 import { matchTotp } from "../../auth/totp";
 import type { RequestMeta } from "../../lib/actor";
 import { hashToken } from "../../auth/tokens";
+import type { DeviceCookie } from "../../auth/device-cookie";
 import { recordAudit } from "../audit/audit";
 import { normaliseRecoveryCode } from "./accounts";
 import { staffAuditInsert } from "./staff-audit";
@@ -49,12 +50,15 @@ function recordStaffFailure(db: Database, staffId: string | null, reason: string
 export async function signInStaff(
   db: Database,
   input: { email: string; password: string; code: string },
-  meta: RequestMeta,
+  meta: RequestMeta & { device?: DeviceCookie | null },
 ): Promise<StaffSignInResult> {
   const perIp = await hit(db, LIMITS.staffLoginPerIp, meta.ip ?? "unknown", meta.now);
   if (!perIp.allowed) return { ok: false, reason: "limited", retryAfter: perIp.retryAfter };
   const [row] = await db.select().from(staff).where(eq(staff.email, input.email)).limit(1);
   const staffId = row?.id ?? null;
+  // A browser this staff member signed in with before (its signed cookie) is limited by its own failures only,
+  // so someone guessing at the address from elsewhere cannot lock them out (device cookies, as customers have).
+  const device = meta.device && row && meta.device.userId === row.id ? meta.device : null;
   const refuse = async (limit: { retryAfter: number }, reason: string) => {
     await recordStaffFailure(db, staffId, reason, meta);
     return { ok: false, reason: "limited", retryAfter: limit.retryAfter } as const;
@@ -62,16 +66,22 @@ export async function signInStaff(
   // Attempts at one address from one IP, counted whether or not the address is staff's: the answer is the same for
   // both (no list of staff addresses).
   const source = `${input.email} ${meta.ip ?? "unknown"}`;
-  const failures = await hit(db, LIMITS.staffLoginFailures, source, meta.now);
-  if (!failures.allowed) return refuse(failures, "locked (this address)");
-  // Failures at the address from every IP: past the limit it gets one attempt a minute, so rotating IPv6
-  // addresses buys no more guesses, while the staff member can still get in between an attacker's tries.
-  if (!(await isLimited(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now)).allowed) {
-    const turn = await hit(db, LIMITS.staffLoginPaceUnderAttack, input.email, meta.now);
-    if (!turn.allowed) return refuse(turn, "slowed down");
+  if (device) {
+    const own = await isLimited(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
+    if (!own.allowed) return refuse(own, "locked (this browser)");
+  } else {
+    const failures = await hit(db, LIMITS.staffLoginFailures, source, meta.now);
+    if (!failures.allowed) return refuse(failures, "locked (this address)");
+    // Failures at the address from every IP: past the limit, unrecognised browsers share one attempt a minute, so
+    // rotating IPv6 addresses buys no more guesses.
+    if (!(await isLimited(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now)).allowed) {
+      const turn = await hit(db, LIMITS.staffLoginPaceUnderAttack, input.email, meta.now);
+      if (!turn.allowed) return refuse(turn, "slowed down");
+    }
   }
   const fail = async (reason: string) => {
-    await hit(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now);
+    if (device) await hit(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
+    else await hit(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now);
     await recordStaffFailure(db, staffId, reason, meta);
     return { ok: false, reason: "invalid" } as const;
   };
@@ -124,7 +134,8 @@ export async function signInStaff(
     });
     await db.batch([session.query, audit]);
   }
-  // Only this source's count is forgiven: the address's stays while others guess.
+  // Only this source's (or browser's) count is forgiven: the address's stays while others guess.
   await clear(db, LIMITS.staffLoginFailures, source);
+  if (device) await clear(db, LIMITS.loginFailuresPerDevice, device.nonce);
   return { ok: true, token: session.token, staffId: row.id, usedRecoveryCode: step === null };
 }
