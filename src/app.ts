@@ -81,7 +81,7 @@ app.route("/cal", calRoutes);
 // check, bookmark or session; its own JSON body limit (src/routes/api/index.ts).
 app.route("/api/v1", apiRoutes);
 app.use("*", csrfProtection);
-// Form bodies are read once here, within 64 KB; unreadable ones are a 400 with the form again, before
+// Form bodies are read once here, within 256 KB; unreadable ones are a 400 with the form again, before
 // any route (the import upload keeps its own limit on its route). src/middleware/form-body.tsx.
 app.use("*", formBody(app));
 app.use("*", database, session, theme);

@@ -7,13 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { CSV_BOM, csvRow } from "../../src/lib/csv";
 import { DEAL_CSV_COLUMNS } from "../../src/services/export/columns";
-import {
-  amountLocaleOf,
-  type DealRecord,
-  dateOf,
-  dealFromRow,
-  dealMapping,
-} from "../../src/services/import/parse-deals";
+import { amountLocaleOf } from "../../src/services/import/amount-locale";
+import { type DealRecord, dateOf, dealFromRow, dealMapping } from "../../src/services/import/parse-deals";
 import { decodeUpload, detectDelimiter, parseCsv } from "../../src/services/import/upload";
 import { fixture } from "./helpers";
 

@@ -2,6 +2,7 @@
  * The console: the directory (a workspace by its exact id or owner's address), asking a workspace for
  * access, and break-glass with a second admin's approval.
  */
+import { billingOf } from "../../services/staff/billing-of";
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../env";
@@ -14,7 +15,6 @@ import { requireStaff, staffOf } from "../../middleware/staff";
 import { durationLabel, GRANT_DURATIONS, isLive } from "../../services/support-access/grants";
 import {
   approveBreakGlass,
-  billingOf,
   BREAK_GLASS_DURATIONS,
   findWorkspaces,
   grantsForStaff,

@@ -1,31 +1,18 @@
 /**
- * Creating, updating and deleting a deal. Each is ONE batch: the row, its contacts, tags and custom
+ * Creating and updating a deal (deleting: delete.ts). Each is ONE batch: the row, its contacts, tags and custom
  * values, the stage totals (statements.ts: out before the row changes, in after), the stage history,
  * the timeline, tenant_counters.deals and the audit entry. An update is conditional on the version
  * the form was loaded from, so a concurrent edit or move leaves nothing half-written.
  */
-import { deleteTasksOfStatements } from "../tasks/statements";
-import { trashStatements } from "../trash/snapshot";
 import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import { inJsonList } from "../../db/sql";
-import {
-  activities,
-  contacts,
-  customFieldValues,
-  dealContacts,
-  deals,
-  dealTags,
-  importRecords,
-  recentViews,
-} from "../../db/schema";
+import { contacts, customFieldValues, dealContacts, deals, dealTags } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
 import { formatAmount } from "../../lib/money";
 import { contactDisplayName } from "../contacts/names";
 import { diff } from "../records/activity";
-import { deleteInteractionsOfStatements } from "../interactions/interactions";
-import { deleteNotesOfStatements } from "../records/notes";
 import { listTags } from "../records/tags";
 import { listOwners } from "../records/workspace";
 import { webhookEventInsert } from "../webhooks/events";
@@ -282,30 +269,4 @@ export async function planDealUpdate(
     ...updateEvents(t, id, version, afterGuard, updatedFields(changes, d, input), stageChanged ? d : null),
   ];
   return { ok: true, changed: true, statements, updatedIndex: stageChanged ? 2 : 1, version };
-}
-
-/**
- * Deletes a deal with its notes, custom values, timeline and recent views (contacts, tags and
- * history go by foreign-key cascade), taking it out of the totals and the counter, audited; all of it is
- * copied to the trash first, in the same batch (src/services/trash/).
- * Returns false when the workspace has no such deal.
- */
-export async function deleteDeal(t: TenantDb, actor: KeyActor, id: number): Promise<boolean> {
-  const results = await runRawBatchRows(t.db, [
-    ...trashStatements(t, "deal", [id], actor),
-    totalsOut(t, id),
-    dealCounter(t, sql`-(SELECT count(*) FROM deals WHERE tenant_id = ${t.tenantId} AND id = ${id})`),
-    ...deleteNotesOfStatements(t, "deal", [id]),
-    ...deleteTasksOfStatements(t, "deal", [id]),
-    ...deleteInteractionsOfStatements(t, "deal", [id]),
-    sql`DELETE FROM custom_field_values WHERE tenant_id = ${t.tenantId} AND entity_id = ${id}
-      AND field_id IN (SELECT id FROM custom_fields WHERE tenant_id = ${t.tenantId} AND entity = 'deal')`,
-    t.delete(activities, eq(activities.subjectType, "deal"), eq(activities.subjectId, id)),
-    t.delete(recentViews, eq(recentViews.subjectType, "deal"), eq(recentViews.subjectId, id)),
-    // What an import wrote about the deal (for undo) goes with it, as for contacts.
-    t.delete(importRecords, eq(importRecords.entityType, "deal"), eq(importRecords.entityId, id)),
-    dealAudit(t, id, actor, "record.deleted"),
-    t.delete(deals, eq(deals.id, id)).returning({ id: deals.id }),
-  ]);
-  return results[results.length - 1]!.length > 0;
 }

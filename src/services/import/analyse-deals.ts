@@ -9,7 +9,8 @@ import type { TenantDb } from "../../db/scoped";
 import { pipelinesWithStages, workspaceMoney } from "../deals/choices";
 import type { RowContext } from "./cells";
 import type { RowResult } from "./parse";
-import { amountLocaleOf, type DealRecord, dealFromRow, dealMapping } from "./parse-deals";
+import { amountLocaleOf } from "./amount-locale";
+import { type DealRecord, dealFromRow, dealMapping } from "./parse-deals";
 import { parseCsv } from "./upload";
 
 /** A deal row as a chunk stores it: the record with its pipeline and stage resolved. */

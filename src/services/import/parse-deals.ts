@@ -1,10 +1,10 @@
 /**
  * Deal rows of an import file (the first layer of deal imports; not wired into jobs yet): which
- * column is which (our export's headers, Pipedrive's, HubSpot's), a file's number format, and one
+ * column is which (our export's headers, Pipedrive's, HubSpot's), its number format (amount-locale.ts), and one
  * row read into a deal record or refused with the reason. Stage, company, contacts and owner stay
  * names here; the plan resolves them against the workspace.
  */
-import { isCurrency, minorDigits, parseAmount } from "../../lib/money";
+import { isCurrency, parseAmount } from "../../lib/money";
 import { CONTACT_LIMITS } from "../contacts/form";
 import { type Cells, customOf, EMAIL, gather, headerKey, type RowContext, single, TEXT_MAX, tagsOf } from "./cells";
 import type { RowResult } from "./parse";
@@ -88,48 +88,6 @@ export function dealMapping(headers: string[]): string[] {
 /** An amount cell without the currency around it ("1.234,56 €", "$ 12,500.50", "EUR 100"). */
 export function bareAmount(cell: string): string {
   return cell.replace(/^[^\d-]+|[^\d]+$/g, "");
-}
-
-// Every kind of space groups alike (parseAmount reads them so), and the straight apostrophe stands for the Swiss one.
-const groupOf = (ch: string) => (/[\s\u00a0\u202f]/.test(ch) ? " " : ch === "\u2019" ? "'" : ch);
-
-/**
- * The locale a file's amounts are written in, from the amount cells without their currency signs: comma
- * decimals ("5.000,00 €") where they outnumber dot decimals, and the most common group separator. The
- * workspace's own locale when it writes both the same way (so "12 500,50" reads in fr-FR), else one that
- * does: de-DE (dot groups), fr-FR (space groups) or en-US.
- */
-export function amountLocaleOf(amounts: { text: string; currency: string }[], workspaceLocale: string): string {
-  let comma = 0;
-  let dot = 0;
-  // Our own export writes a currency of three minor digits (KWD, BHD…) with a dot and all three: "12.500" is 12.5.
-  // A comma before three digits stays a thousands separator ("12,500" from an en-US sheet). A cell that is no
-  // currency code is refused by its row later; here it counts as two digits.
-  const tailOf = (currency: string) => (isCurrency(currency) && minorDigits(currency) === 3 ? 3 : 2);
-  const bare = amounts.map((a) => ({ text: bareAmount(a.text), tail: tailOf(a.currency) }));
-  const decimalAt = (sep: string, tail: number) => new RegExp(`\\${sep}\\d{1,${sep === "." ? tail : 2}}$`);
-  for (const a of bare) {
-    if (decimalAt(",", a.tail).test(a.text)) comma += 1;
-    else if (decimalAt(".", a.tail).test(a.text)) dot += 1;
-  }
-  const decimal = comma > dot ? "," : dot > comma ? "." : null;
-  const groups = new Map<string, number>();
-  for (const { text: a, tail } of bare) {
-    const integer = decimal ? a.replace(decimalAt(decimal, tail), "") : a;
-    for (const ch of integer.match(/(?<=\d)\D(?=\d)/g) ?? []) {
-      const g = groupOf(ch);
-      if (g !== decimal) groups.set(g, (groups.get(g) ?? 0) + 1);
-    }
-  }
-  const group = [...groups].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
-  const parts = new Intl.NumberFormat(workspaceLocale, { useGrouping: true }).formatToParts(1234567.5);
-  const own = (type: string) => groupOf(parts.find((p) => p.type === type)?.value ?? "");
-  if ((decimal ?? own("decimal")) === own("decimal") && (group === null || group === own("group")))
-    return workspaceLocale;
-  // Without a decimal in the file, a dot or a space between digits groups thousands ("5.000", "5 000").
-  const commaDecimal = (decimal ?? (group === "." || group === " " ? "," : ".")) === ",";
-  if (commaDecimal) return group === " " ? "fr-FR" : "de-DE";
-  return "en-US";
 }
 
 /**

@@ -17,7 +17,7 @@ import { pipelinesFromRows, pipelinesQueries, type StageChoice } from "../../../
 import { closeDeal, LOST_REASON_MAX, listLostReasons, moveDeal, reopenDeal } from "../../../services/deals/outcome";
 import { dealPageFromResults, dealPageStatements } from "../../../services/deals/page";
 import { isRealDate } from "../../../services/deals/statements";
-import { deleteDeal } from "../../../services/deals/write";
+import { deleteDeal } from "../../../services/deals/delete";
 import { withUndo } from "../shared/trash-undo";
 import { actorOf, authOf, readerToday, tenantOf } from "../../context";
 import { parseRecordId, timelineProps } from "../../record-helpers";

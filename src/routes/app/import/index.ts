@@ -8,7 +8,7 @@ import { downloadRoutes } from "./downloads";
 import { jobRoutes } from "./job";
 import { uploadRoutes } from "./upload";
 
-/** Mounted at /app/import (src/app.ts exempts POST /app/import from the 64 KB form limit). */
+/** Mounted at /app/import (src/app.ts exempts POST /app/import from the 256 KB form limit). */
 export const importRoutes = new Hono<AppEnv>();
 importRoutes.route("/", uploadRoutes);
 importRoutes.route("/", jobRoutes);
