@@ -49,6 +49,20 @@ async function addNote(cookie: string, company: number, body: string) {
   return (await env.DB.prepare("SELECT max(id) AS id FROM notes").first<{ id: number }>())!.id;
 }
 
+/** The member deletes their account (memberOf() gave them a workspace of their own at sign-up: it goes first). */
+async function deleteAccount(member: { id: string; cookie: string }) {
+  await env.DB.prepare(
+    "DELETE FROM tenants WHERE id IN (SELECT tenant_id FROM memberships WHERE user_id = ? AND role = 'owner')",
+  )
+    .bind(member.id)
+    .run();
+  const deleted = await send("/app/settings/profile/delete", {
+    cookie: member.cookie,
+    form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
+  });
+  expect(deleted.status).toBe(303);
+}
+
 describe("mentioning a member in a note", () => {
   it("mails a link that opens the note's workspace, even from a browser working in another of theirs", async () => {
     const { owner, member, company } = await team();
@@ -120,17 +134,7 @@ describe("mentioning a member in a note", () => {
     );
     await addNote(member.cookie, company, `${mention(owner.email, owner.id)} I called them`);
     expect((await bellOf(owner.id))[0]!.title).toContain(member.email);
-    // memberOf() gave her a workspace of her own at sign-up; an invited member owns none.
-    await env.DB.prepare(
-      "DELETE FROM tenants WHERE id IN (SELECT tenant_id FROM memberships WHERE user_id = ? AND role = 'owner')",
-    )
-      .bind(member.id)
-      .run();
-    const deleted = await send("/app/settings/profile/delete", {
-      cookie: member.cookie,
-      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
-    });
-    expect(deleted.status).toBe(303);
+    await deleteAccount(member);
 
     const bodies = (
       await env.DB.prepare("SELECT body FROM notes WHERE tenant_id = ? ORDER BY id")
@@ -154,16 +158,7 @@ describe("mentioning a member in a note", () => {
     await addEndpoint(owner.cookie, receiverUrl("mentions-erased"), ["note.created"]);
     await addNote(owner.cookie, company, `Ask ${mention('Bea Quoted "B"', member.id)} about pricing`);
     expect((await send(`/app/companies/${company}/delete`, { cookie: owner.cookie, form: {} })).status).toBe(303);
-    await env.DB.prepare(
-      "DELETE FROM tenants WHERE id IN (SELECT tenant_id FROM memberships WHERE user_id = ? AND role = 'owner')",
-    )
-      .bind(member.id)
-      .run();
-    const deleted = await send("/app/settings/profile/delete", {
-      cookie: member.cookie,
-      form: { delete_password: GOOD_PASSWORD, confirm_delete: "on" },
-    });
-    expect(deleted.status).toBe(303);
+    await deleteAccount(member);
 
     const kept = async (query: string) =>
       (await env.DB.prepare(query).bind(owner.tenantId).all<{ v: string }>()).results.map((r) => r.v).join("\n");

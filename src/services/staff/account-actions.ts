@@ -92,7 +92,7 @@ export const pendingFor = (now: number, ...more: SQL[]) =>
   and(isNull(accountActions.approvedAt), gt(accountActions.createdAt, now - ACCOUNT_ACTION_MS), ...more);
 
 /** Drops requests past their day, which can no longer run (the new address of a correction goes with them). */
-export const dropExpired = (db: Database, now: number) =>
+const dropExpired = (db: Database, now: number) =>
   db.delete(accountActions).where(lt(accountActions.createdAt, now - ACCOUNT_ACTION_MS));
 
 export interface StaffReason {
@@ -115,31 +115,46 @@ export async function requestErasure(
   const summary = await accountSummary(db, userId, meta.now);
   if (!summary) return { ok: false, reason: "not_found" };
   if (summary.pendingErasure) return { ok: false, reason: "already_asked" };
+  return { ok: true, id: await recordRequest(db, who, { kind: "erase", userId, email: summary.email }, input, meta) };
+}
+
+/**
+ * Writes a request for a second admin (requests past their day dropped first) and its entry in the console's
+ * trail about the user, so it is in the account's data export. Returns the request's id.
+ */
+export async function recordRequest(
+  db: Database,
+  who: StaffAuth,
+  target: { kind: "erase" | "correct_email"; userId: string; email: string; newEmail?: string },
+  input: StaffReason,
+  meta: RequestMeta,
+): Promise<string> {
   const id = newId();
   await db.batch([
     dropExpired(db, meta.now),
     db.insert(accountActions).values({
       id,
-      kind: "erase",
-      targetUserId: userId,
+      kind: target.kind,
+      targetUserId: target.userId,
       staffId: who.id,
       staffName: who.name,
       reason: input.reason,
       ticket: input.ticket,
+      newEmail: target.newEmail ?? null,
       createdAt: meta.now,
     }),
     staffAuditInsert(db, {
       staffId: who.id,
       staffName: who.name,
-      action: "support.account_erase_requested",
+      action: target.kind === "erase" ? "support.account_erase_requested" : "support.email_correction_requested",
       targetType: "user",
-      targetId: userId,
-      targetLabel: summary.email,
+      targetId: target.userId,
+      targetLabel: target.email,
       detail: { reason: input.reason, ...(input.ticket ? { ticket: input.ticket } : {}) },
       ...meta,
     }),
   ]);
-  return { ok: true, id };
+  return id;
 }
 
 /** Requests waiting for a second admin, of every kind (the console's queue), with the account's address. */

@@ -5,13 +5,10 @@
  * ./account-actions.ts), which runs correctEmail as /ops does.
  */
 import type { Database } from "../../db/client";
-import { accountActions } from "../../db/schema";
 import type { StaffAuth } from "../../auth/staff-session";
 import type { RequestMeta } from "../../lib/actor";
-import { newId } from "../../lib/ids";
 import { findUserByEmail } from "../account/accounts";
-import { accountSummary, dropExpired, type StaffReason } from "./account-actions";
-import { staffAuditInsert } from "./staff-audit";
+import { accountSummary, recordRequest, type StaffReason } from "./account-actions";
 
 export type EmailCorrectionAsk =
   | { ok: true; id: string }
@@ -34,31 +31,6 @@ export async function requestEmailCorrection(
   if (summary.email === newEmail) return { ok: false, reason: "same_address" };
   if (summary.pendingEmailCorrection) return { ok: false, reason: "already_asked" };
   if (await findUserByEmail(db, newEmail)) return { ok: false, reason: "email_taken" };
-  const id = newId();
-  await db.batch([
-    dropExpired(db, meta.now),
-    db.insert(accountActions).values({
-      id,
-      kind: "correct_email",
-      targetUserId: userId,
-      staffId: who.id,
-      staffName: who.name,
-      reason: input.reason,
-      ticket: input.ticket,
-      newEmail,
-      createdAt: meta.now,
-    }),
-    // In the console's trail about the user (so in the account's data export), as an erasure request is.
-    staffAuditInsert(db, {
-      staffId: who.id,
-      staffName: who.name,
-      action: "support.email_correction_requested",
-      targetType: "user",
-      targetId: userId,
-      targetLabel: summary.email,
-      detail: { reason: input.reason, ...(input.ticket ? { ticket: input.ticket } : {}) },
-      ...meta,
-    }),
-  ]);
-  return { ok: true, id };
+  const target = { kind: "correct_email" as const, userId, email: summary.email, newEmail };
+  return { ok: true, id: await recordRequest(db, who, target, input, meta) };
 }
