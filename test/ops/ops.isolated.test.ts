@@ -318,6 +318,25 @@ describe("export-account", () => {
     expect(JSON.parse(entries[0]!.detail)).toEqual({ ...NOTE, workspaces_included: 1 });
     expect((await ops("/ops/accounts/export", { email: uniqueEmail("ghost"), ...NOTE })).status).toBe(404);
   });
+
+  it("keeps the addresses and browsers of the user's own actions only, not of those who acted on them", async () => {
+    const owner = await newTenant("Acts On Others Ltd");
+    const member = await memberOf(owner.tenantId, "member");
+    const userId = (await one<{ id: string }>("SELECT id FROM users WHERE email = ?", member.email))!.id;
+    const changed = await send(`/app/settings/team/members/${userId}/role`, {
+      cookie: owner.cookie,
+      form: { role: "viewer" },
+      ip: "203.0.113.77",
+    });
+    expect(changed.status).toBe(303);
+    const data = (await (await ops("/ops/accounts/export", { email: member.email, ...NOTE })).json()) as {
+      audit_entries: { action: string; by_this_user: boolean; ip: string | null; user_agent: string | null }[];
+    };
+    const byOwner = data.audit_entries.filter((a) => !a.by_this_user);
+    expect(byOwner.length).toBeGreaterThan(0);
+    expect(byOwner.every((a) => a.ip === null && a.user_agent === null)).toBe(true);
+    expect(JSON.stringify(data)).not.toContain("203.0.113.77");
+  });
 });
 
 describe("correct-email", () => {

@@ -200,8 +200,10 @@ async function* accountExportDocument(
       target_type: a.targetType,
       target_label: a.targetLabel,
       detail: a.detail ? (JSON.parse(a.detail) as unknown) : null,
-      ip: a.ip,
-      user_agent: a.userAgent,
+      // Where someone else acted on them, that person's address and browser are not theirs to have (as the
+      // self-serve archive's profile.ts keeps them only for the user's own actions).
+      ip: a.actorUserId === user.id ? a.ip : null,
+      user_agent: a.actorUserId === user.id ? a.userAgent : null,
       created_at: ms(a.createdAt),
     })),
     support_messages: support.map((m) => ({
