@@ -9,19 +9,7 @@ import { insertDeal } from "../deals/data-helpers";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { userIdOf } from "../tasks/helpers";
-
-/** The markup of the chart figure `id`. */
-function chart(html: string, id: string): string {
-  const start = html.indexOf(`<figure class="chart" id="${id}"`);
-  expect(start, `${id} on the page`).toBeGreaterThanOrEqual(0);
-  return html.slice(start, html.indexOf("</figure>", start));
-}
-
-/** The chart's own table (inside its <details>): each row's header and cells. */
-const tableOf = (figure: string) =>
-  [...(figure.split("<tbody>")[1] ?? "").matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
-    [...m[1]!.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((c) => c[1]!),
-  );
+import { chart, tableOf } from "./chart-helpers";
 
 const today = () => new Date().toISOString().slice(0, 10);
 

@@ -11,24 +11,12 @@ import { cookieHeader, send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { addTask, userIdOf } from "../tasks/helpers";
-
-/** The markup of the chart figure `id`. */
-function chart(html: string, id: string): string {
-  const start = html.indexOf(`<figure class="chart" id="${id}"`);
-  expect(start, `${id} on the page`).toBeGreaterThanOrEqual(0);
-  return html.slice(start, html.indexOf("</figure>", start));
-}
+import { chart, tableOf } from "./chart-helpers";
 
 /** The drawn bars' heights, in category order. */
 const barHeights = (figure: string) =>
   [...(figure.split('class="chart-bars')[1] ?? "").split("</g>")[0]!.matchAll(/<rect [^>]*height="([\d.]+)"/g)].map(
     (m) => Number(m[1]),
-  );
-
-/** The chart's table: each row's header and cells. */
-const tableOf = (figure: string) =>
-  [...(figure.split("<tbody>")[1] ?? "").matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
-    [...m[1]!.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((c) => c[1]!),
   );
 
 const today = () => new Date().toISOString().slice(0, 10);

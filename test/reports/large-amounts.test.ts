@@ -7,22 +7,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
+import { chart, tableOf } from "./chart-helpers";
 
 /** The largest amount in minor units: BHD 1,000,000,000,000.000. */
 const MAX_MINOR = 1_000_000_000_000_000;
-
-/** The markup of the chart figure `id`. */
-function chart(html: string, id: string): string {
-  const start = html.indexOf(`<figure class="chart" id="${id}"`);
-  expect(start, `${id} on the page`).toBeGreaterThanOrEqual(0);
-  return html.slice(start, html.indexOf("</figure>", start));
-}
-
-/** A chart's table: each row's header and cells. */
-const tableOf = (figure: string) =>
-  [...(figure.split("<tbody>")[1] ?? "").matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) =>
-    [...m[1]!.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((c) => c[1]!),
-  );
 
 /** The rows of the report table in `#id`'s card, tags stripped. */
 function reportRows(html: string, id: string): string[][] {
