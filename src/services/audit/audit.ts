@@ -19,9 +19,9 @@ export interface AuditEvent extends RequestMeta {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-/** An audit insert, to go in the same batch as the change it records. */
-export function auditInsert(db: Database, e: AuditEvent) {
-  return db.insert(auditLog).values({
+/** An audit entry's row: for `auditInsert`, or for `insertWhere` when it must follow a condition in the batch. */
+export function auditRow(e: AuditEvent) {
+  const values: typeof auditLog.$inferInsert = {
     tenantId: e.tenantId,
     actorUserId: e.actorUserId,
     action: e.action,
@@ -32,7 +32,13 @@ export function auditInsert(db: Database, e: AuditEvent) {
     ip: e.ip,
     userAgent: e.userAgent?.slice(0, 512) ?? null,
     createdAt: e.now,
-  });
+  };
+  return { table: auditLog, values };
+}
+
+/** An audit insert, to go in the same batch as the change it records. */
+export function auditInsert(db: Database, e: AuditEvent) {
+  return db.insert(auditLog).values(auditRow(e).values);
 }
 
 /**

@@ -19,7 +19,8 @@ import {
 import { inJsonList } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import type { ActivityKind } from "../records/activity";
-import { insertWhere, subjectExists, subjectExistsSql } from "../records/notes";
+import { insertWhere } from "../../db/sql";
+import { subjectExists, subjectExistsSql } from "../records/notes";
 import type { InteractionInput } from "./form";
 import type { TimelineInteraction } from "../../../views/partials/timeline/InteractionItem";
 
@@ -98,7 +99,7 @@ export async function logInteraction(
   };
   // The record may be deleted since the check: then nothing is written (its updates find no row either).
   const [inserted] = await rawBatchResults(t.db, [
-    sql`${insertWhere(t, interactions, values, subjectExistsSql(t, type, subjectId))} RETURNING id`,
+    sql`${insertWhere({ table: interactions, values: { tenantId: t.tenantId, ...values } }, subjectExistsSql(t, type, subjectId))} RETURNING id`,
     touchSubject(t, type, subjectId, now),
     ...lastContacted,
   ]);
@@ -140,7 +141,7 @@ async function changeInteraction(
   const entry = { subjectType: row.subjectType, subjectId: row.subjectId, actorId: actor.userId, kind, createdAt: now };
   const [, changed] = await rawBatchResults(t.db, [
     // Before the change, so a delete's entry still sees the row it removes.
-    insertWhere(t, activities, entry, stillThere),
+    insertWhere({ table: activities, values: { tenantId: t.tenantId, ...entry } }, stillThere),
     statement,
     ...recomputeLastContacted(t, row.subjectType, row.subjectId),
   ]);

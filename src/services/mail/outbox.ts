@@ -38,30 +38,31 @@ export interface QueueMailInput extends RenderedMail {
   userId: string | null;
 }
 
-/** An outbox insert to put in the same batch as the change that causes the mail. */
+/**
+ * An outbox insert to put in the same batch as the change that causes the mail; `row` is the same row for
+ * `insertWhere` when the mail must follow a condition in the batch.
+ */
 export function queueMail(db: Database, mail: QueueMailInput, now: number) {
   const id = newId();
-  return {
+  const values: typeof emailOutbox.$inferInsert = {
     id,
-    query: db.insert(emailOutbox).values({
-      id,
-      tenantId: mail.tenantId,
-      userId: mail.userId,
-      toAddress: mail.to,
-      kind: mail.kind,
-      essential: mail.essential,
-      // One line whatever a typed name holds: a line break could read as a header of its own at the provider.
-      subject: mail.subject.replace(/[\u0000-\u001f\u007f]+/g, " ").trim(),
-      textBody: mail.text,
-      htmlBody: mail.html,
-      headers: mail.headers && Object.keys(mail.headers).length ? JSON.stringify(mail.headers) : null,
-      status: "pending",
-      attempts: 0,
-      nextAttemptAt: now,
-      createdAt: now,
-      updatedAt: now,
-    }),
+    tenantId: mail.tenantId,
+    userId: mail.userId,
+    toAddress: mail.to,
+    kind: mail.kind,
+    essential: mail.essential,
+    // One line whatever a typed name holds: a line break could read as a header of its own at the provider.
+    subject: mail.subject.replace(/[\u0000-\u001f\u007f]+/g, " ").trim(),
+    textBody: mail.text,
+    htmlBody: mail.html,
+    headers: mail.headers && Object.keys(mail.headers).length ? JSON.stringify(mail.headers) : null,
+    status: "pending",
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
   };
+  return { id, query: db.insert(emailOutbox).values(values), row: { table: emailOutbox, values } };
 }
 
 /** queueMail for mail about a person's account: to one address of theirs, belonging to no workspace. */

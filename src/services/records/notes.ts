@@ -2,8 +2,7 @@
  * Notes on contacts, companies and deals, in Markdown (views/lib/markdown.ts renders it, user HTML
  * escaped) with @mentions (mentions.ts). The author, or an admin or owner, may edit or delete a note.
  */
-import { desc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
-import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { desc, eq, type SQL, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import {
   activities,
@@ -17,7 +16,7 @@ import {
   type Role,
   type SubjectType,
 } from "../../db/schema";
-import { inJsonList } from "../../db/sql";
+import { inJsonList, insertWhere } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import { rawBatchResults } from "../../db/raw-batch";
 import { webhookEventInsert } from "../webhooks/events";
@@ -67,17 +66,6 @@ export function subjectExistsSql(t: TenantDb, type: SubjectType, id: number): SQ
 const noteExistsSql = (t: TenantDb, id: number) =>
   sql`EXISTS (SELECT 1 FROM ${notes} WHERE ${t.where(notes, eq(notes.id, id))})`;
 
-/**
- * One row of the tenant's into `table` (`values` by property name), written only if `condition` holds when
- * the statement runs: a check made before a batch may no longer hold inside it.
- */
-export function insertWhere(t: TenantDb, table: SQLiteTable, values: Record<string, unknown>, condition: SQL): SQL {
-  const columns = getTableColumns(table);
-  const names = [sql.identifier("tenant_id"), ...Object.keys(values).map((k) => sql.identifier(columns[k]!.name))];
-  const params = [t.tenantId, ...Object.values(values)].map((v) => sql`${v}`);
-  return sql`INSERT INTO ${table} (${sql.join(names, sql`, `)}) SELECT ${sql.join(params, sql`, `)} WHERE ${condition}`;
-}
-
 /** A timeline entry on a note's record, written only if `condition` holds inside the batch. */
 function noteActivity(
   t: TenantDb,
@@ -88,7 +76,7 @@ function noteActivity(
   condition: SQL,
 ) {
   const values = { subjectType: subject.type, subjectId: subject.id, actorId, kind, createdAt: now };
-  return insertWhere(t, activities, values, condition);
+  return insertWhere({ table: activities, values: { tenantId: t.tenantId, ...values } }, condition);
 }
 
 /** The notes counter moved by what `delta` counts inside the batch (an EXISTS is 0 or 1), as dealCounter. */
@@ -170,7 +158,7 @@ export async function addNote(
   const subjectLives = subjectExistsSql(t, type, subjectId);
   const values = { subjectType: type, subjectId, authorId: actor.userId, body, createdAt: now, updatedAt: now };
   const [inserted] = await rawBatchResults(t.db, [
-    sql`${insertWhere(t, notes, values, subjectLives)} RETURNING id`,
+    sql`${insertWhere({ table: notes, values: { tenantId: t.tenantId, ...values } }, subjectLives)} RETURNING id`,
     // Right after the insert: insertedNoteId reads the id it got.
     ...told.statements,
     notesCounterBy(t, subjectLives),

@@ -18,8 +18,9 @@ export interface StaffAuditEvent extends RequestMeta {
   detail?: AuditEvent["detail"];
 }
 
-export function staffAuditInsert(db: Database, e: StaffAuditEvent) {
-  return auditInsert(db, {
+/** The entry as the audit trail keeps it. */
+export function staffAuditEntry(e: StaffAuditEvent): AuditEvent {
+  return {
     tenantId: e.tenantId ?? null,
     actorUserId: e.staffId,
     action: e.action,
@@ -30,5 +31,9 @@ export function staffAuditInsert(db: Database, e: StaffAuditEvent) {
     ip: e.ip,
     userAgent: e.userAgent,
     now: e.now,
-  });
+  };
+}
+
+export function staffAuditInsert(db: Database, e: StaffAuditEvent) {
+  return auditInsert(db, staffAuditEntry(e));
 }

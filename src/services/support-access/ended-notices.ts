@@ -7,7 +7,7 @@ import { and, eq, isNotNull, isNull, lte } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { scoped } from "../../db/scoped";
 import { supportGrants } from "../../db/schema";
-import { auditInsert } from "../audit/audit";
+import { auditRow } from "../audit/audit";
 import { supportAccessEndedMail } from "../../mail/support-access-messages";
 import { claimGrant, ownerMail, ownerOf } from "./grants";
 
@@ -48,8 +48,8 @@ export async function sendEndedNotices(db: Database, now: number, baseUrl: strin
         .update(supportGrants, { endNoticeAt: now }, eq(supportGrants.id, grant.id), isNull(supportGrants.endNoticeAt))
         .returning({ id: supportGrants.id }),
       [
-        mail?.query ?? null,
-        auditInsert(db, {
+        mail?.row ?? null,
+        auditRow({
           tenantId: grant.tenantId,
           actorUserId: null,
           action: "support.ended",

@@ -3,23 +3,14 @@
  * write, for 1 hour, 24 hours or 7 days), approves or declines a staff member's request, and ends any of
  * them at once. Each change is audited and the owner is mailed, in the same batch, and only if the change happened.
  */
-import { and, desc, eq, gt, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
-import type { Database } from "../../db/client";
+import { and, desc, eq, gt, isNotNull, isNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import {
-  auditLog,
-  emailOutbox,
-  memberships,
-  supportGrants,
-  tenants,
-  users,
-  type SupportAccess,
-  type SupportGrant,
-} from "../../db/schema";
+import { memberships, supportGrants, tenants, users, type SupportAccess, type SupportGrant } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { newId } from "../../lib/ids";
-import { auditInsert } from "../audit/audit";
+import { rawBatchResults } from "../../db/raw-batch";
+import { insertWhere, type RowValues } from "../../db/sql";
+import { auditInsert, auditRow } from "../audit/audit";
 import { queueMail, type RenderedMail } from "../mail/outbox";
 import { supportAccessEndedMail, supportAccessStartedMail } from "../../mail/support-access-messages";
 
@@ -69,26 +60,6 @@ export async function startedMail(
   return owner ? ownerMail(t, owner, supportAccessStartedMail({ tenantName: owner.tenantName, ...start }), now) : null;
 }
 
-/** The tables whose rows follow a claim (its audit entry, its mail), by the name an INSERT names them. */
-const FOLLOWING = { audit_log: auditLog, email_outbox: emailOutbox } as const;
-
-/**
- * A one-row INSERT … VALUES (an auditInsert, a queueMail query) as INSERT … SELECT … WHERE `condition`, so it
- * writes only when the condition holds as the batch runs. Refuses any other shape rather than guess at it.
- */
-export function insertWhere(db: Database, insert: { toSQL(): { sql: string; params: unknown[] } }, condition: SQL) {
-  const { sql: text, params } = insert.toSQL();
-  const parts = /^insert into "(\w+)" \([\w", ]+\) values \(((?:\?|null)(?:, (?:\?|null))*)\)$/.exec(text);
-  const table = FOLLOWING[parts?.[1] as keyof typeof FOLLOWING];
-  const values = parts?.[2]?.split(", ") ?? [];
-  if (!table || values.filter((v) => v === "?").length !== params.length)
-    throw new Error(`insertWhere: not a one-row insert into ${Object.keys(FOLLOWING).join(" or ")}: ${text}`);
-  let next = 0;
-  // drizzle lists the same columns in the same order for INSERT … SELECT as it did for VALUES.
-  const selected = values.map((v) => (v === "?" ? sql`${params[next++]}` : sql`null`));
-  return db.insert(table).select(sql`select ${sql.join(selected, sql`, `)} where ${condition}`);
-}
-
 /**
  * Runs `writes` and then `claim` (a conditional UPDATE … RETURNING of grant `id` out of `state`) in one batch, each
  * write only if the grant is still in `state` just before the claim: D1 goes on after an UPDATE that matched nothing,
@@ -98,18 +69,17 @@ export async function claimGrant(
   t: TenantDb,
   id: string,
   state: SQL | undefined,
-  claim: BatchItem<"sqlite">,
-  writes: ({ toSQL(): { sql: string; params: unknown[] } } | null)[],
+  claim: SQLWrapper,
+  writes: (RowValues | null)[],
 ): Promise<boolean> {
   const inState = t.db
     .select({ one: sql`1` })
     .from(supportGrants)
     .where(t.where(supportGrants, eq(supportGrants.id, id), state));
   // drizzle puts the subquery in parentheses itself: EXISTS ((…)) would not parse.
-  const guarded = writes.flatMap((w) => (w ? [insertWhere(t.db, w, sql`exists ${inState}`)] : []));
-  const statements: BatchItem<"sqlite">[] = [...guarded, claim];
-  const results = await t.db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  return (results.at(-1) as unknown[]).length > 0;
+  const guarded = writes.flatMap((w) => (w ? [insertWhere(w, sql`exists ${inState}`)] : []));
+  const results = await rawBatchResults(t.db, [...guarded, claim]);
+  return (results.at(-1)?.results ?? []).length > 0;
 }
 
 export interface GiveGrantInput {
@@ -181,7 +151,7 @@ export async function approveRequest(t: TenantDb, actor: Actor, id: string, link
       )
       .returning({ id: supportGrants.id }),
     [
-      auditInsert(t.db, {
+      auditRow({
         tenantId: t.tenantId,
         actorUserId: actor.userId,
         action: "support.request_approved",
@@ -190,7 +160,7 @@ export async function approveRequest(t: TenantDb, actor: Actor, id: string, link
         targetLabel: `${request.staffName ?? "support"}, ${request.access === "read" ? "read-only" : "read and write"}`,
         ...actor,
       }),
-      mail?.query ?? null,
+      mail?.row ?? null,
     ],
   );
   return claimed ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false };
@@ -216,7 +186,7 @@ export async function declineRequest(t: TenantDb, actor: Actor, id: string): Pro
       .update(supportGrants, { declinedAt: actor.now }, eq(supportGrants.id, id), pendingCondition(actor.now))
       .returning({ id: supportGrants.id }),
     [
-      auditInsert(t.db, {
+      auditRow({
         tenantId: t.tenantId,
         actorUserId: actor.userId,
         action: "support.request_declined",
@@ -253,7 +223,7 @@ export async function endGrant(t: TenantDb, actor: Actor, id: string, link: stri
       )
       .returning({ id: supportGrants.id }),
     [
-      auditInsert(t.db, {
+      auditRow({
         tenantId: t.tenantId,
         actorUserId: actor.userId,
         action: "support.ended",
@@ -261,7 +231,7 @@ export async function endGrant(t: TenantDb, actor: Actor, id: string, link: stri
         targetId: id,
         ...actor,
       }),
-      mail?.query ?? null,
+      mail?.row ?? null,
     ],
   );
   return ended ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false };

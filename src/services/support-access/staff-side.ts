@@ -19,7 +19,8 @@ import {
 import type { StaffAuth } from "../../auth/staff-session";
 import type { RequestMeta } from "../../lib/actor";
 import { isId, newId } from "../../lib/ids";
-import { staffAuditInsert } from "../staff/staff-audit";
+import { auditRow } from "../audit/audit";
+import { staffAuditEntry, staffAuditInsert } from "../staff/staff-audit";
 import { supportAccessRequestedMail } from "../../mail/support-access-messages";
 import {
   claimGrant,
@@ -272,18 +273,20 @@ export async function approveBreakGlass(
       )
       .returning({ id: supportGrants.id }),
     [
-      staffAuditInsert(db, {
-        staffId: approver.id,
-        staffName: approver.name,
-        tenantId: request.tenantId,
-        action: "support.break_glass_opened",
-        targetType: "support_grant",
-        targetId: id,
-        targetLabel: `${request.staffName ?? "support"}, ${request.access === "read" ? "read-only" : "read and write"}`,
-        detail: { reason: request.reason ?? "", asked_by: request.staffName ?? "" },
-        ...meta,
-      }),
-      mail?.query ?? null,
+      auditRow(
+        staffAuditEntry({
+          staffId: approver.id,
+          staffName: approver.name,
+          tenantId: request.tenantId,
+          action: "support.break_glass_opened",
+          targetType: "support_grant",
+          targetId: id,
+          targetLabel: `${request.staffName ?? "support"}, ${request.access === "read" ? "read-only" : "read and write"}`,
+          detail: { reason: request.reason ?? "", asked_by: request.staffName ?? "" },
+          ...meta,
+        }),
+      ),
+      mail?.row ?? null,
     ],
   );
   return opened ? { ok: true, mailIds: mail ? [mail.id] : [] } : { ok: false, reason: "not_found" };
