@@ -2,7 +2,7 @@
 // the server bundle (esbuild, packages left external), applies the migrations and serves;
 // `node scripts/node.mjs migrate` (npm run db:migrate:node) only applies the migrations.
 // Settings: wrangler.toml [vars], then .dev.vars, then the environment (PORT, HOST, DATA_DIR,
-// LIBSQL_URL, LIBSQL_AUTH_TOKEN, MAIL_HTTP_URL, ...); docs/self-host.md lists them.
+// LIBSQL_URL, LIBSQL_AUTH_TOKEN, MAIL_HTTP_URL, ...), HOST and PORT included; docs/self-host.md lists them.
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -31,6 +31,9 @@ await build({
   logLevel: "warning",
 });
 const { loadVars, openPlatform, startServer } = await import(pathToFileURL(outfile).href);
+// From here on every file the server makes (the database, its journal, uploads, export archives) is this user's
+// alone; the built assets and bundle above keep the usual mode.
+process.umask(0o077);
 
 if (command === "migrate") {
   const platform = await openPlatform(root, loadVars(root));
@@ -38,17 +41,18 @@ if (command === "migrate") {
   await platform.close();
 } else {
   // A setting missing is a sentence for the operator, not a stack trace (anything else keeps its stack).
-  const server = await startServer({
-    root,
-    port: Number(process.env.PORT || 8787),
-    hostname: process.env.HOST || "127.0.0.1",
-  }).catch((err) => {
+  // HOST and PORT come from the settings as every other one does (.dev.vars too).
+  const server = await startServer({ root }).catch((err) => {
     console.error(`CustomerTrackr did not start: ${err.message}`);
     if (err.name !== "SettingsError") console.error(err.stack);
     process.exit(1);
   });
   console.log(`CustomerTrackr on Node + libSQL: ${server.url}`);
+  // The server stops taking requests and waits (at most 30 s) for running jobs before the database closes.
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     await server.close();
     process.exit(0);
   };

@@ -18,13 +18,14 @@ import {
   type NodePlatform,
   type WorkerHandlers,
 } from "../platform/node/platform";
-import { loadVars } from "./config";
+import { checkSettings, isLoopbackHost, listenAddress, loadVars, SettingsError, urlHost } from "./config";
 
-export { loadVars };
+export { loadVars, SettingsError };
 
 export interface ServerOptions {
   /** The checkout: migrations/, public/, wrangler.toml, .dev.vars. */
   root: string;
+  /** Default: PORT and HOST from the settings (listenAddress). */
   port?: number;
   hostname?: string;
   /** Overrides of the settings (tests). */
@@ -81,32 +82,23 @@ export async function openPlatform(root: string, vars: Record<string, string | u
   return platform;
 }
 
-/** A setting the server cannot start without: its message is for the operator, its stack for nobody. */
-export class SettingsError extends Error {
-  override name = "SettingsError";
-}
-
-/** Addresses only this machine can reach: a server listening there may take its own address for links. */
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+/** Headers a reverse proxy adds with the client's address. */
+const PROXY_HEADERS = ["X-Forwarded-For", "X-Real-IP", "Forwarded"];
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   installWorkersGlobals();
   const vars = { ...loadVars(options.root), ...options.vars };
-  const hostname = options.hostname ?? "127.0.0.1";
-  // Links in emails (password resets, invitations, confirmations) take APP_URL, else the request's origin: on Node
-  // that is the Host header, which whoever asks for a reset chooses, so the victim's link would carry the token to
-  // their site. Served to other machines, APP_URL is required; on this machine alone it is the server's address.
-  if (!vars.APP_URL && !LOOPBACK.has(hostname))
-    throw new SettingsError(
-      `HOST=${hostname} serves other machines: set APP_URL to the address people open (e.g. https://crm.example.com). ` +
-        "Links in emails are built from it; without it they would follow the Host header of whoever asks.",
-    );
+  const listen = listenAddress(vars);
+  const hostname = options.hostname ?? listen.hostname;
+  checkSettings(vars, hostname);
   const platform = await openPlatform(options.root, vars);
   const handlers = worker as unknown as WorkerHandlers;
   platform.run(handlers, { cron: options.cron });
   const env = platform.env;
   // The client's address is the socket's, unless CLIENT_IP_HEADER names the header a trusted proxy sets.
   const ipHeader = vars.CLIENT_IP_HEADER;
+  // A proxy on this machine without CLIENT_IP_HEADER makes every client 127.0.0.1: one rate limit for all of them.
+  let proxyWarned = false;
   const publicDir = path.join(options.root, "public");
   const rules = headerRules(path.join(publicDir, "_headers"));
 
@@ -126,7 +118,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const headers = new Headers(c.req.raw.headers);
     // The last entry is the one the proxy wrote: proxies append to X-Forwarded-For what the client already sent.
     const forwarded = ipHeader ? headers.get(ipHeader)?.split(",").at(-1)?.trim() : undefined;
-    headers.set("CF-Connecting-IP", forwarded || c.env.incoming.socket.remoteAddress || "0.0.0.0");
+    const socketIp = c.env.incoming.socket.remoteAddress || "0.0.0.0";
+    if (!ipHeader && !proxyWarned && isLoopbackHost(socketIp.replace(/^::ffff:/, ""))) {
+      const seen = PROXY_HEADERS.find((h) => headers.has(h));
+      if (seen) {
+        proxyWarned = true;
+        console.warn(
+          JSON.stringify({
+            type: "client_ip_header_unset",
+            message:
+              `A request from this machine carries ${seen}: behind a reverse proxy, set CLIENT_IP_HEADER to the header ` +
+              "it writes the client's address to (e.g. X-Real-IP, or X-Forwarded-For). Until then every client counts " +
+              "as 127.0.0.1 for sign-in and sign-up limits.",
+          }),
+        );
+      }
+    }
+    headers.set("CF-Connecting-IP", forwarded || socketIp);
     const raw = c.req.raw;
     const hasBody = raw.method !== "GET" && raw.method !== "HEAD";
     const request = new Request(raw.url, {
@@ -140,13 +148,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return handlers.fetch(request, env, executionContext());
   });
 
-  const http = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: server.fetch, port: options.port ?? 8787, hostname }, () => resolve(s));
+  // A port in use or an address this machine lacks fails the start, with the platform closed again.
+  const http = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: server.fetch, port: options.port ?? listen.port, hostname }, () => resolve(s));
+    s.once("error", reject);
+  }).catch(async (err) => {
+    await platform.close();
+    throw err;
   });
   const { port } = http.address() as AddressInfo;
-  const url = `http://${hostname}:${port}`;
-  // The bindings object every request gets: set before the first request is answered.
-  if (!vars.APP_URL) (env as { APP_URL?: string }).APP_URL = url;
+  const url = `http://${urlHost(hostname)}:${port}`;
+  // On this machine only (checkSettings): links in emails take the server's own address. Set on the bindings object
+  // every request gets, before the first request is answered.
+  if (!vars.APP_URL) {
+    (env as { APP_URL?: string }).APP_URL = url;
+    if (vars.ENVIRONMENT !== "development")
+      console.warn(
+        JSON.stringify({
+          type: "app_url_unset",
+          message: `APP_URL is not set: links in emails point to ${url}. Behind a reverse proxy, set APP_URL to the address people open.`,
+        }),
+      );
+  }
   return {
     url,
     platform,

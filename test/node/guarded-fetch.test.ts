@@ -79,14 +79,16 @@ describe("the self-hosted webhook fetch", () => {
     ).rejects.toThrow();
   });
 
-  it("is what a production server sends webhooks with; a development one, whose receivers may be local, uses fetch", async () => {
-    for (const [environment, guarded] of [
-      ["production", true],
-      ["development", false],
+  it("is what every server sends webhooks with, development too; only ALLOW_PRIVATE_WEBHOOKS=1 outside production uses fetch", async () => {
+    for (const [vars, guarded] of [
+      [{ ENVIRONMENT: "production" }, true],
+      [{ ENVIRONMENT: "development" }, true],
+      [{ ENVIRONMENT: "production", ALLOW_PRIVATE_WEBHOOKS: "1" }, true],
+      [{ ENVIRONMENT: "development", ALLOW_PRIVATE_WEBHOOKS: "1" }, false],
     ] as const) {
       const dataDir = mkdtempSync(path.join(tmpdir(), "customertrackr-guarded-"));
-      const platform = createNodePlatform({ vars: { ENVIRONMENT: environment }, dataDir });
-      expect(typeof platform.env.WEBHOOK_FETCH, environment).toBe(guarded ? "function" : "undefined");
+      const platform = createNodePlatform({ vars, dataDir });
+      expect(typeof platform.env.WEBHOOK_FETCH, JSON.stringify(vars)).toBe(guarded ? "function" : "undefined");
       await platform.close();
     }
   });

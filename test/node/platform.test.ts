@@ -10,6 +10,7 @@ import { createClient } from "@libsql/client";
 import { describe, expect, it, vi } from "vitest";
 import { openPlatform } from "../../src/node/server";
 import { d1OverLibsql, d1OverLocalFile } from "../../src/platform/node/d1-libsql";
+import { startCronTimer } from "../../src/platform/node/cron-timer";
 import { LocalQueue } from "../../src/platform/node/queue-local";
 import { ABANDONED_UPLOAD_MS, r2OnDisk } from "../../src/platform/node/r2-disk";
 
@@ -235,5 +236,41 @@ describe("the platform's queue", () => {
     } finally {
       await platform.close();
     }
+  });
+
+  it("on shutdown, lets a running job finish its writes before the database closes (a deploy's SIGTERM)", async () => {
+    const root = path.resolve(__dirname, "../..");
+    const platform = await openPlatform(root, { DATA_DIR: tempDir("shutdown") });
+    let started = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const outcome: string[] = [];
+    platform.jobs.consume(async () => {
+      started();
+      await new Promise((r) => setTimeout(r, 300)); // an import step halfway through its chunk
+      await platform.env.DB.prepare("INSERT INTO rate_limits (key, window_start, count) VALUES ('job', 0, 1)")
+        .run()
+        .then(
+          () => outcome.push("committed"),
+          (err) => outcome.push(`failed: ${err}`),
+        );
+    });
+    await platform.jobs.send({ step: "import" } as never);
+    await running;
+    await platform.close();
+    expect(outcome).toEqual(["committed"]);
+  });
+
+  it("on shutdown, waits for the cron's run under way to end", async () => {
+    const ended: number[] = [];
+    let started = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const cron = startCronTimer(async (controller) => {
+      started();
+      await new Promise((r) => setTimeout(r, 300)); // a retention sweep between two statements
+      ended.push(controller.scheduledTime);
+    }, 50);
+    await running;
+    await cron.stop();
+    expect(ended).toHaveLength(1);
   });
 });

@@ -21,7 +21,8 @@ beforeAll(async () => {
     root,
     port: 0,
     cron: false,
-    vars: { ...testBindings(inject("fakeApiPort")), DATA_DIR: dataDir, LIBSQL_URL: "" },
+    // Development on this machine: the one setting in which links fall back to the server's own address.
+    vars: { ...testBindings(inject("fakeApiPort")), ENVIRONMENT: "development", DATA_DIR: dataDir, LIBSQL_URL: "" },
   });
 });
 afterAll(() => server?.close());
@@ -77,7 +78,7 @@ describe("the app on Node + libSQL, over HTTP", () => {
     expect((await http("/_headers")).status).toBe(404);
   });
 
-  it("builds a password reset's link from its own address, not from the Host header the asker sent", async () => {
+  it("in development, builds a password reset's link from its own address, not from the Host header the asker sent", async () => {
     cookies = new Map();
     const email = `reset-${Date.now()}@node.example`;
     const signup = await http("/signup", {
@@ -125,10 +126,16 @@ describe("the app on Node + libSQL, over HTTP", () => {
     expect(mail?.text_body).not.toContain("evil.example");
   });
 
-  it("refuses to serve other machines without APP_URL, the address links in emails are built from", async () => {
+  it("refuses to start in production without APP_URL, the address links in emails are built from, when others reach it", async () => {
     await expect(
-      startServer({ root, port: 0, cron: false, hostname: "0.0.0.0", vars: { APP_URL: "" } }),
-    ).rejects.toThrow(/set APP_URL/);
+      startServer({
+        root,
+        port: 0,
+        cron: false,
+        hostname: "0.0.0.0",
+        vars: { ENVIRONMENT: "production", APP_URL: "" },
+      }),
+    ).rejects.toThrow(/Set APP_URL/);
   });
 
   it("behind a proxy that appends to X-Forwarded-For, takes the address the proxy saw, not one the client wrote", async () => {
@@ -138,6 +145,7 @@ describe("the app on Node + libSQL, over HTTP", () => {
       cron: false,
       vars: {
         ...testBindings(inject("fakeApiPort")),
+        ENVIRONMENT: "development",
         DATA_DIR: mkdtempSync(path.join(tmpdir(), "customertrackr-node-proxied-")),
         LIBSQL_URL: "",
         CLIENT_IP_HEADER: "X-Forwarded-For",
@@ -171,7 +179,7 @@ describe("the app on Node + libSQL, over HTTP", () => {
         .first<{ ip: string }>();
       expect(row?.ip).toBe("203.0.113.9");
     } finally {
-      proxied.close();
+      await proxied.close();
     }
   });
 

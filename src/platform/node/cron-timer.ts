@@ -7,11 +7,12 @@ import { errorText } from "../../lib/error-text";
 export type ScheduledHandler = (controller: ScheduledController) => Promise<void>;
 
 export interface CronTimer {
-  stop(): void;
+  /** No more runs; resolves when the one going, if any, has ended. */
+  stop(): Promise<void>;
 }
 
 export function startCronTimer(run: ScheduledHandler, periodMs = 60_000): CronTimer {
-  let busy = false;
+  let busy: Promise<void> | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const tick = async (scheduledTime: number) => {
@@ -19,14 +20,14 @@ export function startCronTimer(run: ScheduledHandler, periodMs = 60_000): CronTi
       console.error(JSON.stringify({ type: "cron_skipped", scheduledTime, reason: "the previous run is still going" }));
       return;
     }
-    busy = true;
-    try {
-      await run({ scheduledTime, cron: "* * * * *", noRetry() {} });
-    } catch (err) {
-      console.error(JSON.stringify({ type: "cron_failed", scheduledTime, error: errorText(err) }));
-    } finally {
-      busy = false;
-    }
+    busy = run({ scheduledTime, cron: "* * * * *", noRetry() {} })
+      .catch((err) => {
+        console.error(JSON.stringify({ type: "cron_failed", scheduledTime, error: errorText(err) }));
+      })
+      .finally(() => {
+        busy = null;
+      });
+    await busy;
   };
   const arm = () => {
     if (stopped) return;
@@ -38,9 +39,10 @@ export function startCronTimer(run: ScheduledHandler, periodMs = 60_000): CronTi
   };
   arm();
   return {
-    stop() {
+    async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      await busy;
     },
   };
 }

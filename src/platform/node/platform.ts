@@ -1,11 +1,11 @@
 /**
  * The Node platform, chosen once at start: the Worker's bindings built from Node implementations
  * (DB: libSQL, FILES: the disk, JOBS: an in-process queue, mail: the HTTP provider, webhooks: a fetch that
- * refuses internal addresses in production) and the Worker's
+ * refuses internal addresses) and the Worker's
  * own handlers wired to them (queue() consumes JOBS, scheduled() runs every minute). Nothing else in
  * the app knows which platform it runs on.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import type { Bindings } from "../../env";
@@ -20,6 +20,9 @@ import { errorText } from "../../lib/error-text";
 
 /** Queue messages the in-process consumer handles at once. */
 export const QUEUE_CONCURRENCY = 4;
+
+/** How long close() waits for running jobs and the cron's run before it closes the database anyway. */
+export const CLOSE_WAIT_MS = 30_000;
 
 export interface NodePlatformOptions {
   /** Settings as the Worker reads them ([vars], .dev.vars, the process environment). */
@@ -37,7 +40,8 @@ export interface NodePlatform {
   jobs: LocalQueue<JobMessage>;
   /** Starts delivering jobs to the worker's queue() and, unless cron is false, its scheduled() every minute. */
   run(worker: WorkerHandlers, opts?: { cron?: boolean }): void;
-  close(): Promise<void>;
+  /** Stops taking work, waits (up to `waitMs`, default CLOSE_WAIT_MS) for what runs, then closes the database. */
+  close(opts?: { waitMs?: number }): Promise<void>;
 }
 
 /** The handlers src/index.ts exports, as Node calls them. */
@@ -45,6 +49,11 @@ export interface WorkerHandlers {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext): Response | Promise<Response>;
   queue(batch: MessageBatch<JobMessage>, env: Bindings, ctx: ExecutionContext): Promise<void>;
   scheduled(controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void>;
+}
+
+/** Whether webhooks may reach this machine's network: only by asking, and never in production. */
+export function allowPrivateWebhooks(vars: Record<string, string | undefined>): boolean {
+  return vars.ALLOW_PRIVATE_WEBHOOKS === "1" && !isProduction(vars);
 }
 
 /** waitUntil as Workers has it: the work goes on after the response; a failure is logged, not lost silently. */
@@ -65,8 +74,14 @@ export function executionContext(): ExecutionContext & { settled(): Promise<void
 }
 
 export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
-  mkdirSync(options.dataDir, { recursive: true });
+  // Every workspace's data and the password hashes: this user's alone, whatever the umask. An existing folder is
+  // tightened too, which also covers what older versions wrote inside it.
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(options.dataDir, 0o700);
   const url = options.libsqlUrl || `file:${path.join(options.dataDir, "customertrackr.db")}`;
+  // SQLite gives its -wal and -shm files the database file's mode: created here as 0600, before libSQL opens it.
+  const file = url.startsWith("file:") ? url.replace(/^file:(\/\/(?=\/))?/, "").replace(/\?.*$/, "") : null;
+  if (file && file !== ":memory:" && !existsSync(file)) closeSync(openSync(file, "a", 0o600));
   // One connection to a local file: every call but a transaction's runs synchronously once it has one, so a second
   // adds nothing, and the connection's settings (openPlatform's PRAGMAs) then hold for every statement.
   const client = createClient({
@@ -93,8 +108,9 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     DB: local ? local.db : d1OverLibsql(client),
     FILES: r2OnDisk(path.join(options.dataDir, "files")),
     JOBS: jobs as unknown as Queue<JobMessage>,
-    // Outside production a developer's receiver on localhost is allowed, as the endpoint form allows it.
-    ...(isProduction(options.vars) ? { WEBHOOK_FETCH: guardedFetch() } : {}),
+    // Internal addresses are refused whatever ENVIRONMENT says (.dev.vars.example's "development" must not open the
+    // server's network to any workspace admin); ALLOW_PRIVATE_WEBHOOKS=1 outside production reaches a local receiver.
+    ...(allowPrivateWebhooks(options.vars) ? {} : { WEBHOOK_FETCH: guardedFetch() }),
   } as Bindings;
   let cron: CronTimer | null = null;
   return {
@@ -114,9 +130,20 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
           await ctx.settled();
         });
     },
-    async close() {
-      cron?.stop();
+    async close({ waitMs = CLOSE_WAIT_MS } = {}) {
+      // A job or cron run cut off by a closed database would leave half its work: they finish first (a deploy's
+      // SIGTERM), within a bound, and what had not started is re-sent by the watchdog after the restart.
       jobs.stop();
+      const running = Promise.all([jobs.idle(), cron?.stop()]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = await Promise.race([
+        running.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), waitMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (late) console.error(JSON.stringify({ type: "close_gave_up_waiting", waitMs }));
       local?.close();
       client.close();
     },

@@ -2,25 +2,14 @@
  * R2Bucket on the local disk: the subset the app uses (put, get with a range, head, delete of one or
  * many keys, list by prefix with a cursor, multipart uploads for export archives). An object is two
  * files, its bytes and a JSON sidecar of its metadata, each written to a temporary name and renamed,
- * so a reader never sees half an object.
+ * so a reader never sees half an object. Files are this user's alone (0600 in 0700 folders).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
-
-interface Meta {
-  key: string;
-  size: number;
-  etag: string;
-  uploaded: number;
-  httpMetadata?: R2HTTPMetadata;
-  customMetadata?: Record<string, string>;
-}
-
-type PutValue = string | ArrayBuffer | ArrayBufferView | ReadableStream | Blob | null;
-type PutOptions = { httpMetadata?: R2HTTPMetadata | Headers; customMetadata?: Record<string, string> };
+import { bytesOf, httpMetadataOf, type Meta, objectOf, type PutOptions, type PutValue } from "./r2-disk-object";
 
 const OBJECT = "~obj";
 const META = "~meta.json";
@@ -30,44 +19,30 @@ const META = "~meta.json";
  * erasure sees it. R2 has a rule to the same end; a day is the export archive's own life.
  */
 export const ABANDONED_UPLOAD_MS = 24 * 3_600_000;
+/**
+ * Bytes without their metadata (a crash between the two renames of a put) or a temporary file (a crash or a full
+ * disk while writing) this old are left by a put that will never finish: list() removes those under its prefix, so
+ * erasure and retention, which delete what list() returns, leave nothing behind. A put in flight renames its metadata
+ * milliseconds after its bytes, and a temporary file's time moves with every write.
+ */
+export const ORPHAN_MS = 60_000;
+/** A temporary file of a put: `<base>~obj.<uuid>.tmp` or `<base>~meta.json.<uuid>.tmp`. */
+const TEMPORARY = /(~obj|~meta\.json)\.[0-9a-f-]{36}\.tmp$/;
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 /** One path segment per key segment, escaped so no key can climb out of the root ("..", "~", empty). */
 function segment(s: string): string {
   return s === "" ? "%" : encodeURIComponent(s).replace(/\./g, "%2E").replace(/~/g, "%7E");
 }
 
-async function bytesOf(value: PutValue): Promise<Uint8Array> {
-  if (value === null) return new Uint8Array(0);
-  if (typeof value === "string") return new TextEncoder().encode(value);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  return new Uint8Array(await new Response(value as ReadableStream | Blob).arrayBuffer());
-}
-
-function httpMetadataOf(m: PutOptions["httpMetadata"]): R2HTTPMetadata | undefined {
-  if (!(m instanceof Headers)) return m;
-  return {
-    contentType: m.get("Content-Type") ?? undefined,
-    contentDisposition: m.get("Content-Disposition") ?? undefined,
-  };
-}
-
-function objectOf(meta: Meta): R2Object {
-  return {
-    key: meta.key,
-    version: meta.etag,
-    size: meta.size,
-    etag: meta.etag,
-    httpEtag: `"${meta.etag}"`,
-    uploaded: new Date(meta.uploaded),
-    httpMetadata: meta.httpMetadata ?? {},
-    customMetadata: meta.customMetadata ?? {},
-    checksums: { toJSON: () => ({}) },
-    storageClass: "Standard",
-    writeHttpMetadata(headers: Headers) {
-      if (meta.httpMetadata?.contentType) headers.set("Content-Type", meta.httpMetadata.contentType);
-    },
-  } as unknown as R2Object;
+/** The key segment a path segment stands for (segment's inverse); null for a name segment never makes. */
+function unsegment(s: string): string | null {
+  try {
+    return s === "%" ? "" : decodeURIComponent(s);
+  } catch {
+    return null;
+  }
 }
 
 export class DiskBucket {
@@ -78,10 +53,16 @@ export class DiskBucket {
   }
 
   private async writeAtomically(file: string, data: Uint8Array | string): Promise<void> {
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
     const tmp = `${file}.${randomUUID()}.tmp`;
-    await writeFile(tmp, data);
-    await rename(tmp, file);
+    try {
+      await writeFile(tmp, data, { mode: FILE_MODE });
+      await rename(tmp, file);
+    } catch (err) {
+      // A full disk leaves part of the bytes in the temporary file: they go, and the put fails.
+      await rm(tmp, { force: true }).catch(() => {});
+      throw err;
+    }
   }
 
   private async meta(key: string): Promise<Meta | null> {
@@ -185,7 +166,9 @@ export class DiskBucket {
     // The folder of the prefix's complete segments holds every key that can start with it.
     const dir = path.join(this.root, "objects", ...parts.slice(0, -1).map(segment));
     const keys: string[] = [];
-    await this.collect(dir, keys);
+    const orphans: { file: string; key: string }[] = [];
+    await this.collect(dir, keys, orphans);
+    await this.removeOrphans(orphans.filter((o) => o.key.startsWith(prefix)));
     const after = options.cursor ?? "";
     const matching = keys.filter((k) => k.startsWith(prefix) && byBytes(k, after) > 0).sort(byBytes);
     const page = matching.slice(0, limit);
@@ -200,34 +183,58 @@ export class DiskBucket {
       : { objects, truncated, delimitedPrefixes: [] };
   }
 
-  private async collect(dir: string, into: string[]): Promise<void> {
+  /** The listed keys under `dir` (from their metadata), and the files of puts that never finished. */
+  private async collect(dir: string, into: string[], orphans: { file: string; key: string }[]): Promise<void> {
     let entries: import("node:fs").Dirent[];
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
+    const names = new Set(entries.map((e) => e.name));
     for (const e of entries) {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) await this.collect(full, into);
+      if (e.isDirectory()) await this.collect(full, into, orphans);
       else if (e.name.endsWith(META)) {
         const meta = JSON.parse(await readFile(full, "utf8")) as Meta;
         into.push(meta.key);
+      } else {
+        const base = TEMPORARY.test(e.name)
+          ? e.name.replace(TEMPORARY, "")
+          : e.name.endsWith(OBJECT) && !names.has(e.name.slice(0, -OBJECT.length) + META)
+            ? e.name.slice(0, -OBJECT.length)
+            : null;
+        const key = base === null ? null : this.keyOf(path.join(dir, base));
+        if (key !== null) orphans.push({ file: full, key });
       }
+    }
+  }
+
+  /** The key whose files start with `base` (a path under objects/), or null. */
+  private keyOf(base: string): string | null {
+    const segments = path.relative(path.join(this.root, "objects"), base).split(path.sep).map(unsegment);
+    return segments.some((s) => s === null) ? null : segments.join("/");
+  }
+
+  /** Deletes the orphaned files old enough that no put can still be writing them (ORPHAN_MS). */
+  private async removeOrphans(orphans: { file: string }[], now = Date.now()): Promise<void> {
+    for (const { file } of orphans) {
+      const info = await stat(file).catch(() => null);
+      if (info && info.mtimeMs <= now - ORPHAN_MS) await rm(file, { force: true });
     }
   }
 
   async createMultipartUpload(key: string, options: PutOptions = {}): Promise<R2MultipartUpload> {
     const uploadId = randomUUID();
     const dir = path.join(this.root, "uploads", uploadId);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
     const partFile = (n: number) => path.join(dir, String(n).padStart(5, "0"));
     return {
       key,
       uploadId,
       uploadPart: async (partNumber: number, value: PutValue) => {
         const bytes = await bytesOf(value);
-        await writeFile(partFile(partNumber), bytes);
+        await writeFile(partFile(partNumber), bytes, { mode: FILE_MODE });
         return { partNumber, etag: createHash("md5").update(bytes).digest("hex") };
       },
       complete: async (uploaded: R2UploadedPart[]) => {
