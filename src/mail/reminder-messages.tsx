@@ -48,28 +48,42 @@ export interface AgendaTask {
 
 export interface AgendaWorkspace {
   name: string;
+  /** The tasks listed (the day's first, then the latest overdue, at most a page). */
   tasks: AgendaTask[];
+  /** All the reader's tasks of the agenda there, listed or not. */
+  total: number;
+  /** The reader's tasks page in that workspace (through /app/workspaces/open). */
+  link: string;
 }
 
 const agendaLine = (t: AgendaTask) =>
   `${oneLine(t.title)}${t.overdue ? ` (overdue, due ${t.dueDate})` : t.time ? ` at ${t.time}` : ""}`;
 
+/** "and 6 more" under a workspace's list, or nothing when every task is listed. */
+const moreLine = (w: AgendaWorkspace) => (w.total > w.tasks.length ? `and ${w.total - w.tasks.length} more` : null);
+
 /** The daily agenda: per workspace, the reader's open tasks due that day and the overdue ones. */
 export function dailyAgendaMail(p: {
   date: string;
   workspaces: AgendaWorkspace[];
-  link: string;
   unsubscribeUrl: string;
 }): RenderedMail {
-  const count = p.workspaces.reduce((n, w) => n + w.tasks.length, 0);
+  const count = p.workspaces.reduce((n, w) => n + w.total, 0);
   const text = p.workspaces
-    .map((w) => `${w.name}\n${w.tasks.map((t) => `  - ${agendaLine(t)}`).join("\n")}`)
+    .map((w) =>
+      [
+        w.name,
+        ...w.tasks.map((t) => `  - ${agendaLine(t)}`),
+        ...(moreLine(w) ? [`  ${moreLine(w)}`] : []),
+        `  Your tasks in ${w.name}: ${w.link}`,
+      ].join("\n"),
+    )
     .join("\n\n");
   return compose(
     "daily_agenda",
     false,
     `Your agenda for ${p.date}: ${count} ${count === 1 ? "task" : "tasks"}`,
-    `Your open tasks due ${p.date} and the overdue ones:\n\n${text}\n\nYour tasks: ${p.link}`,
+    `Your open tasks due ${p.date} and the overdue ones:\n\n${text}`,
     <>
       <p>Your open tasks due {p.date} and the overdue ones:</p>
       {p.workspaces.map((w) => (
@@ -80,9 +94,10 @@ export function dailyAgendaMail(p: {
               <li>{agendaLine(t)}</li>
             ))}
           </ul>
+          {moreLine(w) ? <p style="margin:4px 0">{moreLine(w)}</p> : null}
+          <EmailButton href={w.link} label={`Open your tasks in ${w.name}`} />
         </>
       ))}
-      <EmailButton href={p.link} label="Open your tasks" />
     </>,
     p.unsubscribeUrl,
   );

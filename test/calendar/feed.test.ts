@@ -106,11 +106,13 @@ describe("the calendar feed", () => {
     expect(timedEvent.DTEND).toBe("20261205T143400Z");
     expect(unescapeText(timedEvent.SUMMARY!)).toBe(`${title} — Ada Lovelace`);
     expect(timedEvent.SUMMARY).toContain("Call back\\; ask about the engine\\, the C:\\\\path\\nand then");
-    expect(timedEvent.URL).toBe(`http://localhost/app/contacts/${ada}`);
+    const open = (path: string) =>
+      `http://localhost/app/workspaces/open/${owner.tenantId}?to=${encodeURIComponent(path)}`;
+    expect(timedEvent.URL).toBe(open(`/app/contacts/${ada}`));
     const dealEvent = events.find((e) => e.UID === `deal-${deal}@localhost`)!;
     expect(dealEvent["DTSTART;VALUE=DATE"]).toBe("20270115");
     expect(unescapeText(dealEvent.SUMMARY!)).toContain("Engine No. 2");
-    expect(dealEvent.URL).toBe(`http://localhost/app/deals/${deal}`);
+    expect(dealEvent.URL).toBe(open(`/app/deals/${deal}`));
 
     for (const absent of [
       "Send the contract", // their own workspace's: in that workspace's feed (below)
@@ -155,6 +157,54 @@ describe("the calendar feed", () => {
     expect(ownEvents[0]!["DTEND;VALUE=DATE"]).toBe("20261225");
     expect(ownEvents[0]!.SUMMARY).toBe("Send the contract");
     expect((await readFeed(path)).text).not.toContain("Send the contract");
+  });
+
+  it("links each event to its record in the feed's workspace, even from a browser working in another one", async () => {
+    const owner = await newTenant("Linked Feed Co");
+    const member = await memberOf(owner.tenantId, "member");
+    const memberId = await userIdOf(member.email);
+    const ownWorkspace = (await env.DB.prepare(
+      "SELECT tenant_id AS id FROM memberships WHERE user_id = ? AND tenant_id <> ?",
+    )
+      .bind(memberId, owner.tenantId)
+      .first<{ id: string }>())!.id;
+    const ada = await createContact(owner.cookie, { first_name: "Ada", last_name: "Linked" });
+    const task = await insertTask(owner.tenantId, {
+      title: "Call Ada",
+      assigneeId: memberId,
+      dueDate: "2026-12-20",
+      subject: { type: "contact", id: ada },
+    });
+    const deal = await insertDeal(owner.tenantId, { name: "Linked deal", ownerId: memberId, closeDate: "2027-01-15" });
+    const feed = await turnOnFeed(member.cookie);
+    // The browser now works in the member's own workspace, where the records' own addresses are 404s.
+    expect(
+      (await send("/app/workspaces/switch", { cookie: member.cookie, form: { tenant_id: ownWorkspace } })).status,
+    ).toBe(303);
+    expect((await send(`/app/contacts/${ada}`, { cookie: member.cookie })).status).toBe(404);
+
+    const events = eventsOf((await readFeed(feed)).text);
+    for (const [uid, record, words] of [
+      [`task-${task}@localhost`, `/app/contacts/${ada}`, "Ada Linked"],
+      [`deal-${deal}@localhost`, `/app/deals/${deal}`, "Linked deal"],
+    ] as const) {
+      const url = new URL(events.find((e) => e.UID === uid)!.URL!);
+      expect(url.origin).toBe("http://localhost");
+      const offer = await send(url.pathname + url.search, { cookie: member.cookie });
+      expect(offer.status, uid).toBe(200);
+      const html = await offer.text();
+      expect(html).toContain("Switch to Linked Feed Co and open it");
+      const next = html.match(/name="next" value="([^"]+)"/)![1]!;
+      expect(next).toBe(record);
+      const switched = await send("/app/workspaces/switch", {
+        cookie: member.cookie,
+        form: { tenant_id: owner.tenantId, next },
+      });
+      expect(switched.headers.get("Location")).toBe(record);
+      expect(await textOf(record, { cookie: member.cookie })).toContain(words);
+      // Back in the other workspace for the next link.
+      await send("/app/workspaces/switch", { cookie: member.cookie, form: { tenant_id: ownWorkspace } });
+    }
   });
 
   it("a new address stops the old one at once; turning it off stops it too; turning it on twice keeps the first", async () => {

@@ -79,7 +79,11 @@ describe("the daily agenda", () => {
     );
     for (const absent of ["Tomorrow thing", "Done thing", "Colleague thing", "Closed thing", "Closed Agenda Co"])
       expect(mail.text_body).not.toContain(absent);
-    expect(mail.text_body).toContain(`${APP_URL}/app/tasks`);
+    // The tasks page of that workspace, whichever one the browser works in.
+    expect(mail.text_body).toContain(
+      `Your tasks in Agenda Co: ${APP_URL}/app/workspaces/open/${u.tenantId}?to=${encodeURIComponent("/app/tasks")}`,
+    );
+    expect(mail.text_body).not.toContain("more");
     expect(mail.essential).toBe(0);
 
     // The next day, at its 07:00: one more.
@@ -87,6 +91,45 @@ describe("the daily agenda", () => {
     expect(await agendas(u.email)).toHaveLength(1);
     await runCron(seven + 24 * 60 * MINUTE);
     expect((await agendas(u.email)).map((m) => m.created_at)).toEqual([seven, seven + 24 * 60 * MINUTE]);
+  });
+
+  it("with a long backlog, lists the day's tasks first, then the latest overdue, says how many more and counts them all", async () => {
+    const u = await member("UTC", "Backlog Co");
+    await turnAgendaOn(u.cookie);
+    const other = await member("UTC", "Second Backlog Co");
+    await env.DB.prepare(
+      "INSERT INTO memberships (tenant_id, user_id, role, created_at, updated_at) VALUES (?, ?, 'member', ?, ?)",
+    )
+      .bind(other.tenantId, u.userId, Date.now(), Date.now())
+      .run();
+    // 30 overdue, one a day from 1 to 30 December 2026, and one due today, 31 December; one in the other workspace.
+    for (let day = 1; day <= 30; day += 1)
+      await insertTask(u.tenantId, u.userId, "UTC", {
+        title: `Overdue ${day}`,
+        dueDate: `2026-12-${String(day).padStart(2, "0")}`,
+        remindLead: null,
+      });
+    await insertTask(u.tenantId, u.userId, "UTC", { title: "Due today", dueDate: "2026-12-31", remindLead: null });
+    await insertTask(other.tenantId, u.userId, "UTC", { title: "Elsewhere", dueDate: "2026-12-31", remindLead: null });
+
+    await runCron(Date.UTC(2026, 11, 31, 7, 0));
+    const [mail] = await agendas(u.email);
+    expect(mail!.subject).toBe("Your agenda for 2026-12-31: 32 tasks");
+    const text = mail!.text_body;
+    expect(text).toContain("Due today");
+    // 25 listed: today's, then the 24 latest overdue (7 to 30 December); 6 more not listed.
+    expect(text).toContain("Overdue 30 (overdue, due 2026-12-30)");
+    expect(text).toContain("Overdue 7 (overdue, due 2026-12-07)");
+    expect(text).not.toContain("Overdue 6 ");
+    expect(text).toContain("  - Overdue 30 (overdue, due 2026-12-30)\n  - Due today\n  and 6 more\n");
+    expect(mail!.html_body).toContain("and 6 more");
+    // Each workspace's own link, through the switch.
+    const open = (tenantId: string) =>
+      `${APP_URL}/app/workspaces/open/${tenantId}?to=${encodeURIComponent("/app/tasks")}`;
+    expect(text).toContain(`Your tasks in Backlog Co: ${open(u.tenantId)}`);
+    expect(text).toContain(
+      `Second Backlog Co\n  - Elsewhere\n  Your tasks in Second Backlog Co: ${open(other.tenantId)}`,
+    );
   });
 
   it("lists a colleague's timed task on the user's own day: the evening's here, the last afternoon's overdue", async () => {

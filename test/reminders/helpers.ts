@@ -37,7 +37,7 @@ export interface TaskSeed {
   dueTime?: string | null;
   /** The zone the due time was given in (the creator's). */
   timeZone?: string;
-  /** Minutes before; for a task due on a day any value means "at 08:00". Null: no reminder. */
+  /** Minutes before; for a task due on a day, 08:00 on the day (under 1440) or the day before (1440). Null: none. */
   remindLead?: number | null;
   status?: "open" | "done";
   subject?: { type: "contact" | "company" | "deal"; id: number } | null;

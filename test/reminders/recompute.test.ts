@@ -24,10 +24,12 @@ describe("changing one's time zone", () => {
       dueTime: "10:00",
       remindLead: 15,
     });
+    const dayBefore = await insertTask(u.tenantId, u.userId, "UTC", { dueDate: "2027-02-04", remindLead: 1440 });
     const sent = await insertTask(u.tenantId, u.userId, "UTC", { dueDate: "2027-02-03" });
     await env.DB.prepare("UPDATE tasks SET remind_at = NULL WHERE id = ?").bind(sent.id).run();
     const colleagues = await insertTask(second.tenantId, second.userId, "UTC", { dueDate: "2027-02-01" });
     expect(home.remindAt).toBe(Date.UTC(2027, 1, 1, 8, 0));
+    expect(dayBefore.remindAt).toBe(Date.UTC(2027, 1, 3, 8, 0));
 
     const res = await send("/app/settings/profile/time-zone", {
       cookie: u.cookie,
@@ -38,6 +40,8 @@ describe("changing one's time zone", () => {
     expect(await remindAtOf(home.id)).toBe(Date.UTC(2027, 1, 1, 13, 0));
     expect(await remindAtOf(away.id)).toBe(Date.UTC(2027, 1, 2, 13, 0));
     expect(await remindAtOf(timed.id)).toBe(Date.UTC(2027, 1, 1, 9, 45));
+    // "1 day before" stays the day before.
+    expect(await remindAtOf(dayBefore.id)).toBe(Date.UTC(2027, 1, 3, 13, 0));
     expect(await remindAtOf(sent.id)).toBeNull();
     expect(await remindAtOf(colleagues.id)).toBe(Date.UTC(2027, 1, 1, 8, 0));
 

@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { runRawBatchRows } from "../../db/raw-batch";
+import { mailLink, taskPath } from "../reminders/links";
 import { writeCalendar, type CalendarEvent } from "./ical";
 
 /** The most tasks and deals one feed carries: the next ones first, then the latest overdue. */
@@ -62,10 +63,9 @@ export function calendarFeedStatements(tenantId: string, userId: string, today: 
   return [tasksQuery(tenantId, userId, today), dealsQuery(tenantId, userId, today)];
 }
 
-const RECORD_PATHS: Record<string, string> = { contact: "contacts", company: "companies", deal: "deals" };
-
-function taskEvent(r: TaskRow, origin: string, host: string): CalendarEvent {
-  const path = r.subjectType && r.subjectId !== null ? RECORD_PATHS[r.subjectType] : undefined;
+// Links name the workspace (as a mail's do): the reader's browser may be working in another of theirs, where the
+// record's own address is a 404.
+function taskEvent(r: TaskRow, origin: string, host: string, tenantId: string): CalendarEvent {
   const subject = r.subjectName?.trim();
   return {
     uid: `task-${r.id}@${host}`,
@@ -75,17 +75,17 @@ function taskEvent(r: TaskRow, origin: string, host: string): CalendarEvent {
         ? { kind: "timed", startMs: r.dueAt, minutes: TIMED_TASK_MINUTES }
         : { kind: "day", date: r.dueDate },
     summary: subject ? `${r.title} — ${subject}` : r.title,
-    url: path ? `${origin}/app/${path}/${r.subjectId}` : `${origin}/app/tasks`,
+    url: mailLink(origin, tenantId, taskPath(r.subjectType, r.subjectId)),
   };
 }
 
-function dealEvent(r: DealRow, origin: string, host: string): CalendarEvent {
+function dealEvent(r: DealRow, origin: string, host: string, tenantId: string): CalendarEvent {
   return {
     uid: `deal-${r.id}@${host}`,
     stampMs: r.updatedAt,
     time: { kind: "day", date: r.closeDate },
     summary: `Expected close: ${r.name}`,
-    url: `${origin}/app/deals/${r.id}`,
+    url: mailLink(origin, tenantId, `/app/deals/${r.id}`),
   };
 }
 
@@ -106,6 +106,9 @@ export async function calendarFeedText(
   return writeCalendar({
     prodId: `-//${p.appName}//Calendar feed//EN`,
     name: `${p.appName}: my tasks in ${feed.workspace}`,
-    events: [...tasks.map((r) => taskEvent(r, p.origin, host)), ...deals.map((r) => dealEvent(r, p.origin, host))],
+    events: [
+      ...tasks.map((r) => taskEvent(r, p.origin, host, feed.tenantId)),
+      ...deals.map((r) => dealEvent(r, p.origin, host, feed.tenantId)),
+    ],
   });
 }

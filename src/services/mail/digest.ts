@@ -15,6 +15,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import type { DatabaseName } from "../shards/databases";
 import { readEverywhere } from "../shards/workspace-db";
 import { digestRuns } from "../../db/schema";
 import { weeklyDigestMail, type DigestWorkspace } from "../../mail/messages";
@@ -64,7 +65,9 @@ export async function runDigestStep(
   config: DigestConfig,
   now: number,
   recordsDbs: Database[] = [db],
+  names: DatabaseName[] = ["DB"],
 ): Promise<DigestReport & { mailIds: string[] }> {
+  if (names.length !== recordsDbs.length) throw new Error("runDigestStep: one name per records database");
   const week = isoWeek(now);
   const report = { week, looked: 0, sent: 0, finished: false, mailIds: [] as string[] };
   if (!config.baseUrl || !config.secret) return report;
@@ -96,7 +99,9 @@ export async function runDigestStep(
   const to = weekStart(now);
   const byUser = wanting.length
     ? await workspaceWeeks(
+        db,
         recordsDbs,
+        names,
         wanting.map((u) => u.id),
         from,
         to,
@@ -158,15 +163,24 @@ export async function runDigestStep(
 
 /**
  * For each user, the week's counts in each of their workspaces: one query for all of them on each database holding
- * workspaces' records (each has its workspaces' memberships, src/services/shards/mirror.ts).
+ * workspaces' records (each has its workspaces' memberships, src/services/shards/mirror.ts), and one directory read.
  */
 async function workspaceWeeks(
+  control: Database,
   dbs: Database[],
+  names: DatabaseName[],
   userIds: string[],
   from: number,
   to: number,
 ): Promise<Map<string, DigestWorkspace[]>> {
-  const all = await readEverywhere(dbs, "digest_database_failed", (db) => weekCounts(db, userIds, from, to));
+  const read = await readEverywhere(dbs, "digest_database_failed", async (db) => {
+    const database = names[dbs.indexOf(db)];
+    return (await weekCounts(db, userIds, from, to)).map((r) => ({ ...r, database }));
+  });
+  // The control database has every workspace's people (a shard's workspace counts zero there) and a move has a
+  // workspace on two databases: each is counted only where the directory says its records are.
+  const homes = await homesOf(control, [...new Set(read.map((r) => r.tenant_id))]);
+  const all = read.filter((r) => r.database === (homes.get(r.tenant_id) ?? "DB"));
   const rows = all.sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : a.joined - b.joined));
   const out = new Map<string, DigestWorkspace[]>();
   for (const r of rows) {
@@ -183,10 +197,21 @@ async function workspaceWeeks(
   return out;
 }
 
+/** The database the directory names for each workspace (none: DB, where every workspace lived before shards). */
+async function homesOf(control: Database, tenantIds: string[]): Promise<Map<string, string>> {
+  if (tenantIds.length === 0) return new Map();
+  const rows = await control.all<{ tenant_id: string; home: string }>(sql`
+    SELECT /* all tenants: the directory entries of the workspaces this page's users belong to */
+      j.value AS tenant_id, coalesce(s.shard, 'DB') AS home
+    FROM json_each(${JSON.stringify(tenantIds)}) j LEFT JOIN workspace_shards s ON s.tenant_id = j.value`);
+  return new Map(rows.map((r) => [r.tenant_id, r.home]));
+}
+
 /** One database's share of workspaceWeeks. */
 function weekCounts(db: Database, userIds: string[], from: number, to: number) {
   return db.all<{
     user_id: string;
+    tenant_id: string;
     joined: number;
     name: string;
     new_contacts: number;
@@ -210,7 +235,7 @@ function weekCounts(db: Database, userIds: string[], from: number, to: number) {
           AND n.created_at < ${to}) AS new_notes
       FROM ws
     )
-    SELECT m.user_id, m.created_at AS joined, t.name, counts.new_contacts, counts.updated_contacts, counts.new_companies, counts.new_notes
+    SELECT m.user_id, m.tenant_id, m.created_at AS joined, t.name, counts.new_contacts, counts.updated_contacts, counts.new_companies, counts.new_notes
     FROM memberships m JOIN counts ON counts.tenant_id = m.tenant_id JOIN tenants t ON t.id = m.tenant_id
     WHERE m.user_id IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))
     ORDER BY m.user_id, m.created_at`);

@@ -33,7 +33,7 @@ export async function runPrivacyCron(env: Bindings, now: number): Promise<Privac
   }
   try {
     const config = { baseUrl: env.APP_URL, secret: env.UNSUBSCRIBE_KEY };
-    const digest = await runDigestStep(db, config, now, recordsDatabases(env, db));
+    const digest = await runDigestStep(db, config, now, recordsDatabases(env, db), boundDatabases(env));
     if (digest.mailIds.length) await deliverDue(db, senderFromEnv(env), now, { ids: digest.mailIds });
     report.digestsSent = digest.mailIds.length;
     if (digest.looked > 0)

@@ -21,13 +21,14 @@ import { dayStart, readerDueDate, SLACK_DAYS } from "../tasks/due-day";
 import { addDays, dateInZone, timeInZone, wallTimeToUtc } from "../../lib/zoned-time";
 import { type AgendaWorkspace, dailyAgendaMail } from "../../mail/reminder-messages";
 import { DEFAULT_EMAIL_PREFERENCES, queueListMail } from "../account/email-preferences";
+import { mailLink } from "./links";
 
 /** The local hour the agenda goes out, and the hour after which a day's agenda is no longer sent. */
 export const AGENDA_TIME = "07:00";
 const AGENDA_UNTIL = "12:00";
 /** Users looked at per cron run. */
 export const AGENDA_PAGE = 50;
-/** Tasks listed per workspace at most (the oldest overdue first); the mail links to the full list. */
+/** Tasks listed per workspace at most (the day's first, then the latest overdue); the mail says how many more. */
 export const AGENDA_TASKS_PER_WORKSPACE = 25;
 
 export interface AgendaConfig {
@@ -91,6 +92,7 @@ export async function runAgendaStep(
           // Due by the end of the user's day: a dated task on or before it, a timed one before the next day begins.
           date: p.today,
           dateBelow: addDays(p.today, SLACK_DAYS + 1),
+          start: dayStart(p.today, p.user.zone),
           end: dayStart(addDays(p.today, 1), p.user.zone),
         })),
         config.notHere,
@@ -123,7 +125,7 @@ export async function runAgendaStep(
   const inserts = [];
   for (const p of wanted) {
     if (!claimed.has(p.user.user_id)) continue;
-    const workspaces = workspacesOf(tasks, p.user.user_id, p.today, p.user.zone);
+    const workspaces = workspacesOf(tasks, p.user.user_id, p.today, p.user.zone, baseUrl);
     if (workspaces.length === 0) continue;
     const mail = await queueListMail(
       db,
@@ -134,8 +136,7 @@ export async function runAgendaStep(
         list: "agenda",
         baseUrl,
         secret: config.secret,
-        render: (unsubscribeUrl) =>
-          dailyAgendaMail({ date: p.today, workspaces, link: `${baseUrl}/app/tasks`, unsubscribeUrl }),
+        render: (unsubscribeUrl) => dailyAgendaMail({ date: p.today, workspaces, unsubscribeUrl }),
       },
       now,
       { ...DEFAULT_EMAIL_PREFERENCES, agenda: true },
@@ -158,23 +159,33 @@ interface AgendaRow {
   title: string;
   due_date: string;
   due_at: number | null;
+  /** The user's tasks of the agenda in that workspace, listed or not. */
+  total: number;
 }
 
 /** The users' open tasks due on or before their day, in their open workspaces: one query for all of them. */
-type AgendaDay = { user: string; date: string; dateBelow: string; end: number };
+type AgendaDay = { user: string; date: string; dateBelow: string; start: number; end: number };
 
 async function agendaTasks(db: Database, users: AgendaDay[]): Promise<AgendaRow[]> {
+  // The day's tasks are listed first, then the latest overdue: a long backlog must not hide today.
   return db.all<AgendaRow>(sql`
-    SELECT user_id, tenant_id, workspace, joined, title, due_date, due_at FROM (
-      SELECT /* all tenants: each user's own tasks in every workspace they belong to */
-        m.user_id, m.tenant_id, tn.name AS workspace, m.created_at AS joined, t.title, t.due_date, t.due_at,
-        row_number() OVER (PARTITION BY m.user_id, m.tenant_id ORDER BY t.due_date, t.due_at, t.id) AS n
-      FROM json_each(${JSON.stringify(users)}) j
-      JOIN memberships m ON m.user_id = json_extract(j.value, '$.user')
-      JOIN tenants tn ON tn.id = m.tenant_id AND tn.closed_at IS NULL
-      JOIN tasks t ON t.tenant_id = m.tenant_id AND t.assignee_id = m.user_id AND t.status = 'open'
-        AND t.due_date < json_extract(j.value, '$.dateBelow') AND CASE WHEN t.due_at IS NULL
-          THEN t.due_date <= json_extract(j.value, '$.date') ELSE t.due_at < json_extract(j.value, '$.end') END)
+    SELECT user_id, tenant_id, workspace, joined, title, due_date, due_at, total FROM (
+      SELECT user_id, tenant_id, workspace, joined, title, due_date, due_at,
+        row_number() OVER (PARTITION BY user_id, tenant_id ORDER BY overdue,
+          CASE WHEN overdue = 0 THEN due_date END, CASE WHEN overdue = 0 THEN due_at END,
+          due_date DESC, due_at DESC, id DESC) AS n,
+        count(*) OVER (PARTITION BY user_id, tenant_id) AS total
+      FROM (
+        SELECT /* all tenants: each user's own tasks in every workspace they belong to */
+          m.user_id, m.tenant_id, tn.name AS workspace, m.created_at AS joined, t.id, t.title, t.due_date, t.due_at,
+          CASE WHEN t.due_at IS NULL THEN t.due_date < json_extract(j.value, '$.date')
+            ELSE t.due_at < json_extract(j.value, '$.start') END AS overdue
+        FROM json_each(${JSON.stringify(users)}) j
+        JOIN memberships m ON m.user_id = json_extract(j.value, '$.user')
+        JOIN tenants tn ON tn.id = m.tenant_id AND tn.closed_at IS NULL
+        JOIN tasks t ON t.tenant_id = m.tenant_id AND t.assignee_id = m.user_id AND t.status = 'open'
+          AND t.due_date < json_extract(j.value, '$.dateBelow') AND CASE WHEN t.due_at IS NULL
+            THEN t.due_date <= json_extract(j.value, '$.date') ELSE t.due_at < json_extract(j.value, '$.end') END))
     WHERE n <= ${AGENDA_TASKS_PER_WORKSPACE}
     ORDER BY user_id, joined, tenant_id, due_date, due_at`);
 }
@@ -201,12 +212,26 @@ async function agendaTasksEverywhere(
   });
 }
 
-/** One user's rows as the mail's workspaces, each task today (with its time in the user's zone) or overdue. */
-function workspacesOf(rows: AgendaRow[], userId: string, today: string, zone: string): AgendaWorkspace[] {
+/**
+ * One user's rows as the mail's workspaces, each task today (with its time in the user's zone) or overdue, how many
+ * more there are, and a link to the tasks page that opens in that workspace.
+ */
+function workspacesOf(
+  rows: AgendaRow[],
+  userId: string,
+  today: string,
+  zone: string,
+  baseUrl: string,
+): AgendaWorkspace[] {
   const out = new Map<string, AgendaWorkspace>();
   for (const r of rows) {
     if (r.user_id !== userId) continue;
-    const w = out.get(r.tenant_id) ?? { name: r.workspace, tasks: [] };
+    const w = out.get(r.tenant_id) ?? {
+      name: r.workspace,
+      tasks: [],
+      total: r.total,
+      link: mailLink(baseUrl, r.tenant_id, "/app/tasks"),
+    };
     w.tasks.push({
       title: r.title,
       time: r.due_at === null ? null : timeInZone(r.due_at, zone),

@@ -10,7 +10,8 @@ import type { Task } from "../../db/schema";
 import { roleAtLeast } from "../../lib/roles";
 import { addDays, isoWeekday } from "../../lib/zoned-time";
 import { nextTaskDueOfTasks } from "./statements";
-import { memberZone, timing, type TaskActor } from "./write";
+import { timing } from "./timing";
+import { memberZone, type TaskActor } from "./write";
 
 /** At most this many tasks per bulk action (the page shows at most SECTION_ALL). */
 export const BULK_MAX = 500;

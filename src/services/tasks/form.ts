@@ -46,7 +46,7 @@ export interface TaskInput {
   priority: "normal" | "high";
   dueDate: string;
   dueTime: string | null;
-  /** Minutes before a timed task, or 0 for "on the day at 08:00" on a dated one; null: no reminder. */
+  /** Minutes before a timed task; on a dated one 0 ("08:00 on the day") or 1440 ("08:00 the day before"); null: none. */
   remindLead: number | null;
   /** A user id, or null for "me". */
   assigneeId: string | null;
@@ -137,8 +137,9 @@ export const taskSchema = z
       priority: v.priority,
       dueDate: v.due_date,
       dueTime: v.due_time,
-      // A dated task's reminder is at 08:00 on the day whatever lead was picked.
-      remindLead: v.remind === null ? null : v.due_time ? v.remind : 0,
+      // A dated task reminds at 08:00: the day before for "1 day before", else on the day (stored as 0, so the
+      // form shows back what it does).
+      remindLead: v.remind === null ? null : v.due_time ? v.remind : v.remind >= 1440 ? v.remind : 0,
       assigneeId: v.assignee,
       subject: v.record,
       repeat: v.repeat ? { unit: v.repeat, every: v.repeat_every } : null,

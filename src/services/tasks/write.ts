@@ -6,7 +6,7 @@
  * deleted by its assignee, its creator, or an admin or owner; it is given to someone else only by its
  * assignee or an admin or owner ("a member cannot reassign others' tasks").
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import { webhookEventInsert } from "../webhooks/events";
 import { taskData } from "../webhooks/payloads";
@@ -15,9 +15,9 @@ import { memberships, tasks, tenants, users, type Role, type Task } from "../../
 import { roleAtLeast } from "../../lib/roles";
 import type { FieldErrors } from "../../lib/validation";
 import { subjectExists } from "../records/notes";
-import { dueInstant, remindAtFor } from "../reminders/schedule";
 import { wallTimeToUtc } from "../../lib/zoned-time";
 import { type TaskInput, titleSortOf } from "./form";
+import { timing } from "./timing";
 import { nextDueDate } from "./recurrence";
 import { nextTaskDueOfTasks, nextTaskDueUpdate, taskTimelineEntries } from "./statements";
 import { trashStatements } from "../trash/snapshot";
@@ -67,29 +67,6 @@ export async function memberZone(t: TenantDb, userId: string): Promise<string | 
     .where(t.where(memberships, eq(memberships.userId, userId)))
     .limit(1);
   return row?.zone ?? null;
-}
-
-/** The due and reminder columns of a task: the time read in `zone`; a reminder already past is dropped. */
-export function timing(
-  input: Pick<TaskInput, "dueDate" | "dueTime" | "remindLead">,
-  zone: string,
-  assigneeZone: string,
-  now: number,
-) {
-  const task = { dueDate: input.dueDate, dueTime: input.dueTime, timeZone: zone, remindLead: input.remindLead };
-  const dueAt = dueInstant(task);
-  let remindAt = remindAtFor(task, assigneeZone);
-  // A task whose due time (or whose day, in the assignee's zone) is over gets no reminder.
-  const over = dueAt ?? remindAtFor({ ...task, remindLead: 0, dueTime: null }, assigneeZone)! + 16 * 3_600_000;
-  if (remindAt !== null && over < now) remindAt = null;
-  return {
-    dueDate: input.dueDate,
-    dueTime: input.dueTime,
-    timeZone: zone,
-    dueAt,
-    remindLead: input.remindLead,
-    remindAt,
-  };
 }
 
 /** Checks the assignee and the linked record; returns the assignee's id and zone or the fields' errors. */
@@ -263,7 +240,8 @@ export async function reopenTask(t: TenantDb, actor: TaskActor, id: number): Pro
   if (!canChangeTask(task, actor)) return { ok: false, reason: "forbidden" };
   if (task.status === "open") return { ok: true, id };
   const zone = (await memberZone(t, task.assigneeId)) ?? task.timeZone;
-  const w = timing(task, task.timeZone, zone, actor.now);
+  // A time already past stays as it was: reminded already, its claim stands (an undo sends nothing twice).
+  const w = timing(task, task.timeZone, zone, actor.now, "keep");
   const reopened = sql`status = 'open' AND updated_at = ${actor.now} AND completed_at IS NULL`;
   await runRawBatchRows(t.db, [
     sql`UPDATE tasks SET status = 'open', completed_at = NULL, completed_by = NULL, remind_at = ${w.remindAt},
@@ -290,8 +268,11 @@ export async function deleteTask(t: TenantDb, actor: TaskActor, id: number): Pro
   return { ok: true, id };
 }
 
-/** Statements giving a leaving member's tasks in this workspace to its owner, for the removal's batch. */
-export function reassignToOwnerStatement(t: TenantDb, userId: string) {
+/**
+ * Statements giving a leaving member's tasks in this workspace to its owner, for the removal's batch; `guard`: only
+ * while it holds when the batch runs (the removal's membership still as it read it).
+ */
+export function reassignToOwnerStatement(t: TenantDb, userId: string, guard?: SQL) {
   return t.update(
     tasks,
     {
@@ -300,6 +281,7 @@ export function reassignToOwnerStatement(t: TenantDb, userId: string) {
     and(
       eq(tasks.assigneeId, userId),
       sql`EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.role = 'owner' AND m.user_id <> ${userId})`,
+      guard,
     ),
   );
 }

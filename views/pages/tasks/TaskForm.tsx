@@ -69,10 +69,10 @@ const KINDS: [string, string][] = [
 
 const REMINDERS: [string, string][] = [
   ["", "No reminder"],
-  ["0", "At the time (08:00 for a task without a time)"],
+  ["0", "At the time (08:00 on the day for a task without a time)"],
   ["15", "15 minutes before"],
   ["60", "1 hour before"],
-  ["1440", "1 day before"],
+  ["1440", "1 day before (08:00 the day before for a task without a time)"],
 ];
 
 const REPEATS: [string, string][] = [
