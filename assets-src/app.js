@@ -467,3 +467,36 @@ document.addEventListener("htmx:afterSettle", (event) => {
   send(document);
   document.addEventListener("htmx:load", (event) => send(event.target));
 })();
+
+// The page's workspace (#ct-workspace, views/layouts/Layout.tsx) goes with every change it sends: another tab may
+// have moved this browser's session to another workspace, and the server refuses a change meant for the page's
+// (src/middleware/page-workspace.tsx). Plain POST forms get a field (the formdata event fires for a native submission
+// and for htmx's `new FormData(form)`); GET forms none, as it would land in their URLs. htmx's other changes
+// (hx-post on a GET form, hx-delete) carry it as a header.
+(() => {
+  const workspace = () => document.getElementById("ct-workspace")?.dataset.workspace;
+  // A submit button's formmethod wins over its form's method; the submit event comes just before formdata.
+  let submitter = null;
+  document.addEventListener(
+    "submit",
+    (event) => {
+      submitter = event.submitter ?? null;
+      setTimeout(() => {
+        submitter = null;
+      });
+    },
+    true,
+  );
+  document.addEventListener("formdata", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    const method =
+      submitter?.form === form && submitter.hasAttribute("formmethod") ? submitter.formMethod : form.method;
+    const id = workspace();
+    if (method === "post" && id) event.formData.set("_workspace", id);
+  });
+  document.addEventListener("htmx:configRequest", (event) => {
+    const id = workspace();
+    if (id && event.detail.verb !== "get") event.detail.headers["X-Workspace"] = id;
+  });
+})();

@@ -9,6 +9,7 @@ import { securityHeaders } from "./middleware/security-headers";
 import { noStore, noStoreOnTokenPages } from "./middleware/security-headers";
 import { requireUser, session } from "./middleware/session";
 import { frozenWhileMoving } from "./middleware/moving-workspace";
+import { pageWorkspace } from "./middleware/page-workspace";
 import { openWorkspaceOnly } from "./middleware/closed-workspace";
 import { theme } from "./middleware/theme";
 import { refuseDevSwitchesInProduction } from "./lib/dev-tools";
@@ -89,6 +90,9 @@ app.use("*", database, session, theme);
 // Everything under /app needs a signed-in member and is never cached; a closed workspace shows only
 // its closed page (src/middleware/closed-workspace.tsx). "/app/*" matches "/app" too: registered once.
 app.use("/app/*", noStore, requireUser, openWorkspaceOnly, frozenWhileMoving);
+// A change sent from a page of another workspace than the session's now (another tab switched) is refused, 409:
+// src/middleware/page-workspace.tsx. After the session, which names the workspace; "/app/*" matches "/app" too.
+app.use("/app/*", pageWorkspace);
 // First-party usage: page views and the features routes track, written after the response
 // (src/middleware/usage.ts). After the guards, so only members' requests reach it; "/app/*" matches
 // "/app" too, so it is registered once.

@@ -116,6 +116,7 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
           auth
             ? {
                 email: auth.user.email,
+                tenantId: auth.tenant.id,
                 tenantName: auth.tenant.name,
                 role: auth.role,
                 verified: auth.user.emailVerifiedAt !== null,

@@ -12,6 +12,7 @@ import { routePath } from "hono/route";
 import type { AppEnv } from "../env";
 import { errorResponse } from "../lib/errors";
 import { wantsFragment, withPageProblem } from "../lib/render";
+import { takeWorkspaceMarker } from "./page-workspace";
 
 /**
  * Room for the largest form within its advertised limits: a note of 20,000 characters urlencoded at up
@@ -59,6 +60,8 @@ export function formBody(app: Hono<AppEnv>): MiddlewareHandler<AppEnv> {
     } catch {
       return formAgain(c, app);
     }
+    // The page's workspace marker is checked after the session (src/middleware/page-workspace.tsx), never by routes.
+    takeWorkspaceMarker(c.req, form);
     // hono's parseBody() takes the form from here, so the route parses nothing itself.
     (c.req.bodyCache as { formData?: Promise<FormData> }).formData = Promise.resolve(form);
     return next();

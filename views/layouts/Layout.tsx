@@ -17,6 +17,8 @@ export interface LayoutProps {
   /** The signed-in user; `closed`: their workspace is closed, so the navigation offers only what still works. */
   user: {
     email: string;
+    /** The workspace this page is rendered for: app.js sends it with the page's changes (src/middleware/page-workspace.tsx). */
+    tenantId: string;
     tenantName: string;
     role: string;
     verified: boolean;
@@ -100,6 +102,9 @@ export function Layout(p: LayoutProps) {
           </a>
           {/* In the body, not <head>: a boosted navigation swaps only the body, so the head would keep the first page's. */}
           {p.usageRoute ? <div id="ct-route" data-route={p.usageRoute} hidden></div> : null}
+          {/* The page's workspace, sent by app.js with every POST form and htmx change: a write from a page of another
+              workspace than the session's now is refused. Not an attribute of <body>, which a boosted swap keeps. */}
+          {p.user ? <div id="ct-workspace" data-workspace={p.user.tenantId} hidden></div> : null}
           <header class="site-header">
             <div class="inner">
               <a class="brand" href={p.user ? "/app" : "/"}>
