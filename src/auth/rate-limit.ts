@@ -5,7 +5,7 @@
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase64url } from "@oslojs/encoding";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { rateLimits } from "../db/schema";
 
@@ -17,10 +17,10 @@ export interface Limit {
 }
 
 export const LIMITS = {
-  // Sign-in (src/services/account/accounts.ts, logIn): every attempt per IP; failures per account and source
-  // (IP), which locks that source out of that account; failures per account from all unrecognised
-  // browsers, past which they get one attempt per `loginPaceUnderAttack` window; failures per device
-  // cookie, past which that cookie is refused for a while.
+  // Sign-in (src/services/account/login-limits.ts): failed or refused attempts per IP (an IPv6 /64), by browsers
+  // not recognised for the account; failures per account and source (IP), which locks that source out of that
+  // account; failures per account from all unrecognised browsers, past which they get one attempt per
+  // `loginPaceUnderAttack` window; failures per device cookie, past which that cookie is refused for a while.
   loginPerIp: { name: "login-ip", max: 30, windowMs: 10 * 60 * 1000 },
   loginFailuresPerSource: { name: "login-account-ip", max: 10, windowMs: 15 * 60 * 1000 },
   loginFailuresPerAccount: { name: "login-account", max: 10, windowMs: 15 * 60 * 1000 },
@@ -30,8 +30,11 @@ export const LIMITS = {
   resetPerIp: { name: "reset-ip", max: 10, windowMs: 60 * 60 * 1000 },
   resetPerAccount: { name: "reset-account", max: 3, windowMs: 60 * 60 * 1000 },
   verificationPerUser: { name: "verify-user", max: 5, windowMs: 60 * 60 * 1000 },
-  // A signed-in user typing their password again (src/services/account/reauth.ts): password, email, deletion.
+  // A signed-in user typing their password again (src/services/account/reauth.ts): password, email, deletion,
+  // closing a workspace, handing it over.
   passwordChangePerUser: { name: "password-change-user", max: 10, windowMs: 15 * 60 * 1000 },
+  // Email-change confirmations per new address, so the form cannot flood a stranger's inbox.
+  emailChangePerAddress: { name: "email-change-address", max: 3, windowMs: 24 * 60 * 60 * 1000 },
   // /contact: messages per network address, and acknowledgements per recipient, so the form
   // cannot be used to flood someone else's inbox from many addresses.
   contactPerIp: { name: "contact-ip", max: 5, windowMs: 60 * 60 * 1000 },
@@ -102,6 +105,44 @@ export async function isLimited(db: Database, limit: Limit, subject: string, now
   if (!row || row.windowStart <= now - limit.windowMs) return { allowed: true, retryAfter: 0 };
   const retryAfter = Math.max(1, Math.ceil((row.windowStart + limit.windowMs - now) / 1000));
   return { allowed: row.count < limit.max, retryAfter };
+}
+
+/**
+ * Gives back one event `hit` counted at `now` (an attempt that turned out not to count against this limit),
+ * as long as that window is still the counter's.
+ */
+export async function refund(db: Database, limit: Limit, subject: string, now: number): Promise<void> {
+  await db
+    .update(rateLimits)
+    .set({ count: sql`max(${rateLimits.count} - 1, 0)` })
+    .where(
+      and(
+        eq(rateLimits.key, keyFor(limit, subject)),
+        gt(rateLimits.windowStart, now - limit.windowMs),
+        lte(rateLimits.windowStart, now),
+      ),
+    );
+}
+
+/**
+ * The subject of a per-address limit: an IPv4 address as it is, an IPv6 address as its /64. One home or phone
+ * usually holds a whole /64, so counting its addresses one by one would give it billions of budgets.
+ */
+export function networkOf(ip: string | null): string {
+  if (!ip) return "unknown";
+  if (!ip.includes(":")) return ip;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  const [head = "", tail] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  // "::" stands for as many zero groups as are missing.
+  const groups =
+    tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 /** Forgets the counter (after a successful login). */

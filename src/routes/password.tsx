@@ -10,7 +10,7 @@ import { requestMeta } from "../lib/request";
 import { email, formValue, parseForm } from "../lib/validation";
 import { rememberDevice } from "../middleware/session";
 import { expiredLinkPage } from "./expired-link";
-import { requestPasswordReset, resetPassword } from "../services/account/passwords";
+import { requestPasswordReset, resetLinkAccount, resetPassword } from "../services/account/passwords";
 import { ForgotPasswordPage, MessagePage, ResetPasswordPage } from "../../views/pages/account/AccountPages";
 
 /** Mounted at /password. */
@@ -64,8 +64,11 @@ passwordRoutes.post("/reset/:token", async (c) => {
   const token = c.req.param("token");
   const body = await c.req.parseBody();
   const password = typeof body.password === "string" ? body.password : "";
-  const problem = passwordProblem(password);
   if (!EMAILED_TOKEN.test(token)) return expiredLink(c);
+  // The account's own address is refused here as at sign-up and change: the link is not used up by looking.
+  const account = await resetLinkAccount(c.get("db"), token, Date.now());
+  if (!account) return expiredLink(c);
+  const problem = passwordProblem(password, { email: account.email });
   if (problem)
     return render(c, "Choose a new password", <ResetPasswordPage token={token} errors={{ password: problem }} />, 422);
   const result = await resetPassword(c.get("db"), token, password, { ...requestMeta(c), baseUrl: appBaseUrl(c) });
@@ -77,7 +80,11 @@ passwordRoutes.post("/reset/:token", async (c) => {
     c,
     "Password changed",
     <MessagePage title="Your password has been changed">
-      <p>Every device that was signed in to your account has been signed out. Log in with your new password.</p>
+      <p>
+        Every device that was signed in to your account has been signed out, and your calendar feeds are off: their
+        addresses no longer work. Log in with your new password, and turn a feed on again from your profile if you use
+        one.
+      </p>
       <p>
         <a class="button" href="/login">
           Log in

@@ -5,8 +5,9 @@ import type { Database } from "../../db/client";
 import { runRawBatch } from "../../db/raw-batch";
 import { memberships, sessions, tenants, users } from "../../db/schema";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../auth/password";
-import { clear, hit, isLimited, LIMITS } from "../../auth/rate-limit";
+import { hit, LIMITS, networkOf } from "../../auth/rate-limit";
 import type { DeviceCookie } from "../../auth/device-cookie";
+import { admitLogin, type LoginLimitScope } from "./login-limits";
 import { newSession } from "../../auth/session";
 import { newId } from "../../lib/ids";
 import { newAuthToken } from "../../auth/tokens";
@@ -102,7 +103,7 @@ export async function signUp(
   const perIp = meta.signupsPerIpPerHour
     ? { ...LIMITS.signupPerIp, max: meta.signupsPerIpPerHour }
     : LIMITS.signupPerIp;
-  const limit = await hit(db, perIp, meta.ip ?? "unknown", meta.now);
+  const limit = await hit(db, perIp, networkOf(meta.ip), meta.now);
   if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfter: limit.retryAfter };
   if (await findUserByEmail(db, input.email)) return { ok: false, reason: "email_taken" };
 
@@ -195,22 +196,12 @@ export type LogInResult =
   | { ok: false; reason: "no_workspace"; userId: string; email: string }
   | { ok: false; reason: "rate_limited"; retryAfter: number; scope: LoginLimitScope };
 
-/**
- * Which limit refused a sign-in: this IP's attempts at all accounts; this account's failures from this
- * source; the account's turns for unrecognised browsers while it is under attack; this browser's own
- * failures (device cookie).
- */
-export type LoginLimitScope = "ip" | "source" | "account" | "device";
+export type { LoginLimitScope };
 
 /**
  * Checks the credentials and opens a new session in the user's first tenant. The same answer,
- * after the same work, whether or not the email exists.
- *
- * Guessing is limited without letting anyone lock the owner out (docs/architecture.md, "Brute force"):
- * a browser with a valid device cookie for this account (src/auth/device-cookie.ts) is limited only by
- * its own failures; any other is locked out of this account from its IP after 10 failures there, and
- * once the account has had 10 failures from unrecognised browsers in 15 minutes, they share one attempt
- * per 30 seconds.
+ * after the same work, whether or not the email exists. The guessing limits (login-limits.ts) count the
+ * attempt before the password is checked and give a success back.
  */
 export async function logIn(
   db: Database,
@@ -218,29 +209,14 @@ export async function logIn(
   password: string,
   meta: RequestMeta & { device?: DeviceCookie | null },
 ): Promise<LogInResult> {
-  const limited = (limit: { retryAfter: number }, scope: LoginLimitScope) =>
-    ({ ok: false, reason: "rate_limited", retryAfter: limit.retryAfter, scope }) as const;
-  const ipLimit = await hit(db, LIMITS.loginPerIp, meta.ip ?? "unknown", meta.now);
-  if (!ipLimit.allowed) return limited(ipLimit, "ip");
   const user = await findUserByEmail(db, email);
   const device = meta.device && user && meta.device.userId === user.id ? meta.device : null;
-  const source = `${email} ${meta.ip ?? "unknown"}`;
-  // Refused attempts at a real account are failures too: the workspace should see a guessing attack.
-  const refuse = async (limit: { retryAfter: number }, scope: LoginLimitScope, reason: string) => {
-    if (user) await recordFailedSignIn(db, user.id, meta, reason);
-    return limited(limit, scope);
-  };
-  if (device) {
-    const deviceLimit = await isLimited(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
-    if (!deviceLimit.allowed) return refuse(deviceLimit, "device", "locked (this browser)");
-  } else {
-    const sourceLimit = await isLimited(db, LIMITS.loginFailuresPerSource, source, meta.now);
-    if (!sourceLimit.allowed) return refuse(sourceLimit, "source", "locked (this address)");
-    const underAttack = !(await isLimited(db, LIMITS.loginFailuresPerAccount, email, meta.now)).allowed;
-    if (underAttack) {
-      const turn = await hit(db, LIMITS.loginPaceUnderAttack, email, meta.now);
-      if (!turn.allowed) return refuse(turn, "account", "slowed down");
-    }
+  const admission = await admitLogin(db, { email, ip: meta.ip, device, now: meta.now });
+  if (!admission.ok) {
+    // Refused attempts at a real account are failures too: the workspace should see a guessing attack.
+    const reason = { device: "locked (this browser)", source: "locked (this address)", account: "slowed down" };
+    if (user && admission.scope !== "ip") await recordFailedSignIn(db, user.id, meta, reason[admission.scope]);
+    return { ok: false, reason: "rate_limited", retryAfter: admission.retryAfter, scope: admission.scope };
   }
 
   const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
@@ -255,21 +231,10 @@ export async function logIn(
         .orderBy(sql`${tenants.closedAt} is not null`, memberships.createdAt)
         .limit(1)
     : [];
-  if (user && valid && !membership) {
-    // Not a guess: the person may join a workspace or start one (services/account/no-workspace.ts).
-    await clear(
-      db,
-      device ? LIMITS.loginFailuresPerDevice : LIMITS.loginFailuresPerSource,
-      device ? device.nonce : source,
-    );
-    return { ok: false, reason: "no_workspace", userId: user.id, email: user.email };
-  }
+  // A right password is not a guess, in a workspace or not (services/account/no-workspace.ts).
+  await admission.settle(Boolean(user && valid));
+  if (user && valid && !membership) return { ok: false, reason: "no_workspace", userId: user.id, email: user.email };
   if (!user || !valid || !membership) {
-    if (device) await hit(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
-    else {
-      await hit(db, LIMITS.loginFailuresPerSource, source, meta.now);
-      await hit(db, LIMITS.loginFailuresPerAccount, email, meta.now);
-    }
     if (user) await recordFailedSignIn(db, user.id, meta, "wrong password");
     else
       await recordAudit(db, {
@@ -280,12 +245,6 @@ export async function logIn(
       });
     return { ok: false, reason: "invalid" };
   }
-  // Only this browser's or this source's count is forgiven: the account's stays while others guess.
-  await clear(
-    db,
-    device ? LIMITS.loginFailuresPerDevice : LIMITS.loginFailuresPerSource,
-    device ? device.nonce : source,
-  );
   const session = newSession({
     userId: user.id,
     tenantId: membership.tenantId,

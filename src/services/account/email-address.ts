@@ -106,7 +106,7 @@ export type EmailChangeResult =
 
 /**
  * Starts an email change: the new address gets a confirmation link, the old one is told. The address
- * changes only when the link is used. Requires the current password.
+ * changes only when the link is used. Requires the current password; a few links a day per new address.
  */
 export async function requestEmailChange(
   db: Database,
@@ -121,6 +121,13 @@ export async function requestEmailChange(
     return { ok: false, field: "email", message: "That is already your email address." };
   if (await findUserByEmail(db, input.newEmail))
     return { ok: false, field: "email", message: "Another account already uses this address." };
+  // Per new address, from whichever accounts: the form must not become a way to flood a stranger's inbox.
+  if (!(await hit(db, LIMITS.emailChangePerAddress, input.newEmail, meta.now)).allowed)
+    return {
+      ok: false,
+      field: "email",
+      message: "We have sent this address several confirmation links today. Use the newest one, or try again tomorrow.",
+    };
   const token = newAuthToken(db, { kind: "change_email", userId: user.id, email: input.newEmail, now: meta.now });
   const link = `${meta.baseUrl}/verify-email/${token.token}`;
   const confirm = queueAccountMail(db, input.newEmail, user.id, confirmEmailChangeMail(link), meta.now);

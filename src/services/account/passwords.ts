@@ -1,13 +1,14 @@
 /**
  * Passwords: a reset link by email, the reset itself (every session ends), and a change by the
- * signed-in user (their other sessions end). Each change is told to the account's address in the
+ * signed-in user (their other sessions end). Either also turns off the user's calendar feeds: whoever
+ * knew the old password could have turned one on. Each change is told to the account's address in the
  * same batch; reset tokens are single-use, expire, and are stored hashed.
  */
 import { and, eq, ne } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { sessions, users } from "../../db/schema";
 import { hashPassword } from "../../auth/password";
-import { hit, LIMITS } from "../../auth/rate-limit";
+import { hit, LIMITS, networkOf } from "../../auth/rate-limit";
 import { findLiveToken, newAuthToken, retireTokens, useToken } from "../../auth/tokens";
 import { passwordChangedMail, passwordResetMail } from "../../mail/messages";
 import type { AccountHolder, BaseUrl, RequestMeta } from "./accounts";
@@ -15,6 +16,7 @@ import { findUserByEmail, homeTenant } from "./accounts";
 import { auditInsert } from "../audit/audit";
 import { queueAccountMail } from "../mail/outbox";
 import { checkOwnPassword } from "./reauth";
+import { calendarFeedsDeletion } from "../calendar/feed-secrets";
 
 /** What the password services need of the request: who and where from, and the site's address for links. */
 type PasswordMeta = RequestMeta & { baseUrl: BaseUrl };
@@ -33,7 +35,7 @@ export async function requestPasswordReset(
   email: string,
   meta: PasswordMeta,
 ): Promise<ResetRequestResult> {
-  const ipLimit = await hit(db, LIMITS.resetPerIp, meta.ip ?? "unknown", meta.now);
+  const ipLimit = await hit(db, LIMITS.resetPerIp, networkOf(meta.ip), meta.now);
   if (!ipLimit.allowed) return { ok: false, reason: "rate_limited", retryAfter: ipLimit.retryAfter };
   const user = await findUserByEmail(db, email);
   if (!user) return { ok: true, mailIds: [] };
@@ -58,11 +60,19 @@ export async function requestPasswordReset(
   return { ok: true, mailIds: [mail.id] };
 }
 
+/** The address of the account a live reset link is for (the link is not used up), or null. */
+export async function resetLinkAccount(db: Database, token: string, now: number): Promise<{ email: string } | null> {
+  const live = await findLiveToken(db, "password_reset", token, now);
+  if (!live) return null;
+  const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, live.userId)).limit(1);
+  return user ?? null;
+}
+
 export type ResetResult =
   | { ok: true; mailIds: string[]; email: string; userId: string }
   | { ok: false; reason: "invalid" };
 
-/** Sets a new password from a reset link, and ends every session of the account. */
+/** Sets a new password from a reset link, and ends every session and calendar feed of the account. */
 export async function resetPassword(
   db: Database,
   token: string,
@@ -88,6 +98,7 @@ export async function resetPassword(
       })
       .where(eq(users.id, user.id)),
     db.delete(sessions).where(eq(sessions.userId, user.id)),
+    calendarFeedsDeletion(db, user.id),
     retireTokens(db, user.id, "password_reset", meta.now),
     // An email change asked for with the old password (perhaps by whoever made the owner reset it) dies here.
     retireTokens(db, user.id, "change_email", meta.now),
@@ -109,7 +120,7 @@ function passwordChangedNotice(db: Database, user: { id: string; email: string }
   return queueAccountMail(db, user.email, user.id, passwordChangedMail(`${meta.baseUrl}/password/forgot`), meta.now);
 }
 
-/** Changes the password after checking the current one, and ends the user's other sessions. */
+/** Changes the password after checking the current one, and ends the user's other sessions and their feeds. */
 export async function changePassword(
   db: Database,
   actor: AccountHolder,
@@ -124,6 +135,7 @@ export async function changePassword(
   await db.batch([
     db.update(users).set({ passwordHash, updatedAt: meta.now }).where(eq(users.id, user.id)),
     db.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.id, actor.sessionId))),
+    calendarFeedsDeletion(db, user.id),
     // Links made before the change stop working: a pending email change or a reset link could have been asked
     // for by whoever knew the old password.
     retireTokens(db, user.id, "change_email", meta.now),

@@ -15,6 +15,7 @@ import { isNumberLocale } from "../team/workspace-settings";
 import { recomputeDayReminders } from "../reminders/recompute";
 import type { Bindings } from "../../env";
 import { databasesOfUser } from "../shards/workspace-db";
+import { cleanName } from "../../lib/setting-names";
 
 /** The longest name we keep (characters, after trimming). */
 export const NAME_MAX = 100;
@@ -191,7 +192,10 @@ export async function updateName(
   name: string,
   meta: RequestMeta,
 ): Promise<void> {
-  const value = name.trim() === "" ? null : name.trim().slice(0, NAME_MAX);
+  // Colleagues see it as a deal's owner, an assignee, a mention: no invisible or direction-changing characters
+  // and no line breaks, the rules of tag and field names.
+  const clean = cleanName(name);
+  const value = clean === "" ? null : clean.slice(0, NAME_MAX);
   await updateProfile(db, actor, { name: value }, meta);
 }
 

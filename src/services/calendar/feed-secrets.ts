@@ -5,7 +5,7 @@
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
-import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { calendarFeeds, memberships, tenants, workspaceShards } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
@@ -117,6 +117,21 @@ export async function turnOffCalendarFeed(db: Database, actor: FeedActor, meta: 
       .where(and(eq(calendarFeeds.tenantId, actor.tenantId), eq(calendarFeeds.userId, actor.userId))),
     audit(db, actor, "off", meta),
   ]);
+}
+
+/**
+ * Deletes every feed the user has, in each workspace they belong to, for a batch: after a password reset or
+ * change, as whoever knew the old password could have turned one on. Through memberships_user_idx, then each
+ * feed by its key.
+ */
+export function calendarFeedsDeletion(db: Database, userId: string) {
+  const theirWorkspaces = db
+    .select({ tenantId: memberships.tenantId })
+    .from(memberships)
+    .where(eq(memberships.userId, userId));
+  return db
+    .delete(calendarFeeds)
+    .where(and(inArray(calendarFeeds.tenantId, theirWorkspaces), eq(calendarFeeds.userId, userId)));
 }
 
 /** Whose feed of which workspace an address opens, and the database its records are on. */

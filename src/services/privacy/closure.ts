@@ -17,14 +17,14 @@ import {
   tenants,
   users,
 } from "../../db/schema";
-import { verifyPassword } from "../../auth/password";
-import { hit, isLimited, type Limit } from "../../auth/rate-limit";
+import type { Limit } from "../../auth/rate-limit";
 import { randomToken } from "../../auth/session";
 import { hashToken } from "../../auth/tokens";
 import type { Actor, RequestMeta } from "../../lib/actor";
 import { DAY_MS } from "../../lib/retention-periods";
 import { workspaceClosedMail } from "../../mail/closure-messages";
 import type { BaseUrl } from "../account/accounts";
+import { checkOwnPassword } from "../account/reauth";
 import { auditInsert } from "../audit/audit";
 import { failedWith } from "../billing/errors";
 import { guardedValue } from "../billing/limits";
@@ -32,7 +32,10 @@ import { queueMail } from "../mail/outbox";
 import { markPeopleStale } from "../shards/mirror";
 import { endStripeCustomer } from "./closure-stripe";
 
-/** Wrong passwords on the closing form, per user: the form must not become a password oracle. */
+/**
+ * Retired: the closing form's password now counts against the account's one budget (checkOwnPassword). Kept so an
+ * erased account's counters of this name, written before, go with it (deletion.ts).
+ */
 export const CLOSE_FAILURE_LIMIT: Limit = { name: "close-reauth-user", max: 5, windowMs: 15 * 60_000 };
 
 export interface CloseInput {
@@ -184,7 +187,7 @@ export type OwnerCloseResult =
   | { ok: false; reason: "wrong_password" }
   | { ok: false; reason: "rate_limited"; retryAfter: number };
 
-/** The owner's closure: their password first (limited per user), then closeWorkspace. */
+/** The owner's closure: their password first (the account's one budget, account/reauth.ts), then closeWorkspace. */
 export async function closeWorkspaceAsOwner(
   t: TenantDb,
   stripe: Stripe | null,
@@ -193,18 +196,17 @@ export async function closeWorkspaceAsOwner(
   owner: Actor & { baseUrl: BaseUrl },
 ): Promise<OwnerCloseResult> {
   const { db } = t;
-  const limited = await isLimited(db, CLOSE_FAILURE_LIMIT, owner.userId, owner.now);
-  if (!limited.allowed) return { ok: false, reason: "rate_limited", retryAfter: limited.retryAfter };
-  const [account] = await db
-    .select({ passwordHash: users.passwordHash, role: memberships.role })
-    .from(users)
-    .innerJoin(memberships, t.where(memberships, eq(memberships.userId, users.id)))
-    .where(eq(users.id, owner.userId))
+  // The one per-account budget every re-entered password shares, counted before the check.
+  const checked = await checkOwnPassword(db, owner.userId, password, owner.now);
+  if (!checked.ok)
+    return checked.reason === "rate_limited"
+      ? { ok: false, reason: "rate_limited", retryAfter: checked.retryAfter }
+      : { ok: false, reason: "wrong_password" };
+  const [membership] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(t.where(memberships, eq(memberships.userId, owner.userId)))
     .limit(1);
-  if (!account || !(await verifyPassword(account.passwordHash, password))) {
-    await hit(db, CLOSE_FAILURE_LIMIT, owner.userId, owner.now);
-    return { ok: false, reason: "wrong_password" };
-  }
-  if (account.role !== "owner") return { ok: false, reason: "not_found" };
+  if (membership?.role !== "owner") return { ok: false, reason: "not_found" };
   return closeWorkspace(t, stripe, { closedBy: "owner", actorUserId: owner.userId, graceDays }, owner);
 }

@@ -1,13 +1,16 @@
 /** Handing a workspace to another member: the owner re-enters their password, and one owner remains. */
 import { eq, exists, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { memberships, users } from "../../db/schema";
-import { verifyPassword } from "../../auth/password";
-import { hit, isLimited, type Limit } from "../../auth/rate-limit";
+import { memberships } from "../../db/schema";
+import type { Limit } from "../../auth/rate-limit";
+import { checkOwnPassword } from "../account/reauth";
 import { auditInsert } from "../audit/audit";
 import { memberById, type TeamActor } from "./members";
 
-/** Wrong passwords when re-authenticating for an ownership transfer, per user. */
+/**
+ * Retired: the transfer's password now counts against the account's one budget (checkOwnPassword). Kept so an
+ * erased account's counters of this name, written before, go with it (deletion.ts).
+ */
 export const TRANSFER_FAILURE_LIMIT: Limit = { name: "transfer-reauth-user", max: 5, windowMs: 15 * 60_000 };
 
 export type TransferResult =
@@ -30,17 +33,12 @@ export async function transferOwnership(
   if (input.targetUserId === owner.userId) return { ok: false, reason: "self" };
   const target = await memberById(t, input.targetUserId);
   if (!target) return { ok: false, reason: "not_found" };
-  const limited = await isLimited(db, TRANSFER_FAILURE_LIMIT, owner.userId, owner.now);
-  if (!limited.allowed) return { ok: false, reason: "rate_limited", retryAfter: limited.retryAfter };
-  const [account] = await db
-    .select({ passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(users.id, owner.userId))
-    .limit(1);
-  if (!account || !(await verifyPassword(account.passwordHash, input.password))) {
-    await hit(db, TRANSFER_FAILURE_LIMIT, owner.userId, owner.now);
-    return { ok: false, reason: "wrong_password" };
-  }
+  // The one per-account budget every re-entered password shares, counted before the check.
+  const checked = await checkOwnPassword(db, owner.userId, input.password, owner.now);
+  if (!checked.ok)
+    return checked.reason === "rate_limited"
+      ? { ok: false, reason: "rate_limited", retryAfter: checked.retryAfter }
+      : { ok: false, reason: "wrong_password" };
 
   const stillOwner = t.where(memberships, eq(memberships.userId, owner.userId), eq(memberships.role, "owner"));
   const stillOwnerQuery = db.select({ one: sql`1` }).from(memberships).where(stillOwner);

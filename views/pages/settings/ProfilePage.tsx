@@ -248,7 +248,8 @@ export function ProfilePage(p: ProfilePageProps) {
         <p>
           Weekly digest {d.emailPreferences.digest ? "on" : "off"}, product news{" "}
           {d.emailPreferences.news ? "on" : "off"}, task reminders by email{" "}
-          {d.emailPreferences.reminders ? "on" : "off"}, daily agenda {d.emailPreferences.agenda ? "on" : "off"}
+          {d.emailPreferences.reminders ? "on" : "off"}, daily agenda {d.emailPreferences.agenda ? "on" : "off"},
+          mentions by email {d.emailPreferences.mentions ? "on" : "off"}
           {d.emailPreferences.updatedAt ? (
             <>
               {" "}
