@@ -26,7 +26,8 @@ export const openWorkspaceOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
     requestMeta(c),
   );
   if (movedTo !== null) {
-    const target = `/app/workspaces?moved_to=${encodeURIComponent(movedTo)}`;
+    // A flag, not the name: the page names the session's workspace itself, so a link cannot put words in it.
+    const target = "/app/workspaces?moved=1";
     if (c.req.header("HX-Request") === "true") {
       c.header("HX-Redirect", target);
       return c.body(null, 204);

@@ -71,7 +71,7 @@ describe("a closed workspace among the user's workspaces", () => {
 
     const res = await send("/app/contacts/new", { cookie });
     expect(res.status).toBe(303);
-    expect(res.headers.get("Location")).toBe("/app/workspaces?moved_to=Their%20Own%20Co");
+    expect(res.headers.get("Location")).toBe("/app/workspaces?moved=1");
     expect(await sessionTenant(cookie)).not.toBe(closedId);
     expect(text(await textOf(res.headers.get("Location")!, { cookie }))).toContain(
       "The workspace you were in is closed, so you are now working in Their Own Co.",

@@ -251,6 +251,9 @@ export const APP_ROUTES: RouteRule[] = [
   ...["mapping", "commit", "undo", "cancel", "retry"].map((step) => rule(`POST /app/import/:id/${step}`, "admin")),
   rule("GET /app/import/:id/errors.csv", "admin"),
   rule("GET /app/import/:id/review.csv", "admin"),
+  // Leaving the workspace: every role but the owner (who gets a 409 and must transfer first). Last, since it ends
+  // the membership (and a session with no other workspace) that the rows above are tried with.
+  rule("POST /app/settings/team/leave", "viewer"),
 ];
 
 /** Records keyed by text rather than a number, by the path before their id: the id no such record has. */
@@ -283,8 +286,8 @@ const RECORD_OF: [RegExp, string | null][] = [
   [/^\/app\/settings\/pipelines\/:id/, "pipelines"],
 ];
 
-/** A form that removes a record, a member or the workspace. */
-export const REMOVES = /\/(delete|erase|remove|close)$/;
+/** A form that removes a record, a member (or the user themselves) or the workspace. */
+export const REMOVES = /\/(delete|erase|remove|close|leave)$/;
 
 /**
  * Every POST of the table with the URL it is tried at on a workspace's real records (`ids`; urlOf where its

@@ -1,7 +1,8 @@
 /**
  * The ways into a workspace besides its members' pages, during a move: while its writes are frozen (the catch-up
  * must see every change), a key's changes answer 503 workspace_moving with Retry-After, as /app's do, and so do
- * support staff's under a write grant; reads go on, and after the move changes work again.
+ * support staff's under a write grant; reads go on, and after the move changes work again. A member's own changes
+ * that write only the control database (switching or creating a workspace, their profile) go on during the freeze.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -89,6 +90,54 @@ describe("the API while its workspace moves", { timeout: 90_000 }, () => {
     expect(await page.text()).toContain("Before Freeze");
     const name = await env.DB.prepare("SELECT first_name FROM contacts WHERE id = ?").bind(id).first("first_name");
     expect(name).toBe("Before");
+  });
+});
+
+describe("a member's own changes while their workspace moves", { timeout: 90_000 }, () => {
+  it("switch and create workspaces and change their profile (the control database only), while its records are frozen", async () => {
+    const t = await newTenant("Frozen Home");
+    // A second workspace of theirs, made before the move; then this browser goes back to the first.
+    expect((await send("/app/workspaces", { cookie: t.cookie, form: { name: "Elsewhere Co" } })).status).toBe(303);
+    const mine = (name: string) =>
+      env.DB.prepare(
+        `SELECT m.tenant_id AS id FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+         WHERE t.name = ? AND m.user_id = (SELECT user_id FROM memberships WHERE tenant_id = ?)`,
+      )
+        .bind(name, t.tenantId)
+        .first<string>("id");
+    const elsewhere = (await mine("Elsewhere Co"))!;
+    const switchTo = (tenantId: string) =>
+      send("/app/workspaces/switch", { cookie: t.cookie, form: { tenant_id: tenantId } });
+    const sessionTenant = () =>
+      env.DB.prepare(
+        "SELECT tenant_id FROM sessions WHERE user_id = (SELECT user_id FROM memberships WHERE tenant_id = ?)",
+      )
+        .bind(elsewhere)
+        .first<string>("tenant_id");
+    expect((await switchTo(t.tenantId)).status).toBe(303);
+
+    const { q, bindings } = moveEnv(500);
+    let now = Date.now();
+    const started = await startMove(bindings, t.tenantId, "SHARD_1", now);
+    if (!started.ok) throw new Error(started.reason);
+    await runSteps(bindings, q, started.moveId, () => now, { until: (m) => m.status !== "copying" });
+    expect(await directoryOf(t.tenantId)).toEqual({ shard: "DB", state: "moving" });
+
+    // The workspace's own records are frozen...
+    const refused = await send("/app/contacts", { cookie: t.cookie, form: { first_name: "Refused" } });
+    expect(refused.status).toBe(503);
+    // ...its user's own things are not.
+    expect((await send("/app/settings/profile/name", { cookie: t.cookie, form: { name: "Ada" } })).status).toBe(303);
+    expect((await send("/app/workspaces", { cookie: t.cookie, form: { name: "Made During Move" } })).status).toBe(303);
+    expect(await sessionTenant()).toBe(await mine("Made During Move"));
+    expect((await switchTo(t.tenantId)).status).toBe(303);
+    const out = await switchTo(elsewhere);
+    expect(out.status).toBe(303);
+    expect(await sessionTenant()).toBe(elsewhere);
+
+    now += FREEZE_GRACE_MS + 1000;
+    await runSteps(bindings, q, started.moveId, () => now);
+    expect((await moveRow(started.moveId)).status).toBe("done");
   });
 });
 

@@ -53,9 +53,12 @@ async function page(
 }
 
 workspacesRoutes.get("/", requireRole("viewer"), async (c) => {
-  const moved = c.req.query("moved_to");
-  // Set by the closed-workspace guard when it moved this session: say why the workspace changed.
-  return page(c, moved && moved.length <= 200 ? { kind: "moved", to: moved } : null);
+  // Flags only, set by the closed-workspace guard and by leaving a workspace when they moved this session: the
+  // page says why the workspace changed, naming the session's own workspace (never text from the URL).
+  const current = authOf(c).tenant.name;
+  if (c.req.query("moved") === "1") return page(c, { kind: "moved", to: current });
+  if (c.req.query("left") === "1") return page(c, { kind: "left", to: current });
+  return page(c, null);
 });
 
 const createSchema = z.object({ name: text("Workspace name", { min: 1, max: 100 }) });

@@ -5,11 +5,12 @@
  */
 import { sha256 } from "@oslojs/crypto/sha2";
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
-import { desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { scoped, type TenantDb } from "../../db/scoped";
-import { API_KEY_SCOPES, apiKeys, type ApiKeyScope } from "../../db/schema";
+import { API_KEY_SCOPES, apiKeys, memberships, users, type ApiKeyScope } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
+import { auditRow } from "../audit/audit";
 import { newId } from "../../lib/ids";
 import { parseForm, text, type ParseResult } from "../../lib/validation";
 import { settingAudit } from "../audit/audit";
@@ -42,6 +43,11 @@ export interface ApiKeyListed {
   revokedAt: number | null;
 }
 
+/** A key as the settings page lists it: with who made it while they are still a member (else null: a former member). */
+export interface ApiKeyWithCreator extends ApiKeyListed {
+  creator: { name: string | null; email: string } | null;
+}
+
 const listed = {
   id: apiKeys.id,
   name: apiKeys.name,
@@ -53,9 +59,60 @@ const listed = {
   revokedAt: apiKeys.revokedAt,
 };
 
-/** The workspace's keys, newest first, revoked ones included (they show as revoked). */
-export async function listApiKeys(t: TenantDb): Promise<ApiKeyListed[]> {
-  return t.db.select(listed).from(apiKeys).where(t.where(apiKeys)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+/**
+ * The workspace's keys, newest first, revoked ones included (they show as revoked), each with its maker while they
+ * are a member here: a key outlives its maker, and admins should see which keys a former member left working.
+ */
+export async function listApiKeys(t: TenantDb): Promise<ApiKeyWithCreator[]> {
+  const rows = await t.db
+    .select({ ...listed, creatorName: users.name, creatorEmail: users.email })
+    .from(apiKeys)
+    .leftJoin(memberships, and(eq(memberships.tenantId, apiKeys.tenantId), eq(memberships.userId, apiKeys.createdBy)))
+    .leftJoin(users, eq(users.id, memberships.userId))
+    .where(t.where(apiKeys))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return rows.map(({ creatorName, creatorEmail, ...key }) => ({
+    ...key,
+    creator: creatorEmail === null ? null : { name: creatorName, email: creatorEmail },
+  }));
+}
+
+/** A key that still works at `now`: not revoked, not expired. */
+const live = (now: number) => and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)));
+
+/** How many working keys each member made, by user id (for the team page's removal and demotion forms). */
+export async function liveKeyCountsByCreator(t: TenantDb, now: number): Promise<Map<string, number>> {
+  const rows = await t.db
+    .select({ userId: apiKeys.createdBy, n: sql<number>`count(*)` })
+    .from(apiKeys)
+    .where(t.where(apiKeys, live(now)))
+    .groupBy(apiKeys.createdBy);
+  return new Map(rows.flatMap((r) => (r.userId === null ? [] : [[r.userId, Number(r.n)] as const])));
+}
+
+/**
+ * Statements revoking the working keys `userId` made, each with its audit entry, for the batch that removes or
+ * demotes them; nothing is written unless `guard` holds when they run (the membership still as it was read).
+ * The audit entries go first: they find the keys by the same condition before the update retires them.
+ */
+export function revokeKeysCreatedByStatements(t: TenantDb, actor: Actor, userId: string, guard: SQL): SQL[] {
+  const row = auditRow({
+    tenantId: t.tenantId,
+    actorUserId: actor.userId,
+    action: "api_key.revoked",
+    targetType: "api_key",
+    ...actor,
+  }).values;
+  return [
+    sql`INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, target_label, detail, ip, user_agent, created_at)
+      SELECT ${t.tenantId}, ${row.actorUserId}, ${row.action}, ${row.targetType}, k.name, json_object('key_id', k.id),
+        ${row.ip}, ${row.userAgent}, ${row.createdAt}
+      FROM api_keys k WHERE k.tenant_id = ${t.tenantId} AND k.created_by = ${userId} AND k.revoked_at IS NULL
+        AND (k.expires_at IS NULL OR k.expires_at > ${actor.now}) AND ${guard}`,
+    sql`UPDATE api_keys SET revoked_at = ${actor.now}
+      WHERE tenant_id = ${t.tenantId} AND created_by = ${userId} AND revoked_at IS NULL
+        AND (expires_at IS NULL OR expires_at > ${actor.now}) AND ${guard} RETURNING id`,
+  ];
 }
 
 export interface ApiKeyInput {

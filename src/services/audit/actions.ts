@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = {
   "member.role_changed": "Changed role",
   "member.removed": "Removed member",
   "member.left": "Left (deleted their account)",
+  "member.left_workspace": "Left the workspace",
   "ownership.transferred": "Transferred ownership",
   "tenant.switched": "Switched workspace",
   "permission.denied": "Was refused access",

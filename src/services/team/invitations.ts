@@ -2,7 +2,7 @@
  * Invitations a workspace sends: the pending list, a new invitation, resending and revoking one.
  * Accepting one is in invitation-accept.ts. Each change, its email and its audit entry go in one batch.
  */
-import { desc, eq, isNull } from "drizzle-orm";
+import { desc, eq, isNull, type SQL } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { invitations, memberships, users } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
@@ -177,15 +177,16 @@ async function pendingInvitation(t: TenantDb, invitationId: string) {
   return row ?? null;
 }
 
-/** Revokes a pending invitation; its link stops working. False when there is no such pending invitation here. */
 /**
  * Ends the pending invitations someone sent, for the batch that removes them or takes away their right to invite:
- * an admin who invited an address of their own must not come back through it once removed or demoted.
+ * an admin who invited an address of their own must not come back through it once removed or demoted. `guard`:
+ * only while it holds when the batch runs (the membership still as the change read it).
  */
-export function revokeInvitationsBy(t: TenantDb, userId: string, now: number) {
-  return t.update(invitations, { revokedAt: now }, eq(invitations.invitedBy, userId), ...pending());
+export function revokeInvitationsBy(t: TenantDb, userId: string, now: number, guard?: SQL) {
+  return t.update(invitations, { revokedAt: now }, eq(invitations.invitedBy, userId), ...pending(), guard);
 }
 
+/** Revokes a pending invitation; its link stops working. False when there is no such pending invitation here. */
 export async function revokeInvitation(t: TenantDb, invitationId: string, actor: Actor): Promise<boolean> {
   const invitation = await pendingInvitation(t, invitationId);
   if (!invitation) return false;
@@ -198,18 +199,20 @@ export async function revokeInvitation(t: TenantDb, invitationId: string, actor:
 
 export type ResendInvitationResult =
   | { ok: true; mailId: string }
-  | { ok: false; reason: "not_found" | "unverified" }
+  | { ok: false; reason: "not_found" | "unverified" | "seat_limit" }
   | { ok: false; reason: "rate_limited"; retryAfter: number };
 
 /**
  * Sends a pending invitation again with a new token and a new 7-day expiry. The old link stops
- * working, since only the new token's hash is stored.
+ * working, since only the new token's hash is stored. An expired invitation holds no seat, so bringing
+ * it back takes one: on the Free plan (`freeMaxSeats`) that is checked in the batch, as for a new one.
  */
 export async function resendInvitation(
   t: TenantDb,
   invitationId: string,
   actor: TeamActor,
   baseUrl: BaseUrl,
+  freeMaxSeats: number | null = null,
 ): Promise<ResendInvitationResult> {
   const invitation = await pendingInvitation(t, invitationId);
   if (!invitation) return { ok: false, reason: "not_found" };
@@ -227,15 +230,28 @@ export async function resendInvitation(
     baseUrl,
     now: actor.now,
   });
-  await t.db.batch([
-    t.update(
-      invitations,
-      { tokenHash, expiresAt: actor.now + INVITATION_LIFETIME_MS },
-      eq(invitations.id, invitationId),
-      ...pending(),
-    ),
-    mail.query,
-    invitationAudit(t, actor, "invitation.resent", { id: invitationId, email: invitation.email }),
-  ]);
+  // A live one keeps its seat; an expired one needs a free seat (NULL token, and so a failed batch, without).
+  const seatFree =
+    freeMaxSeats === null || invitation.expiresAt > actor.now
+      ? null
+      : seatWithinLimit(t.tenantId, freeMaxSeats, actor.now);
+  try {
+    await t.db.batch([
+      t.update(
+        invitations,
+        {
+          tokenHash: seatFree === null ? tokenHash : guardedValue(seatFree, tokenHash),
+          expiresAt: actor.now + INVITATION_LIFETIME_MS,
+        },
+        eq(invitations.id, invitationId),
+        ...pending(),
+      ),
+      mail.query,
+      invitationAudit(t, actor, "invitation.resent", { id: invitationId, email: invitation.email }),
+    ]);
+  } catch (err) {
+    if (isPlanLimitError(err, "invitations.token_hash")) return { ok: false, reason: "seat_limit" };
+    throw err;
+  }
   return { ok: true, mailId: mail.id };
 }

@@ -3,7 +3,7 @@
  * they can be reopened), switching this session between them, moving a session out of a closed one
  * when the user has another, and a new reopen link for an owner (the old one stops working).
  */
-import { and, asc, eq, gt, isNull, sql, type SQLWrapper } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, ne, sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { memberships, sessions, tenants } from "../../db/schema";
 import { hit, LIMITS, type Limit } from "../../auth/rate-limit";
@@ -119,6 +119,18 @@ export async function moveToOpenWorkspace(
     }),
   ]);
   return open.name;
+}
+
+/** The user's first open workspace other than `exceptTenantId` (where a session goes when they leave it), or null. */
+export async function otherOpenWorkspace(db: Database, userId: string, exceptTenantId: string): Promise<string | null> {
+  const [open] = await db
+    .select({ tenantId: memberships.tenantId })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(and(eq(memberships.userId, userId), ne(memberships.tenantId, exceptTenantId), isNull(tenants.closedAt)))
+    .orderBy(memberships.createdAt)
+    .limit(1);
+  return open?.tenantId ?? null;
 }
 
 export type ReopenLinkResult =

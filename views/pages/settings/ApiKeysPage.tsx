@@ -19,6 +19,8 @@ export interface ApiKeyRow {
   expiresAt: number | null;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** Who made it while they are a member here; null once they have left (the key may still work). */
+  creator: { name: string | null; email: string } | null;
 }
 
 export interface ApiKeysPageProps {
@@ -80,7 +82,17 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
           <div class="table-wrap">
             <table>
               <TableHead
-                columns={["Name", "Key", "Access", "Created", "Expires", "Last used", "Status", { hidden: "Actions" }]}
+                columns={[
+                  "Name",
+                  "Key",
+                  "Access",
+                  "Created",
+                  "Created by",
+                  "Expires",
+                  "Last used",
+                  "Status",
+                  { hidden: "Actions" },
+                ]}
               />
               <tbody>
                 {p.keys.map((k) => (
@@ -92,6 +104,15 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
                     <td data-label="Access">{k.scope === "read" ? "Read only" : "Read and write"}</td>
                     <td data-label="Created">
                       <Time ms={k.createdAt} />
+                    </td>
+                    <td data-label="Created by">
+                      {k.creator === null ? (
+                        <span class="muted">former member</span>
+                      ) : k.creator.name ? (
+                        `${k.creator.name} (${k.creator.email})`
+                      ) : (
+                        k.creator.email
+                      )}
                     </td>
                     <td data-label="Expires">{k.expiresAt === null ? "Never" : <Time ms={k.expiresAt} />}</td>
                     <td data-label="Last used">{k.lastUsedAt === null ? "Never" : <Time ms={k.lastUsedAt} />}</td>

@@ -4,6 +4,7 @@ import { CurrentPasswordField, FormAlert, EmailField } from "../../components/Fi
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { SelectField } from "../companies/FormFields";
 import { RoleSelect } from "./RoleSelect";
+import { apiKeysText, LeaveCard, MemberActions } from "./MemberActions";
 import { Time, TimeCell } from "../../components/Time";
 import { TableHead } from "../../components/TableHead";
 import { SettingsNav } from "../settings/SettingsNav";
@@ -15,6 +16,8 @@ export interface TeamMemberRow {
   joinedAt: number;
   /** Whether the viewer may change this member's role or remove them (decided by the service's rule). */
   manageable: boolean;
+  /** Working API keys this member made (shown to admins, with the box that revokes them). */
+  liveKeys: number;
 }
 
 export interface TeamInvitationRow {
@@ -31,7 +34,7 @@ export const TEAM_NOTICES = {
   resent: "Invitation sent again. The earlier link no longer works.",
   revoked: "Invitation revoked. Its link no longer works.",
   role_changed: "Role changed.",
-  removed: "Member removed. They lost access to this workspace at once.",
+  removed: "Member removed. They can no longer sign in to this workspace.",
   transferred: "Ownership transferred. You are now an admin of this workspace.",
 } as const;
 export type TeamNotice = keyof typeof TEAM_NOTICES;
@@ -44,11 +47,13 @@ const INVITATION_ACTIONS = [
 
 export interface TeamPageProps {
   tenantName: string;
-  me: { userId: string; isAdmin: boolean; isOwner: boolean; verified: boolean };
+  me: { userId: string; isAdmin: boolean; isOwner: boolean; verified: boolean; liveKeys: number };
   members: TeamMemberRow[];
   invitations: TeamInvitationRow[];
   now: number;
   notice?: TeamNotice | null;
+  /** After a removal or demotion: the API keys the person made that were revoked with it, or that still work. */
+  keysNotice?: { live: number; revoked: number } | null;
   /** A page-level refusal (a rule, not a field); may carry a link, e.g. to upgrade. */
   alert?: Child | null;
   invite?: { values: { email?: string; role?: string }; errors: Record<string, string> };
@@ -66,7 +71,12 @@ export function TeamPage(p: TeamPageProps) {
       <h1>Team</h1>
       <SettingsNav current="team" canSeeAudit={p.me.isAdmin || p.me.isOwner} canSeeBilling={p.me.isOwner} />
       <p class="muted">Who can use {p.tenantName}, and what they may do.</p>
-      {p.notice ? <FormAlert kind="ok">{TEAM_NOTICES[p.notice]}</FormAlert> : null}
+      {p.notice ? (
+        <FormAlert kind="ok">
+          {TEAM_NOTICES[p.notice]}
+          {p.keysNotice ? <KeysNotice {...p.keysNotice} /> : null}
+        </FormAlert>
+      ) : null}
       {p.alert ? <FormAlert>{p.alert}</FormAlert> : null}
 
       <Card id="members" title="Members">
@@ -161,37 +171,29 @@ export function TeamPage(p: TeamPageProps) {
           </form>
         </Card>
       ) : null}
+
+      <LeaveCard tenantName={p.tenantName} isOwner={p.me.isOwner} liveKeys={p.me.liveKeys} />
     </div>
   );
 }
 
-/** An admin's controls for one member: change the role, remove; or why they cannot. */
-function MemberActions(p: { member: TeamMemberRow; tenantName: string }) {
-  const member = p.member;
+/** What became of the API keys of the person just removed or demoted: revoked, or still working (and where to go). */
+function KeysNotice(p: { live: number; revoked: number }) {
+  if (p.live > 0)
+    return (
+      <>
+        {" "}
+        {apiKeysText(p.live)} they created still {p.live === 1 ? "works" : "work"}: review or revoke{" "}
+        {p.live === 1 ? "it" : "them"} in <a href="/app/settings/api">Settings → API</a>.
+      </>
+    );
   return (
-    <td>
-      {member.manageable ? (
-        <div class="actions">
-          <form class="inline-form" method="post" action={`/app/settings/team/members/${member.userId}/role`}>
-            <RoleSelect id={`role-${member.userId}`} label={`Role of ${member.email}`} value={member.role} compact />{" "}
-            <button type="submit" class="secondary">
-              Change role
-            </button>
-          </form>
-          <InlinePostButton
-            action={`/app/settings/team/members/${member.userId}/remove`}
-            confirm={`Remove ${member.email} from ${p.tenantName}? They lose access at once.`}
-            label={`Remove ${member.email}`}
-          >
-            Remove
-          </InlinePostButton>
-        </div>
-      ) : (
-        <span class="muted">
-          {member.role === "owner" ? "Owner (change by transfer)" : "Only the owner can change this"}
-        </span>
-      )}
-    </td>
+    <>
+      {" "}
+      {p.revoked === 1
+        ? "The API key they created was revoked."
+        : `The ${p.revoked} API keys they created were revoked.`}
+    </>
   );
 }
 

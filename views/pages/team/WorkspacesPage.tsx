@@ -12,6 +12,7 @@ export interface WorkspaceRow {
 
 export type WorkspacesNotice =
   | { kind: "moved"; to: string }
+  | { kind: "left"; to: string }
   | { kind: "closed" }
   | { kind: "not_reopenable" }
   | { kind: "rate_limited"; minutes: number }
@@ -21,6 +22,8 @@ function noticeText(n: WorkspacesNotice): string {
   switch (n.kind) {
     case "moved":
       return `The workspace you were in is closed, so you are now working in ${n.to}.`;
+    case "left":
+      return `You have left that workspace. You are now working in ${n.to}.`;
     case "closed":
       return "That workspace is closed: nothing in it can be opened until its owner reopens it.";
     case "not_reopenable":
@@ -60,7 +63,7 @@ export function WorkspacesPage(p: {
   /** The create form's value and error, when it was sent back. */
   create?: { name?: string; error?: string };
 }) {
-  const good = p.notice?.kind === "link_sent" || p.notice?.kind === "moved";
+  const good = p.notice?.kind === "link_sent" || p.notice?.kind === "moved" || p.notice?.kind === "left";
   return (
     <section class="card" aria-labelledby="workspaces-heading">
       <h1 id="workspaces-heading">Workspaces</h1>

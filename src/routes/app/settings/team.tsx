@@ -4,35 +4,31 @@
  */
 import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { INVITABLE_ROLES } from "../../../db/schema";
 import { mirrorsPeople } from "../../../middleware/mirror-people";
 import type { AppEnv } from "../../../env";
-import { requireRole, roleAtLeast } from "../../../middleware/session";
+import { requireRole } from "../../../middleware/session";
 import { errorResponse } from "../../../lib/errors";
 import { appBaseUrl, deliverSoon } from "../../../lib/mail";
 import { render } from "../../../lib/render";
 import { billingConfig, stripeFromEnv } from "../../../lib/stripe";
 import { email, formValue, formValues, parseForm } from "../../../lib/validation";
 import { syncStripeCustomers } from "../../../services/billing/customers";
-import {
-  createInvitation,
-  listPendingInvitations,
-  resendInvitation,
-  revokeInvitation,
-} from "../../../services/team/invitations";
+import { createInvitation, resendInvitation, revokeInvitation } from "../../../services/team/invitations";
 import {
   changeMemberRole,
-  listMembers,
-  memberChangeRefusal,
+  type KeysAfter,
+  leaveWorkspace,
   removeMember,
   type MemberChangeResult,
-  type TeamActor,
 } from "../../../services/team/members";
+import { clearSessionCookie } from "../../../middleware/session";
+import { LoginPage } from "../../../../views/pages/auth/LoginPage";
 import { transferOwnership } from "../../../services/team/ownership";
 import { actorOf, authOf, controlOf, tenantOf } from "../../context";
-import { TEAM_NOTICES, TeamPage, type TeamNotice, type TeamPageProps } from "../../../../views/pages/team/TeamPage";
+import type { TeamNotice } from "../../../../views/pages/team/TeamPage";
+import { renderTeam, teamActorOf } from "./team-page";
 import { PlanLimitMessage } from "../../../../views/components/PlanLimit";
 
 /** Mounted at /app/settings/team. */
@@ -40,6 +36,7 @@ export const teamRoutes = new Hono<AppEnv>();
 // Members and their roles are copied to the workspace's shard after a change (docs/scale.md, "Routing", item 3).
 teamRoutes.use("/members/*", mirrorsPeople("workspace"));
 teamRoutes.use("/transfer", mirrorsPeople("workspace"));
+teamRoutes.use("/leave", mirrorsPeople("workspace"));
 
 const TEAM_PATH = "/app/settings/team";
 const ROLE_ERROR = "Choose viewer, member or admin.";
@@ -68,54 +65,19 @@ const REFUSALS: Record<Exclude<MemberChangeResult, { ok: true }>["reason"], stri
     "The owner's role cannot be changed and the owner cannot be removed. " +
     "To hand over the workspace, use Transfer ownership.",
   admin_needs_owner: "Only the owner can change or remove an admin.",
-  self: "You cannot change your own role or remove yourself. Ask the owner.",
+  self: "You cannot change your own role or remove yourself. Ask the owner, or use Leave at the bottom of this page.",
+  changed:
+    "That member's role changed (or they left) while you were deciding, so nothing was done. " +
+    "Check the list below and try again.",
 };
 
 const TOO_MANY_INVITATIONS = "This workspace has sent a lot of invitations today. Please try again tomorrow.";
 
-/** The signed-in user as the team services see them: the actor with their address, role and verification. */
-function teamActorOf(c: Context<AppEnv>): TeamActor {
-  const auth = authOf(c);
-  return { ...actorOf(c), email: auth.user.email, role: auth.role, emailVerifiedAt: auth.user.emailVerifiedAt };
-}
+/** The "Also revoke the keys they created" box of the removal, demotion and leave forms (ticked by default). */
+const revokeKeysOf = (body: Record<string, unknown>) => body.revoke_keys === "on";
 
 function tooManyMessage(retryAfter: number) {
   return `Too many attempts. Please try again in ${Math.ceil(retryAfter / 60)} minutes.`;
-}
-
-/** The team page with its current data, plus whatever form state or message the handler has. */
-async function renderTeam(c: Context<AppEnv>, extra: Partial<TeamPageProps> = {}, status: ContentfulStatusCode = 200) {
-  const auth = authOf(c);
-  const t = controlOf(c);
-  const [members, invitations] = await Promise.all([listMembers(t), listPendingInvitations(t)]);
-  const notice = c.req.query("notice");
-  const isAdmin = roleAtLeast(auth.role, "admin");
-  const me = { userId: auth.user.id, role: auth.role };
-  return render(
-    c,
-    "Team",
-    <TeamPage
-      tenantName={auth.tenant.name}
-      me={{
-        userId: auth.user.id,
-        isAdmin,
-        isOwner: auth.role === "owner",
-        verified: auth.user.emailVerifiedAt !== null,
-      }}
-      members={members.map((m) => ({
-        userId: m.userId,
-        email: m.email,
-        role: m.role,
-        joinedAt: m.createdAt,
-        manageable: isAdmin && memberChangeRefusal(me, m) === null,
-      }))}
-      invitations={invitations}
-      now={Date.now()}
-      notice={notice && notice in TEAM_NOTICES ? (notice as TeamNotice) : null}
-      {...extra}
-    />,
-    status,
-  );
 }
 
 teamRoutes.get("/", requireRole("viewer"), (c) => renderTeam(c));
@@ -139,7 +101,14 @@ teamRoutes.post("/invitations", requireRole("admin"), async (c) => {
       // 402: the role allows inviting; the plan has no seat left.
       case "seat_limit": {
         const isOwner = authOf(c).role === "owner";
-        const alert = <PlanLimitMessage what="seats" limit={freeMaxSeats ?? 0} isOwner={isOwner} />;
+        const alert = (
+          <PlanLimitMessage
+            what="seats"
+            limit={freeMaxSeats ?? 0}
+            isOwner={isOwner}
+            billingState={authOf(c).tenant.billingState}
+          />
+        );
         return renderTeam(c, { alert, invite }, 402);
       }
       // 422 rather than 403: the role allows inviting; the account is missing a step it can take.
@@ -174,11 +143,30 @@ teamRoutes.post("/invitations/:id/revoke", requireRole("admin"), async (c) => {
 });
 
 teamRoutes.post("/invitations/:id/resend", requireRole("admin"), async (c) => {
-  const result = await resendInvitation(controlOf(c), c.req.param("id"), teamActorOf(c), appBaseUrl(c));
+  const freeMaxSeats = billingConfig(c.env).limits?.seats ?? null;
+  const result = await resendInvitation(controlOf(c), c.req.param("id"), teamActorOf(c), appBaseUrl(c), freeMaxSeats);
   if (!result.ok) {
     switch (result.reason) {
       case "not_found":
         return errorResponse(c, 404);
+      // An expired invitation brought back takes a seat again: 402 when the plan has none left.
+      case "seat_limit": {
+        const isOwner = authOf(c).role === "owner";
+        return renderTeam(
+          c,
+          {
+            alert: (
+              <PlanLimitMessage
+                what="seats"
+                limit={freeMaxSeats ?? 0}
+                isOwner={isOwner}
+                billingState={authOf(c).tenant.billingState}
+              />
+            ),
+          },
+          402,
+        );
+      }
       case "unverified":
         return renderTeam(
           c,
@@ -198,24 +186,68 @@ teamRoutes.post("/invitations/:id/resend", requireRole("admin"), async (c) => {
  * Role changes and removals follow one rule (memberChangeRefusal, services/team/members.ts): the
  * owner is never changed or removed here (only a transfer moves ownership); admins manage members and
  * viewers and may raise them to admin; an admin, oneself included, is changed or removed only by the
- * owner. A refusal is a 403 with the reason on the team page; an id not in this workspace is a 404.
+ * owner. A refusal is a 403 with the reason on the team page; an id not in this workspace is a 404; a member
+ * whose role changed or who left since the page was read is a 409, with nothing done.
  */
 function memberChangeResponse(c: Context<AppEnv>, result: MemberChangeResult, notice: TeamNotice) {
-  if (result.ok) return c.redirect(`${TEAM_PATH}?notice=${notice}`, 303);
+  if (result.ok) return c.redirect(`${TEAM_PATH}?notice=${notice}${keysQuery(result.keys)}`, 303);
   if (result.reason === "not_found") return errorResponse(c, 404);
-  return renderTeam(c, { alert: REFUSALS[result.reason] }, 403);
+  return renderTeam(c, { alert: REFUSALS[result.reason] }, result.reason === "changed" ? 409 : 403);
+}
+
+/** The keys' outcome for the notice after the redirect: numbers only, and nothing when there were none. */
+function keysQuery(keys: KeysAfter): string {
+  return (keys.live ? `&keys_live=${keys.live}` : "") + (keys.revoked ? `&keys_revoked=${keys.revoked}` : "");
 }
 
 teamRoutes.post("/members/:userId/role", requireRole("admin"), async (c) => {
-  const parsed = parseForm(roleSchema, await c.req.parseBody());
+  const body = await c.req.parseBody();
+  const parsed = parseForm(roleSchema, body);
   if (!parsed.ok) return renderTeam(c, { alert: ROLE_ERROR }, 422);
-  const result = await changeMemberRole(controlOf(c), teamActorOf(c), c.req.param("userId"), parsed.data.role);
+  const result = await changeMemberRole(controlOf(c), teamActorOf(c), c.req.param("userId"), parsed.data.role, {
+    revokeKeys: revokeKeysOf(body),
+  });
   return memberChangeResponse(c, result, "role_changed");
 });
 
 teamRoutes.post("/members/:userId/remove", requireRole("admin"), async (c) => {
-  const result = await removeMember(tenantOf(c), teamActorOf(c), c.req.param("userId"));
+  const body = await c.req.parseBody();
+  const result = await removeMember(tenantOf(c), teamActorOf(c), c.req.param("userId"), {
+    revokeKeys: revokeKeysOf(body),
+  });
   return memberChangeResponse(c, result, "removed");
+});
+
+/**
+ * Leaving: anyone but the owner (who hands ownership over first), taken out as a removal would. This browser goes on
+ * in the user's next open workspace, or, with none left, to the page that offers to start one (it asks the password).
+ */
+teamRoutes.post("/leave", requireRole("viewer"), async (c) => {
+  const body = await c.req.parseBody();
+  const auth = authOf(c);
+  const result = await leaveWorkspace(
+    tenantOf(c),
+    { ...teamActorOf(c), sessionId: auth.sessionId },
+    { revokeKeys: revokeKeysOf(body) },
+  );
+  if (!result.ok) {
+    if (result.reason === "owner")
+      return renderTeam(
+        c,
+        { alert: "You own this workspace, so you cannot leave it. Transfer ownership to another member first." },
+        409,
+      );
+    if (result.reason === "changed")
+      return renderTeam(
+        c,
+        { alert: "Your role changed while you were deciding, so nothing was done. Try again." },
+        409,
+      );
+    return errorResponse(c, 404);
+  }
+  if (result.movedTo !== null) return c.redirect("/app/workspaces?left=1", 303);
+  clearSessionCookie(c);
+  return render(c, "Log in", <LoginPage email={auth.user.email} errors={{}} noWorkspace={{}} />);
 });
 
 teamRoutes.post("/transfer", requireRole("owner"), async (c) => {

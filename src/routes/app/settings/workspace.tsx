@@ -116,8 +116,13 @@ workspaceRoutes.post("/", requireRole("admin"), async (c) => {
         : z.unknown().optional(),
       // Left out, the currency and number format stay as they are.
       locale: z.optional(z.string().refine(isNumberLocale, { error: "Choose a number format from the list." })),
+      // Stored as the list names it (europe/berlin is Europe/Berlin), so the select shows it chosen and every
+      // comparison with a member's zone holds.
       time_zone: z.optional(
-        z.string().refine((v) => knownTimeZone(v) !== null, { error: "Choose a time zone from the list." }),
+        z
+          .string()
+          .refine((v) => knownTimeZone(v) !== null, { error: "Choose a time zone from the list." })
+          .transform((v) => knownTimeZone(v)!),
       ),
       report_scope: z.optional(z.enum(["team", "own"], { error: "Choose what members see in reports." })),
     }),
