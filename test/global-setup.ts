@@ -143,6 +143,20 @@ function stripeFake() {
       const data = invoices.filter((i) => i.customer === query.get("customer")).reverse();
       return json(200, { object: "list", url: "/v1/invoices", has_more: false, data });
     }
+    // A customer's subscriptions, newest first as Stripe lists them; `status` "all" (or none: all but canceled).
+    if (method === "GET" && route === "/v1/subscriptions") {
+      const query = new URLSearchParams(path.split("?")[1] ?? "");
+      const status = query.get("status");
+      const data = [...subscriptions.values()]
+        .filter((s) => (s as { customer?: unknown }).customer === query.get("customer"))
+        .filter((s) => {
+          const own = (s as { status?: unknown }).status;
+          return status === "all" || (status ? own === status : own !== "canceled");
+        })
+        .reverse()
+        .slice(0, Number(query.get("limit") ?? 10));
+      return json(200, { object: "list", url: "/v1/subscriptions", has_more: false, data });
+    }
     if (method === "GET" && subscriptionId) {
       return subscriptions.has(subscriptionId)
         ? json(200, subscriptions.get(subscriptionId))

@@ -71,22 +71,38 @@ export function confirmEmailChangeMail(link: string): RenderedMail {
   );
 }
 
-/** Tells the old address that the account's email is changing or has changed. */
+/**
+ * Tells the old address that the account's email is changing or has changed. Once it has changed, a reset link
+ * asked for with this address would never come (it no longer finds the account), so the advice is what works.
+ */
 export function emailChangedNoticeMail(newAddress: string, done: boolean): RenderedMail {
   const what = done
     ? `has been changed to ${newAddress}`
     : `is about to change to ${newAddress} once that address is confirmed`;
+  const advice = done
+    ? [
+        `If you did not do this, sign in with ${newAddress} and your password, change the address back under ` +
+          `Settings, Profile, and change your password.`,
+        `If you cannot sign in, write to our support through the contact form on our website (Contact, at the ` +
+          `bottom of every page), from this address: a password reset asked for with this address would not ` +
+          `reach you, as the account no longer has it.`,
+      ]
+    : [
+        `If you did not do this, reset your password at once with this address (it still finds your account): ` +
+          `that signs everyone out and cancels the change.`,
+      ];
   return compose(
     done ? "email_changed" : "email_change_requested",
     true,
     done ? `Your ${APP} email address was changed` : `Your ${APP} email address is being changed`,
-    `The email address of your ${APP} account ${what}.\n\n` +
-      `If you did not do this, reset your password at once and contact our support.`,
+    `The email address of your ${APP} account ${what}.\n\n${advice.join("\n\n")}`,
     <>
       <p>
         The email address of your {APP} account {what}.
       </p>
-      <p>If you did not do this, reset your password at once and contact our support.</p>
+      {advice.map((line) => (
+        <p>{line}</p>
+      ))}
     </>,
   );
 }
@@ -115,10 +131,14 @@ export function passwordChangedMail(resetLink: string): RenderedMail {
     "password_changed",
     true,
     `Your ${APP} password was changed`,
-    `The password of your ${APP} account was just changed, and your other sessions were signed out.\n\n` +
+    `The password of your ${APP} account was just changed: your other sessions were signed out and ` +
+      `calendar feed addresses stopped working.\n\n` +
       `If you did not do this, reset your password now:\n${resetLink}`,
     <>
-      <p>The password of your {APP} account was just changed, and your other sessions were signed out.</p>
+      <p>
+        The password of your {APP} account was just changed: your other sessions were signed out and calendar feed
+        addresses stopped working.
+      </p>
       <p>If you did not do this, reset your password now.</p>
       <EmailButton href={resetLink} label="Reset my password" />
     </>,
@@ -141,59 +161,6 @@ export function invitationMail(p: { tenantName: string; inviter: string; role: s
       </p>
       <EmailButton href={p.link} label="Accept the invitation" />
       <p>The invitation is valid for 7 days. If you did not expect it, you can ignore it.</p>
-    </>,
-  );
-}
-
-/** Billing: Stripe could not collect a payment for the Team plan. Sent to the workspace's owner. */
-export function paymentFailedMail(p: { tenantName: string; link: string }): RenderedMail {
-  return compose(
-    "billing_payment_failed",
-    true,
-    `We could not collect the payment for ${p.tenantName} on ${APP}`,
-    `The latest payment for the Team plan of ${p.tenantName} on ${APP} did not go through. Stripe will try ` +
-      `again over the next days.\n\nTo keep the Team plan, update your payment method under Manage billing:\n` +
-      `${p.link}\n\nUntil the payment succeeds, ${p.tenantName} is held to the Free plan's limits. Nothing ` +
-      `is deleted: all your records stay readable and exportable.`,
-    <>
-      <p>
-        The latest payment for the Team plan of <strong>{p.tenantName}</strong> on {APP} did not go through. Stripe will
-        try again over the next days.
-      </p>
-      <p>To keep the Team plan, update your payment method under Manage billing.</p>
-      <EmailButton href={p.link} label="Open billing settings" />
-      <p>
-        Until the payment succeeds, {p.tenantName} is held to the Free plan's limits. Nothing is deleted: all your
-        records stay readable and exportable.
-      </p>
-    </>,
-  );
-}
-
-/** Billing: the Team trial ends in a few days (Stripe tells us three days ahead). Sent to the owner. */
-export function trialEndingMail(p: {
-  tenantName: string;
-  trialEnd: number;
-  link: string;
-  /** The owner's zone and locale: the day the trial ends is their day, written their way. */
-  timeZone: string;
-  locale: string;
-}): RenderedMail {
-  const date = formatInstant(p.trialEnd, p.timeZone, "date", p.locale);
-  return compose(
-    "billing_trial_ending",
-    true,
-    `Your ${APP} Team trial for ${p.tenantName} ends on ${date}`,
-    `The Team trial of ${p.tenantName} on ${APP} ends on ${date}. After that, the subscription you chose ` +
-      `continues and is charged to the payment method you gave at checkout.\n\n` +
-      `To change or cancel it, open Manage billing:\n${p.link}`,
-    <>
-      <p>
-        The Team trial of <strong>{p.tenantName}</strong> on {APP} ends on {date}. After that, the subscription you
-        chose continues and is charged to the payment method you gave at checkout.
-      </p>
-      <p>To change or cancel it, open Manage billing.</p>
-      <EmailButton href={p.link} label="Open billing settings" />
     </>,
   );
 }

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
+import { errorText } from "../lib/error-text";
 import { deliverSoon, appBaseUrl } from "../lib/mail";
 import { stripeFromEnv, WEBHOOK_TOLERANCE_SECONDS, webhookCryptoProvider } from "../lib/stripe";
 import { mirrorAfterChange } from "../services/shards/mirror";
@@ -70,8 +71,13 @@ webhookRoutes.post(
       }),
     );
     if (result.outcome === "applied") deliverSoon(c, result.mailIds);
-    // Plan limits are checked beside the records: a workspace on a shard gets its new plan state there.
-    if (result.outcome === "applied" && result.changed) await mirrorAfterChange(c.env, [result.tenantId]);
+    // Plan limits are checked beside the records: a workspace on a shard gets its new plan state there. The event's
+    // batch marked that copy stale, so if this fails the cron copies it: the event is applied, and Stripe's retry
+    // would only be a duplicate.
+    if (result.outcome === "applied" && result.changed)
+      await mirrorAfterChange(c.env, [result.tenantId]).catch((err: unknown) =>
+        console.error(JSON.stringify({ type: "people_mirror_failed", tenant: result.tenantId, error: errorText(err) })),
+      );
     // The outcome (and why an event was ignored) shows in Stripe's delivery log, for operators.
     return c.json({
       received: true,

@@ -45,6 +45,8 @@ export interface SubscriptionSpec {
   periodEnd?: number;
   trialEnd?: number | null;
   cancelAtPeriodEnd?: boolean;
+  /** Unix seconds: a cancellation scheduled for a date of the owner's choosing (not the period's end). */
+  cancelAt?: number | null;
 }
 
 /** A subscription as Stripe's API returns it (current API: period dates on the items). */
@@ -56,7 +58,7 @@ export function subscriptionObject(s: SubscriptionSpec) {
     customer: s.customer,
     status: s.status,
     cancel_at_period_end: s.cancelAtPeriodEnd ?? false,
-    cancel_at: null,
+    cancel_at: s.cancelAt ?? null,
     trial_end: s.trialEnd ?? null,
     items: {
       object: "list",
@@ -197,4 +199,25 @@ export async function stripeSession(id: string): Promise<{ status: string; url: 
     status: string;
     url: string | null;
   }>;
+}
+
+let eventClock = 0;
+/**
+ * Puts `spec` at the fake Stripe and delivers its `customer.subscription.updated`, each newer than the last (the
+ * app applies only events at least as new as the last one applied). Returns the subscription's id.
+ */
+export async function subscriptionThroughWebhook(
+  customer: string,
+  spec: Omit<SubscriptionSpec, "id" | "customer"> & { id?: string },
+): Promise<string> {
+  const s = { ...spec, id: spec.id ?? newSubscriptionId(), customer };
+  await stripeHasSubscription(s);
+  eventClock += 1;
+  const res = await deliverEvent(
+    stripeEvent("customer.subscription.updated", subscriptionObject(s), {
+      created: Math.floor(Date.now() / 1000) + 1000 + eventClock,
+    }),
+  );
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+  return s.id;
 }

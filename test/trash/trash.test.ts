@@ -8,7 +8,9 @@ import { createCompanyThroughForm, insertField } from "../companies/helpers";
 import { createContact, expectCountersExact, insertCustomField, insertTag, post } from "../contacts/contact-helpers";
 import { createDeal, expectTotalsExact, pipelinesOf } from "../deals/helpers";
 import { send, textOf } from "../helpers/http";
+import { queryRows } from "../helpers/db";
 import { newTenant } from "../helpers/tenants";
+import { customerFor, subscriptionThroughWebhook } from "../billing/helpers";
 import { addTask } from "../tasks/helpers";
 import { recordTables, restore, restoreTo, searchIds, trashItemOf, trashRowCount } from "./helpers";
 
@@ -123,25 +125,35 @@ describe("a contact in the trash", () => {
     expect(row).toEqual({ company_id: company, company_name: "Babbage & Co", company_sort: "babbage & co" });
   });
 
-  it("comes back only within the Free plan's contact limit, as a new contact would (402, nothing written)", async () => {
-    const owner = await newTenant("Trash Plan Limit Co");
+  it("comes back, by restore and by Undo, in a past-due workspace over the Free plan's contact limit (402 never)", async () => {
+    const owner = await newTenant("Trash Over Limit Co");
+    const ids = [];
+    for (const name of ["Grace", "Alan", "Edsger"]) ids.push(await createContact(owner.cookie, { first_name: name }));
+    // The payment failed: the workspace is held to a Free limit below what it has.
+    const customer = await customerFor(owner);
+    await subscriptionThroughWebhook(customer, { status: "past_due" });
     const limits = { FREE_MAX_CONTACTS: "2" };
-    const a = await createContact(owner.cookie, { first_name: "Grace", last_name: "Hopper" });
-    const b = await createContact(owner.cookie, { first_name: "Alan", last_name: "Turing" });
+    expect(
+      (await send("/app/contacts", { cookie: owner.cookie, form: { first_name: "New" }, env: limits })).status,
+    ).toBe(402);
+    const [a, b] = ids as [number, number];
     await send(`/app/contacts/${a}/delete`, { cookie: owner.cookie, form: {} });
-    await createContact(owner.cookie, { first_name: "Edsger", last_name: "Dijkstra" });
     const item = (await trashItemOf("contact", a))!;
-    const before = await recordTables(owner.tenantId);
-    const refused = await send(`/app/trash/${item.id}/restore`, { cookie: owner.cookie, form: {}, env: limits });
-    expect(refused.status).toBe(402);
-    expect(await refused.text()).toContain("The Free plan holds 2 contacts");
-    expect(await recordTables(owner.tenantId)).toEqual(before);
-    expect(await trashItemOf("contact", a)).not.toBeNull();
-    // With room again (another contact deleted), it comes back.
-    await send(`/app/contacts/${b}/delete`, { cookie: owner.cookie, form: {} });
-    const back = await send(`/app/trash/${item.id}/restore`, { cookie: owner.cookie, form: {}, env: limits });
-    expect(back.status).toBe(303);
+    const restored = await send(`/app/trash/${item.id}/restore`, { cookie: owner.cookie, form: {}, env: limits });
+    expect(restored.status, await restored.clone().text()).toBe(303);
+    expect(restored.headers.get("Location")).toBe(`/app/contacts/${a}?restored=1`);
+    expect((await send(`/app/contacts/${a}`, { cookie: owner.cookie, env: limits })).status).toBe(200);
+    // The list's Undo after a delete posts the same restore.
+    const deleted = await send(`/app/contacts/${b}/delete`, { cookie: owner.cookie, form: {}, env: limits });
+    const undo = (await textOf(deleted.headers.get("Location")!, { cookie: owner.cookie })).match(
+      /action="(\/app\/trash\/\d+\/restore)"/,
+    )![1]!;
+    expect((await send(undo, { cookie: owner.cookie, form: {}, env: limits })).status).toBe(303);
+    expect(await trashItemOf("contact", b)).toBeNull();
     await expectCountersExact(owner.tenantId);
+    expect(await queryRows("SELECT contacts FROM tenant_counters WHERE tenant_id = ?", owner.tenantId)).toEqual([
+      { contacts: 3 },
+    ]);
   });
 
   it("bulk delete moves each selected contact to the trash on its own", async () => {

@@ -1,17 +1,35 @@
-/** What a Free-plan limit says wherever it stops a new record or seat: the limit, and the way past it. */
-export function PlanLimitMessage(p: { what: "seats" | "contacts"; limit: number; isOwner: boolean }) {
-  const reached =
-    p.what === "seats"
-      ? `The Free plan includes ${p.limit} seats (members plus pending invitations), and all of them are taken.`
-      : `The Free plan includes ${p.limit} contacts, and this workspace has reached that number.`;
+/**
+ * What a Free-plan limit says wherever it stops a new record or seat: the limit, and the way past it. A workspace
+ * whose payment is overdue (past_due) is held to the Free limits until it pays: the way past is the payment method,
+ * not an upgrade (its billing page offers only Manage billing).
+ */
+export function PlanLimitMessage(p: {
+  what: "seats" | "contacts";
+  limit: number;
+  isOwner: boolean;
+  billingState: "free" | "trialing" | "active" | "past_due";
+}) {
+  const overdue = p.billingState === "past_due";
+  const counted = p.what === "seats" ? `${p.limit} seats (members plus pending invitations)` : `${p.limit} contacts`;
+  const reached = overdue
+    ? `This workspace's last payment did not go through, so the Free plan's limit of ${counted} applies until it does, and ${p.what === "seats" ? "all of them are taken" : "the workspace has reached it"}.`
+    : p.what === "seats"
+      ? `The Free plan includes ${counted}, and all of them are taken.`
+      : `The Free plan includes ${counted}, and this workspace has reached that number.`;
+  const way = overdue ? (
+    p.isOwner ? (
+      <a href="/app/settings/billing">Update the payment method under Manage billing to lift the limit</a>
+    ) : (
+      <>Ask the workspace owner to update the payment method under Settings, Billing.</>
+    )
+  ) : p.isOwner ? (
+    <a href="/app/settings/billing">Upgrade to Team for no limit</a>
+  ) : (
+    <>Ask the workspace owner to upgrade to Team under Settings, Billing.</>
+  );
   return (
     <>
-      {reached} Nothing is deleted, and everything stays readable, editable and exportable.{" "}
-      {p.isOwner ? (
-        <a href="/app/settings/billing">Upgrade to Team for no limit</a>
-      ) : (
-        <>Ask the workspace owner to upgrade to Team under Settings, Billing.</>
-      )}
+      {reached} Nothing is deleted, and everything stays readable, editable and exportable. {way}
     </>
   );
 }

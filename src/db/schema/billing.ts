@@ -27,6 +27,8 @@ export const tenantBilling = sqliteTable(
     currentPeriodEnd: integer("current_period_end"),
     trialEnd: integer("trial_end"),
     cancelAtPeriodEnd: integer("cancel_at_period_end", { mode: "boolean" }).notNull().default(false),
+    /** Epoch ms: when a cancellation scheduled for a chosen date (Stripe's `cancel_at`) ends the subscription. */
+    cancelAt: integer("cancel_at"),
     /** When the tenant first had a subscription: the trial is offered only before that. */
     firstSubscribedAt: integer("first_subscribed_at"),
     /**

@@ -6,7 +6,6 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { errorResponse } from "../../lib/errors";
-import { billingConfig } from "../../lib/stripe";
 import { render } from "../../lib/render";
 import { roleAtLeast } from "../../lib/roles";
 import { requireRole } from "../../middleware/session";
@@ -24,7 +23,7 @@ const NOTICES: Record<string, string> = {
   purged: "Deleted for good.",
 };
 
-async function trashPage(c: Context<AppEnv>, problem: string | null = null, status: 200 | 402 | 409 = 200) {
+async function trashPage(c: Context<AppEnv>, problem: string | null = null, status: 200 | 409 = 200) {
   const before = c.req.query("before");
   if (before !== undefined && !ID.test(before)) return errorResponse(c, 400);
   const auth = authOf(c);
@@ -53,17 +52,10 @@ trashRoutes.post("/:id/restore", requireRole("member"), async (c) => {
   const id = c.req.param("id");
   if (!ID.test(id)) return errorResponse(c, 404);
   const auth = authOf(c);
-  // A contact comes back only within the Free plan's limit, as a new one would (402, as creating answers).
-  const limit = billingConfig(c.env).limits?.contacts ?? null;
+  // No plan limit here: restoring (and the list's Undo, which posts here) gives back, it does not create.
   const viewer = { userId: auth.user.id, role: auth.role };
-  const result = await restoreTrashItem(tenantOf(c), viewer, actorOf(c), Number(id), limit);
+  const result = await restoreTrashItem(tenantOf(c), viewer, actorOf(c), Number(id));
   if (!result.ok) {
-    if (result.reason === "plan_limit")
-      return trashPage(
-        c,
-        `The Free plan holds ${result.max.toLocaleString("en")} contacts and the workspace has them all: upgrade, or delete a contact, to restore this one.`,
-        402,
-      );
     if (result.reason === "conflict") return trashPage(c, result.message, 409);
     return errorResponse(c, result.reason === "forbidden" ? 403 : 404);
   }

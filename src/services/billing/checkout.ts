@@ -12,11 +12,18 @@ import { auditInsert } from "../audit/audit";
 import { type BillingOwner, ensureCustomer } from "./customers";
 import { getBillingOverview } from "./overview";
 
-export type CheckoutResult = { ok: true; url: string } | { ok: false; reason: "already_subscribed" | "no_price" };
+export type CheckoutResult =
+  | { ok: true; url: string }
+  /** already_subscribed: our state says so; pending: Stripe has a subscription its webhook has not told us of yet. */
+  | { ok: false; reason: "already_subscribed" | "pending" | "no_price" };
+
+/** Statuses of a subscription that no longer bills and never will again. */
+const ENDED = new Set(["canceled", "incomplete_expired"]);
 
 /**
  * Starts Stripe Checkout for the Team plan: creates (or reuses) the customer, then a subscription-
- * mode session with the trial when the tenant has never subscribed. The caller redirects to `url`.
+ * mode session with the trial when the tenant has never subscribed, unless Stripe already has a live
+ * subscription for the customer. The caller redirects to `url`.
  */
 export async function startCheckout(
   t: TenantDb,
@@ -33,6 +40,13 @@ export async function startCheckout(
   if (overview && overview.state !== "free") return { ok: false, reason: "already_subscribed" };
 
   const customer = await ensureCustomer(t, stripe, input.owner, meta);
+  // Stripe first: our state changes only when the webhook lands, and until then (the owner back from paying,
+  // a delivery late or failing) a second checkout would start a second subscription, and its trial again.
+  const existing = await stripe.subscriptions.list({ customer, status: "all", limit: 100 });
+  if (existing.data.some((sub) => !ENDED.has(sub.status))) return { ok: false, reason: "pending" };
+  // A subscription that lapsed unpaid never started; any other, or any trial, used the one trial up.
+  const hadOne = existing.data.some((sub) => sub.status !== "incomplete_expired" || sub.trial_end !== null);
+  const trial = Boolean(overview?.trialAvailable) && !hadOne;
   // An earlier Checkout page still open (another tab, yesterday's) closes: paying on both made two subscriptions.
   const open = await stripe.checkout.sessions.list({ customer, status: "open", limit: 20 });
   for (const earlier of open.data) await stripe.checkout.sessions.expire(earlier.id).catch(() => undefined);
@@ -46,7 +60,7 @@ export async function startCheckout(
     line_items: [{ price, quantity: 1 }],
     subscription_data: {
       metadata: { tenant_id: tenantId },
-      ...(overview?.trialAvailable ? { trial_period_days: config.trialDays } : {}),
+      ...(trial ? { trial_period_days: config.trialDays } : {}),
     },
     success_url: `${back}?checkout=success`,
     cancel_url: `${back}?checkout=cancelled`,
@@ -58,7 +72,7 @@ export async function startCheckout(
     action: "billing.checkout_started",
     targetType: "stripe_checkout_session",
     targetId: session.id,
-    detail: { interval: input.interval, trial: Boolean(overview?.trialAvailable) },
+    detail: { interval: input.interval, trial },
     ...meta,
   });
   return { ok: true, url: session.url };

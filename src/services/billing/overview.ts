@@ -13,6 +13,8 @@ export interface BillingOverview {
   currentPeriodEnd: number | null;
   trialEnd: number | null;
   cancelAtPeriodEnd: boolean;
+  /** Epoch ms: the date a scheduled cancellation ends the subscription, when it is not the period's end. */
+  cancelAt: number | null;
   hasCustomer: boolean;
   /** Whether a new checkout would start with the trial (only before the first subscription). */
   trialAvailable: boolean;
@@ -41,6 +43,7 @@ export async function getBillingOverview(
     currentPeriodEnd: row.currentPeriodEnd,
     trialEnd: row.trialEnd,
     cancelAtPeriodEnd: row.cancelAtPeriodEnd ?? false,
+    cancelAt: row.cancelAt,
     hasCustomer: Boolean(row.customerId),
     trialAvailable: config.trialDays > 0 && !row.firstSubscribedAt,
     usage: { contacts: contacts ?? 0, members: row.members, pendingInvitations: row.pendingInvitations },
@@ -57,6 +60,7 @@ function overviewQuery(t: TenantDb, now: number) {
       currentPeriodEnd: tenantBilling.currentPeriodEnd,
       trialEnd: tenantBilling.trialEnd,
       cancelAtPeriodEnd: tenantBilling.cancelAtPeriodEnd,
+      cancelAt: tenantBilling.cancelAt,
       firstSubscribedAt: tenantBilling.firstSubscribedAt,
       contacts: tenantCounters.contacts,
       members: sql<number>`(select count(*) from ${memberships} where ${memberships.tenantId} = ${tenants.id})`,

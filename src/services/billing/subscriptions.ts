@@ -40,7 +40,10 @@ export interface SubscriptionFacts {
   priceId: string | null;
   currentPeriodEnd: number | null;
   trialEnd: number | null;
+  /** Cancelled: it ends at the period's end, or at `cancelAt`. */
   cancelAtPeriodEnd: boolean;
+  /** Epoch ms of a cancellation scheduled for a chosen date, which may fall after the current period. */
+  cancelAt: number | null;
 }
 
 /** What we keep of a subscription. Period dates live on its items in current API versions. */
@@ -67,5 +70,6 @@ export function subscriptionFacts(sub: Stripe.Subscription): SubscriptionFacts {
     currentPeriodEnd: periodEnd === null ? null : periodEnd * 1000,
     trialEnd: typeof sub.trial_end === "number" ? sub.trial_end * 1000 : null,
     cancelAtPeriodEnd: sub.cancel_at_period_end === true || typeof sub.cancel_at === "number",
+    cancelAt: typeof sub.cancel_at === "number" ? sub.cancel_at * 1000 : null,
   };
 }

@@ -6,13 +6,13 @@
  * change state at most once and never roll it back. Billing never deletes data: a tenant that stops
  * paying keeps everything, readable and exportable, under the Free plan's limits.
  */
-import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { z } from "zod";
 import type { Database } from "../../db/client";
 import { scoped, type TenantDb } from "../../db/scoped";
-import { memberships, stripeEvents, tenantBilling, tenants, users } from "../../db/schema";
-import { paymentFailedMail, trialEndingMail } from "../../mail/messages";
+import { memberships, stripeEvents, tenantBilling, tenants, users, workspaceShards } from "../../db/schema";
+import { paymentFailedMail, trialEndingMail } from "../../mail/billing-messages";
 import type { BaseUrl } from "../account/accounts";
 import { auditInsert } from "../audit/audit";
 import { queueMail } from "../mail/outbox";
@@ -108,6 +108,7 @@ export async function applyStripeEvent(
         currentPeriodEnd: null,
         trialEnd: null,
         cancelAtPeriodEnd: false,
+        cancelAt: null,
       }
     : {
         state: facts.state,
@@ -116,9 +117,11 @@ export async function applyStripeEvent(
         currentPeriodEnd: facts.currentPeriodEnd,
         trialEnd: facts.trialEnd,
         cancelAtPeriodEnd: facts.cancelAtPeriodEnd,
+        cancelAt: facts.cancelAt,
       };
   const differs = sql`(${tenantBilling.state} is not ${next.state} or ${tenantBilling.priceId} is not ${next.priceId}
-    or ${tenantBilling.cancelAtPeriodEnd} is not ${next.cancelAtPeriodEnd ? 1 : 0})`;
+    or ${tenantBilling.cancelAtPeriodEnd} is not ${next.cancelAtPeriodEnd ? 1 : 0}
+    or ${tenantBilling.cancelAt} is not ${next.cancelAt})`;
 
   const effects = await eventEffects(t, event, facts, meta);
   let updated: { tenantId: string }[];
@@ -137,6 +140,18 @@ export async function applyStripeEvent(
         actorUserId: null,
         now: meta.now,
       }),
+      // A workspace on a shard checks its limits against its copy there: marked stale in this batch, so a copy
+      // the route could not make (an error, a worker gone) is the cron's, though Stripe's retry is a duplicate.
+      db
+        .update(workspaceShards)
+        .set({ peopleStaleSince: meta.now })
+        .where(
+          and(
+            eq(workspaceShards.tenantId, t.tenantId),
+            ne(workspaceShards.shard, "DB"),
+            sql`exists (select 1 from ${tenantBilling} where ${applies})`,
+          ),
+        ),
       db
         .update(tenantBilling)
         .set({
@@ -150,13 +165,22 @@ export async function applyStripeEvent(
         .returning({ tenantId: tenantBilling.tenantId }),
       ...effects.queries,
     ]);
-    updated = results[2];
+    updated = results[3];
   } catch (err) {
     // A second delivery, perhaps concurrent, of an event already recorded.
     if (failedWith(err, "UNIQUE constraint failed: stripe_events.id")) return { outcome: "duplicate" };
     throw err;
   }
   return { outcome: "applied", tenantId: t.tenantId, changed: updated.length > 0, mailIds: effects.mailIds };
+}
+
+/**
+ * Whether a trialing subscription was cancelled to end when the trial does (during a trial the period is the trial),
+ * so nothing will be charged; a cancellation dated later still charges until then.
+ */
+function endsWithTrial(facts: SubscriptionFacts): boolean {
+  const endsAt = facts.cancelAt ?? (facts.cancelAtPeriodEnd ? facts.trialEnd : null);
+  return endsAt !== null && facts.trialEnd !== null && endsAt <= facts.trialEnd;
 }
 
 type BatchQuery = ReturnType<typeof auditInsert> | ReturnType<typeof queueMail>["query"];
@@ -175,7 +199,7 @@ async function eventEffects(
   const mailIds: string[] = [];
   const queries: BatchQuery[] = [];
   const failed = event.type === "invoice.payment_failed";
-  // A trial that has already been converted or cancelled needs no reminder.
+  // A trial that has already been converted or ended needs no reminder (one cancelled to end with it gets its own wording).
   const trialEnding =
     event.type === "customer.subscription.trial_will_end" && facts.status === "trialing" && facts.trialEnd !== null;
   if (failed) {
@@ -212,11 +236,12 @@ async function eventEffects(
   const link = `${meta.baseUrl}/app/settings/billing`;
   for (const owner of owners) {
     const rendered = failed
-      ? paymentFailedMail({ tenantName: owner.tenantName, link })
+      ? paymentFailedMail({ tenantName: owner.tenantName, link, status: facts.status })
       : trialEndingMail({
           tenantName: owner.tenantName,
           trialEnd: facts.trialEnd!,
           link,
+          cancelled: endsWithTrial(facts),
           timeZone: owner.timeZone,
           locale: owner.locale,
         });

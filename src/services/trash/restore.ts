@@ -12,7 +12,6 @@ import type { TrashItem, TrashKind } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import type { Actor } from "../../lib/actor";
 import { auditInsert } from "../audit/audit";
-import { contactWithinLimit, guardedValue, isPlanLimitError } from "../billing/limits";
 import { totalsIn } from "../deals/statements";
 import { nextTaskDueUpdate } from "../tasks/statements";
 import { webhookEventSql } from "../webhooks/events";
@@ -26,9 +25,7 @@ export type RestoreNote = "without_company" | "new_stage" | null;
 export type RestoreResult =
   | { ok: true; path: string; note: RestoreNote }
   | { ok: false; reason: "not_found" | "forbidden" }
-  | { ok: false; reason: "conflict"; message: string }
-  /** A contact would take the workspace past the Free plan's limit: nothing was restored. */
-  | { ok: false; reason: "plan_limit"; max: number };
+  | { ok: false; reason: "conflict"; message: string };
 
 const SUBJECT_NAMES = { contact: "contact", company: "company", deal: "deal" } as const;
 const SUBJECT_PATHS = { contact: "/app/contacts", company: "/app/companies", deal: "/app/deals" } as const;
@@ -119,14 +116,7 @@ function fromItem(t: TenantDb, item: TrashItem, name: string): SQL {
   return sql`FROM trash_rows r WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id} AND r.table_name = ${name}`;
 }
 
-function restoreStatement(
-  t: TenantDb,
-  item: TrashItem,
-  part: Part,
-  main: boolean,
-  now: number,
-  freeMaxContacts: number | null,
-): SQL {
+function restoreStatement(t: TenantDb, item: TrashItem, part: Part, main: boolean, now: number): SQL {
   if (part.name === "link:contacts")
     return sql`UPDATE contacts SET company_id = ${item.recordId},
         company_name = json_extract(l.data, '$.company_name'), company_sort = json_extract(l.data, '$.company_sort'),
@@ -140,14 +130,10 @@ function restoreStatement(
       AND id IN (SELECT json_extract(r.data, '$.id') ${fromItem(t, item, part.name)})`;
   const table = tableName(part);
   const columns = columnsOf(part);
-  // A contact counts against the Free plan as a new one would: checked inside the batch, so a race cannot pass it.
-  const limited = main && table === "contacts" && freeMaxContacts !== null;
+  // No plan limit: restoring gives back what the workspace had, and billing never takes records away (a workspace
+  // over the Free limit, past due or downgraded, could otherwise never undo a delete before the trash is purged).
   const values = sql.join(
-    columns.map((c) =>
-      limited && c === "tenant_id"
-        ? guardedValue(contactWithinLimit(t.tenantId, freeMaxContacts), restoredValue(t, table, c, now))
-        : restoredValue(t, table, c, now),
-    ),
+    columns.map((c) => restoredValue(t, table, c, now)),
     sql`, `,
   );
   // The record's own row must go in (its id was checked free); a dependent row already there is kept.
@@ -245,13 +231,12 @@ export function recordPath(item: Pick<TrashItem, "kind" | "recordId" | "subjectT
   return `${SUBJECT_PATHS[item.kind]}/${item.recordId}`;
 }
 
-/** Puts a trashed record back, all or nothing; a contact within the Free plan's limit (`freeMaxContacts`, null: none). */
+/** Puts a trashed record back, all or nothing, whatever the plan's limits (the counters count it back in). */
 export async function restoreTrashItem(
   t: TenantDb,
   viewer: TrashViewer,
   actor: Actor,
   id: number,
-  freeMaxContacts: number | null = null,
 ): Promise<RestoreResult> {
   const item = await getTrashItem(t, id);
   if (!item) return { ok: false, reason: "not_found" };
@@ -268,7 +253,7 @@ export async function restoreTrashItem(
         ? nextTaskDueUpdate(t, item.subjectType, [item.subjectId!])
         : null;
   const statements = [
-    ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now, freeMaxContacts)),
+    ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now)),
     ...(note === "new_stage" ? restagedSpans(t, item.recordId, actor) : []),
     ...(kind === "deal" ? [totalsIn(t, item.recordId)] : []),
     ...(taskDue ? [taskDue] : []),
@@ -291,8 +276,6 @@ export async function restoreTrashItem(
   } catch (err) {
     // Two restores at once: the other one put the record back first, and this batch changed nothing.
     if (isUniqueViolation(err)) return { ok: false, reason: "conflict", message: "It is already back." };
-    if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id"))
-      return { ok: false, reason: "plan_limit", max: freeMaxContacts };
     throw err;
   }
   if ((restored.at(-1)?.results ?? []).length === 0) return { ok: false, reason: "not_found" };

@@ -13,6 +13,8 @@ export interface BillingPageProps {
   currentPeriodEnd: number | null;
   trialEnd: number | null;
   cancelAtPeriodEnd: boolean;
+  /** Epoch ms: a cancellation scheduled for a chosen date; it ends the subscription then, not at the period's end. */
+  cancelAt: number | null;
   hasCustomer: boolean;
   trialAvailable: boolean;
   trialDays: number;
@@ -102,12 +104,12 @@ export function BillingPage(p: BillingPageProps) {
               </dd>
             </>
           ) : null}
-          {paid && p.currentPeriodEnd ? (
+          {paid && (p.cancelAt ?? p.currentPeriodEnd) ? (
             <>
-              <dt>{p.cancelAtPeriodEnd ? "Ends on" : "Renews on"}</dt>
+              <dt>{p.cancelAtPeriodEnd || p.cancelAt ? "Ends on" : "Renews on"}</dt>
               <dd>
-                <Time ms={p.currentPeriodEnd} />
-                {p.cancelAtPeriodEnd
+                <Time ms={(p.cancelAt ?? p.currentPeriodEnd)!} />
+                {p.cancelAtPeriodEnd || p.cancelAt
                   ? " (cancelled: the workspace returns to Free then, keeping all its records)"
                   : null}
               </dd>
@@ -145,7 +147,15 @@ export function BillingPage(p: BillingPageProps) {
         ) : null}
       </Card>
 
-      {p.configured && p.state === "free" ? (
+      {/* Back from paying, before Stripe's webhook: no second Upgrade, which would start a second subscription. */}
+      {p.configured && p.state === "free" && p.notice === "success" ? (
+        <Card id="upgrade" title="Confirming your payment…">
+          <p>
+            Stripe has your checkout, and your plan changes here as soon as Stripe confirms it, usually within seconds.{" "}
+            <a href="/app/settings/billing?checkout=success">Refresh this page</a> in a minute if it still says Free.
+          </p>
+        </Card>
+      ) : p.configured && p.state === "free" ? (
         <Card id="upgrade" title="Upgrade to Team">
           <p>
             No limit on seats or contacts.{" "}

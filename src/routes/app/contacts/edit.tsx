@@ -148,7 +148,17 @@ contactEditRoutes.post("/", requireRole("member"), async (c) => {
     // 402, as for seats: the role allows creating; the plan has no room left. What was typed stays.
     return formPage(
       c,
-      { ...again, alert: <PlanLimitMessage what="contacts" limit={err.max} isOwner={auth.role === "owner"} /> },
+      {
+        ...again,
+        alert: (
+          <PlanLimitMessage
+            what="contacts"
+            limit={err.max}
+            isOwner={auth.role === "owner"}
+            billingState={auth.tenant.billingState}
+          />
+        ),
+      },
       402,
     );
   }

@@ -5,6 +5,8 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import { createDb } from "../../../db/client";
+import { scoped, type TenantDb } from "../../../db/scoped";
 import type { AppEnv } from "../../../env";
 import { requireRole, roleAtLeast } from "../../../middleware/session";
 import { errorResponse } from "../../../lib/errors";
@@ -16,7 +18,7 @@ import { parseForm } from "../../../lib/validation";
 import { getBillingOverview } from "../../../services/billing/overview";
 import { openPortal, startCheckout } from "../../../services/billing/checkout";
 import { BillingPage, type BillingPageProps } from "../../../../views/pages/settings/BillingPage";
-import { actorOf, authOf, controlOf, tenantOf } from "../../context";
+import { actorOf, authOf, controlOf } from "../../context";
 
 /** Mounted at /app/settings/billing (src/app.ts requires a signed-in user there). */
 export const billingRoutes = new Hono<AppEnv>();
@@ -44,6 +46,16 @@ function billingPageCsp(nonce: string): string {
   ].join("; ");
 }
 
+/**
+ * The workspace read from the control database's primary ('first-primary'), as pages that must be current do
+ * (docs: design card, read replicas): a replica behind the webhook would show Free and the Upgrade buttons to an
+ * owner who has just paid. Writes keep going through the request's own session, which tracks the bookmark.
+ */
+function currentOf(c: Context<AppEnv>): TenantDb {
+  const primary = createDb(c.env.DB.withSession("first-primary"));
+  return scoped(c.get("recordsDb") ?? primary, authOf(c).tenant.id, primary);
+}
+
 async function billingPage(
   c: Context<AppEnv>,
   extra: Pick<BillingPageProps, "alert" | "notice"> = {},
@@ -51,7 +63,7 @@ async function billingPage(
 ) {
   const auth = authOf(c);
   const config = billingConfig(c.env);
-  const overview = await getBillingOverview(tenantOf(c), config, Date.now());
+  const overview = await getBillingOverview(currentOf(c), config, Date.now());
   if (!overview) return errorResponse(c, 404);
   const nonce = c.get("secureHeadersNonce");
   if (nonce) c.set("cspOverride", billingPageCsp(nonce));
@@ -115,6 +127,15 @@ billingRoutes.post("/checkout", requireRole("owner"), async (c) => {
     return billingPage(c, { alert: STRIPE_DOWN }, 502);
   }
   if (!result.ok) {
+    if (result.reason === "pending")
+      return billingPage(
+        c,
+        {
+          alert:
+            "Stripe already has a subscription for this workspace, and your payment is being confirmed. Nothing more was charged: refresh this page in a minute.",
+        },
+        409,
+      );
     if (result.reason === "already_subscribed")
       return billingPage(
         c,

@@ -68,7 +68,11 @@ securityRoutes.post("/password", requireRole("viewer"), async (c) => {
   );
   if (!result.ok) return securityPage(c, { errors: { [result.field]: result.message }, status: 422 });
   deliverSoon(c, result.mailIds);
-  return securityPage(c, { notice: "Your password has been changed, and your other sessions were signed out." });
+  return securityPage(c, {
+    notice:
+      "Your password has been changed: your other sessions were signed out and calendar feed addresses stopped " +
+      "working (turn a feed on again under Profile for a new address).",
+  });
 });
 
 securityRoutes.post("/sessions/revoke-others", requireRole("viewer"), async (c) => {
