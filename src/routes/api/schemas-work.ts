@@ -28,14 +28,10 @@ export const TaskSchema = z
     due_time: z.string().nullable().openapi({ example: "14:30" }),
     time_zone: z.string().openapi({ description: "The zone due_time is read in.", example: "Europe/London" }),
     due_at: time.nullable(),
-    remind_lead: z
-      .number()
-      .int()
-      .nullable()
-      .openapi({
-        description:
-          "Minutes before due_at; on a task without a time, 0 is 08:00 on the day and 1440 08:00 the day before.",
-      }),
+    remind_lead: z.number().int().nullable().openapi({
+      description:
+        "Minutes before due_at; on a task without a time, 0 is 08:00 on the day and 1440 08:00 the day before.",
+    }),
     assignee_id: z.string(),
     subject_type: z.enum(SUBJECT_TYPES).nullable(),
     subject_id: z.number().int().nullable(),
