@@ -59,7 +59,9 @@ describe("leaving a workspace", () => {
 
     const res = await send("/app/settings/team/leave", { cookie: viewer.cookie, form: {} });
     expect(res.status).toBe(200);
-    expect(visible(await res.text())).toContain("your account is not part of any workspace now");
+    const page = visible(await res.text());
+    expect(page).toContain("your account is not part of any workspace now");
+    expect(page).toMatch(/You left .+, your last workspace/);
     expect(res.headers.get("Set-Cookie") ?? "").toMatch(/__Host-session=;|__Host-session=[^;]*;[^,]*Max-Age=0/i);
     expect(await roleIn(owner.tenantId, viewer.userId)).toBeNull();
     expect(await sessionTenants(viewer.userId)).toEqual([]);

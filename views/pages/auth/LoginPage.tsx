@@ -10,7 +10,7 @@ export interface LoginPageProps {
   limited?: { scope: "ip" | "source" | "account" | "device"; retryAfterSeconds: number };
   loggedOut?: boolean;
   /** The password was right but the account belongs to no workspace: start one (the name's error, if any). */
-  noWorkspace?: { companyName?: string; error?: string };
+  noWorkspace?: { companyName?: string; error?: string; leftWorkspace?: string };
 }
 
 /** The login form. */
@@ -52,7 +52,9 @@ function NoWorkspace(p: LoginPageProps & { noWorkspace: NonNullable<LoginPagePro
       <h1>Log in</h1>
       <FormAlert kind="warn">
         <p>
-          Your password is right, but your account is not part of any workspace now: it was removed from its last one.
+          {p.noWorkspace.leftWorkspace
+            ? `You left ${p.noWorkspace.leftWorkspace}, your last workspace: your account is not part of any workspace now.`
+            : "Your password is right, but your account is not part of any workspace now: it was removed from its last one."}
         </p>
       </FormAlert>
       <p>

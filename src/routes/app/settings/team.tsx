@@ -247,7 +247,11 @@ teamRoutes.post("/leave", requireRole("viewer"), async (c) => {
   }
   if (result.movedTo !== null) return c.redirect("/app/workspaces?left=1", 303);
   clearSessionCookie(c);
-  return render(c, "Log in", <LoginPage email={auth.user.email} errors={{}} noWorkspace={{}} />);
+  return render(
+    c,
+    "Log in",
+    <LoginPage email={auth.user.email} errors={{}} noWorkspace={{ leftWorkspace: auth.tenant.name }} />,
+  );
 });
 
 teamRoutes.post("/transfer", requireRole("owner"), async (c) => {
