@@ -22,6 +22,9 @@ export const LIMITS = {
   // account; failures per account from all unrecognised browsers, past which they get one attempt per
   // `loginPaceUnderAttack` window; failures per device cookie, past which that cookie is refused for a while.
   loginPerIp: { name: "login-ip", max: 30, windowMs: 10 * 60 * 1000 },
+  // Every sign-in from one network, right or wrong, recognised browser or not, never given back: each costs a
+  // password hash and, when right, a session and an audit entry.
+  loginAttemptsPerIp: { name: "login-ip-all", max: 300, windowMs: 10 * 60 * 1000 },
   loginFailuresPerSource: { name: "login-account-ip", max: 10, windowMs: 15 * 60 * 1000 },
   loginFailuresPerAccount: { name: "login-account", max: 10, windowMs: 15 * 60 * 1000 },
   loginPaceUnderAttack: { name: "login-account-pace", max: 1, windowMs: 30 * 1000 },

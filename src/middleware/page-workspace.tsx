@@ -43,11 +43,22 @@ export const pageWorkspace: MiddlewareHandler<AppEnv> = async (c, next) => {
   const auth = c.get("auth");
   if (!auth) return next();
   const current = auth.tenant.id;
-  // The multipart upload is read by its own route (its size limit): only the header is checked there.
+  // The multipart upload is read by its own route (its size limit), which checks its field (refuseStaleForm).
   const stale = [c.req.header(WORKSPACE_HEADER), formMarkers.get(c.req)].find((m) => m !== undefined && m !== current);
   if (stale === undefined) return next();
   return refuse(c, auth, stale);
 };
+
+/**
+ * For a route that reads its own body (the multipart import upload, which formBody leaves unparsed): the 409 page
+ * when the form's `_workspace` names another workspace than the session's, else null.
+ */
+export async function refuseStaleForm(c: Context<AppEnv>, marker: unknown): Promise<Response | null> {
+  const auth = c.get("auth");
+  if (!auth || marker === undefined) return null;
+  const value = typeof marker === "string" ? marker : "";
+  return value === auth.tenant.id ? null : refuse(c, auth, value);
+}
 
 async function refuse(c: Context<AppEnv>, auth: AuthContext, pageTenantId: string): Promise<Response> {
   // Named only when the user belongs to it and can switch back (a staff member's support view switches nowhere).

@@ -3,7 +3,10 @@
  * password checks than guesses sent one by one; the per-IP cap counts failures only, never holds back a browser
  * the account recognises, and takes an IPv6 /64 as one network.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { hit, LIMITS } from "../../src/auth/rate-limit";
+import { createDb } from "../../src/db/client";
 import { COOKIES } from "../../src/lib/cookies";
 import { GOOD_PASSWORD, logIn, signUp, uniqueEmail } from "../helpers/http";
 
@@ -67,6 +70,21 @@ describe("the per-IP cap", () => {
     const statuses: number[] = [];
     for (const email of people) statuses.push((await logIn(email, GOOD_PASSWORD, { ip: office })).response.status);
     expect(statuses).toEqual(Array(31).fill(303));
+  });
+
+  it("bounds every sign-in from one network, right ones too, so a loop of good passwords cannot mint sessions", async () => {
+    const { email } = await signUp();
+    const first = await logIn(email, GOOD_PASSWORD, { ip: "198.51.100.63" });
+    const browser = deviceOnly(first.cookie);
+    const loop = "192.0.2.63";
+    const db = createDb(env.DB);
+    // The network has signed in (or tried) as often as the cap allows within the window: ten minutes of a loop.
+    for (let i = 0; i < LIMITS.loginAttemptsPerIp.max; i++) await hit(db, LIMITS.loginAttemptsPerIp, loop, Date.now());
+    const refused = await logIn(email, GOOD_PASSWORD, { ip: loop, cookie: browser });
+    expect(refused.response.status).toBe(429);
+    expect(refused.response.headers.get("Retry-After")).toMatch(/^\d+$/);
+    // Another network is not held back by it.
+    expect((await logIn(email, GOOD_PASSWORD, { ip: "198.51.100.64", cookie: browser })).response.status).toBe(303);
   });
 
   it("takes an IPv6 /64 as one network: 30 failures across its addresses, then the 31st is refused", async () => {

@@ -199,4 +199,28 @@ describe("a page of one workspace, the session in another", () => {
     expect(page).not.toContain(`value="${stranger.tenantId}"`);
     expect(await roleIn(b, colleague.userId)).toBe("member");
   });
+
+  it("an import upload from A's page after the switch to B is refused and stores nothing in B", async () => {
+    const { owner, a, b } = await staleTeamPageOfA();
+    const jobs = async () =>
+      (await env.DB.prepare("SELECT count(*) AS n FROM import_jobs WHERE tenant_id = ?")
+        .bind(b)
+        .first<{ n: number }>())!.n;
+    const before = await jobs();
+    const upload = (marker: string) => {
+      const form = new FormData();
+      form.set("_workspace", marker);
+      form.set("kind", "contacts");
+      form.set("encoding", "auto");
+      form.set("file", new File(["email,first_name\nada@example.com,Ada\n"], "c.csv", { type: "text/csv" }));
+      return send("/app/import", { method: "POST", body: form, cookie: owner.cookie });
+    };
+    const stale = await upload(a);
+    expect(stale.status).toBe(409);
+    expect(await stale.text()).toContain("Nothing was changed.");
+    expect(await jobs()).toBe(before);
+    // From a page of B, the same upload goes through.
+    expect((await upload(b)).status).toBe(303);
+    expect(await jobs()).toBe(before + 1);
+  });
 });

@@ -59,9 +59,13 @@ describe("leaving a workspace", () => {
 
     const res = await send("/app/settings/team/leave", { cookie: viewer.cookie, form: {} });
     expect(res.status).toBe(200);
-    const page = visible(await res.text());
+    const html = await res.text();
+    const page = visible(html);
     expect(page).toContain("your account is not part of any workspace now");
     expect(page).toMatch(/You left .+, your last workspace/);
+    // Signed out: no workspace navigation or switcher above the sign-in form.
+    expect(html).not.toContain('id="ct-workspace"');
+    expect(html).not.toContain('href="/app/contacts"');
     expect(res.headers.get("Set-Cookie") ?? "").toMatch(/__Host-session=;|__Host-session=[^;]*;[^,]*Max-Age=0/i);
     expect(await roleIn(owner.tenantId, viewer.userId)).toBeNull();
     expect(await sessionTenants(viewer.userId)).toEqual([]);

@@ -22,9 +22,10 @@ export type LoginAdmission =
 
 /**
  * Counts a sign-in attempt and says whether its password may be checked. A browser with a valid device cookie
- * for the account (`device`, already matched to it) is limited only by its own failures, whatever its IP; any
+ * for the account (`device`, already matched to it) is limited by its own failures, whatever its IP; any
  * other by its IP's failures, by this account's failures from its IP, and, once the account has had 10 failures
- * from such browsers in the window, by one shared turn per 30 seconds.
+ * from such browsers in the window, by one shared turn per 30 seconds. Every attempt, right or not, also counts
+ * against a generous cap per network that nothing gives back (`loginAttemptsPerIp`).
  */
 export async function admitLogin(
   db: Database,
@@ -33,6 +34,10 @@ export async function admitLogin(
   const { email, device, now } = attempt;
   const refused = (limit: { retryAfter: number }, scope: LoginLimitScope) =>
     ({ ok: false, scope, retryAfter: limit.retryAfter }) as const;
+
+  const network = networkOf(attempt.ip);
+  const all = await hit(db, LIMITS.loginAttemptsPerIp, network, now);
+  if (!all.allowed) return refused(all, "ip");
 
   if (device) {
     const own = await hit(db, LIMITS.loginFailuresPerDevice, device.nonce, now);
@@ -45,7 +50,6 @@ export async function admitLogin(
     };
   }
 
-  const network = networkOf(attempt.ip);
   const source = `${email} ${network}`;
   const perIp = await hit(db, LIMITS.loginPerIp, network, now);
   if (!perIp.allowed) return refused(perIp, "ip");

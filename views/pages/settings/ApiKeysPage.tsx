@@ -82,17 +82,7 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
           <div class="table-wrap">
             <table>
               <TableHead
-                columns={[
-                  "Name",
-                  "Key",
-                  "Access",
-                  "Created",
-                  "Created by",
-                  "Expires",
-                  "Last used",
-                  "Status",
-                  { hidden: "Actions" },
-                ]}
+                columns={["Name", "Key", "Access", "Created", "Expires", "Last used", "Status", { hidden: "Actions" }]}
               />
               <tbody>
                 {p.keys.map((k) => (
@@ -102,17 +92,18 @@ export function ApiKeysPage(p: ApiKeysPageProps) {
                       <code>{k.prefix}…</code>
                     </td>
                     <td data-label="Access">{k.scope === "read" ? "Read only" : "Read and write"}</td>
+                    {/* When and by whom in one column: the table still fits a small tablet. */}
                     <td data-label="Created">
                       <Time ms={k.createdAt} />
-                    </td>
-                    <td data-label="Created by">
-                      {k.creator === null ? (
-                        <span class="muted">former member</span>
-                      ) : k.creator.name ? (
-                        `${k.creator.name} (${k.creator.email})`
-                      ) : (
-                        k.creator.email
-                      )}
+                      <br />
+                      <span class="muted wrap-anywhere">
+                        by{" "}
+                        {k.creator === null
+                          ? "a former member"
+                          : k.creator.name
+                            ? `${k.creator.name} (${k.creator.email})`
+                            : k.creator.email}
+                      </span>
                     </td>
                     <td data-label="Expires">{k.expiresAt === null ? "Never" : <Time ms={k.expiresAt} />}</td>
                     <td data-label="Last used">{k.lastUsedAt === null ? "Never" : <Time ms={k.lastUsedAt} />}</td>

@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { IMPORT_KINDS, type ImportKind } from "../../../db/schema";
 import type { AppEnv } from "../../../env";
 import { render } from "../../../lib/render";
+import { refuseStaleForm } from "../../../middleware/page-workspace";
 import { requireRole } from "../../../middleware/session";
 import { pipelinesWithStages } from "../../../services/deals/choices";
 import { createImport, listImports } from "../../../services/import/jobs";
@@ -59,6 +60,9 @@ uploadRoutes.post(
     } catch {
       return importPage(c, { errors: { file: "Choose a CSV file to upload." } }, 400);
     }
+    // A page of another workspace than the session's now (another tab switched): 409, nothing stored.
+    const stale = await refuseStaleForm(c, body._workspace);
+    if (stale) return stale;
     const kind = formChoice<ImportKind>(body.kind, IMPORT_KINDS);
     const encoding = formChoice<EncodingChoice>(body.encoding, ENCODING_CHOICES);
     const file = body.file;

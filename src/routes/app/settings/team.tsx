@@ -247,6 +247,8 @@ teamRoutes.post("/leave", requireRole("viewer"), async (c) => {
   }
   if (result.movedTo !== null) return c.redirect("/app/workspaces?left=1", 303);
   clearSessionCookie(c);
+  // Signed out now: the page must not show the workspace's navigation and switcher above the sign-in form.
+  c.set("auth", null);
   return render(
     c,
     "Log in",
