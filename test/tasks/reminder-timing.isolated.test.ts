@@ -1,7 +1,8 @@
 /**
  * When a task's reminder is due as its forms write it: a time already past when the task is added, or given to
- * someone else, goes out at the next run and never says "late"; "1 day before" on a task due on a day is 08:00 the
- * day before. Isolated: the cron runs at chosen times.
+ * someone else, goes out at the next run and never says "late", but a reminder that went out is not sent again by a
+ * later write (bulk, an edit and back, an undo); "1 day before" on a task due on a day is 08:00 the day before.
+ * Isolated: the cron runs at chosen times.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -134,5 +135,71 @@ describe('"1 day before" on a task due on a day', () => {
     await runCron(Date.UTC(2027, 2, 9, 13, 0));
     const [mail] = await reminderMails(a.email);
     expect(mail!.subject).toBe("Reminder: Renew the lease — due 2027-03-10");
+  });
+});
+
+describe("a reminder that went out is not sent again by a later write", () => {
+  /** An owner in UTC with a task due in 15 minutes, reminded 15 minutes before (now), and that reminder sent. */
+  async function remindedTask(company: string) {
+    const a = await ownerIn("UTC", company);
+    const [day, time] = utcDayAndTime(Math.floor(Date.now() / MINUTE) * MINUTE + 15 * MINUTE);
+    const form = { title: `Follow up (${company})`, due_date: day!, due_time: time!, remind: "15" };
+    const task = await addTask(a.cookie, form);
+    await runCron(Date.now() + MINUTE);
+    expect(await reminderMails(a.email)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 5));
+    return { a, task, form, day: day! };
+  }
+
+  /** The cron twice more; then the one mail and bell entry of `email` stand alone. */
+  async function stillOne(email: string, taskId: number) {
+    await runCron(Date.now() + MINUTE);
+    await runCron(Date.now() + 2 * MINUTE);
+    expect(await reminderMails(email)).toHaveLength(1);
+    expect((await bellEntries(await userIdOf(email))).map((b) => b.task_id)).toEqual([taskId]);
+  }
+
+  it("bulk: reassigned to the same assignee or moved to the same date, one mail; a new assignee still gets theirs", async () => {
+    const { a, task, day } = await remindedTask("Bulk Again Co");
+    const aId = await userIdOf(a.email);
+    const bulk = (form: Record<string, string>) =>
+      send("/app/tasks/bulk", { cookie: a.cookie, form: { ids: String(task.id), ...form } });
+    expect((await bulk({ action: "reassign", assignee: aId })).headers.get("Location")).toContain("n=1");
+    await stillOne(a.email, task.id);
+    expect((await bulk({ action: "date", date: day })).headers.get("Location")).toContain("n=1");
+    await stillOne(a.email, task.id);
+
+    const bob = await memberOf(a.tenantId, "member");
+    await confirmAddressOf(bob.cookie);
+    expect((await bulk({ action: "reassign", assignee: await userIdOf(bob.email) })).status).toBe(303);
+    await stillOne(bob.email, task.id);
+    expect((await bulk({ action: "reassign", assignee: aId })).status).toBe(303);
+    await stillOne(a.email, task.id);
+  });
+
+  it("edit: due date moved to tomorrow and back to today, one mail", async () => {
+    const { a, task, form, day } = await remindedTask("Moved Back Co");
+    const tomorrow = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect(
+      (await send(`/app/tasks/${task.id}`, { cookie: a.cookie, form: { ...form, due_date: tomorrow } })).status,
+    ).toBe(303);
+    expect((await taskRow(task.id))!.remind_at).toBeGreaterThan(Date.now());
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await send(`/app/tasks/${task.id}`, { cookie: a.cookie, form })).status).toBe(303);
+    await stillOne(a.email, task.id);
+  });
+
+  it("undo after completing: a task added after its reminder time, reminded, completed and reopened, one mail", async () => {
+    const a = await ownerIn("UTC", "Undone Co");
+    // Due in 15 minutes, reminded an hour before: 45 minutes ago, so due at once.
+    const [day, time] = utcDayAndTime(Math.floor(Date.now() / MINUTE) * MINUTE + 15 * MINUTE);
+    const task = await addTask(a.cookie, { title: "Undo me", due_date: day!, due_time: time!, remind: "60" });
+    await runCron(Date.now() + MINUTE);
+    expect(await reminderMails(a.email)).toHaveLength(1);
+    expect((await send(`/app/tasks/${task.id}/complete`, { cookie: a.cookie, form: {} })).status).toBe(303);
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await send(`/app/tasks/${task.id}/reopen`, { cookie: a.cookie, form: {} })).status).toBe(303);
+    expect((await taskRow(task.id))!.status).toBe("open");
+    await stillOne(a.email, task.id);
   });
 });

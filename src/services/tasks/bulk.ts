@@ -10,7 +10,7 @@ import type { Task } from "../../db/schema";
 import { roleAtLeast } from "../../lib/roles";
 import { addDays, isoWeekday } from "../../lib/zoned-time";
 import { nextTaskDueOfTasks } from "./statements";
-import { timing } from "./timing";
+import { timingOf, unlessSent } from "./timing";
 import { memberZone, type TaskActor } from "./write";
 
 /** At most this many tasks per bulk action (the page shows at most SECTION_ALL). */
@@ -42,17 +42,25 @@ async function writeRows(
   const zones = new Map<string, string>();
   for (const id of new Set(rows.map((r) => r.newAssignee))) zones.set(id, (await memberZone(t, id)) ?? "UTC");
   const values = rows.map((r) => {
-    const w = timing(
+    const { columns: w, since } = timingOf(
       { dueDate: r.newDate, dueTime: r.dueTime, remindLead: r.remindLead },
       r.timeZone,
       zones.get(r.newAssignee)!,
       actor.now,
     );
-    return { id: r.id, d: w.dueDate, a: w.dueAt, r: w.remindAt, u: r.newAssignee };
+    return { id: r.id, d: w.dueDate, a: w.dueAt, r: w.remindAt, s: since, u: r.newAssignee };
   });
+  // A reminder that has gone out to the (same) assignee stays sent: a reassignment or move to the same time is no new one.
+  const remindAt = unlessSent(
+    t,
+    sql`tasks.id`,
+    sql`json_extract(j.value, '$.u')`,
+    sql`json_extract(j.value, '$.r')`,
+    sql`json_extract(j.value, '$.s')`,
+  );
   await runRawBatchRows(t.db, [
     sql`UPDATE tasks SET due_date = json_extract(j.value, '$.d'), due_at = json_extract(j.value, '$.a'),
-        remind_at = json_extract(j.value, '$.r'), assignee_id = json_extract(j.value, '$.u'), updated_at = ${actor.now}
+        remind_at = ${remindAt}, assignee_id = json_extract(j.value, '$.u'), updated_at = ${actor.now}
       FROM json_each(${JSON.stringify(values)}) j
       WHERE tasks.tenant_id = ${t.tenantId} AND tasks.id = json_extract(j.value, '$.id') AND tasks.status = 'open'`,
     ...nextTaskDueOfTasks(

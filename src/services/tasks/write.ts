@@ -17,7 +17,7 @@ import type { FieldErrors } from "../../lib/validation";
 import { subjectExists } from "../records/notes";
 import { wallTimeToUtc } from "../../lib/zoned-time";
 import { type TaskInput, titleSortOf } from "./form";
-import { timing } from "./timing";
+import { timing, timingOf, unlessSent } from "./timing";
 import { nextDueDate } from "./recurrence";
 import { nextTaskDueOfTasks, nextTaskDueUpdate, taskTimelineEntries } from "./statements";
 import { trashStatements } from "../trash/snapshot";
@@ -135,12 +135,16 @@ export async function updateTask(
     (input.dueTime !== null &&
       before.dueAt !== null &&
       wallTimeToUtc(input.dueDate, input.dueTime, actor.timeZone) === before.dueAt);
-  const when = sameTime
-    ? timing({ ...input, dueDate: before.dueDate, dueTime: before.dueTime }, before.timeZone, refs.zone, actor.now)
-    : timing(input, actor.timeZone, refs.zone, actor.now);
-  // A reminder already sent stays sent unless the timing, lead or assignee changed.
+  const { columns, since } = sameTime
+    ? timingOf({ ...input, dueDate: before.dueDate, dueTime: before.dueTime }, before.timeZone, refs.zone, actor.now)
+    : timingOf(input, actor.timeZone, refs.zone, actor.now);
+  // A reminder already sent stays sent unless the timing, lead or assignee changed, nor goes again to the same
+  // assignee for a time moved away and back (unlessSent).
   const unchanged = sameTime && input.remindLead === before.remindLead && assigneeId === before.assigneeId;
-  if (unchanged) when.remindAt = before.remindAt;
+  const when = {
+    ...columns,
+    remindAt: unchanged ? before.remindAt : unlessSent(t, id, assigneeId, columns.remindAt, since),
+  };
   await runRawBatchRows(t.db, [
     t.update(
       tasks,
@@ -240,11 +244,12 @@ export async function reopenTask(t: TenantDb, actor: TaskActor, id: number): Pro
   if (!canChangeTask(task, actor)) return { ok: false, reason: "forbidden" };
   if (task.status === "open") return { ok: true, id };
   const zone = (await memberZone(t, task.assigneeId)) ?? task.timeZone;
-  // A time already past stays as it was: reminded already, its claim stands (an undo sends nothing twice).
-  const w = timing(task, task.timeZone, zone, actor.now, "keep");
+  // A time already past is reminded now, unless it went out already (an undo sends nothing twice).
+  const { columns: w, since } = timingOf(task, task.timeZone, zone, actor.now);
+  const remindAt = unlessSent(t, id, task.assigneeId, w.remindAt, since);
   const reopened = sql`status = 'open' AND updated_at = ${actor.now} AND completed_at IS NULL`;
   await runRawBatchRows(t.db, [
-    sql`UPDATE tasks SET status = 'open', completed_at = NULL, completed_by = NULL, remind_at = ${w.remindAt},
+    sql`UPDATE tasks SET status = 'open', completed_at = NULL, completed_by = NULL, remind_at = ${remindAt},
       updated_at = ${actor.now} WHERE tenant_id = ${t.tenantId} AND id = ${id} AND status = 'done'`,
     sql`DELETE FROM tasks WHERE tenant_id = ${t.tenantId} AND previous_id = ${id} AND status = 'open'
       AND updated_at = created_at AND EXISTS (SELECT 1 FROM tasks p WHERE p.tenant_id = ${t.tenantId} AND p.id = ${id}
