@@ -4,8 +4,10 @@
  * anything and delete for good. Another workspace's item is a 404; someone else's, for a member, a 403.
  */
 import { Hono, type Context } from "hono";
+import type { Child } from "hono/jsx";
 import type { AppEnv } from "../../env";
 import { errorResponse } from "../../lib/errors";
+import { billingConfig } from "../../lib/stripe";
 import { render } from "../../lib/render";
 import { roleAtLeast } from "../../lib/roles";
 import { requireRole } from "../../middleware/session";
@@ -14,6 +16,7 @@ import { restoreTrashItem } from "../../services/trash/restore";
 import { actorOf, authOf, tenantOf } from "../context";
 import { settingsMenuOf } from "./settings/settings-context";
 import { TrashPage } from "../../../views/pages/trash/TrashPage";
+import { PlanLimitMessage } from "../../../views/components/PlanLimit";
 
 /** Mounted at /app/trash. */
 export const trashRoutes = new Hono<AppEnv>();
@@ -23,7 +26,7 @@ const NOTICES: Record<string, string> = {
   purged: "Deleted for good.",
 };
 
-async function trashPage(c: Context<AppEnv>, problem: string | null = null, status: 200 | 409 = 200) {
+async function trashPage(c: Context<AppEnv>, problem: Child = null, status: 200 | 402 | 409 = 200) {
   const before = c.req.query("before");
   if (before !== undefined && !ID.test(before)) return errorResponse(c, 400);
   const auth = authOf(c);
@@ -52,10 +55,23 @@ trashRoutes.post("/:id/restore", requireRole("member"), async (c) => {
   const id = c.req.param("id");
   if (!ID.test(id)) return errorResponse(c, 404);
   const auth = authOf(c);
-  // No plan limit here: restoring (and the list's Undo, which posts here) gives back, it does not create.
+  // An undo (here too from the list's Undo) passes the Free plan's limit; a contact added since the delete makes
+  // it count as a new one would (402, as creating answers).
+  const limit = billingConfig(c.env).limits?.contacts ?? null;
   const viewer = { userId: auth.user.id, role: auth.role };
-  const result = await restoreTrashItem(tenantOf(c), viewer, actorOf(c), Number(id));
+  const result = await restoreTrashItem(tenantOf(c), viewer, actorOf(c), Number(id), limit);
   if (!result.ok) {
+    if (result.reason === "plan_limit")
+      return trashPage(
+        c,
+        <PlanLimitMessage
+          what="contacts"
+          limit={result.max}
+          isOwner={auth.role === "owner"}
+          billingState={auth.tenant.billingState}
+        />,
+        402,
+      );
     if (result.reason === "conflict") return trashPage(c, result.message, 409);
     return errorResponse(c, result.reason === "forbidden" ? 403 : 404);
   }

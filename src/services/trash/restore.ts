@@ -4,6 +4,7 @@
  * by their triggers. What the record pointed at and is gone meanwhile (a tag, a custom field or a select
  * option, a deal it was on) is left out; a company gone meanwhile leaves the contact without one, and a stage
  * removed meanwhile brings the deal back in its pipeline's first stage (or the first pipeline's); the answer says so.
+ * A contact passes the Free plan's limit only as an undo (./restore-limit.ts).
  */
 import { sql, type SQL } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
@@ -11,13 +12,15 @@ import { isUniqueViolation } from "../../db/sql";
 import type { TrashItem, TrashKind } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import type { Actor } from "../../lib/actor";
-import { auditInsert } from "../audit/audit";
+import { guardedValue, isPlanLimitError } from "../billing/limits";
 import { totalsIn } from "../deals/statements";
 import { nextTaskDueUpdate } from "../tasks/statements";
 import { webhookEventSql } from "../webhooks/events";
 import { companyData, contactData, dealData, noteData } from "../webhooks/payloads";
 import { canRestore, getTrashItem, type TrashViewer } from "./items";
 import { columnsOf, MAIN_TABLE, PARTS, type Part, tableName } from "./parts";
+import { refusal } from "./restore-checks";
+import { restoreAllowed, restoreAudit } from "./restore-limit";
 
 /** What came back differently from how it went: the contact without its company, the deal in another stage. */
 export type RestoreNote = "without_company" | "new_stage" | null;
@@ -25,9 +28,10 @@ export type RestoreNote = "without_company" | "new_stage" | null;
 export type RestoreResult =
   | { ok: true; path: string; note: RestoreNote }
   | { ok: false; reason: "not_found" | "forbidden" }
-  | { ok: false; reason: "conflict"; message: string };
+  | { ok: false; reason: "conflict"; message: string }
+  /** Not an undo (contacts were added since the delete) and the Free plan's limit is reached: nothing written. */
+  | { ok: false; reason: "plan_limit"; max: number };
 
-const SUBJECT_NAMES = { contact: "contact", company: "company", deal: "deal" } as const;
 const SUBJECT_PATHS = { contact: "/app/contacts", company: "/app/companies", deal: "/app/deals" } as const;
 
 const value = (column: string) => sql.raw(`json_extract(r.data, '$.${column}')`);
@@ -116,7 +120,14 @@ function fromItem(t: TenantDb, item: TrashItem, name: string): SQL {
   return sql`FROM trash_rows r WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id} AND r.table_name = ${name}`;
 }
 
-function restoreStatement(t: TenantDb, item: TrashItem, part: Part, main: boolean, now: number): SQL {
+function restoreStatement(
+  t: TenantDb,
+  item: TrashItem,
+  part: Part,
+  main: boolean,
+  now: number,
+  freeMaxContacts: number | null,
+): SQL {
   if (part.name === "link:contacts")
     return sql`UPDATE contacts SET company_id = ${item.recordId},
         company_name = json_extract(l.data, '$.company_name'), company_sort = json_extract(l.data, '$.company_sort'),
@@ -130,46 +141,20 @@ function restoreStatement(t: TenantDb, item: TrashItem, part: Part, main: boolea
       AND id IN (SELECT json_extract(r.data, '$.id') ${fromItem(t, item, part.name)})`;
   const table = tableName(part);
   const columns = columnsOf(part);
-  // No plan limit: restoring gives back what the workspace had, and billing never takes records away (a workspace
-  // over the Free limit, past due or downgraded, could otherwise never undo a delete before the trash is purged).
+  // An undo passes the Free limit, anything else is held to it, checked inside the batch (./restore-limit.ts).
+  const limited = main && table === "contacts" && freeMaxContacts !== null;
   const values = sql.join(
-    columns.map((c) => restoredValue(t, table, c, now)),
+    columns.map((c) =>
+      limited && c === "tenant_id"
+        ? guardedValue(restoreAllowed(t, item, freeMaxContacts), restoredValue(t, table, c, now))
+        : restoredValue(t, table, c, now),
+    ),
     sql`, `,
   );
   // The record's own row must go in (its id was checked free); a dependent row already there is kept.
   return sql`INSERT INTO ${sql.identifier(table)} (${sql.raw(columns.map((c) => `"${c}"`).join(", "))})
     SELECT ${values} ${fromItem(t, item, part.name)} AND ${guard(t, part.name)}
     ${main ? sql`` : sql`ON CONFLICT DO NOTHING`}`;
-}
-
-/** Why the record cannot come back now, or null. */
-async function refusal(t: TenantDb, item: TrashItem): Promise<string | null> {
-  const main = MAIN_TABLE[item.kind];
-  const [taken] = await t.db.all(
-    sql`SELECT 1 FROM ${sql.identifier(main)} /* all tenants: ids are global */ WHERE id = ${item.recordId}`,
-  );
-  if (taken) return "It is already back.";
-  if (item.subjectType && item.subjectId !== null) {
-    const subject = SUBJECT_NAMES[item.subjectType];
-    const [live] = await t.db.all(
-      sql`SELECT 1 FROM ${sql.identifier(MAIN_TABLE[item.subjectType])} WHERE tenant_id = ${t.tenantId}
-        AND id = ${item.subjectId}`,
-    );
-    if (!live) {
-      const [trashed] = await t.db.all<{ title: string }>(
-        sql`SELECT title FROM trash_items WHERE tenant_id = ${t.tenantId} AND kind = ${item.subjectType}
-          AND record_id = ${item.subjectId}`,
-      );
-      return trashed
-        ? `Its ${subject} ${trashed.title} is in the trash too: restore the ${subject} first.`
-        : `Its ${subject} no longer exists, so it cannot come back.`;
-    }
-  }
-  if (item.kind === "deal") {
-    const [stage] = await t.db.all(sql`SELECT 1 FROM pipeline_stages WHERE tenant_id = ${t.tenantId} LIMIT 1`);
-    if (!stage) return "The workspace has no pipeline stage to put the deal in: add a pipeline first.";
-  }
-  return null;
 }
 
 /** What will come back differently: a contact whose company is gone, a deal whose stage is. */
@@ -231,12 +216,16 @@ export function recordPath(item: Pick<TrashItem, "kind" | "recordId" | "subjectT
   return `${SUBJECT_PATHS[item.kind]}/${item.recordId}`;
 }
 
-/** Puts a trashed record back, all or nothing, whatever the plan's limits (the counters count it back in). */
+/**
+ * Puts a trashed record back, all or nothing. A contact past the Free plan's limit (`freeMaxContacts`, null: none)
+ * comes back only as an undo, when nothing was added since its delete (./restore-limit.ts).
+ */
 export async function restoreTrashItem(
   t: TenantDb,
   viewer: TrashViewer,
   actor: Actor,
   id: number,
+  freeMaxContacts: number | null = null,
 ): Promise<RestoreResult> {
   const item = await getTrashItem(t, id);
   if (!item) return { ok: false, reason: "not_found" };
@@ -253,21 +242,26 @@ export async function restoreTrashItem(
         ? nextTaskDueUpdate(t, item.subjectType, [item.subjectId!])
         : null;
   const statements = [
-    ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now)),
+    ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now, freeMaxContacts)),
     ...(note === "new_stage" ? restagedSpans(t, item.recordId, actor) : []),
     ...(kind === "deal" ? [totalsIn(t, item.recordId)] : []),
     ...(taskDue ? [taskDue] : []),
     counterStatement(t, item),
     ...restoredEvent(t, item, actor.now),
-    auditInsert(t.db, {
-      tenantId: t.tenantId,
-      actorUserId: actor.userId,
-      action: "record.restored",
-      targetType: kind,
-      targetId: String(item.recordId),
-      targetLabel: `${kind[0]!.toUpperCase()}${kind.slice(1)} #${item.recordId}`,
-      ...actor,
-    }),
+    restoreAudit(
+      t,
+      item,
+      {
+        tenantId: t.tenantId,
+        actorUserId: actor.userId,
+        action: "record.restored",
+        targetType: kind,
+        targetId: String(item.recordId),
+        targetLabel: `${kind[0]!.toUpperCase()}${kind.slice(1)} #${item.recordId}`,
+        ...actor,
+      },
+      freeMaxContacts,
+    ),
     sql`DELETE FROM trash_items WHERE tenant_id = ${t.tenantId} AND id = ${item.id} RETURNING id`,
   ];
   let restored: D1Result[];
@@ -276,6 +270,8 @@ export async function restoreTrashItem(
   } catch (err) {
     // Two restores at once: the other one put the record back first, and this batch changed nothing.
     if (isUniqueViolation(err)) return { ok: false, reason: "conflict", message: "It is already back." };
+    if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id"))
+      return { ok: false, reason: "plan_limit", max: freeMaxContacts };
     throw err;
   }
   if ((restored.at(-1)?.results ?? []).length === 0) return { ok: false, reason: "not_found" };

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { Time } from "../../components/Time";
 import { SettingsNav } from "../settings/SettingsNav";
@@ -36,7 +37,8 @@ export function TrashPage(p: {
   /** The settings navigation's tabs for this reader (admins' workspace tabs, the owner's Billing). */
   nav: { canSeeAudit: boolean; canSeeBilling: boolean };
   notice: string | null;
-  problem: string | null;
+  /** Why the last action failed: a sentence, or the plan limit's message with its link. */
+  problem: Child;
 }) {
   return (
     // The heading above the settings tabs and the content in its card, as on every other settings page.
