@@ -10,10 +10,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { type RunningServer, startServer } from "../../src/node/server";
 import { testBindings } from "./bindings";
+import { type Browser, browser } from "./server-helpers";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let server: RunningServer;
-let cookies = new Map<string, string>();
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "customertrackr-node-server-"));
@@ -27,32 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** A request as the browser sends it: our Origin on writes, the cookies it was given. */
-async function http(
-  p: string,
-  init: { form?: Record<string, string | string[]>; body?: BodyInit; method?: string } = {},
-) {
-  const headers = new Headers({ "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) NodeTest/1.0" });
-  if (cookies.size) headers.set("Cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-  let body = init.body;
-  if (init.form) {
-    const f = new URLSearchParams();
-    for (const [k, v] of Object.entries(init.form)) for (const item of [v].flat()) f.append(k, item);
-    body = f.toString();
-    headers.set("Content-Type", "application/x-www-form-urlencoded");
-  }
-  const method = init.method ?? (body !== undefined ? "POST" : "GET");
-  if (method !== "GET") headers.set("Origin", server.url);
-  const res = await fetch(server.url + p, { method, headers, body, redirect: "manual" });
-  for (const line of (res.headers as Headers & { getSetCookie(): string[] }).getSetCookie()) {
-    const [pair] = line.split(";");
-    const eq = pair!.indexOf("=");
-    const value = pair!.slice(eq + 1);
-    if (value === "" || /max-age=0/i.test(line)) cookies.delete(pair!.slice(0, eq));
-    else cookies.set(pair!.slice(0, eq), value);
-  }
-  return res;
-}
+/** A request as the browser sends it (test/node/server-helpers.ts): a new browser per test that signs up. */
+let tab: Browser;
+const http: Browser["http"] = (p, init) => tab.http(p, init);
 
 async function jobStatus(id: string): Promise<string> {
   const row = await server.platform.env.DB.prepare("SELECT status FROM import_jobs WHERE id = ?").bind(id).first();
@@ -70,6 +47,7 @@ async function waitForJob(id: string, statuses: string[]): Promise<string> {
 
 describe("the app on Node + libSQL, over HTTP", () => {
   it("serves the static assets with public/_headers, and not _headers itself", async () => {
+    tab = browser(server.url);
     const page = await (await http("/")).text();
     const asset = page.match(/\/assets\/app\.[0-9a-f]+\.css/)![0];
     const res = await http(asset);
@@ -79,7 +57,7 @@ describe("the app on Node + libSQL, over HTTP", () => {
   });
 
   it("in development, builds a password reset's link from its own address, not from the Host header the asker sent", async () => {
-    cookies = new Map();
+    tab = browser(server.url);
     const email = `reset-${Date.now()}@node.example`;
     const signup = await http("/signup", {
       form: {
@@ -184,7 +162,7 @@ describe("the app on Node + libSQL, over HTTP", () => {
   });
 
   it("signs up, keeps contacts, searches them, imports a CSV, exports and erases", async () => {
-    cookies = new Map();
+    tab = browser(server.url);
     const signup = await http("/signup", {
       form: {
         email: `owner-${Date.now()}@node.example`,
