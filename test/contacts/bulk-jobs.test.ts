@@ -6,9 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
-import { newTenant } from "../helpers/tenants";
+import { confirmAddressOf, memberOf, newTenant } from "../helpers/tenants";
 import { CronClock, deliver, drain, HeldQueue, jobEnv, runCron, type JobEnv } from "../jobs/helpers";
-import { expectCountersExact, insertCompany, insertContacts, insertTag, post } from "./contact-helpers";
+import { createContact, expectCountersExact, insertCompany, insertContacts, insertTag, post } from "./contact-helpers";
 
 const count = async (sql: string, ...binds: unknown[]) =>
   (await env.DB.prepare(sql)
@@ -122,7 +122,7 @@ describe("select all matching, in the background", () => {
     const form = { action: "delete", scope: "matching", match_query: "q=gone", back: "/app/contacts?q=gone" };
     const ask = await post("/app/contacts/bulk", t.cookie, form);
     expect(ask.status).toBe(200);
-    expect(await ask.text()).toContain("Delete all 5,100 matching contacts?");
+    expect(await ask.text()).toContain("Move all 5,100 matching contacts to the trash?");
     expect(await count("SELECT count(*) AS n FROM bulk_jobs WHERE tenant_id = ?", t.tenantId)).toBe(0);
 
     const q = new HeldQueue();
@@ -137,6 +137,69 @@ describe("select all matching, in the background", () => {
     expect(done).toContain("5,100 contacts moved to the trash.");
     expect(done).toContain('href="/app/contacts?q=gone"');
   }, 120_000);
+
+  it("asks before deleting over 10,000 matches as 'over 10,000', saying they wait in the trash", async () => {
+    const t = await newTenant("Capped Delete Co");
+    await insertContacts(t.tenantId, 10_050, { prefix: "Many" });
+    const form = { action: "delete", scope: "matching", match_query: "", back: "/app/contacts" };
+    const ask = await post("/app/contacts/bulk", t.cookie, form);
+    expect(ask.status).toBe(200);
+    const html = await ask.text();
+    expect(html).toContain("Move over 10,000 matching contacts to the trash?");
+    expect(html).toContain("Move over 10,000 contacts to the trash");
+    expect(html).toContain("They wait in the trash for 30 days");
+    // Not the count's bound plus one as if exact, and not a warning the trash makes untrue.
+    expect(html).not.toContain("10,001");
+    expect(html).not.toContain("cannot be undone");
+    expect(await count("SELECT count(*) AS n FROM contacts WHERE tenant_id = ?", t.tenantId)).toBe(10_050);
+  }, 60_000);
+
+  it("a delete job reaches only the contacts there when it was confirmed, not one added while it runs", async () => {
+    const t = await newTenant("Bounded Delete Co");
+    await insertContacts(t.tenantId, 5_100, { prefix: "Gone" });
+    const q = new HeldQueue();
+    const bindings = jobEnv(q);
+    const form = { action: "delete", confirm: "1", match_query: "q=gone", back: "/app/contacts?q=gone" };
+    const path = await startJob(bindings, t.cookie, form);
+    const id = jobIdOf(path);
+    expect(await deliver(bindings, q.takeOne(id)!)).toBe(true);
+    // A colleague adds a contact that matches the job's filters between two of its steps.
+    const late = await createContact(t.cookie, { first_name: "Gone", last_name: "Later" });
+    await drain(q, bindings, id);
+    expect(await count("SELECT count(*) AS n FROM contacts WHERE tenant_id = ? AND id = ?", t.tenantId, late)).toBe(1);
+    expect(
+      await count("SELECT count(*) AS n FROM trash_items WHERE tenant_id = ? AND record_id = ?", t.tenantId, late),
+    ).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM trash_items WHERE tenant_id = ?", t.tenantId)).toBe(5_100);
+    expect(await page(path, t.cookie)).toContain("5,100 contacts moved to the trash.");
+  }, 120_000);
+
+  it("stops a job, saying why, once whoever started it may no longer change contacts", async () => {
+    const t = await newTenant("Demoted Job Co");
+    await confirmAddressOf(t.cookie);
+    const member = await memberOf(t.tenantId, "member");
+    const memberId = (await env.DB.prepare("SELECT id FROM users WHERE email = ?")
+      .bind(member.email)
+      .first<{ id: string }>())!.id;
+    await insertContacts(t.tenantId, 5_001, { prefix: "Match" });
+    const vip = await insertTag(t.tenantId, "VIP");
+    const q = new HeldQueue();
+    const bindings = jobEnv(q);
+    const path = await startJob(bindings, member.cookie, { action: "tag", tag_id: String(vip), match_query: "" });
+    const id = jobIdOf(path);
+    await deliver(bindings, q.takeOne(id)!);
+    expect(await tagged(t.tenantId, vip, "Match")).toBe(2_000);
+    const demoted = await send(`/app/settings/team/members/${memberId}/role`, {
+      cookie: t.cookie,
+      form: { role: "viewer" },
+    });
+    expect(demoted.status).toBe(303);
+    await drain(q, bindings, id);
+    expect(await tagged(t.tenantId, vip, "Match")).toBe(2_000);
+    const stopped = await page(path, t.cookie);
+    expect(stopped).toContain("Stopped after 2,000 contacts. The person who started this job is no longer a member");
+    expect(stopped).toContain('role="alert"');
+  });
 
   it("shows a job that stopped because its tag was removed, keeping what it did", async () => {
     const t = await newTenant("Stopped Co");

@@ -109,7 +109,7 @@ describe("select all matching", () => {
     const form = { action: "delete", scope: "matching", match_query: "q=gone", back: "/app/contacts" };
     const ask = await post("/app/contacts/bulk", t.cookie, form);
     expect(ask.status).toBe(200);
-    expect(await ask.text()).toContain("Delete all 620 matching contacts?");
+    expect(await ask.text()).toContain("Move all 620 matching contacts to the trash?");
     expect(await count("SELECT count(*) AS n FROM contacts WHERE tenant_id = ?", t.tenantId)).toBe(624);
     const done = await post("/app/contacts/bulk", t.cookie, { ...form, confirm: "1" });
     expect(done.status).toBe(303);

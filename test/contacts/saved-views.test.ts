@@ -7,8 +7,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { countingDb } from "../helpers/query-count";
-import { memberOf, newTenant } from "../helpers/tenants";
-import { insertContacts, insertCustomField, post } from "./contact-helpers";
+import { confirmAddressOf, memberOf, newTenant } from "../helpers/tenants";
+import { fieldError, insertContacts, insertCustomField, insertTag, post } from "./contact-helpers";
 
 async function page(path: string, cookie: string) {
   const res = await send(path, { cookie });
@@ -40,6 +40,9 @@ async function tenantWithTier(name: string) {
     .run();
   return { ...t, field };
 }
+
+const userIdOf = async (email: string) =>
+  (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(email).first<{ id: string }>())!.id;
 
 /** Saves the list as a view; returns its id from the redirect. */
 async function saveView(cookie: string, form: Record<string, string>) {
@@ -147,6 +150,26 @@ describe("saved views", () => {
     expect(shown.html).toContain("no longer exists");
   });
 
+  it("a view filtering by a tag deleted or an owner removed since opens without it and says so", async () => {
+    const t = await newTenant("Gone tag views");
+    await confirmAddressOf(t.cookie);
+    await insertContacts(t.tenantId, 3);
+    const vip = await insertTag(t.tenantId, "VIP");
+    const view = await saveView(t.cookie, { name: "VIPs", query: `tag=${vip}` });
+    expect((await post(`/app/settings/tags/${vip}/delete`, t.cookie, {})).status).toBe(303);
+    const opened = await page(`/app/contacts?tag=${vip}&view=${view}`, t.cookie);
+    expect(opened.status).toBe(302);
+    expect(opened.location).toBe(`/app/contacts?view=${view}&notice=view_stale`);
+    expect((await page(opened.location!, t.cookie)).html).toContain("no longer exists");
+
+    const member = await memberOf(t.tenantId, "member");
+    const memberId = await userIdOf(member.email);
+    const theirs = await saveView(t.cookie, { name: "Theirs", query: `owner=${memberId}&sort=updated` });
+    expect((await post(`/app/settings/team/members/${memberId}/remove`, t.cookie, {})).status).toBe(303);
+    const gone = await page(`/app/contacts?owner=${memberId}&sort=updated&view=${theirs}`, t.cookie);
+    expect(gone.location).toBe(`/app/contacts?sort=updated&view=${theirs}&notice=view_stale`);
+  });
+
   it("another workspace's view id answers 404", async () => {
     const a = await newTenant("Views A");
     const b = await newTenant("Views B");
@@ -244,6 +267,47 @@ describe("saved views", () => {
     // Another workspace cannot update it.
     const other = await newTenant("Views refine other");
     expect((await post(`/app/contacts/views/${id}/update`, other.cookie, { query: "" })).status).toBe(404);
+  });
+
+  it("an owner demoted to viewer may no longer change their shared view, only their private ones", async () => {
+    const t = await newTenant("Views demoted");
+    await confirmAddressOf(t.cookie);
+    const member = await memberOf(t.tenantId, "member");
+    const shared = await saveView(member.cookie, { name: "Team", query: "sort=updated", shared: "1" });
+    const mine = await saveView(member.cookie, { name: "Mine", query: "" });
+    const demoted = await send(`/app/settings/team/members/${await userIdOf(member.email)}/role`, {
+      cookie: t.cookie,
+      form: { role: "viewer" },
+    });
+    expect(demoted.status).toBe(303);
+    expect((await post(`/app/contacts/views/${shared}/update`, member.cookie, { query: "q=x" })).status).toBe(403);
+    expect((await post(`/app/contacts/views/${shared}/rename`, member.cookie, { rename: "Mine now" })).status).toBe(
+      403,
+    );
+    const row = await env.DB.prepare("SELECT name, query FROM saved_views WHERE id = ?").bind(shared).first();
+    expect(row).toEqual({ name: "Team", query: "sort=updated" });
+    // The page offers them no change to it either; their private view stays theirs.
+    const opened = (await page(`/app/contacts?q=x&sort=updated&view=${shared}`, member.cookie)).html;
+    expect(opened).not.toContain(`/views/${shared}/update`);
+    expect(opened).not.toContain(`/views/${shared}/rename`);
+    expect((await post(`/app/contacts/views/${mine}/rename`, member.cookie, { rename: "Still mine" })).status).toBe(
+      303,
+    );
+  });
+
+  it("drops invisible characters from names, and refuses a name of nothing else by the field", async () => {
+    const t = await newTenant("Views invisible");
+    const res = await post("/app/contacts/views", t.cookie, { name: "\u200B\u202E", query: "" });
+    expect(res.status).toBe(400);
+    expect(fieldError(await res.text(), "f-name")).toContain("Give the view a name");
+    const id = await saveView(t.cookie, { name: "Fine", query: "" });
+    const renamed = await post(`/app/contacts/views/${id}/rename`, t.cookie, { rename: "\u2066Hot\u200B leads\u2069" });
+    expect(renamed.status).toBe(303);
+    const refused = await post(`/app/contacts/views/${id}/rename`, t.cookie, { rename: "\u200B" });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain("Give the view a name");
+    const row = await env.DB.prepare("SELECT name FROM saved_views WHERE id = ?").bind(id).first();
+    expect(row).toEqual({ name: "Hot leads" });
   });
 
   it("at most 50 views per user", async () => {

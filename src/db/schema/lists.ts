@@ -29,6 +29,11 @@ export const bulkJobs = sqliteTable(
     status: text("status", { enum: BULK_JOB_STATUSES }).notNull(),
     /** The keyset: the last id a finished chunk reached; the next chunk starts after it. */
     afterId: integer("after_id").notNull().default(0),
+    /**
+     * The workspace's highest contact id when the job was confirmed: the walk stops there, so contacts made
+     * since (a colleague's, a running import's) are not reached. Null on jobs from before it was kept.
+     */
+    upToId: integer("up_to_id"),
     /** Matches when it started (bounded count), matches walked so far, and records the action changed. */
     total: integer("total").notNull().default(0),
     walked: integer("walked").notNull().default(0),

@@ -3,6 +3,10 @@
  * holding the list's filters (its query string, read again by every step) and the action, walked by a
  * Queue consumer in id order, BULK_MAX_IDS contacts a chunk, JOB_STEP_CHUNKS chunks a message.
  *
+ * The walk stops at `up_to_id`, the workspace's highest contact id when the job was confirmed: the confirmation
+ * promised the contacts matching then, not ones made while the job runs. Each step checks again that whoever
+ * started it is still a member who may change contacts; else the job stops, saying why.
+ *
  * A chunk's progress (the keyset `after_id`, the heartbeat) is written only if `after_id` is still where
  * the chunk started, so two deliveries of one step never both move on. A chunk run twice (a worker killed
  * after acting, before recording) is harmless: tagging skips contacts that have the tag, untagging those
@@ -11,9 +15,10 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { placementForStep } from "../shards/workspace-db";
-import { bulkJobs, type BulkJob, type BulkJobAction } from "../../db/schema";
+import { bulkJobs, memberships, type BulkJob, type BulkJobAction } from "../../db/schema";
 import type { Bindings } from "../../env";
 import { newId } from "../../lib/ids";
+import { roleAtLeast } from "../../lib/roles";
 import { parseContactFilters } from "../records/list-filters";
 import { enqueue } from "../jobs/enqueue";
 import { listTags } from "../records/tags";
@@ -30,6 +35,8 @@ export const BULK_JOB_STOPPED_MESSAGES = {
   filters: "The filters of this job could no longer be read (a field or tag was removed). What was done stays done.",
   tag: "The tag was removed while the job ran. Contacts tagged so far keep the tag.",
   creator: "The person who started this job no longer has an account. What was done stays done.",
+  access:
+    "The person who started this job is no longer a member of this workspace who may change contacts. What was done stays done.",
 } as const;
 
 export const bulkJobMessage = (job: Pick<BulkJob, "id" | "tenantId">): BulkJobMessage => ({
@@ -57,6 +64,8 @@ export async function startBulkJob(
     matchQuery: input.matchQuery,
     status: "working",
     total: input.total,
+    // In the insert itself: the bound is the highest id at the moment the job exists.
+    upToId: sql`(SELECT coalesce(max(id), 0) FROM contacts WHERE tenant_id = ${t.tenantId})`,
     createdBy: input.userId,
     createdAt: now,
     updatedAt: now,
@@ -83,6 +92,17 @@ export function workingBulkJobs(t: TenantDb): Promise<BulkJob[]> {
     .where(t.where(bulkJobs, eq(bulkJobs.status, "working")))
     .orderBy(desc(bulkJobs.createdAt))
     .limit(5);
+}
+
+/** Whether the user is still a member of the workspace with a role that may change contacts (member and above). */
+async function mayStillAct(t: TenantDb, userId: string): Promise<boolean> {
+  // Memberships are the control database's (a shard's copy may lag behind a demotion).
+  const [row] = await t.control
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(t.where(memberships, eq(memberships.userId, userId)))
+    .limit(1);
+  return row !== undefined && roleAtLeast(row.role, "member");
 }
 
 function stop(t: TenantDb, job: BulkJob, message: string, now: number) {
@@ -115,12 +135,14 @@ export async function runBulkJobStep(env: Bindings, message: BulkJobMessage, now
   if (found?.status !== "working") return;
   let job: BulkJob = found;
   if (job.createdBy === null) return void (await stop(t, job, BULK_JOB_STOPPED_MESSAGES.creator, now));
+  if (!(await mayStillAct(t, job.createdBy))) return void (await stop(t, job, BULK_JOB_STOPPED_MESSAGES.access, now));
   const filters = await parseContactFilters(t, new URLSearchParams(job.matchQuery));
   if (filters.rejected.length) return void (await stop(t, job, BULK_JOB_STOPPED_MESSAGES.filters, now));
   if (job.action !== "delete" && !(await listTags(t)).some((tag) => tag.id === found.tagId))
     return void (await stop(t, job, BULK_JOB_STOPPED_MESSAGES.tag, now));
   for (let chunk = 0; chunk < JOB_STEP_CHUNKS; chunk += 1) {
-    const ids: number[] = (await matchingIdsQuery(t, filters, job.afterId, BULK_MAX_IDS)).map((r) => r.id);
+    const walk = await matchingIdsQuery(t, filters, job.afterId, BULK_MAX_IDS, { upToId: job.upToId });
+    const ids: number[] = walk.map((r) => r.id);
     const changed = ids.length ? await act(t, job, ids, now) : 0;
     if (changed === null) return void (await stop(t, job, BULK_JOB_STOPPED_MESSAGES.tag, now));
     const finished = ids.length < BULK_MAX_IDS;

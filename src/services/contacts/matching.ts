@@ -42,10 +42,20 @@ export function countBound(q: Pick<ContactFilterQuery, "match">): number {
 
 /**
  * The ids of the contacts matching the filters and search (SQL selecting `id`), in id order from
- * `afterId`, at most `limit`: the walk of "select all matching", and (as a subquery) the bounded count.
+ * `afterId` (and up to `upToId`, when given), at most `limit`: the walk of "select all matching", and (as a
+ * subquery) the bounded count.
  */
-export function matchingIdsQuery(t: TenantDb, q: ContactFilterQuery, afterId: number, limit: number, ordered = true) {
+export function matchingIdsQuery(
+  t: TenantDb,
+  q: ContactFilterQuery,
+  afterId: number,
+  limit: number,
+  opts: { ordered?: boolean; upToId?: number | null } = {},
+) {
+  const ordered = opts.ordered ?? true;
   const conditions = [...filterConditions(t, q), sql`${contacts.id} > ${afterId}`];
+  // A background job reaches only contacts that existed when it was confirmed (ids only grow: AUTOINCREMENT).
+  if (opts.upToId != null) conditions.push(sql`${contacts.id} <= ${opts.upToId}`);
   // A count needs no order: left free, SQLite picks the cheapest index for the filters.
   const order = ordered ? [q.match === null ? asc(contacts.id) : sql`contacts_fts.rowid ASC`] : [];
   if (q.match === null)
@@ -73,5 +83,5 @@ export function boundedCountSql(t: TenantDb, q: ContactFilterQuery, bound = coun
   if (q.match !== null && filterConditions(t, q).length === 0)
     return sql<number>`(SELECT count(*) FROM (SELECT 1 FROM contacts_fts WHERE contacts_fts MATCH ${q.match}
       LIMIT ${bound + 1}))`;
-  return sql<number>`(SELECT count(*) FROM (${matchingIdsQuery(t, q, 0, bound + 1, false)}))`;
+  return sql<number>`(SELECT count(*) FROM (${matchingIdsQuery(t, q, 0, bound + 1, { ordered: false })}))`;
 }

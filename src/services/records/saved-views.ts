@@ -9,6 +9,7 @@ import { savedViewDefaults, savedViews, type SavedView } from "../../db/schema";
 import { CONTACT_SORTS } from "../contacts/sort";
 import { DEAL_SORTS } from "../deals/list-sort";
 import { BUILTIN_COLUMNS } from "../contacts/columns";
+import { cleanName } from "../../lib/setting-names";
 
 export const MAX_VIEWS_PER_USER = 50;
 export const MAX_VIEW_NAME = 60;
@@ -46,9 +47,12 @@ export function canonicalViewQuery(params: URLSearchParams, entity: ViewEntity =
   return out.toString();
 }
 
-/** A view's name as typed, or the message to show by the field. */
+/**
+ * A view's name as stored (cleaned as tag and field names are: no zero-width or bidi characters hiding what it
+ * says, NFC, single spaces), or the message to show by the field.
+ */
 export function parseViewName(raw: unknown): { ok: true; name: string } | { ok: false; message: string } {
-  const name = typeof raw === "string" ? raw.trim().replace(/\s+/g, " ") : "";
+  const name = typeof raw === "string" ? cleanName(raw) : "";
   if (!name) return { ok: false, message: "Give the view a name." };
   if (name.length > MAX_VIEW_NAME) return { ok: false, message: `Keep the name to ${MAX_VIEW_NAME} characters.` };
   return { ok: true, name };

@@ -16,10 +16,29 @@ export type Section = (typeof SECTIONS)[number];
 
 /**
  * Rows shown per section on the page (about a screen's worth in all, today's first); "Show all N" opens
- * one section alone with up to SECTION_ALL.
+ * one section alone, SECTION_ALL a page, paged by keyset (SectionCursor) in the section's order.
  */
 export const SECTION_ROWS: Record<Section, number> = { overdue: 10, today: 25, upcoming: 10, later: 5, done: 3 };
 export const SECTION_ALL = 200;
+
+/**
+ * Where a section's page starts: after the last task of the page before, by the section's SQL order (due date,
+ * timed before dated, time, id; Done newest first by due date and id).
+ */
+export interface SectionCursor {
+  dueDate: string;
+  dueTime: string | null;
+  id: number;
+}
+
+/** The cursor as its URL parameter. */
+export const encodeSectionCursor = (c: SectionCursor) => `${c.dueDate}_${c.dueTime ?? ""}_${c.id}`;
+
+/** The URL parameter read back; null for anything else (the first page). */
+export function decodeSectionCursor(raw: string | undefined): SectionCursor | null {
+  const m = /^(\d{4}-\d{2}-\d{2})_(\d{2}:\d{2})?_(\d{1,15})$/.exec(raw ?? "");
+  return m ? { dueDate: m[1]!, dueTime: m[2] ?? null, id: Number(m[3]) } : null;
+}
 
 export interface TaskFilter {
   /** One member's tasks (their id, or SQL naming them: the signed-in user read from the session), or everyone's (null). */
@@ -83,24 +102,51 @@ function rangeOf(section: Section, { today, zone }: ReaderDay): SQL {
   return sql`k.status = 'done'`;
 }
 
+/** The tasks after `after` in the section's order (sectionIds' ORDER BY, as a row value). */
+function afterSql(section: Section, after: SectionCursor | null): SQL {
+  if (!after) return sql`1`;
+  if (section === "done") return sql`(k.due_date, k.id) < (${after.dueDate}, ${after.id})`;
+  return sql`(k.due_date, k.due_time IS NULL, coalesce(k.due_time, ''), k.id)
+    > (${after.dueDate}, ${after.dueTime === null ? 1 : 0}, ${after.dueTime ?? ""}, ${after.id})`;
+}
+
 /** One section's task ids, in the section's order, as a subquery tagged with the section's name. */
-function sectionIds(t: TenantDb, f: TaskFilter, section: Section, today: ReaderDay, limit: number): SQL {
+function sectionIds(
+  t: TenantDb,
+  f: TaskFilter,
+  section: Section,
+  today: ReaderDay,
+  limit: number,
+  after: SectionCursor | null = null,
+): SQL {
   const order =
     section === "done" ? sql`k.due_date DESC, k.id DESC` : sql`k.due_date, k.due_time IS NULL, k.due_time, k.id`;
   return sql`SELECT * FROM (SELECT ${section} AS section, k.id FROM tasks k WHERE k.tenant_id = ${t.tenantId}
-    AND ${filterSql(f)} AND ${rangeOf(section, today)} ORDER BY ${order} LIMIT ${limit})`;
+    AND ${filterSql(f)} AND ${rangeOf(section, today)} AND ${afterSql(section, after)} ORDER BY ${order} LIMIT ${limit})`;
+}
+
+/** sectionIds' order in JS, to find a page's last task (the next page's cursor) among rows read in any order. */
+function sqlOrder(section: Section) {
+  if (section === "done") return (a: TaskRow, b: TaskRow) => b.dueDate.localeCompare(a.dueDate) || b.id - a.id;
+  return (a: TaskRow, b: TaskRow) =>
+    a.dueDate.localeCompare(b.dueDate) ||
+    Number(a.dueTime === null) - Number(b.dueTime === null) ||
+    (a.dueTime ?? "").localeCompare(b.dueTime ?? "") ||
+    a.id - b.id;
 }
 
 /**
  * Counted per section up to this many (more shows as "100+"): a count reads its index range, so
- * 10,000 open tasks would otherwise be read whole on every visit.
+ * 10,000 open tasks would otherwise be read whole on every visit. A section opened alone, with its pages,
+ * is counted further (ONLY_COUNT_CAP), so its heading tells how many pages there are to go.
  */
 export const COUNT_CAP = 100;
+export const ONLY_COUNT_CAP = 1_000;
 
-/** The number of the filter's tasks in a section, up to COUNT_CAP, as a scalar subquery. */
-function sectionCount(t: TenantDb, f: TaskFilter, section: Section, today: ReaderDay): SQL {
+/** The number of the filter's tasks in a section, up to `cap`, as a scalar subquery. */
+function sectionCount(t: TenantDb, f: TaskFilter, section: Section, today: ReaderDay, cap: number): SQL {
   return sql`(SELECT count(*) FROM (SELECT 1 FROM tasks k WHERE k.tenant_id = ${t.tenantId} AND ${filterSql(f)}
-    AND ${rangeOf(section, today)} LIMIT ${COUNT_CAP})) AS ${sql.identifier(section)}`;
+    AND ${rangeOf(section, today)} LIMIT ${cap})) AS ${sql.identifier(section)}`;
 }
 
 /** The order of items within their section: by the reader's day, timed tasks by their instant before dated ones. */
@@ -133,16 +179,24 @@ const ROW_FIELDS = [
 
 /**
  * The page's reads, for one batch (with the session check, when it was deferred): each section's
- * count, the shown rows of every section, and the workspace's members (for the filter and the form).
+ * count, the shown rows of every section (of `only`, its page from `after`, and one more to tell whether
+ * a next page exists), and the workspace's members (for the filter and the form).
  */
-export function taskSectionStatements(t: TenantDb, f: TaskFilter, today: ReaderDay, only: Section | null) {
-  const shown = only ? [only] : [...SECTIONS];
-  const picked = sql.join(
-    shown.map((s) => sectionIds(t, f, s, today, only ? SECTION_ALL : SECTION_ROWS[s])),
-    sql` UNION ALL `,
-  );
+export function taskSectionStatements(
+  t: TenantDb,
+  f: TaskFilter,
+  today: ReaderDay,
+  only: Section | null,
+  after: SectionCursor | null = null,
+) {
+  const picked = only
+    ? sectionIds(t, f, only, today, SECTION_ALL + 1, after)
+    : sql.join(
+        SECTIONS.map((s) => sectionIds(t, f, s, today, SECTION_ROWS[s])),
+        sql` UNION ALL `,
+      );
   const counts = sql`SELECT ${sql.join(
-    SECTIONS.map((s) => sectionCount(t, f, s, today)),
+    SECTIONS.map((s) => sectionCount(t, f, s, today, s === only ? ONLY_COUNT_CAP : COUNT_CAP)),
     sql`, `,
   )}`;
   const rows = sql`WITH picked AS (${picked}) SELECT p.section, ${TASK_ROW_SQL} FROM picked p
@@ -150,19 +204,36 @@ export function taskSectionStatements(t: TenantDb, f: TaskFilter, today: ReaderD
   return [selectFrom(t.db, counts, SECTIONS), selectFrom(t.db, rows, ROW_FIELDS), ownersQuery(t)] as const;
 }
 
-/** What taskSectionStatements read (the batch's results in that order). */
+/**
+ * What taskSectionStatements read (the batch's results in that order); `next` is the cursor of the page after
+ * `only`'s, or null at its end.
+ */
 export function taskSectionsFromResults(results: readonly unknown[], only: Section | null, zone: string) {
   const [counts, rows, members] = results as [Record<Section, number>[], (TaskRow & { section: Section })[], Member[]];
-  const out = { members } as TaskSections & { members: Member[] };
+  const out = { members, next: null } as TaskSections & { members: Member[]; next: SectionCursor | null };
   for (const s of SECTIONS) out[s] = { rows: [], count: Number(counts[0]?.[s] ?? 0) };
   for (const r of rows) out[r.section].rows.push(r);
+  if (only && out[only].rows.length > SECTION_ALL) {
+    // The page ends where the SQL order says (the shown order is the reader's day, which may differ slightly).
+    const page = out[only].rows.sort(sqlOrder(only)).slice(0, SECTION_ALL);
+    const last = page[page.length - 1]!;
+    out[only].rows = page;
+    out.next = { dueDate: last.dueDate, dueTime: last.dueTime, id: last.id };
+  }
   for (const s of only ? [only] : SECTIONS) out[s].rows.sort(sectionOrder(s, zone));
   return out;
 }
 
 /** The sections of the filter's tasks and the workspace's members, read on their own. */
-export async function listTaskSections(t: TenantDb, f: TaskFilter, today: ReaderDay, only: Section | null = null) {
-  return taskSectionsFromResults(await t.db.batch(taskSectionStatements(t, f, today, only)), only, today.zone);
+export async function listTaskSections(
+  t: TenantDb,
+  f: TaskFilter,
+  today: ReaderDay,
+  only: Section | null = null,
+  after: SectionCursor | null = null,
+) {
+  const statements = taskSectionStatements(t, f, today, only, after);
+  return taskSectionsFromResults(await t.db.batch(statements), only, today.zone);
 }
 
 /** A record's open tasks (and the few latest done), for its page. */

@@ -7,29 +7,33 @@ import { ErasureExplained, SuppressChoice } from "./ContactPage";
 
 export interface BulkMatchingConfirmProps {
   action: "delete" | "erase";
-  /** How many match now (the action reaches those that match when it runs). */
+  /** How many match now (the action reaches those that match when it runs), formatted. */
   count: string;
+  /** The count reached its bound: `count` is that bound, and more match ("over 10,000"). */
+  over: boolean;
   /** The filters' query string, posted back unchanged. */
   matchQuery: string;
   back: string;
   canSuppress: boolean;
 }
 
-/** "Delete all 2,098 matching contacts?" with a way back to the list. */
+/** "Move all 2,098 matching contacts to the trash?" with a way back to the list. */
 export function BulkMatchingConfirmPage(p: BulkMatchingConfirmProps) {
-  const verb = p.action === "delete" ? "Delete" : "Erase";
+  const deleting = p.action === "delete";
+  // A bounded count is a floor: "over 10,000", never the bound plus one as if exact.
+  const many = p.over ? `over ${p.count}` : p.count;
+  const all = p.over ? many : `all ${many}`;
   return (
     <div class="stack narrow">
-      <h1>
-        {verb} all {p.count} matching contacts?
-      </h1>
+      <h1>{deleting ? `Move ${all} matching contacts to the trash?` : `Erase ${all} matching contacts?`}</h1>
       <p>
         Every contact that matches the list's filters and search when you confirm is{" "}
-        {p.action === "delete" ? "deleted" : "erased"}.
+        {deleting ? "moved to the trash" : "erased"}.
       </p>
-      {p.action === "delete" ? (
+      {deleting ? (
         <p>
-          Their emails, phone numbers, tags, custom values, notes and timelines are deleted too. This cannot be undone.
+          Their emails, phone numbers, tags, custom values, notes and timelines go too. They wait in the trash for 30
+          days, and restoring one brings it all back.
         </p>
       ) : (
         <ErasureExplained many />
@@ -42,7 +46,10 @@ export function BulkMatchingConfirmPage(p: BulkMatchingConfirmProps) {
         <input type="hidden" name="back" value={p.back} />
         {p.action === "erase" ? <SuppressChoice available={p.canSuppress} /> : null}
         <div class="actions">
-          <DangerButtons button={`${verb} ${p.count} contacts`} cancelHref={p.back} />
+          <DangerButtons
+            button={deleting ? `Move ${many} contacts to the trash` : `Erase ${many} contacts`}
+            cancelHref={p.back}
+          />
         </div>
       </form>
     </div>

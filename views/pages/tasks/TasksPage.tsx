@@ -20,6 +20,9 @@ export interface TasksPageProps {
   canWrite: boolean;
   /** Sections are counted up to this; a count that reaches it reads "500+". */
   countCap: number;
+  /** A section shown alone: its next page, and (past the first) the way back to its first. */
+  nextHref: string | null;
+  firstHref: string | null;
   actor: TaskActorView | null;
   /** The new-task form's address (with the filtered record), for those who may add tasks. */
   newTaskHref: string | null;
@@ -191,6 +194,16 @@ export function TasksPage(p: TasksPageProps) {
               <a href={p.query({ section: key })}>
                 Show all {countText(s.count, p.countCap)} {TITLES[key].toLowerCase()}
               </a>
+            ) : null}
+            {p.only && (p.nextHref || p.firstHref) ? (
+              <nav class="pager" aria-label={`${TITLES[key]} pages`}>
+                {p.firstHref ? <a href={p.firstHref}>← First page</a> : null}{" "}
+                {p.nextHref ? (
+                  <a href={p.nextHref} rel="next">
+                    Next page →
+                  </a>
+                ) : null}
+              </nav>
             ) : null}
           </section>
         );

@@ -77,7 +77,8 @@ async function matchingAction(
       action === "delete" ? "Delete contacts" : "Erase contacts",
       <BulkMatchingConfirmPage
         action={action}
-        count={formatCount(count, locale)}
+        count={formatCount(Math.min(count, COUNT_BOUND), locale)}
+        over={count > COUNT_BOUND}
         matchQuery={raw}
         back={back}
         canSuppress={suppressKey !== undefined}

@@ -139,8 +139,17 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
   const defaultView = savedViews.find((v) => v.id === defaultViewId);
   const currentView = savedViews.find((v) => String(v.id) === query.get("view")) ?? null;
   if (defaultView && [...query.keys()].length === 0) return c.redirect(viewHref(LIST_PATH, defaultView), 302);
-  if (currentView && read!.rejected.length)
-    return c.redirect(withoutStaleFilters(LIST_PATH, query, read!.rejected), 302);
+  // An open view naming a tag, member or company deleted or removed since opens without it, saying so (as the deals
+  // list does), checked against the tags, members and company name this batch read; else its list is just empty.
+  const stale = currentView
+    ? [
+        ...read!.rejected,
+        tagId !== null && !tags.some((x) => x.id === tagId) ? "tag" : "",
+        ownerId !== null && !members.some((m) => m.userId === ownerId) ? "owner" : "",
+        companyId !== null && company === null ? "company" : "",
+      ].filter(Boolean)
+    : [];
+  if (stale.length) return c.redirect(withoutStaleFilters(LIST_PATH, query, stale), 302);
   const columns = parseColumns(query.get("cols"), customFields);
   const fieldById = new Map(customFields.map((f) => [`cf_${f.id}`, f]));
   const counters = filtered ? null : { contacts: total };

@@ -11,7 +11,7 @@ import { render } from "../../../lib/render";
 import { roleAtLeast } from "../../../lib/roles";
 import { requireRole } from "../../../middleware/session";
 import { parseSessionToken } from "../../../auth/session";
-import { sessions } from "../../../db/schema";
+import { sessions, type Role } from "../../../db/schema";
 import { sql, type SQL } from "drizzle-orm";
 import {
   canonicalViewQuery,
@@ -59,6 +59,18 @@ export function savedViewRoutes(list: SavedViewList) {
     return id === null ? null : visibleView(tenantOf(c), authOf(c).user.id, id, entity);
   }
 
+  /**
+   * The view this user may change (update, rename), or the status refusing it: another's view is a 404; a shared
+   * one needs the role that shares views (an owner since demoted to viewer keeps only their private views).
+   */
+  async function ownViewOf(c: Context<AppEnv>) {
+    const view = await viewOf(c);
+    const auth = authOf(c);
+    if (!view || view.ownerUserId !== auth.user.id) return { refused: 404 as const };
+    if (!mayChangeView(view, auth.user.id, auth.role)) return { refused: 403 as const };
+    return { view };
+  }
+
   // The save form's own page: where a refused or unreadable save is shown again.
   routes.get("/views", requireRole("viewer"), (c) =>
     render(
@@ -96,16 +108,18 @@ export function savedViewRoutes(list: SavedViewList) {
 
   // Saves the open view's refinements (its owner only, as renaming): the same canonical query as "Save view".
   routes.post("/views/:id/update", requireRole("viewer"), async (c) => {
-    const view = await viewOf(c);
-    if (!view || view.ownerUserId !== authOf(c).user.id) return errorResponse(c, 404);
+    const own = await ownViewOf(c);
+    if (!own.view) return errorResponse(c, own.refused);
+    const { view } = own;
     const query = canonical((await c.req.parseBody()).query);
     await updateViewQuery(tenantOf(c), view.id, query);
     return c.redirect(hrefOf(view.id, query), 303);
   });
 
   routes.post("/views/:id/rename", requireRole("viewer"), async (c) => {
-    const view = await viewOf(c);
-    if (!view || view.ownerUserId !== authOf(c).user.id) return errorResponse(c, 404);
+    const own = await ownViewOf(c);
+    if (!own.view) return errorResponse(c, own.refused);
+    const { view } = own;
     const body = await c.req.parseBody();
     // The rename form's field is "rename" (its id must differ from the save form's "name" on the same page).
     const name = parseViewName(body.rename ?? body.name);
@@ -139,6 +153,11 @@ export function savedViewRoutes(list: SavedViewList) {
   });
 
   return routes;
+}
+
+/** Whether the user may save a view again or rename it: their own, and a shared one only while they may share. */
+function mayChangeView(v: { ownerUserId: string | null; shared: boolean }, userId: string, role: Role): boolean {
+  return v.ownerUserId === userId && (!v.shared || roleAtLeast(role, "member"));
 }
 
 /** The href of a saved view's tab: its query, and which view it is (for aria-current). */
@@ -193,7 +212,7 @@ export function savedViewsProps(
       shared: v.shared,
       href: viewHref(p.listPath, v),
       isDefault: v.id === p.defaultViewId,
-      canRename: own,
+      canRename: mayChangeView(v, auth.user.id, auth.role),
       canDelete: own || (v.shared && roleAtLeast(auth.role, "admin")),
     };
   };

@@ -19,8 +19,11 @@ import { BULK_MAX, reassignTasks, rescheduleTasks, type Reschedule } from "../..
 import { parseSubjectRef } from "../../../services/tasks/form";
 import {
   COUNT_CAP,
+  decodeSectionCursor,
   dueTaskCount,
+  encodeSectionCursor,
   listTaskSections,
+  ONLY_COUNT_CAP,
   recordTasks,
   SECTIONS,
   taskSectionsFromResults,
@@ -74,6 +77,8 @@ function filterOf(c: Context<AppEnv>, me: string | SQL, role: Role | null) {
 taskListRoutes.get("/", deferSessionCheck, async (c) => {
   const sectionRaw = c.req.query("section") ?? "";
   const only = (SECTIONS as readonly string[]).includes(sectionRaw) ? (sectionRaw as Section) : null;
+  // A section alone pages by keyset; an unreadable cursor is its first page.
+  const after = only ? decodeSectionCursor(c.req.query("after")) : null;
   const deferred = c.get("deferredSession");
   const sessionId = deferred ? parseSessionToken(deferred.token)?.id : undefined;
   const early = c.get("auth");
@@ -86,7 +91,7 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
   let asked = filterOf(c, "", early ? early.role : null);
   const batch = await withSessionBatch(c, async (t) => {
     asked = filterOf(c, mine(t.tenantId), early ? early.role : null);
-    return taskSectionStatements(t, asked.filter, guessed, only);
+    return taskSectionStatements(t, asked.filter, guessed, only, after);
   });
   if (!batch.ok) return batch.response;
   const t = batch.t;
@@ -95,7 +100,7 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
   const day = readerDay(c);
   const same = day.today === guessed.today && day.zone === guessed.zone && f.assignee === asked.assignee;
   const [sections, name] = await Promise.all([
-    same ? taskSectionsFromResults(batch.results, only, day.zone) : listTaskSections(t, f.filter, day, only),
+    same ? taskSectionsFromResults(batch.results, only, day.zone) : listTaskSections(t, f.filter, day, only, after),
     f.filter.subject ? recordName(t, f.filter.subject.type, f.filter.subject.id) : Promise.resolve(null),
   ]);
   const people = sections.members;
@@ -119,11 +124,13 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
       people={roleAtLeast(auth.role, "admin") ? people : people.filter((p) => p.userId === auth.user.id)}
       canSeeAll={roleAtLeast(auth.role, "admin")}
       canWrite={canWrite}
-      countCap={COUNT_CAP}
+      countCap={only ? ONLY_COUNT_CAP : COUNT_CAP}
+      nextHref={sections.next ? query({ after: encodeSectionCursor(sections.next) }) : null}
+      firstHref={after ? query({}) : null}
       actor={taskReader(c)}
       newTaskHref={canWrite ? (f.record ? `/app/tasks/new?record=${f.record}` : "/app/tasks/new") : null}
       notice={NOTICES[noticeKey]?.(Number.isSafeInteger(n) ? n : 0) ?? null}
-      here={query({})}
+      here={query({ after: after ? encodeSectionCursor(after) : null })}
       query={query}
     />,
   );
