@@ -84,8 +84,11 @@ document.addEventListener("change", (event) => {
     }
   }
   document.addEventListener("htmx:afterSettle", (event) => focusProblem(event.detail?.elt));
-  if (performance.getEntriesByType?.("navigation")[0]?.responseStatus >= 400)
-    focusProblem(document.getElementById("main"));
+  // The server marks a page that answers with a 4xx (Layout's data-has-errors): Safari and Firefox do not expose
+  // the navigation's responseStatus, which Chromium's is kept as a second sign of.
+  const main = document.getElementById("main");
+  if (main?.hasAttribute("data-has-errors") || performance.getEntriesByType?.("navigation")[0]?.responseStatus >= 400)
+    focusProblem(main);
 })();
 
 // ---- contacts: keyboard shortcuts and bulk selection ------------------------------------------
@@ -243,6 +246,9 @@ document.addEventListener("change", (event) => {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     if (typing(event.target) || singleKeysOff()) return;
     if (event.key === "t") {
+      // Adding a task is for members and up (Layout's data-role): a viewer's `t` would open a page that refuses them.
+      const role = document.getElementById("main")?.dataset.role;
+      if (role !== "member" && role !== "admin" && role !== "owner") return;
       // On the board, a focused card's deal gets the new task.
       const card = event.target?.closest?.("li")?.querySelector?.("a[href^='/app/deals/']");
       const deal = card && /^\/app\/deals\/(\d+)$/.exec(card.getAttribute("href"));

@@ -3,36 +3,41 @@
 // listbox (aria-activedescendant); a live region says how many results there are. Records come from
 // /app/search?format=json; the workspaces from the account menu's /app/workspaces/menu. No inline script.
 (() => {
+  // Each entry with the least role its page answers (the route table, test/helpers/app-routes.ts): the palette
+  // offers only what the reader's role (Layout's data-role on <main>) may open, never a page that answers 403.
   const PAGES = [
-    ["Dashboard", "/app"],
-    ["Contacts", "/app/contacts"],
-    ["Companies", "/app/companies"],
-    ["Deals (board)", "/app/deals"],
-    ["Deals (list)", "/app/deals/list"],
-    ["Tasks", "/app/tasks"],
-    ["Reports", "/app/reports"],
-    ["Reminders", "/app/notifications"],
-    ["Import", "/app/import"],
-    ["Export", "/app/export"],
-    ["Workspaces", "/app/workspaces"],
-    ["Settings: profile", "/app/settings/profile"],
-    ["Settings: security", "/app/settings/security"],
-    ["Settings: team", "/app/settings/team"],
-    ["Settings: workspace", "/app/settings/workspace"],
-    ["Settings: billing", "/app/settings/billing"],
-    ["Settings: tags", "/app/settings/tags"],
-    ["Settings: custom fields", "/app/settings/fields"],
-    ["Settings: pipelines", "/app/settings/pipelines"],
-    ["Settings: privacy", "/app/settings/privacy"],
-    ["Settings: audit trail", "/app/settings/audit"],
-    ["Settings: support access", "/app/settings/support"],
-  ].map(([label, href]) => ({ label, kind: "Page", href }));
+    ["Dashboard", "/app", "viewer"],
+    ["Contacts", "/app/contacts", "viewer"],
+    ["Companies", "/app/companies", "viewer"],
+    ["Deals (board)", "/app/deals", "viewer"],
+    ["Deals (list)", "/app/deals/list", "viewer"],
+    ["Tasks", "/app/tasks", "viewer"],
+    ["Reports", "/app/reports", "viewer"],
+    ["Reminders", "/app/notifications", "viewer"],
+    ["Import", "/app/import", "admin"],
+    ["Export", "/app/export", "admin"],
+    ["Workspaces", "/app/workspaces", "viewer"],
+    ["Settings: profile", "/app/settings/profile", "viewer"],
+    ["Settings: security", "/app/settings/security", "viewer"],
+    ["Settings: team", "/app/settings/team", "viewer"],
+    ["Settings: workspace", "/app/settings/workspace", "admin"],
+    ["Settings: billing", "/app/settings/billing", "owner"],
+    ["Settings: tags", "/app/settings/tags", "admin"],
+    ["Settings: custom fields", "/app/settings/fields", "admin"],
+    ["Settings: pipelines", "/app/settings/pipelines", "admin"],
+    ["Settings: privacy", "/app/settings/privacy", "viewer"],
+    ["Settings: audit trail", "/app/settings/audit", "admin"],
+    ["Settings: support access", "/app/settings/support", "admin"],
+  ].map(([label, href, least]) => ({ label, kind: "Page", href, least }));
   const CREATE = [
     ["Create contact", "/app/contacts/new"],
     ["Create company", "/app/companies/new"],
     ["Create deal", "/app/deals/new"],
     ["Create task", "/app/tasks/new"],
-  ].map(([label, href]) => ({ label, kind: "Action", href }));
+  ].map(([label, href]) => ({ label, kind: "Action", href, least: "member" }));
+  const RANK = { viewer: 0, member: 1, admin: 2, owner: 3 };
+  /** Whether the page's reader may open an entry; an unknown role gets only what every role may. */
+  const allowed = (item) => (RANK[document.getElementById("main")?.dataset.role] ?? 0) >= RANK[item.least ?? "viewer"];
   const KINDS = { contacts: "Contact", companies: "Company", deals: "Deal", tasks: "Task" };
 
   let dialog = null;
@@ -160,7 +165,9 @@
   function render() {
     const q = input.value.trim().toLowerCase();
     const matches = (item) => !q || item.label.toLowerCase().includes(q) || item.kind.toLowerCase().includes(q);
-    const commands = [...CREATE, themeAction(), ...(workspaces ?? []), ...PAGES].filter(matches);
+    const commands = [...CREATE, themeAction(), ...(workspaces ?? []), ...PAGES].filter(
+      (item) => allowed(item) && matches(item),
+    );
     items = q.length >= 2 ? [...records, ...commands] : commands;
     list.replaceChildren(
       ...items.map((item, index) => {

@@ -101,6 +101,7 @@ export function render(c: Context<AppEnv>, title: string, page: Child, status: C
             : null
         }
         consentBanner={consentBannerWanted(c)}
+        hasErrors={status >= 400 && status < 500}
         privacyNotice={auth && !auth.support && needsPrivacyNotice(auth.user) ? { version: PRIVACY_VERSION } : null}
         support={
           auth?.support

@@ -28,15 +28,43 @@ export function tagName(label: string, opts: { min?: number; max: number }) {
   });
 }
 
-/** An email address, normalised to lower case. */
+// zod's address rule, with a domain's last label also an IDNA one ("xn--p1ai", the ASCII form of ".рф").
+const EMAIL_PATTERN =
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$/;
+// What a domain may not hold before it is handed to the URL parser, which would read it as a path, port or user.
+const NOT_IN_DOMAIN = /[\s/\\?#@:%[\]]/;
+
+/**
+ * The address with its domain in ASCII (punycode, as Chrome sends from an email field): anna@müller.de and
+ * anna@xn--mller-kva.de are one address. A domain the URL parser refuses is left as typed, for the rule to refuse.
+ */
+function asciiDomain(address: string): string {
+  const at = address.lastIndexOf("@");
+  const domain = address.slice(at + 1);
+  if (at < 0 || !/[^\x00-\x7F]/.test(domain) || NOT_IN_DOMAIN.test(domain)) return address;
+  try {
+    return `${address.slice(0, at)}@${new URL(`http://${domain}`).hostname.toLowerCase()}`;
+  } catch {
+    return address;
+  }
+}
+
+/** An email address, normalised to lower case with its domain in ASCII. */
 export function email(missing = "Enter your email address.") {
+  const tooLong = { error: "An email address has at most 254 characters." };
   return z
     .string({ error: missing })
     .trim()
     .min(1, { error: missing })
-    .max(254, { error: "An email address has at most 254 characters." })
+    .max(254, tooLong)
     .toLowerCase()
-    .pipe(z.email({ error: "Enter an email address like name@example.com." }));
+    .transform(asciiDomain)
+    .pipe(
+      z
+        .string()
+        .max(254, tooLong)
+        .pipe(z.email({ pattern: EMAIL_PATTERN, error: "Enter an email address like name@example.com." })),
+    );
 }
 
 /** A checkbox that must be ticked. */

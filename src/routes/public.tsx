@@ -25,12 +25,15 @@ export const publicRoutes = new Hono<AppEnv>();
 
 publicRoutes.get("/", (c) => {
   const plans = billingConfig(c.env);
-  const pricing = {
-    freeMaxSeats: plans.freeMaxSeats,
-    freeMaxContacts: plans.freeMaxContacts,
-    trialDays: plans.trialDays,
-    ...plans.displayPrices,
-  };
+  // Unconfigured, the app sells nothing and limits nothing: the page must not offer prices, a trial or limits.
+  const pricing = plans.configured
+    ? {
+        freeMaxSeats: plans.freeMaxSeats,
+        freeMaxContacts: plans.freeMaxContacts,
+        trialDays: plans.trialDays,
+        ...plans.displayPrices,
+      }
+    : null;
   return render(c, "Customer relationships, fast", <LandingPage signedIn={Boolean(c.get("auth"))} pricing={pricing} />);
 });
 

@@ -14,13 +14,27 @@ import { stripeFromEnv } from "../lib/stripe";
 import { confirmAddress, resendVerification } from "../services/account/email-address";
 import { syncStripeCustomers } from "../services/billing/customers";
 import { ConfirmEmailPage, MessagePage } from "../../views/pages/account/AccountPages";
-import { expiredLinkPage } from "./expired-link";
 
 /** Mounted at /verify-email. */
 export const verifyEmailRoutes = new Hono<AppEnv>();
 
+/**
+ * A used or expired confirmation link. Most used links are opened again by someone who already confirmed: say that
+ * nothing more is needed before offering a new link (the dashboard's banner sends one while the address is unconfirmed).
+ */
 const expiredLink = (c: Context<AppEnv>) =>
-  expiredLinkPage(c, "confirmation", { href: "/app", label: "Go to your dashboard to get a new link" });
+  render(
+    c,
+    "Link expired",
+    <MessagePage title="This link no longer works">
+      <p>This confirmation link has expired or has already been used. Links work once and only for a limited time.</p>
+      <p>If you already confirmed your address, nothing more is needed.</p>
+      <p>
+        <a href="/app">Otherwise, go to your dashboard to get a new link</a>
+      </p>
+    </MessagePage>,
+    404,
+  );
 
 // Email links open a page with a button; only the POST changes anything (no GET changes state, and
 // mail scanners that follow links confirm nothing).

@@ -103,7 +103,9 @@ describe("the board", () => {
     const board = async (q: string, cookie = t.cookie) => await (await send(`/app/deals${q}`, { cookie })).text();
     const empty = await board("");
     expect(empty).toContain("No deals in this pipeline yet.");
-    expect(empty).toContain('<a href="/app/deals/new">Create the first one</a>');
+    expect(empty).toContain(
+      `<a href="/app/deals/new?pipeline=${(await pipelinesOf(t.tenantId))[0]!.id}">Create the first one</a>`,
+    );
     expect(empty).toContain('<a href="/app/import">import them</a>');
     // Importing is for admins and owners: a member is not sent to a page that refuses them.
     const member = await memberOf(t.tenantId, "member");

@@ -2,7 +2,19 @@
 // record by a part of its name, arrows move, Enter lands on the record; a create action and a workspace switch
 // by keyboard; Escape closes it and gives focus back; `/` still focuses the header's search; axe stays clean.
 import assert from "node:assert/strict";
-import { WAIT_MS, assertNoProblems, axeViolations, openPage, signUpByRequest, waitForPath } from "./helpers.mjs";
+import {
+  PASSWORD,
+  WAIT_MS,
+  assertNoProblems,
+  axeViolations,
+  confirmEmailFromMail,
+  linkFromMail,
+  openNewAccountPage,
+  openPage,
+  signUpByRequest,
+  uniqueEmail,
+  waitForPath,
+} from "./helpers.mjs";
 
 /** The palette's box, once Ctrl-K has opened it. */
 async function openPalette(page) {
@@ -18,7 +30,68 @@ const activeOption = (page) =>
     return id ? document.getElementById(id)?.textContent : null;
   });
 
+/** The labels of the palette's options as shown. */
+const optionLabels = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll("#palette-list [role='option'] > span:first-child")].map((o) => o.textContent),
+  );
+
+/** The owner (address confirmed) invites `email` as a viewer, who joins in a browser of their own; on /app. */
+async function viewerJoins(owner, baseUrl, browser, email) {
+  await confirmEmailFromMail(owner.page, baseUrl, owner.email);
+  await owner.page.goto(`${baseUrl}/app/settings/team`);
+  await owner.page.getByLabel("Email address").fill(email);
+  await owner.page.getByLabel("Role", { exact: true }).selectOption("viewer");
+  await owner.page.getByRole("button", { name: "Send invitation" }).click();
+  await waitForPath(owner.page, "/app/settings/team", "?notice=invited");
+  const viewer = await openPage(browser);
+  await viewer.page.goto(await linkFromMail(viewer.page, baseUrl, email, "/invite/"));
+  await viewer.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await viewer.page.getByLabel("I am 18 or older.").check();
+  await viewer.page.getByLabel(/I accept the Terms of Service/).check();
+  await viewer.page.getByRole("button", { name: "Create account and join" }).click();
+  await waitForPath(viewer.page, "/app");
+  return viewer;
+}
+
 export default {
+  async "a viewer's Ctrl-K offers no create action and no admin page; `t` on a deal card opens nothing"({
+    baseUrl,
+    browser,
+  }) {
+    const owner = await openNewAccountPage(browser, baseUrl, { company: "Palette Viewer Co" });
+    await owner.page.goto(`${baseUrl}/app/deals/new`);
+    await owner.page.getByLabel("Name", { exact: true }).fill("Looked at only");
+    await owner.page.getByRole("button", { name: "Create deal" }).click();
+    await owner.page.waitForURL(/\/app\/deals\/\d+$/, { timeout: WAIT_MS, waitUntil: "commit" });
+    const viewer = await viewerJoins(owner, baseUrl, browser, uniqueEmail("viewer"));
+    const { page } = viewer;
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await openPalette(page);
+    const labels = await optionLabels(page);
+    assert.ok(labels.includes("Contacts") && labels.includes("Settings: profile"), labels.join(", "));
+    for (const refused of ["Create contact", "Create deal", "Create task", "Import", "Settings: billing"])
+      assert.ok(!labels.includes(refused), `a viewer is offered ${refused}`);
+    await page.keyboard.press("Escape");
+
+    // `t` on a focused deal card would open the new-task form, which answers a viewer 403.
+    const asked = [];
+    page.on("request", (req) => {
+      if (new URL(req.url()).pathname === "/app/tasks/new") asked.push(req.url());
+    });
+    await page.goto(`${baseUrl}/app/deals`);
+    await page.getByRole("link", { name: "Looked at only", exact: true }).focus();
+    await page.keyboard.press("t");
+    await page.waitForTimeout(1000);
+    assert.equal(new URL(page.url()).pathname, "/app/deals");
+    assert.deepEqual(asked, [], "no request for the new-task form");
+    assertNoProblems(owner.problems);
+    assertNoProblems(viewer.problems);
+    await owner.context.close();
+    await viewer.context.close();
+  },
+
   async "Ctrl-K: find a record inside a word, create, switch workspace, Escape; axe clean"({ baseUrl, browser }) {
     const { context, page, problems } = await openPage(browser);
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -31,6 +31,8 @@ export interface LayoutProps {
   analytics?: { loaderSrc: string; initSrc: string; measurementId: string } | null;
   /** Ask for analytics consent on this page. */
   consentBanner?: boolean;
+  /** The page answers a refused form or request (a 4xx): app.js moves focus to its first error on load. */
+  hasErrors?: boolean;
   /** A staff member is viewing the workspace through a support grant: the banner, and only the record pages. */
   support?: { staffName: string; access: "read" | "write"; expiresAt: string; exitHref: string } | null;
   /** The privacy policy changed since this user last saw it. */
@@ -196,13 +198,17 @@ export function Layout(p: LayoutProps) {
               </p>
             </div>
           ) : null}
-          <main id="main" tabindex={-1}>
+          {/* data-role: the reader's role, so the palette and the `t` key offer only what answers them (app.js, palette.js).
+              data-has-errors: the page answers a refused form, so app.js focuses the first error (not every browser
+              exposes the navigation's response status). Both on <main>, which every full page and boosted swap renders anew. */}
+          <main id="main" tabindex={-1} data-role={p.user?.role} data-has-errors={p.hasErrors ? "true" : undefined}>
             {p.user && p.privacyNotice ? <PrivacyNotice version={p.privacyNotice.version} back={p.path} /> : null}
             {p.user && !p.user.verified ? (
               <div class="flash warn verify-banner" role="status">
                 <p>
                   Please confirm your email address: we sent a link to <strong>{p.user.email}</strong>. Until then you
-                  cannot invite your team.
+                  cannot invite your team or set up API keys, webhooks and calendar feeds, and we send you no optional
+                  email (task reminders, the daily agenda, mentions, the weekly digest).
                 </p>
                 <InlinePostButton action="/verify-email/resend">Send the link again</InlinePostButton>
               </div>

@@ -1,3 +1,5 @@
+import { waitWords } from "../lib/wait";
+
 export interface ErrorPageProps {
   status: number;
   requestId?: string;
@@ -35,7 +37,7 @@ export function ErrorPage(p: ErrorPageProps) {
     <section class="card narrow" aria-labelledby="error-heading">
       <h1 id="error-heading">{copy.title}</h1>
       <p>{copy.text}</p>
-      {p.retryAfterSeconds ? <p>Try again in about {Math.ceil(p.retryAfterSeconds / 60)} minutes.</p> : null}
+      {p.retryAfterSeconds ? <p>Try again in about {waitWords(p.retryAfterSeconds)}.</p> : null}
       {p.requestId && p.status >= 500 ? <p class="muted">Reference: {p.requestId}</p> : null}
       <p>
         <a href="/">Go to the home page</a>

@@ -1,4 +1,5 @@
 import { FormAlert, CurrentPasswordField, EmailField, Field } from "../../components/Field";
+import { waitWords } from "../../lib/wait";
 
 export interface LoginPageProps {
   email?: string;
@@ -81,9 +82,6 @@ function NoWorkspace(p: LoginPageProps & { noWorkspace: NonNullable<LoginPagePro
   );
 }
 
-const wait = (seconds: number) =>
-  seconds === 1 ? "1 second" : seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-
 /** What a refused sign-in means for the person reading it, and what they can do. */
 function LimitMessage(p: NonNullable<LoginPageProps["limited"]>) {
   const reset = (
@@ -92,7 +90,7 @@ function LimitMessage(p: NonNullable<LoginPageProps["limited"]>) {
       You can also <a href="/password/forgot">reset your password</a>.
     </>
   );
-  const when = wait(p.retryAfterSeconds);
+  const when = waitWords(p.retryAfterSeconds);
   switch (p.scope) {
     case "account":
       return (

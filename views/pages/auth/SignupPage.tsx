@@ -1,4 +1,5 @@
 import { Checkbox, CompanyNameField, FormAlert, NewPasswordField, EmailField } from "../../components/Field";
+import { minutesWords } from "../../lib/wait";
 
 export interface SignupPageProps {
   values: { email?: string; company_name?: string; age_confirmed?: boolean; accept_terms?: boolean };
@@ -25,7 +26,13 @@ export function SignupPage(p: SignupPageProps) {
       ) : null}
       {p.rateLimitedMinutes ? (
         <FormAlert>
-          <p>Too many sign-ups from your network. Please try again in {p.rateLimitedMinutes} minutes.</p>
+          <p>Too many sign-ups from your network. Please try again in {minutesWords(p.rateLimitedMinutes)}.</p>
+        </FormAlert>
+      ) : null}
+      {/* As on the other forms: one alert says the form was refused; each message is by its field. */}
+      {Object.keys(p.errors).length > 0 && !p.emailTaken ? (
+        <FormAlert>
+          <p>Please correct the fields marked below.</p>
         </FormAlert>
       ) : null}
       <form class="stack" method="post" action="/signup" novalidate>

@@ -115,7 +115,7 @@ function EmptyBoard(p: BoardPageProps) {
     return <p class="board-empty">No open deals in this pipeline.</p>;
   return (
     <p class="board-empty">
-      No deals in this pipeline yet. <a href="/app/deals/new">Create the first one</a>
+      No deals in this pipeline yet. <a href={`/app/deals/new?pipeline=${p.pipelineId}`}>Create the first one</a>
       {p.canImport ? (
         <>
           , or <a href="/app/import">import them</a> from a Pipedrive or HubSpot export

@@ -7,6 +7,7 @@ import { SelectField } from "../companies/FormFields";
 import { STATUS_LABELS, type ImportSummary } from "./ImportPage";
 import { ImportReview, type ReviewListsView } from "./ImportReview";
 import { Counts, Kept } from "./ImportJobCounts";
+import { PlanRoomWarning, type PlanRoomView } from "./PlanRoomWarning";
 
 export interface ImportJobView extends ImportSummary {
   encoding: string | null;
@@ -55,6 +56,8 @@ export interface ImportJobPageProps {
   targets: { value: string; label: string }[];
   alert?: string;
   mappingError?: string;
+  /** A preview of contacts under a contact limit: the limit and the workspace's count, else null. */
+  planRoom?: PlanRoomView | null;
 }
 
 const WORKING = new Set(["analysing", "committing", "undoing"]);
@@ -225,6 +228,7 @@ export function ImportJobStatus(p: ImportJobPageProps) {
               renames anyone.
             </p>
           )}
+          <PlanRoomWarning room={p.planRoom ?? null} job={j} />
           <form method="post" action={`/app/import/${j.id}/commit`}>
             <button type="submit">
               Import {n(j.newCount + j.updateCount)} {records}

@@ -45,8 +45,24 @@ function Pricing(p: PricingProps & { signedIn: boolean }) {
   );
 }
 
-/** The public home page. */
-export function LandingPage(p: { signedIn: boolean; pricing: PricingProps }) {
+/**
+ * A server without Stripe configured (the default of `npm run dev` and wrangler.toml) sells nothing and holds no
+ * workspace to the Free plan's limits (billingConfig's limits are null): say so rather than show prices.
+ */
+function NoPlans() {
+  return (
+    <section class="stack" aria-labelledby="pricing-heading">
+      <h2 id="pricing-heading">Pricing</h2>
+      <p>
+        This server has no paid plans: there is no Team plan to buy and no Free-plan limits. Every workspace gets every
+        feature, with no limit on seats or contacts.
+      </p>
+    </section>
+  );
+}
+
+/** The public home page; `pricing` is null where billing is not configured. */
+export function LandingPage(p: { signedIn: boolean; pricing: PricingProps | null }) {
   return (
     <div class="stack">
       <section class="hero">
@@ -86,7 +102,7 @@ export function LandingPage(p: { signedIn: boolean; pricing: PricingProps }) {
           <p>Strongly hashed passwords, short-lived sessions you can see and end, and every page over HTTPS.</p>
         </div>
       </section>
-      <Pricing {...p.pricing} signedIn={p.signedIn} />
+      {p.pricing ? <Pricing {...p.pricing} signedIn={p.signedIn} /> : <NoPlans />}
     </div>
   );
 }

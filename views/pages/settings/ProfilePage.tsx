@@ -123,6 +123,12 @@ export function ProfilePage(p: ProfilePageProps) {
           Essential email about your account (security, sign-in and confirmation links, invitations, billing) is always
           sent and says so. These are the optional ones; each also has a one-click unsubscribe link.
         </p>
+        {p.verified ? null : (
+          <p class="flash warn" id="email-preferences-paused">
+            Paused until you confirm your address: we send none of these to {p.email} before you open the link we
+            emailed you. Your choices here are kept and apply from then on.
+          </p>
+        )}
         <form class="stack" method="post" action="/app/settings/profile/email-preferences">
           <div class="field">
             <label class="check" for="f-digest">

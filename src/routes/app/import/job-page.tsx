@@ -13,7 +13,10 @@ import { readSamples, reviewHead } from "../../../services/import/review";
 import type { KeptList } from "../../../services/import/undo";
 import { importFields } from "../../../services/import/fields";
 import { ImportJobPage, ImportJobStatus } from "../../../../views/pages/import/ImportJobPage";
-import { tenantOf } from "../../context";
+import { billingConfig } from "../../../lib/stripe";
+import { getBillingOverview } from "../../../services/billing/overview";
+import type { PlanRoomView } from "../../../../views/pages/import/PlanRoomWarning";
+import { authOf, tenantOf } from "../../context";
 
 export function importServices(c: Context<AppEnv>): ImportServices {
   return { t: tenantOf(c), files: c.env.FILES, jobs: c.env.JOBS };
@@ -53,11 +56,12 @@ export async function jobPage(
   const t = tenantOf(c);
   const ready = job.status === "ready";
   const listed = (ready || job.status === "done") && hasReview(job);
-  const [fields, problems, samples, review] = await Promise.all([
+  const [fields, problems, samples, review, planRoom] = await Promise.all([
     ready ? importFields(t, job.kind) : Promise.resolve([]),
     ready || job.status === "done" ? firstProblems(c.env.FILES, job) : Promise.resolve([]),
     ready && job.filesDeletedAt === null ? readSamples(c.env.FILES, job) : Promise.resolve([]),
     listed ? reviewHead(c.env.FILES, job, job.chunkCount) : Promise.resolve(null),
+    ready ? planRoomOf(c, job) : Promise.resolve(null),
   ]);
   const targets = [
     { value: "", label: "Do not import" },
@@ -100,10 +104,24 @@ export async function jobPage(
     samples,
     review,
     targets,
+    planRoom,
     ...extra,
   };
   // While the job works, the status part polls itself; htmx asks for just that part.
   if (wantsFragment(c) && c.req.query("part") === "status")
     return c.html(inReaderZone(c, <ImportJobStatus {...props} />), status);
   return render(c, `Import: ${job.fileName}`, <ImportJobPage {...props} />, status);
+}
+
+/**
+ * A contacts preview in a workspace held to a contact limit: the limit and its count now, for the warning that the
+ * import would stop part-way (the commit checks the limit chunk by chunk). Null when nothing can stop it.
+ */
+async function planRoomOf(c: Context<AppEnv>, job: ImportJob): Promise<PlanRoomView | null> {
+  const config = billingConfig(c.env);
+  const limit = config.limits?.contacts ?? null;
+  if (job.kind !== "contacts" || limit === null || job.newCount === 0) return null;
+  const overview = await getBillingOverview(tenantOf(c), config, Date.now());
+  if (!overview?.limited) return null;
+  return { limit, contacts: overview.usage.contacts, isOwner: authOf(c).role === "owner" };
 }
