@@ -44,6 +44,18 @@ const auditSince = async (action: string, since: number) =>
   ).results;
 
 describe("staff sign-in under a spraying attack", () => {
+  it("gives guesses sent all at once from many IPs no more password checks than guesses sent one by one", async () => {
+    const staff = await newStaff("admin");
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => attempt(staff.email, `parallel guess ${i}`, "000000").then((r) => r.status)),
+    );
+    const checked = statuses.filter((s) => s === 401).length;
+    // Ten failures and the one turn past them, as in order; every other answer waits.
+    expect(checked).toBeGreaterThan(0);
+    expect(checked).toBeLessThanOrEqual(11);
+    expect(statuses.filter((s) => s === 429).length).toBe(30 - checked);
+  });
+
   it("gives an address ten failures from any number of IPs, then one try a minute, alike for a non-staff address", async () => {
     const staff = await newStaff("admin");
     const ghost = uniqueEmail("not-staff");

@@ -8,7 +8,7 @@ import { and, count, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { staff, staffRecoveryCodes } from "../../db/schema";
 import { verifyAgainstDummy, verifyPassword } from "../../auth/password";
-import { hit, isLimited, LIMITS, clear } from "../../auth/rate-limit";
+import { clear, hit, LIMITS, refund } from "../../auth/rate-limit";
 import { newStaffSession } from "../../auth/staff-session";
 import { matchTotp } from "../../auth/totp";
 import type { RequestMeta } from "../../lib/actor";
@@ -66,22 +66,23 @@ export async function signInStaff(
   // Attempts at one address from one IP, counted whether or not the address is staff's: the answer is the same for
   // both (no list of staff addresses).
   const source = `${input.email} ${meta.ip ?? "unknown"}`;
+  // Each counter takes the attempt before the password is checked and decides from the count it returns, so guesses
+  // sent all at once get no more checks than guesses sent one by one; a success gives the address's count back.
   if (device) {
-    const own = await isLimited(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
+    const own = await hit(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
     if (!own.allowed) return refuse(own, "locked (this browser)");
   } else {
     const failures = await hit(db, LIMITS.staffLoginFailures, source, meta.now);
     if (!failures.allowed) return refuse(failures, "locked (this address)");
     // Failures at the address from every IP: past the limit, unrecognised browsers share one attempt a minute, so
     // rotating IPv6 addresses buys no more guesses.
-    if (!(await isLimited(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now)).allowed) {
+    const atAccount = await hit(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now);
+    if (!atAccount.allowed) {
       const turn = await hit(db, LIMITS.staffLoginPaceUnderAttack, input.email, meta.now);
       if (!turn.allowed) return refuse(turn, "slowed down");
     }
   }
   const fail = async (reason: string) => {
-    if (device) await hit(db, LIMITS.loginFailuresPerDevice, device.nonce, meta.now);
-    else await hit(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now);
     await recordStaffFailure(db, staffId, reason, meta);
     return { ok: false, reason: "invalid" } as const;
   };
@@ -134,8 +135,9 @@ export async function signInStaff(
     });
     await db.batch([session.query, audit]);
   }
-  // Only this source's (or browser's) count is forgiven: the address's stays while others guess.
+  // Only this source's (or browser's) count is forgiven, and this attempt given back: others' failures stay.
   await clear(db, LIMITS.staffLoginFailures, source);
   if (device) await clear(db, LIMITS.loginFailuresPerDevice, device.nonce);
+  else await refund(db, LIMITS.staffLoginFailuresPerAccount, input.email, meta.now);
   return { ok: true, token: session.token, staffId: row.id, usedRecoveryCode: step === null };
 }
