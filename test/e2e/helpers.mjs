@@ -40,9 +40,10 @@ export async function openPage(browser) {
     const headers = res.headers();
     const server = headers.server ?? "";
     // wrangler dev's proxy answers a POST whose fetch to the worker failed with its own 503 (it retries only GET;
-    // see WRANGLER_RESTART): the app never saw the request. Every answer of the app carries X-Request-Id; that one
-    // does not. Named at once (reading its body may outlive the page), so scripts/e2e.mjs runs the test again.
-    const own = res.status() === 503 && !headers["x-request-id"];
+    // see WRANGLER_RESTART), and a local connection broken under load ("Broken pipe" in workerd's log) gives a bare
+    // 500: the app never answered. Every answer of the app, its 5xx pages included, carries X-Request-Id; those do
+    // not. Named at once (reading its body may outlive the page), so scripts/e2e.mjs runs the test again.
+    const own = !headers["x-request-id"];
     problems.push(
       `${res.status()} from ${res.request().method()} ${res.url()}${server ? ` (server: ${server})` : ""}${own ? ` — ${WRANGLER_RESTART}` : ""}`,
     );
@@ -194,4 +195,23 @@ export async function openAccountMenu(page) {
   const menu = page.locator(".account-menu");
   if ((await menu.getAttribute("open")) === null) await menu.locator("summary").click();
   return menu;
+}
+
+/**
+ * From the team page the owner's tab is on: the owner invites `email` as `role`; the invitee opens the mailed link
+ * in a browser of their own, creates an account and joins. Returns the invitee's page.
+ */
+export async function inviteAndJoin(owner, baseUrl, browser, email, role) {
+  await owner.page.getByLabel("Email address").fill(email);
+  await owner.page.getByLabel("Role", { exact: true }).selectOption(role);
+  await owner.page.getByRole("button", { name: "Send invitation" }).click();
+  await waitForPath(owner.page, "/app/settings/team", "?notice=invited");
+  const guest = await openPage(browser);
+  await guest.page.goto(await linkFromMail(guest.page, baseUrl, email, "/invite/"));
+  await guest.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await guest.page.getByLabel("I am 18 or older.").check();
+  await guest.page.getByLabel(/I accept the Terms of Service/).check();
+  await guest.page.getByRole("button", { name: "Create account and join" }).click();
+  await waitForPath(guest.page, "/app");
+  return guest;
 }

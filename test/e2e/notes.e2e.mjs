@@ -5,17 +5,15 @@
 // and contact comboboxes fill a deal. axe stays at 0.
 import assert from "node:assert/strict";
 import {
-  PASSWORD,
   WAIT_MS,
   assertNoProblems,
   axeViolations,
   confirmEmailFromMail,
-  linkFromMail,
   openAccountMenu,
-  openPage,
   openNewAccountPage,
   uniqueEmail,
   waitForPath,
+  inviteAndJoin,
 } from "./helpers.mjs";
 
 /** The owner invites `email` as a member; the colleague joins in a browser of their own. */
@@ -24,18 +22,7 @@ async function inviteColleague(owner, baseUrl, browser, email) {
   await owner.page.goto(`${baseUrl}/app`);
   await (await openAccountMenu(owner.page)).getByRole("link", { name: "Team" }).click();
   await waitForPath(owner.page, "/app/settings/team");
-  await owner.page.getByLabel("Email address").fill(email);
-  await owner.page.getByLabel("Role", { exact: true }).selectOption("member");
-  await owner.page.getByRole("button", { name: "Send invitation" }).click();
-  await waitForPath(owner.page, "/app/settings/team", "?notice=invited");
-  const guest = await openPage(browser);
-  await guest.page.goto(await linkFromMail(guest.page, baseUrl, email, "/invite/"));
-  await guest.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await guest.page.getByLabel("I am 18 or older.").check();
-  await guest.page.getByLabel(/I accept the Terms of Service/).check();
-  await guest.page.getByRole("button", { name: "Create account and join" }).click();
-  await waitForPath(guest.page, "/app");
-  return guest;
+  return inviteAndJoin(owner, baseUrl, browser, email, "member");
 }
 
 export default {

@@ -3,17 +3,16 @@
 // by keyboard; Escape closes it and gives focus back; `/` still focuses the header's search; axe stays clean.
 import assert from "node:assert/strict";
 import {
-  PASSWORD,
   WAIT_MS,
   assertNoProblems,
   axeViolations,
   confirmEmailFromMail,
-  linkFromMail,
   openNewAccountPage,
   openPage,
   signUpByRequest,
   uniqueEmail,
   waitForPath,
+  inviteAndJoin,
 } from "./helpers.mjs";
 
 /** The palette's box, once Ctrl-K has opened it. */
@@ -40,18 +39,7 @@ const optionLabels = (page) =>
 async function viewerJoins(owner, baseUrl, browser, email) {
   await confirmEmailFromMail(owner.page, baseUrl, owner.email);
   await owner.page.goto(`${baseUrl}/app/settings/team`);
-  await owner.page.getByLabel("Email address").fill(email);
-  await owner.page.getByLabel("Role", { exact: true }).selectOption("viewer");
-  await owner.page.getByRole("button", { name: "Send invitation" }).click();
-  await waitForPath(owner.page, "/app/settings/team", "?notice=invited");
-  const viewer = await openPage(browser);
-  await viewer.page.goto(await linkFromMail(viewer.page, baseUrl, email, "/invite/"));
-  await viewer.page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await viewer.page.getByLabel("I am 18 or older.").check();
-  await viewer.page.getByLabel(/I accept the Terms of Service/).check();
-  await viewer.page.getByRole("button", { name: "Create account and join" }).click();
-  await waitForPath(viewer.page, "/app");
-  return viewer;
+  return inviteAndJoin(owner, baseUrl, browser, email, "viewer");
 }
 
 export default {
