@@ -3,11 +3,11 @@ import type { RecordKind } from "../../lib/records";
 import { FormAlert } from "../../components/Field";
 import { JobStall, type JobStallView } from "../../components/JobStall";
 import { Time } from "../../components/Time";
-import { SelectField } from "../companies/FormFields";
 import { STATUS_LABELS, type ImportSummary } from "./ImportPage";
 import { ImportReview, type ReviewListsView } from "./ImportReview";
 import { Counts, Kept } from "./ImportJobCounts";
 import { PlanRoomWarning, type PlanRoomView } from "./PlanRoomWarning";
+import { MappingForm } from "./ImportMapping";
 
 export interface ImportJobView extends ImportSummary {
   encoding: string | null;
@@ -265,49 +265,5 @@ export function ImportJobStatus(p: ImportJobPageProps) {
         </p>
       ) : null}
     </div>
-  );
-}
-
-function MappingForm(p: ImportJobPageProps) {
-  return (
-    <Card id="mapping" title="Columns">
-      <p>Each column of the file and the field it goes to. Change any, then update the preview.</p>
-      {p.mappingError ? <FormAlert>{p.mappingError}</FormAlert> : null}
-      <form class="stack" method="post" action={`/app/import/${p.job.id}/mapping`}>
-        <div class="grid">
-          {p.headers.map((h, i) => (
-            <SelectField
-              id={`col-${i}`}
-              name={`col_${i}`}
-              label={h || `Column ${i + 1}`}
-              value={p.mapping[i] ?? ""}
-              options={p.targets}
-              hint={
-                p.samples.length === 0
-                  ? undefined
-                  : p.samples[i]?.length
-                    ? `e.g. ${p.samples[i]!.join(" · ")}`
-                    : "Empty in the first rows"
-              }
-            />
-          ))}
-        </div>
-        <SelectField
-          name="encoding"
-          label="Encoding"
-          value={p.job.encodingChoice}
-          options={[
-            { value: "auto", label: "Detect (UTF-8, else Windows-1252)" },
-            { value: "utf-8", label: "UTF-8" },
-            { value: "windows-1252", label: "Windows-1252" },
-          ]}
-        />
-        <div class="actions">
-          <button type="submit" class="secondary">
-            Update the preview
-          </button>
-        </div>
-      </form>
-    </Card>
   );
 }
