@@ -246,6 +246,11 @@ describe("closing a workspace, then erasing it after the grace period", { timeou
       created: created + 30 * 86_400,
     });
 
+    // A cancellation the owner scheduled for a date (as the webhook stores Stripe's cancel_at).
+    await env.DB.prepare("UPDATE tenant_billing SET cancel_at_period_end = 1, cancel_at = ? WHERE tenant_id = ?")
+      .bind(Date.now() + 60 * 86_400_000, t.tenantId)
+      .run();
+
     // ---- closing ----
     const closedAt = Date.now();
     const res = await closeAs(t.cookie);
@@ -284,8 +289,15 @@ describe("closing a workspace, then erasing it after the grace period", { timeou
       state: string;
       stripe_customer_id: string | null;
       stripe_subscription_id: string | null;
+      cancel_at: number | null;
     }>("SELECT * FROM tenant_billing WHERE tenant_id = ?", t.tenantId);
-    expect(billing).toMatchObject({ state: "free", stripe_customer_id: null, stripe_subscription_id: null });
+    expect(billing).toMatchObject({
+      state: "free",
+      stripe_customer_id: null,
+      stripe_subscription_id: null,
+      cancel_at_period_end: 0,
+      cancel_at: null,
+    });
 
     // The reopen link, mailed to the owner.
     const mail = await lastMail(t.email, "workspace_closed");

@@ -3,6 +3,17 @@ import type Stripe from "stripe";
 import type { BillingState } from "../../db/schema";
 
 /** A Stripe reference that may come as an id or as the expanded object. */
+/** A workspace's subscription columns when it has none (it ended, the workspace closed, or it never had one). */
+export const NO_SUBSCRIPTION = {
+  state: "free" as const,
+  stripeSubscriptionId: null,
+  priceId: null,
+  currentPeriodEnd: null,
+  trialEnd: null,
+  cancelAtPeriodEnd: false,
+  cancelAt: null,
+};
+
 export function idOf(ref: unknown): string | null {
   if (typeof ref === "string") return ref;
   if (ref && typeof ref === "object" && typeof (ref as { id?: unknown }).id === "string")

@@ -18,7 +18,7 @@ import { auditInsert } from "../audit/audit";
 import { queueMail } from "../mail/outbox";
 import { auditWhere } from "./audit-where";
 import { failedWith, isMissingResource } from "./errors";
-import { idOf, type SubscriptionFacts, subscriptionFacts, subscriptionIdOf } from "./subscriptions";
+import { idOf, NO_SUBSCRIPTION, type SubscriptionFacts, subscriptionFacts, subscriptionIdOf } from "./subscriptions";
 
 /** The events we act on. Anything else is acknowledged and ignored. */
 export const HANDLED_EVENTS = new Set([
@@ -101,15 +101,7 @@ export async function applyStripeEvent(
       : undefined,
   );
   const next = facts.ended
-    ? {
-        state: "free" as const,
-        stripeSubscriptionId: null,
-        priceId: null,
-        currentPeriodEnd: null,
-        trialEnd: null,
-        cancelAtPeriodEnd: false,
-        cancelAt: null,
-      }
+    ? NO_SUBSCRIPTION
     : {
         state: facts.state,
         stripeSubscriptionId: facts.id,

@@ -31,6 +31,7 @@ import { guardedValue } from "../billing/limits";
 import { queueMail } from "../mail/outbox";
 import { markPeopleStale } from "../shards/mirror";
 import { endStripeCustomer } from "./closure-stripe";
+import { NO_SUBSCRIPTION } from "../billing/subscriptions";
 
 /**
  * Retired: the closing form's password now counts against the account's one budget (checkOwnPassword). Kept so an
@@ -146,16 +147,7 @@ export async function closeWorkspace(
       t.delete(sessions),
       // The API's kept answers copy records; nothing replays them in a closed workspace.
       t.delete(apiIdempotency),
-      t.update(tenantBilling, {
-        state: "free",
-        stripeCustomerId: null,
-        stripeSubscriptionId: null,
-        priceId: null,
-        currentPeriodEnd: null,
-        trialEnd: null,
-        cancelAtPeriodEnd: false,
-        updatedAt: meta.now,
-      }),
+      t.update(tenantBilling, { ...NO_SUBSCRIPTION, stripeCustomerId: null, updatedAt: meta.now }),
       auditInsert(db, {
         tenantId,
         actorUserId: input.actorUserId,

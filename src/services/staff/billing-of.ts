@@ -2,6 +2,7 @@
 import type { Database } from "../../db/client";
 import { scoped } from "../../db/scoped";
 import { tenantBilling } from "../../db/schema";
+import { NO_SUBSCRIPTION } from "../billing/subscriptions";
 
 /** Plan and subscription metadata (for billing staff): Stripe's references and dates, never card details. */
 export async function billingOf(db: Database, tenantId: string) {
@@ -15,22 +16,12 @@ export async function billingOf(db: Database, tenantId: string) {
       currentPeriodEnd: tenantBilling.currentPeriodEnd,
       trialEnd: tenantBilling.trialEnd,
       cancelAtPeriodEnd: tenantBilling.cancelAtPeriodEnd,
+      cancelAt: tenantBilling.cancelAt,
       firstSubscribedAt: tenantBilling.firstSubscribedAt,
     })
     .from(tenantBilling)
     .where(t.where(tenantBilling))
     .limit(1);
   // No row: the workspace never left Free (billing off, or never subscribed).
-  return (
-    row ?? {
-      state: "free" as const,
-      stripeCustomerId: null,
-      stripeSubscriptionId: null,
-      priceId: null,
-      currentPeriodEnd: null,
-      trialEnd: null,
-      cancelAtPeriodEnd: false,
-      firstSubscribedAt: null,
-    }
-  );
+  return row ?? { ...NO_SUBSCRIPTION, stripeCustomerId: null, firstSubscribedAt: null };
 }
