@@ -215,7 +215,7 @@ describe("API deals", () => {
     const otherKey = await makeKey(other.cookie);
     const [otherSales] = await pipelinesOf(other.tenantId);
     const stranger = await contactOf(otherKey, "stranger");
-    const deal = await created(key, { name: "Kept" });
+    const deal = await created(key, { name: "Kept", amount_minor: 1250050 });
     const before = await dealState(owner.tenantId);
 
     const fields = async (method: string, path: string, json: unknown) => {
@@ -244,7 +244,14 @@ describe("API deals", () => {
     expect(await fields("PATCH", `/deals/${deal.id}`, { status: "won", closed_on: "yesterday" })).toEqual([
       "closed_on",
     ]);
+    // The kept 1250050 would read as ¥1,250,050: a currency of other decimals needs its amount.
+    expect(await fields("PATCH", `/deals/${deal.id}`, { currency: "JPY" })).toEqual(["amount_minor"]);
     expect(await dealState(owner.tenantId)).toEqual(before);
+    expect(await patched(key, deal.id, { currency: "EUR" })).toMatchObject({ currency: "EUR", amount_minor: 1250050 });
+    expect(await patched(key, deal.id, { currency: "JPY", amount_minor: 12501 })).toMatchObject({
+      currency: "JPY",
+      amount_minor: 12501,
+    });
   });
 
   it("delete to the trash; another workspace's deal is a 404 and a read key cannot write", async () => {

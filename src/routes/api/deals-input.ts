@@ -128,6 +128,18 @@ export async function readDealJson(t: TenantDb, json: DealJson, current: ApiDeal
     throw invalidFields([...problems, ...unknown, ...dealProblems(parsed.errors, fields)]);
   }
   const input = { ...parsed.input, amountMinor: json.amount_minor ?? current?.amount_minor ?? 0 };
+  // The kept minor units mean another amount in a currency of other decimals (12,500.50 USD is 1250050; as JPY
+  // that would be ¥1,250,050): the caller says the amount in the new currency's units.
+  if (
+    current &&
+    json.amount_minor === undefined &&
+    input.currency !== current.currency &&
+    minorDigits(input.currency) !== minorDigits(current.currency)
+  )
+    problems.push({
+      field: "amount_minor",
+      message: `${input.currency} has ${minorDigits(input.currency)} decimals where ${current.currency} has ${minorDigits(current.currency)}: send amount_minor in ${input.currency} with the new currency.`,
+    });
   if (input.amountMinor > MAX_AMOUNT_MAJOR * 10 ** minorDigits(input.currency))
     problems.push({ field: "amount_minor", message: "That amount is too large." });
   if (problems.length || unknown.length) throw invalidFields([...problems, ...unknown]);
