@@ -109,7 +109,12 @@
       let reason = "the connection failed";
       if (response?.status === 404) reason = "it no longer exists here; reload the board";
       else if (response?.status === 403) reason = "you may not change deals";
-      else if (response) reason = `the server answered ${response.status}`;
+      else if (response?.status === 422) {
+        // The server says why in a sentence of its own ("That stage is not in this pipeline.").
+        const text = (await response.text()).trim().slice(0, 200);
+        if (text && !text.startsWith("<")) return say(`${name} was not moved. ${text}`, true);
+      }
+      if (response && reason === "the connection failed") reason = `the server answered ${response.status}`;
       say(`${name} was not moved: ${reason}.`, true);
       return;
     }
