@@ -13,8 +13,10 @@ import {
   type DeviceClass,
   type FeatureEvent,
   type UsageKind,
+  type UsagePlan,
   type UsagePoint,
 } from "../services/usage/definitions";
+import type { BillingState } from "../db/schema";
 import { usageSinkFor } from "../services/usage/sink";
 import { errorText } from "../lib/error-text";
 
@@ -33,6 +35,9 @@ function countedAuth(c: Context<AppEnv>): AuthContext | null {
   return auth;
 }
 
+/** The plan a point is recorded under, for each billing state. */
+const PLAN_OF: Record<BillingState, UsagePlan> = { free: "free", trialing: "trial", active: "team", past_due: "team" };
+
 /** A usage point of this request's user, workspace, plan, day and device. */
 export function usagePoint(c: Context<AppEnv>, auth: AuthContext, kind: UsageKind, name: string, seconds = 0) {
   const at = Date.now();
@@ -41,7 +46,7 @@ export function usagePoint(c: Context<AppEnv>, auth: AuthContext, kind: UsageKin
     name,
     tenantId: auth.tenant.id,
     userId: auth.user.id,
-    plan: auth.tenant.billingState === "free" ? "free" : "team",
+    plan: PLAN_OF[auth.tenant.billingState],
     day: new Date(at).toISOString().slice(0, 10),
     device: deviceClassOf(c.req.header("User-Agent")),
     seconds,

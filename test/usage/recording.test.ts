@@ -58,6 +58,24 @@ describe("page views", () => {
     expect(JSON.stringify(point)).not.toContain("iPhone");
   });
 
+  it("records a workspace's plan as Free, trial or Team, so starting a trial is not taken for paying", async () => {
+    const t = await newTenant("Usage Trial Co");
+    const plans: string[] = [];
+    for (const state of ["trialing", "active", "past_due"]) {
+      const now = Date.now();
+      await env.DB.prepare(
+        `INSERT INTO tenant_billing (tenant_id, state, created_at, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (tenant_id) DO UPDATE SET state = excluded.state`,
+      )
+        .bind(t.tenantId, state, now, now)
+        .run();
+      const before = (await usageOf(t.tenantId, "page")).length;
+      expect((await send("/app/tasks", { cookie: t.cookie })).status).toBe(200);
+      plans.push(...(await usageOf(t.tenantId, "page")).slice(before).map((p) => p.plan));
+    }
+    expect(plans).toEqual(["trial", "team", "team"]);
+  });
+
   it("records nothing for a request without a session, or a page that did not answer 200", async () => {
     const t = await newTenant("Usage Anonymous Co");
     const before = (await usageOf(t.tenantId)).length;

@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { textOf } from "../helpers/http";
+import { signUp, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 
 async function aggregate(tenantId: string, userId: string, kind: string, name: string, count: number) {
@@ -47,6 +47,23 @@ describe("team usage on the reports page", () => {
     expect(features.get("An import started")).toBe("0");
     // Two members were active this week in A (the owner and one other); B's are not counted.
     expect(html).toMatch(/Active members: 2</);
+  });
+
+  it("shows a workspace on a shard its figures, which the rollup keeps on the control database", async () => {
+    const owner = await signUp({ company_name: "Usage Report On A Shard" }, { env: { PLACEMENT_TARGETS: "SHARD_1" } });
+    const { tenant_id: tenantId, user_id: userId } = (await env.DB.prepare(
+      "SELECT m.tenant_id, m.user_id FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = ?",
+    )
+      .bind(owner.email)
+      .first<{ tenant_id: string; user_id: string }>())!;
+    expect(
+      await env.DB.prepare("SELECT shard FROM workspace_shards WHERE tenant_id = ?").bind(tenantId).first("shard"),
+    ).toBe("SHARD_1");
+    await aggregate(tenantId, userId, "feature", "deal.won", 4);
+
+    const html = await textOf("/app/reports", { cookie: owner.cookie });
+    expect(html).not.toContain("No features were used in this period yet.");
+    expect(featureTable(html).get("A deal marked won")).toBe("4");
   });
 
   it("a workspace with no usage yet gets the charts' words, not a table of zeros", async () => {

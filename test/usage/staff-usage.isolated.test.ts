@@ -64,6 +64,19 @@ describe("staff usage", () => {
     ]);
   });
 
+  it("does not count a trial as a conversion: only the first paid day after Free", async () => {
+    const trying = await newTenant("Staff Usage Trying");
+    await aggregate(trying.tenantId, "u6", "2033-04-20", "free", "page", "/app");
+    await aggregate(trying.tenantId, "u6", dayBefore(9), "trial", "page", "/app"); // last week: a trial starts
+    let usage = await loadStaffUsage(createDb(env.DB), NOW);
+    const conversions = () => usage.weeks.reduce((n, w) => n + w.conversions, 0);
+    const before = conversions();
+    await aggregate(trying.tenantId, "u6", dayBefore(2), "team", "page", "/app"); // this week: it pays
+    usage = await loadStaffUsage(createDb(env.DB), NOW);
+    expect(conversions()).toBe(before + 1);
+    expect(usage.weeks.find((w) => w.week === "2033-05-02")!.conversions).toBe(0);
+  });
+
   it("shows staff admins the page with its charts, in the console", async () => {
     const t = await newTenant("Staff Usage Today");
     await aggregate(t.tenantId, "u5", new Date().toISOString().slice(0, 10), "free", "feature", "search.used");

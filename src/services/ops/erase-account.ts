@@ -61,12 +61,18 @@ export async function eraseAccountNow(
     .where(eq(memberships.userId, user.id));
   const owned = rows.filter((r) => r.role === "owner").map((r) => r.tenantId);
   const left = rows.filter((r) => r.role !== "owner" && r.closedAt === null).map((r) => r.tenantId);
-  // The entries outlive the account: a reason quoting its address must not keep it.
-  const withoutAddress = (reason: string) => reason.split(user.email).join("[the address]");
+  // The entries outlive the account and are append-only: a note quoting its address (in any case, or a former one)
+  // must not keep it.
   const actor: AccountActor =
     "operator" in by
-      ? { operator: { ...by.operator, reason: withoutAddress(by.operator.reason) } }
-      : { staff: { ...by.staff, reason: withoutAddress(by.staff.reason) } };
+      ? { operator: { ...by.operator, reason: withoutAddresses(by.operator.reason) } }
+      : {
+          staff: {
+            ...by.staff,
+            reason: withoutAddresses(by.staff.reason),
+            ticket: by.staff.ticket === null ? null : withoutAddresses(by.staff.ticket),
+          },
+        };
   const closedNote: Record<string, string> =
     "operator" in actor
       ? { operator: actor.operator.operator, reason: actor.operator.reason }
@@ -126,4 +132,16 @@ export async function eraseAccountNow(
   }
   const complete = erasures.length === owned.length && erasures.every((e) => e.done);
   return { ok: true, workspacesErased: owned.length, complete, erasures };
+}
+
+/** Something@something, stopping at spaces and the punctuation a sentence puts around an address ("(a@b.c);"). */
+const ADDRESS_SHAPED = /[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+/g;
+
+/**
+ * `text` with every address in it replaced: the person's current or a former one as they wrote it (any case), or
+ * someone else's. Any address is "something@something" without spaces, so one pattern covers them all; it has no
+ * nested quantifier and notes are at most 1000 characters, so it stays cheap.
+ */
+export function withoutAddresses(text: string): string {
+  return text.replace(ADDRESS_SHAPED, "[the address]");
 }

@@ -16,6 +16,7 @@ import {
 } from "../../db/schema";
 import type { RequestMeta } from "../../lib/actor";
 import { findUserByEmail } from "../account/accounts";
+import { MAIL_LISTS } from "../account/email-preferences";
 import { calendarFeedsOfUser } from "../calendar/feed-secrets";
 import { companiesJson, contactsJson, isoTime, notesJson } from "../export/serialise";
 import { NO_COMPANY_FILTERS, NO_CONTACT_FILTERS } from "../export/columns";
@@ -34,6 +35,29 @@ const RECORDS_NOT_INCLUDED =
   "(Settings → Support access). The owner can download them at any time from the Export page (/app/export).";
 
 const ms = (v: number | null) => (v === null ? null : isoTime(v));
+
+/**
+ * Audit targets about the account itself, its membership and its workspace's plan. Every other target (records,
+ * settings such as tags, fields and pipelines, webhooks, imports, exports, pages support viewed) names the
+ * workspace's content in its label and detail.
+ */
+const ACCOUNT_TARGETS = new Set([
+  "user",
+  "account",
+  "session",
+  "staff",
+  "support_grant",
+  "tenant",
+  "workspace",
+  "invitation",
+  "api_key",
+  "calendar_feed",
+  "data_export",
+  "contact_messages",
+  "stripe_customer",
+  "stripe_subscription",
+  "stripe_checkout_session",
+]);
 
 /**
  * Records the export in the audit trail and returns the account's data as one JSON document, in
@@ -89,7 +113,10 @@ export async function exportAccount(
       ? workspaces.flatMap((w) => (w.grantId ? [supportExportSeen(db, w.id, by.staff.staff, w.grantId, meta)] : []))
       : [];
   await db.batch([...audit, ...seen]);
-  return accountExportDocument(db, user, workspaces, meta.now);
+  // Support sees a workspace's content only under a usable grant (records included); the operator answers the
+  // person's own access request, which keeps what their self-serve archive holds (src/services/account/profile.ts).
+  const contentShown = "staff" in by ? new Set(workspaces.filter((w) => w.records).map((w) => w.id)) : null;
+  return accountExportDocument(db, user, workspaces, meta.now, contentShown);
 }
 
 /**
@@ -106,12 +133,20 @@ function recordsAndGrant(source: Awaited<ReturnType<RecordsOf>>): { records: Dat
   return "grantId" in source ? { records: source.db, grantId: source.grantId } : { records: source, grantId: null };
 }
 
+/** Whether an audit entry's label and detail name content of a workspace this export may not show. */
+function hidesContent(a: { tenantId: string | null; targetType: string | null }, shown: Set<string> | null): boolean {
+  if (!shown || a.tenantId === null || shown.has(a.tenantId)) return false;
+  return a.targetType !== null && !ACCOUNT_TARGETS.has(a.targetType);
+}
+
 /** The document in chunks: the account's own data, then each owned workspace's records page by page. */
 async function* accountExportDocument(
   db: Database,
   user: NonNullable<Awaited<ReturnType<typeof findUserByEmail>>>,
   workspaces: { id: string; name: string; role: string; joinedAt: number; records: Database | null }[],
   now: number,
+  /** The workspaces whose content the audit entries may name; null: every one. */
+  contentShown: Set<string> | null,
 ): AsyncGenerator<string> {
   const tenantIds = workspaces.map((w) => w.id);
   const [userSessions, consents, preferences, support, audit, feed] = await db.batch([
@@ -191,21 +226,28 @@ async function* accountExportDocument(
       last_read_at: ms(f.lastReadAt),
     })),
     email_preferences: preferences[0]
-      ? { digest: preferences[0].digest, news: preferences[0].news, updated_at: ms(preferences[0].updatedAt) }
+      ? {
+          ...Object.fromEntries(MAIL_LISTS.map((list) => [list, preferences[0]![list]])),
+          updated_at: ms(preferences[0].updatedAt),
+        }
       : null,
-    audit_entries: audit.map((a) => ({
-      workspace_id: a.tenantId,
-      action: a.action,
-      by_this_user: a.actorUserId === user.id,
-      target_type: a.targetType,
-      target_label: a.targetLabel,
-      detail: a.detail ? (JSON.parse(a.detail) as unknown) : null,
-      // Where someone else acted on them, that person's address and browser are not theirs to have (as the
-      // self-serve archive's profile.ts keeps them only for the user's own actions).
-      ip: a.actorUserId === user.id ? a.ip : null,
-      user_agent: a.actorUserId === user.id ? a.userAgent : null,
-      created_at: ms(a.createdAt),
-    })),
+    audit_entries: audit.map((a) => {
+      // The action and time always; what it was done to only where this export may show the workspace's content.
+      const named = !hidesContent(a, contentShown);
+      return {
+        workspace_id: a.tenantId,
+        action: a.action,
+        by_this_user: a.actorUserId === user.id,
+        target_type: a.targetType,
+        target_label: named ? a.targetLabel : null,
+        detail: named && a.detail ? (JSON.parse(a.detail) as unknown) : null,
+        // Where someone else acted on them, that person's address and browser are not theirs to have (as the
+        // self-serve archive's profile.ts keeps them only for the user's own actions).
+        ip: a.actorUserId === user.id ? a.ip : null,
+        user_agent: a.actorUserId === user.id ? a.userAgent : null,
+        created_at: ms(a.createdAt),
+      };
+    }),
     support_messages: support.map((m) => ({
       name: m.name,
       email: m.email,

@@ -21,7 +21,7 @@ export const FEATURE_EVENTS = {
   "interaction.logged": "a call, meeting or email logged",
   "import.committed": "an import started",
   "export.downloaded": "a record export downloaded",
-  "search.used": "the search box used",
+  "search.used": "a search submitted (its results page opened)",
   "report.viewed": "the reports page opened",
   "member.invited": "a teammate invited",
 } as const;
@@ -32,8 +32,8 @@ export const FEATURE_EVENT_NAMES = Object.keys(FEATURE_EVENTS) as FeatureEvent[]
 export const DEVICE_CLASSES = ["desktop", "mobile", "tablet", "other"] as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 
-/** Plans a point is recorded under: Free, or Team (trial, paid or overdue). */
-export const USAGE_PLANS = ["free", "team"] as const;
+/** Plans a point is recorded under: Free, a Team trial, or Team (paid or overdue), so a trial is not a conversion. */
+export const USAGE_PLANS = ["free", "trial", "team"] as const;
 export type UsagePlan = (typeof USAGE_PLANS)[number];
 
 /**

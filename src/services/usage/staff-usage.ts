@@ -34,7 +34,8 @@ export async function loadStaffUsage(db: Database, now: number, weeks = 12): Pro
         FROM usage_daily WHERE day >= ${from} AND day <= ${to}`,
     sql`SELECT /* all tenants: product usage for staff admins */ name, SUM(seconds) AS seconds
         FROM usage_daily WHERE day >= ${from} AND day <= ${to} AND kind = 'time' GROUP BY name`,
-    // A conversion: a workspace's first day on Team, when it had been seen on Free before that day.
+    // A conversion: a workspace's first day on a paid Team plan (a trial is its own plan), when it had been seen on
+    // Free before that day.
     sql`SELECT /* all tenants: product usage for staff admins */ ${WEEK_OF("first_team")} AS week, COUNT(*) AS n
         FROM (SELECT tenant_id, MIN(day) AS first_team FROM usage_daily WHERE plan = 'team' GROUP BY tenant_id) t
         WHERE first_team >= ${from} AND first_team <= ${to}

@@ -1,6 +1,6 @@
 /**
  * A workspace's own usage, for its owners and admins on the reports page: members active per week and
- * features used, from the daily aggregates (usage_daily) of this workspace only.
+ * features used, from the daily aggregates (usage_daily, on the control database) of this workspace only.
  */
 import { sql } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
@@ -36,8 +36,9 @@ export function weeksBetween(from: string, to: string): string[] {
 
 /** The workspace's usage between two days (inclusive, YYYY-MM-DD). */
 export async function loadTeamUsage(t: TenantDb, from: string, to: string): Promise<TeamUsage> {
-  // One round trip for both reads.
-  const [weekRows, featureRows] = await rawBatchResults(t.db, [
+  // One round trip for both reads, on the control database: the rollup writes usage_daily there, wherever the
+  // workspace's records are (src/services/shards/control-tables.ts).
+  const [weekRows, featureRows] = await rawBatchResults(t.control, [
     sql`SELECT ${WEEK_OF("day")} AS week, COUNT(DISTINCT user_id) AS members FROM usage_daily
         WHERE tenant_id = ${t.tenantId} AND day >= ${from} AND day <= ${to} GROUP BY week`,
     sql`SELECT name, SUM(count) AS count FROM usage_daily
