@@ -50,6 +50,22 @@ describe("feature events", () => {
     ]);
   });
 
+  it("a search counts once, when submitted: not for each pause in typing in the box or the palette", async () => {
+    const t = await newTenant("Feature Search Co");
+    const box = { "HX-Request": "true", "HX-Target": "global-results", "HX-Trigger": "global-q" };
+    for (const q of ["a", "ac", "acm"])
+      expect((await send(`/app/search?q=${q}`, { cookie: t.cookie, headers: box })).status).toBe(200);
+    expect((await send("/app/search?format=json&q=acme", { cookie: t.cookie })).status).toBe(200);
+    expect(await featureNames(t.tenantId)).toEqual([]);
+    // Enter in the box: the form's boosted submission, a full results page.
+    const submitted = await send("/app/search?q=acme", {
+      cookie: t.cookie,
+      headers: { "HX-Request": "true", "HX-Boosted": "true" },
+    });
+    expect(submitted.status).toBe(200);
+    expect(await featureNames(t.tenantId)).toEqual(["search.used"]);
+  });
+
   it("every defined event is tracked by some route", async () => {
     const sources = Object.values(await repoText("routeSources")).join("\n");
     const tracked = new Set([...sources.matchAll(/trackFeature\(\s*\w+\s*,\s*"([^"]+)"\s*\)/g)].map((m) => m[1]));

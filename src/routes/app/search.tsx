@@ -7,6 +7,8 @@ import { trackFeature } from "../../middleware/usage";
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { formatAmount } from "../../lib/money";
+import { readerDueDate } from "../../services/tasks/due-day";
+import { formatCalendarDate } from "../../../views/lib/time";
 import { render, wantsFragment } from "../../lib/render";
 import { deferSessionCheck, withSessionBatch } from "../../middleware/session";
 import { authOf } from "../context";
@@ -22,7 +24,8 @@ import { SearchPage, SearchResults, type SearchHitsView } from "../../../views/p
 
 const STATUS_WORDS: Record<string, string> = { won: "Won", lost: "Lost" };
 
-function viewOf(q: string, found: Found, locale: string): SearchHitsView {
+function viewOf(q: string, found: Found, reader: { locale: string; timeZone: string }): SearchHitsView {
+  const { locale } = reader;
   const join = (...parts: (string | null)[]) => parts.filter(Boolean).join(" · ");
   return {
     q,
@@ -47,7 +50,7 @@ function viewOf(q: string, found: Found, locale: string): SearchHitsView {
       hits: found.tasks.hits.map((h) => ({
         id: h.id,
         name: h.title,
-        detail: h.status === "done" ? `Done · due ${h.dueDate}` : `Due ${h.dueDate}`,
+        detail: `${h.status === "done" ? "Done · due" : "Due"} ${formatCalendarDate(readerDueDate(h, reader.timeZone), locale)}`,
       })),
     },
   };
@@ -86,8 +89,10 @@ searchRoutes.get("/", deferSessionCheck, async (c) => {
   if (asJson && !text) return c.json(jsonOf(null));
   if (!text) return inBox ? c.html("") : render(c, "Search", <SearchPage view={null} q={raw} />);
   const found = searchFromRows(batch.results, limit);
-  trackFeature(c, "search.used");
-  const view = viewOf(text, found, authOf(c).user.locale);
+  // A search counts once it is submitted (the results page, also Enter in the box): the box's live results and the
+  // palette's JSON answer every pause in typing, so they would count one search several times.
+  if (!inBox) trackFeature(c, "search.used");
+  const view = viewOf(text, found, authOf(c).user);
   if (asJson) return c.json(jsonOf(view));
   if (inBox) return c.html(<SearchResults view={view} idPrefix="global-results" />);
   return render(c, `Search: ${text}`, <SearchPage view={view} q={raw} />);

@@ -86,7 +86,7 @@ export function dealMatches(t: TenantDb, text: string, limit: number) {
  */
 function taskMatches(t: TenantDb, text: string, status: (typeof TASK_STATUSES)[number], limit: number) {
   return t.db
-    .select({ id: tasks.id, title: tasks.title, status: tasks.status, dueDate: tasks.dueDate })
+    .select({ id: tasks.id, title: tasks.title, status: tasks.status, dueDate: tasks.dueDate, dueAt: tasks.dueAt })
     .from(tasks)
     .where(t.where(tasks, eq(tasks.status, status), sql`instr(${tasks.titleSort}, ${text.toLowerCase()}) > 0`))
     .orderBy(tasks.dueDate, tasks.id)
@@ -122,7 +122,7 @@ export interface SearchResults {
     currency: string;
     stage: string | null;
   }>;
-  tasks: SearchGroup<{ id: number; title: string; status: string; dueDate: string }>;
+  tasks: SearchGroup<{ id: number; title: string; status: string; dueDate: string; dueAt: number | null }>;
 }
 
 function group<T>(rows: T[], limit: number): SearchGroup<T> {

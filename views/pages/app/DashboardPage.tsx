@@ -5,6 +5,8 @@ import { Facts } from "../../components/Facts";
 import { CalendarDate, Time } from "../../components/Time";
 import { durationWords, outcomeWords } from "../../lib/interactions";
 import { DashboardCharts, type DashboardChartsProps } from "./DashboardCharts";
+import { formatCount } from "../../lib/page-range";
+import { readerLocale } from "../../lib/time";
 
 export interface DashboardRecordRef {
   type: RecordKind;
@@ -39,9 +41,6 @@ export interface DashboardPageProps {
 }
 
 const recordHref = (r: DashboardRecordRef) => recordPath(r);
-
-// Made once: toLocaleString builds a formatter on every call.
-const wholeNumber = new Intl.NumberFormat("en-US");
 
 const ACTIVITY_VERBS: Record<string, string> = {
   created: "created",
@@ -120,7 +119,7 @@ function RecordCount(p: { count: number; kind: keyof DashboardPageProps["counts"
   const stat = (
     <>
       <span class="stat" data-count={p.kind}>
-        {wholeNumber.format(p.count)}
+        {formatCount(p.count, readerLocale())}
       </span>{" "}
       {p.count === 1 ? p.one : p.kind}
     </>
@@ -156,7 +155,7 @@ export function DashboardPage(p: DashboardPageProps) {
           <ul class="stat-list" data-open-value="">
             {p.deals.openValue.map((v) => (
               <li data-currency={v.currency}>
-                <span class="stat">{v.amount}</span> in {wholeNumber.format(v.deals)} open{" "}
+                <span class="stat">{v.amount}</span> in {formatCount(v.deals, readerLocale())} open{" "}
                 {v.deals === 1 ? "deal" : "deals"}
               </li>
             ))}

@@ -7,6 +7,8 @@ import type { FilterChip } from "../../partials/FilterBar";
 import { SelectAllHeader, SortHeader, type SortLink } from "../../components/TableHead";
 import { SelectMatching } from "../../components/SelectMatching";
 import { ViewTabs, type SavedViewsProps } from "../../partials/SavedViews";
+import { formatCount } from "../../lib/page-range";
+import { readerLocale } from "../../lib/time";
 
 export const DEAL_LIST_NOTICES = {
   moved: (n: number) => (n === 1 ? "1 deal moved." : `${n} deals moved.`),
@@ -152,10 +154,10 @@ export function DealsListPage(p: DealsListPageProps) {
       <section class="deal-list-totals" aria-label="Totals of the deals that match">
         <p>
           {f.approximate
-            ? `About: more than ${(f.deals - 1).toLocaleString("en-US")} deals match; these totals add up the first ${f.deals.toLocaleString("en-US")} found.`
+            ? `About: more than ${formatCount(f.deals - 1, readerLocale())} deals match; these totals add up the first ${formatCount(f.deals, readerLocale())} found.`
             : f.deals === 1
               ? "1 deal matches."
-              : `${f.deals} deals match.`}
+              : `${formatCount(f.deals, readerLocale())} deals match.`}
         </p>
         {f.totals.length ? (
           <ul class="plain-list">

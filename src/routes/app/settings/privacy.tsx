@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AppEnv, AuthContext } from "../../../env";
 import { errorResponse } from "../../../lib/errors";
 import { appBaseUrl } from "../../../lib/mail";
-import { render, wantsFragment } from "../../../lib/render";
+import { inReaderZone, render, wantsFragment } from "../../../lib/render";
 import { requestMeta } from "../../../lib/request";
 import { roleAtLeast } from "../../../lib/roles";
 import { email, formValue, parseForm } from "../../../lib/validation";
@@ -117,7 +117,7 @@ async function privacyPage(
 privacySettingsRoutes.get("/", requireRole("viewer"), async (c) => {
   // The part the page polls while a copy is being prepared.
   if (wantsFragment(c) && c.req.query("part") === "exports")
-    return c.html(<DataExports exports={await exportRows(c)} perDay={EXPORT_REQUESTS_PER_DAY} />);
+    return c.html(inReaderZone(c, <DataExports exports={await exportRows(c)} perDay={EXPORT_REQUESTS_PER_DAY} />));
   return privacyPage(c, { notice: NOTICES[c.req.query("notice") ?? ""] });
 });
 
