@@ -91,7 +91,8 @@ export async function runCron(env: Bindings, now: number): Promise<CronReport> {
   report.failures.push(...followUps.failures);
   try {
     // Support grants that ran out: their owners are told once (what support saw is on their settings page).
-    const ids = await sendEndedNotices(createDb(env.DB), now, (env.APP_URL ?? "").replace(/\/+$/, ""));
+    // Links need APP_URL here (no request to take an origin from): without it the notices go unsent, and say so.
+    const ids = await sendEndedNotices(createDb(env.DB), now, env.APP_URL?.replace(/\/+$/, "") || undefined);
     if (ids.length) report.did.supportGrantsEnded = ids.length;
   } catch (err) {
     console.error(JSON.stringify({ type: "support_grant_notices_failed", error: errorText(err) }));

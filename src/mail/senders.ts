@@ -2,6 +2,8 @@
 import type { Bindings } from "../env";
 
 export interface OutgoingMail {
+  /** The outbox row's id: the provider's idempotency key, so a retry of a send it already took goes out once. */
+  id: string;
   to: string;
   subject: string;
   text: string;
@@ -21,18 +23,27 @@ function parseFrom(from: string): { email: string; name: string } | string {
   return m ? { name: m[1]!, email: m[2]! } : from;
 }
 
+/** The outbox's Reply-To header apart from the others: both APIs take it as a field of its own (Cloudflare refuses it as a header). */
+function splitReplyTo(headers: Record<string, string> | undefined) {
+  const { "Reply-To": replyTo, ...rest } = headers ?? {};
+  return { replyTo, headers: rest };
+}
+
 /** Cloudflare Email Service through the `send_email` binding (also simulated by `wrangler dev`). */
 export function bindingSender(binding: SendEmail, from: string): Sender {
   return {
     name: "cloudflare",
     async send(mail) {
+      // The binding takes no idempotency key: a send it took whose "sent" could not be recorded may go out twice.
+      const { replyTo, headers } = splitReplyTo(mail.headers);
       await binding.send({
         from: parseFrom(from),
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
-        headers: mail.headers,
+        headers,
+        ...(replyTo ? { replyTo } : {}),
       });
     },
   };
@@ -46,18 +57,21 @@ export function httpSender(url: string, token: string, from: string, timeoutMs =
   return {
     name: "http",
     async send(mail) {
+      const { replyTo, headers } = splitReplyTo(mail.headers);
       const res = await fetch(url, {
         method: "POST",
         // A provider that never answers must not hold the sweep (and every later mail) past its lease.
         signal: AbortSignal.timeout(timeoutMs),
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        // A send repeated within 24 h under the same Idempotency-Key (a timeout's retry) goes out once at Resend.
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "Idempotency-Key": mail.id },
         body: JSON.stringify({
           from,
           to: [mail.to],
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
-          headers: mail.headers ?? {},
+          headers,
+          ...(replyTo ? { reply_to: replyTo } : {}),
         }),
       });
       if (!res.ok) throw new Error(`mail provider answered ${res.status}`);

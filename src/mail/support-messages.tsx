@@ -9,6 +9,9 @@ const ACK_NOTE =
   `This is an essential, transactional email: we sent it because this address was given on ` +
   `the ${APP} contact page. It is not marketing, and it is the only email we send about it besides our reply.`;
 
+/** One bare address: no spaces, line breaks, controls, brackets, quotes or list separators. */
+const ONE_ADDRESS = /^[^\s\u0000-\u001f\u007f<>,;:"()[\]\\]+@[^\s\u0000-\u001f\u007f<>,;:"()[\]\\@]+$/;
+
 /** The message, to the support inbox. Carries what the sender typed (escaped in the HTML). */
 export function supportMessageMail(p: { name: string; email: string; message: string; id: string }): RenderedMail {
   const subject = `Contact form: ${p.name}`.slice(0, 150);
@@ -31,7 +34,10 @@ export function supportMessageMail(p: { name: string; email: string; message: st
       <p style="white-space:pre-wrap">{p.message}</p>
     </EmailLayout>
   ).toString();
-  return { kind: "support_message", essential: true, subject, text, html };
+  // Support's Reply goes to the sender. Only a bare address becomes the header (the form's rule allows nothing
+  // else anyway): a line break or an address list here would be header text of the sender's choosing.
+  const headers = ONE_ADDRESS.test(p.email) ? { "Reply-To": p.email } : undefined;
+  return { kind: "support_message", essential: true, subject, text, html, headers };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
-import { httpSender } from "../../src/mail/senders";
+import { httpSender, type Sender } from "../../src/mail/senders";
 import { deliverDue, MAX_ATTEMPTS, RETRY_DELAYS_MS } from "../../src/services/mail/outbox";
 import { runCron } from "../helpers/cron";
 import { countRows } from "../helpers/db";
+import { failingStatements } from "../helpers/faults";
 import { send, signUp, uniqueEmail, statusOf } from "../helpers/http";
 import { deliveredTo, lastMail, mailTo } from "../helpers/mail";
 
@@ -127,6 +128,64 @@ describe("email delivery", () => {
     const now = Date.now() + 1000;
     await Promise.all([deliverDue(db, sender, now), deliverDue(db, sender, now), deliverDue(db, sender, now)]);
     expect(await deliveredTo(email)).toHaveLength(1);
+  });
+});
+
+describe("each mail once, even when a step after the provider fails", () => {
+  /** A verification mail left pending (no provider at sign-up), and the provider the test delivers it with. */
+  async function pendingMail(prefix: string) {
+    const email = uniqueEmail(prefix);
+    await signUp({ email }, { env: { MAIL_PROVIDER: "http", MAIL_HTTP_URL: "" } });
+    const [mail] = await mailTo(email);
+    return { email, mail: mail!, sender: httpSender(env.MAIL_HTTP_URL!, env.MAIL_HTTP_TOKEN!, "test@example.com") };
+  }
+
+  it("gives the provider the outbox row's id as the Idempotency-Key", async () => {
+    const { email, mail, sender } = await pendingMail("idempotent");
+    await deliverDue(createDb(env.DB), sender, Date.now() + 1000, { ids: [mail.id] });
+    const [delivered] = await deliveredTo(email);
+    expect(delivered!.headers["idempotency-key"]).toBe(mail.id);
+  });
+
+  it("never puts a mail the provider took back in line when marking it sent fails", async () => {
+    const { email, mail, sender } = await pendingMail("unrecorded");
+    // The provider answers 200; the UPDATE that marks the row sent then times out.
+    const flaky = createDb(failingStatements(env.DB, /^update "email_outbox" set .*"sent_at" = \?/));
+    const t0 = Date.now() + 1000;
+    expect((await deliverDue(flaky, sender, t0, { ids: [mail.id] })).sent).toBe(1);
+    expect(await deliveredTo(email)).toHaveLength(1);
+    const [row] = await mailTo(email);
+    expect(row).toMatchObject({ status: "sending", attempts: 1, last_error: null });
+    // Every sweep past the first retry's delay and within the lease leaves it alone.
+    for (const at of [t0 + RETRY_DELAYS_MS[0] + 5_000, t0 + 4 * 60_000])
+      await deliverDue(createDb(env.DB), sender, at, { ids: [mail.id] });
+    expect(await deliveredTo(email)).toHaveLength(1);
+    // After the lease it goes again under the same key, which a provider keeping keys for a day sends nothing for.
+    await deliverDue(createDb(env.DB), sender, t0 + 6 * 60_000, { ids: [mail.id] });
+    expect((await deliveredTo(email)).map((d) => d.headers["idempotency-key"])).toEqual([mail.id, mail.id]);
+  });
+
+  it("holds a mail for a whole lease from its claim, even when the sweep claims it late", async () => {
+    const { email, mail, sender } = await pendingMail("late-claim");
+    const db = createDb(env.DB);
+    const scheduled = Date.now() - 290_000; // a cron run that got to the outbox 4 min 50 s after its minute
+    await env.DB.prepare("UPDATE email_outbox SET next_attempt_at = ? WHERE id = ?")
+      .bind(scheduled - 1000, mail.id)
+      .run();
+    let nextRun: Promise<unknown> = Promise.resolve();
+    // While the provider is taking the mail, the next minute's run sweeps the outbox.
+    const slow: Sender = {
+      name: "slow",
+      async send(m) {
+        await sender.send(m);
+        nextRun = deliverDue(db, sender, scheduled + 300_000 + 5_000, { ids: [mail.id] });
+        await nextRun;
+      },
+    };
+    await deliverDue(db, slow, scheduled, { ids: [mail.id] });
+    await nextRun;
+    expect(await deliveredTo(email)).toHaveLength(1);
+    expect((await mailTo(email))[0]!.status).toBe("sent");
   });
 });
 

@@ -2,6 +2,7 @@
  * What the owner is told about their subscription as Stripe has it: the trial-ending and payment-failed mails, the
  * limit message of a workspace whose payment is overdue, and a cancellation scheduled for a date of their choosing.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send, textOf } from "../helpers/http";
 import { lastMail } from "../helpers/mail";
@@ -100,6 +101,47 @@ describe("the payment-failed mail", () => {
     const mail = await lastMail(t.email, "billing_payment_failed");
     expect(mail.text_body).not.toContain("will try again");
     expect(mail.text_body).toContain("Stripe does not try again on its own");
+  });
+});
+
+describe("the links of the owner's billing mail", () => {
+  it("open the billing page of the workspace the mail is about, from a browser working in another", async () => {
+    // One owner, two workspaces: Beta subscribes, then the browser goes back to work in Alpha.
+    const owner = await newTenant("Alpha Billing Co");
+    expect((await send("/app/workspaces", { cookie: owner.cookie, form: { name: "Beta Billing Co" } })).status).toBe(
+      303,
+    );
+    const beta = (await env.DB.prepare("SELECT id FROM tenants WHERE name = ? ORDER BY created_at DESC LIMIT 1")
+      .bind("Beta Billing Co")
+      .first<string>("id"))!;
+    const customer = await customerFor({ cookie: owner.cookie, tenantId: beta });
+    const sub = await subscriptionThroughWebhook(customer, { status: "active" });
+    const back = await send("/app/workspaces/switch", { cookie: owner.cookie, form: { tenant_id: owner.tenantId } });
+    expect(back.status).toBe(303);
+
+    for (const [type, kind] of [
+      ["invoice.payment_failed", "billing_payment_failed"],
+      ["customer.subscription.trial_will_end", "billing_trial_ending"],
+    ] as const) {
+      const trialEnd = now() + 3 * 86_400;
+      await eventAbout(
+        type,
+        { customer, sub },
+        type === "invoice.payment_failed"
+          ? { status: "past_due" }
+          : { status: "trialing", trialEnd, periodEnd: trialEnd },
+      );
+      const mail = await lastMail(owner.email, kind);
+      const url = new URL(
+        mail.text_body.match(/https?:\/\/\S+\/app\/workspaces\/open\/\S+/)?.[0] ?? "http://localhost/none",
+      );
+      expect(url.pathname, kind).toBe(`/app/workspaces/open/${beta}`);
+      expect(url.searchParams.get("to"), kind).toBe("/app/settings/billing");
+      // Followed from Alpha: the offer to switch to Beta, never Alpha's own billing page.
+      const opened = await send(url.pathname + url.search, { cookie: owner.cookie });
+      expect(opened.status, kind).toBe(200);
+      expect(await opened.text(), kind).toContain("Switch to Beta Billing Co and open it");
+    }
   });
 });
 

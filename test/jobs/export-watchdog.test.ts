@@ -102,7 +102,7 @@ describe("a data export", () => {
     expect(await deliver(bindings, q.takeOne(copy.id)!)).toBe(true);
     await expectBuiltOnce(t, copy.id);
     expect((await readyMails(t.email))[0]!.text_body).toContain(
-      `http://localhost/app/settings/privacy/exports/${copy.id}`,
+      `http://localhost/app/workspaces/open/${t.tenantId}?to=${encodeURIComponent(`/app/settings/privacy/exports/${copy.id}`)}`,
     );
     expect(await downloads(t.cookie, copy.id)).toBe(true);
   });

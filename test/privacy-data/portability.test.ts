@@ -51,7 +51,12 @@ async function requestCopy(user: { cookie: string; email: string }): Promise<{ p
   }
   const mail = await lastMail(user.email, "data_export_ready");
   expect(mail.essential).toBe(1);
-  return { path: linkPath(mail, "/app/settings/privacy/exports/"), id };
+  // The link opens the copy in the workspace it was asked in (through /app/workspaces/open): here, the session's.
+  const link = new URL(mail.text_body.match(/https?:\/\/\S+\/app\/workspaces\/open\/\S+/)![0]);
+  expect(link.searchParams.get("to")).toBe(`/app/settings/privacy/exports/${id}`);
+  const opened = await send(link.pathname + link.search, { cookie: user.cookie });
+  expect(opened.status).toBe(302);
+  return { path: opened.headers.get("Location")!, id };
 }
 
 async function download(path: string, cookie: string): Promise<{ res: Response; zip: Zip | null }> {

@@ -109,6 +109,31 @@ describe("the contact form", () => {
     expect(outbox.map((m) => [m.kind, m.essential, m.status])).toEqual([["support_ack", 1, "sent"]]);
   });
 
+  it("lets support reply to the sender: Reply-To is their checked address, and no text of theirs becomes a header", async () => {
+    const email = uniqueEmail("replyto");
+    const config = supportEnv();
+    expect((await send("/contact", { form: { ...GOOD, email }, env: config })).status).toBe(303);
+    const [toSupport] = await mailTo(config.SUPPORT_EMAIL);
+    const headers = (toSupport as unknown as { headers: string | null }).headers;
+    expect(JSON.parse(headers ?? "{}")).toEqual({ "Reply-To": email });
+    // The provider gets it as its reply-to field (Cloudflare's API refuses Reply-To among the headers).
+    const [delivered] = await deliveredTo(config.SUPPORT_EMAIL);
+    expect((delivered!.message as unknown as { reply_to?: string }).reply_to).toBe(email);
+    // The acknowledgement, to the sender, has none.
+    const [ack] = await mailTo(email);
+    expect((ack as unknown as { headers: string | null }).headers).toBeNull();
+
+    // An address carrying a header of its own is refused by the form, and nothing is queued.
+    const other = supportEnv();
+    const injected = await send("/contact", {
+      form: { ...GOOD, email: `${email}\r\nBcc: everyone@example.com` },
+      env: other,
+    });
+    expect(injected.status).toBe(422);
+    expect(fieldError(await injected.text(), "email")).toBe("Enter an email address like name@example.com.");
+    expect(await mailTo(other.SUPPORT_EMAIL)).toHaveLength(0);
+  });
+
   it("keeps no IP hash without a key", async () => {
     const email = uniqueEmail("nokey");
     await send("/contact", { form: { ...GOOD, email }, env: supportEnv() });

@@ -65,7 +65,8 @@ describe("webhooks of a workspace on a shard", { timeout: 90_000 }, () => {
     const admin = await memberOf(t.tenantId, "admin");
     await scriptReceiver("shard-down", Array(40).fill(500));
     const q = new HeldQueue();
-    const bindings = jobEnv(q);
+    // APP_URL: the attempt has no request to take the mail's links from, and without it no mail is sent.
+    const bindings = jobEnv(q, { APP_URL: "https://crm.example.test" });
     let at = Date.now() + 3 * 60_000;
     await runCron(bindings, at);
     const message = heldDeliveries(q, t.tenantId)[0]!;

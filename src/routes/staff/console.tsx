@@ -150,14 +150,7 @@ staffConsoleRoutes.post("/workspaces/:id/requests", supportStaff, async (c) => {
   if (!parsed.ok) return entryPage(c, tenantId, { errors: parsed.errors }, 400);
   const [entry] = isId(tenantId) ? await findWorkspaces(c.get("db"), tenantId) : [];
   if (!entry) return refuseStaff(c, 404, "No workspace has that id.");
-  const result = await requestAccess(
-    c.get("db"),
-    staffOf(c),
-    tenantId,
-    parsed.data,
-    `${appBaseUrl(c)}/app/settings/support`,
-    requestMeta(c),
-  );
+  const result = await requestAccess(c.get("db"), staffOf(c), tenantId, parsed.data, appBaseUrl(c), requestMeta(c));
   if (!result.ok) return refuseStaff(c, 404, "This workspace has no owner to ask.");
   deliverSoon(c, result.mailIds);
   return entryPage(c, tenantId, { notice: "Request sent. The owner was emailed; nothing opens until they approve." });
@@ -204,13 +197,7 @@ async function glassPage(
 staffConsoleRoutes.get("/break-glass", admins, (c) => glassPage(c));
 
 staffConsoleRoutes.post("/break-glass/:id/approve", admins, async (c) => {
-  const result = await approveBreakGlass(
-    c.get("db"),
-    staffOf(c),
-    c.req.param("id"),
-    `${appBaseUrl(c)}/app/settings/support`,
-    requestMeta(c),
-  );
+  const result = await approveBreakGlass(c.get("db"), staffOf(c), c.req.param("id"), appBaseUrl(c), requestMeta(c));
   if (!result.ok)
     return result.reason === "same_person"
       ? glassPage(c, { error: "A second admin must approve: you asked for this one." }, 403)

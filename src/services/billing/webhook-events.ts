@@ -16,6 +16,7 @@ import { paymentFailedMail, trialEndingMail } from "../../mail/billing-messages"
 import type { BaseUrl } from "../account/accounts";
 import { auditInsert } from "../audit/audit";
 import { queueMail } from "../mail/outbox";
+import { mailLink } from "../reminders/links";
 import { auditWhere } from "./audit-where";
 import { failedWith, isMissingResource } from "./errors";
 import { idOf, NO_SUBSCRIPTION, type SubscriptionFacts, subscriptionFacts, subscriptionIdOf } from "./subscriptions";
@@ -225,7 +226,8 @@ async function eventEffects(
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(t.where(memberships, eq(memberships.role, "owner")));
-  const link = `${meta.baseUrl}/app/settings/billing`;
+  // Through /app/workspaces/open: an owner of several workspaces may be working in another when the mail comes.
+  const link = mailLink(meta.baseUrl, tenantId, "/app/settings/billing");
   for (const owner of owners) {
     const rendered = failed
       ? paymentFailedMail({ tenantName: owner.tenantName, link, status: facts.status })

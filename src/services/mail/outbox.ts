@@ -38,6 +38,11 @@ export interface QueueMailInput extends RenderedMail {
   userId: string | null;
 }
 
+/** A subject on one line whatever a typed name holds: a line break could read as a header of its own at the provider. */
+export function oneLineSubject(subject: string): string {
+  return subject.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+}
+
 /**
  * An outbox insert to put in the same batch as the change that causes the mail; `row` is the same row for
  * `insertWhere` when the mail must follow a condition in the batch.
@@ -51,8 +56,7 @@ export function queueMail(db: Database, mail: QueueMailInput, now: number) {
     toAddress: mail.to,
     kind: mail.kind,
     essential: mail.essential,
-    // One line whatever a typed name holds: a line break could read as a header of its own at the provider.
-    subject: mail.subject.replace(/[\u0000-\u001f\u007f]+/g, " ").trim(),
+    subject: oneLineSubject(mail.subject),
     textBody: mail.text,
     htmlBody: mail.html,
     headers: mail.headers && Object.keys(mail.headers).length ? JSON.stringify(mail.headers) : null,
@@ -104,7 +108,8 @@ export async function deliverDue(
     .set({
       status: "sending",
       attempts: sql`${emailOutbox.attempts} + 1`,
-      nextAttemptAt: now + LEASE_MS,
+      // From the clock, not the cron's scheduled time: a run that starts late would hold a lease already half spent.
+      nextAttemptAt: Math.max(now, Date.now()) + LEASE_MS,
       updatedAt: now,
     })
     .where(and(inArray(emailOutbox.id, candidates), due))
@@ -117,17 +122,13 @@ export async function deliverDue(
     try {
       const headers = mail.headers ? (JSON.parse(mail.headers) as Record<string, string>) : undefined;
       await sender.send({
+        id: mail.id,
         to: mail.toAddress,
         subject: mail.subject,
         text: mail.textBody,
         html: mail.htmlBody,
         headers,
       });
-      await db
-        .update(emailOutbox)
-        .set({ status: "sent", sentAt: now, updatedAt: now, lastError: null })
-        .where(eq(emailOutbox.id, mail.id));
-      report.sent += 1;
     } catch (err) {
       const giveUp = mail.attempts >= MAX_ATTEMPTS;
       const message = errorText(err);
@@ -151,6 +152,20 @@ export async function deliverDue(
           giveUp,
           error: message,
         }),
+      );
+      continue;
+    }
+    // The provider took it: whatever happens to this update, the mail is never put back to be sent again. Left
+    // "sending", a sweep after the lease sends it once more with the same idempotency key, which the provider drops.
+    report.sent += 1;
+    try {
+      await db
+        .update(emailOutbox)
+        .set({ status: "sent", sentAt: now, updatedAt: now, lastError: null })
+        .where(eq(emailOutbox.id, mail.id));
+    } catch (err) {
+      console.error(
+        JSON.stringify({ type: "mail_sent_unrecorded", id: mail.id, kind: mail.kind, error: errorText(err) }),
       );
     }
   }

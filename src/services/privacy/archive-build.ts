@@ -13,6 +13,7 @@ import { R2ZipWriter } from "../../lib/zip-r2";
 import { dataExportReadyMail } from "../../mail/messages";
 import { senderFromEnv } from "../../mail/senders";
 import { deliverDue, queueMail } from "../mail/outbox";
+import { mailLink } from "../reminders/links";
 import { writeDataExport } from "./archive-contents";
 import { type DataExportMessage, EXPORT_LINK_MS } from "./archive-requests";
 
@@ -102,7 +103,7 @@ export async function runDataExport(env: Bindings, message: DataExportMessage, n
       tenantId: row.tenantId,
       userId: row.userId,
       ...dataExportReadyMail({
-        link: `${message.baseUrl}/app/settings/privacy/exports/${row.id}`,
+        link: mailLink(message.baseUrl, row.tenantId, `/app/settings/privacy/exports/${row.id}`),
         expiresAt,
         includesWorkspace: row.includesWorkspace,
         timeZone: user.timeZone,

@@ -9,12 +9,17 @@ import { scoped } from "../../db/scoped";
 import { supportGrants } from "../../db/schema";
 import { auditRow } from "../audit/audit";
 import { supportAccessEndedMail } from "../../mail/support-access-messages";
-import { claimGrant, ownerMail, ownerOf } from "./grants";
+import { mailLink } from "../reminders/links";
+import { claimGrant, ownerMail, ownerOf, SUPPORT_ACCESS_PAGE } from "./grants";
 
 /** Grants one run handles at most (each is a few statements). */
 const PER_RUN = 25;
 
-export async function sendEndedNotices(db: Database, now: number, baseUrl: string): Promise<string[]> {
+/**
+ * Tells the owners of grants that ran out. Without `baseUrl` (APP_URL: there is no request to take an origin
+ * from) the end is written to the trail with no mail and a logged line, as reminders and the digest go unsent.
+ */
+export async function sendEndedNotices(db: Database, now: number, baseUrl: string | undefined): Promise<string[]> {
   /* all tenants: the sweep finds every workspace's grants that ran out and whose owner was not yet told */
   const due = await db
     .select({ id: supportGrants.id, tenantId: supportGrants.tenantId })
@@ -27,18 +32,21 @@ export async function sendEndedNotices(db: Database, now: number, baseUrl: strin
   for (const grant of due) {
     const t = scoped(db, grant.tenantId);
     const owner = await ownerOf(t);
-    const mail = owner
-      ? ownerMail(
-          t,
-          owner,
-          supportAccessEndedMail({
-            tenantName: owner.tenantName,
-            endedEarly: false,
-            link: `${baseUrl}/app/settings/support`,
-          }),
-          now,
-        )
-      : null;
+    if (owner && !baseUrl)
+      console.error(JSON.stringify({ type: "mail_skipped_no_app_url", kind: "support_access_ended", grant: grant.id }));
+    const mail =
+      owner && baseUrl
+        ? ownerMail(
+            t,
+            owner,
+            supportAccessEndedMail({
+              tenantName: owner.tenantName,
+              endedEarly: false,
+              link: mailLink(baseUrl, grant.tenantId, SUPPORT_ACCESS_PAGE),
+            }),
+            now,
+          )
+        : null;
     // Two overlapping runs both find the grant: the mail and the entry are written only by the one that claims it.
     const claimed = await claimGrant(
       t,

@@ -29,8 +29,10 @@ import {
   ownerMail,
   ownerOf,
   startedMail,
+  SUPPORT_ACCESS_PAGE,
   type GrantDuration,
 } from "./grants";
+import { mailLink } from "../reminders/links";
 
 export interface DirectoryEntry {
   id: string;
@@ -117,7 +119,7 @@ export async function requestAccess(
   who: StaffAuth,
   tenantId: string,
   ask: AccessAsk,
-  link: string,
+  baseUrl: string,
   meta: RequestMeta,
 ): Promise<{ ok: true; mailIds: string[] } | { ok: false }> {
   const t = scoped(db, tenantId);
@@ -134,7 +136,7 @@ export async function requestAccess(
       duration: GRANT_DURATIONS[ask.duration].label,
       ticket: ask.ticket,
       message: ask.message,
-      link,
+      link: mailLink(baseUrl, tenantId, SUPPORT_ACCESS_PAGE),
     }),
     meta.now,
   );
@@ -233,7 +235,7 @@ export async function approveBreakGlass(
   db: Database,
   approver: StaffAuth,
   id: string,
-  link: string,
+  baseUrl: string,
   meta: RequestMeta,
 ): Promise<BreakGlassApproval> {
   const [request] = await db
@@ -254,7 +256,7 @@ export async function approveBreakGlass(
       expiresAt,
       who: request.staffName ?? "CustomerTrackr support",
       emergencyReason: request.reason ?? "",
-      link,
+      link: mailLink(baseUrl, request.tenantId, SUPPORT_ACCESS_PAGE),
     },
     meta.now,
   );

@@ -21,8 +21,10 @@ import {
   isLive,
   listGrants,
   REQUEST_OPEN_MS,
+  SUPPORT_ACCESS_PAGE,
 } from "../../../services/support-access/grants";
 import { seenUnder } from "../../../services/support-access/history";
+import { mailLink } from "../../../services/reminders/links";
 import { actorOf, controlOf } from "../../context";
 import { settingsMenuOf } from "./settings-context";
 import {
@@ -98,7 +100,8 @@ async function supportPage(
   );
 }
 
-const link = (c: Context<AppEnv>) => `${appBaseUrl(c)}/app/settings/support`;
+// The mail names this workspace: its owner may be working in another of theirs when they open it.
+const link = (c: Context<AppEnv>) => mailLink(appBaseUrl(c), controlOf(c).tenantId, SUPPORT_ACCESS_PAGE);
 
 supportAccessRoutes.get("/", (c) => supportPage(c));
 
