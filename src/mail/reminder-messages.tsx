@@ -6,7 +6,7 @@ import { compose } from "./messages";
 /** A task's title on one line: it goes into a subject header. */
 const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 
-/** "Call Ada — due 2026-03-29 14:00 GMT+2": what the bell says. */
+/** "Call Ada — due 3/29/2026, 2:00 PM GMT+2" (in the assignee's locale): what the bell says. */
 export function bellTitle(title: string, when: string): string {
   return `${oneLine(title)} — due ${when}`.slice(0, 200);
 }
@@ -39,9 +39,9 @@ export function taskReminderMail(p: {
 
 export interface AgendaTask {
   title: string;
-  /** "14:00" for a task with a time (in the reader's zone), null for one due on the day. */
+  /** "2:00 PM" or "14:00" for a task with a time (the reader's zone and locale), null for one due on the day. */
   time: string | null;
-  /** The due date, for overdue tasks. */
+  /** The due date in the reader's locale, for overdue tasks. */
   dueDate: string;
   overdue: boolean;
 }

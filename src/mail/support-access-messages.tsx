@@ -5,6 +5,7 @@
  */
 import type { RenderedMail } from "../services/mail/outbox";
 import { EmailButton, EmailLayout } from "../../views/emails/EmailLayout";
+import { formatInstant } from "../../views/lib/time";
 
 const APP = "CustomerTrackr";
 const FOOTER = `\n\n--\nThis is an essential message about your ${APP} workspace.`;
@@ -14,10 +15,6 @@ export function accessLabel(access: "read" | "write"): string {
   return access === "read" ? "read-only" : "read and write";
 }
 
-function when(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 export function supportAccessStartedMail(p: {
   tenantName: string;
   access: "read" | "write";
@@ -25,7 +22,11 @@ export function supportAccessStartedMail(p: {
   who: string;
   emergencyReason?: string;
   link: string;
+  /** The owner's zone and locale: when access ends, in their time and written their way. */
+  timeZone: string;
+  locale: string;
 }): RenderedMail {
+  const ends = formatInstant(p.expiresAt, p.timeZone, "minute", p.locale);
   const subject = p.emergencyReason
     ? `Emergency support access to ${p.tenantName} was opened`
     : `Support access to ${p.tenantName} has started`;
@@ -33,14 +34,14 @@ export function supportAccessStartedMail(p: {
     ? `Two ${APP} staff admins opened ${accessLabel(p.access)} access to ${p.tenantName} without a grant, for this reason: "${p.emergencyReason}".`
     : `${p.who} can now open ${p.tenantName} in ${APP}'s support view, ${accessLabel(p.access)}.`;
   const text =
-    `${lead}\nIt ends by itself at ${when(p.expiresAt)}; you can end it earlier, and see every page support views, ` +
+    `${lead}\nIt ends by itself at ${ends}; you can end it earlier, and see every page support views, ` +
     `in Settings → Support access:\n${p.link}${FOOTER}`;
   const html = (
     <EmailLayout appName={APP} preheader={subject} essential={true}>
       <p>{lead}</p>
       <p>
-        It ends by itself at {when(p.expiresAt)}. You can end it earlier, and see every page support views, in Settings
-        → Support access.
+        It ends by itself at {ends}; you can end it earlier, and see every page support views, in Settings → Support
+        access.
       </p>
       <EmailButton href={p.link} label="Open Support access" />
     </EmailLayout>

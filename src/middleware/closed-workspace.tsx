@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { render, wantsFragment } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { closureDate } from "../mail/closure-messages";
+import { closureDeadline } from "../mail/closure-messages";
 import { moveToOpenWorkspace } from "../services/team/workspaces";
 import { WorkspaceClosedPage } from "../../views/pages/closure/ClosurePages";
 
@@ -43,7 +43,7 @@ export const openWorkspaceOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
     <WorkspaceClosedPage
       tenantName={auth.tenant.name}
       isOwner={auth.role === "owner"}
-      eraseOn={eraseAfter === null ? null : closureDate(eraseAfter)}
+      eraseOn={eraseAfter === null ? null : closureDeadline(eraseAfter, auth.user)}
       erasing={eraseAfter !== null && eraseAfter <= Date.now()}
     />,
     423,

@@ -8,7 +8,7 @@ import type { AppEnv } from "../env";
 import { noStore } from "../middleware/security-headers";
 import { render } from "../lib/render";
 import { requestMeta } from "../lib/request";
-import { closureDate } from "../mail/closure-messages";
+import { closureDeadline } from "../mail/closure-messages";
 import { findReopenable, reopenWorkspace } from "../services/privacy/reopen";
 import { mirrorAfterChange } from "../services/shards/mirror";
 import { expiredLinkPage } from "./expired-link";
@@ -32,13 +32,14 @@ reopenRoutes.get("/:tenantId/:token", async (c) => {
       ? await findReopenable(scoped(c.get("db"), tenantId), token, Date.now())
       : null;
   if (!live) return invalidLink(c);
+  // Nobody is signed in here: the cut-off in the workspace's zone and locale, the zone named.
   return render(
     c,
     "Reopen the workspace",
     <ReopenPage
       action={`/reopen/${tenantId}/${token}`}
       tenantName={live.name}
-      eraseOn={closureDate(live.eraseAfter)}
+      eraseOn={closureDeadline(live.eraseAfter, live)}
     />,
   );
 });

@@ -48,7 +48,7 @@ describe("a closed workspace among the user's workspaces", () => {
 
     const page = await textOf("/app/workspaces", { cookie });
     expect(text(page)).toMatch(
-      /Closing Shop member Closed\. Erased on \d{1,2} \w+ \d{4} unless reopened\. Only its owner can reopen it\./,
+      /Closing Shop member Closed\. Erased unless reopened before \d{1,2}\/\d{1,2}\/\d{4}, \d{1,2}:\d{2} [AP]M [\w+:-]+\. Only its owner can reopen it\./,
     );
     expect(page).not.toContain("Switch to Closing Shop");
     expect(text(page)).toContain("Their Own Co owner Current workspace");

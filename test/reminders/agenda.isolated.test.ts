@@ -73,9 +73,9 @@ describe("the daily agenda", () => {
     expect(mails).toHaveLength(1);
     const mail = mails[0]!;
     expect(mail.created_at).toBe(seven);
-    expect(mail.subject).toBe("Your agenda for 2027-01-20: 3 tasks");
+    expect(mail.subject).toBe("Your agenda for 1/20/2027: 3 tasks");
     expect(mail.text_body).toContain(
-      "Agenda Co\n  - Overdue thing (overdue, due 2027-01-19)\n  - Today todo\n  - Today call at 09:30",
+      "Agenda Co\n  - Overdue thing (overdue, due 1/19/2027)\n  - Today todo\n  - Today call at 9:30 AM",
     );
     for (const absent of ["Tomorrow thing", "Done thing", "Colleague thing", "Closed thing", "Closed Agenda Co"])
       expect(mail.text_body).not.toContain(absent);
@@ -114,14 +114,14 @@ describe("the daily agenda", () => {
 
     await runCron(Date.UTC(2026, 11, 31, 7, 0));
     const [mail] = await agendas(u.email);
-    expect(mail!.subject).toBe("Your agenda for 2026-12-31: 32 tasks");
+    expect(mail!.subject).toBe("Your agenda for 12/31/2026: 32 tasks");
     const text = mail!.text_body;
     expect(text).toContain("Due today");
     // 25 listed: today's, then the 24 latest overdue (7 to 30 December); 6 more not listed.
-    expect(text).toContain("Overdue 30 (overdue, due 2026-12-30)");
-    expect(text).toContain("Overdue 7 (overdue, due 2026-12-07)");
+    expect(text).toContain("Overdue 30 (overdue, due 12/30/2026)");
+    expect(text).toContain("Overdue 7 (overdue, due 12/7/2026)");
     expect(text).not.toContain("Overdue 6 ");
-    expect(text).toContain("  - Overdue 30 (overdue, due 2026-12-30)\n  - Due today\n  and 6 more\n");
+    expect(text).toContain("  - Overdue 30 (overdue, due 12/30/2026)\n  - Due today\n  and 6 more\n");
     expect(mail!.html_body).toContain("and 6 more");
     // Each workspace's own link, through the switch.
     const open = (tenantId: string) =>
@@ -143,10 +143,34 @@ describe("the daily agenda", () => {
     // 07:00 in Los Angeles on 20 January is 15:00 UTC.
     await runCron(Date.UTC(2027, 0, 20, 15, 0));
     const [mail] = await agendas(u.email);
-    expect(mail?.subject).toBe("Your agenda for 2027-01-20: 2 tasks");
-    expect(mail?.text_body).toContain("Berlin night (overdue, due 2027-01-19)");
-    expect(mail?.text_body).toContain("Berlin breakfast at 22:00");
+    expect(mail?.subject).toBe("Your agenda for 1/20/2027: 2 tasks");
+    expect(mail?.text_body).toContain("Berlin night (overdue, due 1/19/2027)");
+    expect(mail?.text_body).toContain("Berlin breakfast at 10:00 PM");
     expect(mail?.text_body).not.toContain("Berlin next evening");
+  });
+
+  it("is written in the user's locale: dates and times the German way for a de-DE reader, the same in text and HTML", async () => {
+    const u = await member("Europe/Berlin", "Agenda Deutsch GmbH");
+    await env.DB.prepare("UPDATE users SET locale = 'de-DE' WHERE id = ?").bind(u.userId).run();
+    await turnAgendaOn(u.cookie);
+    const zone = "Europe/Berlin";
+    await insertTask(u.tenantId, u.userId, zone, {
+      title: "Anruf",
+      dueDate: "2027-01-25",
+      dueTime: "14:30",
+      remindLead: null,
+    });
+    await insertTask(u.tenantId, u.userId, zone, {
+      title: "Liegen geblieben",
+      dueDate: "2027-01-24",
+      remindLead: null,
+    });
+    // 07:00 in Berlin on 25 January is 06:00 UTC.
+    await runCron(Date.UTC(2027, 0, 25, 6, 0));
+    const [mail] = await agendas(u.email);
+    expect(mail?.subject).toBe("Your agenda for 25.1.2027: 2 tasks");
+    expect(mail?.text_body).toContain("  - Liegen geblieben (overdue, due 24.1.2027)\n  - Anruf at 14:30\n");
+    expect(mail?.html_body).toContain("<li>Liegen geblieben (overdue, due 24.1.2027)</li><li>Anruf at 14:30</li>");
   });
 
   it("without a zone of their own, goes at 07:00 in their first workspace's zone; nothing on a day without tasks", async () => {

@@ -42,7 +42,7 @@ describe("a timed task", () => {
     const mails = await reminderMails(u.email);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.created_at).toBe(at);
-    expect(mails[0]!.subject).toBe(`Reminder: Call Ada (${lead}) — due 2027-02-10 15:00 GMT+1`);
+    expect(mails[0]!.subject).toBe(`Reminder: Call Ada (${lead}) — due 2/10/2027, 3:00 PM GMT+1`);
     expect(mails[0]!.status).toBe("sent");
     expect(mails[0]!.text_body).toContain(`${APP_URL}/app/workspaces/open/${u.tenantId}?to=%2Fapp%2Ftasks`);
     const bell = await bellEntries(u.userId);
@@ -67,6 +67,43 @@ describe("a timed task", () => {
     const headers = JSON.parse(mail!.headers!) as Record<string, string>;
     expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     expect(headers["List-Unsubscribe"]).toMatch(new RegExp(`^<${APP_URL}/unsubscribe/reminders\\.${u.userId}\\.`));
+  });
+});
+
+describe("in the assignee's locale", () => {
+  it("says the due time the way they read times: 2:00 PM in en-US, 14:00 in de-DE, in mail and bell alike", async () => {
+    const us = await member("America/Chicago", "Locale US Co");
+    await env.DB.prepare("UPDATE users SET locale = 'en-US' WHERE id = ?").bind(us.userId).run();
+    const de = await member("Europe/Berlin", "Locale DE Co");
+    // Their own locale wins over the workspace's.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE users SET locale = 'de-DE' WHERE id = ?").bind(de.userId),
+      env.DB.prepare("UPDATE tenants SET locale = 'en-US' WHERE id = ?").bind(de.tenantId),
+    ]);
+    // 14:00 on 15 February 2027 in Chicago (CST, UTC-6) is 20:00 UTC; in Berlin (CET, UTC+1) 13:00 UTC.
+    await insertTask(us.tenantId, us.userId, "America/Chicago", {
+      title: "Ring Ada",
+      dueDate: "2027-02-15",
+      dueTime: "14:00",
+    });
+    await insertTask(de.tenantId, de.userId, "Europe/Berlin", {
+      title: "Ruf Ada an",
+      dueDate: "2027-02-15",
+      dueTime: "14:00",
+    });
+    await runCron(Date.UTC(2027, 1, 15, 13, 0));
+    await runCron(Date.UTC(2027, 1, 15, 20, 0));
+
+    const [usMail] = await reminderMails(us.email);
+    expect(usMail!.subject).toBe("Reminder: Ring Ada — due 2/15/2027, 2:00 PM CST");
+    expect(usMail!.text_body).toContain("Reminder: Ring Ada — due 2/15/2027, 2:00 PM CST\n");
+    expect(usMail!.html_body).toContain("Reminder: Ring Ada — due 2/15/2027, 2:00 PM CST</p>");
+    expect((await bellEntries(us.userId)).map((b) => b.title)).toEqual(["Ring Ada — due 2/15/2027, 2:00 PM CST"]);
+
+    const [deMail] = await reminderMails(de.email);
+    expect(deMail!.subject).toBe("Reminder: Ruf Ada an — due 15.2.2027, 14:00 MEZ");
+    expect(deMail!.html_body).toContain("Reminder: Ruf Ada an — due 15.2.2027, 14:00 MEZ</p>");
+    expect((await bellEntries(de.userId)).map((b) => b.title)).toEqual(["Ruf Ada an — due 15.2.2027, 14:00 MEZ"]);
   });
 });
 
@@ -154,7 +191,7 @@ describe("on daylight-saving days", () => {
     });
     await runAround(Date.UTC(2027, 10, 7, 13, 0));
     expect((await reminderMails(u.email)).map((m) => m.created_at)).toEqual([Date.UTC(2027, 10, 7, 13, 0)]);
-    expect((await reminderMails(u.email))[0]!.subject).toBe("Reminder: Call Ada back — due 2027-11-07");
+    expect((await reminderMails(u.email))[0]!.subject).toBe("Reminder: Call Ada back — due 11/7/2027");
   });
 });
 
@@ -230,8 +267,8 @@ describe("the choice of mail", () => {
     await runCron(second);
     expect(await reminderMails(u.email)).toHaveLength(1);
     expect((await bellEntries(u.userId)).map((b) => b.title)).toEqual([
-      "First — due 2027-05-01 09:00 UTC",
-      "Second — due 2027-05-02 09:00 UTC",
+      "First — due 5/1/2027, 9:00 AM UTC",
+      "Second — due 5/2/2027, 9:00 AM UTC",
     ]);
   });
 
@@ -251,7 +288,7 @@ describe("the choice of mail", () => {
     await runCron(now);
     await runCron(now + MINUTE);
     const mails = await reminderMails(u.email);
-    expect(mails.map((m) => m.subject)).toEqual(["Reminder: Late — due 2027-06-02 06:00 UTC"]);
+    expect(mails.map((m) => m.subject)).toEqual(["Reminder: Late — due 6/2/2027, 6:00 AM UTC"]);
     expect(mails[0]!.text_body).toContain("This reminder is late");
     expect((await bellEntries(u.userId)).map((b) => b.task_id).sort()).toEqual([stale.id, late.id].sort());
   });

@@ -20,6 +20,12 @@ const utcDayAndTime = (ms: number) => [
   new Date(ms).toISOString().slice(11, 16),
 ];
 
+/** A calendar date ('YYYY-MM-DD') as an en-US reader's mail writes it ("3/10/2027"). */
+const usDate = (iso: string) => {
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${m}/${d}/${y}`;
+};
+
 /** A zone (Etc/GMT±N) where it is now between 14:00 and 15:00: 08:00 there today is hours ago, the day not over. */
 function afternoonZone(): { zone: string; today: string } {
   const now = Date.now();
@@ -66,7 +72,7 @@ describe("a reminder whose time has passed when the task is written", () => {
     await runCron(Date.now() + MINUTE);
     const mails = await reminderMails(a.email);
     expect(mails.map((m) => m.subject).sort()).toEqual([
-      `Reminder: Call Ada today — due ${today}`,
+      `Reminder: Call Ada today — due ${usDate(today)}`,
       expect.stringContaining("Reminder: Prepare the call — due"),
     ]);
     for (const m of mails) {
@@ -134,7 +140,7 @@ describe('"1 day before" on a task due on a day', () => {
     expect(await reminderMails(a.email)).toHaveLength(0);
     await runCron(Date.UTC(2027, 2, 9, 13, 0));
     const [mail] = await reminderMails(a.email);
-    expect(mail!.subject).toBe("Reminder: Renew the lease — due 2027-03-10");
+    expect(mail!.subject).toBe("Reminder: Renew the lease — due 3/10/2027");
   });
 });
 

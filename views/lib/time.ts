@@ -115,6 +115,19 @@ export function formatInstant(
   return `${day} ${clock} ${p.timeZoneName}`;
 }
 
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The instant's time of day in `zone`, the way `locale` writes it ("2:00 PM", "14:00"), for a line that gives the day. */
+export function formatClock(ms: number, zone: string, locale: string): string {
+  const key = `${zone}|${locale}`;
+  let f = clockFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone: zone, hour: "numeric", minute: "2-digit" });
+    clockFormats.set(key, f);
+  }
+  return f.format(ms).replace(NARROW_SPACE, " ");
+}
+
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**

@@ -14,7 +14,7 @@ import { appBaseUrl, deliverSoon } from "../../lib/mail";
 import { render } from "../../lib/render";
 import { requestMeta } from "../../lib/request";
 import { formValue, parseForm, safeNextPath, text } from "../../lib/validation";
-import { closureDate } from "../../mail/closure-messages";
+import { closureDeadline } from "../../mail/closure-messages";
 import { createWorkspace, listWorkspaces, sendNewReopenLink, switchWorkspace } from "../../services/team/workspaces";
 import { authOf } from "../context";
 import { WorkspacesPage, type WorkspacesNotice } from "../../../views/pages/team/WorkspacesPage";
@@ -44,7 +44,7 @@ async function page(
       w.closedAt === null
         ? null
         : {
-            eraseOn: w.eraseAfter === null ? null : closureDate(w.eraseAfter),
+            eraseOn: w.eraseAfter === null ? null : closureDeadline(w.eraseAfter, auth.user),
             erasing: w.erasing,
             canReopen: w.role === "owner" && !w.erasing,
           },

@@ -97,15 +97,34 @@ export async function closeWorkspace(
   const owners = input.eraseNow
     ? []
     : await db
-        .select({ id: users.id, email: users.email })
+        .select({
+          id: users.id,
+          email: users.email,
+          verified: users.emailVerifiedAt,
+          timeZone: sql<string>`coalesce(${users.timeZone}, ${tenants.timeZone})`,
+          locale: sql<string>`coalesce(${users.locale}, ${tenants.locale})`,
+        })
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
+        .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
         .where(t.where(memberships, eq(memberships.role, "owner")));
   const link = `${meta.baseUrl}/reopen/${tenantId}/${token}`;
   const mails = owners.map((o) =>
     queueMail(
       db,
-      { to: o.email, tenantId, userId: o.id, ...workspaceClosedMail({ tenantName: tenant.name, link, eraseAfter }) },
+      {
+        to: o.email,
+        tenantId,
+        userId: o.id,
+        // An unconfirmed address still gets its way back in, but not the typed name (closure-messages.tsx).
+        ...workspaceClosedMail({
+          tenantName: o.verified === null ? null : tenant.name,
+          link,
+          eraseAfter,
+          timeZone: o.timeZone,
+          locale: o.locale,
+        }),
+      },
       meta.now,
     ),
   );

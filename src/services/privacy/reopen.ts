@@ -16,6 +16,9 @@ export interface ReopenableWorkspace {
   tenantId: string;
   name: string;
   eraseAfter: number;
+  /** The workspace's zone and locale: the reopen page names the cut-off in them (nobody is signed in). */
+  timeZone: string;
+  locale: string;
 }
 
 /** The closed workspace a reopen link stands for, while the link still works; null otherwise. */
@@ -23,7 +26,13 @@ export async function findReopenable(t: TenantDb, token: string, now: number): P
   const { tenantId } = t;
   if (token.length < 10 || token.length > 100 || tenantId.length > 100) return null;
   const [row] = await t.db
-    .select({ name: tenants.name, eraseAfter: tenants.eraseAfter, hash: tenants.reopenTokenHash })
+    .select({
+      name: tenants.name,
+      eraseAfter: tenants.eraseAfter,
+      hash: tenants.reopenTokenHash,
+      timeZone: tenants.timeZone,
+      locale: tenants.locale,
+    })
     .from(tenants)
     .where(and(eq(tenants.id, tenantId), isNull(tenants.erasingAt), gt(tenants.eraseAfter, now)))
     .limit(1);
@@ -32,7 +41,7 @@ export async function findReopenable(t: TenantDb, token: string, now: number): P
   const given = enc.encode(hashToken(token));
   const stored = enc.encode(row.hash);
   if (given.length !== stored.length || !constantTimeEqual(given, stored)) return null;
-  return { tenantId, name: row.name, eraseAfter: row.eraseAfter };
+  return { tenantId, name: row.name, eraseAfter: row.eraseAfter, timeZone: row.timeZone, locale: row.locale };
 }
 
 /**

@@ -4,7 +4,8 @@
  * is sent on a day with none.
  *
  * The user's zone: their own (users.time_zone), else the zone of the first open workspace they joined,
- * else UTC; the same for every workspace in the mail, since it is one mail at one hour.
+ * else UTC; the same for every workspace in the mail, since it is one mail at one hour. Its locale (how dates
+ * and times are written) likewise: their own, else that workspace's.
  *
  * email_preferences.agenda_next_at is when the sweep next looks at a user (their next 07:00; 0 at the
  * next run, after the preference or their zone changed), so a run reads only users whose 07:00 has come.
@@ -18,7 +19,8 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { readEverywhere } from "../shards/workspace-db";
 import { dayStart, readerDueDate, SLACK_DAYS } from "../tasks/due-day";
-import { addDays, dateInZone, timeInZone, wallTimeToUtc } from "../../lib/zoned-time";
+import { addDays, dateInZone, wallTimeToUtc } from "../../lib/zoned-time";
+import { formatCalendarDate, formatClock } from "../../../views/lib/time";
 import { type AgendaWorkspace, dailyAgendaMail } from "../../mail/reminder-messages";
 import { DEFAULT_EMAIL_PREFERENCES, queueListMail } from "../account/email-preferences";
 import { mailLink } from "./links";
@@ -52,6 +54,7 @@ interface DueUser {
   agenda_date: string | null;
   agenda_next_at: number;
   zone: string;
+  locale: string;
 }
 
 /** One step at `now`: the users whose 07:00 has come, each mailed (or not) and scheduled for their next 07:00. */
@@ -67,7 +70,9 @@ export async function runAgendaStep(
   const users = await db.all<DueUser>(sql`
     SELECT p.user_id, u.email, u.email_verified_at AS verified, p.agenda_date, p.agenda_next_at,
       coalesce(u.time_zone, (SELECT tn.time_zone FROM memberships m JOIN tenants tn ON tn.id = m.tenant_id
-        WHERE m.user_id = p.user_id AND tn.closed_at IS NULL ORDER BY m.created_at LIMIT 1), 'UTC') AS zone
+        WHERE m.user_id = p.user_id AND tn.closed_at IS NULL ORDER BY m.created_at LIMIT 1), 'UTC') AS zone,
+      coalesce(u.locale, (SELECT tn.locale FROM memberships m JOIN tenants tn ON tn.id = m.tenant_id
+        WHERE m.user_id = p.user_id AND tn.closed_at IS NULL ORDER BY m.created_at LIMIT 1), 'en-US') AS locale
     FROM email_preferences p JOIN users u ON u.id = p.user_id
     WHERE p.agenda = 1 AND p.agenda_next_at <= ${now}
     ORDER BY p.agenda_next_at LIMIT ${config.pageSize ?? AGENDA_PAGE}`);
@@ -125,7 +130,7 @@ export async function runAgendaStep(
   const inserts = [];
   for (const p of wanted) {
     if (!claimed.has(p.user.user_id)) continue;
-    const workspaces = workspacesOf(tasks, p.user.user_id, p.today, p.user.zone, baseUrl);
+    const workspaces = workspacesOf(tasks, p.user, p.today, baseUrl);
     if (workspaces.length === 0) continue;
     const mail = await queueListMail(
       db,
@@ -136,7 +141,8 @@ export async function runAgendaStep(
         list: "agenda",
         baseUrl,
         secret: config.secret,
-        render: (unsubscribeUrl) => dailyAgendaMail({ date: p.today, workspaces, unsubscribeUrl }),
+        render: (unsubscribeUrl) =>
+          dailyAgendaMail({ date: formatCalendarDate(p.today, p.user.locale), workspaces, unsubscribeUrl }),
       },
       now,
       { ...DEFAULT_EMAIL_PREFERENCES, agenda: true },
@@ -214,29 +220,30 @@ async function agendaTasksEverywhere(
 
 /**
  * One user's rows as the mail's workspaces, each task today (with its time in the user's zone) or overdue, how many
- * more there are, and a link to the tasks page that opens in that workspace.
+ * more there are, and a link to the tasks page that opens in that workspace. Times and dates in the user's locale.
  */
 function workspacesOf(
   rows: AgendaRow[],
-  userId: string,
+  user: { user_id: string; zone: string; locale: string },
   today: string,
-  zone: string,
   baseUrl: string,
 ): AgendaWorkspace[] {
+  const { zone, locale } = user;
   const out = new Map<string, AgendaWorkspace>();
   for (const r of rows) {
-    if (r.user_id !== userId) continue;
+    if (r.user_id !== user.user_id) continue;
     const w = out.get(r.tenant_id) ?? {
       name: r.workspace,
       tasks: [],
       total: r.total,
       link: mailLink(baseUrl, r.tenant_id, "/app/tasks"),
     };
+    const dueDay = readerDueDate({ dueDate: r.due_date, dueAt: r.due_at }, zone);
     w.tasks.push({
       title: r.title,
-      time: r.due_at === null ? null : timeInZone(r.due_at, zone),
-      dueDate: readerDueDate({ dueDate: r.due_date, dueAt: r.due_at }, zone),
-      overdue: readerDueDate({ dueDate: r.due_date, dueAt: r.due_at }, zone) < today,
+      time: r.due_at === null ? null : formatClock(r.due_at, zone, locale),
+      dueDate: formatCalendarDate(dueDay, locale),
+      overdue: dueDay < today,
     });
     out.set(r.tenant_id, w);
   }

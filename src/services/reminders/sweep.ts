@@ -15,7 +15,7 @@ import type { Database } from "../../db/client";
 import { rawBatchResults } from "../../db/raw-batch";
 import { newId } from "../../lib/ids";
 import { bellTitle, taskReminderMail } from "../../mail/reminder-messages";
-import { formatInstant } from "../../../views/lib/time";
+import { formatCalendarDate, formatInstant } from "../../../views/lib/time";
 import { DEFAULT_EMAIL_PREFERENCES, renderListMail } from "../account/email-preferences";
 import type { QueueMailInput } from "../mail/outbox";
 import { type Budget, readRows } from "../privacy/statement-budget";
@@ -71,6 +71,7 @@ interface DueRow {
   email: string | null;
   verified: number | null;
   zone: string | null;
+  locale: string | null;
   wants_mail: number | null;
 }
 
@@ -79,7 +80,8 @@ const dueQuery = (now: number, limit: number, notHere: string[]) => sql`
   SELECT /* all tenants: the reminder sweep reads every workspace's due reminders */
     t.id AS task_id, t.tenant_id, t.title, t.due_date, t.due_at, t.remind_at, t.status, t.assignee_id,
     t.subject_type, t.subject_id, tn.name AS workspace, m.user_id AS member, u.email,
-    u.email_verified_at AS verified, coalesce(u.time_zone, tn.time_zone) AS zone, p.reminders AS wants_mail
+    u.email_verified_at AS verified, coalesce(u.time_zone, tn.time_zone) AS zone,
+    coalesce(u.locale, tn.locale) AS locale, p.reminders AS wants_mail
   FROM tasks t
   JOIN tenants tn ON tn.id = t.tenant_id
   LEFT JOIN memberships m ON m.tenant_id = t.tenant_id AND m.user_id = t.assignee_id
@@ -211,8 +213,11 @@ async function sweepChunk(
 /** The bell entry's words and, when it is to be mailed, the mail, for one due reminder. */
 async function reminderFor(config: ReminderConfig, now: number, row: DueRow): Promise<Outgoing> {
   const zone = row.zone ?? "UTC";
-  // A task with a time: its due instant in the assignee's zone; a task due on a day: that day.
-  const when = row.due_at === null ? row.due_date : formatInstant(row.due_at, zone, "minute");
+  const locale = row.locale ?? "en-US";
+  // A task with a time: its due instant in the assignee's zone; a task due on a day: that day. Both written the
+  // assignee's way, in the mail and in the bell entry (stored as text).
+  const when =
+    row.due_at === null ? formatCalendarDate(row.due_date, locale) : formatInstant(row.due_at, zone, "minute", locale);
   const title = bellTitle(row.title, when);
   const wantsMail =
     row.wants_mail !== 0 && row.verified !== null && row.email !== null && now - row.remind_at <= LATE_MAIL_LIMIT_MS;

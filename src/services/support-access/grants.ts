@@ -21,6 +21,9 @@ export const GRANT_DURATIONS = {
 } as const;
 export type GrantDuration = keyof typeof GRANT_DURATIONS;
 
+/** The workspace's support access page, where every mail about support access leads. */
+export const SUPPORT_ACCESS_PAGE = "/app/settings/support";
+
 /** A request nobody answered is dropped after this long. */
 export const REQUEST_OPEN_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -33,10 +36,18 @@ export function liveCondition(now: number) {
   return and(isNotNull(supportGrants.startedAt), isNull(supportGrants.endedAt), gt(supportGrants.expiresAt, now));
 }
 
-/** The workspace's name and its owner's address, for the mail about its grants. */
-export async function ownerOf(t: TenantDb): Promise<{ tenantName: string; email: string; userId: string } | null> {
+/** The workspace's name and its owner's address, zone and locale, for the mail about its grants. */
+export async function ownerOf(
+  t: TenantDb,
+): Promise<{ tenantName: string; email: string; userId: string; timeZone: string; locale: string } | null> {
   const [row] = await t.db
-    .select({ tenantName: tenants.name, email: users.email, userId: users.id })
+    .select({
+      tenantName: tenants.name,
+      email: users.email,
+      userId: users.id,
+      timeZone: sql<string>`coalesce(${users.timeZone}, ${tenants.timeZone})`,
+      locale: sql<string>`coalesce(${users.locale}, ${tenants.locale})`,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
@@ -57,7 +68,9 @@ export async function startedMail(
   now: number,
 ) {
   const owner = await ownerOf(t);
-  return owner ? ownerMail(t, owner, supportAccessStartedMail({ tenantName: owner.tenantName, ...start }), now) : null;
+  if (!owner) return null;
+  const { tenantName, timeZone, locale } = owner;
+  return ownerMail(t, owner, supportAccessStartedMail({ tenantName, timeZone, locale, ...start }), now);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gt, isNull, ne, sql, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { memberships, sessions, tenants } from "../../db/schema";
+import { memberships, sessions, tenants, users } from "../../db/schema";
 import { hit, LIMITS, type Limit } from "../../auth/rate-limit";
 import { randomToken } from "../../auth/session";
 import { hashToken } from "../../auth/tokens";
@@ -156,9 +156,13 @@ export async function sendNewReopenLink(
       eraseAfter: tenants.eraseAfter,
       closedAt: tenants.closedAt,
       erasingAt: tenants.erasingAt,
+      verified: users.emailVerifiedAt,
+      timeZone: sql<string>`coalesce(${users.timeZone}, ${tenants.timeZone})`,
+      locale: sql<string>`coalesce(${users.locale}, ${tenants.locale})`,
     })
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, owner.userId), eq(memberships.role, "owner")))
     .limit(1);
   if (!row) return { ok: false, reason: "not_found" };
@@ -174,7 +178,14 @@ export async function sendNewReopenLink(
       to: owner.email,
       tenantId,
       userId: owner.userId,
-      ...reopenLinkMail({ tenantName: row.name, link, eraseAfter: row.eraseAfter }),
+      // An unconfirmed address gets the link without the typed name (closure-messages.tsx).
+      ...reopenLinkMail({
+        tenantName: row.verified === null ? null : row.name,
+        link,
+        eraseAfter: row.eraseAfter,
+        timeZone: row.timeZone,
+        locale: row.locale,
+      }),
     },
     meta.now,
   );

@@ -15,7 +15,7 @@ export function WorkspaceClosedPage(p: {
         {p.erasing
           ? "Its data is being erased."
           : p.eraseOn
-            ? `Unless it is reopened, everything in it is erased on ${p.eraseOn}.`
+            ? `Unless it is reopened before ${p.eraseOn}, everything in it is erased.`
             : null}
       </p>
       {p.erasing ? null : p.isOwner ? (
@@ -45,7 +45,7 @@ export function WorkspaceClosedDonePage(p: { tenantName: string; email: string; 
         Everyone has been signed out of it. We have sent a link that reopens it to {p.email}; it works once, until{" "}
         {p.eraseOn}.
       </p>
-      <p>After that date everything in the workspace is erased.</p>
+      <p>After that, everything in the workspace is erased.</p>
       <p>
         <a href="/">Back to the home page</a>
       </p>
@@ -59,8 +59,8 @@ export function ReopenPage(p: { action: string; tenantName: string; eraseOn: str
     <section class="card narrow" aria-labelledby="reopen-heading">
       <h1 id="reopen-heading">Reopen {p.tenantName}</h1>
       <p>
-        The workspace is closed and will be erased on {p.eraseOn}. Reopen it to bring back everything in it and let its
-        members sign in again. It will be on the Free plan.
+        The workspace is closed, and unless it is reopened before {p.eraseOn} everything in it is erased. Reopen it to
+        bring back everything in it and let its members sign in again. It will be on the Free plan.
       </p>
       <form method="post" action={p.action}>
         <button type="submit">Reopen the workspace</button>

@@ -42,8 +42,8 @@ export function CloseWorkspacePage(p: CloseWorkspacePageProps) {
             A reopened workspace is on the Free plan;
           </li>
           <li>
-            after that date everything in it is erased for good: contacts, companies, notes, files, the audit trail, and
-            the accounts of members who belong to no other workspace. We keep only a billing ledger the law requires
+            after that, everything in it is erased for good: contacts, companies, notes, files, the audit trail, and the
+            accounts of members who belong to no other workspace. We keep only a billing ledger the law requires
             (invoice references, amounts and dates; no contact data) for {p.ledgerYears} years.
           </li>
         </ul>
@@ -58,7 +58,7 @@ export function CloseWorkspacePage(p: CloseWorkspacePageProps) {
             hint="Enter it again to confirm that it is you."
           />
           <Checkbox name="confirm_close" error={p.errors.confirm_close}>
-            I understand that {p.tenantName} will be closed now and erased on {p.eraseOn} unless I reopen it.
+            I understand that {p.tenantName} will be closed now and erased unless I reopen it before {p.eraseOn}.
           </Checkbox>
           <div class="actions">
             <button type="submit" class="danger">

@@ -41,7 +41,7 @@ function ClosedState(p: { w: WorkspaceRow }) {
   return (
     <>
       <span>
-        Closed. {closed.eraseOn ? `Erased on ${closed.eraseOn} unless reopened.` : null}{" "}
+        Closed. {closed.eraseOn ? `Erased unless reopened before ${closed.eraseOn}.` : null}{" "}
         {closed.canReopen ? null : "Only its owner can reopen it."}
       </span>
       {closed.canReopen ? (

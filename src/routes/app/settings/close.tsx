@@ -10,7 +10,7 @@ import { render } from "../../../lib/render";
 import { DAY_MS, retentionPeriods } from "../../../lib/retention-periods";
 import { stripeFromEnv } from "../../../lib/stripe";
 import { parseForm, requiredCheckbox } from "../../../lib/validation";
-import { closureDate } from "../../../mail/closure-messages";
+import { closureDeadline } from "../../../mail/closure-messages";
 import { PAID_STATES } from "../../../services/billing/limits";
 import { closeWorkspaceAsOwner } from "../../../services/privacy/closure";
 import { listMembers } from "../../../services/team/members";
@@ -45,7 +45,7 @@ async function closePage(
     <CloseWorkspacePage
       tenantName={auth.tenant.name}
       graceDays={periods.closureGraceDays}
-      eraseOn={closureDate(Date.now() + periods.closureGraceDays * DAY_MS)}
+      eraseOn={closureDeadline(Date.now() + periods.closureGraceDays * DAY_MS, auth.user)}
       paid={PAID_STATES.includes(auth.tenant.billingState) || auth.tenant.billingState === "past_due"}
       memberCount={members.length}
       ledgerYears={periods.billingLedgerYears}
@@ -105,7 +105,7 @@ closeWorkspaceRoutes.post("/", requireRole("owner"), async (c) => {
     <WorkspaceClosedDonePage
       tenantName={auth.tenant.name}
       email={auth.user.email}
-      eraseOn={closureDate(result.eraseAfter)}
+      eraseOn={closureDeadline(result.eraseAfter, auth.user)}
     />,
   );
 });
