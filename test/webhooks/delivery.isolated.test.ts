@@ -16,8 +16,8 @@ import { deliver, HeldQueue, jobEnv, runCron, type JobEnv } from "../jobs/helper
 import { addEndpoint, deliveriesOf, eventsOf, received, receiverUrl, scriptReceiver } from "./helpers";
 
 /** A workspace with one endpoint on the receiver `name`, a queue that holds what the app sends, and a contact created. */
-async function hookedWorkspace(name: string) {
-  const t = await newTenant(`Hooks ${name}`);
+async function hookedWorkspace(name: string, company = `Hooks ${name}`) {
+  const t = await newTenant(company);
   const endpoint = await addEndpoint(t.cookie, receiverUrl(name), ["contact.created"]);
   const q = new HeldQueue();
   const bindings = jobEnv(q);
@@ -44,6 +44,24 @@ function takeDelivery(q: HeldQueue, tenantId: string): WebhookMessage {
 
 const attemptAt = (bindings: JobEnv, message: WebhookMessage, at: number) =>
   runWebhookDelivery(bindings as never, message, at);
+
+/** The origin the app's mail links to: the attempts run with no request to take one from. */
+const APP_URL = "https://crm.example.test";
+
+/** Attempts the workspace's one delivery, against a receiver failing every time, until the endpoint is disabled. */
+async function failForThreeDays(t: { tenantId: string }, q: HeldQueue, bindings: JobEnv) {
+  const t0 = Date.now();
+  await runCron(bindings, t0);
+  const message = takeDelivery(q, t.tenantId);
+  let at = t0;
+  for (let i = 0; i < 30; i += 1) {
+    await attemptAt(bindings, message, at);
+    const [row] = await deliveriesOf(t.tenantId);
+    if (row!.status !== "pending") break;
+    at = row!.next_attempt_at;
+  }
+  return at;
+}
 
 describe("webhook deliveries", () => {
   it("are signed per Standard Webhooks: the library's own verify accepts them, and refuses another secret", async () => {
@@ -122,16 +140,7 @@ describe("webhook deliveries", () => {
     const admin = await memberOf(t.tenantId, "admin");
     const member = await memberOf(t.tenantId, "member");
     await scriptReceiver("down", Array(40).fill(500));
-    const t0 = Date.now();
-    await runCron(bindings, t0);
-    const message = takeDelivery(q, t.tenantId);
-    let at = t0;
-    for (let i = 0; i < 30; i += 1) {
-      await attemptAt(bindings, message, at);
-      const [row] = await deliveriesOf(t.tenantId);
-      if (row!.status !== "pending") break;
-      at = row!.next_attempt_at;
-    }
+    const at = await failForThreeDays(t, q, { ...bindings, APP_URL });
     const [row] = await deliveriesOf(t.tenantId);
     expect(row!.status).toBe("failed");
     expect(row!.attempts).toBeGreaterThan(6);
@@ -143,6 +152,11 @@ describe("webhook deliveries", () => {
     expect(ep).toEqual({ enabled: 0, disabled_reason: "Deliveries failed for three days." });
     for (const who of [t.email, admin.email])
       expect((await mailTo(who)).filter((m) => m.kind === "webhook_disabled")).toHaveLength(1);
+    // The link opens the endpoint in its workspace, whichever of theirs the reader's browser works in.
+    const [mail] = (await mailTo(t.email)).filter((m) => m.kind === "webhook_disabled");
+    expect(mail!.text_body).toContain(
+      `${APP_URL}/app/workspaces/open/${t.tenantId}?to=${encodeURIComponent(`/app/settings/webhooks/${endpoint}`)}`,
+    );
     expect((await mailTo(member.email)).filter((m) => m.kind === "webhook_disabled")).toHaveLength(0);
 
     // Disabled: a new change writes no event; the page says why.
@@ -150,6 +164,26 @@ describe("webhook deliveries", () => {
     expect(await eventsOf(t.tenantId)).toHaveLength(1);
     const page = await (await post(`/app/settings/webhooks/${endpoint}/secret`, t.cookie, {})).text();
     expect(page).toContain("Deliveries failed for three days.");
+  });
+
+  it("disable an endpoint with a mail whose subject is one line, whatever the workspace's name holds", async () => {
+    const { t, q, bindings } = await hookedWorkspace("crlf", "Hooks\r\nBcc: everyone@example.com");
+    await scriptReceiver("crlf", Array(40).fill(500));
+    await failForThreeDays(t, q, { ...bindings, APP_URL });
+    const [mail] = (await mailTo(t.email)).filter((m) => m.kind === "webhook_disabled");
+    expect(mail!.subject).toBe("A webhook endpoint of Hooks Bcc: everyone@example.com was disabled");
+    expect(mail!.subject).not.toMatch(/[\r\n]/);
+  });
+
+  it("disable an endpoint without APP_URL, and mail no link to a path alone", async () => {
+    const { t, endpoint, q, bindings } = await hookedWorkspace("no-origin");
+    await scriptReceiver("no-origin", Array(40).fill(500));
+    await failForThreeDays(t, q, bindings);
+    const ep = await env.DB.prepare("SELECT enabled FROM webhook_endpoints WHERE id = ?").bind(endpoint).first();
+    expect(ep).toEqual({ enabled: 0 });
+    const mails = await mailTo(t.email);
+    expect(mails.filter((m) => m.kind === "webhook_disabled")).toHaveLength(0);
+    for (const m of mails) expect(m.html_body, m.kind).not.toMatch(/href="(?!https?:\/\/)/);
   });
 
   it("keep an endpoint that takes the other events enabled, however long it refuses one", async () => {

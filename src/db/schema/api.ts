@@ -59,6 +59,9 @@ export const webhookEndpoints = sqliteTable(
     events: text("events").notNull(),
     /** `whsec_` + base64 of 24 random bytes (Standard Webhooks); admins can reveal it. */
     secret: text("secret").notNull(),
+    /** The secret before the last rotation: deliveries are signed with it too until previousSecretExpiresAt. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at"),
     enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
     disabledReason: text("disabled_reason"),
     /** The first failed delivery since the last success; three days of failures disable it. */

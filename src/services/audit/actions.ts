@@ -51,6 +51,8 @@ export const AUDIT_ACTIONS = {
   "webhook.disabled": "Disabled a webhook endpoint",
   "webhook.deleted": "Deleted a webhook endpoint",
   "webhook.secret_shown": "Showed a webhook endpoint's signing secret",
+  "webhook.secret_rotated": "Gave a webhook endpoint a new signing secret",
+  "webhook.updated": "Changed a webhook endpoint",
   "tag.updated": "Changed a tag",
   "tag.deleted": "Deleted a tag",
   "custom_field.created": "Created a custom field",

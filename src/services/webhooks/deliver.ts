@@ -13,6 +13,8 @@ import { memberships, tenants, users, webhookDeliveries, webhookEndpoints, webho
 import type { Bindings } from "../../env";
 import { isProduction } from "../../lib/dev-tools";
 import { webhookDisabledMail } from "../../mail/webhook-messages";
+import { oneLineSubject } from "../mail/outbox";
+import { mailLink } from "../reminders/links";
 import { newId } from "../../lib/ids";
 import { runRawBatchRows } from "../../db/raw-batch";
 import { workspacePlacement } from "../shards/workspace-db";
@@ -86,16 +88,28 @@ interface Attempt {
   response: string;
 }
 
+/**
+ * The secrets a delivery at `now` is signed with: the endpoint's, and for a day after a rotation the one before it,
+ * so a receiver still on the old secret verifies too (Standard Webhooks takes several space-separated signatures).
+ */
+function signingSecrets(
+  e: { secret: string; previousSecret: string | null; previousSecretExpiresAt: number | null },
+  now: number,
+): string[] {
+  const previous = e.previousSecret && (e.previousSecretExpiresAt ?? 0) > now ? [e.previousSecret] : [];
+  return [e.secret, ...previous];
+}
+
 /** POSTs a signed event; never throws (a network failure is an attempt without a status). */
 async function post(
   send: typeof fetch,
   url: string,
-  secret: string,
+  secrets: string[],
   event: { id: string; body: string },
   now: number,
 ): Promise<Attempt> {
   const at = new Date(now);
-  const signature = new Webhook(secret).sign(event.id, at, event.body);
+  const signature = secrets.map((secret) => new Webhook(secret).sign(event.id, at, event.body)).join(" ");
   const started = Date.now();
   try {
     const res = await send(url, {
@@ -168,7 +182,8 @@ export async function runWebhookDelivery(env: Bindings, message: WebhookMessage,
     return;
   }
   const send = env.WEBHOOK_FETCH ?? fetch;
-  const attempt = await post(send, url.url, endpoint.secret, { id: event.id, body: eventBody(event) }, now);
+  const secrets = signingSecrets(endpoint, now);
+  const attempt = await post(send, url.url, secrets, { id: event.id, body: eventBody(event) }, now);
   const recorded = { lastStatus: attempt.status, durationMs: attempt.durationMs, response: attempt.response };
   const ok = attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
   if (ok) {
@@ -194,7 +209,7 @@ export async function runWebhookDelivery(env: Bindings, message: WebhookMessage,
   ]);
   const failingSince = endpoint.failingSince ?? now;
   if (endpoint.enabled && failingSince <= now - RETRY_FOR_MS + FIRST_ATTEMPT_SLACK_MS)
-    await disableFailing(t, endpoint.id, (env.APP_URL ?? "").replace(/\/+$/, ""), now);
+    await disableFailing(t, endpoint.id, env.APP_URL?.replace(/\/+$/, "") || undefined, now);
   if (retry) await sendLater(env, message, next - now);
 }
 
@@ -224,7 +239,7 @@ async function sendLater(env: Bindings, message: WebhookMessage, delayMs: number
  * mails follow the UPDATE that disabled it (a crash between the two loses them, never sends them twice; the
  * endpoint's page says why it was disabled).
  */
-async function disableFailing(t: TenantDb, endpointId: string, baseUrl: string, now: number) {
+async function disableFailing(t: TenantDb, endpointId: string, baseUrl: string | undefined, now: number) {
   const [tenant] = await t.control.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, t.tenantId));
   const admins = await t.control
     .select({ id: users.id, email: users.email })
@@ -239,9 +254,11 @@ async function disableFailing(t: TenantDb, endpointId: string, baseUrl: string, 
   const mail = webhookDisabledMail({
     tenantName: tenant?.name ?? "your workspace",
     url: endpoint.url,
-    link: `${baseUrl}/app/settings/webhooks/${endpointId}`,
+    link: mailLink(baseUrl ?? "", t.tenantId, `/app/settings/webhooks/${endpointId}`),
   });
-  const recipients = JSON.stringify(admins.map((a) => ({ id: newId(), user: a.id, to: a.email })));
+  // No APP_URL (no request to take an origin from): disabled without mail, as reminders and the digest go unsent.
+  if (!baseUrl) console.error(JSON.stringify({ type: "mail_skipped_no_app_url", kind: mail.kind, tenant: t.tenantId }));
+  const recipients = JSON.stringify(baseUrl ? admins.map((a) => ({ id: newId(), user: a.id, to: a.email })) : []);
   const disable = t
     .update(
       webhookEndpoints,
@@ -253,7 +270,7 @@ async function disableFailing(t: TenantDb, endpointId: string, baseUrl: string, 
   const mails = (condition: SQL) => sql`INSERT INTO email_outbox (id, tenant_id, user_id, to_address, kind, essential,
       subject, text_body, html_body, status, attempts, next_attempt_at, created_at, updated_at)
     SELECT json_extract(j.value, '$.id'), ${t.tenantId}, json_extract(j.value, '$.user'), json_extract(j.value, '$.to'),
-      ${mail.kind}, 1, ${mail.subject}, ${mail.text}, ${mail.html}, 'pending', 0, ${now}, ${now}, ${now}
+      ${mail.kind}, 1, ${oneLineSubject(mail.subject)}, ${mail.text}, ${mail.html}, 'pending', 0, ${now}, ${now}, ${now}
     FROM json_each(${recipients}) j WHERE ${condition}`;
   let disabled: boolean;
   if (t.db === t.control) {

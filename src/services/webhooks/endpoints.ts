@@ -1,15 +1,17 @@
 /**
- * A workspace's webhook endpoints, managed by its admins at /app/settings/webhooks: add (URL, events),
- * reveal the signing secret, disable and enable, delete, send a test event. Each change and its audit
+ * A workspace's webhook endpoints, managed by its admins at /app/settings/webhooks: add (URL, events), edit,
+ * reveal or rotate the signing secret, disable and enable, delete, send a test event. Each change and its audit
  * entry go in one batch.
  */
 import { desc, eq, sql } from "drizzle-orm";
+import { rawBatchResults } from "../../db/raw-batch";
+import { insertWhere } from "../../db/sql";
 import { encodeBase64 } from "@oslojs/encoding";
 import type { TenantDb } from "../../db/scoped";
 import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEndpoint } from "../../db/schema";
 import type { Actor } from "../../lib/actor";
 import { newId } from "../../lib/ids";
-import { auditInsert, type AuditAction } from "../audit/audit";
+import { auditInsert, auditRow, type AuditAction } from "../audit/audit";
 import { TEST_EVENT_TYPE, type WebhookEventType } from "./events";
 
 /** Endpoints one workspace may have: each change fans out to every one of them. */
@@ -21,10 +23,21 @@ export interface EndpointInput {
   events: WebhookEventType[];
 }
 
-/** An endpoint as the pages show it (never the secret). */
-export type EndpointSummary = Omit<WebhookEndpoint, "secret" | "tenantId" | "events"> & { events: string[] };
+/** How long a rotated-out secret still signs deliveries, so the receiver can switch to the new one. */
+export const PREVIOUS_SECRET_MS = 24 * 3_600_000;
 
-const summary = ({ secret: _s, tenantId: _t, events, ...rest }: WebhookEndpoint): EndpointSummary => ({
+/** An endpoint as the pages show it (never a secret). */
+export type EndpointSummary = Omit<WebhookEndpoint, "secret" | "previousSecret" | "tenantId" | "events"> & {
+  events: string[];
+};
+
+const summary = ({
+  secret: _s,
+  previousSecret: _p,
+  tenantId: _t,
+  events,
+  ...rest
+}: WebhookEndpoint): EndpointSummary => ({
   ...rest,
   events: JSON.parse(events) as string[],
 });
@@ -78,9 +91,10 @@ export async function createEndpoint(t: TenantDb, actor: Actor, input: EndpointI
   const [inserted] = await t.db.batch([
     t.db
       .insert(webhookEndpoints)
+      // Every column in the schema's order (no previous secret yet).
       .select(
         sql`SELECT ${id}, ${t.tenantId}, ${input.url}, ${input.description}, ${JSON.stringify(input.events)},
-          ${newSigningSecret()}, 1, NULL, NULL, ${actor.now}, ${actor.now}
+          ${newSigningSecret()}, NULL, NULL, 1, NULL, NULL, ${actor.now}, ${actor.now}
           WHERE (SELECT count(*) FROM webhook_endpoints WHERE tenant_id = ${t.tenantId}) < ${MAX_ENDPOINTS}`,
       )
       .returning({ id: webhookEndpoints.id }),
@@ -106,6 +120,75 @@ export async function revealSecret(t: TenantDb, actor: Actor, id: string): Promi
   if (!row) return null;
   await audit(t, actor, "webhook.secret_shown", row);
   return row.secret;
+}
+
+/**
+ * Gives the endpoint a new signing secret and returns it (audited); the old one signs deliveries beside it for
+ * PREVIOUS_SECRET_MS (a secret rotated out before that is dropped). Null when the endpoint is not the tenant's.
+ */
+export async function rotateSecret(t: TenantDb, actor: Actor, id: string): Promise<string | null> {
+  const row = await findEndpoint(t, id);
+  if (!row) return null;
+  const secret = newSigningSecret();
+  const [updated] = await t.db.batch([
+    t
+      .update(
+        webhookEndpoints,
+        {
+          // SQLite reads every right-hand side before it writes: the old secret moves, the new one takes its place.
+          previousSecret: sql`${webhookEndpoints.secret}`,
+          previousSecretExpiresAt: actor.now + PREVIOUS_SECRET_MS,
+          secret,
+          updatedAt: actor.now,
+        },
+        eq(webhookEndpoints.id, id),
+      )
+      .returning({ id: webhookEndpoints.id }),
+    audit(t, actor, "webhook.secret_rotated", row),
+  ]);
+  return updated.length ? secret : null;
+}
+
+export type UpdateResult =
+  | { ok: true }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "conflict"; current: EndpointSummary };
+
+/**
+ * Changes an endpoint's URL, description and events (audited), only if it is still as the form read it
+ * (`version`, its updated_at; undefined: not checked). Another change in between is a conflict, nothing written.
+ */
+export async function updateEndpoint(
+  t: TenantDb,
+  actor: Actor,
+  id: string,
+  version: number | undefined,
+  input: EndpointInput,
+): Promise<UpdateResult> {
+  const row = await findEndpoint(t, id);
+  if (!row) return { ok: false, reason: "not_found" };
+  const asRead = sql`EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant_id = ${t.tenantId} AND id = ${id}
+    AND updated_at = ${version ?? row.updatedAt})`;
+  const entry = auditRow({
+    tenantId: t.tenantId,
+    actorUserId: actor.userId,
+    action: "webhook.updated",
+    targetType: "webhook",
+    targetId: id,
+    targetLabel: input.url,
+    detail: { events: input.events.join(" "), ...(row.url === input.url ? {} : { previous_url: row.url }) },
+    ...actor,
+  });
+  // The audit entry first: it checks the version before the UPDATE changes updated_at.
+  const [, updated] = await rawBatchResults(t.db, [
+    insertWhere(entry, asRead),
+    sql`UPDATE webhook_endpoints SET url = ${input.url}, description = ${input.description},
+        events = ${JSON.stringify(input.events)}, updated_at = ${actor.now}
+      WHERE tenant_id = ${t.tenantId} AND id = ${id} AND updated_at = ${version ?? row.updatedAt} RETURNING id`,
+  ]);
+  if (updated!.results.length) return { ok: true };
+  const current = await findEndpoint(t, id);
+  return current ? { ok: false, reason: "conflict", current: summary(current) } : { ok: false, reason: "not_found" };
 }
 
 /** Disables or enables an endpoint; enabling starts its failure clock afresh. False when it is not the tenant's. */

@@ -3,49 +3,46 @@ import { FormAlert } from "../../components/Field";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { Time } from "../../components/Time";
 import { SettingsNav } from "./SettingsNav";
+import { WebhookDeliveryLog, type DeliveryLogProps } from "./WebhookDeliveryLog";
 import type { WebhookEndpointRow } from "./WebhooksPage";
 
 export const ENDPOINT_NOTICES = {
   created: "Endpoint added. Reveal its signing secret below to set up your receiver.",
+  updated: "Endpoint saved.",
   enabled: "Endpoint enabled.",
   disabled: "Endpoint disabled: no events are sent to it.",
   tested: "Test event queued. Its delivery shows below.",
   replayed: "Delivery queued again.",
+  failed_replayed: "Failed deliveries queued again. They show below as they are sent.",
+  failed_replayed_some:
+    "The oldest failed deliveries were queued again. More are left: press Replay failed deliveries again for them.",
+  none_failed: "No failed deliveries to replay.",
 } as const;
 export type EndpointNotice = keyof typeof ENDPOINT_NOTICES;
 
-export interface DeliveryRow {
-  id: string;
-  type: string;
-  status: "pending" | "succeeded" | "failed";
-  attempts: number;
-  lastStatus: number | null;
-  durationMs: number | null;
-  response: string | null;
-  nextAttemptAt: number;
-  createdAt: number;
-}
+/** Why a replay was refused: sending to a disabled endpoint would only fail. */
+export const REPLAY_DISABLED = "Enable the endpoint first: a disabled endpoint gets no deliveries, replayed or not.";
 
 export interface WebhookEndpointPageProps {
   canSeeBilling?: boolean;
-  endpoint: WebhookEndpointRow & { failingSince: number | null };
-  deliveries: DeliveryRow[];
-  logDays: number;
+  endpoint: WebhookEndpointRow & { failingSince: number | null; previousSecretExpiresAt: number | null };
+  log: Omit<DeliveryLogProps, "endpointId" | "enabled">;
   notice?: EndpointNotice | null;
+  /** A refusal, shown as an error. */
+  alert?: string;
   /** Shown after an admin asked to reveal it. */
   secret?: string;
-}
-
-function statusText(d: DeliveryRow) {
-  if (d.status === "succeeded") return "Succeeded";
-  if (d.status === "failed") return "Failed";
-  return d.attempts === 0 ? "Queued" : "Retrying";
+  /** The secret was just made by a rotation: shown this once. */
+  rotated?: boolean;
+  now: number;
 }
 
 /** One endpoint: its settings, its signing secret on request, and its delivery log with Replay. */
 export function WebhookEndpointPage(p: WebhookEndpointPageProps) {
   const e = p.endpoint;
   const base = `/app/settings/webhooks/${e.id}`;
+  const previousUntil =
+    e.previousSecretExpiresAt && e.previousSecretExpiresAt > p.now ? e.previousSecretExpiresAt : null;
   return (
     <div class="stack">
       <h1>Webhook endpoint</h1>
@@ -54,6 +51,7 @@ export function WebhookEndpointPage(p: WebhookEndpointPageProps) {
         <a href="/app/settings/webhooks">All endpoints</a>
       </p>
       {p.notice ? <FormAlert kind="ok">{ENDPOINT_NOTICES[p.notice]}</FormAlert> : null}
+      {p.alert ? <FormAlert kind="error">{p.alert}</FormAlert> : null}
       {!e.enabled ? (
         <FormAlert kind="warn">
           Disabled{e.disabledReason ? `: ${e.disabledReason}` : "."} No events are sent to it.
@@ -66,18 +64,33 @@ export function WebhookEndpointPage(p: WebhookEndpointPageProps) {
         </p>
         {e.failingSince ? (
           <p class="muted">
-            Failing since <Time ms={e.failingSince} />; after three days without a success it is disabled.
+            Failing since <Time ms={e.failingSince} precision="minute" />; after three days without a success it is
+            disabled.
           </p>
         ) : null}
         {p.secret ? (
           <p>
-            Signing secret: <code id="signing-secret">{p.secret}</code>
+            {p.rotated ? "New signing secret (shown this once)" : "Signing secret"}:{" "}
+            <code id="signing-secret">{p.secret}</code>
           </p>
         ) : (
           <InlinePostButton action={`${base}/secret`}>Reveal signing secret</InlinePostButton>
         )}
+        {previousUntil ? (
+          <p class="muted">
+            Deliveries are signed with the previous secret too until <Time ms={previousUntil} precision="minute" />, so
+            your receiver can switch over.
+          </p>
+        ) : null}
         <div class="actions">
+          <a href={`${base}/edit`}>Edit</a>
           <InlinePostButton action={`${base}/test`}>Send test event</InlinePostButton>
+          <InlinePostButton
+            action={`${base}/rotate`}
+            confirm="Make a new signing secret? The current one keeps working for 24 hours."
+          >
+            Rotate signing secret
+          </InlinePostButton>
           {e.enabled ? (
             <InlinePostButton action={`${base}/disable`}>Disable</InlinePostButton>
           ) : (
@@ -86,60 +99,7 @@ export function WebhookEndpointPage(p: WebhookEndpointPageProps) {
           <a href={`${base}/delete`}>Delete</a>
         </div>
       </Card>
-      <Card id="deliveries" title={`Deliveries of the last ${p.logDays} days`}>
-        {p.deliveries.length === 0 ? (
-          <p class="muted">No deliveries yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Response</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.deliveries.map((d) => (
-                <tr>
-                  <td data-label="Event">
-                    <code>{d.type}</code>
-                  </td>
-                  <td data-label="Status">
-                    {statusText(d)}
-                    {d.attempts > 1 ? ` (${d.attempts} attempts)` : ""}
-                    {d.status === "pending" && d.attempts > 0 ? (
-                      <div class="muted">
-                        Next attempt <Time ms={d.nextAttemptAt} />
-                      </div>
-                    ) : null}
-                  </td>
-                  <td data-label="Response">
-                    {d.lastStatus ?? "—"}
-                    {d.response ? <div class="muted">{d.response.slice(0, 200)}</div> : null}
-                  </td>
-                  <td data-label="Duration">{d.durationMs === null ? "—" : `${d.durationMs} ms`}</td>
-                  <td data-label="Created">
-                    <Time ms={d.createdAt} />
-                  </td>
-                  <td>
-                    <InlinePostButton
-                      action={`/app/settings/webhooks/deliveries/${d.id}/replay`}
-                      label={`Replay ${d.type}`}
-                    >
-                      Replay
-                    </InlinePostButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </Card>
+      <WebhookDeliveryLog endpointId={e.id} enabled={e.enabled} {...p.log} />
     </div>
   );
 }

@@ -27,8 +27,8 @@ export interface WebhooksPageProps {
   create?: { values: { url?: string; description?: string; events?: string[] }; errors: Record<string, string> };
 }
 
-/** The event checkboxes of the add form, all ticked until the admin chooses. */
-function EventChoices(p: { eventTypes: readonly string[]; chosen?: string[]; error?: string }) {
+/** The event checkboxes of the add and edit forms, all ticked until the admin chooses. */
+export function EventChoices(p: { eventTypes: readonly string[]; chosen?: string[]; error?: string }) {
   return (
     <fieldset class="field event-choices" aria-describedby={p.error ? "f-events-error" : undefined}>
       <legend>Events</legend>
