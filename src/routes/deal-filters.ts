@@ -110,3 +110,26 @@ export function dealFilterQuery(echo: DealListEcho): string {
   for (const [k, v] of Object.entries(echo.custom)) if (v) q.set(k, v);
   return q.toString();
 }
+
+/**
+ * The filters as a saved view keeps them, which colleagues read in their own number format: custom numbers and
+ * amounts as plain decimals ("1.500" typed in de is "1500"); a value that could not be read stays as typed.
+ */
+export function canonicalDealEcho(read: Pick<DealFiltersRead, "echo" | "filters">): DealListEcho {
+  const { echo, filters } = read;
+  const plain = (milli: number | null, typed: string) => (milli === null ? typed : milliToDecimal(milli));
+  return {
+    ...echo,
+    amount_min: plain(filters.amountMin, echo.amount_min),
+    amount_max: plain(filters.amountMax, echo.amount_max),
+    custom: Object.fromEntries(filters.custom.map((c) => [`cf_${c.fieldId}`, c.value])),
+  };
+}
+
+/** Thousandths of a major unit (as the amount filters compare) as decimal text: 1500500 → "1500.5". */
+function milliToDecimal(milli: number): string {
+  const fraction = String(milli % 1000)
+    .padStart(3, "0")
+    .replace(/0+$/, "");
+  return `${Math.floor(milli / 1000)}${fraction ? `.${fraction}` : ""}`;
+}

@@ -99,6 +99,23 @@ describe("time zones", () => {
     expect(await noteTimeShown(cookie, WINTER)).toBe("1/15/2026, 12:00 PM UTC");
   });
 
+  it("choosing the workspace's zone on the profile stays chosen at the next sign-in from a browser elsewhere", async () => {
+    const password = "violet tractor sandwich 42";
+    const user = await signUp({ company_name: "Workspace Zone Kept Co" });
+    const chose = await send("/app/settings/profile/time-zone", { cookie: user.cookie, form: { time_zone: "" } });
+    expect(chose.status).toBe(303);
+    const again = await send("/login", { form: { email: user.email, password, time_zone: "Asia/Tokyo" } });
+    expect(again.status).toBe(303);
+    expect((await tenantOf(user.email)).userZone).toBeNull();
+    expect(await noteTimeShown(cookieHeader(again), WINTER)).toBe("1/15/2026, 12:00 PM UTC");
+    // Someone who never chose still gets their browser's zone at a sign-in.
+    const other = await signUp({ company_name: "Never Chose Co" });
+    expect((await send("/login", { form: { email: other.email, password, time_zone: "Asia/Tokyo" } })).status).toBe(
+      303,
+    );
+    expect((await tenantOf(other.email)).userZone).toBe("Asia/Tokyo");
+  });
+
   it("moves the 08:00 reminders of members without a zone of their own when the workspace's zone changes", async () => {
     const owner = await signUp({ company_name: "Zone Moves Co" });
     const { id: tenantId } = await tenantOf(owner.email);

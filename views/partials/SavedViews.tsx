@@ -145,17 +145,20 @@ export function SaveViewPage(p: {
   withColumns?: boolean;
   listName: string;
   query: string;
+  /** The query of the way back to the list, as this reader's list reads it; none: `query`. */
+  backQuery?: string;
   canShare: boolean;
   name: string;
   error: string;
 }) {
+  const back = p.backQuery ?? p.query;
   return (
     <div class="stack narrow">
       <h1>Save a view</h1>
       <FormAlert>{p.error}</FormAlert>
       <SaveViewForm {...p} />
       <p>
-        <a href={p.query ? `${p.listPath}?${p.query}` : p.listPath}>Back to {p.listName}</a>
+        <a href={back ? `${p.listPath}?${back}` : p.listPath}>Back to {p.listName}</a>
       </p>
     </div>
   );

@@ -64,6 +64,11 @@ export const users = sqliteTable(
     name: text("name"),
     /** IANA zone the user reads times in (from their browser at sign-up, or the profile); null: the workspace's. */
     timeZone: text("time_zone"),
+    /**
+     * When the user last chose their zone on the profile (the workspace's included, a null time_zone); null: never,
+     * so a sign-in may still take the browser's zone.
+     */
+    timeZoneChosenAt: integer("time_zone_chosen_at"),
     /** BCP 47 locale the user reads and types numbers and dates in; null: the workspace's. */
     locale: text("locale"),
   },

@@ -213,7 +213,8 @@ export async function setTimeZone(
 ): Promise<void> {
   const reminders = await recomputeDayReminders(db, actor.userId, zone);
   const agenda = db.update(emailPreferences).set({ agendaNextAt: 0 }).where(eq(emailPreferences.userId, actor.userId));
-  await updateProfile(db, actor, { timeZone: zone }, meta, [...reminders, agenda]);
+  // Chosen, even when it is the workspace's (null): a later sign-in no longer puts the browser's zone there.
+  await updateProfile(db, actor, { timeZone: zone, timeZoneChosenAt: meta.now }, meta, [...reminders, agenda]);
   await dayRemindersOnShards(db, actor.userId, zone, env);
 }
 
@@ -246,7 +247,7 @@ export async function setLocale(
 async function updateProfile(
   db: Database,
   actor: Pick<AccountHolder, "userId" | "tenantId">,
-  set: { name?: string | null; timeZone?: string | null; locale?: string | null },
+  set: { name?: string | null; timeZone?: string | null; timeZoneChosenAt?: number; locale?: string | null },
   meta: RequestMeta,
   alongside: SQLWrapper[] = [],
 ): Promise<void> {
@@ -268,7 +269,7 @@ async function updateProfile(
   ]);
 }
 
-/** The browser's zone at a sign-in, kept only while the user has none. */
+/** The browser's zone at a sign-in, kept only while the user has none and never chose one (the workspace's included). */
 export async function setTimeZoneIfUnset(
   db: Database,
   userId: string,
@@ -278,7 +279,7 @@ export async function setTimeZoneIfUnset(
   const set = await db
     .update(users)
     .set({ timeZone: zone })
-    .where(and(eq(users.id, userId), isNull(users.timeZone)))
+    .where(and(eq(users.id, userId), isNull(users.timeZone), isNull(users.timeZoneChosenAt)))
     .returning({ id: users.id });
   // Their tasks due on a day then remind at 08:00 in this zone rather than the workspace's.
   if (!set.length) return;

@@ -10,6 +10,8 @@ import { CONTACT_SORTS } from "../contacts/sort";
 import { DEAL_SORTS } from "../deals/list-sort";
 import { BUILTIN_COLUMNS } from "../contacts/columns";
 import { cleanName } from "../../lib/setting-names";
+import { numberFormat } from "../../lib/money";
+import { listCustomFields } from "./custom-fields";
 
 export const MAX_VIEWS_PER_USER = 50;
 export const MAX_VIEW_NAME = 60;
@@ -170,4 +172,37 @@ export function listedViews(views: string, defaultView: number | null) {
     shared: Boolean(v.shared),
   }));
   return { savedViews: listed as ListedView[], defaultViewId: defaultView };
+}
+
+/** A number as a view keeps it: plain decimal text, no grouping, no trailing zeros ("1500", "-12.5"). */
+const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
+/** The keys of a list's query holding numbers: its number fields' cf_<id>, and the deal list's amounts. */
+export function numberKeysOf(entity: ViewEntity, fields: readonly { id: number; kind: string }[]): Set<string> {
+  const keys = fields.filter((f) => f.kind === "number").map((f) => `cf_${f.id}`);
+  return new Set(entity === "deal" ? [...keys, "amount_min", "amount_max"] : keys);
+}
+
+/**
+ * A view's stored query as the list's filter inputs show it to a reader: its numbers written in `locale`
+ * ("1234.5" → "1234,5" in de; no grouping), which the list reads back in that locale to the same value. A
+ * value not in canonical form (a view saved before views kept numbers canonical) stays as it was typed.
+ */
+export function viewQueryInLocale(query: string, numberKeys: ReadonlySet<string>, locale: string): string {
+  const params = new URLSearchParams(query);
+  const format = numberFormat(locale, { useGrouping: false, maximumFractionDigits: 15 });
+  for (const [key, value] of [...params])
+    if (numberKeys.has(key) && CANONICAL_NUMBER.test(value)) params.set(key, format.format(Number(value)));
+  return params.toString();
+}
+
+/** viewQueryInLocale, reading the entity's number fields first when the query names a custom field. */
+export async function viewQueryForReader(
+  t: TenantDb,
+  entity: ViewEntity,
+  query: string,
+  locale: string,
+): Promise<string> {
+  const fields = /(^|&)cf_/.test(query) ? await listCustomFields(t, entity) : [];
+  return viewQueryInLocale(query, numberKeysOf(entity, fields), locale);
 }

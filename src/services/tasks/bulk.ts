@@ -8,7 +8,7 @@ import { runRawBatchRows } from "../../db/raw-batch";
 import type { TenantDb } from "../../db/scoped";
 import type { Task } from "../../db/schema";
 import { roleAtLeast } from "../../lib/roles";
-import { addDays, isoWeekday } from "../../lib/zoned-time";
+import { addDays, dateInZone, isoWeekday, timeInZone } from "../../lib/zoned-time";
 import { nextTaskDueOfTasks } from "./statements";
 import { timingOf, unlessSent } from "./timing";
 import { memberZone, type TaskActor } from "./write";
@@ -18,7 +18,7 @@ export const BULK_MAX = 500;
 
 export type Reschedule = { kind: "plus_day" } | { kind: "next_monday" } | { kind: "date"; date: string };
 
-type Row = Pick<Task, "id" | "dueDate" | "dueTime" | "timeZone" | "remindLead" | "assigneeId">;
+type Row = Pick<Task, "id" | "dueDate" | "dueTime" | "timeZone" | "dueAt" | "remindLead" | "assigneeId">;
 
 async function selected(t: TenantDb, actor: TaskActor, ids: number[], reassigning: boolean): Promise<Row[]> {
   const admin = roleAtLeast(actor.role, "admin");
@@ -28,7 +28,7 @@ async function selected(t: TenantDb, actor: TaskActor, ids: number[], reassignin
       ? sql`assignee_id = ${actor.userId}`
       : sql`(assignee_id = ${actor.userId} OR created_by = ${actor.userId})`;
   return t.db.all<Row>(sql`SELECT id, due_date AS dueDate, due_time AS dueTime, time_zone AS timeZone,
-    remind_lead AS remindLead, assignee_id AS assigneeId FROM tasks WHERE tenant_id = ${t.tenantId}
+    due_at AS dueAt, remind_lead AS remindLead, assignee_id AS assigneeId FROM tasks WHERE tenant_id = ${t.tenantId}
     AND id IN (SELECT value FROM json_each(${JSON.stringify(ids.slice(0, BULK_MAX))})) AND status = 'open' AND ${mine}`);
 }
 
@@ -48,7 +48,16 @@ async function writeRows(
       zones.get(r.newAssignee)!,
       actor.now,
     );
-    return { id: r.id, d: w.dueDate, a: w.dueAt, r: w.remindAt, s: since, u: r.newAssignee };
+    return {
+      id: r.id,
+      d: w.dueDate,
+      t: w.dueTime,
+      z: w.timeZone,
+      a: w.dueAt,
+      r: w.remindAt,
+      s: since,
+      u: r.newAssignee,
+    };
   });
   // A reminder that has gone out to the (same) assignee stays sent: a reassignment or move to the same time is no new one.
   const remindAt = unlessSent(
@@ -59,7 +68,8 @@ async function writeRows(
     sql`json_extract(j.value, '$.s')`,
   );
   await runRawBatchRows(t.db, [
-    sql`UPDATE tasks SET due_date = json_extract(j.value, '$.d'), due_at = json_extract(j.value, '$.a'),
+    sql`UPDATE tasks SET due_date = json_extract(j.value, '$.d'), due_time = json_extract(j.value, '$.t'),
+        time_zone = json_extract(j.value, '$.z'), due_at = json_extract(j.value, '$.a'),
         remind_at = ${remindAt}, assignee_id = json_extract(j.value, '$.u'), updated_at = ${actor.now}
       FROM json_each(${JSON.stringify(values)}) j
       WHERE tasks.tenant_id = ${t.tenantId} AND tasks.id = json_extract(j.value, '$.id') AND tasks.status = 'open'`,
@@ -87,9 +97,23 @@ export async function rescheduleTasks(
     rows.map((r) => ({
       ...r,
       newAssignee: r.assigneeId,
-      newDate: how.kind === "plus_day" ? addDays(r.dueDate, 1) : how.kind === "next_monday" ? monday : how.date,
+      ...(how.kind === "plus_day"
+        ? { newDate: addDays(r.dueDate, 1) }
+        : onReadersDay(r, how.kind === "next_monday" ? monday : how.date, actor.timeZone)),
     })),
   );
+}
+
+/**
+ * A task moved to `date` as the reader's list shows it: a timed task in another zone (a colleague's) keeps the
+ * time of day the reader sees and takes the reader's zone, as the edit form does (updateTask), so it lands on that
+ * day for the reader; one already on that day for them keeps its day, time and zone.
+ */
+function onReadersDay(r: Row, date: string, zone: string): Pick<Row, "dueTime" | "timeZone"> & { newDate: string } {
+  if (r.dueTime === null || r.dueAt === null || r.timeZone === zone)
+    return { newDate: date, dueTime: r.dueTime, timeZone: r.timeZone };
+  if (dateInZone(r.dueAt, zone) === date) return { newDate: r.dueDate, dueTime: r.dueTime, timeZone: r.timeZone };
+  return { newDate: date, dueTime: timeInZone(r.dueAt, zone), timeZone: zone };
 }
 
 /** Gives the selected tasks to a member; null when `assigneeId` is not one. */

@@ -42,7 +42,7 @@ import {
   parseColumns,
   requestedCustomFieldIds,
 } from "../../../services/contacts/columns";
-import { canonicalViewQuery } from "../../../services/records/saved-views";
+import { canonicalViewQuery, numberKeysOf, viewQueryInLocale } from "../../../services/records/saved-views";
 
 import {
   LIST_PATH,
@@ -136,9 +136,13 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     defaultViewId,
   } = await contactsListFromResults(batch.t, listQuery, batch.results);
   // The list with no parameters at all opens the user's default view (`view=all` is the plain list).
+  // A view keeps numbers canonical; its links write them as this reader types them (the list reads them so).
+  const numberKeys = numberKeysOf("contact", customFields);
+  const readerQuery = (q: string) => viewQueryInLocale(q, numberKeys, auth.user.locale);
   const defaultView = savedViews.find((v) => v.id === defaultViewId);
   const currentView = savedViews.find((v) => String(v.id) === query.get("view")) ?? null;
-  if (defaultView && [...query.keys()].length === 0) return c.redirect(viewHref(LIST_PATH, defaultView), 302);
+  if (defaultView && [...query.keys()].length === 0)
+    return c.redirect(viewHref(LIST_PATH, { id: defaultView.id, query: readerQuery(defaultView.query) }), 302);
   // An open view naming a tag, member or company deleted or removed since opens without it, saying so (as the deals
   // list does), checked against the tags, members and company name this batch read; else its list is just empty.
   const stale = currentView
@@ -173,8 +177,12 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
     cols: columnsParam(columns) ?? "",
     view: currentView ? String(currentView.id) : "",
   };
-  // What "Save view" saves, and whether the open view has been refined since it was saved.
-  const viewQuery = canonicalViewQuery(new URLSearchParams(listHref(filters).split("?")[1] ?? ""));
+  // What "Save view" saves, and whether the open view has been refined since it was saved: custom numbers in
+  // canonical form ("1.500" typed in de is "1500"), as colleagues in another format read the view.
+  const canonicalCustom = Object.fromEntries(read!.custom.map((f) => [`cf_${f.fieldId}`, f.value]));
+  const viewQuery = canonicalViewQuery(
+    new URLSearchParams(listHref({ ...filters, custom: canonicalCustom }).split("?")[1] ?? ""),
+  );
   const sortLink = (s: ContactSort): SortLink => {
     const current = sort === s;
     const nextDir: SortDirection = current ? (dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[s];
@@ -257,6 +265,7 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
         defaultViewId,
         current: currentView,
         query: viewQuery,
+        readerQuery,
       })}
       columnChoices={columnChoices(columns, customFields)}
       canWrite={results.canWrite}

@@ -4,7 +4,7 @@
  * form. Viewers read; members act on the selection. A filter naming another workspace's pipeline,
  * tag or member is a 404; a filter that cannot be read is a 422 with its message beside it.
  */
-import { canonicalViewQuery } from "../../../services/records/saved-views";
+import { canonicalViewQuery, numberKeysOf, viewQueryInLocale } from "../../../services/records/saved-views";
 import { savedViewsProps, viewerOf, viewHref, withoutStaleFilters } from "../shared/saved-views";
 import { Hono } from "hono";
 import type { AppEnv } from "../../../env";
@@ -28,7 +28,13 @@ import {
   type SortDirection,
 } from "../../../services/deals/list-sort";
 import { authOf, tenantOf } from "../../context";
-import { dealFilterQuery, dealFiltersReadFirst, DEAL_ECHO_KEYS, readDealFilters } from "../../deal-filters";
+import {
+  canonicalDealEcho,
+  dealFilterQuery,
+  dealFiltersReadFirst,
+  DEAL_ECHO_KEYS,
+  readDealFilters,
+} from "../../deal-filters";
 import { formatCount, pageRange } from "../../../../views/lib/page-range";
 import type { FilterChip } from "../../../../views/partials/FilterBar";
 import { DEAL_LIST_NOTICES, DealsListPage, type DealListEcho } from "../../../../views/pages/deals/DealsListPage";
@@ -147,15 +153,22 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
   const { page, footer, context } = await dealsListFromResults(batch.t, listQuery, batch.results);
   // The list with no parameters opens the user's default view (`view=all` is the plain list); an open view
   // stays open (its tab current, "changed" when refined) in every link of the page.
+  // A view keeps numbers canonical; its links write them as this reader types them (the list reads them so).
+  const numberKeys = numberKeysOf("deal", context.customFields);
+  const readerQuery = (q: string) => viewQueryInLocale(q, numberKeys, auth.user.locale);
   const defaultView = context.savedViews.find((v) => v.id === context.defaultViewId);
-  if (defaultView && [...query.keys()].length === 0) return c.redirect(viewHref(DEALS_LIST_PATH, defaultView), 302);
+  if (defaultView && [...query.keys()].length === 0)
+    return c.redirect(viewHref(DEALS_LIST_PATH, { id: defaultView.id, query: readerQuery(defaultView.query) }), 302);
   const currentView = context.savedViews.find((v) => String(v.id) === query.get("view")) ?? null;
   const href: typeof dealsListHref = (...args) => {
     const plain = dealsListHref(...args);
     if (!currentView) return plain;
     return `${plain}${plain.includes("?") ? "&" : "?"}view=${currentView.id}`;
   };
-  const viewQuery = canonicalViewQuery(new URLSearchParams(dealsListHref(echo, sort, dir).split("?")[1] ?? ""), "deal");
+  const viewQuery = canonicalViewQuery(
+    new URLSearchParams(dealsListHref(canonicalDealEcho(read), sort, dir).split("?")[1] ?? ""),
+    "deal",
+  );
   // Another workspace's pipeline, tag or member read nothing; say so rather than show an empty list. In an open
   // saved view they are ones deleted or removed since: the view opens without them.
   const stale = [
@@ -229,6 +242,7 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
         defaultViewId: context.defaultViewId,
         current: currentView,
         query: viewQuery,
+        readerQuery,
       })}
       matching={
         (page.next || page.previous) && !footer.approximate && footer.deals <= DEAL_MATCHING_MAX

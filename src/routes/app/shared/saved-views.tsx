@@ -22,6 +22,7 @@ import {
   renameView,
   setDefaultView,
   updateViewQuery,
+  viewQueryForReader,
   visibleView,
   type ListedView,
   type ViewEntity,
@@ -43,14 +44,23 @@ export interface SavedViewList {
 export function savedViewRoutes(list: SavedViewList) {
   const routes = new Hono<AppEnv>();
   const { entity, listPath } = list;
-  const hrefOf = (id: number, query: string) => viewHref(listPath, { id, query });
+  // A view keeps numbers canonical; the list it opens reads them as this reader types them (deals: amounts too).
+  const readerQuery = (c: Context<AppEnv>, query: string) =>
+    viewQueryForReader(tenantOf(c), entity, query, authOf(c).user.locale);
+  const hrefOf = async (c: Context<AppEnv>, id: number, query: string) =>
+    viewHref(listPath, { id, query: await readerQuery(c, query) });
   const canonical = (raw: unknown) =>
     canonicalViewQuery(new URLSearchParams(typeof raw === "string" && raw.length <= 4_000 ? raw : ""), entity);
 
   /** The save form again with its message, and the status saying what was wrong. */
-  function saveAgain(c: Context<AppEnv>, status: 400 | 409 | 403, f: { query: string; name: string; error: string }) {
+  async function saveAgain(
+    c: Context<AppEnv>,
+    status: 400 | 409 | 403,
+    f: { query: string; name: string; error: string },
+  ) {
     const canShare = roleAtLeast(authOf(c).role, "member");
-    return render(c, "Save a view", <SaveViewPage {...list} {...f} canShare={canShare} />, status);
+    const back = await readerQuery(c, f.query);
+    return render(c, "Save a view", <SaveViewPage {...list} {...f} backQuery={back} canShare={canShare} />, status);
   }
 
   /** The view named by the path if this user sees it on this list; else null (the route answers 404). */
@@ -103,7 +113,7 @@ export function savedViewRoutes(list: SavedViewList) {
         name: typed,
         error: `You have ${MAX_VIEWS_PER_USER} views already: delete one first.`,
       });
-    return c.redirect(hrefOf(id, query), 303);
+    return c.redirect(await hrefOf(c, id, query), 303);
   });
 
   // Saves the open view's refinements (its owner only, as renaming): the same canonical query as "Save view".
@@ -113,7 +123,7 @@ export function savedViewRoutes(list: SavedViewList) {
     const { view } = own;
     const query = canonical((await c.req.parseBody()).query);
     await updateViewQuery(tenantOf(c), view.id, query);
-    return c.redirect(hrefOf(view.id, query), 303);
+    return c.redirect(await hrefOf(c, view.id, query), 303);
   });
 
   routes.post("/views/:id/rename", requireRole("viewer"), async (c) => {
@@ -127,11 +137,18 @@ export function savedViewRoutes(list: SavedViewList) {
       return render(
         c,
         "Rename a view",
-        <SaveViewPage {...list} query={view.query} canShare={false} name={view.name} error={name.message} />,
+        <SaveViewPage
+          {...list}
+          query={view.query}
+          backQuery={await readerQuery(c, view.query)}
+          canShare={false}
+          name={view.name}
+          error={name.message}
+        />,
         400,
       );
     await renameView(tenantOf(c), view.id, name.name);
-    return c.redirect(hrefOf(view.id, view.query), 303);
+    return c.redirect(await hrefOf(c, view.id, view.query), 303);
   });
 
   routes.post("/views/:id/delete", requireRole("viewer"), async (c) => {
@@ -149,7 +166,7 @@ export function savedViewRoutes(list: SavedViewList) {
     if (!view) return errorResponse(c, 404);
     const body = await c.req.parseBody();
     await setDefaultView(tenantOf(c), authOf(c).user.id, body.clear === "1" ? null : view.id, entity);
-    return c.redirect(hrefOf(view.id, view.query), 303);
+    return c.redirect(await hrefOf(c, view.id, view.query), 303);
   });
 
   return routes;
@@ -201,6 +218,8 @@ export function savedViewsProps(
     current: ListedView | null;
     /** The list's canonical query as shown now. */
     query: string;
+    /** A view's query as the reader's list reads it (its numbers in their format); none: as stored. */
+    readerQuery?: (query: string) => string;
   },
 ): SavedViewsProps {
   const auth = authOf(c);
@@ -210,7 +229,7 @@ export function savedViewsProps(
       id: v.id,
       name: v.name,
       shared: v.shared,
-      href: viewHref(p.listPath, v),
+      href: viewHref(p.listPath, { id: v.id, query: p.readerQuery ? p.readerQuery(v.query) : v.query }),
       isDefault: v.id === p.defaultViewId,
       canRename: mayChangeView(v, auth.user.id, auth.role),
       canDelete: own || (v.shared && roleAtLeast(auth.role, "admin")),

@@ -1,0 +1,64 @@
+/**
+ * A shared deals view's amounts mean the same to every reader: the list saves them as plain decimals ("1.500"
+ * typed in de is 1500, not 1.5 read in en), and each reader's tab writes them in their own format.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { memberOf, newTenant } from "../helpers/tenants";
+import { insertDeals, listedDealIds, page, post, stagesOf } from "./list-helpers";
+
+const LIST = "/app/deals/list";
+
+const savedQueryOf = (html: string) =>
+  html
+    .match(
+      /<form method="post" action="\/app\/deals\/list\/views"[^>]*>\s*<input type="hidden" name="query" value="([^"]*)"/,
+    )![1]!
+    .replaceAll("&amp;", "&");
+
+const tabHrefOf = (html: string, id: number) =>
+  html.match(new RegExp(`<a href="([^"]*view=${id})"`))![1]!.replaceAll("&amp;", "&");
+
+describe("shared deal views with amounts", () => {
+  it("an amount typed in de-DE in a KWD workspace filters the same for an en-US colleague", async () => {
+    const t = await newTenant("View amounts");
+    await env.DB.prepare("UPDATE tenants SET currency = 'KWD' WHERE id = ?").bind(t.tenantId).run();
+    await env.DB.prepare("UPDATE users SET locale = 'de-DE' WHERE email = ?").bind(t.email).run();
+    const colleague = await memberOf(t.tenantId, "member");
+    await env.DB.prepare("UPDATE users SET locale = 'en-US' WHERE email = ?").bind(colleague.email).run();
+    const lead = (await stagesOf(t.tenantId))[0]!;
+    // KWD has three decimals: 1,500 KWD and 1.5 KWD.
+    const [big, small] = await insertDeals(t.tenantId, [
+      { name: "Big one", stageId: lead.id, amountMinor: 1_500_000, currency: "KWD" },
+      { name: "Small one", stageId: lead.id, amountMinor: 1_500, currency: "KWD" },
+    ]);
+
+    const typed = await page(`${LIST}?amount_min=${encodeURIComponent("1.500")}`, t.cookie);
+    expect(listedDealIds(typed)).toEqual([big]);
+    const saved = await post(`${LIST}/views`, t.cookie, { name: "Big deals", shared: "1", query: savedQueryOf(typed) });
+    expect(saved.status).toBe(303);
+    const view = Number(saved.headers.get("Location")!.match(/view=(\d+)/)![1]);
+    const stored = await env.DB.prepare("SELECT query FROM saved_views WHERE id = ?")
+      .bind(view)
+      .first<{ query: string }>();
+    expect(stored!.query).toBe("amount_min=1500");
+
+    const opened = await page(tabHrefOf(await page(`${LIST}?view=all`, colleague.cookie), view), colleague.cookie);
+    expect(listedDealIds(opened)).toEqual([big]);
+    expect(listedDealIds(opened)).not.toContain(small);
+    expect(opened).not.toContain("· changed");
+
+    // A fraction: the owner's tab says it with a comma and reads it back as the same amount, unchanged.
+    const fraction = await page(`${LIST}?amount_min=${encodeURIComponent("1,25")}`, t.cookie);
+    const second = await post(`${LIST}/views`, t.cookie, {
+      name: "Over one",
+      shared: "1",
+      query: savedQueryOf(fraction),
+    });
+    const over = Number(second.headers.get("Location")!.match(/view=(\d+)/)![1]);
+    expect(second.headers.get("Location")).toBe(`${LIST}?amount_min=1%2C25&view=${over}`);
+    const own = await page(second.headers.get("Location")!, t.cookie);
+    expect(listedDealIds(own).sort()).toEqual([big!, small!].sort());
+    expect(own).not.toContain("· changed");
+  });
+});
