@@ -1,4 +1,9 @@
-/** Company web domains, normalised so "https://www.Example.com/about" and "example.com" are one. */
+/**
+ * Company web domains, normalised so "https://www.Example.com/about" and "example.com" are one. An
+ * internationalised domain is kept in its ASCII form (xn--…, what the URL parser gives and what matches), and
+ * shown and searched in its own script.
+ */
+import { domainToUnicode } from "node:url";
 
 export type DomainResult = { ok: true; domain: string } | { ok: false; message: string };
 
@@ -20,6 +25,37 @@ export function normalizeDomain(input: string): DomainResult {
     return { ok: false, message: "Enter a domain like example.com." };
   }
   return { ok: true, domain: host };
+}
+
+// Scripts whose letters pass for one another ("аpple" with a Cyrillic а): a label mixing them stays in ASCII.
+const LOOK_ALIKE_SCRIPTS = [/\p{Script=Latin}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u];
+
+/**
+ * A stored (ASCII) domain as people write it: "xn--mnchen-3ya.de" → "münchen.de"; anything else as it is, and
+ * as browsers do, a label mixing Latin, Cyrillic or Greek letters stays in its xn-- form.
+ */
+export function displayDomain(domain: string): string {
+  if (!domain.includes("xn--")) return domain;
+  // The URL standard's domain to Unicode (workerd's node:url and Node's alike); "" for one it cannot read.
+  const shown = domainToUnicode(domain);
+  const mixed = shown.split(".").some((label) => LOOK_ALIKE_SCRIPTS.filter((script) => script.test(label)).length > 1);
+  return shown && !mixed ? shown : domain;
+}
+
+/**
+ * The ASCII form of what was typed into a search, to find it among stored domains: "münchen" → "xn--mnchen-3ya",
+ * so whole labels in any script match ("münch" alone does not: its ASCII form is another label). Null when the
+ * text is plain ASCII already or could not be a domain.
+ */
+export function asciiDomainSearch(text: string): string | null {
+  const typed = text.trim().toLowerCase();
+  if (!/[^\x00-\x7F]/.test(typed) || /[\s/\\?#@:%[\]]/.test(typed)) return null;
+  try {
+    // The same parser normalizeDomain stores with, so both give one ASCII form.
+    return new URL(`http://${typed}`).hostname.replace(/\.$/, "");
+  } catch {
+    return null;
+  }
 }
 
 // Hosts many companies share, so a website there ("facebook.com/acmebakery") says nothing about which

@@ -161,8 +161,9 @@ describe("refusing bad input", () => {
     [{ phone: "+1 415 555 0123 ext 9999999999999999999999999999999999999999999" }, "f-phone", "at most"],
     [{ size: "a few" }, "f-size", "Choose one of the sizes."],
     [{ owner_id: "nosuchuser" }, "f-owner_id", "Choose a member"],
-    [{ industry: "i".repeat(101) }, "f-industry", "at most 100"],
-    [{ address: "a".repeat(501) }, "f-address", "at most 500"],
+    // As long as what an import stores (COMPANY_LIMITS), so such a company can be saved again.
+    [{ industry: "i".repeat(201) }, "f-industry", "at most 200"],
+    [{ address: "a".repeat(1001) }, "f-address", "at most 1000"],
     [{ new_tag: "t".repeat(51) }, "f-new_tag", "at most 50"],
   ])("refuses %j with 422, the message beside the field, and stores nothing", async (form, field, message) => {
     const owner = await newTenant("Bad Input Co");
@@ -386,7 +387,9 @@ describe("deleting a company", () => {
     const res = await send(`/app/companies/${id}/delete`, { cookie: owner.cookie, form: {} });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toMatch(/^\/app\/companies\?notice=deleted&trashed=\d+$/);
-    expect(await page("/app/companies?notice=deleted", owner.cookie)).toContain("Company moved to the trash.");
+    expect(await page("/app/companies?notice=deleted", owner.cookie)).toContain(
+      "Company moved to the trash with its notes",
+    );
 
     expect(await companyRow(id)).toBeNull();
     expect(
@@ -550,6 +553,42 @@ describe("the list", () => {
     const fragment = await res.text();
     expect(fragment.startsWith('<section id="company-results"')).toBe(true);
     expect(names(fragment)).toEqual(["Alpha"]);
+  });
+
+  it("keeps the chosen sort while searching: the rows, the sort shown and every page's link", async () => {
+    const owner = await newTenant("Search Sort Co");
+    // insertCompanies gives later names earlier update times: by last update, the names come backwards.
+    const acs = Array.from({ length: 60 }, (_, i) => `Acme ${String(i).padStart(2, "0")}`);
+    await insertCompanies(owner.tenantId, ["Beta", ...acs, "Zeta"]);
+    const first = await page("/app/companies?q=ac&sort=updated", owner.cookie);
+    expect(first).toMatch(/<option value="updated" selected="">Last updated<\/option>/);
+    expect(nextHref(first)).toContain("sort=updated");
+    const seen = await allPages(owner.cookie, "/app/companies?q=ac&sort=updated");
+    expect(seen).toEqual({ seen: [...acs].reverse(), pages: 2 });
+    // A sort whose column may be empty (none of them was contacted): the order of the ids, newest first.
+    expect((await allPages(owner.cookie, "/app/companies?q=ac&sort=contacted&dir=desc")).seen).toEqual(
+      [...acs].reverse(),
+    );
+  });
+
+  it("keeps a domain in any script as its ASCII form and shows it as written, unless its letters mix scripts", async () => {
+    const owner = await newTenant("IDN Co");
+    const munich = await createCompanyThroughForm(owner.cookie, {
+      name: "Stadtwerke",
+      domain: "www.MÜNCHEN.de/impressum",
+    });
+    // A Cyrillic "а" among Latin letters passes for apple.com: browsers show such a label in ASCII, and so do we.
+    const fake = await createCompanyThroughForm(owner.cookie, { name: "Fruit", domain: "\u0430pple.com" });
+    expect((await companyRow(munich))!.domain).toBe("xn--mnchen-3ya.de");
+    const ascii = (await companyRow(fake))!.domain as string;
+    expect(ascii).toMatch(/^xn--/);
+    const html = await page("/app/companies", owner.cookie);
+    const domains = [...html.matchAll(/<td data-label="Domain">([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(domains).toEqual([ascii, "münchen.de"]);
+    // The company's own page shows it as written too, and links to its ASCII form.
+    const own = await page(`/app/companies/${munich}`, owner.cookie);
+    expect(own).toContain('href="https://xn--mnchen-3ya.de"');
+    expect(own).toMatch(/>\s*münchen\.de\s*<\/a>/);
   });
 
   it("never shows another tenant's companies", async () => {

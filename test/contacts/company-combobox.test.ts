@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
-import { counters, createCompanyThroughForm, fieldError } from "../companies/helpers";
+import { counters, createCompanyThroughForm, fieldError, insertCompanies } from "../companies/helpers";
 
 const optionsOf = (html: string) =>
   [...html.matchAll(/<div role="option" tabindex="-1" id="([^"]+)"[^>]*>([^<]*)<\/div>/g)].map((m) => m[2]!.trim());
@@ -29,12 +29,33 @@ describe("the company combobox", () => {
     await createCompanyThroughForm(t.cookie, { name: "Grasshopper Ltd" });
     await createCompanyThroughForm(other.cookie, { name: "Hopper Secret Corp" });
     const html = await textOf("/app/contacts/company-options?q=hopper", { cookie: t.cookie });
-    expect(optionsOf(html)).toEqual(["Grasshopper Ltd", "Hopper Industries", "Create company “hopper”"]);
+    // Names that start with what was typed come before those that hold it further in.
+    expect(optionsOf(html)).toEqual(["Hopper Industries", "Grasshopper Ltd", "Create company “hopper”"]);
     expect(html).not.toContain("Secret");
     // An exact name (any case) is not offered for creation again.
     expect(optionsOf(await textOf("/app/contacts/company-options?q=grasshopper%20ltd", { cookie: t.cookie }))).toEqual([
       "Grasshopper Ltd",
     ]);
+  });
+
+  it("offers the company named exactly what was typed first, even when ten longer names sort before it", async () => {
+    const t = await newTenant("Combo Exact");
+    // Ten names holding "ace" that sort before "ace" itself, and one that starts with it.
+    const before = Array.from({ length: 10 }, (_, i) => `Aaace ${String(i).padStart(2, "0")}`);
+    await insertCompanies(t.tenantId, [...before, "Acer Labs", "Ace"]);
+    const options = optionsOf(await textOf("/app/contacts/company-options?q=ace", { cookie: t.cookie }));
+    expect(options).toEqual(["Ace", "Acer Labs", ...before.slice(0, 8)]);
+    // Creating "ACE" from the combobox gives the Ace there is, not a second one.
+    const ace = await env.DB.prepare("SELECT id FROM companies WHERE tenant_id = ? AND name = 'Ace'")
+      .bind(t.tenantId)
+      .first<number>("id");
+    const res = await send("/app/contacts/company-options", { cookie: t.cookie, form: { name: "ACE" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: ace, name: "Ace" });
+    const { n } = (await env.DB.prepare("SELECT count(*) AS n FROM companies WHERE tenant_id = ?")
+      .bind(t.tenantId)
+      .first<{ n: number }>())!;
+    expect(n).toBe(12);
   });
 
   it("escapes what was typed in the create option", async () => {

@@ -108,6 +108,9 @@ describe("query plans without statistics", () => {
       ...filters.map((f) => `/app/contacts?${f}`),
       ...orders("/app/companies", COMPANY_SORTS),
       "/app/companies?q=plans",
+      // A search in another order: the name range, its matches sorted.
+      "/app/companies?q=plans&sort=updated&dir=desc",
+      "/app/companies?q=plans&sort=contacted",
       ...orders("/app/deals/list", DEAL_SORTS),
       "/app/deals/list?q=renewal",
     ];

@@ -130,6 +130,17 @@ describe("global search", () => {
     expect(await empty.json()).toEqual({ contacts: [], companies: [], deals: [], tasks: [] });
   });
 
+  it("finds a company by a domain in its own script, stored in ASCII, and shows it in that script", async () => {
+    const t = await newTenant("Search IDN");
+    const id = await createCompanyThroughForm(t.cookie, { name: "Stadtwerke", domain: "https://www.München.de/" });
+    for (const q of ["münchen", "MÜNCHEN.de", "xn--mnchen-3ya"]) {
+      const html = await textOf(`/app/search?q=${encodeURIComponent(q)}`, { cookie: t.cookie, headers: BOX });
+      expect(linksIn(html), q).toEqual([`/app/companies/${id}`]);
+      expect(html).toContain("münchen.de");
+      expect(html).not.toContain("xn--");
+    }
+  });
+
   it("asks who you are first", async () => {
     const res = await send("/app/search?q=hopp");
     expect(res.status).toBe(303);

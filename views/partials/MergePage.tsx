@@ -102,6 +102,8 @@ export function MergeReviewPage(p: {
   kept: MergeSideView;
   other: MergeSideView;
   after: Record<string, string>;
+  /** A row's label by its key, where they differ (a custom field's row is keyed apart from a built-in one's). */
+  labels?: Record<string, string>;
   /** Why they cannot be merged as they are (too many emails together), or a conflict to explain. */
   problem?: string;
   canMerge: boolean;
@@ -126,13 +128,13 @@ export function MergeReviewPage(p: {
             </tr>
           </thead>
           <tbody>
-            {Object.keys(p.after).map((label) => (
+            {Object.keys(p.after).map((key) => (
               <tr>
-                <th scope="row">{label}</th>
-                <td data-label={`${kept.name} (kept)`}>{kept.rows[label] ?? "—"}</td>
-                <td data-label={`${other.name} (merged in)`}>{other.rows[label] ?? "—"}</td>
+                <th scope="row">{p.labels?.[key] ?? key}</th>
+                <td data-label={`${kept.name} (kept)`}>{kept.rows[key] ?? "—"}</td>
+                <td data-label={`${other.name} (merged in)`}>{other.rows[key] ?? "—"}</td>
                 <td data-label="After the merge">
-                  <strong>{p.after[label]}</strong>
+                  <strong>{p.after[key]}</strong>
                 </td>
               </tr>
             ))}

@@ -27,15 +27,24 @@ export function RecordFormMessages(p: { errors: Record<string, string>; alert?: 
   );
 }
 
-/** The record's owner: one of the workspace's members, or nobody. */
-export function OwnerSelect(p: { members: { userId: string; email: string }[]; value?: string; error?: string }) {
+/**
+ * The record's owner: one of the workspace's members, or nobody; `former` is its owner who has left the
+ * workspace, offered (and selected while it is the value) so that saving keeps them.
+ */
+export function OwnerSelect(p: {
+  members: { userId: string; email: string }[];
+  former?: { userId: string; email: string | null } | null;
+  value?: string;
+  error?: string;
+}) {
+  const former = p.former ? [{ value: p.former.userId, label: `${p.former.email ?? "Someone"} (former member)` }] : [];
   return (
     <SelectField
       name="owner_id"
       label="Owner"
       value={p.value}
       empty="No owner"
-      options={memberOptions(p.members)}
+      options={[...memberOptions(p.members), ...former]}
       error={p.error}
     />
   );

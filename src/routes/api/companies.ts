@@ -110,9 +110,13 @@ companiesApi.openapi(
     path: "/companies/{id}",
     tags,
     summary: "Update a company",
-    description: "Only the fields sent change; null clears one; tag_ids is replaced whole.",
+    description:
+      "Only the fields sent change; null clears one; tag_ids is replaced whole. A change saved since the company was read is `409`.",
     request: { params: IdParam, body },
-    responses: { 200: json(CompanySchema, "The company as updated"), ...problems(400, 401, 403, 404, 413, 415, 422) },
+    responses: {
+      200: json(CompanySchema, "The company as updated"),
+      ...problems(400, 401, 403, 404, 409, 413, 415, 422),
+    },
   }),
   async (c) => {
     const t = apiTenant(c);
@@ -120,7 +124,11 @@ companiesApi.openapi(
     const current = await getApiCompany(t, id);
     if (!current) throw notFound();
     const { input, ctx } = await readCompanyJson(t, c.req.valid("json"), current);
-    if (!(await updateCompany(t, callerOf(c).createdBy, id, input, ctx, Date.now()))) throw notFound();
+    // The version read above: a change saved meanwhile makes this a 409 rather than overwriting it.
+    const expected = Date.parse(current.updated_at);
+    const result = await updateCompany(t, callerOf(c).createdBy, id, expected, input, ctx, Date.now());
+    if (!result.ok && result.reason === "not_found") throw notFound();
+    if (!result.ok) throw new ApiProblem("conflict", "The company was changed meanwhile; read it again and retry.");
     const record = await getApiCompany(t, id);
     if (!record) throw notFound();
     return c.json(record, 200);

@@ -1,7 +1,8 @@
 /**
  * A company's JSON body read through the app's own company form check (validateCompanyForm), so the API
  * accepts what the form accepts: name, domain (normalised), size, phone (in the workspace's region), owner,
- * tags and custom values in canonical form. An update starts from the company as it is.
+ * tags and custom values in canonical form. An update starts from the company as it is (its owner kept even
+ * when they have left the workspace).
  */
 import type { TenantDb } from "../../db/scoped";
 import type { ApiCompany } from "../../services/api/companies";
@@ -36,7 +37,8 @@ export async function readCompanyJson(
     if (json[key] !== undefined) body[key] = text(json[key]);
   if (json.tag_ids !== undefined) body.tag_ids = json.tag_ids.map(String);
   const unknown = customFieldsIntoBody(body, json.custom_fields, ctx.fields, "company");
-  const parsed = validateCompanyForm(ctx, body);
+  // The company's own owner is kept as it is after they leave the workspace; only another owner must be a member.
+  const parsed = validateCompanyForm(ctx, body, undefined, current?.owner_id ?? null);
   if (!parsed.ok) throw invalidFields([...unknown, ...jsonProblems(parsed.errors, ctx.fields)]);
   if (unknown.length) throw invalidFields(unknown);
   return { input: parsed.input, ctx };

@@ -6,6 +6,7 @@
 import { trackFeature } from "../../middleware/usage";
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
+import { displayDomain } from "../../lib/domain";
 import { formatAmount } from "../../lib/money";
 import { readerDueDate } from "../../services/tasks/due-day";
 import { formatCalendarDate } from "../../../views/lib/time";
@@ -35,7 +36,11 @@ function viewOf(q: string, found: Found, reader: { locale: string; timeZone: str
     },
     companies: {
       more: found.companies.more,
-      hits: found.companies.hits.map((h) => ({ id: h.id, name: h.name, detail: h.domain ?? "" })),
+      hits: found.companies.hits.map((h) => ({
+        id: h.id,
+        name: h.name,
+        detail: h.domain ? displayDomain(h.domain) : "",
+      })),
     },
     deals: {
       more: found.deals.more,

@@ -17,6 +17,12 @@ import type { CompanyDetails } from "./fields";
 /** Head-count ranges offered by the size select. */
 export const COMPANY_SIZES = ["1-10", "11-50", "51-200", "201-500", "501-1000", "1001-5000", "5001+"] as const;
 export const COMPANY_NAME_MAX = 200;
+/**
+ * The longest values a company's fields take. The import and the bulk API store companies too, and the form and
+ * PATCH check a whole company again on every save, so these are at least what those accept (the import's
+ * industry and address limits should come from here).
+ */
+export const COMPANY_LIMITS = { name: COMPANY_NAME_MAX, domain: 300, industry: 200, address: 1000, phone: 60 } as const;
 const TAG_NAME_MAX = 50;
 
 /** What the company form needs to be shown and checked: the tenant's phone region, tags, fields, members. */
@@ -51,15 +57,15 @@ export interface CompanyInput extends CompanyDetails {
 const optional = (label: string, max: number) => z.preprocess((v) => (v === undefined ? "" : v), text(label, { max }));
 
 const companySchema = z.object({
-  name: z.preprocess((v) => (v === undefined ? "" : v), text("Name", { min: 1, max: COMPANY_NAME_MAX })),
-  domain: optional("Domain", 300),
-  industry: optional("Industry", 100),
+  name: z.preprocess((v) => (v === undefined ? "" : v), text("Name", { min: 1, max: COMPANY_LIMITS.name })),
+  domain: optional("Domain", COMPANY_LIMITS.domain),
+  industry: optional("Industry", COMPANY_LIMITS.industry),
   size: z.preprocess(
     (v) => (v === undefined ? "" : v),
     z.union([z.literal(""), z.enum(COMPANY_SIZES)], { error: "Choose one of the sizes." }),
   ),
-  address: optional("Address", 500),
-  phone: optional("Phone", 60),
+  address: optional("Address", COMPANY_LIMITS.address),
+  phone: optional("Phone", COMPANY_LIMITS.phone),
   owner_id: optional("Owner", 100),
   // ";" separates tags in exports and imports, as the contact and deal forms refuse it.
   new_tag: z.preprocess((v) => (v === undefined ? "" : v), tagName("New tag", { max: TAG_NAME_MAX })),
@@ -67,11 +73,16 @@ const companySchema = z.object({
 
 export type CompanyFormResult = { ok: true; input: CompanyInput } | { ok: false; errors: FieldErrors };
 
-/** Checks a submitted company form against the tenant's context (numbers in `locale`). Nothing is read or written here. */
+/**
+ * Checks a submitted company form against the tenant's context (numbers in `locale`). Nothing is read or written
+ * here. `currentOwnerId` is the edited company's owner: kept as it is even when they have left the workspace
+ * (only a different owner must be a member), so saving an edit never drops it.
+ */
 export function validateCompanyForm(
   ctx: CompanyFormContext,
   body: Record<string, unknown>,
   locale?: string,
+  currentOwnerId?: string | null,
 ): CompanyFormResult {
   const parsed = parseForm(companySchema, body);
   const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
@@ -89,7 +100,7 @@ export function validateCompanyForm(
     if (r.ok) phone = r.e164;
     else errors.phone = r.message;
   }
-  if (d?.owner_id && !ctx.members.some((m) => m.userId === d.owner_id))
+  if (d?.owner_id && d.owner_id !== currentOwnerId && !ctx.members.some((m) => m.userId === d.owner_id))
     errors.owner_id = "Choose a member of this workspace.";
 
   // Checkboxes arrive as one string or a list of strings; anything else, or an id that is not one of
@@ -132,6 +143,18 @@ export function validateCompanyForm(
       customValues: custom.values,
     },
   };
+}
+
+/**
+ * The edited company's owner when they are no longer a member of the workspace (the form offers them as a former
+ * member, so a save keeps them), else null.
+ */
+export function formerOwnerOf(
+  ctx: CompanyFormContext,
+  company: { ownerId: string | null; ownerEmail: string | null },
+): { userId: string; email: string | null } | null {
+  if (!company.ownerId || ctx.members.some((m) => m.userId === company.ownerId)) return null;
+  return { userId: company.ownerId, email: company.ownerEmail };
 }
 
 /** The tenant's companies with this (normalised) domain, for the duplicate warning; none for a shared host (facebook.com). */

@@ -84,16 +84,20 @@ const PREFIX_END = "\u{10FFFF}";
 /**
  * One page of companies by keyset: the sort key and id of the last row of the previous page, never
  * OFFSET, and no COUNT(*). Each sort has an index that starts (tenant_id, key, id); a name prefix is
- * a range on the name index, so searching sorts by name. A sort on a column that may be null reads the
- * rows with a value, then those without, in one batch.
+ * a range on the name index, and a search keeps the chosen sort (as the contacts list does). A sort on a
+ * column that may be null reads the rows with a value, then those without, in one batch.
  */
 export async function listCompanies(
   t: TenantDb,
   params: CompanyListParams,
 ): Promise<{ rows: (CompanyRow & { tags: Tag[] })[]; nextCursor: string | null; count: number }> {
   const q = nameSortKey(params.q.trim()).slice(0, COMPANY_NAME_MAX);
-  const sort: CompanySort = q ? "name" : params.sort;
-  const key = SORT_COLUMNS[sort];
+  const sort = params.sort;
+  // A search in another order than by name reads the name range and sorts its matches: the unary plus keeps
+  // SQLite from walking the sort's own index (or the id's) instead, filtering the whole workspace by name.
+  const byRange = q !== "" && sort !== "name";
+  const key = byRange ? sql`+${SORT_COLUMNS[sort]}` : SORT_COLUMNS[sort];
+  const id = byRange ? sql`+${companies.id}` : companies.id;
   const after = decodeCursor(params.cursor, sort);
   const desc_ = params.dir === "desc";
   const conditions: (SQL | undefined)[] = [];
@@ -105,17 +109,17 @@ export async function listCompanies(
     );
   }
   const reads: SegmentRead[] = NULLABLE.has(sort)
-    ? nullsLastReads(key, companies.id, params.dir, after ? { value: after[0], id: after[1], back: false } : null)
+    ? nullsLastReads(key, id, params.dir, after ? { value: after[0], id: after[1], back: false } : null)
     : [
         {
           where: after
             ? [
                 desc_
-                  ? sql`(${key}, ${companies.id}) < (${after[0]}, ${after[1]})`
-                  : sql`(${key}, ${companies.id}) > (${after[0]}, ${after[1]})`,
+                  ? sql`(${key}, ${id}) < (${after[0]}, ${after[1]})`
+                  : sql`(${key}, ${id}) > (${after[0]}, ${after[1]})`,
               ]
             : [],
-          orderBy: desc_ ? [desc(key), desc(companies.id)] : [asc(key), asc(companies.id)],
+          orderBy: desc_ ? [desc(key), desc(id)] : [asc(key), asc(id)],
         },
       ];
   const [first, ...rest] = reads.map((read) =>

@@ -1,98 +1,20 @@
 /**
  * Creating and updating a company. Every write goes in one db.batch with its activity entry and
- * counter change, so a record never exists without them.
+ * counter change, so a record never exists without them. An update is conditional on the version the
+ * form (or the API's read) started from, every statement of its batch included, as contacts' are.
  */
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { activities, companies, companyTags, contacts, customFieldValues, tags } from "../../db/schema";
-import { cleanName, nameKeyOf } from "../../lib/setting-names";
-import { guardedValue, isPlanLimitError } from "../billing/limits";
-import { activityInsert } from "../records/activity";
+import { activities, companies, companyTags, contacts } from "../../db/schema";
+import { cleanName } from "../../lib/setting-names";
+import { isPlanLimitError } from "../billing/limits";
 import { webhookEventInsert } from "../webhooks/events";
 import { companyData } from "../webhooks/payloads";
 import { counterChange } from "../records/counters";
-import { saveValuesStatements } from "../records/custom-fields";
-import { TAG_COLORS, TagLimitError, tagRoomLeft } from "../records/tags";
+import { TagLimitError } from "../records/tags";
 import { nameSortKey, type CompanyFormContext, type CompanyInput } from "./form";
-import { getCompanyForEdit } from "./page";
-
-/**
- * Statements that attach tags to a company: the checked tag ids (one JSON parameter, however many)
- * and the new tag by name, created first if it does not exist. `companyId` may be a subquery.
- */
-function tagStatements(
-  t: TenantDb,
-  companyId: number | SQL,
-  input: CompanyInput,
-  ctx: CompanyFormContext,
-  now: number,
-) {
-  const statements = [];
-  const newKey = input.newTag ? nameKeyOf(input.newTag) : null;
-  if (input.newTag && newKey) {
-    const color = TAG_COLORS[ctx.tags.length % TAG_COLORS.length]!;
-    // NULL past the workspace's tag limit (unless the tag exists): NOT NULL fails and the batch writes nothing.
-    const allowed = sql`(${tagRoomLeft(t)} OR EXISTS (SELECT 1 FROM tags WHERE tenant_id = ${t.tenantId} AND name_key = ${newKey}))`;
-    statements.push(
-      t
-        .insert(tags, { name: cleanName(input.newTag), nameKey: guardedValue(allowed, newKey), color, createdAt: now })
-        .onConflictDoNothing(),
-    );
-  }
-  if (input.tagIds.length || newKey) {
-    statements.push(
-      t.db
-        .insert(companyTags)
-        .select(
-          t.db
-            .select({
-              tenantId: sql<string>`${t.tenantId}`.as("tenant_id"),
-              companyId: sql<number>`${companyId}`.as("company_id"),
-              tagId: tags.id,
-            })
-            .from(tags)
-            .where(
-              t.where(
-                tags,
-                sql`(${tags.id} IN (SELECT value FROM json_each(${JSON.stringify(input.tagIds)}))
-                  OR ${tags.nameKey} = ${newKey})`,
-              ),
-            ),
-        )
-        .onConflictDoNothing(),
-    );
-  }
-  return statements;
-}
-
-/**
- * Statements that set a company's custom values (`companyId` may be a subquery) and clear those set to null. Set
- * values are joined with the workspace's company fields, so a field deleted during the request is skipped, as
- * contacts and deals do, instead of failing the batch on the foreign key.
- */
-function valueStatements(t: TenantDb, companyId: number | SQL, values: Map<number, string | null>) {
-  const set: Record<string, string> = {};
-  for (const [fieldId, value] of values) if (value !== null) set[String(fieldId)] = value;
-  const cleared = new Map([...values].filter(([, value]) => value === null));
-  const statements = [];
-  if (Object.keys(set).length)
-    statements.push(
-      t.db
-        .insert(customFieldValues)
-        .select(
-          sql`SELECT f.tenant_id, f.id, ${companyId}, j.value FROM json_each(${JSON.stringify(set)}) j
-            JOIN custom_fields f ON f.id = CAST(j.key AS INTEGER) AND f.tenant_id = ${t.tenantId} AND f.entity = 'company'
-            WHERE true`,
-        )
-        .onConflictDoUpdate({
-          target: [customFieldValues.tenantId, customFieldValues.fieldId, customFieldValues.entityId],
-          set: { value: sql`excluded.value` },
-        }),
-    );
-  // Clearing needs no join (deleting a deleted field's value deletes nothing); a new company has none to clear.
-  if (typeof companyId === "number") statements.push(...saveValuesStatements(t, companyId, cleared));
-  return statements;
-}
+import { getCompany, getCompanyForEdit, type Company } from "./page";
+import { tagStatements, valueStatements } from "./write-statements";
 
 /** Runs a company's batch; the guard of a new tag past the workspace's limit becomes TagLimitError. */
 async function withTagLimit<T>(write: () => Promise<T>): Promise<T> {
@@ -171,25 +93,36 @@ export async function createCompany(
 /** Sets a tag list apart for comparison: names, sorted. */
 const tagNames = (list: { name: string }[]) => list.map((t) => t.name).sort((a, b) => a.localeCompare(b));
 
+export type UpdateCompanyResult =
+  | { ok: true; changed: boolean }
+  | { ok: false; reason: "not_found" | "conflict"; current?: Company };
+
 /**
- * Updates a company: its fields, tags and custom values, the copy of its name on its contacts (the
- * contacts' search index follows through its triggers), and an "updated" activity with what changed,
- * all in one batch. Returns false when the company is not the tenant's; true (and writes nothing)
- * when nothing changed.
+ * Updates a company if it is still at `expectedUpdatedAt` (the version the form showed, or the API read; null:
+ * as it is now): its fields, tags and custom values, the copy of its name on its contacts (the contacts' search
+ * index follows through its triggers), and an "updated" activity with what changed, all in one batch. Every
+ * statement of the batch is conditional on the company carrying the version this batch writes, so when someone
+ * else saved, merged into or deleted it first, nothing at all is written. Writes nothing when nothing changed.
  */
 export async function updateCompany(
   t: TenantDb,
   // Null: an API key whose maker's account is gone (src/services/api/).
   actorId: string | null,
   id: number,
+  expectedUpdatedAt: number | null,
   input: CompanyInput,
   ctx: CompanyFormContext,
   now: number,
-): Promise<boolean> {
+): Promise<UpdateCompanyResult> {
   const before = await getCompanyForEdit(t, id);
-  if (!before) return false;
+  if (!before) return { ok: false, reason: "not_found" };
   const b = before.company;
+  const expected = expectedUpdatedAt ?? b.updatedAt;
+  if (expected !== b.updatedAt) return { ok: false, reason: "conflict", current: b };
   const changes: Record<string, [unknown, unknown]> = {};
+  // An owner kept as it is keeps its label, a former member's included.
+  const ownerAfter =
+    input.ownerId === b.ownerId ? b.ownerEmail : (ctx.members.find((m) => m.userId === input.ownerId)?.email ?? null);
   const scalar: [string, unknown, unknown][] = [
     ["name", b.name, input.name],
     ["domain", b.domain, input.domain],
@@ -197,7 +130,7 @@ export async function updateCompany(
     ["size", b.size, input.size],
     ["address", b.address, input.address],
     ["phone", b.phone, input.phone],
-    ["owner", b.ownerEmail, ctx.members.find((m) => m.userId === input.ownerId)?.email ?? null],
+    ["owner", b.ownerEmail, ownerAfter],
   ];
   for (const [field, from, to] of scalar)
     if ((from ?? null) !== (to ?? null)) changes[field] = [from ?? null, to ?? null];
@@ -218,24 +151,30 @@ export async function updateCompany(
     const field = ctx.fields.find((f) => f.id === fieldId)!;
     changes[field.name] = [old, value];
   }
-  if (Object.keys(changes).length === 0) return true;
+  if (Object.keys(changes).length === 0) return { ok: true, changed: false };
 
+  // A save in the same millisecond as the version it replaces must still change the version.
+  const version = Math.max(now, expected + 1);
+  const guard = sql`EXISTS (SELECT 1 FROM companies k
+    WHERE k.tenant_id = ${t.tenantId} AND k.id = ${id} AND k.updated_at = ${version})`;
   const renamed = input.name !== b.name;
-  await withTagLimit(() =>
+  const [updated] = await withTagLimit(() =>
     t.db.batch([
-      t.update(
-        companies,
-        {
-          ...companyColumns(input),
-          updatedAt: now,
-          lastActivityAt: now,
-        },
-        eq(companies.id, id),
-      ),
+      t
+        .update(
+          companies,
+          { ...companyColumns(input), updatedAt: version, lastActivityAt: version },
+          eq(companies.id, id),
+          eq(companies.updatedAt, expected),
+        )
+        .returning({ id: companies.id }),
       ...(changes.tags
-        ? [t.delete(companyTags, eq(companyTags.companyId, id)), ...tagStatements(t, id, input, ctx, now)]
+        ? [
+            t.delete(companyTags, eq(companyTags.companyId, id), guard),
+            ...tagStatements(t, id, input, ctx, version, guard),
+          ]
         : []),
-      ...valueStatements(t, id, changedValues),
+      ...valueStatements(t, id, changedValues, guard),
       // contacts_tenant_company_idx finds them; the contacts_fts_update trigger re-indexes each one.
       ...(renamed
         ? [
@@ -245,21 +184,29 @@ export async function updateCompany(
               {
                 companyName: input.name,
                 companySort: nameSortKey(input.name),
-                updatedAt: sql`max(${contacts.updatedAt} + 1, ${now})`,
+                updatedAt: sql`max(${contacts.updatedAt} + 1, ${version})`,
               },
               eq(contacts.companyId, id),
+              guard,
             ),
           ]
         : []),
-      activityInsert(t, { subjectType: "company", subjectId: id, actorId, kind: "updated", changes, now }),
+      t.db.insert(activities).select(
+        sql`SELECT NULL, ${t.tenantId}, 'company', ${id}, ${actorId}, 'updated', ${JSON.stringify(changes)}, ${version}
+          WHERE ${guard}`,
+      ),
       webhookEventInsert(
         t,
         "company.updated",
         companyData(),
-        sql`FROM companies co WHERE co.tenant_id = ${t.tenantId} AND co.id = ${id}`,
-        now,
+        sql`FROM companies co WHERE co.tenant_id = ${t.tenantId} AND co.id = ${id} AND co.updated_at = ${version}`,
+        version,
       ),
     ]),
   );
-  return true;
+  if (updated.length === 0) {
+    const current = await getCompany(t, id);
+    return current ? { ok: false, reason: "conflict", current } : { ok: false, reason: "not_found" };
+  }
+  return { ok: true, changed: true };
 }

@@ -28,8 +28,8 @@ export interface SegmentRead {
  * Concatenate their rows and keep a page's worth.
  */
 export function nullsLastReads(
-  column: SQLiteColumn,
-  id: SQLiteColumn,
+  column: SQLiteColumn | SQL,
+  id: SQLiteColumn | SQL,
   dir: SortDirection,
   cursor: NullableCursor | null,
 ): SegmentRead[] {

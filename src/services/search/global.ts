@@ -8,6 +8,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { companies, contacts, deals, pipelineStages, type TASK_STATUSES, tasks } from "../../db/schema";
+import { asciiDomainSearch } from "../../lib/domain";
 import { ftsQuery, searchTerms } from "../records/search";
 
 /** How many of each kind the box shows and the search page shows; one more is read to know of others. */
@@ -44,14 +45,23 @@ export function contactMatches(t: TenantDb, text: string, limit: number) {
   );
 }
 
-/** The companies whose name or domain contains `text`, by name (also the task form's record picker). */
+/**
+ * The companies whose name or domain contains `text`, by name (also the task form's record picker). Domains are
+ * stored in ASCII: "münchen" is also looked for as "xn--mnchen-3ya", so whole labels in any script are found.
+ */
 export function companyMatches(t: TenantDb, text: string, limit: number) {
   const lower = text.toLowerCase();
+  const ascii = asciiDomainSearch(text);
   return t.db
     .select({ id: companies.id, name: companies.name, domain: companies.domain })
     .from(companies)
     .where(
-      t.where(companies, sql`(instr(${companies.nameSort}, ${lower}) > 0 OR instr(${companies.domain}, ${lower}) > 0)`),
+      t.where(
+        companies,
+        sql`(instr(${companies.nameSort}, ${lower}) > 0 OR instr(${companies.domain}, ${lower}) > 0${
+          ascii ? sql` OR instr(${companies.domain}, ${ascii}) > 0` : sql``
+        })`,
+      ),
     )
     .orderBy(companies.nameSort, companies.id)
     .limit(limit);

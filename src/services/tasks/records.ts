@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import type { SubjectType } from "../../db/schema";
+import { displayDomain } from "../../lib/domain";
 import { contactDisplayName } from "../contacts/names";
 import { contactOption } from "../deals/contact-choices";
 import { searchTerms } from "../records/search";
@@ -52,7 +53,12 @@ export async function recordOptions(t: TenantDb, query: string): Promise<{ query
     query: typed,
     hits: [
       ...people.map(contactOption).map(({ id, ...o }) => ({ ref: `contact:${id}`, kind: "contact" as const, ...o })),
-      ...firms.map((c) => ({ ref: `company:${c.id}`, kind: "company" as const, name: c.name, detail: c.domain })),
+      ...firms.map((c) => ({
+        ref: `company:${c.id}`,
+        kind: "company" as const,
+        name: c.name,
+        detail: c.domain && displayDomain(c.domain),
+      })),
       ...sales.map((d) => ({ ref: `deal:${d.id}`, kind: "deal" as const, name: d.name, detail: d.stage })),
     ],
   };

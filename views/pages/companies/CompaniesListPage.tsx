@@ -4,6 +4,7 @@ import { SelectField, TagChip } from "./FormFields";
 import { liveSearch, OrderFilter, TagFilter } from "../../partials/ListFilters";
 import { FilterBar, type FilterChip } from "../../partials/FilterBar";
 import { TableHead } from "../../components/TableHead";
+import { displayDomain } from "../../../src/lib/domain";
 
 export interface CompanyListRow {
   id: number;
@@ -28,7 +29,8 @@ export interface CompanyListFilters {
 
 /** Confirmations after a redirect, by key, so no user input is echoed from the URL. */
 export const COMPANY_NOTICES = {
-  deleted: "Company moved to the trash. Its contacts were kept, without a company.",
+  deleted:
+    "Company moved to the trash with its notes, tasks and logged interactions. Its contacts and deals were kept, without a company.",
 } as const;
 export type CompanyNotice = keyof typeof COMPANY_NOTICES;
 
@@ -82,7 +84,7 @@ export function CompanyResults(
                 <td data-label="Name">
                   <a href={`/app/companies/${r.id}`}>{r.name}</a>
                 </td>
-                <td data-label="Domain">{r.domain ?? ""}</td>
+                <td data-label="Domain">{r.domain ? displayDomain(r.domain) : ""}</td>
                 <td data-label="Industry">{r.industry ?? ""}</td>
                 <td data-label="Size">{r.size ?? ""}</td>
                 <td data-label="Tags">

@@ -1,5 +1,11 @@
-import { Field, FormAlert } from "../../components/Field";
-import { FormActions, OwnerSelect, recordFormPage, TagsAndCustomFields } from "../../partials/RecordForm";
+import { Field } from "../../components/Field";
+import {
+  FormActions,
+  OwnerSelect,
+  RecordFormMessages,
+  recordFormPage,
+  TagsAndCustomFields,
+} from "../../partials/RecordForm";
 import { InputField, SelectField, TextareaField, type CustomFieldDef } from "./FormFields";
 
 export interface CompanyFormProps {
@@ -14,20 +20,26 @@ export interface CompanyFormProps {
   tags: { id: number; name: string; color: string }[];
   fields: CustomFieldDef[];
   members: { userId: string; email: string }[];
+  /** The company's owner when they have left the workspace: offered, so saving keeps them. */
+  formerOwner?: { userId: string; email: string | null } | null;
   sizes: readonly string[];
+  /** The longest value of each field (what the import stores too). */
+  limits: { name: number; domain: number; industry: number; address: number; phone: number };
   region: string;
   /** Companies that already have the submitted domain: the form asks before creating another. */
   duplicates?: { id: number; name: string }[];
+  /** An edit's version (the company's updatedAt when the form was read): a save over a newer one is refused. */
+  version?: number;
+  /** A warning atop the form (someone else saved first). */
+  alert?: string;
 }
 
 /** The company form, for creating and editing. Works without JavaScript; htmx boosts it. */
 export function CompanyForm(p: CompanyFormProps) {
   const v = p.values;
-  const hasErrors = Object.keys(p.errors).length > 0;
   return (
     <form class="stack record-form" method="post" action={p.action} novalidate>
-      {hasErrors ? <FormAlert>Please correct the fields marked below.</FormAlert> : null}
-      {p.errors.form ? <FormAlert>{p.errors.form}</FormAlert> : null}
+      <RecordFormMessages errors={p.errors} alert={p.alert} version={p.version} />
       {p.duplicates?.length ? (
         <div class="flash warn" role="alert">
           <p>
@@ -53,7 +65,7 @@ export function CompanyForm(p: CompanyFormProps) {
         value={v.name}
         error={p.errors.name}
         required
-        maxlength={200}
+        maxlength={p.limits.name}
         autocomplete="organization"
       />
       <InputField
@@ -63,9 +75,15 @@ export function CompanyForm(p: CompanyFormProps) {
         error={p.errors.domain}
         hint="Like example.com. A full web address works too."
         inputmode="url"
-        maxlength={300}
+        maxlength={p.limits.domain}
       />
-      <InputField name="industry" label="Industry" value={v.industry} error={p.errors.industry} maxlength={100} />
+      <InputField
+        name="industry"
+        label="Industry"
+        value={v.industry}
+        error={p.errors.industry}
+        maxlength={p.limits.industry}
+      />
       <SelectField
         name="size"
         label="Size"
@@ -81,11 +99,17 @@ export function CompanyForm(p: CompanyFormProps) {
         value={v.phone}
         error={p.errors.phone}
         autocomplete="tel"
-        maxlength={60}
+        maxlength={p.limits.phone}
         hint={`Numbers without a country code are read as ${p.region} numbers; start others with + and the country code.`}
       />
-      <TextareaField name="address" label="Address" value={v.address} error={p.errors.address} maxlength={500} />
-      <OwnerSelect members={p.members} value={v.owner_id} error={p.errors.owner_id} />
+      <TextareaField
+        name="address"
+        label="Address"
+        value={v.address}
+        error={p.errors.address}
+        maxlength={p.limits.address}
+      />
+      <OwnerSelect members={p.members} former={p.formerOwner} value={v.owner_id} error={p.errors.owner_id} />
       <TagsAndCustomFields tags={p.tags} tagIds={p.tagIds} fields={p.fields} values={v} errors={p.errors} />
       <FormActions submit={p.mode === "new" ? "Create company" : "Save changes"} cancelHref={p.cancelHref} />
     </form>

@@ -5,6 +5,7 @@ import { DeleteRecordConfirm, EditDeleteActions, type RecordPageContext } from "
 import { RecordBody } from "../../partials/RecordBody";
 import { RecentBeacon } from "../../partials/RecentBeacon";
 import { RelatedDeals } from "../../partials/deals/RelatedDeals";
+import { displayDomain } from "../../../src/lib/domain";
 
 export interface CompanyPageProps extends RecordPageContext {
   company: {
@@ -52,7 +53,7 @@ export function CompanyPage(p: CompanyPageProps) {
             <dd>
               {c.domain ? (
                 <a href={`https://${c.domain}`} rel="noopener noreferrer nofollow" target="_blank">
-                  {c.domain}
+                  {displayDomain(c.domain)}
                 </a>
               ) : (
                 <span class="muted">—</span>
@@ -110,8 +111,9 @@ export function CompanyPage(p: CompanyPageProps) {
 export function CompanyDeletePage(p: { company: { id: number; name: string } }) {
   return (
     <DeleteRecordConfirm name={p.company.name} path={`/app/companies/${p.company.id}`} what="company">
-      Its notes, tags and custom values go with it. Its contacts are kept, without a company. The trash keeps it for 30
-      days; restoring it links its contacts back.
+      Its notes, tasks, logged calls, meetings and emails, tags and custom values go to the trash with it. Its contacts
+      and deals are kept, without a company. The trash keeps it for 30 days; restoring it brings everything back and
+      links back the contacts and deals that have not been given another company meanwhile.
     </DeleteRecordConfirm>
   );
 }

@@ -5,7 +5,6 @@
  */
 import { trackFeature } from "../../../middleware/usage";
 import { Hono, type Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../../env";
 import { formatPhone } from "../../../lib/phone";
 import { errorResponse } from "../../../lib/errors";
@@ -13,13 +12,7 @@ import { inReaderZone, render, wantsFragment } from "../../../lib/render";
 import { deferSessionCheck, requireRole, roleAtLeast } from "../../../middleware/session";
 import { deleteCompany } from "../../../services/companies/delete";
 import { withUndo } from "../shared/trash-undo";
-import {
-  COMPANY_SIZES,
-  companiesWithDomain,
-  companyFormContext,
-  validateCompanyForm,
-  type CompanyFormContext,
-} from "../../../services/companies/form";
+import { companiesWithDomain, companyFormContext, validateCompanyForm } from "../../../services/companies/form";
 import { COMPANY_COUNT_BOUND, COMPANY_SORTS, listCompanies, type CompanySort } from "../../../services/companies/list";
 import { pageRange } from "../../../../views/lib/page-range";
 import {
@@ -37,8 +30,9 @@ import { echo, noticeOf, parseRecordId, timelineProps, type FormBody } from "../
 import { addInteractionRoute } from "../interactions";
 import { addNoteRoute } from "../notes";
 import { confirmationPage } from "../shared/delete-routes";
+import { echoTagIds, formPage, tagLimited } from "./form-page";
 import { companyMergeRoutes } from "./merge";
-import { editPost, recordFormProps, withCustomFieldValues, type RecordFormState } from "../shared/record-form";
+import { editPost, submittedVersion, withCustomFieldValues } from "../shared/record-form";
 import { readRecordWithDeals } from "../shared/record-page";
 import {
   COMPANY_NOTICES,
@@ -47,41 +41,10 @@ import {
   companiesHref,
   type CompanyNotice,
 } from "../../../../views/pages/companies/CompaniesListPage";
-import { CompanyFormPage } from "../../../../views/pages/companies/CompanyForm";
 import { CompanyDeletePage, CompanyPage } from "../../../../views/pages/companies/CompanyPage";
 
 /** Mounted at /app/companies. */
 export const companiesRoutes = new Hono<AppEnv>();
-
-function echoTagIds(body: FormBody): number[] {
-  const raw = body.tag_ids === undefined ? [] : Array.isArray(body.tag_ids) ? body.tag_ids : [body.tag_ids];
-  return raw
-    .filter((v): v is string => typeof v === "string")
-    .map(Number)
-    .filter(Number.isSafeInteger);
-}
-
-function formPage(
-  c: Context<AppEnv>,
-  ctx: CompanyFormContext,
-  opts: RecordFormState & { duplicates?: { id: number; name: string }[] },
-  status: ContentfulStatusCode = 200,
-) {
-  return render(
-    c,
-    opts.title,
-    <CompanyFormPage
-      {...recordFormProps("/app/companies", opts)}
-      tags={ctx.tags}
-      fields={ctx.fields}
-      members={ctx.members}
-      sizes={COMPANY_SIZES}
-      region={ctx.region}
-      duplicates={opts.duplicates}
-    />,
-    status,
-  );
-}
 
 // ---- The list ---------------------------------------------------------------------------------
 
@@ -164,16 +127,6 @@ companiesRoutes.post("/", requireRole("member"), async (c) => {
   return c.redirect(`/app/companies/${id}`, 303);
 });
 
-/** A write whose "New tag" the workspace has no room for: the error, to show by the field (nothing written). */
-async function tagLimited<T>(write: () => Promise<T>): Promise<T | TagLimitError> {
-  try {
-    return await write();
-  } catch (err) {
-    if (err instanceof TagLimitError) return err;
-    throw err;
-  }
-}
-
 // ---- Read -----------------------------------------------------------------------------------------
 
 companiesRoutes.get("/:id", deferSessionCheck, async (c) => {
@@ -231,6 +184,7 @@ companiesRoutes.get("/:id/edit", requireRole("member"), async (c) => {
     title: `Edit ${co.name}`,
     values,
     tagIds: found.tags.map((t) => t.id),
+    company: co,
   });
 });
 
@@ -240,21 +194,41 @@ companiesRoutes.post("/:id", requireRole("member"), async (c) => {
   if (!edit) return errorResponse(c, 404);
   const { existing, body } = edit;
   const ctx = await companyFormContext(t);
-  const parsed = validateCompanyForm(ctx, body, authOf(c).user.locale);
+  // The company's own owner stays acceptable after they leave the workspace, so a save keeps them.
+  const parsed = validateCompanyForm(ctx, body, authOf(c).user.locale, existing.ownerId);
+  // A form without a version (an older page) is saved over the company as it is now, as contacts' are.
+  const version = submittedVersion(body) ?? null;
   const again = {
     mode: "edit" as const,
     id: existing.id,
     title: `Edit ${existing.name}`,
     values: echo(body),
     tagIds: echoTagIds(body),
+    company: { ...existing, updatedAt: version ?? existing.updatedAt },
   };
   if (!parsed.ok) return formPage(c, ctx, { ...again, errors: parsed.errors }, 422);
   const updated = await tagLimited(() =>
-    updateCompany(t, authOf(c).user.id, existing.id, parsed.input, ctx, Date.now()),
+    updateCompany(t, authOf(c).user.id, existing.id, version, parsed.input, ctx, Date.now()),
   );
   if (updated instanceof TagLimitError)
     return formPage(c, ctx, { ...again, errors: { new_tag: updated.message } }, 422);
-  if (!updated) return errorResponse(c, 404);
+  if (!updated.ok && updated.reason === "not_found") return errorResponse(c, 404);
+  if (!updated.ok) {
+    // Someone saved first. Their version is kept; the form shows these changes again, now based on it.
+    const current = updated.current ?? existing;
+    return formPage(
+      c,
+      ctx,
+      {
+        ...again,
+        company: current,
+        alert:
+          "Someone else changed this company since you opened it, so your changes were not saved. " +
+          "Check the fields below and save again to replace their changes with yours.",
+      },
+      409,
+    );
+  }
   return c.redirect(`/app/companies/${existing.id}`, 303);
 });
 

@@ -36,7 +36,17 @@ const KIND: MergeKind = {
   searchLabel: "Find the duplicate by name",
 };
 
-/** The fields of the review, each written for reading. */
+/**
+ * The review's row keys that are not their labels: a custom field's row goes by its id and the counts by their
+ * own keys, so a field named like a built-in row ("Contacts", "Name") shows its values instead of hiding them.
+ */
+function rowLabels(review: CompanyMergeReview): Record<string, string> {
+  const labels: Record<string, string> = { "count:contacts": "Contacts", "count:deals": "Deals" };
+  for (const f of review.fields) labels[`cf:${f.id}`] = f.name;
+  return labels;
+}
+
+/** The fields of the review, each written for reading, by key (rowLabels names them). */
 function rowsOf(
   review: CompanyMergeReview,
   c: CompanyMergeReview["merged"],
@@ -57,11 +67,11 @@ function rowsOf(
   };
   for (const f of review.fields) {
     const v = c.values.get(f.id) ?? null;
-    rows[f.name] = f.kind === "checkbox" && v !== null ? (v === "1" ? "yes" : "no") : text(v);
+    rows[`cf:${f.id}`] = f.kind === "checkbox" && v !== null ? (v === "1" ? "yes" : "no") : text(v);
   }
   if (counts) {
-    rows.Contacts = String(counts.contacts);
-    rows.Deals = String(counts.deals);
+    rows["count:contacts"] = String(counts.contacts);
+    rows["count:deals"] = String(counts.deals);
   }
   return rows;
 }
@@ -88,6 +98,7 @@ function reviewPage(c: Context<AppEnv>, review: CompanyMergeReview, problem?: st
       kept={sideView(review, into)}
       other={sideView(review, from)}
       after={after}
+      labels={rowLabels(review)}
       problem={problem}
       canMerge
     />,

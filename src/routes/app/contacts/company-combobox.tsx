@@ -32,11 +32,9 @@ contactCompanyRoutes.post("/company-options", requireRole("member"), async (c) =
   // Only the name: the company's other fields wait for its own form.
   const parsed = validateCompanyForm(ctx, { name }, authOf(c).user.locale);
   if (!parsed.ok) return c.json({ error: parsed.errors.name ?? "Enter the company's name." }, 422);
-  const existing = await companyOptions(t, parsed.input.name);
-  if (existing.exact) {
-    const same = existing.hits.find((h) => h.name.toLowerCase() === parsed.input.name.toLowerCase());
-    if (same) return c.json(same);
-  }
+  // The company of that name (any case) if there is one, however many others contain the name.
+  const { match } = await companyOptions(t, parsed.input.name);
+  if (match) return c.json(match);
   const id = await createCompany(t, authOf(c).user.id, parsed.input, ctx, Date.now());
   trackFeature(c, "company.created");
   return c.json({ id, name: parsed.input.name }, 201);
