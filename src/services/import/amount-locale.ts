@@ -1,4 +1,7 @@
-/** The number format of a deals file's amount column, guessed from its cells (analyse-deals.ts reads it once). */
+/**
+ * The number format of a deals file's amount column, guessed from its cells (analyse-deals.ts reads it once),
+ * and of a custom number column, from its own cells and the file's amounts.
+ */
 import { isCurrency, minorDigits } from "../../lib/money";
 import { bareAmount } from "./parse-deals";
 
@@ -38,8 +41,42 @@ export function amountLocaleOf(amounts: { text: string; currency: string }[], wo
   const own = (type: string) => groupOf(parts.find((p) => p.type === type)?.value ?? "");
   if ((decimal ?? own("decimal")) === own("decimal") && (group === null || group === own("group")))
     return workspaceLocale;
+  // Only Swiss formats group with an apostrophe (12'500.00); parseAmount reads the straight one as theirs.
+  if (group === "'") return "de-CH";
   // Without a decimal in the file, a dot or a space between digits groups thousands ("5.000", "5 000").
   const commaDecimal = (decimal ?? (group === "." || group === " " ? "," : ".")) === ",";
   if (commaDecimal) return group === " " ? "fr-FR" : "de-DE";
   return "en-US";
+}
+
+/** A number as our export and most tools write it: "1500", "-2.25", "2.5e3". */
+const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+/** "1.500", "12.500": a dot before exactly three digits, which groups thousands in a German file. */
+const DOT_THOUSANDS = /^[-+]?\d{1,3}\.\d{3}$/;
+
+/**
+ * The locale a custom number column is written in, for parseCustomValue, or null to read its cells as plain
+ * numbers. Cells with grouping or comma decimals ("1.500,5", "1 500", "1,5") say it themselves (as amounts
+ * do, amountLocaleOf); plain cells stay plain, but for "1.500" alone in a file whose amounts group thousands
+ * with a dot (`fileLocale`, null without such evidence): there it is fifteen hundred.
+ */
+export function numberLocaleOf(cells: string[], workspaceLocale: string, fileLocale: string | null): string | null {
+  const texts = cells.map((c) => c.trim()).filter(Boolean);
+  if (texts.every((t) => PLAIN_NUMBER.test(t))) {
+    const decimals = texts.some((t) => t.includes(".") && !DOT_THOUSANDS.test(t));
+    const grouped = texts.some((t) => DOT_THOUSANDS.test(t));
+    const dotGroups = fileLocale !== null && separatorOf(fileLocale, "group") === ".";
+    return grouped && !decimals && dotGroups ? fileLocale : null;
+  }
+  return amountLocaleOf(
+    texts.map((text) => ({ text, currency: "" })),
+    fileLocale ?? workspaceLocale,
+  );
+}
+
+function separatorOf(locale: string, type: "group" | "decimal"): string {
+  return (
+    new Intl.NumberFormat(locale, { useGrouping: true }).formatToParts(1234567.5).find((p) => p.type === type)?.value ??
+    ""
+  );
 }

@@ -1,8 +1,9 @@
 /**
  * What the analyse step needs to read a deals file: the pipeline the import goes to (the one chosen on
- * upload, else the workspace's first), the file's number format (from its amount cells, read once before
- * the rows), and a row reader that names the stage by its id or refuses the row. A stage name that is
- * not in the pipeline is the row's error, never a new stage.
+ * upload, else the workspace's first), the file's formats (its amounts', its slashed dates' order, its custom
+ * number columns', from their cells, read once before the rows: file-sample.ts), and a row reader that names
+ * the stage by its id or refuses the row. A stage name that is not in the pipeline is the row's error, never
+ * a new stage.
  */
 import type { ImportJob } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
@@ -10,17 +11,16 @@ import { pipelinesWithStages, workspaceMoney } from "../deals/choices";
 import type { RowContext } from "./cells";
 import type { RowResult } from "./parse";
 import { amountLocaleOf } from "./amount-locale";
-import { type DealRecord, dealFromRow, dealMapping } from "./parse-deals";
-import { parseCsv } from "./upload";
+import { isNumberTarget, numberLocalesOf, sampleFile } from "./file-sample";
+import { autoMapping, type MappableField } from "./mapping";
+import { slashOrderOf } from "./deal-dates";
+import { bareAmount, type DealRecord, dealFromRow } from "./parse-deals";
 
 /** A deal row as a chunk stores it: the record with its pipeline and stage resolved. */
 export interface DealChunkRecord extends DealRecord {
   pipelineId: number;
   stageId: number;
 }
-
-/** Amount cells the number format is guessed from. */
-const AMOUNT_SAMPLE = 2_000;
 
 export type DealReader = (cells: string[], ctx: RowContext) => RowResult<DealChunkRecord>;
 
@@ -31,34 +31,49 @@ export async function importPipeline(t: TenantDb, pipelineId: number | null) {
   return pipe && pipe.stages.length > 0 ? pipe : null;
 }
 
+const SAMPLED = new Set(["amount", "close_date", "closed_on"]);
+
 /** The row reader of a deals file, or the reason the whole file cannot be read. */
 export async function dealReader(
   t: TenantDb,
   job: ImportJob,
   text: string,
   delimiter: string,
+  fields: MappableField[],
 ): Promise<{ ok: true; read: DealReader } | { ok: false; message: string }> {
   const [pipe, money] = await Promise.all([importPipeline(t, job.pipelineId), workspaceMoney(t)]);
   if (!pipe)
     return { ok: false, message: "The pipeline chosen for this import no longer exists. Upload the file again." };
-  const amounts: { text: string; currency: string }[] = [];
-  let amountColumn = -1;
-  let currencyColumn = -1;
-  parseCsv(text, delimiter, (cells, rowNo, headers) => {
-    if (rowNo === 1) {
-      const mapping = job.mapping ? (JSON.parse(job.mapping) as string[]) : dealMapping(headers);
-      amountColumn = mapping.indexOf("amount");
-      currencyColumn = mapping.indexOf("currency");
-    }
-    if (amountColumn < 0) return false;
-    const currency = (currencyColumn < 0 ? "" : (cells[currencyColumn] ?? "").trim().toUpperCase()) || money.currency;
-    if (cells[amountColumn]) amounts.push({ text: cells[amountColumn]!, currency });
-    return amounts.length < AMOUNT_SAMPLE;
-  });
+  // The mapping analyse reads the rows with (analyse.ts).
+  const isNumber = isNumberTarget(fields);
+  const { mapping, samples } = sampleFile(
+    text,
+    delimiter,
+    (headers) => (job.mapping ? (JSON.parse(job.mapping) as string[]) : autoMapping("deals", headers, fields)),
+    (target) => SAMPLED.has(target) || isNumber(target),
+  );
+  const currencyColumn = mapping.indexOf("currency");
+  const amounts = (samples.get("amount") ?? []).map(({ value, cells }) => ({
+    text: value,
+    currency: (currencyColumn < 0 ? "" : (cells[currencyColumn] ?? "").trim().toUpperCase()) || money.currency,
+  }));
   const amountLocale = amountLocaleOf(amounts, money.locale);
+  // The amounts' format is the file's only when they show one (a separator between digits).
+  const fileLocale = amounts.some((a) => /\d\D\d/.test(bareAmount(a.text))) ? amountLocale : null;
+  const numberLocales = numberLocalesOf(samples, fields, money.locale, fileLocale);
+  const dateOrder = slashOrderOf(
+    [...(samples.get("close_date") ?? []), ...(samples.get("closed_on") ?? [])].map((c) => c.value),
+  );
   const stages = new Map(pipe.stages.map((s) => [s.name.trim().toLowerCase(), s.id]));
   const read: DealReader = (cells, ctx) => {
-    const row = dealFromRow(cells, { ...ctx, currency: money.currency, amountLocale, locale: money.locale });
+    const row = dealFromRow(cells, {
+      ...ctx,
+      currency: money.currency,
+      amountLocale,
+      locale: money.locale,
+      dateOrder,
+      numberLocales,
+    });
     if (row.ok !== true) return row;
     const r = row.record;
     if (r.pipeline && r.pipeline.trim().toLowerCase() !== pipe.name.toLowerCase())

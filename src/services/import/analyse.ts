@@ -6,7 +6,9 @@
 import { eq } from "drizzle-orm";
 import { importJobs, type ImportJob } from "../../db/schema";
 import { tenantRegion } from "../records/workspace";
+import { workspaceMoney } from "../deals/choices";
 import { importFields } from "./fields";
+import { isNumberTarget, numberLocalesOf, sampleFile } from "./file-sample";
 import { dealKey, dealReader, type DealChunkRecord } from "./analyse-deals";
 import type { RowContext } from "./cells";
 import { CHUNK_BYTES, CHUNK_ROWS, type ChunkRow, cutChunks, rowWeight } from "./chunk";
@@ -40,8 +42,16 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
   const delimiter = detectDelimiter(decoded.text);
   const [fields, region] = await Promise.all([importFields(s.t, job.kind), tenantRegion(s.t)]);
   // Deals: the pipeline's stages and the file's number format, known before the rows are read.
-  const deals = job.kind === "deals" ? await dealReader(s.t, job, decoded.text, delimiter) : null;
+  const deals = job.kind === "deals" ? await dealReader(s.t, job, decoded.text, delimiter, fields) : null;
   if (deals && !deals.ok) return failImport(s.t, job, deals.message, now);
+  const mappingOf = (headers: string[]) =>
+    job.mapping ? (JSON.parse(job.mapping) as string[]) : autoMapping(job.kind, headers, fields);
+  // Custom number columns are read in the format their cells are written in (a deals file's: dealReader).
+  let numberLocales: Record<string, string> | undefined;
+  if (!deals && fields.some((f) => f.kind === "number")) {
+    const { samples } = sampleFile(decoded.text, delimiter, mappingOf, isNumberTarget(fields));
+    numberLocales = numberLocalesOf(samples, fields, (await workspaceMoney(s.t)).locale, null);
+  }
   const readRow = (cells: string[], rc: RowContext) =>
     deals?.ok ? deals.read(cells, rc) : job.kind === "contacts" ? contactFromRow(cells, rc) : companyFromRow(cells, rc);
 
@@ -63,12 +73,7 @@ export async function analyse(s: ImportServices, job: ImportJob, now: number): P
   let invalid = 0;
   let tooMany = false;
   const header = parseCsv(decoded.text, delimiter, (cells, rowNo, headers) => {
-    ctx ??= {
-      headers,
-      mapping: job.mapping ? (JSON.parse(job.mapping) as string[]) : autoMapping(job.kind, headers, fields),
-      fields,
-      region,
-    };
+    ctx ??= { headers, mapping: mappingOf(headers), fields, region, numberLocales };
     const result = readRow(cells, ctx);
     if (result.ok === "empty") {
       emptyPending += 1;

@@ -26,6 +26,8 @@ export interface RowContext {
   fields: MappableField[];
   /** The tenant's region, for national phone numbers. */
   region: string;
+  /** Custom number fields by id → the locale the file writes them in (numberLocaleOf); absent: plain numbers. */
+  numberLocales?: Record<string, string>;
 }
 
 /** Cells of one row, by target, in column order; problems that concern the whole row first. */
@@ -133,8 +135,15 @@ export function tagsOf(values: Cells): string[] | string {
   return [...out.values()];
 }
 
-/** The row's custom values by field id, canonical, or the reason one is refused. */
-export function customOf(values: Cells, fields: MappableField[]): Record<string, string> | string {
+/**
+ * The row's custom values by field id, canonical, or the reason one is refused. A number field's cells are read
+ * in the locale its column is written in (`numberLocales`, from the whole column), else as plain numbers.
+ */
+export function customOf(
+  values: Cells,
+  fields: MappableField[],
+  numberLocales: Record<string, string> = {},
+): Record<string, string> | string {
   const out: Record<string, string> = {};
   for (const field of fields) {
     const raw = (values.get(`cf:${field.id}`) ?? []).map((v) => v.value).join(" ");
@@ -143,6 +152,7 @@ export function customOf(values: Cells, fields: MappableField[]): Record<string,
     const parsed = parseCustomValue(
       field,
       field.kind === "checkbox" && /^(no|false|n|nein|non)$/i.test(raw) ? "" : raw,
+      field.kind === "number" ? numberLocales[String(field.id)] : undefined,
     );
     if (!parsed.ok) return `Column “${field.name}”: ${parsed.message}`;
     if (parsed.value !== null) out[String(field.id)] = parsed.value;
@@ -176,8 +186,12 @@ export function addressOf(values: Cells): Check {
   return { ok: true, value };
 }
 
-/** The owner column's email (a member's, resolved when the chunk is written), or null. */
+/**
+ * The owner column's member, resolved when the chunk is planned (chunk.ts ownerIdOf): an email (lower case), or
+ * a name as written (Pipedrive's and HubSpot's owner columns hold names); null without one.
+ */
 export function ownerOf(values: Cells): string | null {
-  const v = (values.get("owner") ?? [])[0]?.value.toLowerCase() ?? null;
-  return v && EMAIL.test(v) ? v : null;
+  const v = (values.get("owner") ?? [])[0]?.value ?? null;
+  if (!v) return null;
+  return EMAIL.test(v) ? v.toLowerCase() : v.slice(0, TEXT_MAX);
 }

@@ -79,6 +79,8 @@ export interface ChunkContext {
   actorId: string | null;
   /** Members by email, for the owner column. */
   owners: Map<string, string>;
+  /** Members by display name (lower case, single spaces); null where two members go by it. */
+  ownersByName?: Map<string, string | null>;
   /** The same the other way round, made once when an update's owner is shown. */
   memberEmails?: Map<string, string>;
   fields: MappableField[];
@@ -105,6 +107,23 @@ export interface ChunkPlan {
   /** What the preview lists for review (review.ts). */
   review: ChunkReview;
   statements: SQL[];
+  /**
+   * Why the chunk can no longer be written as analysed (a stage its rows go to was removed since): the import
+   * fails with this message instead of writing it (steps.ts), and its statements are none.
+   */
+  stale?: string;
+}
+
+/** The name key of a member's display name: lower case, single spaces. */
+export const memberNameKey = (name: string) => name.trim().toLowerCase().replace(/\s+/g, " ");
+
+/**
+ * The member an owner cell names (parse.ts keeps it as written): by email, else by a display name only one
+ * member goes by (case-insensitive). Null: no owner, or no member it names.
+ */
+export function ownerIdOf(ctx: ChunkContext, owner: string | null): string | null {
+  if (!owner) return null;
+  return ctx.owners.get(owner.toLowerCase()) ?? ctx.ownersByName?.get(memberNameKey(owner)) ?? null;
 }
 
 // ---- the JSON rows of a chunk's statements ------------------------------------------------------

@@ -313,7 +313,9 @@ export async function retryImport(
 export function hasReview(job: ImportJob): boolean {
   const matched =
     job.chunkCount > 0 && job.status !== "analysing" && !(job.status === "failed" && job.committedAt === null);
-  // Deals always: their lists include the companies and contacts a file names that the workspace lacks.
-  const listed = job.kind === "deals" || job.updateCount + job.possibleDuplicateCount + job.conflictCount > 0;
+  // Deals always: their lists include the companies and contacts a file names that the workspace lacks; a file
+  // with an owner column lists the owners no member goes by.
+  const owners = (job.mapping ?? "").includes('"owner"');
+  const listed = job.kind === "deals" || owners || job.updateCount + job.possibleDuplicateCount + job.conflictCount > 0;
   return matched && job.filesDeletedAt === null && listed;
 }

@@ -35,7 +35,7 @@ export const TARGET_LABELS: Record<string, string> = {
   address_part: "Part of the address (street, city, …)",
   tags: "Tags",
   note: "Note",
-  owner: "Owner (a member's email)",
+  owner: "Owner (a member's email or name)",
   name: "Name",
   domain: "Website or domain",
   amount: "Amount",

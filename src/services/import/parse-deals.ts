@@ -2,12 +2,28 @@
  * Deal rows of an import file (the first layer of deal imports; not wired into jobs yet): which
  * column is which (our export's headers, Pipedrive's, HubSpot's), its number format (amount-locale.ts), and one
  * row read into a deal record or refused with the reason. Stage, company, contacts and owner stay
- * names here; the plan resolves them against the workspace.
+ * names here; the plan resolves them against the workspace. Negative amounts are refused however written;
+ * slashed dates are read in the file's order (deal-dates.ts).
  */
 import { isCurrency, parseAmount } from "../../lib/money";
 import { CONTACT_LIMITS } from "../contacts/form";
-import { type Cells, customOf, EMAIL, gather, headerKey, type RowContext, single, TEXT_MAX, tagsOf } from "./cells";
+import {
+  type Cells,
+  customOf,
+  EMAIL,
+  gather,
+  headerKey,
+  ownerOf,
+  type RowContext,
+  single,
+  TEXT_MAX,
+  tagsOf,
+} from "./cells";
+import { dateCell, type SlashOrder } from "./deal-dates";
 import type { RowResult } from "./parse";
+
+// The date reader, where the deal rows' tests have always found it.
+export { dateOf } from "./deal-dates";
 
 export const DEAL_TARGETS = [
   "name",
@@ -91,28 +107,12 @@ export function bareAmount(cell: string): string {
 }
 
 /**
- * A calendar date from a cell: ISO (2027-01-31), dotted day first (31.01.2027), or with slashes in
- * the order of `locale` (01/31/2027 in en-US, 31/01/2027 elsewhere). Null when it is not a real day.
+ * A negative amount as sheets write it besides a leading "-" (which parseAmount refuses): in parentheses
+ * ("(1,234.00)"), with a typographic minus or dash ("−1234", U+2212), or with the minus after ("1234-").
+ * bareAmount would strip each of these signs and leave a positive number.
  */
-export function dateOf(text: string, locale: string): string | null {
-  let y: number;
-  let m: number;
-  let d: number;
-  const iso = text.match(/^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/);
-  const dotted = text.match(/^(\d{1,2})\.(\d{1,2})\.(\d{4})$/);
-  const slashed = text.match(/^(\d{1,2})\/(\d{1,2})\/(\d{4})$/);
-  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (dotted) [d, m, y] = [Number(dotted[1]), Number(dotted[2]), Number(dotted[3])];
-  else if (slashed) {
-    const monthFirst = /^en-(US|PH)$/.test(locale);
-    [m, d] = monthFirst ? [Number(slashed[1]), Number(slashed[2])] : [Number(slashed[2]), Number(slashed[1])];
-    y = Number(slashed[3]);
-  } else return null;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  if (y < 1900 || y > 2999) return null;
-  return date.toISOString().slice(0, 10);
-}
+const MINUS = "-\u2212\u2012\u2013\ufe63\uff0d";
+const NEGATIVE_AMOUNT = new RegExp(`\\([^()]*\\d[^()]*\\)|^\\D*[${MINUS}]|\\d\\D*[${MINUS}]\\D*$`);
 
 export interface DealRecord {
   name: string;
@@ -148,9 +148,11 @@ export interface DealRecord {
 export interface DealRowContext extends RowContext {
   /** The workspace's default currency, for rows without one. */
   currency: string;
-  /** The file's number format (amountLocaleOf) and the workspace's, for dates with slashes. */
+  /** The file's number format (amountLocaleOf), and the workspace's locale for dates with slashes the file leaves open. */
   amountLocale: string;
   locale: string;
+  /** The file's order of slashed dates (slashOrderOf); absent or null: the workspace's locale's. */
+  dateOrder?: SlashOrder | "mixed" | null;
 }
 
 const STATUSES: Record<string, DealRecord["status"]> = {
@@ -205,6 +207,8 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
   let amountMinor = 0;
   const rawAmount = (v.get("amount") ?? [])[0]?.value;
   if (rawAmount) {
+    if (NEGATIVE_AMOUNT.test(rawAmount))
+      return { ok: false, reason: `Amount “${rawAmount.slice(0, 40)}”: An amount cannot be negative.` };
     const parsed = parseAmount(bareAmount(rawAmount), ctx.amountLocale, currency);
     if (!parsed.ok) return { ok: false, reason: `Amount “${rawAmount.slice(0, 40)}”: ${parsed.message}` };
     amountMinor = parsed.minor;
@@ -225,15 +229,16 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
   const dates: Partial<Record<"close_date" | "closed_on", string | null>> = {};
   for (const target of ["close_date", "closed_on"] as const) {
     const raw = (v.get(target) ?? [])[0]?.value;
-    dates[target] = raw ? dateOf(raw, ctx.locale) : null;
-    if (raw && !dates[target]) return { ok: false, reason: `“${raw.slice(0, 40)}” is not a date.` };
+    if (!raw) continue;
+    const date = dateCell(raw, ctx.locale, ctx.dateOrder);
+    if (!date.ok) return date;
+    dates[target] = date.date;
   }
   const contacts = contactsOf(v);
   if (typeof contacts === "string") return { ok: false, reason: contacts };
   const tags = tagsOf(v);
   if (typeof tags === "string") return { ok: false, reason: tags };
-  const owner = (v.get("owner") ?? [])[0]?.value.toLowerCase() ?? null;
-  const custom = customOf(v, ctx.fields);
+  const custom = customOf(v, ctx.fields, ctx.numberLocales);
   if (typeof custom === "string") return { ok: false, reason: custom };
   return {
     ok: true,
@@ -256,7 +261,7 @@ export function dealFromRow(cells: string[], ctx: DealRowContext): RowResult<Dea
       companyInFile: ctx.mapping.includes("company") || ctx.mapping.includes("company_domain"),
       contacts,
       tags: tags.slice(0, CONTACT_LIMITS.tags),
-      owner: owner && EMAIL.test(owner) ? owner : null,
+      owner: ownerOf(v),
       custom,
     },
   };

@@ -29,7 +29,7 @@ interface RecordExtras {
   address: string | null;
   tags: string[];
   note: string | null;
-  /** An owner's email, resolved to a member when the chunk is written (unknown: no owner). */
+  /** An owner's email or name, resolved to a member when the chunk is planned (unknown: no owner, listed). */
   owner: string | null;
   /** Custom field id → canonical value. */
   custom: Record<string, string>;
@@ -56,7 +56,7 @@ function extrasOf(v: Cells, ctx: RowContext): Exclude<RowResult<RecordExtras>, {
   if (!note.ok) return { ok: false, reason: note.reason };
   const tags = tagsOf(v);
   if (typeof tags === "string") return { ok: false, reason: tags };
-  const custom = customOf(v, ctx.fields);
+  const custom = customOf(v, ctx.fields, ctx.numberLocales);
   if (typeof custom === "string") return { ok: false, reason: custom };
   return { ok: true, record: { address: address.value, tags, note: note.value, owner: ownerOf(v), custom } };
 }

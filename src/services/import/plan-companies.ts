@@ -14,6 +14,7 @@ import {
   type CompanyFields,
   type CompanyUpdateRow,
   type NewCompanyRow,
+  ownerIdOf,
 } from "./chunk";
 import { chunkSql, claimChunk, collectTags, insertedRecords, namedRecords } from "./chunk-sql";
 import { currentCustomValues, currentNoteBodies, currentTagKeys } from "./current-sql";
@@ -79,7 +80,7 @@ export async function planCompanyChunk(
   let newNotes = 0;
   for (const { rowNo, record: r } of rows) {
     collectTags(tally.tagNames, r.tags);
-    const ownerId = r.owner ? (ctx.owners.get(r.owner) ?? null) : null;
+    const ownerId = ownerIdOf(ctx, r.owner);
     const domain = matchingDomain(r.domain);
     let match = domain ? byDomain.get(domain) : undefined;
     if (!match) {
@@ -87,6 +88,7 @@ export async function planCompanyChunk(
       if (named && (!matchingDomain(named.domain) || !domain || named.domain === domain)) match = named;
     }
     if (!match) {
+      tally.ownerUnlinked(rowNo, r.name, r.owner, ownerId);
       tally.creates.push({
         rowNo,
         name: r.name,
@@ -103,6 +105,7 @@ export async function planCompanyChunk(
       continue;
     }
     if (!tally.firstMatch(match.id)) continue;
+    tally.ownerUnlinked(rowNo, r.name, r.owner, ownerId);
     const d = updateDiff<CompanyFields>();
     const { scalar } = d;
     scalar("name", match.name, r.name);
@@ -152,8 +155,10 @@ export async function planCompanyChunk(
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_sort = excluded.name_sort, domain = excluded.domain,
         industry = excluded.industry, size = excluded.size, address = excluded.address, phone = excluded.phone,
         owner_id = excluded.owner_id, updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`);
-    // Contacts show their company's name: keep it in step with a renamed company.
-    s.push(sql`UPDATE contacts SET company_name = r.name, company_sort = r.name_sort ${matched.from}
+    // Contacts show their company's name: keep it in step with a renamed company, as a newer version of each
+    // contact, so an API sync by updated_since reads them again (as a rename by hand does).
+    s.push(sql`UPDATE contacts SET company_name = r.name, company_sort = r.name_sort,
+        updated_at = max(contacts.updated_at + 1, ${now}) ${matched.from}
       WHERE contacts.tenant_id = ${t.tenantId} AND contacts.company_id = r.id AND j.value ->> '$.set.name' IS NOT NULL`);
     s.push(...shared.extras("company", matched), ...shared.history("company", matched, "updated"));
   }

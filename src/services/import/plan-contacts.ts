@@ -7,7 +7,15 @@ import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { formatPhone } from "../../lib/phone";
 import { normaliseEmail, suppressedEmails } from "../privacy/suppression";
-import type { ChunkContext, ChunkPlan, ChunkRow, ContactFields, ContactUpdateRow, NewContactRow } from "./chunk";
+import {
+  type ChunkContext,
+  type ChunkPlan,
+  type ChunkRow,
+  type ContactFields,
+  type ContactUpdateRow,
+  type NewContactRow,
+  ownerIdOf,
+} from "./chunk";
 import { collectTags } from "./chunk-sql";
 import { currentCustomValues, currentNoteBodies, currentTagKeys } from "./current-sql";
 import { displayName, extrasDiff, plannedUpdate, updateDiff } from "./diff";
@@ -133,8 +141,9 @@ export async function planContactChunk(
     const companySort = r.company ? r.company.toLowerCase() : null;
     if (r.company && companySort && !existingCompanies.has(companySort))
       newCompanies.set(companySort, newCompanies.get(companySort) ?? r.company);
-    const ownerId = r.owner ? (ctx.owners.get(r.owner) ?? null) : null;
+    const ownerId = ownerIdOf(ctx, r.owner);
     if (found.kind === "new") {
+      tally.ownerUnlinked(rowNo, displayName(r.firstName, r.lastName), r.owner, ownerId);
       if (found.resembles) {
         const c = found.resembles.contact;
         review.duplicates.push({
@@ -163,6 +172,7 @@ export async function planContactChunk(
     }
     const match = found.contact;
     if (!tally.firstMatch(match.id)) continue;
+    tally.ownerUnlinked(rowNo, displayName(r.firstName, r.lastName), r.owner, ownerId);
     const d = updateDiff<ContactFields>();
     const { set, before, after, changes, scalar } = d;
     // An import never renames anyone: the names agree (match.ts); a missing part is filled in.

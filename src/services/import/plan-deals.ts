@@ -4,52 +4,29 @@
  * the workspace's own; the deal it is (matchingDeal: the same name, case-insensitive, in the same pipeline,
  * at the same company); and the statements that write it in one batch (plan-deals-sql.ts). A matched deal
  * is updated with what the row gives (amount, stage, close date, status; its company when it had none),
- * never renamed; a column the file lacks or an empty cell changes nothing. The preview runs the same plan.
+ * never renamed; a column the file lacks or an empty cell changes nothing (plan-deals-update.ts). The preview
+ * runs the same plan. A chunk whose stage was removed since analyse is not written: the import fails (stale).
  */
 import { sql } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
 import { matchingDomain, normalizeDomain } from "../../lib/domain";
-import { formatAmount, minorDigits } from "../../lib/money";
 import { dateInZone } from "../../lib/zoned-time";
 import { workspaceMoney, workspaceTimeZone } from "../deals/choices";
 import type { DealChunkRecord } from "./analyse-deals";
-import type { ChunkContext, ChunkPlan, ChunkRow } from "./chunk";
+import { type ChunkContext, type ChunkPlan, type ChunkRow, ownerIdOf } from "./chunk";
 import { collectTags } from "./chunk-sql";
-import { type DealFields, type DealUpdateRow, dealChunkStatements, type NewDealRow } from "./plan-deals-sql";
+import { dealChunkStatements, type DealUpdateRow, type NewDealRow } from "./plan-deals-sql";
+import { type CurrentDeal, dealUpdate } from "./plan-deals-update";
 import { ChunkTally } from "./plan-tally";
-import type { ReviewChange } from "./review";
 
 const json = (v: unknown) => JSON.stringify(v);
 const lower = (s: string) => s.trim().toLowerCase();
-
-interface CurrentDeal {
-  id: number;
-  name: string;
-  name_sort: string;
-  company_id: number | null;
-  amount_minor: number;
-  currency: string;
-  stage_id: number;
-  status: DealFields["status"];
-  lost_reason: string | null;
-  close_date: string | null;
-  closed_on: string | null;
-  updated_at: number;
-  last_activity_at: number;
-}
 
 /** A domain when the text is one ("acme.com", "https://acme.com/") and not a shared host's (facebook.com), else null. */
 function domainOf(text: string | null): string | null {
   if (!text || !/\.[a-z]{2,}\/?$/i.test(text.trim()) || /\s/.test(text.trim())) return null;
   const d = normalizeDomain(text);
   return d.ok ? matchingDomain(d.domain) : null;
-}
-
-/** The same amount in the minor units of `to` (12.50: 1250 for EUR, null for JPY, which has no decimals). */
-function inCurrency(minor: number, from: string, to: string): number | null {
-  const shift = minorDigits(to) - minorDigits(from);
-  if (shift >= 0) return minor * 10 ** shift;
-  return minor % 10 ** -shift === 0 ? minor / 10 ** -shift : null;
 }
 
 /**
@@ -171,6 +148,13 @@ export async function planDealChunk(
   // A row closing a deal without saying when closes it on the import's day, as the API does.
   const today = dateInZone(now, zone);
   const unlinked = tally.review.unlinked!;
+  // Analyse resolved each row's stage; one removed since cannot be written (the deal would have no stage).
+  let removedStage: DealChunkRecord | undefined;
+  const stageGone = (r: DealChunkRecord) => {
+    const gone = !found.stageName.has(r.stageId);
+    if (gone) removedStage ??= r;
+    return gone;
+  };
   for (const { rowNo, record: r } of rows) {
     const companyId = found.company(r);
     if (companyId === null && (r.company || r.companyDomain))
@@ -184,6 +168,10 @@ export async function planDealChunk(
     // Chunks analysed before companyInFile existed lack it: there, as then, the company is part of the key.
     const match = found.deal(r.name, companyId, r.companyInFile ?? true);
     if (!match) {
+      if (stageGone(r)) continue;
+      const ownerId = ownerIdOf(ctx, r.owner);
+      // A matched deal keeps its owner, so only a new deal's unknown owner is worth a line.
+      tally.ownerUnlinked(rowNo, r.name, r.owner, ownerId);
       collectTags(tally.tagNames, r.tags);
       tally.creates.push({
         rowNo,
@@ -193,7 +181,7 @@ export async function planDealChunk(
         currency: r.currency,
         closeDate: r.closeDate,
         closeKey: r.closeDate ?? "9999-12-31",
-        ownerId: r.owner ? (ctx.owners.get(r.owner) ?? null) : null,
+        ownerId,
         companyId,
         pipelineId: r.pipelineId,
         stageId: r.stageId,
@@ -209,6 +197,8 @@ export async function planDealChunk(
       continue;
     }
     if (!tally.firstMatch(match.id)) continue;
+    // Chunks analysed before stageGiven existed lack it: there, as then, the row's stage is used.
+    if ((r.stageGiven ?? true) && stageGone(r)) continue;
     const update = dealUpdate(match, { ...r, companyId }, rowNo, found, money.locale, today);
     if (!update) {
       tally.unchanged += 1;
@@ -217,109 +207,16 @@ export async function planDealChunk(
     tally.updates.push(update.row);
     tally.review.updates.push(update.review);
   }
+  if (removedStage) {
+    const which =
+      found.stageName.size === 0
+        ? "The pipeline this import goes to"
+        : removedStage.stage
+          ? `The stage “${removedStage.stage.slice(0, 60)}”`
+          : "The pipeline's first stage (where rows without a stage go)";
+    const stale = `${which} was removed after the file was read, so the import stopped. Upload the file again.`;
+    return { ...tally.plan([]), stale };
+  }
   const { creates, updates, tagNames } = tally;
   return tally.plan(dealChunkStatements(t, ctx, chunkNo, now, { creates, updates, tagNames }));
-}
-
-/**
- * What a row changes on the deal it matched: amount (with its currency, else in the deal's), stage, close
- * date, status (with the lost reason and closing date), the company when the deal had none. An empty cell or a missing
- * column never changes a value (a re-import of a file without statuses does not reopen won deals); the
- * name never changes.
- */
-function dealUpdate(
-  was: CurrentDeal,
-  r: DealChunkRecord & { companyId: number | null },
-  rowNo: number,
-  names: { stageName: Map<number, string>; companyName: Map<number, string> },
-  locale: string,
-  today: string,
-): {
-  row: DealUpdateRow;
-  review: { row: number; rowName: string; id: number; name: string; changes: ReviewChange[] };
-} | null {
-  const set: Partial<DealFields> = {};
-  const { stageName, companyName } = names;
-  const current: DealFields = {
-    companyId: was.company_id,
-    amountMinor: was.amount_minor,
-    currency: was.currency,
-    stageId: was.stage_id,
-    status: was.status,
-    lostReason: was.lost_reason,
-    closeDate: was.close_date,
-    closeKey: was.close_date ?? "9999-12-31",
-    closedOn: was.closed_on,
-  };
-  // A row without an amount leaves the deal's alone; "0" sets it to zero. (Chunks analysed before
-  // amountGiven existed lack it: there, as then, 0 meant no amount.)
-  const amountGiven = r.amountGiven ?? r.amountMinor !== 0;
-  // Without a currency the amount is in the deal's own (null: it has more decimals than that one allows).
-  const currencyGiven = r.currencyGiven ?? true;
-  const minor = currencyGiven ? r.amountMinor : inCurrency(r.amountMinor, r.currency, was.currency);
-  if (amountGiven && minor !== null) {
-    set.amountMinor = minor;
-    set.currency = currencyGiven ? r.currency : was.currency;
-  }
-  if (was.company_id === null && r.companyId !== null) set.companyId = r.companyId;
-  // Chunks analysed before stageGiven/statusGiven existed lack them: there, as then, the row's are used.
-  if ((r.stageGiven ?? true) && r.stageId !== was.stage_id) set.stageId = r.stageId;
-  if (r.closeDate && r.closeDate !== was.close_date) {
-    set.closeDate = r.closeDate;
-    set.closeKey = r.closeDate;
-  }
-  const statusGiven = r.statusGiven ?? true;
-  if (statusGiven && r.status !== was.status) {
-    set.status = r.status;
-    set.lostReason = r.status === "lost" ? r.lostReason : null;
-    set.closedOn = r.status === "open" ? null : (r.closedOn ?? today);
-  } else if (statusGiven && r.status === "lost" && r.lostReason && r.lostReason !== was.lost_reason)
-    set.lostReason = r.lostReason;
-  for (const k of Object.keys(set) as (keyof DealFields)[]) if (set[k] === current[k]) delete set[k];
-  if (Object.keys(set).length === 0) return null;
-  const before: Partial<DealFields> = {};
-  for (const k of Object.keys(set) as (keyof DealFields)[]) (before as Record<string, unknown>)[k] = current[k];
-  const after = { ...current, ...set };
-  const changes: Record<string, [unknown, unknown]> = {};
-  const amount = (f: DealFields) => formatAmount(f.amountMinor, f.currency, locale);
-  if ("companyId" in set)
-    changes.company = [null, after.companyId === null ? null : (companyName.get(after.companyId) ?? null)];
-  // A currency-only change (the same number in another currency) is an amount change too.
-  if ("amountMinor" in set || "currency" in set) changes.amount = [amount(current), amount(after)];
-  if ("stageId" in set) changes.stage = [stageName.get(current.stageId) ?? null, stageName.get(after.stageId) ?? null];
-  if ("closeDate" in set) changes.closeDate = [current.closeDate, after.closeDate];
-  if ("status" in set) changes.status = [current.status, after.status];
-  if ("lostReason" in set && (current.lostReason || after.lostReason))
-    changes.lostReason = [current.lostReason, after.lostReason];
-  const labels: Record<string, string> = {
-    company: "Company",
-    amount: "Amount",
-    stage: "Stage",
-    closeDate: "Close date",
-    status: "Status",
-    lostReason: "Lost reason",
-  };
-  const shown = (v: unknown) => (v === null || v === undefined ? null : String(v));
-  return {
-    row: {
-      id: was.id,
-      rowNo,
-      set,
-      before: { ...before, updatedAt: was.updated_at, lastActivityAt: was.last_activity_at },
-      after: set,
-      changes,
-      moves: "stageId" in set || "status" in set,
-    },
-    review: {
-      row: rowNo,
-      rowName: r.name,
-      id: was.id,
-      name: was.name,
-      changes: Object.entries(changes).map(([f, [b, a]]) => ({
-        field: labels[f] ?? f,
-        before: shown(b),
-        after: shown(a),
-      })),
-    },
-  };
 }

@@ -28,6 +28,11 @@ export class ChunkTally<Create, Update> {
     return true;
   }
 
+  /** Lists a row's owner that names no member (ownerIdOf): the record is written without one. */
+  ownerUnlinked(row: number, name: string, owner: string | null, ownerId: string | null): void {
+    if (owner && ownerId === null) this.review.unlinked?.push({ row, name, what: "owner", ref: owner });
+  }
+
   /** The chunk's plan: its counts, the preview's lists and the statements that write it. */
   plan(statements: SQL[], contactCounts: ContactCounts = { conflicts: 0, possibleDuplicates: 0 }): ChunkPlan {
     return {

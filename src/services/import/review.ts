@@ -55,11 +55,14 @@ export interface ReviewConflict {
   recordName: string;
 }
 
-/** A deal row naming a company or contact the workspace lacks: the deal is imported without that link. */
+/**
+ * A row naming what the workspace lacks: a deal's company or contact, or any row's owner (no member by that
+ * email, or by that name alone). The record is imported without that link.
+ */
 export interface ReviewUnlinked {
   row: number;
   name: string;
-  what: "company" | "contact";
+  what: "company" | "contact" | "owner";
   ref: string;
 }
 
@@ -67,7 +70,7 @@ export interface ChunkReview {
   updates: ReviewUpdate[];
   duplicates: ReviewDuplicate[];
   conflicts: ReviewConflict[];
-  /** Deals only (absent from reviews stored before deal imports). */
+  /** Absent from reviews stored before deal imports. */
   unlinked?: ReviewUnlinked[];
 }
 
@@ -151,7 +154,20 @@ function chunkLines(review: ChunkReview): string {
     ]),
     ...(review.unlinked ?? []).map((u): [number, string[][]] => [
       u.row,
-      [[String(u.row), u.name, `Imported without this ${u.what}: not in the workspace`, "", "", u.what, "", u.ref]],
+      [
+        [
+          String(u.row),
+          u.name,
+          u.what === "owner"
+            ? "Imported without this owner: no member of that email or name"
+            : `Imported without this ${u.what}: not in the workspace`,
+          "",
+          "",
+          u.what,
+          "",
+          u.ref,
+        ],
+      ],
     ]),
   ];
   return lines

@@ -20,7 +20,7 @@ import { billingConfig } from "../../lib/stripe";
 import { importFields } from "./fields";
 import { placementForStep } from "../shards/workspace-db";
 import { analyse } from "./analyse";
-import { CHUNK_ROWS, type ChunkContext } from "./chunk";
+import { CHUNK_ROWS, type ChunkContext, memberNameKey } from "./chunk";
 import { readChunk } from "./files";
 import { failImport, getImport, type ImportMessage, type ImportServices, moveImportOn } from "./jobs";
 import { addToHead, emptyHead, reviewHead, saveChunkReview, saveReviewHead } from "./review";
@@ -79,15 +79,22 @@ async function chunkContext(
   const [fields, members] = await Promise.all([
     importFields(s.t, job.kind),
     s.t.control
-      .select({ id: users.id, email: users.email })
+      .select({ id: users.id, email: users.email, name: users.name })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(s.t.where(memberships)),
   ]);
+  // An owner column of names (Pipedrive's, HubSpot's) links a member only by a name no other member has.
+  const ownersByName = new Map<string, string | null>();
+  for (const m of members) {
+    const key = m.name ? memberNameKey(m.name) : "";
+    if (key) ownersByName.set(key, ownersByName.has(key) ? null : m.id);
+  }
   return {
     importId: job.id,
     actorId: job.createdBy,
     owners: new Map(members.map((m) => [m.email, m.id])),
+    ownersByName,
     fields,
     freeMaxContacts,
     suppressionKey,
@@ -110,6 +117,7 @@ async function match(
   const headFrom = head.chunks;
   while (done < job.chunkCount && budget()) {
     const plan = await planChunk(s.t, job.kind, ctx, done, await readChunk(s.files, job, done), now);
+    if (plan.stale) return failImport(s.t, job, plan.stale, now);
     await saveChunkReview(s.files, job, done, plan.review);
     const [moved] = await s.t
       .update(
@@ -153,7 +161,22 @@ async function commit(
     // Cancelled between chunks: what is written stays, nothing more is.
     if (done > job.chunksDone && (await getImport(s.t, job.id))?.status !== "committing") return;
     const rows = await readChunk(s.files, job, done);
-    const outcome = await commitChunk(s.t, ctx, await planChunk(s.t, job.kind, ctx, done, rows, Date.now()));
+    const plan = await planChunk(s.t, job.kind, ctx, done, rows, Date.now());
+    if (plan.stale) {
+      // A chunk written by an earlier delivery before the change: carry on from where the job is.
+      const fresh = await getImport(s.t, job.id);
+      if (fresh?.status === "committing" && fresh.chunksDone > done) {
+        done = fresh.chunksDone;
+        continue;
+      }
+      // The workspace changed since the preview (a stage removed): stop, saying why, rather than fail the batch
+      // and retry forever. The chunks before stay written, as when an import is cancelled; undo takes them back.
+      const first = rows[0]?.rowNo ?? 1;
+      const before =
+        done > 0 ? ` The rows before row ${first.toLocaleString("en-US")} were imported; Undo takes them back.` : "";
+      return failImport(s.t, job, `${plan.stale}${before}`, now);
+    }
+    const outcome = await commitChunk(s.t, ctx, plan);
     if (!outcome.ok && outcome.reason === "replayed") {
       // Written by an earlier delivery: carry on from where the job says it is.
       const fresh = await getImport(s.t, job.id);

@@ -17,8 +17,11 @@ export interface ReviewListsView {
   updates: { row: number; rowName: string; id: number; name: string; changes: ReviewChangeView[] }[];
   duplicates: { row: number; name: string; phone: string; id: number; recordName: string }[];
   conflicts: { row: number; name: string; email: string; id: number; recordName: string }[];
-  /** Deals: companies and contacts a row names that the workspace lacks (the deal is imported without them). */
-  unlinked?: { row: number; name: string; what: "company" | "contact"; ref: string }[];
+  /**
+   * What a row names that the workspace lacks (the record is imported without it): a deal's company or contacts,
+   * any row's owner (no member of that email, or of that name alone).
+   */
+  unlinked?: { row: number; name: string; what: "company" | "contact" | "owner"; ref: string }[];
 }
 
 export interface ImportReviewProps {
@@ -89,6 +92,14 @@ const RECORD_COLUMN: Record<ImportReviewProps["kind"], string> = {
   deals: "Deal",
 };
 
+/** The unlinked list's title, naming what it holds (deals' companies and contacts read as they always have). */
+function unlinkedHeading(kind: ImportReviewProps["kind"], unlinked: { what: string }[]): string {
+  if (kind !== "deals") return "Owners not in this workspace";
+  return unlinked.some((u) => u.what === "owner")
+    ? "Companies, contacts and owners not in this workspace"
+    : "Companies and contacts not in this workspace";
+}
+
 /** The review sections of an import's page, and the link to download all of it. */
 export function ImportReview(p: ImportReviewProps) {
   const records = p.kind;
@@ -124,20 +135,25 @@ export function ImportReview(p: ImportReviewProps) {
       {unlinked.length > 0 ? (
         <ReviewSection
           id="unlinked"
-          heading="Companies and contacts not in this workspace"
+          heading={unlinkedHeading(p.kind, unlinked)}
           intro={
             <>
-              {p.committed ? "These deals were" : "These deals will be"} imported without the company or contact their
-              row names: nothing is created for them. Add the company or contact and import the file again to link them.
+              {p.committed ? `These ${records} were` : `These ${records} will be`} imported without the{" "}
+              {p.kind === "deals" ? "company, contact or owner" : "owner"} their row names: nothing is created for them.
+              An owner is a member, named by their email or by a name no other member has.{" "}
+              {p.kind === "deals"
+                ? "Add the company or contact, or invite the member,"
+                : "Invite the member, or write their email,"}{" "}
+              and import the file again to link them.
             </>
           }
           caption={<caption>Row 1 is the first row after the header.</caption>}
-          columns={["Row", "Deal", "What", "Named in the file"]}
+          columns={["Row", RECORD_COLUMN[p.kind], "What", "Named in the file"]}
         >
           {unlinked.map((u) => (
             <tr data-unlinked>
               <td data-label="Row">{u.row}</td>
-              <td data-label="Deal">{u.name}</td>
+              <td data-label={RECORD_COLUMN[p.kind]}>{person(u.name)}</td>
               <td data-label="What">{u.what}</td>
               <td data-label="Named in the file">{u.ref}</td>
             </tr>
