@@ -38,6 +38,7 @@ describe("webhook payloads and their schemas", () => {
     await call("/notes", "POST", { subject_type: "contact", subject_id: ada.id, body: "Met at the *fair*" });
     const task = (await call("/tasks", "POST", { title: "Call Ada", due_date: "2027-01-05" }))!;
     await call(`/tasks/${task.id}`, "PATCH", { status: "done" });
+    await call(`/tasks/${task.id}`, "PATCH", { status: "open" });
 
     const won = (await call("/deals", "POST", { name: "Renewal", amount_minor: 120000, currency: "USD" }))!;
     await call(`/deals/${won.id}`, "PATCH", {
@@ -48,6 +49,8 @@ describe("webhook payloads and their schemas", () => {
     await call(`/deals/${won.id}`, "PATCH", { status: "won" });
     const lost = (await call("/deals", "POST", { name: "Upsell", company_id: company.id }))!;
     await call(`/deals/${lost.id}`, "PATCH", { status: "lost", lost_reason: "Budget" });
+    // Reopened (deal.updated naming status, closed_on, lost_reason), and unlinked when its company is deleted.
+    await call(`/deals/${lost.id}`, "PATCH", { status: "open" });
 
     await call(`/contacts/${ada.id}`, "DELETE");
     await call(`/companies/${company.id}`, "DELETE");

@@ -20,7 +20,7 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType | typeof TEST_EVENT_TY
     data: `The contact ${RECORD_DATA}; a restore from the trash adds \`restored: true\`.`,
   },
   "contact.updated": {
-    when: "A contact changes, a bulk tag or untag included.",
+    when: "A contact changes: a bulk tag or untag, an import's undo and its company deleted or restored included.",
     data: `The contact as it now is, ${RECORD_DATA}.`,
   },
   "contact.deleted": {
@@ -35,7 +35,7 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType | typeof TEST_EVENT_TY
   },
   "deal.created": { when: "A deal is created.", data: "The deal." },
   "deal.updated": {
-    when: "A deal's name, amount, currency, owner, close date, company, contacts, tags or custom values change.",
+    when: "A deal's name, amount, currency, owner, close date, company, contacts, tags or custom values change, or a won or lost deal is reopened (an import's undo too).",
     data: "The deal as it now is, and `changed`: the names of the fields that changed.",
   },
   "deal.stage_changed": {
@@ -45,6 +45,7 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType | typeof TEST_EVENT_TY
   "deal.won": { when: "A deal is marked won.", data: "The deal as closed." },
   "deal.lost": { when: "A deal is marked lost.", data: "The deal as closed, with its lost reason." },
   "task.completed": { when: "A task is completed.", data: "The task." },
+  "task.reopened": { when: "A completed task is reopened.", data: "The task, open again." },
   "note.created": { when: "A note is added.", data: "The note." },
   [TEST_EVENT_TYPE]: {
     when: "An admin sends a test event from Settings → Webhooks: to that endpoint only, enabled or not, whatever it subscribes to.",

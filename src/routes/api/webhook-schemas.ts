@@ -125,6 +125,9 @@ export const WebhookDealUpdated = z
           "contacts",
           "tags",
           "custom_fields",
+          "status",
+          "closed_on",
+          "lost_reason",
         ]),
       )
       .openapi({ description: "The fields that changed, by these names.", example: ["amount_minor"] }),
@@ -154,7 +157,7 @@ export const WebhookTask = z
     created_at: time,
     updated_at: time,
   })
-  .openapi("WebhookTask", { description: "A task in task.completed." });
+  .openapi("WebhookTask", { description: "A task in task.completed and task.reopened." });
 
 export const WebhookNote = z
   .object({
@@ -190,6 +193,7 @@ export const WEBHOOK_DATA: Record<WebhookEventType | typeof TEST_EVENT_TYPE, z.Z
   "deal.won": WebhookDeal,
   "deal.lost": WebhookDeal,
   "task.completed": WebhookTask,
+  "task.reopened": WebhookTask,
   "note.created": WebhookNote,
   "webhook.test": WebhookTest,
 };

@@ -18,8 +18,8 @@ import { auditInsert } from "../audit/audit";
 import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { getCompany } from "./page";
 import { rawBatchResults } from "../../db/raw-batch";
-import { webhookEventInsert } from "../webhooks/events";
-import { companyData } from "../webhooks/payloads";
+import { isoSql, webhookEventInsert } from "../webhooks/events";
+import { companyData, contactData, dealUpdatedData } from "../webhooks/payloads";
 import { trashStatements } from "../trash/snapshot";
 
 /**
@@ -51,7 +51,24 @@ export async function deleteCompany(
         WHERE n.tenant_id = ${tenantId} AND n.subject_type = 'company' AND n.subject_id = ${id}))`,
     }),
     // Its contacts and deals lose it: they count as changed (a newer version), so an API sync by updated_since
-    // reads them again (the deals' foreign key would clear it silently).
+    // reads them again (the deals' foreign key would clear it silently), and a webhook receiver is told.
+    // The events first, while they still point at it: each as the update below leaves it.
+    webhookEventInsert(
+      t,
+      "contact.updated",
+      sql`json_set(${contactData()}, '$.company_id', NULL, '$.company', NULL,
+        '$.updated_at', ${isoSql(sql`max(c.updated_at + 1, ${actor.now})`)})`,
+      sql`FROM contacts c WHERE c.tenant_id = ${tenantId} AND c.company_id = ${id}`,
+      actor.now,
+    ),
+    webhookEventInsert(
+      t,
+      "deal.updated",
+      sql`json_set(${dealUpdatedData(["company_id"])}, '$.company_id', NULL,
+        '$.updated_at', ${isoSql(sql`max(d.updated_at + 1, ${actor.now})`)})`,
+      sql`FROM deals d WHERE d.tenant_id = ${tenantId} AND d.company_id = ${id}`,
+      actor.now,
+    ),
     t.update(
       contacts,
       {

@@ -9,7 +9,7 @@ import type { TenantDb } from "../../db/scoped";
 import { deals, lostReasons } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
 import { isoSql, webhookEventInsert } from "../webhooks/events";
-import { dealData, stageChangedData } from "../webhooks/payloads";
+import { dealData, dealUpdatedData, stageChangedData } from "../webhooks/payloads";
 import { dealActivity, dealAudit, historyClose, historyOpen, totalsIn, totalsOut } from "./statements";
 
 export const LOST_REASON_MAX = 200;
@@ -177,10 +177,15 @@ export function closeStatements(
 /** Puts a won or lost deal back on the board, open in its stage. False when there is no such deal. */
 export async function reopenDeal(t: TenantDb, actor: KeyActor, dealId: number): Promise<boolean> {
   const results = await runRawBatchRows(t.db, reopenStatements(t, actor, dealId));
-  return results[3]!.length > 0;
+  return results[4]!.length > 0;
 }
 
-/** Reopening's seven statements (the deal row's update fourth), every write only while `guard` holds. */
+/** What a reopen changes: the status, and the closing date and lost reason the deal had. */
+const reopenedFields = sql`(SELECT json_group_array(value) FROM json_each(json_array('status',
+  CASE WHEN d.closed_on IS NOT NULL THEN 'closed_on' END, CASE WHEN d.lost_reason IS NOT NULL THEN 'lost_reason' END))
+  WHERE value IS NOT NULL)`;
+
+/** Reopening's eight statements (the deal row's update fifth), every write only while `guard` holds. */
 export function reopenStatements(t: TenantDb, actor: KeyActor, dealId: number, guard = sql`1`): SQLWrapper[] {
   const now = actor.now;
   const changing = sql`d.status != 'open' AND ${guard}`;
@@ -188,6 +193,15 @@ export function reopenStatements(t: TenantDb, actor: KeyActor, dealId: number, g
     dealActivity(t, dealId, { actorId: actor.userId, kind: "reopened", detail: null, now, when: changing }),
     historyClose(t, dealId, now, changing),
     totalsOut(t, dealId),
+    // Before the row changes, only when it was closed: the deal as it reopens, as deal.updated names a change.
+    webhookEventInsert(
+      t,
+      "deal.updated",
+      sql`json_set(${dealUpdatedData(reopenedFields)}, '$.status', 'open', '$.closed_on', NULL, '$.lost_reason', NULL,
+        '$.updated_at', ${isoSql(sql`${now}`)})`,
+      sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${dealId} AND ${changing}`,
+      now,
+    ),
     t
       .update(
         deals,

@@ -16,25 +16,29 @@ const UPDATED_FIELDS: Record<string, string> = {
   closeDate: "close_date",
   companyId: "company_id",
 };
+/** The ones it names only when the row does not close the deal (a reopen, a lost deal's new reason), as reopenDeal. */
+const OUTCOME_FIELDS: Record<string, string> = { status: "status", lostReason: "lost_reason", closedOn: "closed_on" };
 
 /**
  * The events of a chunk's deal updates (alias `r`, the deal as the upsert left it), as the deal form, the board
- * and closeDeal write them: deal.updated with the fields that changed, deal.stage_changed with where it was,
- * deal.won or deal.lost when the row closes it. A row's `set` holds only real changes, and a replayed chunk
- * writes nothing (import_chunks), so each is sent once.
+ * and closeDeal write them: deal.updated with the fields that changed (a reopen's status too), deal.stage_changed
+ * with where it was (`before.stageId`), deal.won or deal.lost when the row closes it. A row's `set` holds only real
+ * changes, and a replayed chunk writes nothing (import_chunks), so each is sent once. An undo's restores are rows alike.
  */
 export function dealUpdateEvents(t: TenantDb, rows: RowSource, now: number): SQL[] {
-  const keys = sql.raw(
-    Object.keys(UPDATED_FIELDS)
-      .map((k) => `'${k}'`)
-      .join(", "),
-  );
+  const keys = (fields: Record<string, string>) =>
+    sql.raw(
+      Object.keys(fields)
+        .map((k) => `'${k}'`)
+        .join(", "),
+    );
   const names = sql.raw(
-    Object.entries(UPDATED_FIELDS)
+    Object.entries({ ...UPDATED_FIELDS, ...OUTCOME_FIELDS })
       .map(([k, name]) => `WHEN '${k}' THEN '${name}'`)
       .join(" "),
   );
-  const fields = sql`FROM json_each(j.value, '$.set') s WHERE s.key IN (${keys})`;
+  const fields = sql`FROM json_each(j.value, '$.set') s WHERE (s.key IN (${keys(UPDATED_FIELDS)})
+    OR (s.key IN (${keys(OUTCOME_FIELDS)}) AND coalesce(j.value ->> '$.set.status', '') NOT IN ('won', 'lost')))`;
   const changed = sql`(SELECT json_group_array(CASE s.key ${names} END) ${fields})`;
   const previous = sql`'previous_stage_id', j.value ->> '$.before.stageId', 'previous_stage', (SELECT s.name
     FROM pipeline_stages s WHERE s.tenant_id = r.tenant_id AND s.id = j.value ->> '$.before.stageId')`;

@@ -14,7 +14,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { SubjectType } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import { type WebhookEventType, webhookEventSql } from "../webhooks/events";
-import { companyData, contactData, dealData } from "../webhooks/payloads";
+import { companyData, contactData, dealData, noteData } from "../webhooks/payloads";
 import { TAG_COLORS } from "../records/tags";
 import type { ChunkContext, TagRow } from "./chunk";
 import { dealBefore, dealUpdateEvents, mergedDealHistory } from "./chunk-deals-sql";
@@ -124,6 +124,21 @@ const mergedHistory = sql`before = json_patch(excluded.before, import_records.be
 /** The statements both planners share, for one chunk of one import. */
 export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
   const tenant = t.tenantId;
+  /**
+   * note.created for each note extras() just added to `rows`' records. Its one INSERT gave them the top ids of the
+   * table (as insertedRecords' records): only those, and each on its row's record with its body at this time.
+   */
+  const noteEvents = (subject: SubjectType, rows: RowSource) =>
+    webhookEventSql(
+      t,
+      "note.created",
+      noteData("n"),
+      sql`${rows.from} CROSS JOIN notes n ON n.tenant_id = ${tenant} AND n.subject_type = ${subject}
+        AND n.subject_id = ${rows.id} AND n.created_at = ${now} AND n.body = j.value ->> 'note'
+      WHERE n.id > (SELECT /* all tenants: ids are global */ max(id) FROM notes)
+        - (SELECT count(*) ${rows.from} WHERE j.value ->> 'note' IS NOT NULL)`,
+      now,
+    );
   return {
     /** Creates the tags a chunk names that the tenant lacks, and records them for undo. */
     tags(names: Map<string, string>): SQL[] {
@@ -164,7 +179,8 @@ export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
     /**
      * Each row's timeline entry and import record: "created", or "updated" with the values before and
      * after. A record a later chunk of the same import updates again gets one record merged per field
-     * (mergedHistory, mergedDealHistory), so undo restores what either chunk changed.
+     * (mergedHistory, mergedDealHistory), so undo restores what either chunk changed. Called right after extras()
+     * of the same rows, with no note written between, it ends with the note.created events of their notes.
      */
     history(subject: SubjectType, rows: RowSource, action: "created" | "updated"): SQL[] {
       if (action === "created")
@@ -176,6 +192,7 @@ export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
             SELECT ${tenant}, ${ctx.importId}, ${subject}, ${rows.id}, 'created', j.value ->> 'rowNo', NULL, NULL, ${now}
             ${rows.from}`,
           ...importEvents(t, subject, rows, action, now),
+          noteEvents(subject, rows),
         ];
       return [
         ...importEvents(t, subject, rows, action, now),
@@ -187,6 +204,7 @@ export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
           SELECT ${tenant}, ${ctx.importId}, ${subject}, ${rows.id}, 'updated', j.value ->> 'rowNo',
             ${subject === "deal" ? dealBefore(now) : sql`j.value -> 'before'`}, j.value -> 'after', ${now}
           ${rows.from} WHERE true ON CONFLICT DO UPDATE SET ${subject === "deal" ? mergedDealHistory : mergedHistory}`,
+        noteEvents(subject, rows),
       ];
     },
 

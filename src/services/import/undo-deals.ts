@@ -12,6 +12,7 @@ import type { TenantDb } from "../../db/scoped";
 import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { dealCounter } from "../deals/statements";
+import { dealUpdateEvents } from "./chunk-deals-sql";
 import { type LaterWork, laterWorkColumns, laterWorkReason } from "./later-work";
 import { type DealFields, totalsInto, totalsOutOf } from "./plan-deals-sql";
 
@@ -51,6 +52,8 @@ const STAGE_GONE = "stage (the stage it was in before the import was removed)";
 interface DealRestore {
   id: number;
   set: Partial<DealFields> & { updatedAt?: number; lastActivityAt?: number };
+  /** The restored fields' values as the undo finds them: its events' previous stage (dealUpdateEvents). */
+  before: Partial<DealFields>;
   /** When the import first and last changed the deal (two chunks of one file may both have). */
   firstAt: number;
   writtenAt: number;
@@ -116,6 +119,7 @@ export async function dealUndoPage(
     };
     const after = JSON.parse(h.after ?? "{}") as Partial<DealFields>;
     const set: DealRestore["set"] = {};
+    const was: Partial<DealFields> = {};
     const keptFields = new Set<string>();
     const changes: Record<string, [unknown, unknown]> = {};
     // The stage the import moved it out of was removed since: it stays where it is (trash restore does alike).
@@ -124,6 +128,7 @@ export async function dealUndoPage(
       if (field === "stageId" && stageGone) keptFields.add(STAGE_GONE);
       else if ((deal[field] ?? null) === (after[field] ?? null)) {
         (set as Record<string, unknown>)[field] = before[field] ?? null;
+        (was as Record<string, unknown>)[field] = deal[field] ?? null;
         changes[LABELS[field]] = [after[field] ?? null, before[field] ?? null];
       } else keptFields.add(LABELS[field]);
     }
@@ -137,6 +142,7 @@ export async function dealUndoPage(
     restores.push({
       id: deal.id,
       set,
+      before: was,
       firstAt: before.firstWrittenAt ?? h.written_at,
       writtenAt: h.written_at,
       spans: moved ? (stuck ? "move" : "restore") : null,
@@ -226,6 +232,8 @@ function restoreDeals(
         status = excluded.status, lost_reason = excluded.lost_reason, closed_on = excluded.closed_on,
         updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`,
     totalsInto(t, ids),
+    // The deals as restored, with the events the deal page and the board send for the same changes.
+    ...dealUpdateEvents(t, { from, id: sql`r.id` }, now),
     sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at, actor_id)
       SELECT r.tenant_id, r.id, r.pipeline_id, r.stage_id, r.status, ${now}, ${actorId} ${from}
       WHERE j.value ->> 'spans' = 'move'`,

@@ -9,6 +9,8 @@ import type { ImportRecord } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
+import { webhookEventSql } from "../webhooks/events";
+import { companyData, contactData } from "../webhooks/payloads";
 import type { CompanyFields, ContactFields } from "./chunk";
 
 /** What an import writes and its undo removes or restores (import_records.entity_type). */
@@ -39,7 +41,7 @@ export interface RestoreRow {
 const json = (v: unknown) => JSON.stringify(v);
 
 /** The statements that delete records of one type with everything hanging off them (as deleting by hand does). */
-export function deleteStatements(t: TenantDb, type: RecordType, ids: number[]): SQLWrapper[] {
+export function deleteStatements(t: TenantDb, type: RecordType, ids: number[], now: number): SQLWrapper[] {
   if (ids.length === 0) return [];
   const list = json(ids);
   const tenantId = t.tenantId;
@@ -53,7 +55,25 @@ export function deleteStatements(t: TenantDb, type: RecordType, ids: number[]): 
   }
   const table = sql.raw(type === "contact" ? "contacts" : "companies");
   const inIds = (col: string) => sql`${sql.raw(col)} IN (SELECT value FROM json_each(${list}))`;
+  // First, while the records and their tags and values are all there: the *.deleted events a delete by hand sends.
+  const deleted =
+    type === "contact"
+      ? webhookEventSql(
+          t,
+          "contact.deleted",
+          sql`json_object('id', c.id, 'erased', json('false'), 'merged_into', NULL)`,
+          sql`FROM contacts c WHERE c.tenant_id = ${tenantId} AND ${inIds("c.id")}`,
+          now,
+        )
+      : webhookEventSql(
+          t,
+          "company.deleted",
+          sql`json_set(${companyData()}, '$.merged_into', NULL)`,
+          sql`FROM companies co WHERE co.tenant_id = ${tenantId} AND ${inIds("co.id")}`,
+          now,
+        );
   return [
+    deleted,
     sql`UPDATE tenant_counters SET ${table} = max(0, ${table} - (SELECT count(*) FROM ${table} WHERE tenant_id = ${tenantId} AND ${inIds("id")}))
       WHERE tenant_id = ${tenantId}`,
     // The notes and their counter, as deleting records by hand does.
@@ -124,9 +144,12 @@ function restoreCompanies(t: TenantDb, rows: string, now: number): SQL[] {
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_sort = excluded.name_sort, domain = excluded.domain,
         industry = excluded.industry, size = excluded.size, address = excluded.address, phone = excluded.phone,
         owner_id = excluded.owner_id, updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at`,
-    sql`UPDATE contacts SET company_name = r.name, company_sort = r.name_sort
+    // A newer version of each contact whose company name changes back, so an API sync by updated_since reads it
+    // again: the contacts' own times are not the import's to restore.
+    sql`UPDATE contacts SET company_name = r.name, company_sort = r.name_sort, updated_at = max(contacts.updated_at + 1, ${now})
       FROM json_each(${rows}) j CROSS JOIN companies r ON r.id = j.value ->> 'id' AND r.tenant_id = ${t.tenantId}
-      WHERE contacts.tenant_id = ${t.tenantId} AND contacts.company_id = r.id AND ${has("name")}`,
+      WHERE contacts.tenant_id = ${t.tenantId} AND contacts.company_id = r.id AND ${has("name")}
+        AND contacts.company_name IS NOT r.name`,
     sql`DELETE FROM company_tags WHERE tenant_id = ${t.tenantId} AND (company_id, tag_id) IN
       (SELECT j.value ->> 'id', t.id FROM json_each(${rows}) j CROSS JOIN json_each(j.value, '$.tagKeys') k
         JOIN tags t ON t.tenant_id = ${t.tenantId} AND t.name_key = k.value)`,
@@ -174,5 +197,16 @@ export function restoreStatements(
     sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
       SELECT ${tenantId}, ${type}, j.value ->> 'id', ${actorId}, 'updated', json_set(j.value -> 'changes', '$.undo', ${importId}), ${now}
       FROM json_each(${rows}) j WHERE NOT (j.value ->> 'whole') AND j.value -> 'changes' != '{}'`,
+    // Last, the record as the undo leaves it: its *.updated event, for each one that gets something back.
+    webhookEventSql(
+      t,
+      `${type}.updated`,
+      type === "contact" ? contactData("r") : companyData("r"),
+      sql`FROM json_each(${rows}) j CROSS JOIN ${sql.raw(type === "contact" ? "contacts" : "companies")} r
+        ON r.id = j.value ->> 'id' AND r.tenant_id = ${tenantId}
+      WHERE (j.value -> '$.set' != '{}' OR j.value -> '$.custom' != '{}' OR json_array_length(j.value, '$.emails')
+        + json_array_length(j.value, '$.phones') + json_array_length(j.value, '$.tagKeys') > 0)`,
+      now,
+    ),
   ];
 }

@@ -251,7 +251,7 @@ export async function planUndoPage(
     handled: page.length,
     statements: pageStatements(
       [
-        ...deleteStatements(t, type, toDelete),
+        ...deleteStatements(t, type, toDelete, now),
         ...(restores.length && type !== "tag" ? restoreStatements(t, type, importId, actorId, restores, now) : []),
       ],
       kept,

@@ -256,6 +256,13 @@ export async function reopenTask(t: TenantDb, actor: TaskActor, id: number): Pro
       AND p.status = 'open' AND p.updated_at = ${actor.now})`,
     taskTimelineEntries(t, [id], "task_reopened", actor.userId, actor.now, reopened),
     ...nextTaskDueOfTasks(t, [id]),
+    webhookEventInsert(
+      t,
+      "task.reopened",
+      taskData(),
+      sql`FROM tasks tk WHERE tk.tenant_id = ${t.tenantId} AND tk.id = ${id} AND ${reopened}`,
+      actor.now,
+    ),
   ]);
   return { ok: true, id };
 }

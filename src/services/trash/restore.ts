@@ -16,7 +16,7 @@ import { guardedValue, isPlanLimitError } from "../billing/limits";
 import { totalsIn } from "../deals/statements";
 import { nextTaskDueUpdate } from "../tasks/statements";
 import { webhookEventSql } from "../webhooks/events";
-import { companyData, contactData, dealData, noteData } from "../webhooks/payloads";
+import { companyData, contactData, dealData, dealUpdatedData, noteData } from "../webhooks/payloads";
 import { canRestore, getTrashItem, type TrashViewer } from "./items";
 import { columnsOf, MAIN_TABLE, PARTS, type Part, tableName } from "./parts";
 import { refusal } from "./restore-checks";
@@ -186,7 +186,7 @@ function counterStatement(t: TenantDb, item: TrashItem): SQL {
 /**
  * The webhook event of a restored record, in the restore's batch after its rows are back: the record is there
  * again for receivers that deleted it on its `*.deleted` event, so it is its `*.created` event, with
- * `restored: true`. A task has no created event (only task.completed).
+ * `restored: true`; a company's relinked contacts and deals their *.updated. A task has no created event.
  */
 function restoredEvent(t: TenantDb, item: TrashItem, now: number): SQL[] {
   const id = item.recordId;
@@ -196,8 +196,23 @@ function restoredEvent(t: TenantDb, item: TrashItem, now: number): SQL[] {
   switch (item.kind) {
     case "contact":
       return [webhookEventSql(t, "contact.created", restored(contactData("c")), of("contacts", "c"), now)];
-    case "company":
-      return [webhookEventSql(t, "company.created", restored(companyData("co")), of("companies", "co"), now)];
+    case "company": {
+      // Then its contacts and deals linked to it again, each as changed (as its delete sent them).
+      const relinked = (table: string, a: string, link: string) =>
+        sql`FROM ${sql.identifier(table)} ${sql.raw(a)} WHERE ${sql.raw(a)}.tenant_id = ${t.tenantId}
+          AND ${sql.raw(a)}.company_id = ${id} AND ${sql.raw(a)}.id IN (SELECT json_extract(r.data, '$.id') ${fromItem(t, item, link)})`;
+      return [
+        webhookEventSql(t, "company.created", restored(companyData("co")), of("companies", "co"), now),
+        webhookEventSql(t, "contact.updated", contactData("c"), relinked("contacts", "c", "link:contacts"), now),
+        webhookEventSql(
+          t,
+          "deal.updated",
+          dealUpdatedData(["company_id"], "d"),
+          relinked("deals", "d", "link:deals"),
+          now,
+        ),
+      ];
+    }
     case "deal":
       return [webhookEventSql(t, "deal.created", restored(dealData("d")), of("deals", "d"), now)];
     case "note":

@@ -22,6 +22,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "deal.won",
   "deal.lost",
   "task.completed",
+  "task.reopened",
   "note.created",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -67,6 +68,6 @@ export function erasedFromWebhookEvents(t: TenantDb, contactIds: number[]): SQL 
   const ids = JSON.stringify(contactIds);
   return sql`DELETE FROM webhook_events WHERE tenant_id = ${t.tenantId} AND (
     (type IN ('contact.created', 'contact.updated') AND payload ->> '$.id' IN (SELECT value FROM json_each(${ids})))
-    OR (type IN ('note.created', 'task.completed') AND payload ->> '$.subject_type' = 'contact'
+    OR (type IN ('note.created', 'task.completed', 'task.reopened') AND payload ->> '$.subject_type' = 'contact'
       AND payload ->> '$.subject_id' IN (SELECT value FROM json_each(${ids}))))`;
 }
