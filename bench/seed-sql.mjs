@@ -148,15 +148,15 @@ UPDATE contacts SET next_task_due = (SELECT min(k.due_date) FROM tasks k WHERE k
 WHERE tenant_id = '${tenantId}' AND ${tasks} > 0;`;
 }
 
-/** Stages of the bench's pipeline: six, as the deals issue measures the board with. */
+/** Stages of the bench's pipeline: six, as the deals issue measures the board with (ASCII: lower() makes name_key). */
 export const BENCH_STAGES = ["Lead", "Qualified", "Demo", "Proposal", "Negotiation", "Contract"];
 
 /** One pipeline of six stages holding `deals` open deals, with the stage totals the board reads. */
 function dealsSql({ tenantId, userId, companies, deals, now }) {
   return `
 INSERT INTO pipelines (tenant_id, name, name_key, position, created_at, updated_at) VALUES ('${tenantId}', 'Sales', 'sales', 0, ${now}, ${now});
-INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, probability, created_at, updated_at)
-SELECT '${tenantId}', (SELECT id FROM pipelines WHERE tenant_id = '${tenantId}'), s.value, s.key, 10 + s.key * 15, ${now}, ${now}
+INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, name_key, position, probability, created_at, updated_at)
+SELECT '${tenantId}', (SELECT id FROM pipelines WHERE tenant_id = '${tenantId}'), s.value, lower(s.value), s.key, 10 + s.key * 15, ${now}, ${now}
 FROM json_each(${json(BENCH_STAGES)}) s;
 INSERT INTO deals (tenant_id, name, name_sort, amount_minor, currency, close_date, close_key, owner_id, company_id, pipeline_id, stage_id, status, created_by, created_at, updated_at, last_activity_at)
 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i <= ${deals} - 1),

@@ -17,6 +17,14 @@ export function isUniqueViolation(err: unknown): boolean {
   );
 }
 
+/** Whether a D1 error (or the error it wraps) is a FOREIGN KEY constraint failure: a row it points to is gone. */
+export function isForeignKeyViolation(err: unknown): boolean {
+  return (
+    String(err).includes("FOREIGN KEY constraint failed") ||
+    String((err as { cause?: unknown })?.cause).includes("FOREIGN KEY constraint failed")
+  );
+}
+
 /** One row for a table, its values by property name as drizzle's `.values()` takes them. */
 export interface RowValues {
   table: SQLiteTable;

@@ -73,9 +73,9 @@ describe("the board", () => {
     const now = Date.now();
     for (const [i, name] of ["Contract", "Closing"].entries())
       await env.DB.prepare(
-        "INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, probability, created_at, updated_at) VALUES (?, ?, ?, ?, 90, ?, ?)",
+        "INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, name_key, position, probability, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 90, ?, ?)",
       )
-        .bind(t.tenantId, pipeline.id, name, 10 + i, now, now)
+        .bind(t.tenantId, pipeline.id, name, name.toLowerCase(), 10 + i, now, now)
         .run();
     await fillBoard(t.tenantId, 55, { overdueEvery: 5 });
     const res = await send("/app/deals", { cookie: t.cookie });

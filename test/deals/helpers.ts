@@ -38,9 +38,9 @@ export async function addPipeline(tenantId: string, name: string, stages: string
     .first<{ id: number }>())!;
   for (const [i, stage] of stages.entries())
     await env.DB.prepare(
-      "INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, probability, created_at, updated_at) VALUES (?, ?, ?, ?, 20, ?, ?)",
+      "INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, name_key, position, probability, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 20, ?, ?)",
     )
-      .bind(tenantId, p.id, stage, i, now, now)
+      .bind(tenantId, p.id, stage, stage.toLowerCase(), i, now, now)
       .run();
   return (await pipelinesOf(tenantId)).find((x) => x.name === name)!;
 }

@@ -449,7 +449,7 @@ describe("deal imports: the upload", () => {
       .bind(owner.tenantId, now, now)
       .first<{ id: number }>();
     await env.DB.prepare(
-      "INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, probability, created_at, updated_at) VALUES (?, ?, 'Due', 0, 50, ?, ?)",
+      "INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, name_key, position, probability, created_at, updated_at) VALUES (?, ?, 'Due', 'due', 0, 50, ?, ?)",
     )
       .bind(owner.tenantId, pipe!.id, now, now)
       .run();

@@ -39,6 +39,8 @@ export const pipelineStages = sqliteTable(
       .notNull()
       .references(() => pipelines.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
+    /** The name lower-cased in JavaScript (SQLite's lower() folds ASCII only): one stage per name in a pipeline. */
+    nameKey: text("name_key").notNull(),
     position: integer("position").notNull(),
     /** The pipeline's position, copied so the deal list's stage sort walks one index (migration 0014). */
     pipelinePosition: integer("pipeline_position").notNull().default(0),
@@ -51,6 +53,7 @@ export const pipelineStages = sqliteTable(
     index("pipeline_stages_tenant_pipeline_idx").on(t.tenantId, t.pipelineId, t.position),
     index("pipeline_stages_pipeline_fk_idx").on(t.pipelineId),
     index("pipeline_stages_tenant_order_idx").on(t.tenantId, t.pipelinePosition, t.pipelineId, t.position),
+    uniqueIndex("pipeline_stages_tenant_pipeline_name_unique").on(t.tenantId, t.pipelineId, t.nameKey),
   ],
 );
 

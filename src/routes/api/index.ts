@@ -23,7 +23,10 @@ import { searchApi } from "./search";
 import { apiDocsPage } from "./docs";
 import { apiAuth, apiBody } from "./guard";
 import { apiIdempotency, withIdempotencyKey } from "./idempotency";
-import { ApiProblem, problemResponse } from "./problem";
+import { CompanyGoneError } from "../../services/records/company-ref";
+import { StageGoneError } from "../../services/deals/stage-gone";
+import { isForeignKeyViolation } from "../../db/sql";
+import { ApiProblem, invalidFields, problemResponse } from "./problem";
 import { apiRouter } from "./router";
 import { registerWebhookEvents } from "./webhook-events";
 import type { Context } from "hono";
@@ -80,6 +83,17 @@ apiRoutes.all("*", () => {
 /** Problems as they are; unreadable JSON as malformed_json; anything else a 500, reported. */
 export function apiError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiProblem) return problemResponse(c, err);
+  // A company deleted between a save's check and its write (records/company-ref.ts): nothing was written.
+  if (err instanceof CompanyGoneError)
+    return problemResponse(c, invalidFields([{ field: "company_id", message: err.message }]));
+  if (err instanceof StageGoneError)
+    return problemResponse(c, invalidFields([{ field: "stage_id", message: err.message }]));
+  // Any other reference removed between a check and its batch: the batch failed whole, so nothing was written.
+  if (isForeignKeyViolation(err))
+    return problemResponse(
+      c,
+      new ApiProblem("conflict", "Something this change refers to was removed meanwhile; nothing was written."),
+    );
   if (err instanceof HTTPException && err.status === 400)
     return problemResponse(c, new ApiProblem("malformed_json", "The body could not be read as JSON."));
   const clean = withoutQueryValues(err) as Error;

@@ -115,7 +115,8 @@ stagesApi.openapi(
     description:
       "As Settings → Pipelines removes one: a stage holding deals (open, won or lost) needs `move_deals_to`, another " +
       "stage of its pipeline, where they go in the same step (`deal.stage_changed` for each); without it the answer " +
-      "is `409 in_use`. A pipeline's only stage stays (`409 in_use`). Needs a read and write key.",
+      "is `409 in_use`; a `move_deals_to` stage removed meanwhile is `409 conflict` (nothing moved). A pipeline's only " +
+      "stage stays (`409 in_use`). Needs a read and write key.",
     request: { params: IdParam, query: StageDeleteQuery },
     responses: { 204: { description: "Removed" }, ...problems(401, 403, 404, 409, 422) },
   }),
@@ -126,6 +127,8 @@ stagesApi.openapi(
     if (result.reason === "not_found") throw notFound();
     if (result.reason === "bad_target")
       throw invalidFields([{ field: "move_deals_to", message: "Choose another stage of this pipeline." }]);
+    if (result.reason === "target_gone")
+      throw new ApiProblem("conflict", "The stage in move_deals_to was removed meanwhile: choose another.");
     if (result.reason !== "has_deals") throw new ApiProblem("in_use", "A pipeline keeps at least one stage.");
     throw new ApiProblem(
       "in_use",

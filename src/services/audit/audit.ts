@@ -52,7 +52,18 @@ export function settingAudit(
   target: { id?: number; label: string },
   detail?: AuditEvent["detail"],
 ) {
-  return auditInsert(t.db, {
+  return auditInsert(t.db, settingAuditEvent(t, actor, action, target, detail));
+}
+
+/** settingAudit's entry as an event, for `auditRow` and `insertWhere` when it must follow a condition in the batch. */
+export function settingAuditEvent(
+  t: TenantDb,
+  actor: KeyActor,
+  action: AuditAction,
+  target: { id?: number; label: string },
+  detail?: AuditEvent["detail"],
+): AuditEvent {
+  return {
     tenantId: t.tenantId,
     actorUserId: actor.userId,
     action,
@@ -61,7 +72,7 @@ export function settingAudit(
     targetLabel: target.label,
     detail,
     ...actor,
-  });
+  };
 }
 
 /** Records an event on its own (when there is no other write to batch it with). */

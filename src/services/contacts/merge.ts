@@ -175,7 +175,7 @@ export async function mergeContacts(
       .update(
         contacts,
         {
-          ...contactColumns(merged, merged.companyName),
+          ...contactColumns(t, merged),
           updatedAt: version,
           lastActivityAt: version,
           // The later of the two (null when neither was contacted): the other's logged calls come along below.

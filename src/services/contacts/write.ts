@@ -19,18 +19,23 @@ import {
 } from "../../db/schema";
 import { contactWithinLimit, guardedValue, isPlanLimitError, PlanLimitError } from "../billing/limits";
 import { diff } from "../records/activity";
+import { CompanyGoneError, companyColumn, companyGone, companyGuarded } from "../records/company-ref";
 import { counterChange } from "../records/counters";
 import { listTags } from "../records/tags";
 import { listOwners } from "../records/workspace";
 import { webhookEventInsert } from "../webhooks/events";
 import { contactData } from "../webhooks/payloads";
 import type { ContactInput } from "./form";
-import { companySortOf, nameSortOf } from "./names";
+import { nameSortOf } from "./names";
 import { getContact, getContactWithExtras, type ContactDetail } from "./page";
 import { type WatchedContact, watchedRecord } from "./watched";
 
-/** A contact's columns from the input (companyName already looked up by checkReferences). */
-export function contactColumns(input: ContactInput, companyName: string | null) {
+/**
+ * A contact's columns from the input. Its company's name is read by the write itself (records/company-ref.ts):
+ * renamed since checkReferences, the new one; deleted since, company_sort is NULL and the write fails whole.
+ */
+export function contactColumns(t: TenantDb, input: ContactInput) {
+  const company = input.companyId;
   return {
     firstName: input.firstName,
     lastName: input.lastName,
@@ -38,9 +43,9 @@ export function contactColumns(input: ContactInput, companyName: string | null) 
     primaryEmail: input.emails[0] ?? null,
     primaryPhone: input.phones[0] ?? null,
     jobTitle: input.jobTitle,
-    companyId: input.companyId,
-    companyName,
-    companySort: companySortOf(companyName),
+    companyId: company === null ? null : companyColumn(t, company, "id"),
+    companyName: company === null ? null : companyColumn(t, company, "name"),
+    companySort: company === null ? "" : companyColumn(t, company, "name_sort"),
     address: input.address,
     ownerId: input.ownerId,
   };
@@ -152,7 +157,7 @@ export async function createContact(
         .insert(contacts)
         .values({
           tenantId: guardedTenantId,
-          ...contactColumns(input, input.companyName),
+          ...contactColumns(t, input),
           createdBy: actorId,
           source: input.source ?? "manual",
           createdAt: now,
@@ -174,6 +179,7 @@ export async function createContact(
   } catch (err) {
     if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id"))
       throw new PlanLimitError("contacts", freeMaxContacts);
+    if (companyGone(err, "contacts.company_sort")) throw new CompanyGoneError();
     throw err;
   }
   return inserted[0]!.id;
@@ -235,43 +241,46 @@ export async function updateContact(
     [...input.customValues].filter(([fieldId, v]) => (before.values.get(fieldId) ?? null) !== v),
   );
   const cleared = [...changedValues].filter(([, v]) => v === null).map(([fieldId]) => fieldId);
-  const [updated] = await t.db.batch([
-    t
-      .update(
-        contacts,
-        { ...contactColumns(input, input.companyName), updatedAt: version, lastActivityAt: version },
-        eq(contacts.id, id),
-        eq(contacts.updatedAt, expected),
-      )
-      .returning({ id: contacts.id }),
-    ...(emailsChanged ? [t.delete(contactEmails, eq(contactEmails.contactId, id), guard)] : []),
-    ...(phonesChanged ? [t.delete(contactPhones, eq(contactPhones.contactId, id), guard)] : []),
-    ...(tagsChanged ? [t.delete(contactTags, eq(contactTags.contactId, id), guard)] : []),
-    ...(cleared.length
-      ? [
-          t.delete(
-            customFieldValues,
-            eq(customFieldValues.entityId, id),
-            sql`${customFieldValues.fieldId} IN (SELECT value FROM json_each(${JSON.stringify(cleared)}))`,
-            guard,
-          ),
-        ]
-      : []),
-    ...childStatements(t, target, {
-      emails: emailsChanged ? input.emails : undefined,
-      phones: phonesChanged ? input.phones : undefined,
-      tagIds: tagsChanged ? input.tagIds : undefined,
-      customValues: changedValues,
-    }),
-    activityFromTarget(t, target, actorId, "updated", changes, version),
-    webhookEventInsert(
-      t,
-      "contact.updated",
-      contactData(),
-      sql`FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
-      version,
-    ),
-  ]);
+  const [updated] = await companyGuarded(
+    t.db.batch([
+      t
+        .update(
+          contacts,
+          { ...contactColumns(t, input), updatedAt: version, lastActivityAt: version },
+          eq(contacts.id, id),
+          eq(contacts.updatedAt, expected),
+        )
+        .returning({ id: contacts.id }),
+      ...(emailsChanged ? [t.delete(contactEmails, eq(contactEmails.contactId, id), guard)] : []),
+      ...(phonesChanged ? [t.delete(contactPhones, eq(contactPhones.contactId, id), guard)] : []),
+      ...(tagsChanged ? [t.delete(contactTags, eq(contactTags.contactId, id), guard)] : []),
+      ...(cleared.length
+        ? [
+            t.delete(
+              customFieldValues,
+              eq(customFieldValues.entityId, id),
+              sql`${customFieldValues.fieldId} IN (SELECT value FROM json_each(${JSON.stringify(cleared)}))`,
+              guard,
+            ),
+          ]
+        : []),
+      ...childStatements(t, target, {
+        emails: emailsChanged ? input.emails : undefined,
+        phones: phonesChanged ? input.phones : undefined,
+        tagIds: tagsChanged ? input.tagIds : undefined,
+        customValues: changedValues,
+      }),
+      activityFromTarget(t, target, actorId, "updated", changes, version),
+      webhookEventInsert(
+        t,
+        "contact.updated",
+        contactData(),
+        sql`FROM contacts c WHERE c.tenant_id = ${t.tenantId} AND ${target}`,
+        version,
+      ),
+    ]),
+    "contacts.company_sort",
+  );
   if (updated.length === 0) {
     const current = await getContact(t, id);
     return current ? { ok: false, reason: "conflict", current } : { ok: false, reason: "not_found" };

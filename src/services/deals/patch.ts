@@ -10,7 +10,8 @@ import type { TenantDb } from "../../db/scoped";
 import type { KeyActor } from "../../lib/actor";
 import type { DealInput } from "./form";
 import { closeStatements, dealAt, moveStatements, type Outcome, reopenStatements } from "./outcome";
-import { planDealUpdate } from "./write";
+import { companyGuarded } from "../records/company-ref";
+import { DEAL_COMPANY_GUARD, planDealUpdate } from "./write";
 
 export type DealPatch = {
   input: DealInput;
@@ -46,7 +47,7 @@ export async function patchDeal(
   statements.push(
     sql`SELECT d.updated_at AS updatedAt FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${id}`,
   );
-  const results = await runRawBatchRows(t.db, statements);
+  const results = await companyGuarded(runRawBatchRows(t.db, statements), DEAL_COMPANY_GUARD);
   const after = results.at(-1)![0] as { updatedAt: number } | undefined;
   if (!after) return { ok: false, reason: "not_found" };
   // Each step that ran wrote `version`; a deal at any other means a change came first and nothing was written.

@@ -39,6 +39,14 @@ export const FIRST_STAGE = { name: "New", probability: 0 } as const;
 
 const PIPELINE_NAME_TAKEN = "A pipeline with this name already exists.";
 
+/**
+ * The key that keeps a pipeline's name unique in the workspace, and a stage's in its pipeline (name_key): the name
+ * lower-cased in JavaScript, since SQLite's lower() folds ASCII only ("Überprüfung" and "überprüfung" differ there).
+ */
+export function settingNameKey(name: string): string {
+  return name.toLowerCase();
+}
+
 /** The pipeline form (Settings → Pipelines and the API): a name. */
 export const pipelineNameSchema = z.object({
   name: z.preprocess((v) => v ?? "", text("Pipeline name", { min: 1, max: 50 })),
@@ -94,19 +102,20 @@ export async function createPipeline(
   name: string,
   stages: readonly { name: string; probability: number }[] = [FIRST_STAGE],
 ): Promise<NameChange> {
-  const nameKey = name.toLowerCase();
+  const nameKey = settingNameKey(name);
   const next = sql`(SELECT coalesce(max(position) + 1, 0) FROM pipelines WHERE tenant_id = ${t.tenantId})`;
   const created = sql`(SELECT id FROM pipelines WHERE tenant_id = ${t.tenantId} AND name_key = ${nameKey})`;
+  const stagesWithKeys = stages.map((s) => ({ ...s, key: settingNameKey(s.name) }));
   return refusingTakenName<NameChange>(PIPELINE_NAME_TAKEN, async () => {
     const [inserted] = await rawBatchResults(t.db, [
       t.db
         .insert(pipelines)
         .values({ tenantId: t.tenantId, name, nameKey, position: next, createdAt: actor.now, updatedAt: actor.now })
         .returning({ id: pipelines.id }),
-      sql`INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, position, pipeline_position, probability,
+      sql`INSERT INTO pipeline_stages (tenant_id, pipeline_id, name, name_key, position, pipeline_position, probability,
           created_at, updated_at)
-        SELECT ${t.tenantId}, p.id, j.value ->> 'name', j.key, p.position, j.value ->> 'probability', ${actor.now},
-          ${actor.now} FROM pipelines p CROSS JOIN json_each(${JSON.stringify(stages)}) j
+        SELECT ${t.tenantId}, p.id, j.value ->> 'name', j.value ->> 'key', j.key, p.position, j.value ->> 'probability',
+          ${actor.now}, ${actor.now} FROM pipelines p CROSS JOIN json_each(${JSON.stringify(stagesWithKeys)}) j
         WHERE p.tenant_id = ${t.tenantId} AND p.id = ${created} ORDER BY j.key`,
       audit(t, actor, "pipeline.created", { label: name }),
     ]);
@@ -126,7 +135,7 @@ export async function renamePipeline(
   if (before.name === name) return { ok: true, id };
   return refusingTakenName<NameChange>(PIPELINE_NAME_TAKEN, async () => {
     await t.db.batch([
-      t.update(pipelines, { name, nameKey: name.toLowerCase(), updatedAt: actor.now }, eq(pipelines.id, id)),
+      t.update(pipelines, { name, nameKey: settingNameKey(name), updatedAt: actor.now }, eq(pipelines.id, id)),
       audit(t, actor, "pipeline.renamed", { id, label: name }, { from: before.name }),
     ]);
     return { ok: true, id };

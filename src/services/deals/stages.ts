@@ -8,14 +8,24 @@
  */
 import { asc, eq, sql } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
+import { insertWhere } from "../../db/sql";
 import type { TenantDb } from "../../db/scoped";
 import { pipelineStages } from "../../db/schema";
 import { z } from "zod";
 import type { KeyActor } from "../../lib/actor";
+import { refusingTakenName } from "../../lib/unique-name";
 import { text } from "../../lib/validation";
+import { auditRow, settingAuditEvent } from "../audit/audit";
 import { webhookEventSql } from "../webhooks/events";
 import { stageChangedData } from "../webhooks/payloads";
-import { countDeals, dealSettingsAudit as audit, getPipeline, movedOrder, type Direction } from "./pipelines";
+import {
+  countDeals,
+  dealSettingsAudit as audit,
+  getPipeline,
+  movedOrder,
+  settingNameKey,
+  type Direction,
+} from "./pipelines";
 
 export interface Stage {
   id: number;
@@ -64,10 +74,13 @@ export async function stagesOf(t: TenantDb, pipelineId: number) {
     .orderBy(asc(pipelineStages.position), asc(pipelineStages.id));
 }
 
+/**
+ * Whether another stage of the pipeline has the name (any case). The unique index on name_key decides in the end
+ * (two adds at once); this compares the names themselves too, since a key migration 0042 wrote may keep a Σ.
+ */
 async function nameTaken(t: TenantDb, pipelineId: number, name: string, except = 0): Promise<boolean> {
-  const rows = await t.db.all(sql`SELECT 1 FROM pipeline_stages WHERE tenant_id = ${t.tenantId}
-    AND pipeline_id = ${pipelineId} AND lower(name) = ${name.toLowerCase()} AND id <> ${except} LIMIT 1`);
-  return rows.length > 0;
+  const key = settingNameKey(name);
+  return (await stagesOf(t, pipelineId)).some((s) => s.id !== except && settingNameKey(s.name) === key);
 }
 
 /** Adds a stage at the end of a pipeline. Null when the pipeline is not the workspace's. */
@@ -80,24 +93,33 @@ export async function addStage(
   const pipeline = await getPipeline(t, pipelineId);
   if (!pipeline) return null;
   if (await nameTaken(t, pipelineId, input.name)) return { ok: false, field: "name", message: STAGE_NAME_TAKEN };
-  const [rows] = await rawBatchResults(t.db, [
-    t.db
-      .insert(pipelineStages)
-      .values({
-        tenantId: t.tenantId,
-        pipelineId,
-        name: input.name,
-        position: sql`(SELECT coalesce(max(position) + 1, 0) FROM pipeline_stages
-          WHERE tenant_id = ${t.tenantId} AND pipeline_id = ${pipelineId})`,
-        pipelinePosition: sql`(SELECT position FROM pipelines WHERE tenant_id = ${t.tenantId} AND id = ${pipelineId})`,
-        probability: input.probability,
-        createdAt: actor.now,
-        updatedAt: actor.now,
-      })
-      .returning({ id: pipelineStages.id }),
-    audit(t, actor, "stage.created", { label: `${pipeline.name}: ${input.name}` }, { probability: input.probability }),
-  ]);
-  return { ok: true, id: (rows!.results[0] as { id: number }).id };
+  return refusingTakenName<StageChange>(STAGE_NAME_TAKEN, async () => {
+    const [rows] = await rawBatchResults(t.db, [
+      t.db
+        .insert(pipelineStages)
+        .values({
+          tenantId: t.tenantId,
+          pipelineId,
+          name: input.name,
+          nameKey: settingNameKey(input.name),
+          position: sql`(SELECT coalesce(max(position) + 1, 0) FROM pipeline_stages
+            WHERE tenant_id = ${t.tenantId} AND pipeline_id = ${pipelineId})`,
+          pipelinePosition: sql`(SELECT position FROM pipelines WHERE tenant_id = ${t.tenantId} AND id = ${pipelineId})`,
+          probability: input.probability,
+          createdAt: actor.now,
+          updatedAt: actor.now,
+        })
+        .returning({ id: pipelineStages.id }),
+      audit(
+        t,
+        actor,
+        "stage.created",
+        { label: `${pipeline.name}: ${input.name}` },
+        { probability: input.probability },
+      ),
+    ]);
+    return { ok: true, id: (rows!.results[0] as { id: number }).id };
+  });
 }
 
 /** Renames a stage and sets its probability. Null when the stage is not the workspace's. */
@@ -112,21 +134,23 @@ export async function updateStage(
   if (before.name === input.name && before.probability === input.probability) return { ok: true, id };
   if (await nameTaken(t, before.pipelineId, input.name, id))
     return { ok: false, field: "name", message: STAGE_NAME_TAKEN };
-  await rawBatchResults(t.db, [
-    t.update(
-      pipelineStages,
-      { name: input.name, probability: input.probability, updatedAt: actor.now },
-      eq(pipelineStages.id, id),
-    ),
-    audit(
-      t,
-      actor,
-      "stage.updated",
-      { id, label: `${before.pipelineName}: ${input.name}` },
-      { from_name: before.name, from_probability: before.probability, probability: input.probability },
-    ),
-  ]);
-  return { ok: true, id };
+  return refusingTakenName<StageChange>(STAGE_NAME_TAKEN, async () => {
+    await rawBatchResults(t.db, [
+      t.update(
+        pipelineStages,
+        { name: input.name, nameKey: settingNameKey(input.name), probability: input.probability, updatedAt: actor.now },
+        eq(pipelineStages.id, id),
+      ),
+      audit(
+        t,
+        actor,
+        "stage.updated",
+        { id, label: `${before.pipelineName}: ${input.name}` },
+        { from_name: before.name, from_probability: before.probability, probability: input.probability },
+      ),
+    ]);
+    return { ok: true, id };
+  });
 }
 
 /** Moves a stage one place up or down in its pipeline (renumbering 0..n-1). False when not the workspace's. */
@@ -173,7 +197,7 @@ export async function dealsInStage(t: TenantDb, id: number): Promise<number> {
 
 export type StageRemoval =
   | { ok: true; moved: number }
-  | { ok: false; reason: "not_found" | "last" | "bad_target" }
+  | { ok: false; reason: "not_found" | "last" | "bad_target" | "target_gone" }
   | { ok: false; reason: "has_deals"; deals: number };
 
 /**
@@ -181,7 +205,8 @@ export type StageRemoval =
  * its deals move there in the same batch as the removal. The statements work on "the deals in the
  * stage" as a set, so the batch's size does not grow with the deals (no chunking: D1's limits are per
  * statement and per batch, and this batch has a fixed nine statements), and a deal added to the
- * stage a moment before still moves with the others.
+ * stage a moment before still moves with the others. A target removed meanwhile (another admin) is
+ * "target_gone": each move runs only while the target exists, so nothing is written.
  */
 export async function removeStage(
   t: TenantDb,
@@ -200,22 +225,28 @@ export async function removeStage(
   const { tenantId } = t;
   const now = actor.now;
   const label = `${stage.pipelineName}: ${stage.name}`;
+  // Each move only while the target is still there: another admin may have removed it since the checks above.
+  const targetLives = target
+    ? sql`EXISTS (SELECT 1 FROM pipeline_stages WHERE tenant_id = ${tenantId} AND id = ${target.id})`
+    : sql`1`;
   // Without a target nothing can move; the stage is removed only if it is still empty.
   const timeline = JSON.stringify({ stage: [stage.name, target?.name ?? null] });
   const moves = target
     ? [
         sql`UPDATE deal_stage_history SET left_at = ${now}
-          WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND left_at IS NULL`,
+          WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND left_at IS NULL AND ${targetLives}`,
         sql`INSERT INTO deal_stage_history (tenant_id, deal_id, pipeline_id, stage_id, status, entered_at,
             left_at, actor_id)
           SELECT tenant_id, id, pipeline_id, ${target.id}, status, ${now}, NULL, ${actor.userId} FROM deals
-          WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
+          WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND ${targetLives}`,
         sql`INSERT INTO activities (tenant_id, subject_type, subject_id, actor_id, kind, detail, created_at)
-          SELECT tenant_id, 'deal', id, ${actor.userId}, 'updated', ${timeline}, ${now} FROM deals WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
+          SELECT tenant_id, 'deal', id, ${actor.userId}, 'updated', ${timeline}, ${now} FROM deals
+          WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND ${targetLives}`,
         // The open deals' totals, counted from the deals themselves inside the batch, join the target's.
         sql`INSERT INTO deal_stage_totals (tenant_id, stage_id, currency, deals, amount_minor)
           SELECT tenant_id, ${target.id}, currency, count(*), sum(amount_minor) FROM deals
-          WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND status = 'open' GROUP BY tenant_id, currency
+          WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND status = 'open' AND ${targetLives}
+          GROUP BY tenant_id, currency
           ON CONFLICT (tenant_id, stage_id, currency) DO UPDATE
             SET deals = deals + excluded.deals, amount_minor = amount_minor + excluded.amount_minor`,
         // Before the deals move: each as it lands, and where it was.
@@ -223,27 +254,41 @@ export async function removeStage(
           t,
           "deal.stage_changed",
           stageChangedData(target.id, sql`${target.name}`, now),
-          sql`FROM deals d WHERE d.tenant_id = ${tenantId} AND d.stage_id = ${id}`,
+          sql`FROM deals d WHERE d.tenant_id = ${tenantId} AND d.stage_id = ${id} AND ${targetLives}`,
           now,
         ),
         sql`UPDATE deals SET stage_id = ${target.id}, updated_at = ${now}, last_activity_at = ${now}
-          WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
+          WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND ${targetLives}`,
       ]
     : [];
   const empty = sql`NOT EXISTS (SELECT 1 FROM deals WHERE tenant_id = ${tenantId} AND stage_id = ${id})`;
   const results = await rawBatchResults(t.db, [
-    // How many move: read in the batch, before they do.
-    sql`SELECT count(*) AS n FROM deals WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
+    // How many move, and whether their target is still there: read in the batch, before they do.
+    sql`SELECT count(*) AS n, ${targetLives} AS target FROM deals WHERE tenant_id = ${tenantId} AND stage_id = ${id}`,
     ...moves,
     sql`DELETE FROM deal_stage_totals WHERE tenant_id = ${tenantId} AND stage_id = ${id} AND ${empty}`,
     sql`DELETE FROM pipeline_stages WHERE tenant_id = ${tenantId} AND id = ${id} AND ${empty}
       AND (SELECT count(*) FROM pipeline_stages WHERE tenant_id = ${tenantId}
         AND pipeline_id = ${stage.pipelineId}) > 1`,
-    audit(t, actor, "stage.deleted", { id, label }, target ? { moved_to: target.name, moved: deals } : {}),
+    // Only once the stage is gone: a refused removal writes nothing.
+    insertWhere(
+      auditRow(
+        settingAuditEvent(
+          t,
+          actor,
+          "stage.deleted",
+          { id, label },
+          target ? { moved_to: target.name, moved: deals } : {},
+        ),
+      ),
+      sql`NOT EXISTS (SELECT 1 FROM pipeline_stages WHERE tenant_id = ${tenantId} AND id = ${id})`,
+    ),
   ]);
-  const movedCount = (results[0]!.results[0] as { n: number } | undefined)?.n ?? 0;
-  // A deal arrived after the check and no target was given: the stage stays (the audit says what was tried).
+  const read = results[0]!.results[0] as { n: number; target: number } | undefined;
+  const movedCount = read?.n ?? 0;
   const removed = results.at(-2)!.meta.changes;
+  if (removed === 0 && target && read?.target === 0) return { ok: false, reason: "target_gone" };
+  // A deal arrived after the check and no target was given: the stage stays.
   if (removed === 0) return { ok: false, reason: "has_deals", deals: await dealsInStage(t, id) };
   return { ok: true, moved: target ? movedCount : 0 };
 }

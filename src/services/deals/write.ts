@@ -2,7 +2,8 @@
  * Creating and updating a deal (deleting: delete.ts). Each is ONE batch: the row, its contacts, tags and custom
  * values, the stage totals (statements.ts: out before the row changes, in after), the stage history,
  * the timeline, tenant_counters.deals and the audit entry. An update is conditional on the version
- * the form was loaded from, so a concurrent edit or move leaves nothing half-written.
+ * the form was loaded from, so a concurrent edit or move leaves nothing half-written. A stage removed after the
+ * form's check fails the batch whole on its foreign key: StageGoneError (stage-gone.ts).
  */
 import { eq, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
@@ -13,12 +14,14 @@ import type { KeyActor } from "../../lib/actor";
 import { formatAmount } from "../../lib/money";
 import { contactDisplayName } from "../contacts/names";
 import { diff } from "../records/activity";
+import { companyColumn, companyGuarded, whileCompanyExists } from "../records/company-ref";
 import { listTags } from "../records/tags";
 import { listOwners } from "../records/workspace";
 import { webhookEventInsert } from "../webhooks/events";
 import { dealData } from "../webhooks/payloads";
 import { nameSortOf, type DealInput } from "./form";
 import { getDealForEdit } from "./page";
+import { stageGuarded } from "./stage-gone";
 import { updatedFields, updateEvents } from "./update-events";
 import {
   NEW_DEAL_ID,
@@ -31,20 +34,27 @@ import {
   totalsOut,
 } from "./statements";
 
-function dealColumns(input: DealInput, pipelineId: number) {
+/**
+ * A deal's columns. Its company is read by the write itself: deleted since the form's check, company_id is NULL
+ * (no foreign key fails) and name_sort too, so the write fails whole and says so (records/company-ref.ts).
+ */
+function dealColumns(t: TenantDb, input: DealInput, pipelineId: number) {
   return {
     name: input.name,
-    nameSort: nameSortOf(input.name),
+    nameSort: whileCompanyExists(t, input.companyId, nameSortOf(input.name)) as string,
     amountMinor: input.amountMinor,
     currency: input.currency,
     closeDate: input.closeDate,
     closeKey: input.closeDate ?? "9999-12-31",
     ownerId: input.ownerId,
-    companyId: input.companyId,
+    companyId: input.companyId === null ? null : companyColumn(t, input.companyId, "id"),
     pipelineId,
     stageId: input.stageId,
   };
 }
+
+/** The column a deal's write fails on when its company is gone (dealColumns). */
+export const DEAL_COMPANY_GUARD = "deals.name_sort";
 
 /** Rows hung off the deal `dealId` (an id or NEW_DEAL_ID), joined with the workspace's own records only. */
 function childStatements(
@@ -80,30 +90,41 @@ function childStatements(
 /** Creates a deal with everything that hangs off it, in one batch. Returns its id. */
 export async function createDeal(t: TenantDb, actor: KeyActor, input: DealInput, pipelineId: number): Promise<number> {
   const now = actor.now;
-  const [inserted] = await runRawBatchRows(t.db, [
-    t
-      .insert(deals, {
-        ...dealColumns(input, pipelineId),
-        createdBy: actor.userId,
-        createdAt: now,
-        updatedAt: now,
-        lastActivityAt: now,
-      })
-      .returning({ id: deals.id }),
-    ...childStatements(t, NEW_DEAL_ID, { contacts: input.contacts, tagIds: input.tagIds, values: input.customValues }),
-    totalsIn(t, NEW_DEAL_ID),
-    historyOpen(t, NEW_DEAL_ID, actor.userId, now),
-    dealActivity(t, NEW_DEAL_ID, { actorId: actor.userId, kind: "created", detail: null, now }),
-    dealCounter(t, 1),
-    dealAudit(t, NEW_DEAL_ID, actor, "deal.created"),
-    webhookEventInsert(
-      t,
-      "deal.created",
-      dealData("d"),
-      sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${NEW_DEAL_ID}`,
-      now,
+  const [inserted] = await stageGuarded(
+    t,
+    input.stageId,
+    companyGuarded(
+      runRawBatchRows(t.db, [
+        t
+          .insert(deals, {
+            ...dealColumns(t, input, pipelineId),
+            createdBy: actor.userId,
+            createdAt: now,
+            updatedAt: now,
+            lastActivityAt: now,
+          })
+          .returning({ id: deals.id }),
+        ...childStatements(t, NEW_DEAL_ID, {
+          contacts: input.contacts,
+          tagIds: input.tagIds,
+          values: input.customValues,
+        }),
+        totalsIn(t, NEW_DEAL_ID),
+        historyOpen(t, NEW_DEAL_ID, actor.userId, now),
+        dealActivity(t, NEW_DEAL_ID, { actorId: actor.userId, kind: "created", detail: null, now }),
+        dealCounter(t, 1),
+        dealAudit(t, NEW_DEAL_ID, actor, "deal.created"),
+        webhookEventInsert(
+          t,
+          "deal.created",
+          dealData("d"),
+          sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${NEW_DEAL_ID}`,
+          now,
+        ),
+      ]),
+      DEAL_COMPANY_GUARD,
     ),
-  ]);
+  );
   return Number(inserted![0]!.id);
 }
 
@@ -127,7 +148,11 @@ export async function updateDeal(
 ): Promise<DealUpdateResult> {
   const plan = await planDealUpdate(t, actor, id, expected, input, ctx);
   if (!plan.ok || !plan.changed) return plan;
-  const results = await runRawBatchRows(t.db, plan.statements);
+  const results = await stageGuarded(
+    t,
+    input.stageId,
+    companyGuarded(runRawBatchRows(t.db, plan.statements), DEAL_COMPANY_GUARD),
+  );
   if (results[plan.updatedIndex]!.length === 0) return { ok: false, reason: "conflict" };
   return { ok: true, changed: true };
 }
@@ -234,7 +259,7 @@ export async function planDealUpdate(
     t
       .update(
         deals,
-        { ...dealColumns(input, ctx.pipelineId), updatedAt: version, lastActivityAt: version },
+        { ...dealColumns(t, input, ctx.pipelineId), updatedAt: version, lastActivityAt: version },
         eq(deals.id, id),
         eq(deals.updatedAt, version0),
       )

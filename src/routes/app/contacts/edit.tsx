@@ -13,6 +13,7 @@ import { render } from "../../../lib/render";
 import { billingConfig } from "../../../lib/stripe";
 import { requireRole } from "../../../middleware/session";
 import { PlanLimitError } from "../../../services/billing/limits";
+import { CompanyGoneError } from "../../../services/records/company-ref";
 import { CONTACT_LIMITS, checkReferences, contactFormChoices, findDuplicates } from "../../../services/contacts/form";
 import { getContact, getContactWithExtras } from "../../../services/contacts/page";
 import { createContact, updateContact } from "../../../services/contacts/write";
@@ -144,6 +145,8 @@ contactEditRoutes.post("/", requireRole("member"), async (c) => {
     trackFeature(c, "contact.created");
     return c.redirect(`${LIST_PATH}/${id}`, 303);
   } catch (err) {
+    // The company was deleted between the check above and the write: the form again, the message by the field.
+    if (err instanceof CompanyGoneError) return formPage(c, { ...again, errors: { company_id: err.message } }, 422);
     if (!(err instanceof PlanLimitError)) throw err;
     // 402, as for seats: the role allows creating; the plan has no room left. What was typed stays.
     return formPage(
@@ -231,7 +234,13 @@ contactEditRoutes.post("/:id", requireRole("member"), async (c) => {
     read.parsed.version,
     { ...input, companyName: read.companyName },
     now,
-  );
+  ).catch((err: unknown) => {
+    if (err instanceof CompanyGoneError) return err;
+    throw err;
+  });
+  // The company was deleted between the check and the write: nothing was saved.
+  if (result instanceof CompanyGoneError)
+    return formPage(c, { ...read.again, errors: { company_id: result.message } }, 422);
   if (!result.ok) {
     if (result.reason === "not_found") return errorResponse(c, 404);
     // Someone saved first. Their version is kept; the form shows these changes again, now based on it.

@@ -12,6 +12,8 @@ import { amountForInput, currencyCodes, minorDigits } from "../../../lib/money";
 import { render } from "../../../lib/render";
 import { checkDealReferences, dealFormChoices, parseDealForm, type DealFormBody } from "../../../services/deals/form";
 import { pipelinesWithStages, workspaceMoney } from "../../../services/deals/choices";
+import { StageGoneError } from "../../../services/deals/stage-gone";
+import { CompanyGoneError } from "../../../services/records/company-ref";
 import { getStage } from "../../../services/deals/stages";
 import { getDealForEdit } from "../../../services/deals/page";
 import { createDeal, updateDeal } from "../../../services/deals/write";
@@ -90,6 +92,18 @@ function resubmitted(body: DealFormBody, base: Pick<FormState, "mode" | "id" | "
   };
 }
 
+/** The stage was removed (another admin) between the form's check and its write: nothing was saved. */
+function stageGone(err: unknown): StageGoneError {
+  if (err instanceof StageGoneError) return err;
+  throw err;
+}
+
+/** The stage or the company was removed between the form's check and its write: nothing was saved. */
+function referenceGone(err: unknown): StageGoneError | CompanyGoneError {
+  if (err instanceof CompanyGoneError) return err;
+  return stageGone(err);
+}
+
 /** Parse, check references, resolve the new tag: the input for the service, or the form again. */
 async function readDealForm(c: Context<AppEnv>, body: DealFormBody, base: FormState) {
   const t = tenantOf(c);
@@ -138,7 +152,9 @@ dealEditRoutes.post("/", requireRole("member"), async (c) => {
   const body = (await c.req.parseBody({ all: true })) as DealFormBody;
   const read = await readDealForm(c, body, { mode: "new", title: "New deal", values: {}, contactRows: [], tagIds: [] });
   if ("response" in read) return read.response;
-  const id = await createDeal(tenantOf(c), actorOf(c), read.input, read.refs.pipelineId);
+  const id = await createDeal(tenantOf(c), actorOf(c), read.input, read.refs.pipelineId).catch(referenceGone);
+  if (id instanceof StageGoneError) return formPage(c, { ...read.again, errors: { stage_id: id.message } }, 422);
+  if (id instanceof CompanyGoneError) return formPage(c, { ...read.again, errors: { company_id: id.message } }, 422);
   trackFeature(c, "deal.created");
   return c.redirect(`/app/deals/${id}`, 303);
 });
@@ -198,7 +214,11 @@ dealEditRoutes.post("/:id", requireRole("member"), async (c) => {
     stageName: stage?.name ?? "",
     companyName: read.refs.companyName,
     locale: read.money.locale,
-  });
+  }).catch(referenceGone);
+  if (result instanceof StageGoneError)
+    return formPage(c, { ...read.again, errors: { stage_id: result.message } }, 422);
+  if (result instanceof CompanyGoneError)
+    return formPage(c, { ...read.again, errors: { company_id: result.message } }, 422);
   if (!result.ok) {
     if (result.reason === "not_found") return errorResponse(c, 404);
     const current = await getDealForEdit(t, existing.deal.id);

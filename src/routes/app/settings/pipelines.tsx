@@ -69,7 +69,11 @@ pipelinesRoutes.post(
   moveRoute(getStage, moveStage, (c, id) => done(c, "stage_moved", `stage-${id}`)),
 );
 
-async function stageDeletePage(c: Context<AppEnv>, id: number | null, extra: { error?: string; target?: string } = {}) {
+async function stageDeletePage(
+  c: Context<AppEnv>,
+  id: number | null,
+  { status, ...extra }: { error?: string; target?: string; status?: ContentfulStatusCode } = {},
+) {
   const t = tenantOf(c);
   const stage = id === null ? null : await getStage(t, id);
   if (!stage) return errorResponse(c, 404);
@@ -79,7 +83,7 @@ async function stageDeletePage(c: Context<AppEnv>, id: number | null, extra: { e
     c,
     `Remove ${stage.name}`,
     <StageDeletePage stage={stage} deals={deals} others={others} {...extra} />,
-    extra.error ? 422 : others.length === 0 ? 409 : 200,
+    status ?? (extra.error ? 422 : others.length === 0 ? 409 : 200),
   );
 }
 
@@ -102,6 +106,9 @@ pipelinesRoutes.post("/stages/:id/delete", requireRole("admin"), async (c) => {
     return stageDeletePage(c, id, { error: "Choose a stage of this pipeline.", target: rawTarget });
   if (result.reason === "has_deals")
     return stageDeletePage(c, id, { error: "Choose where its deals go before removing the stage." });
+  // Another admin removed the chosen stage a moment before: nothing was written.
+  if (result.reason === "target_gone")
+    return stageDeletePage(c, id, { error: "That stage was removed meanwhile; choose another.", status: 409 });
   return stageDeletePage(c, id);
 });
 
