@@ -68,6 +68,19 @@ describe("imports: negative amounts", () => {
     expect(lines).toHaveLength(4);
     for (const line of lines) expect(line).toContain("An amount cannot be negative.");
   });
+
+  it("a dash after the decimal separator is no cents, not a minus: 2.500,– and CHF 1'500.– are imported", async () => {
+    const owner = await newTenant();
+    // Two files: a German one and a Swiss one.
+    for (const row of ['Euros,"2.500,\u2013",EUR', "Francs,CHF 1'500.\u2013,CHF"]) {
+      const { result } = await importDeals(owner.cookie, ["Name,Amount,Currency", row]);
+      expect(result, row).toMatchObject({ status: "done", created_count: 1, invalid_count: 0 });
+    }
+    expect((await deals(owner.tenantId)).map((d) => [d.name, d.amount_minor])).toEqual([
+      ["Euros", 250_000],
+      ["Francs", 150_000],
+    ]);
+  });
 });
 
 describe("imports: dates with slashes", () => {

@@ -13,6 +13,7 @@ import { send } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
 import { deliver, HeldQueue, jobEnv } from "../jobs/helpers";
 import { addEndpoint, received, receiverUrl } from "./helpers";
+import { runCron } from "../helpers/cron";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -150,5 +151,64 @@ describe("editing an endpoint", () => {
     expect(await stale.text()).toContain("Someone else changed this endpoint while you were editing");
     expect((await endpointRow(endpoint))!.url).toBe(form.url);
     expect(await auditCount(t.tenantId, "webhook.updated")).toBe(1);
+  });
+});
+
+describe("rotating again, and the secrets rotated out", () => {
+  it("a second rotation within the day keeps the secret the receiver has; retention forgets it once it stops", async () => {
+    const t = await newTenant("Rotating Twice");
+    const endpoint = await addEndpoint(t.cookie, receiverUrl("twice"), ["contact.created"]);
+    const original = await revealed(t.cookie, endpoint);
+    const first = (await (await post(`/app/settings/webhooks/${endpoint}/rotate`, t.cookie, {})).text()).match(
+      SECRET,
+    )![1]!;
+    // A reload of that page, or a second press: the receiver still holds the original, which keeps signing.
+    const second = (await (await post(`/app/settings/webhooks/${endpoint}/rotate`, t.cookie, {})).text()).match(
+      SECRET,
+    )![1]!;
+    expect(new Set([original, first, second]).size).toBe(3);
+    const during = await testDelivery(t.cookie, endpoint, "twice");
+    expect((new Webhook(original).verify(during.body, during.headers) as { type: string }).type).toBe("webhook.test");
+    expect((new Webhook(second).verify(during.body, during.headers) as { type: string }).type).toBe("webhook.test");
+    expect(() => new Webhook(first).verify(during.body, during.headers)).toThrow(/No matching signature/);
+
+    const kept = () =>
+      env.DB.prepare("SELECT previous_secret FROM webhook_endpoints WHERE id = ?")
+        .bind(endpoint)
+        .first<string | null>("previous_secret");
+    expect(await kept()).toBe(original);
+    await runCron(Date.now() + 24 * 3_600_000 - 60_000);
+    expect(await kept()).toBe(original);
+    await runCron(Date.now() + 24 * 3_600_000 + 60_000);
+    expect(await kept()).toBeNull();
+  });
+});
+
+describe("editing a failing endpoint's URL", () => {
+  it("gives the new address its own three days; an edit of the events alone keeps the clock", async () => {
+    const t = await newTenant("Failing Edit");
+    const endpoint = await addEndpoint(t.cookie, receiverUrl("failing"), ["contact.created"]);
+    const since = Date.now() - 2 * 86_400_000;
+    await env.DB.prepare("UPDATE webhook_endpoints SET failing_since = ? WHERE id = ?").bind(since, endpoint).run();
+    const failingSince = () =>
+      env.DB.prepare("SELECT failing_since FROM webhook_endpoints WHERE id = ?")
+        .bind(endpoint)
+        .first<number | null>("failing_since");
+    const versionOf = async () =>
+      (await (await send(`/app/settings/webhooks/${endpoint}/edit`, { cookie: t.cookie })).text()).match(
+        /name="version" value="(\d+)"/,
+      )![1]!;
+
+    const sameUrl = { url: receiverUrl("failing"), events: ["contact.created", "deal.created"] };
+    expect(
+      (await post(`/app/settings/webhooks/${endpoint}`, t.cookie, { ...sameUrl, version: await versionOf() })).status,
+    ).toBe(303);
+    expect(await failingSince()).toBe(since);
+
+    const moved = { url: receiverUrl("fixed"), events: "contact.created" };
+    expect(
+      (await post(`/app/settings/webhooks/${endpoint}`, t.cookie, { ...moved, version: await versionOf() })).status,
+    ).toBe(303);
+    expect(await failingSince()).toBeNull();
   });
 });

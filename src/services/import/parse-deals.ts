@@ -112,7 +112,9 @@ export function bareAmount(cell: string): string {
  * bareAmount would strip each of these signs and leave a positive number.
  */
 const MINUS = "-\u2212\u2012\u2013\ufe63\uff0d";
-const NEGATIVE_AMOUNT = new RegExp(`\\([^()]*\\d[^()]*\\)|^\\D*[${MINUS}]|\\d\\D*[${MINUS}]\\D*$`);
+// A dash right after the digits is a trailing minus ("1234-"); after a decimal separator it stands for no cents
+// ("2.500,–", "CHF 1'500.–"), as German and Swiss prices are written.
+const NEGATIVE_AMOUNT = new RegExp(`\\([^()]*\\d[^()]*\\)|^\\D*[${MINUS}]|\\d\\s*[${MINUS}]\\D*$`);
 
 export interface DealRecord {
   name: string;

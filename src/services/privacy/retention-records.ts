@@ -77,6 +77,13 @@ async function sweepRecords(db: Database, files: R2Bucket, ctx: RecordsSweepCont
         WHERE id IN (SELECT id FROM webhook_events WHERE created_at < ${now - WEBHOOK_LOG_DAYS * DAY_MS} LIMIT ${chunk})`,
   );
 
+  // ---- signing secrets rotated out, once they no longer sign: a leaked one is not kept (nor moved with shards) ----
+  await sweepRows(
+    sql`UPDATE /* all tenants: rotated-out signing secrets past their overlap */ webhook_endpoints
+        SET previous_secret = NULL, previous_secret_expires_at = NULL
+        WHERE id IN (SELECT id FROM webhook_endpoints WHERE previous_secret_expires_at <= ${now} LIMIT ${chunk})`,
+  );
+
   // ---- the API's kept answers (they may name people) once their 24 h of replay are over ----
   report.apiIdempotency += await sweepRows(
     sql`DELETE /* all tenants: kept API answers past their 24 h */ FROM api_idempotency

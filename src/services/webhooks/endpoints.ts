@@ -124,7 +124,8 @@ export async function revealSecret(t: TenantDb, actor: Actor, id: string): Promi
 
 /**
  * Gives the endpoint a new signing secret and returns it (audited); the old one signs deliveries beside it for
- * PREVIOUS_SECRET_MS (a secret rotated out before that is dropped). Null when the endpoint is not the tenant's.
+ * PREVIOUS_SECRET_MS, unless an earlier rotation's previous secret still does: that one stays, to its own end.
+ * Null when the endpoint is not the tenant's.
  */
 export async function rotateSecret(t: TenantDb, actor: Actor, id: string): Promise<string | null> {
   const row = await findEndpoint(t, id);
@@ -136,8 +137,12 @@ export async function rotateSecret(t: TenantDb, actor: Actor, id: string): Promi
         webhookEndpoints,
         {
           // SQLite reads every right-hand side before it writes: the old secret moves, the new one takes its place.
-          previousSecret: sql`${webhookEndpoints.secret}`,
-          previousSecretExpiresAt: actor.now + PREVIOUS_SECRET_MS,
+          // While an earlier rotation's previous secret still signs, it stays (the receiver most likely still has
+          // it: a second rotation, or a reload of the page, must not cut it off); the one in between is dropped.
+          previousSecret: sql`CASE WHEN ${webhookEndpoints.previousSecretExpiresAt} > ${actor.now}
+            THEN ${webhookEndpoints.previousSecret} ELSE ${webhookEndpoints.secret} END`,
+          previousSecretExpiresAt: sql`CASE WHEN ${webhookEndpoints.previousSecretExpiresAt} > ${actor.now}
+            THEN ${webhookEndpoints.previousSecretExpiresAt} ELSE ${actor.now + PREVIOUS_SECRET_MS} END`,
           secret,
           updatedAt: actor.now,
         },
@@ -183,7 +188,9 @@ export async function updateEndpoint(
   const [, updated] = await rawBatchResults(t.db, [
     insertWhere(entry, asRead),
     sql`UPDATE webhook_endpoints SET url = ${input.url}, description = ${input.description},
-        events = ${JSON.stringify(input.events)}, updated_at = ${actor.now}
+        events = ${JSON.stringify(input.events)}, updated_at = ${actor.now},
+        -- A new address gets its own three days: the old one's failures do not count against it.
+        failing_since = CASE WHEN url = ${input.url} THEN failing_since ELSE NULL END
       WHERE tenant_id = ${t.tenantId} AND id = ${id} AND updated_at = ${version ?? row.updatedAt} RETURNING id`,
   ]);
   if (updated!.results.length) return { ok: true };

@@ -14,6 +14,7 @@ import {
   type WebhookDeliveryStatus,
 } from "../../db/schema";
 import { newId } from "../../lib/ids";
+import { RETRY_FOR_MS } from "./deliver";
 
 /** Days events and their deliveries are kept; the retention job deletes older ones. */
 export const WEBHOOK_LOG_DAYS = 30;
@@ -168,16 +169,19 @@ export async function replayFailedDeliveries(t: TenantDb, endpointId: string, no
     .where(t.where(webhookEndpoints, eq(webhookEndpoints.id, endpointId)));
   if (!endpoint) return { ok: false, reason: "not_found" };
   if (!endpoint.enabled) return { ok: false, reason: "disabled" };
-  const since = now - WEBHOOK_LOG_DAYS * DAY_MS;
+  // Only events retention keeps for a whole new retry window: an older one would be deleted, its delivery with
+  // it, before its retries end, leaving no trace in the log.
+  const since = now - WEBHOOK_LOG_DAYS * DAY_MS + RETRY_FOR_MS;
+  const young = sql`event_id IN (SELECT id FROM webhook_events WHERE tenant_id = ${t.tenantId} AND created_at >= ${since})`;
   const [updated, left, state] = await rawBatchResults(t.db, [
     sql`UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ${now}, queued_at = NULL,
         last_status = NULL, duration_ms = NULL, response = NULL, created_at = ${now}, updated_at = ${now}
       WHERE tenant_id = ${t.tenantId} AND id IN (SELECT id FROM webhook_deliveries WHERE tenant_id = ${t.tenantId}
-          AND endpoint_id = ${endpointId} AND created_at >= ${since} AND status = 'failed'
+          AND endpoint_id = ${endpointId} AND ${young} AND status = 'failed'
           ORDER BY created_at LIMIT ${BULK_REPLAY_LIMIT})
         AND ${endpointEnabled(t, endpointId)}`,
     sql`SELECT EXISTS (SELECT 1 FROM webhook_deliveries WHERE tenant_id = ${t.tenantId} AND endpoint_id = ${endpointId}
-      AND created_at >= ${since} AND status = 'failed') AS more`,
+      AND ${young} AND status = 'failed') AS more`,
     sql`SELECT ${endpointEnabled(t, endpointId)} AS enabled`,
   ]);
   // Disabled since the check above: the UPDATE's guard wrote nothing.

@@ -70,7 +70,7 @@ export function WebhookDeliveryLog(p: DeliveryLogProps) {
       {p.enabled ? (
         <InlinePostButton
           action={`${base}/replay-failed`}
-          confirm={`Send every failed delivery of the last ${p.logDays} days again?`}
+          confirm={`Send every failed delivery of the last ${p.logDays - 3} days again? (Older ones leave the log before three more days of retries could end.)`}
         >
           Replay failed deliveries
         </InlinePostButton>

@@ -16,7 +16,8 @@ export const ENDPOINT_NOTICES = {
   failed_replayed: "Failed deliveries queued again. They show below as they are sent.",
   failed_replayed_some:
     "The oldest failed deliveries were queued again. More are left: press Replay failed deliveries again for them.",
-  none_failed: "No failed deliveries to replay.",
+  none_failed:
+    "No failed deliveries to replay from the last 27 days (older ones leave the log before new retries could end).",
 } as const;
 export type EndpointNotice = keyof typeof ENDPOINT_NOTICES;
 
@@ -87,7 +88,11 @@ export function WebhookEndpointPage(p: WebhookEndpointPageProps) {
           <InlinePostButton action={`${base}/test`}>Send test event</InlinePostButton>
           <InlinePostButton
             action={`${base}/rotate`}
-            confirm="Make a new signing secret? The current one keeps working for 24 hours."
+            confirm={
+              previousUntil
+                ? "Make a new signing secret? The current one stops at once; the previous one keeps signing until its time ends."
+                : "Make a new signing secret? The current one keeps working for 24 hours."
+            }
           >
             Rotate signing secret
           </InlinePostButton>
