@@ -9,21 +9,19 @@ export function inJsonList(column: Column | SQL, ids: readonly (number | string)
   return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
 
-/** Whether a D1 error (or the error it wraps) is a UNIQUE constraint failure. */
-export function isUniqueViolation(err: unknown): boolean {
-  return (
-    String(err).includes("UNIQUE constraint failed") ||
-    String((err as { cause?: unknown })?.cause).includes("UNIQUE constraint failed")
-  );
+/** Whether `err` or one of its causes (D1 wraps them) says `message`, e.g. "UNIQUE constraint failed: t.c". */
+export function failedWith(err: unknown, message: string): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth += 1) {
+    if (String(e).includes(message)) return true;
+  }
+  return false;
 }
 
+/** Whether a D1 error (or the error it wraps) is a UNIQUE constraint failure. */
+export const isUniqueViolation = (err: unknown): boolean => failedWith(err, "UNIQUE constraint failed");
+
 /** Whether a D1 error (or the error it wraps) is a FOREIGN KEY constraint failure: a row it points to is gone. */
-export function isForeignKeyViolation(err: unknown): boolean {
-  return (
-    String(err).includes("FOREIGN KEY constraint failed") ||
-    String((err as { cause?: unknown })?.cause).includes("FOREIGN KEY constraint failed")
-  );
-}
+export const isForeignKeyViolation = (err: unknown): boolean => failedWith(err, "FOREIGN KEY constraint failed");
 
 /** One row for a table, its values by property name as drizzle's `.values()` takes them. */
 export interface RowValues {
