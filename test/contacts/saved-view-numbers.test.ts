@@ -94,3 +94,65 @@ describe("shared saved views with numbers", () => {
     expect(theirHalves).toContain('value="2.5"');
   });
 });
+
+describe("saved views from before numbers were kept canonical", () => {
+  it("a de-DE view holding 1.234 (one thousand two hundred thirty-four) still opens 1234 for de-DE readers", async () => {
+    const t = await newTenant("Older view numbers");
+    await env.DB.prepare("UPDATE users SET locale = 'de-DE' WHERE email = ?").bind(t.email).run();
+    const colleague = await memberOf(t.tenantId, "member");
+    await env.DB.prepare("UPDATE users SET locale = 'de-DE' WHERE email = ?").bind(colleague.email).run();
+    const field = await insertCustomField(t.tenantId, "Seats", "number");
+    await insertContacts(t.tenantId, 2);
+    const [thousands, small] = (
+      await env.DB.prepare("SELECT id FROM contacts WHERE tenant_id = ? ORDER BY id")
+        .bind(t.tenantId)
+        .all<{ id: number }>()
+    ).results.map((r) => r.id);
+    for (const [id, value] of [
+      [thousands, "1234"],
+      [small, "1.234"],
+    ] as const)
+      await env.DB.prepare(
+        "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, ?)",
+      )
+        .bind(t.tenantId, field, id, value)
+        .run();
+    // The view as the owner saved it before: the number as typed in de, the row as migration 0044 left it.
+    const view = (await env.DB.prepare(
+      `INSERT INTO saved_views (tenant_id, owner_user_id, entity, name, shared, query, position, created_at)
+       SELECT ?, id, 'contact', 'Big ones', 1, ?, 1, ? FROM users WHERE email = ? RETURNING id`,
+    )
+      .bind(t.tenantId, `cf_${field}=1.234`, Date.now(), t.email)
+      .first<{ id: number }>())!.id;
+
+    // A de-DE colleague's tab keeps 1.234 as typed, which their list reads as 1234, unchanged.
+    const href = tabHrefOf(await html("/app/contacts?view=all", colleague.cookie), view);
+    const opened = await html(href, colleague.cookie);
+    expect(listedIds(opened)).toEqual([thousands]);
+    expect(href).toBe(`/app/contacts?cf_${field}=1.234&view=${view}`);
+    expect(opened).not.toContain("· changed");
+    // As their default view too.
+    expect((await post(`/app/contacts/views/${view}/default`, colleague.cookie, {})).headers.get("Location")).toBe(
+      href,
+    );
+    const start = await send("/app/contacts", { cookie: colleague.cookie });
+    expect(start.headers.get("Location")).toBe(href);
+
+    // Its owner saves it again: now canonical (1234), and every reader's tab writes it in their format.
+    const own = await html(tabHrefOf(await html("/app/contacts?view=all", t.cookie), view), t.cookie);
+    expect(listedIds(own)).toEqual([thousands]);
+    expect(own).not.toContain("· changed");
+    const again = await post(`/app/contacts/views/${view}/update`, t.cookie, { query: savedQueryOf(own) });
+    expect(again.status).toBe(303);
+    const stored = await env.DB.prepare("SELECT query, numbers_canonical FROM saved_views WHERE id = ?")
+      .bind(view)
+      .first<{ query: string; numbers_canonical: number }>();
+    expect(stored).toEqual({ query: `cf_${field}=1234`, numbers_canonical: 1 });
+    const resaved = await html(
+      tabHrefOf(await html("/app/contacts?view=all", colleague.cookie), view),
+      colleague.cookie,
+    );
+    expect(listedIds(resaved)).toEqual([thousands]);
+    expect(resaved).not.toContain("· changed");
+  });
+});

@@ -62,3 +62,31 @@ describe("shared deal views with amounts", () => {
     expect(own).not.toContain("· changed");
   });
 });
+
+describe("deal views saved before amounts were kept canonical", () => {
+  it("a de-DE view holding 1.234 in a KWD workspace still means 1,234 KWD to a de-DE colleague", async () => {
+    const t = await newTenant("Older view amounts");
+    await env.DB.prepare("UPDATE tenants SET currency = 'KWD' WHERE id = ?").bind(t.tenantId).run();
+    await env.DB.prepare("UPDATE users SET locale = 'de-DE' WHERE email = ?").bind(t.email).run();
+    const colleague = await memberOf(t.tenantId, "member");
+    await env.DB.prepare("UPDATE users SET locale = 'de-DE' WHERE email = ?").bind(colleague.email).run();
+    const lead = (await stagesOf(t.tenantId))[0]!;
+    const [big] = await insertDeals(t.tenantId, [
+      { name: "Big one", stageId: lead.id, amountMinor: 1_234_000, currency: "KWD" },
+      { name: "Small one", stageId: lead.id, amountMinor: 1_234, currency: "KWD" },
+    ]);
+    // The view as saved before: the amount as typed in de, the row as migration 0044 left it.
+    const view = (await env.DB.prepare(
+      `INSERT INTO saved_views (tenant_id, owner_user_id, entity, name, shared, query, position, created_at)
+       SELECT ?, id, 'deal', 'Big deals', 1, 'amount_min=1.234', 1, ? FROM users WHERE email = ? RETURNING id`,
+    )
+      .bind(t.tenantId, Date.now(), t.email)
+      .first<{ id: number }>())!.id;
+
+    const href = tabHrefOf(await page(`${LIST}?view=all`, colleague.cookie), view);
+    const opened = await page(href, colleague.cookie);
+    expect(listedDealIds(opened)).toEqual([big]);
+    expect(href).toBe(`${LIST}?amount_min=1.234&view=${view}`);
+    expect(opened).not.toContain("· changed");
+  });
+});

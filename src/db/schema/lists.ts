@@ -73,6 +73,11 @@ export const savedViews = sqliteTable(
     shared: integer("shared", { mode: "boolean" }).notNull().default(false),
     /** The list's canonical query string ("tag=3&cols=email,cf_12"), re-validated whenever it is opened. */
     query: text("query").notNull(),
+    /**
+     * Its numbers are plain decimals (saved since migration 0044), which each reader's links write in their format;
+     * false: as its saver typed them (older views), passed through as they are.
+     */
+    numbersCanonical: integer("numbers_canonical", { mode: "boolean" }).notNull().default(false),
     position: integer("position").notNull(),
     createdAt: integer("created_at").notNull(),
   },

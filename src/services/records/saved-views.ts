@@ -83,7 +83,7 @@ export async function visibleView(
 
 /**
  * Saves a view at the end of the tabs; false when the user already has MAX_VIEWS_PER_USER. One
- * statement, so two saves at once cannot pass the limit together.
+ * statement, so two saves at once cannot pass the limit together. Its query's numbers are canonical.
  */
 export async function createView(
   t: TenantDb,
@@ -92,8 +92,8 @@ export async function createView(
   entity: ViewEntity = "contact",
 ): Promise<number | null> {
   const rows = await t.db.all<{ id: number }>(sql`INSERT INTO ${savedViews}
-      (tenant_id, owner_user_id, entity, name, shared, query, position, created_at)
-    SELECT ${t.tenantId}, ${userId}, ${entity}, ${v.name}, ${v.shared ? 1 : 0}, ${v.query},
+      (tenant_id, owner_user_id, entity, name, shared, query, numbers_canonical, position, created_at)
+    SELECT ${t.tenantId}, ${userId}, ${entity}, ${v.name}, ${v.shared ? 1 : 0}, ${v.query}, 1,
       (SELECT coalesce(max(position), 0) + 1 FROM ${savedViews} WHERE tenant_id = ${t.tenantId} AND entity = ${entity}),
       ${Date.now()}
     WHERE (SELECT count(*) FROM ${savedViews} WHERE tenant_id = ${t.tenantId} AND owner_user_id = ${userId})
@@ -106,9 +106,9 @@ export async function renameView(t: TenantDb, id: number, name: string): Promise
   await t.update(savedViews, { name }, eq(savedViews.id, id));
 }
 
-/** Saves a view's list state again (its canonical query), as refined since it was opened. */
+/** Saves a view's list state again (its canonical query, numbers too), as refined since it was opened. */
 export async function updateViewQuery(t: TenantDb, id: number, query: string): Promise<void> {
-  await t.update(savedViews, { query }, eq(savedViews.id, id));
+  await t.update(savedViews, { query, numbersCanonical: true }, eq(savedViews.id, id));
 }
 
 /** Deletes a view; the defaults that named it go with it (foreign key, cascade). */
@@ -147,7 +147,7 @@ export function viewsContextSql(t: TenantDb, entity: ViewEntity, viewer: SQL) {
     AND (${savedViews.shared} = 1 OR ${savedViews.ownerUserId} = ${viewer})`;
   return {
     views: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'shared', shared,
-        'ownerUserId', owner_user_id, 'query', query))
+        'ownerUserId', owner_user_id, 'query', query, 'numbersCanonical', numbers_canonical))
       FROM (SELECT * FROM ${savedViews} WHERE ${visible} ORDER BY ${savedViews.position}, ${savedViews.id}))`,
     defaultView: sql<number | null>`(SELECT ${savedViewDefaults.viewId} FROM ${savedViewDefaults}
       WHERE ${savedViewDefaults.tenantId} = ${t.tenantId} AND ${savedViewDefaults.entity} = ${entity}
@@ -163,13 +163,17 @@ export interface ListedView {
   shared: boolean;
   ownerUserId: string | null;
   query: string;
+  /** Its numbers are plain decimals (saved since migration 0044); false: as its saver typed them. */
+  numbersCanonical: boolean;
 }
 
 /** The views and default that viewsContextSql read. */
 export function listedViews(views: string, defaultView: number | null) {
-  const listed = (JSON.parse(views) as (Omit<ListedView, "shared"> & { shared: number })[]).map((v) => ({
+  type Row = Omit<ListedView, "shared" | "numbersCanonical"> & { shared: number; numbersCanonical: number };
+  const listed = (JSON.parse(views) as Row[]).map((v) => ({
     ...v,
     shared: Boolean(v.shared),
+    numbersCanonical: Boolean(v.numbersCanonical),
   }));
   return { savedViews: listed as ListedView[], defaultViewId: defaultView };
 }
@@ -183,13 +187,18 @@ export function numberKeysOf(entity: ViewEntity, fields: readonly { id: number; 
   return new Set(entity === "deal" ? [...keys, "amount_min", "amount_max"] : keys);
 }
 
+/** A view as its links need it: its query, and whether its numbers are canonical. */
+export type ViewQuery = Pick<ListedView, "query" | "numbersCanonical">;
+
 /**
  * A view's stored query as the list's filter inputs show it to a reader: its numbers written in `locale`
- * ("1234.5" → "1234,5" in de; no grouping), which the list reads back in that locale to the same value. A
- * value not in canonical form (a view saved before views kept numbers canonical) stays as it was typed.
+ * ("1234.5" → "1234,5" in de; no grouping), which the list reads back in that locale to the same value. A view
+ * saved before views kept numbers canonical passes through as typed: its "1.234" (1234 typed in de) looks
+ * canonical, and would become a de reader's "1,234", a thousandth. Each reader's list reads it as before.
  */
-export function viewQueryInLocale(query: string, numberKeys: ReadonlySet<string>, locale: string): string {
-  const params = new URLSearchParams(query);
+export function viewQueryInLocale(view: ViewQuery, numberKeys: ReadonlySet<string>, locale: string): string {
+  if (!view.numbersCanonical) return view.query;
+  const params = new URLSearchParams(view.query);
   const format = numberFormat(locale, { useGrouping: false, maximumFractionDigits: 15 });
   for (const [key, value] of [...params])
     if (numberKeys.has(key) && CANONICAL_NUMBER.test(value)) params.set(key, format.format(Number(value)));
@@ -200,9 +209,10 @@ export function viewQueryInLocale(query: string, numberKeys: ReadonlySet<string>
 export async function viewQueryForReader(
   t: TenantDb,
   entity: ViewEntity,
-  query: string,
+  view: ViewQuery,
   locale: string,
 ): Promise<string> {
-  const fields = /(^|&)cf_/.test(query) ? await listCustomFields(t, entity) : [];
-  return viewQueryInLocale(query, numberKeysOf(entity, fields), locale);
+  if (!view.numbersCanonical) return view.query;
+  const fields = /(^|&)cf_/.test(view.query) ? await listCustomFields(t, entity) : [];
+  return viewQueryInLocale(view, numberKeysOf(entity, fields), locale);
 }

@@ -42,7 +42,12 @@ import {
   parseColumns,
   requestedCustomFieldIds,
 } from "../../../services/contacts/columns";
-import { canonicalViewQuery, numberKeysOf, viewQueryInLocale } from "../../../services/records/saved-views";
+import {
+  canonicalViewQuery,
+  numberKeysOf,
+  viewQueryInLocale,
+  type ViewQuery,
+} from "../../../services/records/saved-views";
 
 import {
   LIST_PATH,
@@ -138,11 +143,11 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
   // The list with no parameters at all opens the user's default view (`view=all` is the plain list).
   // A view keeps numbers canonical; its links write them as this reader types them (the list reads them so).
   const numberKeys = numberKeysOf("contact", customFields);
-  const readerQuery = (q: string) => viewQueryInLocale(q, numberKeys, auth.user.locale);
+  const readerQuery = (v: ViewQuery) => viewQueryInLocale(v, numberKeys, auth.user.locale);
   const defaultView = savedViews.find((v) => v.id === defaultViewId);
   const currentView = savedViews.find((v) => String(v.id) === query.get("view")) ?? null;
   if (defaultView && [...query.keys()].length === 0)
-    return c.redirect(viewHref(LIST_PATH, { id: defaultView.id, query: readerQuery(defaultView.query) }), 302);
+    return c.redirect(viewHref(LIST_PATH, { id: defaultView.id, query: readerQuery(defaultView) }), 302);
   // An open view naming a tag, member or company deleted or removed since opens without it, saying so (as the deals
   // list does), checked against the tags, members and company name this batch read; else its list is just empty.
   const stale = currentView
@@ -183,6 +188,8 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
   const viewQuery = canonicalViewQuery(
     new URLSearchParams(listHref({ ...filters, custom: canonicalCustom }).split("?")[1] ?? ""),
   );
+  // A view saved before views kept numbers canonical holds them as typed: it is "changed" against these.
+  const typedQuery = canonicalViewQuery(new URLSearchParams(listHref(filters).split("?")[1] ?? ""));
   const sortLink = (s: ContactSort): SortLink => {
     const current = sort === s;
     const nextDir: SortDirection = current ? (dir === "asc" ? "desc" : "asc") : DEFAULT_DIRECTION[s];
@@ -265,6 +272,7 @@ contactListRoutes.get("/", deferSessionCheck, async (c) => {
         defaultViewId,
         current: currentView,
         query: viewQuery,
+        typedQuery,
         readerQuery,
       })}
       columnChoices={columnChoices(columns, customFields)}

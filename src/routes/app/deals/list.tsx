@@ -4,7 +4,12 @@
  * form. Viewers read; members act on the selection. A filter naming another workspace's pipeline,
  * tag or member is a 404; a filter that cannot be read is a 422 with its message beside it.
  */
-import { canonicalViewQuery, numberKeysOf, viewQueryInLocale } from "../../../services/records/saved-views";
+import {
+  canonicalViewQuery,
+  numberKeysOf,
+  viewQueryInLocale,
+  type ViewQuery,
+} from "../../../services/records/saved-views";
 import { savedViewsProps, viewerOf, viewHref, withoutStaleFilters } from "../shared/saved-views";
 import { Hono } from "hono";
 import type { AppEnv } from "../../../env";
@@ -155,10 +160,10 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
   // stays open (its tab current, "changed" when refined) in every link of the page.
   // A view keeps numbers canonical; its links write them as this reader types them (the list reads them so).
   const numberKeys = numberKeysOf("deal", context.customFields);
-  const readerQuery = (q: string) => viewQueryInLocale(q, numberKeys, auth.user.locale);
+  const readerQuery = (v: ViewQuery) => viewQueryInLocale(v, numberKeys, auth.user.locale);
   const defaultView = context.savedViews.find((v) => v.id === context.defaultViewId);
   if (defaultView && [...query.keys()].length === 0)
-    return c.redirect(viewHref(DEALS_LIST_PATH, { id: defaultView.id, query: readerQuery(defaultView.query) }), 302);
+    return c.redirect(viewHref(DEALS_LIST_PATH, { id: defaultView.id, query: readerQuery(defaultView) }), 302);
   const currentView = context.savedViews.find((v) => String(v.id) === query.get("view")) ?? null;
   const href: typeof dealsListHref = (...args) => {
     const plain = dealsListHref(...args);
@@ -167,6 +172,11 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
   };
   const viewQuery = canonicalViewQuery(
     new URLSearchParams(dealsListHref(canonicalDealEcho(read), sort, dir).split("?")[1] ?? ""),
+    "deal",
+  );
+  // A view saved before views kept numbers canonical holds them as typed: it is "changed" against these.
+  const typedQuery = canonicalViewQuery(
+    new URLSearchParams(dealsListHref(echo, sort, dir).split("?")[1] ?? ""),
     "deal",
   );
   // Another workspace's pipeline, tag or member read nothing; say so rather than show an empty list. In an open
@@ -242,6 +252,7 @@ dealListRoutes.get("/", deferSessionCheck, async (c) => {
         defaultViewId: context.defaultViewId,
         current: currentView,
         query: viewQuery,
+        typedQuery,
         readerQuery,
       })}
       matching={

@@ -26,6 +26,7 @@ import {
   visibleView,
   type ListedView,
   type ViewEntity,
+  type ViewQuery,
 } from "../../../services/records/saved-views";
 import { authOf, tenantOf } from "../../context";
 import { parseRecordId } from "../../record-helpers";
@@ -45,10 +46,11 @@ export function savedViewRoutes(list: SavedViewList) {
   const routes = new Hono<AppEnv>();
   const { entity, listPath } = list;
   // A view keeps numbers canonical; the list it opens reads them as this reader types them (deals: amounts too).
-  const readerQuery = (c: Context<AppEnv>, query: string) =>
-    viewQueryForReader(tenantOf(c), entity, query, authOf(c).user.locale);
-  const hrefOf = async (c: Context<AppEnv>, id: number, query: string) =>
-    viewHref(listPath, { id, query: await readerQuery(c, query) });
+  // An older view's numbers are as its saver typed them, and pass through (viewQueryInLocale).
+  const readerQuery = (c: Context<AppEnv>, view: ViewQuery) =>
+    viewQueryForReader(tenantOf(c), entity, view, authOf(c).user.locale);
+  const hrefOf = async (c: Context<AppEnv>, id: number, view: ViewQuery) =>
+    viewHref(listPath, { id, query: await readerQuery(c, view) });
   const canonical = (raw: unknown) =>
     canonicalViewQuery(new URLSearchParams(typeof raw === "string" && raw.length <= 4_000 ? raw : ""), entity);
 
@@ -59,7 +61,7 @@ export function savedViewRoutes(list: SavedViewList) {
     f: { query: string; name: string; error: string },
   ) {
     const canShare = roleAtLeast(authOf(c).role, "member");
-    const back = await readerQuery(c, f.query);
+    const back = await readerQuery(c, { query: f.query, numbersCanonical: true });
     return render(c, "Save a view", <SaveViewPage {...list} {...f} backQuery={back} canShare={canShare} />, status);
   }
 
@@ -113,7 +115,7 @@ export function savedViewRoutes(list: SavedViewList) {
         name: typed,
         error: `You have ${MAX_VIEWS_PER_USER} views already: delete one first.`,
       });
-    return c.redirect(await hrefOf(c, id, query), 303);
+    return c.redirect(await hrefOf(c, id, { query, numbersCanonical: true }), 303);
   });
 
   // Saves the open view's refinements (its owner only, as renaming): the same canonical query as "Save view".
@@ -123,7 +125,7 @@ export function savedViewRoutes(list: SavedViewList) {
     const { view } = own;
     const query = canonical((await c.req.parseBody()).query);
     await updateViewQuery(tenantOf(c), view.id, query);
-    return c.redirect(await hrefOf(c, view.id, query), 303);
+    return c.redirect(await hrefOf(c, view.id, { query, numbersCanonical: true }), 303);
   });
 
   routes.post("/views/:id/rename", requireRole("viewer"), async (c) => {
@@ -140,7 +142,7 @@ export function savedViewRoutes(list: SavedViewList) {
         <SaveViewPage
           {...list}
           query={view.query}
-          backQuery={await readerQuery(c, view.query)}
+          backQuery={await readerQuery(c, view)}
           canShare={false}
           name={view.name}
           error={name.message}
@@ -148,7 +150,7 @@ export function savedViewRoutes(list: SavedViewList) {
         400,
       );
     await renameView(tenantOf(c), view.id, name.name);
-    return c.redirect(await hrefOf(c, view.id, view.query), 303);
+    return c.redirect(await hrefOf(c, view.id, view), 303);
   });
 
   routes.post("/views/:id/delete", requireRole("viewer"), async (c) => {
@@ -166,7 +168,7 @@ export function savedViewRoutes(list: SavedViewList) {
     if (!view) return errorResponse(c, 404);
     const body = await c.req.parseBody();
     await setDefaultView(tenantOf(c), authOf(c).user.id, body.clear === "1" ? null : view.id, entity);
-    return c.redirect(await hrefOf(c, view.id, view.query), 303);
+    return c.redirect(await hrefOf(c, view.id, view), 303);
   });
 
   return routes;
@@ -218,8 +220,10 @@ export function savedViewsProps(
     current: ListedView | null;
     /** The list's canonical query as shown now. */
     query: string;
+    /** The same with numbers as typed: what a view saved before views kept numbers canonical is compared with. */
+    typedQuery?: string;
     /** A view's query as the reader's list reads it (its numbers in their format); none: as stored. */
-    readerQuery?: (query: string) => string;
+    readerQuery?: (view: ViewQuery) => string;
   },
 ): SavedViewsProps {
   const auth = authOf(c);
@@ -229,7 +233,7 @@ export function savedViewsProps(
       id: v.id,
       name: v.name,
       shared: v.shared,
-      href: viewHref(p.listPath, { id: v.id, query: p.readerQuery ? p.readerQuery(v.query) : v.query }),
+      href: viewHref(p.listPath, { id: v.id, query: p.readerQuery ? p.readerQuery(v) : v.query }),
       isDefault: v.id === p.defaultViewId,
       canRename: mayChangeView(v, auth.user.id, auth.role),
       canDelete: own || (v.shared && roleAtLeast(auth.role, "admin")),
@@ -241,7 +245,8 @@ export function savedViewsProps(
     withColumns: p.withColumns,
     tabs: p.views.map(tab),
     currentId: p.current?.id ?? null,
-    changed: p.current !== null && p.current.query !== p.query,
+    changed:
+      p.current !== null && p.current.query !== (p.current.numbersCanonical ? p.query : (p.typedQuery ?? p.query)),
     query: p.query,
     canShare: roleAtLeast(auth.role, "member"),
     hasDefault: p.defaultViewId !== null,
