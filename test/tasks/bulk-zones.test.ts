@@ -6,27 +6,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { send, textOf } from "../helpers/http";
 import { memberOf, newTenant } from "../helpers/tenants";
+import { dateInZone, timeInZone } from "../../src/lib/zoned-time";
 import { addTask, sectionOf, taskRow, todayIn, userIdOf } from "./helpers";
 
 const LA = "America/Los_Angeles";
 
 /** The date and wall time in `zone` at `ms`, as a reader there sees them. */
-function wallIn(ms: number, zone: string): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: zone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(ms)
-      .map((p) => [p.type, p.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-}
+const wallIn = (ms: number, zone: string) => ({ date: dateInZone(ms, zone), time: timeInZone(ms, zone) });
 
 describe("bulk rescheduling across zones", () => {
   it("puts a Berlin colleague's 08:00 task on the day a Los Angeles assignee chose, at the time they saw", async () => {

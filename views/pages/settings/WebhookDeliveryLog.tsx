@@ -1,5 +1,6 @@
 import { Card } from "../../components/Card";
 import { InlinePostButton } from "../../components/InlinePostButton";
+import { TableHead } from "../../components/TableHead";
 import { Time } from "../../components/Time";
 
 export interface DeliveryRow {
@@ -83,18 +84,7 @@ export function WebhookDeliveryLog(p: DeliveryLogProps) {
         </p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Response</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Event", "Status", "Response", "Duration", "Created", { hidden: "Actions" }]} />
           <tbody>
             {p.deliveries.map((d) => (
               <tr>
