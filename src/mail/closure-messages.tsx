@@ -48,15 +48,8 @@ export function workspaceClosedMail(
   const html = (
     <EmailLayout appName={APP} preheader={subject} essential={true}>
       <p>
-        You closed{" "}
-        {p.tenantName === null ? (
-          name
-        ) : (
-          <>
-            the workspace <strong>{name}</strong>
-          </>
-        )}{" "}
-        on {APP}. Everyone was signed out, and its subscription (if it had one) was cancelled.
+        You closed <WorkspaceWords typed={p.tenantName} name={name} /> on {APP}. Everyone was signed out, and its
+        subscription (if it had one) was cancelled.
       </p>
       <p>Until {when} you can reopen it with this link (it works once).</p>
       <EmailButton href={p.link} label="Reopen the workspace" />
@@ -69,6 +62,17 @@ export function workspaceClosedMail(
     </EmailLayout>
   ).toString();
   return { kind: "workspace_closed", essential: true, subject, text, html };
+}
+
+/** "the workspace <b>Acme</b>", or the neutral words `name` holds when the typed name is left out. */
+function WorkspaceWords(p: { typed: string | null; name: string }) {
+  return p.typed === null ? (
+    p.name
+  ) : (
+    <>
+      the workspace <strong>{p.name}</strong>
+    </>
+  );
 }
 
 /** Essential: a new reopen link the owner asked for from the workspaces page; the earlier one stops working. */
@@ -87,15 +91,8 @@ export function reopenLinkMail(
   const html = (
     <EmailLayout appName={APP} preheader={subject} essential={true}>
       <p>
-        You asked for a new link to reopen{" "}
-        {p.tenantName === null ? (
-          name
-        ) : (
-          <>
-            the workspace <strong>{name}</strong>
-          </>
-        )}{" "}
-        on {APP}. Until {when} it reopens the workspace (it works once).
+        You asked for a new link to reopen <WorkspaceWords typed={p.tenantName} name={name} /> on {APP}. Until {when} it
+        reopens the workspace (it works once).
       </p>
       <EmailButton href={p.link} label="Reopen the workspace" />
       <p>Any link we sent before no longer works. After {when}, everything in the workspace is erased.</p>
