@@ -2,20 +2,36 @@
  * The webhook events of an import's Notes column and of undoing an import (or an API bulk upsert, which is one):
  * note.created for each note the file adds; on undo, *.deleted for each record it created and deletes, *.updated for
  * each it changed and gets its values back, and for deals the events the board and the deal page send for the same
- * changes (deal.updated, deal.stage_changed, deal.won). Each written in the page's own batch.
+ * changes (deal.updated, deal.stage_changed, deal.won); note.deleted for each note it takes back from a record it
+ * matched (none for the notes going with a record it deletes). Each written in the page's own batch.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { api, makeKey } from "../api/helpers";
 import { pipelinesOf } from "../deals/helpers";
 import { send } from "../helpers/http";
-import { newTenant } from "../helpers/tenants";
+import { newTenant as makeTenant } from "../helpers/tenants";
 import { importFile, waitFor } from "../import/helpers";
 import { addEndpoint, eventsOf, receiverUrl } from "./helpers";
+
+const tenants: string[] = [];
+
+// The files of a worker share its storage and its one queue: no delivery of these is left for a later file's cron.
+afterAll(async () => {
+  await env.DB.prepare("DELETE FROM webhook_deliveries WHERE tenant_id IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(tenants))
+    .run();
+});
 
 const undo = async (cookie: string, importId: string) => {
   expect((await send(`/app/import/${importId}/undo`, { cookie, form: {} })).status).toBe(303);
   expect((await waitFor(importId, ["undone", "failed"])).status).toBe("undone");
+};
+
+const newTenant = async (name: string) => {
+  const t = await makeTenant(name);
+  tenants.push(t.tenantId);
+  return t;
 };
 
 /** The events after the first `skip`, as type and data. */
@@ -146,5 +162,61 @@ describe("webhook events of an import's notes and of its undo", () => {
     expect(events.filter((e) => e.data.name === "Closed")).toEqual([
       { type: "deal.won", data: expect.objectContaining({ status: "won" }) },
     ]);
+  });
+
+  it("undoing a contacts import sends note.deleted for the note it added to a matched record, none for its created ones", async () => {
+    const t = await newTenant("Hooked Undo Notes");
+    await importFile(t.cookie, "first_name,email\nGrace,grace@example.com");
+    await addEndpoint(t.cookie, receiverUrl("undo-notes"), ["note.created", "note.deleted", "contact.deleted"]);
+    const { id } = await importFile(
+      t.cookie,
+      "first_name,email,notes\nAda,ada@example.com,Met at expo\nGrace,grace@example.com,Wants COBOL",
+    );
+    const added = await eventsAfter(t.tenantId, 0);
+    const graceNote = added.find((e) => e.type === "note.created" && e.data.body === "Wants COBOL")!.data;
+    const ada = added.find((e) => e.type === "note.created" && e.data.body === "Met at expo")!.data.subject_id;
+
+    await undo(t.cookie, id);
+    const events = await eventsAfter(t.tenantId, added.length);
+    expect(events.filter((e) => e.type === "note.deleted")).toEqual([
+      {
+        type: "note.deleted",
+        data: { id: graceNote.id, subject_type: "contact", subject_id: graceNote.subject_id },
+      },
+    ]);
+    expect(events.filter((e) => e.type === "contact.deleted").map((e) => e.data.id)).toEqual([ada]);
+    expect(await env.DB.prepare("SELECT id FROM notes WHERE tenant_id = ?").bind(t.tenantId).all()).toMatchObject({
+      results: [],
+    });
+  });
+
+  it("undoing a deals import sends deal.deleted for each deal it created, as it was", async () => {
+    const t = await newTenant("Hooked Deal Import Undo");
+    await addEndpoint(t.cookie, receiverUrl("deal-import-undo"), ["deal.deleted"]);
+    const { id, result } = await importFile(
+      t.cookie,
+      "Name,Amount,Currency,Stage,Status\nFresh,100,USD,Lead,open\nClosed fresh,75,EUR,Qualified,won",
+      { kind: "deals" },
+    );
+    expect(result).toMatchObject({ status: "done", created_count: 2 });
+    const deals = (
+      await env.DB.prepare("SELECT id, name FROM deals WHERE tenant_id = ?")
+        .bind(t.tenantId)
+        .all<{ id: number; name: string }>()
+    ).results;
+    expect(await eventsOf(t.tenantId)).toEqual([]);
+
+    await undo(t.cookie, id);
+    const events = await eventsAfter(t.tenantId, 0);
+    expect(events.map((e) => e.type)).toEqual(["deal.deleted", "deal.deleted"]);
+    expect(events.map((e) => [e.data.id, e.data.name, e.data.amount_minor, e.data.status]).sort()).toEqual(
+      [
+        [deals.find((d) => d.name === "Fresh")!.id, "Fresh", 10000, "open"],
+        [deals.find((d) => d.name === "Closed fresh")!.id, "Closed fresh", 7500, "won"],
+      ].sort(),
+    );
+    expect(
+      (await env.DB.prepare("SELECT count(*) AS n FROM deals WHERE tenant_id = ?").bind(t.tenantId).first())!.n,
+    ).toBe(0);
   });
 });

@@ -52,6 +52,10 @@ describe("webhook payloads and their schemas", () => {
     // Reopened (deal.updated naming status, closed_on, lost_reason), and unlinked when its company is deleted.
     await call(`/deals/${lost.id}`, "PATCH", { status: "open" });
 
+    const scrap = (await call("/notes", "POST", { subject_type: "contact", subject_id: ada.id, body: "Wrong Ada" }))!;
+    await call(`/notes/${scrap.id}`, "DELETE");
+    const dropped = (await call("/deals", "POST", { name: "Dropped", company_id: company.id }))!;
+    await call(`/deals/${dropped.id}`, "DELETE");
     await call(`/contacts/${ada.id}`, "DELETE");
     await call(`/companies/${company.id}`, "DELETE");
     expect((await post(`/app/settings/webhooks/${endpoint}/test`, t.cookie, {})).status).toBeLessThan(400);

@@ -33,10 +33,17 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType | typeof TEST_EVENT_TY
     when: "A company is deleted or merged into another.",
     data: `The company as it was, ${RECORD_DATA}, and \`merged_into\` (the kept company's id after a merge, else null).`,
   },
-  "deal.created": { when: "A deal is created.", data: "The deal." },
+  "deal.created": {
+    when: "A deal is created, or restored from the trash after its `deal.deleted`.",
+    data: "The deal; a restore adds `restored: true`.",
+  },
   "deal.updated": {
     when: "A deal's name, amount, currency, owner, close date, company, contacts, tags or custom values change, or a won or lost deal is reopened (an import's undo too).",
     data: "The deal as it now is, and `changed`: the names of the fields that changed.",
+  },
+  "deal.deleted": {
+    when: "A deal is deleted (to the trash): the deal page, the deal list's bulk delete, `DELETE /deals/{id}`, or an import that created it being undone. Its notes go with it, without a `note.deleted` each.",
+    data: "The deal as it was.",
   },
   "deal.stage_changed": {
     when: "A deal moves to another stage (a move alone is not `deal.updated`).",
@@ -46,7 +53,14 @@ export const WEBHOOK_EVENT_WORDS: Record<WebhookEventType | typeof TEST_EVENT_TY
   "deal.lost": { when: "A deal is marked lost.", data: "The deal as closed, with its lost reason." },
   "task.completed": { when: "A task is completed.", data: "The task." },
   "task.reopened": { when: "A completed task is reopened.", data: "The task, open again." },
-  "note.created": { when: "A note is added.", data: "The note." },
+  "note.created": {
+    when: "A note is added, or restored from the trash after its `note.deleted`.",
+    data: "The note; a restore adds `restored: true`.",
+  },
+  "note.deleted": {
+    when: "A note is deleted (to the trash), or an import's undo takes back a note its Notes column added. Notes deleted with their record (a contact, company or deal) send none: the record's `*.deleted` says they are gone.",
+    data: "`id`, `subject_type` and `subject_id`: which note, on which record (not its body).",
+  },
   [TEST_EVENT_TYPE]: {
     when: "An admin sends a test event from Settings → Webhooks: to that endpoint only, enabled or not, whatever it subscribes to.",
     data: "The endpoint's id and a message.",

@@ -105,6 +105,10 @@ export const WebhookDeal = z.object({ ...dealFields, restored }).openapi("Webhoo
   description: "A deal in deal.created, deal.won and deal.lost.",
 });
 
+export const WebhookDealDeleted = z
+  .object(dealFields)
+  .openapi("WebhookDealDeleted", { description: "A deal in deal.deleted, as it was." });
+
 export const WebhookDealUpdated = z
   .object({
     ...dealFields,
@@ -172,6 +176,14 @@ export const WebhookNote = z
   })
   .openapi("WebhookNote", { description: "A note in note.created." });
 
+export const WebhookNoteDeleted = z
+  .object({
+    id: id.openapi({ example: 501 }),
+    subject_type: z.enum(SUBJECT_TYPES),
+    subject_id: id.openapi({ description: "The record it was on." }),
+  })
+  .openapi("WebhookNoteDeleted", { description: "A note in note.deleted: which it was, and on what record." });
+
 export const WebhookTest = z
   .object({
     endpoint_id: z.string().openapi({ description: "The endpoint it was sent to." }),
@@ -189,11 +201,13 @@ export const WEBHOOK_DATA: Record<WebhookEventType | typeof TEST_EVENT_TYPE, z.Z
   "company.deleted": WebhookCompanyDeleted,
   "deal.created": WebhookDeal,
   "deal.updated": WebhookDealUpdated,
+  "deal.deleted": WebhookDealDeleted,
   "deal.stage_changed": WebhookDealStageChanged,
   "deal.won": WebhookDeal,
   "deal.lost": WebhookDeal,
   "task.completed": WebhookTask,
   "task.reopened": WebhookTask,
   "note.created": WebhookNote,
+  "note.deleted": WebhookNoteDeleted,
   "webhook.test": WebhookTest,
 };

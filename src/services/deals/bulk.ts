@@ -19,7 +19,7 @@ import { deleteNotesOfStatements } from "../records/notes";
 import { listTags } from "../records/tags";
 import { getStage } from "./stages";
 import { isoSql, webhookEventSql } from "../webhooks/events";
-import { dealUpdatedData, stageChangedData } from "../webhooks/payloads";
+import { dealData, dealUpdatedData, stageChangedData } from "../webhooks/payloads";
 
 /** Bulk actions take at most this many ids: one bounded batch. */
 export const DEAL_BULK_MAX_IDS = 500;
@@ -147,8 +147,8 @@ export async function tagDeals(t: TenantDb, actor: Actor, ids: number[], tagId: 
 /**
  * Deletes the selected deals with what refers to them (notes, custom values, timeline, recent views;
  * contacts, tags and stage history by cascade), lowering the open totals and the deal counter by what
- * the batch itself finds, with one audit entry naming them by id; each goes to the trash first, in the same
- * batch. Returns how many were deleted.
+ * the batch itself finds, with one audit entry naming them by id and a deal.deleted event each; each goes to
+ * the trash first, in the same batch. Returns how many were deleted.
  */
 export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Promise<number> {
   const owned = (await ownedDeals(t, ids)).map((d) => d.id);
@@ -183,6 +183,8 @@ export async function deleteDeals(t: TenantDb, actor: Actor, ids: number[]): Pro
       detail: { bulk: true, count: owned.length, ids: owned.join(" ") },
       ...actor,
     }),
+    // Before the rows go: each deal as it was, as deleting one does.
+    webhookEventSql(t, "deal.deleted", dealData(), sql`FROM ${selected(t, owned)}`, actor.now),
     sql`DELETE FROM deals WHERE tenant_id = ${tenantId}
       AND id IN (SELECT d.id FROM ${selected(t, owned)}) RETURNING id`,
   ]);

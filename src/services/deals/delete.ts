@@ -11,12 +11,14 @@ import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { deleteTasksOfStatements } from "../tasks/statements";
 import { trashStatements } from "../trash/snapshot";
+import { webhookEventInsert } from "../webhooks/events";
+import { dealData } from "../webhooks/payloads";
 import { dealAudit, dealCounter, totalsOut } from "./statements";
 
 /**
  * Deletes a deal with its notes, custom values, timeline and recent views (contacts, tags and
- * history go by foreign-key cascade), taking it out of the totals and the counter, audited; all of it is
- * copied to the trash first, in the same batch (src/services/trash/).
+ * history go by foreign-key cascade), taking it out of the totals and the counter, audited, with its
+ * deal.deleted event; all of it is copied to the trash first, in the same batch (src/services/trash/).
  * Returns false when the workspace has no such deal.
  */
 export async function deleteDeal(t: TenantDb, actor: KeyActor, id: number): Promise<boolean> {
@@ -34,6 +36,14 @@ export async function deleteDeal(t: TenantDb, actor: KeyActor, id: number): Prom
     // What an import wrote about the deal (for undo) goes with it, as for contacts.
     t.delete(importRecords, eq(importRecords.entityType, "deal"), eq(importRecords.entityId, id)),
     dealAudit(t, id, actor, "record.deleted"),
+    // Before the row goes: the deal as it was (its notes go with it, without a note.deleted each).
+    webhookEventInsert(
+      t,
+      "deal.deleted",
+      dealData(),
+      sql`FROM deals d WHERE d.tenant_id = ${t.tenantId} AND d.id = ${id}`,
+      actor.now,
+    ),
     t.delete(deals, eq(deals.id, id)).returning({ id: deals.id }),
   ]);
   return results[results.length - 1]!.length > 0;

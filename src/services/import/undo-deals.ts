@@ -12,6 +12,8 @@ import type { TenantDb } from "../../db/scoped";
 import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { dealCounter } from "../deals/statements";
+import { webhookEventSql } from "../webhooks/events";
+import { dealData } from "../webhooks/payloads";
 import { dealUpdateEvents } from "./chunk-deals-sql";
 import { type LaterWork, laterWorkColumns, laterWorkReason } from "./later-work";
 import { type DealFields, totalsInto, totalsOutOf } from "./plan-deals-sql";
@@ -154,7 +156,7 @@ export async function dealUndoPage(
   const stageIds = json([...new Set([...rows.map((r) => r.stageId), ...visited.map((v) => v.stageId)])]);
   return {
     statements: [
-      ...deleteDeals(t, toDelete),
+      ...deleteDeals(t, toDelete, now),
       ...restoreDeals(t, importId, actorId, restores, now),
       // Totals rows left empty by the undo go, so the table is as it was before the import made them.
       sql`DELETE FROM deal_stage_totals WHERE tenant_id = ${t.tenantId} AND deals = 0 AND amount_minor = 0
@@ -164,13 +166,21 @@ export async function dealUndoPage(
   };
 }
 
-/** Deletes created deals as deleting by hand does (contacts, tags and spans go by cascade). */
-function deleteDeals(t: TenantDb, ids: number[]): SQLWrapper[] {
+/** Deletes created deals as deleting by hand does (contacts, tags and spans go by cascade), deal.deleted included. */
+function deleteDeals(t: TenantDb, ids: number[], now: number): SQLWrapper[] {
   if (ids.length === 0) return [];
   const tenant = t.tenantId;
   const list = json(ids);
   const inIds = (col: string) => sql`${sql.raw(col)} IN (SELECT value FROM json_each(${list}))`;
   return [
+    // First, while the deals are all there: each as it was (their notes go with them, without a note.deleted each).
+    webhookEventSql(
+      t,
+      "deal.deleted",
+      dealData(),
+      sql`FROM deals d WHERE d.tenant_id = ${tenant} AND ${inIds("d.id")}`,
+      now,
+    ),
     totalsOutOf(t, sql`SELECT value FROM json_each(${list})`),
     dealCounter(t, sql`-(SELECT count(*) FROM deals WHERE tenant_id = ${tenant} AND ${inIds("id")})`),
     ...deleteNotesOfStatements(t, "deal", ids),

@@ -10,7 +10,7 @@ import type { TenantDb } from "../../db/scoped";
 import { deleteInteractionsOfStatements } from "../interactions/interactions";
 import { deleteNotesOfStatements } from "../records/notes";
 import { webhookEventSql } from "../webhooks/events";
-import { companyData, contactData } from "../webhooks/payloads";
+import { companyData, contactData, noteDeletedData } from "../webhooks/payloads";
 import type { CompanyFields, ContactFields } from "./chunk";
 
 /** What an import writes and its undo removes or restores (import_records.entity_type). */
@@ -189,6 +189,15 @@ export function restoreStatements(
     sql`UPDATE tenant_counters SET notes = max(0, notes - (SELECT count(*) FROM notes n
         WHERE n.tenant_id = ${tenantId} AND n.subject_type = ${type} AND n.updated_at = n.created_at
           AND (n.subject_id, n.body, n.created_at) IN (${addedNotes(rows)}))) WHERE tenant_id = ${tenantId}`,
+    // Before they go, a note.deleted each: the import sent their note.created.
+    webhookEventSql(
+      t,
+      "note.deleted",
+      noteDeletedData(),
+      sql`FROM notes n WHERE n.tenant_id = ${tenantId} AND n.subject_type = ${type} AND n.updated_at = n.created_at
+        AND (n.subject_id, n.body, n.created_at) IN (${addedNotes(rows)})`,
+      now,
+    ),
     sql`DELETE FROM notes WHERE tenant_id = ${tenantId} AND subject_type = ${type} AND updated_at = created_at
       AND (subject_id, body, created_at) IN (${addedNotes(rows)})`,
     sql`DELETE FROM activities WHERE tenant_id = ${tenantId} AND subject_type = ${type}

@@ -20,7 +20,7 @@ import { inJsonList, insertWhere } from "../../db/sql";
 import { roleAtLeast } from "../../lib/roles";
 import { rawBatchResults } from "../../db/raw-batch";
 import { webhookEventInsert } from "../webhooks/events";
-import { noteData } from "../webhooks/payloads";
+import { noteData, noteDeletedData } from "../webhooks/payloads";
 import {
   insertedNoteId,
   type MentionContext,
@@ -227,7 +227,7 @@ export async function editNote(
   return { ok: true, mailIds: told.mailIds };
 }
 
-/** Moves a note to the trash. */
+/** Moves a note to the trash, with its note.deleted event. */
 export async function deleteNote(
   t: TenantDb,
   actor: NoteActor,
@@ -244,6 +244,13 @@ export async function deleteNote(
     ...trashStatements(t, "note", [id], { userId: actor.userId, now }),
     notesCounterBy(t, sql`-${noteLives}`),
     noteActivity(t, { type: note.subjectType, id: note.subjectId }, actor.userId, "note_deleted", now, noteLives),
+    webhookEventInsert(
+      t,
+      "note.deleted",
+      noteDeletedData(),
+      sql`FROM notes n WHERE n.tenant_id = ${t.tenantId} AND n.id = ${id}`,
+      now,
+    ),
     t.delete(notes, eq(notes.id, id)).returning({ id: notes.id }),
   ]);
   if (results.at(-1)!.results.length === 0) return { ok: false, reason: "not_found" };
@@ -252,7 +259,8 @@ export async function deleteNote(
 
 /**
  * Statements deleting all notes of some records, for the record's deletion batch. The counter is
- * lowered by what the batch itself finds, so two deletions at once cannot lower it twice.
+ * lowered by what the batch itself finds, so two deletions at once cannot lower it twice. No note.deleted
+ * per note: the record's own *.deleted tells a receiver its notes are gone.
  */
 export function deleteNotesOfStatements(t: TenantDb, type: SubjectType, ids: number[]) {
   const ofRecords = t.where(notes, eq(notes.subjectType, type), inJsonList(notes.subjectId, ids));

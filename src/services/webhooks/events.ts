@@ -18,12 +18,14 @@ export const WEBHOOK_EVENT_TYPES = [
   "company.deleted",
   "deal.created",
   "deal.updated",
+  "deal.deleted",
   "deal.stage_changed",
   "deal.won",
   "deal.lost",
   "task.completed",
   "task.reopened",
   "note.created",
+  "note.deleted",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -106,6 +106,11 @@ export function noteData(a = "n"): SQL {
     'body', ${col(a, "body")}, 'author_id', ${col(a, "author_id")}, ${times(a)})`;
 }
 
+/** A deleted note: which it was and on what record; not its body, which its note.created carried. */
+export function noteDeletedData(a = "n"): SQL {
+  return sql`json_object('id', ${col(a, "id")}, 'subject_type', ${col(a, "subject_type")}, 'subject_id', ${col(a, "subject_id")})`;
+}
+
 /**
  * A deal moved to `stageId` (`stageName`: its name, as SQL), read from the row before it moves. json_set, not
  * json_patch: a merge patch drops a field whose new value is null.
