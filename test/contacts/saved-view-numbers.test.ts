@@ -155,4 +155,53 @@ describe("saved views from before numbers were kept canonical", () => {
     expect(listedIds(resaved)).toEqual([thousands]);
     expect(resaved).not.toContain("· changed");
   });
+
+  it("the rename page's save form keeps an older view's 1.234 as 1234 for an en-US colleague", async () => {
+    const t = await newTenant("Older view saved again");
+    await env.DB.prepare("UPDATE users SET locale = 'de-DE' WHERE email = ?").bind(t.email).run();
+    const colleague = await memberOf(t.tenantId, "member");
+    await env.DB.prepare("UPDATE users SET locale = 'en-US' WHERE email = ?").bind(colleague.email).run();
+    const field = await insertCustomField(t.tenantId, "Seats", "number");
+    await insertContacts(t.tenantId, 2);
+    const [thousands, small] = (
+      await env.DB.prepare("SELECT id FROM contacts WHERE tenant_id = ? ORDER BY id")
+        .bind(t.tenantId)
+        .all<{ id: number }>()
+    ).results.map((r) => r.id);
+    for (const [id, value] of [
+      [thousands, "1234"],
+      [small, "1.234"],
+    ] as const)
+      await env.DB.prepare(
+        "INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) VALUES (?, ?, ?, ?)",
+      )
+        .bind(t.tenantId, field, id, value)
+        .run();
+    const older = (await env.DB.prepare(
+      `INSERT INTO saved_views (tenant_id, owner_user_id, entity, name, shared, query, position, created_at)
+       SELECT ?, id, 'contact', 'Big ones', 1, ?, 1, ? FROM users WHERE email = ? RETURNING id`,
+    )
+      .bind(t.tenantId, `cf_${field}=1.234`, Date.now(), t.email)
+      .first<{ id: number }>())!.id;
+
+    // A refused rename shows the save form, which saves the view's list as a new view.
+    const refused = await post(`/app/contacts/views/${older}/rename`, t.cookie, { rename: "" });
+    expect(refused.status).toBe(400);
+    const saved = await post("/app/contacts/views", t.cookie, {
+      name: "Big ones again",
+      shared: "1",
+      query: savedQueryOf(await refused.text()),
+    });
+    expect(saved.status).toBe(303);
+    const view = Number(saved.headers.get("Location")!.match(/view=(\d+)/)![1]);
+    const stored = await env.DB.prepare("SELECT query, numbers_canonical FROM saved_views WHERE id = ?")
+      .bind(view)
+      .first<{ query: string; numbers_canonical: number }>();
+    expect(stored).toEqual({ query: `cf_${field}=1234`, numbers_canonical: 1 });
+    const opened = await html(
+      tabHrefOf(await html("/app/contacts?view=all", colleague.cookie), view),
+      colleague.cookie,
+    );
+    expect(listedIds(opened)).toEqual([thousands]);
+  });
 });

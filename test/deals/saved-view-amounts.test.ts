@@ -63,6 +63,38 @@ describe("shared deal views with amounts", () => {
   });
 });
 
+describe("a deal view saved without JavaScript", () => {
+  it("the save page's form keeps a de-DE 1.500 as 1500 for an en-US colleague", async () => {
+    const t = await newTenant("No-JS view amounts");
+    await env.DB.prepare("UPDATE users SET locale = 'de-DE' WHERE email = ?").bind(t.email).run();
+    const colleague = await memberOf(t.tenantId, "member");
+    await env.DB.prepare("UPDATE users SET locale = 'en-US' WHERE email = ?").bind(colleague.email).run();
+    const lead = (await stagesOf(t.tenantId))[0]!;
+    const [big, small] = await insertDeals(t.tenantId, [
+      { name: "Big one", stageId: lead.id, amountMinor: 150_000 },
+      { name: "Small one", stageId: lead.id, amountMinor: 150 },
+    ]);
+
+    // The save form's own page, reached with the list's query as the de-DE owner typed it.
+    const form = await page(`${LIST}/views?amount_min=${encodeURIComponent("1.500")}`, t.cookie);
+    expect(form).toContain(`href="${LIST}?amount_min=1.500"`);
+    const saved = await post(`${LIST}/views`, t.cookie, { name: "Big deals", shared: "1", query: savedQueryOf(form) });
+    expect(saved.status).toBe(303);
+    const view = Number(saved.headers.get("Location")!.match(/view=(\d+)/)![1]);
+    const stored = await env.DB.prepare("SELECT query, numbers_canonical FROM saved_views WHERE id = ?")
+      .bind(view)
+      .first<{ query: string; numbers_canonical: number }>();
+    expect(stored).toEqual({ query: "amount_min=1500", numbers_canonical: 1 });
+
+    // The en-US colleague's tab filters on 1500: the big deal, not the one of 1.50.
+    const href = tabHrefOf(await page(`${LIST}?view=all`, colleague.cookie), view);
+    expect(href).toBe(`${LIST}?amount_min=1500&view=${view}`);
+    const opened = await page(href, colleague.cookie);
+    expect(listedDealIds(opened)).toEqual([big]);
+    expect(listedDealIds(opened)).not.toContain(small);
+  });
+});
+
 describe("deal views saved before amounts were kept canonical", () => {
   it("a de-DE view holding 1.234 in a KWD workspace still means 1,234 KWD to a de-DE colleague", async () => {
     const t = await newTenant("Older view amounts");

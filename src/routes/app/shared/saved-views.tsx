@@ -28,7 +28,9 @@ import {
   type ViewEntity,
   type ViewQuery,
 } from "../../../services/records/saved-views";
+import { parseCustomFilters } from "../../../services/records/list-filters";
 import { authOf, tenantOf } from "../../context";
+import { canonicalDealEcho, readDealFilters } from "../../deal-filters";
 import { parseRecordId } from "../../record-helpers";
 import { SaveViewPage, type SavedViewsProps, type ViewTab } from "../../../../views/partials/SavedViews";
 
@@ -53,6 +55,27 @@ export function savedViewRoutes(list: SavedViewList) {
     viewHref(listPath, { id, query: await readerQuery(c, view) });
   const canonical = (raw: unknown) =>
     canonicalViewQuery(new URLSearchParams(typeof raw === "string" && raw.length <= 4_000 ? raw : ""), entity);
+
+  /**
+   * A list query with its numbers as this reader types them (the list's URL; an older view as its owner typed them)
+   * made canonical, as the list's own "Save view" form carries it: "1.500" typed in de is "1500". A value that
+   * cannot be read stays as typed, as on the list.
+   */
+  async function numbersCanonical(c: Context<AppEnv>, typed: string): Promise<string> {
+    const params = new URLSearchParams(canonicalViewQuery(new URLSearchParams(typed), entity));
+    const t = tenantOf(c);
+    const { user } = authOf(c);
+    let plain: Record<string, string>;
+    if (entity === "deal") {
+      const echo = canonicalDealEcho(await readDealFilters({ t, user }, params));
+      plain = { amount_min: echo.amount_min, amount_max: echo.amount_max, ...echo.custom };
+    } else {
+      const { custom } = await parseCustomFilters(t, params, "contact", [], user.locale);
+      plain = Object.fromEntries(custom.map((f) => [`cf_${f.fieldId}`, f.value]));
+    }
+    for (const [key, value] of Object.entries(plain)) if (value && params.has(key)) params.set(key, value);
+    return canonicalViewQuery(params, entity);
+  }
 
   /** The save form again with its message, and the status saying what was wrong. */
   async function saveAgain(
@@ -83,20 +106,23 @@ export function savedViewRoutes(list: SavedViewList) {
     return { view };
   }
 
-  // The save form's own page: where a refused or unreadable save is shown again.
-  routes.get("/views", requireRole("viewer"), (c) =>
-    render(
+  // The save form's own page: where a refused or unreadable save is shown again. Its query is the list's URL, numbers
+  // as this reader typed them: the form carries them canonical, as every view is stored.
+  routes.get("/views", requireRole("viewer"), async (c) => {
+    const typed = canonicalViewQuery(new URL(c.req.url).searchParams, entity);
+    return render(
       c,
       "Save a view",
       <SaveViewPage
         {...list}
-        query={canonicalViewQuery(new URL(c.req.url).searchParams, entity)}
+        query={await numbersCanonical(c, typed)}
+        backQuery={typed}
         canShare={roleAtLeast(authOf(c).role, "member")}
         name=""
         error="Name the view to save the list as it is."
       />,
-    ),
-  );
+    );
+  });
 
   routes.post("/views", requireRole("viewer"), async (c) => {
     const auth = authOf(c);
@@ -141,7 +167,7 @@ export function savedViewRoutes(list: SavedViewList) {
         "Rename a view",
         <SaveViewPage
           {...list}
-          query={view.query}
+          query={view.numbersCanonical ? view.query : await numbersCanonical(c, view.query)}
           backQuery={await readerQuery(c, view)}
           canShare={false}
           name={view.name}
