@@ -14,6 +14,7 @@ import { addTask } from "../tasks/helpers";
 import { restoreTo, trashItemOf } from "../trash/helpers";
 import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
 import { api, makeKey, problemOf } from "../api/helpers";
+import { raceBeforeBatch } from "../helpers/batch-race";
 import {
   createContact,
   expectCountersExact,
@@ -408,5 +409,102 @@ describe("merging a duplicate", () => {
       .map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(["contact_emails", "notes", "custom_field_values", "deal_contacts"]));
     expect(names.filter((t) => !(t in MERGE_PLAN))).toEqual([]);
+  });
+});
+
+/** The review's rows: field, kept, merged in, after the merge. */
+const reviewRows = (html: string) =>
+  [...html.matchAll(/<tr>\s*<th scope="row">([^<]*)<\/th>([\s\S]*?)<\/tr>/g)].map((m) => [
+    m[1],
+    ...[...m[2]!.matchAll(/<td[^>]*>(?:<strong>)?([^<]*)/g)].map((c) => c[1]),
+  ]);
+
+/** A company made through its form; its id. */
+async function companyNamed(cookie: string, name: string): Promise<number> {
+  const res = await post("/app/companies", cookie, { name });
+  expect(res.status).toBe(303);
+  return Number(res.headers.get("Location")!.match(/(\d+)$/)![1]);
+}
+
+describe("the merge review's rows", () => {
+  it("shows custom fields named Company and Owner as their own rows with their values, beside the built-in ones", async () => {
+    const owner = await newTenant("Review Rows Contacts");
+    const companyField = await insertCustomField(owner.tenantId, "Company", "text");
+    const ownerField = await insertCustomField(owner.tenantId, "Owner", "text");
+    const initech = await companyNamed(owner.cookie, "Initech");
+    const kept = await createContact(owner.cookie, {
+      first_name: "Peter",
+      last_name: "Gibbons",
+      company_id: String(initech),
+      [`cf_${companyField}`]: "Globex",
+      [`cf_${ownerField}`]: "Bill",
+    });
+    const other = await createContact(owner.cookie, {
+      first_name: "Peter",
+      last_name: "Gibbons",
+      [`cf_${ownerField}`]: "Milton",
+    });
+
+    const { res, html } = await reviewed(owner.cookie, kept, other);
+    expect(res.status).toBe(200);
+    const rows = reviewRows(html);
+    expect(rows.filter((r) => r[0] === "Company")).toEqual([
+      ["Company", "Initech", "—", "Initech"],
+      ["Company", "Globex", "—", "Globex"],
+    ]);
+    const owners = rows.filter((r) => r[0] === "Owner");
+    expect(owners).toHaveLength(2);
+    expect(owners[1]).toEqual(["Owner", "Bill", "Milton", "Bill"]);
+    expect(owners[0]![1]).toBe(owner.email);
+  });
+});
+
+describe("a merge whose company is removed meanwhile", () => {
+  it("leaving both contacts' versions as they were: the review again (409, API 409), nothing merged", async () => {
+    const owner = await newTenant("Merge Company Gone");
+    const key = await makeKey(owner.cookie);
+    for (const through of ["page", "api"] as const) {
+      const initech = await companyNamed(owner.cookie, `Initech ${through}`);
+      const kept = await createContact(owner.cookie, {
+        first_name: "Peter",
+        last_name: "Gibbons",
+        company_id: String(initech),
+      });
+      const other = await createContact(owner.cookie, {
+        first_name: "Peter",
+        last_name: "Gibbons",
+        emails: [`peter-${through}@initech.example`],
+      });
+      const review = await reviewed(owner.cookie, kept, other);
+      expect(review.res.status).toBe(200);
+      // Between the merge's reads and its write, the company row goes by a path that bumps no contact's version
+      // (its foreign key clears the contact's company_id on its own).
+      let before: Awaited<ReturnType<typeof tenantState>> | null = null;
+      const DB = raceBeforeBatch(env.DB, /^update "contacts"/i, async () => {
+        await env.DB.prepare("DELETE FROM companies WHERE tenant_id = ? AND id = ?")
+          .bind(owner.tenantId, initech)
+          .run();
+        before = await tenantState(owner.tenantId);
+      });
+      if (through === "page") {
+        const res = await send(`/app/contacts/${kept}/merge`, { cookie: owner.cookie, form: review.form, env: { DB } });
+        expect(res.status).toBe(409);
+        const text = textOf(await res.text());
+        expect(text).toContain("nothing was merged");
+        expect(text).toContain("Merge Peter Gibbons into Peter Gibbons?");
+      } else {
+        const res = await api(`/contacts/${kept}/merge`, {
+          key,
+          method: "POST",
+          json: { merge_id: other },
+          env: { DB },
+        });
+        expect(res.status).toBe(409);
+        await problemOf(res);
+      }
+      expect(before).not.toBeNull();
+      expect(await tenantState(owner.tenantId)).toEqual(before);
+      expect((await send(`/app/contacts/${other}`, { cookie: owner.cookie })).status).toBe(200);
+    }
   });
 });

@@ -12,6 +12,7 @@ import { rawBatchResults } from "../../db/raw-batch";
 import { contactEmails, contactPhones, contacts, tenantCounters } from "../../db/schema";
 import type { KeyActor } from "../../lib/actor";
 import { diff } from "../records/activity";
+import { companyGone } from "../records/company-ref";
 import {
   laterContacted,
   mergeAuditInsert,
@@ -170,7 +171,7 @@ export async function mergeContacts(
   const { done } = ids;
   const [before, after] = watchedPair(review);
   const changes = diff(before, after, Object.keys(before));
-  const results = await rawBatchResults(db, [
+  const statements = [
     t
       .update(
         contacts,
@@ -231,6 +232,15 @@ export async function mergeContacts(
     sql`UPDATE contacts SET first_name = first_name WHERE tenant_id = ${tenantId} AND id = ${intoId} AND ${done}`,
     // Last: its emails, phones, tags and deal links go with it (ON DELETE CASCADE), its search entry by trigger.
     t.delete(contacts, eq(contacts.id, fromId), done),
-  ]);
+  ];
+  let results: D1Result[];
+  try {
+    results = await rawBatchResults(db, statements);
+  } catch (err) {
+    // The company the review showed was removed meanwhile by a change that left both contacts' versions as they
+    // were: the company columns' guard failed the first write and nothing was merged. The review is stale.
+    if (companyGone(err, "contacts.company_sort")) return "conflict";
+    throw err;
+  }
   return (results[0]?.results ?? []).length > 0 ? "merged" : "conflict";
 }

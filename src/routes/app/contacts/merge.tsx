@@ -34,7 +34,15 @@ const KIND: MergeKind = {
   searchLabel: "Find the duplicate by name, email, phone or company",
 };
 
-/** The fields of the review, each written for reading. */
+/**
+ * The review's row keys that are not their labels: a custom field's row goes by its id, so a field named like a
+ * built-in row ("Company", "Owner", "Emails") shows its values instead of hiding them or taking the built-in's place.
+ */
+function rowLabels(fields: MergeReview["into"]["customFields"]): Record<string, string> {
+  return Object.fromEntries(fields.map((f) => [`cf:${f.id}`, f.name]));
+}
+
+/** The fields of the review, each written for reading, by key (rowLabels names the custom ones). */
 function rowsOf(
   c: Pick<ContactDetail, "firstName" | "lastName" | "jobTitle" | "companyName" | "address" | "emails" | "phones">,
   owner: string | null,
@@ -56,7 +64,7 @@ function rowsOf(
   };
   for (const f of fields) {
     const v = values.get(f.id) ?? null;
-    rows[f.name] = f.kind === "checkbox" && v !== null ? (v === "1" ? "yes" : "no") : text(v);
+    rows[`cf:${f.id}`] = f.kind === "checkbox" && v !== null ? (v === "1" ? "yes" : "no") : text(v);
   }
   return rows;
 }
@@ -93,6 +101,7 @@ function reviewPage(c: Context<AppEnv>, review: MergeReview, problem?: string, s
       kept={sideView(into)}
       other={sideView(from)}
       after={after}
+      labels={rowLabels(into.customFields)}
       problem={problem ?? review.refused ?? undefined}
       canMerge={review.refused === null}
     />,
