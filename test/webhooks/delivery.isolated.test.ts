@@ -225,7 +225,7 @@ describe("webhook deliveries", () => {
     await runCron(bindings, Date.now());
     await deliver(bindings, takeDelivery(q, t.tenantId));
     const test = await send(`/app/settings/webhooks/${endpoint}/test`, { cookie: t.cookie, form: {}, env: bindings });
-    expect(test.headers.get("Location")).toBe(`/app/settings/webhooks/${endpoint}?notice=tested#deliveries`);
+    expect(test.headers.get("Location")).toBe(`/app/settings/webhooks/${endpoint}?notice=tested#deliveries-heading`);
     expect(await deliver(bindings, takeDelivery(q, t.tenantId))).toBe(true);
     const got = await received("tested");
     expect(got.map((r) => (JSON.parse(r.body) as { type: string }).type)).toEqual(["contact.created", "webhook.test"]);

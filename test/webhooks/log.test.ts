@@ -99,6 +99,13 @@ describe("the delivery log", () => {
 
     const first = await (await page()).text();
     expect(listed(first)).toEqual(ids.slice(0, 100));
+    // Every link within the page (the filters, Older, the skip link) lands on an element of the page, not at its top.
+    const here = `/app/settings/webhooks/${endpoint}`;
+    const fragments = [...first.matchAll(/href="([^"#]*)#([^"]+)"/g)]
+      .filter((m) => m[1] === "" || m[1]!.split("?")[0] === here)
+      .map((m) => m[2]!);
+    expect(fragments).toContain("deliveries-heading");
+    for (const fragment of fragments) expect(first, fragment).toContain(`id="${fragment}"`);
     const older = olderLink(first);
     expect(older).toBeDefined();
     const second = await (await send(older!, { cookie: t.cookie })).text();
@@ -201,7 +208,9 @@ describe("Replay failed deliveries", () => {
       env: { ...jobEnv(q), DB: counting.binding },
     });
     expect(res.status).toBe(303);
-    expect(res.headers.get("Location")).toBe(`/app/settings/webhooks/${endpoint}?notice=failed_replayed#deliveries`);
+    expect(res.headers.get("Location")).toBe(
+      `/app/settings/webhooks/${endpoint}?notice=failed_replayed#deliveries-heading`,
+    );
     expect(counting.roundTrips.count).toBeLessThan(20);
     // Pending again, from the start: no attempts, three days of retries from now; the old one past 30 days stays.
     const requeued = (
@@ -234,7 +243,9 @@ describe("Replay failed deliveries", () => {
       form: {},
       env: jobEnv(q),
     });
-    expect(again.headers.get("Location")).toBe(`/app/settings/webhooks/${endpoint}?notice=none_failed#deliveries`);
+    expect(again.headers.get("Location")).toBe(
+      `/app/settings/webhooks/${endpoint}?notice=none_failed#deliveries-heading`,
+    );
     expect(await statusesOf(endpoint)).toEqual({ pending: 1_200, succeeded: 10, failed: 2 });
     expect(q.held).toHaveLength(100);
     const page = await (

@@ -50,7 +50,7 @@ export function logHref(endpointId: string, status: DeliveryFilter, before?: str
   if (status) q.set("status", status);
   if (before) q.set("before", before);
   const query = q.toString();
-  return `/app/settings/webhooks/${endpointId}${query ? `?${query}` : ""}#deliveries`;
+  return `/app/settings/webhooks/${endpointId}${query ? `?${query}` : ""}#deliveries-heading`;
 }
 
 /** An endpoint's deliveries of the last `logDays` days, a page at a time, by status, with Replay. */

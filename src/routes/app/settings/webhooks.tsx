@@ -125,7 +125,7 @@ webhooksRoutes.post("/:id/test", admin, async (c) => {
   const id = c.req.param("id");
   if (!ID.test(id) || !(await sendTestEvent(tenantOf(c), actorOf(c), id))) return errorResponse(c, 404);
   await dispatchNow(c);
-  return c.redirect(`/app/settings/webhooks/${id}?notice=tested#deliveries`, 303);
+  return c.redirect(`/app/settings/webhooks/${id}?notice=tested#deliveries-heading`, 303);
 });
 
 webhooksRoutes.post("/deliveries/:id/replay", admin, async (c) => {
@@ -135,7 +135,7 @@ webhooksRoutes.post("/deliveries/:id/replay", admin, async (c) => {
   if (!result.ok && result.reason === "not_found") return errorResponse(c, 404);
   if (!result.ok) return endpointPage(c, result.endpointId, { alert: REPLAY_DISABLED }, 409);
   await dispatchNow(c);
-  return c.redirect(`/app/settings/webhooks/${result.endpointId}?notice=replayed#deliveries`, 303);
+  return c.redirect(`/app/settings/webhooks/${result.endpointId}?notice=replayed#deliveries-heading`, 303);
 });
 
 webhooksRoutes.post("/:id/replay-failed", admin, async (c) => {
@@ -145,7 +145,7 @@ webhooksRoutes.post("/:id/replay-failed", admin, async (c) => {
   if (!result.ok) return endpointPage(c, id, { alert: REPLAY_DISABLED }, 409);
   if (result.queued > 0) await dispatchNow(c);
   const notice = result.queued === 0 ? "none_failed" : result.more ? "failed_replayed_some" : "failed_replayed";
-  return c.redirect(`/app/settings/webhooks/${id}?notice=${notice}#deliveries`, 303);
+  return c.redirect(`/app/settings/webhooks/${id}?notice=${notice}#deliveries-heading`, 303);
 });
 
 webhooksRoutes.get("/:id/delete", admin, async (c) => {
