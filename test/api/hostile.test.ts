@@ -8,11 +8,11 @@
 import { describe, expect, it } from "vitest";
 import { send } from "../helpers/http";
 import { workspace } from "../helpers/plans-workspace";
-import { api } from "./helpers";
+import { api, problemOf } from "./helpers";
 
 type Schema = { $ref?: string; properties?: Record<string, Schema>; type?: string | string[]; items?: Schema };
 type Operation = {
-  parameters?: { name: string; in: string }[];
+  parameters?: { name: string; in: string; required?: boolean }[];
   requestBody?: { content: Record<string, { schema: Schema }> };
 };
 type Doc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
@@ -88,4 +88,68 @@ describe("the API, sent what it does not expect", () => {
     expect(succeeded).toBeGreaterThan(200);
     expect(failures).toEqual([]);
   }, 300_000);
+});
+
+describe("a query parameter an operation does not have", () => {
+  it("is a 422 naming it on every read and every operation with a query, never ignored", async () => {
+    const doc = (await (await send("/api/v1/openapi.json")).json()) as Doc;
+    const w = await workspace();
+    const ops = Object.entries(doc.paths).flatMap(([template, item]) =>
+      Object.entries(item)
+        .filter(([method, op]) => method === "get" || op.parameters?.some((p) => p.in === "query"))
+        .map(([method, op]) => ({
+          method: method.toUpperCase(),
+          // A real record for a read, so a success would show; no record for a delete.
+          path: template.replace(/\{\w+\}/, method === "get" ? String(w.ids[template.split("/")[1]!]) : "999999"),
+          own: new Set((op.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name)),
+          // A search needs its words.
+          needed: (op.parameters ?? []).filter((p) => p.in === "query" && p.required).map((p) => `${p.name}=ada`),
+        })),
+    );
+    // Every list, every record by id, search and a stage's delete: a new operation is covered unnamed.
+    expect(ops.length).toBeGreaterThanOrEqual(21);
+    // Every filter some list has is sent to each operation that lacks it (a company's `owner`, a deal's `q`),
+    // with plausible inventions and typos.
+    const anyList = new Set(ops.flatMap((op) => [...op.own]));
+    const failures: string[] = [];
+    for (const { method, path, own, needed } of ops) {
+      const bare = await api(`${path}?${needed.join("&")}`, { key: w.key, method });
+      if (method === "GET" && bare.status !== 200) failures.push(`${method} ${path}: ${bare.status} without a query`);
+      await bare.arrayBuffer();
+      const foreign = [...anyList, "tags", "fields", "expand", "no_such_filter"].filter((n) => !own.has(n)).sort();
+      const url = `${path}?${[...needed, ...foreign.map((n) => `${n}=5`)].join("&")}`;
+      const res = await api(url, { key: w.key, method });
+      if (res.status !== 422) {
+        failures.push(`${method} ${url}: ${res.status}`);
+        await res.arrayBuffer();
+        continue;
+      }
+      const problem = await problemOf(res);
+      expect(problem.code).toBe("validation_failed");
+      const named = (problem.errors ?? []).map((e) => e.field).sort();
+      if (JSON.stringify(named) !== JSON.stringify(foreign)) failures.push(`${method} ${url}: named ${named}`);
+    }
+    expect(failures).toEqual([]);
+
+    // The reviewer's cases, as a careless script sends them: refused by name, and nothing answered as a match.
+    for (const [url, field] of [
+      ["/companies?owner=u_1", "owner"],
+      ["/deals?q=renewal", "q"],
+      ["/contacts?tags=5", "tags"],
+    ] as const) {
+      const res = await api(url, { key: w.key });
+      expect(res.status, url).toBe(422);
+      expect((await problemOf(res)).errors, url).toEqual([
+        { field, message: "There is no such query parameter here." },
+      ]);
+    }
+    // A stage's delete with a misspelt destination is refused, and the stage stays.
+    const stage = `/stages/${w.ids.stages}`;
+    const del = await api(`${stage}?move_deal_to=1`, { key: w.key, method: "DELETE" });
+    expect(del.status).toBe(422);
+    expect((await problemOf(del)).errors).toEqual([
+      { field: "move_deal_to", message: "There is no such query parameter here." },
+    ]);
+    expect((await api(stage, { key: w.key })).status).toBe(200);
+  }, 120_000);
 });

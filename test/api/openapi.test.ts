@@ -122,4 +122,60 @@ describe("the OpenAPI document", () => {
       expect(html).toContain(`id="schema-${schema}"`);
     }
   });
+
+  it("declares on every operation the 429, 503 and 500 any keyed request may get, with their headers", async () => {
+    type Answer = { headers?: Record<string, { $ref: string }> };
+    const doc = (await documentOf()) as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, Answer> }>>;
+      components: { headers: Record<string, { schema: unknown }> };
+    };
+    const headersOf = (a: Answer | undefined) =>
+      Object.entries(a?.headers ?? {}).map(([name, h]) => {
+        // Each names a header the document defines.
+        expect(doc.components.headers[h.$ref.replace("#/components/headers/", "")], name).toBeDefined();
+        return name;
+      });
+    let operations = 0;
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, { responses }] of Object.entries(ops)) {
+        operations += 1;
+        const op = `${method} ${path}`;
+        expect(headersOf(responses["429"]), op).toEqual(
+          expect.arrayContaining(["Retry-After", "RateLimit", "RateLimit-Policy"]),
+        );
+        expect(headersOf(responses["503"]), op).toContain("Retry-After");
+        expect(responses["500"], op).toBeDefined();
+        const ok = Object.keys(responses).find((s) => s.startsWith("2"))!;
+        expect(headersOf(responses[ok]), op).toEqual(expect.arrayContaining(["RateLimit", "RateLimit-Policy"]));
+        // Given before the key is known: no limits to tell.
+        expect(headersOf(responses["401"]), op).toEqual([]);
+      }
+    expect(operations).toBeGreaterThan(40);
+  });
+
+  it("describes each field in words of its own: no `undefined`, and each list's updated_since names its records", async () => {
+    const doc = (await documentOf()) as unknown as {
+      paths: Record<string, Record<string, { parameters?: { name: string; description?: string }[] }>>;
+      components: { schemas: Record<string, { properties: Record<string, { description?: string }> }> };
+    };
+    expect(JSON.stringify(doc)).not.toMatch(/undefined/i);
+    expect(doc.components.schemas.TagCreate!.properties.color!.description).toBe(
+      "One of gray, red, orange, yellow, green, teal, blue, purple, pink. Gray by default.",
+    );
+    const lists = Object.entries(doc.paths).filter(([, ops]) =>
+      ops.get?.parameters?.some((p) => p.name === "updated_since"),
+    );
+    expect(lists.map(([path]) => path).sort()).toEqual([
+      "/activities",
+      "/companies",
+      "/contacts",
+      "/deals",
+      "/notes",
+      "/tasks",
+    ]);
+    for (const [path, ops] of lists)
+      expect(ops.get!.parameters!.find((p) => p.name === "updated_since")!.description, path).toBe(
+        `Only ${path.slice(1)} changed at or after this time (for sync).`,
+      );
+  });
 });

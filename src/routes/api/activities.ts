@@ -23,12 +23,12 @@ import { listParams, pageBody, refuseMove } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
 import { ApiProblem, invalidFields, type FieldProblem } from "./problem";
 import { apiRouter } from "./router";
-import { IdParam, problems } from "./schemas";
+import { IdParam, problems, NoQuery } from "./schemas";
 import {
   ActivityInputSchema,
   ActivityListSchema,
   ActivitySchema,
-  SubjectListQuery,
+  ActivityListQuery,
   type ActivityJson,
 } from "./schemas-work";
 
@@ -83,7 +83,7 @@ activitiesApi.openapi(
     summary: "List activities",
     description:
       "Logged calls, meetings and emails, oldest first by id: of one record (subject_type and subject_id), or all.",
-    request: { query: SubjectListQuery },
+    request: { query: ActivityListQuery },
     responses: { 200: json(ActivityListSchema, "A page of activities"), ...problems(401, 403, 422) },
   }),
   async (c) => {
@@ -134,8 +134,8 @@ activitiesApi.openapi(
     path: "/activities/{id}",
     tags,
     summary: "Get an activity",
-    request: { params: IdParam },
-    responses: { 200: json(ActivitySchema, "The activity"), ...problems(401, 403, 404) },
+    request: { params: IdParam, query: NoQuery },
+    responses: { 200: json(ActivitySchema, "The activity"), ...problems(401, 403, 404, 422) },
   }),
   async (c) => {
     const row = await getInteraction(apiTenant(c), activityId(c.req.valid("param").id));

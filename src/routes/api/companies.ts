@@ -23,6 +23,7 @@ import {
   IdParam,
   MergeSchema,
   problems,
+  NoQuery,
 } from "./schemas";
 
 /** Mounted at /api/v1 (the paths carry /companies). */
@@ -94,8 +95,8 @@ companiesApi.openapi(
     path: "/companies/{id}",
     tags,
     summary: "Get a company",
-    request: { params: IdParam },
-    responses: { 200: json(CompanySchema, "The company"), ...problems(401, 403, 404) },
+    request: { params: IdParam, query: NoQuery },
+    responses: { 200: json(CompanySchema, "The company"), ...problems(401, 403, 404, 422) },
   }),
   async (c) => {
     const record = await getApiCompany(apiTenant(c), companyId(c.req.valid("param").id));

@@ -26,6 +26,7 @@ import {
   IdParam,
   MergeSchema,
   problems,
+  NoQuery,
 } from "./schemas";
 
 /** Mounted at /api/v1 (the paths carry /contacts). */
@@ -113,8 +114,8 @@ contactsApi.openapi(
     path: "/contacts/{id}",
     tags,
     summary: "Get a contact",
-    request: { params: IdParam },
-    responses: { 200: json(ContactSchema, "The contact"), ...problems(401, 403, 404) },
+    request: { params: IdParam, query: NoQuery },
+    responses: { 200: json(ContactSchema, "The contact"), ...problems(401, 403, 404, 422) },
   }),
   async (c) => {
     const record = await getApiContact(apiTenant(c), contactId(c.req.valid("param").id));

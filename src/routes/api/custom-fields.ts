@@ -18,7 +18,7 @@ import {
 import { apiTenant } from "./guard";
 import { ApiProblem, invalidFields, type FieldProblem } from "./problem";
 import { apiRouter } from "./router";
-import { IdParam, problems } from "./schemas";
+import { IdParam, problems, NoQuery } from "./schemas";
 import { keyActorOf, mustCheck, nameRefused, pathId } from "./settings-input";
 
 /** Mounted at /api/v1 (the path carries /custom_fields). */
@@ -45,9 +45,11 @@ customFieldsApi.openapi(
       "The definitions, by record type and order (a workspace has few; no paging). Values are written as " +
       "`custom_fields` on contacts, companies and deals: numbers `12.5`, dates `YYYY-MM-DD`, checkboxes `true`.",
     request: {
-      query: z.object({
-        entity: z.enum(SUBJECT_TYPES).optional().openapi({ description: "Only this record type's." }),
-      }),
+      query: z
+        .object({
+          entity: z.enum(SUBJECT_TYPES).optional().openapi({ description: "Only this record type's." }),
+        })
+        .strict(),
     },
     responses: {
       200: {
@@ -135,8 +137,8 @@ customFieldsApi.openapi(
     path: "/custom_fields/{id}",
     tags,
     summary: "Get a custom field",
-    request: { params: IdParam },
-    responses: { 200: fieldJson("The field"), ...problems(401, 403, 404) },
+    request: { params: IdParam, query: NoQuery },
+    responses: { 200: fieldJson("The field"), ...problems(401, 403, 404, 422) },
   }),
   async (c) => c.json(await fieldOf(c, c.req.valid("param").id), 200),
 );

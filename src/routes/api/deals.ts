@@ -20,7 +20,7 @@ import { readDealJson } from "./deals-input";
 import { apiTenant, callerOf } from "./guard";
 import { ApiProblem } from "./problem";
 import { apiRouter } from "./router";
-import { IdParam, problems } from "./schemas";
+import { IdParam, problems, NoQuery } from "./schemas";
 import { DealInputSchema, DealListQuery, DealListSchema, DealSchema } from "./schemas-deals";
 
 /** Mounted at /api/v1 (the paths carry /deals). */
@@ -104,8 +104,8 @@ dealsApi.openapi(
     path: "/deals/{id}",
     tags,
     summary: "Get a deal",
-    request: { params: IdParam },
-    responses: { 200: json(DealSchema, "The deal"), ...problems(401, 403, 404) },
+    request: { params: IdParam, query: NoQuery },
+    responses: { 200: json(DealSchema, "The deal"), ...problems(401, 403, 404, 422) },
   }),
   async (c) => {
     const record = await getApiDeal(apiTenant(c), dealId(c.req.valid("param").id));

@@ -26,7 +26,7 @@ import { apiIdempotency, withIdempotencyKey } from "./idempotency";
 import { CompanyGoneError } from "../../services/records/company-ref";
 import { StageGoneError } from "../../services/deals/stage-gone";
 import { isForeignKeyViolation } from "../../db/sql";
-import { ApiProblem, invalidFields, problemResponse } from "./problem";
+import { ApiProblem, invalidFields, problemResponse, withKeyedAnswers } from "./problem";
 import { apiRouter } from "./router";
 import { registerWebhookEvents } from "./webhook-events";
 import type { Context } from "hono";
@@ -57,7 +57,7 @@ registerWebhookEvents(apiRoutes.openAPIRegistry);
 // Built once per isolate: the routes and their schemas do not change after start-up, and both public routes use it.
 let builtDocument: ReturnType<typeof apiRoutes.getOpenAPI31Document> | undefined;
 const openApiDocument = () => {
-  builtDocument ??= withIdempotencyKey(apiRoutes.getOpenAPI31Document(OPENAPI_HEAD));
+  builtDocument ??= withKeyedAnswers(withIdempotencyKey(apiRoutes.getOpenAPI31Document(OPENAPI_HEAD)));
   return builtDocument;
 };
 apiRoutes.get("/openapi.json", (c) => c.json(openApiDocument()));

@@ -19,8 +19,8 @@ import { listParams, pageBody, refuseMove } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
 import { ApiProblem, invalidFields, type FieldProblem } from "./problem";
 import { apiRouter } from "./router";
-import { IdParam, problems } from "./schemas";
-import { NoteInputSchema, NoteListSchema, NoteSchema, SubjectListQuery } from "./schemas-work";
+import { IdParam, problems, NoQuery } from "./schemas";
+import { NoteInputSchema, NoteListSchema, NoteSchema, NoteListQuery } from "./schemas-work";
 
 /** Mounted at /api/v1 (the paths carry /notes). */
 export const notesApi = apiRouter();
@@ -72,7 +72,7 @@ notesApi.openapi(
     tags,
     summary: "List notes",
     description: "Oldest first, by id: of one record (subject_type and subject_id), or every note.",
-    request: { query: SubjectListQuery },
+    request: { query: NoteListQuery },
     responses: { 200: json(NoteListSchema, "A page of notes"), ...problems(401, 403, 422) },
   }),
   async (c) => {
@@ -132,8 +132,8 @@ notesApi.openapi(
     path: "/notes/{id}",
     tags,
     summary: "Get a note",
-    request: { params: IdParam },
-    responses: { 200: json(NoteSchema, "The note"), ...problems(401, 403, 404) },
+    request: { params: IdParam, query: NoQuery },
+    responses: { 200: json(NoteSchema, "The note"), ...problems(401, 403, 404, 422) },
   }),
   async (c) => {
     const record = await getApiNote(apiTenant(c), noteId(c.req.valid("param").id));

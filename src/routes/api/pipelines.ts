@@ -12,7 +12,7 @@ import { parseRecordId } from "../record-helpers";
 import { apiTenant } from "./guard";
 import { ApiProblem, invalidFields, type FieldProblem } from "./problem";
 import { apiRouter } from "./router";
-import { IdParam, problems } from "./schemas";
+import { IdParam, problems, NoQuery } from "./schemas";
 import { PipelineListSchema, PipelineSchema } from "./schemas-deals";
 import { PipelineCreateSchema, PipelineUpdateSchema } from "./schemas-settings";
 import { checkedBy, keyActorOf, mustCheck, nameRefused, pathId } from "./settings-input";
@@ -31,9 +31,10 @@ pipelinesApi.openapi(
     summary: "List pipelines",
     description:
       "Every pipeline in board order with its stages (a workspace has few; no paging). Admins change them in Settings → Pipelines.",
+    request: { query: NoQuery },
     responses: {
       200: { description: "The pipelines", content: { "application/json": { schema: PipelineListSchema } } },
-      ...problems(401, 403),
+      ...problems(401, 403, 422),
     },
   }),
   async (c) => c.json({ data: await listApiPipelines(apiTenant(c)) }, 200),
@@ -45,10 +46,10 @@ pipelinesApi.openapi(
     path: "/pipelines/{id}",
     tags,
     summary: "Get a pipeline",
-    request: { params: IdParam },
+    request: { params: IdParam, query: NoQuery },
     responses: {
       200: { description: "The pipeline", content: { "application/json": { schema: PipelineSchema } } },
-      ...problems(401, 403, 404),
+      ...problems(401, 403, 404, 422),
     },
   }),
   async (c) => {

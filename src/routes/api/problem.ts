@@ -89,3 +89,63 @@ export function problemResponse(c: Context<AppEnv>, p: ApiProblem): Response {
 export function invalidFields(errors: FieldProblem[]): ApiProblem {
   return new ApiProblem("validation_failed", "Correct the fields listed in errors and send the request again.", errors);
 }
+
+type DocResponse = { description: string; headers?: Record<string, unknown>; content?: unknown };
+type DocOperation = { responses?: Record<string, DocResponse> };
+
+const OPERATIONS = ["get", "put", "post", "patch", "delete"] as const;
+const header = (name: string) => ({ $ref: `#/components/headers/${name}` });
+const problemContent = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } };
+
+/** The fields rateLimitHeaders writes, and Retry-After, as the document's reusable headers. */
+const KEYED_HEADERS = {
+  RateLimit: {
+    description:
+      "Each limit's requests left in its window (`r`) and seconds until it resets (`t`), on every answer to a valid key.",
+    schema: { type: "string", example: '"per-key";r=297;t=41, "per-workspace";r=580;t=41' },
+  },
+  "RateLimit-Policy": {
+    description: "Each limit's quota (`q`) per window of `w` seconds, on every answer to a valid key.",
+    schema: { type: "string", example: '"per-key";q=300;w=60, "per-workspace";q=600;w=60' },
+  },
+  "Retry-After": {
+    description: "Seconds to wait before asking again.",
+    schema: { type: "integer", example: 41 },
+  },
+};
+
+/**
+ * Adds to every operation of an OpenAPI document what any request with a key may answer, whichever route it
+ * names (routes added later too): the rate limit's 429 with Retry-After, a workspace move's 503, a 500, and the
+ * RateLimit fields on every answer but a 401 (given before the key, and so its limits, is known).
+ */
+export function withKeyedAnswers<D extends { paths?: object; components?: object }>(doc: D): D {
+  const components = (doc.components ?? {}) as { headers?: Record<string, unknown> };
+  components.headers = { ...components.headers, ...KEYED_HEADERS };
+  (doc as { components?: object }).components = components;
+  for (const item of Object.values(doc.paths ?? {}) as Record<string, DocOperation | undefined>[])
+    for (const method of OPERATIONS) {
+      const op = item[method];
+      if (!op) continue;
+      op.responses ??= {};
+      op.responses["429"] ??= {
+        description: "Problem: rate_limited",
+        headers: { "Retry-After": header("Retry-After") },
+        content: problemContent,
+      };
+      op.responses["503"] ??= {
+        description: "Problem: workspace_moving",
+        headers: { "Retry-After": header("Retry-After") },
+        content: problemContent,
+      };
+      op.responses["500"] ??= { description: "Problem: internal_error", content: problemContent };
+      for (const [status, answer] of Object.entries(op.responses))
+        if (status !== "401")
+          answer.headers = {
+            RateLimit: header("RateLimit"),
+            "RateLimit-Policy": header("RateLimit-Policy"),
+            ...answer.headers,
+          };
+    }
+  return doc;
+}

@@ -18,10 +18,15 @@ export function apiRouter() {
       if (result.success) return;
       const errors: FieldProblem[] = [];
       for (const issue of result.error.issues) {
-        // An unknown field is named itself, so a typo ("fist_name") is not silently dropped.
+        // An unknown field or query parameter is named itself, so a typo ("fist_name", "?tags=5") is not
+        // silently dropped: a list ignoring a filter it lacks would answer every record.
         if (issue.code === "unrecognized_keys")
           for (const key of issue.keys)
-            errors.push({ field: fieldName([...issue.path, key]), message: "This field does not exist." });
+            errors.push({
+              field: fieldName([...issue.path, key]),
+              message:
+                result.target === "query" ? "There is no such query parameter here." : "This field does not exist.",
+            });
         else errors.push({ field: fieldName(issue.path) || result.target, message: issue.message });
       }
       throw invalidFields(errors);

@@ -6,7 +6,7 @@ import { z } from "@hono/zod-openapi";
 import { DEAL_STATUSES } from "../../db/schema";
 import { DEAL_LIMITS } from "../../services/deals/form";
 import { LOST_REASON_MAX } from "../../services/deals/outcome";
-import { ContactListQuery, ContactListSchema } from "./schemas";
+import { ContactListQuery, ContactListSchema, updatedSince } from "./schemas";
 
 const time = z.string().openapi({ format: "date-time", example: "2026-11-26T10:15:00.000Z" });
 const day = (example: string) => z.string().openapi({ format: "date", example });
@@ -84,18 +84,20 @@ export type DealJson = z.infer<typeof DealInputSchema>;
 
 const id = (description: string) => z.coerce.number().int().positive().optional().openapi({ description });
 
-export const DealListQuery = z.object({
-  limit: ContactListQuery.shape.limit,
-  cursor: ContactListQuery.shape.cursor,
-  pipeline: id("In this pipeline (id)."),
-  stage: id("In this stage (id)."),
-  status: z.enum(DEAL_STATUSES).optional(),
-  owner: z.string().max(100).optional().openapi({ description: "Owned by this member (user id)." }),
-  company: id("Of this company (id)."),
-  contact: id("With this contact (id)."),
-  tag: id("Has this tag (id)."),
-  updated_since: ContactListQuery.shape.updated_since,
-});
+export const DealListQuery = z
+  .object({
+    limit: ContactListQuery.shape.limit,
+    cursor: ContactListQuery.shape.cursor,
+    pipeline: id("In this pipeline (id)."),
+    stage: id("In this stage (id)."),
+    status: z.enum(DEAL_STATUSES).optional(),
+    owner: z.string().max(100).optional().openapi({ description: "Owned by this member (user id)." }),
+    company: id("Of this company (id)."),
+    contact: id("With this contact (id)."),
+    tag: id("Has this tag (id)."),
+    updated_since: updatedSince("deals"),
+  })
+  .strict();
 
 export const DealListSchema = z
   .object({ data: z.array(DealSchema), next_cursor: ContactListSchema.shape.next_cursor })

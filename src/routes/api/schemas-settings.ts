@@ -67,11 +67,10 @@ export const StageUpdateSchema = z
   .strict()
   .openapi("StageUpdate");
 
-export const StageDeleteQuery = z.object({
-  move_deals_to: z.coerce
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .openapi({ description: "Another stage of the same pipeline: where the stage's deals go (needed if it has any)." }),
-});
+export const StageDeleteQuery = z
+  .object({
+    move_deals_to: z.coerce.number().int().positive().optional().openapi({
+      description: "Another stage of the same pipeline: where the stage's deals go (needed if it has any).",
+    }),
+  })
+  .strict();

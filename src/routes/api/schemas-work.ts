@@ -12,7 +12,7 @@ import {
   TASK_REPEATS,
 } from "../../db/schema";
 import { DESCRIPTION_MAX, TITLE_MAX } from "../../services/tasks/form";
-import { ContactListQuery, ContactListSchema } from "./schemas";
+import { ContactListQuery, ContactListSchema, updatedSince } from "./schemas";
 
 const time = z.string().openapi({ format: "date-time", example: "2026-11-26T10:15:00.000Z" });
 const next_cursor = ContactListSchema.shape.next_cursor;
@@ -82,17 +82,19 @@ export type TaskJson = z.infer<typeof TaskInputSchema>;
 
 const date = (description: string) => z.iso.date().optional().openapi({ description, example: "2026-12-31" });
 
-export const TaskListQuery = z.object({
-  limit: ContactListQuery.shape.limit,
-  cursor: ContactListQuery.shape.cursor,
-  status: z.enum(["open", "done"]).optional(),
-  due_before: date("Due on or before this date."),
-  due_after: date("Due on or after this date."),
-  assignee: z.string().max(64).optional().openapi({ description: "Assigned to this member (user id)." }),
-  subject_type: z.enum(SUBJECT_TYPES).optional().openapi({ description: "Linked to a record of this type…" }),
-  subject_id: z.coerce.number().int().positive().optional().openapi({ description: "…with this id." }),
-  updated_since: ContactListQuery.shape.updated_since,
-});
+export const TaskListQuery = z
+  .object({
+    limit: ContactListQuery.shape.limit,
+    cursor: ContactListQuery.shape.cursor,
+    status: z.enum(["open", "done"]).optional(),
+    due_before: date("Due on or before this date."),
+    due_after: date("Due on or after this date."),
+    assignee: z.string().max(64).optional().openapi({ description: "Assigned to this member (user id)." }),
+    subject_type: z.enum(SUBJECT_TYPES).optional().openapi({ description: "Linked to a record of this type…" }),
+    subject_id: z.coerce.number().int().positive().optional().openapi({ description: "…with this id." }),
+    updated_since: updatedSince("tasks"),
+  })
+  .strict();
 
 export const TaskListSchema = z.object({ data: z.array(TaskSchema), next_cursor }).openapi("TaskList");
 
@@ -122,14 +124,19 @@ export const NoteInputSchema = z
   .openapi("NoteInput");
 export type NoteJson = z.infer<typeof NoteInputSchema>;
 
-/** A record to list by: subject_type and subject_id, both or neither. */
-export const SubjectListQuery = z.object({
-  limit: ContactListQuery.shape.limit,
-  cursor: ContactListQuery.shape.cursor,
-  subject_type: TaskListQuery.shape.subject_type,
-  subject_id: TaskListQuery.shape.subject_id,
-  updated_since: ContactListQuery.shape.updated_since,
-});
+/** The query of a list of `records` ("notes", "activities") that can be one record's: subject_type and subject_id, both or neither. */
+const subjectListQuery = (records: string) =>
+  z
+    .object({
+      limit: ContactListQuery.shape.limit,
+      cursor: ContactListQuery.shape.cursor,
+      subject_type: TaskListQuery.shape.subject_type,
+      subject_id: TaskListQuery.shape.subject_id,
+      updated_since: updatedSince(records),
+    })
+    .strict();
+export const NoteListQuery = subjectListQuery("notes");
+export const ActivityListQuery = subjectListQuery("activities");
 
 export const NoteListSchema = z.object({ data: z.array(NoteSchema), next_cursor }).openapi("NoteList");
 

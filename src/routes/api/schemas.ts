@@ -19,7 +19,8 @@ export const ProblemSchema = z
   })
   .openapi("Problem");
 
-/** The error answers a route can give, for its `responses`. */
+/** The error answers a route can give, for its `responses` (429, 503 and 500, which any keyed operation
+ * may answer, are added to all of them by withKeyedAnswers, src/routes/api/problem.ts). */
 export function problems(...statuses: (400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 422)[]) {
   const out: Record<
     number,
@@ -111,18 +112,35 @@ export const ContactInputSchema = z
   .openapi("ContactInput");
 export type ContactJson = z.infer<typeof ContactInputSchema>;
 
-export const ContactListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).optional().openapi({ example: 50, description: "1 to 200; 50." }),
-  cursor: z.string().max(100).optional().openapi({ description: "next_cursor of the previous page." }),
-  q: z.string().max(200).optional().openapi({ description: "Search: each word a prefix of a word in the record." }),
-  tag: z.coerce.number().int().positive().optional().openapi({ description: "Has this tag (id)." }),
-  company: z.coerce.number().int().positive().optional().openapi({ description: "Works at this company (id)." }),
-  owner: z.string().max(100).optional().openapi({ description: "Owned by this member (user id)." }),
-  updated_since: z.iso.datetime({ offset: true }).optional().openapi({
-    description: "Only contacts changed at or after this time (for sync).",
-    example: "2026-11-26T00:00:00Z",
-  }),
-});
+/** `updated_since` of the list of `records` ("contacts", "deals", …). */
+export const updatedSince = (records: string) =>
+  z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({
+      description: `Only ${records} changed at or after this time (for sync).`,
+      example: "2026-11-26T00:00:00Z",
+    });
+
+/**
+ * The query of an operation that takes no parameters (a record by id, an unpaged list): any parameter is a 422
+ * naming it, as a typo in a list's filter is, so a client is never answered as if it had not sent it.
+ */
+export const NoQuery = z.object({}).strict();
+
+// Every query schema is strict: a filter a list does not have (`/companies?owner=…`, `?tags=5`) is refused by
+// name rather than ignored, which would answer the whole list.
+export const ContactListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).optional().openapi({ example: 50, description: "1 to 200; 50." }),
+    cursor: z.string().max(100).optional().openapi({ description: "next_cursor of the previous page." }),
+    q: z.string().max(200).optional().openapi({ description: "Search: each word a prefix of a word in the record." }),
+    tag: z.coerce.number().int().positive().optional().openapi({ description: "Has this tag (id)." }),
+    company: z.coerce.number().int().positive().optional().openapi({ description: "Works at this company (id)." }),
+    owner: z.string().max(100).optional().openapi({ description: "Owned by this member (user id)." }),
+    updated_since: updatedSince("contacts"),
+  })
+  .strict();
 
 export const ContactListSchema = z
   .object({
@@ -170,13 +188,15 @@ export const CompanyInputSchema = z
   .openapi("CompanyInput");
 export type CompanyJson = z.infer<typeof CompanyInputSchema>;
 
-export const CompanyListQuery = z.object({
-  limit: ContactListQuery.shape.limit,
-  cursor: ContactListQuery.shape.cursor,
-  q: z.string().max(200).optional().openapi({ description: "Name starts with (any case)." }),
-  tag: ContactListQuery.shape.tag,
-  updated_since: ContactListQuery.shape.updated_since,
-});
+export const CompanyListQuery = z
+  .object({
+    limit: ContactListQuery.shape.limit,
+    cursor: ContactListQuery.shape.cursor,
+    q: z.string().max(200).optional().openapi({ description: "Name starts with (any case)." }),
+    tag: ContactListQuery.shape.tag,
+    updated_since: updatedSince("companies"),
+  })
+  .strict();
 
 export const CompanyListSchema = z
   .object({ data: z.array(CompanySchema), next_cursor: ContactListSchema.shape.next_cursor })

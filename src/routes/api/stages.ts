@@ -10,7 +10,7 @@ import { addStage, placeStage, removeStage, stageInputSchema, updateStage } from
 import { apiTenant } from "./guard";
 import { ApiProblem, invalidFields } from "./problem";
 import { apiRouter } from "./router";
-import { IdParam, problems } from "./schemas";
+import { IdParam, problems, NoQuery } from "./schemas";
 import { StageCreateSchema, StageDeleteQuery, StageSchema, StageUpdateSchema } from "./schemas-settings";
 import { keyActorOf, mustCheck, nameRefused, pathId } from "./settings-input";
 
@@ -65,8 +65,8 @@ stagesApi.openapi(
     path: "/stages/{id}",
     tags,
     summary: "Get a stage",
-    request: { params: IdParam },
-    responses: { 200: stageJson("The stage"), ...problems(401, 403, 404) },
+    request: { params: IdParam, query: NoQuery },
+    responses: { 200: stageJson("The stage"), ...problems(401, 403, 404, 422) },
   }),
   async (c) => c.json(await stageOf(c, c.req.valid("param").id), 200),
 );

@@ -15,7 +15,7 @@ import { listTags, TAG_COLORS, type Tag } from "../../services/records/tags";
 import { apiTenant } from "./guard";
 import { ApiProblem } from "./problem";
 import { apiRouter } from "./router";
-import { IdParam, problems } from "./schemas";
+import { IdParam, problems, NoQuery } from "./schemas";
 import { keyActorOf, mustCheck, nameRefused, pathId } from "./settings-input";
 
 /** Mounted at /api/v1 (the path carries /tags). */
@@ -33,9 +33,11 @@ const TagSchema = z
   .openapi("Tag");
 
 const name = z.string().openapi({ description: "1 to 50 characters, no “;”, unique in any case.", example: "VIP" });
-const color = z.string().openapi({ description: `One of ${TAG_COLORS.join(", ")}.`, example: "blue" });
+// The text is a constant: `.openapi()` keeps a description in its own metadata, not in zod's `.description`.
+const COLORS_TEXT = `One of ${TAG_COLORS.join(", ")}.`;
+const color = z.string().openapi({ description: COLORS_TEXT, example: "blue" });
 const TagCreateSchema = z
-  .object({ name, color: color.optional().openapi({ description: `${color.description} Gray by default.` }) })
+  .object({ name, color: color.optional().openapi({ description: `${COLORS_TEXT} Gray by default.` }) })
   .strict()
   .openapi("TagCreate");
 const TagUpdateSchema = z.object({ name: name.optional(), color: color.optional() }).strict().openapi("TagUpdate");
@@ -58,12 +60,13 @@ tagsApi.openapi(
     summary: "List tags",
     description:
       "Every tag of the workspace, by name (a workspace has few; no paging). Admins manage them in Settings → Tags.",
+    request: { query: NoQuery },
     responses: {
       200: {
         description: "The tags",
         content: { "application/json": { schema: z.object({ data: z.array(TagSchema) }).openapi("TagList") } },
       },
-      ...problems(401, 403),
+      ...problems(401, 403, 422),
     },
   }),
   async (c) => c.json({ data: await listTags(apiTenant(c)) }, 200),
@@ -95,8 +98,8 @@ tagsApi.openapi(
     path: "/tags/{id}",
     tags,
     summary: "Get a tag",
-    request: { params: IdParam },
-    responses: { 200: tagJson("The tag"), ...problems(401, 403, 404) },
+    request: { params: IdParam, query: NoQuery },
+    responses: { 200: tagJson("The tag"), ...problems(401, 403, 404, 422) },
   }),
   async (c) => c.json(await tagOf(c, c.req.valid("param").id), 200),
 );

@@ -28,7 +28,7 @@ import { listParams, pageBody } from "./cursor";
 import { apiTenant, callerOf } from "./guard";
 import { ApiProblem, invalidFields, type FieldProblem } from "./problem";
 import { apiRouter } from "./router";
-import { IdParam, problems } from "./schemas";
+import { IdParam, problems, NoQuery } from "./schemas";
 import { TaskInputSchema, TaskListQuery, TaskListSchema, TaskSchema, type TaskJson } from "./schemas-work";
 
 /** Mounted at /api/v1 (the paths carry /tasks). */
@@ -156,8 +156,8 @@ tasksApi.openapi(
     path: "/tasks/{id}",
     tags,
     summary: "Get a task",
-    request: { params: IdParam },
-    responses: { 200: json(TaskSchema, "The task"), ...problems(401, 403, 404) },
+    request: { params: IdParam, query: NoQuery },
+    responses: { 200: json(TaskSchema, "The task"), ...problems(401, 403, 404, 422) },
   }),
   async (c) => {
     const record = await getApiTask(apiTenant(c), taskId(c.req.valid("param").id));
