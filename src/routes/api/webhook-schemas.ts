@@ -1,8 +1,9 @@
 /**
  * What each webhook event's `data` holds, field by field, as src/services/webhooks/payloads.ts builds it in SQL
- * (the export's field names: ids, custom values by field name, times in ISO 8601). Named schemas, so the reference
- * page and generated clients show them; test/webhooks/payload-schemas.test.ts holds every event a change really
- * writes against its schema, no field missing and none unknown.
+ * (snake_case as the API's; ids with names, tags as {id, name}, custom values as text by field name, times in
+ * ISO 8601). Named schemas, so the reference page and generated clients show them;
+ * test/webhooks/payload-schemas.test.ts holds every event a change really writes against its schema, no field
+ * missing and none unknown.
  */
 import { z } from "@hono/zod-openapi";
 import { DEAL_STATUSES, SUBJECT_TYPES, TASK_KINDS } from "../../db/schema";
