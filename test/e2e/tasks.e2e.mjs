@@ -1,9 +1,9 @@
 // Tasks in chromium: the board's card links to a new task for its deal; on a deal's page, `t` opens the task form; a task typed and submitted with the
 // keyboard appears in the record's Tasks panel; Enter on its Done button completes it, Undo brings it
 // back; the tasks page lists it under Today and the navigation's badge counts it; the development cron
-// tick (what `npm run dev` fires each minute) sends its reminder, and the header's bell shows it; on
-// the tasks page one click completes it there too. A task written on the tasks page is linked to a contact
-// through the form's search.
+// tick (what `npm run dev` fires each minute) sends the reminder chosen on its full form, and the header's bell
+// shows it; on the tasks page one click completes it there too. Enter in the bulk bar's date field reschedules.
+// A task written on the tasks page is linked to a contact through the form's search.
 import assert from "node:assert/strict";
 import { tick } from "../../scripts/dev-tick.mjs";
 import { WAIT_MS, appPost, assertNoProblems, axeViolations, openPage, signUpByRequest } from "./helpers.mjs";
@@ -38,6 +38,14 @@ export default {
     await page.keyboard.press("Enter");
     const item = panel.locator("li.task", { hasText: "Call back about pricing" });
     await item.waitFor({ timeout: WAIT_MS });
+    // The answer is said aloud, and the form stays open, blank, with the focus in its title for the next task.
+    await page.waitForFunction(() => document.getElementById("live-announce")?.textContent === "Task added.", null, {
+      timeout: WAIT_MS,
+    });
+    const added = panel.getByLabel("Task", { exact: true });
+    await page.waitForFunction(() => document.activeElement?.id === "task-title", null, { timeout: WAIT_MS });
+    assert.equal(await added.evaluate((el) => el === document.activeElement && el.closest("details").open), true);
+    assert.equal(await added.inputValue(), "");
 
     // Complete with the keyboard, then Undo.
     await item.getByRole("button", { name: /Done: Call back about pricing/ }).focus();
@@ -54,7 +62,15 @@ export default {
     await page.locator(".nav-badge .badge").waitFor({ timeout: WAIT_MS });
     assert.match(await page.locator(".nav-badge").innerText(), /^1/);
 
-    // A task due on a day reminds at 08:00 in the assignee's zone: a tick later today sends it.
+    // The short form sets no reminder; one chosen on the full form ("at the time": 08:00 on the day, in the
+    // assignee's zone, for a task without a time) goes out on a tick later today.
+    await today.getByRole("link", { name: "Call back about pricing" }).click();
+    await page.waitForURL(/\/app\/tasks\/\d+\/edit$/, { timeout: WAIT_MS });
+    const reminder = page.getByLabel("Reminder", { exact: true });
+    assert.equal(await reminder.inputValue(), "");
+    await reminder.selectOption("0");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.waitForURL((url) => !url.pathname.endsWith("/edit"), { timeout: WAIT_MS, waitUntil: "commit" });
     const quiet = { log: () => {}, error: () => {} };
     const result = await tick(baseUrl, { time: Date.now() + 16 * 3_600_000, log: quiet });
     assert.equal(result.ok, true, JSON.stringify(result.report));
@@ -71,6 +87,47 @@ export default {
       .getByText(/Call back about pricing/)
       .first()
       .waitFor({ timeout: WAIT_MS });
+    assertNoProblems(problems);
+    await context.close();
+  },
+
+  async "Enter in the bulk bar's date field reschedules the selected tasks, and never completes them"({
+    baseUrl,
+    browser,
+  }) {
+    const { context, page, problems } = await openPage(browser);
+    await signUpByRequest(context, page, baseUrl, { company: "Bulk Dates Ltd" });
+    for (const title of ["Send the quote", "Chase the invoice"]) {
+      const made = await appPost(context.request, `${baseUrl}/app/tasks`, {
+        form: { title, due_date: "2031-03-03" },
+        headers: { Origin: baseUrl },
+        maxRedirects: 0,
+      });
+      assert.equal(made.status(), 303);
+    }
+    await page.goto(`${baseUrl}/app/tasks`);
+    const bar = page.getByRole("form", { name: "Selected tasks" });
+    const date = bar.getByLabel("Due on");
+    const row = (title) => page.locator("li.task", { hasText: title });
+
+    // Enter with no date: asked for one; nothing completed.
+    await page.getByRole("checkbox", { name: "Select Send the quote" }).check();
+    await date.press("Enter");
+    await page.getByText("Enter the new due date").waitFor({ timeout: WAIT_MS });
+    await page.goto(`${baseUrl}/app/tasks`);
+    assert.equal(await row("Send the quote").locator("s").count(), 0, "still open");
+
+    // A date typed, then Enter: the selected task moves to it, still open; the other stays.
+    await page.getByRole("checkbox", { name: "Select Send the quote" }).check();
+    await date.fill("2031-04-15");
+    await date.press("Enter");
+    await page.getByText("1 task rescheduled.").waitFor({ timeout: WAIT_MS });
+    const moved = row("Send the quote");
+    assert.equal(await moved.locator("time").getAttribute("datetime"), "2031-04-15");
+    assert.equal(await moved.locator("s").count(), 0, "not completed");
+    assert.equal(await row("Chase the invoice").locator("time").getAttribute("datetime"), "2031-03-03");
+    const done = page.locator("section.task-section", { has: page.getByRole("heading", { name: /^Done/ }) });
+    await done.getByText("Nothing done yet.").waitFor({ timeout: WAIT_MS });
     assertNoProblems(problems);
     await context.close();
   },

@@ -238,6 +238,112 @@ describe("completing", () => {
       .first<{ due_date: string }>();
     expect(after!.due_date).toBe("2031-01-06");
   });
+
+  it("keeps a series every 2, 3 or 12 months on its day: back to the 31st, and to 29 February in leap years", async () => {
+    const a = await newTenant("Month ends");
+    const nextOf = (id: number) =>
+      env.DB.prepare("SELECT id, due_date FROM tasks WHERE previous_id = ?")
+        .bind(id)
+        .first<{ id: number; due_date: string }>();
+    /** Completes the task and its next ones `n` times; the due dates made, and the last task's id. */
+    const follow = async (id: number, n: number) => {
+      const dues: string[] = [];
+      for (let i = 0; i < n; i += 1) {
+        expect((await send(`/app/tasks/${id}/complete`, { cookie: a.cookie, form: {} })).status).toBe(303);
+        const row = (await nextOf(id))!;
+        dues.push(row.due_date);
+        id = row.id;
+      }
+      return { dues, last: id };
+    };
+    const series = async (title: string, due_date: string, every: string) =>
+      (await addTask(a.cookie, { title, due_date, repeat: "month", repeat_every: every })).id;
+    expect((await follow(await series("Quarterly", "2027-03-31", "3"), 4)).dues).toEqual([
+      "2027-06-30",
+      "2027-09-30",
+      "2027-12-31",
+      "2028-03-31",
+    ]);
+    const bimonthly = await follow(await series("Bimonthly", "2026-12-31", "2"), 4);
+    expect(bimonthly.dues).toEqual(["2027-02-28", "2027-04-30", "2027-06-30", "2027-08-31"]);
+    expect((await follow(await series("Leap day", "2028-02-29", "12"), 4)).dues).toEqual([
+      "2029-02-28",
+      "2030-02-28",
+      "2031-02-28",
+      "2032-02-29",
+    ]);
+
+    // Saving the form of one on the 30th without changing its date keeps the series on the 31st...
+    const thirtieth = await follow(await series("Edited", "2027-05-31", "1"), 1);
+    const form = { title: "Edited again", due_date: "2027-06-30", repeat: "month", repeat_every: "1" };
+    expect((await send(`/app/tasks/${thirtieth.last}`, { cookie: a.cookie, form })).status).toBe(303);
+    expect((await follow(thirtieth.last, 1)).dues).toEqual(["2027-07-31"]);
+    // ...and a date changed, on the form or by a bulk move, is the series' day from then on.
+    const moved = await follow(await series("Moved", "2027-01-31", "1"), 1);
+    const edit = { title: "Moved", due_date: "2027-02-15", repeat: "month", repeat_every: "1" };
+    expect((await send(`/app/tasks/${moved.last}`, { cookie: a.cookie, form: edit })).status).toBe(303);
+    expect((await follow(moved.last, 1)).dues).toEqual(["2027-03-15"]);
+    const bulk = await follow(await series("Bulk moved", "2027-01-31", "1"), 1);
+    const move = await send("/app/tasks/bulk", {
+      cookie: a.cookie,
+      form: { action: "date", date: "2027-02-20", ids: String(bulk.last) },
+    });
+    expect(move.headers.get("Location")).toContain("n=1");
+    expect((await follow(bulk.last, 1)).dues).toEqual(["2027-03-20"]);
+    // A task made before the series kept its day (repeat_day null) reads it from the task it was made from.
+    const legacy = await follow(await series("From before", "2027-01-31", "1"), 1);
+    await env.DB.prepare("UPDATE tasks SET repeat_day = NULL WHERE tenant_id = ?").bind(a.tenantId).run();
+    expect((await follow(legacy.last, 2)).dues).toEqual(["2027-03-31", "2027-04-30"]);
+  });
+
+  it("takes back the next task only on the Undo: a later Reopen leaves the series' open task, its bell entry and its trash alone", async () => {
+    const a = await newTenant("Reopen later");
+    const monthly = await addTask(a.cookie, {
+      title: "Monthly invoice run",
+      due_date: "2031-01-15",
+      repeat: "month",
+      repeat_every: "1",
+    });
+    expect((await send(`/app/tasks/${monthly.id}/complete`, { cookie: a.cookie, form: {} })).status).toBe(303);
+    const next = (await env.DB.prepare("SELECT id, due_date FROM tasks WHERE previous_id = ?")
+      .bind(monthly.id)
+      .first<{ id: number; due_date: string }>())!;
+    expect(next.due_date).toBe("2031-02-15");
+    // Days later (completed_at and the next task's stamps moved back, nothing else touched), and the bell holds a
+    // reminder of the next one.
+    const longAgo = Date.now() - 3 * 86_400_000;
+    await env.DB.batch([
+      env.DB.prepare("UPDATE tasks SET completed_at = ?, updated_at = ? WHERE id = ?").bind(
+        longAgo,
+        longAgo,
+        monthly.id,
+      ),
+      env.DB.prepare("UPDATE tasks SET created_at = ?, updated_at = ? WHERE id = ?").bind(longAgo, longAgo, next.id),
+      env.DB.prepare(
+        "INSERT INTO notifications (tenant_id, user_id, task_id, title, created_at) SELECT tenant_id, assignee_id, id, 'Monthly invoice run', ? FROM tasks WHERE id = ?",
+      ).bind(longAgo, next.id),
+    ]);
+    const reopen = await send(`/app/tasks/${monthly.id}/reopen`, { cookie: a.cookie, form: {}, headers: HX });
+    expect(reopen.status).toBe(200);
+    expect((await taskRow(monthly.id))!.status).toBe("open");
+    expect(await taskRow(next.id)).toMatchObject({ status: "open", due_date: "2031-02-15" });
+    const bell = await env.DB.prepare("SELECT count(*) AS n FROM notifications WHERE task_id = ?")
+      .bind(next.id)
+      .first<{ n: number }>();
+    expect(bell!.n).toBe(1);
+    const page = await textOf("/app/tasks", { cookie: a.cookie });
+    expect(page.split("Monthly invoice run").length - 1).toBeGreaterThanOrEqual(2);
+
+    // The Undo, just after completing, still takes the new one back.
+    expect((await send(`/app/tasks/${next.id}/complete`, { cookie: a.cookie, form: {} })).status).toBe(303);
+    const made = await env.DB.prepare("SELECT id FROM tasks WHERE previous_id = ?")
+      .bind(next.id)
+      .first<{ id: number }>();
+    expect(made).not.toBeNull();
+    expect((await send(`/app/tasks/${next.id}/reopen`, { cookie: a.cookie, form: {}, headers: HX })).status).toBe(200);
+    expect(await taskRow(made!.id)).toBeNull();
+    expect((await taskRow(next.id))!.status).toBe("open");
+  });
 });
 
 describe("whose tasks", () => {
@@ -415,5 +521,46 @@ describe("what each reader is offered", () => {
     expect(forViewer).toContain("Member&#39;s own");
     const forOwner = await panel(a.cookie);
     expect(forOwner).toContain("Done: Member&#39;s own");
+  });
+});
+
+describe("adding from a record's Tasks panel", () => {
+  it("names a contact with only an email by the email in the task's link on the tasks page", async () => {
+    const a = await newTenant("Email only");
+    const made = await send("/app/contacts", { cookie: a.cookie, form: { emails: "only.mail@x.example" } });
+    expect(made.status).toBe(303);
+    const contact = Number(made.headers.get("Location")!.match(/^\/app\/contacts\/(\d+)$/)![1]);
+    await addTask(a.cookie, { title: "Write to the address", record: `contact:${contact}` });
+    const link = `<a href="/app/contacts/${contact}">only.mail@x.example</a>`;
+    expect(await textOf("/app/tasks?assignee=all", { cookie: a.cookie })).toContain(link);
+  });
+
+  it("adds a task without a reminder, answers the panel open on a new form that takes the focus, and says so", async () => {
+    const a = await newTenant("Panel adds");
+    const contact = await insertContact(a.tenantId, "Panel", "Person");
+    const panel = await textOf(`/app/tasks/panel?record=contact:${contact}`, { cookie: a.cookie, headers: HX });
+    // The short form posts what it shows: no reminder the reader never chose ("at the time" rang at once today).
+    const form = Object.fromEntries(
+      [...panel.matchAll(/<input[^>]*name="(\w+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+    );
+    expect(form.remind).toBeUndefined();
+    expect(panel).not.toContain("Task added.");
+    expect(panel).not.toContain("data-focus-after");
+    const res = await send("/app/tasks", {
+      cookie: a.cookie,
+      form: { ...form, title: "Call about the panel", due_date: todayIn("UTC") },
+      headers: { ...HX, "HX-Target": "record-tasks" },
+    });
+    expect(res.status).toBe(200);
+    const row = await env.DB.prepare("SELECT remind_lead, remind_at FROM tasks WHERE title = ?")
+      .bind("Call about the panel")
+      .first<{ remind_lead: number | null; remind_at: number | null }>();
+    expect(row).toEqual({ remind_lead: null, remind_at: null });
+    const after = await res.text();
+    expect(after).toContain("Call about the panel");
+    // app.js reads [data-announce] out and focuses [data-focus-after]: the title of a blank form, left open.
+    expect(after).toMatch(/<p class="visually-hidden" data-announce="">\s*Task added\.\s*<\/p>/);
+    expect(after).toMatch(/<details open="">/);
+    expect(after).toMatch(/<input id="task-title" name="title" type="text" value=""[^>]*data-focus-after=""/);
   });
 });

@@ -55,6 +55,13 @@ export const tasks = sqliteTable(
     completedBy: text("completed_by"),
     repeatUnit: text("repeat_unit", { enum: TASK_REPEATS }),
     repeatEvery: integer("repeat_every"),
+    /**
+     * A monthly series' day of the month (migration 0046): a month without it ends the task on its last day, and the
+     * next one comes back to it (31 March, 30 June, 30 September, 31 December). Set from the due date on create, edit
+     * and reschedule, copied to each next task. Null for other repeats, and for a monthly task from before 0046 (its
+     * next one reads the day from its due date and the one it was made from).
+     */
+    repeatDay: integer("repeat_day"),
     /** The task this one was created from by completing a recurring task (so undo can remove it). */
     previousId: integer("previous_id"),
     createdBy: text("created_by"),
@@ -65,6 +72,11 @@ export const tasks = sqliteTable(
     // My tasks: an assignee's open tasks by due date; everyone's for admins.
     index("tasks_tenant_assignee_idx").on(t.tenantId, t.assigneeId, t.status, t.dueDate, t.id),
     index("tasks_tenant_status_idx").on(t.tenantId, t.status, t.dueDate, t.id),
+    // My tasks' Done: the latest completed first, an assignee's or everyone's (migration 0045).
+    index("tasks_tenant_assignee_done_idx")
+      .on(t.tenantId, t.assigneeId, t.completedAt, t.id)
+      .where(sql`status = 'done'`),
+    index("tasks_tenant_done_idx").on(t.tenantId, t.completedAt, t.id).where(sql`status = 'done'`),
     // A record's tasks, and its earliest open due date.
     index("tasks_tenant_subject_idx").on(t.tenantId, t.subjectType, t.subjectId, t.status, t.dueDate),
     // The reminder sweep across workspaces: only tasks with a reminder still to send.

@@ -19,3 +19,12 @@ export function contactDisplayName(c: {
 }): string {
   return `${c.firstName} ${c.lastName}`.trim() || c.primaryEmail || `Contact #${c.id}`;
 }
+
+/**
+ * contactDisplayName in SQL, of the contacts row `alias` ("c"): the name, else the primary email, else "Contact #id".
+ * A contact with only an email has a first and last name of '' (trimmed, '' rather than null).
+ */
+export function contactNameSql(alias: string): string {
+  const c = alias;
+  return `coalesce(nullif(trim(${c}.first_name || ' ' || ${c}.last_name), ''), ${c}.primary_email, 'Contact #' || ${c}.id)`;
+}

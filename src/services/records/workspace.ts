@@ -1,11 +1,13 @@
 /** What the record forms read about the workspace: its members (possible owners) and its phone region. */
 import { asc, eq } from "drizzle-orm";
 import type { TenantDb } from "../../db/scoped";
-import { memberships, tenants, users } from "../../db/schema";
+import { memberships, tenants, users, type Role } from "../../db/schema";
 
 export interface Member {
   userId: string;
   email: string;
+  /** Their role, where the list says it (a task is never given to a viewer). */
+  role?: Role;
 }
 
 /** The tenant's members (possible owners), by email. */
@@ -16,7 +18,7 @@ export async function listOwners(t: TenantDb): Promise<Member[]> {
 /** The query behind listOwners, for batches. */
 export function ownersQuery(t: TenantDb) {
   return t.db
-    .select({ userId: memberships.userId, email: users.email })
+    .select({ userId: memberships.userId, email: users.email, role: memberships.role })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(t.where(memberships))

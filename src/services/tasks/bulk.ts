@@ -11,7 +11,8 @@ import { roleAtLeast } from "../../lib/roles";
 import { addDays, dateInZone, isoWeekday, timeInZone } from "../../lib/zoned-time";
 import { nextTaskDueOfTasks } from "./statements";
 import { timingOf, unlessSent } from "./timing";
-import { memberZone, type TaskActor } from "./write";
+import { memberZone } from "./assignees";
+import type { TaskActor } from "./write";
 
 /** At most this many tasks per bulk action (the page shows at most SECTION_ALL). */
 export const BULK_MAX = 500;
@@ -60,6 +61,7 @@ async function writeRows(
     };
   });
   // A reminder that has gone out to the (same) assignee stays sent: a reassignment or move to the same time is no new one.
+  // A monthly task moved to another day keeps that day from now on, as an edit of its date does (repeatDayFor).
   const remindAt = unlessSent(
     t,
     sql`tasks.id`,
@@ -70,7 +72,9 @@ async function writeRows(
   await runRawBatchRows(t.db, [
     sql`UPDATE tasks SET due_date = json_extract(j.value, '$.d'), due_time = json_extract(j.value, '$.t'),
         time_zone = json_extract(j.value, '$.z'), due_at = json_extract(j.value, '$.a'),
-        remind_at = ${remindAt}, assignee_id = json_extract(j.value, '$.u'), updated_at = ${actor.now}
+        remind_at = ${remindAt}, assignee_id = json_extract(j.value, '$.u'), updated_at = ${actor.now},
+        repeat_day = CASE WHEN tasks.repeat_unit = 'month' AND tasks.due_date <> json_extract(j.value, '$.d')
+          THEN CAST(substr(json_extract(j.value, '$.d'), 9) AS INTEGER) ELSE tasks.repeat_day END
       FROM json_each(${JSON.stringify(values)}) j
       WHERE tasks.tenant_id = ${t.tenantId} AND tasks.id = json_extract(j.value, '$.id') AND tasks.status = 'open'`,
     ...nextTaskDueOfTasks(
@@ -116,14 +120,14 @@ function onReadersDay(r: Row, date: string, zone: string): Pick<Row, "dueTime" |
   return { newDate: date, dueTime: timeInZone(r.dueAt, zone), timeZone: zone };
 }
 
-/** Gives the selected tasks to a member; null when `assigneeId` is not one. */
+/** Gives the selected tasks to a member (an admin or owner too); null when `assigneeId` is not one, or a viewer. */
 export async function reassignTasks(
   t: TenantDb,
   actor: TaskActor,
   ids: number[],
   assigneeId: string,
 ): Promise<number | null> {
-  if ((await memberZone(t, assigneeId)) === null) return null;
+  if ((await memberZone(t, assigneeId, true)) === null) return null;
   const rows = await selected(t, actor, ids, true);
   return writeRows(
     t,

@@ -9,6 +9,7 @@ import type { TenantDb } from "../../db/scoped";
 import type { SubjectType, TaskKind } from "../../db/schema";
 import { addDays } from "../../lib/zoned-time";
 import { dueBefore, dueFrom, readerDueDate } from "./due-day";
+import { contactNameSql } from "../contacts/names";
 import { ownersQuery, type Member } from "../records/workspace";
 
 export const SECTIONS = ["overdue", "today", "upcoming", "later", "done"] as const;
@@ -23,22 +24,29 @@ export const SECTION_ALL = 200;
 
 /**
  * Where a section's page starts: after the last task of the page before, by the section's SQL order (due date,
- * timed before dated, time, id; Done newest first by due date and id).
+ * timed before dated, time, id; Done by when each was completed, the latest first, then id).
  */
-export interface SectionCursor {
-  dueDate: string;
-  dueTime: string | null;
-  id: number;
-}
+export type SectionCursor =
+  | { dueDate: string; dueTime: string | null; id: number }
+  | { completedAt: number; id: number };
 
-/** The cursor as its URL parameter. */
-export const encodeSectionCursor = (c: SectionCursor) => `${c.dueDate}_${c.dueTime ?? ""}_${c.id}`;
+/** The cursor as its URL parameter: "2026-05-04_14:30_12" (open), "1780000000000_12" (done). */
+export const encodeSectionCursor = (c: SectionCursor) =>
+  "completedAt" in c ? `${c.completedAt}_${c.id}` : `${c.dueDate}_${c.dueTime ?? ""}_${c.id}`;
 
 /** The URL parameter read back; null for anything else (the first page). */
 export function decodeSectionCursor(raw: string | undefined): SectionCursor | null {
+  const done = /^(\d{1,15})_(\d{1,15})$/.exec(raw ?? "");
+  if (done) return { completedAt: Number(done[1]), id: Number(done[2]) };
   const m = /^(\d{4}-\d{2}-\d{2})_(\d{2}:\d{2})?_(\d{1,15})$/.exec(raw ?? "");
   return m ? { dueDate: m[1]!, dueTime: m[2] ?? null, id: Number(m[3]) } : null;
 }
+
+/** The cursor after `r` in `section`'s order. */
+const cursorOf = (section: Section, r: TaskRow): SectionCursor =>
+  section === "done"
+    ? { completedAt: r.completedAt ?? 0, id: r.id }
+    : { dueDate: r.dueDate, dueTime: r.dueTime, id: r.id };
 
 export interface TaskFilter {
   /** One member's tasks (their id, or SQL naming them: the signed-in user read from the session), or everyone's (null). */
@@ -72,7 +80,7 @@ export const TASK_ROW_SQL = sql`k.id, k.title, k.kind, k.priority, k.due_date AS
   k.due_at AS dueAt, k.status, k.completed_at AS completedAt, k.assignee_id AS assigneeId,
   coalesce(u.name, u.email, 'former member') AS assignee, k.created_by AS createdBy, k.subject_type AS subjectType,
   k.subject_id AS subjectId, CASE k.subject_type
-    WHEN 'contact' THEN (SELECT trim(c.first_name || ' ' || c.last_name) FROM contacts c
+    WHEN 'contact' THEN (SELECT ${sql.raw(contactNameSql("c"))} FROM contacts c
       WHERE c.tenant_id = k.tenant_id AND c.id = k.subject_id)
     WHEN 'company' THEN (SELECT co.name FROM companies co WHERE co.tenant_id = k.tenant_id AND co.id = k.subject_id)
     WHEN 'deal' THEN (SELECT d.name FROM deals d WHERE d.tenant_id = k.tenant_id AND d.id = k.subject_id)
@@ -102,10 +110,10 @@ function rangeOf(section: Section, { today, zone }: ReaderDay): SQL {
   return sql`k.status = 'done'`;
 }
 
-/** The tasks after `after` in the section's order (sectionIds' ORDER BY, as a row value). */
+/** The tasks after `after` in the section's order (sectionIds' ORDER BY, as a row value); another section's: all. */
 function afterSql(section: Section, after: SectionCursor | null): SQL {
-  if (!after) return sql`1`;
-  if (section === "done") return sql`(k.due_date, k.id) < (${after.dueDate}, ${after.id})`;
+  if (!after || (section === "done") !== "completedAt" in after) return sql`1`;
+  if ("completedAt" in after) return sql`(k.completed_at, k.id) < (${after.completedAt}, ${after.id})`;
   return sql`(k.due_date, k.due_time IS NULL, coalesce(k.due_time, ''), k.id)
     > (${after.dueDate}, ${after.dueTime === null ? 1 : 0}, ${after.dueTime ?? ""}, ${after.id})`;
 }
@@ -119,15 +127,25 @@ function sectionIds(
   limit: number,
   after: SectionCursor | null = null,
 ): SQL {
+  // Done walks tasks_tenant_assignee_done_idx or tasks_tenant_done_idx newest first (migration 0045); one record's
+  // (`+`: not by that order) are read from tasks_tenant_subject_idx and sorted, rather than found among the
+  // workspace's done tasks.
   const order =
-    section === "done" ? sql`k.due_date DESC, k.id DESC` : sql`k.due_date, k.due_time IS NULL, k.due_time, k.id`;
+    section !== "done"
+      ? sql`k.due_date, k.due_time IS NULL, k.due_time, k.id`
+      : f.subject
+        ? sql`+k.completed_at DESC, k.id DESC`
+        : sql`k.completed_at DESC, k.id DESC`;
   return sql`SELECT * FROM (SELECT ${section} AS section, k.id FROM tasks k WHERE k.tenant_id = ${t.tenantId}
     AND ${filterSql(f)} AND ${rangeOf(section, today)} AND ${afterSql(section, after)} ORDER BY ${order} LIMIT ${limit})`;
 }
 
+/** Done: the latest completed first (then the higher id), as sectionIds' SQL. */
+const doneOrder = (a: TaskRow, b: TaskRow) => (b.completedAt ?? 0) - (a.completedAt ?? 0) || b.id - a.id;
+
 /** sectionIds' order in JS, to find a page's last task (the next page's cursor) among rows read in any order. */
 function sqlOrder(section: Section) {
-  if (section === "done") return (a: TaskRow, b: TaskRow) => b.dueDate.localeCompare(a.dueDate) || b.id - a.id;
+  if (section === "done") return doneOrder;
   return (a: TaskRow, b: TaskRow) =>
     a.dueDate.localeCompare(b.dueDate) ||
     Number(a.dueTime === null) - Number(b.dueTime === null) ||
@@ -153,9 +171,7 @@ function sectionCount(t: TenantDb, f: TaskFilter, section: Section, today: Reade
 function sectionOrder(section: Section, zone: string) {
   const key = (r: TaskRow) =>
     `${readerDueDate(r, zone)} ${r.dueAt === null ? "~" : String(r.dueAt).padStart(15, "0")} ${String(r.id).padStart(15, "0")}`;
-  return section === "done"
-    ? (a: TaskRow, b: TaskRow) => b.dueDate.localeCompare(a.dueDate) || b.id - a.id
-    : (a: TaskRow, b: TaskRow) => (key(a) < key(b) ? -1 : 1);
+  return section === "done" ? doneOrder : (a: TaskRow, b: TaskRow) => (key(a) < key(b) ? -1 : 1);
 }
 
 const ROW_FIELDS = [
@@ -216,9 +232,8 @@ export function taskSectionsFromResults(results: readonly unknown[], only: Secti
   if (only && out[only].rows.length > SECTION_ALL) {
     // The page ends where the SQL order says (the shown order is the reader's day, which may differ slightly).
     const page = out[only].rows.sort(sqlOrder(only)).slice(0, SECTION_ALL);
-    const last = page[page.length - 1]!;
     out[only].rows = page;
-    out.next = { dueDate: last.dueDate, dueTime: last.dueTime, id: last.id };
+    out.next = cursorOf(only, page[page.length - 1]!);
   }
   for (const s of only ? [only] : SECTIONS) out[s].rows.sort(sectionOrder(s, zone));
   return out;

@@ -6,21 +6,31 @@
  * deleted by its assignee, its creator, or an admin or owner; it is given to someone else only by its
  * assignee or an admin or owner ("a member cannot reassign others' tasks").
  */
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { runRawBatchRows } from "../../db/raw-batch";
 import { webhookEventInsert } from "../webhooks/events";
 import { taskData } from "../webhooks/payloads";
 import type { TenantDb } from "../../db/scoped";
-import { memberships, tasks, tenants, users, type Role, type Task } from "../../db/schema";
+import { tasks, type Role, type Task } from "../../db/schema";
 import { roleAtLeast } from "../../lib/roles";
 import type { FieldErrors } from "../../lib/validation";
 import { subjectExists } from "../records/notes";
 import { wallTimeToUtc } from "../../lib/zoned-time";
 import { type TaskInput, titleSortOf } from "./form";
 import { timing, timingOf, unlessSent } from "./timing";
-import { nextDueDate } from "./recurrence";
+import { nextDueDate, repeatDayFor, seriesDay } from "./recurrence";
+import { memberZone } from "./assignees";
 import { nextTaskDueOfTasks, nextTaskDueUpdate, taskTimelineEntries } from "./statements";
 import { trashStatements } from "../trash/snapshot";
+
+export { memberZone, reassignToOwnerStatement } from "./assignees";
+
+/**
+ * How long after completing a task its reopening is the Undo, which takes back the next task of a series: the item
+ * offers Undo for 10 seconds (views/pages/tasks/TaskItem.tsx), and a slow click or answer gets the rest. A later
+ * Reopen leaves the series' open task alone.
+ */
+export const UNDO_WINDOW_MS = 60_000;
 
 export interface TaskActor {
   /** Null for an API key whose maker's account is gone (src/services/api/): it acts as an admin. */
@@ -57,24 +67,15 @@ export async function getTask(t: TenantDb, id: number): Promise<Task | null> {
   return row ?? null;
 }
 
-/** A member's zone (their own, else the workspace's), or null when they are not a member. */
-export async function memberZone(t: TenantDb, userId: string): Promise<string | null> {
-  const [row] = await t.db
-    .select({ zone: sql<string>`coalesce(${users.timeZone}, ${tenants.timeZone})` })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-    .where(t.where(memberships, eq(memberships.userId, userId)))
-    .limit(1);
-  return row?.zone ?? null;
-}
-
-/** Checks the assignee and the linked record; returns the assignee's id and zone or the fields' errors. */
-async function checkRefs(t: TenantDb, actor: TaskActor, input: TaskInput) {
+/**
+ * Checks the assignee (a member, admin or owner; `kept`, the one the task has, may stay whatever their role now) and
+ * the linked record; returns the assignee's id and zone or the fields' errors.
+ */
+async function checkRefs(t: TenantDb, actor: TaskActor, input: TaskInput, kept?: string) {
   const errors: FieldErrors = {};
   const assigneeId = input.assigneeId ?? actor.userId;
   const [zone, subjectOk] = await Promise.all([
-    assigneeId === null ? null : memberZone(t, assigneeId),
+    assigneeId === null ? null : memberZone(t, assigneeId, assigneeId !== kept),
     input.subject ? subjectExists(t, input.subject.type, input.subject.id) : Promise.resolve(true),
   ]);
   if (zone === null) errors.assignee = "Choose someone from the list.";
@@ -87,6 +88,7 @@ async function checkRefs(t: TenantDb, actor: TaskActor, input: TaskInput) {
 export async function createTask(t: TenantDb, actor: TaskActor, input: TaskInput): Promise<TaskWriteResult> {
   const refs = await checkRefs(t, actor, input);
   if (!refs.ok) return refs;
+  const when = timing(input, actor.timeZone, refs.zone, actor.now);
   const [inserted] = await runRawBatchRows(t.db, [
     t
       .insert(tasks, {
@@ -95,12 +97,13 @@ export async function createTask(t: TenantDb, actor: TaskActor, input: TaskInput
         description: input.description,
         kind: input.kind,
         priority: input.priority,
-        ...timing(input, actor.timeZone, refs.zone, actor.now),
+        ...when,
         assigneeId: refs.assigneeId,
         subjectType: input.subject?.type ?? null,
         subjectId: input.subject?.id ?? null,
         repeatUnit: input.repeat?.unit ?? null,
         repeatEvery: input.repeat?.every ?? null,
+        repeatDay: repeatDayFor(input.repeat?.unit ?? null, when.dueDate),
         createdBy: actor.userId,
         createdAt: actor.now,
         updatedAt: actor.now,
@@ -126,7 +129,7 @@ export async function updateTask(
   const assigneeId = input.assigneeId ?? before.assigneeId;
   if (assigneeId !== before.assigneeId && !canReassignTask(before, actor))
     return { ok: false, errors: { assignee: "Only the assignee or an admin can give this task to someone else." } };
-  const refs = await checkRefs(t, actor, { ...input, assigneeId });
+  const refs = await checkRefs(t, actor, { ...input, assigneeId }, before.assigneeId);
   if (!refs.ok) return refs;
   // The form shows a timed task's day and time in the editor's zone (taskFormValues): the same instant sent back
   // is no change, and the task keeps the day, time and zone it was given in; a changed one is the editor's.
@@ -160,6 +163,11 @@ export async function updateTask(
         subjectId: input.subject?.id ?? null,
         repeatUnit: input.repeat?.unit ?? null,
         repeatEvery: input.repeat?.every ?? null,
+        repeatDay: repeatDayFor(input.repeat?.unit ?? null, columns.dueDate, {
+          unit: before.repeatUnit,
+          dueDate: before.dueDate,
+          day: before.repeatDay,
+        }),
         updatedAt: actor.now,
       },
       eq(tasks.id, id),
@@ -192,7 +200,7 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
   const stamped = sql`status = 'done' AND completed_at = ${actor.now} AND completed_by IS ${actor.userId}`;
   const recurring = await t.db.all<Task & Record<string, unknown>>(sql`SELECT id, due_date AS dueDate,
     due_time AS dueTime, time_zone AS timeZone, remind_lead AS remindLead, repeat_unit AS repeatUnit,
-    repeat_every AS repeatEvery, assignee_id AS assigneeId,
+    repeat_every AS repeatEvery, repeat_day AS repeatDay, assignee_id AS assigneeId,
     (SELECT p.due_date FROM tasks p WHERE p.tenant_id = tasks.tenant_id AND p.id = tasks.previous_id) AS previousDue
     FROM tasks WHERE tenant_id = ${t.tenantId}
     AND id IN (SELECT value FROM json_each(${todoList})) AND repeat_unit IS NOT NULL`);
@@ -202,13 +210,15 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
   for (const r of recurring) {
     if (!zones.has(r.assigneeId)) zones.set(r.assigneeId, await memberZone(t, r.assigneeId));
     const zone = zones.get(r.assigneeId) ?? r.timeZone;
-    const dueDate = nextDueDate(r.dueDate, r.repeatUnit!, r.repeatEvery ?? 1, (r.previousDue as string | null) ?? null);
+    const day =
+      r.repeatUnit === "month" ? seriesDay(r.dueDate, r.repeatDay, (r.previousDue as string | null) ?? null) : null;
+    const dueDate = nextDueDate(r.dueDate, r.repeatUnit!, r.repeatEvery ?? 1, day);
     const w = timing({ dueDate, dueTime: r.dueTime, remindLead: r.remindLead }, r.timeZone, zone, actor.now);
     successors.push(sql`INSERT INTO tasks (tenant_id, title, title_sort, description, kind, priority, due_date,
         due_time, time_zone, due_at, remind_lead, remind_at, assignee_id, subject_type, subject_id, status,
-        repeat_unit, repeat_every, previous_id, created_by, created_at, updated_at)
+        repeat_unit, repeat_every, repeat_day, previous_id, created_by, created_at, updated_at)
       SELECT tenant_id, title, title_sort, description, kind, priority, ${w.dueDate}, ${w.dueTime}, ${w.timeZone}, ${w.dueAt},
-        remind_lead, ${w.remindAt}, assignee_id, subject_type, subject_id, 'open', repeat_unit, repeat_every, id,
+        remind_lead, ${w.remindAt}, assignee_id, subject_type, subject_id, 'open', repeat_unit, repeat_every, ${day}, id,
         ${actor.userId}, ${actor.now}, ${actor.now}
       FROM tasks WHERE tenant_id = ${t.tenantId} AND id = ${r.id} AND ${stamped}`);
   }
@@ -235,8 +245,9 @@ export async function completeTasks(t: TenantDb, actor: TaskActor, ids: number[]
 }
 
 /**
- * Reopens a completed task (the Undo after completing): its successor, if it made one that nobody has
- * touched since, goes again; the reminder comes back if its time is still ahead.
+ * Reopens a completed task; the reminder comes back if its time is still ahead. Within UNDO_WINDOW_MS of its
+ * completion it is the Undo: the next task of its series, if nobody has touched it since, goes again. Later, that
+ * one is the series' open task and stays.
  */
 export async function reopenTask(t: TenantDb, actor: TaskActor, id: number): Promise<TaskWriteResult> {
   const task = await getTask(t, id);
@@ -248,12 +259,17 @@ export async function reopenTask(t: TenantDb, actor: TaskActor, id: number): Pro
   const { columns: w, since } = timingOf(task, task.timeZone, zone, actor.now);
   const remindAt = unlessSent(t, id, task.assigneeId, w.remindAt, since);
   const reopened = sql`status = 'open' AND updated_at = ${actor.now} AND completed_at IS NULL`;
+  const undo = task.completedAt !== null && actor.now - task.completedAt <= UNDO_WINDOW_MS;
   await runRawBatchRows(t.db, [
     sql`UPDATE tasks SET status = 'open', completed_at = NULL, completed_by = NULL, remind_at = ${remindAt},
       updated_at = ${actor.now} WHERE tenant_id = ${t.tenantId} AND id = ${id} AND status = 'done'`,
-    sql`DELETE FROM tasks WHERE tenant_id = ${t.tenantId} AND previous_id = ${id} AND status = 'open'
+    ...(undo
+      ? [
+          sql`DELETE FROM tasks WHERE tenant_id = ${t.tenantId} AND previous_id = ${id} AND status = 'open'
       AND updated_at = created_at AND EXISTS (SELECT 1 FROM tasks p WHERE p.tenant_id = ${t.tenantId} AND p.id = ${id}
       AND p.status = 'open' AND p.updated_at = ${actor.now})`,
+        ]
+      : []),
     taskTimelineEntries(t, [id], "task_reopened", actor.userId, actor.now, reopened),
     ...nextTaskDueOfTasks(t, [id]),
     webhookEventInsert(
@@ -278,22 +294,4 @@ export async function deleteTask(t: TenantDb, actor: TaskActor, id: number): Pro
     ...[nextTaskDueUpdate(t, task.subjectType, task.subjectId ? [task.subjectId] : [])].filter((s) => s !== null),
   ]);
   return { ok: true, id };
-}
-
-/**
- * Statements giving a leaving member's tasks in this workspace to its owner, for the removal's batch; `guard`: only
- * while it holds when the batch runs (the removal's membership still as it read it).
- */
-export function reassignToOwnerStatement(t: TenantDb, userId: string, guard?: SQL) {
-  return t.update(
-    tasks,
-    {
-      assigneeId: sql`(SELECT m.user_id FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.role = 'owner')`,
-    },
-    and(
-      eq(tasks.assigneeId, userId),
-      sql`EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = ${t.tenantId} AND m.role = 'owner' AND m.user_id <> ${userId})`,
-      guard,
-    ),
-  );
 }

@@ -104,15 +104,17 @@ async function keysPart(people: TenantDb, actor: Actor, userId: string, guard: S
 
 /**
  * Changes a member's role among viewer, member and admin, audited with the old and new role. "changed" when the
- * member's role changed or they left between the read and the batch: then nothing is written.
+ * member's role changed or they left between the read and the batch: then nothing is written. `records`: the
+ * workspace's records (a viewer's open tasks pass to the owner, as a removal's do: a viewer cannot complete them).
  */
 export async function changeMemberRole(
-  t: TenantDb,
+  records: TenantDb,
   actor: TeamActor,
   targetUserId: string,
   role: InvitableRole,
   opts: MemberChangeOptions = {},
 ): Promise<MemberChangeResult> {
+  const t = peopleOf(records);
   const target = await memberById(t, targetUserId);
   if (!target) return { ok: false, reason: "not_found" };
   const refusal = memberChangeRefusal(actor, target);
@@ -122,6 +124,12 @@ export async function changeMemberRole(
   // Only admins make keys and invite: a demoted one's invitations end with the right, and their keys if asked.
   const demoted = roleAtLeast(target.role, "admin") && !roleAtLeast(role, "admin");
   const keys = demoted ? await keysPart(t, actor, targetUserId, asRead, opts.revokeKeys === true) : null;
+  // On a shard the tasks' hand-over is a batch of its own, first, as a removal's is (leave).
+  const handOver =
+    role === "viewer"
+      ? reassignToOwnerStatement(records, targetUserId, records === t ? asRead : undefined, true)
+      : null;
+  if (handOver && records !== t) await records.db.batch([handOver]);
   const audit = auditRow({
     tenantId: t.tenantId,
     actorUserId: actor.userId,
@@ -134,6 +142,7 @@ export async function changeMemberRole(
   });
   // The guarded statements run before the update, which changes what they check.
   const statements: SQLWrapper[] = [
+    ...(handOver && records === t ? [handOver] : []),
     ...(roleAtLeast(role, "admin") ? [] : [revokeInvitationsBy(t, targetUserId, actor.now, asRead)]),
     ...(keys?.statements ?? []),
     insertWhere(audit, asRead),
@@ -148,6 +157,7 @@ export async function changeMemberRole(
   ];
   const rows = await runRawBatchRows(t.db, statements);
   if (rows.at(-1)!.length === 0) return { ok: false, reason: "changed" };
+  if (handOver) await moveDayRemindersToOwner(records);
   return { ok: true, keys: keysAfter(keys, statements, rows) };
 }
 

@@ -32,6 +32,8 @@ export interface TaskFormProps {
   hxTarget?: string;
   compact?: boolean;
   idPrefix?: string;
+  /** The title is where focus goes after htmx swapped the form in (a task just added from a record's panel). */
+  focusTitle?: boolean;
 }
 
 function Select(p: {
@@ -93,6 +95,7 @@ function Input(p: {
   required?: boolean;
   hint?: string;
   keyShortcut?: boolean;
+  focusAfter?: boolean;
 }) {
   return (
     <LabelledField id={p.id} label={p.label} hint={p.hint} error={p.error}>
@@ -106,6 +109,7 @@ function Input(p: {
         aria-invalid={p.error ? "true" : undefined}
         aria-describedby={describedBy(p.id, p.hint, p.error)}
         data-task-title={p.keyShortcut ? "" : undefined}
+        data-focus-after={p.focusAfter ? "" : undefined}
       />
     </LabelledField>
   );
@@ -139,6 +143,7 @@ export function TaskForm(p: TaskFormProps) {
         error={e.title}
         required
         keyShortcut
+        focusAfter={p.focusTitle}
       />
       <div class="field-row">
         <Select id={id("kind")} name="kind" label="Type" value={v.kind} options={KINDS} error={e.kind} />
@@ -253,7 +258,6 @@ export function TaskForm(p: TaskFormProps) {
           />
         </div>
       )}
-      {p.compact ? <input type="hidden" name="remind" value={v.remind ?? "0"} /> : null}
       <div class="actions">
         <button type="submit">{p.submit}</button>
       </div>

@@ -53,7 +53,7 @@ function toggleHtml(t: TaskItemView, undo: boolean, next: string, inBulkForm: bo
   const button = (attrs: Markup | string) =>
     html`<button${attrs} hx-post="${action}" class="${done ? "secondary task-toggle" : "task-toggle"}" aria-label="${label}: ${t.title}"${done ? "" : raw(" data-task-complete")}>${done ? label : "✓ Done"}</button>`;
   if (inBulkForm) return button(html` form="tasks-bulk" formaction="${action}"`);
-  return html`<form method="post" action="${action}" class="inline-form"><input type="hidden" name="next" value="${next}"/>${button(' type="submit"')}</form>`;
+  return html`<form method="post" action="${action}" class="inline-form"><input type="hidden" name="next" value="${next}"/>${button(raw(' type="submit"'))}</form>`;
 }
 
 /**

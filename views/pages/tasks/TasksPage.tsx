@@ -118,6 +118,14 @@ function BulkActions(p: { people: { userId: string; email: string }[]; here: str
       aria-label="Selected tasks"
     >
       <input type="hidden" name="next" value={p.here} />
+      {/* The form's default button, first in it: Enter in the date field reschedules (without a date, the answer
+          asks for one) rather than pressing the first button shown, Complete. Rendered (WebKit passes over a
+          default button with display: none), but out of sight, the tab order and the accessibility tree: the
+          visible Reschedule button is the one to reach. */}
+      {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: tabindex -1, never reached; only Enter's implicit submission presses it. */}
+      <button type="submit" name="action" value="date" class="visually-hidden" tabindex={-1} aria-hidden="true">
+        Reschedule
+      </button>
       <span class="muted">With the selected tasks:</span>{" "}
       <button type="submit" name="action" value="complete" class="secondary">
         Complete
@@ -220,10 +228,18 @@ export function RecordTasks(p: {
   form: TaskFormProps | null;
   here: string;
   listHref: string;
+  /** A task was just added here (htmx swapped the panel in): say so, and keep the form open for the next one. */
+  added?: boolean;
 }) {
   return (
     <section class="card record-tasks" id={p.id} aria-labelledby={`${p.id}-heading`}>
       <h2 id={`${p.id}-heading`}>Tasks</h2>
+      {/* Read out through the page's live region (app.js); the new task in the list shows it. */}
+      {p.added ? (
+        <p class="visually-hidden" data-announce="">
+          Task added.
+        </p>
+      ) : null}
       {p.tasks.length ? (
         <ul class="task-list" hx-target="closest li" hx-swap="outerHTML">
           {p.tasks.map((task) => (
@@ -234,11 +250,11 @@ export function RecordTasks(p: {
         <p class="muted">No tasks yet.</p>
       )}
       {p.form ? (
-        <details open={Object.keys(p.form.errors).length > 0}>
+        <details open={p.added || Object.keys(p.form.errors).length > 0}>
           <summary>
             Add a task <kbd class="keyboard-hint">t</kbd>
           </summary>
-          <TaskForm {...p.form} compact />
+          <TaskForm {...p.form} compact focusTitle={p.added} />
         </details>
       ) : null}
       <a href={p.listHref}>All tasks for this record</a>

@@ -204,7 +204,7 @@ teamRoutes.post("/members/:userId/role", requireRole("admin"), async (c) => {
   const body = await c.req.parseBody();
   const parsed = parseForm(roleSchema, body);
   if (!parsed.ok) return renderTeam(c, { alert: ROLE_ERROR }, 422);
-  const result = await changeMemberRole(controlOf(c), teamActorOf(c), c.req.param("userId"), parsed.data.role, {
+  const result = await changeMemberRole(tenantOf(c), teamActorOf(c), c.req.param("userId"), parsed.data.role, {
     revokeKeys: revokeKeysOf(body),
   });
   return memberChangeResponse(c, result, "role_changed");

@@ -103,7 +103,8 @@ taskListRoutes.get("/", deferSessionCheck, async (c) => {
     same ? taskSectionsFromResults(batch.results, only, day.zone) : listTaskSections(t, f.filter, day, only, after),
     f.filter.subject ? recordName(t, f.filter.subject.type, f.filter.subject.id) : Promise.resolve(null),
   ]);
-  const people = sections.members;
+  // Who tasks may be filtered by and given to (bulk): never a viewer, who cannot complete one.
+  const people = sections.members.filter((m) => !m.role || roleAtLeast(m.role, "member"));
   const params = { assignee: f.assignee, kind: f.kind, record: f.record, section: only ?? "" };
   const query = (changes: Record<string, string | null>) => {
     const q = new URLSearchParams();
@@ -149,12 +150,13 @@ taskListRoutes.get("/badge", requireRole("viewer"), async (c) => {
   );
 });
 
-/** A record page's Tasks panel (htmx loads it into the page). */
+/** A record page's Tasks panel (htmx loads it into the page); `added`: after a task added from it. */
 export async function recordTasksPanel(
   c: Context<AppEnv>,
   record: string,
   errors?: Record<string, string>,
   values?: Record<string, string>,
+  added = false,
 ) {
   const subject = parseSubjectRef(record);
   if (!subject) return null;
@@ -184,6 +186,7 @@ export async function recordTasksPanel(
       form={form}
       here={here}
       listHref={`/app/tasks?record=${record}&assignee=all`}
+      added={added}
     />,
   );
 }

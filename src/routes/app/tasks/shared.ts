@@ -24,7 +24,10 @@ export function taskReader(c: Context<AppEnv>) {
   return canWriteTasks(c) ? { userId: auth.user.id, admin: roleAtLeast(auth.role, "admin") } : null;
 }
 
-/** The props of a task form, with the workspace's members to assign to and the linked record's name. */
+/**
+ * The props of a task form, with the workspace's members to assign to (not its viewers, but the one it is given to
+ * already, so saving it never hands it to someone else unasked) and the linked record's name.
+ */
 export async function taskFormProps(
   c: Context<AppEnv>,
   p: {
@@ -39,7 +42,7 @@ export async function taskFormProps(
 ): Promise<TaskFormProps> {
   const t = tenantOf(c);
   const ref = parseSubjectRef(p.values.record ?? "");
-  const [members, name] = await Promise.all([
+  const [everyone, name] = await Promise.all([
     listOwners(t),
     p.recordName !== undefined ? p.recordName : ref ? recordName(t, ref.type, ref.id) : null,
   ]);
@@ -47,7 +50,7 @@ export async function taskFormProps(
     action: p.action,
     values: p.values,
     errors: p.errors ?? {},
-    members,
+    members: everyone.filter((m) => m.role !== "viewer" || m.userId === p.values.assignee),
     currentUserId: authOf(c).user.id,
     recordName: name,
     submit: p.submit,

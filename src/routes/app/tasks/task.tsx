@@ -71,7 +71,7 @@ taskRoutes.post("/", requireRole("member"), async (c) => {
   }
   const record = parsed.ok ? parsed.data.subject : null;
   if (fromPanel && record) {
-    const panel = await recordTasksPanel(c, `${record.type}:${record.id}`);
+    const panel = await recordTasksPanel(c, `${record.type}:${record.id}`, undefined, undefined, true);
     if (panel !== null) return c.html(panel);
   }
   return c.redirect(record ? `${recordPath(record)}#record-tasks` : "/app/tasks?notice=created", 303);
