@@ -3,9 +3,20 @@
  * created, renamed, given options and deleted as Settings → Custom fields does.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
+import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
 import { api, makeKey, problemOf } from "./helpers";
+
+const hooked: string[] = [];
+
+// The files of a worker share its storage and its one queue: no delivery of these is left for a later file's cron.
+afterAll(async () => {
+  await env.DB.prepare("DELETE FROM webhook_deliveries WHERE tenant_id IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(hooked))
+    .run();
+});
 
 async function field(tenantId: string, entity: string, name: string, kind: string, options: string[] | null = null) {
   await env.DB.prepare(
@@ -143,5 +154,85 @@ describe("API custom field writes", () => {
       "custom_field.updated",
       "custom_field.deleted",
     ]);
+  });
+});
+
+describe("renaming a custom field", () => {
+  it("gives each record holding a value a new updated_at and its *.updated event, under the new name", async () => {
+    const owner = await newTenant("Fields Rename Events");
+    hooked.push(owner.tenantId);
+    await addEndpoint(owner.cookie, receiverUrl("field-rename"), ["contact.updated", "deal.updated"]);
+    const key = await makeKey(owner.cookie);
+    const json = async <T>(res: Response | Promise<Response>) => (await (await res).json()) as T;
+    const tier = await json<Field>(
+      api("/custom_fields", {
+        key,
+        method: "POST",
+        json: { entity: "contact", name: "Tier", kind: "select", options: ["gold"] },
+      }),
+    );
+    const renewal = await json<Field>(
+      api("/custom_fields", { key, method: "POST", json: { entity: "deal", name: "Renewal", kind: "date" } }),
+    );
+    type Rec = { id: number; updated_at: string; custom_fields: Record<string, unknown> };
+    const ada = await json<Rec>(
+      api("/contacts", { key, method: "POST", json: { first_name: "Ada", custom_fields: { Tier: "gold" } } }),
+    );
+    const bob = await json<Rec>(api("/contacts", { key, method: "POST", json: { first_name: "Bob" } }));
+    const deal = await json<Rec>(
+      api("/deals", { key, method: "POST", json: { name: "Renewing", custom_fields: { Renewal: "2027-01-31" } } }),
+    );
+    const updates = async () =>
+      (await eventsOf(owner.tenantId))
+        .filter((e) => e.type.endsWith(".updated"))
+        .map((e) => ({ type: e.type, data: JSON.parse(e.payload) as Rec & { changed?: string[] } }));
+    expect(await updates()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 5));
+
+    // Through the API: Ada, who holds a value, changes; Bob does not.
+    expect((await api(`/custom_fields/${tier.id}`, { key, method: "PATCH", json: { name: "Level" } })).status).toBe(
+      200,
+    );
+    const adaNow = await json<Rec>(api(`/contacts/${ada.id}`, { key }));
+    expect(adaNow.updated_at > ada.updated_at).toBe(true);
+    expect(adaNow.custom_fields).toEqual({ Level: { kind: "select", value: "gold" } });
+    expect((await json<Rec>(api(`/contacts/${bob.id}`, { key }))).updated_at).toBe(bob.updated_at);
+    let events = await updates();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: "contact.updated",
+      data: { id: ada.id, custom_fields: { Level: "gold" }, updated_at: adaNow.updated_at },
+    });
+
+    // New options, the same name, or a refused rename: no record changes.
+    expect(
+      (
+        await api(`/custom_fields/${tier.id}`, {
+          key,
+          method: "PATCH",
+          json: { name: "Level", options: ["gold", "bronze"] },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await api(`/custom_fields/${tier.id}`, { key, method: "PATCH", json: { name: "Email" } })).status).toBe(
+      422,
+    );
+    expect(await updates()).toHaveLength(1);
+
+    // Through Settings → Custom fields: the deal holding a date.
+    const saved = await send(`/app/settings/fields/${renewal.id}`, {
+      cookie: owner.cookie,
+      form: { name: "Renewal date" },
+    });
+    expect(saved.status).toBe(303);
+    events = await updates();
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({
+      type: "deal.updated",
+      data: { id: deal.id, custom_fields: { "Renewal date": "2027-01-31" }, changed: ["custom_fields"] },
+    });
+    const dealNow = await json<Rec>(api(`/deals/${deal.id}`, { key }));
+    expect(dealNow.updated_at > deal.updated_at).toBe(true);
+    expect(events[1]!.data.updated_at).toBe(dealNow.updated_at);
   });
 });

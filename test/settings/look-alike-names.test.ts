@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, makeKey, problemOf } from "../api/helpers";
 import { fieldError } from "../companies/helpers";
+import { raceBeforeBatch } from "../helpers/batch-race";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { importFile } from "../import/helpers";
@@ -104,5 +105,115 @@ describe("look-alike tag and field names", () => {
       .bind(owner.tenantId)
       .all<{ name: string }>();
     expect(results.map((r) => r.name)).toEqual([`R\u00e9gion`, "Area"]);
+  });
+
+  it("refuses a field name an import reads as a built-in column or another field's (accents, punctuation aside)", async () => {
+    const owner = await newTenant("Column Key Fields");
+    const key = await makeKey(owner.cookie);
+    const post = (name: string, entity = "contact") =>
+      api("/custom_fields", { key, method: "POST", json: { entity, name, kind: "text" } });
+    const refusedBy = async (res: Response) => {
+      expect(res.status).toBe(422);
+      return (await problemOf(res)).errors;
+    };
+    // Our own contacts.csv re-imported would put its first names into a "First-name" field.
+    for (const [name, entity, column] of [
+      ["First-name", "contact", "First name"],
+      ["job_title", "contact", "Job title"],
+      ["Close-date", "deal", "Close date"],
+      ["LOST  REASON!", "deal", "Lost reason"],
+      ["Domain.", "company", "Domain"],
+    ] as const)
+      expect(await refusedBy(await post(name, entity)), name).toEqual([
+        {
+          field: "name",
+          message: `“${column}” is already a ${entity} column in exports and imports. Choose another name.`,
+        },
+      ]);
+    const twin =
+      "A contact field is called “Région”, which imports cannot tell apart from this name. Choose another name.";
+    const region = (await (await post("R\u00e9gion")).json()) as { id: number };
+    expect(await refusedBy(await post("Region"))).toEqual([{ field: "name", message: twin }]);
+    // Another record type's field, and the field itself, may have the name.
+    expect((await post("Region", "company")).status).toBe(201);
+    const area = (await (await post("Area")).json()) as { id: number };
+    expect(
+      await refusedBy(await api(`/custom_fields/${area.id}`, { key, method: "PATCH", json: { name: "REGION" } })),
+    ).toEqual([{ field: "name", message: twin }]);
+    expect(
+      await refusedBy(await api(`/custom_fields/${area.id}`, { key, method: "PATCH", json: { name: "First_Name" } })),
+    ).toEqual([
+      {
+        field: "name",
+        message: "“First name” is already a contact column in exports and imports. Choose another name.",
+      },
+    ]);
+    const self = await api(`/custom_fields/${region.id}`, { key, method: "PATCH", json: { name: "Region" } });
+    expect(self.status).toBe(200);
+
+    // The settings forms say the same beside the name.
+    const created = await send("/app/settings/fields", {
+      cookie: owner.cookie,
+      form: { entity: "contact", name: "\u00c1rea", kind: "text", options: "" },
+    });
+    expect(created.status).toBe(422);
+    expect(fieldError(await created.text(), "f-name")).toBe(
+      "A contact field is called “Area”, which imports cannot tell apart from this name. Choose another name.",
+    );
+    const edited = await send(`/app/settings/fields/${area.id}`, { cookie: owner.cookie, form: { name: "Job-Title" } });
+    expect(edited.status).toBe(422);
+    expect(fieldError(await edited.text(), "f-name")).toBe(
+      "“Job title” is already a contact column in exports and imports. Choose another name.",
+    );
+    const { results } = await env.DB.prepare("SELECT entity, name FROM custom_fields WHERE tenant_id = ? ORDER BY id")
+      .bind(owner.tenantId)
+      .all<{ entity: string; name: string }>();
+    expect(results).toEqual([
+      { entity: "contact", name: "Region" },
+      { entity: "company", name: "Region" },
+      { entity: "contact", name: "Area" },
+    ]);
+  });
+
+  it("a look-alike field made between the check and the write still refuses the name, with nothing written", async () => {
+    const owner = await newTenant("Column Key Race");
+    const key = await makeKey(owner.cookie);
+    const area = (await (
+      await api("/custom_fields", { key, method: "POST", json: { entity: "deal", name: "Area", kind: "text" } })
+    ).json()) as { id: number };
+    const insertTwin = (name: string) => () =>
+      env.DB.prepare(
+        "INSERT INTO custom_fields (tenant_id, entity, name, name_key, kind, position, created_at) VALUES (?, 'deal', ?, lower(?), 'text', 9, 0)",
+      )
+        .bind(owner.tenantId, name, name)
+        .run();
+    const message = (twin: string) =>
+      `A deal field is called “${twin}”, which imports cannot tell apart from this name. Choose another name.`;
+
+    const created = await api("/custom_fields", {
+      key,
+      method: "POST",
+      json: { entity: "deal", name: "Region", kind: "text" },
+      env: { DB: raceBeforeBatch(env.DB, /^insert into "custom_fields"/i, insertTwin("R\u00e9gion")) },
+    });
+    expect((await problemOf(created)).errors).toEqual([{ field: "name", message: message("R\u00e9gion") }]);
+    const renamed = await api(`/custom_fields/${area.id}`, {
+      key,
+      method: "PATCH",
+      json: { name: "Sector" },
+      env: { DB: raceBeforeBatch(env.DB, /^update "custom_fields"/i, insertTwin("S\u00e9ctor")) },
+    });
+    expect(renamed.status).toBe(422);
+    expect((await problemOf(renamed)).errors).toEqual([{ field: "name", message: message("S\u00e9ctor") }]);
+    const { results } = await env.DB.prepare("SELECT name FROM custom_fields WHERE tenant_id = ? ORDER BY id")
+      .bind(owner.tenantId)
+      .all<{ name: string }>();
+    expect(results.map((r) => r.name)).toEqual(["Area", "R\u00e9gion", "S\u00e9ctor"]);
+    const audit = await env.DB.prepare(
+      "SELECT action FROM audit_log WHERE tenant_id = ? AND action LIKE 'custom_field.%'",
+    )
+      .bind(owner.tenantId)
+      .all<{ action: string }>();
+    expect(audit.results.map((r) => r.action)).toEqual(["custom_field.created"]);
   });
 });

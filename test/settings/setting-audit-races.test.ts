@@ -1,14 +1,25 @@
 /**
  * The audit trail records changes that happened: a rename of a tag deleted a moment ago answers 404 and writes
  * no tag.updated; a field update that changed nothing (its field deleted, or a dropped option taken meanwhile)
- * writes no custom_field.updated. The races are made with the real D1 binding (test/helpers/batch-race.ts).
+ * writes no custom_field.updated, and a rename refused so changes no record (no *.updated event). The races are made
+ * with the real D1 binding (test/helpers/batch-race.ts).
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { api, makeKey, problemOf } from "../api/helpers";
 import { raceBeforeBatch } from "../helpers/batch-race";
 import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
+import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
+
+const hooked: string[] = [];
+
+// The files of a worker share its storage and its one queue: no delivery is left for a later file's cron.
+afterAll(async () => {
+  await env.DB.prepare("DELETE FROM webhook_deliveries WHERE tenant_id IN (SELECT value FROM json_each(?))")
+    .bind(JSON.stringify(hooked))
+    .run();
+});
 
 async function auditActions(tenantId: string, prefix: string): Promise<string[]> {
   const { results } = await env.DB.prepare(
@@ -67,11 +78,17 @@ describe("audit entries of settings changes that did not happen", () => {
     const contact = (
       (await (await api("/contacts", { key, method: "POST", json: { first_name: "Ada" } })).json()) as { id: number }
     ).id;
+    // Grace holds "a": a rename that happened would change her (a new updated_at, contact.updated).
+    const grace = (await (
+      await api("/contacts", { key, method: "POST", json: { first_name: "Grace", custom_fields: { Held: "a" } } })
+    ).json()) as { id: number; updated_at: string };
+    hooked.push(owner.tenantId);
+    await addEndpoint(owner.cookie, receiverUrl("field-race"), ["contact.updated"]);
     const patch = (id: number, meanwhile: () => Promise<unknown>) =>
       api(`/custom_fields/${id}`, {
         key,
         method: "PATCH",
-        json: { options: ["a"] },
+        json: { name: "Renamed", options: ["a"] },
         env: { DB: raceBeforeBatch(env.DB, /^update "custom_fields"/i, meanwhile) },
       });
 
@@ -87,6 +104,9 @@ describe("audit entries of settings changes that did not happen", () => {
     ]);
     const created = ["custom_field.created", "custom_field.created"];
     expect(await auditActions(owner.tenantId, "custom_field")).toEqual(created);
+    expect(await eventsOf(owner.tenantId)).toEqual([]);
+    const graceNow = (await (await api(`/contacts/${grace.id}`, { key })).json()) as { updated_at: string };
+    expect(graceNow.updated_at).toBe(grace.updated_at);
 
     const deleted = await patch(gone, () => env.DB.prepare("DELETE FROM custom_fields WHERE id = ?").bind(gone).run());
     expect(deleted.status).toBe(404);

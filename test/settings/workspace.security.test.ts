@@ -18,6 +18,9 @@ describe("settings across tenants", () => {
       [`/app/settings/tags/${tag}/delete`, "POST", {}],
       [`/app/settings/fields/${field}/delete`, "GET", undefined],
       [`/app/settings/fields/${field}/delete`, "POST", {}],
+      [`/app/settings/fields/${field}/edit`, "GET", undefined],
+      [`/app/settings/fields/${field}`, "POST", { name: "Hijacked" }],
+      [`/app/settings/fields/${field}/move`, "POST", { direction: "up" }],
     ] as const;
     for (const [path, method, form] of attempts) {
       const res = await send(path, { cookie: b.cookie, method, form });
@@ -30,6 +33,8 @@ describe("settings across tenants", () => {
     for (const id of ["0", "abc", "99999999999999999999"]) {
       expect((await send(`/app/settings/tags/${id}/delete`, { cookie: b.cookie, form: {} })).status).toBe(404);
       expect((await send(`/app/settings/fields/${id}/delete`, { cookie: b.cookie, form: {} })).status).toBe(404);
+      expect((await send(`/app/settings/fields/${id}/edit`, { cookie: b.cookie })).status).toBe(404);
+      expect((await send(`/app/settings/fields/${id}`, { cookie: b.cookie, form: { name: "X" } })).status).toBe(404);
     }
     expect(await crmSnapshot(a.tenantId)).toEqual(before.a);
     expect(await crmSnapshot(b.tenantId)).toEqual(before.b);
@@ -51,6 +56,9 @@ describe("settings and roles", () => {
       ["/app/settings/fields", "POST", { entity: "company", name: "New", kind: "text" }],
       [`/app/settings/fields/${field}/delete`, "GET", undefined],
       [`/app/settings/fields/${field}/delete`, "POST", {}],
+      [`/app/settings/fields/${field}/edit`, "GET", undefined],
+      [`/app/settings/fields/${field}`, "POST", { name: "Renamed" }],
+      [`/app/settings/fields/${field}/move`, "POST", { direction: "down" }],
       ["/app/settings/workspace", "GET", undefined],
       ["/app/settings/workspace", "POST", { default_region: "GB", company_name: "Taken" }],
     ] as const;

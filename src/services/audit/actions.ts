@@ -57,6 +57,7 @@ export const AUDIT_ACTIONS = {
   "tag.deleted": "Deleted a tag",
   "custom_field.created": "Created a custom field",
   "custom_field.updated": "Changed a custom field",
+  "custom_field.moved": "Reordered the custom fields",
   "custom_field.deleted": "Deleted a custom field",
   "workspace.updated": "Changed workspace settings",
   "workspace.created": "Created the workspace",

@@ -1,8 +1,8 @@
 /**
- * What admins do with the workspace's custom field definitions at /app/settings/fields: create and
- * delete (with every value); the API (src/routes/api/custom-fields.ts) also renames a field and changes a
- * choice field's options, never dropping an option a record holds. Each change and its audit entry go in
- * one batch.
+ * What admins do with the workspace's custom field definitions at /app/settings/fields and through the API
+ * (src/routes/api/custom-fields.ts): create, rename and change a choice field's options (never dropping an option a
+ * record holds), delete (with every value). Names are checked as imports read them (field-names.ts); the order is
+ * field-order.ts's. Each change and its audit entry go in one batch.
  */
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -21,8 +21,9 @@ import { text } from "../../lib/validation";
 import { refusingTakenName } from "../../lib/unique-name";
 import { settingAudit } from "../audit/audit";
 import { guardedValue, isPlanLimitError } from "../billing/limits";
-import { BUILT_IN_COLUMNS } from "../export/columns";
-import { fieldRemovalChanges } from "./removal-events";
+import { fieldColumnKey } from "../import/cells";
+import { fieldNamesOf, nameTaken } from "./field-names";
+import { fieldRemovalChanges, fieldRenameChanges } from "./removal-events";
 import { getCustomField, type CustomField } from "./custom-fields";
 import { settingAuditWhen } from "./tag-settings";
 
@@ -69,24 +70,8 @@ export const customFieldInputSchema = z
 
 export type FieldChange = { ok: true; field: CustomField } | { ok: false; field: "name" | "options"; message: string };
 
-const nameTaken = (entity: SubjectType) => `A ${entity} field with this name already exists.`;
 const limitReached = (entity: SubjectType) =>
   `This workspace has ${SETTING_LIMITS.customFieldsPerType} ${entity} fields, the most it can have. Delete one you no longer use first.`;
-
-/**
- * Exports name a field's column after it, next to the built-in columns, and imports map columns back by
- * name: a field called "Email" would make two "Email" columns and take the other's data.
- */
-function builtInClash(entity: SubjectType, name: string): FieldChange | null {
-  const builtIn: readonly string[] = BUILT_IN_COLUMNS[entity];
-  const taken = builtIn.find((column) => nameKeyOf(column) === nameKeyOf(name));
-  if (!taken) return null;
-  return {
-    ok: false,
-    field: "name",
-    message: `“${taken}” is already a ${entity} column in exports and imports. Choose another name.`,
-  };
-}
 
 /** Creates a custom field definition (input checked by the route; options only for "select"). */
 export async function createCustomFieldAudited(
@@ -97,11 +82,13 @@ export async function createCustomFieldAudited(
   if (input.kind === "select" && input.options.length === 0)
     return { ok: false, field: "options", message: "A select field needs at least one option." };
   const name = cleanName(input.name);
-  const builtIn = builtInClash(input.entity, name);
-  if (builtIn) return builtIn;
-  // NULL at the limit: NOT NULL fails and the batch writes nothing (counted inside it, so it holds).
+  const names = await fieldNamesOf(t, input.entity, null);
+  const refused = names.refusal(name);
+  if (refused) return refused;
+  // NULL at the limit, or when a field was made or renamed since the names were read: NOT NULL fails and the
+  // batch writes nothing (counted and compared inside it, so it holds).
   const roomLeft = sql`(SELECT count(*) FROM custom_fields WHERE tenant_id = ${t.tenantId}
-    AND entity = ${input.entity}) < ${SETTING_LIMITS.customFieldsPerType}`;
+    AND entity = ${input.entity}) < ${SETTING_LIMITS.customFieldsPerType} AND ${names.unchanged(name)}`;
   try {
     return await refusingTakenName<FieldChange>(nameTaken(input.entity), async () => {
       const [rows] = await t.db.batch([
@@ -133,9 +120,11 @@ export async function createCustomFieldAudited(
       };
     });
   } catch (err) {
-    if (isPlanLimitError(err, "custom_fields.name_key"))
+    if (!isPlanLimitError(err, "custom_fields.name_key")) throw err;
+    const now = await fieldNamesOf(t, input.entity, null);
+    if (now.count >= SETTING_LIMITS.customFieldsPerType)
       return { ok: false, field: "name", message: limitReached(input.entity) };
-    throw err;
+    return now.refusal(name) ?? { ok: false, field: "name", message: "Try again." };
   }
 }
 
@@ -159,10 +148,11 @@ export async function updateCustomFieldAudited(
   const after: CustomField = { ...before, name, options };
   if (before.name === name && JSON.stringify(before.options) === JSON.stringify(options))
     return { ok: true, field: before };
-  if (nameKeyOf(before.name) !== nameKeyOf(name)) {
-    const builtIn = builtInClash(before.entity, name);
-    if (builtIn) return builtIn;
-  }
+  // A new column key is checked against the built-in columns and the other fields, and the write is guarded so.
+  const names = fieldColumnKey(before.name) === fieldColumnKey(name) ? null : await fieldNamesOf(t, before.entity, id);
+  const refused = names?.refusal(name);
+  if (refused) return refused;
+  const namesHold = names ? names.unchanged(name) : sql`1`;
   const dropped = JSON.stringify(before.options.filter((o) => !options.includes(o)));
   const heldValues = sql`SELECT v.value FROM custom_field_values v WHERE v.tenant_id = ${t.tenantId}
     AND v.field_id = ${id} AND v.value IN (SELECT value FROM json_each(${dropped}))`;
@@ -186,8 +176,11 @@ export async function updateCustomFieldAudited(
           },
           eq(customFields.id, id),
           sql`NOT EXISTS (${heldValues})`,
+          namesHold,
         )
         .returning({ id: customFields.id }),
+      // A new name changes the key of every value in the records' custom_fields: they change, as on a delete.
+      ...(before.name === name ? [] : fieldRenameChanges(t, { id, entity: before.entity, name }, actor.now)),
       settingAuditWhen(
         t,
         actor,
@@ -200,13 +193,16 @@ export async function updateCustomFieldAudited(
         },
         // The update's own condition, read after it in the same transaction: true exactly when it changed the row.
         sql`EXISTS (SELECT 1 FROM custom_fields WHERE tenant_id = ${t.tenantId} AND id = ${id})
-          AND NOT EXISTS (${heldValues})`,
+          AND NOT EXISTS (${heldValues}) AND ${namesHold}`,
       ),
     ]);
     if (rows.length > 0) return { ok: true, field: after };
-    // Nothing changed: a record took a dropped option a moment ago, or the field was deleted.
+    // Nothing changed: a record took a dropped option a moment ago, another field took a look-alike name, or the
+    // field was deleted.
     const heldNow = await inUse();
     if (heldNow) return heldNow;
+    const namesNow = names ? (await fieldNamesOf(t, before.entity, id)).refusal(name) : null;
+    if (namesNow) return namesNow;
     return (await getCustomField(t, id)) ? { ok: false, field: "options", message: "Try again." } : null;
   });
 }

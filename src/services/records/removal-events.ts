@@ -1,5 +1,6 @@
 /**
- * What deleting a tag or a custom field definition does to the records that carried it, besides losing it: each
+ * What deleting a tag or a custom field definition (or renaming a field: the key of its value in every record's
+ * `custom_fields`) does to the records that carried it, besides losing it: each
  * deal, contact and company gets a new updated_at (so an API client syncing by `updated_since` sees the change)
  * and its *.updated webhook event (so a receiver drops it too). One UPDATE and one INSERT ... SELECT per record
  * type, keyed by the tag or field id (a few bound parameters however many records carry it); they go in the
@@ -70,4 +71,17 @@ export function fieldRemovalChanges(t: TenantDb, field: { id: number; entity: Su
   const links = sql`SELECT v.entity_id FROM custom_field_values v
     WHERE v.tenant_id = ${t.tenantId} AND v.field_id = ${field.id}`;
   return updated(t, field.entity, links, { dropFieldId: field.id }, now);
+}
+
+/**
+ * What renaming custom field `field` to `field.name` does to each record of its entity holding a value of it: a new
+ * updated_at and an *.updated event showing the value under the new name. Put AFTER the rename in its batch: only
+ * a rename that happened (the field has the new name) changes the records.
+ */
+export function fieldRenameChanges(t: TenantDb, field: { id: number; entity: SubjectType; name: string }, now: number) {
+  const links = sql`SELECT v.entity_id FROM custom_field_values v
+    WHERE v.tenant_id = ${t.tenantId} AND v.field_id = ${field.id}
+      AND EXISTS (SELECT 1 FROM custom_fields rf WHERE rf.tenant_id = ${t.tenantId} AND rf.id = ${field.id}
+        AND rf.name = ${field.name})`;
+  return updated(t, field.entity, links, {}, now);
 }

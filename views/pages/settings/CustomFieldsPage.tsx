@@ -1,11 +1,18 @@
+import { Card } from "../../components/Card";
 import { DeleteLink, SettingDeleteConfirm } from "../../components/DeleteConfirm";
 import { CreateCard } from "../../partials/CreateCard";
 import { Field, FormAlert } from "../../components/Field";
 import { SelectField, TextareaField } from "../companies/FormFields";
+import { MoveButtons } from "./PipelinesPage";
 import { SettingsNav } from "./SettingsNav";
 import { TableHead } from "../../components/TableHead";
 
-export const FIELD_NOTICES = { created: "Field created.", deleted: "Field deleted, with its values." } as const;
+export const FIELD_NOTICES = {
+  created: "Field created.",
+  updated: "Field saved. Its values stay with it.",
+  moved: "Fields reordered.",
+  deleted: "Field deleted, with its values.",
+} as const;
 export type FieldNotice = keyof typeof FIELD_NOTICES;
 
 export interface FieldRow {
@@ -45,12 +52,21 @@ function FieldTable(p: { title: string; id: string; rows: FieldRow[] }) {
         <table>
           <TableHead columns={["Name", "Kind", "Options", "Actions"]} />
           <tbody>
-            {p.rows.map((f) => (
-              <tr>
+            {p.rows.map((f, i) => (
+              <tr id={`field-${f.id}`}>
                 <td data-label="Name">{f.name}</td>
                 <td data-label="Kind">{KIND_LABELS[f.kind] ?? f.kind}</td>
                 <td data-label="Options">{f.options.join(", ")}</td>
                 <td data-label="Actions">
+                  <a href={`/app/settings/fields/${f.id}/edit`}>
+                    Edit<span class="visually-hidden"> {f.name}</span>
+                  </a>{" "}
+                  <MoveButtons
+                    action={`/app/settings/fields/${f.id}/move`}
+                    label={`field ${f.name}`}
+                    first={i === 0}
+                    last={i === p.rows.length - 1}
+                  />{" "}
                   <DeleteLink href={`/app/settings/fields/${f.id}/delete`} name={f.name} />
                 </td>
               </tr>
@@ -62,7 +78,7 @@ function FieldTable(p: { title: string; id: string; rows: FieldRow[] }) {
   );
 }
 
-/** Custom fields for contacts and companies: the lists and the form that adds one. */
+/** Custom fields for contacts, companies and deals: the lists in order (edit, move, delete) and the form that adds one. */
 export function CustomFieldsPage(p: CustomFieldsPageProps) {
   const create = p.create ?? { values: {}, errors: {} };
   return (
@@ -112,5 +128,52 @@ export function CustomFieldDeletePage(p: { field: { id: number; name: string; en
     <SettingDeleteConfirm what="field" name={p.field.name} id={p.field.id} listPath="/app/settings/fields">
       Its value on every {p.field.entity} is deleted too. This cannot be undone.
     </SettingDeleteConfirm>
+  );
+}
+
+export interface CustomFieldEditPageProps {
+  /** The owner also sees Billing in the settings navigation. */
+  canSeeBilling?: boolean;
+  field: { id: number; name: string; entity: string; kind: string };
+  /** What the form shows: the field as saved, or what was typed when it was refused. */
+  values: { name?: string; options?: string };
+  errors?: Record<string, string>;
+}
+
+const ENTITY_LABELS: Record<string, string> = { contact: "Contacts", company: "Companies", deal: "Deals" };
+
+/** Renames a field and, for a choice from a list, edits its options; its record type and kind stay. */
+export function CustomFieldEditPage(p: CustomFieldEditPageProps) {
+  const errors = p.errors ?? {};
+  const f = p.field;
+  return (
+    <div class="stack">
+      <h1>Edit the field {f.name}</h1>
+      <SettingsNav current="fields" canSeeAudit canSeeBilling={p.canSeeBilling} />
+      <Card id="edit-field" title="Field">
+        <p class="muted">
+          For {ENTITY_LABELS[f.entity] ?? f.entity} · {KIND_LABELS[f.kind] ?? f.kind}. Every record keeps its value
+          under the new name.
+        </p>
+        <form class="stack" method="post" action={`/app/settings/fields/${f.id}`}>
+          <Field name="name" label="Name" value={p.values.name} error={errors.name} required maxlength={60} />
+          {f.kind === "select" ? (
+            <TextareaField
+              name="options"
+              label="Options"
+              value={p.values.options}
+              error={errors.options}
+              rows={6}
+              required
+              hint="One per line, in the order forms show them. Add a line to add an option. An option that records hold stays until no record holds it."
+            />
+          ) : null}
+          <div class="actions">
+            <button type="submit">Save field</button>
+            <a href="/app/settings/fields">Cancel</a>
+          </div>
+        </form>
+      </Card>
+    </div>
   );
 }

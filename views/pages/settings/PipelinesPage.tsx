@@ -55,7 +55,7 @@ function StateField(p: Omit<InputFieldProps, "value" | "error"> & { form: FormSt
 }
 
 /** Up and down buttons: plain forms, so they work from the keyboard and without JavaScript. */
-function MoveButtons(p: { action: string; label: string; first: boolean; last: boolean }) {
+export function MoveButtons(p: { action: string; label: string; first: boolean; last: boolean }) {
   return (
     <span class="move-buttons">
       {(["up", "down"] as const).map((direction) => (
