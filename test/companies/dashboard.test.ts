@@ -95,6 +95,12 @@ describe("recently viewed", () => {
     // A record deleted since simply drops out (a contact deleted by any path).
     await env.DB.prepare("DELETE FROM contacts WHERE id = ?").bind(contact).run();
     expect(recentNames(await dashboard(owner.cookie))).toEqual(["Company A", "Company B"]);
+
+    // A contact with only an email address is named by it, as everywhere else (not an empty link).
+    const emailOnly = await insertContact(owner.tenantId, "", "");
+    await env.DB.prepare("UPDATE contacts SET primary_email = 'only@example.com' WHERE id = ?").bind(emailOnly).run();
+    await view(owner.cookie, "contact", emailOnly);
+    expect(recentNames(await dashboard(owner.cookie))[0]).toBe("only@example.com");
   });
 
   it("answers 404 to another tenant's record, unknown types and ids, and stores nothing", async () => {

@@ -10,6 +10,7 @@ import { companies, deals, pipelineStages, pipelines, type DealStatus } from "..
 import { isoTime } from "../export/serialise";
 import { customFieldsQuery, toCustomField, type CustomField } from "../records/custom-fields";
 import { customFieldsOf, recordExtrasSql } from "./record-sql";
+import { contactNameSql } from "../contacts/names";
 
 /** A deal as the API answers it. */
 export interface ApiDeal {
@@ -69,11 +70,9 @@ function recordFields(t: TenantDb) {
     createdAt: deals.createdAt,
     updatedAt: deals.updatedAt,
     lastActivityAt: deals.lastActivityAt,
-    // The display name as contactDisplayName writes it: the name, else the primary email, else "Contact #id".
     // From the deal's links: joined the other way, SQLite walks the workspace's contacts by name for each deal.
     contacts: sql<string>`(SELECT json_group_array(json_object('id', id, 'name', name, 'role', role)) FROM (
-      SELECT c.id, coalesce(nullif(trim(c.first_name || ' ' || c.last_name), ''), c.primary_email,
-        'Contact #' || c.id) AS name, dc.role
+      SELECT c.id, ${sql.raw(contactNameSql("c"))} AS name, dc.role
       FROM deal_contacts dc CROSS JOIN contacts c ON c.tenant_id = dc.tenant_id AND c.id = dc.contact_id
       WHERE dc.tenant_id = ${t.tenantId} AND dc.deal_id = deals.id ORDER BY c.name_sort, c.id))`,
     ...recordExtrasSql(t, "deal"),

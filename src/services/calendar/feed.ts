@@ -8,6 +8,7 @@ import type { Database } from "../../db/client";
 import { runRawBatchRows } from "../../db/raw-batch";
 import { mailLink, taskPath } from "../reminders/links";
 import { writeCalendar, type CalendarEvent } from "./ical";
+import { contactNameSql } from "../contacts/names";
 
 /** The most tasks and deals one feed carries: the next ones first, then the latest overdue. */
 export const FEED_TASK_LIMIT = 1000;
@@ -38,7 +39,7 @@ function tasksQuery(tenantId: string, userId: string, today: string) {
   return sql`SELECT k.id, k.title, k.due_date AS dueDate, k.due_at AS dueAt, k.updated_at AS updatedAt,
       k.subject_type AS subjectType, k.subject_id AS subjectId,
       CASE k.subject_type
-        WHEN 'contact' THEN (SELECT trim(c.first_name || ' ' || c.last_name) FROM contacts c
+        WHEN 'contact' THEN (SELECT ${sql.raw(contactNameSql("c"))} FROM contacts c
           WHERE c.tenant_id = k.tenant_id AND c.id = k.subject_id)
         WHEN 'company' THEN (SELECT co.name FROM companies co WHERE co.tenant_id = k.tenant_id AND co.id = k.subject_id)
         WHEN 'deal' THEN (SELECT d.name FROM deals d WHERE d.tenant_id = k.tenant_id AND d.id = k.subject_id)

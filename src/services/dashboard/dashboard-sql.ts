@@ -8,6 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import { moneySum } from "../reports/dashboard-sql";
+import { contactNameSql } from "../contacts/names";
 
 export interface ListValues {
   t: string;
@@ -26,8 +27,7 @@ export const CLOSING_THIS_MONTH_SHOWN = 10;
 export const listsStatement = (values: ListValues) => sql`WITH a AS (SELECT ${JSON.stringify(values)} AS j)${LISTS}`;
 
 // A record's display name from the three optional joins (a company's name, a deal's, a contact's).
-const RECORD_NAME = `coalesce(co.name, d.name,
-  CASE WHEN c.id IS NULL THEN NULL ELSE trim(c.first_name || ' ' || c.last_name) END)`;
+const RECORD_NAME = `coalesce(co.name, d.name, CASE WHEN c.id IS NULL THEN NULL ELSE ${contactNameSql("c")} END)`;
 const recordJoins = (source: string) => `
   LEFT JOIN companies co ON ${source}.subject_type = 'company' AND co.tenant_id = ${source}.tenant_id
     AND co.id = ${source}.subject_id

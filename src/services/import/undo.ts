@@ -20,6 +20,7 @@ import { currentCustomValues } from "./current-sql";
 import { dealUndoPage } from "./undo-deals";
 import { type LaterWork, laterWorkColumns, laterWorkReason } from "./later-work";
 import { deleteStatements, type RecordType, type RestoreRow, restoreStatements } from "./undo-sql";
+import { contactNameSql } from "../contacts/names";
 
 export const UNDO_PAGE = 200;
 /** How many kept records the job lists (the count is always exact). */
@@ -95,7 +96,7 @@ async function currentOf(t: TenantDb, type: RecordType, ids: number[]): Promise<
           FROM json_each(${idList}) j CROSS JOIN tags t ON t.id = j.value AND t.tenant_id = ${t.tenantId}`)
       : type === "contact"
         ? await t.db.all<CurrentRow>(sql`
-          SELECT c.id, trim(c.first_name || ' ' || c.last_name) AS displayName, c.updated_at, c.last_activity_at,
+          SELECT c.id, ${sql.raw(contactNameSql("c"))} AS displayName, c.updated_at, c.last_activity_at,
             0 AS contacts, c.first_name AS firstName, c.last_name AS lastName, c.job_title AS jobTitle, c.address,
             c.owner_id AS ownerId, c.company_name AS companyName,
             ${currentCustomValues("c", "contact")} AS custom, ${laterWorkColumns(t.tenantId, "contact", "c")}
