@@ -1,4 +1,4 @@
-import { getTableColumns, sql, type Column, type SQL } from "drizzle-orm";
+import { getTableColumns, is, SQL, sql, type Column } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 
 /**
@@ -31,12 +31,13 @@ export interface RowValues {
 
 /**
  * The row as INSERT … SELECT … WHERE `condition`, written only if the condition holds when the statement runs: a
- * check made before a batch may no longer hold inside it. Values are encoded by their columns, as `.values()` does.
+ * check made before a batch may no longer hold inside it. Values are encoded by their columns, as `.values()` does;
+ * a value that is SQL is written as it is (worked out inside the statement).
  */
 export function insertWhere({ table, values }: RowValues, condition: SQL): SQL {
   const columns = getTableColumns(table);
   const set = Object.entries(values).filter(([, v]) => v !== undefined);
   const names = set.map(([k]) => sql.identifier(columns[k]!.name));
-  const params = set.map(([k, v]) => sql.param(v, columns[k]));
+  const params = set.map(([k, v]) => (is(v, SQL) ? v : sql.param(v, columns[k])));
   return sql`INSERT INTO ${table} (${sql.join(names, sql`, `)}) SELECT ${sql.join(params, sql`, `)} WHERE ${condition}`;
 }

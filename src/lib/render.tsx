@@ -6,7 +6,7 @@ import type { AppEnv } from "../env";
 import { assets } from "../generated/assets";
 import { FormAlert } from "../../views/components/Field";
 import { Layout } from "../../views/layouts/Layout";
-import { TrashRestored, TrashUndo } from "../../views/pages/trash/TrashPage";
+import { RESTORE_NOTES, type RestoreNote, TrashRestored, TrashUndo } from "../../views/pages/trash/TrashPage";
 import { renderInZone } from "../../views/lib/time";
 import { analyticsForPage, consentBannerWanted, gaLoaderUrl } from "./analytics-consent";
 import { PRIVACY_VERSION, needsPrivacyNotice } from "./legal";
@@ -44,10 +44,14 @@ function withTrashFlash(c: Context<AppEnv>, page: Child): Child {
         {page}
       </>
     );
-  if (restored === "1" || restored === "without_company" || restored === "new_stage")
+  // ?restored=1, or what came back differently (notes joined by dots).
+  const notes = (restored ?? "")
+    .split(".")
+    .filter((n): n is RestoreNote => (RESTORE_NOTES as readonly string[]).includes(n));
+  if (restored === "1" || notes.length > 0)
     return (
       <>
-        <TrashRestored note={restored === "1" ? null : restored} />
+        <TrashRestored notes={notes} />
         {page}
       </>
     );

@@ -61,7 +61,7 @@ export default {
 
     assert.equal(dialogs, 0, "moving to the trash asks nothing in a browser dialog");
 
-    // Deleting for good asks first (a plain form: htmx's own confirm never ran for it); "Cancel" keeps it.
+    // Deleting for good asks first (htmx asks, then posts; without JavaScript a confirmation page); "Cancel" keeps it.
     await page.getByRole("button", { name: "Move to trash" }).click();
     await waitForPath(page, "/app/contacts", /trashed=\d+/);
     await page.goto(`${baseUrl}/app/trash`);

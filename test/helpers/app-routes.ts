@@ -156,6 +156,7 @@ export const APP_ROUTES: RouteRule[] = [
   // The trash: all list it, members restore (their own items; the service answers 403 for others'), admins purge.
   rule("GET /app/trash", "viewer"),
   rule("POST /app/trash/:id/restore", "member"),
+  rule("GET /app/trash/:id/delete", "admin"),
   rule("POST /app/trash/:id/delete", "admin"),
   // Logged calls, meetings and emails: members log them; the one who logged it or an admin changes them.
   rule("POST /app/contacts/:id/interactions", "member", { kind: "call", outcome: "connected" }),

@@ -95,4 +95,26 @@ describe("a note changed by two requests at once", () => {
     expect(await count("SELECT count(*) AS n FROM webhook_events WHERE tenant_id = ?", owner.tenantId)).toBe(0);
     expect((await send(`/app/companies/${company}`, { cookie: owner.cookie })).status).toBe(404);
   });
+
+  it("a note restored while its company is deleted at the same moment stays in the trash: 409, nothing back", async () => {
+    const owner = await newTenant("Restore Meets Delete");
+    const { company, noteId } = await companyWithNote(owner, "Vanishing", "Bring me back");
+    await send(`/app/notes/${noteId}/delete`, { cookie: owner.cookie, form: {} });
+    const item = await count("SELECT id AS n FROM trash_items WHERE kind = 'note' AND record_id = ?", noteId);
+    // The restore checked the company; its batch runs only after the company went to the trash.
+    const remove = () => send(`/app/companies/${company}/delete`, { cookie: owner.cookie, form: {} });
+    const DB = raceBeforeBatch(env.DB, /insert into "notes"/i, remove);
+    const res = await send(`/app/trash/${item}/restore`, { cookie: owner.cookie, form: {}, env: { DB } });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain("Its company Vanishing is in the trash too: restore the company first.");
+    expect(await count("SELECT count(*) AS n FROM notes WHERE id = ?", noteId)).toBe(0);
+    expect(await count("SELECT count(*) AS n FROM trash_items WHERE id = ?", item)).toBe(1);
+    expect((await counters(owner.tenantId)).notes).toBe(0);
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM audit_log WHERE tenant_id = ? AND action = 'record.restored'",
+        owner.tenantId,
+      ),
+    ).toBe(0);
+  });
 });

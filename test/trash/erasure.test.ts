@@ -5,8 +5,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createContact } from "../contacts/contact-helpers";
-import { send } from "../helpers/http";
-import { newTenant } from "../helpers/tenants";
+import { send, textOf } from "../helpers/http";
+import { memberOf, newTenant } from "../helpers/tenants";
 import { addTask } from "../tasks/helpers";
 import { trashItemOf } from "./helpers";
 
@@ -68,5 +68,54 @@ describe("erasing a person and the trash", () => {
     expect(await trashItemOf("note", note)).toBeNull();
     expect(await trashRowsMentioning(owner.tenantId, "Livewire")).toBe(0);
     expect((await send(`/app/contacts/${contact}/erase`, { cookie: owner.cookie, form: {} })).status).toBe(404);
+  });
+
+  it("an admin erases a contact already in the trash from the trash: Erase, the confirmation, then gone everywhere", async () => {
+    const owner = await newTenant("Trash Erase Button Co");
+    const member = await memberOf(owner.tenantId, "member");
+    const contact = await createContact(owner.cookie, {
+      first_name: "Trashwise",
+      last_name: "Person",
+      emails: ["trashwise@person.example"],
+    });
+    const note = await noteOn(owner.cookie, contact, "Trashwise's trashed note");
+    await send(`/app/notes/${note}/delete`, { cookie: owner.cookie, form: {} });
+    await send(`/app/contacts/${contact}/delete`, { cookie: owner.cookie, form: {} });
+
+    // The trash offers Erase on the contact's row to admins only, and on no note's row.
+    const trash = await textOf("/app/trash", { cookie: owner.cookie });
+    expect(trash).toContain(`href="/app/contacts/${contact}/erase"`);
+    expect(trash.match(/\/erase"/g)).toHaveLength(1);
+    expect(await textOf("/app/trash", { cookie: member.cookie })).not.toContain("/erase");
+    // The confirmation names them from the trash, and comes back to it.
+    const confirm = await send(`/app/contacts/${contact}/erase`, { cookie: owner.cookie });
+    expect(confirm.status).toBe(200);
+    const page = await confirm.text();
+    expect(page).toContain("Erase Trashwise Person?");
+    expect(page).toContain("in the trash");
+    expect(page).toContain('href="/app/trash"');
+    expect((await send(`/app/contacts/${contact}/erase`, { cookie: member.cookie })).status).toBe(403);
+    const other = await newTenant("Trash Erase Other Co");
+    expect((await send(`/app/contacts/${contact}/erase`, { cookie: other.cookie })).status).toBe(404);
+
+    const res = await send(`/app/contacts/${contact}/erase`, {
+      cookie: owner.cookie,
+      form: { back: "trash", suppress: "1" },
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe("/app/trash?notice=erased");
+    const after = await textOf("/app/trash?notice=erased", { cookie: owner.cookie });
+    expect(after).toContain("Erased");
+    expect(after).not.toContain("Trashwise");
+    expect(await trashItemOf("contact", contact)).toBeNull();
+    expect(await trashItemOf("note", note)).toBeNull();
+    expect(await trashRowsMentioning(owner.tenantId, "Trashwise")).toBe(0);
+    expect(await trashRowsMentioning(owner.tenantId, "trashwise@person.example")).toBe(0);
+    const suppressed = await env.DB.prepare("SELECT count(*) AS n FROM suppressions WHERE tenant_id = ?")
+      .bind(owner.tenantId)
+      .first<{ n: number }>();
+    expect(suppressed!.n).toBe(1);
+    // Erased once: the confirmation is gone with them.
+    expect((await send(`/app/contacts/${contact}/erase`, { cookie: owner.cookie })).status).toBe(404);
   });
 });

@@ -102,8 +102,11 @@ describe("a contact in the trash", () => {
     await send(`/app/companies/${company}/delete`, { cookie: owner.cookie, form: {} });
     const item = (await trashItemOf("contact", contact))!;
     const location = await restoreTo(owner.cookie, item.id, `/app/contacts/${contact}`);
-    expect(location).toContain("restored=without_company");
-    expect(await textOf(location, { cookie: owner.cookie })).toContain("Its company no longer exists");
+    // The company waits in the trash too: the answer says so, and how to get the link back.
+    expect(location).toContain("restored=company_in_trash");
+    expect(await textOf(location, { cookie: owner.cookie })).toContain(
+      "Its company is in the trash, so it came back without one: restore the company first",
+    );
     const row = await env.DB.prepare("SELECT company_id, company_name, company_sort FROM contacts WHERE id = ?")
       .bind(contact)
       .first();

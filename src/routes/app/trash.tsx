@@ -11,11 +11,12 @@ import { billingConfig } from "../../lib/stripe";
 import { render } from "../../lib/render";
 import { roleAtLeast } from "../../lib/roles";
 import { requireRole } from "../../middleware/session";
-import { listTrash, purgeTrashItem } from "../../services/trash/items";
+import { getTrashItem, listTrash, purgeTrashItem } from "../../services/trash/items";
 import { restoreTrashItem } from "../../services/trash/restore";
+import { alreadyRestoredPath } from "../../services/trash/restore-checks";
 import { actorOf, authOf, tenantOf } from "../context";
 import { settingsMenuOf } from "./settings/settings-context";
-import { TrashPage } from "../../../views/pages/trash/TrashPage";
+import { TrashPage, TrashPurgeConfirm } from "../../../views/pages/trash/TrashPage";
 import { PlanLimitMessage } from "../../../views/components/PlanLimit";
 
 /** Mounted at /app/trash. */
@@ -24,6 +25,7 @@ export const trashRoutes = new Hono<AppEnv>();
 const ID = /^[1-9]\d{0,15}$/;
 const NOTICES: Record<string, string> = {
   purged: "Deleted for good.",
+  erased: "Erased: the person is gone from the workspace and from the trash.",
 };
 
 async function trashPage(c: Context<AppEnv>, problem: Child = null, status: 200 | 402 | 409 = 200) {
@@ -73,13 +75,33 @@ trashRoutes.post("/:id/restore", requireRole("member"), async (c) => {
         402,
       );
     if (result.reason === "conflict") return trashPage(c, result.message, 409);
+    // A second Undo (or the back button's re-post): the record is back already, so off to it, saying so.
+    const back = result.reason === "not_found" ? await alreadyRestoredPath(tenantOf(c), Number(id)) : null;
+    if (back) return c.redirect(`${back}?restored=already`, 303);
     return errorResponse(c, result.reason === "forbidden" ? 403 : 404);
   }
-  return c.redirect(`${result.path}?restored=${result.note ?? "1"}`, 303);
+  return c.redirect(`${result.path}?restored=${result.notes.length ? result.notes.join(".") : "1"}`, 303);
+});
+
+// Without JavaScript "Delete forever" asks here first (with it, htmx asks and posts).
+trashRoutes.get("/:id/delete", requireRole("admin"), async (c) => {
+  const id = c.req.param("id");
+  const item = ID.test(id) ? await getTrashItem(tenantOf(c), Number(id)) : null;
+  if (!item) return errorResponse(c, 404);
+  return render(
+    c,
+    `Delete ${item.title} forever`,
+    <TrashPurgeConfirm id={item.id} kind={item.kind} title={item.title} />,
+  );
 });
 
 trashRoutes.post("/:id/delete", requireRole("admin"), async (c) => {
   const id = c.req.param("id");
   if (!ID.test(id) || !(await purgeTrashItem(tenantOf(c), actorOf(c), Number(id)))) return errorResponse(c, 404);
+  if (c.req.header("HX-Request") === "true") {
+    // htmx posted from the list: the whole page comes again, with its notice.
+    c.header("HX-Redirect", "/app/trash?notice=purged");
+    return c.html("", 200);
+  }
   return c.redirect("/app/trash?notice=purged", 303);
 });

@@ -7,7 +7,9 @@ import { trashItems, users, type Role, type SubjectType, type TrashItem } from "
 import type { TenantDb } from "../../db/scoped";
 import type { Actor } from "../../lib/actor";
 import { roleAtLeast } from "../../lib/roles";
-import { auditInsert } from "../audit/audit";
+import { rawBatchResults } from "../../db/raw-batch";
+import { insertWhere } from "../../db/sql";
+import { auditRow } from "../audit/audit";
 
 export const TRASH_PAGE_SIZE = 50;
 
@@ -20,6 +22,7 @@ export interface TrashViewer {
 export interface TrashListItem {
   id: number;
   kind: TrashItem["kind"];
+  recordId: number;
   title: string;
   deletedBy: string | null;
   deletedAt: number;
@@ -33,6 +36,16 @@ export async function getTrashItem(t: TenantDb, id: number): Promise<TrashItem |
     .select()
     .from(trashItems)
     .where(t.where(trashItems, eq(trashItems.id, id)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** A contact of the tenant waiting in the trash, by its own id and the name it had, or null (for its erasure). */
+export async function trashedContact(t: TenantDb, recordId: number): Promise<{ id: number; name: string } | null> {
+  const [row] = await t.db
+    .select({ id: trashItems.recordId, name: trashItems.title })
+    .from(trashItems)
+    .where(t.where(trashItems, eq(trashItems.kind, "contact"), eq(trashItems.recordId, recordId)))
     .limit(1);
   return row ?? null;
 }
@@ -54,6 +67,7 @@ export async function listTrash(
     .select({
       id: trashItems.id,
       kind: trashItems.kind,
+      recordId: trashItems.recordId,
       title: trashItems.title,
       ownerId: trashItems.ownerId,
       deletedById: trashItems.deletedBy,
@@ -69,6 +83,7 @@ export async function listTrash(
   const items = rows.slice(0, TRASH_PAGE_SIZE).map((r) => ({
     id: r.id,
     kind: r.kind,
+    recordId: r.recordId,
     title: r.title,
     deletedBy: r.deletedBy,
     deletedAt: r.deletedAt,
@@ -78,24 +93,31 @@ export async function listTrash(
   return { items, next: rows.length > TRASH_PAGE_SIZE ? items.at(-1)!.id : null };
 }
 
+/** SQL: the trash item is still there (inside the batch: a purge or restore at the same moment took it away). */
+export function stillTrashed(t: TenantDb, itemId: number): SQL {
+  return sql`EXISTS (SELECT 1 FROM trash_items WHERE tenant_id = ${t.tenantId} AND id = ${itemId})`;
+}
+
 /** Deletes a trashed item for good (admins and owners: the route checks). False when it is not the tenant's. */
 export async function purgeTrashItem(t: TenantDb, actor: Actor, id: number): Promise<boolean> {
   const item = await getTrashItem(t, id);
   if (!item) return false;
-  const [, deleted] = await t.db.batch([
-    auditInsert(t.db, {
-      tenantId: t.tenantId,
-      actorUserId: actor.userId,
-      action: "record.purged",
-      targetType: item.kind,
-      targetId: String(item.recordId),
-      // Named by id only, as erasure does: the record's name must not outlive it in the audit trail.
-      targetLabel: `${item.kind[0]!.toUpperCase()}${item.kind.slice(1)} #${item.recordId}`,
-      ...actor,
-    }),
-    t.delete(trashItems, eq(trashItems.id, id)).returning({ id: trashItems.id }),
+  const audit = auditRow({
+    tenantId: t.tenantId,
+    actorUserId: actor.userId,
+    action: "record.purged",
+    targetType: item.kind,
+    targetId: String(item.recordId),
+    // Named by id only, as erasure does: the record's name must not outlive it in the audit trail.
+    targetLabel: `${item.kind[0]!.toUpperCase()}${item.kind.slice(1)} #${item.recordId}`,
+    ...actor,
+  });
+  const results = await rawBatchResults(t.db, [
+    // Only while the item is still there: a purge or restore a moment ago leaves this one nothing to record.
+    insertWhere(audit, stillTrashed(t, id)),
+    sql`DELETE FROM trash_items WHERE tenant_id = ${t.tenantId} AND id = ${id} RETURNING id`,
   ]);
-  return deleted.length > 0;
+  return (results.at(-1)?.results ?? []).length > 0;
 }
 
 /**

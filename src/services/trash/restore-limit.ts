@@ -9,6 +9,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { auditLog, type TrashItem } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import { auditRow, type AuditEvent } from "../audit/audit";
+import { insertWhere } from "../../db/sql";
+import { stillTrashed } from "./items";
 import { contactWithinLimit } from "../billing/limits";
 
 /**
@@ -33,14 +35,17 @@ export function restoreAllowed(t: TenantDb, item: TrashItem, freeMaxContacts: nu
 }
 
 /**
- * The restore's audit entry; a contact's restore that was not an undo is marked `limit_checked`, so a later undo of
- * an older delete counts it as an addition, as a create (decided in the batch, as the guard is).
+ * The restore's audit entry, written only while the item is still in the trash (so a restore that found it gone
+ * leaves none), naming the trash item (a second Undo finds where it went). A contact's restore that was not an undo
+ * is marked `limit_checked`, so a later undo of an older delete counts it as an addition, as a create (decided in the
+ * batch, as the guard is). Goes in the batch before the item's delete.
  */
-export function restoreAudit(t: TenantDb, item: TrashItem, e: AuditEvent, freeMaxContacts: number | null) {
+export function restoreAudit(t: TenantDb, item: TrashItem, e: AuditEvent, freeMaxContacts: number | null): SQL {
   const values = auditRow(e).values;
-  if (item.kind !== "contact" || freeMaxContacts === null) return t.db.insert(auditLog).values(values);
-  return t.db.insert(auditLog).values({
-    ...values,
-    detail: sql`CASE WHEN ${undoOnly(t, item)} THEN NULL ELSE json_object('limit_checked', json('true')) END`,
-  });
+  const limited = item.kind === "contact" && freeMaxContacts !== null;
+  const detail = limited
+    ? sql`CASE WHEN ${undoOnly(t, item)} THEN json_object('trash_item', ${item.id})
+        ELSE json_object('trash_item', ${item.id}, 'limit_checked', json('true')) END`
+    : sql`json_object('trash_item', ${item.id})`;
+  return insertWhere({ table: auditLog, values: { ...values, detail } }, stillTrashed(t, item.id));
 }

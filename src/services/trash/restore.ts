@@ -2,13 +2,14 @@
  * Restoring a trashed record: its rows go back with their own ids, in one batch, with the counters, the
  * open deal totals, next task dates and an audit entry; the search index and report aggregates follow
  * by their triggers. What the record pointed at and is gone meanwhile (a tag, a custom field or a select
- * option, a deal it was on) is left out; a company gone meanwhile leaves the contact without one, and a stage
+ * option, a deal it was on) is left out; a company gone (or trashed) meanwhile leaves the contact or deal without one, and a stage
  * removed meanwhile brings the deal back in its pipeline's first stage (or the first pipeline's); the answer says so.
  * A contact passes the Free plan's limit only as an undo (./restore-limit.ts).
  */
 import { sql, type SQL } from "drizzle-orm";
 import { rawBatchResults } from "../../db/raw-batch";
-import { isUniqueViolation } from "../../db/sql";
+import { failedWith, isUniqueViolation } from "../../db/sql";
+import { subjectExistsSql } from "../records/notes";
 import type { TrashItem, TrashKind } from "../../db/schema";
 import type { TenantDb } from "../../db/scoped";
 import type { Actor } from "../../lib/actor";
@@ -19,20 +20,18 @@ import { webhookEventSql } from "../webhooks/events";
 import { companyData, contactData, dealData, dealUpdatedData, noteData } from "../webhooks/payloads";
 import { canRestore, getTrashItem, type TrashViewer } from "./items";
 import { columnsOf, MAIN_TABLE, PARTS, type Part, tableName } from "./parts";
-import { refusal } from "./restore-checks";
+import { recordPath, refusal } from "./restore-checks";
 import { restoreAllowed, restoreAudit } from "./restore-limit";
 
-/** What came back differently from how it went: the contact without its company, the deal in another stage. */
-export type RestoreNote = "without_company" | "new_stage" | null;
+/** What came back differently: a contact or deal without its company (gone, or in the trash), a deal in another stage. */
+export type RestoreNote = "without_company" | "company_in_trash" | "new_stage";
 
 export type RestoreResult =
-  | { ok: true; path: string; note: RestoreNote }
+  | { ok: true; path: string; notes: RestoreNote[] }
   | { ok: false; reason: "not_found" | "forbidden" }
   | { ok: false; reason: "conflict"; message: string }
   /** Not an undo (contacts were added since the delete) and the Free plan's limit is reached: nothing written. */
   | { ok: false; reason: "plan_limit"; max: number };
-
-const SUBJECT_PATHS = { contact: "/app/contacts", company: "/app/companies", deal: "/app/deals" } as const;
 
 const value = (column: string) => sql.raw(`json_extract(r.data, '$.${column}')`);
 const USER_COLUMN = /(_by|^owner_id|^author_id|^actor_id|^logged_by)$/;
@@ -143,11 +142,16 @@ function restoreStatement(
   const columns = columnsOf(part);
   // An undo passes the Free limit, anything else is held to it, checked inside the batch (./restore-limit.ts).
   const limited = main && table === "contacts" && freeMaxContacts !== null;
+  // A note or task goes back onto its record only if the record is still there when the batch runs (checked
+  // before it, it may have been deleted since): otherwise the whole restore fails (isSubjectGoneError).
+  const onSubject = main && item.subjectType && item.subjectId !== null;
   const values = sql.join(
     columns.map((c) =>
       limited && c === "tenant_id"
         ? guardedValue(restoreAllowed(t, item, freeMaxContacts), restoredValue(t, table, c, now))
-        : restoredValue(t, table, c, now),
+        : onSubject && c === "tenant_id"
+          ? guardedValue(subjectExistsSql(t, item.subjectType!, item.subjectId!), restoredValue(t, table, c, now))
+          : restoredValue(t, table, c, now),
     ),
     sql`, `,
   );
@@ -157,20 +161,24 @@ function restoreStatement(
     ${main ? sql`` : sql`ON CONFLICT DO NOTHING`}`;
 }
 
-/** What will come back differently: a contact whose company is gone, a deal whose stage is. */
-async function restoreNote(t: TenantDb, item: TrashItem): Promise<RestoreNote> {
-  if (item.kind !== "contact" && item.kind !== "deal") return null;
-  const gone =
-    item.kind === "contact"
-      ? sql`json_extract(r.data, '$.company_id') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM companies c
-          WHERE c.tenant_id = r.tenant_id AND c.id = json_extract(r.data, '$.company_id'))`
-      : sql`NOT ${stageLive(t)}`;
-  const [row] = await t.db.all<{ gone: number }>(
-    sql`SELECT ${gone} AS gone FROM trash_rows r WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id}
+/** What will come back differently: a contact or deal whose company is gone (or in the trash), a deal whose stage is. */
+async function restoreNotes(t: TenantDb, item: TrashItem): Promise<RestoreNote[]> {
+  if (item.kind !== "contact" && item.kind !== "deal") return [];
+  const company = value("company_id");
+  const [row] = await t.db.all<{ company: "gone" | "trashed" | null; stage_gone: number }>(
+    sql`SELECT CASE WHEN ${company} IS NULL OR EXISTS (SELECT 1 FROM companies c
+          WHERE c.tenant_id = r.tenant_id AND c.id = ${company}) THEN NULL
+        WHEN EXISTS (SELECT 1 FROM trash_items i WHERE i.tenant_id = r.tenant_id AND i.kind = 'company'
+          AND i.record_id = ${company}) THEN 'trashed' ELSE 'gone' END AS company,
+        ${item.kind === "deal" ? sql`NOT ${stageLive(t)}` : sql`0`} AS stage_gone
+      FROM trash_rows r WHERE r.tenant_id = ${t.tenantId} AND r.item_id = ${item.id}
       AND r.table_name = ${MAIN_TABLE[item.kind]}`,
   );
-  if (!row?.gone) return null;
-  return item.kind === "contact" ? "without_company" : "new_stage";
+  if (!row) return [];
+  const notes: RestoreNote[] = [];
+  if (row.company) notes.push(row.company === "trashed" ? "company_in_trash" : "without_company");
+  if (row.stage_gone) notes.push("new_stage");
+  return notes;
 }
 
 function counterStatement(t: TenantDb, item: TrashItem): SQL {
@@ -222,15 +230,6 @@ function restoredEvent(t: TenantDb, item: TrashItem, now: number): SQL[] {
   }
 }
 
-/** Where the restored record is seen. */
-export function recordPath(item: Pick<TrashItem, "kind" | "recordId" | "subjectType" | "subjectId">): string {
-  if (item.kind === "note" || item.kind === "task") {
-    if (item.subjectType && item.subjectId !== null) return `${SUBJECT_PATHS[item.subjectType]}/${item.subjectId}`;
-    return "/app/tasks";
-  }
-  return `${SUBJECT_PATHS[item.kind]}/${item.recordId}`;
-}
-
 /**
  * Puts a trashed record back, all or nothing. A contact past the Free plan's limit (`freeMaxContacts`, null: none)
  * comes back only as an undo, when nothing was added since its delete (./restore-limit.ts).
@@ -247,7 +246,7 @@ export async function restoreTrashItem(
   if (!canRestore(item, viewer)) return { ok: false, reason: "forbidden" };
   const refused = await refusal(t, item);
   if (refused) return { ok: false, reason: "conflict", message: refused };
-  const note = await restoreNote(t, item);
+  const notes = await restoreNotes(t, item);
   const parts = PARTS[item.kind];
   const kind: TrashKind = item.kind;
   const taskDue =
@@ -258,7 +257,7 @@ export async function restoreTrashItem(
         : null;
   const statements = [
     ...parts.map((part, i) => restoreStatement(t, item, part, i === 0, actor.now, freeMaxContacts)),
-    ...(note === "new_stage" ? restagedSpans(t, item.recordId, actor) : []),
+    ...(notes.includes("new_stage") ? restagedSpans(t, item.recordId, actor) : []),
     ...(kind === "deal" ? [totalsIn(t, item.recordId)] : []),
     ...(taskDue ? [taskDue] : []),
     counterStatement(t, item),
@@ -287,12 +286,22 @@ export async function restoreTrashItem(
     if (isUniqueViolation(err)) return { ok: false, reason: "conflict", message: "It is already back." };
     if (freeMaxContacts !== null && isPlanLimitError(err, "contacts.tenant_id"))
       return { ok: false, reason: "plan_limit", max: freeMaxContacts };
+    // Its record was deleted between the check and the batch: nothing was written; why, as the check says it.
+    if (
+      (kind === "note" || kind === "task") &&
+      failedWith(err, `NOT NULL constraint failed: ${MAIN_TABLE[kind]}.tenant_id`)
+    )
+      return {
+        ok: false,
+        reason: "conflict",
+        message: (await refusal(t, item)) ?? "Its record is gone, so it cannot come back.",
+      };
     throw err;
   }
   if ((restored.at(-1)?.results ?? []).length === 0) return { ok: false, reason: "not_found" };
   return {
     ok: true,
     path: recordPath(item),
-    note,
+    notes,
   };
 }

@@ -188,16 +188,23 @@ export function SuppressChoice(p: { available: boolean }) {
   );
 }
 
-/** The confirmation before erasing one contact (admins and owners). */
-export function ContactErasePage(p: { contact: { id: number; name: string }; canSuppress: boolean }) {
+/** The confirmation before erasing one contact (admins and owners), live or waiting in the trash. */
+export function ContactErasePage(p: { contact: { id: number; name: string }; canSuppress: boolean; inTrash: boolean }) {
   return (
     <div class="stack narrow">
       <h1>Erase {p.contact.name}?</h1>
+      {p.inTrash ? (
+        <p>This contact is in the trash. Erasing takes them, and what is kept about them, out of it now.</p>
+      ) : null}
       <ErasureExplained many={false} />
       <form method="post" action={`/app/contacts/${p.contact.id}/erase`} class="stack">
+        {p.inTrash ? <input type="hidden" name="back" value="trash" /> : null}
         <SuppressChoice available={p.canSuppress} />
         <div class="actions">
-          <DangerButtons button="Erase contact" cancelHref={`/app/contacts/${p.contact.id}`} />
+          <DangerButtons
+            button="Erase contact"
+            cancelHref={p.inTrash ? "/app/trash" : `/app/contacts/${p.contact.id}`}
+          />
         </div>
       </form>
     </div>

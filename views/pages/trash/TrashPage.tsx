@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { DeleteConfirm } from "../../components/DeleteConfirm";
 import { InlinePostButton } from "../../components/InlinePostButton";
 import { Time } from "../../components/Time";
 import { SettingsNav } from "../settings/SettingsNav";
@@ -6,6 +7,8 @@ import { SettingsNav } from "../settings/SettingsNav";
 export interface TrashRow {
   id: number;
   kind: "contact" | "company" | "deal" | "note" | "task";
+  /** The record's own id (a contact's, for its erasure). */
+  recordId: number;
   title: string;
   deletedBy: string | null;
   deletedAt: number;
@@ -96,13 +99,24 @@ export function TrashPage(p: {
                         </InlinePostButton>
                       ) : null}
                       {p.canPurge ? (
-                        <InlinePostButton
+                        // Without JavaScript the confirmation page (GET); with it htmx asks, then posts.
+                        <form
+                          class="inline-form"
+                          method="get"
                           action={`/app/trash/${item.id}/delete`}
-                          label={`Delete forever: ${item.title}`}
-                          confirm={`Delete ${item.title} forever? This cannot be undone.`}
+                          hx-post={`/app/trash/${item.id}/delete`}
+                          hx-confirm={`Delete ${item.title} forever? This cannot be undone.`}
                         >
-                          Delete forever
-                        </InlinePostButton>
+                          <button type="submit" class="secondary" aria-label={`Delete forever: ${item.title}`}>
+                            Delete forever
+                          </button>
+                        </form>
+                      ) : null}
+                      {p.canPurge && item.kind === "contact" ? (
+                        // A privacy request about someone already deleted: erased from here, everywhere.
+                        <a class="button secondary" href={`/app/contacts/${item.recordId}/erase`}>
+                          Erase<span class="visually-hidden"> {item.title}</span>
+                        </a>
                       ) : null}
                     </td>
                   </tr>
@@ -114,6 +128,21 @@ export function TrashPage(p: {
         {p.next !== null ? <a href={`/app/trash?before=${p.next}`}>Older items</a> : null}
       </section>
     </div>
+  );
+}
+
+/** The confirmation before deleting a trashed item for good, without JavaScript (admins and owners). */
+export function TrashPurgeConfirm(p: { id: number; kind: TrashRow["kind"]; title: string }) {
+  return (
+    <DeleteConfirm
+      heading={`Delete ${p.title} forever?`}
+      action={`/app/trash/${p.id}/delete`}
+      button="Delete forever"
+      cancelHref="/app/trash"
+    >
+      This {KIND_NAMES[p.kind].toLowerCase()} leaves the trash for good, with what was kept with it. This cannot be
+      undone.
+    </DeleteConfirm>
   );
 }
 
@@ -130,14 +159,27 @@ export function TrashUndo(p: { id: number }) {
   );
 }
 
-/** After a restore: where it came back, and what could not (a company deleted meanwhile). */
-export function TrashRestored(p: { note: "without_company" | "new_stage" | null }) {
+/** What a restore's answer may add: what came back differently, or that it was back already (a second Undo). */
+export const RESTORE_NOTES = ["without_company", "company_in_trash", "new_stage", "already"] as const;
+export type RestoreNote = (typeof RESTORE_NOTES)[number];
+
+/** After a restore: where it came back, and what could not (a company deleted or trashed meanwhile, a stage removed). */
+export function TrashRestored(p: { notes: RestoreNote[] }) {
+  if (p.notes.includes("already"))
+    return (
+      <div class="flash ok" role="status">
+        <p>It is already back: it was restored from the trash before.</p>
+      </div>
+    );
   return (
     <div class="flash ok" role="status">
       <p>
         Restored from the trash.
-        {p.note === "without_company" ? " Its company no longer exists, so it came back without one." : null}
-        {p.note === "new_stage"
+        {p.notes.includes("without_company") ? " Its company no longer exists, so it came back without one." : null}
+        {p.notes.includes("company_in_trash")
+          ? " Its company is in the trash, so it came back without one: restore the company first, then set the company again."
+          : null}
+        {p.notes.includes("new_stage")
           ? " Its stage was removed meanwhile, so it came back in the first stage of its pipeline (or of the first pipeline, if its own was removed too)."
           : null}
       </p>

@@ -20,7 +20,7 @@ import { addInteractionRoute } from "../interactions";
 import { addNoteRoute } from "../notes";
 import { confirmationPage } from "../shared/delete-routes";
 import { withUndo } from "../shared/trash-undo";
-import { trashItemIdOf } from "../../../services/trash/items";
+import { trashedContact, trashItemIdOf } from "../../../services/trash/items";
 import { TrashedRow } from "../../../../views/pages/trash/TrashPage";
 import { readRecordWithDeals } from "../shared/record-page";
 import { ContactDeletePage, ContactErasePage, ContactPage } from "../../../../views/pages/contacts/ContactPage";
@@ -111,9 +111,23 @@ contactRecordRoutes.post("/:id/delete", requireRole("member"), async (c) => {
 contactRecordRoutes.get(
   "/:id/erase",
   requireRole("admin"),
-  confirmationPage("Erase", getContact, (contact, c) => (
-    <ContactErasePage contact={{ id: contact.id, name: contact.name }} canSuppress={!!c.env.SUPPRESSION_KEY} />
-  )),
+  // A contact already in the trash is erased from there: the page names them as the trash does.
+  confirmationPage(
+    "Erase",
+    async (t, id) => {
+      const live = await getContact(t, id);
+      if (live) return { id: live.id, name: live.name, inTrash: false };
+      const trashed = await trashedContact(t, id);
+      return trashed ? { ...trashed, inTrash: true } : null;
+    },
+    (contact, c) => (
+      <ContactErasePage
+        contact={{ id: contact.id, name: contact.name }}
+        canSuppress={!!c.env.SUPPRESSION_KEY}
+        inTrash={contact.inTrash}
+      />
+    ),
+  ),
 );
 
 contactRecordRoutes.post("/:id/erase", requireRole("admin"), async (c) => {
@@ -123,7 +137,8 @@ contactRecordRoutes.post("/:id/erase", requireRole("admin"), async (c) => {
   const erase = { suppressKey: body.suppress === "1" ? c.env.SUPPRESSION_KEY || undefined : undefined };
   const erased = await deleteContacts(tenantOf(c), actorOf(c), [id], { bulk: false, erase });
   if (erased === 0) return errorResponse(c, 404);
-  return c.redirect(`${LIST_PATH}?notice=erased`, 303);
+  // Erased from the trash's Erase: back to the trash.
+  return c.redirect(body.back === "trash" ? "/app/trash?notice=erased" : `${LIST_PATH}?notice=erased`, 303);
 });
 
 contactRecordRoutes.post("/:id/notes", requireRole("member"), addNoteRoute("contact"));
