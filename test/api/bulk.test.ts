@@ -9,6 +9,7 @@ import { send } from "../helpers/http";
 import { newTenant } from "../helpers/tenants";
 import { addEndpoint, eventsOf, receiverUrl } from "../webhooks/helpers";
 import { HeldQueue, jobEnv, runCron } from "../jobs/helpers";
+import { waitFor } from "../import/helpers";
 import { api, makeKey, problemOf } from "./helpers";
 
 type Result = { index: number; status: string; id: number | null; errors?: { field?: string; message: string }[] };
@@ -246,6 +247,84 @@ describe("bulk upsert of contacts", () => {
     expect(undo.status).toBeLessThan(400);
     const job = await one<{ status: string }>("SELECT status FROM import_jobs WHERE id = ?", out.import_id);
     expect(["undoing", "undone"]).toContain(job.status);
+  });
+});
+
+describe("bulk checkbox values", () => {
+  type Record = { id: number; custom_fields: { [name: string]: { value: unknown } } };
+
+  it("contacts: false unticks a box, as a file's 'no' does; null, a field left out and a box already clear change nothing", async () => {
+    const owner = await newTenant("Bulk Untick Co");
+    const key = await makeKey(owner.cookie);
+    const field = await api("/custom_fields", {
+      key,
+      method: "POST",
+      json: { entity: "contact", name: "Newsletter", kind: "checkbox" },
+    });
+    expect(field.status, await field.clone().text()).toBe(201);
+    const made = async (first_name: string, email: string, ticked: boolean) =>
+      (
+        (await (
+          await api("/contacts", {
+            key,
+            method: "POST",
+            json: { first_name, emails: [email], custom_fields: { Newsletter: ticked } },
+          })
+        ).json()) as Record
+      ).id;
+    const ada = await made("Ada", "ada@example.com", true);
+    const bob = await made("Bob", "bob@example.com", true);
+    const cy = await made("Cy", "cy@example.com", true);
+    const dee = await made("Dee", "dee@example.com", false);
+    const newsletter = async (id: number) =>
+      ((await (await api(`/contacts/${id}`, { key })).json()) as Record).custom_fields.Newsletter;
+
+    const out = await bulkOk(key, "contacts", [
+      { emails: ["ada@example.com"], custom_fields: { Newsletter: false } },
+      { emails: ["bob@example.com"], custom_fields: { Newsletter: null } },
+      { emails: ["cy@example.com"], first_name: "Cy" },
+      { emails: ["dee@example.com"], custom_fields: { Newsletter: false } },
+      { first_name: "Eve", emails: ["eve@example.com"], custom_fields: { Newsletter: false } },
+    ]);
+    expect(out.results.map((r) => r.status)).toEqual(["updated", "unchanged", "unchanged", "unchanged", "created"]);
+    expect(await newsletter(ada)).toBeUndefined();
+    expect(await newsletter(bob)).toMatchObject({ kind: "checkbox" });
+    expect(await newsletter(cy)).toMatchObject({ kind: "checkbox" });
+    expect(await newsletter(dee)).toBeUndefined();
+    expect(await newsletter(out.results[4]!.id!)).toBeUndefined();
+    expect(
+      await one<{ n: number }>("SELECT count(*) AS n FROM custom_field_values WHERE tenant_id = ?", owner.tenantId),
+    ).toEqual({ n: 2 });
+
+    // The Import page's undo ticks Ada's box again.
+    expect((await send(`/app/import/${out.import_id}/undo`, { cookie: owner.cookie, form: {} })).status).toBe(303);
+    const undone = await waitFor(out.import_id, ["undone"]);
+    expect(JSON.parse(undone.undo_kept!)).toEqual({ total: 0, items: [] });
+    expect(await newsletter(ada)).toMatchObject({ kind: "checkbox" });
+  });
+
+  it("companies: false unticks a box", async () => {
+    const owner = await newTenant("Bulk Untick Companies Co");
+    const key = await makeKey(owner.cookie);
+    await api("/custom_fields", {
+      key,
+      method: "POST",
+      json: { entity: "company", name: "Partner", kind: "checkbox" },
+    });
+    const acme = (await (
+      await api("/companies", {
+        key,
+        method: "POST",
+        json: { name: "Acme", domain: "acme.example", custom_fields: { Partner: true } },
+      })
+    ).json()) as Record;
+    expect(acme.custom_fields.Partner).toMatchObject({ kind: "checkbox" });
+    const out = await bulkOk(key, "companies", [
+      { name: "Acme", domain: "acme.example", custom_fields: { Partner: false } },
+    ]);
+    expect(out.results).toEqual([{ index: 0, status: "updated", id: acme.id }]);
+    const read = (await (await api(`/companies/${acme.id}`, { key })).json()) as Record;
+    expect(read.custom_fields.Partner).toBeUndefined();
   });
 });
 

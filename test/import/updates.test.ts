@@ -10,10 +10,15 @@ import { newTenant } from "../helpers/tenants";
 import { importFile, snapshot, waitFor } from "./helpers";
 
 /** Adds a custom field through the settings form; returns its id. */
-async function addField(owner: { cookie: string; tenantId: string }, entity: "contact" | "company", name: string) {
+async function addField(
+  owner: { cookie: string; tenantId: string },
+  entity: "contact" | "company",
+  name: string,
+  kind = "text",
+) {
   const res = await send("/app/settings/fields", {
     cookie: owner.cookie,
-    form: { entity, name, kind: "text", options: "" },
+    form: { entity, name, kind, options: "" },
   });
   expect(res.status).toBe(303);
   const row = await env.DB.prepare("SELECT id FROM custom_fields WHERE tenant_id = ? AND entity = ? AND name = ?")
@@ -198,5 +203,52 @@ describe("an import that updates every kind of value", () => {
       contacts: s.contacts!.map((r) => ({ ...(r as object), updated_at: 0 })),
     });
     expect(withoutVersions(after)).toEqual(withoutVersions(before));
+  });
+
+  it("a checkbox the file unticks is cleared, an empty cell leaves it, and undo ticks it again", async () => {
+    const owner = await newTenant();
+    const newsletter = await addField(owner, "contact", "Newsletter", "checkbox");
+    const partner = await addField(owner, "company", "Partner", "checkbox");
+    await importFile(
+      owner.cookie,
+      "First name,Email,Newsletter\nAda,ada@example.com,yes\nBob,bob@example.com,yes\nCy,cy@example.com,no\nDee,dee@example.com,1",
+    );
+    await importFile(owner.cookie, "Name,Domain,Partner\nInitech,initech.example,true", { kind: "companies" });
+    const ticked = async () =>
+      (
+        await env.DB.prepare(
+          `SELECT coalesce(c.first_name, co.name) || '=' || v.value AS v FROM custom_field_values v
+            LEFT JOIN contacts c ON c.id = v.entity_id AND v.field_id = ?
+            LEFT JOIN companies co ON co.id = v.entity_id AND v.field_id = ?
+          WHERE v.tenant_id = ? ORDER BY v`,
+        )
+          .bind(newsletter, partner, owner.tenantId)
+          .all<{ v: string }>()
+      ).results.map((r) => r.v);
+    expect(await ticked()).toEqual(["Ada=1", "Bob=1", "Dee=1", "Initech=1"]);
+    const before = await snapshot(owner.tenantId);
+
+    const { id, result } = await importFile(
+      owner.cookie,
+      "First name,Email,Newsletter\nAda,ada@example.com,no\nBob,bob@example.com,\nCy,cy@example.com,nein\nDee,dee@example.com,0",
+    );
+    expect(result).toMatchObject({ status: "done", updated_count: 2, unchanged_count: 2 });
+    expect(await ticked()).toEqual(["Bob=1", "Initech=1"]);
+    const ada = await env.DB.prepare("SELECT id FROM contacts WHERE tenant_id = ? AND first_name = 'Ada'")
+      .bind(owner.tenantId)
+      .first<{ id: number }>();
+    expect(await lastActivity(owner.tenantId, "contact", ada!.id)).toEqual({
+      kind: "updated",
+      detail: { [`cf_${newsletter}`]: ["1", null], import: id },
+    });
+    const companies = await importFile(owner.cookie, "Name,Domain,Partner\nInitech,initech.example,FALSE", {
+      kind: "companies",
+    });
+    expect(companies.result).toMatchObject({ status: "done", updated_count: 1 });
+    expect(await ticked()).toEqual(["Bob=1"]);
+
+    await undo(owner.cookie, companies.id);
+    await undo(owner.cookie, id);
+    expect(await snapshot(owner.tenantId)).toEqual(before);
   });
 });

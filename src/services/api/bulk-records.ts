@@ -51,9 +51,18 @@ export interface BulkError {
   message: string;
 }
 
-/** A custom value as a cell: null and false clear, true ticks (as the form reads "1"). */
-const cell = (v: JsonCustomValue | undefined) =>
-  v === null || v === undefined || v === false ? "" : v === true ? "1" : String(v);
+/**
+ * A custom value as a cell: true ticks (as the form reads "1"), false unticks a checkbox (as a file's "false"
+ * does); null, or false for a field of another kind, is an empty cell, which leaves the record's value.
+ */
+const cell = (v: JsonCustomValue | undefined, field: MappableField) =>
+  v === false && field.kind === "checkbox"
+    ? "false"
+    : v === null || v === undefined || v === false
+      ? ""
+      : v === true
+        ? "1"
+        : String(v);
 
 /** The columns (header = JSON name, mapping = import target) and cells of one record. */
 function columnsOf(pairs: [string, string, string][]): { headers: string[]; mapping: string[]; cells: string[] } {
@@ -70,7 +79,7 @@ function customColumns(
   for (const [name, value] of Object.entries(values ?? {})) {
     const field = fields.find((f) => f.name === name);
     if (!field) errors.push({ field: `custom_fields.${name}`, message: "This workspace has no field of this name." });
-    else out.push([name, `cf:${field.id}`, cell(value)]);
+    else out.push([name, `cf:${field.id}`, cell(value, field)]);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { restoreCell } from "../../lib/csv";
 import { normalizePhone } from "../../lib/phone";
 import { cleanName } from "../../lib/setting-names";
 import { CONTACT_LIMITS } from "../contacts/form";
-import { parseCustomValue } from "../records/custom-fields";
+import { checkboxWord, parseCustomValue } from "../records/custom-fields";
 import type { MappableField } from "./mapping";
 
 /** Any cell longer than this makes its row invalid, whatever the column. */
@@ -135,9 +135,14 @@ export function tagsOf(values: Cells): string[] | string {
   return [...out.values()];
 }
 
+/** A row's custom value that clears the record's: a checkbox the row unticks. */
+export const UNTICKED = "";
+
 /**
  * The row's custom values by field id, canonical, or the reason one is refused. A number field's cells are read
- * in the locale its column is written in (`numberLocales`, from the whole column), else as plain numbers.
+ * in the locale its column is written in (`numberLocales`, from the whole column), else as plain numbers. A
+ * checkbox the row unticks ("no", "false", "0"...) is "" (no stored value is ever empty): the update clears it.
+ * An empty cell is no value at all, and leaves the record's as it is.
  */
 export function customOf(
   values: Cells,
@@ -148,12 +153,12 @@ export function customOf(
   for (const field of fields) {
     const raw = (values.get(`cf:${field.id}`) ?? []).map((v) => v.value).join(" ");
     if (!raw) continue;
-    // Spreadsheets write an unticked box as "no" or "false".
-    const parsed = parseCustomValue(
-      field,
-      field.kind === "checkbox" && /^(no|false|n|nein|non)$/i.test(raw) ? "" : raw,
-      field.kind === "number" ? numberLocales[String(field.id)] : undefined,
-    );
+    // Spreadsheets write an unticked box as "no" or "false" (German and French ones as "nein", "non").
+    if (field.kind === "checkbox" && (checkboxWord(raw) === false || /^(nein|non)$/i.test(raw))) {
+      out[String(field.id)] = UNTICKED;
+      continue;
+    }
+    const parsed = parseCustomValue(field, raw, field.kind === "number" ? numberLocales[String(field.id)] : undefined);
     if (!parsed.ok) return `Column “${field.name}”: ${parsed.message}`;
     if (parsed.value !== null) out[String(field.id)] = parsed.value;
   }

@@ -160,16 +160,26 @@ export function chunkSql(t: TenantDb, ctx: ChunkContext, now: number) {
       ];
     },
 
-    /** Each row's tag links (tagKeys), custom values (custom) and note. */
+    /**
+     * Each row's tag links (tagKeys), custom values (custom: "" deletes the record's) and note. A select value whose
+     * option was removed since the file was read stays out (write.ts leaves it out of the plan; this, should it go
+     * between the plan and the batch): no form could keep it, as undo and the trash's restore do not put one back.
+     */
     extras(subject: SubjectType, rows: RowSource): SQL[] {
       return [
         sql`${TAG_LINKS[subject]} SELECT ${tenant}, ${rows.id}, t.id ${rows.from}
           CROSS JOIN json_each(j.value, '$.tagKeys') k JOIN tags t ON t.tenant_id = ${tenant} AND t.name_key = k.value
           WHERE true ON CONFLICT DO NOTHING`,
+        sql`DELETE FROM custom_field_values WHERE tenant_id = ${tenant} AND (field_id, entity_id) IN
+          (SELECT f.id, ${rows.id} ${rows.from} CROSS JOIN json_each(j.value, '$.custom') v
+            JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = ${tenant} AND f.entity = ${subject}
+            WHERE v.value = '')`,
         sql`INSERT INTO custom_field_values (tenant_id, field_id, entity_id, value) SELECT ${tenant}, f.id, ${rows.id}, v.value
           ${rows.from} CROSS JOIN json_each(j.value, '$.custom') v
           JOIN custom_fields f ON f.id = CAST(v.key AS INTEGER) AND f.tenant_id = ${tenant} AND f.entity = ${subject}
-          WHERE true ON CONFLICT DO UPDATE SET value = excluded.value`,
+          WHERE v.value <> ''
+            AND (f.kind <> 'select' OR EXISTS (SELECT 1 FROM json_each(f.options) o WHERE o.value = v.value))
+          ON CONFLICT DO UPDATE SET value = excluded.value`,
         sql`INSERT INTO notes (tenant_id, subject_type, subject_id, author_id, body, created_at, updated_at)
           SELECT ${tenant}, ${subject}, ${rows.id}, ${ctx.actorId}, j.value ->> 'note', ${now}, ${now}
           ${rows.from} WHERE j.value ->> 'note' IS NOT NULL`,

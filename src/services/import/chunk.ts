@@ -134,7 +134,7 @@ export interface RowExtras {
   rowNo: number;
   /** tags.name_key of each tag the row adds. */
   tagKeys: string[];
-  /** Custom field id → the value the row writes. */
+  /** Custom field id → the value the row writes; "" (cells.ts UNTICKED) deletes the record's. */
   custom: Record<string, string>;
   /** The note the row adds, or null. */
   note: string | null;
@@ -179,7 +179,10 @@ export interface TagRow {
   color: string;
 }
 
-/** import_records.after of an update: each value the import wrote (undo compares them with what is there). */
+/**
+ * import_records.after of an update: each value the import wrote (undo compares them with what is there); a
+ * custom value it cleared is "".
+ */
 export type ImportedAfter<F> = Partial<F> & {
   emails?: string[];
   phones?: string[];

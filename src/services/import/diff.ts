@@ -1,9 +1,11 @@
 /**
  * What an update of a matched record changes, field by field: the columns it sets, the values before
  * and after (import_records, for undo), the timeline's changes and the preview's before → after.
- * An update fills in and overwrites with what the file has; an empty cell (null) never clears a value.
+ * An update fills in and overwrites with what the file has; an empty cell (null) never clears a value (a
+ * checkbox the file unticks does: cells.ts UNTICKED).
  */
 import { formatPhone } from "../../lib/phone";
+import { UNTICKED } from "./cells";
 import type { ChunkContext, ImportedAfter, ImportedBefore, RowExtras, UpdateRow } from "./chunk";
 import type { ReviewChange, ReviewUpdate } from "./review";
 
@@ -45,8 +47,9 @@ export function extrasDiff<F>(
   const tagKeys = r.tags.map((t) => t.toLowerCase()).filter((t) => !haveTags.includes(t));
   const custom: Record<string, string> = {};
   const customBefore: Record<string, string | null> = {};
+  // A checkbox the row unticks (UNTICKED, "") clears the record's value; the record without one is unchanged.
   for (const [fieldId, value] of Object.entries(r.custom)) {
-    if (haveCustom[fieldId] === value) continue;
+    if ((haveCustom[fieldId] ?? UNTICKED) === value) continue;
     custom[fieldId] = value;
     customBefore[fieldId] = haveCustom[fieldId] ?? null;
   }
@@ -112,7 +115,7 @@ function reviewChanges<F>(
     out.push({
       field: ctx.fields.find((f) => String(f.id) === fieldId)?.name ?? "Custom field",
       before: d.before.custom?.[fieldId] ?? null,
-      after: value,
+      after: value || null,
     });
   }
   if (d.after.note) out.push({ field: "Note", before: null, after: r.note, added: true });
@@ -136,7 +139,7 @@ function timelineChanges<F>(ctx: ChunkContext, d: UpdateDiff<F>, r: { tags: stri
   }
   if (d.after.tagKeys?.length) out.addedTags = [null, addedTagNames(d, r.tags)];
   for (const [fieldId, value] of Object.entries(d.after.custom ?? {}))
-    out[`cf_${fieldId}`] = [d.before.custom?.[fieldId] ?? null, value];
+    out[`cf_${fieldId}`] = [d.before.custom?.[fieldId] ?? null, value || null];
   return out;
 }
 

@@ -145,7 +145,8 @@ function restoreOf(h: HistoryRow, type: "contact" | "company", now: CurrentRow):
   const haveCustom = JSON.parse(now.custom) as Record<string, string>;
   const custom: Record<string, string | null> = {};
   for (const [fieldId, value] of Object.entries(after.custom ?? {})) {
-    if (haveCustom[fieldId] === value) custom[fieldId] = before.custom?.[fieldId] ?? null;
+    // "": the import cleared it (an unticked checkbox); still clear, it gets its value back.
+    if ((haveCustom[fieldId] ?? "") === value) custom[fieldId] = before.custom?.[fieldId] ?? null;
     else kept.push("a custom field");
   }
   // Everything restored: the record's times go back too and the import's timeline entry goes, so it
