@@ -78,11 +78,11 @@ export default {
     await page.waitForFunction(
       () =>
         (document.querySelector("a.bell .visually-hidden:last-child")?.textContent ?? "").trim() ===
-        "1 unread reminder",
+        "1 unread notification",
       null,
       { timeout: WAIT_MS },
     );
-    await page.getByRole("link", { name: /^Reminders:/ }).click();
+    await page.getByRole("link", { name: /^Notifications:/ }).click();
     await page
       .getByText(/Call back about pricing/)
       .first()

@@ -174,6 +174,29 @@ describe("mentioning a member in a note", () => {
     expect(page).not.toContain("Bea Quoted");
   });
 
+  it("lists a trashed note by its words with mentions as @Name, and drops the name when that member's account goes", async () => {
+    const { owner, member, company } = await team();
+    const noteId = await addNote(owner.cookie, company, `${mention("Bea Smith", member.id)} call back`);
+    expect((await send(`/app/notes/${noteId}/delete`, { cookie: owner.cookie, form: {} })).status).toBe(303);
+    const item = (await trashItemOf("note", noteId))!;
+    const confirm = `/app/trash/${item.id}/delete`;
+    for (const path of ["/app/trash", confirm]) {
+      const page = await textOf(path, { cookie: owner.cookie });
+      expect(page).toContain("@Bea Smith call back");
+      expect(page).not.toContain("user:");
+    }
+
+    await deleteAccount(member);
+    // The title is what the trash page, the Delete forever confirmation and workspace/trash.json show.
+    expect((await trashItemOf("note", noteId))!.title).toBe("@former member call back");
+    for (const path of ["/app/trash", confirm]) {
+      const page = await textOf(path, { cookie: owner.cookie });
+      expect(page).toContain("@former member call back");
+      expect(page).not.toContain("Bea Smith");
+      expect(page).not.toContain(member.id);
+    }
+  });
+
   it("rings the bell but sends no mail to a member who turned mention mails off", async () => {
     const { owner, member, company } = await team();
     const prefs = await send("/app/settings/profile/email-preferences", {

@@ -1,5 +1,5 @@
 /**
- * The bell: every /app page's header links to the user's reminders with an unread count loaded after
+ * The bell: every /app page's header links to the user's notifications (reminders and mentions) with an unread count loaded after
  * the page; /app/notifications lists the user's own, in the active workspace only, newest first;
  * opening one marks it read and goes to its task's record; "mark all read" clears the count.
  */
@@ -31,16 +31,16 @@ describe("the bell", () => {
     const page = await textOf("/app", { cookie: u.cookie });
     expect(page).toMatch(/<a href="\/app\/notifications" class="bell">/);
     expect(page).toMatch(/<span data-fill="\/app\/notifications\/count" data-fill-on-focus/); // app.js fetches it
-    expect(page).toContain('<span class="visually-hidden">Reminders: </span>');
+    expect(page).toContain('<span class="visually-hidden">Notifications: </span>');
     expect(await textOf("/app/notifications/count", { cookie: u.cookie })).toBe(
-      '<span class="visually-hidden">no unread reminders</span>',
+      '<span class="visually-hidden">no unread notifications</span>',
     );
 
     await remind(u.tenantId, u.userId, "Call Ada");
     await remind(u.tenantId, u.userId, "Email Bob");
     const count = await textOf("/app/notifications/count", { cookie: u.cookie });
     expect(count).toContain('<span class="bell-count" aria-hidden="true">2</span>');
-    expect(count).toContain('<span class="visually-hidden">2 unread reminders</span>');
+    expect(count).toContain('<span class="visually-hidden">2 unread notifications</span>');
   });
 
   it("lists the user's reminders newest first, unread marked; opening one marks it read and goes to its record", async () => {
@@ -51,13 +51,16 @@ describe("the bell", () => {
     expect(page.indexOf("Newer task")).toBeLessThan(page.indexOf("Older task"));
     expect(page.match(/Unread: /g)).toHaveLength(2);
     expect(page).toContain("2 unread.");
+    // Mentions are listed here too: the page says notifications, not reminders.
+    expect(page).toContain('<h1 id="notifications-heading">Notifications</h1>');
+    expect(page).toContain("<title>Notifications");
 
     const [older] = await bellEntries(u.userId);
     const res = await send(`/app/notifications/${older!.id}/open`, { cookie: u.cookie, method: "POST" });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe("/app/deals/777");
     expect((await bellEntries(u.userId))[0]!.read_at).not.toBeNull();
-    expect(await textOf("/app/notifications/count", { cookie: u.cookie })).toContain("1 unread reminder<");
+    expect(await textOf("/app/notifications/count", { cookie: u.cookie })).toContain("1 unread notification<");
 
     const all = await send("/app/notifications/read-all", { cookie: u.cookie, method: "POST" });
     expect(all.status).toBe(303);
@@ -65,6 +68,26 @@ describe("the bell", () => {
     const after = await textOf("/app/notifications", { cookie: u.cookie });
     expect(after).toContain("Nothing unread.");
     expect(after).not.toContain("Unread: ");
+  });
+
+  it("says 99+ on the page and more than 99 to screen readers once the unread count reaches its cap", async () => {
+    const u = await member("UTC", "Bell Cap Co");
+    const empty = await textOf("/app/notifications", { cookie: u.cookie });
+    expect(empty).toContain("Nothing unread.");
+    expect(empty).toContain("Nothing here yet.");
+    expect(empty).not.toMatch(/reminders yet/);
+    const insert = env.DB.prepare(
+      "INSERT INTO notifications (tenant_id, user_id, title, created_at) VALUES (?, ?, ?, ?)",
+    );
+    await env.DB.batch(
+      Array.from({ length: 150 }, (_, i) => insert.bind(u.tenantId, u.userId, `Entry ${i}`, Date.now() + i)),
+    );
+    const page = await textOf("/app/notifications", { cookie: u.cookie });
+    expect(page).toContain("99+ unread.");
+    expect(page).not.toMatch(/\b100 unread/);
+    const count = await textOf("/app/notifications/count", { cookie: u.cookie });
+    expect(count).toContain('<span class="bell-count" aria-hidden="true">99+</span>');
+    expect(count).toContain('<span class="visually-hidden">more than 99 unread notifications</span>');
   });
 
   it("never shows another user's or another workspace's reminders, and cannot open them", async () => {
@@ -90,7 +113,7 @@ describe("the bell", () => {
     expect(ownerPage).toContain("Owner own task");
     expect(ownerPage).not.toContain("Viewer task");
     expect(ownerPage).not.toContain("Owner task elsewhere");
-    expect(await textOf("/app/notifications/count", { cookie: owner.cookie })).toContain(">1 unread reminder<");
+    expect(await textOf("/app/notifications/count", { cookie: owner.cookie })).toContain(">1 unread notification<");
 
     const viewersEntry = (await bellEntries(viewerId))[0]!;
     const elsewhere = (await bellEntries(owner.userId)).find((b) => b.tenant_id === other.tenantId)!;

@@ -17,11 +17,11 @@ describe("a task's reminder", () => {
     await textOf(`/app/tasks/${done.id}/complete`, { cookie: a.cookie, form: {} });
     await runCron(task.remind_at! - 60_000);
     const before = await textOf("/app/notifications/count", { cookie: a.cookie });
-    expect(before).toContain("no unread reminders");
+    expect(before).toContain("no unread notifications");
     await runCron(task.remind_at!);
     await runCron(task.remind_at! + 60_000);
     const after = await textOf("/app/notifications/count", { cookie: a.cookie });
-    expect(after).toContain("1 unread reminder");
+    expect(after).toContain("1 unread notification");
     const rows = await env.DB.prepare("SELECT title FROM notifications WHERE tenant_id = ?").bind(a.tenantId).all();
     expect(rows.results).toHaveLength(1);
     expect(JSON.stringify(rows.results)).toContain("Ring the bell");

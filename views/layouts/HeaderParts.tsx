@@ -2,7 +2,7 @@
 import { InlinePostButton } from "../components/InlinePostButton";
 
 /**
- * The bell: a link to the user's reminders with the unread count, fetched after the page by app.js (so
+ * The bell: a link to the user's notifications (reminders and mentions) with the unread count, fetched after the page by app.js (so
  * pages stay fast) and again when the window regains focus. Not on a timer: a forgotten tab would keep its session
  * alive for ever.
  */
@@ -12,7 +12,7 @@ export function Bell() {
       <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor">
         <path stroke-width="2" d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0" />
       </svg>
-      <span class="visually-hidden">Reminders: </span>
+      <span class="visually-hidden">Notifications: </span>
       <span data-fill="/app/notifications/count" data-fill-on-focus></span>
     </a>
   );

@@ -1,5 +1,5 @@
 /**
- * /app/notifications: the bell. The signed-in user's own reminders in the active workspace (every
+ * /app/notifications: the bell. The signed-in user's own reminders and mentions in the active workspace (every
  * role, viewers too); the header's badge loads its count from /count. Opening one (a POST: reading
  * state changes only on purpose) marks it read and goes to its task's record; "mark all read" clears
  * the badge. Another user's or workspace's entry is a 404.
@@ -35,8 +35,8 @@ notificationsRoutes.get("/", requireRole("viewer"), async (c) => {
   ]);
   return render(
     c,
-    "Reminders",
-    <NotificationsPage entries={page.entries} unread={unread} nextBefore={page.nextBefore} />,
+    "Notifications",
+    <NotificationsPage entries={page.entries} unread={unread} cap={UNREAD_COUNT_CAP} nextBefore={page.nextBefore} />,
   );
 });
 

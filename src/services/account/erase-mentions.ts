@@ -1,13 +1,15 @@
 /**
  * What a deleted account leaves in colleagues' notes and bells: a note stores a mention as the person's name (or
  * address) with their id (`@[Bea](user:<id>)`), and a mention's bell entry says "Bea mentioned you". Deleting the
- * account turns the first into "@former member" (in the notes, their copies in the trash and in note.created
- * webhook events) and the second into "A former member mentioned you"; the notes' words and the bell entries stay. Statements for the deletion's batch on each database, before the notes lose
+ * account turns the first into "@former member" (in the notes, their copies in the trash and the titles the trash
+ * lists them by, and in note.created webhook events) and the second into "A former member mentioned you"; the notes'
+ * words and the bell entries stay. Statements for the deletion's batch on each database, before the notes lose
  * their author.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { mentionTitle } from "../../mail/mention-messages";
+import { noteTitleSql } from "../trash/parts";
 
 /** Notes rewritten in one statement: each body is bound inside one JSON parameter. */
 const NOTES_PER_STATEMENT = 50;
@@ -56,6 +58,13 @@ export async function erasedMentionStatements(db: Database, userId: string): Pro
       statements.push(sql`UPDATE ${sql.identifier(table)} SET ${sql.identifier(column)} = json_extract(j.value, '$[1]')
         FROM json_each(${JSON.stringify(rows.slice(i, i + NOTES_PER_STATEMENT))}) j
         WHERE ${sql.identifier(table)}.id = json_extract(j.value, '$[0]') /* all tenants: the ids read above */`);
+  // A trashed note's title in the trash list (and its export) is the start of its body: named again from the copy.
+  if (trashed.length)
+    statements.push(sql`UPDATE trash_items SET title = (SELECT ${sql.raw(noteTitleSql("x.body"))}
+        FROM (SELECT json_extract(tr.data, '$.body') AS body FROM trash_rows tr
+          WHERE tr.item_id = trash_items.id AND tr.table_name = 'notes' LIMIT 1) x)
+      WHERE kind = 'note' AND id IN (SELECT item_id FROM trash_rows /* all tenants: the rows read above */
+        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(trashed.map((r) => r.id))})))`);
   // The bell entries their mentions made, in whichever workspace: the author's name goes, the entry stays.
   const titles = sql.join(
     SUBJECT_TYPES.map((type) => sql`WHEN ${type} THEN ${mentionTitle(`A ${FORMER_MEMBER}`, type)}`),

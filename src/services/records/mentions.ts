@@ -84,9 +84,11 @@ export async function mentionStatements(
   when: SQL = sql`1`,
 ): Promise<{ statements: SQL[]; mailIds: string[] }> {
   if (recipients.length === 0) return { statements: [], mailIds: [] };
-  // Only a save that tells someone pays for the author's name.
+  // Only a save that tells someone pays for the author's name. A staff member writing in the support view (their id
+  // is no user's) is named as support, as their notes are (src/services/records/notes.ts).
   const [author] = await t.db.all<{ name: string }>(sql`
-    SELECT coalesce(nullif(trim(name), ''), email) AS name FROM users WHERE id = ${ctx.authorId}`);
+    SELECT coalesce(nullif(trim(name), ''), email) AS name FROM users WHERE id = ${ctx.authorId}
+    UNION ALL SELECT 'Support · ' || name || ' (CustomerTrackr)' FROM staff WHERE id = ${ctx.authorId}`);
   const authorName = author?.name ?? "A colleague";
   const title = mentionTitle(authorName, ctx.subject.type);
   const link = mailLink(ctx.baseUrl, t.tenantId, taskPath(ctx.subject.type, ctx.subject.id));

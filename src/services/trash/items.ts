@@ -71,7 +71,9 @@ export async function listTrash(
       title: trashItems.title,
       ownerId: trashItems.ownerId,
       deletedById: trashItems.deletedBy,
-      deletedBy: sql<string | null>`coalesce(${users.name}, ${users.email})`,
+      deletedBy: sql<
+        string | null
+      >`coalesce(${users.name}, ${users.email}, (SELECT 'Support · ' || s.name || ' (CustomerTrackr)' FROM staff s WHERE s.id = ${trashItems.deletedBy}))`,
       deletedAt: trashItems.deletedAt,
       purgeAfter: trashItems.purgeAfter,
     })

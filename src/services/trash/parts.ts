@@ -100,6 +100,32 @@ export const MAIN_TABLE: Record<TrashKind, string> = {
   task: "tasks",
 };
 
+/** The characters of a mention's user id (views/lib/markdown.ts MENTION_PATTERN: 24 of them). */
+const MENTION_ID_CHARS = "abcdefghijklmnopqrstuvwxyz234567";
+
+/**
+ * SQL: a note's first 80 characters as the trash names it, each mention (`@[Bea](user:<id>)`) written as
+ * "@Bea", the way a note shows it. `body` is SQL giving the body; mentions are matched as MENTION_PATTERN
+ * does, left to right, stopping once 80 characters are out (so at most 80 steps, however long the note).
+ */
+export function noteTitleSql(body: string): string {
+  const at = "instr(m.r, '@[')";
+  const tail = `substr(m.r, ${at} + 2)`;
+  const close = `instr(${tail}, ']')`;
+  const name = `substr(${tail}, 1, ${close} - 1)`;
+  const after = `substr(${tail}, ${close})`;
+  const mention = `${close} BETWEEN 2 AND 101 AND instr(${name}, char(10)) = 0
+    AND substr(${after}, 1, 7) = '](user:' AND length(substr(${after}, 8, 24)) = 24
+    AND trim(substr(${after}, 8, 24), '${MENTION_ID_CHARS}') = '' AND substr(${after}, 32, 1) = ')'`;
+  return `(WITH RECURSIVE m(o, r, n) AS (SELECT '', ${body}, 0 UNION ALL
+      SELECT CASE WHEN ${at} = 0 THEN m.o || m.r WHEN ${mention} THEN m.o || substr(m.r, 1, ${at} - 1) || '@' || ${name}
+          ELSE m.o || substr(m.r, 1, ${at}) END,
+        CASE WHEN ${at} = 0 THEN '' WHEN ${mention} THEN substr(${after}, 33) ELSE substr(m.r, ${at} + 1) END,
+        m.n + 1
+      FROM m WHERE m.r <> '' AND length(m.o) < 80)
+    SELECT substr(o || r, 1, 80) FROM m ORDER BY n DESC LIMIT 1)`;
+}
+
 /** How the trash list names a record, and whose it is (may restore it besides admins), as SQL on `x`. */
 export const ITEM_FACTS: Record<TrashKind, { title: string; owner: string; subject: string }> = {
   contact: {
@@ -109,7 +135,7 @@ export const ITEM_FACTS: Record<TrashKind, { title: string; owner: string; subje
   },
   company: { title: "x.name", owner: "x.owner_id", subject: "NULL, NULL" },
   deal: { title: "x.name", owner: "x.owner_id", subject: "NULL, NULL" },
-  note: { title: "substr(x.body, 1, 80)", owner: "x.author_id", subject: "x.subject_type, x.subject_id" },
+  note: { title: noteTitleSql("x.body"), owner: "x.author_id", subject: "x.subject_type, x.subject_id" },
   task: { title: "x.title", owner: "x.assignee_id", subject: "x.subject_type, x.subject_id" },
 };
 
