@@ -12,7 +12,9 @@ import { openPlatform } from "../../src/node/server";
 import { d1OverLibsql, d1OverLocalFile } from "../../src/platform/node/d1-libsql";
 import { startCronTimer } from "../../src/platform/node/cron-timer";
 import { LocalQueue } from "../../src/platform/node/queue-local";
+import { QUEUE_CONCURRENCY } from "../../src/platform/node/platform";
 import { ABANDONED_UPLOAD_MS, r2OnDisk } from "../../src/platform/node/r2-disk";
+import type { JobMessage } from "../../src/jobs";
 
 const tempDir = (name: string) => mkdtempSync(path.join(tmpdir(), `customertrackr-${name}-`));
 
@@ -233,6 +235,34 @@ describe("the platform's queue", () => {
       release();
       await platform.jobs.idle();
       expect(handled).toEqual(["import", "webhook"]);
+    } finally {
+      await platform.close();
+    }
+  });
+
+  it("runs a job's step at once behind a backlog of webhook deliveries, and queues a waiting delivery once", async () => {
+    const root = path.resolve(__dirname, "../..");
+    const platform = await openPlatform(root, { DATA_DIR: tempDir("lanes") });
+    try {
+      let release = () => {};
+      const receivers = new Promise<void>((resolve) => (release = resolve));
+      const handled: string[] = [];
+      const queue = async (batch: MessageBatch<JobMessage>) => {
+        const body = batch.messages[0]!.body;
+        if (body.type === "webhooks.deliver") await receivers; // receivers that do not answer
+        handled.push(body.type === "webhooks.deliver" ? body.deliveryId : body.type);
+      };
+      platform.run({ queue } as never, { cron: false });
+      const delivery = (n: number) => ({ type: "webhooks.deliver" as const, tenantId: "t1", deliveryId: `d${n}` });
+      // The sweep's backlog, then the same ones again (silent for minutes), then an import's step.
+      for (let n = 0; n < 200; n++) await platform.env.JOBS.send(delivery(n));
+      await platform.env.JOBS.sendBatch(Array.from({ length: 200 }, (_, n) => ({ body: delivery(n) })));
+      await platform.env.JOBS.send({ type: "import.analyse", importId: "i1", tenantId: "t1" });
+      await vi.waitFor(() => expect(handled).toEqual(["import.analyse"]), { timeout: 2_000 });
+      release();
+      // Sent again, only the deliveries already running (as many as run at once) came twice; none that waited did.
+      await vi.waitFor(() => expect(handled).toHaveLength(201 + QUEUE_CONCURRENCY), { timeout: 5_000 });
+      expect(new Set(handled).size).toBe(201);
     } finally {
       await platform.close();
     }

@@ -10,6 +10,7 @@ import path from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import type { Bindings } from "../../env";
 import type { JobMessage } from "../../jobs";
+import type { WebhookMessage } from "../../services/webhooks/deliver";
 import { type CronTimer, startCronTimer } from "./cron-timer";
 import { isProduction } from "../../lib/dev-tools";
 import { d1OverLibsql, d1OverLocalFile } from "./d1-libsql";
@@ -45,6 +46,37 @@ export interface NodePlatform {
 }
 
 /** The handlers src/index.ts exports, as Node calls them. */
+/**
+ * The JOBS binding over two lanes: webhook deliveries in one of their own, so a backlog of them (the sweep queues
+ * up to 2,000 a minute, each up to 15 s against a slow receiver) never holds an import's or export's next step;
+ * and a delivery already waiting in its lane is not queued again (the sweep re-sends those silent for minutes).
+ * `started` is told when a delivery's message starts, after which a new message for it is queued again.
+ */
+export function lanedJobs(jobs: LocalQueue<JobMessage>, deliveries: LocalQueue<JobMessage>) {
+  const waiting = new Set<string>();
+  const deliveryOf = (body: JobMessage) =>
+    body.type === "webhooks.deliver" ? `${body.tenantId}/${(body as WebhookMessage).deliveryId}` : null;
+  const send = async (body: JobMessage, options: QueueSendOptions = {}) => {
+    const id = deliveryOf(body);
+    if (id === null) return jobs.send(body, options);
+    if (waiting.has(id)) return;
+    waiting.add(id);
+    return deliveries.send(body, options);
+  };
+  return {
+    binding: {
+      send,
+      async sendBatch(messages: Iterable<MessageSendRequest<JobMessage>>, options: QueueSendBatchOptions = {}) {
+        for (const m of messages) await send(m.body, { delaySeconds: m.delaySeconds ?? options.delaySeconds });
+      },
+    } as unknown as Queue<JobMessage>,
+    started(body: JobMessage) {
+      const id = deliveryOf(body);
+      if (id !== null) waiting.delete(id);
+    },
+  };
+}
+
 export interface WorkerHandlers {
   fetch(request: Request, env: Bindings, ctx: ExecutionContext): Response | Promise<Response>;
   queue(batch: MessageBatch<JobMessage>, env: Bindings, ctx: ExecutionContext): Promise<void>;
@@ -101,13 +133,19 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     maxRetries: 10,
     concurrency: QUEUE_CONCURRENCY,
   });
+  const deliveries = new LocalQueue<JobMessage>({
+    name: "customertrackr-webhook-deliveries",
+    maxRetries: 10,
+    concurrency: QUEUE_CONCURRENCY,
+  });
+  const lanes = lanedJobs(jobs, deliveries);
   const env = {
     // Mail goes through the HTTP provider: there is no Email Service binding off Cloudflare.
     MAIL_PROVIDER: "http",
     ...Object.fromEntries(Object.entries(options.vars).filter(([, v]) => v !== undefined && v !== "")),
     DB: local ? local.db : d1OverLibsql(client),
     FILES: r2OnDisk(path.join(options.dataDir, "files")),
-    JOBS: jobs as unknown as Queue<JobMessage>,
+    JOBS: lanes.binding,
     // Internal addresses are refused whatever ENVIRONMENT says (.dev.vars.example's "development" must not open the
     // server's network to any workspace admin); ALLOW_PRIVATE_WEBHOOKS=1 outside production reaches a local receiver.
     ...(allowPrivateWebhooks(options.vars) ? {} : { WEBHOOK_FETCH: guardedFetch() }),
@@ -118,11 +156,14 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
     client,
     jobs,
     run(worker, opts = {}) {
-      jobs.consume(async (batch) => {
+      const consumer = async (batch: MessageBatch<JobMessage>) => {
+        for (const m of batch.messages) lanes.started(m.body);
         const ctx = executionContext();
         await worker.queue(batch, env, ctx);
         await ctx.settled();
-      });
+      };
+      jobs.consume(consumer);
+      deliveries.consume(consumer);
       if (opts.cron !== false)
         cron = startCronTimer(async (controller) => {
           const ctx = executionContext();
@@ -134,7 +175,8 @@ export function createNodePlatform(options: NodePlatformOptions): NodePlatform {
       // A job or cron run cut off by a closed database would leave half its work: they finish first (a deploy's
       // SIGTERM), within a bound, and what had not started is re-sent by the watchdog after the restart.
       jobs.stop();
-      const running = Promise.all([jobs.idle(), cron?.stop()]);
+      deliveries.stop();
+      const running = Promise.all([jobs.idle(), deliveries.idle(), cron?.stop()]);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = await Promise.race([
         running.then(() => false),
